@@ -1,0 +1,48 @@
+# spoc-kb: `make run` sets up and serves the sample knowledge base,
+# `make test` sets up and runs the whole test suite.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+WORKERS ?= 2
+
+.PHONY: setup browser run index serve test test-fast lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch is pinned first: this version installs the CPU build on the target
+# machines, an unpinned one would pull a multi-GB CUDA build.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Browser tests drive the system Chromium; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+index: setup
+	$(BIN)/kb index
+
+run: setup
+	$(BIN)/kb index
+	$(BIN)/kb serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --demo-users
+
+test: setup browser
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not browser and not postgres"
+
+lint: setup
+	$(BIN)/ruff check kb indexer search webapp tests benchmarks
+
+clean:
+	rm -rf var test-output .pytest_cache

@@ -1,0 +1,113 @@
+"""The error hierarchy of spoc-kb.
+
+Every error carries a message that says what was wrong, where, and what to do.
+`status` and `code` let the web layer answer with one JSON error shape; the CLI
+turns any `KbError` into a clean message and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class KbError(Exception):
+    """Base class: a problem the user can understand and act on."""
+
+    status: int = 500
+    code: str = "internal_error"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details: dict[str, Any] = details or {}
+
+
+class ConfigError(KbError):
+    """A setting is missing, malformed or points at something that is not there."""
+
+    code = "config_error"
+
+
+class ContentError(KbError):
+    """An article or department file cannot be used (bad front matter, encoding…)."""
+
+    status = 422
+    code = "content_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str,
+        line: int | None = None,
+        hint: str = "",
+        kind: str = "invalid",
+    ) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}", details={"path": path, "line": line})
+        self.path = path
+        self.line = line
+        self.hint = hint
+        self.kind = kind
+        self.reason = message
+
+
+class IndexNotFoundError(KbError):
+    """No published index snapshot exists yet."""
+
+    status = 503
+    code = "index_not_ready"
+
+
+class IndexLockedError(KbError):
+    """Another `kb index` run holds the index lock."""
+
+    status = 409
+    code = "index_locked"
+
+
+class ModelMismatchError(KbError):
+    """The configured embedding model differs from the one that built the index."""
+
+    code = "model_mismatch"
+
+
+class ValidationError(KbError):
+    """Input from a caller (API, form, CLI) is malformed or out of bounds."""
+
+    status = 400
+    code = "invalid_request"
+
+
+class NotFoundError(KbError):
+    """The thing asked for does not exist."""
+
+    status = 404
+    code = "not_found"
+
+
+class ConflictError(KbError):
+    """The request conflicts with the current state (e.g. a refused transition)."""
+
+    status = 409
+    code = "conflict"
+
+
+class PermissionDenied(KbError):
+    """The caller is signed in but may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class AuthenticationRequired(KbError):
+    """The caller must sign in first."""
+
+    status = 401
+    code = "unauthenticated"
+
+
+class StoreError(KbError):
+    """The database could not complete an operation."""
+
+    code = "store_error"

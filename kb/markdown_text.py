@@ -1,0 +1,122 @@
+"""Markdown to plain text for indexing.
+
+The `markdown` package renders the body to HTML; a small HTML walker then
+collects text, starting a new section at every heading so that the indexer can
+cut passages along them. Template tags of static-site generators are removed
+first, so `[Travel]({% page "/travel/" %})` becomes the link text `Travel`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from html.parser import HTMLParser
+
+import markdown
+
+from kb.records import Section
+
+_TEMPLATE_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
+_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCKS = {"p", "li", "tr", "pre", "blockquote", "div", "br", "table", "dd", "dt"}
+_SKIP = {"script", "style"}
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+_EXTENSIONS = ["extra", "sane_lists"]
+
+
+def strip_template_tags(text: str) -> str:
+    """Remove `{% … %}`, `{{ … }}` and `{# … #}` constructs (comment blocks whole)."""
+    text = _TEMPLATE_BLOCK.sub(lambda m: "" if m.group(1) == "comment" else m.group(0), text)
+    return _TEMPLATE_TAG.sub("", text)
+
+
+_local = threading.local()
+
+
+def render_html(body: str) -> str:
+    """Markdown to (unsanitised) HTML; callers that show it must sanitise it."""
+    # Building a Markdown instance loads every extension; reuse one per thread.
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    try:
+        return md.reset().convert(body)
+    except RecursionError:
+        md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        raise
+
+
+class _SectionCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sections: list[tuple[list[tuple[int, str]], list[str]]] = [([], [])]
+        self._path: list[tuple[int, str]] = []
+        self._heading_level = 0
+        self._heading_text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skip += 1
+        elif tag in _HEADINGS:
+            self._heading_level = int(tag[1])
+            self._heading_text = []
+        elif tag in _BLOCKS:
+            self._text().append("\n")
+        elif tag in {"td", "th"}:
+            self._text().append(" | ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _HEADINGS and self._heading_level:
+            title = _SPACES.sub(" ", "".join(self._heading_text)).strip()
+            level = self._heading_level
+            self._heading_level = 0
+            if title:
+                self._path = [(lv, t) for lv, t in self._path if lv < level] + [(level, title)]
+                self.sections.append((list(self._path), []))
+        elif tag in _BLOCKS:
+            self._text().append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._heading_level:
+            self._heading_text.append(data)
+        else:
+            self._text().append(data)
+
+    def _text(self) -> list[str]:
+        return self.sections[-1][1]
+
+
+def _tidy(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def markdown_sections(body: str) -> tuple[Section, ...]:
+    """Plain-text sections of a Markdown body, each with its heading path."""
+    collector = _SectionCollector()
+    collector.feed(render_html(strip_template_tags(body)))
+    collector.close()
+    sections = []
+    for path, parts in collector.sections:
+        headings = tuple(t for _, t in path)
+        text = _tidy("".join(parts))
+        if text or headings:
+            sections.append(Section(headings=headings, text=text))
+    return tuple(sections)
+
+
+def first_heading(sections: tuple[Section, ...]) -> str:
+    for section in sections:
+        if section.headings:
+            return section.headings[0]
+    return ""

@@ -1,0 +1,167 @@
+"""Domain records of the knowledge base: departments, articles, their sections
+and passages, and the problems found while reading content."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """Life cycle of an article; only published articles reach employees."""
+
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+    RETIRED = "retired"
+
+
+EVERYONE = "everyone"
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Request-handling targets of a department, in working hours."""
+
+    first_response_hours: float = 8.0
+    resolution_hours: float = 40.0
+
+    def __post_init__(self) -> None:
+        if self.first_response_hours <= 0 or self.resolution_hours <= 0:
+            raise ValueError(
+                f"targets must be positive hours, got {self.first_response_hours!r} "
+                f"and {self.resolution_hours!r}"
+            )
+
+
+@dataclass(frozen=True)
+class Department:
+    """A department folder under the content root and what its file says."""
+
+    slug: str
+    name: str
+    description: str = ""
+    contact: dict[str, str] = field(default_factory=dict)
+    targets: Targets = field(default_factory=Targets)
+    keywords: tuple[str, ...] = ()
+    has_file: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.slug or "/" in self.slug:
+            raise ValueError(f"department slug must be one folder name, got {self.slug!r}")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of text under one heading path (the article's own top is path ())."""
+
+    headings: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One Markdown article, parsed. `id` is its POSIX path below the content root."""
+
+    id: str
+    department: str
+    title: str
+    body_markdown: str
+    sections: tuple[Section, ...]
+    summary: str = ""
+    owner: str = ""
+    tags: tuple[str, ...] = ()
+    status: Status = Status.PUBLISHED
+    audience: tuple[str, ...] = (EVERYONE,)
+    lang: str = "en"
+    updated: date | None = None
+    review_by: date | None = None
+    related: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id.endswith(".md") or self.id.startswith("/") or "\\" in self.id:
+            raise ValueError(f"article id must be a relative POSIX path to a .md file, got {self.id!r}")
+        if not self.title:
+            raise ValueError(f"article {self.id!r} has an empty title")
+
+    @property
+    def is_searchable(self) -> bool:
+        return self.status is Status.PUBLISHED
+
+    @property
+    def plain_text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.text)
+
+    def visible_to(self, groups: frozenset[str] | None) -> bool:
+        """Whether a caller with these departments/roles may read the article.
+
+        `None` means an unrestricted caller (the indexer, an administrator)."""
+        if EVERYONE in self.audience or groups is None:
+            return True
+        return bool(groups.intersection(self.audience))
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article, the unit both indexes store."""
+
+    article_id: str
+    ordinal: int
+    department: str
+    title: str
+    headings: tuple[str, ...]
+    text: str
+    lang: str
+    tags: tuple[str, ...] = ()
+    audience: tuple[str, ...] = (EVERYONE,)
+
+    @property
+    def key(self) -> str:
+        return f"{self.article_id}#{self.ordinal}"
+
+    @property
+    def embedding_text(self) -> str:
+        """What the model reads: title and heading path give the passage context."""
+        head = " > ".join((self.title, *self.headings))
+        return f"{head}\n{self.text}"
+
+    @property
+    def text_hash(self) -> str:
+        return hashlib.sha256(self.embedding_text.encode("utf-8")).hexdigest()
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong with one content file, reported by `kb validate` and the indexer."""
+
+    path: str
+    message: str
+    hint: str = ""
+    line: int | None = None
+    severity: Severity = Severity.ERROR
+    kind: str = "invalid"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        tail = f" ({self.hint})" if self.hint else ""
+        return f"{self.severity.value}: {where}: {self.message}{tail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "severity": self.severity.value,
+            "kind": self.kind,
+            "message": self.message,
+            "hint": self.hint,
+        }
