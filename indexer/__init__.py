@@ -1,0 +1,1 @@
+"""The indexer: every department's articles in one hybrid keyword + vector index."""

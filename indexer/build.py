@@ -1,0 +1,321 @@
+"""One `kb index` run: detect what changed, update both indexes, publish.
+
+Unchanged files are recognised by size and modification time, then by content
+hash, and are never parsed again; only the passages of added, changed and
+removed articles are touched in the keyword and vector indexes. A full rebuild
+starts from empty indexes but still takes vectors from the embedding cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from indexer import keyword_index, metadata, snapshot
+from indexer.chunking import chunk_article
+from indexer.embedding import Embedder, create_embedder, model_name
+from indexer.embedding_cache import EmbeddingCache
+from indexer.vector_index import create_vector_index, load_vector_index
+from kb.errors import ContentError, ModelMismatchError
+from kb.library import _identity, iter_article_files, read_article_file
+from kb.departments import load_department
+from kb.records import Article, Chunk, Department
+from kb.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+@dataclass
+class BuildReport:
+    """What one run did; `kb index --json` prints it."""
+
+    articles: int = 0
+    passages: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    embedded_passages: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    snapshot: str | None = None
+    published: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Plan:
+    departments: dict[str, Department]
+    upserts: dict[str, tuple[Article, str]] = field(default_factory=dict)  # id → (article, stat)
+    removals: set[str] = field(default_factory=set)
+    restat: dict[str, str] = field(default_factory=dict)  # unchanged content, new mtime
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class IndexBuilder:
+    """Builds and publishes snapshots for one content root and index folder."""
+
+    def __init__(self, settings: Settings, progress: ProgressFactory | None = None,
+                 embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.content = settings.content_path
+        self.index_dir = settings.index_path
+        self.languages = settings.language_list
+        self.progress = progress
+        self._embedder = embedder
+        self.model = embedder.name if embedder else model_name(settings.embedding_model)
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            logger.info("loading embedding model %s", self.model)
+            self._embedder = create_embedder(self.settings.embedding_model, self.settings.device,
+                                             self.settings.embed_batch_size)
+        return self._embedder
+
+    def run(self, full: bool = False) -> BuildReport:
+        started = time.perf_counter()
+        report = BuildReport()
+        with snapshot.IndexLock(self.index_dir):
+            removed = snapshot.collect_garbage(self.index_dir, self.settings.keep_snapshots)
+            if removed:
+                logger.info("removed %d old or incomplete snapshots", len(removed))
+            previous = self._previous(full)
+            prev_manifest = snapshot.read_manifest(previous) if previous else {}
+            known: dict[str, tuple[str, str]] = {}
+            prev_departments: dict[str, Department] = {}
+            if previous:
+                db = metadata.open_readonly(previous / "meta.db")
+                known = metadata.article_hashes(db)
+                prev_departments = metadata.load_departments(db)
+                db.close()
+            plan = self._plan(known, report, full)
+            if previous and not plan.upserts and not plan.removals and \
+                    plan.departments == prev_departments:
+                report.articles = prev_manifest.get("articles", 0)
+                report.passages = prev_manifest.get("passages", 0)
+                report.unchanged = plan.unchanged
+                report.snapshot = previous.name
+                report.seconds = round(time.perf_counter() - started, 3)
+                return report
+            target = snapshot.new_snapshot_dir(self.index_dir)
+            try:
+                self._write(target, previous, plan, report)
+                snapshot.publish(self.index_dir, target)
+            except BaseException:
+                shutil.rmtree(target, ignore_errors=True)
+                raise
+            report.published = True
+            report.snapshot = target.name
+            snapshot.collect_garbage(self.index_dir, self.settings.keep_snapshots)
+        report.added, report.updated = plan.added, plan.updated
+        report.removed, report.unchanged = len(plan.removals - set(plan.upserts)), plan.unchanged
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _previous(self, full: bool) -> Path | None:
+        name = snapshot.current_name(self.index_dir)
+        path = snapshot.snapshots_dir(self.index_dir) / name if name else None
+        if path is None or not (path / snapshot.MANIFEST).is_file():
+            return None
+        built_with = snapshot.read_manifest(path).get("model")
+        if built_with != self.model and not full:
+            raise ModelMismatchError(
+                f"the index in {self.index_dir} was built with embedding model {built_with!r}, "
+                f"but the configured model is {self.model!r}; vectors of different models "
+                "cannot be mixed. Run `kb index --full` to rebuild with the configured model, "
+                "or set embedding_model back."
+            )
+        return None if full else path
+
+    def _plan(self, known: dict[str, tuple[str, str]], report: BuildReport, full: bool) -> _Plan:
+        from kb.errors import ConfigError
+
+        if not self.content.is_dir():
+            raise ConfigError(f"content folder {self.content} does not exist or is not a folder")
+        departments: dict[str, Department] = {}
+        for folder in sorted(p for p in self.content.iterdir()
+                             if p.is_dir() and not p.name.startswith((".", "_"))):
+            try:
+                departments[folder.name] = load_department(folder, folder.name)
+            except ContentError as exc:
+                report.warnings.append(f"{exc.message} (using defaults)")
+                departments[folder.name] = Department(slug=folder.name, name=folder.name.title())
+        plan = _Plan(departments=departments)
+        seen: dict[str, str] = {}
+        max_bytes = self.settings.max_file_bytes
+        for path in iter_article_files(self.content):
+            aid = path.relative_to(self.content).as_posix()
+            ident = _identity(aid)
+            if ident in seen:
+                report.errors.append(f"{aid}: duplicate id: same article id as {seen[ident]}")
+                continue
+            seen[ident] = aid
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stat = f"{st.st_size}:{st.st_mtime_ns}"
+            if aid in known and known[aid][1] == stat and not full:
+                plan.unchanged += 1
+                continue
+            if aid in known and not full and st.st_size <= max_bytes and \
+                    _sha256(path) == known[aid][0]:
+                plan.unchanged += 1
+                plan.restat[aid] = stat
+                continue
+            try:
+                article, warnings = read_article_file(self.content, path, max_bytes)
+            except ContentError as exc:
+                if exc.kind == "redirect":
+                    report.warnings.append(exc.message)
+                    if aid in known:
+                        plan.removals.add(aid)
+                    continue
+                if aid in known:
+                    report.errors.append(f"{exc.message}; the previously indexed version stays")
+                    plan.unchanged += 1
+                else:
+                    report.errors.append(exc.message)
+                continue
+            report.warnings.extend(str(w) for w in warnings)
+            if not article.is_searchable:
+                if aid in known:
+                    plan.removals.add(aid)
+                continue
+            plan.upserts[aid] = (article, stat)
+            if aid in known:
+                plan.updated += 1
+                plan.removals.add(aid)
+            else:
+                plan.added += 1
+        for aid in known:
+            if aid not in seen:
+                plan.removals.add(aid)
+        return plan
+
+    def _embed(self, chunks: list[Chunk], report: BuildReport) -> np.ndarray:
+        if not chunks:
+            return np.zeros((0, 0), dtype=np.float32)
+        hashes = [c.text_hash for c in chunks]
+        cache = self._cache(None)
+        cached = cache.get_many(hashes) if cache else {}
+        missing = sorted({h: c for h, c in zip(hashes, chunks, strict=True) if h not in cached}.items())
+        if missing:
+            embedder = self.embedder
+            if cache is None:
+                cache = self._cache(embedder.dim)
+            tick = self.progress(len(missing)) if self.progress else None
+            logger.info("embedding %d passages", len(missing))
+            vecs = embedder.embed([c.embedding_text for _, c in missing], progress=tick)
+            fresh = {h: v for (h, _), v in zip(missing, vecs, strict=True)}
+            assert cache is not None
+            cache.put_many(fresh)
+            cached.update(fresh)
+            report.embedded_passages = len(missing)
+        if cache:
+            cache.close()
+        return np.stack([cached[h] for h in hashes]).astype(np.float32)
+
+    def _cache(self, dim: int | None) -> EmbeddingCache | None:
+        if dim is None:
+            if self._embedder is None:
+                dim = self._known_dim()
+                if dim is None:
+                    return None
+            else:
+                dim = self._embedder.dim
+        return EmbeddingCache(self.index_dir / "embeddings.db", self.model, dim)
+
+    def _known_dim(self) -> int | None:
+        name = snapshot.current_name(self.index_dir)
+        if name:
+            manifest = snapshot.snapshots_dir(self.index_dir) / name
+            try:
+                data = snapshot.read_manifest(manifest)
+            except FileNotFoundError:
+                return None
+            if data.get("model") == self.model:
+                return int(data["dim"])
+        return None
+
+    def _write(self, target: Path, previous: Path | None, plan: _Plan, report: BuildReport) -> None:
+        logger.info("writing snapshot %s", target.name)
+        if previous:
+            shutil.copy2(previous / "meta.db", target / "meta.db")
+            shutil.copytree(previous / "keyword", target / "keyword")
+        db = metadata.open_writable(target / "meta.db")
+        removed_pids = metadata.remove_articles(db, sorted(plan.removals))
+        next_pid = metadata.max_pid(db) + 1
+        if previous:
+            next_pid = max(next_pid, int(snapshot.read_manifest(previous).get("next_pid", 0)))
+        chunks_by_article: list[tuple[Article, str, list[tuple[int, Chunk]]]] = []
+        all_new: list[tuple[int, Chunk]] = []
+        for aid in sorted(plan.upserts):
+            article, stat = plan.upserts[aid]
+            chunks = chunk_article(article, words=self.settings.chunk_words,
+                                   overlap=self.settings.chunk_overlap)
+            numbered = [(next_pid + i, c) for i, c in enumerate(chunks)]
+            next_pid += len(chunks)
+            chunks_by_article.append((article, stat, numbered))
+            all_new.extend(numbered)
+        vectors = self._embed([c for _, c in all_new], report)
+        for article, stat, numbered in chunks_by_article:
+            metadata.add_article(db, article, numbered, stat)
+        db.executemany("UPDATE articles SET stat = ? WHERE id = ?",
+                       [(st, aid) for aid, st in plan.restat.items()])
+        metadata.write_departments(db, plan.departments.values())
+        db.commit()
+        report.articles, report.passages = metadata.counts(db)
+        db.close()
+
+        kw = keyword_index.open_index(target / "keyword") if previous else \
+            keyword_index.create_index(target / "keyword", self.languages)
+        keyword_index.apply_changes(kw, sorted(plan.removals), all_new, self.languages)
+        kw.close()
+
+        ids = np.array([pid for pid, _ in all_new], dtype=np.int64)
+        prev_manifest = snapshot.read_manifest(previous) if previous else {}
+        if previous:
+            vec = load_vector_index(previous / "vectors.faiss", prev_manifest["vector_kind"])
+            vec.remove(np.array(removed_pids, dtype=np.int64))
+        else:
+            dim = vectors.shape[1] if len(vectors) else self.embedder.dim
+            vec = create_vector_index(dim, len(all_new), self.settings.approximate_threshold,
+                                      vectors if len(vectors) else None)
+        vec.add(ids, vectors)
+        vec.save(target / "vectors.faiss")
+        snapshot.write_manifest(target, {
+            "model": self.model,
+            "dim": vec.dim,
+            "vector_kind": vec.kind,
+            "languages": list(self.languages),
+            "articles": report.articles,
+            "passages": report.passages,
+            "vectors": vec.size,
+            "next_pid": next_pid,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "content": str(self.content),
+        })

@@ -1,0 +1,81 @@
+"""Cutting articles into passages along their headings.
+
+A passage never crosses a heading, stays within the word budget that suits the
+embedding model (all-MiniLM-L6-v2 reads 256 word pieces, about 180 words), and
+repeats a few words of the previous window when a long section is split, so a
+sentence cut in two is still found whole in one of the passages.
+"""
+
+from __future__ import annotations
+
+from kb.records import Article, Chunk, Section
+
+MIN_WORDS = 25
+
+
+def _windows(words: list[str], size: int, overlap: int) -> list[list[str]]:
+    if len(words) <= size:
+        return [words]
+    step = max(1, size - overlap)
+    out = []
+    for start in range(0, len(words), step):
+        out.append(words[start : start + size])
+        if start + size >= len(words):
+            break
+    return out
+
+
+def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:
+    """Fold very short sections into the previous one under the same top heading,
+    so that a list of one-line sections does not become many tiny passages."""
+    merged: list[Section] = []
+    for section in sections:
+        if not section.text:
+            continue
+        prev = merged[-1] if merged else None
+        same_top = prev is not None and prev.headings[:1] == section.headings[:1]
+        if (
+            prev is not None
+            and same_top
+            and len(section.text.split()) < MIN_WORDS
+            and len(prev.text.split()) + len(section.text.split()) <= size
+        ):
+            sub = " > ".join(section.headings[len(prev.headings) :]) or ""
+            joined = f"{prev.text}\n{sub}\n{section.text}" if sub else f"{prev.text}\n{section.text}"
+            merged[-1] = Section(prev.headings, joined)
+        else:
+            merged.append(section)
+    return merged
+
+
+def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> list[Chunk]:
+    """Passages of one article, in reading order (ordinal 0, 1, …)."""
+    if words < 20 or not 0 <= overlap < words:
+        raise ValueError(f"chunk budget must be ≥ 20 words with 0 ≤ overlap < budget, got {words}/{overlap}")
+    chunks: list[Chunk] = []
+    sections = _merge_small(article.sections, words)
+    if not sections:
+        sections = [Section((), article.summary or article.title)]
+    for section in sections:
+        for window in _windows(section.text.split(), words, overlap):
+            chunks.append(
+                Chunk(
+                    article_id=article.id,
+                    ordinal=len(chunks),
+                    department=article.department,
+                    title=article.title,
+                    headings=section.headings,
+                    text=_restore_lines(section.text, window),
+                    lang=article.lang,
+                    tags=article.tags,
+                    audience=article.audience,
+                )
+            )
+    return chunks
+
+
+def _restore_lines(text: str, window: list[str]) -> str:
+    """Windows are cut on words; keep the original line breaks when the window is whole."""
+    if len(window) == len(text.split()):
+        return text
+    return " ".join(window)

@@ -1,0 +1,75 @@
+"""`kb index`: thin CLI over `IndexBuilder` and the watcher."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import click
+
+from kb.cli import content_option, echo_json, index_option, json_option, settings_from
+
+
+def _progress_bar(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:
+    if not enabled:
+        return None
+
+    def factory(total: int) -> Callable[[int], None]:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="passage", desc="embedding", file=sys.stderr,
+                   dynamic_ncols=True, leave=False)
+
+        def tick(n: int) -> None:
+            bar.update(n)
+            if bar.n >= total:
+                bar.close()
+
+        return tick
+
+    return factory
+
+
+@click.command("index")
+@content_option
+@index_option
+@click.option("--full", is_flag=True, help="Rebuild from scratch (the embedding cache is reused).")
+@click.option("--watch", is_flag=True, help="Keep the index current as files change.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
+              help="Where to embed (default: setting device).")
+@json_option
+@click.pass_context
+def index_command(ctx: click.Context, content_dir: str | None, index_dir: str | None,
+                  full: bool, watch: bool, device: str | None, as_json: bool) -> None:
+    """Index published articles of every department (incrementally)."""
+    from indexer.build import IndexBuilder
+
+    settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir, device=device)
+    progress = _progress_bar(sys.stderr.isatty() and not as_json)
+    builder = IndexBuilder(settings, progress=progress)
+    report = builder.run(full=full)
+    _print(report.as_dict(), as_json)
+    if watch:
+        from indexer.watch import watch_content
+
+        watch_content(builder, lambda r: _print(r.as_dict(), as_json))
+    ctx.exit(1 if report.errors and not watch else 0)
+
+
+def _print(report: dict[str, object], as_json: bool) -> None:
+    if as_json:
+        echo_json(report)
+        return
+    for line in report["warnings"]:  # type: ignore[attr-defined]
+        click.echo(f"warning: {line}", err=True)
+    for line in report["errors"]:  # type: ignore[attr-defined]
+        click.echo(f"error: {line}", err=True)
+    state = "published snapshot " + str(report["snapshot"]) if report["published"] else "index unchanged"
+    click.echo(
+        f"{report['articles']} articles, {report['passages']} passages: {report['added']} added, "
+        f"{report['updated']} updated, {report['removed']} removed, {report['unchanged']} unchanged; "
+        f"{report['embedded_passages']} passages embedded in {report['seconds']} s; {state}"
+    )
+
+
+COMMANDS = [index_command]

@@ -1,0 +1,59 @@
+"""A persistent cache of passage embeddings, keyed by model and text hash.
+
+It lives beside the snapshots, outlives them, and is shared by incremental runs
+and full rebuilds, so an unchanged passage is never embedded twice.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path, model: str, dim: int) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.model = model
+        self.dim = dim
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS embeddings ("
+            " model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,"
+            " PRIMARY KEY (model, hash)) WITHOUT ROWID"
+        )
+        self._db.commit()
+
+    def get_many(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        wanted = list(dict.fromkeys(hashes))
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT hash, vector FROM embeddings WHERE model = ? AND hash IN ({marks})",
+                [self.model, *part],
+            )
+            for h, blob in rows:
+                vec = np.frombuffer(blob, dtype=np.float32)
+                if vec.shape[0] == self.dim:
+                    found[h] = vec
+        return found
+
+    def put_many(self, items: dict[str, np.ndarray]) -> None:
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, hash, vector) VALUES (?, ?, ?)",
+                [(self.model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+            )
+
+    def __len__(self) -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM embeddings WHERE model = ?", [self.model]).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        self._db.close()

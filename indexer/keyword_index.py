@@ -1,0 +1,113 @@
+"""The keyword side of the hybrid index: Whoosh, BM25F over passages.
+
+Each configured language has its own title/headings/body fields with a
+stemming analyser for that language; a passage fills the fields of its
+article's language (other languages use the `xx` fields without stemming).
+A query is parsed against every language's fields, each with its own analyser,
+so an English article is stemmed as English and a German one as German.
+`words` keeps unstemmed lower-case words for "did you mean".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.analysis import Analyzer, LanguageAnalyzer, RegexTokenizer, SimpleAnalyzer
+from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.writing import IndexWriter
+
+from kb.records import Chunk
+
+FALLBACK_LANG = "xx"
+TITLE_BOOST = 3.0
+HEADINGS_BOOST = 2.0
+TAGS_BOOST = 1.5
+
+
+def text_fields(lang: str) -> tuple[str, str, str]:
+    return f"title_{lang}", f"headings_{lang}", f"body_{lang}"
+
+
+def analyzer_for(lang: str) -> Analyzer:
+    if lang == FALLBACK_LANG:
+        return SimpleAnalyzer()
+    return LanguageAnalyzer(lang)
+
+
+def build_schema(languages: Sequence[str]) -> Schema:
+    fields: dict[str, object] = {
+        "pid": NUMERIC(int, bits=64, stored=True, unique=True, signed=True),
+        "article_id": ID(stored=True),
+        "department": ID(stored=True),
+        "lang": ID(stored=True),
+        "tags": KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=TAGS_BOOST),
+        "audience": KEYWORD(lowercase=True, commas=True),
+        "words": TEXT(analyzer=RegexTokenizer(r"\w+") | _lower(), phrase=False),
+    }
+    for lang in (*languages, FALLBACK_LANG):
+        title, headings, body = text_fields(lang)
+        analyzer = analyzer_for(lang)
+        fields[title] = TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, phrase=False)
+        fields[headings] = TEXT(analyzer=analyzer, field_boost=HEADINGS_BOOST, phrase=False)
+        fields[body] = TEXT(analyzer=analyzer, phrase=True)
+    return Schema(**fields)
+
+
+def _lower() -> object:
+    from whoosh.analysis import LowercaseFilter
+
+    return LowercaseFilter()
+
+
+def searchable_fields(languages: Sequence[str]) -> list[str]:
+    names: list[str] = []
+    for lang in (*languages, FALLBACK_LANG):
+        names.extend(text_fields(lang))
+    return [*names, "tags"]
+
+
+def create_index(folder: Path, languages: Sequence[str]) -> whoosh_index.Index:
+    folder.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(folder), build_schema(languages))
+
+
+def open_index(folder: Path) -> whoosh_index.Index:
+    return whoosh_index.open_dir(str(folder))
+
+
+def passage_document(pid: int, chunk: Chunk, languages: Sequence[str]) -> dict[str, object]:
+    lang = chunk.lang if chunk.lang in languages else FALLBACK_LANG
+    title, headings, body = text_fields(lang)
+    return {
+        "pid": pid,
+        "article_id": chunk.article_id,
+        "department": chunk.department,
+        "lang": chunk.lang,
+        "tags": ",".join(chunk.tags),
+        "audience": ",".join(chunk.audience),
+        "words": f"{chunk.title}\n{' '.join(chunk.headings)}\n{chunk.text}",
+        title: chunk.title,
+        headings: " ".join(chunk.headings),
+        body: chunk.text,
+    }
+
+
+def apply_changes(
+    index: whoosh_index.Index,
+    removed_articles: Iterable[str],
+    added: Iterable[tuple[int, Chunk]],
+    languages: Sequence[str],
+) -> None:
+    """Delete every passage of the removed articles, add the new passages, commit once."""
+    writer: IndexWriter = index.writer(limitmb=256)
+    try:
+        for article_id in removed_articles:
+            writer.delete_by_term("article_id", article_id)
+        for pid, chunk in added:
+            writer.add_document(**passage_document(pid, chunk, languages))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()

@@ -1,0 +1,182 @@
+"""The metadata database of a snapshot: articles, passages and departments.
+
+SQLite, one file per snapshot: the searcher looks passages up by id and the web
+app renders articles from it, so serving never depends on the content folder.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from kb.records import Article, Chunk, Department, Section, Status, Targets
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+  id TEXT PRIMARY KEY, hash TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL,
+  summary TEXT, owner TEXT, tags TEXT, status TEXT, audience TEXT, lang TEXT,
+  updated TEXT, review_by TEXT, related TEXT, body TEXT, extra TEXT, stat TEXT
+);
+CREATE TABLE IF NOT EXISTS passages (
+  pid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
+  department TEXT NOT NULL, lang TEXT, title TEXT, headings TEXT, text TEXT,
+  audience TEXT, tags TEXT
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
+CREATE TABLE IF NOT EXISTS departments (
+  slug TEXT PRIMARY KEY, name TEXT, description TEXT, contact TEXT,
+  first_response_hours REAL, resolution_hours REAL, keywords TEXT, has_file INTEGER
+);
+"""
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stored passage, as the searcher sees it."""
+
+    pid: int
+    article_id: str
+    ordinal: int
+    department: str
+    lang: str
+    title: str
+    headings: tuple[str, ...]
+    text: str
+    audience: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def open_writable(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=DELETE")
+    db.executescript(SCHEMA)
+    return db
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    # immutable=1: a published snapshot never changes, so SQLite can skip locking.
+    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def write_departments(db: sqlite3.Connection, departments: Iterable[Department]) -> None:
+    db.execute("DELETE FROM departments")
+    db.executemany(
+        "INSERT INTO departments VALUES (?,?,?,?,?,?,?,?)",
+        [(d.slug, d.name, d.description, json.dumps(d.contact), d.targets.first_response_hours,
+          d.targets.resolution_hours, json.dumps(list(d.keywords)), int(d.has_file))
+         for d in departments],
+    )
+
+
+def remove_articles(db: sqlite3.Connection, ids: Iterable[str]) -> list[int]:
+    """Delete articles and their passages; returns the removed passage ids."""
+    pids: list[int] = []
+    for aid in ids:
+        pids.extend(r[0] for r in db.execute("SELECT pid FROM passages WHERE article_id = ?", [aid]))
+        db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
+        db.execute("DELETE FROM articles WHERE id = ?", [aid])
+    return pids
+
+
+def add_article(db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]],
+                stat: str = "") -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (article.id, article.content_hash, article.department, article.title, article.summary,
+         article.owner, json.dumps(list(article.tags)), article.status.value,
+         json.dumps(list(article.audience)), article.lang, _iso(article.updated),
+         _iso(article.review_by), json.dumps(list(article.related)), article.body_markdown,
+         json.dumps(article.extra, default=str), stat),
+    )
+    db.executemany(
+        "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(pid, c.article_id, c.ordinal, c.department, c.lang, c.title, json.dumps(list(c.headings)),
+          c.text, json.dumps(list(c.audience)), json.dumps(list(c.tags))) for pid, c in passages],
+    )
+
+
+def article_hashes(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """Article id → (content hash, "size:mtime" of the file when it was read)."""
+    return {r[0]: (r[1], r[2] or "") for r in db.execute("SELECT id, hash, stat FROM articles")}
+
+
+def counts(db: sqlite3.Connection) -> tuple[int, int]:
+    a = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    p = db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+    return int(a), int(p)
+
+
+def max_pid(db: sqlite3.Connection) -> int:
+    row = db.execute("SELECT MAX(pid) FROM passages").fetchone()
+    return int(row[0]) if row and row[0] is not None else -1
+
+
+_PASSAGE_COLS = "pid, article_id, ordinal, department, lang, title, headings, text, audience, tags"
+
+
+def _passage(row: tuple) -> Passage:  # type: ignore[type-arg]
+    return Passage(row[0], row[1], row[2], row[3], row[4] or "", row[5] or "",
+                   tuple(json.loads(row[6] or "[]")), row[7] or "",
+                   tuple(json.loads(row[8] or "[]")), tuple(json.loads(row[9] or "[]")))
+
+
+def load_passages(db: sqlite3.Connection, pids: Iterable[int]) -> dict[int, Passage]:
+    wanted = [int(p) for p in pids]
+    out: dict[int, Passage] = {}
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
+        marks = ",".join("?" * len(part))
+        for row in db.execute(f"SELECT {_PASSAGE_COLS} FROM passages WHERE pid IN ({marks})", part):
+            out[row[0]] = _passage(row)
+    return out
+
+
+def article_passages(db: sqlite3.Connection, article_id: str) -> list[Passage]:
+    rows = db.execute(f"SELECT {_PASSAGE_COLS} FROM passages WHERE article_id = ? ORDER BY ordinal",
+                      [article_id])
+    return [_passage(r) for r in rows]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
+    row = db.execute(
+        "SELECT id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
+        " review_by, related, body, extra FROM articles WHERE id = ?", [article_id]).fetchone()
+    if row is None:
+        return None
+    passages = article_passages(db, article_id)
+    return Article(
+        id=row[0], content_hash=row[1], department=row[2], title=row[3], summary=row[4] or "",
+        owner=row[5] or "", tags=tuple(json.loads(row[6] or "[]")), status=Status(row[7]),
+        audience=tuple(json.loads(row[8] or "[]")), lang=row[9] or "en", updated=_date(row[10]),
+        review_by=_date(row[11]), related=tuple(json.loads(row[12] or "[]")), body_markdown=row[13] or "",
+        extra=json.loads(row[14] or "{}"),
+        sections=tuple(Section(p.headings, p.text) for p in passages),
+    )
+
+
+def article_titles(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """Article id → (title, department), for suggestions and related links."""
+    return {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, title, department FROM articles")}
+
+
+def load_departments(db: sqlite3.Connection) -> dict[str, Department]:
+    out = {}
+    for row in db.execute("SELECT slug, name, description, contact, first_response_hours,"
+                          " resolution_hours, keywords, has_file FROM departments"):
+        out[row[0]] = Department(
+            slug=row[0], name=row[1], description=row[2] or "", contact=json.loads(row[3] or "{}"),
+            targets=Targets(row[4], row[5]), keywords=tuple(json.loads(row[6] or "[]")),
+            has_file=bool(row[7]))
+    return out

@@ -1,0 +1,140 @@
+"""Reading the published snapshot, and following it as the indexer publishes.
+
+`SnapshotReader.get()` costs one `stat` of the CURRENT pointer per call; when
+the indexer has switched it, the new snapshot is opened and swapped in under a
+lock, while searches already running finish on the old one. Processes that
+serve searches therefore pick up new content without restarting.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index
+
+from indexer import keyword_index, metadata, snapshot
+from indexer.metadata import Passage
+from indexer.vector_index import VectorIndex, load_vector_index
+from kb.errors import ModelMismatchError
+from kb.records import Article, Department
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    """One opened, immutable snapshot."""
+
+    path: Path
+    manifest: dict[str, Any]
+    keyword: Index
+    vectors: VectorIndex
+    _db: Any = field(repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _departments: dict[str, Department] | None = None
+    _titles: dict[str, tuple[str, str]] | None = None
+
+    @classmethod
+    def open(cls, path: Path) -> Snapshot:
+        manifest = snapshot.read_manifest(path)
+        return cls(
+            path=path,
+            manifest=manifest,
+            keyword=keyword_index.open_index(path / "keyword"),
+            vectors=load_vector_index(path / "vectors.faiss", manifest["vector_kind"]),
+            _db=metadata.open_readonly(path / "meta.db"),
+        )
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def model(self) -> str:
+        return str(self.manifest["model"])
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.manifest.get("languages", ["en"]))
+
+    def passages(self, pids: list[int]) -> dict[int, Passage]:
+        with self._lock:
+            return metadata.load_passages(self._db, pids)
+
+    def article(self, article_id: str) -> Article | None:
+        with self._lock:
+            return metadata.load_article(self._db, article_id)
+
+    def article_passages(self, article_id: str) -> list[Passage]:
+        with self._lock:
+            return metadata.article_passages(self._db, article_id)
+
+    @property
+    def departments(self) -> dict[str, Department]:
+        if self._departments is None:
+            with self._lock:
+                self._departments = metadata.load_departments(self._db)
+        return self._departments
+
+    @property
+    def titles(self) -> dict[str, tuple[str, str]]:
+        """Article id → (title, department) of every indexed article."""
+        if self._titles is None:
+            with self._lock:
+                self._titles = metadata.article_titles(self._db)
+        return self._titles
+
+    def close(self) -> None:
+        self.keyword.close()
+        self._db.close()
+
+
+class SnapshotReader:
+    """Hands out the current snapshot of an index folder, reloading on change."""
+
+    def __init__(self, index_dir: Path, expect_model: str | None = None) -> None:
+        self.index_dir = index_dir
+        self.expect_model = expect_model
+        self._lock = threading.Lock()
+        self._current: Snapshot | None = None
+        self._stamp: tuple[int, int] | None = None
+        self.generation = 0
+
+    def _pointer_stamp(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.index_dir / "CURRENT")
+        except FileNotFoundError:
+            return None
+        return (st.st_ino, st.st_mtime_ns)
+
+    def get(self) -> Snapshot:
+        stamp = self._pointer_stamp()
+        current = self._current
+        if current is not None and stamp == self._stamp:
+            return current
+        with self._lock:
+            if self._current is not None and stamp == self._stamp:
+                return self._current
+            path = snapshot.current_path(self.index_dir)
+            if self._current is not None and self._current.path == path:
+                self._stamp = stamp
+                return self._current
+            opened = Snapshot.open(path)
+            if self.expect_model and opened.model != self.expect_model:
+                opened.close()
+                raise ModelMismatchError(
+                    f"the index in {self.index_dir} was built with embedding model "
+                    f"{opened.model!r}, but the configured model is {self.expect_model!r}; "
+                    "run `kb index --full` or change the embedding_model setting"
+                )
+            logger.info("serving snapshot %s", opened.name)
+            # The old snapshot is left to the garbage collector: searches that
+            # still hold it finish undisturbed.
+            self._current, self._stamp = opened, stamp
+            self.generation += 1
+            return opened

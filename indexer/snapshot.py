@@ -1,0 +1,152 @@
+"""Snapshots on disk: written whole, then published by switching a pointer.
+
+Layout of the index folder:
+
+    CURRENT              name of the published snapshot (replaced atomically)
+    .lock                held by the one `kb index` run allowed at a time
+    embeddings.db        the embedding cache (outlives snapshots)
+    snapshots/<name>/    manifest.json, meta.db, vectors.faiss, keyword/
+
+A snapshot without `manifest.json` is incomplete (a build died while writing
+it); it is never published and the next run removes it. Readers only ever open
+the snapshot CURRENT names, so a crash at any point leaves the old one serving.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kb.errors import IndexLockedError, IndexNotFoundError
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+def snapshots_dir(index_dir: Path) -> Path:
+    return index_dir / "snapshots"
+
+
+def current_name(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return name or None
+
+
+def current_path(index_dir: Path) -> Path:
+    name = current_name(index_dir)
+    if name is None or not (snapshots_dir(index_dir) / name / MANIFEST).is_file():
+        raise IndexNotFoundError(
+            f"no index has been published in {index_dir} yet; run `kb index` first"
+        )
+    return snapshots_dir(index_dir) / name
+
+
+def new_snapshot_dir(index_dir: Path) -> Path:
+    name = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    path = snapshots_dir(index_dir) / name
+    path.mkdir(parents=True)
+    return path
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_manifest(snapshot: Path, manifest: dict[str, Any]) -> None:
+    tmp = snapshot / (MANIFEST + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump({"format": FORMAT, **manifest}, fh, indent=2, default=str)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, snapshot / MANIFEST)
+
+
+def read_manifest(snapshot: Path) -> dict[str, Any]:
+    return dict(json.loads((snapshot / MANIFEST).read_text(encoding="utf-8")))
+
+
+def publish(index_dir: Path, snapshot: Path) -> None:
+    """Point CURRENT at a complete snapshot; atomic on POSIX file systems."""
+    if not (snapshot / MANIFEST).is_file():
+        raise RuntimeError(f"refusing to publish incomplete snapshot {snapshot.name}")
+    for root, _dirs, files in os.walk(snapshot):
+        for name in files:
+            with open(os.path.join(root, name), "rb") as fh:
+                os.fsync(fh.fileno())
+    _fsync_dir(snapshot)
+    tmp = index_dir / f"CURRENT.{os.getpid()}.tmp"
+    tmp.write_text(snapshot.name + "\n", encoding="utf-8")
+    with tmp.open("rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+
+
+def collect_garbage(index_dir: Path, keep: int) -> list[str]:
+    """Remove incomplete snapshots and all but the newest `keep` published ones.
+
+    Older snapshots are kept a while so that readers still holding them finish
+    their searches; on POSIX an open file outlives its deletion anyway."""
+    base = snapshots_dir(index_dir)
+    if not base.is_dir():
+        return []
+    current = current_name(index_dir)
+    complete = sorted((p for p in base.iterdir() if (p / MANIFEST).is_file()), key=lambda p: p.name)
+    removed = []
+    for path in base.iterdir():
+        if path.name == current:
+            continue
+        stale = not (path / MANIFEST).is_file() or path not in complete[-max(keep, 1):]
+        if stale:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for tmp in index_dir.glob("CURRENT.*.tmp"):
+        tmp.unlink(missing_ok=True)
+    return removed
+
+
+@dataclass
+class IndexLock:
+    """An exclusive, non-blocking lock on the index folder (released on exit or crash)."""
+
+    index_dir: Path
+    _fd: int | None = None
+
+    def __enter__(self) -> IndexLock:
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        path = self.index_dir / ".lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise IndexLockedError(
+                f"another `kb index` run (pid {holder}) is updating {self.index_dir}; "
+                "wait for it to finish and run again"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

@@ -1,0 +1,71 @@
+"""The vector side of the hybrid index: FAISS over normalised passage embeddings.
+
+Inner product on unit vectors is cosine similarity. Collections up to
+`approximate_threshold` passages use an exact flat index; larger ones use IVF,
+which (unlike HNSW) supports removing vectors, so incremental updates stay
+cheap. Passage ids are the int64 ids FAISS stores.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+FLAT = "flat"
+IVF = "ivf"
+
+
+class VectorIndex:
+    def __init__(self, index: faiss.Index, kind: str, nprobe: int = 16) -> None:
+        self.index = index
+        self.kind = kind
+        if kind == IVF:
+            faiss.extract_index_ivf(index).nprobe = nprobe
+
+    @property
+    def size(self) -> int:
+        return int(self.index.ntotal)
+
+    @property
+    def dim(self) -> int:
+        return int(self.index.d)
+
+    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        if len(ids):
+            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
+                                    np.asarray(ids, dtype=np.int64))
+
+    def remove(self, ids: np.ndarray) -> int:
+        if not len(ids):
+            return 0
+        return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and passage ids of the k nearest passages (ids -1 pad short results)."""
+        q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+        scores, ids = self.index.search(q, min(k, max(self.size, 1)))
+        return scores[0], ids[0]
+
+    def save(self, path: Path) -> None:
+        faiss.write_index(self.index, str(path))
+
+
+def create_vector_index(dim: int, expected: int, threshold: int,
+                        training: np.ndarray | None = None) -> VectorIndex:
+    """An empty index of the right kind for `expected` passages (IVF is trained here)."""
+    if expected <= threshold or training is None or len(training) < 1000:
+        return VectorIndex(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), FLAT)
+    nlist = max(16, int(4 * math.sqrt(expected)))
+    quantizer = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quantizer, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    sample = training[np.random.default_rng(0).permutation(len(training))[: nlist * 64]]
+    ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
+    return VectorIndex(ivf, IVF)
+
+
+def load_vector_index(path: Path, kind: str, mmap: bool = False) -> VectorIndex:
+    flags = faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY if mmap else 0
+    return VectorIndex(faiss.read_index(str(path), flags), kind)

@@ -1,0 +1,163 @@
+"""What employees did: searches, clicks on results, and feedback on articles.
+
+These records feed the insights pages (unanswered questions, popular queries)
+and the query suggestions. Users appear only under a pseudonymous id, never a
+username. All timestamps are timezone-aware UTC; `ensure_utc` and `utc_now`
+are the helpers the other domain records (users, requests, outbox) share.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+def utc_now() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def ensure_utc(name: str, value: datetime) -> datetime:
+    """Return `value` converted to UTC; refuse naive datetimes (their zone is a guess)."""
+    if not isinstance(value, datetime):
+        raise ValueError(f"{name} must be a datetime, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value!r}")
+    return value.astimezone(UTC)
+
+
+def ensure_optional_utc(name: str, value: datetime | None) -> datetime | None:
+    """Like `ensure_utc`, letting None through."""
+    return None if value is None else ensure_utc(name, value)
+
+
+def ensure_text(name: str, value: str, *, allow_empty: bool = False) -> str:
+    """Refuse non-strings and (unless allowed) blank strings."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {value!r}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} must not be empty, got {value!r}")
+    return value
+
+
+def _ensure_unit(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def _ensure_positive_int(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return value
+
+
+def set_normalised(record: object, name: str, value: object) -> None:
+    """Store a normalised value on a frozen record from its `__post_init__`."""
+    object.__setattr__(record, name, value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SearchEvent:
+    """One search as the employee saw it.
+
+    `id` is None until the store assigns one (`Store.log_search` returns it).
+    `answered` is False when the confidence fell below the answer threshold;
+    those are the questions content owners should write articles for.
+    `confidence` and `department_confidence` are in 0..1. `page` is 1-based.
+    """
+
+    query: str
+    answered: bool
+    id: int | None = None
+    ts: datetime = field(default_factory=utc_now)
+    lang: str = ""
+    filters: dict[str, Any] = field(default_factory=dict)
+    confidence: float = 0.0
+    department: str | None = None
+    department_confidence: float = 0.0
+    result_ids: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+    user: str = ""
+    page: int = 1
+
+    def __post_init__(self) -> None:
+        ensure_text("query", self.query)
+        if not isinstance(self.answered, bool):
+            raise ValueError(f"answered must be True or False, got {self.answered!r}")
+        set_normalised(self, "ts", ensure_utc("ts", self.ts))
+        ensure_text("lang", self.lang, allow_empty=True)
+        ensure_text("user", self.user, allow_empty=True)
+        if not isinstance(self.filters, dict):
+            raise ValueError(f"filters must be a dict, got {self.filters!r}")
+        set_normalised(self, "confidence", _ensure_unit("confidence", self.confidence))
+        set_normalised(
+            self,
+            "department_confidence",
+            _ensure_unit("department_confidence", self.department_confidence),
+        )
+        if self.department is not None:
+            ensure_text("department", self.department)
+        if not isinstance(self.result_ids, list) or not all(
+            isinstance(r, str) for r in self.result_ids
+        ):
+            raise ValueError(f"result_ids must be a list of strings, got {self.result_ids!r}")
+        latency = self.latency_ms
+        if isinstance(latency, bool) or not isinstance(latency, int | float):
+            raise ValueError(f"latency_ms must be a number, got {latency!r}")
+        if not math.isfinite(latency) or latency < 0:
+            raise ValueError(f"latency_ms must be a finite number >= 0, got {latency!r}")
+        set_normalised(self, "latency_ms", float(latency))
+        _ensure_positive_int("page", self.page)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClickEvent:
+    """A click on a search result; `rank` is the 1-based position on the page."""
+
+    search_id: int
+    article_id: str
+    rank: int
+    user: str = ""
+    ts: datetime = field(default_factory=utc_now)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.search_id, bool) or not isinstance(self.search_id, int):
+            raise ValueError(f"search_id must be an integer, got {self.search_id!r}")
+        ensure_text("article_id", self.article_id)
+        _ensure_positive_int("rank", self.rank)
+        ensure_text("user", self.user, allow_empty=True)
+        set_normalised(self, "ts", ensure_utc("ts", self.ts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedbackEvent:
+    """'Was this helpful?' on an article, optionally tied to the search that led there."""
+
+    article_id: str
+    helpful: bool
+    comment: str = ""
+    search_id: int | None = None
+    user: str = ""
+    ts: datetime = field(default_factory=utc_now)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        ensure_text("article_id", self.article_id)
+        if not isinstance(self.helpful, bool):
+            raise ValueError(f"helpful must be True or False, got {self.helpful!r}")
+        ensure_text("comment", self.comment, allow_empty=True)
+        if self.search_id is not None and (
+            isinstance(self.search_id, bool) or not isinstance(self.search_id, int)
+        ):
+            raise ValueError(f"search_id must be an integer or None, got {self.search_id!r}")
+        ensure_text("user", self.user, allow_empty=True)
+        set_normalised(self, "ts", ensure_utc("ts", self.ts))
+
+
+def normalise_query(query: str) -> str:
+    """The form queries are grouped and prefix-matched by: case-folded, single spaces."""
+    return " ".join(query.casefold().split())

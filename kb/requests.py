@@ -1,0 +1,304 @@
+"""Employee requests: what was asked, where it went, and everything that happened.
+
+A `Request` is one question or need routed to a department. It may be split
+into `RequestTask`s (a value-stream template such as onboarding creates one
+task per department, some waiting on others). Its history is an append-only
+list of `RequestEntry`s; nothing in the history is edited or deleted.
+
+The status life cycle is the `TRANSITIONS` table; `check_transition` refuses a
+move the table does not allow. Reopening takes a resolved or closed request
+back to in_progress.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import Any, Literal, get_args
+
+from kb.errors import ConflictError
+from kb.events import (
+    ensure_optional_utc,
+    ensure_text,
+    ensure_utc,
+    set_normalised,
+    utc_now,
+)
+
+
+class RequestStatus(StrEnum):
+    """Where a request stands."""
+
+    NEW = "new"
+    TRIAGED = "triaged"
+    IN_PROGRESS = "in_progress"
+    WAITING_FOR_REQUESTER = "waiting_for_requester"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        """Open requests still count against their due dates."""
+        return self not in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+
+    def can_become(self, other: RequestStatus) -> bool:
+        return other in TRANSITIONS[self]
+
+
+_S = RequestStatus
+TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    _S.NEW: frozenset(
+        {_S.TRIAGED, _S.IN_PROGRESS, _S.WAITING_FOR_REQUESTER, _S.RESOLVED, _S.CLOSED}
+    ),
+    _S.TRIAGED: frozenset({_S.IN_PROGRESS, _S.WAITING_FOR_REQUESTER, _S.RESOLVED, _S.CLOSED}),
+    _S.IN_PROGRESS: frozenset({_S.WAITING_FOR_REQUESTER, _S.RESOLVED, _S.CLOSED}),
+    _S.WAITING_FOR_REQUESTER: frozenset({_S.IN_PROGRESS, _S.RESOLVED, _S.CLOSED}),
+    # Reopening: the requester says it is not solved after all.
+    _S.RESOLVED: frozenset({_S.CLOSED, _S.IN_PROGRESS}),
+    _S.CLOSED: frozenset({_S.IN_PROGRESS}),
+}
+
+
+def check_transition(current: RequestStatus, target: RequestStatus) -> None:
+    """Raise ConflictError unless `current` may move to `target`."""
+    if not current.can_become(target):
+        allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "nothing"
+        raise ConflictError(
+            f"a {current.value} request cannot become {target.value}; "
+            f"from {current.value} it may become: {allowed}",
+            details={"from": current.value, "to": target.value},
+        )
+
+
+class Priority(StrEnum):
+    """How urgent a request is; `rank` orders them (urgent first when sorted by rank)."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        return ("urgent", "high", "normal", "low").index(self.value)
+
+
+class TaskStatus(StrEnum):
+    """Where one task of a request stands."""
+
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_finished(self) -> bool:
+        return self in (TaskStatus.DONE, TaskStatus.CANCELLED)
+
+
+EntryKind = Literal["created", "comment", "status", "reassigned", "assigned", "resolution", "task"]
+ENTRY_KINDS: frozenset[str] = frozenset(get_args(EntryKind))
+
+
+def _enum(enum: type[Enum], name: str, value: Any) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(str(m.value) for m in enum)
+        raise ValueError(f"{name} must be one of {known}, got {value!r}") from None
+
+
+def _ensure_id(name: str, value: Any, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _ensure_str_list(name: str, value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{name} must be a list of non-empty strings, got {value!r}")
+
+
+def _ensure_version(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"version must be an integer >= 0, got {value!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """One employee request.
+
+    `id` and `version` are the store's: `id` is None until `create_request`
+    assigns it, and `version` goes up by one with every `update_request`, which
+    refuses a record whose version is no longer current (someone else saved
+    first). Due dates may be None when the department sets no targets.
+    `search_id` is the search the request was filed from; `suggestions_shown`
+    and `went_on_anyway` record whether articles were suggested first and the
+    employee filed the request regardless.
+    """
+
+    requester: str
+    query: str
+    department: str
+    description: str = ""
+    id: int | None = None
+    assignee: str | None = None
+    status: RequestStatus = RequestStatus.NEW
+    priority: Priority = Priority.NORMAL
+    created: datetime = field(default_factory=utc_now)
+    updated: datetime = field(default_factory=utc_now)
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    first_responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    linked_articles: list[str] = field(default_factory=list)
+    search_id: int | None = None
+    suggestions_shown: bool = False
+    went_on_anyway: bool = False
+    workflow: str | None = None
+    idempotency_key: str | None = None
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        _ensure_id("id", self.id, optional=True)
+        ensure_text("requester", self.requester)
+        ensure_text("query", self.query)
+        ensure_text("department", self.department)
+        ensure_text("description", self.description, allow_empty=True)
+        if self.assignee is not None:
+            ensure_text("assignee", self.assignee)
+        set_normalised(self, "status", _enum(RequestStatus, "status", self.status))
+        set_normalised(self, "priority", _enum(Priority, "priority", self.priority))
+        created = ensure_utc("created", self.created)
+        set_normalised(self, "created", created)
+        # A defaulted `updated` is made a moment after `created`; never earlier.
+        set_normalised(self, "updated", max(created, ensure_utc("updated", self.updated)))
+        for name in ("first_response_due", "resolution_due", "first_responded_at", "resolved_at"):
+            set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
+        if self.resolution is not None:
+            ensure_text("resolution", self.resolution, allow_empty=True)
+        _ensure_str_list("linked_articles", self.linked_articles)
+        _ensure_id("search_id", self.search_id, optional=True)
+        for name in ("suggestions_shown", "went_on_anyway"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.workflow is not None:
+            ensure_text("workflow", self.workflow)
+        if self.idempotency_key is not None:
+            ensure_text("idempotency_key", self.idempotency_key)
+            if len(self.idempotency_key) > 200:
+                raise ValueError(
+                    f"idempotency_key must be at most 200 characters, got {self.idempotency_key!r}"
+                )
+        _ensure_version(self.version)
+
+    def is_overdue(self, at: datetime) -> bool:
+        """Open and past a due date: resolution, or first response while none was given.
+
+        `Store.list_requests(overdue_at=...)` applies the same rule in SQL.
+        """
+        at = ensure_utc("at", at)
+        if not self.status.is_open:
+            return False
+        if self.resolution_due is not None and self.resolution_due < at:
+            return True
+        return (
+            self.first_responded_at is None
+            and self.first_response_due is not None
+            and self.first_response_due < at
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestTask:
+    """One step of a request, owned by one department.
+
+    `id` numbers the task within its request (1, 2, 3…); the store assigns
+    numbers in list order to tasks created without one. `depends_on` lists
+    the numbers of earlier tasks of the same request that must finish first.
+    """
+
+    department: str
+    title: str
+    request_id: int | None = None
+    id: int | None = None
+    status: TaskStatus = TaskStatus.OPEN
+    depends_on: list[int] = field(default_factory=list)
+    assignee: str | None = None
+    due: datetime | None = None
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        ensure_text("department", self.department)
+        ensure_text("title", self.title)
+        _ensure_id("request_id", self.request_id, optional=True)
+        _ensure_id("id", self.id, optional=True)
+        set_normalised(self, "status", _enum(TaskStatus, "status", self.status))
+        if not isinstance(self.depends_on, list):
+            raise ValueError(f"depends_on must be a list of task numbers, got {self.depends_on!r}")
+        for dep in self.depends_on:
+            _ensure_id("depends_on", dep, optional=False)
+        if self.id is not None and any(dep >= self.id for dep in self.depends_on):
+            raise ValueError(
+                f"task {self.id} may only depend on earlier tasks, got depends_on={self.depends_on!r}"
+            )
+        if self.assignee is not None:
+            ensure_text("assignee", self.assignee)
+        set_normalised(self, "due", ensure_optional_utc("due", self.due))
+        _ensure_version(self.version)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestEntry:
+    """One line of a request's history.
+
+    `kind` says what happened; `data` carries the details a program reads back
+    (a "reassigned" entry must name `from_department` and `to_department`, which
+    is what routing learns from). Internal notes set `visible_to_requester` False.
+    """
+
+    request_id: int
+    actor: str
+    kind: EntryKind
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    visible_to_requester: bool = True
+    ts: datetime = field(default_factory=utc_now)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        _ensure_id("request_id", self.request_id, optional=False)
+        _ensure_id("id", self.id, optional=True)
+        ensure_text("actor", self.actor)
+        if self.kind not in ENTRY_KINDS:
+            known = ", ".join(sorted(ENTRY_KINDS))
+            raise ValueError(f"kind must be one of {known}, got {self.kind!r}")
+        ensure_text("message", self.message, allow_empty=True)
+        if not isinstance(self.data, dict):
+            raise ValueError(f"data must be a dict, got {self.data!r}")
+        if self.kind == "reassigned":
+            for key in ("from_department", "to_department"):
+                if not isinstance(self.data.get(key), str) or not self.data[key]:
+                    raise ValueError(
+                        f"a reassigned entry needs data[{key!r}] naming a department, "
+                        f"got data={self.data!r}"
+                    )
+        if not isinstance(self.visible_to_requester, bool):
+            raise ValueError(
+                f"visible_to_requester must be True or False, got {self.visible_to_requester!r}"
+            )
+        set_normalised(self, "ts", ensure_utc("ts", self.ts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reassignment:
+    """A request moved from one department to another: what routing learns from."""
+
+    request_id: int
+    query: str
+    from_department: str
+    to_department: str
+    ts: datetime

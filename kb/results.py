@@ -1,0 +1,117 @@
+"""Records of one search: the query as asked, the hits, the answer, the route."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search as the caller asked it."""
+
+    text: str
+    k: int = 10
+    page: int = 1
+    department: str | None = None
+    tags: tuple[str, ...] = ()
+    # Departments/roles of the caller; None = unrestricted (CLI, administrators).
+    groups: frozenset[str] | None = None
+    lang: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.text or not self.text.strip():
+            raise ValueError("query text must not be empty")
+        if self.k < 1:
+            raise ValueError(f"k must be at least 1, got {self.k!r}")
+        if self.page < 1:
+            raise ValueError(f"page must be at least 1, got {self.page!r}")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article in the results, with its best passage."""
+
+    id: str
+    department: str
+    title: str
+    score: float
+    snippet: str  # HTML-escaped text with <mark> around query terms
+    passage: str = ""
+    headings: tuple[str, ...] = ()
+    lang: str = "en"
+    tags: tuple[str, ...] = ()
+
+    @property
+    def path(self) -> str:
+        return self.id
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "department": self.department,
+            "title": self.title,
+            "score": round(self.score, 6),
+            "snippet": self.snippet,
+            "headings": list(self.headings),
+            "lang": self.lang,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The passage of the top article that answers the query, and its best sentences."""
+
+    id: str
+    title: str
+    department: str
+    passage: str
+    highlight: str  # the best-matching sentence(s), plain text
+    headings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "department": self.department,
+            "passage": self.passage,
+            "highlight": self.highlight,
+            "headings": list(self.headings),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    """Everything a search returns; `as_dict()` is the JSON shape of CLI and API."""
+
+    query: str
+    answered: bool
+    confidence: float
+    answer: Answer | None
+    department: str
+    department_confidence: float
+    did_you_mean: str | None
+    results: list[Hit]
+    total: int = 0
+    page: int = 1
+    lang: str = "en"
+    expanded_terms: list[str] = field(default_factory=list)
+    latency_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 4),
+            "answer": self.answer.as_dict() if self.answer else None,
+            "department": self.department,
+            "department_confidence": round(self.department_confidence, 4),
+            "did_you_mean": self.did_you_mean,
+            "results": [h.as_dict() for h in self.results],
+            "total": self.total,
+            "page": self.page,
+            "lang": self.lang,
+            "expanded_terms": self.expanded_terms,
+            "latency_ms": round(self.latency_ms, 2),
+        }

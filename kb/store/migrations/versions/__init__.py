@@ -1,0 +1,1 @@
+"""Migration scripts, applied in revision order (0001, 0002, …)."""

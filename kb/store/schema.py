@@ -1,0 +1,243 @@
+"""Tables of the store, as SQLAlchemy Core metadata, and the two column types
+that keep them dialect neutral.
+
+* `UtcDateTime` takes aware datetimes only and always hands back UTC: on
+  PostgreSQL the column is `timestamptz`; SQLite has no time zones, so it keeps
+  the UTC wall-clock digits and the type puts UTC back on the way out.
+* `JsonText` stores lists and dicts as JSON text rather than a native JSON
+  column, so both databases store and return exactly the same thing.
+
+Enums are stored as their string values in plain strings, never as database
+enum types, so adding a status is a code change and not a migration. Free
+text is TEXT: PostgreSQL enforces VARCHAR lengths and SQLite does not, so a
+length appears only where the domain record already bounds the value.
+
+This metadata is what the code queries. The migrations in
+`kb/store/migrations/versions/` create the same tables; a test compares the two
+so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, UTC datetimes out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"the store takes timezone-aware datetimes only, got {value!r}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class JsonText(TypeDecorator[Any]):
+    """JSON documents kept as text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
+        return None if value is None else json.loads(value)
+
+
+# Stable constraint names, so later migrations can refer to them on both backends.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+search_events = Table(
+    "search_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("ts", UtcDateTime, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("query_norm", Text, nullable=False),
+    Column("lang", Text, nullable=False),
+    Column("filters", JsonText, nullable=False),
+    Column("answered", Boolean, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("department", Text),
+    Column("department_confidence", Float, nullable=False),
+    Column("result_ids", JsonText, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("page", Integer, nullable=False),
+    Index(None, "ts"),
+    Index(None, "answered", "query_norm"),
+)
+
+click_events = Table(
+    "click_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "search_id",
+        Id,
+        ForeignKey("search_events.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("article_id", Text, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("user_id", Text, nullable=False),
+    Column("ts", UtcDateTime, nullable=False),
+    Index(None, "search_id"),
+    Index(None, "ts"),
+)
+
+# search_id here and in `requests` is a soft reference: feedback and requests
+# are kept after old search events are purged.
+feedback_events = Table(
+    "feedback_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("article_id", Text, nullable=False),
+    Column("helpful", Boolean, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("search_id", BigInteger),
+    Column("user_id", Text, nullable=False),
+    Column("ts", UtcDateTime, nullable=False),
+    Index(None, "ts"),
+    Index(None, "article_id"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("username", String(254), primary_key=True),
+    Column("display_name", Text, nullable=False),
+    Column("grants", JsonText, nullable=False),
+    Column("password_hash", Text),
+    Column("created", UtcDateTime, nullable=False),
+)
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("requester", Text, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("assignee", Text),
+    Column("status", String(32), nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("first_response_due", UtcDateTime),
+    Column("resolution_due", UtcDateTime),
+    Column("first_responded_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("resolution", Text),
+    Column("linked_articles", JsonText, nullable=False),
+    Column("search_id", BigInteger),
+    Column("suggestions_shown", Boolean, nullable=False),
+    Column("went_on_anyway", Boolean, nullable=False),
+    Column("workflow", Text),
+    Column("idempotency_key", String(200), unique=True),
+    Column("version", Integer, nullable=False),
+    Index(None, "department", "status"),
+    Index(None, "requester"),
+    Index(None, "assignee"),
+    Index(None, "resolution_due"),
+    Index(None, "created"),
+)
+
+request_tasks = Table(
+    "request_tasks",
+    metadata,
+    Column(
+        "request_id",
+        Id,
+        ForeignKey("requests.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("task_no", Integer, primary_key=True, autoincrement=False),
+    Column("department", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("depends_on", JsonText, nullable=False),
+    Column("assignee", Text),
+    Column("due", UtcDateTime),
+    Column("version", Integer, nullable=False),
+    Index(None, "department", "status"),
+)
+
+request_entries = Table(
+    "request_entries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "request_id",
+        Id,
+        ForeignKey("requests.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("ts", UtcDateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("data", JsonText, nullable=False),
+    Column("visible_to_requester", Boolean, nullable=False),
+    Index(None, "request_id"),
+    Index(None, "kind"),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("topic", Text, nullable=False),
+    Column("target", Text, nullable=False),
+    Column("payload", JsonText, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("delivered_at", UtcDateTime),
+    Column("last_error", Text),
+    Index(None, "delivered_at", "next_attempt_at"),
+)

@@ -1,0 +1,23 @@
+"""`SqlStore`: the one `Store` implementation, on SQLAlchemy Core.
+
+It serves SQLite and PostgreSQL alike; see `kb.store.sql_base` for why there
+is one dialect-neutral implementation and `kb.store.factory` for the few
+places the two databases are set up differently. Build it with
+`create_store(url)`, which also brings the schema up to date.
+"""
+
+from __future__ import annotations
+
+from kb.store.sql_events import SqlEvents
+from kb.store.sql_outbox import SqlOutbox
+from kb.store.sql_requests import SqlRequests
+from kb.store.sql_users import SqlUsers
+
+
+class SqlStore(SqlEvents, SqlUsers, SqlRequests, SqlOutbox):
+    """Events, users, requests and the outbox in one SQL database."""
+
+    def __repr__(self) -> str:
+        url = self._engine.url.render_as_string(hide_password=True)
+        state = "closed" if self._closed else "open"
+        return f"<SqlStore {url} ({state})>"

@@ -1,0 +1,103 @@
+"""Transactions and error translation shared by the SQL store's parts.
+
+Why one SQLAlchemy Core implementation for both SQLite and PostgreSQL: the
+queries the app needs are plain inserts, updates and indexed selects, which
+Core renders correctly for either dialect. Keeping a single implementation
+means one set of queries to review and one contract test suite that proves
+both databases behave the same. What does differ (connection setup, SQLite's
+locking, PostgreSQL's driver and migration lock) is decided once, in
+`kb.store.factory`, and never tested for here.
+
+Parts of the store (events, users, requests, outbox) are mixins over
+`SqlBase`, which gives them `_write` (one transaction, committed or rolled
+back as a whole) and `_read`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from kb.errors import ConflictError, KbError, StoreError
+
+logger = logging.getLogger(__name__)
+
+# Execution option set on read-only connections. The SQLite engine's "begin"
+# hook reads it: writers take the write lock up front (BEGIN IMMEDIATE), readers
+# do not (plain BEGIN), so reads never wait for writes under WAL.
+READ_ONLY_OPTION = "kb_store_read_only"
+
+
+class SqlBase:
+    """An engine plus the transaction helpers every part of the store uses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._closed = False
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tests and maintenance scripts only)."""
+        return self._engine
+
+    def close(self) -> None:
+        self._closed = True
+        self._engine.dispose()
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store has been closed; open a new one with create_store()")
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[Connection]:
+        """One transaction for a write; any error rolls all of it back.
+
+        A constraint violation becomes ConflictError (callers turn it into a
+        more precise error where they expect one); any other database failure
+        becomes StoreError naming `what` was being done.
+        """
+        self._check_open()
+        try:
+            with self._engine.begin() as conn:
+                yield conn
+        except KbError:
+            raise
+        except IntegrityError as exc:
+            raise ConflictError(
+                f"could not {what}: it conflicts with what is stored ({exc.orig})"
+            ) from exc
+        except SQLAlchemyError as exc:
+            logger.exception("store: could not %s", what)
+            raise StoreError(
+                f"could not {what}: {getattr(exc, 'orig', None) or exc}; check that the "
+                "database named by KB_DATABASE_URL is reachable and writable"
+            ) from exc
+
+    @contextmanager
+    def _read(self, what: str) -> Iterator[Connection]:
+        """A read-only transaction (a consistent snapshot for several selects)."""
+        self._check_open()
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(**{READ_ONLY_OPTION: True})
+                yield conn
+        except KbError:
+            raise
+        except SQLAlchemyError as exc:
+            logger.exception("store: could not %s", what)
+            raise StoreError(
+                f"could not {what}: {getattr(exc, 'orig', None) or exc}; check that the "
+                "database named by KB_DATABASE_URL is reachable"
+            ) from exc
+
+
+def check_limit(limit: int | None, offset: int = 0) -> None:
+    """Refuse negative or non-integer limits and offsets."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ValueError(f"limit must be an integer >= 0 or None, got {limit!r}")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise ValueError(f"offset must be an integer >= 0, got {offset!r}")

@@ -1,0 +1,188 @@
+"""Search, click and feedback events in SQL, and the popular-queries aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, Table, func, insert, select
+
+from kb.errors import ConflictError, NotFoundError
+from kb.events import (
+    ClickEvent,
+    FeedbackEvent,
+    SearchEvent,
+    ensure_optional_utc,
+    normalise_query,
+)
+from kb.store.schema import click_events, feedback_events, search_events
+from kb.store.sql_base import SqlBase, check_limit
+
+
+def _search_row(event: SearchEvent) -> dict[str, Any]:
+    return {
+        "ts": event.ts,
+        "query": event.query,
+        "query_norm": normalise_query(event.query),
+        "lang": event.lang,
+        "filters": event.filters,
+        "answered": event.answered,
+        "confidence": event.confidence,
+        "department": event.department,
+        "department_confidence": event.department_confidence,
+        "result_ids": event.result_ids,
+        "latency_ms": event.latency_ms,
+        "user_id": event.user,
+        "page": event.page,
+    }
+
+
+def _search_event(row: Row[Any]) -> SearchEvent:
+    return SearchEvent(
+        id=row.id,
+        ts=row.ts,
+        query=row.query,
+        lang=row.lang,
+        filters=row.filters,
+        answered=row.answered,
+        confidence=row.confidence,
+        department=row.department,
+        department_confidence=row.department_confidence,
+        result_ids=row.result_ids,
+        latency_ms=row.latency_ms,
+        user=row.user_id,
+        page=row.page,
+    )
+
+
+def _click_event(row: Row[Any]) -> ClickEvent:
+    return ClickEvent(
+        id=row.id,
+        search_id=row.search_id,
+        article_id=row.article_id,
+        rank=row.rank,
+        user=row.user_id,
+        ts=row.ts,
+    )
+
+
+def _feedback_event(row: Row[Any]) -> FeedbackEvent:
+    return FeedbackEvent(
+        id=row.id,
+        article_id=row.article_id,
+        helpful=row.helpful,
+        comment=row.comment,
+        search_id=row.search_id,
+        user=row.user_id,
+        ts=row.ts,
+    )
+
+
+def _time_window(
+    table: Table, since: datetime | None, until: datetime | None, limit: int | None
+) -> Select[Any]:
+    """Rows of an event table with since <= ts < until, oldest first."""
+    check_limit(limit)
+    since = ensure_optional_utc("since", since)
+    until = ensure_optional_utc("until", until)
+    conditions: list[ColumnElement[bool]] = []
+    if since is not None:
+        conditions.append(table.c.ts >= since)
+    if until is not None:
+        conditions.append(table.c.ts < until)
+    query = select(table).where(*conditions).order_by(table.c.ts, table.c.id)
+    return query if limit is None else query.limit(limit)
+
+
+class SqlEvents(SqlBase):
+    """The events part of `SqlStore`."""
+
+    def log_search(self, event: SearchEvent) -> int:
+        with self._write("log a search") as conn:
+            result = conn.execute(insert(search_events).values(_search_row(event)))
+            return int(result.inserted_primary_key[0])
+
+    def log_click(self, event: ClickEvent) -> int:
+        try:
+            with self._write("log a click") as conn:
+                result = conn.execute(
+                    insert(click_events).values(
+                        search_id=event.search_id,
+                        article_id=event.article_id,
+                        rank=event.rank,
+                        user_id=event.user,
+                        ts=event.ts,
+                    )
+                )
+                return int(result.inserted_primary_key[0])
+        except ConflictError as exc:
+            # The only constraint a click can break is its reference to the search.
+            raise NotFoundError(
+                f"no search event with id {event.search_id!r}; log the search first"
+            ) from exc
+
+    def log_feedback(self, event: FeedbackEvent) -> int:
+        with self._write("log feedback") as conn:
+            result = conn.execute(
+                insert(feedback_events).values(
+                    article_id=event.article_id,
+                    helpful=event.helpful,
+                    comment=event.comment,
+                    search_id=event.search_id,
+                    user_id=event.user,
+                    ts=event.ts,
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def search_events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[SearchEvent]:
+        query = _time_window(search_events, since, until, limit)
+        with self._read("read search events") as conn:
+            return [_search_event(row) for row in conn.execute(query)]
+
+    def click_events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[ClickEvent]:
+        query = _time_window(click_events, since, until, limit)
+        with self._read("read click events") as conn:
+            return [_click_event(row) for row in conn.execute(query)]
+
+    def feedback_events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[FeedbackEvent]:
+        query = _time_window(feedback_events, since, until, limit)
+        with self._read("read feedback events") as conn:
+            return [_feedback_event(row) for row in conn.execute(query)]
+
+    def popular_queries(self, prefix: str, limit: int = 10) -> list[str]:
+        if not isinstance(prefix, str):
+            raise ValueError(f"prefix must be a string, got {prefix!r}")
+        check_limit(limit)
+        # Both sides are normalised in Python, so matching is case-insensitive on
+        # every backend without relying on the database's collation or ILIKE.
+        # A trailing space is kept: "vpn " should not match "vpnclient".
+        wanted = normalise_query(prefix) + (" " if prefix[-1:].isspace() and prefix.strip() else "")
+        norm = search_events.c.query_norm
+        hits = func.count().label("hits")
+        query = (
+            select(norm, hits)
+            .where(search_events.c.answered.is_(True))
+            .group_by(norm)
+            .order_by(hits.desc(), norm)
+            .limit(limit)
+        )
+        if wanted:
+            query = query.where(norm.startswith(wanted, autoescape=True))
+        with self._read("find popular queries") as conn:
+            return [row.query_norm for row in conn.execute(query)]
