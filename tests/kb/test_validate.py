@@ -1,0 +1,182 @@
+"""Bad input in the content folder: each case is reported with file, line and
+reason, and the other articles are still read."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.library import scan_content
+from tests.conftest import SAMPLE_CONTENT, shared_dir
+
+GOOD = {"hr/annual-leave.md", "hr/sick-leave.md", "hr/krankmeldung.md", "it/vpn-setup.md",
+        "it/draft-printers.md"}
+
+
+def problems_for(content: Path, path: str) -> list[str]:
+    scan = scan_content(content)
+    assert GOOD <= set(scan.articles), "good articles must survive a bad neighbour"
+    return [p.message for p in scan.problems if p.path == path]
+
+
+def test_fixture_content_is_clean(tiny_content: Path) -> None:
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) == GOOD
+    assert not scan.errors
+    assert scan.articles["hr/sick-leave.md"].title == "Reporting sick"  # from front matter
+    assert scan.articles["hr/krankmeldung.md"].lang == "de"
+    assert scan.articles["it/draft-printers.md"].status.value == "draft"
+    assert scan.summary()["published"] == 4
+
+
+def test_invalid_utf8_names_the_line(tiny_content: Path) -> None:
+    (tiny_content / "hr" / "latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nline two\n")
+    [message] = problems_for(tiny_content, "hr/latin1.md")
+    assert "invalid UTF-8" in message
+    problem = next(p for p in scan_content(tiny_content).problems if p.path == "hr/latin1.md")
+    assert problem.line == 2 and "UTF-8" in problem.hint
+
+
+def test_binary_file(tiny_content: Path) -> None:
+    (tiny_content / "it" / "logo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
+    assert problems_for(tiny_content, "it/logo.md") == ["file is binary, not Markdown text"]
+
+
+def test_empty_file(tiny_content: Path) -> None:
+    (tiny_content / "it" / "empty.md").write_text("  \n\n")
+    assert problems_for(tiny_content, "it/empty.md") == ["file is empty"]
+
+
+def test_file_over_size_limit(tiny_content: Path) -> None:
+    (tiny_content / "it" / "huge.md").write_text("# Huge\n" + "word " * 300_000)
+    scan = scan_content(tiny_content, max_bytes=1_000_000)
+    [problem] = [p for p in scan.problems if p.path == "it/huge.md"]
+    assert "over the 1,000,000-byte limit" in problem.message
+    assert GOOD <= set(scan.articles)
+
+
+def test_broken_yaml_reports_line(tiny_content: Path) -> None:
+    (tiny_content / "hr" / "broken.md").write_text(
+        "---\ntitle: Fine\ntags: [a, b\nowner: x\n---\nBody\n"
+    )
+    scan = scan_content(tiny_content)
+    [problem] = [p for p in scan.problems if p.path == "hr/broken.md"]
+    assert "not valid YAML" in problem.message
+    assert problem.line is not None and 3 <= problem.line <= 5
+    assert GOOD <= set(scan.articles)
+
+
+def test_front_matter_that_is_not_a_mapping(tiny_content: Path) -> None:
+    (tiny_content / "hr" / "list.md").write_text("---\n- a\n- b\n---\nBody\n")
+    assert problems_for(tiny_content, "hr/list.md") == ["front matter must be a mapping of field: value"]
+
+
+def test_unknown_status_is_an_error(tiny_content: Path) -> None:
+    (tiny_content / "hr" / "odd.md").write_text("---\ntitle: Odd\nstatus: live\n---\nBody\n")
+    [message] = problems_for(tiny_content, "hr/odd.md")
+    assert "status 'live' is not one of" in message
+
+
+def test_duplicate_ids_differing_in_case(tiny_content: Path) -> None:
+    (tiny_content / "it" / "VPN-Setup.md").write_text("---\ntitle: Dup\n---\nBody\n")
+    scan = scan_content(tiny_content)
+    dup = [p for p in scan.problems if p.kind == "duplicate"]
+    assert len(dup) == 1 and "duplicate id" in dup[0].message
+    assert "it/vpn-setup.md" in scan.articles or "it/VPN-Setup.md" in scan.articles
+
+
+def test_article_outside_department_folder(tiny_content: Path) -> None:
+    (tiny_content / "loose.md").write_text("# Loose\nNo department.\n")
+    [message] = problems_for(tiny_content, "loose.md")
+    assert message == "article is not inside a department folder"
+
+
+def test_missing_content_root_is_a_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", "--content", str(tmp_path / "nope")])
+    assert result.exit_code != 0
+    assert "does not exist" in result.output
+
+
+def test_unknown_fields_kept_and_title_fallbacks(tiny_content: Path) -> None:
+    (tiny_content / "it" / "heading-title.md").write_text("---\nfoo: bar\n---\n# From heading\nText.\n")
+    (tiny_content / "it" / "no-title.md").write_text("Just text without heading.\n")
+    scan = scan_content(tiny_content)
+    assert scan.articles["it/heading-title.md"].title == "From heading"
+    assert scan.articles["it/heading-title.md"].extra == {"foo": "bar"}
+    assert scan.articles["it/no-title.md"].title == "No title"
+
+
+def test_department_file_defaults_and_targets(tiny_content: Path) -> None:
+    scan = scan_content(tiny_content)
+    assert scan.departments["hr"].name == "Human Resources"
+    assert scan.departments["hr"].targets.resolution_hours == 40
+    assert scan.departments["it"].name == "IT" and not scan.departments["it"].has_file
+
+
+def test_broken_department_file_falls_back(tiny_content: Path) -> None:
+    (tiny_content / "it" / "_department.yml").write_text("name: [unclosed\n")
+    scan = scan_content(tiny_content)
+    assert scan.departments["it"].name == "IT"
+    assert any(p.path == "it/_department.yml" for p in scan.problems)
+    assert GOOD <= set(scan.articles)
+
+
+def test_template_tags_and_links_reduced_to_text(tiny_content: Path) -> None:
+    (tiny_content / "it" / "tags.md").write_text(
+        '---\ntitle: Tags\n---\nSee [the travel guide]({% page "/travel/" %}) and {{ site.name }}.\n'
+        "{% alert %}Careful{% endalert %}\n"
+    )
+    text = scan_content(tiny_content).articles["it/tags.md"].plain_text
+    assert "the travel guide" in text and "{%" not in text and "{{" not in text
+    assert "Careful" in text and "/travel/" not in text
+
+
+def test_cli_validate_exit_codes(tiny_content: Path) -> None:
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", "--content", str(tiny_content), "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.output)["published"] == 4
+    (tiny_content / "hr" / "bad.md").write_bytes(b"\xff\xfe\x00\x00")
+    bad = runner.invoke(main, ["validate", "--content", str(tiny_content)])
+    assert bad.exit_code == 1
+    assert "hr/bad.md" in bad.output
+
+
+def test_sample_knowledge_base_meets_targets() -> None:
+    result = CliRunner().invoke(main, ["validate", "--content", str(SAMPLE_CONTENT), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["published"] >= 60
+    assert data["departments"] >= 5
+    assert data["published_by_language"].get("de", 0) >= 10
+    assert data["by_status"].get("retired") == 1
+    assert data["by_status"].get("draft", 0) + data["by_status"].get("review", 0) >= 2
+
+
+def test_real_handbook_from_another_organisation() -> None:
+    shared = shared_dir()
+    pages = shared / "corpora" / "18f-handbook" / "pages" if shared else None
+    if pages is None or not pages.is_dir():
+        pytest.skip("shared 18F handbook corpus not found (set KB_SHARED_DIR to the shared folder)")
+    result = CliRunner().invoke(main, ["validate", "--content", str(pages), "--json"])
+    assert result.exit_code in (0, 1)
+    assert "Traceback" not in result.output
+    data = json.loads(result.output)
+    files = sum(1 for _ in pages.rglob("*.md"))
+    reported = {p["path"] for p in data["problems"] if p["severity"] == "error" or p["kind"] == "redirect"}
+    assert data["articles"] + len(reported) == files
+    for problem in data["problems"]:
+        assert problem["message"], problem
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read unreadable files")
+def test_unreadable_file(tiny_content: Path) -> None:
+    bad = tiny_content / "it" / "secret.md"
+    bad.write_text("# Secret\n")
+    bad.chmod(0)
+    assert "cannot read file" in problems_for(tiny_content, "it/secret.md")[0]
