@@ -91,6 +91,22 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
     ctx.exit(1 if scan.errors else 0)
 
 
+@main.command("settings")
+@json_option
+@click.pass_context
+def settings_command(ctx: click.Context, as_json: bool) -> None:
+    """Show every setting: its value now, its default, its variable and its meaning."""
+    from kb.settings import SETTINGS
+
+    current: Settings = ctx.obj
+    if as_json:
+        echo_json({s.name: getattr(current, s.name) for s in SETTINGS})
+        return
+    click.echo("| setting | environment | default | meaning |\n| --- | --- | --- | --- |")
+    for s in SETTINGS:
+        click.echo(f"| `{s.name}` | `{s.env_var}` | `{s.default!s}` | {s.help} |")
+
+
 def _register() -> None:
     from importlib import import_module
 
