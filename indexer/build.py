@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -31,6 +32,13 @@ from kb.records import Article, Chunk, Department
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def _sha256(path: Path) -> str:
@@ -265,7 +273,10 @@ class IndexBuilder:
         logger.info("writing snapshot %s", target.name)
         if previous:
             shutil.copy2(previous / "meta.db", target / "meta.db")
-            shutil.copytree(previous / "keyword", target / "keyword")
+            # Whoosh never rewrites a segment file once written (deletions live
+            # in the new table of contents), so the new snapshot can share the
+            # old segments through hard links instead of copying them.
+            shutil.copytree(previous / "keyword", target / "keyword", copy_function=_link_or_copy)
         db = metadata.open_writable(target / "meta.db")
         removed_pids = metadata.remove_articles(db, sorted(plan.removals))
         next_pid = metadata.max_pid(db) + 1

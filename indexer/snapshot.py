@@ -85,7 +85,10 @@ def publish(index_dir: Path, snapshot: Path) -> None:
         raise RuntimeError(f"refusing to publish incomplete snapshot {snapshot.name}")
     for root, _dirs, files in os.walk(snapshot):
         for name in files:
-            with open(os.path.join(root, name), "rb") as fh:
+            path = os.path.join(root, name)
+            if os.stat(path).st_nlink > 1:
+                continue  # shared with an older snapshot: already on disk
+            with open(path, "rb") as fh:
                 os.fsync(fh.fileno())
     _fsync_dir(snapshot)
     tmp = index_dir / f"CURRENT.{os.getpid()}.tmp"

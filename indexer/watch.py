@@ -22,6 +22,8 @@ from kb.errors import KbError
 logger = logging.getLogger(__name__)
 
 QUIET_SECONDS = 0.15
+_CHANGES = {"created", "deleted", "moved", "modified", "closed"}
+_RELEVANT = (".md", ".yml", ".yaml")
 RESCAN_SECONDS = 300.0
 
 
@@ -30,17 +32,23 @@ class _Changes(FileSystemEventHandler):
         self.event = threading.Event()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        path = str(event.src_path)
-        if event.is_directory and event.event_type == "modified":
+        # Reading the tree (ours included) raises "opened"/"closed_no_write"
+        # events; reacting to them would rebuild forever.
+        if event.event_type not in _CHANGES:
             return
-        if "/." in path:  # editor swap files, hidden folders
+        if event.is_directory:
+            if event.event_type != "modified":
+                self.event.set()
             return
-        self.event.set()
+        paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
+        if any(p.endswith(_RELEVANT) and "/." not in p for p in paths):
+            self.event.set()
 
 
 def watch_content(builder: IndexBuilder, on_report: Callable[[BuildReport], None],
                   stop: threading.Event | None = None) -> None:
     """Run incremental builds on every change until `stop` is set (or Ctrl-C)."""
+    builder.embedder  # load the model now, not on the first edit
     changes = _Changes()
     observer = Observer()
     observer.schedule(changes, str(builder.content), recursive=True)
