@@ -110,7 +110,7 @@ def settings_command(ctx: click.Context, as_json: bool) -> None:
 def _register() -> None:
     from importlib import import_module
 
-    for module in ("indexer.commands", "search.commands", "webapp.commands"):
+    for module in ("indexer.commands", "search.commands", "webapp.commands", "kb.requests_commands"):
         try:
             mod = import_module(module)
         except ModuleNotFoundError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from kb.errors import ContentError
 from kb.records import Department, Targets
 
 DEPARTMENT_FILES = ("_department.yml", "_department.yaml")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def default_name(slug: str) -> str:
@@ -67,4 +69,23 @@ def load_department(folder: Path, slug: str) -> Department:
         targets=_targets(data.get("targets"), rel),
         keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
         has_file=True,
+        **_webhook(data, rel),
     )
+
+
+def _webhook(data: dict[str, Any], path: str) -> dict[str, str]:
+    """`webhook_url` and `webhook_secret_env`, checked (both or neither)."""
+    url = str(data.get("webhook_url") or "").strip()
+    secret_env = str(data.get("webhook_secret_env") or "").strip()
+    if not url and not secret_env:
+        return {}
+    if not url.startswith(("http://", "https://")):
+        raise ContentError(f"webhook_url must be an http(s) URL, got {url!r}", path=path,
+                           kind="department", hint="set webhook_url: https://host/path")
+    if not _ENV_NAME.match(secret_env):
+        raise ContentError(
+            f"webhook_secret_env must name an environment variable, got {secret_env!r}",
+            path=path, kind="department",
+            hint="set webhook_secret_env: IT_WEBHOOK_SECRET and put the secret in that variable",
+        )
+    return {"webhook_url": url, "webhook_secret_env": secret_env}

@@ -12,7 +12,8 @@ back to in_progress.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any, Literal, get_args
@@ -97,7 +98,9 @@ class TaskStatus(StrEnum):
         return self in (TaskStatus.DONE, TaskStatus.CANCELLED)
 
 
-EntryKind = Literal["created", "comment", "status", "reassigned", "assigned", "resolution", "task"]
+EntryKind = Literal[
+    "created", "comment", "status", "reassigned", "assigned", "resolution", "task", "article"
+]
 ENTRY_KINDS: frozenset[str] = frozenset(get_args(EntryKind))
 
 
@@ -249,6 +252,28 @@ class RequestTask:
             ensure_text("assignee", self.assignee)
         set_normalised(self, "due", ensure_optional_utc("due", self.due))
         _ensure_version(self.version)
+
+
+def number_tasks(tasks: Sequence[RequestTask]) -> list[RequestTask]:
+    """Give unnumbered tasks the numbers 1..n in list order and check that every
+    dependency names an earlier task of the same request."""
+    numbered = [t.id is not None for t in tasks]
+    if any(numbered) and not all(numbered):
+        raise ValueError("number either all tasks of a request or none of them")
+    result = list(tasks) if all(numbered) else [replace(t, id=i) for i, t in enumerate(tasks, 1)]
+    seen: set[int] = set()
+    for task in result:
+        assert task.id is not None  # numbered just above
+        if task.id in seen:
+            raise ValueError(f"two tasks have the number {task.id!r}")
+        missing = [dep for dep in task.depends_on if dep not in seen]
+        if missing:
+            raise ValueError(
+                f"task {task.id} ({task.title!r}) depends on {missing!r}, which are not "
+                "earlier tasks of this request"
+            )
+        seen.add(task.id)
+    return result
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -83,6 +83,23 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_port", 25, "SMTP port."),
     Setting("mail_from", "spoc-kb@localhost", "Sender address of notifications."),
     Setting("workflows_file", "", "Value-stream templates; default: _workflows.yml in content."),
+    Setting("sla_timezone", "Europe/Berlin", "Time zone of the working hours due dates count in."),
+    Setting(
+        "sla_working_hours",
+        "Mon-Fri 09:00-17:00",
+        "Working days and hours request targets count in (e.g. 'Mon-Thu 08:00-16:30').",
+    ),
+    Setting("sla_holidays", "", "Comma-separated dates (YYYY-MM-DD) that are not working days."),
+    Setting(
+        "mail_domain",
+        "",
+        "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
+    ),
+    Setting("triage_email", "", "Address of the triage queue for request e-mails; empty: none."),
+    Setting("webhook_timeout", 10.0, "Seconds one webhook or SMTP delivery may take."),
+    Setting(
+        "outbox_max_attempts", 20, "Delivery attempts before a notification is given up on."
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

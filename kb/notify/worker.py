@@ -1,0 +1,184 @@
+"""The outbox worker: delivers due notifications, retrying failures with backoff.
+
+`deliver_due(now)` makes one pass: it claims due messages (`Store.claim_messages`
+pushes each claimed message's next attempt past a lease, so several worker
+processes never send the same message at once), sends each, and records the
+outcome: delivered, or failed with the next attempt `kb.outbox.backoff` later.
+After `max_attempts` failures a message is given up on and kept, with its last
+error, for inspection.
+
+Delivery is at least once: a worker that dies after sending but before
+recording it sends the message again once the lease has run out. Webhook
+receivers can tell by the `X-SpocKB-Delivery` id, mail clients by the
+Message-ID.
+
+`run(stop)` repeats passes until `stop` is set; `kb requests deliver --loop`
+and the web server's background thread (`start_background`) use it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from kb.events import utc_now
+from kb.notify.config import NotifyConfig
+from kb.notify.mail import MailSender
+from kb.notify.webhooks import DeliveryFailed, WebhookSender
+from kb.outbox import OutboxMessage, backoff
+from kb.records import Department
+from kb.settings import Settings
+from kb.store.base import Store
+
+logger = logging.getLogger(__name__)
+
+BATCH = 20
+MIN_LEASE = timedelta(minutes=5)
+
+
+@dataclass
+class DeliveryReport:
+    """What one pass did."""
+
+    delivered: int = 0
+    failed: int = 0
+    given_up: int = 0
+
+    @property
+    def attempted(self) -> int:
+        return self.delivered + self.failed + self.given_up
+
+    def add(self, other: DeliveryReport) -> None:
+        self.delivered += other.delivered
+        self.failed += other.failed
+        self.given_up += other.given_up
+
+
+class OutboxWorker:
+    """Sends due outbox messages through the sender for their target."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        webhooks: WebhookSender,
+        mail: MailSender | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        batch: int = BATCH,
+        max_attempts: int = 20,
+        timeout: float = 10.0,
+    ) -> None:
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts must be >= 1, got {max_attempts!r}")
+        self.store = store
+        self.webhooks = webhooks
+        self.mail = mail
+        self.clock = clock
+        self.batch = batch
+        self.max_attempts = max_attempts
+        # The lease must outlast sending a whole batch, or another worker could
+        # claim the tail of this batch while it is still being sent.
+        self.lease = max(MIN_LEASE, timedelta(seconds=2 * batch * timeout))
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        store: Store,
+        departments: Mapping[str, Department],
+        *,
+        environ: Mapping[str, str] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> OutboxWorker:
+        config = NotifyConfig.from_settings(settings, departments)
+        timeout = float(settings.webhook_timeout)
+        mail = None
+        if settings.smtp_host:
+            mail = MailSender(
+                str(settings.smtp_host), int(settings.smtp_port), str(settings.mail_from), timeout
+            )
+        return cls(
+            store,
+            webhooks=WebhookSender(config.secret_envs(), environ=environ, timeout=timeout),
+            mail=mail,
+            clock=clock,
+            max_attempts=int(settings.outbox_max_attempts),
+            timeout=timeout,
+        )
+
+    def deliver_due(self, now: datetime | None = None) -> DeliveryReport:
+        """One pass over everything due at `now` (default: the clock)."""
+        now = now or self.clock()
+        report = DeliveryReport()
+        while True:
+            claimed = self.store.claim_messages(now, limit=self.batch, lease=self.lease)
+            for message in claimed:
+                self._deliver(message, now, report)
+            if len(claimed) < self.batch:
+                return report
+
+    def _deliver(self, message: OutboxMessage, now: datetime, report: DeliveryReport) -> None:
+        assert message.id is not None
+        try:
+            self._send(message)
+        except DeliveryFailed as exc:
+            attempts = message.attempts + 1
+            if attempts >= self.max_attempts:
+                logger.error(
+                    "outbox: giving up on message %s to %s after %d attempts: %s",
+                    message.id,
+                    message.target,
+                    attempts,
+                    exc,
+                )
+                self.store.mark_failed(message.id, str(exc), None)
+                report.given_up += 1
+            else:
+                retry = now + backoff(attempts)
+                logger.warning(
+                    "outbox: message %s to %s failed (attempt %d), retrying at %s: %s",
+                    message.id,
+                    message.target,
+                    attempts,
+                    retry.isoformat(),
+                    exc,
+                )
+                self.store.mark_failed(message.id, str(exc), retry)
+                report.failed += 1
+            return
+        self.store.mark_delivered(message.id, self.clock())
+        report.delivered += 1
+
+    def _send(self, message: OutboxMessage) -> None:
+        if message.target.startswith("email:"):
+            if self.mail is None:
+                raise DeliveryFailed("e-mail is off (setting smtp_host is empty); set smtp_host")
+            self.mail.send(message)
+        else:
+            self.webhooks.send(message)
+
+    def run(self, stop: threading.Event, interval: float = 5.0) -> DeliveryReport:
+        """Deliver until `stop` is set, a pass every `interval` seconds; returns the total."""
+        total = DeliveryReport()
+        while not stop.is_set():
+            try:
+                total.add(self.deliver_due())
+            except Exception:  # the loop must survive a database hiccup; the next pass retries
+                logger.exception("outbox: a delivery pass failed; trying again in %ss", interval)
+            stop.wait(interval)
+        return total
+
+
+def start_background(
+    worker: OutboxWorker, interval: float = 5.0
+) -> tuple[threading.Thread, threading.Event]:
+    """Run `worker` in a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=worker.run, args=(stop, interval), name="kb-outbox-worker", daemon=True
+    )
+    thread.start()
+    return thread, stop
