@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, CursorResult, Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from kb.errors import ConflictError, KbError, StoreError
@@ -101,3 +102,11 @@ def check_limit(limit: int | None, offset: int = 0) -> None:
         raise ValueError(f"limit must be an integer >= 0 or None, got {limit!r}")
     if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
         raise ValueError(f"offset must be an integer >= 0, got {offset!r}")
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key the database gave the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    if key is None or key[0] is None:
+        raise StoreError("the database did not report the id of the new row")
+    return int(key[0])

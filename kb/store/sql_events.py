@@ -16,7 +16,7 @@ from kb.events import (
     normalise_query,
 )
 from kb.store.schema import click_events, feedback_events, search_events
-from kb.store.sql_base import SqlBase, check_limit
+from kb.store.sql_base import SqlBase, check_limit, inserted_id
 
 
 def _search_row(event: SearchEvent) -> dict[str, Any]:
@@ -100,7 +100,7 @@ class SqlEvents(SqlBase):
     def log_search(self, event: SearchEvent) -> int:
         with self._write("log a search") as conn:
             result = conn.execute(insert(search_events).values(_search_row(event)))
-            return int(result.inserted_primary_key[0])
+            return inserted_id(result)
 
     def log_click(self, event: ClickEvent) -> int:
         try:
@@ -114,7 +114,7 @@ class SqlEvents(SqlBase):
                         ts=event.ts,
                     )
                 )
-                return int(result.inserted_primary_key[0])
+                return inserted_id(result)
         except ConflictError as exc:
             # The only constraint a click can break is its reference to the search.
             raise NotFoundError(
@@ -133,7 +133,7 @@ class SqlEvents(SqlBase):
                     ts=event.ts,
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return inserted_id(result)
 
     def search_events(
         self,

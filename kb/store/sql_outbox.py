@@ -19,7 +19,7 @@ from kb.errors import ConflictError, NotFoundError
 from kb.events import ensure_optional_utc, ensure_text, ensure_utc
 from kb.outbox import OutboxMessage
 from kb.store.schema import outbox
-from kb.store.sql_base import SqlBase, check_limit
+from kb.store.sql_base import SqlBase, check_limit, inserted_id
 
 
 def _message(row: Row[Any]) -> OutboxMessage:
@@ -49,7 +49,7 @@ class SqlOutbox(SqlBase):
         values = {c.name: getattr(message, c.name) for c in outbox.columns if c.name != "id"}
         with self._write("queue a notification") as conn:
             result = conn.execute(insert(outbox).values(values))
-            return replace(message, id=int(result.inserted_primary_key[0]))
+            return replace(message, id=inserted_id(result))
 
     def due_messages(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
         query = _due(ensure_utc("now", now), limit)

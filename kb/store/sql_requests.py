@@ -24,10 +24,11 @@ from kb.requests import (
     RequestStatus,
     RequestTask,
     TaskStatus,
+    number_tasks,
 )
 from kb.store.base import RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
-from kb.store.sql_base import SqlBase, check_limit
+from kb.store.sql_base import SqlBase, check_limit, inserted_id
 
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if s.is_open)
 UNFINISHED_TASKS = tuple(s.value for s in TaskStatus if not s.is_finished)
@@ -116,29 +117,7 @@ def _insert_entry(conn: Connection, entry: RequestEntry) -> RequestEntry:
             visible_to_requester=entry.visible_to_requester,
         )
     )
-    return replace(entry, id=int(result.inserted_primary_key[0]))
-
-
-def number_tasks(tasks: Sequence[RequestTask]) -> list[RequestTask]:
-    """Give unnumbered tasks the numbers 1..n in list order and check that every
-    dependency names an earlier task of the same request."""
-    numbered = [t.id is not None for t in tasks]
-    if any(numbered) and not all(numbered):
-        raise ValueError("number either all tasks of a request or none of them")
-    result = list(tasks) if all(numbered) else [replace(t, id=i) for i, t in enumerate(tasks, 1)]
-    seen: set[int] = set()
-    for task in result:
-        assert task.id is not None
-        if task.id in seen:
-            raise ValueError(f"two tasks have the number {task.id!r}")
-        missing = [dep for dep in task.depends_on if dep not in seen]
-        if missing:
-            raise ValueError(
-                f"task {task.id} ({task.title!r}) depends on {missing!r}, which are not "
-                "earlier tasks of this request"
-            )
-        seen.add(task.id)
-    return result
+    return replace(entry, id=inserted_id(result))
 
 
 class SqlRequests(SqlBase):
@@ -185,7 +164,7 @@ class SqlRequests(SqlBase):
         self, conn: Connection, request: Request, tasks: list[RequestTask]
     ) -> Request:
         result = conn.execute(insert(requests).values(_request_row(request)))
-        stored = replace(request, id=int(result.inserted_primary_key[0]))
+        stored = replace(request, id=inserted_id(result))
         assert stored.id is not None
         for task in tasks:
             conn.execute(
@@ -193,7 +172,7 @@ class SqlRequests(SqlBase):
                     request_id=stored.id, task_no=task.id, version=1, **_task_row(task)
                 )
             )
-        data = {"department": stored.department, "priority": stored.priority.value}
+        data: dict[str, Any] = {"department": stored.department, "priority": stored.priority.value}
         if stored.workflow:
             data["workflow"] = stored.workflow
         if tasks:
