@@ -1,0 +1,143 @@
+"""`kb serve`: its options, the checks before it starts, and one real gunicorn run."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.errors import IndexNotFoundError
+from kb.settings import Settings
+from tests.webapp.conftest import publish_fake_snapshot
+from webapp import server
+
+
+def test_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    calls: list[dict[str, Any]] = []
+
+    def fake_serve(settings: Settings, **options: Any) -> None:
+        calls.append({"settings": settings, **options})
+
+    monkeypatch.setattr(server, "serve", fake_serve)
+    result = CliRunner().invoke(
+        main,
+        [
+            "serve",
+            "--index",
+            str(tmp_path / "idx"),
+            "--content",
+            str(tmp_path / "c"),
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "9000",
+            "--workers",
+            "3",
+            "--threads",
+            "2",
+            "--demo-users",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "sign-in is not needed yet" in result.output
+    [call] = calls
+    assert (call["host"], call["port"], call["workers"], call["threads"]) == ("0.0.0.0", 9000, 3, 2)
+    assert call["settings"].index_dir == str(tmp_path / "idx")
+    assert call["settings"].content_dir == str(tmp_path / "c")
+
+
+def test_serve_refuses_bad_option_values() -> None:
+    result = CliRunner().invoke(main, ["serve", "--workers", "0"])
+    assert result.exit_code == 2 and "--workers" in result.output
+
+
+def test_prepare_needs_a_published_index(tmp_path: Path) -> None:
+    settings = Settings.load(
+        {"index_dir": str(tmp_path / "none"), "database_url": f"sqlite:///{tmp_path / 'kb.db'}"},
+        environ={},
+    )
+    with pytest.raises(IndexNotFoundError, match="kb index"):
+        server.prepare(settings)
+
+
+def test_prepare_migrates_the_store_once_and_fixes_one_secret(tmp_path: Path) -> None:
+    publish_fake_snapshot(tmp_path / "index")
+    settings = Settings.load(
+        {"index_dir": str(tmp_path / "index"), "database_url": f"sqlite:///{tmp_path / 'kb.db'}"},
+        environ={},
+    )
+    prepared = server.prepare(settings)
+    assert (tmp_path / "kb.db").exists()
+    assert len(prepared.secret_key) == 64
+    assert server.prepare(settings.replace(secret_key="kept")).secret_key == "kept"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(port: int, path: str) -> tuple[int, Any]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"null")
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
+    port = _free_port()
+    env = {**os.environ, "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from kb.cli import main; main()",
+                "serve",
+                "--content",
+                sample_index.content_dir,
+                "--index",
+                sample_index.index_dir,
+                "--port",
+                str(port),
+                "--workers",
+                "1",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                status, body = _get(port, "/api/health")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert status == 200 and body["status"] == "ok"
+        assert body["index"]["articles"] > 50
+        status, body = _get(port, "/api/search?q=parking")
+        assert status == 200 and body["results"] and isinstance(body["search_id"], int)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=60) == 0

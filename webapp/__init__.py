@@ -1,0 +1,124 @@
+"""The spoc-kb web app: one search box over every department's articles.
+
+`create_app(config)` builds a Flask app; nothing happens at import. `config`
+is a `kb.settings.Settings`, a mapping, or None (settings from the file and
+environment, see `kb.settings`). In a mapping, lower-case keys are settings
+(`{"index_dir": ...}`) and upper-case keys go to Flask's config (`TESTING`,
+`KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`); `KB_SETTINGS` may hold a `Settings`
+that the lower-case keys then override.
+
+Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/) and `api`
+(/api/). Serve it with `kb serve` (gunicorn, see `webapp.server`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from kb.settings import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _split_config(config: Mapping[str, Any] | Settings | None) -> tuple[Settings, dict[str, Any]]:
+    if config is None:
+        return Settings.load(), {}
+    if isinstance(config, Settings):
+        return config, {}
+    flask_config = {k: v for k, v in config.items() if k.isupper()}
+    overrides = {k: v for k, v in config.items() if not k.isupper()}
+    base = flask_config.pop("KB_SETTINGS", None)
+    settings = base.replace(**overrides) if isinstance(base, Settings) else Settings.load(overrides)
+    return settings, flask_config
+
+
+def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
+    """A new app for `config` (see the module docstring)."""
+    # Flask is imported here, not at the top: `kb` imports webapp.commands for
+    # every command, and most commands never serve.
+    from flask import Flask
+
+    from webapp import api, articles, ask, errors, i18n, identity, search_page, security, services
+
+    settings, flask_config = _split_config(config)
+    app = Flask(__name__)
+    secret = settings.secret_key
+    if not secret:
+        # Cookies signed with it stop verifying at restart; `kb serve` makes one
+        # key for all its workers. Set KB_SECRET_KEY to keep ids across restarts.
+        secret = secrets.token_hex(32)
+        logger.info("no secret_key set; using a random one for this process")
+    app.config.update(SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    app.config.update(flask_config)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    services.init_app(app, settings)
+    errors.init_app(app)
+    i18n.init_app(app)
+    identity.init_app(app)
+    security.init_app(app)
+    _init_templates(app, settings)
+
+    app.register_blueprint(search_page.bp)
+    app.register_blueprint(articles.bp)
+    app.register_blueprint(ask.bp)
+    app.register_blueprint(api.bp)
+    return app
+
+
+def url_with(**changes: Any) -> str:
+    """The current path and query with some parameters replaced (None removes one).
+
+    A list value sets a repeatable parameter (`tag=a&tag=b`)."""
+    from flask import request
+
+    args = request.args.copy()
+    for name, value in changes.items():
+        args.pop(name, None)
+        if value is None:
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            args.add(name, str(item))
+    query = urlencode(list(args.items(multi=True)))
+    return request.path + ("?" + query if query else "")
+
+
+def _init_templates(app: Flask, settings: Settings) -> None:
+    from flask import url_for
+
+    from webapp import presenters
+    from webapp.sanitize import passage_html, snippet_html
+
+    static = Path(app.static_folder or "")
+    versions: dict[str, str] = {}
+
+    def asset_url(filename: str) -> str:
+        # A content hash in the URL lets browsers cache assets until they change.
+        version = versions.get(filename)
+        if version is None:
+            data = (static / filename).read_bytes()
+            version = versions[filename] = hashlib.sha256(data).hexdigest()[:10]
+        return url_for("static", filename=filename, v=version)
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        asset_url=asset_url,
+        url_with=url_with,
+        department_name=presenters.department_name,
+        department_tone=presenters.department_tone,
+        max_query_chars=int(settings.max_query_chars),
+    )
+    app.jinja_env.filters.update(snippet=snippet_html, passage=passage_html)

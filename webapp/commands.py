@@ -1,0 +1,76 @@
+"""`kb serve`: the web app behind gunicorn (thin CLI over `webapp.server`)."""
+
+from __future__ import annotations
+
+import click
+
+from kb.cli import content_option, index_option, settings_from
+
+
+@click.command("serve")
+@content_option
+@index_option
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 for every interface).",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on.",
+)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes; each loads the embedding model once.",
+)
+@click.option(
+    "--threads",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Threads per worker (more than 1 uses gunicorn's gthread workers).",
+)
+@click.option(
+    "--demo-users",
+    is_flag=True,
+    help="Create demo accounts (arrives with sign-in; nothing to do yet).",
+)
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    content_dir: str | None,
+    index_dir: str | None,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    demo_users: bool,
+) -> None:
+    """Serve the search pages and the JSON API with gunicorn.
+
+    The store is the setting database_url (KB_DATABASE_URL); the index is
+    followed while serving, so `kb index` updates content without a restart.
+    """
+    from webapp.server import serve
+
+    settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
+    if demo_users:
+        click.echo(
+            "--demo-users: sign-in is not needed yet; everyone can search, read and "
+            "vote. Demo accounts arrive with the requests feature."
+        )
+    click.echo(
+        f"serving on http://{host}:{port}/ with {workers} worker(s); "
+        "each loads the search model before it answers"
+    )
+    serve(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+COMMANDS = [serve_command]

@@ -1,0 +1,63 @@
+"""Browser-side defences: response headers and a same-origin check on form posts.
+
+The Content-Security-Policy allows only the app's own scripts, styles and
+images, so even HTML that slipped past the sanitiser could not run a script.
+Form posts from another site are refused by their Origin header; API posts
+need `Content-Type: application/json`, which a cross-site form cannot send.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, request
+
+from kb.errors import PermissionDenied
+
+CSP = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "frame-src 'none'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+    )
+)
+
+
+def _headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+        response.vary.update(("Accept-Language", "Cookie"))
+    return response
+
+
+def _same_origin_posts() -> None:
+    if request.method != "POST":
+        return
+    origin = request.headers.get("Origin")
+    if not origin:
+        return  # not a browser, or one too old to say; nothing to compare
+    # Hosts only: behind a proxy that ends TLS the app sees http while the
+    # browser says https, and no other site can claim our host name.
+    if urlsplit(origin).netloc != request.host:
+        raise PermissionDenied(
+            f"posts from {origin} are not accepted; use the form on this site",
+            details={"origin": origin},
+        )
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_same_origin_posts)
+    app.after_request(_headers)

@@ -1,0 +1,113 @@
+"""Production serving: gunicorn, started from Python (`kb serve`).
+
+The master process checks that an index is published, brings the store's
+schema up to date once (so workers never race to migrate) and fixes one secret
+key for all workers (so the pseudonymous-user cookie verifies whichever
+worker answers). Each worker then builds its own app after the fork and warms
+it up (model loaded, store opened) before it accepts a request; the model is
+not loaded in the master because PyTorch's thread pools do not survive fork.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import secrets
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from kb.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Loading the model takes seconds; a worker is allowed this long to boot and
+# to answer one request before gunicorn replaces it.
+WORKER_TIMEOUT_S = 120
+GRACEFUL_TIMEOUT_S = 30
+COMPUTE_THREADS_PER_WORKER = 1
+
+
+def limit_compute_threads(threads: int = COMPUTE_THREADS_PER_WORKER) -> None:
+    """Cap PyTorch's intra-op threads in this process.
+
+    A query is one short text: splitting its few matrix products across cores
+    gains little, while several workers each spinning one thread per core
+    oversubscribe the machine; measured on two busy cores, a search took
+    ~900 ms with 2 threads per worker and ~70 ms with 1. Scale with workers.
+    """
+    if importlib.util.find_spec("torch") is None:
+        return
+    import torch
+
+    torch.set_num_threads(threads)
+
+
+def _post_worker_init(worker: Any) -> None:
+    from webapp.services import warm_up
+
+    limit_compute_threads()
+    warm_up(worker.wsgi)
+
+
+def _worker_exit(_server: Any, worker: Any) -> None:
+    from webapp.services import services
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        services(app).close()
+
+
+class KbServer(BaseApplication):  # type: ignore[misc]
+    """gunicorn with the spoc-kb app and settings from `kb serve`'s options."""
+
+    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+        self.settings = settings
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from webapp import create_app
+
+        return create_app(self.settings)
+
+
+def prepare(settings: Settings) -> Settings:
+    """Checks and one-time work in the master, before any worker starts."""
+    from indexer import snapshot
+    from kb.store import create_store
+
+    snapshot.current_path(settings.index_path)  # IndexNotFoundError: run `kb index`
+    create_store(settings.database_url).close()
+    if not settings.secret_key:
+        settings = settings.replace(secret_key=secrets.token_hex(32))
+    return settings
+
+
+def serve(
+    settings: Settings, *, host: str, port: int, workers: int, threads: int, log_level: str = "info"
+) -> None:
+    """Run gunicorn in the foreground until interrupted."""
+    settings = prepare(settings)
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "timeout": WORKER_TIMEOUT_S,
+        "graceful_timeout": GRACEFUL_TIMEOUT_S,
+        "keepalive": 5,
+        "preload_app": False,
+        "post_worker_init": _post_worker_init,
+        "worker_exit": _worker_exit,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": log_level,
+        "proc_name": "kb-serve",
+    }
+    KbServer(settings, options).run()

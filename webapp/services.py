@@ -1,0 +1,175 @@
+"""The search engine and the store of one app, opened when first needed.
+
+Nothing is opened at import or in `create_app`: the engine loads the embedding
+model (seconds) and the store may run migrations, so both are created on first
+use and then kept for the life of the process. The engine follows the index's
+CURRENT snapshot by itself, so one engine per process serves every request.
+The store pools its connections and returns them after each call, so there is
+nothing to close per request; `close(app)` releases both at shutdown.
+
+Tests may hand in other factories through the app config: `KB_ENGINE_FACTORY`
+and `KB_STORE_FACTORY`, callables taking the `Settings`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol
+
+from flask import Flask, current_app
+
+from kb.errors import KbError, StoreError
+from kb.records import Article, Department
+from kb.results import Query, SearchResponse
+from kb.settings import Settings
+from kb.store import Store
+
+logger = logging.getLogger(__name__)
+
+EXTENSION = "kb"
+# After the store failed to open, searches do not retry for this long, so a
+# database that is down costs each search nothing instead of a connect timeout.
+STORE_RETRY_SECONDS = 10.0
+
+
+class Engine(Protocol):
+    """What the web app needs from `search.engine.SearchEngine`."""
+
+    def search(self, query: Query) -> SearchResponse: ...
+
+    def suggest(self, prefix: str, limit: int) -> list[str]: ...
+
+    def article(self, article_id: str) -> Article | None: ...
+
+    def departments(self) -> Sequence[Department] | Mapping[str, Department]: ...
+
+
+def _default_engine(settings: Settings) -> Engine:
+    from search.engine import SearchEngine
+
+    return SearchEngine(settings)
+
+
+def _default_store(settings: Settings) -> Store:
+    from kb.store import create_store
+
+    return create_store(settings.database_url)
+
+
+class Services:
+    """Lazily created, process-wide engine and store of one app."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine_factory: Callable[[Settings], Engine] | None = None,
+        store_factory: Callable[[Settings], Store] | None = None,
+    ) -> None:
+        self.settings = settings
+        self._engine_factory = engine_factory or _default_engine
+        self._store_factory = store_factory or _default_store
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._store: Store | None = None
+        self._store_failed_at: float | None = None
+        self._store_error: KbError | None = None
+
+    @property
+    def engine(self) -> Engine:
+        engine = self._engine
+        if engine is None:
+            with self._lock:
+                if self._engine is None:
+                    started = time.perf_counter()
+                    self._engine = self._engine_factory(self.settings)
+                    logger.info("search engine ready in %.1f s", time.perf_counter() - started)
+                engine = self._engine
+        return engine
+
+    @property
+    def store(self) -> Store:
+        store = self._store
+        if store is not None:
+            return store
+        with self._lock:
+            if self._store is not None:
+                return self._store
+            failed_at = self._store_failed_at
+            if failed_at is not None and time.monotonic() - failed_at < STORE_RETRY_SECONDS:
+                assert self._store_error is not None
+                raise self._store_error
+            try:
+                self._store = self._store_factory(self.settings)
+            except KbError as exc:
+                self._store_failed_at, self._store_error = time.monotonic(), exc
+                raise
+            except Exception as exc:
+                error = StoreError(f"could not open the store: {exc}")
+                self._store_failed_at, self._store_error = time.monotonic(), error
+                raise error from exc
+            self._store_failed_at = self._store_error = None
+            return self._store
+
+    def departments_by_slug(self) -> dict[str, Department]:
+        found = self.engine.departments()
+        if isinstance(found, Mapping):
+            return dict(found)
+        return {d.slug: d for d in found}
+
+    def close(self) -> None:
+        with self._lock:
+            store, self._store = self._store, None
+            engine, self._engine = self._engine, None
+        for resource in (store, engine):
+            closer = getattr(resource, "close", None)
+            if closer is not None:
+                try:
+                    closer()
+                except Exception:
+                    logger.exception("closing %r failed", resource)
+
+
+def services(app: Flask | None = None) -> Services:
+    """The services of `app` (default: the current app)."""
+    target = app if app is not None else current_app
+    return target.extensions[EXTENSION]  # type: ignore[no-any-return]
+
+
+def engine() -> Engine:
+    return services().engine
+
+
+def store() -> Store:
+    return services().store
+
+
+def departments() -> dict[str, Department]:
+    """The index's departments by slug."""
+    return services().departments_by_slug()
+
+
+def warm_up(app: Flask) -> None:
+    """Load the model and open the store now, so that the first request is fast."""
+    svc = services(app)
+    started = time.perf_counter()
+    try:
+        svc.engine.search(Query(text="warm up", k=1))
+    except KbError as exc:
+        # No index yet: the pages say so; the engine is still loaded.
+        logger.warning("warm-up search failed: %s", exc.message)
+    try:
+        svc.store  # noqa: B018 - opening it is the point
+    except KbError as exc:
+        logger.warning("the store is not available: %s", exc.message)
+    logger.info("warmed up in %.1f s", time.perf_counter() - started)
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    app.extensions[EXTENSION] = Services(
+        settings,
+        engine_factory=app.config.get("KB_ENGINE_FACTORY"),
+        store_factory=app.config.get("KB_STORE_FACTORY"),
+    )
