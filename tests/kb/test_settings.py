@@ -19,7 +19,8 @@ def test_defaults_file_environment_and_overrides(tmp_path: Path) -> None:
     assert settings.content_dir == "c-file"  # file beats default
     assert settings.rrf_k == 42  # environment beats file, and is typed
     assert settings.index_dir == "from-cli"  # explicit override beats all
-    assert settings.fusion == "rrf"  # untouched default
+    default = next(s.default for s in SETTINGS if s.name == "candidates")
+    assert settings.candidates == default  # untouched default
 
 
 def test_bad_values_are_reported_with_the_setting_name(tmp_path: Path) -> None:
