@@ -1,0 +1,285 @@
+"""The search engine: one query in, ranked articles, an answer and a route out.
+
+    engine = SearchEngine(settings)
+    response = engine.search(Query("how many vacation days do I get"))
+
+A search understands the query (normalisation, language, glossary, spelling),
+retrieves passages by keyword and by vector, fuses both rankings, groups the
+passages into articles, decides whether the top article answers the query and
+which department owns it, and renders snippets. The engine follows the index:
+each search uses the snapshot that is current when it starts, and structures
+built over a snapshot are rebuilt only when the indexer publishes a new one.
+
+`SearchEngine` is safe to share between threads: per-search state is local,
+Whoosh searchers come from a pool, and the embedding model (whose tokenizer is
+not thread-safe) is called under a lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from indexer.embedding import Embedder, create_embedder, model_name
+from indexer.metadata import Passage
+from indexer.reader import SnapshotReader
+from kb.errors import ValidationError
+from kb.records import Article, Department
+from kb.results import Answer, Hit, Query, SearchResponse
+from kb.settings import Settings
+from search.confidence import ConfidenceModel, Evidence, is_answered
+from search.filters import Filters
+from search.fusion import Fusion, create_fusion
+from search.grouping import ArticleGroup, article_ranks, attach_passages, best_per_article
+from search.highlight import best_sentences, snippet
+from search.keyword import KeywordHit
+from search.prepared import PassageCache, PreparedSnapshot
+from search.routing import Route
+from search.spelling import SpellingCorrector, Vocabulary
+from search.synonyms import Glossary, GlossaryFile, glossary_path
+from search.understanding import QueryPlan, understand
+
+logger = logging.getLogger(__name__)
+
+ROUTE_ARTICLES = 10  # best articles that vote on the department
+
+
+@dataclass
+class Retrieval:
+    """The candidates of one search, before fusion."""
+
+    prepared: PreparedSnapshot
+    plan: QueryPlan
+    keyword: list[KeywordHit]
+    vector: list[tuple[int, float]]
+    passages: PassageCache
+
+
+class SearchEngine:
+    """Hybrid search over the published index of one index folder."""
+
+    def __init__(self, settings: Settings, reader: SnapshotReader | None = None,
+                 embedder: Embedder | None = None,
+                 confidence: ConfidenceModel | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self.reader = reader or SnapshotReader(
+            settings.index_path,
+            expect_model=embedder.name if embedder else model_name(settings.embedding_model),
+        )
+        self.fusion: Fusion = create_fusion(settings)
+        self.confidence = confidence or ConfidenceModel()
+        self.glossary = GlossaryFile(glossary_path(settings.glossary_file, settings.content_path))
+        self._prepared: PreparedSnapshot | None = None
+        self._prepare_lock = threading.Lock()
+        self._embed_lock = threading.Lock()
+        self._glossary_vocabulary: tuple[Glossary, Vocabulary] | None = None
+
+    # -- shared resources ----------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            with self._embed_lock:
+                if self._embedder is None:
+                    logger.info("loading embedding model %s", self.settings.embedding_model)
+                    self._embedder = create_embedder(self.settings.embedding_model,
+                                                     self.settings.device,
+                                                     self.settings.embed_batch_size)
+        return self._embedder
+
+    def prepared(self) -> PreparedSnapshot:
+        """The current snapshot with its search structures (built on first use)."""
+        snapshot = self.reader.get()
+        current = self._prepared
+        if current is not None and current.snapshot is snapshot:
+            return current
+        with self._prepare_lock:
+            if self._prepared is None or self._prepared.snapshot is not snapshot:
+                logger.info("preparing snapshot %s for search", snapshot.name)
+                previous, self._prepared = self._prepared, PreparedSnapshot.build(
+                    snapshot, self.settings)
+                if previous is not None:
+                    previous.close()  # idle searchers only; running searches finish
+            return self._prepared
+
+    def _glossary_words(self, glossary: Glossary) -> Vocabulary:
+        cached = self._glossary_vocabulary
+        if cached is None or cached[0] is not glossary:
+            cached = (glossary, Vocabulary(dict.fromkeys(glossary.vocabulary(), 1), 1))
+            self._glossary_vocabulary = cached
+        return cached[1]
+
+    def _embed(self, text: str) -> np.ndarray:
+        embedder = self.embedder
+        with self._embed_lock:
+            return embedder.embed_query(text)
+
+    # -- the public API ------------------------------------------------------
+    def search(self, query: Query) -> SearchResponse:
+        """Search every department's knowledge for one query."""
+        started = time.perf_counter()
+        found = self.retrieve(query)
+        plan, passages = found.plan, found.passages
+        keyword = [(h.pid, h.score) for h in found.keyword]
+        fused_passages = self.fusion.fuse(keyword, found.vector)
+        loaded = passages.get(pid for pid, _ in fused_passages)
+        article_of = {pid: p.article_id for pid, p in loaded.items()}
+        fused_articles = self.fusion.fuse(best_per_article(keyword, article_of),
+                                          best_per_article(found.vector, article_of))
+        groups = attach_passages(fused_articles, fused_passages, article_of)
+
+        evidence = self._evidence(groups, plan, found.keyword, found.vector, article_of)
+        confidence = self.confidence.confidence(evidence)
+        answered = is_answered(confidence, float(self.settings.answer_threshold))
+        route = self._route(found, groups, loaded)
+        match = plan.match_stems()
+        first = (query.page - 1) * query.k
+        hits = [self._hit(g, loaded[g.best_pid], match) for g in groups[first : first + query.k]]
+        answer = self._answer(groups[0], loaded, plan) if answered and groups else None
+        return SearchResponse(
+            query=query.text,
+            answered=answered,
+            confidence=confidence,
+            answer=answer,
+            department=route.department,
+            department_confidence=route.confidence,
+            did_you_mean=plan.did_you_mean,
+            results=hits,
+            total=len(groups),
+            page=query.page,
+            lang=plan.lang,
+            expanded_terms=plan.expanded_terms,
+            latency_ms=(time.perf_counter() - started) * 1000.0,
+        )
+
+    def retrieve(self, query: Query) -> Retrieval:
+        """Understand the query and take candidates from both retrievers (before fusion)."""
+        self._validate(query)
+        prepared = self.prepared()
+        glossary = self.glossary.get()
+        plan = understand(
+            query.text, lang=query.lang, glossary=glossary,
+            corrector=SpellingCorrector(prepared.vocabulary, self._glossary_words(glossary)),
+            idf=prepared.vocabulary.idf,
+        )
+        filters = Filters.of(query)
+        self._check_department(prepared, filters)
+        limit = int(self.settings.candidates)
+        passages = PassageCache(prepared.snapshot)
+        keyword_hits = prepared.keyword.search(plan, filters, limit)
+        gate = None
+        if filters.active:
+            def gate(pids: Sequence[int]) -> list[int]:
+                loaded = passages.get(pids)
+                return [p for p in pids if p in loaded and filters.allows(loaded[p])]
+        vector_hits = prepared.vector.search(self._embed(plan.search_text), limit, gate)
+        return Retrieval(prepared, plan, keyword_hits, vector_hits, passages)
+
+    def suggest(self, prefix: str, limit: int = 8,
+                groups: frozenset[str] | None = None) -> list[str]:
+        """Titles for a typed prefix: titles that start with it first, then word starts."""
+        prepared = self.prepared()
+        if groups is None:
+            return prepared.titles.match(prefix, limit)
+        filters = Filters(groups=frozenset(g.lower() for g in groups))
+        return prepared.titles.match(
+            prefix, limit, lambda article_id: filters.audience_allows(prepared.audience(article_id)))
+
+    def article(self, article_id: str, groups: frozenset[str] | None = None) -> Article | None:
+        """An indexed article, or None when it is unknown or not visible to `groups`."""
+        article = self.prepared().snapshot.article(article_id)
+        if article is None or not article.visible_to(
+                None if groups is None else frozenset(g.lower() for g in groups)):
+            return None
+        return article
+
+    def departments(self) -> list[Department]:
+        """The departments of the index, by slug."""
+        found = self.prepared().snapshot.departments
+        return [found[slug] for slug in sorted(found)]
+
+    def document_languages(self) -> dict[str, str]:
+        """Article id → language of every indexed article (for evaluation reports)."""
+        with self.prepared().snapshot.keyword.reader() as reader:
+            return {str(f["article_id"]): str(f.get("lang") or "")
+                    for f in reader.all_stored_fields()}
+
+    def close(self) -> None:
+        if self._prepared is not None:
+            self._prepared.close()
+
+    # -- steps ---------------------------------------------------------------
+    def _validate(self, query: Query) -> None:
+        if len(query.text) > int(self.settings.max_query_chars):
+            raise ValidationError(
+                f"query is {len(query.text)} characters long; the limit is "
+                f"{self.settings.max_query_chars} (setting max_query_chars)")
+        if query.k > int(self.settings.max_k):
+            raise ValidationError(f"k={query.k} asks for too many results; the limit is "
+                                  f"{self.settings.max_k} (setting max_k)")
+
+    def _check_department(self, prepared: PreparedSnapshot, filters: Filters) -> None:
+        known = prepared.snapshot.departments
+        if filters.department and filters.department not in known:
+            raise ValidationError(f"unknown department {filters.department!r}; "
+                                  f"known departments: {', '.join(sorted(known))}")
+
+    def _evidence(self, groups: list[ArticleGroup], plan: QueryPlan,
+                  keyword_hits: list[KeywordHit], vector_hits: list[tuple[int, float]],
+                  article_of: dict[int, str]) -> Evidence | None:
+        if not groups:
+            return None
+        top = groups[0]
+        cosines = dict(vector_hits)
+        found = [cosines[p] for p in top.pids if p in cosines]
+        floor = vector_hits[-1][1] if vector_hits else 0.0
+        matched: set[int] = set()
+        top_pids = set(top.pids)
+        for hit in keyword_hits:
+            if hit.pid in top_pids:
+                matched |= hit.matched
+        total = sum(c.weight for c in plan.concepts)
+        covered = sum(plan.concepts[i].weight for i in matched)
+        return Evidence(
+            cosine=max(found) if found else floor,
+            coverage=covered / total if total > 0 else 0.0,
+            keyword_rank=article_ranks([(h.pid, h.score) for h in keyword_hits],
+                                       article_of).get(top.article_id),
+            vector_rank=article_ranks(vector_hits, article_of).get(top.article_id),
+            keyword_score=keyword_hits[0].score if keyword_hits else 0.0,
+        )
+
+    def _route(self, found: Retrieval, groups: list[ArticleGroup],
+               loaded: dict[int, Passage]) -> Route:
+        best = groups[:ROUTE_ARTICLES]
+        top = best[0].score if best and best[0].score > 0 else 1.0
+        scored = [(loaded[g.best_pid].department, g.score / top) for g in best]
+        plan = found.plan
+        words = [plan.corrections.get(c.word, c.word) for c in plan.concepts]
+        return found.prepared.router.route(scored, words)
+
+    def _hit(self, group: ArticleGroup, passage: Passage, match: frozenset[str]) -> Hit:
+        return Hit(
+            id=group.article_id,
+            department=passage.department,
+            title=passage.title,
+            score=group.score,
+            snippet=snippet(passage.text, match),
+            passage=passage.text,
+            headings=passage.headings,
+            lang=passage.lang,
+            tags=passage.tags,
+        )
+
+    def _answer(self, top: ArticleGroup, loaded: dict[int, Passage], plan: QueryPlan) -> Answer:
+        passage = loaded[top.best_pid]
+        weights = {w: c.weight for c in plan.concepts for t in c.terms for w in t.lower().split()}
+        highlight = best_sentences(passage.text, plan.match_stems(),
+                                   lambda w: weights.get(w, 1.0))
+        return Answer(id=top.article_id, title=passage.title, department=passage.department,
+                      passage=passage.text, highlight=highlight, headings=passage.headings)

@@ -1,0 +1,79 @@
+"""Everything a search needs from one snapshot, prepared once per snapshot.
+
+The retrievers, the vocabulary for spelling, the router and the title list for
+suggestions are built when a snapshot is first searched and reused until the
+indexer publishes the next one; nothing here is recomputed per query.
+`PassageCache` is the opposite: it lives for one search and makes sure each
+passage is read from the snapshot at most once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from indexer.metadata import Passage
+from indexer.reader import Snapshot
+from kb.settings import Settings
+from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
+from search.routing import Router
+from search.spelling import Vocabulary
+from search.suggestions import TitleIndex
+from search.vector import VectorRetriever
+
+
+@dataclass
+class PreparedSnapshot:
+    """One snapshot and the search structures built over it."""
+
+    snapshot: Snapshot
+    keyword: KeywordRetriever
+    vector: VectorRetriever
+    vocabulary: Vocabulary
+    router: Router
+    titles: TitleIndex
+    _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def build(cls, snapshot: Snapshot, settings: Settings,
+              max_terms: int = DEFAULT_MAX_TERMS) -> PreparedSnapshot:
+        keyword = KeywordRetriever(snapshot.keyword, snapshot.languages, max_terms)
+        with snapshot.keyword.reader() as reader:
+            vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
+        router = Router(snapshot.departments, settings.triage_department,
+                        float(settings.route_threshold))
+        titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
+        return cls(snapshot, keyword, VectorRetriever(snapshot.vectors), vocabulary, router, titles)
+
+    def audience(self, article_id: str) -> tuple[str, ...]:
+        """The audience of an article (read once, then remembered)."""
+        found = self._audiences.get(article_id)
+        if found is None:
+            article = self.snapshot.article(article_id)
+            found = article.audience if article else ()
+            with self._lock:
+                self._audiences[article_id] = found
+        return found
+
+    def close(self) -> None:
+        self.keyword.close()
+
+
+class PassageCache:
+    """Passages of one search, each read from the snapshot at most once."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._loaded: dict[int, Passage] = {}
+
+    def get(self, pids: Iterable[int]) -> dict[int, Passage]:
+        wanted = list(dict.fromkeys(pids))
+        missing = [p for p in wanted if p not in self._loaded]
+        if missing:
+            self._loaded.update(self.snapshot.passages(missing))
+        return {p: self._loaded[p] for p in wanted if p in self._loaded}
+
+    def __getitem__(self, pid: int) -> Passage:
+        return self._loaded[pid]

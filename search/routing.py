@@ -1,0 +1,104 @@
+"""Routing: which department should own a question, with its own confidence.
+
+Two sources of evidence, both from the content itself:
+
+- the best articles of the fused ranking vote for their department, each
+  with a weight that falls off exponentially with its distance from the best
+  (scores relative to the best, so one strong match outweighs many weak ones);
+- the `keywords` of each department's `_department.yml` that occur in the
+  query (compared by stems; multi-word keywords must appear whole) add votes,
+  which also lets departments without articles receive questions.
+
+The confidence is the winning department's share of all votes. Below the
+`route_threshold` setting the question goes to the triage queue.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from kb.records import Department
+from search.terms import stems, words
+
+VOTE_SHARPNESS = 0.1  # an article scoring this much below the best weighs 1/e as much
+KEYWORD_SHARE = 0.2  # how much the department keywords weigh against the articles
+
+
+@dataclass(frozen=True)
+class Route:
+    """The department that should own a question."""
+
+    department: str
+    confidence: float
+    votes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    department: str
+    stems: tuple[frozenset[str], ...]
+
+
+class Router:
+    """Routes questions to departments by passage votes and department keywords."""
+
+    def __init__(self, departments: Mapping[str, Department], triage: str, threshold: float,
+                 sharpness: float = VOTE_SHARPNESS, keyword_share: float = KEYWORD_SHARE) -> None:
+        self.triage = triage
+        self.threshold = threshold
+        self.sharpness = sharpness
+        self.keyword_share = keyword_share
+        self._keywords = [
+            _Keyword(slug, tuple(stems(w) for w in words(keyword)))
+            for slug, dept in departments.items()
+            for keyword in dept.keywords
+            if words(keyword)
+        ]
+
+    def keyword_votes(self, query_words: Sequence[str]) -> dict[str, float]:
+        """Department → number of its keywords found in the query."""
+        query_stems = [stems(w) for w in query_words]
+        votes: dict[str, float] = {}
+        for keyword in self._keywords:
+            n = len(keyword.stems)
+            for i in range(len(query_stems) - n + 1):
+                if all(k & q for k, q in zip(keyword.stems, query_stems[i : i + n], strict=True)):
+                    votes[keyword.department] = votes.get(keyword.department, 0.0) + 1.0
+                    break
+        return votes
+
+    def passage_votes(self, scored: Sequence[tuple[str, float]]) -> dict[str, float]:
+        """Department → summed weight of (department, similarity) candidates."""
+        if not scored:
+            return {}
+        top = max(score for _, score in scored)
+        votes: dict[str, float] = {}
+        for department, score in scored:
+            weight = math.exp((score - top) / self.sharpness)
+            votes[department] = votes.get(department, 0.0) + weight
+        return votes
+
+    def route(self, scored: Sequence[tuple[str, float]], query_words: Sequence[str]) -> Route:
+        """Route from the best candidates' (department, similarity) and the query's words."""
+        shares = _shares(self.passage_votes(scored))
+        keyword = _shares(self.keyword_votes(query_words))
+        if keyword:
+            weight = self.keyword_share if shares else 1.0
+            combined = {d: (1 - weight) * shares.get(d, 0.0) + weight * keyword.get(d, 0.0)
+                        for d in {*shares, *keyword}}
+        else:
+            combined = shares
+        if not combined:
+            return Route(self.triage, 0.0)
+        best = max(sorted(combined), key=lambda d: combined[d])
+        confidence = combined[best]
+        if confidence < self.threshold:
+            return Route(self.triage, confidence, combined)
+        return Route(best, confidence, combined)
+
+
+def _shares(votes: Mapping[str, float]) -> dict[str, float]:
+    total = sum(votes.values())
+    return {d: v / total for d, v in votes.items()} if total > 0 else {}

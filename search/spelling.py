@@ -1,0 +1,164 @@
+"""'Did you mean': spelling corrections from the index vocabulary.
+
+The vocabulary is the `words` field of the keyword index (unstemmed lower-case
+words with their document frequencies), read once per snapshot. A query word
+that is not in it (and not a glossary term) is replaced by the closest indexed
+word within a small edit distance (transpositions count as one edit), the more
+frequent word winning ties. The first letter must agree: in a small
+vocabulary the nearest word to a real but unindexed word ("wine") is usually
+an unrelated one ("eine"), and typos rarely hit the first letter. Words are
+bucketed by length so a lookup only
+compares against words that could be close enough.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from indexer.keyword_index import text_fields
+from search.terms import stem
+
+MIN_LENGTH = 6
+LONG_WORD = 9
+_CORRECTABLE = re.compile(r"^[^\W\d_]+$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Indexed words → number of passages that contain them."""
+
+    frequencies: Mapping[str, int]
+    doc_count: int
+    # Stems indexed in each language's text fields: a correction must be a word
+    # of the query's language ("datei" is German, not a typo of English "date").
+    language_stems: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
+    _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for word in self.frequencies:
+            self._by_length.setdefault(len(word), []).append(word)
+
+    @classmethod
+    def from_reader(cls, reader: Any, languages: Iterable[str] = (),
+                    fieldname: str = "words") -> Vocabulary:
+        """The vocabulary of a Whoosh reader (linear in its size: once per snapshot)."""
+        freqs: dict[str, int] = {}
+        for term, info in reader.iter_field(fieldname):
+            freqs[_text(term)] = int(info.doc_frequency())
+        stems_by_lang: dict[str, set[str]] = {}
+        for lang in languages:
+            found = stems_by_lang.setdefault(lang, set())
+            for name in text_fields(lang):
+                if name in reader.schema:
+                    found.update(_text(t) for t in reader.lexicon(name))
+        return cls(freqs, int(reader.doc_count()), stems_by_lang)
+
+    def in_language(self, word: str, lang: str) -> bool:
+        """Whether the word (by its stem) occurs in texts of `lang`; True when unknown."""
+        found = self.language_stems.get(lang)
+        return not found or stem(word, lang) in found or word in found
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.frequencies
+
+    def frequency(self, word: str) -> int:
+        return self.frequencies.get(word, 0)
+
+    def idf(self, word: str) -> float:
+        """Inverse document frequency; unknown words weigh the most."""
+        return math.log(1.0 + (self.doc_count + 1) / (self.frequency(word) + 0.5))
+
+    def near(self, word: str, max_distance: int) -> list[tuple[str, int]]:
+        """Indexed words within `max_distance` edits, as (word, distance)."""
+        out: list[tuple[str, int]] = []
+        for length in range(len(word) - max_distance, len(word) + max_distance + 1):
+            bucket = self._by_length.get(length)
+            if not bucket:
+                continue
+            for candidate, distance, _ in process.extract(
+                word, bucket, scorer=OSA.distance, score_cutoff=max_distance, limit=None
+            ):
+                out.append((candidate, int(distance)))
+        return out
+
+
+def _text(term: bytes | str) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def max_edits(word: str) -> int:
+    """Edits allowed for a word: none below six letters, one up to eight, two beyond.
+
+    Short words are left alone: one edit away from a short word there is almost
+    always another real word ("wine"/"wide", "found"/"fund"), so a correction
+    would more often be wrong than right."""
+    if len(word) < MIN_LENGTH:
+        return 0
+    return 1 if len(word) < LONG_WORD else 2
+
+
+class SpellingCorrector:
+    """Corrects query words that neither the index nor the glossary knows."""
+
+    def __init__(self, vocabulary: Vocabulary,
+                 glossary: Vocabulary | AbstractSet[str] | None = None) -> None:
+        self.vocabulary = vocabulary
+        if glossary is None or not isinstance(glossary, Vocabulary):
+            glossary = Vocabulary(dict.fromkeys(glossary or (), 1), 1)
+        self.glossary = glossary
+
+    def is_known(self, word: str, lang: str | None = None) -> bool:
+        """In the index or glossary, or (with `lang`) an inflection the index stems alike."""
+        if word in self.vocabulary or word in self.glossary:
+            return True
+        return lang is not None and bool(self.vocabulary.language_stems.get(lang)) and \
+            stem(word, lang) in self.vocabulary.language_stems[lang]
+
+    def correct(self, word: str, lang: str | None = None) -> str | None:
+        """The best replacement of an unknown word, or None to leave it."""
+        if self.is_known(word, lang) or not _CORRECTABLE.match(word):
+            return None
+        limit = max_edits(word)
+        if not limit:
+            return None
+        candidates = [
+            (c, d, self.vocabulary.frequency(c))
+            for c, d in self.vocabulary.near(word, limit)
+            if lang is None or self.vocabulary.in_language(c, lang)
+        ]
+        candidates += [(c, d, 1) for c, d in self.glossary.near(word, limit)]
+        # Typos rarely hit the first letter; a different first letter is far more
+        # often a different word the index happens not to contain ("wine"/"eine").
+        candidates = [c for c in candidates if c[0][0] == word[0]]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda c: (c[1], -c[2], c[0]))[0]
+
+    def corrections(self, query_words: Iterable[str], lang: str | None = None) -> dict[str, str]:
+        """Unknown word → replacement, for the words that have one."""
+        out: dict[str, str] = {}
+        for word in query_words:
+            if word not in out:
+                fixed = self.correct(word, lang)
+                if fixed:
+                    out[word] = fixed
+        return out
+
+
+def corrected_text(text: str, corrections: Mapping[str, str]) -> str:
+    """`text` with corrected words replaced (other text, case included, kept)."""
+    if not corrections:
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        return corrections.get(match.group(0).lower(), match.group(0))
+
+    return re.sub(r"\w+(?:\.?\w+)*", swap, text)

@@ -1,0 +1,138 @@
+"""Query understanding: what a query asks for, before any index is searched.
+
+`understand` normalises the text, detects its language, expands it with the
+glossary and corrects words the index does not know. The result, a
+`QueryPlan`, is what the retrievers, the highlighter and the confidence model
+read, so all of them agree on the query's words and their alternatives.
+
+A *concept* is one content word of the query; its alternatives are the word's
+spelling correction and the glossary terms of any expansion the word is part
+of. Coverage ("how much of the query does this passage match") is counted in
+concepts, weighted by IDF.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from kb.language import detect_language
+from search.compounds import split_compound
+from search.spelling import SpellingCorrector, corrected_text
+from search.synonyms import Expansion, Glossary
+from search.terms import content_words, normalise, stems, unique, words
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One content word of the query and the terms that stand in for it."""
+
+    word: str
+    alternatives: tuple[str, ...] = ()
+    weight: float = 1.0
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return (self.word, *self.alternatives)
+
+
+@dataclass(frozen=True)
+class QueryPlan:
+    """A query as the engine understands it."""
+
+    text: str
+    lang: str
+    words: tuple[str, ...]
+    concepts: tuple[Concept, ...]
+    expansions: tuple[Expansion, ...] = ()
+    corrections: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def did_you_mean(self) -> str | None:
+        fixed = corrected_text(self.text, self.corrections)
+        return fixed if fixed != self.text else None
+
+    @property
+    def expanded_terms(self) -> list[str]:
+        return unique(t for e in self.expansions for t in e.terms)
+
+    @property
+    def search_text(self) -> str:
+        """What the embedding model reads: the query as typed and its glossary terms.
+
+        Corrections stay out: the model copes with typos itself, while a wrong
+        correction ("datei" → "date") would pull the vector search off course."""
+        extra = [t for t in self.expanded_terms if t.lower() not in self.text.lower()]
+        return f"{self.text} ({', '.join(extra)})" if extra else self.text
+
+    def match_stems(self) -> frozenset[str]:
+        """Stems of every word a matching passage may contain (for highlighting)."""
+        out: set[str] = set()
+        for concept in self.concepts:
+            for term in concept.terms:
+                for w in words(term):
+                    out |= stems(w)
+        return frozenset(out)
+
+
+def understand(text: str, *, lang: str | None, glossary: Glossary,
+               corrector: SpellingCorrector | None,
+               idf: Callable[[str], float] | None = None) -> QueryPlan:
+    """Analyse a raw query into a `QueryPlan`."""
+    clean = normalise(text)
+    language = lang or detect_language(clean)
+    all_words = words(clean)
+    meaningful = content_words(clean) or unique(all_words)
+    splits: dict[str, tuple[str, str]] = {}
+    corrections: dict[str, str] = {}
+    if corrector is not None:
+        unknown = [w for w in meaningful if not corrector.is_known(w, language)]
+        for word in unknown:
+            parts = split_compound(word, corrector.is_known)
+            if parts:
+                splits[word] = parts
+        corrections = corrector.corrections((w for w in unknown if w not in splits), language)
+    # Compounds are matched against the glossary by their parts as well.
+    expansions = tuple(glossary.expand(
+        " ".join(" ".join(splits[w]) if w in splits else w for w in all_words)))
+    phrases = _phrases(expansions, set(meaningful))
+
+    def weight(word: str) -> float:
+        return idf(corrections.get(word, word)) if idf else 1.0
+
+    concepts: list[Concept] = []
+    emitted: set[str] = set()
+    for word in meaningful:
+        phrase = phrases.get(word)
+        if phrase is not None:
+            # A glossary phrase ("works council") is one concept, not two words:
+            # "works" alone would match every text about work.
+            if phrase.source not in emitted:
+                emitted.add(phrase.source)
+                members = [w for w in words(phrase.source) if w in phrases]
+                concepts.append(Concept(phrase.source, phrase.terms,
+                                        sum(weight(w) for w in members)))
+            continue
+        forms = {word, *splits.get(word, ())}
+        alternatives: list[str] = []
+        if word in corrections:
+            alternatives.append(corrections[word])
+        alternatives.extend(splits.get(word, ()))
+        for expansion in expansions:
+            if forms & set(words(expansion.source)):
+                alternatives.extend(expansion.terms)
+        concepts.append(Concept(word, tuple(unique(alternatives)), weight(word)))
+    return QueryPlan(clean, language, tuple(unique(all_words)), tuple(concepts), expansions,
+                     corrections)
+
+
+def _phrases(expansions: tuple[Expansion, ...], query_words: set[str]) -> dict[str, Expansion]:
+    """Query word → the multi-word glossary match it belongs to."""
+    found: dict[str, Expansion] = {}
+    for expansion in expansions:
+        members = words(expansion.source)
+        if len(members) > 1 and any(w in query_words for w in members):
+            for word in members:
+                if word in query_words:
+                    found.setdefault(word, expansion)
+    return found

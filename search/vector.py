@@ -1,0 +1,53 @@
+"""The vector retriever: FAISS nearest passages, filtered after the search.
+
+FAISS knows nothing of departments or audiences, so a filtered search asks
+for more neighbours than it needs and drops those the filters refuse,
+widening the search (×4 each round) until enough remain or the whole index
+has been seen or `MAX_FETCH` neighbours were looked at (a very selective
+filter then returns fewer vector candidates; the keyword side, which filters
+inside the index, still finds the rest). Unfiltered searches take exactly
+`limit` neighbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from indexer.vector_index import VectorIndex
+
+OVERFETCH = 4
+MAX_FETCH = 4096
+# Neighbours at or below this cosine share nothing with the query; FAISS
+# returns them anyway (it always fills k), so they are dropped here.
+MIN_SIMILARITY = 0.0
+
+# Given candidate passage ids, returns those the search may keep (in order).
+PassageGate = Callable[[Sequence[int]], list[int]]
+
+
+class VectorRetriever:
+    """Cosine search over one snapshot's vector index."""
+
+    def __init__(self, index: VectorIndex) -> None:
+        self.index = index
+
+    def search(self, query_vector: np.ndarray, limit: int,
+               gate: PassageGate | None = None) -> list[tuple[int, float]]:
+        """(passage id, cosine) of the nearest allowed passages, best first."""
+        size = self.index.size
+        if size == 0 or limit < 1:
+            return []
+        fetch = limit if gate is None else limit * OVERFETCH
+        while True:
+            scores, ids = self.index.search(query_vector, min(fetch, size))
+            found = [(int(p), float(s)) for s, p in zip(scores, ids, strict=True)
+                     if p >= 0 and s > MIN_SIMILARITY]
+            if gate is None:
+                return found[:limit]
+            allowed = set(gate([p for p, _ in found]))
+            kept = [(p, s) for p, s in found if p in allowed]
+            if len(kept) >= limit or fetch >= min(size, MAX_FETCH):
+                return kept[:limit]
+            fetch = min(fetch * OVERFETCH, MAX_FETCH)

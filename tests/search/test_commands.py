@@ -1,0 +1,81 @@
+"""`kb search` and `kb eval` on the fixture index (hashing embedder)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import main
+from kb.settings import Settings
+from tests.search.conftest import HashingEmbedder
+
+
+@pytest.fixture
+def cli(fixture_index: Settings, hashing_embedder: HashingEmbedder,
+        monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    import search.engine
+
+    monkeypatch.setattr(search.engine, "model_name", lambda name: hashing_embedder.name)
+    monkeypatch.setattr(search.engine, "create_embedder", lambda *a, **k: hashing_embedder)
+    base = ["--settings", str(_settings_file(fixture_index))]
+
+    def invoke(*args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, [*base, *args], catch_exceptions=False)
+
+    return invoke
+
+
+def _settings_file(settings: Settings) -> Path:
+    path = settings.index_path.parent / "kb.toml"
+    path.write_text(f'[kb]\nindex_dir = "{settings.index_dir}"\n'
+                    f'content_dir = "{settings.content_dir}"\n', encoding="utf-8")
+    return path
+
+
+def test_search_json(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("search", "annual leave", "-k", "2", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"] == "annual leave"
+    assert data["results"][0]["id"] == "hr/annual-leave.md"
+    assert len(data["results"]) <= 2
+
+
+def test_search_text_and_department(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("search", "client", "--department", "it")
+    assert result.exit_code == 0
+    assert "Setting up the VPN" in result.output and "route:" in result.output
+    assert "[hr]" not in result.output
+
+
+def test_search_errors_are_clean(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("search", "leave", "--department", "sales")
+    assert result.exit_code == 1 and "unknown department 'sales'" in result.output
+    assert cli("search", "   ").exit_code == 2
+
+
+def test_eval_writes_metrics_and_runs(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text(
+        '{"_id": "a", "text": "annual leave days", "lang": "en", "kind": "answerable", '
+        '"department": "hr"}\n'
+        '{"_id": "b", "text": "VPN client", "lang": "en", "kind": "answerable", '
+        '"department": "it"}\n', encoding="utf-8")
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("query-id\tcorpus-id\tscore\na\thr/annual-leave.md\t1\n"
+                     "b\tit/vpn-setup.md\t1\n", encoding="utf-8")
+    runs = tmp_path / "runs.jsonl"
+    result = cli("eval", "--queries", str(queries), "--qrels", str(qrels), "--json",
+                 "--runs-out", str(runs))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["ranking"]["success@1"] == 1.0 and report["routing"]["accuracy"] == 1.0
+    assert set(report["by_language"]) == {"en"}
+    lines = [json.loads(line) for line in runs.read_text(encoding="utf-8").splitlines()]
+    assert [r["_id"] for r in lines] == ["a", "b"]
+    assert set(lines[0]) == {"_id", "results", "answered", "confidence", "department"}
+    text = cli("eval", "--queries", str(queries), "--qrels", str(qrels))
+    assert "success@3" in text.output and "routing" in text.output

@@ -1,0 +1,44 @@
+"""The answered decision."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.confidence import ConfidenceModel, Evidence, is_answered
+
+STRONG = Evidence(cosine=0.75, coverage=1.0, keyword_rank=1, vector_rank=1, keyword_score=18.0)
+WEAK = Evidence(cosine=0.2, coverage=0.1, keyword_rank=9, vector_rank=30, keyword_score=2.0)
+
+
+def test_no_results_means_zero_confidence_and_unanswered() -> None:
+    assert ConfidenceModel().confidence(None) == 0.0
+    assert not is_answered(0.0, 0.0)
+
+
+def test_confidence_is_a_probability_that_rises_with_evidence() -> None:
+    model = ConfidenceModel()
+    strong, weak = model.confidence(STRONG), model.confidence(WEAK)
+    assert 0.0 < weak < strong < 1.0
+    assert strong > 0.9 and weak < 0.2
+
+
+@pytest.mark.parametrize("field, low, high", [
+    ("cosine", 0.3, 0.6), ("coverage", 0.2, 0.9), ("keyword_score", 1.0, 20.0),
+])
+def test_each_feature_counts(field: str, low: float, high: float) -> None:
+    base = {"cosine": 0.4, "coverage": 0.5, "keyword_rank": 2, "vector_rank": 2,
+            "keyword_score": 5.0}
+    model = ConfidenceModel()
+    assert model.confidence(Evidence(**{**base, field: low})) < \
+        model.confidence(Evidence(**{**base, field: high}))
+
+
+def test_agreement_falls_with_the_worse_rank() -> None:
+    assert Evidence(0.5, 0.5, 1, 1).agreement == 1.0
+    assert Evidence(0.5, 0.5, 1, 4).agreement == 0.25
+    assert Evidence(0.5, 0.5, None, 1).agreement == 0.0
+
+
+def test_threshold_decides() -> None:
+    assert is_answered(0.7, 0.65) and is_answered(0.65, 0.65)
+    assert not is_answered(0.6, 0.65)

@@ -1,0 +1,168 @@
+"""The engine end to end on the fixture content, with the fast hashing embedder."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from indexer.build import IndexBuilder
+from kb.errors import ValidationError
+from kb.results import Query
+from kb.settings import Settings
+from search.engine import SearchEngine
+from tests.search.conftest import HashingEmbedder, build_fixture_index
+
+RESPONSE_KEYS = {"query", "answered", "confidence", "answer", "department",
+                 "department_confidence", "did_you_mean", "results"}
+
+
+def ids(engine: SearchEngine, text: str, **kw: object) -> list[str]:
+    return [h.id for h in engine.search(Query(text, **kw)).results]  # type: ignore[arg-type]
+
+
+def test_response_has_the_documented_shape(fixture_engine: SearchEngine) -> None:
+    data = fixture_engine.search(Query("how many days of annual leave")).as_dict()
+    assert set(data) >= RESPONSE_KEYS
+    assert 0.0 <= data["confidence"] <= 1.0 and 0.0 <= data["department_confidence"] <= 1.0
+    first = data["results"][0]
+    assert {"id", "path", "department", "title", "score", "snippet"} <= set(first)
+    assert first["id"] == first["path"] == "hr/annual-leave.md"
+    assert "<mark>annual</mark> <mark>leave</mark>" in first["snippet"]
+    assert data["department"] == "hr"
+
+
+def test_results_are_articles_not_passages(fixture_engine: SearchEngine) -> None:
+    found = ids(fixture_engine, "leave", k=20)
+    assert len(found) == len(set(found))
+
+
+def test_drafts_are_never_found(fixture_engine: SearchEngine) -> None:
+    assert "it/draft-printers.md" not in ids(fixture_engine, "printers added automatically", k=20)
+
+
+def test_glossary_expands_across_languages(fixture_engine: SearchEngine) -> None:
+    response = fixture_engine.search(Query("Urlaub"))
+    assert response.results[0].id == "hr/annual-leave.md"
+    assert "vacation" in response.expanded_terms and "annual leave" in response.expanded_terms
+
+
+def test_german_article_is_found_by_its_own_words(fixture_engine: SearchEngine) -> None:
+    assert ids(fixture_engine, "ärztliche Bescheinigung")[0] == "hr/krankmeldung.md"
+
+
+def test_did_you_mean_and_typo_tolerance(fixture_engine: SearchEngine) -> None:
+    response = fixture_engine.search(Query("Workdey leave request"))
+    assert response.did_you_mean == "workday leave request"
+    assert response.results[0].id == "hr/annual-leave.md"
+    assert fixture_engine.search(Query("annual leave")).did_you_mean is None
+
+
+def test_department_and_tag_filters(fixture_engine: SearchEngine) -> None:
+    assert {i.split("/")[0] for i in ids(fixture_engine, "leave client", department="it")} == {"it"}
+    assert ids(fixture_engine, "leave", tags=("sick",), k=20) == ["hr/sick-leave.md"]
+    empty = fixture_engine.search(Query("leave", tags=("no-such-tag",)))
+    assert empty.results == [] and not empty.answered and empty.confidence == 0.0
+    assert empty.answer is None
+
+
+def test_unknown_department_is_a_validation_error(fixture_engine: SearchEngine) -> None:
+    with pytest.raises(ValidationError, match="'marketing'.*hr, it"):
+        fixture_engine.search(Query("leave", department="marketing"))
+
+
+def test_limits_are_enforced(fixture_engine: SearchEngine) -> None:
+    with pytest.raises(ValidationError, match="max_query_chars"):
+        fixture_engine.search(Query("x" * 501))
+    with pytest.raises(ValidationError, match="max_k"):
+        fixture_engine.search(Query("leave", k=101))
+
+
+@pytest.mark.parametrize("groups, visible", [
+    (None, True), (frozenset({"hr"}), True), (frozenset({"HR", "it"}), True),
+    (frozenset({"finance"}), False), (frozenset(), False),
+])
+def test_audience_is_respected(fixture_engine: SearchEngine, groups: frozenset[str] | None,
+                               visible: bool) -> None:
+    found = ids(fixture_engine, "payroll batch runbook", groups=groups, k=20)
+    assert ("hr/payroll-runbook.md" in found) is visible
+    assert fixture_engine.suggest("payroll", groups=groups) == (
+        ["Payroll runbook for HR staff"] if visible else [])
+    assert (fixture_engine.article("hr/payroll-runbook.md", groups) is not None) is visible
+
+
+def test_pages(fixture_engine: SearchEngine) -> None:
+    everything = ids(fixture_engine, "leave sick vpn", k=4)
+    first = fixture_engine.search(Query("leave sick vpn", k=2))
+    second = fixture_engine.search(Query("leave sick vpn", k=2, page=2))
+    assert [h.id for h in first.results + second.results] == everything
+    assert first.total == second.total >= 4 and second.page == 2
+
+
+def test_answer_is_the_best_sentence_of_the_top_passage(fixture_index: Settings,
+                                                        hashing_embedder: HashingEmbedder) -> None:
+    always = SearchEngine(fixture_index.replace(answer_threshold=0.0), embedder=hashing_embedder)
+    response = always.search(Query("when do I need a doctor's certificate"))
+    assert response.answered and response.answer is not None
+    assert response.answer.id == "hr/sick-leave.md"
+    assert response.answer.highlight == "From the fourth day you need a doctor's certificate."
+    assert response.answer.highlight in response.answer.passage
+    never = SearchEngine(fixture_index.replace(answer_threshold=1.0), embedder=hashing_embedder)
+    declined = never.search(Query("when do I need a doctor's certificate"))
+    assert not declined.answered and declined.answer is None and declined.results
+
+
+def test_suggest_titles(fixture_engine: SearchEngine) -> None:
+    assert fixture_engine.suggest("req") == ["Requesting annual leave"]
+    assert fixture_engine.suggest("annual") == ["Requesting annual leave"]
+    assert fixture_engine.suggest("  SETTING  up ") == ["Setting up the VPN"]
+    assert fixture_engine.suggest("r", limit=1) == ["Reporting sick"]
+    assert fixture_engine.suggest("") == []
+
+
+def test_article_and_departments(fixture_engine: SearchEngine) -> None:
+    article = fixture_engine.article("it/vpn-setup.md")
+    assert article is not None and article.title == "Setting up the VPN"
+    assert fixture_engine.article("it/missing.md") is None
+    assert [d.slug for d in fixture_engine.departments()] == ["hr", "it"]
+    assert fixture_engine.departments()[0].name == "Human Resources"
+
+
+def test_concurrent_searches_agree_with_sequential_ones(fixture_engine: SearchEngine) -> None:
+    queries = ["annual leave", "vpn client", "Krankmeldung", "payroll", "sick note"] * 6
+    expected = {q: ids(fixture_engine, q) for q in set(queries)}
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        found = list(pool.map(lambda q: (q, ids(fixture_engine, q)), queries))
+    assert all(result == expected[q] for q, result in found)
+
+
+def test_engine_follows_a_new_snapshot(tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
+    settings = build_fixture_index(tmp_path, hashing_embedder)
+    engine = SearchEngine(settings, embedder=hashing_embedder)
+    assert "it/wifi.md" not in ids(engine, "guest wifi password")
+    (settings.content_path / "it" / "wifi.md").write_text(
+        "---\ntitle: Guest wifi\n---\nThe guest wifi password changes every Monday.\n",
+        encoding="utf-8")
+    IndexBuilder(settings, embedder=hashing_embedder).run()
+    assert ids(engine, "guest wifi password")[0] == "it/wifi.md"
+    assert "Guest wifi" in engine.suggest("guest")
+
+
+def test_a_broken_glossary_stops_search_with_file_and_line(
+        tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
+    settings = build_fixture_index(tmp_path, hashing_embedder)
+    (settings.content_path / "_glossary.yml").write_text("groups:\n  - [a, b\n", encoding="utf-8")
+    from kb.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"_glossary.yml:3"):
+        SearchEngine(settings, embedder=hashing_embedder).search(Query("leave"))
+
+
+def test_missing_index_is_reported(tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
+    from kb.errors import IndexNotFoundError
+
+    settings = Settings.load({"index_dir": str(tmp_path / "none"),
+                              "content_dir": str(tmp_path)}, environ={})
+    with pytest.raises(IndexNotFoundError):
+        SearchEngine(settings, embedder=hashing_embedder).search(Query("leave"))

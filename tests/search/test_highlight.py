@@ -1,0 +1,77 @@
+"""Snippets and answer sentences: marking, windows, and HTML escaping."""
+
+from __future__ import annotations
+
+from search.highlight import best_sentences, mark, sentences, snippet
+from search.terms import stems
+
+MATCH = frozenset(stems("vacation") | stems("days"))
+
+
+def test_marks_words_by_stem() -> None:
+    assert mark("Vacations: 30 days a year.", MATCH) == \
+        "<mark>Vacations</mark>: 30 <mark>days</mark> a year."
+
+
+def test_everything_else_is_escaped() -> None:
+    hostile = '<script>alert("x")</script> vacation & <b>days</b> \'quoted\''
+    html = mark(hostile, MATCH)
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;script&gt;" in html and "&amp;" in html and "&quot;" in html and "&#x27;" in html
+    assert html.count("<mark>") == 2
+    # The only tags left are the marks themselves.
+    assert html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_hostile_markup_inside_words_cannot_escape_a_mark() -> None:
+    html = mark('vacation"><img src=x onerror=alert(1)>', MATCH)
+    assert html.startswith("<mark>vacation</mark>&quot;&gt;&lt;img")
+
+
+def test_snippet_picks_the_window_with_the_matches() -> None:
+    text = " ".join(["filler"] * 100) + " your vacation days expire in March " + \
+        " ".join(["padding"] * 100)
+    html = snippet(text, MATCH, width=12)
+    assert "<mark>vacation</mark> <mark>days</mark>" in html
+    assert html.startswith("… ") and html.endswith(" …")
+    assert len(html.split()) <= 16
+
+
+def test_short_text_is_shown_whole_with_collapsed_whitespace() -> None:
+    assert snippet("Book\n\nvacation   early.", MATCH) == "Book <mark>vacation</mark> early."
+
+
+def test_sentences_split_on_ends_and_lines() -> None:
+    assert sentences("One. Two? Three!\n- item: four\n\nFive") == \
+        ["One.", "Two?", "Three!", "- item: four", "Five"]
+
+
+def test_best_sentence_is_the_one_with_most_query_weight() -> None:
+    text = "Welcome to HR. You get 30 vacation days per year. Ask your manager."
+    assert best_sentences(text, MATCH) == "You get 30 vacation days per year."
+
+
+def test_neighbour_joins_when_it_matches_too() -> None:
+    text = "Intro text here. Vacation is booked in Workday. Unused days expire in March. Bye."
+    assert best_sentences(text, MATCH) == \
+        "Vacation is booked in Workday. Unused days expire in March."
+
+
+def test_weights_decide_between_sentences() -> None:
+    text = "Days are counted in hours. Vacation needs approval."
+    weights = {"vacation": 5.0, "days": 1.0}
+    assert best_sentences(text, MATCH, lambda w: weights.get(w, 1.0)) == "Vacation needs approval."
+
+
+def test_no_match_falls_back_to_the_first_sentence() -> None:
+    assert best_sentences("First sentence. Second one.", frozenset({"zzz"})) == "First sentence."
+
+
+def test_a_fragment_brings_the_next_sentence() -> None:
+    text = "Please book vacation early:\n| Length | Notice |\nOther text."
+    assert best_sentences(text, MATCH) == "Please book vacation early: | Length | Notice |"
+
+
+def test_short_words_do_not_match_by_accident() -> None:
+    # German stems "AED" to "a"; short stems are ignored, so "a" stays unmarked.
+    assert mark("a AED", frozenset(stems("aed"))) == "a <mark>AED</mark>"

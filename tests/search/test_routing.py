@@ -1,0 +1,60 @@
+"""Routing questions to departments."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.records import Department
+from search.routing import Router
+
+DEPARTMENTS = {
+    "hr": Department("hr", "HR", keywords=("leave", "payslip", "Urlaub")),
+    "it": Department("it", "IT", keywords=("VPN", "password reset")),
+    "legal": Department("legal", "Legal", keywords=("NDA", "contract")),
+}
+
+
+def router(threshold: float = 0.35) -> Router:
+    return Router(DEPARTMENTS, "triage", threshold)
+
+
+def test_the_best_candidates_decide() -> None:
+    route = router().route([("it", 1.0), ("it", 0.95), ("hr", 0.6)], [])
+    assert route.department == "it"
+    assert route.confidence > 0.9
+    assert sum(route.votes.values()) == pytest.approx(1.0)
+
+
+def test_one_strong_match_outweighs_many_weak_ones() -> None:
+    weak = [("hr", 0.5)] * 8
+    assert router().route([("it", 1.0), *weak], []).department == "it"
+
+
+def test_department_keywords_vote_by_stem_and_whole_phrase() -> None:
+    r = router()
+    assert r.keyword_votes(["my", "payslips"]) == {"hr": 1.0}
+    assert r.keyword_votes(["password", "reset"]) == {"it": 1.0}
+    assert r.keyword_votes(["reset", "password"]) == {}
+
+
+def test_keywords_route_to_a_department_without_articles() -> None:
+    route = router().route([], ["nda", "for", "a", "supplier"])
+    assert route.department == "legal"
+    assert route.confidence == 1.0
+
+
+def test_keywords_tip_a_close_vote() -> None:
+    close = [("hr", 1.0), ("it", 0.99)]
+    assert router().route(close, ["vpn"]).department == "it"
+
+
+def test_an_unclear_question_goes_to_triage_with_its_confidence() -> None:
+    spread = [("hr", 1.0), ("it", 1.0), ("legal", 1.0)]
+    route = router(threshold=0.5).route(spread, [])
+    assert route.department == "triage"
+    assert route.confidence == pytest.approx(1 / 3)
+
+
+def test_nothing_at_all_goes_to_triage() -> None:
+    assert router().route([], ["weather"]).department == "triage"
+    assert router().route([], ["weather"]).confidence == 0.0

@@ -1,0 +1,75 @@
+"""'Did you mean' and compound splitting from the index vocabulary."""
+
+from __future__ import annotations
+
+from search.compounds import split_compound
+from search.spelling import SpellingCorrector, Vocabulary, corrected_text, max_edits
+
+VOCABULARY = Vocabulary(
+    {"password": 12, "passport": 3, "expense": 8, "report": 9, "vacation": 5, "datum": 2,
+     "wide": 4, "weiterbildung": 3, "budget": 6, "bank": 2, "verbindung": 1},
+    doc_count=40,
+    language_stems={"en": {"password", "passport", "expens", "report", "vacat", "wide",
+                           "budget", "bank"},
+                    "de": {"weiterbild", "budget", "datum", "bank", "verbind"}},
+)
+
+
+def test_corrects_an_unknown_word_to_the_nearest_indexed_word() -> None:
+    corrector = SpellingCorrector(VOCABULARY)
+    assert corrector.correct("pasword") == "password"
+    assert corrector.correct("expnese") == "expense"  # a transposition is one edit
+    assert corrector.corrections(["pasword", "report", "pasword"]) == {"pasword": "password"}
+
+
+def test_leaves_known_short_and_far_words_alone() -> None:
+    corrector = SpellingCorrector(VOCABULARY)
+    assert corrector.correct("password") is None
+    assert corrector.correct("wine") is None  # too short to correct safely
+    assert corrector.correct("zzzzzzzz") is None
+    assert corrector.correct("passw0rd") is None  # not a plain word
+
+
+def test_first_letter_must_agree() -> None:
+    assert SpellingCorrector(VOCABULARY).correct("xassword") is None
+
+
+def test_inflections_the_index_stems_alike_are_known() -> None:
+    corrector = SpellingCorrector(VOCABULARY)
+    assert corrector.is_known("vacations", "en")
+    assert not corrector.is_known("vacations")
+
+
+def test_correction_must_be_a_word_of_the_query_language() -> None:
+    corrector = SpellingCorrector(VOCABULARY)
+    assert corrector.correct("passwort", "en") == "password"
+    assert corrector.correct("passwort", "de") is None
+
+
+def test_glossary_words_are_known_and_offered() -> None:
+    corrector = SpellingCorrector(VOCABULARY, {"urlaub", "sabbatical"})
+    assert corrector.is_known("urlaub")
+    assert corrector.correct("sabatical") == "sabbatical"
+
+
+def test_edit_budget_grows_with_length() -> None:
+    assert [max_edits(w) for w in ("wine", "report", "vacation", "reimbursment")] == [0, 1, 1, 2]
+
+
+def test_corrected_text_keeps_everything_else() -> None:
+    assert corrected_text("Pasword reset, please!", {"pasword": "password"}) == \
+        "password reset, please!"
+    assert corrected_text("unchanged", {}) == "unchanged"
+
+
+def test_idf_weighs_unknown_words_most() -> None:
+    assert VOCABULARY.idf("zebra") > VOCABULARY.idf("verbindung") > VOCABULARY.idf("password")
+
+
+def test_splits_compounds_into_known_parts() -> None:
+    known = VOCABULARY.__contains__
+    assert split_compound("weiterbildungsbudget", known) == ("weiterbildung", "budget")
+    assert split_compound("bankverbindung", known) == ("bank", "verbindung")
+    assert split_compound("password", known) is None  # known already
+    assert split_compound("bankzzzzzz", known) is None  # a part is unknown
+    assert split_compound("bankbudg", known) is None
