@@ -7,8 +7,10 @@ environment, see `kb.settings`). In a mapping, lower-case keys are settings
 `KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`); `KB_SETTINGS` may hold a `Settings`
 that the lower-case keys then override.
 
-Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/) and `api`
-(/api/). Serve it with `kb serve` (gunicorn, see `webapp.server`).
+Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/), `requests`
+(/requests/), `auth` (/auth/) and the JSON API: `api` and `api_requests`
+(/api/). Who is signed in is `webapp.identity`'s, sign-in and CSRF
+`webapp.auth`'s. Serve it with `kb serve` (gunicorn, see `webapp.server`).
 """
 
 from __future__ import annotations
@@ -49,7 +51,20 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import api, articles, ask, errors, i18n, identity, search_page, security, services
+    from webapp import (
+        api,
+        api_requests,
+        articles,
+        ask,
+        auth,
+        errors,
+        i18n,
+        identity,
+        search_page,
+        security,
+        services,
+    )
+    from webapp.requests import pages as requests_pages
 
     settings, flask_config = _split_config(config)
     app = Flask(__name__)
@@ -59,7 +74,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         # key for all its workers. Set KB_SECRET_KEY to keep ids across restarts.
         secret = secrets.token_hex(32)
         logger.info("no secret_key set; using a random one for this process")
-    app.config.update(SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    app.config.update(SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, **auth.SESSION_CONFIG)
     app.config.update(flask_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -69,12 +84,16 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     i18n.init_app(app)
     identity.init_app(app)
     security.init_app(app)
+    auth.init_app(app)
     _init_templates(app, settings)
 
     app.register_blueprint(search_page.bp)
     app.register_blueprint(articles.bp)
     app.register_blueprint(ask.bp)
+    app.register_blueprint(requests_pages.bp)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_requests.bp)
     return app
 
 

@@ -37,13 +37,13 @@ def feedback(article_id: str) -> Response:
     presenters.article_view(article_id)  # 404 for unknown articles
     form = feedback_form(request.form)
     record_feedback(article_id, form.helpful, form.comment, form.search_id)
-    target = _local_path(request.form.get("next", "")) or url_for(
+    target = local_path(request.form.get("next", "")) or url_for(
         "articles.show", article_id=article_id
     )
     return redirect(_with_thanks(target) + "#feedback", code=303)
 
 
-def _local_path(target: str) -> str:
+def local_path(target: str) -> str:
     """`target` when it is a path on this site, else '' (no open redirects)."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kb.cli import content_option, index_option, settings_from
+from kb.settings import Settings
 
 
 @click.command("serve")
@@ -40,7 +41,7 @@ from kb.cli import content_option, index_option, settings_from
 @click.option(
     "--demo-users",
     is_flag=True,
-    help="Create demo accounts (arrives with sign-in; nothing to do yet).",
+    help="Create demo accounts (password: the username plus -demo) and print them.",
 )
 @click.pass_context
 def serve_command(
@@ -62,15 +63,28 @@ def serve_command(
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
     if demo_users:
-        click.echo(
-            "--demo-users: sign-in is not needed yet; everyone can search, read and "
-            "vote. Demo accounts arrive with the requests feature."
-        )
+        _print_demo_users(settings, f"http://{host}:{port}/auth/sign-in")
     click.echo(
         f"serving on http://{host}:{port}/ with {workers} worker(s); "
         "each loads the search model before it answers"
     )
     serve(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def _print_demo_users(settings: Settings, sign_in_url: str) -> None:
+    from webapp.server import create_demo_users
+
+    if str(settings.auth_mode).strip().lower() == "header":
+        click.echo(
+            "--demo-users: auth_mode is header, so people sign in through the single-sign-on "
+            "proxy (X-Remote-User, X-Remote-Groups); no demo accounts are made."
+        )
+        return
+    accounts = create_demo_users(settings)
+    click.echo(f"Demo accounts (for demonstrations only), sign in at {sign_in_url}:")
+    width = max((len(name) for name, _, _ in accounts), default=8)
+    for name, password, roles in accounts:
+        click.echo(f"  {name:<{width}}  password {password:<{width + 5}}  {', '.join(roles)}")
 
 
 COMMANDS = [serve_command]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent
 from kb.results import Query, SearchResponse
 from webapp import services
-from webapp.identity import user_id
+from webapp.identity import search_groups, user_id
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,9 @@ def search_event(
 
 
 def run_search(query: Query) -> LoggedSearch:
-    """Search, then log the search; a logging failure never fails the search."""
+    """Search as the current user (only articles their groups may read), then log
+    the search; a logging failure never fails the search."""
+    query = replace(query, groups=search_groups())
     started = time.perf_counter()
     response = services.engine().search(query)
     latency_ms = (time.perf_counter() - started) * 1000

@@ -13,6 +13,8 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from webapp.messages_requests import REQUEST_MESSAGES
+
 LANGUAGES = {"en": "English", "de": "Deutsch"}
 DEFAULT = "en"
 COOKIE = "kb_hl"
@@ -71,14 +73,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tags_of_article": "Tags",
         "back_to_search": "Back to search",
         "triage_name": "Central Service Desk",
-        "ask_title": "Ask {department}",
-        "ask_coming": "Sending questions to a department from here is coming with the next "
-        "release of the knowledge base.",
-        "ask_what_happens": "Then your question will go straight to {department}, you will get "
-        "a reference number, and you will be told when it is answered. Nothing is sent yet.",
-        "ask_until_then": "Until then, please contact {department} directly:",
-        "ask_your_question": "Your question",
-        "ask_no_contact": "This department has not published contact details yet.",
         "contact_email": "E-mail",
         "contact_phone": "Phone",
         "contact_location": "Location",
@@ -144,15 +138,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tags_of_article": "Schlagwörter",
         "back_to_search": "Zurück zur Suche",
         "triage_name": "Zentraler Service-Desk",
-        "ask_title": "{department} fragen",
-        "ask_coming": "Fragen direkt von hier an eine Abteilung zu senden, kommt mit der "
-        "nächsten Version der Wissensdatenbank.",
-        "ask_what_happens": "Dann geht Ihre Frage direkt an {department}, Sie erhalten eine "
-        "Vorgangsnummer und werden benachrichtigt, sobald sie beantwortet ist. Noch wird "
-        "nichts gesendet.",
-        "ask_until_then": "Bis dahin wenden Sie sich bitte direkt an {department}:",
-        "ask_your_question": "Ihre Frage",
-        "ask_no_contact": "Diese Abteilung hat noch keine Kontaktdaten veröffentlicht.",
         "contact_email": "E-Mail",
         "contact_phone": "Telefon",
         "contact_location": "Ort",
@@ -167,6 +152,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Sie eine Abteilung.",
     },
 }
+
+for _lang, _messages in REQUEST_MESSAGES.items():
+    MESSAGES[_lang].update(_messages)
 
 _MONTHS = {
     "en": (

@@ -1,22 +1,63 @@
-"""A pseudonymous id per browser, for the event log.
+"""Who is asking: a pseudonymous id per browser, and the signed-in user if any.
 
-The first response to a browser sets a signed cookie holding a random id; the
-event log records that id instead of any name, so searches of one visitor can
-be told apart without knowing who they are. A cookie whose signature does not
-verify is replaced by a fresh id. API clients that keep no cookies get a new id
-on every call, which is fine: they are counted as separate visitors.
+Pseudonymous id: the first response to a browser sets a signed cookie holding a
+random id; the event log records that id instead of any name, so searches of
+one visitor can be told apart without knowing who they are. A cookie whose
+signature does not verify is replaced by a fresh id. API clients that keep no
+cookies get a new id on every call, which is fine: they are counted as
+separate visitors.
+
+Signed-in user, by the setting `auth_mode`:
+
+* `local`: the username that `webapp.auth` put into the session cookie at
+  sign-in; the user and their grants are read from the store on each
+  request, so a revoked grant takes effect at once.
+* `header`: a single-sign-on proxy in front of the app names the user in
+  `X-Remote-User` and their roles in `X-Remote-Groups` (`agent:it,analyst`).
+  The headers are believed only from the addresses in `trusted_proxies`
+  (loopback by default); from anywhere else they are refused with 403. Users
+  seen this way are recorded in the store (without a password) so that
+  requests can be assigned to them.
+
+Nobody signed in is an anonymous visitor: they may search and read articles
+whose audience is `everyone`. `search_groups()` is what a search may show.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 import secrets
+from dataclasses import replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
+
+from kb.accounts import user_from_headers
+from kb.errors import (
+    AuthenticationRequired,
+    ConfigError,
+    ConflictError,
+    PermissionDenied,
+    StoreError,
+)
+from kb.users import Role, User
+
+if TYPE_CHECKING:
+    from kb.settings import Settings
+    from kb.store import Store
+
+logger = logging.getLogger(__name__)
 
 COOKIE = "kb_uid"
 _SALT = "kb-pseudonymous-user"
 _MAX_AGE = 365 * 24 * 3600
+SESSION_USER = "kb_user"
+USER_HEADER = "X-Remote-User"
+GROUPS_HEADER = "X-Remote-Groups"
+_UNSET = object()
 
 
 def _serializer() -> URLSafeSerializer:
@@ -46,6 +87,143 @@ def user_id() -> str:
     return str(uid)
 
 
+# -- the signed-in user ----------------------------------------------------------
+
+
+def _settings() -> Settings:
+    from webapp.services import services
+
+    return services().settings
+
+
+def _store() -> Store:
+    from webapp.services import store
+
+    return store()
+
+
+def header_mode() -> bool:
+    return str(_settings().auth_mode).strip().lower() == "header"
+
+
+@lru_cache(maxsize=16)
+def _networks(
+    setting: str,
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    networks = []
+    for item in setting.split(","):
+        item = item.strip()
+        if item:
+            networks.append(ipaddress.ip_network(item, strict=False))
+    return tuple(networks)
+
+
+def from_trusted_proxy(address: str | None) -> bool:
+    """True when `address` is one of the setting `trusted_proxies` (addresses or networks)."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    try:
+        networks = _networks(str(_settings().trusted_proxies))
+    except ValueError as exc:
+        raise ConfigError(
+            f"the setting trusted_proxies must list addresses or networks "
+            f"(127.0.0.1,10.0.0.0/8): {exc}"
+        ) from None
+    return any(ip in network for network in networks)
+
+
+def _user_from_headers() -> User | None:
+    name = request.headers.get(USER_HEADER)
+    if not name:
+        return None
+    if not from_trusted_proxy(request.remote_addr):
+        raise PermissionDenied(
+            f"{USER_HEADER} is only accepted from the single-sign-on proxy; this request "
+            f"came from {request.remote_addr}, which is not in the setting trusted_proxies. "
+            "Open the knowledge base through the sign-on address, or ask an administrator "
+            "to add the proxy's address to trusted_proxies",
+            details={"header": USER_HEADER, "remote_addr": request.remote_addr},
+        )
+    user = user_from_headers(name, request.headers.get(GROUPS_HEADER))
+    return _remember(user)
+
+
+def _remember(user: User) -> User:
+    """Record an SSO user in the store (grants as the proxy says), so work can be
+    assigned to them; a local account of the same name keeps its password."""
+    store = _store()
+    stored = store.get_user(user.username)
+    try:
+        if stored is None:
+            store.add_user(user)
+            return user
+        if stored.grants != user.grants:
+            store.update_user(replace(stored, grants=user.grants))
+    except ConflictError:
+        logger.info("identity: %s was recorded by a parallel request", user.username)
+    return user
+
+
+def _user_from_session() -> User | None:
+    name = session.get(SESSION_USER)
+    if not isinstance(name, str) or not name:
+        return None
+    user = _store().get_user(name)
+    if user is None:
+        session.pop(SESSION_USER, None)  # the account is gone: signed out
+    return user
+
+
+def current_user() -> User | None:
+    """The signed-in user of the current request, or None for a visitor."""
+    user = g.get("kb_signed_in", _UNSET)
+    if user is _UNSET:
+        user = _user_from_headers() if header_mode() else _user_from_session()
+        g.kb_signed_in = user
+    return user  # type: ignore[return-value]
+
+
+def require_user() -> User:
+    """The signed-in user; AuthenticationRequired (401, or the sign-in page) otherwise."""
+    user = current_user()
+    if user is None:
+        how = "through single sign-on" if header_mode() else "at /auth/sign-in"
+        raise AuthenticationRequired(f"sign in first ({how}) to ask and to see requests")
+    return user
+
+
+def user_groups(user: User) -> frozenset[str]:
+    """What an article's `audience` may name to let `user` read it: their roles,
+    their departments and `role:department` (all lower case)."""
+    groups = {Role.EMPLOYEE.value}
+    for grant in user.grants:
+        groups.add(grant.role.value)
+        if grant.department:
+            groups.add(grant.department.lower())
+            groups.add(f"{grant.role.value}:{grant.department.lower()}")
+    return frozenset(groups)
+
+
+def search_groups() -> frozenset[str] | None:
+    """The audience groups a search may show: none beyond `everyone` for visitors,
+    the user's groups when signed in, everything (None) for admins."""
+    try:
+        user = current_user()
+    except StoreError as exc:
+        # The store is down: search on as a visitor rather than fail the search.
+        logger.warning("identity: could not load the signed-in user: %s", exc.message)
+        return frozenset()
+    if user is None:
+        return frozenset()
+    if user.has_role(Role.ADMIN):
+        return None
+    return user_groups(user)
+
+
 def _set_cookie(response: Response) -> Response:
     if g.get("kb_new_user_id"):
         response.set_cookie(
@@ -66,6 +244,18 @@ def _assign_on_pages() -> None:
         user_id()
 
 
+def _refuse_untrusted_headers() -> None:
+    # Checked on every request, not only where the user is needed, so that a
+    # misconfigured proxy is noticed on the first page and not halfway through.
+    if (
+        request.headers.get(USER_HEADER)
+        and not request.path.startswith("/static/")
+        and header_mode()
+    ):
+        current_user()
+
+
 def init_app(app: Flask) -> None:
     app.before_request(_assign_on_pages)
+    app.before_request(_refuse_untrusted_headers)
     app.after_request(_set_cookie)

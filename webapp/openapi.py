@@ -345,7 +345,9 @@ _DOCUMENT: dict[str, Any] = {
         "title": "spoc-kb API",
         "version": "1",
         "description": "Search every department's knowledge base with one query. Every error "
-        'has the shape {"error": {"code", "message", "details"}}. See docs/api.md.',
+        'has the shape {"error": {"code", "message", "details"}}. Searching and reading '
+        "need no sign-in; requests do (a session cookie, or single sign-on headers). See "
+        "docs/api.md.",
     },
     "paths": _PATHS,
     "components": {
@@ -356,5 +358,13 @@ _DOCUMENT: dict[str, Any] = {
 
 
 def openapi_document() -> dict[str, Any]:
-    """A fresh copy of the API description."""
-    return deepcopy(_DOCUMENT)
+    """A fresh copy of the API description (with the requests part merged in)."""
+    # Imported here: the requests part builds on this module's helpers.
+    from webapp import openapi_requests
+
+    document = deepcopy(_DOCUMENT)
+    document["paths"].update(deepcopy(openapi_requests.PATHS))
+    components = document["components"]
+    components["schemas"].update(deepcopy(openapi_requests.SCHEMAS))
+    components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
+    return document

@@ -22,6 +22,7 @@ from kb.records import Article, Department
 from kb.results import SearchResponse
 from webapp import services
 from webapp.i18n import gettext
+from webapp.identity import search_groups
 from webapp.sanitize import article_html
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,10 @@ class ArticleView:
 def article_view(article_id: str) -> ArticleView:
     """The published article `article_id`; NotFoundError when there is none."""
     engine = services.engine()
+    groups = search_groups()
     article = engine.article(article_id)
-    if article is None:
+    # Unknown and not visible answer alike, so restricted articles stay unseen.
+    if article is None or not article.visible_to(groups):
         raise NotFoundError(
             f"no published article {article_id!r}; article ids look like 'hr/sick-leave.md'",
             details={"id": article_id},
@@ -102,7 +105,7 @@ def article_view(article_id: str) -> ArticleView:
     related = []
     for rid in article.related:
         other = engine.article(rid)
-        if other is not None:
+        if other is not None and other.visible_to(groups):
             related.append((other.id, other.title))
 
     def link(target: str) -> str:
@@ -120,7 +123,7 @@ def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]
     """Article titles and popular earlier searches that start like `prefix`."""
     if not prefix:
         return []
-    titles = services.engine().suggest(prefix, limit)
+    titles = services.engine().suggest(prefix, limit, groups=search_groups())
     try:
         queries = services.store().popular_queries(prefix, limit)
     except Exception:

@@ -6,6 +6,12 @@ key for all workers (so the pseudonymous-user cookie verifies whichever
 worker answers). Each worker then builds its own app after the fork and warms
 it up (model loaded, store opened) before it accepts a request; the model is
 not loaded in the master because PyTorch's thread pools do not survive fork.
+
+Each worker also runs the notification outbox in a background thread
+(`webapp.requests.service.start_outbox`). Running one per worker is safe: the
+store hands every due message to one worker only (`claim_messages`), so
+nothing is sent twice, and deliveries go on while any worker lives.
+`create_demo_users` makes the demo accounts of `kb serve --demo-users`.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from kb.errors import KbError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -44,17 +51,25 @@ def limit_compute_threads(threads: int = COMPUTE_THREADS_PER_WORKER) -> None:
 
 
 def _post_worker_init(worker: Any) -> None:
+    from webapp.requests.service import start_outbox
     from webapp.services import warm_up
 
     limit_compute_threads()
     warm_up(worker.wsgi)
+    try:
+        start_outbox(worker.wsgi)  # also loads departments and value streams now
+    except KbError as exc:
+        # Search still works; requests answer with this error until it is fixed.
+        logger.error("requests and notifications are not available: %s", exc.message)
 
 
 def _worker_exit(_server: Any, worker: Any) -> None:
+    from webapp.requests.service import stop_outbox
     from webapp.services import services
 
     app = getattr(worker, "wsgi", None)
     if app is not None:
+        stop_outbox(app)
         services(app).close()
 
 
@@ -87,6 +102,25 @@ def prepare(settings: Settings) -> Settings:
     if not settings.secret_key:
         settings = settings.replace(secret_key=secrets.token_hex(32))
     return settings
+
+
+def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
+    """Demo accounts in the store (see `kb.accounts.ensure_demo_users`): an agent for
+    each department of the content root and the triage queue, and one per role.
+    Returns (username, password, roles) of the accounts whose demo password works."""
+    from kb.accounts import DEMO_DEPARTMENTS, ensure_demo_users
+    from kb.library import scan_content
+    from kb.store import create_store
+
+    departments: list[str] = list(DEMO_DEPARTMENTS)
+    if settings.content_path.is_dir():
+        found = scan_content(settings.content_path).departments
+        departments = [*sorted(found), str(settings.triage_department)]
+    store = create_store(settings.database_url)
+    try:
+        return ensure_demo_users(store, departments)
+    finally:
+        store.close()
 
 
 def serve(

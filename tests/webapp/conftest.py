@@ -94,6 +94,7 @@ class FakeEngine:
 
     def __init__(self) -> None:
         self.queries: list[Query] = []
+        self.suggest_groups: frozenset[str] | None = None
 
     def search(self, query: Query) -> SearchResponse:
         self.queries.append(query)
@@ -110,6 +111,7 @@ class FakeEngine:
             for i, a in enumerate(ARTICLES.values())
             if query.department in (None, a.department)
             and (not query.tags or set(query.tags) & set(a.tags))
+            and a.visible_to(query.groups)
         ]
         if "zzz" in query.text:
             return SearchResponse(
@@ -150,9 +152,12 @@ class FakeEngine:
             latency_ms=3.2,
         )
 
-    def suggest(self, prefix: str, limit: int) -> list[str]:
+    def suggest(self, prefix: str, limit: int, groups: frozenset[str] | None = None) -> list[str]:
+        self.suggest_groups = groups
         return [
-            a.title for a in ARTICLES.values() if a.title.casefold().startswith(prefix.casefold())
+            a.title
+            for a in ARTICLES.values()
+            if a.title.casefold().startswith(prefix.casefold()) and a.visible_to(groups)
         ][:limit]
 
     def article(self, article_id: str) -> Article | None:
@@ -231,3 +236,70 @@ def failing_app(settings: Settings, engine: FakeEngine) -> Iterator[Flask]:
         }
     )
     yield app
+
+
+# -- requests: content folders, people and signing in --------------------------------
+
+REQUEST_DEPARTMENTS = {
+    "hr": "name: Human Resources\ncontact:\n  email: hr@example.com\n"
+    "targets:\n  first_response_hours: 8\n  resolution_hours: 40\n",
+    "it": "name: IT Service Desk\ntargets:\n  first_response_hours: 2\n  resolution_hours: 16\n",
+}
+
+WORKFLOWS_YML = """\
+workflows:
+  - name: onboarding
+    owner: hr
+    title: {en: Onboarding a new hire, de: Einstellung}
+    triggers: {en: [onboarding, new hire], de: [Neueinstellung]}
+    tasks:
+      - key: record
+        department: hr
+        title: {en: Employee record}
+      - key: laptop
+        department: it
+        title: {en: Accounts and laptop}
+        depends_on: [record]
+"""
+
+# username → (role, department); nobody has a password, tests sign in through the
+# session (`sign_in_as`), the sign-in form has its own tests.
+PEOPLE = {
+    "emma": ("employee", None),
+    "olga": ("employee", None),
+    "ivan": ("agent", "it"),
+    "hanna": ("agent", "hr"),
+    "cora": ("content_owner", "it"),
+    "ada": ("admin", None),
+}
+
+
+@pytest.fixture
+def request_content(settings: Settings) -> Path:
+    """A content root with the departments hr and it and an onboarding value stream."""
+    root = settings.content_path
+    for slug, text in REQUEST_DEPARTMENTS.items():
+        (root / slug).mkdir(parents=True)
+        (root / slug / "_department.yml").write_text(text, encoding="utf-8")
+    (root / "_workflows.yml").write_text(WORKFLOWS_YML, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def people(store: Store, request_content: Path) -> dict[str, tuple[str, str | None]]:
+    from kb.accounts import add_user
+
+    for name, (role, department) in PEOPLE.items():
+        add_user(store, name, role, department)
+    return PEOPLE
+
+
+def sign_in_as(client: FlaskClient, username: str) -> str:
+    """Sign `username` in through the session, as the sign-in form does; returns the
+    session's CSRF token."""
+    token = f"csrf-{username}"
+    with client.session_transaction() as session:
+        session.clear()
+        session["kb_user"] = username
+        session["kb_csrf"] = token
+    return token

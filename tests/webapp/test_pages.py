@@ -52,7 +52,14 @@ def test_department_filter_and_tag_filter(client: FlaskClient) -> None:
 def test_unanswered_search_offers_to_ask_the_department(client: FlaskClient) -> None:
     html = text_of(client.get("/?q=zzz"))
     assert "We could not find a confident answer" in html
-    assert 'href="/ask/?q=zzz&amp;department=it"' in html
+    # The ask link carries the question, the suggested department, its confidence
+    # and the search it came from.
+    search_id = re.search(r'data-search-id="(\d+)"', html)
+    assert search_id is not None
+    assert (
+        f'href="/ask/?q=zzz&amp;department=it&amp;sid={search_id.group(1)}&amp;confidence=0.600"'
+        in html
+    )
     assert "Ask IT Service Desk" in html
     assert "Did you mean" in html and 'href="/?q=vpn"' in html
 
@@ -136,15 +143,13 @@ def test_feedback_form_errors(client: FlaskClient) -> None:
     assert response.status_code == 303
 
 
-def test_ask_page_says_what_will_happen(client: FlaskClient) -> None:
-    html = text_of(client.get("/ask/?q=Where+is+my+payslip%3F&department=hr"))
-    assert '<h1 id="ask-h">Ask Human Resources</h1>' in html
-    assert "coming with the next release" in html
-    assert "Nothing is sent yet." in html
-    assert "Where is my payslip?" in html
-    assert 'href="mailto:hr@example.com"' in html
-    html = text_of(client.get("/ask/?q=x&department=../../etc"))
-    assert "Ask Central Service Desk" in html
+def test_ask_needs_sign_in_and_keeps_the_question(client: FlaskClient) -> None:
+    # The ask form itself is tested in test_requests_pages.py.
+    response = client.get("/ask/?q=Where+is+my+payslip%3F&department=hr")
+    assert response.status_code == 303
+    assert response.headers["Location"] == (
+        "/auth/sign-in?next=/ask/?q%3DWhere%2Bis%2Bmy%2Bpayslip%253F%26department%3Dhr"
+    )
 
 
 def test_language_follows_accept_language_and_can_be_overridden(client: FlaskClient) -> None:

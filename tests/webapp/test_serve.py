@@ -47,9 +47,11 @@ def test_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
             "2",
             "--demo-users",
         ],
+        env={"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"},
     )
     assert result.exit_code == 0, result.output
-    assert "sign-in is not needed yet" in result.output
+    assert "sign in at http://0.0.0.0:9000/auth/sign-in" in result.output
+    assert "employee-demo" in result.output and "agent:it" in result.output
     [call] = calls
     assert (call["host"], call["port"], call["workers"], call["threads"]) == ("0.0.0.0", 9000, 3, 2)
     assert call["settings"].index_dir == str(tmp_path / "idx")

@@ -2,16 +2,22 @@
  *  - suggestions while typing in the search box (ARIA 1.2 combobox with a listbox)
  *  - a click on a result is recorded (POST /api/click, keepalive) before the browser leaves
  *  - "Was this helpful?" on the answer card is sent without leaving the page
+ *  - the ask form suggests matching articles while the question is described, and
+ *    sends itself once however often it is clicked
+ * Posts carry the session's CSRF token (from <meta name="csrf-token">) when there is one.
  */
 (function () {
   "use strict";
 
   function postJson(url, data, keepalive) {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    var token = document.querySelector("meta[name=csrf-token]");
+    if (token && token.content) { headers["X-CSRF-Token"] = token.content; }
     return fetch(url, {
       method: "POST",
       credentials: "same-origin",
       keepalive: !!keepalive,
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: headers,
       body: JSON.stringify(data)
     });
   }
@@ -183,6 +189,88 @@
     });
   }
 
+  /* ---- Ask form: suggestions while describing, one submission ------------ */
+  function AskForm(form) {
+    this.form = form;
+    this.query = form.elements.query;
+    this.description = form.elements.description;
+    this.section = form.querySelector(".ask-suggestions");
+    this.list = this.section.querySelector("ul");
+    this.status = form.querySelector("[data-msg-found]");
+    this.max = Number(form.dataset.maxChars) || 500;
+    this.timer = 0;
+    this.pending = null;
+    this.last = "";
+    this.sending = false;
+    var self = this;
+    [this.query, this.description].forEach(function (input) {
+      input.addEventListener("input", function () { self.schedule(); });
+    });
+    form.addEventListener("submit", function (e) { self.onSubmit(e); });
+    window.addEventListener("pageshow", function () { self.ready(); });
+  }
+
+  AskForm.prototype.schedule = function () {
+    var self = this;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(function () { self.fetch(); }, 450);
+  };
+
+  AskForm.prototype.fetch = function () {
+    if (this.description.value.trim().length < 8) { return; }
+    var text = (this.query.value + " " + this.description.value).replace(/\s+/g, " ").trim();
+    text = text.slice(0, this.max);
+    if (text === this.last) { return; }
+    this.last = text;
+    if (this.pending) { this.pending.abort(); }
+    var controller = this.pending = new AbortController();
+    var self = this;
+    fetch(this.form.dataset.searchUrl + "?k=3&q=" + encodeURIComponent(text), {
+      signal: controller.signal, credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (self.pending !== controller || !data) { return; }
+        self.pending = null;
+        self.render(data);
+      })
+      .catch(function () { /* aborted or offline: the form works without suggestions */ });
+  };
+
+  AskForm.prototype.render = function (data) {
+    var hits = (data.results || []).slice(0, 3);
+    if (!hits.length) { return; }
+    var base = this.form.dataset.articleUrl;
+    this.list.textContent = "";
+    hits.forEach(function (hit) {
+      var li = document.createElement("li");
+      var a = document.createElement("a");
+      a.href = base.replace("ARTICLE", encodeURI(hit.id)) +
+        (data.search_id ? "?sid=" + encodeURIComponent(data.search_id) : "");
+      a.target = "_blank";
+      a.rel = "noopener";
+      a.textContent = hit.title;
+      li.appendChild(a);
+      this.list.appendChild(li);
+    }, this);
+    this.section.hidden = false;
+    // The request records that articles were suggested before it was sent.
+    this.form.elements.suggestions_shown.value = "1";
+    this.status.textContent = this.status.dataset.msgFound.replace("{n}", String(hits.length));
+  };
+
+  AskForm.prototype.onSubmit = function (e) {
+    if (this.sending) { e.preventDefault(); return; }
+    this.sending = true;
+    var button = this.form.querySelector("button[type=submit]");
+    if (button) { button.setAttribute("aria-disabled", "true"); }
+  };
+
+  AskForm.prototype.ready = function () {
+    this.sending = false;
+    var button = this.form.querySelector("button[type=submit]");
+    if (button) { button.removeAttribute("aria-disabled"); }
+  };
+
   function init() {
     document.querySelectorAll("form.search-form").forEach(function (form) {
       if (form.querySelector("input[role=combobox]")) { new Combobox(form); }
@@ -190,6 +278,7 @@
     document.addEventListener("click", onResultClick);
     document.addEventListener("auxclick", onResultClick);
     document.querySelectorAll("form.helpful").forEach(enhanceHelpful);
+    document.querySelectorAll("form.ask-form").forEach(function (form) { new AskForm(form); });
   }
 
   if (document.readyState === "loading") {

@@ -1,0 +1,241 @@
+"""Reading what callers send about requests: the ask form, JSON bodies, changes.
+
+Every check fails with `kb.errors.ValidationError` (400) naming the field, so
+the form shows it beside the input and API clients can point at it. The
+records here are what the views hand to `RequestService`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from kb.errors import ValidationError
+from kb.requesting.service import RequestService
+from kb.requests import Request
+from kb.users import User
+from webapp.inputs import bool_field, int_field, text_field
+
+MAX_DESCRIPTION_CHARS = 5000
+MAX_TEXT_CHARS = 10_000
+MAX_KEY_CHARS = 100
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
+_ABSENT = object()
+
+
+def _invalid(field: str, message: str, **details: Any) -> ValidationError:
+    return ValidationError(f"{field}: {message}", details={"field": field, **details})
+
+
+def idempotency_key(value: str | None, field: str = IDEMPOTENCY_HEADER) -> str | None:
+    """A checked idempotency key (letters, digits, . _ : -), or None when absent."""
+    key = (value or "").strip()
+    if not key:
+        return None
+    if len(key) > MAX_KEY_CHARS or not _KEY.match(key):
+        raise _invalid(
+            field,
+            f"must be 1-{MAX_KEY_CHARS} letters, digits or . _ : - (a UUID is ideal), "
+            f"got {key[:120]!r}",
+            value=key[:120],
+        )
+    return key
+
+
+def _confidence(raw: Any, field: str = "department_confidence") -> float | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise _invalid(field, "must be a number between 0 and 1, got a boolean")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise _invalid(field, f"must be a number between 0 and 1, got {raw!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise _invalid(field, f"must be between 0 and 1, got {value}", value=value)
+    return value
+
+
+def _limited(field: str, text: str, limit: int) -> str:
+    if len(text) > limit:
+        raise _invalid(field, f"is {len(text)} characters long; the limit is {limit}", max=limit)
+    return text
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A new request as the ask form or `POST /api/requests` described it."""
+
+    query: str
+    description: str = ""
+    department: str | None = None
+    suggested_department: str | None = None
+    department_confidence: float | None = None
+    suggestions_shown: bool = False
+    went_on_anyway: bool = False
+    search_id: int | None = None
+    priority: str = "normal"
+    idempotency_key: str | None = None
+    workflow: str | None = None
+
+    def submit(self, service: RequestService, actor: User) -> Request:
+        return service.submit(actor, **asdict(self))
+
+
+def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> Submission:
+    """The ask form. The suggestion's confidence only counts while the employee
+    kept the department the form preselected: a department they picked
+    themselves is always respected."""
+    query = _limited("query", (form.get("query") or "").strip(), max_query_chars)
+    description = _limited(
+        "description", (form.get("description") or "").strip(), MAX_DESCRIPTION_CHARS
+    )
+    department = (form.get("department") or "").strip() or None
+    kept = department == ((form.get("preselected") or "").strip() or None)
+    shown = form.get("suggestions_shown") == "1"
+    raw_id = (form.get("search_id") or "").strip()
+    return Submission(
+        query=query,
+        description=description,
+        department=department,
+        suggested_department=(form.get("suggested") or "").strip() or None,
+        department_confidence=_confidence(form.get("confidence")) if kept else None,
+        suggestions_shown=shown,
+        # Filing the request after articles were suggested is going on anyway.
+        went_on_anyway=shown,
+        search_id=int(raw_id) if raw_id.isdigit() and int(raw_id) > 0 else None,
+        priority=(form.get("priority") or "normal").strip(),
+        idempotency_key=idempotency_key(form.get("idempotency_key"), "idempotency_key"),
+        workflow=(form.get("workflow") or "").strip() or None,
+    )
+
+
+def _optional_text(data: Mapping[str, Any], name: str, limit: int = 500) -> str | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    return text_field(data, name, required=False, max_chars=limit) or None
+
+
+def _optional_bool(data: Mapping[str, Any], name: str) -> bool:
+    return False if data.get(name) is None else bool_field(data, name)
+
+
+def submission_from_json(
+    data: Mapping[str, Any], header_key: str | None, max_query_chars: int
+) -> Submission:
+    """The body of `POST /api/requests`; the key comes from the Idempotency-Key header
+    (or the body's `idempotency_key`; both must then agree)."""
+    key = idempotency_key(header_key)
+    body_key = data.get("idempotency_key")
+    if body_key is not None:
+        if not isinstance(body_key, str):
+            raise _invalid("idempotency_key", "must be a string")
+        body_key = idempotency_key(body_key, "idempotency_key")
+        if key is not None and body_key != key:
+            raise _invalid(
+                "idempotency_key",
+                f"differs from the {IDEMPOTENCY_HEADER} header; send one key",
+            )
+        key = body_key
+    search_id = int_field(data, "search_id", required=False, minimum=1)
+    return Submission(
+        query=text_field(data, "query", max_chars=max_query_chars),
+        description=text_field(
+            data, "description", required=False, max_chars=MAX_DESCRIPTION_CHARS
+        ),
+        department=_optional_text(data, "department"),
+        suggested_department=_optional_text(data, "suggested_department"),
+        department_confidence=_confidence(data.get("department_confidence")),
+        suggestions_shown=_optional_bool(data, "suggestions_shown"),
+        went_on_anyway=_optional_bool(data, "went_on_anyway"),
+        search_id=search_id,
+        priority=_optional_text(data, "priority") or "normal",
+        idempotency_key=key,
+        workflow=_optional_text(data, "workflow"),
+    )
+
+
+@dataclass(frozen=True)
+class Comment:
+    text: str
+    internal: bool = False
+
+    def add(self, service: RequestService, actor: User, request_id: int) -> Request:
+        return service.comment(actor, request_id, self.text, visible_to_requester=not self.internal)
+
+
+def comment_from_json(data: Mapping[str, Any]) -> Comment:
+    return Comment(
+        text=text_field(data, "text", max_chars=MAX_TEXT_CHARS),
+        internal=_optional_bool(data, "internal"),
+    )
+
+
+@dataclass(frozen=True)
+class RequestPatch:
+    """`PATCH /api/requests/<id>`: the fields to change, each applied as its own step.
+
+    Order: `department` (a reassignment; needs `reason`), then `assignee`
+    (null unassigns), then `status` with `note` — or `resolution`, which
+    resolves. A step that fails stops there; the steps before it stay done.
+    """
+
+    department: str | None = None
+    reason: str = ""
+    assignee: Any = _ABSENT
+    status: str | None = None
+    note: str = ""
+    resolution: str | None = None
+
+    def apply(self, service: RequestService, actor: User, request_id: int) -> Request:
+        """Make the changes; returns the request after the last one."""
+        changed: Request | None = None
+        if self.department is not None:
+            changed = service.reassign(actor, request_id, self.department, self.reason)
+        if self.assignee is not _ABSENT:
+            changed = service.assign(actor, request_id, self.assignee)
+        if self.resolution is not None:
+            changed = service.resolve(actor, request_id, self.resolution)
+        elif self.status is not None:
+            changed = service.transition(actor, request_id, self.status, self.note)
+        assert changed is not None, "patch_from_json refuses a patch without a change"
+        return changed
+
+
+PATCH_FIELDS = ("department", "reason", "assignee", "status", "note", "resolution")
+
+
+def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
+    unknown = sorted(set(data) - set(PATCH_FIELDS))
+    if unknown:
+        raise _invalid(
+            unknown[0],
+            f"cannot be changed here; send any of {', '.join(PATCH_FIELDS)}",
+            known=list(PATCH_FIELDS),
+        )
+    if not any(name in data for name in ("department", "assignee", "status", "resolution")):
+        raise ValidationError(
+            "nothing to change: send status, department (with reason), assignee or resolution",
+            details={"known": list(PATCH_FIELDS)},
+        )
+    status = _optional_text(data, "status")
+    resolution = _optional_text(data, "resolution", MAX_TEXT_CHARS)
+    if status is not None and status != "resolved" and resolution is not None:
+        raise _invalid("resolution", f"only goes with status resolved, not {status}")
+    if status == "resolved" and resolution is None:
+        raise _invalid("resolution", "is needed to resolve: the answer the requester gets")
+    assignee: Any = _ABSENT
+    if "assignee" in data:
+        assignee = _optional_text(data, "assignee", 254)
+    return RequestPatch(
+        department=_optional_text(data, "department"),
+        reason=text_field(data, "reason", required=False, max_chars=MAX_TEXT_CHARS),
+        assignee=assignee,
+        status=status,
+        note=text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS),
+        resolution=resolution,
+    )
