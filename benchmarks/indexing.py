@@ -105,7 +105,7 @@ def build_synthetic(sources: list[Path], target: Path, count: int) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         body = section.text.replace("\n", "\n\n")
         (folder / f"article-{i:05d}.md").write_text(
-            f"---\ntitle: \"{article.title} – {heading} (no. {i})\"\nlang: {article.lang}\n"
+            f"---\ntitle: {json.dumps(f'{article.title} – {heading} (no. {i})')}\nlang: {article.lang}\n"
             f"tags: [{dept}]\n---\n## {heading}\n\nReference {i}: {body}\n",
             encoding="utf-8",
         )

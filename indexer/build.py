@@ -26,7 +26,7 @@ from indexer.embedding import Embedder, create_embedder, model_name
 from indexer.embedding_cache import EmbeddingCache
 from indexer.vector_index import create_vector_index, load_vector_index
 from kb.errors import ContentError, ModelMismatchError
-from kb.library import _identity, iter_article_files, read_article_file
+from kb.library import _identity, article_entries, read_article_file
 from kb.departments import load_department
 from kb.records import Article, Chunk, Department
 from kb.settings import Settings
@@ -174,22 +174,19 @@ class IndexBuilder:
         plan = _Plan(departments=departments)
         seen: dict[str, str] = {}
         max_bytes = self.settings.max_file_bytes
-        for path in iter_article_files(self.content):
-            aid = path.relative_to(self.content).as_posix()
+        for entry in article_entries(self.content):
+            aid = entry.id
             ident = _identity(aid)
             if ident in seen:
                 report.errors.append(f"{aid}: duplicate id: same article id as {seen[ident]}")
                 continue
             seen[ident] = aid
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            stat = f"{st.st_size}:{st.st_mtime_ns}"
+            stat = f"{entry.size}:{entry.mtime_ns}"
             if aid in known and known[aid][1] == stat and not full:
                 plan.unchanged += 1
                 continue
-            if aid in known and not full and st.st_size <= max_bytes and \
+            path = Path(entry.path)
+            if aid in known and not full and entry.size <= max_bytes and \
                     _sha256(path) == known[aid][0]:
                 plan.unchanged += 1
                 plan.restat[aid] = stat
