@@ -1,0 +1,1 @@
+"""Benchmarks: measurements of ranking quality, latency and indexing, kept apart from tests."""

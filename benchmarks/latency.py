@@ -1,0 +1,404 @@
+"""Query latency and memory of `SearchEngine.search` on a large synthetic index.
+
+    python -m benchmarks.latency --size 100000 [--work DIR] [--source DIR ...]
+                                 [--rounds N] [--profile] [--json FILE]
+
+The index holds `--size` passages recombined from the sample content and any
+`--source` folders (see `benchmarks.synthetic` for the method); it is built
+once in a child process and reused while its size matches. Then, in this
+process, each query of two sets runs through
+
+- the engine: `SearchEngine.search(Query(text, k=10))`, everything users get;
+- a bare pipeline: one query embedding, one FAISS search and one Whoosh
+  search of `candidates` passages each; the Whoosh query is an OR of the
+  query's content words (at most as many as the engine keeps) over the same
+  text fields,
+
+alternating query by query so that both see the same machine load. Reported:
+p50/p95 per set, the engine/bare ratio, the first search (snapshot
+preparation), and the resident memory of this process afterwards. With
+`--profile` the engine's searches also run under cProfile and the top
+functions are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import logging
+import os
+import platform
+import pstats
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh.qparser import MultifieldParser, OrGroup
+
+from benchmarks.synthetic import (
+    LookupEmbedder,
+    SyntheticBuilder,
+    SyntheticCorpus,
+    check_passages,
+    real_passages,
+)
+from indexer import snapshot
+from indexer.embedding import Embedder, create_embedder, model_name
+from indexer.keyword_index import searchable_fields
+from kb.results import Query
+from kb.settings import Settings
+from search.engine import SearchEngine
+from search.keyword import DEFAULT_MAX_TERMS
+from search.terms import content_words
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SHORT_QUERIES = [
+    "reset my password",
+    "vpn not connecting",
+    "how many vacation days do I get",
+    "Urlaub beantragen",
+    "sick note",
+    "Krankmeldung abgeben",
+    "expense report deadline",
+    "parking permit",
+    "printer setup",
+    "parental leave",
+    "Reisekosten abrechnen",
+    "mfa new phone",
+    "meeting room booking",
+    "travel per diem rates",
+    "onboarding checklist",
+    "working from home rules",
+    "lost access card",
+    "purchase order approval",
+    "guest wifi",
+    "payslip not received",
+    "how to report phishing",
+    "desk booking app",
+    "Passwort vergessen",
+    "bike leasing",
+    "company pension",
+    "laptop replacement",
+    "sabbatical",
+    "overtime rules",
+    "fire safety officer",
+    "code review guidelines",
+    "hiring process",
+    "security clearance",
+]
+
+LONG_QUERIES = [
+    "I am travelling to a customer site abroad next month for two weeks and need to know "
+    "which costs the company covers, how per diem rates work for partial days, whether I "
+    "need approval in advance, and how to submit receipts after I am back.",
+    "My laptop was stolen from my car yesterday evening. It had the VPN client and my "
+    "Okta Verify app on it. What do I have to do now, whom do I tell, and how do I get a "
+    "replacement device quickly so that I can keep working?",
+    "Ich bin seit heute krank und kann nicht arbeiten. Ab wann brauche ich eine "
+    "Arbeitsunfähigkeitsbescheinigung, wem muss ich Bescheid sagen und was passiert, wenn "
+    "ich während meines Urlaubs krank werde?",
+    "We are starting a new project with a partner agency and want to know how the team "
+    "plans work, which tools we should use for tracking and documentation, and how "
+    "decisions about scope and budget are made and recorded.",
+]
+
+DIM = 384  # all-MiniLM-L6-v2 and multilingual-e5-small alike
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered)) - 1))]
+
+
+def _summary(values: Sequence[float]) -> dict[str, float]:
+    return {
+        "p50": round(statistics.median(values), 1),
+        "p95": round(_percentile(values, 0.95), 1),
+        "mean": round(statistics.fmean(values), 1),
+        "n": len(values),
+    }
+
+
+def _rss_mb() -> tuple[float, float]:
+    """Current and peak resident memory of this process, in MB."""
+    current = 0.0
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                current = int(line.split()[1]) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return round(current, 1), round(peak, 1)
+
+
+def _settings(work: Path, size: int) -> Settings:
+    return Settings.load(
+        {"content_dir": str(ROOT / "content"), "index_dir": str(work / f"index-{size}")}, environ={}
+    )
+
+
+def build(args: argparse.Namespace) -> None:
+    """Child process: real passages, synthetic articles, snapshot."""
+    settings = _settings(args.work, args.size)
+    model = model_name(settings.embedding_model)
+    cache = args.work / "real-embeddings.db"
+    sources = [ROOT / "content", *args.source]
+    started = time.perf_counter()
+
+    def load_embedder() -> Embedder:
+        return create_embedder(settings.embedding_model, settings.device, settings.embed_batch_size)
+
+    real = real_passages(sources, settings, load_embedder, cache, model, DIM)
+    print(
+        f"real passages: {len(real.chunks)} ({time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+        flush=True,
+    )
+    corpus = SyntheticCorpus(real, args.size, seed=args.seed)
+    count = check_passages(corpus.articles, settings)
+    print(
+        f"synthetic: {len(corpus.articles)} articles, {count} passages", file=sys.stderr, flush=True
+    )
+    lookup = LookupEmbedder(corpus.vectors, model, real.vectors.shape[1])
+    started = time.perf_counter()
+    report = SyntheticBuilder(settings, corpus.articles, lookup).run(full=True)
+    print(
+        f"snapshot {report.snapshot}: {report.passages} passages in "
+        f"{time.perf_counter() - started:.0f} s",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def ensure_index(args: argparse.Namespace) -> Path:
+    index_dir = args.work / f"index-{args.size}"
+    try:
+        manifest = snapshot.read_manifest(snapshot.current_path(index_dir))
+        if int(manifest["passages"]) >= args.size:
+            return index_dir
+    except Exception:  # noqa: BLE001 - any unreadable index is rebuilt
+        pass
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.latency",
+        "--build-only",
+        "--size",
+        str(args.size),
+        "--work",
+        str(args.work),
+        "--seed",
+        str(args.seed),
+        *[f"--source={s}" for s in args.source],
+    ]
+    subprocess.run(command, check=True, cwd=ROOT)
+    return index_dir
+
+
+class BarePipeline:
+    """Query embedding + one FAISS search + one Whoosh search, nothing else."""
+
+    def __init__(self, engine: SearchEngine, limit: int) -> None:
+        snap = engine.prepared().snapshot
+        self.embedder = engine.embedder
+        self.vectors = snap.vectors
+        self.searcher = snap.keyword.searcher()
+        self.parser = MultifieldParser(
+            searchable_fields(snap.languages), snap.keyword.schema, group=OrGroup
+        )
+        self.limit = limit
+
+    def search(self, text: str) -> tuple[int, int]:
+        vector = self.embedder.embed_query(text)
+        _, ids = self.vectors.search(vector, self.limit)
+        # Content words only, as many as the engine keeps (punctuation would make
+        # the parser build field or phrase queries; a pasted paragraph would
+        # otherwise become an OR of hundreds of terms the engine never runs).
+        query = self.parser.parse(" ".join(content_words(text)[:DEFAULT_MAX_TERMS]))
+        hits = self.searcher.search(query, limit=self.limit)
+        # scored_length(), not len(): len() would count every match in the index.
+        return len(ids), hits.scored_length()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+@dataclass
+class Timings:
+    """Wall-clock and CPU milliseconds of each call."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    def time(self, call: Callable[[str], object], text: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        call(text)
+        self.cpu.append((time.process_time() - cpu) * 1000)
+        self.wall.append((time.perf_counter() - wall) * 1000)
+
+
+def measure(
+    engine_search: Callable[[str], object], bare: BarePipeline, queries: Sequence[str], rounds: int
+) -> tuple[Timings, Timings]:
+    engine, pipeline = Timings(), Timings()
+    for _ in range(rounds):
+        for text in queries:
+            engine.time(engine_search, text)
+            pipeline.time(bare.search, text)
+    return engine, pipeline
+
+
+def long_queries(engine: SearchEngine, count: int) -> list[str]:
+    """Hand-written paragraphs plus opening paragraphs of real passages (≤ 480 characters)."""
+    snap = engine.prepared().snapshot
+    out = list(LONG_QUERIES)
+    for article_id in sorted(snap.titles)[:: max(1, len(snap.titles) // count)]:
+        passages = snap.article_passages(article_id)
+        words = passages[0].text.split() if passages else []
+        text = ""
+        for word in words:
+            if len(text) + len(word) + 1 > 480:
+                break
+            text = f"{text} {word}".strip()
+        if len(text.split()) >= 40:
+            out.append(text)
+        if len(out) >= count:
+            break
+    return out
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    ensure_index(args)
+    settings = _settings(args.work, args.size)
+    engine = SearchEngine(settings)
+    started = time.perf_counter()
+    engine.search(Query("warm up", k=10))
+    first_ms = (time.perf_counter() - started) * 1000
+    bare = BarePipeline(engine, int(settings.candidates))
+    sets = {"short": SHORT_QUERIES, "long": long_queries(engine, args.long)}
+
+    def engine_search(text: str) -> object:
+        return engine.search(Query(text, k=10))
+
+    for text in sets["short"][:5]:  # warm caches on both sides before timing
+        engine_search(text)
+        bare.search(text)
+    result: dict[str, Any] = {
+        "passages": engine.prepared().snapshot.manifest["passages"],
+        "articles": engine.prepared().snapshot.manifest["articles"],
+        "vector_index": engine.prepared().snapshot.manifest["vector_kind"],
+        "model": engine.embedder.name,
+        "machine": f"{os.cpu_count()} CPU cores, {platform.machine()}, no GPU",
+        "load_average_before": round(os.getloadavg()[0], 2),
+        "torch_threads": args.torch_threads or "default",
+        "date": time.strftime("%Y-%m-%d"),
+        "first_search_ms": round(first_ms, 1),
+    }
+    for name, queries in sets.items():
+        engine_t, bare_t = measure(engine_search, bare, queries, args.rounds)
+        result[name] = {
+            "words": [min(len(q.split()) for q in queries), max(len(q.split()) for q in queries)],
+            "engine_ms": _summary(engine_t.wall),
+            "bare_ms": _summary(bare_t.wall),
+            "engine_cpu_ms": _summary(engine_t.cpu),
+            "bare_cpu_ms": _summary(bare_t.cpu),
+        }
+        for clock, suffix in (("wall", "ms"), ("cpu", "cpu_ms")):
+            engine_p95 = result[name][f"engine_{suffix}"]["p95"]
+            bare_p95 = result[name][f"bare_{suffix}"]["p95"]
+            result[name][f"p95_ratio_{clock}"] = round(engine_p95 / max(bare_p95, 1e-6), 2)
+    result["load_average_after"] = round(os.getloadavg()[0], 2)
+    result["rss_mb"], result["peak_rss_mb"] = _rss_mb()
+    if args.profile:
+        result["profile"] = profile(engine_search, [*sets["short"], *sets["long"]])
+    bare.close()
+    engine.close()
+    return result
+
+
+def profile(search: Callable[[str], object], queries: Sequence[str]) -> str:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for text in queries:
+        search(text)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    return out.getvalue()
+
+
+def print_report(result: dict[str, Any]) -> None:
+    print(
+        f"{result['passages']} passages in {result['articles']} articles "
+        f"({result['vector_index']} vectors), model {result['model']}, {result['machine']}, "
+        f"load average {result['load_average_before']} → {result['load_average_after']}"
+    )
+    print(f"first search (prepares the snapshot): {result['first_search_ms']} ms")
+    for name in ("short", "long"):
+        r = result[name]
+        print(f"{name} queries, {r['words'][0]}–{r['words'][1]} words, n={r['engine_ms']['n']}:")
+        for clock, suffix in (("wall", "ms"), ("cpu", "cpu_ms")):
+            e, b = r[f"engine_{suffix}"], r[f"bare_{suffix}"]
+            print(
+                f"  {clock:<4} engine p50 {e['p50']} p95 {e['p95']} ms | bare p50 {b['p50']} "
+                f"p95 {b['p95']} ms | p95 ratio {r[f'p95_ratio_{clock}']}"
+            )
+    print(f"RSS after the run: {result['rss_mb']} MB (peak {result['peak_rss_mb']} MB)")
+    if "profile" in result:
+        print(result["profile"])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=100_000, help="passages in the index")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("var/benchmarks/latency"),
+        help="index and embedding cache (kept between runs)",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        action="append",
+        default=[],
+        help="another content folder to recombine (repeatable)",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="times each query runs")
+    parser.add_argument("--long", type=int, default=40, help="number of long queries")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--profile", action="store_true", help="cProfile the engine's searches")
+    parser.add_argument(
+        "--torch-threads", type=int, default=0, help="torch threads (default: torch's own choice)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    args.work.mkdir(parents=True, exist_ok=True)
+    if args.build_only:
+        build(args)
+        return
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    result = run(args)
+    print_report(result)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
