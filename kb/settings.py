@@ -56,11 +56,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Passage count above which the vector index is approximate (IVF) instead of exact.",
     ),
     Setting("keep_snapshots", 3, "Published snapshots kept on disk (older ones are removed)."),
-    Setting("fusion", "rrf", "How keyword and vector results are fused: rrf or weighted."),
+    Setting("fusion", "weighted", "How keyword and vector results are fused: weighted or rrf."),
     Setting("rrf_k", 60, "Rank constant of reciprocal rank fusion."),
     Setting("fusion_weight", 0.5, "Weight of the vector score in weighted fusion (0..1)."),
     Setting("candidates", 100, "Candidates taken from each retriever before fusion."),
-    Setting("answer_threshold", 0.5, "Confidence below which a search counts as unanswered."),
+    Setting("answer_threshold", 0.74, "Confidence below which a search counts as unanswered."),
     Setting(
         "route_threshold",
         0.35,

@@ -45,11 +45,11 @@ class Evidence:
 class ConfidenceModel:
     """Logistic combination of the evidence."""
 
-    bias: float = -4.2
-    cosine_weight: float = 2.4
-    coverage_weight: float = 3.3
-    agreement_weight: float = 2.1
-    keyword_weight: float = 0.75
+    bias: float = -3.6
+    cosine_weight: float = 0.95
+    coverage_weight: float = 1.9
+    agreement_weight: float = 1.3
+    keyword_weight: float = 1.0
 
     def confidence(self, evidence: Evidence | None) -> float:
         """Confidence in [0, 1]; no evidence (no results) is 0."""

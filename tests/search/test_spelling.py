@@ -1,8 +1,7 @@
-"""'Did you mean' and compound splitting from the index vocabulary."""
+"""'Did you mean' from the index vocabulary."""
 
 from __future__ import annotations
 
-from search.compounds import split_compound
 from search.spelling import SpellingCorrector, Vocabulary, corrected_text, max_edits
 
 VOCABULARY = Vocabulary(
@@ -64,12 +63,3 @@ def test_corrected_text_keeps_everything_else() -> None:
 
 def test_idf_weighs_unknown_words_most() -> None:
     assert VOCABULARY.idf("zebra") > VOCABULARY.idf("verbindung") > VOCABULARY.idf("password")
-
-
-def test_splits_compounds_into_known_parts() -> None:
-    known = VOCABULARY.__contains__
-    assert split_compound("weiterbildungsbudget", known) == ("weiterbildung", "budget")
-    assert split_compound("bankverbindung", known) == ("bank", "verbindung")
-    assert split_compound("password", known) is None  # known already
-    assert split_compound("bankzzzzzz", known) is None  # a part is unknown
-    assert split_compound("bankbudg", known) is None
