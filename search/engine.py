@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,8 +65,11 @@ class SearchEngine:
 
     def __init__(self, settings: Settings, reader: SnapshotReader | None = None,
                  embedder: Embedder | None = None,
-                 confidence: ConfidenceModel | None = None) -> None:
+                 confidence: ConfidenceModel | None = None,
+                 route_hints: Callable[[str], Mapping[str, float]] | None = None) -> None:
         self.settings = settings
+        # Department shares learned from reassigned requests (see search.routing).
+        self.route_hints = route_hints
         self._embedder = embedder
         self.reader = reader or SnapshotReader(
             settings.index_path,
@@ -261,7 +264,13 @@ class SearchEngine:
         scored = [(loaded[g.best_pid].department, g.score / top) for g in best]
         plan = found.plan
         words = [plan.corrections.get(c.word, c.word) for c in plan.concepts]
-        return found.prepared.router.route(scored, words)
+        learned: Mapping[str, float] | None = None
+        if self.route_hints is not None:
+            try:
+                learned = self.route_hints(" ".join(words))
+            except Exception:  # routing must never break a search
+                logger.exception("routing hints failed; routing without them")
+        return found.prepared.router.route(scored, words, learned)
 
     def _hit(self, group: ArticleGroup, passage: Passage, match: frozenset[str]) -> Hit:
         return Hit(

@@ -9,6 +9,10 @@ Two sources of evidence, both from the content itself:
   query (compared by stems; multi-word keywords must appear whole) add votes,
   which also lets departments without articles receive questions.
 
+A third source, when the web app provides it, is learned from the requests:
+questions that agents reassigned to another department vote, through their
+words, for where similar questions finally belonged (`LEARNED_SHARE`).
+
 The confidence is the winning department's share of all votes. Below the
 `route_threshold` setting the question goes to the triage queue.
 """
@@ -24,6 +28,7 @@ from search.terms import stems, words
 
 VOTE_SHARPNESS = 0.1  # an article scoring this much below the best weighs 1/e as much
 KEYWORD_SHARE = 0.2  # how much the department keywords weigh against the articles
+LEARNED_SHARE = 0.3  # how much reassignment history weighs when it knows the query's words
 
 
 @dataclass(frozen=True)
@@ -80,8 +85,10 @@ class Router:
             votes[department] = votes.get(department, 0.0) + weight
         return votes
 
-    def route(self, scored: Sequence[tuple[str, float]], query_words: Sequence[str]) -> Route:
-        """Route from the best candidates' (department, similarity) and the query's words."""
+    def route(self, scored: Sequence[tuple[str, float]], query_words: Sequence[str],
+              learned: Mapping[str, float] | None = None) -> Route:
+        """Route from the best candidates' (department, similarity), the query's words
+        and, optionally, learned department shares from past reassignments."""
         shares = _shares(self.passage_votes(scored))
         keyword = _shares(self.keyword_votes(query_words))
         if keyword:
@@ -90,6 +97,11 @@ class Router:
                         for d in {*shares, *keyword}}
         else:
             combined = shares
+        learned_shares = _shares(learned or {})
+        if learned_shares:
+            weight = LEARNED_SHARE if combined else 1.0
+            combined = {d: (1 - weight) * combined.get(d, 0.0) + weight * learned_shares.get(d, 0.0)
+                        for d in {*combined, *learned_shares}}
         if not combined:
             return Route(self.triage, 0.0)
         best = max(sorted(combined), key=lambda d: combined[d])

@@ -51,8 +51,9 @@ class Engine(Protocol):
 
 def _default_engine(settings: Settings) -> Engine:
     from search.engine import SearchEngine
+    from webapp.routing_hints import store_routing_hints
 
-    return SearchEngine(settings)
+    return SearchEngine(settings, route_hints=store_routing_hints(settings))
 
 
 def _default_store(settings: Settings) -> Store:

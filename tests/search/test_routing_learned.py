@@ -1,0 +1,42 @@
+"""Reassigned requests teach routing: their words vote for where they went."""
+
+from __future__ import annotations
+
+from kb.records import Department
+from kb.requesting.routing import RoutingHints
+from search.routing import Router
+from webapp.routing_hints import CachedRoutingHints
+
+
+def router() -> Router:
+    return Router({"it": Department("it", "IT"), "facilities": Department("facilities", "Facilities")},
+                  triage="triage", threshold=0.35)
+
+
+def test_learned_votes_move_a_close_call() -> None:
+    scored = [("it", 1.0), ("facilities", 0.97)]
+    assert router().route(scored, ["monitor", "arm"]).department == "it"
+    learned = {"facilities": 1.0}
+    route = router().route(scored, ["monitor", "arm"], learned)
+    assert route.department == "facilities"
+    assert 0.5 < route.confidence < 1.0
+
+
+def test_learned_votes_alone_still_route() -> None:
+    route = router().route([], ["desk"], {"facilities": 1.0})
+    assert route.department == "facilities" and route.confidence == 1.0
+
+
+def test_cached_hints_refresh_and_survive_a_failing_store() -> None:
+    calls = []
+
+    def load() -> RoutingHints:
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("database down")
+        return RoutingHints({"monitor": {"facilities": 2}})
+
+    hints = CachedRoutingHints(load, refresh=0.0)
+    assert hints("monitor arm") == {"facilities": 1.0}
+    assert hints("monitor arm") == {"facilities": 1.0}  # old counts kept when loading fails
+    assert len(calls) == 2
