@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,11 +21,16 @@ from kb.cli import echo_json, json_option, settings_from
 from kb.errors import ValidationError
 from kb.records import Department
 from kb.settings import Settings
-from kb.store import Store, create_store
+
+if TYPE_CHECKING:
+    from kb.store import Store
 
 
 @contextmanager
 def _store(settings: Settings) -> Iterator[Store]:
+    # Imported here: SQLAlchemy and Alembic cost seconds, and `kb index` never needs them.
+    from kb.store import create_store
+
     store = create_store(str(settings.database_url))
     try:
         yield store
