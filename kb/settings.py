@@ -71,6 +71,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("languages", "en,de", "Languages with their own analysers (stemming)."),
     Setting("max_query_chars", 500, "Longest query accepted."),
     Setting("max_k", 100, "Largest number of results one search may ask for."),
+    Setting(
+        "search_threads",
+        1,
+        "CPU threads one query's embedding and vector search may use (torch, FAISS) in a "
+        "process that serves searches; 0 keeps the libraries' defaults.",
+    ),
     Setting("max_page", 50, "Highest result page one search may ask for."),
     Setting("auth_mode", "local", "Sign-in mode: local (accounts in the store) or header (SSO)."),
     Setting(

@@ -21,10 +21,17 @@ from kb.cli import content_option, echo_json, index_option, json_option, setting
 @click.option("--lang", default=None, help="Query language (default: detected).")
 @json_option
 @click.pass_context
-def search_command(ctx: click.Context, text: str, index_dir: str | None,
-                   content_dir: str | None, k: int,
-                   department: str | None, tags: tuple[str, ...], lang: str | None,
-                   as_json: bool) -> None:
+def search_command(
+    ctx: click.Context,
+    text: str,
+    index_dir: str | None,
+    content_dir: str | None,
+    k: int,
+    department: str | None,
+    tags: tuple[str, ...],
+    lang: str | None,
+    as_json: bool,
+) -> None:
     """Search the knowledge base of every department."""
     from kb.results import Query
     from search.engine import SearchEngine
@@ -43,8 +50,10 @@ def search_command(ctx: click.Context, text: str, index_dir: str | None,
 
 def _print_response(data: dict[str, Any]) -> None:
     state = "answered" if data["answered"] else "not answered"
-    click.echo(f"{state} (confidence {data['confidence']:.2f}); route: {data['department']} "
-               f"({data['department_confidence']:.2f}); language {data['lang']}")
+    click.echo(
+        f"{state} (confidence {data['confidence']:.2f}); route: {data['department']} "
+        f"({data['department_confidence']:.2f}); language {data['lang']}"
+    )
     if data["did_you_mean"]:
         click.echo(f"did you mean: {data['did_you_mean']}")
     if data["expanded_terms"]:
@@ -54,8 +63,9 @@ def _print_response(data: dict[str, Any]) -> None:
         click.echo(f"\nanswer from {answer['title']} ({answer['id']}):\n  {answer['highlight']}")
     click.echo("")
     for rank, hit in enumerate(data["results"], start=1):
-        click.echo(f"{rank:>2}. {hit['title']}  [{hit['department']}] {hit['id']}  "
-                   f"{hit['score']:.4f}")
+        click.echo(
+            f"{rank:>2}. {hit['title']}  [{hit['department']}] {hit['id']}  {hit['score']:.4f}"
+        )
         plain = hit["snippet"].replace("<mark>", "*").replace("</mark>", "*")
         click.echo(f"    {_unescape(plain)}")
     if not data["results"]:
@@ -69,21 +79,47 @@ def _unescape(text: str) -> str:
 
 
 @click.command("eval")
-@click.option("--queries", "queries_file", required=True, type=click.Path(dir_okay=False),
-              help="Labelled queries (JSON lines: _id, text, optional lang, kind, department).")
-@click.option("--qrels", "qrels_file", required=True, type=click.Path(dir_okay=False),
-              help="Relevance judgements (TSV: query-id, corpus-id, score).")
+@click.option(
+    "--queries",
+    "queries_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Labelled queries (JSON lines: _id, text, optional lang, kind, department).",
+)
+@click.option(
+    "--qrels",
+    "qrels_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Relevance judgements (TSV: query-id, corpus-id, score).",
+)
 @index_option
 @content_option
-@click.option("--ids", "id_form", type=click.Choice(["path", "stem"]), default="path",
-              show_default=True,
-              help="How article ids meet corpus ids: the article path, or its file name stem.")
-@click.option("--runs-out", type=click.Path(dir_okay=False),
-              help="Write one JSON line per query: _id, results, answered, confidence, department.")
+@click.option(
+    "--ids",
+    "id_form",
+    type=click.Choice(["path", "stem"]),
+    default="path",
+    show_default=True,
+    help="How article ids meet corpus ids: the article path, or its file name stem.",
+)
+@click.option(
+    "--runs-out",
+    type=click.Path(dir_okay=False),
+    help="Write one JSON line per query: _id, results, answered, confidence, department.",
+)
 @json_option
 @click.pass_context
-def eval_command(ctx: click.Context, queries_file: str, qrels_file: str, index_dir: str | None,
-                 content_dir: str | None, id_form: str, runs_out: str | None, as_json: bool) -> None:
+def eval_command(
+    ctx: click.Context,
+    queries_file: str,
+    qrels_file: str,
+    index_dir: str | None,
+    content_dir: str | None,
+    id_form: str,
+    runs_out: str | None,
+    as_json: bool,
+) -> None:
     """Measure ranking, the answered decision and routing on a labelled query set."""
     from search.engine import SearchEngine
     from search.evaluation import evaluate, load_qrels, load_queries, run_queries, stem_id
@@ -122,8 +158,10 @@ def _print_report(data: dict[str, Any]) -> None:
         for lang, metrics in data["answered_by_language"].items():
             line(f"answered {lang}", metrics)
     if data["suggested_threshold"] is not None:
-        click.echo(f"{'calibration':<14} answer_threshold {data['suggested_threshold']} marks the "
-                   "most unanswerable queries unanswered with at most 10% of answerable ones")
+        click.echo(
+            f"{'calibration':<14} answer_threshold {data['suggested_threshold']} marks the "
+            "most unanswerable queries unanswered with at most 10% of answerable ones"
+        )
     if data["routing"]:
         line("routing", data["routing"])
     line("latency ms", data["latency_ms"])

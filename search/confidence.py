@@ -55,10 +55,13 @@ class ConfidenceModel:
         """Confidence in [0, 1]; no evidence (no results) is 0."""
         if evidence is None:
             return 0.0
-        z = (self.bias + self.cosine_weight * evidence.cosine
-             + self.coverage_weight * evidence.coverage
-             + self.agreement_weight * evidence.agreement
-             + self.keyword_weight * math.log1p(max(evidence.keyword_score, 0.0)))
+        z = (
+            self.bias
+            + self.cosine_weight * evidence.cosine
+            + self.coverage_weight * evidence.coverage
+            + self.agreement_weight * evidence.agreement
+            + self.keyword_weight * math.log1p(max(evidence.keyword_score, 0.0))
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -59,8 +59,13 @@ class QueryRun:
     lang: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"_id": self.id, "results": self.results, "answered": self.answered,
-                "confidence": round(self.confidence, 4), "department": self.department}
+        return {
+            "_id": self.id,
+            "results": self.results,
+            "answered": self.answered,
+            "confidence": round(self.confidence, 4),
+            "department": self.department,
+        }
 
 
 def load_queries(path: Path) -> list[LabelledQuery]:
@@ -76,14 +81,19 @@ def load_queries(path: Path) -> list[LabelledQuery]:
         try:
             row = json.loads(line)
             meta = row.get("metadata") or {}
-            out.append(LabelledQuery(
-                id=str(row["_id"]), text=str(row["text"]),
-                lang=row.get("lang") or meta.get("lang"),
-                kind=row.get("kind") or meta.get("kind"),
-                department=row.get("department") or meta.get("department"),
-            ))
+            out.append(
+                LabelledQuery(
+                    id=str(row["_id"]),
+                    text=str(row["text"]),
+                    lang=row.get("lang") or meta.get("lang"),
+                    kind=row.get("kind") or meta.get("kind"),
+                    department=row.get("department") or meta.get("department"),
+                )
+            )
         except (json.JSONDecodeError, KeyError, AttributeError) as exc:
-            raise ConfigError(f"{path}:{number}: not a query line with _id and text ({exc})") from None
+            raise ConfigError(
+                f"{path}:{number}: not a query line with _id and text ({exc})"
+            ) from None
     return out
 
 
@@ -96,15 +106,18 @@ def load_qrels(path: Path) -> Qrels:
         raise ConfigError(f"cannot read qrels file {path}: {exc.strerror}") from None
     with handle:
         for number, row in enumerate(csv.reader(handle, delimiter="\t"), start=1):
-            if not row or (number == 1 and row[0].strip().lower() in {"query-id", "query_id", "qid"}):
+            if not row or (
+                number == 1 and row[0].strip().lower() in {"query-id", "query_id", "qid"}
+            ):
                 continue
             if len(row) == 4:  # TREC: qid, iteration, docid, grade
                 row = [row[0], row[2], row[3]]
             try:
                 qid, doc, grade = row[0].strip(), row[1].strip(), int(row[2])
             except (IndexError, ValueError):
-                raise ConfigError(f"{path}:{number}: expected 'query-id<TAB>corpus-id<TAB>score', "
-                                  f"got {row!r}") from None
+                raise ConfigError(
+                    f"{path}:{number}: expected 'query-id<TAB>corpus-id<TAB>score', got {row!r}"
+                ) from None
             qrels.setdefault(qid, {})[doc] = grade
     return qrels
 
@@ -157,11 +170,13 @@ def ranking_metrics(runs: Sequence[QueryRun], qrels: Qrels) -> dict[str, float]:
 
 
 # -- the answered decision and routing ------------------------------------------
-def decision_metrics(runs: Sequence[QueryRun], kinds: Mapping[str, str | None],
-                     threshold: float | None = None) -> dict[str, float]:
+def decision_metrics(
+    runs: Sequence[QueryRun], kinds: Mapping[str, str | None], threshold: float | None = None
+) -> dict[str, float]:
     """Unanswered recall/precision and the answerable share marked unanswered.
 
     With `threshold`, decisions are re-made from the confidences (calibration)."""
+
     def unanswered(run: QueryRun) -> bool:
         return not run.answered if threshold is None else run.confidence < threshold
 
@@ -176,15 +191,22 @@ def decision_metrics(runs: Sequence[QueryRun], kinds: Mapping[str, str | None],
         "unanswered_recall": round(hits / len(negatives), 4) if negatives else 0.0,
         "unanswered_precision": round(hits / len(marked), 4) if marked else 0.0,
         "answerable_unanswered": round(
-            sum(1 for r in positives if unanswered(r)) / len(positives), 4) if positives else 0.0,
+            sum(1 for r in positives if unanswered(r)) / len(positives), 4
+        )
+        if positives
+        else 0.0,
     }
 
 
-def routing_accuracy(runs: Sequence[QueryRun], departments: Mapping[str, str | None]) -> dict[str, float]:
+def routing_accuracy(
+    runs: Sequence[QueryRun], departments: Mapping[str, str | None]
+) -> dict[str, float]:
     labelled = [r for r in runs if departments.get(r.id)]
     right = sum(1 for r in labelled if r.department == departments[r.id])
-    return {"queries": len(labelled),
-            "accuracy": round(right / len(labelled), 4) if labelled else 0.0}
+    return {
+        "queries": len(labelled),
+        "accuracy": round(right / len(labelled), 4) if labelled else 0.0,
+    }
 
 
 def latency(runs: Sequence[QueryRun]) -> dict[str, float]:
@@ -192,8 +214,11 @@ def latency(runs: Sequence[QueryRun]) -> dict[str, float]:
     if not values:
         return {}
     p95 = values[min(len(values) - 1, math.ceil(0.95 * len(values)) - 1)]
-    return {"p50": round(statistics.median(values), 2), "p95": round(p95, 2),
-            "mean": round(statistics.fmean(values), 2)}
+    return {
+        "p50": round(statistics.median(values), 2),
+        "p95": round(p95, 2),
+        "mean": round(statistics.fmean(values), 2),
+    }
 
 
 # -- the whole report -------------------------------------------------------------
@@ -225,8 +250,9 @@ class EvaluationReport:
         }
 
 
-def suggest_threshold(calibration: Sequence[Mapping[str, float]],
-                      max_declined: float) -> float | None:
+def suggest_threshold(
+    calibration: Sequence[Mapping[str, float]], max_declined: float
+) -> float | None:
     """The threshold that marks the most unanswerable queries unanswered while
     declining at most `max_declined` of the answerable ones."""
     fitting = [row for row in calibration if row["answerable_unanswered"] <= max_declined]
@@ -235,17 +261,23 @@ def suggest_threshold(calibration: Sequence[Mapping[str, float]],
     return max(fitting, key=lambda row: (row["unanswered_recall"], -row["threshold"]))["threshold"]
 
 
-def evaluate(queries: Sequence[LabelledQuery], qrels: Qrels, runs: Sequence[QueryRun],
-             doc_lang: Callable[[str], str | None] | None = None,
-             max_declined: float = 0.10) -> EvaluationReport:
+def evaluate(
+    queries: Sequence[LabelledQuery],
+    qrels: Qrels,
+    runs: Sequence[QueryRun],
+    doc_lang: Callable[[str], str | None] | None = None,
+    max_declined: float = 0.10,
+) -> EvaluationReport:
     """Score runs against the labels; `doc_lang` gives a document's language when known.
 
     `max_declined` is the share of answerable queries the suggested answer
     threshold may mark unanswered."""
     by_id = {q.id: q for q in queries}
     langs = sorted({q.lang for q in queries if q.lang})
-    by_language = {lang: ranking_metrics([r for r in runs if by_id[r.id].lang == lang], qrels)
-                   for lang in langs}
+    by_language = {
+        lang: ranking_metrics([r for r in runs if by_id[r.id].lang == lang], qrels)
+        for lang in langs
+    }
     cross: dict[str, list[QueryRun]] = {}
     if doc_lang is not None:
         for run in runs:
@@ -266,10 +298,12 @@ def evaluate(queries: Sequence[LabelledQuery], qrels: Qrels, runs: Sequence[Quer
         report.decisions = decision_metrics(runs, kinds)
         report.by_language_decisions = {
             lang: decision_metrics([r for r in runs if by_id[r.id].lang == lang], kinds)
-            for lang in langs}
+            for lang in langs
+        }
         report.calibration = [
             {"threshold": t / 100, **decision_metrics(runs, kinds, threshold=t / 100)}
-            for t in range(5, 100)]
+            for t in range(5, 100)
+        ]
         report.suggested_threshold = suggest_threshold(report.calibration, max_declined)
     departments = {q.id: q.department for q in queries}
     if any(departments.values()):
@@ -277,21 +311,27 @@ def evaluate(queries: Sequence[LabelledQuery], qrels: Qrels, runs: Sequence[Quer
     return report
 
 
-def run_queries(search: Callable[[Query], SearchResponse], queries: Sequence[LabelledQuery],
-                k: int = 100, doc_id: Callable[[str], str] = str) -> list[QueryRun]:
+def run_queries(
+    search: Callable[[Query], SearchResponse],
+    queries: Sequence[LabelledQuery],
+    k: int = 100,
+    doc_id: Callable[[str], str] = str,
+) -> list[QueryRun]:
     """Search each labelled query once (its `lang` is detected, not taken from the label)."""
     runs: list[QueryRun] = []
     for labelled in queries:
         response = search(Query(labelled.text, k=k))
-        runs.append(QueryRun(
-            id=labelled.id,
-            results=[doc_id(h.id) for h in response.results],
-            answered=response.answered,
-            confidence=response.confidence,
-            department=response.department,
-            latency_ms=response.latency_ms,
-            lang=response.lang,
-        ))
+        runs.append(
+            QueryRun(
+                id=labelled.id,
+                results=[doc_id(h.id) for h in response.results],
+                answered=response.answered,
+                confidence=response.confidence,
+                department=response.department,
+                latency_ms=response.latency_ms,
+                lang=response.lang,
+            )
+        )
     return runs
 
 

@@ -43,8 +43,9 @@ class ReciprocalRankFusion:
 
     name = "rrf"
 
-    def __init__(self, k: float = 60.0, keyword_weight: float = 1.0,
-                 vector_weight: float = 1.0) -> None:
+    def __init__(
+        self, k: float = 60.0, keyword_weight: float = 1.0, vector_weight: float = 1.0
+    ) -> None:
         if k < 0:
             raise ValueError(f"rrf k must be ≥ 0, got {k!r}")
         self.k = k

@@ -28,9 +28,11 @@ class ArticleGroup:
         return self.pids[0]
 
 
-def attach_passages(articles: Sequence[tuple[str, float]],
-                    passages: Sequence[tuple[int, float]],
-                    article_of: Mapping[int, str]) -> list[ArticleGroup]:
+def attach_passages(
+    articles: Sequence[tuple[str, float]],
+    passages: Sequence[tuple[int, float]],
+    article_of: Mapping[int, str],
+) -> list[ArticleGroup]:
     """Articles in the given order, each with its passages in the passages' order."""
     by_article: dict[str, list[int]] = {}
     for pid, _ in passages:
@@ -40,8 +42,9 @@ def attach_passages(articles: Sequence[tuple[str, float]],
     return [ArticleGroup(a, score, by_article[a]) for a, score in articles if a in by_article]
 
 
-def group_by_article(ranked: Sequence[tuple[int, float]],
-                     article_of: Mapping[int, str]) -> list[ArticleGroup]:
+def group_by_article(
+    ranked: Sequence[tuple[int, float]], article_of: Mapping[int, str]
+) -> list[ArticleGroup]:
     """Articles in the order of their best passage; passages without an article are skipped."""
     groups: dict[str, ArticleGroup] = {}
     for pid, score in ranked:
@@ -56,8 +59,9 @@ def group_by_article(ranked: Sequence[tuple[int, float]],
     return sorted(groups.values(), key=lambda g: -g.score)
 
 
-def article_ranks(ranked: Sequence[tuple[int, float]],
-                  article_of: Mapping[int, str]) -> dict[str, int]:
+def article_ranks(
+    ranked: Sequence[tuple[int, float]], article_of: Mapping[int, str]
+) -> dict[str, int]:
     """Rank (from 1) of each article in one retriever's passage ranking."""
     ranks: dict[str, int] = {}
     for pid, _ in ranked:
@@ -67,8 +71,9 @@ def article_ranks(ranked: Sequence[tuple[int, float]],
     return ranks
 
 
-def best_per_article(ranked: Sequence[tuple[int, float]],
-                     article_of: Mapping[int, str]) -> list[tuple[str, float]]:
+def best_per_article(
+    ranked: Sequence[tuple[int, float]], article_of: Mapping[int, str]
+) -> list[tuple[str, float]]:
     """One entry per article, its best passage's score, in ranking order."""
     seen: dict[str, float] = {}
     for pid, score in ranked:
@@ -76,4 +81,3 @@ def best_per_article(ranked: Sequence[tuple[int, float]],
         if article_id is not None and article_id not in seen:
             seen[article_id] = score
     return list(seen.items())
-

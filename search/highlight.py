@@ -11,34 +11,63 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
+from typing import NamedTuple
 
 from search.terms import WORD, stems
 
 SNIPPET_WORDS = 36
 _SPACE = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
+# A sentence ends at . ! ? (not after a digit: "31. März", "1. Januar") or a line break.
+_SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?])\s+|\s*\n+\s*")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
+INTRODUCED_WORDS = 40  # how much of the list or table a sentence ending in ":" brings
 
 
-@dataclass(frozen=True)
-class _Token:
+class Marker:
+    """Decides which words to mark: those whose stems meet the query's.
+
+    Build one per search and pass it to every snippet: it remembers each word
+    it has judged, and passages of one result list share most of their words."""
+
+    def __init__(self, match: AbstractSet[str]) -> None:
+        self.match = match
+        self._seen: dict[str, bool] = {}
+
+    def __call__(self, word: str) -> bool:
+        found = self._seen.get(word)
+        if found is None:
+            found = not self.match.isdisjoint(stems(word.lower()))
+            self._seen[word] = found
+        return found
+
+
+Match = Marker | AbstractSet[str]
+# Scores a sentence from its matched words (lower case, distinct).
+SentenceScore = Callable[[Sequence[str]], float]
+
+
+class _Token(NamedTuple):
     start: int
     end: int
     marked: bool
 
 
-def _tokens(text: str, match: frozenset[str]) -> list[_Token]:
-    return [_Token(m.start(), m.end(), bool(stems(m.group(0).lower()) & match))
-            for m in WORD.finditer(text)]
+def _marker(match: Match) -> Marker:
+    return match if isinstance(match, Marker) else Marker(match)
+
+
+def _tokens(text: str, match: Match) -> list[_Token]:
+    marker = _marker(match)
+    return [_Token(m.start(), m.end(), marker(m.group(0))) for m in WORD.finditer(text)]
 
 
 def _escaped(text: str) -> str:
     return html.escape(_SPACE.sub(" ", text), quote=True)
 
 
-def mark(text: str, match: frozenset[str]) -> str:
+def mark(text: str, match: Match) -> str:
     """All of `text`, escaped, with matching words marked."""
     return _render(text, _tokens(text, match), 0, len(text))
 
@@ -57,7 +86,7 @@ def _render(text: str, tokens: list[_Token], start: int, end: int) -> str:
     return "".join(out).strip()
 
 
-def snippet(text: str, match: frozenset[str], width: int = SNIPPET_WORDS) -> str:
+def snippet(text: str, match: Match, width: int = SNIPPET_WORDS) -> str:
     """The `width`-word window of `text` with the most marked words, as safe HTML."""
     tokens = _tokens(text, match)
     if len(tokens) <= width:
@@ -85,34 +114,53 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
 
 
-def best_sentences(text: str, match: frozenset[str],
-                   weight: Callable[[str], float] | None = None) -> str:
-    """The sentence(s) of a passage that best match the query, as plain text.
+def best_sentences(text: str, match: Match, score: SentenceScore | None = None) -> str:
+    """The sentence(s) of a passage that best match the query, as plain text."""
+    return answer_sentences(text, match, score)[0]
 
-    A sentence scores the summed weight of the distinct query words it holds;
-    the best one is kept, with its best-scoring neighbour when that scores at
-    least half as much, or with the next sentence when it is too short to stand
-    alone ("Please apply in time:"). With no match at all, the passage's first
-    sentence."""
+
+def answer_sentences(
+    text: str, match: Match, score: SentenceScore | None = None
+) -> tuple[str, float]:
+    """The sentence(s) of a passage that best match the query, and their score.
+
+    A sentence scores `score(its matched words)`, by default the number of
+    distinct query words it holds; the best one is kept, with its best-scoring neighbour when that scores at
+    least half as much. A sentence that introduces a list or table ("Please
+    apply in time:") brings the lines that follow, up to about 40 words; one too
+    short to stand alone brings the next sentence. With no match at all, the
+    passage's first sentence."""
     parts = sentences(text)
     if not parts:
-        return text.strip()
-    scores = [_score(part, match, weight) for part in parts]
+        return text.strip(), 0.0
+    marker = _marker(match)
+    scores = [_score(part, marker, score) for part in parts]
     best = max(range(len(parts)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
-        return parts[0]
+        return parts[0], 0.0
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(parts)]
     partner = max(neighbours, key=lambda i: scores[i], default=None)
+    if parts[best].endswith(":"):
+        return _with_following(parts, best), scores[best]
     if partner is not None and scores[partner] >= scores[best] / 2:
         first, last = sorted((best, partner))
-        return f"{parts[first]} {parts[last]}"
+        return f"{parts[first]} {parts[last]}", scores[best]
     if len(parts[best].split()) < SHORT_SENTENCE and best + 1 < len(parts):
-        return f"{parts[best]} {parts[best + 1]}"
-    return parts[best]
+        return f"{parts[best]} {parts[best + 1]}", scores[best]
+    return parts[best], scores[best]
 
 
-def _score(sentence: str, match: frozenset[str],
-           weight: Callable[[str], float] | None) -> float:
-    found = {m.group(0).lower() for m in WORD.finditer(sentence)
-             if stems(m.group(0).lower()) & match}
-    return sum(weight(w) if weight else 1.0 for w in found)
+def _with_following(parts: list[str], first: int) -> str:
+    taken = [parts[first]]
+    count = len(parts[first].split())
+    for part in parts[first + 1 :]:
+        count += len(part.split())
+        if count > INTRODUCED_WORDS and len(taken) > 1:
+            break
+        taken.append(part)
+    return " ".join(taken)
+
+
+def _score(sentence: str, match: Marker, score: SentenceScore | None) -> float:
+    found = sorted({m.group(0).lower() for m in WORD.finditer(sentence) if match(m.group(0))})
+    return score(found) if score else float(len(found))

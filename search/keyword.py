@@ -1,35 +1,34 @@
-"""The keyword retriever: Whoosh BM25F over every language's fields.
+"""The keyword retriever: BM25F over every language's fields of the Whoosh index.
 
-Each concept of the query becomes an OR group over the title, headings and
-body fields of every indexed language, analysed with that field's own
+Each concept of the query becomes a clause over the title, headings and body
+fields of every indexed language, each word analysed with that field's own
 analyser (so "vacations" is stemmed as English for the English fields and as
 German for the German ones), plus the tags field. Title and heading matches
-weigh more through the field boosts of the index schema. Glossary terms join
-the concept's group with a lower boost; multi-word terms must match all their
-words. Very long queries keep only their `max_terms` most specific (highest
-IDF) concepts, so query cost does not grow with pasted paragraphs.
+weigh more through the field boosts of the index schema. Glossary terms and
+spelling corrections are further clauses of the same concept with a lower
+boost; a multi-word term must match all its words (or be a tag as a whole).
+Terms the index lacks are left out. Very long queries keep only their
+`max_terms` most specific (highest IDF) concepts.
 
-Filters become sets of Whoosh document numbers, computed once per snapshot
-and value and reused: a published snapshot never changes, so neither do they.
-Whoosh searchers are not thread-safe; a small pool hands each search its own.
+Scoring is `search.bm25` (Whoosh's BM25F formula, vectorised); `as_whoosh`
+turns the same clauses into a Whoosh query, which the tests use to check that
+both score alike. Filters are boolean arrays over the index's documents,
+built once per snapshot and value.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.index import Index
-from whoosh.reading import IndexReader
-from whoosh.searching import Searcher
 
 from indexer.keyword_index import FALLBACK_LANG, text_fields
 from kb.records import EVERYONE
+from search.bm25 import BM25Scorer, Clause, Pair
 from search.filters import Filters
 from search.terms import is_stopword, words
 from search.understanding import QueryPlan
@@ -39,8 +38,6 @@ logger = logging.getLogger(__name__)
 ALTERNATIVE_BOOST = 0.6  # glossary terms count less than the words the user typed
 CORRECTION_BOOST = 0.9
 DEFAULT_MAX_TERMS = 24
-_DOCSET_CACHE = 256
-_PRESENCE_CACHE = 200_000
 
 
 @dataclass(frozen=True)
@@ -52,179 +49,112 @@ class KeywordHit:
     matched: frozenset[int]  # indexes into QueryPlan.concepts
 
 
-class SearcherPool:
-    """Hands out Whoosh searchers, one per concurrent search, reusing idle ones."""
-
-    def __init__(self, index: Index) -> None:
-        self.index = index
-        self._idle: list[Searcher] = []
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def searcher(self) -> Iterator[Searcher]:
-        with self._lock:
-            found = self._idle.pop() if self._idle else None
-        searcher = found or self.index.searcher()
-        try:
-            yield searcher
-        finally:
-            with self._lock:
-                self._idle.append(searcher)
-
-    def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
-        for searcher in idle:
-            searcher.close()
-
-
 class KeywordRetriever:
     """BM25F search over one snapshot's keyword index."""
 
-    def __init__(self, index: Index, languages: list[str],
-                 max_terms: int = DEFAULT_MAX_TERMS) -> None:
-        self.pool = SearcherPool(index)
+    def __init__(
+        self, index: Index, languages: list[str], max_terms: int = DEFAULT_MAX_TERMS
+    ) -> None:
+        self.scorer = BM25Scorer(index)
         self.languages = [*languages, FALLBACK_LANG]
         self.max_terms = max_terms
         schema = index.schema
         self._analyzers = {lang: schema[text_fields(lang)[2]].analyzer for lang in self.languages}
-        self._docsets: dict[tuple[str, str], set[int]] = {}
-        self._docset_lock = threading.Lock()
-        self._restricted_docs: set[int] | None = None
-        self._present: dict[tuple[str, str], bool] = {}
+        self._restricted: np.ndarray | None = None
         self.analysed = lru_cache(maxsize=20_000)(self._analyse)
 
     def _analyse(self, word: str, lang: str) -> tuple[str, ...]:
         return tuple(t.text for t in self._analyzers[lang](word, mode="query"))
 
     # -- query -------------------------------------------------------------
-    def _in_index(self, reader: IndexReader, pair: tuple[str, str]) -> bool:
-        """Whether the index holds this term (remembered: the snapshot never changes)."""
-        found = self._present.get(pair)
-        if found is None:
-            found = pair in reader
-            if len(self._present) >= _PRESENCE_CACHE:
-                self._present.clear()
-            self._present[pair] = found
-        return found
-
-    def _word_terms(self, reader: IndexReader, word: str) -> list[tuple[str, str]]:
-        """(field, indexed term) pairs of one query word that occur in the index.
-
-        Terms the index lacks are left out of the query: each would still cost
-        Whoosh a lookup and a matcher per search, for nothing."""
-        pairs: list[tuple[str, str]] = [("tags", word)]
+    def _word_pairs(self, word: str) -> tuple[Pair, ...]:
+        """(field, indexed term) pairs of one query word that occur in the index."""
+        pairs: list[Pair] = [("tags", word)]
         for lang in self.languages:
             for token in self.analysed(word, lang):
                 pairs.extend((name, token) for name in text_fields(lang))
-        return [p for p in pairs if self._in_index(reader, p)]
+        return tuple(p for p in dict.fromkeys(pairs) if p in self.scorer)
 
-    def _term_clause(self, reader: IndexReader, term: str, boost: float,
-                     owners: dict[tuple[str, str], set[int]], concept: int) -> wq.Query | None:
+    def _clause(self, term: str, boost: float, concept: int) -> Clause | None:
         term_words = words(term)
         if len(term_words) > 1:
             term_words = [w for w in term_words if not is_stopword(w)] or term_words
-        groups: list[wq.Query] = []
-        for word in term_words:
-            pairs = self._word_terms(reader, word)
-            if not pairs:
-                if len(term_words) > 1:
-                    return None  # a multi-word term with a word the index lacks cannot match
-                continue
-            for pair in pairs:
-                owners.setdefault(pair, set()).add(concept)
-            groups.append(wq.Or([wq.Term(f, t) for f, t in pairs]))
-        if not groups:
+        groups = tuple(self._word_pairs(w) for w in term_words)
+        tag: Pair | None = None
+        if len(term_words) > 1 and ("tags", " ".join(term_words)) in self.scorer:
+            tag = ("tags", " ".join(term_words))
+        if len(term_words) == 1:
+            groups = tuple(g for g in groups if g)
+        elif not all(groups):
+            groups = ()  # a word the index lacks: the words cannot all match
+        if not groups and tag is None:
             return None
-        if len(groups) == 1:
-            clause = groups[0]
-        else:
-            clause = wq.And(groups)
-            whole = ("tags", " ".join(term_words))
-            if self._in_index(reader, whole):
-                owners.setdefault(whole, set()).add(concept)
-                clause = wq.Or([clause, wq.Term(*whole)])
-        clause.boost = boost
-        return clause
+        return Clause(concept, boost, groups, tag)
 
-    def build(self, reader: IndexReader,
-              plan: QueryPlan) -> tuple[wq.Query | None, dict[tuple[str, str], set[int]]]:
-        """The Whoosh query of a plan, and which concepts each (field, term) stands for."""
+    def build(self, plan: QueryPlan) -> list[Clause]:
+        """The clauses of a plan: each concept's own word, correction and glossary terms."""
         ranked = sorted(range(len(plan.concepts)), key=lambda i: -plan.concepts[i].weight)
-        keep = sorted(ranked[: self.max_terms])
-        owners: dict[tuple[str, str], set[int]] = {}
-        clauses: list[wq.Query] = []
-        for index in keep:
+        clauses: list[Clause] = []
+        for index in sorted(ranked[: self.max_terms]):
             concept = plan.concepts[index]
             corrected = plan.corrections.get(concept.word)
             for term in concept.terms:
-                boost = 1.0 if term == concept.word else (
-                    CORRECTION_BOOST if term == corrected else ALTERNATIVE_BOOST)
-                clause = self._term_clause(reader, term, boost, owners, index)
+                boost = (
+                    1.0
+                    if term == concept.word
+                    else (CORRECTION_BOOST if term == corrected else ALTERNATIVE_BOOST)
+                )
+                clause = self._clause(term, boost, index)
                 if clause is not None:
                     clauses.append(clause)
-        if not clauses:
-            return None, owners
-        return wq.Or(clauses), owners
+        return clauses
 
     # -- filters -----------------------------------------------------------
-    def _docset(self, searcher: Searcher, fieldname: str, value: str) -> set[int]:
-        key = (fieldname, value)
-        found = self._docsets.get(key)
-        if found is None:
-            found = set(wq.Term(fieldname, value).docs(searcher))
-            with self._docset_lock:
-                if len(self._docsets) >= _DOCSET_CACHE:
-                    self._docsets.clear()
-                self._docsets[key] = found
-        return found
-
-    def _restricted(self, searcher: Searcher) -> set[int]:
-        """Documents whose audience is not everyone (computed once per snapshot)."""
-        if self._restricted_docs is None:
-            everyone = self._docset(searcher, "audience", EVERYONE)
-            self._restricted_docs = {d for d in searcher.reader().all_doc_ids()
-                                     if d not in everyone}
-        return self._restricted_docs
-
-    def _restrictions(self, searcher: Searcher, filters: Filters) -> tuple[set[int] | None, set[int]]:
-        """(documents allowed or None for all, documents masked out)."""
-        allow: set[int] | None = None
+    def allowed(self, filters: Filters) -> np.ndarray | None:
+        """Documents the filters let through, or None when nothing is filtered."""
+        allowed: np.ndarray | None = None
         if filters.department:
-            allow = self._docset(searcher, "department", filters.department)
+            allowed = self.scorer.mask(("department", filters.department))
         for tag in filters.tags:
-            docs = self._docset(searcher, "tags", tag)
-            allow = docs if allow is None else allow & docs
-        mask: set[int] = set()
+            docs = self.scorer.mask(("tags", tag))
+            allowed = docs if allowed is None else allowed & docs
         if filters.groups is not None:
-            restricted = self._restricted(searcher)
-            if restricted:
-                # difference() walks the (small) restricted set, not the group's documents.
-                mask = restricted
+            if self._restricted is None:
+                self._restricted = ~self.scorer.mask(("audience", EVERYONE))
+            if self._restricted.any():
+                visible = ~self._restricted
                 for group in filters.groups:
-                    mask = mask.difference(self._docset(searcher, "audience", group))
-        return allow, mask
+                    visible = visible | self.scorer.mask(("audience", group))
+                allowed = visible if allowed is None else allowed & visible
+        return allowed
 
     # -- search ------------------------------------------------------------
     def search(self, plan: QueryPlan, filters: Filters, limit: int) -> list[KeywordHit]:
         """Passages ranked by BM25F, best first."""
-        with self.pool.searcher() as searcher:
-            query, owners = self.build(searcher.reader(), plan)
-            if query is None:
-                return []
-            allow, mask = self._restrictions(searcher, filters)
-            if allow is not None and not allow:
-                return []
-            results = searcher.search(query, limit=limit, filter=allow or None,
-                                      mask=mask or None, terms=True)
-            hits = []
-            for hit in results:
-                matched: set[int] = set()
-                for fieldname, text in hit.matched_terms():
-                    token = text.decode("utf-8") if isinstance(text, bytes) else text
-                    matched |= owners.get((fieldname, token), set())
-                hits.append(KeywordHit(int(hit["pid"]), float(hit.score), frozenset(matched)))
-        return hits
+        clauses = self.build(plan)
+        if not clauses:
+            return []
+        found = self.scorer.search(clauses, limit, self.allowed(filters))
+        return [KeywordHit(self.scorer.pid(d.docnum), d.score, d.concepts) for d in found]
 
     def close(self) -> None:
-        self.pool.close()
+        self.scorer.close()
+
+
+def as_whoosh(clauses: list[Clause]) -> wq.Query:
+    """The Whoosh query that scores like `clauses` (an OR of the clauses)."""
+    parts: list[wq.Query] = []
+    for clause in clauses:
+        groups: list[wq.Query] = [wq.Or([wq.Term(f, t) for f, t in g]) for g in clause.groups]
+        query: wq.Query | None = None
+        if len(groups) == 1:
+            query = groups[0]
+        elif groups:
+            query = wq.And(groups)
+        if clause.tag is not None:
+            tag = wq.Term(*clause.tag)
+            query = tag if query is None else wq.Or([query, tag])
+        assert query is not None
+        query.boost = clause.boost
+        parts.append(query)
+    return wq.Or(parts)

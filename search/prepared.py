@@ -37,13 +37,15 @@ class PreparedSnapshot:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def build(cls, snapshot: Snapshot, settings: Settings,
-              max_terms: int = DEFAULT_MAX_TERMS) -> PreparedSnapshot:
+    def build(
+        cls, snapshot: Snapshot, settings: Settings, max_terms: int = DEFAULT_MAX_TERMS
+    ) -> PreparedSnapshot:
         keyword = KeywordRetriever(snapshot.keyword, snapshot.languages, max_terms)
         with snapshot.keyword.reader() as reader:
             vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
-        router = Router(snapshot.departments, settings.triage_department,
-                        float(settings.route_threshold))
+        router = Router(
+            snapshot.departments, settings.triage_department, float(settings.route_threshold)
+        )
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
         return cls(snapshot, keyword, VectorRetriever(snapshot.vectors), vocabulary, router, titles)
 

@@ -49,8 +49,14 @@ class _Keyword:
 class Router:
     """Routes questions to departments by passage votes and department keywords."""
 
-    def __init__(self, departments: Mapping[str, Department], triage: str, threshold: float,
-                 sharpness: float = VOTE_SHARPNESS, keyword_share: float = KEYWORD_SHARE) -> None:
+    def __init__(
+        self,
+        departments: Mapping[str, Department],
+        triage: str,
+        threshold: float,
+        sharpness: float = VOTE_SHARPNESS,
+        keyword_share: float = KEYWORD_SHARE,
+    ) -> None:
         self.triage = triage
         self.threshold = threshold
         self.sharpness = sharpness
@@ -85,23 +91,31 @@ class Router:
             votes[department] = votes.get(department, 0.0) + weight
         return votes
 
-    def route(self, scored: Sequence[tuple[str, float]], query_words: Sequence[str],
-              learned: Mapping[str, float] | None = None) -> Route:
+    def route(
+        self,
+        scored: Sequence[tuple[str, float]],
+        query_words: Sequence[str],
+        learned: Mapping[str, float] | None = None,
+    ) -> Route:
         """Route from the best candidates' (department, similarity), the query's words
         and, optionally, learned department shares from past reassignments."""
         shares = _shares(self.passage_votes(scored))
         keyword = _shares(self.keyword_votes(query_words))
         if keyword:
             weight = self.keyword_share if shares else 1.0
-            combined = {d: (1 - weight) * shares.get(d, 0.0) + weight * keyword.get(d, 0.0)
-                        for d in {*shares, *keyword}}
+            combined = {
+                d: (1 - weight) * shares.get(d, 0.0) + weight * keyword.get(d, 0.0)
+                for d in {*shares, *keyword}
+            }
         else:
             combined = shares
         learned_shares = _shares(learned or {})
         if learned_shares:
             weight = LEARNED_SHARE if combined else 1.0
-            combined = {d: (1 - weight) * combined.get(d, 0.0) + weight * learned_shares.get(d, 0.0)
-                        for d in {*combined, *learned_shares}}
+            combined = {
+                d: (1 - weight) * combined.get(d, 0.0) + weight * learned_shares.get(d, 0.0)
+                for d in {*combined, *learned_shares}
+            }
         if not combined:
             return Route(self.triage, 0.0)
         best = max(sorted(combined), key=lambda d: combined[d])

@@ -47,8 +47,9 @@ class Vocabulary:
             self._by_length.setdefault(len(word), []).append(word)
 
     @classmethod
-    def from_reader(cls, reader: Any, languages: Iterable[str] = (),
-                    fieldname: str = "words") -> Vocabulary:
+    def from_reader(
+        cls, reader: Any, languages: Iterable[str] = (), fieldname: str = "words"
+    ) -> Vocabulary:
         """The vocabulary of a Whoosh reader (linear in its size: once per snapshot)."""
         freqs: dict[str, int] = {}
         for term, info in reader.iter_field(fieldname):
@@ -108,8 +109,9 @@ def max_edits(word: str) -> int:
 class SpellingCorrector:
     """Corrects query words that neither the index nor the glossary knows."""
 
-    def __init__(self, vocabulary: Vocabulary,
-                 glossary: Vocabulary | AbstractSet[str] | None = None) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary, glossary: Vocabulary | AbstractSet[str] | None = None
+    ) -> None:
         self.vocabulary = vocabulary
         if glossary is None or not isinstance(glossary, Vocabulary):
             glossary = Vocabulary(dict.fromkeys(glossary or (), 1), 1)
@@ -119,8 +121,11 @@ class SpellingCorrector:
         """In the index or glossary, or (with `lang`) an inflection the index stems alike."""
         if word in self.vocabulary or word in self.glossary:
             return True
-        return lang is not None and bool(self.vocabulary.language_stems.get(lang)) and \
-            stem(word, lang) in self.vocabulary.language_stems[lang]
+        return (
+            lang is not None
+            and bool(self.vocabulary.language_stems.get(lang))
+            and stem(word, lang) in self.vocabulary.language_stems[lang]
+        )
 
     def correct(self, word: str, lang: str | None = None) -> str | None:
         """The best replacement of an unknown word, or None to leave it."""

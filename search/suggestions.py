@@ -24,7 +24,7 @@ class TitleIndex:
             starts.append((lowered, title, article_id))
             for match in WORD.finditer(lowered):
                 if match.start() > 0:
-                    inner.append((lowered[match.start():], title, article_id))
+                    inner.append((lowered[match.start() :], title, article_id))
         starts.sort()
         inner.sort()
         self._starts = starts
@@ -40,8 +40,9 @@ class TitleIndex:
             yield keys[at][1], keys[at][2]
             at += 1
 
-    def match(self, prefix: str, limit: int,
-              allowed: Callable[[str], bool] = lambda article_id: True) -> list[str]:
+    def match(
+        self, prefix: str, limit: int, allowed: Callable[[str], bool] = lambda article_id: True
+    ) -> list[str]:
         """Up to `limit` titles for a typed prefix (case and extra spaces ignored)."""
         needle = " ".join(prefix.lower().split())
         if not needle or limit < 1:

@@ -122,7 +122,9 @@ def load_glossary(path: Path) -> Glossary:
     except FileNotFoundError:
         return Glossary()
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: glossary is not UTF-8 ({exc.reason}); save it as UTF-8") from None
+        raise ConfigError(
+            f"{path}: glossary is not UTF-8 ({exc.reason}); save it as UTF-8"
+        ) from None
     return parse_glossary(text, str(path))
 
 

@@ -13,14 +13,14 @@ concepts, weighted by IDF.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kb.language import detect_language
 from search.compounds import split_compound
 from search.spelling import SpellingCorrector, corrected_text
 from search.synonyms import Expansion, Glossary
-from search.terms import content_words, normalise, stems, unique, words
+from search.terms import content_words, is_stopword, normalise, stems, unique, words
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,18 @@ class QueryPlan:
         extra = [t for t in self.expanded_terms if t.lower() not in self.text.lower()]
         return f"{self.text} ({', '.join(extra)})" if extra else self.text
 
+    def coverage(self, found: Iterable[str]) -> float:
+        """Summed weight of the concepts that `found` words stand for (by stem)."""
+        found_stems: set[str] = set()
+        for word in found:
+            found_stems |= stems(word)
+        total = 0.0
+        for concept in self.concepts:
+            concept_words = {w for t in concept.terms for w in words(t) if not is_stopword(w)}
+            if any(not found_stems.isdisjoint(stems(w)) for w in concept_words):
+                total += concept.weight
+        return total
+
     def match_stems(self) -> frozenset[str]:
         """Stems of every word a matching passage may contain (for highlighting)."""
         out: set[str] = set()
@@ -75,9 +87,14 @@ class QueryPlan:
         return frozenset(out)
 
 
-def understand(text: str, *, lang: str | None, glossary: Glossary,
-               corrector: SpellingCorrector | None,
-               idf: Callable[[str], float] | None = None) -> QueryPlan:
+def understand(
+    text: str,
+    *,
+    lang: str | None,
+    glossary: Glossary,
+    corrector: SpellingCorrector | None,
+    idf: Callable[[str], float] | None = None,
+) -> QueryPlan:
     """Analyse a raw query into a `QueryPlan`."""
     clean = normalise(text)
     language = lang or detect_language(clean)
@@ -93,8 +110,9 @@ def understand(text: str, *, lang: str | None, glossary: Glossary,
                 splits[word] = parts
         corrections = corrector.corrections((w for w in unknown if w not in splits), language)
     # Compounds are matched against the glossary by their parts as well.
-    expansions = tuple(glossary.expand(
-        " ".join(" ".join(splits[w]) if w in splits else w for w in all_words)))
+    expansions = tuple(
+        glossary.expand(" ".join(" ".join(splits[w]) if w in splits else w for w in all_words))
+    )
     phrases = _phrases(expansions, set(meaningful))
 
     def weight(word: str) -> float:
@@ -110,8 +128,9 @@ def understand(text: str, *, lang: str | None, glossary: Glossary,
             if phrase.source not in emitted:
                 emitted.add(phrase.source)
                 members = [w for w in words(phrase.source) if w in phrases]
-                concepts.append(Concept(phrase.source, phrase.terms,
-                                        sum(weight(w) for w in members)))
+                concepts.append(
+                    Concept(phrase.source, phrase.terms, sum(weight(w) for w in members))
+                )
             continue
         forms = {word, *splits.get(word, ())}
         alternatives: list[str] = []
@@ -122,8 +141,9 @@ def understand(text: str, *, lang: str | None, glossary: Glossary,
             if forms & set(words(expansion.source)):
                 alternatives.extend(expansion.terms)
         concepts.append(Concept(word, tuple(unique(alternatives)), weight(word)))
-    return QueryPlan(clean, language, tuple(unique(all_words)), tuple(concepts), expansions,
-                     corrections)
+    return QueryPlan(
+        clean, language, tuple(unique(all_words)), tuple(concepts), expansions, corrections
+    )
 
 
 def _phrases(expansions: tuple[Expansion, ...], query_words: set[str]) -> dict[str, Expansion]:

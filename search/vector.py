@@ -33,8 +33,9 @@ class VectorRetriever:
     def __init__(self, index: VectorIndex) -> None:
         self.index = index
 
-    def search(self, query_vector: np.ndarray, limit: int,
-               gate: PassageGate | None = None) -> list[tuple[int, float]]:
+    def search(
+        self, query_vector: np.ndarray, limit: int, gate: PassageGate | None = None
+    ) -> list[tuple[int, float]]:
         """(passage id, cosine) of the nearest allowed passages, best first."""
         size = self.index.size
         if size == 0 or limit < 1:
@@ -42,8 +43,11 @@ class VectorRetriever:
         fetch = limit if gate is None else limit * OVERFETCH
         while True:
             scores, ids = self.index.search(query_vector, min(fetch, size))
-            found = [(int(p), float(s)) for s, p in zip(scores, ids, strict=True)
-                     if p >= 0 and s > MIN_SIMILARITY]
+            found = [
+                (int(p), float(s))
+                for s, p in zip(scores, ids, strict=True)
+                if p >= 0 and s > MIN_SIMILARITY
+            ]
             if gate is None:
                 return found[:limit]
             allowed = set(gate([p for p, _ in found]))

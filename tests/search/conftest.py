@@ -51,8 +51,11 @@ class HashingEmbedder:
         return vec / norm if norm else vec
 
     def embed(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
-        return np.stack([self._vector(t) for t in texts]) if texts else \
-            np.zeros((0, self.dim), dtype=np.float32)
+        return (
+            np.stack([self._vector(t) for t in texts])
+            if texts
+            else np.zeros((0, self.dim), dtype=np.float32)
+        )
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._vector(text)
@@ -79,8 +82,9 @@ def build_fixture_index(root: Path, embedder: object) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def fixture_index(tmp_path_factory: pytest.TempPathFactory,
-                  hashing_embedder: HashingEmbedder) -> Settings:
+def fixture_index(
+    tmp_path_factory: pytest.TempPathFactory, hashing_embedder: HashingEmbedder
+) -> Settings:
     """The fixture knowledge base indexed with the hashing embedder (fast)."""
     return build_fixture_index(tmp_path_factory.mktemp("search-fixture"), hashing_embedder)
 

@@ -14,8 +14,9 @@ from tests.search.conftest import HashingEmbedder
 
 
 @pytest.fixture
-def cli(fixture_index: Settings, hashing_embedder: HashingEmbedder,
-        monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def cli(
+    fixture_index: Settings, hashing_embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+):  # type: ignore[no-untyped-def]
     import search.engine
 
     monkeypatch.setattr(search.engine, "model_name", lambda name: hashing_embedder.name)
@@ -30,8 +31,10 @@ def cli(fixture_index: Settings, hashing_embedder: HashingEmbedder,
 
 def _settings_file(settings: Settings) -> Path:
     path = settings.index_path.parent / "kb.toml"
-    path.write_text(f'[kb]\nindex_dir = "{settings.index_dir}"\n'
-                    f'content_dir = "{settings.content_dir}"\n', encoding="utf-8")
+    path.write_text(
+        f'[kb]\nindex_dir = "{settings.index_dir}"\ncontent_dir = "{settings.content_dir}"\n',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -63,13 +66,18 @@ def test_eval_writes_metrics_and_runs(cli, tmp_path: Path) -> None:  # type: ign
         '{"_id": "a", "text": "annual leave days", "lang": "en", "kind": "answerable", '
         '"department": "hr"}\n'
         '{"_id": "b", "text": "VPN client", "lang": "en", "kind": "answerable", '
-        '"department": "it"}\n', encoding="utf-8")
+        '"department": "it"}\n',
+        encoding="utf-8",
+    )
     qrels = tmp_path / "qrels.tsv"
-    qrels.write_text("query-id\tcorpus-id\tscore\na\thr/annual-leave.md\t1\n"
-                     "b\tit/vpn-setup.md\t1\n", encoding="utf-8")
+    qrels.write_text(
+        "query-id\tcorpus-id\tscore\na\thr/annual-leave.md\t1\nb\tit/vpn-setup.md\t1\n",
+        encoding="utf-8",
+    )
     runs = tmp_path / "runs.jsonl"
-    result = cli("eval", "--queries", str(queries), "--qrels", str(qrels), "--json",
-                 "--runs-out", str(runs))
+    result = cli(
+        "eval", "--queries", str(queries), "--qrels", str(qrels), "--json", "--runs-out", str(runs)
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ranking"]["success@1"] == 1.0 and report["routing"]["accuracy"] == 1.0

@@ -22,15 +22,26 @@ def test_confidence_is_a_probability_that_rises_with_evidence() -> None:
     assert strong > 0.9 and weak < 0.2
 
 
-@pytest.mark.parametrize("field, low, high", [
-    ("cosine", 0.3, 0.6), ("coverage", 0.2, 0.9), ("keyword_score", 1.0, 20.0),
-])
+@pytest.mark.parametrize(
+    "field, low, high",
+    [
+        ("cosine", 0.3, 0.6),
+        ("coverage", 0.2, 0.9),
+        ("keyword_score", 1.0, 20.0),
+    ],
+)
 def test_each_feature_counts(field: str, low: float, high: float) -> None:
-    base = {"cosine": 0.4, "coverage": 0.5, "keyword_rank": 2, "vector_rank": 2,
-            "keyword_score": 5.0}
+    base = {
+        "cosine": 0.4,
+        "coverage": 0.5,
+        "keyword_rank": 2,
+        "vector_rank": 2,
+        "keyword_score": 5.0,
+    }
     model = ConfidenceModel()
-    assert model.confidence(Evidence(**{**base, field: low})) < \
-        model.confidence(Evidence(**{**base, field: high}))
+    assert model.confidence(Evidence(**{**base, field: low})) < model.confidence(
+        Evidence(**{**base, field: high})
+    )
 
 
 def test_agreement_falls_with_the_worse_rank() -> None:

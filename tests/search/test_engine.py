@@ -14,8 +14,16 @@ from kb.settings import Settings
 from search.engine import SearchEngine
 from tests.search.conftest import HashingEmbedder, build_fixture_index
 
-RESPONSE_KEYS = {"query", "answered", "confidence", "answer", "department",
-                 "department_confidence", "did_you_mean", "results"}
+RESPONSE_KEYS = {
+    "query",
+    "answered",
+    "confidence",
+    "answer",
+    "department",
+    "department_confidence",
+    "did_you_mean",
+    "results",
+}
 
 
 def ids(engine: SearchEngine, text: str, **kw: object) -> list[str]:
@@ -79,16 +87,24 @@ def test_limits_are_enforced(fixture_engine: SearchEngine) -> None:
         fixture_engine.search(Query("leave", k=101))
 
 
-@pytest.mark.parametrize("groups, visible", [
-    (None, True), (frozenset({"hr"}), True), (frozenset({"HR", "it"}), True),
-    (frozenset({"finance"}), False), (frozenset(), False),
-])
-def test_audience_is_respected(fixture_engine: SearchEngine, groups: frozenset[str] | None,
-                               visible: bool) -> None:
+@pytest.mark.parametrize(
+    "groups, visible",
+    [
+        (None, True),
+        (frozenset({"hr"}), True),
+        (frozenset({"HR", "it"}), True),
+        (frozenset({"finance"}), False),
+        (frozenset(), False),
+    ],
+)
+def test_audience_is_respected(
+    fixture_engine: SearchEngine, groups: frozenset[str] | None, visible: bool
+) -> None:
     found = ids(fixture_engine, "payroll batch runbook", groups=groups, k=20)
     assert ("hr/payroll-runbook.md" in found) is visible
     assert fixture_engine.suggest("payroll", groups=groups) == (
-        ["Payroll runbook for HR staff"] if visible else [])
+        ["Payroll runbook for HR staff"] if visible else []
+    )
     assert (fixture_engine.article("hr/payroll-runbook.md", groups) is not None) is visible
 
 
@@ -100,8 +116,9 @@ def test_pages(fixture_engine: SearchEngine) -> None:
     assert first.total == second.total >= 4 and second.page == 2
 
 
-def test_answer_is_the_best_sentence_of_the_top_passage(fixture_index: Settings,
-                                                        hashing_embedder: HashingEmbedder) -> None:
+def test_answer_is_the_best_sentence_of_the_top_passage(
+    fixture_index: Settings, hashing_embedder: HashingEmbedder
+) -> None:
     always = SearchEngine(fixture_index.replace(answer_threshold=0.0), embedder=hashing_embedder)
     response = always.search(Query("when do I need a doctor's certificate"))
     assert response.answered and response.answer is not None
@@ -143,14 +160,16 @@ def test_engine_follows_a_new_snapshot(tmp_path: Path, hashing_embedder: Hashing
     assert "it/wifi.md" not in ids(engine, "guest wifi password")
     (settings.content_path / "it" / "wifi.md").write_text(
         "---\ntitle: Guest wifi\n---\nThe guest wifi password changes every Monday.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     IndexBuilder(settings, embedder=hashing_embedder).run()
     assert ids(engine, "guest wifi password")[0] == "it/wifi.md"
     assert "Guest wifi" in engine.suggest("guest")
 
 
 def test_a_broken_glossary_stops_search_with_file_and_line(
-        tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
+    tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
     settings = build_fixture_index(tmp_path, hashing_embedder)
     (settings.content_path / "_glossary.yml").write_text("groups:\n  - [a, b\n", encoding="utf-8")
     from kb.errors import ConfigError
@@ -162,7 +181,8 @@ def test_a_broken_glossary_stops_search_with_file_and_line(
 def test_missing_index_is_reported(tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
     from kb.errors import IndexNotFoundError
 
-    settings = Settings.load({"index_dir": str(tmp_path / "none"),
-                              "content_dir": str(tmp_path)}, environ={})
+    settings = Settings.load(
+        {"index_dir": str(tmp_path / "none"), "content_dir": str(tmp_path)}, environ={}
+    )
     with pytest.raises(IndexNotFoundError):
         SearchEngine(settings, embedder=hashing_embedder).search(Query("leave"))

@@ -46,11 +46,15 @@ def test_rank_metrics() -> None:
 
 def test_loads_beir_and_trec_files(tmp_path: Path) -> None:
     queries = tmp_path / "queries.jsonl"
-    queries.write_text('{"_id": "1", "text": "vpn", "lang": "en", "kind": "answerable"}\n\n'
-                       '{"_id": 2, "text": "x", "metadata": {"department": "hr"}}\n',
-                       encoding="utf-8")
-    assert load_queries(queries) == [LabelledQuery("1", "vpn", "en", "answerable"),
-                                     LabelledQuery("2", "x", department="hr")]
+    queries.write_text(
+        '{"_id": "1", "text": "vpn", "lang": "en", "kind": "answerable"}\n\n'
+        '{"_id": 2, "text": "x", "metadata": {"department": "hr"}}\n',
+        encoding="utf-8",
+    )
+    assert load_queries(queries) == [
+        LabelledQuery("1", "vpn", "en", "answerable"),
+        LabelledQuery("2", "x", department="hr"),
+    ]
     beir = tmp_path / "qrels.tsv"
     beir.write_text("query-id\tcorpus-id\tscore\n1\tit/vpn.md\t2\n1\t4983\t1\n", encoding="utf-8")
     assert load_qrels(beir) == {"1": {"it/vpn.md": 2, "4983": 1}}
@@ -72,18 +76,31 @@ def test_bad_lines_name_file_and_line(tmp_path: Path) -> None:
         load_qrels(tmp_path / "missing.tsv")
 
 
-def run(qid: str, answered: bool, confidence: float, department: str = "hr",
-        results: tuple[str, ...] = ()) -> QueryRun:
+def run(
+    qid: str,
+    answered: bool,
+    confidence: float,
+    department: str = "hr",
+    results: tuple[str, ...] = (),
+) -> QueryRun:
     return QueryRun(qid, list(results), answered, confidence, department)
 
 
 def test_decisions_count_unanswered_recall_and_precision() -> None:
     kinds = {"a1": "answerable", "a2": "answerable", "u1": "unanswerable", "u2": "unanswerable"}
-    runs = [run("a1", True, 0.9), run("a2", False, 0.4), run("u1", False, 0.2),
-            run("u2", True, 0.7)]
+    runs = [
+        run("a1", True, 0.9),
+        run("a2", False, 0.4),
+        run("u1", False, 0.2),
+        run("u2", True, 0.7),
+    ]
     assert decision_metrics(runs, kinds) == {
-        "unanswerable": 2, "answerable": 2, "unanswered_recall": 0.5,
-        "unanswered_precision": 0.5, "answerable_unanswered": 0.5}
+        "unanswerable": 2,
+        "answerable": 2,
+        "unanswered_recall": 0.5,
+        "unanswered_precision": 0.5,
+        "answerable_unanswered": 0.5,
+    }
     recalibrated = decision_metrics(runs, kinds, threshold=0.8)
     assert recalibrated["unanswered_recall"] == 1.0
     assert recalibrated["answerable_unanswered"] == 0.5
@@ -91,18 +108,24 @@ def test_decisions_count_unanswered_recall_and_precision() -> None:
 
 def test_routing_accuracy_counts_labelled_queries() -> None:
     runs = [run("1", True, 1, "hr"), run("2", True, 1, "triage"), run("3", True, 1, "it")]
-    assert routing_accuracy(runs, {"1": "hr", "2": "it", "3": None}) == \
-        {"queries": 2, "accuracy": 0.5}
+    assert routing_accuracy(runs, {"1": "hr", "2": "it", "3": None}) == {
+        "queries": 2,
+        "accuracy": 0.5,
+    }
 
 
 def test_evaluate_breaks_down_by_language_and_cross_language() -> None:
-    queries = [LabelledQuery("q1", "a", "en", "answerable", "hr"),
-               LabelledQuery("q2", "b", "de", "answerable", "hr"),
-               LabelledQuery("q3", "c", "de", "unanswerable", "it")]
+    queries = [
+        LabelledQuery("q1", "a", "en", "answerable", "hr"),
+        LabelledQuery("q2", "b", "de", "answerable", "hr"),
+        LabelledQuery("q3", "c", "de", "unanswerable", "it"),
+    ]
     qrels = {"q1": {"hr/a.md": 1}, "q2": {"hr/a.md": 1}}
-    runs = [run("q1", True, 0.9, results=("hr/a.md",)),
-            run("q2", True, 0.8, results=("it/x.md", "hr/a.md")),
-            run("q3", False, 0.1, "it")]
+    runs = [
+        run("q1", True, 0.9, results=("hr/a.md",)),
+        run("q2", True, 0.8, results=("it/x.md", "hr/a.md")),
+        run("q3", False, 0.1, "it"),
+    ]
     report = evaluate(queries, qrels, runs, doc_lang={"hr/a.md": "en"}.get).as_dict()
     assert report["ranking"]["queries"] == 2 and report["ranking"]["success@1"] == 0.5
     assert report["by_language"]["de"]["success@3"] == 1.0
@@ -114,10 +137,12 @@ def test_evaluate_breaks_down_by_language_and_cross_language() -> None:
 
 
 def test_suggested_threshold_respects_the_declined_budget() -> None:
-    rows = [{"threshold": 0.5, "unanswered_recall": 0.5, "answerable_unanswered": 0.0},
-            {"threshold": 0.6, "unanswered_recall": 0.9, "answerable_unanswered": 0.05},
-            {"threshold": 0.7, "unanswered_recall": 0.9, "answerable_unanswered": 0.08},
-            {"threshold": 0.8, "unanswered_recall": 1.0, "answerable_unanswered": 0.2}]
+    rows = [
+        {"threshold": 0.5, "unanswered_recall": 0.5, "answerable_unanswered": 0.0},
+        {"threshold": 0.6, "unanswered_recall": 0.9, "answerable_unanswered": 0.05},
+        {"threshold": 0.7, "unanswered_recall": 0.9, "answerable_unanswered": 0.08},
+        {"threshold": 0.8, "unanswered_recall": 1.0, "answerable_unanswered": 0.2},
+    ]
     assert suggest_threshold(rows, 0.10) == 0.6
     assert suggest_threshold(rows, 0.0) == 0.5
     assert suggest_threshold(rows[3:], 0.1) is None

@@ -7,14 +7,18 @@ from kb.results import Query
 from search.filters import Filters
 
 
-def passage(department: str = "hr", audience: tuple[str, ...] = ("everyone",),
-            tags: tuple[str, ...] = ("Leave",)) -> Passage:
+def passage(
+    department: str = "hr",
+    audience: tuple[str, ...] = ("everyone",),
+    tags: tuple[str, ...] = ("Leave",),
+) -> Passage:
     return Passage(1, f"{department}/a.md", 0, department, "en", "A", (), "text", audience, tags)
 
 
 def test_from_query() -> None:
-    filters = Filters.of(Query("x", department="hr", tags=(" Leave ", "leave", ""),
-                               groups=frozenset({"HR"})))
+    filters = Filters.of(
+        Query("x", department="hr", tags=(" Leave ", "leave", ""), groups=frozenset({"HR"}))
+    )
     assert filters == Filters("hr", ("leave",), frozenset({"hr"}))
     assert filters.active
     assert not Filters.of(Query("x")).active

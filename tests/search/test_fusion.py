@@ -10,7 +10,9 @@ from search.fusion import ReciprocalRankFusion, WeightedFusion, create_fusion, m
 
 
 def test_rrf_sums_reciprocal_ranks() -> None:
-    fused = dict(ReciprocalRankFusion(k=60).fuse([("a", 9.0), ("b", 5.0)], [("b", 0.9), ("c", 0.8)]))
+    fused = dict(
+        ReciprocalRankFusion(k=60).fuse([("a", 9.0), ("b", 5.0)], [("b", 0.9), ("c", 0.8)])
+    )
     assert fused["b"] == pytest.approx(1 / 62 + 1 / 61)
     assert fused["a"] == pytest.approx(1 / 61)
     assert fused["c"] == pytest.approx(1 / 62)
@@ -58,7 +60,9 @@ def test_fusion_rejects_bad_parameters() -> None:
 def test_factory_builds_the_configured_method() -> None:
     rrf = create_fusion(Settings.load({"fusion": "rrf", "rrf_k": 10}, environ={}))
     assert isinstance(rrf, ReciprocalRankFusion) and rrf.k == 10
-    weighted = create_fusion(Settings.load({"fusion": "weighted", "fusion_weight": 0.7}, environ={}))
+    weighted = create_fusion(
+        Settings.load({"fusion": "weighted", "fusion_weight": 0.7}, environ={})
+    )
     assert isinstance(weighted, WeightedFusion) and weighted.vector_weight == 0.7
 
 

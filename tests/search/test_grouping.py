@@ -18,12 +18,18 @@ def test_group_by_article_keeps_best_passage_first() -> None:
 
 def test_best_per_article_and_ranks() -> None:
     ranked = [(3, 5.0), (1, 4.0), (2, 3.0), (4, 1.0)]
-    assert best_per_article(ranked, ARTICLE_OF) == [("it/b.md", 5.0), ("hr/a.md", 4.0),
-                                                    ("it/c.md", 1.0)]
+    assert best_per_article(ranked, ARTICLE_OF) == [
+        ("it/b.md", 5.0),
+        ("hr/a.md", 4.0),
+        ("it/c.md", 1.0),
+    ]
     assert article_ranks(ranked, ARTICLE_OF) == {"it/b.md": 1, "hr/a.md": 2, "it/c.md": 3}
 
 
 def test_attach_passages_follows_article_order() -> None:
-    groups = attach_passages([("it/b.md", 0.7), ("hr/a.md", 0.6), ("gone.md", 0.5)],
-                             [(1, 0.9), (3, 0.8), (2, 0.1)], ARTICLE_OF)
+    groups = attach_passages(
+        [("it/b.md", 0.7), ("hr/a.md", 0.6), ("gone.md", 0.5)],
+        [(1, 0.9), (3, 0.8), (2, 0.1)],
+        ARTICLE_OF,
+    )
     assert [(g.article_id, g.pids) for g in groups] == [("it/b.md", [3]), ("hr/a.md", [1, 2])]

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from search.highlight import best_sentences, mark, sentences, snippet
+from search.highlight import answer_sentences, best_sentences, mark, sentences, snippet
 from search.terms import stems
 
 MATCH = frozenset(stems("vacation") | stems("days"))
 
 
 def test_marks_words_by_stem() -> None:
-    assert mark("Vacations: 30 days a year.", MATCH) == \
-        "<mark>Vacations</mark>: 30 <mark>days</mark> a year."
+    assert (
+        mark("Vacations: 30 days a year.", MATCH)
+        == "<mark>Vacations</mark>: 30 <mark>days</mark> a year."
+    )
 
 
 def test_everything_else_is_escaped() -> None:
-    hostile = '<script>alert("x")</script> vacation & <b>days</b> \'quoted\''
+    hostile = "<script>alert(\"x\")</script> vacation & <b>days</b> 'quoted'"
     html = mark(hostile, MATCH)
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;" in html and "&amp;" in html and "&quot;" in html and "&#x27;" in html
@@ -29,8 +31,11 @@ def test_hostile_markup_inside_words_cannot_escape_a_mark() -> None:
 
 
 def test_snippet_picks_the_window_with_the_matches() -> None:
-    text = " ".join(["filler"] * 100) + " your vacation days expire in March " + \
-        " ".join(["padding"] * 100)
+    text = (
+        " ".join(["filler"] * 100)
+        + " your vacation days expire in March "
+        + " ".join(["padding"] * 100)
+    )
     html = snippet(text, MATCH, width=12)
     assert "<mark>vacation</mark> <mark>days</mark>" in html
     assert html.startswith("… ") and html.endswith(" …")
@@ -42,8 +47,13 @@ def test_short_text_is_shown_whole_with_collapsed_whitespace() -> None:
 
 
 def test_sentences_split_on_ends_and_lines() -> None:
-    assert sentences("One. Two? Three!\n- item: four\n\nFive") == \
-        ["One.", "Two?", "Three!", "- item: four", "Five"]
+    assert sentences("One. Two? Three!\n- item: four\n\nFive") == [
+        "One.",
+        "Two?",
+        "Three!",
+        "- item: four",
+        "Five",
+    ]
 
 
 def test_best_sentence_is_the_one_with_most_query_weight() -> None:
@@ -53,23 +63,43 @@ def test_best_sentence_is_the_one_with_most_query_weight() -> None:
 
 def test_neighbour_joins_when_it_matches_too() -> None:
     text = "Intro text here. Vacation is booked in Workday. Unused days expire in March. Bye."
-    assert best_sentences(text, MATCH) == \
-        "Vacation is booked in Workday. Unused days expire in March."
+    assert (
+        best_sentences(text, MATCH) == "Vacation is booked in Workday. Unused days expire in March."
+    )
 
 
-def test_weights_decide_between_sentences() -> None:
+def test_the_score_function_decides_between_sentences() -> None:
     text = "Days are counted in hours. Vacation needs approval."
     weights = {"vacation": 5.0, "days": 1.0}
-    assert best_sentences(text, MATCH, lambda w: weights.get(w, 1.0)) == "Vacation needs approval."
+
+    def score(found):  # type: ignore[no-untyped-def]
+        return sum(weights.get(w, 1.0) for w in found)
+
+    assert best_sentences(text, MATCH, score) == "Vacation needs approval."
+    assert answer_sentences(text, MATCH, score) == ("Vacation needs approval.", 5.0)
 
 
 def test_no_match_falls_back_to_the_first_sentence() -> None:
     assert best_sentences("First sentence. Second one.", frozenset({"zzz"})) == "First sentence."
 
 
-def test_a_fragment_brings_the_next_sentence() -> None:
-    text = "Please book vacation early:\n| Length | Notice |\nOther text."
-    assert best_sentences(text, MATCH) == "Please book vacation early: | Length | Notice |"
+def test_a_sentence_introducing_a_table_brings_it() -> None:
+    text = "Please book vacation early:\n| Length\n| Notice\n| 1-3 days\n| 3 days before"
+    assert (
+        best_sentences(text, MATCH)
+        == "Please book vacation early: | Length | Notice | 1-3 days | 3 days before"
+    )
+
+
+def test_a_short_fragment_brings_the_next_sentence() -> None:
+    assert (
+        best_sentences("Vacation days. You get 30 per year. Other text.", MATCH)
+        == "Vacation days. You get 30 per year."
+    )
+
+
+def test_dates_do_not_end_sentences() -> None:
+    assert sentences("Plan by 31. März please. Done.") == ["Plan by 31. März please.", "Done."]
 
 
 def test_short_words_do_not_match_by_accident() -> None:

@@ -25,10 +25,14 @@ from tests.search.conftest import build_fixture_index
 pytestmark = pytest.mark.slow
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "labelled"
-GLOSSARY_GAP = ("German and English wording the sample glossary does not link yet "
-                "(see docs/search.md, 'Known gaps')")
-DECISION_GAP = ("at the calibrated threshold (at most 10% of answerable queries declined) "
-                "0.78 of unanswerable ones are declined (see docs/search.md, 'Answered or not')")
+GLOSSARY_GAP = (
+    "German and English wording the sample glossary does not link yet "
+    "(see docs/search.md, 'Known gaps')"
+)
+DECISION_GAP = (
+    "at the calibrated threshold (at most 10% of answerable queries declined) "
+    "0.78 of unanswerable ones are declined (see docs/search.md, 'Answered or not')"
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,28 +80,51 @@ def _metric(report: dict[str, Any], path: str) -> float:
     return float(value)
 
 
-@pytest.mark.parametrize("path, target, at_least", [
-    pytest.param("by_language/en/success@3", 0.95, True, id="english-success@3",
-                 marks=pytest.mark.xfail(strict=False, reason=GLOSSARY_GAP)),
-    pytest.param("cross_language/de→en/success@3", 0.80, True, id="german-to-english-success@3",
-                 marks=pytest.mark.xfail(strict=False, reason=GLOSSARY_GAP)),
-    pytest.param("answered/unanswered_recall", 0.80, True, id="unanswerable-marked",
-                 marks=pytest.mark.xfail(strict=False, reason=DECISION_GAP)),
-    pytest.param("answered/answerable_unanswered", 0.10, False, id="answerable-declined"),
-    pytest.param("routing/accuracy", 0.85, True, id="routing-accuracy"),
-])
-def test_labelled_set_meets_the_targets(labelled_report: dict[str, Any], path: str,
-                                        target: float, at_least: bool) -> None:
+@pytest.mark.parametrize(
+    "path, target, at_least",
+    [
+        pytest.param(
+            "by_language/en/success@3",
+            0.95,
+            True,
+            id="english-success@3",
+            marks=pytest.mark.xfail(strict=False, reason=GLOSSARY_GAP),
+        ),
+        pytest.param(
+            "cross_language/de→en/success@3",
+            0.80,
+            True,
+            id="german-to-english-success@3",
+            marks=pytest.mark.xfail(strict=False, reason=GLOSSARY_GAP),
+        ),
+        pytest.param(
+            "answered/unanswered_recall",
+            0.80,
+            True,
+            id="unanswerable-marked",
+            marks=pytest.mark.xfail(strict=False, reason=DECISION_GAP),
+        ),
+        pytest.param("answered/answerable_unanswered", 0.10, False, id="answerable-declined"),
+        pytest.param("routing/accuracy", 0.85, True, id="routing-accuracy"),
+    ],
+)
+def test_labelled_set_meets_the_targets(
+    labelled_report: dict[str, Any], path: str, target: float, at_least: bool
+) -> None:
     value = _metric(labelled_report, path)
     assert (value >= target) if at_least else (value <= target), f"{path} = {value}"
 
 
-@pytest.mark.parametrize("path, floor", [
-    ("by_language/en/success@3", 0.92),
-    ("cross_language/de→en/success@3", 0.75),
-    ("ranking/ndcg@10", 0.83),
-    ("answered/unanswered_recall", 0.70),
-])
-def test_labelled_set_stays_above_todays_level(labelled_report: dict[str, Any], path: str,
-                                               floor: float) -> None:
+@pytest.mark.parametrize(
+    "path, floor",
+    [
+        ("by_language/en/success@3", 0.92),
+        ("cross_language/de→en/success@3", 0.75),
+        ("ranking/ndcg@10", 0.83),
+        ("answered/unanswered_recall", 0.70),
+    ],
+)
+def test_labelled_set_stays_above_todays_level(
+    labelled_report: dict[str, Any], path: str, floor: float
+) -> None:
     assert _metric(labelled_report, path) >= floor

@@ -5,12 +5,24 @@ from __future__ import annotations
 from search.spelling import SpellingCorrector, Vocabulary, corrected_text, max_edits
 
 VOCABULARY = Vocabulary(
-    {"password": 12, "passport": 3, "expense": 8, "report": 9, "vacation": 5, "datum": 2,
-     "wide": 4, "weiterbildung": 3, "budget": 6, "bank": 2, "verbindung": 1},
+    {
+        "password": 12,
+        "passport": 3,
+        "expense": 8,
+        "report": 9,
+        "vacation": 5,
+        "datum": 2,
+        "wide": 4,
+        "weiterbildung": 3,
+        "budget": 6,
+        "bank": 2,
+        "verbindung": 1,
+    },
     doc_count=40,
-    language_stems={"en": {"password", "passport", "expens", "report", "vacat", "wide",
-                           "budget", "bank"},
-                    "de": {"weiterbild", "budget", "datum", "bank", "verbind"}},
+    language_stems={
+        "en": {"password", "passport", "expens", "report", "vacat", "wide", "budget", "bank"},
+        "de": {"weiterbild", "budget", "datum", "bank", "verbind"},
+    },
 )
 
 
@@ -56,8 +68,10 @@ def test_edit_budget_grows_with_length() -> None:
 
 
 def test_corrected_text_keeps_everything_else() -> None:
-    assert corrected_text("Pasword reset, please!", {"pasword": "password"}) == \
-        "password reset, please!"
+    assert (
+        corrected_text("Pasword reset, please!", {"pasword": "password"})
+        == "password reset, please!"
+    )
     assert corrected_text("unchanged", {}) == "unchanged"
 
 

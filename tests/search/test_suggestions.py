@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from search.suggestions import TitleIndex
 
-TITLES = TitleIndex([("hr/a.md", "Requesting annual leave"), ("hr/b.md", "Annual appraisal"),
-                     ("it/c.md", "Reset your password"), ("hr/d.md", "Reporting sick")])
+TITLES = TitleIndex(
+    [
+        ("hr/a.md", "Requesting annual leave"),
+        ("hr/b.md", "Annual appraisal"),
+        ("it/c.md", "Reset your password"),
+        ("hr/d.md", "Reporting sick"),
+    ]
+)
 
 
 def test_title_starts_come_before_word_starts() -> None:
@@ -19,6 +25,7 @@ def test_prefix_is_normalised_and_limited() -> None:
 
 
 def test_filter_skips_titles() -> None:
-    assert TITLES.match("re", 5, allowed=lambda aid: aid.startswith("it/")) == \
-        ["Reset your password"]
+    assert TITLES.match("re", 5, allowed=lambda aid: aid.startswith("it/")) == [
+        "Reset your password"
+    ]
     assert len(TITLES) == 4

@@ -43,14 +43,17 @@ def test_parses_groups_or_a_bare_list() -> None:
     assert len(parse_glossary("", "g.yml")) == 0
 
 
-@pytest.mark.parametrize("text, line, message", [
-    ("groups:\n  - [a, b\n  - [c, d]\n", 3, "not valid YAML"),
-    ("groups:\n  - [a, b]\n  - just-a-word\n", 3, "must be a list of terms"),
-    ("groups:\n  - [a, b]\n  - [alone]\n", 3, "at least two terms"),
-    ("groups:\n  - [a, {x: 1}]\n", 2, "non-empty text"),
-    ("synonyms:\n  - [a, b]\n", 1, "'groups' list"),
-    ("groups: 12\n", 1, "list of lists"),
-])
+@pytest.mark.parametrize(
+    "text, line, message",
+    [
+        ("groups:\n  - [a, b\n  - [c, d]\n", 3, "not valid YAML"),
+        ("groups:\n  - [a, b]\n  - just-a-word\n", 3, "must be a list of terms"),
+        ("groups:\n  - [a, b]\n  - [alone]\n", 3, "at least two terms"),
+        ("groups:\n  - [a, {x: 1}]\n", 2, "non-empty text"),
+        ("synonyms:\n  - [a, b]\n", 1, "'groups' list"),
+        ("groups: 12\n", 1, "list of lists"),
+    ],
+)
 def test_a_broken_glossary_names_file_and_line(text: str, line: int, message: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_glossary(text, "content/_glossary.yml")

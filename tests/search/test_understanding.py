@@ -8,14 +8,20 @@ from search.terms import content_words, normalise
 from search.understanding import understand
 
 GLOSSARY = Glossary((("vacation", "annual leave", "Urlaub"), ("training", "Weiterbildung")))
-VOCABULARY = Vocabulary({"vacation": 3, "days": 5, "password": 2, "reset": 2, "weiterbildung": 1,
-                         "budget": 2}, doc_count=10)
+VOCABULARY = Vocabulary(
+    {"vacation": 3, "days": 5, "password": 2, "reset": 2, "weiterbildung": 1, "budget": 2},
+    doc_count=10,
+)
 
 
 def plan_of(text: str, lang: str | None = "en"):  # type: ignore[no-untyped-def]
-    return understand(text, lang=lang, glossary=GLOSSARY,
-                      corrector=SpellingCorrector(VOCABULARY, GLOSSARY.vocabulary()),
-                      idf=VOCABULARY.idf)
+    return understand(
+        text,
+        lang=lang,
+        glossary=GLOSSARY,
+        corrector=SpellingCorrector(VOCABULARY, GLOSSARY.vocabulary()),
+        idf=VOCABULARY.idf,
+    )
 
 
 def test_normalise_removes_controls_and_extra_space() -> None:
@@ -60,3 +66,11 @@ def test_language_is_detected_when_not_given() -> None:
 
 def test_a_query_of_stop_words_keeps_its_words() -> None:
     assert [c.word for c in plan_of("was ist das").concepts] == ["was", "ist", "das"]
+
+
+def test_coverage_counts_each_concept_once_by_any_of_its_terms() -> None:
+    plan = plan_of("How many vacation days?")
+    weights = {c.word: c.weight for c in plan.concepts}
+    assert plan.coverage(["annual", "leave"]) == weights["vacation"]
+    assert plan.coverage(["vacations", "day"]) == weights["vacation"] + weights["days"]
+    assert plan.coverage(["weather"]) == 0.0
