@@ -141,6 +141,12 @@ def _rss_mb() -> tuple[float, float]:
     return round(current, 1), round(peak, 1)
 
 
+def _torch_threads() -> int:
+    import torch
+
+    return int(torch.get_num_threads())
+
+
 def _settings(work: Path, size: int) -> Settings:
     return Settings.load(
         {"content_dir": str(ROOT / "content"), "index_dir": str(work / f"index-{size}")}, environ={}
@@ -279,7 +285,9 @@ def long_queries(engine: SearchEngine, count: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     ensure_index(args)
-    settings = _settings(args.work, args.size)
+    # Rounds repeat each query; the engine's query-vector cache would turn the
+    # repeats into hits, so it is off unless --query-cache asks for it.
+    settings = _settings(args.work, args.size).replace(query_cache_size=args.query_cache)
     engine = SearchEngine(settings)
     started = time.perf_counter()
     engine.search(Query("warm up", k=10))
@@ -300,7 +308,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "model": engine.embedder.name,
         "machine": f"{os.cpu_count()} CPU cores, {platform.machine()}, no GPU",
         "load_average_before": round(os.getloadavg()[0], 2),
-        "torch_threads": args.torch_threads or "default",
+        "torch_threads": _torch_threads(),
+        "query_cache_size": args.query_cache,
         "date": time.strftime("%Y-%m-%d"),
         "first_search_ms": round(first_ms, 1),
     }
@@ -343,7 +352,8 @@ def print_report(result: dict[str, Any]) -> None:
     print(
         f"{result['passages']} passages in {result['articles']} articles "
         f"({result['vector_index']} vectors), model {result['model']}, {result['machine']}, "
-        f"load average {result['load_average_before']} → {result['load_average_after']}"
+        f"load average {result['load_average_before']} → {result['load_average_after']}, "
+        f"query cache {result['query_cache_size']}"
     )
     print(f"first search (prepares the snapshot): {result['first_search_ms']} ms")
     for name in ("short", "long"):
@@ -380,6 +390,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the engine's searches")
     parser.add_argument(
         "--torch-threads", type=int, default=0, help="torch threads (default: torch's own choice)"
+    )
+    parser.add_argument(
+        "--query-cache",
+        type=int,
+        default=0,
+        help="query vectors the engine caches (default 0: every search embeds its query)",
     )
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from kb.records import Article, Chunk, Department, Section, Status, Targets
 
@@ -164,6 +165,32 @@ def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
         extra=json.loads(row[14] or "{}"),
         sections=tuple(Section(p.headings, p.text) for p in passages),
     )
+
+
+class Owner(NamedTuple):
+    """What filters and routing need of a passage, shared by an article's passages."""
+
+    article_id: str
+    department: str
+    audience: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+def passage_owners(db: sqlite3.Connection) -> dict[int, Owner]:
+    """Passage id → its `Owner`, for every passage (one shared tuple per article)."""
+    shared: dict[tuple[str, str, str, str], Owner] = {}
+    out: dict[int, Owner] = {}
+    for pid, article_id, department, audience, tags in db.execute(
+        "SELECT pid, article_id, department, audience, tags FROM passages"
+    ):
+        key = (article_id, department, audience or "[]", tags or "[]")
+        owner = shared.get(key)
+        if owner is None:
+            owner = shared[key] = Owner(
+                article_id, department, tuple(json.loads(key[2])), tuple(json.loads(key[3]))
+            )
+        out[pid] = owner
+    return out
 
 
 def article_titles(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:

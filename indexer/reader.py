@@ -18,7 +18,7 @@ from typing import Any
 from whoosh.index import Index
 
 from indexer import keyword_index, metadata, snapshot
-from indexer.metadata import Passage
+from indexer.metadata import Owner, Passage
 from indexer.vector_index import VectorIndex, load_vector_index
 from kb.errors import ModelMismatchError
 from kb.records import Article, Department
@@ -38,6 +38,7 @@ class Snapshot:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _departments: dict[str, Department] | None = None
     _titles: dict[str, tuple[str, str]] | None = None
+    _owners: dict[int, Owner] | None = None
 
     @classmethod
     def open(cls, path: Path) -> Snapshot:
@@ -88,6 +89,14 @@ class Snapshot:
             with self._lock:
                 self._titles = metadata.article_titles(self._db)
         return self._titles
+
+    @property
+    def owners(self) -> dict[int, Owner]:
+        """Passage id → its article, department, audience and tags, read once."""
+        if self._owners is None:
+            with self._lock:
+                self._owners = metadata.passage_owners(self._db)
+        return self._owners
 
     def close(self) -> None:
         self.keyword.close()

@@ -77,6 +77,12 @@ SETTINGS: tuple[Setting, ...] = (
         "CPU threads one query's embedding and vector search may use (torch, FAISS) in a "
         "process that serves searches; 0 keeps the libraries' defaults.",
     ),
+    Setting(
+        "query_cache_size",
+        1024,
+        "Query embeddings a search process keeps (least recently used dropped); 0 turns "
+        "the cache off.",
+    ),
     Setting("max_page", 50, "Highest result page one search may ask for."),
     Setting("auth_mode", "local", "Sign-in mode: local (accounts in the store) or header (SSO)."),
     Setting(

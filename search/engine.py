@@ -39,6 +39,7 @@ from search.grouping import ArticleGroup, article_ranks, attach_passages, best_p
 from search.highlight import Marker, answer_sentences, snippet
 from search.keyword import KeywordHit
 from search.prepared import PassageCache, PreparedSnapshot
+from search.query_cache import QueryVectorCache
 from search.routing import Route
 from search.spelling import SpellingCorrector, Vocabulary
 from search.synonyms import Glossary, GlossaryFile, glossary_path
@@ -106,6 +107,9 @@ class SearchEngine:
         self._prepared: PreparedSnapshot | None = None
         self._prepare_lock = threading.Lock()
         self._embed_lock = threading.Lock()
+        # Employees ask the same questions again and again; a query's vector is
+        # computed once per process (the embedder never changes under an engine).
+        self._query_vectors = QueryVectorCache(int(settings.query_cache_size))
         self._glossary_vocabulary: tuple[Glossary, Vocabulary] | None = None
 
     # -- shared resources ----------------------------------------------------
@@ -149,7 +153,7 @@ class SearchEngine:
     def _embed(self, text: str) -> np.ndarray:
         embedder = self.embedder
         with self._embed_lock:
-            return embedder.embed_query(text)
+            return self._query_vectors.get(text, embedder.embed_query)
 
     # -- the public API ------------------------------------------------------
     def search(self, query: Query) -> SearchResponse:
@@ -159,8 +163,8 @@ class SearchEngine:
         plan, passages = found.plan, found.passages
         keyword = [(h.pid, h.score) for h in found.keyword]
         fused_passages = self.fusion.fuse(keyword, found.vector)
-        loaded = passages.get(pid for pid, _ in fused_passages)
-        article_of = {pid: p.article_id for pid, p in loaded.items()}
+        owners = found.prepared.snapshot.owners
+        article_of = {pid: owners[pid][0] for pid, _ in fused_passages if pid in owners}
         fused_articles = self.fusion.fuse(
             best_per_article(keyword, article_of), best_per_article(found.vector, article_of)
         )
@@ -169,10 +173,16 @@ class SearchEngine:
         evidence = self._evidence(groups, plan, found.keyword, found.vector, article_of)
         confidence = self.confidence.confidence(evidence)
         answered = is_answered(confidence, float(self.settings.answer_threshold))
-        route = self._route(found, groups, loaded)
+        route = self._route(found, groups)
         match = Marker(plan.match_stems())
         first = (query.page - 1) * query.k
-        hits = [self._hit(g, loaded[g.best_pid], match) for g in groups[first : first + query.k]]
+        page = groups[first : first + query.k]
+        # Only the passages shown are read from the snapshot.
+        shown = [g.best_pid for g in page]
+        if answered and groups:
+            shown += groups[0].pids[:ANSWER_PASSAGES]
+        loaded = passages.get(shown)
+        hits = [self._hit(g, loaded[g.best_pid], match) for g in page]
         answer = self._answer(groups[0], loaded, plan, match) if answered and groups else None
         return SearchResponse(
             query=query.text,
@@ -203,16 +213,18 @@ class SearchEngine:
             idf=prepared.vocabulary.idf,
         )
         filters = Filters.of(query)
+        if not prepared.restricted:
+            filters = filters.without_audience()
         self._check_department(prepared, filters)
         limit = int(self.settings.candidates)
         passages = PassageCache(prepared.snapshot)
         keyword_hits = prepared.keyword.search(plan, filters, limit)
         gate = None
         if filters.active:
+            owners = prepared.snapshot.owners
 
             def gate(pids: Sequence[int]) -> list[int]:
-                loaded = passages.get(pids)
-                return [p for p in pids if p in loaded and filters.allows(loaded[p])]
+                return [p for p in pids if (o := owners.get(p)) is not None and filters.allows(o)]
 
         vector_hits = prepared.vector.search(self._embed(plan.search_text), limit, gate)
         return Retrieval(prepared, plan, keyword_hits, vector_hits, passages)
@@ -306,12 +318,11 @@ class SearchEngine:
             keyword_score=keyword_hits[0].score if keyword_hits else 0.0,
         )
 
-    def _route(
-        self, found: Retrieval, groups: list[ArticleGroup], loaded: dict[int, Passage]
-    ) -> Route:
+    def _route(self, found: Retrieval, groups: list[ArticleGroup]) -> Route:
         best = groups[:ROUTE_ARTICLES]
         top = best[0].score if best and best[0].score > 0 else 1.0
-        scored = [(loaded[g.best_pid].department, g.score / top) for g in best]
+        owners = found.prepared.snapshot.owners
+        scored = [(owners[g.best_pid][1], g.score / top) for g in best]
         plan = found.plan
         words = [plan.corrections.get(c.word, c.word) for c in plan.concepts]
         learned: Mapping[str, float] | None = None

@@ -9,10 +9,21 @@ of them. Comparisons ignore case, as the keyword index does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from indexer.metadata import Passage
 from kb.records import EVERYONE
 from kb.results import Query
+
+
+class Filterable(Protocol):
+    """What filters look at: a stored passage or its in-memory `Owner`."""
+
+    @property
+    def department(self) -> str: ...
+    @property
+    def tags(self) -> tuple[str, ...]: ...
+    @property
+    def audience(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -42,7 +53,11 @@ class Filters:
         lowered = {a.lower() for a in audience}
         return EVERYONE in lowered or bool(lowered & self.groups)
 
-    def allows(self, passage: Passage) -> bool:
+    def without_audience(self) -> Filters:
+        """The same filters for an unrestricted caller."""
+        return Filters(department=self.department, tags=self.tags)
+
+    def allows(self, passage: Filterable) -> bool:
         if self.department and passage.department != self.department:
             return False
         if self.tags and not set(self.tags) <= {t.lower() for t in passage.tags}:

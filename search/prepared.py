@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from indexer.metadata import Passage
 from indexer.reader import Snapshot
+from kb.records import EVERYONE
 from kb.settings import Settings
 from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
 from search.routing import Router
@@ -33,6 +34,9 @@ class PreparedSnapshot:
     vocabulary: Vocabulary
     router: Router
     titles: TitleIndex
+    # Whether any article has a restricted audience; if none, searches skip
+    # the audience filter altogether.
+    restricted: bool = True
     _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -47,7 +51,14 @@ class PreparedSnapshot:
             snapshot.departments, settings.triage_department, float(settings.route_threshold)
         )
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
-        return cls(snapshot, keyword, VectorRetriever(snapshot.vectors), vocabulary, router, titles)
+        restricted = any(
+            EVERYONE not in {a.lower() for a in owner.audience}
+            for owner in set(snapshot.owners.values())
+        )
+        return cls(
+            snapshot, keyword, VectorRetriever(snapshot.vectors), vocabulary, router, titles,
+            restricted,
+        )
 
     def audience(self, article_id: str) -> tuple[str, ...]:
         """The audience of an article (read once, then remembered)."""

@@ -186,3 +186,31 @@ def test_missing_index_is_reported(tmp_path: Path, hashing_embedder: HashingEmbe
     )
     with pytest.raises(IndexNotFoundError):
         SearchEngine(settings, embedder=hashing_embedder).search(Query("leave"))
+
+
+def test_audience_filter_is_skipped_only_when_nothing_is_restricted(
+    tmp_path: Path, fixture_engine: SearchEngine, hashing_embedder: HashingEmbedder
+) -> None:
+    assert fixture_engine.prepared().restricted  # the HR-only runbook
+    settings = build_fixture_index(tmp_path, hashing_embedder)
+    (settings.content_path / "hr" / "payroll-runbook.md").unlink()
+    IndexBuilder(settings, embedder=hashing_embedder).run()
+    engine = SearchEngine(settings, embedder=hashing_embedder)
+    assert not engine.prepared().restricted
+    staff = frozenset({"staff"})
+    for text in ("annual leave", "payroll", "vpn client"):
+        assert ids(engine, text, groups=staff) == ids(engine, text)
+
+
+def test_passage_owners_match_the_stored_passages(fixture_engine: SearchEngine) -> None:
+    snapshot = fixture_engine.prepared().snapshot
+    owners = snapshot.owners
+    stored = snapshot.passages(sorted(owners))
+    assert owners and set(stored) == set(owners)
+    for pid, passage in stored.items():
+        owner = owners[pid]
+        assert (owner.article_id, owner.department, owner.audience, owner.tags) == (
+            passage.article_id, passage.department, passage.audience, passage.tags
+        )
+    # one shared record per article
+    assert len({id(o) for o in owners.values()}) == len({o.article_id for o in owners.values()})
