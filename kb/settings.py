@@ -83,6 +83,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Query embeddings a search process keeps (least recently used dropped); 0 turns "
         "the cache off.",
     ),
+    Setting(
+        "warm_postings",
+        2_000_000,
+        "Postings of the most frequent keyword terms scored in the background when a "
+        "snapshot is first searched, so that early searches do not pay for them; 0 turns "
+        "it off.",
+    ),
     Setting("max_page", 50, "Highest result page one search may ask for."),
     Setting("auth_mode", "local", "Sign-in mode: local (accounts in the store) or header (SSO)."),
     Setting(

@@ -45,11 +45,11 @@ class Evidence:
 class ConfidenceModel:
     """Logistic combination of the evidence."""
 
-    bias: float = -3.6
-    cosine_weight: float = 0.95
-    coverage_weight: float = 1.9
-    agreement_weight: float = 1.3
-    keyword_weight: float = 1.0
+    bias: float = -5.6
+    cosine_weight: float = 1.05
+    coverage_weight: float = 1.25
+    agreement_weight: float = 1.5
+    keyword_weight: float = 2.15
 
     def confidence(self, evidence: Evidence | None) -> float:
         """Confidence in [0, 1]; no evidence (no results) is 0."""

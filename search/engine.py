@@ -139,9 +139,15 @@ class SearchEngine:
                     self._prepared,
                     PreparedSnapshot.build(snapshot, self.settings),
                 )
+                self._prepared.warm_in_background(int(self.settings.warm_postings))
                 if previous is not None:
                     previous.close()  # idle searchers only; running searches finish
             return self._prepared
+
+    def wait_until_warm(self, timeout: float | None = None) -> bool:
+        """Prepare the current snapshot and wait until its frequent terms are
+        scored (serving processes do this before taking requests)."""
+        return self.prepared().warmed.wait(timeout)
 
     def _glossary_words(self, glossary: Glossary) -> Vocabulary:
         cached = self._glossary_vocabulary

@@ -10,15 +10,16 @@ boost; a multi-word term must match all its words (or be a tag as a whole).
 Terms the index lacks are left out. Very long queries keep only their
 `max_terms` most specific (highest IDF) concepts.
 
-Scoring is `search.bm25` (Whoosh's BM25F formula, vectorised); `as_whoosh`
-turns the same clauses into a Whoosh query, which the tests use to check that
-both score alike. Filters are boolean arrays over the index's documents,
+Scoring is `search.bm25` (BM25F, vectorised); `as_whoosh` turns the same
+clauses into a Whoosh query, which the tests use to check that both match the
+same passages. Filters are boolean arrays over the index's documents,
 built once per snapshot and value.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -137,12 +138,17 @@ class KeywordRetriever:
         found = self.scorer.search(clauses, limit, self.allowed(filters))
         return [KeywordHit(self.scorer.pid(d.docnum), d.score, d.concepts) for d in found]
 
+    def warm(self, budget: int, stop: threading.Event | None = None) -> int:
+        """Score the index's most frequent terms ahead of queries (see `BM25Scorer.warm`)."""
+        fields = [name for lang in self.languages for name in text_fields(lang)]
+        return self.scorer.warm([*dict.fromkeys(fields), "tags"], budget, stop)
+
     def close(self) -> None:
         self.scorer.close()
 
 
 def as_whoosh(clauses: list[Clause]) -> wq.Query:
-    """The Whoosh query that scores like `clauses` (an OR of the clauses)."""
+    """The Whoosh query that matches what `clauses` match (an OR of the clauses)."""
     parts: list[wq.Query] = []
     for clause in clauses:
         groups: list[wq.Query] = [wq.Or([wq.Term(f, t) for f, t in g]) for g in clause.groups]

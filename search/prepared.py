@@ -9,7 +9,9 @@ passage is read from the snapshot at most once.
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -22,6 +24,8 @@ from search.routing import Router
 from search.spelling import Vocabulary
 from search.suggestions import TitleIndex
 from search.vector import VectorRetriever
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,6 +43,9 @@ class PreparedSnapshot:
     restricted: bool = True
     _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Set when `warm` has finished (or was never asked for); `closing` stops it.
+    warmed: threading.Event = field(default_factory=threading.Event, repr=False)
+    closing: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @classmethod
     def build(
@@ -70,7 +77,32 @@ class PreparedSnapshot:
                 self._audiences[article_id] = found
         return found
 
+    def warm(self, postings: int) -> None:
+        """Score the most frequent keyword terms, up to `postings` postings, so
+        that the first searches that use them do not pay for reading them."""
+        started = time.perf_counter()
+        try:
+            terms = self.keyword.warm(postings, self.closing)
+            logger.info(
+                "snapshot %s: %d frequent terms scored in %.1f s",
+                self.snapshot.name, terms, time.perf_counter() - started,
+            )
+        except Exception:  # noqa: BLE001 - warming is an optimisation, never an outage
+            if not self.closing.is_set():
+                logger.exception("warming the keyword scorer failed; searches score on demand")
+        finally:
+            self.warmed.set()
+
+    def warm_in_background(self, postings: int) -> None:
+        if postings <= 0:
+            self.warmed.set()
+            return
+        threading.Thread(
+            target=self.warm, args=(postings,), name="kb-warm-terms", daemon=True
+        ).start()
+
     def close(self) -> None:
+        self.closing.set()
         self.keyword.close()
 
 

@@ -48,6 +48,8 @@ class Engine(Protocol):
 
     def departments(self) -> Sequence[Department] | Mapping[str, Department]: ...
 
+    def wait_until_warm(self, timeout: float | None = None) -> bool: ...
+
 
 def _default_engine(settings: Settings) -> Engine:
     from search.engine import SearchEngine
@@ -154,12 +156,17 @@ def departments() -> dict[str, Department]:
     return services().departments_by_slug()
 
 
+WARM_TIMEOUT_S = 60
+
+
 def warm_up(app: Flask) -> None:
     """Load the model and open the store now, so that the first request is fast."""
     svc = services(app)
     started = time.perf_counter()
     try:
         svc.engine.search(Query(text="warm up", k=1))
+        if not svc.engine.wait_until_warm(WARM_TIMEOUT_S):
+            logger.warning("frequent terms still being scored after %d s; serving", WARM_TIMEOUT_S)
     except KbError as exc:
         # No index yet: the pages say so; the engine is still loaded.
         logger.warning("warm-up search failed: %s", exc.message)

@@ -96,6 +96,9 @@ class FakeEngine:
         self.queries: list[Query] = []
         self.suggest_groups: frozenset[str] | None = None
 
+    def wait_until_warm(self, timeout: float | None = None) -> bool:
+        return True
+
     def search(self, query: Query) -> SearchResponse:
         self.queries.append(query)
         hits = [
