@@ -52,8 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("chunk_overlap", 30, "Words repeated between consecutive passages of a section."),
     Setting(
         "approximate_threshold",
-        200_000,
-        "Passage count above which the vector index is approximate (IVF) instead of exact.",
+        50_000,
+        "Passage count above which a full build makes the vector index approximate (IVF) "
+        "instead of exact (set from benchmarks/vector_index.py).",
     ),
     Setting("keep_snapshots", 3, "Published snapshots kept on disk (older ones are removed)."),
     Setting("fusion", "weighted", "How keyword and vector results are fused: weighted or rrf."),
@@ -85,7 +86,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(
         "warm_postings",
-        2_000_000,
+        4_000_000,
         "Postings of the most frequent keyword terms scored in the background when a "
         "snapshot is first searched, so that early searches do not pay for them; 0 turns "
         "it off.",

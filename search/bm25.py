@@ -36,11 +36,12 @@ all of them, or the whole phrase as a tag.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +55,7 @@ Pair = tuple[str, str]  # (field, indexed term)
 
 DEFAULT_B = 0.75
 DEFAULT_K1 = 1.2
-CACHE_POSTINGS = 4_000_000  # postings kept scored in memory (8 bytes each)
+CACHE_POSTINGS = 8_000_000  # postings of scored words kept in memory (8 bytes each)
 _BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
@@ -97,10 +98,9 @@ class BM25Scorer:
         self._live = np.zeros(self.size, dtype=bool)
         self._live[np.fromiter(self._reader.all_doc_ids(), dtype=np.int64)] = True
         self._lengths: dict[str, np.ndarray] = {}
-        self._terms: OrderedDict[Pair, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._groups: OrderedDict[tuple[Pair, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
-        self._budget = cache_postings
+        self._budget = self.cache_postings = cache_postings
         self._masks: dict[Pair, np.ndarray] = {}
         self._present: dict[Pair, bool] = {}
         self._pids: dict[int, int] = {}
@@ -139,17 +139,9 @@ class BM25Scorer:
         return found
 
     def normalised(self, pair: Pair) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, length-normalised term frequencies) of one term;
-        read once, then cached."""
-        found = self._terms.get(pair)
-        if found is not None:
-            return found
+        """(document numbers, length-normalised term frequencies) of one term."""
         with self._lock:
-            found = self._terms.get(pair)
-            if found is None:
-                found = self._normalise(pair)
-                self._remember(self._terms, pair, found)
-        return found
+            return self._normalise(pair)
 
     def _normalise(self, pair: Pair) -> tuple[np.ndarray, np.ndarray]:
         ids, tf = self._postings(pair)
@@ -166,6 +158,10 @@ class BM25Scorer:
         key = tuple(group)
         found = self._groups.get(key)
         if found is not None:
+            # Least recently used goes first; another thread may have dropped
+            # it meanwhile (the arrays in hand stay valid).
+            with contextlib.suppress(KeyError):
+                self._groups.move_to_end(key)
             return found
         parts = [self.normalised(pair) for pair in key]
         parts = [part for part in parts if len(part[0])]
@@ -175,33 +171,32 @@ class BM25Scorer:
             if len(parts) == 1:
                 ids, tf = parts[0][0], parts[0][1].astype(np.float64)
             else:
-                every = np.concatenate([p[0] for p in parts])
-                ids, inverse = np.unique(every, return_inverse=True)
-                tf = np.bincount(
-                    inverse, weights=np.concatenate([p[1] for p in parts]), minlength=len(ids)
-                )
+                # Dense accumulation: a term has one posting per document, so
+                # fancy-indexed += is exact, and far cheaper than sorting.
+                summed = np.zeros(self.size, dtype=np.float64)
+                hit = np.zeros(self.size, dtype=bool)
+                for part_ids, part_tf in parts:
+                    summed[part_ids] += part_tf
+                    hit[part_ids] = True
+                ids = np.flatnonzero(hit)
+                tf = summed[ids]
             matched = len(ids)
             idf = math.log(1 + (self.size - matched + 0.5) / (matched + 0.5))
             scores = idf * tf * (self.K1 + 1) / (tf + self.K1)
             found = (ids.astype(np.int32), scores.astype(np.float32))
         with self._lock:
-            self._remember(self._groups, key, found)
+            self._remember(key, found)
         return found
 
-    def _remember(
-        self, cache: OrderedDict[Any, tuple[np.ndarray, np.ndarray]], key: Any,
-        value: tuple[np.ndarray, np.ndarray],
-    ) -> None:
-        """Keep `value`, dropping the oldest entries of either cache (this one
-        first) until the postings kept fit the budget again."""
-        cache[key] = value
+    def _remember(self, key: tuple[Pair, ...], value: tuple[np.ndarray, np.ndarray]) -> None:
+        """Keep `value`, dropping the least recently added words until the
+        postings kept fit the budget again."""
+        if key in self._groups:
+            return
+        self._groups[key] = value
         self._cached += len(value[0])
-        other = self._groups if cache is self._terms else self._terms
-        while self._cached > self._budget:
-            victim = cache if len(cache) > 1 else other
-            if not victim:
-                break
-            _, (old, _) = victim.popitem(last=False)
+        while self._cached > self._budget and len(self._groups) > 1:
+            _, (old, _) = self._groups.popitem(last=False)
             self._cached -= len(old)
 
     def mask(self, pair: Pair) -> np.ndarray:
@@ -225,6 +220,11 @@ class BM25Scorer:
                 found = int(self._reader.stored_fields(docnum)["pid"])
             self._pids[docnum] = found
         return found
+
+    @property
+    def cached_postings(self) -> int:
+        """Postings of the scored words kept in memory."""
+        return self._cached
 
     @property
     def live(self) -> np.ndarray:
@@ -252,19 +252,17 @@ class BM25Scorer:
         return chosen
 
     def warm(
-        self, fields: Sequence[str], budget: int, stop: threading.Event | None = None
+        self, groups: Iterable[Sequence[Pair]], stop: threading.Event | None = None
     ) -> int:
-        """Score the most frequent terms of `fields` before any query asks for
-        them (a common word's postings take milliseconds to tens of
-        milliseconds to read); returns how many terms were scored. The lock is
-        taken per term, so searches run in between."""
-        if budget <= 0:
-            return 0
+        """Score words (groups) before any query asks for them: a common word's
+        postings take milliseconds to tens of milliseconds to read. Returns
+        how many were scored; the lock is taken per term, so searches run in
+        between."""
         done = 0
-        for pair in self.frequent_pairs(fields, min(budget, self._budget)):
+        for group in groups:
             if stop is not None and stop.is_set():
                 break
-            self.normalised(pair)
+            self.group_scores(group)
             done += 1
         return done
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -139,9 +140,22 @@ class KeywordRetriever:
         return [KeywordHit(self.scorer.pid(d.docnum), d.score, d.concepts) for d in found]
 
     def warm(self, budget: int, stop: threading.Event | None = None) -> int:
-        """Score the index's most frequent terms ahead of queries (see `BM25Scorer.warm`)."""
-        fields = [name for lang in self.languages for name in text_fields(lang)]
-        return self.scorer.warm([*dict.fromkeys(fields), "tags"], budget, stop)
+        """Score the index's most frequent words (stop words aside), as queries
+        would look them up, until the scored postings reach `budget` (see
+        `BM25Scorer.warm`)."""
+        budget = min(budget, self.scorer.cache_postings)
+        if budget <= 0:
+            return 0
+        words = self.scorer.frequent_pairs(["words"], self.scorer.size * 1000)
+
+        def groups() -> Iterator[tuple[Pair, ...]]:
+            for _, word in words:
+                if self.scorer.cached_postings >= budget:
+                    return
+                if not is_stopword(word) and (group := self._word_pairs(word)):
+                    yield group
+
+        return self.scorer.warm(groups(), stop)
 
     def close(self) -> None:
         self.scorer.close()

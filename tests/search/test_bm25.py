@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 from indexer.build import IndexBuilder
 from indexer.snapshot import current_path
 from search.bm25 import BM25Scorer, Clause
-from search.keyword import as_whoosh
+from search.keyword import KeywordRetriever, as_whoosh
 from tests.search.conftest import HashingEmbedder, build_fixture_index
 
 CLAUSES = [
@@ -153,31 +153,34 @@ def test_cache_stays_within_its_budget(tmp_path: Path, hashing_embedder: Hashing
     try:
         first = scorer.search(CLAUSES, limit=100)
         assert scorer.search(CLAUSES, limit=100) == first
-        assert scorer._cached <= 3 or len(scorer._terms) + len(scorer._groups) == 1
+        assert scorer._cached <= 3 or len(scorer._groups) == 1
     finally:
         scorer.close()
 
 
-def test_warming_scores_the_most_frequent_terms_first_and_changes_no_score(
+def test_warming_scores_the_most_frequent_words_first_and_changes_no_score(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
     settings = build_fixture_index(tmp_path, hashing_embedder)
     ix = whoosh_index.open_dir(str(current_path(settings.index_path) / "keyword"))
-    cold, warmed = BM25Scorer(ix), BM25Scorer(ix)
+    cold = KeywordRetriever(ix, ["en", "de"])
+    warmed = KeywordRetriever(ix, ["en", "de"])
     try:
         fields = ["title_en", "body_en", "body_de", "tags"]
-        pairs = warmed.frequent_pairs(fields, budget=10**9)
+        pairs = warmed.scorer.frequent_pairs(fields, budget=10**9)
         with ix.reader() as reader:
             frequencies = [reader.doc_frequency(*p) for p in pairs]
             assert len(pairs) == sum(1 for f in fields for _ in reader.lexicon(f))
         assert frequencies == sorted(frequencies, reverse=True)
-        small = warmed.frequent_pairs(fields, budget=frequencies[0] + frequencies[1])
+        small = warmed.scorer.frequent_pairs(fields, budget=frequencies[0] + frequencies[1])
         assert small == pairs[:2]
 
-        assert warmed.warm(fields, budget=10**9) == len(pairs)
-        assert set(warmed._terms) == set(pairs)
-        assert warmed.search(CLAUSES, limit=100) == cold.search(CLAUSES, limit=100)
-        assert warmed.warm(fields, budget=0) == 0
+        assert warmed.warm(0) == 0 and not warmed.scorer._groups
+        scored = warmed.warm(10**9)
+        assert scored > 10 and len(warmed.scorer._groups) > 10
+        # the groups warming made are the ones a query for the same words uses
+        assert warmed.scorer._groups.keys() >= {warmed._word_pairs("leave")}
+        assert warmed.scorer.search(CLAUSES, limit=100) == cold.scorer.search(CLAUSES, limit=100)
     finally:
         cold.close()
         warmed.close()
@@ -194,8 +197,8 @@ def test_engine_warms_in_the_background_and_can_turn_it_off(
     off = SearchEngine(settings.replace(warm_postings=0), embedder=hashing_embedder)
     try:
         assert on.wait_until_warm(timeout=30) and off.wait_until_warm(timeout=1)
-        assert on.prepared().keyword.scorer._terms
-        assert not off.prepared().keyword.scorer._terms
+        assert on.prepared().keyword.scorer._groups
+        assert not off.prepared().keyword.scorer._groups
         for text in ("annual leave", "Krankmeldung", "vpn client"):
             assert on.search(Query(text)).as_dict() | {"latency_ms": 0} == off.search(
                 Query(text)
