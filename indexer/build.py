@@ -25,9 +25,9 @@ from indexer.chunking import chunk_article
 from indexer.embedding import Embedder, create_embedder, model_name
 from indexer.embedding_cache import EmbeddingCache
 from indexer.vector_index import create_vector_index, load_vector_index
+from kb.departments import load_department
 from kb.errors import ContentError, ModelMismatchError
 from kb.library import _identity, article_entries, read_article_file
-from kb.departments import load_department
 from kb.records import Article, Chunk, Department
 from kb.settings import Settings
 

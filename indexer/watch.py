@@ -48,7 +48,7 @@ class _Changes(FileSystemEventHandler):
 def watch_content(builder: IndexBuilder, on_report: Callable[[BuildReport], None],
                   stop: threading.Event | None = None) -> None:
     """Run incremental builds on every change until `stop` is set (or Ctrl-C)."""
-    builder.embedder  # load the model now, not on the first edit
+    builder.embedder  # noqa: B018 - load the model now, not on the first edit
     changes = _Changes()
     observer = Observer()
     observer.schedule(changes, str(builder.content), recursive=True)

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any
 
 
-class Status(str, Enum):
+class Status(str, Enum):  # noqa: UP042 - str() and format() stay as they are
     """Life cycle of an article; only published articles reach employees."""
 
     DRAFT = "draft"
@@ -139,7 +139,7 @@ class Chunk:
         return hashlib.sha256(self.embedding_text.encode("utf-8")).hexdigest()
 
 
-class Severity(str, Enum):
+class Severity(str, Enum):  # noqa: UP042 - str() and format() stay as they are
     ERROR = "error"
     WARNING = "warning"
 
