@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
 from benchmarks.synthetic import (
@@ -54,7 +53,7 @@ from benchmarks.synthetic import (
 )
 from indexer import snapshot
 from indexer.embedding import Embedder, create_embedder, model_name
-from indexer.vector_index import FLAT, IVF, create_vector_index
+from indexer.vector_index import FLAT, IVF, flat_contents, grown_past, load_vector_index
 from kb.results import Query
 from kb.settings import Settings
 from search.bm25 import Clause
@@ -215,15 +214,12 @@ def ensure_index(args: argparse.Namespace) -> Path:
 
 
 def snapshot_vectors(index_dir: Path) -> np.ndarray:
-    """Every passage vector of the current snapshot, in id order."""
-    path = snapshot.current_path(index_dir) / "vectors.faiss"
-    stored = faiss.read_index(str(path))
-    count, dim = int(stored.ntotal), int(stored.d)
-    inner = faiss.downcast_index(stored.index) if hasattr(stored, "index") else stored
-    if not isinstance(inner, faiss.IndexFlat):
-        raise SystemExit(f"{path} is not a flat index; build the source index flat")
-    vectors = faiss.rev_swig_ptr(inner.get_xb(), count * dim).reshape(count, dim).copy()
-    return np.ascontiguousarray(vectors, dtype=np.float32)
+    """Every passage vector of the current (exact) snapshot, in storage order."""
+    path = snapshot.current_path(index_dir)
+    manifest = snapshot.read_manifest(path)
+    if manifest["vector_kind"] != FLAT:
+        raise SystemExit(f"{path} has an approximate vector index; build the source index flat")
+    return flat_contents(load_vector_index(path / "vectors.faiss", FLAT))[1]
 
 
 def match_vector_kind(index_dir: Path, settings: Settings) -> None:
@@ -231,7 +227,7 @@ def match_vector_kind(index_dir: Path, settings: Settings) -> None:
 
     The index is built once and kept; when `approximate_threshold` says its
     size wants the other kind, only its vector file is rebuilt (from the
-    same vectors, with `create_vector_index`, as `kb index --full` would),
+    same vectors, with `grown_past`, as the next `kb index` run would),
     instead of re-indexing 100,000 passages."""
     path = snapshot.current_path(index_dir)
     manifest = snapshot.read_manifest(path)
@@ -242,12 +238,9 @@ def match_vector_kind(index_dir: Path, settings: Settings) -> None:
     if wanted == FLAT:
         raise SystemExit(f"{index_dir} has IVF vectors; delete it to rebuild it flat")
     print(f"rebuilding the vector index of {path.name} as {wanted}", file=sys.stderr, flush=True)
-    stored = faiss.read_index(str(path / "vectors.faiss"))
-    ids = faiss.vector_to_array(stored.id_map).astype(np.int64)
-    vectors = snapshot_vectors(index_dir)
-    index = create_vector_index(vectors.shape[1], count, int(settings.approximate_threshold), vectors)
-    index.add(ids, vectors)
-    index.save(path / "vectors.faiss.tmp")
+    grown = grown_past(load_vector_index(path / "vectors.faiss", FLAT), int(settings.approximate_threshold))
+    assert grown is not None
+    grown.save(path / "vectors.faiss.tmp")
     os.replace(path / "vectors.faiss.tmp", path / "vectors.faiss")
     snapshot.write_manifest(path, {**manifest, "vector_kind": wanted})
 

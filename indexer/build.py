@@ -24,7 +24,7 @@ from indexer import keyword_index, metadata, snapshot
 from indexer.chunking import chunk_article
 from indexer.embedding import Embedder, create_embedder, model_name
 from indexer.embedding_cache import EmbeddingCache
-from indexer.vector_index import create_vector_index, load_vector_index
+from indexer.vector_index import create_vector_index, grown_past, load_vector_index
 from kb.departments import load_department
 from kb.errors import ContentError, ModelMismatchError
 from kb.library import _identity, article_entries, read_article_file
@@ -314,6 +314,10 @@ class IndexBuilder:
             vec = create_vector_index(dim, len(all_new), self.settings.approximate_threshold,
                                       vectors if len(vectors) else None)
         vec.add(ids, vectors)
+        grown = grown_past(vec, int(self.settings.approximate_threshold))
+        if grown is not None:
+            logger.info("%d passages: the vector index becomes approximate (IVF)", grown.size)
+            vec = grown
         vec.save(target / "vectors.faiss")
         snapshot.write_manifest(target, {
             "model": self.model,

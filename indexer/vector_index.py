@@ -3,8 +3,10 @@
 Inner product on unit vectors is cosine similarity. Collections up to
 `approximate_threshold` passages use an exact flat index; larger ones use IVF,
 which (unlike HNSW) supports removing vectors, so incremental updates stay
-cheap. Passage ids are the int64 ids FAISS stores. The kind is chosen when
-the index is built from scratch (`kb index --full` or a first build).
+cheap. Passage ids are the int64 ids FAISS stores. A first or full build
+chooses the kind by size; an incremental build that finds an exact index
+grown past the threshold rebuilds it as IVF from its own vectors
+(`grown_past`). An IVF index that shrinks stays IVF until the next full build.
 
 Both numbers come from `benchmarks/vector_index.py` (docs/benchmarks.md): a
 flat search costs about 0.11 ms per 1,000 passages on one core (11 ms at
@@ -73,6 +75,32 @@ def create_vector_index(dim: int, expected: int, threshold: int,
     sample = training[np.random.default_rng(0).permutation(len(training))[: nlist * 64]]
     ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
     return VectorIndex(ivf, IVF)
+
+
+def flat_contents(index: VectorIndex) -> tuple[np.ndarray, np.ndarray]:
+    """(passage ids, vectors) stored in an exact index, in storage order."""
+    if index.kind != FLAT:
+        raise ValueError("only an exact (flat) index can hand back its vectors")
+    inner = faiss.downcast_index(index.index.index)
+    count, dim = index.size, index.dim
+    ids = faiss.vector_to_array(index.index.id_map).astype(np.int64)
+    vectors = faiss.rev_swig_ptr(inner.get_xb(), count * dim).reshape(count, dim).copy()
+    return ids, np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def grown_past(index: VectorIndex, threshold: int) -> VectorIndex | None:
+    """An IVF index with the same passages when an exact one has grown past
+    `threshold` (an incremental build's collection outgrew its first kind),
+    else None. An approximate index that shrank stays approximate until the
+    next full build."""
+    if index.kind != FLAT or index.size <= threshold:
+        return None
+    ids, vectors = flat_contents(index)
+    grown = create_vector_index(index.dim, index.size, threshold, vectors)
+    if grown.kind == FLAT:
+        return None
+    grown.add(ids, vectors)
+    return grown
 
 
 def load_vector_index(path: Path, kind: str, mmap: bool = False) -> VectorIndex:

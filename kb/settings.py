@@ -53,8 +53,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "approximate_threshold",
         50_000,
-        "Passage count above which a full build makes the vector index approximate (IVF) "
-        "instead of exact (set from benchmarks/vector_index.py).",
+        "Passage count above which the vector index is approximate (IVF) instead of exact; "
+        "an exact index switches once the collection grows past it (set from "
+        "benchmarks/vector_index.py).",
     ),
     Setting("keep_snapshots", 3, "Published snapshots kept on disk (older ones are removed)."),
     Setting("fusion", "weighted", "How keyword and vector results are fused: weighted or rrf."),
