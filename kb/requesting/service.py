@@ -305,22 +305,7 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
             access.require_agent(actor, request, "resolve")
             self._refuse_open_tasks(request)
             check_transition(request.status, _S.RESOLVED)
-            entry = self._entry(
-                actor,
-                request,
-                now,
-                "resolution",
-                resolution,
-                {"from": request.status.value, "to": _S.RESOLVED.value},
-            )
-            return replace(
-                request,
-                status=_S.RESOLVED,
-                resolution=resolution,
-                resolved_at=now,
-                first_responded_at=request.first_responded_at or now,
-                updated=now,
-            ), entry
+            return self._resolved(actor, request, now, resolution)
 
         _, saved, entry = self._save(actor, request_id, change)
         self.notifier.notify(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from kb.records import Department, Targets
 from kb.requesting import access
 from kb.requesting.sla import WorkingCalendar
 from kb.requesting.workflows import WorkflowCatalog
-from kb.requests import EntryKind, Request, RequestEntry
+from kb.requests import EntryKind, Request, RequestEntry, RequestStatus
 from kb.store.base import Store
 from kb.users import User
 
@@ -156,6 +156,24 @@ class ServiceBase:
             visible_to_requester=visible,
             ts=now,
         )
+
+    def _resolved(
+        self, actor: User, request: Request, now: datetime, resolution: str,
+        automatic: bool = False,
+    ) -> tuple[Request, RequestEntry]:
+        """The request marked resolved with `resolution`, and its history entry."""
+        data: dict[str, Any] = {"from": request.status.value, "to": RequestStatus.RESOLVED.value}
+        if automatic:
+            data["automatic"] = True
+        entry = self._entry(actor, request, now, "resolution", resolution, data)
+        return replace(
+            request,
+            status=RequestStatus.RESOLVED,
+            resolution=resolution,
+            resolved_at=now,
+            first_responded_at=request.first_responded_at or now,
+            updated=now,
+        ), entry
 
     def _save(
         self, actor: User, request_id: int, change: Change

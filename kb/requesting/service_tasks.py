@@ -128,22 +128,7 @@ class TaskMixin(ServiceBase):
         def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
             if state.complete:
                 text = f"All {state.total} tasks are done."
-                entry = self._entry(
-                    actor,
-                    request,
-                    now,
-                    "resolution",
-                    text,
-                    {"from": request.status.value, "to": _S.RESOLVED.value, "automatic": True},
-                )
-                return replace(
-                    request,
-                    status=_S.RESOLVED,
-                    resolution=text,
-                    resolved_at=now,
-                    first_responded_at=request.first_responded_at or now,
-                    updated=now,
-                ), entry
+                return self._resolved(actor, request, now, text, automatic=True)
             entry = self._entry(
                 actor,
                 request,
