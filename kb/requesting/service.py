@@ -308,14 +308,7 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
             return self._resolved(actor, request, now, resolution)
 
         _, saved, entry = self._save(actor, request_id, change)
-        self.notifier.notify(
-            "request.resolved",
-            saved,
-            entry,
-            webhooks=[saved.department],
-            requester=True,
-            queues=[saved.department],
-        )
+        self._notify_resolved(saved, entry)
         return saved
 
     def assign(self, actor: User, request_id: int, assignee: str | None) -> Request:

@@ -175,6 +175,17 @@ class ServiceBase:
             updated=now,
         ), entry
 
+    def _notify_resolved(self, saved: Request, entry: RequestEntry) -> None:
+        """Tell the department's webhooks and queue, and the requester, that it is resolved."""
+        self.notifier.notify(
+            "request.resolved",
+            saved,
+            entry,
+            webhooks=[saved.department],
+            requester=True,
+            queues=[saved.department],
+        )
+
     def _save(
         self, actor: User, request_id: int, change: Change
     ) -> tuple[Request, Request, RequestEntry]:

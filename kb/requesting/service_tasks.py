@@ -151,14 +151,7 @@ class TaskMixin(ServiceBase):
             return
         _, saved, entry = self._save(actor, request_id, change)
         if saved.status is _S.RESOLVED:
-            self.notifier.notify(
-                "request.resolved",
-                saved,
-                entry,
-                webhooks=[saved.department],
-                requester=True,
-                queues=[saved.department],
-            )
+            self._notify_resolved(saved, entry)
         else:
             self.notifier.notify(
                 "request.status_changed", saved, entry, webhooks=[saved.department]
