@@ -40,9 +40,21 @@ from kb.library import scan_content  # noqa: E402
 def kb_index(content: Path, index: Path, *extra: str) -> tuple[float, dict]:
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "kb", "index", "--content", str(content), "--index", str(index),
-         "--json", *extra],
-        capture_output=True, text=True, env={**os.environ, "KB_SETTINGS": os.devnull},
+        [
+            sys.executable,
+            "-m",
+            "kb",
+            "index",
+            "--content",
+            str(content),
+            "--index",
+            str(index),
+            "--json",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KB_SETTINGS": os.devnull},
     )
     elapsed = time.perf_counter() - started
     if proc.returncode not in (0, 1):
@@ -114,9 +126,21 @@ def build_synthetic(sources: list[Path], target: Path, count: int) -> None:
 def watch_latency(content: Path, work: Path, edits: int) -> dict:
     index = work / "index-synthetic"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kb", "index", "--content", str(content), "--index", str(index),
-         "--watch", "--json"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "KB_SETTINGS": os.devnull},
+        [
+            sys.executable,
+            "-m",
+            "kb",
+            "index",
+            "--content",
+            str(content),
+            "--index",
+            str(index),
+            "--watch",
+            "--json",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "KB_SETTINGS": os.devnull},
     )
     reader = SnapshotReader(index)
     from whoosh.query import Term
@@ -147,7 +171,9 @@ def watch_latency(content: Path, work: Path, edits: int) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--content", type=Path, default=ROOT / "content")
     parser.add_argument("--handbook", type=Path, help="a second, real content folder")
     parser.add_argument("--synthetic", type=int, default=0, help="articles in the synthetic base")
@@ -156,8 +182,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    results: dict = {"machine": f"{os.cpu_count()} cores, {platform.machine()}",
-                     "date": time.strftime("%Y-%m-%d")}
+    results: dict = {
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}",
+        "date": time.strftime("%Y-%m-%d"),
+    }
     sample = args.work / "sample"
     shutil.rmtree(sample, ignore_errors=True)
     shutil.copytree(args.content, sample)

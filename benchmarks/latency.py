@@ -238,7 +238,9 @@ def match_vector_kind(index_dir: Path, settings: Settings) -> None:
     if wanted == FLAT:
         raise SystemExit(f"{index_dir} has IVF vectors; delete it to rebuild it flat")
     print(f"rebuilding the vector index of {path.name} as {wanted}", file=sys.stderr, flush=True)
-    grown = grown_past(load_vector_index(path / "vectors.faiss", FLAT), int(settings.approximate_threshold))
+    grown = grown_past(
+        load_vector_index(path / "vectors.faiss", FLAT), int(settings.approximate_threshold)
+    )
     assert grown is not None
     grown.save(path / "vectors.faiss.tmp")
     os.replace(path / "vectors.faiss.tmp", path / "vectors.faiss")

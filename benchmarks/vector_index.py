@@ -90,7 +90,10 @@ def measure(
         faiss.extract_index_ivf(ivf.index).nprobe = nprobe
         times, found = _timed(ivf, queries, k)
         recall = np.mean(
-            [len(set(f[f >= 0]) & set(t[t >= 0])) / max(1, len(t[t >= 0])) for f, t in zip(found, truth, strict=True)]
+            [
+                len(set(f[f >= 0]) & set(t[t >= 0])) / max(1, len(t[t >= 0]))
+                for f, t in zip(found, truth, strict=True)
+            ]
         )
         top10 = np.mean(
             [len(set(f[:10]) & set(t[:10])) / 10 for f, t in zip(found, truth, strict=True)]
@@ -105,7 +108,9 @@ def measure(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--index", type=Path, required=True, help="index folder with a flat snapshot")
+    parser.add_argument(
+        "--index", type=Path, required=True, help="index folder with a flat snapshot"
+    )
     parser.add_argument("--sizes", default="10000,25000,50000,100000")
     parser.add_argument("--nprobe", default="8,16,32")
     parser.add_argument("--json", type=Path)

@@ -47,6 +47,7 @@ def _sha256(path: Path) -> str:
     except OSError:
         return ""
 
+
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
 
@@ -85,8 +86,12 @@ class _Plan:
 class IndexBuilder:
     """Builds and publishes snapshots for one content root and index folder."""
 
-    def __init__(self, settings: Settings, progress: ProgressFactory | None = None,
-                 embedder: Embedder | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        progress: ProgressFactory | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.settings = settings
         self.content = settings.content_path
         self.index_dir = settings.index_path
@@ -99,8 +104,9 @@ class IndexBuilder:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             logger.info("loading embedding model %s", self.model)
-            self._embedder = create_embedder(self.settings.embedding_model, self.settings.device,
-                                             self.settings.embed_batch_size)
+            self._embedder = create_embedder(
+                self.settings.embedding_model, self.settings.device, self.settings.embed_batch_size
+            )
         return self._embedder
 
     def run(self, full: bool = False) -> BuildReport:
@@ -120,8 +126,12 @@ class IndexBuilder:
                 prev_departments = metadata.load_departments(db)
                 db.close()
             plan = self._plan(known, report, full)
-            if previous and not plan.upserts and not plan.removals and \
-                    plan.departments == prev_departments:
+            if (
+                previous
+                and not plan.upserts
+                and not plan.removals
+                and plan.departments == prev_departments
+            ):
                 report.articles = prev_manifest.get("articles", 0)
                 report.passages = prev_manifest.get("passages", 0)
                 report.unchanged = plan.unchanged
@@ -164,8 +174,9 @@ class IndexBuilder:
         if not self.content.is_dir():
             raise ConfigError(f"content folder {self.content} does not exist or is not a folder")
         departments: dict[str, Department] = {}
-        for folder in sorted(p for p in self.content.iterdir()
-                             if p.is_dir() and not p.name.startswith((".", "_"))):
+        for folder in sorted(
+            p for p in self.content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+        ):
             try:
                 departments[folder.name] = load_department(folder, folder.name)
             except ContentError as exc:
@@ -186,8 +197,12 @@ class IndexBuilder:
                 plan.unchanged += 1
                 continue
             path = Path(entry.path)
-            if aid in known and not full and entry.size <= max_bytes and \
-                    _sha256(path) == known[aid][0]:
+            if (
+                aid in known
+                and not full
+                and entry.size <= max_bytes
+                and _sha256(path) == known[aid][0]
+            ):
                 plan.unchanged += 1
                 plan.restat[aid] = stat
                 continue
@@ -227,7 +242,9 @@ class IndexBuilder:
         hashes = [c.text_hash for c in chunks]
         cache = self._cache(None)
         cached = cache.get_many(hashes) if cache else {}
-        missing = sorted({h: c for h, c in zip(hashes, chunks, strict=True) if h not in cached}.items())
+        missing = sorted(
+            {h: c for h, c in zip(hashes, chunks, strict=True) if h not in cached}.items()
+        )
         if missing:
             embedder = self.embedder
             if cache is None:
@@ -283,8 +300,9 @@ class IndexBuilder:
         all_new: list[tuple[int, Chunk]] = []
         for aid in sorted(plan.upserts):
             article, stat = plan.upserts[aid]
-            chunks = chunk_article(article, words=self.settings.chunk_words,
-                                   overlap=self.settings.chunk_overlap)
+            chunks = chunk_article(
+                article, words=self.settings.chunk_words, overlap=self.settings.chunk_overlap
+            )
             numbered = [(next_pid + i, c) for i, c in enumerate(chunks)]
             next_pid += len(chunks)
             chunks_by_article.append((article, stat, numbered))
@@ -292,15 +310,20 @@ class IndexBuilder:
         vectors = self._embed([c for _, c in all_new], report)
         for article, stat, numbered in chunks_by_article:
             metadata.add_article(db, article, numbered, stat)
-        db.executemany("UPDATE articles SET stat = ? WHERE id = ?",
-                       [(st, aid) for aid, st in plan.restat.items()])
+        db.executemany(
+            "UPDATE articles SET stat = ? WHERE id = ?",
+            [(st, aid) for aid, st in plan.restat.items()],
+        )
         metadata.write_departments(db, plan.departments.values())
         db.commit()
         report.articles, report.passages = metadata.counts(db)
         db.close()
 
-        kw = keyword_index.open_index(target / "keyword") if previous else \
-            keyword_index.create_index(target / "keyword", self.languages)
+        kw = (
+            keyword_index.open_index(target / "keyword")
+            if previous
+            else keyword_index.create_index(target / "keyword", self.languages)
+        )
         keyword_index.apply_changes(kw, sorted(plan.removals), all_new, self.languages)
         kw.close()
 
@@ -311,23 +334,30 @@ class IndexBuilder:
             vec.remove(np.array(removed_pids, dtype=np.int64))
         else:
             dim = vectors.shape[1] if len(vectors) else self.embedder.dim
-            vec = create_vector_index(dim, len(all_new), self.settings.approximate_threshold,
-                                      vectors if len(vectors) else None)
+            vec = create_vector_index(
+                dim,
+                len(all_new),
+                self.settings.approximate_threshold,
+                vectors if len(vectors) else None,
+            )
         vec.add(ids, vectors)
         grown = grown_past(vec, int(self.settings.approximate_threshold))
         if grown is not None:
             logger.info("%d passages: the vector index becomes approximate (IVF)", grown.size)
             vec = grown
         vec.save(target / "vectors.faiss")
-        snapshot.write_manifest(target, {
-            "model": self.model,
-            "dim": vec.dim,
-            "vector_kind": vec.kind,
-            "languages": list(self.languages),
-            "articles": report.articles,
-            "passages": report.passages,
-            "vectors": vec.size,
-            "next_pid": next_pid,
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "content": str(self.content),
-        })
+        snapshot.write_manifest(
+            target,
+            {
+                "model": self.model,
+                "dim": vec.dim,
+                "vector_kind": vec.kind,
+                "languages": list(self.languages),
+                "articles": report.articles,
+                "passages": report.passages,
+                "vectors": vec.size,
+                "next_pid": next_pid,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "content": str(self.content),
+            },
+        )

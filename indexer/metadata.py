@@ -71,9 +71,19 @@ def write_departments(db: sqlite3.Connection, departments: Iterable[Department])
     db.execute("DELETE FROM departments")
     db.executemany(
         "INSERT INTO departments VALUES (?,?,?,?,?,?,?,?)",
-        [(d.slug, d.name, d.description, json.dumps(d.contact), d.targets.first_response_hours,
-          d.targets.resolution_hours, json.dumps(list(d.keywords)), int(d.has_file))
-         for d in departments],
+        [
+            (
+                d.slug,
+                d.name,
+                d.description,
+                json.dumps(d.contact),
+                d.targets.first_response_hours,
+                d.targets.resolution_hours,
+                json.dumps(list(d.keywords)),
+                int(d.has_file),
+            )
+            for d in departments
+        ],
     )
 
 
@@ -81,26 +91,55 @@ def remove_articles(db: sqlite3.Connection, ids: Iterable[str]) -> list[int]:
     """Delete articles and their passages; returns the removed passage ids."""
     pids: list[int] = []
     for aid in ids:
-        pids.extend(r[0] for r in db.execute("SELECT pid FROM passages WHERE article_id = ?", [aid]))
+        pids.extend(
+            r[0] for r in db.execute("SELECT pid FROM passages WHERE article_id = ?", [aid])
+        )
         db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
         db.execute("DELETE FROM articles WHERE id = ?", [aid])
     return pids
 
 
-def add_article(db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]],
-                stat: str = "") -> None:
+def add_article(
+    db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]], stat: str = ""
+) -> None:
     db.execute(
         "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (article.id, article.content_hash, article.department, article.title, article.summary,
-         article.owner, json.dumps(list(article.tags)), article.status.value,
-         json.dumps(list(article.audience)), article.lang, _iso(article.updated),
-         _iso(article.review_by), json.dumps(list(article.related)), article.body_markdown,
-         json.dumps(article.extra, default=str), stat),
+        (
+            article.id,
+            article.content_hash,
+            article.department,
+            article.title,
+            article.summary,
+            article.owner,
+            json.dumps(list(article.tags)),
+            article.status.value,
+            json.dumps(list(article.audience)),
+            article.lang,
+            _iso(article.updated),
+            _iso(article.review_by),
+            json.dumps(list(article.related)),
+            article.body_markdown,
+            json.dumps(article.extra, default=str),
+            stat,
+        ),
     )
     db.executemany(
         "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
-        [(pid, c.article_id, c.ordinal, c.department, c.lang, c.title, json.dumps(list(c.headings)),
-          c.text, json.dumps(list(c.audience)), json.dumps(list(c.tags))) for pid, c in passages],
+        [
+            (
+                pid,
+                c.article_id,
+                c.ordinal,
+                c.department,
+                c.lang,
+                c.title,
+                json.dumps(list(c.headings)),
+                c.text,
+                json.dumps(list(c.audience)),
+                json.dumps(list(c.tags)),
+            )
+            for pid, c in passages
+        ],
     )
 
 
@@ -124,9 +163,18 @@ _PASSAGE_COLS = "pid, article_id, ordinal, department, lang, title, headings, te
 
 
 def _passage(row: tuple) -> Passage:  # type: ignore[type-arg]
-    return Passage(row[0], row[1], row[2], row[3], row[4] or "", row[5] or "",
-                   tuple(json.loads(row[6] or "[]")), row[7] or "",
-                   tuple(json.loads(row[8] or "[]")), tuple(json.loads(row[9] or "[]")))
+    return Passage(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4] or "",
+        row[5] or "",
+        tuple(json.loads(row[6] or "[]")),
+        row[7] or "",
+        tuple(json.loads(row[8] or "[]")),
+        tuple(json.loads(row[9] or "[]")),
+    )
 
 
 def load_passages(db: sqlite3.Connection, pids: Iterable[int]) -> dict[int, Passage]:
@@ -141,8 +189,9 @@ def load_passages(db: sqlite3.Connection, pids: Iterable[int]) -> dict[int, Pass
 
 
 def article_passages(db: sqlite3.Connection, article_id: str) -> list[Passage]:
-    rows = db.execute(f"SELECT {_PASSAGE_COLS} FROM passages WHERE article_id = ? ORDER BY ordinal",
-                      [article_id])
+    rows = db.execute(
+        f"SELECT {_PASSAGE_COLS} FROM passages WHERE article_id = ? ORDER BY ordinal", [article_id]
+    )
     return [_passage(r) for r in rows]
 
 
@@ -153,15 +202,27 @@ def _date(value: str | None) -> date | None:
 def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
     row = db.execute(
         "SELECT id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
-        " review_by, related, body, extra FROM articles WHERE id = ?", [article_id]).fetchone()
+        " review_by, related, body, extra FROM articles WHERE id = ?",
+        [article_id],
+    ).fetchone()
     if row is None:
         return None
     passages = article_passages(db, article_id)
     return Article(
-        id=row[0], content_hash=row[1], department=row[2], title=row[3], summary=row[4] or "",
-        owner=row[5] or "", tags=tuple(json.loads(row[6] or "[]")), status=Status(row[7]),
-        audience=tuple(json.loads(row[8] or "[]")), lang=row[9] or "en", updated=_date(row[10]),
-        review_by=_date(row[11]), related=tuple(json.loads(row[12] or "[]")), body_markdown=row[13] or "",
+        id=row[0],
+        content_hash=row[1],
+        department=row[2],
+        title=row[3],
+        summary=row[4] or "",
+        owner=row[5] or "",
+        tags=tuple(json.loads(row[6] or "[]")),
+        status=Status(row[7]),
+        audience=tuple(json.loads(row[8] or "[]")),
+        lang=row[9] or "en",
+        updated=_date(row[10]),
+        review_by=_date(row[11]),
+        related=tuple(json.loads(row[12] or "[]")),
+        body_markdown=row[13] or "",
         extra=json.loads(row[14] or "{}"),
         sections=tuple(Section(p.headings, p.text) for p in passages),
     )
@@ -200,10 +261,17 @@ def article_titles(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
 
 def load_departments(db: sqlite3.Connection) -> dict[str, Department]:
     out = {}
-    for row in db.execute("SELECT slug, name, description, contact, first_response_hours,"
-                          " resolution_hours, keywords, has_file FROM departments"):
+    for row in db.execute(
+        "SELECT slug, name, description, contact, first_response_hours,"
+        " resolution_hours, keywords, has_file FROM departments"
+    ):
         out[row[0]] = Department(
-            slug=row[0], name=row[1], description=row[2] or "", contact=json.loads(row[3] or "{}"),
-            targets=Targets(row[4], row[5]), keywords=tuple(json.loads(row[6] or "[]")),
-            has_file=bool(row[7]))
+            slug=row[0],
+            name=row[1],
+            description=row[2] or "",
+            contact=json.loads(row[3] or "{}"),
+            targets=Targets(row[4], row[5]),
+            keywords=tuple(json.loads(row[6] or "[]")),
+            has_file=bool(row[7]),
+        )
     return out

@@ -113,7 +113,7 @@ def collect_garbage(index_dir: Path, keep: int) -> list[str]:
     for path in base.iterdir():
         if path.name == current:
             continue
-        stale = not (path / MANIFEST).is_file() or path not in complete[-max(keep, 1):]
+        stale = not (path / MANIFEST).is_file() or path not in complete[-max(keep, 1) :]
         if stale:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path.name)

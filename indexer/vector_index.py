@@ -46,8 +46,9 @@ class VectorIndex:
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
-            self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
-                                    np.asarray(ids, dtype=np.int64))
+            self.index.add_with_ids(
+                np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(ids, dtype=np.int64)
+            )
 
     def remove(self, ids: np.ndarray) -> int:
         if not len(ids):
@@ -64,8 +65,9 @@ class VectorIndex:
         faiss.write_index(self.index, str(path))
 
 
-def create_vector_index(dim: int, expected: int, threshold: int,
-                        training: np.ndarray | None = None) -> VectorIndex:
+def create_vector_index(
+    dim: int, expected: int, threshold: int, training: np.ndarray | None = None
+) -> VectorIndex:
     """An empty index of the right kind for `expected` passages (IVF is trained here)."""
     if expected <= threshold or training is None or len(training) < 1000:
         return VectorIndex(faiss.IndexIDMap2(faiss.IndexFlatIP(dim)), FLAT)

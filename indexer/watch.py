@@ -45,8 +45,11 @@ class _Changes(FileSystemEventHandler):
             self.event.set()
 
 
-def watch_content(builder: IndexBuilder, on_report: Callable[[BuildReport], None],
-                  stop: threading.Event | None = None) -> None:
+def watch_content(
+    builder: IndexBuilder,
+    on_report: Callable[[BuildReport], None],
+    stop: threading.Event | None = None,
+) -> None:
     """Run incremental builds on every change until `stop` is set (or Ctrl-C)."""
     builder.embedder  # noqa: B018 - load the model now, not on the first edit
     changes = _Changes()

@@ -30,13 +30,21 @@ class KbGroup(click.Group):
 
 
 def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--content", "content_dir", type=click.Path(file_okay=False),
-                        help="Content root (default: setting content_dir).")(f)
+    return click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(file_okay=False),
+        help="Content root (default: setting content_dir).",
+    )(f)
 
 
 def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--index", "index_dir", type=click.Path(file_okay=False),
-                        help="Index folder (default: setting index_dir).")(f)
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False),
+        help="Index folder (default: setting index_dir).",
+    )(f)
 
 
 def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -53,8 +61,12 @@ def echo_json(data: Any) -> None:
 
 
 @click.group(cls=KbGroup)
-@click.option("--settings", "settings_file", type=click.Path(dir_okay=False),
-              help="TOML settings file (default: kb.toml or $KB_SETTINGS).")
+@click.option(
+    "--settings",
+    "settings_file",
+    type=click.Path(dir_okay=False),
+    help="TOML settings file (default: kb.toml or $KB_SETTINGS).",
+)
 @click.option("-v", "--verbose", count=True, help="More log output.")
 @click.version_option(package_name="spoc-kb")
 @click.pass_context
@@ -110,7 +122,12 @@ def settings_command(ctx: click.Context, as_json: bool) -> None:
 def _register() -> None:
     from importlib import import_module
 
-    for module in ("indexer.commands", "search.commands", "webapp.commands", "kb.requests_commands"):
+    for module in (
+        "indexer.commands",
+        "search.commands",
+        "webapp.commands",
+        "kb.requests_commands",
+    ):
         try:
             mod = import_module(module)
         except ModuleNotFoundError as exc:

@@ -21,8 +21,16 @@ from kb.markdown_text import first_heading, markdown_sections
 from kb.records import EVERYONE, Article, Problem, Severity, Status
 
 KNOWN_FIELDS = {
-    "title", "summary", "owner", "tags", "status", "audience",
-    "lang", "updated", "review_by", "related",
+    "title",
+    "summary",
+    "owner",
+    "tags",
+    "status",
+    "audience",
+    "lang",
+    "updated",
+    "review_by",
+    "related",
 }
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
@@ -32,22 +40,30 @@ def decode_article(raw: bytes, path: str, max_bytes: int) -> str:
     if len(raw) > max_bytes:
         raise ContentError(
             f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit",
-            path=path, kind="too_large",
+            path=path,
+            kind="too_large",
             hint="split the article into smaller ones or raise max_file_bytes",
         )
     if not raw.strip():
-        raise ContentError("file is empty", path=path, kind="empty",
-                           hint="write the article or delete the file")
+        raise ContentError(
+            "file is empty", path=path, kind="empty", hint="write the article or delete the file"
+        )
     if b"\x00" in raw[:8192]:
-        raise ContentError("file is binary, not Markdown text", path=path, kind="binary",
-                           hint="only Markdown (.md) text files are articles")
+        raise ContentError(
+            "file is binary, not Markdown text",
+            path=path,
+            kind="binary",
+            hint="only Markdown (.md) text files are articles",
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ContentError(
-            f"invalid UTF-8 at byte {exc.start} ({raw[exc.start:exc.start + 1]!r})",
-            path=path, line=line, kind="encoding",
+            f"invalid UTF-8 at byte {exc.start} ({raw[exc.start : exc.start + 1]!r})",
+            path=path,
+            line=line,
+            kind="encoding",
             hint="save the file as UTF-8",
         ) from None
     return text.removeprefix("\ufeff")
@@ -64,22 +80,34 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         fm, body = handler.split(text)
         meta = yaml.safe_load(fm) if fm.strip() else {}
     except ValueError:
-        raise ContentError("front matter is not closed by a '---' line", path=path, line=1,
-                           kind="yaml", hint="end the front matter with a line of three dashes") from None
+        raise ContentError(
+            "front matter is not closed by a '---' line",
+            path=path,
+            line=1,
+            kind="yaml",
+            hint="end the front matter with a line of three dashes",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(
             f"front matter is not valid YAML: {problem}",
-            path=path, line=line, kind="yaml",
+            path=path,
+            line=line,
+            kind="yaml",
             hint="fix the YAML between the '---' lines (quote values containing ':')",
         ) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ContentError("front matter must be a mapping of field: value", path=path,
-                           line=2, kind="yaml", hint="write one 'field: value' per line")
+        raise ContentError(
+            "front matter must be a mapping of field: value",
+            path=path,
+            line=2,
+            kind="yaml",
+            hint="write one 'field: value' per line",
+        )
     body_line = text[: len(text) - len(body)].count("\n") + 1 if body else 1
     return dict(meta), body, body_line
 
@@ -91,8 +119,14 @@ def _str_list(value: Any, field: str, path: str, warnings: list[Problem]) -> tup
         return tuple(v.strip() for v in value.split(",") if v.strip())
     if isinstance(value, list):
         return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
-    warnings.append(Problem(path, f"field '{field}' should be a list, got {value!r}; ignored",
-                            severity=Severity.WARNING, kind="field"))
+    warnings.append(
+        Problem(
+            path,
+            f"field '{field}' should be a list, got {value!r}; ignored",
+            severity=Severity.WARNING,
+            kind="field",
+        )
+    )
     return ()
 
 
@@ -106,8 +140,14 @@ def _date(value: Any, field: str, path: str, warnings: list[Problem]) -> date | 
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        warnings.append(Problem(path, f"field '{field}' is not a date (YYYY-MM-DD): {value!r}; ignored",
-                                severity=Severity.WARNING, kind="field"))
+        warnings.append(
+            Problem(
+                path,
+                f"field '{field}' is not a date (YYYY-MM-DD): {value!r}; ignored",
+                severity=Severity.WARNING,
+                kind="field",
+            )
+        )
         return None
 
 
@@ -118,33 +158,62 @@ def _status(value: Any, path: str) -> Status:
         return Status(str(value).strip().lower())
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise ContentError(f"status {value!r} is not one of {allowed}", path=path,
-                           kind="field", hint="set status to one of the allowed values") from None
+        raise ContentError(
+            f"status {value!r} is not one of {allowed}",
+            path=path,
+            kind="field",
+            hint="set status to one of the allowed values",
+        ) from None
 
 
-def parse_article(raw: bytes, article_id: str, *, max_bytes: int = 1_000_000,
-                  default_lang: str = "en") -> tuple[Article, list[Problem]]:
+def parse_article(
+    raw: bytes, article_id: str, *, max_bytes: int = 1_000_000, default_lang: str = "en"
+) -> tuple[Article, list[Problem]]:
     """Parse one article; returns it with non-fatal warnings, or raises ContentError."""
     text = decode_article(raw, article_id, max_bytes)
     meta, body, _ = _front_matter(text, article_id)
     warnings: list[Problem] = []
     if meta.get("redirect_to") and not body.strip():
-        raise ContentError(f"page only redirects to {meta['redirect_to']!r}; nothing to index",
-                           path=article_id, kind="redirect", hint="no action needed")
+        raise ContentError(
+            f"page only redirects to {meta['redirect_to']!r}; nothing to index",
+            path=article_id,
+            kind="redirect",
+            hint="no action needed",
+        )
     sections = markdown_sections(body)
     parts = PurePosixPath(article_id).parts
     title = str(meta.get("title") or "").strip() or first_heading(sections)
     if not title:
-        title = PurePosixPath(article_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()
-        warnings.append(Problem(article_id, "no title in front matter or heading; using the file name",
-                                severity=Severity.WARNING, kind="title"))
+        title = (
+            PurePosixPath(article_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+        )
+        warnings.append(
+            Problem(
+                article_id,
+                "no title in front matter or heading; using the file name",
+                severity=Severity.WARNING,
+                kind="title",
+            )
+        )
     if not any(s.text for s in sections):
-        warnings.append(Problem(article_id, "article has no body text; only its title is searchable",
-                                severity=Severity.WARNING, kind="no_text"))
+        warnings.append(
+            Problem(
+                article_id,
+                "article has no body text; only its title is searchable",
+                severity=Severity.WARNING,
+                kind="no_text",
+            )
+        )
     lang = str(meta.get("lang") or "").strip()
     if lang and not _LANG.match(lang):
-        warnings.append(Problem(article_id, f"lang {lang!r} is not a language code like en or de; detecting",
-                                severity=Severity.WARNING, kind="field"))
+        warnings.append(
+            Problem(
+                article_id,
+                f"lang {lang!r} is not a language code like en or de; detecting",
+                severity=Severity.WARNING,
+                kind="field",
+            )
+        )
         lang = ""
     plain = "\n".join(s.text for s in sections)
     audience = _str_list(meta.get("audience"), "audience", article_id, warnings) or (EVERYONE,)

@@ -26,16 +26,22 @@ def _targets(value: Any, path: str) -> Targets:
     if value is None:
         return Targets()
     if not isinstance(value, dict):
-        raise ContentError("'targets' must map first_response_hours and resolution_hours",
-                           path=path, kind="department")
+        raise ContentError(
+            "'targets' must map first_response_hours and resolution_hours",
+            path=path,
+            kind="department",
+        )
     try:
         return Targets(
-            first_response_hours=float(value.get("first_response_hours", Targets.first_response_hours)),
+            first_response_hours=float(
+                value.get("first_response_hours", Targets.first_response_hours)
+            ),
             resolution_hours=float(value.get("resolution_hours", Targets.resolution_hours)),
         )
     except (TypeError, ValueError) as exc:
-        raise ContentError(f"targets are not positive numbers of hours: {exc}", path=path,
-                           kind="department") from None
+        raise ContentError(
+            f"targets are not positive numbers of hours: {exc}", path=path, kind="department"
+        ) from None
 
 
 def load_department(folder: Path, slug: str) -> Department:
@@ -50,13 +56,18 @@ def load_department(folder: Path, slug: str) -> Department:
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     except UnicodeDecodeError:
-        raise ContentError("department file is not UTF-8", path=rel, kind="department",
-                           hint="save it as UTF-8") from None
+        raise ContentError(
+            "department file is not UTF-8", path=rel, kind="department", hint="save it as UTF-8"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise ContentError(f"department file is not valid YAML: {getattr(exc, 'problem', exc)}",
-                           path=rel, line=mark.line + 1 if mark else None, kind="department",
-                           hint="fix the YAML; defaults are used until then") from None
+        raise ContentError(
+            f"department file is not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=rel,
+            line=mark.line + 1 if mark else None,
+            kind="department",
+            hint="fix the YAML; defaults are used until then",
+        ) from None
     if not isinstance(data, dict):
         raise ContentError("department file must be a mapping", path=rel, kind="department")
     contact = data.get("contact") or {}
@@ -80,12 +91,17 @@ def _webhook(data: dict[str, Any], path: str) -> dict[str, str]:
     if not url and not secret_env:
         return {}
     if not url.startswith(("http://", "https://")):
-        raise ContentError(f"webhook_url must be an http(s) URL, got {url!r}", path=path,
-                           kind="department", hint="set webhook_url: https://host/path")
+        raise ContentError(
+            f"webhook_url must be an http(s) URL, got {url!r}",
+            path=path,
+            kind="department",
+            hint="set webhook_url: https://host/path",
+        )
     if not _ENV_NAME.match(secret_env):
         raise ContentError(
             f"webhook_secret_env must name an environment variable, got {secret_env!r}",
-            path=path, kind="department",
+            path=path,
+            kind="department",
             hint="set webhook_secret_env: IT_WEBHOOK_SECRET and put the secret in that variable",
         )
     return {"webhook_url": url, "webhook_secret_env": secret_env}

@@ -10,7 +10,9 @@ from typing import Any
 # being labelled as rare languages; content in others can still set `lang`.
 CANDIDATES = ("en", "de", "fr", "es", "it", "nl", "pl")
 
-_GERMAN_HINTS = re.compile(r"[äöüß]|\b(wie|wo|was|wann|ich|mein|meine|der|die|das|und|nicht|kann)\b", re.I)
+_GERMAN_HINTS = re.compile(
+    r"[äöüß]|\b(wie|wo|was|wann|ich|mein|meine|der|die|das|und|nicht|kann)\b", re.I
+)
 
 
 @lru_cache(maxsize=1)

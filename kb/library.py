@@ -128,9 +128,12 @@ def read_article_file(root: Path, path: Path, max_bytes: int) -> tuple[Article, 
     """Read and parse one file below `root` (raises ContentError)."""
     aid = article_id(root, path)
     if "/" not in aid:
-        raise ContentError("article is not inside a department folder", path=aid,
-                           kind="no_department",
-                           hint="move it into a department folder such as hr/ or it/")
+        raise ContentError(
+            "article is not inside a department folder",
+            path=aid,
+            kind="no_department",
+            hint="move it into a department folder such as hr/ or it/",
+        )
     try:
         size = path.stat().st_size
         # A huge file is never read: a placeholder of the right size fails the size check.
@@ -138,9 +141,12 @@ def read_article_file(root: Path, path: Path, max_bytes: int) -> tuple[Article, 
     except OSError as exc:
         raise ContentError(f"cannot read file: {exc.strerror}", path=aid, kind="io") from None
     if size > max_bytes:
-        raise ContentError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-                           path=aid, kind="too_large",
-                           hint="split the article into smaller ones or raise max_file_bytes")
+        raise ContentError(
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+            path=aid,
+            kind="too_large",
+            hint="split the article into smaller ones or raise max_file_bytes",
+        )
     return parse_article(raw, aid, max_bytes=max_bytes)
 
 
@@ -149,7 +155,9 @@ def scan_content(root: Path, *, max_bytes: int = 1_000_000) -> ContentScan:
     if not root.is_dir():
         raise ConfigError(f"content folder {root} does not exist or is not a folder")
     scan = ContentScan(root=root)
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+    for folder in sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
+    ):
         try:
             scan.departments[folder.name] = load_department(folder, folder.name)
         except ContentError as exc:
@@ -161,9 +169,15 @@ def scan_content(root: Path, *, max_bytes: int = 1_000_000) -> ContentScan:
         aid = article_id(root, path)
         ident = _identity(aid)
         if ident in seen:
-            scan.problems.append(Problem(aid, f"duplicate id: same article id as {seen[ident]} "
-                                         "(ids differ only in letter case or accents)",
-                                         hint="rename one of the files", kind="duplicate"))
+            scan.problems.append(
+                Problem(
+                    aid,
+                    f"duplicate id: same article id as {seen[ident]} "
+                    "(ids differ only in letter case or accents)",
+                    hint="rename one of the files",
+                    kind="duplicate",
+                )
+            )
             continue
         seen[ident] = aid
         try:
@@ -182,11 +196,18 @@ def _check_related(scan: ContentScan) -> None:
     for article in scan.articles.values():
         for rel in article.related:
             if rel not in scan.articles:
-                scan.problems.append(Problem(article.id, f"related article {rel!r} does not exist",
-                                             hint="fix the id (path below the content root)",
-                                             severity=Severity.WARNING, kind="related"))
+                scan.problems.append(
+                    Problem(
+                        article.id,
+                        f"related article {rel!r} does not exist",
+                        hint="fix the id (path below the content root)",
+                        severity=Severity.WARNING,
+                        kind="related",
+                    )
+                )
 
 
 def _problem(exc: ContentError, severity: Severity) -> Problem:
-    return Problem(exc.path, exc.reason, hint=exc.hint, line=exc.line, severity=severity,
-                   kind=exc.kind)
+    return Problem(
+        exc.path, exc.reason, hint=exc.hint, line=exc.line, severity=severity, kind=exc.kind
+    )

@@ -89,7 +89,9 @@ class Article:
 
     def __post_init__(self) -> None:
         if not self.id.endswith(".md") or self.id.startswith("/") or "\\" in self.id:
-            raise ValueError(f"article id must be a relative POSIX path to a .md file, got {self.id!r}")
+            raise ValueError(
+                f"article id must be a relative POSIX path to a .md file, got {self.id!r}"
+            )
         if not self.title:
             raise ValueError(f"article {self.id!r} has an empty title")
 

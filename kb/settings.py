@@ -118,9 +118,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("triage_email", "", "Address of the triage queue for request e-mails; empty: none."),
     Setting("webhook_timeout", 10.0, "Seconds one webhook or SMTP delivery may take."),
-    Setting(
-        "outbox_max_attempts", 20, "Delivery attempts before a notification is given up on."
-    ),
+    Setting("outbox_max_attempts", 20, "Delivery attempts before a notification is given up on."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -201,9 +199,7 @@ def _coerce(s: Setting, value: Any) -> Any:
         if kind in (int, float):
             return kind(value)
     except (TypeError, ValueError):
-        raise ConfigError(
-            f"setting {s.name} must be a {kind.__name__}, got {value!r}"
-        ) from None
+        raise ConfigError(f"setting {s.name} must be a {kind.__name__}, got {value!r}") from None
     return str(value)
 
 

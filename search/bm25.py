@@ -251,9 +251,7 @@ class BM25Scorer:
             total += count
         return chosen
 
-    def warm(
-        self, groups: Iterable[Sequence[Pair]], stop: threading.Event | None = None
-    ) -> int:
+    def warm(self, groups: Iterable[Sequence[Pair]], stop: threading.Event | None = None) -> int:
         """Score words (groups) before any query asks for them: a common word's
         postings take milliseconds to tens of milliseconds to read. Returns
         how many were scored; the lock is taken per term, so searches run in

@@ -63,7 +63,12 @@ class PreparedSnapshot:
             for owner in set(snapshot.owners.values())
         )
         return cls(
-            snapshot, keyword, VectorRetriever(snapshot.vectors), vocabulary, router, titles,
+            snapshot,
+            keyword,
+            VectorRetriever(snapshot.vectors),
+            vocabulary,
+            router,
+            titles,
             restricted,
         )
 
@@ -85,7 +90,9 @@ class PreparedSnapshot:
             terms = self.keyword.warm(postings, self.closing)
             logger.info(
                 "snapshot %s: %d frequent terms scored in %.1f s",
-                self.snapshot.name, terms, time.perf_counter() - started,
+                self.snapshot.name,
+                terms,
+                time.perf_counter() - started,
             )
         except Exception:  # noqa: BLE001 - warming is an optimisation, never an outage
             if not self.closing.is_set():

@@ -158,7 +158,11 @@ class ServiceBase:
         )
 
     def _resolved(
-        self, actor: User, request: Request, now: datetime, resolution: str,
+        self,
+        actor: User,
+        request: Request,
+        now: datetime,
+        resolution: str,
         automatic: bool = False,
     ) -> tuple[Request, RequestEntry]:
         """The request marked resolved with `resolution`, and its history entry."""

@@ -34,8 +34,11 @@ def test_first_build_indexes_published_articles_only(tiny_settings: Settings, em
     assert report.published and report.added == 4 and not report.errors
     assert report.embedded_passages == report.passages > 0
     meta, kw, docs, vectors = indexed_state(tiny_settings)
-    assert meta == kw == {"hr/annual-leave.md", "hr/sick-leave.md", "hr/krankmeldung.md",
-                          "it/vpn-setup.md"}
+    assert (
+        meta
+        == kw
+        == {"hr/annual-leave.md", "hr/sick-leave.md", "hr/krankmeldung.md", "it/vpn-setup.md"}
+    )
     assert docs == vectors == report.passages
 
 
@@ -45,7 +48,9 @@ def test_incremental_add_change_delete(tiny_settings: Settings, embedder) -> Non
     again = build(tiny_settings, embedder)
     assert not again.published and again.unchanged == 4 and again.embedded_passages == 0
 
-    (content / "it" / "printer.md").write_text("---\ntitle: Printing\n---\nSend jobs to FollowMe.\n")
+    (content / "it" / "printer.md").write_text(
+        "---\ntitle: Printing\n---\nSend jobs to FollowMe.\n"
+    )
     vpn = content / "it" / "vpn-setup.md"
     vpn.write_text(vpn.read_text() + "\n## Tokens\nHardware tokens are retired.\n")
     (content / "hr" / "sick-leave.md").unlink()
@@ -73,7 +78,9 @@ def test_full_rebuild_reuses_the_cache(tiny_settings: Settings, embedder) -> Non
     assert full.passages == first.passages and full.snapshot != first.snapshot
 
 
-def test_unpublishing_removes_and_broken_edit_keeps_old_version(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_unpublishing_removes_and_broken_edit_keeps_old_version(
+    tiny_settings: Settings, embedder
+) -> None:  # type: ignore[no-untyped-def]
     build(tiny_settings, embedder)
     content = tiny_settings.content_path
     annual = content / "hr" / "annual-leave.md"
@@ -81,7 +88,9 @@ def test_unpublishing_removes_and_broken_edit_keeps_old_version(tiny_settings: S
     (content / "it" / "vpn-setup.md").write_text("---\ntitle: [broken\n---\nText\n")
     report = build(tiny_settings, embedder)
     assert report.removed == 1
-    assert any("it/vpn-setup.md" in e and "previously indexed version stays" in e for e in report.errors)
+    assert any(
+        "it/vpn-setup.md" in e and "previously indexed version stays" in e for e in report.errors
+    )
     meta, kw, _, _ = indexed_state(tiny_settings)
     assert "hr/annual-leave.md" not in meta and "hr/annual-leave.md" not in kw
     assert "it/vpn-setup.md" in meta and "it/vpn-setup.md" in kw
@@ -128,7 +137,9 @@ def test_reader_follows_new_snapshots(tiny_settings: Settings, embedder) -> None
     assert first.article("hr/annual-leave.md") is not None  # old one still readable
 
 
-def test_incomplete_snapshot_is_never_served_and_is_cleaned(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_incomplete_snapshot_is_never_served_and_is_cleaned(
+    tiny_settings: Settings, embedder
+) -> None:  # type: ignore[no-untyped-def]
     build(tiny_settings, embedder)
     index = tiny_settings.index_path
     current = snapshot.current_name(index)

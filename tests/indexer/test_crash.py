@@ -21,14 +21,29 @@ pytestmark = pytest.mark.slow
 
 def kb_index(settings: Settings, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kb", "-vv", "index", "--content", str(settings.content_dir),
-         "--index", str(settings.index_dir), "--json", *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "kb",
+            "-vv",
+            "index",
+            "--content",
+            str(settings.content_dir),
+            "--index",
+            str(settings.index_dir),
+            "--json",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "KB_SETTINGS": os.devnull},
     )
 
 
-def test_killed_build_leaves_old_snapshot_and_next_run_completes(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_killed_build_leaves_old_snapshot_and_next_run_completes(
+    tiny_settings: Settings, embedder
+) -> None:  # type: ignore[no-untyped-def]
     IndexBuilder(tiny_settings, embedder=embedder).run()
     before = SnapshotReader(tiny_settings.index_path).get()
     (tiny_settings.content_path / "it" / "new.md").write_text("# New article\nSomething new.\n")
@@ -46,7 +61,9 @@ def test_killed_build_leaves_old_snapshot_and_next_run_completes(tiny_settings: 
     report = IndexBuilder(tiny_settings, embedder=embedder).run()
     assert report.published and report.added == 1
     snapshots = {p.name for p in (tiny_settings.index_path / "snapshots").iterdir()}
-    assert all((tiny_settings.index_path / "snapshots" / n / "manifest.json").exists() for n in snapshots)
+    assert all(
+        (tiny_settings.index_path / "snapshots" / n / "manifest.json").exists() for n in snapshots
+    )
 
 
 def test_two_processes_at_once(tiny_settings: Settings) -> None:

@@ -39,4 +39,6 @@ def test_bad_values_are_reported_with_the_setting_name(tmp_path: Path) -> None:
 def test_every_setting_is_documented() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.name}`" not in doc]
-    assert not missing, f"document these settings in docs/settings.md (kb settings prints the table): {missing}"
+    assert not missing, (
+        f"document these settings in docs/settings.md (kb settings prints the table): {missing}"
+    )

@@ -14,8 +14,13 @@ from kb.cli import main
 from kb.library import scan_content
 from tests.conftest import SAMPLE_CONTENT, shared_dir
 
-GOOD = {"hr/annual-leave.md", "hr/sick-leave.md", "hr/krankmeldung.md", "it/vpn-setup.md",
-        "it/draft-printers.md"}
+GOOD = {
+    "hr/annual-leave.md",
+    "hr/sick-leave.md",
+    "hr/krankmeldung.md",
+    "it/vpn-setup.md",
+    "it/draft-printers.md",
+}
 
 
 def problems_for(content: Path, path: str) -> list[str]:
@@ -73,7 +78,9 @@ def test_broken_yaml_reports_line(tiny_content: Path) -> None:
 
 def test_front_matter_that_is_not_a_mapping(tiny_content: Path) -> None:
     (tiny_content / "hr" / "list.md").write_text("---\n- a\n- b\n---\nBody\n")
-    assert problems_for(tiny_content, "hr/list.md") == ["front matter must be a mapping of field: value"]
+    assert problems_for(tiny_content, "hr/list.md") == [
+        "front matter must be a mapping of field: value"
+    ]
 
 
 def test_unknown_status_is_an_error(tiny_content: Path) -> None:
@@ -103,7 +110,9 @@ def test_missing_content_root_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_unknown_fields_kept_and_title_fallbacks(tiny_content: Path) -> None:
-    (tiny_content / "it" / "heading-title.md").write_text("---\nfoo: bar\n---\n# From heading\nText.\n")
+    (tiny_content / "it" / "heading-title.md").write_text(
+        "---\nfoo: bar\n---\n# From heading\nText.\n"
+    )
     (tiny_content / "it" / "no-title.md").write_text("Just text without heading.\n")
     scan = scan_content(tiny_content)
     assert scan.articles["it/heading-title.md"].title == "From heading"
@@ -168,7 +177,9 @@ def test_real_handbook_from_another_organisation() -> None:
     assert "Traceback" not in result.output
     data = json.loads(result.output)
     files = sum(1 for _ in pages.rglob("*.md"))
-    reported = {p["path"] for p in data["problems"] if p["severity"] == "error" or p["kind"] == "redirect"}
+    reported = {
+        p["path"] for p in data["problems"] if p["severity"] == "error" or p["kind"] == "redirect"
+    }
     assert data["articles"] + len(reported) == files
     for problem in data["problems"]:
         assert problem["message"], problem

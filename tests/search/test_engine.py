@@ -210,7 +210,10 @@ def test_passage_owners_match_the_stored_passages(fixture_engine: SearchEngine) 
     for pid, passage in stored.items():
         owner = owners[pid]
         assert (owner.article_id, owner.department, owner.audience, owner.tags) == (
-            passage.article_id, passage.department, passage.audience, passage.tags
+            passage.article_id,
+            passage.department,
+            passage.audience,
+            passage.tags,
         )
     # one shared record per article
     assert len({id(o) for o in owners.values()}) == len({o.article_id for o in owners.values()})

@@ -23,6 +23,8 @@ from tests.search.conftest import build_fixture_index
 pytestmark = pytest.mark.slow
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "labelled"
+
+
 @pytest.fixture(scope="module")
 def real_engine(tmp_path_factory: pytest.TempPathFactory, embedder) -> Iterator[SearchEngine]:  # type: ignore[no-untyped-def]
     settings = build_fixture_index(tmp_path_factory.mktemp("real-fixture"), embedder)

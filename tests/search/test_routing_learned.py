@@ -9,8 +9,11 @@ from webapp.routing_hints import CachedRoutingHints
 
 
 def router() -> Router:
-    return Router({"it": Department("it", "IT"), "facilities": Department("facilities", "Facilities")},
-                  triage="triage", threshold=0.35)
+    return Router(
+        {"it": Department("it", "IT"), "facilities": Department("facilities", "Facilities")},
+        triage="triage",
+        threshold=0.35,
+    )
 
 
 def test_learned_votes_move_a_close_call() -> None:
