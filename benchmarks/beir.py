@@ -199,7 +199,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     engine = SearchEngine(settings)
     engine.search(Query("warm up", k=1))  # model load and snapshot preparation
     started = time.perf_counter()
-    items = [retrieve(engine, q.id, q.text, int(settings.candidates)) for q in queries]
+    items = [retrieve(engine, q.id, q.text, settings.candidates) for q in queries]
     elapsed = time.perf_counter() - started
     pids = {p for i in items for p, _ in (*i.keyword, *i.vector)}
     article_of = {
@@ -217,7 +217,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "data": args.data.name,
         "model": engine.embedder.name,
         "queries": len(items),
-        "candidates": int(settings.candidates),
+        "candidates": settings.candidates,
         "fusion": f"{settings.fusion} (rrf_k={settings.rrf_k})",
         "machine": f"{os.cpu_count()} CPU cores, {platform.machine()}, no GPU",
         "date": time.strftime("%Y-%m-%d"),

@@ -232,14 +232,14 @@ def match_vector_kind(index_dir: Path, settings: Settings) -> None:
     path = snapshot.current_path(index_dir)
     manifest = snapshot.read_manifest(path)
     count = int(manifest["passages"])
-    wanted = IVF if count > int(settings.approximate_threshold) else FLAT
+    wanted = IVF if count > settings.approximate_threshold else FLAT
     if manifest["vector_kind"] == wanted:
         return
     if wanted == FLAT:
         raise SystemExit(f"{index_dir} has IVF vectors; delete it to rebuild it flat")
     print(f"rebuilding the vector index of {path.name} as {wanted}", file=sys.stderr, flush=True)
     grown = grown_past(
-        load_vector_index(path / "vectors.faiss", FLAT), int(settings.approximate_threshold)
+        load_vector_index(path / "vectors.faiss", FLAT), settings.approximate_threshold
     )
     assert grown is not None
     grown.save(path / "vectors.faiss.tmp")
@@ -336,7 +336,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     # to be scored (setting warm_postings).
     engine.wait_until_warm()
     warm_ms = (time.perf_counter() - started) * 1000
-    bare = BarePipeline(engine, int(settings.candidates))
+    bare = BarePipeline(engine, settings.candidates)
     sets = {"short": SHORT_QUERIES, "long": long_queries(engine, args.long)}
 
     def engine_search(text: str) -> object:
@@ -357,7 +357,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%d"),
         "first_search_ms": round(first_ms, 1),
         "warm_ms": round(warm_ms, 1),
-        "warm_postings": int(settings.warm_postings),
+        "warm_postings": settings.warm_postings,
     }
     for name, queries in sets.items():
         engine_t, bare_t = measure(engine_search, bare, queries, args.rounds)

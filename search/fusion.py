@@ -91,12 +91,12 @@ class WeightedFusion:
 
 def create_fusion(settings: Settings) -> Fusion:
     """The fusion method the settings ask for."""
-    method = str(settings.fusion).strip().lower()
+    method = settings.fusion
     try:
         if method == ReciprocalRankFusion.name:
-            return ReciprocalRankFusion(k=float(settings.rrf_k))
+            return ReciprocalRankFusion(k=settings.rrf_k)
         if method == WeightedFusion.name:
-            return WeightedFusion(vector_weight=float(settings.fusion_weight))
+            return WeightedFusion(vector_weight=settings.fusion_weight)
     except ValueError as exc:
         raise ConfigError(f"setting fusion={method}: {exc}") from None
     raise ConfigError(f"setting fusion must be 'rrf' or 'weighted', got {settings.fusion!r}")

@@ -54,9 +54,7 @@ class PreparedSnapshot:
         keyword = KeywordRetriever(snapshot.keyword, snapshot.languages, max_terms)
         with snapshot.keyword.reader() as reader:
             vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
-        router = Router(
-            snapshot.departments, settings.triage_department, float(settings.route_threshold)
-        )
+        router = Router(snapshot.departments, settings.triage_department, settings.route_threshold)
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
         restricted = any(
             EVERYONE not in {a.lower() for a in owner.audience}

@@ -138,6 +138,6 @@ def _init_templates(app: Flask, settings: Settings) -> None:
         url_with=url_with,
         department_name=presenters.department_name,
         department_tone=presenters.department_tone,
-        max_query_chars=int(settings.max_query_chars),
+        max_query_chars=settings.max_query_chars,
     )
     app.jinja_env.filters.update(snippet=snippet_html, passage=passage_html)

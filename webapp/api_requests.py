@@ -62,7 +62,7 @@ def create() -> tuple[Response, int]:
     actor = require_user()
     settings = services.services().settings
     submission = submission_from_json(
-        json_object(), request.headers.get(IDEMPOTENCY_HEADER), int(settings.max_query_chars)
+        json_object(), request.headers.get(IDEMPOTENCY_HEADER), settings.max_query_chars
     )
     created = submission.submit(request_service(), actor)
     response = jsonify(views.request_json(created))

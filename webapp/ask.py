@@ -104,7 +104,7 @@ def submit() -> Response | tuple[str, int]:
     actor = require_user()
     settings = services.services().settings
     try:
-        submission = submission_from_form(request.form, int(settings.max_query_chars))
+        submission = submission_from_form(request.form, settings.max_query_chars)
         created = submission.submit(request_service(), actor)
     except (ValidationError, ConflictError) as exc:
         context = _form_context(request.form, error=exc.message)

@@ -74,7 +74,7 @@ def serve_command(
 def _print_demo_users(settings: Settings, sign_in_url: str) -> None:
     from webapp.server import create_demo_users
 
-    if str(settings.auth_mode).strip().lower() == "header":
+    if settings.auth_mode == "header":
         click.echo(
             "--demo-users: auth_mode is header, so people sign in through the single-sign-on "
             "proxy (X-Remote-User, X-Remote-Groups); no demo accounts are made."

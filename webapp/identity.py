@@ -103,7 +103,7 @@ def _store() -> Store:
 
 
 def header_mode() -> bool:
-    return str(_settings().auth_mode).strip().lower() == "header"
+    return _settings().auth_mode == "header"
 
 
 @lru_cache(maxsize=16)
@@ -127,7 +127,7 @@ def from_trusted_proxy(address: str | None) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     try:
-        networks = _networks(str(_settings().trusted_proxies))
+        networks = _networks(_settings().trusted_proxies)
     except ValueError as exc:
         raise ConfigError(
             f"the setting trusted_proxies must list addresses or networks "

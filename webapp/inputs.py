@@ -52,7 +52,7 @@ def query_text(args: Mapping[str, str], settings: Settings, *, required: bool) -
         if required:
             raise _invalid("q", "the search text is missing; send ?q=your+question")
         return ""
-    limit = int(settings.max_query_chars)
+    limit = settings.max_query_chars
     if len(text) > limit:
         raise _invalid(
             "q",
@@ -84,8 +84,8 @@ def search_params(
 ) -> SearchParams:
     """Check `q`, `k`, `page`, `department` and the repeatable `tag`."""
     text = query_text(args, settings, required=required)
-    k = _int_arg(args, "k", DEFAULT_K, 1, int(settings.max_k))
-    page = _int_arg(args, "page", 1, 1, int(settings.max_page))
+    k = _int_arg(args, "k", DEFAULT_K, 1, settings.max_k)
+    page = _int_arg(args, "page", 1, 1, settings.max_page)
     department = (args.get("department") or "").strip() or None
     if department is not None:
         known = sorted(departments)

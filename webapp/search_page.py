@@ -28,7 +28,7 @@ def index() -> str:
         context = {
             "response": response,
             "search_id": logged.search_id,
-            "pager": presenters.Pager.of(response, params.k, int(settings.max_page)),
+            "pager": presenters.Pager.of(response, params.k, settings.max_page),
             "facets": presenters.tag_facets(response, params.tags),
             "answer_rank": presenters.answer_rank(response, params.k),
             "ask_department": response.department or settings.triage_department,

@@ -16,7 +16,6 @@ nothing is sent twice, and deliveries go on while any worker lives.
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 import secrets
 from typing import Any
@@ -32,30 +31,13 @@ logger = logging.getLogger(__name__)
 # to answer one request before gunicorn replaces it.
 WORKER_TIMEOUT_S = 120
 GRACEFUL_TIMEOUT_S = 30
-COMPUTE_THREADS_PER_WORKER = 1
-
-
-def limit_compute_threads(threads: int = COMPUTE_THREADS_PER_WORKER) -> None:
-    """Cap PyTorch's intra-op threads in this process.
-
-    A query is one short text: splitting its few matrix products across cores
-    gains little, while several workers each spinning one thread per core
-    oversubscribe the machine; measured on two busy cores, a search took
-    ~900 ms with 2 threads per worker and ~70 ms with 1. Scale with workers.
-    """
-    if importlib.util.find_spec("torch") is None:
-        return
-    import torch
-
-    torch.set_num_threads(threads)
 
 
 def _post_worker_init(worker: Any) -> None:
     from webapp.requests.service import start_outbox
     from webapp.services import warm_up
 
-    limit_compute_threads()
-    warm_up(worker.wsgi)
+    warm_up(worker.wsgi)  # the engine caps torch and FAISS threads (search_threads)
     try:
         start_outbox(worker.wsgi)  # also loads departments and value streams now
     except KbError as exc:
@@ -115,7 +97,7 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
     departments: list[str] = list(DEMO_DEPARTMENTS)
     if settings.content_path.is_dir():
         found = scan_content(settings.content_path).departments
-        departments = [*sorted(found), str(settings.triage_department)]
+        departments = [*sorted(found), settings.triage_department]
     store = create_store(settings.database_url)
     try:
         return ensure_demo_users(store, departments)

@@ -45,7 +45,7 @@ class NotifyConfig:
             slug: d.contact["email"] for slug, d in departments.items() if d.contact.get("email")
         }
         if settings.triage_email:
-            queues[str(settings.triage_department)] = str(settings.triage_email)
+            queues[settings.triage_department] = settings.triage_email
         return cls(
             webhooks={
                 slug: Webhook(d.webhook_url, d.webhook_secret_env)
@@ -54,7 +54,7 @@ class NotifyConfig:
             },
             queue_addresses=queues,
             mail_enabled=bool(settings.smtp_host),
-            mail_domain=str(settings.mail_domain).strip().lstrip("@"),
+            mail_domain=settings.mail_domain.strip().lstrip("@"),
         )
 
     def requester_address(self, username: str) -> str | None:

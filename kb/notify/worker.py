@@ -94,18 +94,16 @@ class OutboxWorker:
         clock: Callable[[], datetime] = utc_now,
     ) -> OutboxWorker:
         config = NotifyConfig.from_settings(settings, departments)
-        timeout = float(settings.webhook_timeout)
+        timeout = settings.webhook_timeout
         mail = None
         if settings.smtp_host:
-            mail = MailSender(
-                str(settings.smtp_host), int(settings.smtp_port), str(settings.mail_from), timeout
-            )
+            mail = MailSender(settings.smtp_host, settings.smtp_port, settings.mail_from, timeout)
         return cls(
             store,
             webhooks=WebhookSender(config.secret_envs(), environ=environ, timeout=timeout),
             mail=mail,
             clock=clock,
-            max_attempts=int(settings.outbox_max_attempts),
+            max_attempts=settings.outbox_max_attempts,
             timeout=timeout,
         )
 

@@ -71,8 +71,8 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
             from kb.library import scan_content
 
             departments = scan_content(settings.content_path).departments
-        path = workflows_path(settings.content_path, str(settings.workflows_file))
-        known = [*departments, str(settings.triage_department)]
+        path = workflows_path(settings.content_path, settings.workflows_file)
+        known = [*departments, settings.triage_department]
         if settings.workflows_file or path.is_file():
             workflows = load_workflows(path, known)
         else:
@@ -88,8 +88,8 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
             departments=departments,
             workflows=workflows,
             calendar=WorkingCalendar.from_settings(settings),
-            triage_department=str(settings.triage_department),
-            route_threshold=float(settings.route_threshold),
+            triage_department=settings.triage_department,
+            route_threshold=settings.route_threshold,
             notifier=notifier,
             clock=clock,
         )

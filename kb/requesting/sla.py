@@ -57,9 +57,9 @@ class WorkingCalendar:
     @classmethod
     def from_settings(cls, settings: Settings) -> WorkingCalendar:
         return cls.parse(
-            str(settings.sla_working_hours),
-            timezone=str(settings.sla_timezone),
-            holidays=str(settings.sla_holidays),
+            settings.sla_working_hours,
+            timezone=settings.sla_timezone,
+            holidays=settings.sla_holidays,
         )
 
     @classmethod

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kb.cli import main
 from kb.errors import ConfigError
-from kb.settings import SETTINGS, Settings
+from kb.settings import SETTINGS, Settings, settings_table
 from tests.conftest import ROOT
 
 
@@ -36,9 +38,51 @@ def test_bad_values_are_reported_with_the_setting_name(tmp_path: Path) -> None:
         Settings.load(environ={"KB_SETTINGS": str(tmp_path / "missing.toml")})
 
 
-def test_every_setting_is_documented() -> None:
+def test_a_wrong_choice_or_range_fails_at_start_naming_what_is_allowed(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="auth_mode must be one of 'local', 'header'; got 'sso'"):
+        Settings.load(environ={"KB_AUTH_MODE": "sso"})
+    with pytest.raises(ConfigError, match="max_k must be at least 1, got 0"):
+        Settings.load({"max_k": 0}, environ={})
+    with pytest.raises(ConfigError, match="answer_threshold must be at most 1, got '1.5'"):
+        Settings.load(environ={"KB_ANSWER_THRESHOLD": "1.5"})
+    with pytest.raises(ConfigError, match="smtp_port must be a int"):
+        Settings().replace(smtp_port=[25])
+    # Choices are read without regard to case or surrounding space.
+    assert Settings.load(environ={"KB_FUSION": " RRF "}).fusion == "rrf"
+
+
+def test_values_have_their_declared_type_whatever_the_source() -> None:
+    settings = Settings.load({"fusion_weight": 1}, environ={"KB_MAX_K": "7"})
+    assert settings.max_k == 7 and type(settings.max_k) is int
+    assert settings.fusion_weight == 1.0 and type(settings.fusion_weight) is float
+    for s in SETTINGS:
+        assert type(getattr(Settings(), s.name)) is s.type, s.name
+
+
+def test_set_on_the_command_line_beats_every_other_source(tmp_path: Path) -> None:
+    runner = CliRunner()
+    env = {"KB_SETTINGS": str(tmp_path / "none.toml"), "KB_MAX_K": "9"}
+    (tmp_path / "none.toml").write_text("[kb]\nmax_k = 8\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["--set", "max_k=12", "--set", "fusion=rrf", "settings", "--json"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert '"max_k": 12' in result.output and '"fusion": "rrf"' in result.output
+    bad = runner.invoke(main, ["--set", "auth_mode=sso", "settings"], env=env)
+    assert bad.exit_code == 1
+    assert "auth_mode must be one of 'local', 'header'" in bad.output
+    assert "--set takes NAME=VALUE" in runner.invoke(main, ["--set", "max_k", "settings"]).output
+    assert (
+        "unknown setting 'colour'" in runner.invoke(main, ["--set", "colour=1", "settings"]).output
+    )
+
+
+def test_the_documented_table_is_the_generated_one() -> None:
     doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
     missing = [s.name for s in SETTINGS if f"`{s.name}`" not in doc]
     assert not missing, (
         f"document these settings in docs/settings.md (kb settings prints the table): {missing}"
+    )
+    assert "\n".join(settings_table()) in doc, (
+        "docs/settings.md is out of date: paste the output of `kb settings` into it"
     )
