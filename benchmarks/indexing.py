@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.reader import SnapshotReader  # noqa: E402
-from kb.library import scan_content  # noqa: E402
+from kb.content.scanner import scan_content  # noqa: E402
 
 
 def kb_index(content: Path, index: Path, *extra: str) -> tuple[float, dict]:

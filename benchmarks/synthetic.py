@@ -35,8 +35,8 @@ from indexer.build import IndexBuilder, _Plan
 from indexer.chunking import chunk_article
 from indexer.embedding import Embedder, ProgressFn
 from indexer.embedding_cache import EmbeddingCache
-from kb.departments import default_name
-from kb.library import scan_content
+from kb.content.departments import default_name
+from kb.content.scanner import scan_content
 from kb.records import Article, Chunk, Department, Section
 from kb.settings import Settings
 

@@ -25,10 +25,10 @@ from indexer.chunking import chunk_article
 from indexer.embedding import Embedder, create_embedder, model_name
 from indexer.embedding_cache import EmbeddingCache
 from indexer.vector_index import create_vector_index, grown_past, load_vector_index
-from kb.departments import load_department
-from kb.errors import ContentError, ModelMismatchError
-from kb.library import _identity, article_entries, read_article_file
-from kb.records import Article, Chunk, Department
+from kb.content.files import FileEntry
+from kb.content.scanner import read_entry, scan_departments, unique_entries
+from kb.errors import ModelMismatchError
+from kb.records import Article, Chunk, Department, Problem
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -169,72 +169,65 @@ class IndexBuilder:
         return None if full else path
 
     def _plan(self, known: dict[str, tuple[str, str]], report: BuildReport, full: bool) -> _Plan:
-        from kb.errors import ConfigError
+        """What changed since the snapshot that holds `known` (id → hash, stat).
 
-        if not self.content.is_dir():
-            raise ConfigError(f"content folder {self.content} does not exist or is not a folder")
-        departments: dict[str, Department] = {}
-        for folder in sorted(
-            p for p in self.content.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))
-        ):
-            try:
-                departments[folder.name] = load_department(folder, folder.name)
-            except ContentError as exc:
-                report.warnings.append(f"{exc.message} (using defaults)")
-                departments[folder.name] = Department(slug=folder.name, name=folder.name.title())
+        The files and their problems come from the content scanner that `kb
+        validate` uses; only files whose size, time and hash all differ from
+        the indexed version are read."""
+        departments, problems = scan_departments(self.content)
+        report.warnings.extend(str(p) for p in problems)
         plan = _Plan(departments=departments)
-        seen: dict[str, str] = {}
-        max_bytes = self.settings.max_file_bytes
-        for entry in article_entries(self.content):
-            aid = entry.id
-            ident = _identity(aid)
-            if ident in seen:
-                report.errors.append(f"{aid}: duplicate id: same article id as {seen[ident]}")
+        seen: set[str] = set()
+        for item in unique_entries(self.content):
+            if isinstance(item, Problem):
+                report.errors.append(str(item))
                 continue
-            seen[ident] = aid
-            stat = f"{entry.size}:{entry.mtime_ns}"
-            if aid in known and known[aid][1] == stat and not full:
-                plan.unchanged += 1
-                continue
-            path = Path(entry.path)
-            if (
-                aid in known
-                and not full
-                and entry.size <= max_bytes
-                and _sha256(path) == known[aid][0]
-            ):
-                plan.unchanged += 1
-                plan.restat[aid] = stat
-                continue
-            try:
-                article, warnings = read_article_file(self.content, path, max_bytes)
-            except ContentError as exc:
-                if exc.kind == "redirect":
-                    report.warnings.append(exc.message)
-                    if aid in known:
-                        plan.removals.add(aid)
-                    continue
-                if aid in known:
-                    report.errors.append(f"{exc.message}; the previously indexed version stays")
-                    plan.unchanged += 1
-                else:
-                    report.errors.append(exc.message)
-                continue
-            report.warnings.extend(str(w) for w in warnings)
-            if not article.is_searchable:
-                if aid in known:
-                    plan.removals.add(aid)
-                continue
-            plan.upserts[aid] = (article, stat)
-            if aid in known:
-                plan.updated += 1
-                plan.removals.add(aid)
-            else:
-                plan.added += 1
-        for aid in known:
-            if aid not in seen:
-                plan.removals.add(aid)
+            seen.add(item.id)
+            if full or not self._unchanged(item, known, plan):
+                self._plan_file(item, item.id in known, plan, report)
+        plan.removals.update(aid for aid in known if aid not in seen)
         return plan
+
+    def _unchanged(self, entry: FileEntry, known: dict[str, tuple[str, str]], plan: _Plan) -> bool:
+        """Whether the indexed version of `entry` is current (by stat, then by hash)."""
+        if entry.id not in known:
+            return False
+        indexed_hash, indexed_stat = known[entry.id]
+        if indexed_stat == entry.stat_key:
+            plan.unchanged += 1
+            return True
+        if entry.size <= self.settings.max_file_bytes and _sha256(Path(entry.path)) == indexed_hash:
+            plan.unchanged += 1
+            plan.restat[entry.id] = entry.stat_key
+            return True
+        return False
+
+    def _plan_file(self, entry: FileEntry, indexed: bool, plan: _Plan, report: BuildReport) -> None:
+        aid = entry.id
+        article, problems = read_entry(entry, self.settings.max_file_bytes)
+        if article is None:
+            [problem] = problems
+            if problem.kind == "redirect":
+                report.warnings.append(str(problem))
+                if indexed:
+                    plan.removals.add(aid)
+            elif indexed:
+                report.errors.append(f"{problem}; the previously indexed version stays")
+                plan.unchanged += 1
+            else:
+                report.errors.append(str(problem))
+            return
+        report.warnings.extend(str(w) for w in problems)
+        if not article.is_searchable:
+            if indexed:
+                plan.removals.add(aid)
+            return
+        plan.upserts[aid] = (article, entry.stat_key)
+        if indexed:
+            plan.updated += 1
+            plan.removals.add(aid)
+        else:
+            plan.added += 1
 
     def _embed(self, chunks: list[Chunk], report: BuildReport) -> np.ndarray:
         if not chunks:

@@ -17,13 +17,13 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from indexer.build import BuildReport, IndexBuilder
+from kb.content.readers import READERS
 from kb.errors import KbError
 
 logger = logging.getLogger(__name__)
 
 QUIET_SECONDS = 0.15
 _CHANGES = {"created", "deleted", "moved", "modified", "closed"}
-_RELEVANT = (".md", ".yml", ".yaml")
 RESCAN_SECONDS = 300.0
 
 
@@ -41,7 +41,9 @@ class _Changes(FileSystemEventHandler):
                 self.event.set()
             return
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-        if any(p.endswith(_RELEVANT) and "/." not in p for p in paths):
+        # Content files of every readable type, and department files.
+        relevant = (*READERS, ".yml", ".yaml")
+        if any(p.lower().endswith(relevant) and "/." not in p for p in paths):
             self.event.set()
 
 

@@ -96,7 +96,7 @@ def main(
 @click.pass_context
 def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None:
     """Check every article and department file; exit 1 when any article is unusable."""
-    from kb.library import scan_content
+    from kb.content.scanner import scan_content
 
     settings = settings_from(ctx, content_dir=content_dir)
     scan = scan_content(settings.content_path, max_bytes=settings.max_file_bytes)

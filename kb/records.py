@@ -68,7 +68,7 @@ class Section:
 
 @dataclass(frozen=True)
 class Article:
-    """One Markdown article, parsed. `id` is its POSIX path below the content root."""
+    """One article, read from a content file. `id` is its POSIX path below the content root."""
 
     id: str
     department: str
@@ -88,9 +88,11 @@ class Article:
     content_hash: str = ""
 
     def __post_init__(self) -> None:
-        if not self.id.endswith(".md") or self.id.startswith("/") or "\\" in self.id:
+        name = self.id.rsplit("/", 1)[-1]
+        if self.id.startswith("/") or "\\" in self.id or "." not in name.lstrip("."):
+            # Any file type a reader exists for (kb.content.readers) may be an article.
             raise ValueError(
-                f"article id must be a relative POSIX path to a .md file, got {self.id!r}"
+                f"article id must be a relative POSIX path to a content file, got {self.id!r}"
             )
         if not self.title:
             raise ValueError(f"article {self.id!r} has an empty title")

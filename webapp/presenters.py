@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import url_for
 
-from kb.departments import default_name
+from kb.content.departments import default_name
 from kb.errors import NotFoundError
 from kb.records import Article, Department
 from kb.results import SearchResponse

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 from markupsafe import Markup, escape
 
-from kb.markdown_text import render_html, strip_template_tags
+from kb.content.markdown_text import render_html, strip_template_tags
 
 ID_PREFIX = "c-"
 PASSAGE_CHARS = 400  # about what an answer card shows before "Read the full article"

@@ -91,12 +91,12 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
     each department of the content root and the triage queue, and one per role.
     Returns (username, password, roles) of the accounts whose demo password works."""
     from kb.accounts import DEMO_DEPARTMENTS, ensure_demo_users
-    from kb.library import scan_content
+    from kb.content.scanner import load_departments
     from kb.store import create_store
 
     departments: list[str] = list(DEMO_DEPARTMENTS)
     if settings.content_path.is_dir():
-        found = scan_content(settings.content_path).departments
+        found = load_departments(settings.content_path)
         departments = [*sorted(found), settings.triage_department]
     store = create_store(settings.database_url)
     try:

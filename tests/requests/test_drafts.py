@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.content import parse_article
+from kb.content.markdown_article import parse_article
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
 from kb.requesting.drafts import set_status, slugify

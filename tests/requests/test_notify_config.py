@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.departments import load_department
+from kb.content.departments import load_department
 from kb.errors import ContentError
 from kb.notify.config import NotifyConfig
 from kb.notify.webhooks import WebhookSender

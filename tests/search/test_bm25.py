@@ -13,7 +13,8 @@ from indexer.build import IndexBuilder
 from indexer.snapshot import current_path
 from search.bm25 import BM25Scorer, Clause
 from search.keyword import KeywordRetriever, as_whoosh
-from tests.search.conftest import HashingEmbedder, build_fixture_index
+from tests.search.conftest import build_fixture_index
+from tests.support import HashingEmbedder
 
 CLAUSES = [
     Clause(0, 1.0, ((("body_en", "leav"), ("title_en", "leav"), ("tags", "leave")),)),

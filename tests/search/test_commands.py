@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from kb.cli import main
 from kb.settings import Settings
-from tests.search.conftest import HashingEmbedder
+from tests.support import HashingEmbedder
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from kb.errors import ValidationError
 from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
-from tests.search.conftest import HashingEmbedder, build_fixture_index
+from tests.search.conftest import build_fixture_index
+from tests.support import HashingEmbedder
 
 RESPONSE_KEYS = {
     "query",

@@ -9,7 +9,7 @@ from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
 from search.query_cache import QueryVectorCache
-from tests.search.conftest import HashingEmbedder
+from tests.support import HashingEmbedder
 
 
 class CountingEmbedder(HashingEmbedder):

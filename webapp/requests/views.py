@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import url_for
 
-from kb.content import parse_article
+from kb.content.markdown_article import parse_article
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requesting import access

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli import main
-from kb.library import scan_content
+from kb.content.scanner import scan_content
 from tests.conftest import SAMPLE_CONTENT, shared_dir
 
 GOOD = {

@@ -17,7 +17,7 @@ import yaml
 
 from kb.errors import ContentError
 from kb.language import detect_language
-from kb.markdown_text import first_heading, markdown_sections
+from kb.content.markdown_text import first_heading, markdown_sections
 from kb.records import EVERYONE, Article, Problem, Severity, Status
 
 KNOWN_FIELDS = {

@@ -22,6 +22,11 @@ def default_name(slug: str) -> str:
     return slug.replace("-", " ").replace("_", " ").title()
 
 
+def default_department(slug: str) -> Department:
+    """The department of a folder without a usable department file."""
+    return Department(slug=slug, name=default_name(slug))
+
+
 def _targets(value: Any, path: str) -> Targets:
     if value is None:
         return Targets()
@@ -51,7 +56,7 @@ def load_department(folder: Path, slug: str) -> Department:
         if file.is_file():
             break
     else:
-        return Department(slug=slug, name=default_name(slug))
+        return default_department(slug)
     rel = f"{slug}/{file.name}"
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}

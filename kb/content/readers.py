@@ -1,0 +1,82 @@
+"""Where a file under the content root becomes an `Article`, by file type.
+
+`READERS` maps a file name suffix to the function that reads such a file.
+A reader gets the file's bytes and its id and returns the article with any
+non-fatal warnings, or raises `ContentError` (what, where, what to do). The
+checks every file type shares (inside a department folder, readable, not too
+large) happen once, in `read_article`, before a reader sees the bytes.
+
+To support a new file type, add its suffix and reader to `READERS`; the
+scanner, `kb validate`, the indexer and `kb index --watch` then pick it up.
+Readers that need heavy libraries import them inside the function, so that
+listing files stays cheap.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Protocol
+
+from kb.content.markdown_article import parse_article
+from kb.errors import ContentError
+from kb.records import Article, Problem
+
+
+class ArticleReader(Protocol):
+    """Reads one content file's bytes into an article (raises `ContentError`)."""
+
+    def __call__(
+        self, raw: bytes, article_id: str, *, max_bytes: int
+    ) -> tuple[Article, list[Problem]]: ...
+
+
+READERS: dict[str, ArticleReader] = {
+    ".md": parse_article,
+}
+
+
+def suffix_of(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def has_reader(name: str) -> bool:
+    """Whether files called `name` are content (a reader exists for their type)."""
+    return suffix_of(name) in READERS
+
+
+def read_article(path: str, article_id: str, max_bytes: int) -> tuple[Article, list[Problem]]:
+    """Read the file at `path` (id `article_id`) with the reader for its type."""
+    reader = READERS.get(suffix_of(article_id))
+    if reader is None:
+        raise ContentError(
+            "no reader for this type of file",
+            path=article_id,
+            kind="file_type",
+            hint="supported types: " + ", ".join(sorted(READERS)),
+        )
+    if "/" not in article_id:
+        raise ContentError(
+            "article is not inside a department folder",
+            path=article_id,
+            kind="no_department",
+            hint="move it into a department folder such as hr/ or it/",
+        )
+    try:
+        with open(path, "rb") as fh:
+            # A huge file is never read whole: one byte past the limit is enough to refuse it.
+            raw = fh.read(max_bytes + 1)
+            size = max(len(raw), os.fstat(fh.fileno()).st_size)
+    except OSError as exc:
+        raise ContentError(
+            f"cannot read file: {exc.strerror}", path=article_id, kind="io"
+        ) from None
+    if size > max_bytes:
+        raise ContentError(
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+            path=article_id,
+            kind="too_large",
+            hint="split the article into smaller ones or raise max_file_bytes",
+        )
+    return reader(raw, article_id, max_bytes=max_bytes)
+

@@ -1,0 +1,165 @@
+"""One pass over the content root: departments, articles and every problem.
+
+The scanner never stops at a bad file: each problem is recorded and the rest
+of the content is still read. `kb validate` reads everything with
+`scan_content`; the indexer walks the same `unique_entries`, skips the files
+it already holds and reads the others with `read_entry`; both take the
+departments from `scan_departments`. So a file, a duplicate or a broken
+department file is judged and named the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.content.departments import default_department, load_department
+from kb.content.files import FileEntry, content_entries, department_folders, id_key
+from kb.content.readers import read_article
+from kb.errors import ConfigError, ContentError
+from kb.records import Article, Department, Problem, Severity, Status
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ContentScan:
+    """What one pass over the content root found."""
+
+    root: Path
+    departments: dict[str, Department] = field(default_factory=dict)
+    articles: dict[str, Article] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    files_seen: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    @property
+    def published(self) -> list[Article]:
+        return [a for a in self.articles.values() if a.status is Status.PUBLISHED]
+
+    def summary(self) -> dict[str, object]:
+        published = self.published
+        by_dept: dict[str, int] = {}
+        by_lang: dict[str, int] = {}
+        by_status: dict[str, int] = {}
+        for a in self.articles.values():
+            by_status[a.status.value] = by_status.get(a.status.value, 0) + 1
+        for a in published:
+            by_dept[a.department] = by_dept.get(a.department, 0) + 1
+            by_lang[a.lang] = by_lang.get(a.lang, 0) + 1
+        return {
+            "content": str(self.root),
+            "files": self.files_seen,
+            "articles": len(self.articles),
+            "published": len(published),
+            "departments": len(by_dept),
+            "published_by_department": dict(sorted(by_dept.items())),
+            "published_by_language": dict(sorted(by_lang.items())),
+            "by_status": dict(sorted(by_status.items())),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+
+
+def check_root(root: Path) -> None:
+    """A clear `ConfigError` when the content root is not a folder."""
+    if not root.is_dir():
+        raise ConfigError(f"content folder {root} does not exist or is not a folder")
+
+
+def scan_departments(root: Path) -> tuple[dict[str, Department], list[Problem]]:
+    """Every department folder's department; a broken file gives the defaults
+    and a warning."""
+    check_root(root)
+    departments: dict[str, Department] = {}
+    problems: list[Problem] = []
+    for folder in department_folders(root):
+        try:
+            departments[folder.name] = load_department(folder, folder.name)
+        except ContentError as exc:
+            problems.append(_problem(exc, Severity.WARNING))
+            departments[folder.name] = default_department(folder.name)
+    return departments, problems
+
+
+def load_departments(root: Path) -> dict[str, Department]:
+    """The departments of the content root, problems logged (for the request side)."""
+    departments, problems = scan_departments(root)
+    for problem in problems:
+        logger.warning("%s", problem)
+    return departments
+
+
+def unique_entries(root: Path) -> Iterator[FileEntry | Problem]:
+    """The content files; a second file whose id differs only in case or
+    accents is a problem instead (it would have the same URL)."""
+    seen: dict[str, str] = {}
+    for entry in content_entries(root):
+        key = id_key(entry.id)
+        if key in seen:
+            yield Problem(
+                entry.id,
+                f"duplicate id: same article id as {seen[key]} "
+                "(ids differ only in letter case or accents)",
+                hint="rename one of the files",
+                kind="duplicate",
+            )
+            continue
+        seen[key] = entry.id
+        yield entry
+
+
+def read_entry(entry: FileEntry, max_bytes: int) -> tuple[Article | None, list[Problem]]:
+    """The article of one file with its warnings, or None and the problem."""
+    try:
+        return read_article(entry.path, entry.id, max_bytes)
+    except ContentError as exc:
+        severity = Severity.WARNING if exc.kind == "redirect" else Severity.ERROR
+        return None, [_problem(exc, severity)]
+
+
+def scan_content(root: Path, *, max_bytes: int = 1_000_000) -> ContentScan:
+    """Read every department and article under `root`."""
+    departments, problems = scan_departments(root)
+    scan = ContentScan(root=root, departments=departments, problems=problems)
+    for item in unique_entries(root):
+        scan.files_seen += 1
+        if isinstance(item, Problem):
+            scan.problems.append(item)
+            continue
+        article, found = read_entry(item, max_bytes)
+        if article is not None:
+            scan.articles[item.id] = article
+        scan.problems.extend(found)
+    _check_related(scan)
+    return scan
+
+
+def _check_related(scan: ContentScan) -> None:
+    for article in scan.articles.values():
+        for rel in article.related:
+            if rel not in scan.articles:
+                scan.problems.append(
+                    Problem(
+                        article.id,
+                        f"related article {rel!r} does not exist",
+                        hint="fix the id (path below the content root)",
+                        severity=Severity.WARNING,
+                        kind="related",
+                    )
+                )
+
+
+def _problem(exc: ContentError, severity: Severity) -> Problem:
+    return Problem(
+        exc.path, exc.reason, hint=exc.hint, line=exc.line, severity=severity, kind=exc.kind
+    )
