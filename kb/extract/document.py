@@ -1,0 +1,163 @@
+"""What extraction produces: a document as structure, not as a flat string.
+
+A document is a title, what its file says about itself (language, author,
+date modified) and sections in reading order. Each section has the path of
+headings above it and blocks (paragraphs, lists, tables) that keep their
+structure, so the indexer can cut passages along headings and the article page
+can show lists and tables as such. Blocks remember the page they start on and
+sections the number printed before their heading ("3.2"), which is what
+citations name.
+
+Records travel as JSON between the extraction worker and its caller and into
+the extraction cache, hence `to_dict`/`from_dict`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+from typing import Any
+
+
+class BlockKind(str, Enum):  # noqa: UP042 - values are stored as plain strings
+    PARAGRAPH = "paragraph"
+    LIST = "list"
+    TABLE = "table"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph, a list (items) or a table (rows of cells)."""
+
+    kind: BlockKind
+    text: str = ""
+    items: tuple[str, ...] = ()
+    ordered: bool = False
+    rows: tuple[tuple[str, ...], ...] = ()
+    page: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind is BlockKind.PARAGRAPH and not self.text:
+            raise ValueError("a paragraph block needs text")
+        if self.kind is BlockKind.LIST and not self.items:
+            raise ValueError("a list block needs items")
+        if self.kind is BlockKind.TABLE and not self.rows:
+            raise ValueError("a table block needs rows")
+
+    @property
+    def plain(self) -> str:
+        """The block as plain text lines (lists as '- item', table cells split by ' | ')."""
+        if self.kind is BlockKind.LIST:
+            marks = [f"{n}." for n in range(1, len(self.items) + 1)] if self.ordered else None
+            return "\n".join(
+                f"{marks[i] if marks else '-'} {item}" for i, item in enumerate(self.items)
+            )
+        if self.kind is BlockKind.TABLE:
+            return "\n".join(" | ".join(cell for cell in row) for row in self.rows)
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind.value}
+        if self.text:
+            out["text"] = self.text
+        if self.items:
+            out["items"] = list(self.items)
+            out["ordered"] = self.ordered
+        if self.rows:
+            out["rows"] = [list(r) for r in self.rows]
+        if self.page is not None:
+            out["page"] = self.page
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Block:
+        return cls(
+            kind=BlockKind(data["kind"]),
+            text=data.get("text", ""),
+            items=tuple(data.get("items", ())),
+            ordered=bool(data.get("ordered", False)),
+            rows=tuple(tuple(r) for r in data.get("rows", ())),
+            page=data.get("page"),
+        )
+
+
+@dataclass(frozen=True)
+class DocumentSection:
+    """The blocks under one heading path; the text before the first heading has path ()."""
+
+    headings: tuple[str, ...]
+    blocks: tuple[Block, ...] = ()
+    number: str = ""
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.plain for b in self.blocks)
+
+    @property
+    def page(self) -> int | None:
+        """The page the section's text starts on (PDF only)."""
+        return next((b.page for b in self.blocks if b.page is not None), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "headings": list(self.headings),
+            "blocks": [b.to_dict() for b in self.blocks],
+            "number": self.number,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DocumentSection:
+        return cls(
+            headings=tuple(data["headings"]),
+            blocks=tuple(Block.from_dict(b) for b in data["blocks"]),
+            number=data.get("number", ""),
+        )
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    """One file's text and metadata. Empty strings mean "the file does not say"."""
+
+    format: str
+    title: str = ""
+    sections: tuple[DocumentSection, ...] = ()
+    author: str = ""
+    language: str = ""
+    modified: date | None = None
+    pages: int | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections if s.blocks)
+
+    @property
+    def char_count(self) -> int:
+        return sum(len(s.text) for s in self.sections)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "title": self.title,
+            "sections": [s.to_dict() for s in self.sections],
+            "author": self.author,
+            "language": self.language,
+            "modified": self.modified.isoformat() if self.modified else None,
+            "pages": self.pages,
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ExtractedDocument:
+        modified = data.get("modified")
+        return cls(
+            format=data["format"],
+            title=data.get("title", ""),
+            sections=tuple(DocumentSection.from_dict(s) for s in data.get("sections", ())),
+            author=data.get("author", ""),
+            language=data.get("language", ""),
+            modified=date.fromisoformat(modified) if modified else None,
+            pages=data.get("pages"),
+            warnings=tuple(data.get("warnings", ())),
+        )

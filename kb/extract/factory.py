@@ -1,0 +1,167 @@
+"""The table of formats and the one entry point that picks an extractor.
+
+A format is chosen from the file name (content owners name their files) and
+then checked against the bytes, so a PDF renamed to `.docx` is reported as
+what it is instead of failing deep inside a library. `sniff_format` tells the
+format from the bytes alone, for uploads whose names cannot be trusted.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from kb.extract.base import ExtractionError, Limits, malformed
+from kb.extract.document import ExtractedDocument
+
+# Part of the extraction cache key: raise it whenever an extractor changes its output.
+EXTRACTION_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Format:
+    """One readable document format."""
+
+    name: str
+    label: str
+    media_type: str
+    extensions: tuple[str, ...]
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("pdf", "PDF", "application/pdf", (".pdf",)),
+    Format(
+        "docx",
+        "Word document",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        (".docx",),
+    ),
+    Format("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",)),
+    Format("html", "HTML page", "text/html; charset=utf-8", (".html", ".htm")),
+    Format("txt", "text file", "text/plain; charset=utf-8", (".txt",)),
+)
+BY_NAME = {f.name: f for f in FORMATS}
+BY_EXTENSION = {ext: f for f in FORMATS for ext in f.extensions}
+# Formats people keep next to these that cannot be read: said once, not ignored silently.
+UNSUPPORTED = {
+    ".doc": "Word 97-2003 documents (.doc) are not read; save it as .docx or PDF",
+    ".rtf": "RTF files are not read; save it as .docx, PDF or text",
+    ".pages": "Pages documents are not read; export it as .docx or PDF",
+}
+
+
+def format_for(name: str) -> Format | None:
+    """The format a file name says, or None for files that are not documents."""
+    return BY_EXTENSION.get(PurePosixPath(name).suffix.lower())
+
+
+def sniff_format(data: bytes) -> Format | None:
+    """The format the bytes themselves show, or None when they are none of ours."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return BY_NAME["pdf"]
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return BY_NAME["docx"]
+        if (
+            "content.xml" in names
+            and data[30:38] == b"mimetype"
+            and b"opendocument.text" in data[38:120]
+        ):
+            return BY_NAME["odt"]
+        return None
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None
+    lowered = head.lstrip().lower()
+    if lowered.startswith((b"<!doctype html", b"<html")) or b"<body" in lowered:
+        return BY_NAME["html"]
+    return BY_NAME["txt"]
+
+
+def _extractor(name: str) -> Callable[[bytes, Limits], ExtractedDocument]:
+    # Imported on demand: a worker that only ever reads text files never loads PDFium.
+    if name == "pdf":
+        from kb.extract.pdf import extract_pdf
+
+        return extract_pdf
+    if name == "docx":
+        from kb.extract.word import extract_docx
+
+        return extract_docx
+    if name == "odt":
+        from kb.extract.odt import extract_odt
+
+        return extract_odt
+    if name == "html":
+        from kb.extract.html_pages import extract_html
+
+        return extract_html
+    from kb.extract.plain_text import extract_text
+
+    return extract_text
+
+
+def check_type(data: bytes, fmt: Format) -> None:
+    """Raise when the bytes are clearly another format than the name says."""
+    seen = sniff_format(data)
+    textual = {"html", "txt"}
+    if seen is None and fmt.name in textual:
+        raise malformed(fmt.label, "the file holds binary data")
+    if seen is not None and seen.name != fmt.name and not {seen.name, fmt.name} <= textual:
+        raise malformed(
+            fmt.label, f"it is really a {seen.label} (rename it to {seen.extensions[0]})"
+        )
+
+
+def precheck(data: bytes, name: str, limits: Limits) -> Format:
+    """The checks that need no library: known format, size, not empty, right type."""
+    fmt = format_for(name)
+    if fmt is None:
+        suffix = PurePosixPath(name).suffix.lower()
+        raise ExtractionError(
+            "unsupported",
+            UNSUPPORTED.get(suffix, f"{suffix or 'files without an extension'} files are not read"),
+            "convert it to PDF, DOCX, ODT, HTML, text or Markdown",
+        )
+    if len(data) > limits.max_bytes:
+        raise ExtractionError(
+            "too_large",
+            f"file is {len(data) / 1e6:,.1f} MB, over the {limits.max_bytes / 1e6:,.1f} MB "
+            "limit for documents",
+            "split it into smaller documents, or ask the operator to raise document_max_bytes",
+        )
+    if not data.strip():
+        raise ExtractionError(
+            "empty", "file is empty", "add the document's text or delete the file"
+        )
+    check_type(data, fmt)
+    return fmt
+
+
+def extract(data: bytes, name: str, limits: Limits) -> ExtractedDocument:
+    """Extract the document in `data`, a file called `name`, in this process.
+
+    Raises `ExtractionError`. Callers that read files from other people should
+    use `kb.extract.sandbox`, which runs this under a time and memory budget."""
+    fmt = precheck(data, name, limits)
+    document = _extractor(fmt.name)(data, limits)
+    if not document.text.strip() and fmt.name != "pdf":
+        raise ExtractionError(
+            "empty",
+            f"no text found in this {fmt.label}",
+            "add the document's text or delete the file",
+        )
+    return document
+
+
+def preload() -> None:
+    """Import every extractor now (a worker does this once, before its memory limit)."""
+    for fmt in FORMATS:
+        _extractor(fmt.name)

@@ -1,0 +1,116 @@
+"""ODT (OpenDocument text) through odfdo (Apache-2.0).
+
+Chosen over odfpy by measurement on four handbook chapters converted by
+pandoc: 9-15 ms per file against 33-60 ms, and odfdo is maintained (odfpy's
+last release is from 2020). Headings are `text:h` with their outline level,
+lists and tables keep their structure, sections and frames are walked in
+reading order.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from odfdo import Document, Element
+
+from kb.extract.base import Limits, malformed
+from kb.extract.document import ExtractedDocument
+from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.zipped import open_zip
+
+_CONTAINERS = {
+    "text:section",
+    "text:index-body",
+    "office:text",
+    "draw:frame",
+    "draw:text-box",
+    "text:soft-page-break",
+}
+
+
+def _list_items(element: Element) -> list[str]:
+    """Item texts of a list in reading order; a nested list follows its parent item."""
+    items: list[str] = []
+    for item in element.children:
+        if item.tag not in {"text:list-item", "text:list-header"}:
+            continue
+        parts: list[str] = []
+        for child in item.children:
+            if child.tag == "text:list":
+                if parts:
+                    items.append(" ".join(parts))
+                    parts = []
+                items.extend(_list_items(child))
+            else:
+                parts.append(child.text_recursive or "")
+        if any(p.strip() for p in parts):
+            items.append(" ".join(parts))
+    return items
+
+
+def _table_rows(element: Element) -> list[list[str]]:
+    rows = []
+    for row in element.xpath("descendant::table:table-row"):
+        rows.append(
+            [
+                clean(cell.text_recursive or "")
+                for cell in row.children
+                if cell.tag == "table:table-cell"
+            ]
+        )
+    return rows
+
+
+def _walk(element: Element, builder: OutlineBuilder) -> None:
+    for child in element.children:
+        if builder.truncated:
+            return
+        tag = child.tag
+        if tag == "text:h":
+            level = child.get_attribute_integer("text:outline-level") or 1
+            number = child.get_element("text:number")
+            builder.heading(
+                level,
+                _heading_text(child),
+                clean(number.text_recursive or "").rstrip(".") if number else "",
+            )
+        elif tag == "text:p":
+            builder.paragraph(child.text_recursive or "")
+        elif tag == "text:list":
+            ordered = "number" in (child.get_attribute_string("text:style-name") or "").lower()
+            builder.list(_list_items(child), ordered)
+        elif tag == "table:table":
+            builder.table(_table_rows(child))
+        elif tag in _CONTAINERS:
+            _walk(child, builder)
+
+
+def _heading_text(element: Element) -> str:
+    number = element.get_element("text:number")
+    text = element.text_recursive or ""
+    if number is not None and number.text_recursive:
+        text = text.replace(number.text_recursive, "", 1)
+    return text
+
+
+def extract_odt(data: bytes, limits: Limits) -> ExtractedDocument:
+    open_zip(data, "OpenDocument text (ODT)", limits, "content.xml")
+    try:
+        document = Document(io.BytesIO(data))
+        body = document.body
+    except Exception as exc:  # noqa: BLE001 - odfdo and lxml raise many types on damaged files
+        raise malformed("OpenDocument text (ODT)", exc) from None
+    builder = OutlineBuilder(limits.max_chars)
+    _walk(body, builder)
+    meta = document.meta
+    modified = meta.date or meta.creation_date
+    return ExtractedDocument(
+        format="odt",
+        title=clean(meta.title or "") or builder.first_heading,
+        sections=builder.sections(),
+        author=clean(meta.creator or meta.initial_creator or ""),
+        language=(meta.language or "").split("-")[0].lower(),
+        modified=modified.date() if isinstance(modified, datetime) else None,
+        warnings=builder.warnings(),
+    )

@@ -1,0 +1,287 @@
+"""Writing real documents of every readable format from one small outline.
+
+Tests, the sample-content script and the indexing benchmark make their PDF,
+DOCX, ODT, HTML and text files here, with the writing side of well-kept
+libraries (reportlab, python-docx, odfdo), so what the extractors read is
+what those programs really produce.
+
+An outline is a list of `(level, heading, blocks)`; a block is a paragraph
+string, `("list", [items])`, `("olist", [items])` or `("table", [[cells]])`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from typing import Any
+
+Block = Any
+
+
+@dataclass
+class Outline:
+    title: str
+    sections: list[tuple[int, str, list[Block]]]
+    author: str = ""
+    lang: str = "en"
+    modified: datetime | None = None
+    numbered: bool = False  # headings carry numbers like "2.1"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def heading_text(self, index: int) -> str:
+        return self.sections[index][1]
+
+
+def write_pdf(outline: Outline, *, encrypt: str = "", outline_bookmarks: bool = True) -> bytes:
+    from reportlab.lib import pdfencrypt
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import (
+        ListFlowable,
+        ListItem,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+    )
+
+    styles = getSampleStyleSheet()
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        title=outline.title,
+        author=outline.author,
+        encrypt=pdfencrypt.StandardEncryption(encrypt) if encrypt else None,
+    )
+    story: list[Any] = [Paragraph(escape(outline.title), styles["Title"])]
+    for n, (level, heading, blocks) in enumerate(outline.sections):
+        para = Paragraph(escape(heading), styles[f"Heading{min(level + 1, 6)}"])
+        if outline_bookmarks:
+            para._bookmark = (f"s{n}", heading, level)  # type: ignore[attr-defined]
+        story.append(para)
+        for block in blocks:
+            if isinstance(block, str):
+                story.append(Paragraph(escape(block), styles["BodyText"]))
+            elif block[0] in ("list", "olist"):
+                story.append(
+                    ListFlowable(
+                        [ListItem(Paragraph(escape(i), styles["BodyText"])) for i in block[1]],
+                        bulletType="1" if block[0] == "olist" else "bullet",
+                        start=None if block[0] == "olist" else "•",
+                    )
+                )
+            else:
+                story.append(Table([[escape(c) for c in row] for row in block[1]]))
+            story.append(Spacer(1, 4))
+
+    def on_page(canvas: Any, doc: Any) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(270, 20, f"Page {doc.page}")
+        if outline.modified:
+            canvas.setDateFormatter(lambda *_: outline.modified.strftime("D:%Y%m%d%H%M%S"))
+
+    class _Doc(SimpleDocTemplate):
+        def afterFlowable(self, flowable: Any) -> None:  # noqa: N802 - reportlab's hook
+            mark = getattr(flowable, "_bookmark", None)
+            if mark:
+                key, text, level = mark
+                self.canv.bookmarkPage(key)
+                self.canv.addOutlineEntry(text, key, level=level - 1)
+
+    doc.__class__ = _Doc
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    return buf.getvalue()
+
+
+def write_image_only_pdf(pages: int = 2) -> bytes:
+    """A 'scanned' PDF: every page is a picture, there is no text layer."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for _ in range(pages):
+        for row in range(40):
+            c.rect(60, 780 - row * 18, 300 + (row * 37) % 160, 9, fill=1, stroke=0)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def write_docx(outline: Outline) -> bytes:
+    import docx
+
+    document = docx.Document()
+    props = document.core_properties
+    props.title, props.author = outline.title, outline.author
+    props.language = outline.lang
+    if outline.modified:
+        props.modified = outline.modified
+    for level, heading, blocks in outline.sections:
+        document.add_heading(heading, level=level)
+        for block in blocks:
+            if isinstance(block, str):
+                document.add_paragraph(block)
+            elif block[0] in ("list", "olist"):
+                style = "List Number" if block[0] == "olist" else "List Bullet"
+                for item in block[1]:
+                    document.add_paragraph(item, style=style)
+            else:
+                rows = block[1]
+                table = document.add_table(rows=len(rows), cols=len(rows[0]))
+                for r, row in enumerate(rows):
+                    for c, cell in enumerate(row):
+                        table.cell(r, c).text = cell
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def write_odt(outline: Outline) -> bytes:
+    from odfdo import Document, Header, List, ListItem, Paragraph, Table
+
+    document = Document("text")
+    body = document.body
+    body.clear()
+    meta = document.meta
+    meta.title = outline.title
+    meta.creator = outline.author
+    meta.language = outline.lang
+    if outline.modified:
+        meta.date = outline.modified
+    for level, heading, blocks in outline.sections:
+        body.append(Header(level, heading))
+        for block in blocks:
+            if isinstance(block, str):
+                body.append(Paragraph(block))
+            elif block[0] in ("list", "olist"):
+                listing = List([ListItem(i) for i in block[1]])
+                if block[0] == "olist":
+                    listing.set_attribute("text:style-name", "Numbering 123")
+                body.append(listing)
+            else:
+                table = Table("t", width=len(block[1][0]), height=len(block[1]))
+                table.set_values([list(r) for r in block[1]])
+                body.append(table)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def write_html(outline: Outline, *, chrome: bool = True) -> bytes:
+    """An intranet page: navigation and footer around the article (when `chrome`)."""
+    parts = [
+        f'<!DOCTYPE html><html lang="{outline.lang}"><head><meta charset="utf-8">',
+        f"<title>{escape(outline.title)}</title>",
+    ]
+    if outline.author:
+        parts.append(f'<meta name="author" content="{escape(outline.author)}">')
+    if outline.modified:
+        parts.append(f'<meta name="dcterms.modified" content="{outline.modified:%Y-%m-%d}">')
+    parts.append("</head><body>")
+    if chrome:
+        parts.append(
+            '<nav><a href="/">Intranet home</a> | <a href="/it">IT</a></nav>'
+            "<header><p>Nordlicht intranet – internal use</p></header>"
+        )
+    parts.append(f"<main><h1>{escape(outline.title)}</h1>")
+    for level, heading, blocks in outline.sections:
+        parts.append(f"<h{level + 1}>{escape(heading)}</h{level + 1}>")
+        for block in blocks:
+            if isinstance(block, str):
+                parts.append(f"<p>{escape(block)}</p>")
+            elif block[0] in ("list", "olist"):
+                tag = "ol" if block[0] == "olist" else "ul"
+                parts.append(
+                    f"<{tag}>" + "".join(f"<li>{escape(i)}</li>" for i in block[1]) + f"</{tag}>"
+                )
+            else:
+                parts.append(
+                    "<table>"
+                    + "".join(
+                        "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
+                        for row in block[1]
+                    )
+                    + "</table>"
+                )
+    parts.append("</main>")
+    if chrome:
+        parts.append("<footer><p>© Nordlicht Werke GmbH · Impressum</p></footer>")
+    parts.append("</body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
+def write_txt(outline: Outline, encoding: str = "utf-8") -> bytes:
+    lines = [outline.title, "=" * len(outline.title), ""]
+    for _level, heading, blocks in outline.sections:
+        lines += [heading, "-" * len(heading), ""]
+        for block in blocks:
+            if isinstance(block, str):
+                lines += [block, ""]
+            elif block[0] in ("list", "olist"):
+                lines += [
+                    f"{n}. {i}" if block[0] == "olist" else f"- {i}"
+                    for n, i in enumerate(block[1], 1)
+                ] + [""]
+            else:
+                lines += [" | ".join(row) for row in block[1]] + [""]
+    return "\r\n".join(lines).encode(encoding)
+
+
+WRITERS = {
+    "pdf": write_pdf,
+    "docx": write_docx,
+    "odt": write_odt,
+    "html": write_html,
+    "txt": write_txt,
+}
+
+
+def travel_outline() -> Outline:
+    """A small, realistic policy used by the format tests."""
+    return Outline(
+        title="Travel expenses policy",
+        author="Finance Team",
+        lang="en",
+        modified=datetime(2025, 3, 14, 9, 30),
+        sections=[
+            (
+                1,
+                "Booking travel",
+                [
+                    "Book trains and flights through the travel portal at least two weeks ahead. "
+                    "Second class is the standard for train journeys under four hours.",
+                    (
+                        "list",
+                        ["Use the corporate card for bookings", "Attach the booking confirmation"],
+                    ),
+                ],
+            ),
+            (
+                2,
+                "Hotel limits",
+                [
+                    "Hotel costs are reimbursed up to the city limit per night, breakfast included.",
+                    (
+                        "table",
+                        [
+                            ["City", "Limit per night"],
+                            ["Hamburg", "120 EUR"],
+                            ["London", "180 GBP"],
+                        ],
+                    ),
+                ],
+            ),
+            (
+                1,
+                "Claiming expenses",
+                [
+                    "Submit the expense claim within thirty days after the trip with every receipt.",
+                    ("olist", ["Open the expense form", "Add receipts", "Send it to your manager"]),
+                ],
+            ),
+        ],
+    )

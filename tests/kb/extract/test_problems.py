@@ -1,0 +1,83 @@
+"""Every way a document can be unreadable gets its own clear problem."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from kb.extract import ExtractionError, Limits, extract
+from tests.documents import travel_outline, write_docx, write_image_only_pdf, write_pdf
+
+
+def _problem(data: bytes, name: str, limits: Limits | None = None) -> ExtractionError:
+    with pytest.raises(ExtractionError) as caught:
+        extract(data, name, limits or Limits())
+    assert caught.value.message and caught.value.hint
+    return caught.value
+
+
+def test_password_protected_pdf() -> None:
+    problem = _problem(write_pdf(travel_outline(), encrypt="secret"), "hr/policy.pdf")
+    assert problem.kind == "encrypted"
+    assert "password" in problem.message
+
+
+def test_pdf_with_only_an_owner_password_is_read() -> None:
+    from reportlab.lib import pdfencrypt
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(
+        buf, encrypt=pdfencrypt.StandardEncryption("", ownerPassword="owner", canPrint=0)
+    )
+    c.drawString(72, 720, "Printing is restricted but this text can be read.")
+    c.save()
+    assert "can be read" in extract(buf.getvalue(), "x.pdf", Limits()).text
+
+
+def test_scanned_pdf_without_text_layer() -> None:
+    problem = _problem(write_image_only_pdf(), "hr/scan.pdf")
+    assert problem.kind == "no_text"
+    assert problem.message == "no text found: scanned? add a text version"
+
+
+@pytest.mark.parametrize("name", ["hr/broken.pdf", "hr/broken.docx", "hr/broken.odt"])
+def test_truncated_files_are_malformed(name: str) -> None:
+    whole = write_pdf(travel_outline()) if name.endswith(".pdf") else write_docx(travel_outline())
+    if name.endswith(".odt"):
+        from tests.documents import write_odt
+
+        whole = write_odt(travel_outline())
+    problem = _problem(whole[: len(whole) // 3], name)
+    assert problem.kind == "malformed"
+
+
+def test_renamed_file_names_its_real_type() -> None:
+    problem = _problem(write_pdf(travel_outline()), "finance/travel.docx")
+    assert problem.kind == "malformed"
+    assert "really a PDF" in problem.message
+
+
+def test_docx_zip_bomb() -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * 3_000_000)
+    problem = _problem(buf.getvalue(), "it/bomb.docx", Limits(max_unpacked_bytes=1_000_000))
+    assert problem.kind == "zip_bomb"
+    assert "zip bomb" in problem.message
+    assert len(buf.getvalue()) < 10_000  # small on disk, huge unpacked
+
+
+def test_oversized_file() -> None:
+    problem = _problem(b"%PDF-1.7\n" + b"x" * 2000, "hr/big.pdf", Limits(max_bytes=1000))
+    assert problem.kind == "too_large"
+    assert "document_max_bytes" in problem.hint
+
+
+def test_empty_and_unsupported_files() -> None:
+    assert _problem(b"  \n", "it/notes.txt").kind == "empty"
+    problem = _problem(b"\xd0\xcf\x11\xe0 old word", "finance/old.doc")
+    assert problem.kind == "unsupported" and ".docx" in problem.message
