@@ -111,3 +111,22 @@ class StoreError(KbError):
     """The database could not complete an operation."""
 
     code = "store_error"
+
+
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached right now (down, restarting, unreachable).
+
+    Answered with 503 and `Retry-After`: nothing was written, and the same call
+    may simply be repeated once the database is back."""
+
+    status = 503
+    code = "store_unavailable"
+    retry_after = 10
+
+
+class SnapshotStoreError(KbError):
+    """The snapshot store (database or object store) failed, or a snapshot copied
+    from it did not verify. Nodes keep serving the snapshot they have."""
+
+    status = 503
+    code = "snapshot_store_error"

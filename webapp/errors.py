@@ -59,7 +59,10 @@ def error_response(
 def _handle_kb_error(exc: KbError) -> Response:
     if exc.status >= 500:
         logger.error("%s %s failed: %s", request.method, request.path, exc.message)
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    # Errors that pass (the database restarting, a limit) say when to try again.
+    retry_after = getattr(exc, "retry_after", None)
+    headers = {"Retry-After": str(int(retry_after))} if retry_after else None
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
 
 def _handle_http_error(exc: HTTPException) -> Response:

@@ -33,7 +33,7 @@ from kb.errors import ConfigError, KbError, StoreError
 from kb.store.base import Store
 from kb.store.migrate import upgrade
 from kb.store.sql import SqlStore
-from kb.store.sql_base import READ_ONLY_OPTION
+from kb.store.sql_base import READ_ONLY_OPTION, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +59,9 @@ def create_store(url: str) -> Store:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
+        down = unavailable(exc, f"open the store at {shown}")
+        if down is not None:
+            raise down from exc
         raise StoreError(
             f"could not open the store at {shown}: {getattr(exc, 'orig', None) or exc}; "
             "check KB_DATABASE_URL and that the database server is running"

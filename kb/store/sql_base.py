@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError, SQLAlchemyError
 
-from kb.errors import ConflictError, KbError, StoreError
+from kb.errors import ConflictError, KbError, StoreError, StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,10 @@ class SqlBase:
                 f"could not {what}: it conflicts with what is stored ({exc.orig})"
             ) from exc
         except SQLAlchemyError as exc:
+            down = unavailable(exc, what)
+            if down is not None:
+                logger.warning("store: %s", down.message)
+                raise down from exc
             logger.exception("store: could not %s", what)
             raise StoreError(
                 f"could not {what}: {getattr(exc, 'orig', None) or exc}; check that the "
@@ -89,11 +93,28 @@ class SqlBase:
         except KbError:
             raise
         except SQLAlchemyError as exc:
+            down = unavailable(exc, what)
+            if down is not None:
+                logger.warning("store: %s", down.message)
+                raise down from exc
             logger.exception("store: could not %s", what)
             raise StoreError(
                 f"could not {what}: {getattr(exc, 'orig', None) or exc}; check that the "
                 "database named by KB_DATABASE_URL is reachable"
             ) from exc
+
+
+def unavailable(exc: SQLAlchemyError, what: str) -> StoreUnavailableError | None:
+    """A `StoreUnavailableError` when `exc` means the database cannot be reached
+    or is busy (connection refused or cut, server restarting, lock timeout):
+    nothing was written and the caller may try again shortly. None otherwise."""
+    if not isinstance(exc, OperationalError | DisconnectionError):
+        return None
+    return StoreUnavailableError(
+        f"could not {what}: the database is not available right now "
+        f"({str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}); nothing was "
+        "saved, try again in a few seconds"
+    )
 
 
 def check_limit(limit: int | None, offset: int = 0) -> None:

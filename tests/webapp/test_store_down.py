@@ -1,0 +1,58 @@
+"""When the database is down, searches go on and writes say when to come back.
+
+The store is a real PostgreSQL URL whose server is not running (a socket
+folder nobody listens in), so every connection fails as it does while the
+database restarts. The cluster tests stop a real server under load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from kb.errors import StoreUnavailableError
+from kb.settings import Settings
+from kb.store import create_store
+from tests.webapp.conftest import FakeEngine
+from webapp import create_app
+
+
+@pytest.fixture
+def down_app(settings: Settings, engine: FakeEngine, tmp_path: Path) -> Iterator[Flask]:
+    url = f"postgresql://kb@/kb?host={tmp_path}&connect_timeout=2"
+    yield create_app(
+        {
+            "KB_SETTINGS": settings.replace(database_url=url),
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda _settings: engine,
+        }
+    )
+
+
+def test_searches_answer_while_the_database_is_down(down_app: Flask) -> None:
+    response = down_app.test_client().get("/api/search?q=sick")
+    assert response.status_code == 200
+    assert response.get_json()["search_id"] is None  # not logged, still answered
+    assert response.get_json()["results"]
+
+
+def test_writes_get_503_with_retry_after_in_the_one_error_shape(down_app: Flask) -> None:
+    client = down_app.test_client()
+    response = client.post(
+        "/api/feedback", json={"article_id": "hr/sick-leave.md", "helpful": True}
+    )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
+    error = response.get_json()["error"]
+    assert error["code"] == "store_unavailable"
+    assert "try again" in error["message"]
+    page = client.post("/auth/sign-in", data={"username": "emma", "password": "x" * 12})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "10"
+
+
+def test_an_unreachable_database_is_unavailable_not_broken(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailableError, match="not available right now"):
+        create_store(f"postgresql://kb@/kb?host={tmp_path}&connect_timeout=2")
