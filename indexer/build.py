@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -24,6 +23,8 @@ from indexer import keyword_index, metadata, snapshot
 from indexer.chunking import chunk_article
 from indexer.embedding import Embedder, create_embedder, model_name
 from indexer.embedding_cache import EmbeddingCache
+from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
+from indexer.snapshot_store.lock import publisher_lock
 from indexer.vector_index import create_vector_index, grown_past, load_vector_index
 from kb.content.files import FileEntry
 from kb.content.scanner import read_entry, scan_departments, unique_entries
@@ -32,13 +33,6 @@ from kb.records import Article, Chunk, Department, Problem
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def _sha256(path: Path) -> str:
@@ -67,6 +61,9 @@ class BuildReport:
     errors: list[str] = field(default_factory=list)
     snapshot: str | None = None
     published: bool = False
+    # Files and bytes sent to a replicated snapshot store (settings snapshot_store).
+    uploaded_files: int = 0
+    uploaded_bytes: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -91,8 +88,10 @@ class IndexBuilder:
         settings: Settings,
         progress: ProgressFactory | None = None,
         embedder: Embedder | None = None,
+        snapshot_store: SnapshotStore | None = None,
     ) -> None:
         self.settings = settings
+        self._snapshot_store = snapshot_store
         self.content = settings.content_path
         self.index_dir = settings.index_path
         self.languages = settings.language_list
@@ -109,49 +108,91 @@ class IndexBuilder:
             )
         return self._embedder
 
-    def run(self, full: bool = False) -> BuildReport:
+    @property
+    def snapshot_store(self) -> SnapshotStore:
+        if self._snapshot_store is None:
+            self._snapshot_store = create_snapshot_store(self.settings)
+        return self._snapshot_store
+
+    def run(self, full: bool = False, wait_lock: bool = False) -> BuildReport:
+        """Build and publish a snapshot if anything changed; with a replicated
+        snapshot store, under the cluster-wide publisher lock (`wait_lock`:
+        wait for another indexer instead of failing), and pushed to the store."""
+        store = self.snapshot_store
+        cluster_lock = publisher_lock(
+            self.settings.database_url if store.replicated else "", wait=wait_lock
+        )
+        with snapshot.IndexLock(self.index_dir), cluster_lock:
+            return self._run(full, store)
+
+    def _run(self, full: bool, store: SnapshotStore) -> BuildReport:
         started = time.perf_counter()
         report = BuildReport()
-        with snapshot.IndexLock(self.index_dir):
-            removed = snapshot.collect_garbage(self.index_dir, self.settings.keep_snapshots)
-            if removed:
-                logger.info("removed %d old or incomplete snapshots", len(removed))
-            previous = self._previous(full)
-            prev_manifest = snapshot.read_manifest(previous) if previous else {}
-            known: dict[str, tuple[str, str]] = {}
-            prev_departments: dict[str, Department] = {}
-            if previous:
-                db = metadata.open_readonly(previous / "meta.db")
-                known = metadata.article_hashes(db)
-                prev_departments = metadata.load_departments(db)
-                db.close()
-            plan = self._plan(known, report, full)
-            if (
-                previous
-                and not plan.upserts
-                and not plan.removals
-                and plan.departments == prev_departments
-            ):
-                report.articles = prev_manifest.get("articles", 0)
-                report.passages = prev_manifest.get("passages", 0)
-                report.unchanged = plan.unchanged
-                report.snapshot = previous.name
-                report.seconds = round(time.perf_counter() - started, 3)
-                return report
-            target = snapshot.new_snapshot_dir(self.index_dir)
-            try:
-                self._write(target, previous, plan, report)
-                snapshot.publish(self.index_dir, target)
-            except BaseException:
-                shutil.rmtree(target, ignore_errors=True)
-                raise
-            report.published = True
-            report.snapshot = target.name
-            snapshot.collect_garbage(self.index_dir, self.settings.keep_snapshots)
+        self._catch_up(store, report)
+        removed = snapshot.collect_garbage(self.index_dir, self.settings.keep_snapshots)
+        if removed:
+            logger.info("removed %d old or incomplete snapshots", len(removed))
+        previous = self._previous(full)
+        prev_manifest = snapshot.read_manifest(previous) if previous else {}
+        known: dict[str, tuple[str, str]] = {}
+        prev_departments: dict[str, Department] = {}
+        if previous:
+            db = metadata.open_readonly(previous / "meta.db")
+            known = metadata.article_hashes(db)
+            prev_departments = metadata.load_departments(db)
+            db.close()
+        plan = self._plan(known, report, full)
+        if (
+            previous
+            and not plan.upserts
+            and not plan.removals
+            and plan.departments == prev_departments
+        ):
+            report.articles = prev_manifest.get("articles", 0)
+            report.passages = prev_manifest.get("passages", 0)
+            report.unchanged = plan.unchanged
+            report.snapshot = previous.name
+            report.seconds = round(time.perf_counter() - started, 3)
+            return report
+        target = snapshot.new_snapshot_dir(self.index_dir)
+        try:
+            self._write(target, previous, plan, report)
+            snapshot.publish(self.index_dir, target)
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)
+            raise
+        report.published = True
+        report.snapshot = target.name
+        self._push(store, target, report)
+        snapshot.collect_garbage(self.index_dir, self.settings.keep_snapshots)
         report.added, report.updated = plan.added, plan.updated
         report.removed, report.unchanged = len(plan.removals - set(plan.upserts)), plan.unchanged
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _push(self, store: SnapshotStore, target: Path, report: BuildReport) -> None:
+        moved = sync.push(store, target, self.settings.keep_snapshots)
+        report.uploaded_files += moved.transferred
+        report.uploaded_bytes += moved.transferred_bytes
+
+    def _catch_up(self, store: SnapshotStore, report: BuildReport) -> None:
+        """Before building, agree with a replicated store: push a local snapshot
+        that a killed run published here but not there, or pull one that an
+        indexer on another machine published since."""
+        if not store.replicated:
+            return
+        local, remote = snapshot.current_name(self.index_dir), store.current()
+        if (
+            local
+            and local != remote
+            and (remote is None or local > remote)
+            and store.manifest_text(local) is None
+        ):
+            logger.info("snapshot %s was published here but not to the store; pushing it", local)
+            self._push(store, snapshot.snapshots_dir(self.index_dir) / local, report)
+        elif remote and remote != local:
+            logger.info("taking snapshot %s from the store before building", remote)
+            sync.pull(store, self.index_dir)
 
     def _previous(self, full: bool) -> Path | None:
         name = snapshot.current_name(self.index_dir)
@@ -283,7 +324,9 @@ class IndexBuilder:
             # Whoosh never rewrites a segment file once written (deletions live
             # in the new table of contents), so the new snapshot can share the
             # old segments through hard links instead of copying them.
-            shutil.copytree(previous / "keyword", target / "keyword", copy_function=_link_or_copy)
+            shutil.copytree(
+                previous / "keyword", target / "keyword", copy_function=snapshot.link_or_copy
+            )
         db = metadata.open_writable(target / "meta.db")
         removed_pids = metadata.remove_articles(db, sorted(plan.removals))
         next_pid = metadata.max_pid(db) + 1
@@ -352,5 +395,6 @@ class IndexBuilder:
                 "next_pid": next_pid,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "content": str(self.content),
+                snapshot.FILES: snapshot.checksum_files(target, previous),
             },
         )

@@ -47,6 +47,11 @@ def _progress_bar(enabled: bool) -> Callable[[int], Callable[[int], None]] | Non
     default=None,
     help="Where to embed (default: setting device).",
 )
+@click.option(
+    "--wait-lock",
+    is_flag=True,
+    help="With a shared snapshot store: wait while another indexer publishes instead of exiting.",
+)
 @json_option
 @click.pass_context
 def index_command(
@@ -56,15 +61,19 @@ def index_command(
     full: bool,
     watch: bool,
     device: str | None,
+    wait_lock: bool,
     as_json: bool,
 ) -> None:
-    """Index published articles of every department (incrementally)."""
+    """Index published articles of every department (incrementally).
+
+    With snapshot_store = database or s3, each new snapshot is also pushed to
+    the store, from where every `kb serve` node copies it."""
     from indexer.build import IndexBuilder
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir, device=device)
     progress = _progress_bar(sys.stderr.isatty() and not as_json)
     builder = IndexBuilder(settings, progress=progress)
-    report = builder.run(full=full)
+    report = builder.run(full=full, wait_lock=wait_lock)
     _print(report.as_dict(), as_json)
     if watch:
         from indexer.watch import watch_content

@@ -10,11 +10,17 @@ Layout of the index folder:
 A snapshot without `manifest.json` is incomplete (a build died while writing
 it); it is never published and the next run removes it. Readers only ever open
 the snapshot CURRENT names, so a crash at any point leaves the old one serving.
+
+The manifest lists every other file of the snapshot with its size and SHA-256
+(`files`), so that a copy on another machine can be verified file by file and
+files that did not change between snapshots are recognised and never copied
+twice (see `indexer.snapshot_store`).
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -28,6 +34,8 @@ from kb.errors import IndexLockedError, IndexNotFoundError
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+FILES = "files"  # manifest key: relative path -> {"sha256": ..., "size": ...}
+_HASH_BLOCK = 1 << 20
 
 
 def snapshots_dir(index_dir: Path) -> Path:
@@ -58,6 +66,15 @@ def new_snapshot_dir(index_dir: Path) -> Path:
     return path
 
 
+def link_or_copy(src: str, dst: str) -> None:
+    """Hard-link `src` to `dst` (snapshot files never change once written), or
+    copy it where links are not possible."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -77,6 +94,74 @@ def write_manifest(snapshot: Path, manifest: dict[str, Any]) -> None:
 
 def read_manifest(snapshot: Path) -> dict[str, Any]:
     return dict(json.loads((snapshot / MANIFEST).read_text(encoding="utf-8")))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(_HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checksum_files(snapshot: Path, previous: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Size and SHA-256 of every file of a snapshot (the manifest's `files`).
+
+    A file hard-linked from `previous` (an unchanged keyword segment) is the
+    same inode as there, so its checksum is taken from the previous manifest
+    instead of reading it again: at 100,000 passages most of the keyword
+    index is shared between two incremental snapshots."""
+    known: dict[tuple[int, int], dict[str, Any]] = {}
+    if previous is not None:
+        try:
+            old = read_manifest(previous).get(FILES) or {}
+        except (OSError, ValueError):
+            old = {}
+        for rel, info in old.items():
+            try:
+                st = os.stat(previous / rel)
+            except OSError:
+                continue
+            known[(st.st_dev, st.st_ino)] = info
+    files: dict[str, dict[str, Any]] = {}
+    for root, _dirs, names in os.walk(snapshot):
+        for name in sorted(names):
+            path = Path(root) / name
+            rel = path.relative_to(snapshot).as_posix()
+            if rel in (MANIFEST, MANIFEST + ".tmp"):
+                continue
+            st = path.stat()
+            info = known.get((st.st_dev, st.st_ino))
+            if info is None or int(info.get("size", -1)) != st.st_size:
+                info = {"sha256": file_digest(path), "size": st.st_size}
+            files[rel] = {"sha256": str(info["sha256"]), "size": int(info["size"])}
+    return dict(sorted(files.items()))
+
+
+def local_files(index_dir: Path) -> dict[str, Path]:
+    """SHA-256 -> a file of a complete local snapshot with that content, from
+    the manifests (files whose size no longer matches are left out)."""
+    found: dict[str, Path] = {}
+    base = snapshots_dir(index_dir)
+    if not base.is_dir():
+        return found
+    for folder in sorted(base.iterdir(), reverse=True):
+        try:
+            files = read_manifest(folder).get(FILES) or {}
+        except (OSError, ValueError):
+            continue
+        for rel, info in files.items():
+            path = folder / rel
+            digest = str(info.get("sha256", ""))
+            if digest in found:
+                continue
+            try:
+                if path.stat().st_size == int(info.get("size", -1)):
+                    found[digest] = path
+            except OSError:
+                continue
+    return found
 
 
 def publish(index_dir: Path, snapshot: Path) -> None:

@@ -86,6 +86,27 @@ class Settings:
     keep_snapshots: int = setting(
         3, "Published snapshots kept on disk (older ones are removed).", minimum=1
     )
+    snapshot_store: str = setting(
+        "files",
+        "Where published snapshots live for every web node: files (the index folder "
+        "itself; one machine), database (the PostgreSQL database of database_url) or s3 "
+        "(an S3-compatible object store, see snapshot_s3_*).",
+        choices=("files", "database", "s3"),
+    )
+    snapshot_poll_seconds: float = setting(
+        2.0,
+        "How often a web node checks the snapshot store for a new snapshot (with the "
+        "database store, notifications usually arrive first).",
+        minimum=0.05,
+    )
+    snapshot_s3_bucket: str = setting("", "Bucket of the s3 snapshot store.")
+    snapshot_s3_prefix: str = setting("spoc-kb/", "Key prefix of the s3 snapshot store.")
+    snapshot_s3_endpoint: str = setting(
+        "", "Endpoint URL of an S3-compatible server (MinIO, Ceph); empty: AWS."
+    )
+    snapshot_s3_region: str = setting(
+        "", "Region of the s3 snapshot store; empty: boto3's default."
+    )
     fusion: str = setting(
         "weighted",
         "How keyword and vector results are fused: weighted or rrf.",

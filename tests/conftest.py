@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from kb.settings import Settings
+from tests.postgres import postgres_server  # noqa: F401 - one server for every test
+from tests.s3 import s3_bucket, s3_endpoint  # noqa: F401 - one S3 server for every test
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -12,6 +12,17 @@ Each worker also runs the notification outbox in a background thread
 store hands every due message to one worker only (`claim_messages`), so
 nothing is sent twice, and deliveries go on while any worker lives.
 `create_demo_users` makes the demo accounts of `kb serve --demo-users`.
+
+With a replicated snapshot store (setting `snapshot_store` = database or s3),
+the master first copies the store's current snapshot into the node's own
+index folder (a new node with an empty folder can serve at once), then keeps
+it current from a thread (`SnapshotFollower`): each new snapshot is copied,
+verified and switched to with the local `CURRENT`, which the workers follow as
+they do on a single machine. The follower runs in the master, not in the
+workers, so a node copies each snapshot once, and it dies with the master.
+Nodes behind one load balancer must share `secret_key`, or a cookie signed by
+one node would not verify on the next; `kb serve` refuses to start a
+replicated node without it.
 """
 
 from __future__ import annotations
@@ -22,7 +33,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kb.errors import KbError
+from kb.errors import ConfigError, KbError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -79,11 +90,55 @@ def prepare(settings: Settings) -> Settings:
     from indexer import snapshot
     from kb.store import create_store
 
+    if settings.snapshot_store != "files" and not settings.secret_key:
+        raise ConfigError(
+            f"snapshot_store is {settings.snapshot_store}, so this node serves beside others "
+            "behind a load balancer; they must all sign cookies with the same key. Set "
+            "secret_key (KB_SECRET_KEY) to one long random value on every node, e.g. "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+        )
+    pull_current(settings)
     snapshot.current_path(settings.index_path)  # IndexNotFoundError: run `kb index`
     create_store(settings.database_url).close()
     if not settings.secret_key:
         settings = settings.replace(secret_key=secrets.token_hex(32))
     return settings
+
+
+def pull_current(settings: Settings) -> None:
+    """Copy the snapshot store's current snapshot here, if it is replicated and
+    this folder lacks it. A failure leaves the local snapshot (if any) serving."""
+    from indexer.snapshot_store import create_snapshot_store, sync
+
+    store = create_snapshot_store(settings)
+    try:
+        moved = sync.pull_locked(store, settings.index_path, settings.keep_snapshots)
+        if moved.snapshot:
+            logger.info("took snapshot %s from the snapshot store", moved.snapshot)
+    except KbError as exc:
+        logger.error("could not copy the current snapshot: %s", exc.message)
+    finally:
+        store.close()
+
+
+def start_follower(settings: Settings) -> Any:
+    """The `SnapshotFollower` of a replicated node, started; None for `files`."""
+    from indexer.snapshot_store import create_snapshot_store
+    from indexer.snapshot_store.sync import SnapshotFollower
+
+    store = create_snapshot_store(settings)
+    if not store.replicated:
+        store.close()
+        return None
+    follower = SnapshotFollower(
+        store,
+        settings.index_path,
+        settings.keep_snapshots,
+        settings.snapshot_poll_seconds,
+    )
+    follower.start()
+    logger.info("following the %s snapshot store", settings.snapshot_store)
+    return follower
 
 
 def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
@@ -126,4 +181,9 @@ def serve(
         "loglevel": log_level,
         "proc_name": "kb-serve",
     }
-    KbServer(settings, options).run()
+    follower = start_follower(settings)
+    try:
+        KbServer(settings, options).run()
+    finally:
+        if follower is not None:
+            follower.stop()

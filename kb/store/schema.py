@@ -33,6 +33,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -241,3 +242,49 @@ outbox = Table(
     Column("last_error", Text),
     Index(None, "delivered_at", "next_attempt_at"),
 )
+
+# Snapshots of the search index, for the `database` snapshot store
+# (`indexer.snapshot_store.database`): files by SHA-256, cut into parts of a
+# few MiB, the manifest of each published snapshot, and the current one.
+snapshot_files = Table(
+    "snapshot_files",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("parts", Integer, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+)
+
+snapshot_parts = Table(
+    "snapshot_parts",
+    metadata,
+    Column(
+        "digest",
+        String(64),
+        ForeignKey("snapshot_files.digest", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("part", Integer, primary_key=True, autoincrement=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+snapshots = Table(
+    "snapshots",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("manifest", Text, nullable=False),
+    Column("manifest_sha256", String(64), nullable=False),
+    Column("published", UtcDateTime, nullable=False),
+)
+
+snapshot_current = Table(
+    "snapshot_current",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+)
+
+# Tables that hold the search index rather than what people recorded: backups
+# take the index from the snapshot folder instead (see `kb.backup`).
+INDEX_TABLES = frozenset({"snapshot_files", "snapshot_parts", "snapshots", "snapshot_current"})

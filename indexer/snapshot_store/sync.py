@@ -1,0 +1,205 @@
+"""Copying snapshots between an index folder and a snapshot store.
+
+`push` (the indexer, after it published locally): upload the files the store
+lacks, then publish the manifest, which moves the store's current snapshot.
+`pull` (every `kb serve` node, and an indexer on a new machine): copy the
+store's current snapshot into the local index folder and switch the local
+`CURRENT` to it only when every file is there and verified. Files already in
+any complete local snapshot (same SHA-256 and size) are hard-linked instead of
+downloaded, so a new snapshot costs only the files that changed: an
+incremental build shares most of its keyword segments with the one before.
+
+A pull that fails anywhere (store unreachable, a checksum that does not match,
+a full disk) removes its partial copy and raises; the local `CURRENT` still
+names the old snapshot, so the node serves on and the follower tries again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import threading
+from pathlib import Path
+
+from indexer import snapshot
+from indexer.snapshot_store.base import SnapshotStore, Transfer
+from kb.errors import IndexLockedError, KbError, SnapshotStoreError
+
+logger = logging.getLogger(__name__)
+
+
+def _manifest_files(manifest_text: str, where: str) -> dict[str, dict[str, object]]:
+    try:
+        files = json.loads(manifest_text).get(snapshot.FILES)
+    except (ValueError, AttributeError) as exc:
+        raise SnapshotStoreError(f"the manifest of {where} is not valid JSON: {exc}") from exc
+    if not isinstance(files, dict) or not files:
+        raise SnapshotStoreError(
+            f"the manifest of {where} lists no files with checksums (it was built by an older "
+            "version); run `kb index --full` to publish a snapshot that can be copied"
+        )
+    return files
+
+
+def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
+    """Upload what the store lacks of a complete local snapshot and make it current."""
+    name = snapshot_dir.name
+    manifest_text = (snapshot_dir / snapshot.MANIFEST).read_text(encoding="utf-8")
+    files = _manifest_files(manifest_text, name)
+    report = Transfer(snapshot=name, files=len(files))
+    if not store.replicated:
+        return report
+    missing = store.missing(str(info["sha256"]) for info in files.values())
+    for rel, info in files.items():
+        digest = str(info["sha256"])
+        if digest not in missing:
+            report.reused += 1
+            continue
+        store.upload(digest, snapshot_dir / rel)
+        missing.discard(digest)
+        report.transferred += 1
+        report.transferred_bytes += int(str(info["size"]))
+    store.publish(name, manifest_text)
+    removed = store.remove_unused(keep)
+    logger.info(
+        "snapshot %s pushed: %d of %d files uploaded (%d bytes), %d unused files removed",
+        name,
+        report.transferred,
+        report.files,
+        report.transferred_bytes,
+        removed,
+    )
+    return report
+
+
+def pull(store: SnapshotStore, index_dir: Path) -> Transfer:
+    """Make the store's current snapshot the local current one (see the module
+    docstring); `Transfer.snapshot` is None when there was nothing to do."""
+    report = Transfer()
+    if not store.replicated:
+        return report
+    name = store.current()
+    if name is None or name == snapshot.current_name(index_dir):
+        return report
+    if "/" in name or name.startswith("."):
+        raise SnapshotStoreError(f"the snapshot store names an invalid snapshot {name!r}")
+    manifest_text = store.manifest_text(name)
+    if manifest_text is None:
+        raise SnapshotStoreError(f"the snapshot store's current snapshot {name} has no manifest")
+    files = _manifest_files(manifest_text, name)
+    local = snapshot.local_files(index_dir)
+    target = snapshot.snapshots_dir(index_dir) / name
+    shutil.rmtree(target, ignore_errors=True)  # a copy that died before its manifest
+    target.mkdir(parents=True)
+    report.snapshot, report.files = name, len(files)
+    try:
+        for rel, info in files.items():
+            dest = target / rel
+            if target.resolve() not in dest.resolve().parents:
+                raise SnapshotStoreError(f"the manifest of {name} names a file outside it: {rel}")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            digest, size = str(info["sha256"]), int(str(info["size"]))
+            source = local.get(digest)
+            if source is not None and source.stat().st_size == size:
+                snapshot.link_or_copy(str(source), str(dest))
+                report.reused += 1
+                continue
+            partial = dest.with_name(dest.name + ".part")
+            store.download(digest, partial)
+            got_size = partial.stat().st_size
+            if got_size != size or snapshot.file_digest(partial) != digest:
+                raise SnapshotStoreError(
+                    f"{rel} of snapshot {name} does not match its manifest (size {got_size}, "
+                    f"expected {size}, or a different SHA-256); the old snapshot stays"
+                )
+            os.replace(partial, dest)
+            report.transferred += 1
+            report.transferred_bytes += size
+        tmp = target / (snapshot.MANIFEST + ".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(manifest_text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target / snapshot.MANIFEST)
+        snapshot.publish(index_dir, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    logger.info(
+        "snapshot %s pulled: %d of %d files downloaded (%d bytes), %d reused",
+        name,
+        report.transferred,
+        report.files,
+        report.transferred_bytes,
+        report.reused,
+    )
+    return report
+
+
+def pull_locked(store: SnapshotStore, index_dir: Path, keep: int) -> Transfer:
+    """`pull` under the index folder's lock, then tidy the folder. When the lock is
+    held (a local `kb index` or another pull is writing), nothing is done now."""
+    try:
+        with snapshot.IndexLock(index_dir):
+            report = pull(store, index_dir)
+            if report.snapshot:
+                snapshot.collect_garbage(index_dir, keep)
+            return report
+    except IndexLockedError:
+        return Transfer()
+
+
+class SnapshotFollower:
+    """Keeps a node's index folder at the store's current snapshot, in a thread.
+
+    Each round pulls (nothing when up to date), then waits for a notification
+    or `poll_seconds`. Failures are logged (once per distinct message) and the
+    node keeps the snapshot it has."""
+
+    def __init__(
+        self, store: SnapshotStore, index_dir: Path, keep: int, poll_seconds: float
+    ) -> None:
+        self.store = store
+        self.index_dir = index_dir
+        self.keep = keep
+        self.poll_seconds = poll_seconds
+        self.stop_event = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_error = ""
+
+    def round(self) -> Transfer:
+        try:
+            report = pull_locked(self.store, self.index_dir, self.keep)
+        except KbError as exc:
+            self._failed(exc.message)
+            return Transfer()
+        except OSError as exc:
+            self._failed(f"could not write the snapshot copy: {exc}")
+            return Transfer()
+        if self._last_error:
+            logger.warning("snapshot store reachable again")
+            self._last_error = ""
+        return report
+
+    def _failed(self, message: str) -> None:
+        if message != self._last_error:
+            logger.error("snapshot follower: %s; serving the snapshot this node has", message)
+        self._last_error = message
+
+    def run(self) -> None:
+        while not self.stop_event.is_set():
+            self.round()
+            if self.stop_event.is_set():
+                break
+            self.store.wait(self.poll_seconds)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="kb-snapshot-follower", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stop_event.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
