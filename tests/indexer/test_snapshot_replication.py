@@ -28,7 +28,9 @@ def replicated(tiny_settings: Settings, tmp_path: Path) -> Settings:
 
 
 def test_indexer_pushes_and_a_node_serves_the_same_snapshot(
-    replicated: Settings, tmp_path: Path, embedder  # type: ignore[no-untyped-def]
+    replicated: Settings,
+    tmp_path: Path,
+    embedder,  # type: ignore[no-untyped-def]
 ) -> None:
     first = IndexBuilder(replicated, embedder=embedder).run()
     assert first.published and first.uploaded_files > 0
@@ -52,7 +54,9 @@ def test_indexer_pushes_and_a_node_serves_the_same_snapshot(
 
 
 def test_an_indexer_on_a_new_machine_continues_from_the_store(
-    replicated: Settings, tmp_path: Path, embedder  # type: ignore[no-untyped-def]
+    replicated: Settings,
+    tmp_path: Path,
+    embedder,  # type: ignore[no-untyped-def]
 ) -> None:
     first = IndexBuilder(replicated, embedder=embedder).run()
     elsewhere = replicated.replace(index_dir=str(tmp_path / "second-indexer"))
@@ -62,7 +66,8 @@ def test_an_indexer_on_a_new_machine_continues_from_the_store(
 
 
 def test_a_snapshot_published_here_but_not_pushed_is_pushed_next_run(
-    replicated: Settings, embedder  # type: ignore[no-untyped-def]
+    replicated: Settings,
+    embedder,  # type: ignore[no-untyped-def]
 ) -> None:
     # What a `kb index` killed between its local publish and its push leaves.
     local_only = IndexBuilder(replicated.replace(snapshot_store="files"), embedder=embedder).run()

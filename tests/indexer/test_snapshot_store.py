@@ -73,16 +73,24 @@ def make_snapshot(index_dir: Path, name: str, files: dict[str, bytes]) -> Path:
     for rel, data in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
-    snapshot.write_manifest(folder, {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)})
+    snapshot.write_manifest(
+        folder, {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)}
+    )
     snapshot.publish(index_dir, folder)
     return folder
 
 
-FIRST = {"meta.db": b"meta one" * 1000, "keyword/_MAIN_1.toc": b"toc one", "keyword/seg_a": b"A" * 5000}
+FIRST = {
+    "meta.db": b"meta one" * 1000,
+    "keyword/_MAIN_1.toc": b"toc one",
+    "keyword/seg_a": b"A" * 5000,
+}
 SECOND = {**FIRST, "meta.db": b"meta two" * 1000, "keyword/seg_b": b"B" * 3000}
 
 
-def test_the_contract_upload_publish_download_and_forget(store: SnapshotStore, tmp_path: Path) -> None:
+def test_the_contract_upload_publish_download_and_forget(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
     assert store.replicated and store.current() is None
     folder = make_snapshot(tmp_path / "src", "20260101T000000-aaaa", FIRST)
     files = snapshot.read_manifest(folder)[snapshot.FILES]
