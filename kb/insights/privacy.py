@@ -1,0 +1,129 @@
+"""Privacy by design for insights: what is stored, what is shown, how long.
+
+* **Masking.** Employees type personal data into search boxes ("IBAN DE89
+  3704 0044 0532 0130 00 ändern", "call me on +49 170 1234567"). Before a
+  question text is kept for insights, e-mail addresses, phone numbers, IBANs,
+  payment card numbers and long digit runs (personnel, tax or insurance
+  numbers) are replaced by a placeholder naming what was there (`[email]`,
+  `[phone]`, `[iban]`, `[card]`, `[number]`). The placeholders keep the
+  question readable and let questions that differ only in the data group
+  together.
+* **Minimum people.** A question text is shown only when at least
+  `insights_min_people` distinct pseudonymous people asked it in the period
+  (`shown_texts`); otherwise it counts in totals only. The pseudonymous id is
+  the browser's random id, never a username.
+* **Retention.** Events older than `event_retention_days` are deleted
+  (`kb events purge`); see docs/insights.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+EMAIL = "[email]"
+PHONE = "[phone]"
+IBAN = "[iban]"
+CARD = "[card]"
+NUMBER = "[number]"
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+# Two letters, two check digits, then 11 to 30 letters or digits in groups of
+# up to four (how IBANs are printed).
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{1,4}){3,8}\b", re.IGNORECASE)
+# 13 to 19 digits in groups (payment cards), checked by Luhn below.
+_CARD = re.compile(r"\b(?:\d[ -]?){12,18}\d\b")
+# International (+49 ...) or national (0170 ...) numbers with separators;
+# at least 7 digits in all so that years and room numbers are left alone.
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d[\d /().-]{5,}\d(?!\w)")
+# Unseparated runs of six or more digits not starting with 0 (phone numbers do).
+_LONG_DIGITS = re.compile(r"\b[1-9]\d{5,}\b")
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def _iban_ok(text: str) -> bool:
+    """ISO 13616 check: move the first four characters to the end, letters
+    to numbers, remainder 1 modulo 97."""
+    compact = text.replace(" ", "").upper()
+    if not 15 <= len(compact) <= 34:
+        return False
+    rearranged = compact[4:] + compact[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+def _mask_iban(match: re.Match[str]) -> str:
+    # The pattern may have run on into a following word ("... 32 for"): try
+    # the match shortened group by group until the check digits agree.
+    text = match.group(0)
+    parts = text.split(" ")
+    for end in range(len(parts), 0, -1):
+        candidate = " ".join(parts[:end])
+        if _iban_ok(candidate):
+            return IBAN + text[len(candidate) :]
+    return IBAN if _iban_ok(text) else text
+
+
+def _mask_card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return CARD if 13 <= len(digits) <= 19 and _luhn_ok(digits) else match.group(0)
+
+
+def _mask_phone(match: re.Match[str]) -> str:
+    text = match.group(0)
+    digits = re.sub(r"\D", "", text)
+    if len(digits) < 7 or (text.isdigit() and not text.startswith("0")):
+        return text  # too short, or a plain number (left to _LONG_DIGITS)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return text  # a date, not a phone number
+    return PHONE
+
+
+def mask_personal_data(text: str) -> str:
+    """`text` with e-mail addresses, IBANs, card numbers, phone numbers and long
+    digit runs replaced by placeholders. Idempotent."""
+    text = _EMAIL.sub(EMAIL, text)
+    text = _IBAN.sub(_mask_iban, text)
+    text = _CARD.sub(_mask_card, text)
+    text = _PHONE.sub(_mask_phone, text)
+    return _LONG_DIGITS.sub(NUMBER, text)
+
+
+@dataclass(frozen=True)
+class QuestionCount:
+    """How often a question text was asked in a period, and by how many people."""
+
+    text: str
+    searches: int
+    people: int
+
+
+def shown_texts(counts: Iterable[QuestionCount], min_people: int) -> list[str]:
+    """The texts that may be shown: asked by at least `min_people` distinct
+    people, most asked first."""
+    if isinstance(min_people, bool) or not isinstance(min_people, int) or min_people < 1:
+        raise ValueError(f"min_people must be an integer >= 1, got {min_people!r}")
+    visible = [c for c in counts if c.people >= min_people]
+    visible.sort(key=lambda c: (-c.people, -c.searches, c.text))
+    return [c.text for c in visible]
+
+
+def people_per_text(pairs: Iterable[tuple[str, str]]) -> Mapping[str, int]:
+    """Distinct people per text from (text, pseudonymous person) pairs; empty
+    person ids (nobody identifiable) never count as a person."""
+    seen: dict[str, set[str]] = {}
+    for text, person in pairs:
+        bucket = seen.setdefault(text, set())
+        if person:
+            bucket.add(person)
+    return {text: len(people) for text, people in seen.items()}

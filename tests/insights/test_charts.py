@@ -1,0 +1,47 @@
+"""Server-side SVG charts: valid markup, escaped text, a text alternative."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from kb.insights.charts import bar_chart, line_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_a_line_chart_is_valid_svg_with_title_description_and_table() -> None:
+    points = [("2025-11-01", 10), ("2025-11-02", 4), ("2025-11-03", 25)]
+    chart = line_chart("Searches per day", points, value_label="searches")
+    root = ET.fromstring(chart.svg)
+    assert root.get("role") == "img"
+    assert root.find(f"{SVG}title").text == "Searches per day"
+    desc = root.find(f"{SVG}desc").text
+    assert "from 10 to 25" in desc and "lowest 4 (2025-11-02)" in desc
+    line = root.find(f"{SVG}polyline")
+    assert len(line.get("points").split()) == 3
+    assert chart.rows == (("2025-11-01", "10"), ("2025-11-02", "4"), ("2025-11-03", "25"))
+    assert "<script" not in chart.svg
+
+
+def test_rates_are_shown_as_percentages_on_a_fixed_axis() -> None:
+    chart = line_chart("Answered", [("a", 0.5), ("b", 0.75)], value_label="rate", percent=True)
+    assert chart.rows[1] == ("b", "75 %")
+    assert ">100 %<" in chart.svg
+
+
+def test_bar_labels_are_escaped_and_every_bar_has_its_value() -> None:
+    bars = [("<script>alert(1)</script>", 12), ("IT & Security", 3), ("Legal", 0)]
+    chart = bar_chart("Searches by department", bars, value_label="searches")
+    root = ET.fromstring(chart.svg)  # parses: nothing unescaped broke it
+    assert "<script>" not in chart.svg
+    assert len(root.findall(f"{SVG}rect")) == 3
+    values = [t.text for t in root.findall(f"{SVG}text") if t.get("class") == "chart-value"]
+    assert values == ["12", "3", "0"]
+    assert "IT & Security 3" in root.find(f"{SVG}desc").text
+
+
+def test_empty_charts_say_so() -> None:
+    assert "no data" in line_chart("Trend", [], value_label="n").summary
+    empty = bar_chart("Bars", [], value_label="n")
+    assert "no data" in empty.summary
+    ET.fromstring(empty.svg)

@@ -1,0 +1,72 @@
+"""Masking personal data in stored question texts, and the minimum-people rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.insights.privacy import (
+    QuestionCount,
+    mask_personal_data,
+    people_per_text,
+    shown_texts,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mail anna.schmidt@nordlicht.example about leave", "mail [email] about leave"),
+        ("IBAN DE89 3704 0044 0532 0130 00 ändern", "IBAN [iban] ändern"),
+        ("new account DE89370400440532013000", "new account [iban]"),
+        ("GB82 WEST 1234 5698 7654 32 for salary", "[iban] for salary"),
+        ("call me on +49 170 1234567 please", "call me on [phone] please"),
+        ("Rückruf unter 0170/1234567", "Rückruf unter [phone]"),
+        ("my card 4111 1111 1111 1111 was charged twice", "my card [card] was charged twice"),
+        ("Personalnummer 12345678 vergessen", "Personalnummer [number] vergessen"),
+        ("steuer-id 12 345 678 901", "steuer-id [phone]"),
+    ],
+)
+def test_personal_data_is_masked(text: str, expected: str) -> None:
+    assert mask_personal_data(text) == expected
+    assert mask_personal_data(expected) == expected  # idempotent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "holiday 2025",
+        "room 4.12 heating",
+        "form A1 for working abroad",
+        "deadline 2025-12-31 for expenses",
+        "DE is my country code",
+        "1234 5678 9012 3456",  # fails the Luhn check: not a card, but a long number
+    ],
+)
+def test_ordinary_questions_keep_their_words(text: str) -> None:
+    masked = mask_personal_data(text)
+    if text.startswith("1234"):
+        assert "[card]" not in masked
+    else:
+        assert masked == text
+
+
+def test_an_iban_with_a_wrong_check_digit_is_not_called_an_iban() -> None:
+    assert "[iban]" not in mask_personal_data("DE00 3704 0044 0532 0130 00")
+
+
+def test_texts_are_shown_only_when_enough_people_asked() -> None:
+    counts = [
+        QuestionCount("parking permit", searches=9, people=4),
+        QuestionCount("my divorce papers", searches=12, people=1),
+        QuestionCount("parken", searches=3, people=3),
+        QuestionCount("vpn", searches=40, people=2),
+    ]
+    assert shown_texts(counts, 3) == ["parking permit", "parken"]
+    assert shown_texts(counts, 1)[0] == "parking permit"
+    with pytest.raises(ValueError, match="min_people must be an integer >= 1"):
+        shown_texts(counts, 0)
+
+
+def test_people_are_counted_once_and_anonymous_searches_never_count() -> None:
+    pairs = [("a", "p1"), ("a", "p1"), ("a", "p2"), ("b", ""), ("b", "")]
+    assert people_per_text(pairs) == {"a": 2, "b": 0}
