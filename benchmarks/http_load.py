@@ -121,7 +121,7 @@ def free_port() -> int:
 
 def kb_command(*args: str) -> list[str]:
     """`kb ARGS` with this interpreter (no assumption about where `kb` is installed)."""
-    return [sys.executable, "-c", "from kb.cli import main; main()", *args]
+    return [sys.executable, "-c", "from kb.cli.main import main; main()", *args]
 
 
 class Server:

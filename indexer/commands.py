@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import click
 
-from kb.cli import content_option, echo_json, index_option, json_option, settings_from
+from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
 
 
 def _progress_bar(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:

@@ -2,61 +2,24 @@
 
 These records feed the insights pages (unanswered questions, popular queries)
 and the query suggestions. Users appear only under a pseudonymous id, never a
-username. All timestamps are timezone-aware UTC; `ensure_utc` and `utc_now`
-are the helpers the other domain records (users, requests, outbox) share.
+username. All timestamps are timezone-aware UTC (see `kb.validators`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-
-def utc_now() -> datetime:
-    """The current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
-def ensure_utc(name: str, value: datetime) -> datetime:
-    """Return `value` converted to UTC; refuse naive datetimes (their zone is a guess)."""
-    if not isinstance(value, datetime):
-        raise ValueError(f"{name} must be a datetime, got {value!r}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value!r}")
-    return value.astimezone(UTC)
-
-
-def ensure_optional_utc(name: str, value: datetime | None) -> datetime | None:
-    """Like `ensure_utc`, letting None through."""
-    return None if value is None else ensure_utc(name, value)
-
-
-def ensure_text(name: str, value: str, *, allow_empty: bool = False) -> str:
-    """Refuse non-strings and (unless allowed) blank strings."""
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, got {value!r}")
-    if not allow_empty and not value.strip():
-        raise ValueError(f"{name} must not be empty, got {value!r}")
-    return value
-
-
-def _ensure_unit(name: str, value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")
-    return float(value)
-
-
-def _ensure_positive_int(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return value
-
-
-def set_normalised(record: object, name: str, value: object) -> None:
-    """Store a normalised value on a frozen record from its `__post_init__`."""
-    object.__setattr__(record, name, value)
+from kb.validators import (
+    ensure_positive_int,
+    ensure_text,
+    ensure_unit,
+    ensure_utc,
+    set_normalised,
+    utc_now,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,11 +55,11 @@ class SearchEvent:
         ensure_text("user", self.user, allow_empty=True)
         if not isinstance(self.filters, dict):
             raise ValueError(f"filters must be a dict, got {self.filters!r}")
-        set_normalised(self, "confidence", _ensure_unit("confidence", self.confidence))
+        set_normalised(self, "confidence", ensure_unit("confidence", self.confidence))
         set_normalised(
             self,
             "department_confidence",
-            _ensure_unit("department_confidence", self.department_confidence),
+            ensure_unit("department_confidence", self.department_confidence),
         )
         if self.department is not None:
             ensure_text("department", self.department)
@@ -110,7 +73,7 @@ class SearchEvent:
         if not math.isfinite(latency) or latency < 0:
             raise ValueError(f"latency_ms must be a finite number >= 0, got {latency!r}")
         set_normalised(self, "latency_ms", float(latency))
-        _ensure_positive_int("page", self.page)
+        ensure_positive_int("page", self.page)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,7 +91,7 @@ class ClickEvent:
         if isinstance(self.search_id, bool) or not isinstance(self.search_id, int):
             raise ValueError(f"search_id must be an integer, got {self.search_id!r}")
         ensure_text("article_id", self.article_id)
-        _ensure_positive_int("rank", self.rank)
+        ensure_positive_int("rank", self.rank)
         ensure_text("user", self.user, allow_empty=True)
         set_normalised(self, "ts", ensure_utc("ts", self.ts))
 

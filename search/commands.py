@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kb.cli import content_option, echo_json, index_option, json_option, settings_from
+from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
 
 
 @click.command("search")

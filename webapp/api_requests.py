@@ -21,7 +21,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from kb.errors import ValidationError
-from kb.requests import RequestStatus
+from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth import csrf_token
 from webapp.identity import require_user, user_groups

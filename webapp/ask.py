@@ -22,7 +22,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.errors import ConflictError, ValidationError
-from kb.requests import Priority
+from kb.requests.lifecycle import Priority
 from webapp import presenters, services
 from webapp.i18n import current_language, gettext
 from webapp.identity import require_user

@@ -37,9 +37,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from kb.accounts import authenticate
+from kb.accounts.records import User
+from kb.accounts.service import authenticate
 from kb.errors import AuthenticationRequired, KbError, PermissionDenied
-from kb.users import User
 from webapp import identity, services
 from webapp.articles import local_path
 from webapp.errors import error_response, is_api_request

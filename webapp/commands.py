@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kb.cli import content_option, index_option, settings_from
+from kb.cli.options import content_option, index_option, settings_from
 from kb.settings import Settings
 
 

@@ -35,7 +35,8 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from kb.accounts import user_from_headers
+from kb.accounts.records import Role, User
+from kb.accounts.service import user_from_headers
 from kb.errors import (
     AuthenticationRequired,
     ConfigError,
@@ -43,11 +44,10 @@ from kb.errors import (
     PermissionDenied,
     StoreError,
 )
-from kb.users import Role, User
 
 if TYPE_CHECKING:
     from kb.settings import Settings
-    from kb.store import Store
+    from kb.store.protocols import Store
 
 logger = logging.getLogger(__name__)
 

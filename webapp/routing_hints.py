@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 
-from kb.requesting.routing import RoutingHints, routing_hints
+from kb.requests.routing import RoutingHints, routing_hints
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def store_routing_hints(settings: Settings) -> CachedRoutingHints:
     def load() -> RoutingHints:
         nonlocal store
         if store is None:
-            from kb.store import create_store
+            from kb.store.factory import create_store
 
             store = create_store(settings.database_url)
         return routing_hints(store.reassignments())

@@ -88,7 +88,7 @@ class KbServer(BaseApplication):  # type: ignore[misc]
 def prepare(settings: Settings) -> Settings:
     """Checks and one-time work in the master, before any worker starts."""
     from indexer import snapshot
-    from kb.store import create_store
+    from kb.store.factory import create_store
 
     if settings.snapshot_store != "files" and not settings.secret_key:
         raise ConfigError(
@@ -145,9 +145,9 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
     """Demo accounts in the store (see `kb.accounts.ensure_demo_users`): an agent for
     each department of the content root and the triage queue, and one per role.
     Returns (username, password, roles) of the accounts whose demo password works."""
-    from kb.accounts import DEMO_DEPARTMENTS, ensure_demo_users
+    from kb.accounts.service import DEMO_DEPARTMENTS, ensure_demo_users
     from kb.content.scanner import load_departments
-    from kb.store import create_store
+    from kb.store.factory import create_store
 
     departments: list[str] = list(DEMO_DEPARTMENTS)
     if settings.content_path.is_dir():

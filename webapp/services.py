@@ -25,7 +25,7 @@ from kb.errors import KbError, StoreError
 from kb.records import Article, Department
 from kb.results import Query, SearchResponse
 from kb.settings import Settings
-from kb.store import Store
+from kb.store.protocols import Store
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def _default_engine(settings: Settings) -> Engine:
 
 
 def _default_store(settings: Settings) -> Store:
-    from kb.store import create_store
+    from kb.store.factory import create_store
 
     return create_store(settings.database_url)
 

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Literal
 
+from kb.notify.outbox import OutboxMessage
 from kb.notify.webhooks import DeliveryFailed
-from kb.outbox import OutboxMessage
-from kb.requests import Request, RequestEntry
+from kb.requests.records import Request, RequestEntry
 
 Audience = Literal["requester", "queue"]
 MAIL_LANGUAGES = ("en", "de")

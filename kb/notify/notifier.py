@@ -20,13 +20,13 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
-from kb.events import utc_now
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MAIL_LANGUAGES, Audience, compose
-from kb.outbox import OutboxMessage
-from kb.requesting.serialize import entry_dict, request_dict
-from kb.requests import Request, RequestEntry
-from kb.store.base import Store
+from kb.notify.outbox import OutboxMessage
+from kb.requests.records import Request, RequestEntry
+from kb.requests.serialize import entry_dict, request_dict
+from kb.store.protocols import Store
+from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
 

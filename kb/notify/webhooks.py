@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from kb.outbox import OutboxMessage
+from kb.notify.outbox import OutboxMessage
 
 SIGNATURE_HEADER = "X-SpocKB-Signature"
 EVENT_HEADER = "X-SpocKB-Event"

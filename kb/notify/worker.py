@@ -3,7 +3,7 @@
 `deliver_due(now)` makes one pass: it claims due messages (`Store.claim_messages`
 pushes each claimed message's next attempt past a lease, so several worker
 processes never send the same message at once), sends each, and records the
-outcome: delivered, or failed with the next attempt `kb.outbox.backoff` later.
+outcome: delivered, or failed with the next attempt `kb.notify.outbox.backoff` later.
 After `max_attempts` failures a message is given up on and kept, with its last
 error, for inspection.
 
@@ -24,14 +24,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kb.events import utc_now
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MailSender
+from kb.notify.outbox import OutboxMessage, backoff
 from kb.notify.webhooks import DeliveryFailed, WebhookSender
-from kb.outbox import OutboxMessage, backoff
 from kb.records import Department
 from kb.settings import Settings
-from kb.store.base import Store
+from kb.store.protocols import Store
+from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
 

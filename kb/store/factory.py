@@ -30,8 +30,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from kb.errors import ConfigError, KbError, StoreError
-from kb.store.base import Store
 from kb.store.migrate import upgrade
+from kb.store.protocols import Store
 from kb.store.sql import SqlStore
 from kb.store.sql_base import READ_ONLY_OPTION, unavailable
 

@@ -8,13 +8,13 @@ places the two databases are set up differently. Build it with
 
 from __future__ import annotations
 
+from kb.store.sql_accounts import SqlAccounts
 from kb.store.sql_events import SqlEvents
 from kb.store.sql_outbox import SqlOutbox
 from kb.store.sql_requests import SqlRequests
-from kb.store.sql_users import SqlUsers
 
 
-class SqlStore(SqlEvents, SqlUsers, SqlRequests, SqlOutbox):
+class SqlStore(SqlEvents, SqlAccounts, SqlRequests, SqlOutbox):
     """Events, users, requests and the outbox in one SQL database."""
 
     def __repr__(self) -> str:

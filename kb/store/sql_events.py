@@ -8,15 +8,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Table, func, insert, select
 
 from kb.errors import ConflictError, NotFoundError
-from kb.events import (
-    ClickEvent,
-    FeedbackEvent,
-    SearchEvent,
-    ensure_optional_utc,
-    normalise_query,
-)
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent, normalise_query
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.validators import ensure_optional_utc
 
 
 def _search_row(event: SearchEvent) -> dict[str, Any]:

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, insert, select, update
 
 from kb.errors import ConflictError, NotFoundError
-from kb.events import ensure_optional_utc, ensure_text, ensure_utc
-from kb.outbox import OutboxMessage
+from kb.notify.outbox import OutboxMessage
 from kb.store.schema import outbox
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.validators import ensure_optional_utc, ensure_text, ensure_utc
 
 
 def _message(row: Row[Any]) -> OutboxMessage:

@@ -16,19 +16,12 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 
 from kb.errors import ConflictError, NotFoundError
-from kb.events import ensure_optional_utc, ensure_utc
-from kb.requests import (
-    Reassignment,
-    Request,
-    RequestEntry,
-    RequestStatus,
-    RequestTask,
-    TaskStatus,
-    number_tasks,
-)
-from kb.store.base import RequestOrder
+from kb.requests.lifecycle import RequestStatus, TaskStatus
+from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask, number_tasks
+from kb.store.protocols import RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.validators import ensure_optional_utc, ensure_utc
 
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if s.is_open)
 UNFINISHED_TASKS = tuple(s.value for s in TaskStatus if not s.is_finished)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
+from kb.cli.main import main
 from kb.errors import ConfigError
 from kb.settings import SETTINGS, Settings, settings_table
 from tests.conftest import ROOT

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kb.records import Department
-from kb.requesting.routing import RoutingHints
+from kb.requests.routing import RoutingHints
 from search.routing import Router
 from webapp.routing_hints import CachedRoutingHints
 

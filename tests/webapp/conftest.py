@@ -21,7 +21,7 @@ from flask.testing import FlaskClient
 from kb.records import Article, Department, Section
 from kb.results import Answer, Hit, Query, SearchResponse
 from kb.settings import Settings
-from kb.store import Store
+from kb.store.protocols import Store
 from webapp import create_app
 from webapp.services import services
 
@@ -290,7 +290,7 @@ def request_content(settings: Settings) -> Path:
 
 @pytest.fixture
 def people(store: Store, request_content: Path) -> dict[str, tuple[str, str | None]]:
-    from kb.accounts import add_user
+    from kb.accounts.service import add_user
 
     for name, (role, department) in PEOPLE.items():
         add_user(store, name, role, department)

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.settings import Settings
-from kb.store import Store
+from kb.store.protocols import Store
 from tests.webapp.conftest import FakeEngine, publish_fake_snapshot
 
 

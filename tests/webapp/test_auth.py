@@ -9,8 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.accounts import add_user
-from kb.store import Store
+from kb.accounts.service import add_user
+from kb.store.protocols import Store
 from tests.webapp.conftest import ARTICLES, FakeEngine, _article, sign_in_as
 from webapp.services import services
 

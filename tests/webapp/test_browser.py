@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 
 from kb.settings import Settings
-from kb.store import Store
+from kb.store.protocols import Store
 from tests.conftest import ROOT
 from webapp import create_app
 from webapp.services import services, warm_up

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from kb.accounts import add_user
+from kb.accounts.service import add_user
 from kb.settings import Settings
 from tests.conftest import SAMPLE_CONTENT
 from tests.webapp.test_browser import (

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.store import Store
+from kb.store.protocols import Store
 from webapp import create_app
 from webapp.i18n import MESSAGES, format_date
 

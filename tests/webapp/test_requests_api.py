@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from kb.store import Store
+from kb.store.protocols import Store
 from tests.webapp.conftest import sign_in_as
 
 pytestmark = pytest.mark.usefixtures("people")

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask.testing import FlaskClient
 
-from kb.requesting.service import RequestService
+from kb.accounts.records import User
+from kb.requests.service import RequestService
 from kb.settings import Settings
-from kb.store import Store
-from kb.users import User
+from kb.store.protocols import Store
 from tests.webapp.conftest import sign_in_as
 
 pytestmark = pytest.mark.usefixtures("people")

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
+from kb.cli.main import main
 from kb.errors import IndexNotFoundError
 from kb.settings import Settings
 from tests.webapp.conftest import publish_fake_snapshot
@@ -110,7 +110,7 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
             [
                 sys.executable,
                 "-c",
-                "from kb.cli import main; main()",
+                "from kb.cli.main import main; main()",
                 "serve",
                 "--content",
                 sample_index.content_dir,

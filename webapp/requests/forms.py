@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from kb.accounts.records import User
 from kb.errors import ValidationError
-from kb.requesting.service import RequestService
-from kb.requests import Request
-from kb.users import User
+from kb.requests.records import Request
+from kb.requests.service import RequestService
 from webapp.inputs import bool_field, int_field, text_field
 
 MAX_DESCRIPTION_CHARS = 5000

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import User
 from kb.errors import ConflictError, ValidationError
-from kb.requesting import access
-from kb.requests import RequestStatus
-from kb.users import User
+from kb.requests import access
+from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.i18n import gettext
 from webapp.identity import current_user, require_user

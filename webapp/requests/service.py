@@ -1,6 +1,6 @@
 """The request service of one app, and the outbox worker beside it.
 
-`request_service()` builds a `kb.requesting.RequestService` on first use and
+`request_service()` builds a `kb.requests.RequestService` on first use and
 keeps it for the life of the process, like the engine and the store of
 `webapp.services`. Its departments, due-date targets, webhooks and
 value-stream templates come from the content root (`content_dir`), as for
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from kb.requesting.service import RequestService
+from kb.requests.service import RequestService
 from webapp import services
 from webapp.presenters import department_name
 

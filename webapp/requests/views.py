@@ -13,15 +13,16 @@ from typing import Any
 
 from flask import url_for
 
+from kb.accounts.records import Role, User
 from kb.content.markdown_article import parse_article
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
-from kb.requesting import access
-from kb.requesting.drafts import article_path
-from kb.requesting.serialize import entry_dict, request_dict, task_dict
-from kb.requesting.service import QueueItem, RequestDetail, RequestService
-from kb.requests import TRANSITIONS, Request, RequestStatus
-from kb.users import Role, User
+from kb.requests import access
+from kb.requests.drafting import article_path
+from kb.requests.lifecycle import TRANSITIONS, RequestStatus
+from kb.requests.records import Request
+from kb.requests.serialize import entry_dict, request_dict, task_dict
+from kb.requests.service import QueueItem, RequestDetail, RequestService
 from webapp.presenters import department_name
 
 _S = RequestStatus

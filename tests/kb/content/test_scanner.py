@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kb.cli import main
+from kb.cli.main import main
 from kb.content.scanner import scan_content
 from tests.conftest import SAMPLE_CONTENT, shared_dir
 

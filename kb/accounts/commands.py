@@ -1,0 +1,82 @@
+"""`kb users …`: local accounts and their roles (thin CLI over `kb.accounts`)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kb.cli.options import echo_json, json_option, open_store, settings_from
+
+
+@click.group()
+def users() -> None:
+    """Local accounts and their roles."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, help="employee, agent, content_owner, analyst or admin.")
+@click.option("--department", help="For agent and content_owner: the department (e.g. it).")
+@click.option("--display-name", help="Name shown in the app (default: NAME).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--no-password", is_flag=True, help="No password: the user signs in by SSO only.")
+@click.pass_context
+def users_add(
+    ctx: click.Context,
+    name: str,
+    role: str,
+    department: str | None,
+    display_name: str | None,
+    password_stdin: bool,
+    no_password: bool,
+) -> None:
+    """Add user NAME with a role, or give an existing user one more role.
+
+    Asks for the password unless --password-stdin or --no-password is given;
+    an existing user keeps their password when none is given.
+    """
+    from kb.accounts.service import add_user, make_grant
+
+    make_grant(role, department)  # refuse a bad role before asking for a password
+    settings = settings_from(ctx)
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not no_password:
+        with open_store(settings) as store:
+            exists = store.get_user(name) is not None
+        if not exists:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with open_store(settings) as store:
+        user = add_user(store, name, role, department, password, display_name)
+    grants = ", ".join(g.label for g in user.grants)
+    click.echo(f"{user.username}: {grants}")
+
+
+@users.command("list")
+@json_option
+@click.pass_context
+def users_list(ctx: click.Context, as_json: bool) -> None:
+    """Every user with their roles."""
+    with open_store(settings_from(ctx)) as store:
+        found = store.list_users()
+    rows = [
+        {
+            "username": u.username,
+            "display_name": u.display_name,
+            "roles": [g.label for g in u.grants],
+            "password": u.password_hash is not None,
+        }
+        for u in found
+    ]
+    if as_json:
+        echo_json(rows)
+        return
+    for u in found:
+        roles = ", ".join(g.label for g in u.grants) or "-"
+        sso = "" if u.password_hash else "  (SSO only)"
+        click.echo(f"{u.username}\t{roles}{sso}")
+
+
+COMMANDS = [users]

@@ -1,0 +1,120 @@
+"""People who sign in, and what they may do.
+
+A user holds grants: a role, optionally limited to one department. An agent
+grant for `it` lets its holder work IT's request queue; an agent grant without
+a department covers every queue. `has_role` answers exactly that question and
+nothing more; policy such as "admins may do everything" lives with the views
+that ask.
+
+Passwords are kept only as scrypt hashes (werkzeug's format). Users who sign
+in through single sign-on (header mode) have no password hash at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from kb.validators import ensure_text, ensure_utc, set_normalised, utc_now
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}$")
+MIN_PASSWORD_CHARS = 8
+
+
+class Role(StrEnum):
+    """What a grant lets its holder do."""
+
+    EMPLOYEE = "employee"  # searches, reads, files requests
+    AGENT = "agent"  # works a department's request queue
+    CONTENT_OWNER = "content_owner"  # writes and publishes a department's articles
+    ANALYST = "analyst"  # reads the insights pages
+    ADMIN = "admin"  # manages users and settings
+
+
+@dataclass(frozen=True, kw_only=True)
+class Grant:
+    """One role, for one department or (department None) for all of them."""
+
+    role: Role
+    department: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            set_normalised(self, "role", Role(self.role))
+        except ValueError:
+            known = ", ".join(r.value for r in Role)
+            raise ValueError(f"unknown role {self.role!r}; expected one of {known}") from None
+        if self.department is not None:
+            ensure_text("department", self.department)
+
+    @property
+    def label(self) -> str:
+        """`role:department`, or the role alone for every department."""
+        return f"{self.role.value}:{self.department}" if self.department else self.role.value
+
+    def covers(self, role: Role | str, department: str | None = None) -> bool:
+        """True when this grant gives `role` for `department` (any department if None)."""
+        if self.role != Role(role):
+            return False
+        return self.department is None or department is None or self.department == department
+
+
+@dataclass(frozen=True, kw_only=True)
+class User:
+    """An account. `username` is the sign-in name and the key in the store."""
+
+    username: str
+    display_name: str = ""
+    grants: list[Grant] = field(default_factory=list)
+    password_hash: str | None = None
+    created: datetime = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.username, str) or not USERNAME_PATTERN.match(self.username):
+            raise ValueError(
+                f"username must be 1-254 letters, digits or . _ @ + - (starting with a "
+                f"letter or digit), got {self.username!r}"
+            )
+        ensure_text("display_name", self.display_name, allow_empty=True)
+        if not self.display_name.strip():
+            set_normalised(self, "display_name", self.username)
+        if not isinstance(self.grants, list) or not all(isinstance(g, Grant) for g in self.grants):
+            raise ValueError(f"grants must be a list of Grant, got {self.grants!r}")
+        # Duplicate grants would make "remove this grant" ambiguous; keep the first of each.
+        set_normalised(self, "grants", list(dict.fromkeys(self.grants)))
+        if self.password_hash is not None:
+            ensure_text("password_hash", self.password_hash)
+        set_normalised(self, "created", ensure_utc("created", self.created))
+
+    def has_role(self, role: Role | str, department: str | None = None) -> bool:
+        """True when some grant gives `role`; with `department`, for that department.
+
+        A grant without a department covers every department; asking without a
+        department is satisfied by a grant for any department.
+        """
+        return any(g.covers(role, department) for g in self.grants)
+
+    def departments(self, role: Role | str) -> set[str] | None:
+        """Departments where the user holds `role`; None means all of them."""
+        found: set[str] = set()
+        for grant in self.grants:
+            if grant.role == Role(role):
+                if grant.department is None:
+                    return None
+                found.add(grant.department)
+        return found
+
+    def check_password(self, password: str) -> bool:
+        """True when `password` matches the stored hash (always False without one)."""
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+
+def hash_password(password: str) -> str:
+    """An scrypt hash of `password`, for `User.password_hash`."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
+        raise ValueError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
+    return generate_password_hash(password, method="scrypt")

@@ -1,0 +1,203 @@
+"""User management and authentication (the service; the sign-in pages are the web's).
+
+Two ways to know who someone is:
+
+* local accounts in the store, with scrypt-hashed passwords: `add_user` and
+  `authenticate`;
+* header mode behind a single-sign-on proxy: `user_from_headers` turns
+  `X-Remote-User` and `X-Remote-Groups` (like `agent:it,analyst`) into a user.
+  Whether the headers may be trusted (the proxy's address) is for the web
+  layer to check before calling it.
+
+Every signed-in user is an employee; the grants say what more they may do.
+`ensure_demo_users` creates one account per role with known passwords, for
+demonstrations only (`make run`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
+
+from kb.accounts.records import USERNAME_PATTERN, Grant, Role, User, hash_password
+from kb.errors import ValidationError
+from kb.store.protocols import Store
+
+logger = logging.getLogger(__name__)
+
+# Roles that only make sense for one department at a time.
+DEPARTMENT_ROLES = frozenset({Role.AGENT, Role.CONTENT_OWNER})
+_DEPARTMENT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+DEMO_DEPARTMENTS = ("hr", "it", "facilities", "finance", "legal", "operations", "triage")
+SYSTEM_USERNAME = "kb-cli"
+
+
+def parse_role(role: str | Role) -> Role:
+    try:
+        return Role(str(role).strip().lower())
+    except ValueError:
+        known = ", ".join(r.value for r in Role)
+        raise ValidationError(
+            f"unknown role {role!r}; use one of {known}", details={"field": "role", "value": role}
+        ) from None
+
+
+def make_grant(role: str | Role, department: str | None = None) -> Grant:
+    """A grant, checked: department slugs are folder names; only agent and
+    content_owner grants name a department."""
+    parsed = parse_role(role)
+    department = (department or "").strip() or None
+    if department is not None:
+        if parsed not in DEPARTMENT_ROLES:
+            raise ValidationError(
+                f"role {parsed.value} is not per department; leave out the department "
+                f"{department!r}",
+                details={"field": "department", "value": department},
+            )
+        if not _DEPARTMENT.match(department):
+            raise ValidationError(
+                f"department {department!r} is not a department id (a folder name such as "
+                "it or hr)",
+                details={"field": "department", "value": department},
+            )
+    return Grant(role=parsed, department=department)
+
+
+def add_user(
+    store: Store,
+    username: str,
+    role: str | Role,
+    department: str | None = None,
+    password: str | None = None,
+    display_name: str | None = None,
+) -> User:
+    """Create a user with one grant, or add the grant to an existing user.
+
+    A password (at least 8 characters) is hashed; None leaves an existing
+    password alone and gives a new user none (they can only sign in by SSO).
+    """
+    grant = make_grant(role, department)
+    password_hash = _hash(password) if password is not None else None
+    existing = store.get_user(username)
+    if existing is None:
+        try:
+            user = User(
+                username=username,
+                display_name=display_name or "",
+                grants=[grant],
+                password_hash=password_hash,
+            )
+        except ValueError as exc:
+            raise ValidationError(str(exc), details={"field": "username"}) from None
+        store.add_user(user)
+        logger.info("accounts: added %s as %s", username, grant.label)
+        return user
+    user = replace(
+        existing,
+        grants=[*existing.grants, grant],
+        password_hash=password_hash or existing.password_hash,
+        display_name=display_name or existing.display_name,
+    )
+    store.update_user(user)
+    logger.info("accounts: %s now also %s", username, grant.label)
+    return user
+
+
+def _hash(password: str) -> str:
+    try:
+        return hash_password(password)
+    except ValueError as exc:
+        raise ValidationError(str(exc), details={"field": "password"}) from None
+
+
+def authenticate(store: Store, username: str, password: str) -> User | None:
+    """The user when the password is right; None otherwise (unknown name included)."""
+    user = store.get_user(username) if USERNAME_PATTERN.match(username or "") else None
+    if user is None or user.password_hash is None:
+        # Check against a dummy hash, so that an unknown name takes as long to
+        # refuse as a wrong password and does not reveal which usernames exist.
+        User(username="nobody", password_hash=_dummy_hash()).check_password(password)
+        return None
+    return user if user.check_password(password) else None
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return hash_password("not-anyones-password")
+
+
+def parse_groups(groups_header: str | None) -> list[Grant]:
+    """Grants from a groups header: `agent:it,analyst,content_owner:hr`.
+
+    Entries are separated by commas; each is a role, optionally `:department`.
+    Anything else raises ValidationError naming the entry.
+    """
+    grants: list[Grant] = []
+    for raw in (groups_header or "").split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        role, sep, department = item.partition(":")
+        if sep and not department.strip():
+            raise ValidationError(
+                f"group {item!r} names no department after ':'; write role:department "
+                "such as agent:it",
+                details={"field": "X-Remote-Groups", "value": item},
+            )
+        try:
+            grants.append(make_grant(role, department if sep else None))
+        except ValidationError as exc:
+            raise ValidationError(
+                f"group {item!r} in X-Remote-Groups: {exc.message}",
+                details={"field": "X-Remote-Groups", "value": item},
+            ) from None
+    return list(dict.fromkeys(grants))
+
+
+def user_from_headers(remote_user: str | None, groups_header: str | None) -> User:
+    """The user a trusted SSO proxy says is signed in (no password, not stored)."""
+    name = (remote_user or "").strip()
+    if not name or not USERNAME_PATTERN.match(name):
+        raise ValidationError(
+            f"X-Remote-User {remote_user!r} is not a username (letters, digits, . _ @ + -)",
+            details={"field": "X-Remote-User", "value": remote_user},
+        )
+    return User(username=name, grants=parse_groups(groups_header))
+
+
+def system_user() -> User:
+    """The operator at the command line: an admin, named in history entries as kb-cli."""
+    return User(username=SYSTEM_USERNAME, grants=[Grant(role=Role.ADMIN)])
+
+
+def ensure_demo_users(
+    store: Store, departments: Iterable[str] = DEMO_DEPARTMENTS
+) -> list[tuple[str, str, list[str]]]:
+    """Create demo accounts (username, password, roles) unless they exist.
+
+    An employee, an agent per department, a content owner (of HR), an
+    analyst and an admin; each password is the username plus `-demo`.
+    Returns the accounts whose demo password works.
+    """
+    departments = list(departments)
+    wanted: list[tuple[str, list[Grant]]] = [("employee", [Grant(role=Role.EMPLOYEE)])]
+    wanted += [(f"agent-{d}", [make_grant(Role.AGENT, d)]) for d in departments]
+    owner_dept = "hr" if "hr" in departments else departments[0] if departments else None
+    if owner_dept:
+        wanted.append(("content-owner", [make_grant(Role.CONTENT_OWNER, owner_dept)]))
+    wanted += [("analyst", [Grant(role=Role.ANALYST)]), ("admin", [Grant(role=Role.ADMIN)])]
+    accounts = []
+    for username, grants in wanted:
+        password = f"{username}-demo"
+        user = store.get_user(username)
+        if user is None:
+            user = User(username=username, grants=grants, password_hash=hash_password(password))
+            store.add_user(user)
+        elif not user.check_password(password):
+            continue  # someone changed it: not a demo account any more
+        accounts.append((username, password, [g.label for g in user.grants]))
+    return accounts

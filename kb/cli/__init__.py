@@ -1,0 +1,1 @@
+"""The `kb` command line: `main` (the root group) and shared `options`."""

@@ -1,0 +1,74 @@
+"""What every `kb` command shares: error handling, common options, output.
+
+Command modules of every area import these (as sqlite-utils shares its
+option decorators); this module imports no area, so it is safe for all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kb.errors import KbError
+from kb.settings import Settings
+
+if TYPE_CHECKING:
+    from kb.store.protocols import Store
+
+
+class KbGroup(click.Group):
+    """Turns domain errors into a clean message and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KbError as exc:
+            raise click.ClickException(exc.message) from exc
+
+
+def content_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--content",
+        "content_dir",
+        type=click.Path(file_okay=False),
+        help="Content root (default: setting content_dir).",
+    )(f)
+
+
+def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False),
+        help="Index folder (default: setting index_dir).",
+    )(f)
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+
+
+def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
+    base: Settings = ctx.obj
+    return base.replace(**overrides)
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Store]:
+    """The store of `database_url`, closed afterwards."""
+    # Imported here: SQLAlchemy and Alembic cost seconds, and `kb index` never needs them.
+    from kb.store.factory import create_store
+
+    store = create_store(settings.database_url)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -1,0 +1,33 @@
+"""`kb validate`: check the content root as the indexer will read it."""
+
+from __future__ import annotations
+
+import click
+
+from kb.cli.options import content_option, echo_json, json_option, settings_from
+
+
+@click.command("validate")
+@content_option
+@json_option
+@click.pass_context
+def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None:
+    """Check every article and department file; exit 1 when any article is unusable."""
+    from kb.content.scanner import scan_content
+
+    settings = settings_from(ctx, content_dir=content_dir)
+    scan = scan_content(settings.content_path, max_bytes=settings.max_file_bytes)
+    if as_json:
+        echo_json({**scan.summary(), "problems": [p.as_dict() for p in scan.problems]})
+    else:
+        for problem in scan.problems:
+            click.echo(str(problem), err=True)
+        s = scan.summary()
+        click.echo(
+            f"{s['articles']} articles ({s['published']} published) in {s['departments']} "
+            f"departments; {s['errors']} errors, {s['warnings']} warnings"
+        )
+    ctx.exit(1 if scan.errors else 0)
+
+
+COMMANDS = [validate]

@@ -1,0 +1,76 @@
+"""Notifications waiting to be sent: the transactional outbox.
+
+Whatever must tell the outside world (a webhook call, an e-mail) is first
+written to the store as an `OutboxMessage`, in the same transaction as the
+change it reports, and delivered later by a worker. A failed delivery is
+retried at `next_attempt_at`; a message whose `next_attempt_at` is None has
+been given up on and is kept for inspection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from kb.validators import ensure_optional_utc, ensure_text, ensure_utc, set_normalised, utc_now
+
+TARGET_SCHEMES = ("http://", "https://", "email:")
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutboxMessage:
+    """One notification for one target.
+
+    `topic` names the event ("request.created", "request.resolved"…);
+    `target` is a webhook URL or "email:someone@example.org".
+    """
+
+    topic: str
+    target: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    attempts: int = 0
+    created: datetime = field(default_factory=utc_now)
+    next_attempt_at: datetime | None = field(default_factory=utc_now)
+    delivered_at: datetime | None = None
+    last_error: str | None = None
+
+    def __post_init__(self) -> None:
+        ensure_text("topic", self.topic)
+        ensure_text("target", self.target)
+        if not self.target.startswith(TARGET_SCHEMES) or self.target in TARGET_SCHEMES:
+            raise ValueError(
+                f"target must be an http(s) URL or 'email:ADDRESS', got {self.target!r}"
+            )
+        if not isinstance(self.payload, dict):
+            raise ValueError(f"payload must be a dict, got {self.payload!r}")
+        if (
+            isinstance(self.attempts, bool)
+            or not isinstance(self.attempts, int)
+            or self.attempts < 0
+        ):
+            raise ValueError(f"attempts must be an integer >= 0, got {self.attempts!r}")
+        set_normalised(self, "created", ensure_utc("created", self.created))
+        for name in ("next_attempt_at", "delivered_at"):
+            set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
+        if self.last_error is not None:
+            ensure_text("last_error", self.last_error, allow_empty=True)
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivered_at is not None
+
+    @property
+    def is_dead(self) -> bool:
+        """Given up on: not delivered and never to be tried again."""
+        return self.delivered_at is None and self.next_attempt_at is None
+
+
+def backoff(
+    attempts: int, *, base: timedelta = timedelta(seconds=30), cap: timedelta = timedelta(hours=6)
+) -> timedelta:
+    """Delay before the next try after `attempts` failures: doubling from `base`, at most `cap`."""
+    if attempts < 1:
+        raise ValueError(f"attempts must be >= 1, got {attempts!r}")
+    return min(cap, base * (2 ** min(attempts - 1, 30)))

@@ -1,0 +1,233 @@
+"""Employee requests: what was asked, where it went, and everything that happened.
+
+A `Request` is one question or need routed to a department. It may be split
+into `RequestTask`s (a value-stream template such as onboarding creates one
+task per department, some waiting on others). Its history is an append-only
+list of `RequestEntry`s; nothing in the history is edited or deleted. The
+statuses and the moves between them are `kb.requests.lifecycle`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal, get_args
+
+from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
+from kb.validators import (
+    ensure_choice,
+    ensure_id,
+    ensure_optional_utc,
+    ensure_str_list,
+    ensure_text,
+    ensure_utc,
+    ensure_version,
+    set_normalised,
+    utc_now,
+)
+
+EntryKind = Literal[
+    "created", "comment", "status", "reassigned", "assigned", "resolution", "task", "article"
+]
+ENTRY_KINDS: frozenset[str] = frozenset(get_args(EntryKind))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Request:
+    """One employee request.
+
+    `id` and `version` are the store's: `id` is None until `create_request`
+    assigns it, and `version` goes up by one with every `update_request`, which
+    refuses a record whose version is no longer current (someone else saved
+    first). Due dates may be None when the department sets no targets.
+    `search_id` is the search the request was filed from; `suggestions_shown`
+    and `went_on_anyway` record whether articles were suggested first and the
+    employee filed the request regardless.
+    """
+
+    requester: str
+    query: str
+    department: str
+    description: str = ""
+    id: int | None = None
+    assignee: str | None = None
+    status: RequestStatus = RequestStatus.NEW
+    priority: Priority = Priority.NORMAL
+    created: datetime = field(default_factory=utc_now)
+    updated: datetime = field(default_factory=utc_now)
+    first_response_due: datetime | None = None
+    resolution_due: datetime | None = None
+    first_responded_at: datetime | None = None
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+    linked_articles: list[str] = field(default_factory=list)
+    search_id: int | None = None
+    suggestions_shown: bool = False
+    went_on_anyway: bool = False
+    workflow: str | None = None
+    idempotency_key: str | None = None
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        ensure_id("id", self.id, optional=True)
+        ensure_text("requester", self.requester)
+        ensure_text("query", self.query)
+        ensure_text("department", self.department)
+        ensure_text("description", self.description, allow_empty=True)
+        if self.assignee is not None:
+            ensure_text("assignee", self.assignee)
+        set_normalised(self, "status", ensure_choice(RequestStatus, "status", self.status))
+        set_normalised(self, "priority", ensure_choice(Priority, "priority", self.priority))
+        created = ensure_utc("created", self.created)
+        set_normalised(self, "created", created)
+        # A defaulted `updated` is made a moment after `created`; never earlier.
+        set_normalised(self, "updated", max(created, ensure_utc("updated", self.updated)))
+        for name in ("first_response_due", "resolution_due", "first_responded_at", "resolved_at"):
+            set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
+        if self.resolution is not None:
+            ensure_text("resolution", self.resolution, allow_empty=True)
+        ensure_str_list("linked_articles", self.linked_articles)
+        ensure_id("search_id", self.search_id, optional=True)
+        for name in ("suggestions_shown", "went_on_anyway"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
+        if self.workflow is not None:
+            ensure_text("workflow", self.workflow)
+        if self.idempotency_key is not None:
+            ensure_text("idempotency_key", self.idempotency_key)
+            if len(self.idempotency_key) > 200:
+                raise ValueError(
+                    f"idempotency_key must be at most 200 characters, got {self.idempotency_key!r}"
+                )
+        ensure_version(self.version)
+
+    def is_overdue(self, at: datetime) -> bool:
+        """Open and past a due date: resolution, or first response while none was given.
+
+        `Store.list_requests(overdue_at=...)` applies the same rule in SQL.
+        """
+        at = ensure_utc("at", at)
+        if not self.status.is_open:
+            return False
+        if self.resolution_due is not None and self.resolution_due < at:
+            return True
+        return (
+            self.first_responded_at is None
+            and self.first_response_due is not None
+            and self.first_response_due < at
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestTask:
+    """One step of a request, owned by one department.
+
+    `id` numbers the task within its request (1, 2, 3…); the store assigns
+    numbers in list order to tasks created without one. `depends_on` lists
+    the numbers of earlier tasks of the same request that must finish first.
+    """
+
+    department: str
+    title: str
+    request_id: int | None = None
+    id: int | None = None
+    status: TaskStatus = TaskStatus.OPEN
+    depends_on: list[int] = field(default_factory=list)
+    assignee: str | None = None
+    due: datetime | None = None
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        ensure_text("department", self.department)
+        ensure_text("title", self.title)
+        ensure_id("request_id", self.request_id, optional=True)
+        ensure_id("id", self.id, optional=True)
+        set_normalised(self, "status", ensure_choice(TaskStatus, "status", self.status))
+        if not isinstance(self.depends_on, list):
+            raise ValueError(f"depends_on must be a list of task numbers, got {self.depends_on!r}")
+        for dep in self.depends_on:
+            ensure_id("depends_on", dep, optional=False)
+        if self.id is not None and any(dep >= self.id for dep in self.depends_on):
+            raise ValueError(
+                f"task {self.id} may only depend on earlier tasks, got depends_on={self.depends_on!r}"
+            )
+        if self.assignee is not None:
+            ensure_text("assignee", self.assignee)
+        set_normalised(self, "due", ensure_optional_utc("due", self.due))
+        ensure_version(self.version)
+
+
+def number_tasks(tasks: Sequence[RequestTask]) -> list[RequestTask]:
+    """Give unnumbered tasks the numbers 1..n in list order and check that every
+    dependency names an earlier task of the same request."""
+    numbered = [t.id is not None for t in tasks]
+    if any(numbered) and not all(numbered):
+        raise ValueError("number either all tasks of a request or none of them")
+    result = list(tasks) if all(numbered) else [replace(t, id=i) for i, t in enumerate(tasks, 1)]
+    seen: set[int] = set()
+    for task in result:
+        assert task.id is not None  # numbered just above
+        if task.id in seen:
+            raise ValueError(f"two tasks have the number {task.id!r}")
+        missing = [dep for dep in task.depends_on if dep not in seen]
+        if missing:
+            raise ValueError(
+                f"task {task.id} ({task.title!r}) depends on {missing!r}, which are not "
+                "earlier tasks of this request"
+            )
+        seen.add(task.id)
+    return result
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestEntry:
+    """One line of a request's history.
+
+    `kind` says what happened; `data` carries the details a program reads back
+    (a "reassigned" entry must name `from_department` and `to_department`, which
+    is what routing learns from). Internal notes set `visible_to_requester` False.
+    """
+
+    request_id: int
+    actor: str
+    kind: EntryKind
+    message: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    visible_to_requester: bool = True
+    ts: datetime = field(default_factory=utc_now)
+    id: int | None = None
+
+    def __post_init__(self) -> None:
+        ensure_id("request_id", self.request_id, optional=False)
+        ensure_id("id", self.id, optional=True)
+        ensure_text("actor", self.actor)
+        if self.kind not in ENTRY_KINDS:
+            known = ", ".join(sorted(ENTRY_KINDS))
+            raise ValueError(f"kind must be one of {known}, got {self.kind!r}")
+        ensure_text("message", self.message, allow_empty=True)
+        if not isinstance(self.data, dict):
+            raise ValueError(f"data must be a dict, got {self.data!r}")
+        if self.kind == "reassigned":
+            for key in ("from_department", "to_department"):
+                if not isinstance(self.data.get(key), str) or not self.data[key]:
+                    raise ValueError(
+                        f"a reassigned entry needs data[{key!r}] naming a department, "
+                        f"got data={self.data!r}"
+                    )
+        if not isinstance(self.visible_to_requester, bool):
+            raise ValueError(
+                f"visible_to_requester must be True or False, got {self.visible_to_requester!r}"
+            )
+        set_normalised(self, "ts", ensure_utc("ts", self.ts))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reassignment:
+    """A request moved from one department to another: what routing learns from."""
+
+    request_id: int
+    query: str
+    from_department: str
+    to_department: str
+    ts: datetime

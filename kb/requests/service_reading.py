@@ -1,0 +1,115 @@
+"""The reading part of `RequestService`: one request, its history, queues.
+
+Readers see what their role allows (`kb.requests.access`): the requester
+sees the history without internal notes; agents of the request's queue or of
+one of its tasks see everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from kb.accounts.records import User
+from kb.errors import PermissionDenied
+from kb.requests import access
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.records import Request, RequestEntry
+from kb.requests.routing import RoutingHints, routing_hints
+from kb.requests.service_base import ServiceBase
+from kb.requests.tasks import Progress, TaskState, progress, task_states
+from kb.store.protocols import RequestOrder
+from kb.validators import parse_choice
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A request in a department queue, with whether it is overdue now."""
+
+    request: Request
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RequestDetail:
+    """Everything the request page shows to one reader."""
+
+    request: Request
+    history: list[RequestEntry]
+    tasks: list[TaskState]
+    progress: Progress
+    overdue: bool
+    can_work: bool
+
+
+class ReadingMixin(ServiceBase):
+    """Reading requests and queues."""
+
+    def get(self, actor: User, request_id: int) -> Request:
+        return self._load(actor, request_id)
+
+    def history(self, actor: User, request_id: int) -> list[RequestEntry]:
+        """The history the actor may see: internal notes only for agents of its queues."""
+        request = self._load(actor, request_id)
+        entries = self.store.entries(request_id)
+        if self.works_on(actor, request):
+            return entries
+        return [e for e in entries if e.visible_to_requester]
+
+    def detail(self, actor: User, request_id: int) -> RequestDetail:
+        request = self._load(actor, request_id)
+        tasks = self.store.tasks(request_id)
+        return RequestDetail(
+            request=request,
+            history=self.history(actor, request_id),
+            tasks=task_states(tasks),
+            progress=progress(tasks),
+            overdue=request.is_overdue(self.clock()),
+            can_work=access.works_queue(actor, request.department),
+        )
+
+    def list_mine(
+        self, actor: User, status: RequestStatus | Sequence[RequestStatus] | None = None
+    ) -> list[Request]:
+        """The actor's own requests, newest first."""
+        return self.store.list_requests(requester=actor.username, status=status, order_by="created")
+
+    def queue(
+        self,
+        actor: User,
+        department: str | None,
+        status: RequestStatus | str | Sequence[RequestStatus | str] | None = None,
+        overdue: bool = False,
+        order_by: RequestOrder = "due",
+    ) -> list[QueueItem]:
+        """A department's requests (open ones unless `status` says otherwise),
+        earliest due first, each flagged when overdue. `department` None means
+        every queue (admins and agents of all departments only)."""
+        if department is None:
+            if not (access.is_admin(actor) or actor.departments("agent") is None):
+                raise PermissionDenied(
+                    f"{actor.username} may not list every queue; name a department",
+                    details={"user": actor.username},
+                )
+        else:
+            self.department(department)
+            access.require_queue(actor, department)
+        if status is None:
+            wanted: list[RequestStatus] = [s for s in RequestStatus if s.is_open]
+        elif isinstance(status, str):
+            wanted = [parse_choice(RequestStatus, "status", status)]
+        else:
+            wanted = [parse_choice(RequestStatus, "status", s) for s in status]
+        now = self.clock()
+        found = self.store.list_requests(
+            department=department,
+            status=wanted,
+            overdue_at=now if overdue else None,
+            order_by=order_by,
+        )
+        return [QueueItem(r, r.is_overdue(now)) for r in found]
+
+    def routing_hints(self, since: datetime | None = None) -> RoutingHints:
+        """What reassignments teach routing (see `kb.requests.routing`)."""
+        return routing_hints(self.store.reassignments(since))

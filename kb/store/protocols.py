@@ -1,0 +1,200 @@
+"""The store's protocols: one small protocol per concern, and `Store`, all of them.
+
+The app holds a `Store` from `create_store(url)` and never sees rows, engines
+or SQL. Code that needs one concern asks for that protocol only (the request
+service for `RequestStore`, the outbox worker for `OutboxStore`…), so a test
+double implements just that. Every method takes and returns the domain records
+of `kb.events`, `kb.accounts.records`, `kb.requests.records` and
+`kb.notify.outbox`. Every write runs in one
+transaction: it happens completely or not at all. Errors are `kb.errors`
+types: `NotFoundError`, `ConflictError` (duplicate or stale record), and
+`StoreError` when the database itself fails.
+
+All datetimes going in must be timezone-aware; all coming out are UTC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Literal, Protocol, runtime_checkable
+
+from kb.accounts.records import User
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.notify.outbox import OutboxMessage
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
+
+RequestOrder = Literal["due", "created"]
+
+
+class EventStore(Protocol):
+    """What employees did: searches, clicks and feedback."""
+
+    def log_search(self, event: SearchEvent) -> int:
+        """Record a search; return its id (for click and feedback events)."""
+        ...
+
+    def log_click(self, event: ClickEvent) -> int:
+        """Record a click; NotFoundError when its search id is unknown."""
+        ...
+
+    def log_feedback(self, event: FeedbackEvent) -> int: ...
+
+    def search_events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[SearchEvent]:
+        """Searches with since <= ts < until, oldest first."""
+        ...
+
+    def click_events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[ClickEvent]: ...
+
+    def feedback_events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[FeedbackEvent]: ...
+
+    def popular_queries(self, prefix: str, limit: int = 10) -> list[str]:
+        """Answered queries starting with `prefix` (case-insensitive), most frequent
+        first, in their normalised form (case-folded, single spaces)."""
+        ...
+
+
+class AccountStore(Protocol):
+    """Accounts and their grants."""
+
+    def add_user(self, user: User) -> None:
+        """ConflictError when the username is taken."""
+        ...
+
+    def get_user(self, username: str) -> User | None: ...
+
+    def list_users(self) -> list[User]:
+        """All users, by username."""
+        ...
+
+    def update_user(self, user: User) -> None:
+        """Replace the stored user of that username; NotFoundError when absent."""
+        ...
+
+
+class RequestStore(Protocol):
+    """Requests, their tasks and their append-only history."""
+
+    def create_request(
+        self,
+        request: Request,
+        tasks: Sequence[RequestTask] = (),
+        idempotency_key: str | None = None,
+    ) -> Request:
+        """Store a new request, its tasks and a "created" history entry.
+
+        With an idempotency key (the argument, or `request.idempotency_key`), a
+        second call with the same key returns the first request unchanged, even
+        when both calls race from different processes.
+        """
+        ...
+
+    def get_request(self, request_id: int) -> Request:
+        """NotFoundError when there is no such request."""
+        ...
+
+    def list_requests(
+        self,
+        *,
+        department: str | None = None,
+        requester: str | None = None,
+        status: RequestStatus | Sequence[RequestStatus] | None = None,
+        assignee: str | None = None,
+        overdue_at: datetime | None = None,
+        order_by: RequestOrder = "due",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Request]:
+        """Requests matching every filter given.
+
+        `overdue_at` keeps open requests past a due date at that moment (the
+        rule of `Request.is_overdue`). "due" orders by resolution due date
+        (none last), then creation; "created" puts the newest first.
+        """
+        ...
+
+    def update_request(self, request: Request, entry: RequestEntry) -> Request:
+        """Save the request's fields and append `entry`, in one transaction.
+
+        ConflictError when `request.version` is no longer the stored version
+        (someone saved in between: reload and retry). Returns the saved request
+        with its new version.
+        """
+        ...
+
+    def add_entry(self, entry: RequestEntry) -> RequestEntry:
+        """Append a history entry; returns it with its id."""
+        ...
+
+    def entries(self, request_id: int) -> list[RequestEntry]:
+        """The request's history, oldest first."""
+        ...
+
+    def tasks(self, request_id: int) -> list[RequestTask]:
+        """The request's tasks, by number."""
+        ...
+
+    def tasks_for_department(
+        self, department: str, *, include_finished: bool = False
+    ) -> list[RequestTask]:
+        """Tasks a department owns (unfinished only unless asked), earliest due first."""
+        ...
+
+    def update_task(self, task: RequestTask, entry: RequestEntry) -> RequestTask:
+        """Save a task and append `entry`; ConflictError on a stale version."""
+        ...
+
+    def reassignments(self, since: datetime | None = None) -> list[Reassignment]:
+        """Every department change recorded in request histories, oldest first."""
+        ...
+
+
+class OutboxStore(Protocol):
+    """Notifications waiting to be delivered."""
+
+    def enqueue(self, message: OutboxMessage) -> OutboxMessage:
+        """Queue a notification; returns it with its id."""
+        ...
+
+    def due_messages(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+        """Undelivered messages whose next attempt is due, earliest first."""
+        ...
+
+    def claim_messages(
+        self, now: datetime, limit: int = 100, lease: timedelta = timedelta(minutes=5)
+    ) -> list[OutboxMessage]:
+        """Like `due_messages`, but pushes each returned message's next attempt to
+        now + lease in the same transaction, so concurrent workers never get
+        the same message while one of them is sending it."""
+        ...
+
+    def mark_delivered(self, message_id: int, ts: datetime) -> None: ...
+
+    def mark_failed(self, message_id: int, error: str, next_attempt_at: datetime | None) -> None:
+        """Count a failed attempt; None for next_attempt_at gives up on the message."""
+        ...
+
+
+@runtime_checkable
+class Store(EventStore, AccountStore, RequestStore, OutboxStore, Protocol):
+    """Persistence for events, accounts, requests and the outbox."""
+
+    def close(self) -> None:
+        """Release connections. The store is unusable afterwards."""
+        ...

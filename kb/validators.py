@@ -1,0 +1,107 @@
+"""Checks shared by the domain records and the services.
+
+Records validate their fields in `__post_init__` with the `ensure_*`
+helpers, which raise `ValueError` quoting the bad value (a programming or
+storage error). Services check what people send with `parse_choice` and
+`required_text`, which raise `ValidationError` (HTTP 400) naming the field.
+All timestamps are timezone-aware UTC: `utc_now` makes them, `ensure_utc`
+refuses naive ones.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from kb.errors import ValidationError
+
+
+def utc_now() -> datetime:
+    """The current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def ensure_utc(name: str, value: datetime) -> datetime:
+    """Return `value` converted to UTC; refuse naive datetimes (their zone is a guess)."""
+    if not isinstance(value, datetime):
+        raise ValueError(f"{name} must be a datetime, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware (UTC), got naive {value!r}")
+    return value.astimezone(UTC)
+
+
+def ensure_optional_utc(name: str, value: datetime | None) -> datetime | None:
+    """Like `ensure_utc`, letting None through."""
+    return None if value is None else ensure_utc(name, value)
+
+
+def ensure_text(name: str, value: str, *, allow_empty: bool = False) -> str:
+    """Refuse non-strings and (unless allowed) blank strings."""
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, got {value!r}")
+    if not allow_empty and not value.strip():
+        raise ValueError(f"{name} must not be empty, got {value!r}")
+    return value
+
+
+def ensure_unit(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+def ensure_positive_int(name: str, value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return value
+
+
+def set_normalised(record: object, name: str, value: object) -> None:
+    """Store a normalised value on a frozen record from its `__post_init__`."""
+    object.__setattr__(record, name, value)
+
+
+def ensure_choice(enum: type[Enum], name: str, value: Any) -> Any:
+    """`enum(value)`, or ValueError listing the allowed values."""
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(str(m.value) for m in enum)
+        raise ValueError(f"{name} must be one of {known}, got {value!r}") from None
+
+
+def ensure_id(name: str, value: Any, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def ensure_str_list(name: str, value: Any) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise ValueError(f"{name} must be a list of non-empty strings, got {value!r}")
+
+
+def ensure_version(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"version must be an integer >= 0, got {value!r}")
+
+
+# -- input from people -------------------------------------------------------
+def parse_choice(enum: Any, name: str, value: Any) -> Any:
+    """`enum(value)`, or ValidationError listing the allowed values."""
+    try:
+        return enum(value)
+    except ValueError:
+        known = ", ".join(m.value for m in enum)
+        raise ValidationError(
+            f"{name} must be one of {known}, got {value!r}", details={"field": name, "value": value}
+        ) from None
+
+
+def required_text(name: str, value: str | None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(f"{name} must not be empty", details={"field": name})
+    return text

@@ -1,0 +1,109 @@
+"""Accounts: adding users and grants, passwords, SSO headers, demo users."""
+
+from __future__ import annotations
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role
+from kb.accounts.service import (
+    add_user,
+    authenticate,
+    ensure_demo_users,
+    parse_groups,
+    system_user,
+    user_from_headers,
+)
+from kb.errors import ValidationError
+from kb.store.protocols import Store
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One cheap PBKDF2 round instead of scrypt: these tests are about accounts, not
+    hashing (kb.accounts.records is), and scrypt costs a third of a second per password."""
+
+    def cheap(password: str) -> str:
+        if len(password) < MIN_PASSWORD_CHARS:
+            raise ValueError(f"password must have at least {MIN_PASSWORD_CHARS} characters")
+        return generate_password_hash(password, method="pbkdf2:sha256:1")
+
+    monkeypatch.setattr("kb.accounts.service.hash_password", cheap)
+
+
+def test_add_user_with_password_and_authenticate(store: Store) -> None:
+    user = add_user(
+        store, "maria", "agent", "it", password="correct horse", display_name="Maria K."
+    )
+    assert user.grants == [Grant(role=Role.AGENT, department="it")]
+    assert user.password_hash and "correct horse" not in user.password_hash
+    assert authenticate(store, "maria", "correct horse") == store.get_user("maria")
+    assert authenticate(store, "maria", "wrong horse") is None
+    assert authenticate(store, "nobody", "correct horse") is None
+    assert authenticate(store, "not a name!", "x") is None
+
+
+def test_adding_again_adds_a_grant_and_keeps_the_password(store: Store) -> None:
+    add_user(store, "maria", "agent", "it", password="correct horse")
+    user = add_user(store, "maria", "content_owner", "it")
+    assert [g.role.value for g in user.grants] == ["agent", "content_owner"]
+    assert authenticate(store, "maria", "correct horse") is not None
+    again = add_user(store, "maria", "agent", "it")
+    assert len(again.grants) == 2  # the same grant is not added twice
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("x", "boss", None, None), "unknown role 'boss'; use one of employee, agent"),
+        (("x", "admin", "it", None), "role admin is not per department"),
+        (("x", "agent", "IT Dept", None), "'IT Dept' is not a department id"),
+        (("x", "agent", "it", "short"), "password must have at least 8 characters"),
+        (("bad name", "agent", "it", None), "username must be 1-254 letters"),
+    ],
+)
+def test_bad_accounts_are_refused(store: Store, args: tuple, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationError, match=message):
+        add_user(store, *args)
+
+
+def test_sso_headers_become_a_user() -> None:
+    user = user_from_headers("maria@example.org", " agent:it, analyst ,content_owner:hr")
+    assert user.username == "maria@example.org" and user.password_hash is None
+    assert user.grants == [
+        Grant(role=Role.AGENT, department="it"),
+        Grant(role=Role.ANALYST),
+        Grant(role=Role.CONTENT_OWNER, department="hr"),
+    ]
+    assert user_from_headers("bob", None).grants == []
+    assert parse_groups("agent:it,agent:it") == [Grant(role=Role.AGENT, department="it")]
+
+
+@pytest.mark.parametrize(
+    ("user", "groups", "message"),
+    [
+        ("bob", "agent:it,staff", "group 'staff' in X-Remote-Groups: unknown role 'staff'"),
+        ("bob", "agent:", "group 'agent:' names no department"),
+        ("bob", "analyst:hr", "role analyst is not per department"),
+        ("bob", "agent:it:x", "'it:x' is not a department id"),
+        ("", "agent:it", "X-Remote-User '' is not a username"),
+        ("bob smith", "", "is not a username"),
+    ],
+)
+def test_malformed_headers_are_refused(user: str, groups: str, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        user_from_headers(user, groups)
+
+
+def test_demo_users_are_created_once(store: Store) -> None:
+    accounts = ensure_demo_users(store, departments=["it", "hr"])
+    names = [a[0] for a in accounts]
+    assert names == ["employee", "agent-it", "agent-hr", "content-owner", "analyst", "admin"]
+    for username, password, _ in accounts:
+        assert authenticate(store, username, password) is not None
+    assert dict((a[0], a[2]) for a in accounts)["agent-it"] == ["agent:it"]
+    assert ensure_demo_users(store, departments=["it", "hr"]) == accounts
+
+
+def test_system_user_is_an_admin() -> None:
+    assert system_user().has_role(Role.ADMIN)

@@ -1,0 +1,188 @@
+"""E-mail notifications through a real SMTP server (aiosmtpd on 127.0.0.1):
+to the requester in their language and to the department's queue address."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from kb.notify.config import NotifyConfig
+from kb.notify.mail import MailSender
+from kb.notify.notifier import Notifier
+from kb.notify.webhooks import WebhookSender
+from kb.notify.worker import OutboxWorker
+from kb.requests.service import RequestService
+from kb.store.protocols import Store
+from tests.support import DEPARTMENTS, EMPLOYEE, IT_AGENT, Clock, guess_language
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        self.messages.append(parsed)
+        return "250 Message accepted for delivery"
+
+    def take(self) -> dict[str, EmailMessage]:
+        """The messages received so far, by recipient; empties the inbox."""
+        taken = {str(m["To"]): m for m in self.messages}
+        self.messages.clear()
+        return taken
+
+
+def subject(mail: EmailMessage) -> str:
+    # A long subject is folded onto the next line whole; unfolding keeps the
+    # space that mail clients drop.
+    return str(mail["Subject"]).strip()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, port
+    controller.stop()
+
+
+@pytest.fixture
+def mailing(
+    store: Store, clock: Clock, smtp: tuple[Inbox, int]
+) -> tuple[RequestService, OutboxWorker, Inbox]:
+    inbox, port = smtp
+    config = NotifyConfig(
+        queue_addresses={"it": "it@example.org"}, mail_enabled=True, mail_domain="example.org"
+    )
+    notifier = Notifier(
+        store,
+        config,
+        department_names={"it": "IT Services"},
+        language_of=guess_language,
+        clock=clock,
+    )
+    service = RequestService(
+        store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
+    )
+    worker = OutboxWorker(
+        store,
+        webhooks=WebhookSender({}),
+        clock=clock,
+        mail=MailSender("127.0.0.1", port, "spoc-kb@example.org", timeout=5),
+    )
+    return service, worker, inbox
+
+
+def test_mails_in_the_requesters_language_and_to_the_queue(
+    mailing: tuple[RequestService, OutboxWorker, Inbox], clock: Clock
+) -> None:
+    service, worker, inbox = mailing
+    request = service.submit(
+        EMPLOYEE, "Wie richte ich die VPN auf dem Diensthandy ein?", department="it"
+    )
+    assert request.id is not None
+    assert worker.deliver_due(clock.now).delivered == 2
+    mails = inbox.take()
+    assert set(mails) == {"emma@example.org", "it@example.org"}
+    mine, queue = mails["emma@example.org"], mails["it@example.org"]
+    assert subject(mine) == (
+        "[Anfrage #1] Wir haben Ihre Anfrage erhalten: Wie richte ich die VPN auf dem "
+        "Diensthandy ein?"
+    )
+    assert mine["From"] == "spoc-kb@example.org"
+    assert mine["Content-Language"] == "de"
+    body = mine.get_content()
+    assert "Ihre Anfrage liegt bei IT Services." in body
+    assert "Frage: Wie richte ich die VPN auf dem Diensthandy ein?" in body
+    assert "Status: neu" in body
+    assert subject(queue).startswith("[Request #1] New request: Wie richte ich")
+    assert "A new request is in the IT Services queue." in queue.get_content()
+
+    # An agent's reply goes to both, with the reply quoted; internal notes to no one.
+    service.comment(IT_AGENT, request.id, "Installieren Sie bitte die App aus dem Portal.")
+    service.comment(IT_AGENT, request.id, "Check MDM enrolment", visible_to_requester=False)
+    worker.deliver_due(clock.now)
+    mails = inbox.take()
+    assert set(mails) == {"emma@example.org", "it@example.org"}
+    assert subject(mails["emma@example.org"]).startswith("[Anfrage #1] Neue Antwort: ")
+    assert "  Installieren Sie bitte die App aus dem Portal." in (
+        mails["emma@example.org"].get_content()
+    )
+    assert "MDM" not in "".join(m.get_content() for m in mails.values())
+
+    # A status change and the resolution.
+    service.transition(IT_AGENT, request.id, "waiting_for_requester", note="Welches Modell?")
+    worker.deliver_due(clock.now)
+    status_mail = inbox.take()["emma@example.org"]
+    assert subject(status_mail).startswith("[Anfrage #1] Status: wartet auf Ihre Antwort: ")
+    assert "Welches Modell?" in status_mail.get_content()
+    service.resolve(IT_AGENT, request.id, "Die App ist installiert.")
+    worker.deliver_due(clock.now)
+    mails = inbox.take()
+    assert subject(mails["emma@example.org"]).startswith("[Anfrage #1] Gelöst: ")
+    assert "Die App ist installiert." in mails["emma@example.org"].get_content()
+    assert subject(mails["it@example.org"]).startswith("[Request #1] Resolved: ")
+
+
+def test_english_requests_get_english_mail_and_requesters_are_not_told_of_their_own_acts(
+    mailing: tuple[RequestService, OutboxWorker, Inbox], clock: Clock
+) -> None:
+    service, worker, inbox = mailing
+    request = service.submit(EMPLOYEE, "Printer on floor 3 is offline", department="it")
+    assert request.id is not None
+    worker.deliver_due(clock.now)
+    assert subject(inbox.take()["emma@example.org"]) == (
+        "[Request #1] We received your request: Printer on floor 3 is offline"
+    )
+    service.comment(EMPLOYEE, request.id, "It shows error 49.")
+    worker.deliver_due(clock.now)
+    mails = inbox.take()
+    assert set(mails) == {"it@example.org"}
+    assert "It shows error 49." in mails["it@example.org"].get_content()
+
+
+def test_mail_to_a_server_that_is_down_is_retried(store: Store, clock: Clock) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = int(probe.getsockname()[1])
+    config = NotifyConfig(mail_enabled=True, mail_domain="example.org")
+    notifier = Notifier(store, config, language_of=guess_language, clock=clock)
+    service = RequestService(
+        store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
+    )
+    worker = OutboxWorker(
+        store,
+        webhooks=WebhookSender({}),
+        clock=clock,
+        mail=MailSender("127.0.0.1", dead_port, timeout=2),
+    )
+    service.submit(EMPLOYEE, "Printer offline", department="it")
+    assert worker.deliver_due(clock.now).failed == 1
+    [message] = store.due_messages(clock.now.replace(year=2100))
+    assert message.target == "email:emma@example.org"
+    assert "could not send mail to emma@example.org via 127.0.0.1" in (message.last_error or "")
+
+
+def test_without_smtp_no_mail_is_queued(store: Store, clock: Clock) -> None:
+    notifier = Notifier(
+        store,
+        NotifyConfig(mail_enabled=False, mail_domain="example.org"),
+        language_of=guess_language,
+        clock=clock,
+    )
+    service = RequestService(store, departments=DEPARTMENTS, notifier=notifier, clock=clock)
+    service.submit(EMPLOYEE, "Printer offline", department="it")
+    assert store.due_messages(clock.now.replace(year=2100)) == []

@@ -1,0 +1,220 @@
+"""Webhooks: signed JSON posts from the outbox, retried with backoff until the target is up.
+
+A real HTTP server on 127.0.0.1 (in a thread) receives the posts and checks
+the signature itself, the way a department's receiver would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from kb.notify.config import NotifyConfig, Webhook
+from kb.notify.notifier import Notifier
+from kb.notify.outbox import OutboxMessage
+from kb.notify.webhooks import WebhookSender, body_bytes, sign, verify_signature
+from kb.notify.worker import OutboxWorker
+from kb.requests.service import RequestService
+from kb.store.protocols import Store
+from tests.support import DEPARTMENTS, EMPLOYEE, IT_AGENT, Clock, guess_language
+
+SECRET = "s3cret-for-tests"
+
+
+class Receiver(ThreadingHTTPServer):
+    """Accepts webhook posts, checking each signature; answers `status`."""
+
+    daemon_threads = True
+
+    def __init__(self, port: int) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.received: list[tuple[dict[str, str], bytes, bool]] = []
+        self.status = 204
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: Receiver
+
+    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+        valid = hmac.compare_digest(expected, self.headers.get("X-SpocKB-Signature", ""))
+        self.server.received.append(({k.lower(): v for k, v in self.headers.items()}, body, valid))
+        self.send_response(self.server.status if valid else 401)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
+        pass
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+def serve(port: int) -> tuple[Receiver, threading.Thread]:
+    receiver = Receiver(port)
+    thread = threading.Thread(target=receiver.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    return receiver, thread
+
+
+@pytest.fixture
+def receivers() -> Iterator[list[Receiver]]:
+    """Receivers started by a test, shut down after it."""
+    started: list[Receiver] = []
+    yield started
+    for receiver in started:
+        receiver.shutdown()
+        receiver.server_close()
+
+
+def build(
+    store: Store, clock: Clock, url: str, environ: dict[str, str] | None = None
+) -> tuple[RequestService, OutboxWorker]:
+    config = NotifyConfig(webhooks={"it": Webhook(url, "IT_HOOK_SECRET")})
+    notifier = Notifier(store, config, language_of=guess_language, clock=clock)
+    service = RequestService(
+        store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
+    )
+    sender = WebhookSender(
+        config.secret_envs(),
+        timeout=2,
+        environ={"IT_HOOK_SECRET": SECRET} if environ is None else environ,
+    )
+    return service, OutboxWorker(store, webhooks=sender, clock=clock, timeout=2)
+
+
+def test_signed_payload_and_retry_until_the_target_is_up(
+    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+) -> None:
+    url = f"http://127.0.0.1:{port}/hooks/it"
+    service, worker = build(store, clock, url)
+    request = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    [message] = store.due_messages(clock.now)
+    assert (message.topic, message.target) == ("request.created", url)
+
+    # Nobody listens yet: the attempt fails and is rescheduled 30 s later.
+    t0 = clock.now
+    report = worker.deliver_due(t0)
+    assert (report.delivered, report.failed) == (0, 1)
+    assert store.due_messages(t0 + timedelta(seconds=29)) == []
+    [waiting] = store.due_messages(t0 + timedelta(seconds=30))
+    assert waiting.attempts == 1 and "could not reach" in (waiting.last_error or "")
+
+    # Still down at the retry: the next wait doubles.
+    assert worker.deliver_due(t0 + timedelta(seconds=30)).failed == 1
+    assert store.due_messages(t0 + timedelta(seconds=89)) == []
+    assert len(store.due_messages(t0 + timedelta(seconds=90))) == 1
+
+    # The target comes back: the message arrives, once, signed.
+    receiver, _ = serve(port)
+    receivers.append(receiver)
+    assert worker.deliver_due(t0 + timedelta(seconds=90)).delivered == 1
+    assert worker.deliver_due(t0 + timedelta(days=1)).attempted == 0
+    [(headers, body, valid)] = receiver.received
+    assert valid
+    assert headers["x-spockb-event"] == "request.created"
+    assert headers["x-spockb-delivery"] == str(message.id)
+    assert headers["content-type"] == "application/json; charset=utf-8"
+    assert verify_signature(SECRET, body, headers["x-spockb-signature"])
+    assert not verify_signature("wrong secret", body, headers["x-spockb-signature"])
+    payload = json.loads(body)
+    assert set(payload) == {"event", "request", "entry", "ts"}
+    assert payload["request"]["id"] == request.id
+    assert payload["request"]["query"] == "VPN drops every hour"
+    assert payload["entry"]["kind"] == "created"
+
+
+def test_every_change_of_the_department_is_posted(
+    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+) -> None:
+    receiver, _ = serve(port)
+    receivers.append(receiver)
+    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    request = service.submit(EMPLOYEE, "VPN drops", department="it")
+    assert request.id is not None
+    service.comment(IT_AGENT, request.id, "Looking into it.")
+    service.assign(IT_AGENT, request.id, "ian")
+    service.resolve(IT_AGENT, request.id, "New client version.")
+    # Moving it to HR posts to IT (it left) but HR has no webhook.
+    service.transition(EMPLOYEE, request.id, "in_progress", note="Not fixed")
+    service.reassign(IT_AGENT, request.id, "hr", "It is about the laptop policy")
+    assert worker.deliver_due(clock.now).delivered == 6
+    events = [headers["x-spockb-event"] for headers, _, _ in receiver.received]
+    assert events == [
+        "request.created",
+        "request.commented",
+        "request.assigned",
+        "request.resolved",
+        "request.status_changed",
+        "request.reassigned",
+    ]
+    assert all(valid for _, _, valid in receiver.received)
+
+
+def test_error_answers_and_a_missing_secret_are_retried(
+    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+) -> None:
+    receiver, _ = serve(port)
+    receivers.append(receiver)
+    receiver.status = 500
+    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    service.submit(EMPLOYEE, "VPN drops", department="it")
+    assert worker.deliver_due(clock.now).failed == 1
+    [message] = store.due_messages(clock.now + timedelta(hours=1))
+    assert "answered HTTP 500" in (message.last_error or "")
+
+    _, unsigned = build(store, clock, f"http://127.0.0.1:{port}/hook", environ={})
+    assert unsigned.deliver_due(clock.now + timedelta(hours=1)).failed == 1
+    [message] = store.due_messages(clock.now + timedelta(hours=2))
+    assert "IT_HOOK_SECRET is not set" in (message.last_error or "")
+    assert len(receiver.received) == 1  # nothing was sent without a signature
+
+
+def test_gives_up_after_max_attempts(store: Store, clock: Clock, port: int) -> None:
+    service, _ = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    sender = WebhookSender({f"http://127.0.0.1:{port}/hook": "X"}, environ={"X": "y"}, timeout=1)
+    worker = OutboxWorker(store, webhooks=sender, clock=clock, max_attempts=2)
+    service.submit(EMPLOYEE, "VPN drops", department="it")
+    when = clock.now
+    assert worker.deliver_due(when).failed == 1
+    assert worker.deliver_due(when + timedelta(hours=1)).given_up == 1
+    assert worker.deliver_due(when + timedelta(days=30)).attempted == 0
+
+
+def test_a_claimed_message_is_not_sent_by_a_second_worker(
+    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+) -> None:
+    receiver, _ = serve(port)
+    receivers.append(receiver)
+    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    service.submit(EMPLOYEE, "VPN drops", department="it")
+    [claimed] = store.claim_messages(clock.now, lease=timedelta(minutes=5))  # worker one, busy
+    assert worker.deliver_due(clock.now).attempted == 0  # worker two finds nothing
+    assert receiver.received == []
+    # Worker one died without recording anything: after the lease the message is sent.
+    assert worker.deliver_due(clock.now + timedelta(minutes=6)).delivered == 1
+    assert len(receiver.received) == 1 and claimed.id is not None
+
+
+def test_signature_helpers() -> None:
+    message = OutboxMessage(topic="t", target="https://example.org/h", payload={"ä": 1})
+    body = body_bytes(message.payload)
+    assert body == '{"ä":1}'.encode()
+    assert sign(b"k", body) == "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
+    assert not verify_signature("k", body, None)

@@ -1,0 +1,68 @@
+"""The command line: `kb requests …` on a real store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kb.requests.service import RequestService
+from kb.settings import Settings
+from kb.store.factory import create_store
+from tests.support import EMPLOYEE, IT_AGENT, Clock, run_kb
+
+
+@pytest.fixture
+def filed(env: dict[str, str]) -> list[int]:
+    """Two requests in the store: one new, one resolved."""
+    settings = Settings.load(environ=env)
+    store = create_store(env["KB_DATABASE_URL"])
+    store.add_user(IT_AGENT)
+    service = RequestService.from_settings(settings, store, clock=Clock())
+    first = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    second = service.submit(EMPLOYEE, "Printer offline", department="it")
+    assert first.id is not None and second.id is not None
+    service.comment(IT_AGENT, second.id, "Checked the toner.", visible_to_requester=False)
+    service.resolve(IT_AGENT, second.id, "Power-cycled it.")
+    store.close()
+    return [first.id, second.id]
+
+
+def test_requests_list_show_and_export(
+    env: dict[str, str], filed: list[int], tmp_path: Path
+) -> None:
+    listed = run_kb(env, "requests", "list")
+    assert listed.exit_code == 0, listed.output
+    assert "#1\tit\tnew" in listed.output and "Printer" not in listed.output
+    resolved = json.loads(run_kb(env, "requests", "list", "--status", "resolved", "--json").output)
+    assert [(r["id"], r["overdue"]) for r in resolved] == [(filed[1], False)]
+    overdue = json.loads(run_kb(env, "requests", "list", "--overdue", "--json").output)
+    assert [r["id"] for r in overdue] == [filed[0]]  # filed in 2026, so long overdue now
+
+    shown = run_kb(env, "requests", "show", str(filed[1]))
+    assert "Request #2: Printer offline" in shown.output
+    assert "(internal): Checked the toner." in shown.output
+    data = json.loads(run_kb(env, "requests", "show", str(filed[1]), "--json").output)
+    assert data["resolution"] == "Power-cycled it."
+    assert [e["kind"] for e in data["history"]] == ["created", "comment", "resolution"]
+    missing = run_kb(env, "requests", "show", "99")
+    assert missing.exit_code == 1 and "no request with id 99" in missing.output
+
+    rows = list(csv.DictReader(io.StringIO(run_kb(env, "requests", "export").output)))
+    assert [(r["id"], r["status"]) for r in rows] == [("1", "new"), ("2", "resolved")]
+    out = tmp_path / "requests.jsonl"
+    result = run_kb(env, "requests", "export", "--format", "jsonl", "--out", str(out))
+    assert "2 requests written" in result.output
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["query"] for line in lines] == ["VPN drops every hour", "Printer offline"]
+
+
+def test_requests_deliver(env: dict[str, str], filed: list[int]) -> None:
+    # The department file's webhook (port 9, nobody listens) gets every IT event.
+    result = run_kb(env, "requests", "deliver")
+    assert result.exit_code == 0, result.output
+    assert "0 delivered, 4 to retry, 0 given up" in result.output
+    assert "0 delivered, 0 to retry" in run_kb(env, "requests", "deliver").output

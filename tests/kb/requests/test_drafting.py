@@ -1,0 +1,162 @@
+"""From answer to article: drafts from resolved requests, and publishing them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb.content.markdown_article import parse_article
+from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from kb.records import Status
+from kb.requests.drafting import set_status, slugify
+from kb.requests.service import RequestService
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "it").mkdir(parents=True)
+    (root / "hr").mkdir()
+    return root
+
+
+@pytest.fixture
+def resolved(service: RequestService) -> int:
+    request = service.submit(
+        EMPLOYEE,
+        "How do I connect to the VPN from a hotel?",
+        "The hotel Wi-Fi blocks it.",
+        department="it",
+    )
+    assert request.id is not None
+    service.resolve(
+        IT_AGENT, request.id, "Switch the VPN client to TCP port 443. Hotel networks block UDP."
+    )
+    return request.id
+
+
+def test_draft_from_a_resolved_request(
+    service: RequestService, content: Path, resolved: int
+) -> None:
+    path = service.draft_article(IT_AGENT, resolved, content)
+    assert path == content / "it" / "how-do-i-connect-to-the-vpn-from-a-hotel.md"
+    article, warnings = parse_article(path.read_bytes(), "it/" + path.name)
+    assert warnings == []
+    assert article.status is Status.DRAFT
+    assert article.title == "How do I connect to the VPN from a hotel?"
+    assert article.summary == "Switch the VPN client to TCP port 443."
+    assert article.owner == "IT Services (it@example.org)"
+    assert article.extra["source_request"] == resolved
+    assert {"vpn", "hotel"} <= set(article.tags)
+    assert "The hotel Wi-Fi blocks it." in article.body_markdown
+    assert "Hotel networks block UDP." in article.body_markdown
+    request = service.get(IT_AGENT, resolved)
+    assert request.linked_articles == [f"it/{path.name}"]
+    entry = service.history(IT_AGENT, resolved)[-1]
+    assert (entry.kind, entry.data) == (
+        "article",
+        {"article": f"it/{path.name}", "status": "draft"},
+    )
+
+
+def test_drafts_never_overwrite(service: RequestService, content: Path, resolved: int) -> None:
+    existing = content / "it" / "how-do-i-connect-to-the-vpn-from-a-hotel.md"
+    existing.write_text("---\ntitle: Mine\n---\nKeep me.\n", encoding="utf-8")
+    second = service.draft_article(IT_OWNER, resolved, content)
+    third = service.draft_article(IT_AGENT, resolved, content)
+    assert (second.name, third.name) == (
+        "how-do-i-connect-to-the-vpn-from-a-hotel-2.md",
+        "how-do-i-connect-to-the-vpn-from-a-hotel-3.md",
+    )
+    assert existing.read_text(encoding="utf-8").endswith("Keep me.\n")
+    assert len(service.get(IT_AGENT, resolved).linked_articles) == 2
+
+
+def test_drafts_need_a_resolution_and_the_right_role(
+    service: RequestService, content: Path
+) -> None:
+    request = service.submit(EMPLOYEE, "Printer offline", department="it")
+    assert request.id is not None
+    with pytest.raises(ConflictError, match="has no resolution yet; resolve it first"):
+        service.draft_article(IT_AGENT, request.id, content)
+    service.resolve(IT_AGENT, request.id, "Power-cycled it.")
+    with pytest.raises(PermissionDenied, match="may not see request"):
+        service.draft_article(HR_AGENT, request.id, content)
+    with pytest.raises(PermissionDenied, match="may not turn request 1 into an article"):
+        service.draft_article(EMPLOYEE, request.id, content)
+    (content / "it").rmdir()
+    with pytest.raises(ValidationError, match="it has no folder in"):
+        service.draft_article(IT_AGENT, request.id, content)
+
+
+def test_publish_rewrites_only_the_status_line(
+    service: RequestService, content: Path, resolved: int
+) -> None:
+    path = service.draft_article(IT_AGENT, resolved, content)
+    article_id = f"it/{path.name}"
+    before = path.read_text(encoding="utf-8")
+    with pytest.raises(PermissionDenied, match="only content owners of it and admins may"):
+        service.publish_article(IT_AGENT, article_id, content)
+    published = service.publish_article(IT_OWNER, article_id, content)
+    assert published.status is Status.PUBLISHED
+    after = path.read_text(encoding="utf-8")
+    assert after == before.replace("status: draft\n", "status: published\n")
+    reparsed, _ = parse_article(path.read_bytes(), article_id)
+    assert reparsed.status is Status.PUBLISHED
+    entry = service.history(EMPLOYEE, resolved)[-1]
+    assert (entry.kind, entry.message) == ("article", f"Article {article_id} published")
+    # Publishing again changes nothing and records nothing.
+    entries = len(service.history(EMPLOYEE, resolved))
+    service.publish_article(IT_OWNER, article_id, content)
+    assert len(service.history(EMPLOYEE, resolved)) == entries
+    assert path.read_text(encoding="utf-8") == after
+
+
+def test_publish_adds_a_status_line_and_keeps_crlf(service: RequestService, content: Path) -> None:
+    path = content / "it" / "old.md"
+    path.write_bytes(b"---\r\ntitle: Old page\r\nlang: en\r\nstatus: review\r\n---\r\nBody.\r\n")
+    service.publish_article(IT_OWNER, "it/old.md", content)
+    assert (
+        path.read_bytes()
+        == b"---\r\ntitle: Old page\r\nlang: en\r\nstatus: published\r\n---\r\nBody.\r\n"
+    )
+    (content / "it" / "bare.md").write_text(
+        "---\ntitle: Bare\nlang: en\n---\nText.\n", encoding="utf-8"
+    )
+    # Without a status line an article is published already; other statuses add the line.
+    assert service.publish_article(IT_OWNER, "it/bare.md", content).status is Status.PUBLISHED
+    retired, changed = set_status(content, "it/bare.md", Status.RETIRED)
+    assert changed and retired.status is Status.RETIRED
+    assert (content / "it" / "bare.md").read_text(encoding="utf-8") == (
+        "---\ntitle: Bare\nlang: en\nstatus: retired\n---\nText.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "bad", ["../etc/passwd.md", "it/../../x.md", "/it/x.md", "x.md", "it/_w.md"]
+)
+def test_publish_refuses_ids_outside_the_content(
+    service: RequestService, content: Path, bad: str
+) -> None:
+    with pytest.raises(ValidationError, match="is not an article id"):
+        service.publish_article(IT_OWNER, bad, content)
+
+
+def test_publish_unknown_article(service: RequestService, content: Path) -> None:
+    with pytest.raises(NotFoundError, match="no article it/missing.md"):
+        service.publish_article(IT_OWNER, "it/missing.md", content)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Wie beantrage ich Sonderurlaub für die Hochzeit?", "wie-beantrage-ich-sonderurlaub-fuer-die-hochzeit"),
+        ("Straße & Café: déjà vu!", "strasse-cafe-deja-vu"),
+        ("???", "article"),
+        ("a" * 80, "a" * 60),
+    ],
+)  # fmt: skip
+def test_slugs(text: str, slug: str) -> None:
+    assert slugify(text) == slug

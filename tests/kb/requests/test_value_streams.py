@@ -1,0 +1,122 @@
+"""Value-stream requests: one task per department, blocking, completion, progress."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kb.errors import ConflictError, PermissionDenied
+from kb.requests.service import RequestService
+from kb.store.protocols import Store
+from tests.support import (
+    EMPLOYEE,
+    FACILITIES_AGENT,
+    FINANCE_AGENT,
+    HR_AGENT,
+    IT_AGENT,
+    OTHER,
+)
+
+FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def onboarding(service: RequestService) -> int:
+    request = service.submit(EMPLOYEE, "New hire Jana starts on 1 July", "Sales team, Hamburg.",
+                             workflow="onboarding")  # fmt: skip
+    assert request.id is not None
+    return request.id
+
+
+def test_one_request_with_a_task_per_department(
+    service: RequestService, store: Store, onboarding: int
+) -> None:
+    request = service.get(EMPLOYEE, onboarding)
+    assert (request.workflow, request.department) == ("onboarding", "hr")
+    tasks = store.tasks(onboarding)
+    assert [(t.id, t.department, t.depends_on) for t in tasks] == [
+        (1, "hr", []), (2, "finance", [1]), (3, "it", [1]), (4, "facilities", [1])]  # fmt: skip
+    assert tasks[2].title == "Accounts, laptop and phone ready for the first day"
+    # Each task sits in its department's queue; the HR request is in HR's queue too.
+    for department, agent in (("it", IT_AGENT), ("finance", FINANCE_AGENT)):
+        [item] = service.task_queue(agent, department)
+        assert (item.request.id, item.blocked, item.waiting_for) == (onboarding, True, (1,))
+    [hr_task] = service.task_queue(HR_AGENT, "hr")
+    assert not hr_task.blocked
+    assert [i.request.id for i in service.queue(HR_AGENT, "hr")] == [onboarding]
+    # Due dates follow the chain: IT's task is due after HR's (40 h) plus IT's own (16 h).
+    assert tasks[2].due == service.calendar.add_working_hours(tasks[0].due, 16)  # type: ignore[arg-type]
+    assert request.resolution_due == max(t.due for t in tasks if t.due)
+    assert str(service.progress(EMPLOYEE, onboarding)) == "0/4"
+
+
+def test_blocked_tasks_wait_and_completion_unblocks(
+    service: RequestService, store: Store, onboarding: int
+) -> None:
+    with pytest.raises(
+        ConflictError, match=r"task 3 \(Accounts, laptop .*\) waits for tasks 1 \(hr"
+    ):
+        service.complete_task(IT_AGENT, onboarding, 3)
+    with pytest.raises(PermissionDenied, match="ian may not work the hr queue"):
+        service.complete_task(IT_AGENT, onboarding, 1)
+    service.complete_task(HR_AGENT, onboarding, 1, "Contract signed, record created.")
+    assert service.get(EMPLOYEE, onboarding).status.value == "in_progress"
+    [item] = service.task_queue(IT_AGENT, "it")
+    assert not item.blocked
+    # The unblocked departments were told that their task can start.
+    ready = [m for m in store.due_messages(FAR_FUTURE) if m.topic == "request.task_ready"]
+    assert {m.target for m in ready} >= {"http://127.0.0.1:9/hook", "email:it@example.org"}
+    service.complete_task(IT_AGENT, onboarding, 3)
+    service.complete_task(FINANCE_AGENT, onboarding, 2)
+    with pytest.raises(ConflictError, match="already done"):
+        service.complete_task(FINANCE_AGENT, onboarding, 2)
+    assert str(service.progress(EMPLOYEE, onboarding)) == "3/4"
+    assert service.get(EMPLOYEE, onboarding).status.value == "in_progress"
+    service.complete_task(FACILITIES_AGENT, onboarding, 4, "Card at reception.")
+    done = service.get(EMPLOYEE, onboarding)
+    assert done.status.value == "resolved" and done.resolution == "All 4 tasks are done."
+    assert service.task_queue(IT_AGENT, "it") == []
+    # The employee sees every step in one history.
+    kinds = [e.kind for e in service.history(EMPLOYEE, onboarding)]
+    assert kinds.count("task") == 4 and kinds[-1] == "resolution"
+
+
+def test_agents_of_a_task_see_the_request_but_others_do_not(
+    service: RequestService, onboarding: int
+) -> None:
+    assert service.get(IT_AGENT, onboarding).id == onboarding
+    assert service.detail(IT_AGENT, onboarding).progress.total == 4
+    with pytest.raises(PermissionDenied):
+        service.get(OTHER, onboarding)
+    # Working a task does not mean working the request: its status is HR's.
+    with pytest.raises(PermissionDenied, match="only agents of hr"):
+        service.transition(IT_AGENT, onboarding, "waiting_for_requester")
+
+
+def test_resolving_with_open_tasks_is_refused_and_closing_cancels_them(
+    service: RequestService, store: Store, onboarding: int
+) -> None:
+    with pytest.raises(ConflictError, match="still has unfinished tasks: 1 \\(hr"):
+        service.resolve(HR_AGENT, onboarding, "Done?")
+    service.transition(HR_AGENT, onboarding, "closed", note="The hire withdrew.")
+    assert {t.status.value for t in store.tasks(onboarding)} == {"cancelled"}
+    assert service.task_queue(IT_AGENT, "it") == []
+    with pytest.raises(ConflictError, match="is already cancelled"):
+        service.complete_task(HR_AGENT, onboarding, 1)
+
+
+def test_detail_shows_progress_and_blocking(service: RequestService, onboarding: int) -> None:
+    detail = service.detail(EMPLOYEE, onboarding)
+    assert [(s.task.id, s.blocked) for s in detail.tasks] == [
+        (1, False), (2, True), (3, True), (4, True)]  # fmt: skip
+    assert (detail.progress.done, detail.progress.total, detail.can_work) == (0, 4, False)
+
+
+def test_german_requests_get_german_task_titles(service: RequestService, store: Store) -> None:
+    request = service.submit(
+        EMPLOYEE, "Ich ziehe mit dem Team in ein neues Büro", workflow="office-move"
+    )
+    assert request.id is not None and request.department == "facilities"
+    assert store.tasks(request.id)[0].title == "Räume und Arbeitsplätze am neuen Standort planen"
+    assert service.match_workflow("Büroumzug im Mai").name == "office-move"  # type: ignore[union-attr]

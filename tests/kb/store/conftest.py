@@ -1,0 +1,49 @@
+"""Fixtures of the store's contract tests.
+
+`store` is a fresh, migrated store, once per backend: "sqlite" (a file under
+the test's tmp_path) and "postgresql" (a new database on the real PostgreSQL
+server of `tests.postgres`, shared by every test). `store_url` is
+the URL behind it, for tests that open the same database again or from other
+processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.store.factory import create_store
+from kb.store.protocols import Store
+from tests.postgres import PostgresServer
+
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database of the backend under test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'var' / 'kb.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.create_database()
+    yield url
+    server.drop_database(name)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    """A fresh, migrated store of the backend under test."""
+    opened = create_store(store_url)
+    yield opened
+    opened.close()

@@ -1,0 +1,68 @@
+"""Contract: user accounts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from kb.accounts.records import Grant, Role, User, hash_password
+from kb.errors import ConflictError, NotFoundError
+from kb.store.protocols import Store
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def agent(username: str = "bob", department: str | None = "it") -> User:
+    return User(
+        username=username,
+        display_name="Bob Builder",
+        grants=[Grant(role=Role.AGENT, department=department), Grant(role=Role.EMPLOYEE)],
+        password_hash=hash_password("correct horse"),
+        created=T0,
+    )
+
+
+def test_user_round_trip(store: Store) -> None:
+    user = agent()
+    store.add_user(user)
+    stored = store.get_user("bob")
+    assert stored == user
+    assert stored is not None and stored.check_password("correct horse")
+    assert stored.has_role(Role.AGENT, "it") and not stored.has_role(Role.AGENT, "hr")
+
+
+def test_unknown_user_is_none(store: Store) -> None:
+    assert store.get_user("nobody") is None
+
+
+def test_adding_a_taken_username_conflicts(store: Store) -> None:
+    store.add_user(agent())
+    with pytest.raises(ConflictError, match="'bob' already exists"):
+        store.add_user(agent())
+
+
+def test_list_users_by_username(store: Store) -> None:
+    for name in ("carol", "alice", "bob"):
+        store.add_user(User(username=name, created=T0))
+    assert [u.username for u in store.list_users()] == ["alice", "bob", "carol"]
+
+
+def test_update_user_replaces_grants_and_password(store: Store) -> None:
+    store.add_user(agent())
+    changed = replace(
+        agent(),
+        display_name="Robert",
+        grants=[Grant(role=Role.ADMIN)],
+        password_hash=None,
+    )
+    store.update_user(changed)
+    stored = store.get_user("bob")
+    assert stored == changed
+    assert stored is not None and stored.has_role(Role.ADMIN) and not stored.has_role(Role.AGENT)
+
+
+def test_update_of_unknown_user_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="'ghost'"):
+        store.update_user(User(username="ghost"))

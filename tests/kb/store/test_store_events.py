@@ -1,0 +1,125 @@
+"""Contract: search, click and feedback events, and popular queries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kb.errors import NotFoundError
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.store.protocols import Store
+
+T0 = datetime(2025, 3, 3, 9, 0, 0, 123456, tzinfo=UTC)
+
+
+def search(query: str = "vpn setup", *, answered: bool = True, minutes: int = 0) -> SearchEvent:
+    return SearchEvent(query=query, answered=answered, ts=T0 + timedelta(minutes=minutes))
+
+
+def test_search_event_round_trip(store: Store) -> None:
+    event = SearchEvent(
+        ts=T0,
+        query="Wie beantrage ich Urlaub?",
+        lang="de",
+        filters={"department": ["hr"], "tags": []},
+        answered=False,
+        confidence=0.25,
+        department="hr",
+        department_confidence=0.75,
+        result_ids=["hr/leave", "hr/holidays"],
+        latency_ms=12.5,
+        user="u-7f3a",
+        page=2,
+    )
+    event_id = store.log_search(event)
+    assert isinstance(event_id, int)
+    [stored] = store.search_events()
+    assert stored == SearchEvent(**{**event.__dict__, "id": event_id})
+    assert stored.ts.tzinfo is UTC
+
+
+def test_click_and_feedback_round_trip(store: Store) -> None:
+    search_id = store.log_search(search())
+    click = ClickEvent(search_id=search_id, article_id="it/vpn", rank=1, user="u-1", ts=T0)
+    click_id = store.log_click(click)
+    feedback = FeedbackEvent(
+        article_id="it/vpn",
+        helpful=False,
+        comment="Steps 3 and 4 are swapped",
+        search_id=search_id,
+        user="u-1",
+        ts=T0 + timedelta(minutes=1),
+    )
+    feedback_id = store.log_feedback(feedback)
+    assert store.click_events() == [ClickEvent(**{**click.__dict__, "id": click_id})]
+    assert store.feedback_events() == [FeedbackEvent(**{**feedback.__dict__, "id": feedback_id})]
+
+
+def test_feedback_without_search(store: Store) -> None:
+    store.log_feedback(FeedbackEvent(article_id="it/vpn", helpful=True, ts=T0))
+    [stored] = store.feedback_events()
+    assert stored.search_id is None and stored.comment == ""
+
+
+def test_click_on_unknown_search_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError, match="12345"):
+        store.log_click(ClickEvent(search_id=12345, article_id="it/vpn", rank=1))
+    assert store.click_events() == []
+
+
+def test_time_window_and_limit(store: Store) -> None:
+    for minutes in (30, 0, 10, 20):
+        store.log_search(search(f"q{minutes}", minutes=minutes))
+    queries = [e.query for e in store.search_events()]
+    assert queries == ["q0", "q10", "q20", "q30"]  # oldest first
+    window = store.search_events(since=T0 + timedelta(minutes=10), until=T0 + timedelta(minutes=30))
+    assert [e.query for e in window] == ["q10", "q20"]  # since inclusive, until exclusive
+    assert [e.query for e in store.search_events(limit=2)] == ["q0", "q10"]
+    assert store.search_events(since=T0 + timedelta(days=1)) == []
+
+
+def test_time_window_of_clicks_and_feedback(store: Store) -> None:
+    search_id = store.log_search(search())
+    for minutes in (0, 5):
+        at = T0 + timedelta(minutes=minutes)
+        store.log_click(ClickEvent(search_id=search_id, article_id="a", rank=1, ts=at))
+        store.log_feedback(FeedbackEvent(article_id="a", helpful=True, ts=at))
+    later = T0 + timedelta(minutes=1)
+    assert [c.ts for c in store.click_events(since=later)] == [T0 + timedelta(minutes=5)]
+    assert [f.ts for f in store.feedback_events(until=later)] == [T0]
+    assert len(store.click_events(limit=1)) == 1
+
+
+def test_naive_bounds_are_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="naive"):
+        store.search_events(since=datetime(2025, 1, 1))
+
+
+def test_popular_queries_counts_answered_queries_case_insensitively(store: Store) -> None:
+    for query in ("VPN setup", "vpn  setup", "vpn setup", "VPN token", "vpn token"):
+        store.log_search(search(query))
+    store.log_search(search("Vpn client"))
+    for _ in range(5):
+        store.log_search(search("vpn broken", answered=False))  # unanswered: never suggested
+    store.log_search(search("printer jam"))
+    assert store.popular_queries("VP", 10) == ["vpn setup", "vpn token", "vpn client"]
+    assert store.popular_queries("vpn s", 10) == ["vpn setup"]
+    assert store.popular_queries("vpn", 2) == ["vpn setup", "vpn token"]
+    assert store.popular_queries("", 1) == ["vpn setup"]
+    assert store.popular_queries("fax", 10) == []
+
+
+def test_popular_queries_treats_like_wildcards_literally(store: Store) -> None:
+    store.log_search(search("100% uptime"))
+    store.log_search(search("100 days"))
+    store.log_search(search("a_b"))
+    store.log_search(search("axb"))
+    assert store.popular_queries("100%", 10) == ["100% uptime"]
+    assert store.popular_queries("a_", 10) == ["a_b"]
+
+
+def test_popular_queries_keeps_a_trailing_space(store: Store) -> None:
+    store.log_search(search("vpn setup"))
+    store.log_search(search("vpnclient"))
+    assert store.popular_queries("vpn ", 10) == ["vpn setup"]

@@ -1,0 +1,164 @@
+"""Opening, migrating, sharing and closing stores; the factory's URL handling."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+import kb
+from kb.errors import ConfigError, StoreError
+from kb.events import SearchEvent
+from kb.requests.records import Request
+from kb.store.factory import build_engine, create_store
+from kb.store.migrate import current_revisions, head_revisions, upgrade
+from kb.store.protocols import Store
+from kb.store.schema import metadata
+from kb.store.sql import SqlStore
+
+REPO_ROOT = Path(kb.__file__).resolve().parent.parent
+
+
+def engine_of(store: Store) -> SqlStore:
+    assert isinstance(store, SqlStore)
+    return store
+
+
+def test_store_satisfies_the_protocol(store: Store) -> None:
+    assert isinstance(store, Store)
+
+
+def test_new_database_is_at_head_and_upgrading_again_does_nothing(store: Store) -> None:
+    engine = engine_of(store).engine
+    with engine.connect() as conn:
+        assert current_revisions(conn) == head_revisions()
+    assert upgrade(engine) is False
+
+
+def test_a_database_from_a_newer_version_is_refused(store: Store, store_url: str) -> None:
+    with engine_of(store).engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    with pytest.raises(StoreError, match="9999"):
+        create_store(store_url)
+
+
+def test_migrations_match_the_schema_the_code_uses(store: Store) -> None:
+    with engine_of(store).engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+
+
+def test_reopening_keeps_data_and_migrates_nothing(store_url: str) -> None:
+    first = create_store(store_url)
+    search_id = first.log_search(SearchEvent(query="vpn", answered=True))
+    first.close()
+    for _ in range(2):
+        again = create_store(store_url)
+        assert [e.id for e in again.search_events()] == [search_id]
+        again.close()
+
+
+def test_processes_opening_a_new_database_at_once_migrate_it_once(store_url: str) -> None:
+    script = (
+        "import sys\n"
+        "from kb.store.factory import create_store\n"
+        "from kb.events import SearchEvent\n"
+        "s = create_store(sys.argv[1])\n"
+        "s.log_search(SearchEvent(query='from a process', answered=True))\n"
+        "s.close()\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, store_url],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outcomes = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
+    for proc in procs:
+        for stream in (proc.stdout, proc.stderr):
+            if stream:
+                stream.close()
+    assert [code for code, _ in outcomes] == [0] * 4, outcomes
+    store = create_store(store_url)
+    assert len(store.search_events()) == 4
+    store.close()
+
+
+def test_concurrent_writes_from_threads_lose_nothing(store: Store) -> None:
+    threads, each = 8, 25
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(each):
+                store.log_search(SearchEvent(query=f"t{n} q{i}", answered=True))
+                if i % 5 == 0:
+                    store.create_request(Request(requester=f"u{n}", query="q", department="it"))
+        except BaseException as exc:  # reported below; a thread cannot raise into the test
+            errors.append(exc)
+
+    workers = [threading.Thread(target=write, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert errors == []
+    assert len(store.search_events()) == threads * each
+    assert len({e.id for e in store.search_events()}) == threads * each
+    assert len(store.list_requests()) == threads * each // 5
+
+
+def test_closed_store_refuses_work(store_url: str) -> None:
+    store = create_store(store_url)
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.search_events()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_sqlite_uses_wal_busy_timeout_and_foreign_keys(store: Store, store_url: str) -> None:
+    assert Path(store_url.removeprefix("sqlite:///")).exists()  # parent folder was created
+    with engine_of(store).engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_in_memory_sqlite_works_for_quick_tests() -> None:
+    store = create_store("sqlite://")
+    store.log_search(SearchEvent(query="vpn", answered=True))
+    assert len(store.search_events()) == 1
+    store.close()
+
+
+def test_postgres_urls_use_psycopg_3() -> None:
+    for url in ("postgresql://kb:secret@db/kb", "postgres://kb:secret@db/kb"):
+        engine, lock_sql = build_engine(url)
+        assert engine.url.drivername == "postgresql+psycopg"
+        assert lock_sql is not None and "pg_advisory_xact_lock" in lock_sql
+        engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["mysql://kb@db/kb", "not a url", "postgresql+psycopg2://x@y/z"])
+def test_unusable_urls_are_config_errors(url: str) -> None:
+    with pytest.raises(ConfigError, match="sqlite:///FILE"):
+        create_store(url)
+
+
+def test_unreachable_postgres_is_a_store_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="could not open the store"):
+        create_store(f"postgresql://kb:secret@/kb?host={tmp_path}&connect_timeout=2")
