@@ -15,7 +15,7 @@ from flask import Flask
 
 from kb.errors import StoreUnavailableError
 from kb.settings import Settings
-from kb.store import create_store
+from kb.store.factory import create_store
 from tests.webapp.conftest import FakeEngine
 from webapp import create_app
 
