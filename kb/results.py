@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,6 +99,9 @@ class SearchResponse:
     lang: str = "en"
     expanded_terms: list[str] = field(default_factory=list)
     latency_ms: float = 0.0
+    # The evidence the answered decision was made from (confidence features by
+    # name); kept out of the JSON shape, read by evaluation and calibration.
+    features: Mapping[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -98,15 +98,30 @@ def _unescape(text: str) -> str:
 @click.option(
     "--ids",
     "id_form",
-    type=click.Choice(["path", "stem"]),
+    type=click.Choice(["path", "stem", "relative"]),
     default="path",
     show_default=True,
-    help="How article ids meet corpus ids: the article path, or its file name stem.",
+    help="How article ids meet corpus ids: the article path, its file name stem, or its "
+    "path below the department folder.",
 )
 @click.option(
     "--runs-out",
     type=click.Path(dir_okay=False),
-    help="Write one JSON line per query: _id, results, answered, confidence, department.",
+    help="Write one JSON line per query: _id, results, answered, confidence, department, "
+    "answer (id, headings, passage).",
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False),
+    help="Answer labels (JSON lines: _id, answers [[article, heading], ...], phrases): "
+    "measure how often the answer box quotes a passage that holds the answer.",
+)
+@click.option(
+    "--half",
+    type=click.Choice(["tune", "report"]),
+    default=None,
+    help="Only the queries of one half of the fixed split (search.splits); default: all.",
 )
 @json_option
 @click.pass_context
@@ -118,21 +133,28 @@ def eval_command(
     content_dir: str | None,
     id_form: str,
     runs_out: str | None,
+    answers_file: str | None,
+    half: str | None,
     as_json: bool,
 ) -> None:
     """Measure ranking, the answered decision and routing on a labelled query set."""
+    from search.answer_quality import load_answer_labels
     from search.engine import SearchEngine
-    from search.evaluation import evaluate, load_qrels, load_queries, run_queries, stem_id
+    from search.evaluation import ID_FORMS, evaluate, load_qrels, load_queries, run_queries
+    from search.splits import only
 
     settings = settings_from(ctx, index_dir=index_dir, content_dir=content_dir)
-    queries = load_queries(Path(queries_file))
+    queries = only(half, load_queries(Path(queries_file)))
+    labels = load_answer_labels(Path(answers_file)) if answers_file else None
     qrels = load_qrels(Path(qrels_file))
     engine = SearchEngine(settings)
-    doc_id = stem_id if id_form == "stem" else str
+    doc_id = ID_FORMS[id_form]
     runs = run_queries(engine.search, queries, k=settings.max_k, doc_id=doc_id)
     langs = engine.document_languages()
     by_corpus_id = {doc_id(a): lang for a, lang in langs.items()}
-    report = evaluate(queries, qrels, runs, doc_lang=by_corpus_id.get)
+    report = evaluate(
+        queries, qrels, runs, doc_lang=by_corpus_id.get, answer_labels=labels, doc_id=doc_id
+    )
     if runs_out:
         with open(runs_out, "w", encoding="utf-8") as fh:
             for run in runs:
@@ -162,6 +184,10 @@ def _print_report(data: dict[str, Any]) -> None:
             f"{'calibration':<14} answer_threshold {data['suggested_threshold']} marks the "
             "most unanswerable queries unanswered with at most 10% of answerable ones"
         )
+    if data["answer_passages"]:
+        line("answer passage", data["answer_passages"])
+        for lang, metrics in data["answer_passages_by_language"].items():
+            line(f"answer {lang}", metrics)
     if data["routing"]:
         line("routing", data["routing"])
     line("latency ms", data["latency_ms"])

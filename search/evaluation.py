@@ -29,6 +29,7 @@ from typing import Any
 
 from kb.errors import ConfigError
 from kb.results import Query, SearchResponse
+from search.answer_quality import AnswerLabel, ShownAnswer, answer_metrics
 
 ANSWERABLE = "answerable"
 UNANSWERABLE = "unanswerable"
@@ -57,6 +58,8 @@ class QueryRun:
     department: str
     latency_ms: float = 0.0
     lang: str | None = None
+    answer: ShownAnswer | None = None
+    features: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +68,7 @@ class QueryRun:
             "answered": self.answered,
             "confidence": round(self.confidence, 4),
             "department": self.department,
+            "answer": self.answer.as_dict() if self.answer else None,
         }
 
 
@@ -188,6 +192,7 @@ def decision_metrics(
     return {
         "unanswerable": len(negatives),
         "answerable": len(positives),
+        "auc": round(auc([r.confidence for r in positives], [r.confidence for r in negatives]), 4),
         "unanswered_recall": round(hits / len(negatives), 4) if negatives else 0.0,
         "unanswered_precision": round(hits / len(marked), 4) if marked else 0.0,
         "answerable_unanswered": round(
@@ -196,6 +201,14 @@ def decision_metrics(
         if positives
         else 0.0,
     }
+
+
+def auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
+    """Probability that an answerable query outscores an unanswerable one (ties count half)."""
+    if not positives or not negatives:
+        return 0.0
+    wins = sum((p > n) + 0.5 * (p == n) for p in positives for n in negatives)
+    return wins / (len(positives) * len(negatives))
 
 
 def routing_accuracy(
@@ -235,6 +248,8 @@ class EvaluationReport:
     latency_ms: dict[str, float] = field(default_factory=dict)
     calibration: list[dict[str, float]] = field(default_factory=list)
     suggested_threshold: float | None = None
+    answers: dict[str, float] = field(default_factory=dict)
+    answers_by_language: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -247,6 +262,8 @@ class EvaluationReport:
             "latency_ms": self.latency_ms,
             "calibration": self.calibration,
             "suggested_threshold": self.suggested_threshold,
+            "answer_passages": self.answers,
+            "answer_passages_by_language": self.answers_by_language,
         }
 
 
@@ -267,11 +284,15 @@ def evaluate(
     runs: Sequence[QueryRun],
     doc_lang: Callable[[str], str | None] | None = None,
     max_declined: float = 0.10,
+    answer_labels: Mapping[str, AnswerLabel] | None = None,
+    doc_id: Callable[[str], str] = str,
 ) -> EvaluationReport:
     """Score runs against the labels; `doc_lang` gives a document's language when known.
 
     `max_declined` is the share of answerable queries the suggested answer
-    threshold may mark unanswered."""
+    threshold may mark unanswered. With `answer_labels`, the shown answers are
+    checked against the labelled sections (`doc_id` maps article ids to the
+    labels' ids)."""
     by_id = {q.id: q for q in queries}
     langs = sorted({q.lang for q in queries if q.lang})
     by_language = {
@@ -305,6 +326,14 @@ def evaluate(
             for t in range(5, 100)
         ]
         report.suggested_threshold = suggest_threshold(report.calibration, max_declined)
+    if answer_labels:
+        report.answers = answer_metrics({r.id: r.answer for r in runs}, answer_labels, doc_id)
+        report.answers_by_language = {
+            lang: answer_metrics(
+                {r.id: r.answer for r in runs if by_id[r.id].lang == lang}, answer_labels, doc_id
+            )
+            for lang in langs
+        }
     departments = {q.id: q.department for q in queries}
     if any(departments.values()):
         report.routing = routing_accuracy(runs, departments)
@@ -330,9 +359,28 @@ def run_queries(
                 department=response.department,
                 latency_ms=response.latency_ms,
                 lang=response.lang,
+                answer=ShownAnswer(
+                    response.answer.id, response.answer.headings, response.answer.passage
+                )
+                if response.answer
+                else None,
+                features=dict(response.features),
             )
         )
     return runs
+
+
+def relative_id(article_id: str) -> str:
+    """`hr/travel-and-leave/leave.md` → `travel-and-leave/leave.md`: for corpora laid
+    out by topic whose pages were filed under department folders."""
+    return article_id.split("/", 1)[-1]
+
+
+ID_FORMS: dict[str, Callable[[str], str]] = {
+    "path": str,
+    "stem": lambda article_id: stem_id(article_id),
+    "relative": relative_id,
+}
 
 
 def stem_id(article_id: str) -> str:
