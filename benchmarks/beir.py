@@ -45,6 +45,7 @@ from search.filters import Filters
 from search.fusion import Fusion, ReciprocalRankFusion, WeightedFusion
 from search.grouping import best_per_article, group_by_article
 from search.spelling import SpellingCorrector
+from search.splits import HALVES, REPORT, TUNE, only
 from search.understanding import understand
 
 logger = logging.getLogger(__name__)
@@ -232,6 +233,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         },
         "seconds": round(elapsed, 1),
     }
+    # Settings are chosen on the tune half and reported on the report half
+    # (search.splits: a fixed hash of the query id).
+    for half in HALVES:
+        part = only(half, items, key="query_id")
+        result[half] = {
+            "queries": len(part),
+            "keyword": score(part, lambda i: articles(i.keyword, article_of), doc_id, qrels),
+            "vector": score(part, lambda i: articles(i.vector, article_of), doc_id, qrels),
+            "hybrid": score(part, by_engine, doc_id, qrels),
+        }
+        if args.sweep:
+            result[half]["sweep"] = sweep(part, article_of, doc_id, qrels)
     if args.sweep:
         result["sweep"] = sweep(items, article_of, doc_id, qrels)
     engine.close()
@@ -247,8 +260,18 @@ def print_report(result: dict[str, Any]) -> None:
     for name in ("keyword", "vector", "hybrid", "hybrid_modules"):
         m = result[name]
         print(f"{name:<44} {m['ndcg@10']:>8.4f} {m['recall@100']:>11.4f}")
-    for name, m in result.get("sweep", {}).items():
-        print(f"  {name:<42} {m['ndcg@10']:>8.4f} {m['recall@100']:>11.4f}")
+    for half in HALVES:
+        h = result[half]
+        print(
+            f"{half} half ({h['queries']} queries): hybrid nDCG@10 {h['hybrid']['ndcg@10']:.4f}, "
+            f"keyword {h['keyword']['ndcg@10']:.4f}, vector {h['vector']['ndcg@10']:.4f}"
+        )
+    if "sweep" in result:
+        print(f"  {'fusion sweep':<42} {'all':>8} {'tune':>8} {'report':>8}")
+        for name, m in result["sweep"].items():
+            t = result[TUNE]["sweep"][name]["ndcg@10"]
+            r = result[REPORT]["sweep"][name]["ndcg@10"]
+            print(f"  {name:<42} {m['ndcg@10']:>8.4f} {t:>8.4f} {r:>8.4f}")
     print(
         f"spell-corrected queries: {result['queries_spell_corrected']}; "
         f"SearchEngine.search p50 {result['search_ms']['p50']} ms, "

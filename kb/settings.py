@@ -124,6 +124,13 @@ class Settings:
     answer_threshold: float = setting(
         0.74, "Confidence below which a search counts as unanswered.", minimum=0, maximum=1
     )
+    relevance_floor: float = setting(
+        0.0,
+        "Share of the best result's score an article needs to count as a result "
+        "(0 keeps every candidate article).",
+        minimum=0,
+        maximum=1,
+    )
     route_threshold: float = setting(
         0.35,
         "Department confidence below which a question goes to the central triage queue.",

@@ -1,37 +1,69 @@
-"""Answered or not: a confidence in [0, 1] for the top result.
+"""Answered or not: a confidence in [0, 1] for the search's answer.
 
-The evidence about the top article:
+Evidence about the top article and the chosen answer passage, each chosen to
+mean the same on any corpus and any query length:
 
-- `cosine`: how close its best passage is to the query in embedding space;
-- `coverage`: the IDF-weighted share of the query's concepts its passages
-  match by keyword (glossary terms and spelling corrections stand in for the
-  word they replace), so a query about something the knowledge base never
-  mentions ("company choir") stays low even when near neighbours exist;
-- `agreement`: whether both retrievers rank it near the top;
-- `keyword_score`: the best BM25 score of the search (on a log scale): a
-  query whose words are rare in the index and found together scores high.
+- `keyword`: log(1 + the best BM25F score of the search): its scale grows
+  with the corpus and the query's length, which `keyword_share` avoids;
+- `cosine`: the best cosine between the query and one of the top article's
+  passages (model-dependent scale, corpus-independent meaning);
+- `cosine_gap`: how far that passage stands out of the vector neighbourhood
+  (best passage cosine minus the tenth best): a question the knowledge base
+  answers has one clear neighbour, an off-topic one a flat crowd;
+- `coverage`: the IDF-weighted share of the query's concepts the top
+  article's passages match by keyword (glossary terms and spelling
+  corrections stand in for the word they replace);
+- `answer_coverage`: the same share for the answer passage alone;
+- `found`: the IDF-weighted share of the query's concepts any candidate
+  passage matches: words the index has never seen ("company choir",
+  "asdkjh") pull it down;
+- `agreement`: 1 / (worse of the article's keyword and vector ranks);
+- `keyword_share`: the best BM25F score as a share of the most the query's
+  concepts could score (Σ IDF · (K1 + 1)), so it does not grow with the
+  corpus or the query length as the raw score does;
+- `cross_lingual`: 1 when the query's language differs from the top
+  article's, where cosines run lower for the same quality of match.
 
 A logistic model turns the evidence into a confidence; a search is answered
-when the confidence reaches the `answer_threshold` setting. The weights were
-fitted on the labelled query set (see docs/search.md); the threshold is the
-knob to recalibrate with `kb eval` for another embedding model or corpus.
+when the confidence reaches the `answer_threshold` setting. The weights are
+fitted by `python -m benchmarks.fit_confidence` on the tune halves of two
+corpora (the product's labelled set on the sample content and the 18F
+development set); docs/search.md lists them with the out-of-sample numbers.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+FEATURES = (
+    "keyword",
+    "cosine",
+    "cosine_gap",
+    "coverage",
+    "answer_coverage",
+    "found",
+    "agreement",
+    "keyword_share",
+    "cross_lingual",
+)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the retrievers say about the top article."""
+    """What the retrievers say about the top article and the answer passage."""
 
     cosine: float
     coverage: float
     keyword_rank: int | None
     vector_rank: int | None
     keyword_score: float = 0.0
+    cosine_gap: float = 0.0
+    answer_coverage: float = 0.0
+    found: float = 1.0
+    keyword_share: float = 0.0
+    cross_lingual: bool = False
 
     @property
     def agreement(self) -> float:
@@ -40,29 +72,52 @@ class Evidence:
             return 0.0
         return 1.0 / max(self.keyword_rank, self.vector_rank)
 
+    def features(self) -> dict[str, float]:
+        """The model's inputs by name (see FEATURES)."""
+        return {
+            "keyword": math.log1p(max(self.keyword_score, 0.0)),
+            "cosine": self.cosine,
+            "cosine_gap": self.cosine_gap,
+            "coverage": self.coverage,
+            "answer_coverage": self.answer_coverage,
+            "found": self.found,
+            "agreement": self.agreement,
+            "keyword_share": self.keyword_share,
+            "cross_lingual": 1.0 if self.cross_lingual else 0.0,
+        }
+
+
+# Fitted by benchmarks/fit_confidence.py (see its output in docs/search.md).
+FITTED_BIAS = -5.6
+FITTED_WEIGHTS: dict[str, float] = {
+    "keyword": 2.15,
+    "cosine": 1.05,
+    "coverage": 1.25,
+    "agreement": 1.5,
+}
+
 
 @dataclass(frozen=True)
 class ConfidenceModel:
-    """Logistic combination of the evidence."""
+    """Logistic combination of the evidence: σ(bias + Σ weight · feature)."""
 
-    bias: float = -5.6
-    cosine_weight: float = 1.05
-    coverage_weight: float = 1.25
-    agreement_weight: float = 1.5
-    keyword_weight: float = 2.15
+    bias: float = FITTED_BIAS
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(FITTED_WEIGHTS))
+
+    def __post_init__(self) -> None:
+        unknown = set(self.weights) - set(FEATURES)
+        if unknown:
+            raise ValueError(
+                f"unknown confidence features {sorted(unknown)}; known: {', '.join(FEATURES)}"
+            )
 
     def confidence(self, evidence: Evidence | None) -> float:
         """Confidence in [0, 1]; no evidence (no results) is 0."""
         if evidence is None:
             return 0.0
-        z = (
-            self.bias
-            + self.cosine_weight * evidence.cosine
-            + self.coverage_weight * evidence.coverage
-            + self.agreement_weight * evidence.agreement
-            + self.keyword_weight * math.log1p(max(evidence.keyword_score, 0.0))
-        )
-        return 1.0 / (1.0 + math.exp(-z))
+        values = evidence.features()
+        z = self.bias + sum(w * values[name] for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def is_answered(confidence: float, threshold: float) -> bool:

@@ -32,6 +32,13 @@ from kb.errors import ValidationError
 from kb.records import Article, Department
 from kb.results import Answer, Hit, Query, SearchResponse
 from kb.settings import Settings
+from search.answering import (
+    AnswerCandidate,
+    answer_candidates,
+    choose_answer,
+    relevant_results,
+)
+from search.bm25 import DEFAULT_K1
 from search.confidence import ConfidenceModel, Evidence, is_answered
 from search.filters import Filters
 from search.fusion import Fusion, create_fusion
@@ -48,7 +55,6 @@ from search.understanding import QueryPlan, understand
 logger = logging.getLogger(__name__)
 
 ROUTE_ARTICLES = 10  # best articles that vote on the department
-ANSWER_PASSAGES = 3  # leading passages of the top article searched for the answer sentence
 
 
 @dataclass
@@ -178,20 +184,29 @@ class SearchEngine:
         )
         groups = attach_passages(fused_articles, fused_passages, article_of)
 
-        evidence = self._evidence(groups, plan, found.keyword, found.vector, article_of)
+        candidates = answer_candidates(groups, dict(fused_passages), found.keyword, plan)
+        # Only the passages shown or competing for the answer are read.
+        answering = [c.pid for c in candidates if c.article_id == candidates[0].article_id]
+        loaded = passages.get([g.best_pid for g in groups[:1]] + answering)
+        evidence = self._evidence(
+            groups, plan, found.keyword, found.vector, article_of, candidates, loaded
+        )
         confidence = self.confidence.confidence(evidence)
         answered = is_answered(confidence, self.settings.answer_threshold)
-        route = self._route(found, groups)
+        if plan.nonsense:
+            confidence, answered = 0.0, False
+        relevant = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
+        route = self._route(found, relevant)
         match = Marker(plan.match_stems())
         first = (query.page - 1) * query.k
-        page = groups[first : first + query.k]
-        # Only the passages shown are read from the snapshot.
-        shown = [g.best_pid for g in page]
-        if answered and groups:
-            shown += groups[0].pids[:ANSWER_PASSAGES]
-        loaded = passages.get(shown)
+        page = relevant[first : first + query.k]
+        loaded.update(passages.get(g.best_pid for g in page))
         hits = [self._hit(g, loaded[g.best_pid], match) for g in page]
-        answer = self._answer(groups[0], loaded, plan, match) if answered and groups else None
+        answer = (
+            self._answer(loaded[choose_answer(candidates, loaded, plan).pid], plan, match)
+            if answered
+            else None
+        )
         return SearchResponse(
             query=query.text,
             answered=answered,
@@ -201,11 +216,12 @@ class SearchEngine:
             department_confidence=route.confidence,
             did_you_mean=plan.did_you_mean,
             results=hits,
-            total=len(groups),
+            total=len(relevant),
             page=query.page,
             lang=plan.lang,
             expanded_terms=plan.expanded_terms,
             latency_ms=(time.perf_counter() - started) * 1000.0,
+            features=evidence.features() if evidence else {},
         )
 
     def retrieve(self, query: Query) -> Retrieval:
@@ -302,6 +318,8 @@ class SearchEngine:
         keyword_hits: list[KeywordHit],
         vector_hits: list[tuple[int, float]],
         article_of: dict[int, str],
+        candidates: list[AnswerCandidate],
+        loaded: dict[int, Passage],
     ) -> Evidence | None:
         if not groups:
             return None
@@ -309,21 +327,36 @@ class SearchEngine:
         cosines = dict(vector_hits)
         found = [cosines[p] for p in top.pids if p in cosines]
         floor = vector_hits[-1][1] if vector_hits else 0.0
-        matched: set[int] = set()
-        top_pids = set(top.pids)
-        for hit in keyword_hits:
-            if hit.pid in top_pids:
-                matched |= hit.matched
+        tenth = vector_hits[min(9, len(vector_hits) - 1)][1] if vector_hits else 0.0
+        best = max(found) if found else floor
         total = sum(c.weight for c in plan.concepts)
-        covered = sum(plan.concepts[i].weight for i in matched)
+
+        def share(concepts: set[int]) -> float:
+            return sum(plan.concepts[i].weight for i in concepts) / total if total > 0 else 0.0
+
+        top_pids = set(top.pids)
+        in_top: set[int] = set()
+        anywhere: set[int] = set()
+        for hit in keyword_hits:
+            anywhere |= hit.matched
+            if hit.pid in top_pids:
+                in_top |= hit.matched
+        best_score = keyword_hits[0].score if keyword_hits else 0.0
+        most = (DEFAULT_K1 + 1.0) * total
+        top_lang = loaded[top.best_pid].lang if top.best_pid in loaded else plan.lang
         return Evidence(
-            cosine=max(found) if found else floor,
-            coverage=covered / total if total > 0 else 0.0,
+            cosine=best,
+            coverage=share(in_top),
             keyword_rank=article_ranks([(h.pid, h.score) for h in keyword_hits], article_of).get(
                 top.article_id
             ),
             vector_rank=article_ranks(vector_hits, article_of).get(top.article_id),
-            keyword_score=keyword_hits[0].score if keyword_hits else 0.0,
+            keyword_score=best_score,
+            cosine_gap=max(0.0, best - tenth),
+            answer_coverage=candidates[0].coverage if candidates else 0.0,
+            found=share(anywhere),
+            keyword_share=min(1.0, best_score / most) if most > 0 else 0.0,
+            cross_lingual=top_lang != plan.lang,
         )
 
     def _route(self, found: Retrieval, groups: list[ArticleGroup]) -> Route:
@@ -354,18 +387,10 @@ class SearchEngine:
             tags=passage.tags,
         )
 
-    def _answer(
-        self, top: ArticleGroup, loaded: dict[int, Passage], plan: QueryPlan, match: Marker
-    ) -> Answer:
-        # The best sentence among the article's leading passages: the passage
-        # that ranks first may match the query's alternatives, while the next
-        # one holds the sentence that covers most of what was asked.
-        candidates = [loaded[pid] for pid in top.pids[:ANSWER_PASSAGES]]
-        found = [answer_sentences(p.text, match, plan.coverage) for p in candidates]
-        best = max(range(len(found)), key=lambda i: (found[i][1], -i))
-        passage, highlight = candidates[best], found[best][0]
+    def _answer(self, passage: Passage, plan: QueryPlan, match: Marker) -> Answer:
+        highlight, _ = answer_sentences(passage.text, match, plan.coverage)
         return Answer(
-            id=top.article_id,
+            id=passage.article_id,
             title=passage.title,
             department=passage.department,
             passage=passage.text,

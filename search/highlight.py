@@ -23,6 +23,9 @@ _SPACE = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?])\s+|\s*\n+\s*")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
 INTRODUCED_WORDS = 40  # how much of the list or table a sentence ending in ":" brings
+LIST_ITEMS = 3  # consecutive short lines that make a list
+LIST_LINE_WORDS = 25  # the longest line a list item may be
+LIST_WORDS = 90  # the longest list shown whole as an answer
 
 
 class Marker:
@@ -138,6 +141,9 @@ def answer_sentences(
     best = max(range(len(parts)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return parts[0], 0.0
+    steps = _list_around(text, parts[best])
+    if steps:
+        return steps, scores[best]
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(parts)]
     partner = max(neighbours, key=lambda i: scores[i], default=None)
     if parts[best].endswith(":"):
@@ -148,6 +154,39 @@ def answer_sentences(
     if len(parts[best].split()) < SHORT_SENTENCE and best + 1 < len(parts):
         return f"{parts[best]} {parts[best + 1]}", scores[best]
     return parts[best], scores[best]
+
+
+def _list_around(text: str, sentence: str) -> str | None:
+    """The whole list (or table) a matched line belongs to, when it is short.
+
+    The indexer keeps one list item or table row per line, so a run of at
+    least LIST_ITEMS consecutive short lines is a list: answering with one of
+    its steps ("4. Choose a new password") leaves out the others, so the run
+    is shown whole, with the line that introduces it when that ends in ":".
+    Longer runs (over LIST_WORDS words) fall back to the sentence rules."""
+    lines = [line.strip() for line in text.splitlines()]
+    at = next((i for i, line in enumerate(lines) if sentence in line), None)
+    if at is None or not _short(lines[at]):
+        return None
+    first, last = at, at
+    # A line ending in ":" introduces the list: the run starts there.
+    while first > 0 and _short(lines[first - 1]) and not lines[first].endswith(":"):
+        first -= 1
+    while last + 1 < len(lines) and _short(lines[last + 1]) and not lines[last].endswith(":"):
+        last += 1
+    items = last - first + 1 - lines[first].endswith(":")
+    if items < LIST_ITEMS:
+        return None
+    if first > 0 and not lines[first].endswith(":") and lines[first - 1].endswith(":"):
+        first -= 1
+    run = lines[first : last + 1]
+    if sum(len(line.split()) for line in run) > LIST_WORDS:
+        return None
+    return " ".join(run)
+
+
+def _short(line: str) -> bool:
+    return 0 < len(line.split()) <= LIST_LINE_WORDS
 
 
 def _with_following(parts: list[str], first: int) -> str:

@@ -46,6 +46,9 @@ class QueryPlan:
     concepts: tuple[Concept, ...]
     expansions: tuple[Expansion, ...] = ()
     corrections: dict[str, str] = field(default_factory=dict)
+    # No word the index or glossary knows, and the unknown ones do not look
+    # like words of any language the index holds (see `is_nonsense`).
+    nonsense: bool = False
 
     @property
     def did_you_mean(self) -> str | None:
@@ -141,9 +144,42 @@ def understand(
             if forms & set(words(expansion.source)):
                 alternatives.extend(expansion.terms)
         concepts.append(Concept(word, tuple(unique(alternatives)), weight(word)))
-    return QueryPlan(
-        clean, language, tuple(unique(all_words)), tuple(concepts), expansions, corrections
+    nonsense = corrector is not None and is_nonsense(
+        [c.word for c in concepts if not c.alternatives],
+        len(concepts),
+        lambda w: corrector.is_known(w, language),
+        corrector.vocabulary.wordlike,
     )
+    return QueryPlan(
+        clean,
+        language,
+        tuple(unique(all_words)),
+        tuple(concepts),
+        expansions,
+        corrections,
+        nonsense,
+    )
+
+
+NONSENSE_WORDLIKE = 0.35  # mean trigram share below which unknown words are a keyboard mash
+
+
+def is_nonsense(
+    bare: list[str],
+    concepts: int,
+    known: Callable[[str], bool],
+    wordlike: Callable[[str], float],
+) -> bool:
+    """A query with nothing to search for: no content words at all, or every
+    concept an unknown word without correction, compound parts or glossary
+    terms (`bare`), whose letters do not look like the index's words either.
+    German questions over English-only content keep their results (their
+    words score 0.4-1.0 on `Vocabulary.wordlike`); "asdkjh" does not."""
+    if concepts == 0:
+        return True
+    if len(bare) < concepts or any(known(w) for w in bare):
+        return False
+    return sum(wordlike(w) for w in bare) / len(bare) < NONSENSE_WORDLIKE
 
 
 def _phrases(expansions: tuple[Expansion, ...], query_words: set[str]) -> dict[str, Expansion]:

@@ -218,3 +218,23 @@ def test_passage_owners_match_the_stored_passages(fixture_engine: SearchEngine) 
         )
     # one shared record per article
     assert len({id(o) for o in owners.values()}) == len({o.article_id for o in owners.values()})
+
+
+def test_gibberish_has_no_results_and_goes_to_triage(fixture_engine: SearchEngine) -> None:
+    response = fixture_engine.search(Query("asdkjh qwxz"))
+    assert not response.answered and response.answer is None
+    assert response.results == [] and response.total == 0
+    assert response.department == fixture_engine.settings.triage_department
+    assert response.features["found"] == 0.0
+
+
+def test_relevance_floor_counts_only_close_results(
+    fixture_index: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    every = SearchEngine(fixture_index, embedder=hashing_embedder).search(Query("vpn"))
+    floored = SearchEngine(
+        fixture_index.replace(relevance_floor=0.9), embedder=hashing_embedder
+    ).search(Query("vpn"))
+    assert floored.results[0].id == every.results[0].id
+    assert 1 <= floored.total < every.total
+    assert all(h.score >= 0.9 * floored.results[0].score for h in floored.results)

@@ -97,6 +97,7 @@ def test_decisions_count_unanswered_recall_and_precision() -> None:
     assert decision_metrics(runs, kinds) == {
         "unanswerable": 2,
         "answerable": 2,
+        "auc": 0.75,  # 0.9 beats both negatives, 0.4 beats 0.2 only
         "unanswered_recall": 0.5,
         "unanswered_precision": 0.5,
         "answerable_unanswered": 0.5,

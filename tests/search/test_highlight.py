@@ -105,3 +105,19 @@ def test_dates_do_not_end_sentences() -> None:
 def test_short_words_do_not_match_by_accident() -> None:
     # German stems "AED" to "a"; short stems are ignored, so "a" stays unmarked.
     assert mark("a AED", frozenset(stems("aed"))) == "a <mark>AED</mark>"
+
+
+def test_a_step_of_a_list_brings_the_whole_list() -> None:
+    text = (
+        "Your account is managed in Okta.\n"
+        "Forgotten password:\n"
+        "Open the sign-in page on any device.\n"
+        "Click Forgot password and enter your e-mail address.\n"
+        "Confirm with a push notification.\n"
+        "Choose a new password.\n"
+        "On a Windows laptop you can also reset it on the sign-in screen, which many people "
+        "find easier when they are in the office and have no phone with them at all."
+    )
+    steps = best_sentences(text, frozenset({"password", "reset"}) | {"new"})
+    assert steps.startswith("Forgotten password: Open the sign-in page")
+    assert steps.endswith("Choose a new password.")

@@ -74,3 +74,18 @@ def test_coverage_counts_each_concept_once_by_any_of_its_terms() -> None:
     assert plan.coverage(["annual", "leave"]) == weights["vacation"]
     assert plan.coverage(["vacations", "day"]) == weights["vacation"] + weights["days"]
     assert plan.coverage(["weather"]) == 0.0
+
+
+def test_nonsense_needs_unknown_words_that_do_not_look_like_words() -> None:
+    from search.understanding import is_nonsense
+
+    shares = {"asdkjh": 0.17, "qwxz": 0.0, "urlaub": 0.83, "beantrage": 1.0}
+    known = {"leave"}.__contains__
+    assert is_nonsense(["asdkjh"], 1, known, shares.__getitem__)
+    assert is_nonsense(["asdkjh", "qwxz"], 2, known, shares.__getitem__)
+    assert is_nonsense([], 0, known, shares.__getitem__)  # nothing but stop words
+    # German words over English-only content are words, not a mash.
+    assert not is_nonsense(["beantrage", "urlaub"], 2, known, shares.__getitem__)
+    # One known word or one concept with alternatives keeps the query.
+    assert not is_nonsense(["asdkjh", "leave"], 2, known, lambda w: 0.0)
+    assert not is_nonsense(["asdkjh"], 2, known, shares.__getitem__)

@@ -1,0 +1,212 @@
+"""Fit the answered decision's confidence weights, with a fixed split.
+
+    python -m benchmarks.fit_confidence \\
+        --set labelled=benchmarks/labelled/queries.jsonl,var/sample/index,content \\
+        --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/index,var/handbook/content \\
+        [--max-declined 0.06] [--json FILE]
+
+Every query of every set is searched once with the product's default
+settings; the evidence the engine reports (`SearchResponse.features`) and the
+query's kind (answerable or unanswerable) are the data. The weights are an
+L2-regularised logistic regression fitted on the **tune** halves of all sets
+together (`search.splits`: a hash of the query id, so the halves never
+change); the threshold is the highest confidence that declines at most
+`--max-declined` of the tune halves' answerable queries. The **report**
+halves are only measured: the script prints AUC, unanswerable caught and
+answerable declined for each set's tune half (in-sample) and report half
+(out-of-sample), and, to show whether the features carry from one corpus to
+another, the same for weights fitted on one set's tune half alone and
+measured on the other sets' report halves.
+
+Copy the printed weights into `search/confidence.py` (FITTED_WEIGHTS,
+FITTED_BIAS) and the threshold into the `answer_threshold` default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.results import Query
+from kb.settings import Settings
+from search.confidence import FEATURES, ConfidenceModel
+from search.evaluation import ANSWERABLE, UNANSWERABLE, auc, load_queries
+from search.splits import REPORT, TUNE, half_of
+
+L2 = 1.0  # inverse of scikit-learn's C = 1
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One searched query: its set, half, label and evidence."""
+
+    set: str
+    id: str
+    answerable: bool
+    features: dict[str, float]
+
+    @property
+    def half(self) -> str:
+        return half_of(self.id)
+
+
+def collect(name: str, queries: Path, index: str, content: str) -> list[Sample]:
+    """Search every labelled query of one set with default settings."""
+    from search.engine import SearchEngine
+
+    engine = SearchEngine(Settings.load({"index_dir": index, "content_dir": content}))
+    out: list[Sample] = []
+    for query in load_queries(queries):
+        if query.kind not in (ANSWERABLE, UNANSWERABLE):
+            continue
+        response = engine.search(Query(query.text, k=10))
+        features = dict(response.features) or dict.fromkeys(FEATURES, 0.0)
+        out.append(Sample(name, query.id, query.kind == ANSWERABLE, features))
+    engine.close()
+    return out
+
+
+# The query's language against the top article's is reported by the engine but
+# not fitted: in both labelled sets every cross-language query is answerable,
+# so its weight would learn the sets' make-up, not evidence.
+FITTED = tuple(f for f in FEATURES if f != "cross_lingual")
+
+
+def matrix(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([[s.features.get(f, 0.0) for f in FITTED] for s in samples], dtype=float)
+    y = np.array([1.0 if s.answerable else 0.0 for s in samples])
+    return x, y
+
+
+def fit(samples: Sequence[Sample], l2: float = L2) -> ConfidenceModel:
+    """L2-regularised logistic regression by Newton's method (bias not penalised)."""
+    x, y = matrix(samples)
+    x1 = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(x1.shape[1])
+    penalty = np.full(x1.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x1 @ w, -50, 50)))
+        gradient = x1.T @ (p - y) + penalty * w
+        hessian = (x1.T * (p * (1 - p))) @ x1 + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return ConfidenceModel(
+        bias=round(float(w[0]), 3),
+        weights={f: round(float(v), 3) for f, v in zip(FITTED, w[1:], strict=True)},
+    )
+
+
+def confidences(model: ConfidenceModel, samples: Sequence[Sample]) -> list[float]:
+    z = [
+        model.bias + sum(w * s.features.get(f, 0.0) for f, w in model.weights.items())
+        for s in samples
+    ]
+    return [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v)))) for v in z]
+
+
+def threshold(model: ConfidenceModel, samples: Sequence[Sample], max_declined: float) -> float:
+    """The highest threshold (0.01 steps) declining at most `max_declined` of the answerable."""
+    scores = [c for c, s in zip(confidences(model, samples), samples, strict=True) if s.answerable]
+    best = 0.01
+    for step in range(1, 100):
+        t = step / 100
+        if sum(c < t for c in scores) <= max_declined * len(scores):
+            best = t
+    return best
+
+
+def measure(model: ConfidenceModel, cut: float, samples: Sequence[Sample]) -> dict[str, float]:
+    scores = confidences(model, samples)
+    pos = [c for c, s in zip(scores, samples, strict=True) if s.answerable]
+    neg = [c for c, s in zip(scores, samples, strict=True) if not s.answerable]
+    return {
+        "answerable": len(pos),
+        "unanswerable": len(neg),
+        "auc": round(auc(pos, neg), 3),
+        "caught": round(sum(c < cut for c in neg) / len(neg), 3) if neg else 0.0,
+        "declined": round(sum(c < cut for c in pos) / len(pos), 3) if pos else 0.0,
+    }
+
+
+def run(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
+    names = sorted({s.set for s in samples})
+    tune = [s for s in samples if s.half == TUNE]
+    model = fit(tune)
+    cut = threshold(model, tune, max_declined)
+    result: dict[str, Any] = {
+        "bias": model.bias,
+        "weights": dict(model.weights),
+        "threshold": cut,
+        "max_declined": max_declined,
+        "measured": {},
+        "one_set_to_another": {},
+    }
+    for name in names:
+        for half in (TUNE, REPORT):
+            part = [s for s in samples if s.set == name and s.half == half]
+            result["measured"][f"{name} {half}"] = measure(model, cut, part)
+        result["measured"][f"{name} all"] = measure(
+            model, cut, [s for s in samples if s.set == name]
+        )
+    for source in names:
+        own = [s for s in tune if s.set == source]
+        single = fit(own)
+        single_cut = threshold(single, own, max_declined)
+        for target in names:
+            if target != source:
+                part = [s for s in samples if s.set == target and s.half == REPORT]
+                key = f"fit on {source} tune → {target} report"
+                result["one_set_to_another"][key] = measure(single, single_cut, part)
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME=QUERIES,INDEX,CONTENT",
+        help="A labelled query set and the index and content it runs against (repeatable).",
+    )
+    parser.add_argument("--max-declined", type=float, default=0.06)
+    parser.add_argument(
+        "--samples", type=Path, help="Reuse the samples of an earlier --json output (no search)."
+    )
+    parser.add_argument("--json", type=Path, help="Write the result (and every sample) here.")
+    args = parser.parse_args(argv)
+    samples: list[Sample] = []
+    if args.samples:
+        rows = json.loads(args.samples.read_text(encoding="utf-8"))["samples"]
+        samples = [Sample(r["set"], r["id"], r["answerable"], r["features"]) for r in rows]
+    for spec in args.sets:
+        try:
+            name, rest = spec.split("=", 1)
+            queries, index, content = rest.split(",")
+        except ValueError:
+            raise SystemExit(f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT") from None
+        if not Path(queries).is_file():
+            raise SystemExit(f"--set {name}: no queries file at {queries}")
+        samples += collect(name, Path(queries), index, content)
+    if not samples:
+        raise SystemExit("nothing to fit: give --set or --samples")
+    result = run(samples, args.max_declined)
+    print(json.dumps({k: v for k, v in result.items()}, indent=2, ensure_ascii=False))
+    if args.json:
+        result["samples"] = [s.__dict__ | {"half": s.half} for s in samples]
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
