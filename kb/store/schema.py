@@ -27,6 +27,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -144,6 +145,7 @@ feedback_events = Table(
     Column("ts", UtcDateTime, nullable=False),
     Index(None, "ts"),
     Index(None, "article_id"),
+    Index(None, "search_id"),
 )
 
 users = Table(
@@ -283,6 +285,98 @@ snapshot_current = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("name", String(200), nullable=False),
     Column("updated", UtcDateTime, nullable=False),
+)
+
+# Insights (`kb.store.sql_insights`): daily figures rolled up from the event
+# tables, so that the insights pages read a few thousand rows instead of
+# millions of events; and the knowledge-gap topics with their questions.
+# `department` is '' where a search was routed nowhere.
+insights_days = Table(
+    "insights_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("searches", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("zero_results", Integer, nullable=False),
+    Column("clicked", Integer, nullable=False),
+    Column("helpful", Integer, nullable=False),
+    Column("not_helpful", Integer, nullable=False),
+)
+
+insights_people = Table(
+    "insights_people",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("person", Text, primary_key=True),
+)
+
+insights_questions = Table(
+    "insights_questions",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("query_norm", Text, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("lang", Text, nullable=False),
+    Column("searches", Integer, nullable=False),
+    Column("unanswered", Integer, nullable=False),
+    Column("unclicked", Integer, nullable=False),
+    Column("not_helpful", Integer, nullable=False),
+    Index(None, "query_norm"),
+)
+
+insights_question_people = Table(
+    "insights_question_people",
+    metadata,
+    Column("query_norm", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("person", Text, primary_key=True),
+    Index(None, "day"),
+)
+
+insights_state = Table(
+    "insights_state",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+gap_topics = Table(
+    "gap_topics",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("label", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assigned_department", Text),
+    Column("assigned_at", UtcDateTime),
+    Column("created", UtcDateTime, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("centroid", LargeBinary, nullable=False),
+    Column("closed_at", UtcDateTime),
+    Column("closed_by", Text),
+    Column("answered_before", Float),
+    Column("answered_after", Float),
+    Column("verified_snapshot", Text),
+    Index(None, "status"),
+    Index(None, "assigned_department"),
+)
+
+gap_questions = Table(
+    "gap_questions",
+    metadata,
+    Column("query_norm", Text, primary_key=True),
+    Column(
+        "topic_id",
+        Id,
+        ForeignKey("gap_topics.id", ondelete="SET NULL"),
+    ),
+    Column("lang", Text, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Index(None, "topic_id"),
 )
 
 # Tables that hold the search index rather than what people recorded: backups

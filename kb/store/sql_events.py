@@ -9,16 +9,19 @@ from sqlalchemy import ColumnElement, Row, Select, Table, func, insert, select
 
 from kb.errors import ConflictError, NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent, normalise_query
+from kb.insights.privacy import mask_personal_data
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.validators import ensure_optional_utc
 
 
 def _search_row(event: SearchEvent) -> dict[str, Any]:
+    # Personal data typed into the search box is never stored (docs/insights.md).
+    query = mask_personal_data(event.query)
     return {
         "ts": event.ts,
-        "query": event.query,
-        "query_norm": normalise_query(event.query),
+        "query": query,
+        "query_norm": normalise_query(query),
         "lang": event.lang,
         "filters": event.filters,
         "answered": event.answered,

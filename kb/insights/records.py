@@ -1,0 +1,140 @@
+"""Records of insights: daily figures, failed questions, gap topics.
+
+All are frozen dataclasses checked on creation; the store hands them out and
+the service adds them up. Days are UTC calendar days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+import numpy as np
+
+from kb.validators import ensure_optional_utc, ensure_text, ensure_utc, set_normalised
+
+
+class TopicStatus(StrEnum):
+    """Where a knowledge gap stands."""
+
+    OPEN = "open"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+
+
+def _counts(record: object, names: tuple[str, ...]) -> None:
+    for name in names:
+        value = getattr(record, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class DayFigures:
+    """What happened on one day in one department's searches."""
+
+    day: date
+    department: str
+    searches: int = 0
+    answered: int = 0
+    zero_results: int = 0
+    clicked: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.day, date) or isinstance(self.day, datetime):
+            raise ValueError(f"day must be a date, got {self.day!r}")
+        ensure_text("department", self.department, allow_empty=True)
+        _counts(self, ("searches", "answered", "zero_results", "clicked", "helpful", "not_helpful"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionFigures:
+    """One failed question text (masked, normalised) over a period.
+
+    `unclicked` counts searches that showed results nobody clicked or voted
+    helpful; `people` is the number of distinct pseudonymous people who asked.
+    """
+
+    text: str
+    department: str
+    lang: str
+    searches: int
+    unanswered: int
+    unclicked: int
+    not_helpful: int
+    people: int
+
+    def __post_init__(self) -> None:
+        ensure_text("text", self.text)
+        ensure_text("department", self.department, allow_empty=True)
+        ensure_text("lang", self.lang, allow_empty=True)
+        _counts(self, ("searches", "unanswered", "unclicked", "not_helpful", "people"))
+
+    @property
+    def failed(self) -> bool:
+        """A gap candidate: unanswered or voted not helpful at least once, or
+        shown results that half of its searches left alone."""
+        return bool(self.unanswered or self.not_helpful or 2 * self.unclicked >= self.searches)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GapTopic:
+    """A group of failed questions about one thing, and what became of it.
+
+    `centroid` is the unit mean vector of its questions (centred space), used to
+    place tomorrow's questions. `answered_before` / `answered_after` are the
+    shares of its questions answered before and after the snapshot that
+    `verified_snapshot` names; `closed_by` is the article that answers them.
+    """
+
+    label: str
+    department: str
+    centroid: np.ndarray
+    id: int | None = None
+    status: TopicStatus = TopicStatus.OPEN
+    assigned_department: str | None = None
+    assigned_at: datetime | None = None
+    created: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    updated: datetime = field(default_factory=lambda: datetime.now().astimezone())
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    answered_before: float | None = None
+    answered_after: float | None = None
+    verified_snapshot: str | None = None
+
+    def __post_init__(self) -> None:
+        ensure_text("label", self.label)
+        ensure_text("department", self.department, allow_empty=True)
+        set_normalised(self, "status", TopicStatus(self.status))
+        set_normalised(self, "centroid", np.asarray(self.centroid, dtype=np.float32))
+        if self.centroid.ndim != 1:
+            raise ValueError(f"centroid must be one vector, got shape {self.centroid.shape}")
+        set_normalised(self, "created", ensure_utc("created", self.created))
+        set_normalised(self, "updated", ensure_utc("updated", self.updated))
+        for name in ("assigned_at", "closed_at"):
+            set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
+        for name in ("answered_before", "answered_after"):
+            value = getattr(self, name)
+            if value is not None and not 0.0 <= float(value) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GapQuestion:
+    """A failed question text with its vector and the topic it belongs to."""
+
+    text: str
+    lang: str
+    model: str
+    vector: np.ndarray
+    topic_id: int | None = None
+    first_seen: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+    def __post_init__(self) -> None:
+        ensure_text("text", self.text)
+        ensure_text("model", self.model)
+        set_normalised(self, "vector", np.asarray(self.vector, dtype=np.float32))
+        set_normalised(self, "first_seen", ensure_utc("first_seen", self.first_seen))

@@ -1,0 +1,62 @@
+"""`InsightsStore`: what insights read and write, behind one small protocol.
+
+The SQL implementation (`kb.store.sql_insights` for the rollups and the
+purge, `kb.store.sql_gaps` for topics) shares the engine of the app's
+`Store`; `insights_store(store)` builds it from that store. It borrows the engine:
+closing the `Store` closes both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+from kb.insights.records import DayFigures, GapQuestion, GapTopic, QuestionFigures, TopicStatus
+
+
+@runtime_checkable
+class InsightsStore(Protocol):
+    """Rollups, failed questions, gap topics and the event purge."""
+
+    def refresh(self) -> list[date]:
+        """Bring the daily rollups up to date; returns the days recomputed."""
+        ...
+
+    def day_figures(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[DayFigures]: ...
+
+    def people(self, since: date, until: date, department: str | None = None) -> int: ...
+
+    def questions(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[QuestionFigures]: ...
+
+    def purge_events(self, before: datetime) -> dict[str, int]: ...
+
+    def topics(
+        self, status: TopicStatus | None = None, assigned_department: str | None = None
+    ) -> list[GapTopic]: ...
+
+    def topic(self, topic_id: int) -> GapTopic: ...
+
+    def save_topic(self, topic: GapTopic) -> GapTopic: ...
+
+    def gap_questions(
+        self, texts: Sequence[str] | None = None, model: str | None = None
+    ) -> list[GapQuestion]: ...
+
+    def save_gap_questions(self, questions: Iterable[GapQuestion]) -> None: ...
+
+    def clear_gap_questions(self, keep_model: str) -> int: ...
+
+
+def insights_store(store: object) -> InsightsStore:
+    """The insights store over the same database as `store` (a `SqlStore`)."""
+    from kb.store.sql_gaps import SqlInsightsStore
+
+    engine = getattr(store, "engine", None)
+    if engine is None:
+        raise TypeError(f"{store!r} has no SQL engine to share with insights")
+    return SqlInsightsStore(engine)

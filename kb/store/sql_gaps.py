@@ -1,0 +1,164 @@
+"""Knowledge-gap topics and their questions in SQL.
+
+Vectors are stored as float32 bytes (384 dimensions: 1.5 KB a question), so
+both databases keep exactly what was computed and reading 100,000 of them is
+one `numpy.frombuffer` each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Row, delete, insert, select, update
+
+from kb.errors import NotFoundError
+from kb.insights.records import GapQuestion, GapTopic, TopicStatus
+from kb.store.schema import gap_questions, gap_topics
+from kb.store.sql_base import SqlBase, inserted_id
+from kb.store.sql_insights import SqlInsights
+
+_IN_BATCH = 500
+
+
+def _topic(row: Row[Any]) -> GapTopic:
+    data = dict(row._mapping)
+    data["centroid"] = np.frombuffer(data["centroid"], dtype=np.float32)
+    return GapTopic(**data)
+
+
+def _topic_row(topic: GapTopic) -> dict[str, Any]:
+    return {
+        "label": topic.label,
+        "department": topic.department,
+        "status": topic.status.value,
+        "assigned_department": topic.assigned_department,
+        "assigned_at": topic.assigned_at,
+        "created": topic.created,
+        "updated": topic.updated,
+        "centroid": topic.centroid.astype(np.float32).tobytes(),
+        "closed_at": topic.closed_at,
+        "closed_by": topic.closed_by,
+        "answered_before": topic.answered_before,
+        "answered_after": topic.answered_after,
+        "verified_snapshot": topic.verified_snapshot,
+    }
+
+
+class SqlGaps(SqlBase):
+    """Gap topics and gap questions, over the store's engine."""
+
+    def topics(
+        self, status: TopicStatus | None = None, assigned_department: str | None = None
+    ) -> list[GapTopic]:
+        query = select(gap_topics).order_by(gap_topics.c.id)
+        if status is not None:
+            query = query.where(gap_topics.c.status == TopicStatus(status).value)
+        if assigned_department is not None:
+            query = query.where(gap_topics.c.assigned_department == assigned_department)
+        with self._read("read gap topics") as conn:
+            return [_topic(row) for row in conn.execute(query)]
+
+    def topic(self, topic_id: int) -> GapTopic:
+        with self._read("read a gap topic") as conn:
+            row = conn.execute(select(gap_topics).where(gap_topics.c.id == topic_id)).first()
+        if row is None:
+            raise NotFoundError(f"no knowledge-gap topic with id {topic_id!r}")
+        return _topic(row)
+
+    def save_topic(self, topic: GapTopic) -> GapTopic:
+        """Insert a topic without id, or replace the stored one of its id."""
+        values = _topic_row(topic)
+        with self._write("save a gap topic") as conn:
+            if topic.id is None:
+                new_id = inserted_id(conn.execute(insert(gap_topics).values(values)))
+                return _with_id(topic, new_id)
+            done = conn.execute(
+                update(gap_topics).where(gap_topics.c.id == topic.id).values(values)
+            )
+            if done.rowcount == 0:
+                raise NotFoundError(f"no knowledge-gap topic with id {topic.id!r}")
+        return topic
+
+    def gap_questions(
+        self, texts: Sequence[str] | None = None, model: str | None = None
+    ) -> list[GapQuestion]:
+        """Stored questions (all, or those of `texts`), of `model` if given."""
+        rows: list[Row[Any]] = []
+        with self._read("read gap questions") as conn:
+            if texts is None:
+                query = select(gap_questions)
+                if model is not None:
+                    query = query.where(gap_questions.c.model == model)
+                rows = list(conn.execute(query))
+            else:
+                unique = sorted(set(texts))
+                for start in range(0, len(unique), _IN_BATCH):
+                    query = select(gap_questions).where(
+                        gap_questions.c.query_norm.in_(unique[start : start + _IN_BATCH])
+                    )
+                    if model is not None:
+                        query = query.where(gap_questions.c.model == model)
+                    rows.extend(conn.execute(query))
+        return [
+            GapQuestion(
+                text=row.query_norm,
+                lang=row.lang,
+                model=row.model,
+                vector=np.frombuffer(row.vector, dtype=np.float32),
+                topic_id=row.topic_id,
+                first_seen=row.first_seen,
+            )
+            for row in rows
+        ]
+
+    def save_gap_questions(self, questions: Iterable[GapQuestion]) -> None:
+        """Insert or replace questions (by text), with their vectors and topics."""
+        items = list(questions)
+        if not items:
+            return
+        with self._write("save gap questions") as conn:
+            texts = [q.text for q in items]
+            for start in range(0, len(texts), _IN_BATCH):
+                conn.execute(
+                    delete(gap_questions).where(
+                        gap_questions.c.query_norm.in_(texts[start : start + _IN_BATCH])
+                    )
+                )
+            conn.execute(
+                insert(gap_questions),
+                [
+                    {
+                        "query_norm": q.text,
+                        "topic_id": q.topic_id,
+                        "lang": q.lang,
+                        "model": q.model,
+                        "vector": q.vector.astype(np.float32).tobytes(),
+                        "first_seen": q.first_seen,
+                    }
+                    for q in items
+                ],
+            )
+
+    def clear_gap_questions(self, keep_model: str) -> int:
+        """Forget questions embedded by another model (after a model change)."""
+        with self._write("forget gap questions of another model") as conn:
+            return conn.execute(
+                delete(gap_questions).where(gap_questions.c.model != keep_model)
+            ).rowcount
+
+
+def _with_id(topic: GapTopic, new_id: int) -> GapTopic:
+    from dataclasses import replace
+
+    return replace(topic, id=new_id)
+
+
+class SqlInsightsStore(SqlInsights, SqlGaps):
+    """Rollups and gap topics in the app's SQL database (`kb.insights.store`).
+
+    It borrows the `Store`'s engine: close the `Store`, not this."""
+
+    def close(self) -> None:
+        """Nothing to release: the engine belongs to the `Store`."""

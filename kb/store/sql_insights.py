@@ -1,0 +1,328 @@
+"""Daily rollups of the event tables, read by the insights pages, and the purge.
+
+`refresh()` brings the rollups up to date incrementally: it finds the days
+that events written since the last refresh belong to (a new search, or a
+click or vote on an older search, touches that search's day) and recomputes
+exactly those days from the events. A day's rows are replaced in one
+transaction, so readers see the day before or after, never half of it.
+Recomputing whole days rather than adding increments keeps the figures exact
+when a click arrives a day after its search, and makes a refresh that died
+halfway harmless to repeat.
+
+Days are UTC calendar days. Searches are counted on the day they were made,
+votes on the day they were cast.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, delete, exists, func, insert, select, true
+
+from kb.insights.records import DayFigures, QuestionFigures
+from kb.store.schema import (
+    click_events,
+    feedback_events,
+    insights_days,
+    insights_people,
+    insights_question_people,
+    insights_questions,
+    insights_state,
+    search_events,
+)
+from kb.store.sql_base import SqlBase
+
+_WATERMARKS = {
+    "search_events": search_events,
+    "click_events": click_events,
+    "feedback_events": feedback_events,
+}
+_BATCH = 2000
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+@dataclass
+class _Question:
+    lang: str = ""
+    searches: int = 0
+    unanswered: int = 0
+    unclicked: int = 0
+    not_helpful: int = 0
+    people: set[str] = field(default_factory=set)
+
+
+class SqlInsights(SqlBase):
+    """Rollups and the event purge, over the store's engine."""
+
+    # -- refreshing ---------------------------------------------------------------
+    def refresh(self) -> list[date]:
+        """Recompute the days touched since the last refresh; returns them."""
+        with self._read("find new events") as conn:
+            marks = {row.name: row.value for row in conn.execute(select(insights_state))}
+            tops = {
+                name: conn.execute(select(func.max(table.c.id))).scalar() or 0
+                for name, table in _WATERMARKS.items()
+            }
+            days = self._touched_days(conn, marks)
+        for day in sorted(days):
+            with self._write(f"roll up {day}") as conn:
+                self._recompute_day(conn, day)
+        with self._write("record the rolled-up events") as conn:
+            conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(tops))))
+            conn.execute(insert(insights_state), [{"name": n, "value": v} for n, v in tops.items()])
+        return sorted(days)
+
+    def _touched_days(self, conn: Connection, marks: dict[str, int]) -> set[date]:
+        seen = marks.get("search_events", 0)
+        clicks = marks.get("click_events", 0)
+        votes = marks.get("feedback_events", 0)
+        stamps: list[datetime] = []
+        stamps += conn.execute(
+            select(search_events.c.ts).where(search_events.c.id > seen)
+        ).scalars()
+        stamps += conn.execute(
+            select(search_events.c.ts)
+            .join(click_events, click_events.c.search_id == search_events.c.id)
+            .where(click_events.c.id > clicks)
+        ).scalars()
+        stamps += conn.execute(
+            select(search_events.c.ts)
+            .join(feedback_events, feedback_events.c.search_id == search_events.c.id)
+            .where(feedback_events.c.id > votes)
+        ).scalars()
+        stamps += conn.execute(
+            select(feedback_events.c.ts).where(feedback_events.c.id > votes)
+        ).scalars()
+        return {ts.astimezone(UTC).date() for ts in stamps}
+
+    def _recompute_day(self, conn: Connection, day: date) -> None:
+        start, end = day_start(day), day_start(day + timedelta(days=1))
+        for table in (insights_days, insights_people, insights_questions):
+            conn.execute(delete(table).where(table.c.day == day))
+        conn.execute(delete(insights_question_people).where(insights_question_people.c.day == day))
+        clicked = exists().where(click_events.c.search_id == search_events.c.id)
+        helpful = exists().where(
+            feedback_events.c.search_id == search_events.c.id, feedback_events.c.helpful.is_(true())
+        )
+        unhelpful = exists().where(
+            feedback_events.c.search_id == search_events.c.id,
+            feedback_events.c.helpful.is_not(true()),
+        )
+        rows = conn.execute(
+            select(
+                search_events.c.query_norm,
+                search_events.c.department,
+                search_events.c.lang,
+                search_events.c.answered,
+                search_events.c.result_ids,
+                search_events.c.user_id,
+                clicked.label("clicked"),
+                helpful.label("helpful"),
+                unhelpful.label("unhelpful"),
+            ).where(search_events.c.ts >= start, search_events.c.ts < end)
+        )
+        figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        people: set[tuple[str, str]] = set()
+        questions: dict[tuple[str, str], _Question] = defaultdict(_Question)
+        for row in rows:
+            dept = row.department or ""
+            f = figures[dept]
+            f["searches"] += 1
+            f["answered"] += bool(row.answered)
+            f["zero_results"] += not row.result_ids
+            f["clicked"] += bool(row.clicked)
+            if row.user_id:
+                people.add((dept, row.user_id))
+            unclicked = bool(row.result_ids) and not row.clicked and not row.helpful
+            q = questions[(row.query_norm, dept)]
+            q.searches += 1
+            if row.answered and not row.unhelpful and not unclicked:
+                continue
+            q.lang = row.lang or q.lang
+            q.unanswered += not row.answered
+            q.unclicked += unclicked
+            q.not_helpful += bool(row.unhelpful)
+            if row.user_id:
+                q.people.add(row.user_id)
+        votes = conn.execute(
+            select(search_events.c.department, feedback_events.c.helpful)
+            .select_from(feedback_events)
+            .outerjoin(search_events, search_events.c.id == feedback_events.c.search_id)
+            .where(feedback_events.c.ts >= start, feedback_events.c.ts < end)
+        )
+        for dept, is_helpful in votes:
+            figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
+        self._write_day(conn, day, figures, people, questions)
+
+    def _write_day(
+        self,
+        conn: Connection,
+        day: date,
+        figures: dict[str, dict[str, int]],
+        people: set[tuple[str, str]],
+        questions: dict[tuple[str, str], _Question],
+    ) -> None:
+        names = ("searches", "answered", "zero_results", "clicked", "helpful", "not_helpful")
+        if figures:
+            conn.execute(
+                insert(insights_days),
+                [
+                    {"day": day, "department": dept, **{n: f.get(n, 0) for n in names}}
+                    for dept, f in figures.items()
+                ],
+            )
+        _insert_batches(
+            conn, insights_people, ({"day": day, "department": d, "person": p} for d, p in people)
+        )
+        failed = {
+            key: q for key, q in questions.items() if q.unanswered + q.unclicked + q.not_helpful
+        }
+        _insert_batches(
+            conn,
+            insights_questions,
+            (
+                {
+                    "day": day,
+                    "query_norm": text,
+                    "department": dept,
+                    "lang": q.lang,
+                    "searches": q.searches,
+                    "unanswered": q.unanswered,
+                    "unclicked": q.unclicked,
+                    "not_helpful": q.not_helpful,
+                }
+                for (text, dept), q in failed.items()
+            ),
+        )
+        persons = {(text, p) for (text, _), q in failed.items() for p in q.people}
+        _insert_batches(
+            conn,
+            insights_question_people,
+            ({"query_norm": t, "day": day, "person": p} for t, p in persons),
+        )
+
+    # -- reading ------------------------------------------------------------------
+    def day_figures(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[DayFigures]:
+        """Figures per day and department with since <= day < until."""
+        query = select(insights_days).where(
+            insights_days.c.day >= since, insights_days.c.day < until
+        )
+        if department is not None:
+            query = query.where(insights_days.c.department == department)
+        with self._read("read daily figures") as conn:
+            return [
+                DayFigures(**row._mapping)
+                for row in conn.execute(query.order_by(insights_days.c.day))
+            ]
+
+    def people(self, since: date, until: date, department: str | None = None) -> int:
+        """Distinct pseudonymous people who searched with since <= day < until."""
+        query = select(func.count(func.distinct(insights_people.c.person))).where(
+            insights_people.c.day >= since, insights_people.c.day < until
+        )
+        if department is not None:
+            query = query.where(insights_people.c.department == department)
+        with self._read("count people") as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def questions(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[QuestionFigures]:
+        """Failed question texts with since <= day < until, each with the
+        department most of its searches were routed to."""
+        q = insights_questions
+        where = [q.c.day >= since, q.c.day < until]
+        by_dept = (
+            select(
+                q.c.query_norm,
+                q.c.department,
+                func.max(q.c.lang).label("lang"),
+                func.sum(q.c.searches).label("searches"),
+                func.sum(q.c.unanswered).label("unanswered"),
+                func.sum(q.c.unclicked).label("unclicked"),
+                func.sum(q.c.not_helpful).label("not_helpful"),
+            )
+            .where(*where)
+            .group_by(q.c.query_norm, q.c.department)
+        )
+        qp = insights_question_people
+        people = (
+            select(qp.c.query_norm, func.count(func.distinct(qp.c.person)).label("people"))
+            .where(qp.c.day >= since, qp.c.day < until)
+            .group_by(qp.c.query_norm)
+        )
+        with self._read("read failed questions") as conn:
+            rows = list(conn.execute(by_dept))
+            counted = {r.query_norm: int(r.people) for r in conn.execute(people)}
+        return _merge_departments(rows, counted, department)
+
+    # -- retention ----------------------------------------------------------------
+    def purge_events(self, before: datetime) -> dict[str, int]:
+        """Delete events older than `before`, and the rollup rows that name
+        people or question texts of those days; daily counts are kept."""
+        cutoff = before.astimezone(UTC)
+        day = cutoff.date()
+        removed: dict[str, int] = {}
+        with self._write("purge old events") as conn:
+            for name, table in (("feedback", feedback_events), ("clicks", click_events)):
+                removed[name] = conn.execute(delete(table).where(table.c.ts < cutoff)).rowcount
+            old = select(search_events.c.id).where(search_events.c.ts < cutoff)
+            conn.execute(delete(click_events).where(click_events.c.search_id.in_(old)))
+            removed["searches"] = conn.execute(
+                delete(search_events).where(search_events.c.ts < cutoff)
+            ).rowcount
+            for table in (insights_people, insights_questions, insights_question_people):
+                conn.execute(delete(table).where(table.c.day < day))
+        return removed
+
+
+def _insert_batches(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _BATCH:
+            conn.execute(insert(table), batch)
+            batch = []
+    if batch:
+        conn.execute(insert(table), batch)
+
+
+def _merge_departments(
+    rows: list[Any], people: dict[str, int], department: str | None
+) -> list[QuestionFigures]:
+    totals: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        t = totals.setdefault(
+            row.query_norm,
+            {
+                "lang": row.lang,
+                "searches": 0,
+                "unanswered": 0,
+                "unclicked": 0,
+                "not_helpful": 0,
+                "best": ("", -1),
+            },
+        )
+        for name in ("searches", "unanswered", "unclicked", "not_helpful"):
+            t[name] += int(getattr(row, name))
+        if int(row.searches) > t["best"][1] or (
+            int(row.searches) == t["best"][1] and row.department < t["best"][0]
+        ):
+            t["best"] = (row.department, int(row.searches))
+    out = []
+    for text, t in totals.items():
+        dept = t.pop("best")[0]
+        if department is not None and dept != department:
+            continue
+        out.append(QuestionFigures(text=text, department=dept, people=people.get(text, 0), **t))
+    out.sort(key=lambda f: (-f.searches, f.text))
+    return out

@@ -1,0 +1,158 @@
+"""Insights rollups, gap topics and the purge: the contract on both databases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from kb.errors import NotFoundError
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.insights.records import GapQuestion, GapTopic, TopicStatus
+from kb.insights.store import InsightsStore, insights_store
+from kb.store.protocols import Store
+
+DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _search(
+    store: Store,
+    query: str,
+    user: str,
+    *,
+    answered: bool,
+    results: int = 2,
+    at: datetime = DAY,
+    department: str | None = "it",
+) -> int:
+    return store.log_search(
+        SearchEvent(
+            query=query,
+            answered=answered,
+            user=user,
+            ts=at,
+            lang="en",
+            department=department,
+            result_ids=[f"it/a{i}.md" for i in range(results)],
+        )
+    )
+
+
+@pytest.fixture
+def insights(store: Store) -> InsightsStore:
+    return insights_store(store)
+
+
+def test_rollups_count_a_day_of_searches_clicks_and_votes(
+    store: Store, insights: InsightsStore
+) -> None:
+    answered = _search(store, "vpn setup", "p1", answered=True)
+    store.log_click(ClickEvent(search_id=answered, article_id="it/a0.md", rank=1, ts=DAY))
+    _search(store, "Parkplatz beantragen", "p2", answered=False, results=0, department=None)
+    _search(store, "parking permit", "p3", answered=False)
+    voted = _search(store, "printer toner", "p3", answered=True)
+    store.log_feedback(FeedbackEvent(article_id="it/a0.md", helpful=False, search_id=voted, ts=DAY))
+    assert insights.refresh() == [DAY.date()]
+    figures = {f.department: f for f in insights.day_figures(DAY.date(), DAY.date() + timedelta(1))}
+    assert figures["it"].searches == 3 and figures["it"].answered == 2
+    assert figures["it"].clicked == 1 and figures["it"].not_helpful == 1
+    assert figures[""].searches == 1 and figures[""].zero_results == 1
+    assert insights.people(DAY.date(), DAY.date() + timedelta(1)) == 3
+    assert insights.people(DAY.date(), DAY.date() + timedelta(1), "it") == 2
+    texts = {q.text: q for q in insights.questions(DAY.date(), DAY.date() + timedelta(1))}
+    assert set(texts) == {"parkplatz beantragen", "parking permit", "printer toner"}
+    assert texts["parking permit"].unanswered == 1 and texts["parking permit"].unclicked == 1
+    assert texts["printer toner"].not_helpful == 1 and texts["printer toner"].failed
+    assert texts["parkplatz beantragen"].department == ""
+
+
+def test_refresh_is_incremental_and_a_late_click_updates_its_search_day(
+    store: Store, insights: InsightsStore
+) -> None:
+    first = _search(store, "vpn setup", "p1", answered=True)
+    insights.refresh()
+    assert insights.refresh() == []  # nothing new
+    later = DAY + timedelta(days=1)
+    store.log_click(ClickEvent(search_id=first, article_id="it/a0.md", rank=1, ts=later))
+    _search(store, "mfa reset", "p2", answered=False, at=later)
+    assert insights.refresh() == [DAY.date(), later.date()]
+    (day,) = insights.day_figures(DAY.date(), DAY.date() + timedelta(1))
+    assert day.clicked == 1 and day.searches == 1
+
+
+def test_people_per_question_are_distinct_over_the_period(
+    store: Store, insights: InsightsStore
+) -> None:
+    for i, user in enumerate(["a", "a", "b", "c", ""]):
+        _search(store, "Sabbatical beantragen", user, answered=False, at=DAY + timedelta(days=i))
+    insights.refresh()
+    (q,) = insights.questions(DAY.date(), DAY.date() + timedelta(days=5))
+    assert (q.searches, q.people) == (5, 3)
+    (q,) = insights.questions(DAY.date(), DAY.date() + timedelta(days=2))
+    assert (q.searches, q.people) == (2, 1)
+
+
+def test_personal_data_never_reaches_the_stored_question(
+    store: Store, insights: InsightsStore
+) -> None:
+    _search(store, "IBAN DE89 3704 0044 0532 0130 00 ändern", "p1", answered=False)
+    insights.refresh()
+    (event,) = store.search_events()
+    assert event.query == "IBAN [iban] ändern"
+    (q,) = insights.questions(DAY.date(), DAY.date() + timedelta(1))
+    assert "3704" not in q.text
+
+
+def test_purge_removes_old_events_and_the_people_of_those_days(
+    store: Store, insights: InsightsStore
+) -> None:
+    old = _search(store, "old question", "p1", answered=False, at=DAY - timedelta(days=200))
+    store.log_click(ClickEvent(search_id=old, article_id="it/a0.md", rank=1, ts=DAY))
+    _search(store, "new question", "p2", answered=False)
+    insights.refresh()
+    removed = insights.purge_events(DAY - timedelta(days=180))
+    assert removed["searches"] == 1
+    assert [e.query for e in store.search_events()] == ["new question"]
+    assert store.click_events() == []
+    start = (DAY - timedelta(days=300)).date()
+    assert [q.text for q in insights.questions(start, DAY.date() + timedelta(1))] == [
+        "new question"
+    ]
+    assert sum(f.searches for f in insights.day_figures(start, DAY.date() + timedelta(1))) == 2
+
+
+def test_topics_and_questions_round_trip(insights: InsightsStore) -> None:
+    centroid = np.linspace(-1, 1, 8).astype(np.float32)
+    topic = insights.save_topic(
+        GapTopic(label="parking", department="facilities", centroid=centroid)
+    )
+    assert topic.id is not None
+    stored = insights.topic(topic.id)
+    assert np.array_equal(stored.centroid, centroid) and stored.status is TopicStatus.OPEN
+    assigned = replace(
+        stored, status=TopicStatus.ASSIGNED, assigned_department="facilities", assigned_at=DAY
+    )
+    insights.save_topic(assigned)
+    assert [t.id for t in insights.topics(assigned_department="facilities")] == [topic.id]
+    assert insights.topics(status=TopicStatus.CLOSED) == []
+    question = GapQuestion(
+        text="parkplatz", lang="de", model="m", vector=centroid, topic_id=topic.id, first_seen=DAY
+    )
+    insights.save_gap_questions([question])
+    insights.save_gap_questions([replace(question, lang="de")])  # replaced, not doubled
+    (back,) = insights.gap_questions(["parkplatz", "unknown"])
+    assert back.topic_id == topic.id and np.array_equal(back.vector, centroid)
+    assert insights.gap_questions(model="other") == []
+    assert insights.clear_gap_questions(keep_model="other") == 1
+    with pytest.raises(NotFoundError, match="no knowledge-gap topic with id 999"):
+        insights.topic(999)
+    with pytest.raises(NotFoundError):
+        insights.save_topic(replace(stored, id=999))
+
+
+def test_days_without_searches_have_no_rows(insights: InsightsStore) -> None:
+    assert insights.refresh() == []
+    assert insights.day_figures(date(2026, 1, 1), date(2026, 2, 1)) == []
+    assert insights.people(date(2026, 1, 1), date(2026, 2, 1)) == 0
