@@ -4,6 +4,12 @@ When agents move a request to another department, the words of its question
 now vote for that department (see `search.routing`). The counts are read from
 the store at most once a minute per process; a failing store only means
 routing without them.
+
+Several processes on several nodes must route a question alike, or the same
+search would name different departments depending on which node answered.
+So refreshes follow the wall clock, not each process's start: within one
+minute every process counts exactly the reassignments made before that
+minute began (`since` the epoch, `until` the minute's start).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
 from kb.requests.routing import RoutingHints, routing_hints
 from kb.settings import Settings
@@ -22,24 +29,31 @@ REFRESH_SECONDS = 60.0
 
 
 class CachedRoutingHints:
-    """A callable `query -> {department: share}` over a periodically refreshed count."""
+    """A callable `query -> {department: share}` over a count refreshed each
+    wall-clock period; `load(until)` counts the reassignments before `until`."""
 
-    def __init__(self, load: Callable[[], RoutingHints], refresh: float = REFRESH_SECONDS) -> None:
+    def __init__(
+        self,
+        load: Callable[[datetime], RoutingHints],
+        refresh: float = REFRESH_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._load = load
         self._refresh = refresh
+        self._clock = clock
         self._hints = RoutingHints()
-        self._loaded_at = float("-inf")
+        self._period: float | None = None
         self._lock = threading.Lock()
 
     def __call__(self, query: str) -> Mapping[str, float]:
-        now = time.monotonic()
-        if now - self._loaded_at > self._refresh and self._lock.acquire(blocking=False):
+        period = self._clock() // self._refresh * self._refresh
+        if period != self._period and self._lock.acquire(blocking=False):
             try:
-                self._hints = self._load()
+                self._hints = self._load(datetime.fromtimestamp(period, UTC))
             except Exception:
                 logger.exception("could not read reassignments; routing without them")
             finally:
-                self._loaded_at = now
+                self._period = period
                 self._lock.release()
         return self._hints.votes(query)
 
@@ -48,12 +62,12 @@ def store_routing_hints(settings: Settings) -> CachedRoutingHints:
     """Hints read from the store named by the settings (opened on first use)."""
     store = None
 
-    def load() -> RoutingHints:
+    def load(until: datetime) -> RoutingHints:
         nonlocal store
         if store is None:
             from kb.store.factory import create_store
 
             store = create_store(settings.database_url)
-        return routing_hints(store.reassignments())
+        return routing_hints(move for move in store.reassignments() if move.ts < until)
 
     return CachedRoutingHints(load)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from kb.records import Department
 from kb.requests.routing import RoutingHints
 from search.routing import Router
@@ -32,14 +34,31 @@ def test_learned_votes_alone_still_route() -> None:
 
 def test_cached_hints_refresh_and_survive_a_failing_store() -> None:
     calls = []
+    now = [1000.0]
 
-    def load() -> RoutingHints:
-        calls.append(1)
+    def load(until: datetime) -> RoutingHints:
+        calls.append(until)
         if len(calls) > 1:
             raise RuntimeError("database down")
         return RoutingHints({"monitor": {"facilities": 2}})
 
-    hints = CachedRoutingHints(load, refresh=0.0)
+    hints = CachedRoutingHints(load, refresh=60.0, clock=lambda: now[0])
     assert hints("monitor arm") == {"facilities": 1.0}
+    now[0] += 60
     assert hints("monitor arm") == {"facilities": 1.0}  # old counts kept when loading fails
     assert len(calls) == 2
+
+
+def test_every_process_counts_the_same_reassignments_within_a_minute() -> None:
+    """Two processes started at different times route alike: both count the
+    reassignments made before the current wall-clock minute."""
+    seen: list[datetime] = []
+
+    def load(until: datetime) -> RoutingHints:
+        seen.append(until)
+        return RoutingHints()
+
+    early = CachedRoutingHints(load, clock=lambda: 1_800_000_005.0)
+    late = CachedRoutingHints(load, clock=lambda: 1_800_000_055.0)
+    early("desk"), late("desk"), early("desk")
+    assert seen == [datetime.fromtimestamp(1_800_000_000, UTC)] * 2
