@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup browser run index serve test test-fast lint bench clean
+.PHONY: setup browser haproxy run index serve test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
+# The cluster tests put HAProxy in front of several nodes; install it when missing.
+haproxy:
+	@command -v haproxy >/dev/null 2>&1 || { \
+	  echo "Installing Debian's haproxy for the cluster tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy; }
+
 index: setup
 	$(BIN)/kb index
 
@@ -35,7 +41,7 @@ run: setup
 	$(BIN)/kb index
 	$(BIN)/kb serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --demo-users
 
-test: setup browser
+test: setup browser haproxy
 	$(BIN)/python -m pytest -q
 
 test-fast: setup

@@ -74,7 +74,6 @@ class SqlBase:
         except SQLAlchemyError as exc:
             down = unavailable(exc, what)
             if down is not None:
-                logger.warning("store: %s", down.message)
                 raise down from exc
             logger.exception("store: could not %s", what)
             raise StoreError(
@@ -95,7 +94,6 @@ class SqlBase:
         except SQLAlchemyError as exc:
             down = unavailable(exc, what)
             if down is not None:
-                logger.warning("store: %s", down.message)
                 raise down from exc
             logger.exception("store: could not %s", what)
             raise StoreError(
@@ -107,13 +105,15 @@ class SqlBase:
 def unavailable(exc: SQLAlchemyError, what: str) -> StoreUnavailableError | None:
     """A `StoreUnavailableError` when `exc` means the database cannot be reached
     or is busy (connection refused or cut, server restarting, lock timeout):
-    nothing was written and the caller may try again shortly. None otherwise."""
+    nothing was written and the caller may try again shortly. None otherwise.
+    The driver's own text (socket paths, host names) goes to the log only."""
     if not isinstance(exc, OperationalError | DisconnectionError):
         return None
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    logger.warning("store: could not %s: %s", what, reason)
     return StoreUnavailableError(
-        f"could not {what}: the database is not available right now "
-        f"({str(getattr(exc, 'orig', None) or exc).strip().splitlines()[0]}); nothing was "
-        "saved, try again in a few seconds"
+        f"could not {what}: the database is not available right now; nothing was saved, "
+        "try again in a few seconds"
     )
 
 

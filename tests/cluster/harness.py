@@ -1,0 +1,246 @@
+"""Real parts for the cluster tests: `kb serve` nodes, HAProxy, an HTTP client.
+
+A node is a `kb serve` process (gunicorn master and one worker) in a process
+group of its own, so that "kill -9 a node" kills exactly it. HAProxy runs
+the tested `deploy/haproxy.cfg` with the node addresses in its environment.
+`Client` is a small cookie-keeping HTTP client that reports failures instead
+of raising, so load threads can count them.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.cookiejar
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+from tests.s3 import free_port
+
+HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
+START_TIMEOUT_S = 180
+
+
+@dataclass
+class Answer:
+    status: int
+    body: Any
+    headers: dict[str, str]  # names in lower case
+
+
+class Client:
+    """urllib with a cookie jar; errors are answers (status 0: no answer at all)."""
+
+    def __init__(self, base: str, timeout: float = 30.0) -> None:
+        self.base = base
+        self.timeout = timeout
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+    ) -> Answer:
+        data = None
+        sent = dict(headers or {})
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        elif form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=sent)
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                return Answer(response.status, _decode(response.read()), _lower(response.headers))
+        except urllib.error.HTTPError as exc:
+            return Answer(exc.code, _decode(exc.read()), _lower(exc.headers))
+        except (OSError, http.client.HTTPException) as exc:
+            return Answer(0, str(exc), {})
+
+    def get(self, path: str) -> Answer:
+        return self.call("GET", path)
+
+    def with_cookies_of(self, other: Client) -> Client:
+        for cookie in other.jar:
+            self.jar.set_cookie(cookie)
+        return self
+
+
+def _lower(headers: Any) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in headers.items()}
+
+
+def _decode(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace")
+
+
+def wait_for(check: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(interval)
+
+
+@dataclass
+class Node:
+    """One `kb serve` process on a loopback port."""
+
+    name: str
+    port: int
+    index_dir: Path
+    env: dict[str, str]
+    log: Path
+    proc: subprocess.Popen[bytes] | None = None
+    client: Client = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = Client(self.url)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def address(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "kb",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    "1",
+                    "--index",
+                    str(self.index_dir),
+                ],
+                env={**self.env, "KB_INDEX_DIR": str(self.index_dir)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                cwd=ROOT,
+            )
+
+    def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
+        def ready() -> bool:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise AssertionError(f"{self.name} exited:\n{self.log_tail()}")
+            return self.client.get("/api/health").status == 200
+
+        wait_for(ready, timeout, f"{self.name} to serve", interval=0.5)
+
+    def snapshot(self) -> str | None:
+        answer = self.client.get("/api/health")
+        return answer.body["index"]["snapshot"] if answer.status == 200 else None
+
+    def kill(self) -> None:
+        """kill -9 the whole node: gunicorn's master and its worker."""
+        if self.proc is not None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+    def log_tail(self, chars: int = 4000) -> str:
+        return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
+
+
+class HAProxy:
+    """HAProxy in the foreground with `deploy/haproxy.cfg`."""
+
+    def __init__(self, nodes: list[Node], log: Path) -> None:
+        if shutil.which("haproxy") is None:
+            raise AssertionError(
+                "haproxy is not installed; `make test` installs Debian's package "
+                "(apt-get install haproxy)"
+            )
+        self.port = free_port()
+        self.stats_port = free_port()
+        self.log = log
+        env = {
+            **os.environ,
+            "KB_LISTEN": f"127.0.0.1:{self.port}",
+            "KB_STATS_LISTEN": f"127.0.0.1:{self.stats_port}",
+        }
+        for i, node in enumerate(nodes, start=1):
+            env[f"KB_NODE{i}"] = node.address
+        with log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.client = Client(self.url)
+        wait_for(lambda: self.client.get("/api/health").status == 200, 30, "HAProxy")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def retries(self) -> tuple[int, int]:
+        """(requests retried, requests redispatched to another node) so far."""
+        csv = Client(f"http://127.0.0.1:{self.stats_port}").get("/stats;csv").body
+        lines = [line for line in str(csv).splitlines() if line]
+        header = lines[0].lstrip("# ").split(",")
+        for line in lines[1:]:
+            row = dict(zip(header, line.split(","), strict=False))
+            if row.get("pxname") == "kb_nodes" and row.get("svname") == "BACKEND":
+                return int(row.get("wretr") or 0), int(row.get("wredis") or 0)
+        raise AssertionError(f"no kb_nodes backend in HAProxy's statistics:\n{csv}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(10)
+
+
+def kb(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run a `kb` command to completion."""
+    return subprocess.run(
+        [sys.executable, "-m", "kb", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,277 @@
+"""Failover on real parts: three `kb serve` nodes behind HAProxy, one PostgreSQL.
+
+Each test leaves the cluster whole again (nodes restarted, database up), so
+the module's one cluster serves all of them. Counts of what failed are
+printed (run with -s to see them) as well as asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+
+from indexer.snapshot_store import create_snapshot_store
+from kb.settings import Settings
+from tests.cluster.conftest import Cluster
+from tests.cluster.harness import Client, kb, wait_for
+from tests.conftest import ROOT
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+QUERIES = ["vpn", "annual leave", "sick", "Krankmeldung", "how many vacation days", "printer"]
+
+
+@dataclass
+class Load:
+    """Threads searching through the proxy until stopped; every answer counted."""
+
+    base: str
+    threads: int = 3
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _workers: list[threading.Thread] = field(default_factory=list)
+
+    def _run(self, seed: int) -> None:
+        client = Client(self.base)
+        i = seed
+        while not self._stop.is_set():
+            answer = client.get(f"/api/search?q={QUERIES[i % len(QUERIES)].replace(' ', '+')}")
+            self.statuses[answer.status] += 1
+            if answer.status != 200:
+                self.errors.append(f"{answer.status}: {str(answer.body)[:200]}")
+            i += 1
+
+    def __enter__(self) -> Load:
+        for seed in range(self.threads):
+            worker = threading.Thread(target=self._run, args=(seed,), daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for worker in self._workers:
+            worker.join(60)
+
+    @property
+    def failed(self) -> int:
+        return sum(n for status, n in self.statuses.items() if status != 200)
+
+
+def submit(client: Client, csrf: str, key: str, query: str) -> int:
+    """File a request with an idempotency key, retrying (same key) until it is stored."""
+    for _ in range(60):
+        answer = client.call(
+            "POST",
+            "/api/requests",
+            body={"query": query, "department": "it"},
+            headers={"X-CSRF-Token": csrf, "Idempotency-Key": key},
+        )
+        if answer.status == 201:
+            return int(answer.body["id"])
+        time.sleep(0.5)
+    raise AssertionError(f"request {key} was never stored: {answer.status} {answer.body}")
+
+
+def requests_with_key(cluster: Cluster, prefix: str, user: str = "emma") -> Counter[str]:
+    """How often each idempotency key starting with `prefix` is stored (the
+    store keeps keys per user, as `user:key`)."""
+    from sqlalchemy import select
+
+    from kb.store.schema import requests
+
+    column = requests.c.idempotency_key
+    with cluster.store.engine.connect() as conn:  # type: ignore[attr-defined]
+        keys = conn.execute(select(column).where(column.like(f"{user}:{prefix}%")))
+        return Counter(str(k[0]).split(":", 1)[1] for k in keys)
+
+
+def test_sessions_and_csrf_work_on_every_node(cluster: Cluster) -> None:
+    signed, csrf = cluster.signed_in(cluster.nodes[0].url)
+    for node in cluster.nodes:
+        client = Client(node.url).with_cookies_of(signed)
+        me = client.get("/api/me")
+        assert me.status == 200 and me.body["username"] == "emma", node.name
+        answer = client.call(
+            "POST",
+            "/api/requests",
+            body={"query": f"badge on {node.name}", "department": "it"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert answer.status == 201, (node.name, answer.body)
+
+
+def test_killing_a_node_under_search_load_loses_no_search_and_no_request(
+    cluster: Cluster,
+) -> None:
+    victim = cluster.nodes[1]
+    client, csrf = cluster.signed_in()
+    prefix = f"kill-{uuid.uuid4().hex[:6]}-"
+    stored: list[int] = []
+    retried, redispatched = cluster.proxy.retries()
+    with Load(cluster.proxy.url) as load:
+        time.sleep(2)
+        for i in range(5):
+            stored.append(submit(client, csrf, f"{prefix}{i}", f"laptop broken {i}"))
+        victim.kill()
+        for i in range(5, 15):
+            stored.append(submit(client, csrf, f"{prefix}{i}", f"laptop broken {i}"))
+        time.sleep(3)  # searches go on while HAProxy takes the node out
+    retried, redispatched = (
+        a - b for a, b in zip(cluster.proxy.retries(), (retried, redispatched), strict=True)
+    )
+    print(
+        f"\nkill -9 {victim.name}: {sum(load.statuses.values())} searches, "
+        f"{load.failed} failed {dict(load.statuses)}; HAProxy retried {retried} requests, "
+        f"{redispatched} on another node"
+    )
+    assert sum(load.statuses.values()) > 20
+    assert load.failed == 0, load.errors[:5]
+    assert requests_with_key(cluster, prefix) == Counter({f"{prefix}{i}": 1 for i in range(15)})
+    assert len(set(stored)) == 15
+    victim.start()
+    victim.wait_ready()
+
+
+def test_database_outage_searches_go_on_and_writes_get_503_then_recover(
+    cluster: Cluster,
+) -> None:
+    client, csrf = cluster.signed_in()
+    prefix = f"outage-{uuid.uuid4().hex[:6]}-"
+    before = cluster.proxy.client.get("/api/search?q=vpn")
+    assert before.status == 200
+    refused: list[tuple[int, str]] = []
+    with Load(cluster.proxy.url) as load:
+        time.sleep(1)
+        cluster.server.stop()
+        stopped = time.monotonic()
+        try:
+            while time.monotonic() - stopped < 10:
+                answer = client.call(
+                    "POST",
+                    "/api/requests",
+                    body={"query": "vpn down", "department": "it"},
+                    headers={"X-CSRF-Token": csrf, "Idempotency-Key": f"{prefix}x"},
+                )
+                refused.append((answer.status, answer.headers.get("retry-after", "")))
+                time.sleep(1)
+        finally:
+            cluster.server.start()
+        stored = submit(client, csrf, f"{prefix}after", "vpn back")
+    print(
+        f"\ndatabase down 10 s: {sum(load.statuses.values())} searches, {load.failed} failed; "
+        f"writes answered {Counter(s for s, _ in refused)}"
+    )
+    assert load.failed == 0, load.errors[:5]
+    assert refused and all(status == 503 and retry for status, retry in refused), refused
+    assert stored > 0
+    # Nothing half-written: no request from the outage, one from after it, with
+    # its history; the nodes were never restarted.
+    assert requests_with_key(cluster, prefix) == Counter({f"{prefix}after": 1})
+    detail = client.get(f"/api/requests/{stored}")
+    assert detail.status == 200 and detail.body["history"], detail.body
+    for node in cluster.nodes:
+        assert node.proc is not None and node.proc.poll() is None
+
+
+KILL_AFTER_FIRST_UPLOAD = """
+import os, signal, sys
+from indexer.snapshot_store import database
+upload = database.DatabaseSnapshotStore.upload
+def dying_upload(self, digest, path):
+    upload(self, digest, path)
+    os.kill(os.getpid(), signal.SIGKILL)  # mid-publish: one file stored, no manifest
+database.DatabaseSnapshotStore.upload = dying_upload
+from kb.cli import main
+main(["index", "--json"])
+"""
+
+
+def test_indexer_killed_mid_publish_changes_nothing_and_the_next_run_publishes(
+    cluster: Cluster,
+) -> None:
+    settings = Settings.load(
+        {"snapshot_store": "database", "database_url": cluster.database_url}, environ={}
+    )
+    store = create_snapshot_store(settings)
+    before = store.current()
+    assert before and all(node.snapshot() == before for node in cluster.nodes)
+    token = "zq" + uuid.uuid4().hex[:8]
+    (cluster.content / "it" / f"{token}.md").write_text(
+        f"---\ntitle: Docking station {token}\n---\n## Setup\n\nPlug the {token} dock in.\n"
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AFTER_FIRST_UPLOAD],
+        env=cluster.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    time.sleep(3)  # longer than the nodes' poll interval
+    assert store.current() == before
+    assert all(node.snapshot() == before for node in cluster.nodes)
+    titles = [
+        r["title"] for r in cluster.proxy.client.get(f"/api/search?q={token}").body["results"]
+    ]
+    assert f"Docking station {token}" not in titles
+
+    report = cluster.index()
+    assert report["uploaded_files"], report
+    after = store.current()
+    assert after != before
+    wait_for(
+        lambda: all(node.snapshot() == after for node in cluster.nodes),
+        30,
+        "every node to switch to the new snapshot",
+    )
+    for node in cluster.nodes:
+        found = node.client.get(f"/api/search?q={token}").body
+        assert found["results"][0]["title"] == f"Docking station {token}", node.name
+    store.close()
+
+
+def test_a_new_node_with_an_empty_index_folder_serves_identical_results(
+    cluster: Cluster,
+) -> None:
+    node = cluster.new_node("node4")
+    assert not node.index_dir.exists()
+    node.start()
+    node.wait_ready()
+    reference = cluster.nodes[0]
+    assert node.snapshot() == reference.snapshot()
+    for query in QUERIES:
+        ours = node.client.get(f"/api/search?q={query.replace(' ', '+')}").body
+        theirs = reference.client.get(f"/api/search?q={query.replace(' ', '+')}").body
+        for answer in (ours, theirs):
+            answer.pop("search_id"), answer.pop("latency_ms")
+        assert ours == theirs, query
+
+
+def test_the_proxy_config_is_the_tested_one() -> None:
+    done = subprocess.run(
+        ["haproxy", "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
+        env={
+            **os.environ,
+            "KB_LISTEN": "127.0.0.1:1",
+            "KB_STATS_LISTEN": "127.0.0.1:5",
+            "KB_NODE1": "127.0.0.1:2",
+            "KB_NODE2": "127.0.0.1:3",
+            "KB_NODE3": "127.0.0.1:4",
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert kb({**os.environ, "KB_SETTINGS": os.devnull}, "--help").returncode == 0
