@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.accounts import add_user
-from kb.store import Store, create_store
+from kb.accounts.service import add_user
+from kb.store.factory import create_store
+from kb.store.protocols import Store
 from tests.cluster.harness import Client, HAProxy, Node, kb
 from tests.conftest import FIXTURES
 from tests.postgres import PostgresServer

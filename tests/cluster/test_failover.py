@@ -192,7 +192,7 @@ def dying_upload(self, digest, path):
     upload(self, digest, path)
     os.kill(os.getpid(), signal.SIGKILL)  # mid-publish: one file stored, no manifest
 database.DatabaseSnapshotStore.upload = dying_upload
-from kb.cli import main
+from kb.cli.main import main
 main(["index", "--json"])
 """
 
