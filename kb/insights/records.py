@@ -84,8 +84,8 @@ class QuestionFigures:
 class GapTopic:
     """A group of failed questions about one thing, and what became of it.
 
-    `centroid` is the unit mean vector of its questions (centred space), used to
-    place tomorrow's questions. `answered_before` / `answered_after` are the
+    `centroid` is the mean of its questions' centred vectors, used to place
+    tomorrow's questions (see `kb.insights.topics`). `answered_before` / `answered_after` are the
     shares of its questions answered before and after the snapshot that
     `verified_snapshot` names; `closed_by` is the article that answers them.
     """
@@ -106,7 +106,8 @@ class GapTopic:
     verified_snapshot: str | None = None
 
     def __post_init__(self) -> None:
-        ensure_text("label", self.label)
+        # An empty label: no question of the topic may be shown yet (too few people).
+        ensure_text("label", self.label, allow_empty=True)
         ensure_text("department", self.department, allow_empty=True)
         set_normalised(self, "status", TopicStatus(self.status))
         set_normalised(self, "centroid", np.asarray(self.centroid, dtype=np.float32))

@@ -8,14 +8,15 @@ one `numpy.frombuffer` each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, delete, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 
 from kb.errors import NotFoundError
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
-from kb.store.schema import gap_questions, gap_topics
+from kb.store.schema import gap_questions, gap_topics, insights_question_people
 from kb.store.sql_base import SqlBase, inserted_id
 from kb.store.sql_insights import SqlInsights
 
@@ -140,6 +141,19 @@ class SqlGaps(SqlBase):
                     for q in items
                 ],
             )
+
+    def topic_people(self, since: date, until: date) -> dict[int, int]:
+        """Distinct people per topic who asked any of its questions with
+        since <= day < until."""
+        qp = insights_question_people
+        query = (
+            select(gap_questions.c.topic_id, func.count(func.distinct(qp.c.person)))
+            .select_from(qp.join(gap_questions, gap_questions.c.query_norm == qp.c.query_norm))
+            .where(qp.c.day >= since, qp.c.day < until, gap_questions.c.topic_id.is_not(None))
+            .group_by(gap_questions.c.topic_id)
+        )
+        with self._read("count people per topic") as conn:
+            return {int(t): int(n) for t, n in conn.execute(query)}
 
     def clear_gap_questions(self, keep_model: str) -> int:
         """Forget questions embedded by another model (after a model change)."""

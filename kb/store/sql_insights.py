@@ -32,6 +32,7 @@ from kb.store.schema import (
     insights_question_people,
     insights_questions,
     insights_state,
+    requests,
     search_events,
 )
 from kb.store.sql_base import SqlBase
@@ -264,6 +265,37 @@ class SqlInsights(SqlBase):
             rows = list(conn.execute(by_dept))
             counted = {r.query_norm: int(r.people) for r in conn.execute(people)}
         return _merge_departments(rows, counted, department)
+
+    def sessions(self, since: date, until: date, department: str | None = None) -> int:
+        """Search sessions: distinct (day, person) pairs with since <= day < until."""
+        p = insights_people
+        inner = select(p.c.day, p.c.person).where(p.c.day >= since, p.c.day < until)
+        if department is not None:
+            inner = inner.where(p.c.department == department)
+        query = select(func.count()).select_from(inner.distinct().subquery())
+        with self._read("count search sessions") as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def request_figures(
+        self, since: date, until: date, department: str | None = None
+    ) -> tuple[int, int]:
+        """(requests created with since <= day < until, search sessions that
+        ended in one of them: distinct day and person of the search it came from)."""
+        r = requests
+        where = [r.c.created >= day_start(since), r.c.created < day_start(until)]
+        if department is not None:
+            where.append(r.c.department == department)
+        sessions = (
+            select(search_events.c.ts, search_events.c.user_id)
+            .select_from(r.join(search_events, search_events.c.id == r.c.search_id))
+            .where(*where)
+        )
+        with self._read("count requests") as conn:
+            created = int(conn.execute(select(func.count()).where(*where)).scalar() or 0)
+            pairs = {
+                (ts.astimezone(UTC).date(), user) for ts, user in conn.execute(sessions) if user
+            }
+        return created, len(pairs)
 
     # -- retention ----------------------------------------------------------------
     def purge_events(self, before: datetime) -> dict[str, int]:

@@ -1,0 +1,281 @@
+"""`InsightsService`: the figures the insights pages, API and CLI show.
+
+Every figure is read from the daily rollups (`InsightsStore`), for a `Period`
+of whole UTC days, optionally one department's searches. Each figure comes
+with its value in the previous period of the same length, so the pages can
+show a trend. Rates are shares in 0..1 and None when there is nothing to
+divide by.
+
+Who may see what is decided by the caller (`kb.insights.access`); this
+module never sees a user.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from kb.errors import NotFoundError, ValidationError
+from kb.insights.privacy import QuestionCount, shown_texts
+from kb.insights.records import DayFigures, GapTopic, TopicStatus
+from kb.insights.store import InsightsStore
+
+DEFAULT_DAYS = 30
+MAX_DAYS = 3 * 366
+OVERVIEW_FIGURES = (
+    "searches",
+    "people",
+    "answered_rate",
+    "zero_result_rate",
+    "click_through_rate",
+    "helpful_ratio",
+    "self_service_rate",
+    "requests",
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole UTC days with since <= day < until."""
+
+    since: date
+    until: date
+
+    def __post_init__(self) -> None:
+        if self.until <= self.since:
+            raise ValidationError(
+                f"the period must end after it starts: since {self.since}, until {self.until}",
+                details={"since": str(self.since), "until": str(self.until)},
+            )
+        if (self.until - self.since).days > MAX_DAYS:
+            raise ValidationError(
+                f"a period may span at most {MAX_DAYS} days; choose a later 'since'",
+                details={"since": str(self.since), "until": str(self.until)},
+            )
+
+    @property
+    def days(self) -> int:
+        return (self.until - self.since).days
+
+    def previous(self) -> Period:
+        return Period(self.since - timedelta(days=self.days), self.since)
+
+    def each_day(self) -> list[date]:
+        return [self.since + timedelta(days=i) for i in range(self.days)]
+
+    def as_dict(self) -> dict[str, str]:
+        return {"since": self.since.isoformat(), "until": self.until.isoformat()}
+
+    @classmethod
+    def parse(cls, since: str | None, until: str | None, today: date) -> Period:
+        """From ISO dates (either may be missing): by default the last
+        `DEFAULT_DAYS` days up to and including today; `until` is inclusive
+        as people write it, so `--until 2026-03-31` includes the 31st."""
+        end = _date("until", until) + timedelta(days=1) if until else today + timedelta(days=1)
+        start = _date("since", since) if since else end - timedelta(days=DEFAULT_DAYS)
+        return cls(start, end)
+
+
+def _date(name: str, value: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(
+            f"{name} must be a date written YYYY-MM-DD, got {value!r}",
+            details={"field": name, "value": value},
+        ) from None
+
+
+def _rate(part: float, whole: float) -> float | None:
+    return None if not whole else round(part / whole, 4)
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None:
+        return None
+    return round(now - before, 4)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The headline figures of a period, the previous period's, and per day."""
+
+    period: Period
+    department: str | None
+    figures: dict[str, float | int | None]
+    previous: dict[str, float | int | None]
+    daily: list[DayFigures] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.period.as_dict(),
+            "department": self.department,
+            **self.figures,
+            "previous": self.previous,
+            "trend": {k: _change(self.figures[k], self.previous[k]) for k in OVERVIEW_FIGURES},
+        }
+
+
+@dataclass(frozen=True)
+class TopicView:
+    """One knowledge gap as the pages show it."""
+
+    topic: GapTopic
+    queries: list[str]
+    searches: int
+    people: int
+    trend: int
+
+    def as_dict(self) -> dict[str, Any]:
+        t = self.topic
+        return {
+            "id": t.id,
+            "label": t.label,
+            "queries": self.queries,
+            "searches": self.searches,
+            "people": self.people,
+            "department": t.department,
+            "trend": self.trend,
+            "status": t.status.value,
+            "assigned_department": t.assigned_department,
+            "answered_before": t.answered_before,
+            "answered_after": t.answered_after,
+            "closed_by": t.closed_by,
+        }
+
+
+class InsightsService:
+    """Figures for a period, read from the rollups."""
+
+    def __init__(
+        self,
+        store: InsightsStore,
+        *,
+        min_people: int = 3,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.min_people = min_people
+        self.clock = clock
+
+    def period(self, since: str | None = None, until: str | None = None) -> Period:
+        return Period.parse(since, until, self.clock().astimezone(UTC).date())
+
+    # -- overview -----------------------------------------------------------------
+    def _figures(
+        self, period: Period, department: str | None
+    ) -> tuple[dict[str, Any], list[DayFigures]]:
+        days = self.store.day_figures(period.since, period.until, department)
+        total: dict[str, int] = defaultdict(int)
+        for d in days:
+            for name in (
+                "searches",
+                "answered",
+                "zero_results",
+                "clicked",
+                "helpful",
+                "not_helpful",
+            ):
+                total[name] += getattr(d, name)
+        sessions = self.store.sessions(period.since, period.until, department)
+        created, with_request = self.store.request_figures(period.since, period.until, department)
+        searches = total["searches"]
+        figures = {
+            "searches": searches,
+            "people": self.store.people(period.since, period.until, department),
+            "answered_rate": _rate(total["answered"], searches),
+            "zero_result_rate": _rate(total["zero_results"], searches),
+            "click_through_rate": _rate(total["clicked"], searches),
+            "helpful_ratio": _rate(total["helpful"], total["helpful"] + total["not_helpful"]),
+            "self_service_rate": _rate(sessions - min(with_request, sessions), sessions),
+            "requests": created,
+        }
+        return figures, days
+
+    def overview(self, period: Period, department: str | None = None) -> Overview:
+        figures, days = self._figures(period, department)
+        previous, _ = self._figures(period.previous(), department)
+        return Overview(period, department, figures, previous, _per_day(days, period))
+
+    # -- knowledge gaps -----------------------------------------------------------
+    def gaps(self, period: Period, department: str | None = None) -> list[TopicView]:
+        """Topics with failed questions in the period, by impact (people, then searches)."""
+        now = {q.text: q for q in self.store.questions(period.since, period.until)}
+        before = self.store.questions(period.previous().since, period.previous().until)
+        members = self.store.gap_questions(list(now) + [q.text for q in before])
+        topic_of = {g.text: g.topic_id for g in members if g.topic_id is not None}
+        people = self.store.topic_people(period.since, period.until)
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for text, q in now.items():
+            if text in topic_of:
+                grouped[topic_of[text]].append(q)
+        earlier: dict[int, int] = defaultdict(int)
+        for q in before:
+            if q.text in topic_of:
+                earlier[topic_of[q.text]] += q.searches
+        views = []
+        for topic in self.store.topics():
+            if topic.id not in grouped:
+                continue
+            if department is not None and department not in (
+                topic.department,
+                topic.assigned_department,
+            ):
+                continue
+            qs = grouped[topic.id]
+            counts = (QuestionCount(q.text, q.searches, q.people) for q in qs)
+            searches = sum(q.searches for q in qs)
+            views.append(
+                TopicView(
+                    topic=topic,
+                    queries=shown_texts(counts, self.min_people)[:10],
+                    searches=searches,
+                    people=people.get(topic.id, 0),
+                    trend=searches - earlier.get(topic.id, 0),
+                )
+            )
+        views.sort(key=lambda v: (-v.people, -v.searches, v.topic.id or 0))
+        return views
+
+    def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
+        """Give a topic to a department's content owners."""
+        if department not in known:
+            raise ValidationError(
+                f"unknown department {department!r}; choose one of {', '.join(sorted(known))}",
+                details={"field": "department", "value": department},
+            )
+        topic = self.store.topic(topic_id)
+        if topic.status is TopicStatus.CLOSED:
+            raise ValidationError(
+                f"topic {topic_id} is closed (answered by {topic.closed_by}); nothing to assign",
+                details={"topic": topic_id},
+            )
+        now = self.clock()
+        return self.store.save_topic(
+            replace(
+                topic,
+                status=TopicStatus.ASSIGNED,
+                assigned_department=department,
+                assigned_at=now,
+                updated=now,
+            )
+        )
+
+    def topic(self, topic_id: int) -> GapTopic:
+        try:
+            return self.store.topic(topic_id)
+        except NotFoundError:
+            raise NotFoundError(f"no knowledge-gap topic with id {topic_id}") from None
+
+
+def _per_day(days: list[DayFigures], period: Period) -> list[DayFigures]:
+    """One record per day of the period (departments added up, empty days zero)."""
+    merged: dict[date, dict[str, int]] = {d: defaultdict(int) for d in period.each_day()}
+    for f in days:
+        bucket = merged.setdefault(f.day, defaultdict(int))
+        for name in ("searches", "answered", "zero_results", "clicked", "helpful", "not_helpful"):
+            bucket[name] += getattr(f, name)
+    return [DayFigures(day=d, department="", **merged[d]) for d in sorted(merged)]

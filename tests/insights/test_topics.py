@@ -1,0 +1,145 @@
+"""The daily topic update on a real SQLite store, with a small fake embedder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb.insights.clustering import unit_rows
+from kb.insights.records import QuestionFigures
+from kb.insights.store import InsightsStore, insights_store
+from kb.insights.topics import PRIOR_KEY, TopicBuilder, choose_label
+from kb.store.factory import create_store
+
+NOW = datetime(2026, 3, 2, tzinfo=UTC)
+WORDS = ["parking", "parken", "phishing", "toner", "kantine"]
+SAME = {"parken": "parking"}  # the fake model knows one translation
+
+
+class WordEmbedder:
+    """One dimension per topic word, a large direction every text shares (real
+    models put all texts in a narrow cone) and one more for German."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed_questions(self, texts: Sequence[str]) -> np.ndarray:
+        self.calls.append(list(texts))
+        rows = np.zeros((len(texts), 8), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in WORDS:
+                if word in text.lower():
+                    rows[i, WORDS.index(SAME.get(word, word))] = 1.0
+            rows[i, 7] = 0.8 if any(w in text.lower() for w in ("parken", "kantine", "wo")) else 0.0
+            rows[i, 6] = 2.0  # what all texts share, as in real models
+        return unit_rows(rows)
+
+
+def q(
+    text: str, *, lang: str = "en", searches: int = 2, people: int = 3, dept: str = "it"
+) -> QuestionFigures:
+    return QuestionFigures(
+        text=text,
+        department=dept,
+        lang=lang,
+        searches=searches,
+        unanswered=searches,
+        unclicked=0,
+        not_helpful=0,
+        people=people,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[InsightsStore]:
+    opened = create_store(f"sqlite:///{tmp_path / 'kb.db'}")
+    yield insights_store(opened)
+    opened.close()
+
+
+def _builder(store: InsightsStore, embedder: WordEmbedder) -> TopicBuilder:
+    prior = {"en": ["Annual leave", "VPN"], "de": ["Urlaub", "Wo ist"]}
+    return TopicBuilder(store, lambda: embedder, "fake", lambda: prior, clock=lambda: NOW)
+
+
+def test_questions_become_topics_and_tomorrow_s_join_them(store: InsightsStore) -> None:
+    embedder = WordEmbedder()
+    builder = _builder(store, embedder)
+    first = builder.update(
+        [
+            q("parking permit"),
+            q("where to go parking", searches=5),
+            q("phishing mail"),
+            q("report phishing"),
+            q("wo parken", lang="de"),
+        ]
+    )
+    assert (first.questions, first.embedded, first.new_topics) == (5, 5, 2)
+    topics = {t.label: t for t in store.topics()}
+    assert set(topics) == {"where to go parking", "phishing mail"}
+    parking = topics["where to go parking"]
+    members = [g.text for g in store.gap_questions() if g.topic_id == parking.id]
+    assert sorted(members) == ["parking permit", "where to go parking", "wo parken"]
+    embedder.calls.clear()
+    second = builder.update([q("parking permit"), q("parken am büro", lang="de"), q("toner empty")])
+    assert embedder.calls == [["parken am büro", "toner empty"]]  # only the new texts
+    assert (second.assigned, second.new_topics) == (1, 1)
+    assert len(store.topics()) == 3
+    (joined,) = store.gap_questions(["parken am büro"])
+    assert joined.topic_id == parking.id
+
+
+def test_the_language_prior_is_computed_once_and_kept(store: InsightsStore) -> None:
+    embedder = WordEmbedder()
+    builder = _builder(store, embedder)
+    prior = builder.prior()
+    assert set(prior) == {"en", "de"}
+    assert any(g.text == PRIOR_KEY + "de" for g in store.gap_questions(model="fake"))
+    embedder.calls.clear()
+    assert set(_builder(store, embedder).prior()) == {"en", "de"}
+    assert embedder.calls == []
+
+
+def test_answered_questions_are_no_gap(store: InsightsStore) -> None:
+    fine = QuestionFigures(
+        text="vpn",
+        department="it",
+        lang="en",
+        searches=4,
+        unanswered=0,
+        unclicked=1,
+        not_helpful=0,
+        people=4,
+    )
+    assert _builder(store, WordEmbedder()).update([fine]).questions == 0
+    assert store.topics() == []
+
+
+def test_a_label_is_a_question_enough_people_asked() -> None:
+    members = [q("my divorce papers", searches=30, people=1), q("parking permit", searches=3)]
+    assert choose_label(members, {}, min_people=3) == "parking permit"
+    assert choose_label(members[:1], {}, min_people=3) == ""
+    central = [q("a", searches=2), q("b", searches=2)]
+    assert choose_label(central, {"a": 0.1, "b": 0.9}, min_people=3) == "b"
+
+
+def test_a_topic_routes_to_the_department_most_of_its_searches_went_to(
+    store: InsightsStore,
+) -> None:
+    builder = _builder(store, WordEmbedder())
+    builder.update(
+        [
+            q("phishing mail", dept="it", searches=5),
+            q("report phishing", dept="", searches=9),
+            q("phishing hr", dept="hr", searches=1),
+        ]
+    )
+    (topic,) = store.topics()
+    assert topic.department == "it"
+    assert NOW - topic.updated < timedelta(seconds=1)

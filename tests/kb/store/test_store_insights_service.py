@@ -1,0 +1,103 @@
+"""The insights service's figures on both databases (overview, gaps, assignment)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from kb.errors import ValidationError
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.insights.records import GapQuestion, GapTopic, TopicStatus
+from kb.insights.service import InsightsService, Period
+from kb.insights.store import insights_store
+from kb.requests.records import Request
+from kb.store.protocols import Store
+
+NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+
+def _search(store: Store, text: str, user: str, day: int, answered: bool, dept: str = "it") -> int:
+    return store.log_search(
+        SearchEvent(
+            query=text,
+            answered=answered,
+            user=user,
+            lang="en",
+            department=dept,
+            result_ids=["it/a.md"],
+            ts=NOW - timedelta(days=day),
+        )
+    )
+
+
+@pytest.fixture
+def service(store: Store) -> InsightsService:
+    return InsightsService(insights_store(store), min_people=3, clock=lambda: NOW)
+
+
+def test_overview_names_its_figures_and_their_trend(store: Store, service: InsightsService) -> None:
+    for i in range(4):
+        sid = _search(store, "vpn", f"p{i}", day=1, answered=True)
+        if i < 2:
+            store.log_click(ClickEvent(search_id=sid, article_id="it/a.md", rank=1, ts=NOW))
+    _search(store, "parking", "p9", day=1, answered=False, dept="facilities")
+    _search(store, "vpn", "p1", day=40, answered=False)  # the previous period
+    sid = _search(store, "printer", "p2", day=2, answered=True)
+    store.log_feedback(FeedbackEvent(article_id="it/a.md", helpful=True, search_id=sid, ts=NOW))
+    store.create_request(
+        Request(
+            requester="emp",
+            query="parking",
+            department="facilities",
+            search_id=sid,
+            created=NOW - timedelta(days=2),
+        )
+    )
+    service.store.refresh()
+    data = service.overview(service.period()).as_dict()
+    assert data["searches"] == 6 and data["people"] == 5
+    assert data["answered_rate"] == round(5 / 6, 4)
+    assert data["click_through_rate"] == round(2 / 6, 4)
+    assert data["helpful_ratio"] == 1.0 and data["zero_result_rate"] == 0.0
+    assert data["requests"] == 1
+    # 6 sessions (person-days): p2 asked after searching, so 5 of 6 helped themselves
+    assert data["self_service_rate"] == round(5 / 6, 4)
+    assert data["previous"]["searches"] == 1 and data["trend"]["searches"] == 5
+    it_only = service.overview(service.period(), "it").as_dict()
+    assert it_only["searches"] == 5 and it_only["requests"] == 0
+
+
+def test_gaps_show_only_texts_enough_people_asked(store: Store, service: InsightsService) -> None:
+    for user in ("a", "b", "c"):
+        _search(store, "parking permit", user, day=1, answered=False, dept="facilities")
+    _search(store, "my private matter", "d", day=1, answered=False, dept="facilities")
+    service.store.refresh()
+    topic = service.store.save_topic(
+        GapTopic(label="parking permit", department="facilities", centroid=np.ones(4))
+    )
+    service.store.save_gap_questions(
+        GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+        for t in ("parking permit", "my private matter")
+    )
+    (view,) = service.gaps(service.period())
+    data = view.as_dict()
+    assert data["queries"] == ["parking permit"]
+    assert (data["searches"], data["people"], data["status"]) == (4, 4, "open")
+    assert data["department"] == "facilities" and data["trend"] == 4
+    assert service.gaps(service.period(), "it") == []
+    assigned = service.assign(topic.id or 0, "facilities", ["facilities", "it"])
+    assert assigned.status is TopicStatus.ASSIGNED
+    with pytest.raises(ValidationError, match="unknown department 'nowhere'"):
+        service.assign(topic.id or 0, "nowhere", ["facilities"])
+
+
+def test_periods_are_checked_and_until_is_inclusive() -> None:
+    p = Period.parse("2026-03-01", "2026-03-31", date(2026, 4, 5))
+    assert (p.since, p.until, p.days) == (date(2026, 3, 1), date(2026, 4, 1), 31)
+    assert p.previous() == Period(date(2026, 1, 29), date(2026, 3, 1))
+    with pytest.raises(ValidationError, match="since must be a date written YYYY-MM-DD"):
+        Period.parse("March", None, date(2026, 4, 5))
+    with pytest.raises(ValidationError, match="must end after it starts"):
+        Period.parse("2026-03-05", "2026-03-01", date(2026, 4, 5))
