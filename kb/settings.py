@@ -194,6 +194,21 @@ class Settings:
     outbox_max_attempts: int = setting(
         20, "Delivery attempts before a notification is given up on.", minimum=1
     )
+    insights_min_people: int = setting(
+        3,
+        "A question text is shown in insights only when at least this many distinct "
+        "(pseudonymous) people asked it in the period; otherwise it counts in totals only.",
+        minimum=1,
+    )
+    event_retention_days: int = setting(
+        180,
+        "Search, click and feedback events older than this are deleted (kb events purge, "
+        "and daily while kb serve runs).",
+        minimum=1,
+    )
+    insights_gap_days: int = setting(
+        90, "Days of failed questions the knowledge-gap topics are built from.", minimum=1
+    )
 
     def __post_init__(self) -> None:
         # Values from files and the environment arrive as text; every way of

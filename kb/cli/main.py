@@ -20,6 +20,7 @@ from indexer import commands as indexer_commands
 from kb.accounts import commands as accounts_commands
 from kb.cli.options import KbGroup, echo_json, json_option
 from kb.content import commands as content_commands
+from kb.insights import commands as insights_commands
 from kb.requests import commands as requests_commands
 from kb.settings import Settings, parse_assignment, settings_table
 from search import commands as search_commands
@@ -75,6 +76,7 @@ for _area in (
     webapp_commands,
     accounts_commands,
     requests_commands,
+    insights_commands,
 ):
     for _command in _area.COMMANDS:
         main.add_command(_command)

@@ -1,0 +1,139 @@
+"""`kb insights ...` and `kb events purge`: thin CLI over `kb.insights`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import click
+
+from kb.cli.options import echo_json, open_store, settings_from
+
+
+def _period_options(f: Any) -> Any:
+    f = click.option("--department", help="Only searches routed to this department.")(f)
+    f = click.option("--until", help="Last day (YYYY-MM-DD, included; default today).")(f)
+    f = click.option("--since", help="First day (YYYY-MM-DD; default 30 days ago).")(f)
+    f = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(f)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+
+
+def _csv(rows: list[list[Any]]) -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    click.echo(out.getvalue(), nl=False)
+
+
+@click.group("insights")
+def insights_group() -> None:
+    """Where the knowledge base fails: figures, knowledge gaps, rollups."""
+
+
+def _read(ctx: click.Context, period: dict[str, str | None], what: str) -> Any:
+    """`what` ("overview" or "gaps") of the service for the period options."""
+    from kb.insights.factory import insights_service
+
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        service = insights_service(settings, store)
+        span = service.period(period["since"], period["until"])
+        if what == "overview":
+            return service.overview(span, period["department"]).as_dict()
+        return [v.as_dict() for v in service.gaps(span, period["department"])]
+
+
+@insights_group.command("overview")
+@_period_options
+@click.pass_context
+def overview_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str | None) -> None:
+    """Searches, answered, click-through, helpful and self-service rates, requests."""
+    from kb.insights.service import OVERVIEW_FIGURES
+
+    data = _read(ctx, period, "overview")
+    if as_json:
+        echo_json(data)
+        return
+    rows = [[n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES]
+    if as_csv:
+        _csv([["figure", "value", "previous", "change"], *rows])
+        return
+    click.echo(f"{data['since']} to {data['until']} (until excluded)")
+    for name, value, previous, change in rows:
+        click.echo(
+            f"  {name:<20} {_show(value):>10}   previous {_show(previous):>10}   "
+            f"change {_show(change)}"
+        )
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+@insights_group.command("gaps")
+@_period_options
+@click.pass_context
+def gaps_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str | None) -> None:
+    """Knowledge gaps: failed questions grouped into topics, by impact."""
+    topics = _read(ctx, period, "gaps")
+    if as_json:
+        echo_json({"topics": topics})
+        return
+    columns = ["id", "label", "searches", "people", "department", "trend", "status"]
+    if as_csv:
+        _csv(
+            [
+                [*columns, "queries"],
+                *([*(t[c] for c in columns), " | ".join(t["queries"])] for t in topics),
+            ]
+        )
+        return
+    for t in topics:
+        label = t["label"] or "(too few people to show a question)"
+        click.echo(
+            f"#{t['id']:<5} {label[:50]:<50} {t['searches']:>6} searches {t['people']:>5} people "
+            f"{t['department'] or 'triage':<12} {t['status']}"
+        )
+
+
+@insights_group.command("refresh")
+@click.option("--no-topics", is_flag=True, help="Only the daily rollups, not the gap topics.")
+@click.pass_context
+def refresh_command(ctx: click.Context, no_topics: bool) -> None:
+    """Bring the daily rollups and the knowledge-gap topics up to date."""
+    from kb.insights.factory import refresh
+
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        days, update = refresh(settings, store, topics=not no_topics)
+    click.echo(f"rolled up {days} day(s)")
+    if update is not None:
+        click.echo(
+            f"{update.questions} failed questions: {update.embedded} embedded, "
+            f"{update.assigned} joined topics, {update.new_topics} new topics ({update.seconds:.1f} s)"
+        )
+
+
+@click.group("events")
+def events_group() -> None:
+    """The event log (searches, clicks, feedback)."""
+
+
+@events_group.command("purge")
+@click.pass_context
+def purge_command(ctx: click.Context) -> None:
+    """Delete events older than the setting event_retention_days."""
+    from kb.insights.factory import purge
+
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        removed = purge(settings, store)
+    click.echo(
+        f"deleted {removed['searches']} searches, {removed['clicks']} clicks and "
+        f"{removed['feedback']} votes older than {settings.event_retention_days} days"
+    )
+
+
+COMMANDS = [insights_group, events_group]

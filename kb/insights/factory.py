@@ -1,0 +1,57 @@
+"""The insights parts as configured: the one place settings become objects."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+
+from kb.insights.service import InsightsService
+from kb.insights.store import insights_store
+from kb.insights.topics import TopicBuilder, TopicUpdate
+from kb.insights.vectors import create_question_embedder, headings_by_language, insights_model
+from kb.settings import Settings
+
+
+def insights_service(settings: Settings, store: object) -> InsightsService:
+    return InsightsService(insights_store(store), min_people=settings.insights_min_people)
+
+
+def topic_builder(settings: Settings, store: object) -> TopicBuilder:
+    """Topics of `store`, with the configured model (loaded only when a new
+    question needs a vector) and the knowledge base's headings as prior."""
+
+    def prior_texts() -> Mapping[str, Sequence[str]]:
+        from kb.content.scanner import scan_content
+
+        if not settings.content_path.is_dir():
+            return {}
+        return headings_by_language(scan_content(settings.content_path).articles.values())
+
+    return TopicBuilder(
+        insights_store(store),
+        lambda: create_question_embedder(settings),
+        insights_model(settings),
+        prior_texts,
+        min_people=settings.insights_min_people,
+    )
+
+
+def refresh(
+    settings: Settings, store: object, *, topics: bool = True
+) -> tuple[int, TopicUpdate | None]:
+    """Bring the rollups up to date, then (unless told not to) the gap topics
+    from the last `insights_gap_days` days. Returns (days rolled up, topic update)."""
+    rollups = insights_store(store)
+    days = rollups.refresh()
+    if not topics:
+        return len(days), None
+    today = datetime.now(UTC).date()
+    since = today - timedelta(days=settings.insights_gap_days)
+    questions = rollups.questions(since, today + timedelta(days=1))
+    return len(days), topic_builder(settings, store).update(questions)
+
+
+def purge(settings: Settings, store: object, now: datetime | None = None) -> dict[str, int]:
+    """Delete events older than `event_retention_days`."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.event_retention_days)
+    return insights_store(store).purge_events(cutoff)

@@ -1,0 +1,113 @@
+"""`kb insights overview|gaps|refresh` and `kb events purge` on a real SQLite store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli.main import main
+from kb.events import SearchEvent
+from kb.store.factory import create_store
+
+
+def _log(url: str) -> None:
+    store = create_store(url)
+    now = datetime.now(UTC)
+    for i, user in enumerate(["a", "b", "c"]):
+        store.log_search(
+            SearchEvent(
+                query="parking permit",
+                answered=False,
+                user=user,
+                lang="en",
+                department="facilities",
+                ts=now - timedelta(hours=i),
+            )
+        )
+    store.log_search(
+        SearchEvent(query="old", answered=True, user="d", ts=now - timedelta(days=400))
+    )
+    store.close()
+
+
+def _kb(url: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["--set", f"database_url={url}", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_refresh_overview_and_purge(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    _log(url)
+    assert "rolled up 2 day(s)" in _kb(url, "insights", "refresh", "--no-topics")
+    data = json.loads(_kb(url, "insights", "overview", "--json"))
+    assert data["searches"] == 3 and data["answered_rate"] == 0.0 and data["people"] == 3
+    rows = list(csv.reader(io.StringIO(_kb(url, "insights", "overview", "--csv"))))
+    assert rows[0] == ["figure", "value", "previous", "change"] and rows[1][:2] == ["searches", "3"]
+    text = _kb(url, "insights", "overview", "--department", "it")
+    assert "searches" in text and " 0 " in text
+    assert json.loads(_kb(url, "insights", "gaps", "--json")) == {"topics": []}
+    assert "deleted 1 searches" in _kb(url, "events", "purge")
+
+
+def test_bad_dates_are_reported_clearly(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    result = CliRunner().invoke(
+        main, ["--set", f"database_url={url}", "insights", "overview", "--since", "yesterday"]
+    )
+    assert result.exit_code == 1
+    assert "since must be a date written YYYY-MM-DD, got 'yesterday'" in result.output
+
+
+@pytest.mark.slow
+def test_refresh_groups_english_and_german_questions_into_one_gap(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    store = create_store(url)
+    now = datetime.now(UTC)
+    asked = [
+        ("a", "en", "how do I get a parking space at the office"),
+        ("b", "en", "how do I get a parking space at the office"),
+        ("c", "en", "how do I get a parking space at the office"),
+        ("d", "de", "Parkplatz am Büro beantragen"),
+        ("e", "de", "wo kann ich in der Firma parken"),
+        ("f", "en", "report a phishing email"),
+        ("g", "de", "Phishing-Mail melden"),
+    ]
+    for user, lang, text in asked:
+        store.log_search(
+            SearchEvent(
+                query=text,
+                answered=False,
+                user=user,
+                lang=lang,
+                department="facilities",
+                ts=now - timedelta(hours=1),
+            )
+        )
+    store.close()
+    root = Path(__file__).resolve().parents[3]
+    out = _kb(url, "--set", f"content_dir={root / 'content'}", "insights", "refresh")
+    assert "5 failed questions: 5 embedded" in out.replace("\n", " ")
+    topics = json.loads(_kb(url, "insights", "gaps", "--json"))["topics"]
+    parking = topics[0]
+    assert set(parking) >= {
+        "id",
+        "label",
+        "queries",
+        "searches",
+        "people",
+        "department",
+        "trend",
+        "status",
+    }
+    assert parking["people"] == 5 and parking["searches"] == 5
+    assert parking["queries"] == ["how do i get a parking space at the office"]
+    assert parking["label"] == "how do i get a parking space at the office"
+    assert parking["status"] == "open" and parking["department"] == "facilities"
+    assert len(topics) == 2 and topics[1]["queries"] == []  # two people only: nothing shown
