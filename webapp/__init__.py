@@ -9,7 +9,7 @@ that the lower-case keys then override.
 
 Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/), `requests`
 (/requests/), `auth` (/auth/) and the JSON API: `api` and `api_requests`
-(/api/). Who is signed in is `webapp.identity`'s, sign-in and CSRF
+(/api/). Who is signed in is `webapp.auth.identity`'s, sign-in and CSRF
 `webapp.auth`'s. Serve it with `kb serve` (gunicorn, see `webapp.server`).
 """
 
@@ -51,20 +51,17 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import (
-        api,
-        api_requests,
-        articles,
-        ask,
-        auth,
-        errors,
-        i18n,
-        identity,
-        search_page,
-        security,
-        services,
-    )
-    from webapp.requests import pages as requests_pages
+    from webapp import api, errors, i18n, security, services
+    from webapp.articles import api as articles_api
+    from webapp.articles import routes as articles
+    from webapp.ask import routes as ask
+    from webapp.auth import api as auth_api
+    from webapp.auth import identity
+    from webapp.auth import routes as auth
+    from webapp.requests import api as requests_api
+    from webapp.requests import routes as requests
+    from webapp.search import api as search_api
+    from webapp.search import routes as search
 
     settings, flask_config = _split_config(config)
     app = Flask(__name__)
@@ -87,13 +84,20 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     auth.init_app(app)
     _init_templates(app, settings)
 
-    app.register_blueprint(search_page.bp)
-    app.register_blueprint(articles.bp)
-    app.register_blueprint(ask.bp)
-    app.register_blueprint(requests_pages.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_requests.bp)
+    # One package per audience, each with its pages and its part of the JSON API.
+    for blueprint in (
+        search.bp,
+        search_api.bp,
+        articles.bp,
+        articles_api.bp,
+        ask.bp,
+        requests.bp,
+        requests_api.bp,
+        auth.bp,
+        auth_api.bp,
+        api.bp,
+    ):
+        app.register_blueprint(blueprint)
     return app
 
 
@@ -117,8 +121,8 @@ def url_with(**changes: Any) -> str:
 def _init_templates(app: Flask, settings: Settings) -> None:
     from flask import url_for
 
-    from webapp import presenters
-    from webapp.sanitize import passage_html, snippet_html
+    from webapp.articles.sanitize import passage_html, snippet_html
+    from webapp.departments import department_name, department_tone
 
     static = Path(app.static_folder or "")
     versions: dict[str, str] = {}
@@ -136,8 +140,8 @@ def _init_templates(app: Flask, settings: Settings) -> None:
     app.jinja_env.globals.update(
         asset_url=asset_url,
         url_with=url_with,
-        department_name=presenters.department_name,
-        department_tone=presenters.department_tone,
+        department_name=department_name,
+        department_tone=department_tone,
         max_query_chars=settings.max_query_chars,
     )
     app.jinja_env.filters.update(snippet=snippet_html, passage=passage_html)

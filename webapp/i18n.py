@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from webapp.messages_requests import REQUEST_MESSAGES
+from webapp.requests.messages import REQUEST_MESSAGES
 
 LANGUAGES = {"en": "English", "de": "Deutsch"}
 DEFAULT = "en"

@@ -4,6 +4,7 @@ The Content-Security-Policy allows only the app's own scripts, styles and
 images, so even HTML that slipped past the sanitiser could not run a script.
 Form posts from another site are refused by their Origin header; API posts
 need `Content-Type: application/json`, which a cross-site form cannot send.
+Redirects go only to paths of this site (`local_path`).
 """
 
 from __future__ import annotations
@@ -61,3 +62,11 @@ def _same_origin_posts() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(_same_origin_posts)
     app.after_request(_headers)
+
+
+def local_path(target: str) -> str:
+    """`target` when it is a path on this site, else '' (no open redirects)."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return ""
+    return target

@@ -8,7 +8,7 @@ it up (model loaded, store opened) before it accepts a request; the model is
 not loaded in the master because PyTorch's thread pools do not survive fork.
 
 Each worker also runs the notification outbox in a background thread
-(`webapp.requests.service.start_outbox`). Running one per worker is safe: the
+(`webapp.outbox.start_outbox`). Running one per worker is safe: the
 store hands every due message to one worker only (`claim_messages`), so
 nothing is sent twice, and deliveries go on while any worker lives.
 `create_demo_users` makes the demo accounts of `kb serve --demo-users`.
@@ -45,7 +45,7 @@ GRACEFUL_TIMEOUT_S = 30
 
 
 def _post_worker_init(worker: Any) -> None:
-    from webapp.requests.service import start_outbox
+    from webapp.outbox import start_outbox
     from webapp.services import warm_up
 
     warm_up(worker.wsgi)  # the engine caps torch and FAISS threads (search_threads)
@@ -57,7 +57,7 @@ def _post_worker_init(worker: Any) -> None:
 
 
 def _worker_exit(_server: Any, worker: Any) -> None:
-    from webapp.requests.service import stop_outbox
+    from webapp.outbox import stop_outbox
     from webapp.services import services
 
     app = getattr(worker, "wsgi", None)

@@ -1,7 +1,8 @@
-"""The search engine and the store of one app, opened when first needed.
+"""The search engine, the store and the request service of one app, opened
+when first needed.
 
 Nothing is opened at import or in `create_app`: the engine loads the embedding
-model (seconds) and the store may run migrations, so both are created on first
+model (seconds) and the store may run migrations, so each is created on first
 use and then kept for the life of the process. The engine follows the index's
 CURRENT snapshot by itself, so one engine per process serves every request.
 The store pools its connections and returns them after each call, so there is
@@ -17,7 +18,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from flask import Flask, current_app
 
@@ -26,6 +28,9 @@ from kb.records import Article, Department
 from kb.results import Query, SearchResponse
 from kb.settings import Settings
 from kb.store.protocols import Store
+
+if TYPE_CHECKING:
+    from kb.requests.service import RequestService
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +58,7 @@ class Engine(Protocol):
 
 def _default_engine(settings: Settings) -> Engine:
     from search.engine import SearchEngine
-    from webapp.routing_hints import store_routing_hints
+    from webapp.search.routing_hints import store_routing_hints
 
     return SearchEngine(settings, route_hints=store_routing_hints(settings))
 
@@ -81,6 +86,8 @@ class Services:
         self._store: Store | None = None
         self._store_failed_at: float | None = None
         self._store_error: KbError | None = None
+        self._requests: RequestService | None = None
+        self.outbox_stop: threading.Event | None = None
 
     @property
     def engine(self) -> Engine:
@@ -118,6 +125,21 @@ class Services:
             self._store_failed_at = self._store_error = None
             return self._store
 
+    @property
+    def requests(self) -> RequestService:
+        """The request service: departments, targets, webhooks and value streams
+        from the content root (as for `kb requests`); drafts are written there."""
+        service = self._requests
+        if service is None:
+            store = self.store  # opened outside the lock: it takes the lock itself
+            with self._lock:
+                if self._requests is None:
+                    from kb.requests.service import RequestService
+
+                    self._requests = RequestService.from_settings(self.settings, store)
+                service = self._requests
+        return service
+
     def departments_by_slug(self) -> dict[str, Department]:
         found = self.engine.departments()
         if isinstance(found, Mapping):
@@ -149,6 +171,16 @@ def engine() -> Engine:
 
 def store() -> Store:
     return services().store
+
+
+def request_service(app: Flask | None = None) -> RequestService:
+    """The app's request service (created on first use)."""
+    return services(app).requests
+
+
+def content_root() -> Path:
+    """Where drafted articles are written: the content root of the settings."""
+    return services().settings.content_path
 
 
 def departments() -> dict[str, Department]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from kb.records import Department
 from kb.requests.routing import RoutingHints
 from search.routing import Router
-from webapp.routing_hints import CachedRoutingHints
+from webapp.search.routing_hints import CachedRoutingHints
 
 
 def router() -> Router:

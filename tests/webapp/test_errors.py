@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.errors import ConflictError, KbError, ValidationError
-from tests.webapp.conftest import FakeEngine
+from tests.support import FakeEngine
 
 
 def test_the_error_shape_is_pinned(client: FlaskClient) -> None:

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from kb.cli.main import main
 from kb.errors import IndexNotFoundError
 from kb.settings import Settings
-from tests.webapp.conftest import publish_fake_snapshot
+from tests.support import publish_fake_snapshot
 from webapp import server
 
 

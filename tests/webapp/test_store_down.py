@@ -16,7 +16,7 @@ from flask import Flask
 from kb.errors import StoreUnavailableError
 from kb.settings import Settings
 from kb.store.factory import create_store
-from tests.webapp.conftest import FakeEngine
+from tests.support import FakeEngine
 from webapp import create_app
 
 

@@ -1,11 +1,12 @@
 """Requests in the web app: the pages of employees, agents and content owners.
 
-* `pages` — the `requests` blueprint (/requests/): My requests, a request's
+* `routes` — the `requests` blueprint (/requests/): My requests, a request's
   page with its conversation and actions, department queues, drafts;
+* `api` — the `requests_api` blueprint: requests in the JSON API;
 * `forms` — reading the ask form, JSON bodies and changes into records;
-* `views` — what a page shows and which actions a reader gets;
-* `service` — the `RequestService` of the app and the outbox worker thread.
+* `presenters` — what a page shows and which actions a reader gets;
+* `messages` — the interface texts of these pages, the ask form and sign-in.
 
-The ask form is the `ask` blueprint (`webapp.ask`), the JSON API is
-`webapp.api_requests`; both use `forms` and `service` from here.
+The ask form is the `ask` blueprint (`webapp.ask`); the app's request service
+is `webapp.services.request_service()`, its outbox thread `webapp.outbox`.
 """

@@ -1,0 +1,79 @@
+"""The article page and its feedback form, without JavaScript."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import text_of
+
+
+def test_article_page_shows_metadata_and_related(client: FlaskClient) -> None:
+    html = text_of(client.get("/articles/hr/sick-leave.md?sid=5"))
+    assert '<h1 id="article-h">Reporting sick</h1>' in html
+    assert "hr-content@example.com" in html
+    assert '<time datetime="2026-05-20">20 May 2026</time>' in html
+    assert '<time datetime="2026-11-20">20 November 2026</time>' in html
+    assert 'href="/articles/hr/krankmeldung.md">Krankmeldung</a>' in html
+    assert 'name="search_id" value="5"' in html
+
+
+def test_article_page_is_clean_of_hostile_content(client: FlaskClient) -> None:
+    html = text_of(client.get("/articles/it/hostile.md")).lower()
+    body = html.split('<div class="article-body">')[1].split("</article>")[0]
+    for bad in ("<script", "onerror", "onclick", "javascript:", "<iframe", "style="):
+        assert bad not in body, bad
+    csp = client.get("/articles/it/hostile.md").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "object-src 'none'" in csp
+
+
+def test_feedback_form_works_without_javascript(client: FlaskClient, store: Store) -> None:
+    response = client.post(
+        "/articles/hr/sick-leave.md/feedback",
+        data={"helpful": "no", "comment": "Missing phone number", "search_id": ""},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/articles/hr/sick-leave.md?feedback=thanks#feedback"
+    [vote] = store.feedback_events()
+    assert (vote.helpful, vote.comment, vote.search_id) == (False, "Missing phone number", None)
+    html = text_of(client.get(response.headers["Location"]))
+    assert "Thank you for your feedback." in html
+
+
+def test_answer_card_vote_returns_to_the_search(client: FlaskClient, store: Store) -> None:
+    response = client.post(
+        "/articles/hr/sick-leave.md/feedback",
+        data={"helpful": "yes", "search_id": "", "next": "/?q=sick"},
+    )
+    assert response.headers["Location"] == "/?q=sick&feedback=thanks#feedback"
+    assert "Thank you for your feedback." in text_of(client.get("/?q=sick&feedback=thanks"))
+    # Never a redirect off the site.
+    response = client.post(
+        "/articles/hr/sick-leave.md/feedback",
+        data={"helpful": "yes", "next": "https://evil.example/"},
+    )
+    assert response.headers["Location"].startswith("/articles/hr/sick-leave.md")
+    response = client.post(
+        "/articles/hr/sick-leave.md/feedback", data={"helpful": "yes", "next": "//evil.example/"}
+    )
+    assert response.headers["Location"].startswith("/articles/hr/sick-leave.md")
+
+
+def test_feedback_form_errors(client: FlaskClient) -> None:
+    response = client.post("/articles/hr/sick-leave.md/feedback", data={"helpful": "maybe"})
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    response = client.post("/articles/hr/nope.md/feedback", data={"helpful": "yes"})
+    assert response.status_code == 404
+    for origin in ("https://evil.example", "null"):
+        response = client.post(
+            "/articles/hr/sick-leave.md/feedback",
+            data={"helpful": "yes"},
+            headers={"Origin": origin},
+        )
+        assert response.status_code == 403, origin
+    response = client.post(
+        "/articles/hr/sick-leave.md/feedback",
+        data={"helpful": "yes"},
+        headers={"Origin": "http://localhost"},  # the test client's own host
+    )
+    assert response.status_code == 303

@@ -1,0 +1,171 @@
+"""The sanitiser: hostile Markdown loses everything that could run or restyle the page."""
+
+from __future__ import annotations
+
+import pytest
+
+from webapp.articles.sanitize import (
+    article_html,
+    passage_html,
+    resolve_article_link,
+    sanitize_article_html,
+    snippet_html,
+)
+
+
+def render(markdown: str, article_id: str = "finance/travel.md") -> str:
+    return str(article_html(markdown, article_id, lambda a: f"/articles/{a}"))
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+        '<img src="x" onerror="alert(1)">',
+        "<img src=x oNeRrOr=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](java\tscript:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        '<a href="javascript&colon;alert(1)">x</a>',
+        "[x](vbscript:msgbox(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+        '<iframe src="https://evil.example"></iframe>',
+        '<div style="background:url(javascript:alert(1))">x</div>',
+        '<p onclick="alert(1)">x</p>',
+        "<svg><script>alert(1)</script></svg>",
+        '<svg onload="alert(1)"></svg>',
+        "<math><mtext><script>alert(1)</script></mtext></math>",
+        '<object data="evil.swf"></object><embed src="evil.swf">',
+        '<form action="https://evil.example"><input name="pw"><button>go</button></form>',
+        '<base href="https://evil.example/">',
+        '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+        '<link rel="stylesheet" href="https://evil.example/x.css">',
+        "<style>body{display:none}</style>",
+        '<details open ontoggle="alert(1)"><summary>x</summary></details>',
+        "<!--<script>alert(1)</script>-->",
+        "Title {: onclick='alert(1)' }\n=====",
+        '<a href="https://ok.example" target="_blank" onfocus="alert(1)" autofocus>x</a>',
+    ],
+)
+def test_hostile_markup_is_neutralised(hostile: str) -> None:
+    html = render(f"Before.\n\n{hostile}\n\nAfter.").lower()
+    for bad in (
+        "<script",
+        "javascript",
+        "vbscript",
+        "data:text",
+        " on",
+        "style",
+        "<iframe",
+        "<svg",
+        "<math",
+        "<object",
+        "<embed",
+        "<form",
+        "<input",
+        "<base",
+        "<meta",
+        "<link",
+        "autofocus",
+        "target=",
+    ):
+        assert bad not in html, (bad, html)
+    assert "after." in html
+
+
+def test_ordinary_markdown_survives() -> None:
+    html = render(
+        "## Steps\n\n1. **Open** the `portal`\n2. Pick *travel*\n\n"
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        "> quoted\n\n[web](https://intranet.example/x) [mail](mailto:a@b.example) "
+        "![logo](https://intranet.example/logo.png)"
+    )
+    for good in (
+        "<h2>Steps</h2>",
+        "<strong>Open</strong>",
+        "<code>portal</code>",
+        "<table>",
+        "<blockquote>",
+        'href="https://intranet.example/x"',
+        'href="mailto:a@b.example"',
+        '<img alt="logo" src="https://intranet.example/logo.png">',
+    ):
+        assert good in html, good
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("../hr/sick-leave.md", "/articles/hr/sick-leave.md"),
+        ("per-diem.md", "/articles/finance/per-diem.md"),
+        ("./per-diem.md#rates", "/articles/finance/per-diem.md#c-rates"),
+        ("/it/vpn.md", "/articles/it/vpn.md"),
+        ("../hr/Sick%20Leave.md", "/articles/hr/Sick Leave.md"),
+    ],
+)
+def test_links_between_articles_become_article_urls(href: str, expected: str) -> None:
+    html = render(f"[x]({href})")
+    assert f'href="{expected}"' in html
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["../../etc/passwd.md", "../../../x.md", "picture.png", "//evil.example/x.md", "folder/"],
+)
+def test_other_relative_links_lose_their_target(href: str) -> None:
+    html = render(f"[x]({href})")
+    assert "href" not in html
+
+
+def test_fragment_links_follow_prefixed_ids() -> None:
+    html = render('Jump to [notes](#notes).\n\n<h2 id="notes">Notes</h2>')
+    assert 'href="#c-notes"' in html
+    assert 'id="c-notes"' in html
+
+
+def test_resolve_article_link() -> None:
+    assert resolve_article_link("../hr/a.md#x", "finance/b.md") == ("hr/a.md", "x")
+    assert resolve_article_link("https://x.example/a.md", "finance/b.md") is None
+    assert resolve_article_link("../../a.md", "finance/b.md") is None
+
+
+def test_template_tags_are_removed_like_the_indexer_does() -> None:
+    html = render('See [Travel]({% page "/travel/" %}) and {{ variable }}.')
+    assert "{%" not in html and "{{" not in html
+
+
+def test_sanitize_keeps_external_links_safe() -> None:
+    html = sanitize_article_html('<a href="https://x.example">x</a>', "a/b.md", str)
+    assert 'rel="noopener noreferrer"' in html
+
+
+def test_snippets_keep_only_mark() -> None:
+    snippet = "use <mark>VPN</mark> &lt;script&gt; <b>bold</b> <img src=x onerror=alert(1)>"
+    html = str(snippet_html(snippet))
+    assert html == "use <mark>VPN</mark> &lt;script&gt; bold "
+
+
+def test_passage_is_escaped_and_highlighted() -> None:
+    html = str(passage_html("First <b>. Second sentence. Third.", "Second sentence."))
+    assert html == "First &lt;b&gt;. <mark>Second sentence.</mark> Third."
+    assert str(passage_html("Plain <i>", "")) == "Plain &lt;i&gt;"
+    assert str(passage_html("Passage.", "Elsewhere <x>")) == (
+        "<mark>Elsewhere &lt;x&gt;</mark>\nPassage."
+    )
+
+
+def test_highlight_is_found_across_line_breaks() -> None:
+    html = str(
+        passage_html("Open Workday.\n\nSelect the dates. Done.", "Open Workday. Select the dates.")
+    )
+    assert html == "<mark>Open Workday.\nSelect the dates.</mark> Done."
+
+
+def test_long_passages_are_cut_around_the_highlight() -> None:
+    passage = "before " * 200 + "The answer is here. " + "after " * 200
+    html = str(passage_html(passage, "The answer is here.", limit=200))
+    assert html.startswith("… before") and html.endswith("after …")
+    assert "<mark>The answer is here.</mark>" in html
+    assert len(html) < 260

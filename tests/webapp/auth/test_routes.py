@@ -1,0 +1,210 @@
+"""Signing in and out, CSRF on forms, header (SSO) mode, roles, and audiences."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kb.accounts.service import add_user
+from kb.store.protocols import Store
+from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
+from webapp.services import services
+
+
+def form_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]*)"', html)
+    assert found is not None, "the form has no CSRF field"
+    return found.group(1)
+
+
+@pytest.fixture
+def paula(store: Store) -> str:
+    add_user(store, "paula", "employee", password="correct horse")
+    return "paula"
+
+
+def test_sign_in_with_a_password(client: FlaskClient, paula: str) -> None:
+    page = text_of(client.get("/auth/sign-in?next=/requests/"))
+    assert 'autocomplete="current-password"' in page
+    token = form_token(page)
+    assert token
+    wrong = client.post(
+        "/auth/sign-in",
+        data={"username": "paula", "password": "wrong horse", "csrf_token": token},
+    )
+    assert wrong.status_code == 401
+    assert "The username or the password is wrong." in text_of(wrong)
+    assert 'value="paula"' in text_of(wrong)  # the username is kept
+    response = client.post(
+        "/auth/sign-in",
+        data={
+            "username": "paula",
+            "password": "correct horse",
+            "next": "/requests/",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/requests/"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("kb_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    page = text_of(client.get("/requests/"))
+    assert "My requests" in page and "paula" in page
+    # The token changed at sign-in: one planted before it is worth nothing.
+    assert form_token(page) != token
+
+
+def test_sign_in_never_redirects_off_the_site(app: Flask, paula: str) -> None:
+    for target in ("https://evil.example/", "//evil.example/"):
+        response = app.test_client().post(
+            "/auth/sign-in",
+            data={"username": "paula", "password": "correct horse", "next": target},
+        )
+        assert response.headers["Location"] == "/", target
+
+
+def test_sign_out(client: FlaskClient, paula: str) -> None:
+    token = sign_in_as(client, "paula")
+    assert client.post("/auth/sign-out").status_code == 403  # forms need the token
+    response = client.post("/auth/sign-out", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert "You are signed out." in text_of(client.get(response.headers["Location"]))
+    assert client.get("/requests/").status_code == 303  # back to the sign-in page
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize(
+    "path", ["/ask/?q=help", "/requests/", "/requests/1", "/requests/queue/", "/requests/drafts/"]
+)
+def test_pages_send_visitors_to_sign_in(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/auth/sign-in?next=")
+
+
+def test_a_form_post_without_its_token_is_refused(client: FlaskClient, paula: str) -> None:
+    client.get("/auth/sign-in")  # the session now holds a token
+    response = client.post("/auth/sign-in", data={"username": "paula", "password": "correct horse"})
+    assert response.status_code == 403 and response.mimetype == "text/html"
+    assert "This form has expired" in text_of(response)
+
+
+@pytest.mark.usefixtures("people")
+def test_signed_in_forms_carry_the_token(client: FlaskClient) -> None:
+    token = sign_in_as(client, "emma")
+    html = text_of(client.get("/articles/hr/sick-leave.md"))
+    assert form_token(html) == token
+    assert f'<meta name="csrf-token" content="{token}">' in html
+    response = client.post("/articles/hr/sick-leave.md/feedback", data={"helpful": "yes"})
+    assert response.status_code == 403
+    response = client.post(
+        "/articles/hr/sick-leave.md/feedback", data={"helpful": "yes", "csrf_token": token}
+    )
+    assert response.status_code == 303
+
+
+def test_visitors_need_no_token(client: FlaskClient) -> None:
+    html = text_of(client.get("/articles/hr/sick-leave.md"))
+    assert form_token(html) == "" and 'name="csrf-token"' not in html
+    assert "kb_session" not in client.get("/").headers.get("Set-Cookie", "")
+
+
+# -- roles ------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("people")
+def test_an_employee_cannot_open_another_request_or_a_queue(client: FlaskClient) -> None:
+    token = sign_in_as(client, "emma")
+    response = client.post(
+        "/api/requests", json={"query": "VPN", "department": "it"}, headers={"X-CSRF-Token": token}
+    )
+    request_id = response.get_json()["id"]
+    sign_in_as(client, "olga")
+    response = client.get(f"/requests/{request_id}")
+    assert response.status_code == 403 and "may not see request" in text_of(response)
+    assert client.get("/requests/queue/it").status_code == 403
+    assert "Queue" not in text_of(client.get("/requests/"))  # no queue in her menu
+    sign_in_as(client, "hanna")  # an agent, but of HR
+    assert client.get("/requests/queue/it").status_code == 403
+    assert client.get("/requests/queue/hr").status_code == 200
+    assert client.get(f"/requests/{request_id}").status_code == 403
+
+
+# -- audiences --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restricted(monkeypatch: pytest.MonkeyPatch) -> str:
+    article = make_article("it/admin-runbook.md", "Admin runbook", "Only for IT.", audience=("it",))
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    return article.id
+
+
+@pytest.mark.usefixtures("people")
+def test_searches_pass_the_users_groups(client: FlaskClient, engine: FakeEngine) -> None:
+    client.get("/api/search?q=runbook")
+    assert engine.queries[-1].groups == frozenset()  # visitors: audience everyone only
+    sign_in_as(client, "ivan")
+    client.get("/?q=runbook")
+    assert engine.queries[-1].groups == frozenset({"employee", "agent", "it", "agent:it"})
+    client.get("/api/suggest?q=adm")
+    assert engine.suggest_groups == frozenset({"employee", "agent", "it", "agent:it"})
+    sign_in_as(client, "ada")
+    client.get("/api/search?q=runbook")
+    assert engine.queries[-1].groups is None  # admins see everything
+
+
+@pytest.mark.usefixtures("people")
+def test_restricted_articles_show_only_to_their_audience(
+    client: FlaskClient, restricted: str
+) -> None:
+    def visible() -> tuple[bool, int, bool]:
+        found = client.get("/api/search?q=runbook").get_json()["results"]
+        titles = [s["text"] for s in client.get("/api/suggest?q=Adm").get_json()["suggestions"]]
+        return (
+            restricted in [h["id"] for h in found],
+            client.get(f"/articles/{restricted}").status_code,
+            "Admin runbook" in titles,
+        )
+
+    assert visible() == (False, 404, False)
+    sign_in_as(client, "emma")
+    assert visible() == (False, 404, False)
+    sign_in_as(client, "ivan")
+    assert visible() == (True, 200, True)
+
+
+# -- header (single sign-on) mode pages -------------------------------------------------
+
+
+@pytest.fixture
+def sso_app(app: Flask) -> Flask:
+    svc = services(app)
+    svc.settings = svc.settings.replace(auth_mode="header")
+    return app
+
+
+def test_header_mode_pages(sso_app: Flask, client: FlaskClient, store: Store) -> None:
+    headers = {"X-Remote-User": "maria", "X-Remote-Groups": "content_owner:hr"}
+    html = text_of(client.get("/", headers=headers))
+    assert "maria" in html and "Drafts" in html and "Sign out" not in html
+    refused = client.get("/", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert refused.status_code == 403 and "trusted_proxies" in text_of(refused)
+    page = text_of(client.get("/auth/sign-in"))
+    assert "single sign-on" in page and 'name="password"' not in page
+    ipv6_proxy = {"REMOTE_ADDR": "::1"}
+    assert client.get("/", headers=headers, environ_base=ipv6_proxy).status_code == 200
+
+
+def test_trusted_proxies_may_be_networks(sso_app: Flask, client: FlaskClient) -> None:
+    svc = services(sso_app)
+    svc.settings = svc.settings.replace(trusted_proxies="10.0.0.0/8")
+    headers = {"X-Remote-User": "maria"}
+    assert (
+        client.get("/", headers=headers, environ_base={"REMOTE_ADDR": "10.9.8.7"}).status_code
+        == 200
+    )
+    assert client.get("/", headers=headers).status_code == 403  # loopback is no longer listed

@@ -1,0 +1,324 @@
+"""The requests JSON API: every endpoint, its error paths and the one error shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import error_of, sign_in_as
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def file_request(client: FlaskClient, token: str, key: str | None = None, **fields: Any) -> Any:
+    body = {"query": "VPN drops every hour", "suggested_department": "it"} | fields
+    headers = {"X-CSRF-Token": token}
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post("/api/requests", json=body, headers=headers)
+
+
+@pytest.fixture
+def emma(client: FlaskClient) -> str:
+    return sign_in_as(client, "emma")
+
+
+def new_request(client: FlaskClient, username: str = "emma", **fields: Any) -> int:
+    token = sign_in_as(client, username)
+    response = file_request(client, token, **fields)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return int(response.get_json()["id"])
+
+
+def patch(client: FlaskClient, request_id: int, token: str, **body: Any) -> Any:
+    return client.patch(f"/api/requests/{request_id}", json=body, headers={"X-CSRF-Token": token})
+
+
+@pytest.fixture
+def sso_client(app: Any, client: FlaskClient) -> FlaskClient:
+    from webapp.services import services
+
+    svc = services(app)
+    svc.settings = svc.settings.replace(auth_mode="header")
+    return client
+
+
+SSO = {"X-Remote-User": "maria", "X-Remote-Groups": "agent:it,analyst"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/api/me"),
+        ("get", "/api/requests"),
+        ("post", "/api/requests"),
+        ("get", "/api/requests/1"),
+        ("post", "/api/requests/1/comments"),
+        ("patch", "/api/requests/1"),
+    ],
+)
+def test_every_request_call_needs_sign_in(client: FlaskClient, method: str, path: str) -> None:
+    response = getattr(client, method)(path, json={"query": "x", "text": "y", "status": "closed"})
+    error = error_of(response, 401, "unauthenticated")
+    assert "sign in" in error["message"]
+
+
+def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
+    response = file_request(
+        client,
+        emma,
+        key="5b0c6a1e-0d1c-4f0e-9a57-3f1f4c1b2a10",
+        description="Since Monday.",
+        department_confidence=0.8,
+        suggestions_shown=True,
+        went_on_anyway=True,
+        search_id=7,
+        priority="high",
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert response.headers["Location"] == f"/api/requests/{body['id']}"
+    assert body["department"] == "it" and body["department_name"] == "IT Service Desk"
+    assert (body["status"], body["priority"], body["requester"]) == ("new", "high", "emma")
+    assert body["url"] == f"/requests/{body['id']}"
+    stored = store.get_request(body["id"])
+    assert (stored.suggestions_shown, stored.went_on_anyway, stored.search_id) == (True, True, 7)
+    assert stored.description == "Since Monday."
+
+
+def test_the_same_idempotency_key_files_once(client: FlaskClient, emma: str, store: Store) -> None:
+    first = file_request(client, emma, key="key-1").get_json()
+    again = file_request(client, emma, key="key-1")
+    assert again.status_code == 201 and again.get_json()["id"] == first["id"]
+    assert len(store.list_requests(requester="emma")) == 1
+    error = error_of(file_request(client, emma, key="key-1", query="Other"), 409, "conflict")
+    assert "already used" in error["message"]
+    # Keys belong to their requester: another employee's key-1 is a new request.
+    olga = sign_in_as(client, "olga")
+    assert file_request(client, olga, key="key-1").get_json()["id"] != first["id"]
+
+
+def test_routing_low_confidence_goes_to_triage_unless_chosen(
+    client: FlaskClient, emma: str
+) -> None:
+    unsure = file_request(client, emma, department_confidence=0.1).get_json()
+    assert unsure["department"] == "triage"
+    chosen = file_request(client, emma, department="hr", department_confidence=0.1).get_json()
+    assert chosen["department"] == "hr"
+
+
+@pytest.mark.parametrize(
+    ("fields", "headers", "field"),
+    [
+        ({"query": ""}, {}, "query"),
+        ({"query": 5}, {}, "query"),
+        ({"department": "nowhere"}, {}, "department"),
+        ({"department_confidence": 2}, {}, "department_confidence"),
+        ({"suggestions_shown": "yes"}, {}, "suggestions_shown"),
+        ({"search_id": 0}, {}, "search_id"),
+        ({"priority": "asap"}, {}, "priority"),
+        ({"workflow": "nothing"}, {}, "workflow"),
+        ({}, {"Idempotency-Key": "has spaces"}, "Idempotency-Key"),
+        ({"idempotency_key": "a"}, {"Idempotency-Key": "b"}, "idempotency_key"),
+    ],
+)
+def test_filing_refuses_bad_fields(
+    client: FlaskClient, emma: str, fields: dict[str, Any], headers: dict[str, str], field: str
+) -> None:
+    body = {"query": "VPN", **fields}
+    response = client.post("/api/requests", json=body, headers={"X-CSRF-Token": emma, **headers})
+    error = error_of(response, 400, "invalid_request")
+    assert error["details"].get("field") == field, error
+
+
+def test_a_value_stream_request_has_tasks(client: FlaskClient, emma: str) -> None:
+    body = file_request(client, emma, query="Onboarding Max", workflow="onboarding").get_json()
+    assert body["department"] == "hr" and body["workflow"] == "onboarding"
+    detail = client.get(f"/api/requests/{body['id']}").get_json()
+    assert [(t["department"], t["blocked"]) for t in detail["tasks"]] == [
+        ("hr", False),
+        ("it", True),
+    ]
+    assert detail["progress"] == {"done": 0, "total": 2}
+
+
+def test_changes_need_the_csrf_token_with_a_session(client: FlaskClient, emma: str) -> None:
+    response = client.post("/api/requests", json={"query": "VPN"})
+    error = error_of(response, 403, "forbidden")
+    assert "X-CSRF-Token" in error["message"] and error["details"] == {"csrf": "missing"}
+    response = client.post("/api/requests", json={"query": "VPN"}, headers={"X-CSRF-Token": "x"})
+    assert error_of(response, 403, "forbidden")["details"] == {"csrf": "mismatch"}
+
+
+def test_the_requester_sees_the_detail_without_internal_notes(client: FlaskClient) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    for text, internal in (("Checking the logs", True), ("Which client version?", False)):
+        response = client.post(
+            f"/api/requests/{request_id}/comments",
+            json={"text": text, "internal": internal},
+            headers={"X-CSRF-Token": ivan},
+        )
+        assert response.status_code == 201
+    agent_view = client.get(f"/api/requests/{request_id}").get_json()
+    assert [e["kind"] for e in agent_view["history"]] == ["created", "comment", "comment"]
+    assert agent_view["can_work"] is True
+    sign_in_as(client, "emma")
+    mine = client.get(f"/api/requests/{request_id}").get_json()
+    assert [e["message"] for e in mine["history"]] == ["", "Which client version?"]
+    assert mine["can_work"] is False and mine["overdue"] is False
+    assert mine["request"]["first_responded_at"] is not None
+
+
+def test_others_may_not_read_a_request(client: FlaskClient) -> None:
+    request_id = new_request(client)
+    for name in ("olga", "hanna"):  # another employee; an agent of another queue
+        sign_in_as(client, name)
+        error = error_of(client.get(f"/api/requests/{request_id}"), 403, "forbidden")
+        assert error["details"]["request"] == request_id
+    sign_in_as(client, "cora")  # content owner of IT may read IT's requests
+    assert client.get(f"/api/requests/{request_id}").status_code == 200
+    error_of(client.get("/api/requests/999"), 404, "not_found")
+
+
+def test_lists_mine_and_queues(client: FlaskClient) -> None:
+    first = new_request(client)
+    new_request(client, "olga", query="Printer jam")
+    sign_in_as(client, "emma")
+    mine = client.get("/api/requests?mine=1").get_json()["requests"]
+    assert [r["id"] for r in mine] == [first]
+    assert client.get("/api/requests").get_json()["requests"] == mine  # mine is the default
+    error_of(client.get("/api/requests?department=it"), 403, "forbidden")
+    sign_in_as(client, "ivan")
+    queue = client.get("/api/requests?department=it").get_json()
+    assert queue["department"] == "it"
+    assert len(queue["requests"]) == 2 and queue["requests"][0]["overdue"] is False
+    assert client.get("/api/requests?department=it&status=closed").get_json()["requests"] == []
+    assert len(client.get("/api/requests?department=it&status=new").get_json()["requests"]) == 2
+    error_of(client.get("/api/requests?department=it&mine=1"), 400, "invalid_request")
+    error_of(client.get("/api/requests?department=it&status=odd"), 400, "invalid_request")
+    error_of(client.get("/api/requests?department=nowhere"), 400, "invalid_request")
+    error_of(client.get("/api/requests?mine=2"), 400, "invalid_request")
+
+
+def test_comment_errors(client: FlaskClient) -> None:
+    request_id = new_request(client)
+    emma = sign_in_as(client, "emma")
+    url = f"/api/requests/{request_id}/comments"
+    headers = {"X-CSRF-Token": emma}
+    error_of(client.post(url, json={"text": " "}, headers=headers), 400, "invalid_request")
+    error_of(
+        client.post(url, json={"text": "x", "internal": "no"}, headers=headers),
+        400,
+        "invalid_request",
+    )
+    error = error_of(
+        client.post(url, json={"text": "psst", "internal": True}, headers=headers), 403, "forbidden"
+    )
+    assert "internal notes" in error["message"]
+    error_of(
+        client.post("/api/requests/999/comments", json={"text": "x"}, headers=headers),
+        404,
+        "not_found",
+    )
+    olga = sign_in_as(client, "olga")
+    error_of(
+        client.post(url, json={"text": "me too"}, headers={"X-CSRF-Token": olga}), 403, "forbidden"
+    )
+
+
+def test_an_agent_works_a_request_through_patch(client: FlaskClient, store: Store) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    body = patch(client, request_id, ivan, status="in_progress", note="On it").get_json()
+    assert body["status"] == "in_progress"
+    body = patch(client, request_id, ivan, assignee="ivan").get_json()
+    assert body["assignee"] == "ivan"
+    assert patch(client, request_id, ivan, assignee=None).get_json()["assignee"] is None
+    error = error_of(patch(client, request_id, ivan, assignee="emma"), 400, "invalid_request")
+    assert error["details"]["field"] == "assignee"
+    error_of(patch(client, request_id, ivan, status="resolved"), 400, "invalid_request")
+    body = patch(client, request_id, ivan, resolution="Update the VPN client to 6.2.").get_json()
+    assert body["status"] == "resolved"
+    assert body["resolution"] == "Update the VPN client to 6.2."
+    error = error_of(patch(client, request_id, ivan, status="triaged"), 409, "conflict")
+    assert "resolved request cannot become triaged" in error["message"]
+    # The requester sees the answer and closes the request.
+    emma = sign_in_as(client, "emma")
+    assert client.get(f"/api/requests/{request_id}").get_json()["request"]["resolution"]
+    assert patch(client, request_id, emma, status="closed").get_json()["status"] == "closed"
+    assert store.get_request(request_id).status.value == "closed"
+
+
+def test_reassigning_moves_the_request_to_another_queue(client: FlaskClient) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    error = error_of(patch(client, request_id, ivan, department="hr"), 400, "invalid_request")
+    assert error["details"]["field"] == "reason"
+    body = patch(client, request_id, ivan, department="hr", reason="Payroll question").get_json()
+    assert body["department"] == "hr" and body["status"] == "triaged"
+    # IVAN no longer works it; Hanna of HR does.
+    error_of(patch(client, request_id, ivan, status="in_progress"), 403, "forbidden")
+    hanna = sign_in_as(client, "hanna")
+    assert patch(client, request_id, hanna, status="in_progress").status_code == 200
+
+
+def test_patch_errors(client: FlaskClient) -> None:
+    request_id = new_request(client)
+    emma = sign_in_as(client, "emma")
+    error_of(patch(client, request_id, emma, status="in_progress"), 403, "forbidden")
+    error_of(patch(client, request_id, emma, title="x"), 400, "invalid_request")
+    error_of(patch(client, request_id, emma, note="only a note"), 400, "invalid_request")
+    error_of(patch(client, request_id, emma, status="open"), 400, "invalid_request")
+    error_of(
+        patch(client, request_id, emma, status="closed", resolution="x"), 400, "invalid_request"
+    )
+    error_of(patch(client, 999, emma, status="closed"), 404, "not_found")
+    olga = sign_in_as(client, "olga")
+    error_of(patch(client, request_id, olga, status="closed"), 403, "forbidden")
+    response = client.patch(f"/api/requests/{request_id}", json={"status": "closed"})
+    error_of(response, 403, "forbidden")  # no CSRF token
+
+
+def test_header_mode_trusts_the_proxy_on_loopback(sso_client: FlaskClient, store: Store) -> None:
+    body = sso_client.get("/api/me", headers=SSO).get_json()
+    assert body["username"] == "maria" and body["roles"] == ["agent:it", "analyst"]
+    token = body["csrf_token"]
+    # Seen users are recorded, so that requests can be assigned to them.
+    stored = store.get_user("maria")
+    assert stored is not None and stored.has_role("agent", "it")
+    response = sso_client.post(
+        "/api/requests",
+        json={"query": "VPN", "department": "it"},
+        headers={**SSO, "X-CSRF-Token": token},
+    )
+    assert response.status_code == 201 and response.get_json()["requester"] == "maria"
+    queue = sso_client.get("/api/requests?department=it", headers=SSO).get_json()
+    assert [r["requester"] for r in queue["requests"]] == ["maria"]
+
+
+def test_header_mode_changes_need_the_csrf_token(sso_client: FlaskClient) -> None:
+    response = sso_client.post("/api/requests", json={"query": "VPN"}, headers=SSO)
+    assert "GET /api/me" in error_of(response, 403, "forbidden")["message"]
+
+
+def test_header_mode_refuses_headers_from_elsewhere(sso_client: FlaskClient) -> None:
+    response = sso_client.get("/api/me", headers=SSO, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    error = error_of(response, 403, "forbidden")
+    assert "10.1.2.3" in error["message"] and "trusted_proxies" in error["message"]
+    # Without the header the same address is an anonymous visitor.
+    response = sso_client.get("/api/me", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    error_of(response, 401, "unauthenticated")
+
+
+def test_header_mode_refuses_malformed_groups(sso_client: FlaskClient) -> None:
+    response = sso_client.get("/api/me", headers={**SSO, "X-Remote-Groups": "wizard"})
+    assert "wizard" in error_of(response, 400, "invalid_request")["message"]
+
+
+def test_local_sessions_are_ignored_in_header_mode(sso_client: FlaskClient) -> None:
+    sign_in_as(sso_client, "ada")
+    error_of(sso_client.get("/api/me"), 401, "unauthenticated")

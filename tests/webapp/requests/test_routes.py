@@ -1,0 +1,300 @@
+"""The ask form and the request pages, without JavaScript (plain forms and redirects)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.accounts.records import User
+from kb.requests.service import RequestService
+from kb.settings import Settings
+from kb.store.protocols import Store
+from tests.support import sign_in_as, text_of
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def selected(html: str, name: str) -> str:
+    select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+    found = re.search(r'<option value="([^"]*)" selected>', select)
+    assert found is not None, f"nothing selected in {name}"
+    return found.group(1)
+
+
+def hidden(html: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', html)
+    assert found is not None, name
+    return found.group(1)
+
+
+def ask_form(client: FlaskClient, query: str = "VPN drops hourly", **args: str) -> str:
+    params = {"q": query, "department": "it", "sid": "12", "confidence": "0.8"} | args
+    response = client.get("/ask/", query_string=params)
+    assert response.status_code == 200
+    return text_of(response)
+
+
+def send(client: FlaskClient, html: str, **fields: str) -> Any:
+    """Post the ask form as a browser would: every hidden field, plus `fields`."""
+    names = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)
+    data = dict(names)
+    typed = re.search(r'id="ask-query" name="query" type="text" value="([^"]*)"', html)
+    assert typed is not None
+    data.update(
+        query=fields.pop("query", typed.group(1)),
+        department=fields.pop("department", selected(html, "department")),
+        priority="normal",
+    )
+    data.update(fields)
+    return client.post("/ask/", data=data)
+
+
+# -- the ask form -----------------------------------------------------------------------
+
+
+def test_the_form_is_prefilled_from_the_search(client: FlaskClient) -> None:
+    sign_in_as(client, "emma")
+    html = ask_form(client)
+    assert '<h1 id="ask-h">Ask IT Service Desk</h1>' in html
+    assert 'value="VPN drops hourly"' in html
+    assert selected(html, "department") == "it"
+    assert (hidden(html, "suggested"), hidden(html, "search_id")) == ("it", "12")
+    assert re.fullmatch(r"[0-9a-f-]{36}", hidden(html, "idempotency_key"))
+    assert 'data-search-url="/api/search"' in html  # suggestions while typing
+    assert "Onboarding" not in html
+
+
+def test_an_unsure_route_preselects_triage(client: FlaskClient) -> None:
+    sign_in_as(client, "emma")
+    html = ask_form(client, confidence="0.1")
+    assert selected(html, "department") == "triage"
+    assert "We are not sure whether IT Service Desk owns this" in html
+    assert "IT Service Desk (suggested)" in html
+
+
+def test_sending_files_one_request_and_shows_it(client: FlaskClient, store: Store) -> None:
+    sign_in_as(client, "emma")
+    html = ask_form(client)
+    response = send(client, html, description="Since Monday", suggestions_shown="1")
+    assert response.status_code == 303
+    request_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    again = send(client, html, description="Since Monday", suggestions_shown="1")
+    assert again.headers["Location"] == response.headers["Location"]  # a double click
+    [stored] = store.list_requests(requester="emma")
+    assert stored.id == request_id and stored.department == "it"
+    assert (stored.search_id, stored.suggestions_shown, stored.went_on_anyway) == (12, True, True)
+    page = text_of(client.get(response.headers["Location"]))
+    assert f"Your request #{request_id} has been sent." in page
+    assert "VPN drops hourly" in page and "Since Monday" in page
+
+
+def test_without_suggestions_nobody_went_on_anyway(client: FlaskClient, store: Store) -> None:
+    sign_in_as(client, "emma")
+    send(client, ask_form(client))
+    [stored] = store.list_requests(requester="emma")
+    assert (stored.suggestions_shown, stored.went_on_anyway) == (False, False)
+
+
+def test_routing_from_the_form(client: FlaskClient, store: Store) -> None:
+    sign_in_as(client, "emma")
+    unsure = ask_form(client, "Who orders chairs?", confidence="0.1")
+    send(client, unsure)  # kept the triage preselection
+    send(client, ask_form(client, "Who orders desks?", confidence="0.1"), department="it")
+    send(client, ask_form(client, "Who orders lamps?"), department="hr")
+    routed = {r.query: r.department for r in store.list_requests(requester="emma")}
+    assert routed == {
+        "Who orders chairs?": "triage",
+        "Who orders desks?": "it",  # picked by the employee: respected
+        "Who orders lamps?": "hr",
+    }
+
+
+def test_a_refused_form_keeps_what_was_typed(client: FlaskClient, store: Store) -> None:
+    sign_in_as(client, "emma")
+    html = ask_form(client)
+    response = send(client, html, query=" ", description="All my careful words")
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "query must not be empty" in page and "All my careful words" in page
+    assert hidden(page, "idempotency_key") == hidden(html, "idempotency_key")
+    assert store.list_requests(requester="emma") == []
+
+
+def test_a_value_stream_is_offered_and_started(client: FlaskClient) -> None:
+    sign_in_as(client, "emma")
+    html = ask_form(client, "Onboarding a new hire on 1 July", department="hr")
+    assert "This looks like: Onboarding a new hire" in html
+    assert 'name="workflow" value="onboarding"' in html
+    response = send(client, html, workflow="onboarding")
+    page = text_of(client.get(response.headers["Location"]))
+    assert "0 of 2 done" in page and "Employee record" in page and "Accounts and laptop" in page
+    mine = text_of(client.get("/requests/"))
+    assert "Onboarding a new hire on 1 July" in mine and "0 of 2 done" in mine
+
+
+# -- a request's life -------------------------------------------------------------------
+
+
+def file(client: FlaskClient, query: str = "VPN drops hourly") -> int:
+    sign_in_as(client, "emma")
+    response = send(client, ask_form(client, query))
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def act(client: FlaskClient, token: str, request_id: int, action: str, **data: str) -> Any:
+    return client.post(f"/requests/{request_id}/{action}", data={"csrf_token": token, **data})
+
+
+def test_agent_and_requester_talk_until_resolved(client: FlaskClient) -> None:
+    request_id = file(client)
+    requester_page = text_of(client.get(f"/requests/{request_id}"))
+    assert "Work on this request" not in requester_page and "Your reply" in requester_page
+
+    ivan = sign_in_as(client, "ivan")
+    queue = text_of(client.get("/requests/queue/it"))
+    assert f"/requests/{request_id}" in queue and "Queue: IT Service Desk" in queue
+    assert act(client, ivan, request_id, "comment", text="Which client?").status_code == 303
+    act(client, ivan, request_id, "comment", text="Known issue #42", internal="1")
+    act(client, ivan, request_id, "status", status="waiting_for_requester", note="")
+    act(client, ivan, request_id, "assign", assignee="ivan")
+    agent_page = text_of(client.get(f"/requests/{request_id}"))
+    assert "Known issue #42" in agent_page and "Internal note" in agent_page
+    assert '<option value="ivan" selected>ivan</option>' in agent_page
+
+    emma = sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "Which client?" in page and "Known issue #42" not in page
+    assert "Waiting for you" in page
+    act(client, emma, request_id, "comment", text="Version 6.1")
+    assert "In progress" in text_of(client.get(f"/requests/{request_id}"))  # resumed
+
+    ivan = sign_in_as(client, "ivan")
+    response = act(client, ivan, request_id, "resolve", resolution="Update to 6.2.")
+    assert response.status_code == 303
+    emma = sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "The answer" in page and "Update to 6.2." in page
+    assert "Reopen" in page and "Close request" in page
+    act(client, emma, request_id, "status", status="in_progress", note="Still broken")
+    assert "In progress" in text_of(client.get("/requests/"))
+
+
+def test_refused_actions_show_the_page_with_the_error(client: FlaskClient) -> None:
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    response = act(client, ivan, request_id, "reassign", department="hr", reason="")
+    assert response.status_code == 400
+    assert "reason must not be empty" in text_of(response)
+    response = act(client, ivan, request_id, "resolve", resolution="   ")
+    assert response.status_code == 400
+    emma = sign_in_as(client, "emma")
+    response = act(client, emma, request_id, "status", status="triaged", note="")
+    assert response.status_code == 403  # requesters only reopen and close
+    response = act(client, emma, request_id, "comment", text="x" * 10_001)
+    assert response.status_code == 400 and "the limit is 10000" in text_of(response)
+
+
+def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    response = act(client, ivan, request_id, "reassign", department="hr", reason="About pay")
+    assert response.status_code == 303
+    assert client.get(response.headers["Location"]).status_code == 403  # not IT's any more
+    sign_in_as(client, "hanna")
+    queue = text_of(client.get("/requests/queue/hr"))
+    assert f"#{request_id}" in queue
+    assert "moved it from IT Service Desk to Human Resources" in text_of(
+        client.get(f"/requests/{request_id}")
+    )
+
+
+def test_from_answer_to_published_article(
+    client: FlaskClient, request_content: Path, store: Store
+) -> None:
+    request_id = file(client, "How do I connect to the VPN from a hotel?")
+    ivan = sign_in_as(client, "ivan")
+    act(client, ivan, request_id, "resolve", resolution="Switch the client to TCP 443.")
+    response = act(client, ivan, request_id, "article")
+    page = text_of(client.get(response.headers["Location"]))
+    article_id = "it/how-do-i-connect-to-the-vpn-from-a-hotel.md"
+    assert f"Draft article written: {article_id}" in page
+    draft = request_content / article_id
+    assert "status: draft" in draft.read_text(encoding="utf-8")
+    assert "Publish" not in page  # agents draft, content owners publish
+
+    cora = sign_in_as(client, "cora")
+    drafts = text_of(client.get("/requests/drafts/"))
+    assert article_id in drafts and f"/requests/{request_id}#articles" in drafts
+    response = act(client, cora, request_id, "publish", article="it/other.md")
+    assert response.status_code == 400  # only articles linked to the request
+    response = act(client, cora, request_id, "publish", article=article_id)
+    assert response.status_code == 303
+    assert "status: published" in draft.read_text(encoding="utf-8")
+    assert "No drafts are waiting." in text_of(client.get("/requests/drafts/"))
+    assert store.get_request(request_id).linked_articles == [article_id]
+
+
+def test_the_queue_filters_and_flags_overdue(
+    client: FlaskClient, settings: Settings, store: Store, request_content: Path
+) -> None:
+    long_ago = datetime(2020, 3, 2, 9, 0, tzinfo=UTC)
+    past = RequestService.from_settings(settings, store, clock=lambda: long_ago)
+    late = past.submit(User(username="olga"), "Old printer issue", department="it")
+    recent = file(client, "New monitor please")
+    sign_in_as(client, "ivan")
+    html = text_of(client.get("/requests/queue/it"))
+    rows = re.findall(r"<tr class=\"([^\"]*)\">.*?#(\d+)</td>", html, flags=re.S)
+    assert rows == [("is-overdue", str(late.id)), ("", str(recent))]  # earliest due first
+    only = text_of(client.get("/requests/queue/it?overdue=1"))
+    assert f"#{late.id}" in only and f"#{recent}</td>" not in only
+    assert "Nothing in this queue." in text_of(client.get("/requests/queue/it?status=closed"))
+    assert client.get("/requests/queue/it?status=odd").status_code == 400
+    assert client.get("/requests/queue/").headers["Location"] == "/requests/queue/it"
+
+
+def test_an_admin_chooses_among_all_queues(client: FlaskClient) -> None:
+    sign_in_as(client, "ada")
+    html = text_of(client.get("/requests/queue/"))
+    assert "Human Resources" in html and "IT Service Desk" in html
+    assert "Central Service Desk" in html
+
+
+def test_completing_value_stream_tasks(client: FlaskClient) -> None:
+    sign_in_as(client, "emma")
+    html = ask_form(client, "Onboarding a new hire", department="hr")
+    request_id = int(
+        send(client, html, workflow="onboarding").headers["Location"].rsplit("/", 1)[1]
+    )
+    ivan = sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "waits for task 1" in page and "Mark as done" not in page
+    assert "Accounts and laptop" in text_of(client.get("/requests/queue/it"))
+    assert act(client, ivan, request_id, "tasks/2/done").status_code == 409
+    hanna = sign_in_as(client, "hanna")
+    assert act(client, hanna, request_id, "tasks/1/done").status_code == 303
+    ivan = sign_in_as(client, "ivan")
+    assert act(client, ivan, request_id, "tasks/2/done").status_code == 303
+    sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "2 of 2 done" in page and "All 2 tasks are done." in page
+
+
+def test_pages_in_german(client: FlaskClient) -> None:
+    request_id = file(client)
+    html = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert "Verlauf" in html and "Antwort senden" in html and "Neu" in html
+    assert "Ihre Frage" in text_of(client.get("/ask/?q=x&hl=de"))
+
+
+def test_timestamps_show_in_the_working_time_zone(client: FlaskClient, store: Store) -> None:
+    request_id = file(client)
+    created = store.get_request(request_id).created
+    berlin = created.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")
+    html = text_of(client.get(f"/requests/{request_id}"))
+    assert f'<time datetime="{created.isoformat()}">{berlin}</time>' in html

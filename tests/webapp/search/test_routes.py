@@ -1,0 +1,66 @@
+"""The search page: the box, the answer, results, filters, paging and asking on."""
+
+from __future__ import annotations
+
+import re
+
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import text_of
+
+
+def test_empty_search_page_has_the_box_and_landmarks(client: FlaskClient, store: Store) -> None:
+    html = text_of(client.get("/"))
+    assert 'role="search"' in html and 'role="combobox"' in html
+    assert '<label for="q"' in html
+    assert 'class="skip-link" href="#main"' in html and '<main id="main"' in html
+    assert "<header" in html and "<footer" in html
+    assert store.search_events() == []  # nothing searched, nothing logged
+
+
+def test_search_page_shows_answer_results_and_filters(client: FlaskClient) -> None:
+    html = text_of(client.get("/?q=sick"))
+    assert 'class="panel answer-card"' in html
+    assert "<mark>Tell your manager by 9:30.</mark> &lt;b&gt;Bold&lt;/b&gt; claims." in html
+    assert html.count('class="result"') == 3
+    assert "Human Resources" in html and "IT Service Desk" in html
+    assert '<option value="hr">Human Resources</option>' in html
+    assert "<script>x</script>" not in html  # snippets keep only <mark>
+    assert 'hreflang="de"' in html  # the German article is marked as such
+    search_id = re.search(r'data-search-id="(\d+)"', html)
+    assert search_id is not None
+    assert f"/articles/hr/sick-leave.md?sid={search_id.group(1)}" in html
+
+
+def test_department_filter_and_tag_filter(client: FlaskClient) -> None:
+    html = text_of(client.get("/?q=anything&department=it"))
+    assert html.count('class="result"') == 1
+    assert '<option value="it" selected>' in html
+    assert "Remove filter IT Service Desk" in html
+    html = text_of(client.get("/?q=anything&tag=krank"))
+    assert html.count('class="result"') == 1
+    assert 'value="krank" checked' in html
+
+
+def test_unanswered_search_offers_to_ask_the_department(client: FlaskClient) -> None:
+    html = text_of(client.get("/?q=zzz"))
+    assert "We could not find a confident answer" in html
+    # The ask link carries the question, the suggested department, its confidence
+    # and the search it came from.
+    search_id = re.search(r'data-search-id="(\d+)"', html)
+    assert search_id is not None
+    assert (
+        f'href="/ask/?q=zzz&amp;department=it&amp;sid={search_id.group(1)}&amp;confidence=0.600"'
+        in html
+    )
+    assert "Ask IT Service Desk" in html
+    assert "Did you mean" in html and 'href="/?q=vpn"' in html
+
+
+def test_pagination_links(client: FlaskClient) -> None:
+    html = text_of(client.get("/?q=x&k=1&page=2"))
+    assert 'aria-current="page"' in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+    assert 'href="/?q=x&amp;k=1&amp;page=3"' in html
+    assert '<ol class="results" start="2">' in html

@@ -1,0 +1,37 @@
+"""The `articles_api` blueprint: articles and feedback on them in the JSON API.
+
+    GET  /api/articles/<id>   one published article with its sanitised HTML
+    POST /api/feedback        "was this helpful?" on an article
+
+Errors come back in the one shape of `webapp.errors`. Described in
+`webapp.openapi`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from werkzeug.wrappers import Response
+
+from webapp.articles import presenters
+from webapp.articles.inputs import MAX_COMMENT_CHARS
+from webapp.inputs import bool_field, int_field, json_object, text_field
+from webapp.search.event_log import record_feedback
+
+bp = Blueprint("articles_api", __name__, url_prefix="/api")
+
+
+@bp.get("/articles/<path:article_id>")
+def article(article_id: str) -> Response:
+    return jsonify(presenters.article_view(article_id).as_dict())
+
+
+@bp.post("/feedback")
+def feedback() -> tuple[Response, int]:
+    data = json_object()
+    article_id = text_field(data, "article_id")
+    helpful = bool_field(data, "helpful")
+    comment = text_field(data, "comment", required=False, max_chars=MAX_COMMENT_CHARS)
+    search_id = int_field(data, "search_id", required=False)
+    presenters.article_view(article_id)  # 404 for unknown articles
+    event_id = record_feedback(article_id, helpful, comment, search_id)
+    return jsonify({"id": event_id}), 201

@@ -1,0 +1,50 @@
+"""The `articles` blueprint: one page per published article, and its feedback form.
+
+Article URLs are the article ids: `/articles/hr/sick-leave.md`. The feedback
+form posts here and redirects back (post/redirect/get), so voting works
+without JavaScript.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from webapp.articles import presenters
+from webapp.articles.inputs import feedback_form
+from webapp.search.event_log import record_feedback
+from webapp.security import local_path
+
+bp = Blueprint("articles", __name__, url_prefix="/articles")
+
+
+@bp.get("/<path:article_id>")
+def show(article_id: str) -> str:
+    view = presenters.article_view(article_id)
+    search_id = request.args.get("sid", "")
+    return render_template(
+        "articles/article.html",
+        view=view,
+        article=view.article,
+        search_id=search_id if search_id.isdigit() else "",
+        feedback_sent=request.args.get("feedback") == "thanks",
+    )
+
+
+@bp.post("/<path:article_id>/feedback")
+def feedback(article_id: str) -> Response:
+    presenters.article_view(article_id)  # 404 for unknown articles
+    form = feedback_form(request.form)
+    record_feedback(article_id, form.helpful, form.comment, form.search_id)
+    target = local_path(request.form.get("next", "")) or url_for(
+        "articles.show", article_id=article_id
+    )
+    return redirect(_with_thanks(target) + "#feedback", code=303)
+
+
+def _with_thanks(target: str) -> str:
+    parts = urlsplit(target)
+    query = "&".join(p for p in (parts.query, urlencode({"feedback": "thanks"})) if p)
+    return urlunsplit(("", "", parts.path, query, ""))

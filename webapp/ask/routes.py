@@ -1,0 +1,115 @@
+"""The `ask` blueprint: where "Ask <department>" leads — the request form.
+
+A search without a good answer links here with the question, the department
+the router suggested, its confidence and the search's id. The form is
+prefilled with them: the suggested department is preselected, or the central
+triage queue when the router was unsure. While the employee describes their
+need, `static/kb.js` searches again and shows matching articles (the request
+records that they were shown, and that the employee went on anyway). When the
+question looks like a value stream (onboarding, moving office …), the form
+offers to start it. Each form carries a fresh idempotency key, so a double
+click files one request. Signing in is needed; visitors are sent to sign in
+and back here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.errors import ConflictError, ValidationError
+from kb.requests.lifecycle import Priority
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.departments import department_name, department_of
+from webapp.i18n import current_language, gettext
+from webapp.requests.forms import submission_from_form
+from webapp.requests.presenters import department_choices
+from webapp.search.inputs import query_text
+from webapp.services import request_service
+
+bp = Blueprint("ask", __name__, url_prefix="/ask")
+
+CONTACT_FIELDS = ("email", "phone", "location", "hours", "url")
+
+
+def _float_arg(raw: str | None) -> float | None:
+    try:
+        value = float(raw or "")
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
+
+
+def _form_context(values: Mapping[str, str], error: str = "") -> dict[str, Any]:
+    """Everything the form shows, from the link's parameters or the posted form."""
+    service = request_service()
+    choices = department_choices()
+    known = {slug for slug, _ in choices}
+    suggested = (values.get("suggested") or "").strip()
+    suggested = suggested if suggested in known else ""
+    preselected = (values.get("preselected") or "").strip()
+    if preselected not in known:
+        confidence = _float_arg(values.get("confidence"))
+        preselected = service.route(None, suggested or None, confidence)
+    chosen = (values.get("department") or "").strip()
+    question = (values.get("query") or "").strip()
+    description = (values.get("description") or "").strip()
+    workflow = service.match_workflow(f"{question}\n{description}") if question else None
+    contact_of = department_of(chosen if chosen in known else preselected)
+    return {
+        "question": question,
+        "description": description,
+        "choices": choices,
+        "suggested": suggested,
+        "preselected": preselected,
+        "chosen": chosen if chosen in known else preselected,
+        "confidence": values.get("confidence") or "",
+        "search_id": values.get("search_id") or "",
+        "priority": values.get("priority") or Priority.NORMAL.value,
+        "priorities": [p.value for p in Priority],
+        "idempotency_key": values.get("idempotency_key") or str(uuid.uuid4()),
+        "suggestions_shown": values.get("suggestions_shown") == "1",
+        "workflow": workflow,
+        "workflow_title": workflow.title_in(current_language()) if workflow else "",
+        "workflow_departments": [department_name(d) for d in workflow.departments()]
+        if workflow
+        else [],
+        "workflow_chosen": bool(workflow) and values.get("workflow") == workflow.name,
+        "department": contact_of,
+        "contact": [
+            (key, contact_of.contact[key]) for key in CONTACT_FIELDS if contact_of.contact.get(key)
+        ],
+        "error": error,
+    }
+
+
+@bp.get("/")
+def index() -> str:
+    require_user()
+    settings = services.services().settings
+    values = {
+        "query": query_text(request.args, settings, required=False),
+        "suggested": request.args.get("department", ""),
+        "confidence": request.args.get("confidence", ""),
+        "search_id": request.args.get("sid", ""),
+    }
+    return render_template("ask/index.html", **_form_context(values))
+
+
+@bp.post("/")
+def submit() -> Response | tuple[str, int]:
+    actor = require_user()
+    settings = services.services().settings
+    try:
+        submission = submission_from_form(request.form, settings.max_query_chars)
+        created = submission.submit(request_service(), actor)
+    except (ValidationError, ConflictError) as exc:
+        context = _form_context(request.form, error=exc.message)
+        return render_template("ask/index.html", **context), exc.status
+    flash(gettext("request_sent", id=created.id), "success")
+    return redirect(url_for("requests.show", request_id=created.id), code=303)

@@ -1,0 +1,163 @@
+"""The `auth` blueprint: signing in and out.
+
+Sign-in (setting `auth_mode` = `local`) checks the username and password with
+`kb.accounts.service.authenticate` and keeps the username in Flask's session
+cookie (`kb_session`: signed, HttpOnly, SameSite=Lax, 12 hours). In `header`
+mode the single-sign-on proxy signs people in; the sign-in page only says so.
+Every form carries the session's CSRF token (`webapp.auth.csrf`).
+
+Pages that need a signed-in user raise `AuthenticationRequired`; this module
+turns that into a redirect to the sign-in page (API calls get the JSON 401).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import User
+from kb.accounts.service import authenticate
+from kb.errors import AuthenticationRequired, KbError, PermissionDenied
+from webapp import services
+from webapp.auth import identity
+from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
+from webapp.errors import error_response, is_api_request
+from webapp.i18n import gettext
+from webapp.security import local_path
+
+logger = logging.getLogger(__name__)
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+SESSION_HOURS = 12
+MAX_USERNAME_CHARS = 254
+MAX_PASSWORD_CHARS = 1024
+
+
+# -- signing in and out ---------------------------------------------------------------
+
+
+def _next_target() -> str:
+    return local_path(request.values.get("next", "")) or url_for("search.index")
+
+
+@bp.get("/sign-in")
+def sign_in() -> str:
+    return render_template(
+        "auth/sign_in.html",
+        header_mode=identity.header_mode(),
+        next_url=_next_target(),
+        username="",
+        failed=False,
+        csrf=csrf_token(create=True),
+    )
+
+
+@bp.post("/sign-in")
+def sign_in_post() -> Response | tuple[str, int]:
+    if identity.header_mode():
+        raise PermissionDenied(
+            "sign-in is handled by single sign-on here (auth_mode = header); "
+            "open the knowledge base through the sign-on address"
+        )
+    username = (request.form.get("username") or "").strip()[:MAX_USERNAME_CHARS]
+    password = (request.form.get("password") or "")[:MAX_PASSWORD_CHARS]
+    user = authenticate(services.store(), username, password) if username and password else None
+    if user is None:
+        logger.info("auth: failed sign-in for %r from %s", username, request.remote_addr)
+        page = render_template(
+            "auth/sign_in.html",
+            header_mode=False,
+            next_url=_next_target(),
+            username=username,
+            failed=True,
+            csrf=csrf_token(create=True),
+        )
+        return page, 401
+    target = _next_target()
+    # A fresh session: nothing from before sign-in (such as a planted token) survives.
+    session.clear()
+    session.permanent = True
+    session[identity.SESSION_USER] = user.username
+    new_csrf_token()
+    logger.info("auth: %s signed in", user.username)
+    return redirect(target, code=303)
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    session.clear()
+    flash(gettext("signed_out"), "info")
+    return redirect(url_for("search.index"), code=303)
+
+
+# -- wiring ----------------------------------------------------------------------------
+
+
+def _to_sign_in(exc: AuthenticationRequired) -> Response:
+    """Pages send visitors to the sign-in page and back; the API answers 401."""
+    if is_api_request():
+        return error_response(exc.status, exc.code, exc.message, exc.details)
+    if request.method == "GET":
+        back = request.full_path.rstrip("?")
+    else:
+        back = _same_site_referrer() or request.path
+    return redirect(url_for("auth.sign_in", next=back), code=303)
+
+
+# Flask's session cookie as this app wants it (create_app applies these before any
+# config the caller hands in).
+SESSION_CONFIG = {
+    "SESSION_COOKIE_NAME": "kb_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
+}
+
+
+def _nav_user() -> User | None:
+    """The signed-in user for the page header; None also when they cannot be known
+    (the store is down, or the error page explains a refused sign-on header)."""
+    try:
+        return identity.current_user()
+    except KbError:
+        return None
+
+
+def _header_mode_or_default() -> bool:
+    try:
+        return identity.header_mode()
+    except KbError:
+        return False
+
+
+def _same_site_referrer() -> str:
+    """The referring page's path when it is a page of this site, else ''."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc != request.host or not parts.path.startswith("/"):
+        return ""
+    return local_path(parts.path + ("?" + parts.query if parts.query else ""))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_csrf)
+    app.register_error_handler(AuthenticationRequired, _to_sign_in)
+    app.jinja_env.globals.update(
+        csrf_token=csrf_token,
+        csrf_field=CSRF_FIELD,
+        nav_user=_nav_user,
+        auth_header_mode=_header_mode_or_default,
+    )

@@ -1,0 +1,345 @@
+"""The OpenAPI document: the search and article endpoints, and the assembly.
+
+Written as data next to the code it describes; a test checks that every route
+under /api/ is described and that nothing described is missing from the app.
+Keep both in step when adding an endpoint.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from typing import Any
+
+from webapp.openapi import requests as openapi_requests
+from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
+
+_SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "details"],
+                "properties": {
+                    "code": {"type": "string", "examples": ["invalid_request", "not_found"]},
+                    "message": {"type": "string", "description": "What was wrong and what to do."},
+                    "details": {"type": "object", "description": "e.g. the field that was wrong."},
+                },
+            }
+        },
+    },
+    "Hit": {
+        "type": "object",
+        "required": ["id", "department", "title", "score", "snippet"],
+        "properties": {
+            "id": {"type": "string", "examples": ["hr/sick-leave.md"]},
+            "path": {"type": "string"},
+            "department": {"type": "string"},
+            "title": {"type": "string"},
+            "score": {"type": "number"},
+            "snippet": {
+                "type": "string",
+                "description": "HTML-escaped text; query terms wrapped in <mark>.",
+            },
+            "headings": {"type": "array", "items": {"type": "string"}},
+            "lang": {"type": "string"},
+        },
+    },
+    "Answer": {
+        "type": "object",
+        "required": ["id", "title", "department", "passage", "highlight"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "department": {"type": "string"},
+            "passage": {"type": "string", "description": "Plain text."},
+            "highlight": {"type": "string", "description": "Best sentence(s) of the passage."},
+            "headings": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+    "SearchResponse": {
+        "type": "object",
+        "required": [
+            "query",
+            "answered",
+            "confidence",
+            "answer",
+            "department",
+            "results",
+            "total",
+            "page",
+            "search_id",
+        ],
+        "properties": {
+            "query": {"type": "string"},
+            "answered": {
+                "type": "boolean",
+                "description": "False when no answer reached the confidence threshold.",
+            },
+            "confidence": {"type": "number"},
+            "answer": {"oneOf": [{"$ref": "#/components/schemas/Answer"}, {"type": "null"}]},
+            "department": {
+                "type": "string",
+                "description": "Department the question belongs to (for 'Ask').",
+            },
+            "department_confidence": {"type": "number"},
+            "did_you_mean": STRING_OR_NULL,
+            "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "lang": {"type": "string"},
+            "expanded_terms": {"type": "array", "items": {"type": "string"}},
+            "latency_ms": {"type": "number"},
+            "search_id": {
+                "type": ["integer", "null"],
+                "description": "Event-log id for clicks and feedback; null when "
+                "the search could not be logged.",
+            },
+        },
+    },
+    "Article": {
+        "type": "object",
+        "required": ["id", "title", "department", "html"],
+        "properties": {
+            "id": {"type": "string"},
+            "title": {"type": "string"},
+            "department": {"type": "string"},
+            "department_name": {"type": "string"},
+            "summary": {"type": "string"},
+            "owner": {"type": "string"},
+            "updated": {"type": ["string", "null"], "format": "date"},
+            "review_by": {"type": ["string", "null"], "format": "date"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "lang": {"type": "string"},
+            "related": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"id": {"type": "string"}, "title": {"type": "string"}},
+                },
+            },
+            "url": {"type": "string", "description": "The article's page in the app."},
+            "html": {"type": "string", "description": "The body, rendered and sanitised."},
+        },
+    },
+    "FeedbackRequest": {
+        "type": "object",
+        "required": ["article_id", "helpful"],
+        "properties": {
+            "article_id": {"type": "string"},
+            "helpful": {"type": "boolean"},
+            "comment": {"type": "string", "maxLength": 2000},
+            "search_id": {"type": ["integer", "null"]},
+        },
+    },
+    "ClickRequest": {
+        "type": "object",
+        "required": ["search_id", "article_id", "rank"],
+        "properties": {
+            "search_id": {"type": "integer"},
+            "article_id": {"type": "string"},
+            "rank": {"type": "integer", "minimum": 1, "description": "1-based, across pages."},
+        },
+    },
+    "Created": {
+        "type": "object",
+        "required": ["id"],
+        "properties": {"id": {"type": "integer"}},
+    },
+    "Suggestions": {
+        "type": "object",
+        "required": ["query", "suggestions"],
+        "properties": {
+            "query": {"type": "string"},
+            "suggestions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["text", "kind"],
+                    "properties": {
+                        "text": {"type": "string"},
+                        "kind": {"enum": ["title", "query"]},
+                    },
+                },
+            },
+        },
+    },
+    "Health": {
+        "type": "object",
+        "required": ["status", "index", "store"],
+        "properties": {
+            "status": {"enum": ["ok", "degraded"]},
+            "index": {
+                "type": "object",
+                "properties": {
+                    "snapshot": {"type": "string"},
+                    "articles": {"type": "integer"},
+                    "passages": {"type": "integer"},
+                    "built": STRING_OR_NULL,
+                },
+            },
+            "store": {
+                "type": "object",
+                "properties": {"ok": {"type": "boolean"}, "error": {"type": "string"}},
+            },
+        },
+    },
+}
+
+_PATHS: dict[str, Any] = {
+    "/api/search": {
+        "get": {
+            "operationId": "search",
+            "summary": "Search every department; the answer, results and routing.",
+            "parameters": [
+                param(
+                    "q",
+                    "The question or search words (at most setting max_query_chars).",
+                    {"type": "string", "minLength": 1},
+                    required=True,
+                ),
+                param(
+                    "k",
+                    "Results per page (1 to setting max_k).",
+                    {"type": "integer", "minimum": 1, "default": 10},
+                ),
+                param(
+                    "page",
+                    "Result page (1 to setting max_page).",
+                    {"type": "integer", "minimum": 1, "default": 1},
+                ),
+                param("department", "Only this department (its folder name).", {"type": "string"}),
+                param(
+                    "tag",
+                    "Only articles with this tag; repeat for several.",
+                    {"type": "array", "items": {"type": "string"}},
+                    style="form",
+                    explode=True,
+                ),
+            ],
+            "responses": {
+                "200": json_response("SearchResponse", "The search's outcome."),
+                "400": ERROR_REF,
+                "503": ERROR_REF,
+            },
+        }
+    },
+    "/api/articles/{article_id}": {
+        "get": {
+            "operationId": "getArticle",
+            "summary": "One published article with its sanitised HTML.",
+            "parameters": [
+                param(
+                    "article_id",
+                    "Article id, e.g. hr/sick-leave.md (may hold '/').",
+                    {"type": "string"},
+                    required=True,
+                    where="path",
+                )
+            ],
+            "responses": {"200": json_response("Article", "The article."), "404": ERROR_REF},
+        }
+    },
+    "/api/feedback": {
+        "post": {
+            "operationId": "postFeedback",
+            "summary": "'Was this helpful?' on an article.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/FeedbackRequest"}}
+                },
+            },
+            "responses": {
+                "201": json_response("Created", "Recorded."),
+                "400": ERROR_REF,
+                "404": ERROR_REF,
+            },
+        }
+    },
+    "/api/click": {
+        "post": {
+            "operationId": "postClick",
+            "summary": "A click on a search result.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ClickRequest"}}
+                },
+            },
+            "responses": {
+                "201": json_response("Created", "Recorded."),
+                "400": ERROR_REF,
+                "404": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    },
+    "/api/suggest": {
+        "get": {
+            "operationId": "suggest",
+            "summary": "Article titles and popular searches starting with the prefix.",
+            "parameters": [
+                param(
+                    "q", "What has been typed so far (at most 100 characters).", {"type": "string"}
+                )
+            ],
+            "responses": {
+                "200": json_response("Suggestions", "Up to 8 suggestions."),
+                "400": ERROR_REF,
+            },
+        }
+    },
+    "/api/health": {
+        "get": {
+            "operationId": "health",
+            "summary": "The published index snapshot and whether the store answers.",
+            "responses": {
+                "200": json_response("Health", "Serving; 'degraded' when the store fails."),
+                "503": ERROR_REF,
+            },
+        }
+    },
+    "/api/openapi.json": {
+        "get": {
+            "operationId": "openapi",
+            "summary": "This document.",
+            "responses": {
+                "200": {
+                    "description": "OpenAPI 3.1 document.",
+                    "content": {"application/json": {"schema": {"type": "object"}}},
+                }
+            },
+        }
+    },
+}
+
+_DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "spoc-kb API",
+        "version": "1",
+        "description": "Search every department's knowledge base with one query. Every error "
+        'has the shape {"error": {"code", "message", "details"}}. Searching and reading '
+        "need no sign-in; requests do (a session cookie, or single sign-on headers). See "
+        "docs/api.md.",
+    },
+    "paths": _PATHS,
+    "components": {
+        "schemas": _SCHEMAS,
+        "responses": {
+            "Error": json_response("Error", "An error; `code` names it, `message` explains.")
+        },
+    },
+}
+
+
+def openapi_document() -> dict[str, Any]:
+    """A fresh copy of the API description (with the requests part merged in)."""
+
+    document = deepcopy(_DOCUMENT)
+    document["paths"].update(deepcopy(openapi_requests.PATHS))
+    components = document["components"]
+    components["schemas"].update(deepcopy(openapi_requests.SCHEMAS))
+    components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
+    return document

@@ -1,0 +1,335 @@
+"""The requests part of the OpenAPI document: /api/me and /api/requests….
+
+`webapp.openapi.openapi_document` merges these paths, schemas and security
+schemes into the one document; the same test keeps them in step with the
+routes of `webapp.requests.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
+
+_STATUSES = ["new", "triaged", "in_progress", "waiting_for_requester", "resolved", "closed"]
+_SIGNED_IN = [{"session": []}, {"sso": []}]
+_ID = param("request_id", "The request's number.", {"type": "integer"}, required=True, where="path")
+_CSRF = param(
+    "X-CSRF-Token",
+    "The session's CSRF token (GET /api/me); needed when the call carries the session cookie.",
+    {"type": "string"},
+    where="header",
+)
+
+
+def _body(schema: str) -> dict[str, Any]:
+    return {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+_DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
+
+SCHEMAS: dict[str, Any] = {
+    "Me": {
+        "type": "object",
+        "required": ["username", "roles", "csrf_token"],
+        "properties": {
+            "username": {"type": "string"},
+            "display_name": {"type": "string"},
+            "roles": {
+                "type": "array",
+                "items": {"type": "string"},
+                "examples": [["agent:it", "analyst"]],
+            },
+            "groups": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "What article audiences may name to let this user read them.",
+            },
+            "csrf_token": {"type": "string", "description": "Send as X-CSRF-Token."},
+        },
+    },
+    "NewRequest": {
+        "type": "object",
+        "required": ["query"],
+        "properties": {
+            "query": {"type": "string", "description": "The question (at most max_query_chars)."},
+            "description": {"type": "string", "maxLength": 5000},
+            "department": {
+                "type": ["string", "null"],
+                "description": "Where it should go; the suggestion is used when missing.",
+            },
+            "suggested_department": {
+                "type": ["string", "null"],
+                "description": "The department the search suggested.",
+            },
+            "department_confidence": {
+                "type": ["number", "null"],
+                "minimum": 0,
+                "maximum": 1,
+                "description": "The router's confidence; a kept suggestion below the setting "
+                "route_threshold goes to the triage queue.",
+            },
+            "suggestions_shown": {"type": "boolean", "default": False},
+            "went_on_anyway": {"type": "boolean", "default": False},
+            "search_id": {"type": ["integer", "null"], "minimum": 1},
+            "priority": {"enum": ["low", "normal", "high", "urgent"], "default": "normal"},
+            "workflow": {
+                "type": ["string", "null"],
+                "description": "A value-stream template name, e.g. onboarding.",
+            },
+            "idempotency_key": {
+                "type": "string",
+                "description": "Alternative to the Idempotency-Key header (must agree with it).",
+            },
+        },
+    },
+    "Request": {
+        "type": "object",
+        "required": ["id", "requester", "query", "department", "status", "url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "requester": {"type": "string"},
+            "query": {"type": "string"},
+            "description": {"type": "string"},
+            "department": {"type": "string"},
+            "department_name": {"type": "string"},
+            "assignee": STRING_OR_NULL,
+            "status": {"enum": _STATUSES},
+            "priority": {"enum": ["low", "normal", "high", "urgent"]},
+            "created": {"type": "string", "format": "date-time"},
+            "updated": {"type": "string", "format": "date-time"},
+            "first_response_due": _DATETIME_OR_NULL,
+            "resolution_due": _DATETIME_OR_NULL,
+            "first_responded_at": _DATETIME_OR_NULL,
+            "resolved_at": _DATETIME_OR_NULL,
+            "resolution": STRING_OR_NULL,
+            "linked_articles": {"type": "array", "items": {"type": "string"}},
+            "search_id": {"type": ["integer", "null"]},
+            "suggestions_shown": {"type": "boolean"},
+            "went_on_anyway": {"type": "boolean"},
+            "workflow": STRING_OR_NULL,
+            "overdue": {"type": "boolean", "description": "In queue listings only."},
+            "url": {"type": "string", "description": "The request's page in the app."},
+        },
+    },
+    "RequestList": {
+        "type": "object",
+        "required": ["requests"],
+        "properties": {
+            "department": {"type": "string", "description": "With ?department= only."},
+            "requests": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
+        },
+    },
+    "Entry": {
+        "type": "object",
+        "required": ["kind", "actor", "ts"],
+        "properties": {
+            "id": {"type": "integer"},
+            "request_id": {"type": "integer"},
+            "ts": {"type": "string", "format": "date-time"},
+            "actor": {"type": "string"},
+            "kind": {
+                "enum": [
+                    "created",
+                    "comment",
+                    "status",
+                    "reassigned",
+                    "assigned",
+                    "resolution",
+                    "task",
+                    "article",
+                ]
+            },
+            "message": {"type": "string"},
+            "data": {"type": "object"},
+            "visible_to_requester": {
+                "type": "boolean",
+                "description": "False for internal notes (agents see them only).",
+            },
+        },
+    },
+    "Task": {
+        "type": "object",
+        "required": ["id", "department", "title", "status"],
+        "properties": {
+            "request_id": {"type": "integer"},
+            "id": {"type": "integer"},
+            "department": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"enum": ["open", "in_progress", "done", "cancelled"]},
+            "depends_on": {"type": "array", "items": {"type": "integer"}},
+            "assignee": STRING_OR_NULL,
+            "due": _DATETIME_OR_NULL,
+            "blocked": {"type": "boolean"},
+        },
+    },
+    "RequestDetail": {
+        "type": "object",
+        "required": ["request", "history", "tasks", "progress", "overdue", "can_work"],
+        "properties": {
+            "request": {"$ref": "#/components/schemas/Request"},
+            "history": {
+                "type": "array",
+                "items": {"$ref": "#/components/schemas/Entry"},
+                "description": "What the caller may see: internal notes only for agents.",
+            },
+            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
+            "progress": {
+                "type": "object",
+                "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}},
+            },
+            "overdue": {"type": "boolean"},
+            "can_work": {"type": "boolean", "description": "The caller works its queue."},
+        },
+    },
+    "NewComment": {
+        "type": "object",
+        "required": ["text"],
+        "properties": {
+            "text": {"type": "string", "maxLength": 10000},
+            "internal": {
+                "type": "boolean",
+                "default": False,
+                "description": "An internal note, hidden from the requester (agents only).",
+            },
+        },
+    },
+    "RequestChange": {
+        "type": "object",
+        "description": "Applied in this order, each as its own history entry: department "
+        "(with reason), assignee, then status (with note) or resolution. A step that fails "
+        "stops there; the steps before it stay done.",
+        "properties": {
+            "department": {"type": "string", "description": "Reassign to this queue."},
+            "reason": {"type": "string", "description": "Why (needed with department)."},
+            "assignee": {
+                "type": ["string", "null"],
+                "description": "An agent of the queue; null unassigns.",
+            },
+            "status": {"enum": _STATUSES},
+            "note": {"type": "string", "description": "Shown with the status change."},
+            "resolution": {
+                "type": "string",
+                "description": "Resolves the request with this answer (status resolved).",
+            },
+        },
+    },
+}
+
+_ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
+
+PATHS: dict[str, Any] = {
+    "/api/me": {
+        "get": {
+            "operationId": "me",
+            "summary": "The signed-in user, their roles and the session's CSRF token.",
+            "security": _SIGNED_IN,
+            "responses": {"200": json_response("Me", "Who is signed in."), "401": ERROR_REF},
+        }
+    },
+    "/api/requests": {
+        "post": {
+            "operationId": "createRequest",
+            "summary": "File a request; the same Idempotency-Key returns the first one.",
+            "security": _SIGNED_IN,
+            "parameters": [
+                param(
+                    "Idempotency-Key",
+                    "A unique key per request to file (a UUID); resending it files nothing new.",
+                    {"type": "string", "maxLength": 100},
+                    where="header",
+                ),
+                _CSRF,
+            ],
+            "requestBody": _body("NewRequest"),
+            "responses": {
+                "201": json_response("Request", "Filed (or filed before with this key)."),
+                **_ERRORS,
+                "409": ERROR_REF,
+            },
+        },
+        "get": {
+            "operationId": "listRequests",
+            "summary": "The caller's requests (mine=1, the default) or a department's queue.",
+            "security": _SIGNED_IN,
+            "parameters": [
+                param("mine", "1: the caller's own requests.", {"enum": ["1", "true"]}),
+                param(
+                    "department",
+                    "A queue (agents of it): open requests, earliest due first.",
+                    {"type": "string"},
+                ),
+                param(
+                    "status",
+                    "Only these statuses; repeat for several.",
+                    {"type": "array", "items": {"enum": _STATUSES}},
+                    style="form",
+                    explode=True,
+                ),
+                param("overdue", "With department: only overdue requests.", {"enum": ["1"]}),
+            ],
+            "responses": {"200": json_response("RequestList", "At most 500 requests."), **_ERRORS},
+        },
+    },
+    "/api/requests/{request_id}": {
+        "get": {
+            "operationId": "getRequest",
+            "summary": "A request with the history the caller may see, its tasks and progress.",
+            "security": _SIGNED_IN,
+            "parameters": [_ID],
+            "responses": {
+                "200": json_response("RequestDetail", "The request."),
+                **_ERRORS,
+                "404": ERROR_REF,
+            },
+        },
+        "patch": {
+            "operationId": "changeRequest",
+            "summary": "Reassign, assign, change the status or resolve (agents; requesters "
+            "may reopen and close).",
+            "security": _SIGNED_IN,
+            "parameters": [_ID, _CSRF],
+            "requestBody": _body("RequestChange"),
+            "responses": {
+                "200": json_response("Request", "The request after the change."),
+                **_ERRORS,
+                "404": ERROR_REF,
+                "409": ERROR_REF,
+            },
+        },
+    },
+    "/api/requests/{request_id}/comments": {
+        "post": {
+            "operationId": "commentRequest",
+            "summary": "Reply on a request, or add an internal note (agents).",
+            "security": _SIGNED_IN,
+            "parameters": [_ID, _CSRF],
+            "requestBody": _body("NewComment"),
+            "responses": {
+                "201": json_response("RequestDetail", "The request with the new entry."),
+                **_ERRORS,
+                "404": ERROR_REF,
+            },
+        }
+    },
+}
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "kb_session",
+        "description": "The session cookie of POST /auth/sign-in (auth_mode local). Calls "
+        "that change something also send X-CSRF-Token.",
+    },
+    "sso": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Remote-User",
+        "description": "Set by the single-sign-on proxy (auth_mode header), with "
+        "X-Remote-Groups such as agent:it,analyst; trusted from trusted_proxies only.",
+    },
+}

@@ -1,0 +1,36 @@
+"""Building blocks of the OpenAPI document: references, parameters, responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ERROR_REF = {"$ref": "#/components/responses/Error"}
+
+
+def json_response(schema_ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}},
+    }
+
+
+def param(
+    name: str,
+    description: str,
+    schema: dict[str, Any],
+    *,
+    required: bool = False,
+    where: str = "query",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": where,
+        "required": required,
+        "description": description,
+        "schema": schema,
+        **extra,
+    }
+
+
+STRING_OR_NULL = {"type": ["string", "null"]}

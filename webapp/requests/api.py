@@ -1,0 +1,123 @@
+"""The `requests_api` blueprint: requests in the JSON API.
+
+    POST  /api/requests                file a request (Idempotency-Key header)
+    GET   /api/requests?mine=1         the caller's requests
+    GET   /api/requests?department=it  a department's queue (its agents)
+    GET   /api/requests/<id>           one request with its history and tasks
+    POST  /api/requests/<id>/comments  a reply, or an internal note (agents)
+    PATCH /api/requests/<id>           reassign, assign, change status, resolve
+
+Every call needs a signed-in user (401 otherwise); what they may do is the
+service's check (403). Calls that change something and carry the session
+cookie need the `X-CSRF-Token` header (see `webapp.auth.csrf`; `GET /api/me`
+gives it). Errors come in
+the one shape of `webapp.errors`; everything is described in
+`webapp.openapi.requests`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from werkzeug.wrappers import Response
+
+from kb.errors import ValidationError
+from kb.requests.lifecycle import RequestStatus
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.inputs import json_object
+from webapp.requests import presenters
+from webapp.requests.forms import (
+    IDEMPOTENCY_HEADER,
+    comment_from_json,
+    patch_from_json,
+    submission_from_json,
+)
+from webapp.services import request_service
+
+bp = Blueprint("requests_api", __name__, url_prefix="/api")
+
+LIST_LIMIT = 500
+
+
+@bp.post("/requests")
+def create() -> tuple[Response, int]:
+    actor = require_user()
+    settings = services.services().settings
+    submission = submission_from_json(
+        json_object(), request.headers.get(IDEMPOTENCY_HEADER), settings.max_query_chars
+    )
+    created = submission.submit(request_service(), actor)
+    response = jsonify(presenters.request_json(created))
+    response.headers["Location"] = f"/api/requests/{created.id}"
+    return response, 201
+
+
+def _statuses(raw: list[str]) -> list[RequestStatus] | None:
+    if not raw:
+        return None
+    known = [s.value for s in RequestStatus]
+    wanted = []
+    for value in raw:
+        if value not in known:
+            raise ValidationError(
+                f"status: must be one of {', '.join(known)}, got {value!r}",
+                details={"field": "status", "value": value, "known": known},
+            )
+        wanted.append(RequestStatus(value))
+    return wanted
+
+
+@bp.get("/requests")
+def listing() -> Response:
+    actor = require_user()
+    service = request_service()
+    department = (request.args.get("department") or "").strip()
+    mine = request.args.get("mine", "")
+    statuses = _statuses(request.args.getlist("status"))
+    if department and mine in ("1", "true"):
+        raise ValidationError(
+            "ask for mine=1 or for a department, not both",
+            details={"field": "department"},
+        )
+    if department:
+        overdue = request.args.get("overdue") in ("1", "true")
+        items = service.queue(actor, department, status=statuses, overdue=overdue)
+        return jsonify(
+            {
+                "department": department,
+                "requests": [presenters.queue_item_json(i) for i in items[:LIST_LIMIT]],
+            }
+        )
+    if mine not in ("", "1", "true"):
+        raise ValidationError(
+            f"mine: send mine=1 (your requests) or department=SLUG (a queue), got {mine!r}",
+            details={"field": "mine", "value": mine},
+        )
+    found = service.list_mine(actor, status=statuses)
+    return jsonify({"requests": [presenters.request_json(r) for r in found[:LIST_LIMIT]]})
+
+
+def _detail(request_id: int) -> Response:
+    actor = require_user()
+    return jsonify(presenters.detail_json(request_service().detail(actor, request_id)))
+
+
+@bp.get("/requests/<int:request_id>")
+def show(request_id: int) -> Response:
+    return _detail(request_id)
+
+
+@bp.post("/requests/<int:request_id>/comments")
+def comment(request_id: int) -> tuple[Response, int]:
+    actor = require_user()
+    comment_from_json(json_object()).add(request_service(), actor, request_id)
+    return _detail(request_id), 201
+
+
+@bp.patch("/requests/<int:request_id>")
+def change(request_id: int) -> Response:
+    actor = require_user()
+    # The request itself, not its detail: after a reassignment the caller may no
+    # longer see the history.
+    changed = patch_from_json(json_object()).apply(request_service(), actor, request_id)
+    return jsonify(presenters.request_json(changed))

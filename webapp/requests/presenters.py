@@ -1,0 +1,194 @@
+"""What the request pages and the JSON API show, assembled from the service's records.
+
+One place decides what a reader may do on a request page (reply, reopen,
+change the status, draft or publish an article), so the buttons shown and
+the service's own checks agree; the service still refuses anything else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import url_for
+
+from kb.accounts.records import Role, User
+from kb.content.markdown_article import parse_article
+from kb.errors import ContentError, NotFoundError, ValidationError
+from kb.records import Status
+from kb.requests import access
+from kb.requests.drafting import article_path
+from kb.requests.lifecycle import TRANSITIONS, RequestStatus
+from kb.requests.records import Request
+from kb.requests.serialize import entry_dict, request_dict, task_dict
+from kb.requests.service import QueueItem, RequestDetail, RequestService
+from webapp.departments import department_name
+from webapp.services import request_service
+
+_S = RequestStatus
+
+
+def request_json(request: Request) -> dict[str, Any]:
+    """A request as the API answers it: its fields, its department's name and page."""
+    return {
+        **request_dict(request),
+        "department_name": department_name(request.department),
+        "url": url_for("requests.show", request_id=request.id),
+    }
+
+
+def detail_json(detail: RequestDetail) -> dict[str, Any]:
+    return {
+        "request": request_json(detail.request),
+        "history": [entry_dict(e) for e in detail.history],
+        "tasks": [task_dict(s.task, blocked=s.blocked) for s in detail.tasks],
+        "progress": {"done": detail.progress.done, "total": detail.progress.total},
+        "overdue": detail.overdue,
+        "can_work": detail.can_work,
+    }
+
+
+def queue_item_json(item: QueueItem) -> dict[str, Any]:
+    return {**request_json(item.request), "overdue": item.overdue}
+
+
+@dataclass(frozen=True)
+class LinkedArticle:
+    """An article linked to a request, with the status its file says now."""
+
+    id: str
+    status: str  # an article status (draft, review, published, retired), or missing
+
+
+def article_status(content_root: Path, article_id: str) -> str:
+    """The `status:` of an article file; "missing" when the file is gone or unreadable."""
+    try:
+        path = article_path(content_root, article_id)
+        article, _ = parse_article(path.read_bytes(), article_id)
+    except (NotFoundError, ValidationError, ContentError, OSError):
+        return "missing"
+    return article.status.value
+
+
+def linked_articles(request: Request, content_root: Path) -> list[LinkedArticle]:
+    """The request's articles (drafted from it, or published since)."""
+    return [LinkedArticle(a, article_status(content_root, a)) for a in request.linked_articles]
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """A request page for one reader: the detail and what they may do."""
+
+    detail: RequestDetail
+    is_requester: bool
+    can_work: bool
+    can_reopen: bool
+    can_close: bool
+    next_statuses: list[str]
+    can_draft: bool
+    can_publish: bool
+    articles: list[LinkedArticle]
+    agents: list[str] = field(default_factory=list)
+    departments: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def request(self) -> Request:
+        return self.detail.request
+
+
+def request_page(
+    service: RequestService,
+    actor: User,
+    request_id: int,
+    departments: list[tuple[str, str]],
+    content_root: Path,
+) -> RequestPage:
+    detail = service.detail(actor, request_id)
+    request = detail.request
+    is_requester = access.is_requester(actor, request)
+    can_work = detail.can_work
+    status = request.status
+    allowed = TRANSITIONS[status]
+    reopen = _S.IN_PROGRESS in allowed and not status.is_open
+    owns = access.owns_content(actor, request.department)
+    agents: list[str] = []
+    if can_work:
+        agents = sorted(
+            u.username
+            for u in service.store.list_users()
+            if u.has_role(Role.AGENT, request.department)
+        )
+    resolved = status in (_S.RESOLVED, _S.CLOSED) and bool((request.resolution or "").strip())
+    return RequestPage(
+        detail=detail,
+        is_requester=is_requester,
+        can_work=can_work,
+        can_reopen=(is_requester or can_work) and reopen,
+        can_close=(is_requester or can_work) and _S.CLOSED in allowed,
+        # Resolving has its own form (it needs the answer); reopening its own button.
+        next_statuses=[
+            s.value
+            for s in _S
+            if s in allowed
+            and s not in (_S.RESOLVED, _S.CLOSED)
+            and not (reopen and s is _S.IN_PROGRESS)
+        ],
+        can_draft=resolved and (can_work or owns),
+        can_publish=owns,
+        articles=linked_articles(request, content_root),
+        agents=agents,
+        departments=[d for d in departments if d[0] != request.department],
+    )
+
+
+def queues_of(service: RequestService, actor: User) -> list[str]:
+    """The queues `actor` works: their agent departments (every one for admins and
+    agents of all departments), the triage queue included where it applies."""
+    everything = [*sorted(service.departments), service.triage]
+    if access.is_admin(actor):
+        return everything
+    mine = actor.departments(Role.AGENT)
+    if mine is None:
+        return everything
+    return [d for d in everything if d in mine]
+
+
+def owned_departments(service: RequestService, actor: User) -> list[str]:
+    """Departments whose articles `actor` may publish."""
+    return [d for d in sorted(service.departments) if access.owns_content(actor, d)]
+
+
+@dataclass(frozen=True)
+class DraftsOfRequest:
+    request: Request
+    drafts: list[LinkedArticle]
+
+
+DRAFTS_SCAN_LIMIT = 500
+
+
+def drafts_to_publish(
+    service: RequestService, actor: User, content_root: Path
+) -> list[DraftsOfRequest]:
+    """Requests of the departments `actor` owns content for (newest first, the last
+    500 of each) whose linked articles are still drafts."""
+    found = []
+    for department in owned_departments(service, actor):
+        for request in service.store.list_requests(
+            department=department, order_by="created", limit=DRAFTS_SCAN_LIMIT
+        ):
+            drafts = [
+                a for a in linked_articles(request, content_root) if a.status == Status.DRAFT.value
+            ]
+            if drafts:
+                found.append(DraftsOfRequest(request, drafts))
+    return found
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """(slug, name) of every department a request may go to; the triage queue last."""
+    service = request_service()
+    names = {slug: dept.name for slug, dept in service.departments.items()}
+    ordered = sorted(names.items(), key=lambda item: item[1].casefold())
+    return [*ordered, (service.triage, department_name(service.triage))]

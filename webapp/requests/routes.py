@@ -1,0 +1,236 @@
+"""The `requests` blueprint: My requests, one request's page, department queues, drafts.
+
+Every page needs a signed-in user (visitors are sent to the sign-in page).
+What a reader may do on a request page comes from `webapp.requests.presenters`;
+each action is a small form that posts here, calls one `RequestService`
+method and redirects back to the request (post/redirect/get). When the
+service refuses a change for a reason the reader can fix (an empty reply, a
+move the life cycle does not allow), the page is shown again with the
+message and what they typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import User
+from kb.errors import ConflictError, ValidationError
+from kb.requests import access
+from kb.requests.lifecycle import RequestStatus
+from webapp import services
+from webapp.auth.identity import current_user, require_user
+from webapp.i18n import gettext
+from webapp.requests import presenters
+from webapp.requests.forms import MAX_TEXT_CHARS
+from webapp.requests.presenters import department_choices
+from webapp.services import content_root, request_service
+
+bp = Blueprint("requests", __name__, url_prefix="/requests")
+
+STATUS_FILTERS = ("open", *(s.value for s in RequestStatus))
+
+
+@bp.app_template_filter("when")
+def when(value: datetime) -> str:
+    """A moment in the working-hours time zone (setting `sla_timezone`): 2026-06-10 14:05."""
+    zone = ZoneInfo(str(services.services().settings.sla_timezone))
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.app_template_global("user_works")
+def user_works(department: str) -> bool:
+    """Whether the signed-in user works `department`'s queue (its tasks included)."""
+    user = current_user()
+    return user is not None and access.works_queue(user, department)
+
+
+def _text(name: str) -> str:
+    value = (request.form.get(name) or "").strip()
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValidationError(
+            f"{name}: is {len(value)} characters long; the limit is {MAX_TEXT_CHARS}",
+            details={"field": name, "max": MAX_TEXT_CHARS},
+        )
+    return value
+
+
+@bp.get("/")
+def mine() -> str:
+    actor = require_user()
+    service = request_service()
+    rows = []
+    for item in service.list_mine(actor):
+        assert item.id is not None
+        rows.append((item, service.progress(actor, item.id) if item.workflow else None))
+    return render_template("requests/mine.html", rows=rows)
+
+
+def _render_detail(
+    actor: User, request_id: int, *, error: str = "", posted: dict[str, Any] | None = None
+) -> str:
+    page = presenters.request_page(
+        request_service(), actor, request_id, department_choices(), content_root()
+    )
+    return render_template(
+        "requests/detail.html", page=page, error=error, posted=posted or {}, req=page.request
+    )
+
+
+@bp.get("/<int:request_id>")
+def show(request_id: int) -> str:
+    return _render_detail(require_user(), request_id)
+
+
+def _act(
+    request_id: int, action: Callable[[User], Any], done: str = "", anchor: str = ""
+) -> Response | tuple[str, int]:
+    """Run one change; back to the request page with a note (the message key `done`),
+    or the page again with the error and what was typed."""
+    actor = require_user()
+    try:
+        action(actor)
+    except (ValidationError, ConflictError) as exc:
+        page = _render_detail(actor, request_id, error=exc.message, posted=request.form.to_dict())
+        return page, exc.status
+    if done:
+        flash(gettext(done), "success")
+    return redirect(url_for("requests.show", request_id=request_id) + anchor, code=303)
+
+
+@bp.post("/<int:request_id>/comment")
+def comment(request_id: int) -> Response | tuple[str, int]:
+    internal = request.form.get("internal") == "1"
+    return _act(
+        request_id,
+        lambda actor: request_service().comment(
+            actor, request_id, _text("text"), visible_to_requester=not internal
+        ),
+        "note_added" if internal else "reply_sent",
+        "#conversation",
+    )
+
+
+@bp.post("/<int:request_id>/status")
+def status(request_id: int) -> Response | tuple[str, int]:
+    return _act(
+        request_id,
+        lambda actor: request_service().transition(
+            actor, request_id, _text("status"), _text("note")
+        ),
+        "status_changed",
+    )
+
+
+@bp.post("/<int:request_id>/assign")
+def assign(request_id: int) -> Response | tuple[str, int]:
+    return _act(
+        request_id,
+        lambda actor: request_service().assign(actor, request_id, _text("assignee") or None),
+        "assignee_changed",
+    )
+
+
+@bp.post("/<int:request_id>/reassign")
+def reassign(request_id: int) -> Response | tuple[str, int]:
+    return _act(
+        request_id,
+        lambda actor: request_service().reassign(
+            actor, request_id, _text("department"), _text("reason")
+        ),
+        "reassigned",
+    )
+
+
+@bp.post("/<int:request_id>/resolve")
+def resolve(request_id: int) -> Response | tuple[str, int]:
+    return _act(
+        request_id,
+        lambda actor: request_service().resolve(actor, request_id, _text("resolution")),
+        "resolved",
+    )
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/done")
+def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
+    return _act(
+        request_id,
+        lambda actor: request_service().complete_task(actor, request_id, task_id, _text("note")),
+        "task_done",
+        "#tasks",
+    )
+
+
+@bp.post("/<int:request_id>/article")
+def draft_article(request_id: int) -> Response | tuple[str, int]:
+    def draft(actor: User) -> None:
+        root = content_root()
+        path = request_service().draft_article(actor, request_id, root)
+        flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
+
+    return _act(request_id, draft, anchor="#articles")
+
+
+@bp.post("/<int:request_id>/publish")
+def publish_article(request_id: int) -> Response | tuple[str, int]:
+    article_id = _text("article")
+
+    def publish(actor: User) -> None:
+        service = request_service()
+        if article_id not in service.get(actor, request_id).linked_articles:
+            raise ValidationError(
+                f"article: {article_id!r} is not linked to request {request_id}",
+                details={"field": "article", "value": article_id},
+            )
+        service.publish_article(actor, article_id, content_root())
+
+    return _act(request_id, publish, "publish_done", "#articles")
+
+
+@bp.get("/queue/")
+def queues() -> Response | str:
+    actor = require_user()
+    mine = presenters.queues_of(request_service(), actor)
+    if len(mine) == 1:
+        return redirect(url_for("requests.queue", department=mine[0]), code=303)
+    return render_template("requests/queues.html", departments=mine)
+
+
+@bp.get("/queue/<department>")
+def queue(department: str) -> str:
+    actor = require_user()
+    service = request_service()
+    wanted = request.args.get("status", "open")
+    if wanted not in STATUS_FILTERS:
+        raise ValidationError(
+            f"status: must be one of {', '.join(STATUS_FILTERS)}, got {wanted!r}",
+            details={"field": "status", "value": wanted},
+        )
+    overdue = request.args.get("overdue") == "1"
+    items = service.queue(
+        actor, department, status=None if wanted == "open" else wanted, overdue=overdue
+    )
+    return render_template(
+        "requests/queue.html",
+        department=department,
+        items=items,
+        tasks=service.task_queue(actor, department),
+        status=wanted,
+        statuses=STATUS_FILTERS,
+        overdue=overdue,
+        queues=presenters.queues_of(service, actor),
+    )
+
+
+@bp.get("/drafts/")
+def drafts() -> str:
+    actor = require_user()
+    return render_template(
+        "requests/drafts.html",
+        found=presenters.drafts_to_publish(request_service(), actor, content_root()),
+    )

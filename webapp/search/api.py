@@ -1,0 +1,47 @@
+"""The `search_api` blueprint: searching, suggestions and clicks in the JSON API.
+
+    GET  /api/search    hybrid search (the search page's answer as JSON)
+    GET  /api/suggest   query suggestions while typing
+    POST /api/click     a click on a result of a logged search
+
+Errors come back in the one shape of `webapp.errors`; bodies of POST requests
+must be JSON objects. Described in `webapp.openapi`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from werkzeug.wrappers import Response
+
+from webapp import services
+from webapp.inputs import int_field, json_object, text_field
+from webapp.search import presenters
+from webapp.search.event_log import record_click, run_search
+from webapp.search.inputs import search_params, suggest_prefix
+
+bp = Blueprint("search_api", __name__, url_prefix="/api")
+
+
+@bp.get("/search")
+def search() -> Response:
+    settings = services.services().settings
+    params = search_params(request.args, settings, services.departments(), required=True)
+    assert params.query is not None
+    return jsonify(run_search(params.query).as_dict())
+
+
+@bp.post("/click")
+def click() -> tuple[Response, int]:
+    data = json_object()
+    search_id = int_field(data, "search_id")
+    article_id = text_field(data, "article_id")
+    rank = int_field(data, "rank", minimum=1)
+    assert search_id is not None and rank is not None
+    event_id = record_click(search_id, article_id, rank)
+    return jsonify({"id": event_id}), 201
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    prefix = suggest_prefix(request.args)
+    return jsonify({"query": prefix, "suggestions": presenters.suggestions(prefix)})

@@ -1,0 +1,92 @@
+"""Searching with the event log attached, and recording clicks and feedback.
+
+Every search, click on a result and feedback vote goes to the store under the
+browser's pseudonymous id. Logging a search is best-effort: when the store
+fails, the failure is logged with its traceback and the search still answers
+(with `search_id` None, so no click can refer to it). Clicks and feedback are
+what their requests exist for, so their failures are reported to the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, replace
+
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.results import Query, SearchResponse
+from webapp import services
+from webapp.auth.identity import search_groups, user_id
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoggedSearch:
+    """A search's response and the id the event log gave it (None if not logged)."""
+
+    response: SearchResponse
+    search_id: int | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {**self.response.as_dict(), "search_id": self.search_id}
+
+
+def _unit(value: float) -> float:
+    return min(1.0, max(0.0, float(value)))
+
+
+def search_event(
+    query: Query, response: SearchResponse, latency_ms: float, user: str
+) -> SearchEvent:
+    """The event-log record of one search."""
+    filters: dict[str, object] = {}
+    if query.department:
+        filters["department"] = query.department
+    if query.tags:
+        filters["tags"] = list(query.tags)
+    return SearchEvent(
+        query=query.text,
+        answered=bool(response.answered),
+        lang=response.lang or "",
+        filters=filters,
+        confidence=_unit(response.confidence),
+        department=response.department or None,
+        department_confidence=_unit(response.department_confidence),
+        result_ids=[hit.id for hit in response.results],
+        latency_ms=max(0.0, latency_ms),
+        user=user,
+        page=query.page,
+    )
+
+
+def run_search(query: Query) -> LoggedSearch:
+    """Search as the current user (only articles their groups may read), then log
+    the search; a logging failure never fails the search."""
+    query = replace(query, groups=search_groups())
+    started = time.perf_counter()
+    response = services.engine().search(query)
+    latency_ms = (time.perf_counter() - started) * 1000
+    search_id: int | None = None
+    try:
+        event = search_event(query, response, latency_ms, user_id())
+        search_id = services.store().log_search(event)
+    except Exception:
+        logger.exception("could not log the search %r; answering without a search id", query.text)
+    return LoggedSearch(response=response, search_id=search_id)
+
+
+def record_click(search_id: int, article_id: str, rank: int) -> int:
+    """Log a click on result `rank` (1-based) of search `search_id`."""
+    event = ClickEvent(search_id=search_id, article_id=article_id, rank=rank, user=user_id())
+    return services.store().log_click(event)
+
+
+def record_feedback(
+    article_id: str, helpful: bool, comment: str = "", search_id: int | None = None
+) -> int:
+    """Log a vote (and optional comment) on an article."""
+    event = FeedbackEvent(
+        article_id=article_id, helpful=helpful, comment=comment, search_id=search_id, user=user_id()
+    )
+    return services.store().log_feedback(event)

@@ -1,0 +1,118 @@
+"""Reading and checking search parameters: `q`, `k`, `page`, `department`, `tag`.
+
+Every check fails with `kb.errors.ValidationError` (400) naming the field,
+what was sent and what is accepted (see `webapp.inputs`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MultiDict
+
+from kb.results import Query
+from kb.settings import Settings
+from webapp.inputs import invalid
+
+DEFAULT_K = 10
+
+MAX_TAGS = 10
+
+MAX_TAG_CHARS = 100
+
+MAX_SUGGEST_CHARS = 100
+
+
+def _int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise invalid(name, f"must be a whole number, got {raw!r}", value=raw) from None
+    if not low <= value <= high:
+        raise invalid(
+            name, f"must be between {low} and {high}, got {value}", value=value, min=low, max=high
+        )
+    return value
+
+
+def query_text(args: Mapping[str, str], settings: Settings, *, required: bool) -> str:
+    """The `q` parameter, stripped; '' when absent and not required."""
+    text = (args.get("q") or "").strip()
+    if not text:
+        if required:
+            raise invalid("q", "the search text is missing; send ?q=your+question")
+        return ""
+    limit = settings.max_query_chars
+    if len(text) > limit:
+        raise invalid(
+            "q",
+            f"is {len(text)} characters long; the limit is {limit}",
+            length=len(text),
+            max=limit,
+        )
+    return text
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """A checked search request: the query, or None when no text was given."""
+
+    query: Query | None
+    text: str
+    department: str | None
+    tags: tuple[str, ...]
+    k: int
+    page: int
+
+
+def search_params(
+    args: MultiDict[str, str],
+    settings: Settings,
+    departments: Iterable[str],
+    *,
+    required: bool,
+) -> SearchParams:
+    """Check `q`, `k`, `page`, `department` and the repeatable `tag`."""
+    text = query_text(args, settings, required=required)
+    k = _int_arg(args, "k", DEFAULT_K, 1, settings.max_k)
+    page = _int_arg(args, "page", 1, 1, settings.max_page)
+    department = (args.get("department") or "").strip() or None
+    if department is not None:
+        known = sorted(departments)
+        if department not in known:
+            raise invalid(
+                "department",
+                f"unknown department {department!r}; known: {', '.join(known)}",
+                value=department,
+                known=known,
+            )
+    tags = tuple(dict.fromkeys(t.strip() for t in args.getlist("tag") if t.strip()))
+    if len(tags) > MAX_TAGS:
+        raise invalid("tag", f"at most {MAX_TAGS} tags, got {len(tags)}", max=MAX_TAGS)
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS:
+            raise invalid(
+                "tag",
+                f"tags are at most {MAX_TAG_CHARS} characters, got {len(tag)}",
+                max=MAX_TAG_CHARS,
+            )
+    query = None
+    if text:
+        query = Query(text=text, k=k, page=page, department=department, tags=tags)
+    return SearchParams(query=query, text=text, department=department, tags=tags, k=k, page=page)
+
+
+def suggest_prefix(args: Mapping[str, str]) -> str:
+    prefix = (args.get("q") or "").strip()
+    if len(prefix) > MAX_SUGGEST_CHARS:
+        raise invalid(
+            "q",
+            f"is {len(prefix)} characters long; suggestions take at most {MAX_SUGGEST_CHARS}",
+            length=len(prefix),
+            max=MAX_SUGGEST_CHARS,
+        )
+    return prefix

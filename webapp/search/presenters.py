@@ -1,0 +1,82 @@
+"""What the search page and API show besides the engine's answer: suggestions,
+paging, tag facets and where the answer stands among the results.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+
+from kb.results import SearchResponse
+from webapp import services
+from webapp.auth.identity import search_groups
+
+logger = logging.getLogger(__name__)
+
+SUGGEST_LIMIT = 8
+
+
+def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
+    """Article titles and popular earlier searches that start like `prefix`."""
+    if not prefix:
+        return []
+    titles = services.engine().suggest(prefix, limit, groups=search_groups())
+    try:
+        queries = services.store().popular_queries(prefix, limit)
+    except Exception:
+        logger.exception("popular queries unavailable; suggesting titles only")
+        queries = []
+    # Half each when both have enough, the rest filled from whichever has more.
+    share = max(limit // 2, limit - len(queries))
+    picked = [("title", t) for t in titles[:share]]
+    picked += [("query", q) for q in queries[: limit - len(picked)]]
+    seen: set[str] = set()
+    out = []
+    for kind, text in picked:
+        key = text.casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append({"text": text, "kind": kind})
+    return out
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Page links of a result list."""
+
+    page: int
+    pages: int
+
+    @classmethod
+    def of(cls, response: SearchResponse, k: int, max_page: int) -> Pager:
+        pages = min(max_page, max(1, math.ceil(response.total / k))) if response.total else 1
+        return cls(page=response.page, pages=pages)
+
+    @property
+    def window(self) -> list[int]:
+        low = max(1, self.page - 2)
+        high = min(self.pages, low + 4)
+        low = max(1, high - 4)
+        return list(range(low, high + 1))
+
+
+def tag_facets(response: SearchResponse, selected: tuple[str, ...], limit: int = 12) -> list[str]:
+    """Tags to filter by: those chosen, then the most common among the results."""
+    counts: dict[str, int] = {}
+    for hit in response.results:
+        for tag in hit.tags:
+            counts[tag] = counts.get(tag, 0) + 1
+    common = sorted(counts, key=lambda t: (-counts[t], t.casefold()))
+    return list(dict.fromkeys([*selected, *common]))[: max(limit, len(selected))]
+
+
+def answer_rank(response: SearchResponse, k: int) -> int:
+    """The 1-based rank of the answer's article in the results (1 when absent)."""
+    if response.answer is None:
+        return 1
+    offset = (response.page - 1) * k
+    for i, hit in enumerate(response.results, start=1):
+        if hit.id == response.answer.id:
+            return offset + i
+    return 1

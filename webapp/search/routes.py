@@ -1,0 +1,43 @@
+"""The `search` blueprint: the one search box, the answer and the results.
+
+The page works without JavaScript (a plain GET form, links and posts);
+`static/kb.js` adds suggestions while typing, click logging and voting on the
+answer without leaving the page.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from webapp import services
+from webapp.search import presenters
+from webapp.search.event_log import run_search
+from webapp.search.inputs import search_params
+
+bp = Blueprint("search", __name__)
+
+
+@bp.get("/")
+def index() -> str:
+    settings = services.services().settings
+    departments = services.departments()
+    params = search_params(request.args, settings, departments, required=False)
+    logged = run_search(params.query) if params.query is not None else None
+    context = {}
+    if logged is not None:
+        response = logged.response
+        context = {
+            "response": response,
+            "search_id": logged.search_id,
+            "pager": presenters.Pager.of(response, params.k, settings.max_page),
+            "facets": presenters.tag_facets(response, params.tags),
+            "answer_rank": presenters.answer_rank(response, params.k),
+            "ask_department": response.department or settings.triage_department,
+        }
+    return render_template(
+        "search/index.html",
+        params=params,
+        departments=sorted(departments.values(), key=lambda d: d.name.casefold()),
+        feedback_sent=request.args.get("feedback") == "thanks",
+        **context,
+    )
