@@ -58,6 +58,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp.auth import api as auth_api
     from webapp.auth import identity
     from webapp.auth import routes as auth
+    from webapp.insights import api as insights_api
+    from webapp.insights import routes as insights
     from webapp.requests import api as requests_api
     from webapp.requests import routes as requests
     from webapp.search import api as search_api
@@ -95,6 +97,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         requests_api.bp,
         auth.bp,
         auth_api.bp,
+        insights.bp,
+        insights_api.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

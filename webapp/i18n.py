@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from webapp.insights.messages import INSIGHTS_MESSAGES
 from webapp.requests.messages import REQUEST_MESSAGES
 
 LANGUAGES = {"en": "English", "de": "Deutsch"}
@@ -153,8 +154,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-for _lang, _messages in REQUEST_MESSAGES.items():
-    MESSAGES[_lang].update(_messages)
+for _catalogue in (REQUEST_MESSAGES, INSIGHTS_MESSAGES):
+    for _lang, _messages in _catalogue.items():
+        MESSAGES[_lang].update(_messages)
 
 _MONTHS = {
     "en": (

@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from webapp.openapi import insights as openapi_insights
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
 
@@ -338,8 +339,9 @@ def openapi_document() -> dict[str, Any]:
     """A fresh copy of the API description (with the requests part merged in)."""
 
     document = deepcopy(_DOCUMENT)
-    document["paths"].update(deepcopy(openapi_requests.PATHS))
     components = document["components"]
-    components["schemas"].update(deepcopy(openapi_requests.SCHEMAS))
+    for part in (openapi_requests, openapi_insights):
+        document["paths"].update(deepcopy(part.PATHS))
+        components["schemas"].update(deepcopy(part.SCHEMAS))
     components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
     return document

@@ -1,0 +1,178 @@
+"""`/api/insights/...`: the contract on both stores, who may read, CSV, SSO mode."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kb.events import SearchEvent
+from kb.insights.records import GapQuestion, GapTopic
+from kb.insights.store import insights_store
+from kb.settings import Settings
+from kb.store.protocols import Store
+from tests.postgres import PostgresServer
+from tests.support import FakeEngine, sign_in_as
+from webapp import create_app
+from webapp.services import services
+
+OVERVIEW = (
+    "searches",
+    "answered_rate",
+    "zero_result_rate",
+    "click_through_rate",
+    "helpful_ratio",
+    "self_service_rate",
+    "requests",
+)
+TOPIC = {"id", "label", "queries", "searches", "people", "department", "trend", "status"}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def app(request: pytest.FixtureRequest, settings: Settings, engine: FakeEngine) -> Iterator[Flask]:
+    url, drop = settings.database_url, None
+    if request.param == "postgresql":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        drop, url = server.create_database()
+    app = create_app(
+        {
+            "KB_SETTINGS": settings.replace(database_url=url),
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda _settings: engine,
+        }
+    )
+    yield app
+    services(app).close()
+    if drop is not None:
+        request.getfixturevalue("postgres_server").drop_database(drop)
+
+
+@pytest.fixture
+def logged(store: Store, people: dict[str, Any]) -> int:
+    """Failed searches about parking (four people) and one private question; one topic."""
+    from kb.accounts.service import add_user
+
+    add_user(store, "anna", "analyst", None)
+    now = datetime.now(UTC) - timedelta(hours=1)
+    for user, text in [
+        ("a", "parking permit"),
+        ("b", "parking permit"),
+        ("c", "parking permit"),
+        ("d", "Parkplatz beantragen"),
+        ("e", "my salary is wrong call +49 170 1234567"),
+    ]:
+        store.log_search(
+            SearchEvent(
+                query=text,
+                answered=False,
+                user=user,
+                lang="en",
+                department="hr",
+                ts=now,
+                result_ids=["hr/a.md"],
+            )
+        )
+    gaps = insights_store(store)
+    gaps.refresh()
+    topic = gaps.save_topic(GapTopic(label="parking permit", department="hr", centroid=np.ones(4)))
+    gaps.save_gap_questions(
+        GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+        for t in ("parking permit", "parkplatz beantragen")
+    )
+    assert topic.id is not None
+    return topic.id
+
+
+def test_overview_answers_its_figures_by_name(client: FlaskClient, logged: int) -> None:
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/overview").get_json()
+    for name in OVERVIEW:
+        assert name in body and name in body["previous"] and name in body["trend"]
+    assert body["searches"] == 5 and body["answered_rate"] == 0.0 and body["requests"] == 0
+    today = datetime.now(UTC).date().isoformat()
+    one_day = client.get(f"/api/insights/overview?since={today}&until={today}").get_json()
+    assert (one_day["since"], one_day["searches"]) == (today, 5)
+    assert client.get("/api/insights/overview?department=it").get_json()["searches"] == 0
+
+
+def test_gaps_answer_topics_with_only_texts_enough_people_asked(
+    client: FlaskClient, logged: int
+) -> None:
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/gaps").get_json()
+    (topic,) = body["topics"]
+    assert set(topic) >= TOPIC
+    assert topic["id"] == logged and topic["queries"] == ["parking permit"]
+    assert (topic["searches"], topic["people"], topic["status"]) == (4, 4, "open")
+    assert topic["department"] == "hr" and topic["trend"] == 4
+    assert "1234567" not in str(body)
+
+
+def test_csv_export(client: FlaskClient, logged: int) -> None:
+    sign_in_as(client, "anna")
+    response = client.get("/api/insights/gaps?format=csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:3] == ["id", "label", "searches"] and rows[1][1] == "parking permit"
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/api/insights/overview?format=csv").get_data(as_text=True))
+        )
+    )
+    assert rows[1][:2] == ["searches", "5"]
+
+
+def test_assigning_a_gap_puts_it_on_the_department_s_page(client: FlaskClient, logged: int) -> None:
+    token = sign_in_as(client, "anna")
+    url = f"/api/insights/gaps/{logged}/assign"
+    response = client.post(url, json={"department": "it"}, headers={"X-CSRF-Token": token})
+    assert response.status_code == 200 and response.get_json()["status"] == "assigned"
+    bad = client.post(url, json={"department": "nowhere"}, headers={"X-CSRF-Token": token})
+    assert bad.status_code == 400 and "unknown department" in bad.get_json()["error"]["message"]
+    sign_in_as(client, "cora")  # content owner of it: sees the gap assigned to it
+    (topic,) = client.get("/api/insights/gaps").get_json()["topics"]
+    assert topic["assigned_department"] == "it"
+    refused = client.post(url, json={"department": "hr"}, headers={"X-CSRF-Token": "csrf-cora"})
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("who", ["emma", "ivan"])
+def test_employees_and_agents_get_403(client: FlaskClient, logged: int, who: str) -> None:
+    sign_in_as(client, who)
+    for path in ("/api/insights/overview", "/api/insights/gaps", "/insights/", "/insights/gaps"):
+        assert client.get(path).status_code == 403, path
+
+
+def test_visitors_must_sign_in_and_owners_see_their_slice_only(
+    client: FlaskClient, logged: int
+) -> None:
+    assert client.get("/api/insights/overview").status_code == 401
+    sign_in_as(client, "cora")
+    assert client.get("/api/insights/overview").get_json()["department"] == "it"
+    denied = client.get("/api/insights/overview?department=hr")
+    assert denied.status_code == 403 and denied.get_json()["error"]["code"] == "forbidden"
+
+
+def test_bad_filters_get_the_one_error_shape(client: FlaskClient, logged: int) -> None:
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/gaps?since=March").get_json()
+    assert body["error"]["code"] == "invalid_request" and "YYYY-MM-DD" in body["error"]["message"]
+    assert client.get("/api/insights/gaps?department=mars").status_code == 400
+
+
+def test_header_mode(app: Flask, client: FlaskClient, logged: int) -> None:
+    svc = services(app)
+    svc.settings = svc.settings.replace(auth_mode="header")
+    sso = {"X-Remote-User": "maria", "X-Remote-Groups": "analyst"}
+    body = client.get("/api/insights/gaps", headers=sso).get_json()
+    assert body["topics"][0]["id"] == logged
+    assert client.get("/api/insights/overview", headers=sso).get_json()["searches"] == 5
+    employee = {"X-Remote-User": "erik", "X-Remote-Groups": "employee"}
+    assert client.get("/api/insights/overview", headers=employee).status_code == 403

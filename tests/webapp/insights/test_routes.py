@@ -1,0 +1,80 @@
+"""The /insights pages: figures, charts with their tables, gaps, assigning, German."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pytest
+from flask.testing import FlaskClient
+
+from kb.events import SearchEvent
+from kb.insights.records import GapQuestion, GapTopic
+from kb.insights.store import insights_store
+from kb.store.protocols import Store
+from tests.support import sign_in_as
+
+
+@pytest.fixture
+def topic_id(store: Store, people: dict[str, Any]) -> int:
+    from kb.accounts.service import add_user
+
+    add_user(store, "anna", "analyst", None)
+    now = datetime.now(UTC) - timedelta(hours=1)
+    for user in "abc":
+        store.log_search(
+            SearchEvent(query="parking permit", answered=False, user=user, department="hr", ts=now)
+        )
+    store.log_search(
+        SearchEvent(
+            query="vpn", answered=True, user="d", department="it", ts=now, result_ids=["it/vpn.md"]
+        )
+    )
+    gaps = insights_store(store)
+    gaps.refresh()
+    topic = gaps.save_topic(GapTopic(label="parking permit", department="hr", centroid=np.ones(2)))
+    gaps.save_gap_questions(
+        [
+            GapQuestion(
+                text="parking permit", lang="en", model="m", vector=np.ones(2), topic_id=topic.id
+            )
+        ]
+    )
+    assert topic.id is not None
+    return topic.id
+
+
+def test_overview_shows_figures_and_charts_with_tables(client: FlaskClient, topic_id: int) -> None:
+    sign_in_as(client, "anna")
+    html = client.get("/insights/").get_data(as_text=True)
+    assert 'data-figure="answered_rate"' in html and "25 %" in html
+    assert html.count("<svg") == 3 and "<script>" not in html.split("</head>")[1]
+    start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart"')
+    ET.fromstring(html[start : html.index("</svg>", start) + 6])
+    assert "Figures as a table" in html and "Searches by department" in html
+    assert 'href="/insights/"' in html  # the navigation names the area
+
+
+def test_the_pages_speak_german(client: FlaskClient, topic_id: int) -> None:
+    sign_in_as(client, "anna")
+    html = client.get("/insights/?hl=de").get_data(as_text=True)
+    assert "Auswertung" in html and "Beantwortet" in html and "Suchen pro Tag" in html
+    gaps = client.get("/insights/gaps?hl=de").get_data(as_text=True)
+    assert "Wissenslücken" in gaps and "Zuweisen" in gaps
+
+
+def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> None:
+    token = sign_in_as(client, "anna")
+    html = client.get("/insights/gaps").get_data(as_text=True)
+    assert "parking permit" in html and f'id="topic-{topic_id}"' in html
+    response = client.post(
+        f"/insights/gaps/{topic_id}/assign", data={"department": "it", "csrf_token": token}
+    )
+    assert response.status_code == 303
+    after = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Assigned to IT Service Desk" in after
+    sign_in_as(client, "cora")
+    owner = client.get("/insights/gaps").get_data(as_text=True)
+    assert "parking permit" in owner and "gap-assign" not in owner  # sees it, may not assign

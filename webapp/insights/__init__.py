@@ -1,0 +1,6 @@
+"""The insights area: `/insights` pages and `/api/insights/...` JSON and CSV.
+
+`views` resolves who may see what for which period (shared by pages and
+API), `routes` and `api` are the two blueprints, `messages` their texts in
+English and German; the OpenAPI part is `webapp.openapi.insights`.
+"""

@@ -1,0 +1,61 @@
+"""`/api/insights/...`: every insights view as JSON, and as CSV with `?format=csv`.
+
+Same rules as the pages: analysts and admins see everything, content owners
+their department's slice, others get 403. Works in local and header (SSO)
+sign-in modes alike, as the rest of the API does.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from kb.insights.access import check_assign
+from kb.insights.service import OVERVIEW_FIGURES
+from webapp.inputs import json_object, text_field
+from webapp.insights.views import csv_text, known_departments, reading
+
+bp = Blueprint("api_insights", __name__, url_prefix="/api/insights")
+
+
+def _csv(name: str, text: str) -> Response:
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="insights-{name}.csv"'},
+    )
+
+
+@bp.get("/overview")
+def overview() -> Response:
+    r = reading(request.args)
+    data = r.service.overview(r.period, r.department).as_dict()
+    if request.args.get("format") == "csv":
+        rows = ([n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES)
+        return _csv("overview", csv_text(["figure", "value", "previous", "change"], rows))
+    return jsonify(data)
+
+
+@bp.get("/gaps")
+def gaps() -> Response:
+    r = reading(request.args)
+    topics = [v.as_dict() for v in r.service.gaps(r.period, r.department)]
+    if request.args.get("format") == "csv":
+        columns = ["id", "label", "searches", "people", "department", "trend", "status"]
+        rows = ([*(t[c] for c in columns), " | ".join(t["queries"])] for t in topics)
+        return _csv("gaps", csv_text([*columns, "queries"], rows))
+    return jsonify({**r.period.as_dict(), "department": r.department, "topics": topics})
+
+
+@bp.post("/gaps/<int:topic_id>/assign")
+def assign(topic_id: int) -> Response:
+    r = reading({})
+    check_assign(r.scope)
+    department = text_field(json_object(), "department")
+    topic = r.service.assign(topic_id, department, known_departments())
+    return jsonify(
+        {
+            "id": topic.id,
+            "status": topic.status.value,
+            "assigned_department": topic.assigned_department,
+        }
+    )

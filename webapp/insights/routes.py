@@ -1,0 +1,92 @@
+"""The `insights` blueprint: the overview with charts, and the knowledge gaps.
+
+Pages work without JavaScript: the filter is a GET form, assigning a gap is
+a small POST form (post/redirect/get). Each chart is an inline SVG with its
+figures as a table beside it.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.insights.access import check_assign
+from kb.insights.service import OVERVIEW_FIGURES
+from webapp.departments import department_name
+from webapp.i18n import gettext
+from webapp.insights.views import (
+    Reading,
+    department_chart,
+    known_departments,
+    overview_charts,
+    reading,
+)
+
+bp = Blueprint("insights", __name__, url_prefix="/insights")
+
+RATES = {
+    "answered_rate",
+    "zero_result_rate",
+    "click_through_rate",
+    "helpful_ratio",
+    "self_service_rate",
+}
+
+
+def _shown(name: str, value: float | int | None) -> str:
+    if value is None:
+        return gettext("insights_no_value")
+    if name in RATES:
+        return f"{value * 100:.0f} %"
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def _filter_context(r: Reading) -> dict[str, object]:
+    departments = known_departments()
+    if r.scope.departments is not None:
+        departments = [d for d in departments if d in r.scope.departments]
+    return {"reading": r, "query": r.query(), "departments": departments}
+
+
+@bp.get("/")
+def overview() -> str:
+    r = reading(request.args)
+    data = r.service.overview(r.period, r.department)
+    cards = [
+        {
+            "name": name,
+            "value": _shown(name, data.figures[name]),
+            "previous": _shown(name, data.previous[name]),
+        }
+        for name in OVERVIEW_FIGURES
+    ]
+    charts = overview_charts(data)
+    if r.department is None:
+        charts.append(department_chart(r))
+    return render_template(
+        "insights/overview.html", cards=cards, charts=charts, **_filter_context(r)
+    )
+
+
+@bp.get("/gaps")
+def gaps() -> str:
+    r = reading(request.args)
+    topics = r.service.gaps(r.period, r.department)
+    return render_template(
+        "insights/gaps.html",
+        topics=topics,
+        min_people=r.service.min_people,
+        may_assign=r.scope.may_assign,
+        assign_choices=[(d, department_name(d)) for d in known_departments()],
+        **_filter_context(r),
+    )
+
+
+@bp.post("/gaps/<int:topic_id>/assign")
+def assign(topic_id: int) -> Response:
+    r = reading(request.args)
+    check_assign(r.scope)
+    department = (request.form.get("department") or "").strip()
+    r.service.assign(topic_id, department, known_departments())
+    flash(gettext("gap_assigned", department=department_name(department)), "success")
+    return redirect(url_for("insights.gaps", **r.query()) + f"#topic-{topic_id}", code=303)

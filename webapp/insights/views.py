@@ -1,0 +1,136 @@
+"""What the insights pages and API share: who reads, for which period and
+department, the service with fresh rollups, the charts and CSV.
+
+The rollups are brought up to date when a page or API call needs them, at
+most once per `REFRESH_SECONDS` per process (a refresh with nothing new costs
+three indexed queries); the gap topics, which need the embedding model, are
+updated by `kb insights refresh` and the scheduler of `kb serve`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+
+from kb.errors import ValidationError
+from kb.insights.access import InsightsScope, insights_scope
+from kb.insights.charts import Chart, bar_chart, line_chart
+from kb.insights.factory import insights_service
+from kb.insights.service import InsightsService, Overview, Period
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.departments import department_name
+from webapp.i18n import gettext
+
+REFRESH_SECONDS = 30.0
+_EXTENSION = "kb_insights_refreshed"
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One insights request: the reader's scope, the period and the department filter."""
+
+    scope: InsightsScope
+    period: Period
+    department: str | None
+    service: InsightsService
+
+    def query(self) -> dict[str, str]:
+        """The filter as URL parameters (for links and the CSV download)."""
+        until = self.period.until.toordinal() - 1
+        from datetime import date
+
+        params = {
+            "since": self.period.since.isoformat(),
+            "until": date.fromordinal(until).isoformat(),
+        }
+        if self.department:
+            params["department"] = self.department
+        return params
+
+
+def known_departments() -> list[str]:
+    from webapp.requests.presenters import department_choices
+
+    return [slug for slug, _ in department_choices()]
+
+
+def fresh_service() -> InsightsService:
+    """The insights service of this app, its rollups refreshed if stale."""
+    svc = services.services()
+    service = insights_service(svc.settings, svc.store)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _lock:
+        last = app.extensions.get(_EXTENSION, 0.0)
+        if time.monotonic() - last >= REFRESH_SECONDS:
+            service.store.refresh()
+            app.extensions[_EXTENSION] = time.monotonic()
+    return service
+
+
+def reading(args: Mapping[str, str]) -> Reading:
+    """Who asks and for what; 401/403 when they may not, 400 for a bad filter."""
+    scope = insights_scope(require_user())
+    service = fresh_service()
+    period = service.period(args.get("since") or None, args.get("until") or None)
+    department = scope.department(args.get("department"))
+    if department is not None and department not in known_departments():
+        raise ValidationError(
+            f"unknown department {department!r}; choose one of {', '.join(known_departments())}",
+            details={"field": "department", "value": department},
+        )
+    return Reading(scope, period, department, service)
+
+
+def overview_charts(overview: Overview) -> list[Chart]:
+    """A line of searches per day, a line of the answered share, bars per department."""
+    days = overview.daily
+    label = [d.day.isoformat() for d in days]
+    searches = line_chart(
+        gettext("chart_searches_per_day"),
+        list(zip(label, [d.searches for d in days], strict=True)),
+        value_label=gettext("figure_searches"),
+        chart_id="searches-per-day",
+    )
+    answered = line_chart(
+        gettext("chart_answered_per_day"),
+        [(lab, d.answered / d.searches) for lab, d in zip(label, days, strict=True) if d.searches],
+        value_label=gettext("figure_answered_rate"),
+        chart_id="answered-per-day",
+        percent=True,
+    )
+    return [searches, answered]
+
+
+def department_chart(reading: Reading) -> Chart:
+    per: dict[str, int] = defaultdict(int)
+    for f in reading.service.store.day_figures(reading.period.since, reading.period.until):
+        per[f.department] += f.searches
+    triage = services.services().settings.triage_department
+    bars = sorted(
+        ((department_name(dept or triage), n) for dept, n in per.items()),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return bar_chart(
+        gettext("chart_searches_by_department"),
+        bars,
+        value_label=gettext("figure_searches"),
+        chart_id="searches-by-department",
+    )
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()

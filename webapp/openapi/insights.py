@@ -1,0 +1,147 @@
+"""The insights part of the OpenAPI document: /api/insights/….
+
+`webapp.openapi.document.openapi_document` merges these paths and schemas; the test
+that compares documented and served routes keeps them in step with
+`webapp.insights.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.openapi.schema import ERROR_REF, json_response, param
+
+_SIGNED_IN = [{"session": []}, {"sso": []}]
+_FILTERS = [
+    param(
+        "since",
+        "First day, YYYY-MM-DD (default: 30 days before until).",
+        {"type": "string", "format": "date"},
+    ),
+    param(
+        "until",
+        "Last day, included, YYYY-MM-DD (default: today).",
+        {"type": "string", "format": "date"},
+    ),
+    param(
+        "department",
+        "Only this department's searches (content owners: theirs).",
+        {"type": "string"},
+    ),
+    param("format", "csv for a CSV download instead of JSON.", {"type": "string", "enum": ["csv"]}),
+]
+_RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+_FIGURES = {
+    "searches": {"type": "integer"},
+    "people": {"type": "integer", "description": "Distinct pseudonymous searchers."},
+    "answered_rate": _RATE,
+    "zero_result_rate": _RATE,
+    "click_through_rate": _RATE,
+    "helpful_ratio": _RATE,
+    "self_service_rate": {**_RATE, "description": "Search sessions that ended without a request."},
+    "requests": {"type": "integer"},
+}
+_ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
+
+SCHEMAS: dict[str, Any] = {
+    "InsightsOverview": {
+        "type": "object",
+        "required": ["since", "until", *_FIGURES, "previous", "trend"],
+        "properties": {
+            "since": {"type": "string", "format": "date"},
+            "until": {"type": "string", "format": "date", "description": "Excluded."},
+            "department": {"type": ["string", "null"]},
+            **_FIGURES,
+            "previous": {"type": "object", "properties": _FIGURES},
+            "trend": {"type": "object", "description": "Figure minus previous figure."},
+        },
+    },
+    "GapTopic": {
+        "type": "object",
+        "required": [
+            "id",
+            "label",
+            "queries",
+            "searches",
+            "people",
+            "department",
+            "trend",
+            "status",
+        ],
+        "properties": {
+            "id": {"type": "integer"},
+            "label": {"type": "string", "description": "'' when no question may be shown."},
+            "queries": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Questions asked by at least insights_min_people people.",
+            },
+            "searches": {"type": "integer"},
+            "people": {"type": "integer"},
+            "department": {"type": "string", "description": "Where its searches were routed."},
+            "trend": {"type": "integer", "description": "Searches minus the previous period's."},
+            "status": {"type": "string", "enum": ["open", "assigned", "closed"]},
+            "assigned_department": {"type": ["string", "null"]},
+            "answered_before": _RATE,
+            "answered_after": _RATE,
+            "closed_by": {"type": ["string", "null"], "description": "The article that closed it."},
+        },
+    },
+    "Gaps": {
+        "type": "object",
+        "required": ["topics"],
+        "properties": {
+            "topics": {"type": "array", "items": {"$ref": "#/components/schemas/GapTopic"}}
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/api/insights/overview": {
+        "get": {
+            "operationId": "insightsOverview",
+            "summary": "Headline figures of a period with the previous period and the trend.",
+            "security": _SIGNED_IN,
+            "parameters": _FILTERS,
+            "responses": {"200": json_response("InsightsOverview", "The figures."), **_ERRORS},
+        }
+    },
+    "/api/insights/gaps": {
+        "get": {
+            "operationId": "insightsGaps",
+            "summary": "Knowledge gaps: failed questions grouped into topics, by impact.",
+            "security": _SIGNED_IN,
+            "parameters": _FILTERS,
+            "responses": {"200": json_response("Gaps", "The topics."), **_ERRORS},
+        }
+    },
+    "/api/insights/gaps/{topic_id}/assign": {
+        "post": {
+            "operationId": "assignGap",
+            "summary": "Give a topic to a department's content owners (analysts, admins).",
+            "security": _SIGNED_IN,
+            "parameters": [
+                param(
+                    "topic_id", "The topic's id.", {"type": "integer"}, required=True, where="path"
+                )
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["department"],
+                            "properties": {"department": {"type": "string"}},
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {"description": "The topic's new status."},
+                **_ERRORS,
+                "404": ERROR_REF,
+            },
+        }
+    },
+}
