@@ -45,6 +45,7 @@ GRACEFUL_TIMEOUT_S = 30
 
 
 def _post_worker_init(worker: Any) -> None:
+    from webapp.insights.schedule import start_insights
     from webapp.outbox import start_outbox
     from webapp.services import warm_up
 
@@ -54,15 +55,21 @@ def _post_worker_init(worker: Any) -> None:
     except KbError as exc:
         # Search still works; requests answer with this error until it is fixed.
         logger.error("requests and notifications are not available: %s", exc.message)
+    try:
+        start_insights(worker.wsgi)
+    except KbError as exc:
+        logger.error("insights jobs are not running: %s", exc.message)
 
 
 def _worker_exit(_server: Any, worker: Any) -> None:
+    from webapp.insights.schedule import stop_insights
     from webapp.outbox import stop_outbox
     from webapp.services import services
 
     app = getattr(worker, "wsgi", None)
     if app is not None:
         stop_outbox(app)
+        stop_insights(app)
         services(app).close()
 
 

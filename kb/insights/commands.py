@@ -116,6 +116,27 @@ def refresh_command(ctx: click.Context, no_topics: bool) -> None:
         )
 
 
+@insights_group.command("verify")
+@click.pass_context
+def verify_command(ctx: click.Context) -> None:
+    """Re-run the questions of open knowledge gaps against the current snapshot;
+    close those that are now answered."""
+    from kb.insights.factory import verify
+    from search.engine import SearchEngine
+
+    settings = settings_from(ctx)
+    engine = SearchEngine(settings)
+    try:
+        with open_store(settings) as store:
+            result = verify(settings, store, engine)
+    finally:
+        engine.close()
+    click.echo(
+        f"checked {result.checked} topic(s) against {result.snapshot}; "
+        f"closed: {', '.join(f'#{i}' for i in result.closed) or 'none'}"
+    )
+
+
 @click.group("events")
 def events_group() -> None:
     """The event log (searches, clicks, feedback)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from kb.insights.scheduler import InsightsScheduler
 from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
 from kb.insights.topics import TopicBuilder, TopicUpdate
 from kb.insights.vectors import create_question_embedder, headings_by_language, insights_model
+from kb.insights.verify import Verification
 from kb.settings import Settings
 
 
@@ -55,3 +57,30 @@ def purge(settings: Settings, store: object, now: datetime | None = None) -> dic
     """Delete events older than `event_retention_days`."""
     cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.event_retention_days)
     return insights_store(store).purge_events(cutoff)
+
+
+def daily(settings: Settings, store: object) -> None:
+    """The daily job: gap topics brought up to date, old events purged."""
+    refresh(settings, store)
+    purge(settings, store)
+
+
+def verify(settings: Settings, store: object, engine: object) -> Verification:
+    """Re-run open gaps against the snapshot `engine` (a `SearchEngine`) searches."""
+    from kb.insights.verify import verify_topics
+
+    rollups = insights_store(store)
+    rollups.refresh()
+    name = engine.prepared().snapshot.name  # type: ignore[attr-defined]
+    return verify_topics(rollups, engine.search, name, gap_days=settings.insights_gap_days)  # type: ignore[attr-defined]
+
+
+def scheduler(settings: Settings, store: object, engine: object) -> InsightsScheduler:
+    """The periodic jobs of a web worker (`kb.insights.scheduler`)."""
+    return InsightsScheduler(
+        insights_store(store),
+        engine.search,  # type: ignore[attr-defined]
+        lambda: engine.prepared().snapshot.name,  # type: ignore[attr-defined]
+        lambda: daily(settings, store),
+        gap_days=settings.insights_gap_days,
+    )

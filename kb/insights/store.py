@@ -39,6 +39,10 @@ class InsightsStore(Protocol):
         self, since: date, until: date, department: str | None = None
     ) -> tuple[int, int]: ...
 
+    def try_lease(self, name: str, now: datetime, seconds: float) -> bool:
+        """Take a periodic job for `seconds` unless another process holds it."""
+        ...
+
     def purge_events(self, before: datetime) -> dict[str, int]: ...
 
     def topics(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, true
+from sqlalchemy import Connection, delete, exists, func, insert, select, true, update
 
 from kb.insights.records import DayFigures, QuestionFigures
 from kb.store.schema import (
@@ -296,6 +296,30 @@ class SqlInsights(SqlBase):
                 (ts.astimezone(UTC).date(), user) for ts, user in conn.execute(sessions) if user
             }
         return created, len(pairs)
+
+    # -- scheduling ---------------------------------------------------------------
+    def try_lease(self, name: str, now: datetime, seconds: float) -> bool:
+        """Take the job `name` until now + seconds, unless another process holds it.
+
+        One conditional UPDATE decides, which both databases run atomically, so
+        of several workers or nodes exactly one gets each turn."""
+        key = "lease:" + name
+        stamp, until = int(now.timestamp()), int(now.timestamp() + seconds)
+        with self._write("take a job lease") as conn:
+            taken = conn.execute(
+                update(insights_state)
+                .where(insights_state.c.name == key, insights_state.c.value <= stamp)
+                .values(value=until)
+            ).rowcount
+            if taken:
+                return True
+            exists_ = conn.execute(
+                select(insights_state.c.name).where(insights_state.c.name == key)
+            ).first()
+            if exists_ is None:
+                conn.execute(insert(insights_state).values(name=key, value=until))
+                return True
+        return False
 
     # -- retention ----------------------------------------------------------------
     def purge_events(self, before: datetime) -> dict[str, int]:

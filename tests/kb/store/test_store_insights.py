@@ -156,3 +156,10 @@ def test_days_without_searches_have_no_rows(insights: InsightsStore) -> None:
     assert insights.refresh() == []
     assert insights.day_figures(date(2026, 1, 1), date(2026, 2, 1)) == []
     assert insights.people(date(2026, 1, 1), date(2026, 2, 1)) == 0
+
+
+def test_a_job_lease_goes_to_one_taker_per_turn(insights: InsightsStore) -> None:
+    assert insights.try_lease("job", DAY, 60)
+    assert not insights.try_lease("job", DAY + timedelta(seconds=30), 60)
+    assert insights.try_lease("other", DAY, 60)
+    assert insights.try_lease("job", DAY + timedelta(seconds=61), 60)
