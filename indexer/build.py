@@ -19,17 +19,26 @@ from typing import Any
 
 import numpy as np
 
-from indexer import keyword_index, metadata, snapshot
+from indexer import keyword_index, metadata, originals, snapshot
 from indexer.chunking import chunk_article
 from indexer.embedding import Embedder, create_embedder, model_name
 from indexer.embedding_cache import EmbeddingCache
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.vector_index import create_vector_index, grown_past, load_vector_index
+from kb.content.documents import (
+    DocumentDefaults,
+    document_key,
+    document_stamp,
+    load_defaults,
+    read_regular_file,
+    read_sidecar,
+)
 from kb.content.files import FileEntry
-from kb.content.scanner import read_entry, scan_departments, unique_entries
-from kb.errors import ModelMismatchError
-from kb.records import Article, Chunk, Department, Problem
+from kb.content.readers import is_document
+from kb.content.scanner import read_entries, scan_departments, unique_entries
+from kb.errors import ContentError, ModelMismatchError
+from kb.records import Article, Chunk, Department, Problem, Severity
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -56,6 +65,9 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     embedded_passages: int = 0
+    documents_extracted: int = 0
+    documents_cached: int = 0
+    extraction_seconds: float = 0.0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -98,6 +110,11 @@ class IndexBuilder:
         self.progress = progress
         self._embedder = embedder
         self.model = embedder.name if embedder else model_name(settings.embedding_model)
+        self._defaults: dict[str, DocumentDefaults] = {}
+
+    @property
+    def _originals(self) -> originals.OriginalStore:
+        return originals.OriginalStore(self.index_dir)
 
     @property
     def embedder(self) -> Embedder:
@@ -219,36 +236,87 @@ class IndexBuilder:
         report.warnings.extend(str(p) for p in problems)
         plan = _Plan(departments=departments)
         seen: set[str] = set()
+        changed: list[FileEntry] = []
+        self._defaults = {}
         for item in unique_entries(self.content):
             if isinstance(item, Problem):
                 report.errors.append(str(item))
                 continue
             seen.add(item.id)
             if full or not self._unchanged(item, known, plan):
-                self._plan_file(item, item.id in known, plan, report)
+                changed.append(item)
+        options = self.settings.document_options
+        with options.reader() as reader:
+            for entry, article, found, raw in read_entries(
+                self.content, changed, self.settings.max_file_bytes, options, reader=reader
+            ):
+                if raw and article is not None:
+                    self._originals.put(article.original, raw)
+                self._plan_file(entry, article, found, entry.id in known, plan, report)
+            report.documents_extracted = reader.stats.extracted
+            report.documents_cached = reader.stats.cached
+            report.extraction_seconds = round(reader.stats.seconds, 3)
         plan.removals.update(aid for aid in known if aid not in seen)
         return plan
+
+    def _stamp(self, entry: FileEntry) -> str:
+        """What tells an unchanged file without reading it (documents: with their
+        sidecar and department defaults)."""
+        if not is_document(entry.id) or "/" not in entry.id:
+            return entry.stat_key
+        return document_stamp(entry.size, entry.mtime_ns, Path(entry.path), self._department(entry))
+
+    def _department(self, entry: FileEntry) -> DocumentDefaults:
+        department = entry.id.split("/", 1)[0]
+        if department not in self._defaults:
+            self._defaults[department] = load_defaults(self.content / department)
+        return self._defaults[department]
+
+    def _content_hash(self, entry: FileEntry) -> str:
+        """The hash an article of this file would have ('' when it cannot be read)."""
+        if not is_document(entry.id) or "/" not in entry.id:
+            return _sha256(Path(entry.path)) if entry.size <= self.settings.max_file_bytes else ""
+        try:
+            raw = read_regular_file(Path(entry.path), self.settings.document_max_bytes, entry.id)
+            _, sidecar_raw = read_sidecar(Path(entry.path), entry.id)
+        except ContentError:
+            return ""
+        return document_key(raw, sidecar_raw, self._department(entry))
 
     def _unchanged(self, entry: FileEntry, known: dict[str, tuple[str, str]], plan: _Plan) -> bool:
         """Whether the indexed version of `entry` is current (by stat, then by hash)."""
         if entry.id not in known:
             return False
         indexed_hash, indexed_stat = known[entry.id]
-        if indexed_stat == entry.stat_key:
+        stamp = self._stamp(entry)
+        if indexed_stat == stamp:
             plan.unchanged += 1
             return True
-        if entry.size <= self.settings.max_file_bytes and _sha256(Path(entry.path)) == indexed_hash:
+        if self._content_hash(entry) == indexed_hash:
             plan.unchanged += 1
-            plan.restat[entry.id] = entry.stat_key
+            plan.restat[entry.id] = stamp
             return True
         return False
 
-    def _plan_file(self, entry: FileEntry, indexed: bool, plan: _Plan, report: BuildReport) -> None:
+    def _plan_file(
+        self,
+        entry: FileEntry,
+        article: Article | None,
+        problems: list[Problem],
+        indexed: bool,
+        plan: _Plan,
+        report: BuildReport,
+    ) -> None:
         aid = entry.id
-        article, problems = read_entry(entry, self.settings.max_file_bytes)
         if article is None:
             [problem] = problems
-            if problem.kind == "redirect":
+            if problem.severity is Severity.WARNING:
+                # A document that cannot be read is reported, never fatal.
+                report.warnings.append(str(problem))
+                if indexed:
+                    report.warnings.append(f"{aid}: the previously indexed version stays")
+                    plan.unchanged += 1
+            elif problem.kind == "redirect":
                 report.warnings.append(str(problem))
                 if indexed:
                     plan.removals.add(aid)
@@ -263,7 +331,7 @@ class IndexBuilder:
             if indexed:
                 plan.removals.add(aid)
             return
-        plan.upserts[aid] = (article, entry.stat_key)
+        plan.upserts[aid] = (article, self._stamp(entry))
         if indexed:
             plan.updated += 1
             plan.removals.add(aid)
@@ -352,6 +420,8 @@ class IndexBuilder:
         )
         metadata.write_departments(db, plan.departments.values())
         db.commit()
+        digests = db.execute("SELECT original FROM articles WHERE original != ''").fetchall()
+        originals.link_into(self.index_dir, target, previous, [d[0] for d in digests])
         report.articles, report.passages = metadata.counts(db)
         db.close()
 

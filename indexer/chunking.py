@@ -13,16 +13,29 @@ from kb.records import Article, Chunk, Section
 MIN_WORDS = 25
 
 
-def _windows(words: list[str], size: int, overlap: int) -> list[list[str]]:
+def _windows(words: list[str], size: int, overlap: int) -> list[tuple[int, list[str]]]:
+    """(first word's position, words) of each window."""
     if len(words) <= size:
-        return [words]
+        return [(0, words)]
     step = max(1, size - overlap)
     out = []
     for start in range(0, len(words), step):
-        out.append(words[start : start + size])
+        out.append((start, words[start : start + size]))
         if start + size >= len(words):
             break
     return out
+
+
+def _joined(prev: Section, section: Section, sub: str) -> Section:
+    """`section` appended to `prev`; page breaks move with the words they mark."""
+    text = f"{prev.text}\n{sub}\n{section.text}" if sub else f"{prev.text}\n{section.text}"
+    breaks = list(prev.page_breaks)
+    if prev.page is not None and section.page is not None:
+        offset = len(prev.text.split()) + len(sub.split())
+        last = prev.page + len(prev.page_breaks)
+        breaks += [offset] * max(0, section.page - last)  # the section starts on a later page
+        breaks += [offset + b for b in section.page_breaks]
+    return Section(prev.headings, text, prev.page, tuple(breaks), prev.number)
 
 
 def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:
@@ -41,10 +54,7 @@ def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:
             and len(prev.text.split()) + len(section.text.split()) <= size
         ):
             sub = " > ".join(section.headings[len(prev.headings) :]) or ""
-            joined = (
-                f"{prev.text}\n{sub}\n{section.text}" if sub else f"{prev.text}\n{section.text}"
-            )
-            merged[-1] = Section(prev.headings, joined)
+            merged[-1] = _joined(prev, section, sub)
         else:
             merged.append(section)
     return merged
@@ -61,7 +71,7 @@ def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> l
     if not sections:
         sections = [Section((), article.summary or article.title)]
     for section in sections:
-        for window in _windows(section.text.split(), words, overlap):
+        for start, window in _windows(section.text.split(), words, overlap):
             chunks.append(
                 Chunk(
                     article_id=article.id,
@@ -73,6 +83,7 @@ def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> l
                     lang=article.lang,
                     tags=article.tags,
                     audience=article.audience,
+                    locator=section.locator(start, start + len(window)),
                 )
             )
     return chunks

@@ -20,12 +20,13 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL,
   summary TEXT, owner TEXT, tags TEXT, status TEXT, audience TEXT, lang TEXT,
-  updated TEXT, review_by TEXT, related TEXT, body TEXT, extra TEXT, stat TEXT
+  updated TEXT, review_by TEXT, related TEXT, body TEXT, extra TEXT, stat TEXT,
+  source_format TEXT, body_html TEXT, original TEXT
 );
 CREATE TABLE IF NOT EXISTS passages (
   pid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
   department TEXT NOT NULL, lang TEXT, title TEXT, headings TEXT, text TEXT,
-  audience TEXT, tags TEXT
+  audience TEXT, tags TEXT, locator TEXT
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
 CREATE TABLE IF NOT EXISTS departments (
@@ -49,12 +50,26 @@ class Passage:
     text: str
     audience: tuple[str, ...]
     tags: tuple[str, ...]
+    locator: str = ""  # "page 4", "Section 3.2" (documents), else ''
+
+
+# Columns added after the first release: a snapshot written before them gains
+# them when the next run copies it.
+_ADDED_COLUMNS = {
+    "articles": ("source_format", "body_html", "original"),
+    "passages": ("locator",),
+}
 
 
 def open_writable(path: Path) -> sqlite3.Connection:
     db = sqlite3.connect(path)
     db.execute("PRAGMA journal_mode=DELETE")
     db.executescript(SCHEMA)
+    for table, columns in _ADDED_COLUMNS.items():
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in columns:
+            if column not in present:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
     return db
 
 
@@ -103,7 +118,7 @@ def add_article(
     db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]], stat: str = ""
 ) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             article.id,
             article.content_hash,
@@ -121,10 +136,13 @@ def add_article(
             article.body_markdown,
             json.dumps(article.extra, default=str),
             stat,
+            article.source_format,
+            article.body_html,
+            article.original,
         ),
     )
     db.executemany(
-        "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 pid,
@@ -137,6 +155,7 @@ def add_article(
                 c.text,
                 json.dumps(list(c.audience)),
                 json.dumps(list(c.tags)),
+                c.locator,
             )
             for pid, c in passages
         ],
@@ -159,7 +178,9 @@ def max_pid(db: sqlite3.Connection) -> int:
     return int(row[0]) if row and row[0] is not None else -1
 
 
-_PASSAGE_COLS = "pid, article_id, ordinal, department, lang, title, headings, text, audience, tags"
+_PASSAGE_COLS = (
+    "pid, article_id, ordinal, department, lang, title, headings, text, audience, tags, locator"
+)
 
 
 def _passage(row: tuple) -> Passage:  # type: ignore[type-arg]
@@ -174,6 +195,7 @@ def _passage(row: tuple) -> Passage:  # type: ignore[type-arg]
         row[7] or "",
         tuple(json.loads(row[8] or "[]")),
         tuple(json.loads(row[9] or "[]")),
+        row[10] or "",
     )
 
 
@@ -202,7 +224,8 @@ def _date(value: str | None) -> date | None:
 def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
     row = db.execute(
         "SELECT id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
-        " review_by, related, body, extra FROM articles WHERE id = ?",
+        " review_by, related, body, extra, source_format, body_html, original"
+        " FROM articles WHERE id = ?",
         [article_id],
     ).fetchone()
     if row is None:
@@ -225,6 +248,9 @@ def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
         body_markdown=row[13] or "",
         extra=json.loads(row[14] or "{}"),
         sections=tuple(Section(p.headings, p.text) for p in passages),
+        source_format=row[15] or "markdown",
+        body_html=row[16] or "",
+        original=row[17] or "",
     )
 
 

@@ -17,7 +17,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from indexer.build import BuildReport, IndexBuilder
-from kb.content.readers import READERS
+from kb.content.readers import CONTENT_SUFFIXES
 from kb.errors import KbError
 
 logger = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class _Changes(FileSystemEventHandler):
             return
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
         # Content files of every readable type, and department files.
-        relevant = (*READERS, ".yml", ".yaml")
+        relevant = (*CONTENT_SUFFIXES, ".yml", ".yaml")
         if any(p.lower().endswith(relevant) and "/." not in p for p in paths):
             self.event.set()
 

@@ -4,6 +4,7 @@ and passages, and the problems found while reading content."""
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -20,6 +21,8 @@ class Status(str, Enum):  # noqa: UP042 - str() and format() stay as they are
 
 
 EVERYONE = "everyone"
+# Documents whose text is extracted (kb.extract) and indexed next to Markdown.
+DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".html", ".htm", ".txt")
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,38 @@ class Department:
 
 @dataclass(frozen=True)
 class Section:
-    """A run of text under one heading path (the article's own top is path ())."""
+    """A run of text under one heading path (the article's own top is path ()).
+
+    Sections of documents know where they are in the original: `page` is the
+    page the text starts on and `page_breaks` the word positions (in
+    `text.split()`) where each following page begins (PDF); `number` is the
+    section number printed before the heading ("3.2")."""
 
     headings: tuple[str, ...]
     text: str
+    page: int | None = None
+    page_breaks: tuple[int, ...] = ()
+    number: str = ""
+
+    def locator(self, start: int = 0, end: int | None = None) -> str:
+        """How a citation names the words `start:end` of this section ("page 4",
+        "pages 4–5", "Section 3.2"), or '' where the format has no such place."""
+        if self.page is not None:
+            stop = end if end is not None else len(self.text.split())
+            first = self.page + bisect_right(self.page_breaks, start)
+            last = self.page + bisect_right(self.page_breaks, max(start, stop - 1))
+            return f"page {first}" if first == last else f"pages {first}–{last}"
+        return f"Section {self.number}" if self.number else ""
 
 
 @dataclass(frozen=True)
 class Article:
-    """One article, read from a content file. `id` is its POSIX path below the content root."""
+    """One article, parsed: a Markdown file, or a document (PDF, DOCX, ODT, HTML, text)
+    whose text was extracted. `id` is its POSIX path below the content root.
+
+    For documents, `source_format` names the format, `body_html` holds the
+    extracted text as escaped HTML (shown after sanitising) and `original`
+    the SHA-256 of the file, under which the snapshot keeps it for download."""
 
     id: str
     department: str
@@ -86,6 +112,9 @@ class Article:
     related: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
     content_hash: str = ""
+    source_format: str = "markdown"
+    body_html: str = ""
+    original: str = ""
 
     def __post_init__(self) -> None:
         name = self.id.rsplit("/", 1)[-1]
@@ -96,6 +125,10 @@ class Article:
             )
         if not self.title:
             raise ValueError(f"article {self.id!r} has an empty title")
+
+    @property
+    def is_document(self) -> bool:
+        return self.source_format != "markdown"
 
     @property
     def is_searchable(self) -> bool:
@@ -127,6 +160,7 @@ class Chunk:
     lang: str
     tags: tuple[str, ...] = ()
     audience: tuple[str, ...] = (EVERYONE,)
+    locator: str = ""  # "page 4", "Section 3.2": where in the original the passage is
 
     @property
     def key(self) -> str:

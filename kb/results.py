@@ -42,6 +42,7 @@ class Hit:
     headings: tuple[str, ...] = ()
     lang: str = "en"
     tags: tuple[str, ...] = ()
+    locator: str = ""  # where in the original document: "page 4", "Section 3.2"
 
     @property
     def path(self) -> str:
@@ -56,6 +57,7 @@ class Hit:
             "score": round(self.score, 6),
             "snippet": self.snippet,
             "headings": list(self.headings),
+            "locator": self.locator,
             "lang": self.lang,
         }
 
@@ -70,6 +72,7 @@ class Answer:
     passage: str
     highlight: str  # the best-matching sentence(s), plain text
     headings: tuple[str, ...] = ()
+    locator: str = ""  # where in the original document: "page 4", "Section 3.2"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -79,6 +82,7 @@ class Answer:
             "passage": self.passage,
             "highlight": self.highlight,
             "headings": list(self.headings),
+            "locator": self.locator,
         }
 
 

@@ -25,9 +25,12 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import TYPE_CHECKING, Any, get_type_hints
 
 from kb.errors import ConfigError
+
+if TYPE_CHECKING:
+    from kb.content.documents import DocumentOptions
 
 _SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
 _TRUE = {"1", "true", "yes", "on"}
@@ -76,6 +79,22 @@ class Settings:
     )
     embed_batch_size: int = setting(32, "Passages embedded per batch.", minimum=1)
     max_file_bytes: int = setting(1_000_000, "Articles larger than this are skipped.", minimum=1)
+    document_max_bytes: int = setting(
+        20_000_000,
+        "Documents (PDF, DOCX, ODT, HTML, text) larger than this are reported and skipped.",
+        minimum=1,
+    )
+    extract_seconds: float = setting(
+        30.0, "Time one document's text extraction may take before it is stopped.", minimum=0.1
+    )
+    extract_memory_mb: int = setting(
+        512,
+        "Memory one document's text extraction may use (beyond the reader itself).",
+        minimum=16,
+    )
+    extract_workers: int = setting(
+        1, "Worker processes that extract documents' text in parallel.", minimum=1, maximum=32
+    )
     chunk_words: int = setting(
         180, "Word budget of one passage (the model reads 256 tokens).", minimum=1
     )
@@ -225,6 +244,20 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return {s.name: getattr(self, s.name) for s in SETTINGS}
+
+    @property
+    def document_options(self) -> DocumentOptions:
+        """How documents are read: each file's budget, the extraction cache (beside
+        the index, like the embedding cache) and the worker processes."""
+        from kb.content.documents import DocumentOptions
+        from kb.extract.base import Limits
+
+        limits = Limits(
+            max_bytes=self.document_max_bytes,
+            seconds=self.extract_seconds,
+            memory_mb=self.extract_memory_mb,
+        )
+        return DocumentOptions(limits, self.index_path / "extractions.db", self.extract_workers)
 
     @property
     def content_path(self) -> Path:

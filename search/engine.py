@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -274,6 +275,14 @@ class SearchEngine:
             return None
         return article
 
+    def original(self, article: Article) -> Path | None:
+        """Where the current snapshot keeps the original file of a document article."""
+        from indexer.originals import original_path
+
+        if not article.original:
+            return None
+        return original_path(self.prepared().snapshot.path, article.original)
+
     def departments(self) -> list[Department]:
         """The departments of the index, by slug."""
         found = self.prepared().snapshot.departments
@@ -385,6 +394,7 @@ class SearchEngine:
             headings=passage.headings,
             lang=passage.lang,
             tags=passage.tags,
+            locator=passage.locator,
         )
 
     def _answer(self, passage: Passage, plan: QueryPlan, match: Marker) -> Answer:
@@ -396,4 +406,5 @@ class SearchEngine:
             passage=passage.text,
             highlight=highlight,
             headings=passage.headings,
+            locator=passage.locator,
         )

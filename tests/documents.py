@@ -6,7 +6,7 @@ libraries (reportlab, python-docx, odfdo), so what the extractors read is
 what those programs really produce.
 
 An outline is a list of `(level, heading, blocks)`; a block is a paragraph
-string, `("list", [items])`, `("olist", [items])` or `("table", [[cells]])`.
+string, `("list", [items])`, `("olist", [items])`, `("table", [[cells]])` or `("pagebreak",)` (PDF only).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ def write_pdf(outline: Outline, *, encrypt: str = "", outline_bookmarks: bool = 
     from reportlab.platypus import (
         ListFlowable,
         ListItem,
+        PageBreak,
         Paragraph,
         SimpleDocTemplate,
         Spacer,
@@ -65,6 +66,8 @@ def write_pdf(outline: Outline, *, encrypt: str = "", outline_bookmarks: bool = 
         for block in blocks:
             if isinstance(block, str):
                 story.append(Paragraph(escape(block), styles["BodyText"]))
+            elif block[0] == "pagebreak":
+                story.append(PageBreak())
             elif block[0] in ("list", "olist"):
                 story.append(
                     ListFlowable(
@@ -123,6 +126,8 @@ def write_docx(outline: Outline) -> bytes:
     for level, heading, blocks in outline.sections:
         document.add_heading(heading, level=level)
         for block in blocks:
+            if block == ("pagebreak",):
+                continue
             if isinstance(block, str):
                 document.add_paragraph(block)
             elif block[0] in ("list", "olist"):
@@ -155,6 +160,8 @@ def write_odt(outline: Outline) -> bytes:
     for level, heading, blocks in outline.sections:
         body.append(Header(level, heading))
         for block in blocks:
+            if block == ("pagebreak",):
+                continue
             if isinstance(block, str):
                 body.append(Paragraph(block))
             elif block[0] in ("list", "olist"):
@@ -191,6 +198,8 @@ def write_html(outline: Outline, *, chrome: bool = True) -> bytes:
     for level, heading, blocks in outline.sections:
         parts.append(f"<h{level + 1}>{escape(heading)}</h{level + 1}>")
         for block in blocks:
+            if block == ("pagebreak",):
+                continue
             if isinstance(block, str):
                 parts.append(f"<p>{escape(block)}</p>")
             elif block[0] in ("list", "olist"):
@@ -219,6 +228,8 @@ def write_txt(outline: Outline, encoding: str = "utf-8") -> bytes:
     for _level, heading, blocks in outline.sections:
         lines += [heading, "-" * len(heading), ""]
         for block in blocks:
+            if block == ("pagebreak",):
+                continue
             if isinstance(block, str):
                 lines += [block, ""]
             elif block[0] in ("list", "olist"):

@@ -68,6 +68,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "page_n": "Page {n}",
         "current_page": "Page {n}, current page",
         "owner": "Owner",
+        "author": "Author",
+        "original_file": "Original document",
+        "download_original": "Download {name} ({format})",
+        "extracted_note": "The text below was taken from the original document; tables, "
+        "pictures and layout may differ.",
         "updated": "Last updated",
         "review_by": "Next review",
         "related": "Related articles",
@@ -133,6 +138,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "page_n": "Seite {n}",
         "current_page": "Seite {n}, aktuelle Seite",
         "owner": "Verantwortlich",
+        "author": "Verfasst von",
+        "original_file": "Originaldokument",
+        "download_original": "{name} herunterladen ({format})",
+        "extracted_note": "Der folgende Text wurde aus dem Originaldokument übernommen; "
+        "Tabellen, Bilder und Layout können abweichen.",
         "updated": "Zuletzt aktualisiert",
         "review_by": "Nächste Prüfung",
         "related": "Verwandte Artikel",

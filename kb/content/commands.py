@@ -16,7 +16,11 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
     from kb.content.scanner import scan_content
 
     settings = settings_from(ctx, content_dir=content_dir)
-    scan = scan_content(settings.content_path, max_bytes=settings.max_file_bytes)
+    scan = scan_content(
+        settings.content_path,
+        max_bytes=settings.max_file_bytes,
+        documents=settings.document_options,
+    )
     if as_json:
         echo_json({**scan.summary(), "problems": [p.as_dict() for p in scan.problems]})
     else:

@@ -18,7 +18,7 @@ import yaml
 from kb.errors import ContentError
 from kb.language import detect_language
 from kb.content.markdown_text import first_heading, markdown_sections
-from kb.records import EVERYONE, Article, Problem, Severity, Status
+from kb.records import EVERYONE, Article, Problem, Section, Severity, Status
 
 KNOWN_FIELDS = {
     "title",
@@ -181,6 +181,32 @@ def parse_article(
             hint="no action needed",
         )
     sections = markdown_sections(body)
+    article = build_article(
+        article_id,
+        meta,
+        sections,
+        warnings,
+        body=body,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        default_lang=default_lang,
+    )
+    return article, warnings
+
+
+def build_article(
+    article_id: str,
+    meta: dict[str, Any],
+    sections: tuple[Section, ...],
+    warnings: list[Problem],
+    *,
+    body: str,
+    content_hash: str,
+    default_lang: str = "en",
+    **document: Any,
+) -> Article:
+    """An `Article` from front-matter fields and body sections, for Markdown
+    articles and documents alike (so both follow the same field rules);
+    `document` passes the fields only documents have. Appends warnings."""
     parts = PurePosixPath(article_id).parts
     title = str(meta.get("title") or "").strip() or first_heading(sections)
     if not title:
@@ -233,6 +259,7 @@ def parse_article(
         review_by=_date(meta.get("review_by"), "review_by", article_id, warnings),
         related=_str_list(meta.get("related"), "related", article_id, warnings),
         extra={k: v for k, v in meta.items() if k not in KNOWN_FIELDS},
-        content_hash=hashlib.sha256(raw).hexdigest(),
+        content_hash=content_hash,
+        **document,
     )
-    return article, warnings
+    return article

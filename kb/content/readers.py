@@ -19,6 +19,8 @@ from typing import Protocol
 
 from kb.content.markdown_article import parse_article
 from kb.errors import ContentError
+from kb.extract.factory import UNSUPPORTED
+from kb.records import DOCUMENT_SUFFIXES as DOCUMENT_SUFFIX_LIST
 from kb.records import Article, Problem
 
 
@@ -40,9 +42,22 @@ def suffix_of(name: str) -> str:
     return name[dot:].lower() if dot > 0 else ""
 
 
+# Documents (kb.content.documents) are read in batches through the extraction
+# sandbox and cache, not one by one here; the formats next to them that cannot
+# be read (.doc, .rtf) are listed so each gets a line saying what to do.
+DOCUMENT_SUFFIXES = frozenset(DOCUMENT_SUFFIX_LIST) | frozenset(UNSUPPORTED)
+CONTENT_SUFFIXES = (*READERS, *sorted(DOCUMENT_SUFFIXES))
+
+
 def has_reader(name: str) -> bool:
     """Whether files called `name` are content (a reader exists for their type)."""
-    return suffix_of(name) in READERS
+    suffix = suffix_of(name)
+    return suffix in READERS or suffix in DOCUMENT_SUFFIXES
+
+
+def is_document(article_id: str) -> bool:
+    """Whether the file is a document (PDF, DOCX, ODT, HTML, text…) rather than Markdown."""
+    return suffix_of(article_id) in DOCUMENT_SUFFIXES
 
 
 def read_article(path: str, article_id: str, max_bytes: int) -> tuple[Article, list[Problem]]:
@@ -79,4 +94,3 @@ def read_article(path: str, article_id: str, max_bytes: int) -> tuple[Article, l
             hint="split the article into smaller ones or raise max_file_bytes",
         )
     return reader(raw, article_id, max_bytes=max_bytes)
-

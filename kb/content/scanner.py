@@ -11,14 +11,22 @@ department file is judged and named the same way everywhere.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content.departments import default_department, load_department
 from kb.content.files import FileEntry, content_entries, department_folders, id_key
-from kb.content.readers import read_article
+from kb.content.documents import (
+    DocumentDefaults,
+    DocumentFile,
+    DocumentOptions,
+    load_defaults,
+    read_documents,
+)
+from kb.content.readers import is_document, read_article
 from kb.errors import ConfigError, ContentError
+from kb.extract import DocumentReader
 from kb.records import Article, Department, Problem, Severity, Status
 
 logger = logging.getLogger(__name__)
@@ -127,18 +135,60 @@ def read_entry(entry: FileEntry, max_bytes: int) -> tuple[Article | None, list[P
         return None, [_problem(exc, severity)]
 
 
-def scan_content(root: Path, *, max_bytes: int = 1_000_000) -> ContentScan:
-    """Read every department and article under `root`."""
+def read_entries(
+    root: Path,
+    entries: Iterable[FileEntry],
+    max_bytes: int,
+    documents: DocumentOptions | None = None,
+    *,
+    reader: DocumentReader | None = None,
+) -> Iterator[tuple[FileEntry, Article | None, list[Problem], bytes]]:
+    """(entry, article or None, problems, original bytes) for every entry.
+
+    Markdown files are read one by one; documents are gathered and read after
+    them through the extraction cache and sandbox (`kb.content.documents`),
+    with their department's defaults. The bytes are a document's original
+    (b'' for Markdown), which the indexer keeps for download."""
+    pending: list[tuple[FileEntry, DocumentFile]] = []
+    defaults: dict[str, DocumentDefaults] = {}
+    for entry in entries:
+        if not is_document(entry.id) or "/" not in entry.id:
+            article, problems = read_entry(entry, max_bytes)
+            yield entry, article, problems, b""
+            continue
+        department = entry.id.split("/", 1)[0]
+        if department not in defaults:
+            defaults[department] = load_defaults(root / department)
+        pending.append((entry, DocumentFile(entry.id, Path(entry.path), defaults[department])))
+    if not pending:
+        return
+    by_id = {item.article_id: entry for entry, item in pending}
+    own = reader is None
+    active = (documents or DocumentOptions()).reader() if reader is None else reader
+    try:
+        for read in read_documents((item for _, item in pending), active):
+            yield by_id[read.file.article_id], read.article, read.problems, read.raw
+    finally:
+        if own:
+            active.close()
+
+
+def scan_content(
+    root: Path, *, max_bytes: int = 1_000_000, documents: DocumentOptions | None = None
+) -> ContentScan:
+    """Read every department, article and document under `root`."""
     departments, problems = scan_departments(root)
     scan = ContentScan(root=root, departments=departments, problems=problems)
+    entries: list[FileEntry] = []
     for item in unique_entries(root):
         scan.files_seen += 1
         if isinstance(item, Problem):
             scan.problems.append(item)
-            continue
-        article, found = read_entry(item, max_bytes)
+        else:
+            entries.append(item)
+    for entry, article, found, _ in read_entries(root, entries, max_bytes, documents):
         if article is not None:
-            scan.articles[item.id] = article
+            scan.articles[entry.id] = article
         scan.problems.extend(found)
     _check_related(scan)
     return scan

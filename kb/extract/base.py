@@ -69,6 +69,13 @@ class ExtractionError(KbError):
         return cls(data["kind"], data["message"], data.get("hint", ""))
 
 
+def human_size(size: int) -> str:
+    """1,234 bytes as '1.2 KB', 20,000,000 as '20.0 MB'."""
+    if size < 1_000_000:
+        return f"{size / 1000:,.1f} KB"
+    return f"{size / 1e6:,.1f} MB"
+
+
 def malformed(what: str, detail: object = "") -> ExtractionError:
     """The file is not a valid `what` (its bytes are damaged or of another type)."""
     tail = f": {detail}" if str(detail).strip() else ""

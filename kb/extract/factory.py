@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from kb.extract.base import ExtractionError, Limits, malformed
+from kb.extract.base import ExtractionError, Limits, human_size, malformed
 from kb.extract.document import ExtractedDocument
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
@@ -133,7 +133,7 @@ def precheck(data: bytes, name: str, limits: Limits) -> Format:
     if len(data) > limits.max_bytes:
         raise ExtractionError(
             "too_large",
-            f"file is {len(data) / 1e6:,.1f} MB, over the {limits.max_bytes / 1e6:,.1f} MB "
+            f"file is {human_size(len(data))}, over the {human_size(limits.max_bytes)} "
             "limit for documents",
             "split it into smaller documents, or ask the operator to raise document_max_bytes",
         )

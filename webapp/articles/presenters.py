@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from flask import url_for
 
 from kb.errors import NotFoundError
+from kb.extract import format_for
 from kb.records import Article
 from webapp import services
-from webapp.articles.sanitize import article_html
+from webapp.articles.sanitize import article_html, sanitize_article_html
 from webapp.auth.identity import search_groups
 from webapp.departments import department_name
 
@@ -59,13 +61,7 @@ def article_view(article_id: str) -> ArticleView:
     """The published article `article_id`; NotFoundError when there is none."""
     engine = services.engine()
     groups = search_groups()
-    article = engine.article(article_id)
-    # Unknown and not visible answer alike, so restricted articles stay unseen.
-    if article is None or not article.visible_to(groups):
-        raise NotFoundError(
-            f"no published article {article_id!r}; article ids look like 'hr/sick-leave.md'",
-            details={"id": article_id},
-        )
+    article = visible_article(article_id)
     related = []
     for rid in article.related:
         other = engine.article(rid)
@@ -75,9 +71,48 @@ def article_view(article_id: str) -> ArticleView:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
+    if article.is_document:
+        html = sanitize_article_html(article.body_html, article.id, link)
+    else:
+        html = str(article_html(article.body_markdown, article.id, link))
     return ArticleView(
         article=article,
-        html=str(article_html(article.body_markdown, article.id, link)),
+        html=html,
         department_name=department_name(article.department),
         related=related,
     )
+
+
+def visible_article(article_id: str) -> Article:
+    """The published article `article_id` if the caller may see it (else NotFoundError).
+
+    Unknown and not visible answer alike, so restricted articles stay unseen."""
+    article = services.engine().article(article_id)
+    if article is None or not article.visible_to(search_groups()):
+        raise NotFoundError(
+            f"no published article {article_id!r}; article ids look like 'hr/sick-leave.md'",
+            details={"id": article_id},
+        )
+    return article
+
+
+@dataclass(frozen=True)
+class OriginalFile:
+    """A document's original file, as the download answers it."""
+
+    path: Path
+    name: str
+    media_type: str
+
+
+def original_file(article_id: str) -> OriginalFile:
+    """The original of the visible document `article_id`; NotFoundError otherwise."""
+    article = visible_article(article_id)
+    fmt = format_for(article.id)
+    path = services.engine().original(article)
+    if path is None or fmt is None:
+        raise NotFoundError(
+            f"article {article_id!r} has no original document to download",
+            details={"id": article_id},
+        )
+    return OriginalFile(path, PurePosixPath(article.id).name, fmt.media_type)

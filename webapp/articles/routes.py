@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
 from webapp.articles import presenters
@@ -31,6 +31,23 @@ def show(article_id: str) -> str:
         search_id=search_id if search_id.isdigit() else "",
         feedback_sent=request.args.get("feedback") == "thanks",
     )
+
+
+@bp.get("/<path:article_id>/original")
+def original(article_id: str) -> Response:
+    """The document's original file, always as a download: never shown inline, so
+    an HTML or PDF original cannot run anything in the site's origin."""
+    found = presenters.original_file(article_id)
+    response = send_file(
+        found.path,
+        mimetype=found.media_type,
+        as_attachment=True,
+        download_name=found.name,
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response
 
 
 @bp.post("/<path:article_id>/feedback")

@@ -44,6 +44,11 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "HTML-escaped text; query terms wrapped in <mark>.",
             },
             "headings": {"type": "array", "items": {"type": "string"}},
+            "locator": {
+                "type": "string",
+                "description": "Where in the original document the passage is ('page 4', "
+                "'Section 3.2'); empty for Markdown articles without numbered sections.",
+            },
             "lang": {"type": "string"},
         },
     },
@@ -57,6 +62,11 @@ _SCHEMAS: dict[str, Any] = {
             "passage": {"type": "string", "description": "Plain text."},
             "highlight": {"type": "string", "description": "Best sentence(s) of the passage."},
             "headings": {"type": "array", "items": {"type": "string"}},
+            "locator": {
+                "type": "string",
+                "description": "Where in the original document the passage is ('page 4', "
+                "'Section 3.2'); empty for Markdown articles without numbered sections.",
+            },
         },
     },
     "SearchResponse": {

@@ -28,11 +28,11 @@ def read_text_file(raw: bytes, article_id: str, *, max_bytes: int) -> tuple[Arti
 def test_a_new_file_type_is_one_entry_in_the_table(
     tiny_content: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tiny_content / "it" / "printing.txt").write_text("Printing\nUse FollowMe.\n")
-    assert "it/printing.txt" not in scan_content(tiny_content).articles  # no reader yet
-    monkeypatch.setitem(readers.READERS, ".txt", read_text_file)
+    (tiny_content / "it" / "printing.rst").write_text("Printing\nUse FollowMe.\n")
+    assert "it/printing.rst" not in scan_content(tiny_content).articles  # no reader yet
+    monkeypatch.setitem(readers.READERS, ".rst", read_text_file)
     scan = scan_content(tiny_content)
-    assert scan.articles["it/printing.txt"].title == "Printing"
+    assert scan.articles["it/printing.rst"].title == "Printing"
     assert not scan.errors
 
 
@@ -50,5 +50,5 @@ def test_the_shared_checks_run_before_any_reader(tiny_content: Path) -> None:
 
 
 def test_file_types_are_matched_without_regard_to_case() -> None:
-    assert readers.has_reader("Guide.MD") and not readers.has_reader("notes.txt")
+    assert readers.has_reader("Guide.MD") and not readers.has_reader("notes.rst")
     assert not readers.has_reader(".md")

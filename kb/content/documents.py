@@ -1,0 +1,320 @@
+"""Documents in a department's folder (PDF, DOCX, ODT, HTML, text) as articles.
+
+The file says what it can about itself (title, language, author, date
+modified: `kb.extract` reads them); the department's `_department.yml` gives
+defaults under `documents:` (owner, audience, review_months); an optional
+sidecar `NAME.EXT.yml` next to the file holds the usual front-matter fields
+and overrides both. The result goes through the same field rules as a
+Markdown article (`kb.content.markdown_article.build_article`), so audience, status and dates
+mean exactly what they mean there.
+
+Reading is defensive: only regular files inside the content root are opened
+(no symbolic links, pipes or devices), never more than the size limit plus
+one byte, and every problem becomes a warning for that file alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.content.departments import DEPARTMENT_FILES
+from kb.content.markdown_article import build_article
+from kb.errors import ContentError
+from kb.extract.base import human_size
+from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
+from kb.records import Article, Problem, Section, Severity
+
+SIDECAR_SUFFIX = ".yml"
+
+
+@dataclass(frozen=True)
+class DocumentDefaults:
+    """What a department's documents get when neither file nor sidecar says it."""
+
+    owner: str = ""
+    audience: tuple[str, ...] = ()
+    review_months: int | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.owner}|{','.join(self.audience)}|{self.review_months}"
+
+
+def load_defaults(folder: Path) -> DocumentDefaults:
+    """The `documents:` mapping of a department file (problems with the file
+    itself are reported by `kb.departments`; here they mean no defaults)."""
+    for name in DEPARTMENT_FILES:
+        try:
+            data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        section = data.get("documents") if isinstance(data, dict) else None
+        if not isinstance(section, dict):
+            return DocumentDefaults()
+        audience = section.get("audience") or ()
+        if isinstance(audience, str):
+            audience = [a.strip() for a in audience.split(",")]
+        months = section.get("review_months")
+        return DocumentDefaults(
+            owner=str(section.get("owner") or "").strip(),
+            audience=tuple(str(a).strip().lower() for a in audience if str(a).strip()),
+            review_months=int(months) if isinstance(months, int) and months > 0 else None,
+        )
+    return DocumentDefaults()
+
+
+def read_regular_file(path: Path, max_bytes: int, article_id: str) -> bytes:
+    """The bytes of `path` if it is a regular file, at most `max_bytes` + 1 of them.
+
+    Refuses symbolic links, pipes and devices (ContentError, kind `not_a_file`)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        raise ContentError(
+            "not a regular file (a link, pipe or device?); skipped"
+            if exc.errno in (40, 6)
+            else f"cannot read file: {exc.strerror}",
+            path=article_id,
+            kind="not_a_file" if exc.errno in (40, 6) else "io",
+            hint="put the document itself in the folder",
+        ) from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError(
+                "not a regular file (a link, pipe or device?); skipped",
+                path=article_id,
+                kind="not_a_file",
+                hint="put the document itself in the folder",
+            )
+        if info.st_size > max_bytes:
+            raise ContentError(
+                f"file is {human_size(info.st_size)}, over the {human_size(max_bytes)} "
+                "limit for documents",
+                path=article_id,
+                kind="too_large",
+                hint="split it into smaller documents, or ask the operator to raise "
+                "document_max_bytes",
+            )
+        return handle.read(max_bytes + 1)
+
+
+def sidecar_of(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path, article_id: str) -> tuple[dict[str, Any], bytes]:
+    """Front-matter fields from `NAME.EXT.yml`, and its bytes ({} and b'' when absent)."""
+    side = sidecar_of(path)
+    rel = article_id + SIDECAR_SUFFIX
+    try:
+        raw = read_regular_file(side, 100_000, rel)
+    except ContentError as exc:
+        if exc.kind == "io" and not side.exists():
+            return {}, b""
+        raise
+    try:
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
+    except UnicodeDecodeError:
+        raise ContentError(
+            "sidecar file is not UTF-8", path=rel, kind="yaml", hint="save it as UTF-8"
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ContentError(
+            f"sidecar file is not valid YAML: {getattr(exc, 'problem', exc)}",
+            path=rel,
+            line=mark.line + 1 if mark else None,
+            kind="yaml",
+            hint="fix the YAML (one 'field: value' per line); the document is not indexed "
+            "until then",
+        ) from None
+    if not isinstance(data, dict):
+        raise ContentError(
+            "sidecar file must be a mapping of field: value",
+            path=rel,
+            kind="yaml",
+            hint="write one 'field: value' per line",
+        )
+    return data, raw
+
+
+def sidecar_stamp(path: Path) -> str:
+    """'size:mtime' of the sidecar, '' without one: part of a document's change key."""
+    try:
+        st = os.stat(sidecar_of(path), follow_symlinks=False)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _sections(document: ExtractedDocument) -> tuple[Section, ...]:
+    out = []
+    for section in document.sections:
+        breaks: list[int] = []
+        words = 0
+        page = section.page
+        current = page
+        for block in section.blocks:
+            if current is not None and block.page is not None and block.page > current:
+                breaks += [words] * (block.page - current)
+                current = block.page
+            words += len(block.plain.split())
+        out.append(Section(section.headings, section.text, page, tuple(breaks), section.number))
+    return tuple(out)
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(year=year, month=month, day=min(day.day, 28))
+
+
+def document_article(
+    article_id: str,
+    raw: bytes,
+    document: ExtractedDocument,
+    sidecar: dict[str, Any],
+    sidecar_raw: bytes,
+    defaults: DocumentDefaults,
+    default_lang: str = "en",
+) -> tuple[Article, list[Problem]]:
+    """The article a document makes, with its warnings."""
+    meta: dict[str, Any] = {}
+    if defaults.owner:
+        meta["owner"] = defaults.owner
+    if defaults.audience:
+        meta["audience"] = list(defaults.audience)
+    for key, value in (
+        ("title", document.title),
+        ("lang", document.language),
+        ("updated", document.modified),
+        ("author", document.author),
+    ):
+        if value:
+            meta[key] = value
+    meta.update(sidecar)
+    if defaults.review_months and not meta.get("review_by"):
+        updated = meta.get("updated")
+        if isinstance(updated, date):
+            meta["review_by"] = _add_months(updated, defaults.review_months)
+    warnings = [
+        Problem(article_id, w, severity=Severity.WARNING, kind="document")
+        for w in document.warnings
+    ]
+    article = build_article(
+        article_id,
+        meta,
+        _sections(document),
+        warnings,
+        body="",
+        content_hash=document_key(raw, sidecar_raw, defaults),
+        default_lang=default_lang,
+        source_format=document.format,
+        body_html=document_html(document),
+        original=hashlib.sha256(raw).hexdigest(),
+    )
+    return article, warnings
+
+
+def document_key(raw: bytes, sidecar_raw: bytes, defaults: DocumentDefaults) -> str:
+    """The content hash of a document article: file, sidecar and department defaults."""
+    digest = hashlib.sha256(raw + b"\0" + sidecar_raw + b"\0" + defaults.fingerprint.encode())
+    return digest.hexdigest()
+
+
+def document_stamp(size: int, mtime_ns: int, path: Path, defaults: DocumentDefaults) -> str:
+    """What tells an unchanged document without reading it: the file's and the
+    sidecar's size and time, and the department defaults."""
+    return f"{size}:{mtime_ns}|{sidecar_stamp(path)}|{defaults.fingerprint}"
+
+
+def problem_of(exc: ExtractionError | ContentError, article_id: str) -> Problem:
+    """One warning line for a document that cannot be indexed."""
+    if isinstance(exc, ContentError):
+        return Problem(
+            exc.path,
+            exc.reason,
+            hint=exc.hint,
+            line=exc.line,
+            severity=Severity.WARNING,
+            kind=exc.kind,
+        )
+    return Problem(article_id, exc.message, hint=exc.hint, severity=Severity.WARNING, kind=exc.kind)
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    """How documents are read in one pass: limits, the extraction cache, workers."""
+
+    limits: Limits = field(default_factory=Limits)
+    cache_path: Path | None = None
+    workers: int = 1
+
+    def reader(self) -> DocumentReader:
+        return DocumentReader(self.limits, self.cache_path, self.workers)
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A document to read: its id, where it is, and its department's defaults."""
+
+    article_id: str
+    path: Path
+    defaults: DocumentDefaults
+
+
+@dataclass(frozen=True)
+class DocumentRead:
+    """What reading one document gave: its article (None when unusable), the
+    problems to report, and the file's bytes (for the snapshot's copy)."""
+
+    file: DocumentFile
+    article: Article | None
+    problems: list[Problem]
+    raw: bytes = b""
+
+
+def read_documents(
+    files: Iterable[DocumentFile], reader: DocumentReader, default_lang: str = "en"
+) -> Iterator[DocumentRead]:
+    """One `DocumentRead` for every file; bad files never stop the rest."""
+    limits: Limits = reader.limits
+    pending: dict[str, tuple[DocumentFile, bytes, dict[str, Any], bytes]] = {}
+
+    def jobs() -> Iterator[tuple[str, bytes, str]]:
+        for item in files:
+            try:
+                raw = read_regular_file(item.path, limits.max_bytes, item.article_id)
+                sidecar, sidecar_raw = read_sidecar(item.path, item.article_id)
+            except ContentError as exc:
+                failed.append((item, exc))
+                continue
+            pending[item.article_id] = (item, raw, sidecar, sidecar_raw)
+            yield item.article_id, raw, item.path.name
+
+    failed: list[tuple[DocumentFile, ContentError]] = []
+    for article_id, result in reader.read_many(jobs()):
+        item, raw, sidecar, sidecar_raw = pending.pop(article_id)
+        if isinstance(result, ExtractionError):
+            yield DocumentRead(item, None, [problem_of(result, article_id)])
+            continue
+        try:
+            article, warnings = document_article(
+                article_id, raw, result, sidecar, sidecar_raw, item.defaults, default_lang
+            )
+        except ContentError as exc:
+            yield DocumentRead(item, None, [problem_of(exc, article_id)])
+            continue
+        yield DocumentRead(item, article, warnings, raw)
+    for item, exc in failed:
+        yield DocumentRead(item, None, [problem_of(exc, item.article_id)])

@@ -1,0 +1,200 @@
+"""Documents next to Markdown: indexed with citations, bad files reported, cached,
+sidecars and department defaults applied, originals kept for download."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from indexer.build import BuildReport, IndexBuilder
+from indexer.reader import SnapshotReader
+from kb.content.scanner import scan_content
+from kb.settings import Settings
+from tests.documents import (
+    Outline,
+    travel_outline,
+    write_docx,
+    write_html,
+    write_image_only_pdf,
+    write_odt,
+    write_pdf,
+    write_txt,
+)
+from tests.support import HashingEmbedder
+
+NUMBERED = Outline(
+    title="Reisekostenrichtlinie",
+    lang="de",
+    sections=[
+        (1, "3 Reisen buchen", ["Bahnreisen werden über das Reiseportal gebucht, zweite Klasse."]),
+        (
+            2,
+            "3.2 Hotelkosten",
+            [
+                "Hotelkosten werden bis 120 EUR je Nacht in Hamburg erstattet, in München bis "
+                "140 EUR und in London bis 180 GBP. Das Frühstück ist enthalten; Minibar, Parken "
+                "und private Telefonate zahlen Reisende selbst und reichen sie nicht ein.",
+            ],
+        ),
+    ],
+)
+
+
+def _content(root: Path) -> Path:
+    for folder in ("finance", "hr", "it", "facilities"):
+        (root / folder).mkdir(parents=True)
+    (root / "finance" / "travel.pdf").write_bytes(write_pdf(travel_outline()))
+    (root / "finance" / "reisekosten.docx").write_bytes(write_docx(NUMBERED))
+    (root / "facilities" / "floors.html").write_bytes(write_html(travel_outline()))
+    (root / "it" / "runbook.txt").write_bytes(write_txt(travel_outline()))
+    (root / "hr" / "policy.odt").write_bytes(write_odt(travel_outline()))
+    (root / "hr" / "leave.md").write_text("# Annual leave\nYou get 30 days of annual leave.\n")
+    return root
+
+
+def _settings(tmp_path: Path, **extra: object) -> Settings:
+    return Settings.load(
+        {"content_dir": str(tmp_path / "content"), "index_dir": str(tmp_path / "index"), **extra},
+        environ={},
+    )
+
+
+def _build(settings: Settings, full: bool = False) -> BuildReport:
+    return IndexBuilder(settings, embedder=HashingEmbedder()).run(full=full)
+
+
+def test_every_format_is_indexed_with_its_citations(tmp_path: Path) -> None:
+    _content(tmp_path / "content")
+    settings = _settings(tmp_path)
+    report = _build(settings)
+    assert not report.errors and not report.warnings
+    assert report.added == 6 and report.documents_extracted == 5
+    snap = SnapshotReader(settings.index_path).get()
+    assert set(snap.titles) >= {
+        "finance/travel.pdf",
+        "finance/reisekosten.docx",
+        "facilities/floors.html",
+        "it/runbook.txt",
+        "hr/policy.odt",
+        "hr/leave.md",
+    }
+    pdf = snap.article_passages("finance/travel.pdf")
+    assert pdf and all(p.locator == "page 1" for p in pdf)
+    docx = {p.headings[-1]: p for p in snap.article_passages("finance/reisekosten.docx")}
+    assert docx["3.2 Hotelkosten"].locator == "Section 3.2"
+    assert "120 EUR" in docx["3.2 Hotelkosten"].text
+    article = snap.article("finance/reisekosten.docx")
+    assert article is not None and article.source_format == "docx" and article.lang == "de"
+    assert "<h3>3.2 Hotelkosten</h3>" in article.body_html
+    original = snap.path / "originals" / article.original
+    assert (
+        original.read_bytes() == (settings.content_path / "finance/reisekosten.docx").read_bytes()
+    )
+
+
+def _zip_bomb() -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(205):
+                member.write(chunk)
+    return buf.getvalue()
+
+
+def test_bad_files_are_one_warning_each_and_the_rest_is_indexed(tmp_path: Path) -> None:
+    root = _content(tmp_path / "content")
+    bad = {
+        "hr/secret.pdf": (write_pdf(travel_outline(), encrypt="pw"), "password-protected"),
+        "hr/scan.pdf": (write_image_only_pdf(), "no text found: scanned? add a text version"),
+        "it/broken.docx": (write_docx(travel_outline())[:5000], "not a valid Word document"),
+        "it/bomb.docx": (_zip_bomb(), "a zip bomb?"),
+        "it/huge.txt": (b"word " * 60_000, "file is 300.0 KB, over the 250.0 KB limit"),
+        "finance/old.doc": (b"\xd0\xcf\x11\xe0 legacy", "save it as .docx or PDF"),
+    }
+    for name, (data, _) in bad.items():
+        (root / name).write_bytes(data)
+    settings = _settings(tmp_path, document_max_bytes=250_000)
+    report = _build(settings)
+    assert not report.errors
+    for name, (_, message) in bad.items():
+        lines = [w for w in report.warnings if name in w]
+        assert len(lines) == 1 and message in lines[0], (name, lines)
+    snap = SnapshotReader(settings.index_path).get()
+    assert not set(bad) & set(snap.titles)
+    assert len(snap.titles) == 6  # every good file is still there
+    scan = scan_content(root, documents=settings.document_options)
+    assert not scan.errors
+    assert {p.path for p in scan.warnings} == set(bad)
+
+
+def test_a_warm_run_extracts_nothing_and_a_full_rebuild_uses_the_cache(tmp_path: Path) -> None:
+    _content(tmp_path / "content")
+    settings = _settings(tmp_path)
+    assert _build(settings).documents_extracted == 5
+    warm = _build(settings)
+    assert not warm.published and warm.unchanged == 6
+    assert warm.documents_extracted == 0 and warm.documents_cached == 0
+    full = _build(settings, full=True)
+    assert full.published and full.documents_extracted == 0 and full.documents_cached == 5
+
+
+def test_sidecar_and_department_defaults(tmp_path: Path) -> None:
+    root = _content(tmp_path / "content")
+    (root / "finance" / "_department.yml").write_text(
+        "name: Finance\ndocuments:\n  owner: Finance Team\n  audience: [finance]\n"
+        "  review_months: 12\n"
+    )
+    settings = _settings(tmp_path)
+    _build(settings)
+    snap = SnapshotReader(settings.index_path).get()
+    pdf = snap.article("finance/travel.pdf")
+    assert pdf is not None
+    assert pdf.owner == "Finance Team" and pdf.audience == ("finance",)
+    assert pdf.updated is not None and pdf.review_by is not None
+    assert pdf.review_by.year == pdf.updated.year + 1
+    assert not pdf.visible_to(frozenset({"hr"}))
+    # A sidecar overrides the file and the department, and a change to it alone re-indexes.
+    (root / "finance" / "travel.pdf.yml").write_text(
+        "title: Travel policy 2027\naudience: everyone\ntags: [travel]\n"
+    )
+    report = _build(settings)
+    assert report.updated == 1 and report.documents_cached == 1
+    pdf = SnapshotReader(settings.index_path).get().article("finance/travel.pdf")
+    assert pdf is not None and pdf.title == "Travel policy 2027"
+    assert pdf.audience == ("everyone",) and pdf.tags == ("travel",)
+    # A draft sidecar takes the document out, like a Markdown draft.
+    (root / "finance" / "travel.pdf.yml").write_text("status: draft\n")
+    _build(settings)
+    assert "finance/travel.pdf" not in SnapshotReader(settings.index_path).get().titles
+
+
+def test_broken_sidecar_is_reported(tmp_path: Path) -> None:
+    root = _content(tmp_path / "content")
+    (root / "it" / "runbook.txt.yml").write_text("title: [unclosed\n")
+    report = _build(_settings(tmp_path))
+    assert any("it/runbook.txt.yml" in w and "not valid YAML" in w for w in report.warnings)
+    assert not report.errors
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
+    import os
+
+    root = _content(tmp_path / "content")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the operator's secret")
+    target = root / "it" / "link.txt"
+    if kind == "symlink":
+        target.symlink_to(secret)
+    else:
+        os.mkfifo(target)
+    settings = _settings(tmp_path)
+    report = _build(settings)
+    assert any("it/link.txt" in w and "not a regular file" in w for w in report.warnings)
+    assert "it/link.txt" not in SnapshotReader(settings.index_path).get().titles
