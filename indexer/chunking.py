@@ -35,7 +35,10 @@ def _joined(prev: Section, section: Section, sub: str) -> Section:
         last = prev.page + len(prev.page_breaks)
         breaks += [offset] * max(0, section.page - last)  # the section starts on a later page
         breaks += [offset + b for b in section.page_breaks]
-    return Section(prev.headings, text, prev.page, tuple(breaks), prev.number)
+    number = prev.number
+    if prev.number and section.number and section.number != prev.number:
+        number = f"{prev.number.split('–')[0]}–{section.number}"  # "2.1–2.2"
+    return Section(prev.headings, text, prev.page, tuple(breaks), number)
 
 
 def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:

@@ -84,7 +84,9 @@ class Section:
             first = self.page + bisect_right(self.page_breaks, start)
             last = self.page + bisect_right(self.page_breaks, max(start, stop - 1))
             return f"page {first}" if first == last else f"pages {first}–{last}"
-        return f"Section {self.number}" if self.number else ""
+        if not self.number:
+            return ""
+        return f"Sections {self.number}" if "–" in self.number else f"Section {self.number}"
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,9 @@ SPENDEN = Outline(
             2,
             "2.2 Höchstbeträge",
             [
-                "Je Organisation und Kalenderjahr gelten folgende Höchstbeträge:",
+                "Je Organisation und Kalenderjahr gelten die folgenden Höchstbeträge. Mehrere "
+                "Spenden an dieselbe Organisation werden zusammengerechnet; wer mehr spenden "
+                "möchte, braucht die Zustimmung der Geschäftsführung und der Leitung Finanzen.",
                 (
                     "table",
                     [

@@ -198,3 +198,60 @@ def test_only_regular_files_are_read(tmp_path: Path, kind: str) -> None:
     report = _build(settings)
     assert any("it/link.txt" in w and "not a regular file" in w for w in report.warnings)
     assert "it/link.txt" not in SnapshotReader(settings.index_path).get().titles
+
+
+def test_merged_sections_cite_every_page_and_number_they_hold() -> None:
+    from indexer.chunking import chunk_article
+    from kb.records import Article, Section
+
+    words = " ".join(["receipt"] * 30)
+    article = Article(
+        id="finance/x.pdf",
+        department="finance",
+        title="X",
+        body_markdown="",
+        sections=(
+            Section(("A",), words + " " + words, page=3, page_breaks=(30,), number="2.1"),
+            Section(("A", "B"), "short tail", page=5, number="2.2"),
+        ),
+    )
+    [chunk] = chunk_article(article, words=180, overlap=30)
+    assert chunk.locator == "pages 3–5"
+    numbered = Article(
+        id="finance/y.docx",
+        department="finance",
+        title="Y",
+        body_markdown="",
+        sections=(Section(("A",), words, number="2.1"), Section(("A", "B"), "tail", number="2.2")),
+    )
+    assert chunk_article(numbered)[0].locator == "Sections 2.1–2.2"
+
+
+def test_watch_picks_up_a_dropped_in_document(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from indexer.watch import watch_content
+
+    root = _content(tmp_path / "content")
+    settings = _settings(tmp_path)
+    builder = IndexBuilder(settings, embedder=HashingEmbedder())
+    builder.run()
+    stop = threading.Event()
+    reports: list[BuildReport] = []
+    thread = threading.Thread(target=watch_content, args=(builder, reports.append, stop))
+    thread.start()
+    try:
+        time.sleep(0.5)
+        (root / "it" / "dropped.pdf").write_bytes(write_pdf(NUMBERED))
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if "it/dropped.pdf" in SnapshotReader(settings.index_path).get().titles:
+                break
+            time.sleep(0.1)
+        else:
+            raise AssertionError(f"the dropped PDF was not indexed: {reports}")
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert reports and reports[-1].documents_extracted == 1

@@ -21,7 +21,7 @@ from flask import Flask
 
 from kb.settings import Settings
 from kb.store.protocols import Store
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_CONTENT
 from webapp import create_app
 from webapp.services import services, warm_up
 
@@ -427,3 +427,44 @@ def test_hostile_content_cannot_run_script(browser: Any, hostile_live: LiveServe
     assert found["jsUrls"] == 0 and found["frames"] == 0
     assert found["styled"] == 0 and found["inputs"] == 0
     page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "article_id", "locator", "download"),
+    [
+        (
+            "when can I get a health check-up with the company doctor",
+            "hr/health-programme.pdf",
+            "page 2",
+            "health-programme.pdf",
+        ),
+        (
+            "Höchstbetrag für eine Geldspende",
+            "finance/spenden-und-sponsoring.docx",
+            "Section 2.2",
+            "spenden-und-sponsoring.docx",
+        ),
+    ],
+)
+def test_answer_from_a_document_with_its_citation_and_download(
+    tab: Tab, live: LiveServer, query: str, article_id: str, locator: str, download: str
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    search_for(page, live, query)
+    card = page.locator(".answer-card")
+    expect(card).to_be_visible()
+    expect(card.locator("a.result-link")).to_have_attribute(
+        "href", re.compile("^/articles/" + re.escape(article_id))
+    )
+    expect(card.locator(".locator")).to_have_text(f"({locator})")
+    card.locator("a.result-link").click()
+    expect(page.locator(".article-body h2, .article-body h3").first).to_be_visible()
+    button = page.locator(".original-file a")
+    with page.expect_download() as info:
+        button.click()
+    assert info.value.suggested_filename == download
+    saved = info.value.path()
+    original = (SAMPLE_CONTENT / article_id).read_bytes()
+    assert Path(saved).read_bytes() == original

@@ -67,6 +67,13 @@ def test_article_page_shows_extracted_text_with_headings_and_a_download(
     assert "Finance Team" in html  # the author from the file
 
 
+def test_article_api_names_the_format_and_the_original(client: FlaskClient) -> None:
+    data = client.get("/api/articles/finance/travel.pdf").get_json()
+    assert data["format"] == "pdf" and data["author"] == "Finance Team"
+    assert data["original_url"] == "/articles/finance/travel.pdf/original"
+    assert "<h2>Booking travel</h2>" in data["html"]
+
+
 def test_original_is_an_attachment_of_the_right_type(client: FlaskClient) -> None:
     response = client.get("/articles/finance/travel.pdf/original")
     assert response.status_code == 200

@@ -54,6 +54,11 @@ class ArticleView:
             "related": [{"id": rid, "title": title} for rid, title in self.related],
             "url": self.url,
             "html": self.html,
+            "format": a.source_format,
+            "author": str(a.extra.get("author") or "") if a.is_document else "",
+            "original_url": url_for("articles.original", article_id=a.id)
+            if a.is_document
+            else None,
         }
 
 

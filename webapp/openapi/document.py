@@ -132,6 +132,16 @@ _SCHEMAS: dict[str, Any] = {
             },
             "url": {"type": "string", "description": "The article's page in the app."},
             "html": {"type": "string", "description": "The body, rendered and sanitised."},
+            "format": {
+                "type": "string",
+                "description": "markdown, or the document format: pdf, docx, odt, html, txt.",
+            },
+            "author": {"type": "string", "description": "A document's author, from the file."},
+            "original_url": {
+                "type": ["string", "null"],
+                "description": "Download of a document's original file (always an attachment); "
+                "null for Markdown articles.",
+            },
         },
     },
     "FeedbackRequest": {
