@@ -47,8 +47,12 @@ test: setup browser haproxy
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not browser and not postgres"
 
+# Lint: ruff's rules and its formatting over the whole tree, mypy over the
+# product packages (settings in pyproject.toml). CI runs it before the tests.
 lint: setup
-	$(BIN)/ruff check kb indexer search webapp tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf var test-output .pytest_cache

@@ -57,7 +57,8 @@ from benchmarks.synthetic import (
     real_passages,
 )
 from indexer import snapshot
-from indexer.embedding import Embedder, create_embedder, model_name
+from indexer.embedding.base import Embedder
+from indexer.embedding.factory import create_embedder, model_name
 from indexer.vector_index import FLAT, IVF, flat_contents, grown_past, load_vector_index
 from kb.results import Query
 from kb.settings import Settings

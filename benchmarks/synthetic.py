@@ -33,8 +33,8 @@ import numpy as np
 
 from indexer.build import IndexBuilder, _Plan
 from indexer.chunking import chunk_article
-from indexer.embedding import Embedder, ProgressFn
-from indexer.embedding_cache import EmbeddingCache
+from indexer.embedding.base import Embedder, ProgressFn
+from indexer.embedding.cache import EmbeddingCache
 from kb.content.departments import default_name
 from kb.content.scanner import scan_content
 from kb.records import Article, Chunk, Department, Section

@@ -28,7 +28,7 @@ import faiss
 import numpy as np
 
 from benchmarks.latency import SHORT_QUERIES, snapshot_vectors
-from indexer.embedding import create_embedder
+from indexer.embedding.factory import create_embedder
 from indexer.vector_index import IVF, VectorIndex, create_vector_index
 from kb.settings import Settings
 

@@ -21,8 +21,9 @@ import numpy as np
 
 from indexer import keyword_index, metadata, originals, snapshot
 from indexer.chunking import chunk_article
-from indexer.embedding import Embedder, create_embedder, model_name
-from indexer.embedding_cache import EmbeddingCache
+from indexer.embedding.base import Embedder
+from indexer.embedding.cache import EmbeddingCache
+from indexer.embedding.factory import create_embedder, model_name
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.vector_index import create_vector_index, grown_past, load_vector_index

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kb.records import Article, Chunk, Department, Section, Status, Targets
 
@@ -183,7 +183,7 @@ _PASSAGE_COLS = (
 )
 
 
-def _passage(row: tuple) -> Passage:  # type: ignore[type-arg]
+def _passage(row: tuple[Any, ...]) -> Passage:
     return Passage(
         row[0],
         row[1],

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -31,7 +32,8 @@ NPROBE = 128  # IVF lists searched per query (see the module docstring)
 
 class VectorIndex:
     def __init__(self, index: faiss.Index, kind: str, nprobe: int = NPROBE) -> None:
-        self.index = index
+        # Any: FAISS's SWIG classes (IndexIDMap2, IndexIVF…) are not known to its stubs.
+        self.index: Any = index
         self.kind = kind
         if kind == IVF:
             faiss.extract_index_ivf(index).nprobe = nprobe
@@ -83,7 +85,7 @@ def flat_contents(index: VectorIndex) -> tuple[np.ndarray, np.ndarray]:
     """(passage ids, vectors) stored in an exact index, in storage order."""
     if index.kind != FLAT:
         raise ValueError("only an exact (flat) index can hand back its vectors")
-    inner = faiss.downcast_index(index.index.index)
+    inner: Any = faiss.downcast_index(index.index.index)
     count, dim = index.size, index.dim
     ids = faiss.vector_to_array(index.index.id_map).astype(np.int64)
     vectors = faiss.rev_swig_ptr(inner.get_xb(), count * dim).reshape(count, dim).copy()

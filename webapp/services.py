@@ -162,7 +162,8 @@ class Services:
 def services(app: Flask | None = None) -> Services:
     """The services of `app` (default: the current app)."""
     target = app if app is not None else current_app
-    return target.extensions[EXTENSION]  # type: ignore[no-any-return]
+    services: Services = target.extensions[EXTENSION]
+    return services
 
 
 def engine() -> Engine:

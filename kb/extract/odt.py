@@ -52,6 +52,8 @@ def _list_items(element: Element) -> list[str]:
 def _table_rows(element: Element) -> list[list[str]]:
     rows = []
     for row in element.xpath("descendant::table:table-row"):
+        if not isinstance(row, Element):
+            continue
         rows.append(
             [
                 clean(cell.text_recursive or "")

@@ -8,6 +8,7 @@ white space and cuts the text at the character budget with a warning.
 
 from __future__ import annotations
 
+import builtins
 import re
 
 from kb.extract.document import Block, BlockKind, DocumentSection
@@ -92,7 +93,7 @@ class OutlineBuilder:
                 Block(BlockKind.LIST, items=tuple(kept), ordered=ordered, page=page)
             )
 
-    def table(self, rows: list[list[str]], page: int | None = None) -> None:
+    def table(self, rows: builtins.list[builtins.list[str]], page: int | None = None) -> None:
         kept: list[tuple[str, ...]] = []
         for row in rows:
             cells = [clean(c) for c in row]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime
+from typing import Any
 
 import docx
 from docx.document import Document as DocxDocument
@@ -31,8 +32,8 @@ from kb.extract.zipped import open_zip
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*(\d)$", re.I)
 
 
-def _style_chain(paragraph: Paragraph) -> list:  # type: ignore[type-arg]
-    chain = []
+def _style_chain(paragraph: Paragraph) -> list[Any]:
+    chain: list[Any] = []
     style = paragraph.style
     while style is not None and len(chain) < 10:
         chain.append(style)
@@ -65,7 +66,8 @@ def _outline_level(paragraph: Paragraph) -> int | None:
 def _numbering(paragraph: Paragraph) -> tuple[str, str] | None:
     """(numId, ilvl) when the paragraph is numbered, directly or through its style."""
     ppr = paragraph._p.pPr
-    num = ppr.numPr if ppr is not None else None
+    # python-docx types numPr's children loosely; read them as the XML they are.
+    num: Any = ppr.numPr if ppr is not None else None
     if num is None:
         for style in _style_chain(paragraph):
             spr = style.element.pPr

@@ -222,7 +222,7 @@ def cluster_vectors(
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     order = np.lexsort((np.arange(n), -w))
     if n <= MAX_LINKAGE_GROUPS:
-        groups, sums, sizes = np.arange(n), vectors, np.ones(n)
+        groups, sums, sizes = np.arange(n), vectors, np.ones(n, dtype=np.float64)
     else:
         groups, sums, sizes = leader_groups(vectors, threshold, order)
         while len(sums) > MAX_LINKAGE_GROUPS:
@@ -231,7 +231,7 @@ def cluster_vectors(
             outer, _, _ = leader_groups(unit_rows(sums), threshold)
             if outer.max() + 1 == len(sums):
                 break
-            sizes = np.bincount(outer, weights=sizes)
+            sizes = np.bincount(outer, weights=sizes).astype(np.float64)
             sums = _summed(sums, outer, len(sizes))
             groups = outer[groups]
     topics = average_linkage(sums, sizes, threshold)[groups]

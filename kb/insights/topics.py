@@ -203,9 +203,9 @@ class TopicBuilder:
     ) -> None:
         for topic_id in sorted(set(topic_of.tolist())):
             rows = np.flatnonzero(topic_of == topic_id)
-            members = [failed[i] for i in rows]
+            members = [failed[int(i)] for i in rows]
             mean = centred[rows].mean(axis=0)
-            sims = {failed[i].text: float(centred[i] @ mean) for i in rows}
+            sims = {failed[int(i)].text: float(centred[i] @ mean) for i in rows}
             topic = topics[topic_id]
             label = choose_label(members, sims, self.min_people) or topic.label
             self.store.save_topic(

@@ -67,7 +67,7 @@ def insights_model(settings: Settings) -> str:
 
 def create_question_embedder(settings: Settings) -> FactoryQuestionEmbedder:
     """The configured question embedder (loads the model)."""
-    from indexer.embedding import create_embedder
+    from indexer.embedding.factory import create_embedder
 
     embedder = create_embedder(
         insights_model(settings),

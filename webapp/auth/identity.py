@@ -184,7 +184,7 @@ def current_user() -> User | None:
     if user is _UNSET:
         user = _user_from_headers() if header_mode() else _user_from_session()
         g.kb_signed_in = user
-    return user  # type: ignore[return-value]
+    return user
 
 
 def require_user() -> User:

@@ -12,7 +12,7 @@ from typing import Any
 from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
 
 _STATUSES = ["new", "triaged", "in_progress", "waiting_for_requester", "resolved", "closed"]
-_SIGNED_IN = [{"session": []}, {"sso": []}]
+_SIGNED_IN: list[dict[str, list[str]]] = [{"session": []}, {"sso": []}]
 _ID = param("request_id", "The request's number.", {"type": "integer"}, required=True, where="path")
 _CSRF = param(
     "X-CSRF-Token",

