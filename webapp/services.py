@@ -55,6 +55,8 @@ class Engine(Protocol):
 
     def wait_until_warm(self, timeout: float | None = None) -> bool: ...
 
+    def original(self, article: Article) -> Path | None: ...
+
 
 def _default_engine(settings: Settings) -> Engine:
     from search.engine import SearchEngine

@@ -316,5 +316,5 @@ def read_documents(
             yield DocumentRead(item, None, [problem_of(exc, article_id)])
             continue
         yield DocumentRead(item, article, warnings, raw)
-    for item, exc in failed:
-        yield DocumentRead(item, None, [problem_of(exc, item.article_id)])
+    for item, error in failed:
+        yield DocumentRead(item, None, [problem_of(error, item.article_id)])

@@ -7,6 +7,8 @@ figures as a table beside it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -89,4 +91,5 @@ def assign(topic_id: int) -> Response:
     department = (request.form.get("department") or "").strip()
     r.service.assign(topic_id, department, known_departments())
     flash(gettext("gap_assigned", department=department_name(department)), "success")
-    return redirect(url_for("insights.gaps", **r.query()) + f"#topic-{topic_id}", code=303)
+    query: dict[str, Any] = r.query()
+    return redirect(url_for("insights.gaps", **query) + f"#topic-{topic_id}", code=303)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, json_response, param
+from webapp.openapi.schema import ERROR_REF, SIGNED_IN, json_response, param
 
-_SIGNED_IN = [{"session": []}, {"sso": []}]
 _FILTERS = [
     param(
         "since",
@@ -101,7 +100,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "insightsOverview",
             "summary": "Headline figures of a period with the previous period and the trend.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": _FILTERS,
             "responses": {"200": json_response("InsightsOverview", "The figures."), **_ERRORS},
         }
@@ -110,7 +109,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "insightsGaps",
             "summary": "Knowledge gaps: failed questions grouped into topics, by impact.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": _FILTERS,
             "responses": {"200": json_response("Gaps", "The topics."), **_ERRORS},
         }
@@ -119,7 +118,7 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "assignGap",
             "summary": "Give a topic to a department's content owners (analysts, admins).",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [
                 param(
                     "topic_id", "The topic's id.", {"type": "integer"}, required=True, where="path"

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
+from webapp.openapi.schema import ERROR_REF, SIGNED_IN, STRING_OR_NULL, json_response, param
 
 _STATUSES = ["new", "triaged", "in_progress", "waiting_for_requester", "resolved", "closed"]
-_SIGNED_IN: list[dict[str, list[str]]] = [{"session": []}, {"sso": []}]
 _ID = param("request_id", "The request's number.", {"type": "integer"}, required=True, where="path")
 _CSRF = param(
     "X-CSRF-Token",
@@ -226,7 +225,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "me",
             "summary": "The signed-in user, their roles and the session's CSRF token.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "responses": {"200": json_response("Me", "Who is signed in."), "401": ERROR_REF},
         }
     },
@@ -234,7 +233,7 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "createRequest",
             "summary": "File a request; the same Idempotency-Key returns the first one.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [
                 param(
                     "Idempotency-Key",
@@ -254,7 +253,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "listRequests",
             "summary": "The caller's requests (mine=1, the default) or a department's queue.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [
                 param("mine", "1: the caller's own requests.", {"enum": ["1", "true"]}),
                 param(
@@ -278,7 +277,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "getRequest",
             "summary": "A request with the history the caller may see, its tasks and progress.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [_ID],
             "responses": {
                 "200": json_response("RequestDetail", "The request."),
@@ -290,7 +289,7 @@ PATHS: dict[str, Any] = {
             "operationId": "changeRequest",
             "summary": "Reassign, assign, change the status or resolve (agents; requesters "
             "may reopen and close).",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [_ID, _CSRF],
             "requestBody": _body("RequestChange"),
             "responses": {
@@ -305,7 +304,7 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "commentRequest",
             "summary": "Reply on a request, or add an internal note (agents).",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [_ID, _CSRF],
             "requestBody": _body("NewComment"),
             "responses": {

@@ -34,3 +34,7 @@ def param(
 
 
 STRING_OR_NULL = {"type": ["string", "null"]}
+
+
+# Calls that need a signed-in user: the session cookie, or the single-sign-on headers.
+SIGNED_IN: list[dict[str, list[str]]] = [{"session": []}, {"sso": []}]
