@@ -32,11 +32,12 @@ from kb.content.documents import (
     document_key,
     document_stamp,
     load_defaults,
-    read_regular_file,
+    read_document_file,
     read_sidecar,
 )
 from kb.content.files import FileEntry
 from kb.content.readers import is_document
+from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_entries, scan_departments, unique_entries
 from kb.errors import ContentError, ModelMismatchError
 from kb.records import Article, Chunk, Department, Problem, Severity
@@ -45,10 +46,12 @@ from kb.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, max_bytes: int) -> str:
+    """The hash of a regular file within its limit; '' for anything else (links,
+    pipes, devices: `read_regular_file`), which then counts as changed."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular_file(path, max_bytes, path.name)).hexdigest()
+    except ContentError:
         return ""
 
 
@@ -276,9 +279,9 @@ class IndexBuilder:
     def _content_hash(self, entry: FileEntry) -> str:
         """The hash an article of this file would have ('' when it cannot be read)."""
         if not is_document(entry.id) or "/" not in entry.id:
-            return _sha256(Path(entry.path)) if entry.size <= self.settings.max_file_bytes else ""
+            return _sha256(Path(entry.path), self.settings.max_file_bytes)
         try:
-            raw = read_regular_file(Path(entry.path), self.settings.document_max_bytes, entry.id)
+            raw = read_document_file(Path(entry.path), self.settings.document_max_bytes, entry.id)
             _, sidecar_raw = read_sidecar(Path(entry.path), entry.id)
         except ContentError:
             return ""

@@ -26,7 +26,8 @@ from typing import NoReturn
 
 import yaml
 
-from kb.errors import ConfigError
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.errors import ConfigError, ContentError
 from search.terms import stems, unique, words
 
 logger = logging.getLogger(__name__)
@@ -116,11 +117,15 @@ def _same(term_words: list[str] | tuple[str, ...], query_stems: list[frozenset[s
 
 
 def load_glossary(path: Path) -> Glossary:
-    """Read a glossary file; a missing file is an empty glossary."""
+    """Read a glossary file; a missing file is an empty glossary. Only a regular
+    file is read (`kb.content.regular_files`): the default one lies in the
+    content root, where a link or a named pipe must not stall searching."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Glossary()
+        text = read_regular_file(path, SETTINGS_FILE_MAX_BYTES, str(path)).decode("utf-8")
+    except ContentError as exc:
+        if exc.kind == "missing":
+            return Glossary()
+        raise ConfigError(f"{exc.message} ({exc.hint})" if exc.hint else exc.message) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
             f"{path}: glossary is not UTF-8 ({exc.reason}); save it as UTF-8"
@@ -182,15 +187,21 @@ class GlossaryFile:
 
     def get(self) -> Glossary:
         try:
-            st = os.stat(self.path)
+            st = os.stat(self.path, follow_symlinks=False)
             stamp: tuple[int, int] | None = (st.st_mtime_ns, st.st_size)
-        except FileNotFoundError:
+        except OSError:
             stamp = None
         if stamp == self._stamp:
             return self._glossary
         with self._lock:
             if stamp != self._stamp:
-                self._glossary = load_glossary(self.path) if stamp else Glossary()
                 self._stamp = stamp
-                logger.info("glossary %s: %d groups", self.path, len(self._glossary))
+                try:
+                    self._glossary = load_glossary(self.path) if stamp else Glossary()
+                except ConfigError as exc:
+                    # A broken glossary (written in the content root by anyone who
+                    # may publish) must not stop searching: the last good one stays.
+                    logger.error("glossary not updated, the previous one stays: %s", exc.message)
+                else:
+                    logger.info("glossary %s: %d groups", self.path, len(self._glossary))
         return self._glossary

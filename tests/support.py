@@ -6,7 +6,8 @@
   `slow` use the real model where quality or the model itself is the point.
 * `Clock`, the request departments and people, `guess_language`: the world
   of the request, account and notification tests.
-* `run_kb`: the `kb` command in-process.
+* `run_kb`: the `kb` command in-process; `within`: a call that must finish in time
+  (a read blocked on a named pipe fails the test instead of hanging it).
 * `FakeEngine` (canned articles and answers), `FailingStore`, `sign_in_as`,
   `text_of` and `error_of`: the web app's tests.
 
@@ -18,10 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from click.testing import CliRunner, Result
@@ -325,3 +327,25 @@ def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["error"]["code"] == code
     assert body["error"]["message"]
     return body["error"]  # type: ignore[no-any-return]
+
+
+T = TypeVar("T")
+
+
+def within(seconds: float, work: Callable[[], T]) -> T:
+    """`work()`, failing the test (instead of hanging it) when it takes too long."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"still running after {seconds} s (blocked on a pipe?)"
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]  # type: ignore[return-value]

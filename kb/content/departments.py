@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.records import Department, Targets
 
@@ -53,13 +55,14 @@ def load_department(folder: Path, slug: str) -> Department:
     """The department of a folder: its file's contents, or defaults when it has none."""
     for name in DEPARTMENT_FILES:
         file = folder / name
-        if file.is_file():
+        if os.path.lexists(file):
             break
     else:
         return default_department(slug)
     rel = f"{slug}/{file.name}"
+    raw = read_regular_file(file, SETTINGS_FILE_MAX_BYTES, rel)
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        data = yaml.safe_load(raw.decode("utf-8")) or {}
     except UnicodeDecodeError:
         raise ContentError(
             "department file is not UTF-8", path=rel, kind="department", hint="save it as UTF-8"

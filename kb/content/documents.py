@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,9 +27,10 @@ import yaml
 
 from kb.content.departments import DEPARTMENT_FILES
 from kb.content.markdown_article import build_article
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
-from kb.extract.base import human_size
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
+from kb.extract.base import human_size
 from kb.records import Article, Problem, Section, Severity
 
 SIDECAR_SUFFIX = ".yml"
@@ -54,8 +54,9 @@ def load_defaults(folder: Path) -> DocumentDefaults:
     itself are reported by `kb.departments`; here they mean no defaults)."""
     for name in DEPARTMENT_FILES:
         try:
-            data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            raw = read_regular_file(folder / name, SETTINGS_FILE_MAX_BYTES, name)
+            data = yaml.safe_load(raw.decode("utf-8"))
+        except (ContentError, UnicodeDecodeError, yaml.YAMLError):
             continue
         section = data.get("documents") if isinstance(data, dict) else None
         if not isinstance(section, dict):
@@ -72,40 +73,23 @@ def load_defaults(folder: Path) -> DocumentDefaults:
     return DocumentDefaults()
 
 
-def read_regular_file(path: Path, max_bytes: int, article_id: str) -> bytes:
-    """The bytes of `path` if it is a regular file, at most `max_bytes` + 1 of them.
-
-    Refuses symbolic links, pipes and devices (ContentError, kind `not_a_file`)."""
+def read_document_file(path: Path, max_bytes: int, article_id: str) -> bytes:
+    """A document's bytes (`kb.content.regular_files.read_regular_file`, with the
+    hints a document's owner needs)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError as exc:
+        return read_regular_file(
+            path, max_bytes, article_id, hint="put the document itself in the folder"
+        )
+    except ContentError as exc:
+        if exc.kind != "too_large":
+            raise
+        size = path.stat(follow_symlinks=False).st_size
         raise ContentError(
-            "not a regular file (a link, pipe or device?); skipped"
-            if exc.errno in (40, 6)
-            else f"cannot read file: {exc.strerror}",
+            f"file is {human_size(size)}, over the {human_size(max_bytes)} limit for documents",
             path=article_id,
-            kind="not_a_file" if exc.errno in (40, 6) else "io",
-            hint="put the document itself in the folder",
+            kind="too_large",
+            hint="split it into smaller documents, or ask the operator to raise document_max_bytes",
         ) from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise ContentError(
-                "not a regular file (a link, pipe or device?); skipped",
-                path=article_id,
-                kind="not_a_file",
-                hint="put the document itself in the folder",
-            )
-        if info.st_size > max_bytes:
-            raise ContentError(
-                f"file is {human_size(info.st_size)}, over the {human_size(max_bytes)} "
-                "limit for documents",
-                path=article_id,
-                kind="too_large",
-                hint="split it into smaller documents, or ask the operator to raise "
-                "document_max_bytes",
-            )
-        return handle.read(max_bytes + 1)
 
 
 def sidecar_of(path: Path) -> Path:
@@ -119,7 +103,7 @@ def read_sidecar(path: Path, article_id: str) -> tuple[dict[str, Any], bytes]:
     try:
         raw = read_regular_file(side, 100_000, rel)
     except ContentError as exc:
-        if exc.kind == "io" and not side.exists():
+        if exc.kind == "missing":
             return {}, b""
         raise
     try:
@@ -294,7 +278,7 @@ def read_documents(
     def jobs() -> Iterator[tuple[str, bytes, str]]:
         for item in files:
             try:
-                raw = read_regular_file(item.path, limits.max_bytes, item.article_id)
+                raw = read_document_file(item.path, limits.max_bytes, item.article_id)
                 sidecar, sidecar_raw = read_sidecar(item.path, item.article_id)
             except ContentError as exc:
                 failed.append((item, exc))

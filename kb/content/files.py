@@ -3,7 +3,9 @@
 An article's id is its POSIX path below the content root. Hidden and
 `_`-prefixed names (department files, glossaries, workflows) are never
 articles; a file is content when a reader exists for its type (see
-`kb.content.readers`).
+`kb.content.readers`). Symbolic links are listed as themselves (so that they
+are reported), never followed into folders; every file is then read through
+`kb.content.regular_files.read_regular_file`.
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ class FileEntry:
         return f"{self.size}:{self.mtime_ns}"
 
 
-def content_entries(root: Path) -> Iterator[FileEntry]:
+def content_entries(root: Path, links: list[str] | None = None) -> Iterator[FileEntry]:
     """Content files under `root`, folder by folder in name order.
 
     Walks with `os.scandir`, not pathlib: the indexer runs this over every
     file on every update, and on ten thousand articles pathlib's object
-    overhead alone cost seconds."""
+    overhead alone cost seconds. Links to folders are never followed; their
+    ids are added to `links` (when given) so that they can be reported."""
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
@@ -60,16 +63,22 @@ def content_entries(root: Path) -> Iterator[FileEntry]:
                 subdirs.append((entry.path, f"{prefix}{name}/"))
             elif has_reader(name):
                 try:
-                    st = entry.stat()
+                    # lstat: a link is judged (and refused) as itself, never its target.
+                    st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
                 yield FileEntry(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+            elif links is not None and entry.is_symlink():
+                links.append(f"{prefix}{name}")
         stack.extend(reversed(subdirs))
 
 
 def department_folders(root: Path) -> list[Path]:
-    """The department folders directly under `root`, in name order."""
-    return sorted(p for p in root.iterdir() if p.is_dir() and not is_hidden(p.name))
+    """The department folders directly under `root`, in name order (a link to a
+    folder is not one: it could lead out of the root)."""
+    return sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not is_hidden(p.name)
+    )
 
 
 def id_key(article_id: str) -> str:

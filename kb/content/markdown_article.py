@@ -15,9 +15,9 @@ from typing import Any
 import frontmatter
 import yaml
 
+from kb.content.markdown_text import first_heading, markdown_sections
 from kb.errors import ContentError
 from kb.language import detect_language
-from kb.content.markdown_text import first_heading, markdown_sections
 from kb.records import EVERYONE, Article, Problem, Section, Severity, Status
 
 KNOWN_FIELDS = {
@@ -32,6 +32,8 @@ KNOWN_FIELDS = {
     "review_by",
     "related",
 }
+# The default of the setting max_file_bytes, for callers without settings.
+DEFAULT_MAX_BYTES = 1_000_000
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
@@ -167,7 +169,7 @@ def _status(value: Any, path: str) -> Status:
 
 
 def parse_article(
-    raw: bytes, article_id: str, *, max_bytes: int = 1_000_000, default_lang: str = "en"
+    raw: bytes, article_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str = "en"
 ) -> tuple[Article, list[Problem]]:
     """Parse one article; returns it with non-fatal warnings, or raises ContentError."""
     text = decode_article(raw, article_id, max_bytes)

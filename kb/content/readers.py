@@ -3,8 +3,8 @@
 `READERS` maps a file name suffix to the function that reads such a file.
 A reader gets the file's bytes and its id and returns the article with any
 non-fatal warnings, or raises `ContentError` (what, where, what to do). The
-checks every file type shares (inside a department folder, readable, not too
-large) happen once, in `read_article`, before a reader sees the bytes.
+checks every file type shares (inside a department folder, a regular file, not
+too large) happen once, in `read_article`, before a reader sees the bytes.
 
 To support a new file type, add its suffix and reader to `READERS`; the
 scanner, `kb validate`, the indexer and `kb index --watch` then pick it up.
@@ -14,10 +14,10 @@ listing files stays cheap.
 
 from __future__ import annotations
 
-import os
 from typing import Protocol
 
 from kb.content.markdown_article import parse_article
+from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError
 from kb.extract.factory import UNSUPPORTED
 from kb.records import DOCUMENT_SUFFIXES as DOCUMENT_SUFFIX_LIST
@@ -77,20 +77,10 @@ def read_article(path: str, article_id: str, max_bytes: int) -> tuple[Article, l
             kind="no_department",
             hint="move it into a department folder such as hr/ or it/",
         )
-    try:
-        with open(path, "rb") as fh:
-            # A huge file is never read whole: one byte past the limit is enough to refuse it.
-            raw = fh.read(max_bytes + 1)
-            size = max(len(raw), os.fstat(fh.fileno()).st_size)
-    except OSError as exc:
-        raise ContentError(
-            f"cannot read file: {exc.strerror}", path=article_id, kind="io"
-        ) from None
-    if size > max_bytes:
-        raise ContentError(
-            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-            path=article_id,
-            kind="too_large",
-            hint="split the article into smaller ones or raise max_file_bytes",
-        )
+    raw = read_regular_file(
+        path,
+        max_bytes,
+        article_id,
+        too_large_hint="split the article into smaller ones or raise max_file_bytes",
+    )
     return reader(raw, article_id, max_bytes=max_bytes)

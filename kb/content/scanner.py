@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kb.content.departments import default_department, load_department
-from kb.content.files import FileEntry, content_entries, department_folders, id_key
 from kb.content.documents import (
     DocumentDefaults,
     DocumentFile,
@@ -24,6 +23,7 @@ from kb.content.documents import (
     load_defaults,
     read_documents,
 )
+from kb.content.files import FileEntry, content_entries, department_folders, id_key
 from kb.content.readers import is_document, read_article
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
@@ -109,9 +109,11 @@ def load_departments(root: Path) -> dict[str, Department]:
 
 def unique_entries(root: Path) -> Iterator[FileEntry | Problem]:
     """The content files; a second file whose id differs only in case or
-    accents is a problem instead (it would have the same URL)."""
+    accents is a problem instead (it would have the same URL), and so is a
+    link to a folder (never followed: it could lead out of the root)."""
     seen: dict[str, str] = {}
-    for entry in content_entries(root):
+    links: list[str] = []
+    for entry in content_entries(root, links):
         key = id_key(entry.id)
         if key in seen:
             yield Problem(
@@ -124,6 +126,14 @@ def unique_entries(root: Path) -> Iterator[FileEntry | Problem]:
             continue
         seen[key] = entry.id
         yield entry
+    for link in links:
+        yield Problem(
+            link,
+            "symbolic link to a folder; skipped",
+            hint="put the folder itself in the content root, not a link to it",
+            severity=Severity.WARNING,
+            kind="not_a_file",
+        )
 
 
 def read_entry(entry: FileEntry, max_bytes: int) -> tuple[Article | None, list[Problem]]:

@@ -22,7 +22,8 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from kb.content.markdown_article import parse_article
+from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
+from kb.content.regular_files import read_regular_file
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.records import Article, Status
 from kb.requests.records import Request
@@ -122,6 +123,12 @@ def article_path(content_root: Path, article_id: str) -> Path:
     return path
 
 
+def read_article_file(path: Path, article_id: str) -> bytes:
+    """An article file's bytes, read as the scanner reads it (a regular file within
+    the size limit; `kb.content.regular_files`)."""
+    return read_regular_file(path, DEFAULT_MAX_BYTES, article_id)
+
+
 def set_status(content_root: Path, article_id: str, status: Status) -> tuple[Article, bool]:
     """Rewrite the article's `status:` line; returns the article and whether it changed.
 
@@ -129,7 +136,7 @@ def set_status(content_root: Path, article_id: str, status: Status) -> tuple[Art
     is none). The file is replaced atomically.
     """
     path = article_path(content_root, article_id)
-    raw = path.read_bytes()
+    raw = read_article_file(path, article_id)
     article, _ = parse_article(raw, article_id)
     if article.status is status:
         return article, False

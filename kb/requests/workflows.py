@@ -23,7 +23,8 @@ from typing import Any
 
 import yaml
 
-from kb.errors import ConfigError, ValidationError
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.errors import ConfigError, ContentError, ValidationError
 
 LANGUAGES = ("en", "de")
 _LINE = "__line__"
@@ -138,11 +139,16 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load_workflows(path: Path, departments: Collection[str] | None = None) -> WorkflowCatalog:
     """Read and check a templates file; `departments` are the known department ids."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(
-            f"value-stream file {path} does not exist; create it or fix the setting workflows_file"
-        ) from None
+        # Only a regular file: by default it lies in the content root (see
+        # kb.content.regular_files), where a link or a named pipe must not hang us.
+        text = read_regular_file(path, SETTINGS_FILE_MAX_BYTES, str(path)).decode("utf-8")
+    except ContentError as exc:
+        if exc.kind == "missing":
+            raise ConfigError(
+                f"value-stream file {path} does not exist; create it or fix the setting "
+                "workflows_file"
+            ) from None
+        raise ConfigError(f"value-stream file {exc.message}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"value-stream file {path} is not UTF-8; save it as UTF-8") from None
     return parse_workflows(text, str(path), departments)

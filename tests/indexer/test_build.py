@@ -15,7 +15,7 @@ from indexer.reader import SnapshotReader
 from kb.content.scanner import scan_content
 from kb.errors import IndexLockedError, ModelMismatchError
 from kb.settings import Settings
-from tests.support import HashingEmbedder
+from tests.support import HashingEmbedder, within
 
 
 def build(settings: Settings, embedder: HashingEmbedder, full: bool = False) -> BuildReport:
@@ -203,3 +203,29 @@ def test_an_article_named_in_capitals_stays_indexed_when_unchanged(
     again = build(tiny_settings, hashing_embedder)
     assert first.added == 5 and again.removed == 0 and again.unchanged == 5
     assert "it/VPN-FAQ.md" in SnapshotReader(tiny_settings.index_path).get().titles
+
+
+def test_links_pipes_and_devices_are_reported_and_skipped(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    """Only regular files inside the root are read: a link out of the root, a link
+    to /dev/zero and a named pipe are errors of their own, on the first run and
+    when they replace an indexed article (then its indexed version stays)."""
+    content = tiny_settings.content_path
+    secret = tmp_path / "hostname.md"
+    secret.write_text("# Host\n\nsecret-host-name\n", encoding="utf-8")
+    (content / "it" / "hostname.md").symlink_to(secret)
+    (content / "it" / "zero.md").symlink_to("/dev/zero")
+    os.mkfifo(content / "it" / "pipe.md")
+    report = within(60, lambda: build(tiny_settings, hashing_embedder))
+    for name in ("hostname", "zero", "pipe"):
+        assert any(f"it/{name}.md" in e and "not a regular file" in e for e in report.errors)
+    meta, kw, _, _ = indexed_state(tiny_settings)
+    assert not {"it/hostname.md", "it/zero.md", "it/pipe.md"} & (meta | kw)
+
+    vpn = content / "it" / "vpn-setup.md"
+    vpn.unlink()
+    os.mkfifo(vpn)  # the indexed file is now a pipe: its hash must not be read
+    again = within(60, lambda: build(tiny_settings, hashing_embedder))
+    assert any("it/vpn-setup.md" in e and "indexed version stays" in e for e in again.errors)
+    assert "it/vpn-setup.md" in indexed_state(tiny_settings)[0]

@@ -18,7 +18,7 @@ from kb.content.markdown_article import parse_article
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requests import access
-from kb.requests.drafting import article_path
+from kb.requests.drafting import article_path, read_article_file
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.records import Request
 from kb.requests.serialize import entry_dict, request_dict, task_dict
@@ -65,7 +65,7 @@ def article_status(content_root: Path, article_id: str) -> str:
     """The `status:` of an article file; "missing" when the file is gone or unreadable."""
     try:
         path = article_path(content_root, article_id)
-        article, _ = parse_article(path.read_bytes(), article_id)
+        article, _ = parse_article(read_article_file(path, article_id), article_id)
     except (NotFoundError, ValidationError, ContentError, OSError):
         return "missing"
     return article.status.value

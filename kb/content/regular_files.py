@@ -1,0 +1,67 @@
+"""Reading a file of the content root: a regular file, within its size limit.
+
+The content root is written by many hands, so every file in it (articles,
+documents, sidecars, department files, the glossary, value streams) is read
+through `read_regular_file`: only a regular file, never through a symbolic
+link (which could point out of the root, at `/dev/zero`, or at a named pipe
+that blocks its reader forever), and never more than its size limit plus
+one byte. Everything else is a `ContentError` of kind `not_a_file` or
+`too_large`, which the scanner reports and skips.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+from kb.errors import ContentError
+
+# Department files, glossaries and value-stream files are small; a bigger one
+# is a mistake (or an attempt to make every reader allocate without end).
+SETTINGS_FILE_MAX_BYTES = 1_000_000
+# What open() says for a symbolic link under O_NOFOLLOW, and for a socket.
+_NOT_A_FILE_ERRNOS = frozenset({errno.ELOOP, errno.ENXIO, errno.EMLINK})
+NOT_A_FILE = "not a regular file (a symbolic link, named pipe, device or socket); skipped"
+
+
+def read_regular_file(
+    path: Path | str,
+    max_bytes: int,
+    display: str,
+    *,
+    hint: str = "put the file itself in the folder, not a link to it",
+    too_large_hint: str = "split it into smaller files",
+) -> bytes:
+    """The bytes of `path` if it is a regular file of at most `max_bytes` bytes.
+
+    The file is opened without following a symbolic link and without blocking
+    (a named pipe would otherwise wait for a writer forever); `fstat` on the
+    open file then decides, so nothing can be swapped in between. At most
+    `max_bytes` + 1 bytes are read, so a file that grows while it is read is
+    refused too. Raises `ContentError` (kind `not_a_file`, `too_large`, `io`,
+    or `missing` when there is no such file) naming `display`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ContentError("file does not exist", path=display, kind="missing") from None
+    except OSError as exc:
+        if exc.errno in _NOT_A_FILE_ERRNOS:
+            raise ContentError(NOT_A_FILE, path=display, kind="not_a_file", hint=hint) from None
+        raise ContentError(f"cannot read file: {exc.strerror}", path=display, kind="io") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError(NOT_A_FILE, path=display, kind="not_a_file", hint=hint)
+        size = info.st_size
+        raw = b"" if size > max_bytes else handle.read(max_bytes + 1)
+    size = max(size, len(raw))
+    if size > max_bytes:
+        raise ContentError(
+            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
+            path=display,
+            kind="too_large",
+            hint=too_large_hint,
+        )
+    return raw
