@@ -39,6 +39,8 @@ index: setup
 
 run: setup
 	$(BIN)/kb index
+	$(BIN)/kb demo traffic --days 60 --if-empty
+	$(BIN)/kb insights refresh
 	$(BIN)/kb serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --demo-users
 
 test: setup browser haproxy

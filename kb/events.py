@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kb.results import Query, SearchResponse
 from kb.validators import (
     ensure_positive_int,
     ensure_text,
@@ -124,3 +125,36 @@ class FeedbackEvent:
 def normalise_query(query: str) -> str:
     """The form queries are grouped and prefix-matched by: case-folded, single spaces."""
     return " ".join(query.casefold().split())
+
+
+def _unit(value: float) -> float:
+    return min(1.0, max(0.0, float(value)))
+
+
+def search_event(
+    query: Query,
+    response: SearchResponse,
+    latency_ms: float,
+    user: str,
+    ts: datetime | None = None,
+) -> SearchEvent:
+    """The event-log record of one search (the web app's and the demo traffic's)."""
+    filters: dict[str, Any] = {}
+    if query.department:
+        filters["department"] = query.department
+    if query.tags:
+        filters["tags"] = list(query.tags)
+    return SearchEvent(
+        ts=ts if ts is not None else utc_now(),
+        query=query.text,
+        answered=bool(response.answered),
+        lang=response.lang or "",
+        filters=filters,
+        confidence=_unit(response.confidence),
+        department=response.department or None,
+        department_confidence=_unit(response.department_confidence),
+        result_ids=[hit.id for hit in response.results],
+        latency_ms=max(0.0, latency_ms),
+        user=user,
+        page=query.page,
+    )

@@ -124,6 +124,10 @@ def line_chart(
         f'<polygon class="chart-area" points="{x(0):.1f},{base} {coords} '
         f'{x(len(values) - 1):.1f},{base}"/>',
         f'<polyline class="chart-line" fill="none" points="{coords}"/>',
+        *(
+            f'<circle class="chart-dot" cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5"/>'
+            for i, v in enumerate(values)
+        ),
     ]
     for i in sorted({0, len(points) - 1, len(points) // 2}):
         anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
@@ -147,6 +151,7 @@ def bar_chart(
     bars: Sequence[tuple[str, float]],
     *,
     value_label: str,
+    label_header: str = "",
     chart_id: str | None = None,
     percent: bool = False,
 ) -> Chart:
@@ -177,7 +182,7 @@ def bar_chart(
     else:
         summary = f"{title}: no data in this period."
     svg = _frame(chart_id, title, summary, height, body)
-    return Chart(chart_id, title, summary, svg, ("", value_label), rows)
+    return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
 
 
 def _clip(label: str, limit: int = 28) -> str:

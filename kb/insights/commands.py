@@ -98,6 +98,52 @@ def gaps_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str 
         )
 
 
+@insights_group.command("requests")
+@_period_options
+@click.pass_context
+def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str | None) -> None:
+    """Per department: top request topics, median times against targets, backlog."""
+    from kb.content.scanner import load_departments
+    from kb.insights.factory import insights_service
+
+    settings = settings_from(ctx)
+    targets = {s: d.targets for s, d in load_departments(settings.content_path).items()}
+    with open_store(settings) as store:
+        service = insights_service(settings, store)
+        span = service.period(period["since"], period["until"])
+        rows = [d.as_dict() for d in service.requests(span, period["department"], targets)]
+    if as_json:
+        echo_json({**span.as_dict(), "departments": rows})
+        return
+    columns = [
+        "department",
+        "requests",
+        "median_first_response_hours",
+        "median_resolution_hours",
+        "resolution_within_target",
+        "backlog",
+        "overdue",
+    ]
+    if as_csv:
+        _csv(
+            [
+                [*columns, "top_topics"],
+                *(
+                    [*(r[c] for c in columns), " | ".join(t["label"] for t in r["top_topics"])]
+                    for r in rows
+                ),
+            ]
+        )
+        return
+    for r in rows:
+        top = "; ".join(f"{t['label'] or '(hidden)'} ({t['requests']})" for t in r["top_topics"])
+        click.echo(
+            f"{r['department']:<12} {r['requests']:>5} requests  resolution median "
+            f"{_show(r['median_resolution_hours'])} h  within target {_show(r['resolution_within_target'])}"
+            f"  open {r['backlog']} (overdue {r['overdue']})  top: {top}"
+        )
+
+
 @insights_group.command("refresh")
 @click.option("--no-topics", is_flag=True, help="Only the daily rollups, not the gap topics.")
 @click.pass_context
@@ -157,4 +203,54 @@ def purge_command(ctx: click.Context) -> None:
     )
 
 
-COMMANDS = [insights_group, events_group]
+@click.group("demo")
+def demo_group() -> None:
+    """Demonstration data for a new installation."""
+
+
+@demo_group.command("traffic")
+@click.option(
+    "--days",
+    default=60,
+    show_default=True,
+    type=click.IntRange(1, 365),
+    help="Days of traffic, ending today.",
+)
+@click.option("--remove", is_flag=True, help="Remove all demo traffic instead.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when searches are already recorded.")
+@click.pass_context
+def demo_traffic_command(ctx: click.Context, days: int, remove: bool, if_empty: bool) -> None:
+    """Searches, clicks, votes, requests and resolutions through the real engine
+    and request service, marked as demo so that --remove takes them out."""
+    from kb.insights.demo import DEMO_PREFIX, DEMO_USER_PREFIX
+    from kb.insights.factory import demo_traffic, refresh
+    from kb.insights.store import insights_store
+
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        if remove:
+            removed = insights_store(store).remove_marked(DEMO_PREFIX, DEMO_USER_PREFIX)
+            refresh(settings, store, topics=False)
+            click.echo(
+                f"removed {removed['searches']} demo searches, {removed['clicks']} clicks, "
+                f"{removed['feedback']} votes and {removed['requests']} requests"
+            )
+            return
+        if if_empty and store.search_events(limit=1):
+            click.echo("searches are already recorded; no demo traffic added")
+            return
+        from search.engine import SearchEngine
+
+        click.echo(f"generating {days} days of demo traffic (each question is really searched)")
+        engine = SearchEngine(settings)
+        try:
+            result = demo_traffic(settings, store, engine.search, days)
+        finally:
+            engine.close()
+    click.echo(
+        f"added {result.searches} searches, {result.clicks} clicks, {result.votes} votes and "
+        f"{result.requests} requests; run `kb insights refresh` to group them into topics"
+    )
+
+
+COMMANDS = [insights_group, events_group, demo_group]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
+from kb.insights.demo import DemoResult
 from kb.insights.scheduler import InsightsScheduler
 from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
 from kb.insights.topics import TopicBuilder, TopicUpdate
 from kb.insights.vectors import create_question_embedder, headings_by_language, insights_model
 from kb.insights.verify import Verification
+from kb.results import Query, SearchResponse
 from kb.settings import Settings
 
 
@@ -84,3 +86,24 @@ def scheduler(settings: Settings, store: object, engine: object) -> InsightsSche
         lambda: daily(settings, store),
         gap_days=settings.insights_gap_days,
     )
+
+
+def demo_traffic(
+    settings: Settings, store: object, search: Callable[[Query], SearchResponse], days: int
+) -> DemoResult:
+    """Generate `days` of demo traffic with `search` (the real engine's) and the
+    real request service; e-mail and department webhooks are off meanwhile."""
+    from dataclasses import replace
+
+    from kb.content.scanner import scan_content
+    from kb.insights.demo import DemoTraffic
+    from kb.requests.service import RequestService
+
+    quiet = settings.replace(smtp_host="", mail_domain="", triage_email="")
+    found = scan_content(settings.content_path).departments
+    departments = {slug: replace(d, webhook_url="") for slug, d in found.items()}
+
+    def requests(clock: Callable[[], datetime]) -> RequestService:
+        return RequestService.from_settings(quiet, store, departments=departments, clock=clock)  # type: ignore[arg-type]
+
+    return DemoTraffic(store, search, requests).run(days)  # type: ignore[arg-type]

@@ -75,9 +75,24 @@ class QuestionFigures:
 
     @property
     def failed(self) -> bool:
-        """A gap candidate: unanswered or voted not helpful at least once, or
-        shown results that half of its searches left alone."""
-        return bool(self.unanswered or self.not_helpful or 2 * self.unclicked >= self.searches)
+        """A gap candidate: at least half of its searches were unanswered, or
+        showed results nobody clicked or voted helpful, or were voted not
+        helpful. (One stray vote or click does not make an answered question a gap.)"""
+        return 2 * max(self.unanswered, self.unclicked, self.not_helpful) >= self.searches
+
+
+@dataclass(frozen=True)
+class RequestTimes:
+    """When one request was created, first answered and resolved, and its due dates."""
+
+    department: str
+    query: str
+    requester: str
+    created: datetime
+    first_responded_at: datetime | None
+    resolved_at: datetime | None
+    first_response_due: datetime | None
+    resolution_due: datetime | None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,7 @@ module never sees a user.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,7 +21,9 @@ from typing import Any
 from kb.errors import NotFoundError, ValidationError
 from kb.insights.privacy import QuestionCount, shown_texts
 from kb.insights.records import DayFigures, GapTopic, TopicStatus
+from kb.insights.requests import DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
+from kb.records import Targets
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -239,6 +241,15 @@ class InsightsService:
             )
         views.sort(key=lambda v: (-v.people, -v.searches, v.topic.id or 0))
         return views
+
+    # -- requests -----------------------------------------------------------------
+    def requests(
+        self, period: Period, department: str | None, targets: Mapping[str, Targets]
+    ) -> list[DepartmentRequests]:
+        """Per department: top request topics, times against targets, backlog."""
+        rows = self.store.request_rows(period.since, period.until, department)
+        open_now = self.store.open_requests(self.clock(), department)
+        return request_figures(self.store, rows, open_now, targets, self.min_people)
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
-from kb.insights.records import DayFigures, GapQuestion, GapTopic, QuestionFigures, TopicStatus
+from kb.insights.records import (
+    DayFigures,
+    GapQuestion,
+    GapTopic,
+    QuestionFigures,
+    RequestTimes,
+    TopicStatus,
+)
 
 
 @runtime_checkable
@@ -39,11 +46,23 @@ class InsightsStore(Protocol):
         self, since: date, until: date, department: str | None = None
     ) -> tuple[int, int]: ...
 
+    def request_rows(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[RequestTimes]: ...
+
+    def open_requests(
+        self, now: datetime, department: str | None = None
+    ) -> dict[str, tuple[int, int]]: ...
+
     def try_lease(self, name: str, now: datetime, seconds: float) -> bool:
         """Take a periodic job for `seconds` unless another process holds it."""
         ...
 
     def purge_events(self, before: datetime) -> dict[str, int]: ...
+
+    def remove_marked(self, prefix: str, requester_prefix: str) -> dict[str, int]:
+        """Delete the events and requests of ids starting with `prefix` (demo traffic)."""
+        ...
 
     def topics(
         self, status: TopicStatus | None = None, assigned_department: str | None = None

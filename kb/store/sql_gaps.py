@@ -19,6 +19,8 @@ from kb.insights.records import GapQuestion, GapTopic, TopicStatus
 from kb.store.schema import gap_questions, gap_topics, insights_question_people
 from kb.store.sql_base import SqlBase, inserted_id
 from kb.store.sql_insights import SqlInsights
+from kb.store.sql_request_figures import SqlRequestFigures
+from kb.store.sql_retention import SqlRetention
 
 _IN_BATCH = 500
 
@@ -169,7 +171,7 @@ def _with_id(topic: GapTopic, new_id: int) -> GapTopic:
     return replace(topic, id=new_id)
 
 
-class SqlInsightsStore(SqlInsights, SqlGaps):
+class SqlInsightsStore(SqlInsights, SqlGaps, SqlRequestFigures, SqlRetention):
     """Rollups and gap topics in the app's SQL database (`kb.insights.store`).
 
     It borrows the `Store`'s engine: close the `Store`, not this."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, func, insert, select, true, update
+from sqlalchemy import Connection, delete, exists, func, insert, select, true
 
 from kb.insights.records import DayFigures, QuestionFigures
 from kb.store.schema import (
@@ -37,7 +37,7 @@ from kb.store.schema import (
 )
 from kb.store.sql_base import SqlBase
 
-_WATERMARKS = {
+WATERMARKS = {
     "search_events": search_events,
     "click_events": click_events,
     "feedback_events": feedback_events,
@@ -69,7 +69,7 @@ class SqlInsights(SqlBase):
             marks = {row.name: row.value for row in conn.execute(select(insights_state))}
             tops = {
                 name: conn.execute(select(func.max(table.c.id))).scalar() or 0
-                for name, table in _WATERMARKS.items()
+                for name, table in WATERMARKS.items()
             }
             days = self._touched_days(conn, marks)
         for day in sorted(days):
@@ -296,49 +296,6 @@ class SqlInsights(SqlBase):
                 (ts.astimezone(UTC).date(), user) for ts, user in conn.execute(sessions) if user
             }
         return created, len(pairs)
-
-    # -- scheduling ---------------------------------------------------------------
-    def try_lease(self, name: str, now: datetime, seconds: float) -> bool:
-        """Take the job `name` until now + seconds, unless another process holds it.
-
-        One conditional UPDATE decides, which both databases run atomically, so
-        of several workers or nodes exactly one gets each turn."""
-        key = "lease:" + name
-        stamp, until = int(now.timestamp()), int(now.timestamp() + seconds)
-        with self._write("take a job lease") as conn:
-            taken = conn.execute(
-                update(insights_state)
-                .where(insights_state.c.name == key, insights_state.c.value <= stamp)
-                .values(value=until)
-            ).rowcount
-            if taken:
-                return True
-            exists_ = conn.execute(
-                select(insights_state.c.name).where(insights_state.c.name == key)
-            ).first()
-            if exists_ is None:
-                conn.execute(insert(insights_state).values(name=key, value=until))
-                return True
-        return False
-
-    # -- retention ----------------------------------------------------------------
-    def purge_events(self, before: datetime) -> dict[str, int]:
-        """Delete events older than `before`, and the rollup rows that name
-        people or question texts of those days; daily counts are kept."""
-        cutoff = before.astimezone(UTC)
-        day = cutoff.date()
-        removed: dict[str, int] = {}
-        with self._write("purge old events") as conn:
-            for name, table in (("feedback", feedback_events), ("clicks", click_events)):
-                removed[name] = conn.execute(delete(table).where(table.c.ts < cutoff)).rowcount
-            old = select(search_events.c.id).where(search_events.c.ts < cutoff)
-            conn.execute(delete(click_events).where(click_events.c.search_id.in_(old)))
-            removed["searches"] = conn.execute(
-                delete(search_events).where(search_events.c.ts < cutoff)
-            ).rowcount
-            for table in (insights_people, insights_questions, insights_question_people):
-                conn.execute(delete(table).where(table.c.day < day))
-        return removed
 
 
 def _insert_batches(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:

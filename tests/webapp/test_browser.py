@@ -112,6 +112,27 @@ def _serve(settings: Settings, embedder: Any) -> Iterator[LiveServer]:
         services(app).close()
 
 
+def sample_copy(sample_index: Settings, base: Path, secret: str) -> Settings:
+    """Settings over copies of the sample content and its index in `base`, with a
+    store of their own; copies keep modification times, so the indexer sees
+    every file unchanged and later runs are incremental."""
+    import shutil
+
+    from tests.conftest import SAMPLE_CONTENT
+
+    shutil.copytree(SAMPLE_CONTENT, base / "content")
+    shutil.copytree(sample_index.index_path, base / "index")
+    return Settings.load(
+        {
+            "content_dir": str(base / "content"),
+            "index_dir": str(base / "index"),
+            "database_url": f"sqlite:///{base / 'kb.db'}",
+            "secret_key": secret,
+        },
+        environ={},
+    )
+
+
 @pytest.fixture(scope="module")
 def live(
     sample_index: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from kb.insights.access import check_assign
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.inputs import json_object, text_field
-from webapp.insights.views import csv_text, known_departments, reading
+from webapp.insights.views import csv_text, known_departments, reading, targets
 
 bp = Blueprint("api_insights", __name__, url_prefix="/api/insights")
 
@@ -44,6 +44,33 @@ def gaps() -> Response:
         rows = ([*(t[c] for c in columns), " | ".join(t["queries"])] for t in topics)
         return _csv("gaps", csv_text([*columns, "queries"], rows))
     return jsonify({**r.period.as_dict(), "department": r.department, "topics": topics})
+
+
+REQUEST_COLUMNS = [
+    "department",
+    "requests",
+    "median_first_response_hours",
+    "median_resolution_hours",
+    "target_first_response_hours",
+    "target_resolution_hours",
+    "first_response_within_target",
+    "resolution_within_target",
+    "backlog",
+    "overdue",
+]
+
+
+@bp.get("/requests")
+def requests_view() -> Response:
+    r = reading(request.args)
+    rows = [d.as_dict() for d in r.service.requests(r.period, r.department, targets())]
+    if request.args.get("format") == "csv":
+        lines = (
+            [*(d[c] for c in REQUEST_COLUMNS), " | ".join(t["label"] for t in d["top_topics"])]
+            for d in rows
+        )
+        return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines))
+    return jsonify({**r.period.as_dict(), "department": r.department, "departments": rows})
 
 
 @bp.post("/gaps/<int:topic_id>/assign")

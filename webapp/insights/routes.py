@@ -22,6 +22,8 @@ from webapp.insights.views import (
     known_departments,
     overview_charts,
     reading,
+    request_chart,
+    targets,
 )
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
@@ -81,6 +83,15 @@ def gaps() -> str:
         may_assign=r.scope.may_assign,
         assign_choices=[(d, department_name(d)) for d in known_departments()],
         **_filter_context(r),
+    )
+
+
+@bp.get("/requests")
+def requests_page() -> str:
+    r = reading(request.args)
+    rows = r.service.requests(r.period, r.department, targets())
+    return render_template(
+        "insights/requests.html", rows=rows, within_chart=request_chart(rows), **_filter_context(r)
     )
 
 

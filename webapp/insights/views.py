@@ -25,6 +25,7 @@ from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
 from kb.insights.factory import insights_service
 from kb.insights.service import InsightsService, Overview, Period
+from kb.records import Targets
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
@@ -62,6 +63,11 @@ def known_departments() -> list[str]:
     from webapp.requests.presenters import department_choices
 
     return [slug for slug, _ in department_choices()]
+
+
+def targets() -> dict[str, Targets]:
+    """Each department's request targets, as the request service has them."""
+    return {slug: d.targets for slug, d in services.services().requests.departments.items()}
 
 
 def fresh_service() -> InsightsService:
@@ -111,20 +117,42 @@ def overview_charts(overview: Overview) -> list[Chart]:
     return [searches, answered]
 
 
+def _department_bars(
+    title: str, bars: list[tuple[str, float]], value_label: str, chart_id: str, percent: bool
+) -> Chart:
+    return bar_chart(
+        title,
+        sorted(bars, key=lambda item: (-item[1], item[0])),
+        value_label=value_label,
+        label_header=gettext("chart_department"),
+        chart_id=chart_id,
+        percent=percent,
+    )
+
+
 def department_chart(reading: Reading) -> Chart:
+    """Searches per department (unrouted ones under the triage queue)."""
     per: dict[str, int] = defaultdict(int)
     for f in reading.service.store.day_figures(reading.period.since, reading.period.until):
         per[f.department] += f.searches
     triage = services.services().settings.triage_department
-    bars = sorted(
-        ((department_name(dept or triage), n) for dept, n in per.items()),
-        key=lambda item: (-item[1], item[0]),
+    bars = [(department_name(dept or triage), float(n)) for dept, n in per.items()]
+    title = gettext("chart_searches_by_department")
+    return _department_bars(
+        title, bars, gettext("figure_searches"), "searches-by-department", False
     )
-    return bar_chart(
-        gettext("chart_searches_by_department"),
-        bars,
-        value_label=gettext("figure_searches"),
-        chart_id="searches-by-department",
+
+
+def request_chart(rows: Sequence[Any]) -> Chart:
+    """Share of requests resolved within target, per department."""
+    bars = [
+        (department_name(r.department), r.resolution_within_target)
+        for r in rows
+        if r.resolution_within_target is not None
+    ]
+    title = gettext("chart_within_target")
+    return _department_bars(
+        title, bars, gettext("req_within_target"), "resolved-within-target", True
     )
 
 

@@ -95,7 +95,56 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+_HOURS = {"type": ["number", "null"]}
+SCHEMAS["DepartmentRequests"] = {
+    "type": "object",
+    "required": ["department", "requests", "top_topics", "backlog", "overdue"],
+    "properties": {
+        "department": {"type": "string"},
+        "requests": {"type": "integer", "description": "Created in the period."},
+        "top_topics": {
+            "type": "array",
+            "description": "The three most frequent topics; label '' when too few people asked.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "label": {"type": "string"},
+                    "requests": {"type": "integer"},
+                    "topic_id": {"type": ["integer", "null"]},
+                },
+            },
+        },
+        "median_first_response_hours": _HOURS,
+        "median_resolution_hours": _HOURS,
+        "target_first_response_hours": _HOURS,
+        "target_resolution_hours": _HOURS,
+        "first_response_within_target": _RATE,
+        "resolution_within_target": _RATE,
+        "backlog": {"type": "integer", "description": "Open now."},
+        "overdue": {"type": "integer", "description": "Open and past a due date now."},
+    },
+}
+SCHEMAS["RequestInsights"] = {
+    "type": "object",
+    "required": ["departments"],
+    "properties": {
+        "departments": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/DepartmentRequests"},
+        }
+    },
+}
+
 PATHS: dict[str, Any] = {
+    "/api/insights/requests": {
+        "get": {
+            "operationId": "insightsRequests",
+            "summary": "Per department: top request topics, times against targets, backlog.",
+            "security": SIGNED_IN,
+            "parameters": _FILTERS,
+            "responses": {"200": json_response("RequestInsights", "The figures."), **_ERRORS},
+        }
+    },
     "/api/insights/overview": {
         "get": {
             "operationId": "insightsOverview",

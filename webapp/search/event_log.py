@@ -13,7 +13,7 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
-from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.events import ClickEvent, FeedbackEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import search_groups, user_id
@@ -30,34 +30,6 @@ class LoggedSearch:
 
     def as_dict(self) -> dict[str, object]:
         return {**self.response.as_dict(), "search_id": self.search_id}
-
-
-def _unit(value: float) -> float:
-    return min(1.0, max(0.0, float(value)))
-
-
-def search_event(
-    query: Query, response: SearchResponse, latency_ms: float, user: str
-) -> SearchEvent:
-    """The event-log record of one search."""
-    filters: dict[str, object] = {}
-    if query.department:
-        filters["department"] = query.department
-    if query.tags:
-        filters["tags"] = list(query.tags)
-    return SearchEvent(
-        query=query.text,
-        answered=bool(response.answered),
-        lang=response.lang or "",
-        filters=filters,
-        confidence=_unit(response.confidence),
-        department=response.department or None,
-        department_confidence=_unit(response.department_confidence),
-        result_ids=[hit.id for hit in response.results],
-        latency_ms=max(0.0, latency_ms),
-        user=user,
-        page=query.page,
-    )
 
 
 def run_search(query: Query) -> LoggedSearch:

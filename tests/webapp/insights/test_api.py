@@ -176,3 +176,49 @@ def test_header_mode(app: Flask, client: FlaskClient, logged: int) -> None:
     assert client.get("/api/insights/overview", headers=sso).get_json()["searches"] == 5
     employee = {"X-Remote-User": "erik", "X-Remote-Groups": "employee"}
     assert client.get("/api/insights/overview", headers=employee).status_code == 403
+
+
+def test_requests_per_department_with_targets_and_top_topics(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    from kb.requests.records import Request
+
+    now = datetime.now(UTC)
+    for i, who in enumerate(["r1", "r2", "r3", "r4"]):
+        created = now - timedelta(hours=30 + i)
+        store.create_request(
+            Request(
+                requester=who,
+                query="Parking permit",
+                department="hr",
+                created=created,
+                first_response_due=created + timedelta(hours=8),
+                resolution_due=created + timedelta(hours=40),
+                first_responded_at=created + timedelta(hours=1) if i < 3 else None,
+                resolved_at=created + timedelta(hours=2 + i) if i < 2 else None,
+                status="resolved" if i < 2 else "new",
+            )
+        )
+    store.create_request(
+        Request(
+            requester="r5", query="my own thing", department="it", created=now - timedelta(hours=1)
+        )
+    )
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/requests").get_json()
+    hr, it = body["departments"]
+    assert (hr["department"], hr["requests"], it["department"]) == ("hr", 4, "it")
+    assert hr["top_topics"][0] == {"label": "parking permit", "requests": 4, "topic_id": logged}
+    assert it["top_topics"][0]["label"] == ""  # one requester: not shown
+    assert hr["median_first_response_hours"] == 1.0 and hr["median_resolution_hours"] == 2.5
+    assert hr["target_first_response_hours"] == 8 and hr["target_resolution_hours"] == 40
+    assert hr["resolution_within_target"] == 1.0 and hr["first_response_within_target"] == 1.0
+    assert (hr["backlog"], hr["overdue"]) == (2, 1)  # the one without a first response
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/api/insights/requests?format=csv").get_data(as_text=True))
+        )
+    )
+    assert rows[0][0] == "department" and rows[1][:2] == ["hr", "4"]
+    page = client.get("/insights/requests").get_data(as_text=True)
+    assert "parking permit (4)" in page and "<svg" in page

@@ -12,7 +12,6 @@ werkzeug server thread. Waits are on conditions, never fixed sleeps.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +19,6 @@ import pytest
 
 from kb.accounts.service import add_user
 from kb.settings import Settings
-from tests.conftest import SAMPLE_CONTENT
 from tests.webapp.test_browser import (
     OUTPUT,
     LiveServer,
@@ -28,6 +26,7 @@ from tests.webapp.test_browser import (
     _open,
     _serve,
     browser,  # noqa: F401 - a fixture, used by name
+    sample_copy,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -47,18 +46,8 @@ RESOLUTION = (
 def flow(
     sample_index: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    base = tmp_path_factory.mktemp("request-flow")
-    # Copies keep modification times, so the indexer sees every file unchanged.
-    shutil.copytree(SAMPLE_CONTENT, base / "content")
-    shutil.copytree(sample_index.index_path, base / "index")
-    settings = Settings.load(
-        {
-            "content_dir": str(base / "content"),
-            "index_dir": str(base / "index"),
-            "database_url": f"sqlite:///{base / 'kb.db'}",
-            "secret_key": "browser-request-tests",
-        },
-        environ={},
+    settings = sample_copy(
+        sample_index, tmp_path_factory.mktemp("request-flow"), "browser-request-tests"
     )
     yield from _serve(settings, embedder)
 

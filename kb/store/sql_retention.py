@@ -1,0 +1,105 @@
+"""Removing events: the retention purge, demo traffic, and the job leases of the
+insights scheduler (kept here because they share `insights_state`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, select, update
+
+from kb.store.schema import (
+    click_events,
+    feedback_events,
+    insights_days,
+    insights_people,
+    insights_question_people,
+    insights_questions,
+    insights_state,
+    requests,
+    search_events,
+)
+from kb.store.sql_base import SqlBase
+from kb.store.sql_insights import WATERMARKS
+
+
+class SqlRetention(SqlBase):
+    """Purges and removals over the event tables and their rollups."""
+
+    def try_lease(self, name: str, now: datetime, seconds: float) -> bool:
+        """Take the job `name` until now + seconds, unless another process holds it.
+
+        One conditional UPDATE decides, which both databases run atomically, so
+        of several workers or nodes exactly one gets each turn."""
+        key = "lease:" + name
+        stamp, until = int(now.timestamp()), int(now.timestamp() + seconds)
+        with self._write("take a job lease") as conn:
+            taken = conn.execute(
+                update(insights_state)
+                .where(insights_state.c.name == key, insights_state.c.value <= stamp)
+                .values(value=until)
+            ).rowcount
+            if taken:
+                return True
+            exists_ = conn.execute(
+                select(insights_state.c.name).where(insights_state.c.name == key)
+            ).first()
+            if exists_ is None:
+                conn.execute(insert(insights_state).values(name=key, value=until))
+                return True
+        return False
+
+    def remove_marked(self, prefix: str, requester_prefix: str) -> dict[str, int]:
+        """Delete the events of people whose pseudonymous id starts with `prefix`
+        and the requests of requesters whose username starts with
+        `requester_prefix` (demo traffic); the rollups are rebuilt from what is
+        left at the next refresh."""
+        if not prefix or not requester_prefix:
+            raise ValueError("a prefix is needed: an empty one would match every event")
+        pattern = _like_prefix(prefix)
+        removed: dict[str, int] = {}
+        with self._write("remove marked events") as conn:
+            marked = select(search_events.c.id).where(search_events.c.user_id.like(pattern))
+            conn.execute(delete(click_events).where(click_events.c.search_id.in_(marked)))
+            removed["clicks"] = conn.execute(
+                delete(click_events).where(click_events.c.user_id.like(pattern))
+            ).rowcount
+            removed["feedback"] = conn.execute(
+                delete(feedback_events).where(feedback_events.c.user_id.like(pattern))
+            ).rowcount
+            removed["searches"] = conn.execute(
+                delete(search_events).where(search_events.c.user_id.like(pattern))
+            ).rowcount
+            removed["requests"] = conn.execute(
+                delete(requests).where(requests.c.requester.like(_like_prefix(requester_prefix)))
+            ).rowcount
+            for table in (insights_days, insights_people, insights_questions):
+                conn.execute(delete(table))
+            conn.execute(delete(insights_question_people))
+            # Forgetting what was rolled up makes the next refresh rebuild every day.
+            conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(WATERMARKS))))
+        return removed
+
+    def purge_events(self, before: datetime) -> dict[str, int]:
+        """Delete events older than `before`, and the rollup rows that name
+        people or question texts of those days; daily counts are kept."""
+        cutoff = before.astimezone(UTC)
+        day = cutoff.date()
+        removed: dict[str, int] = {}
+        with self._write("purge old events") as conn:
+            for name, table in (("feedback", feedback_events), ("clicks", click_events)):
+                removed[name] = conn.execute(delete(table).where(table.c.ts < cutoff)).rowcount
+            old = select(search_events.c.id).where(search_events.c.ts < cutoff)
+            conn.execute(delete(click_events).where(click_events.c.search_id.in_(old)))
+            removed["searches"] = conn.execute(
+                delete(search_events).where(search_events.c.ts < cutoff)
+            ).rowcount
+            for table in (insights_people, insights_questions, insights_question_people):
+                conn.execute(delete(table).where(table.c.day < day))
+        return removed
+
+
+def _like_prefix(prefix: str) -> str:
+    """A LIKE pattern for `prefix`: its own wildcards are refused, not escaped."""
+    if any(ch in prefix for ch in "%_\\"):
+        raise ValueError(f"prefix {prefix!r} may not contain % _ or \\")
+    return prefix + "%"

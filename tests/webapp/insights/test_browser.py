@@ -1,0 +1,201 @@
+"""Insights in real headless Chromium, over a copy of the sample content and index.
+
+The full loop: people search in English and German for something the
+knowledge base does not answer; the questions become one knowledge gap; an
+analyst assigns it to Facilities; a content owner of Facilities sees it,
+publishes an article; the indexer makes the next snapshot; the gap is
+verified against it and shows closed, with the answered share before and
+after. Also: the overview with its charts, German, a content owner's slice,
+an employee's 403. A screenshot of every page goes to test-output/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kb.accounts.service import add_user
+from kb.insights.factory import refresh, verify
+from kb.settings import Settings
+from tests.webapp.test_browser import (
+    OUTPUT,
+    LiveServer,
+    Tab,
+    _open,
+    _serve,
+    browser,  # noqa: F401 - a fixture, used by name
+    sample_copy,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ENGLISH = "when is the christmas party"
+GERMAN = "wann ist die Weihnachtsfeier"
+OTHER = "can I bring my dog to the office"
+ARTICLE = """\
+---
+title: Christmas party – Weihnachtsfeier
+tags: [events, christmas]
+---
+## When is the Christmas party?
+
+The company Christmas party is on Friday, 11 December, from 18:00 in the
+canteen of every office. Register by 27 November in the events calendar;
+partners are welcome.
+
+## Wann ist die Weihnachtsfeier?
+
+Die Weihnachtsfeier ist am Freitag, 11. Dezember, ab 18 Uhr in der Kantine
+jedes Standorts. Bitte melden Sie sich bis zum 27. November im
+Veranstaltungskalender an; Partner sind willkommen.
+"""
+
+
+@pytest.fixture(scope="module")
+def live(
+    sample_index: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    settings = sample_copy(
+        sample_index, tmp_path_factory.mktemp("insights-flow"), "browser-insights-tests"
+    )
+    server = next(gen := _serve(settings, embedder))
+    for name, role, dept in [
+        ("anna", "analyst", None),
+        ("fiona", "content_owner", "facilities"),
+        ("emil", "employee", None),
+    ]:
+        add_user(server.store, name, role, dept, password=f"{name}-secret")
+    yield server
+    gen.close()
+
+
+def sign_in(tab: Tab, live: LiveServer, username: str, lang: str = "en") -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(live.url + f"/auth/sign-in?hl={lang}")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(f"{username}-secret")
+    page.locator("form:has(input[name=password]) button[type=submit]").click()
+    expect(page.locator("form.sign-out")).to_be_visible()
+
+
+def search_as_someone(chromium: Any, live: LiveServer, text: str) -> bool:
+    """One person (a browser of their own, so their own pseudonymous id) searches."""
+    from playwright.sync_api import expect
+
+    tab = _open(chromium)
+    page = tab.page
+    page.goto(live.url + "/")
+    box = page.get_by_role("combobox")
+    box.fill(text)
+    box.press("Enter")
+    expect(page.locator(".results-count, .empty").first).to_be_visible()
+    unanswered = page.locator(".unanswered").count() > 0
+    tab.page.context.close()
+    return unanswered
+
+
+def shot(page: Any, name: str) -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"insights-{name}.png"), full_page=True)
+
+
+def test_the_full_loop_from_failed_searches_to_a_gap_proved_closed(
+    browser: Any,  # noqa: F811
+    live: LiveServer,
+    embedder: Any,
+) -> None:
+    from playwright.sync_api import expect
+
+    from indexer.build import IndexBuilder
+    from webapp.services import services
+
+    # 1. Six people ask about the Christmas party, three in English, three in German;
+    #    two others ask something else. Nothing answers them.
+    for text in [ENGLISH] * 3 + [GERMAN] * 3 + [OTHER] * 2:
+        assert search_as_someone(browser, live, text), f"{text!r} should be unanswered"
+    settings = services(live.app).settings
+    _days, update = refresh(settings, live.store)
+    assert update is not None and update.questions == 3
+
+    # 2. The analyst finds one topic holding both languages, and assigns it.
+    analyst = _open(browser)
+    sign_in(analyst, live, "anna")
+    page = analyst.page
+    page.goto(live.url + "/insights/gaps")
+    topic = page.locator("li.gap").filter(has_text="Weihnachtsfeier")
+    expect(topic).to_have_count(1)
+    topic.locator("summary").click()
+    expect(topic.locator(".gap-queries li")).to_have_count(2)
+    for text in (ENGLISH, GERMAN):
+        expect(topic.locator(".gap-queries")).to_contain_text(text, ignore_case=True)
+    expect(topic.locator(".gap-figures")).to_contain_text("6")
+    topic.locator("select[name=department]").select_option("facilities")
+    topic.get_by_role("button", name="Assign").click()
+    expect(page.locator(".flash--success")).to_contain_text("Facilities")
+    topic = page.locator("li.gap").filter(has_text="Weihnachtsfeier")
+    expect(topic.locator(".gap-status")).to_contain_text("Assigned to Facilities")
+    shot(page, "gaps-assigned")
+
+    # 3. The content owner of Facilities sees it on their page and publishes an article.
+    owner = _open(browser)
+    sign_in(owner, live, "fiona")
+    owner.page.goto(live.url + "/insights/gaps")
+    expect(owner.page.locator("li.gap").filter(has_text="Weihnachtsfeier")).to_have_count(1)
+    expect(owner.page.locator(".gap-assign")).to_have_count(0)
+    shot(owner.page, "gaps-content-owner")
+    (settings.content_path / "facilities" / "christmas-party.md").write_text(ARTICLE, "utf-8")
+    IndexBuilder(settings, embedder=embedder).run()
+
+    # 4. The next snapshot answers the questions: the gap is verified closed.
+    engine = services(live.app).engine
+    result = verify(settings, live.store, engine)
+    assert len(result.closed) == 1, result
+    page.goto(live.url + "/insights/gaps")
+    closed = page.locator("li.gap").filter(has_text="Weihnachtsfeier")
+    expect(closed).to_have_attribute("data-status", "closed")
+    expect(closed.locator(".gap-closed")).to_contain_text("facilities/christmas-party.md")
+    expect(closed.locator(".gap-closed")).to_contain_text("0 % before")
+    shot(page, "gaps-closed")
+    for tab in (analyst, owner):
+        tab.page.context.close()
+        assert tab.errors == []
+
+
+def test_overview_german_slices_and_refusals(browser: Any, live: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    analyst = _open(browser)
+    sign_in(analyst, live, "anna")
+    page = analyst.page
+    page.goto(live.url + "/insights/")
+    expect(page.locator(".figure-card")).to_have_count(8)
+    expect(page.locator("svg.chart")).to_have_count(3)
+    expect(page.locator("svg.chart title").first).to_have_text("Searches per day")
+    page.locator(".chart-table summary").first.click()
+    expect(page.locator(".chart-table table").first).to_be_visible()
+    shot(page, "overview")
+    page.goto(live.url + "/insights/?hl=de")
+    expect(page.locator("h1")).to_have_text("Auswertung")
+    expect(page.locator("svg.chart title").first).to_have_text("Suchen pro Tag")
+    shot(page, "overview-de")
+
+    owner = _open(browser)
+    sign_in(owner, live, "fiona")
+    owner.page.goto(live.url + "/insights/")
+    expect(owner.page.locator("select[name=department] option")).to_have_count(1)
+    expect(owner.page.locator("select[name=department]")).to_have_value("facilities")
+    shot(owner.page, "overview-content-owner")
+    response = owner.page.goto(live.url + "/insights/?department=hr")
+    assert response is not None and response.status == 403
+
+    employee = _open(browser)
+    sign_in(employee, live, "emil")
+    response = employee.page.goto(live.url + "/insights/")
+    assert response is not None and response.status == 403
+    shot(employee.page, "employee-403")
+    for tab in (analyst, owner, employee):
+        tab.page.context.close()
