@@ -1,31 +1,32 @@
-"""Turning one request change into outbox messages.
+"""Turning one request change into its outbox messages.
 
-The request service calls `Notifier.notify` after every change, naming the
-event and who should hear of it; the notifier writes one outbox message per
-target:
+The request service hands the store a change together with its `Topic`; in
+the same database transaction the store asks `Notifier.messages` for the
+notifications and writes them beside the change (the transactional outbox),
+so a change and what it announces are stored together or not at all. Who
+hears a topic is `kb.notify.topics.WHO_HEARS`:
 
-* a webhook message to each named department that has a webhook, with the
+* a webhook message to each department concerned that has a webhook, with the
   JSON payload `{event, request, entry, ts}`;
 * an e-mail to the requester (in the language of their question, English or
-  German) and to each named department's queue address, when e-mail is on.
+  German) and to the queue addresses concerned, when e-mail is on.
 
-Messages are queued right after the change is saved. Should the process die
-between the two, the history still shows the change but that one
-notification is missing; everything queued is delivered (see `worker`).
+Building messages reads nothing and writes nothing: it is safe to run inside
+the transaction. A worker delivers them afterwards (`kb.notify.worker`).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MAIL_LANGUAGES, Audience, compose
 from kb.notify.outbox import OutboxMessage
+from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict
-from kb.store.protocols import Store
 from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
@@ -39,19 +40,28 @@ def request_language(text: str) -> str:
     return lang if lang in MAIL_LANGUAGES else "en"
 
 
+def department_of(party: Party, request: Request, entry: RequestEntry) -> str | None:
+    """The department a party stands for in this change (None for the requester)."""
+    if party is Party.QUEUE:
+        return request.department
+    if party is Party.PREVIOUS_QUEUE:
+        return str(entry.data.get("from_department") or "") or None
+    if party is Party.TASK_QUEUE:
+        return str(entry.data.get("department") or "") or None
+    return None
+
+
 class Notifier:
-    """Queues the notifications of request changes."""
+    """Builds the notifications of request changes (the store writes them)."""
 
     def __init__(
         self,
-        store: Store,
         config: NotifyConfig,
         *,
         department_names: Mapping[str, str] | None = None,
         language_of: Callable[[str], str] = request_language,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self.store = store
         self.config = config
         self._names = dict(department_names or {})
         self._language_of = language_of
@@ -62,45 +72,43 @@ class Notifier:
         lang = self._language_of(f"{request.query}\n{request.description}")
         return lang if lang in MAIL_LANGUAGES else "en"
 
-    def notify(
-        self,
-        event: str,
-        request: Request,
-        entry: RequestEntry,
-        *,
-        webhooks: Iterable[str] = (),
-        requester: bool = False,
-        queues: Iterable[str] = (),
-    ) -> list[OutboxMessage]:
-        """Queue `event` for the webhooks of `webhooks`, the requester (if asked and
-        the entry is visible to them) and the queue addresses of `queues`."""
+    def messages(self, topic: Topic, request: Request, entry: RequestEntry) -> list[OutboxMessage]:
+        """The outbox messages announcing `entry` (saved with `request`) under `topic`."""
+        hearers = WHO_HEARS[topic]
         now = self._clock()
-        messages = self._webhook_messages(event, request, entry, webhooks, now)
-        if self.config.mail_enabled:
-            messages += self._mail_messages(event, request, entry, requester, queues, now)
-        return [self.store.enqueue(m) for m in messages]
+        out = self._webhook_messages(topic, hearers, request, entry, now)
+        if self.config.mail_enabled and self._mailed(hearers, request, entry):
+            out += self._mail_messages(topic, hearers, request, entry, now)
+        return out
+
+    @staticmethod
+    def _mailed(hearers: Hearers, request: Request, entry: RequestEntry) -> bool:
+        if not entry.visible_to_requester:
+            return False  # internal: for the department's systems only
+        return hearers.automatic_mailed or not entry.data.get("automatic")
 
     def _webhook_messages(
         self,
-        event: str,
+        topic: Topic,
+        hearers: Hearers,
         request: Request,
         entry: RequestEntry,
-        departments: Iterable[str],
         now: datetime,
     ) -> list[OutboxMessage]:
         payload = {
-            "event": event,
+            "event": topic.value,
             "request": request_dict(request),
             "entry": entry_dict(entry),
             "ts": now.isoformat(),
         }
+        departments = [department_of(p, request, entry) for p in hearers.webhooks]
         out = []
-        for department in dict.fromkeys(departments):
+        for department in dict.fromkeys(d for d in departments if d):
             hook = self.config.webhooks.get(department)
             if hook is not None:
                 out.append(
                     OutboxMessage(
-                        topic=event,
+                        topic=topic.value,
                         target=hook.url,
                         payload=payload,
                         created=now,
@@ -109,39 +117,47 @@ class Notifier:
                 )
         return out
 
+    def _recipients(
+        self, hearers: Hearers, request: Request, entry: RequestEntry
+    ) -> list[tuple[str, Audience, str]]:
+        """(address, audience, department) of everyone mailed, each address once."""
+        recipients: list[tuple[str, Audience, str]] = []
+        for party in hearers.mail:
+            if party is Party.REQUESTER:
+                if entry.actor == request.requester and not hearers.own_action_mailed:
+                    continue
+                address = self.config.requester_address(request.requester)
+                if address:
+                    recipients.append((address, "requester", ""))
+                else:
+                    logger.info(
+                        "notify: no e-mail address for requester %s (set mail_domain)",
+                        request.requester,
+                    )
+                continue
+            department = department_of(party, request, entry)
+            address = self.config.queue_addresses.get(department or "")
+            if department and address:
+                recipients.append((address, "queue", department))
+        first: dict[str, tuple[str, Audience, str]] = {}
+        for recipient in recipients:
+            first.setdefault(recipient[0], recipient)
+        return list(first.values())
+
     def _mail_messages(
         self,
-        event: str,
+        topic: Topic,
+        hearers: Hearers,
         request: Request,
         entry: RequestEntry,
-        requester: bool,
-        queues: Iterable[str],
         now: datetime,
     ) -> list[OutboxMessage]:
-        recipients: list[tuple[str, Audience, str]] = []
-        if requester and entry.visible_to_requester:
-            address = self.config.requester_address(request.requester)
-            if address:
-                recipients.append((address, "requester", ""))
-            else:
-                logger.info(
-                    "notify: no e-mail address for requester %s (set mail_domain)",
-                    request.requester,
-                )
-        for department in dict.fromkeys(queues):
-            address = self.config.queue_addresses.get(department)
-            if address:
-                recipients.append((address, "queue", department))
         out = []
-        seen: set[str] = set()
-        for address, audience, department in recipients:
-            if address in seen:
-                continue
-            seen.add(address)
+        for address, audience, department in self._recipients(hearers, request, entry):
             lang = self.requester_language(request) if audience == "requester" else "en"
             dept = department or request.department
             text = compose(
-                event,
+                topic,
                 request,
                 entry,
                 audience=audience,
@@ -153,14 +169,14 @@ class Notifier:
             subject, body = text
             out.append(
                 OutboxMessage(
-                    topic=event,
+                    topic=topic.value,
                     target=f"email:{address}",
                     payload={
                         "subject": subject,
                         "text": body,
                         "lang": lang,
                         "request_id": request.id,
-                        "event": event,
+                        "event": topic.value,
                     },
                     created=now,
                     next_attempt_at=now,

@@ -1,15 +1,18 @@
 """Requests from employees to departments, from submission to resolution.
 
-The parts, each in its own module (import them from there; this package file
-deliberately imports nothing, so `kb.notify` can use `serialize` without a
-cycle):
+Records and rules:
 
-* `service` — `RequestService`, the library API the web views and the CLI call;
-* `access` — who may see and change which request;
-* `sla` — due dates counted in working hours;
-* `workflows` — value-stream templates (`_workflows.yml`) and their matching;
-* `tasks` — the tasks of a value-stream request: blocking and progress;
-* `routing` — what reassignments teach the router;
-* `drafts` — turning a resolved request into a draft article, and publishing it;
-* `serialize` — JSON-ready dicts of requests, for webhooks, the API and exports.
+* `records` — `Request`, `RequestTask`, `RequestEntry` (the history);
+* `lifecycle` — statuses, priorities and the moves between them;
+* `permissions` — who may see and do what (checks and page buttons alike);
+* `departments` — department lookup, due dates, the queue of a new request;
+* `sla` — working hours; `workflows` — value-stream templates;
+  `tasks` — blocking and progress; `routing` — what reassignments teach;
+* `serialize` — JSON-ready dicts for webhooks, the API and exports.
+
+The service, `service.RequestService`, is a facade over one part per concern:
+`submission`, `reading`, `working`, `task_work`, `articles` (with the file
+work in `drafting`) and `resolution`, sharing a `ledger` that loads requests
+and saves each change with its history entry and notifications in one
+transaction. `commands` is `kb requests …`.
 """

@@ -1,54 +1,90 @@
 """`RequestService`: the library API for requests that views and the CLI call.
 
 Every method takes the acting `User` and checks what they may do
-(`kb.requests.access`). Every change appends an entry to the request's
-append-only history and queues its notifications (`kb.notify`). Time comes
-from an injected clock, so tests can fix "now".
+(`kb.requests.permissions`; `permissions(actor, id)` answers it for pages and
+clients). Every change appends an entry to the request's append-only history
+and is stored together with the notifications it announces (`Ledger`). Time
+comes from an injected clock, so tests can fix "now".
 
-Lost updates cannot happen: the store refuses a save based on a stale version,
-and the service then reloads the request, checks the change again against
-the fresh state and retries.
-
-Reading, value-stream tasks and articles drafted from answers are the mixins
-in `service_reading`, `service_tasks` and `service_articles`; their records
-(`QueueItem`, `RequestDetail`, `TaskItem`) are importable from here too.
+The service is composed of one part per concern, each small and tested
+through this facade: `Submissions` (filing), `RequestReader` (reading and
+queues), `RequestWork` (replies, status, resolving, assigning, moving),
+`TaskWork` (value-stream tasks) and `ArticleWork` (articles from answers),
+sharing a `Ledger` (load and save) and the `Departments` (lookup, due dates,
+routing).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from pathlib import Path
 
 from kb.accounts.records import User
-from kb.errors import ConflictError, PermissionDenied, ValidationError
 from kb.notify.config import NotifyConfig
-from kb.notify.notifier import Notifier
-from kb.records import Department
-from kb.requests import access
-from kb.requests.lifecycle import Priority, RequestStatus, check_transition
+from kb.notify.notifier import Notifier, request_language
+from kb.records import Article, Department
+from kb.requests.articles import ArticleWork
+from kb.requests.departments import Departments, DueDates
+from kb.requests.ledger import Ledger
+from kb.requests.lifecycle import Priority, RequestStatus
+from kb.requests.permissions import RequestPermissions
+from kb.requests.reading import QueueItem, RequestDetail, RequestReader
 from kb.requests.records import Request, RequestEntry, RequestTask
-from kb.requests.service_articles import ArticleMixin
-from kb.requests.service_reading import QueueItem, ReadingMixin, RequestDetail
-from kb.requests.service_tasks import TaskItem, TaskMixin
+from kb.requests.routing import RoutingHints
 from kb.requests.sla import WorkingCalendar
-from kb.requests.tasks import latest_due, task_states, tasks_from_workflow
+from kb.requests.submission import NewRequest, Submissions
+from kb.requests.task_work import TaskItem, TaskWork
+from kb.requests.tasks import Progress
 from kb.requests.workflows import Workflow, WorkflowCatalog, load_workflows, workflows_path
+from kb.requests.working import RequestWork
 from kb.settings import Settings
-from kb.store.protocols import Store
-from kb.validators import parse_choice, required_text, utc_now
+from kb.store.protocols import RequestOrder, Store
+from kb.validators import utc_now
 
 __all__ = ["QueueItem", "RequestDetail", "RequestService", "TaskItem"]
 
-logger = logging.getLogger(__name__)
 
-_S = RequestStatus
-
-
-class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
+class RequestService:
     """Submitting, working and resolving requests."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        departments: Mapping[str, Department],
+        workflows: WorkflowCatalog | None = None,
+        calendar: WorkingCalendar | None = None,
+        triage_department: str = "triage",
+        route_threshold: float = 0.35,
+        notifier: Notifier | None = None,
+        language_of: Callable[[str], str] = request_language,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.language_of = language_of
+        self.workflows = workflows or WorkflowCatalog()
+        self.directory = Departments(
+            departments,
+            triage=triage_department,
+            calendar=calendar,
+            route_threshold=route_threshold,
+        )
+        self.notifier = notifier or Notifier(
+            NotifyConfig(),
+            department_names=self.directory.names(),
+            language_of=language_of,
+            clock=clock,
+        )
+        self.ledger = Ledger(store, self.notifier, clock)
+        self.tasks = TaskWork(self.ledger, self.directory)
+        self.reader = RequestReader(self.ledger, self.directory)
+        self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
+        self.articles = ArticleWork(self.ledger, self.directory, language_of)
+        self.submissions = Submissions(
+            self.ledger, self.directory, self.workflows, self.tasks, language_of
+        )
 
     @classmethod
     def from_settings(
@@ -71,7 +107,6 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
         else:
             workflows = WorkflowCatalog()
         notifier = Notifier(
-            store,
             NotifyConfig.from_settings(settings, departments),
             department_names={slug: d.name for slug, d in departments.items()},
             clock=clock,
@@ -87,22 +122,35 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
             clock=clock,
         )
 
+    # -- the organisation ----------------------------------------------------------
+    @property
+    def departments(self) -> dict[str, Department]:
+        return self.directory.by_slug
+
+    @property
+    def triage(self) -> str:
+        return self.directory.triage
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.directory.calendar
+
+    def department(self, slug: str) -> Department:
+        """A known department, or the triage queue (default targets)."""
+        return self.directory.get(slug)
+
+    def due_dates(self, slug: str, start: datetime) -> DueDates:
+        return self.directory.due_dates(slug, start)
+
     def route(self, department: str | None, suggested: str | None, confidence: float | None) -> str:
-        """The queue a new request goes to.
+        """The queue a new request goes to (see `Departments.route`)."""
+        return self.directory.route(department, suggested, confidence)
 
-        The employee's choice wins when it differs from the suggestion. A
-        suggestion the router was not confident about (below
-        `route_threshold`), or no department at all, means the triage queue.
-        """
-        chosen = (department or "").strip() or (suggested or "").strip()
-        if not chosen:
-            return self.triage
-        low = confidence is not None and confidence < self.route_threshold
-        if low and chosen == (suggested or "").strip():
-            return self.triage
-        return chosen
+    def match_workflow(self, text: str) -> Workflow | None:
+        """The value stream to offer for a question, or None."""
+        return self.workflows.match(text)
 
-    # -- submitting ---------------------------------------------------------------
+    # -- filing --------------------------------------------------------------------
     def submit(
         self,
         actor: User,
@@ -118,277 +166,84 @@ class RequestService(ReadingMixin, TaskMixin, ArticleMixin):
         workflow: str | None = None,
         department_confidence: float | None = None,
     ) -> Request:
-        """File a request (or, with `workflow`, a value-stream request with its tasks).
+        """File a request (or, with `workflow`, a value-stream request with its tasks)."""
+        sent = NewRequest(
+            query, description, department, suggested_department, suggestions_shown,
+            went_on_anyway, search_id, priority, idempotency_key, workflow,
+            department_confidence,
+        )  # fmt: skip
+        return self.submissions.submit(actor, sent)
 
-        With an idempotency key, submitting again returns the first request
-        unchanged and notifies no one again. Keys are per requester.
-        """
-        query = required_text("query", query)
-        now = self.clock()
-        template: Workflow | None = self.workflows.get(workflow) if workflow else None
-        slug = (
-            template.owner
-            if template
-            else self.route(department, suggested_department, department_confidence)
-        )
-        tasks: list[RequestTask] = []
-        dues = self.due_dates(slug, now)  # refuses unknown departments
-        if template is not None:
-            lang = self.language_of(f"{query}\n{description}")
-            tasks = tasks_from_workflow(template, now, self.due_after, lang)
-            dues = replace(dues, resolution=max(dues.resolution, latest_due(tasks) or now))
-        key = f"{actor.username}:{idempotency_key.strip()}" if idempotency_key else None
-        try:
-            request = Request(
-                requester=actor.username,
-                query=query,
-                description=(description or "").strip(),
-                department=slug,
-                priority=parse_choice(Priority, "priority", priority),
-                created=now,
-                updated=now,
-                search_id=search_id,
-                suggestions_shown=bool(suggestions_shown),
-                went_on_anyway=bool(went_on_anyway),
-                workflow=template.name if template else None,
-                idempotency_key=key,
-                first_response_due=dues.first_response,
-                resolution_due=dues.resolution,
-            )
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-        stored = self.store.create_request(request, tasks)
-        if not _same_submission(stored, request):
-            if stored.query != request.query:
-                raise ConflictError(
-                    f"idempotency key {idempotency_key!r} was already used for request "
-                    f"{stored.id} with another question; use a new key for a new request",
-                    details={"id": stored.id},
-                )
-            return stored
-        assert stored.id is not None
-        created = self.store.entries(stored.id)[0]
-        stored_tasks = self.store.tasks(stored.id)
-        self.notifier.notify(
-            "request.created", stored, created, webhooks=[slug], requester=True, queues=[slug]
-        )
-        for state in task_states(stored_tasks):
-            if not state.blocked and state.task.department != slug:
-                self._task_ready(stored, state.task, created)
-        return stored
+    # -- reading -------------------------------------------------------------------
+    def get(self, actor: User, request_id: int) -> Request:
+        return self.reader.get(actor, request_id)
 
-    def match_workflow(self, text: str) -> Workflow | None:
-        """The value stream to offer for a question, or None."""
-        return self.workflows.match(text)
+    def history(self, actor: User, request_id: int) -> list[RequestEntry]:
+        return self.reader.history(actor, request_id)
 
-    # -- working --------------------------------------------------------------------
+    def detail(self, actor: User, request_id: int) -> RequestDetail:
+        return self.reader.detail(actor, request_id)
+
+    def permissions(self, actor: User, request_id: int) -> RequestPermissions:
+        """What `actor` may do with the request now (the same rules every change checks)."""
+        return self.ledger.permissions(actor, self.ledger.load(actor, request_id))
+
+    def works_on(self, actor: User, request: Request) -> bool:
+        return self.ledger.works_on(actor, request)
+
+    def list_mine(
+        self, actor: User, status: RequestStatus | Sequence[RequestStatus] | None = None
+    ) -> list[Request]:
+        return self.reader.list_mine(actor, status)
+
+    def queue(
+        self,
+        actor: User,
+        department: str | None,
+        status: RequestStatus | str | Sequence[RequestStatus | str] | None = None,
+        overdue: bool = False,
+        order_by: RequestOrder = "due",
+    ) -> list[QueueItem]:
+        return self.reader.queue(actor, department, status, overdue, order_by)
+
+    def routing_hints(self, since: datetime | None = None) -> RoutingHints:
+        return self.reader.routing_hints(since)
+
+    # -- working -------------------------------------------------------------------
     def comment(
         self, actor: User, request_id: int, text: str, visible_to_requester: bool = True
     ) -> Request:
-        """Add a comment. An agent's visible reply is the first response if none was
-        given yet; the requester's reply to waiting_for_requester resumes work."""
-        text = required_text("text", text)
-
-        def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
-            is_agent = self.works_on(actor, request)
-            is_requester = access.is_requester(actor, request)
-            if not visible_to_requester and not is_agent:
-                raise PermissionDenied(
-                    f"{actor.username} may not write internal notes on request {request.id}: "
-                    "only agents of its queue may",
-                    details={"request": request.id},
-                )
-            updates: dict[str, Any] = {"updated": now}
-            if is_agent and not is_requester and visible_to_requester:
-                updates["first_responded_at"] = request.first_responded_at or now
-            entry = self._entry(actor, request, now, "comment", text, visible=visible_to_requester)
-            return replace(request, **updates), entry
-
-        before, saved, entry = self._save(actor, request_id, change)
-        by_requester = access.is_requester(actor, saved)
-        self.notifier.notify(
-            "request.commented",
-            saved,
-            entry,
-            webhooks=[saved.department],
-            requester=not by_requester,
-            queues=[saved.department] if entry.visible_to_requester else [],
-        )
-        if by_requester and saved.status is _S.WAITING_FOR_REQUESTER:
-            saved = self._change_status(
-                actor, request_id, _S.IN_PROGRESS, "The requester replied.", by_rule=True
-            )
-        return saved
+        return self.work.comment(actor, request_id, text, visible_to_requester)
 
     def transition(
         self, actor: User, request_id: int, status: RequestStatus | str, note: str = ""
     ) -> Request:
-        """Move a request to another status (see `kb.requests.TRANSITIONS`).
-
-        Agents of its queue may make every allowed move; the requester may
-        reopen (resolved or closed → in_progress) and close. Resolving needs a
-        resolution text: `note` is used, or call `resolve`.
-        """
-        target = parse_choice(RequestStatus, "status", status)
-        if target is _S.RESOLVED:
-            return self.resolve(actor, request_id, note)
-        return self._change_status(actor, request_id, target, (note or "").strip())
-
-    def _change_status(
-        self,
-        actor: User,
-        request_id: int,
-        target: RequestStatus,
-        note: str,
-        *,
-        by_rule: bool = False,
-    ) -> Request:
-        def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
-            # Agents of a task's department work their task, not the request's status.
-            is_agent = access.works_queue(actor, request.department)
-            if not (is_agent or by_rule):
-                self._check_requester_move(actor, request, target)
-            check_transition(request.status, target)
-            updates: dict[str, Any] = {"status": target, "updated": now}
-            if not request.status.is_open and target.is_open:  # reopened
-                updates.update(resolved_at=None, resolution=None)
-            if is_agent and note and not access.is_requester(actor, request):
-                updates["first_responded_at"] = request.first_responded_at or now
-            entry = self._entry(
-                actor,
-                request,
-                now,
-                "status",
-                note,
-                {"from": request.status.value, "to": target.value},
-            )
-            return replace(request, **updates), entry
-
-        before, saved, entry = self._save(actor, request_id, change)
-        if target is _S.CLOSED:
-            self._cancel_open_tasks(actor, saved)
-        by_requester = access.is_requester(actor, saved)
-        self.notifier.notify(
-            "request.status_changed",
-            saved,
-            entry,
-            webhooks=[saved.department],
-            requester=not by_requester,
-            queues=[saved.department],
-        )
-        return saved
-
-    def _check_requester_move(self, actor: User, request: Request, target: RequestStatus) -> None:
-        if access.is_requester(actor, request):
-            reopen = target is _S.IN_PROGRESS and not request.status.is_open
-            if reopen or target is _S.CLOSED:
-                return
-            raise PermissionDenied(
-                f"as its requester, {actor.username} may only reopen or close request "
-                f"{request.id}, not make it {target.value}; agents of {request.department} do that",
-                details={"request": request.id, "to": target.value},
-            )
-        access.require_agent(actor, request, "change the status of")
+        return self.work.transition(actor, request_id, status, note)
 
     def resolve(self, actor: User, request_id: int, resolution: str) -> Request:
-        """Resolve with a resolution text (the answer the requester gets)."""
-        resolution = required_text("resolution", resolution)
-
-        def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
-            access.require_agent(actor, request, "resolve")
-            self._refuse_open_tasks(request)
-            check_transition(request.status, _S.RESOLVED)
-            return self._resolved(actor, request, now, resolution)
-
-        _, saved, entry = self._save(actor, request_id, change)
-        self._notify_resolved(saved, entry)
-        return saved
+        return self.work.resolve(actor, request_id, resolution)
 
     def assign(self, actor: User, request_id: int, assignee: str | None) -> Request:
-        """Give the request to an agent of its queue (None: unassign)."""
-        name = (assignee or "").strip() or None
-
-        def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
-            access.require_agent(actor, request, "assign")
-            if name is not None:
-                user = self.store.get_user(name)
-                if user is None or not access.works_queue(user, request.department):
-                    raise ValidationError(
-                        f"{name} is not an agent of {request.department}; give them the role "
-                        f"with `kb users add {name} --role agent --department {request.department}`",
-                        details={"field": "assignee", "value": name},
-                    )
-            entry = self._entry(
-                actor,
-                request,
-                now,
-                "assigned",
-                "",
-                {"from": request.assignee, "to": name},
-                visible=False,
-            )
-            return replace(request, assignee=name, updated=now), entry
-
-        _, saved, entry = self._save(actor, request_id, change)
-        self.notifier.notify("request.assigned", saved, entry, webhooks=[saved.department])
-        return saved
+        return self.work.assign(actor, request_id, assignee)
 
     def reassign(self, actor: User, request_id: int, department: str, reason: str) -> Request:
-        """Move the request to another department's queue.
+        return self.work.reassign(actor, request_id, department, reason)
 
-        The move is recorded (and teaches routing, see `routing_hints`); due
-        dates are recounted from the request's creation with the new
-        department's targets, the assignee is cleared, and a new request
-        becomes triaged.
-        """
-        reason = required_text("reason", reason)
-        target = required_text("department", department)
-        self.department(target)
+    # -- tasks of value streams -----------------------------------------------------
+    def task_queue(self, actor: User, department: str) -> list[TaskItem]:
+        return self.tasks.task_queue(actor, department)
 
-        def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
-            access.require_agent(actor, request, "reassign")
-            if target == request.department:
-                raise ConflictError(
-                    f"request {request.id} is already in the {target} queue",
-                    details={"request": request.id, "department": target},
-                )
-            status = _S.TRIAGED if request.status is _S.NEW else request.status
-            dues = self.due_dates(target, request.created)
-            entry = self._entry(
-                actor,
-                request,
-                now,
-                "reassigned",
-                reason,
-                {"from_department": request.department, "to_department": target},
-            )
-            return replace(
-                request,
-                department=target,
-                assignee=None,
-                status=status,
-                updated=now,
-                first_response_due=dues.first_response,
-                resolution_due=dues.resolution,
-            ), entry
+    def progress(self, actor: User, request_id: int) -> Progress:
+        return self.tasks.progress(actor, request_id)
 
-        before, saved, entry = self._save(actor, request_id, change)
-        self.notifier.notify(
-            "request.reassigned",
-            saved,
-            entry,
-            webhooks=[before.department, saved.department],
-            requester=True,
-            queues=[saved.department],
-        )
-        return saved
+    def complete_task(
+        self, actor: User, request_id: int, task_id: int, note: str = ""
+    ) -> RequestTask:
+        return self.tasks.complete_task(actor, request_id, task_id, note)
 
+    # -- articles from answers ------------------------------------------------------
+    def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
+        return self.articles.draft_article(actor, request_id, content_root)
 
-def _same_submission(stored: Request, sent: Request) -> bool:
-    """True when the store saved the request just sent, not an earlier one with the key."""
-    return (stored.created, stored.requester, stored.query, stored.description) == (
-        sent.created,
-        sent.requester,
-        sent.query,
-        sent.description,
-    )
+    def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
+        return self.articles.publish_article(actor, article_id, content_root)

@@ -15,7 +15,7 @@ All datetimes going in must be timezone-aware; all coming out are UTC.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
@@ -26,6 +26,9 @@ from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
 
 RequestOrder = Literal["due", "created"]
+# What a change announces, built inside its transaction from the saved request
+# and the stored history entry (both with their ids): the transactional outbox.
+Announce = Callable[[Request, RequestEntry], Sequence[OutboxMessage]]
 
 
 class EventStore(Protocol):
@@ -96,12 +99,14 @@ class RequestStore(Protocol):
         request: Request,
         tasks: Sequence[RequestTask] = (),
         idempotency_key: str | None = None,
+        announce: Announce | None = None,
     ) -> Request:
-        """Store a new request, its tasks and a "created" history entry.
+        """Store a new request, its tasks and a "created" history entry, and the
+        outbox messages `announce` makes of them, in one transaction.
 
         With an idempotency key (the argument, or `request.idempotency_key`), a
-        second call with the same key returns the first request unchanged, even
-        when both calls race from different processes.
+        second call with the same key returns the first request unchanged (and
+        announces nothing), even when both calls race from different processes.
         """
         ...
 
@@ -129,8 +134,11 @@ class RequestStore(Protocol):
         """
         ...
 
-    def update_request(self, request: Request, entry: RequestEntry) -> Request:
-        """Save the request's fields and append `entry`, in one transaction.
+    def update_request(
+        self, request: Request, entry: RequestEntry, announce: Announce | None = None
+    ) -> Request:
+        """Save the request's fields, append `entry` and queue what `announce`
+        makes of them, in one transaction.
 
         ConflictError when `request.version` is no longer the stored version
         (someone saved in between: reload and retry). Returns the saved request
@@ -156,8 +164,11 @@ class RequestStore(Protocol):
         """Tasks a department owns (unfinished only unless asked), earliest due first."""
         ...
 
-    def update_task(self, task: RequestTask, entry: RequestEntry) -> RequestTask:
-        """Save a task and append `entry`; ConflictError on a stale version."""
+    def update_task(
+        self, task: RequestTask, entry: RequestEntry, announce: Announce | None = None
+    ) -> RequestTask:
+        """Save a task, append `entry` and queue what `announce` makes of them (with
+        the task's request), in one transaction; ConflictError on a stale version."""
         ...
 
     def reassignments(self, since: datetime | None = None) -> list[Reassignment]:

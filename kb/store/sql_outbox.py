@@ -40,16 +40,21 @@ def _due(now: datetime, limit: int) -> Select[Any]:
     )
 
 
+def insert_message(conn: Connection, message: OutboxMessage) -> OutboxMessage:
+    """Queue `message` in the transaction of `conn` (with the change it announces)."""
+    if message.id is not None:
+        raise ValueError(f"a new message must not have an id yet, got id={message.id!r}")
+    values = {c.name: getattr(message, c.name) for c in outbox.columns if c.name != "id"}
+    result = conn.execute(insert(outbox).values(values))
+    return replace(message, id=inserted_id(result))
+
+
 class SqlOutbox(SqlBase):
     """The outbox part of `SqlStore`."""
 
     def enqueue(self, message: OutboxMessage) -> OutboxMessage:
-        if message.id is not None:
-            raise ValueError(f"a new message must not have an id yet, got id={message.id!r}")
-        values = {c.name: getattr(message, c.name) for c in outbox.columns if c.name != "id"}
         with self._write("queue a notification") as conn:
-            result = conn.execute(insert(outbox).values(values))
-            return replace(message, id=inserted_id(result))
+            return insert_message(conn, message)
 
     def due_messages(self, now: datetime, limit: int = 100) -> list[OutboxMessage]:
         query = _due(ensure_utc("now", now), limit)

@@ -18,9 +18,10 @@ from sqlalchemy import Connection, Row, and_, insert, or_, select, update
 from kb.errors import ConflictError, NotFoundError
 from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask, number_tasks
-from kb.store.protocols import RequestOrder
+from kb.store.protocols import Announce, RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.store.sql_outbox import insert_message
 from kb.validators import ensure_optional_utc, ensure_utc
 
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if s.is_open)
@@ -98,6 +99,15 @@ def _entry(row: Row[Any]) -> RequestEntry:
     )
 
 
+def _announce(
+    conn: Connection, announce: Announce | None, request: Request, entry: RequestEntry
+) -> None:
+    """Queue the messages announcing `entry` in the transaction that stored it."""
+    if announce is not None:
+        for message in announce(request, entry):
+            insert_message(conn, message)
+
+
 def _insert_entry(conn: Connection, entry: RequestEntry) -> RequestEntry:
     result = conn.execute(
         insert(request_entries).values(
@@ -121,6 +131,7 @@ class SqlRequests(SqlBase):
         request: Request,
         tasks: Sequence[RequestTask] = (),
         idempotency_key: str | None = None,
+        announce: Announce | None = None,
     ) -> Request:
         if request.id is not None:
             raise ValueError(f"a new request must not have an id yet, got id={request.id!r}")
@@ -137,7 +148,9 @@ class SqlRequests(SqlBase):
                 existing = self._find_by_key(conn, key)
                 if existing is not None:
                     return existing
-                return self._insert_request(conn, request, tasks)
+                stored, created = self._insert_request(conn, request, tasks)
+                _announce(conn, announce, stored, created)
+                return stored
         except ConflictError:
             # Another process inserted the same key between our lookup and insert;
             # the unique index refused ours, so theirs is the request to return.
@@ -155,7 +168,7 @@ class SqlRequests(SqlBase):
 
     def _insert_request(
         self, conn: Connection, request: Request, tasks: list[RequestTask]
-    ) -> Request:
+    ) -> tuple[Request, RequestEntry]:
         result = conn.execute(insert(requests).values(_request_row(request)))
         stored = replace(request, id=inserted_id(result))
         assert stored.id is not None
@@ -170,7 +183,7 @@ class SqlRequests(SqlBase):
             data["workflow"] = stored.workflow
         if tasks:
             data["tasks"] = len(tasks)
-        _insert_entry(
+        created = _insert_entry(
             conn,
             RequestEntry(
                 request_id=stored.id,
@@ -180,7 +193,7 @@ class SqlRequests(SqlBase):
                 data=data,
             ),
         )
-        return stored
+        return stored, created
 
     def get_request(self, request_id: int) -> Request:
         with self._read("read a request") as conn:
@@ -241,7 +254,9 @@ class SqlRequests(SqlBase):
         with self._read("list requests") as conn:
             return [_request(row) for row in conn.execute(query)]
 
-    def update_request(self, request: Request, entry: RequestEntry) -> Request:
+    def update_request(
+        self, request: Request, entry: RequestEntry, announce: Announce | None = None
+    ) -> Request:
         if request.id is None:
             raise ValueError("update_request needs a stored request (its id is None)")
         if entry.request_id != request.id:
@@ -257,8 +272,9 @@ class SqlRequests(SqlBase):
             )
             if result.rowcount == 0:
                 self._refuse_stale(conn, request.id, request.version)
-            _insert_entry(conn, entry)
-        return replace(request, version=request.version + 1)
+            saved = replace(request, version=request.version + 1)
+            _announce(conn, announce, saved, _insert_entry(conn, entry))
+        return saved
 
     def _refuse_stale(self, conn: Connection, request_id: int, seen: int) -> None:
         stored = conn.execute(
@@ -315,7 +331,9 @@ class SqlRequests(SqlBase):
         with self._read("read a department's tasks") as conn:
             return [_task(row) for row in conn.execute(query)]
 
-    def update_task(self, task: RequestTask, entry: RequestEntry) -> RequestTask:
+    def update_task(
+        self, task: RequestTask, entry: RequestEntry, announce: Announce | None = None
+    ) -> RequestTask:
         if task.request_id is None or task.id is None:
             raise ValueError("update_task needs a stored task (request_id and id set)")
         if entry.request_id != task.request_id:
@@ -344,7 +362,10 @@ class SqlRequests(SqlBase):
                     f"else (version {task.version} is now {stored}); reload it and try again",
                     details={"request_id": task.request_id, "task": task.id},
                 )
-            _insert_entry(conn, entry)
+            stored_entry = _insert_entry(conn, entry)
+            if announce is not None:
+                row = conn.execute(select(requests).where(requests.c.id == task.request_id)).one()
+                _announce(conn, announce, _request(row), stored_entry)
         return replace(task, version=task.version + 1)
 
     def reassignments(self, since: datetime | None = None) -> list[Reassignment]:

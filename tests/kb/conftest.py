@@ -81,7 +81,6 @@ def service(
     store: Store, clock: Clock, workflows: WorkflowCatalog, notify_config: NotifyConfig
 ) -> RequestService:
     notifier = Notifier(
-        store,
         notify_config,
         department_names={"it": "IT Services"},
         language_of=guess_language,

@@ -107,7 +107,7 @@ def submit() -> Response | tuple[str, int]:
     settings = services.services().settings
     try:
         submission = submission_from_form(request.form, settings.max_query_chars)
-        created = submission.submit(request_service(), actor)
+        created = request_service().submissions.submit(actor, submission)
     except (ValidationError, ConflictError) as exc:
         context = _form_context(request.form, error=exc.message)
         return render_template("ask/index.html", **context), exc.status

@@ -46,7 +46,7 @@ def create() -> tuple[Response, int]:
     submission = submission_from_json(
         json_object(), request.headers.get(IDEMPOTENCY_HEADER), settings.max_query_chars
     )
-    created = submission.submit(request_service(), actor)
+    created = request_service().submissions.submit(actor, submission)
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"
     return response, 201

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from kb.accounts.records import User
 from kb.errors import ValidationError
 from kb.requests.records import Request
 from kb.requests.service import RequestService
+from kb.requests.submission import NewRequest
 from webapp.inputs import bool_field, int_field, text_field
 
 MAX_DESCRIPTION_CHARS = 5000
@@ -65,27 +66,7 @@ def _limited(field: str, text: str, limit: int) -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Submission:
-    """A new request as the ask form or `POST /api/requests` described it."""
-
-    query: str
-    description: str = ""
-    department: str | None = None
-    suggested_department: str | None = None
-    department_confidence: float | None = None
-    suggestions_shown: bool = False
-    went_on_anyway: bool = False
-    search_id: int | None = None
-    priority: str = "normal"
-    idempotency_key: str | None = None
-    workflow: str | None = None
-
-    def submit(self, service: RequestService, actor: User) -> Request:
-        return service.submit(actor, **asdict(self))
-
-
-def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> Submission:
+def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> NewRequest:
     """The ask form. The suggestion's confidence only counts while the employee
     kept the department the form preselected: a department they picked
     themselves is always respected."""
@@ -97,7 +78,7 @@ def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> Submi
     kept = department == ((form.get("preselected") or "").strip() or None)
     shown = form.get("suggestions_shown") == "1"
     raw_id = (form.get("search_id") or "").strip()
-    return Submission(
+    return NewRequest(
         query=query,
         description=description,
         department=department,
@@ -126,7 +107,7 @@ def _optional_bool(data: Mapping[str, Any], name: str) -> bool:
 
 def submission_from_json(
     data: Mapping[str, Any], header_key: str | None, max_query_chars: int
-) -> Submission:
+) -> NewRequest:
     """The body of `POST /api/requests`; the key comes from the Idempotency-Key header
     (or the body's `idempotency_key`; both must then agree)."""
     key = idempotency_key(header_key)
@@ -142,7 +123,7 @@ def submission_from_json(
             )
         key = body_key
     search_id = int_field(data, "search_id", required=False, minimum=1)
-    return Submission(
+    return NewRequest(
         query=text_field(data, "query", max_chars=max_query_chars),
         description=text_field(
             data, "description", required=False, max_chars=MAX_DESCRIPTION_CHARS

@@ -1,8 +1,9 @@
 """What the request pages and the JSON API show, assembled from the service's records.
 
-One place decides what a reader may do on a request page (reply, reopen,
-change the status, draft or publish an article), so the buttons shown and
-the service's own checks agree; the service still refuses anything else.
+What a reader may do on a request page (reply, reopen, change the status,
+draft or publish an article) is the service's answer
+(`RequestDetail.permissions`, from `kb.requests.permissions`), the same rules
+its own checks apply: the buttons shown and the checks cannot disagree.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ from kb.accounts.records import Role, User
 from kb.content.markdown_article import parse_article
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
-from kb.requests import access
+from kb.requests import permissions
 from kb.requests.drafting import article_path, read_article_file
-from kb.requests.lifecycle import TRANSITIONS, RequestStatus
+from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
 from kb.requests.serialize import entry_dict, request_dict, task_dict
 from kb.requests.service import QueueItem, RequestDetail, RequestService
@@ -106,36 +107,30 @@ def request_page(
 ) -> RequestPage:
     detail = service.detail(actor, request_id)
     request = detail.request
-    is_requester = access.is_requester(actor, request)
-    can_work = detail.can_work
-    status = request.status
-    allowed = TRANSITIONS[status]
-    reopen = _S.IN_PROGRESS in allowed and not status.is_open
-    owns = access.owns_content(actor, request.department)
+    allowed = detail.permissions
     agents: list[str] = []
-    if can_work:
+    if allowed.work:
         agents = sorted(
             u.username
             for u in service.store.list_users()
             if u.has_role(Role.AGENT, request.department)
         )
-    resolved = status in (_S.RESOLVED, _S.CLOSED) and bool((request.resolution or "").strip())
     return RequestPage(
         detail=detail,
-        is_requester=is_requester,
-        can_work=can_work,
-        can_reopen=(is_requester or can_work) and reopen,
-        can_close=(is_requester or can_work) and _S.CLOSED in allowed,
+        is_requester=allowed.is_requester,
+        can_work=allowed.work,
+        can_reopen=allowed.reopen,
+        can_close=allowed.close,
         # Resolving has its own form (it needs the answer); reopening its own button.
         next_statuses=[
             s.value
             for s in _S
-            if s in allowed
+            if s in allowed.statuses
             and s not in (_S.RESOLVED, _S.CLOSED)
-            and not (reopen and s is _S.IN_PROGRESS)
+            and not (allowed.reopen and s is _S.IN_PROGRESS)
         ],
-        can_draft=resolved and (can_work or owns),
-        can_publish=owns,
+        can_draft=allowed.draft_article,
+        can_publish=allowed.publish_articles,
         articles=linked_articles(request, content_root),
         agents=agents,
         departments=[d for d in departments if d[0] != request.department],
@@ -146,7 +141,7 @@ def queues_of(service: RequestService, actor: User) -> list[str]:
     """The queues `actor` works: their agent departments (every one for admins and
     agents of all departments), the triage queue included where it applies."""
     everything = [*sorted(service.departments), service.triage]
-    if access.is_admin(actor):
+    if permissions.is_admin(actor):
         return everything
     mine = actor.departments(Role.AGENT)
     if mine is None:
@@ -156,7 +151,7 @@ def queues_of(service: RequestService, actor: User) -> list[str]:
 
 def owned_departments(service: RequestService, actor: User) -> list[str]:
     """Departments whose articles `actor` may publish."""
-    return [d for d in sorted(service.departments) if access.owns_content(actor, d)]
+    return [d for d in sorted(service.departments) if permissions.owns_content(actor, d)]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
 from kb.errors import ConflictError, ValidationError
-from kb.requests import access
+from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth.identity import current_user, require_user
@@ -47,7 +47,7 @@ def when(value: datetime) -> str:
 def user_works(department: str) -> bool:
     """Whether the signed-in user works `department`'s queue (its tasks included)."""
     user = current_user()
-    return user is not None and access.works_queue(user, department)
+    return user is not None and permissions.works_queue(user, department)
 
 
 def _text(name: str) -> str:

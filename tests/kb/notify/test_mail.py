@@ -68,7 +68,6 @@ def mailing(
         queue_addresses={"it": "it@example.org"}, mail_enabled=True, mail_domain="example.org"
     )
     notifier = Notifier(
-        store,
         config,
         department_names={"it": "IT Services"},
         language_of=guess_language,
@@ -159,7 +158,7 @@ def test_mail_to_a_server_that_is_down_is_retried(store: Store, clock: Clock) ->
         probe.bind(("127.0.0.1", 0))
         dead_port = int(probe.getsockname()[1])
     config = NotifyConfig(mail_enabled=True, mail_domain="example.org")
-    notifier = Notifier(store, config, language_of=guess_language, clock=clock)
+    notifier = Notifier(config, language_of=guess_language, clock=clock)
     service = RequestService(
         store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
     )
@@ -178,7 +177,6 @@ def test_mail_to_a_server_that_is_down_is_retried(store: Store, clock: Clock) ->
 
 def test_without_smtp_no_mail_is_queued(store: Store, clock: Clock) -> None:
     notifier = Notifier(
-        store,
         NotifyConfig(mail_enabled=False, mail_domain="example.org"),
         language_of=guess_language,
         clock=clock,

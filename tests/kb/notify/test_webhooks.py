@@ -87,7 +87,7 @@ def build(
     store: Store, clock: Clock, url: str, environ: dict[str, str] | None = None
 ) -> tuple[RequestService, OutboxWorker]:
     config = NotifyConfig(webhooks={"it": Webhook(url, "IT_HOOK_SECRET")})
-    notifier = Notifier(store, config, language_of=guess_language, clock=clock)
+    notifier = Notifier(config, language_of=guess_language, clock=clock)
     service = RequestService(
         store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
     )

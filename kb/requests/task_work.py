@@ -1,22 +1,27 @@
-"""The value-stream part of `RequestService`: task queues, completing tasks, progress.
+"""Working the tasks of value-stream requests: task queues, completing tasks.
 
 Completing a task (an agent of the task's department) may unblock others:
-their departments are notified that their task can start. A new request
-moves to in_progress with its first completed task, and resolves by itself
-when its last task is finished. Closing a request cancels its open tasks.
+their departments are told that their task can start. A new request moves to
+in_progress with its first completed task, and resolves by itself when its
+last task is finished. Closing a request cancels its open tasks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError
-from kb.requests import access
+from kb.notify.outbox import OutboxMessage
+from kb.notify.topics import Topic
+from kb.requests import permissions
+from kb.requests.departments import Departments
+from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.records import Request, RequestEntry, RequestTask
-from kb.requests.service_base import ServiceBase
+from kb.requests.resolution import resolved
 from kb.requests.tasks import Progress, newly_unblocked, progress, task_states
 
 _S = RequestStatus
@@ -35,13 +40,27 @@ class TaskItem:
         return bool(self.waiting_for)
 
 
-class TaskMixin(ServiceBase):
-    """Tasks of value-stream requests."""
+def task_entry_data(task: RequestTask, status: TaskStatus) -> dict[str, object]:
+    return {
+        "task": task.id,
+        "department": task.department,
+        "title": task.title,
+        "status": status.value,
+    }
+
+
+class TaskWork:
+    """Task queues, completing and cancelling tasks, and what follows from them."""
+
+    def __init__(self, ledger: Ledger, departments: Departments) -> None:
+        self.ledger = ledger
+        self.store = ledger.store
+        self.departments = departments
 
     def task_queue(self, actor: User, department: str) -> list[TaskItem]:
         """The department's unfinished tasks, earliest due first; blocked ones flagged."""
-        self.department(department)
-        access.require_queue(actor, department)
+        self.departments.get(department)
+        permissions.require_queue(actor, department)
         items = []
         states: dict[int, dict[int | None, tuple[int, ...]]] = {}
         requests: dict[int, Request] = {}
@@ -59,8 +78,22 @@ class TaskMixin(ServiceBase):
 
     def progress(self, actor: User, request_id: int) -> Progress:
         """Finished tasks out of all (0/0 for a request without tasks)."""
-        self._load(actor, request_id)
+        self.ledger.load(actor, request_id)
         return progress(self.store.tasks(request_id))
+
+    def ready_messages(
+        self, request: Request, ready: Sequence[RequestTask], cause: RequestEntry
+    ) -> list[OutboxMessage]:
+        """Tell each department whose task can start now (announced with `cause`)."""
+        out = []
+        for task in ready:
+            entry = replace(
+                cause,
+                message=f"Task {task.id} can start: {task.title}",
+                data=task_entry_data(task, task.status),
+            )
+            out += self.ledger.notifier.messages(Topic.TASK_READY, request, entry)
+        return out
 
     def complete_task(
         self, actor: User, request_id: int, task_id: int, note: str = ""
@@ -68,69 +101,70 @@ class TaskMixin(ServiceBase):
         """Mark a task done (agents of its department); unblocks the tasks waiting for it."""
         request = self.store.get_request(request_id)
         before = self.store.tasks(request_id)
-        task = next((t for t in before if t.id == task_id), None)
+        task = self._completable(actor, request, before, task_id)
+        entry = new_entry(
+            actor,
+            request,
+            self.ledger.clock(),
+            "task",
+            (note or "").strip(),
+            task_entry_data(task, TaskStatus.DONE),
+        )
+        done = replace(task, status=TaskStatus.DONE, assignee=task.assignee or actor.username)
+        after = [done if t.id == task_id else t for t in before]
+        ready = newly_unblocked(before, after)
+
+        def also(saved: Request, stored: RequestEntry) -> list[OutboxMessage]:
+            return self.ready_messages(saved, ready, stored)
+
+        announce = self.ledger.announcing(Topic.TASK_COMPLETED, also=also)
+        done = self.store.update_task(done, entry, announce)
+        self._follow_tasks(actor, request_id, self.store.tasks(request_id))
+        return done
+
+    def _completable(
+        self, actor: User, request: Request, tasks: list[RequestTask], task_id: int
+    ) -> RequestTask:
+        """The task to complete, after checking who asks and whether it may finish now."""
+        task = next((t for t in tasks if t.id == task_id), None)
         if task is None:
             raise NotFoundError(
-                f"request {request_id} has no task {task_id}",
-                details={"request": request_id, "task": task_id},
+                f"request {request.id} has no task {task_id}",
+                details={"request": request.id, "task": task_id},
             )
-        if not access.works_queue(actor, task.department):
-            access.require_queue(actor, task.department)
+        if not permissions.works_queue(actor, task.department):
+            permissions.require_queue(actor, task.department)
         if task.status.is_finished:
             raise ConflictError(
-                f"task {task_id} of request {request_id} is already {task.status.value}",
+                f"task {task_id} of request {request.id} is already {task.status.value}",
                 details={"task": task_id},
             )
         if not request.status.is_open:
             raise ConflictError(
-                f"request {request_id} is {request.status.value}; reopen it "
+                f"request {request.id} is {request.status.value}; reopen it "
                 "before completing its tasks",
-                details={"request": request_id},
+                details={"request": request.id},
             )
-        waiting = next(s.waiting_for for s in task_states(before) if s.task.id == task_id)
+        waiting = next(s.waiting_for for s in task_states(tasks) if s.task.id == task_id)
         if waiting:
             names = ", ".join(
-                f"{t.id} ({t.department}: {t.title})" for t in before if t.id in waiting
+                f"{t.id} ({t.department}: {t.title})" for t in tasks if t.id in waiting
             )
             raise ConflictError(
                 f"task {task_id} ({task.title}) waits for tasks {names}; complete those first",
                 details={"task": task_id, "waiting_for": list(waiting)},
             )
-        now = self.clock()
-        entry = self._entry(
-            actor,
-            request,
-            now,
-            "task",
-            (note or "").strip(),
-            {
-                "task": task_id,
-                "department": task.department,
-                "title": task.title,
-                "status": TaskStatus.DONE.value,
-            },
-        )
-        done = self.store.update_task(
-            replace(task, status=TaskStatus.DONE, assignee=task.assignee or actor.username), entry
-        )
-        after = self.store.tasks(request_id)
-        self.notifier.notify(
-            "request.task_completed", request, entry, webhooks=[request.department, task.department]
-        )
-        for ready in newly_unblocked(before, after):
-            self._task_ready(request, ready, entry)
-        self._follow_tasks(actor, request_id, after)
-        return done
+        return task
 
     def _follow_tasks(self, actor: User, request_id: int, tasks: list[RequestTask]) -> None:
         """Resolve the request when every task is finished; else start it."""
         state = progress(tasks)
 
-        def change(request: Request, now: datetime) -> tuple[Request, RequestEntry]:
+        def change(request: Request, now: datetime) -> Step:
             if state.complete:
                 text = f"All {state.total} tasks are done."
-                return self._resolved(actor, request, now, text, automatic=True)
-            entry = self._entry(
+                return resolved(actor, request, now, text, automatic=True)
+            entry = new_entry(
                 actor,
                 request,
                 now,
@@ -138,47 +172,23 @@ class TaskMixin(ServiceBase):
                 "Work on the tasks has started.",
                 {"from": request.status.value, "to": _S.IN_PROGRESS.value, "automatic": True},
             )
-            return replace(
+            started = replace(
                 request,
                 status=_S.IN_PROGRESS,
                 updated=now,
                 first_responded_at=request.first_responded_at or now,
-            ), entry
+            )
+            return Step(started, entry, Topic.STATUS_CHANGED)
 
         current = self.store.get_request(request_id)
         if not current.status.is_open:
             return
         if not state.complete and current.status not in (_S.NEW, _S.TRIAGED):
             return
-        _, saved, entry = self._save(actor, request_id, change)
-        if saved.status is _S.RESOLVED:
-            self._notify_resolved(saved, entry)
-        else:
-            self.notifier.notify(
-                "request.status_changed", saved, entry, webhooks=[saved.department]
-            )
+        self.ledger.save(actor, request_id, change)
 
-    def _task_ready(self, request: Request, task: RequestTask, cause: RequestEntry) -> None:
-        """Tell a department that its task can start now."""
-        entry = replace(
-            cause,
-            message=f"Task {task.id} can start: {task.title}",
-            data={
-                "task": task.id,
-                "department": task.department,
-                "title": task.title,
-                "status": task.status.value,
-            },
-        )
-        self.notifier.notify(
-            "request.task_ready",
-            request,
-            entry,
-            webhooks=[task.department],
-            queues=[task.department],
-        )
-
-    def _refuse_open_tasks(self, request: Request) -> None:
+    def refuse_open_tasks(self, request: Request) -> None:
+        """A request with unfinished tasks resolves by itself, not by hand."""
         if not request.workflow or request.id is None:
             return
         unfinished = [t for t in self.store.tasks(request.id) if not t.status.is_finished]
@@ -190,23 +200,19 @@ class TaskMixin(ServiceBase):
                 details={"request": request.id, "tasks": [t.id for t in unfinished]},
             )
 
-    def _cancel_open_tasks(self, actor: User, request: Request) -> None:
+    def cancel_open_tasks(self, actor: User, request: Request) -> None:
+        """Cancel every unfinished task of a closed request (nobody is notified)."""
         if not request.workflow or request.id is None:
             return
         for task in self.store.tasks(request.id):
             if task.status.is_finished:
                 continue
-            entry = self._entry(
+            entry = new_entry(
                 actor,
                 request,
-                self.clock(),
+                self.ledger.clock(),
                 "task",
                 "Cancelled: request closed.",
-                {
-                    "task": task.id,
-                    "department": task.department,
-                    "title": task.title,
-                    "status": TaskStatus.CANCELLED.value,
-                },
+                task_entry_data(task, TaskStatus.CANCELLED),
             )
             self.store.update_task(replace(task, status=TaskStatus.CANCELLED), entry)

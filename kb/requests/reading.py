@@ -1,6 +1,6 @@
-"""The reading part of `RequestService`: one request, its history, queues.
+"""Reading requests: one request, its history, what the reader may do, queues.
 
-Readers see what their role allows (`kb.requests.access`): the requester
+Readers see what their role allows (`kb.requests.permissions`): the requester
 sees the history without internal notes; agents of the request's queue or of
 one of its tasks see everything.
 """
@@ -13,11 +13,13 @@ from datetime import datetime
 
 from kb.accounts.records import User
 from kb.errors import PermissionDenied
-from kb.requests import access
+from kb.requests import permissions
+from kb.requests.departments import Departments
+from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.permissions import RequestPermissions
 from kb.requests.records import Request, RequestEntry
 from kb.requests.routing import RoutingHints, routing_hints
-from kb.requests.service_base import ServiceBase
 from kb.requests.tasks import Progress, TaskState, progress, task_states
 from kb.store.protocols import RequestOrder
 from kb.validators import parse_choice
@@ -40,33 +42,43 @@ class RequestDetail:
     tasks: list[TaskState]
     progress: Progress
     overdue: bool
-    can_work: bool
+    permissions: RequestPermissions
+
+    @property
+    def can_work(self) -> bool:
+        """The reader works the request's queue."""
+        return self.permissions.work
 
 
-class ReadingMixin(ServiceBase):
+class RequestReader:
     """Reading requests and queues."""
 
+    def __init__(self, ledger: Ledger, departments: Departments) -> None:
+        self.ledger = ledger
+        self.store = ledger.store
+        self.departments = departments
+
     def get(self, actor: User, request_id: int) -> Request:
-        return self._load(actor, request_id)
+        return self.ledger.load(actor, request_id)
 
     def history(self, actor: User, request_id: int) -> list[RequestEntry]:
         """The history the actor may see: internal notes only for agents of its queues."""
-        request = self._load(actor, request_id)
+        request = self.ledger.load(actor, request_id)
         entries = self.store.entries(request_id)
-        if self.works_on(actor, request):
+        if self.ledger.works_on(actor, request):
             return entries
         return [e for e in entries if e.visible_to_requester]
 
     def detail(self, actor: User, request_id: int) -> RequestDetail:
-        request = self._load(actor, request_id)
+        request = self.ledger.load(actor, request_id)
         tasks = self.store.tasks(request_id)
         return RequestDetail(
             request=request,
             history=self.history(actor, request_id),
             tasks=task_states(tasks),
             progress=progress(tasks),
-            overdue=request.is_overdue(self.clock()),
-            can_work=access.works_queue(actor, request.department),
+            overdue=request.is_overdue(self.ledger.clock()),
+            permissions=self.ledger.permissions(actor, request),
         )
 
     def list_mine(
@@ -87,21 +99,21 @@ class ReadingMixin(ServiceBase):
         earliest due first, each flagged when overdue. `department` None means
         every queue (admins and agents of all departments only)."""
         if department is None:
-            if not (access.is_admin(actor) or actor.departments("agent") is None):
+            if not (permissions.is_admin(actor) or actor.departments("agent") is None):
                 raise PermissionDenied(
                     f"{actor.username} may not list every queue; name a department",
                     details={"user": actor.username},
                 )
         else:
-            self.department(department)
-            access.require_queue(actor, department)
+            self.departments.get(department)
+            permissions.require_queue(actor, department)
         if status is None:
             wanted: list[RequestStatus] = [s for s in RequestStatus if s.is_open]
         elif isinstance(status, str):
             wanted = [parse_choice(RequestStatus, "status", status)]
         else:
             wanted = [parse_choice(RequestStatus, "status", s) for s in status]
-        now = self.clock()
+        now = self.ledger.clock()
         found = self.store.list_requests(
             department=department,
             status=wanted,

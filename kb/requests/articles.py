@@ -1,4 +1,4 @@
-"""The "turn it into an article" part of `RequestService`.
+"""Turning an answer into an article: drafting from a resolved request, publishing.
 
 `draft_article` writes a resolved request's question and resolution as a
 draft in its department's folder and links the draft to the request.
@@ -10,36 +10,41 @@ article up on its next run; nothing is indexed here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from kb.notify.topics import Topic
 from kb.records import Article, Status
-from kb.requests import access
+from kb.requests import permissions
+from kb.requests.departments import Departments
 from kb.requests.drafting import article_path, draft_markdown, set_status, slugify, write_draft
+from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus
-from kb.requests.records import Request, RequestEntry
-from kb.requests.service_base import ServiceBase
+from kb.requests.records import Request
 
 logger = logging.getLogger(__name__)
 
 
-class ArticleMixin(ServiceBase):
+class ArticleWork:
     """Drafting articles from answers, and publishing them."""
+
+    def __init__(
+        self, ledger: Ledger, departments: Departments, language_of: Callable[[str], str]
+    ) -> None:
+        self.ledger = ledger
+        self.departments = departments
+        self.language_of = language_of
 
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
         """Write `<content_root>/<department>/<slug>.md` (status draft) from a resolved
         request; returns its path. Agents and content owners of the department may."""
-        request = self._load(actor, request_id)
+        request = self.ledger.load(actor, request_id)
+        permissions.require_drafting(actor, request)
         department = request.department
-        if not (access.works_queue(actor, department) or access.owns_content(actor, department)):
-            raise PermissionDenied(
-                f"{actor.username} may not turn request {request_id} into an article: only "
-                f"agents and content owners of {department} and admins may",
-                details={"request": request_id, "user": actor.username},
-            )
         if (
             request.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
             or not (request.resolution or "").strip()
@@ -56,28 +61,22 @@ class ArticleMixin(ServiceBase):
                 "department that owns the answer, then draft the article",
                 details={"request": request_id, "department": department},
             )
-        info = self.department(department)
+        info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name
         lang = self.language_of(f"{request.query}\n{request.resolution}")
-        text = draft_markdown(request, owner, lang, self.clock().date())
+        text = draft_markdown(request, owner, lang, self.ledger.clock().date())
         path = write_draft(folder, slugify(request.query), text)
         article_id = path.relative_to(content_root).as_posix()
 
-        def change(current: Request, now: datetime) -> tuple[Request, RequestEntry]:
-            entry = self._entry(
-                actor,
-                current,
-                now,
-                "article",
-                f"Draft article {article_id}",
-                {"article": article_id, "status": Status.DRAFT.value},
-                visible=False,
-            )
+        def change(current: Request, now: datetime) -> Step:
+            data = {"article": article_id, "status": Status.DRAFT.value}
+            message = f"Draft article {article_id}"
+            entry = new_entry(actor, current, now, "article", message, data, visible=False)
             linked = [*current.linked_articles, article_id]
-            return replace(current, linked_articles=linked, updated=now), entry
+            after = replace(current, linked_articles=linked, updated=now)
+            return Step(after, entry, Topic.ARTICLE_DRAFTED)
 
-        _, saved, entry = self._save(actor, request_id, change)
-        self.notifier.notify("request.article_drafted", saved, entry, webhooks=[department])
+        self.ledger.save(actor, request_id, change)
         return path
 
     def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
@@ -88,7 +87,7 @@ class ArticleMixin(ServiceBase):
         """
         article_path(content_root, article_id)  # refuses ids outside the content root
         department = article_id.split("/", 1)[0]
-        access.require_content_owner(actor, department, "publish articles")
+        permissions.require_content_owner(actor, department, "publish articles")
         article, changed = set_status(content_root, article_id, Status.PUBLISHED)
         source = article.extra.get("source_request")
         if changed and isinstance(source, int) and not isinstance(source, bool):
@@ -96,22 +95,19 @@ class ArticleMixin(ServiceBase):
         return article
 
     def _record_published(self, actor: User, request_id: int, article_id: str) -> None:
-        def change(current: Request, now: datetime) -> tuple[Request, RequestEntry]:
+        def change(current: Request, now: datetime) -> Step:
             linked = current.linked_articles
             if article_id not in linked:
                 linked = [*linked, article_id]
-            entry = self._entry(
-                actor,
-                current,
-                now,
-                "article",
-                f"Article {article_id} published",
-                {"article": article_id, "status": Status.PUBLISHED.value},
+            data = {"article": article_id, "status": Status.PUBLISHED.value}
+            entry = new_entry(
+                actor, current, now, "article", f"Article {article_id} published", data
             )
-            return replace(current, linked_articles=linked, updated=now), entry
+            after = replace(current, linked_articles=linked, updated=now)
+            return Step(after, entry, Topic.ARTICLE_PUBLISHED)
 
         try:
-            _, saved, entry = self._save(actor, request_id, change)
+            self.ledger.save(actor, request_id, change)
         except (NotFoundError, PermissionDenied) as exc:
             # The article is published either way; a missing or foreign source
             # request only means there is no history to note it in.
@@ -121,5 +117,3 @@ class ArticleMixin(ServiceBase):
                 request_id,
                 exc.message,
             )
-            return
-        self.notifier.notify("request.article_published", saved, entry, webhooks=[saved.department])

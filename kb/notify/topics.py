@@ -1,0 +1,69 @@
+"""What a request change is called, and who hears about it: one table.
+
+Every change the request service makes is announced under a `Topic`;
+`WHO_HEARS` says, per topic, which departments' webhooks are called and who
+gets an e-mail. Webhooks and mail read the same table, so adding a topic or
+changing who hears it is one line here. Three rules hold for every topic:
+
+* an internal entry (a note not visible to the requester) is mailed to
+  nobody; webhooks still hear it;
+* the requester is not mailed about what they did themselves, unless the
+  topic says so (the confirmation of a new request);
+* a change made by a rule rather than a person (`"automatic"` in the entry's
+  data) is mailed only where the topic says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+
+class Topic(StrEnum):
+    """The name of a request event, as webhooks receive it in `event`."""
+
+    CREATED = "request.created"
+    COMMENTED = "request.commented"
+    STATUS_CHANGED = "request.status_changed"
+    RESOLVED = "request.resolved"
+    ASSIGNED = "request.assigned"
+    REASSIGNED = "request.reassigned"
+    TASK_COMPLETED = "request.task_completed"
+    TASK_READY = "request.task_ready"
+    ARTICLE_DRAFTED = "request.article_drafted"
+    ARTICLE_PUBLISHED = "request.article_published"
+
+
+class Party(Enum):
+    """Who a notification may go to, relative to the change."""
+
+    REQUESTER = "requester"
+    QUEUE = "queue"  # the department whose queue the request is in now
+    PREVIOUS_QUEUE = "previous_queue"  # before a reassignment (`from_department`)
+    TASK_QUEUE = "task_queue"  # the department of the task concerned (`department`)
+
+
+@dataclass(frozen=True)
+class Hearers:
+    """Who hears one topic: departments by webhook, people and queues by mail."""
+
+    webhooks: tuple[Party, ...] = ()
+    mail: tuple[Party, ...] = ()
+    own_action_mailed: bool = False  # the requester hears of their own change
+    automatic_mailed: bool = True  # a change made by a rule is mailed too
+
+
+_P = Party
+WHO_HEARS: Mapping[Topic, Hearers] = {
+    Topic.CREATED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE), own_action_mailed=True),
+    Topic.COMMENTED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE)),
+    Topic.STATUS_CHANGED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE), automatic_mailed=False),
+    Topic.RESOLVED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE)),
+    Topic.ASSIGNED: Hearers((_P.QUEUE,)),
+    Topic.REASSIGNED: Hearers((_P.PREVIOUS_QUEUE, _P.QUEUE), (_P.REQUESTER, _P.QUEUE)),
+    Topic.TASK_COMPLETED: Hearers((_P.QUEUE, _P.TASK_QUEUE)),
+    Topic.TASK_READY: Hearers((_P.TASK_QUEUE,), (_P.TASK_QUEUE,)),
+    Topic.ARTICLE_DRAFTED: Hearers((_P.QUEUE,)),
+    Topic.ARTICLE_PUBLISHED: Hearers((_P.QUEUE,)),
+}

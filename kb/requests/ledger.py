@@ -1,0 +1,135 @@
+"""Reading a request the actor may see, and saving a change to it: with its
+history entry and the notifications it announces, in one transaction.
+
+Saving never loses an update: the store refuses a save based on a stale
+version, and `save` then reloads the request, applies the change again to
+the fresh state (re-checking everything) and retries. The notifications are
+built inside the store's transaction (`Store.update_request(announce=...)`),
+so a change and its notifications are stored together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from kb.accounts.records import User
+from kb.errors import ConflictError
+from kb.notify.notifier import Notifier
+from kb.notify.outbox import OutboxMessage
+from kb.notify.topics import Topic
+from kb.requests import permissions
+from kb.requests.permissions import RequestPermissions
+from kb.requests.records import EntryKind, Request, RequestEntry
+from kb.store.protocols import Announce, RequestStore
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+SAVE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class Step:
+    """One change: the request as it should be saved, its history entry, and the
+    topic it is announced under (None: nobody is told)."""
+
+    request: Request
+    entry: RequestEntry
+    topic: Topic | None
+
+
+Change = Callable[[Request, datetime], Step]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A saved change: the request before and after, and the stored entry."""
+
+    before: Request
+    after: Request
+    entry: RequestEntry
+
+
+def new_entry(
+    actor: User,
+    request: Request,
+    now: datetime,
+    kind: EntryKind,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    *,
+    visible: bool = True,
+) -> RequestEntry:
+    """A history entry of `request` written by `actor`."""
+    assert request.id is not None
+    return RequestEntry(
+        request_id=request.id,
+        actor=actor.username,
+        kind=kind,
+        message=message,
+        data=data or {},
+        visible_to_requester=visible,
+        ts=now,
+    )
+
+
+class Ledger:
+    """Loads requests for an actor and saves changes with what they announce."""
+
+    def __init__(self, store: RequestStore, notifier: Notifier, clock: Clock) -> None:
+        self.store = store
+        self.notifier = notifier
+        self.clock = clock
+
+    def announcing(self, *topics: Topic, also: Announce | None = None) -> Announce:
+        """What the store calls inside the transaction: the messages of `topics`
+        for the saved request and entry (and those of `also`)."""
+
+        def announce(request: Request, entry: RequestEntry) -> list[OutboxMessage]:
+            out = [m for t in topics for m in self.notifier.messages(t, request, entry)]
+            return out + list(also(request, entry)) if also else out
+
+        return announce
+
+    def task_departments(self, request: Request) -> set[str]:
+        if not request.workflow or request.id is None:
+            return set()
+        return {t.department for t in self.store.tasks(request.id)}
+
+    def load(self, actor: User, request_id: int) -> Request:
+        """The request, if the actor may see it (PermissionDenied otherwise)."""
+        request = self.store.get_request(request_id)
+        if not permissions.can_view(actor, request):
+            permissions.require_view(actor, request, self.task_departments(request))
+        return request
+
+    def permissions(self, actor: User, request: Request) -> RequestPermissions:
+        """What `actor` may do with `request` now."""
+        return permissions.permissions_for(actor, request, self.task_departments(request))
+
+    def works_on(self, actor: User, request: Request) -> bool:
+        """True for agents of the request's queue or of one of its tasks, and admins."""
+        if permissions.works_queue(actor, request.department):
+            return True
+        return any(permissions.works_queue(actor, d) for d in self.task_departments(request))
+
+    def save(self, actor: User, request_id: int, change: Change) -> Saved:
+        """Apply `change` to the current request and save it with its entry and
+        its notifications, retrying on a stale version."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            before = self.load(actor, request_id)
+            step = change(before, self.clock())
+            announce = self.announcing(step.topic) if step.topic else None
+            try:
+                saved = self.store.update_request(step.request, step.entry, announce)
+            except ConflictError as exc:
+                if "stored_version" not in exc.details or attempt == SAVE_ATTEMPTS:
+                    raise
+                logger.info("requests: request %s changed meanwhile; retrying", request_id)
+                continue
+            return Saved(before, saved, step.entry)
+        raise AssertionError("unreachable: the last attempt returns or raises")

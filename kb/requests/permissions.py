@@ -1,0 +1,189 @@
+"""Who may see and change which request: the one place the rules live.
+
+* Everyone signed in is an employee: they may file requests, and see, comment
+  on, reopen or close their own.
+* An agent of a department works that department's queue: every request
+  routed there, and the tasks of value-stream requests it owns. An agent
+  grant without a department covers every queue (the triage queue included).
+* A content owner of a department may read that department's requests, turn
+  the resolved ones into draft articles and publish its drafts.
+* Admins may do everything.
+
+`permissions_for` answers "what may this actor do with this request" as a
+`RequestPermissions`; the service checks every change against it (the
+`require_*` functions, which raise `PermissionDenied` saying who may do what
+was asked) and the request page shows exactly the actions it allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kb.accounts.records import Role, User
+from kb.errors import PermissionDenied
+from kb.requests.lifecycle import TRANSITIONS, RequestStatus
+from kb.requests.records import Request
+
+_S = RequestStatus
+
+
+def is_admin(user: User) -> bool:
+    return user.has_role(Role.ADMIN)
+
+
+def works_queue(user: User, department: str) -> bool:
+    """True when `user` is an agent of `department` (or an admin)."""
+    return is_admin(user) or user.has_role(Role.AGENT, department)
+
+
+def owns_content(user: User, department: str) -> bool:
+    """True when `user` is a content owner of `department` (or an admin)."""
+    return is_admin(user) or user.has_role(Role.CONTENT_OWNER, department)
+
+
+def is_requester(user: User, request: Request) -> bool:
+    return user.username == request.requester
+
+
+def can_view(user: User, request: Request, task_departments: Iterable[str] = ()) -> bool:
+    """The requester, agents of its department or of one of its tasks, content owners
+    of its department, and admins."""
+    return (
+        is_requester(user, request)
+        or works_queue(user, request.department)
+        or owns_content(user, request.department)
+        or any(works_queue(user, d) for d in task_departments)
+    )
+
+
+def requester_moves(request: Request) -> frozenset[RequestStatus]:
+    """What a requester may do with their own request's status: reopen a resolved
+    or closed one (to in_progress), and close it."""
+    allowed = TRANSITIONS[request.status]
+    moves = {_S.CLOSED} & allowed
+    if not request.status.is_open and _S.IN_PROGRESS in allowed:
+        moves.add(_S.IN_PROGRESS)
+    return frozenset(moves)
+
+
+@dataclass(frozen=True)
+class RequestPermissions:
+    """What one actor may do with one request now."""
+
+    view: bool
+    is_requester: bool
+    work: bool  # agent of the request's queue: status, resolve, assign, reassign
+    internal_notes: bool  # agents of its queue or of one of its tasks
+    statuses: frozenset[RequestStatus]  # status moves allowed now (resolving included)
+    reopen: bool  # take a resolved or closed request back to in_progress
+    close: bool
+    draft_article: bool
+    publish_articles: bool
+
+    @property
+    def resolve(self) -> bool:
+        return _S.RESOLVED in self.statuses
+
+
+def permissions_for(
+    actor: User, request: Request, task_departments: Iterable[str] = ()
+) -> RequestPermissions:
+    """Everything `actor` may do with `request` (whose tasks are in `task_departments`)."""
+    departments = list(task_departments)
+    work = works_queue(actor, request.department)
+    requester = is_requester(actor, request)
+    if work:
+        statuses = TRANSITIONS[request.status]
+    elif requester:
+        statuses = requester_moves(request)
+    else:
+        statuses = frozenset()
+    answered = request.status in (_S.RESOLVED, _S.CLOSED) and bool(
+        (request.resolution or "").strip()
+    )
+    owns = owns_content(actor, request.department)
+    return RequestPermissions(
+        view=can_view(actor, request, departments),
+        is_requester=requester,
+        work=work,
+        internal_notes=work or any(works_queue(actor, d) for d in departments),
+        statuses=frozenset(statuses),
+        reopen=_S.IN_PROGRESS in statuses and not request.status.is_open,
+        close=_S.CLOSED in statuses,
+        draft_article=answered and (work or owns),
+        publish_articles=owns,
+    )
+
+
+def require_view(user: User, request: Request, task_departments: Iterable[str] = ()) -> None:
+    if not can_view(user, request, task_departments):
+        raise PermissionDenied(
+            f"{user.username} may not see request {request.id}: only its requester, agents "
+            f"and content owners of {request.department} and admins may",
+            details={"request": request.id, "user": user.username},
+        )
+
+
+def require_agent(user: User, request: Request, what: str) -> None:
+    """Refuse unless `user` works the queue the request is in."""
+    if not works_queue(user, request.department):
+        raise PermissionDenied(
+            f"{user.username} may not {what} request {request.id}: only agents of "
+            f"{request.department} and admins may; ask an admin for the role "
+            f"agent:{request.department}",
+            details={"request": request.id, "user": user.username, "action": what},
+        )
+
+
+def require_status_move(user: User, request: Request, target: RequestStatus) -> None:
+    """Refuse a status change `user` may not make (whether the life cycle allows
+    the move at all is `lifecycle.check_transition`'s)."""
+    if works_queue(user, request.department):
+        return
+    if is_requester(user, request):
+        if target in requester_moves(request) or target is _S.CLOSED:
+            return
+        raise PermissionDenied(
+            f"as its requester, {user.username} may only reopen or close request "
+            f"{request.id}, not make it {target.value}; agents of {request.department} do that",
+            details={"request": request.id, "to": target.value},
+        )
+    require_agent(user, request, "change the status of")
+
+
+def require_internal_notes(user: User, request: Request, allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(
+            f"{user.username} may not write internal notes on request {request.id}: "
+            "only agents of its queue may",
+            details={"request": request.id},
+        )
+
+
+def require_queue(user: User, department: str) -> None:
+    if not works_queue(user, department):
+        raise PermissionDenied(
+            f"{user.username} may not work the {department} queue: only agents of "
+            f"{department} and admins may; ask an admin for the role agent:{department}",
+            details={"department": department, "user": user.username},
+        )
+
+
+def require_content_owner(user: User, department: str, what: str) -> None:
+    if not owns_content(user, department):
+        raise PermissionDenied(
+            f"{user.username} may not {what} in {department}: only content owners of "
+            f"{department} and admins may; ask an admin for the role content_owner:{department}",
+            details={"department": department, "user": user.username, "action": what},
+        )
+
+
+def require_drafting(user: User, request: Request) -> None:
+    department = request.department
+    if not (works_queue(user, department) or owns_content(user, department)):
+        raise PermissionDenied(
+            f"{user.username} may not turn request {request.id} into an article: only "
+            f"agents and content owners of {department} and admins may",
+            details={"request": request.id, "user": user.username},
+        )

@@ -1,0 +1,177 @@
+"""Working a request: replies and notes, status changes, resolving, assigning
+and moving it to another queue.
+
+Each change is checked against `kb.requests.permissions`, saved with its
+history entry and announced under its topic in one transaction (`Ledger`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from kb.accounts.records import User
+from kb.errors import ConflictError, ValidationError
+from kb.notify.topics import Topic
+from kb.requests import permissions
+from kb.requests.departments import Departments
+from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.lifecycle import RequestStatus, check_transition
+from kb.requests.records import Request
+from kb.requests.resolution import resolved
+from kb.requests.task_work import TaskWork
+from kb.store.protocols import AccountStore
+from kb.validators import parse_choice, required_text
+
+_S = RequestStatus
+
+
+class RequestWork:
+    """Comments, status changes, resolutions, assignments and reassignments."""
+
+    def __init__(
+        self, ledger: Ledger, departments: Departments, tasks: TaskWork, accounts: AccountStore
+    ) -> None:
+        self.ledger = ledger
+        self.departments = departments
+        self.tasks = tasks
+        self.accounts = accounts
+
+    def comment(
+        self, actor: User, request_id: int, text: str, visible_to_requester: bool = True
+    ) -> Request:
+        """Add a comment. An agent's visible reply is the first response if none was
+        given yet; the requester's reply to waiting_for_requester resumes work."""
+        text = required_text("text", text)
+
+        def change(request: Request, now: datetime) -> Step:
+            is_agent = self.ledger.works_on(actor, request)
+            is_requester = permissions.is_requester(actor, request)
+            if not visible_to_requester:
+                permissions.require_internal_notes(actor, request, is_agent)
+            updates: dict[str, Any] = {"updated": now}
+            if is_agent and not is_requester and visible_to_requester:
+                updates["first_responded_at"] = request.first_responded_at or now
+            entry = new_entry(actor, request, now, "comment", text, visible=visible_to_requester)
+            return Step(replace(request, **updates), entry, Topic.COMMENTED)
+
+        saved = self.ledger.save(actor, request_id, change).after
+        if permissions.is_requester(actor, saved) and saved.status is _S.WAITING_FOR_REQUESTER:
+            saved = self.change_status(
+                actor, request_id, _S.IN_PROGRESS, "The requester replied.", by_rule=True
+            )
+        return saved
+
+    def transition(
+        self, actor: User, request_id: int, status: RequestStatus | str, note: str = ""
+    ) -> Request:
+        """Move a request to another status (see `kb.requests.lifecycle.TRANSITIONS`).
+
+        Agents of its queue may make every allowed move; the requester may
+        reopen (resolved or closed → in_progress) and close. Resolving needs a
+        resolution text: `note` is used, or call `resolve`.
+        """
+        target = parse_choice(RequestStatus, "status", status)
+        if target is _S.RESOLVED:
+            return self.resolve(actor, request_id, note)
+        return self.change_status(actor, request_id, target, (note or "").strip())
+
+    def change_status(
+        self,
+        actor: User,
+        request_id: int,
+        target: RequestStatus,
+        note: str,
+        *,
+        by_rule: bool = False,
+    ) -> Request:
+        """Set the status; `by_rule` for moves the product makes on someone's behalf."""
+
+        def change(request: Request, now: datetime) -> Step:
+            # Agents of a task's department work their task, not the request's status.
+            is_agent = permissions.works_queue(actor, request.department)
+            if not by_rule:
+                permissions.require_status_move(actor, request, target)
+            check_transition(request.status, target)
+            updates: dict[str, Any] = {"status": target, "updated": now}
+            if not request.status.is_open and target.is_open:  # reopened
+                updates.update(resolved_at=None, resolution=None)
+            if is_agent and note and not permissions.is_requester(actor, request):
+                updates["first_responded_at"] = request.first_responded_at or now
+            data = {"from": request.status.value, "to": target.value}
+            entry = new_entry(actor, request, now, "status", note, data)
+            return Step(replace(request, **updates), entry, Topic.STATUS_CHANGED)
+
+        saved = self.ledger.save(actor, request_id, change).after
+        if target is _S.CLOSED:
+            self.tasks.cancel_open_tasks(actor, saved)
+        return saved
+
+    def resolve(self, actor: User, request_id: int, resolution: str) -> Request:
+        """Resolve with a resolution text (the answer the requester gets)."""
+        resolution = required_text("resolution", resolution)
+
+        def change(request: Request, now: datetime) -> Step:
+            permissions.require_agent(actor, request, "resolve")
+            self.tasks.refuse_open_tasks(request)
+            check_transition(request.status, _S.RESOLVED)
+            return resolved(actor, request, now, resolution)
+
+        return self.ledger.save(actor, request_id, change).after
+
+    def assign(self, actor: User, request_id: int, assignee: str | None) -> Request:
+        """Give the request to an agent of its queue (None: unassign)."""
+        name = (assignee or "").strip() or None
+
+        def change(request: Request, now: datetime) -> Step:
+            permissions.require_agent(actor, request, "assign")
+            if name is not None:
+                user = self.accounts.get_user(name)
+                if user is None or not permissions.works_queue(user, request.department):
+                    raise ValidationError(
+                        f"{name} is not an agent of {request.department}; give them the role "
+                        f"with `kb users add {name} --role agent --department {request.department}`",
+                        details={"field": "assignee", "value": name},
+                    )
+            data = {"from": request.assignee, "to": name}
+            entry = new_entry(actor, request, now, "assigned", "", data, visible=False)
+            return Step(replace(request, assignee=name, updated=now), entry, Topic.ASSIGNED)
+
+        return self.ledger.save(actor, request_id, change).after
+
+    def reassign(self, actor: User, request_id: int, department: str, reason: str) -> Request:
+        """Move the request to another department's queue.
+
+        The move is recorded (and teaches routing, see `routing_hints`); due
+        dates are recounted from the request's creation with the new
+        department's targets, the assignee is cleared, and a new request
+        becomes triaged.
+        """
+        reason = required_text("reason", reason)
+        target = required_text("department", department)
+        self.departments.get(target)
+
+        def change(request: Request, now: datetime) -> Step:
+            permissions.require_agent(actor, request, "reassign")
+            if target == request.department:
+                raise ConflictError(
+                    f"request {request.id} is already in the {target} queue",
+                    details={"request": request.id, "department": target},
+                )
+            status = _S.TRIAGED if request.status is _S.NEW else request.status
+            dues = self.departments.due_dates(target, request.created)
+            data = {"from_department": request.department, "to_department": target}
+            entry = new_entry(actor, request, now, "reassigned", reason, data)
+            moved = replace(
+                request,
+                department=target,
+                assignee=None,
+                status=status,
+                updated=now,
+                first_response_due=dues.first_response,
+                resolution_due=dues.resolution,
+            )
+            return Step(moved, entry, Topic.REASSIGNED)
+
+        return self.ledger.save(actor, request_id, change).after
