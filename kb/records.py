@@ -21,8 +21,6 @@ class Status(str, Enum):  # noqa: UP042 - str() and format() stay as they are
 
 
 EVERYONE = "everyone"
-# Documents whose text is extracted (kb.extract) and indexed next to Markdown.
-DOCUMENT_SUFFIXES = (".pdf", ".docx", ".odt", ".html", ".htm", ".txt")
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,7 @@ from typing import Protocol
 from kb.content.markdown_article import parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError
-from kb.extract.factory import UNSUPPORTED
-from kb.records import DOCUMENT_SUFFIXES as DOCUMENT_SUFFIX_LIST
+from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
 from kb.records import Article, Problem
 
 
@@ -45,7 +44,7 @@ def suffix_of(name: str) -> str:
 # Documents (kb.content.documents) are read in batches through the extraction
 # sandbox and cache, not one by one here; the formats next to them that cannot
 # be read (.doc, .rtf) are listed so each gets a line saying what to do.
-DOCUMENT_SUFFIXES = frozenset(DOCUMENT_SUFFIX_LIST) | frozenset(UNSUPPORTED)
+DOCUMENT_SUFFIXES = frozenset(BY_EXTENSION) | frozenset(UNSUPPORTED)
 CONTENT_SUFFIXES = (*READERS, *sorted(DOCUMENT_SUFFIXES))
 
 
