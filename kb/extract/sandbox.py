@@ -214,6 +214,18 @@ class ExtractionSandbox:
             while pending:
                 yield pending.popleft().result()
 
+    def worker_peaks_mb(self) -> list[int]:
+        """Peak resident memory (MB) of each live worker, for benchmarks and diagnostics."""
+        peaks = []
+        for worker in self._all:
+            try:
+                with open(f"/proc/{worker.proc.pid}/status", encoding="ascii") as status:
+                    line = next(x for x in status if x.startswith("VmHWM:"))
+            except (OSError, StopIteration):
+                continue
+            peaks.append(int(line.split()[1]) // 1024)
+        return peaks
+
     def close(self) -> None:
         for worker in self._all:
             worker.close()

@@ -89,3 +89,10 @@ def test_the_cache_answers_known_content_without_a_worker(tmp_path: Path) -> Non
         assert not reader.sandbox._all  # no worker was started
     assert second["a"] == first["a"]
     assert isinstance(second["b"], ExtractionError) and second["b"].kind == "encrypted"
+
+
+def test_workers_report_their_peak_memory() -> None:
+    with ExtractionSandbox(Limits()) as sandbox:
+        sandbox.extract(write_pdf(travel_outline()), "x.pdf")
+        [peak] = sandbox.worker_peaks_mb()
+    assert 5 < peak < 512
