@@ -144,6 +144,41 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         )
 
 
+@insights_group.command("content")
+@_period_options
+@click.pass_context
+def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str | None) -> None:
+    """Articles that need a look (review dates, helpfulness, unseen, links, duplicates)."""
+    from kb.content.scanner import scan_content
+    from kb.insights.factory import insights_service
+
+    settings = settings_from(ctx)
+    articles = scan_content(settings.content_path).articles
+    with open_store(settings) as store:
+        service = insights_service(settings, store)
+        span = service.period(period["since"], period["until"])
+        findings = [f.as_dict() for f in service.content(span, period["department"], articles)]
+    if as_json:
+        echo_json({**span.as_dict(), "findings": findings})
+        return
+    rows = [
+        [
+            f["article"],
+            f["department"],
+            f["kind"],
+            "; ".join(
+                f"{k}={v}" for k, v in f.items() if k not in ("article", "department", "kind")
+            ),
+        ]
+        for f in findings
+    ]
+    if as_csv:
+        _csv([["article", "department", "kind", "detail"], *rows])
+        return
+    for article, _dept, kind, detail in rows:
+        click.echo(f"{article:<50} {kind:<20} {detail}")
+
+
 @insights_group.command("refresh")
 @click.option("--no-topics", is_flag=True, help="Only the daily rollups, not the gap topics.")
 @click.pass_context
@@ -181,6 +216,19 @@ def verify_command(ctx: click.Context) -> None:
         f"checked {result.checked} topic(s) against {result.snapshot}; "
         f"closed: {', '.join(f'#{i}' for i in result.closed) or 'none'}"
     )
+
+
+@insights_group.command("digest")
+@click.pass_context
+def digest_command(ctx: click.Context) -> None:
+    """Queue this week's insights digest for every department's content owners
+    (sent by the outbox: e-mail and department webhooks)."""
+    from kb.insights.factory import send_digest
+
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        queued = send_digest(settings, store)
+    click.echo(f"queued {queued} digest message(s); `kb requests deliver` sends them")
 
 
 @click.group("events")

@@ -84,6 +84,7 @@ def scheduler(settings: Settings, store: object, engine: object) -> InsightsSche
         engine.search,  # type: ignore[attr-defined]
         lambda: engine.prepared().snapshot.name,  # type: ignore[attr-defined]
         lambda: daily(settings, store),
+        weekly=lambda: send_digest(settings, store),
         gap_days=settings.insights_gap_days,
     )
 
@@ -107,3 +108,45 @@ def demo_traffic(
         return RequestService.from_settings(quiet, store, departments=departments, clock=clock)  # type: ignore[arg-type]
 
     return DemoTraffic(store, search, requests).run(days)  # type: ignore[arg-type]
+
+
+def send_digest(settings: Settings, store: object, now: datetime | None = None) -> int:
+    """Queue the weekly digest of every department (`kb.insights.digest`);
+    returns the number of messages queued."""
+    from kb.accounts.records import Role
+    from kb.content.scanner import scan_content
+    from kb.insights.digest import DepartmentDigest, digest_messages
+    from kb.insights.records import TopicStatus
+    from kb.notify.config import NotifyConfig
+
+    now = now or datetime.now(UTC)
+    scan = scan_content(settings.content_path)
+    service = insights_service(settings, store)
+    service.store.refresh()
+    today = now.astimezone(UTC).date()
+    week = service.period((today - timedelta(days=6)).isoformat(), today.isoformat())
+    targets = {slug: d.targets for slug, d in scan.departments.items()}
+    owners: dict[str, list[str]] = {}
+    for user in store.list_users():  # type: ignore[attr-defined]
+        for grant in user.grants:
+            if grant.role is Role.CONTENT_OWNER and grant.department:
+                owners.setdefault(grant.department, []).append(user.username)
+    digests = []
+    for slug, department in sorted(scan.departments.items()):
+        requests = service.requests(week, slug, targets)
+        digests.append(
+            DepartmentDigest(
+                department=slug,
+                name=department.name,
+                gaps=[
+                    v for v in service.gaps(week, slug) if v.topic.status is not TopicStatus.CLOSED
+                ],
+                findings=service.content(week, slug, scan.articles),
+                requests=next((r for r in requests if r.department == slug), None),
+            )
+        )
+    config = NotifyConfig.from_settings(settings, scan.departments)
+    messages = digest_messages(digests, owners, config, now)
+    for message in messages:
+        store.enqueue(message)  # type: ignore[attr-defined]
+    return len(messages)

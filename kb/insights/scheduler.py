@@ -8,6 +8,7 @@ nodes one does each job per turn:
 | --- | --- | --- |
 | `refresh` | `REFRESH_S` | roll up new events; verify open gaps against the current snapshot (each topic once per snapshot) |
 | `daily` | a day | update the gap topics (embeds new questions), purge events older than `event_retention_days` |
+| `weekly` | a week | queue each department's insights digest for its content owners (`kb.insights.digest`) |
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class InsightsScheduler:
         snapshot: Callable[[], str],
         daily: Callable[[], None],
         *,
+        weekly: Callable[[], object] = lambda: None,
         gap_days: int = 90,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
@@ -44,6 +46,7 @@ class InsightsScheduler:
         self.search = search
         self.snapshot = snapshot
         self.daily = daily
+        self.weekly = weekly
         self.gap_days = gap_days
         self.clock = clock
 
@@ -58,6 +61,9 @@ class InsightsScheduler:
         if self.store.try_lease("insights-daily", now, DAY_S):
             self.daily()
             done.append("daily")
+        if self.store.try_lease("insights-weekly", now, 7 * DAY_S):
+            self.weekly()
+            done.append("weekly")
         return done
 
     def run(self, stop: threading.Event, interval: float = REFRESH_S) -> None:

@@ -19,11 +19,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kb.errors import NotFoundError, ValidationError
+from kb.insights.content import UNSEEN_DAYS, Finding, content_health
 from kb.insights.privacy import QuestionCount, shown_texts
 from kb.insights.records import DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
-from kb.records import Targets
+from kb.records import Article, Targets
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -250,6 +251,19 @@ class InsightsService:
         rows = self.store.request_rows(period.since, period.until, department)
         open_now = self.store.open_requests(self.clock(), department)
         return request_figures(self.store, rows, open_now, targets, self.min_people)
+
+    # -- content health -----------------------------------------------------------
+    def content(
+        self, period: Period, department: str | None, articles: Mapping[str, Article]
+    ) -> list[Finding]:
+        """What needs a look in the published articles (`kb.insights.content`)."""
+        today = self.clock().astimezone(UTC).date()
+        figures = self.store.article_figures(period.since, period.until)
+        recent = self.store.article_figures(
+            today - timedelta(days=UNSEEN_DAYS), today + timedelta(days=1)
+        )
+        shown = {article for article, f in recent.items() if f.shown}
+        return content_health(articles, figures, shown, today, department)
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

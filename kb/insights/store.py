@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
+from kb.insights.content import ArticleFigures
 from kb.insights.records import (
     DayFigures,
     GapQuestion,
@@ -35,6 +36,8 @@ class InsightsStore(Protocol):
     ) -> list[DayFigures]: ...
 
     def people(self, since: date, until: date, department: str | None = None) -> int: ...
+
+    def article_figures(self, since: date, until: date) -> dict[str, ArticleFigures]: ...
 
     def questions(
         self, since: date, until: date, department: str | None = None

@@ -188,6 +188,7 @@ requests = Table(
     Index(None, "assignee"),
     Index(None, "resolution_due"),
     Index(None, "created"),
+    Index(None, "search_id"),
 )
 
 request_tasks = Table(
@@ -333,6 +334,16 @@ insights_question_people = Table(
     Column("day", Date, primary_key=True),
     Column("person", Text, primary_key=True),
     Index(None, "day"),
+)
+
+insights_articles = Table(
+    "insights_articles",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("article_id", Text, primary_key=True),
+    Column("shown", Integer, nullable=False),
+    Column("top_answers", Integer, nullable=False),
+    Column("answers_then_request", Integer, nullable=False),
 )
 
 insights_state = Table(

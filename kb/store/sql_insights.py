@@ -23,10 +23,12 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, exists, func, insert, select, true
 
+from kb.insights.content import ArticleFigures
 from kb.insights.records import DayFigures, QuestionFigures
 from kb.store.schema import (
     click_events,
     feedback_events,
+    insights_articles,
     insights_days,
     insights_people,
     insights_question_people,
@@ -41,8 +43,11 @@ WATERMARKS = {
     "search_events": search_events,
     "click_events": click_events,
     "feedback_events": feedback_events,
+    "requests": requests,
 }
 _BATCH = 2000
+# Results counted as shown: the first page the web app shows.
+_FIRST_PAGE = 10
 
 
 def day_start(day: date) -> datetime:
@@ -101,17 +106,23 @@ class SqlInsights(SqlBase):
         stamps += conn.execute(
             select(feedback_events.c.ts).where(feedback_events.c.id > votes)
         ).scalars()
+        stamps += conn.execute(
+            select(search_events.c.ts)
+            .join(requests, requests.c.search_id == search_events.c.id)
+            .where(requests.c.id > marks.get("requests", 0))
+        ).scalars()
         return {ts.astimezone(UTC).date() for ts in stamps}
 
     def _recompute_day(self, conn: Connection, day: date) -> None:
         start, end = day_start(day), day_start(day + timedelta(days=1))
-        for table in (insights_days, insights_people, insights_questions):
+        for table in (insights_days, insights_people, insights_questions, insights_articles):
             conn.execute(delete(table).where(table.c.day == day))
         conn.execute(delete(insights_question_people).where(insights_question_people.c.day == day))
         clicked = exists().where(click_events.c.search_id == search_events.c.id)
         helpful = exists().where(
             feedback_events.c.search_id == search_events.c.id, feedback_events.c.helpful.is_(true())
         )
+        requested = exists().where(requests.c.search_id == search_events.c.id)
         unhelpful = exists().where(
             feedback_events.c.search_id == search_events.c.id,
             feedback_events.c.helpful.is_not(true()),
@@ -127,12 +138,19 @@ class SqlInsights(SqlBase):
                 clicked.label("clicked"),
                 helpful.label("helpful"),
                 unhelpful.label("unhelpful"),
+                requested.label("requested"),
             ).where(search_events.c.ts >= start, search_events.c.ts < end)
         )
         figures: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         people: set[tuple[str, str]] = set()
         questions: dict[tuple[str, str], _Question] = defaultdict(_Question)
+        articles: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for row in rows:
+            for article in dict.fromkeys(row.result_ids[:_FIRST_PAGE]):
+                articles[article][0] += 1
+            if row.answered and row.result_ids:
+                articles[row.result_ids[0]][1] += 1
+                articles[row.result_ids[0]][2] += bool(row.requested)
             dept = row.department or ""
             f = figures[dept]
             f["searches"] += 1
@@ -161,6 +179,20 @@ class SqlInsights(SqlBase):
         for dept, is_helpful in votes:
             figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
         self._write_day(conn, day, figures, people, questions)
+        _insert_batches(
+            conn,
+            insights_articles,
+            (
+                {
+                    "day": day,
+                    "article_id": a,
+                    "shown": n[0],
+                    "top_answers": n[1],
+                    "answers_then_request": n[2],
+                }
+                for a, n in articles.items()
+            ),
+        )
 
     def _write_day(
         self,
@@ -224,6 +256,37 @@ class SqlInsights(SqlBase):
                 DayFigures(**row._mapping)
                 for row in conn.execute(query.order_by(insights_days.c.day))
             ]
+
+    def article_figures(self, since: date, until: date) -> dict[str, ArticleFigures]:
+        """Per article, with since <= day < until: how often shown, how often the
+        top answer, how often that answer was followed by a request; and the
+        votes cast on it in the period."""
+        a = insights_articles
+        shown = (
+            select(
+                a.c.article_id,
+                func.sum(a.c.shown),
+                func.sum(a.c.top_answers),
+                func.sum(a.c.answers_then_request),
+            )
+            .where(a.c.day >= since, a.c.day < until)
+            .group_by(a.c.article_id)
+        )
+        f = feedback_events
+        votes = (
+            select(f.c.article_id, f.c.helpful, func.count())
+            .where(f.c.ts >= day_start(since), f.c.ts < day_start(until))
+            .group_by(f.c.article_id, f.c.helpful)
+        )
+        found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        with self._read("read article figures") as conn:
+            for article, n, top, then in conn.execute(shown):
+                found[article].update(
+                    shown=int(n), top_answers=int(top), answers_then_request=int(then)
+                )
+            for article, helpful, n in conn.execute(votes):
+                found[article]["helpful" if helpful else "not_helpful"] += int(n)
+        return {article: ArticleFigures(**values) for article, values in found.items()}
 
     def people(self, since: date, until: date, department: str | None = None) -> int:
         """Distinct pseudonymous people who searched with since <= day < until."""

@@ -10,6 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from kb.store.schema import (
     click_events,
     feedback_events,
+    insights_articles,
     insights_days,
     insights_people,
     insights_question_people,
@@ -72,7 +73,7 @@ class SqlRetention(SqlBase):
             removed["requests"] = conn.execute(
                 delete(requests).where(requests.c.requester.like(_like_prefix(requester_prefix)))
             ).rowcount
-            for table in (insights_days, insights_people, insights_questions):
+            for table in (insights_days, insights_people, insights_questions, insights_articles):
                 conn.execute(delete(table))
             conn.execute(delete(insights_question_people))
             # Forgetting what was rolled up makes the next refresh rebuild every day.

@@ -12,7 +12,13 @@ from flask import Blueprint, Response, jsonify, request
 from kb.insights.access import check_assign
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.inputs import json_object, text_field
-from webapp.insights.views import csv_text, known_departments, reading, targets
+from webapp.insights.views import (
+    content_articles,
+    csv_text,
+    known_departments,
+    reading,
+    targets,
+)
 
 bp = Blueprint("api_insights", __name__, url_prefix="/api/insights")
 
@@ -71,6 +77,28 @@ def requests_view() -> Response:
         )
         return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines))
     return jsonify({**r.period.as_dict(), "department": r.department, "departments": rows})
+
+
+CONTENT_COLUMNS = ["article", "department", "kind", "detail"]
+
+
+@bp.get("/content")
+def content_view() -> Response:
+    r = reading(request.args)
+    findings = [f.as_dict() for f in r.service.content(r.period, r.department, content_articles())]
+    if request.args.get("format") == "csv":
+        base = set(CONTENT_COLUMNS[:3])
+        rows = (
+            [
+                f["article"],
+                f["department"],
+                f["kind"],
+                "; ".join(f"{k}={v}" for k, v in f.items() if k not in base),
+            ]
+            for f in findings
+        )
+        return _csv("content", csv_text(CONTENT_COLUMNS, rows))
+    return jsonify({**r.period.as_dict(), "department": r.department, "findings": findings})
 
 
 @bp.post("/gaps/<int:topic_id>/assign")

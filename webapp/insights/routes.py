@@ -18,7 +18,9 @@ from webapp.departments import department_name
 from webapp.i18n import gettext
 from webapp.insights.views import (
     Reading,
+    content_articles,
     department_chart,
+    findings_chart,
     known_departments,
     overview_charts,
     reading,
@@ -92,6 +94,18 @@ def requests_page() -> str:
     rows = r.service.requests(r.period, r.department, targets())
     return render_template(
         "insights/requests.html", rows=rows, within_chart=request_chart(rows), **_filter_context(r)
+    )
+
+
+@bp.get("/content")
+def content_page() -> str:
+    r = reading(request.args)
+    findings = r.service.content(r.period, r.department, content_articles())
+    return render_template(
+        "insights/content.html",
+        findings=findings,
+        findings_chart=findings_chart(findings) if findings else None,
+        **_filter_context(r),
     )
 
 

@@ -25,7 +25,7 @@ from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
 from kb.insights.factory import insights_service
 from kb.insights.service import InsightsService, Overview, Period
-from kb.records import Targets
+from kb.records import Article, Targets
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
@@ -63,6 +63,39 @@ def known_departments() -> list[str]:
     from webapp.requests.presenters import department_choices
 
     return [slug for slug, _ in department_choices()]
+
+
+_articles_cache: dict[str, tuple[float, dict[str, Article]]] = {}
+ARTICLES_SECONDS = 60.0
+
+
+def content_articles() -> dict[str, Article]:
+    """Every article of the content root, read at most once a minute per process."""
+    from kb.content.scanner import scan_content
+
+    settings = services.services().settings
+    key = str(settings.content_path)
+    with _lock:
+        cached = _articles_cache.get(key)
+        if cached is None or time.monotonic() - cached[0] > ARTICLES_SECONDS:
+            articles = (
+                dict(scan_content(settings.content_path).articles)
+                if settings.content_path.is_dir()
+                else {}
+            )
+            cached = _articles_cache[key] = (time.monotonic(), articles)
+    return cached[1]
+
+
+def findings_chart(findings: Sequence[Any]) -> Chart:
+    """Findings by kind."""
+    counts: dict[str, int] = defaultdict(int)
+    for f in findings:
+        counts[f.kind] += 1
+    bars = [(gettext("finding_" + kind), float(n)) for kind, n in counts.items()]
+    return _department_bars(
+        gettext("chart_findings"), bars, gettext("content_findings"), "findings-by-kind", False
+    )
 
 
 def targets() -> dict[str, Targets]:

@@ -135,7 +135,48 @@ SCHEMAS["RequestInsights"] = {
     },
 }
 
+SCHEMAS["ContentHealth"] = {
+    "type": "object",
+    "required": ["findings"],
+    "properties": {
+        "findings": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["article", "department", "kind"],
+                "properties": {
+                    "article": {"type": "string"},
+                    "department": {"type": "string"},
+                    "kind": {
+                        "type": "string",
+                        "enum": [
+                            "review_overdue",
+                            "review_due",
+                            "low_helpful",
+                            "not_shown",
+                            "answer_then_request",
+                            "broken_link",
+                            "near_duplicate",
+                        ],
+                    },
+                },
+                "additionalProperties": True,
+            },
+        }
+    },
+}
+
 PATHS: dict[str, Any] = {
+    "/api/insights/content": {
+        "get": {
+            "operationId": "insightsContent",
+            "summary": "Articles that need a look: review dates, low helpful ratio, unseen, "
+            "answers followed by requests, broken links, near-duplicates.",
+            "security": SIGNED_IN,
+            "parameters": _FILTERS,
+            "responses": {"200": json_response("ContentHealth", "The findings."), **_ERRORS},
+        }
+    },
     "/api/insights/requests": {
         "get": {
             "operationId": "insightsRequests",

@@ -34,7 +34,7 @@ def test_two_workers_share_the_jobs(store: InsightsStore) -> None:
         )
 
     first, second = worker("first"), worker("second")
-    assert first.run_once() == ["refresh", "daily"]
+    assert first.run_once() == ["refresh", "daily", "weekly"]
     assert second.run_once() == []
     now[0] += timedelta(minutes=5)
     assert second.run_once() == ["refresh"]

@@ -163,3 +163,23 @@ def test_a_job_lease_goes_to_one_taker_per_turn(insights: InsightsStore) -> None
     assert not insights.try_lease("job", DAY + timedelta(seconds=30), 60)
     assert insights.try_lease("other", DAY, 60)
     assert insights.try_lease("job", DAY + timedelta(seconds=61), 60)
+
+
+def test_articles_are_rolled_up_with_answers_followed_by_requests(
+    store: Store, insights: InsightsStore
+) -> None:
+    from kb.requests.records import Request
+
+    first = _search(store, "vpn setup", "p1", answered=True)  # it/a0.md is the top answer
+    _search(store, "vpn again", "p2", answered=True)
+    _search(store, "parking", "p3", answered=False, results=1)
+    store.log_feedback(FeedbackEvent(article_id="it/a1.md", helpful=False, ts=DAY))
+    insights.refresh()
+    store.create_request(
+        Request(requester="emp", query="vpn", department="it", search_id=first, created=DAY)
+    )
+    assert insights.refresh() == [DAY.date()]  # a request filed later touches its search's day
+    figures = insights.article_figures(DAY.date(), DAY.date() + timedelta(1))
+    assert (figures["it/a0.md"].shown, figures["it/a0.md"].top_answers) == (3, 2)
+    assert figures["it/a0.md"].answers_then_request == 1
+    assert figures["it/a1.md"].shown == 2 and figures["it/a1.md"].not_helpful == 1

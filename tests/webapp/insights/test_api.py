@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -222,3 +223,26 @@ def test_requests_per_department_with_targets_and_top_topics(
     assert rows[0][0] == "department" and rows[1][:2] == ["hr", "4"]
     page = client.get("/insights/requests").get_data(as_text=True)
     assert "parking permit (4)" in page and "<svg" in page
+
+
+def test_content_health_names_findings_per_article(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    (request_content / "hr" / "old.md").write_text(
+        "---\ntitle: Old rules\nreview_by: 2020-01-01\n---\nSee [gone](gone.md).\n", "utf-8"
+    )
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/content").get_json()
+    kinds = {(f["article"], f["kind"]) for f in body["findings"]}
+    assert {
+        ("hr/old.md", "review_overdue"),
+        ("hr/old.md", "broken_link"),
+        ("hr/old.md", "not_shown"),
+    } <= kinds
+    link = next(f for f in body["findings"] if f["kind"] == "broken_link")
+    assert link["target"] == "hr/gone.md"
+    assert client.get("/api/insights/content?department=it").get_json()["findings"] == []
+    page = client.get("/insights/content").get_data(as_text=True)
+    assert "Review date passed" in page and "<svg" in page
+    csv_text = client.get("/api/insights/content?format=csv").get_data(as_text=True)
+    assert "hr/old.md,hr,broken_link,target=hr/gone.md" in csv_text
