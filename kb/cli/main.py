@@ -18,6 +18,7 @@ import click
 
 from indexer import commands as indexer_commands
 from kb.accounts import commands as accounts_commands
+from kb.backup import commands as backup_commands
 from kb.cli.options import KbGroup, echo_json, json_option
 from kb.content import commands as content_commands
 from kb.insights import commands as insights_commands
@@ -77,6 +78,7 @@ for _area in (
     accounts_commands,
     requests_commands,
     insights_commands,
+    backup_commands,
 ):
     for _command in _area.COMMANDS:
         main.add_command(_command)

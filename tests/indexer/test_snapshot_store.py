@@ -23,6 +23,7 @@ from indexer.snapshot_store.lock import publisher_lock
 from kb.errors import ConfigError, IndexLockedError, SnapshotStoreError
 from kb.settings import Settings
 from tests.postgres import PostgresServer
+from tests.snapshots import FIRST, SECOND, make_snapshot
 
 BACKENDS = [
     pytest.param("database-sqlite", id="database-sqlite"),
@@ -65,27 +66,6 @@ def store(store_settings: Settings) -> Iterator[SnapshotStore]:
     opened = create_snapshot_store(store_settings)
     yield opened
     opened.close()
-
-
-def make_snapshot(index_dir: Path, name: str, files: dict[str, bytes]) -> Path:
-    """A complete, locally published snapshot folder holding `files`."""
-    folder = snapshot.snapshots_dir(index_dir) / name
-    for rel, data in files.items():
-        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-        (folder / rel).write_bytes(data)
-    snapshot.write_manifest(
-        folder, {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)}
-    )
-    snapshot.publish(index_dir, folder)
-    return folder
-
-
-FIRST = {
-    "meta.db": b"meta one" * 1000,
-    "keyword/_MAIN_1.toc": b"toc one",
-    "keyword/seg_a": b"A" * 5000,
-}
-SECOND = {**FIRST, "meta.db": b"meta two" * 1000, "keyword/seg_b": b"B" * 3000}
 
 
 def test_the_contract_upload_publish_download_and_forget(

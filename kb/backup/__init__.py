@@ -1,0 +1,12 @@
+"""Backup and restore: `kb backup DIR` and `kb restore DIR`.
+
+A backup folder holds everything needed to bring a knowledge base back:
+
+    backup.json           what is inside, with a SHA-256 of every part (written last)
+    database.jsonl.gz     every table of the store, exported in one consistent read
+    content.tar.gz        the content folder
+    snapshot/<name>/      the published index snapshot (or only its manifest)
+
+`kb.backup.database` exports and imports the store; `kb.backup.archive` puts
+the parts together and takes them apart again; `kb.backup.commands` is the CLI.
+"""

@@ -1,0 +1,247 @@
+"""Putting a backup folder together (`create_backup`) and taking it apart (`restore_backup`).
+
+Order of a backup: the database (one consistent read), then the content
+folder, then the current index snapshot; `backup.json` with the SHA-256 of
+every part is written last, so a folder without it is an interrupted backup
+and is refused by `restore`. The three parts are each consistent but not
+taken at one instant: a request filed while the content folder is being
+packed is in the database part or not, as it happened.
+
+A restore checks every checksum before it changes anything, then loads the
+database (one transaction), puts the content folder in place (an existing,
+non-empty one is kept beside it as `<name>.before-restore-<time>`), and
+publishes the snapshot into the index folder, and into the snapshot store
+when that is shared, so every node serves it at once. This module reaches
+into the index (`indexer.snapshot`) as the CLI root does: a backup is of the
+whole product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tarfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kb.errors import ConfigError, KbError
+from kb.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1
+INFO = "backup.json"
+DATABASE = "database.jsonl.gz"
+CONTENT = "content.tar.gz"
+SNAPSHOT = "snapshot"
+
+
+@dataclass
+class BackupReport:
+    """What `kb backup` or `kb restore` did; `--json` prints it."""
+
+    folder: str
+    rows: dict[str, int] = field(default_factory=dict)
+    content_files: int = 0
+    snapshot: str | None = None
+    snapshot_files: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _open_store(settings: Settings) -> Any:
+    """The SQL store of `database_url`, its schema brought to head."""
+    from kb.store.factory import create_store
+
+    return create_store(settings.database_url)
+
+
+def create_backup(settings: Settings, target: Path, include_index: bool = True) -> BackupReport:
+    """Write a backup of the database, the content folder and the current
+    snapshot into `target` (a new or empty folder)."""
+    from indexer import snapshot
+    from kb.backup.database import export_database
+
+    started = time.perf_counter()
+    if target.exists() and any(target.iterdir()):
+        raise ConfigError(f"backup folder {target} is not empty; give a new folder")
+    target.mkdir(parents=True, exist_ok=True)
+    report = BackupReport(folder=str(target))
+    info: dict[str, Any] = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+    store = _open_store(settings)
+    try:
+        database = export_database(store.engine, target / DATABASE)
+    finally:
+        store.close()
+    report.rows = database["rows"]
+    info["database"] = {**database, "sha256": _sha256(target / DATABASE)}
+
+    content = settings.content_path
+    if not content.is_dir():
+        raise ConfigError(f"content folder {content} does not exist; check content_dir")
+    with tarfile.open(target / CONTENT, "w:gz") as tar:
+        for path in sorted(content.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                tar.add(path, arcname=path.relative_to(content).as_posix(), recursive=False)
+                report.content_files += 1
+    info["content"] = {"files": report.content_files, "sha256": _sha256(target / CONTENT)}
+
+    name = snapshot.current_name(settings.index_path)
+    if name is None:
+        report.notes.append("no index snapshot was published yet; run `kb index` after a restore")
+        info["snapshot"] = None
+    else:
+        source = snapshot.snapshots_dir(settings.index_path) / name
+        copy = target / SNAPSHOT / name
+        copy.mkdir(parents=True)
+        files = snapshot.read_manifest(source).get(snapshot.FILES) or {}
+        shutil.copy2(source / snapshot.MANIFEST, copy / snapshot.MANIFEST)
+        if include_index:
+            for rel in files:
+                (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / rel, copy / rel)
+            report.snapshot_files = len(files)
+        else:
+            report.notes.append(
+                "index files left out (--no-index): run `kb index --full` after a restore"
+            )
+        report.snapshot = name
+        info["snapshot"] = {"name": name, "files_included": include_index}
+
+    tmp = target / (INFO + ".tmp")
+    tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
+    os.replace(tmp, target / INFO)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def read_info(source: Path) -> dict[str, Any]:
+    """The backup's description, after checking every part against its checksum."""
+    try:
+        info = json.loads((source / INFO).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{source} has no {INFO}: it is not a backup folder, or the backup was interrupted"
+        ) from None
+    except ValueError as exc:
+        raise ConfigError(f"{source / INFO} is not valid JSON: {exc}") from None
+    if info.get("format") != FORMAT:
+        raise ConfigError(f"{source} is a backup of format {info.get('format')}, not {FORMAT}")
+    for part, key in ((DATABASE, "database"), (CONTENT, "content")):
+        path = source / part
+        if not path.is_file() or _sha256(path) != info[key]["sha256"]:
+            raise ConfigError(
+                f"{path} is missing or does not match the checksum in {INFO}; the backup is "
+                "damaged, use another one"
+            )
+    return dict(info)
+
+
+def restore_backup(settings: Settings, source: Path, replace: bool = False) -> BackupReport:
+    """Bring database, content folder and index back from a backup folder."""
+    from indexer import snapshot
+    from kb.backup.database import import_database
+
+    started = time.perf_counter()
+    info = read_info(source)
+    report = BackupReport(folder=str(source))
+    snap = info.get("snapshot") or None
+    if snap:
+        _verify_snapshot(source / SNAPSHOT / snap["name"], bool(snap["files_included"]))
+
+    store = _open_store(settings)
+    try:
+        report.rows = import_database(store.engine, source / DATABASE, replace=replace)
+    finally:
+        store.close()
+
+    report.content_files = _restore_content(source / CONTENT, settings.content_path, report)
+
+    if snap and snap["files_included"]:
+        name = snap["name"]
+        index_dir = settings.index_path
+        with snapshot.IndexLock(index_dir):
+            target = snapshot.snapshots_dir(index_dir) / name
+            if not (target / snapshot.MANIFEST).is_file():
+                shutil.rmtree(target, ignore_errors=True)
+                shutil.copytree(source / SNAPSHOT / name, target)
+            snapshot.publish(index_dir, target)
+        report.snapshot = name
+        report.snapshot_files = len(snapshot.read_manifest(target).get(snapshot.FILES) or {})
+        _push(settings, target, report)
+    else:
+        report.notes.append("no index files in the backup: run `kb index --full` now")
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _verify_snapshot(folder: Path, with_files: bool) -> None:
+    from indexer import snapshot
+
+    try:
+        files = snapshot.read_manifest(folder).get(snapshot.FILES) or {}
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"the backup's snapshot manifest in {folder} is unreadable: {exc}"
+        ) from None
+    if not with_files:
+        return
+    for rel, meta in files.items():
+        path = folder / rel
+        if not path.is_file() or snapshot.file_digest(path) != meta["sha256"]:
+            raise ConfigError(
+                f"{path} is missing or does not match the snapshot's manifest; the backup is "
+                "damaged, use another one"
+            )
+
+
+def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:
+    staging = content.with_name(content.name + ".restoring")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [m for m in tar.getmembers() if m.isfile() or m.isdir()]
+        # The "data" filter refuses absolute paths, .. and links out of the folder.
+        tar.extractall(staging, members=members, filter="data")
+    if content.exists() and any(content.iterdir()):
+        aside = content.with_name(f"{content.name}.before-restore-{time.strftime('%Y%m%dT%H%M%S')}")
+        content.rename(aside)
+        report.notes.append(f"the content folder that was there is kept as {aside}")
+    elif content.exists():
+        content.rmdir()
+    staging.rename(content)
+    return sum(1 for m in members if m.isfile())
+
+
+def _push(settings: Settings, target: Path, report: BackupReport) -> None:
+    from indexer.snapshot_store import create_snapshot_store, sync
+    from indexer.snapshot_store.lock import publisher_lock
+
+    store = create_snapshot_store(settings)
+    try:
+        if not store.replicated:
+            return
+        with publisher_lock(settings.database_url, wait=True):
+            sync.push(store, target, settings.keep_snapshots)
+        report.notes.append(f"snapshot pushed to the {settings.snapshot_store} snapshot store")
+    except KbError as exc:
+        report.notes.append(f"could not push the snapshot to the snapshot store: {exc.message}")
+    finally:
+        store.close()

@@ -1,0 +1,218 @@
+"""`kb backup` and `kb restore` round trips on SQLite and PostgreSQL.
+
+A knowledge base with accounts, a request with its task and history, events
+and a queued notification, a content folder and a published snapshot is
+backed up, restored into an empty database and empty folders, and compared
+table by table and file by file.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from indexer import snapshot
+from kb.accounts.service import add_user
+from kb.backup.archive import create_backup, restore_backup
+from kb.backup.database import data_tables
+from kb.errors import ConfigError, ConflictError
+from kb.events import ClickEvent, SearchEvent
+from kb.notify.outbox import OutboxMessage
+from kb.requests.records import Request, RequestTask
+from kb.settings import Settings
+from kb.store.factory import create_store
+from tests.postgres import PostgresServer
+from tests.snapshots import FIRST, make_snapshot
+from tests.support import run_kb
+
+T0 = datetime(2026, 3, 3, 9, 0, 0, 123456, tzinfo=UTC)
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def new_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[object]:
+    """A factory of URLs of fresh, empty databases of the backend under test."""
+    made: list[str] = []
+    count = [0]
+
+    def make() -> str:
+        count[0] += 1
+        if request.param == "sqlite":
+            return f"sqlite:///{tmp_path / f'db{count[0]}' / 'kb.db'}"
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        name, url = server.create_database()
+        made.append(name)
+        return url
+
+    yield make
+    for name in made:
+        request.getfixturevalue("postgres_server").drop_database(name)
+
+
+def place(tmp_path: Path, name: str, url: str) -> Settings:
+    root = tmp_path / name
+    return Settings.load(
+        {
+            "database_url": url,
+            "content_dir": str(root / "content"),
+            "index_dir": str(root / "index"),
+        },
+        environ={},
+    )
+
+
+def fill(settings: Settings) -> None:
+    store = create_store(settings.database_url)
+    try:
+        add_user(store, "emma", "employee", password="emma-secret-1")
+        add_user(store, "ivan", "agent", "it")
+        search_id = store.log_search(SearchEvent(query="vpn broken", answered=False, ts=T0))
+        store.log_click(ClickEvent(search_id=search_id, article_id="it/vpn.md", rank=1, ts=T0))
+        store.create_request(
+            Request(
+                requester="emma",
+                query="VPN does not connect",
+                department="it",
+                created=T0,
+                updated=T0,
+                search_id=search_id,
+            ),
+            tasks=[RequestTask(department="it", title="Check VPN")],
+            idempotency_key="emma:form-1",
+        )
+        store.enqueue(
+            OutboxMessage(
+                topic="request.created",
+                target="email:it@example.org",
+                payload={"id": 1},
+                created=T0,
+            )
+        )
+    finally:
+        store.close()
+    content = settings.content_path
+    (content / "it").mkdir(parents=True)
+    (content / "it" / "vpn.md").write_text("---\ntitle: VPN\n---\nConnect with MFA.\n")
+    (content / "_glossary.yml").write_text("groups:\n  - [PTO, vacation]\n")
+    make_snapshot(settings.index_path, "20260303T090000-aaaa", FIRST)
+
+
+def tables(url: str) -> dict[str, list[dict[str, object]]]:
+    store = create_store(url)
+    try:
+        with store.engine.connect() as conn:  # type: ignore[attr-defined]
+            return {
+                t.name: [
+                    dict(r)
+                    for r in conn.execute(select(t).order_by(*t.primary_key.columns)).mappings()
+                ]
+                for t in data_tables()
+            }
+    finally:
+        store.close()
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_round_trip_restores_every_row_file_and_the_snapshot(new_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = place(tmp_path, "source", new_url())
+    fill(source)
+    backup = tmp_path / "backup"
+    made = create_backup(source, backup)
+    assert made.rows["requests"] == 1 and made.content_files == 2 and made.snapshot_files == 3
+
+    target = place(tmp_path, "target", new_url())
+    restored = restore_backup(target, backup)
+    assert restored.rows == made.rows
+    assert tables(target.database_url) == tables(source.database_url)
+    assert files(target.content_path) == files(source.content_path)
+    assert snapshot.current_name(target.index_path) == "20260303T090000-aaaa"
+    assert files(snapshot.current_path(target.index_path)) == files(
+        snapshot.current_path(source.index_path)
+    )
+    # New rows continue after the restored ids (sequences were moved on).
+    store = create_store(target.database_url)
+    try:
+        again = store.create_request(
+            Request(requester="emma", query="printer", department="it", created=T0, updated=T0)
+        )
+        assert again.id == 2
+    finally:
+        store.close()
+
+
+def test_restore_refuses_a_database_with_data_and_damaged_backups(new_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = place(tmp_path, "source", new_url())
+    fill(source)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    with pytest.raises(ConflictError, match="already holds data.*--replace"):
+        restore_backup(source, backup)
+    before = tables(source.database_url)
+    assert restore_backup(source, backup, replace=True).rows["users"] == 2
+    assert tables(source.database_url) == before
+
+    damaged = tmp_path / "damaged"
+    create_backup(source, damaged)
+    data = bytearray((damaged / "content.tar.gz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (damaged / "content.tar.gz").write_bytes(bytes(data))
+    target = place(tmp_path, "target", new_url())
+    with pytest.raises(ConfigError, match="does not match the checksum"):
+        restore_backup(target, damaged)
+    assert not target.content_path.exists()  # nothing was touched
+    with pytest.raises(ConfigError, match="not empty"):
+        create_backup(source, damaged)
+
+
+@pytest.mark.postgres
+def test_a_sqlite_backup_restores_into_postgresql(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'kb.db'}")
+    fill(source)
+    create_backup(source, tmp_path / "backup", include_index=False)
+    name, url = postgres_server.create_database()
+    try:
+        target = place(tmp_path, "target", url)
+        report = restore_backup(target, tmp_path / "backup")
+        assert tables(url) == tables(source.database_url)
+        assert any("kb index --full" in note for note in report.notes)
+    finally:
+        postgres_server.drop_database(name)
+
+
+def test_the_commands(tmp_path: Path) -> None:
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'a.db'}")
+    fill(source)
+    env = {"KB_SETTINGS": "/dev/null"}
+    args = [
+        "--set",
+        f"database_url={source.database_url}",
+        "--set",
+        f"content_dir={source.content_dir}",
+        "--set",
+        f"index_dir={source.index_dir}",
+    ]
+    done = run_kb(env, *args, "backup", str(tmp_path / "b"))
+    assert done.exit_code == 0, done.output
+    assert "backed up" in done.output and "2 content files" in done.output
+    with gzip.open(tmp_path / "b" / "database.jsonl.gz", "rt") as dump:
+        lines = dump.read().splitlines()
+    assert any('"table": "requests"' in line for line in lines)
+    done = run_kb(env, *args, "restore", str(tmp_path / "b"))
+    assert done.exit_code != 0 and "--replace" in done.output
