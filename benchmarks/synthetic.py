@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.build import IndexBuilder, _Plan
+from indexer.build import IndexBuilder, StageProgress, _Plan
 from indexer.chunking import chunk_article
 from indexer.embedding.base import Embedder, ProgressFn
 from indexer.embedding.cache import EmbeddingCache
@@ -191,8 +191,14 @@ class LookupEmbedder:
 class SyntheticBuilder(IndexBuilder):
     """`IndexBuilder` whose articles come from memory instead of the content folder."""
 
-    def __init__(self, settings: Settings, articles: list[Article], embedder: Embedder) -> None:
-        super().__init__(settings, embedder=embedder)
+    def __init__(
+        self,
+        settings: Settings,
+        articles: list[Article],
+        embedder: Embedder,
+        stage_progress: StageProgress | None = None,
+    ) -> None:
+        super().__init__(settings, embedder=embedder, stage_progress=stage_progress)
         self.articles = articles
 
     def _plan(self, known: dict[str, tuple[str, str]], report: object, full: bool) -> _Plan:

@@ -56,6 +56,9 @@ def _sha256(path: Path, max_bytes: int) -> str:
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
+# (stage name, total) -> tick: progress of the stages after embedding.
+StageProgress = Callable[[str, int], Callable[[int], None]]
+STAGE_PROGRESS_FROM = 1000
 
 
 @dataclass
@@ -105,8 +108,10 @@ class IndexBuilder:
         progress: ProgressFactory | None = None,
         embedder: Embedder | None = None,
         snapshot_store: SnapshotStore | None = None,
+        stage_progress: StageProgress | None = None,
     ) -> None:
         self.settings = settings
+        self.stage_progress = stage_progress
         self._snapshot_store = snapshot_store
         self.content = settings.content_path
         self.index_dir = settings.index_path
@@ -128,6 +133,13 @@ class IndexBuilder:
                 self.settings.embedding_model, self.settings.device, self.settings.embed_batch_size
             )
         return self._embedder
+
+    def _stage(self, what: str, total: int) -> Callable[[int], None] | None:
+        """A progress tick for one stage of a build (None without a progress bar,
+        or for a stage too small to show)."""
+        if self.stage_progress is None or total < STAGE_PROGRESS_FROM:
+            return None
+        return self.stage_progress(what, total)
 
     @property
     def snapshot_store(self) -> SnapshotStore:
@@ -250,10 +262,13 @@ class IndexBuilder:
             if full or not self._unchanged(item, known, plan):
                 changed.append(item)
         options = self.settings.document_options
+        tick = self._stage("reading", len(changed))
         with options.reader() as reader:
             for entry, article, found, raw in read_entries(
                 self.content, changed, self.settings.max_file_bytes, options, reader=reader
             ):
+                if tick is not None:
+                    tick(1)
                 if raw and article is not None:
                     self._originals.put(article.original, raw)
                 self._plan_file(entry, article, found, entry.id in known, plan, report)
@@ -416,8 +431,11 @@ class IndexBuilder:
             chunks_by_article.append((article, stat, numbered))
             all_new.extend(numbered)
         vectors = self._embed([c for _, c in all_new], report)
+        tick = self._stage("metadata", len(chunks_by_article))
         for article, stat, numbered in chunks_by_article:
             metadata.add_article(db, article, numbered, stat)
+            if tick is not None:
+                tick(1)
         db.executemany(
             "UPDATE articles SET stat = ? WHERE id = ?",
             [(st, aid) for aid, st in plan.restat.items()],
@@ -434,7 +452,14 @@ class IndexBuilder:
             if previous
             else keyword_index.create_index(target / "keyword", self.languages)
         )
-        keyword_index.apply_changes(kw, sorted(plan.removals), all_new, self.languages)
+        keyword_index.apply_changes(
+            kw,
+            sorted(plan.removals),
+            all_new,
+            self.languages,
+            processes=keyword_index.writer_processes(self.settings.index_processes),
+            tick=self._stage("keyword index", len(all_new)),
+        )
         kw.close()
 
         ids = np.array([pid for pid, _ in all_new], dtype=np.int64)

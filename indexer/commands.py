@@ -4,36 +4,38 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from indexer.build import ProgressFactory, StageProgress
 
 from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
 
 
-def _progress_bar(enabled: bool) -> Callable[[int], Callable[[int], None]] | None:
+def _bar(desc: str, total: int, unit: str) -> Callable[[int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return tick
+
+
+def _progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress | None]:
+    """Progress bars on the terminal: embedding (passages), then each later stage."""
     if not enabled:
-        return None
-
-    def factory(total: int) -> Callable[[int], None]:
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=total,
-            unit="passage",
-            desc="embedding",
-            file=sys.stderr,
-            dynamic_ncols=True,
-            leave=False,
-        )
-
-        def tick(n: int) -> None:
-            bar.update(n)
-            if bar.n >= total:
-                bar.close()
-
-        return tick
-
-    return factory
+        return None, None
+    units = {"reading": "file", "metadata": "article"}
+    return (
+        lambda total: _bar("embedding", total, "passage"),
+        lambda stage, total: _bar(stage, total, units.get(stage, "passage")),
+    )
 
 
 @click.command("index")
@@ -71,8 +73,8 @@ def index_command(
     from indexer.build import IndexBuilder
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir, device=device)
-    progress = _progress_bar(sys.stderr.isatty() and not as_json)
-    builder = IndexBuilder(settings, progress=progress)
+    progress, stages = _progress_bars(sys.stderr.isatty() and not as_json)
+    builder = IndexBuilder(settings, progress=progress, stage_progress=stages)
     report = builder.run(full=full, wait_lock=wait_lock)
     _print(report.as_dict(), as_json)
     if watch:

@@ -10,7 +10,8 @@ so an English article is stemmed as English and a German one as German.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -51,7 +52,10 @@ def build_schema(languages: Sequence[str]) -> Schema:
         analyzer = analyzer_for(lang)
         fields[title] = TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, phrase=False)
         fields[headings] = TEXT(analyzer=analyzer, field_boost=HEADINGS_BOOST, phrase=False)
-        fields[body] = TEXT(analyzer=analyzer, phrase=True)
+        # No positions: nothing searches phrases (BM25F reads frequencies and
+        # weights, snippets work on the passage text); on 10,000 passages they
+        # cost 6% of the keyword build's CPU and 30% of its size on disk.
+        fields[body] = TEXT(analyzer=analyzer, phrase=False)
     return Schema(**fields)
 
 
@@ -94,19 +98,50 @@ def passage_document(pid: int, chunk: Chunk, languages: Sequence[str]) -> dict[s
     }
 
 
+# Below this many new passages one process writes: starting the writer
+# processes and merging their work costs more than it saves on an update.
+PARALLEL_FROM = 5_000
+
+
+def writer_processes(requested: int) -> int:
+    """Processes for a large keyword build: `requested`, or one per CPU core (0)."""
+    return requested if requested > 0 else max(1, os.cpu_count() or 1)
+
+
 def apply_changes(
     index: whoosh_index.Index,
     removed_articles: Iterable[str],
-    added: Iterable[tuple[int, Chunk]],
+    added: Sequence[tuple[int, Chunk]],
     languages: Sequence[str],
+    processes: int = 1,
+    tick: Callable[[int], None] | None = None,
+    parallel_from: int = PARALLEL_FROM,
 ) -> None:
-    """Delete every passage of the removed articles, add the new passages, commit once."""
-    writer: IndexWriter = index.writer(limitmb=256)
+    """Delete every passage of the removed articles, add the new passages, commit once.
+
+    A large addition without removals (a cold or full build) is analysed by
+    `processes` writer processes, each writing a segment of its own (Whoosh's
+    multiprocessing writer, segments not merged). Measured on 10,000 passages
+    of the latency benchmark's corpus: 19.2 s of CPU in one process, 13.4 s
+    spread over two (no run files to merge), about 2.9x less wall time on
+    two free cores together with dropping positions. Searching several
+    segments is what an index updated incrementally does anyway."""
+    removed = list(removed_articles)
+    parallel = processes > 1 and not removed and len(added) >= parallel_from
+    writer: IndexWriter
+    if parallel:
+        writer = index.writer(procs=processes, limitmb=256, multisegment=True)
+    else:
+        writer = index.writer(limitmb=256)
     try:
-        for article_id in removed_articles:
+        for article_id in removed:
             writer.delete_by_term("article_id", article_id)
-        for pid, chunk in added:
+        for n, (pid, chunk) in enumerate(added, start=1):
             writer.add_document(**passage_document(pid, chunk, languages))
+            if tick is not None and n % 1000 == 0:
+                tick(1000)
+        if tick is not None and len(added) % 1000:
+            tick(len(added) % 1000)
     except BaseException:
         writer.cancel()
         raise

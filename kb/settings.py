@@ -108,6 +108,12 @@ class Settings:
         "benchmarks/vector_index.py).",
         minimum=1,
     )
+    index_processes: int = setting(
+        0,
+        "Processes that write the keyword index when a build adds 5,000 passages or more "
+        "(a cold or full build); 0: one per CPU core, 1: never in parallel.",
+        minimum=0,
+    )
     keep_snapshots: int = setting(
         3, "Published snapshots kept on disk (older ones are removed).", minimum=1
     )
