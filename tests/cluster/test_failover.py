@@ -7,7 +7,6 @@ printed (run with -s to see them) as well as asserted.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import pytest
 from indexer.snapshot_store import create_snapshot_store
 from kb.settings import Settings
 from tests.cluster.conftest import Cluster
-from tests.cluster.harness import Client, kb, wait_for
+from tests.cluster.harness import Client, wait_for
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -257,21 +256,3 @@ def test_a_new_node_with_an_empty_index_folder_serves_identical_results(
         for answer in (ours, theirs):
             answer.pop("search_id"), answer.pop("latency_ms")
         assert ours == theirs, query
-
-
-def test_the_proxy_config_is_the_tested_one() -> None:
-    done = subprocess.run(
-        ["haproxy", "-c", "-f", str(ROOT / "deploy" / "haproxy.cfg")],
-        env={
-            **os.environ,
-            "KB_LISTEN": "127.0.0.1:1",
-            "KB_STATS_LISTEN": "127.0.0.1:5",
-            "KB_NODE1": "127.0.0.1:2",
-            "KB_NODE2": "127.0.0.1:3",
-            "KB_NODE3": "127.0.0.1:4",
-        },
-        capture_output=True,
-        text=True,
-    )
-    assert done.returncode == 0, done.stderr
-    assert kb({**os.environ, "KB_SETTINGS": os.devnull}, "--help").returncode == 0

@@ -1,0 +1,76 @@
+"""The configuration files of docs/deploy.md are valid and name real commands.
+
+HAProxy's config is checked by HAProxy itself (and run by the cluster tests);
+the systemd units by `systemd-analyze verify`, with the install path of `kb`
+pointed at this checkout's, and every `kb` command line they start is parsed
+by the real CLI.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+DEPLOY = ROOT / "deploy"
+UNITS = sorted((DEPLOY / "systemd").glob("kb-*.*"))
+INSTALLED_KB = "/opt/spoc-kb/.venv/bin/kb"
+
+
+def test_haproxy_accepts_the_config() -> None:
+    if shutil.which("haproxy") is None:
+        pytest.skip("haproxy is not installed (make test installs it)")
+    env = {**os.environ, "KB_LISTEN": "127.0.0.1:1", "KB_STATS_LISTEN": "127.0.0.1:2"}
+    env.update({f"KB_NODE{i}": f"127.0.0.1:{10 + i}" for i in range(1, 4)})
+    done = subprocess.run(
+        ["haproxy", "-c", "-f", str(DEPLOY / "haproxy.cfg")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_systemd_units_verify(tmp_path: Path) -> None:
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed")
+    kb = Path(sys.executable).with_name("kb")
+    for unit in UNITS:
+        (tmp_path / unit.name).write_text(unit.read_text().replace(INSTALLED_KB, str(kb)))
+    done = subprocess.run(
+        ["systemd-analyze", "verify", *(str(tmp_path / u.name) for u in UNITS)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert {u.name for u in UNITS} >= {
+        "kb-serve.service",
+        "kb-index.service",
+        "kb-deliver.service",
+        "kb-backup.timer",
+    }
+
+
+@pytest.mark.parametrize("unit", [u for u in UNITS if u.suffix == ".service"], ids=lambda u: u.name)
+def test_every_kb_command_line_parses(unit: Path) -> None:
+    line = next(x for x in unit.read_text().splitlines() if x.startswith("ExecStart="))
+    found = re.search(re.escape(INSTALLED_KB) + r" ([^'\"]*)", line)
+    assert found, line
+    args = [a for a in shlex.split(found.group(1)) if not a.startswith("/var/backups")]
+    done = subprocess.run(
+        [sys.executable, "-m", "kb", *args, "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KB_SETTINGS": os.devnull},
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
