@@ -138,11 +138,13 @@ def apply_changes(
             writer.delete_by_term("article_id", article_id)
         for n, (pid, chunk) in enumerate(added, start=1):
             writer.add_document(**passage_document(pid, chunk, languages))
-            if tick is not None and n % 1000 == 0:
+            if tick is not None and n % 1000 == 0 and n < len(added):
                 tick(1000)
-        if tick is not None and len(added) % 1000:
-            tick(len(added) % 1000)
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
+    if tick is not None and added:
+        # The last step counts once everything is on disk: with several
+        # processes most of the work happens during the commit.
+        tick(len(added) - (len(added) - 1) // 1000 * 1000)
