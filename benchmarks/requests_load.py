@@ -57,7 +57,6 @@ from urllib.parse import urlencode
 from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, free_port, kb_command, percentile
 
 WEBHOOK_DEPARTMENT = "it"
-SECRET_ENV = "KB_BENCH_WEBHOOK_SECRET"
 PASSWORD = "bench-password"
 MAX_REQUESTS = 20_000
 MIN_DOWN_S = 6.0  # longer than one pass of the server's outbox worker (5 s)
@@ -318,11 +317,15 @@ def work(
 # -- one backend -----------------------------------------------------------------------
 
 
-def add_webhook(content: Path, port: int) -> None:
-    department = content / WEBHOOK_DEPARTMENT / "_department.yml"
-    with department.open("a", encoding="utf-8") as fh:
-        fh.write(f"\nwebhook_url: http://{HOST}:{port}/hooks/spoc-kb\n")
-        fh.write(f"webhook_secret_env: {SECRET_ENV}\n")
+def webhook_settings(port: int, secret: str) -> dict[str, str]:
+    """The operator's settings that give one department a webhook to the receiver."""
+    from kb.notify.config import secret_variable
+
+    return {
+        "KB_WEBHOOKS": f"{WEBHOOK_DEPARTMENT}=http://{HOST}:{port}/hooks/spoc-kb",
+        "KB_WEBHOOK_HOSTS": HOST,
+        secret_variable(WEBHOOK_DEPARTMENT): secret,
+    }
 
 
 def create_users(url: str, count: int) -> list[str]:
@@ -359,14 +362,13 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         content = tmp / "content"
         shutil.copytree(args.content, content)
         hook_port = free_port()
-        add_webhook(content, hook_port)
         secret = uuid.uuid4().hex
         with database(backend, tmp) as url:
             env = {
                 **os.environ,
                 "KB_DATABASE_URL": url,
                 "KB_SECRET_KEY": uuid.uuid4().hex,
-                SECRET_ENV: secret,
+                **webhook_settings(hook_port, secret),
                 "NO_PROXY": "127.0.0.1,localhost",
                 "no_proxy": "127.0.0.1,localhost",
             }

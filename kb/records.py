@@ -49,10 +49,6 @@ class Department:
     targets: Targets = field(default_factory=Targets)
     keywords: tuple[str, ...] = ()
     has_file: bool = False
-    # Outbound webhook for request notifications; the secret itself stays in
-    # the environment variable named here (see docs/requests.md).
-    webhook_url: str = ""
-    webhook_secret_env: str = ""
 
     def __post_init__(self) -> None:
         if not self.slug or "/" in self.slug:

@@ -213,6 +213,18 @@ class Settings:
         "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
     )
     triage_email: str = setting("", "Address of the triage queue for request e-mails; empty: none.")
+    webhooks: str = setting(
+        "",
+        "Department webhooks, set by the operator (never by department files): "
+        "`department=URL` pairs separated by commas, e.g. "
+        "`it=https://tickets.example.org/hooks/it`. Each is signed with the secret in the "
+        "environment variable KB_WEBHOOK_SECRET_<DEPARTMENT> (upper case, `-` as `_`).",
+    )
+    webhook_hosts: str = setting(
+        "",
+        "Hosts webhooks may go to (comma-separated; `*.example.org` allows its "
+        "sub-domains). A webhook URL on any other host is refused; empty: none allowed.",
+    )
     webhook_timeout: float = setting(
         10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
     )

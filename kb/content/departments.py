@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.content.field_names import near_misses
 from kb.errors import ContentError
-from kb.records import Department, Targets
+from kb.records import Department, Problem, Severity, Targets
 
 DEPARTMENT_FILES = ("_department.yml", "_department.yaml")
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def default_name(slug: str) -> str:
@@ -51,14 +50,26 @@ def _targets(value: Any, path: str) -> Targets:
         ) from None
 
 
+# The fields a department file may hold (docs/content-format.md).
+DEPARTMENT_FIELDS = frozenset({"name", "description", "contact", "targets", "keywords", "documents"})
+# Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
+OPERATOR_FIELDS = frozenset({"webhook_url", "webhook_secret_env"})
+
+
 def load_department(folder: Path, slug: str) -> Department:
     """The department of a folder: its file's contents, or defaults when it has none."""
+    return read_department(folder, slug)[0]
+
+
+def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]:
+    """The department of a folder and the warnings about its file (fields that are
+    ignored); `ContentError` when the file cannot be used at all."""
     for name in DEPARTMENT_FILES:
         file = folder / name
         if os.path.lexists(file):
             break
     else:
-        return default_department(slug)
+        return default_department(slug), []
     rel = f"{slug}/{file.name}"
     raw = read_regular_file(file, SETTINGS_FILE_MAX_BYTES, rel)
     try:
@@ -80,7 +91,7 @@ def load_department(folder: Path, slug: str) -> Department:
         raise ContentError("department file must be a mapping", path=rel, kind="department")
     contact = data.get("contact") or {}
     keywords = data.get("keywords") or []
-    return Department(
+    department = Department(
         slug=slug,
         name=str(data.get("name") or default_name(slug)),
         description=str(data.get("description") or ""),
@@ -88,28 +99,30 @@ def load_department(folder: Path, slug: str) -> Department:
         targets=_targets(data.get("targets"), rel),
         keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
         has_file=True,
-        **_webhook(data, rel),
     )
+    return department, _field_warnings(data, rel)
 
 
-def _webhook(data: dict[str, Any], path: str) -> dict[str, str]:
-    """`webhook_url` and `webhook_secret_env`, checked (both or neither)."""
-    url = str(data.get("webhook_url") or "").strip()
-    secret_env = str(data.get("webhook_secret_env") or "").strip()
-    if not url and not secret_env:
-        return {}
-    if not url.startswith(("http://", "https://")):
-        raise ContentError(
-            f"webhook_url must be an http(s) URL, got {url!r}",
-            path=path,
-            kind="department",
-            hint="set webhook_url: https://host/path",
+def _field_warnings(data: dict[Any, Any], path: str) -> list[Problem]:
+    problems = [
+        Problem(
+            path,
+            f"'{key}' is ignored: webhooks are set by the operator (settings webhooks and "
+            "webhook_hosts), not in department files",
+            hint="ask the operator to add the webhook; remove the field",
+            severity=Severity.WARNING,
+            kind="operator_field",
         )
-    if not _ENV_NAME.match(secret_env):
-        raise ContentError(
-            f"webhook_secret_env must name an environment variable, got {secret_env!r}",
-            path=path,
-            kind="department",
-            hint="set webhook_secret_env: IT_WEBHOOK_SECRET and put the secret in that variable",
+        for key in sorted(OPERATOR_FIELDS & set(data))
+    ]
+    problems += [
+        Problem(
+            path,
+            f"unknown field '{name}'; did you mean '{meant}'? It is ignored",
+            hint=f"rename it to {meant}",
+            severity=Severity.WARNING,
+            kind="field_name",
         )
-    return {"webhook_url": url, "webhook_secret_env": secret_env}
+        for name, meant in near_misses(data, DEPARTMENT_FIELDS)
+    ]
+    return problems

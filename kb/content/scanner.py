@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.content.departments import default_department, load_department
+from kb.content.departments import default_department, read_department
 from kb.content.documents import (
     DocumentDefaults,
     DocumentFile,
@@ -92,7 +92,8 @@ def scan_departments(root: Path) -> tuple[dict[str, Department], list[Problem]]:
     problems: list[Problem] = []
     for folder in department_folders(root):
         try:
-            departments[folder.name] = load_department(folder, folder.name)
+            departments[folder.name], warnings = read_department(folder, folder.name)
+            problems.extend(warnings)
         except ContentError as exc:
             problems.append(_problem(exc, Severity.WARNING))
             departments[folder.name] = default_department(folder.name)

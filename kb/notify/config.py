@@ -1,7 +1,12 @@
 """Where notifications go: department webhooks and queue and requester addresses.
 
-* A department's webhook is `webhook_url` in its `_department.yml`, signed
-  with the secret in the environment variable named by `webhook_secret_env`.
+* A department's webhook is the operator's: the setting `webhooks` pairs
+  departments with URLs (`it=https://tickets.example.org/hooks/it`), every
+  URL's host must be in the setting `webhook_hosts`, and each is signed with
+  the secret in the variable `KB_WEBHOOK_SECRET_<DEPARTMENT>`. Department
+  files cannot name either: a content owner could otherwise send request
+  records to any address, internal ones included, signed with any variable
+  of the server (whose value could then be guessed from the signatures).
   The secret is read when a message is sent, never stored in the outbox.
 * A department's queue address is `contact.email` in its `_department.yml`;
   the triage queue's is the setting `triage_email`.
@@ -13,16 +18,85 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from kb.errors import ConfigError
 from kb.records import Department
 from kb.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+SECRET_PREFIX = "KB_WEBHOOK_SECRET_"
+_DEPARTMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def secret_variable(department: str) -> str:
+    """The environment variable holding a department's webhook secret: a fixed
+    prefix and the department's own name, so no other variable can be named."""
+    return SECRET_PREFIX + re.sub(r"[^A-Z0-9]", "_", department.upper())
+
+
+def host_allowed(host: str, allowed: Iterable[str]) -> bool:
+    """True when `host` is one of `allowed` (`*.example.org`: its sub-domains)."""
+    host = host.lower().rstrip(".")
+    for pattern in allowed:
+        pattern = pattern.strip().lower().rstrip(".")
+        if not pattern:
+            continue
+        if pattern.startswith("*."):
+            if host.endswith(pattern[1:]) and host != pattern[2:]:
+                return True
+        elif host == pattern:
+            return True
+    return False
+
+
+def parse_webhooks(setting: str, hosts: str) -> dict[str, str]:
+    """Department → URL from the setting `webhooks`, each checked against the
+    setting `webhook_hosts`; a `ConfigError` naming what is wrong otherwise."""
+    allowed = [h for h in hosts.split(",") if h.strip()]
+    found: dict[str, str] = {}
+    by_url: dict[str, str] = {}
+    for item in setting.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        department, sep, url = (part.strip() for part in item.partition("="))
+        if not sep or not _DEPARTMENT.match(department):
+            raise ConfigError(
+                f"setting webhooks: {item!r} is not department=URL "
+                "(e.g. it=https://tickets.example.org/hooks/it)"
+            )
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(
+                f"setting webhooks: {department}'s URL {url!r} is not http(s)://HOST/…"
+            )
+        if not host_allowed(parts.hostname, allowed):
+            raise ConfigError(
+                f"setting webhooks: {department}'s URL goes to {parts.hostname}, which is not in "
+                f"the setting webhook_hosts ({hosts or 'empty'}); add the host there if it is "
+                "meant to receive request records"
+            )
+        if department in found:
+            raise ConfigError(f"setting webhooks names {department} twice")
+        if url in by_url:
+            raise ConfigError(
+                f"setting webhooks: {by_url[url]} and {department} share {url}; give each "
+                "department its own URL (each is signed with its own secret)"
+            )
+        found[department] = by_url[url] = url
+    return found
 
 
 @dataclass(frozen=True)
 class Webhook:
-    """A department's webhook: its URL and the variable holding its signing secret."""
+    """A department's webhook: its URL and the variable holding its signing secret
+    (`secret_variable(department)` when built from settings)."""
 
     url: str
     secret_env: str
@@ -41,17 +115,17 @@ class NotifyConfig:
     def from_settings(
         cls, settings: Settings, departments: Mapping[str, Department]
     ) -> NotifyConfig:
+        hooks = parse_webhooks(settings.webhooks, settings.webhook_hosts)
+        known = {*departments, settings.triage_department}
+        for department in sorted(set(hooks) - known):
+            logger.warning("setting webhooks: no department %s in the content root", department)
         queues = {
             slug: d.contact["email"] for slug, d in departments.items() if d.contact.get("email")
         }
         if settings.triage_email:
             queues[settings.triage_department] = settings.triage_email
         return cls(
-            webhooks={
-                slug: Webhook(d.webhook_url, d.webhook_secret_env)
-                for slug, d in departments.items()
-                if d.webhook_url
-            },
+            webhooks={slug: Webhook(url, secret_variable(slug)) for slug, url in hooks.items()},
             queue_addresses=queues,
             mail_enabled=bool(settings.smtp_host),
             mail_domain=settings.mail_domain.strip().lstrip("@"),

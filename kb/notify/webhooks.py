@@ -10,6 +10,10 @@ The body is the outbox message's payload as compact JSON (UTF-8). Headers:
 
 Receivers recompute the HMAC over the bytes they received (before parsing
 the JSON) and compare in constant time, as `verify_signature` does.
+
+Only the URLs of the setting `webhooks` are ever posted to (each on a host
+of `webhook_hosts`, `kb.notify.config`), and redirects are not followed: an
+allowed receiver cannot send the request records on to another address.
 """
 
 from __future__ import annotations
@@ -51,6 +55,17 @@ def verify_signature(secret: str | bytes, body: bytes, header: str | None) -> bo
     return header is not None and hmac.compare_digest(sign(secret, body), header.strip())
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Answers a redirect as the failure it is here (see the module docstring)."""
+
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> None:
+        raise urllib.error.HTTPError(
+            req.full_url, code, f"redirects to {newurl}, which is not followed", headers, fp
+        )
+
+
 class WebhookSender:
     """Sends webhook messages; secrets are looked up per URL when sending."""
 
@@ -65,14 +80,14 @@ class WebhookSender:
         self._secret_envs = dict(secret_envs)
         self._environ = environ
         self._timeout = timeout
-        self._opener = opener or urllib.request.build_opener()
+        self._opener = opener or urllib.request.build_opener(_NoRedirects)
 
     def _secret(self, url: str) -> str:
         name = self._secret_envs.get(url)
         if name is None:
             raise DeliveryFailed(
-                f"no department has webhook_url {url} any more; restore it in the "
-                "department file or let the message expire"
+                f"no department's webhook is {url} any more (setting webhooks); restore it "
+                "there or let the message expire"
             )
         environ = os.environ if self._environ is None else self._environ
         secret = environ.get(name, "")

@@ -105,9 +105,7 @@ def env(tmp_path: Path, migrated_db: Path) -> dict[str, str]:
     (content / "it" / "_department.yml").write_text(
         "name: IT Services\n"
         "contact: {email: it@example.org}\n"
-        "targets: {first_response_hours: 2, resolution_hours: 16}\n"
-        "webhook_url: http://127.0.0.1:9/hook\n"
-        "webhook_secret_env: IT_HOOK_SECRET\n",
+        "targets: {first_response_hours: 2, resolution_hours: 16}\n",
         encoding="utf-8",
     )
     (tmp_path / "kb.db").write_bytes(migrated_db.read_bytes())
@@ -116,7 +114,9 @@ def env(tmp_path: Path, migrated_db: Path) -> dict[str, str]:
         "KB_CONTENT_DIR": str(content),
         "KB_SMTP_HOST": "",
         "KB_SETTINGS": str(tmp_path / "none.toml"),
-        "IT_HOOK_SECRET": "s3cret",
+        "KB_WEBHOOKS": "it=http://127.0.0.1:9/hook",
+        "KB_WEBHOOK_HOSTS": "127.0.0.1",
+        "KB_WEBHOOK_SECRET_IT": "s3cret",
     }
     Path(env["KB_SETTINGS"]).write_text("[kb]\n", encoding="utf-8")
     return env

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kb.content.departments import load_department
-from kb.errors import ContentError
-from kb.notify.config import NotifyConfig
+from kb.content.scanner import scan_departments
+from kb.errors import ConfigError
+from kb.notify.config import NotifyConfig, Webhook, secret_variable
 from kb.notify.outbox import OutboxMessage
 from kb.notify.webhooks import WebhookSender
 from kb.notify.worker import OutboxWorker, start_background
@@ -25,30 +25,67 @@ def write_department(tmp_path: Path, body: str) -> Path:
     return folder
 
 
-def test_department_file_names_the_webhook(tmp_path: Path) -> None:
-    folder = write_department(
+def test_department_file_cannot_name_a_webhook_or_its_secret(tmp_path: Path) -> None:
+    """A department file may only describe its department: the webhook target and
+    the variable that signs it are the operator's settings (issue 13)."""
+    write_department(
         tmp_path,
-        "name: IT\nwebhook_url: https://hooks.example.org/it\nwebhook_secret_env: IT_SECRET\n",
+        "name: IT\nwebhook_url: http://127.0.0.1:8899/x\nwebhook_secret_env: KB_DATABASE_URL\n",
     )
-    department = load_department(folder, "it")
-    assert (department.webhook_url, department.webhook_secret_env) == (
-        "https://hooks.example.org/it",
-        "IT_SECRET",
+    departments, problems = scan_departments(tmp_path)
+    assert departments["it"].name == "IT"
+    assert not hasattr(departments["it"], "webhook_url")
+    assert [(p.kind, p.severity.value) for p in problems] == [("operator_field", "warning")] * 2
+    assert "set by the operator" in problems[0].message
+    config = NotifyConfig.from_settings(Settings.load(environ={}), departments)
+    assert config.webhooks == {}
+
+
+def test_department_file_field_typos_are_warnings(tmp_path: Path) -> None:
+    write_department(tmp_path, "nmae: IT\nkeywords: [vpn]\ncontacts: {email: x@example.org}\n")
+    _, problems = scan_departments(tmp_path)
+    assert {(p.message.split("'")[1], p.hint) for p in problems} == {
+        ("nmae", "rename it to name"),
+        ("contacts", "rename it to contact"),
+    }
+
+
+def test_webhooks_come_from_settings_with_a_fixed_secret_variable() -> None:
+    settings = Settings.load(
+        {
+            "webhooks": "it=https://hooks.example.org/it, hr=https://tickets.corp.example/hr",
+            "webhook_hosts": "hooks.example.org,*.corp.example",
+        },
+        environ={},
     )
+    config = NotifyConfig.from_settings(settings, DEPARTMENTS)
+    assert config.webhooks == {
+        "it": Webhook("https://hooks.example.org/it", "KB_WEBHOOK_SECRET_IT"),
+        "hr": Webhook("https://tickets.corp.example/hr", "KB_WEBHOOK_SECRET_HR"),
+    }
+    assert secret_variable("human-resources") == "KB_WEBHOOK_SECRET_HUMAN_RESOURCES"
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("webhooks", "hosts", "message"),
     [
-        ("webhook_url: ftp://x\nwebhook_secret_env: S\n", "webhook_url must be an http"),
-        ("webhook_url: https://x.example.org\n", "webhook_secret_env must name an environment"),
-        ("webhook_url: https://x.example.org\nwebhook_secret_env: my secret\n", "'my secret'"),
+        ("it=http://127.0.0.1:8899/x", "", "not in the setting webhook_hosts"),
+        ("it=http://10.0.0.5/x", "hooks.example.org", "goes to 10.0.0.5"),
+        ("it=https://evil.example.org.attacker.example/x", "*.example.org", "not in the setting"),
+        ("it=https://example.org/x", "*.example.org", "not in the setting"),
+        ("it=ftp://hooks.example.org/x", "hooks.example.org", "is not http"),
+        ("https://hooks.example.org/x", "hooks.example.org", "is not department=URL"),
+        (
+            "it=https://hooks.example.org/x,hr=https://hooks.example.org/x",
+            "hooks.example.org",
+            "give each department its own URL",
+        ),
     ],
 )
-def test_bad_webhook_settings_are_reported(tmp_path: Path, body: str, message: str) -> None:
-    folder = write_department(tmp_path, body)
-    with pytest.raises(ContentError, match=message):
-        load_department(folder, "it")
+def test_webhook_settings_are_checked(webhooks: str, hosts: str, message: str) -> None:
+    settings = Settings.load({"webhooks": webhooks, "webhook_hosts": hosts}, environ={})
+    with pytest.raises(ConfigError, match=message):
+        NotifyConfig.from_settings(settings, DEPARTMENTS)
 
 
 def test_config_from_settings_and_departments() -> None:
@@ -58,8 +95,7 @@ def test_config_from_settings_and_departments() -> None:
         environ={},
     )  # fmt: skip
     config = NotifyConfig.from_settings(settings, DEPARTMENTS)
-    assert set(config.webhooks) == {"it"}
-    assert config.secret_envs() == {"http://127.0.0.1:9/hook": "IT_HOOK_SECRET"}
+    assert config.webhooks == {}  # none without the operator's settings
     assert config.queue_addresses == {
         "hr": "hr@example.org",
         "it": "it@example.org",

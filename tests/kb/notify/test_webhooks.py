@@ -51,6 +51,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(self.server.status if valid else 401)
         self.end_headers()
 
+    def do_GET(self) -> None:  # noqa: N802 - a followed redirect would arrive as a GET
+        self.server.received.append(({k.lower(): v for k, v in self.headers.items()}, b"", False))
+        self.send_response(200)
+        self.end_headers()
+
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
 
@@ -218,3 +223,39 @@ def test_signature_helpers() -> None:
     assert body == '{"ä":1}'.encode()
     assert sign(b"k", body) == "sha256=" + hmac.new(b"k", body, hashlib.sha256).hexdigest()
     assert not verify_signature("k", body, None)
+
+
+def test_redirects_are_not_followed(store: Store, clock: Clock, receivers: list[Receiver]) -> None:
+    """An allowed receiver cannot pass the records on: a redirect is a failed
+    delivery, and the address it names is never called (issue 13)."""
+    inner_port, outer_port = free_port(), free_port()
+    inner, _ = serve(inner_port)  # stands for an internal service
+    receivers.append(inner)
+    calls: list[str] = []
+
+    class Redirecting(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            calls.append(self.path)
+            self.send_response(302)
+            self.send_header("Location", f"http://127.0.0.1:{inner_port}/internal")
+            self.end_headers()
+
+        do_GET = do_POST  # noqa: N815 - the name http.server calls
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    outer = ThreadingHTTPServer(("127.0.0.1", outer_port), Redirecting)
+    threading.Thread(target=outer.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        service, worker = build(store, clock, f"http://127.0.0.1:{outer_port}/hook")
+        service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+        report = worker.deliver_due(clock.now)
+    finally:
+        outer.shutdown()
+        outer.server_close()
+    assert (report.delivered, report.failed) == (0, 1)
+    assert calls == ["/hook"]
+    assert inner.received == []
+    [message] = store.due_messages(clock.now + timedelta(days=1))
+    assert "redirects to" in (message.last_error or "")

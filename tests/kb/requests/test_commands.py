@@ -61,7 +61,7 @@ def test_requests_list_show_and_export(
 
 
 def test_requests_deliver(env: dict[str, str], filed: list[int]) -> None:
-    # The department file's webhook (port 9, nobody listens) gets every IT event.
+    # IT's webhook (setting webhooks; port 9, nobody listens) gets every IT event.
     result = run_kb(env, "requests", "deliver")
     assert result.exit_code == 0, result.output
     assert "0 delivered, 4 to retry, 0 given up" in result.output
