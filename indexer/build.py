@@ -55,6 +55,9 @@ def _sha256(path: Path, max_bytes: int) -> str:
         return ""
 
 
+# Manifest key: the snapshot holds every Markdown article's rendered, sanitised HTML.
+HTML_STORED = "article_html"
+
 ProgressFactory = Callable[[int], Callable[[int], None]]
 # (stage name, total) -> tick: progress of the stages after embedding.
 StageProgress = Callable[[str, int], Callable[[int], None]]
@@ -174,7 +177,10 @@ class IndexBuilder:
             known = metadata.article_hashes(db)
             prev_departments = metadata.load_departments(db)
             db.close()
-        plan = self._plan(known, report, full)
+        # Snapshots from before article HTML was stored: read every file again once
+        # (vectors still come from the cache), so no page has to render Markdown.
+        reread = full or bool(previous and not prev_manifest.get(HTML_STORED))
+        plan = self._plan(known, report, reread)
         if (
             previous
             and not plan.upserts
@@ -265,7 +271,12 @@ class IndexBuilder:
         tick = self._stage("reading", len(changed))
         with options.reader() as reader:
             for entry, article, found, raw in read_entries(
-                self.content, changed, self.settings.max_file_bytes, options, reader=reader
+                self.content,
+                changed,
+                self.settings.max_file_bytes,
+                options,
+                reader=reader,
+                render_seconds=self.settings.render_seconds,
             ):
                 if tick is not None:
                     tick(1)
@@ -494,6 +505,7 @@ class IndexBuilder:
                 "next_pid": next_pid,
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "content": str(self.content),
+                HTML_STORED: True,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
             },
         )

@@ -88,9 +88,11 @@ class Article:
     """One article, parsed: a Markdown file, or a document (PDF, DOCX, ODT, HTML, text)
     whose text was extracted. `id` is its POSIX path below the content root.
 
-    For documents, `source_format` names the format, `body_html` holds the
-    extracted text as escaped HTML (shown after sanitising) and `original`
-    the SHA-256 of the file, under which the snapshot keeps it for download."""
+    `body_html` is the body as HTML: for Markdown, rendered and sanitised once
+    when the file is read (the page never renders Markdown); for documents,
+    the extracted text as escaped HTML. Both are sanitised again when shown.
+    For documents, `source_format` names the format and `original` the
+    SHA-256 of the file, under which the snapshot keeps it for download."""
 
     id: str
     department: str

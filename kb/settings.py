@@ -79,6 +79,13 @@ class Settings:
     )
     embed_batch_size: int = setting(32, "Passages embedded per batch.", minimum=1)
     max_file_bytes: int = setting(1_000_000, "Articles larger than this are skipped.", minimum=1)
+    render_seconds: float = setting(
+        2.0,
+        "Time one Markdown article may take to render when indexed; a slower one is an "
+        "error of kb validate and is not published (pathological Markdown such as long runs "
+        "of '[' renders in quadratic time).",
+        minimum=0.01,
+    )
     document_max_bytes: int = setting(
         20_000_000,
         "Documents (PDF, DOCX, ODT, HTML, text) larger than this are reported and skipped.",

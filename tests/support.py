@@ -143,12 +143,17 @@ Intro text.
 
 
 def make_article(id: str, title: str, body: str, **extra: Any) -> Article:
+    """An indexed Markdown article: its HTML rendered and sanitised as the indexer does."""
+    from kb.content.markdown_text import render_html
+    from kb.content.sanitize import sanitize_article_html
+
     return Article(
         id=id,
         department=id.split("/")[0],
         title=title,
         body_markdown=body,
         sections=(Section(headings=(), text=body),),
+        body_html=sanitize_article_html(render_html(body), id),
         **extra,
     )
 

@@ -20,6 +20,7 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
         settings.content_path,
         max_bytes=settings.max_file_bytes,
         documents=settings.document_options,
+        render_seconds=settings.render_seconds,
     )
     if as_json:
         echo_json({**scan.summary(), "problems": [p.as_dict() for p in scan.problems]})

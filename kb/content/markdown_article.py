@@ -15,7 +15,14 @@ from typing import Any
 import frontmatter
 import yaml
 
-from kb.content.markdown_text import first_heading, markdown_sections
+from kb.content.markdown_text import (
+    RenderTimeout,
+    first_heading,
+    html_sections,
+    render_html,
+    strip_template_tags,
+)
+from kb.content.sanitize import sanitize_article_html
 from kb.errors import ContentError
 from kb.language import detect_language
 from kb.records import EVERYONE, Article, Problem, Section, Severity, Status
@@ -32,8 +39,10 @@ KNOWN_FIELDS = {
     "review_by",
     "related",
 }
-# The default of the setting max_file_bytes, for callers without settings.
+# The defaults of the settings max_file_bytes and render_seconds, for callers
+# without settings.
 DEFAULT_MAX_BYTES = 1_000_000
+DEFAULT_RENDER_SECONDS = 2.0
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
@@ -169,9 +178,18 @@ def _status(value: Any, path: str) -> Status:
 
 
 def parse_article(
-    raw: bytes, article_id: str, *, max_bytes: int = DEFAULT_MAX_BYTES, default_lang: str = "en"
+    raw: bytes,
+    article_id: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    default_lang: str = "en",
+    render_seconds: float | None = DEFAULT_RENDER_SECONDS,
 ) -> tuple[Article, list[Problem]]:
-    """Parse one article; returns it with non-fatal warnings, or raises ContentError."""
+    """Parse one article; returns it with non-fatal warnings, or raises ContentError.
+
+    The body is rendered once, within `render_seconds`, and kept twice: as
+    plain-text sections (for the index) and as sanitised HTML (`body_html`,
+    stored in the snapshot and shown on the article page)."""
     text = decode_article(raw, article_id, max_bytes)
     meta, body, _ = _front_matter(text, article_id)
     warnings: list[Problem] = []
@@ -182,17 +200,33 @@ def parse_article(
             kind="redirect",
             hint="no action needed",
         )
-    sections = markdown_sections(body)
+    try:
+        html = render_html(strip_template_tags(body), render_seconds)
+    except RenderTimeout as exc:
+        raise ContentError(
+            f"the Markdown takes too long to render ({exc}); the article is not published",
+            path=article_id,
+            kind="render_time",
+            hint="look for long runs of unmatched '[' or deeply nested lists and quotes, "
+            "split the article, or ask the operator to raise render_seconds",
+        ) from None
     article = build_article(
         article_id,
         meta,
-        sections,
+        html_sections(html),
         warnings,
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
         default_lang=default_lang,
+        body_html=sanitize_article_html(html, article_id),
     )
     return article, warnings
+
+
+def read_status(raw: bytes, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Status:
+    """An article's `status:` from its front matter alone (nothing rendered)."""
+    meta, _, _ = _front_matter(decode_article(raw, article_id, max_bytes), article_id)
+    return _status(meta.get("status"), article_id)
 
 
 def build_article(

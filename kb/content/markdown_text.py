@@ -1,15 +1,29 @@
-"""Markdown to plain text for indexing.
+"""Markdown to HTML and plain text for indexing, under a time budget.
 
 The `markdown` package renders the body to HTML; a small HTML walker then
 collects text, starting a new section at every heading so that the indexer can
 cut passages along them. Template tags of static-site generators are removed
 first, so `[Travel]({% page "/travel/" %})` becomes the link text `Travel`.
+
+Rendering is not linear for every input: Python-Markdown's link parser takes
+quadratic time in a run of unmatched `[` (1,000 took 0.37 s, 2,000 1.2 s,
+4,000 4.9 s on the 2-core reference machine, load 9), so a 9 KB article took
+17.6 s. Rendering therefore happens once, when indexing (never per page
+view), and under a budget (setting `render_seconds`): past it `RenderTimeout`
+is raised and the article is an error of `kb validate` and the indexer. The
+budget interrupts the renderer with a timer signal where it can (the main
+thread, where `kb index`, `kb index --watch` and `kb validate` render);
+elsewhere rendering runs to its end and is judged by how long it took.
 """
 
 from __future__ import annotations
 
 import re
+import signal
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import markdown
@@ -34,17 +48,60 @@ def strip_template_tags(text: str) -> str:
 _local = threading.local()
 
 
-def render_html(body: str) -> str:
-    """Markdown to (unsanitised) HTML; callers that show it must sanitise it."""
+class RenderTimeout(Exception):
+    """Rendering one body took longer than its budget."""
+
+    def __init__(self, seconds: float, budget: float) -> None:
+        super().__init__(f"rendering took {seconds:.1f} s, over the {budget:g} s budget")
+        self.seconds = seconds
+        self.budget = budget
+
+
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block with `RenderTimeout` after `seconds`, where a timer
+    signal can do that (the main thread, no other timer running)."""
+    usable = (
+        seconds is not None
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise RenderTimeout(seconds, seconds)
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_html(body: str, seconds: float | None = None) -> str:
+    """Markdown to (unsanitised) HTML within `seconds` (None: no budget); callers
+    that show it must sanitise it (`kb.content.sanitize`)."""
     # Building a Markdown instance loads every extension; reuse one per thread.
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+    started = time.perf_counter()
     try:
-        return md.reset().convert(body)
-    except RecursionError:
-        md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        with _deadline(seconds):
+            html: str = md.reset().convert(body)
+    except (RecursionError, RenderTimeout):
+        # Interrupted half way: the instance's state cannot be trusted any more.
+        _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
         raise
+    took = time.perf_counter() - started
+    if seconds is not None and took > seconds:
+        raise RenderTimeout(took, seconds)
+    return html
 
 
 class _SectionCollector(HTMLParser):
@@ -101,10 +158,15 @@ def _tidy(text: str) -> str:
     return "\n".join(out).strip()
 
 
-def markdown_sections(body: str) -> tuple[Section, ...]:
+def markdown_sections(body: str, seconds: float | None = None) -> tuple[Section, ...]:
     """Plain-text sections of a Markdown body, each with its heading path."""
+    return html_sections(render_html(strip_template_tags(body), seconds))
+
+
+def html_sections(html: str) -> tuple[Section, ...]:
+    """Plain-text sections of rendered HTML, each with its heading path."""
     collector = _SectionCollector()
-    collector.feed(render_html(strip_template_tags(body)))
+    collector.feed(html)
     collector.close()
     sections = []
     for path, parts in collector.sections:

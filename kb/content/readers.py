@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from kb.content.markdown_article import parse_article
+from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError
 from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
@@ -24,10 +24,11 @@ from kb.records import Article, Problem
 
 
 class ArticleReader(Protocol):
-    """Reads one content file's bytes into an article (raises `ContentError`)."""
+    """Reads one content file's bytes into an article (raises `ContentError`),
+    rendering it within `render_seconds`."""
 
     def __call__(
-        self, raw: bytes, article_id: str, *, max_bytes: int
+        self, raw: bytes, article_id: str, *, max_bytes: int, render_seconds: float | None
     ) -> tuple[Article, list[Problem]]: ...
 
 
@@ -59,7 +60,9 @@ def is_document(article_id: str) -> bool:
     return suffix_of(article_id) in DOCUMENT_SUFFIXES
 
 
-def read_article(path: str, article_id: str, max_bytes: int) -> tuple[Article, list[Problem]]:
+def read_article(
+    path: str, article_id: str, max_bytes: int, render_seconds: float | None = DEFAULT_RENDER_SECONDS
+) -> tuple[Article, list[Problem]]:
     """Read the file at `path` (id `article_id`) with the reader for its type."""
     reader = READERS.get(suffix_of(article_id))
     if reader is None:
@@ -82,4 +85,4 @@ def read_article(path: str, article_id: str, max_bytes: int) -> tuple[Article, l
         article_id,
         too_large_hint="split the article into smaller ones or raise max_file_bytes",
     )
-    return reader(raw, article_id, max_bytes=max_bytes)
+    return reader(raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds)

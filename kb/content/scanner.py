@@ -24,6 +24,7 @@ from kb.content.documents import (
     read_documents,
 )
 from kb.content.files import FileEntry, content_entries, department_folders, id_key
+from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS
 from kb.content.readers import is_document, read_article
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
@@ -137,10 +138,12 @@ def unique_entries(root: Path) -> Iterator[FileEntry | Problem]:
         )
 
 
-def read_entry(entry: FileEntry, max_bytes: int) -> tuple[Article | None, list[Problem]]:
+def read_entry(
+    entry: FileEntry, max_bytes: int, render_seconds: float | None = DEFAULT_RENDER_SECONDS
+) -> tuple[Article | None, list[Problem]]:
     """The article of one file with its warnings, or None and the problem."""
     try:
-        return read_article(entry.path, entry.id, max_bytes)
+        return read_article(entry.path, entry.id, max_bytes, render_seconds)
     except ContentError as exc:
         severity = Severity.WARNING if exc.kind == "redirect" else Severity.ERROR
         return None, [_problem(exc, severity)]
@@ -153,6 +156,7 @@ def read_entries(
     documents: DocumentOptions | None = None,
     *,
     reader: DocumentReader | None = None,
+    render_seconds: float | None = DEFAULT_RENDER_SECONDS,
 ) -> Iterator[tuple[FileEntry, Article | None, list[Problem], bytes]]:
     """(entry, article or None, problems, original bytes) for every entry.
 
@@ -164,7 +168,7 @@ def read_entries(
     defaults: dict[str, DocumentDefaults] = {}
     for entry in entries:
         if not is_document(entry.id) or "/" not in entry.id:
-            article, problems = read_entry(entry, max_bytes)
+            article, problems = read_entry(entry, max_bytes, render_seconds)
             yield entry, article, problems, b""
             continue
         department = entry.id.split("/", 1)[0]
@@ -185,9 +189,14 @@ def read_entries(
 
 
 def scan_content(
-    root: Path, *, max_bytes: int = 1_000_000, documents: DocumentOptions | None = None
+    root: Path,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    documents: DocumentOptions | None = None,
+    render_seconds: float | None = DEFAULT_RENDER_SECONDS,
 ) -> ContentScan:
-    """Read every department, article and document under `root`."""
+    """Read every department, article and document under `root`; each Markdown
+    article is rendered within `render_seconds` (an error past it)."""
     departments, problems = scan_departments(root)
     scan = ContentScan(root=root, departments=departments, problems=problems)
     entries: list[FileEntry] = []
@@ -197,7 +206,9 @@ def scan_content(
             scan.problems.append(item)
         else:
             entries.append(item)
-    for entry, article, found, _ in read_entries(root, entries, max_bytes, documents):
+    for entry, article, found, _ in read_entries(
+        root, entries, max_bytes, documents, render_seconds=render_seconds
+    ):
         if article is not None:
             scan.articles[entry.id] = article
         scan.problems.extend(found)

@@ -5,12 +5,13 @@ model (the model's own behaviour is tested in test_embedding.py)."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from indexer import snapshot
-from indexer.build import BuildReport, IndexBuilder
+from indexer.build import HTML_STORED, BuildReport, IndexBuilder
 from indexer.reader import SnapshotReader
 from kb.content.scanner import scan_content
 from kb.errors import IndexLockedError, ModelMismatchError
@@ -229,3 +230,33 @@ def test_links_pipes_and_devices_are_reported_and_skipped(
     again = within(60, lambda: build(tiny_settings, hashing_embedder))
     assert any("it/vpn-setup.md" in e and "indexed version stays" in e for e in again.errors)
     assert "it/vpn-setup.md" in indexed_state(tiny_settings)[0]
+
+
+def test_snapshot_keeps_each_articles_sanitised_html(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    """Pages show what the indexer rendered; a snapshot from before HTML was
+    stored is read again once, so no page ever renders Markdown (issue 13)."""
+    content = tiny_settings.content_path
+    (content / "it" / "hostile.md").write_text(
+        "# Hostile\n\nAsk **early**.\n\n<script>alert(1)</script>\n", encoding="utf-8"
+    )
+    build(tiny_settings, hashing_embedder)
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    article = snap.article("it/hostile.md")
+    assert article is not None and "<strong>early</strong>" in article.body_html
+    assert "<script" not in article.body_html
+
+    # An older snapshot: no stored HTML and no marker in its manifest.
+    path = snap.path
+    manifest = snapshot.read_manifest(path)
+    del manifest[HTML_STORED]
+    snapshot.write_manifest(path, manifest)
+    db = sqlite3.connect(path / "meta.db")
+    db.execute("UPDATE articles SET body_html = ''")
+    db.commit()
+    db.close()
+    report = build(tiny_settings, hashing_embedder)
+    assert report.published and report.updated == 5 and report.embedded_passages == 0
+    again = SnapshotReader(tiny_settings.index_path).get().article("it/hostile.md")
+    assert again is not None and "<strong>early</strong>" in again.body_html

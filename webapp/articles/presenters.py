@@ -16,7 +16,7 @@ from kb.errors import NotFoundError
 from kb.extract import format_for
 from kb.records import Article
 from webapp import services
-from webapp.articles.sanitize import article_html, sanitize_article_html
+from webapp.articles.sanitize import article_body_html
 from webapp.auth.identity import search_groups
 from webapp.departments import department_name
 
@@ -76,10 +76,7 @@ def article_view(article_id: str) -> ArticleView:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
-    if article.is_document:
-        html = sanitize_article_html(article.body_html, article.id, link)
-    else:
-        html = str(article_html(article.body_markdown, article.id, link))
+    html = str(article_body_html(article, link))
     return ArticleView(
         article=article,
         html=html,

@@ -1,185 +1,66 @@
-"""Turning article Markdown and search snippets into HTML that is safe to show.
+"""Article bodies and search snippets as HTML that is safe to show in a page.
 
-Content is written by many people in many departments, so article HTML is
-treated as hostile: `kb.markdown_text.render_html` keeps raw HTML from the
-Markdown, and everything it produces goes through nh3 (the Rust `ammonia`
-sanitiser) with an allow-list of tags and attributes. Scripts, styles, event
-handlers, `style` attributes, iframes, forms and `javascript:` URLs never
-survive. Links between articles (`../hr/sick-leave.md`) are rewritten to the
-app's article pages; ids get a prefix so content cannot overwrite the page's
-own element ids.
+Article bodies arrive from the snapshot already rendered and sanitised at
+index time (`kb.content.sanitize`); here they are sanitised once more, which
+turns links between articles into this app's URLs (and keeps any stored
+HTML, old or new, inside the same allow-list). Markdown is never rendered
+while a page is served: its cost grows faster than its length for some
+input, and one article must not stall every search. Snippets and answer
+passages are plain text, escaped, with only `<mark>` added.
 """
 
 from __future__ import annotations
 
-import posixpath
 import re
-from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
 
 import nh3
 from markupsafe import Markup, escape
 
 from kb.content.markdown_text import render_html, strip_template_tags
+from kb.content.sanitize import (
+    ARTICLE_ATTRIBUTES,
+    ARTICLE_TAGS,
+    DROPPED_WITH_CONTENT,
+    ID_PREFIX,
+    URL_SCHEMES,
+    LinkBuilder,
+    resolve_article_link,
+    sanitize_article_html,
+)
+from kb.records import Article
 
-ID_PREFIX = "c-"
+__all__ = [
+    "ARTICLE_ATTRIBUTES",
+    "ARTICLE_TAGS",
+    "DROPPED_WITH_CONTENT",
+    "ID_PREFIX",
+    "URL_SCHEMES",
+    "article_body_html",
+    "article_html",
+    "passage_html",
+    "resolve_article_link",
+    "sanitize_article_html",
+    "snippet_html",
+]
+
 PASSAGE_CHARS = 400  # about what an answer card shows before "Read the full article"
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-
-ARTICLE_TAGS = frozenset(
-    {
-        "a",
-        "abbr",
-        "b",
-        "blockquote",
-        "br",
-        "caption",
-        "code",
-        "dd",
-        "del",
-        "details",
-        "div",
-        "dl",
-        "dt",
-        "em",
-        "figcaption",
-        "figure",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "hr",
-        "i",
-        "img",
-        "ins",
-        "kbd",
-        "li",
-        "mark",
-        "ol",
-        "p",
-        "pre",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "summary",
-        "sup",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "u",
-        "ul",
-    }
-)
-# Removed together with everything inside them (the rest keep their text).
-DROPPED_WITH_CONTENT = frozenset(
-    {
-        "script",
-        "style",
-        "iframe",
-        "object",
-        "embed",
-        "template",
-        "noscript",
-        "svg",
-        "math",
-        "textarea",
-        "select",
-        "frame",
-        "frameset",
-        "noembed",
-        "applet",
-    }
-)
-_HEADING_ATTRS = {"id"}
-ARTICLE_ATTRIBUTES: dict[str, set[str]] = {
-    "a": {"href", "title", "id"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "ol": {"start"},
-    "li": {"id"},
-    "sup": {"id"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "q": {"cite"},
-    **{f"h{n}": _HEADING_ATTRS for n in range(1, 7)},
-}
-
-LinkBuilder = Callable[[str], str]
+# Markdown rendered while serving (previews of text not yet indexed) gets this long.
+PREVIEW_SECONDS = 2.0
 
 
-def resolve_article_link(href: str, article_id: str) -> tuple[str, str] | None:
-    """The article id and fragment a relative `.md` link points at, or None.
-
-    `../hr/sick-leave.md#notice` written in `finance/x.md` gives
-    `("hr/sick-leave.md", "notice")`; a leading `/` means the content root.
-    Links that climb out of the content root are not articles.
-    """
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return None
-    path = unquote(parts.path)
-    if not path.endswith(".md"):
-        return None
-    if path.startswith("/"):
-        target = posixpath.normpath(path.lstrip("/"))
-    else:
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(article_id), path))
-    if target.startswith("../") or target == ".." or target.startswith("/"):
-        return None
-    return target, parts.fragment
-
-
-def _link_filter(article_id: str, link_for: LinkBuilder) -> Callable[[str, str, str], str | None]:
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if attribute not in {"href", "src", "cite"}:
-            return value
-        url = value.strip()
-        if url.startswith("#"):
-            # Fragment links follow the prefixed ids.
-            return "#" + ID_PREFIX + url[1:] if len(url) > 1 else None
-        parts = urlsplit(url)
-        if parts.scheme:
-            return url if parts.scheme.lower() in URL_SCHEMES else None
-        if parts.netloc:  # protocol-relative //host/path
-            return None
-        article = resolve_article_link(url, article_id)
-        if article is None:
-            # Other relative URLs point at files the app does not serve.
-            return None
-        target, fragment = article
-        return link_for(target) + (f"#{ID_PREFIX}{fragment}" if fragment else "")
-
-    return keep
-
-
-def sanitize_article_html(html: str, article_id: str, link_for: LinkBuilder) -> str:
-    """Allow-list `html` (rendered from the article `article_id`) for display."""
-    return nh3.clean(
-        html,
-        tags=set(ARTICLE_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in ARTICLE_ATTRIBUTES.items()},
-        attribute_filter=_link_filter(article_id, link_for),
-        url_schemes=set(URL_SCHEMES),
-        strip_comments=True,
-        link_rel="noopener noreferrer",
-        id_prefix=ID_PREFIX,
-    )
+def article_body_html(article: Article, link_for: LinkBuilder) -> Markup:
+    """An indexed article's body for its page: the HTML stored at index time with
+    this app's links, or (a snapshot from before HTML was stored) its plain text."""
+    if article.body_html:
+        return Markup(sanitize_article_html(article.body_html, article.id, link_for))
+    paragraphs = (escape(s.text) for s in article.sections if s.text)
+    return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 
 
 def article_html(body_markdown: str, article_id: str, link_for: LinkBuilder) -> Markup:
-    """An article body as safe HTML, ready for a template."""
-    raw = render_html(strip_template_tags(body_markdown))
+    """Markdown that is not in the index yet (a preview) as safe HTML, rendered
+    under the `PREVIEW_SECONDS` budget (`RenderTimeout` beyond it)."""
+    raw = render_html(strip_template_tags(body_markdown), PREVIEW_SECONDS)
     return Markup(sanitize_article_html(raw, article_id, link_for))
 
 

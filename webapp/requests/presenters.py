@@ -15,7 +15,7 @@ from typing import Any
 from flask import url_for
 
 from kb.accounts.records import Role, User
-from kb.content.markdown_article import parse_article
+from kb.content.markdown_article import read_status
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requests import permissions
@@ -66,10 +66,10 @@ def article_status(content_root: Path, article_id: str) -> str:
     """The `status:` of an article file; "missing" when the file is gone or unreadable."""
     try:
         path = article_path(content_root, article_id)
-        article, _ = parse_article(read_article_file(path, article_id), article_id)
+        status = read_status(read_article_file(path, article_id), article_id)
     except (NotFoundError, ValidationError, ContentError, OSError):
         return "missing"
-    return article.status.value
+    return status.value
 
 
 def linked_articles(request: Request, content_root: Path) -> list[LinkedArticle]:

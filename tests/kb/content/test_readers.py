@@ -12,7 +12,9 @@ from kb.content.scanner import scan_content
 from kb.records import Article, Problem, Section
 
 
-def read_text_file(raw: bytes, article_id: str, *, max_bytes: int) -> tuple[Article, list[Problem]]:
+def read_text_file(
+    raw: bytes, article_id: str, *, max_bytes: int, render_seconds: float | None
+) -> tuple[Article, list[Problem]]:
     text = raw.decode("utf-8")
     title, _, body = text.partition("\n")
     article = Article(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
-from tests.support import text_of
+from tests.support import ARTICLES, text_of
 
 
 def test_article_page_shows_metadata_and_related(client: FlaskClient) -> None:
@@ -77,3 +80,23 @@ def test_feedback_form_errors(client: FlaskClient) -> None:
         headers={"Origin": "http://localhost"},  # the test client's own host
     )
     assert response.status_code == 303
+
+
+def test_pages_show_the_html_stored_at_index_time(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown is never rendered while a page is served (issue 13: hostile
+    Markdown rendered in quadratic time on every view)."""
+    article = replace(
+        ARTICLES["hr/sick-leave.md"],
+        id="hr/stored.md",
+        body_markdown="**rendered-at-view** " + "[" * 3000,
+        body_html='<p>stored-at-index <a href="/hr/sick-leave.md#c-notice">x</a></p>',
+        related=(),
+    )
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    html = text_of(client.get("/articles/hr/stored.md"))
+    assert "stored-at-index" in html and "rendered-at-view" not in html
+    assert 'href="/articles/hr/sick-leave.md#c-notice"' in html
+    api = client.get("/api/articles/hr/stored.md").get_json()
+    assert "stored-at-index" in api["html"] and "rendered-at-view" not in api["html"]

@@ -1,10 +1,16 @@
-"""The sanitiser: hostile Markdown loses everything that could run or restyle the page."""
+"""The sanitiser: hostile Markdown loses everything that could run or restyle the page.
+
+Bodies go the way an article goes: rendered and sanitised when the file is
+read (what the snapshot stores), then sanitised again with the app's links
+when the page is shown."""
 
 from __future__ import annotations
 
 import pytest
 
+from kb.content.markdown_article import parse_article
 from webapp.articles.sanitize import (
+    article_body_html,
     article_html,
     passage_html,
     resolve_article_link,
@@ -14,7 +20,12 @@ from webapp.articles.sanitize import (
 
 
 def render(markdown: str, article_id: str = "finance/travel.md") -> str:
-    return str(article_html(markdown, article_id, lambda a: f"/articles/{a}"))
+    article, _ = parse_article(f"# Title\n\n{markdown}\n".encode(), article_id)
+    shown = str(article_body_html(article, lambda a: f"/articles/{a}"))
+    # A preview of the same text (not yet indexed) comes out the same.
+    preview = str(article_html(f"# Title\n\n{markdown}\n", article_id, lambda a: f"/articles/{a}"))
+    assert shown == preview
+    return shown
 
 
 @pytest.mark.parametrize(
