@@ -356,7 +356,12 @@ class IndexBuilder:
             else:
                 report.errors.append(str(problem))
             return
-        report.warnings.extend(str(w) for w in problems)
+        # An article may come with errors and still be indexed (a broken audience
+        # restricts it): those are the report's errors, as kb validate's.
+        for problem in problems:
+            (report.errors if problem.severity is Severity.ERROR else report.warnings).append(
+                str(problem)
+            )
         if not article.is_searchable:
             if indexed:
                 plan.removals.add(aid)

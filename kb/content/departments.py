@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
-from kb.content.field_names import near_misses
+from kb.content.field_names import near_miss_warnings
 from kb.errors import ContentError
 from kb.records import Department, Problem, Severity, Targets
 
@@ -115,14 +115,5 @@ def _field_warnings(data: dict[Any, Any], path: str) -> list[Problem]:
         )
         for key in sorted(OPERATOR_FIELDS & set(data))
     ]
-    problems += [
-        Problem(
-            path,
-            f"unknown field '{name}'; did you mean '{meant}'? It is ignored",
-            hint=f"rename it to {meant}",
-            severity=Severity.WARNING,
-            kind="field_name",
-        )
-        for name, meant in near_misses(data, DEPARTMENT_FIELDS)
-    ]
+    problems += near_miss_warnings(data, DEPARTMENT_FIELDS, path)
     return problems

@@ -16,9 +16,10 @@ one byte, and every problem becomes a warning for that file alone.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 import yaml
 
 from kb.content.departments import DEPARTMENT_FILES
-from kb.content.markdown_article import build_article
+from kb.content.markdown_article import build_article, restricted_audience
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
@@ -38,37 +39,54 @@ SIDECAR_SUFFIX = ".yml"
 
 @dataclass(frozen=True)
 class DocumentDefaults:
-    """What a department's documents get when neither file nor sidecar says it."""
+    """What a department's documents get when neither file nor sidecar says it.
+
+    `audience` is the value as written under `documents:` (None when absent),
+    so that it is judged by the same rules as an article's own field; `fields`
+    are the other keys written there (a misspelled `audiance:` must not go
+    unnoticed). `unreadable` says the department file exists but cannot be
+    read: its documents' audience is then unknown, so they are restricted."""
 
     owner: str = ""
-    audience: tuple[str, ...] = ()
+    audience: Any = None
     review_months: int | None = None
+    fields: tuple[tuple[str, Any], ...] = ()
+    unreadable: bool = False
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.owner}|{','.join(self.audience)}|{self.review_months}"
+        return json.dumps(
+            [self.owner, self.audience, self.review_months, self.fields, self.unreadable],
+            default=str,
+            sort_keys=True,
+        )
+
+
+_DEFAULT_FIELDS = frozenset({"owner", "audience", "review_months"})
 
 
 def load_defaults(folder: Path) -> DocumentDefaults:
     """The `documents:` mapping of a department file (problems with the file
-    itself are reported by `kb.departments`; here they mean no defaults)."""
+    itself are reported by `kb.departments`; here they restrict its documents)."""
     for name in DEPARTMENT_FILES:
+        if not os.path.lexists(folder / name):
+            continue
         try:
             raw = read_regular_file(folder / name, SETTINGS_FILE_MAX_BYTES, name)
             data = yaml.safe_load(raw.decode("utf-8"))
         except (ContentError, UnicodeDecodeError, yaml.YAMLError):
-            continue
+            return DocumentDefaults(unreadable=True)
         section = data.get("documents") if isinstance(data, dict) else None
         if not isinstance(section, dict):
             return DocumentDefaults()
-        audience = section.get("audience") or ()
-        if isinstance(audience, str):
-            audience = [a.strip() for a in audience.split(",")]
         months = section.get("review_months")
         return DocumentDefaults(
             owner=str(section.get("owner") or "").strip(),
-            audience=tuple(str(a).strip().lower() for a in audience if str(a).strip()),
+            audience=section.get("audience"),
             review_months=int(months) if isinstance(months, int) and months > 0 else None,
+            fields=tuple(
+                (str(k), v) for k, v in section.items() if str(k) not in _DEFAULT_FIELDS
+            ),
         )
     return DocumentDefaults()
 
@@ -173,11 +191,11 @@ def document_article(
     default_lang: str = "en",
 ) -> tuple[Article, list[Problem]]:
     """The article a document makes, with its warnings."""
-    meta: dict[str, Any] = {}
+    meta: dict[str, Any] = dict(defaults.fields)
     if defaults.owner:
         meta["owner"] = defaults.owner
-    if defaults.audience:
-        meta["audience"] = list(defaults.audience)
+    if defaults.audience is not None:
+        meta["audience"] = defaults.audience
     for key, value in (
         ("title", document.title),
         ("lang", document.language),
@@ -207,6 +225,19 @@ def document_article(
         body_html=document_html(document),
         original=hashlib.sha256(raw).hexdigest(),
     )
+    if defaults.unreadable and "audience" not in sidecar:
+        warnings.append(
+            Problem(
+                article_id,
+                "the department file cannot be read, so the audience of its documents is "
+                "unknown; the document is restricted to the department's content owners and "
+                "admins until it is fixed",
+                hint="fix the department file (kb validate names the problem)",
+                severity=Severity.ERROR,
+                kind="audience",
+            )
+        )
+        article = replace(article, audience=restricted_audience(article.department))
     return article, warnings
 
 

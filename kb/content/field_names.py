@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterable
 
 from rapidfuzz.distance import OSA
 
+from kb.records import Problem, Severity
+
 
 def _edits_allowed(field: str) -> int:
     """Typos allowed for a field name: one up to seven letters, two beyond.
@@ -48,3 +50,21 @@ def near_misses(names: Iterable[object], known: Collection[str]) -> list[tuple[s
             if meant is not None:
                 out.append((name, meant))
     return out
+
+
+def near_miss_warnings(
+    names: Iterable[object], known: Collection[str], path: str, *, except_for: str = ""
+) -> list[Problem]:
+    """One warning per near-miss field name of a file (but those meant as
+    `except_for`, which the caller judges itself)."""
+    return [
+        Problem(
+            path,
+            f"unknown field '{name}'; did you mean '{meant}'? It is ignored",
+            hint=f"rename it to {meant}",
+            severity=Severity.WARNING,
+            kind="field_name",
+        )
+        for name, meant in near_misses(names, known)
+        if meant != except_for
+    ]

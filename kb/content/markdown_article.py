@@ -15,6 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from kb.content.field_names import near_miss_warnings, near_misses
 from kb.content.markdown_text import (
     RenderTimeout,
     first_heading,
@@ -139,6 +140,50 @@ def _str_list(value: Any, field: str, path: str, warnings: list[Problem]) -> tup
         )
     )
     return ()
+
+
+def restricted_audience(department: str) -> tuple[str, ...]:
+    """Who may read an article whose audience is broken: its department's content
+    owners (who can fix it) and admins, nobody else."""
+    return (f"content_owner:{department}",)
+
+
+def _audience(
+    meta: dict[str, Any], path: str, department: str, problems: list[Problem]
+) -> tuple[str, ...]:
+    """The article's readers. No `audience` field means everyone; any mistake in
+    one (empty, not a list of names, a misspelled field name) means restricted and
+    is an error: a typo must never publish an article to everyone."""
+    misspelled = [name for name, meant in near_misses(meta, KNOWN_FIELDS) if meant == "audience"]
+    value = meta.get("audience")
+    if "audience" not in meta and not misspelled:
+        return (EVERYONE,)
+    reason = ""
+    if misspelled:
+        reason = f"field '{misspelled[0]}' is not 'audience'"
+    elif isinstance(value, str):
+        names = [v.strip() for v in value.split(",")]
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        names = [v.strip() for v in value]
+    else:
+        kind = "nothing" if value is None else type(value).__name__
+        reason = f"audience must be a list of groups (e.g. [hr, managers]), got {kind}"
+    if not reason:
+        audience = tuple(dict.fromkeys(n.lower() for n in names if n))
+        if audience:
+            return audience
+        reason = "audience is empty"
+    problems.append(
+        Problem(
+            path,
+            f"{reason}; the article is restricted to its department's content owners and "
+            "admins until this is fixed",
+            hint="write audience: [everyone] for everyone, or audience: [hr, managers]",
+            severity=Severity.ERROR,
+            kind="audience",
+        )
+    )
+    return restricted_audience(department)
 
 
 def _date(value: Any, field: str, path: str, warnings: list[Problem]) -> date | None:
@@ -278,7 +323,9 @@ def build_article(
         )
         lang = ""
     plain = "\n".join(s.text for s in sections)
-    audience = _str_list(meta.get("audience"), "audience", article_id, warnings) or (EVERYONE,)
+    # Near misses of `audience` are errors of their own (`_audience`).
+    warnings.extend(near_miss_warnings(meta, KNOWN_FIELDS, article_id, except_for="audience"))
+    audience = _audience(meta, article_id, parts[0], warnings)
     article = Article(
         id=article_id,
         department=parts[0],
@@ -289,7 +336,7 @@ def build_article(
         owner=str(meta.get("owner") or "").strip(),
         tags=_str_list(meta.get("tags"), "tags", article_id, warnings),
         status=_status(meta.get("status"), article_id),
-        audience=tuple(a.lower() for a in audience),
+        audience=audience,
         lang=lang or detect_language(f"{title}\n{plain}", default_lang),
         updated=_date(meta.get("updated"), "updated", article_id, warnings),
         review_by=_date(meta.get("review_by"), "review_by", article_id, warnings),
