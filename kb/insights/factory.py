@@ -94,15 +94,12 @@ def demo_traffic(
 ) -> DemoResult:
     """Generate `days` of demo traffic with `search` (the real engine's) and the
     real request service; e-mail and department webhooks are off meanwhile."""
-    from dataclasses import replace
-
     from kb.content.scanner import scan_content
     from kb.insights.demo import DemoTraffic
     from kb.requests.service import RequestService
 
-    quiet = settings.replace(smtp_host="", mail_domain="", triage_email="")
-    found = scan_content(settings.content_path).departments
-    departments = {slug: replace(d, webhook_url="") for slug, d in found.items()}
+    quiet = settings.replace(smtp_host="", mail_domain="", triage_email="", webhooks="")
+    departments = scan_content(settings.content_path).departments
 
     def requests(clock: Callable[[], datetime]) -> RequestService:
         return RequestService.from_settings(quiet, store, departments=departments, clock=clock)  # type: ignore[arg-type]

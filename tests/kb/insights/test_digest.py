@@ -15,10 +15,7 @@ from kb.insights.store import insights_store
 from kb.settings import Settings
 from kb.store.factory import create_store
 
-DEPARTMENT = (
-    "name: Facilities\nwebhook_url: https://hooks.example.org/facilities\n"
-    "webhook_secret_env: FACILITIES_HOOK_SECRET\n"
-)
+DEPARTMENT = "name: Facilities\n"
 
 
 def test_each_department_with_news_tells_its_owners_and_its_webhook(tmp_path: Path) -> None:
@@ -33,6 +30,8 @@ def test_each_department_with_news_tells_its_owners_and_its_webhook(tmp_path: Pa
             "database_url": f"sqlite:///{tmp_path / 'kb.db'}",
             "smtp_host": "mail.example.org",
             "mail_domain": "example.org",
+            "webhooks": "facilities=https://hooks.example.org/facilities",
+            "webhook_hosts": "hooks.example.org",
         },
         environ={},
     )
