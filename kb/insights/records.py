@@ -95,6 +95,27 @@ class RequestTimes:
     resolution_due: datetime | None
 
 
+@dataclass(frozen=True)
+class StreamTask:
+    """One task of a value-stream request, and when it was done (None: not yet)."""
+
+    number: int
+    department: str
+    title: str
+    status: str
+    depends_on: tuple[int, ...]
+    done_at: datetime | None
+
+
+@dataclass(frozen=True)
+class StreamRequest:
+    """A value-stream request (onboarding, leaving, moving…) with its tasks."""
+
+    workflow: str
+    created: datetime
+    tasks: list[StreamTask]
+
+
 @dataclass(frozen=True, kw_only=True)
 class GapTopic:
     """A group of failed questions about one thing, and what became of it.

@@ -19,11 +19,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kb.errors import NotFoundError, ValidationError
+from kb.events import normalise_query
 from kb.insights.content import UNSEEN_DAYS, Finding, content_health
-from kb.insights.privacy import QuestionCount, shown_texts
+from kb.insights.privacy import QuestionCount, mask_personal_data, shown_texts
 from kb.insights.records import DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
+from kb.insights.value_streams import value_streams
 from kb.records import Article, Targets
 
 DEFAULT_DAYS = 30
@@ -131,6 +133,8 @@ class TopicView:
     searches: int
     people: int
     trend: int
+    requests: int = 0
+    requests_resolved: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         t = self.topic
@@ -147,6 +151,8 @@ class TopicView:
             "answered_before": t.answered_before,
             "answered_after": t.answered_after,
             "closed_by": t.closed_by,
+            "requests": self.requests,
+            "requests_resolved": self.requests_resolved,
         }
 
 
@@ -208,13 +214,19 @@ class InsightsService:
         """Topics with failed questions in the period, by impact (people, then searches)."""
         now = {q.text: q for q in self.store.questions(period.since, period.until)}
         before = self.store.questions(period.previous().since, period.previous().until)
-        members = self.store.gap_questions(list(now) + [q.text for q in before])
+        rows = self.store.request_rows(period.since, period.until)
+        request_texts = [normalise_query(mask_personal_data(r.query)) for r in rows]
+        members = self.store.gap_questions(list(now) + [q.text for q in before] + request_texts)
         topic_of = {g.text: g.topic_id for g in members if g.topic_id is not None}
         people = self.store.topic_people(period.since, period.until)
         grouped: dict[int, list[Any]] = defaultdict(list)
         for text, q in now.items():
             if text in topic_of:
                 grouped[topic_of[text]].append(q)
+        asked: dict[int, list[bool]] = defaultdict(list)
+        for row, text in zip(rows, request_texts, strict=True):
+            if text in topic_of:
+                asked[topic_of[text]].append(row.resolved_at is not None)
         earlier: dict[int, int] = defaultdict(int)
         for q in before:
             if q.text in topic_of:
@@ -238,6 +250,8 @@ class InsightsService:
                     searches=searches,
                     people=people.get(topic.id, 0),
                     trend=searches - earlier.get(topic.id, 0),
+                    requests=len(asked.get(topic.id, [])),
+                    requests_resolved=sum(asked.get(topic.id, [])),
                 )
             )
         views.sort(key=lambda v: (-v.people, -v.searches, v.topic.id or 0))
@@ -251,6 +265,11 @@ class InsightsService:
         rows = self.store.request_rows(period.since, period.until, department)
         open_now = self.store.open_requests(self.clock(), department)
         return request_figures(self.store, rows, open_now, targets, self.min_people)
+
+    def value_streams(self, period: Period, department: str | None) -> list[dict[str, Any]]:
+        """Lead time per task and department of each value stream (`kb.insights.value_streams`)."""
+        rows = self.store.value_stream_rows(period.since, period.until, department)
+        return value_streams(rows, self.clock())
 
     # -- content health -----------------------------------------------------------
     def content(

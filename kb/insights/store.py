@@ -19,6 +19,7 @@ from kb.insights.records import (
     GapTopic,
     QuestionFigures,
     RequestTimes,
+    StreamRequest,
     TopicStatus,
 )
 
@@ -56,6 +57,10 @@ class InsightsStore(Protocol):
     def open_requests(
         self, now: datetime, department: str | None = None
     ) -> dict[str, tuple[int, int]]: ...
+
+    def value_stream_rows(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[StreamRequest]: ...
 
     def try_lease(self, name: str, now: datetime, seconds: float) -> bool:
         """Take a periodic job for `seconds` unless another process holds it."""

@@ -76,7 +76,15 @@ def requests_view() -> Response:
             for d in rows
         )
         return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines))
-    return jsonify({**r.period.as_dict(), "department": r.department, "departments": rows})
+    streams = r.service.value_streams(r.period, r.department)
+    return jsonify(
+        {
+            **r.period.as_dict(),
+            "department": r.department,
+            "departments": rows,
+            "value_streams": streams,
+        }
+    )
 
 
 CONTENT_COLUMNS = ["article", "department", "kind", "detail"]

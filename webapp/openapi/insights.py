@@ -84,6 +84,11 @@ SCHEMAS: dict[str, Any] = {
             "answered_before": _RATE,
             "answered_after": _RATE,
             "closed_by": {"type": ["string", "null"], "description": "The article that closed it."},
+            "requests": {
+                "type": "integer",
+                "description": "Requests filed about it in the period.",
+            },
+            "requests_resolved": {"type": "integer"},
         },
     },
     "Gaps": {

@@ -210,6 +210,8 @@ def test_requests_per_department_with_targets_and_top_topics(
     hr, it = body["departments"]
     assert (hr["department"], hr["requests"], it["department"]) == ("hr", 4, "it")
     assert hr["top_topics"][0] == {"label": "parking permit", "requests": 4, "topic_id": logged}
+    (gap,) = client.get("/api/insights/gaps").get_json()["topics"]
+    assert (gap["requests"], gap["requests_resolved"]) == (4, 2)
     assert it["top_topics"][0]["label"] == ""  # one requester: not shown
     assert hr["median_first_response_hours"] == 1.0 and hr["median_resolution_hours"] == 2.5
     assert hr["target_first_response_hours"] == 8 and hr["target_resolution_hours"] == 40
@@ -246,3 +248,21 @@ def test_content_health_names_findings_per_article(
     assert "Review date passed" in page and "<svg" in page
     csv_text = client.get("/api/insights/content?format=csv").get_data(as_text=True)
     assert "hr/old.md,hr,broken_link,target=hr/gone.md" in csv_text
+
+
+def test_value_streams_in_the_requests_view(app: Flask, client: FlaskClient, logged: int) -> None:
+    from kb.accounts.records import Grant, Role, User
+
+    service = services(app).requests
+    erik = User(username="erik", display_name="Erik", grants=[Grant(role=Role.EMPLOYEE)])
+    hanna = User(
+        username="hanna", display_name="Hanna", grants=[Grant(role=Role.AGENT, department="hr")]
+    )
+    request = service.submit(erik, "onboarding a new hire", workflow="onboarding")
+    assert request.id is not None
+    service.complete_task(hanna, request.id, 1)
+    sign_in_as(client, "anna")
+    (stream,) = client.get("/api/insights/requests").get_json()["value_streams"]
+    record, laptop = stream["tasks"]
+    assert stream["workflow"] == "onboarding" and record["done"] == 1
+    assert laptop["department"] == "it" and laptop["waiting_now"] == 1
