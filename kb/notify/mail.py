@@ -1,7 +1,7 @@
-"""E-mail notifications: their wording (English or German) and sending over SMTP.
+"""E-mail notifications: their wording (in the reader's language) and sending over SMTP.
 
 `compose` writes the subject and plain-text body when the change happens, in
-the reader's language; the outbox keeps them, and `MailSender` sends them
+the reader's language, from the catalogues of `kb.i18n`; the outbox keeps them, and `MailSender` sends them
 later as they were written. Every subject carries the request number
 (`[Request #12]`, `[Anfrage #12]`) so replies and filters can find it.
 """
@@ -13,108 +13,58 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Literal
 
+from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog
+from kb.i18n.labels import label
 from kb.notify.outbox import OutboxMessage
 from kb.notify.webhooks import DeliveryFailed
 from kb.requests.records import Request, RequestEntry
 
 Audience = Literal["requester", "queue"]
-MAIL_LANGUAGES = ("en", "de")
 
-_STATUS = {
-    "en": {
-        "new": "new", "triaged": "triaged", "in_progress": "in progress",
-        "waiting_for_requester": "waiting for your reply", "resolved": "resolved",
-        "closed": "closed",
-    },
-    "de": {
-        "new": "neu", "triaged": "zugeordnet", "in_progress": "in Bearbeitung",
-        "waiting_for_requester": "wartet auf Ihre Antwort", "resolved": "gelöst",
-        "closed": "geschlossen",
-    },
-}  # fmt: skip
 
-# event → audience → language → (subject, opening line); {dept} and {status} are filled in.
-_TEXTS: dict[str, dict[str, dict[str, tuple[str, str]]]] = {
-    "request.created": {
-        "requester": {
-            "en": ("We received your request", "Thank you. Your request is with {dept}."),
-            "de": ("Wir haben Ihre Anfrage erhalten", "Danke. Ihre Anfrage liegt bei {dept}."),
-        },
-        "queue": {"en": ("New request", "A new request is in the {dept} queue.")},
-    },
-    "request.commented": {
-        "requester": {
-            "en": ("New reply", "There is a new reply to your request:"),
-            "de": ("Neue Antwort", "Es gibt eine neue Antwort zu Ihrer Anfrage:"),
-        },
-        "queue": {"en": ("New comment", "A request in the {dept} queue has a new comment:")},
-    },
-    "request.status_changed": {
-        "requester": {
-            "en": ("Status: {status}", "The status of your request is now: {status}."),
-            "de": ("Status: {status}", "Der Status Ihrer Anfrage ist jetzt: {status}."),
-        },
-        "queue": {"en": ("Status: {status}", "A request in the {dept} queue is now {status}.")},
-    },
-    "request.resolved": {
-        "requester": {
-            "en": ("Resolved", "Your request has been resolved:"),
-            "de": ("Gelöst", "Ihre Anfrage wurde gelöst:"),
-        },
-        "queue": {"en": ("Resolved", "A request in the {dept} queue was resolved:")},
-    },
-    "request.reassigned": {
-        "requester": {
-            "en": ("Passed to {dept}", "Your request has been passed to {dept}."),
-            "de": ("Weitergeleitet an {dept}", "Ihre Anfrage wurde an {dept} weitergeleitet."),
-        },
-        "queue": {"en": ("Passed to {dept}", "A request has been passed to the {dept} queue.")},
-    },
-    "request.task_ready": {
-        "queue": {"en": ("Task ready", "A task for {dept} can start now:")},
-    },
-}
-
-_LABELS = {
-    "en": ("Request", "Question", "Status", "Department", "Reply on the request page; "
-           "this address does not read replies."),
-    "de": ("Anfrage", "Frage", "Status", "Abteilung", "Antworten Sie bitte auf der Seite der "
-           "Anfrage; diese Adresse liest keine Antworten."),
-}  # fmt: skip
+def mail_languages() -> tuple[str, ...]:
+    """The languages e-mails are written in: those of the catalogues."""
+    return tuple(domain_catalog().languages)
 
 
 def compose(
-    event: str,
+    topic: str,
     request: Request,
     entry: RequestEntry,
     *,
     audience: Audience,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     department_name: str = "",
 ) -> tuple[str, str] | None:
-    """Subject and body for one reader; None when this event sends them no mail."""
-    per_audience = _TEXTS.get(event, {}).get(audience)
-    if not per_audience:
+    """Subject and body for one reader; None when this topic sends them no mail.
+
+    The texts are the `mail_<event>_<audience>_subject` and `…_opening`
+    messages of `kb/i18n/locales/<lang>/mail.po`; the request's status is its
+    label (`kb.i18n.labels`), the word the web pages use too."""
+    texts = domain_catalog()
+    key = f"mail_{topic.partition('.')[2]}_{audience}"
+    if not texts.has(DEFAULT_LANGUAGE, f"{key}_subject"):
         return None
-    lang = lang if lang in per_audience else "en"
-    status_names = _STATUS.get(lang, _STATUS["en"])
-    fill = {
-        "dept": department_name or request.department,
-        "status": status_names.get(request.status.value, request.status.value),
-    }
-    subject_text, opening = (s.format(**fill) for s in per_audience[lang])
-    label, question, status, department, footer = _LABELS.get(lang, _LABELS["en"])
-    subject = f"[{label} #{request.id}] {subject_text}: {_short(request.query)}"
+    lang = lang if lang in texts.languages else DEFAULT_LANGUAGE
+    status = label(request.status, lang, texts)
+    fill = {"dept": department_name or request.department, "status": status}
+    subject_text = texts.translate(lang, f"{key}_subject", **fill)
+    opening = texts.translate(lang, f"{key}_opening", **fill)
+
+    def word(name: str) -> str:
+        return texts.translate(lang, f"mail_{name}")
+
+    subject = f"[{word('request')} #{request.id}] {subject_text}: {_short(request.query)}"
     lines = [opening, ""]
     if entry.message.strip() and (audience == "queue" or entry.visible_to_requester):
         lines += [_indent(entry.message), ""]
     lines += [
-        f"{label} #{request.id}",
-        f"{question}: {request.query}",
-        f"{status}: {status_names.get(request.status.value, request.status.value)}",
-        f"{department}: {fill['dept']}",
+        f"{word('request')} #{request.id}",
+        f"{word('question')}: {request.query}",
+        f"{word('status')}: {status}",
+        f"{word('department')}: {fill['dept']}",
         "",
-        footer,
+        word("footer"),
     ]
     return subject, "\n".join(lines) + "\n"
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from kb.notify.config import NotifyConfig
-from kb.notify.mail import MAIL_LANGUAGES, Audience, compose
+from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic
 from kb.requests.records import Request, RequestEntry
@@ -33,11 +33,11 @@ logger = logging.getLogger(__name__)
 
 
 def request_language(text: str) -> str:
-    """The language of a question for replies: en or de (en when unsure)."""
+    """The language of a question for replies: one mail is written in (en when unsure)."""
     from kb.language import detect_language  # loads a language model: only when needed
 
     lang = detect_language(text)
-    return lang if lang in MAIL_LANGUAGES else "en"
+    return lang if lang in mail_languages() else "en"
 
 
 def department_of(party: Party, request: Request, entry: RequestEntry) -> str | None:
@@ -68,9 +68,9 @@ class Notifier:
         self._clock = clock
 
     def requester_language(self, request: Request) -> str:
-        """The language of the question (en or de; en when unsure)."""
+        """The language of the question (one mail is written in; en when unsure)."""
         lang = self._language_of(f"{request.query}\n{request.description}")
-        return lang if lang in MAIL_LANGUAGES else "en"
+        return lang if lang in mail_languages() else "en"
 
     def messages(self, topic: Topic, request: Request, entry: RequestEntry) -> list[OutboxMessage]:
         """The outbox messages announcing `entry` (saved with `request`) under `topic`."""

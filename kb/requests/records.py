@@ -30,7 +30,8 @@ from kb.validators import (
 EntryKind = Literal[
     "created", "comment", "status", "reassigned", "assigned", "resolution", "task", "article"
 ]
-ENTRY_KINDS: frozenset[str] = frozenset(get_args(EntryKind))
+ENTRY_KIND_NAMES: tuple[str, ...] = get_args(EntryKind)
+ENTRY_KINDS: frozenset[str] = frozenset(ENTRY_KIND_NAMES)
 
 
 @dataclass(frozen=True, kw_only=True)

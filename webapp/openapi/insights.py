@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, SIGNED_IN, json_response, param
+from kb.insights.records import TopicStatus
+from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_response, param
 
 _FILTERS = [
     param(
@@ -79,7 +80,7 @@ SCHEMAS: dict[str, Any] = {
             "people": {"type": "integer"},
             "department": {"type": "string", "description": "Where its searches were routed."},
             "trend": {"type": "integer", "description": "Searches minus the previous period's."},
-            "status": {"type": "string", "enum": ["open", "assigned", "closed"]},
+            "status": enum_of(TopicStatus),
             "assigned_department": {"type": ["string", "null"]},
             "answered_before": _RATE,
             "answered_after": _RATE,

@@ -9,9 +9,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, SIGNED_IN, STRING_OR_NULL, json_response, param
+from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
+from kb.requests.records import ENTRY_KIND_NAMES as ENTRY_KINDS
+from webapp.openapi.schema import (
+    ERROR_REF,
+    SIGNED_IN,
+    STRING_OR_NULL,
+    enum_of,
+    json_response,
+    param,
+    values_of,
+)
 
-_STATUSES = ["new", "triaged", "in_progress", "waiting_for_requester", "resolved", "closed"]
 _ID = param("request_id", "The request's number.", {"type": "integer"}, required=True, where="path")
 _CSRF = param(
     "X-CSRF-Token",
@@ -74,7 +83,7 @@ SCHEMAS: dict[str, Any] = {
             "suggestions_shown": {"type": "boolean", "default": False},
             "went_on_anyway": {"type": "boolean", "default": False},
             "search_id": {"type": ["integer", "null"], "minimum": 1},
-            "priority": {"enum": ["low", "normal", "high", "urgent"], "default": "normal"},
+            "priority": enum_of(Priority, default=Priority.NORMAL.value),
             "workflow": {
                 "type": ["string", "null"],
                 "description": "A value-stream template name, e.g. onboarding.",
@@ -96,8 +105,8 @@ SCHEMAS: dict[str, Any] = {
             "department": {"type": "string"},
             "department_name": {"type": "string"},
             "assignee": STRING_OR_NULL,
-            "status": {"enum": _STATUSES},
-            "priority": {"enum": ["low", "normal", "high", "urgent"]},
+            "status": enum_of(RequestStatus),
+            "priority": enum_of(Priority),
             "created": {"type": "string", "format": "date-time"},
             "updated": {"type": "string", "format": "date-time"},
             "first_response_due": _DATETIME_OR_NULL,
@@ -130,18 +139,7 @@ SCHEMAS: dict[str, Any] = {
             "request_id": {"type": "integer"},
             "ts": {"type": "string", "format": "date-time"},
             "actor": {"type": "string"},
-            "kind": {
-                "enum": [
-                    "created",
-                    "comment",
-                    "status",
-                    "reassigned",
-                    "assigned",
-                    "resolution",
-                    "task",
-                    "article",
-                ]
-            },
+            "kind": values_of(ENTRY_KINDS),
             "message": {"type": "string"},
             "data": {"type": "object"},
             "visible_to_requester": {
@@ -158,7 +156,7 @@ SCHEMAS: dict[str, Any] = {
             "id": {"type": "integer"},
             "department": {"type": "string"},
             "title": {"type": "string"},
-            "status": {"enum": ["open", "in_progress", "done", "cancelled"]},
+            "status": enum_of(TaskStatus),
             "depends_on": {"type": "array", "items": {"type": "integer"}},
             "assignee": STRING_OR_NULL,
             "due": _DATETIME_OR_NULL,
@@ -208,7 +206,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": ["string", "null"],
                 "description": "An agent of the queue; null unassigns.",
             },
-            "status": {"enum": _STATUSES},
+            "status": enum_of(RequestStatus),
             "note": {"type": "string", "description": "Shown with the status change."},
             "resolution": {
                 "type": "string",
@@ -264,7 +262,7 @@ PATHS: dict[str, Any] = {
                 param(
                     "status",
                     "Only these statuses; repeat for several.",
-                    {"type": "array", "items": {"enum": _STATUSES}},
+                    {"type": "array", "items": enum_of(RequestStatus)},
                     style="form",
                     explode=True,
                 ),

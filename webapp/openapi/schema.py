@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any
 
 ERROR_REF = {"$ref": "#/components/responses/Error"}
@@ -38,3 +39,14 @@ STRING_OR_NULL = {"type": ["string", "null"]}
 
 # Calls that need a signed-in user: the session cookie, or the single-sign-on headers.
 SIGNED_IN: list[dict[str, list[str]]] = [{"session": []}, {"sso": []}]
+
+
+def enum_of(enum: type[Enum], **extra: Any) -> dict[str, Any]:
+    """The schema of a field holding a member of `enum`: its values, from the enum
+    itself, so the document cannot fall behind the code."""
+    return {"type": "string", "enum": [member.value for member in enum], **extra}
+
+
+def values_of(names: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+    """The schema of a field holding one of `names` (a `Literal` of the code)."""
+    return {"type": "string", "enum": list(names), **extra}

@@ -106,7 +106,7 @@ def test_mails_in_the_requesters_language_and_to_the_queue(
     body = mine.get_content()
     assert "Ihre Anfrage liegt bei IT Services." in body
     assert "Frage: Wie richte ich die VPN auf dem Diensthandy ein?" in body
-    assert "Status: neu" in body
+    assert "Status: Neu" in body  # the label the request page shows
     assert subject(queue).startswith("[Request #1] New request: Wie richte ich")
     assert "A new request is in the IT Services queue." in queue.get_content()
 
@@ -126,12 +126,12 @@ def test_mails_in_the_requesters_language_and_to_the_queue(
     service.transition(IT_AGENT, request.id, "waiting_for_requester", note="Welches Modell?")
     worker.deliver_due(clock.now)
     status_mail = inbox.take()["emma@example.org"]
-    assert subject(status_mail).startswith("[Anfrage #1] Status: wartet auf Ihre Antwort: ")
+    assert subject(status_mail).startswith("[Anfrage #1] Status: Wartet auf Sie: ")
     assert "Welches Modell?" in status_mail.get_content()
     service.resolve(IT_AGENT, request.id, "Die App ist installiert.")
     worker.deliver_due(clock.now)
     mails = inbox.take()
-    assert subject(mails["emma@example.org"]).startswith("[Anfrage #1] Gelöst: ")
+    assert subject(mails["emma@example.org"]).startswith("[Anfrage #1] Beantwortet: ")
     assert "Die App ist installiert." in mails["emma@example.org"].get_content()
     assert subject(mails["it@example.org"]).startswith("[Request #1] Resolved: ")
 

@@ -60,3 +60,23 @@ def test_documented_error_shape_matches_the_handler(client: FlaskClient) -> None
     error = client.get("/api/nowhere").get_json()
     assert set(error) == set(schema["required"])
     assert set(error["error"]) == set(schema["properties"]["error"]["required"])
+
+
+def test_enums_are_the_code_s_enums() -> None:
+    """A new status or priority reaches the API description without editing it."""
+    from kb.insights.records import TopicStatus
+    from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
+    from kb.requests.records import ENTRY_KIND_NAMES
+
+    schemas = openapi_document()["components"]["schemas"]
+    expected = {
+        ("Request", "status"): [s.value for s in RequestStatus],
+        ("RequestChange", "status"): [s.value for s in RequestStatus],
+        ("Request", "priority"): [p.value for p in Priority],
+        ("NewRequest", "priority"): [p.value for p in Priority],
+        ("Task", "status"): [s.value for s in TaskStatus],
+        ("Entry", "kind"): list(ENTRY_KIND_NAMES),
+        ("GapTopic", "status"): [s.value for s in TopicStatus],
+    }
+    for (schema, field), values in expected.items():
+        assert schemas[schema]["properties"][field]["enum"] == values, (schema, field)

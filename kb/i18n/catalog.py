@@ -1,0 +1,85 @@
+"""Reading the `.po` catalogues and translating keys into texts.
+
+Why Babel and not Flask-Babel: the e-mails are written outside any web
+request, and the web app picks its language itself (a parameter, a cookie,
+then Accept-Language), so the one thing needed is reading `.po` files and
+formatting dates in a locale; Babel does both. Flask-Babel would add compiled
+`.mo` files (a build step) and request-bound lookups, and remove about ten
+lines. The catalogues are read once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.messages.pofile import read_po
+
+logger = logging.getLogger(__name__)
+
+LOCALES = Path(__file__).resolve().parent / "locales"
+DEFAULT_LANGUAGE = "en"
+# Dates as people in each language write them (British English for English).
+_DATE_LOCALES = {"en": "en_GB"}
+
+
+class Catalog:
+    """Texts by language and key, read from folders of `<lang>/*.po` files."""
+
+    def __init__(self, messages: Mapping[str, Mapping[str, str]]) -> None:
+        self.messages = {lang: dict(texts) for lang, texts in messages.items()}
+
+    @classmethod
+    def read(cls, roots: Iterable[Path]) -> Catalog:
+        messages: dict[str, dict[str, str]] = {}
+        for root in roots:
+            for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+                texts = messages.setdefault(folder.name, {})
+                for path in sorted(folder.glob("*.po")):
+                    texts.update(_read(path))
+        return cls(messages)
+
+    @property
+    def languages(self) -> dict[str, str]:
+        """Language code → its own name ("de" → "Deutsch"), the default first."""
+        codes = sorted(self.messages, key=lambda c: (c != DEFAULT_LANGUAGE, c))
+        return {
+            code: (Locale.parse(code).get_display_name(code) or code).capitalize() for code in codes
+        }
+
+    def has(self, lang: str, key: str) -> bool:
+        return bool(self.messages.get(lang, {}).get(key))
+
+    def translate(self, lang: str, key: str, **values: Any) -> str:
+        """The text of `key` in `lang` (the default language's when it has none there),
+        with `{name}` filled in; the key itself, logged, when no language has it."""
+        text = self.messages.get(lang, {}).get(key) or self.messages[DEFAULT_LANGUAGE].get(key)
+        if not text:
+            logger.error("i18n: no text for %r in any language", key)
+            return key
+        return text.format(**values) if values else text
+
+
+def _read(path: Path) -> dict[str, str]:
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string}
+
+
+@lru_cache(maxsize=1)
+def domain_catalog() -> Catalog:
+    """The domain's texts (labels and e-mails) in every language."""
+    return Catalog.read([LOCALES])
+
+
+def format_date(lang: str, value: date | None) -> str:
+    """`20 May 2026` in English, `20. Mai 2026` in German; empty for None."""
+    if value is None:
+        return ""
+    return str(babel_format_date(value, "long", locale=_DATE_LOCALES.get(lang, lang)))
