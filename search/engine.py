@@ -133,6 +133,7 @@ class SearchEngine:
                         self.settings.embedding_model,
                         self.settings.device,
                         self.settings.embed_batch_size,
+                        threads=self.settings.search_threads or None,
                     )
         return self._embedder
 
@@ -204,11 +205,14 @@ class SearchEngine:
         page = relevant[first : first + query.k]
         loaded.update(passages.get(g.best_pid for g in page))
         hits = [self._hit(g, loaded[g.best_pid], match) for g in page]
-        answer = (
-            self._answer(loaded[choose_answer(candidates, loaded, plan).pid], plan, match)
-            if answered
-            else None
-        )
+        answer = None
+        if answered:
+            snapshot = found.prepared.snapshot
+
+            def lead_of(article_id: str) -> Passage | None:
+                return next(iter(snapshot.article_passages(article_id)), None)
+
+            answer = self._answer(choose_answer(candidates, loaded, plan, lead_of), plan, match)
         return SearchResponse(
             query=query.text,
             answered=answered,

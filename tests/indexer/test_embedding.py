@@ -118,7 +118,8 @@ def test_unknown_model_names_the_choices() -> None:
 
 
 @pytest.mark.slow
-def test_lean_vectors_match_sentence_transformers(embedder) -> None:  # type: ignore[no-untyped-def]
+def test_lean_vectors_match_sentence_transformers(minilm_embedder) -> None:  # type: ignore[no-untyped-def]
+    embedder = minilm_embedder
     from indexer.embedding.bert import BertEmbedder
     from indexer.embedding.sbert import SentenceTransformerEmbedder
 
@@ -135,7 +136,8 @@ def test_lean_vectors_match_sentence_transformers(embedder) -> None:  # type: ig
 
 
 @pytest.mark.slow
-def test_lean_embedder_truncates_at_the_models_limit(embedder) -> None:  # type: ignore[no-untyped-def]
+def test_lean_embedder_truncates_at_the_models_limit(minilm_embedder) -> None:  # type: ignore[no-untyped-def]
+    embedder = minilm_embedder
     words = "Travel expenses are reimbursed within thirty days of the claim. " * 60
     ids = embedder.tokenizer.encode(words).ids
     assert len(ids) == 256
@@ -144,7 +146,8 @@ def test_lean_embedder_truncates_at_the_models_limit(embedder) -> None:  # type:
 
 
 @pytest.mark.slow
-def test_lean_embedder_batches_agree_with_single_texts(embedder) -> None:  # type: ignore[no-untyped-def]
+def test_lean_embedder_batches_agree_with_single_texts(minilm_embedder) -> None:  # type: ignore[no-untyped-def]
+    embedder = minilm_embedder
     batch = embedder.embed(TEXTS[:4])
     single = np.stack([embedder.embed_query(t) for t in TEXTS[:4]])
     assert (batch * single).sum(axis=1).min() >= 0.9999

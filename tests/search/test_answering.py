@@ -25,7 +25,7 @@ def passage(pid: int, article: str, headings: tuple[str, ...], text: str, title:
     return Passage(pid, article, pid, "facilities", "en", title, headings, text, (), ())
 
 
-def test_passages_of_the_first_articles_compete_by_article_passage_and_coverage() -> None:
+def test_passages_of_the_first_articles_compete_by_passage_score_and_coverage() -> None:
     groups = [ArticleGroup("a.md", 1.0, [1, 2]), ArticleGroup("b.md", 0.8, [3])]
     hits = [KeywordHit(1, 5.0, frozenset({1})), KeywordHit(3, 4.0, frozenset({0, 1}))]
     ranked = answer_candidates(groups, {1: 0.9, 2: 0.2, 3: 0.85}, hits, PLAN)
@@ -33,7 +33,7 @@ def test_passages_of_the_first_articles_compete_by_article_passage_and_coverage(
     # the second article's passage answers.
     assert [c.pid for c in ranked] == [3, 1, 2]
     assert ranked[0].coverage == 1.0 and round(ranked[1].coverage, 3) == 0.333
-    assert ranked[1].score == 1.0 + 0.9 + 0.5 * ranked[1].coverage
+    assert ranked[1].score == 0.9 + ranked[1].coverage
 
 
 def test_within_the_article_the_section_holding_what_the_title_does_not_wins() -> None:
@@ -52,6 +52,17 @@ def test_within_the_article_the_section_holding_what_the_title_does_not_wins() -
     # Without a section that names the rest of the query, fusion order stands.
     passages[2] = passage(2, "a.md", ("Opening hours",), "Reception is open.", title)
     assert choose_answer(candidates, passages, PLAN).pid == 1
+
+
+def test_a_query_naming_only_the_article_gets_its_lead() -> None:
+    plan = QueryPlan("badge", "en", ("badge",), (Concept("badge", ("access card",), 1.0),))
+    lead = passage(9, "a.md", (), "Your access card opens the doors.", "Access card")
+    passages = {1: passage(1, "a.md", ("Broken card",), "Reception helps.", "Access card")}
+    candidates = [AnswerCandidate(1, "a.md", 1.0, 0.95, 1.0)]
+    assert choose_answer(candidates, passages, plan, lambda a: lead).pid == 9
+    assert choose_answer(candidates, passages, plan).pid == 1  # no way to read the lead
+    # Two concepts: the query asks something about the subject, not the subject.
+    assert choose_answer(candidates, passages, PLAN, lambda a: lead).pid == 1
 
 
 def test_results_above_the_floor_and_none_without_evidence() -> None:

@@ -6,8 +6,25 @@ import pytest
 
 from search.confidence import ConfidenceModel, Evidence, is_answered
 
-STRONG = Evidence(cosine=0.75, coverage=1.0, keyword_rank=1, vector_rank=1, keyword_score=18.0)
-WEAK = Evidence(cosine=0.2, coverage=0.1, keyword_rank=9, vector_rank=30, keyword_score=2.0)
+STRONG = Evidence(
+    cosine=0.88,
+    coverage=1.0,
+    keyword_rank=1,
+    vector_rank=1,
+    keyword_score=18.0,
+    answer_coverage=1.0,
+    keyword_share=0.9,
+    cosine_gap=0.1,
+)
+WEAK = Evidence(
+    cosine=0.75,
+    coverage=0.1,
+    keyword_rank=9,
+    vector_rank=30,
+    keyword_score=2.0,
+    answer_coverage=0.1,
+    keyword_share=0.05,
+)
 
 
 def test_no_results_means_zero_confidence_and_unanswered() -> None:
@@ -53,3 +70,19 @@ def test_agreement_falls_with_the_worse_rank() -> None:
 def test_threshold_decides() -> None:
     assert is_answered(0.7, 0.65) and is_answered(0.65, 0.65)
     assert not is_answered(0.6, 0.65)
+
+
+def test_keyword_evidence_of_a_cross_language_query_is_neutral() -> None:
+    model = ConfidenceModel()
+    german = Evidence(0.85, 0.0, None, 1, 0.0, cross_lingual=True)
+    same = Evidence(0.85, 0.0, None, 1, 0.0)
+    # Words of another language cannot match the article's: not evidence against it.
+    assert model.confidence(german) > model.confidence(same)
+    inputs = model.inputs(german.features())
+    assert inputs["coverage"] == model.neutral["coverage"] and inputs["cosine"] == 0.85
+    assert model.inputs(same.features())["coverage"] == 0.0
+
+
+def test_unknown_features_are_refused() -> None:
+    with pytest.raises(ValueError, match="unknown confidence features"):
+        ConfidenceModel(weights={"colour": 1.0})

@@ -1,0 +1,55 @@
+"""The confidence fit: tuned on the tune halves only, measured on both."""
+
+from __future__ import annotations
+
+import random
+
+from benchmarks.fit_confidence import Sample, fit, run
+from search.splits import REPORT, TUNE, half_of
+
+
+def samples(seed: int = 0) -> list[Sample]:
+    rng = random.Random(seed)
+    out = []
+    for n in range(240):
+        answerable = n % 3 != 0
+        base = 0.7 if answerable else 0.3
+        features = {
+            "keyword": rng.gauss(2 * base, 0.3),
+            "cosine": rng.gauss(base, 0.1),
+            "coverage": rng.gauss(base, 0.15),
+            "answer_coverage": rng.gauss(base, 0.15),
+            "agreement": rng.gauss(base, 0.2),
+            "keyword_share": rng.gauss(base / 2, 0.1),
+            "cosine_gap": rng.gauss(0.1, 0.05),
+            "found": 1.0,
+            "cross_lingual": 1.0 if n % 7 == 0 else 0.0,
+        }
+        out.append(Sample("a" if n % 2 else "b", f"q{n}", answerable, features))
+    return out
+
+
+def test_the_fit_reads_only_the_tune_halves() -> None:
+    data = samples()
+    assert {s.half for s in data} == {TUNE, REPORT}
+    tune_ids = {s.id for s in data if s.half == TUNE}
+    report_ids = {s.id for s in data if s.half == REPORT}
+    assert tune_ids.isdisjoint(report_ids)
+    before = fit([s for s in data if s.half == TUNE])
+    # Scrambling every report-half label changes nothing fitted.
+    scrambled = [
+        Sample(s.set, s.id, not s.answerable, s.features) if half_of(s.id) == REPORT else s
+        for s in data
+    ]
+    result = run(scrambled, max_declined=0.06)
+    assert result["weights"] == dict(before.weights) and result["bias"] == before.bias
+    assert result["measured"]["a report"]["auc"] < 0.5 < result["measured"]["a tune"]["auc"]
+
+
+def test_cross_language_keyword_evidence_is_made_neutral_before_fitting() -> None:
+    model = fit([s for s in samples() if s.half == TUNE])
+    assert set(model.neutral) >= {"coverage", "keyword_share"}
+    same = [s for s in samples() if s.half == TUNE and s.features["cross_lingual"] == 0.0]
+    mean = sum(s.features["coverage"] for s in same) / len(same)
+    assert abs(model.neutral["coverage"] - mean) < 1e-3
+    assert "cross_lingual" not in model.weights and "found" not in model.weights
