@@ -8,8 +8,13 @@ import logging
 import math
 from dataclasses import dataclass
 
+from flask import url_for
+from markupsafe import Markup
+
+from kb.content.sections import has_structure, section_markdown
 from kb.results import SearchResponse
 from webapp import services
+from webapp.articles.sanitize import article_html
 from webapp.auth.identity import search_groups
 
 logger = logging.getLogger(__name__)
@@ -69,6 +74,31 @@ def tag_facets(response: SearchResponse, selected: tuple[str, ...], limit: int =
             counts[tag] = counts.get(tag, 0) + 1
     common = sorted(counts, key=lambda t: (-counts[t], t.casefold()))
     return list(dict.fromkeys([*selected, *common]))[: max(limit, len(selected))]
+
+
+ANSWER_SECTION_CHARS = 1500  # longer sections show the passage instead
+
+
+def answer_section_html(response: SearchResponse) -> Markup | None:
+    """The answer's section as the author wrote it, when it holds a table or a
+    list and is short enough for the card; None to show the plain passage.
+
+    The index keeps plain text, so a table would otherwise come out as
+    pipe-separated text and a list of steps as one run-on paragraph."""
+    answer = response.answer
+    if answer is None:
+        return None
+    article = services.engine().article(answer.id)
+    if article is None or article.is_document or not article.visible_to(search_groups()):
+        return None
+    section = section_markdown(article.body_markdown, answer.headings)
+    if section is None or len(section) > ANSWER_SECTION_CHARS or not has_structure(section):
+        return None
+
+    def link(target: str) -> str:
+        return url_for("articles.show", article_id=target)
+
+    return article_html(section, article.id, link)
 
 
 def answer_rank(response: SearchResponse, k: int) -> int:

@@ -32,6 +32,7 @@ def index() -> str:
             "pager": presenters.Pager.of(response, params.k, settings.max_page),
             "facets": presenters.tag_facets(response, params.tags),
             "answer_rank": presenters.answer_rank(response, params.k),
+            "answer_section": presenters.answer_section_html(response),
             "ask_department": response.department or settings.triage_department,
         }
     return render_template(

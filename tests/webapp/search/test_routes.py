@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import pytest
 from flask.testing import FlaskClient
 
+from kb.results import Answer
 from kb.store.protocols import Store
-from tests.support import text_of
+from tests.support import ARTICLES, FakeEngine, make_article, text_of
 
 
 def test_empty_search_page_has_the_box_and_landmarks(client: FlaskClient, store: Store) -> None:
@@ -64,3 +67,36 @@ def test_pagination_links(client: FlaskClient) -> None:
     assert 'rel="prev"' in html and 'rel="next"' in html
     assert 'href="/?q=x&amp;k=1&amp;page=3"' in html
     assert '<ol class="results" start="2">' in html
+
+
+def test_answer_card_renders_a_table_section_as_a_table(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        "Intro.\n\n## Opening hours\n\n| Site | Hours |\n| --- | --- |\n| Hamburg | 7-19 |\n\n"
+        "## Other\n\nText."
+    )
+    article = make_article("facilities/reception.md", "Reception", body)
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    answer = Answer(
+        id=article.id,
+        title=article.title,
+        department="facilities",
+        passage="| Site | Hours | Hamburg | 7-19",
+        highlight="Hamburg | 7-19",
+        headings=("Opening hours",),
+    )
+    original = engine.search
+
+    def card(query: str, headings: tuple[str, ...]) -> str:
+        shown = dataclasses.replace(answer, headings=headings)
+        monkeypatch.setattr(
+            engine, "search", lambda q: dataclasses.replace(original(q), answer=shown)
+        )
+        html = text_of(client.get(f"/?q={query}"))
+        return html.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+
+    table = card("opening+hours", ("Opening hours",))
+    assert "<table>" in table and "<td>Hamburg</td>" in table and "Text." not in table
+    # A section without a table or list keeps the plain passage.
+    assert "<table>" not in card("other", ("Other",))
