@@ -40,6 +40,9 @@ def client(tmp_path: Path) -> Iterator[FlaskClient]:
             "index_dir": str(tmp_path / "index"),
             "database_url": f"sqlite:///{tmp_path / 'kb.db'}",
             "secret_key": "test",
+            # Every matching document is a result here (the hashing embedder's
+            # scores say little about relevance, which the floor would judge).
+            "relevance_floor": 0.0,
         },
         environ={},
     )
