@@ -89,15 +89,15 @@ class Evidence:
 
 # Fitted by benchmarks/fit_confidence.py on the tune halves of the labelled set
 # and the 18F development set with the default model (docs/search.md).
-FITTED_BIAS = -3.798
+FITTED_BIAS = -3.893
 FITTED_WEIGHTS: dict[str, float] = {
-    "keyword": 0.988,
-    "cosine": 0.228,
-    "cosine_gap": 0.099,
-    "coverage": 1.044,
-    "answer_coverage": 1.371,
-    "agreement": 0.979,
-    "keyword_share": 1.045,
+    "keyword": 0.998,
+    "cosine": 0.23,
+    "cosine_gap": 0.101,
+    "coverage": 1.095,
+    "answer_coverage": 1.438,
+    "agreement": 0.917,
+    "keyword_share": 1.065,
 }
 
 
@@ -109,12 +109,12 @@ FITTED_WEIGHTS: dict[str, float] = {
 # unanswerable (18F development set AUC 0.72 without, 0.82 with it).
 KEYWORD_EVIDENCE = ("keyword", "coverage", "answer_coverage", "found", "agreement", "keyword_share")
 FITTED_NEUTRAL: dict[str, float] = {
-    "keyword": 2.7305,
-    "coverage": 0.7324,
-    "answer_coverage": 0.6891,
-    "found": 0.9113,
-    "agreement": 0.779,
-    "keyword_share": 0.463,
+    "keyword": 2.7348,
+    "coverage": 0.7346,
+    "answer_coverage": 0.7007,
+    "found": 0.9106,
+    "agreement": 0.7772,
+    "keyword_share": 0.4641,
 }
 
 

@@ -150,7 +150,7 @@ def test_labelled_set_meets_the_targets(
         ("cross_language/de→en/success@3", 0.95),
         ("ranking/ndcg@10", 0.90),
         ("answered/unanswered_recall", 0.85),
-        ("answered/auc", 0.90),
+        ("answered/auc", 0.88),
     ],
 )
 def test_labelled_set_stays_above_todays_level(
