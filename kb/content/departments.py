@@ -51,7 +51,9 @@ def _targets(value: Any, path: str) -> Targets:
 
 
 # The fields a department file may hold (docs/content-format.md).
-DEPARTMENT_FIELDS = frozenset({"name", "description", "contact", "targets", "keywords", "documents"})
+DEPARTMENT_FIELDS = frozenset(
+    {"name", "description", "contact", "targets", "keywords", "documents"}
+)
 # Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
 OPERATOR_FIELDS = frozenset({"webhook_url", "webhook_secret_env"})
 
