@@ -21,6 +21,15 @@ class KbError(Exception):
         self.message = message
         self.details: dict[str, Any] = details or {}
 
+    def message_in(self, lang: str) -> str:
+        """The message in the reader's language (`en`, `de`) where the error has one
+        of its own; the message otherwise (the web layer translates the rest)."""
+        return self.message
+
+    def details_in(self, lang: str) -> dict[str, Any]:
+        """The details, with any texts in them in the reader's language."""
+        return self.details
+
 
 class ConfigError(KbError):
     """A setting is missing, malformed or points at something that is not there."""

@@ -7,9 +7,10 @@ environment, see `kb.settings`). In a mapping, lower-case keys are settings
 `KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`); `KB_SETTINGS` may hold a `Settings`
 that the lower-case keys then override.
 
-Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/), `requests`
-(/requests/), `auth` (/auth/) and the JSON API: `api` and `api_requests`
-(/api/). Who is signed in is `webapp.auth.identity`'s, sign-in and CSRF
+Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/), `catalogue`
+(/catalogue/), `requests` (/requests/), `auth` (/auth/) and the JSON API: `api`,
+`api_requests`, `catalogue_api` … (/api/). Who is signed in is
+`webapp.auth.identity`'s, sign-in and CSRF
 `webapp.auth`'s. Serve it with `kb serve` (gunicorn, see `webapp.server`).
 """
 
@@ -58,6 +59,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp.auth import api as auth_api
     from webapp.auth import identity
     from webapp.auth import routes as auth
+    from webapp.catalogue import api as catalogue_api
+    from webapp.catalogue import routes as catalogue
     from webapp.insights import api as insights_api
     from webapp.insights import routes as insights
     from webapp.requests import api as requests_api
@@ -93,6 +96,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         articles.bp,
         articles_api.bp,
         ask.bp,
+        catalogue.bp,
+        catalogue_api.bp,
         requests.bp,
         requests_api.bp,
         auth.bp,

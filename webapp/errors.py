@@ -19,6 +19,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import KbError
+from webapp.i18n import current_language
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def _handle_kb_error(exc: KbError) -> Response:
     # Errors that pass (the database restarting, a limit) say when to try again.
     retry_after = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(int(retry_after))} if retry_after else None
-    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
+    lang = current_language()
+    return error_response(exc.status, exc.code, exc.message_in(lang), exc.details_in(lang), headers)
 
 
 def _handle_http_error(exc: HTTPException) -> Response:

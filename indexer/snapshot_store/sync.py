@@ -21,7 +21,6 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 from indexer import snapshot
@@ -156,20 +155,13 @@ class SnapshotFollower:
     """Keeps a node's index folder at the store's current snapshot, in a thread.
 
     Each round pulls (nothing when up to date), then waits for a notification
-    or `poll_seconds`. The store is opened on the first round and again after
-    it could not be opened (a node may start while the database is down).
-    Failures are logged (once per distinct message) and the node keeps the
-    snapshot it has."""
+    or `poll_seconds`. Failures are logged (once per distinct message) and the
+    node keeps the snapshot it has."""
 
     def __init__(
-        self,
-        open_store: Callable[[], SnapshotStore],
-        index_dir: Path,
-        keep: int,
-        poll_seconds: float,
+        self, store: SnapshotStore, index_dir: Path, keep: int, poll_seconds: float
     ) -> None:
-        self.open_store = open_store
-        self.store: SnapshotStore | None = None
+        self.store = store
         self.index_dir = index_dir
         self.keep = keep
         self.poll_seconds = poll_seconds
@@ -179,8 +171,6 @@ class SnapshotFollower:
 
     def round(self) -> Transfer:
         try:
-            if self.store is None:
-                self.store = self.open_store()
             report = pull_locked(self.store, self.index_dir, self.keep)
         except KbError as exc:
             self._failed(exc.message)
@@ -203,10 +193,7 @@ class SnapshotFollower:
             self.round()
             if self.stop_event.is_set():
                 break
-            if self.store is None:
-                self.stop_event.wait(self.poll_seconds)
-            else:
-                self.store.wait(self.poll_seconds)
+            self.store.wait(self.poll_seconds)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="kb-snapshot-follower", daemon=True)
@@ -216,5 +203,3 @@ class SnapshotFollower:
         self.stop_event.set()
         if self._thread is not None:
             self._thread.join(timeout)
-        if self.store is not None:
-            self.store.close()

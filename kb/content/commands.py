@@ -12,7 +12,9 @@ from kb.cli.options import content_option, echo_json, json_option, settings_from
 @json_option
 @click.pass_context
 def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None:
-    """Check every article and department file; exit 1 when any article is unusable."""
+    """Check every article and department file, the value streams and the service
+    catalogue; exit 1 when any article (or the value-stream file) is unusable."""
+    from kb.catalogue.loading import check_catalogue
     from kb.content.scanner import scan_content
 
     settings = settings_from(ctx, content_dir=content_dir)
@@ -21,6 +23,14 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
         max_bytes=settings.max_file_bytes,
         documents=settings.document_options,
         render_seconds=settings.render_seconds,
+    )
+    scan.problems.extend(
+        check_catalogue(
+            settings.content_path,
+            scan.departments,
+            settings.workflows_file,
+            settings.triage_department,
+        )
     )
     if as_json:
         echo_json({**scan.summary(), "problems": [p.as_dict() for p in scan.problems]})

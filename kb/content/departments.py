@@ -50,9 +50,11 @@ def _targets(value: Any, path: str) -> Targets:
         ) from None
 
 
-# The fields a department file may hold (docs/content-format.md).
+# The fields a department file may hold (docs/content-format.md); the service
+# catalogue's are read by `kb.catalogue.loading` (docs/requests.md).
 DEPARTMENT_FIELDS = frozenset(
     {"name", "description", "contact", "targets", "keywords", "documents"}
+    | {"top_requests", "request_types"}
 )
 # Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
 OPERATOR_FIELDS = frozenset({"webhook_url", "webhook_secret_env"})
@@ -63,23 +65,35 @@ def load_department(folder: Path, slug: str) -> Department:
     return read_department(folder, slug)[0]
 
 
-def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]:
-    """The department of a folder and the warnings about its file (fields that are
-    ignored); `ContentError` when the file cannot be used at all."""
+def department_text(folder: Path, slug: str) -> tuple[str, str] | None:
+    """The text of a folder's department file and its path below the content root
+    (`hr/_department.yml`); None when the folder has none. Only a regular file
+    is read (see `kb.content.regular_files`)."""
     for name in DEPARTMENT_FILES:
         file = folder / name
         if os.path.lexists(file):
             break
     else:
-        return default_department(slug), []
+        return None
     rel = f"{slug}/{file.name}"
     raw = read_regular_file(file, SETTINGS_FILE_MAX_BYTES, rel)
     try:
-        data = yaml.safe_load(raw.decode("utf-8")) or {}
+        return raw.decode("utf-8"), rel
     except UnicodeDecodeError:
         raise ContentError(
             "department file is not UTF-8", path=rel, kind="department", hint="save it as UTF-8"
         ) from None
+
+
+def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]:
+    """The department of a folder and the warnings about its file (fields that are
+    ignored); `ContentError` when the file cannot be used at all."""
+    found = department_text(folder, slug)
+    if found is None:
+        return default_department(slug), []
+    text, rel = found
+    try:
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ContentError(

@@ -44,7 +44,9 @@ class Request:
     first). Due dates may be None when the department sets no targets.
     `search_id` is the search the request was filed from; `suggestions_shown`
     and `went_on_anyway` record whether articles were suggested first and the
-    employee filed the request regardless.
+    employee filed the request regardless. A request filed from the catalogue
+    names its `request_type` and keeps the values of its form in `fields`
+    (`kb.catalogue`).
     """
 
     requester: str
@@ -67,6 +69,8 @@ class Request:
     suggestions_shown: bool = False
     went_on_anyway: bool = False
     workflow: str | None = None
+    request_type: str | None = None
+    fields: dict[str, str | bool] = field(default_factory=dict)
     idempotency_key: str | None = None
     version: int = 0
 
@@ -95,6 +99,12 @@ class Request:
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")
         if self.workflow is not None:
             ensure_text("workflow", self.workflow)
+        if self.request_type is not None:
+            ensure_text("request_type", self.request_type)
+        if not isinstance(self.fields, dict) or not all(
+            isinstance(k, str) and isinstance(v, str | bool) for k, v in self.fields.items()
+        ):
+            raise ValueError(f"fields must map names to texts or booleans, got {self.fields!r}")
         if self.idempotency_key is not None:
             ensure_text("idempotency_key", self.idempotency_key)
             if len(self.idempotency_key) > 200:

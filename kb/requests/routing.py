@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from kb.catalogue.triggers import fold
 from kb.requests.records import Reassignment
-from kb.requests.workflows import fold
 
 # Words too common to say anything about a department (German with umlauts
 # spelled out, as terms are).

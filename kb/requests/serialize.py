@@ -24,8 +24,10 @@ REQUEST_FIELDS = (
     "id", "requester", "query", "description", "department", "assignee", "status",
     "priority", "created", "updated", "first_response_due", "resolution_due",
     "first_responded_at", "resolved_at", "resolution", "linked_articles", "search_id",
-    "suggestions_shown", "went_on_anyway", "workflow",
+    "suggestions_shown", "went_on_anyway", "workflow", "type", "fields",
 )  # fmt: skip
+# Names of the output that differ from the record's attribute.
+_ATTRIBUTE = {"type": "request_type"}
 
 
 def _value(value: Any) -> Any:
@@ -35,12 +37,14 @@ def _value(value: Any) -> Any:
         return value.value
     if isinstance(value, list):
         return [_value(v) for v in value]
+    if isinstance(value, dict):
+        return dict(value)
     return value
 
 
 def request_dict(request: Request) -> dict[str, Any]:
     """The request's fields (not its idempotency key or version)."""
-    return {name: _value(getattr(request, name)) for name in REQUEST_FIELDS}
+    return {name: _value(getattr(request, _ATTRIBUTE.get(name, name))) for name in REQUEST_FIELDS}
 
 
 def entry_dict(entry: RequestEntry) -> dict[str, Any]:
@@ -92,6 +96,7 @@ def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
     for request in requests:
         row = request_dict(request)
         row["linked_articles"] = ";".join(row["linked_articles"])
+        row["fields"] = json.dumps(row["fields"], ensure_ascii=False) if row["fields"] else ""
         writer.writerow(row)
         count += 1
     return count

@@ -19,8 +19,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from kb.accounts.records import User
+from kb.catalogue.loading import load_catalogue, log_problems, value_stream_type
+from kb.catalogue.types import Catalogue, RequestType
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier, request_language
 from kb.records import Article, Department
@@ -54,6 +57,7 @@ class RequestService:
         *,
         departments: Mapping[str, Department],
         workflows: WorkflowCatalog | None = None,
+        catalogue: Catalogue | None = None,
         calendar: WorkingCalendar | None = None,
         triage_department: str = "triage",
         route_threshold: float = 0.35,
@@ -65,6 +69,10 @@ class RequestService:
         self.clock = clock
         self.language_of = language_of
         self.workflows = workflows or WorkflowCatalog()
+        # Without a catalogue of its own, the value streams are the catalogue.
+        self.catalogue = catalogue or Catalogue(
+            {w.name: value_stream_type(w) for w in self.workflows.workflows.values()}
+        )
         self.directory = Departments(
             departments,
             triage=triage_department,
@@ -83,7 +91,7 @@ class RequestService:
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
         self.articles = ArticleWork(self.ledger, self.directory, language_of)
         self.submissions = Submissions(
-            self.ledger, self.directory, self.workflows, self.tasks, language_of
+            self.ledger, self.directory, self.workflows, self.tasks, language_of, self.catalogue
         )
 
     @classmethod
@@ -106,6 +114,10 @@ class RequestService:
             workflows = load_workflows(path, known)
         else:
             workflows = WorkflowCatalog()
+        catalogue, problems = load_catalogue(
+            settings.content_path, departments, workflows.workflows.values()
+        )
+        log_problems(problems)
         notifier = Notifier(
             NotifyConfig.from_settings(settings, departments),
             department_names={slug: d.name for slug, d in departments.items()},
@@ -115,6 +127,7 @@ class RequestService:
             store,
             departments=departments,
             workflows=workflows,
+            catalogue=catalogue,
             calendar=WorkingCalendar.from_settings(settings),
             triage_department=settings.triage_department,
             route_threshold=settings.route_threshold,
@@ -150,6 +163,10 @@ class RequestService:
         """The value stream to offer for a question, or None."""
         return self.workflows.match(text)
 
+    def match_request_type(self, text: str) -> RequestType | None:
+        """The catalogue entry to offer for a question (value streams included), or None."""
+        return self.catalogue.match(text)
+
     # -- filing --------------------------------------------------------------------
     def submit(
         self,
@@ -165,12 +182,16 @@ class RequestService:
         idempotency_key: str | None = None,
         workflow: str | None = None,
         department_confidence: float | None = None,
+        request_type: str | None = None,
+        fields: Mapping[str, Any] | None = None,
+        lang: str | None = None,
     ) -> Request:
-        """File a request (or, with `workflow`, a value-stream request with its tasks)."""
+        """File a request (or, with `workflow`, a value-stream request with its tasks;
+        with `request_type`, a request from the catalogue with the values of its form)."""
         sent = NewRequest(
             query, description, department, suggested_department, suggestions_shown,
             went_on_anyway, search_id, priority, idempotency_key, workflow,
-            department_confidence,
+            department_confidence, request_type, fields, lang,
         )  # fmt: skip
         return self.submissions.submit(actor, sent)
 

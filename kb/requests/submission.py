@@ -1,4 +1,11 @@
-"""Filing a request: routing it, its due dates, the tasks of a value stream.
+"""Filing a request: routing it, its due dates, its form, the tasks of a value stream.
+
+A request filed from the service catalogue names its type (`request_type`)
+and sends the values of the type's form (`fields`): they are checked
+(`FieldErrors` names every problem), stored with the request, fill in its
+title when the question is left empty ("Laptop for Jana Fischer") and the
+titles of a value stream's tasks. The request goes to the type's
+department. Sending `workflow` alone is the value stream's type.
 
 With an idempotency key, submitting again returns the first request
 unchanged and notifies no one again. Keys are per requester.
@@ -6,10 +13,14 @@ unchanged and notifies no one again. Keys are per requester.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kb.accounts.records import User
+from kb.catalogue.fields import FieldContext
+from kb.catalogue.templates import shown_values
+from kb.catalogue.types import Catalogue, RequestType
 from kb.errors import ConflictError, ValidationError
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
@@ -39,6 +50,19 @@ class NewRequest:
     idempotency_key: str | None = None
     workflow: str | None = None
     department_confidence: float | None = None
+    request_type: str | None = None
+    fields: Mapping[str, Any] | None = None
+    lang: str | None = None  # the requester's language (titles made from a form)
+
+
+@dataclass(frozen=True)
+class Form:
+    """A filed form: its type and the checked values, as stored and as read."""
+
+    type: RequestType
+    values: dict[str, Any]
+    shown: dict[str, str]
+    lang: str
 
 
 class Submissions:
@@ -51,18 +75,25 @@ class Submissions:
         workflows: WorkflowCatalog,
         tasks: TaskWork,
         language_of: Callable[[str], str],
+        catalogue: Catalogue | None = None,
     ) -> None:
         self.ledger = ledger
         self.departments = departments
         self.workflows = workflows
         self.tasks = tasks
         self.language_of = language_of
+        self.catalogue = catalogue or Catalogue()
 
     def submit(self, actor: User, sent: NewRequest) -> Request:
         """File a request (or, with `workflow`, a value-stream request with its tasks)."""
+        form = self._form(sent)
+        if form is not None and not (sent.query or "").strip():
+            names = self.departments.names()
+            sent = replace(sent, query=form.type.summary_in(form.values, form.lang, names))
         query = required_text("query", sent.query)
-        template: Workflow | None = self.workflows.get(sent.workflow) if sent.workflow else None
-        request, tasks = self._new_request(actor, replace(sent, query=query), template)
+        workflow = form.type.workflow if form is not None else sent.workflow
+        template: Workflow | None = self.workflows.get(workflow) if workflow else None
+        request, tasks = self._new_request(actor, replace(sent, query=query), template, form)
         stored = self.ledger.store.create_request(request, tasks, announce=self._announce(tasks))
         if not _same_submission(stored, request) and stored.query != request.query:
             raise ConflictError(
@@ -72,22 +103,56 @@ class Submissions:
             )
         return stored
 
+    def _form(self, sent: NewRequest) -> Form | None:
+        """The catalogue form of the submission, checked; None for a free question."""
+        if sent.request_type:
+            request_type = self.catalogue.get(sent.request_type)
+            if sent.workflow and sent.workflow != request_type.workflow:
+                raise ValidationError(
+                    f"workflow: {sent.workflow!r} is not the value stream of the type "
+                    f"{request_type.id!r}; send the type alone",
+                    details={"field": "workflow", "value": sent.workflow},
+                )
+        elif sent.workflow:
+            found = self.catalogue.of_workflow(self.workflows.get(sent.workflow).name)
+            if found is None:
+                return None
+            request_type = found
+        elif sent.fields:
+            raise ValidationError(
+                "fields: send the request type (type) the fields belong to",
+                details={"field": "type"},
+            )
+        else:
+            return None
+        now = self.ledger.clock()
+        context = FieldContext(
+            today=now.astimezone(self.departments.calendar.zone).date(),
+            departments=list(self.departments.names()),
+        )
+        values = request_type.check(sent.fields, context)
+        lang = sent.lang or self.language_of(sent.description or sent.query or "")
+        shown = shown_values(request_type.fields, values, lang, self.departments.names())
+        return Form(request_type, values, shown, lang)
+
     def _new_request(
-        self, actor: User, sent: NewRequest, template: Workflow | None
+        self, actor: User, sent: NewRequest, template: Workflow | None, form: Form | None
     ) -> tuple[Request, list[RequestTask]]:
         now = self.ledger.clock()
-        slug = (
-            template.owner
-            if template
-            else self.departments.route(
+        if template is not None:
+            slug = template.owner
+        elif form is not None:
+            slug = form.type.department
+        else:
+            slug = self.departments.route(
                 sent.department, sent.suggested_department, sent.department_confidence
             )
-        )
         tasks: list[RequestTask] = []
         dues = self.departments.due_dates(slug, now)  # refuses unknown departments
         if template is not None:
-            lang = self.language_of(f"{sent.query}\n{sent.description}")
-            tasks = tasks_from_workflow(template, now, self.departments.due_after, lang)
+            lang = form.lang if form else self.language_of(f"{sent.query}\n{sent.description}")
+            shown = form.shown if form else {}
+            tasks = tasks_from_workflow(template, now, self.departments.due_after, lang, shown)
             dues = replace(dues, resolution=max(dues.resolution, latest_due(tasks) or now))
         key = sent.idempotency_key
         try:
@@ -103,6 +168,8 @@ class Submissions:
                 suggestions_shown=bool(sent.suggestions_shown),
                 went_on_anyway=bool(sent.went_on_anyway),
                 workflow=template.name if template else None,
+                request_type=form.type.id if form else None,
+                fields=form.values if form else {},
                 idempotency_key=f"{actor.username}:{key.strip()}" if key else None,
                 first_response_due=dues.first_response,
                 resolution_due=dues.resolution,

@@ -10,10 +10,11 @@ never disagree with the tasks it depends on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kb.catalogue.templates import fill
 from kb.requests.lifecycle import TaskStatus
 from kb.requests.records import RequestTask
 from kb.requests.workflows import Workflow
@@ -70,8 +71,10 @@ def tasks_from_workflow(
     created: datetime,
     due_after: Callable[[datetime, str], datetime | None],
     lang: str = "en",
+    values: Mapping[str, str] | None = None,
 ) -> list[RequestTask]:
-    """The request tasks of a template, numbered in dependency order.
+    """The request tasks of a template, numbered in dependency order; task titles
+    have the request's field `values` (as people read them) filled in.
 
     `due_after(start, department)` gives the due date of work a department
     starts at `start`; a task starts when its last dependency is due, so due
@@ -88,7 +91,7 @@ def tasks_from_workflow(
             RequestTask(
                 id=numbers[task.key],
                 department=task.department,
-                title=task.title_in(lang),
+                title=fill(task.title_in(lang), values or {}),
                 depends_on=sorted(numbers[k] for k in task.depends_on),
                 due=due,
                 status=TaskStatus.OPEN,

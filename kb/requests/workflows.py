@@ -15,29 +15,20 @@ dependencies on unknown tasks, and dependency cycles.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from kb.catalogue.fields import FieldSpec
+from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
+from kb.catalogue.triggers import fold, trigger_score
+from kb.content.located_yaml import line_of, load_located, texts_of
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ConfigError, ContentError, ValidationError
 
 LANGUAGES = ("en", "de")
-_LINE = "__line__"
-_KEY_LINES = "__key_lines__"
-_META = (_LINE, _KEY_LINES)
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def fold(text: str) -> str:
-    """Text as triggers are compared: NFKC, case-folded, umlauts spelled out, single spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
-    return " ".join(re.findall(r"\w+", text))
 
 
 @dataclass(frozen=True)
@@ -63,6 +54,11 @@ class Workflow:
     triggers: Mapping[str, tuple[str, ...]]
     tasks: tuple[WorkflowTask, ...]
     line: int = 0
+    # The form of the value stream (`kb.catalogue`): its fields, the title
+    # template of its requests, and a description for the catalogue page.
+    fields: tuple[FieldSpec, ...] = ()
+    summary: Mapping[str, str] = field(default_factory=dict)
+    description: Mapping[str, str] = field(default_factory=dict)
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or self.title["en"]
@@ -75,15 +71,8 @@ class Workflow:
         return list(dict.fromkeys(task.department for task in self.tasks))
 
     def match_score(self, folded_text: str) -> int:
-        """How strongly the text asks for this template: matched trigger words, summed."""
-        score = 0
-        for phrases in self.triggers.values():
-            for phrase in phrases:
-                # Start of a word only: "onboarding" also finds "onboardings", and
-                # German compounds ("einarbeitungsplan") are found by their first part.
-                if re.search(rf"(?<!\w){re.escape(fold(phrase))}", folded_text):
-                    score += len(phrase.split())
-        return score
+        """How strongly the text asks for this template (`kb.catalogue.triggers`)."""
+        return trigger_score(self.triggers, folded_text)
 
 
 @dataclass(frozen=True)
@@ -120,22 +109,6 @@ def match_workflow(text: str, catalog: WorkflowCatalog) -> Workflow | None:
     return catalog.match(text)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (for error messages)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping[_LINE] = node.start_mark.line + 1
-    mapping[_KEY_LINES] = {
-        loader.construct_object(key): key.start_mark.line + 1 for key, _ in node.value
-    }
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_workflows(path: Path, departments: Collection[str] | None = None) -> WorkflowCatalog:
     """Read and check a templates file; `departments` are the known department ids."""
     try:
@@ -163,13 +136,7 @@ def parse_workflows(
     text: str, path: str = "_workflows.yml", departments: Collection[str] | None = None
 ) -> WorkflowCatalog:
     """Parse and check the text of a templates file."""
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # safe: a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else path
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(f"{where}: not valid YAML: {problem}; fix the YAML") from None
+    data = load_located(text, path, lambda message, line: _at(path, line, message))
     if data is None:
         return WorkflowCatalog({}, path)
     if not isinstance(data, dict) or not isinstance(data.get("workflows"), list):
@@ -187,25 +154,24 @@ def parse_workflows(
     return WorkflowCatalog(workflows, path)
 
 
+def _at(path: str, line: int | None, message: str) -> ConfigError:
+    return ConfigError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+
 def _fail(path: str, node: Any, message: str, key: str | None = None) -> ConfigError:
     """A ConfigError at the line of `key` in `node` (or of the node itself)."""
-    line = 0
-    if isinstance(node, dict):
-        line = node.get(_KEY_LINES, {}).get(key) or node.get(_LINE, 0)
-    return ConfigError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+    return _at(path, line_of(node, key), message)
 
 
 def _texts(node: dict[str, Any], key: str, path: str, what: str) -> dict[str, str]:
     value = node.get(key)
-    if isinstance(value, str) and value.strip():
-        return {"en": value.strip()}
-    if not isinstance(value, dict):
+    texts = texts_of(value)
+    if texts is None and isinstance(value, dict):
+        raise _fail(path, node, f"{what}: '{key}' needs an 'en' text", key)
+    if texts is None:
         raise _fail(
             path, node, f"{what} needs '{key}' with an 'en' text (and optionally 'de')", key
         )
-    texts = {k: str(v).strip() for k, v in value.items() if k not in _META and str(v).strip()}
-    if "en" not in texts:
-        raise _fail(path, node, f"{what}: '{key}' needs an 'en' text", key)
     return texts
 
 
@@ -237,31 +203,29 @@ def _workflow(node: Any, path: str, known: set[str] | None) -> Workflow:
             "name",
         )
     what = f"value stream {name!r}"
-    triggers_node = node.get("triggers") or {}
-    if not isinstance(triggers_node, dict):
-        raise _fail(
-            path, node, f"{what}: 'triggers' must map languages to lists of phrases", "triggers"
-        )
-    triggers: dict[str, tuple[str, ...]] = {}
-    for lang, phrases in triggers_node.items():
-        if lang in _META:
-            continue
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p for p in phrases):
-            raise _fail(
-                path, triggers_node, f"{what}: triggers.{lang} must be a list of phrases", lang
-            )
-        triggers[lang] = tuple(phrases)
+
+    def fail(at: Any, message: str, key: str | None) -> ConfigError:
+        return _fail(path, at, message, key)
+
     tasks_node = node.get("tasks")
     if not isinstance(tasks_node, list) or not tasks_node:
         raise _fail(path, node, f"{what} needs a non-empty list of 'tasks'", "tasks")
+    fields = parse_fields(node, what, fail)
     tasks = [_task(t, path, known, what) for t in tasks_node]
+    for task, task_node in zip(tasks, tasks_node, strict=True):
+        check_placeholders(dict(task.title), fields, task_node, "title", what, fail)
+    summary = texts(node, "summary", what, fail, required=False)
+    check_placeholders(summary, fields, node, "summary", what, fail)
     return Workflow(
         name=name,
         owner=_department(node, "owner", path, known, what),
         title=_texts(node, "title", path, what),
-        triggers=triggers,
+        triggers=parse_triggers(node, what, fail),
         tasks=_in_dependency_order(tasks, tasks_node, path, what),
-        line=node.get(_LINE, 0),
+        line=line_of(node) or 0,
+        fields=fields,
+        summary=summary,
+        description=texts(node, "description", what, fail, required=False),
     )
 
 

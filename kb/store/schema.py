@@ -1,96 +1,39 @@
-"""Tables of the store, as SQLAlchemy Core metadata, and the two column types
-that keep them dialect neutral.
-
-* `UtcDateTime` takes aware datetimes only and always hands back UTC: on
-  PostgreSQL the column is `timestamptz`; SQLite has no time zones, so it keeps
-  the UTC wall-clock digits and the type puts UTC back on the way out.
-* `JsonText` stores lists and dicts as JSON text rather than a native JSON
-  column, so both databases store and return exactly the same thing.
+"""Tables of the store, as SQLAlchemy Core metadata.
 
 Enums are stored as their string values in plain strings, never as database
 enum types, so adding a status is a code change and not a migration. Free
 text is TEXT: PostgreSQL enforces VARCHAR lengths and SQLite does not, so a
 length appears only where the domain record already bounds the value.
 
-This metadata is what the code queries. The migrations in
-`kb/store/migrations/versions/` create the same tables; a test compares the two
-so they cannot drift apart.
+This metadata is what the code queries. The column types and the `MetaData`
+are `kb.store.columns`'; the tables of requests (their tasks, history,
+attachments, ratings and watchers) are declared in `kb.store.schema_requests`
+and named here too, so `kb.store.schema` stays the one place to import a table
+from. The migrations in `kb/store/migrations/versions/` create the same
+tables; a test compares the two so they cannot drift apart.
 """
 
 from __future__ import annotations
-
-import json
-from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
     Date,
-    DateTime,
-    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
 )
-from sqlalchemy.types import TypeDecorator
 
-# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
-Id = BigInteger().with_variant(Integer(), "sqlite")
+from kb.store.columns import Id, JsonText, UtcDateTime, metadata
+from kb.store.schema_requests import request_entries, request_tasks, requests
 
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware datetimes in, UTC datetimes out."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"the store takes timezone-aware datetimes only, got {value!r}")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-class JsonText(TypeDecorator[Any]):
-    """JSON documents kept as text."""
-
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
-        if value is None:
-            return None
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
-        return None if value is None else json.loads(value)
-
-
-# Stable constraint names, so later migrations can refer to them on both backends.
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+__all__ = ["metadata", "request_entries", "request_tasks", "requests"]
 
 search_events = Table(
     "search_events",
@@ -156,79 +99,6 @@ users = Table(
     Column("grants", JsonText, nullable=False),
     Column("password_hash", Text),
     Column("created", UtcDateTime, nullable=False),
-)
-
-requests = Table(
-    "requests",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("requester", Text, nullable=False),
-    Column("query", Text, nullable=False),
-    Column("description", Text, nullable=False),
-    Column("department", Text, nullable=False),
-    Column("assignee", Text),
-    Column("status", String(32), nullable=False),
-    Column("priority", String(16), nullable=False),
-    Column("created", UtcDateTime, nullable=False),
-    Column("updated", UtcDateTime, nullable=False),
-    Column("first_response_due", UtcDateTime),
-    Column("resolution_due", UtcDateTime),
-    Column("first_responded_at", UtcDateTime),
-    Column("resolved_at", UtcDateTime),
-    Column("resolution", Text),
-    Column("linked_articles", JsonText, nullable=False),
-    Column("search_id", BigInteger),
-    Column("suggestions_shown", Boolean, nullable=False),
-    Column("went_on_anyway", Boolean, nullable=False),
-    Column("workflow", Text),
-    Column("idempotency_key", String(200), unique=True),
-    Column("version", Integer, nullable=False),
-    Index(None, "department", "status"),
-    Index(None, "requester"),
-    Index(None, "assignee"),
-    Index(None, "resolution_due"),
-    Index(None, "created"),
-    Index(None, "search_id"),
-)
-
-request_tasks = Table(
-    "request_tasks",
-    metadata,
-    Column(
-        "request_id",
-        Id,
-        ForeignKey("requests.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("task_no", Integer, primary_key=True, autoincrement=False),
-    Column("department", Text, nullable=False),
-    Column("title", Text, nullable=False),
-    Column("status", String(32), nullable=False),
-    Column("depends_on", JsonText, nullable=False),
-    Column("assignee", Text),
-    Column("due", UtcDateTime),
-    Column("version", Integer, nullable=False),
-    Index(None, "department", "status"),
-)
-
-request_entries = Table(
-    "request_entries",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column(
-        "request_id",
-        Id,
-        ForeignKey("requests.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
-    Column("ts", UtcDateTime, nullable=False),
-    Column("actor", Text, nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("message", Text, nullable=False),
-    Column("data", JsonText, nullable=False),
-    Column("visible_to_requester", Boolean, nullable=False),
-    Index(None, "request_id"),
-    Index(None, "kind"),
 )
 
 outbox = Table(

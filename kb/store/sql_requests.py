@@ -51,6 +51,8 @@ def _request_row(request: Request) -> dict[str, Any]:
         "suggestions_shown": request.suggestions_shown,
         "went_on_anyway": request.went_on_anyway,
         "workflow": request.workflow,
+        "request_type": request.request_type,
+        "fields": request.fields,
         "idempotency_key": request.idempotency_key,
         "version": request.version,
     }

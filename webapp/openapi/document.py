@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
@@ -360,7 +361,7 @@ def openapi_document() -> dict[str, Any]:
 
     document = deepcopy(_DOCUMENT)
     components = document["components"]
-    for part in (openapi_requests, openapi_insights):
+    for part in (openapi_requests, openapi_insights, openapi_catalogue):
         document["paths"].update(deepcopy(part.PATHS))
         components["schemas"].update(deepcopy(part.SCHEMAS))
     components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)

@@ -61,9 +61,25 @@ SCHEMAS: dict[str, Any] = {
     },
     "NewRequest": {
         "type": "object",
-        "required": ["query"],
+        "description": "A question (query), or a request from the catalogue (type and fields; "
+        "the query is then optional and made from the type's summary). A wrong field is a 400 "
+        "whose details.fields names every field with what is wrong.",
         "properties": {
-            "query": {"type": "string", "description": "The question (at most max_query_chars)."},
+            "query": {
+                "type": "string",
+                "description": "The question (at most max_query_chars); needed without type.",
+            },
+            "type": {
+                "type": "string",
+                "description": "A request type of GET /api/catalogue, e.g. onboarding; the "
+                "request goes to its department, a value stream's tasks are created at once.",
+            },
+            "fields": {
+                "type": "object",
+                "additionalProperties": {"type": ["string", "boolean"]},
+                "description": "The values of the type's form, by field name.",
+                "examples": [{"new_hire": "Jana Fischer", "start_date": "2027-01-04"}],
+            },
             "description": {"type": "string", "maxLength": 5000},
             "department": {
                 "type": ["string", "null"],
@@ -119,6 +135,11 @@ SCHEMAS: dict[str, Any] = {
             "suggestions_shown": {"type": "boolean"},
             "went_on_anyway": {"type": "boolean"},
             "workflow": STRING_OR_NULL,
+            "type": {**STRING_OR_NULL, "description": "The catalogue type it was filed as."},
+            "fields": {
+                "type": "object",
+                "description": "The values of its form (dates as YYYY-MM-DD).",
+            },
             "overdue": {"type": "boolean", "description": "In queue listings only."},
             "url": {"type": "string", "description": "The request's page in the app."},
         },

@@ -24,6 +24,7 @@ from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth.identity import require_user
+from webapp.i18n import current_language
 from webapp.inputs import json_object
 from webapp.requests import presenters
 from webapp.requests.forms import (
@@ -44,7 +45,10 @@ def create() -> tuple[Response, int]:
     actor = require_user()
     settings = services.services().settings
     submission = submission_from_json(
-        json_object(), request.headers.get(IDEMPOTENCY_HEADER), settings.max_query_chars
+        json_object(),
+        request.headers.get(IDEMPOTENCY_HEADER),
+        settings.max_query_chars,
+        current_language(),
     )
     created = request_service().submissions.submit(actor, submission)
     response = jsonify(presenters.request_json(created))

@@ -106,10 +106,12 @@ def _optional_bool(data: Mapping[str, Any], name: str) -> bool:
 
 
 def submission_from_json(
-    data: Mapping[str, Any], header_key: str | None, max_query_chars: int
+    data: Mapping[str, Any], header_key: str | None, max_query_chars: int, lang: str = "en"
 ) -> NewRequest:
     """The body of `POST /api/requests`; the key comes from the Idempotency-Key header
-    (or the body's `idempotency_key`; both must then agree)."""
+    (or the body's `idempotency_key`; both must then agree). With `type` (a catalogue
+    entry) the question may be left out: the type's summary with the `fields` filled
+    in (in `lang`) becomes the title."""
     key = idempotency_key(header_key)
     body_key = data.get("idempotency_key")
     if body_key is not None:
@@ -123,8 +125,12 @@ def submission_from_json(
             )
         key = body_key
     search_id = int_field(data, "search_id", required=False, minimum=1)
+    request_type = _optional_text(data, "type", 60)
+    fields = data.get("fields")
+    if fields is not None and not isinstance(fields, dict):
+        raise _invalid("fields", "must be an object of field names and values", expected="object")
     return NewRequest(
-        query=text_field(data, "query", max_chars=max_query_chars),
+        query=text_field(data, "query", required=request_type is None, max_chars=max_query_chars),
         description=text_field(
             data, "description", required=False, max_chars=MAX_DESCRIPTION_CHARS
         ),
@@ -137,6 +143,9 @@ def submission_from_json(
         priority=_optional_text(data, "priority") or "normal",
         idempotency_key=key,
         workflow=_optional_text(data, "workflow"),
+        request_type=request_type,
+        fields=fields,
+        lang=lang,
     )
 
 

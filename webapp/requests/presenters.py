@@ -15,6 +15,7 @@ from typing import Any
 from flask import url_for
 
 from kb.accounts.records import Role, User
+from kb.catalogue.templates import shown_value
 from kb.content.markdown_article import read_status
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
@@ -25,6 +26,7 @@ from kb.requests.records import Request
 from kb.requests.serialize import entry_dict, request_dict, task_dict
 from kb.requests.service import QueueItem, RequestDetail, RequestService
 from webapp.departments import department_name
+from webapp.i18n import current_language
 from webapp.services import request_service
 
 _S = RequestStatus
@@ -92,10 +94,28 @@ class RequestPage:
     articles: list[LinkedArticle]
     agents: list[str] = field(default_factory=list)
     departments: list[tuple[str, str]] = field(default_factory=list)
+    form: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of its fields
 
     @property
     def request(self) -> Request:
         return self.detail.request
+
+
+def form_values(service: RequestService, request: Request, lang: str) -> list[tuple[str, str]]:
+    """The request's form as (label, value) pairs, as its requester filled it in; fields
+    its type no longer declares keep their names."""
+    if not request.fields:
+        return []
+    names = {slug: department_name(slug) for slug in service.departments}
+    found = service.catalogue.types.get(request.request_type or "")
+    shown = []
+    for name, value in request.fields.items():
+        spec = found.field(name) if found else None
+        if spec is None:
+            shown.append((name, str(value)))
+        else:
+            shown.append((spec.label_in(lang), shown_value(spec, value, lang, names)))
+    return shown
 
 
 def request_page(
@@ -134,6 +154,7 @@ def request_page(
         articles=linked_articles(request, content_root),
         agents=agents,
         departments=[d for d in departments if d[0] != request.department],
+        form=form_values(service, request, current_language()),
     )
 
 

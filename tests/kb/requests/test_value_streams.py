@@ -19,12 +19,21 @@ from tests.support import (
 )
 
 FAR_FUTURE = datetime(2100, 1, 1, tzinfo=UTC)
+# The form of the sample onboarding value stream (content/_workflows.yml).
+ONBOARDING = {
+    "new_hire": "Jana Fischer",
+    "start_date": "2026-07-01",
+    "job_title": "Sales manager",
+    "team_department": "hr",
+    "manager": "Maria Lopez",
+    "laptop": "standard",
+}
 
 
 @pytest.fixture
 def onboarding(service: RequestService) -> int:
     request = service.submit(EMPLOYEE, "New hire Jana starts on 1 July", "Sales team, Hamburg.",
-                             workflow="onboarding")  # fmt: skip
+                             workflow="onboarding", fields=ONBOARDING)  # fmt: skip
     assert request.id is not None
     return request.id
 
@@ -37,7 +46,8 @@ def test_one_request_with_a_task_per_department(
     tasks = store.tasks(onboarding)
     assert [(t.id, t.department, t.depends_on) for t in tasks] == [
         (1, "hr", []), (2, "finance", [1]), (3, "it", [1]), (4, "facilities", [1])]  # fmt: skip
-    assert tasks[2].title == "Accounts, laptop and phone ready for the first day"
+    assert tasks[2].title == "Laptop for Jana Fischer, starts 2026-07-01"
+    assert request.fields == {**ONBOARDING, "mostly_remote": False}
     # Each task sits in its department's queue; the HR request is in HR's queue too.
     for department, agent in (("it", IT_AGENT), ("finance", FINANCE_AGENT)):
         [item] = service.task_queue(agent, department)
@@ -55,7 +65,7 @@ def test_blocked_tasks_wait_and_completion_unblocks(
     service: RequestService, store: Store, onboarding: int
 ) -> None:
     with pytest.raises(
-        ConflictError, match=r"task 3 \(Accounts, laptop .*\) waits for tasks 1 \(hr"
+        ConflictError, match=r"task 3 \(Laptop for Jana .*\) waits for tasks 1 \(hr"
     ):
         service.complete_task(IT_AGENT, onboarding, 3)
     with pytest.raises(PermissionDenied, match="ian may not work the hr queue"):
@@ -114,9 +124,13 @@ def test_detail_shows_progress_and_blocking(service: RequestService, onboarding:
 
 
 def test_german_requests_get_german_task_titles(service: RequestService, store: Store) -> None:
+    move = {"team": "Vertrieb", "moving_day": "2026-07-15", "from_where": "A 2.10",
+            "to_where": "B 3.01"}  # fmt: skip
     request = service.submit(
-        EMPLOYEE, "Ich ziehe mit dem Team in ein neues Büro", workflow="office-move"
+        EMPLOYEE, "Ich ziehe mit dem Team in ein neues Büro", workflow="office-move", fields=move
     )
     assert request.id is not None and request.department == "facilities"
-    assert store.tasks(request.id)[0].title == "Räume und Arbeitsplätze am neuen Standort planen"
+    assert (
+        store.tasks(request.id)[0].title == "Räume und Arbeitsplätze für Vertrieb in B 3.01 planen"
+    )
     assert service.match_workflow("Büroumzug im Mai").name == "office-move"  # type: ignore[union-attr]

@@ -1,0 +1,174 @@
+"""The catalogue of a content root: each department file's request types and
+top requests, and the value streams of `_workflows.yml`.
+
+A department file (`_department.yml`) may add:
+
+```yaml
+top_requests: [laptop, software, shared-drive]   # ids, shown in this order
+request_types:
+  - id: laptop
+    title: {en: New or replacement laptop, de: Neuer Laptop oder Ersatzgerät}
+    summary: {en: "Laptop for {for_whom}", de: "Laptop für {for_whom}"}
+    fields: [...]                                  # see kb.catalogue.parsing
+```
+
+Department files come from many hands, so one broken request type never
+stops the others: it is left out and reported as a `Problem` (a warning of
+`kb validate`, logged by the service), with the file, the line and what to
+fix. Top requests may name the department's own types and value streams
+(`onboarding`); an id nobody defines is reported too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kb.catalogue.parsing import TYPE_ID, parse_request_type
+from kb.catalogue.types import Catalogue, RequestType
+from kb.content.departments import department_text
+from kb.content.located_yaml import line_of, load_located
+from kb.errors import ConfigError, ContentError
+from kb.records import Problem, Severity
+from kb.requests.workflows import Workflow, load_workflows, workflows_path
+
+logger = logging.getLogger(__name__)
+
+
+def value_stream_type(workflow: Workflow) -> RequestType:
+    """The catalogue entry of a value stream: its form, owned by its owner."""
+    return RequestType(
+        id=workflow.name,
+        department=workflow.owner,
+        title=workflow.title,
+        description=workflow.description,
+        summary=workflow.summary,
+        fields=workflow.fields,
+        triggers=workflow.triggers,
+        workflow=workflow.name,
+    )
+
+
+def _warning(exc: ContentError) -> Problem:
+    return Problem(
+        path=exc.path,
+        message=exc.reason,
+        hint=exc.hint or "fix it; the request type is left out of the catalogue until then",
+        line=exc.line,
+        severity=Severity.WARNING,
+        kind="catalogue",
+    )
+
+
+class _DepartmentFile:
+    """One department file's catalogue entries, collected with their problems."""
+
+    def __init__(self, slug: str, rel: str, data: Any) -> None:
+        self.slug = slug
+        self.rel = rel
+        self.data = data if isinstance(data, dict) else {}
+        self.types: list[RequestType] = []
+        self.problems: list[Problem] = []
+
+    def fail(self, node: Any, message: str, key: str | None) -> ContentError:
+        return ContentError(message, path=self.rel, line=line_of(node, key), kind="catalogue")
+
+    def read_types(self) -> None:
+        items = self.data.get("request_types")
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self.problems.append(
+                _warning(self.fail(self.data, "'request_types' must be a list", "request_types"))
+            )
+            return
+        for item in items:
+            try:
+                self.types.append(parse_request_type(item, self.slug, self.fail))
+            except ContentError as exc:
+                self.problems.append(_warning(exc))
+
+    def top_ids(self) -> list[str]:
+        ids = self.data.get("top_requests") or []
+        if not isinstance(ids, list) or not all(
+            isinstance(i, str) and TYPE_ID.match(i) for i in ids
+        ):
+            error = self.fail(self.data, "'top_requests' must be a list of ids", "top_requests")
+            self.problems.append(_warning(error))
+            return []
+        return list(dict.fromkeys(ids))
+
+
+def _read_file(folder: Path, slug: str) -> _DepartmentFile | None:
+    found = department_text(folder, slug)
+    if found is None:
+        return None
+    text, rel = found
+
+    def error(message: str, line: int | None) -> ContentError:
+        return ContentError(message, path=rel, line=line, kind="catalogue")
+
+    return _DepartmentFile(slug, rel, load_located(text, rel, error))
+
+
+def load_catalogue(
+    root: Path, departments: Iterable[str], workflows: Iterable[Workflow] = ()
+) -> tuple[Catalogue, list[Problem]]:
+    """The catalogue of the content root and every problem found in it."""
+    types: dict[str, RequestType] = {w.name: value_stream_type(w) for w in workflows}
+    top: dict[str, tuple[str, ...]] = {}
+    problems: list[Problem] = []
+    files = []
+    for slug in sorted(departments):
+        try:
+            file = _read_file(root / slug, slug)
+        except ContentError:
+            continue  # an unreadable file: its department reader reports it (kb validate)
+        if file is None:
+            continue
+        file.read_types()
+        for found in file.types:
+            if found.id in types:
+                owner = types[found.id].department
+                message = f"request type {found.id!r} is already defined by {owner}; ids are unique"
+                problems.append(_warning(ContentError(message, path=file.rel, kind="catalogue")))
+                continue
+            types[found.id] = found
+        files.append(file)
+    for file in files:
+        ids = file.top_ids()
+        unknown = [i for i in ids if i not in types]
+        if unknown:
+            message = f"top_requests names {', '.join(unknown)}, which no request type defines"
+            line = line_of(file.data, "top_requests")
+            problems.append(
+                _warning(ContentError(message, path=file.rel, line=line, kind="catalogue"))
+            )
+        top[file.slug] = tuple(i for i in ids if i in types)
+        problems.extend(file.problems)
+    return Catalogue(types, top), problems
+
+
+def log_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        logger.warning("%s", problem)
+
+
+def check_catalogue(
+    root: Path, departments: Iterable[str], workflows_file: str = "", triage: str = "triage"
+) -> list[Problem]:
+    """Every problem of the value-stream file and the catalogue (for `kb validate`):
+    a value-stream file that does not load is an error (the request service
+    would not start), a broken request type a warning."""
+    known = [*departments]
+    path = workflows_path(root, workflows_file)
+    workflows: Iterable[Workflow] = ()
+    if workflows_file or path.is_file():
+        try:
+            workflows = load_workflows(path, [*known, triage]).workflows.values()
+        except ConfigError as exc:
+            rel = path.name if path.parent == root else str(path)
+            return [Problem(path=rel, message=exc.message, kind="value_streams")]
+    return load_catalogue(root, known, workflows)[1]

@@ -1,0 +1,86 @@
+"""Tables of requests: the requests, their tasks and their append-only history.
+
+Declared on the store's one `metadata` (`kb.store.columns`) and named by
+`kb.store.schema` too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from kb.store.columns import Id, JsonText, UtcDateTime, metadata
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("requester", Text, nullable=False),
+    Column("query", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("assignee", Text),
+    Column("status", String(32), nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("first_response_due", UtcDateTime),
+    Column("resolution_due", UtcDateTime),
+    Column("first_responded_at", UtcDateTime),
+    Column("resolved_at", UtcDateTime),
+    Column("resolution", Text),
+    Column("linked_articles", JsonText, nullable=False),
+    Column("search_id", BigInteger),
+    Column("suggestions_shown", Boolean, nullable=False),
+    Column("went_on_anyway", Boolean, nullable=False),
+    Column("workflow", Text),
+    Column("request_type", Text),
+    Column("fields", JsonText, nullable=False),
+    Column("idempotency_key", String(200), unique=True),
+    Column("version", Integer, nullable=False),
+    Index(None, "department", "status"),
+    Index(None, "requester"),
+    Index(None, "assignee"),
+    Index(None, "resolution_due"),
+    Index(None, "created"),
+    Index(None, "search_id"),
+)
+
+request_tasks = Table(
+    "request_tasks",
+    metadata,
+    Column(
+        "request_id",
+        Id,
+        ForeignKey("requests.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("task_no", Integer, primary_key=True, autoincrement=False),
+    Column("department", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("depends_on", JsonText, nullable=False),
+    Column("assignee", Text),
+    Column("due", UtcDateTime),
+    Column("version", Integer, nullable=False),
+    Index(None, "department", "status"),
+)
+
+request_entries = Table(
+    "request_entries",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "request_id",
+        Id,
+        ForeignKey("requests.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("ts", UtcDateTime, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("data", JsonText, nullable=False),
+    Column("visible_to_requester", Boolean, nullable=False),
+    Index(None, "request_id"),
+    Index(None, "kind"),
+)

@@ -1,0 +1,107 @@
+"""Requests filed from the service catalogue: the form's values checked, stored,
+in the title, in task titles and in webhooks."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.catalogue.fields import Choice, FieldSpec, FieldType
+from kb.catalogue.loading import value_stream_type
+from kb.catalogue.problems import FieldErrors
+from kb.catalogue.types import Catalogue, RequestType
+from kb.errors import ValidationError
+from kb.requests.serialize import request_dict
+from kb.requests.service import RequestService
+from kb.requests.workflows import WorkflowCatalog
+from kb.store.protocols import Store
+from tests.kb.requests.test_value_streams import ONBOARDING
+from tests.support import DEPARTMENTS, EMPLOYEE, Clock
+
+LAPTOP = RequestType(
+    id="laptop",
+    department="it",
+    title={"en": "New laptop", "de": "Neuer Laptop"},
+    summary={"en": "Laptop for {for_whom}", "de": "Laptop für {for_whom}"},
+    fields=(
+        FieldSpec("for_whom", FieldType.PERSON, {"en": "For whom", "de": "Für wen"}, True),
+        FieldSpec(
+            "model",
+            FieldType.CHOICE,
+            {"en": "Model", "de": "Modell"},
+            True,
+            choices=(Choice("standard", {"en": "Standard"}), Choice("dev", {"en": "Developer"})),
+        ),
+        FieldSpec("needed_by", FieldType.DATE, {"en": "Needed by"}, not_before_today=True),
+    ),
+)
+
+
+@pytest.fixture
+def forms(
+    service: RequestService, store: Store, clock: Clock, workflows: WorkflowCatalog
+) -> RequestService:
+    types = {w.name: value_stream_type(w) for w in workflows.workflows.values()}
+    catalogue = Catalogue({**types, "laptop": LAPTOP}, {"it": ("laptop",)})
+    return RequestService(
+        store,
+        departments=DEPARTMENTS,
+        workflows=workflows,
+        catalogue=catalogue,
+        notifier=service.notifier,
+        clock=clock,
+    )
+
+
+def test_a_form_is_checked_stored_and_titles_the_request(
+    forms: RequestService, store: Store
+) -> None:
+    fields = {"for_whom": "Jana Fischer", "model": "dev", "needed_by": "2026-07-01"}
+    request = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, lang="de")
+    assert (request.department, request.request_type, request.query) == (
+        "it", "laptop", "Laptop für Jana Fischer")  # fmt: skip
+    assert store.get_request(request.id).fields == fields  # type: ignore[arg-type]
+    as_json = request_dict(request)
+    assert (as_json["type"], as_json["fields"]) == ("laptop", fields)
+    # The IT webhook hears about it with the form's values.
+    [hook] = [m for m in store.due_messages(forms.clock()) if m.target.startswith("http")]
+    assert hook.payload["request"]["fields"] == fields
+    assert hook.payload["request"]["type"] == "laptop"
+
+
+def test_every_problem_of_a_form_is_named_and_nothing_is_stored(
+    forms: RequestService, store: Store
+) -> None:
+    with pytest.raises(FieldErrors) as caught:
+        forms.submit(
+            EMPLOYEE, "", request_type="laptop",
+            fields={"model": "gold", "needed_by": "2020-01-01"},
+        )  # fmt: skip
+    assert set(caught.value.details["fields"]) == {"for_whom", "model", "needed_by"}
+    assert store.list_requests() == []
+    with pytest.raises(ValidationError, match="unknown request type 'tablet'"):
+        forms.submit(EMPLOYEE, "", request_type="tablet", fields={})
+    with pytest.raises(ValidationError, match="send the request type"):
+        forms.submit(EMPLOYEE, "Laptop", fields={"for_whom": "Jana"})
+    with pytest.raises(ValidationError, match="not the value stream of the type 'laptop'"):
+        forms.submit(EMPLOYEE, "", request_type="laptop", workflow="onboarding")
+
+
+def test_a_value_stream_type_gets_its_tasks_at_once_with_the_form_in_their_titles(
+    forms: RequestService, store: Store
+) -> None:
+    request = forms.submit(EMPLOYEE, "", request_type="onboarding", fields=ONBOARDING, lang="en")
+    assert request.query == "Onboarding Jana Fischer, starts 2026-07-01"
+    assert (request.workflow, request.department) == ("onboarding", "hr")
+    titles = {t.department: t.title for t in store.tasks(request.id)}  # type: ignore[arg-type]
+    assert titles["it"] == "Laptop for Jana Fischer, starts 2026-07-01"
+    assert titles["facilities"].endswith("for Jana Fischer, starts 2026-07-01")
+    # A value stream's form is required however it is asked for.
+    with pytest.raises(FieldErrors, match="Name of the new hire: please fill this in"):
+        forms.submit(EMPLOYEE, "New hire", workflow="onboarding")
+
+
+def test_resubmitting_a_form_with_its_key_files_it_once(forms: RequestService) -> None:
+    fields = {"for_whom": "Jana Fischer", "model": "standard"}
+    first = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, idempotency_key="k1")
+    again = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, idempotency_key="k1")
+    assert first.id == again.id

@@ -1,0 +1,98 @@
+"""The catalogue pages: the list of services, a form checked on the server with
+each error at its field, in English and German, and the filed request's page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import sign_in_as, text_of
+
+pytestmark = pytest.mark.usefixtures("catalogue_content", "people")
+
+
+def form_page(client: FlaskClient, path: str = "/catalogue/laptop") -> str:
+    sign_in_as(client, "emma")
+    response = client.get(path)
+    assert response.status_code == 200, text_of(response)
+    return text_of(response)
+
+
+def post_form(client: FlaskClient, page: str, type_id: str = "laptop", **fields: str):  # type: ignore[no-untyped-def]
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    return client.post(
+        f"/catalogue/{type_id}", data={"csrf_token": token, "idempotency_key": key, **fields}
+    )
+
+
+def test_the_catalogue_lists_each_departments_services_top_requests_first(
+    client: FlaskClient,
+) -> None:
+    html = text_of(client.get("/catalogue/?hl=de"))
+    assert "Was können wir für Sie tun?" in html
+    it = html[html.index('id="dept-it"') :]
+    # IT's top requests first, in the order of its department file (one is HR's).
+    assert it.index("Neuer Laptop") < it.index("Einstellung")
+    assert 'href="/catalogue/laptop"' in html and "Am häufigsten angefragt" in html
+
+
+def test_the_form_shows_every_field_with_its_label_help_and_kind(client: FlaskClient) -> None:
+    html = form_page(client, "/catalogue/laptop?description=my+old+one+broke")
+    assert '<label for="field-for_whom">For whom</label>' in html
+    assert 'id="field-needed_by" name="needed_by"' in html and 'type="date"' in html
+    assert "The day it must be ready." in html
+    assert '<option value="developer">Developer</option>' in html
+    assert 'type="checkbox" value="1"' in html
+    assert ">my old one broke</textarea>" in html
+    assert "novalidate" in html
+
+
+def test_errors_are_shown_at_their_fields_and_what_was_typed_is_kept(
+    client: FlaskClient, store: Store
+) -> None:
+    page = form_page(client, "/catalogue/laptop?hl=de")
+    response = post_form(client, page, model="gold", needed_by="2020-01-01", description="Bitte")
+    assert response.status_code == 400
+    html = text_of(response)
+    assert "Bitte prüfen Sie das Formular" in html
+    for field, message in (
+        ("for_whom", "Bitte ausfüllen"),
+        ("model", "Bitte eine der Möglichkeiten wählen"),
+        ("needed_by", "Das Datum muss heute"),
+    ):
+        error = re.search(rf'<p id="field-{field}-error" class="field-error">([^<]*)</p>', html)
+        assert error is not None and message in error.group(1), field
+        assert re.search(rf'id="field-{field}" name="{field}"[^>]*aria-invalid="true"', html)
+        assert f'<a href="#field-{field}">' in html
+    assert 'value="2020-01-01"' in html and ">Bitte</textarea>" in html
+    assert store.list_requests() == []
+
+
+def test_a_complete_form_files_the_request_and_its_page_shows_the_fields(
+    client: FlaskClient, store: Store
+) -> None:
+    page = form_page(client)
+    response = post_form(
+        client, page, for_whom="Jana Fischer", model="developer", team="hr", docking="1"
+    )
+    assert response.status_code == 303, text_of(response)
+    [filed] = store.list_requests()
+    assert filed.fields == {
+        "for_whom": "Jana Fischer", "model": "developer", "team": "hr", "docking": True}  # fmt: skip
+    html = text_of(client.get(response.headers["Location"]))
+    assert "Laptop for Jana Fischer" in html
+    assert "<dt>Model</dt><dd>Developer</dd>" in html
+    assert "<dt>Team</dt><dd>Human Resources</dd>" in html
+    assert "<dt>With a docking station</dt><dd>yes</dd>" in html
+    # The same form sent again (a double click) files nothing new.
+    post_form(client, page, for_whom="Jana Fischer", model="developer", team="hr", docking="1")
+    assert len(store.list_requests()) == 1
+
+
+def test_an_unknown_service_is_a_page_not_found(client: FlaskClient) -> None:
+    sign_in_as(client, "emma")
+    assert client.get("/catalogue/tablet").status_code == 404

@@ -1,0 +1,138 @@
+"""The `catalogue` blueprint: the service catalogue and the forms of its requests.
+
+    GET  /catalogue/            every department's request types, top requests first
+    GET  /catalogue/<type>      the form of a type (signed in); ?description= prefills
+    POST /catalogue/<type>      file it: checked on the server, errors at their fields
+
+The form is checked on the server only (`novalidate`): the messages then come
+in the interface language and name the field as the form does, whatever the
+browser's own language is. A checked form files one request (its idempotency
+key makes a double click harmless) and leads to the request's page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.catalogue.fields import FieldType
+from kb.catalogue.problems import FieldErrors
+from kb.catalogue.types import RequestType
+from kb.errors import ConflictError, NotFoundError, ValidationError
+from kb.requests.submission import NewRequest
+from webapp.auth.identity import require_user
+from webapp.catalogue.presenters import department_options, field_views
+from webapp.i18n import current_language, gettext
+from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
+from webapp.services import request_service
+
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+
+@bp.get("/")
+def index() -> str:
+    service = request_service()
+    catalogue = service.catalogue
+    sections = [
+        (slug, name, catalogue.top_requests(slug), catalogue.of_department(slug))
+        for slug, name in department_options(service)
+    ]
+    return render_template(
+        "catalogue/index.html", sections=[s for s in sections if s[3]], lang=current_language()
+    )
+
+
+def _request_type(type_id: str) -> RequestType:
+    found = request_service().catalogue.types.get(type_id)
+    if found is None:
+        raise NotFoundError(
+            f"there is no request type {type_id!r} in the catalogue; see /catalogue/",
+            details={"type": type_id},
+        )
+    return found
+
+
+def _render_form(
+    request_type: RequestType,
+    sent: Mapping[str, Any],
+    *,
+    errors: Mapping[str, str] | None = None,
+    error: str = "",
+) -> str:
+    lang = current_language()
+    service = request_service()
+    views = field_views(request_type, lang, department_options(service), sent, errors or {})
+    return render_template(
+        "catalogue/form.html",
+        type=request_type,
+        lang=lang,
+        fields=views,
+        errors=[v for v in views if v.error],
+        error=error,
+        description=sent.get("description", ""),
+        idempotency_key=sent.get("idempotency_key") or str(uuid.uuid4()),
+        search_id=sent.get("search_id", ""),
+    )
+
+
+@bp.get("/<type_id>")
+def form(type_id: str) -> str:
+    require_user()
+    request_type = _request_type(type_id)
+    sent = {"description": (request.args.get("description") or "")[:MAX_DESCRIPTION_CHARS]}
+    sent["search_id"] = request.args.get("sid", "")
+    return _render_form(request_type, sent)
+
+
+def _sent_fields(request_type: RequestType, form: Mapping[str, str]) -> dict[str, Any]:
+    """The declared fields of the posted form (a checkbox left out is "no")."""
+    sent: dict[str, Any] = {}
+    for spec in request_type.fields:
+        value = form.get(spec.name)
+        if spec.type is FieldType.BOOLEAN:
+            sent[spec.name] = value or ""
+        elif value is not None:
+            sent[spec.name] = value
+    return sent
+
+
+def _description(form: Mapping[str, str]) -> str:
+    text = (form.get("description") or "").strip()
+    if len(text) > MAX_DESCRIPTION_CHARS:
+        raise ValidationError(
+            f"description: is {len(text)} characters long; the limit is {MAX_DESCRIPTION_CHARS}",
+            details={"field": "description", "max": MAX_DESCRIPTION_CHARS},
+        )
+    return text
+
+
+@bp.post("/<type_id>")
+def submit(type_id: str) -> Response | tuple[str, int]:
+    actor = require_user()
+    request_type = _request_type(type_id)
+    lang = current_language()
+    fields = _sent_fields(request_type, request.form)
+    raw_search = (request.form.get("search_id") or "").strip()
+    try:
+        sent = NewRequest(
+            query="",
+            description=_description(request.form),
+            request_type=request_type.id,
+            fields=fields,
+            lang=lang,
+            idempotency_key=idempotency_key(request.form.get("idempotency_key"), "idempotency_key"),
+            search_id=int(raw_search) if raw_search.isdigit() and int(raw_search) > 0 else None,
+        )
+        created = request_service().submissions.submit(actor, sent)
+    except FieldErrors as exc:
+        posted = {**request.form.to_dict(), **fields}
+        return _render_form(request_type, posted, errors=exc.by_field(lang)), exc.status
+    except (ValidationError, ConflictError) as exc:
+        posted = {**request.form.to_dict(), **fields}
+        return _render_form(request_type, posted, error=exc.message_in(lang)), exc.status
+    flash(gettext("request_sent", id=created.id), "success")
+    return redirect(url_for("requests.show", request_id=created.id), code=303)
