@@ -49,6 +49,10 @@ class Department:
     targets: Targets = field(default_factory=Targets)
     keywords: tuple[str, ...] = ()
     has_file: bool = False
+    # Four-eyes rule: another content owner of the department approves before
+    # an article edited in the browser is published (`review_required: true`).
+    # The index snapshot does not keep it, so it takes no part in comparing.
+    review_required: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.slug or "/" in self.slug:

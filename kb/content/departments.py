@@ -53,7 +53,7 @@ def _targets(value: Any, path: str) -> Targets:
 # The fields a department file may hold (docs/content-format.md); the service
 # catalogue's are read by `kb.catalogue.loading` (docs/requests.md).
 DEPARTMENT_FIELDS = frozenset(
-    {"name", "description", "contact", "targets", "keywords", "documents"}
+    {"name", "description", "contact", "targets", "keywords", "documents", "review_required"}
     | {"top_requests", "request_types"}
 )
 # Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
@@ -115,8 +115,22 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
         targets=_targets(data.get("targets"), rel),
         keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
         has_file=True,
+        review_required=_flag(data.get("review_required"), "review_required", rel),
     )
     return department, _field_warnings(data, rel)
+
+
+def _flag(value: Any, name: str, path: str) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    raise ContentError(
+        f"{name} must be true or false, got {value!r}",
+        path=path,
+        kind="department",
+        hint=f"write {name}: true or {name}: false",
+    )
 
 
 def _field_warnings(data: dict[Any, Any], path: str) -> list[Problem]:

@@ -28,7 +28,8 @@ from kb.errors import ContentError
 from kb.language import detect_language
 from kb.records import EVERYONE, Article, Problem, Section, Severity, Status
 
-KNOWN_FIELDS = {
+# The front-matter fields an article may have, in the order files write them.
+KNOWN_FIELDS = (
     "title",
     "summary",
     "owner",
@@ -39,7 +40,7 @@ KNOWN_FIELDS = {
     "updated",
     "review_by",
     "related",
-}
+)
 # The defaults of the settings max_file_bytes and render_seconds, for callers
 # without settings.
 DEFAULT_MAX_BYTES = 1_000_000
@@ -122,6 +123,13 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         )
     body_line = text[: len(text) - len(body)].count("\n") + 1 if body else 1
     return dict(meta), body, body_line
+
+
+def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
+    """The front-matter fields and the body of an article's text (ContentError
+    for broken front matter), as the reader splits them."""
+    meta, body, _ = _front_matter(text.removeprefix("\ufeff"), path)
+    return meta, body
 
 
 def _str_list(value: Any, field: str, path: str, warnings: list[Problem]) -> tuple[str, ...]:

@@ -72,6 +72,7 @@ click_events = Table(
     Column("ts", UtcDateTime, nullable=False),
     Index(None, "search_id"),
     Index(None, "ts"),
+    Index(None, "article_id"),
 )
 
 # search_id here and in `requests` is a soft reference: feedback and requests
@@ -258,6 +259,23 @@ gap_questions = Table(
     Column("vector", LargeBinary, nullable=False),
     Column("first_seen", UtcDateTime, nullable=False),
     Index(None, "topic_id"),
+)
+
+# Versions of article files saved in the browser or the API (`kb.store.sql_versions`):
+# the whole text of each, numbered from 1 per article.
+article_versions = Table(
+    "article_versions",
+    metadata,
+    Column("article_id", Text, primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("ts", UtcDateTime, nullable=False),
+    Column("author", Text, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Index(None, "ts"),
 )
 
 # Tables that hold the search index rather than what people recorded: backups

@@ -1,0 +1,148 @@
+"""Which file an article id names, and writing it safely.
+
+Writing into the content folder from the web is a way in for an attacker, so
+every id is checked before a path is built from it: an id is
+`<department>/<name>.md` (deeper folders only for files that already exist),
+no part may be empty, `.`, `..`, hidden or `_`-prefixed, new names are
+lower-case slugs, and the resolved path must stay inside the department's
+folder (a symbolic link pointing out of it is refused). Files are replaced
+atomically (temporary file, fsync, rename), so a reader or the indexer sees
+the old text or the new one, never half of it. `edit_lock` serialises
+writers of one content root across processes (an advisory `flock` on a
+hidden file the scanner never reads).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path, PurePosixPath
+
+from kb.content.files import is_hidden
+from kb.errors import NotFoundError, ValidationError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+LOCK_FILE = ".kb-edit.lock"
+
+
+def _refuse(article_id: str, why: str) -> ValidationError:
+    return ValidationError(
+        f"{article_id!r} is not an article id you can write: {why}; ids look like "
+        "hr/sick-leave.md (department folder, then a lower-case name ending in .md)",
+        details={"field": "id", "value": article_id},
+    )
+
+
+def id_parts(article_id: str) -> tuple[str, ...]:
+    """The parts of a well-formed Markdown article id (ValidationError otherwise)."""
+    if not isinstance(article_id, str) or not article_id or len(article_id) > 300:
+        raise _refuse(str(article_id)[:300], "it is empty or too long")
+    if "\\" in article_id or "\x00" in article_id or article_id.startswith("/"):
+        raise _refuse(article_id, "it must be a relative path with '/' between folders")
+    parts = PurePosixPath(article_id).parts
+    if len(parts) < 2 or "/".join(parts) != article_id:
+        raise _refuse(article_id, "it must name a file inside a department folder")
+    if any(p in (".", "..") or is_hidden(p) for p in parts):
+        raise _refuse(article_id, "no part may be '.', '..' or start with '.' or '_'")
+    if not parts[-1].endswith(".md"):
+        raise _refuse(article_id, "only Markdown articles (.md) are edited in the browser")
+    return parts
+
+
+def new_article_id(department: str, slug: str) -> str:
+    """The id of a new article `slug` in `department` (both checked)."""
+    if not SLUG.match(slug or ""):
+        raise ValidationError(
+            f"name {slug!r} must be 1-80 lower-case letters, digits and '-' "
+            "(it becomes the file name and the URL)",
+            details={"field": "slug", "value": slug},
+        )
+    article_id = f"{department}/{slug}.md"
+    id_parts(article_id)
+    return article_id
+
+
+def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
+    """The file of `article_id` under the content root, checked (see the module)."""
+    parts = id_parts(article_id)
+    department = root / parts[0]
+    if not department.is_dir() or department.is_symlink():
+        raise NotFoundError(
+            f"there is no department folder {parts[0]!r} in the content folder",
+            details={"department": parts[0]},
+        )
+    path = department.joinpath(*parts[1:])
+    base, parent = os.path.realpath(department), os.path.realpath(path.parent)
+    if parent != base and not parent.startswith(base + os.sep):
+        raise _refuse(article_id, "it leads out of its department folder")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        if must_exist:
+            raise NotFoundError(
+                f"no article {article_id!r} in the content folder",
+                details={"id": article_id},
+            ) from None
+        return path
+    if not stat.S_ISREG(info.st_mode):
+        raise _refuse(article_id, "it is not a regular file (links are not followed)")
+    return path
+
+
+def read_text(path: Path, max_bytes: int) -> str | None:
+    """The file's text (None when it does not exist); never follows a link and
+    never reads more than `max_bytes` + 1 bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        raw = handle.read(max_bytes + 1)
+    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def write_atomically(path: Path, text: str, *, exclusive: bool = False) -> None:
+    """Replace (or, `exclusive`, create) `path` with `text` in one rename."""
+    data = text.encode("utf-8")
+    if exclusive and os.path.lexists(path):
+        raise FileExistsError(path)
+    mode = 0o644
+    with suppress(FileNotFoundError):
+        mode = os.lstat(path).st_mode & 0o777
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if exclusive:
+            os.link(tmp, path)  # fails if another writer created it meanwhile
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
+@contextmanager
+def edit_lock(root: Path) -> Iterator[None]:
+    """Hold the content root's edit lock (one writer at a time, all processes)."""
+    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -1,0 +1,101 @@
+"""An article's text and its fields: composed for writing, split for the editor.
+
+What the browser sends becomes a Markdown file with front matter in the
+order content owners know from the files on disk (title, summary, owner,
+tags, status, audience, lang, updated, review_by, related); fields the
+editor does not show (`source_request`, a department's own keys) are kept
+as they were. `check_text` reads the result exactly as `kb validate` and the
+indexer will (`kb.content.markdown_article.parse_article`), so nothing that
+would be refused there is ever written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import yaml
+
+from kb.authoring.records import ArticleFields
+from kb.content.markdown_article import KNOWN_FIELDS, parse_article, split_front_matter
+from kb.errors import ContentError
+from kb.records import EVERYONE, Article, Problem, Status
+
+FIELD_ORDER = KNOWN_FIELDS
+
+
+def _list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    if isinstance(value, list):
+        return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+    return ()
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def split_text(text: str, article_id: str) -> tuple[ArticleFields, dict[str, Any]]:
+    """The editor's fields of an article's text, and the front-matter fields it
+    does not edit (kept on save)."""
+    meta, body = split_front_matter(text, article_id)
+    try:
+        status = Status(str(meta.get("status") or "published").strip().lower())
+    except ValueError:
+        status = Status.DRAFT
+    fields = ArticleFields(
+        title=str(meta.get("title") or "").strip(),
+        body=body.lstrip("\n"),
+        summary=str(meta.get("summary") or "").strip(),
+        tags=_list(meta.get("tags")),
+        lang=str(meta.get("lang") or "").strip(),
+        audience=_list(meta.get("audience")) or (EVERYONE,),
+        review_by=_date(meta.get("review_by")),
+        related=_list(meta.get("related")),
+        owner=str(meta.get("owner") or "").strip(),
+        status=status,
+    )
+    extra = {k: v for k, v in meta.items() if k not in KNOWN_FIELDS}
+    return fields, extra
+
+
+def compose_text(fields: ArticleFields, extra: dict[str, Any], updated: date) -> str:
+    """The file text for `fields` (front matter, then the body), `updated` set."""
+    meta: dict[str, Any] = {
+        "title": fields.title,
+        "summary": fields.summary,
+        "owner": fields.owner,
+        "tags": list(fields.tags),
+        "status": fields.status.value,
+        "audience": list(fields.audience) if fields.audience != (EVERYONE,) else EVERYONE,
+        "lang": fields.lang,
+        "updated": updated,
+        "review_by": fields.review_by,
+        "related": list(fields.related),
+    }
+    # Empty fields are left out, as a person writing the file would.
+    ordered = {k: meta[k] for k in FIELD_ORDER if meta[k] not in ("", None, [])}
+    ordered.update({k: v for k, v in extra.items() if k not in FIELD_ORDER})
+    front = yaml.safe_dump(
+        ordered, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
+    )
+    body = fields.body.replace("\r\n", "\n").strip("\n")
+    return f"---\n{front}---\n{body}\n"
+
+
+def check_text(text: str, article_id: str, max_bytes: int) -> tuple[Article, list[Problem]]:
+    """The article `kb validate` would read from `text`; ContentError when it
+    would refuse it."""
+    raw = text.encode("utf-8")
+    article, warnings = parse_article(raw, article_id, max_bytes=max_bytes)
+    if not str(split_front_matter(text, article_id)[0].get("title") or "").strip():
+        raise ContentError(
+            "the article needs a title", path=article_id, kind="title", hint="fill in the title"
+        )
+    return article, warnings

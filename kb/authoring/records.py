@@ -1,0 +1,78 @@
+"""Records of authoring: what a form or the API sends, and each stored version."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from kb.records import EVERYONE, Status
+from kb.validators import ensure_text, ensure_utc, set_normalised, utc_now
+
+
+class Action(StrEnum):
+    """What made a version: an edit in the browser or API, or a change found on disk."""
+
+    CREATE = "create"  # a new article
+    SAVE = "save"  # saved as a draft (or saved while keeping its status)
+    SUBMIT = "submit"  # submitted for review
+    PUBLISH = "publish"  # published (or approved, under the four-eyes rule)
+    RETIRE = "retire"  # taken out of search
+    RESTORE = "restore"  # an earlier version made current again
+    DISK = "disk"  # the file changed on disk, outside the browser
+
+
+def text_hash(text: str) -> str:
+    """The hash `kb.content` gives the article of a file holding `text`."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleVersion:
+    """One saved state of an article file. `number` counts from 1 per article."""
+
+    article_id: str
+    number: int
+    text: str
+    author: str
+    action: Action
+    status: Status
+    message: str = ""
+    ts: datetime = field(default_factory=utc_now)
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        ensure_text("article_id", self.article_id)
+        if isinstance(self.number, bool) or not isinstance(self.number, int) or self.number < 1:
+            raise ValueError(f"version number must be an integer >= 1, got {self.number!r}")
+        set_normalised(self, "action", Action(self.action))
+        set_normalised(self, "status", Status(self.status))
+        ensure_text("author", self.author, allow_empty=True)
+        ensure_text("message", self.message, allow_empty=True)
+        set_normalised(self, "ts", ensure_utc("ts", self.ts))
+        if not self.content_hash:
+            set_normalised(self, "content_hash", text_hash(self.text))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleFields:
+    """An article as the editor and `PUT /api/articles/<id>` send it: the
+    front-matter fields as values, the body as Markdown."""
+
+    title: str
+    body: str
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    lang: str = ""
+    audience: tuple[str, ...] = (EVERYONE,)
+    review_by: date | None = None
+    related: tuple[str, ...] = ()
+    owner: str = ""
+    status: Status = Status.DRAFT
+
+    def __post_init__(self) -> None:
+        set_normalised(self, "status", Status(self.status))
+        set_normalised(self, "tags", tuple(self.tags))
+        set_normalised(self, "audience", tuple(self.audience) or (EVERYONE,))
+        set_normalised(self, "related", tuple(self.related))

@@ -1,0 +1,408 @@
+"""`AuthoringService`: the one place browser and API edits are checked,
+written to the content folder and recorded as versions.
+
+Every change follows the same steps: the actor must own the department's
+content (or be an admin); the new text is composed from the fields and read
+back exactly as `kb validate` reads files (nothing invalid is written); then,
+under the content root's edit lock, the file on disk is compared with the
+newest stored version (a change made on disk becomes a version of its own,
+author "", action `disk`), the edit's base version must be the current one
+(otherwise `StaleEditError` carries both texts and nothing is written), a new
+version is inserted (the database's key makes a racing save from another
+machine lose) and the file is replaced atomically. `on_change` then hands
+the article to the indexer.
+
+The four-eyes rule (`review_required: true` in `_department.yml`): an
+article is published only from status review, unchanged, by a content owner
+other than the one who submitted it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kb.accounts.records import Role, User
+from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
+from kb.authoring.markdown_file import check_text, compose_text, split_text
+from kb.authoring.records import Action, ArticleFields, ArticleVersion, text_hash
+from kb.authoring.store import VersionStore
+from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied
+from kb.records import Article, Department, Problem, Status
+from kb.validators import utc_now
+
+logger = logging.getLogger(__name__)
+
+ACTION_STATUS = {
+    Action.SAVE: Status.DRAFT,
+    Action.SUBMIT: Status.REVIEW,
+    Action.PUBLISH: Status.PUBLISHED,
+    Action.RETIRE: Status.RETIRED,
+}
+STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
+
+
+class StaleEditError(KbError):
+    """An edit based on an older version than the current one; nothing was written.
+
+    Carries the current version and the text that was sent, so the editor can
+    show both side by side and the writer loses nothing."""
+
+    status = 412
+    code = "stale_edit"
+
+    def __init__(self, article_id: str, base: int | None, current: ArticleVersion, yours: str):
+        super().__init__(
+            f"{article_id} changed since you opened it: your edit is based on version "
+            f"{base}, the current version is {current.number} ({current.author or 'on disk'}, "
+            f"{current.ts:%Y-%m-%d %H:%M} UTC). Nothing was saved; compare both texts, "
+            "merge your change into the current version and save again",
+            details={"id": article_id, "your_version": base, "current_version": current.number},
+        )
+        self.current = current
+        self.yours = yours
+
+
+class ReviewRequiredError(ConflictError):
+    """The department's four-eyes rule refuses this publication."""
+
+    code = "review_required"
+
+
+@dataclass(frozen=True)
+class Editable:
+    """An article as the editor opens it: fields, text and the version to base edits on."""
+
+    article_id: str
+    department: str
+    fields: ArticleFields
+    extra: dict[str, Any]
+    text: str
+    version: int
+    submitted_by: str = ""
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def owned_departments(actor: User, known: list[str]) -> list[str]:
+    """The departments whose content `actor` may edit (all of them for admins)."""
+    if actor.has_role(Role.ADMIN):
+        return list(known)
+    owned = actor.departments(Role.CONTENT_OWNER)
+    return list(known) if owned is None else [d for d in known if d in owned]
+
+
+class AuthoringService:
+    """Edits of one content root's Markdown articles, with their versions."""
+
+    def __init__(
+        self,
+        content_root: Path,
+        versions: VersionStore,
+        departments: Callable[[], Mapping[str, Department]],
+        *,
+        max_bytes: int = 1_000_000,
+        clock: Callable[[], datetime] = utc_now,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        self.root = content_root
+        self.versions = versions
+        self._departments = departments
+        self.max_bytes = max_bytes
+        self.clock = clock
+        self.on_change = on_change
+
+    # -- who may ------------------------------------------------------------------
+
+    def departments(self) -> Mapping[str, Department]:
+        return self._departments()
+
+    def department_of(self, article_id: str) -> Department:
+        slug = article_id.split("/", 1)[0]
+        found = self.departments().get(slug)
+        if found is None:
+            raise NotFoundError(
+                f"there is no department {slug!r} in the content folder",
+                details={"department": slug},
+            )
+        return found
+
+    def editable_departments(self, actor: User) -> list[str]:
+        return owned_departments(actor, sorted(self.departments()))
+
+    def require_owner(self, actor: User, department: str) -> None:
+        if actor.has_role(Role.ADMIN) or actor.has_role(Role.CONTENT_OWNER, department):
+            return
+        raise PermissionDenied(
+            f"{actor.username} may not edit articles of {department}: only content owners of "
+            f"{department} and admins may; ask an admin for the role content_owner:{department}",
+            details={"department": department, "user": actor.username},
+        )
+
+    # -- reading ------------------------------------------------------------------
+
+    def open(self, actor: User, article_id: str) -> Editable:
+        """The article as the editor shows it (nothing is written)."""
+        department = self.department_of(article_id)
+        self.require_owner(actor, department.slug)
+        path = article_file(self.root, article_id, must_exist=True)
+        text = read_text(path, self.max_bytes) or ""
+        latest = self.versions.latest(article_id)
+        version = 1 if latest is None else latest.number
+        if latest is not None and latest.content_hash != text_hash(text):
+            version += 1  # changed on disk: recorded as that version on the next save
+        fields, extra = split_text(text, article_id)
+        return Editable(
+            article_id,
+            department.slug,
+            fields,
+            extra,
+            text,
+            version,
+            submitted_by=self._submitter(article_id) if fields.status is Status.REVIEW else "",
+        )
+
+    def history(self, actor: User, article_id: str) -> list[ArticleVersion]:
+        """Every version, oldest first (a change on disk since the last one included)."""
+        self.open(actor, article_id)
+        with edit_lock(self.root):
+            path = article_file(self.root, article_id, must_exist=True)
+            self._sync(article_id, path)
+        return self.versions.versions(article_id)
+
+    def version(self, actor: User, article_id: str, number: int) -> ArticleVersion:
+        self.require_owner(actor, self.department_of(article_id).slug)
+        return self.versions.version(article_id, number)
+
+    def published_version(self, article_id: str) -> Article | None:
+        """The newest stored version of a published article, as an `Article`, for
+        the article page while the index does not have it yet."""
+        latest = self.versions.latest(article_id)
+        if latest is None or latest.status is not Status.PUBLISHED:
+            return None
+        try:
+            article, _ = check_text(latest.text, article_id, self.max_bytes)
+        except KbError:
+            return None
+        return article
+
+    # -- writing ------------------------------------------------------------------
+
+    def save(
+        self,
+        actor: User,
+        article_id: str,
+        fields: ArticleFields,
+        *,
+        base_version: int | None,
+        message: str = "",
+        action: Action | None = None,
+    ) -> ArticleVersion:
+        """Write `fields` as the article's new text; the status is `fields.status`
+        (`action` names the step for the history, default from the status)."""
+        department = self.department_of(article_id)
+        self.require_owner(actor, department.slug)
+        with edit_lock(self.root):
+            path = article_file(self.root, article_id, must_exist=True)
+            current = self._sync(article_id, path)
+            was, extra = split_text(current.text, article_id)
+            if action is None:
+                changed = fields.status is not was.status
+                action = STATUS_ACTION[fields.status] if changed else Action.SAVE
+            text = compose_text(fields, extra, self.clock().date())
+            if base_version is not None and base_version != current.number:
+                raise StaleEditError(article_id, base_version, current, text)
+            check_text(text, article_id, self.max_bytes)
+            self._check_review(actor, department, current, fields)
+            if text == current.text:
+                return current
+            return self._record(actor, article_id, path, current.number + 1, text, action, message)
+
+    def set_status(
+        self,
+        actor: User,
+        article_id: str,
+        status: Status,
+        *,
+        base_version: int | None,
+        message: str = "",
+    ) -> ArticleVersion:
+        """Submit, publish (approve), retire or return to draft, text unchanged."""
+        opened = self.open(actor, article_id)
+        fields = replace(opened.fields, status=status)
+        return self.save(
+            actor,
+            article_id,
+            fields,
+            base_version=base_version,
+            message=message,
+            action=STATUS_ACTION.get(status, Action.SAVE),
+        )
+
+    def restore(
+        self,
+        actor: User,
+        article_id: str,
+        number: int,
+        *,
+        base_version: int | None,
+        message: str = "",
+    ) -> ArticleVersion:
+        """Make version `number`'s text current again, as a new version. Its status
+        is kept as it is now, except that a restore never publishes by itself."""
+        department = self.department_of(article_id)
+        self.require_owner(actor, department.slug)
+        old = self.versions.version(article_id, number)
+        old_fields, _ = split_text(old.text, article_id)
+        with edit_lock(self.root):
+            path = article_file(self.root, article_id, must_exist=True)
+            current = self._sync(article_id, path)
+        now_status, _ = split_text(current.text, article_id)
+        status = now_status.status
+        if department.review_required and status is Status.PUBLISHED:
+            status = Status.REVIEW
+        fields = replace(old_fields, status=status)
+        return self.save(
+            actor,
+            article_id,
+            fields,
+            base_version=base_version,
+            message=message or f"restored version {number}",
+            action=Action.RESTORE,
+        )
+
+    def create(
+        self, actor: User, department: str, slug: str, fields: ArticleFields, message: str = ""
+    ) -> ArticleVersion:
+        """A new article file `<department>/<slug>.md` (never overwrites one)."""
+        found = self.department_of(f"{department}/x.md")
+        self.require_owner(actor, found.slug)
+        article_id = new_article_id(found.slug, slug)
+        if fields.status is Status.PUBLISHED and found.review_required:
+            raise ReviewRequiredError(
+                f"{found.name} requires another content owner's approval before publishing: "
+                "create the article as a draft and submit it for review",
+                details={"department": found.slug},
+            )
+        text = compose_text(fields, {}, self.clock().date())
+        check_text(text, article_id, self.max_bytes)
+        with edit_lock(self.root):
+            path = article_file(self.root, article_id, must_exist=False)
+            if path.exists() or self.versions.latest(article_id) is not None:
+                raise ConflictError(
+                    f"{article_id} already exists; choose another name or edit that article",
+                    details={"id": article_id},
+                )
+            return self._record(
+                actor, article_id, path, 1, text, Action.CREATE, message, exclusive=True
+            )
+
+    # -- inside the lock ------------------------------------------------------------
+
+    def _sync(self, article_id: str, path: Path) -> ArticleVersion:
+        """The current version; a file changed on disk (or never versioned) is
+        recorded first, so history holds every text that was ever current."""
+        text = read_text(path, self.max_bytes)
+        if text is None:
+            raise NotFoundError(f"no article {article_id!r} in the content folder")
+        latest = self.versions.latest(article_id)
+        if latest is not None and latest.content_hash == text_hash(text):
+            return latest
+        fields, _ = split_text(text, article_id)
+        version = ArticleVersion(
+            article_id=article_id,
+            number=1 if latest is None else latest.number + 1,
+            text=text,
+            author="",
+            action=Action.DISK,
+            status=fields.status,
+            message="as found in the content folder" if latest is None else "changed on disk",
+            ts=self.clock(),
+        )
+        return self.versions.add_version(version)
+
+    def _record(
+        self,
+        actor: User,
+        article_id: str,
+        path: Path,
+        number: int,
+        text: str,
+        action: Action,
+        message: str,
+        *,
+        exclusive: bool = False,
+    ) -> ArticleVersion:
+        fields, _ = split_text(text, article_id)
+        version = self.versions.add_version(
+            ArticleVersion(
+                article_id=article_id,
+                number=number,
+                text=text,
+                author=actor.username,
+                action=action,
+                status=fields.status,
+                message=message.strip()[:500],
+                ts=self.clock(),
+            )
+        )
+        try:
+            write_atomically(path, text, exclusive=exclusive)
+        except BaseException:
+            self.versions.remove_version(article_id, number)
+            raise
+        logger.info(
+            "authoring: %s %s %s (version %d, %s)",
+            actor.username,
+            action.value,
+            article_id,
+            number,
+            fields.status.value,
+        )
+        if self.on_change is not None:
+            try:
+                self.on_change(article_id)
+            except Exception:
+                logger.exception("authoring: handing %s to the indexer failed", article_id)
+        return version
+
+    def _submitter(self, article_id: str) -> str:
+        for version in reversed(self.versions.versions(article_id)):
+            if version.status is not Status.REVIEW:
+                break
+            if version.action in (Action.SUBMIT, Action.RESTORE, Action.SAVE) and version.author:
+                return version.author
+        return ""
+
+    def _check_review(
+        self, actor: User, department: Department, current: ArticleVersion, fields: ArticleFields
+    ) -> None:
+        if not department.review_required or fields.status is not Status.PUBLISHED:
+            return
+        now, _ = split_text(current.text, current.article_id)
+        if now.status is Status.PUBLISHED and _same(now, fields):
+            return  # already published, nothing new to approve
+        if now.status is not Status.REVIEW or not _same(now, fields):
+            raise ReviewRequiredError(
+                f"{department.name} requires another content owner's approval before "
+                "publishing: submit the article for review; a second content owner then "
+                "publishes it",
+                details={"department": department.slug, "id": current.article_id},
+            )
+        submitter = self._submitter(current.article_id)
+        if not submitter or submitter == actor.username:
+            raise ReviewRequiredError(
+                f"{department.name} requires a second pair of eyes: another content owner of "
+                f"{department.slug} must approve what {submitter or 'you'} submitted",
+                details={"department": department.slug, "submitted_by": submitter},
+            )
+
+
+def _same(a: ArticleFields, b: ArticleFields) -> bool:
+    """Whether two field sets say the same, whatever their status."""
+    return replace(a, status=Status.DRAFT, body=a.body.strip()) == replace(
+        b, status=Status.DRAFT, body=b.body.strip()
+    )

@@ -1,0 +1,255 @@
+"""The authoring service on a real content folder and a real SQLite store."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kb.accounts.records import Grant, Role, User
+from kb.authoring.markdown_file import split_text
+from kb.authoring.records import Action, ArticleFields
+from kb.authoring.service import AuthoringService, ReviewRequiredError, StaleEditError
+from kb.authoring.store import version_store
+from kb.content.scanner import load_departments, scan_content
+from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
+from kb.records import Status
+from kb.store.factory import create_store
+
+ARTICLE = """---
+title: VPN setup
+summary: How to connect.
+owner: IT
+tags: [vpn]
+status: published
+lang: en
+source_request: 12
+---
+## Connect
+
+Open the client.
+"""
+
+
+def owner(name: str, department: str | None) -> User:
+    return User(username=name, grants=[Grant(role=Role.CONTENT_OWNER, department=department)])
+
+
+CORA = owner("cora", "it")
+CARL = owner("carl", "it")
+HELGA = owner("helga", "hr")
+ADA = User(username="ada", grants=[Grant(role=Role.ADMIN)])
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "it").mkdir(parents=True)
+    (root / "hr").mkdir()
+    (root / "it" / "vpn.md").write_text(ARTICLE, encoding="utf-8")
+    (root / "hr" / "_department.yml").write_text("name: HR\nreview_required: true\n")
+    (root / "hr" / "leave.md").write_text(ARTICLE.replace("VPN setup", "Leave"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def service(root: Path, tmp_path: Path) -> Iterator[AuthoringService]:
+    store = create_store(f"sqlite:///{tmp_path / 'kb.db'}")
+    changed: list[str] = []
+    service = AuthoringService(
+        root, version_store(store), lambda: load_departments(root), on_change=changed.append
+    )
+    service.changed = changed  # type: ignore[attr-defined]
+    yield service
+    store.close()
+
+
+def fields_of(service: AuthoringService, article_id: str, actor: User = CORA) -> ArticleFields:
+    return service.open(actor, article_id).fields
+
+
+def test_a_save_writes_the_file_records_both_versions_and_hands_it_to_the_indexer(
+    service: AuthoringService, root: Path
+) -> None:
+    opened = service.open(CORA, "it/vpn.md")
+    assert opened.version == 1 and opened.fields.title == "VPN setup"
+    new = replace(opened.fields, body="## Connect\n\nOpen the client and sign in.")
+    saved = service.save(CORA, "it/vpn.md", new, base_version=1, message="sign-in step")
+    assert saved.number == 2 and saved.author == "cora" and saved.action is Action.SAVE
+    text = (root / "it" / "vpn.md").read_text(encoding="utf-8")
+    assert "sign in." in text and "source_request: 12" in text  # other fields kept
+    history = service.history(CORA, "it/vpn.md")
+    assert [(v.number, v.action, v.author) for v in history] == [
+        (1, Action.DISK, ""),
+        (2, Action.SAVE, "cora"),
+    ]
+    assert history[0].text == ARTICLE
+    assert service.changed == ["it/vpn.md"]  # type: ignore[attr-defined]
+    # The file reads back exactly as kb validate reads it.
+    scan = scan_content(root)
+    assert scan.errors == [] and scan.articles["it/vpn.md"].status is Status.PUBLISHED
+
+
+def test_a_stale_edit_is_refused_with_both_texts_and_nothing_changes(
+    service: AuthoringService, root: Path
+) -> None:
+    base = fields_of(service, "it/vpn.md")
+    service.save(CORA, "it/vpn.md", replace(base, summary="First."), base_version=1)
+    before = (root / "it" / "vpn.md").read_bytes()
+    with pytest.raises(StaleEditError) as caught:
+        service.save(CARL, "it/vpn.md", replace(base, summary="Second."), base_version=1)
+    assert caught.value.status == 412
+    assert "summary: First." in caught.value.current.text
+    assert "summary: Second." in caught.value.yours
+    assert (root / "it" / "vpn.md").read_bytes() == before
+    assert len(service.history(CORA, "it/vpn.md")) == 2
+
+
+def test_a_change_on_disk_becomes_a_version_and_makes_older_edits_stale(
+    service: AuthoringService, root: Path
+) -> None:
+    base = service.open(CORA, "it/vpn.md")
+    (root / "it" / "vpn.md").write_text(ARTICLE.replace("Open the client.", "Edited by hand."))
+    assert service.open(CORA, "it/vpn.md").version == 1  # nothing stored yet: v1 is the disk
+    service.history(CORA, "it/vpn.md")
+    assert service.open(CORA, "it/vpn.md").version == 1
+    (root / "it" / "vpn.md").write_text(ARTICLE.replace("Open the client.", "Again by hand."))
+    assert service.open(CORA, "it/vpn.md").version == 2
+    with pytest.raises(StaleEditError):
+        service.save(CORA, "it/vpn.md", base.fields, base_version=1)
+    history = service.history(CORA, "it/vpn.md")
+    assert [v.action for v in history] == [Action.DISK, Action.DISK]
+    assert "Again by hand." in history[-1].text
+
+
+def test_restore_brings_an_old_text_back_as_a_new_version(
+    service: AuthoringService, root: Path
+) -> None:
+    base = fields_of(service, "it/vpn.md")
+    service.save(CORA, "it/vpn.md", replace(base, title="Changed"), base_version=1)
+    restored = service.restore(CORA, "it/vpn.md", 1, base_version=2)
+    assert restored.number == 3 and restored.action is Action.RESTORE
+    assert split_text(restored.text, "it/vpn.md")[0].title == "VPN setup"
+    assert "title: VPN setup" in (root / "it" / "vpn.md").read_text()
+
+
+def test_content_owners_edit_only_their_department_admins_everywhere(
+    service: AuthoringService,
+) -> None:
+    with pytest.raises(PermissionDenied, match="content_owner:it"):
+        service.open(HELGA, "it/vpn.md")
+    fields = fields_of(service, "it/vpn.md")
+    with pytest.raises(PermissionDenied):
+        service.save(HELGA, "it/vpn.md", fields, base_version=1)
+    with pytest.raises(PermissionDenied):
+        service.create(HELGA, "it", "new", fields)
+    assert service.save(ADA, "it/vpn.md", replace(fields, summary="Admin."), base_version=1)
+    assert service.editable_departments(HELGA) == ["hr"]
+    assert service.editable_departments(ADA) == ["hr", "it"]
+
+
+@pytest.mark.parametrize(
+    "article_id",
+    [
+        "../etc/passwd.md",
+        "it/../hr/leave.md",
+        "/it/vpn.md",
+        "it/.hidden.md",
+        "it/_department.yml",
+        "it\\vpn.md",
+        "it/vpn.txt",
+        "vpn.md",
+        "it//vpn.md",
+    ],
+)
+def test_ids_that_leave_the_department_or_name_no_article_are_refused(
+    service: AuthoringService, article_id: str
+) -> None:
+    with pytest.raises((ValidationError, NotFoundError, PermissionDenied)):
+        service.open(ADA, article_id)
+
+
+def test_a_link_out_of_the_department_is_not_followed(
+    service: AuthoringService, root: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(ARTICLE)
+    os.symlink(secret, root / "it" / "linked.md")
+    with pytest.raises(ValidationError, match="not a regular file"):
+        service.open(ADA, "it/linked.md")
+    os.symlink(tmp_path, root / "it" / "sub")
+    with pytest.raises(ValidationError, match="out of its department"):
+        service.open(ADA, "it/sub/secret.md")
+
+
+def test_new_articles_get_checked_names_and_never_overwrite(
+    service: AuthoringService, root: Path
+) -> None:
+    fields = ArticleFields(title="Guest Wi-Fi", body="Ask reception.", status=Status.DRAFT)
+    created = service.create(CORA, "it", "guest-wifi", fields, "new")
+    assert created.number == 1 and created.action is Action.CREATE
+    assert (root / "it" / "guest-wifi.md").is_file()
+    with pytest.raises(ConflictError, match="already exists"):
+        service.create(CORA, "it", "guest-wifi", fields)
+    for bad in ("Guest", "../x", "a" * 81, "", "x.md"):
+        with pytest.raises(ValidationError):
+            service.create(CORA, "it", bad, fields)
+
+
+def test_what_kb_validate_refuses_is_never_written(service: AuthoringService, root: Path) -> None:
+    fields = fields_of(service, "it/vpn.md")
+    before = (root / "it" / "vpn.md").read_bytes()
+    with pytest.raises(ContentError, match="title"):
+        service.save(CORA, "it/vpn.md", replace(fields, title=" "), base_version=1)
+    huge = replace(fields, body="word " * 300_000)
+    with pytest.raises(ContentError, match="limit"):
+        service.save(CORA, "it/vpn.md", huge, base_version=1)
+    assert (root / "it" / "vpn.md").read_bytes() == before
+
+
+def test_four_eyes_another_owner_approves_what_was_submitted(service: AuthoringService) -> None:
+    helga, hans = HELGA, owner("hans", "hr")
+    fields = fields_of(service, "hr/leave.md", helga)
+    with pytest.raises(ReviewRequiredError, match="approval"):
+        service.save(helga, "hr/leave.md", replace(fields, summary="New."), base_version=1)
+    submitted = service.save(
+        helga,
+        "hr/leave.md",
+        replace(fields, summary="New.", status=Status.REVIEW),
+        base_version=1,
+    )
+    assert submitted.action is Action.SUBMIT
+    assert service.open(hans, "hr/leave.md").submitted_by == "helga"
+    with pytest.raises(ReviewRequiredError, match="second pair of eyes"):
+        service.set_status(helga, "hr/leave.md", Status.PUBLISHED, base_version=2)
+    approved = service.set_status(hans, "hr/leave.md", Status.PUBLISHED, base_version=2)
+    assert approved.action is Action.PUBLISH and approved.status is Status.PUBLISHED
+    # Retiring needs no approval.
+    assert service.set_status(helga, "hr/leave.md", Status.RETIRED, base_version=3).number == 4
+
+
+def test_two_saves_at_once_one_wins_the_other_is_stale(
+    service: AuthoringService, root: Path
+) -> None:
+    fields = fields_of(service, "it/vpn.md")
+    results: list[object] = []
+
+    def save(summary: str, actor: User) -> None:
+        try:
+            results.append(
+                service.save(actor, "it/vpn.md", replace(fields, summary=summary), base_version=1)
+            )
+        except StaleEditError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=save, args=(s, a)) for s, a in (("A.", CORA), ("B.", CARL))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(type(r).__name__ for r in results) == ["ArticleVersion", "StaleEditError"]
+    assert len(service.history(CORA, "it/vpn.md")) == 2

@@ -1,0 +1,71 @@
+"""Contract tests of the article version store, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kb.authoring.records import Action, ArticleVersion
+from kb.authoring.store import ArticleActivity, version_store
+from kb.errors import ConflictError, NotFoundError
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.records import Status
+from kb.store.protocols import Store
+
+TS = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+def _version(article_id: str, number: int, text: str = "text", **kw: object) -> ArticleVersion:
+    values: dict[str, object] = {
+        "author": "cora",
+        "action": Action.SAVE,
+        "status": Status.DRAFT,
+        "ts": TS,
+    }
+    values.update(kw)
+    return ArticleVersion(article_id=article_id, number=number, text=text, **values)  # type: ignore[arg-type]
+
+
+def test_versions_are_numbered_per_article_and_read_back_exactly(store: Store) -> None:
+    versions = version_store(store)
+    versions.add_version(_version("hr/a.md", 1, "eins\n", action=Action.DISK, author=""))
+    versions.add_version(_version("hr/a.md", 2, "zwei ü\n", message="typo"))
+    versions.add_version(_version("hr/ab.md", 1, "other"))
+    got = versions.versions("hr/a.md")
+    assert [v.number for v in got] == [1, 2]
+    assert got[1].text == "zwei ü\n" and got[1].message == "typo" and got[1].ts == TS
+    assert got[0].action is Action.DISK and got[0].author == ""
+    assert versions.latest("hr/a.md") == got[1]
+    assert versions.version("hr/a.md", 1) == got[0]
+    assert versions.latest("hr/none.md") is None
+    latest = versions.latest_versions("hr/")
+    assert {k: v.number for k, v in latest.items()} == {"hr/a.md": 2, "hr/ab.md": 1}
+    assert versions.latest_versions("h_/") == {}  # the prefix is not a pattern
+
+
+def test_a_second_save_of_the_same_number_loses_and_stores_nothing(store: Store) -> None:
+    versions = version_store(store)
+    versions.add_version(_version("it/vpn.md", 1, "first"))
+    with pytest.raises(ConflictError, match="saved by someone else"):
+        versions.add_version(_version("it/vpn.md", 1, "second"))
+    assert [v.text for v in versions.versions("it/vpn.md")] == ["first"]
+    versions.remove_version("it/vpn.md", 1)
+    assert versions.versions("it/vpn.md") == []
+    with pytest.raises(NotFoundError, match="no version 7"):
+        versions.version("it/vpn.md", 7)
+
+
+def test_activity_counts_clicks_and_votes_per_article(store: Store) -> None:
+    search = store.log_search(SearchEvent(query="vpn", answered=True, user="u1"))
+    for _ in range(3):
+        store.log_click(ClickEvent(search_id=search, article_id="it/vpn.md", rank=1, user="u1"))
+    store.log_feedback(FeedbackEvent(article_id="it/vpn.md", helpful=True, user="u1"))
+    store.log_feedback(FeedbackEvent(article_id="it/vpn.md", helpful=False, user="u2"))
+    store.log_feedback(FeedbackEvent(article_id="hr/a.md", helpful=True, user="u2"))
+    found = version_store(store).activity(["it/vpn.md", "hr/a.md", "hr/none.md"])
+    assert found == {
+        "it/vpn.md": ArticleActivity(views=3, helpful=1, not_helpful=1),
+        "hr/a.md": ArticleActivity(views=0, helpful=1, not_helpful=0),
+    }
+    assert found["it/vpn.md"].helpful_ratio == 0.5
