@@ -257,6 +257,24 @@ class Settings:
         "and daily while kb serve runs).",
         minimum=1,
     )
+    index_on_change: str = setting(
+        "worker",
+        "What makes an article edited in the browser searchable: worker (each web process "
+        "runs an incremental index pass moments after a change) or off (kb index or "
+        "kb index --watch does it).",
+        choices=("worker", "off"),
+    )
+    review_due_days: int = setting(
+        14,
+        "Articles whose review date is this close are listed as due on the content owner's "
+        "page and in the weekly review digest.",
+        minimum=0,
+    )
+    review_note_to_readers: bool = setting(
+        False,
+        "Show readers a note on articles past their review date (off: only content owners "
+        "are reminded).",
+    )
     insights_gap_days: int = setting(
         90, "Days of failed questions the knowledge-gap topics are built from.", minimum=1
     )

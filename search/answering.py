@@ -43,6 +43,7 @@ retrievers rank the overview above the section that answers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -156,7 +157,19 @@ def choose_answer(
         return candidate.score + HEADING_WEIGHT * heading
 
     same = [c for c in candidates if c.article_id == first.article_id and c.pid in passages]
-    return passages[max(same, key=within, default=first).pid]
+    # A passage that only asks (a FAQ's question, a request's wording) never answers.
+    stated = [c for c in same if not is_question(passages[c.pid].text)]
+    if not stated and is_question(passages[first.pid].text):
+        stated = [
+            c for c in candidates if c.pid in passages and not is_question(passages[c.pid].text)
+        ]
+    return passages[max(stated or same, key=within, default=first).pid]
+
+
+def is_question(text: str) -> bool:
+    """Whether every sentence of `text` is a question ("Can my friend apply?")."""
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+    return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)
 
 
 def plan_covers(plan: QueryPlan, concept: Concept, found: set[str]) -> bool:

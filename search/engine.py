@@ -280,6 +280,10 @@ class SearchEngine:
             return None
         return article
 
+    def titles(self) -> dict[str, str]:
+        """Article id → title of every indexed article (the editor's link picker)."""
+        return {aid: title for aid, (title, _) in self.prepared().snapshot.titles.items()}
+
     def original(self, article: Article) -> Path | None:
         """Where the current snapshot keeps the original file of a document article."""
         from indexer.originals import original_path

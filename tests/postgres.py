@@ -125,3 +125,17 @@ def postgres_server() -> Iterator[PostgresServer]:
     yield server
     handle.cleanup()  # stops the server and deletes pgdata
     shutil.rmtree(home, ignore_errors=True)
+
+
+def fresh_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[str]:
+    """The URL of a new, empty database of `backend` ("sqlite" or "postgresql"),
+    dropped after the test; for fixtures that run a test on both stores."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'var' / 'kb.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name, url = server.create_database()
+    yield url
+    server.drop_database(name)

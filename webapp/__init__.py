@@ -4,7 +4,7 @@
 is a `kb.settings.Settings`, a mapping, or None (settings from the file and
 environment, see `kb.settings`). In a mapping, lower-case keys are settings
 (`{"index_dir": ...}`) and upper-case keys go to Flask's config (`TESTING`,
-`KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`); `KB_SETTINGS` may hold a `Settings`
+`KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`, `KB_BUILDER_FACTORY`); `KB_SETTINGS` may hold a `Settings`
 that the lower-case keys then override.
 
 Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/), `catalogue`
@@ -63,6 +63,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp.catalogue import routes as catalogue
     from webapp.insights import api as insights_api
     from webapp.insights import routes as insights
+    from webapp.manage import api as manage_api
+    from webapp.manage import routes as manage
     from webapp.requests import api as requests_api
     from webapp.requests import routes as requests
     from webapp.search import api as search_api
@@ -104,6 +106,8 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         auth_api.bp,
         insights.bp,
         insights_api.bp,
+        manage.bp,
+        manage_api.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)

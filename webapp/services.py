@@ -30,7 +30,9 @@ from kb.settings import Settings
 from kb.store.protocols import Store
 
 if TYPE_CHECKING:
+    from kb.authoring.service import AuthoringService
     from kb.requests.service import RequestService
+    from webapp.indexing import BuilderFactory, IndexWorker
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +81,7 @@ class Services:
         settings: Settings,
         engine_factory: Callable[[Settings], Engine] | None = None,
         store_factory: Callable[[Settings], Store] | None = None,
+        builder_factory: BuilderFactory | None = None,
     ) -> None:
         self.settings = settings
         self._engine_factory = engine_factory or _default_engine
@@ -89,6 +92,9 @@ class Services:
         self._store_failed_at: float | None = None
         self._store_error: KbError | None = None
         self._requests: RequestService | None = None
+        self._authoring: AuthoringService | None = None
+        self._builder_factory = builder_factory
+        self.index_worker: IndexWorker | None = None
         self.outbox_stop: threading.Event | None = None
 
     @property
@@ -142,6 +148,39 @@ class Services:
                 service = self._requests
         return service
 
+    @property
+    def authoring(self) -> AuthoringService:
+        """Browser and API edits of the content root's articles (`kb.authoring`);
+        each change goes to the index worker unless `index_on_change` is off."""
+        service = self._authoring
+        if service is None:
+            store = self.store
+            with self._lock:
+                if self._authoring is None:
+                    self._authoring = self._make_authoring(store)
+                service = self._authoring
+        return service
+
+    def _make_authoring(self, store: Store) -> AuthoringService:
+        from kb.authoring.service import AuthoringService
+        from kb.authoring.store import version_store
+        from kb.content.scanner import load_departments
+        from webapp.indexing import IndexWorker, default_builder
+
+        settings = self.settings
+        on_change = None
+        if settings.index_on_change == "worker":
+            make = self._builder_factory or default_builder
+            self.index_worker = IndexWorker(lambda: make(settings, self.engine))
+            on_change = self.index_worker.changed
+        return AuthoringService(
+            settings.content_path,
+            version_store(store),
+            lambda: load_departments(settings.content_path),
+            max_bytes=settings.max_file_bytes,
+            on_change=on_change,
+        )
+
     def departments_by_slug(self) -> dict[str, Department]:
         found = self.engine.departments()
         if isinstance(found, Mapping):
@@ -149,6 +188,9 @@ class Services:
         return {d.slug: d for d in found}
 
     def close(self) -> None:
+        worker, self.index_worker = self.index_worker, None
+        if worker is not None:
+            worker.stop()
         with self._lock:
             store, self._store = self._store, None
             engine, self._engine = self._engine, None
@@ -179,6 +221,11 @@ def store() -> Store:
 def request_service(app: Flask | None = None) -> RequestService:
     """The app's request service (created on first use)."""
     return services(app).requests
+
+
+def authoring() -> AuthoringService:
+    """The app's authoring service (created on first use)."""
+    return services().authoring
 
 
 def content_root() -> Path:
@@ -217,4 +264,5 @@ def init_app(app: Flask, settings: Settings) -> None:
         settings,
         engine_factory=app.config.get("KB_ENGINE_FACTORY"),
         store_factory=app.config.get("KB_STORE_FACTORY"),
+        builder_factory=app.config.get("KB_BUILDER_FACTORY"),
     )

@@ -242,6 +242,26 @@ class AuthoringService:
             action=STATUS_ACTION.get(status, Action.SAVE),
         )
 
+    def append_section(
+        self, actor: User, article_id: str, heading: str, text: str, message: str = ""
+    ) -> ArticleVersion:
+        """Add `text` under `## heading` at the end of an article (a resolved
+        request's answer added to the article that already covers its topic).
+        Under the four-eyes rule a published article goes back to review."""
+        opened = self.open(actor, article_id)
+        department = self.department_of(article_id)
+        status = opened.fields.status
+        if department.review_required and status is Status.PUBLISHED:
+            status = Status.REVIEW
+        body = f"{opened.fields.body.rstrip()}\n\n## {heading.strip()}\n\n{text.strip()}\n"
+        return self.save(
+            actor,
+            article_id,
+            replace(opened.fields, body=body, status=status),
+            base_version=opened.version,
+            message=message or f"added: {heading.strip()}",
+        )
+
     def restore(
         self,
         actor: User,

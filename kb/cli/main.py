@@ -18,6 +18,7 @@ import click
 
 from indexer import commands as indexer_commands
 from kb.accounts import commands as accounts_commands
+from kb.authoring import commands as authoring_commands
 from kb.backup import commands as backup_commands
 from kb.cli.options import KbGroup, echo_json, json_option
 from kb.content import commands as content_commands
@@ -79,6 +80,7 @@ for _area in (
     requests_commands,
     insights_commands,
     backup_commands,
+    authoring_commands,
 ):
     for _command in _area.COMMANDS:
         main.add_command(_command)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from kb.authoring.records import Action
 from kb.i18n.catalog import Catalog, domain_catalog
 from kb.insights.records import TopicStatus
 from kb.records import Status
@@ -24,6 +25,7 @@ LABELLED: dict[type[Enum], str] = {
     Priority: "priority",
     Status: "article",
     TopicStatus: "gap_status",
+    Action: "action",
 }
 _BY_KIND = {kind: enum for enum, kind in LABELLED.items()}
 

@@ -16,12 +16,20 @@ from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import User
+from kb.authoring.from_request import topic_title
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
 from kb.records import Article, Status
 from kb.requests import permissions
 from kb.requests.departments import Departments
-from kb.requests.drafting import article_path, draft_markdown, set_status, slugify, write_draft
+from kb.requests.drafting import (
+    article_path,
+    department_vocabulary,
+    draft_markdown,
+    set_status,
+    slugify,
+    write_draft,
+)
 from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
@@ -64,8 +72,17 @@ class ArticleWork:
         info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name
         lang = self.language_of(f"{request.query}\n{request.resolution}")
-        text = draft_markdown(request, owner, lang, self.ledger.clock().date())
-        path = write_draft(folder, slugify(request.query), text)
+        people = {request.requester, request.assignee or ""}
+        people.update(e.actor for e in self.ledger.store.entries(request_id))
+        text = draft_markdown(
+            request,
+            owner,
+            lang,
+            self.ledger.clock().date(),
+            vocabulary=department_vocabulary(folder, info.keywords),
+            people=sorted(p for p in people if p),
+        )
+        path = write_draft(folder, slugify(topic_title(request.query)), text)
         article_id = path.relative_to(content_root).as_posix()
 
         def change(current: Request, now: datetime) -> Step:
@@ -78,6 +95,27 @@ class ArticleWork:
 
         self.ledger.save(actor, request_id, change)
         return path
+
+    def link_article(self, actor: User, request_id: int, article_id: str) -> None:
+        """Note that the resolution went into the existing article `article_id`
+        (instead of a new draft)."""
+        request = self.ledger.load(actor, request_id)
+        permissions.require_content_owner(actor, request.department, "add answers to articles")
+
+        def change(current: Request, now: datetime) -> Step:
+            data = {"article": article_id, "status": "updated"}
+            message = f"Answer added to article {article_id}"
+            entry = new_entry(actor, current, now, "article", message, data, visible=False)
+            linked = [*current.linked_articles, article_id]
+            after = replace(current, linked_articles=linked, updated=now)
+            return Step(after, entry, Topic.ARTICLE_DRAFTED)
+
+        self.ledger.save(actor, request_id, change)
+
+    def record_published(self, actor: User, request_id: int, article_id: str) -> None:
+        """Note in the request's history that its article was published (by the
+        authoring service, which wrote the file)."""
+        self._record_published(actor, request_id, article_id)
 
     def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
         """Set an article's status to published (content owners of its department).

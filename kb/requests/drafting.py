@@ -1,8 +1,9 @@
 """From answer to article: a resolved request becomes a draft Markdown file.
 
 `write_draft` puts `<slug>.md` into the owning department's folder, with
-front matter `status: draft` and `source_request: <id>`, the question as
-title and the resolution as the answer. An existing file is never
+front matter `status: draft` and `source_request: <id>`; title, summary,
+tags and body come from `kb.authoring.from_request` (the resolution without
+the requester's personal details, tags from the department's vocabulary). An existing file is never
 overwritten: the name gets `-2`, `-3`… instead (the file is created
 exclusively, so two drafts written at once cannot collide either).
 
@@ -17,20 +18,20 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 import yaml
 
+from kb.authoring.from_request import draft_text
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.records import Article, Status
 from kb.requests.records import Request
-from kb.requests.routing import query_terms
 
 MAX_SLUG_CHARS = 60
-MAX_TAGS = 5
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 _STATUS_LINE = re.compile(r"^status\s*:.*$")
 
@@ -51,25 +52,32 @@ def slugify(text: str) -> str:
     return slug or (words[0][:MAX_SLUG_CHARS] if words else "article")
 
 
-def title_from_question(query: str) -> str:
-    text = " ".join(query.split())
-    return text[:1].upper() + text[1:]
-
-
-def _summary(resolution: str) -> str:
-    """The resolution's first sentence, at most 200 characters."""
-    text = " ".join(resolution.split())
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-    return first if len(first) <= 200 else first[:197].rstrip() + "…"
-
-
-def draft_markdown(request: Request, owner: str, lang: str, today: date) -> str:
-    """The text of the draft: front matter, then the question and the answer."""
+def draft_markdown(
+    request: Request,
+    owner: str,
+    lang: str,
+    today: date,
+    *,
+    vocabulary: Sequence[str] = (),
+    people: Sequence[str] = (),
+) -> str:
+    """The text of the draft: front matter, then the answer, written from the
+    resolution without the requester's personal details (`kb.authoring.from_request`)."""
+    parts = draft_text(
+        request.query, request.resolution or "", vocabulary, people, request.description
+    )
+    if not parts.body:
+        raise ConflictError(
+            f"request {request.id}'s resolution only speaks of the person who asked (names, "
+            "contact data, their circumstances); there is nothing general to publish. Write "
+            "the article in the editor instead",
+            details={"request": request.id},
+        )
     meta = {
-        "title": title_from_question(request.query),
-        "summary": _summary(request.resolution or ""),
+        "title": parts.title,
+        "summary": parts.summary,
         "owner": owner,
-        "tags": query_terms(request.query)[:MAX_TAGS],
+        "tags": parts.tags,
         "status": Status.DRAFT.value,
         "lang": lang,
         "updated": today,
@@ -78,14 +86,23 @@ def draft_markdown(request: Request, owner: str, lang: str, today: date) -> str:
     front = yaml.safe_dump(
         meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
     )
-    headings = ("Frage", "Antwort") if lang == "de" else ("Question", "Answer")
-    question = request.query.strip()
-    if request.description.strip():
-        question += "\n\n" + request.description.strip()
-    return (
-        f"---\n{front}---\n## {headings[0]}\n\n{question}\n\n"
-        f"## {headings[1]}\n\n{(request.resolution or '').strip()}\n"
-    )
+    return f"---\n{front}---\n## {parts.title}\n\n{parts.body}\n"
+
+
+def department_vocabulary(folder: Path, keywords: Sequence[str]) -> list[str]:
+    """The words a department tags with: its `keywords` and its articles' tags."""
+    from dataclasses import replace
+
+    from kb.content.files import content_entries
+    from kb.content.scanner import read_entry
+
+    found = list(keywords)
+    for entry in content_entries(folder):
+        if entry.id.endswith(".md"):
+            article, _ = read_entry(replace(entry, id=f"{folder.name}/{entry.id}"), 1_000_000)
+            if article is not None:
+                found.extend(article.tags)
+    return list(dict.fromkeys(found))
 
 
 def write_draft(folder: Path, slug: str, text: str) -> Path:

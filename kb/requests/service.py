@@ -268,3 +268,9 @@ class RequestService:
 
     def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
         return self.articles.publish_article(actor, article_id, content_root)
+
+    def link_article(self, actor: User, request_id: int, article_id: str) -> None:
+        self.articles.link_article(actor, request_id, article_id)
+
+    def record_published(self, actor: User, request_id: int, article_id: str) -> None:
+        self.articles.record_published(actor, request_id, article_id)

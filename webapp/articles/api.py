@@ -1,6 +1,7 @@
 """The `articles_api` blueprint: articles and feedback on them in the JSON API.
 
-    GET  /api/articles/<id>   one published article with its sanitised HTML
+    GET  /api/articles/<id>   one published article with its sanitised HTML (for its
+                              content owners: the stored article, version and ETag)
     POST /api/feedback        "was this helpful?" on an article
 
 Errors come back in the one shape of `webapp.errors`. Described in
@@ -22,6 +23,13 @@ bp = Blueprint("articles_api", __name__, url_prefix="/api")
 
 @bp.get("/articles/<path:article_id>")
 def article(article_id: str) -> Response:
+    """The published article; for a content owner who may edit it, the stored
+    article (any status) with its `version` and an `ETag`."""
+    from webapp.manage.api import editor_view
+
+    stored = editor_view(article_id)
+    if stored is not None:
+        return stored
     return jsonify(presenters.article_view(article_id).as_dict())
 
 

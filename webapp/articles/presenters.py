@@ -5,6 +5,7 @@ Shared by the HTML page and the JSON API so that both answer the same.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -12,13 +13,15 @@ from typing import Any
 
 from flask import url_for
 
-from kb.errors import NotFoundError
+from kb.errors import KbError, NotFoundError
 from kb.extract import format_for
 from kb.records import Article
 from webapp import services
 from webapp.articles.sanitize import article_body_html
 from webapp.auth.identity import search_groups
 from webapp.departments import department_name
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -89,13 +92,25 @@ def visible_article(article_id: str) -> Article:
     """The published article `article_id` if the caller may see it (else NotFoundError).
 
     Unknown and not visible answer alike, so restricted articles stay unseen."""
-    article = services.engine().article(article_id)
+    article = services.engine().article(article_id) or _stored(article_id)
     if article is None or not article.visible_to(search_groups()):
         raise NotFoundError(
             f"no published article {article_id!r}; article ids look like 'hr/sick-leave.md'",
             details={"id": article_id},
         )
     return article
+
+
+def _stored(article_id: str) -> Article | None:
+    """An article published in the browser moments ago, which the index does not
+    have yet: its stored text, so its page never answers 404 in between."""
+    if not article_id.endswith(".md"):
+        return None
+    try:
+        return services.authoring().published_version(article_id)
+    except KbError as exc:
+        logger.warning("articles: stored version of %s not available: %s", article_id, exc.message)
+        return None
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ without JavaScript.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from kb.authoring.reviews import is_overdue
+from webapp import services
 from webapp.articles import presenters
 from webapp.articles.inputs import feedback_form
 from webapp.search.event_log import record_feedback
@@ -24,10 +27,15 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 def show(article_id: str) -> str:
     view = presenters.article_view(article_id)
     search_id = request.args.get("sid", "")
+    settings = services.services().settings
+    review_note = settings.review_note_to_readers and is_overdue(
+        view.article, datetime.now(UTC).date()
+    )
     return render_template(
         "articles/article.html",
         view=view,
         article=view.article,
+        review_note=review_note,
         search_id=search_id if search_id.isdigit() else "",
         feedback_sent=request.args.get("feedback") == "thanks",
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import requests as openapi_requests
@@ -250,7 +251,9 @@ _PATHS: dict[str, Any] = {
     "/api/articles/{article_id}": {
         "get": {
             "operationId": "getArticle",
-            "summary": "One published article with its sanitised HTML.",
+            "summary": "One published article with its sanitised HTML; for a content owner "
+            "who may edit it, the stored article (any status) merged in, with `version`, "
+            "`status`, `body` and an ETag header.",
             "parameters": [
                 param(
                     "article_id",
@@ -361,8 +364,9 @@ def openapi_document() -> dict[str, Any]:
 
     document = deepcopy(_DOCUMENT)
     components = document["components"]
-    for part in (openapi_requests, openapi_insights, openapi_catalogue):
-        document["paths"].update(deepcopy(part.PATHS))
+    for part in (openapi_requests, openapi_insights, openapi_catalogue, openapi_authoring):
+        for path, item in deepcopy(part.PATHS).items():
+            document["paths"].setdefault(path, {}).update(item)
         components["schemas"].update(deepcopy(part.SCHEMAS))
     components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
     return document

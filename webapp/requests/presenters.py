@@ -149,7 +149,8 @@ def request_page(
             and s not in (_S.RESOLVED, _S.CLOSED)
             and not (allowed.reopen and s is _S.IN_PROGRESS)
         ],
-        can_draft=allowed.draft_article,
+        # Once a draft exists the page links to it instead of offering another.
+        can_draft=allowed.draft_article and not request.linked_articles,
         can_publish=allowed.publish_articles,
         articles=linked_articles(request, content_root),
         agents=agents,
@@ -208,3 +209,22 @@ def department_choices() -> list[tuple[str, str]]:
     names = {slug: dept.name for slug, dept in service.departments.items()}
     ordered = sorted(names.items(), key=lambda item: item[1].casefold())
     return [*ordered, (service.triage, department_name(service.triage))]
+
+
+def similar_article(page: RequestPage) -> tuple[str, str] | None:
+    """(id, title) of an article of the request's department that already answers
+    its question (a near-duplicate of the draft it would become), or None."""
+    from kb.errors import KbError
+    from kb.results import Query
+    from webapp.services import engine
+
+    request = page.request
+    try:
+        found = engine().search(Query(text=request.query, k=3, department=request.department))
+    except KbError:
+        return None
+    if not found.answered or found.answer is None or not found.answer.id.endswith(".md"):
+        return None
+    if found.answer.department != request.department:
+        return None
+    return found.answer.id, found.answer.title

@@ -77,8 +77,14 @@ def _render_detail(
     page = presenters.request_page(
         request_service(), actor, request_id, department_choices(), content_root()
     )
+    similar = presenters.similar_article(page) if page.can_draft else None
     return render_template(
-        "requests/detail.html", page=page, error=error, posted=posted or {}, req=page.request
+        "requests/detail.html",
+        page=page,
+        error=error,
+        posted=posted or {},
+        req=page.request,
+        similar=similar,
     )
 
 
@@ -174,6 +180,34 @@ def draft_article(request_id: int) -> Response | tuple[str, int]:
         flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
 
     return _act(request_id, draft, anchor="#articles")
+
+
+@bp.post("/<int:request_id>/article/append")
+def append_to_article(request_id: int) -> Response | tuple[str, int]:
+    """Add the resolution to an existing article instead of drafting a new one."""
+    article_id = _text("article")
+
+    def append(actor: User) -> None:
+        from kb.authoring.from_request import draft_text
+
+        service = request_service()
+        request_ = service.get(actor, request_id)
+        parts = draft_text(
+            request_.query,
+            request_.resolution or "",
+            (),
+            [request_.requester, request_.assignee or ""],
+            request_.description,
+        )
+        if not parts.body:
+            raise ConflictError("the resolution has nothing general to add to an article")
+        services.authoring().append_section(
+            actor, article_id, parts.title, parts.body, f"answer of request {request_id}"
+        )
+        service.link_article(actor, request_id, article_id)
+        flash(gettext("article_appended", article=article_id), "success")
+
+    return _act(request_id, append, anchor="#articles")
 
 
 @bp.post("/<int:request_id>/publish")

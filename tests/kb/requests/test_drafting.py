@@ -41,16 +41,17 @@ def test_draft_from_a_resolved_request(
     service: RequestService, content: Path, resolved: int
 ) -> None:
     path = service.draft_article(IT_AGENT, resolved, content)
-    assert path == content / "it" / "how-do-i-connect-to-the-vpn-from-a-hotel.md"
+    assert path == content / "it" / "connect-to-the-vpn-from-a-hotel.md"
     article, warnings = parse_article(path.read_bytes(), "it/" + path.name)
     assert warnings == []
     assert article.status is Status.DRAFT
-    assert article.title == "How do I connect to the VPN from a hotel?"
+    assert article.title == "Connect to the VPN from a hotel"
     assert article.summary == "Switch the VPN client to TCP port 443."
     assert article.owner == "IT Services (it@example.org)"
     assert article.extra["source_request"] == resolved
-    assert {"vpn", "hotel"} <= set(article.tags)
-    assert "The hotel Wi-Fi blocks it." in article.body_markdown
+    # The requester's own words (the details) never reach the article.
+    assert "The hotel Wi-Fi blocks it." not in article.body_markdown
+    assert "?" not in article.body_markdown
     assert "Hotel networks block UDP." in article.body_markdown
     request = service.get(IT_AGENT, resolved)
     assert request.linked_articles == [f"it/{path.name}"]
@@ -62,13 +63,13 @@ def test_draft_from_a_resolved_request(
 
 
 def test_drafts_never_overwrite(service: RequestService, content: Path, resolved: int) -> None:
-    existing = content / "it" / "how-do-i-connect-to-the-vpn-from-a-hotel.md"
+    existing = content / "it" / "connect-to-the-vpn-from-a-hotel.md"
     existing.write_text("---\ntitle: Mine\n---\nKeep me.\n", encoding="utf-8")
     second = service.draft_article(IT_OWNER, resolved, content)
     third = service.draft_article(IT_AGENT, resolved, content)
     assert (second.name, third.name) == (
-        "how-do-i-connect-to-the-vpn-from-a-hotel-2.md",
-        "how-do-i-connect-to-the-vpn-from-a-hotel-3.md",
+        "connect-to-the-vpn-from-a-hotel-2.md",
+        "connect-to-the-vpn-from-a-hotel-3.md",
     )
     assert existing.read_text(encoding="utf-8").endswith("Keep me.\n")
     assert len(service.get(IT_AGENT, resolved).linked_articles) == 2
@@ -160,3 +161,44 @@ def test_publish_unknown_article(service: RequestService, content: Path) -> None
 )  # fmt: skip
 def test_slugs(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+def test_a_draft_keeps_no_personal_detail_of_the_request(
+    service: RequestService, content: Path
+) -> None:
+    (content / "hr" / "pay.md").write_text(
+        "---\ntitle: Pay\ntags: [salary, recruiting, referral, bonus, payroll]\n---\nMonthly.\n",
+        encoding="utf-8",
+    )
+    request = service.submit(
+        EMPLOYEE,
+        "Can my friend Jonas Weber get me a referral bonus? Call +49 170 5551234",
+        "My friend applied for the CAD engineer role. I am on sick leave, write to "
+        "emma.private@example.com or call 0170 5551234.",
+        department="hr",
+    )
+    assert request.id is not None
+    service.resolve(
+        HR_AGENT,
+        request.id,
+        "Hi Emma, yes. Referral bonuses are paid for recruiting when the person you "
+        "recommended is hired and stays six months. Jonas Weber should name you in his "
+        "application. Your friend can apply on the careers page. Reach me at "
+        "hanna@example.com or +49 40 1234 5601. Best regards, Hanna",
+    )
+    path = service.draft_article(HR_AGENT, request.id, content)
+    text = path.read_text(encoding="utf-8")
+    article, warnings = parse_article(path.read_bytes(), f"hr/{path.name}")
+    for detail in (
+        "Jonas", "Weber", "Emma", "emma", "Hanna", "hanna@", "example.com", "5551234", "1234 5601",
+        "CAD engineer", "sick leave", "friend", "Call", "?",
+    ):  # fmt: skip
+        assert detail not in text, detail
+    assert article.title == "Get you a referral bonus"
+    assert article.summary == (
+        "Referral bonuses are paid for recruiting when the person you recommended is hired "
+        "and stays six months."
+    )
+    assert set(article.tags) <= {"referral", "bonus", "payroll", "salary", "recruiting"}
+    assert {"referral", "bonus", "recruiting"} <= set(article.tags)
+    assert "Referral bonuses are paid" in article.body_markdown

@@ -16,7 +16,7 @@ import pytest
 
 from kb.store.factory import create_store
 from kb.store.protocols import Store
-from tests.postgres import PostgresServer
+from tests.postgres import fresh_database_url
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -32,13 +32,7 @@ def backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def store_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The URL of a fresh, empty database of the backend under test."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'var' / 'kb.db'}"
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name, url = server.create_database()
-    yield url
-    server.drop_database(name)
+    yield from fresh_database_url(backend, request, tmp_path)
 
 
 @pytest.fixture

@@ -222,8 +222,9 @@ def test_from_answer_to_published_article(
     act(client, ivan, request_id, "resolve", resolution="Switch the client to TCP 443.")
     response = act(client, ivan, request_id, "article")
     page = text_of(client.get(response.headers["Location"]))
-    article_id = "it/how-do-i-connect-to-the-vpn-from-a-hotel.md"
+    article_id = "it/connect-to-the-vpn-from-a-hotel.md"
     assert f"Draft article written: {article_id}" in page
+    assert "Turn into an article" not in page  # the draft exists: no second offer
     draft = request_content / article_id
     assert "status: draft" in draft.read_text(encoding="utf-8")
     assert "Publish" not in page  # agents draft, content owners publish
@@ -231,6 +232,8 @@ def test_from_answer_to_published_article(
     cora = sign_in_as(client, "cora")
     drafts = text_of(client.get("/requests/drafts/"))
     assert article_id in drafts and f"/requests/{request_id}#articles" in drafts
+    detail = text_of(client.get(f"/requests/{request_id}"))
+    assert f'href="/manage/edit/{article_id}"' in detail  # the owner opens the draft
     response = act(client, cora, request_id, "publish", article="it/other.md")
     assert response.status_code == 400  # only articles linked to the request
     response = act(client, cora, request_id, "publish", article=article_id)

@@ -1,0 +1,179 @@
+"""A publishable draft from a resolved request: title, summary, tags and body.
+
+The draft is written from the agent's resolution, not from the request: the
+requester's own words (their question's details, their circumstances) never
+reach the article. What is kept passes these checks:
+
+- sentences of the resolution that name a person of the request (requester,
+  agent), carry contact data (e-mail, phone, IBAN, card numbers, through
+  `kb.insights.privacy`), greet or sign off ("Hi Maria", "Best regards"), or
+  speak of someone's private circumstances (family, health) are left out;
+- the title is the question turned into a topic: question words and the
+  asker's pronouns removed ("Can I bring my dog to the office?" → "Bring
+  your dog to the office"), contact data removed;
+- the summary is the first sentence of the kept text that says something
+  (a bare "Yes." or "No." does not);
+- tags come only from the department's vocabulary (its `keywords` and the
+  tags its articles already use) where the question or answer uses them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kb.insights.privacy import mask_personal_data
+
+MAX_TAGS = 5
+MAX_SUMMARY_CHARS = 200
+_MASKED = re.compile(r"\[(?:email|phone|iban|card|number)\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"'(])")
+_GREETING = re.compile(
+    r"^(hi|hello|hey|dear|good (morning|afternoon)|thanks|thank you|many thanks|"
+    r"best|kind regards|regards|cheers|hallo|liebe|lieber|sehr geehrte|guten tag|danke|"
+    r"vielen dank|viele grüße|beste grüße|mit freundlichen grüßen|grüße)\b",
+    re.IGNORECASE,
+)
+_BARE = re.compile(r"^(yes|no|ja|nein|sure|ok|okay|correct|richtig|genau)[.!,]?\s*", re.IGNORECASE)
+# Private circumstances: family members and health, as they show in answers to one person.
+_PRIVATE = re.compile(
+    r"\b(your|my|his|her|ihr|ihre|ihrem|ihren|ihrer|dein|deine|mein|meine|meinem|meinen|meiner|sein|seine)\s+"
+    r"(friend|wife|husband|partner|son|daughter|child|children|kids|mother|father|parents|"
+    r"brother|sister|family|doctor|illness|diagnosis|pregnancy|divorce|"
+    r"freund|freundin|frau|mann|sohn|tochter|kind|kinder|mutter|vater|eltern|bruder|"
+    r"schwester|familie|arzt|ärztin|krankheit|diagnose|schwangerschaft|scheidung)\b",
+    re.IGNORECASE,
+)
+_LEADING = {
+    "can", "could", "may", "might", "do", "does", "did", "is", "are", "am", "will", "would",
+    "should", "shall", "how", "what", "where", "when", "who", "why", "which", "i", "we",
+    "please", "hi", "hello", "hey", "to", "kann", "können", "könnte", "darf", "dürfen", "muss",
+    "müssen", "soll", "sollte", "wie", "was", "wo", "wann", "wer", "warum", "welche",
+    "welcher", "welches", "ich", "wir", "bitte", "hallo", "man",
+}  # fmt: skip
+_PRONOUNS = {
+    "my": "your", "mine": "yours", "me": "you", "i": "you", "myself": "yourself",
+    "mein": "Ihr", "meine": "Ihre", "meinen": "Ihren", "meinem": "Ihrem", "meiner": "Ihrer",
+    "mich": "sich", "mir": "sich",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DraftText:
+    title: str
+    summary: str
+    tags: list[str]
+    body: str
+
+
+_FULL_NAME = re.compile(
+    r"(?<![.!?]\s)(?<!^)\b(?:(?:Mr|Mrs|Ms|Dr|Herr|Frau)\.?\s+[A-ZÄÖÜ][\wäöüß-]+|"
+    r"[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?\s+[A-ZÄÖÜ][a-zäöüß]+(?:-[A-ZÄÖÜ][a-zäöüß]+)?)"
+)
+
+
+def names_in(text: str) -> list[str]:
+    """Names written in a request: a title and a name ("Frau Berg"), or two
+    capitalised words in a row inside a sentence ("Jonas Weber")."""
+    found = []
+    for sentence in _SENTENCE.split(" ".join(text.split())):
+        found.extend(m.group(0) for m in _FULL_NAME.finditer(sentence))
+    return found
+
+
+def _names(people: Iterable[str]) -> set[str]:
+    """Name parts to look for: 'maria.schmidt@x' → maria, schmidt."""
+    out = set()
+    for person in people:
+        for part in re.split(r"[\s._@+-]+", person.split("@", 1)[0]):
+            if len(part) >= 3 and not part.isdigit():
+                out.add(part.casefold())
+    return out
+
+
+def _keeps(sentence: str, names: set[str]) -> bool:
+    if _GREETING.match(sentence.strip()) or _PRIVATE.search(sentence):
+        return False
+    if not _BARE.sub("", sentence.strip()):
+        return False  # a bare "Yes." answers a question the article no longer shows
+    if _MASKED.search(mask_personal_data(sentence)):
+        return False
+    words = {w.casefold() for w in re.findall(r"\w+", sentence)}
+    return not (words & names)
+
+
+def clean_resolution(resolution: str, people: Iterable[str]) -> str:
+    """The resolution without the sentences that are about one person (see the module)."""
+    names = _names(people)
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", resolution.strip()):
+        kept = [s for s in _SENTENCE.split(paragraph.strip()) if s.strip() and _keeps(s, names)]
+        if kept:
+            paragraphs.append(" ".join(" ".join(s.split()) for s in kept))
+    return "\n\n".join(paragraphs)
+
+
+def topic_title(question: str, people: Iterable[str] = ()) -> str:
+    """The question as a topic: question words dropped, the asker's pronouns made general."""
+    text = mask_personal_data(" ".join(question.split()))
+    sentences = [x for x in re.split(r"(?<=[?.!])\s+", text) if x.strip()] or [""]
+    first = next((x for x in sentences if x.rstrip().endswith("?")), sentences[0])
+    first = _MASKED.sub("", first).strip(" ?!.")
+    first = _PRIVATE.sub("", first)
+    names = _names(people)
+    words = [w for w in first.split() if w.casefold().strip(",") not in names]
+    while words and words[0].casefold().strip(",") in _LEADING:
+        words.pop(0)
+    words = [_PRONOUNS.get(w.casefold(), w) for w in words]
+    if len(words) < 2:
+        return (first[:1].upper() + first[1:] + "?") if first else "Answer"
+    title = " ".join(words)
+    return title[:1].upper() + title[1:]
+
+
+def summary_of(body: str, title: str) -> str:
+    """The first sentence of `body` that says something, at most 200 characters."""
+    for sentence in _SENTENCE.split(" ".join(body.split())):
+        sentence = _BARE.sub("", sentence).strip()
+        if len(sentence.split()) >= 4:
+            sentence = sentence[:1].upper() + sentence[1:]
+            if len(sentence) > MAX_SUMMARY_CHARS:
+                sentence = sentence[: MAX_SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+            return sentence
+    return f"{title}."
+
+
+def vocabulary_tags(text: str, vocabulary: Sequence[str]) -> list[str]:
+    """Terms of the department's vocabulary that `text` uses (whole words; a long
+    term also as the start of a word: 'parking' in 'parking spaces')."""
+    folded = text.casefold()
+    found = []
+    for term in dict.fromkeys(t.strip() for t in vocabulary if t and t.strip()):
+        key = term.casefold()
+        pattern = rf"\b{re.escape(key)}" + ("" if len(key) >= 5 else r"\b")
+        if re.search(pattern, folded):
+            found.append(term)
+        if len(found) >= MAX_TAGS:
+            break
+    return found
+
+
+def draft_text(
+    question: str,
+    resolution: str,
+    vocabulary: Sequence[str],
+    people: Sequence[str],
+    details: str = "",
+) -> DraftText:
+    """Title, summary, tags and body of a draft (see the module); `details` (the
+    request's description) is only read for the names it mentions."""
+    people = [*people, *names_in(question), *names_in(details)]
+    body = clean_resolution(resolution, people)
+    title = topic_title(question, people)
+    return DraftText(
+        title=title,
+        summary=summary_of(body, title),
+        tags=vocabulary_tags(f"{question}\n{resolution}", vocabulary),
+        body=body,
+    )

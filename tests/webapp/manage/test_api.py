@@ -1,0 +1,189 @@
+"""The article API for content owners, on SQLite and PostgreSQL: GET with version and
+ETag, PUT with If-Match, versions, preview, permissions, header (SSO) mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.support import error_of, sign_in_as
+from tests.webapp.manage.conftest import RecordingBuilder
+from webapp.services import services
+
+BODY = {
+    "title": "VPN setup",
+    "summary": "How to connect from home or on the road.",
+    "tags": ["vpn", "remote"],
+    "lang": "en",
+    "audience": ["everyone"],
+    "review_by": "2027-06-01",
+    "body": "## Connect\n\nOpen the VPN client, sign in and choose *Office*.",
+    "status": "published",
+}
+
+
+def put(
+    client: FlaskClient, token: str, article_id: str, body: dict[str, Any], **headers: str
+) -> Any:
+    return client.put(
+        f"/api/articles/{article_id}", json=body, headers={"X-CSRF-Token": token, **headers}
+    )
+
+
+def test_get_answers_owners_the_stored_article_with_version_and_etag(client: FlaskClient) -> None:
+    token = sign_in_as(client, "cora")
+    assert token
+    response = client.get("/api/articles/it/vpn-setup.md")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["version"] == 1 and response.headers["ETag"] == '"1"'
+    assert body["status"] == "published" and body["body"].startswith("## Connect")
+    assert body["tags"] == ["vpn", "remote"] and body["review_by"] == "2026-01-10"
+
+
+def test_put_saves_a_version_and_answers_with_the_new_etag(
+    client: FlaskClient, content: Path, builder: RecordingBuilder, app: Flask
+) -> None:
+    token = sign_in_as(client, "cora")
+    response = put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": '"1"'})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["version"] == 2 and response.headers["ETag"] == '"2"'
+    assert body["summary"] == BODY["summary"] and body["status"] == "published"
+    assert "<em>Office</em>" in body["html"]
+    text = (content / "it" / "vpn-setup.md").read_text(encoding="utf-8")
+    assert "review_by: 2027-06-01" in text and "choose *Office*" in text
+    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert builder.runs >= 1
+    versions = client.get("/api/articles/it/vpn-setup.md/versions").get_json()["versions"]
+    assert [(v["version"], v["action"], v["author"]) for v in versions] == [
+        (2, "save", "cora"),
+        (1, "disk", None),
+    ]
+
+
+def test_an_older_if_match_gets_412_and_nothing_changes(client: FlaskClient, content: Path) -> None:
+    token = sign_in_as(client, "cora")
+    assert put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": '"1"'}).status_code == 200
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    stale = {**BODY, "summary": "Someone else's idea."}
+    error = error_of(
+        put(client, token, "it/vpn-setup.md", stale, **{"If-Match": '"1"'}), 412, "stale_edit"
+    )
+    assert error["details"]["current_version"] == 2
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+    versions = client.get("/api/articles/it/vpn-setup.md/versions").get_json()["versions"]
+    assert len(versions) == 2
+    # Without any version an existing article is not overwritten either.
+    error_of(put(client, token, "it/vpn-setup.md", stale), 428, "precondition_required")
+
+
+def test_put_creates_a_new_article_with_201(client: FlaskClient, content: Path) -> None:
+    token = sign_in_as(client, "cora")
+    response = put(client, token, "it/guest-wifi.md", {**BODY, "title": "Guest Wi-Fi"})
+    assert response.status_code == 201
+    assert response.headers["ETag"] == '"1"'
+    assert (content / "it" / "guest-wifi.md").is_file()
+    error_of(put(client, token, "it/Guest Wifi.md", BODY), 400, "invalid_request")
+
+
+def test_the_four_eyes_rule_in_the_api(client: FlaskClient) -> None:
+    helga = sign_in_as(client, "helga")
+    body = {**BODY, "title": "Annual leave", "body": "## Entitlement\n\n30 days."}
+    error_of(
+        put(client, helga, "hr/annual-leave.md", body, **{"If-Match": "1"}), 409, "review_required"
+    )
+    submitted = put(
+        client, helga, "hr/annual-leave.md", {**body, "status": "review"}, **{"If-Match": "1"}
+    )
+    assert submitted.status_code == 200 and submitted.get_json()["submitted_by"] == "helga"
+    error_of(
+        put(client, helga, "hr/annual-leave.md", body, **{"If-Match": "2"}), 409, "review_required"
+    )
+    hans = sign_in_as(client, "hans")
+    approved = put(client, hans, "hr/annual-leave.md", body, **{"If-Match": "2"})
+    assert approved.status_code == 200 and approved.get_json()["status"] == "published"
+
+
+@pytest.mark.parametrize(
+    ("user", "article_id", "status", "code"),
+    [
+        ("helga", "it/vpn-setup.md", 403, "forbidden"),
+        ("emma", "it/vpn-setup.md", 403, "forbidden"),
+        ("cora", "../etc/passwd.md", 400, "invalid_request"),
+        ("cora", "it/../hr/annual-leave.md", 400, "invalid_request"),
+        ("cora", "it/_department.yml", 400, "invalid_request"),
+        ("ada", "nowhere/x.md", 404, "not_found"),
+    ],
+)
+def test_put_refuses_other_departments_and_bad_ids(
+    client: FlaskClient, content: Path, user: str, article_id: str, status: int, code: str
+) -> None:
+    token = sign_in_as(client, user)
+    before = sorted(p.as_posix() for p in content.rglob("*"))
+    error_of(put(client, token, article_id, BODY, **{"If-Match": "1"}), status, code)
+    assert sorted(p.as_posix() for p in content.rglob("*")) == before
+
+
+def test_put_needs_sign_in_and_valid_fields(client: FlaskClient) -> None:
+    error_of(client.put("/api/articles/it/vpn-setup.md", json=BODY), 401, "unauthenticated")
+    token = sign_in_as(client, "cora")
+    for bad in (
+        {**BODY, "title": ""},
+        {**BODY, "tags": "x" * 100},
+        {**BODY, "review_by": "next week"},
+        {**BODY, "status": "live"},
+        {**BODY, "lang": "english"},
+        {**BODY, "body": None},
+        {**BODY, "audience": ["<script>"]},
+    ):
+        error_of(
+            put(client, token, "it/vpn-setup.md", bad, **{"If-Match": "1"}), 400, "invalid_request"
+        )
+    error_of(
+        put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": "three"}), 400, "invalid_request"
+    )
+
+
+def test_a_body_over_the_article_limit_is_refused(client: FlaskClient, app: Flask) -> None:
+    token = sign_in_as(client, "cora")
+    limit = services(app).settings.max_file_bytes
+    big = {**BODY, "body": "x" * (limit + 10)}
+    response = put(client, token, "it/vpn-setup.md", big, **{"If-Match": "1"})
+    assert response.status_code in (400, 413)
+
+
+def test_preview_renders_with_the_article_page_sanitiser(client: FlaskClient) -> None:
+    token = sign_in_as(client, "cora")
+    response = client.post(
+        "/api/preview",
+        json={
+            "body": "**Hi** <script>alert(1)</script> [x](javascript:alert(1)) [leave](../hr/annual-leave.md)",
+            "id": "it/x.md",
+        },
+        headers={"X-CSRF-Token": token},
+    )
+    html = response.get_json()["html"]
+    assert "<strong>Hi</strong>" in html and "<script" not in html and "javascript:" not in html
+    assert 'href="/articles/hr/annual-leave.md"' in html
+
+
+def test_header_mode_with_content_owner_groups(app: Flask, client: FlaskClient) -> None:
+    services(app).settings = services(app).settings.replace(auth_mode="header")
+    sso = {"X-Remote-User": "olaf", "X-Remote-Groups": "content_owner:it"}
+    me = client.get("/api/me", headers=sso).get_json()
+    token = me["csrf_token"]
+    got = client.get("/api/articles/it/vpn-setup.md", headers=sso)
+    assert got.headers["ETag"] == '"1"'
+    saved = put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": '"1"', **sso})
+    assert saved.status_code == 200 and saved.headers["ETag"] == '"2"'
+    other = {"X-Remote-User": "hugo", "X-Remote-Groups": "content_owner:hr"}
+    error_of(
+        put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": '"2"', **other}),
+        403,
+        "forbidden",
+    )

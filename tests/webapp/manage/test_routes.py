@@ -1,0 +1,160 @@
+"""The content owner's pages without JavaScript: the list, the editor, history,
+diff, restore, stale edits, approvals, and the article page in between."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from tests.support import sign_in_as, text_of
+
+
+def form(token: str, **fields: Any) -> dict[str, Any]:
+    base = {
+        "csrf_token": token,
+        "title": "VPN setup",
+        "summary": "How to connect from home.",
+        "tags": "vpn, remote",
+        "audience": "everyone",
+        "lang": "en",
+        "review_by": "2027-01-10",
+        "owner": "it-content@example.com",
+        "related": "",
+        "body": "## Connect\n\nOpen the VPN client and sign in.",
+        "action": "publish",
+        "version": "1",
+    }
+    base.update(fields)
+    return base
+
+
+def test_the_list_shows_status_review_dates_and_overdue(client: FlaskClient) -> None:
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/manage/?department=it"))
+    assert "Articles of IT Service Desk" in page
+    row = re.search(r'<tr class="is-overdue" data-article="it/vpn-setup.md">.*?</tr>', page, re.S)
+    assert row and "overdue" in row.group(0) and "Published" in row.group(0)
+    assert "Reviews due" in page and "VPN setup" in page
+    german = text_of(client.get("/manage/?department=it&hl=de"))
+    assert "Artikel von IT Service Desk" in german and "überfällig" in german
+    filtered = text_of(client.get("/manage/?department=it&status=draft"))
+    assert 'data-article="it/vpn-setup.md"' not in filtered
+
+
+def test_owners_see_only_their_departments(client: FlaskClient) -> None:
+    sign_in_as(client, "helga")
+    assert client.get("/manage/?department=it").status_code == 403
+    assert client.get("/manage/edit/it/vpn-setup.md").status_code == 403
+    assert client.get("/manage/").status_code == 200
+    sign_in_as(client, "emma")
+    assert client.get("/manage/").status_code == 403
+
+
+def test_edit_save_history_diff_restore(client: FlaskClient, content: Path) -> None:
+    token = sign_in_as(client, "cora")
+    editor = text_of(client.get("/manage/edit/it/vpn-setup.md"))
+    assert 'name="version" value="1"' in editor and "Open the VPN client" in editor
+    saved = client.post(
+        "/manage/edit/it/vpn-setup.md",
+        data=form(
+            token, body="## Connect\n\nOpen the client, then choose Office.", message="office"
+        ),
+    )
+    assert saved.status_code == 303
+    assert "choose Office" in (content / "it" / "vpn-setup.md").read_text()
+    history = text_of(client.get("/manage/history/it/vpn-setup.md"))
+    assert 'data-version="2"' in history and "office" in history and "cora" in history
+    diff = text_of(client.get("/manage/diff/it/vpn-setup.md?a=1&b=2"))
+    assert "diff-added" in diff and "choose Office" in diff and "diff-removed" in diff
+    restored = client.post(
+        "/manage/restore/it/vpn-setup.md", data={"csrf_token": token, "number": "1", "version": "2"}
+    )
+    assert restored.status_code == 303
+    assert "Open the VPN client and sign in." in (content / "it" / "vpn-setup.md").read_text()
+
+
+def test_a_stale_edit_shows_both_texts_and_loses_nothing(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    client.post("/manage/edit/it/vpn-setup.md", data=form(token, summary="First change."))
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    carl = sign_in_as(client, "carl")
+    response = client.post(
+        "/manage/edit/it/vpn-setup.md", data=form(carl, body="Carl's own text.", version="1")
+    )
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Someone else changed this article" in page
+    assert "First change." in page and "Carl&#39;s own text." in page
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+
+
+def test_refused_input_shows_the_editor_again_with_what_was_typed(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    response = client.post(
+        "/manage/edit/it/vpn-setup.md",
+        data=form(token, title="", body="My long careful text."),
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "title: must not be empty" in page and "My long careful text." in page
+
+
+def test_a_new_article_is_created_and_shown_before_the_index_has_it(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    response = client.post(
+        "/manage/new",
+        data={
+            **form(token, title="Guest Wi-Fi", body="Ask reception for a code."),
+            "department": "it",
+            "slug": "",
+        },
+    )
+    assert response.status_code == 303, text_of(response)
+    assert (content / "it" / "guest-wi-fi.md").is_file()
+    # The fake engine has no such article: the page shows the stored text, no 404.
+    page = client.get("/articles/it/guest-wi-fi.md")
+    assert page.status_code == 200 and "Ask reception for a code." in text_of(page)
+
+
+def test_four_eyes_approval_on_the_pages(client: FlaskClient, content: Path) -> None:
+    helga = sign_in_as(client, "helga")
+    refused = client.post(
+        "/manage/edit/hr/annual-leave.md", data=form(helga, title="Annual leave", version="1")
+    )
+    assert refused.status_code == 409 and "approval" in text_of(refused)
+    client.post(
+        "/manage/edit/hr/annual-leave.md",
+        data=form(helga, title="Annual leave", action="submit", version="1"),
+    )
+    assert "status: review" in (content / "hr" / "annual-leave.md").read_text()
+    hans = sign_in_as(client, "hans")
+    waiting = text_of(client.get("/manage/?department=hr"))
+    assert "Waiting for your approval" in waiting
+    client.post(
+        "/manage/status/hr/annual-leave.md",
+        data={"csrf_token": hans, "action": "publish", "version": "2"},
+    )
+    assert "status: published" in (content / "hr" / "annual-leave.md").read_text()
+
+
+def test_readers_see_a_past_due_note_only_when_the_setting_says_so(
+    client: FlaskClient, app: Any
+) -> None:
+    from webapp.services import services
+
+    # The fake engine's hr/sick-leave.md was due for review on 20 November 2026.
+    page = text_of(client.get("/articles/hr/sick-leave.md"))
+    assert "was due for review" not in page
+    svc = services(app)
+    svc.settings = svc.settings.replace(review_note_to_readers=True)
+    page = text_of(client.get("/articles/hr/sick-leave.md"))
+    assert "This article was due for review on 20 November 2026" in page

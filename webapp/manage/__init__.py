@@ -1,0 +1,11 @@
+"""Content owners: their department's articles, the editor, versions and reviews.
+
+`routes` (blueprint `manage`, /manage/): the department's article list with
+review dates, usage and assigned knowledge gaps; the editor with live
+preview and link picker; history, diff and restore; approvals. `api`
+(blueprint `manage_api`): `PUT /api/articles/<id>`,
+`GET /api/articles/<id>/versions` and `POST /api/preview`. `forms` reads
+both into `kb.authoring.records.ArticleFields`; `presenters` holds what the
+pages show; `messages` their texts in English and German. Everything is
+checked and written by `kb.authoring.service.AuthoringService`.
+"""

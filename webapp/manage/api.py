@@ -1,0 +1,184 @@
+"""The `manage_api` blueprint: articles written through the JSON API.
+
+    PUT  /api/articles/<id>            create or replace an article from its fields
+    GET  /api/articles/<id>/versions   its versions (author, time, action, message)
+    POST /api/preview                  Markdown → the HTML the article page shows
+
+`GET /api/articles/<id>` (blueprint `articles_api`) answers content owners
+with the stored article, its `version` and an `ETag`, drafts included. A PUT
+names the version it is based on in `If-Match` (or `version` in the body);
+an older one is refused with 412 and nothing changes. A PUT without either
+on an existing article gets 428, so no client overwrites by accident.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from flask import Blueprint, jsonify, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.authoring.service import AuthoringService, Editable, StaleEditError
+from kb.errors import KbError, NotFoundError
+from kb.records import Status
+from webapp import services
+from webapp.articles import presenters
+from webapp.articles.sanitize import article_html
+from webapp.auth.identity import current_user, require_user
+from webapp.inputs import json_object, text_field
+from webapp.manage import forms
+
+bp = Blueprint("manage_api", __name__, url_prefix="/api")
+
+
+class PreconditionRequired(KbError):
+    status = 428
+    code = "precondition_required"
+
+
+@bp.before_request
+def _allow_article_sized_bodies() -> None:
+    request.max_content_length = services.services().settings.max_file_bytes + 64 * 1024
+
+
+def render_preview(body: str, article_id: str) -> str:
+    """The body as the article page renders it: the same Markdown and sanitiser."""
+
+    def link(target: str) -> str:
+        return url_for("articles.show", article_id=target)
+
+    return str(article_html(body, article_id, link))
+
+
+def stored_article(opened: Editable) -> dict[str, object]:
+    """The stored article as `GET` and `PUT /api/articles/<id>` answer it."""
+    f = opened.fields
+    return {
+        "id": opened.article_id,
+        "department": opened.department,
+        "title": f.title,
+        "summary": f.summary,
+        "tags": list(f.tags),
+        "lang": f.lang,
+        "audience": list(f.audience),
+        "review_by": f.review_by.isoformat() if f.review_by else None,
+        "related": list(f.related),
+        "owner": f.owner,
+        "status": f.status.value,
+        "body": f.body,
+        "html": render_preview(f.body, opened.article_id),
+        "updated": str(opened.extra.get("updated") or "") or None,
+        "version": opened.version,
+        "submitted_by": opened.submitted_by or None,
+        "url": url_for("articles.show", article_id=opened.article_id),
+    }
+
+
+def editor_view(article_id: str) -> Response | None:
+    """The stored article with its ETag when the caller may edit it; None otherwise
+    (visitors and readers get the published article)."""
+    from kb.authoring.files import id_parts
+
+    actor = current_user()
+    if actor is None:
+        return None
+    service = services.authoring()
+    try:
+        department = id_parts(article_id)[0]
+        service.require_owner(actor, department)
+        opened = service.open(actor, article_id)
+    except KbError:
+        return None
+    published = None
+    with contextlib.suppress(KbError):
+        published = presenters.article_view(article_id).as_dict()
+    body = {**(published or {}), **stored_article(opened)}
+    return with_etag(jsonify(body), opened.version)
+
+
+def with_etag(response: Response, version: int) -> Response:
+    response.headers["ETag"] = f'"{version}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _exists(service: AuthoringService, article_id: str) -> bool:
+    from kb.authoring.files import article_file
+
+    try:
+        article_file(service.root, article_id, must_exist=True)
+    except NotFoundError:
+        return False
+    return True
+
+
+@bp.put("/articles/<path:article_id>")
+def put_article(article_id: str) -> Response:
+    actor = require_user()
+    service = services.authoring()
+    data = json_object()
+    max_bytes = services.services().settings.max_file_bytes
+    fields = forms.article_fields(data, forms.json_status(data, Status.DRAFT), max_bytes)
+    message = forms.message_of(data)
+    base = forms.version_of(request.headers.get("If-Match"), "If-Match")
+    if base is None:
+        base = forms.version_of(data.get("version"))
+    department, _, name = article_id.partition("/")
+    if not _exists(service, article_id):
+        service.department_of(article_id)
+        version = service.create(actor, department, name.removesuffix(".md"), fields, message)
+        created = True
+    else:
+        if base is None:
+            raise PreconditionRequired(
+                f"{article_id} exists: send the version you edited in If-Match (its ETag, "
+                'e.g. If-Match: "3") so that nobody\'s change is overwritten',
+                details={"id": article_id},
+            )
+        try:
+            version = service.save(actor, article_id, fields, base_version=base, message=message)
+        except StaleEditError as exc:
+            raise exc from None
+        created = False
+    opened = service.open(actor, article_id)
+    response = jsonify(stored_article(opened))
+    response.status_code = 201 if created else 200
+    if created:
+        response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)
+    return with_etag(response, version.number)
+
+
+@bp.get("/articles/<path:article_id>/versions")
+def versions(article_id: str) -> Response:
+    actor = require_user()
+    found = services.authoring().history(actor, article_id)
+    return jsonify(
+        {
+            "id": article_id,
+            "versions": [
+                {
+                    "version": v.number,
+                    "author": v.author or None,
+                    "ts": v.ts.isoformat(),
+                    "action": v.action.value,
+                    "status": v.status.value,
+                    "message": v.message,
+                }
+                for v in reversed(found)
+            ],
+        }
+    )
+
+
+@bp.post("/preview")
+def preview() -> Response:
+    require_user()
+    data = json_object()
+    body = data.get("body")
+    if not isinstance(body, str):
+        raise forms.invalid("body", "must be the article's Markdown text")
+    article_id = text_field(data, "id", required=False) or "preview/preview.md"
+    forms.article_fields(
+        {"title": "x", "body": body}, Status.DRAFT, services.services().settings.max_file_bytes
+    )
+    return jsonify({"html": render_preview(body, article_id)})

@@ -1,0 +1,164 @@
+"""What the editor form and the article API send, read into `ArticleFields`.
+
+Both go through `article_fields`, so the browser and the API accept and
+refuse the same values, each with a `ValidationError` naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask import request
+
+from kb.authoring.records import ArticleFields
+from kb.errors import ValidationError
+from kb.records import EVERYONE, Status
+from webapp.inputs import invalid
+
+MAX_TITLE_CHARS = 200
+MAX_SUMMARY_CHARS = 500
+MAX_TAGS = 20
+MAX_TAG_CHARS = 60
+MAX_MESSAGE_CHARS = 500
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
+_GROUP = re.compile(r"^[a-z0-9][a-z0-9:_.-]{0,80}$")
+FORM_ACTIONS = {
+    "save": Status.DRAFT,
+    "submit": Status.REVIEW,
+    "publish": Status.PUBLISHED,
+    "retire": Status.RETIRED,
+}
+
+
+def _text(value: Any, name: str, limit: int, *, required: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise invalid(name, f"must be a string, got {type(value).__name__}")
+    value = value.strip()
+    if required and not value:
+        raise invalid(name, "must not be empty")
+    if len(value) > limit:
+        raise invalid(name, f"is {len(value)} characters long; the limit is {limit}", max=limit)
+    if "\n" in value and name != "body":
+        raise invalid(name, "must be one line")
+    return value
+
+
+def _items(value: Any, name: str) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"[,\n]", value) if v.strip()]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return [v.strip() for v in value if v.strip()]
+    raise invalid(name, "must be a list of strings (or one comma-separated string)")
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    tags = list(dict.fromkeys(_items(value, "tags")))
+    if len(tags) > MAX_TAGS:
+        raise invalid("tags", f"has {len(tags)} tags; the limit is {MAX_TAGS}", max=MAX_TAGS)
+    for tag in tags:
+        if len(tag) > MAX_TAG_CHARS or any(c in tag for c in "[]{}#:\"'"):
+            raise invalid("tags", f"tag {tag[:80]!r} is too long or has [ ] {{ }} # : or quotes")
+    return tuple(tags)
+
+
+def _audience(value: Any) -> tuple[str, ...]:
+    groups = [g.lower() for g in _items(value, "audience")] or [EVERYONE]
+    for group in groups:
+        if not _GROUP.match(group):
+            raise invalid(
+                "audience",
+                f"{group[:80]!r} is not a group; use everyone, a department (hr), a role "
+                "(agent) or role:department (content_owner:hr)",
+            )
+    return tuple(dict.fromkeys(groups))
+
+
+def _date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise invalid("review_by", "must be a date YYYY-MM-DD or null")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise invalid("review_by", f"{value[:40]!r} is not a date YYYY-MM-DD") from None
+
+
+def _status(value: Any) -> Status:
+    try:
+        return Status(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in Status)
+        raise invalid("status", f"must be one of {allowed}, got {value!r}") from None
+
+
+def article_fields(data: Mapping[str, Any], status: Status, max_bytes: int) -> ArticleFields:
+    """`ArticleFields` from a form or a JSON object (ValidationError naming the field)."""
+    lang = _text(data.get("lang"), "lang", 12)
+    if lang and not _LANG.match(lang):
+        raise invalid("lang", f"{lang!r} is not a language code such as en or de")
+    body = data.get("body")
+    if not isinstance(body, str):
+        raise invalid("body", "must be the article's Markdown text")
+    if len(body.encode("utf-8")) > max_bytes:
+        raise invalid("body", f"is over the {max_bytes:,}-byte limit of an article", max=max_bytes)
+    related = tuple(dict.fromkeys(_items(data.get("related"), "related")))
+    for item in related:
+        if len(item) > 300 or not item.endswith(".md"):
+            raise invalid("related", f"{item[:80]!r} is not an article id such as hr/leave.md")
+    return ArticleFields(
+        title=_text(data.get("title"), "title", MAX_TITLE_CHARS, required=True),
+        summary=_text(data.get("summary"), "summary", MAX_SUMMARY_CHARS),
+        tags=_tags(data.get("tags")),
+        lang=lang,
+        audience=_audience(data.get("audience")),
+        review_by=_date(data.get("review_by")),
+        related=related,
+        owner=_text(data.get("owner"), "owner", MAX_TITLE_CHARS),
+        body=body.replace("\r\n", "\n"),
+        status=status,
+    )
+
+
+def json_status(data: Mapping[str, Any], default: Status) -> Status:
+    value = data.get("status")
+    return default if value is None else _status(value)
+
+
+def form_action() -> Status:
+    """The status the editor's button asks for (Save draft, Submit, Publish, Retire)."""
+    action = request.form.get("action", "save")
+    if action not in FORM_ACTIONS:
+        raise invalid("action", f"must be one of {', '.join(FORM_ACTIONS)}, got {action!r}")
+    return FORM_ACTIONS[action]
+
+
+def message_of(data: Mapping[str, Any]) -> str:
+    return _text(data.get("message"), "message", MAX_MESSAGE_CHARS)
+
+
+def version_of(value: Any, name: str = "version") -> int | None:
+    """A version number from a form field, JSON or an `If-Match` header ("3", "\\"3\\"")."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        text = str(value).strip().removeprefix("W/").strip('"')
+        if not text.isdigit():
+            raise ValidationError(
+                f"{name}: {str(value)[:40]!r} is not a version number; send the version "
+                '(or the ETag) you read, such as "3"',
+                details={"field": name},
+            )
+        number = int(text)
+    if number < 1:
+        raise invalid(name, "must be at least 1")
+    return number

@@ -1,0 +1,160 @@
+"""What the content owner's pages show: the department's articles with their
+review dates and usage, gaps assigned to the department, the editor's view.
+
+Articles are read from the content folder itself (the source of truth), so
+drafts, articles in review and retired ones appear with published ones;
+documents (PDF, DOCX…) are listed too, but are edited on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from kb.authoring.records import ArticleVersion
+from kb.authoring.store import ArticleActivity
+from kb.content.files import content_entries
+from kb.content.readers import is_document
+from kb.content.scanner import read_entry
+from kb.errors import KbError
+from kb.records import Article, Status
+from webapp import services
+
+logger = logging.getLogger(__name__)
+
+STATUS_FILTERS = ("", *(s.value for s in Status))
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the department's article list."""
+
+    id: str
+    title: str
+    status: str
+    lang: str
+    owner: str
+    review_by: date | None
+    overdue: bool
+    due_soon: bool
+    editable: bool
+    activity: ArticleActivity = field(default_factory=ArticleActivity)
+    last: ArticleVersion | None = None
+    problem: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "lang": self.lang,
+            "owner": self.owner,
+            "review_by": self.review_by.isoformat() if self.review_by else None,
+            "overdue": self.overdue,
+            "due_soon": self.due_soon,
+            "views": self.activity.views,
+            "helpful_ratio": self.activity.helpful_ratio,
+            "editable": self.editable,
+        }
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    lang: str = ""
+    q: str = ""
+    due: bool = False
+
+    def keep(self, row: ArticleRow) -> bool:
+        if self.status and row.status != self.status:
+            return False
+        if self.lang and row.lang != self.lang:
+            return False
+        if self.due and not (row.overdue or row.due_soon):
+            return False
+        needle = self.q.casefold()
+        return not needle or needle in f"{row.title} {row.id} {row.owner}".casefold()
+
+
+def _row(article: Article, today: date, due_days: int) -> ArticleRow:
+    review = article.review_by
+    published = article.status is Status.PUBLISHED
+    return ArticleRow(
+        id=article.id,
+        title=article.title,
+        status=article.status.value,
+        lang=article.lang,
+        owner=article.owner,
+        review_by=review,
+        overdue=bool(published and review and review < today),
+        due_soon=bool(published and review and today <= review <= today + timedelta(due_days)),
+        editable=not article.is_document,
+    )
+
+
+def department_rows(department: str, today: date) -> list[ArticleRow]:
+    """Every article file of the department's folder, Markdown read as `kb validate`
+    reads it; documents as the index knows them (or by their file name)."""
+    svc = services.services()
+    settings = svc.settings
+    root: Path = settings.content_path
+    rows = []
+    for entry in content_entries(root / department):
+        entry = replace(entry, id=f"{department}/{entry.id}")
+        if is_document(entry.id):
+            indexed = svc.engine.article(entry.id)
+            if indexed is not None:
+                rows.append(replace(_row(indexed, today, settings.review_due_days)))
+            else:
+                name = entry.id.rsplit("/", 1)[-1]
+                rows.append(ArticleRow(entry.id, name, "", "", "", None, False, False, False))
+            continue
+        article, problems = read_entry(entry, settings.max_file_bytes)
+        if article is None:
+            name = entry.id.rsplit("/", 1)[-1]
+            problem = str(problems[0]) if problems else ""
+            rows.append(
+                ArticleRow(entry.id, name, "", "", "", None, False, False, True, problem=problem)
+            )
+            continue
+        rows.append(_row(article, today, settings.review_due_days))
+    return _with_usage(department, rows)
+
+
+def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:
+    try:
+        versions = services.authoring().versions
+        activity = versions.activity(r.id for r in rows)
+        latest = versions.latest_versions(f"{department}/")
+    except KbError as exc:  # the list still helps without the figures
+        logger.warning("manage: article figures not available: %s", exc.message)
+        return rows
+    return [
+        replace(r, activity=activity.get(r.id, ArticleActivity()), last=latest.get(r.id))
+        for r in rows
+    ]
+
+
+def assigned_gaps(department: str) -> list[Any]:
+    """Open knowledge gaps analysts assigned to the department (insights)."""
+    from kb.insights.records import TopicStatus
+    from kb.insights.store import insights_store
+
+    try:
+        topics = insights_store(services.store()).topics(assigned_department=department)
+    except (KbError, TypeError) as exc:
+        logger.warning("manage: assigned gaps not available: %s", exc)
+        return []
+    return [t for t in topics if t.status is not TopicStatus.CLOSED]
+
+
+def link_choices() -> list[tuple[str, str]]:
+    """(id, title) of every article the editor's link picker offers."""
+    engine = services.engine()
+    titles = getattr(engine, "titles", None)
+    if callable(titles):
+        return sorted(titles().items(), key=lambda item: item[1].casefold())
+    return []

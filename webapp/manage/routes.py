@@ -1,0 +1,305 @@
+"""The `manage` blueprint: a content owner's articles, the editor, history and reviews.
+
+    /manage/                         the department's articles (filters, due reviews,
+                                     approvals waiting, knowledge gaps assigned to it)
+    /manage/new                      a new article (GET form, POST create)
+    /manage/edit/<id>                the editor (POST: save draft, submit, publish, retire)
+    /manage/history/<id>             every version; /manage/diff/<id>?a=&b= a readable diff
+    POST /manage/restore/<id>        an earlier version made current again
+    POST /manage/status/<id>         approve, submit, retire without editing
+
+Every page needs a content owner (of the department asked for) or an admin.
+A refused save shows the editor again with the message and everything that
+was typed; a stale one shows both texts side by side.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.authoring.diff import line_diff
+from kb.authoring.records import ArticleFields
+from kb.authoring.service import Editable, StaleEditError
+from kb.errors import ConflictError, ContentError, PermissionDenied, ValidationError
+from kb.records import Status
+from kb.requests.drafting import slugify
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.i18n import gettext, label
+from webapp.manage import forms, presenters
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+
+FIXABLE = (ValidationError, ContentError, ConflictError)
+
+
+@bp.before_request
+def _allow_article_sized_bodies() -> None:
+    # The app's 64 KiB limit is for questions and votes; an article may be as
+    # large as max_file_bytes (plus the other fields of the form).
+    limit = services.services().settings.max_file_bytes + 64 * 1024
+    request.max_content_length = limit
+    request.max_form_memory_size = limit
+
+
+def _departments() -> list[str]:
+    actor = require_user()
+    owned = services.authoring().editable_departments(actor)
+    if not owned:
+        raise PermissionDenied(
+            "these pages are for content owners and admins; ask an admin for the role "
+            "content_owner:<department>",
+            details={"user": actor.username},
+        )
+    return owned
+
+
+@bp.get("/")
+def index() -> str:
+    owned = _departments()
+    department = request.args.get("department") or owned[0]
+    if department not in owned:
+        raise PermissionDenied(
+            f"you may manage the articles of {', '.join(owned)}, not of {department!r}",
+            details={"department": department},
+        )
+    today = datetime.now(UTC).date()
+    filters = presenters.Filters(
+        status=request.args.get("status", "")
+        if request.args.get("status") in presenters.STATUS_FILTERS
+        else "",
+        lang=(request.args.get("lang") or "")[:12],
+        q=(request.args.get("q") or "")[:200],
+        due=request.args.get("due") == "1",
+    )
+    rows = presenters.department_rows(department, today)
+    actor = require_user()
+    return render_template(
+        "manage/index.html",
+        department=department,
+        departments=owned,
+        rows=[r for r in rows if filters.keep(r)],
+        total=len(rows),
+        filters=filters,
+        statuses=presenters.STATUS_FILTERS,
+        languages=sorted({r.lang for r in rows if r.lang}),
+        due=sorted((r for r in rows if r.overdue or r.due_soon), key=lambda r: r.review_by),
+        approvals=[
+            r
+            for r in rows
+            if r.status == Status.REVIEW.value
+            and r.last is not None
+            and r.last.author != actor.username
+        ],
+        gaps=presenters.assigned_gaps(department),
+        due_days=services.services().settings.review_due_days,
+    )
+
+
+def _render_editor(
+    opened: Editable | None,
+    fields: ArticleFields,
+    *,
+    department: str,
+    error: str = "",
+    message: str = "",
+    status: int = 200,
+    slug: str = "",
+) -> tuple[str, int]:
+    dept = services.authoring().departments().get(department)
+    page = render_template(
+        "manage/edit.html",
+        opened=opened,
+        fields=fields,
+        department=department,
+        review_required=bool(dept and dept.review_required),
+        error=error,
+        message=message,
+        slug=slug,
+        links=presenters.link_choices(),
+        actor=require_user(),
+    )
+    return page, status
+
+
+@bp.get("/new")
+def new() -> tuple[str, int]:
+    owned = _departments()
+    department = request.args.get("department") or owned[0]
+    if department not in owned:
+        raise PermissionDenied(f"you may not write articles for {department!r}")
+    return _render_editor(None, ArticleFields(title="", body=""), department=department)
+
+
+@bp.post("/new")
+def create() -> Response | tuple[str, int]:
+    actor = require_user()
+    department = request.form.get("department", "")
+    slug = (request.form.get("slug") or "").strip()
+    service = services.authoring()
+    try:
+        fields = forms.article_fields(
+            request.form, forms.form_action(), services.services().settings.max_file_bytes
+        )
+    except ValidationError as exc:
+        posted = _posted_fields()
+        return _render_editor(
+            None, posted, department=department, error=exc.message, status=400, slug=slug
+        )
+    try:
+        version = service.create(
+            actor, department, slug or slugify(fields.title), fields, forms.message_of(request.form)
+        )
+    except FIXABLE as exc:
+        return _render_editor(
+            None, fields, department=department, error=exc.message, status=exc.status, slug=slug
+        )
+    flash(gettext("manage_created", id=version.article_id), "success")
+    return redirect(url_for("manage.edit", article_id=version.article_id), code=303)
+
+
+def _posted_fields() -> ArticleFields:
+    """What was typed, kept as it is for showing the form again."""
+    form = request.form
+    return ArticleFields(
+        title=form.get("title", ""),
+        summary=form.get("summary", ""),
+        tags=tuple(t.strip() for t in form.get("tags", "").split(",") if t.strip()),
+        lang=form.get("lang", ""),
+        audience=tuple(a.strip() for a in form.get("audience", "").split(",") if a.strip()),
+        related=tuple(r.strip() for r in form.get("related", "").split(",") if r.strip()),
+        owner=form.get("owner", ""),
+        body=form.get("body", ""),
+    )
+
+
+@bp.get("/edit/<path:article_id>")
+def edit(article_id: str) -> tuple[str, int]:
+    opened = services.authoring().open(require_user(), article_id)
+    return _render_editor(opened, opened.fields, department=opened.department)
+
+
+@bp.post("/edit/<path:article_id>")
+def save(article_id: str) -> Response | tuple[str, int]:
+    actor = require_user()
+    service = services.authoring()
+    opened = service.open(actor, article_id)
+    message = (request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS]
+    try:
+        fields = forms.article_fields(
+            request.form, forms.form_action(), services.services().settings.max_file_bytes
+        )
+        base = forms.version_of(request.form.get("version"))
+    except ValidationError as exc:
+        return _render_editor(
+            opened,
+            _posted_fields(),
+            department=opened.department,
+            error=exc.message,
+            message=message,
+            status=400,
+        )
+    try:
+        version = service.save(actor, article_id, fields, base_version=base, message=message)
+    except StaleEditError as exc:
+        page = render_template(
+            "manage/conflict.html",
+            opened=opened,
+            error=exc,
+            current=exc.current,
+            yours=exc.yours,
+            diff=line_diff(exc.current.text, exc.yours),
+        )
+        return page, 409
+    except FIXABLE as exc:
+        return _render_editor(
+            opened,
+            fields,
+            department=opened.department,
+            error=exc.message,
+            message=message,
+            status=exc.status,
+        )
+    flash(
+        gettext(
+            "manage_saved", version=version.number, status=label("article", version.status.value)
+        ),
+        "success",
+    )
+    return redirect(url_for("manage.edit", article_id=article_id), code=303)
+
+
+@bp.get("/history/<path:article_id>")
+def history(article_id: str) -> str:
+    actor = require_user()
+    service = services.authoring()
+    versions = service.history(actor, article_id)
+    return render_template(
+        "manage/history.html",
+        article_id=article_id,
+        versions=list(reversed(versions)),
+        current=versions[-1].number if versions else 0,
+    )
+
+
+@bp.get("/diff/<path:article_id>")
+def diff(article_id: str) -> str:
+    actor = require_user()
+    service = services.authoring()
+    b = forms.version_of(request.args.get("b"), "b")
+    if b is None:
+        b = service.open(actor, article_id).version
+    a = forms.version_of(request.args.get("a"), "a") or max(1, b - 1)
+    old, new = service.version(actor, article_id, a), service.version(actor, article_id, b)
+    return render_template(
+        "manage/diff.html",
+        article_id=article_id,
+        old=old,
+        new=new,
+        lines=line_diff(old.text, new.text),
+    )
+
+
+@bp.post("/restore/<path:article_id>")
+def restore(article_id: str) -> Response | tuple[str, int]:
+    actor = require_user()
+    number = forms.version_of(request.form.get("number"), "number")
+    base = forms.version_of(request.form.get("version"))
+    if number is None:
+        raise ValidationError("number: say which version to restore", details={"field": "number"})
+    try:
+        version = services.authoring().restore(actor, article_id, number, base_version=base)
+    except StaleEditError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("manage.history", article_id=article_id), code=303)
+    flash(gettext("manage_restored", number=number, version=version.number), "success")
+    return redirect(url_for("manage.edit", article_id=article_id), code=303)
+
+
+@bp.post("/status/<path:article_id>")
+def set_status(article_id: str) -> Response:
+    actor = require_user()
+    status = forms.form_action()
+    base = forms.version_of(request.form.get("version"))
+    try:
+        version = services.authoring().set_status(
+            actor, article_id, status, base_version=base, message=forms.message_of(request.form)
+        )
+    except (StaleEditError, ConflictError, ContentError) as exc:
+        flash(exc.message, "error")
+    else:
+        flash(
+            gettext(
+                "manage_saved",
+                version=version.number,
+                status=label("article", version.status.value),
+            ),
+            "success",
+        )
+    target = request.form.get("next") == "list"
+    if target:
+        return redirect(url_for("manage.index", department=article_id.split("/", 1)[0]), code=303)
+    return redirect(url_for("manage.edit", article_id=article_id), code=303)

@@ -1,0 +1,213 @@
+"""The authoring part of the OpenAPI document: writing articles through the API.
+
+`webapp.openapi.document.openapi_document` merges these paths (the PUT next
+to the GET of /api/articles/{article_id}) and schemas; the route test keeps
+them in step with `webapp.manage.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
+
+_SIGNED_IN = [{"session": []}, {"sso": []}]
+_ID = param(
+    "article_id",
+    "Article id, e.g. hr/sick-leave.md (may hold '/').",
+    {"type": "string"},
+    required=True,
+    where="path",
+)
+_STATUS = {"type": "string", "enum": ["draft", "review", "published", "retired"]}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_ETAG = {
+    "ETag": {
+        "description": 'The stored version, quoted ("3"); send it back in If-Match.',
+        "schema": {"type": "string"},
+    }
+}
+
+PATHS: dict[str, Any] = {
+    "/api/articles/{article_id}": {
+        "put": {
+            "operationId": "putArticle",
+            "summary": "Create or replace an article from its fields (content owners of its "
+            "department, admins). `status: published` publishes at once where the department "
+            "needs no review; under review_required another content owner publishes what was "
+            "submitted with `status: review`.",
+            "security": _SIGNED_IN,
+            "parameters": [
+                _ID,
+                param(
+                    "If-Match",
+                    'The version the edit is based on (the ETag of GET, e.g. "3"); required '
+                    "for an existing article unless the body names `version`.",
+                    {"type": "string"},
+                    where="header",
+                ),
+                param(
+                    "X-CSRF-Token",
+                    "The session's token (GET /api/me).",
+                    {"type": "string"},
+                    required=True,
+                    where="header",
+                ),
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}
+                },
+            },
+            "responses": {
+                "200": {
+                    **json_response("StoredArticle", "Saved as a new version."),
+                    "headers": _ETAG,
+                },
+                "201": {**json_response("StoredArticle", "Created."), "headers": _ETAG},
+                "400": ERROR_REF,
+                "401": ERROR_REF,
+                "403": ERROR_REF,
+                "404": ERROR_REF,
+                "409": ERROR_REF,
+                "412": ERROR_REF,
+                "413": ERROR_REF,
+                "422": ERROR_REF,
+                "428": ERROR_REF,
+            },
+        }
+    },
+    "/api/articles/{article_id}/versions": {
+        "get": {
+            "operationId": "getArticleVersions",
+            "summary": "Every version of an article, newest first (content owners, admins).",
+            "security": _SIGNED_IN,
+            "parameters": [_ID],
+            "responses": {
+                "200": json_response("ArticleVersions", "The versions."),
+                "401": ERROR_REF,
+                "403": ERROR_REF,
+                "404": ERROR_REF,
+            },
+        }
+    },
+    "/api/preview": {
+        "post": {
+            "operationId": "postPreview",
+            "summary": "Markdown rendered and sanitised exactly as the article page shows it.",
+            "security": _SIGNED_IN,
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["body"],
+                            "properties": {
+                                "body": {"type": "string"},
+                                "id": {
+                                    "type": "string",
+                                    "description": "The article's id, for relative links.",
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "The HTML.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"html": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "400": ERROR_REF,
+                "401": ERROR_REF,
+            },
+        }
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "ArticleInput": {
+        "type": "object",
+        "required": ["title", "body"],
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "summary": {"type": "string", "maxLength": 500},
+            "tags": _STRINGS,
+            "lang": {"type": "string", "description": "en, de… (empty: detected)"},
+            "audience": _STRINGS,
+            "review_by": {**STRING_OR_NULL, "format": "date"},
+            "body": {"type": "string", "description": "Markdown."},
+            "status": {**_STATUS, "default": "draft"},
+            "related": _STRINGS,
+            "owner": {"type": "string"},
+            "message": {"type": "string", "description": "What changed, for the history."},
+            "version": {
+                "type": "integer",
+                "description": "The version the edit is based on, when If-Match is not sent.",
+            },
+        },
+    },
+    "StoredArticle": {
+        "type": "object",
+        "description": "The article as stored in the content folder, any status.",
+        "properties": {
+            "id": {"type": "string"},
+            "department": {"type": "string"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "tags": _STRINGS,
+            "lang": {"type": "string"},
+            "audience": _STRINGS,
+            "review_by": {**STRING_OR_NULL, "format": "date"},
+            "related": _STRINGS,
+            "owner": {"type": "string"},
+            "status": _STATUS,
+            "body": {"type": "string"},
+            "html": {"type": "string"},
+            "updated": STRING_OR_NULL,
+            "version": {"type": "integer"},
+            "submitted_by": STRING_OR_NULL,
+            "url": {"type": "string"},
+        },
+    },
+    "ArticleVersions": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "versions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "version": {"type": "integer"},
+                        "author": STRING_OR_NULL,
+                        "ts": {"type": "string", "format": "date-time"},
+                        "action": {
+                            "type": "string",
+                            "enum": [
+                                "create",
+                                "save",
+                                "submit",
+                                "publish",
+                                "retire",
+                                "restore",
+                                "disk",
+                            ],
+                        },
+                        "status": _STATUS,
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+        },
+    },
+}

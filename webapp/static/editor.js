@@ -1,0 +1,64 @@
+// The article editor: live preview and the internal link picker.
+// The preview is rendered by the server (POST /api/preview) with the same
+// Markdown and sanitiser as the article page, so what is shown is what
+// readers will see. Without JavaScript the editor still saves and publishes.
+(function () {
+  "use strict";
+  var form = document.getElementById("editor-form");
+  if (!form) return;
+  var body = document.getElementById("e-body");
+  var preview = document.getElementById("e-preview");
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  var token = tokenMeta ? tokenMeta.content : "";
+  var timer = null;
+  var sent = 0;
+
+  function render() {
+    var mine = ++sent;
+    fetch(form.dataset.previewUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+      body: JSON.stringify({ body: body.value, id: form.dataset.articleId }),
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      // The server's HTML is sanitised (nh3) exactly as on the article page.
+      if (data && mine === sent) preview.innerHTML = data.html;
+    }).catch(function () { /* the next keystroke tries again */ });
+  }
+
+  body.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(render, 250);
+  });
+  render();
+
+  // Link picker: choose an article id from the list, insert a Markdown link
+  // relative to this article's folder at the cursor.
+  var picker = document.getElementById("e-link");
+  var insert = document.getElementById("e-insert-link");
+  if (!picker || !insert) return;
+  insert.hidden = false;
+  function relative(target) {
+    var here = form.dataset.articleId.split("/").slice(0, -1);
+    var there = target.split("/");
+    var common = 0;
+    while (common < here.length && common < there.length - 1 && here[common] === there[common]) common++;
+    var up = here.slice(common).map(function () { return ".."; });
+    return up.concat(there.slice(common)).join("/") || target;
+  }
+  insert.addEventListener("click", function () {
+    var id = picker.value.trim();
+    if (!id) return;
+    var option = document.querySelector('#article-ids option[value="' + CSS.escape(id) + '"]');
+    var title = option ? option.textContent : id;
+    var link = "[" + title + "](" + relative(id) + ")";
+    var start = body.selectionStart, end = body.selectionEnd;
+    body.value = body.value.slice(0, start) + link + body.value.slice(end);
+    body.focus();
+    body.selectionStart = body.selectionEnd = start + link.length;
+    picker.value = "";
+    render();
+  });
+})();
