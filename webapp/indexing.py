@@ -41,7 +41,7 @@ BuilderFactory = Callable[[Settings, Any], Builder]
 def default_builder(settings: Settings, engine: Any) -> Builder:
     """An incremental `IndexBuilder` that borrows `engine`'s model when it matches."""
     from indexer.build import IndexBuilder
-    from indexer.embedding import model_name
+    from indexer.embedding.factory import model_name
 
     embedder = None
     loaded = getattr(engine, "embedder", None)

@@ -76,7 +76,7 @@ _FULL_NAME = re.compile(
 def names_in(text: str) -> list[str]:
     """Names written in a request: a title and a name ("Frau Berg"), or two
     capitalised words in a row inside a sentence ("Jonas Weber")."""
-    found = []
+    found: list[str] = []
     for sentence in _SENTENCE.split(" ".join(text.split())):
         found.extend(m.group(0) for m in _FULL_NAME.finditer(sentence))
     return found
@@ -148,7 +148,7 @@ def vocabulary_tags(text: str, vocabulary: Sequence[str]) -> list[str]:
     """Terms of the department's vocabulary that `text` uses (whole words; a long
     term also as the start of a word: 'parking' in 'parking spaces')."""
     folded = text.casefold()
-    found = []
+    found: list[str] = []
     for term in dict.fromkeys(t.strip() for t in vocabulary if t and t.strip()):
         key = term.casefold()
         pattern = rf"\b{re.escape(key)}" + ("" if len(key) >= 5 else r"\b")

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
+from webapp.openapi.schema import ERROR_REF, SIGNED_IN, STRING_OR_NULL, json_response, param
 
-_SIGNED_IN = [{"session": []}, {"sso": []}]
 _ID = param(
     "article_id",
     "Article id, e.g. hr/sick-leave.md (may hold '/').",
@@ -36,7 +35,7 @@ PATHS: dict[str, Any] = {
             "department, admins). `status: published` publishes at once where the department "
             "needs no review; under review_required another content owner publishes what was "
             "submitted with `status: review`.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [
                 _ID,
                 param(
@@ -82,7 +81,7 @@ PATHS: dict[str, Any] = {
         "get": {
             "operationId": "getArticleVersions",
             "summary": "Every version of an article, newest first (content owners, admins).",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "parameters": [_ID],
             "responses": {
                 "200": json_response("ArticleVersions", "The versions."),
@@ -96,7 +95,7 @@ PATHS: dict[str, Any] = {
         "post": {
             "operationId": "postPreview",
             "summary": "Markdown rendered and sanitised exactly as the article page shows it.",
-            "security": _SIGNED_IN,
+            "security": SIGNED_IN,
             "requestBody": {
                 "required": True,
                 "content": {
