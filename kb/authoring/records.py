@@ -76,3 +76,17 @@ class ArticleFields:
         set_normalised(self, "tags", tuple(self.tags))
         set_normalised(self, "audience", tuple(self.audience) or (EVERYONE,))
         set_normalised(self, "related", tuple(self.related))
+
+
+@dataclass(frozen=True)
+class ArticleActivity:
+    """How an article is used: result clicks (views) and "was this helpful?" votes."""
+
+    views: int = 0
+    helpful: int = 0
+    not_helpful: int = 0
+
+    @property
+    def helpful_ratio(self) -> float | None:
+        votes = self.helpful + self.not_helpful
+        return self.helpful / votes if votes else None

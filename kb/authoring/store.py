@@ -8,24 +8,9 @@ app's `Store`; `version_store(store)` builds it from that store, as
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from kb.authoring.records import ArticleVersion
-
-
-@dataclass(frozen=True)
-class ArticleActivity:
-    """How an article is used: result clicks (views) and "was this helpful?" votes."""
-
-    views: int = 0
-    helpful: int = 0
-    not_helpful: int = 0
-
-    @property
-    def helpful_ratio(self) -> float | None:
-        votes = self.helpful + self.not_helpful
-        return self.helpful / votes if votes else None
+from kb.authoring.records import ArticleActivity, ArticleVersion
 
 
 @runtime_checkable

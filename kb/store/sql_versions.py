@@ -14,8 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row, and_, delete, func, insert, select
 
-from kb.authoring.records import ArticleVersion
-from kb.authoring.store import ArticleActivity
+from kb.authoring.records import ArticleActivity, ArticleVersion
 from kb.errors import ConflictError, NotFoundError
 from kb.store.schema import article_versions, click_events, feedback_events
 from kb.store.sql_base import SqlBase

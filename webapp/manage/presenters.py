@@ -14,8 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kb.authoring.records import ArticleVersion
-from kb.authoring.store import ArticleActivity
+from kb.authoring.records import ArticleActivity, ArticleVersion
 from kb.content.files import content_entries
 from kb.content.readers import is_document
 from kb.content.scanner import read_entry

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kb.authoring.records import Action, ArticleVersion
-from kb.authoring.store import ArticleActivity, version_store
+from kb.authoring.records import Action, ArticleActivity, ArticleVersion
+from kb.authoring.store import version_store
 from kb.errors import ConflictError, NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent
 from kb.records import Status
