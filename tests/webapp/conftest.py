@@ -30,6 +30,8 @@ def settings(tmp_path: Path) -> Settings:
             "index_dir": str(tmp_path / "index"),
             "content_dir": str(tmp_path / "content"),
             "secret_key": "test-secret",
+            # No index to update under the fake engine (tests/webapp/manage records it).
+            "index_on_change": "off",
         },
         environ={},
     )

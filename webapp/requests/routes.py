@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
 from kb.errors import ConflictError, ValidationError
+from kb.records import Status
 from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
 from webapp import services
@@ -221,7 +222,16 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
                 f"article: {article_id!r} is not linked to request {request_id}",
                 details={"field": "article", "value": article_id},
             )
-        service.publish_article(actor, article_id, content_root())
+        # Through the authoring service: a version with its author, the
+        # four-eyes rule, and the index worker make it searchable in seconds.
+        services.authoring().set_status(
+            actor,
+            article_id,
+            Status.PUBLISHED,
+            base_version=None,
+            message=f"published from request {request_id}",
+        )
+        service.record_published(actor, request_id, article_id)
 
     return _act(request_id, publish, "publish_done", "#articles")
 

@@ -190,7 +190,7 @@ def sso_app(app: Flask) -> Flask:
 def test_header_mode_pages(sso_app: Flask, client: FlaskClient, store: Store) -> None:
     headers = {"X-Remote-User": "maria", "X-Remote-Groups": "content_owner:hr"}
     html = text_of(client.get("/", headers=headers))
-    assert "maria" in html and "Drafts" in html and "Sign out" not in html
+    assert "maria" in html and "Articles" in html and "Sign out" not in html
     refused = client.get("/", headers=headers, environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert refused.status_code == 403 and "trusted_proxies" in text_of(refused)
     page = text_of(client.get("/auth/sign-in"))

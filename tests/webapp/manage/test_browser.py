@@ -1,0 +1,210 @@
+"""Content owners in real headless Chromium: edit with preview, history, diff and
+restore; publish a new article and find it by search within 5 s without `kb index`;
+a stale edit with both texts; four-eyes approval; HR cannot edit IT.
+
+The app serves a tmp copy of the sample content and its index with the real
+engine; the index worker of the app (setting index_on_change = worker) is
+what makes changes searchable. Waits are on conditions, never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from kb.accounts.service import add_user
+from kb.settings import Settings
+from tests.conftest import SAMPLE_CONTENT
+from tests.webapp.requests.test_browser import sign_in
+from tests.webapp.test_browser import (
+    OUTPUT,
+    LiveServer,
+    _open,
+    _serve,
+    browser,  # noqa: F401 - a fixture, used by name
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PEOPLE = {"otto": "it", "olga": "it", "hella": "hr", "henrik": "hr"}
+
+
+@pytest.fixture(scope="module")
+def site(
+    sample_index: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    base = tmp_path_factory.mktemp("authoring")
+    shutil.copytree(SAMPLE_CONTENT, base / "content")
+    shutil.copytree(sample_index.index_path, base / "index")
+    settings = Settings.load(
+        {
+            "content_dir": str(base / "content"),
+            "index_dir": str(base / "index"),
+            "database_url": f"sqlite:///{base / 'kb.db'}",
+            "secret_key": "browser-authoring-tests",
+            "index_on_change": "worker",
+        },
+        environ={},
+    )
+    for live in _serve(settings, embedder):
+        for name, department in PEOPLE.items():
+            add_user(live.store, name, "content_owner", department, password=f"{name}-secret")
+        yield live
+
+
+def content_of(live: LiveServer) -> Any:
+    from webapp.services import services
+
+    return services(live.app).settings.content_path
+
+
+def test_edit_with_preview_history_diff_and_restore(browser: Any, site: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, site, "otto")
+    page.get_by_role("link", name="Articles").click()
+    expect(page.get_by_role("heading", name="Articles of IT Services")).to_be_visible()
+    page.get_by_role("link", name="Connecting with GlobalProtect VPN").first.click()
+    body = page.get_by_label("Text (Markdown)")
+    body.fill(body.input_value() + "\n\n## Tip\n\nUse **TCP 443** in hotels.")
+    preview = page.locator("#e-preview")
+    expect(preview.locator("strong", has_text="TCP 443")).to_be_visible()
+    page.get_by_label("What changed (optional)").fill("hotel tip")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".flash")).to_contain_text("Saved as version 2")
+    page.screenshot(path=str(OUTPUT / "manage-editor.png"), full_page=True)
+    page.get_by_role("link", name="History").click()
+    expect(page.locator("tr[data-version='2']")).to_contain_text("hotel tip")
+    page.locator("tr[data-version='2']").get_by_role("link", name="Changes").click()
+    expect(page.locator("tr.diff-added", has_text="TCP 443")).to_be_visible()
+    page.screenshot(path=str(OUTPUT / "manage-diff.png"), full_page=True)
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("button", name="Restore 1").click()
+    expect(page.locator(".flash")).to_contain_text("Version 1 restored as version 3")
+    assert "TCP 443" not in (content_of(site) / "it" / "vpn-setup.md").read_text()
+    page.context.close()
+    assert tab.errors == []
+
+
+def test_publish_a_new_article_and_find_it_within_5_s(browser: Any, site: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, site, "olga")
+    page.goto(site.url + "/manage/new?department=it")
+    page.get_by_label("Title").fill("Borrowing a loan projector")
+    page.get_by_label("Summary").fill("How to borrow the IT department's portable projector.")
+    page.get_by_label("Text (Markdown)").fill(
+        "## Borrowing\n\nThe portable zephyrscope projector is lent by the IT desk for up to "
+        "three days; book it in the service portal."
+    )
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".flash")).to_contain_text("created")
+    published = time.monotonic()
+    # The article page never answers 404, not even before the index has it.
+    page.goto(site.url + "/articles/it/borrowing-a-loan-projector.md")
+    expect(page.get_by_role("heading", name="Borrowing a loan projector")).to_be_visible()
+    found_after = None
+    while time.monotonic() - published < 5.0:
+        response = page.request.get(site.url + "/api/search?q=zephyrscope+projector")
+        ids = [r["id"] for r in response.json()["results"]]
+        if "it/borrowing-a-loan-projector.md" in ids:
+            found_after = time.monotonic() - published
+            break
+        time.sleep(0.1)
+    assert found_after is not None, "not searchable within 5 s"
+    page.goto(site.url + "/?q=zephyrscope+projector")
+    expect(page.locator(".result a.result-link").first).to_have_attribute(
+        "data-article", "it/borrowing-a-loan-projector.md"
+    )
+    # Retiring takes it out of results just as fast.
+    page.goto(site.url + "/manage/edit/it/borrowing-a-loan-projector.md")
+    page.get_by_role("button", name="Retire").click()
+    retired = time.monotonic()
+    while time.monotonic() - retired < 5.0:
+        ids = [
+            r["id"]
+            for r in page.request.get(site.url + "/api/search?q=zephyrscope+projector").json()[
+                "results"
+            ]
+        ]
+        if "it/borrowing-a-loan-projector.md" not in ids:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("still in results 5 s after retiring")
+    page.context.close()
+    assert tab.errors == []
+
+
+def test_a_stale_edit_is_refused_with_both_texts(browser: Any, site: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    first, second = _open(browser), _open(browser)
+    sign_in(first, site, "otto")
+    sign_in(second, site, "olga")
+    url = site.url + "/manage/edit/it/password-reset.md"
+    first.page.goto(url)
+    second.page.goto(url)
+    first.page.get_by_label("Summary").fill("Otto's summary, saved first.")
+    first.page.get_by_role("button", name="Save draft").click()
+    expect(first.page.locator(".flash")).to_contain_text("Saved as version")
+    second.page.get_by_label("Summary").fill("Olga's summary, written meanwhile.")
+    second.page.get_by_role("button", name="Save draft").click()
+    expect(
+        second.page.get_by_role("heading", name="Someone else changed this article")
+    ).to_be_visible()
+    expect(second.page.locator("#conflict-current")).to_contain_text("Otto's summary")
+    expect(second.page.locator("#conflict-yours")).to_contain_text("Olga's summary")
+    second.page.screenshot(path=str(OUTPUT / "manage-conflict.png"), full_page=True)
+    assert "Otto's summary" in (content_of(site) / "it" / "password-reset.md").read_text()
+    for tab in (first, second):
+        tab.page.context.close()
+    assert first.errors == []
+    # The refused save answers 409, which the browser logs; nothing else may fail.
+    assert [e for e in second.errors if "409" not in e] == []
+
+
+def test_four_eyes_approval_and_hr_cannot_edit_it(browser: Any, site: LiveServer) -> None:  # noqa: F811
+    from playwright.sync_api import expect
+
+    (content_of(site) / "hr" / "_department.yml").write_text(
+        (content_of(site) / "hr" / "_department.yml").read_text() + "review_required: true\n"
+    )
+    writer, reviewer = _open(browser), _open(browser)
+    sign_in(writer, site, "hella")
+    page = writer.page
+    page.goto(site.url + "/manage/edit/hr/overtime.md")
+    expect(page.locator(".note")).to_contain_text("four-eyes rule")
+    page.get_by_label("Summary").fill("Overtime is paid or taken as time off, agreed beforehand.")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".flash--error")).to_contain_text("approval")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".flash")).to_contain_text("In review")
+    # HR's owner may not edit IT's articles.
+    response = page.goto(site.url + "/manage/edit/it/vpn-setup.md")
+    assert response is not None and response.status == 403
+    sign_in(reviewer, site, "henrik")
+    reviewer.page.goto(site.url + "/manage/?department=hr")
+    approvals = reviewer.page.locator(".manage-approvals")
+    expect(approvals).to_contain_text("Overtime")
+    approvals.get_by_role("link").first.click()
+    expect(reviewer.page.locator(".note").first).to_contain_text("Submitted for review by hella")
+    reviewer.page.get_by_role("button", name="Publish").click()
+    expect(reviewer.page.locator(".flash")).to_contain_text("Published")
+    reviewer.page.screenshot(path=str(OUTPUT / "manage-approved.png"), full_page=True)
+    reviewer.page.goto(site.url + "/manage/?department=hr&hl=de")
+    expect(reviewer.page.get_by_role("heading", name="Artikel von Human Resources")).to_be_visible()
+    reviewer.page.screenshot(path=str(OUTPUT / "manage-list-de.png"), full_page=True)
+    for tab in (writer, reviewer):
+        tab.page.context.close()
+    # The refusals answer 409 and 403, which the browser logs; nothing else may fail.
+    assert [e for e in writer.errors if "409" not in e and "403" not in e] == []
+    assert reviewer.errors == []
