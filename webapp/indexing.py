@@ -60,6 +60,7 @@ class IndexWorker:
         self._stop = threading.Event()
         self._idle = threading.Condition()
         self._pending: set[str] = set()
+        self._running = False
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self.passes = 0
@@ -81,7 +82,7 @@ class IndexWorker:
         """Wait until every noted change has been through a pass (tests, benchmarks)."""
         deadline = time.monotonic() + timeout
         with self._idle:
-            while self._pending or self._wake.is_set():
+            while self._pending or self._wake.is_set() or self._running:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False
@@ -103,6 +104,7 @@ class IndexWorker:
             self._wake.clear()
             with self._idle:
                 batch, self._pending = self._pending, set()
+                self._running = True
             try:
                 if self._builder is None:
                     self._builder = self._make_builder()
@@ -121,4 +123,5 @@ class IndexWorker:
                 self.last_error = str(exc)
                 logger.exception("index worker: the index was not updated")
             with self._idle:
+                self._running = False
                 self._idle.notify_all()
