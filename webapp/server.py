@@ -59,19 +59,6 @@ def _post_worker_init(worker: Any) -> None:
         start_insights(worker.wsgi)
     except KbError as exc:
         logger.error("insights jobs are not running: %s", exc.message)
-    try:
-        start_review_digest(worker.wsgi)
-    except KbError as exc:
-        logger.error("the weekly review digest is not running: %s", exc.message)
-
-
-def start_review_digest(app: Any) -> None:
-    """The weekly review digest of `kb.authoring.jobs` (one worker of all sends it)."""
-    from kb.authoring.jobs import ReviewDigestJob
-    from webapp.services import services
-
-    svc = services(app)
-    app.extensions["kb_review_digest_stop"] = ReviewDigestJob(svc.settings, svc.store).start()
 
 
 def _worker_exit(_server: Any, worker: Any) -> None:
@@ -83,9 +70,6 @@ def _worker_exit(_server: Any, worker: Any) -> None:
     if app is not None:
         stop_outbox(app)
         stop_insights(app)
-        digest = app.extensions.get("kb_review_digest_stop")
-        if digest is not None:
-            digest.set()
         services(app).close()
 
 

@@ -1,23 +1,22 @@
-"""`kb reviews`: articles due for review, and sending the weekly digest now."""
+"""`kb reviews`: articles due for review (the weekly digest is `kb insights digest`)."""
 
 from __future__ import annotations
 
 import click
 
-from kb.cli.options import content_option, echo_json, json_option, open_store, settings_from
+from kb.cli.options import content_option, echo_json, json_option, settings_from
 
 
 @click.command("reviews")
 @content_option
 @click.option("--department", default=None, help="Only this department's articles.")
-@click.option("--send", is_flag=True, help="Queue the review digest in the outbox now.")
 @json_option
 @click.pass_context
 def reviews(
-    ctx: click.Context, content_dir: str | None, department: str | None, send: bool, as_json: bool
+    ctx: click.Context, content_dir: str | None, department: str | None, as_json: bool
 ) -> None:
     """List published articles past their review date or due within review_due_days."""
-    from kb.authoring.jobs import review_items, send_digest
+    from kb.authoring.jobs import review_items
 
     settings = settings_from(ctx, content_dir=content_dir)
     items = [i for i in review_items(settings) if department in (None, i.department)]
@@ -28,10 +27,6 @@ def reviews(
             state = "overdue" if item.overdue else f"due in {item.days_left} days"
             click.echo(f"{item.review_by:%Y-%m-%d}  {state:<14}  {item.article_id}  {item.title}")
         click.echo(f"{len(items)} article(s) to review")
-    if send:
-        with open_store(settings) as store:
-            count = send_digest(settings, store)
-        click.echo(f"review digest: {count} message(s) queued", err=True)
 
 
 COMMANDS = [reviews]

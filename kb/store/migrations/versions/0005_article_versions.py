@@ -1,7 +1,7 @@
 """Article versions: every save of an article in the browser or the API.
 
-Revision ID: 0004_article_versions
-Revises: 0003_insights
+Revision ID: 0005_article_versions
+Revises: 0004_insights_articles
 Create Date: 2026-11-30
 
 One row per version with the whole file text, its author, time, action
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_article_versions"
-down_revision = "0003_insights"
+revision = "0005_article_versions"
+down_revision = "0004_insights_articles"
 branch_labels = None
 depends_on = None
 
