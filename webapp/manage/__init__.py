@@ -6,6 +6,6 @@ preview and link picker; history, diff and restore; approvals. `api`
 (blueprint `manage_api`): `PUT /api/articles/<id>`,
 `GET /api/articles/<id>/versions` and `POST /api/preview`. `forms` reads
 both into `kb.authoring.records.ArticleFields`; `presenters` holds what the
-pages show; `messages` their texts in English and German. Everything is
+pages show; the texts are `webapp/locales/<lang>/manage.po`. Everything is
 checked and written by `kb.authoring.service.AuthoringService`.
 """
