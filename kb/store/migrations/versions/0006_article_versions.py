@@ -1,7 +1,7 @@
 """Article versions: every save of an article in the browser or the API.
 
-Revision ID: 0005_article_versions
-Revises: 0004_insights_articles
+Revision ID: 0006_article_versions
+Revises: 0005_request_forms
 Create Date: 2026-11-30
 
 One row per version with the whole file text, its author, time, action
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_article_versions"
-down_revision = "0004_insights_articles"
+revision = "0006_article_versions"
+down_revision = "0005_request_forms"
 branch_labels = None
 depends_on = None
 
