@@ -155,15 +155,16 @@ def _torch_threads() -> int:
     return int(torch.get_num_threads())
 
 
-def _settings(work: Path, size: int) -> Settings:
-    return Settings.load(
-        {"content_dir": str(ROOT / "content"), "index_dir": str(work / f"index-{size}")}, environ={}
-    )
+def _settings(work: Path, size: int, model: str | None = None) -> Settings:
+    values = {"content_dir": str(ROOT / "content"), "index_dir": str(work / f"index-{size}")}
+    if model:
+        values["embedding_model"] = model
+    return Settings.load(values, environ={})
 
 
 def build(args: argparse.Namespace) -> None:
     """Child process: real passages, synthetic articles, snapshot."""
-    settings = _settings(args.work, args.size)
+    settings = _settings(args.work, args.size, args.model)
     model = model_name(settings.embedding_model)
     cache = args.work / "real-embeddings.db"
     sources = [ROOT / "content", *args.source]
@@ -214,6 +215,7 @@ def ensure_index(args: argparse.Namespace) -> Path:
         "--seed",
         str(args.seed),
         *[f"--source={s}" for s in args.source],
+        *([f"--model={args.model}"] if args.model else []),
     ]
     subprocess.run(command, check=True, cwd=ROOT)
     return index_dir
@@ -332,10 +334,12 @@ def long_queries(engine: SearchEngine, count: int) -> list[str]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     ensure_index(args)
-    match_vector_kind(args.work / f"index-{args.size}", _settings(args.work, args.size))
+    match_vector_kind(args.work / f"index-{args.size}", _settings(args.work, args.size, args.model))
     # Rounds repeat each query; the engine's query-vector cache would turn the
     # repeats into hits, so it is off unless --query-cache asks for it.
-    settings = _settings(args.work, args.size).replace(query_cache_size=args.query_cache)
+    settings = _settings(args.work, args.size, args.model).replace(
+        query_cache_size=args.query_cache
+    )
     engine = SearchEngine(settings)
     started = time.perf_counter()
     engine.search(Query("warm up", k=10))
@@ -482,6 +486,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="another content folder to recombine (repeatable)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="times each query runs")
+    parser.add_argument(
+        "--model", default=None, help="embedding_model setting (default: the product's default)"
+    )
     parser.add_argument("--long", type=int, default=40, help="number of long queries")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true", help="cProfile the engine's searches")
