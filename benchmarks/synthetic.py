@@ -31,10 +31,11 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.build import IndexBuilder, StageProgress, _Plan
+from indexer.build import IndexBuilder, StageProgress
 from indexer.chunking import chunk_article
 from indexer.embedding.base import Embedder, ProgressFn
 from indexer.embedding.cache import EmbeddingCache
+from indexer.plan import Plan
 from kb.content.departments import default_name
 from kb.content.scanner import scan_content
 from kb.records import Article, Chunk, Department, Section
@@ -201,9 +202,9 @@ class SyntheticBuilder(IndexBuilder):
         super().__init__(settings, embedder=embedder, stage_progress=stage_progress)
         self.articles = articles
 
-    def _plan(self, known: dict[str, tuple[str, str]], report: object, full: bool) -> _Plan:
+    def plan_changes(self, known: dict[str, tuple[str, str]], report: object, full: bool) -> Plan:
         departments = {a.department for a in self.articles}
-        plan = _Plan(
+        plan = Plan(
             departments={d: Department(slug=d, name=default_name(d)) for d in sorted(departments)}
         )
         plan.upserts = {a.id: (a, "synthetic") for a in self.articles}

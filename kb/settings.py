@@ -13,41 +13,24 @@ Order of precedence, lowest first: the defaults below, a TOML settings file
 environment (`KB_<NAME>`), then explicit overrides (`kb --set name=value`,
 CLI options, test config).
 
-To add a setting: add a field here, then regenerate `docs/settings.md` from
-`kb settings` (a test compares the two).
+To add a setting: add a field here (`setting(...)`, see `kb.setting`), then
+regenerate `docs/settings.md` from `kb settings` (a test compares the two).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_type_hints
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import ConfigError
+from kb.setting import Setting, markdown_table, read_toml, rows_of, setting
 
 if TYPE_CHECKING:
     from kb.content.documents import DocumentOptions
-
-_SCALARS: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def setting(
-    default: Any,
-    help: str,
-    *,
-    choices: tuple[str, ...] = (),
-    minimum: float | None = None,
-    maximum: float | None = None,
-) -> Any:
-    """Declare one setting (a dataclass field with its documentation)."""
-    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
-    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -344,78 +327,7 @@ class Settings:
         return cls(**values)
 
 
-@dataclass(frozen=True)
-class Setting:
-    """One row of the settings table, read from a field of `Settings`."""
-
-    name: str
-    type: type
-    default: Any
-    help: str
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-
-    @property
-    def env_var(self) -> str:
-        return "KB_" + self.name.upper()
-
-    def check(self, value: Any) -> Any:
-        """`value` as this setting's type; a `ConfigError` naming what is allowed."""
-        typed = self._typed(value)
-        if self.choices:
-            typed = typed.strip().lower()
-            if typed not in self.choices:
-                allowed = ", ".join(repr(c) for c in self.choices)
-                raise ConfigError(f"setting {self.name} must be one of {allowed}; got {value!r}")
-        if self.minimum is not None and typed < self.minimum:
-            raise ConfigError(f"setting {self.name} must be at least {self.minimum}, got {value!r}")
-        if self.maximum is not None and typed > self.maximum:
-            raise ConfigError(f"setting {self.name} must be at most {self.maximum}, got {value!r}")
-        return typed
-
-    def _typed(self, value: Any) -> Any:
-        kind = self.type
-        if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
-            return value
-        if kind is float and isinstance(value, int) and not isinstance(value, bool):
-            return float(value)
-        text = str(value).strip()
-        if kind is bool and text.lower() in _TRUE | _FALSE:
-            return text.lower() in _TRUE
-        if kind in (int, float) and not isinstance(value, bool):
-            try:
-                return kind(text)
-            except ValueError:
-                pass
-        elif kind is str and isinstance(value, str | int | float | Path):
-            return str(value)
-        raise ConfigError(f"setting {self.name} must be a {kind.__name__}, got {value!r}")
-
-    def describe(self) -> str:
-        """The help text with the allowed values, as `kb settings` prints it."""
-        rules = []
-        if self.choices:
-            rules.append("One of: " + ", ".join(f"`{c}`" for c in self.choices) + ".")
-        if self.minimum is not None:
-            rules.append(f"At least {self.minimum:g}.")
-        if self.maximum is not None:
-            rules.append(f"At most {self.maximum:g}.")
-        return " ".join([self.help, *rules])
-
-
-def _table() -> tuple[Setting, ...]:
-    hints = get_type_hints(Settings)
-    rows = []
-    for f in dataclasses.fields(Settings):
-        kind = hints[f.name]
-        if kind not in _SCALARS.values():
-            raise TypeError(f"setting {f.name}: type {kind!r} is not one of str, int, float, bool")
-        rows.append(Setting(f.name, kind, f.default, **f.metadata))
-    return tuple(rows)
-
-
-SETTINGS: tuple[Setting, ...] = _table()
+SETTINGS: tuple[Setting, ...] = rows_of(Settings)
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
@@ -439,23 +351,8 @@ def parse_assignment(text: str) -> tuple[str, str]:
 
 def settings_table() -> list[str]:
     """The Markdown table of every setting (`kb settings`, `docs/settings.md`)."""
-    lines = [
-        "| setting | environment | type | default | meaning |",
-        "| --- | --- | --- | --- | --- |",
-    ]
-    for s in SETTINGS:
-        lines.append(
-            f"| `{s.name}` | `{s.env_var}` | {s.type.__name__} | `{s.default!s}` | {s.describe()} |"
-        )
-    return lines
+    return markdown_table(SETTINGS)
 
 
 def _read_file(path: Path) -> dict[str, Any]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"settings file {path} does not exist") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
-    table = data.get("kb", data)
-    return {setting_named(name).name: value for name, value in table.items()}
+    return {setting_named(name).name: value for name, value in read_toml(path).items()}

@@ -33,7 +33,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kb.errors import ConfigError, KbError
+from kb.errors import ConfigError, KbError, StoreUnavailableError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,12 @@ def prepare(settings: Settings) -> Settings:
         )
     pull_current(settings)
     snapshot.current_path(settings.index_path)  # IndexNotFoundError: run `kb index`
-    create_store(settings.database_url).close()
+    try:
+        create_store(settings.database_url).close()
+    except StoreUnavailableError as exc:
+        # Searches work from the local snapshot; writes answer 503 until the
+        # database is back, and the workers reconnect by themselves.
+        logger.warning("starting without the database for now: %s", exc.message)
     if not settings.secret_key:
         settings = settings.replace(secret_key=secrets.token_hex(32))
     return settings
@@ -117,7 +122,13 @@ def pull_current(settings: Settings) -> None:
     this folder lacks it. A failure leaves the local snapshot (if any) serving."""
     from indexer.snapshot_store import create_snapshot_store, sync
 
-    store = create_snapshot_store(settings)
+    if settings.snapshot_store == "files":
+        return
+    try:
+        store = create_snapshot_store(settings)
+    except KbError as exc:
+        logger.error("could not open the snapshot store: %s", exc.message)
+        return
     try:
         moved = sync.pull_locked(store, settings.index_path, settings.keep_snapshots)
         if moved.snapshot:
@@ -133,12 +144,10 @@ def start_follower(settings: Settings) -> Any:
     from indexer.snapshot_store import create_snapshot_store
     from indexer.snapshot_store.sync import SnapshotFollower
 
-    store = create_snapshot_store(settings)
-    if not store.replicated:
-        store.close()
+    if settings.snapshot_store == "files":
         return None
     follower = SnapshotFollower(
-        store,
+        lambda: create_snapshot_store(settings),
         settings.index_path,
         settings.keep_snapshots,
         settings.snapshot_poll_seconds,

@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from indexer import snapshot
@@ -155,13 +156,20 @@ class SnapshotFollower:
     """Keeps a node's index folder at the store's current snapshot, in a thread.
 
     Each round pulls (nothing when up to date), then waits for a notification
-    or `poll_seconds`. Failures are logged (once per distinct message) and the
-    node keeps the snapshot it has."""
+    or `poll_seconds`. The store is opened on the first round and again after
+    it could not be opened (a node may start while the database is down).
+    Failures are logged (once per distinct message) and the node keeps the
+    snapshot it has."""
 
     def __init__(
-        self, store: SnapshotStore, index_dir: Path, keep: int, poll_seconds: float
+        self,
+        open_store: Callable[[], SnapshotStore],
+        index_dir: Path,
+        keep: int,
+        poll_seconds: float,
     ) -> None:
-        self.store = store
+        self.open_store = open_store
+        self.store: SnapshotStore | None = None
         self.index_dir = index_dir
         self.keep = keep
         self.poll_seconds = poll_seconds
@@ -171,6 +179,8 @@ class SnapshotFollower:
 
     def round(self) -> Transfer:
         try:
+            if self.store is None:
+                self.store = self.open_store()
             report = pull_locked(self.store, self.index_dir, self.keep)
         except KbError as exc:
             self._failed(exc.message)
@@ -193,7 +203,10 @@ class SnapshotFollower:
             self.round()
             if self.stop_event.is_set():
                 break
-            self.store.wait(self.poll_seconds)
+            if self.store is None:
+                self.stop_event.wait(self.poll_seconds)
+            else:
+                self.store.wait(self.poll_seconds)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="kb-snapshot-follower", daemon=True)
@@ -203,3 +216,5 @@ class SnapshotFollower:
         self.stop_event.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self.store is not None:
+            self.store.close()

@@ -84,9 +84,7 @@ def load_defaults(folder: Path) -> DocumentDefaults:
             owner=str(section.get("owner") or "").strip(),
             audience=section.get("audience"),
             review_months=int(months) if isinstance(months, int) and months > 0 else None,
-            fields=tuple(
-                (str(k), v) for k, v in section.items() if str(k) not in _DEFAULT_FIELDS
-            ),
+            fields=tuple((str(k), v) for k, v in section.items() if str(k) not in _DEFAULT_FIELDS),
         )
     return DocumentDefaults()
 

@@ -282,6 +282,40 @@ def read_status(raw: bytes, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES)
     return _status(meta.get("status"), article_id)
 
 
+def _title(
+    meta: dict[str, Any], sections: tuple[Section, ...], article_id: str, warnings: list[Problem]
+) -> str:
+    """The front matter's title, else the first heading, else the file name (warned)."""
+    title = str(meta.get("title") or "").strip() or first_heading(sections)
+    if title:
+        return title
+    warnings.append(
+        Problem(
+            article_id,
+            "no title in front matter or heading; using the file name",
+            severity=Severity.WARNING,
+            kind="title",
+        )
+    )
+    return PurePosixPath(article_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+def _declared_lang(meta: dict[str, Any], article_id: str, warnings: list[Problem]) -> str:
+    """The `lang` field when it is a language code; '' (detect) otherwise."""
+    lang = str(meta.get("lang") or "").strip()
+    if lang and not _LANG.match(lang):
+        warnings.append(
+            Problem(
+                article_id,
+                f"lang {lang!r} is not a language code like en or de; detecting",
+                severity=Severity.WARNING,
+                kind="field",
+            )
+        )
+        return ""
+    return lang
+
+
 def build_article(
     article_id: str,
     meta: dict[str, Any],
@@ -297,19 +331,7 @@ def build_article(
     articles and documents alike (so both follow the same field rules);
     `document` passes the fields only documents have. Appends warnings."""
     parts = PurePosixPath(article_id).parts
-    title = str(meta.get("title") or "").strip() or first_heading(sections)
-    if not title:
-        title = (
-            PurePosixPath(article_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()
-        )
-        warnings.append(
-            Problem(
-                article_id,
-                "no title in front matter or heading; using the file name",
-                severity=Severity.WARNING,
-                kind="title",
-            )
-        )
+    title = _title(meta, sections, article_id, warnings)
     if not any(s.text for s in sections):
         warnings.append(
             Problem(
@@ -319,17 +341,7 @@ def build_article(
                 kind="no_text",
             )
         )
-    lang = str(meta.get("lang") or "").strip()
-    if lang and not _LANG.match(lang):
-        warnings.append(
-            Problem(
-                article_id,
-                f"lang {lang!r} is not a language code like en or de; detecting",
-                severity=Severity.WARNING,
-                kind="field",
-            )
-        )
-        lang = ""
+    lang = _declared_lang(meta, article_id, warnings)
     plain = "\n".join(s.text for s in sections)
     # Near misses of `audience` are errors of their own (`_audience`).
     warnings.extend(near_miss_warnings(meta, KNOWN_FIELDS, article_id, except_for="audience"))

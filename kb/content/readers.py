@@ -61,7 +61,10 @@ def is_document(article_id: str) -> bool:
 
 
 def read_article(
-    path: str, article_id: str, max_bytes: int, render_seconds: float | None = DEFAULT_RENDER_SECONDS
+    path: str,
+    article_id: str,
+    max_bytes: int,
+    render_seconds: float | None = DEFAULT_RENDER_SECONDS,
 ) -> tuple[Article, list[Problem]]:
     """Read the file at `path` (id `article_id`) with the reader for its type."""
     reader = READERS.get(suffix_of(article_id))

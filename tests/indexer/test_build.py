@@ -260,3 +260,21 @@ def test_snapshot_keeps_each_articles_sanitised_html(
     assert report.published and report.updated == 5 and report.embedded_passages == 0
     again = SnapshotReader(tiny_settings.index_path).get().article("it/hostile.md")
     assert again is not None and "<strong>early</strong>" in again.body_html
+
+
+def test_every_stage_reports_progress_to_the_end(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    monkeypatch.setattr(indexer.build, "STAGE_PROGRESS_FROM", 1)
+    done: dict[str, list[int]] = {}
+
+    def stage(name: str, total: int):  # type: ignore[no-untyped-def]
+        done[name] = [0, total]
+        return lambda n: done[name].__setitem__(0, done[name][0] + n)
+
+    report = IndexBuilder(tiny_settings, embedder=hashing_embedder, stage_progress=stage).run()
+    assert set(done) == {"reading", "metadata", "keyword index"}
+    assert all(ticked == total for ticked, total in done.values()), done
+    assert done["keyword index"][1] == report.passages

@@ -1,8 +1,8 @@
 """Real indexes through a snapshot store: the indexer pushes, other folders pull.
 
-Uses the real model on the tiny fixture content and the database store on a
-SQLite file (the PostgreSQL and S3 backends pass the same contract in
-`test_snapshot_store.py`; the cluster tests run all of it on PostgreSQL).
+Uses the real model on the tiny fixture content, with the database store on a
+SQLite file and the s3 store on moto's S3 server (PostgreSQL passes the same
+contract in `test_snapshot_store.py`; the cluster tests run all of it there).
 """
 
 from __future__ import annotations
@@ -20,10 +20,16 @@ from kb.settings import Settings
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def replicated(tiny_settings: Settings, tmp_path: Path) -> Settings:
+@pytest.fixture(params=["database", "s3"])
+def replicated(tiny_settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    database = f"sqlite:///{tmp_path / 'kb.db'}"
+    if request.param == "database":
+        return tiny_settings.replace(snapshot_store="database", database_url=database)
     return tiny_settings.replace(
-        snapshot_store="database", database_url=f"sqlite:///{tmp_path / 'kb.db'}"
+        snapshot_store="s3",
+        database_url=database,
+        snapshot_s3_bucket=request.getfixturevalue("s3_bucket"),
+        snapshot_s3_endpoint=request.getfixturevalue("s3_endpoint"),
     )
 
 

@@ -146,8 +146,9 @@ def test_follower_notices_a_new_snapshot_within_seconds(
 ) -> None:
     node_dir = tmp_path / "node"
     sync.push(store, make_snapshot(tmp_path / "indexer", "20260101T000000-aaaa", FIRST), keep=3)
-    follower_store = create_snapshot_store(store_settings)
-    follower = sync.SnapshotFollower(follower_store, node_dir, keep=3, poll_seconds=2.0)
+    follower = sync.SnapshotFollower(
+        lambda: create_snapshot_store(store_settings), node_dir, keep=3, poll_seconds=2.0
+    )
     follower.round()
     assert snapshot.current_name(node_dir) == "20260101T000000-aaaa"
     follower.start()
@@ -161,7 +162,6 @@ def test_follower_notices_a_new_snapshot_within_seconds(
             time.sleep(0.05)
     finally:
         follower.stop()
-        follower_store.close()
 
 
 def test_files_store_is_the_index_folder_and_copies_nothing(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from kb.errors import StoreUnavailableError
+from kb.errors import ConfigError, StoreUnavailableError
 from kb.settings import Settings
 from kb.store.factory import create_store
 from tests.support import FakeEngine
@@ -56,3 +56,23 @@ def test_writes_get_503_with_retry_after_in_the_one_error_shape(down_app: Flask)
 def test_an_unreachable_database_is_unavailable_not_broken(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailableError, match="not available right now"):
         create_store(f"postgresql://kb@/kb?host={tmp_path}&connect_timeout=2")
+
+
+def test_a_node_starts_while_the_database_is_down(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A restarted node serves searches from its local snapshot even when the
+    database (and with it the snapshot store) cannot be reached yet."""
+    from tests.support import publish_fake_snapshot
+    from webapp.server import prepare
+
+    publish_fake_snapshot(settings.index_path)
+    down = settings.replace(
+        database_url=f"postgresql://kb@/kb?host={tmp_path}&connect_timeout=2",
+        snapshot_store="database",
+        secret_key="shared-by-every-node",
+    )
+    assert prepare(down).secret_key == "shared-by-every-node"
+    assert "starting without the database" in caplog.text
+    with pytest.raises(ConfigError, match="same key"):
+        prepare(down.replace(secret_key=""))

@@ -1,0 +1,194 @@
+"""What a `kb index` run has to do: which articles changed since the last snapshot.
+
+Unchanged files are recognised by size and modification time (documents: with
+their sidecar and department defaults), then by content hash, and are never
+parsed again. The files and their problems come from the content scanner that
+`kb validate` uses, so both judge and word every file alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer import originals
+from indexer.report import BuildReport
+from kb.content.documents import (
+    DocumentDefaults,
+    document_key,
+    document_stamp,
+    load_defaults,
+    read_document_file,
+    read_sidecar,
+)
+from kb.content.files import FileEntry
+from kb.content.readers import is_document
+from kb.content.regular_files import read_regular_file
+from kb.content.scanner import read_entries, scan_departments, unique_entries
+from kb.errors import ContentError
+from kb.records import Article, Department, Problem, Severity
+from kb.settings import Settings
+
+Stage = Callable[[str, int], "Callable[[int], None] | None"]
+
+
+def _sha256(path: Path, max_bytes: int) -> str:
+    """The hash of a regular file within its limit; '' for anything else (links,
+    pipes, devices: `read_regular_file`), which then counts as changed."""
+    try:
+        return hashlib.sha256(read_regular_file(path, max_bytes, path.name)).hexdigest()
+    except ContentError:
+        return ""
+
+
+@dataclass
+class Plan:
+    """The changes of one run: articles to add or replace, ids to remove."""
+
+    departments: dict[str, Department]
+    upserts: dict[str, tuple[Article, str]] = field(default_factory=dict)  # id → (article, stat)
+    removals: set[str] = field(default_factory=set)
+    restat: dict[str, str] = field(default_factory=dict)  # unchanged content, new mtime
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class Planner:
+    """Compares the content root with the articles of the last snapshot."""
+
+    def __init__(
+        self, settings: Settings, stage: Stage, originals_store: originals.OriginalStore
+    ) -> None:
+        self.settings = settings
+        self.content = settings.content_path
+        self.stage = stage
+        self.originals = originals_store
+        self._defaults: dict[str, DocumentDefaults] = {}
+
+    def plan(self, known: dict[str, tuple[str, str]], report: BuildReport, full: bool) -> Plan:
+        """What changed since the snapshot that holds `known` (id → hash, stat).
+
+        The files and their problems come from the content scanner that `kb
+        validate` uses; only files whose size, time and hash all differ from
+        the indexed version are read."""
+        departments, problems = scan_departments(self.content)
+        report.warnings.extend(str(p) for p in problems)
+        plan = Plan(departments=departments)
+        seen: set[str] = set()
+        changed: list[FileEntry] = []
+        self._defaults = {}
+        for item in unique_entries(self.content):
+            if isinstance(item, Problem):
+                report.errors.append(str(item))
+                continue
+            seen.add(item.id)
+            if full or not self._unchanged(item, known, plan):
+                changed.append(item)
+        options = self.settings.document_options
+        tick = self.stage("reading", len(changed))
+        with options.reader() as reader:
+            for entry, article, found, raw in read_entries(
+                self.content,
+                changed,
+                self.settings.max_file_bytes,
+                options,
+                reader=reader,
+                render_seconds=self.settings.render_seconds,
+            ):
+                if tick is not None:
+                    tick(1)
+                if raw and article is not None:
+                    self.originals.put(article.original, raw)
+                self._plan_file(entry, article, found, entry.id in known, plan, report)
+            report.documents_extracted = reader.stats.extracted
+            report.documents_cached = reader.stats.cached
+            report.extraction_seconds = round(reader.stats.seconds, 3)
+        plan.removals.update(aid for aid in known if aid not in seen)
+        return plan
+
+    def _stamp(self, entry: FileEntry) -> str:
+        """What tells an unchanged file without reading it (documents: with their
+        sidecar and department defaults)."""
+        if not is_document(entry.id) or "/" not in entry.id:
+            return entry.stat_key
+        return document_stamp(entry.size, entry.mtime_ns, Path(entry.path), self._department(entry))
+
+    def _department(self, entry: FileEntry) -> DocumentDefaults:
+        department = entry.id.split("/", 1)[0]
+        if department not in self._defaults:
+            self._defaults[department] = load_defaults(self.content / department)
+        return self._defaults[department]
+
+    def _content_hash(self, entry: FileEntry) -> str:
+        """The hash an article of this file would have ('' when it cannot be read)."""
+        if not is_document(entry.id) or "/" not in entry.id:
+            return _sha256(Path(entry.path), self.settings.max_file_bytes)
+        try:
+            raw = read_document_file(Path(entry.path), self.settings.document_max_bytes, entry.id)
+            _, sidecar_raw = read_sidecar(Path(entry.path), entry.id)
+        except ContentError:
+            return ""
+        return document_key(raw, sidecar_raw, self._department(entry))
+
+    def _unchanged(self, entry: FileEntry, known: dict[str, tuple[str, str]], plan: Plan) -> bool:
+        """Whether the indexed version of `entry` is current (by stat, then by hash)."""
+        if entry.id not in known:
+            return False
+        indexed_hash, indexed_stat = known[entry.id]
+        stamp = self._stamp(entry)
+        if indexed_stat == stamp:
+            plan.unchanged += 1
+            return True
+        if self._content_hash(entry) == indexed_hash:
+            plan.unchanged += 1
+            plan.restat[entry.id] = stamp
+            return True
+        return False
+
+    def _plan_file(
+        self,
+        entry: FileEntry,
+        article: Article | None,
+        problems: list[Problem],
+        indexed: bool,
+        plan: Plan,
+        report: BuildReport,
+    ) -> None:
+        aid = entry.id
+        if article is None:
+            [problem] = problems
+            if problem.severity is Severity.WARNING:
+                # A document that cannot be read is reported, never fatal.
+                report.warnings.append(str(problem))
+                if indexed:
+                    report.warnings.append(f"{aid}: the previously indexed version stays")
+                    plan.unchanged += 1
+            elif problem.kind == "redirect":
+                report.warnings.append(str(problem))
+                if indexed:
+                    plan.removals.add(aid)
+            elif indexed:
+                report.errors.append(f"{problem}; the previously indexed version stays")
+                plan.unchanged += 1
+            else:
+                report.errors.append(str(problem))
+            return
+        # An article may come with errors and still be indexed (a broken audience
+        # restricts it): those are the report's errors, as kb validate's.
+        for problem in problems:
+            (report.errors if problem.severity is Severity.ERROR else report.warnings).append(
+                str(problem)
+            )
+        if not article.is_searchable:
+            if indexed:
+                plan.removals.add(aid)
+            return
+        plan.upserts[aid] = (article, self._stamp(entry))
+        if indexed:
+            plan.updated += 1
+            plan.removals.add(aid)
+        else:
+            plan.added += 1

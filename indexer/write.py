@@ -1,0 +1,178 @@
+"""Writing a new snapshot from the last one and a plan: metadata, keyword index,
+vector index and manifest.
+
+The new snapshot starts as a copy of the previous one (Whoosh segments shared
+through hard links), then only the passages of added, changed and removed
+articles are touched.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from indexer import keyword_index, metadata, originals, snapshot
+from indexer.chunking import chunk_article
+from indexer.plan import Plan, Stage
+from indexer.report import BuildReport
+from indexer.vector_index import (
+    VectorIndex,
+    create_vector_index,
+    grown_past,
+    load_vector_index,
+)
+from kb.records import Article, Chunk
+from kb.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+# Manifest key: the snapshot holds every Markdown article's rendered, sanitised HTML.
+HTML_STORED = "article_html"
+
+Numbered = list[tuple[int, Chunk]]
+
+
+class SnapshotWriter:
+    """Writes one snapshot folder; `embed` gives the vectors of new passages."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        model: str,
+        stage: Stage,
+        embed: Callable[[list[Chunk], BuildReport], np.ndarray],
+        embedder_dim: Callable[[], int],
+    ) -> None:
+        self.settings = settings
+        self.model = model
+        self.stage = stage
+        self.embed = embed
+        self.embedder_dim = embedder_dim
+        self.index_dir = settings.index_path
+        self.languages = settings.language_list
+
+    def write(self, target: Path, previous: Path | None, plan: Plan, report: BuildReport) -> None:
+        """Write the snapshot in `target` from `previous` (None: from nothing)."""
+        logger.info("writing snapshot %s", target.name)
+        if previous:
+            shutil.copy2(previous / "meta.db", target / "meta.db")
+            # Whoosh never rewrites a segment file once written (deletions live
+            # in the new table of contents), so the new snapshot can share the
+            # old segments through hard links instead of copying them.
+            shutil.copytree(
+                previous / "keyword", target / "keyword", copy_function=snapshot.link_or_copy
+            )
+        db = metadata.open_writable(target / "meta.db")
+        removed_pids = metadata.remove_articles(db, sorted(plan.removals))
+        next_pid = metadata.max_pid(db) + 1
+        if previous:
+            next_pid = max(next_pid, int(snapshot.read_manifest(previous).get("next_pid", 0)))
+        by_article, next_pid = self._passages(plan, next_pid)
+        new = [passage for _, _, numbered in by_article for passage in numbered]
+        vectors = self.embed([c for _, c in new], report)
+        self._metadata(db, target, previous, plan, by_article, report)
+        self._keyword(target, previous, plan, new)
+        vec = self._vectors(target, previous, new, vectors, removed_pids)
+        snapshot.write_manifest(
+            target,
+            {
+                "model": self.model,
+                "dim": vec.dim,
+                "vector_kind": vec.kind,
+                "languages": list(self.languages),
+                "articles": report.articles,
+                "passages": report.passages,
+                "vectors": vec.size,
+                "next_pid": next_pid,
+                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "content": str(self.settings.content_path),
+                HTML_STORED: True,
+                snapshot.FILES: snapshot.checksum_files(target, previous),
+            },
+        )
+
+    def _passages(
+        self, plan: Plan, next_pid: int
+    ) -> tuple[list[tuple[Article, str, Numbered]], int]:
+        """The passages of every new or changed article, numbered from `next_pid`."""
+        by_article: list[tuple[Article, str, Numbered]] = []
+        for aid in sorted(plan.upserts):
+            article, stat = plan.upserts[aid]
+            chunks = chunk_article(
+                article, words=self.settings.chunk_words, overlap=self.settings.chunk_overlap
+            )
+            by_article.append((article, stat, [(next_pid + i, c) for i, c in enumerate(chunks)]))
+            next_pid += len(chunks)
+        return by_article, next_pid
+
+    def _metadata(
+        self,
+        db: sqlite3.Connection,
+        target: Path,
+        previous: Path | None,
+        plan: Plan,
+        by_article: list[tuple[Article, str, Numbered]],
+        report: BuildReport,
+    ) -> None:
+        tick = self.stage("metadata", len(by_article))
+        for article, stat, numbered in by_article:
+            metadata.add_article(db, article, numbered, stat)
+            if tick is not None:
+                tick(1)
+        db.executemany(
+            "UPDATE articles SET stat = ? WHERE id = ?",
+            [(st, aid) for aid, st in plan.restat.items()],
+        )
+        metadata.write_departments(db, plan.departments.values())
+        db.commit()
+        digests = db.execute("SELECT original FROM articles WHERE original != ''").fetchall()
+        originals.link_into(self.index_dir, target, previous, [d[0] for d in digests])
+        report.articles, report.passages = metadata.counts(db)
+        db.close()
+
+    def _keyword(self, target: Path, previous: Path | None, plan: Plan, new: Numbered) -> None:
+        kw = (
+            keyword_index.open_index(target / "keyword")
+            if previous
+            else keyword_index.create_index(target / "keyword", self.languages)
+        )
+        keyword_index.apply_changes(
+            kw,
+            sorted(plan.removals),
+            new,
+            self.languages,
+            processes=keyword_index.writer_processes(self.settings.index_processes),
+            tick=self.stage("keyword index", len(new)),
+        )
+        kw.close()
+
+    def _vectors(
+        self,
+        target: Path,
+        previous: Path | None,
+        new: Numbered,
+        vectors: np.ndarray,
+        removed_pids: list[int],
+    ) -> VectorIndex:
+        ids = np.array([pid for pid, _ in new], dtype=np.int64)
+        threshold = self.settings.approximate_threshold
+        if previous:
+            kind = snapshot.read_manifest(previous)["vector_kind"]
+            vec = load_vector_index(previous / "vectors.faiss", kind)
+            vec.remove(np.array(removed_pids, dtype=np.int64))
+        else:
+            dim = vectors.shape[1] if len(vectors) else self.embedder_dim()
+            vec = create_vector_index(dim, len(new), threshold, vectors if len(vectors) else None)
+        vec.add(ids, vectors)
+        grown = grown_past(vec, threshold)
+        if grown is not None:
+            logger.info("%d passages: the vector index becomes approximate (IVF)", grown.size)
+            vec = grown
+        vec.save(target / "vectors.faiss")
+        return vec

@@ -1,0 +1,131 @@
+"""One setting: how it is declared, typed, checked and documented.
+
+`setting(default, help, choices=, minimum=, maximum=)` declares a field of
+`kb.settings.Settings`; `rows_of` reads the fields back as `Setting` rows,
+which check values and describe themselves for `kb settings` and
+`docs/settings.md`. `read_toml` reads a settings file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_type_hints
+
+from kb.errors import ConfigError
+
+_SCALARS: tuple[type, ...] = (str, int, float, bool)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def setting(
+    default: Any,
+    help: str,
+    *,
+    choices: tuple[str, ...] = (),
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    """Declare one setting (a dataclass field with its documentation)."""
+    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the settings table, read from a field of `Settings`."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def env_var(self) -> str:
+        return "KB_" + self.name.upper()
+
+    def check(self, value: Any) -> Any:
+        """`value` as this setting's type; a `ConfigError` naming what is allowed."""
+        typed = self._typed(value)
+        if self.choices:
+            typed = typed.strip().lower()
+            if typed not in self.choices:
+                allowed = ", ".join(repr(c) for c in self.choices)
+                raise ConfigError(f"setting {self.name} must be one of {allowed}; got {value!r}")
+        if self.minimum is not None and typed < self.minimum:
+            raise ConfigError(f"setting {self.name} must be at least {self.minimum}, got {value!r}")
+        if self.maximum is not None and typed > self.maximum:
+            raise ConfigError(f"setting {self.name} must be at most {self.maximum}, got {value!r}")
+        return typed
+
+    def _typed(self, value: Any) -> Any:
+        kind = self.type
+        if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
+            return value
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        text = str(value).strip()
+        if kind is bool and text.lower() in _TRUE | _FALSE:
+            return text.lower() in _TRUE
+        if kind in (int, float) and not isinstance(value, bool):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+        elif kind is str and isinstance(value, str | int | float | Path):
+            return str(value)
+        raise ConfigError(f"setting {self.name} must be a {kind.__name__}, got {value!r}")
+
+    def describe(self) -> str:
+        """The help text with the allowed values, as `kb settings` prints it."""
+        rules = []
+        if self.choices:
+            rules.append("One of: " + ", ".join(f"`{c}`" for c in self.choices) + ".")
+        if self.minimum is not None:
+            rules.append(f"At least {self.minimum:g}.")
+        if self.maximum is not None:
+            rules.append(f"At most {self.maximum:g}.")
+        return " ".join([self.help, *rules])
+
+
+def rows_of(table: type) -> tuple[Setting, ...]:
+    """The settings declared as the fields of the dataclass `table`."""
+    hints = get_type_hints(table)
+    rows = []
+    for f in dataclasses.fields(table):
+        kind = hints[f.name]
+        if kind not in _SCALARS:
+            raise TypeError(f"setting {f.name}: type {kind!r} is not one of str, int, float, bool")
+        rows.append(Setting(f.name, kind, f.default, **f.metadata))
+    return tuple(rows)
+
+
+def markdown_table(rows: tuple[Setting, ...]) -> list[str]:
+    """The Markdown table of `rows` (`kb settings`, `docs/settings.md`)."""
+    lines = [
+        "| setting | environment | type | default | meaning |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for s in rows:
+        lines.append(
+            f"| `{s.name}` | `{s.env_var}` | {s.type.__name__} | `{s.default!s}` | {s.describe()} |"
+        )
+    return lines
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """The settings of a TOML file (keys under `[kb]`, or at the top)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"settings file {path} does not exist") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
+    table: dict[str, Any] = data.get("kb", data)
+    return table
