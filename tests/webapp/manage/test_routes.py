@@ -158,3 +158,38 @@ def test_readers_see_a_past_due_note_only_when_the_setting_says_so(
     svc.settings = svc.settings.replace(review_note_to_readers=True)
     page = text_of(client.get("/articles/hr/sick-leave.md"))
     assert "This article was due for review on 20 November 2026" in page
+
+
+def test_gaps_assigned_to_the_department_appear_on_its_list(client: FlaskClient, app: Any) -> None:
+    from datetime import UTC, datetime
+
+    import numpy as np
+
+    from kb.insights.records import GapTopic, TopicStatus
+    from kb.insights.store import insights_store
+    from webapp.services import services
+
+    gaps = insights_store(services(app).store)
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    for label, status, department in (
+        ("vpn from hotels", TopicStatus.ASSIGNED, "it"),
+        ("printer toner", TopicStatus.CLOSED, "it"),
+        ("parental leave abroad", TopicStatus.ASSIGNED, "hr"),
+    ):
+        gaps.save_topic(
+            GapTopic(
+                label=label,
+                department=department,
+                centroid=np.zeros(4, dtype=np.float32),
+                status=status,
+                assigned_department=department,
+                assigned_at=now,
+            )
+        )
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/manage/?department=it"))
+    section = page[page.index('id="gaps-h"') :]
+    section = section[: section.index("</section>")]
+    assert "vpn from hotels" in section
+    assert "printer toner" not in section  # closed
+    assert "parental leave abroad" not in section  # HR's
