@@ -35,16 +35,15 @@ from kb.records import Article, Department
 from kb.results import Answer, Hit, Query, SearchResponse
 from kb.settings import Settings
 from search.answering import (
-    AnswerCandidate,
     answer_candidates,
     choose_answer,
     relevant_results,
 )
-from search.bm25 import DEFAULT_K1
-from search.confidence import ConfidenceModel, Evidence, is_answered
+from search.confidence import ConfidenceModel, is_answered
+from search.evidence import gather_evidence
 from search.filters import Filters
 from search.fusion import Fusion, create_fusion
-from search.grouping import ArticleGroup, article_ranks, attach_passages, best_per_article
+from search.grouping import ArticleGroup, attach_passages, best_per_article
 from search.highlight import Marker, answer_sentences, snippet
 from search.keyword import KeywordHit
 from search.prepared import PassageCache, PreparedSnapshot
@@ -191,7 +190,7 @@ class SearchEngine:
         # Only the passages shown or competing for the answer are read.
         answering = [c.pid for c in candidates if c.article_id == candidates[0].article_id]
         loaded = passages.get([g.best_pid for g in groups[:1]] + answering)
-        evidence = self._evidence(
+        evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded
         )
         confidence = self.confidence.confidence(evidence)
@@ -328,54 +327,6 @@ class SearchEngine:
                 f"unknown department {filters.department!r}; "
                 f"known departments: {', '.join(sorted(known))}"
             )
-
-    def _evidence(
-        self,
-        groups: list[ArticleGroup],
-        plan: QueryPlan,
-        keyword_hits: list[KeywordHit],
-        vector_hits: list[tuple[int, float]],
-        article_of: dict[int, str],
-        candidates: list[AnswerCandidate],
-        loaded: dict[int, Passage],
-    ) -> Evidence | None:
-        if not groups:
-            return None
-        top = groups[0]
-        cosines = dict(vector_hits)
-        found = [cosines[p] for p in top.pids if p in cosines]
-        floor = vector_hits[-1][1] if vector_hits else 0.0
-        tenth = vector_hits[min(9, len(vector_hits) - 1)][1] if vector_hits else 0.0
-        best = max(found) if found else floor
-        total = sum(c.weight for c in plan.concepts)
-
-        def share(concepts: set[int]) -> float:
-            return sum(plan.concepts[i].weight for i in concepts) / total if total > 0 else 0.0
-
-        top_pids = set(top.pids)
-        in_top: set[int] = set()
-        anywhere: set[int] = set()
-        for hit in keyword_hits:
-            anywhere |= hit.matched
-            if hit.pid in top_pids:
-                in_top |= hit.matched
-        best_score = keyword_hits[0].score if keyword_hits else 0.0
-        most = (DEFAULT_K1 + 1.0) * total
-        top_lang = loaded[top.best_pid].lang if top.best_pid in loaded else plan.lang
-        return Evidence(
-            cosine=best,
-            coverage=share(in_top),
-            keyword_rank=article_ranks([(h.pid, h.score) for h in keyword_hits], article_of).get(
-                top.article_id
-            ),
-            vector_rank=article_ranks(vector_hits, article_of).get(top.article_id),
-            keyword_score=best_score,
-            cosine_gap=max(0.0, best - tenth),
-            answer_coverage=candidates[0].coverage if candidates else 0.0,
-            found=share(anywhere),
-            keyword_share=min(1.0, best_score / most) if most > 0 else 0.0,
-            cross_lingual=top_lang != plan.lang,
-        )
 
     def _route(self, found: Retrieval, groups: list[ArticleGroup]) -> Route:
         best = groups[:ROUTE_ARTICLES]

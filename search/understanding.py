@@ -90,6 +90,42 @@ class QueryPlan:
         return frozenset(out)
 
 
+def _concepts(
+    meaningful: list[str],
+    phrases: dict[str, Expansion],
+    splits: dict[str, tuple[str, str]],
+    corrections: dict[str, str],
+    expansions: tuple[Expansion, ...],
+    weight: Callable[[str], float],
+) -> list[Concept]:
+    """The query's concepts: each meaningful word with its spelling fix, compound
+    parts and synonyms; a glossary phrase ("works council") as one concept."""
+    concepts: list[Concept] = []
+    emitted: set[str] = set()
+    for word in meaningful:
+        phrase = phrases.get(word)
+        if phrase is not None:
+            # A glossary phrase ("works council") is one concept, not two words:
+            # "works" alone would match every text about work.
+            if phrase.source not in emitted:
+                emitted.add(phrase.source)
+                members = [w for w in words(phrase.source) if w in phrases]
+                concepts.append(
+                    Concept(phrase.source, phrase.terms, sum(weight(w) for w in members))
+                )
+            continue
+        forms = {word, *splits.get(word, ())}
+        alternatives: list[str] = []
+        if word in corrections:
+            alternatives.append(corrections[word])
+        alternatives.extend(splits.get(word, ()))
+        for expansion in expansions:
+            if forms & set(words(expansion.source)):
+                alternatives.extend(expansion.terms)
+        concepts.append(Concept(word, tuple(unique(alternatives)), weight(word)))
+    return concepts
+
+
 def understand(
     text: str,
     *,
@@ -121,29 +157,7 @@ def understand(
     def weight(word: str) -> float:
         return idf(corrections.get(word, word)) if idf else 1.0
 
-    concepts: list[Concept] = []
-    emitted: set[str] = set()
-    for word in meaningful:
-        phrase = phrases.get(word)
-        if phrase is not None:
-            # A glossary phrase ("works council") is one concept, not two words:
-            # "works" alone would match every text about work.
-            if phrase.source not in emitted:
-                emitted.add(phrase.source)
-                members = [w for w in words(phrase.source) if w in phrases]
-                concepts.append(
-                    Concept(phrase.source, phrase.terms, sum(weight(w) for w in members))
-                )
-            continue
-        forms = {word, *splits.get(word, ())}
-        alternatives: list[str] = []
-        if word in corrections:
-            alternatives.append(corrections[word])
-        alternatives.extend(splits.get(word, ()))
-        for expansion in expansions:
-            if forms & set(words(expansion.source)):
-                alternatives.extend(expansion.terms)
-        concepts.append(Concept(word, tuple(unique(alternatives)), weight(word)))
+    concepts = _concepts(meaningful, phrases, splits, corrections, expansions, weight)
     nonsense = corrector is not None and is_nonsense(
         [c.word for c in concepts if not c.alternatives],
         len(concepts),

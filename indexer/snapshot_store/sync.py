@@ -97,27 +97,7 @@ def pull(store: SnapshotStore, index_dir: Path) -> Transfer:
     report.snapshot, report.files = name, len(files)
     try:
         for rel, info in files.items():
-            dest = target / rel
-            if target.resolve() not in dest.resolve().parents:
-                raise SnapshotStoreError(f"the manifest of {name} names a file outside it: {rel}")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            digest, size = str(info["sha256"]), int(str(info["size"]))
-            source = local.get(digest)
-            if source is not None and source.stat().st_size == size:
-                snapshot.link_or_copy(str(source), str(dest))
-                report.reused += 1
-                continue
-            partial = dest.with_name(dest.name + ".part")
-            store.download(digest, partial)
-            got_size = partial.stat().st_size
-            if got_size != size or snapshot.file_digest(partial) != digest:
-                raise SnapshotStoreError(
-                    f"{rel} of snapshot {name} does not match its manifest (size {got_size}, "
-                    f"expected {size}, or a different SHA-256); the old snapshot stays"
-                )
-            os.replace(partial, dest)
-            report.transferred += 1
-            report.transferred_bytes += size
+            _fetch_file(store, name, target, rel, info, local, report)
         tmp = target / (snapshot.MANIFEST + ".tmp")
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(manifest_text)
@@ -137,6 +117,40 @@ def pull(store: SnapshotStore, index_dir: Path) -> Transfer:
         report.reused,
     )
     return report
+
+
+def _fetch_file(
+    store: SnapshotStore,
+    name: str,
+    target: Path,
+    rel: str,
+    info: dict[str, object],
+    local: dict[str, Path],
+    report: Transfer,
+) -> None:
+    """One file of snapshot `name` into `target`: linked from a local file with the
+    same digest and size, else downloaded and checked against the manifest."""
+    dest = target / rel
+    if target.resolve() not in dest.resolve().parents:
+        raise SnapshotStoreError(f"the manifest of {name} names a file outside it: {rel}")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = str(info["sha256"]), int(str(info["size"]))
+    source = local.get(digest)
+    if source is not None and source.stat().st_size == size:
+        snapshot.link_or_copy(str(source), str(dest))
+        report.reused += 1
+        return
+    partial = dest.with_name(dest.name + ".part")
+    store.download(digest, partial)
+    got_size = partial.stat().st_size
+    if got_size != size or snapshot.file_digest(partial) != digest:
+        raise SnapshotStoreError(
+            f"{rel} of snapshot {name} does not match its manifest (size {got_size}, "
+            f"expected {size}, or a different SHA-256); the old snapshot stays"
+        )
+    os.replace(partial, dest)
+    report.transferred += 1
+    report.transferred_bytes += size
 
 
 def pull_locked(store: SnapshotStore, index_dir: Path, keep: int) -> Transfer:

@@ -191,72 +191,99 @@ def _heading_levels(lines: list[_Line]) -> tuple[float, dict[float, int]]:
 
 def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuilder) -> None:
     _, levels = _heading_levels(lines)
-    para: list[str] = []
-    items: list[str] = []
-    para_page: int | None = None
-    prev: _Line | None = None
-
-    def flush() -> None:
-        nonlocal para, items, para_page
-        if items:
-            builder.list(items, ordered=False, page=para_page)
-        elif para:
-            builder.paragraph(_join(para), page=para_page)
-        para, items, para_page = [], [], None
-
-    pending_heading: tuple[int, list[str], float] | None = None
+    reader = _Structurer(outline, levels, builder)
     for line in lines:
+        reader.add(line)
+    reader.finish()
+
+
+class _Structurer:
+    """Turns the lines of a PDF, in reading order, into headings, paragraphs and
+    lists: a heading by the outline or its font size (wrapped over two lines at
+    most), a list item by its bullet, a paragraph break by a gap or a page."""
+
+    def __init__(
+        self, outline: dict[str, int], levels: dict[float, int], builder: OutlineBuilder
+    ) -> None:
+        self.outline = outline
+        self.levels = levels
+        self.builder = builder
+        self.para: list[str] = []
+        self.items: list[str] = []
+        self.para_page: int | None = None
+        self.prev: _Line | None = None
+        self.pending: tuple[int, list[str], float] | None = None  # level, lines, size
+
+    def add(self, line: _Line) -> None:
         text = clean(line.text)
         size = round(line.size * 2) / 2
-        level = outline.get(text.lower()) or (
-            levels.get(size) if len(text.split()) <= MAX_HEADING_WORDS else None
+        level = self.outline.get(text.lower()) or (
+            self.levels.get(size) if len(text.split()) <= MAX_HEADING_WORDS else None
         )
         if level:
-            flush()
-            if (
-                pending_heading
-                and pending_heading[2] == size
-                and prev is not None
-                and prev.page == line.page
-                and not outline.get(text.lower())
-            ):
-                pending_heading[1].append(text)  # a heading wrapped over two lines
-            else:
-                if pending_heading:
-                    builder.heading(pending_heading[0], " ".join(pending_heading[1]))
-                pending_heading = (level, [text], size)
-            prev = line
-            continue
-        if pending_heading:
-            builder.heading(pending_heading[0], " ".join(pending_heading[1]))
-            pending_heading = None
+            self._heading(line, text, size, level)
+        else:
+            self._body(line, text)
+        self.prev = line
+
+    def finish(self) -> None:
+        self._flush()
+        self._emit_heading()
+
+    def _flush(self) -> None:
+        if self.items:
+            self.builder.list(self.items, ordered=False, page=self.para_page)
+        elif self.para:
+            self.builder.paragraph(_join(self.para), page=self.para_page)
+        self.para, self.items, self.para_page = [], [], None
+
+    def _emit_heading(self) -> None:
+        if self.pending:
+            self.builder.heading(self.pending[0], " ".join(self.pending[1]))
+            self.pending = None
+
+    def _heading(self, line: _Line, text: str, size: float, level: int) -> None:
+        self._flush()
+        pending, prev = self.pending, self.prev
+        if (
+            pending
+            and pending[2] == size
+            and prev is not None
+            and prev.page == line.page
+            and not self.outline.get(text.lower())
+        ):
+            pending[1].append(text)  # a heading wrapped over two lines
+            return
+        self._emit_heading()
+        self.pending = (level, [text], size)
+
+    def _body(self, line: _Line, text: str) -> None:
+        self._emit_heading()
+        prev = self.prev
         gap = prev is not None and (
             prev.page != line.page or prev.top - line.top > 1.6 * max(line.size, 1.0)
         )
         bullet = _BULLET.match(text)
-        if bullet and not (
-            para
-            and not items
+        continues_sentence = (
+            self.para
+            and not self.items
             and prev is not None
             and not gap
             and text[:1].isdigit()
-            and not para[-1].rstrip().endswith((":", "."))
-        ):
-            if para and not items:
-                flush()
-            items.append(text[bullet.end() :])
-            para_page = para_page or line.page
-        elif items and not gap:
-            items[-1] = _join([items[-1], text])
+            and not self.para[-1].rstrip().endswith((":", "."))
+        )
+        if bullet and not continues_sentence:
+            if self.para and not self.items:
+                self._flush()
+            self.items.append(text[bullet.end() :])
+            self.para_page = self.para_page or line.page
+        elif self.items and not gap:
+            self.items[-1] = _join([self.items[-1], text])
         else:
-            if gap or items:
-                flush()
-            para.append(text)
-            para_page = para_page or line.page
-        prev = line
-    flush()
-    if pending_heading:
-        builder.heading(pending_heading[0], " ".join(pending_heading[1]))
+            if gap or self.items:
+                self._flush()
+            self.para.append(text)
+            self.para_page = self.para_page or line.page
 
 
 def _join(lines: list[str]) -> str:

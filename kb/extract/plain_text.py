@@ -62,30 +62,28 @@ def _is_heading(line: str) -> bool:
     )
 
 
-def extract_text(data: bytes, limits: Limits) -> ExtractedDocument:
-    text = decode_text(data, "text file").replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    builder = OutlineBuilder(limits.max_chars)
-    para: list[str] = []
-    items: list[str] = []
-    ordered = False
+class _Blocks:
+    """Gathers lines into paragraphs, lists and bar tables; headings go straight out."""
 
-    def flush() -> None:
-        nonlocal ordered
-        if items:
-            builder.list(list(items), ordered)
-        elif para and all(" | " in row for row in para):
-            builder.table([row.split(" | ") for row in para])
-        elif para:
-            builder.paragraph(" ".join(para))
-        para.clear()
-        items.clear()
-        ordered = False
+    def __init__(self, builder: OutlineBuilder) -> None:
+        self.builder = builder
+        self.para: list[str] = []
+        self.items: list[str] = []
+        self.ordered = False
 
-    i = 0
-    while i < len(lines) and not builder.truncated:
-        line = lines[i].rstrip()
-        following = lines[i + 1].rstrip() if i + 1 < len(lines) else ""
+    def flush(self) -> None:
+        if self.items:
+            self.builder.list(list(self.items), self.ordered)
+        elif self.para and all(" | " in row for row in self.para):
+            self.builder.table([row.split(" | ") for row in self.para])
+        elif self.para:
+            self.builder.paragraph(" ".join(self.para))
+        self.para.clear()
+        self.items.clear()
+        self.ordered = False
+
+    def add(self, line: str, following: str) -> bool:
+        """Take one line; True when it was a heading underlined by `following`."""
         stripped = line.strip()
         if (
             stripped
@@ -93,32 +91,44 @@ def extract_text(data: bytes, limits: Limits) -> ExtractedDocument:
             and len(stripped.split()) <= MAX_HEADING_WORDS
             and not _UNDERLINE.match(stripped)
         ):
-            flush()
-            builder.heading(1 if following.lstrip().startswith("=") else 2, stripped)
-            i += 2
-            continue
+            self.flush()
+            self.builder.heading(1 if following.lstrip().startswith("=") else 2, stripped)
+            return True
+        para, items = self.para, self.items
         if not stripped:
-            flush()
+            self.flush()
         elif _UNDERLINE.match(stripped) and len(stripped) >= 3:
-            flush()  # a rule between parts
+            self.flush()  # a rule between parts
         elif not para and not items and not following.strip() and _is_heading(stripped):
             number = heading_number(stripped)
-            builder.heading(number.count(".") + 1, stripped)
+            self.builder.heading(number.count(".") + 1, stripped)
         elif " | " in stripped and (not para or " | " in para[-1]) and not items:
             para.append(stripped)  # a row of a table written with bars
         elif match := _ITEM.match(line):
             if para:
-                flush()
-            ordered = ordered or match.group(2) is not None
+                self.flush()
+            self.ordered = self.ordered or match.group(2) is not None
             items.append(line[match.end() :].strip())
         elif items and line[:1].isspace():
             items[-1] = f"{items[-1]} {stripped}"  # an indented continuation of an item
         else:
             if items:
-                flush()
+                self.flush()
             para.append(stripped)
-        i += 1
-    flush()
+        return False
+
+
+def extract_text(data: bytes, limits: Limits) -> ExtractedDocument:
+    text = decode_text(data, "text file").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    builder = OutlineBuilder(limits.max_chars)
+    blocks = _Blocks(builder)
+    i = 0
+    while i < len(lines) and not builder.truncated:
+        line = lines[i].rstrip()
+        following = lines[i + 1].rstrip() if i + 1 < len(lines) else ""
+        i += 2 if blocks.add(line, following) else 1
+    blocks.flush()
     first = clean(next((ln for ln in lines if ln.strip()), ""))
     return ExtractedDocument(
         format="txt",

@@ -103,12 +103,28 @@ def line_chart(
         )
     values = [float(v) for _, v in points]
     top = 1.0 if percent else _nice_top(max(values))
+    body = _line_body([label for label, _ in points], values, top, show)
+    low = min(range(len(values)), key=lambda i: values[i])
+    high = max(range(len(values)), key=lambda i: values[i])
+    summary = (
+        f"{title}, {points[0][0]} to {points[-1][0]}: from {show(values[0])} to "
+        f"{show(values[-1])}; lowest {show(values[low])} ({points[low][0]}), "
+        f"highest {show(values[high])} ({points[high][0]})."
+    )
+    svg = _frame(chart_id, title, summary, LINE_HEIGHT, body)
+    return Chart(chart_id, title, summary, svg, ("", value_label), rows)
+
+
+def _line_body(
+    labels: Sequence[str], values: list[float], top: float, show: Callable[[float], str]
+) -> list[str]:
+    """The SVG elements of a line chart: axis, area, line, dots and date ticks."""
     inner_w = WIDTH - _PAD_LEFT - _PAD_RIGHT
     inner_h = LINE_HEIGHT - _PAD_TOP - _PAD_BOTTOM
-    step = inner_w / max(1, len(points) - 1)
+    step = inner_w / max(1, len(values) - 1)
 
     def x(i: int) -> float:
-        return _PAD_LEFT + (i * step if len(points) > 1 else inner_w / 2)
+        return _PAD_LEFT + (i * step if len(values) > 1 else inner_w / 2)
 
     def y(v: float) -> float:
         return _PAD_TOP + inner_h * (1 - min(v, top) / top)
@@ -129,21 +145,13 @@ def line_chart(
             for i, v in enumerate(values)
         ),
     ]
-    for i in sorted({0, len(points) - 1, len(points) // 2}):
-        anchor = "start" if i == 0 else "end" if i == len(points) - 1 else "middle"
+    for i in sorted({0, len(values) - 1, len(values) // 2}):
+        anchor = "start" if i == 0 else "end" if i == len(values) - 1 else "middle"
         body.append(
             f'<text class="chart-tick" x="{x(i):.1f}" y="{LINE_HEIGHT - 8}" '
-            f'text-anchor="{anchor}">{escape(points[i][0])}</text>'
+            f'text-anchor="{anchor}">{escape(labels[i])}</text>'
         )
-    low = min(range(len(values)), key=lambda i: values[i])
-    high = max(range(len(values)), key=lambda i: values[i])
-    summary = (
-        f"{title}, {points[0][0]} to {points[-1][0]}: from {show(values[0])} to "
-        f"{show(values[-1])}; lowest {show(values[low])} ({points[low][0]}), "
-        f"highest {show(values[high])} ({points[high][0]})."
-    )
-    svg = _frame(chart_id, title, summary, LINE_HEIGHT, body)
-    return Chart(chart_id, title, summary, svg, ("", value_label), rows)
+    return body
 
 
 def bar_chart(

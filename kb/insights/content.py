@@ -120,6 +120,47 @@ def near_duplicates(
     return pairs
 
 
+def _article_findings(
+    article: Article, f: ArticleFigures, shown: bool, known: set[str], today: date
+) -> list[Finding]:
+    """What one published article needs: review, help, visibility, links."""
+    aid, dept = article.id, article.department
+    found: list[Finding] = []
+    if article.review_by is not None:
+        if article.review_by < today:
+            found.append(
+                Finding(aid, dept, "review_overdue", {"review_by": article.review_by.isoformat()})
+            )
+        elif article.review_by <= today + timedelta(days=REVIEW_SOON_DAYS):
+            found.append(
+                Finding(aid, dept, "review_due", {"review_by": article.review_by.isoformat()})
+            )
+    votes = f.helpful + f.not_helpful
+    if votes >= MIN_VOTES and f.helpful * 2 < votes:
+        found.append(
+            Finding(
+                aid,
+                dept,
+                "low_helpful",
+                {"helpful_ratio": round(f.helpful / votes, 3), "votes": votes},
+            )
+        )
+    if not shown:
+        found.append(Finding(aid, dept, "not_shown", {"days": UNSEEN_DAYS}))
+    if f.top_answers >= MIN_ANSWERS and f.answers_then_request >= REQUEST_SHARE * f.top_answers:
+        found.append(
+            Finding(
+                aid,
+                dept,
+                "answer_then_request",
+                {"answers": f.top_answers, "requests": f.answers_then_request},
+            )
+        )
+    for target in broken_links(article, known):
+        found.append(Finding(aid, dept, "broken_link", {"target": target}))
+    return found
+
+
 def content_health(
     articles: Mapping[str, Article],
     figures: Mapping[str, ArticleFigures],
@@ -134,42 +175,8 @@ def content_health(
     for aid, article in sorted(published.items()):
         if department is not None and article.department != department:
             continue
-        dept = article.department
-        if article.review_by is not None:
-            if article.review_by < today:
-                found.append(
-                    Finding(
-                        aid, dept, "review_overdue", {"review_by": article.review_by.isoformat()}
-                    )
-                )
-            elif article.review_by <= today + timedelta(days=REVIEW_SOON_DAYS):
-                found.append(
-                    Finding(aid, dept, "review_due", {"review_by": article.review_by.isoformat()})
-                )
         f = figures.get(aid, ArticleFigures())
-        votes = f.helpful + f.not_helpful
-        if votes >= MIN_VOTES and f.helpful * 2 < votes:
-            found.append(
-                Finding(
-                    aid,
-                    dept,
-                    "low_helpful",
-                    {"helpful_ratio": round(f.helpful / votes, 3), "votes": votes},
-                )
-            )
-        if aid not in shown_recently:
-            found.append(Finding(aid, dept, "not_shown", {"days": UNSEEN_DAYS}))
-        if f.top_answers >= MIN_ANSWERS and f.answers_then_request >= REQUEST_SHARE * f.top_answers:
-            found.append(
-                Finding(
-                    aid,
-                    dept,
-                    "answer_then_request",
-                    {"answers": f.top_answers, "requests": f.answers_then_request},
-                )
-            )
-        for target in broken_links(article, known):
-            found.append(Finding(aid, dept, "broken_link", {"target": target}))
+        found += _article_findings(article, f, aid in shown_recently, known, today)
     for left, right, jaccard in near_duplicates(published.values()):
         for one, other in ((left, right), (right, left)):
             dept = published[one].department

@@ -157,26 +157,7 @@ class TopicBuilder:
             found = assign(centred[fresh], means, self.threshold)
             topic_of[fresh[found >= 0]] = ids[found[found >= 0]]
             assigned = int((found >= 0).sum())
-        rest = np.flatnonzero(topic_of < 0)
-        new_topics = 0
-        if len(rest):
-            weights = [failed[i].searches for i in rest]
-            groups = cluster_vectors(centred[rest], weights, self.threshold)
-            for group in range(int(groups.max()) + 1):
-                members = rest[groups == group]
-                topic = self.store.save_topic(
-                    GapTopic(
-                        label="",
-                        department="",
-                        centroid=centred[members].mean(axis=0),
-                        created=now,
-                        updated=now,
-                    )
-                )
-                assert topic.id is not None
-                topics[topic.id] = topic
-                topic_of[members] = topic.id
-                new_topics += 1
+        new_topics = self._new_topics(failed, centred, topic_of, topics, now)
         self._refresh_topics(failed, centred, topic_of, topics, now)
         self.store.save_gap_questions(
             replace(known[q.text], topic_id=int(topic_of[i]), lang=q.lang or known[q.text].lang)
@@ -192,6 +173,39 @@ class TopicBuilder:
             took,
         )
         return TopicUpdate(len(failed), len(missing), assigned, new_topics, took)
+
+    def _new_topics(
+        self,
+        failed: Sequence[QuestionFigures],
+        centred: np.ndarray,
+        topic_of: np.ndarray,
+        topics: dict[int, GapTopic],
+        now: datetime,
+    ) -> int:
+        """Cluster the questions no topic took (`topic_of` < 0) into new topics,
+        filling in `topic_of` and `topics`; returns how many were made."""
+        rest = np.flatnonzero(topic_of < 0)
+        if not len(rest):
+            return 0
+        weights = [failed[int(i)].searches for i in rest]
+        groups = cluster_vectors(centred[rest], weights, self.threshold)
+        made = 0
+        for group in range(int(groups.max()) + 1):
+            members = rest[groups == group]
+            topic = self.store.save_topic(
+                GapTopic(
+                    label="",
+                    department="",
+                    centroid=centred[members].mean(axis=0),
+                    created=now,
+                    updated=now,
+                )
+            )
+            assert topic.id is not None
+            topics[topic.id] = topic
+            topic_of[members] = topic.id
+            made += 1
+        return made
 
     def _refresh_topics(
         self,

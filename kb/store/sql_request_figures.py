@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from kb.insights.records import RequestTimes, StreamRequest, StreamTask
+from kb.store.insights_rollup import day_start
 from kb.store.schema import request_entries, request_tasks, requests
 from kb.store.sql_base import SqlBase
-from kb.store.sql_insights import day_start
 
 _IN_BATCH = 500
 

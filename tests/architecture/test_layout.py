@@ -1,5 +1,6 @@
-"""The shape of the code, checked: no import cycles, small modules and
-functions, and layers that only import inwards (see docs/architecture.md).
+"""The shape of the code, checked: no import cycles, layers that only import
+inwards, modules of at most 400 lines and functions of at most 60 in the
+product packages (see docs/architecture.md).
 
 The checks read the source with `ast`; nothing is imported, so they run in
 well under a second.
@@ -157,6 +158,33 @@ def test_layers_import_only_inwards_when_imported() -> None:
         if dep.split(".")[0] in OUTER_LAYERS.get(name.split(".")[0], ())
     ]
     assert not wrong, "outer layers imported at import time: " + "; ".join(wrong)
+
+
+def _sized() -> Iterator[Module]:
+    for module in MODULES.values():
+        relative = module.path.relative_to(ROOT).as_posix()
+        if not relative.startswith(EXEMPT_FROM_SIZES):
+            yield module
+
+
+def test_modules_stay_small(limit: int = MAX_MODULE_LINES) -> None:
+    large = {
+        m.name: lines
+        for m in _sized()
+        if (lines := m.path.read_text(encoding="utf-8").count("\n")) > limit
+    }
+    assert not large, f"modules over {limit} lines (split them by what they hold): {large}"
+
+
+def test_functions_stay_short(limit: int = MAX_FUNCTION_LINES) -> None:
+    long = {
+        f"{m.name}.{node.name}": length
+        for m in _sized()
+        for node in ast.walk(m.tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (length := (node.end_lineno or node.lineno) - node.lineno + 1) > limit
+    }
+    assert not long, f"functions over {limit} lines (name their steps as functions): {long}"
 
 
 def test_the_checks_see_every_product_package() -> None:
