@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from kb.settings import Settings
 
 if TYPE_CHECKING:
-    from flask import Flask
+    from flask import Blueprint, Flask
 
 logger = logging.getLogger(__name__)
 
@@ -52,23 +52,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import api, errors, i18n, security, services
-    from webapp.articles import api as articles_api
-    from webapp.articles import routes as articles
-    from webapp.ask import routes as ask
-    from webapp.auth import api as auth_api
+    from webapp import errors, i18n, security, services
     from webapp.auth import identity
     from webapp.auth import routes as auth
-    from webapp.catalogue import api as catalogue_api
-    from webapp.catalogue import routes as catalogue
-    from webapp.insights import api as insights_api
-    from webapp.insights import routes as insights
-    from webapp.manage import api as manage_api
-    from webapp.manage import routes as manage
-    from webapp.requests import api as requests_api
-    from webapp.requests import routes as requests
-    from webapp.search import api as search_api
-    from webapp.search import routes as search
 
     settings, flask_config = _split_config(config)
     app = Flask(__name__)
@@ -91,8 +77,31 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     auth.init_app(app)
     _init_templates(app, settings)
 
-    # One package per audience, each with its pages and its part of the JSON API.
-    for blueprint in (
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _blueprints() -> list[Blueprint]:
+    """One package per audience, each with its pages and its part of the JSON API."""
+    from webapp import api
+    from webapp.articles import api as articles_api
+    from webapp.articles import routes as articles
+    from webapp.ask import routes as ask
+    from webapp.auth import api as auth_api
+    from webapp.auth import routes as auth
+    from webapp.catalogue import api as catalogue_api
+    from webapp.catalogue import routes as catalogue
+    from webapp.insights import api as insights_api
+    from webapp.insights import routes as insights
+    from webapp.manage import api as manage_api
+    from webapp.manage import routes as manage
+    from webapp.requests import api as requests_api
+    from webapp.requests import routes as requests
+    from webapp.search import api as search_api
+    from webapp.search import routes as search
+
+    return [
         search.bp,
         search_api.bp,
         articles.bp,
@@ -109,9 +118,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         manage.bp,
         manage_api.bp,
         api.bp,
-    ):
-        app.register_blueprint(blueprint)
-    return app
+    ]
 
 
 def url_with(**changes: Any) -> str:

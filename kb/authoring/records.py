@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from kb.records import EVERYONE, Status
+from kb.records import EVERYONE, Problem, Status
 from kb.validators import ensure_text, ensure_utc, set_normalised, utc_now
 
 
@@ -90,3 +91,17 @@ class ArticleActivity:
     def helpful_ratio(self) -> float | None:
         votes = self.helpful + self.not_helpful
         return self.helpful / votes if votes else None
+
+
+@dataclass(frozen=True)
+class Editable:
+    """An article as the editor opens it: fields, text and the version to base edits on."""
+
+    article_id: str
+    department: str
+    fields: ArticleFields
+    extra: dict[str, Any]
+    text: str
+    version: int
+    submitted_by: str = ""
+    warnings: list[Problem] = field(default_factory=list)

@@ -21,18 +21,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from kb.accounts.records import Role, User
+from kb.authoring.errors import ReviewRequiredError, StaleEditError
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
 from kb.authoring.markdown_file import check_text, compose_text, split_text
-from kb.authoring.records import Action, ArticleFields, ArticleVersion, text_hash
+from kb.authoring.records import Action, ArticleFields, ArticleVersion, Editable, text_hash
 from kb.authoring.store import VersionStore
 from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied
-from kb.records import Article, Department, Problem, Status
+from kb.records import Article, Department, Status
 from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
@@ -44,47 +44,6 @@ ACTION_STATUS = {
     Action.RETIRE: Status.RETIRED,
 }
 STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
-
-
-class StaleEditError(KbError):
-    """An edit based on an older version than the current one; nothing was written.
-
-    Carries the current version and the text that was sent, so the editor can
-    show both side by side and the writer loses nothing."""
-
-    status = 412
-    code = "stale_edit"
-
-    def __init__(self, article_id: str, base: int | None, current: ArticleVersion, yours: str):
-        super().__init__(
-            f"{article_id} changed since you opened it: your edit is based on version "
-            f"{base}, the current version is {current.number} ({current.author or 'on disk'}, "
-            f"{current.ts:%Y-%m-%d %H:%M} UTC). Nothing was saved; compare both texts, "
-            "merge your change into the current version and save again",
-            details={"id": article_id, "your_version": base, "current_version": current.number},
-        )
-        self.current = current
-        self.yours = yours
-
-
-class ReviewRequiredError(ConflictError):
-    """The department's four-eyes rule refuses this publication."""
-
-    code = "review_required"
-
-
-@dataclass(frozen=True)
-class Editable:
-    """An article as the editor opens it: fields, text and the version to base edits on."""
-
-    article_id: str
-    department: str
-    fields: ArticleFields
-    extra: dict[str, Any]
-    text: str
-    version: int
-    submitted_by: str = ""
-    warnings: list[Problem] = field(default_factory=list)
 
 
 def owned_departments(actor: User, known: list[str]) -> list[str]:
