@@ -238,7 +238,9 @@ class SearchEngine:
             query.text,
             lang=query.lang,
             glossary=glossary,
-            corrector=SpellingCorrector(prepared.vocabulary, self._glossary_words(glossary)),
+            corrector=SpellingCorrector(
+                prepared.spelling_vocabulary(query.groups), self._glossary_words(glossary)
+            ),
             idf=prepared.vocabulary.idf,
         )
         filters = Filters.of(query)

@@ -21,7 +21,7 @@ from kb.records import EVERYONE
 from kb.settings import Settings
 from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
 from search.routing import Router
-from search.spelling import Vocabulary
+from search.spelling import AudienceVocabularies, Vocabulary, passage_words
 from search.suggestions import TitleIndex
 from search.vector import VectorRetriever
 
@@ -41,6 +41,8 @@ class PreparedSnapshot:
     # Whether any article has a restricted audience; if none, searches skip
     # the audience filter altogether.
     restricted: bool = True
+    # The vocabulary each searcher may see, for "did you mean".
+    spelling: AudienceVocabularies | None = None
     _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Set when `warm` has finished (or was never asked for); `closing` stops it.
@@ -56,10 +58,11 @@ class PreparedSnapshot:
             vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
         router = Router(snapshot.departments, settings.triage_department, settings.route_threshold)
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
-        restricted = any(
-            EVERYONE not in {a.lower() for a in owner.audience}
-            for owner in set(snapshot.owners.values())
-        )
+        hidden = [
+            pid
+            for pid, owner in snapshot.owners.items()
+            if EVERYONE not in {a.lower() for a in owner.audience}
+        ]
         return cls(
             snapshot,
             keyword,
@@ -67,8 +70,13 @@ class PreparedSnapshot:
             vocabulary,
             router,
             titles,
-            restricted,
+            bool(hidden),
+            AudienceVocabularies(vocabulary, _restricted_words(snapshot, hidden)),
         )
+
+    def spelling_vocabulary(self, groups: frozenset[str] | None) -> Vocabulary:
+        """What "did you mean" may offer a searcher with `groups` (None: everything)."""
+        return self.spelling.for_groups(groups) if self.spelling else self.vocabulary
 
     def audience(self, article_id: str) -> tuple[str, ...]:
         """The audience of an article (read once, then remembered)."""
@@ -109,6 +117,16 @@ class PreparedSnapshot:
     def close(self) -> None:
         self.closing.set()
         self.keyword.close()
+
+
+def _restricted_words(snapshot: Snapshot, pids: list[int]) -> dict[tuple[str, ...], list[set[str]]]:
+    """The words of each restricted passage, by audience."""
+    out: dict[tuple[str, ...], list[set[str]]] = {}
+    for start in range(0, len(pids), 1000):
+        for passage in snapshot.passages(pids[start : start + 1000]).values():
+            words = passage_words(passage.title, passage.headings, passage.text)
+            out.setdefault(passage.audience, []).append(words)
+    return out
 
 
 class PassageCache:

@@ -9,12 +9,19 @@ vocabulary the nearest word to a real but unindexed word ("wine") is usually
 an unrelated one ("eine"), and typos rarely hit the first letter. Words are
 bucketed by length so a lookup only
 compares against words that could be close enough.
+
+Corrections are offered from the words the searcher may read
+(`AudienceVocabularies`): a word that occurs only in restricted articles
+is never suggested to someone outside their audience, since the suggestion
+alone would reveal it ("quokkasecrt" → "quokkasecret").
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -110,6 +117,62 @@ class Vocabulary:
             ):
                 out.append((candidate, int(distance)))
         return out
+
+
+# As the keyword index's `words` field splits text (indexer.keyword_index).
+_WORD = re.compile(r"\w+")
+
+
+def passage_words(title: str, headings: Iterable[str], text: str) -> set[str]:
+    """The distinct words a passage contributes to the `words` field."""
+    joined = f"{title}\n{' '.join(headings)}\n{text}"
+    return {w.lower() for w in _WORD.findall(joined)}
+
+
+class AudienceVocabularies:
+    """The vocabulary each searcher may see: every word of the public passages,
+    plus those of the restricted passages whose audience includes them.
+
+    Built once per snapshot from the full vocabulary and the words of the
+    restricted passages only (usually few), by audience; each searcher's
+    vocabulary is then made once per set of groups and kept."""
+
+    MAX_CACHED = 256
+
+    def __init__(
+        self, full: Vocabulary, restricted: Mapping[tuple[str, ...], Iterable[set[str]]]
+    ) -> None:
+        self.full = full
+        self._restricted: dict[tuple[str, ...], Counter[str]] = {}
+        hidden: Counter[str] = Counter()
+        for audience, passages in restricted.items():
+            counts: Counter[str] = Counter()
+            for words in passages:
+                counts.update(words)
+            self._restricted[tuple(a.lower() for a in audience)] = counts
+            hidden.update(counts)
+        public = {w: n - hidden[w] for w, n in full.frequencies.items() if n - hidden[w] > 0}
+        self.public = Vocabulary(public, full.doc_count, full.language_stems)
+        self._cache: dict[frozenset[str], Vocabulary] = {frozenset(): self.public}
+        self._lock = threading.Lock()
+
+    def for_groups(self, groups: frozenset[str] | None) -> Vocabulary:
+        """The vocabulary of a searcher with `groups` (None: unrestricted)."""
+        if groups is None or not self._restricted:
+            return self.full if groups is None else self.public
+        key = frozenset(g.lower() for g in groups)
+        found = self._cache.get(key)
+        if found is None:
+            counts: Counter[str] = Counter(self.public.frequencies)
+            for audience, words in self._restricted.items():
+                if key.intersection(audience):
+                    counts.update(words)
+            found = Vocabulary(dict(counts), self.full.doc_count, self.full.language_stems)
+            with self._lock:
+                if len(self._cache) >= self.MAX_CACHED:
+                    self._cache = {frozenset(): self.public}
+                self._cache[key] = found
+        return found
 
 
 def _text(term: bytes | str) -> str:

@@ -244,3 +244,16 @@ def test_relevance_floor_counts_only_close_results(
     assert floored.results[0].id == every.results[0].id
     assert 1 <= floored.total < every.total
     assert all(h.score >= 0.9 * floored.results[0].score for h in floored.results)
+
+
+@pytest.mark.parametrize(
+    ("groups", "suggested"),
+    [(None, True), (frozenset({"hr"}), True), (frozenset({"it"}), False), (frozenset(), False)],
+)
+def test_did_you_mean_only_offers_words_the_searcher_may_read(
+    fixture_engine: SearchEngine, groups: frozenset[str] | None, suggested: bool
+) -> None:
+    """'accruals' is only in the HR-only runbook: correcting a typo to it would
+    tell anyone what restricted articles say (issue 13)."""
+    response = fixture_engine.search(Query("acruals", groups=groups))
+    assert (response.did_you_mean == "accruals") is suggested

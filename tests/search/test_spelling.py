@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from search.spelling import SpellingCorrector, Vocabulary, corrected_text, max_edits
+from search.spelling import (
+    AudienceVocabularies,
+    SpellingCorrector,
+    Vocabulary,
+    corrected_text,
+    max_edits,
+)
 
 VOCABULARY = Vocabulary(
     {
@@ -77,3 +83,20 @@ def test_corrected_text_keeps_everything_else() -> None:
 
 def test_idf_weighs_unknown_words_most() -> None:
     assert VOCABULARY.idf("zebra") > VOCABULARY.idf("verbindung") > VOCABULARY.idf("password")
+
+
+def test_each_searcher_gets_the_words_of_what_they_may_read() -> None:
+    full = Vocabulary({"leave": 3, "salary": 2, "bands": 1, "quokka": 1}, 4)
+    restricted = {
+        ("hr",): [{"salary", "bands"}],
+        ("finance", "hr"): [{"salary", "quokka"}],
+    }
+    vocabularies = AudienceVocabularies(full, restricted)
+    assert dict(vocabularies.for_groups(frozenset()).frequencies) == {"leave": 3}
+    assert dict(vocabularies.for_groups(frozenset({"finance"})).frequencies) == {
+        "leave": 3,
+        "salary": 1,
+        "quokka": 1,
+    }
+    assert dict(vocabularies.for_groups(frozenset({"HR"})).frequencies) == full.frequencies
+    assert vocabularies.for_groups(None) is full
