@@ -31,6 +31,10 @@ class SearchEvent:
     `answered` is False when the confidence fell below the answer threshold;
     those are the questions content owners should write articles for.
     `confidence` and `department_confidence` are in 0..1. `page` is 1-based.
+    `user` is the browser's random pseudonymous id; `person` a keyed pseudonym
+    of who searched that a browser cannot change at will (the signed-in
+    user, else the network address; see `webapp.auth.identity.person`), which
+    query suggestions count people by. `answer_id` is the answer's article.
     """
 
     query: str
@@ -46,9 +50,14 @@ class SearchEvent:
     latency_ms: float = 0.0
     user: str = ""
     page: int = 1
+    person: str = ""
+    answer_id: str | None = None
 
     def __post_init__(self) -> None:
         ensure_text("query", self.query)
+        ensure_text("person", self.person, allow_empty=True)
+        if self.answer_id is not None:
+            ensure_text("answer_id", self.answer_id)
         if not isinstance(self.answered, bool):
             raise ValueError(f"answered must be True or False, got {self.answered!r}")
         set_normalised(self, "ts", ensure_utc("ts", self.ts))
@@ -122,6 +131,16 @@ class FeedbackEvent:
         set_normalised(self, "ts", ensure_utc("ts", self.ts))
 
 
+@dataclass(frozen=True)
+class PopularQuery:
+    """A query (normalised) that `people` distinct people searched and that was
+    answered from the article `answer_id` (`EventStore.popular_queries`)."""
+
+    text: str
+    answer_id: str
+    people: int
+
+
 def normalise_query(query: str) -> str:
     """The form queries are grouped and prefix-matched by: case-folded, single spaces."""
     return " ".join(query.casefold().split())
@@ -137,8 +156,11 @@ def search_event(
     latency_ms: float,
     user: str,
     ts: datetime | None = None,
+    *,
+    person: str = "",
 ) -> SearchEvent:
-    """The event-log record of one search (the web app's and the demo traffic's)."""
+    """The event-log record of one search (the web app's and the demo traffic's);
+    `person` is who searched as query suggestions count them (see `SearchEvent`)."""
     filters: dict[str, Any] = {}
     if query.department:
         filters["department"] = query.department
@@ -157,4 +179,6 @@ def search_event(
         latency_ms=max(0.0, latency_ms),
         user=user,
         page=query.page,
+        person=person,
+        answer_id=response.answer.id if response.answer is not None else None,
     )

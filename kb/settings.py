@@ -228,6 +228,18 @@ class Settings:
     outbox_max_attempts: int = setting(
         20, "Delivery attempts before a notification is given up on.", minimum=1
     )
+    suggest_min_people: int = setting(
+        3,
+        "A past query is offered while typing only when at least this many distinct people "
+        "(signed-in users, or network addresses for visitors) searched it and were answered "
+        "from the same article, one the viewer may read.",
+        minimum=1,
+    )
+    suggest_blocklist: str = setting(
+        "",
+        "Words or phrases (comma-separated, any case) that keep a past query out of the "
+        "suggestions while typing, e.g. `password, salary`.",
+    )
     insights_min_people: int = setting(
         3,
         "A question text is shown in insights only when at least this many distinct "

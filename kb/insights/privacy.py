@@ -99,6 +99,15 @@ def mask_personal_data(text: str) -> str:
     return _LONG_DIGITS.sub(NUMBER, text)
 
 
+PLACEHOLDERS = (EMAIL, PHONE, IBAN, CARD, NUMBER)
+
+
+def contains_personal_data(text: str) -> bool:
+    """Whether `text` holds personal data, or a placeholder where some was masked
+    (query suggestions offer neither)."""
+    return any(p in text for p in PLACEHOLDERS) or mask_personal_data(text) != text
+
+
 @dataclass(frozen=True)
 class QuestionCount:
     """How often a question text was asked in a period, and by how many people."""

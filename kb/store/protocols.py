@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
 from kb.accounts.records import User
-from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
@@ -67,9 +67,14 @@ class EventStore(Protocol):
         limit: int | None = None,
     ) -> list[FeedbackEvent]: ...
 
-    def popular_queries(self, prefix: str, limit: int = 10) -> list[str]:
-        """Answered queries starting with `prefix` (case-insensitive), most frequent
-        first, in their normalised form (case-folded, single spaces)."""
+    def popular_queries(
+        self, prefix: str, limit: int = 10, *, min_people: int = 1
+    ) -> list[PopularQuery]:
+        """Answered first-page queries starting with `prefix` (case-insensitive), in
+        their normalised form (case-folded, single spaces), with the article that
+        answered them and how many distinct people (`SearchEvent.person`) searched
+        each so; only pairs with at least `min_people`, most people first. Events
+        without a person or an answer never count."""
         ...
 
 

@@ -52,6 +52,8 @@ search_events = Table(
     Column("latency_ms", Float, nullable=False),
     Column("user_id", Text, nullable=False),
     Column("page", Integer, nullable=False),
+    Column("person", Text),
+    Column("answer_id", Text),
     Index(None, "ts"),
     Index(None, "answered", "query_norm"),
 )

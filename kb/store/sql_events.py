@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Table, func, insert, select
 
 from kb.errors import ConflictError, NotFoundError
-from kb.events import ClickEvent, FeedbackEvent, SearchEvent, normalise_query
+from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent, normalise_query
 from kb.insights.privacy import mask_personal_data
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
@@ -32,6 +32,8 @@ def _search_row(event: SearchEvent) -> dict[str, Any]:
         "latency_ms": event.latency_ms,
         "user_id": event.user,
         "page": event.page,
+        "person": event.person or None,
+        "answer_id": event.answer_id,
     }
 
 
@@ -50,6 +52,8 @@ def _search_event(row: Row[Any]) -> SearchEvent:
         latency_ms=row.latency_ms,
         user=row.user_id,
         page=row.page,
+        person=row.person or "",
+        answer_id=row.answer_id,
     )
 
 
@@ -163,24 +167,37 @@ class SqlEvents(SqlBase):
         with self._read("read feedback events") as conn:
             return [_feedback_event(row) for row in conn.execute(query)]
 
-    def popular_queries(self, prefix: str, limit: int = 10) -> list[str]:
+    def popular_queries(
+        self, prefix: str, limit: int = 10, *, min_people: int = 1
+    ) -> list[PopularQuery]:
         if not isinstance(prefix, str):
             raise ValueError(f"prefix must be a string, got {prefix!r}")
         check_limit(limit)
+        if isinstance(min_people, bool) or not isinstance(min_people, int) or min_people < 1:
+            raise ValueError(f"min_people must be an integer >= 1, got {min_people!r}")
         # Both sides are normalised in Python, so matching is case-insensitive on
         # every backend without relying on the database's collation or ILIKE.
         # A trailing space is kept: "vpn " should not match "vpnclient".
         wanted = normalise_query(prefix) + (" " if prefix[-1:].isspace() and prefix.strip() else "")
-        norm = search_events.c.query_norm
-        hits = func.count().label("hits")
+        table = search_events.c
+        people = func.count(table.person.distinct()).label("people")
         query = (
-            select(norm, hits)
-            .where(search_events.c.answered.is_(True))
-            .group_by(norm)
-            .order_by(hits.desc(), norm)
+            select(table.query_norm, table.answer_id, people)
+            .where(
+                table.answered.is_(True),
+                table.page == 1,
+                table.person.is_not(None),
+                table.answer_id.is_not(None),
+            )
+            .group_by(table.query_norm, table.answer_id)
+            .having(people >= min_people)
+            .order_by(people.desc(), table.query_norm, table.answer_id)
             .limit(limit)
         )
         if wanted:
-            query = query.where(norm.startswith(wanted, autoescape=True))
+            query = query.where(table.query_norm.startswith(wanted, autoescape=True))
         with self._read("find popular queries") as conn:
-            return [row.query_norm for row in conn.execute(query)]
+            return [
+                PopularQuery(row.query_norm, row.answer_id, int(row.people))
+                for row in conn.execute(query)
+            ]

@@ -57,10 +57,12 @@ def article_body_html(article: Article, link_for: LinkBuilder) -> Markup:
     return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 
 
-def article_html(body_markdown: str, article_id: str, link_for: LinkBuilder) -> Markup:
-    """Markdown that is not in the index yet (a preview) as safe HTML, rendered
-    under the `PREVIEW_SECONDS` budget (`RenderTimeout` beyond it)."""
-    raw = render_html(strip_template_tags(body_markdown), PREVIEW_SECONDS)
+def article_html(
+    body_markdown: str, article_id: str, link_for: LinkBuilder, seconds: float = PREVIEW_SECONDS
+) -> Markup:
+    """Markdown rendered while serving (a preview, a short section) as safe HTML,
+    within `seconds` (`kb.content.markdown_text.RenderTimeout` beyond it)."""
+    raw = render_html(strip_template_tags(body_markdown), seconds)
     return Markup(sanitize_article_html(raw, article_id, link_for))
 
 

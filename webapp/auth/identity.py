@@ -21,10 +21,17 @@ Signed-in user, by the setting `auth_mode`:
 
 Nobody signed in is an anonymous visitor: they may search and read articles
 whose audience is `everyone`. `search_groups()` is what a search may show.
+
+`person()` is a pseudonym of who is asking that a client cannot change at
+will (unlike the browser id, which a client without cookies renews on every
+call): a keyed hash of the signed-in username, else of the network address
+(an IPv6 client's /64). Query suggestions count people by it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import ipaddress
 import logging
 import secrets
@@ -41,6 +48,7 @@ from kb.errors import (
     AuthenticationRequired,
     ConfigError,
     ConflictError,
+    KbError,
     PermissionDenied,
     StoreError,
 )
@@ -85,6 +93,33 @@ def user_id() -> str:
             g.kb_new_user_id = True
         g.kb_user_id = uid
     return str(uid)
+
+
+def person() -> str:
+    """A keyed pseudonym of the signed-in user, or of the visitor's network address."""
+    try:
+        user = current_user()
+    except KbError:
+        user = None
+    if user is not None:
+        who = "user:" + user.username
+    else:
+        who = "address:" + _network(request.remote_addr or "")
+    secret = current_app.secret_key or ""
+    key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+    return hmac.new(key, who.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _network(address: str) -> str:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
 
 
 # -- the signed-in user ----------------------------------------------------------

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from kb.events import ClickEvent, FeedbackEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
-from webapp.auth.identity import search_groups, user_id
+from webapp.auth.identity import person, search_groups, user_id
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ def run_search(query: Query) -> LoggedSearch:
     latency_ms = (time.perf_counter() - started) * 1000
     search_id: int | None = None
     try:
-        event = search_event(query, response, latency_ms, user_id())
+        event = search_event(query, response, latency_ms, user_id(), person=person())
         search_id = services.store().log_search(event)
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 
 from flask import url_for
 from markupsafe import Markup
 
+from kb.content.markdown_text import RenderTimeout
 from kb.content.sections import has_structure, section_markdown
+from kb.insights.privacy import contains_personal_data
 from kb.results import SearchResponse
 from webapp import services
 from webapp.articles.sanitize import article_html
@@ -20,15 +23,17 @@ from webapp.auth.identity import search_groups
 logger = logging.getLogger(__name__)
 
 SUGGEST_LIMIT = 8
+# Candidates read per suggestion wanted: some are dropped (not readable, blocked).
+CANDIDATES_PER_SUGGESTION = 4
 
 
 def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
-    """Article titles and popular earlier searches that start like `prefix`."""
+    """Article titles and earlier searches that start like `prefix`."""
     if not prefix:
         return []
     titles = services.engine().suggest(prefix, limit, groups=search_groups())
     try:
-        queries = services.store().popular_queries(prefix, limit)
+        queries = past_queries(prefix, limit)
     except Exception:
         logger.exception("popular queries unavailable; suggesting titles only")
         queries = []
@@ -44,6 +49,39 @@ def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]
             seen.add(key)
             out.append({"text": text, "kind": kind})
     return out
+
+
+def past_queries(prefix: str, limit: int) -> list[str]:
+    """Earlier searches worth offering to this viewer, most people first.
+
+    Anyone can search anything, so a past query is offered only when at least
+    `suggest_min_people` distinct people searched it and were answered from an
+    article this viewer may read, it names nothing on the blocklist
+    (`suggest_blocklist`), and it holds no personal data: one person's
+    password or a planted phishing line never reaches another's screen."""
+    settings = services.services().settings
+    blocked = [w.strip().casefold() for w in settings.suggest_blocklist.split(",") if w.strip()]
+    groups = search_groups()
+    engine = services.engine()
+    found: list[str] = []
+    readable: dict[str, bool] = {}
+    candidates = services.store().popular_queries(
+        prefix, limit * CANDIDATES_PER_SUGGESTION, min_people=settings.suggest_min_people
+    )
+    for candidate in candidates:
+        text = candidate.text
+        if text in found or contains_personal_data(text):
+            continue
+        if any(re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text) for word in blocked):
+            continue
+        if candidate.answer_id not in readable:
+            article = engine.article(candidate.answer_id)
+            readable[candidate.answer_id] = article is not None and article.visible_to(groups)
+        if readable[candidate.answer_id]:
+            found.append(text)
+            if len(found) >= limit:
+                break
+    return found
 
 
 @dataclass(frozen=True)
@@ -77,6 +115,8 @@ def tag_facets(response: SearchResponse, selected: tuple[str, ...], limit: int =
 
 
 ANSWER_SECTION_CHARS = 1500  # longer sections show the passage instead
+# Rendering a section takes milliseconds; one that does not is hostile or broken.
+ANSWER_SECTION_SECONDS = 0.25
 
 
 def answer_section_html(response: SearchResponse) -> Markup | None:
@@ -98,7 +138,13 @@ def answer_section_html(response: SearchResponse) -> Markup | None:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
-    return article_html(section, article.id, link)
+    try:
+        return article_html(section, article.id, link, ANSWER_SECTION_SECONDS)
+    except RenderTimeout:
+        # Markdown that renders slowly (see kb.content.markdown_text): the passage
+        # is shown instead, and no search waits for it.
+        logger.warning("answer section of %s renders too slowly; showing the passage", article.id)
+        return None
 
 
 def answer_rank(response: SearchResponse, k: int) -> int:

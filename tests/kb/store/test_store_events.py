@@ -7,14 +7,33 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kb.errors import NotFoundError
-from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.store.protocols import Store
 
 T0 = datetime(2025, 3, 3, 9, 0, 0, 123456, tzinfo=UTC)
 
 
-def search(query: str = "vpn setup", *, answered: bool = True, minutes: int = 0) -> SearchEvent:
-    return SearchEvent(query=query, answered=answered, ts=T0 + timedelta(minutes=minutes))
+def search(
+    query: str = "vpn setup",
+    *,
+    answered: bool = True,
+    minutes: int = 0,
+    person: str = "p1",
+    answer: str = "it/vpn.md",
+    page: int = 1,
+) -> SearchEvent:
+    return SearchEvent(
+        query=query,
+        answered=answered,
+        ts=T0 + timedelta(minutes=minutes),
+        person=person,
+        answer_id=answer if answered else None,
+        page=page,
+    )
+
+
+def texts(found: list[PopularQuery]) -> list[str]:
+    return [q.text for q in found]
 
 
 def test_search_event_round_trip(store: Store) -> None:
@@ -96,18 +115,39 @@ def test_naive_bounds_are_refused(store: Store) -> None:
         store.search_events(since=datetime(2025, 1, 1))
 
 
-def test_popular_queries_counts_answered_queries_case_insensitively(store: Store) -> None:
-    for query in ("VPN setup", "vpn  setup", "vpn setup", "VPN token", "vpn token"):
-        store.log_search(search(query))
+def test_popular_queries_counts_distinct_people_case_insensitively(store: Store) -> None:
+    for person, query in enumerate(("VPN setup", "vpn  setup", "vpn setup", "VPN token")):
+        store.log_search(search(query, person=f"p{person}"))
+    store.log_search(search("vpn token", person="p9"))
     store.log_search(search("Vpn client"))
     for _ in range(5):
         store.log_search(search("vpn broken", answered=False))  # unanswered: never suggested
     store.log_search(search("printer jam"))
-    assert store.popular_queries("VP", 10) == ["vpn setup", "vpn token", "vpn client"]
-    assert store.popular_queries("vpn s", 10) == ["vpn setup"]
-    assert store.popular_queries("vpn", 2) == ["vpn setup", "vpn token"]
-    assert store.popular_queries("", 1) == ["vpn setup"]
-    assert store.popular_queries("fax", 10) == []
+    assert texts(store.popular_queries("VP", 10)) == ["vpn setup", "vpn token", "vpn client"]
+    assert store.popular_queries("vpn s", 10) == [PopularQuery("vpn setup", "it/vpn.md", 3)]
+    assert texts(store.popular_queries("vpn", 2)) == ["vpn setup", "vpn token"]
+    assert texts(store.popular_queries("", 1)) == ["vpn setup"]
+    assert texts(store.popular_queries("fax", 10)) == []
+    assert texts(store.popular_queries("vpn", 10, min_people=2)) == ["vpn setup", "vpn token"]
+    assert texts(store.popular_queries("vpn", 10, min_people=3)) == ["vpn setup"]
+
+
+def test_popular_queries_count_people_not_searches(store: Store) -> None:
+    """One person searching six times is one person (issue 13: six anonymous
+    searches planted a line under "vpn"); events without a person, an answer
+    or on a later page never count."""
+    for _ in range(6):
+        store.log_search(search("vpn login at evil.example", person="attacker"))
+    store.log_search(search("vpn no person", person=""))
+    store.log_search(search("vpn page two", person="p2", page=2))
+    store.log_search(search("vpn setup", person="p1", answer="it/vpn.md"))
+    store.log_search(search("vpn setup", person="p2", answer="hr/secret.md"))
+    assert store.popular_queries("vpn", 10, min_people=2) == []
+    assert sorted(store.popular_queries("vpn", 10), key=lambda q: (q.text, q.answer_id)) == [
+        PopularQuery("vpn login at evil.example", "it/vpn.md", 1),
+        PopularQuery("vpn setup", "hr/secret.md", 1),
+        PopularQuery("vpn setup", "it/vpn.md", 1),
+    ]
 
 
 def test_popular_queries_treats_like_wildcards_literally(store: Store) -> None:
@@ -115,11 +155,11 @@ def test_popular_queries_treats_like_wildcards_literally(store: Store) -> None:
     store.log_search(search("100 days"))
     store.log_search(search("a_b"))
     store.log_search(search("axb"))
-    assert store.popular_queries("100%", 10) == ["100% uptime"]
-    assert store.popular_queries("a_", 10) == ["a_b"]
+    assert texts(store.popular_queries("100%", 10)) == ["100% uptime"]
+    assert texts(store.popular_queries("a_", 10)) == ["a_b"]
 
 
 def test_popular_queries_keeps_a_trailing_space(store: Store) -> None:
     store.log_search(search("vpn setup"))
     store.log_search(search("vpnclient"))
-    assert store.popular_queries("vpn ", 10) == ["vpn setup"]
+    assert texts(store.popular_queries("vpn ", 10)) == ["vpn setup"]

@@ -7,8 +7,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from kb.events import SearchEvent
+from kb.settings import Settings
 from kb.store.protocols import Store
-from tests.support import FakeEngine, error_of
+from tests.support import ARTICLES, FakeEngine, error_of, make_article, sign_in_as
+from webapp import create_app
+from webapp.services import services
 
 
 def test_search_answers_with_the_response_shape_and_a_search_id(
@@ -139,14 +143,84 @@ def test_click_refuses_bad_fields(client: FlaskClient, body: dict[str, Any], fie
     assert error["details"]["field"] == field
 
 
+def search_from(client: FlaskClient, query: str, address: str) -> None:
+    """A visitor's search from `address`, without cookies (a new browser each time)."""
+    client.delete_cookie("kb_uid")
+    client.get("/api/search", query_string={"q": query}, environ_base={"REMOTE_ADDR": address})
+
+
 def test_suggest_mixes_titles_and_popular_queries(client: FlaskClient) -> None:
-    client.get("/api/search?q=report+a+printer")
-    client.get("/api/search?q=Report+a+printer")
+    for n, query in enumerate(("report a printer", "Report a printer", "report  a printer")):
+        search_from(client, query, f"10.0.0.{n + 1}")
     body = client.get("/api/suggest?q=rep").get_json()
     assert body["query"] == "rep"
     assert {"text": "Reporting sick", "kind": "title"} in body["suggestions"]
     assert {"text": "report a printer", "kind": "query"} in body["suggestions"]
     assert len(body["suggestions"]) <= 8
+
+
+def test_one_person_cannot_plant_a_suggestion(client: FlaskClient) -> None:
+    """Six searches without cookies from one address are one person, and an agent's
+    query with a password in it is one person's (issue 13)."""
+    for _ in range(6):
+        search_from(client, "vpn login at evil.example with your password", "192.0.2.7")
+    sign_in_as(client, "ivan")
+    client.get("/api/search", query_string={"q": "vpn password Hunter2!"})
+    client.post("/auth/sign-out", headers={"X-CSRF-Token": "csrf-ivan"})
+    queries = [
+        s["text"]
+        for s in client.get("/api/suggest?q=vpn").get_json()["suggestions"]
+        if s["kind"] == "query"
+    ]
+    assert queries == []
+
+
+def log_answered(store: Store, query: str, answer: str, people: int) -> None:
+    for n in range(people):
+        store.log_search(
+            SearchEvent(query=query, answered=True, person=f"person-{n}", answer_id=answer)
+        )
+
+
+def suggested_queries(client: FlaskClient, prefix: str) -> list[str]:
+    found = client.get("/api/suggest", query_string={"q": prefix}).get_json()["suggestions"]
+    return [s["text"] for s in found if s["kind"] == "query"]
+
+
+def test_suggestions_come_from_answers_the_viewer_may_read(
+    client: FlaskClient, store: Store, people: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = make_article("hr/salary-bands.md", "Salary bands", "Bands.", audience=("hr",))
+    monkeypatch.setitem(ARTICLES, secret.id, secret)
+    log_answered(store, "salary bands for team leads 2026", "hr/salary-bands.md", 4)
+    log_answered(store, "salary advance", "hr/sick-leave.md", 4)
+    assert suggested_queries(client, "sal") == ["salary advance"]
+    sign_in_as(client, "hanna")  # an HR agent may read the HR article
+    assert suggested_queries(client, "sal") == [
+        "salary advance",
+        "salary bands for team leads 2026",
+    ]
+
+
+def test_suggestions_skip_personal_data_and_the_blocklist(
+    settings: Settings, engine: FakeEngine, store: Store
+) -> None:
+    log_answered(store, "reset vpn token for jo@example.org", "hr/sick-leave.md", 5)
+    log_answered(store, "reset vpn token +49 170 1234567", "hr/sick-leave.md", 5)
+    log_answered(store, "reset vpn password", "hr/sick-leave.md", 5)
+    log_answered(store, "reset vpn token", "hr/sick-leave.md", 5)
+    log_answered(store, "reset vpn token quickly", "hr/sick-leave.md", 2)  # too few people
+    blocked = create_app(
+        {
+            "KB_SETTINGS": settings.replace(suggest_blocklist="Password, quokka"),
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda _settings: engine,
+        }
+    )
+    try:
+        assert suggested_queries(blocked.test_client(), "reset") == ["reset vpn token"]
+    finally:
+        services(blocked).close()
 
 
 def test_suggest_for_nothing_is_empty(client: FlaskClient) -> None:
