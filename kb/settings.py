@@ -193,6 +193,17 @@ class Settings:
         "127.0.0.1,::1", "Addresses whose X-Remote-User headers are trusted in header mode."
     )
     secret_key: str = setting("", "Session signing key; a random one is made per run when empty.")
+    session_hours: float = setting(
+        12.0,
+        "Absolute lifetime of a sign-in: after this many hours the session ends, however "
+        "active it was (sign-out, a new password or a changed role end it earlier).",
+        minimum=0.01,
+    )
+    session_cookie_secure: bool = setting(
+        False,
+        "Send the session and visitor cookies only over HTTPS (their Secure flag). Turn it "
+        "on whenever people reach the app through TLS (docs/security.md).",
+    )
     smtp_host: str = setting("", "SMTP server for notifications; empty disables e-mail.")
     smtp_port: int = setting(25, "SMTP port.", minimum=1, maximum=65535)
     mail_from: str = setting("spoc-kb@localhost", "Sender address of notifications.")

@@ -306,12 +306,19 @@ def publish_fake_snapshot(index_dir: Path, name: str = "20260101T000000-test") -
 
 
 def sign_in_as(client: FlaskClient, username: str) -> str:
-    """Sign `username` in through the session, as the sign-in form does; returns the
-    session's CSRF token."""
+    """Sign `username` in through the session, as the sign-in form does (with their
+    current session generation, now); returns the session's CSRF token."""
+    import time
+
+    from webapp.services import services
+
+    stored = services(client.application).store.get_user(username)
     token = f"csrf-{username}"
     with client.session_transaction() as session:
         session.clear()
         session["kb_user"] = username
+        session["kb_gen"] = stored.session_generation if stored is not None else 0
+        session["kb_since"] = int(time.time())
         session["kb_csrf"] = token
     return token
 

@@ -64,7 +64,9 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
         # key for all its workers. Set KB_SECRET_KEY to keep ids across restarts.
         secret = secrets.token_hex(32)
         logger.info("no secret_key set; using a random one for this process")
-    app.config.update(SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, **auth.SESSION_CONFIG)
+    app.config.update(
+        SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, **auth.session_config(settings)
+    )
     app.config.update(flask_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]

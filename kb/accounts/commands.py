@@ -54,6 +54,32 @@ def users_add(
     click.echo(f"{user.username}: {grants}")
 
 
+@users.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option(
+    "--sso-only",
+    is_flag=True,
+    help="Remove the password: the user signs in by single sign-on only.",
+)
+@click.pass_context
+def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only: bool) -> None:
+    """Give user NAME a new password (or none, with --sso-only); every session
+    they have open ends."""
+    from kb.accounts.service import set_password
+
+    if password_stdin and sso_only:
+        raise click.UsageError("--password-stdin and --sso-only exclude each other")
+    password: str | None = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif not sso_only:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with open_store(settings_from(ctx)) as store:
+        set_password(store, name, password)
+    click.echo(f"{name}: {'single sign-on only' if sso_only else 'new password'}; sessions ended")
+
+
 @users.command("list")
 @json_option
 @click.pass_context

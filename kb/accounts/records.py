@@ -72,6 +72,9 @@ class User:
     grants: list[Grant] = field(default_factory=list)
     password_hash: str | None = None
     created: datetime = field(default_factory=utc_now)
+    # Raised by the store whenever the user's sessions must end (sign-out, a new
+    # password, a changed role): a session cookie from before no longer counts.
+    session_generation: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.username, str) or not USERNAME_PATTERN.match(self.username):
@@ -89,6 +92,12 @@ class User:
         if self.password_hash is not None:
             ensure_text("password_hash", self.password_hash)
         set_normalised(self, "created", ensure_utc("created", self.created))
+        if isinstance(self.session_generation, bool) or not isinstance(
+            self.session_generation, int
+        ):
+            raise ValueError(
+                f"session_generation must be an integer, got {self.session_generation!r}"
+            )
 
     def has_role(self, role: Role | str, department: str | None = None) -> bool:
         """True when some grant gives `role`; with `department`, for that department.

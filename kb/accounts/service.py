@@ -23,7 +23,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from kb.accounts.records import USERNAME_PATTERN, Grant, Role, User, hash_password
-from kb.errors import ValidationError
+from kb.errors import NotFoundError, ValidationError
 from kb.store.protocols import Store
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,30 @@ def add_user(
         display_name=display_name or existing.display_name,
     )
     store.update_user(user)
+    if user.grants != existing.grants or user.password_hash != existing.password_hash:
+        # What the user may do (or how they sign in) changed: sessions start afresh.
+        store.end_sessions(username)
     logger.info("accounts: %s now also %s", username, grant.label)
+    return user
+
+
+def set_password(store: Store, username: str, password: str | None) -> User:
+    """A new password (at least 8 characters), or None: single sign-on only (the
+    account can no longer sign in with a password). Ends the user's sessions."""
+    existing = store.get_user(username)
+    if existing is None:
+        raise NotFoundError(
+            f"no user named {username!r}; add it with `kb users add`",
+            details={"username": username},
+        )
+    user = replace(existing, password_hash=_hash(password) if password is not None else None)
+    store.update_user(user)
+    store.end_sessions(username)
+    logger.warning(
+        "accounts: %s %s; their sessions have ended",
+        username,
+        "has a new password" if password is not None else "is single sign-on only now",
+    )
     return user
 
 

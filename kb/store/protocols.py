@@ -92,7 +92,13 @@ class AccountStore(Protocol):
         ...
 
     def update_user(self, user: User) -> None:
-        """Replace the stored user of that username; NotFoundError when absent."""
+        """Replace the stored user of that username (not its session generation);
+        NotFoundError when absent."""
+        ...
+
+    def end_sessions(self, username: str) -> int:
+        """Raise the user's session generation, ending every session signed in
+        before; returns the new generation. NotFoundError when absent."""
         ...
 
 

@@ -102,6 +102,7 @@ users = Table(
     Column("grants", JsonText, nullable=False),
     Column("password_hash", Text),
     Column("created", UtcDateTime, nullable=False),
+    Column("session_generation", Integer, nullable=False, server_default="0"),
 )
 
 outbox = Table(

@@ -1,6 +1,8 @@
 """User accounts in SQL. Grants are kept as a JSON list on the user row: the
 whole set is read and replaced together, and there are few enough users that
-"who are IT's agents" is answered in Python from `list_users()`."""
+"who are IT's agents" is answered in Python from `list_users()`. The session
+generation is only ever raised, in one statement (`end_sessions`), so that
+two changes at once can never lower it; `update_user` leaves it alone."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ def _user(row: Row[Any]) -> User:
         grants=[Grant(role=g["role"], department=g.get("department")) for g in row.grants],
         password_hash=row.password_hash,
         created=row.created,
+        session_generation=row.session_generation,
     )
 
 
@@ -69,3 +72,16 @@ class SqlAccounts(SqlBase):
                     f"no user named {user.username!r}; add it with add_user() first",
                     details={"username": user.username},
                 )
+
+    def end_sessions(self, username: str) -> int:
+        with self._write("end a user's sessions") as conn:
+            result = conn.execute(
+                update(users)
+                .where(users.c.username == username)
+                .values(session_generation=users.c.session_generation + 1)
+                .returning(users.c.session_generation)
+            )
+            row = result.first()
+        if row is None:
+            raise NotFoundError(f"no user named {username!r}", details={"username": username})
+        return int(row[0])

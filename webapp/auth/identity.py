@@ -10,8 +10,10 @@ separate visitors.
 Signed-in user, by the setting `auth_mode`:
 
 * `local`: the username that `webapp.auth` put into the session cookie at
-  sign-in; the user and their grants are read from the store on each
-  request, so a revoked grant takes effect at once.
+  sign-in (`start_session`); the user and their grants are read from the
+  store on each request, so a revoked grant takes effect at once. The
+  session counts only while the user's session generation in the store is
+  the one it was started with and for `session_hours` after sign-in.
 * `header`: a single-sign-on proxy in front of the app names the user in
   `X-Remote-User` and their roles in `X-Remote-Groups` (`agent:it,analyst`).
   The headers are believed only from the addresses in `trusted_proxies`
@@ -35,6 +37,7 @@ import hmac
 import ipaddress
 import logging
 import secrets
+import time
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -63,6 +66,8 @@ COOKIE = "kb_uid"
 _SALT = "kb-pseudonymous-user"
 _MAX_AGE = 365 * 24 * 3600
 SESSION_USER = "kb_user"
+SESSION_GENERATION = "kb_gen"
+SESSION_SINCE = "kb_since"
 USER_HEADER = "X-Remote-User"
 GROUPS_HEADER = "X-Remote-Groups"
 _UNSET = object()
@@ -203,13 +208,46 @@ def _remember(user: User) -> User:
     return user
 
 
+def start_session(user: User) -> None:
+    """Sign `user` in: a fresh session (nothing from before sign-in, such as a
+    planted token, survives) bound to their session generation and this moment."""
+    session.clear()
+    session.permanent = True
+    session[SESSION_USER] = user.username
+    session[SESSION_GENERATION] = user.session_generation
+    session[SESSION_SINCE] = int(time.time())
+    g.kb_signed_in = user
+
+
+def end_session() -> None:
+    """Sign out: this session and every other session of the user (a copied
+    cookie too) end, since the store moves their generation on."""
+    name = session.get(SESSION_USER)
+    session.clear()
+    g.kb_signed_in = None
+    if isinstance(name, str) and name:
+        try:
+            _store().end_sessions(name)
+        except KbError as exc:
+            logger.warning("identity: could not end the other sessions of %s: %s", name, exc)
+        logger.info("auth: %s signed out from %s", name, request.remote_addr)
+
+
 def _user_from_session() -> User | None:
     name = session.get(SESSION_USER)
     if not isinstance(name, str) or not name:
         return None
+    since = session.get(SESSION_SINCE)
+    lifetime = _settings().session_hours * 3600
+    if not isinstance(since, int) or not 0 <= time.time() - since <= lifetime:
+        session.clear()  # past its absolute lifetime (or from before it was recorded)
+        return None
     user = _store().get_user(name)
-    if user is None:
-        session.pop(SESSION_USER, None)  # the account is gone: signed out
+    if user is None or session.get(SESSION_GENERATION) != user.session_generation:
+        # The account is gone, or signed out, given a new password or another role
+        # since this session began: signed out here too.
+        session.clear()
+        return None
     return user
 
 
@@ -267,7 +305,7 @@ def _set_cookie(response: Response) -> Response:
             max_age=_MAX_AGE,
             httponly=True,
             samesite="Lax",
-            secure=request.is_secure,
+            secure=request.is_secure or _settings().session_cookie_secure,
         )
     return response
 

@@ -1,10 +1,15 @@
 """The `auth` blueprint: signing in and out.
 
 Sign-in (setting `auth_mode` = `local`) checks the username and password with
-`kb.accounts.service.authenticate` and keeps the username in Flask's session
-cookie (`kb_session`: signed, HttpOnly, SameSite=Lax, 12 hours). In `header`
-mode the single-sign-on proxy signs people in; the sign-in page only says so.
-Every form carries the session's CSRF token (`webapp.auth.csrf`).
+`kb.accounts.service.authenticate` and keeps the username, the user's session
+generation and the sign-in time in Flask's session cookie (`kb_session`:
+signed, HttpOnly, SameSite=Lax, Secure with `session_cookie_secure`). The
+session ends after `session_hours` however active it is, and at once when
+the generation in the store moves on: sign-out ends every session of the
+user (a copied cookie included), and so do a new password and a changed
+role (`webapp.auth.identity`). In `header` mode the single-sign-on proxy
+signs people in; the sign-in page only says so. Every form carries the
+session's CSRF token (`webapp.auth.csrf`).
 
 Pages that need a signed-in user raise `AuthenticationRequired`; this module
 turns that into a redirect to the sign-in page (API calls get the JSON 401).
@@ -23,7 +28,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from werkzeug.wrappers import Response
@@ -31,6 +35,7 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.accounts.service import authenticate
 from kb.errors import AuthenticationRequired, KbError, PermissionDenied
+from kb.settings import Settings
 from webapp import services
 from webapp.auth import identity
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
@@ -42,7 +47,6 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-SESSION_HOURS = 12
 MAX_USERNAME_CHARS = 254
 MAX_PASSWORD_CHARS = 1024
 
@@ -88,18 +92,15 @@ def sign_in_post() -> Response | tuple[str, int]:
         )
         return page, 401
     target = _next_target()
-    # A fresh session: nothing from before sign-in (such as a planted token) survives.
-    session.clear()
-    session.permanent = True
-    session[identity.SESSION_USER] = user.username
+    identity.start_session(user)
     new_csrf_token()
-    logger.info("auth: %s signed in", user.username)
+    logger.info("auth: %s signed in from %s", user.username, request.remote_addr)
     return redirect(target, code=303)
 
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    session.clear()
+    identity.end_session()
     flash(gettext("signed_out"), "info")
     return redirect(url_for("search.index"), code=303)
 
@@ -118,14 +119,18 @@ def _to_sign_in(exc: AuthenticationRequired) -> Response:
     return redirect(url_for("auth.sign_in", next=back), code=303)
 
 
-# Flask's session cookie as this app wants it (create_app applies these before any
-# config the caller hands in).
-SESSION_CONFIG = {
-    "SESSION_COOKIE_NAME": "kb_session",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "PERMANENT_SESSION_LIFETIME": timedelta(hours=SESSION_HOURS),
-}
+def session_config(settings: Settings) -> dict[str, object]:
+    """Flask's session cookie as this app wants it (create_app applies these before
+    any config the caller hands in). The cookie is not renewed on every request:
+    a session lasts `session_hours` from sign-in, not from the last click."""
+    return {
+        "SESSION_COOKIE_NAME": "kb_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.session_cookie_secure,
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=settings.session_hours),
+    }
 
 
 def _nav_user() -> User | None:

@@ -52,3 +52,26 @@ def test_users_add_refuses_bad_input(env: dict[str, str]) -> None:
         env, "users", "add", "x", "--role", "employee", "--password-stdin", input="abc\n"
     )
     assert short.exit_code == 1 and "at least 8 characters" in short.output
+
+
+def test_users_password_changes_it_or_makes_the_account_sso_only(env: dict[str, str]) -> None:
+    from kb.accounts.service import authenticate
+    from kb.store.factory import create_store
+
+    run_kb(
+        env, "users", "add", "maria", "--role", "employee", "--password-stdin", input="old one!\n"
+    )
+    changed = run_kb(env, "users", "password", "maria", "--password-stdin", input="new one!\n")
+    assert changed.exit_code == 0 and "sessions ended" in changed.output
+    store = create_store(env["KB_DATABASE_URL"])
+    try:
+        assert authenticate(store, "maria", "old one!") is None
+        user = authenticate(store, "maria", "new one!")
+        assert user is not None and user.session_generation == 1
+        assert run_kb(env, "users", "password", "maria", "--sso-only").exit_code == 0
+        assert authenticate(store, "maria", "new one!") is None
+        assert store.get_user("maria").session_generation == 2  # type: ignore[union-attr]
+    finally:
+        store.close()
+    missing = run_kb(env, "users", "password", "nobody", "--sso-only")
+    assert missing.exit_code != 0 and "no user named 'nobody'" in missing.output

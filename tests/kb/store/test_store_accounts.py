@@ -66,3 +66,19 @@ def test_update_user_replaces_grants_and_password(store: Store) -> None:
 def test_update_of_unknown_user_is_not_found(store: Store) -> None:
     with pytest.raises(NotFoundError, match="'ghost'"):
         store.update_user(User(username="ghost"))
+
+
+def test_ending_sessions_only_ever_raises_the_generation(store: Store) -> None:
+    store.add_user(agent())
+    assert store.get_user("bob").session_generation == 0  # type: ignore[union-attr]
+    assert store.end_sessions("bob") == 1
+    assert store.end_sessions("bob") == 2
+    # Saving a user read before never lowers it.
+    store.update_user(replace(agent(), display_name="Robert"))
+    stored = store.get_user("bob")
+    assert stored is not None and (stored.display_name, stored.session_generation) == (
+        "Robert",
+        2,
+    )
+    with pytest.raises(NotFoundError):
+        store.end_sessions("nobody")

@@ -1,0 +1,119 @@
+"""Sessions end: at sign-out (everywhere, a copied cookie too), at a new password
+or role, and after `session_hours` however active; cookies are Secure when
+configured (security review, issue 13: a copied session cookie worked after
+sign-out and a password change, and was renewed on every request)."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from email.utils import parsedate_to_datetime
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kb.accounts.service import add_user, set_password
+from kb.settings import Settings
+from kb.store.protocols import Store
+from tests.support import FakeEngine
+from webapp import create_app
+from webapp.auth import identity
+from webapp.services import services
+
+PASSWORD = "correct horse"
+
+
+@pytest.fixture
+def paula(store: Store) -> str:
+    add_user(store, "paula", "employee", password=PASSWORD)
+    return "paula"
+
+
+def signed_in(client: FlaskClient, password: str = PASSWORD) -> str:
+    """Sign paula in through the form; returns the session cookie's value."""
+    page = client.get("/auth/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert token is not None
+    response = client.post(
+        "/auth/sign-in",
+        data={"username": "paula", "password": password, "csrf_token": token.group(1)},
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    cookie = client.get_cookie("kb_session")
+    assert cookie is not None
+    return cookie.value
+
+
+def me(app: Flask, cookie: str) -> int:
+    """What /api/me answers to another browser holding a copy of `cookie`."""
+    other = app.test_client()
+    other.set_cookie("kb_session", cookie)
+    return other.get("/api/me").status_code
+
+
+def test_a_copied_cookie_stops_working_at_sign_out(app: Flask, paula: str) -> None:
+    client = app.test_client()
+    cookie = signed_in(client)
+    assert me(app, cookie) == 200
+    token = client.get("/api/me").get_json()["csrf_token"]
+    assert client.post("/auth/sign-out", data={"csrf_token": token}).status_code == 303
+    assert me(app, cookie) == 401
+
+
+def test_a_new_password_or_role_ends_every_session(app: Flask, store: Store, paula: str) -> None:
+    cookie = signed_in(app.test_client())
+    set_password(store, "paula", "a new password")
+    assert me(app, cookie) == 401
+    cookie = signed_in(app.test_client(), "a new password")
+    assert me(app, cookie) == 200
+    add_user(store, "paula", "agent", "it")  # a new role
+    assert me(app, cookie) == 401
+
+
+def test_a_session_ends_after_its_lifetime_however_active(
+    app: Flask, paula: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = app.test_client()
+    cookie = signed_in(client)
+    response = client.get("/api/me")
+    assert response.status_code == 200
+    assert "kb_session" not in response.headers.get("Set-Cookie", "")  # not renewed
+    later = time.time() + 12 * 3600 + 60
+    monkeypatch.setattr(identity.time, "time", lambda: later)
+    assert me(app, cookie) == 401
+
+
+@pytest.fixture
+def secure_app(settings: Settings, engine: FakeEngine) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "KB_SETTINGS": settings.replace(session_cookie_secure=True, session_hours=1.5),
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda _settings: engine,
+        }
+    )
+    yield app
+    services(app).close()
+
+
+def test_cookies_are_secure_when_configured(secure_app: Flask) -> None:
+    add_user(services(secure_app).store, "paula", "employee", password=PASSWORD)
+    client = secure_app.test_client()
+    visitor = client.get("/", base_url="https://kb.example.org")
+    assert "Secure" in visitor.headers["Set-Cookie"]  # the pseudonymous id
+    page = client.get("/auth/sign-in", base_url="https://kb.example.org").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert token is not None
+    response = client.post(
+        "/auth/sign-in",
+        base_url="https://kb.example.org",
+        data={"username": "paula", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    session_cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith("kb_session=")
+    )
+    assert "Secure" in session_cookie and "HttpOnly" in session_cookie
+    expires = parsedate_to_datetime(session_cookie.split("Expires=")[1].split(";")[0])
+    assert 5300 < expires.timestamp() - time.time() < 5500  # session_hours = 1.5
