@@ -65,13 +65,6 @@ def _lower() -> object:
     return LowercaseFilter()
 
 
-def searchable_fields(languages: Sequence[str]) -> list[str]:
-    names: list[str] = []
-    for lang in (*languages, FALLBACK_LANG):
-        names.extend(text_fields(lang))
-    return [*names, "tags"]
-
-
 def create_index(folder: Path, languages: Sequence[str]) -> whoosh_index.Index:
     folder.mkdir(parents=True, exist_ok=True)
     return whoosh_index.create_in(str(folder), build_schema(languages))

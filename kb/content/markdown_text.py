@@ -158,11 +158,6 @@ def _tidy(text: str) -> str:
     return "\n".join(out).strip()
 
 
-def markdown_sections(body: str, seconds: float | None = None) -> tuple[Section, ...]:
-    """Plain-text sections of a Markdown body, each with its heading path."""
-    return html_sections(render_html(strip_template_tags(body), seconds))
-
-
 def html_sections(html: str) -> tuple[Section, ...]:
     """Plain-text sections of rendered HTML, each with its heading path."""
     collector = _SectionCollector()

@@ -132,10 +132,6 @@ class ExtractedDocument:
     def text(self) -> str:
         return "\n\n".join(s.text for s in self.sections if s.blocks)
 
-    @property
-    def char_count(self) -> int:
-        return sum(len(s.text) for s in self.sections)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "format": self.format,

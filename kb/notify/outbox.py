@@ -57,15 +57,6 @@ class OutboxMessage:
         if self.last_error is not None:
             ensure_text("last_error", self.last_error, allow_empty=True)
 
-    @property
-    def is_delivered(self) -> bool:
-        return self.delivered_at is not None
-
-    @property
-    def is_dead(self) -> bool:
-        """Given up on: not delivered and never to be tried again."""
-        return self.delivered_at is None and self.next_attempt_at is None
-
 
 def backoff(
     attempts: int, *, base: timedelta = timedelta(seconds=30), cap: timedelta = timedelta(hours=6)

@@ -70,7 +70,7 @@ class Workflow:
     def departments(self) -> list[str]:
         return list(dict.fromkeys(task.department for task in self.tasks))
 
-    def match_score(self, folded_text: str) -> int:
+    def score(self, folded_text: str) -> int:
         """How strongly the text asks for this template (`kb.catalogue.triggers`)."""
         return trigger_score(self.triggers, folded_text)
 
@@ -98,15 +98,10 @@ class WorkflowCatalog:
         best: Workflow | None = None
         best_score = 0
         for workflow in self.workflows.values():
-            score = workflow.match_score(folded)
+            score = workflow.score(folded)
             if score > best_score:
                 best, best_score = workflow, score
         return best
-
-
-def match_workflow(text: str, catalog: WorkflowCatalog) -> Workflow | None:
-    """The template to offer for a question, or None."""
-    return catalog.match(text)
 
 
 def load_workflows(path: Path, departments: Collection[str] | None = None) -> WorkflowCatalog:
