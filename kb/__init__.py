@@ -1,3 +1,3 @@
-"""spoc-kb domain core: records, settings, errors and content parsing."""
+"""spoc-kb's domain core: one package per concept (see docs/architecture.md)."""
 
 __version__ = "0.1.0"

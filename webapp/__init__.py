@@ -7,11 +7,16 @@ environment, see `kb.settings`). In a mapping, lower-case keys are settings
 `KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`, `KB_BUILDER_FACTORY`); `KB_SETTINGS` may hold a `Settings`
 that the lower-case keys then override.
 
-Blueprints: `search` (/), `articles` (/articles/), `ask` (/ask/), `catalogue`
-(/catalogue/), `requests` (/requests/), `auth` (/auth/) and the JSON API: `api`,
-`api_requests`, `catalogue_api` … (/api/). Who is signed in is
-`webapp.auth.identity`'s, sign-in and CSRF
-`webapp.auth`'s. Serve it with `kb serve` (gunicorn, see `webapp.server`).
+One package per audience, each with its pages (`routes`, blueprint named
+after the package) and its part of the JSON API (`api`, blueprint
+`<package>_api`, under /api/): `search` (/), `articles` (/articles/), `ask`
+(/ask/), `catalogue` (/catalogue/), `requests` (/requests/), `auth` (/auth/:
+sign-in, who is signed in, CSRF), `insights` (/insights/) and `manage`
+(/manage/); `_blueprints` lists them. `webapp.api` answers for the API as a
+whole (/api/health, /api/openapi.json, described by `webapp.openapi`).
+Shared: `services` (engine, store, request service), `errors`, `security`,
+`i18n`, `inputs`, `departments`. Serve it with `kb serve` (gunicorn, see
+`webapp.server`).
 """
 
 from __future__ import annotations

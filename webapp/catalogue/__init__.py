@@ -6,7 +6,7 @@
 * `api` — the `catalogue_api` blueprint: `GET /api/catalogue`;
 * `presenters` — the catalogue as JSON and as form fields, and the entry a
   search offers;
-* `messages` — the interface texts of these pages.
+* the interface texts of these pages are `webapp/locales/<lang>/catalogue.po`.
 
 The catalogue itself is `kb.catalogue`'s, held by the request service
 (`webapp.services.request_service().catalogue`); filing goes through
