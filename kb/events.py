@@ -158,10 +158,15 @@ def search_event(
     ts: datetime | None = None,
     *,
     person: str = "",
+    source: str = "",
 ) -> SearchEvent:
     """The event-log record of one search (the web app's and the demo traffic's);
-    `person` is who searched as query suggestions count them (see `SearchEvent`)."""
+    `person` is who searched as query suggestions count them (see `SearchEvent`),
+    `source` "ask" marks the searches the ask form runs to suggest articles while
+    a request is described (insights count deflection from them)."""
     filters: dict[str, Any] = {}
+    if source:
+        filters["source"] = source
     if query.department:
         filters["department"] = query.department
     if query.tags:

@@ -30,6 +30,18 @@ def _counts(record: object, names: tuple[str, ...]) -> None:
             raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
 
 
+DAY_COUNTS = (
+    "searches",
+    "answered",
+    "zero_results",
+    "clicked",
+    "helpful",
+    "not_helpful",
+    "ask_sessions",
+    "deflected",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class DayFigures:
     """What happened on one day in one department's searches."""
@@ -42,12 +54,14 @@ class DayFigures:
     clicked: int = 0
     helpful: int = 0
     not_helpful: int = 0
+    ask_sessions: int = 0
+    deflected: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.day, date) or isinstance(self.day, datetime):
             raise ValueError(f"day must be a date, got {self.day!r}")
         ensure_text("department", self.department, allow_empty=True)
-        _counts(self, ("searches", "answered", "zero_results", "clicked", "helpful", "not_helpful"))
+        _counts(self, DAY_COUNTS)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ from kb.errors import NotFoundError, ValidationError
 from kb.events import normalise_query
 from kb.insights.content import UNSEEN_DAYS, Finding, content_health
 from kb.insights.privacy import QuestionCount, mask_personal_data, shown_texts
-from kb.insights.records import DayFigures, GapTopic, TopicStatus
+from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
@@ -38,6 +38,8 @@ OVERVIEW_FIGURES = (
     "click_through_rate",
     "helpful_ratio",
     "self_service_rate",
+    "deflected",
+    "deflection_rate",
     "requests",
 )
 
@@ -200,6 +202,8 @@ class InsightsService:
             "click_through_rate": _rate(total["clicked"], searches),
             "helpful_ratio": _rate(total["helpful"], total["helpful"] + total["not_helpful"]),
             "self_service_rate": _rate(sessions - min(with_request, sessions), sessions),
+            "deflected": total["deflected"],
+            "deflection_rate": _rate(total["deflected"], total["ask_sessions"]),
             "requests": created,
         }
         return figures, days
@@ -320,6 +324,6 @@ def _per_day(days: list[DayFigures], period: Period) -> list[DayFigures]:
     merged: dict[date, dict[str, int]] = {d: defaultdict(int) for d in period.each_day()}
     for f in days:
         bucket = merged.setdefault(f.day, defaultdict(int))
-        for name in ("searches", "answered", "zero_results", "clicked", "helpful", "not_helpful"):
+        for name in DAY_COUNTS:
             bucket[name] += getattr(f, name)
     return [DayFigures(day=d, department="", **merged[d]) for d in sorted(merged)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, exists, insert, select, true
 
+from kb.insights.records import DAY_COUNTS
 from kb.store.schema import (
     click_events,
     feedback_events,
@@ -59,8 +60,19 @@ class _DayTally:
         default_factory=lambda: defaultdict(_Question)
     )
     articles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    # Per person: the department their ask form suggested from (None: never used it),
+    # whether they opened a suggestion, whether any of their searches became a request.
+    sessions: dict[str, list[Any]] = field(
+        default_factory=lambda: defaultdict(lambda: [None, False, False])
+    )
 
     def add(self, row: Row[Any]) -> None:
+        if row.user_id:
+            session = self.sessions[row.user_id]
+            if (row.filters or {}).get("source") == "ask":
+                session[0] = session[0] if session[0] is not None else row.department or ""
+                session[1] = session[1] or bool(row.clicked)
+            session[2] = session[2] or bool(row.requested)
         articles = self.articles
         for article in dict.fromkeys(row.result_ids[:_FIRST_PAGE]):
             articles[article][0] += 1
@@ -135,6 +147,7 @@ def _day_searches(conn: Connection, start: datetime, end: datetime) -> Iterable[
             search_events.c.answered,
             search_events.c.result_ids,
             search_events.c.user_id,
+            search_events.c.filters,
             clicked.label("clicked"),
             helpful.label("helpful"),
             unhelpful.label("unhelpful"),
@@ -161,6 +174,10 @@ def recompute_day(conn: Connection, day: date) -> None:
     )
     for dept, is_helpful in votes:
         figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
+    for asked_in, opened, requested in tally.sessions.values():
+        if asked_in is not None:  # an ask form left after opening a suggestion: deflected
+            figures[asked_in]["ask_sessions"] += 1
+            figures[asked_in]["deflected"] += opened and not requested
     _write_day(conn, day, figures, tally.people, tally.questions)
     articles = tally.articles
     _insert_batches(
@@ -186,7 +203,7 @@ def _write_day(
     people: set[tuple[str, str]],
     questions: dict[tuple[str, str], _Question],
 ) -> None:
-    names = ("searches", "answered", "zero_results", "clicked", "helpful", "not_helpful")
+    names = DAY_COUNTS
     if figures:
         conn.execute(
             insert(insights_days),

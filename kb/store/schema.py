@@ -177,6 +177,8 @@ insights_days = Table(
     Column("clicked", Integer, nullable=False),
     Column("helpful", Integer, nullable=False),
     Column("not_helpful", Integer, nullable=False),
+    Column("ask_sessions", Integer, nullable=False, server_default="0"),
+    Column("deflected", Integer, nullable=False, server_default="0"),
 )
 
 insights_people = Table(

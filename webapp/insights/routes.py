@@ -31,6 +31,7 @@ from webapp.insights.views import (
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 
 RATES = {
+    "deflection_rate",
     "answered_rate",
     "zero_result_rate",
     "click_through_rate",

@@ -240,6 +240,11 @@ _PATHS: dict[str, Any] = {
                     style="form",
                     explode=True,
                 ),
+                param(
+                    "source",
+                    "ask: a suggestion search of the ask form (counted for deflection).",
+                    {"type": "string", "enum": ["ask"]},
+                ),
             ],
             "responses": {
                 "200": json_response("SearchResponse", "The search's outcome."),

@@ -39,6 +39,11 @@ _FIGURES = {
     "click_through_rate": _RATE,
     "helpful_ratio": _RATE,
     "self_service_rate": {**_RATE, "description": "Search sessions that ended without a request."},
+    "deflected": {
+        "type": "integer",
+        "description": "Ask forms left without a request after a suggested article was opened.",
+    },
+    "deflection_rate": {**_RATE, "description": "deflected among people who used the ask form."},
     "requests": {"type": "integer"},
 }
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}

@@ -27,7 +27,9 @@ def search() -> Response:
     settings = services.services().settings
     params = search_params(request.args, settings, services.departments(), required=True)
     assert params.query is not None
-    return jsonify(run_search(params.query).as_dict())
+    # The ask form's suggestion searches say so; insights count deflection from them.
+    source = "ask" if request.args.get("source") == "ask" else ""
+    return jsonify(run_search(params.query, source).as_dict())
 
 
 @bp.post("/click")

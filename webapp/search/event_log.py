@@ -32,7 +32,7 @@ class LoggedSearch:
         return {**self.response.as_dict(), "search_id": self.search_id}
 
 
-def run_search(query: Query) -> LoggedSearch:
+def run_search(query: Query, source: str = "") -> LoggedSearch:
     """Search as the current user (only articles their groups may read), then log
     the search; a logging failure never fails the search."""
     query = replace(query, groups=search_groups())
@@ -41,7 +41,7 @@ def run_search(query: Query) -> LoggedSearch:
     latency_ms = (time.perf_counter() - started) * 1000
     search_id: int | None = None
     try:
-        event = search_event(query, response, latency_ms, user_id(), person=person())
+        event = search_event(query, response, latency_ms, user_id(), person=person(), source=source)
         search_id = services.store().log_search(event)
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)

@@ -225,7 +225,7 @@
     if (this.pending) { this.pending.abort(); }
     var controller = this.pending = new AbortController();
     var self = this;
-    fetch(this.form.dataset.searchUrl + "?k=3&q=" + encodeURIComponent(text), {
+    fetch(this.form.dataset.searchUrl + "?k=3&source=ask&q=" + encodeURIComponent(text), {
       signal: controller.signal, credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
@@ -240,8 +240,9 @@
     var hits = (data.results || []).slice(0, 3);
     if (!hits.length) { return; }
     var base = this.form.dataset.articleUrl;
+    var clickUrl = this.form.dataset.clickUrl;
     this.list.textContent = "";
-    hits.forEach(function (hit) {
+    hits.forEach(function (hit, i) {
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = base.replace("ARTICLE", encodeURI(hit.id)) +
@@ -249,6 +250,15 @@
       a.target = "_blank";
       a.rel = "noopener";
       a.textContent = hit.title;
+      if (data.search_id && clickUrl) {
+        // Opening a suggestion is recorded: an ask form left after it counts as deflected.
+        a.addEventListener("click", function () {
+          try {
+            postJson(clickUrl, { search_id: Number(data.search_id), article_id: hit.id, rank: i + 1 }, true)
+              .catch(function () { /* the link still opens */ });
+          } catch (err) { /* never stand between the user and the article */ }
+        });
+      }
       li.appendChild(a);
       this.list.appendChild(li);
     }, this);

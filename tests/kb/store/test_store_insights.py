@@ -183,3 +183,46 @@ def test_articles_are_rolled_up_with_answers_followed_by_requests(
     assert (figures["it/a0.md"].shown, figures["it/a0.md"].top_answers) == (3, 2)
     assert figures["it/a0.md"].answers_then_request == 1
     assert figures["it/a1.md"].shown == 2 and figures["it/a1.md"].not_helpful == 1
+
+
+def test_an_ask_form_left_after_opening_a_suggestion_counts_as_deflected(
+    store: Store, insights: InsightsStore
+) -> None:
+    from kb.requests.records import Request
+
+    def ask_search(user: str) -> int:
+        return store.log_search(
+            SearchEvent(
+                query="parking",
+                answered=True,
+                user=user,
+                ts=DAY,
+                department="facilities",
+                filters={"source": "ask"},
+                result_ids=["facilities/parking.md"],
+            )
+        )
+
+    # p1 opened a suggestion and left; p2 opened one and asked anyway; p3 never opened one.
+    for user in ("p1", "p2", "p3"):
+        sid = ask_search(user)
+        if user != "p3":
+            store.log_click(
+                ClickEvent(
+                    search_id=sid, article_id="facilities/parking.md", rank=1, user=user, ts=DAY
+                )
+            )
+    original = _search(store, "parking", "p2", answered=False)
+    store.create_request(
+        Request(
+            requester="emp",
+            query="parking",
+            department="facilities",
+            search_id=original,
+            created=DAY,
+        )
+    )
+    insights.refresh()
+    days = insights.day_figures(DAY.date(), DAY.date() + timedelta(1))
+    assert sum(d.ask_sessions for d in days) == 3
+    assert sum(d.deflected for d in days) == 1
