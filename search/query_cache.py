@@ -42,3 +42,24 @@ class QueryVectorCache:
 
     def __len__(self) -> int:
         return len(self._vectors)
+
+
+class TermVectors:
+    """Vectors of glossary terms, each embedded once per process.
+
+    The glossary is small and its terms recur in every query that meets them,
+    so they are kept without a limit (a few hundred vectors of 1.5 KB). A
+    changed glossary only adds terms; callers serialise access."""
+
+    def __init__(self) -> None:
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def mean(self, terms: list[str], embed: Callable[[str], np.ndarray]) -> np.ndarray:
+        """The mean vector of `terms` (embedded with `embed` when first seen)."""
+        for term in terms:
+            if term not in self._vectors:
+                self._vectors[term] = embed(term)
+        return np.mean([self._vectors[t] for t in terms], axis=0)
+
+    def __len__(self) -> int:
+        return len(self._vectors)

@@ -60,12 +60,17 @@ class QueryPlan:
         return unique(t for e in self.expansions for t in e.terms)
 
     @property
+    def extra_terms(self) -> list[str]:
+        """Glossary terms of the query that it does not already hold."""
+        return [t for t in self.expanded_terms if t.lower() not in self.text.lower()]
+
+    @property
     def search_text(self) -> str:
         """What the embedding model reads: the query as typed and its glossary terms.
 
         Corrections stay out: the model copes with typos itself, while a wrong
         correction ("datei" → "date") would pull the vector search off course."""
-        extra = [t for t in self.expanded_terms if t.lower() not in self.text.lower()]
+        extra = self.extra_terms
         return f"{self.text} ({', '.join(extra)})" if extra else self.text
 
     def coverage(self, found: Iterable[str]) -> float:
