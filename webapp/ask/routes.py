@@ -6,8 +6,8 @@ prefilled with them: the suggested department is preselected, or the central
 triage queue when the router was unsure. While the employee describes their
 need, `static/kb.js` searches again and shows matching articles (the request
 records that they were shown, and that the employee went on anyway). When the
-question looks like a value stream (onboarding, moving office …), the form
-offers to start it. Each form carries a fresh idempotency key, so a double
+question matches an entry of the service catalogue (a laptop, onboarding,
+moving office …), the page offers its form instead. Each form carries a fresh idempotency key, so a double
 click files one request. Signing in is needed; visitors are sent to sign in
 and back here.
 """
@@ -59,7 +59,8 @@ def _form_context(values: Mapping[str, str], error: str = "") -> dict[str, Any]:
     chosen = (values.get("department") or "").strip()
     question = (values.get("query") or "").strip()
     description = (values.get("description") or "").strip()
-    workflow = service.match_workflow(f"{question}\n{description}") if question else None
+    offer = service.match_request_type(f"{question}\n{description}") if question else None
+    stream = service.workflows.workflows.get(offer.workflow) if offer and offer.workflow else None
     contact_of = department_of(chosen if chosen in known else preselected)
     return {
         "question": question,
@@ -74,12 +75,9 @@ def _form_context(values: Mapping[str, str], error: str = "") -> dict[str, Any]:
         "priorities": [p.value for p in Priority],
         "idempotency_key": values.get("idempotency_key") or str(uuid.uuid4()),
         "suggestions_shown": values.get("suggestions_shown") == "1",
-        "workflow": workflow,
-        "workflow_title": workflow.title_in(current_language()) if workflow else "",
-        "workflow_departments": [department_name(d) for d in workflow.departments()]
-        if workflow
-        else [],
-        "workflow_chosen": workflow is not None and values.get("workflow") == workflow.name,
+        "offer": offer,
+        "offer_title": offer.title_in(current_language()) if offer else "",
+        "offer_departments": [department_name(d) for d in stream.departments()] if stream else [],
         "department": contact_of,
         "contact": [
             (key, contact_of.contact[key]) for key in CONTACT_FIELDS if contact_of.contact.get(key)

@@ -1,5 +1,10 @@
 """The `search` blueprint: the one search box, the answer and the results.
 
+Before anything is searched the page is the front door (`front_door`):
+departments with their top requests and most read articles, popular
+searches and the ways to ask without searching. A search whose words match
+a catalogue entry offers its form above the results.
+
 The page works without JavaScript (a plain GET form, links and posts);
 `static/kb.js` adds suggestions while typing, click logging and voting on the
 answer without leaving the page.
@@ -10,8 +15,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from webapp import services
+from webapp.catalogue.presenters import offered_type
 from webapp.search import presenters
 from webapp.search.event_log import run_search
+from webapp.search.front_door import front_door
 from webapp.search.inputs import search_params
 
 bp = Blueprint("search", __name__)
@@ -23,7 +30,7 @@ def index() -> str:
     departments = services.departments()
     params = search_params(request.args, settings, departments, required=False)
     logged = run_search(params.query) if params.query is not None else None
-    context = {}
+    context: dict[str, object] = {}
     if logged is not None:
         response = logged.response
         context = {
@@ -34,7 +41,10 @@ def index() -> str:
             "answer_rank": presenters.answer_rank(response, params.k),
             "answer_section": presenters.answer_section_html(response),
             "ask_department": response.department or settings.triage_department,
+            "offer": offered_type(params.text),
         }
+    else:
+        context = {"front": front_door([])}
     return render_template(
         "search/index.html",
         params=params,

@@ -1,0 +1,72 @@
+"""The home page as the front door: departments with their top requests and most
+read articles, ways to ask without searching, and searches offering the form
+that matches them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.events import SearchEvent
+from kb.insights.store import insights_store
+from kb.store.protocols import Store
+from tests.support import sign_in_as, text_of
+
+pytestmark = pytest.mark.usefixtures("catalogue_content", "people")
+
+
+def answered(store: Store, article_id: str, times: int) -> None:
+    for n in range(times):
+        store.log_search(
+            SearchEvent(query=f"q{n}", answered=True, result_ids=[article_id], user=f"u{n}")
+        )
+
+
+def test_the_home_page_is_the_front_door(client: FlaskClient, store: Store) -> None:
+    answered(store, "hr/krankmeldung.md", 3)
+    answered(store, "hr/sick-leave.md", 1)
+    insights_store(store).refresh()
+    html = text_of(client.get("/?hl=en"))
+    assert html.index('role="search"') < html.index("Departments")
+    hr = html[html.index('id="home-hr"') : html.index('id="home-it"')]
+    # Most read: the article that answered most searches first.
+    assert hr.index("Krankmeldung") < hr.index("Reporting sick")
+    it = html[html.index('id="home-it"') :]
+    assert 'href="/catalogue/laptop">New laptop</a>' in it
+    assert 'href="/catalogue/onboarding">Onboarding a new hire</a>' in it
+    # Asking without searching first: the catalogue and the free ask form.
+    assert 'href="/catalogue/"' in html and 'href="/ask/"' in html
+    german = text_of(client.get("/?hl=de"))
+    assert "Häufige Anfragen" in german and "Neuer Laptop" in german
+
+
+def test_articles_the_viewer_may_not_read_are_not_listed(
+    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests import support
+
+    secret = support.make_article(
+        "hr/salary-bands.md", "Salary bands", "Bands.", audience=("hr-managers",)
+    )
+    monkeypatch.setitem(support.ARTICLES, secret.id, secret)
+    answered(store, secret.id, 5)
+    answered(store, "hr/sick-leave.md", 1)
+    insights_store(store).refresh()
+    html = text_of(client.get("/"))
+    assert "Reporting sick" in html and "Salary bands" not in html
+
+
+def test_a_search_that_matches_a_service_offers_its_form(client: FlaskClient) -> None:
+    html = text_of(client.get("/?q=I+need+a+new+laptop"))
+    offer = re.search(
+        r'<a class="button button--primary offer-link" href="([^"]+)">([^<]+)</a>', html
+    )
+    assert offer is not None
+    assert offer.group(2) == "Start “New laptop”"
+    assert offer.group(1).startswith("/catalogue/laptop?description=I+need+a+new+laptop")
+    assert "offer-link" not in text_of(client.get("/?q=How+do+I+report+sick"))
+    sign_in_as(client, "emma")
+    form = text_of(client.get(offer.group(1).replace("&amp;", "&")))
+    assert ">I need a new laptop</textarea>" in form

@@ -1,0 +1,114 @@
+"""The home page before anything is searched: the front door.
+
+Below the search box, each department with its top requests (the forms of
+its `top_requests`, see `kb.catalogue`) and its most read articles, the
+searches many people make, and the ways to ask without searching first.
+
+"Most read" ranks articles by how often they were the answer of a search
+in the last 90 days, then how often they were shown (the insights rollups,
+`InsightsStore.article_figures`, refreshed by the insights scheduler), and
+shows only what the viewer may read. The ranking is kept for a minute per
+process: the home page is the most visited page and the figures move
+slowly. Without the store (the database down) the page still shows the
+search box and the departments.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+
+from kb.catalogue.types import RequestType
+from kb.errors import KbError
+from kb.insights.store import insights_store
+from kb.records import Article, Department
+from kb.validators import utc_now
+from webapp import services
+from webapp.auth.identity import search_groups
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_DAYS = 90
+TOP_ARTICLES = 3
+CACHE_SECONDS = 60.0
+_EXTENSION = "kb_front_door"
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class DepartmentCard:
+    """One department on the home page."""
+
+    department: Department
+    top_requests: list[RequestType] = field(default_factory=list)
+    articles: list[Article] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FrontDoor:
+    departments: list[DepartmentCard]
+    popular: list[str]
+
+
+def _ranked_articles() -> list[str]:
+    """Article ids, most used first (cached per process for CACHE_SECONDS)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with _lock:
+        cached = app.extensions.get(_EXTENSION)
+        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return list(cached[1])
+    today = utc_now().date()
+    try:
+        figures = insights_store(services.store()).article_figures(
+            today - timedelta(days=ARTICLE_DAYS), today + timedelta(days=1)
+        )
+    except KbError as exc:
+        logger.warning("front door: no article figures: %s", exc.message)
+        return []
+    ranked = sorted(
+        (a for a, f in figures.items() if f.top_answers or f.shown),
+        key=lambda a: (-figures[a].top_answers, -figures[a].shown, a),
+    )
+    with _lock:
+        app.extensions[_EXTENSION] = (time.monotonic(), ranked)
+    return ranked
+
+
+def _top_requests() -> dict[str, list[RequestType]]:
+    try:
+        catalogue = services.request_service().catalogue
+    except KbError as exc:
+        logger.warning("front door: no catalogue: %s", exc.message)
+        return {}
+    return {slug: catalogue.top_requests(slug) for slug in catalogue.top}
+
+
+def _most_read(ranked: list[str], departments: set[str]) -> dict[str, list[Article]]:
+    """Up to TOP_ARTICLES readable articles per department, in ranking order."""
+    engine = services.engine()
+    groups = search_groups()
+    found: dict[str, list[Article]] = {slug: [] for slug in departments}
+    for article_id in ranked:
+        slug = article_id.split("/", 1)[0]
+        if slug not in found or len(found[slug]) >= TOP_ARTICLES:
+            continue
+        article = engine.article(article_id)
+        if article is not None and article.visible_to(groups):
+            found[slug].append(article)
+        if all(len(v) >= TOP_ARTICLES for v in found.values()):
+            break
+    return found
+
+
+def front_door(popular: list[str]) -> FrontDoor:
+    """What the home page shows the current viewer."""
+    departments = sorted(services.departments().values(), key=lambda d: d.name.casefold())
+    top = _top_requests()
+    articles = _most_read(_ranked_articles(), {d.slug for d in departments})
+    cards = [DepartmentCard(d, top.get(d.slug, []), articles.get(d.slug, [])) for d in departments]
+    return FrontDoor(cards, popular)
