@@ -236,6 +236,25 @@ class Settings:
     webhook_timeout: float = setting(
         10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
     )
+    attachment_max_bytes: int = setting(
+        10_000_000,
+        "Largest file one attachment of a request or reply may be; larger uploads are "
+        "refused with the limit.",
+        minimum=1,
+    )
+    attachment_max_count: int = setting(
+        10, "Attachments one request may hold, its replies' included.", minimum=1
+    )
+    attachment_store: str = setting(
+        "database",
+        "Where attachments are kept: database (the store of database_url) or files "
+        "(attachment_dir). Either way a file is kept once per content (SHA-256) and checked "
+        "against its checksum whenever it is read.",
+        choices=("database", "files"),
+    )
+    attachment_dir: str = setting(
+        "var/attachments", "Folder of the files attachment store (attachment_store = files)."
+    )
     outbox_max_attempts: int = setting(
         20, "Delivery attempts before a notification is given up on.", minimum=1
     )

@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp import errors, i18n, security, services
     from webapp.auth import identity
     from webapp.auth import routes as auth
+    from webapp.requests import files as request_files
 
     settings, flask_config = _split_config(config)
     app = Flask(__name__)
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     services.init_app(app, settings)
+    request_files.init_app(app)  # before anything reads a body that may carry files
     errors.init_app(app)
     i18n.init_app(app)
     identity.init_app(app)
@@ -148,6 +150,7 @@ def url_with(**changes: Any) -> str:
 def _init_templates(app: Flask, settings: Settings) -> None:
     from flask import url_for
 
+    from kb.extract.base import human_size
     from webapp.articles.sanitize import passage_html, snippet_html
     from webapp.departments import department_name, department_tone
 
@@ -170,5 +173,7 @@ def _init_templates(app: Flask, settings: Settings) -> None:
         department_name=department_name,
         department_tone=department_tone,
         max_query_chars=settings.max_query_chars,
+        attachment_max_bytes=settings.attachment_max_bytes,
+        attachment_max_count=settings.attachment_max_count,
     )
-    app.jinja_env.filters.update(snippet=snippet_html, passage=passage_html)
+    app.jinja_env.filters.update(snippet=snippet_html, passage=passage_html, filesize=human_size)

@@ -194,7 +194,8 @@ class Services:
         with self._lock:
             store, self._store = self._store, None
             engine, self._engine = self._engine, None
-        for resource in (store, engine):
+            requests, self._requests = self._requests, None
+        for resource in (requests, store, engine):
             closer = getattr(resource, "close", None)
             if closer is not None:
                 try:

@@ -106,9 +106,9 @@ def read_text(path: Path, max_bytes: int) -> str | None:
     return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-def write_atomically(path: Path, text: str, *, exclusive: bool = False) -> None:
-    """Replace (or, `exclusive`, create) `path` with `text` in one rename."""
-    data = text.encode("utf-8")
+def write_atomically(path: Path, text: str | bytes, *, exclusive: bool = False) -> None:
+    """Replace (or, `exclusive`, create) `path` with `text` (or bytes) in one rename."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     if exclusive and os.path.lexists(path):
         raise FileExistsError(path)
     mode = 0o644

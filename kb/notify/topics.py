@@ -33,6 +33,7 @@ class Topic(StrEnum):
     TASK_READY = "request.task_ready"
     ARTICLE_DRAFTED = "request.article_drafted"
     ARTICLE_PUBLISHED = "request.article_published"
+    ATTACHED = "request.attachment_added"
 
 
 class Party(Enum):
@@ -66,4 +67,5 @@ WHO_HEARS: Mapping[Topic, Hearers] = {
     Topic.TASK_READY: Hearers((_P.TASK_QUEUE,), (_P.TASK_QUEUE,)),
     Topic.ARTICLE_DRAFTED: Hearers((_P.QUEUE,)),
     Topic.ARTICLE_PUBLISHED: Hearers((_P.QUEUE,)),
+    Topic.ATTACHED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE)),
 }

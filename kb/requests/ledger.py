@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from kb.accounts.records import User
+from kb.attachments.records import Attachment
 from kb.errors import ConflictError
 from kb.notify.notifier import Notifier
 from kb.notify.outbox import OutboxMessage
@@ -34,12 +35,14 @@ SAVE_ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class Step:
-    """One change: the request as it should be saved, its history entry, and the
-    topic it is announced under (None: nobody is told)."""
+    """One change: the request as it should be saved, its history entry, the
+    topic it is announced under (None: nobody is told) and the files that came
+    with it (their bytes kept already)."""
 
     request: Request
     entry: RequestEntry
     topic: Topic | None
+    attachments: tuple[Attachment, ...] = ()
 
 
 Change = Callable[[Request, datetime], Step]
@@ -125,7 +128,9 @@ class Ledger:
             step = change(before, self.clock())
             announce = self.announcing(step.topic) if step.topic else None
             try:
-                saved = self.store.update_request(step.request, step.entry, announce)
+                saved = self.store.update_request(
+                    step.request, step.entry, announce, step.attachments
+                )
             except ConflictError as exc:
                 if "stored_version" not in exc.details or attempt == SAVE_ATTEMPTS:
                     raise

@@ -80,6 +80,7 @@ class RequestPermissions:
     close: bool
     draft_article: bool
     publish_articles: bool
+    attach: bool = False  # add files (the requester, and agents of its queues)
 
     @property
     def resolve(self) -> bool:
@@ -103,16 +104,18 @@ def permissions_for(
         (request.resolution or "").strip()
     )
     owns = owns_content(actor, request.department)
+    internal_notes = work or any(works_queue(actor, d) for d in departments)
     return RequestPermissions(
         view=can_view(actor, request, departments),
         is_requester=requester,
         work=work,
-        internal_notes=work or any(works_queue(actor, d) for d in departments),
+        internal_notes=internal_notes,
         statuses=frozenset(statuses),
         reopen=_S.IN_PROGRESS in statuses and not request.status.is_open,
         close=_S.CLOSED in statuses,
         draft_article=answered and (work or owns),
         publish_articles=owns,
+        attach=requester or internal_notes,
     )
 
 
@@ -150,6 +153,15 @@ def require_status_move(user: User, request: Request, target: RequestStatus) -> 
             details={"request": request.id, "to": target.value},
         )
     require_agent(user, request, "change the status of")
+
+
+def require_attach(user: User, request: Request, allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(
+            f"{user.username} may not attach files to request {request.id}: only its "
+            f"requester and agents of {request.department} (or of one of its tasks) may",
+            details={"request": request.id, "user": user.username, "action": "attach"},
+        )
 
 
 def require_internal_notes(user: User, request: Request, allowed: bool) -> None:

@@ -28,7 +28,15 @@ from kb.validators import (
 )
 
 EntryKind = Literal[
-    "created", "comment", "status", "reassigned", "assigned", "resolution", "task", "article"
+    "created",
+    "comment",
+    "status",
+    "reassigned",
+    "assigned",
+    "resolution",
+    "task",
+    "article",
+    "attachment",
 ]
 ENTRY_KIND_NAMES: tuple[str, ...] = get_args(EntryKind)
 ENTRY_KINDS: frozenset[str] = frozenset(ENTRY_KIND_NAMES)

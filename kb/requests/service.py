@@ -22,12 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from kb.accounts.records import User
+from kb.attachments.blobs import BlobStore, DatabaseBlobs
+from kb.attachments.factory import blob_store
+from kb.attachments.intake import AttachmentLimits, Intake
+from kb.attachments.records import Attachment, Upload
 from kb.catalogue.loading import load_catalogue, log_problems, value_stream_type
 from kb.catalogue.types import Catalogue, RequestType
+from kb.extract.base import Limits
+from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier, request_language
 from kb.records import Article, Department
 from kb.requests.articles import ArticleWork
+from kb.requests.attaching import AttachmentWork
 from kb.requests.departments import Departments, DueDates
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import Priority, RequestStatus
@@ -64,6 +71,8 @@ class RequestService:
         notifier: Notifier | None = None,
         language_of: Callable[[str], str] = request_language,
         clock: Callable[[], datetime] = utc_now,
+        intake: Intake | None = None,
+        blobs: BlobStore | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -90,6 +99,13 @@ class RequestService:
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
         self.articles = ArticleWork(self.ledger, self.directory, language_of)
+        self.files = AttachmentWork(
+            self.ledger,
+            self.work,
+            intake or Intake(AttachmentLimits()),
+            blobs or DatabaseBlobs(store),
+            store,
+        )
         self.submissions = Submissions(
             self.ledger, self.directory, self.workflows, self.tasks, language_of, self.catalogue
         )
@@ -118,6 +134,15 @@ class RequestService:
             settings.content_path, departments, workflows.workflows.values()
         )
         log_problems(problems)
+        limits = Limits(
+            max_bytes=settings.attachment_max_bytes,
+            seconds=settings.extract_seconds,
+            memory_mb=settings.extract_memory_mb,
+        )
+        intake = Intake(
+            AttachmentLimits(settings.attachment_max_bytes, settings.attachment_max_count),
+            DocumentReader(limits),  # its worker process starts with the first document
+        )
         notifier = Notifier(
             NotifyConfig.from_settings(settings, departments),
             department_names={slug: d.name for slug, d in departments.items()},
@@ -133,7 +158,15 @@ class RequestService:
             route_threshold=settings.route_threshold,
             notifier=notifier,
             clock=clock,
+            intake=intake,
+            blobs=blob_store(settings, store),
         )
+
+    def close(self) -> None:
+        """Stop the text reader's worker process, if one was started."""
+        closer = getattr(self.files.intake.reader, "close", None)
+        if closer is not None:
+            closer()
 
     # -- the organisation ----------------------------------------------------------
     @property
@@ -261,6 +294,31 @@ class RequestService:
         self, actor: User, request_id: int, task_id: int, note: str = ""
     ) -> RequestTask:
         return self.tasks.complete_task(actor, request_id, task_id, note)
+
+    # -- attachments ----------------------------------------------------------------
+    def attach(
+        self,
+        actor: User,
+        request_id: int,
+        uploads: Sequence[Upload],
+        text: str = "",
+        internal: bool = False,
+    ) -> list[Attachment]:
+        """Attach files to a request, with a reply (`text`) or alone."""
+        return self.files.attach(actor, request_id, uploads, text, internal)
+
+    def attachments(self, actor: User, request_id: int) -> list[Attachment]:
+        return self.files.attachments(actor, request_id)
+
+    def open_attachment(
+        self, actor: User, request_id: int, attachment_id: int
+    ) -> tuple[Attachment, bytes]:
+        return self.files.open(actor, request_id, attachment_id)
+
+    def search_attachments(
+        self, actor: User, text: str, department: str | None = None
+    ) -> list[Attachment]:
+        return self.files.search(actor, text, department)
 
     # -- articles from answers ------------------------------------------------------
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:

@@ -7,11 +7,13 @@ history entry and announced under its topic in one transaction (`Ledger`).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from kb.accounts.records import User
+from kb.attachments.records import Attachment
 from kb.errors import ConflictError, ValidationError
 from kb.notify.topics import Topic
 from kb.requests import permissions
@@ -39,13 +41,23 @@ class RequestWork:
         self.accounts = accounts
 
     def comment(
-        self, actor: User, request_id: int, text: str, visible_to_requester: bool = True
+        self,
+        actor: User,
+        request_id: int,
+        text: str,
+        visible_to_requester: bool = True,
+        attachments: Sequence[Attachment] = (),
+        check: Callable[[Request], None] | None = None,
     ) -> Request:
-        """Add a comment. An agent's visible reply is the first response if none was
-        given yet; the requester's reply to waiting_for_requester resumes work."""
+        """Add a comment (with the files that came with it; `check` looks at the
+        current request before saving). An agent's visible reply is the first
+        response if none was given yet; the requester's reply to
+        waiting_for_requester resumes work."""
         text = required_text("text", text)
 
         def change(request: Request, now: datetime) -> Step:
+            if check is not None:
+                check(request)
             is_agent = self.ledger.works_on(actor, request)
             is_requester = permissions.is_requester(actor, request)
             if not visible_to_requester:
@@ -53,8 +65,11 @@ class RequestWork:
             updates: dict[str, Any] = {"updated": now}
             if is_agent and not is_requester and visible_to_requester:
                 updates["first_responded_at"] = request.first_responded_at or now
-            entry = new_entry(actor, request, now, "comment", text, visible=visible_to_requester)
-            return Step(replace(request, **updates), entry, Topic.COMMENTED)
+            data = {"attachments": [a.name for a in attachments]} if attachments else {}
+            entry = new_entry(
+                actor, request, now, "comment", text, data, visible=visible_to_requester
+            )
+            return Step(replace(request, **updates), entry, Topic.COMMENTED, tuple(attachments))
 
         saved = self.ledger.save(actor, request_id, change).after
         if permissions.is_requester(actor, saved) and saved.status is _S.WAITING_FOR_REQUESTER:

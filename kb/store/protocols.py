@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Literal, Protocol, runtime_checkable
 
 from kb.accounts.records import User
+from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
@@ -146,9 +147,14 @@ class RequestStore(Protocol):
         ...
 
     def update_request(
-        self, request: Request, entry: RequestEntry, announce: Announce | None = None
+        self,
+        request: Request,
+        entry: RequestEntry,
+        announce: Announce | None = None,
+        attachments: Sequence[Attachment] = (),
     ) -> Request:
-        """Save the request's fields, append `entry` and queue what `announce`
+        """Save the request's fields, append `entry`, store the `attachments` that
+        came with it (their bytes are kept already) and queue what `announce`
         makes of them, in one transaction.
 
         ConflictError when `request.version` is no longer the stored version
@@ -187,6 +193,34 @@ class RequestStore(Protocol):
         ...
 
 
+class AttachmentStore(Protocol):
+    """What is known about attached files, their bytes (database blob store) and search."""
+
+    def put_blob(self, digest: str, data: bytes) -> None:
+        """Keep `data` under its SHA-256 `digest` unless it is there already."""
+        ...
+
+    def get_blob(self, digest: str) -> bytes | None: ...
+
+    def attachments(self, request_id: int) -> list[Attachment]:
+        """The request's attachments, oldest first."""
+        ...
+
+    def attachment(self, attachment_id: int) -> Attachment:
+        """NotFoundError when there is no such attachment."""
+        ...
+
+    def count_attachments(self, request_id: int) -> int: ...
+
+    def search_attachments(
+        self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
+    ) -> list[Attachment]:
+        """Attachments whose name and text hold every word (case and umlauts
+        ignored), newest first, of requests in `departments` or with a task
+        there (None: every department)."""
+        ...
+
+
 class OutboxStore(Protocol):
     """Notifications waiting to be delivered."""
 
@@ -214,8 +248,8 @@ class OutboxStore(Protocol):
 
 
 @runtime_checkable
-class Store(EventStore, AccountStore, RequestStore, OutboxStore, Protocol):
-    """Persistence for events, accounts, requests and the outbox."""
+class Store(EventStore, AccountStore, RequestStore, AttachmentStore, OutboxStore, Protocol):
+    """Persistence for events, accounts, requests (with attachments) and the outbox."""
 
     def close(self) -> None:
         """Release connections. The store is unusable afterwards."""

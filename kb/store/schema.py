@@ -31,9 +31,22 @@ from sqlalchemy import (
 )
 
 from kb.store.columns import Id, JsonText, UtcDateTime, metadata
-from kb.store.schema_requests import request_entries, request_tasks, requests
+from kb.store.schema_requests import (
+    attachment_blobs,
+    request_attachments,
+    request_entries,
+    request_tasks,
+    requests,
+)
 
-__all__ = ["metadata", "request_entries", "request_tasks", "requests"]
+__all__ = [
+    "attachment_blobs",
+    "metadata",
+    "request_attachments",
+    "request_entries",
+    "request_tasks",
+    "requests",
+]
 
 search_events = Table(
     "search_events",

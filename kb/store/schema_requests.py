@@ -6,7 +6,18 @@ Declared on the store's one `metadata` (`kb.store.columns`) and named by
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
 
 from kb.store.columns import Id, JsonText, UtcDateTime, metadata
 
@@ -83,4 +94,36 @@ request_entries = Table(
     Column("visible_to_requester", Boolean, nullable=False),
     Index(None, "request_id"),
     Index(None, "kind"),
+)
+
+# Files attached to requests and replies (`kb.attachments`): what the store
+# keeps about each (its bytes are in `attachment_blobs` or the files store,
+# under `sha256`); `search_text` is the name and extracted text folded for
+# matching (`kb.catalogue.triggers.fold`), what agents search.
+request_attachments = Table(
+    "request_attachments",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("request_id", Id, ForeignKey("requests.id", ondelete="CASCADE"), nullable=False),
+    Column("entry_id", BigInteger),
+    Column("name", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("uploaded_by", Text, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Column("visible_to_requester", Boolean, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_problem", Text, nullable=False),
+    Column("search_text", Text, nullable=False),
+    Index(None, "request_id"),
+)
+
+attachment_blobs = Table(
+    "attachment_blobs",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
 )

@@ -9,13 +9,16 @@ places the two databases are set up differently. Build it with
 from __future__ import annotations
 
 from kb.store.sql_accounts import SqlAccounts
+from kb.store.sql_attachments import SqlAttachments
 from kb.store.sql_events import SqlEvents
 from kb.store.sql_outbox import SqlOutbox
 from kb.store.sql_requests import SqlRequests
+from kb.store.sql_tasks import SqlRequestTasks
 
 
-class SqlStore(SqlEvents, SqlAccounts, SqlRequests, SqlOutbox):
-    """Events, users, requests and the outbox in one SQL database."""
+class SqlStore(SqlEvents, SqlAccounts, SqlRequests, SqlRequestTasks, SqlAttachments, SqlOutbox):
+    """Events, users, requests (their tasks and attachments) and the outbox in one SQL
+    database."""
 
     def __repr__(self) -> str:
         url = self._engine.url.render_as_string(hide_password=True)

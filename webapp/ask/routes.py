@@ -27,6 +27,7 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.i18n import current_language, gettext
+from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import submission_from_form
 from webapp.requests.presenters import department_choices
 from webapp.search.inputs import query_text
@@ -105,9 +106,9 @@ def submit() -> Response | tuple[str, int]:
     settings = services.services().settings
     try:
         submission = submission_from_form(request.form, settings.max_query_chars)
-        created = request_service().submissions.submit(actor, submission)
+        created = file_with_attachments(actor, submission, uploads())
     except (ValidationError, ConflictError) as exc:
-        context = _form_context(request.form, error=exc.message)
+        context = _form_context(request.form, error=exc.message_in(current_language()))
         return render_template("ask/index.html", **context), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

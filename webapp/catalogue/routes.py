@@ -27,6 +27,7 @@ from kb.requests.submission import NewRequest
 from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
 from webapp.i18n import current_language, gettext
+from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.services import request_service
 
@@ -127,7 +128,7 @@ def submit(type_id: str) -> Response | tuple[str, int]:
             idempotency_key=idempotency_key(request.form.get("idempotency_key"), "idempotency_key"),
             search_id=int(raw_search) if raw_search.isdigit() and int(raw_search) > 0 else None,
         )
-        created = request_service().submissions.submit(actor, sent)
+        created = file_with_attachments(actor, sent, uploads())
     except FieldErrors as exc:
         posted = {**request.form.to_dict(), **fields}
         return _render_form(request_type, posted, errors=exc.by_field(lang)), exc.status

@@ -10,6 +10,7 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
@@ -369,7 +370,13 @@ def openapi_document() -> dict[str, Any]:
 
     document = deepcopy(_DOCUMENT)
     components = document["components"]
-    for part in (openapi_requests, openapi_insights, openapi_catalogue, openapi_authoring):
+    for part in (
+        openapi_requests,
+        openapi_insights,
+        openapi_catalogue,
+        openapi_authoring,
+        openapi_attachments,
+    ):
         for path, item in deepcopy(part.PATHS).items():
             document["paths"].setdefault(path, {}).update(item)
         components["schemas"].update(deepcopy(part.SCHEMAS))

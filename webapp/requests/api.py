@@ -6,6 +6,9 @@
     GET   /api/requests/<id>           one request with its history and tasks
     POST  /api/requests/<id>/comments  a reply, or an internal note (agents)
     PATCH /api/requests/<id>           reassign, assign, change status, resolve
+    POST  /api/requests/<id>/attachments          attach files (multipart), with a reply or not
+    GET   /api/requests/<id>/attachments          the attachments the caller may see
+    GET   /api/requests/<id>/attachments/<aid>    one file, always as a download
 
 Every call needs a signed-in user (401 otherwise); what they may do is the
 service's check (403). Calls that change something and carry the session
@@ -25,10 +28,12 @@ from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import json_object
-from webapp.requests import presenters
+from webapp.inputs import json_object, text_field
+from webapp.requests import files, presenters
+from webapp.requests.files import uploads
 from webapp.requests.forms import (
     IDEMPOTENCY_HEADER,
+    MAX_TEXT_CHARS,
     comment_from_json,
     patch_from_json,
     submission_from_json,
@@ -116,6 +121,30 @@ def comment(request_id: int) -> tuple[Response, int]:
     actor = require_user()
     comment_from_json(json_object()).add(request_service(), actor, request_id)
     return _detail(request_id), 201
+
+
+@bp.post("/requests/<int:request_id>/attachments")
+def attach(request_id: int) -> tuple[Response, int]:
+    """Files as multipart/form-data (`file`, repeatable), with an optional reply
+    (`text`) and `internal=1` for an internal note (agents)."""
+    actor = require_user()
+    files = uploads()
+    text = text_field(request.form, "text", required=False, max_chars=MAX_TEXT_CHARS)
+    internal = request.form.get("internal", "") in ("1", "true")
+    stored = request_service().attach(actor, request_id, files, text, internal)
+    return jsonify({"attachments": [presenters.attachment_json(a) for a in stored]}), 201
+
+
+@bp.get("/requests/<int:request_id>/attachments")
+def attachments(request_id: int) -> Response:
+    found = request_service().attachments(require_user(), request_id)
+    return jsonify({"attachments": [presenters.attachment_json(a) for a in found]})
+
+
+@bp.get("/requests/<int:request_id>/attachments/<int:attachment_id>")
+def download(request_id: int, attachment_id: int) -> Response:
+    found, data = request_service().open_attachment(require_user(), request_id, attachment_id)
+    return files.download(found, data)
 
 
 @bp.patch("/requests/<int:request_id>")

@@ -15,6 +15,8 @@ from typing import Any
 from flask import url_for
 
 from kb.accounts.records import Role, User
+from kb.attachments.kinds import BY_NAME
+from kb.attachments.records import Attachment
 from kb.catalogue.templates import shown_value
 from kb.content.markdown_article import read_status
 from kb.errors import ContentError, NotFoundError, ValidationError
@@ -38,6 +40,31 @@ def request_json(request: Request) -> dict[str, Any]:
         **request_dict(request),
         "department_name": department_name(request.department),
         "url": url_for("requests.show", request_id=request.id),
+    }
+
+
+def attachment_json(attachment: Attachment) -> dict[str, Any]:
+    """An attachment as the API answers it (not its text: that is for searching)."""
+    kind = BY_NAME.get(attachment.kind)
+    return {
+        "id": attachment.id,
+        "request_id": attachment.request_id,
+        "entry_id": attachment.entry_id,
+        "name": attachment.name,
+        "kind": attachment.kind,
+        "media_type": kind.media_type if kind else "application/octet-stream",
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_by": attachment.uploaded_by,
+        "created": attachment.created.isoformat(),
+        "visible_to_requester": attachment.visible_to_requester,
+        "has_text": bool(attachment.text),
+        "text_problem": attachment.text_problem or None,
+        "url": url_for(
+            "requests_api.download",
+            request_id=attachment.request_id,
+            attachment_id=attachment.id,
+        ),
     }
 
 
@@ -95,6 +122,11 @@ class RequestPage:
     agents: list[str] = field(default_factory=list)
     departments: list[tuple[str, str]] = field(default_factory=list)
     form: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of its fields
+    attachments: list[Attachment] = field(default_factory=list)  # those the reader may see
+
+    def attachments_of(self, entry_id: int | None) -> list[Attachment]:
+        """The files that came with one history entry."""
+        return [a for a in self.attachments if a.entry_id == entry_id]
 
     @property
     def request(self) -> Request:
@@ -156,6 +188,7 @@ def request_page(
         agents=agents,
         departments=[d for d in departments if d[0] != request.department],
         form=form_values(service, request, current_language()),
+        attachments=service.attachments(actor, request_id),
     )
 
 
@@ -228,3 +261,14 @@ def similar_article(page: RequestPage) -> tuple[str, str] | None:
     if found.answer.department != request.department:
         return None
     return found.answer.id, found.answer.title
+
+
+def excerpt(text: str, query: str, width: int = 160) -> str:
+    """About `width` characters of `text` around the first word of `query` found
+    in it (case ignored; the start when none is), for a search result."""
+    flat = " ".join(text.split())
+    lowered = flat.casefold()
+    found = [i for i in (lowered.find(w) for w in query.casefold().split()) if i >= 0]
+    start = max(min(found, default=0) - width // 3, 0)
+    cut = flat[start : start + width]
+    return ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")

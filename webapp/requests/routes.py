@@ -26,8 +26,9 @@ from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth.identity import current_user, require_user
-from webapp.i18n import gettext
+from webapp.i18n import current_language, gettext
 from webapp.requests import presenters
+from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.presenters import department_choices
 from webapp.services import content_root, request_service
@@ -103,7 +104,8 @@ def _act(
     try:
         action(actor)
     except (ValidationError, ConflictError) as exc:
-        page = _render_detail(actor, request_id, error=exc.message, posted=request.form.to_dict())
+        error = exc.message_in(current_language())
+        page = _render_detail(actor, request_id, error=error, posted=request.form.to_dict())
         return page, exc.status
     if done:
         flash(gettext(done), "success")
@@ -112,15 +114,29 @@ def _act(
 
 @bp.post("/<int:request_id>/comment")
 def comment(request_id: int) -> Response | tuple[str, int]:
+    """A reply or an internal note, with the files chosen (or files alone)."""
     internal = request.form.get("internal") == "1"
+    files = uploads()
+
+    def reply(actor: User) -> None:
+        if files:
+            request_service().attach(actor, request_id, files, _text("text"), internal)
+        else:
+            request_service().comment(
+                actor, request_id, _text("text"), visible_to_requester=not internal
+            )
+
+    done = "files_attached" if files and not _text("text") else None
     return _act(
-        request_id,
-        lambda actor: request_service().comment(
-            actor, request_id, _text("text"), visible_to_requester=not internal
-        ),
-        "note_added" if internal else "reply_sent",
-        "#conversation",
+        request_id, reply, done or ("note_added" if internal else "reply_sent"), "#conversation"
     )
+
+
+@bp.get("/<int:request_id>/attachments/<int:attachment_id>")
+def attachment(request_id: int, attachment_id: int) -> Response:
+    """An attached file, always as a download (see `webapp.requests.files`)."""
+    found, data = request_service().open_attachment(require_user(), request_id, attachment_id)
+    return download(found, data)
 
 
 @bp.post("/<int:request_id>/status")
@@ -259,8 +275,12 @@ def queue(department: str) -> str:
     items = service.queue(
         actor, department, status=None if wanted == "open" else wanted, overdue=overdue
     )
+    searched = (request.args.get("q") or "").strip()[:200]
     return render_template(
         "requests/queue.html",
+        searched=searched,
+        excerpt=presenters.excerpt,
+        found=service.search_attachments(actor, searched, department) if searched else [],
         department=department,
         items=items,
         tasks=service.task_queue(actor, department),

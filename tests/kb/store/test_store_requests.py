@@ -204,7 +204,7 @@ def test_a_failed_update_writes_nothing(store: Store, monkeypatch: pytest.Monkey
     def broken_insert(*args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(sql_requests, "_insert_entry", broken_insert)
+    monkeypatch.setattr(sql_requests, "insert_entry", broken_insert)
     with pytest.raises(RuntimeError):
         store.update_request(replace(created, assignee="bob"), note(created))
     assert created.id is not None

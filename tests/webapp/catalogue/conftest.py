@@ -4,14 +4,11 @@ SQLite and on PostgreSQL (the API's contract holds on both)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kb.settings import Settings
-from tests.kb.store.conftest import BACKENDS
-from tests.postgres import PostgresServer
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
 
 IT_CATALOGUE = """
 top_requests: [laptop, onboarding]
@@ -65,32 +62,6 @@ workflows:
         title: {en: "Laptop for {new_hire}, starts {start_date}"}
         depends_on: [record]
 """
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
-@pytest.fixture
-def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> Iterator[Settings]:
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
-    server: PostgresServer | None = None
-    name = ""
-    if backend == "postgresql":
-        server = request.getfixturevalue("postgres_server")
-        name, url = server.create_database()
-    yield Settings.load(
-        {
-            "database_url": url,
-            "index_dir": str(tmp_path / "index"),
-            "content_dir": str(tmp_path / "content"),
-            "secret_key": "test-secret",
-        },
-        environ={},
-    )
-    if server is not None:
-        server.drop_database(name)
 
 
 @pytest.fixture

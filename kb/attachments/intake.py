@@ -1,0 +1,128 @@
+"""Checking uploads and reading their text, before anything is stored.
+
+Every upload is checked against the limits (the settings
+`attachment_max_bytes` per file and `attachment_max_count` per request) and
+its kind is told from its bytes (`kb.attachments.kinds`); a file that fails
+is refused with `AttachmentRefused` (400), saying which file and why, in the
+reader's language, and nothing of the upload is kept.
+
+The text of documents (PDF, DOCX, ODT, plain text, HTML) is read with
+`kb.extract`'s `DocumentReader`: in a sandboxed worker process, under the
+extraction time and memory limits, cached by content. A document whose text
+cannot be read (encrypted, scanned, damaged) is still attached; its
+`text_problem` says why. The reader is shared by the threads of a process,
+so reading is serialised here.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kb.attachments.kinds import ACCEPTED, Kind, safe_name, sniff_kind
+from kb.attachments.records import Upload
+from kb.errors import ValidationError
+from kb.extract.base import ExtractionError, human_size
+from kb.extract.document import ExtractedDocument
+from kb.i18n.catalog import domain_catalog
+
+MAX_TEXT_CHARS = 200_000
+
+
+class TextReader(Protocol):
+    """What reading a document needs (`kb.extract.reader.DocumentReader`)."""
+
+    def read(self, data: bytes, name: str) -> ExtractedDocument: ...
+
+
+class AttachmentRefused(ValidationError):
+    """An upload that may not be attached; the text is `attachment_<reason>` of the
+    domain's catalogue (forms.po), in the reader's language."""
+
+    def __init__(self, reason: str, **values: Any) -> None:
+        self.reason = reason
+        self.values = values
+        super().__init__(self.message_in("en"), details={"field": "file", "reason": reason})
+
+    def message_in(self, lang: str) -> str:
+        return domain_catalog().translate(lang, f"attachment_{self.reason}", **self.values)
+
+
+@dataclass(frozen=True)
+class AttachmentLimits:
+    max_bytes: int = 10_000_000
+    max_count: int = 10
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An upload that passed: its safe name, bytes, kind and text (or why none)."""
+
+    name: str
+    data: bytes
+    kind: Kind
+    text: str = ""
+    text_problem: str = ""
+
+
+class Intake:
+    """Checks uploads and reads their text."""
+
+    def __init__(self, limits: AttachmentLimits, reader: TextReader | None = None) -> None:
+        self.limits = limits
+        self.reader = reader
+        self._lock = threading.Lock()
+
+    def check(self, uploads: Sequence[Upload], existing: int) -> list[Prepared]:
+        """The uploads as they will be stored (without text yet); refused when one
+        breaks a limit or is of no accepted kind."""
+        if not uploads:
+            raise AttachmentRefused("missing")
+        limit = self.limits.max_count
+        if existing + len(uploads) > limit:
+            raise AttachmentRefused("too_many", limit=limit, left=max(limit - existing, 0))
+        out = []
+        for upload in uploads:
+            name = upload.name.strip() or "?"
+            if not upload.data:
+                raise AttachmentRefused("empty", name=name)
+            if len(upload.data) > self.limits.max_bytes:
+                raise AttachmentRefused(
+                    "too_large",
+                    name=name,
+                    size=human_size(len(upload.data)),
+                    limit=human_size(self.limits.max_bytes),
+                )
+            kind = sniff_kind(upload.data)
+            if kind is None:
+                raise AttachmentRefused("kind", name=name, accepted=ACCEPTED)
+            out.append(Prepared(safe_name(name, kind), upload.data, kind))
+        return out
+
+    def read_text(self, prepared: Prepared) -> Prepared:
+        """`prepared` with the text of its document (or why there is none)."""
+        if prepared.kind.extract_as is None or self.reader is None:
+            return prepared
+        try:
+            with self._lock:
+                document = self.reader.read(prepared.data, prepared.kind.extract_as)
+        except ExtractionError as exc:
+            return Prepared(prepared.name, prepared.data, prepared.kind, "", exc.kind)
+        text = _plain_text(document)[:MAX_TEXT_CHARS]
+        return Prepared(prepared.name, prepared.data, prepared.kind, text, "")
+
+
+def _plain_text(document: ExtractedDocument) -> str:
+    """The document as text: each section's heading and text, after the title
+    unless the text begins with it already (a text file's first line)."""
+    parts = []
+    for section in document.sections:
+        if section.headings:
+            parts.append(section.headings[-1])
+        if section.blocks:
+            parts.append(section.text)
+    body = "\n\n".join(p for p in parts if p.strip())
+    title = document.title.strip()
+    return body if not title or body.startswith(title) else f"{title}\n\n{body}"

@@ -1,0 +1,142 @@
+"""Files on requests: attaching them (alone or with a reply), listing, opening,
+and searching their text.
+
+The requester and the agents of the request's queues may attach files
+(`RequestPermissions.attach`); attachments of an internal note are the
+agents' only. Uploads are checked and their text read before anything is
+stored (`kb.attachments.intake`); the bytes go to the blob store first, then
+the attachments are saved with their history entry and announcements in the
+request's own transaction, the count limit checked again against the
+current request (a concurrent upload makes the save retry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from kb.accounts.records import Role, User
+from kb.attachments.blobs import BlobStore
+from kb.attachments.intake import AttachmentRefused, Intake
+from kb.attachments.records import Attachment, Upload
+from kb.errors import NotFoundError, PermissionDenied
+from kb.notify.topics import Topic
+from kb.requests import permissions
+from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.records import Request
+from kb.requests.working import RequestWork
+from kb.store.protocols import AttachmentStore
+
+SEARCH_LIMIT = 50
+
+
+class AttachmentWork:
+    """Attaching, reading and searching files of requests."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        work: RequestWork,
+        intake: Intake,
+        blobs: BlobStore,
+        store: AttachmentStore,
+    ) -> None:
+        self.ledger = ledger
+        self.store = store
+        self.work = work
+        self.intake = intake
+        self.blobs = blobs
+
+    def attach(
+        self,
+        actor: User,
+        request_id: int,
+        uploads: Sequence[Upload],
+        text: str = "",
+        internal: bool = False,
+    ) -> list[Attachment]:
+        """Attach files, with a reply (`text`) or alone; returns them as stored."""
+        request = self.ledger.load(actor, request_id)
+        allowed = self.ledger.permissions(actor, request)
+        permissions.require_attach(actor, request, allowed.attach)
+        if internal:
+            permissions.require_internal_notes(actor, request, allowed.internal_notes)
+        prepared = self.intake.check(uploads, self.store.count_attachments(request_id))
+        now = self.ledger.clock()
+        files = [
+            Attachment(
+                request_id=request_id,
+                name=p.name,
+                kind=p.kind.name,
+                size=len(p.data),
+                sha256=self.blobs.put(p.data),
+                uploaded_by=actor.username,
+                created=now,
+                visible_to_requester=not internal,
+                text=p.text,
+                text_problem=p.text_problem,
+            )
+            for p in map(self.intake.read_text, prepared)
+        ]
+
+        def room(current: Request) -> None:
+            limit = self.intake.limits.max_count
+            existing = self.store.count_attachments(request_id)
+            if existing + len(files) > limit:
+                raise AttachmentRefused("too_many", limit=limit, left=max(limit - existing, 0))
+
+        if text.strip():
+            saved = self.work.comment(actor, request_id, text, not internal, files, room)
+        else:
+
+            def change(current: Request, at: datetime) -> Step:
+                room(current)
+                data = {"attachments": [f.name for f in files]}
+                entry = new_entry(actor, current, at, "attachment", "", data, visible=not internal)
+                return Step(replace(current, updated=at), entry, Topic.ATTACHED, tuple(files))
+
+            saved = self.ledger.save(actor, request_id, change).after
+        assert saved.id is not None
+        mine = {(f.sha256, f.name) for f in files}
+        return [
+            a
+            for a in self.store.attachments(saved.id)
+            if a.created == now and a.uploaded_by == actor.username and (a.sha256, a.name) in mine
+        ]
+
+    def attachments(self, actor: User, request_id: int) -> list[Attachment]:
+        """The attachments the actor may see: internal ones only for agents."""
+        request = self.ledger.load(actor, request_id)
+        found = self.store.attachments(request_id)
+        if self.ledger.works_on(actor, request):
+            return found
+        return [a for a in found if a.visible_to_requester]
+
+    def open(self, actor: User, request_id: int, attachment_id: int) -> tuple[Attachment, bytes]:
+        """An attachment and its bytes (checked against its SHA-256)."""
+        request = self.ledger.load(actor, request_id)
+        attachment = self.store.attachment(attachment_id)
+        hidden = not attachment.visible_to_requester and not self.ledger.works_on(actor, request)
+        if attachment.request_id != request_id or hidden:
+            raise NotFoundError(
+                f"request {request_id} has no attachment {attachment_id}",
+                details={"request": request_id, "attachment": attachment_id},
+            )
+        return attachment, self.blobs.get(attachment.sha256)
+
+    def search(self, actor: User, text: str, department: str | None = None) -> list[Attachment]:
+        """Attachments whose name and text hold every word of `text`, in the queues
+        `actor` works (or in `department`, one of them), newest first."""
+        words = text.split()
+        agent_of = actor.departments(Role.AGENT)
+        mine = None if agent_of is None or permissions.is_admin(actor) else sorted(agent_of)
+        if department is not None:
+            permissions.require_queue(actor, department)
+            mine = [department]
+        elif mine is not None and not mine:
+            raise PermissionDenied(
+                f"{actor.username} may not search attachments: only agents and admins may",
+                details={"user": actor.username, "action": "search attachments"},
+            )
+        return self.store.search_attachments(words, mine, SEARCH_LIMIT) if words else []

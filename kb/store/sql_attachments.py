@@ -1,0 +1,138 @@
+"""Attachments in SQL: what is known about each file, the files' bytes, and search.
+
+Attachments are written with the change that brings them (a reply, or the
+"attached" entry), in its transaction (`insert_attachments`, called by
+`update_request`); the bytes go first, by content (`put_blob`), so a change
+never names a file that is not there. Search matches every word of the
+query against the folded name and text (`kb.catalogue.triggers.fold`: case,
+umlauts and punctuation ignored, the same on SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from sqlalchemy import Connection, Row, exists, func, insert, or_, select
+
+from kb.attachments.records import Attachment
+from kb.catalogue.triggers import fold
+from kb.errors import ConflictError, NotFoundError
+from kb.store.schema import attachment_blobs, request_attachments, request_tasks, requests
+from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.validators import utc_now
+
+_A = request_attachments
+
+
+def _row(attachment: Attachment, entry_id: int | None) -> dict[str, Any]:
+    return {
+        "request_id": attachment.request_id,
+        "entry_id": entry_id,
+        "name": attachment.name,
+        "kind": attachment.kind,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_by": attachment.uploaded_by,
+        "created": attachment.created,
+        "visible_to_requester": attachment.visible_to_requester,
+        "text": attachment.text,
+        "text_problem": attachment.text_problem,
+        "search_text": fold(f"{attachment.name} {attachment.text}"),
+    }
+
+
+def _record(row: Row[Any]) -> Attachment:
+    return Attachment(
+        id=row.id,
+        request_id=row.request_id,
+        entry_id=row.entry_id,
+        name=row.name,
+        kind=row.kind,
+        size=row.size,
+        sha256=row.sha256,
+        uploaded_by=row.uploaded_by,
+        created=row.created,
+        visible_to_requester=row.visible_to_requester,
+        text=row.text,
+        text_problem=row.text_problem,
+    )
+
+
+def insert_attachments(
+    conn: Connection, attachments: Sequence[Attachment], entry_id: int | None
+) -> list[Attachment]:
+    """Store attachments that came with the history entry `entry_id`."""
+    stored = []
+    for attachment in attachments:
+        result = conn.execute(insert(_A).values(_row(attachment, entry_id)))
+        stored.append(replace(attachment, id=inserted_id(result), entry_id=entry_id))
+    return stored
+
+
+class SqlAttachments(SqlBase):
+    """The attachments part of `SqlStore` (and the bytes of the database blob store)."""
+
+    def put_blob(self, digest: str, data: bytes) -> None:
+        """Keep `data` under `digest` unless it is there already."""
+        try:
+            with self._write("keep an attachment's file") as conn:
+                found = conn.execute(
+                    select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256 == digest)
+                ).first()
+                if found is None:
+                    conn.execute(
+                        insert(attachment_blobs).values(
+                            sha256=digest, size=len(data), data=data, created=utc_now()
+                        )
+                    )
+        except ConflictError:
+            return  # the same content was stored by someone else at the same moment
+
+    def get_blob(self, digest: str) -> bytes | None:
+        query = select(attachment_blobs.c.data).where(attachment_blobs.c.sha256 == digest)
+        with self._read("read an attachment's file") as conn:
+            data = conn.execute(query).scalar()
+        return None if data is None else bytes(data)
+
+    def attachments(self, request_id: int) -> list[Attachment]:
+        query = select(_A).where(_A.c.request_id == request_id).order_by(_A.c.id)
+        with self._read("read a request's attachments") as conn:
+            return [_record(row) for row in conn.execute(query)]
+
+    def attachment(self, attachment_id: int) -> Attachment:
+        with self._read("read an attachment") as conn:
+            row = conn.execute(select(_A).where(_A.c.id == attachment_id)).first()
+        if row is None:
+            raise NotFoundError(
+                f"no attachment with id {attachment_id!r}", details={"attachment": attachment_id}
+            )
+        return _record(row)
+
+    def count_attachments(self, request_id: int) -> int:
+        query = select(func.count()).select_from(_A).where(_A.c.request_id == request_id)
+        with self._read("count a request's attachments") as conn:
+            return int(conn.execute(query).scalar() or 0)
+
+    def search_attachments(
+        self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
+    ) -> list[Attachment]:
+        """Attachments whose name and text hold every word, newest first, of requests
+        in `departments` or with a task there (None: every department)."""
+        check_limit(limit)
+        folded = [w for w in (fold(word) for word in words) if w]
+        if not folded:
+            return []
+        query = select(_A).join(requests, requests.c.id == _A.c.request_id)
+        for word in folded:
+            query = query.where(_A.c.search_text.contains(word, autoescape=True))
+        if departments is not None:
+            has_task = exists().where(
+                request_tasks.c.request_id == requests.c.id,
+                request_tasks.c.department.in_(list(departments)),
+            )
+            query = query.where(or_(requests.c.department.in_(list(departments)), has_task))
+        query = query.order_by(_A.c.created.desc(), _A.c.id.desc()).limit(limit)
+        with self._read("search attachments") as conn:
+            return [_record(row) for row in conn.execute(query)]

@@ -1,0 +1,89 @@
+"""The store's attachments on every backend: saved with their change, counted,
+searched by folded words within departments, and the files' bytes by checksum."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+
+from kb.attachments.records import Attachment
+from kb.requests.records import Request, RequestEntry, RequestTask
+from kb.store.protocols import Store
+
+
+def _request(store: Store, department: str = "it") -> Request:
+    return store.create_request(
+        Request(requester="emma", query="Printer jam", department=department)
+    )
+
+
+def _file(request: Request, name: str, text: str, *, visible: bool = True) -> Attachment:
+    assert request.id is not None
+    return Attachment(
+        request_id=request.id,
+        name=name,
+        kind="txt",
+        size=len(text) or 1,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        uploaded_by="emma",
+        text=text,
+        visible_to_requester=visible,
+    )
+
+
+def test_attachments_come_with_their_change_in_one_transaction(store: Store) -> None:
+    request = _request(store)
+    assert request.id is not None
+    entry = RequestEntry(request_id=request.id, actor="emma", kind="attachment")
+    files = [_file(request, "a.txt", "Überweisung für März"), _file(request, "b.txt", "tray 2")]
+    saved = store.update_request(replace(request, assignee="ian"), entry, None, files)
+    assert saved.version == request.version + 1
+    stored = store.attachments(request.id)
+    history = store.entries(request.id)
+    assert [a.name for a in stored] == ["a.txt", "b.txt"]
+    assert {a.entry_id for a in stored} == {history[-1].id}
+    assert store.attachment(stored[0].id) == stored[0]  # type: ignore[arg-type]
+    assert store.count_attachments(request.id) == 2
+    # A stale change stores none of its attachments.
+    try:
+        store.update_request(request, entry, None, [_file(request, "c.txt", "late")])
+    except Exception as exc:  # noqa: BLE001 - the conflict is the point
+        assert "changed by someone else" in str(exc)
+    assert store.count_attachments(request.id) == 2
+
+
+def test_search_matches_every_word_folded_within_departments(store: Store) -> None:
+    it = _request(store, "it")
+    hr = _request(store, "hr")
+    onboarding = store.create_request(
+        Request(requester="emma", query="Onboarding", department="hr", workflow="onboarding"),
+        [
+            RequestTask(department="hr", title="Record"),
+            RequestTask(department="it", title="Laptop"),
+        ],
+    )
+    for request, name, text in (
+        (it, "scan.txt", "ÜBERWEISUNG März 2026"),
+        (hr, "contract.txt", "Überweisung des Gehalts"),
+        (onboarding, "laptop.txt", "Überweisung Laptop"),
+    ):
+        assert request.id is not None
+        entry = RequestEntry(request_id=request.id, actor="emma", kind="attachment")
+        store.update_request(request, entry, None, [_file(request, name, text)])
+    found = store.search_attachments(["uberweisung"], ["it"])
+    assert [a.name for a in found] == []  # umlauts are spelled out: ü is ue
+    found = store.search_attachments(["Überweisung", "marz"], ["it"])
+    assert [a.name for a in found] == []
+    found = store.search_attachments(["ueberweisung"], ["it"])
+    assert sorted(a.name for a in found) == ["laptop.txt", "scan.txt"]  # a task of IT counts
+    assert [a.name for a in store.search_attachments(["Überweisung", "März"], None)] == ["scan.txt"]
+    assert len(store.search_attachments(["überweisung"], None)) == 3
+    assert store.search_attachments(["50%_"], None) == []
+
+
+def test_blobs_are_kept_once(store: Store) -> None:
+    digest = hashlib.sha256(b"x").hexdigest()
+    store.put_blob(digest, b"x")
+    store.put_blob(digest, b"x")
+    assert store.get_blob(digest) == b"x"
+    assert store.get_blob("0" * 64) is None

@@ -1,0 +1,168 @@
+"""Attachments in the web app and the JSON API (on SQLite and PostgreSQL): uploads
+checked by content and limits, downloads that no browser renders, internal
+files hidden from requesters, and the queue's search of attachment text."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.documents import travel_outline, write_pdf
+from tests.support import error_of, sign_in_as, text_of
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+
+pytestmark = pytest.mark.usefixtures("people")
+
+HOSTILE = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.fixture
+def request_id(client: FlaskClient) -> int:
+    token = sign_in_as(client, "emma")
+    response = client.post(
+        "/api/requests",
+        json={"query": "Printer jams", "department": "it"},
+        headers={"X-CSRF-Token": token},
+    )
+    return int(response.get_json()["id"])
+
+
+def upload(
+    client: FlaskClient, user: str, request_id: int, *files: tuple[str, bytes], **form: str
+) -> Any:
+    token = sign_in_as(client, user)
+    data: dict[str, Any] = {"file": [(io.BytesIO(b), name) for name, b in files], **form}
+    return client.post(
+        f"/api/requests/{request_id}/attachments",
+        data=data,
+        headers={"X-CSRF-Token": token},
+        content_type="multipart/form-data",
+    )
+
+
+def test_files_are_attached_and_always_downloaded(client: FlaskClient, request_id: int) -> None:
+    pdf = write_pdf(travel_outline())
+    response = upload(client, "emma", request_id, ("policy.pdf", pdf), ("page.pdf", HOSTILE),
+                      text="The policy and the page I saw.")  # fmt: skip
+    assert response.status_code == 201, text_of(response)
+    stored = response.get_json()["attachments"]
+    assert [(a["name"], a["kind"], a["size"]) for a in stored] == [
+        ("policy.pdf", "pdf", len(pdf)), ("page.pdf.html", "html", len(HOSTILE))]  # fmt: skip
+    assert stored[0]["has_text"] is True
+    listed = client.get(f"/api/requests/{request_id}/attachments").get_json()["attachments"]
+    assert [a["id"] for a in listed] == [a["id"] for a in stored]
+    hostile = client.get(stored[1]["url"])
+    assert hostile.status_code == 200 and hostile.data == HOSTILE
+    assert hostile.mimetype == "application/octet-stream"
+    assert hostile.headers["Content-Disposition"].startswith("attachment;")
+    assert "page.pdf.html" in hostile.headers["Content-Disposition"]
+    assert hostile.headers["X-Content-Type-Options"] == "nosniff"
+    assert hostile.headers["Content-Security-Policy"].startswith("sandbox")
+    document = client.get(stored[0]["url"])
+    assert document.mimetype == "application/pdf" and document.data == pdf
+    # The web page lists the files under the reply, with the same downloads.
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "The policy and the page I saw." in page
+    assert (
+        f'href="/requests/{request_id}/attachments/{stored[1]["id"]}" download>page.pdf.html'
+        in page
+    )
+
+
+def test_refused_uploads_say_why_in_the_callers_language(
+    client: FlaskClient, request_id: int, store: Store, app: Any
+) -> None:
+    from webapp.services import services
+
+    exe = b"MZ\x90\x00\x03" + b"\x00" * 200
+    response = upload(client, "emma", request_id, ("tool.pdf", exe))
+    error = error_of(response, 400, "invalid_request")
+    assert error["details"] == {"field": "file", "reason": "kind"}
+    assert "“tool.pdf” is not a kind of file we accept" in error["message"]
+    services(app).requests.files.intake = type(services(app).requests.files.intake)(
+        type(services(app).requests.files.intake.limits)(max_bytes=10, max_count=2)
+    )
+    token = sign_in_as(client, "emma")
+    response = client.post(
+        f"/api/requests/{request_id}/attachments",
+        data={"file": [(io.BytesIO(b"x" * 11), "big.txt")]},
+        headers={"X-CSRF-Token": token, "Accept-Language": "de"},
+        content_type="multipart/form-data",
+    )
+    assert "„big.txt“ ist" in error_of(response, 400, "invalid_request")["message"]
+    assert store.count_attachments(request_id) == 0
+    assert error_of(upload(client, "emma", request_id), 400, "invalid_request")["details"] == {
+        "field": "file", "reason": "missing"}  # fmt: skip
+
+
+def test_a_body_beyond_every_limit_is_refused_before_it_is_read(
+    client: FlaskClient, request_id: int, app: Any
+) -> None:
+    from webapp.services import services
+
+    current = services(app).settings
+    services(app).settings = current.replace(attachment_max_bytes=1000, attachment_max_count=1)
+    response = upload(client, "emma", request_id, ("big.txt", b"x" * 400_000))
+    error_of(response, 413, "payload_too_large")
+
+
+def test_internal_files_are_the_agents_only_and_agents_search_their_text(
+    client: FlaskClient, request_id: int
+) -> None:
+    response = upload(client, "ivan", request_id, ("diag.txt", b"Driver 4.2 crashed"),
+                      text="Seen this before", internal="1")  # fmt: skip
+    assert response.status_code == 201, text_of(response)
+    [note] = response.get_json()["attachments"]
+    assert note["visible_to_requester"] is False
+    html = text_of(client.get("/requests/queue/it?q=driver+CRASHED"))
+    assert f'href="/requests/{request_id}/attachments/{note["id"]}" download>diag.txt' in html
+    assert "Driver 4.2 crashed" in html
+    assert "No attachment in this queue" in text_of(client.get("/requests/queue/it?q=printer"))
+    sign_in_as(client, "emma")
+    assert client.get(f"/api/requests/{request_id}/attachments").get_json() == {"attachments": []}
+    assert client.get(note["url"]).status_code == 404
+    assert "diag.txt" not in text_of(client.get(f"/requests/{request_id}"))
+    assert client.get("/requests/queue/it?q=driver").status_code == 403
+
+
+def test_the_reply_form_takes_files(client: FlaskClient, request_id: int, store: Store) -> None:
+    token = sign_in_as(client, "emma")
+    response = client.post(
+        f"/requests/{request_id}/comment",
+        data={"csrf_token": token, "text": "", "files": [(io.BytesIO(b"a,b\n1,2\n"), "data.csv")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    [stored] = store.attachments(request_id)
+    assert (stored.name, stored.kind) == ("data.csv", "txt")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "attached data.csv" in page and 'enctype="multipart/form-data"' in page
+    # Without files an empty reply is still refused, what was typed is kept.
+    response = client.post(
+        f"/requests/{request_id}/comment", data={"csrf_token": token, "text": " "}
+    )
+    assert response.status_code == 400
+
+
+def test_the_ask_form_files_the_request_with_its_files_once(
+    client: FlaskClient, store: Store
+) -> None:
+    sign_in_as(client, "emma")
+    form = text_of(client.get("/ask/?q=Printer+jams&department=it"))
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": "csrf-emma", "idempotency_key": key, "query": "Printer jams",
+            "department": "it", "preselected": "it"}  # fmt: skip
+    for _ in range(2):  # a double click
+        response = client.post(
+            "/ask/",
+            data={**data, "files": [(io.BytesIO(b"jam log"), "log.txt")]},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 303, text_of(response)
+    [request] = store.list_requests()
+    assert [a.name for a in store.attachments(request.id)] == ["log.txt"]  # type: ignore[arg-type]
