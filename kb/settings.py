@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import ConfigError
+from kb.security_settings import SecuritySettings
 from kb.setting import Setting, markdown_table, read_toml, rows_of, setting
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(SecuritySettings):
     """Resolved, validated settings. Build with `Settings.load()`; never read the
     environment anywhere else."""
 
@@ -184,26 +185,6 @@ class Settings:
         minimum=0,
     )
     max_page: int = setting(50, "Highest result page one search may ask for.", minimum=1)
-    auth_mode: str = setting(
-        "local",
-        "Sign-in mode: local (accounts in the store) or header (SSO).",
-        choices=("local", "header"),
-    )
-    trusted_proxies: str = setting(
-        "127.0.0.1,::1", "Addresses whose X-Remote-User headers are trusted in header mode."
-    )
-    secret_key: str = setting("", "Session signing key; a random one is made per run when empty.")
-    session_hours: float = setting(
-        12.0,
-        "Absolute lifetime of a sign-in: after this many hours the session ends, however "
-        "active it was (sign-out, a new password or a changed role end it earlier).",
-        minimum=0.01,
-    )
-    session_cookie_secure: bool = setting(
-        False,
-        "Send the session and visitor cookies only over HTTPS (their Secure flag). Turn it "
-        "on whenever people reach the app through TLS (docs/security.md).",
-    )
     smtp_host: str = setting("", "SMTP server for notifications; empty disables e-mail.")
     smtp_port: int = setting(25, "SMTP port.", minimum=1, maximum=65535)
     mail_from: str = setting("spoc-kb@localhost", "Sender address of notifications.")
@@ -221,18 +202,6 @@ class Settings:
         "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
     )
     triage_email: str = setting("", "Address of the triage queue for request e-mails; empty: none.")
-    webhooks: str = setting(
-        "",
-        "Department webhooks, set by the operator (never by department files): "
-        "`department=URL` pairs separated by commas, e.g. "
-        "`it=https://tickets.example.org/hooks/it`. Each is signed with the secret in the "
-        "environment variable KB_WEBHOOK_SECRET_<DEPARTMENT> (upper case, `-` as `_`).",
-    )
-    webhook_hosts: str = setting(
-        "",
-        "Hosts webhooks may go to (comma-separated; `*.example.org` allows its "
-        "sub-domains). A webhook URL on any other host is refused; empty: none allowed.",
-    )
     webhook_timeout: float = setting(
         10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
     )
@@ -257,18 +226,6 @@ class Settings:
     )
     outbox_max_attempts: int = setting(
         20, "Delivery attempts before a notification is given up on.", minimum=1
-    )
-    suggest_min_people: int = setting(
-        3,
-        "A past query is offered while typing only when at least this many distinct people "
-        "(signed-in users, or network addresses for visitors) searched it and were answered "
-        "from the same article, one the viewer may read.",
-        minimum=1,
-    )
-    suggest_blocklist: str = setting(
-        "",
-        "Words or phrases (comma-separated, any case) that keep a past query out of the "
-        "suggestions while typing, e.g. `password, salary`.",
     )
     insights_min_people: int = setting(
         3,

@@ -60,6 +60,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp import errors, i18n, security, services
     from webapp.auth import identity
     from webapp.auth import routes as auth
+    from webapp.proxies import TrustedProxies
     from webapp.requests import files as request_files
 
     settings, flask_config = _split_config(config)
@@ -88,6 +89,11 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
     for blueprint in _blueprints():
         app.register_blueprint(blueprint)
+    # Forwarded headers count from the trusted proxies only (read per request, so a
+    # test may change the settings of a running app).
+    app.wsgi_app = TrustedProxies(  # type: ignore[method-assign]
+        app.wsgi_app, lambda: services.services(app).settings.trusted_proxies
+    )
     return app
 
 

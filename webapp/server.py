@@ -97,6 +97,7 @@ def prepare(settings: Settings) -> Settings:
     from indexer import snapshot
     from kb.store.factory import create_store
 
+    check_proxies(settings)
     if settings.snapshot_store != "files" and not settings.secret_key:
         raise ConfigError(
             f"snapshot_store is {settings.snapshot_store}, so this node serves beside others "
@@ -115,6 +116,20 @@ def prepare(settings: Settings) -> Settings:
     if not settings.secret_key:
         settings = settings.replace(secret_key=secrets.token_hex(32))
     return settings
+
+
+def check_proxies(settings: Settings) -> None:
+    """Refuse to start with proxy settings that cannot work: an unreadable
+    trusted_proxies, or header mode with no proxy to believe."""
+    from webapp.proxies import networks
+
+    networks(settings.trusted_proxies)  # ConfigError naming a bad entry
+    if settings.auth_mode == "header" and not settings.trusted_proxies.strip():
+        raise ConfigError(
+            "auth_mode is header, but trusted_proxies is empty, so no X-Remote-User would be "
+            "believed and nobody could sign in. Set trusted_proxies to the single-sign-on "
+            "proxy's address (KB_TRUSTED_PROXIES=10.0.0.5); loopback is not trusted by default"
+        )
 
 
 def pull_current(settings: Settings) -> None:

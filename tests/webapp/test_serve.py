@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli.main import main
-from kb.errors import IndexNotFoundError
+from kb.errors import ConfigError, IndexNotFoundError
 from kb.settings import Settings
 from tests.support import publish_fake_snapshot
 from webapp import server
@@ -143,3 +143,18 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=60) == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"auth_mode": "header"}, "trusted_proxies is empty"),
+        ({"trusted_proxies": "10.0.0.5,not-an-address"}, "must list addresses or networks"),
+    ],
+)
+def test_prepare_refuses_proxy_settings_that_cannot_work(
+    tmp_path: Path, changes: dict[str, str], message: str
+) -> None:
+    settings = Settings.load({"index_dir": str(tmp_path / "index"), **changes}, environ={})
+    with pytest.raises(ConfigError, match=message):
+        server.prepare(settings)

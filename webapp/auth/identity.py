@@ -17,7 +17,10 @@ Signed-in user, by the setting `auth_mode`:
 * `header`: a single-sign-on proxy in front of the app names the user in
   `X-Remote-User` and their roles in `X-Remote-Groups` (`agent:it,analyst`).
   The headers are believed only from the addresses in `trusted_proxies`
-  (loopback by default); from anywhere else they are refused with 403. Users
+  (none by default, loopback included; see `webapp.proxies`); from anywhere
+  else they are refused with 403. A name that belongs to a local password
+  account is refused too: single-sign-on identities and password accounts
+  are kept apart. Users
   seen this way are recorded in the store (without a password) so that
   requests can be assigned to them.
 
@@ -39,7 +42,6 @@ import logging
 import secrets
 import time
 from dataclasses import replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app, g, request, session
@@ -49,12 +51,12 @@ from kb.accounts.records import Role, User
 from kb.accounts.service import user_from_headers
 from kb.errors import (
     AuthenticationRequired,
-    ConfigError,
     ConflictError,
     KbError,
     PermissionDenied,
     StoreError,
 )
+from webapp.proxies import is_trusted, peer
 
 if TYPE_CHECKING:
     from kb.settings import Settings
@@ -146,47 +148,23 @@ def header_mode() -> bool:
     return _settings().auth_mode == "header"
 
 
-@lru_cache(maxsize=16)
-def _networks(
-    setting: str,
-) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
-    networks = []
-    for item in setting.split(","):
-        item = item.strip()
-        if item:
-            networks.append(ipaddress.ip_network(item, strict=False))
-    return tuple(networks)
-
-
 def from_trusted_proxy(address: str | None) -> bool:
     """True when `address` is one of the setting `trusted_proxies` (addresses or networks)."""
-    try:
-        ip = ipaddress.ip_address(address or "")
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    try:
-        networks = _networks(_settings().trusted_proxies)
-    except ValueError as exc:
-        raise ConfigError(
-            f"the setting trusted_proxies must list addresses or networks "
-            f"(127.0.0.1,10.0.0.0/8): {exc}"
-        ) from None
-    return any(ip in network for network in networks)
+    return is_trusted(address, _settings().trusted_proxies)
 
 
 def _user_from_headers() -> User | None:
     name = request.headers.get(USER_HEADER)
     if not name:
         return None
-    if not from_trusted_proxy(request.remote_addr):
+    address = peer()  # the connection's own address: a forwarded one proves nothing
+    if not from_trusted_proxy(address):
         raise PermissionDenied(
             f"{USER_HEADER} is only accepted from the single-sign-on proxy; this request "
-            f"came from {request.remote_addr}, which is not in the setting trusted_proxies. "
+            f"came from {address}, which is not in the setting trusted_proxies. "
             "Open the knowledge base through the sign-on address, or ask an administrator "
             "to add the proxy's address to trusted_proxies",
-            details={"header": USER_HEADER, "remote_addr": request.remote_addr},
+            details={"header": USER_HEADER, "remote_addr": address},
         )
     user = user_from_headers(name, request.headers.get(GROUPS_HEADER))
     return _remember(user)
@@ -194,9 +172,22 @@ def _user_from_headers() -> User | None:
 
 def _remember(user: User) -> User:
     """Record an SSO user in the store (grants as the proxy says), so work can be
-    assigned to them; a local account of the same name keeps its password."""
+    assigned to them. Single-sign-on identities and local password accounts are
+    separate: a name that belongs to a password account is refused, so a proxy's
+    groups can never rewrite what a local account may do."""
     store = _store()
     stored = store.get_user(user.username)
+    if stored is not None and stored.password_hash is not None:
+        logger.warning(
+            "auth: refused single sign-on as %s, a local password account", user.username
+        )
+        raise PermissionDenied(
+            f"{user.username} is a local account with a password, which single sign-on "
+            "cannot use: the two kinds of account are kept apart. An administrator can turn "
+            f"it into a single-sign-on account with `kb users password {user.username} "
+            "--sso-only`",
+            details={"header": USER_HEADER, "user": user.username},
+        )
     try:
         if stored is None:
             store.add_user(user)

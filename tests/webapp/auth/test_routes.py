@@ -183,7 +183,7 @@ def test_restricted_articles_show_only_to_their_audience(
 @pytest.fixture
 def sso_app(app: Flask) -> Flask:
     svc = services(app)
-    svc.settings = svc.settings.replace(auth_mode="header")
+    svc.settings = svc.settings.replace(auth_mode="header", trusted_proxies="127.0.0.1,::1")
     return app
 
 

@@ -170,7 +170,7 @@ def test_bad_filters_get_the_one_error_shape(client: FlaskClient, logged: int) -
 
 def test_header_mode(app: Flask, client: FlaskClient, logged: int) -> None:
     svc = services(app)
-    svc.settings = svc.settings.replace(auth_mode="header")
+    svc.settings = svc.settings.replace(auth_mode="header", trusted_proxies="127.0.0.1,::1")
     sso = {"X-Remote-User": "maria", "X-Remote-Groups": "analyst"}
     body = client.get("/api/insights/gaps", headers=sso).get_json()
     assert body["topics"][0]["id"] == logged

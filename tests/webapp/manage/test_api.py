@@ -173,7 +173,9 @@ def test_preview_renders_with_the_article_page_sanitiser(client: FlaskClient) ->
 
 
 def test_header_mode_with_content_owner_groups(app: Flask, client: FlaskClient) -> None:
-    services(app).settings = services(app).settings.replace(auth_mode="header")
+    services(app).settings = services(app).settings.replace(
+        auth_mode="header", trusted_proxies="127.0.0.1,::1"
+    )
     sso = {"X-Remote-User": "olaf", "X-Remote-Groups": "content_owner:it"}
     me = client.get("/api/me", headers=sso).get_json()
     token = me["csrf_token"]

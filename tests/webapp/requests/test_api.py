@@ -42,7 +42,7 @@ def sso_client(app: Any, client: FlaskClient) -> FlaskClient:
     from webapp.services import services
 
     svc = services(app)
-    svc.settings = svc.settings.replace(auth_mode="header")
+    svc.settings = svc.settings.replace(auth_mode="header", trusted_proxies="127.0.0.1,::1")
     return client
 
 

@@ -1,0 +1,69 @@
+"""The settings that decide who may do what and what reaches the network: sign-in,
+sessions, proxies, webhooks, suggestions drawn from other people's searches,
+and rate limits. They belong to the operator (never to content files) and are
+described together in docs/security.md.
+
+`SecuritySettings` is a part of `kb.settings.Settings` (which inherits its
+fields), kept in a module of its own so the one settings table stays
+readable; declare new fields as `kb.settings` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.setting import setting
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    """Sign-in, sessions, proxies, webhooks, suggestions and rate limits."""
+
+    auth_mode: str = setting(
+        "local",
+        "Sign-in mode: local (accounts in the store) or header (SSO).",
+        choices=("local", "header"),
+    )
+    trusted_proxies: str = setting(
+        "",
+        "Addresses or networks (comma-separated, e.g. `10.0.0.5,10.1.0.0/16`) of the reverse "
+        "proxies in front of the app: their X-Forwarded-For, -Proto, -Host and -Port are "
+        "believed (one proxy hop), and in header mode their X-Remote-User. Empty: nobody's, "
+        "loopback included.",
+    )
+    secret_key: str = setting("", "Session signing key; a random one is made per run when empty.")
+    session_hours: float = setting(
+        12.0,
+        "Absolute lifetime of a sign-in: after this many hours the session ends, however "
+        "active it was (sign-out, a new password or a changed role end it earlier).",
+        minimum=0.01,
+    )
+    session_cookie_secure: bool = setting(
+        False,
+        "Send the session and visitor cookies only over HTTPS (their Secure flag). Turn it "
+        "on whenever people reach the app through TLS (docs/security.md).",
+    )
+    webhooks: str = setting(
+        "",
+        "Department webhooks, set by the operator (never by department files): "
+        "`department=URL` pairs separated by commas, e.g. "
+        "`it=https://tickets.example.org/hooks/it`. Each is signed with the secret in the "
+        "environment variable KB_WEBHOOK_SECRET_<DEPARTMENT> (upper case, `-` as `_`).",
+    )
+    webhook_hosts: str = setting(
+        "",
+        "Hosts webhooks may go to (comma-separated; `*.example.org` allows its "
+        "sub-domains). A webhook URL on any other host is refused; empty: none allowed.",
+    )
+    suggest_min_people: int = setting(
+        3,
+        "A past query is offered while typing only when at least this many distinct people "
+        "(signed-in users, or network addresses for visitors) searched it and were answered "
+        "from the same article, one the viewer may read.",
+        minimum=1,
+    )
+    suggest_blocklist: str = setting(
+        "",
+        "Words or phrases (comma-separated, any case) that keep a past query out of the "
+        "suggestions while typing, e.g. `password, salary`.",
+    )

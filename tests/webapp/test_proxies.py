@@ -1,0 +1,111 @@
+"""Forwarded headers and single-sign-on headers count from the trusted proxies
+only, loopback is not trusted by default, and single-sign-on identities never
+touch local password accounts (security review, issue 13)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+
+from kb.accounts.records import Role
+from kb.accounts.service import add_user, authenticate
+from kb.settings import Settings
+from tests.support import FakeEngine
+from webapp import create_app
+from webapp.services import services
+
+FORWARDED = {
+    "X-Forwarded-For": "203.0.113.9",
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "kb.example.org",
+}
+
+
+@pytest.fixture
+def make_app(settings: Settings, engine: FakeEngine) -> Iterator[object]:
+    made: list[Flask] = []
+
+    def make(**changes: object) -> Flask:
+        app = create_app(
+            {
+                "KB_SETTINGS": settings.replace(**changes),
+                "TESTING": True,
+                "KB_ENGINE_FACTORY": lambda _settings: engine,
+            }
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        services(app).close()
+
+
+def visitor_cookie(app: Flask, peer: str) -> str:
+    """The visitor cookie a new browser behind `peer` gets."""
+    response = app.test_client().get("/", headers=FORWARDED, environ_base={"REMOTE_ADDR": peer})
+    return str(response.headers["Set-Cookie"])
+
+
+def test_forwarded_headers_count_from_trusted_proxies_only(make_app) -> None:  # type: ignore[no-untyped-def]
+    untrusting_app = make_app()  # default: nobody, loopback included
+    assert "Secure" not in visitor_cookie(untrusting_app, "127.0.0.1")
+    trusting_app = make_app(trusted_proxies="10.0.0.5")
+    assert "Secure" in visitor_cookie(trusting_app, "10.0.0.5")  # https as the proxy says
+    assert "Secure" not in visitor_cookie(trusting_app, "10.0.0.6")
+    untrusted, trusting = untrusting_app.test_client(), trusting_app.test_client()
+    # A form post whose Origin is the forwarded host passes only through the proxy.
+    origin = {**FORWARDED, "Origin": "https://kb.example.org"}
+    post = {"data": {"helpful": "yes"}, "headers": origin}
+    assert (
+        trusting.post(
+            "/articles/hr/sick-leave.md/feedback", environ_base={"REMOTE_ADDR": "10.0.0.5"}, **post
+        ).status_code
+        == 303
+    )
+    assert (
+        untrusted.post(
+            "/articles/hr/sick-leave.md/feedback", environ_base={"REMOTE_ADDR": "127.0.0.1"}, **post
+        ).status_code
+        == 403
+    )
+
+
+SSO = {"X-Remote-User": "maria", "X-Remote-Groups": "agent:it"}
+
+
+def test_loopback_is_not_a_single_sign_on_proxy_by_default(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(auth_mode="header").test_client()
+    for peer in ("127.0.0.1", "::1"):
+        refused = client.get("/api/me", headers=SSO, environ_base={"REMOTE_ADDR": peer})
+        assert refused.status_code == 403
+        assert "trusted_proxies" in refused.get_json()["error"]["message"]
+
+
+def test_sso_trust_is_by_the_connection_not_a_forwarded_address(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(auth_mode="header", trusted_proxies="10.0.0.5").test_client()
+    through_proxy = client.get(
+        "/api/me", headers={**SSO, **FORWARDED}, environ_base={"REMOTE_ADDR": "10.0.0.5"}
+    )
+    assert through_proxy.status_code == 200 and through_proxy.get_json()["username"] == "maria"
+    spoofed = client.get(
+        "/api/me",
+        headers={**SSO, "X-Forwarded-For": "10.0.0.5"},
+        environ_base={"REMOTE_ADDR": "192.0.2.7"},
+    )
+    assert spoofed.status_code == 403
+
+
+def test_sso_never_rewrites_a_local_password_account(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(auth_mode="header", trusted_proxies="127.0.0.1")
+    store = services(app).store
+    add_user(store, "employee", "employee", password="employee-demo")
+    response = app.test_client().get(
+        "/api/me", headers={"X-Remote-User": "employee", "X-Remote-Groups": "admin"}
+    )
+    assert response.status_code == 403
+    assert "--sso-only" in response.get_json()["error"]["message"]
+    user = authenticate(store, "employee", "employee-demo")
+    assert user is not None and not user.has_role(Role.ADMIN)

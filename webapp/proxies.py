@@ -1,0 +1,79 @@
+"""The reverse proxies in front of the app, and what is believed from them.
+
+Behind a proxy that ends TLS, the app sees the proxy's address, plain HTTP
+and the proxy's host name. The proxy's X-Forwarded-For, -Proto, -Host and
+-Port headers say what the client sent, but anyone can send those headers;
+so they are applied (werkzeug's ProxyFix, one hop) only when the connection
+comes from an address in the setting `trusted_proxies`, and never otherwise.
+The address the connection really came from stays available as `peer()`:
+header (single-sign-on) mode trusts X-Remote-User by it, never by a
+forwarded address. With `trusted_proxies` empty (the default) nothing is
+believed, loopback included: a process on the same host is not a proxy by
+default.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+from flask import request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kb.errors import ConfigError
+
+PEER = "kb.peer"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+@lru_cache(maxsize=16)
+def networks(setting: str) -> tuple[Network, ...]:
+    """The addresses and networks of a `trusted_proxies` value."""
+    found = []
+    for item in setting.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            found.append(ipaddress.ip_network(item, strict=False))
+        except ValueError as exc:
+            raise ConfigError(
+                "the setting trusted_proxies must list addresses or networks "
+                f"(10.0.0.5,10.1.0.0/16): {exc}"
+            ) from None
+    return tuple(found)
+
+
+def is_trusted(address: str | None, setting: str) -> bool:
+    """True when `address` is one of the addresses or networks of `setting`."""
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return any(ip in network for network in networks(setting))
+
+
+def peer() -> str:
+    """The address the current connection came from (before any forwarded header)."""
+    return str(request.environ.get(PEER) or request.remote_addr or "")
+
+
+class TrustedProxies:
+    """WSGI middleware: ProxyFix for connections from trusted proxies only."""
+
+    def __init__(self, app: WsgiApp, setting: Callable[[], str]) -> None:
+        self.app = app
+        self.fixed = ProxyFix(app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        self.setting = setting
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        address = environ.get("REMOTE_ADDR", "")
+        environ[PEER] = address
+        if is_trusted(address, self.setting()):
+            return self.fixed(environ, start_response)
+        return self.app(environ, start_response)
