@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT))
 from tests.cluster.harness import HAProxy, Node, kb, wait_for  # noqa: E402
 from tests.postgres import PostgresServer, _start_postgres  # noqa: E402
 from tests.s3 import free_port  # noqa: E402
+from webapp.throttle import UNLIMITED_ENV  # noqa: E402
 
 TARGET_SPEEDUP = 1.7
 QUESTIONS = [
@@ -183,6 +184,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             "KB_SNAPSHOT_STORE": "database",
             "KB_SNAPSHOT_POLL_SECONDS": "1",
             "KB_SECRET_KEY": uuid.uuid4().hex * 2,
+            **UNLIMITED_ENV,  # load from one address: no rate limits
         }
         pushed = kb(env, "index", "--json")
         if pushed.returncode != 0:

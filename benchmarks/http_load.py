@@ -51,6 +51,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from webapp.throttle import UNLIMITED_ENV
+
 HOST = "127.0.0.1"  # loopback only, always
 MAX_DURATION_S = 600
 MAX_CONCURRENCY = 32
@@ -283,6 +285,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             **os.environ,
             "KB_DATABASE_URL": f"sqlite:///{tmp / 'kb.db'}",
             "KB_SECRET_KEY": secrets.token_hex(16),
+            **UNLIMITED_ENV,  # load from one address: no rate limits
             "KB_QUERY_CACHE_SIZE": str(args.query_cache),
         }
         if index is None:

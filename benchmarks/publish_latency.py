@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, free_port, kb_command, percentile
+from webapp.throttle import UNLIMITED_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         **os.environ,
         "KB_DATABASE_URL": f"sqlite:///{work / 'kb.db'}",
         "KB_SECRET_KEY": secrets.token_hex(16),
+        **UNLIMITED_ENV,  # load from one address: no rate limits
         "KB_INDEX_ON_CHANGE": "worker",
     }
     if args.index:

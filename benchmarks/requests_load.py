@@ -55,6 +55,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, free_port, kb_command, percentile
+from webapp.throttle import UNLIMITED_ENV
 
 WEBHOOK_DEPARTMENT = "it"
 PASSWORD = "bench-password"
@@ -368,6 +369,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 **os.environ,
                 "KB_DATABASE_URL": url,
                 "KB_SECRET_KEY": uuid.uuid4().hex,
+                **UNLIMITED_ENV,  # load from one address: no rate limits
                 **webhook_settings(hook_port, secret),
                 "NO_PROXY": "127.0.0.1,localhost",
                 "no_proxy": "127.0.0.1,localhost",

@@ -67,3 +67,20 @@ class SecuritySettings:
         "Words or phrases (comma-separated, any case) that keep a past query out of the "
         "suggestions while typing, e.g. `password, salary`.",
     )
+    signin_limit_account: str = setting(
+        "10 per 15 minutes",
+        "Failed sign-ins one account may have in this time; past it, sign-in (the right "
+        "password too) is refused with 429 until the window ends. Empty: no limit.",
+    )
+    signin_limit_address: str = setting(
+        "100 per 15 minutes",
+        "Sign-in attempts from one client address in this time. Empty: no limit.",
+    )
+    search_limit: str = setting(
+        "120 per minute",
+        "Searches one client address may make (pages and API). Empty: no limit.",
+    )
+    ask_limit: str = setting(
+        "60 per hour",
+        "Requests one client address may file. Empty: no limit.",
+    )

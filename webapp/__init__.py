@@ -57,7 +57,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import errors, i18n, security, services
+    from webapp import errors, i18n, security, services, throttle
     from webapp.auth import identity
     from webapp.auth import routes as auth
     from webapp.proxies import TrustedProxies
@@ -79,6 +79,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     services.init_app(app, settings)
+    throttle.init_app(app, settings)
     request_files.init_app(app)  # before anything reads a body that may carry files
     errors.init_app(app)
     i18n.init_app(app)

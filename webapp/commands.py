@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import click
 
 from kb.cli.options import content_option, index_option, settings_from
@@ -41,7 +43,14 @@ from kb.settings import Settings
 @click.option(
     "--demo-users",
     is_flag=True,
-    help="Create demo accounts (password: the username plus -demo) and print them.",
+    help="Create demo accounts (password: the username plus -demo) and print them; only "
+    "with a loopback --host unless --allow-demo-users-on-network.",
+)
+@click.option(
+    "--allow-demo-users-on-network",
+    is_flag=True,
+    help="Allow --demo-users on an address other machines reach (everyone who can reach "
+    "it can sign in as admin with a published password).",
 )
 @click.pass_context
 def serve_command(
@@ -53,6 +62,7 @@ def serve_command(
     workers: int,
     threads: int,
     demo_users: bool,
+    allow_demo_users_on_network: bool,
 ) -> None:
     """Serve the search pages and the JSON API with gunicorn.
 
@@ -62,6 +72,13 @@ def serve_command(
     from webapp.server import serve
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
+    if demo_users and not (is_loopback(host) or allow_demo_users_on_network):
+        raise click.UsageError(
+            f"--demo-users makes accounts whose passwords are printed here and in the docs "
+            f"(admin / admin-demo), and --host {host} lets other machines reach them. Serve "
+            "on 127.0.0.1 for a demonstration, or add --allow-demo-users-on-network if that "
+            "is really meant"
+        )
     if demo_users:
         _print_demo_users(settings, f"http://{host}:{port}/auth/sign-in")
     click.echo(
@@ -69,6 +86,16 @@ def serve_command(
         "each loads the search model before it answers"
     )
     serve(settings, host=host, port=port, workers=workers, threads=threads)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (an address or a name) is only reachable from this machine."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _print_demo_users(settings: Settings, sign_in_url: str) -> None:

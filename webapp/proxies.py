@@ -58,6 +58,21 @@ def is_trusted(address: str | None, setting: str) -> bool:
     return any(ip in network for network in networks(setting))
 
 
+def client_network() -> str:
+    """The client's address as limits and suggestions count clients: the address
+    itself, or the /64 network of an IPv6 address (one machine's range)."""
+    address = request.remote_addr or ""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def peer() -> str:
     """The address the current connection came from (before any forwarded header)."""
     return str(request.environ.get(PEER) or request.remote_addr or "")

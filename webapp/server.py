@@ -118,6 +118,22 @@ def prepare(settings: Settings) -> Settings:
     return settings
 
 
+ACCESS_LOG_FORMAT = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
+LOG_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str = "info") -> None:
+    """The app's own messages (sign-ins, refused calls, rate limits, jobs) on
+    standard error beside gunicorn's; without a handler Python keeps only warnings."""
+    root = logging.getLogger()
+    if not any(getattr(h, "kb_serve", False) for h in root.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        handler.kb_serve = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(getattr(logging, level.upper(), logging.INFO))
+
+
 def check_proxies(settings: Settings) -> None:
     """Refuse to start with proxy settings that cannot work: an unreadable
     trusted_proxies, or header mode with no proxy to believe."""
@@ -195,6 +211,7 @@ def serve(
     settings: Settings, *, host: str, port: int, workers: int, threads: int, log_level: str = "info"
 ) -> None:
     """Run gunicorn in the foreground until interrupted."""
+    configure_logging(log_level)
     settings = prepare(settings)
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -207,10 +224,16 @@ def serve(
         "preload_app": False,
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
-        "accesslog": None,
+        # One line per request on standard output: the connection's address, the
+        # client a proxy forwarded, the request, status, size and seconds taken.
+        "accesslog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
         "errorlog": "-",
         "loglevel": log_level,
         "proc_name": "kb-serve",
+        # gunicorn's own reading of X-Forwarded-Proto follows the same proxies as the
+        # app's (webapp.proxies); its default would trust loopback.
+        "forwarded_allow_ips": settings.trusted_proxies or "0.0.0.0/32",
     }
     follower = start_follower(settings)
     try:

@@ -296,6 +296,17 @@ article_versions = Table(
     Index(None, "ts"),
 )
 
+# Rate-limit counters (`kb.store.sql_limits`): one row per key, in fixed windows
+# that end at `window_end` (seconds since the epoch).
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("hits", Integer, nullable=False),
+    Column("window_end", Float, nullable=False),
+    Index(None, "window_end"),
+)
+
 # Tables that hold the search index rather than what people recorded: backups
 # take the index from the snapshot folder instead (see `kb.backup`).
 INDEX_TABLES = frozenset({"snapshot_files", "snapshot_parts", "snapshots", "snapshot_current"})

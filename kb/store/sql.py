@@ -11,14 +11,23 @@ from __future__ import annotations
 from kb.store.sql_accounts import SqlAccounts
 from kb.store.sql_attachments import SqlAttachments
 from kb.store.sql_events import SqlEvents
+from kb.store.sql_limits import SqlRateLimits
 from kb.store.sql_outbox import SqlOutbox
 from kb.store.sql_requests import SqlRequests
 from kb.store.sql_tasks import SqlRequestTasks
 
 
-class SqlStore(SqlEvents, SqlAccounts, SqlRequests, SqlRequestTasks, SqlAttachments, SqlOutbox):
-    """Events, users, requests (their tasks and attachments) and the outbox in one SQL
-    database."""
+class SqlStore(
+    SqlEvents,
+    SqlAccounts,
+    SqlRequests,
+    SqlRequestTasks,
+    SqlAttachments,
+    SqlOutbox,
+    SqlRateLimits,
+):
+    """Events, users, requests (their tasks and attachments), the outbox and
+    rate-limit counters in one SQL database."""
 
     def __repr__(self) -> str:
         url = self._engine.url.render_as_string(hide_password=True)

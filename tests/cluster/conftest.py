@@ -23,6 +23,7 @@ from tests.cluster.harness import Client, HAProxy, Node, kb
 from tests.conftest import FIXTURES
 from tests.postgres import PostgresServer
 from tests.s3 import free_port
+from webapp.throttle import UNLIMITED_ENV
 
 PASSWORD = "cluster-test-password"
 
@@ -81,6 +82,7 @@ def cluster(
         "KB_SNAPSHOT_STORE": "database",
         "KB_SNAPSHOT_POLL_SECONDS": "1",
         "KB_SECRET_KEY": uuid.uuid4().hex * 2,
+        **UNLIMITED_ENV,  # load from one address: no rate limits
     }
     store = create_store(url)
     add_user(store, "emma", "employee", password=PASSWORD)

@@ -8,7 +8,7 @@ real engine over the indexed sample content.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,6 +49,29 @@ def app(settings: Settings, engine: FakeEngine) -> Iterator[Flask]:
     )
     yield app
     services(app).close()
+
+
+@pytest.fixture
+def make_app(settings: Settings, engine: FakeEngine) -> Iterator[Callable[..., Flask]]:
+    """Apps on the test's store and fake engine with some settings changed
+    (`make_app(search_limit="3 per minute")`); several share one database, as
+    the workers of `kb serve` do."""
+    made: list[Flask] = []
+
+    def make(**changes: object) -> Flask:
+        app = create_app(
+            {
+                "KB_SETTINGS": settings.replace(**changes),
+                "TESTING": True,
+                "KB_ENGINE_FACTORY": lambda _settings: engine,
+            }
+        )
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        services(app).close()
 
 
 @pytest.fixture

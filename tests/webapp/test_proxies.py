@@ -4,16 +4,10 @@ touch local password accounts (security review, issue 13)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from flask import Flask
 
 from kb.accounts.records import Role
 from kb.accounts.service import add_user, authenticate
-from kb.settings import Settings
-from tests.support import FakeEngine
-from webapp import create_app
 from webapp.services import services
 
 FORWARDED = {
@@ -21,26 +15,6 @@ FORWARDED = {
     "X-Forwarded-Proto": "https",
     "X-Forwarded-Host": "kb.example.org",
 }
-
-
-@pytest.fixture
-def make_app(settings: Settings, engine: FakeEngine) -> Iterator[object]:
-    made: list[Flask] = []
-
-    def make(**changes: object) -> Flask:
-        app = create_app(
-            {
-                "KB_SETTINGS": settings.replace(**changes),
-                "TESTING": True,
-                "KB_ENGINE_FACTORY": lambda _settings: engine,
-            }
-        )
-        made.append(app)
-        return app
-
-    yield make
-    for app in made:
-        services(app).close()
 
 
 def visitor_cookie(app: Flask, peer: str) -> str:

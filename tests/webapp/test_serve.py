@@ -46,6 +46,7 @@ def test_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
             "--threads",
             "2",
             "--demo-users",
+            "--allow-demo-users-on-network",
         ],
         env={"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"},
     )
@@ -56,6 +57,22 @@ def test_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert (call["host"], call["port"], call["workers"], call["threads"]) == ("0.0.0.0", 9000, 3, 2)
     assert call["settings"].index_dir == str(tmp_path / "idx")
     assert call["settings"].content_dir == str(tmp_path / "c")
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::", "kb.example.org"])
+def test_demo_users_only_on_loopback_unless_forced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, host: str
+) -> None:
+    """Demo accounts with published passwords (admin / admin-demo) are refused on an
+    address other machines reach (issue 13)."""
+    monkeypatch.setattr(server, "serve", lambda settings, **options: None)
+    env = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    refused = CliRunner().invoke(main, ["serve", "--host", host, "--demo-users"], env=env)
+    assert refused.exit_code == 2 and "--allow-demo-users-on-network" in refused.output
+    assert "admin-demo" not in refused.output.split("Error")[0]
+    for loopback in ("127.0.0.1", "::1", "localhost"):
+        ok = CliRunner().invoke(main, ["serve", "--host", loopback, "--demo-users"], env=env)
+        assert ok.exit_code == 0, ok.output
 
 
 def test_serve_refuses_bad_option_values() -> None:
@@ -158,3 +175,33 @@ def test_prepare_refuses_proxy_settings_that_cannot_work(
     settings = Settings.load({"index_dir": str(tmp_path / "index"), **changes}, environ={})
     with pytest.raises(ConfigError, match=message):
         server.prepare(settings)
+
+
+def test_serve_logs_every_request_and_the_apps_own_messages(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """kb serve keeps an access log and the app's INFO messages (sign-ins), which
+    Python drops without a handler (issue 13)."""
+    import logging
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(server.KbServer, "run", lambda self: seen.update(self.options))
+    monkeypatch.setattr(server, "prepare", lambda settings: settings)
+    monkeypatch.setattr(server, "start_follower", lambda settings: None)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        server.serve(
+            Settings.load({"trusted_proxies": "10.0.0.5"}, environ={}),
+            host="127.0.0.1",
+            port=0,
+            workers=1,
+            threads=1,
+        )
+        assert seen["accesslog"] == "-" and "%(h)s" in seen["access_log_format"]
+        assert seen["forwarded_allow_ips"] == "10.0.0.5"
+        assert root.level == logging.INFO
+        assert any(getattr(h, "kb_serve", False) for h in root.handlers)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

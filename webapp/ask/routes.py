@@ -32,6 +32,7 @@ from webapp.requests.forms import submission_from_form
 from webapp.requests.presenters import department_choices
 from webapp.search.inputs import query_text
 from webapp.services import request_service
+from webapp.throttle import ASK, limit
 
 bp = Blueprint("ask", __name__, url_prefix="/ask")
 
@@ -103,6 +104,7 @@ def index() -> str:
 @bp.post("/")
 def submit() -> Response | tuple[str, int]:
     actor = require_user()
+    limit(ASK)
     settings = services.services().settings
     try:
         submission = submission_from_form(request.form, settings.max_query_chars)

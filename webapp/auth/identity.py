@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import logging
 import secrets
 import time
@@ -56,7 +55,7 @@ from kb.errors import (
     PermissionDenied,
     StoreError,
 )
-from webapp.proxies import is_trusted, peer
+from webapp.proxies import client_network, is_trusted, peer
 
 if TYPE_CHECKING:
     from kb.settings import Settings
@@ -108,25 +107,10 @@ def person() -> str:
         user = current_user()
     except KbError:
         user = None
-    if user is not None:
-        who = "user:" + user.username
-    else:
-        who = "address:" + _network(request.remote_addr or "")
+    who = f"user:{user.username}" if user is not None else f"address:{client_network()}"
     secret = current_app.secret_key or ""
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
     return hmac.new(key, who.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
-
-
-def _network(address: str) -> str:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-    return str(ip)
 
 
 # -- the signed-in user ----------------------------------------------------------

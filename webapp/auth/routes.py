@@ -41,7 +41,9 @@ from webapp.auth import identity
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
 from webapp.errors import error_response, is_api_request
 from webapp.i18n import gettext
+from webapp.proxies import client_network
 from webapp.security import local_path
+from webapp.throttle import SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, throttle
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +81,15 @@ def sign_in_post() -> Response | tuple[str, int]:
         )
     username = (request.form.get("username") or "").strip()[:MAX_USERNAME_CHARS]
     password = (request.form.get("password") or "")[:MAX_PASSWORD_CHARS]
+    # Guessing is limited per address and, whatever the address, per account.
+    limits = throttle()
+    limits.hit(SIGN_IN_ADDRESS, client_network())
+    account = username.casefold()
+    limits.check(SIGN_IN_ACCOUNT, account)
     user = authenticate(services.store(), username, password) if username and password else None
     if user is None:
-        logger.info("auth: failed sign-in for %r from %s", username, request.remote_addr)
+        limits.hit(SIGN_IN_ACCOUNT, account, refuse=False)
+        logger.warning("auth: failed sign-in for %r from %s", username, request.remote_addr)
         page = render_template(
             "auth/sign_in.html",
             header_mode=False,

@@ -30,6 +30,7 @@ from webapp.i18n import current_language, gettext
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.services import request_service
+from webapp.throttle import ASK, limit
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -114,6 +115,7 @@ def _description(form: Mapping[str, str]) -> str:
 @bp.post("/<type_id>")
 def submit(type_id: str) -> Response | tuple[str, int]:
     actor = require_user()
+    limit(ASK)
     request_type = _request_type(type_id)
     lang = current_language()
     fields = _sent_fields(request_type, request.form)

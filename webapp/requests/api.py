@@ -39,6 +39,7 @@ from webapp.requests.forms import (
     submission_from_json,
 )
 from webapp.services import request_service
+from webapp.throttle import ASK, limit
 
 bp = Blueprint("requests_api", __name__, url_prefix="/api")
 
@@ -48,6 +49,7 @@ LIST_LIMIT = 500
 @bp.post("/requests")
 def create() -> tuple[Response, int]:
     actor = require_user()
+    limit(ASK)
     settings = services.services().settings
     submission = submission_from_json(
         json_object(),

@@ -17,6 +17,7 @@ from kb.events import ClickEvent, FeedbackEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, user_id
+from webapp.throttle import SEARCH, limit
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +35,9 @@ class LoggedSearch:
 
 def run_search(query: Query, source: str = "") -> LoggedSearch:
     """Search as the current user (only articles their groups may read), then log
-    the search; a logging failure never fails the search."""
+    the search; a logging failure never fails the search. Searches count against
+    the client's `search_limit` (`webapp.throttle`)."""
+    limit(SEARCH)
     query = replace(query, groups=search_groups())
     started = time.perf_counter()
     response = services.engine().search(query)

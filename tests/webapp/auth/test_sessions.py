@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.accounts.service import add_user, set_password
-from kb.settings import Settings
 from kb.store.protocols import Store
-from tests.support import FakeEngine
-from webapp import create_app
 from webapp.auth import identity
 from webapp.services import services
 
@@ -85,20 +82,8 @@ def test_a_session_ends_after_its_lifetime_however_active(
     assert me(app, cookie) == 401
 
 
-@pytest.fixture
-def secure_app(settings: Settings, engine: FakeEngine) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "KB_SETTINGS": settings.replace(session_cookie_secure=True, session_hours=1.5),
-            "TESTING": True,
-            "KB_ENGINE_FACTORY": lambda _settings: engine,
-        }
-    )
-    yield app
-    services(app).close()
-
-
-def test_cookies_are_secure_when_configured(secure_app: Flask) -> None:
+def test_cookies_are_secure_when_configured(make_app: Any) -> None:
+    secure_app = make_app(session_cookie_secure=True, session_hours=1.5)
     add_user(services(secure_app).store, "paula", "employee", password=PASSWORD)
     client = secure_app.test_client()
     visitor = client.get("/", base_url="https://kb.example.org")

@@ -1,0 +1,115 @@
+"""Rate limits: sign-in per account and per address, searches and asks per
+address, 429 with Retry-After in the one error shape, counted in the database
+every worker shares; sign-ins are logged (security review, issue 13: 200 wrong
+passwords and then the right one signed in)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.accounts.service import add_user
+from tests.support import error_of
+from webapp.services import services
+
+PASSWORD = "correct horse"
+
+
+def sign_in(client: FlaskClient, username: str, password: str, address: str = "10.0.0.1") -> Any:
+    page = client.get("/auth/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert token is not None
+    return client.post(
+        "/auth/sign-in",
+        data={"username": username, "password": password, "csrf_token": token.group(1)},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_guessing_a_password_is_stopped_per_account(make_app: Any) -> None:
+    app = make_app(signin_limit_account="5 per 15 minutes", signin_limit_address="")
+    add_user(services(app).store, "paula", "employee", password=PASSWORD)
+    client = app.test_client()
+    for n in range(5):
+        assert sign_in(client, "paula", f"guess {n}", f"10.0.0.{n}").status_code == 401
+    refused = sign_in(client, "Paula", PASSWORD, "10.0.9.9")  # the right one, elsewhere
+    assert refused.status_code == 429
+    assert 1 <= int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "too many failed sign-ins" in refused.get_data(as_text=True)
+    assert sign_in(client, "olga", "wrong guess").status_code == 401  # other accounts go on
+
+
+def test_sign_in_attempts_are_limited_per_address(make_app: Any) -> None:
+    app = make_app(signin_limit_address="3 per 15 minutes")
+    client = app.test_client()
+    for name in ("a", "b", "c"):
+        assert sign_in(client, name, "wrong guess").status_code == 401
+    assert sign_in(client, "d", "wrong guess").status_code == 429
+    assert sign_in(client, "d", "wrong guess", "10.0.0.2").status_code == 401
+
+
+def test_searches_over_the_limit_get_429_in_the_error_shape(make_app: Any) -> None:
+    client = make_app(search_limit="3 per minute").test_client()
+    for _ in range(3):
+        assert client.get("/api/search?q=sick").status_code == 200
+    over = client.get("/api/search?q=sick")
+    error = error_of(over, 429, "rate_limited")
+    assert error["details"]["limit"] == "search_limit"
+    assert 1 <= int(over.headers["Retry-After"]) <= 60
+    assert client.get("/?q=sick").status_code == 429  # the page counts too
+    other = client.get("/api/search?q=sick", environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert other.status_code == 200
+
+
+def test_asks_are_limited_per_address(make_app: Any, request_content: Any) -> None:
+    app = make_app(ask_limit="2 per hour")
+    store = services(app).store
+    add_user(store, "emma", "employee")
+    from tests.support import sign_in_as
+
+    client = app.test_client()
+    token = sign_in_as(client, "emma")
+    headers = {"X-CSRF-Token": token}
+    for n in range(2):
+        created = client.post("/api/requests", json={"query": f"help {n}"}, headers=headers)
+        assert created.status_code == 201, created.get_json()
+    error_of(
+        client.post("/api/requests", json={"query": "more"}, headers=headers), 429, "rate_limited"
+    )
+
+
+def test_counts_are_shared_by_every_worker_of_the_database(make_app: Any) -> None:
+    first = make_app(search_limit="4 per minute").test_client()
+    second = make_app(search_limit="4 per minute").test_client()  # another process's app
+    for client in (first, second, first, second):
+        assert client.get("/api/search?q=vpn").status_code == 200
+    assert first.get("/api/search?q=vpn").status_code == 429
+    assert second.get("/api/search?q=vpn").status_code == 429
+
+
+def test_a_bad_limit_stops_the_app_from_starting(make_app: Any) -> None:
+    from kb.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="search_limit must be a rate"):
+        make_app(search_limit="lots")
+
+
+def test_sign_ins_are_logged_with_the_address(
+    make_app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = make_app()
+    add_user(services(app).store, "paula", "employee", password=PASSWORD)
+    client = app.test_client()
+    with caplog.at_level(logging.INFO, logger="webapp"):
+        sign_in(client, "paula", "wrong guess", "10.0.0.5")
+        sign_in(client, "paula", PASSWORD, "10.0.0.6")
+    failed = [r for r in caplog.records if "failed sign-in" in r.getMessage()]
+    assert failed and failed[0].levelno == logging.WARNING and "10.0.0.5" in failed[0].getMessage()
+    assert any(
+        "paula signed in from 10.0.0.6" in r.getMessage() and r.levelno == logging.INFO
+        for r in caplog.records
+    )
