@@ -108,7 +108,7 @@ def build_index(
 def retrieve(engine: SearchEngine, query_id: str, text: str, limit: int) -> Retrieved:
     """Keyword and vector candidates through the product's retrievers, plus the engine's ranking."""
     started = time.perf_counter()
-    response = engine.search(Query(text, k=100))
+    response = engine.search(Query(text, k=100, floor=False))
     hybrid_ms = (time.perf_counter() - started) * 1000.0
     prepared = engine.prepared()
     glossary = engine.glossary.get()

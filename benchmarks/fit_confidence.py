@@ -3,15 +3,17 @@
     python -m benchmarks.fit_confidence \\
         --set labelled=benchmarks/labelled/queries.jsonl,var/sample/index,content \\
         --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/index,var/handbook/content \\
-        [--max-declined 0.06] [--json FILE]
+        [--max-declined 0.08] [--json FILE]
 
 Every query of every set is searched once with the product's default
 settings; the evidence the engine reports (`SearchResponse.features`) and the
 query's kind (answerable or unanswerable) are the data. The weights are an
-L2-regularised logistic regression fitted on the **tune** halves of all sets
+L2-regularised logistic regression on standardised features
+(`benchmarks.logistic`), fitted on the **tune** halves of all sets
 together (`search.splits`: a hash of the query id, so the halves never
 change); the threshold is the highest confidence that declines at most
-`--max-declined` of the tune halves' answerable queries. The **report**
+`--max-declined` (the 0.08 target) of each set's tune half's answerable
+queries. The **report**
 halves are only measured: the script prints AUC, unanswerable caught and
 answerable declined for each set's tune half (in-sample) and report half
 (out-of-sample), and, to show whether the features carry from one corpus to
@@ -39,13 +41,14 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.logistic import fit_logistic
 from kb.results import Query
 from kb.settings import Settings
 from search.confidence import FEATURES, KEYWORD_EVIDENCE, ConfidenceModel
 from search.evaluation import ANSWERABLE, UNANSWERABLE, auc, load_queries
 from search.splits import REPORT, TUNE, half_of
 
-L2 = 1.0  # inverse of scikit-learn's C = 1
+L2 = 4.0  # on standardised features; 1 and 4 measured, 4 better on the tune halves
 
 
 @dataclass(frozen=True)
@@ -106,25 +109,14 @@ def imputed(samples: Sequence[Sample], neutral: dict[str, float]) -> list[Sample
 
 
 def fit(samples: Sequence[Sample], l2: float = L2) -> ConfidenceModel:
-    """L2-regularised logistic regression by Newton's method (bias not penalised),
-    on the evidence with cross-language keyword evidence made neutral."""
+    """L2-regularised logistic regression on standardised evidence
+    (`benchmarks.logistic`), cross-language keyword evidence made neutral."""
     neutral = neutral_values(samples)
     x, y = matrix(imputed(samples, neutral))
-    x1 = np.hstack([np.ones((len(x), 1)), x])
-    w = np.zeros(x1.shape[1])
-    penalty = np.full(x1.shape[1], l2)
-    penalty[0] = 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-np.clip(x1 @ w, -50, 50)))
-        gradient = x1.T @ (p - y) + penalty * w
-        hessian = (x1.T * (p * (1 - p))) @ x1 + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    bias, weights = fit_logistic(x, y, l2)
     return ConfidenceModel(
-        bias=round(float(w[0]), 3),
-        weights={f: round(float(v), 3) for f, v in zip(FITTED, w[1:], strict=True)},
+        bias=round(bias, 3),
+        weights={f: round(float(v), 3) for f, v in zip(FITTED, weights, strict=True)},
         neutral=neutral,
     )
 
@@ -134,12 +126,18 @@ def confidences(model: ConfidenceModel, samples: Sequence[Sample]) -> list[float
 
 
 def threshold(model: ConfidenceModel, samples: Sequence[Sample], max_declined: float) -> float:
-    """The highest threshold (0.01 steps) declining at most `max_declined` of the answerable."""
-    scores = [c for c, s in zip(confidences(model, samples), samples, strict=True) if s.answerable]
+    """The highest threshold (0.01 steps) declining at most `max_declined` of the
+    answerable queries of *each* set: the target holds on every corpus, not on
+    their sum (where the larger, easier set would hide the other's declines)."""
+    scored = list(zip(confidences(model, samples), samples, strict=True))
+    per_set = [
+        [c for c, s in scored if s.answerable and s.set == name]
+        for name in sorted({s.set for s in samples})
+    ]
     best = 0.01
     for step in range(1, 100):
         t = step / 100
-        if sum(c < t for c in scores) <= max_declined * len(scores):
+        if all(sum(c < t for c in scores) <= max_declined * len(scores) for scores in per_set):
             best = t
     return best
 
@@ -200,7 +198,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="NAME=QUERIES,INDEX,CONTENT",
         help="A labelled query set and the index and content it runs against (repeatable).",
     )
-    parser.add_argument("--max-declined", type=float, default=0.06)
+    parser.add_argument("--max-declined", type=float, default=0.08)
     parser.add_argument(
         "--samples", type=Path, help="Reuse the samples of an earlier --json output (no search)."
     )

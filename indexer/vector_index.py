@@ -35,6 +35,7 @@ class VectorIndex:
         # Any: FAISS's SWIG classes (IndexIDMap2, IndexIVF…) are not known to its stubs.
         self.index: Any = index
         self.kind = kind
+        self._direct_map = False
         if kind == IVF:
             faiss.extract_index_ivf(index).nprobe = nprobe
 
@@ -62,6 +63,23 @@ class VectorIndex:
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         scores, ids = self.index.search(q, min(k, max(self.size, 1)))
         return scores[0], ids[0]
+
+    def vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
+        """The stored vectors of the given passage ids (unknown ids are left out).
+
+        An IVF index needs a map from id to list entry for this; it is made on
+        first use (8 bytes per passage)."""
+        if self.kind == IVF and not self._direct_map:
+            hashtable = faiss.DirectMap.Hashtable  # type: ignore[attr-defined]
+            faiss.extract_index_ivf(self.index).set_direct_map_type(hashtable)
+            self._direct_map = True
+        out: dict[int, np.ndarray] = {}
+        for pid in ids:
+            try:
+                out[pid] = self.index.reconstruct(int(pid))
+            except RuntimeError:  # not in this index
+                continue
+        return out
 
     def save(self, path: Path) -> None:
         faiss.write_index(self.index, str(path))

@@ -19,6 +19,10 @@ class Query:
     # Departments/roles of the caller; None = unrestricted (CLI, administrators).
     groups: frozenset[str] | None = None
     lang: str | None = None
+    # False: every article either retriever found is a result, below the
+    # relevance floor too (`kb eval` measures the whole ranking; people are
+    # shown only the results above the floor).
+    floor: bool = True
 
     def __post_init__(self) -> None:
         if not self.text or not self.text.strip():

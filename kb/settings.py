@@ -140,7 +140,7 @@ class Settings(SecuritySettings):
     fusion_weight: float = setting(0.5, "Weight of the vector score in weighted fusion (0..1).")
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(
-        0.69,
+        0.57,
         "Confidence below which a search counts as unanswered (fitted with the default "
         "model by benchmarks/fit_confidence.py).",
         minimum=0,

@@ -1,107 +1,170 @@
-"""Which passage answers: chosen by how well it answers, not by fusion rank alone.
+"""Which passage answers: a learned score over the passages of the first articles.
 
 The answer box quotes one passage. The top article is not always the one
 that answers (on the 18F development set, with the default model, the first
-result held the labelled answering section for 0.72 of the English
-questions, any of the first two for 0.90), and within an article the
-passage that ranks first for the whole query is not always the section that
-answers it. So the passages of the first `ANSWER_ARTICLES` articles compete,
-each scored by
+result held the labelled answering section for 0.73 of the English
+questions, any of the first two for 0.91), and within an article the
+passage that ranks first for the whole query is often an overview rather
+than the section that answers. So the first `ANSWER_PASSAGES` passages (in
+fused order) of each of the first `ANSWER_ARTICLES` articles compete on a
+linear score of evidence that means the same on any corpus
+(`PASSAGE_FEATURES`):
 
-    fused passage score                    how strongly the passage itself ranks
-  + COVERAGE_WEIGHT · concept coverage     the IDF-weighted share of the query's
-                                           concepts it matches by keyword
-                                           (title, headings, body and tags)
-  + ARTICLE_WEIGHT · article score / best  how strongly its article ranks
+- `coverage`: IDF-weighted share of the query's concepts that the passage's
+  title, heading path, text and tags hold (by stem; glossary terms and
+  spelling corrections stand in for their word);
+- `body_coverage`: the same share for the passage's own text;
+- `heading`: the share of the concepts the article's title does *not* hold
+  that the passage's own (deepest) heading names ("I lost my badge" in
+  *Access card* → *Lost or stolen card*);
+- `cosine`: the passage's cosine to the query minus the best candidate's
+  (the model's query/passage roles: it was trained to rank answers);
+- `cosine_in_article`: the same, against the best passage of its own article;
+- `article`: its article's fused score over the first article's;
+- `length`: log(1 + words), since a stub under a heading rarely answers.
 
-and within the winner's article the section whose own heading names what
-the title does not may take over (`choose_answer`).
-
-Measured on English questions with a labelled answering section (does the
-shown passage hold it?), tune / report halves of the 18F development set and
-of the labelled set, multilingual-e5-small (the default):
-
-| choice | 18F tune | 18F report | labelled tune | labelled report |
-| --- | --- | --- | --- | --- |
-| top article, its first passage (before) | 0.600 | 0.692 | 0.654 | 0.513 |
-| top three articles, article + passage + 0.5 coverage (chosen with MiniLM on 18F) | 0.650 | 0.692 | 0.692 | 0.538 |
-| **top two articles, passage + coverage** | **0.700** | **0.718** | **0.712** | **0.513** |
-
-The weights were chosen on both tune halves together (grid: 1–5 articles,
-article weight 0–2, passage weight 0.5–1, coverage weight 0–1; 0.707 of the
-tune questions against 0.696 for five articles); the raw cosine never
-helped (18F-only grid). With all-MiniLM-L6-v2 on the 18F set the first
-passage of the top article scores 0.650 / 0.718 and five articles by passage
-and coverage 0.675 / 0.795. Within the article, a heading weight of 0–0.5
-ties on the 18F tune half (0.700); the section's text coverage (weight
-0.5–1) loses a question there, and a heading bonus across articles lost the
-report half (0.769 → 0.667 with MiniLM), so the heading only decides within
-the chosen article. On the labelled set most remaining misses quote the
-article's opening section ("Our rooms" for "book meeting room"): both
-retrievers rank the overview above the section that answers.
+The weights (`FITTED_PASSAGE_WEIGHTS`) are a pairwise logistic regression
+(each passage that holds the labelled answer against each that does not, in
+the same search) fitted by `python -m benchmarks.fit_answers` on the tune
+halves of the labelled set and the 18F development set together; they
+replace a hand-set score (fused passage score + coverage, then a heading
+bonus within the winner's article). docs/search.md has the measurements.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from indexer.metadata import Passage
 from search.grouping import ArticleGroup
-from search.keyword import KeywordHit
-from search.terms import words
-from search.understanding import Concept, QueryPlan
+from search.terms import is_stopword, stems, words
+from search.understanding import QueryPlan
 
 ANSWER_ARTICLES = 2  # articles whose passages compete for the answer
-ANSWER_PASSAGES = 4  # passages of each article considered (in fused order)
-COVERAGE_WEIGHT = 1.0
-ARTICLE_WEIGHT = 0.0  # measured 0-2: the passage's own score and coverage say more
-HEADING_WEIGHT = 0.25  # the query's concepts in the passage's own (deepest) heading
+ANSWER_PASSAGES = 12  # passages of each article considered (in fused order)
+
+PASSAGE_FEATURES = (
+    "coverage",
+    "body_coverage",
+    "heading",
+    "cosine",
+    "cosine_in_article",
+    "article",
+    "length",
+)
+# Fitted by benchmarks/fit_answers.py (docs/search.md); the scale is free.
+FITTED_PASSAGE_WEIGHTS: dict[str, float] = {
+    "coverage": 1.09,
+    "body_coverage": 0.811,
+    "heading": 1.918,
+    "cosine": 26.61,
+    "cosine_in_article": 31.9,
+    "article": 6.153,
+    "length": 1.047,
+}
 
 
 @dataclass(frozen=True)
 class AnswerCandidate:
-    """One passage that could answer, with the parts of its score."""
+    """One passage that could answer, with its evidence and score."""
 
     pid: int
     article_id: str
-    article: float
-    passage: float
-    coverage: float
+    features: Mapping[str, float]
+    score: float
 
     @property
-    def score(self) -> float:
-        return ARTICLE_WEIGHT * self.article + self.passage + COVERAGE_WEIGHT * self.coverage
+    def coverage(self) -> float:
+        """IDF-weighted share of the query's concepts the passage holds."""
+        return self.features.get("coverage", 0.0)
+
+
+class ConceptMatch:
+    """Which of the query's concepts a text holds, by stem (glossary terms and
+    corrections count for their concept), weighted by IDF."""
+
+    def __init__(self, plan: QueryPlan) -> None:
+        self.weights = [c.weight for c in plan.concepts]
+        self.stems = [
+            frozenset().union(*(stems(w) for t in c.terms for w in words(t) if not is_stopword(w)))
+            for c in plan.concepts
+        ]
+
+    def held(self, text: str) -> list[bool]:
+        found: set[str] = set()
+        for word in set(words(text)):
+            found |= stems(word)
+        return [not found.isdisjoint(s) for s in self.stems]
+
+    def share(self, text: str, among: Sequence[bool] | None = None) -> float:
+        """Weighted share of the concepts (of those marked in `among`) that `text` holds."""
+        among = among if among is not None else [True] * len(self.weights)
+        total = sum(w for w, a in zip(self.weights, among, strict=True) if a)
+        if total <= 0:
+            return 0.0
+        held = self.held(text)
+        return sum(w for w, a, h in zip(self.weights, among, held, strict=True) if a and h) / total
+
+
+def candidate_pids(groups: Sequence[ArticleGroup]) -> list[int]:
+    """The passages that compete for the answer, in result order."""
+    return [pid for g in groups[:ANSWER_ARTICLES] for pid in g.pids[:ANSWER_PASSAGES]]
+
+
+def passage_features(
+    groups: Sequence[ArticleGroup],
+    passages: Mapping[int, Passage],
+    cosines: Mapping[int, float],
+    plan: QueryPlan,
+) -> list[tuple[int, str, dict[str, float]]]:
+    """(passage id, article id, features) of every competing passage."""
+    match = ConceptMatch(plan)
+    top = list(groups[:ANSWER_ARTICLES])
+    if not top:
+        return []
+    best_article = top[0].score if top[0].score > 0 else 1.0
+    pids = [p for p in candidate_pids(top) if p in passages]
+    best = max((cosines.get(p, 0.0) for p in pids), default=0.0)
+    out: list[tuple[int, str, dict[str, float]]] = []
+    for group in top:
+        own = [p for p in group.pids[:ANSWER_PASSAGES] if p in passages]
+        if not own:
+            continue
+        best_own = max(cosines.get(p, 0.0) for p in own)
+        rest = [not h for h in match.held(passages[own[0]].title)]
+        for pid in own:
+            p = passages[pid]
+            cosine = cosines.get(pid, 0.0)
+            context = " ".join((p.title, *p.headings, p.text, *p.tags))
+            features = {
+                "coverage": match.share(context),
+                "body_coverage": match.share(p.text),
+                "heading": match.share(p.headings[-1], rest) if p.headings and any(rest) else 0.0,
+                "cosine": cosine - best,
+                "cosine_in_article": cosine - best_own,
+                "article": group.score / best_article,
+                "length": math.log1p(len(p.text.split())),
+            }
+            out.append((pid, group.article_id, features))
+    return out
 
 
 def answer_candidates(
     groups: Sequence[ArticleGroup],
-    passage_scores: Mapping[int, float],
-    keyword_hits: Sequence[KeywordHit],
+    passages: Mapping[int, Passage],
+    cosines: Mapping[int, float],
     plan: QueryPlan,
+    weights: Mapping[str, float] = FITTED_PASSAGE_WEIGHTS,
 ) -> list[AnswerCandidate]:
     """The competing passages, best first (ties keep result order)."""
-    top = groups[:ANSWER_ARTICLES]
-    if not top:
-        return []
-    best = top[0].score if top[0].score > 0 else 1.0
-    matched = {hit.pid: hit.matched for hit in keyword_hits}
-    total = sum(c.weight for c in plan.concepts)
-    out: list[AnswerCandidate] = []
-    for group in top:
-        for pid in group.pids[:ANSWER_PASSAGES]:
-            covered = sum(plan.concepts[i].weight for i in matched.get(pid, ()))
-            out.append(
-                AnswerCandidate(
-                    pid=pid,
-                    article_id=group.article_id,
-                    article=group.score / best,
-                    passage=passage_scores.get(pid, 0.0),
-                    coverage=covered / total if total > 0 else 0.0,
-                )
-            )
-    return sorted(out, key=lambda c: -c.score)
+    scored = [
+        AnswerCandidate(pid, article, features, sum(w * features[k] for k, w in weights.items()))
+        for pid, article, features in passage_features(groups, passages, cosines, plan)
+    ]
+    return sorted(scored, key=lambda c: -c.score)
 
 
 def relevant_results(
@@ -125,54 +188,32 @@ def choose_answer(
     plan: QueryPlan,
     lead_of: Callable[[str], Passage | None] | None = None,
 ) -> Passage:
-    """The answer passage: the best candidate's article, then its best section.
+    """The answer passage: the best candidate, with two exceptions.
 
-    Within the article every passage shares the title, so the concepts the
-    title already holds say nothing about which section answers; the section
-    whose own heading holds the remaining concepts does ("I lost my badge" in
-    the article "Access card" → "Lost or stolen card", not "Forgotten or
-    broken card"). A one-concept query that the title holds ("Krankmeldung")
-    asks about the article's subject as a whole: its lead passage answers
-    (`lead_of` gives an article's first passage)."""
+    A one-concept query that the title holds ("Krankmeldung") asks about the
+    article's subject as a whole: its lead passage answers (`lead_of` gives
+    an article's first passage). A passage that only asks (a FAQ's question,
+    a request's wording) never answers: the best candidate that states
+    something takes its place, from the same article when it has one."""
     first = candidates[0]
     chosen = passages[first.pid]
-    title_words = set(words(chosen.title))
-    rest = [c for c in plan.concepts if not plan_covers(plan, c, title_words)]
-    if len(plan.concepts) == 1 and not rest and lead_of is not None:
+    if (
+        len(plan.concepts) == 1
+        and lead_of is not None
+        and all(ConceptMatch(plan).held(chosen.title))
+    ):
         lead = lead_of(first.article_id)
         if lead is not None:
             return lead
-    concepts = rest or list(plan.concepts)
-    total = sum(c.weight for c in concepts)
-    if total <= 0:
+    if not is_question(chosen.text):
         return chosen
-
-    def share(text: str) -> float:
-        found = set(words(text))
-        return sum(c.weight for c in concepts if plan_covers(plan, c, found)) / total
-
-    def within(candidate: AnswerCandidate) -> float:
-        passage = passages[candidate.pid]
-        heading = share(passage.headings[-1]) if passage.headings else 0.0
-        return candidate.score + HEADING_WEIGHT * heading
-
-    same = [c for c in candidates if c.article_id == first.article_id and c.pid in passages]
-    # A passage that only asks (a FAQ's question, a request's wording) never answers.
-    stated = [c for c in same if not is_question(passages[c.pid].text)]
-    if not stated and is_question(passages[first.pid].text):
-        stated = [
-            c for c in candidates if c.pid in passages and not is_question(passages[c.pid].text)
-        ]
-    return passages[max(stated or same, key=within, default=first).pid]
+    stated = [c for c in candidates if c.pid in passages and not is_question(passages[c.pid].text)]
+    same = [c for c in stated if c.article_id == first.article_id]
+    pick = (same or stated or [first])[0]
+    return passages[pick.pid]
 
 
 def is_question(text: str) -> bool:
     """Whether every sentence of `text` is a question ("Can my friend apply?")."""
     sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
     return bool(sentences) and all(s.rstrip().endswith("?") for s in sentences)
-
-
-def plan_covers(plan: QueryPlan, concept: Concept, found: set[str]) -> bool:
-    """Whether the words `found` hold the concept (its word or an alternative, by stem)."""
-    single = QueryPlan(plan.text, plan.lang, plan.words, (concept,))
-    return single.coverage(found) > 0

@@ -13,7 +13,8 @@ mean the same on any corpus and any query length:
 - `coverage`: the IDF-weighted share of the query's concepts the top
   article's passages match by keyword (glossary terms and spelling
   corrections stand in for the word they replace);
-- `answer_coverage`: the same share for the answer passage alone;
+- `answer_coverage`: the IDF-weighted share of the query's concepts that the
+  best-scored answer candidate holds (`search.answering`);
 - `found`: the IDF-weighted share of the query's concepts any candidate
   passage matches: words the index has never seen ("company choir",
   "asdkjh") pull it down;
@@ -89,15 +90,15 @@ class Evidence:
 
 # Fitted by benchmarks/fit_confidence.py on the tune halves of the labelled set
 # and the 18F development set with the default model (docs/search.md).
-FITTED_BIAS = -3.893
+FITTED_BIAS = -23.706
 FITTED_WEIGHTS: dict[str, float] = {
-    "keyword": 0.998,
-    "cosine": 0.23,
-    "cosine_gap": 0.101,
-    "coverage": 1.095,
-    "answer_coverage": 1.438,
-    "agreement": 0.917,
-    "keyword_share": 1.065,
+    "keyword": 0.198,
+    "cosine": 25.181,
+    "cosine_gap": 2.967,
+    "coverage": 0.617,
+    "answer_coverage": 2.324,
+    "agreement": 0.52,
+    "keyword_share": 1.339,
 }
 
 
@@ -109,12 +110,12 @@ FITTED_WEIGHTS: dict[str, float] = {
 # unanswerable (18F development set AUC 0.72 without, 0.82 with it).
 KEYWORD_EVIDENCE = ("keyword", "coverage", "answer_coverage", "found", "agreement", "keyword_share")
 FITTED_NEUTRAL: dict[str, float] = {
-    "keyword": 2.7348,
-    "coverage": 0.7346,
-    "answer_coverage": 0.7007,
-    "found": 0.9106,
-    "agreement": 0.7772,
-    "keyword_share": 0.4641,
+    "keyword": 2.9022,
+    "coverage": 0.7249,
+    "answer_coverage": 0.6884,
+    "found": 0.9052,
+    "agreement": 0.7579,
+    "keyword_share": 0.5946,
 }
 
 

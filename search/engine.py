@@ -32,19 +32,15 @@ from indexer.metadata import Passage
 from indexer.reader import SnapshotReader
 from kb.errors import ValidationError
 from kb.records import Article, Department
-from kb.results import Answer, Hit, Query, SearchResponse
+from kb.results import Query, SearchResponse
 from kb.settings import Settings
-from search.answering import (
-    answer_candidates,
-    choose_answer,
-    relevant_results,
-)
+from search.answering import answer_candidates, candidate_pids, choose_answer, relevant_results
 from search.confidence import ConfidenceModel, is_answered
 from search.evidence import gather_evidence
 from search.filters import Filters
 from search.fusion import Fusion, create_fusion
 from search.grouping import ArticleGroup, attach_passages, best_per_article
-from search.highlight import Marker, answer_sentences, snippet
+from search.highlight import Marker, answer_of, hit_of
 from search.keyword import KeywordHit
 from search.prepared import PassageCache, PreparedSnapshot
 from search.query_cache import QueryVectorCache, TermVectors
@@ -68,6 +64,7 @@ class Retrieval:
     keyword: list[KeywordHit]
     vector: list[tuple[int, float]]
     passages: PassageCache
+    query_vector: np.ndarray
 
 
 def limit_threads(count: int) -> None:
@@ -203,19 +200,10 @@ class SearchEngine:
         started = time.perf_counter()
         found = self.retrieve(query)
         plan, passages = found.plan, found.passages
-        keyword = [(h.pid, h.score) for h in found.keyword]
-        fused_passages = self.fusion.fuse(keyword, found.vector)
-        owners = found.prepared.snapshot.owners
-        article_of = {pid: owners[pid][0] for pid, _ in fused_passages if pid in owners}
-        fused_articles = self.fusion.fuse(
-            best_per_article(keyword, article_of), best_per_article(found.vector, article_of)
-        )
-        groups = attach_passages(fused_articles, fused_passages, article_of)
-
-        candidates = answer_candidates(groups, dict(fused_passages), found.keyword, plan)
+        groups, article_of = self.rank(found)
         # Only the passages shown or competing for the answer are read.
-        answering = [c.pid for c in candidates if c.article_id == candidates[0].article_id]
-        loaded = passages.get([g.best_pid for g in groups[:1]] + answering)
+        loaded, cosines = self.competing(found, groups)
+        candidates = answer_candidates(groups, loaded, cosines, plan)
         evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded
         )
@@ -223,13 +211,15 @@ class SearchEngine:
         answered = is_answered(confidence, self.settings.answer_threshold)
         if plan.nonsense:
             confidence, answered = 0.0, False
-        relevant = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
-        route = self._route(found, relevant)
+        shown = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
+        # Evaluation ranks every article found; routing always reads the shown ones.
+        relevant = shown if query.floor else relevant_results(groups, 0.0, plan.nonsense)
+        route = self._route(found, shown)
         match = Marker(plan.match_stems())
         first = (query.page - 1) * query.k
         page = relevant[first : first + query.k]
         loaded.update(passages.get(g.best_pid for g in page))
-        hits = [self._hit(g, loaded[g.best_pid], match) for g in page]
+        hits = [hit_of(g.article_id, g.score, loaded[g.best_pid], match) for g in page]
         answer = None
         if answered:
             snapshot = found.prepared.snapshot
@@ -237,7 +227,9 @@ class SearchEngine:
             def lead_of(article_id: str) -> Passage | None:
                 return next(iter(snapshot.article_passages(article_id)), None)
 
-            answer = self._answer(choose_answer(candidates, loaded, plan, lead_of), plan, match)
+            answer = answer_of(
+                choose_answer(candidates, loaded, plan, lead_of), plan.coverage, match
+            )
         return SearchResponse(
             query=query.text,
             answered=answered,
@@ -254,6 +246,26 @@ class SearchEngine:
             latency_ms=(time.perf_counter() - started) * 1000.0,
             features=evidence.features() if evidence else {},
         )
+
+    def rank(self, found: Retrieval) -> tuple[list[ArticleGroup], dict[int, str]]:
+        """Fused articles, each with its passages in fused order; and passage → article."""
+        keyword = [(h.pid, h.score) for h in found.keyword]
+        fused_passages = self.fusion.fuse(keyword, found.vector)
+        owners = found.prepared.snapshot.owners
+        article_of = {pid: owners[pid][0] for pid, _ in fused_passages if pid in owners}
+        fused_articles = self.fusion.fuse(
+            best_per_article(keyword, article_of), best_per_article(found.vector, article_of)
+        )
+        return attach_passages(fused_articles, fused_passages, article_of), article_of
+
+    def competing(
+        self, found: Retrieval, groups: list[ArticleGroup]
+    ) -> tuple[dict[int, Passage], dict[int, float]]:
+        """The passages that compete for the answer (and the top result's), and
+        their cosines to the query."""
+        pids = candidate_pids(groups)
+        loaded = found.passages.get([g.best_pid for g in groups[:1]] + pids)
+        return loaded, found.prepared.vector.cosines(found.query_vector, pids, dict(found.vector))
 
     def retrieve(self, query: Query) -> Retrieval:
         """Understand the query and take candidates from both retrievers (before fusion)."""
@@ -283,8 +295,9 @@ class SearchEngine:
             def gate(pids: Sequence[int]) -> list[int]:
                 return [p for p in pids if (o := owners.get(p)) is not None and filters.allows(o)]
 
-        vector_hits = prepared.vector.search(self.query_vector(plan), limit, gate)
-        return Retrieval(prepared, plan, keyword_hits, vector_hits, passages)
+        vector = self.query_vector(plan)
+        vector_hits = prepared.vector.search(vector, limit, gate)
+        return Retrieval(prepared, plan, keyword_hits, vector_hits, passages, vector)
 
     def suggest(
         self, prefix: str, limit: int = 8, groups: frozenset[str] | None = None
@@ -370,29 +383,3 @@ class SearchEngine:
             except Exception:  # routing must never break a search
                 logger.exception("routing hints failed; routing without them")
         return found.prepared.router.route(scored, words, learned)
-
-    def _hit(self, group: ArticleGroup, passage: Passage, match: Marker) -> Hit:
-        return Hit(
-            id=group.article_id,
-            department=passage.department,
-            title=passage.title,
-            score=group.score,
-            snippet=snippet(passage.text, match),
-            passage=passage.text,
-            headings=passage.headings,
-            lang=passage.lang,
-            tags=passage.tags,
-            locator=passage.locator,
-        )
-
-    def _answer(self, passage: Passage, plan: QueryPlan, match: Marker) -> Answer:
-        highlight, _ = answer_sentences(passage.text, match, plan.coverage)
-        return Answer(
-            id=passage.article_id,
-            title=passage.title,
-            department=passage.department,
-            passage=passage.text,
-            highlight=highlight,
-            headings=passage.headings,
-            locator=passage.locator,
-        )

@@ -346,10 +346,13 @@ def run_queries(
     k: int = 100,
     doc_id: Callable[[str], str] = str,
 ) -> list[QueryRun]:
-    """Search each labelled query once (its `lang` is detected, not taken from the label)."""
+    """Search each labelled query once (its `lang` is detected, not taken from the label).
+
+    The ranking is measured whole: results below the relevance floor, which
+    people are not shown, still count for nDCG and recall."""
     runs: list[QueryRun] = []
     for labelled in queries:
-        response = search(Query(labelled.text, k=k))
+        response = search(Query(labelled.text, k=k, floor=False))
         runs.append(
             QueryRun(
                 id=labelled.id,

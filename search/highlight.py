@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
+from indexer.metadata import Passage
+from kb.results import Answer, Hit
 from search.terms import WORD, stems
 
 SNIPPET_WORDS = 36
@@ -203,3 +205,35 @@ def _with_following(parts: list[str], first: int) -> str:
 def _score(sentence: str, match: Marker, score: SentenceScore | None) -> float:
     found = sorted({m.group(0).lower() for m in WORD.finditer(sentence) if match(m.group(0))})
     return score(found) if score else float(len(found))
+
+
+def hit_of(article_id: str, score: float, passage: Passage, match: Marker) -> Hit:
+    """A result: the article, shown by its best passage with a highlighted snippet."""
+    return Hit(
+        id=article_id,
+        department=passage.department,
+        title=passage.title,
+        score=score,
+        snippet=snippet(passage.text, match),
+        passage=passage.text,
+        headings=passage.headings,
+        lang=passage.lang,
+        tags=passage.tags,
+        locator=passage.locator,
+    )
+
+
+def answer_of(
+    passage: Passage, coverage: Callable[[Sequence[str]], float], match: Marker
+) -> Answer:
+    """The answer box: the passage, with its answering sentence(s) highlighted."""
+    highlight, _ = answer_sentences(passage.text, match, coverage)
+    return Answer(
+        id=passage.article_id,
+        title=passage.title,
+        department=passage.department,
+        passage=passage.text,
+        highlight=highlight,
+        headings=passage.headings,
+        locator=passage.locator,
+    )

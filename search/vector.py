@@ -55,3 +55,15 @@ class VectorRetriever:
             if len(kept) >= limit or fetch >= min(size, MAX_FETCH):
                 return kept[:limit]
             fetch = min(fetch * OVERFETCH, MAX_FETCH)
+
+    def cosines(
+        self, query_vector: np.ndarray, pids: Sequence[int], known: dict[int, float]
+    ) -> dict[int, float]:
+        """Cosine of each passage to the query: from `known` (the search's own
+        neighbours) or from the stored vectors."""
+        out = {p: known[p] for p in pids if p in known}
+        missing = [p for p in pids if p not in out]
+        if missing:
+            for pid, vector in self.index.vectors(missing).items():
+                out[pid] = float(np.dot(vector, query_vector))
+        return out

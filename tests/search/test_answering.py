@@ -6,11 +6,11 @@ from indexer.metadata import Passage
 from search.answering import (
     AnswerCandidate,
     answer_candidates,
+    candidate_pids,
     choose_answer,
     relevant_results,
 )
 from search.grouping import ArticleGroup
-from search.keyword import KeywordHit
 from search.understanding import Concept, QueryPlan
 
 PLAN = QueryPlan(
@@ -25,40 +25,63 @@ def passage(pid: int, article: str, headings: tuple[str, ...], text: str, title:
     return Passage(pid, article, pid, "facilities", "en", title, headings, text, (), ())
 
 
-def test_passages_of_the_first_articles_compete_by_passage_score_and_coverage() -> None:
-    groups = [ArticleGroup("a.md", 1.0, [1, 2]), ArticleGroup("b.md", 0.8, [3])]
-    hits = [KeywordHit(1, 5.0, frozenset({1})), KeywordHit(3, 4.0, frozenset({0, 1}))]
-    ranked = answer_candidates(groups, {1: 0.9, 2: 0.2, 3: 0.85}, hits, PLAN)
-    # b.md's passage covers the whole query, a.md's best only a third of it:
-    # the second article's passage answers.
-    assert [c.pid for c in ranked] == [3, 1, 2]
-    assert ranked[0].coverage == 1.0 and round(ranked[1].coverage, 3) == 0.333
-    assert ranked[1].score == 0.9 + ranked[1].coverage
-
-
-def test_within_the_article_the_section_holding_what_the_title_does_not_wins() -> None:
+def test_the_section_naming_what_the_title_does_not_wins() -> None:
     title = "Access card"
     passages = {
         1: passage(1, "a.md", ("Forgotten or broken card",), "Reception issues a day pass.", title),
         2: passage(2, "a.md", ("Lost or stolen card",), "Report it to Security.", title),
         3: passage(3, "b.md", ("Lost property",), "Lost and found at reception.", "Reception"),
     }
+    groups = [ArticleGroup("a.md", 1.0, [1, 2]), ArticleGroup("b.md", 0.6, [3])]
+    cosines = {1: 0.86, 2: 0.86, 3: 0.86}
+    ranked = answer_candidates(groups, passages, cosines, PLAN)
+    assert ranked[0].pid == 2
+    features = {c.pid: c.features for c in ranked}
+    assert features[2]["heading"] == 1.0 and features[1]["heading"] == 0.0
+    # "badge" counts through its glossary term "access card" (in the title)
+    assert features[1]["coverage"] == 1 / 3 and features[2]["coverage"] == 1.0
+    assert features[2]["coverage"] == ranked[0].coverage
+    assert features[3]["article"] == 0.6 and features[3]["coverage"] == 2 / 3
+
+
+def test_cosines_and_the_article_score_weigh_in() -> None:
+    passages = {
+        1: passage(1, "a.md", ("Opening hours",), "Reception is open from eight.", "Reception"),
+        2: passage(2, "a.md", ("Parking",), "Visitors park in the yard.", "Reception"),
+    }
+    groups = [ArticleGroup("a.md", 1.0, [1, 2])]
+    plan = QueryPlan("x", "en", ("x",), (Concept("x", (), 1.0),))
+    ranked = answer_candidates(groups, passages, {1: 0.80, 2: 0.85}, plan)
+    assert [c.pid for c in ranked] == [2, 1]
+    assert ranked[1].features["cosine"] == ranked[1].features["cosine_in_article"]
+    assert round(ranked[1].features["cosine"], 3) == -0.05
+    # a passage missing from `passages` (not readable) does not compete
+    assert [c.pid for c in answer_candidates(groups, {1: passages[1]}, {1: 0.8}, plan)] == [1]
+    assert candidate_pids(groups) == [1, 2]
+    weights = {"cosine": 1.0}
+    assert [
+        c.pid for c in answer_candidates(groups, passages, {1: 0.9, 2: 0.8}, plan, weights)
+    ] == [1, 2]
+
+
+def test_a_passage_that_only_asks_gives_way_to_one_that_states() -> None:
+    passages = {
+        1: passage(1, "a.md", ("FAQ",), "Can I lose my badge twice?", "Access card"),
+        2: passage(2, "a.md", ("Lost or stolen card",), "Report it to Security.", "Access card"),
+    }
     candidates = [
-        AnswerCandidate(1, "a.md", 1.0, 0.95, 1.0),
-        AnswerCandidate(2, "a.md", 1.0, 0.90, 1.0),
-        AnswerCandidate(3, "b.md", 0.5, 0.9, 1.0),
+        AnswerCandidate(1, "a.md", {"coverage": 1.0}, 2.0),
+        AnswerCandidate(2, "a.md", {"coverage": 0.5}, 1.0),
     ]
     assert choose_answer(candidates, passages, PLAN).pid == 2
-    # Without a section that names the rest of the query, fusion order stands.
-    passages[2] = passage(2, "a.md", ("Opening hours",), "Reception is open.", title)
-    assert choose_answer(candidates, passages, PLAN).pid == 1
+    assert choose_answer(candidates[1:], passages, PLAN).pid == 2
 
 
 def test_a_query_naming_only_the_article_gets_its_lead() -> None:
     plan = QueryPlan("badge", "en", ("badge",), (Concept("badge", ("access card",), 1.0),))
     lead = passage(9, "a.md", (), "Your access card opens the doors.", "Access card")
     passages = {1: passage(1, "a.md", ("Broken card",), "Reception helps.", "Access card")}
-    candidates = [AnswerCandidate(1, "a.md", 1.0, 0.95, 1.0)]
+    candidates = [AnswerCandidate(1, "a.md", {}, 1.0)]
     assert choose_answer(candidates, passages, plan, lambda a: lead).pid == 9
     assert choose_answer(candidates, passages, plan).pid == 1  # no way to read the lead
     # Two concepts: the query asks something about the subject, not the subject.

@@ -244,6 +244,11 @@ def test_relevance_floor_counts_only_close_results(
     assert floored.results[0].id == every.results[0].id
     assert 1 <= floored.total < every.total
     assert all(h.score >= 0.9 * floored.results[0].score for h in floored.results)
+    # Evaluation ranks every article found; the route is the shown results' own.
+    engine = SearchEngine(fixture_index.replace(relevance_floor=0.9), embedder=hashing_embedder)
+    whole = engine.search(Query("vpn", floor=False))
+    assert [h.id for h in whole.results] == [h.id for h in every.results]
+    assert whole.total == every.total and whole.department == floored.department
 
 
 @pytest.mark.parametrize(

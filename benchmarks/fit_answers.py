@@ -1,0 +1,195 @@
+"""Fit the answer passage's score (`search.answering`), with a fixed split.
+
+    python -m benchmarks.fit_answers \\
+        --set labelled=benchmarks/labelled/queries.jsonl,var/sample/index,content,path,benchmarks/labelled/answers.jsonl \\
+        --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/index,var/handbook/content,relative,benchmarks/handbook18f/answers.jsonl \\
+        [--json FILE] [--samples FILE]
+
+Every query with an answer label is searched with the product's default
+settings; the passages that compete for the answer (`candidate_pids`), their
+features (`passage_features`, exactly what the engine computes) and whether
+each holds the labelled answer (`AnswerLabel.held_by`, as `kb eval
+--answers` judges) are the data. The weights are a pairwise logistic
+regression without intercept: for every search, each passage that holds the
+answer against each that does not, every search weighing the same. They are
+fitted on the **tune** halves of all sets together (`search.splits`); the
+**report** halves are only measured. The script prints, per set and half,
+how often the best-scored passage holds the answer (English questions, and
+all) for the fitted weights, the engine's current weights and the passage
+that fusion ranks first, and, for each set, weights fitted on it alone and
+measured on the others' report halves.
+
+Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.logistic import fit_logistic
+from kb.results import Query
+from kb.settings import Settings
+from search.answer_quality import ShownAnswer, load_answer_labels
+from search.answering import FITTED_PASSAGE_WEIGHTS, PASSAGE_FEATURES, passage_features
+from search.evaluation import ID_FORMS, load_queries
+from search.splits import REPORT, TUNE, half_of
+
+L2 = 1.0
+
+
+@dataclass(frozen=True)
+class Search:
+    """One labelled search: its competing passages' features and labels, in result order."""
+
+    set: str
+    id: str
+    lang: str
+    features: list[dict[str, float]]
+    held: list[bool]
+
+    @property
+    def half(self) -> str:
+        return half_of(self.id)
+
+
+def collect(name: str, spec: Sequence[str]) -> list[Search]:
+    """Search every query of one set that has an answer label."""
+    from search.engine import SearchEngine
+
+    queries, index, content, id_form, answers = spec
+    labels = load_answer_labels(Path(answers))
+    doc_id = ID_FORMS[id_form]
+    engine = SearchEngine(Settings.load({"index_dir": index, "content_dir": content}))
+    out: list[Search] = []
+    for query in load_queries(Path(queries)):
+        label = labels.get(query.id)
+        if label is None:
+            continue
+        found = engine.retrieve(Query(query.text, k=10))
+        groups, _ = engine.rank(found)
+        loaded, cosines = engine.competing(found, groups)
+        rows = passage_features(groups, loaded, cosines, found.plan)
+        held = [
+            label.held_by(ShownAnswer(a, loaded[p].headings, loaded[p].text), doc_id)
+            for p, a, _ in rows
+        ]
+        out.append(Search(name, query.id, query.lang or "", [f for _, _, f in rows], held))
+    engine.close()
+    return out
+
+
+def fit(searches: Sequence[Search], l2: float = L2) -> dict[str, float]:
+    """Pairwise weights: each holding passage against each other one of its search."""
+    diffs: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    for search in searches:
+        x = np.array([[f[k] for k in PASSAGE_FEATURES] for f in search.features])
+        pos, neg = x[np.array(search.held, dtype=bool)], x[~np.array(search.held, dtype=bool)]
+        if len(pos) == 0 or len(neg) == 0:
+            continue
+        pairs = (pos[:, None, :] - neg[None, :, :]).reshape(-1, len(PASSAGE_FEATURES))
+        diffs.append(pairs)
+        weights.append(np.full(len(pairs), 1.0 / len(pairs)))
+    x = np.vstack(diffs + [-d for d in diffs])
+    y = np.concatenate([np.ones(len(x) // 2), np.zeros(len(x) // 2)])
+    w = np.concatenate(weights + weights)
+    _, coef = fit_logistic(x, y, l2, weight=w, intercept=False)
+    return {k: round(float(v), 3) for k, v in zip(PASSAGE_FEATURES, coef, strict=True)}
+
+
+def chosen_holds(search: Search, weights: Mapping[str, float] | None) -> bool:
+    """Whether the best-scored passage (the fused first with no weights) holds the answer."""
+    if not search.features:
+        return False
+    if weights is None:
+        return search.held[0]
+    scores = [sum(w * f[k] for k, w in weights.items()) for f in search.features]
+    return search.held[int(np.argmax(scores))]
+
+
+def rate(searches: Sequence[Search], weights: Mapping[str, float] | None) -> dict[str, Any]:
+    english = [s for s in searches if s.lang == "en"]
+
+    def share(part: Sequence[Search]) -> float:
+        return round(sum(chosen_holds(s, weights) for s in part) / len(part), 3) if part else 0.0
+
+    return {"queries": len(searches), "english": share(english), "all": share(searches)}
+
+
+def run(searches: Sequence[Search], l2: float = L2) -> dict[str, Any]:
+    names = sorted({s.set for s in searches})
+    tune = [s for s in searches if s.half == TUNE]
+    weights = fit(tune, l2)
+    result: dict[str, Any] = {
+        "weights": weights,
+        "l2": l2,
+        "measured": {},
+        "one_set_to_another": {},
+    }
+    choices: dict[str, Mapping[str, float] | None] = {
+        "fitted": weights,
+        "engine": FITTED_PASSAGE_WEIGHTS,
+        "fused first": None,
+    }
+    for name in names:
+        for half in (TUNE, REPORT, None):
+            part = [s for s in searches if s.set == name and (half is None or s.half == half)]
+            result["measured"][f"{name} {half or 'all'}"] = {
+                label: rate(part, w) for label, w in choices.items()
+            }
+    for source in names:
+        single = fit([s for s in tune if s.set == source], l2)
+        for target in names:
+            if target != source:
+                part = [s for s in searches if s.set == target and s.half == REPORT]
+                result["one_set_to_another"][f"fit on {source} tune → {target} report"] = rate(
+                    part, single
+                )
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        default=[],
+        metavar="NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS",
+        help="A query set with answer labels, its index and content, and its id form "
+        "(path|stem|relative) (repeatable).",
+    )
+    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--samples", type=Path, help="Reuse the searches of an earlier --json.")
+    parser.add_argument("--json", type=Path, help="Write the result (and every search) here.")
+    args = parser.parse_args(argv)
+    searches: list[Search] = []
+    if args.samples:
+        rows = json.loads(args.samples.read_text(encoding="utf-8"))["searches"]
+        searches = [Search(r["set"], r["id"], r["lang"], r["features"], r["held"]) for r in rows]
+    for spec in args.sets:
+        name, _, rest = spec.partition("=")
+        parts = rest.split(",")
+        if len(parts) != 5 or not name:
+            raise SystemExit(f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS")
+        if parts[3] not in ID_FORMS:
+            raise SystemExit(f"--set {name}: ids must be one of {', '.join(ID_FORMS)}")
+        searches += collect(name, parts)
+    if not searches:
+        raise SystemExit("nothing to fit: give --set or --samples")
+    result = run(searches, args.l2)
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    if args.json:
+        result["searches"] = [s.__dict__ for s in searches]
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
