@@ -6,8 +6,10 @@ hours for a million). Shape: `events` searches over `days` days, weekdays
 busier; `people` pseudonymous searchers; question texts drawn from a Zipf
 law over `texts` distinct ones, a quarter of them unanswered; 45 % of
 searches clicked, 5 % voted on; `requests` requests, 60 % filed from a
-search, most resolved. Failed questions are grouped into topics at random
-(the endpoints read topics, they do not build them).
+search (asking that search's question), most resolved. Every question text
+is placed in one of `topics` topics at random, as the daily topic update
+would place every failed one (the endpoints read topics, they do not build
+them; with 55 % of searches unclicked nearly every text counts as failed).
 """
 
 from __future__ import annotations
@@ -54,8 +56,9 @@ def populate(
     seconds = np.sort(nrng.uniform(0, days * 86400, size=events))
     clicks: list[dict[str, Any]] = []
     votes: list[dict[str, Any]] = []
-    linked: list[int] = []
+    linked: list[tuple[int, str, datetime]] = []
     next_id = 1
+    ask_above = 1 - 0.6 * request_count / max(events, 1)  # spread over the period
     with engine.begin() as conn:
         for begin in range(0, events, _BATCH):
             rows = []
@@ -104,15 +107,15 @@ def populate(
                             "ts": ts,
                         }
                     )
-                if r > 0.96 and len(linked) < request_count * 0.6:
-                    linked.append(next_id)
+                if r > ask_above and len(linked) < request_count * 0.6:
+                    linked.append((next_id, vocabulary[t], ts))
                 next_id += 1
             conn.execute(insert(search_events), rows)
         for table, rows in ((click_events, clicks), (feedback_events, votes)):
             for begin in range(0, len(rows), _BATCH):
                 conn.execute(insert(table), rows[begin : begin + _BATCH])
         conn.execute(insert(requests), list(_requests(rng, request_count, linked, start, days)))
-        _topics(conn, rng, nrng, vocabulary, failing, topics, now)
+        _topics(conn, rng, nrng, vocabulary, topics, now)
     return {
         "searches": events,
         "clicks": len(clicks),
@@ -121,13 +124,24 @@ def populate(
     }
 
 
-def _requests(rng: random.Random, count: int, linked: list[int], start: datetime, days: int) -> Any:
+def _requests(
+    rng: random.Random,
+    count: int,
+    linked: list[tuple[int, str, datetime]],
+    start: datetime,
+    days: int,
+) -> Any:
     for i in range(count):
-        created = start + timedelta(seconds=rng.uniform(0, days * 86400))
+        if i < len(linked):  # asked from a search, minutes after it
+            search_id, text, searched = linked[i]
+            created = searched + timedelta(seconds=rng.uniform(60, 3600))
+        else:
+            search_id, text = None, f"request {i}"
+            created = start + timedelta(seconds=rng.uniform(0, days * 86400))
         resolved = rng.random() < 0.8
         yield {
             "requester": f"user{i % 3000}",
-            "query": f"request {i}",
+            "query": text,
             "description": "",
             "department": DEPARTMENTS[i % 6],
             "assignee": None,
@@ -141,7 +155,7 @@ def _requests(rng: random.Random, count: int, linked: list[int], start: datetime
             "resolved_at": created + timedelta(hours=rng.uniform(1, 60)) if resolved else None,
             "resolution": "done" if resolved else None,
             "linked_articles": [],
-            "search_id": linked[i] if i < len(linked) else None,
+            "search_id": search_id,
             "suggestions_shown": False,
             "went_on_anyway": False,
             "workflow": None,
@@ -155,7 +169,6 @@ def _topics(
     rng: random.Random,
     nrng: np.random.Generator,
     vocabulary: list[str],
-    failing: set[int],
     topics: int,
     now: datetime,
 ) -> None:
@@ -187,6 +200,6 @@ def _topics(
                 "vector": vector,
                 "first_seen": now,
             }
-            for t in sorted(failing)
+            for t in range(len(vocabulary))
         ],
     )

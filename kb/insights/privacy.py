@@ -19,8 +19,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+
+from kb.insights.records import TopicText
 
 EMAIL = "[email]"
 PHONE = "[phone]"
@@ -117,14 +119,37 @@ class QuestionCount:
     people: int
 
 
+def _check_min_people(min_people: int) -> None:
+    if isinstance(min_people, bool) or not isinstance(min_people, int) or min_people < 1:
+        raise ValueError(f"min_people must be an integer >= 1, got {min_people!r}")
+
+
 def shown_texts(counts: Iterable[QuestionCount], min_people: int) -> list[str]:
     """The texts that may be shown: asked by at least `min_people` distinct
     people, most asked first."""
-    if isinstance(min_people, bool) or not isinstance(min_people, int) or min_people < 1:
-        raise ValueError(f"min_people must be an integer >= 1, got {min_people!r}")
+    _check_min_people(min_people)
     visible = [c for c in counts if c.people >= min_people]
     visible.sort(key=lambda c: (-c.people, -c.searches, c.text))
     return [c.text for c in visible]
+
+
+def visible_texts(
+    texts: Sequence[TopicText],
+    min_people: int,
+    count: Callable[[list[str]], Mapping[str, int]],
+) -> set[str]:
+    """The texts of `texts` at least `min_people` distinct people asked.
+
+    Most are decided by their bounds: as many people on one day settles it
+    (a lower bound), fewer people than that over all days added up rules it
+    out (an upper bound). Only the rest, asked by few people on several
+    days, are counted (`count`: text -> distinct people, from sketches,
+    which never count more people than there were)."""
+    _check_min_people(min_people)
+    sure = {t.text for t in texts if t.most_in_a_day >= min_people}
+    unsure = sorted({t.text for t in texts if t.text not in sure and t.person_days >= min_people})
+    counted = count(unsure) if unsure else {}
+    return sure | {text for text in unsure if counted.get(text, 0) >= min_people}
 
 
 def people_per_text(pairs: Iterable[tuple[str, str]]) -> Mapping[str, int]:

@@ -96,6 +96,29 @@ class QuestionFigures:
 
 
 @dataclass(frozen=True)
+class TopicText:
+    """One failed question text of a gap topic over a period, with bounds on
+    its distinct people that the rollups give without counting them:
+    `most_in_a_day` (the people of its busiest day) is a lower bound,
+    `person_days` (each day's people added up) an upper bound."""
+
+    topic_id: int
+    text: str
+    searches: int
+    most_in_a_day: int
+    person_days: int
+
+
+@dataclass(frozen=True)
+class TopicFigures:
+    """A gap topic's searches in a period and its distinct people (estimated
+    past a few hundred, see `kb.insights.sketches`; 0 when not asked for)."""
+
+    searches: int
+    people: int = 0
+
+
+@dataclass(frozen=True)
 class RequestTimes:
     """When one request was created, first answered and resolved, and its due dates."""
 

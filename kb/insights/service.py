@@ -19,10 +19,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kb.errors import NotFoundError, ValidationError
-from kb.events import normalise_query
 from kb.insights.content import UNSEEN_DAYS, Finding, content_health
-from kb.insights.privacy import QuestionCount, mask_personal_data, shown_texts
-from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
+from kb.insights.privacy import visible_texts
+from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus, TopicText
 from kb.insights.requests import DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
@@ -30,6 +29,8 @@ from kb.records import Article, Targets
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
+# Question texts a knowledge gap shows (those enough people asked).
+SHOWN_QUERIES = 10
 OVERVIEW_FIGURES = (
     "searches",
     "people",
@@ -215,47 +216,45 @@ class InsightsService:
 
     # -- knowledge gaps -----------------------------------------------------------
     def gaps(self, period: Period, department: str | None = None) -> list[TopicView]:
-        """Topics with failed questions in the period, by impact (people, then searches)."""
-        now = {q.text: q for q in self.store.questions(period.since, period.until)}
-        before = self.store.questions(period.previous().since, period.previous().until)
-        rows = self.store.request_rows(period.since, period.until)
-        request_texts = [normalise_query(mask_personal_data(r.query)) for r in rows]
-        members = self.store.gap_questions(list(now) + [q.text for q in before] + request_texts)
-        topic_of = {g.text: g.topic_id for g in members if g.topic_id is not None}
-        people = self.store.topic_people(period.since, period.until)
-        grouped: dict[int, list[Any]] = defaultdict(list)
-        for text, q in now.items():
-            if text in topic_of:
-                grouped[topic_of[text]].append(q)
-        asked: dict[int, list[bool]] = defaultdict(list)
-        for row, text in zip(rows, request_texts, strict=True):
-            if text in topic_of:
-                asked[topic_of[text]].append(row.resolved_at is not None)
-        earlier: dict[int, int] = defaultdict(int)
-        for q in before:
-            if q.text in topic_of:
-                earlier[topic_of[q.text]] += q.searches
+        """Topics with failed questions in the period, by impact (people, then searches).
+
+        A topic shows up to `SHOWN_QUERIES` of its texts that at least
+        `min_people` people asked in the period, most searched first."""
+        since, until = period.since, period.until
+        topics = [
+            t
+            for t in self.store.topics()
+            if department is None or department in (t.department, t.assigned_department)
+        ]
+        now = self.store.topic_figures(since, until)
+        previous = period.previous()
+        earlier = self.store.topic_figures(previous.since, previous.until, people=False)
+        texts = self.store.topic_texts(since, until, self.min_people)
+        shown = visible_texts(
+            texts, self.min_people, lambda unsure: self.store.text_people(unsure, since, until)
+        )
+        queries: dict[int, list[TopicText]] = defaultdict(list)
+        for t in texts:
+            if t.text in shown:
+                queries[t.topic_id].append(t)
+        asked = self.store.topic_requests(since, until)
         views = []
-        for topic in self.store.topics():
-            if topic.id not in grouped:
+        for topic in topics:
+            figures = now.get(topic.id or 0)
+            if figures is None:
                 continue
-            if department is not None and department not in (
-                topic.department,
-                topic.assigned_department,
-            ):
-                continue
-            qs = grouped[topic.id]
-            counts = (QuestionCount(q.text, q.searches, q.people) for q in qs)
-            searches = sum(q.searches for q in qs)
+            mine = sorted(queries.get(topic.id or 0, []), key=lambda t: (-t.searches, t.text))
+            before = earlier.get(topic.id or 0)
+            requests, resolved = asked.get(topic.id or 0, (0, 0))
             views.append(
                 TopicView(
                     topic=topic,
-                    queries=shown_texts(counts, self.min_people)[:10],
-                    searches=searches,
-                    people=people.get(topic.id, 0),
-                    trend=searches - earlier.get(topic.id, 0),
-                    requests=len(asked.get(topic.id, [])),
-                    requests_resolved=sum(asked.get(topic.id, [])),
+                    queries=[t.text for t in mine[:SHOWN_QUERIES]],
+                    searches=figures.searches,
+                    people=figures.people,
+                    trend=figures.searches - (before.searches if before else 0),
+                    requests=requests,
+                    requests_resolved=resolved,
                 )
             )
         views.sort(key=lambda v: (-v.people, -v.searches, v.topic.id or 0))

@@ -1,7 +1,8 @@
 """`InsightsStore`: what insights read and write, behind one small protocol.
 
-The SQL implementation (`kb.store.sql_insights` for the rollups and the
-purge, `kb.store.sql_gaps` for topics) shares the engine of the app's
+The SQL implementation (`kb.store.sql_insights` for the rollups,
+`kb.store.sql_gaps` for topics, `kb.store.sql_gap_figures` for the gaps
+view, `kb.store.sql_retention` for the purge) shares the engine of the app's
 `Store`; `insights_store(store)` builds it from that store. It borrows the engine:
 closing the `Store` closes both.
 """
@@ -20,7 +21,9 @@ from kb.insights.records import (
     QuestionFigures,
     RequestTimes,
     StreamRequest,
+    TopicFigures,
     TopicStatus,
+    TopicText,
 )
 
 
@@ -87,6 +90,16 @@ class InsightsStore(Protocol):
     def save_gap_questions(self, questions: Iterable[GapQuestion]) -> None: ...
 
     def topic_people(self, since: date, until: date) -> dict[int, int]: ...
+
+    def topic_figures(
+        self, since: date, until: date, *, people: bool = True
+    ) -> dict[int, TopicFigures]: ...
+
+    def topic_texts(self, since: date, until: date, at_least: int) -> list[TopicText]: ...
+
+    def text_people(self, texts: list[str], since: date, until: date) -> dict[str, int]: ...
+
+    def topic_requests(self, since: date, until: date) -> dict[int, tuple[int, int]]: ...
 
     def clear_gap_questions(self, keep_model: str) -> int: ...
 

@@ -1,9 +1,11 @@
 """Recomputing one day of the insights rollups from the event tables.
 
 `touched_days` finds the days that events written since the last refresh
-belong to; `recompute_day` replaces a day's rows (figures per department,
-people, failed questions and their people, article figures) from that day's
-events, inside the caller's transaction (`SqlInsights.refresh`).
+belong to; `recompute_day` replaces a day's rows (figures and people per
+department and for the whole day, failed questions, article figures) from
+that day's events, inside the caller's transaction (`SqlInsights.refresh`).
+People are kept as counts and sketches (`kb.insights.sketches`); only the
+people of each failed question are kept as rows (`insights_question_people`).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, exists, insert, select, true
 
 from kb.insights.records import DAY_COUNTS
+from kb.insights.sketches import sketch_people
+from kb.store.insights_topics import recompute_topic_days, topics_of
 from kb.store.schema import (
     click_events,
     feedback_events,
     insights_articles,
+    insights_day_people,
     insights_days,
-    insights_people,
+    insights_question_days,
     insights_question_people,
     insights_questions,
     requests,
@@ -48,6 +53,10 @@ class _Question:
     people: set[str] = field(default_factory=set)
 
 
+def _people_sets() -> defaultdict[str, set[str]]:
+    return defaultdict(set)
+
+
 @dataclass
 class _DayTally:
     """What one day's searches add up to, gathered row by row."""
@@ -55,11 +64,16 @@ class _DayTally:
     figures: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
-    people: set[tuple[str, str]] = field(default_factory=set)
+    # Who searched, and who filed a request from one of their searches, per
+    # department ('*': anywhere that day).
+    people: defaultdict[str, set[str]] = field(default_factory=_people_sets)
+    requested: defaultdict[str, set[str]] = field(default_factory=_people_sets)
     questions: dict[tuple[str, str], _Question] = field(
         default_factory=lambda: defaultdict(_Question)
     )
-    articles: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    articles: dict[str, list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0, 0])
+    )
     # Per person: the department their ask form suggested from (None: never used it),
     # whether they opened a suggestion, whether any of their searches became a request.
     sessions: dict[str, list[Any]] = field(
@@ -67,26 +81,20 @@ class _DayTally:
     )
 
     def add(self, row: Row[Any]) -> None:
+        dept = row.department or ""
         if row.user_id:
-            session = self.sessions[row.user_id]
-            if (row.filters or {}).get("source") == "ask":
-                session[0] = session[0] if session[0] is not None else row.department or ""
-                session[1] = session[1] or bool(row.clicked)
-            session[2] = session[2] or bool(row.requested)
+            self._add_person(row, dept)
         articles = self.articles
         for article in dict.fromkeys(row.result_ids[:_FIRST_PAGE]):
             articles[article][0] += 1
         if row.answered and row.result_ids:
             articles[row.result_ids[0]][1] += 1
             articles[row.result_ids[0]][2] += bool(row.requested)
-        dept = row.department or ""
         f = self.figures[dept]
         f["searches"] += 1
         f["answered"] += bool(row.answered)
         f["zero_results"] += not row.result_ids
         f["clicked"] += bool(row.clicked)
-        if row.user_id:
-            self.people.add((dept, row.user_id))
         unclicked = bool(row.result_ids) and not row.clicked and not row.helpful
         q = self.questions[(row.query_norm, dept)]
         q.searches += 1
@@ -98,6 +106,18 @@ class _DayTally:
         q.not_helpful += bool(row.unhelpful)
         if row.user_id:
             q.people.add(row.user_id)
+
+    def _add_person(self, row: Row[Any], dept: str) -> None:
+        user = row.user_id
+        session = self.sessions[user]
+        if (row.filters or {}).get("source") == "ask":
+            session[0] = session[0] if session[0] is not None else dept
+            session[1] = session[1] or bool(row.clicked)
+        session[2] = session[2] or bool(row.requested)
+        for key in (dept, "*"):
+            self.people[key].add(user)
+            if row.requested:
+                self.requested[key].add(user)
 
 
 def touched_days(conn: Connection, marks: dict[str, int]) -> set[date]:
@@ -159,27 +179,34 @@ def _day_searches(conn: Connection, start: datetime, end: datetime) -> Iterable[
 def recompute_day(conn: Connection, day: date) -> None:
     """Replace the rollup rows of `day` with figures counted from its events."""
     start, end = day_start(day), day_start(day + timedelta(days=1))
-    for table in (insights_days, insights_people, insights_questions, insights_articles):
+    for table in (
+        insights_days,
+        insights_day_people,
+        insights_questions,
+        insights_question_days,
+        insights_question_people,
+        insights_articles,
+    ):
         conn.execute(delete(table).where(table.c.day == day))
-    conn.execute(delete(insights_question_people).where(insights_question_people.c.day == day))
     tally = _DayTally()
     for row in _day_searches(conn, start, end):
         tally.add(row)
-    figures = tally.figures
     votes = conn.execute(
-        select(search_events.c.department, feedback_events.c.helpful)
+        select(search_events.c.department, feedback_events.c.article_id, feedback_events.c.helpful)
         .select_from(feedback_events)
         .outerjoin(search_events, search_events.c.id == feedback_events.c.search_id)
         .where(feedback_events.c.ts >= start, feedback_events.c.ts < end)
     )
-    for dept, is_helpful in votes:
-        figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
+    for dept, article, is_helpful in votes:
+        tally.figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
+        tally.articles[article][3 if is_helpful else 4] += 1
     for asked_in, opened, requested in tally.sessions.values():
         if asked_in is not None:  # an ask form left after opening a suggestion: deflected
-            figures[asked_in]["ask_sessions"] += 1
-            figures[asked_in]["deflected"] += opened and not requested
-    _write_day(conn, day, figures, tally.people, tally.questions)
-    articles = tally.articles
+            tally.figures[asked_in]["ask_sessions"] += 1
+            tally.figures[asked_in]["deflected"] += opened and not requested
+    _write_figures(conn, day, tally)
+    _write_questions(conn, day, tally.questions)
+    recompute_topic_days(conn, [day])
     _insert_batches(
         conn,
         insights_articles,
@@ -190,31 +217,43 @@ def recompute_day(conn: Connection, day: date) -> None:
                 "shown": n[0],
                 "top_answers": n[1],
                 "answers_then_request": n[2],
+                "helpful": n[3],
+                "not_helpful": n[4],
             }
-            for a, n in articles.items()
+            for a, n in tally.articles.items()
         ),
     )
 
 
-def _write_day(
-    conn: Connection,
-    day: date,
-    figures: dict[str, dict[str, int]],
-    people: set[tuple[str, str]],
-    questions: dict[tuple[str, str], _Question],
-) -> None:
-    names = DAY_COUNTS
-    if figures:
+def _write_figures(conn: Connection, day: date, tally: _DayTally) -> None:
+    people, requested = tally.people, tally.requested
+    rows = [
+        {
+            "day": day,
+            "department": dept,
+            **{n: f.get(n, 0) for n in DAY_COUNTS},
+            "people": len(people.get(dept, ())),
+            "requested": len(requested.get(dept, ())),
+            "people_sketch": sketch_people(people.get(dept, ())),
+        }
+        for dept, f in tally.figures.items()
+    ]
+    if rows:
+        conn.execute(insert(insights_days), rows)
+        everyone = people.get("*", set())
         conn.execute(
-            insert(insights_days),
-            [
-                {"day": day, "department": dept, **{n: f.get(n, 0) for n in names}}
-                for dept, f in figures.items()
-            ],
+            insert(insights_day_people).values(
+                day=day,
+                people=len(everyone),
+                requested=len(requested.get("*", ())),
+                people_sketch=sketch_people(everyone),
+            )
         )
-    _insert_batches(
-        conn, insights_people, ({"day": day, "department": d, "person": p} for d, p in people)
-    )
+
+
+def _write_questions(
+    conn: Connection, day: date, questions: dict[tuple[str, str], _Question]
+) -> None:
     failed = {key: q for key, q in questions.items() if q.unanswered + q.unclicked + q.not_helpful}
     _insert_batches(
         conn,
@@ -233,11 +272,33 @@ def _write_day(
             for (text, dept), q in failed.items()
         ),
     )
-    persons = {(text, p) for (text, _), q in failed.items() for p in q.people}
+    per_text: dict[str, tuple[int, set[str]]] = {}
+    for (text, _), q in failed.items():
+        searches, people = per_text.get(text, (0, set()))
+        per_text[text] = (searches + q.searches, people | q.people)
+    topic_of = topics_of(conn, list(per_text))
+    _insert_batches(
+        conn,
+        insights_question_days,
+        (
+            {
+                "day": day,
+                "query_norm": text,
+                "topic_id": topic_of.get(text),
+                "searches": searches,
+                "people": len(people),
+            }
+            for text, (searches, people) in per_text.items()
+        ),
+    )
     _insert_batches(
         conn,
         insights_question_people,
-        ({"query_norm": t, "day": day, "person": p} for t, p in persons),
+        (
+            {"query_norm": text, "day": day, "person": person}
+            for text, (_, people) in per_text.items()
+            for person in people
+        ),
     )
 
 

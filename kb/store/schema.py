@@ -7,8 +7,9 @@ length appears only where the domain record already bounds the value.
 
 This metadata is what the code queries. The column types and the `MetaData`
 are `kb.store.columns`'; the tables of requests (their tasks, history,
-attachments, ratings and watchers) are declared in `kb.store.schema_requests`
-and named here too, so `kb.store.schema` stays the one place to import a table
+attachments, ratings and watchers) are declared in `kb.store.schema_requests`,
+those of insights (rollups, gap topics) in `kb.store.schema_insights`; both
+are named here too, so `kb.store.schema` stays the one place to import a table
 from. The migrations in `kb/store/migrations/versions/` create the same
 tables; a test compares the two so they cannot drift apart.
 """
@@ -19,7 +20,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
-    Date,
     Float,
     ForeignKey,
     Index,
@@ -31,6 +31,19 @@ from sqlalchemy import (
 )
 
 from kb.store.columns import Id, JsonText, UtcDateTime, metadata
+from kb.store.schema_insights import (
+    gap_questions,
+    gap_topics,
+    insights_articles,
+    insights_day_people,
+    insights_days,
+    insights_question_days,
+    insights_question_people,
+    insights_questions,
+    insights_request_texts,
+    insights_state,
+    insights_topic_days,
+)
 from kb.store.schema_requests import (
     attachment_blobs,
     request_attachments,
@@ -41,6 +54,17 @@ from kb.store.schema_requests import (
 
 __all__ = [
     "attachment_blobs",
+    "gap_questions",
+    "gap_topics",
+    "insights_articles",
+    "insights_day_people",
+    "insights_days",
+    "insights_question_days",
+    "insights_question_people",
+    "insights_questions",
+    "insights_request_texts",
+    "insights_state",
+    "insights_topic_days",
     "metadata",
     "request_attachments",
     "request_entries",
@@ -173,110 +197,6 @@ snapshot_current = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("name", String(200), nullable=False),
     Column("updated", UtcDateTime, nullable=False),
-)
-
-# Insights (`kb.store.sql_insights`): daily figures rolled up from the event
-# tables, so that the insights pages read a few thousand rows instead of
-# millions of events; and the knowledge-gap topics with their questions.
-# `department` is '' where a search was routed nowhere.
-insights_days = Table(
-    "insights_days",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("department", Text, primary_key=True),
-    Column("searches", Integer, nullable=False),
-    Column("answered", Integer, nullable=False),
-    Column("zero_results", Integer, nullable=False),
-    Column("clicked", Integer, nullable=False),
-    Column("helpful", Integer, nullable=False),
-    Column("not_helpful", Integer, nullable=False),
-    Column("ask_sessions", Integer, nullable=False, server_default="0"),
-    Column("deflected", Integer, nullable=False, server_default="0"),
-)
-
-insights_people = Table(
-    "insights_people",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("department", Text, primary_key=True),
-    Column("person", Text, primary_key=True),
-)
-
-insights_questions = Table(
-    "insights_questions",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("query_norm", Text, primary_key=True),
-    Column("department", Text, primary_key=True),
-    Column("lang", Text, nullable=False),
-    Column("searches", Integer, nullable=False),
-    Column("unanswered", Integer, nullable=False),
-    Column("unclicked", Integer, nullable=False),
-    Column("not_helpful", Integer, nullable=False),
-    Index(None, "query_norm"),
-)
-
-insights_question_people = Table(
-    "insights_question_people",
-    metadata,
-    Column("query_norm", Text, primary_key=True),
-    Column("day", Date, primary_key=True),
-    Column("person", Text, primary_key=True),
-    Index(None, "day"),
-)
-
-insights_articles = Table(
-    "insights_articles",
-    metadata,
-    Column("day", Date, primary_key=True),
-    Column("article_id", Text, primary_key=True),
-    Column("shown", Integer, nullable=False),
-    Column("top_answers", Integer, nullable=False),
-    Column("answers_then_request", Integer, nullable=False),
-)
-
-insights_state = Table(
-    "insights_state",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("value", BigInteger, nullable=False),
-)
-
-gap_topics = Table(
-    "gap_topics",
-    metadata,
-    Column("id", Id, primary_key=True, autoincrement=True),
-    Column("label", Text, nullable=False),
-    Column("department", Text, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("assigned_department", Text),
-    Column("assigned_at", UtcDateTime),
-    Column("created", UtcDateTime, nullable=False),
-    Column("updated", UtcDateTime, nullable=False),
-    Column("centroid", LargeBinary, nullable=False),
-    Column("closed_at", UtcDateTime),
-    Column("closed_by", Text),
-    Column("answered_before", Float),
-    Column("answered_after", Float),
-    Column("verified_snapshot", Text),
-    Index(None, "status"),
-    Index(None, "assigned_department"),
-)
-
-gap_questions = Table(
-    "gap_questions",
-    metadata,
-    Column("query_norm", Text, primary_key=True),
-    Column(
-        "topic_id",
-        Id,
-        ForeignKey("gap_topics.id", ondelete="SET NULL"),
-    ),
-    Column("lang", Text, nullable=False),
-    Column("model", Text, nullable=False),
-    Column("vector", LargeBinary, nullable=False),
-    Column("first_seen", UtcDateTime, nullable=False),
-    Index(None, "topic_id"),
 )
 
 # Versions of article files saved in the browser or the API (`kb.store.sql_versions`):

@@ -8,16 +8,17 @@ one `numpy.frombuffer` each.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Row, delete, func, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from kb.errors import NotFoundError
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
-from kb.store.schema import gap_questions, gap_topics, insights_question_people
+from kb.store.insights_topics import retopic
+from kb.store.schema import gap_questions, gap_topics
 from kb.store.sql_base import SqlBase, inserted_id
+from kb.store.sql_gap_figures import SqlGapFigures
 from kb.store.sql_insights import SqlInsights
 from kb.store.sql_request_figures import SqlRequestFigures
 from kb.store.sql_retention import SqlRetention
@@ -117,18 +118,20 @@ class SqlGaps(SqlBase):
         ]
 
     def save_gap_questions(self, questions: Iterable[GapQuestion]) -> None:
-        """Insert or replace questions (by text), with their vectors and topics."""
+        """Insert or replace questions (by text), with their vectors and topics;
+        the rollups follow every text whose topic changed."""
         items = list(questions)
         if not items:
             return
         with self._write("save gap questions") as conn:
             texts = [q.text for q in items]
+            before: dict[str, int | None] = {}
             for start in range(0, len(texts), _IN_BATCH):
-                conn.execute(
-                    delete(gap_questions).where(
-                        gap_questions.c.query_norm.in_(texts[start : start + _IN_BATCH])
-                    )
-                )
+                chunk = texts[start : start + _IN_BATCH]
+                g = gap_questions
+                query = select(g.c.query_norm, g.c.topic_id).where(g.c.query_norm.in_(chunk))
+                before.update((text, topic) for text, topic in conn.execute(query))
+                conn.execute(delete(g).where(g.c.query_norm.in_(chunk)))
             conn.execute(
                 insert(gap_questions),
                 [
@@ -143,26 +146,19 @@ class SqlGaps(SqlBase):
                     for q in items
                 ],
             )
-
-    def topic_people(self, since: date, until: date) -> dict[int, int]:
-        """Distinct people per topic who asked any of its questions with
-        since <= day < until."""
-        qp = insights_question_people
-        query = (
-            select(gap_questions.c.topic_id, func.count(func.distinct(qp.c.person)))
-            .select_from(qp.join(gap_questions, gap_questions.c.query_norm == qp.c.query_norm))
-            .where(qp.c.day >= since, qp.c.day < until, gap_questions.c.topic_id.is_not(None))
-            .group_by(gap_questions.c.topic_id)
-        )
-        with self._read("count people per topic") as conn:
-            return {int(t): int(n) for t, n in conn.execute(query)}
+            retopic(conn, {q.text: q.topic_id for q in items if before.get(q.text) != q.topic_id})
 
     def clear_gap_questions(self, keep_model: str) -> int:
-        """Forget questions embedded by another model (after a model change)."""
+        """Forget questions embedded by another model (after a model change);
+        their texts leave their topics until they are placed again."""
+        g = gap_questions
         with self._write("forget gap questions of another model") as conn:
-            return conn.execute(
-                delete(gap_questions).where(gap_questions.c.model != keep_model)
-            ).rowcount
+            gone = list(
+                conn.execute(select(g.c.query_norm).where(g.c.model != keep_model)).scalars()
+            )
+            conn.execute(delete(g).where(g.c.model != keep_model))
+            retopic(conn, dict.fromkeys(gone))
+        return len(gone)
 
 
 def _with_id(topic: GapTopic, new_id: int) -> GapTopic:
@@ -171,7 +167,7 @@ def _with_id(topic: GapTopic, new_id: int) -> GapTopic:
     return replace(topic, id=new_id)
 
 
-class SqlInsightsStore(SqlInsights, SqlGaps, SqlRequestFigures, SqlRetention):
+class SqlInsightsStore(SqlInsights, SqlGaps, SqlGapFigures, SqlRequestFigures, SqlRetention):
     """Rollups and gap topics in the app's SQL database (`kb.insights.store`).
 
     It borrows the `Store`'s engine: close the `Store`, not this."""

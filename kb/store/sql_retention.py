@@ -11,16 +11,31 @@ from kb.store.schema import (
     click_events,
     feedback_events,
     insights_articles,
+    insights_day_people,
     insights_days,
-    insights_people,
+    insights_question_days,
     insights_question_people,
     insights_questions,
+    insights_request_texts,
     insights_state,
+    insights_topic_days,
     requests,
     search_events,
 )
 from kb.store.sql_base import SqlBase
 from kb.store.sql_insights import WATERMARKS
+
+# Rollup rows rebuilt from the events (and requests) when demo traffic is removed.
+_ROLLUPS = (
+    insights_days,
+    insights_day_people,
+    insights_questions,
+    insights_question_days,
+    insights_question_people,
+    insights_topic_days,
+    insights_articles,
+    insights_request_texts,
+)
 
 
 class SqlRetention(SqlBase):
@@ -73,16 +88,15 @@ class SqlRetention(SqlBase):
             removed["requests"] = conn.execute(
                 delete(requests).where(requests.c.requester.like(_like_prefix(requester_prefix)))
             ).rowcount
-            for table in (insights_days, insights_people, insights_questions, insights_articles):
+            for table in _ROLLUPS:
                 conn.execute(delete(table))
-            conn.execute(delete(insights_question_people))
             # Forgetting what was rolled up makes the next refresh rebuild every day.
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(WATERMARKS))))
         return removed
 
     def purge_events(self, before: datetime) -> dict[str, int]:
-        """Delete events older than `before`, and the rollup rows that name
-        people or question texts of those days; daily counts are kept."""
+        """Delete events older than `before`, and what the rollups keep of those
+        days' people or question texts (texts, sketches); counts are kept."""
         cutoff = before.astimezone(UTC)
         day = cutoff.date()
         removed: dict[str, int] = {}
@@ -94,8 +108,14 @@ class SqlRetention(SqlBase):
             removed["searches"] = conn.execute(
                 delete(search_events).where(search_events.c.ts < cutoff)
             ).rowcount
-            for table in (insights_people, insights_questions, insights_question_people):
+            for table in (insights_questions, insights_question_days, insights_question_people):
                 conn.execute(delete(table).where(table.c.day < day))
+            for table in (insights_days, insights_day_people, insights_topic_days):
+                conn.execute(
+                    update(table)
+                    .where(table.c.day < day, table.c.people_sketch.is_not(None))
+                    .values(people_sketch=None)
+                )
         return removed
 
 

@@ -9,6 +9,7 @@ from kb.insights.privacy import (
     mask_personal_data,
     people_per_text,
     shown_texts,
+    visible_texts,
 )
 
 
@@ -70,3 +71,25 @@ def test_texts_are_shown_only_when_enough_people_asked() -> None:
 def test_people_are_counted_once_and_anonymous_searches_never_count() -> None:
     pairs = [("a", "p1"), ("a", "p1"), ("a", "p2"), ("b", ""), ("b", "")]
     assert people_per_text(pairs) == {"a": 2, "b": 0}
+
+
+def test_the_minimum_people_rule_counts_only_texts_the_daily_figures_leave_open() -> None:
+    from kb.insights.records import TopicText
+
+    texts = [
+        TopicText(1, "busy day", searches=9, most_in_a_day=3, person_days=5),  # sure
+        TopicText(1, "one person, daily", searches=7, most_in_a_day=1, person_days=7),
+        TopicText(2, "three people, apart", searches=3, most_in_a_day=1, person_days=3),
+        TopicText(2, "two people", searches=2, most_in_a_day=1, person_days=2),  # ruled out
+    ]
+    asked: list[list[str]] = []
+
+    def count(unsure: list[str]) -> dict[str, int]:
+        asked.append(unsure)
+        return {"one person, daily": 1, "three people, apart": 3}
+
+    assert visible_texts(texts, 3, count) == {"busy day", "three people, apart"}
+    assert asked == [["one person, daily", "three people, apart"]]
+    assert visible_texts(texts[:1], 3, count) == {"busy day"} and len(asked) == 1
+    with pytest.raises(ValueError, match="min_people must be an integer >= 1"):
+        visible_texts(texts, 0, count)

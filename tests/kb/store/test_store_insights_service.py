@@ -67,6 +67,8 @@ def test_overview_names_its_figures_and_their_trend(store: Store, service: Insig
     assert data["previous"]["searches"] == 1 and data["trend"]["searches"] == 5
     it_only = service.overview(service.period(), "it").as_dict()
     assert it_only["searches"] == 5 and it_only["requests"] == 0
+    # the request came from p2's search routed to IT: one of IT's 5 sessions ended in it
+    assert it_only["people"] == 4 and it_only["self_service_rate"] == round(4 / 5, 4)
 
 
 def test_gaps_show_only_texts_enough_people_asked(store: Store, service: InsightsService) -> None:
@@ -91,6 +93,34 @@ def test_gaps_show_only_texts_enough_people_asked(store: Store, service: Insight
     assert assigned.status is TopicStatus.ASSIGNED
     with pytest.raises(ValidationError, match="unknown department 'nowhere'"):
         service.assign(topic.id or 0, "nowhere", ["facilities"])
+
+
+def test_a_gap_shows_its_most_searched_texts_that_enough_people_asked(
+    store: Store, service: InsightsService
+) -> None:
+    searches = {
+        "parking permit": ["a", "b", "c"],
+        "parking garage": ["a", "b", "c", "d", "d", "d"],
+        "parkplatz": ["e", "f", "g", "h"],
+        "my own parking fine": ["i", "i", "i", "i", "i", "i", "i"],
+    }
+    for day, (text, users) in enumerate(searches.items()):
+        for user in users:
+            _search(store, text, user, day=day + 1, answered=False, dept="facilities")
+    _search(store, "parking permit", "z", day=45, answered=False, dept="facilities")
+    service.store.refresh()
+    topic = service.store.save_topic(
+        GapTopic(label="parking", department="facilities", centroid=np.ones(4))
+    )
+    service.store.save_gap_questions(
+        GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+        for t in searches
+    )
+    (view,) = service.gaps(service.period())
+    assert view.queries == ["parking garage", "parkplatz", "parking permit"]
+    assert (view.searches, view.people, view.trend) == (20, 9, 19)
+    one = InsightsService(service.store, min_people=1, clock=lambda: NOW)
+    assert one.gaps(service.period())[0].queries[0] == "my own parking fine"
 
 
 def test_periods_are_checked_and_until_is_inclusive() -> None:

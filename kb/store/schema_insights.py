@@ -1,0 +1,188 @@
+"""Tables of insights: daily rollups of the event tables, knowledge-gap topics.
+
+Declared on the store's one `metadata` (`kb.store.columns`) and named by
+`kb.store.schema` too. The rollups (`kb.store.insights_rollup`) let the
+insights pages read a few thousand rows instead of millions of events: every
+figure a page shows is a sum over days, and every count of distinct people a
+union of the days' sketches (`kb.insights.sketches`). `department` is ''
+where a search was routed nowhere.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
+from kb.store.columns import Id, UtcDateTime, metadata
+
+# Per day and department: the counts the overview adds up; `people` searched
+# that day (exactly), `requested` of them filed a request from such a search;
+# the sketch of those people for distinct counts over a period.
+insights_days = Table(
+    "insights_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("searches", Integer, nullable=False),
+    Column("answered", Integer, nullable=False),
+    Column("zero_results", Integer, nullable=False),
+    Column("clicked", Integer, nullable=False),
+    Column("helpful", Integer, nullable=False),
+    Column("not_helpful", Integer, nullable=False),
+    Column("ask_sessions", Integer, nullable=False, server_default="0"),
+    Column("deflected", Integer, nullable=False, server_default="0"),
+    Column("people", Integer, nullable=False, server_default="0"),
+    Column("requested", Integer, nullable=False, server_default="0"),
+    Column("people_sketch", LargeBinary),
+)
+
+# The same people figures for the whole day (a person who searched in two
+# departments is one person, one session).
+insights_day_people = Table(
+    "insights_day_people",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("people", Integer, nullable=False),
+    Column("requested", Integer, nullable=False),
+    Column("people_sketch", LargeBinary),
+)
+
+# Failed question texts per day and department they were routed to.
+insights_questions = Table(
+    "insights_questions",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("query_norm", Text, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("lang", Text, nullable=False),
+    Column("searches", Integer, nullable=False),
+    Column("unanswered", Integer, nullable=False),
+    Column("unclicked", Integer, nullable=False),
+    Column("not_helpful", Integer, nullable=False),
+    Index(None, "query_norm"),
+)
+
+# Failed question texts per day, all departments together: searches, how
+# many people failed with it that day, and the gap topic the text is placed
+# in (kept in step by `kb.store.insights_topics`). The index serves the gaps
+# view: per topic and text, the days' sums, without reading the table.
+insights_question_days = Table(
+    "insights_question_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("query_norm", Text, primary_key=True),
+    Column("topic_id", Id),
+    Column("searches", Integer, nullable=False),
+    Column("people", Integer, nullable=False),
+    Index(None, "query_norm"),
+    Index(
+        "ix_insights_question_days_by_topic", "topic_id", "query_norm", "day", "searches", "people"
+    ),
+)
+
+# Who failed with a question text on a day (pseudonymous ids): read only to
+# count the people of texts whose daily counts leave the minimum-people rule
+# undecided (`kb.insights.privacy.visible_texts`), and to sketch topic days.
+insights_question_people = Table(
+    "insights_question_people",
+    metadata,
+    Column("query_norm", Text, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("person", Text, primary_key=True),
+    Index(None, "day"),
+)
+
+# Per day and gap topic: its questions' searches and a sketch of their
+# people, added up from `insights_question_days` and `insights_question_people`.
+insights_topic_days = Table(
+    "insights_topic_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("topic_id", Id, primary_key=True),
+    Column("searches", Integer, nullable=False),
+    Column("people_sketch", LargeBinary),
+)
+
+# Each request's question as insights group it (masked, normalised) and its
+# gap topic, so that no page masks request texts at read time.
+insights_request_texts = Table(
+    "insights_request_texts",
+    metadata,
+    Column(
+        "request_id",
+        Id,
+        ForeignKey("requests.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("query_norm", Text, nullable=False),
+    Column("topic_id", Id),
+    Index(None, "query_norm"),
+)
+
+insights_articles = Table(
+    "insights_articles",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("article_id", Text, primary_key=True),
+    Column("shown", Integer, nullable=False),
+    Column("top_answers", Integer, nullable=False),
+    Column("answers_then_request", Integer, nullable=False),
+    Column("helpful", Integer, nullable=False, server_default="0"),
+    Column("not_helpful", Integer, nullable=False, server_default="0"),
+)
+
+insights_state = Table(
+    "insights_state",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+gap_topics = Table(
+    "gap_topics",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("label", Text, nullable=False),
+    Column("department", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assigned_department", Text),
+    Column("assigned_at", UtcDateTime),
+    Column("created", UtcDateTime, nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+    Column("centroid", LargeBinary, nullable=False),
+    Column("closed_at", UtcDateTime),
+    Column("closed_by", Text),
+    Column("answered_before", Float),
+    Column("answered_after", Float),
+    Column("verified_snapshot", Text),
+    Index(None, "status"),
+    Index(None, "assigned_department"),
+)
+
+gap_questions = Table(
+    "gap_questions",
+    metadata,
+    Column("query_norm", Text, primary_key=True),
+    Column(
+        "topic_id",
+        Id,
+        ForeignKey("gap_topics.id", ondelete="SET NULL"),
+    ),
+    Column("lang", Text, nullable=False),
+    Column("model", Text, nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    Column("first_seen", UtcDateTime, nullable=False),
+    Index(None, "topic_id"),
+)
