@@ -99,13 +99,12 @@ class ConceptMatch:
             found |= stems(word)
         return [not found.isdisjoint(s) for s in self.stems]
 
-    def share(self, text: str, among: Sequence[bool] | None = None) -> float:
-        """Weighted share of the concepts (of those marked in `among`) that `text` holds."""
+    def share(self, held: Sequence[bool], among: Sequence[bool] | None = None) -> float:
+        """Weighted share of the concepts (of those marked in `among`) marked `held`."""
         among = among if among is not None else [True] * len(self.weights)
         total = sum(w for w, a in zip(self.weights, among, strict=True) if a)
         if total <= 0:
             return 0.0
-        held = self.held(text)
         return sum(w for w, a, h in zip(self.weights, among, held, strict=True) if a and h) / total
 
 
@@ -138,11 +137,13 @@ def passage_features(
         for pid in own:
             p = passages[pid]
             cosine = cosines.get(pid, 0.0)
-            context = " ".join((p.title, *p.headings, p.text, *p.tags))
+            body = match.held(p.text)
+            around = match.held(" ".join((p.title, *p.headings, *p.tags)))
+            heading = match.held(p.headings[-1]) if p.headings and any(rest) else []
             features = {
-                "coverage": match.share(context),
-                "body_coverage": match.share(p.text),
-                "heading": match.share(p.headings[-1], rest) if p.headings and any(rest) else 0.0,
+                "coverage": match.share([a or b for a, b in zip(body, around, strict=True)]),
+                "body_coverage": match.share(body),
+                "heading": match.share(heading, rest) if heading else 0.0,
                 "cosine": cosine - best,
                 "cosine_in_article": cosine - best_own,
                 "article": group.score / best_article,

@@ -18,3 +18,22 @@ def test_the_holdout_shares_no_question_or_id_with_the_main_set() -> None:
     holdout = load_queries(LABELLED / "holdout" / "queries.jsonl")
     assert {_key(q.text) for q in main}.isdisjoint(_key(q.text) for q in holdout)
     assert {q.id for q in main}.isdisjoint(q.id for q in holdout)
+
+
+def test_answer_labels_name_answerable_questions_and_their_judged_articles() -> None:
+    from search.answer_quality import load_answer_labels
+    from search.evaluation import load_qrels
+
+    handbook = LABELLED.parent / "handbook18f"
+    # The 18F questions live in the shared data folder; their labels are checked
+    # against the ids they use there only when it is present.
+    for folder in (LABELLED, LABELLED / "holdout"):
+        queries = {q.id: q for q in load_queries(folder / "queries.jsonl")}
+        qrels = load_qrels(folder / "qrels.tsv")
+        labels = load_answer_labels(folder / "answers.jsonl")
+        assert labels, folder
+        for qid, label in labels.items():
+            assert queries[qid].kind == "answerable", qid
+            judged = {doc for doc, grade in qrels.get(qid, {}).items() if grade > 0}
+            assert {page for page, _ in label.sections} <= judged, qid
+    assert (handbook / "answers.jsonl").is_file()

@@ -72,6 +72,7 @@ def sample_engine(sample_index: Settings, embedder) -> Iterator[SearchEngine]:  
         ("I lost my badge", "Lost or stolen card"),
         ("when is payroll paid", "When you are paid"),
         ("Krankmeldung", "Am ersten Krankheitstag"),
+        ("how do I reset my password", "Forgotten password: self-service reset"),
     ],
 )
 def test_sample_questions_answer_from_the_right_section(
