@@ -1,0 +1,105 @@
+"""CPU time per search, like for like between embedding models.
+
+    python -m benchmarks.search_cpu --index var/sample --content content \\
+        --queries benchmarks/labelled/queries.jsonl [--model NAME] [--rounds 2] [--json FILE]
+
+Wall-clock latency on a shared machine measures the other jobs as much as the
+search; the CPU time of the searching thread does not. Every query of the set
+is searched `--rounds` times by one engine with the serving settings (one
+thread, `search_threads = 1`) and the query cache **off**, so each search
+embeds its query; the first round is left out of the figures (it reads
+postings and embeds glossary terms for the first time, as a warm server
+would not). Reported: the searching thread's CPU time per search and per
+query embedding (p50, p95, mean), and the searches per second two cores
+could serve from that CPU time alone (2000 / mean ms; HTTP and the web app
+come on top). This is a benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kb.results import Query
+from kb.settings import Settings
+from search.evaluation import load_queries
+
+
+def _summary(values: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+    return {
+        "p50": round(statistics.median(ordered), 2),
+        "p95": round(p95, 2),
+        "mean": round(statistics.fmean(ordered), 2),
+    }
+
+
+def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, Any]:
+    from search.engine import SearchEngine
+
+    engine = SearchEngine(settings)
+    embedder = engine.embedder
+    searches: list[float] = []
+    embeddings: list[float] = []
+    for round_ in range(rounds):
+        for text in texts:
+            started = time.thread_time()
+            embedder.embed_query(text)
+            embedded = time.thread_time()
+            engine.search(Query(text))
+            if round_ > 0:
+                embeddings.append((embedded - started) * 1000.0)
+                searches.append((time.thread_time() - embedded) * 1000.0)
+    engine.close()
+    search = _summary(searches)
+    return {
+        "model": settings.embedding_model,
+        "index": str(settings.index_dir),
+        "queries": len(texts),
+        "rounds_measured": rounds - 1,
+        "search_cpu_ms": search,
+        "embedding_cpu_ms": _summary(embeddings),
+        "searches_per_second_on_2_cores": round(2000.0 / search["mean"], 1),
+        "search_threads": settings.search_threads,
+        "query_cache_size": settings.query_cache_size,
+        "loadavg": list(os.getloadavg()),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index", required=True, help="index folder built with --model")
+    parser.add_argument("--content", required=True, help="its content folder (glossary)")
+    parser.add_argument("--queries", type=Path, required=True, help="queries.jsonl")
+    parser.add_argument("--model", help="embedding_model setting (default: the product's)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds; the first is warm-up")
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    args = parser.parse_args(argv)
+    if args.rounds < 2:
+        raise SystemExit("--rounds must be at least 2 (the first round is warm-up)")
+    values: dict[str, Any] = {
+        "index_dir": args.index,
+        "content_dir": args.content,
+        "query_cache_size": 0,
+        "search_threads": 1,
+    }
+    if args.model:
+        values["embedding_model"] = args.model
+    settings = Settings.load(values, environ={})
+    texts = [q.text for q in load_queries(args.queries)]
+    result = measure(settings, texts, args.rounds)
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
