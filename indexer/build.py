@@ -35,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
+EMBED_CHECKPOINT = 256  # passages embedded between two writes to the embedding cache
+
 # (stage name, total) -> tick: progress of the stages after embedding.
 StageProgress = Callable[[str, int], Callable[[int], None]]
 STAGE_PROGRESS_FROM = 1000
@@ -207,13 +209,17 @@ class IndexBuilder:
             embedder = self.embedder
             if cache is None:
                 cache = self._cache(embedder.dim)
+            assert cache is not None
             tick = self.progress(len(missing)) if self.progress else None
             logger.info("embedding %d passages", len(missing))
-            vecs = embedder.embed([c.embedding_text for _, c in missing], progress=tick)
-            fresh = {h: v for (h, _), v in zip(missing, vecs, strict=True)}
-            assert cache is not None
-            cache.put_many(fresh)
-            cached.update(fresh)
+            # Stored as they come: a run stopped half-way (hours for a large
+            # corpus with the multilingual model) keeps what it embedded.
+            for start in range(0, len(missing), EMBED_CHECKPOINT):
+                part = missing[start : start + EMBED_CHECKPOINT]
+                vecs = embedder.embed([c.embedding_text for _, c in part], progress=tick)
+                fresh = {h: v for (h, _), v in zip(part, vecs, strict=True)}
+                cache.put_many(fresh)
+                cached.update(fresh)
             report.embedded_passages = len(missing)
         if cache:
             cache.close()

@@ -278,3 +278,32 @@ def test_every_stage_reports_progress_to_the_end(
     assert set(done) == {"reading", "metadata", "keyword index"}
     assert all(ticked == total for ticked, total in done.values()), done
     assert done["keyword index"][1] == report.passages
+
+
+class StoppingEmbedder(HashingEmbedder):
+    """Embeds `allowed` passages, then fails as an interrupted run would."""
+
+    def __init__(self, allowed: int) -> None:
+        super().__init__()
+        self.allowed = allowed
+
+    def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        if len(texts) > self.allowed:
+            raise KeyboardInterrupt
+        self.allowed -= len(texts)
+        return super().embed(texts, progress)
+
+
+def test_a_stopped_build_keeps_the_embeddings_it_made(
+    tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import indexer.build
+
+    monkeypatch.setattr(indexer.build, "EMBED_CHECKPOINT", 2)
+    with pytest.raises(KeyboardInterrupt):
+        build(tiny_settings, StoppingEmbedder(allowed=2))
+    counting = StoppingEmbedder(allowed=1000)
+    report = build(tiny_settings, counting)
+    assert report.published
+    # the two passages embedded before the stop came from the cache
+    assert report.embedded_passages == report.passages - 2
