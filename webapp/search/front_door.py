@@ -1,8 +1,9 @@
 """The home page before anything is searched: the front door.
 
-Below the search box, each department with its top requests (the forms of
-its `top_requests`, see `kb.catalogue`) and its most read articles, the
-searches many people make, and the ways to ask without searching first.
+Below the search box, the searches many people make (under the privacy
+rules of query suggestions), each department with its top requests (the
+forms of its `top_requests`, see `kb.catalogue`) and its most read articles,
+and the ways to ask without searching first.
 
 "Most read" ranks articles by how often they were the answer of a search
 in the last 90 days, then how often they were shown (the insights rollups,
@@ -30,11 +31,13 @@ from kb.records import Article, Department
 from kb.validators import utc_now
 from webapp import services
 from webapp.auth.identity import search_groups
+from webapp.search.presenters import past_queries
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_DAYS = 90
 TOP_ARTICLES = 3
+POPULAR = 8
 CACHE_SECONDS = 60.0
 _EXTENSION = "kb_front_door"
 _lock = threading.Lock()
@@ -105,10 +108,22 @@ def _most_read(ranked: list[str], departments: set[str]) -> dict[str, list[Artic
     return found
 
 
-def front_door(popular: list[str]) -> FrontDoor:
+def _popular() -> list[str]:
+    """What many people search, under the rules of query suggestions
+    (`webapp.search.presenters.past_queries`): searched by at least
+    `suggest_min_people` people, answered from an article this viewer may read,
+    no personal data, nothing on the blocklist."""
+    try:
+        return past_queries("", POPULAR)
+    except KbError as exc:
+        logger.warning("front door: no popular searches: %s", exc.message)
+        return []
+
+
+def front_door() -> FrontDoor:
     """What the home page shows the current viewer."""
     departments = sorted(services.departments().values(), key=lambda d: d.name.casefold())
     top = _top_requests()
     articles = _most_read(_ranked_articles(), {d.slug for d in departments})
     cards = [DepartmentCard(d, top.get(d.slug, []), articles.get(d.slug, [])) for d in departments]
-    return FrontDoor(cards, popular)
+    return FrontDoor(cards, _popular())

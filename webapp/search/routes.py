@@ -44,7 +44,7 @@ def index() -> str:
             "offer": offered_type(params.text),
         }
     else:
-        context = {"front": front_door([])}
+        context = {"front": front_door()}
     return render_template(
         "search/index.html",
         params=params,

@@ -70,3 +70,28 @@ def test_a_search_that_matches_a_service_offers_its_form(client: FlaskClient) ->
     sign_in_as(client, "emma")
     form = text_of(client.get(offer.group(1).replace("&amp;", "&")))
     assert ">I need a new laptop</textarea>" in form
+
+
+def test_popular_searches_follow_the_privacy_rules_of_suggestions(
+    client: FlaskClient, store: Store
+) -> None:
+    def searched(text: str, people: int, answer: str = "hr/sick-leave.md") -> None:
+        for n in range(people):
+            store.log_search(
+                SearchEvent(
+                    query=text,
+                    answered=True,
+                    result_ids=[answer],
+                    user=f"b{n}",
+                    person=f"p{n}",
+                    answer_id=answer,
+                )  # fmt: skip
+            )
+
+    searched("how do I report sick", 3)
+    searched("sick note for my child", 2)  # too few people
+    searched("call me on +49 170 1234567", 4)  # personal data
+    html = text_of(client.get("/"))
+    popular = html[html.index('id="popular-h"') : html.index('id="departments-h"')]
+    assert 'href="/?q=how+do+i+report+sick"' in popular  # normalised, as suggested
+    assert "sick note" not in popular and "1234567" not in popular
