@@ -16,15 +16,33 @@ class KbError(Exception):
     status: int = 500
     code: str = "internal_error"
 
-    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        details: dict[str, Any] | None = None,
+        key: str = "",
+        values: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.details: dict[str, Any] = details or {}
+        # The message as people read it: `error_<key>` of the domain's catalogue
+        # (kb/i18n/locales/<lang>/errors.po) with `values` filled in.
+        self.key = key
+        self.values: dict[str, Any] = values or {}
 
     def message_in(self, lang: str) -> str:
-        """The message in the reader's language (`en`, `de`) where the error has one
-        of its own; the message otherwise (the web layer translates the rest)."""
-        return self.message
+        """The message in the reader's language (`en`, `de`) where the error has a
+        text in the catalogue; the message otherwise."""
+        if not self.key:
+            return self.message
+        from kb.i18n.catalog import domain_catalog
+
+        texts = domain_catalog()
+        if not texts.has(lang, f"error_{self.key}") and not texts.has("en", f"error_{self.key}"):
+            return self.message
+        return texts.translate(lang, f"error_{self.key}", **self.values)
 
     def details_in(self, lang: str) -> dict[str, Any]:
         """The details, with any texts in them in the reader's language."""

@@ -205,25 +205,20 @@ class Settings(SecuritySettings):
     webhook_timeout: float = setting(
         10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
     )
+    reopen_days: int = setting(
+        14, "Days after its answer in which a requester may reopen a request.", minimum=0
+    )
     attachment_max_bytes: int = setting(
-        10_000_000,
-        "Largest file one attachment of a request or reply may be; larger uploads are "
-        "refused with the limit.",
-        minimum=1,
+        10_000_000, "Largest file a request or reply may have attached.", minimum=1
     )
-    attachment_max_count: int = setting(
-        10, "Attachments one request may hold, its replies' included.", minimum=1
-    )
+    attachment_max_count: int = setting(10, "Attachments one request may hold.", minimum=1)
     attachment_store: str = setting(
         "database",
-        "Where attachments are kept: database (the store of database_url) or files "
-        "(attachment_dir). Either way a file is kept once per content (SHA-256) and checked "
-        "against its checksum whenever it is read.",
+        "Where attached files are kept (once per SHA-256, checked when read): database or "
+        "files (attachment_dir).",
         choices=("database", "files"),
     )
-    attachment_dir: str = setting(
-        "var/attachments", "Folder of the files attachment store (attachment_store = files)."
-    )
+    attachment_dir: str = setting("var/attachments", "Folder of the files attachment store.")
     outbox_max_attempts: int = setting(
         20, "Delivery attempts before a notification is given up on.", minimum=1
     )

@@ -113,6 +113,7 @@ def _blueprints() -> list[Blueprint]:
     from webapp.manage import api as manage_api
     from webapp.manage import routes as manage
     from webapp.requests import api as requests_api
+    from webapp.requests import queue
     from webapp.requests import routes as requests
     from webapp.search import api as search_api
     from webapp.search import routes as search
@@ -126,6 +127,7 @@ def _blueprints() -> list[Blueprint]:
         catalogue.bp,
         catalogue_api.bp,
         requests.bp,
+        queue.bp,
         requests_api.bp,
         auth.bp,
         auth_api.bp,

@@ -39,6 +39,17 @@ def json_object() -> dict[str, Any]:
     return data
 
 
+def known(data: Mapping[str, Any], names: tuple[str, ...]) -> None:
+    """Refuse a field the endpoint does not take (a misspelt name is not ignored)."""
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise invalid(
+            unknown[0],
+            f"is not a field of this call; send any of {', '.join(names)}",
+            known=list(names),
+        )
+
+
 def _type_name(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 

@@ -43,8 +43,8 @@ class AttachmentRefused(ValidationError):
 
     def __init__(self, reason: str, **values: Any) -> None:
         self.reason = reason
-        self.values = values
-        super().__init__(self.message_in("en"), details={"field": "file", "reason": reason})
+        text = domain_catalog().translate("en", f"attachment_{reason}", **values)
+        super().__init__(text, details={"field": "file", "reason": reason}, values=values)
 
     def message_in(self, lang: str) -> str:
         return domain_catalog().translate(lang, f"attachment_{self.reason}", **self.values)

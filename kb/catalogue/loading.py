@@ -1,5 +1,6 @@
-"""The catalogue of a content root: each department file's request types and
-top requests, and the value streams of `_workflows.yml`.
+"""The catalogue of a content root: each department file's request types, top
+requests and canned replies (`kb.catalogue.replies`), and the value streams of
+`_workflows.yml`.
 
 A department file (`_department.yml`) may add:
 
@@ -26,7 +27,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from kb.catalogue.parsing import TYPE_ID, parse_request_type
+from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
+from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
 from kb.content.departments import department_text
 from kb.content.located_yaml import line_of, load_located
@@ -70,6 +72,7 @@ class _DepartmentFile:
         self.rel = rel
         self.data = data if isinstance(data, dict) else {}
         self.types: list[RequestType] = []
+        self.replies: list[CannedReply] = []
         self.problems: list[Problem] = []
 
     def fail(self, node: Any, message: str, key: str | None) -> ContentError:
@@ -89,6 +92,27 @@ class _DepartmentFile:
                 self.types.append(parse_request_type(item, self.slug, self.fail))
             except ContentError as exc:
                 self.problems.append(_warning(exc))
+
+    def read_replies(self) -> None:
+        items = self.data.get("canned_replies")
+        if items is None:
+            return
+        if not isinstance(items, list):
+            self.problems.append(
+                _warning(self.fail(self.data, "'canned_replies' must be a list", "canned_replies"))
+            )
+            return
+        for item in items:
+            try:
+                reply = parse_reply(item, self.slug, self.fail)
+            except ContentError as exc:
+                self.problems.append(_warning(exc))
+                continue
+            if any(r.id == reply.id for r in self.replies):
+                error = self.fail(item, f"a second canned reply {reply.id!r}", "id")
+                self.problems.append(_warning(error))
+                continue
+            self.replies.append(reply)
 
     def top_ids(self) -> list[str]:
         ids = self.data.get("top_requests") or []
@@ -119,6 +143,7 @@ def load_catalogue(
     """The catalogue of the content root and every problem found in it."""
     types: dict[str, RequestType] = {w.name: value_stream_type(w) for w in workflows}
     top: dict[str, tuple[str, ...]] = {}
+    replies: dict[str, tuple[CannedReply, ...]] = {}
     problems: list[Problem] = []
     files = []
     for slug in sorted(departments):
@@ -129,6 +154,7 @@ def load_catalogue(
         if file is None:
             continue
         file.read_types()
+        file.read_replies()
         for found in file.types:
             if found.id in types:
                 owner = types[found.id].department
@@ -147,8 +173,9 @@ def load_catalogue(
                 _warning(ContentError(message, path=file.rel, line=line, kind="catalogue"))
             )
         top[file.slug] = tuple(i for i in ids if i in types)
+        replies[file.slug] = tuple(file.replies)
         problems.extend(file.problems)
-    return Catalogue(types, top), problems
+    return Catalogue(types, top, replies), problems
 
 
 def log_problems(problems: Iterable[Problem]) -> None:

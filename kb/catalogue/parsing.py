@@ -27,6 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.catalogue.fields import NAME, Choice, FieldSpec, FieldType
+from kb.catalogue.replies import CannedReply
 from kb.catalogue.templates import placeholders
 from kb.catalogue.types import RequestType
 from kb.content.located_yaml import META, texts_of
@@ -196,4 +197,22 @@ def parse_request_type(node: Any, department: str, fail: Fail) -> RequestType:
         summary=summary,
         fields=fields,
         triggers=parse_triggers(node, what, fail),
+    )
+
+
+def parse_reply(node: Any, department: str, fail: Fail) -> CannedReply:
+    """One entry of a department file's `canned_replies` (`kb.catalogue.replies`)."""
+    reply_id = node.get("id") if isinstance(node, dict) else None
+    if not isinstance(reply_id, str) or not TYPE_ID.match(reply_id):
+        raise fail(
+            node,
+            f"canned reply id must be lower-case letters, digits, - or _, got {reply_id!r}",
+            "id",
+        )
+    what = f"canned reply {reply_id!r}"
+    return CannedReply(
+        id=reply_id,
+        department=department,
+        title=texts(node, "title", what, fail),
+        text=texts(node, "text", what, fail),
     )

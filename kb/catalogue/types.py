@@ -20,6 +20,7 @@ from typing import Any
 
 from kb.catalogue.fields import FieldContext, FieldSpec, text_in
 from kb.catalogue.problems import FieldErrors, FieldProblem
+from kb.catalogue.replies import CannedReply
 from kb.catalogue.templates import fill, shown_values
 from kb.catalogue.triggers import fold, trigger_score
 from kb.errors import ValidationError
@@ -87,10 +88,12 @@ class RequestType:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every request type by id, and each department's top requests (type ids)."""
+    """Every request type by id, each department's top requests (type ids) and its
+    canned replies."""
 
     types: Mapping[str, RequestType] = field(default_factory=dict)
     top: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    replies: Mapping[str, tuple[CannedReply, ...]] = field(default_factory=dict)
 
     def get(self, type_id: str) -> RequestType:
         """The type; a ValidationError on the field `type` listing the known ones."""

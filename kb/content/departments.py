@@ -54,7 +54,7 @@ def _targets(value: Any, path: str) -> Targets:
 # catalogue's are read by `kb.catalogue.loading` (docs/requests.md).
 DEPARTMENT_FIELDS = frozenset(
     {"name", "description", "contact", "targets", "keywords", "documents", "review_required"}
-    | {"top_requests", "request_types"}
+    | {"top_requests", "request_types", "canned_replies"}
 )
 # Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
 OPERATOR_FIELDS = frozenset({"webhook_url", "webhook_secret_env"})

@@ -27,11 +27,15 @@ LABELLED: dict[type[Enum], str] = {
     TopicStatus: "gap_status",
     Action: "action",
 }
-_BY_KIND = {kind: enum for enum, kind in LABELLED.items()}
+# Enums that read differently to the people who work them: the agents' words
+# (`agent_status_waiting_for_requester`: "Waiting for the requester", where the
+# requester reads "Waiting for you").
+AGENT_LABELLED: dict[type[Enum], str] = {RequestStatus: "agent_status"}
+_BY_KIND = {kind: enum for table in (LABELLED, AGENT_LABELLED) for enum, kind in table.items()}
 
 
-def label_key(member: Enum) -> str:
-    return f"{LABELLED[type(member)]}_{member.value}"
+def label_key(member: Enum, kind: str | None = None) -> str:
+    return f"{kind or LABELLED[type(member)]}_{member.value}"
 
 
 def label(member: Enum, lang: str, catalog: Catalog | None = None) -> str:
@@ -46,16 +50,17 @@ def label_of(kind: str, value: str, lang: str, catalog: Catalog | None = None) -
         member = _BY_KIND[kind](value)
     except (KeyError, ValueError):
         return value
-    return label(member, lang, catalog)
+    return (catalog or domain_catalog()).translate(lang, label_key(member, kind))
 
 
 def missing_labels(catalog: Catalog) -> list[str]:
     """'<Enum>.<MEMBER> in <lang>: add msgid "<key>"' for every label not there."""
     return [
-        f'{enum.__name__}.{member.name} in {lang}: add msgid "{label_key(member)}" to '
+        f'{enum.__name__}.{member.name} in {lang}: add msgid "{label_key(member, kind)}" to '
         f"kb/i18n/locales/{lang}/labels.po"
         for lang in catalog.languages
-        for enum in LABELLED
+        for table in (LABELLED, AGENT_LABELLED)
+        for enum, kind in table.items()
         for member in enum
-        if not catalog.has(lang, label_key(member))
+        if not catalog.has(lang, label_key(member, kind))
     ]

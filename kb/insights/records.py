@@ -130,6 +130,7 @@ class RequestTimes:
     resolved_at: datetime | None
     first_response_due: datetime | None
     resolution_due: datetime | None
+    rating: int | None = None  # 1-5, the requester's rating of the answer
 
 
 @dataclass(frozen=True)

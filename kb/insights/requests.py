@@ -7,7 +7,8 @@ topic its text was placed in, else it stands for itself; a topic is named
 only when at least `min_people` different requesters asked it), the median
 time to first response and to resolution in hours (wall-clock), the share
 answered and resolved within the department's targets (the due dates, which
-count working hours), and the backlog and overdue requests now.
+count working hours), how the requesters rated the answers (count and
+average of 1-5 stars), and the backlog and overdue requests now.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ class DepartmentRequests:
     resolution_within_target: float | None
     backlog: int
     overdue: int
+    ratings: int = 0  # answers rated, of the period's requests
+    average_rating: float | None = None  # 1-5
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -62,6 +65,14 @@ def _within(rows: list[RequestTimes], done: str, due: str) -> float | None:
     if not judged:
         return None
     return round(sum(getattr(r, done) <= getattr(r, due) for r in judged) / len(judged), 4)
+
+
+def _ratings(rows: list[RequestTimes]) -> dict[str, Any]:
+    given = [r.rating for r in rows if r.rating is not None]
+    return {
+        "ratings": len(given),
+        "average_rating": round(statistics.mean(given), 2) if given else None,
+    }
 
 
 def request_figures(
@@ -118,6 +129,7 @@ def request_figures(
                 resolution_within_target=_within(mine, "resolved_at", "resolution_due"),
                 backlog=backlog,
                 overdue=overdue,
+                **_ratings(mine),
             )
         )
     out.sort(key=lambda d: (-d.requests, d.department))

@@ -42,6 +42,7 @@ OVERVIEW_FIGURES = (
     "deflected",
     "deflection_rate",
     "requests",
+    "average_rating",
 )
 
 
@@ -194,6 +195,7 @@ class InsightsService:
                 total[name] += getattr(d, name)
         sessions = self.store.sessions(period.since, period.until, department)
         created, with_request = self.store.request_figures(period.since, period.until, department)
+        _, average_rating = self.store.rating_figures(period.since, period.until, department)
         searches = total["searches"]
         figures = {
             "searches": searches,
@@ -206,6 +208,7 @@ class InsightsService:
             "deflected": total["deflected"],
             "deflection_rate": _rate(total["deflected"], total["ask_sessions"]),
             "requests": created,
+            "average_rating": average_rating,
         }
         return figures, days
 

@@ -57,6 +57,12 @@ class InsightsStore(Protocol):
         self, since: date, until: date, department: str | None = None
     ) -> list[RequestTimes]: ...
 
+    def rating_figures(
+        self, since: date, until: date, department: str | None = None
+    ) -> tuple[int, float | None]:
+        """(ratings of answers given in the period, their average 1-5)."""
+        ...
+
     def open_requests(
         self, now: datetime, department: str | None = None
     ) -> dict[str, tuple[int, int]]: ...

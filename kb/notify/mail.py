@@ -19,7 +19,7 @@ from kb.notify.outbox import OutboxMessage
 from kb.notify.webhooks import DeliveryFailed
 from kb.requests.records import Request, RequestEntry
 
-Audience = Literal["requester", "queue"]
+Audience = Literal["requester", "queue", "watcher"]
 
 
 def mail_languages() -> tuple[str, ...]:

@@ -123,6 +123,12 @@ class Notifier:
         """(address, audience, department) of everyone mailed, each address once."""
         recipients: list[tuple[str, Audience, str]] = []
         for party in hearers.mail:
+            if party is Party.WATCHERS:
+                for watcher in request.watchers:
+                    address = self.config.requester_address(watcher)
+                    if address and watcher != entry.actor:
+                        recipients.append((address, "watcher", ""))
+                continue
             if party is Party.REQUESTER:
                 if entry.actor == request.requester and not hearers.own_action_mailed:
                     continue
@@ -154,7 +160,7 @@ class Notifier:
     ) -> list[OutboxMessage]:
         out = []
         for address, audience, department in self._recipients(hearers, request, entry):
-            lang = self.requester_language(request) if audience == "requester" else "en"
+            lang = self.requester_language(request) if audience != "queue" else "en"
             dept = department or request.department
             text = compose(
                 topic,

@@ -34,6 +34,8 @@ class Topic(StrEnum):
     ARTICLE_DRAFTED = "request.article_drafted"
     ARTICLE_PUBLISHED = "request.article_published"
     ATTACHED = "request.attachment_added"
+    RATED = "request.rated"
+    MERGED = "request.merged"
 
 
 class Party(Enum):
@@ -43,6 +45,7 @@ class Party(Enum):
     QUEUE = "queue"  # the department whose queue the request is in now
     PREVIOUS_QUEUE = "previous_queue"  # before a reassignment (`from_department`)
     TASK_QUEUE = "task_queue"  # the department of the task concerned (`department`)
+    WATCHERS = "watchers"  # the request's watchers (never the one who acted)
 
 
 @dataclass(frozen=True)
@@ -58,14 +61,18 @@ class Hearers:
 _P = Party
 WHO_HEARS: Mapping[Topic, Hearers] = {
     Topic.CREATED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE), own_action_mailed=True),
-    Topic.COMMENTED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE)),
-    Topic.STATUS_CHANGED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE), automatic_mailed=False),
-    Topic.RESOLVED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE)),
+    Topic.COMMENTED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
+    Topic.STATUS_CHANGED: Hearers(
+        (_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS), automatic_mailed=False
+    ),
+    Topic.RESOLVED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
     Topic.ASSIGNED: Hearers((_P.QUEUE,)),
-    Topic.REASSIGNED: Hearers((_P.PREVIOUS_QUEUE, _P.QUEUE), (_P.REQUESTER, _P.QUEUE)),
+    Topic.REASSIGNED: Hearers((_P.PREVIOUS_QUEUE, _P.QUEUE), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
     Topic.TASK_COMPLETED: Hearers((_P.QUEUE, _P.TASK_QUEUE)),
     Topic.TASK_READY: Hearers((_P.TASK_QUEUE,), (_P.TASK_QUEUE,)),
     Topic.ARTICLE_DRAFTED: Hearers((_P.QUEUE,)),
     Topic.ARTICLE_PUBLISHED: Hearers((_P.QUEUE,)),
-    Topic.ATTACHED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE)),
+    Topic.ATTACHED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
+    Topic.RATED: Hearers((_P.QUEUE,), (_P.QUEUE,)),
+    Topic.MERGED: Hearers((_P.QUEUE,), (_P.REQUESTER,)),
 }

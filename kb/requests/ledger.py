@@ -83,10 +83,17 @@ def new_entry(
 class Ledger:
     """Loads requests for an actor and saves changes with what they announce."""
 
-    def __init__(self, store: RequestStore, notifier: Notifier, clock: Clock) -> None:
+    def __init__(
+        self, store: RequestStore, notifier: Notifier, clock: Clock, reopen_days: int = 14
+    ) -> None:
         self.store = store
         self.notifier = notifier
         self.clock = clock
+        self.reopen_days = reopen_days
+
+    def window(self) -> permissions.ReopenWindow:
+        """How long a requester may still reopen, as of now."""
+        return permissions.ReopenWindow(self.clock(), self.reopen_days)
 
     def announcing(self, *topics: Topic, also: Announce | None = None) -> Announce:
         """What the store calls inside the transaction: the messages of `topics`
@@ -112,7 +119,9 @@ class Ledger:
 
     def permissions(self, actor: User, request: Request) -> RequestPermissions:
         """What `actor` may do with `request` now."""
-        return permissions.permissions_for(actor, request, self.task_departments(request))
+        return permissions.permissions_for(
+            actor, request, self.task_departments(request), self.window()
+        )
 
     def works_on(self, actor: User, request: Request) -> bool:
         """True for agents of the request's queue or of one of its tasks, and admins."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kb.accounts.records import Role, User
 from kb.errors import PermissionDenied
@@ -47,22 +48,40 @@ def is_requester(user: User, request: Request) -> bool:
 
 
 def can_view(user: User, request: Request, task_departments: Iterable[str] = ()) -> bool:
-    """The requester, agents of its department or of one of its tasks, content owners
-    of its department, and admins."""
+    """The requester and its watchers, agents of its department or of one of its
+    tasks, content owners of its department, and admins."""
     return (
         is_requester(user, request)
+        or user.username in request.watchers
         or works_queue(user, request.department)
         or owns_content(user, request.department)
         or any(works_queue(user, d) for d in task_departments)
     )
 
 
-def requester_moves(request: Request) -> frozenset[RequestStatus]:
+@dataclass(frozen=True)
+class ReopenWindow:
+    """How long after resolving (or closing) a requester may still reopen: `days`
+    (setting `reopen_days`) counted from `resolved_at`, else from the last change."""
+
+    now: datetime
+    days: int
+
+    def open_for(self, request: Request) -> bool:
+        since = request.resolved_at or request.updated
+        return self.now - since <= timedelta(days=self.days)
+
+
+def requester_moves(
+    request: Request, window: ReopenWindow | None = None
+) -> frozenset[RequestStatus]:
     """What a requester may do with their own request's status: reopen a resolved
-    or closed one (to in_progress), and close it."""
+    or closed one (to in_progress) within the window, and close it. A duplicate
+    merged into another request stays closed."""
     allowed = TRANSITIONS[request.status]
     moves = {_S.CLOSED} & allowed
-    if not request.status.is_open and _S.IN_PROGRESS in allowed:
+    reopenable = request.merged_into is None and (window is None or window.open_for(request))
+    if not request.status.is_open and _S.IN_PROGRESS in allowed and reopenable:
         moves.add(_S.IN_PROGRESS)
     return frozenset(moves)
 
@@ -81,6 +100,9 @@ class RequestPermissions:
     draft_article: bool
     publish_articles: bool
     attach: bool = False  # add files (the requester, and agents of its queues)
+    rate: bool = False  # rate the answer (the requester, once resolved)
+    watch: bool = False  # add and remove watchers (the requester, agents of its queues)
+    merge: bool = False  # merge it into another request as a duplicate (its agents)
 
     @property
     def resolve(self) -> bool:
@@ -88,16 +110,20 @@ class RequestPermissions:
 
 
 def permissions_for(
-    actor: User, request: Request, task_departments: Iterable[str] = ()
+    actor: User,
+    request: Request,
+    task_departments: Iterable[str] = (),
+    window: ReopenWindow | None = None,
 ) -> RequestPermissions:
-    """Everything `actor` may do with `request` (whose tasks are in `task_departments`)."""
+    """Everything `actor` may do with `request` (whose tasks are in `task_departments`;
+    a requester reopens only within `window`)."""
     departments = list(task_departments)
     work = works_queue(actor, request.department)
     requester = is_requester(actor, request)
     if work:
         statuses = TRANSITIONS[request.status]
     elif requester:
-        statuses = requester_moves(request)
+        statuses = requester_moves(request, window)
     else:
         statuses = frozenset()
     answered = request.status in (_S.RESOLVED, _S.CLOSED) and bool(
@@ -116,6 +142,9 @@ def permissions_for(
         draft_article=answered and (work or owns),
         publish_articles=owns,
         attach=requester or internal_notes,
+        rate=requester and request.resolved_at is not None and request.merged_into is None,
+        watch=requester or internal_notes,
+        merge=work and request.status.is_open and request.merged_into is None,
     )
 
 
@@ -139,14 +168,23 @@ def require_agent(user: User, request: Request, what: str) -> None:
         )
 
 
-def require_status_move(user: User, request: Request, target: RequestStatus) -> None:
+def require_status_move(
+    user: User, request: Request, target: RequestStatus, window: ReopenWindow | None = None
+) -> None:
     """Refuse a status change `user` may not make (whether the life cycle allows
     the move at all is `lifecycle.check_transition`'s)."""
     if works_queue(user, request.department):
         return
     if is_requester(user, request):
-        if target in requester_moves(request) or target is _S.CLOSED:
+        if target in requester_moves(request, window) or target is _S.CLOSED:
             return
+        if target is _S.IN_PROGRESS and not request.status.is_open and window is not None:
+            raise PermissionDenied(
+                f"{user.username} may reopen request {request.id} only within {window.days} "
+                f"days of its answer; ask again with a new request, or agents of "
+                f"{request.department} may reopen it",
+                details={"request": request.id, "reason": "reopen_window", "days": window.days},
+            )
         raise PermissionDenied(
             f"as its requester, {user.username} may only reopen or close request "
             f"{request.id}, not make it {target.value}; agents of {request.department} do that",

@@ -37,6 +37,9 @@ EntryKind = Literal[
     "task",
     "article",
     "attachment",
+    "rating",
+    "watchers",
+    "merged",
 ]
 ENTRY_KIND_NAMES: tuple[str, ...] = get_args(EntryKind)
 ENTRY_KINDS: frozenset[str] = frozenset(ENTRY_KIND_NAMES)
@@ -54,7 +57,10 @@ class Request:
     and `went_on_anyway` record whether articles were suggested first and the
     employee filed the request regardless. A request filed from the catalogue
     names its `request_type` and keeps the values of its form in `fields`
-    (`kb.catalogue`).
+    (`kb.catalogue`). After resolution the requester may rate it (`rating`
+    1-5, `rating_comment`, `rated_at`); `watchers` are the usernames that hear
+    about it besides the requester and may read it; a duplicate merged into
+    another request names it in `merged_into`.
     """
 
     requester: str
@@ -79,6 +85,11 @@ class Request:
     workflow: str | None = None
     request_type: str | None = None
     fields: dict[str, str | bool] = field(default_factory=dict)
+    rating: int | None = None
+    rating_comment: str = ""
+    rated_at: datetime | None = None
+    watchers: list[str] = field(default_factory=list)
+    merged_into: int | None = None
     idempotency_key: str | None = None
     version: int = 0
 
@@ -96,7 +107,10 @@ class Request:
         set_normalised(self, "created", created)
         # A defaulted `updated` is made a moment after `created`; never earlier.
         set_normalised(self, "updated", max(created, ensure_utc("updated", self.updated)))
-        for name in ("first_response_due", "resolution_due", "first_responded_at", "resolved_at"):
+        for name in (
+            "first_response_due", "resolution_due", "first_responded_at", "resolved_at",
+            "rated_at",
+        ):  # fmt: skip
             set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
         if self.resolution is not None:
             ensure_text("resolution", self.resolution, allow_empty=True)
@@ -113,6 +127,15 @@ class Request:
             isinstance(k, str) and isinstance(v, str | bool) for k, v in self.fields.items()
         ):
             raise ValueError(f"fields must map names to texts or booleans, got {self.fields!r}")
+        if self.rating is not None and (
+            isinstance(self.rating, bool) or self.rating not in range(1, 6)
+        ):
+            raise ValueError(f"rating must be 1 to 5, got {self.rating!r}")
+        ensure_text("rating_comment", self.rating_comment, allow_empty=True)
+        if not isinstance(self.watchers, list):
+            raise ValueError(f"watchers must be a list of usernames, got {self.watchers!r}")
+        ensure_str_list("watchers", self.watchers)
+        ensure_id("merged_into", self.merged_into, optional=True)
         if self.idempotency_key is not None:
             ensure_text("idempotency_key", self.idempotency_key)
             if len(self.idempotency_key) > 200:

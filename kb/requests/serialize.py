@@ -24,7 +24,8 @@ REQUEST_FIELDS = (
     "id", "requester", "query", "description", "department", "assignee", "status",
     "priority", "created", "updated", "first_response_due", "resolution_due",
     "first_responded_at", "resolved_at", "resolution", "linked_articles", "search_id",
-    "suggestions_shown", "went_on_anyway", "workflow", "type", "fields",
+    "suggestions_shown", "went_on_anyway", "workflow", "type", "fields", "rating",
+    "rating_comment", "rated_at", "watchers", "merged_into",
 )  # fmt: skip
 # Names of the output that differ from the record's attribute.
 _ATTRIBUTE = {"type": "request_type"}
@@ -96,6 +97,7 @@ def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
     for request in requests:
         row = request_dict(request)
         row["linked_articles"] = ";".join(row["linked_articles"])
+        row["watchers"] = ";".join(row["watchers"])
         row["fields"] = json.dumps(row["fields"], ensure_ascii=False) if row["fields"] else ""
         writer.writerow(row)
         count += 1

@@ -23,22 +23,23 @@ from typing import Any
 
 from kb.accounts.records import User
 from kb.attachments.blobs import BlobStore, DatabaseBlobs
-from kb.attachments.factory import blob_store
 from kb.attachments.intake import AttachmentLimits, Intake
 from kb.attachments.records import Attachment, Upload
-from kb.catalogue.loading import load_catalogue, log_problems, value_stream_type
+from kb.catalogue.loading import value_stream_type
 from kb.catalogue.types import Catalogue, RequestType
-from kb.extract.base import Limits
-from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier, request_language
 from kb.records import Article, Department
 from kb.requests.articles import ArticleWork
 from kb.requests.attaching import AttachmentWork
+from kb.requests.bulk import BulkResult, BulkWork
+from kb.requests.canned import CannedReplies, FilledReply
 from kb.requests.departments import Departments, DueDates
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import Priority, RequestStatus
+from kb.requests.merging import MergeWork
 from kb.requests.permissions import RequestPermissions
+from kb.requests.rating import RatingWork
 from kb.requests.reading import QueueItem, RequestDetail, RequestReader
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.requests.routing import RoutingHints
@@ -46,7 +47,8 @@ from kb.requests.sla import WorkingCalendar
 from kb.requests.submission import NewRequest, Submissions
 from kb.requests.task_work import TaskItem, TaskWork
 from kb.requests.tasks import Progress
-from kb.requests.workflows import Workflow, WorkflowCatalog, load_workflows, workflows_path
+from kb.requests.watchers import WatcherWork
+from kb.requests.workflows import Workflow, WorkflowCatalog
 from kb.requests.working import RequestWork
 from kb.settings import Settings
 from kb.store.protocols import RequestOrder, Store
@@ -73,6 +75,7 @@ class RequestService:
         clock: Callable[[], datetime] = utc_now,
         intake: Intake | None = None,
         blobs: BlobStore | None = None,
+        reopen_days: int = 14,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -94,7 +97,7 @@ class RequestService:
             language_of=language_of,
             clock=clock,
         )
-        self.ledger = Ledger(store, self.notifier, clock)
+        self.ledger = Ledger(store, self.notifier, clock, reopen_days)
         self.tasks = TaskWork(self.ledger, self.directory)
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
@@ -106,6 +109,11 @@ class RequestService:
             blobs or DatabaseBlobs(store),
             store,
         )
+        self.ratings = RatingWork(self.ledger)
+        self.watching = WatcherWork(self.ledger, store)
+        self.merging = MergeWork(self.ledger, self.tasks)
+        self.bulk_work = BulkWork(self.work)
+        self.canned = CannedReplies(self.ledger, self.catalogue, self.directory, language_of)
         self.submissions = Submissions(
             self.ledger, self.directory, self.workflows, self.tasks, language_of, self.catalogue
         )
@@ -119,48 +127,12 @@ class RequestService:
         departments: Mapping[str, Department] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> RequestService:
-        """The service as configured: departments and templates from the content root."""
-        if departments is None:
-            from kb.content.scanner import load_departments
+        """The service as configured (`kb.requests.configured`): departments, value
+        streams and the catalogue from the content root, attachments and
+        notifications from the settings."""
+        from kb.requests.configured import configured_service
 
-            departments = load_departments(settings.content_path)
-        path = workflows_path(settings.content_path, settings.workflows_file)
-        known = [*departments, settings.triage_department]
-        if settings.workflows_file or path.is_file():
-            workflows = load_workflows(path, known)
-        else:
-            workflows = WorkflowCatalog()
-        catalogue, problems = load_catalogue(
-            settings.content_path, departments, workflows.workflows.values()
-        )
-        log_problems(problems)
-        limits = Limits(
-            max_bytes=settings.attachment_max_bytes,
-            seconds=settings.extract_seconds,
-            memory_mb=settings.extract_memory_mb,
-        )
-        intake = Intake(
-            AttachmentLimits(settings.attachment_max_bytes, settings.attachment_max_count),
-            DocumentReader(limits),  # its worker process starts with the first document
-        )
-        notifier = Notifier(
-            NotifyConfig.from_settings(settings, departments),
-            department_names={slug: d.name for slug, d in departments.items()},
-            clock=clock,
-        )
-        return cls(
-            store,
-            departments=departments,
-            workflows=workflows,
-            catalogue=catalogue,
-            calendar=WorkingCalendar.from_settings(settings),
-            triage_department=settings.triage_department,
-            route_threshold=settings.route_threshold,
-            notifier=notifier,
-            clock=clock,
-            intake=intake,
-            blobs=blob_store(settings, store),
-        )
+        return configured_service(cls, settings, store, departments=departments, clock=clock)
 
     def close(self) -> None:
         """Stop the text reader's worker process, if one was started."""
@@ -294,6 +266,41 @@ class RequestService:
         self, actor: User, request_id: int, task_id: int, note: str = ""
     ) -> RequestTask:
         return self.tasks.complete_task(actor, request_id, task_id, note)
+
+    def bulk(
+        self,
+        actor: User,
+        request_ids: Sequence[int],
+        *,
+        assign: bool = False,
+        assignee: str | None = None,
+        status: str | None = None,
+        note: str = "",
+    ) -> list[BulkResult]:
+        """Assign and/or move many requests, each on its own (see `kb.requests.bulk`)."""
+        return self.bulk_work.apply(
+            actor, request_ids, assign=assign, assignee=assignee, status=status, note=note
+        )
+
+    def canned_replies(
+        self, actor: User, request_id: int, ui_lang: str = "en"
+    ) -> list[FilledReply]:
+        """The department's canned replies, filled in for this request (agents only)."""
+        return self.canned.for_request(actor, request_id, ui_lang)
+
+    def merge(self, actor: User, duplicate_id: int, into_id: int, note: str = "") -> Request:
+        """Merge a duplicate into another request (see `kb.requests.merging`)."""
+        return self.merging.merge(actor, duplicate_id, into_id, note)
+
+    # -- the requester's side ----------------------------------------------------------
+    def rate(self, actor: User, request_id: int, score: int, comment: str = "") -> Request:
+        return self.ratings.rate(actor, request_id, score, comment)
+
+    def watch(self, actor: User, request_id: int, username: str | None = None) -> Request:
+        return self.watching.watch(actor, request_id, username)
+
+    def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
+        return self.watching.unwatch(actor, request_id, username)
 
     # -- attachments ----------------------------------------------------------------
     def attach(

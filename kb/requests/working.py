@@ -107,7 +107,7 @@ class RequestWork:
             # Agents of a task's department work their task, not the request's status.
             is_agent = permissions.works_queue(actor, request.department)
             if not by_rule:
-                permissions.require_status_move(actor, request, target)
+                permissions.require_status_move(actor, request, target, self.ledger.window())
             check_transition(request.status, target)
             updates: dict[str, Any] = {"status": target, "updated": now}
             if not request.status.is_open and target.is_open:  # reopened

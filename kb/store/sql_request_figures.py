@@ -36,9 +36,23 @@ class SqlRequestFigures(SqlBase):
             r.c.resolved_at,
             r.c.first_response_due,
             r.c.resolution_due,
+            r.c.rating,
         ).where(*where)
         with self._read("read request times") as conn:
             return [RequestTimes(*row) for row in conn.execute(query)]
+
+    def rating_figures(
+        self, since: date, until: date, department: str | None = None
+    ) -> tuple[int, float | None]:
+        """(ratings given with since <= day < until, their average), by when rated."""
+        r = requests
+        where = [r.c.rated_at >= day_start(since), r.c.rated_at < day_start(until)]
+        if department is not None:
+            where.append(r.c.department == department)
+        query = select(func.count(r.c.rating), func.avg(r.c.rating)).where(*where)
+        with self._read("read ratings") as conn:
+            count, average = conn.execute(query).one()
+        return int(count or 0), None if average is None else round(float(average), 2)
 
     def open_requests(
         self, now: datetime, department: str | None = None

@@ -43,6 +43,11 @@ def request_row(request: Request) -> dict[str, Any]:
         "workflow": request.workflow,
         "request_type": request.request_type,
         "fields": request.fields,
+        "rating": request.rating,
+        "rating_comment": request.rating_comment,
+        "rated_at": request.rated_at,
+        "watchers": request.watchers,
+        "merged_into": request.merged_into,
         "idempotency_key": request.idempotency_key,
         "version": request.version,
     }

@@ -63,6 +63,8 @@ REQUEST_COLUMNS = [
     "resolution_within_target",
     "backlog",
     "overdue",
+    "ratings",
+    "average_rating",
 ]
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, SIGNED_IN, json_response, param
+from webapp.openapi.schema import (
+    CSRF_HEADER,
+    ERROR_REF,
+    REQUEST_ID,
+    SIGNED_IN,
+    json_response,
+    param,
+)
 
-_ID = param("request_id", "The request's number.", {"type": "integer"}, required=True, where="path")
+_ID = REQUEST_ID
 _FILE = param(
     "attachment_id", "The attachment's id.", {"type": "integer"}, required=True, where="path"
 )
-_CSRF = param(
-    "X-CSRF-Token",
-    "The session's CSRF token (GET /api/me); needed when the call carries the session cookie.",
-    {"type": "string"},
-    where="header",
-)
+_CSRF = CSRF_HEADER
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF}
 
 SCHEMAS: dict[str, Any] = {

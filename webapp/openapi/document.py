@@ -14,6 +14,7 @@ from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
+from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
 
@@ -376,6 +377,7 @@ def openapi_document() -> dict[str, Any]:
         openapi_catalogue,
         openapi_authoring,
         openapi_attachments,
+        openapi_request_tools,
     ):
         for path, item in deepcopy(part.PATHS).items():
             document["paths"].setdefault(path, {}).update(item)

@@ -45,6 +45,10 @@ _FIGURES = {
     },
     "deflection_rate": {**_RATE, "description": "deflected among people who used the ask form."},
     "requests": {"type": "integer"},
+    "average_rating": {
+        "type": ["number", "null"],
+        "description": "Average rating (1-5) of the answers rated in the period.",
+    },
 }
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
 
@@ -133,6 +137,8 @@ SCHEMAS["DepartmentRequests"] = {
         "resolution_within_target": _RATE,
         "backlog": {"type": "integer", "description": "Open now."},
         "overdue": {"type": "integer", "description": "Open and past a due date now."},
+        "ratings": {"type": "integer", "description": "Answers rated by their requesters."},
+        "average_rating": {"type": ["number", "null"], "description": "Their average, 1-5."},
     },
 }
 SCHEMAS["RequestInsights"] = {

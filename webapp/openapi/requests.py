@@ -12,7 +12,9 @@ from typing import Any
 from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
 from kb.requests.records import ENTRY_KIND_NAMES as ENTRY_KINDS
 from webapp.openapi.schema import (
+    CSRF_HEADER,
     ERROR_REF,
+    REQUEST_ID,
     SIGNED_IN,
     STRING_OR_NULL,
     enum_of,
@@ -21,13 +23,8 @@ from webapp.openapi.schema import (
     values_of,
 )
 
-_ID = param("request_id", "The request's number.", {"type": "integer"}, required=True, where="path")
-_CSRF = param(
-    "X-CSRF-Token",
-    "The session's CSRF token (GET /api/me); needed when the call carries the session cookie.",
-    {"type": "string"},
-    where="header",
-)
+_ID = REQUEST_ID
+_CSRF = CSRF_HEADER
 
 
 def _body(schema: str) -> dict[str, Any]:
@@ -140,6 +137,14 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "description": "The values of its form (dates as YYYY-MM-DD).",
             },
+            "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
+            "rating_comment": {"type": "string"},
+            "rated_at": _DATETIME_OR_NULL,
+            "watchers": {"type": "array", "items": {"type": "string"}},
+            "merged_into": {
+                "type": ["integer", "null"],
+                "description": "The request this duplicate was merged into.",
+            },
             "overdue": {"type": "boolean", "description": "In queue listings only."},
             "url": {"type": "string", "description": "The request's page in the app."},
         },
@@ -201,6 +206,7 @@ SCHEMAS: dict[str, Any] = {
             },
             "overdue": {"type": "boolean"},
             "can_work": {"type": "boolean", "description": "The caller works its queue."},
+            "permissions": {"$ref": "#/components/schemas/RequestPermissions"},
         },
     },
     "NewComment": {

@@ -36,6 +36,16 @@ def param(
 
 STRING_OR_NULL = {"type": ["string", "null"]}
 
+REQUEST_ID = param(
+    "request_id", "The request's number.", {"type": "integer"}, required=True, where="path"
+)
+CSRF_HEADER = param(
+    "X-CSRF-Token",
+    "The session's CSRF token (GET /api/me); needed when the call carries the session cookie.",
+    {"type": "string"},
+    where="header",
+)
+
 
 # Calls that need a signed-in user: the session cookie, or the single-sign-on headers.
 SIGNED_IN: list[dict[str, list[str]]] = [{"session": []}, {"sso": []}]

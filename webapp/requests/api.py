@@ -25,10 +25,11 @@ from werkzeug.wrappers import Response
 
 from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.rating import checked_rating
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import json_object, text_field
+from webapp.inputs import int_field, json_object, known, text_field
 from webapp.requests import files, presenters
 from webapp.requests.files import uploads
 from webapp.requests.forms import (
@@ -147,6 +148,80 @@ def attachments(request_id: int) -> Response:
 def download(request_id: int, attachment_id: int) -> Response:
     found, data = request_service().open_attachment(require_user(), request_id, attachment_id)
     return files.download(found, data)
+
+
+@bp.post("/requests/<int:request_id>/rating")
+def rate(request_id: int) -> Response:
+    """`{"rating": 1-5, "comment": "…"}`: the requester rates the answer."""
+    data = json_object()
+    known(data, ("rating", "comment"))
+    stars, comment = checked_rating(
+        data.get("rating"), text_field(data, "comment", required=False, max_chars=MAX_TEXT_CHARS)
+    )
+    rated = request_service().rate(require_user(), request_id, stars, comment)
+    return jsonify(presenters.request_json(rated))
+
+
+@bp.post("/requests/<int:request_id>/watchers")
+def watch(request_id: int) -> Response:
+    """`{"username": "…"}` (default: the caller) starts watching the request."""
+    data = json_object()
+    known(data, ("username",))
+    name = text_field(data, "username", required=False, max_chars=254) or None
+    return jsonify(
+        presenters.request_json(request_service().watch(require_user(), request_id, name))
+    )
+
+
+@bp.delete("/requests/<int:request_id>/watchers/<username>")
+def unwatch(request_id: int, username: str) -> Response:
+    changed = request_service().unwatch(require_user(), request_id, username)
+    return jsonify(presenters.request_json(changed))
+
+
+@bp.post("/requests/<int:request_id>/merge")
+def merge(request_id: int) -> Response:
+    """`{"into": <id>, "note": "…"}`: merge this request (a duplicate) into another."""
+    data = json_object()
+    known(data, ("into", "note"))
+    into = int_field(data, "into", minimum=1)
+    assert into is not None
+    note = text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS)
+    merged = request_service().merge(require_user(), request_id, into, note)
+    return jsonify(presenters.request_json(merged))
+
+
+@bp.get("/requests/<int:request_id>/canned-replies")
+def canned_replies(request_id: int) -> Response:
+    found = request_service().canned_replies(require_user(), request_id, current_language())
+    return jsonify(
+        {"replies": [{"id": c.reply.id, "title": c.title, "text": c.text} for c in found]}
+    )
+
+
+@bp.post("/requests/bulk")
+def bulk() -> Response:
+    """`{"ids": [...], "assignee": "…"|null, "status": "…", "note": "…"}`: each request
+    changed on its own; one result per request."""
+    data = json_object()
+    known(data, ("ids", "assignee", "status", "note"))
+    ids = data.get("ids")
+    if not isinstance(ids, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in ids
+    ):
+        raise ValidationError(
+            "ids: send a list of request numbers", details={"field": "ids", "expected": "array"}
+        )
+    lang = current_language()
+    results = request_service().bulk(
+        require_user(),
+        ids,
+        assign="assignee" in data,
+        assignee=text_field(data, "assignee", required=False, max_chars=254) or None,
+        status=text_field(data, "status", required=False, max_chars=40) or None,
+        note=text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS),
+    )
+    return jsonify({"results": [presenters.bulk_json(r, lang) for r in results]})
 
 
 @bp.patch("/requests/<int:request_id>")

@@ -17,7 +17,7 @@ from kb.errors import ValidationError
 from kb.requests.records import Request
 from kb.requests.service import RequestService
 from kb.requests.submission import NewRequest
-from webapp.inputs import bool_field, int_field, text_field
+from webapp.inputs import bool_field, int_field, known, text_field
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_TEXT_CHARS = 10_000
@@ -200,13 +200,7 @@ PATCH_FIELDS = ("department", "reason", "assignee", "status", "note", "resolutio
 
 
 def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
-    unknown = sorted(set(data) - set(PATCH_FIELDS))
-    if unknown:
-        raise _invalid(
-            unknown[0],
-            f"cannot be changed here; send any of {', '.join(PATCH_FIELDS)}",
-            known=list(PATCH_FIELDS),
-        )
+    known(data, PATCH_FIELDS)
     if not any(name in data for name in ("department", "assignee", "status", "resolution")):
         raise ValidationError(
             "nothing to change: send status, department (with reason), assignee or resolution",

@@ -1,14 +1,13 @@
-"""What the request pages and the JSON API show, assembled from the service's records.
-
-What a reader may do on a request page (reply, reopen, change the status,
-draft or publish an article) is the service's answer
-(`RequestDetail.permissions`, from `kb.requests.permissions`), the same rules
-its own checks apply: the buttons shown and the checks cannot disagree.
+"""What the request pages and the JSON API show, assembled from the service's records:
+requests and attachments as JSON, the queues an agent works, drafts waiting
+for a content owner, times left to due dates. The request page itself is
+`webapp.requests.page`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +16,19 @@ from flask import url_for
 from kb.accounts.records import Role, User
 from kb.attachments.kinds import BY_NAME
 from kb.attachments.records import Attachment
-from kb.catalogue.templates import shown_value
 from kb.content.markdown_article import read_status
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requests import permissions
+from kb.requests.bulk import BulkResult
 from kb.requests.drafting import article_path, read_article_file
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.permissions import RequestPermissions
 from kb.requests.records import Request
 from kb.requests.serialize import entry_dict, request_dict, task_dict
 from kb.requests.service import QueueItem, RequestDetail, RequestService
 from webapp.departments import department_name
-from webapp.i18n import current_language
+from webapp.i18n import gettext
 from webapp.services import request_service
 
 _S = RequestStatus
@@ -76,6 +76,34 @@ def detail_json(detail: RequestDetail) -> dict[str, Any]:
         "progress": {"done": detail.progress.done, "total": detail.progress.total},
         "overdue": detail.overdue,
         "can_work": detail.can_work,
+        "permissions": permissions_json(detail.permissions),
+    }
+
+
+def permissions_json(allowed: RequestPermissions) -> dict[str, Any]:
+    """What the caller may do with the request now (the service's answer)."""
+    return {
+        "statuses": sorted(s.value for s in allowed.statuses),
+        "reopen": allowed.reopen,
+        "close": allowed.close,
+        "resolve": allowed.resolve,
+        "work": allowed.work,
+        "internal_notes": allowed.internal_notes,
+        "attach": allowed.attach,
+        "rate": allowed.rate,
+        "watch": allowed.watch,
+        "merge": allowed.merge,
+    }
+
+
+def bulk_json(result: BulkResult, lang: str) -> dict[str, Any]:
+    error = result.error
+    return {
+        "id": result.request_id,
+        "ok": result.ok,
+        "error": None
+        if error is None
+        else {"code": error.code, "message": error.message_in(lang), "details": error.details},
     }
 
 
@@ -104,92 +132,6 @@ def article_status(content_root: Path, article_id: str) -> str:
 def linked_articles(request: Request, content_root: Path) -> list[LinkedArticle]:
     """The request's articles (drafted from it, or published since)."""
     return [LinkedArticle(a, article_status(content_root, a)) for a in request.linked_articles]
-
-
-@dataclass(frozen=True)
-class RequestPage:
-    """A request page for one reader: the detail and what they may do."""
-
-    detail: RequestDetail
-    is_requester: bool
-    can_work: bool
-    can_reopen: bool
-    can_close: bool
-    next_statuses: list[str]
-    can_draft: bool
-    can_publish: bool
-    articles: list[LinkedArticle]
-    agents: list[str] = field(default_factory=list)
-    departments: list[tuple[str, str]] = field(default_factory=list)
-    form: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of its fields
-    attachments: list[Attachment] = field(default_factory=list)  # those the reader may see
-
-    def attachments_of(self, entry_id: int | None) -> list[Attachment]:
-        """The files that came with one history entry."""
-        return [a for a in self.attachments if a.entry_id == entry_id]
-
-    @property
-    def request(self) -> Request:
-        return self.detail.request
-
-
-def form_values(service: RequestService, request: Request, lang: str) -> list[tuple[str, str]]:
-    """The request's form as (label, value) pairs, as its requester filled it in; fields
-    its type no longer declares keep their names."""
-    if not request.fields:
-        return []
-    names = {slug: department_name(slug) for slug in service.departments}
-    found = service.catalogue.types.get(request.request_type or "")
-    shown = []
-    for name, value in request.fields.items():
-        spec = found.field(name) if found else None
-        if spec is None:
-            shown.append((name, str(value)))
-        else:
-            shown.append((spec.label_in(lang), shown_value(spec, value, lang, names)))
-    return shown
-
-
-def request_page(
-    service: RequestService,
-    actor: User,
-    request_id: int,
-    departments: list[tuple[str, str]],
-    content_root: Path,
-) -> RequestPage:
-    detail = service.detail(actor, request_id)
-    request = detail.request
-    allowed = detail.permissions
-    agents: list[str] = []
-    if allowed.work:
-        agents = sorted(
-            u.username
-            for u in service.store.list_users()
-            if u.has_role(Role.AGENT, request.department)
-        )
-    return RequestPage(
-        detail=detail,
-        is_requester=allowed.is_requester,
-        can_work=allowed.work,
-        can_reopen=allowed.reopen,
-        can_close=allowed.close,
-        # Resolving has its own form (it needs the answer); reopening its own button.
-        next_statuses=[
-            s.value
-            for s in _S
-            if s in allowed.statuses
-            and s not in (_S.RESOLVED, _S.CLOSED)
-            and not (allowed.reopen and s is _S.IN_PROGRESS)
-        ],
-        # Once a draft exists the page links to it instead of offering another.
-        can_draft=allowed.draft_article and not request.linked_articles,
-        can_publish=allowed.publish_articles,
-        articles=linked_articles(request, content_root),
-        agents=agents,
-        departments=[d for d in departments if d[0] != request.department],
-        form=form_values(service, request, current_language()),
-        attachments=service.attachments(actor, request_id),
-    )
 
 
 def queues_of(service: RequestService, actor: User) -> list[str]:
@@ -244,25 +186,6 @@ def department_choices() -> list[tuple[str, str]]:
     return [*ordered, (service.triage, department_name(service.triage))]
 
 
-def similar_article(page: RequestPage) -> tuple[str, str] | None:
-    """(id, title) of an article of the request's department that already answers
-    its question (a near-duplicate of the draft it would become), or None."""
-    from kb.errors import KbError
-    from kb.results import Query
-    from webapp.services import engine
-
-    request = page.request
-    try:
-        found = engine().search(Query(text=request.query, k=3, department=request.department))
-    except KbError:
-        return None
-    if not found.answered or found.answer is None or not found.answer.id.endswith(".md"):
-        return None
-    if found.answer.department != request.department:
-        return None
-    return found.answer.id, found.answer.title
-
-
 def excerpt(text: str, query: str, width: int = 160) -> str:
     """About `width` characters of `text` around the first word of `query` found
     in it (case ignored; the start when none is), for a search result."""
@@ -272,3 +195,21 @@ def excerpt(text: str, query: str, width: int = 160) -> str:
     start = max(min(found, default=0) - width // 3, 0)
     cut = flat[start : start + width]
     return ("…" if start else "") + cut + ("…" if start + width < len(flat) else "")
+
+
+def time_left(due: datetime | None, now: datetime) -> str:
+    """How long until `due` ("in 3 h 20 min", "in 2 days") or how long past it
+    ("1 h 5 min overdue"), in wall-clock time, in the reader's language."""
+    if due is None:
+        return ""
+    seconds = (due - now).total_seconds()
+    late = seconds < 0
+    minutes = int(abs(seconds) // 60)
+    hours, rest = divmod(minutes, 60)
+    if hours >= 48:
+        amount = gettext("span_days", n=round(hours / 24))
+    elif hours:
+        amount = gettext("span_hours", h=hours, m=rest)
+    else:
+        amount = gettext("span_minutes", m=max(rest, 1))
+    return gettext("overdue_by" if late else "due_in", span=amount)

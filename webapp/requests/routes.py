@@ -30,6 +30,7 @@ from webapp.i18n import current_language, gettext
 from webapp.requests import presenters
 from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
+from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
 from webapp.services import content_root, request_service
 
@@ -43,6 +44,12 @@ def when(value: datetime) -> str:
     """A moment in the working-hours time zone (setting `sla_timezone`): 2026-06-10 14:05."""
     zone = ZoneInfo(str(services.services().settings.sla_timezone))
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+@bp.app_template_filter("remaining")
+def remaining(value: datetime | None) -> str:
+    """The time left until a due date, or past it (see `presenters.time_left`)."""
+    return presenters.time_left(value, request_service().clock())
 
 
 @bp.app_template_global("user_works")
@@ -76,10 +83,11 @@ def mine() -> str:
 def _render_detail(
     actor: User, request_id: int, *, error: str = "", posted: dict[str, Any] | None = None
 ) -> str:
-    page = presenters.request_page(
-        request_service(), actor, request_id, department_choices(), content_root()
+    chosen = (request.args.get("canned") or "").strip()
+    page = page_of(
+        request_service(), actor, request_id, department_choices(), content_root(), chosen
     )
-    similar = presenters.similar_article(page) if page.can_draft else None
+    similar = similar_article(page) if page.can_draft else None
     return render_template(
         "requests/detail.html",
         page=page,
@@ -137,6 +145,55 @@ def attachment(request_id: int, attachment_id: int) -> Response:
     """An attached file, always as a download (see `webapp.requests.files`)."""
     found, data = request_service().open_attachment(require_user(), request_id, attachment_id)
     return download(found, data)
+
+
+@bp.post("/<int:request_id>/rating")
+def rate(request_id: int) -> Response | tuple[str, int]:
+    raw = (request.form.get("rating") or "").strip()
+
+    def rating(actor: User) -> None:
+        score = int(raw) if raw.isdigit() else 0
+        request_service().rate(actor, request_id, score, _text("comment"))
+
+    return _act(request_id, rating, "rating_thanks", "#rating")
+
+
+@bp.post("/<int:request_id>/watchers")
+def watch(request_id: int) -> Response | tuple[str, int]:
+    name = _text("username") or None
+    return _act(
+        request_id,
+        lambda actor: request_service().watch(actor, request_id, name),
+        "watch_added",
+        "#watchers",
+    )
+
+
+@bp.post("/<int:request_id>/watchers/remove")
+def unwatch(request_id: int) -> Response | tuple[str, int]:
+    name = _text("username") or None
+    return _act(
+        request_id,
+        lambda actor: request_service().unwatch(actor, request_id, name),
+        "watch_removed",
+        "#watchers",
+    )
+
+
+@bp.post("/<int:request_id>/merge")
+def merge(request_id: int) -> Response | tuple[str, int]:
+    raw = _text("into")
+
+    def merged(actor: User) -> None:
+        if not raw.isdigit():
+            raise ValidationError(
+                f"into: give the number of the request to merge into, got {raw!r}",
+                details={"field": "into", "value": raw},
+                key="merge_number",
+            )
+        request_service().merge(actor, request_id, int(raw), _text("note"))
+
+    return _act(request_id, merged, "merged_done")
 
 
 @bp.post("/<int:request_id>/status")
@@ -250,45 +307,6 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
         service.record_published(actor, request_id, article_id)
 
     return _act(request_id, publish, "publish_done", "#articles")
-
-
-@bp.get("/queue/")
-def queues() -> Response | str:
-    actor = require_user()
-    mine = presenters.queues_of(request_service(), actor)
-    if len(mine) == 1:
-        return redirect(url_for("requests.queue", department=mine[0]), code=303)
-    return render_template("requests/queues.html", departments=mine)
-
-
-@bp.get("/queue/<department>")
-def queue(department: str) -> str:
-    actor = require_user()
-    service = request_service()
-    wanted = request.args.get("status", "open")
-    if wanted not in STATUS_FILTERS:
-        raise ValidationError(
-            f"status: must be one of {', '.join(STATUS_FILTERS)}, got {wanted!r}",
-            details={"field": "status", "value": wanted},
-        )
-    overdue = request.args.get("overdue") == "1"
-    items = service.queue(
-        actor, department, status=None if wanted == "open" else wanted, overdue=overdue
-    )
-    searched = (request.args.get("q") or "").strip()[:200]
-    return render_template(
-        "requests/queue.html",
-        searched=searched,
-        excerpt=presenters.excerpt,
-        found=service.search_attachments(actor, searched, department) if searched else [],
-        department=department,
-        items=items,
-        tasks=service.task_queue(actor, department),
-        status=wanted,
-        statuses=STATUS_FILTERS,
-        overdue=overdue,
-        queues=presenters.queues_of(service, actor),
-    )
 
 
 @bp.get("/drafts/")

@@ -8,14 +8,15 @@ import pytest
 from kb.catalogue.fields import Choice, FieldSpec, FieldType
 from kb.catalogue.loading import value_stream_type
 from kb.catalogue.problems import FieldErrors
+from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
-from kb.errors import ValidationError
+from kb.errors import PermissionDenied, ValidationError
 from kb.requests.serialize import request_dict
 from kb.requests.service import RequestService
 from kb.requests.workflows import WorkflowCatalog
 from kb.store.protocols import Store
 from tests.kb.requests.test_value_streams import ONBOARDING
-from tests.support import DEPARTMENTS, EMPLOYEE, Clock
+from tests.support import DEPARTMENTS, EMPLOYEE, HR_AGENT, IT_AGENT, Clock, guess_language
 
 LAPTOP = RequestType(
     id="laptop",
@@ -41,13 +42,21 @@ def forms(
     service: RequestService, store: Store, clock: Clock, workflows: WorkflowCatalog
 ) -> RequestService:
     types = {w.name: value_stream_type(w) for w in workflows.workflows.values()}
-    catalogue = Catalogue({**types, "laptop": LAPTOP}, {"it": ("laptop",)})
+    reply = CannedReply(
+        id="ordered",
+        department="it",
+        title={"en": "Laptop ordered", "de": "Laptop bestellt"},
+        text={"en": "Hello {requester}, the {model} laptop for {for_whom} is ordered ({x}).",
+              "de": "Hallo {requester}, der Laptop für {for_whom} ist bestellt."},
+    )  # fmt: skip
+    catalogue = Catalogue({**types, "laptop": LAPTOP}, {"it": ("laptop",)}, {"it": (reply,)})
     return RequestService(
         store,
         departments=DEPARTMENTS,
         workflows=workflows,
         catalogue=catalogue,
         notifier=service.notifier,
+        language_of=guess_language,
         clock=clock,
     )
 
@@ -105,3 +114,18 @@ def test_resubmitting_a_form_with_its_key_files_it_once(forms: RequestService) -
     first = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, idempotency_key="k1")
     again = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, idempotency_key="k1")
     assert first.id == again.id
+
+
+def test_canned_replies_are_filled_in_for_the_request_and_its_agents_only(
+    forms: RequestService,
+) -> None:
+    fields = {"for_whom": "Jana Fischer", "model": "dev"}
+    request = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, lang="en")
+    assert request.id is not None
+    [filled] = forms.canned_replies(IT_AGENT, request.id, ui_lang="de")
+    assert filled.title == "Laptop bestellt"
+    # The request's language; choices as people read them; unknown names stay.
+    assert filled.text == "Hello emma, the Developer laptop for Jana Fischer is ordered ({x})."
+    assert forms.canned_replies(EMPLOYEE, request.id) == []
+    with pytest.raises(PermissionDenied):
+        forms.canned_replies(HR_AGENT, request.id)

@@ -122,7 +122,7 @@ def test_an_unanswered_question_becomes_an_indexed_article(
     agent.page.get_by_role("link", name="Queue").click()
     expect(agent.page.get_by_role("heading", name=f"Queue: {department_name}")).to_be_visible()
     agent.page.get_by_role("link", name=QUESTION).click()
-    agent.page.get_by_label("Your reply").fill(REPLY)
+    agent.page.get_by_label("Reply to the requester").fill(REPLY)
     agent.page.get_by_role("button", name="Send reply").click()
     expect(agent.page.locator(".flash")).to_have_text("Your reply has been sent.")
     agent.page.get_by_label("Answer", exact=True).fill(RESOLUTION)

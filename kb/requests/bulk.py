@@ -1,0 +1,80 @@
+"""One change for many requests at once: the queue's bulk assign and status.
+
+Each request is changed on its own, with its own checks and history entry,
+as if an agent had opened it; a request that cannot take the change (another
+department's, a move the life cycle does not allow) is reported and the
+others go on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kb.accounts.records import User
+from kb.errors import KbError, ValidationError
+from kb.requests.working import RequestWork
+
+MAX_BULK = 200
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What happened to one request of a bulk change."""
+
+    request_id: int
+    error: KbError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class BulkWork:
+    """Assigning and moving many requests of a queue."""
+
+    def __init__(self, work: RequestWork) -> None:
+        self.work = work
+
+    def apply(
+        self,
+        actor: User,
+        request_ids: Sequence[int],
+        *,
+        assign: bool = False,
+        assignee: str | None = None,
+        status: str | None = None,
+        note: str = "",
+    ) -> list[BulkResult]:
+        """Assign (`assign`: to `assignee`, None unassigns) and/or change the status of
+        each request; one result per request, in the order given."""
+        ids = list(dict.fromkeys(request_ids))
+        if not ids:
+            raise ValidationError(
+                "ids: choose at least one request", details={"field": "ids"}, key="bulk_none"
+            )
+        if len(ids) > MAX_BULK:
+            raise ValidationError(
+                f"ids: at most {MAX_BULK} requests at once, got {len(ids)}",
+                details={"field": "ids", "max": MAX_BULK},
+                key="bulk_many",
+                values={"limit": MAX_BULK},
+            )
+        if not assign and not status:
+            raise ValidationError(
+                "nothing to change: choose an assignee or a status",
+                details={"field": "status"},
+                key="bulk_nothing",
+            )
+        results = []
+        for request_id in ids:
+            try:
+                if assign:
+                    self.work.assign(actor, request_id, assignee)
+                if status:
+                    self.work.transition(actor, request_id, status, note)
+            except KbError as exc:
+                results.append(BulkResult(request_id, exc))
+            else:
+                results.append(BulkResult(request_id))
+        return results

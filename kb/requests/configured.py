@@ -1,0 +1,87 @@
+"""The request service as the settings and the content root configure it.
+
+Departments come from the content folder, the value streams from
+`_workflows.yml` (or the setting `workflows_file`), the service catalogue
+from the department files; working hours, notifications, attachments and the
+reopen window from the settings. The CLI and the web app build their service
+here (`RequestService.from_settings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from kb.attachments.factory import blob_store
+from kb.attachments.intake import AttachmentLimits, Intake
+from kb.catalogue.loading import load_catalogue, log_problems
+from kb.extract.base import Limits
+from kb.extract.reader import DocumentReader
+from kb.notify.config import NotifyConfig
+from kb.notify.notifier import Notifier
+from kb.records import Department
+from kb.requests.sla import WorkingCalendar
+from kb.requests.workflows import WorkflowCatalog, load_workflows, workflows_path
+from kb.settings import Settings
+from kb.store.protocols import Store
+from kb.validators import utc_now
+
+if TYPE_CHECKING:
+    from kb.requests.service import RequestService
+
+
+def _intake(settings: Settings) -> Intake:
+    limits = Limits(
+        max_bytes=settings.attachment_max_bytes,
+        seconds=settings.extract_seconds,
+        memory_mb=settings.extract_memory_mb,
+    )
+    return Intake(
+        AttachmentLimits(settings.attachment_max_bytes, settings.attachment_max_count),
+        DocumentReader(limits),  # its worker process starts with the first document
+    )
+
+
+def configured_service(
+    cls: type[RequestService],
+    settings: Settings,
+    store: Store,
+    *,
+    departments: Mapping[str, Department] | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> RequestService:
+    """A `cls` built from the settings and the content root."""
+    if departments is None:
+        from kb.content.scanner import load_departments
+
+        departments = load_departments(settings.content_path)
+    path = workflows_path(settings.content_path, settings.workflows_file)
+    known = [*departments, settings.triage_department]
+    if settings.workflows_file or path.is_file():
+        workflows = load_workflows(path, known)
+    else:
+        workflows = WorkflowCatalog()
+    catalogue, problems = load_catalogue(
+        settings.content_path, departments, workflows.workflows.values()
+    )
+    log_problems(problems)
+    notifier = Notifier(
+        NotifyConfig.from_settings(settings, departments),
+        department_names={slug: d.name for slug, d in departments.items()},
+        clock=clock,
+    )
+    return cls(
+        store,
+        departments=departments,
+        workflows=workflows,
+        catalogue=catalogue,
+        calendar=WorkingCalendar.from_settings(settings),
+        triage_department=settings.triage_department,
+        route_threshold=settings.route_threshold,
+        notifier=notifier,
+        clock=clock,
+        intake=_intake(settings),
+        blobs=blob_store(settings, store),
+        reopen_days=settings.reopen_days,
+    )

@@ -1,0 +1,81 @@
+"""Merging a duplicate request into another: one answer for both askers.
+
+An agent who works both queues merges request D into request T: D is closed
+with an entry naming T (its history stays as it was, and it can no longer be
+reopened by its requester), D's requester becomes a watcher of T, so they
+read and hear its answer, and T's history notes which request was merged
+into it (an internal entry: T's requester need not see D's question). D's
+requester is told (`request.merged`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from kb.accounts.records import User
+from kb.errors import ConflictError, ValidationError
+from kb.notify.topics import Topic
+from kb.requests import permissions
+from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.records import Request
+from kb.requests.task_work import TaskWork
+
+
+class MergeWork:
+    """Merging duplicates."""
+
+    def __init__(self, ledger: Ledger, tasks: TaskWork) -> None:
+        self.ledger = ledger
+        self.tasks = tasks
+
+    def merge(self, actor: User, duplicate_id: int, into_id: int, note: str = "") -> Request:
+        """Merge request `duplicate_id` into `into_id`; returns the closed duplicate."""
+        if duplicate_id == into_id:
+            raise ValidationError(
+                "into: a request cannot be merged into itself",
+                details={"field": "into", "value": into_id},
+                key="merge_self",
+            )
+        duplicate = self.ledger.load(actor, duplicate_id)
+        permissions.require_agent(actor, duplicate, "merge")
+        self._check_open(duplicate)
+        self._check_target(actor, into_id)
+        requester = duplicate.requester
+
+        def note_merge(target: Request, now: datetime) -> Step:
+            self._check_open(target)
+            watchers = list(target.watchers)
+            if requester != target.requester and requester not in watchers:
+                watchers.append(requester)
+            data = {"from": duplicate_id, "query": duplicate.query, "requester": requester}
+            entry = new_entry(actor, target, now, "merged", note, data, visible=False)
+            return Step(replace(target, watchers=watchers, updated=now), entry, None)
+
+        def close(request: Request, now: datetime) -> Step:
+            self._check_open(request)
+            data = {"into": into_id, "from": request.status.value, "to": "closed"}
+            entry = new_entry(actor, request, now, "merged", note, data)
+            closed = replace(request, status=RequestStatus.CLOSED, merged_into=into_id, updated=now)
+            return Step(closed, entry, Topic.MERGED)
+
+        self.ledger.save(actor, into_id, note_merge)
+        merged = self.ledger.save(actor, duplicate_id, close).after
+        self.tasks.cancel_open_tasks(actor, merged)
+        return merged
+
+    def _check_target(self, actor: User, into_id: int) -> None:
+        target = self.ledger.load(actor, into_id)
+        permissions.require_agent(actor, target, "merge into")
+        self._check_open(target)
+
+    @staticmethod
+    def _check_open(target: Request) -> None:
+        if target.merged_into is not None or not target.status.is_open:
+            raise ConflictError(
+                f"request {target.id} is {target.status.value}; only open requests are merged",
+                details={"request": target.id},
+                key="merge_closed",
+                values={"id": target.id},
+            )

@@ -1,0 +1,79 @@
+"""Watchers: people who hear about a request and may read it, besides its requester.
+
+The requester and the agents of its queues add and remove watchers (anyone
+with an account: a manager, a colleague covering a holiday); anyone who may
+read a request may watch it or stop watching it themselves. Watchers get the
+requester's e-mails (`Party.WATCHERS` in `kb.notify.topics`) and see what the
+requester sees. Each change is a history entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from kb.accounts.records import User
+from kb.errors import ConflictError, PermissionDenied, ValidationError
+from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.records import Request
+from kb.store.protocols import AccountStore
+
+MAX_WATCHERS = 50
+
+
+class WatcherWork:
+    """Adding and removing the watchers of a request."""
+
+    def __init__(self, ledger: Ledger, accounts: AccountStore) -> None:
+        self.ledger = ledger
+        self.accounts = accounts
+
+    def watch(self, actor: User, request_id: int, username: str | None = None) -> Request:
+        """Add `username` (default: the actor) to the request's watchers."""
+        name = (username or actor.username).strip()
+        if self.accounts.get_user(name) is None:
+            raise ValidationError(
+                f"watcher: there is no user {name!r}",
+                details={"field": "watcher", "value": name},
+                key="no_such_user",
+                values={"name": name},
+            )
+        return self._change(actor, request_id, name, add=True)
+
+    def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
+        """Remove `username` (default: the actor) from the request's watchers."""
+        return self._change(actor, request_id, (username or actor.username).strip(), add=False)
+
+    def _change(self, actor: User, request_id: int, name: str, *, add: bool) -> Request:
+        def change(request: Request, now: datetime) -> Step:
+            self._require(actor, request, name)
+            if add and name in request.watchers or not add and name not in request.watchers:
+                raise ConflictError(
+                    f"{name} is {'already' if add else 'not'} watching request {request.id}",
+                    details={"request": request.id, "watcher": name},
+                )
+            if add and len(request.watchers) >= MAX_WATCHERS:
+                raise ConflictError(
+                    f"request {request.id} has {MAX_WATCHERS} watchers, the most it may have",
+                    details={"request": request.id},
+                )
+            watchers = (
+                [*request.watchers, name] if add else [w for w in request.watchers if w != name]
+            )
+            data = {"added": name} if add else {"removed": name}
+            entry = new_entry(actor, request, now, "watchers", "", data)
+            return Step(replace(request, watchers=watchers, updated=now), entry, None)
+
+        return self.ledger.save(actor, request_id, change).after
+
+    def _require(self, actor: User, request: Request, name: str) -> None:
+        if name == actor.username or self.ledger.permissions(actor, request).watch:
+            return
+        raise PermissionDenied(
+            f"{actor.username} may not change who watches request {request.id}: only its "
+            f"requester and agents of {request.department} may; anyone who may read it may "
+            "watch it themselves",
+            details={"request": request.id, "action": "watchers"},
+            key="watch_who",
+            values={"department": request.department},
+        )

@@ -1,0 +1,135 @@
+"""After the answer, and around it: ratings, the reopen window, watchers, merging
+duplicates and bulk changes on a queue."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.errors import ConflictError, PermissionDenied, ValidationError
+from kb.requests.service import RequestService
+from kb.store.protocols import Store
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER, OTHER, Clock
+
+
+def resolved(service: RequestService, query: str = "VPN drops", requester=EMPLOYEE) -> int:  # type: ignore[no-untyped-def]
+    request = service.submit(requester, query, department="it")
+    assert request.id is not None
+    service.resolve(IT_AGENT, request.id, "Use TCP 443.")
+    return request.id
+
+
+def test_the_requester_rates_an_answered_request(service: RequestService, store: Store) -> None:
+    request = service.submit(EMPLOYEE, "VPN drops", department="it")
+    assert request.id is not None
+    assert not service.permissions(EMPLOYEE, request.id).rate
+    with pytest.raises(PermissionDenied, match="once it has been answered"):
+        service.rate(EMPLOYEE, request.id, 5)
+    service.resolve(IT_AGENT, request.id, "Use TCP 443.")
+    assert service.permissions(EMPLOYEE, request.id).rate
+    assert not service.permissions(IT_AGENT, request.id).rate
+    rated = service.rate(EMPLOYEE, request.id, 4, "  Quick, thanks  ")
+    assert (rated.rating, rated.rating_comment) == (4, "Quick, thanks")
+    assert rated.rated_at is not None and rated.rated_at <= service.clock()
+    again = service.rate(EMPLOYEE, request.id, 5)
+    assert (again.rating, again.rating_comment) == (5, "")
+    assert [e.data["rating"] for e in store.entries(request.id) if e.kind == "rating"] == [4, 5]
+    for bad in (0, 6, True, "5"):
+        with pytest.raises(ValidationError, match="give 1 to 5 stars"):
+            service.rate(EMPLOYEE, request.id, bad)  # type: ignore[arg-type]
+    with pytest.raises(PermissionDenied):
+        service.rate(IT_AGENT, request.id, 1)
+
+
+def test_requesters_reopen_only_within_the_window(service: RequestService, clock: Clock) -> None:
+    request_id = resolved(service)
+    clock.advance(days=13)
+    assert service.permissions(EMPLOYEE, request_id).reopen
+    service.transition(EMPLOYEE, request_id, "in_progress", "Still broken")
+    service.resolve(IT_AGENT, request_id, "Now with the new client.")
+    clock.advance(days=15)
+    allowed = service.permissions(EMPLOYEE, request_id)
+    assert not allowed.reopen and allowed.close
+    with pytest.raises(PermissionDenied, match="only within 14 days of its answer"):
+        service.transition(EMPLOYEE, request_id, "in_progress")
+    # Agents may reopen any time.
+    assert service.transition(IT_AGENT, request_id, "in_progress").status.value == "in_progress"
+
+
+def test_watchers_read_and_hear_about_a_request(service: RequestService, store: Store) -> None:
+    for person in (EMPLOYEE, OTHER, IT_OWNER):
+        store.add_user(person)
+    request = service.submit(EMPLOYEE, "VPN drops", department="it")
+    assert request.id is not None
+    with pytest.raises(PermissionDenied, match="may not see request"):
+        service.get(OTHER, request.id)
+    service.watch(EMPLOYEE, request.id, OTHER.username)
+    assert service.get(OTHER, request.id).watchers == [OTHER.username]
+    with pytest.raises(ConflictError, match="already watching"):
+        service.watch(IT_AGENT, request.id, OTHER.username)
+    with pytest.raises(ValidationError, match="no user 'nobody'"):
+        service.watch(EMPLOYEE, request.id, "nobody")
+    # A watcher may not add others, but may leave; a content owner may watch herself.
+    with pytest.raises(PermissionDenied, match="only its requester and agents of it"):
+        service.watch(OTHER, request.id, IT_OWNER.username)
+    service.watch(IT_OWNER, request.id)
+    service.unwatch(OTHER, request.id)
+    assert service.get(EMPLOYEE, request.id).watchers == [IT_OWNER.username]
+    # Watchers are mailed replies as the requester is (never what they did themselves).
+    before = {m.id for m in store.due_messages(service.clock(), limit=500)}
+    service.comment(IT_AGENT, request.id, "Which client version?")
+    mails = [
+        m.target
+        for m in store.due_messages(service.clock(), limit=500)
+        if m.id not in before and m.target.startswith("email:")
+    ]
+    assert sorted(mails) == [
+        "email:emma@example.org",
+        "email:it@example.org",
+        "email:olga@example.org",
+    ]
+
+
+def test_a_duplicate_is_merged_with_its_history_kept(service: RequestService, store: Store) -> None:
+    store.add_user(OTHER)
+    first = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    duplicate = service.submit(OTHER, "VPN keeps dropping", "Since Monday", department="it")
+    assert first.id is not None and duplicate.id is not None
+    with pytest.raises(PermissionDenied):
+        service.merge(HR_AGENT, duplicate.id, first.id)
+    with pytest.raises(ValidationError, match="into itself"):
+        service.merge(IT_AGENT, first.id, first.id)
+    merged = service.merge(IT_AGENT, duplicate.id, first.id, "Same outage")
+    assert (merged.status.value, merged.merged_into) == ("closed", first.id)
+    target = service.get(IT_AGENT, first.id)
+    assert target.watchers == [OTHER.username]
+    note = store.entries(first.id)[-1]
+    assert (note.kind, note.data["from"], note.visible_to_requester) == (
+        "merged",
+        duplicate.id,
+        False,
+    )
+    kinds = [e.kind for e in store.entries(duplicate.id)]
+    assert kinds == ["created", "merged"]
+    # The duplicate's requester reads the answer on the first request, not reopening theirs.
+    assert not service.permissions(OTHER, duplicate.id).reopen
+    service.resolve(IT_AGENT, first.id, "The gateway was replaced.")
+    assert service.get(OTHER, first.id).resolution == "The gateway was replaced."
+    with pytest.raises(ConflictError, match="only open requests are merged"):
+        service.merge(IT_AGENT, duplicate.id, first.id)
+
+
+def test_bulk_changes_each_request_on_its_own(service: RequestService) -> None:
+    ids = [service.submit(EMPLOYEE, f"Question {n}", department="it").id for n in range(3)]
+    hr = service.submit(EMPLOYEE, "Payslip missing", department="hr").id
+    results = service.bulk(
+        IT_AGENT, [*ids, hr], assign=True, assignee=IT_AGENT.username, status="in_progress"
+    )  # type: ignore[list-item]
+    assert [r.ok for r in results] == [True, True, True, False]
+    assert isinstance(results[-1].error, PermissionDenied)
+    for request_id in ids:
+        request = service.get(IT_AGENT, request_id)  # type: ignore[arg-type]
+        assert (request.assignee, request.status.value) == (IT_AGENT.username, "in_progress")
+    with pytest.raises(ValidationError, match="choose at least one"):
+        service.bulk(IT_AGENT, [], status="closed")
+    with pytest.raises(ValidationError, match="nothing to change"):
+        service.bulk(IT_AGENT, ids)  # type: ignore[arg-type]

@@ -1,0 +1,168 @@
+"""Around a request, on the pages and in the API (SQLite and PostgreSQL): rating the
+answer, watchers, merging duplicates, canned replies, bulk changes on the queue,
+due times with what is left, the agents' words, and value-stream tasks in their
+own department's queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import error_of, sign_in_as, text_of
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+from tests.webapp.catalogue.conftest import IT_CATALOGUE, ONBOARDING_YML
+
+pytestmark = pytest.mark.usefixtures("tool_content", "people")
+
+CANNED = """canned_replies:
+  - id: ordered
+    title: {en: Laptop ordered, de: Laptop bestellt}
+    text: {en: "Hello {requester}, the laptop for {for_whom} is ordered. {agent}"}
+"""
+
+
+@pytest.fixture
+def tool_content(request_content: Any) -> Any:
+    with (request_content / "it" / "_department.yml").open("a", encoding="utf-8") as out:
+        out.write(IT_CATALOGUE + CANNED)
+    (request_content / "_workflows.yml").write_text(ONBOARDING_YML, encoding="utf-8")
+    return request_content
+
+
+def api(client: FlaskClient, user: str, method: str, path: str, **body: Any) -> Any:
+    token = sign_in_as(client, user)
+    return getattr(client, method)(path, json=body or None, headers={"X-CSRF-Token": token})
+
+
+def file(client: FlaskClient, user: str = "emma", **body: Any) -> int:
+    response = api(
+        client, user, "post", "/api/requests", **({"query": "VPN drops", "department": "it"} | body)
+    )
+    assert response.status_code == 201, text_of(response)
+    return int(response.get_json()["id"])
+
+
+def test_the_requester_rates_the_answer(client: FlaskClient) -> None:
+    request_id = file(client)
+    refused = api(client, "emma", "post", f"/api/requests/{request_id}/rating", rating=5)
+    assert (
+        "only its requester may, once it has been answered"
+        in error_of(refused, 403, "forbidden")["message"]
+    )
+    api(
+        client,
+        "ivan",
+        "patch",
+        f"/api/requests/{request_id}",
+        status="resolved",
+        resolution="Use TCP 443.",
+    )
+    detail = api(client, "emma", "get", f"/api/requests/{request_id}").get_json()
+    assert detail["permissions"]["rate"] is True and detail["permissions"]["reopen"] is True
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "How good was the answer?" in page and 'name="rating" value="5"' in page
+    wrong = api(client, "emma", "post", f"/api/requests/{request_id}/rating", rating=7)
+    assert error_of(wrong, 400, "invalid_request")["details"]["field"] == "rating"
+    extra = api(client, "emma", "post", f"/api/requests/{request_id}/rating", rating=4, stars=4)
+    assert error_of(extra, 400, "invalid_request")["details"]["field"] == "stars"
+    rated = api(
+        client, "emma", "post", f"/api/requests/{request_id}/rating", rating=4, comment="Quick"
+    )
+    assert (rated.get_json()["rating"], rated.get_json()["rating_comment"]) == (4, "Quick")
+    token = sign_in_as(client, "emma")
+    response = client.post(
+        f"/requests/{request_id}/rating", data={"csrf_token": token, "rating": "5"}
+    )
+    assert response.status_code == 303
+    assert "Rated 5 of 5" in text_of(client.get(f"/requests/{request_id}"))
+    mine = text_of(client.get("/requests/"))
+    assert "★★★★★" in mine
+
+
+def test_watchers_merge_and_bulk_in_the_api(client: FlaskClient, store: Store) -> None:
+    first = file(client)
+    duplicate = file(client, "olga", query="VPN keeps dropping")
+    watched = api(client, "emma", "post", f"/api/requests/{first}/watchers", username="cora")
+    assert watched.get_json()["watchers"] == ["cora"]
+    assert api(client, "cora", "get", f"/api/requests/{first}").status_code == 200
+    gone = api(client, "cora", "delete", f"/api/requests/{first}/watchers/cora")
+    assert gone.get_json()["watchers"] == []
+    assert error_of(
+        api(client, "emma", "post", f"/api/requests/{first}/merge", into=duplicate),
+        403,
+        "forbidden",
+    )
+    merged = api(
+        client, "ivan", "post", f"/api/requests/{duplicate}/merge", into=first, note="Same"
+    )
+    assert (merged.get_json()["status"], merged.get_json()["merged_into"]) == ("closed", first)
+    assert store.get_request(first).watchers == ["olga"]
+    other = file(client)
+    hr = file(client, department="hr")
+    results = api(client, "ivan", "post", "/api/requests/bulk", ids=[first, other, hr],
+                  assignee="ivan", status="in_progress").get_json()["results"]  # fmt: skip
+    assert [r["ok"] for r in results] == [True, True, False]
+    assert results[2]["error"]["code"] == "forbidden"
+    assert store.get_request(other).assignee == "ivan"
+
+
+def test_agents_get_canned_replies_filled_in(client: FlaskClient) -> None:
+    request_id = file(
+        client, query="", type="laptop", fields={"for_whom": "Jana Fischer", "model": "standard"}
+    )
+    replies = api(client, "ivan", "get", f"/api/requests/{request_id}/canned-replies").get_json()
+    assert replies == {"replies": [{"id": "ordered", "title": "Laptop ordered",
+                       "text": "Hello emma, the laptop for Jana Fischer is ordered. ivan"}]}  # fmt: skip
+    page = text_of(client.get(f"/requests/{request_id}?canned=ordered"))
+    assert ">Hello emma, the laptop for Jana Fischer is ordered. ivan</textarea>" in page
+    assert "Reply to the requester" in page
+    sign_in_as(client, "emma")
+    assert "Laptop ordered" not in text_of(client.get(f"/requests/{request_id}"))
+
+
+def test_the_queue_counts_tasks_shows_due_times_and_bulk_changes(
+    client: FlaskClient, store: Store
+) -> None:
+    plain = file(client)
+    onboarding = file(client, query="", type="onboarding",
+                      fields={"new_hire": "Jana Fischer", "start_date": "2099-01-04"})  # fmt: skip
+    waiting = file(client, query="Printer toner")
+    api(client, "ivan", "patch", f"/api/requests/{waiting}", status="waiting_for_requester")
+    token = sign_in_as(client, "ivan")
+    html = text_of(client.get("/requests/queue/it"))
+    assert "2 requests · 1 tasks" in html and "Nothing in this queue" not in html
+    task = html[html.index('class="task-item"') :]
+    assert "Laptop for Jana Fischer, starts 2099-01-04" in task
+    assert task.index("IT Service Desk") < task.index(
+        f"part of #{onboarding}"
+    )  # its own badge first
+    assert "Waiting for the requester" in html and "Waiting for you" not in html
+    assert 'data-label="Status"' in html and 'data-label="Due"' in html
+    assert " overdue" in html or "in " in html
+    response = client.post(
+        "/requests/queue/it/bulk",
+        data={
+            "csrf_token": token,
+            "ids": [str(plain), str(waiting)],
+            "assignee": "ivan",
+            "status": "in_progress",
+        },
+    )
+    assert response.status_code == 303
+    assert "2 requests changed." in text_of(client.get("/requests/queue/it"))
+    assert {store.get_request(i).assignee for i in (plain, waiting)} == {"ivan"}
+    # The HR queue has only the onboarding request; IT's agent page of it shows the due times.
+    page = text_of(client.get(f"/requests/{plain}"))
+    assert "First response due" in page and "Resolution due" in page
+
+
+def test_the_requesters_list_shows_status_and_due_date(client: FlaskClient) -> None:
+    file(client)
+    sign_in_as(client, "emma")
+    html = text_of(client.get("/requests/"))
+    row = html[html.index("<tbody>") :]
+    assert 'data-label="Status"' in row and 'data-label="Due"' in row
+    assert row.index('data-label="Status"') < row.index('data-label="Department"')

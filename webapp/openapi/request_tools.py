@@ -1,0 +1,185 @@
+"""The OpenAPI part of what employees and agents do around a request: rating the
+answer, watchers, merging duplicates, canned replies and bulk changes.
+
+Merged by `webapp.openapi.document.openapi_document`; the same test keeps it
+in step with the routes of `webapp.requests.api`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.requests.lifecycle import RequestStatus
+from webapp.openapi.schema import (
+    CSRF_HEADER,
+    ERROR_REF,
+    REQUEST_ID,
+    SIGNED_IN,
+    enum_of,
+    json_response,
+    param,
+)
+
+_ID = REQUEST_ID
+_CSRF = CSRF_HEADER
+_ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF}
+_REQUEST = json_response("Request", "The request after the change.")
+
+
+def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _post(operation: str, summary: str, body: dict[str, Any], parameters: list[Any]) -> Any:
+    return {
+        "operationId": operation,
+        "summary": summary,
+        "security": SIGNED_IN,
+        "parameters": parameters,
+        "requestBody": body,
+        "responses": {"200": _REQUEST, **_ERRORS, "409": ERROR_REF},
+    }
+
+
+SCHEMAS: dict[str, Any] = {
+    "RequestPermissions": {
+        "type": "object",
+        "description": "What the caller may do with the request now (the same rules every "
+        "change is checked against).",
+        "properties": {
+            "statuses": {"type": "array", "items": enum_of(RequestStatus)},
+            **{
+                name: {"type": "boolean"}
+                for name in (
+                    "reopen",
+                    "close",
+                    "resolve",
+                    "work",
+                    "internal_notes",
+                    "attach",
+                    "rate",
+                    "watch",
+                    "merge",
+                )
+            },  # fmt: skip
+        },
+    },
+    "CannedReplies": {
+        "type": "object",
+        "properties": {
+            "replies": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "string"},
+                        "title": {"type": "string"},
+                        "text": {"type": "string", "description": "Filled in for the request."},
+                    },
+                },
+            }
+        },
+    },
+    "BulkResults": {
+        "type": "object",
+        "properties": {
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "ok": {"type": "boolean"},
+                        "error": {
+                            "type": ["object", "null"],
+                            "description": "Why this request was not changed (the error shape).",
+                        },
+                    },
+                },
+            }
+        },
+    },
+}
+
+PATHS: dict[str, Any] = {
+    "/api/requests/{request_id}/rating": {
+        "post": _post(
+            "rateRequest",
+            "Rate the answer: 1 to 5 stars and a comment (the requester, once answered; "
+            "rating again replaces it).",
+            _body(
+                {
+                    "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                    "comment": {"type": "string", "maxLength": 2000},
+                },
+                ["rating"],
+            ),
+            [_ID, _CSRF],
+        )
+    },
+    "/api/requests/{request_id}/watchers": {
+        "post": _post(
+            "watchRequest",
+            "Add a watcher (the requester and agents; anyone who may read it: themselves).",
+            _body({"username": {"type": "string", "description": "Default: the caller."}}, []),
+            [_ID, _CSRF],
+        )
+    },
+    "/api/requests/{request_id}/watchers/{username}": {
+        "delete": {
+            "operationId": "unwatchRequest",
+            "summary": "Remove a watcher.",
+            "security": SIGNED_IN,
+            "parameters": [
+                _ID,
+                param("username", "The watcher.", {"type": "string"}, required=True, where="path"),
+                _CSRF,
+            ],
+            "responses": {"200": _REQUEST, **_ERRORS, "409": ERROR_REF},
+        }
+    },
+    "/api/requests/{request_id}/merge": {
+        "post": _post(
+            "mergeRequest",
+            "Merge this request, a duplicate, into another (agents of both queues): it is "
+            "closed pointing to the other, whose watchers its requester joins.",
+            _body(
+                {"into": {"type": "integer", "minimum": 1}, "note": {"type": "string"}},
+                ["into"],
+            ),
+            [_ID, _CSRF],
+        )
+    },
+    "/api/requests/{request_id}/canned-replies": {
+        "get": {
+            "operationId": "cannedReplies",
+            "summary": "The department's canned replies, filled in for this request (agents).",
+            "security": SIGNED_IN,
+            "parameters": [_ID],
+            "responses": {"200": json_response("CannedReplies", "The replies."), **_ERRORS},
+        }
+    },
+    "/api/requests/bulk": {
+        "post": {
+            "operationId": "bulkChange",
+            "summary": "Assign and/or change the status of many requests, each checked and "
+            "saved on its own.",
+            "security": SIGNED_IN,
+            "parameters": [_CSRF],
+            "requestBody": _body(
+                {
+                    "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
+                    "assignee": {"type": ["string", "null"], "description": "null unassigns."},
+                    "status": enum_of(RequestStatus),
+                    "note": {"type": "string"},
+                },
+                ["ids"],
+            ),
+            "responses": {
+                "200": json_response("BulkResults", "One result per request."),
+                **_ERRORS,
+            },
+        }
+    },
+}

@@ -1,0 +1,161 @@
+"""The request page: what one reader sees of a request and may do with it.
+
+What a reader may do (reply, attach, rate, reopen, watch, merge, change the
+status, draft or publish an article) is the service's answer
+(`RequestDetail.permissions`, from `kb.requests.permissions`), the same rules
+its own checks apply: the buttons shown and the checks cannot disagree.
+Agents (of its queue or of one of its tasks) read it in their words and get
+their department's canned replies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.accounts.records import Role, User
+from kb.attachments.records import Attachment
+from kb.catalogue.templates import shown_value
+from kb.requests.canned import FilledReply
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.permissions import RequestPermissions
+from kb.requests.records import Request
+from kb.requests.service import RequestDetail, RequestService
+from webapp.departments import department_name
+from webapp.i18n import current_language
+from webapp.requests.presenters import LinkedArticle, linked_articles
+
+_S = RequestStatus
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """A request page for one reader: the detail and what they may do."""
+
+    detail: RequestDetail
+    is_requester: bool
+    can_work: bool
+    can_reopen: bool
+    can_close: bool
+    next_statuses: list[str]
+    can_draft: bool
+    can_publish: bool
+    articles: list[LinkedArticle]
+    agents: list[str] = field(default_factory=list)
+    departments: list[tuple[str, str]] = field(default_factory=list)
+    form: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of its fields
+    attachments: list[Attachment] = field(default_factory=list)  # those the reader may see
+    canned: list[FilledReply] = field(default_factory=list)  # the agents' ready replies
+    reply_text: str = ""  # the reply box's text (a canned reply chosen)
+
+    @property
+    def allowed(self) -> RequestPermissions:
+        return self.detail.permissions
+
+    @property
+    def agent_view(self) -> bool:
+        """The reader works the request (its queue or one of its tasks): agents' words."""
+        return self.allowed.internal_notes
+
+    @property
+    def reopen_expired(self) -> bool:
+        """The requester may no longer reopen it: the window has passed."""
+        req = self.request
+        return (
+            self.is_requester
+            and not req.status.is_open
+            and req.merged_into is None
+            and not self.can_reopen
+        )
+
+    def attachments_of(self, entry_id: int | None) -> list[Attachment]:
+        """The files that came with one history entry."""
+        return [a for a in self.attachments if a.entry_id == entry_id]
+
+    @property
+    def request(self) -> Request:
+        return self.detail.request
+
+
+def form_values(service: RequestService, request: Request, lang: str) -> list[tuple[str, str]]:
+    """The request's form as (label, value) pairs, as its requester filled it in; fields
+    its type no longer declares keep their names."""
+    if not request.fields:
+        return []
+    names = {slug: department_name(slug) for slug in service.departments}
+    found = service.catalogue.types.get(request.request_type or "")
+    shown = []
+    for name, value in request.fields.items():
+        spec = found.field(name) if found else None
+        if spec is None:
+            shown.append((name, str(value)))
+        else:
+            shown.append((spec.label_in(lang), shown_value(spec, value, lang, names)))
+    return shown
+
+
+def page_of(
+    service: RequestService,
+    actor: User,
+    request_id: int,
+    departments: list[tuple[str, str]],
+    content_root: Path,
+    chosen: str = "",
+) -> RequestPage:
+    """The page of one request for `actor`; `chosen` names a canned reply to start
+    the reply from."""
+    detail = service.detail(actor, request_id)
+    request = detail.request
+    allowed = detail.permissions
+    agents: list[str] = []
+    canned = service.canned_replies(actor, request_id, current_language())
+    if allowed.work:
+        agents = sorted(
+            u.username
+            for u in service.store.list_users()
+            if u.has_role(Role.AGENT, request.department)
+        )
+    return RequestPage(
+        detail=detail,
+        is_requester=allowed.is_requester,
+        can_work=allowed.work,
+        can_reopen=allowed.reopen,
+        can_close=allowed.close,
+        # Resolving has its own form (it needs the answer); reopening its own button.
+        next_statuses=[
+            s.value
+            for s in _S
+            if s in allowed.statuses
+            and s not in (_S.RESOLVED, _S.CLOSED)
+            and not (allowed.reopen and s is _S.IN_PROGRESS)
+        ],
+        # Once a draft exists the page links to it instead of offering another.
+        can_draft=allowed.draft_article and not request.linked_articles,
+        can_publish=allowed.publish_articles,
+        articles=linked_articles(request, content_root),
+        agents=agents,
+        departments=[d for d in departments if d[0] != request.department],
+        form=form_values(service, request, current_language()),
+        attachments=service.attachments(actor, request_id),
+        canned=canned,
+        reply_text=next((c.text for c in canned if c.reply.id == chosen), ""),
+    )
+
+
+def similar_article(page: RequestPage) -> tuple[str, str] | None:
+    """(id, title) of an article of the request's department that already answers
+    its question (a near-duplicate of the draft it would become), or None."""
+    from kb.errors import KbError
+    from kb.results import Query
+    from webapp.services import engine
+
+    request = page.request
+    try:
+        found = engine().search(Query(text=request.query, k=3, department=request.department))
+    except KbError:
+        return None
+    if not found.answered or found.answer is None or not found.answer.id.endswith(".md"):
+        return None
+    if found.answer.department != request.department:
+        return None
+    return found.answer.id, found.answer.title

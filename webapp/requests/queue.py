@@ -1,0 +1,115 @@
+"""The `queue` blueprint: department queues, for the agents who work them.
+
+    GET  /requests/queue/                   the queues the agent works
+    GET  /requests/queue/<department>       one queue: its requests and its tasks,
+                                            ?status=&overdue=1 filter, ?q= searches
+                                            the text of its attachments
+    POST /requests/queue/<department>/bulk  assign and/or move the chosen requests
+
+A queue lists the department's requests, earliest due first, with the time
+left to their first response and resolution, and the value-stream tasks the
+department owns, each with its own department's badge and the request it is
+part of; both count, so "Nothing in this queue" is said only when neither
+has anything. The page speaks the agents' words (statuses from
+`agent_status_*`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import Role
+from kb.errors import KbError, ValidationError
+from kb.requests.lifecycle import RequestStatus
+from webapp.auth.identity import require_user
+from webapp.i18n import current_language, gettext
+from webapp.requests import presenters
+from webapp.services import request_service
+
+bp = Blueprint("queue", __name__, url_prefix="/requests/queue")
+
+STATUS_FILTERS = ("open", *(s.value for s in RequestStatus))
+BULK_KEEP = ""  # a bulk form's choice that changes nothing
+BULK_NOBODY = "-"  # unassign
+
+
+@bp.get("/")
+def index() -> Response | str:
+    actor = require_user()
+    mine = presenters.queues_of(request_service(), actor)
+    if len(mine) == 1:
+        return redirect(url_for("queue.show", department=mine[0]), code=303)
+    return render_template("requests/queues.html", departments=mine)
+
+
+@bp.get("/<department>")
+def show(department: str) -> str:
+    actor = require_user()
+    service = request_service()
+    wanted = request.args.get("status", "open")
+    if wanted not in STATUS_FILTERS:
+        raise ValidationError(
+            f"status: must be one of {', '.join(STATUS_FILTERS)}, got {wanted!r}",
+            details={"field": "status", "value": wanted},
+        )
+    overdue = request.args.get("overdue") == "1"
+    items = service.queue(
+        actor, department, status=None if wanted == "open" else wanted, overdue=overdue
+    )
+    searched = (request.args.get("q") or "").strip()[:200]
+    agents = sorted(
+        u.username for u in service.store.list_users() if u.has_role(Role.AGENT, department)
+    )
+    return render_template(
+        "requests/queue.html",
+        searched=searched,
+        excerpt=presenters.excerpt,
+        found=service.search_attachments(actor, searched, department) if searched else [],
+        department=department,
+        items=items,
+        tasks=service.task_queue(actor, department),
+        status=wanted,
+        statuses=STATUS_FILTERS,
+        overdue=overdue,
+        queues=presenters.queues_of(service, actor),
+        agents=agents,
+        keep=BULK_KEEP,
+        nobody=BULK_NOBODY,
+    )
+
+
+def _ids() -> list[int]:
+    raw = request.form.getlist("ids")
+    if not all(r.isdigit() for r in raw):
+        raise ValidationError(
+            "ids: choose requests of the list", details={"field": "ids"}, key="bulk_none"
+        )
+    return [int(r) for r in raw]
+
+
+@bp.post("/<department>/bulk")
+def bulk(department: str) -> Response:
+    """Apply one change to the chosen requests; each is checked and saved on its own."""
+    actor = require_user()
+    assignee = request.form.get("assignee", BULK_KEEP)
+    status = (request.form.get("status") or "").strip() or None
+    back = redirect(url_for("queue.show", department=department), code=303)
+    lang = current_language()
+    try:
+        results = request_service().bulk(
+            actor,
+            _ids(),
+            assign=assignee != BULK_KEEP,
+            assignee=None if assignee in (BULK_KEEP, BULK_NOBODY) else assignee,
+            status=status,
+            note=(request.form.get("note") or "").strip()[:2000],
+        )
+    except ValidationError as exc:
+        flash(exc.message_in(lang), "error")
+        return back
+    flash(gettext("bulk_done", n=sum(r.ok for r in results)), "success")
+    for failed in (r for r in results if r.error is not None):
+        error: KbError = failed.error  # type: ignore[assignment]
+        flash(gettext("bulk_failed", id=failed.request_id, reason=error.message_in(lang)), "error")
+    return back
