@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 description of the JSON API, served at /api/openapi.json.
 
-`document.openapi_document()` assembles it: the search and article parts in
-`document`, the requests part in `requests`, building blocks in `schema`. A
-test checks that every route under /api/ is described and that nothing
-described is missing from the app.
+`document.openapi_document(app)` assembles it: each part (`document` for
+search and articles, `requests`, `insights`, `catalogue`, `authoring`,
+`attachments`) describes its operations by endpoint name and its schemas;
+`paths` turns the app's routes under /api/ into the document's paths, and
+fails, naming the route, when a route and its description disagree. Building
+blocks in `schema`.
 """

@@ -1,7 +1,7 @@
 """The attachments part of the OpenAPI document: files on requests and replies.
 
-Merged by `webapp.openapi.document.openapi_document`; the same test keeps it
-in step with the routes of `webapp.requests.api`.
+Operations keyed by the endpoints of `webapp.requests.api`; their paths come
+from the routes (`webapp.openapi.paths`).
 """
 
 from __future__ import annotations
@@ -66,73 +66,67 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-PATHS: dict[str, Any] = {
-    "/api/requests/{request_id}/attachments": {
-        "post": {
-            "operationId": "attachFiles",
-            "summary": "Attach files (multipart/form-data), alone or with a reply; the "
-            "requester and the agents of its queues may. Size and count are limited by the "
-            "settings attachment_max_bytes and attachment_max_count; the type is told from "
-            "the content.",
-            "security": SIGNED_IN,
-            "parameters": [_ID, _CSRF],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {
-                                "file": {
-                                    "type": "array",
-                                    "items": {"type": "string", "format": "binary"},
-                                    "description": "One or more files (repeat the part).",
-                                },
-                                "text": {"type": "string", "maxLength": 10000},
-                                "internal": {
-                                    "enum": ["1", "true"],
-                                    "description": "With an internal note (agents only).",
-                                },
+OPERATIONS: dict[str, Any] = {
+    "requests_api.attach": {
+        "operationId": "attachFiles",
+        "summary": "Attach files (multipart/form-data), alone or with a reply; the "
+        "requester and the agents of its queues may. Size and count are limited by the "
+        "settings attachment_max_bytes and attachment_max_count; the type is told from "
+        "the content.",
+        "security": SIGNED_IN,
+        "parameters": [_ID, _CSRF],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "array",
+                                "items": {"type": "string", "format": "binary"},
+                                "description": "One or more files (repeat the part).",
                             },
-                        }
+                            "text": {"type": "string", "maxLength": 10000},
+                            "internal": {
+                                "enum": ["1", "true"],
+                                "description": "With an internal note (agents only).",
+                            },
+                        },
                     }
-                },
-            },
-            "responses": {
-                "201": json_response("AttachmentList", "The files as stored."),
-                **_ERRORS,
-                "409": ERROR_REF,
-                "413": ERROR_REF,
+                }
             },
         },
-        "get": {
-            "operationId": "listAttachments",
-            "summary": "The request's attachments the caller may see.",
-            "security": SIGNED_IN,
-            "parameters": [_ID],
-            "responses": {"200": json_response("AttachmentList", "Oldest first."), **_ERRORS},
+        "responses": {
+            "201": json_response("AttachmentList", "The files as stored."),
+            **_ERRORS,
+            "409": ERROR_REF,
+            "413": ERROR_REF,
         },
     },
-    "/api/requests/{request_id}/attachments/{attachment_id}": {
-        "get": {
-            "operationId": "downloadAttachment",
-            "summary": "One file, always as a download (Content-Disposition: attachment, "
-            "X-Content-Type-Options: nosniff, Content-Security-Policy: sandbox); HTML comes "
-            "as application/octet-stream.",
-            "security": SIGNED_IN,
-            "parameters": [_ID, _FILE],
-            "responses": {
-                "200": {
-                    "description": "The file's bytes.",
-                    "content": {
-                        "application/octet-stream": {
-                            "schema": {"type": "string", "format": "binary"}
-                        }
-                    },
+    "requests_api.attachments": {
+        "operationId": "listAttachments",
+        "summary": "The request's attachments the caller may see.",
+        "security": SIGNED_IN,
+        "parameters": [_ID],
+        "responses": {"200": json_response("AttachmentList", "Oldest first."), **_ERRORS},
+    },
+    "requests_api.download": {
+        "operationId": "downloadAttachment",
+        "summary": "One file, always as a download (Content-Disposition: attachment, "
+        "X-Content-Type-Options: nosniff, Content-Security-Policy: sandbox); HTML comes "
+        "as application/octet-stream.",
+        "security": SIGNED_IN,
+        "parameters": [_ID, _FILE],
+        "responses": {
+            "200": {
+                "description": "The file's bytes.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
                 },
-                **_ERRORS,
             },
-        }
+            **_ERRORS,
+        },
     },
 }

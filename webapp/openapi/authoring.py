@@ -1,15 +1,22 @@
 """The authoring part of the OpenAPI document: writing articles through the API.
 
-`webapp.openapi.document.openapi_document` merges these paths (the PUT next
-to the GET of /api/articles/{article_id}) and schemas; the route test keeps
-them in step with `webapp.manage.api`.
+Operations keyed by the endpoints of `webapp.manage.api` (the PUT lands next
+to the GET of /api/articles/{article_id}); their paths come from the routes
+(`webapp.openapi.paths`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, SIGNED_IN, STRING_OR_NULL, json_response, param
+from webapp.openapi.schema import (
+    ERROR_REF,
+    SIGNED_IN,
+    STRING_OR_NULL,
+    json_body,
+    json_response,
+    param,
+)
 
 _ID = param(
     "article_id",
@@ -27,109 +34,98 @@ _ETAG = {
     }
 }
 
-PATHS: dict[str, Any] = {
-    "/api/articles/{article_id}": {
-        "put": {
-            "operationId": "putArticle",
-            "summary": "Create or replace an article from its fields (content owners of its "
-            "department, admins). `status: published` publishes at once where the department "
-            "needs no review; under review_required another content owner publishes what was "
-            "submitted with `status: review`.",
-            "security": SIGNED_IN,
-            "parameters": [
-                _ID,
-                param(
-                    "If-Match",
-                    'The version the edit is based on (the ETag of GET, e.g. "3"); required '
-                    "for an existing article unless the body names `version`.",
-                    {"type": "string"},
-                    where="header",
-                ),
-                param(
-                    "X-CSRF-Token",
-                    "The session's token (GET /api/me).",
-                    {"type": "string"},
-                    required=True,
-                    where="header",
-                ),
-            ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}
-                },
+OPERATIONS: dict[str, Any] = {
+    "manage_api.put_article": {
+        "operationId": "putArticle",
+        "summary": "Create or replace an article from its fields (content owners of its "
+        "department, admins). `status: published` publishes at once where the department "
+        "needs no review; under review_required another content owner publishes what was "
+        "submitted with `status: review`.",
+        "security": SIGNED_IN,
+        "parameters": [
+            _ID,
+            param(
+                "If-Match",
+                'The version the edit is based on (the ETag of GET, e.g. "3"); required '
+                "for an existing article unless the body names `version`.",
+                {"type": "string"},
+                where="header",
+            ),
+            param(
+                "X-CSRF-Token",
+                "The session's token (GET /api/me).",
+                {"type": "string"},
+                required=True,
+                where="header",
+            ),
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}
             },
-            "responses": {
-                "200": {
-                    **json_response("StoredArticle", "Saved as a new version."),
-                    "headers": _ETAG,
-                },
-                "201": {**json_response("StoredArticle", "Created."), "headers": _ETAG},
-                "400": ERROR_REF,
-                "401": ERROR_REF,
-                "403": ERROR_REF,
-                "404": ERROR_REF,
-                "409": ERROR_REF,
-                "412": ERROR_REF,
-                "413": ERROR_REF,
-                "422": ERROR_REF,
-                "428": ERROR_REF,
+        },
+        "responses": {
+            "200": {
+                **json_response("StoredArticle", "Saved as a new version."),
+                "headers": _ETAG,
             },
-        }
+            "201": {**json_response("StoredArticle", "Created."), "headers": _ETAG},
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
+            "413": ERROR_REF,
+            "422": ERROR_REF,
+            "428": ERROR_REF,
+        },
     },
-    "/api/articles/{article_id}/versions": {
-        "get": {
-            "operationId": "getArticleVersions",
-            "summary": "Every version of an article, newest first (content owners, admins).",
-            "security": SIGNED_IN,
-            "parameters": [_ID],
-            "responses": {
-                "200": json_response("ArticleVersions", "The versions."),
-                "401": ERROR_REF,
-                "403": ERROR_REF,
-                "404": ERROR_REF,
-            },
-        }
+    "manage_api.versions": {
+        "operationId": "getArticleVersions",
+        "summary": "Every version of an article, newest first (content owners, admins).",
+        "security": SIGNED_IN,
+        "parameters": [_ID],
+        "responses": {
+            "200": json_response("ArticleVersions", "The versions."),
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+        },
     },
-    "/api/preview": {
-        "post": {
-            "operationId": "postPreview",
-            "summary": "Markdown rendered and sanitised exactly as the article page shows it.",
-            "security": SIGNED_IN,
-            "requestBody": {
-                "required": True,
+    "manage_api.preview": {
+        "operationId": "postPreview",
+        "summary": "Markdown rendered and sanitised exactly as the article page shows it.",
+        "security": SIGNED_IN,
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["body"],
+                "properties": {
+                    "body": {"type": "string"},
+                    "id": {
+                        "type": "string",
+                        "description": "The article's id, for relative links.",
+                    },
+                },
+            }
+        ),
+        "responses": {
+            "200": {
+                "description": "The HTML.",
                 "content": {
                     "application/json": {
                         "schema": {
                             "type": "object",
-                            "required": ["body"],
-                            "properties": {
-                                "body": {"type": "string"},
-                                "id": {
-                                    "type": "string",
-                                    "description": "The article's id, for relative links.",
-                                },
-                            },
+                            "properties": {"html": {"type": "string"}},
                         }
                     }
                 },
             },
-            "responses": {
-                "200": {
-                    "description": "The HTML.",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {"html": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
-                "400": ERROR_REF,
-                "401": ERROR_REF,
-            },
-        }
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+        },
     },
 }
 

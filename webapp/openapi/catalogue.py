@@ -1,8 +1,8 @@
 """The catalogue part of the OpenAPI document: `GET /api/catalogue`, and the
 request types and fields that `POST /api/requests` takes with `type` and `fields`.
 
-Merged by `webapp.openapi.document.openapi_document`; the same test keeps it
-in step with the routes of `webapp.catalogue.api`.
+Operations keyed by the endpoints of `webapp.catalogue.api`; their paths come
+from the routes (`webapp.openapi.paths`).
 """
 
 from __future__ import annotations
@@ -83,16 +83,14 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-PATHS: dict[str, Any] = {
-    "/api/catalogue": {
-        "get": {
-            "operationId": "catalogue",
-            "summary": "The service catalogue: departments with their top requests, and every "
-            "request type with the fields of its form.",
-            "parameters": [
-                param("hl", "Language of titles and labels (en or de).", {"enum": ["en", "de"]})
-            ],
-            "responses": {"200": json_response("Catalogue", "The catalogue.")},
-        }
+OPERATIONS: dict[str, Any] = {
+    "catalogue_api.catalogue": {
+        "operationId": "catalogue",
+        "summary": "The service catalogue: departments with their top requests, and every "
+        "request type with the fields of its form.",
+        "parameters": [
+            param("hl", "Language of titles and labels (en or de).", {"enum": ["en", "de"]})
+        ],
+        "responses": {"200": json_response("Catalogue", "The catalogue.")},
     },
 }

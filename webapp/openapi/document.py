@@ -1,8 +1,9 @@
 """The OpenAPI document: the search and article endpoints, and the assembly.
 
-Written as data next to the code it describes; a test checks that every route
-under /api/ is described and that nothing described is missing from the app.
-Keep both in step when adding an endpoint.
+Operations are written as data keyed by the endpoint that serves them; the
+paths and methods come from the app's routes (`webapp.openapi.paths`), so a
+route without a description, or a description without a route, fails to build
+the document, naming it.
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 from copy import deepcopy
 from typing import Any
 
+from flask import Flask
+
 from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
+from webapp.openapi.paths import RouteDescriptionError, api_paths
 from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
 
 _SCHEMAS: dict[str, Any] = {
@@ -212,137 +216,121 @@ _SCHEMAS: dict[str, Any] = {
     },
 }
 
-_PATHS: dict[str, Any] = {
-    "/api/search": {
-        "get": {
-            "operationId": "search",
-            "summary": "Search every department; the answer, results and routing.",
-            "parameters": [
-                param(
-                    "q",
-                    "The question or search words (at most setting max_query_chars).",
-                    {"type": "string", "minLength": 1},
-                    required=True,
-                ),
-                param(
-                    "k",
-                    "Results per page (1 to setting max_k).",
-                    {"type": "integer", "minimum": 1, "default": 10},
-                ),
-                param(
-                    "page",
-                    "Result page (1 to setting max_page).",
-                    {"type": "integer", "minimum": 1, "default": 1},
-                ),
-                param("department", "Only this department (its folder name).", {"type": "string"}),
-                param(
-                    "tag",
-                    "Only articles with this tag; repeat for several.",
-                    {"type": "array", "items": {"type": "string"}},
-                    style="form",
-                    explode=True,
-                ),
-                param(
-                    "source",
-                    "ask: a suggestion search of the ask form (counted for deflection).",
-                    {"type": "string", "enum": ["ask"]},
-                ),
-            ],
-            "responses": {
-                "200": json_response("SearchResponse", "The search's outcome."),
-                "400": ERROR_REF,
-                "503": ERROR_REF,
-            },
-        }
+_OPERATIONS: dict[str, Any] = {
+    "search_api.search": {
+        "operationId": "search",
+        "summary": "Search every department; the answer, results and routing.",
+        "parameters": [
+            param(
+                "q",
+                "The question or search words (at most setting max_query_chars).",
+                {"type": "string", "minLength": 1},
+                required=True,
+            ),
+            param(
+                "k",
+                "Results per page (1 to setting max_k).",
+                {"type": "integer", "minimum": 1, "default": 10},
+            ),
+            param(
+                "page",
+                "Result page (1 to setting max_page).",
+                {"type": "integer", "minimum": 1, "default": 1},
+            ),
+            param("department", "Only this department (its folder name).", {"type": "string"}),
+            param(
+                "tag",
+                "Only articles with this tag; repeat for several.",
+                {"type": "array", "items": {"type": "string"}},
+                style="form",
+                explode=True,
+            ),
+            param(
+                "source",
+                "ask: a suggestion search of the ask form (counted for deflection).",
+                {"type": "string", "enum": ["ask"]},
+            ),
+        ],
+        "responses": {
+            "200": json_response("SearchResponse", "The search's outcome."),
+            "400": ERROR_REF,
+            "503": ERROR_REF,
+        },
     },
-    "/api/articles/{article_id}": {
-        "get": {
-            "operationId": "getArticle",
-            "summary": "One published article with its sanitised HTML; for a content owner "
-            "who may edit it, the stored article (any status) merged in, with `version`, "
-            "`status`, `body` and an ETag header.",
-            "parameters": [
-                param(
-                    "article_id",
-                    "Article id, e.g. hr/sick-leave.md (may hold '/').",
-                    {"type": "string"},
-                    required=True,
-                    where="path",
-                )
-            ],
-            "responses": {"200": json_response("Article", "The article."), "404": ERROR_REF},
-        }
+    "articles_api.article": {
+        "operationId": "getArticle",
+        "summary": "One published article with its sanitised HTML; for a content owner "
+        "who may edit it, the stored article (any status) merged in, with `version`, "
+        "`status`, `body` and an ETag header.",
+        "parameters": [
+            param(
+                "article_id",
+                "Article id, e.g. hr/sick-leave.md (may hold '/').",
+                {"type": "string"},
+                required=True,
+                where="path",
+            )
+        ],
+        "responses": {"200": json_response("Article", "The article."), "404": ERROR_REF},
     },
-    "/api/feedback": {
-        "post": {
-            "operationId": "postFeedback",
-            "summary": "'Was this helpful?' on an article.",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/FeedbackRequest"}}
-                },
+    "articles_api.feedback": {
+        "operationId": "postFeedback",
+        "summary": "'Was this helpful?' on an article.",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/FeedbackRequest"}}
             },
-            "responses": {
-                "201": json_response("Created", "Recorded."),
-                "400": ERROR_REF,
-                "404": ERROR_REF,
-            },
-        }
+        },
+        "responses": {
+            "201": json_response("Created", "Recorded."),
+            "400": ERROR_REF,
+            "404": ERROR_REF,
+        },
     },
-    "/api/click": {
-        "post": {
-            "operationId": "postClick",
-            "summary": "A click on a search result.",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/ClickRequest"}}
-                },
+    "search_api.click": {
+        "operationId": "postClick",
+        "summary": "A click on a search result.",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ClickRequest"}}
             },
-            "responses": {
-                "201": json_response("Created", "Recorded."),
-                "400": ERROR_REF,
-                "404": {"$ref": "#/components/responses/Error"},
-            },
-        }
+        },
+        "responses": {
+            "201": json_response("Created", "Recorded."),
+            "400": ERROR_REF,
+            "404": {"$ref": "#/components/responses/Error"},
+        },
     },
-    "/api/suggest": {
-        "get": {
-            "operationId": "suggest",
-            "summary": "Article titles and popular searches starting with the prefix.",
-            "parameters": [
-                param(
-                    "q", "What has been typed so far (at most 100 characters).", {"type": "string"}
-                )
-            ],
-            "responses": {
-                "200": json_response("Suggestions", "Up to 8 suggestions."),
-                "400": ERROR_REF,
-            },
-        }
+    "search_api.suggest": {
+        "operationId": "suggest",
+        "summary": "Article titles and popular searches starting with the prefix.",
+        "parameters": [
+            param("q", "What has been typed so far (at most 100 characters).", {"type": "string"})
+        ],
+        "responses": {
+            "200": json_response("Suggestions", "Up to 8 suggestions."),
+            "400": ERROR_REF,
+        },
     },
-    "/api/health": {
-        "get": {
-            "operationId": "health",
-            "summary": "The published index snapshot and whether the store answers.",
-            "responses": {
-                "200": json_response("Health", "Serving; 'degraded' when the store fails."),
-                "503": ERROR_REF,
-            },
-        }
+    "api.health": {
+        "operationId": "health",
+        "summary": "The published index snapshot and whether the store answers.",
+        "responses": {
+            "200": json_response("Health", "Serving; 'degraded' when the store fails."),
+            "503": ERROR_REF,
+        },
     },
-    "/api/openapi.json": {
-        "get": {
-            "operationId": "openapi",
-            "summary": "This document.",
-            "responses": {
-                "200": {
-                    "description": "OpenAPI 3.1 document.",
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                }
-            },
-        }
+    "api.openapi": {
+        "operationId": "openapi",
+        "summary": "This document.",
+        "responses": {
+            "200": {
+                "description": "OpenAPI 3.1 document.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
     },
 }
 
@@ -356,7 +344,6 @@ _DOCUMENT: dict[str, Any] = {
         "need no sign-in; requests do (a session cookie, or single sign-on headers). See "
         "docs/api.md.",
     },
-    "paths": _PATHS,
     "components": {
         "schemas": _SCHEMAS,
         "responses": {
@@ -366,21 +353,29 @@ _DOCUMENT: dict[str, Any] = {
 }
 
 
-def openapi_document() -> dict[str, Any]:
-    """A fresh copy of the API description (with the requests part merged in)."""
+_PARTS = (
+    openapi_requests,
+    openapi_insights,
+    openapi_catalogue,
+    openapi_authoring,
+    openapi_attachments,
+    openapi_request_tools,
+)
+
+
+def openapi_document(app: Flask) -> dict[str, Any]:
+    """A fresh copy of the API description of `app`: its routes under /api/
+    with the operations every part describes, and the parts' schemas."""
 
     document = deepcopy(_DOCUMENT)
+    operations = dict(_OPERATIONS)
     components = document["components"]
-    for part in (
-        openapi_requests,
-        openapi_insights,
-        openapi_catalogue,
-        openapi_authoring,
-        openapi_attachments,
-        openapi_request_tools,
-    ):
-        for path, item in deepcopy(part.PATHS).items():
-            document["paths"].setdefault(path, {}).update(item)
+    for part in _PARTS:
+        twice = sorted(set(operations) & set(part.OPERATIONS))
+        if twice:
+            raise RouteDescriptionError(f"{part.__name__} describes {twice} a second time")
+        operations.update(part.OPERATIONS)
         components["schemas"].update(deepcopy(part.SCHEMAS))
+    document["paths"] = api_paths(app.url_map.iter_rules(), operations)
     components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
     return document

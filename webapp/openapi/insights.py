@@ -1,8 +1,7 @@
 """The insights part of the OpenAPI document: /api/insights/….
 
-`webapp.openapi.document.openapi_document` merges these paths and schemas; the test
-that compares documented and served routes keeps them in step with
-`webapp.insights.api`.
+Operations keyed by the endpoints of `webapp.insights.api`; their paths come
+from the routes (`webapp.openapi.paths`).
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.insights.records import TopicStatus
-from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_response, param
+from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_body, json_response, param
 
 _FILTERS = [
     param(
@@ -183,71 +182,54 @@ SCHEMAS["ContentHealth"] = {
     },
 }
 
-PATHS: dict[str, Any] = {
-    "/api/insights/content": {
-        "get": {
-            "operationId": "insightsContent",
-            "summary": "Articles that need a look: review dates, low helpful ratio, unseen, "
-            "answers followed by requests, broken links, near-duplicates.",
-            "security": SIGNED_IN,
-            "parameters": _FILTERS,
-            "responses": {"200": json_response("ContentHealth", "The findings."), **_ERRORS},
-        }
+OPERATIONS: dict[str, Any] = {
+    "api_insights.content_view": {
+        "operationId": "insightsContent",
+        "summary": "Articles that need a look: review dates, low helpful ratio, unseen, "
+        "answers followed by requests, broken links, near-duplicates.",
+        "security": SIGNED_IN,
+        "parameters": _FILTERS,
+        "responses": {"200": json_response("ContentHealth", "The findings."), **_ERRORS},
     },
-    "/api/insights/requests": {
-        "get": {
-            "operationId": "insightsRequests",
-            "summary": "Per department: top request topics, times against targets, backlog.",
-            "security": SIGNED_IN,
-            "parameters": _FILTERS,
-            "responses": {"200": json_response("RequestInsights", "The figures."), **_ERRORS},
-        }
+    "api_insights.requests_view": {
+        "operationId": "insightsRequests",
+        "summary": "Per department: top request topics, times against targets, backlog.",
+        "security": SIGNED_IN,
+        "parameters": _FILTERS,
+        "responses": {"200": json_response("RequestInsights", "The figures."), **_ERRORS},
     },
-    "/api/insights/overview": {
-        "get": {
-            "operationId": "insightsOverview",
-            "summary": "Headline figures of a period with the previous period and the trend.",
-            "security": SIGNED_IN,
-            "parameters": _FILTERS,
-            "responses": {"200": json_response("InsightsOverview", "The figures."), **_ERRORS},
-        }
+    "api_insights.overview": {
+        "operationId": "insightsOverview",
+        "summary": "Headline figures of a period with the previous period and the trend.",
+        "security": SIGNED_IN,
+        "parameters": _FILTERS,
+        "responses": {"200": json_response("InsightsOverview", "The figures."), **_ERRORS},
     },
-    "/api/insights/gaps": {
-        "get": {
-            "operationId": "insightsGaps",
-            "summary": "Knowledge gaps: failed questions grouped into topics, by impact.",
-            "security": SIGNED_IN,
-            "parameters": _FILTERS,
-            "responses": {"200": json_response("Gaps", "The topics."), **_ERRORS},
-        }
+    "api_insights.gaps": {
+        "operationId": "insightsGaps",
+        "summary": "Knowledge gaps: failed questions grouped into topics, by impact.",
+        "security": SIGNED_IN,
+        "parameters": _FILTERS,
+        "responses": {"200": json_response("Gaps", "The topics."), **_ERRORS},
     },
-    "/api/insights/gaps/{topic_id}/assign": {
-        "post": {
-            "operationId": "assignGap",
-            "summary": "Give a topic to a department's content owners (analysts, admins).",
-            "security": SIGNED_IN,
-            "parameters": [
-                param(
-                    "topic_id", "The topic's id.", {"type": "integer"}, required=True, where="path"
-                )
-            ],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["department"],
-                            "properties": {"department": {"type": "string"}},
-                        }
-                    }
-                },
-            },
-            "responses": {
-                "200": {"description": "The topic's new status."},
-                **_ERRORS,
-                "404": ERROR_REF,
-            },
-        }
+    "api_insights.assign": {
+        "operationId": "assignGap",
+        "summary": "Give a topic to a department's content owners (analysts, admins).",
+        "security": SIGNED_IN,
+        "parameters": [
+            param("topic_id", "The topic's id.", {"type": "integer"}, required=True, where="path")
+        ],
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["department"],
+                "properties": {"department": {"type": "string"}},
+            }
+        ),
+        "responses": {
+            "200": {"description": "The topic's new status."},
+            **_ERRORS,
+            "404": ERROR_REF,
+        },
     },
 }

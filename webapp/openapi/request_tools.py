@@ -1,8 +1,8 @@
 """The OpenAPI part of what employees and agents do around a request: rating the
 answer, watchers, merging duplicates, canned replies and bulk changes.
 
-Merged by `webapp.openapi.document.openapi_document`; the same test keeps it
-in step with the routes of `webapp.requests.api`.
+Operations keyed by the endpoints of `webapp.requests.api`; their paths come
+from the routes (`webapp.openapi.paths`).
 """
 
 from __future__ import annotations
@@ -102,84 +102,72 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
-PATHS: dict[str, Any] = {
-    "/api/requests/{request_id}/rating": {
-        "post": _post(
-            "rateRequest",
-            "Rate the answer: 1 to 5 stars and a comment (the requester, once answered; "
-            "rating again replaces it).",
-            _body(
-                {
-                    "rating": {"type": "integer", "minimum": 1, "maximum": 5},
-                    "comment": {"type": "string", "maxLength": 2000},
-                },
-                ["rating"],
-            ),
-            [_ID, _CSRF],
-        )
-    },
-    "/api/requests/{request_id}/watchers": {
-        "post": _post(
-            "watchRequest",
-            "Add a watcher (the requester and agents; anyone who may read it: themselves).",
-            _body({"username": {"type": "string", "description": "Default: the caller."}}, []),
-            [_ID, _CSRF],
-        )
-    },
-    "/api/requests/{request_id}/watchers/{username}": {
-        "delete": {
-            "operationId": "unwatchRequest",
-            "summary": "Remove a watcher.",
-            "security": SIGNED_IN,
-            "parameters": [
-                _ID,
-                param("username", "The watcher.", {"type": "string"}, required=True, where="path"),
-                _CSRF,
-            ],
-            "responses": {"200": _REQUEST, **_ERRORS, "409": ERROR_REF},
-        }
-    },
-    "/api/requests/{request_id}/merge": {
-        "post": _post(
-            "mergeRequest",
-            "Merge this request, a duplicate, into another (agents of both queues): it is "
-            "closed pointing to the other, whose watchers its requester joins.",
-            _body(
-                {"into": {"type": "integer", "minimum": 1}, "note": {"type": "string"}},
-                ["into"],
-            ),
-            [_ID, _CSRF],
-        )
-    },
-    "/api/requests/{request_id}/canned-replies": {
-        "get": {
-            "operationId": "cannedReplies",
-            "summary": "The department's canned replies, filled in for this request (agents).",
-            "security": SIGNED_IN,
-            "parameters": [_ID],
-            "responses": {"200": json_response("CannedReplies", "The replies."), **_ERRORS},
-        }
-    },
-    "/api/requests/bulk": {
-        "post": {
-            "operationId": "bulkChange",
-            "summary": "Assign and/or change the status of many requests, each checked and "
-            "saved on its own.",
-            "security": SIGNED_IN,
-            "parameters": [_CSRF],
-            "requestBody": _body(
-                {
-                    "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
-                    "assignee": {"type": ["string", "null"], "description": "null unassigns."},
-                    "status": enum_of(RequestStatus),
-                    "note": {"type": "string"},
-                },
-                ["ids"],
-            ),
-            "responses": {
-                "200": json_response("BulkResults", "One result per request."),
-                **_ERRORS,
+OPERATIONS: dict[str, Any] = {
+    "requests_api.rate": _post(
+        "rateRequest",
+        "Rate the answer: 1 to 5 stars and a comment (the requester, once answered; "
+        "rating again replaces it).",
+        _body(
+            {
+                "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+                "comment": {"type": "string", "maxLength": 2000},
             },
-        }
+            ["rating"],
+        ),
+        [_ID, _CSRF],
+    ),
+    "requests_api.watch": _post(
+        "watchRequest",
+        "Add a watcher (the requester and agents; anyone who may read it: themselves).",
+        _body({"username": {"type": "string", "description": "Default: the caller."}}, []),
+        [_ID, _CSRF],
+    ),
+    "requests_api.unwatch": {
+        "operationId": "unwatchRequest",
+        "summary": "Remove a watcher.",
+        "security": SIGNED_IN,
+        "parameters": [
+            _ID,
+            param("username", "The watcher.", {"type": "string"}, required=True, where="path"),
+            _CSRF,
+        ],
+        "responses": {"200": _REQUEST, **_ERRORS, "409": ERROR_REF},
+    },
+    "requests_api.merge": _post(
+        "mergeRequest",
+        "Merge this request, a duplicate, into another (agents of both queues): it is "
+        "closed pointing to the other, whose watchers its requester joins.",
+        _body(
+            {"into": {"type": "integer", "minimum": 1}, "note": {"type": "string"}},
+            ["into"],
+        ),
+        [_ID, _CSRF],
+    ),
+    "requests_api.canned_replies": {
+        "operationId": "cannedReplies",
+        "summary": "The department's canned replies, filled in for this request (agents).",
+        "security": SIGNED_IN,
+        "parameters": [_ID],
+        "responses": {"200": json_response("CannedReplies", "The replies."), **_ERRORS},
+    },
+    "requests_api.bulk": {
+        "operationId": "bulkChange",
+        "summary": "Assign and/or change the status of many requests, each checked and "
+        "saved on its own.",
+        "security": SIGNED_IN,
+        "parameters": [_CSRF],
+        "requestBody": _body(
+            {
+                "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
+                "assignee": {"type": ["string", "null"], "description": "null unassigns."},
+                "status": enum_of(RequestStatus),
+                "note": {"type": "string"},
+            },
+            ["ids"],
+        ),
+        "responses": {
+            "200": json_response("BulkResults", "One result per request."),
+            **_ERRORS,
+        },
     },
 }

@@ -1,8 +1,8 @@
 """The requests part of the OpenAPI document: /api/me and /api/requests….
 
-`webapp.openapi.openapi_document` merges these paths, schemas and security
-schemes into the one document; the same test keeps them in step with the
-routes of `webapp.requests.api`.
+Operations keyed by the endpoints of `webapp.requests.api` and
+`webapp.auth.api`, schemas and the security schemes; their paths come from the
+routes (`webapp.openapi.paths`).
 """
 
 from __future__ import annotations
@@ -245,99 +245,91 @@ SCHEMAS: dict[str, Any] = {
 
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
 
-PATHS: dict[str, Any] = {
-    "/api/me": {
-        "get": {
-            "operationId": "me",
-            "summary": "The signed-in user, their roles and the session's CSRF token.",
-            "security": SIGNED_IN,
-            "responses": {"200": json_response("Me", "Who is signed in."), "401": ERROR_REF},
-        }
+OPERATIONS: dict[str, Any] = {
+    "auth_api.me": {
+        "operationId": "me",
+        "summary": "The signed-in user, their roles and the session's CSRF token.",
+        "security": SIGNED_IN,
+        "responses": {"200": json_response("Me", "Who is signed in."), "401": ERROR_REF},
     },
-    "/api/requests": {
-        "post": {
-            "operationId": "createRequest",
-            "summary": "File a request; the same Idempotency-Key returns the first one.",
-            "security": SIGNED_IN,
-            "parameters": [
-                param(
-                    "Idempotency-Key",
-                    "A unique key per request to file (a UUID); resending it files nothing new.",
-                    {"type": "string", "maxLength": 100},
-                    where="header",
-                ),
-                _CSRF,
-            ],
-            "requestBody": _body("NewRequest"),
-            "responses": {
-                "201": json_response("Request", "Filed (or filed before with this key)."),
-                **_ERRORS,
-                "409": ERROR_REF,
-            },
-        },
-        "get": {
-            "operationId": "listRequests",
-            "summary": "The caller's requests (mine=1, the default) or a department's queue.",
-            "security": SIGNED_IN,
-            "parameters": [
-                param("mine", "1: the caller's own requests.", {"enum": ["1", "true"]}),
-                param(
-                    "department",
-                    "A queue (agents of it): open requests, earliest due first.",
-                    {"type": "string"},
-                ),
-                param(
-                    "status",
-                    "Only these statuses; repeat for several.",
-                    {"type": "array", "items": enum_of(RequestStatus)},
-                    style="form",
-                    explode=True,
-                ),
-                param("overdue", "With department: only overdue requests.", {"enum": ["1"]}),
-            ],
-            "responses": {"200": json_response("RequestList", "At most 500 requests."), **_ERRORS},
+    "requests_api.create": {
+        "operationId": "createRequest",
+        "summary": "File a request; the same Idempotency-Key returns the first one.",
+        "security": SIGNED_IN,
+        "parameters": [
+            param(
+                "Idempotency-Key",
+                "A unique key per request to file (a UUID); resending it files nothing new.",
+                {"type": "string", "maxLength": 100},
+                where="header",
+            ),
+            _CSRF,
+        ],
+        "requestBody": _body("NewRequest"),
+        "responses": {
+            "201": json_response("Request", "Filed (or filed before with this key)."),
+            **_ERRORS,
+            "409": ERROR_REF,
         },
     },
-    "/api/requests/{request_id}": {
-        "get": {
-            "operationId": "getRequest",
-            "summary": "A request with the history the caller may see, its tasks and progress.",
-            "security": SIGNED_IN,
-            "parameters": [_ID],
-            "responses": {
-                "200": json_response("RequestDetail", "The request."),
-                **_ERRORS,
-                "404": ERROR_REF,
-            },
-        },
-        "patch": {
-            "operationId": "changeRequest",
-            "summary": "Reassign, assign, change the status or resolve (agents; requesters "
-            "may reopen and close).",
-            "security": SIGNED_IN,
-            "parameters": [_ID, _CSRF],
-            "requestBody": _body("RequestChange"),
-            "responses": {
-                "200": json_response("Request", "The request after the change."),
-                **_ERRORS,
-                "404": ERROR_REF,
-                "409": ERROR_REF,
-            },
+    "requests_api.listing": {
+        "operationId": "listRequests",
+        "summary": "The caller's requests (mine=1, the default) or a department's queue.",
+        "security": SIGNED_IN,
+        "parameters": [
+            param("mine", "1: the caller's own requests.", {"enum": ["1", "true"]}),
+            param(
+                "department",
+                "A queue (agents of it): open requests, earliest due first.",
+                {"type": "string"},
+            ),
+            param(
+                "status",
+                "Only these statuses; repeat for several.",
+                {"type": "array", "items": enum_of(RequestStatus)},
+                style="form",
+                explode=True,
+            ),
+            param("overdue", "With department: only overdue requests.", {"enum": ["1"]}),
+        ],
+        "responses": {"200": json_response("RequestList", "At most 500 requests."), **_ERRORS},
+    },
+    "requests_api.show": {
+        "operationId": "getRequest",
+        "summary": "A request with the history the caller may see, its tasks and progress.",
+        "security": SIGNED_IN,
+        "parameters": [_ID],
+        "responses": {
+            "200": json_response("RequestDetail", "The request."),
+            **_ERRORS,
+            "404": ERROR_REF,
         },
     },
-    "/api/requests/{request_id}/comments": {
-        "post": {
-            "operationId": "commentRequest",
-            "summary": "Reply on a request, or add an internal note (agents).",
-            "security": SIGNED_IN,
-            "parameters": [_ID, _CSRF],
-            "requestBody": _body("NewComment"),
-            "responses": {
-                "201": json_response("RequestDetail", "The request with the new entry."),
-                **_ERRORS,
-                "404": ERROR_REF,
-            },
-        }
+    "requests_api.change": {
+        "operationId": "changeRequest",
+        "summary": "Reassign, assign, change the status or resolve (agents; requesters "
+        "may reopen and close).",
+        "security": SIGNED_IN,
+        "parameters": [_ID, _CSRF],
+        "requestBody": _body("RequestChange"),
+        "responses": {
+            "200": json_response("Request", "The request after the change."),
+            **_ERRORS,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+        },
+    },
+    "requests_api.comment": {
+        "operationId": "commentRequest",
+        "summary": "Reply on a request, or add an internal note (agents).",
+        "security": SIGNED_IN,
+        "parameters": [_ID, _CSRF],
+        "requestBody": _body("NewComment"),
+        "responses": {
+            "201": json_response("RequestDetail", "The request with the new entry."),
+            **_ERRORS,
+            "404": ERROR_REF,
+        },
     },
 }
 

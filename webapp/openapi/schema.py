@@ -15,6 +15,11 @@ def json_response(schema_ref: str, description: str) -> dict[str, Any]:
     }
 
 
+def json_body(schema: dict[str, Any]) -> dict[str, Any]:
+    """A required JSON request body of `schema`."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 def param(
     name: str,
     description: str,

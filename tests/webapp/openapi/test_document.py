@@ -1,13 +1,17 @@
-"""The OpenAPI document describes exactly the routes the app has under /api/."""
+"""The OpenAPI document describes exactly the routes the app has under /api/,
+its paths generated from the routes."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import Map, Rule
 
 from webapp.openapi.document import openapi_document
+from webapp.openapi.paths import RouteDescriptionError, api_paths, openapi_path
 
 _CONVERTER = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
 _IGNORED = {"HEAD", "OPTIONS"}
@@ -23,17 +27,17 @@ def app_operations(app: Flask) -> set[tuple[str, str]]:
     return ops
 
 
-def documented_operations() -> set[tuple[str, str]]:
-    doc = openapi_document()
+def documented_operations(app: Flask) -> set[tuple[str, str]]:
+    doc = openapi_document(app)
     return {(path, method) for path, item in doc["paths"].items() for method in item}
 
 
 def test_every_api_route_is_documented_and_nothing_more(app: Flask) -> None:
-    assert app_operations(app) == documented_operations()
+    assert app_operations(app) == documented_operations(app)
 
 
 def test_path_parameters_match_the_route(app: Flask) -> None:
-    doc = openapi_document()
+    doc = openapi_document(app)
     for path, item in doc["paths"].items():
         names = set(re.findall(r"{([a-z_]+)}", path))
         for operation in item.values():
@@ -42,33 +46,33 @@ def test_path_parameters_match_the_route(app: Flask) -> None:
 
 
 def test_references_resolve(app: Flask) -> None:
-    doc = openapi_document()
+    doc = openapi_document(app)
     text = repr(doc)
     for ref in set(re.findall(r"#/components/(\w+)/(\w+)", text)):
         kind, name = ref
         assert name in doc["components"][kind], ref
 
 
-def test_document_is_served(client: FlaskClient) -> None:
+def test_document_is_served(app: Flask, client: FlaskClient) -> None:
     body = client.get("/api/openapi.json").get_json()
     assert body["openapi"].startswith("3.1")
-    assert body == openapi_document()
+    assert body == openapi_document(app)
 
 
-def test_documented_error_shape_matches_the_handler(client: FlaskClient) -> None:
-    schema = openapi_document()["components"]["schemas"]["Error"]
+def test_documented_error_shape_matches_the_handler(app: Flask, client: FlaskClient) -> None:
+    schema = openapi_document(app)["components"]["schemas"]["Error"]
     error = client.get("/api/nowhere").get_json()
     assert set(error) == set(schema["required"])
     assert set(error["error"]) == set(schema["properties"]["error"]["required"])
 
 
-def test_enums_are_the_code_s_enums() -> None:
+def test_enums_are_the_code_s_enums(app: Flask) -> None:
     """A new status or priority reaches the API description without editing it."""
     from kb.insights.records import TopicStatus
     from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
     from kb.requests.records import ENTRY_KIND_NAMES
 
-    schemas = openapi_document()["components"]["schemas"]
+    schemas = openapi_document(app)["components"]["schemas"]
     expected = {
         ("Request", "status"): [s.value for s in RequestStatus],
         ("RequestChange", "status"): [s.value for s in RequestStatus],
@@ -80,3 +84,64 @@ def test_enums_are_the_code_s_enums() -> None:
     }
     for (schema, field), values in expected.items():
         assert schemas[schema]["properties"][field]["enum"] == values, (schema, field)
+
+
+def _operation(*path_parameters: str) -> dict[str, object]:
+    parameters = [{"name": name, "in": "path"} for name in path_parameters]
+    return {"operationId": "x", "parameters": parameters, "responses": {}}
+
+
+def test_paths_and_methods_come_from_the_routes() -> None:
+    rules = Map(
+        [
+            Rule("/api/things/<int:thing_id>", endpoint="things.show", methods=["GET"]),
+            Rule("/api/things/<int:thing_id>", endpoint="things.change", methods=["PATCH"]),
+            Rule("/pages/things", endpoint="pages.things", methods=["GET"]),
+        ]
+    ).iter_rules()
+    operations = {"things.show": _operation("thing_id"), "things.change": _operation("thing_id")}
+
+    paths = api_paths(rules, operations)
+
+    assert paths == {
+        "/api/things/{thing_id}": {
+            "get": operations["things.show"],
+            "patch": operations["things.change"],
+        }
+    }
+
+
+def test_an_undescribed_route_fails_naming_it(app: Flask) -> None:
+    app.add_url_rule("/api/undescribed/<int:item_id>", "undescribed", lambda item_id: "")
+    with pytest.raises(
+        RouteDescriptionError, match=r"/api/undescribed/<int:item_id>.*'undescribed'"
+    ):
+        openapi_document(app)
+
+
+def test_a_description_without_its_route_fails_naming_it() -> None:
+    rules = Map([Rule("/api/things", endpoint="things.listing", methods=["GET"])]).iter_rules()
+    operations = {"things.listing": _operation(), "things.gone": _operation()}
+    with pytest.raises(RouteDescriptionError, match="things.gone"):
+        api_paths(rules, operations)
+
+
+def test_path_parameters_must_be_the_route_s() -> None:
+    rules = Map(
+        [Rule("/api/things/<int:thing_id>", endpoint="things.show", methods=["GET"])]
+    ).iter_rules()
+    with pytest.raises(RouteDescriptionError, match="thing_id"):
+        api_paths(rules, {"things.show": _operation("id")})
+
+
+@pytest.mark.parametrize(
+    ("rule", "path"),
+    [
+        ("/api/requests/<int:request_id>", "/api/requests/{request_id}"),
+        ("/api/articles/<path:article_id>/versions", "/api/articles/{article_id}/versions"),
+        ("/api/things/<name>", "/api/things/{name}"),
+        ("/api/<any(a, b):kind>/x", "/api/{kind}/x"),
+    ],
+)
+def test_openapi_path(rule: str, path: str) -> None:
+    assert openapi_path(rule) == path
