@@ -32,6 +32,10 @@ CSP = "; ".join(
 )
 
 
+# API answers that are the same for everyone (caches may keep them).
+PUBLIC_API_PATHS = frozenset({"/api/openapi.json"})
+
+
 def _headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
@@ -41,6 +45,11 @@ def _headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
         response.vary.update(("Accept-Language", "Cookie"))
+    elif request.path.startswith("/api/") and request.path not in PUBLIC_API_PATHS:
+        # API answers depend on who asks (their requests, what their groups may
+        # read): no shared cache may keep one for the next caller.
+        headers.setdefault("Cache-Control", "no-store")
+        response.vary.add("Cookie")
     return response
 
 

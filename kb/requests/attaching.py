@@ -106,10 +106,10 @@ class AttachmentWork:
         ]
 
     def attachments(self, actor: User, request_id: int) -> list[Attachment]:
-        """The attachments the actor may see: internal ones only for agents."""
+        """The attachments the actor may see: internal ones only for agents of its queue."""
         request = self.ledger.load(actor, request_id)
         found = self.store.attachments(request_id)
-        if self.ledger.works_on(actor, request):
+        if permissions.sees_internal(actor, request):
             return found
         return [a for a in found if a.visible_to_requester]
 
@@ -117,7 +117,9 @@ class AttachmentWork:
         """An attachment and its bytes (checked against its SHA-256)."""
         request = self.ledger.load(actor, request_id)
         attachment = self.store.attachment(attachment_id)
-        hidden = not attachment.visible_to_requester and not self.ledger.works_on(actor, request)
+        hidden = not attachment.visible_to_requester and not permissions.sees_internal(
+            actor, request
+        )
         if attachment.request_id != request_id or hidden:
             raise NotFoundError(
                 f"request {request_id} has no attachment {attachment_id}",

@@ -111,7 +111,8 @@ class Ledger:
         return {t.department for t in self.store.tasks(request.id)}
 
     def load(self, actor: User, request_id: int) -> Request:
-        """The request, if the actor may see it (PermissionDenied otherwise)."""
+        """The request, if the actor may see it (NotFoundError otherwise, as for a
+        request that does not exist)."""
         request = self.store.get_request(request_id)
         if not permissions.can_view(actor, request):
             permissions.require_view(actor, request, self.task_departments(request))

@@ -6,8 +6,14 @@
   routed there, and the tasks of value-stream requests it owns. An agent
   grant without a department covers every queue (the triage queue included).
 * A content owner of a department may read that department's requests, turn
-  the resolved ones into draft articles and publish its drafts.
+  the resolved ones into draft articles and publish its drafts; replying to
+  the requester is the agents' (and the requester's) part.
+* Internal notes (and internal attachments) belong to the owning queue: agents
+  of a value-stream task's department see the request and its visible
+  history, not what the owning department noted for itself.
 * Admins may do everything.
+* Someone who may not see a request is told it does not exist (`hidden`), so
+  request numbers reveal nothing.
 
 `permissions_for` answers "what may this actor do with this request" as a
 `RequestPermissions`; the service checks every change against it (the
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kb.accounts.records import Role, User
-from kb.errors import PermissionDenied
+from kb.errors import NotFoundError, PermissionDenied
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.records import Request
 
@@ -93,7 +99,7 @@ class RequestPermissions:
     view: bool
     is_requester: bool
     work: bool  # agent of the request's queue: status, resolve, assign, reassign
-    internal_notes: bool  # agents of its queue or of one of its tasks
+    internal_notes: bool  # agents of its queue: read and write internal notes
     statuses: frozenset[RequestStatus]  # status moves allowed now (resolving included)
     reopen: bool  # take a resolved or closed request back to in_progress
     close: bool
@@ -103,6 +109,7 @@ class RequestPermissions:
     rate: bool = False  # rate the answer (the requester, once resolved)
     watch: bool = False  # add and remove watchers (the requester, agents of its queues)
     merge: bool = False  # merge it into another request as a duplicate (its agents)
+    reply: bool = False  # visible replies: the requester, agents of its queue or tasks
 
     @property
     def resolve(self) -> bool:
@@ -130,30 +137,50 @@ def permissions_for(
         (request.resolution or "").strip()
     )
     owns = owns_content(actor, request.department)
-    internal_notes = work or any(works_queue(actor, d) for d in departments)
+    task_agent = any(works_queue(actor, d) for d in departments)
     return RequestPermissions(
         view=can_view(actor, request, departments),
         is_requester=requester,
         work=work,
-        internal_notes=internal_notes,
+        internal_notes=work,
         statuses=frozenset(statuses),
         reopen=_S.IN_PROGRESS in statuses and not request.status.is_open,
         close=_S.CLOSED in statuses,
         draft_article=answered and (work or owns),
         publish_articles=owns,
-        attach=requester or internal_notes,
+        attach=requester or work or task_agent,
+        reply=requester or work or task_agent,
         rate=requester and request.resolved_at is not None and request.merged_into is None,
-        watch=requester or internal_notes,
+        watch=requester or work or task_agent,
         merge=work and request.status.is_open and request.merged_into is None,
     )
 
 
+def sees_internal(user: User, request: Request) -> bool:
+    """Whether `user` may read the request's internal notes and attachments."""
+    return works_queue(user, request.department)
+
+
+def hidden(request_id: int) -> NotFoundError:
+    """What someone who may not see a request is told: the same as for a request
+    that does not exist."""
+    return NotFoundError(f"no request with id {request_id!r}", details={"id": request_id})
+
+
 def require_view(user: User, request: Request, task_departments: Iterable[str] = ()) -> None:
+    """NotFoundError (as for an unknown id) unless `user` may see the request."""
     if not can_view(user, request, task_departments):
+        assert request.id is not None
+        raise hidden(request.id)
+
+
+def require_reply(user: User, request: Request, allowed: bool) -> None:
+    if not allowed:
         raise PermissionDenied(
-            f"{user.username} may not see request {request.id}: only its requester, agents "
-            f"and content owners of {request.department} and admins may",
-            details={"request": request.id, "user": user.username},
+            f"{user.username} may not reply on request {request.id}: replies to the "
+            f"requester come from agents of {request.department}; content owners read "
+            "requests and turn answers into articles",
+            details={"request": request.id, "user": user.username, "action": "reply"},
         )
 
 
@@ -206,7 +233,7 @@ def require_internal_notes(user: User, request: Request, allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(
             f"{user.username} may not write internal notes on request {request.id}: "
-            "only agents of its queue may",
+            f"only agents of {request.department} (its queue) may",
             details={"request": request.id},
         )
 

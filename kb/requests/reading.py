@@ -1,8 +1,8 @@
 """Reading requests: one request, its history, what the reader may do, queues.
 
-Readers see what their role allows (`kb.requests.permissions`): the requester
-sees the history without internal notes; agents of the request's queue or of
-one of its tasks see everything.
+Readers see what their role allows (`kb.requests.permissions`): agents of the
+request's queue see everything; everyone else who may see it (the requester,
+agents of its tasks, content owners) the history without internal notes.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ class RequestReader:
         return self.ledger.load(actor, request_id)
 
     def history(self, actor: User, request_id: int) -> list[RequestEntry]:
-        """The history the actor may see: internal notes only for agents of its queues."""
+        """The history the actor may see: internal notes only for agents of its queue."""
         request = self.ledger.load(actor, request_id)
         entries = self.store.entries(request_id)
-        if self.ledger.works_on(actor, request):
+        if permissions.sees_internal(actor, request):
             return entries
         return [e for e in entries if e.visible_to_requester]
 

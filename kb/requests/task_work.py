@@ -99,7 +99,7 @@ class TaskWork:
         self, actor: User, request_id: int, task_id: int, note: str = ""
     ) -> RequestTask:
         """Mark a task done (agents of its department); unblocks the tasks waiting for it."""
-        request = self.store.get_request(request_id)
+        request = self.ledger.load(actor, request_id)  # unknown to those who may not see it
         before = self.store.tasks(request_id)
         task = self._completable(actor, request, before, task_id)
         entry = new_entry(

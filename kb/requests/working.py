@@ -58,10 +58,13 @@ class RequestWork:
         def change(request: Request, now: datetime) -> Step:
             if check is not None:
                 check(request)
+            allowed = self.ledger.permissions(actor, request)
             is_agent = self.ledger.works_on(actor, request)
             is_requester = permissions.is_requester(actor, request)
-            if not visible_to_requester:
-                permissions.require_internal_notes(actor, request, is_agent)
+            if visible_to_requester:
+                permissions.require_reply(actor, request, allowed.reply)
+            else:
+                permissions.require_internal_notes(actor, request, allowed.internal_notes)
             updates: dict[str, Any] = {"updated": now}
             if is_agent and not is_requester and visible_to_requester:
                 updates["first_responded_at"] = request.first_responded_at or now

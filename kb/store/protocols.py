@@ -39,6 +39,10 @@ class EventStore(Protocol):
         """Record a search; return its id (for click and feedback events)."""
         ...
 
+    def search_event(self, search_id: int) -> SearchEvent | None:
+        """The logged search of that id, or None (never logged, or purged)."""
+        ...
+
     def log_click(self, event: ClickEvent) -> int:
         """Record a click; NotFoundError when its search id is unknown."""
         ...

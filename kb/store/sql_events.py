@@ -104,6 +104,11 @@ class SqlEvents(SqlBase):
             result = conn.execute(insert(search_events).values(_search_row(event)))
             return inserted_id(result)
 
+    def search_event(self, search_id: int) -> SearchEvent | None:
+        with self._read("read a search event") as conn:
+            row = conn.execute(select(search_events).where(search_events.c.id == search_id)).first()
+        return None if row is None else _search_event(row)
+
     def log_click(self, event: ClickEvent) -> int:
         try:
             with self._write("log a click") as conn:

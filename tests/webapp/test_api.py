@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.settings import Settings
-from tests.support import error_of, publish_fake_snapshot
+from tests.support import error_of, publish_fake_snapshot, sign_in_as
 
 
 @pytest.mark.parametrize("path", ["/api/feedback", "/api/click"])
@@ -60,4 +60,49 @@ def test_health_with_a_failing_store_is_degraded(failing_app: Any, settings: Set
     publish_fake_snapshot(Path(settings.index_dir))
     body = failing_app.test_client().get("/api/health").get_json()
     assert body["status"] == "degraded"
-    assert body["store"]["ok"] is False and "down" in body["store"]["error"]
+    assert body["store"] == {"ok": False}
+
+
+def test_health_shows_the_database_error_to_admins_only(
+    app: Any, client: FlaskClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database's error text names hosts, paths and drivers (issue 13: shown to
+    anyone); admins see it, everyone else only that the store is not ok."""
+    from kb.accounts.service import add_user
+    from kb.errors import StoreError
+    from webapp.services import services
+
+    publish_fake_snapshot(Path(settings.index_dir))
+    store = services(app).store
+    add_user(store, "ada", "admin")
+    add_user(store, "emma", "employee")
+
+    def down(*_args: Any) -> None:
+        raise StoreError("could not connect to db.internal:5432 as kb_app")
+
+    monkeypatch.setattr(store, "hit_count", down)
+    for name in (None, "emma"):
+        if name:
+            sign_in_as(client, name)
+        answer = client.get("/api/health")
+        assert answer.get_json()["store"] == {"ok": False}
+        assert "db.internal" not in answer.get_data(as_text=True)
+    sign_in_as(client, "ada")
+    assert "db.internal:5432" in client.get("/api/health").get_json()["store"]["error"]
+
+
+def test_private_api_answers_are_never_cached(
+    app: Any, client: FlaskClient, request_content: Path
+) -> None:
+    """Answers that depend on who asks carry Cache-Control: no-store (issue 13)."""
+    from kb.accounts.service import add_user
+    from webapp.services import services
+
+    add_user(services(app).store, "emma", "employee")
+    sign_in_as(client, "emma")
+    for path in ("/api/me", "/api/requests?mine=1", "/api/search?q=sick", "/api/suggest?q=re"):
+        answer = client.get(path)
+        assert answer.status_code == 200, path
+        assert answer.headers["Cache-Control"] == "no-store", path
+        assert "Cookie" in answer.headers["Vary"], path
+    assert "no-store" not in client.get("/api/openapi.json").headers.get("Cache-Control", "")

@@ -13,10 +13,12 @@ import logging
 import time
 from dataclasses import dataclass, replace
 
+from kb.errors import NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, user_id
+from webapp.inputs import invalid
 from webapp.throttle import SEARCH, limit
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,23 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
 
 
 def record_click(search_id: int, article_id: str, rank: int) -> int:
-    """Log a click on result `rank` (1-based) of search `search_id`."""
+    """Log a click on result `rank` (1-based) of search `search_id`: only on an
+    article that search showed, so click statistics cannot be made up."""
+    shown = services.store().search_event(search_id)
+    if shown is None:
+        raise NotFoundError(
+            f"no search event with id {search_id!r}; log the search first",
+            details={"field": "search_id", "value": search_id},
+        )
+    if article_id not in shown.result_ids:
+        raise invalid(
+            "article_id",
+            f"{article_id!r} was not among the results of search {search_id}",
+            value=article_id,
+        )
+    highest = shown.page * services.services().settings.max_k
+    if rank > highest:
+        raise invalid("rank", f"must be at most {highest} for search {search_id}", max=highest)
     event = ClickEvent(search_id=search_id, article_id=article_id, rank=rank, user=user_id())
     return services.store().log_click(event)
 
@@ -60,7 +78,12 @@ def record_click(search_id: int, article_id: str, rank: int) -> int:
 def record_feedback(
     article_id: str, helpful: bool, comment: str = "", search_id: int | None = None
 ) -> int:
-    """Log a vote (and optional comment) on an article."""
+    """Log a vote (and optional comment) on an article; the search it came from
+    counts only when that search showed the article (else it is left out)."""
+    if search_id is not None:
+        shown = services.store().search_event(search_id)
+        if shown is None or article_id not in shown.result_ids:
+            search_id = None
     event = FeedbackEvent(
         article_id=article_id, helpful=helpful, comment=comment, search_id=search_id, user=user_id()
     )

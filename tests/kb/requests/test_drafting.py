@@ -83,7 +83,7 @@ def test_drafts_need_a_resolution_and_the_right_role(
     with pytest.raises(ConflictError, match="has no resolution yet; resolve it first"):
         service.draft_article(IT_AGENT, request.id, content)
     service.resolve(IT_AGENT, request.id, "Power-cycled it.")
-    with pytest.raises(PermissionDenied, match="may not see request"):
+    with pytest.raises(NotFoundError, match="no request with id"):
         service.draft_article(HR_AGENT, request.id, content)
     with pytest.raises(PermissionDenied, match="may not turn request 1 into an article"):
         service.draft_article(EMPLOYEE, request.id, content)

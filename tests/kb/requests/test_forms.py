@@ -10,7 +10,7 @@ from kb.catalogue.loading import value_stream_type
 from kb.catalogue.problems import FieldErrors
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
-from kb.errors import PermissionDenied, ValidationError
+from kb.errors import NotFoundError, ValidationError
 from kb.requests.serialize import request_dict
 from kb.requests.service import RequestService
 from kb.requests.workflows import WorkflowCatalog
@@ -127,5 +127,5 @@ def test_canned_replies_are_filled_in_for_the_request_and_its_agents_only(
     # The request's language; choices as people read them; unknown names stay.
     assert filled.text == "Hello emma, the Developer laptop for Jana Fischer is ordered ({x})."
     assert forms.canned_replies(EMPLOYEE, request.id) == []
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFoundError):
         forms.canned_replies(HR_AGENT, request.id)

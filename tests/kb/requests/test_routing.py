@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.errors import ConflictError, PermissionDenied, ValidationError
+from kb.errors import ConflictError, NotFoundError, ValidationError
 from kb.requests.routing import RoutingHints, query_terms, routing_hints
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
@@ -30,7 +30,7 @@ def test_reassign_is_recorded_and_moves_the_request(service: RequestService, sto
     # The request left IT's queue and is in Facilities'.
     assert service.queue(IT_AGENT, "it") == []
     assert [i.request.id for i in service.queue(FACILITIES_AGENT, "facilities")] == [request.id]
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFoundError):
         service.get(IT_AGENT, request.id)
     [move] = store.reassignments()
     assert (move.request_id, move.query, move.to_department) == (

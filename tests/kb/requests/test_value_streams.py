@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from kb.errors import ConflictError, PermissionDenied
+from kb.errors import ConflictError, NotFoundError, PermissionDenied
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.support import (
@@ -97,7 +97,7 @@ def test_agents_of_a_task_see_the_request_but_others_do_not(
 ) -> None:
     assert service.get(IT_AGENT, onboarding).id == onboarding
     assert service.detail(IT_AGENT, onboarding).progress.total == 4
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotFoundError):
         service.get(OTHER, onboarding)
     # Working a task does not mean working the request: its status is HR's.
     with pytest.raises(PermissionDenied, match="only agents of hr"):
@@ -134,3 +134,22 @@ def test_german_requests_get_german_task_titles(service: RequestService, store: 
         store.tasks(request.id)[0].title == "Räume und Arbeitsplätze für Vertrieb in B 3.01 planen"
     )
     assert service.match_workflow("Büroumzug im Mai").name == "office-move"  # type: ignore[union-attr]
+
+
+def test_internal_notes_stay_with_the_owning_queue(
+    service: RequestService, onboarding: int
+) -> None:
+    """Agents of a task's department see the request and its visible history, not
+    what the owning department noted for itself (issue 13: IT agents read HR's
+    salary notes on an onboarding request)."""
+    service.comment(HR_AGENT, onboarding, "Salary agreed: 61,000", visible_to_requester=False)
+    service.comment(HR_AGENT, onboarding, "We are on it.")
+    seen_by_it = [e.message for e in service.history(IT_AGENT, onboarding)]
+    assert "We are on it." in seen_by_it and "Salary agreed: 61,000" not in seen_by_it
+    assert "Salary agreed: 61,000" in [e.message for e in service.history(HR_AGENT, onboarding)]
+    assert not service.permissions(IT_AGENT, onboarding).internal_notes
+    with pytest.raises(PermissionDenied, match="only agents of hr"):
+        service.comment(IT_AGENT, onboarding, "noted", visible_to_requester=False)
+    # Replying to the requester is still theirs (their task is part of the answer).
+    service.comment(IT_AGENT, onboarding, "Your laptop is ready.")
+    assert "Your laptop is ready." in [e.message for e in service.history(HR_AGENT, onboarding)]

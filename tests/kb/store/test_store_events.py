@@ -56,6 +56,8 @@ def test_search_event_round_trip(store: Store) -> None:
     [stored] = store.search_events()
     assert stored == SearchEvent(**{**event.__dict__, "id": event_id})
     assert stored.ts.tzinfo is UTC
+    assert store.search_event(event_id) == stored
+    assert store.search_event(event_id + 1) is None
 
 
 def test_click_and_feedback_round_trip(store: Store) -> None:

@@ -214,7 +214,9 @@ def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
     ivan = sign_in_as(client, "ivan")
     response = act(client, ivan, request_id, "reassign", department="hr", reason="About pay")
     assert response.status_code == 303
-    assert client.get(response.headers["Location"]).status_code == 403  # not IT's any more
+    assert (
+        client.get(response.headers["Location"]).status_code == 404
+    )  # not IT's any more (nor shown)
     sign_in_as(client, "hanna")
     queue = text_of(client.get("/requests/queue/hr"))
     assert f"#{request_id}" in queue
@@ -243,6 +245,8 @@ def test_from_answer_to_published_article(
     assert article_id in drafts and f"/requests/{request_id}#articles" in drafts
     detail = text_of(client.get(f"/requests/{request_id}"))
     assert f'href="/manage/edit/{article_id}"' in detail  # the owner opens the draft
+    raw = client.get(f"/requests/{request_id}").get_data(as_text=True)
+    assert 'id="reply-text"' not in raw  # content owners read requests, agents reply
     response = act(client, cora, request_id, "publish", article="it/other.md")
     assert response.status_code == 400  # only articles linked to the request
     response = act(client, cora, request_id, "publish", article=article_id)

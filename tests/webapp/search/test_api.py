@@ -116,6 +116,32 @@ def test_click_is_recorded_with_its_rank(client: FlaskClient, store: Store) -> N
     assert click.user == store.search_events()[0].user
 
 
+def test_clicks_only_count_on_what_the_search_showed(client: FlaskClient, store: Store) -> None:
+    """Click statistics cannot be made up (issue 13: any article and search id
+    were accepted): the article must be among that search's results."""
+    search_id = client.get("/api/search?q=sick&department=hr").get_json()["search_id"]
+    made_up = {"search_id": search_id, "article_id": "it/hostile.md", "rank": 1}
+    error = error_of(client.post("/api/click", json=made_up), 400, "invalid_request")
+    assert error["details"]["field"] == "article_id"
+    too_far = {"search_id": search_id, "article_id": "hr/sick-leave.md", "rank": 10_000}
+    error = error_of(client.post("/api/click", json=too_far), 400, "invalid_request")
+    assert error["details"]["field"] == "rank"
+    assert store.click_events() == []
+    # Feedback keeps its vote, but not a search that never showed the article.
+    client.post(
+        "/api/feedback",
+        json={"article_id": "it/hostile.md", "helpful": True, "search_id": search_id},
+    )
+    client.post(
+        "/api/feedback",
+        json={"article_id": "hr/sick-leave.md", "helpful": True, "search_id": search_id},
+    )
+    assert [(f.article_id, f.search_id) for f in store.feedback_events()] == [
+        ("it/hostile.md", None),
+        ("hr/sick-leave.md", search_id),
+    ]
+
+
 def test_click_on_an_unknown_search_is_404(client: FlaskClient) -> None:
     response = client.post(
         "/api/click", json={"search_id": 999, "article_id": "hr/x.md", "rank": 1}
