@@ -119,18 +119,39 @@ class TopicFigures:
 
 
 @dataclass(frozen=True)
-class RequestTimes:
-    """When one request was created, first answered and resolved, and its due dates."""
+class RequestDay:
+    """The requests of one department created on one day, as rolled up: how
+    many were judged against a due date and met it, the hours from creation
+    to first response and to resolution of those that got them, and the
+    ratings of their answers (count and sum of stars). `rated` and
+    `rated_sum` are the ratings given on that day instead, of any request."""
+
+    day: date
+    department: str
+    requests: int
+    first_judged: int
+    first_within: int
+    resolved_judged: int
+    resolved_within: int
+    first_response_hours: np.ndarray
+    resolution_hours: np.ndarray
+    ratings: int = 0
+    rating_sum: int = 0
+    rated: int = 0
+    rated_sum: int = 0
+
+
+@dataclass(frozen=True)
+class RequestTopic:
+    """One of a department's most requested gap topics in a period, or a
+    masked question when it belongs to no topic (`topic_id` None), with its
+    distinct requesters (see `kb.insights.sketches`)."""
 
     department: str
-    query: str
-    requester: str
-    created: datetime
-    first_responded_at: datetime | None
-    resolved_at: datetime | None
-    first_response_due: datetime | None
-    resolution_due: datetime | None
-    rating: int | None = None  # 1-5, the requester's rating of the answer
+    topic_id: int | None
+    text: str
+    requests: int
+    requesters: int
 
 
 @dataclass(frozen=True)

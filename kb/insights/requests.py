@@ -9,21 +9,23 @@ time to first response and to resolution in hours (wall-clock), the share
 answered and resolved within the department's targets (the due dates, which
 count working hours), how the requesters rated the answers (count and
 average of 1-5 stars), and the backlog and overdue requests now.
+
+The period's figures are added up from the request rollups
+(`kb.store.insights_requests`: per day and department, and per day,
+department and masked question); medians are exact, over the hours each
+day's row keeps.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from kb.events import normalise_query
-from kb.insights.privacy import mask_personal_data
-from kb.insights.records import RequestTimes
-from kb.insights.store import InsightsStore
+import numpy as np
+
+from kb.insights.records import RequestDay, RequestTopic
 from kb.records import Targets
 
 TOP = 3
@@ -51,85 +53,77 @@ class DepartmentRequests:
         return dict(self.__dict__)
 
 
-def _hours(start: datetime, end: datetime | None) -> float | None:
-    return None if end is None else (end - start).total_seconds() / 3600
+def _median(parts: Sequence[np.ndarray]) -> float | None:
+    values = np.concatenate(parts) if parts else np.empty(0)
+    return round(float(np.median(values)), 2) if len(values) else None
 
 
-def _median(values: list[float | None]) -> float | None:
-    found = [v for v in values if v is not None]
-    return round(statistics.median(found), 2) if found else None
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
 
 
-def _within(rows: list[RequestTimes], done: str, due: str) -> float | None:
-    judged = [r for r in rows if getattr(r, done) is not None and getattr(r, due) is not None]
-    if not judged:
-        return None
-    return round(sum(getattr(r, done) <= getattr(r, due) for r in judged) / len(judged), 4)
+def _average(total: int, count: int) -> float | None:
+    return round(total / count, 2) if count else None
 
 
-def _ratings(rows: list[RequestTimes]) -> dict[str, Any]:
-    given = [r.rating for r in rows if r.rating is not None]
-    return {
-        "ratings": len(given),
-        "average_rating": round(statistics.mean(given), 2) if given else None,
-    }
+def _top(
+    topics: Sequence[RequestTopic], labels: Mapping[int, str], min_people: int
+) -> list[dict[str, Any]]:
+    out = []
+    for t in topics:
+        label = labels.get(t.topic_id, "") if t.topic_id is not None else t.text
+        out.append(
+            {
+                "label": label if t.requesters >= min_people else "",
+                "requests": t.requests,
+                "topic_id": t.topic_id,
+            }
+        )
+    return out
 
 
 def request_figures(
-    store: InsightsStore,
-    rows: list[RequestTimes],
+    days: Sequence[RequestDay],
+    topics: Sequence[RequestTopic],
+    labels: Mapping[int, str],
     open_now: Mapping[str, tuple[int, int]],
     targets: Mapping[str, Targets],
     min_people: int,
 ) -> list[DepartmentRequests]:
-    """Figures per department, most requests first."""
-    texts = {r: normalise_query(mask_personal_data(r.query)) for r in rows}
-    topic_of = {g.text: g.topic_id for g in store.gap_questions(list(set(texts.values())))}
-    labels = {t.id: t.label for t in store.topics()} if topic_of else {}
-    by_department: dict[str, list[RequestTimes]] = defaultdict(list)
-    for r in rows:
-        by_department[r.department].append(r)
+    """Figures per department, most requests first, from the period's rolled-up
+    days, each department's top topics (`TOP`, most first) and the topic labels."""
+    by_department: dict[str, list[RequestDay]] = defaultdict(list)
+    for d in days:
+        by_department[d.department].append(d)
+    tops: dict[str, list[RequestTopic]] = defaultdict(list)
+    for t in topics:
+        tops[t.department].append(t)
     out = []
     for dept in sorted(set(by_department) | set(open_now)):
         mine = by_department.get(dept, [])
-        counts: Counter[tuple[str, Any]] = Counter()
-        people: dict[tuple[str, Any], set[str]] = defaultdict(set)
-        for r in mine:
-            topic = topic_of.get(texts[r])
-            key = ("topic", topic) if topic is not None else ("text", texts[r])
-            counts[key] += 1
-            people[key].add(r.requester)
-        top = []
-        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0][1])))[:TOP]:
-            shown = len(people[key]) >= min_people
-            label = labels.get(int(key[1]), "") if key[0] == "topic" else str(key[1])
-            top.append(
-                {
-                    "label": label if shown else "",
-                    "requests": n,
-                    "topic_id": key[1] if key[0] == "topic" else None,
-                }
-            )
         target = targets.get(dept)
         backlog, overdue = open_now.get(dept, (0, 0))
         out.append(
             DepartmentRequests(
                 department=dept,
-                requests=len(mine),
-                top_topics=top,
-                median_first_response_hours=_median(
-                    [_hours(r.created, r.first_responded_at) for r in mine]
-                ),
-                median_resolution_hours=_median([_hours(r.created, r.resolved_at) for r in mine]),
+                requests=sum(d.requests for d in mine),
+                top_topics=_top(tops.get(dept, []), labels, min_people),
+                median_first_response_hours=_median([d.first_response_hours for d in mine]),
+                median_resolution_hours=_median([d.resolution_hours for d in mine]),
                 target_first_response_hours=target.first_response_hours if target else None,
                 target_resolution_hours=target.resolution_hours if target else None,
-                first_response_within_target=_within(
-                    mine, "first_responded_at", "first_response_due"
+                first_response_within_target=_share(
+                    sum(d.first_within for d in mine), sum(d.first_judged for d in mine)
                 ),
-                resolution_within_target=_within(mine, "resolved_at", "resolution_due"),
+                resolution_within_target=_share(
+                    sum(d.resolved_within for d in mine), sum(d.resolved_judged for d in mine)
+                ),
                 backlog=backlog,
                 overdue=overdue,
-                **_ratings(mine),
+                ratings=sum(d.ratings for d in mine),
+                average_rating=_average(
+                    sum(d.rating_sum for d in mine), sum(d.ratings for d in mine)
+                ),
             )
         )
     out.sort(key=lambda d: (-d.requests, d.department))

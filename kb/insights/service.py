@@ -22,7 +22,7 @@ from kb.errors import NotFoundError, ValidationError
 from kb.insights.content import UNSEEN_DAYS, Finding, content_health
 from kb.insights.privacy import visible_texts
 from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus, TopicText
-from kb.insights.requests import DepartmentRequests, request_figures
+from kb.insights.requests import TOP, DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
 from kb.records import Article, Targets
@@ -268,9 +268,13 @@ class InsightsService:
         self, period: Period, department: str | None, targets: Mapping[str, Targets]
     ) -> list[DepartmentRequests]:
         """Per department: top request topics, times against targets, backlog."""
-        rows = self.store.request_rows(period.since, period.until, department)
+        since, until = period.since, period.until
+        days = self.store.request_days(since, until, department)
+        top = self.store.request_topics(since, until, department, TOP)
+        named = any(t.topic_id is not None for t in top)
+        labels = {t.id or 0: t.label for t in self.store.topics()} if named else {}
         open_now = self.store.open_requests(self.clock(), department)
-        return request_figures(self.store, rows, open_now, targets, self.min_people)
+        return request_figures(days, top, labels, open_now, targets, self.min_people)
 
     def value_streams(self, period: Period, department: str | None) -> list[dict[str, Any]]:
         """Lead time per task and department of each value stream (`kb.insights.value_streams`)."""

@@ -19,7 +19,8 @@ from kb.insights.records import (
     GapQuestion,
     GapTopic,
     QuestionFigures,
-    RequestTimes,
+    RequestDay,
+    RequestTopic,
     StreamRequest,
     TopicFigures,
     TopicStatus,
@@ -53,9 +54,13 @@ class InsightsStore(Protocol):
         self, since: date, until: date, department: str | None = None
     ) -> tuple[int, int]: ...
 
-    def request_rows(
+    def request_days(
         self, since: date, until: date, department: str | None = None
-    ) -> list[RequestTimes]: ...
+    ) -> list[RequestDay]: ...
+
+    def request_topics(
+        self, since: date, until: date, department: str | None = None, top: int = 3
+    ) -> list[RequestTopic]: ...
 
     def rating_figures(
         self, since: date, until: date, department: str | None = None

@@ -1,9 +1,9 @@
 """Keeping the rollups' gap topics in step: per question text and day, per
 topic and day, and per request.
 
-A failed question's topic is written beside it in `insights_question_days`
-and `insights_request_texts`, so that the gaps and requests views group by a
-column instead of looking each text up. When the daily topic update places
+A failed question's topic is written beside it in `insights_question_days`,
+`insights_request_texts` and `insights_request_topics`, so that the gaps and
+requests views group by a column instead of looking each text up. When the daily topic update places
 texts in topics (or a model change forgets them), `retopic` rewrites those
 columns and the topic days of every day the texts were asked on, in the
 same transaction as the placement.
@@ -25,6 +25,7 @@ from kb.store.schema import (
     insights_question_days,
     insights_question_people,
     insights_request_texts,
+    insights_request_topics,
     insights_topic_days,
     requests,
 )
@@ -92,7 +93,7 @@ def retopic(conn: Connection, topic_of: Mapping[str, int | None]) -> None:
     if not topic_of:
         return
     params = [{"text": text, "topic": topic} for text, topic in topic_of.items()]
-    for table in (insights_question_days, insights_request_texts):
+    for table in (insights_question_days, insights_request_texts, insights_request_topics):
         conn.execute(
             update(table)
             .where(table.c.query_norm == bindparam("text"))

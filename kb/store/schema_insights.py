@@ -131,6 +131,47 @@ insights_request_texts = Table(
     Index(None, "query_norm"),
 )
 
+# Per day a request was created and department it is queued in: the counts
+# the requests view adds up, the hours from creation to first response and
+# to resolution of each of those requests (float64 arrays, so that a
+# period's medians stay exact: a few hundred values a day) and the ratings
+# of their answers; `rated`, `rated_sum`: the ratings given on that day, of
+# any request of the department (the overview's average).
+insights_request_days = Table(
+    "insights_request_days",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("requests", Integer, nullable=False),
+    Column("first_judged", Integer, nullable=False),
+    Column("first_within", Integer, nullable=False),
+    Column("resolved_judged", Integer, nullable=False),
+    Column("resolved_within", Integer, nullable=False),
+    Column("ratings", Integer, nullable=False),
+    Column("rating_sum", Integer, nullable=False),
+    Column("rated", Integer, nullable=False),
+    Column("rated_sum", Integer, nullable=False),
+    Column("first_response_hours", LargeBinary),
+    Column("resolution_hours", LargeBinary),
+)
+
+# Per day, department and masked request question: its gap topic (kept in
+# step by `kb.store.insights_topics`), the requests, how many are resolved,
+# and a sketch of the requesters (for the minimum-people rule of top topics).
+insights_request_topics = Table(
+    "insights_request_topics",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("department", Text, primary_key=True),
+    Column("query_norm", Text, primary_key=True),
+    Column("topic_id", Id),
+    Column("requests", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False),
+    Column("requesters_sketch", LargeBinary),
+    Index(None, "query_norm"),
+    Index(None, "topic_id", "day"),
+)
+
 insights_articles = Table(
     "insights_articles",
     metadata,

@@ -3,7 +3,7 @@
 Searches and people per topic come from `insights_topic_days` (one row per
 topic and day); the texts that may be shown from `insights_question_days`
 (one row per text and day), filtered in SQL to those enough people could
-have asked; requests per topic from `insights_request_texts`. Nothing here
+have asked; requests per topic from `insights_request_topics`. Nothing here
 looks a text up in `gap_questions` or masks a request at read time.
 """
 
@@ -12,16 +12,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
 from kb.insights.records import TopicFigures, TopicText
 from kb.insights.sketches import PeopleCount
-from kb.store.insights_rollup import day_start
 from kb.store.schema import (
     insights_question_days,
-    insights_request_texts,
+    insights_request_topics,
     insights_topic_days,
-    requests,
 )
 from kb.store.sql_base import SqlBase
 
@@ -87,17 +85,11 @@ class SqlGapFigures(SqlBase):
     def topic_requests(self, since: date, until: date) -> dict[int, tuple[int, int]]:
         """Per topic: requests created with since <= day < until whose question
         is one of the topic's, and how many of them are resolved."""
-        r, rt = requests, insights_request_texts
-        resolved = func.sum(case((r.c.resolved_at.is_not(None), 1), else_=0))
+        t = insights_request_topics
         query = (
-            select(rt.c.topic_id, func.count(), resolved)
-            .select_from(r.join(rt, rt.c.request_id == r.c.id))
-            .where(
-                r.c.created >= day_start(since),
-                r.c.created < day_start(until),
-                rt.c.topic_id.is_not(None),
-            )
-            .group_by(rt.c.topic_id)
+            select(t.c.topic_id, func.sum(t.c.requests), func.sum(t.c.resolved))
+            .where(t.c.day >= since, t.c.day < until, t.c.topic_id.is_not(None))
+            .group_by(t.c.topic_id)
         )
         with self._read("count requests per topic") as conn:
-            return {int(t): (int(n), int(done or 0)) for t, n, done in conn.execute(query)}
+            return {int(i): (int(n), int(done or 0)) for i, n, done in conn.execute(query)}

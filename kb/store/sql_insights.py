@@ -27,7 +27,8 @@ from sqlalchemy import delete, func, insert, select
 from kb.insights.content import ArticleFigures
 from kb.insights.records import DAY_COUNTS, DayFigures, QuestionFigures
 from kb.insights.sketches import count_people
-from kb.store.insights_rollup import day_start, recompute_day, touched_days
+from kb.store.insights_requests import recompute_request_days, touched_request_days
+from kb.store.insights_rollup import recompute_day, touched_days
 from kb.store.insights_topics import add_request_texts
 from kb.store.schema import (
     click_events,
@@ -37,7 +38,9 @@ from kb.store.schema import (
     insights_days,
     insights_question_people,
     insights_questions,
+    insights_request_days,
     insights_state,
+    request_entries,
     requests,
     search_events,
 )
@@ -48,6 +51,7 @@ WATERMARKS = {
     "click_events": click_events,
     "feedback_events": feedback_events,
     "requests": requests,
+    "request_entries": request_entries,
 }
 _IN_BATCH = 500
 
@@ -65,15 +69,18 @@ class SqlInsights(SqlBase):
                 for name, table in WATERMARKS.items()
             }
             days = touched_days(conn, marks)
+            request_days = touched_request_days(conn, marks)
         for day in sorted(days):
             with self._write(f"roll up {day}") as conn:
                 recompute_day(conn, day)
-        with self._write("record the rolled-up events") as conn:
+        with self._write("roll up requests") as conn:
             if tops["requests"] != marks.get("requests"):
                 add_request_texts(conn, marks.get("requests", 0))
+            recompute_request_days(conn, request_days)
+        with self._write("record the rolled-up events") as conn:
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(tops))))
             conn.execute(insert(insights_state), [{"name": n, "value": v} for n, v in tops.items()])
-        return sorted(days)
+        return sorted(days | request_days)
 
     # -- reading ------------------------------------------------------------------
     def day_figures(
@@ -116,12 +123,12 @@ class SqlInsights(SqlBase):
         """(requests created with since <= day < until, in `department`'s queue
         if given; search sessions in the period that ended in a request filed
         from one of their searches, routed to `department` if given)."""
-        r = requests
-        where = [r.c.created >= day_start(since), r.c.created < day_start(until)]
+        r = insights_request_days
+        query = select(func.sum(r.c.requests)).where(r.c.day >= since, r.c.day < until)
         if department is not None:
-            where.append(r.c.department == department)
+            query = query.where(r.c.department == department)
         with self._read("count requests") as conn:
-            created = int(conn.execute(select(func.count()).where(*where)).scalar() or 0)
+            created = int(conn.execute(query).scalar() or 0)
         ended = sum(row.requested for row in self._people_rows(since, until, department))
         return created, ended
 

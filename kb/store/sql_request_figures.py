@@ -1,4 +1,12 @@
-"""Request figures for insights: times of requests in a period, open and overdue now."""
+"""Request figures for insights: the request rollups of a period, open and
+overdue requests now, and value streams.
+
+The period's figures come from `insights_request_days` and
+`insights_request_topics` (`kb.store.insights_requests`): at most one row per
+day and department, or per day, department and question. Backlog and overdue
+are counted from the open requests themselves (they depend on the moment of
+reading, and the index on department and status bounds them by the backlog).
+"""
 
 from __future__ import annotations
 
@@ -6,53 +14,120 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+import numpy as np
+from sqlalchemy import case, func, or_, select
 
-from kb.insights.records import RequestTimes, StreamRequest, StreamTask
+from kb.insights.records import RequestDay, RequestTopic, StreamRequest, StreamTask
+from kb.insights.sketches import PeopleCount
 from kb.store.insights_rollup import day_start
-from kb.store.schema import request_entries, request_tasks, requests
+from kb.store.schema import (
+    insights_request_days,
+    insights_request_topics,
+    request_entries,
+    request_tasks,
+    requests,
+)
 from kb.store.sql_base import SqlBase
 
 _IN_BATCH = 500
 
 
+def _hours(blob: bytes | None) -> np.ndarray:
+    return np.frombuffer(blob or b"", dtype=np.float64)
+
+
 class SqlRequestFigures(SqlBase):
     """What the requests view of insights reads from the requests table."""
 
-    def request_rows(
+    def request_days(
         self, since: date, until: date, department: str | None = None
-    ) -> list[RequestTimes]:
-        """Times of the requests created with since <= day < until."""
-        r = requests
-        where = [r.c.created >= day_start(since), r.c.created < day_start(until)]
+    ) -> list[RequestDay]:
+        """The rolled-up requests per day and department with since <= day < until."""
+        d = insights_request_days
+        query = select(d).where(d.c.day >= since, d.c.day < until)
         if department is not None:
-            where.append(r.c.department == department)
-        query = select(
-            r.c.department,
-            r.c.query,
-            r.c.requester,
-            r.c.created,
-            r.c.first_responded_at,
-            r.c.resolved_at,
-            r.c.first_response_due,
-            r.c.resolution_due,
-            r.c.rating,
-        ).where(*where)
-        with self._read("read request times") as conn:
-            return [RequestTimes(*row) for row in conn.execute(query)]
+            query = query.where(d.c.department == department)
+        with self._read("read requests per day") as conn:
+            return [
+                RequestDay(
+                    **{
+                        **row._mapping,
+                        "first_response_hours": _hours(row.first_response_hours),
+                        "resolution_hours": _hours(row.resolution_hours),
+                    }
+                )
+                for row in conn.execute(query)
+            ]
+
+    def request_topics(
+        self, since: date, until: date, department: str | None = None, top: int = 3
+    ) -> list[RequestTopic]:
+        """Per department, its `top` gap topics (or questions of no topic) by
+        requests created with since <= day < until, most first."""
+        t = insights_request_topics
+        where = [t.c.day >= since, t.c.day < until]
+        if department is not None:
+            where.append(t.c.department == department)
+        text = case((t.c.topic_id.is_(None), t.c.query_norm))
+        grouped = (
+            select(
+                t.c.department, t.c.topic_id, text.label("text"), func.sum(t.c.requests).label("n")
+            )
+            .where(*where)
+            .group_by(t.c.department, t.c.topic_id, text)
+            .subquery()
+        )
+        rank = func.row_number().over(
+            partition_by=grouped.c.department,
+            order_by=(grouped.c.n.desc(), func.coalesce(grouped.c.topic_id, 0), grouped.c.text),
+        )
+        ranked = select(grouped, rank.label("rank")).subquery()
+        with self._read("read top request topics") as conn:
+            found = list(conn.execute(select(ranked).where(ranked.c.rank <= top)))
+            if not found:
+                return []
+            keys = [
+                (t.c.department == r.department)
+                & (
+                    t.c.topic_id == r.topic_id
+                    if r.topic_id is not None
+                    else t.c.query_norm == r.text
+                )
+                for r in found
+            ]
+            counts: dict[tuple[str, Any], PeopleCount] = defaultdict(PeopleCount)
+            sketches = select(t.c.department, t.c.topic_id, t.c.query_norm, t.c.requesters_sketch)
+            for dept, topic, qn, sketch in conn.execute(sketches.where(*where, or_(*keys))):
+                counts[(dept, topic if topic is not None else qn)].add(sketch)
+        out = [
+            RequestTopic(
+                department=r.department,
+                topic_id=r.topic_id,
+                text=r.text or "",
+                requests=int(r.n),
+                requesters=counts[
+                    (r.department, r.topic_id if r.topic_id is not None else r.text)
+                ].count(),
+            )
+            for r in found
+        ]
+        out.sort(key=lambda x: (x.department, -x.requests, x.topic_id or 0, x.text))
+        return out
 
     def rating_figures(
         self, since: date, until: date, department: str | None = None
     ) -> tuple[int, float | None]:
         """(ratings given with since <= day < until, their average), by when rated."""
-        r = requests
-        where = [r.c.rated_at >= day_start(since), r.c.rated_at < day_start(until)]
+        d = insights_request_days
+        query = select(func.sum(d.c.rated), func.sum(d.c.rated_sum)).where(
+            d.c.day >= since, d.c.day < until
+        )
         if department is not None:
-            where.append(r.c.department == department)
-        query = select(func.count(r.c.rating), func.avg(r.c.rating)).where(*where)
+            query = query.where(d.c.department == department)
         with self._read("read ratings") as conn:
-            count, average = conn.execute(query).one()
-        return int(count or 0), None if average is None else round(float(average), 2)
+            count, total = conn.execute(query).one()
+        count = int(count or 0)
+        return count, round(int(total) / count, 2) if count else None
 
     def open_requests(
         self, now: datetime, department: str | None = None

@@ -16,7 +16,9 @@ from kb.store.schema import (
     insights_question_days,
     insights_question_people,
     insights_questions,
+    insights_request_days,
     insights_request_texts,
+    insights_request_topics,
     insights_state,
     insights_topic_days,
     requests,
@@ -35,6 +37,8 @@ _ROLLUPS = (
     insights_topic_days,
     insights_articles,
     insights_request_texts,
+    insights_request_days,
+    insights_request_topics,
 )
 
 

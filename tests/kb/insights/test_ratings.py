@@ -22,6 +22,7 @@ def test_ratings_show_per_department_and_in_the_overview(
         service.rate(EMPLOYEE, request.id, stars)
     service.submit(EMPLOYEE, "Not rated yet", department="it")
     insights = InsightsService(insights_store(store), clock=clock)
+    insights.store.refresh()
     day = clock().date()
     period = insights.period(day.isoformat(), (day + timedelta(days=1)).isoformat())
     [it] = insights.requests(period, "it", {d: v.targets for d, v in DEPARTMENTS.items()})

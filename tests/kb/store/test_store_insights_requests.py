@@ -1,0 +1,143 @@
+"""The request rollups on both databases: per day and department (counts,
+exact medians, shares within target), per department the top topics with
+their requesters, and a change to an older request reaching its creation
+day at the next refresh."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+
+from kb.insights.records import GapQuestion, GapTopic
+from kb.insights.store import InsightsStore, insights_store
+from kb.requests.records import Request, RequestEntry
+from kb.store.protocols import Store
+
+DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+SINCE, UNTIL = DAY.date(), DAY.date() + timedelta(days=7)
+
+
+@pytest.fixture
+def insights(store: Store) -> InsightsStore:
+    return insights_store(store)
+
+
+def _request(
+    store: Store,
+    who: str,
+    *,
+    day: int = 0,
+    query: str = "parking permit",
+    department: str = "facilities",
+    first: float | None = None,
+    resolved: float | None = None,
+) -> Request:
+    created = DAY + timedelta(days=day)
+    return store.create_request(
+        Request(
+            requester=who,
+            query=query,
+            department=department,
+            created=created,
+            first_response_due=created + timedelta(hours=8),
+            resolution_due=created + timedelta(hours=40),
+            first_responded_at=None if first is None else created + timedelta(hours=first),
+            resolved_at=None if resolved is None else created + timedelta(hours=resolved),
+            status="resolved" if resolved is not None else "new",
+        )
+    )
+
+
+def test_request_days_keep_exact_medians_and_shares_over_days(
+    store: Store, insights: InsightsStore
+) -> None:
+    _request(store, "a", first=1, resolved=2)
+    _request(store, "b", first=3, resolved=50)  # resolved late
+    _request(store, "c", day=2, first=10, resolved=4)  # first response late
+    _request(store, "d", day=2, department="it")
+    assert insights.refresh() == [SINCE, SINCE + timedelta(days=2)]
+    days = insights.request_days(SINCE, UNTIL, "facilities")
+    assert sorted((d.day, d.requests) for d in days) == [
+        (SINCE, 2),
+        (SINCE + timedelta(days=2), 1),
+    ]
+    hours = np.concatenate([d.resolution_hours for d in days])
+    assert sorted(hours.tolist()) == [2.0, 4.0, 50.0]
+    assert sum(d.first_within for d in days) == 2 and sum(d.first_judged for d in days) == 3
+    assert sum(d.resolved_within for d in days) == 2
+    (it,) = insights.request_days(SINCE, UNTIL, "it")
+    assert (it.requests, it.first_judged, len(it.first_response_hours)) == (1, 0, 0)
+    assert insights.request_figures(SINCE, UNTIL)[0] == 4
+    assert insights.request_figures(SINCE, UNTIL, "it")[0] == 1
+
+
+def test_a_later_change_reaches_the_day_the_request_was_created(
+    store: Store, insights: InsightsStore
+) -> None:
+    request = _request(store, "a")
+    insights.refresh()
+    assert insights.refresh() == []
+    (before,) = insights.request_days(SINCE, UNTIL)
+    assert len(before.resolution_hours) == 0
+    assert request.id is not None
+    resolved = replace(
+        request, status="resolved", resolved_at=DAY + timedelta(hours=5), department="it"
+    )
+    store.update_request(
+        resolved,
+        RequestEntry(
+            request_id=request.id, actor="agent", kind="resolution", ts=DAY + timedelta(days=3)
+        ),
+    )
+    assert insights.refresh() == [SINCE]  # the creation day, not the day of the change
+    (after,) = insights.request_days(SINCE, UNTIL)
+    assert (after.department, after.resolution_hours.tolist()) == ("it", [5.0])
+    assert insights.topic_requests(SINCE, UNTIL) == {}
+    rated_at = DAY + timedelta(days=4)
+    store.update_request(
+        replace(resolved, version=resolved.version + 1, rating=4, rated_at=rated_at),
+        RequestEntry(request_id=request.id, actor="a", kind="rating", ts=rated_at),
+    )
+    # Both days: the request's (requests view) and the rating's (overview).
+    assert insights.refresh() == [SINCE, rated_at.date()]
+    (after,) = insights.request_days(SINCE, SINCE + timedelta(days=1))
+    assert (after.ratings, after.rating_sum, after.rated) == (1, 4, 0)
+    assert insights.rating_figures(SINCE, SINCE + timedelta(days=1)) == (0, None)
+    assert insights.rating_figures(rated_at.date(), UNTIL, "it") == (1, 4.0)
+
+
+def test_top_topics_per_department_with_their_requesters(
+    store: Store, insights: InsightsStore
+) -> None:
+    topic = insights.save_topic(
+        GapTopic(label="parking", department="facilities", centroid=np.ones(4))
+    )
+    assert topic.id is not None
+    insights.save_gap_questions(
+        [
+            GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+            for t in ("parking permit", "where to park")
+        ]
+    )
+    for i, (who, text) in enumerate(
+        [("a", "parking permit"), ("b", "where to park"), ("a", "where to park")]
+    ):
+        _request(store, who, day=i, query=text, resolved=1 if i == 0 else None)
+    for who in ("a", "b", "c", "d"):
+        _request(store, who, query="Broken chair")
+    _request(store, "e", query="lost key")
+    _request(store, "f", query="lift stuck")
+    _request(store, "g", query="hr thing", department="hr")
+    insights.refresh()
+    top = insights.request_topics(SINCE, UNTIL, top=3)
+    assert [(t.department, t.topic_id, t.text, t.requests, t.requesters) for t in top] == [
+        ("facilities", None, "broken chair", 4, 4),
+        ("facilities", topic.id, "", 3, 2),
+        ("facilities", None, "lift stuck", 1, 1),
+        ("hr", None, "hr thing", 1, 1),
+    ]
+    assert [t.department for t in insights.request_topics(SINCE, UNTIL, "hr")] == ["hr"]
+    assert insights.topic_requests(SINCE, UNTIL) == {topic.id: (3, 1)}
