@@ -236,13 +236,15 @@ class IndexBuilder:
         return EmbeddingCache(self.index_dir / "embeddings.db", self.model, dim)
 
     def _known_dim(self) -> int | None:
+        """The model's vector length from the current snapshot or, without one
+        (a cold build stopped half-way), from the embedding cache."""
         name = snapshot.current_name(self.index_dir)
         if name:
             manifest = snapshot.snapshots_dir(self.index_dir) / name
             try:
                 data = snapshot.read_manifest(manifest)
             except FileNotFoundError:
-                return None
+                data = {}
             if data.get("model") == self.model:
                 return int(data["dim"])
-        return None
+        return EmbeddingCache.stored_dim(self.index_dir / "embeddings.db", self.model)

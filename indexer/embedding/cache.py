@@ -28,6 +28,25 @@ class EmbeddingCache:
         )
         self._db.commit()
 
+    @staticmethod
+    def stored_dim(path: Path, model: str) -> int | None:
+        """The length of the vectors `path` holds for `model`, without creating it.
+
+        Lets a build that has no snapshot yet (a cold build stopped half-way)
+        reuse what it embedded before loading the model."""
+        if not path.is_file():
+            return None
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            row = db.execute(
+                "SELECT length(vector) FROM embeddings WHERE model = ? LIMIT 1", [model]
+            ).fetchone()
+        except sqlite3.OperationalError:  # an empty file: no table yet
+            return None
+        finally:
+            db.close()
+        return int(row[0]) // 4 if row else None
+
     def get_many(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, np.ndarray] = {}
