@@ -244,7 +244,7 @@ class Settings(SecuritySettings):
     review_due_days: int = setting(
         14,
         "Articles whose review date is this close are listed as due on the content owner's "
-        "page and in the weekly review digest.",
+        "page, by kb reviews, in the insights' content health and in the weekly digest.",
         minimum=0,
     )
     review_note_to_readers: bool = setting(

@@ -4,7 +4,7 @@
 
 | finding | rule |
 | --- | --- |
-| `review_overdue` / `review_due` | its `review_by` date has passed / falls within `REVIEW_SOON_DAYS` |
+| `review_overdue` / `review_due` | its `review_by` date has passed / falls within the setting `review_due_days` (the same window as the content owner's page and `kb reviews`) |
 | `low_helpful` | at least `MIN_VOTES` votes in the period, fewer than half of them "helpful" |
 | `not_shown` | not among any search's results for `UNSEEN_DAYS` days |
 | `answer_then_request` | it was the top answer of at least `MIN_ANSWERS` answered searches, and at least `REQUEST_SHARE` of those still ended in a request |
@@ -30,7 +30,6 @@ import numpy as np
 
 from kb.records import Article
 
-REVIEW_SOON_DAYS = 14
 MIN_VOTES = 5
 UNSEEN_DAYS = 90
 MIN_ANSWERS = 5
@@ -121,7 +120,12 @@ def near_duplicates(
 
 
 def _article_findings(
-    article: Article, f: ArticleFigures, shown: bool, known: set[str], today: date
+    article: Article,
+    f: ArticleFigures,
+    shown: bool,
+    known: set[str],
+    today: date,
+    review_due_days: int,
 ) -> list[Finding]:
     """What one published article needs: review, help, visibility, links."""
     aid, dept = article.id, article.department
@@ -131,7 +135,7 @@ def _article_findings(
             found.append(
                 Finding(aid, dept, "review_overdue", {"review_by": article.review_by.isoformat()})
             )
-        elif article.review_by <= today + timedelta(days=REVIEW_SOON_DAYS):
+        elif article.review_by <= today + timedelta(days=review_due_days):
             found.append(
                 Finding(aid, dept, "review_due", {"review_by": article.review_by.isoformat()})
             )
@@ -167,8 +171,11 @@ def content_health(
     shown_recently: set[str],
     today: date,
     department: str | None = None,
+    *,
+    review_due_days: int,
 ) -> list[Finding]:
-    """Findings for the published articles (of `department` if given), by article."""
+    """Findings for the published articles (of `department` if given), by article;
+    reviews are due within `review_due_days` (the setting of that name)."""
     published = {aid: a for aid, a in articles.items() if a.is_searchable}
     known = set(articles)
     found: list[Finding] = []
@@ -176,7 +183,7 @@ def content_health(
         if department is not None and article.department != department:
             continue
         f = figures.get(aid, ArticleFigures())
-        found += _article_findings(article, f, aid in shown_recently, known, today)
+        found += _article_findings(article, f, aid in shown_recently, known, today, review_due_days)
     for left, right, jaccard in near_duplicates(published.values()):
         for one, other in ((left, right), (right, left)):
             dept = published[one].department

@@ -17,7 +17,11 @@ from kb.settings import Settings
 
 
 def insights_service(settings: Settings, store: object) -> InsightsService:
-    return InsightsService(insights_store(store), min_people=settings.insights_min_people)
+    return InsightsService(
+        insights_store(store),
+        review_due_days=settings.review_due_days,
+        min_people=settings.insights_min_people,
+    )
 
 
 def topic_builder(settings: Settings, store: object) -> TopicBuilder:

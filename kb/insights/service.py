@@ -167,10 +167,12 @@ class InsightsService:
         self,
         store: InsightsStore,
         *,
+        review_due_days: int,
         min_people: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.store = store
+        self.review_due_days = review_due_days
         self.min_people = min_people
         self.clock = clock
 
@@ -292,7 +294,9 @@ class InsightsService:
             today - timedelta(days=UNSEEN_DAYS), today + timedelta(days=1)
         )
         shown = {article for article, f in recent.items() if f.shown}
-        return content_health(articles, figures, shown, today, department)
+        return content_health(
+            articles, figures, shown, today, department, review_due_days=self.review_due_days
+        )
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

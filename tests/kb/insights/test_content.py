@@ -58,7 +58,9 @@ def test_every_rule_fires_where_it_should() -> None:
         "hr/fine.md": ArticleFigures(shown=3, helpful=4, not_helpful=1),
     }
     shown = {"hr/fine.md", "it/unhelpful.md", "it/asked.md", "hr/soon.md"}
-    found = {(f.article, f.kind) for f in content_health(arts, figures, shown, TODAY)}
+    found = {
+        (f.article, f.kind) for f in content_health(arts, figures, shown, TODAY, review_due_days=14)
+    }
     assert found == {
         ("hr/old.md", "review_overdue"),
         ("hr/old.md", "not_shown"),
@@ -66,5 +68,5 @@ def test_every_rule_fires_where_it_should() -> None:
         ("it/unhelpful.md", "low_helpful"),
         ("it/asked.md", "answer_then_request"),
     }
-    it_only = content_health(arts, figures, shown, TODAY, department="it")
+    it_only = content_health(arts, figures, shown, TODAY, department="it", review_due_days=14)
     assert {f.department for f in it_only} == {"it"}

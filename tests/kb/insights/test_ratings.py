@@ -21,7 +21,7 @@ def test_ratings_show_per_department_and_in_the_overview(
         service.resolve(IT_AGENT, request.id, "Use TCP 443.")
         service.rate(EMPLOYEE, request.id, stars)
     service.submit(EMPLOYEE, "Not rated yet", department="it")
-    insights = InsightsService(insights_store(store), clock=clock)
+    insights = InsightsService(insights_store(store), review_due_days=14, clock=clock)
     insights.store.refresh()
     day = clock().date()
     period = insights.period(day.isoformat(), (day + timedelta(days=1)).isoformat())

@@ -34,7 +34,9 @@ def _search(store: Store, text: str, user: str, day: int, answered: bool, dept: 
 
 @pytest.fixture
 def service(store: Store) -> InsightsService:
-    return InsightsService(insights_store(store), min_people=3, clock=lambda: NOW)
+    return InsightsService(
+        insights_store(store), review_due_days=14, min_people=3, clock=lambda: NOW
+    )
 
 
 def test_overview_names_its_figures_and_their_trend(store: Store, service: InsightsService) -> None:
@@ -119,7 +121,7 @@ def test_a_gap_shows_its_most_searched_texts_that_enough_people_asked(
     (view,) = service.gaps(service.period())
     assert view.queries == ["parking garage", "parkplatz", "parking permit"]
     assert (view.searches, view.people, view.trend) == (20, 9, 19)
-    one = InsightsService(service.store, min_people=1, clock=lambda: NOW)
+    one = InsightsService(service.store, review_due_days=14, min_people=1, clock=lambda: NOW)
     assert one.gaps(service.period())[0].queries[0] == "my own parking fine"
 
 
