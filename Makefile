@@ -41,7 +41,7 @@ run: setup
 	$(BIN)/kb index
 	$(BIN)/kb demo traffic --days 60 --if-empty
 	$(BIN)/kb insights refresh
-	$(BIN)/kb serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --demo-users
+	$(BIN)/kb serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --demo-users --watch
 
 test: setup browser haproxy
 	$(BIN)/python -m pytest -q

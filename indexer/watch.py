@@ -4,27 +4,43 @@ File-system events (watchdog, inotify on Linux) wake the loop; a short quiet
 period lets editors finish writing, then one incremental run publishes a new
 snapshot. The model stays loaded between runs, so an edit is searchable within
 seconds. A periodic rescan catches events the file system did not deliver.
+When another pass holds the index folder (the web app's index worker, after a
+browser edit), the run is tried again, so no change is dropped.
+
+`kb serve` starts the same loop in a process of its own when the setting
+`serve_watch` is on (`start_watch_process`): spawned, not forked, because
+the gunicorn master must not load PyTorch (its thread pools do not survive
+the fork of a worker), and a process, not a thread, because the keyword
+index writer starts processes of its own. It stops with `kb serve`, or by
+itself when the process that started it is gone.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from indexer.build import BuildReport, IndexBuilder
 from kb.content.readers import CONTENT_SUFFIXES
-from kb.errors import KbError
+from kb.errors import IndexLockedError, KbError
+from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 QUIET_SECONDS = 0.15
 _CHANGES = {"created", "deleted", "moved", "modified", "closed"}
 RESCAN_SECONDS = 300.0
+LOCKED_RETRY_SECONDS = 0.5
+STOP_TIMEOUT_S = 30.0
 
 
 class _Changes(FileSystemEventHandler):
@@ -51,8 +67,11 @@ def watch_content(
     builder: IndexBuilder,
     on_report: Callable[[BuildReport], None],
     stop: threading.Event | None = None,
+    *,
+    wait_lock: bool = False,
 ) -> None:
-    """Run incremental builds on every change until `stop` is set (or Ctrl-C)."""
+    """Run incremental builds on every change until `stop` is set (or Ctrl-C);
+    `wait_lock` as for `IndexBuilder.run`."""
     builder.embedder  # noqa: B018 - load the model now, not on the first edit
     changes = _Changes()
     observer = Observer()
@@ -74,7 +93,12 @@ def watch_content(
                     time.sleep(QUIET_SECONDS)
             last_scan = time.monotonic()
             try:
-                report = builder.run()
+                report = builder.run(wait_lock=wait_lock)
+            except IndexLockedError as exc:
+                logger.info("the index is busy, trying again: %s", exc.message)
+                time.sleep(LOCKED_RETRY_SECONDS)
+                changes.event.set()
+                continue
             except KbError as exc:
                 logger.error("index update failed: %s", exc.message)
                 continue
@@ -85,3 +109,66 @@ def watch_content(
     finally:
         observer.stop()
         observer.join(timeout=5)
+
+
+def start_watch_process(
+    settings: Settings, configure_logging: Callable[[], None] | None = None
+) -> BaseProcess:
+    """The watcher of `kb serve`, started in a spawned process; `configure_logging`
+    (a module-level function) runs there first."""
+    spawn = multiprocessing.get_context("spawn")
+    process = spawn.Process(
+        target=run_watcher,
+        args=(settings, os.getpid(), configure_logging),
+        name="kb-index-watch",
+    )
+    process.start()
+    return process
+
+
+def stop_watch_process(process: BaseProcess) -> None:
+    """Ask the watcher to finish its pass and stop; kill it if it does not."""
+    if process.is_alive():
+        process.terminate()  # SIGTERM: `run_watcher` stops after the current pass
+        process.join(STOP_TIMEOUT_S)
+    if process.is_alive():
+        process.kill()
+        process.join(5)
+
+
+def run_watcher(
+    settings: Settings, parent_pid: int, configure_logging: Callable[[], None] | None
+) -> None:
+    """The body of the watcher process: one pass for edits made while nothing
+    watched, then `watch_content` until SIGTERM or until `parent_pid` is gone."""
+    if configure_logging is not None:
+        configure_logging()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops kb serve, which stops this
+
+    def stop_when_orphaned() -> None:
+        while not stop.wait(1.0):
+            if os.getppid() != parent_pid:
+                stop.set()
+
+    threading.Thread(target=stop_when_orphaned, name="kb-watch-parent", daemon=True).start()
+    builder = IndexBuilder(settings)
+    try:
+        _log_report(builder.run(wait_lock=True))
+    except KbError as exc:
+        logger.error("index update failed: %s", exc.message)
+    watch_content(builder, _log_report, stop, wait_lock=True)
+
+
+def _log_report(report: BuildReport) -> None:
+    for line in report.errors:
+        logger.error("index: %s", line)
+    if report.published:
+        logger.info(
+            "index: snapshot %s published (%d added, %d updated, %d removed)",
+            report.snapshot,
+            report.added,
+            report.updated,
+            report.removed,
+        )

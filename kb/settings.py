@@ -241,6 +241,13 @@ class Settings(SecuritySettings):
         "kb index --watch does it).",
         choices=("worker", "off"),
     )
+    serve_watch: bool = setting(
+        False,
+        "kb serve also starts a watcher process, as kb index --watch, so that files edited "
+        "in the content folder on disk are searchable within seconds (make run turns it on). "
+        "Leave it off where kb index --watch runs as its own service, and on every node but "
+        "one of several.",
+    )
     review_due_days: int = setting(
         14,
         "Articles whose review date is this close are listed as due on the content owner's "

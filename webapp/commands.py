@@ -52,6 +52,12 @@ from kb.settings import Settings
     help="Allow --demo-users on an address other machines reach (everyone who can reach "
     "it can sign in as admin with a published password).",
 )
+@click.option(
+    "--watch/--no-watch",
+    default=None,
+    help="Also index files edited in the content folder, as kb index --watch does "
+    "(default: setting serve_watch).",
+)
 @click.pass_context
 def serve_command(
     ctx: click.Context,
@@ -63,15 +69,17 @@ def serve_command(
     threads: int,
     demo_users: bool,
     allow_demo_users_on_network: bool,
+    watch: bool | None,
 ) -> None:
     """Serve the search pages and the JSON API with gunicorn.
 
     The store is the setting database_url (KB_DATABASE_URL); the index is
     followed while serving, so `kb index` updates content without a restart.
+    With --watch (setting serve_watch), files edited on disk are indexed too.
     """
     from webapp.server import serve
 
-    settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
+    settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir, serve_watch=watch)
     if demo_users and not (is_loopback(host) or allow_demo_users_on_network):
         raise click.UsageError(
             f"--demo-users makes accounts whose passwords are printed here and in the docs "

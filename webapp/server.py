@@ -20,6 +20,10 @@ it current from a thread (`SnapshotFollower`): each new snapshot is copied,
 verified and switched to with the local `CURRENT`, which the workers follow as
 they do on a single machine. The follower runs in the master, not in the
 workers, so a node copies each snapshot once, and it dies with the master.
+With the setting `serve_watch` on (`kb serve --watch`, as `make run` does), the
+master also starts the content watcher of `kb index --watch` in a process of
+its own (`indexer.watch.start_watch_process`), so files edited on disk are
+searchable within seconds without a second command; it stops with the master.
 Nodes behind one load balancer must share `secret_key`, or a cookie signed by
 one node would not verify on the next; `kb serve` refuses to start a
 replicated node without it.
@@ -188,6 +192,17 @@ def start_follower(settings: Settings) -> Any:
     return follower
 
 
+def start_watcher(settings: Settings) -> Any:
+    """The content watcher process (setting `serve_watch`), started; None when off."""
+    from indexer.watch import start_watch_process
+
+    if not settings.serve_watch:
+        return None
+    process = start_watch_process(settings, configure_logging)
+    logger.info("watching %s for edits (pid %s)", settings.content_path, process.pid)
+    return process
+
+
 def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
     """Demo accounts in the store (see `kb.accounts.ensure_demo_users`): an agent for
     each department of the content root and the triage queue, and one per role.
@@ -236,8 +251,13 @@ def serve(
         "forwarded_allow_ips": settings.trusted_proxies or "0.0.0.0/32",
     }
     follower = start_follower(settings)
+    watcher = start_watcher(settings)
     try:
         KbServer(settings, options).run()
     finally:
+        if watcher is not None:
+            from indexer.watch import stop_watch_process
+
+            stop_watch_process(watcher)
         if follower is not None:
             follower.stop()

@@ -205,3 +205,80 @@ def test_serve_logs_every_request_and_the_apps_own_messages(
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+
+
+def _wait_until(check: Any, seconds: float, what: str, log: Path) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            found = check()
+        except OSError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"{what} within {seconds} s; kb serve said:\n{log.read_text()}")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+@pytest.mark.slow
+def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path) -> None:
+    """With --watch (setting serve_watch, on in make run) a file written into the
+    content folder is found by search without running kb index, and the
+    watcher process goes when kb serve goes, even when killed."""
+    content = tmp_path / "content"
+    (content / "hr").mkdir(parents=True)
+    (content / "hr" / "_department.yml").write_text("name: HR\n", "utf-8")
+    (content / "hr" / "leave.md").write_text("# Annual leave\nYou get 30 days.\n", "utf-8")
+    env = {**os.environ, "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    where = ["--content", str(content), "--index", str(tmp_path / "index")]
+    kb = [sys.executable, "-c", "from kb.cli.main import main; main()"]
+    subprocess.run([*kb, "index", *where], env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        serve = [*kb, "serve", *where, "--port", str(port), "--workers", "1", "--watch"]
+        proc = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=err)
+    try:
+        _wait_until(lambda: _get(port, "/api/health")[0] == 200, 180, "kb serve answered", log)
+        watcher = int(_wait_until(lambda: _watcher_pid(log), 30, "the watcher started", log))
+        (content / "hr" / "sabbatical.md").write_text(
+            "# Sabbatical\nA quinquennial sabbatical of six months.\n", "utf-8"
+        )
+
+        def found() -> bool:
+            status, body = _get(port, "/api/search?q=quinquennial+sabbatical")
+            return status == 200 and "hr/sabbatical.md" in [r["id"] for r in body["results"]]
+
+        _wait_until(found, 120, "the article edited on disk was found", log)
+    finally:
+        proc.kill()  # no clean shutdown: the watcher must notice by itself
+        proc.wait(timeout=60)
+    _wait_until(lambda: not _pid_alive(watcher), 30, "the watcher stopped", log)
+
+
+def _watcher_pid(log: Path) -> str | None:
+    for line in log.read_text().splitlines():
+        if "for edits (pid " in line:
+            return line.rsplit("(pid ", 1)[1].rstrip(")")
+    return None
+
+
+@pytest.mark.parametrize(("flag", "expected"), [([], False), (["--watch"], True)])
+def test_serve_watch_flag_sets_the_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, flag: list[str], expected: bool
+) -> None:
+    calls: list[Settings] = []
+    monkeypatch.setattr(server, "serve", lambda settings, **options: calls.append(settings))
+    env = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    result = CliRunner().invoke(main, ["serve", *flag], env=env)
+    assert result.exit_code == 0, result.output
+    assert calls[0].serve_watch is expected
+    assert server.start_watcher(calls[0].replace(serve_watch=False)) is None

@@ -1,0 +1,54 @@
+"""The content watcher: a change made while another pass holds the index is not dropped."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from indexer import snapshot
+from indexer.build import BuildReport, IndexBuilder
+from indexer.reader import SnapshotReader
+from indexer.watch import watch_content
+from kb.settings import Settings
+from tests.support import HashingEmbedder
+
+
+def _indexed(settings: Settings, article_id: str, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if article_id in SnapshotReader(settings.index_path).get().titles:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_change_made_while_the_index_is_locked_is_indexed_once_it_is_free(
+    tmp_path: Path,
+) -> None:
+    """The web app's index worker may hold the index folder when a file changes;
+    the watcher tries again instead of dropping the change until the next rescan."""
+    content = tmp_path / "content"
+    (content / "hr").mkdir(parents=True)
+    (content / "hr" / "leave.md").write_text("# Annual leave\nYou get 30 days.\n", "utf-8")
+    settings = Settings.load(
+        {"content_dir": str(content), "index_dir": str(tmp_path / "index")}, environ={}
+    )
+    builder = IndexBuilder(settings, embedder=HashingEmbedder())
+    builder.run()
+    stop = threading.Event()
+    reports: list[BuildReport] = []
+    thread = threading.Thread(
+        target=watch_content, args=(builder, reports.append, stop), kwargs={"wait_lock": True}
+    )
+    thread.start()
+    try:
+        time.sleep(0.5)
+        with snapshot.IndexLock(settings.index_path):  # as another pass would
+            (content / "hr" / "sabbatical.md").write_text("# Sabbatical\nSix months.\n", "utf-8")
+            assert not _indexed(settings, "hr/sabbatical.md", 1.5)
+        assert _indexed(settings, "hr/sabbatical.md", 30), reports
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+    assert reports and reports[-1].added == 1
