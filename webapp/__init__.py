@@ -57,7 +57,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import errors, i18n, security, services, throttle
+    from webapp import errors, i18n, inputs, security, services, throttle
     from webapp.auth import identity
     from webapp.auth import routes as auth
     from webapp.proxies import TrustedProxies
@@ -81,6 +81,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     services.init_app(app, settings)
     throttle.init_app(app, settings)
     request_files.init_app(app)  # before anything reads a body that may carry files
+    inputs.init_app(app)  # ids beyond 64 bits, NUL characters: 400s before any view
     errors.init_app(app)
     i18n.init_app(app)
     identity.init_app(app)

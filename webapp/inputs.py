@@ -5,6 +5,12 @@ which field was wrong, what was sent and what is accepted, and whose details
 carry the field name, so API clients can point at it. Each audience reads its
 own parameters and forms (`webapp.search.inputs`, `webapp.articles.inputs`,
 `webapp.requests.forms`) with these helpers.
+
+Two checks hold for every call (`init_app`), because schema fuzzing found
+each answering 500 somewhere: a number in the URL or a form beyond the
+databases' 64-bit integers (no id can be that large; SQLite overflows), and a
+NUL character in any parameter, form field, URL part or JSON string
+(PostgreSQL refuses to store one). Both are 400s naming the field.
 """
 
 from __future__ import annotations
@@ -12,31 +18,91 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import request
+from flask import Flask, request
 
 from kb.errors import ValidationError
 
 MAX_ID_CHARS = 500
+MAX_INT = 2**63 - 1  # the databases' BIGINT: no id, rank or count can be larger
 
 
 def invalid(field: str, message: str, **details: Any) -> ValidationError:
     return ValidationError(f"{field}: {message}", details={"field": field, **details})
 
 
-def json_object() -> dict[str, Any]:
-    """The request's JSON body, which must be an object."""
+def json_object(*fields: str) -> dict[str, Any]:
+    """The request's JSON body, which must be an object (of only `fields`, when given)."""
     if not request.is_json:
         raise ValidationError(
             "send a JSON object with the header Content-Type: application/json",
             details={"content_type": request.content_type or ""},
         )
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser's own stack: [[[[...]]]] thousands deep
+        raise ValidationError(
+            "the JSON body is nested too deeply; send a flat object of fields",
+            details={"body": "too deeply nested"},
+        ) from None
     if not isinstance(data, dict):
         raise ValidationError(
             'the request body must be a JSON object, e.g. {"rank": 1}',
             details={"body": type(data).__name__ if data is not None else "invalid JSON"},
         )
+    if fields:
+        known(data, fields)
+    for name, value in data.items():
+        _refuse_nul(str(name), name)
+        _refuse_nul(str(name), value)
     return data
+
+
+def _refuse_nul(field: str, value: Any) -> None:
+    """A NUL character anywhere in `value` (strings, nested lists and objects)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise invalid(field, "contains a NUL character (\\u0000); remove it", reason="nul")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_nul(field, key)
+            _refuse_nul(field, item)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_nul(field, item)
+
+
+def digits(raw: str | None, field: str) -> int | None:
+    """A form or query value of ASCII digits as an int (None when it is not one);
+    400 naming `field` when it is beyond `MAX_INT`."""
+    text = (raw or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    if len(text) > len(str(MAX_INT)) or int(text) > MAX_INT:
+        raise invalid(field, f"must be at most {MAX_INT}, got {text[:40]}", max=MAX_INT)
+    return int(text)
+
+
+def _check_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    for name, value in (values or {}).items():
+        if isinstance(value, int) and value > MAX_INT:
+            raise invalid(name, f"must be at most {MAX_INT}", max=MAX_INT)
+        _refuse_nul(name, value)
+
+
+def _check_parameters() -> None:
+    for name, value in request.args.items(multi=True):
+        _refuse_nul(name, value)
+    if request.method != "GET" and request.mimetype in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
+        for name, value in request.form.items(multi=True):
+            _refuse_nul(name, value)
+
+
+def init_app(app: Flask) -> None:
+    app.url_value_preprocessor(_check_url_values)
+    app.before_request(_check_parameters)
 
 
 def known(data: Mapping[str, Any], names: tuple[str, ...]) -> None:
@@ -79,7 +145,12 @@ def bool_field(data: Mapping[str, Any], name: str) -> bool:
 
 
 def int_field(
-    data: Mapping[str, Any], name: str, *, required: bool = True, minimum: int | None = None
+    data: Mapping[str, Any],
+    name: str,
+    *,
+    required: bool = True,
+    minimum: int | None = None,
+    maximum: int = MAX_INT,
 ) -> int | None:
     value = data.get(name)
     if value is None and not required:
@@ -88,4 +159,6 @@ def int_field(
         raise invalid(name, f"must be an integer, got {_type_name(value)}", expected="integer")
     if minimum is not None and value < minimum:
         raise invalid(name, f"must be at least {minimum}, got {value}", min=minimum)
+    if value > maximum:
+        raise invalid(name, f"must be at most {maximum}, got {value}", max=maximum)
     return value

@@ -35,7 +35,7 @@ def article(article_id: str) -> Response:
 
 @bp.post("/feedback")
 def feedback() -> tuple[Response, int]:
-    data = json_object()
+    data = json_object("article_id", "helpful", "comment", "search_id")
     article_id = text_field(data, "article_id")
     helpful = bool_field(data, "helpful")
     comment = text_field(data, "comment", required=False, max_chars=MAX_COMMENT_CHARS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from webapp.inputs import invalid
+from webapp.inputs import digits, invalid
 
 MAX_COMMENT_CHARS = 2000
 
@@ -30,5 +30,5 @@ def feedback_form(form: Mapping[str, str]) -> FeedbackForm:
             max=MAX_COMMENT_CHARS,
         )
     raw_id = (form.get("search_id") or "").strip()
-    search_id = int(raw_id) if raw_id.isdigit() else None
+    search_id = digits(raw_id, "search_id")
     return FeedbackForm(helpful=vote == "yes", comment=comment, search_id=search_id)

@@ -27,6 +27,7 @@ from kb.requests.submission import NewRequest
 from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
 from webapp.i18n import current_language, gettext
+from webapp.inputs import digits
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.services import request_service
@@ -128,7 +129,7 @@ def submit(type_id: str) -> Response | tuple[str, int]:
             fields=fields,
             lang=lang,
             idempotency_key=idempotency_key(request.form.get("idempotency_key"), "idempotency_key"),
-            search_id=int(raw_search) if raw_search.isdigit() and int(raw_search) > 0 else None,
+            search_id=digits(raw_search, "search_id") or None,
         )
         created = file_with_attachments(actor, sent, uploads())
     except FieldErrors as exc:

@@ -115,7 +115,7 @@ def content_view() -> Response:
 def assign(topic_id: int) -> Response:
     r = reading({})
     check_assign(r.scope)
-    department = text_field(json_object(), "department")
+    department = text_field(json_object("department"), "department")
     topic = r.service.assign(topic_id, department, known_departments())
     return jsonify(
         {

@@ -112,11 +112,28 @@ def _exists(service: AuthoringService, article_id: str) -> bool:
     return True
 
 
+# The fields of ArticleInput (GET /api/openapi.json); any other is refused.
+ARTICLE_FIELDS = (
+    "title",
+    "summary",
+    "tags",
+    "lang",
+    "audience",
+    "review_by",
+    "body",
+    "status",
+    "related",
+    "owner",
+    "message",
+    "version",
+)
+
+
 @bp.put("/articles/<path:article_id>")
 def put_article(article_id: str) -> Response:
     actor = require_user()
     service = services.authoring()
-    data = json_object()
+    data = json_object(*ARTICLE_FIELDS)
     max_bytes = services.services().settings.max_file_bytes
     fields = forms.article_fields(data, forms.json_status(data, Status.DRAFT), max_bytes)
     message = forms.message_of(data)
@@ -173,7 +190,7 @@ def versions(article_id: str) -> Response:
 @bp.post("/preview")
 def preview() -> Response:
     require_user()
-    data = json_object()
+    data = json_object("body", "id")
     body = data.get("body")
     if not isinstance(body, str):
         raise forms.invalid("body", "must be the article's Markdown text")

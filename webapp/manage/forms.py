@@ -16,7 +16,7 @@ from flask import request
 from kb.authoring.records import ArticleFields
 from kb.errors import ValidationError
 from kb.records import EVERYONE, Status
-from webapp.inputs import invalid
+from webapp.inputs import MAX_INT, invalid
 
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 500
@@ -152,7 +152,7 @@ def version_of(value: Any, name: str = "version") -> int | None:
         number = value
     else:
         text = str(value).strip().removeprefix("W/").strip('"')
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INT)):
             raise ValidationError(
                 f"{name}: {str(value)[:40]!r} is not a version number; send the version "
                 '(or the ETag) you read, such as "3"',
@@ -161,4 +161,6 @@ def version_of(value: Any, name: str = "version") -> int | None:
         number = int(text)
     if number < 1:
         raise invalid(name, "must be at least 1")
+    if number > MAX_INT:
+        raise invalid(name, f"must be at most {MAX_INT}", max=MAX_INT)
     return number

@@ -13,12 +13,14 @@ from typing import Any
 
 from flask import Flask
 
+from webapp import services
 from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
+from webapp.openapi.limits import add_limits
 from webapp.openapi.paths import RouteDescriptionError, api_paths
 from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
 
@@ -156,7 +158,7 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["article_id", "helpful"],
         "properties": {
-            "article_id": {"type": "string"},
+            "article_id": {"type": "string", "minLength": 1},
             "helpful": {"type": "boolean"},
             "comment": {"type": "string", "maxLength": 2000},
             "search_id": {"type": ["integer", "null"]},
@@ -167,7 +169,7 @@ _SCHEMAS: dict[str, Any] = {
         "required": ["search_id", "article_id", "rank"],
         "properties": {
             "search_id": {"type": "integer"},
-            "article_id": {"type": "string"},
+            "article_id": {"type": "string", "minLength": 1},
             "rank": {"type": "integer", "minimum": 1, "description": "1-based, across pages."},
         },
     },
@@ -376,6 +378,7 @@ def openapi_document(app: Flask) -> dict[str, Any]:
             raise RouteDescriptionError(f"{part.__name__} describes {twice} a second time")
         operations.update(part.OPERATIONS)
         components["schemas"].update(deepcopy(part.SCHEMAS))
-    document["paths"] = api_paths(app.url_map.iter_rules(), operations)
+    document["paths"] = deepcopy(api_paths(app.url_map.iter_rules(), operations))
     components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
-    return document
+    held = app.extensions.get(services.EXTENSION)
+    return add_limits(document, held.settings if held is not None else None)

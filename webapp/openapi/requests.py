@@ -64,6 +64,7 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "query": {
                 "type": "string",
+                "minLength": 1,
                 "description": "The question (at most max_query_chars); needed without type.",
             },
             "type": {
@@ -213,7 +214,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["text"],
         "properties": {
-            "text": {"type": "string", "maxLength": 10000},
+            "text": {"type": "string", "minLength": 1, "maxLength": 10000},
             "internal": {
                 "type": "boolean",
                 "default": False,
@@ -225,7 +226,9 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "description": "Applied in this order, each as its own history entry: department "
         "(with reason), assignee, then status (with note) or resolution. A step that fails "
-        "stops there; the steps before it stay done.",
+        "stops there; the steps before it stay done. An empty change is refused; only "
+        "assignee may be null.",
+        "minProperties": 1,
         "properties": {
             "department": {"type": "string", "description": "Reassign to this queue."},
             "reason": {"type": "string", "description": "Why (needed with department)."},
@@ -290,7 +293,11 @@ OPERATIONS: dict[str, Any] = {
                 style="form",
                 explode=True,
             ),
-            param("overdue", "With department: only overdue requests.", {"enum": ["1"]}),
+            param(
+                "overdue",
+                "With department: only overdue requests.",
+                {"type": "string", "enum": ["1", "true", "0", "false"]},
+            ),
         ],
         "responses": {"200": json_response("RequestList", "At most 500 requests."), **_ERRORS},
     },

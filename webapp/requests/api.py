@@ -29,7 +29,7 @@ from kb.requests.rating import checked_rating
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import int_field, json_object, known, text_field
+from webapp.inputs import MAX_INT, int_field, json_object, text_field
 from webapp.requests import files, presenters
 from webapp.requests.files import uploads
 from webapp.requests.forms import (
@@ -86,13 +86,19 @@ def listing() -> Response:
     department = (request.args.get("department") or "").strip()
     mine = request.args.get("mine", "")
     statuses = _statuses(request.args.getlist("status"))
+    flag = request.args.get("overdue", "")
+    if flag not in ("", "1", "true", "0", "false"):
+        raise ValidationError(
+            f"overdue: send overdue=1 (only overdue requests) or leave it out, got {flag[:40]!r}",
+            details={"field": "overdue", "value": flag[:40]},
+        )
     if department and mine in ("1", "true"):
         raise ValidationError(
             "ask for mine=1 or for a department, not both",
             details={"field": "department"},
         )
     if department:
-        overdue = request.args.get("overdue") in ("1", "true")
+        overdue = flag in ("1", "true")
         items = service.queue(actor, department, status=statuses, overdue=overdue)
         return jsonify(
             {
@@ -153,8 +159,7 @@ def download(request_id: int, attachment_id: int) -> Response:
 @bp.post("/requests/<int:request_id>/rating")
 def rate(request_id: int) -> Response:
     """`{"rating": 1-5, "comment": "…"}`: the requester rates the answer."""
-    data = json_object()
-    known(data, ("rating", "comment"))
+    data = json_object("rating", "comment")
     stars, comment = checked_rating(
         data.get("rating"), text_field(data, "comment", required=False, max_chars=MAX_TEXT_CHARS)
     )
@@ -165,8 +170,7 @@ def rate(request_id: int) -> Response:
 @bp.post("/requests/<int:request_id>/watchers")
 def watch(request_id: int) -> Response:
     """`{"username": "…"}` (default: the caller) starts watching the request."""
-    data = json_object()
-    known(data, ("username",))
+    data = json_object("username")
     name = text_field(data, "username", required=False, max_chars=254) or None
     return jsonify(
         presenters.request_json(request_service().watch(require_user(), request_id, name))
@@ -182,8 +186,7 @@ def unwatch(request_id: int, username: str) -> Response:
 @bp.post("/requests/<int:request_id>/merge")
 def merge(request_id: int) -> Response:
     """`{"into": <id>, "note": "…"}`: merge this request (a duplicate) into another."""
-    data = json_object()
-    known(data, ("into", "note"))
+    data = json_object("into", "note")
     into = int_field(data, "into", minimum=1)
     assert into is not None
     note = text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS)
@@ -203,14 +206,14 @@ def canned_replies(request_id: int) -> Response:
 def bulk() -> Response:
     """`{"ids": [...], "assignee": "…"|null, "status": "…", "note": "…"}`: each request
     changed on its own; one result per request."""
-    data = json_object()
-    known(data, ("ids", "assignee", "status", "note"))
+    data = json_object("ids", "assignee", "status", "note")
     ids = data.get("ids")
     if not isinstance(ids, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in ids
+        isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= MAX_INT for i in ids
     ):
         raise ValidationError(
-            "ids: send a list of request numbers", details={"field": "ids", "expected": "array"}
+            f"ids: send a list of request numbers (1 to {MAX_INT})",
+            details={"field": "ids", "expected": "array"},
         )
     lang = current_language()
     results = request_service().bulk(

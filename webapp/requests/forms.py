@@ -17,7 +17,7 @@ from kb.errors import ValidationError
 from kb.requests.records import Request
 from kb.requests.service import RequestService
 from kb.requests.submission import NewRequest
-from webapp.inputs import bool_field, int_field, known, text_field
+from webapp.inputs import bool_field, digits, int_field, known, text_field
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_TEXT_CHARS = 10_000
@@ -87,7 +87,7 @@ def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> NewRe
         suggestions_shown=shown,
         # Filing the request after articles were suggested is going on anyway.
         went_on_anyway=shown,
-        search_id=int(raw_id) if raw_id.isdigit() and int(raw_id) > 0 else None,
+        search_id=digits(raw_id, "search_id") or None,
         priority=(form.get("priority") or "normal").strip(),
         idempotency_key=idempotency_key(form.get("idempotency_key"), "idempotency_key"),
         workflow=(form.get("workflow") or "").strip() or None,
@@ -102,7 +102,25 @@ def _optional_text(data: Mapping[str, Any], name: str, limit: int = 500) -> str 
 
 
 def _optional_bool(data: Mapping[str, Any], name: str) -> bool:
-    return False if data.get(name) is None else bool_field(data, name)
+    """False when left out; null is not a boolean (it is refused like any other)."""
+    return False if name not in data else bool_field(data, name)
+
+
+NEW_REQUEST_FIELDS = (
+    "query",
+    "type",
+    "fields",
+    "description",
+    "department",
+    "suggested_department",
+    "department_confidence",
+    "suggestions_shown",
+    "went_on_anyway",
+    "search_id",
+    "priority",
+    "workflow",
+    "idempotency_key",
+)
 
 
 def submission_from_json(
@@ -112,6 +130,7 @@ def submission_from_json(
     (or the body's `idempotency_key`; both must then agree). With `type` (a catalogue
     entry) the question may be left out: the type's summary with the `fields` filled
     in (in `lang`) becomes the title."""
+    known(data, NEW_REQUEST_FIELDS)
     key = idempotency_key(header_key)
     body_key = data.get("idempotency_key")
     if body_key is not None:
@@ -159,6 +178,7 @@ class Comment:
 
 
 def comment_from_json(data: Mapping[str, Any]) -> Comment:
+    known(data, ("text", "internal"))
     return Comment(
         text=text_field(data, "text", max_chars=MAX_TEXT_CHARS),
         internal=_optional_bool(data, "internal"),
@@ -201,6 +221,11 @@ PATCH_FIELDS = ("department", "reason", "assignee", "status", "note", "resolutio
 
 def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
     known(data, PATCH_FIELDS)
+    for name, value in data.items():
+        if value is None and name != "assignee":
+            raise _invalid(
+                name, "must not be null; leave it out to keep it (only assignee: null unassigns)"
+            )
     if not any(name in data for name in ("department", "assignee", "status", "resolution")):
         raise ValidationError(
             "nothing to change: send status, department (with reason), assignee or resolution",

@@ -24,6 +24,7 @@ from kb.errors import KbError, ValidationError
 from kb.requests.lifecycle import RequestStatus
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language, gettext
+from webapp.inputs import digits
 from webapp.requests import presenters
 from webapp.services import request_service
 
@@ -80,12 +81,12 @@ def show(department: str) -> str:
 
 
 def _ids() -> list[int]:
-    raw = request.form.getlist("ids")
-    if not all(r.isdigit() for r in raw):
+    ids = [digits(r, "ids") for r in request.form.getlist("ids")]
+    if any(i is None for i in ids):
         raise ValidationError(
             "ids: choose requests of the list", details={"field": "ids"}, key="bulk_none"
         )
-    return [int(r) for r in raw]
+    return [i for i in ids if i is not None]
 
 
 @bp.post("/<department>/bulk")

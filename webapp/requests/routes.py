@@ -27,6 +27,7 @@ from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth.identity import current_user, require_user
 from webapp.i18n import current_language, gettext
+from webapp.inputs import digits
 from webapp.requests import presenters
 from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
@@ -152,7 +153,7 @@ def rate(request_id: int) -> Response | tuple[str, int]:
     raw = (request.form.get("rating") or "").strip()
 
     def rating(actor: User) -> None:
-        score = int(raw) if raw.isdigit() else 0
+        score = digits(raw, "rating") or 0
         request_service().rate(actor, request_id, score, _text("comment"))
 
     return _act(request_id, rating, "rating_thanks", "#rating")
@@ -185,13 +186,14 @@ def merge(request_id: int) -> Response | tuple[str, int]:
     raw = _text("into")
 
     def merged(actor: User) -> None:
-        if not raw.isdigit():
+        into = digits(raw, "into")
+        if into is None:
             raise ValidationError(
                 f"into: give the number of the request to merge into, got {raw!r}",
                 details={"field": "into", "value": raw},
                 key="merge_number",
             )
-        request_service().merge(actor, request_id, int(raw), _text("note"))
+        request_service().merge(actor, request_id, into, _text("note"))
 
     return _act(request_id, merged, "merged_done")
 

@@ -34,7 +34,7 @@ def search() -> Response:
 
 @bp.post("/click")
 def click() -> tuple[Response, int]:
-    data = json_object()
+    data = json_object("search_id", "article_id", "rank")
     search_id = int_field(data, "search_id")
     article_id = text_field(data, "article_id")
     rank = int_field(data, "rank", minimum=1)

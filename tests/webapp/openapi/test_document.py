@@ -145,3 +145,26 @@ def test_path_parameters_must_be_the_route_s() -> None:
 )
 def test_openapi_path(rule: str, path: str) -> None:
     assert openapi_path(rule) == path
+
+
+def test_the_document_states_the_limits_the_api_enforces(app: Flask) -> None:
+    """Issue 13: the page limit, minimum lengths, the refused empty PATCH and the
+    refused unknown fields were not in the document."""
+    doc = openapi_document(app)
+    schemas = doc["components"]["schemas"]
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                ref = body["schema"].get("$ref", "")
+                schema = schemas[ref.rsplit("/", 1)[-1]] if ref else body["schema"]
+                assert schema.get("additionalProperties") is False, (method, path)
+    search = {p["name"]: p["schema"] for p in doc["paths"]["/api/search"]["get"]["parameters"]}
+    settings = app.extensions["kb"].settings
+    assert search["page"]["maximum"] == settings.max_page
+    assert search["k"]["maximum"] == settings.max_k
+    [request_id] = doc["paths"]["/api/requests/{request_id}"]["get"]["parameters"]
+    assert request_id["schema"]["maximum"] == 2**63 - 1
+    change = schemas["RequestChange"]
+    assert change["minProperties"] == 1
+    assert schemas["NewComment"]["properties"]["text"]["minLength"] == 1

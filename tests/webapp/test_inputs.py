@@ -1,0 +1,115 @@
+"""Inputs that answered 500 under schema fuzzing (issue 13) are 400s naming the
+field: numbers beyond 64 bits, nulls where a value is needed, JSON nested
+thousands deep, NUL characters, fields a call does not take."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import error_of, sign_in_as
+
+pytestmark = pytest.mark.usefixtures("people")
+
+BIG = 2**63  # one past the databases' BIGINT
+
+
+@pytest.fixture
+def ivan(client: FlaskClient) -> dict[str, str]:
+    """An agent of IT, signed in: the CSRF header of his calls."""
+    return {"X-CSRF-Token": sign_in_as(client, "ivan")}
+
+
+@pytest.fixture
+def request_id(client: FlaskClient, ivan: dict[str, str]) -> int:
+    body = {"query": "VPN drops every hour", "suggested_department": "it"}
+    response = client.post("/api/requests", json=body, headers=ivan)
+    assert response.status_code == 201
+    return int(response.get_json()["id"])
+
+
+def field_of(response: object, field: str) -> None:
+    error = error_of(response, 400, "invalid_request")
+    assert error["details"]["field"] == field, error
+
+
+def test_ids_beyond_64_bits_are_400s_naming_the_field(
+    client: FlaskClient, ivan: dict[str, str]
+) -> None:
+    field_of(client.get(f"/api/requests/{BIG}"), "request_id")
+    field_of(
+        client.patch(f"/api/requests/{BIG}", json={"status": "closed"}, headers=ivan), "request_id"
+    )
+    field_of(
+        client.post(f"/api/requests/{BIG}/comments", json={"text": "x"}, headers=ivan), "request_id"
+    )
+    assert client.get(f"/requests/{BIG}").status_code == 400  # the page, too
+    click = {"search_id": BIG, "article_id": "hr/x.md", "rank": 1}
+    field_of(client.post("/api/click", json=click, headers=ivan), "search_id")
+    field_of(
+        client.post("/api/click", json={**click, "search_id": 1, "rank": BIG}, headers=ivan), "rank"
+    )
+    vote = {"article_id": "hr/x.md", "helpful": True, "search_id": BIG}
+    field_of(client.post("/api/feedback", json=vote, headers=ivan), "search_id")
+    ask = {"query": "VPN drops", "search_id": BIG}
+    field_of(client.post("/api/requests", json=ask, headers=ivan), "search_id")
+    field_of(client.post("/api/requests/bulk", json={"ids": [BIG]}, headers=ivan), "ids")
+
+
+def test_a_huge_number_in_a_form_is_a_400(
+    client: FlaskClient, ivan: dict[str, str], request_id: int
+) -> None:
+    form = {"csrf_token": ivan["X-CSRF-Token"], "into": str(BIG)}
+    response = client.post(f"/requests/{request_id}/merge", data=form)
+    assert response.status_code == 400 and "into" in response.get_data(as_text=True)
+    feedback = {"csrf_token": ivan["X-CSRF-Token"], "helpful": "yes", "search_id": "9" * 5000}
+    response = client.post("/articles/hr/sick-leave.md/feedback", data=feedback)
+    assert response.status_code in (400, 404)  # never a 500, whatever the article
+
+
+def test_a_patch_of_nulls_is_refused(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
+) -> None:
+    url = f"/api/requests/{request_id}"
+    field_of(client.patch(url, json={"status": None}, headers=ivan), "status")
+    field_of(client.patch(url, json={"status": None, "assignee": None}, headers=ivan), "status")
+    error_of(client.patch(url, json={}, headers=ivan), 400, "invalid_request")
+    assert client.patch(url, json={"assignee": None}, headers=ivan).status_code == 200
+    assert store.get_request(request_id).status.value == "new"
+
+
+def test_null_and_unknown_fields_are_refused(
+    client: FlaskClient, ivan: dict[str, str], request_id: int
+) -> None:
+    url = f"/api/requests/{request_id}/comments"
+    field_of(client.post(url, json={"text": "x", "internal": None}, headers=ivan), "internal")
+    field_of(client.post(url, json={"text": "x", "visible": False}, headers=ivan), "visible")
+    ask = {"query": "VPN drops", "urgent": True}
+    field_of(client.post("/api/requests", json=ask, headers=ivan), "urgent")
+    click = {"search_id": 1, "article_id": "hr/x.md", "rank": 1, "weight": 9}
+    field_of(client.post("/api/click", json=click, headers=ivan), "weight")
+    field_of(client.get("/api/requests?department=it&overdue=null"), "overdue")
+
+
+def test_json_nested_thousands_deep_is_a_400(client: FlaskClient, ivan: dict[str, str]) -> None:
+    deep = "[" * 30_000 + "]" * 30_000
+    response = client.post(
+        "/api/requests", data=deep, content_type="application/json", headers=ivan
+    )
+    error = error_of(response, 400, "invalid_request")
+    assert "nested too deeply" in error["message"]
+
+
+def test_nul_characters_are_refused_everywhere(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
+) -> None:
+    """PostgreSQL stores no NUL: it answered store_error with a traceback per hit."""
+    field_of(client.post("/api/requests", json={"query": "VPN\x00drops"}, headers=ivan), "query")
+    nested = {"type": "onboarding", "fields": {"new_hire": "Jana\x00"}}
+    field_of(client.post("/api/requests", json=nested, headers=ivan), "fields")
+    field_of(client.get("/api/search?q=vpn%00"), "q")
+    field_of(client.get("/api/suggest?q=vp%00"), "q")
+    form = {"csrf_token": ivan["X-CSRF-Token"], "text": "hi\x00"}
+    assert client.post(f"/requests/{request_id}/comment", data=form).status_code == 400
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
