@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -133,23 +134,59 @@ def shown_texts(counts: Iterable[QuestionCount], min_people: int) -> list[str]:
     return [c.text for c in visible]
 
 
-def visible_texts(
+def shown_per_topic(
     texts: Sequence[TopicText],
     min_people: int,
     count: Callable[[list[str]], Mapping[str, int]],
-) -> set[str]:
-    """The texts of `texts` at least `min_people` distinct people asked.
+    limit: int,
+) -> dict[int, list[TopicText]]:
+    """Per topic, its first `limit` texts (most searched first) that at least
+    `min_people` distinct people asked.
 
-    Most are decided by their bounds: as many people on one day settles it
-    (a lower bound), fewer people than that over all days added up rules it
-    out (an upper bound). Only the rest, asked by few people on several
-    days, are counted (`count`: text -> distinct people, from sketches,
-    which never count more people than there were)."""
+    Most texts are decided by their bounds: as many people on one day settles
+    it (a lower bound), fewer people than that over all days added up rules
+    it out (an upper bound). The rest, asked by few people on several days,
+    are counted (`count`: text -> distinct people, which never counts more
+    people than there were), and only those that could still be among a
+    topic's first `limit`: at a million searches nearly every text of a
+    topic is such a one (5,000 at 90 days), a page shows ten per topic."""
     _check_min_people(min_people)
-    sure = {t.text for t in texts if t.most_in_a_day >= min_people}
-    unsure = sorted({t.text for t in texts if t.text not in sure and t.person_days >= min_people})
-    counted = count(unsure) if unsure else {}
-    return sure | {text for text in unsure if counted.get(text, 0) >= min_people}
+    queues: dict[int, list[TopicText]] = defaultdict(list)
+    for t in sorted(texts, key=lambda t: (-t.searches, t.text)):
+        if t.person_days >= min_people:
+            queues[t.topic_id].append(t)
+    counted: dict[str, int] = {}
+
+    def passes(t: TopicText) -> bool | None:  # None: not decided yet
+        if t.most_in_a_day >= min_people:
+            return True
+        return counted[t.text] >= min_people if t.text in counted else None
+
+    # Each round looks further ahead (doubling), so a topic whose texts mostly
+    # fail the rule takes a few rounds (queries), not one per text.
+    ahead = limit
+    while True:
+        ask: set[str] = set()
+        shown: dict[int, list[TopicText]] = {}
+        for topic, queue in queues.items():
+            mine: list[TopicText] = []
+            undecided = 0
+            for t in queue:
+                if len(mine) >= limit or undecided >= ahead:
+                    break
+                verdict = passes(t)
+                if verdict is None:
+                    ask.add(t.text)
+                    undecided += 1
+                elif verdict:
+                    mine.append(t)
+            if mine:
+                shown[topic] = mine
+        if not ask:
+            return shown
+        counted.update(dict.fromkeys(ask, 0))
+        counted.update(count(sorted(ask)))
+        ahead *= 2
 
 
 def people_per_text(pairs: Iterable[tuple[str, str]]) -> Mapping[str, int]:

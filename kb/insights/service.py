@@ -20,8 +20,8 @@ from typing import Any
 
 from kb.errors import NotFoundError, ValidationError
 from kb.insights.content import UNSEEN_DAYS, Finding, content_health
-from kb.insights.privacy import visible_texts
-from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus, TopicText
+from kb.insights.privacy import shown_per_topic
+from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
@@ -235,26 +235,25 @@ class InsightsService:
         previous = period.previous()
         earlier = self.store.topic_figures(previous.since, previous.until, people=False)
         texts = self.store.topic_texts(since, until, self.min_people)
-        shown = visible_texts(
-            texts, self.min_people, lambda unsure: self.store.text_people(unsure, since, until)
+        queries = shown_per_topic(
+            texts,
+            self.min_people,
+            lambda unsure: self.store.text_people(unsure, since, until),
+            SHOWN_QUERIES,
         )
-        queries: dict[int, list[TopicText]] = defaultdict(list)
-        for t in texts:
-            if t.text in shown:
-                queries[t.topic_id].append(t)
         asked = self.store.topic_requests(since, until)
         views = []
         for topic in topics:
             figures = now.get(topic.id or 0)
             if figures is None:
                 continue
-            mine = sorted(queries.get(topic.id or 0, []), key=lambda t: (-t.searches, t.text))
+            mine = queries.get(topic.id or 0, [])
             before = earlier.get(topic.id or 0)
             requests, resolved = asked.get(topic.id or 0, (0, 0))
             views.append(
                 TopicView(
                     topic=topic,
-                    queries=[t.text for t in mine[:SHOWN_QUERIES]],
+                    queries=[t.text for t in mine],
                     searches=figures.searches,
                     people=figures.people,
                     trend=figures.searches - (before.searches if before else 0),

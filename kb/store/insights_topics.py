@@ -1,5 +1,5 @@
 """Keeping the rollups' gap topics in step: per question text and day, per
-topic and day, and per request.
+topic and day (and block of days), and per request.
 
 A failed question's topic is written beside it in `insights_question_days`,
 `insights_request_texts` and `insights_request_topics`, so that the gaps and
@@ -13,24 +13,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from kb.events import normalise_query
 from kb.insights.privacy import mask_personal_data
-from kb.insights.sketches import sketch_people
+from kb.insights.sketches import PeopleCount, sketch_people
 from kb.store.schema import (
     gap_questions,
     insights_question_days,
     insights_question_people,
     insights_request_texts,
     insights_request_topics,
+    insights_topic_blocks,
     insights_topic_days,
     requests,
 )
 
 _IN_BATCH = 500
+BLOCK_DAYS = 8
 
 
 def _chunks(items: Sequence[str], size: int = _IN_BATCH) -> Iterable[Sequence[str]]:
@@ -51,9 +53,16 @@ def topics_of(conn: Connection, texts: Sequence[str]) -> dict[str, int]:
 
 
 def recompute_topic_days(conn: Connection, days: Iterable[date]) -> None:
-    """Replace the topic rows of `days` with the sums of their question rows."""
+    """Replace the topic rows of `days` (and of their blocks) with the sums of
+    their question rows."""
+    days = sorted(set(days))
+    _recompute_days(conn, days)
+    recompute_topic_blocks(conn, days)
+
+
+def _recompute_days(conn: Connection, days: list[date]) -> None:
     q, qp, t = insights_question_days, insights_question_people, insights_topic_days
-    for day in sorted(set(days)):
+    for day in days:
         conn.execute(delete(t).where(t.c.day == day))
         searches = {
             int(topic): int(n)
@@ -85,6 +94,45 @@ def recompute_topic_days(conn: Connection, days: Iterable[date]) -> None:
                 for topic, n in searches.items()
             ],
         )
+
+
+def block_start(day: date) -> date:
+    """The first day of the block of `BLOCK_DAYS` days that `day` is in."""
+    return date.fromordinal(day.toordinal() - day.toordinal() % BLOCK_DAYS)
+
+
+def recompute_topic_blocks(conn: Connection, days: Iterable[date]) -> None:
+    """Replace the topic rows of the blocks that `days` fall in with the sums
+    and sketch unions of their days' topic rows."""
+    t, b = insights_topic_days, insights_topic_blocks
+    for first in sorted({block_start(day) for day in days}):
+        conn.execute(delete(b).where(b.c.first_day == first))
+        searches: dict[int, int] = defaultdict(int)
+        people: dict[int, PeopleCount] = defaultdict(PeopleCount)
+        kept: set[int] = set()  # topics with a sketch left (not purged)
+        rows = conn.execute(
+            select(t.c.topic_id, t.c.searches, t.c.people_sketch).where(
+                t.c.day >= first, t.c.day < first + timedelta(days=BLOCK_DAYS)
+            )
+        )
+        for topic, n, sketch in rows:
+            searches[topic] += n
+            if sketch is not None:
+                people[topic].add(sketch)
+                kept.add(topic)
+        if searches:
+            conn.execute(
+                insert(b),
+                [
+                    {
+                        "first_day": first,
+                        "topic_id": topic,
+                        "searches": n,
+                        "people_sketch": people[topic].sketch() if topic in kept else None,
+                    }
+                    for topic, n in searches.items()
+                ],
+            )
 
 
 def retopic(conn: Connection, topic_of: Mapping[str, int | None]) -> None:

@@ -44,6 +44,7 @@ from kb.store.schema_insights import (
     insights_request_texts,
     insights_request_topics,
     insights_state,
+    insights_topic_blocks,
     insights_topic_days,
 )
 from kb.store.schema_requests import (
@@ -68,6 +69,7 @@ __all__ = [
     "insights_request_texts",
     "insights_request_topics",
     "insights_state",
+    "insights_topic_blocks",
     "insights_topic_days",
     "metadata",
     "request_attachments",

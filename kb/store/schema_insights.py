@@ -93,7 +93,7 @@ insights_question_days = Table(
 
 # Who failed with a question text on a day (pseudonymous ids): read only to
 # count the people of texts whose daily counts leave the minimum-people rule
-# undecided (`kb.insights.privacy.visible_texts`), and to sketch topic days.
+# undecided (`kb.insights.privacy.shown_per_topic`), and to sketch topic days.
 insights_question_people = Table(
     "insights_question_people",
     metadata,
@@ -109,6 +109,19 @@ insights_topic_days = Table(
     "insights_topic_days",
     metadata,
     Column("day", Date, primary_key=True),
+    Column("topic_id", Id, primary_key=True),
+    Column("searches", Integer, nullable=False),
+    Column("people_sketch", LargeBinary),
+)
+
+# The same per block of `BLOCK_DAYS` days (starting on a day whose ordinal is
+# a multiple of it): a period reads its whole blocks here and only the days
+# at its edges from `insights_topic_days` (a 90-day period: about 25 rows per
+# topic instead of 90, each a sketch to merge).
+insights_topic_blocks = Table(
+    "insights_topic_blocks",
+    metadata,
+    Column("first_day", Date, primary_key=True),
     Column("topic_id", Id, primary_key=True),
     Column("searches", Integer, nullable=False),
     Column("people_sketch", LargeBinary),

@@ -1,7 +1,8 @@
 """What the knowledge-gaps view reads: per topic and period, from the rollups.
 
-Searches and people per topic come from `insights_topic_days` (one row per
-topic and day); the texts that may be shown from `insights_question_days`
+Searches and people per topic come from `insights_topic_blocks` (one row
+per topic and block of days, for the whole blocks inside a period) and
+`insights_topic_days` (one row per topic and day, for the days outside them); the texts that may be shown from `insights_question_days`
 (one row per text and day), filtered in SQL to those enough people could
 have asked; requests per topic from `insights_request_topics`. Nothing here
 looks a text up in `gap_questions` or masks a request at read time.
@@ -10,18 +11,40 @@ looks a text up in `gap_questions` or masks a request at read time.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 
 from kb.insights.records import TopicFigures, TopicText
 from kb.insights.sketches import PeopleCount
+from kb.store.insights_topics import BLOCK_DAYS, block_start
 from kb.store.schema import (
     insights_question_days,
     insights_request_topics,
+    insights_topic_blocks,
     insights_topic_days,
 )
 from kb.store.sql_base import SqlBase
+
+
+def _topic_rows(conn: Connection, since: date, until: date) -> list[Any]:
+    """(topic, searches, sketch) rows that cover since <= day < until once:
+    the whole blocks inside the period, and the days outside them."""
+    t, b = insights_topic_days, insights_topic_blocks
+    first = block_start(since)
+    if first < since:
+        first += timedelta(days=BLOCK_DAYS)
+    end = block_start(until)
+    if end <= first:  # no whole block inside
+        query = select(t.c.topic_id, t.c.searches, t.c.people_sketch)
+        return list(conn.execute(query.where(t.c.day >= since, t.c.day < until)))
+    edges = ((t.c.day >= since) & (t.c.day < first)) | ((t.c.day >= end) & (t.c.day < until))
+    blocks = select(b.c.topic_id, b.c.searches, b.c.people_sketch).where(
+        b.c.first_day >= first, b.c.first_day < end
+    )
+    days = select(t.c.topic_id, t.c.searches, t.c.people_sketch).where(edges)
+    return [*conn.execute(blocks), *conn.execute(days)]
 
 
 class SqlGapFigures(SqlBase):
@@ -42,8 +65,7 @@ class SqlGapFigures(SqlBase):
         searches: dict[int, int] = defaultdict(int)
         counts: dict[int, PeopleCount] = defaultdict(PeopleCount)
         with self._read("read topics per day") as conn:
-            rows = conn.execute(select(t.c.topic_id, t.c.searches, t.c.people_sketch).where(*where))
-            for topic, n, sketch in rows:
+            for topic, n, sketch in _topic_rows(conn, since, until):
                 searches[topic] += n
                 counts[topic].add(sketch)
         return {int(i): TopicFigures(n, counts[i].count()) for i, n in searches.items()}

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
 
+from kb.store.insights_topics import recompute_topic_blocks
 from kb.store.schema import (
     click_events,
     feedback_events,
@@ -20,6 +21,7 @@ from kb.store.schema import (
     insights_request_texts,
     insights_request_topics,
     insights_state,
+    insights_topic_blocks,
     insights_topic_days,
     requests,
     search_events,
@@ -35,6 +37,7 @@ _ROLLUPS = (
     insights_question_days,
     insights_question_people,
     insights_topic_days,
+    insights_topic_blocks,
     insights_articles,
     insights_request_texts,
     insights_request_days,
@@ -120,6 +123,9 @@ class SqlRetention(SqlBase):
                     .where(table.c.day < day, table.c.people_sketch.is_not(None))
                     .values(people_sketch=None)
                 )
+            b = insights_topic_blocks
+            stale = select(b.c.first_day).where(b.c.first_day < day, b.c.people_sketch.is_not(None))
+            recompute_topic_blocks(conn, list(conn.execute(stale.distinct()).scalars()))
         return removed
 
 

@@ -8,8 +8,8 @@ from kb.insights.privacy import (
     QuestionCount,
     mask_personal_data,
     people_per_text,
+    shown_per_topic,
     shown_texts,
-    visible_texts,
 )
 
 
@@ -88,8 +88,32 @@ def test_the_minimum_people_rule_counts_only_texts_the_daily_figures_leave_open(
         asked.append(unsure)
         return {"one person, daily": 1, "three people, apart": 3}
 
-    assert visible_texts(texts, 3, count) == {"busy day", "three people, apart"}
+    shown = shown_per_topic(texts, 3, count, limit=10)
+    assert {k: [t.text for t in v] for k, v in shown.items()} == {
+        1: ["busy day"],
+        2: ["three people, apart"],
+    }
     assert asked == [["one person, daily", "three people, apart"]]
-    assert visible_texts(texts[:1], 3, count) == {"busy day"} and len(asked) == 1
+    assert shown_per_topic(texts[:1], 3, count, limit=10) == {1: texts[:1]} and len(asked) == 1
     with pytest.raises(ValueError, match="min_people must be an integer >= 1"):
-        visible_texts(texts, 0, count)
+        shown_per_topic(texts, 0, count, limit=10)
+
+
+def test_only_texts_that_could_still_be_shown_are_counted() -> None:
+    from kb.insights.records import TopicText
+
+    texts = [TopicText(1, f"text {i}", 100 - i, 1, 9) for i in range(50)]
+    texts.append(TopicText(1, "sure", 1, 5, 5))
+    asked: list[list[str]] = []
+
+    def count(unsure: list[str]) -> dict[str, int]:
+        asked.append(unsure)
+        return {text: 3 if text in {"text 1", "text 4", "text 7"} else 2 for text in unsure}
+
+    (shown,) = shown_per_topic(texts, 3, count, limit=2).values()
+    assert [t.text for t in shown] == ["text 1", "text 4"]
+    # Looking further ahead each round: 2, then 4 undecided texts.
+    assert asked == [["text 0", "text 1"], ["text 2", "text 3", "text 4", "text 5"]]
+    # A limit past every text: all are decided, the sure one last (fewest searches).
+    (every,) = shown_per_topic(texts, 3, count, limit=99).values()
+    assert [t.text for t in every] == ["text 1", "text 4", "text 7", "sure"]

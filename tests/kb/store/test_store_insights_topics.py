@@ -148,3 +148,27 @@ def test_the_purge_keeps_counts_but_no_people_or_texts(
     assert insights.topic_figures(SINCE, UNTIL)[topic].people == 0
     assert insights.topic_texts(SINCE, UNTIL, at_least=1) == []
     assert insights.text_people(["old question"], SINCE, UNTIL) == {}
+
+
+def test_periods_across_blocks_of_days_count_each_day_once(
+    store: Store, insights: InsightsStore
+) -> None:
+    from kb.store.insights_topics import BLOCK_DAYS
+
+    days = 3 * BLOCK_DAYS + 3
+    for day in range(days):  # one new person a day, and "everyday" every day
+        _failed(store, "parking permit", f"p{day}", day=day)
+        _failed(store, "parking permit", "everyday", day=day)
+    insights.refresh()
+    topic = _topic(insights, "parking")
+    _place(insights, topic, "parking permit")
+    for start in range(BLOCK_DAYS + 1):
+        for length in (1, BLOCK_DAYS - 1, BLOCK_DAYS, 2 * BLOCK_DAYS + 1, days - start):
+            since = SINCE + timedelta(days=start)
+            until = since + timedelta(days=min(length, days - start))
+            figures = insights.topic_figures(since, until)[topic]
+            span = (until - since).days
+            assert (figures.searches, figures.people) == (2 * span, span + 1), (start, length)
+    insights.purge_events(DAY + timedelta(days=days - 1))  # all but the last day
+    whole = insights.topic_figures(SINCE, SINCE + timedelta(days=days))[topic]
+    assert (whole.searches, whole.people) == (2 * days, 2)  # counts kept, people of one day
