@@ -7,7 +7,10 @@ turns any `KbError` into a clean message and a non-zero exit.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+logger = logging.getLogger(__name__)
 
 
 class KbError(Exception):
@@ -32,9 +35,11 @@ class KbError(Exception):
         self.key = key
         self.values: dict[str, Any] = values or {}
 
-    def message_in(self, lang: str) -> str:
+    def message_in(self, lang: str, **shown: Any) -> str:
         """The message in the reader's language (`en`, `de`) where the error has a
-        text in the catalogue; the message otherwise."""
+        text in the catalogue; the message otherwise. `shown` replaces values by
+        what the reader knows them as (`field`: the form's label, `department`:
+        its name); `field` defaults to the name in `details`."""
         if not self.key:
             return self.message
         from kb.i18n.catalog import domain_catalog
@@ -42,7 +47,12 @@ class KbError(Exception):
         texts = domain_catalog()
         if not texts.has(lang, f"error_{self.key}") and not texts.has("en", f"error_{self.key}"):
             return self.message
-        return texts.translate(lang, f"error_{self.key}", **self.values)
+        values = {"field": self.details.get("field", ""), **self.values, **shown}
+        try:
+            return texts.translate(lang, f"error_{self.key}", **values)
+        except (KeyError, IndexError):
+            logger.error("error_%s names a value the error does not carry: %s", self.key, values)
+            return self.message
 
     def details_in(self, lang: str) -> dict[str, Any]:
         """The details, with any texts in them in the reader's language."""

@@ -8,6 +8,13 @@ are turned into the same shape, so an API client only ever sees
 
 Unexpected exceptions are logged with their traceback and answered with a
 message that reveals nothing about the server.
+
+Messages are in the reader's language (`message_for`): a domain error with a
+`key` is worded by the domain's catalogue (`error_<key>`, kb/i18n/locales),
+naming its field as the form names it (`error_field_<name>`, webapp/locales)
+and its department by name; Flask's own errors by the web catalogue. The
+page for people says what kind of refusal it is (a 403 says who may) and
+shows no internal codes; the JSON shape keeps `code` for programs.
 """
 
 from __future__ import annotations
@@ -19,9 +26,20 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import KbError
-from webapp.i18n import current_language
+from webapp.i18n import current_language, translate, web_catalog
 
 logger = logging.getLogger(__name__)
+
+# The page's heading per status; others read "Something went wrong".
+_HEADINGS = {
+    400: "error_heading_invalid",
+    401: "error_heading_sign_in",
+    403: "error_heading_forbidden",
+    404: "error_not_found",
+    409: "error_heading_conflict",
+    413: "error_heading_too_large",
+    429: "error_heading_too_many",
+}
 
 _HTTP_CODES = {
     400: "invalid_request",
@@ -47,14 +65,37 @@ def error_response(
     if is_api_request():
         response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
     else:
+        heading = _HEADINGS.get(status, "error_title")
         response = Response(
-            render_template("errors/error.html", status=status, code=code, message=message),
+            render_template(
+                "errors/error.html", status=status, heading=heading, code=code, message=message
+            ),
             mimetype="text/html",
         )
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def message_for(exc: KbError, lang: str) -> str:
+    """The error's message for a reader of `lang`: fields named as the forms name
+    them (and by their names in the API: "Results per page (k)"), departments by
+    their names (the English message where it has no key)."""
+    if not exc.key:
+        return exc.message_in(lang)
+    shown: dict[str, Any] = {}
+    field = str(exc.details.get("field") or exc.values.get("field") or "")
+    if field and web_catalog().has(lang, f"error_field_{field}"):
+        shown["field"] = translate(lang, f"error_field_{field}")
+        if is_api_request():  # a program sent the field by its name: say both
+            shown["field"] = f"{shown['field']} ({field})"
+    department = exc.values.get("department")
+    if department:
+        from webapp.departments import department_name
+
+        shown["department"] = department_name(str(department))
+    return exc.message_in(lang, **shown)
 
 
 def _handle_kb_error(exc: KbError) -> Response:
@@ -64,7 +105,9 @@ def _handle_kb_error(exc: KbError) -> Response:
     retry_after = getattr(exc, "retry_after", None)
     headers = {"Retry-After": str(int(retry_after))} if retry_after else None
     lang = current_language()
-    return error_response(exc.status, exc.code, exc.message_in(lang), exc.details_in(lang), headers)
+    return error_response(
+        exc.status, exc.code, message_for(exc, lang), exc.details_in(lang), headers
+    )
 
 
 def _handle_http_error(exc: HTTPException) -> Response:
@@ -75,11 +118,12 @@ def _handle_http_error(exc: HTTPException) -> Response:
         if allowed:
             headers["Allow"] = allowed
     code = _HTTP_CODES.get(status, f"http_{status}")
-    message = exc.description or exc.name
-    if status == 404:
-        message = f"nothing is at {request.path}; see /api/openapi.json for the API's routes"
-    elif status == 405:
-        message = f"{request.method} is not allowed on {request.path}"
+    lang = current_language()
+    key = f"error_http_{status}"
+    if web_catalog().has("en", key):
+        message = translate(lang, key, path=request.path, method=request.method)
+    else:
+        message = exc.description or exc.name
     return error_response(status, code, message, headers=headers)
 
 
@@ -87,9 +131,7 @@ def _handle_unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _handle_http_error(exc)
     logger.exception("unhandled error in %s %s", request.method, request.path)
-    return error_response(
-        500, "internal_error", "the server failed to answer; the error has been logged"
-    )
+    return error_response(500, "internal_error", translate(current_language(), "error_http_500"))
 
 
 def init_app(app: Flask) -> None:

@@ -26,8 +26,14 @@ MAX_ID_CHARS = 500
 MAX_INT = 2**63 - 1  # the databases' BIGINT: no id, rank or count can be larger
 
 
-def invalid(field: str, message: str, **details: Any) -> ValidationError:
-    return ValidationError(f"{field}: {message}", details={"field": field, **details})
+def invalid(
+    field: str, message: str, *, key: str = "", values: dict[str, Any] | None = None, **details: Any
+) -> ValidationError:
+    """A 400 naming `field`; `key` and `values` give its text for people (`error_<key>`
+    in kb/i18n/locales), where the web layer names the field as the form does."""
+    return ValidationError(
+        f"{field}: {message}", details={"field": field, **details}, key=key, values=values
+    )
 
 
 def json_object(*fields: str) -> dict[str, Any]:
@@ -128,11 +134,18 @@ def text_field(
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise invalid(
-            name, f"must be a non-empty string, got {_type_name(value)}", expected="string"
+            name,
+            f"must be a non-empty string, got {_type_name(value)}",
+            key="missing",
+            expected="string",
         )
     if len(value) > max_chars:
         raise invalid(
-            name, f"is {len(value)} characters long; the limit is {max_chars}", max=max_chars
+            name,
+            f"is {len(value)} characters long; the limit is {max_chars}",
+            key="too_long",
+            values={"length": len(value), "limit": max_chars},
+            max=max_chars,
         )
     return value.strip()
 

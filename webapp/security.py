@@ -65,6 +65,7 @@ def _same_origin_posts() -> None:
         raise PermissionDenied(
             f"posts from {origin} are not accepted; use the form on this site",
             details={"origin": origin},
+            key="other_origin",
         )
 
 

@@ -46,7 +46,7 @@ class AttachmentRefused(ValidationError):
         text = domain_catalog().translate("en", f"attachment_{reason}", **values)
         super().__init__(text, details={"field": "file", "reason": reason}, values=values)
 
-    def message_in(self, lang: str) -> str:
+    def message_in(self, lang: str, **shown: Any) -> str:
         return domain_catalog().translate(lang, f"attachment_{self.reason}", **self.values)
 
 

@@ -84,5 +84,5 @@ class FieldErrors(ValidationError):
     def details_in(self, lang: str) -> dict[str, Any]:
         return {**self.details, "fields": self.by_field(lang)}
 
-    def message_in(self, lang: str) -> str:
+    def message_in(self, lang: str, **shown: Any) -> str:
         return "; ".join(f"{self.label(p.field, lang)}: {p.text_in(lang)}" for p in self.problems)

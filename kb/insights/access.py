@@ -33,6 +33,8 @@ class InsightsScope:
                 f"you may see insights of {', '.join(sorted(self.departments))} only, "
                 f"not of {requested!r}",
                 details={"department": requested},
+                key="insights_departments",
+                values={"departments": ", ".join(sorted(self.departments))},
             )
         return requested
 
@@ -53,11 +55,13 @@ def insights_scope(user: User) -> InsightsScope:
         "insights are for analysts, administrators and content owners; "
         "ask an administrator for the analyst role",
         details={"roles": sorted({g.role.value for g in user.grants})},
+        key="insights_who",
     )
 
 
 def check_assign(scope: InsightsScope) -> None:
     if not scope.may_assign:
         raise PermissionDenied(
-            "only analysts and administrators assign knowledge gaps to departments"
+            "only analysts and administrators assign knowledge gaps to departments",
+            key="assign_gaps_who",
         )

@@ -181,6 +181,8 @@ def require_reply(user: User, request: Request, allowed: bool) -> None:
             f"requester come from agents of {request.department}; content owners read "
             "requests and turn answers into articles",
             details={"request": request.id, "user": user.username, "action": "reply"},
+            key="reply_who",
+            values={"id": request.id, "department": request.department},
         )
 
 
@@ -192,6 +194,12 @@ def require_agent(user: User, request: Request, what: str) -> None:
             f"{request.department} and admins may; ask an admin for the role "
             f"agent:{request.department}",
             details={"request": request.id, "user": user.username, "action": what},
+            key="agent_who",
+            values={
+                "id": request.id,
+                "department": request.department,
+                "role": f"agent:{request.department}",
+            },
         )
 
 
@@ -211,11 +219,15 @@ def require_status_move(
                 f"days of its answer; ask again with a new request, or agents of "
                 f"{request.department} may reopen it",
                 details={"request": request.id, "reason": "reopen_window", "days": window.days},
+                key="reopen_window",
+                values={"id": request.id, "days": window.days, "department": request.department},
             )
         raise PermissionDenied(
             f"as its requester, {user.username} may only reopen or close request "
             f"{request.id}, not make it {target.value}; agents of {request.department} do that",
             details={"request": request.id, "to": target.value},
+            key="requester_moves",
+            values={"id": request.id, "department": request.department},
         )
     require_agent(user, request, "change the status of")
 
@@ -226,6 +238,8 @@ def require_attach(user: User, request: Request, allowed: bool) -> None:
             f"{user.username} may not attach files to request {request.id}: only its "
             f"requester and agents of {request.department} (or of one of its tasks) may",
             details={"request": request.id, "user": user.username, "action": "attach"},
+            key="attach_who",
+            values={"id": request.id, "department": request.department},
         )
 
 
@@ -235,6 +249,8 @@ def require_internal_notes(user: User, request: Request, allowed: bool) -> None:
             f"{user.username} may not write internal notes on request {request.id}: "
             f"only agents of {request.department} (its queue) may",
             details={"request": request.id},
+            key="internal_who",
+            values={"id": request.id, "department": request.department},
         )
 
 
@@ -244,6 +260,8 @@ def require_queue(user: User, department: str) -> None:
             f"{user.username} may not work the {department} queue: only agents of "
             f"{department} and admins may; ask an admin for the role agent:{department}",
             details={"department": department, "user": user.username},
+            key="queue_who",
+            values={"department": department, "role": f"agent:{department}"},
         )
 
 
@@ -253,6 +271,8 @@ def require_content_owner(user: User, department: str, what: str) -> None:
             f"{user.username} may not {what} in {department}: only content owners of "
             f"{department} and admins may; ask an admin for the role content_owner:{department}",
             details={"department": department, "user": user.username, "action": what},
+            key="content_owner_who",
+            values={"department": department, "role": f"content_owner:{department}"},
         )
 
 
@@ -263,4 +283,6 @@ def require_drafting(user: User, request: Request) -> None:
             f"{user.username} may not turn request {request.id} into an article: only "
             f"agents and content owners of {department} and admins may",
             details={"request": request.id, "user": user.username},
+            key="drafting_who",
+            values={"id": request.id, "department": department},
         )

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.errors import ConflictError, KbError, ValidationError
-from tests.support import FakeEngine
+from tests.support import FakeEngine, sign_in_as
 
 
 def test_the_error_shape_is_pinned(client: FlaskClient) -> None:
@@ -19,7 +19,7 @@ def test_the_error_shape_is_pinned(client: FlaskClient) -> None:
     assert response.get_json() == {
         "error": {
             "code": "invalid_request",
-            "message": "k: must be between 1 and 100, got 0",
+            "message": "Results per page (k): please give a number from 1 to 100.",
             "details": {"field": "k", "value": 0, "min": 1, "max": 100},
         }
     }
@@ -97,7 +97,9 @@ def test_pages_get_an_html_error_page(client: FlaskClient) -> None:
     response = client.get("/?q=x&page=zero")
     assert response.status_code == 400
     assert response.mimetype == "text/html"
-    assert b"page: must be a whole number" in response.data
+    assert b"Please check your input" in response.data
+    assert b"Page: please give a whole number." in response.data
+    assert b"invalid_request" not in response.data
     response = client.get("/articles/hr/nope.md")
     assert response.status_code == 404 and response.mimetype == "text/html"
 
@@ -105,3 +107,38 @@ def test_pages_get_an_html_error_page(client: FlaskClient) -> None:
 def test_html_error_pages_follow_the_language(client: FlaskClient) -> None:
     response = client.get("/nowhere", headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert b"Diese Seite gibt es nicht." in response.data
+
+
+def test_error_messages_name_the_field_as_the_form_does_in_the_readers_language(
+    client: FlaskClient,
+) -> None:
+    german = {"Accept-Language": "de-DE,de;q=0.9"}
+    long_query = "x" * 600
+    page = client.get(f"/?q={long_query}", headers=german)
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "Bitte prüfen Sie Ihre Eingabe" in text
+    assert "Suche: 600 Zeichen; erlaubt sind höchstens 500." in text
+    assert "invalid_request" not in text and "q:" not in text
+    api = client.get(f"/api/search?q={long_query}", headers=german)
+    assert api.status_code == 400
+    assert api.get_json()["error"] == {
+        "code": "invalid_request",
+        "message": "Suche (q): 600 Zeichen; erlaubt sind höchstens 500.",
+        "details": {"field": "q", "length": 600, "max": 500},
+    }
+    empty = client.get("/api/search?q=", headers={"Accept-Language": "en"})
+    assert empty.get_json()["error"]["message"] == "Please type a question into the search box."
+    missing = client.get("/api/nothing-here", headers=german)
+    assert missing.get_json()["error"]["message"].startswith("Unter /api/nothing-here gibt es")
+
+
+def test_a_refusal_says_who_may_in_the_readers_language(app: Flask, people: dict[str, Any]) -> None:
+    client = app.test_client()
+    sign_in_as(client, "emma")
+    page = client.get("/requests/queue/it", headers={"Accept-Language": "de"})
+    assert page.status_code == 403
+    text = page.get_data(as_text=True)
+    assert "Das dürfen Sie nicht" in text and "Something went wrong" not in text
+    assert "nur die Bearbeitenden von IT Service Desk" in text and "agent:it" in text
+    assert "forbidden" not in text

@@ -26,6 +26,7 @@ from kb.requests.lifecycle import Priority
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
+from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import submission_from_form
@@ -110,7 +111,7 @@ def submit() -> Response | tuple[str, int]:
         submission = submission_from_form(request.form, settings.max_query_chars)
         created = file_with_attachments(actor, submission, uploads())
     except (ValidationError, ConflictError) as exc:
-        context = _form_context(request.form, error=exc.message_in(current_language()))
+        context = _form_context(request.form, error=message_for(exc, current_language()))
         return render_template("ask/index.html", **context), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

@@ -26,6 +26,7 @@ from kb.errors import ConflictError, NotFoundError, ValidationError
 from kb.requests.submission import NewRequest
 from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
+from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import digits
 from webapp.requests.files import file_with_attachments, uploads
@@ -137,6 +138,6 @@ def submit(type_id: str) -> Response | tuple[str, int]:
         return _render_form(request_type, posted, errors=exc.by_field(lang)), exc.status
     except (ValidationError, ConflictError) as exc:
         posted = {**request.form.to_dict(), **fields}
-        return _render_form(request_type, posted, error=exc.message_in(lang)), exc.status
+        return _render_form(request_type, posted, error=message_for(exc, lang)), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

@@ -53,6 +53,7 @@ def _departments() -> list[str]:
             "these pages are for content owners and admins; ask an admin for the role "
             "content_owner:<department>",
             details={"user": actor.username},
+            key="manage_who",
         )
     return owned
 
@@ -65,6 +66,8 @@ def index() -> str:
         raise PermissionDenied(
             f"you may manage the articles of {', '.join(owned)}, not of {department!r}",
             details={"department": department},
+            key="manage_departments",
+            values={"departments": ", ".join(owned)},
         )
     today = datetime.now(UTC).date()
     filters = presenters.Filters(
@@ -130,7 +133,12 @@ def new() -> tuple[str, int]:
     owned = _departments()
     department = request.args.get("department") or owned[0]
     if department not in owned:
-        raise PermissionDenied(f"you may not write articles for {department!r}")
+        raise PermissionDenied(
+            f"you may not write articles for {department!r}",
+            details={"department": department},
+            key="content_owner_who",
+            values={"department": department, "role": f"content_owner:{department}"},
+        )
     return _render_editor(None, ArticleFields(title="", body=""), department=department)
 
 

@@ -28,6 +28,7 @@ from kb.requests.records import Request
 from kb.requests.serialize import entry_dict, request_dict, task_dict
 from kb.requests.service import QueueItem, RequestDetail, RequestService
 from webapp.departments import department_name
+from webapp.errors import message_for
 from webapp.i18n import gettext
 from webapp.services import request_service
 
@@ -103,7 +104,7 @@ def bulk_json(result: BulkResult, lang: str) -> dict[str, Any]:
         "ok": result.ok,
         "error": None
         if error is None
-        else {"code": error.code, "message": error.message_in(lang), "details": error.details},
+        else {"code": error.code, "message": message_for(error, lang), "details": error.details},
     }
 
 

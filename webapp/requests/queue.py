@@ -23,6 +23,7 @@ from kb.accounts.records import Role
 from kb.errors import KbError, ValidationError
 from kb.requests.lifecycle import RequestStatus
 from webapp.auth.identity import require_user
+from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import digits
 from webapp.requests import presenters
@@ -107,10 +108,12 @@ def bulk(department: str) -> Response:
             note=(request.form.get("note") or "").strip()[:2000],
         )
     except ValidationError as exc:
-        flash(exc.message_in(lang), "error")
+        flash(message_for(exc, lang), "error")
         return back
     flash(gettext("bulk_done", n=sum(r.ok for r in results)), "success")
     for failed in (r for r in results if r.error is not None):
         error: KbError = failed.error  # type: ignore[assignment]
-        flash(gettext("bulk_failed", id=failed.request_id, reason=error.message_in(lang)), "error")
+        flash(
+            gettext("bulk_failed", id=failed.request_id, reason=message_for(error, lang)), "error"
+        )
     return back

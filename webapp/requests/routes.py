@@ -26,6 +26,7 @@ from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
 from webapp import services
 from webapp.auth.identity import current_user, require_user
+from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import digits
 from webapp.requests import presenters
@@ -66,6 +67,8 @@ def _text(name: str) -> str:
         raise ValidationError(
             f"{name}: is {len(value)} characters long; the limit is {MAX_TEXT_CHARS}",
             details={"field": name, "max": MAX_TEXT_CHARS},
+            key="too_long",
+            values={"length": len(value), "limit": MAX_TEXT_CHARS},
         )
     return value
 
@@ -113,7 +116,7 @@ def _act(
     try:
         action(actor)
     except (ValidationError, ConflictError) as exc:
-        error = exc.message_in(current_language())
+        error = message_for(exc, current_language())
         page = _render_detail(actor, request_id, error=error, posted=request.form.to_dict())
         return page, exc.status
     if done:

@@ -31,10 +31,18 @@ def _int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: i
     try:
         value = int(raw)
     except ValueError:
-        raise invalid(name, f"must be a whole number, got {raw!r}", value=raw) from None
+        raise invalid(
+            name, f"must be a whole number, got {raw!r}", key="not_number", value=raw
+        ) from None
     if not low <= value <= high:
         raise invalid(
-            name, f"must be between {low} and {high}, got {value}", value=value, min=low, max=high
+            name,
+            f"must be between {low} and {high}, got {value}",
+            key="out_of_range",
+            values={"low": low, "high": high},
+            value=value,
+            min=low,
+            max=high,
         )
     return value
 
@@ -44,13 +52,17 @@ def query_text(args: Mapping[str, str], settings: Settings, *, required: bool) -
     text = (args.get("q") or "").strip()
     if not text:
         if required:
-            raise invalid("q", "the search text is missing; send ?q=your+question")
+            raise invalid(
+                "q", "the search text is missing; send ?q=your+question", key="search_empty"
+            )
         return ""
     limit = settings.max_query_chars
     if len(text) > limit:
         raise invalid(
             "q",
             f"is {len(text)} characters long; the limit is {limit}",
+            key="too_long",
+            values={"length": len(text), "limit": limit},
             length=len(text),
             max=limit,
         )

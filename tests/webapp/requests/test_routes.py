@@ -206,7 +206,10 @@ def test_refused_actions_show_the_page_with_the_error(client: FlaskClient) -> No
     response = act(client, emma, request_id, "status", status="triaged", note="")
     assert response.status_code == 403  # requesters only reopen and close
     response = act(client, emma, request_id, "comment", text="x" * 10_001)
-    assert response.status_code == 400 and "the limit is 10000" in text_of(response)
+    assert (
+        response.status_code == 400
+        and "Reply: 10001 characters; at most 10000 are allowed." in text_of(response)
+    )
 
 
 def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:

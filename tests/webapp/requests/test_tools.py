@@ -49,7 +49,7 @@ def test_the_requester_rates_the_answer(client: FlaskClient) -> None:
     request_id = file(client)
     refused = api(client, "emma", "post", f"/api/requests/{request_id}/rating", rating=5)
     assert (
-        "only its requester may, once it has been answered"
+        "Only the person who asked may rate a request, once it has been answered"
         in error_of(refused, 403, "forbidden")["message"]
     )
     api(
