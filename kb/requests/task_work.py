@@ -34,6 +34,7 @@ class TaskItem:
     task: RequestTask
     request: Request
     waiting_for: tuple[int, ...] = ()
+    waits_on: tuple[RequestTask, ...] = ()  # the tasks of `waiting_for`, to name them
 
     @property
     def blocked(self) -> bool:
@@ -63,17 +64,19 @@ class TaskWork:
         permissions.require_queue(actor, department)
         items = []
         states: dict[int, dict[int | None, tuple[int, ...]]] = {}
+        siblings: dict[int, dict[int | None, RequestTask]] = {}
         requests: dict[int, Request] = {}
         for task in self.store.tasks_for_department(department):
-            assert task.request_id is not None
-            if task.request_id not in states:
-                requests[task.request_id] = self.store.get_request(task.request_id)
-                states[task.request_id] = {
-                    s.task.id: s.waiting_for for s in task_states(self.store.tasks(task.request_id))
-                }
-            items.append(
-                TaskItem(task, requests[task.request_id], states[task.request_id].get(task.id, ()))
-            )
+            rid = task.request_id
+            assert rid is not None
+            if rid not in states:
+                requests[rid] = self.store.get_request(rid)
+                tasks = self.store.tasks(rid)
+                siblings[rid] = {t.id: t for t in tasks}
+                states[rid] = {s.task.id: s.waiting_for for s in task_states(tasks)}
+            waiting = states[rid].get(task.id, ())
+            waits_on = tuple(siblings[rid][i] for i in waiting if i in siblings[rid])
+            items.append(TaskItem(task, requests[rid], waiting, waits_on))
         return items
 
     def progress(self, actor: User, request_id: int) -> Progress:

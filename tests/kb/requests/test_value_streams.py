@@ -52,6 +52,7 @@ def test_one_request_with_a_task_per_department(
     for department, agent in (("it", IT_AGENT), ("finance", FINANCE_AGENT)):
         [item] = service.task_queue(agent, department)
         assert (item.request.id, item.blocked, item.waiting_for) == (onboarding, True, (1,))
+        assert [t.title for t in item.waits_on] == [tasks[0].title]
     [hr_task] = service.task_queue(HR_AGENT, "hr")
     assert not hr_task.blocked
     assert [i.request.id for i in service.queue(HR_AGENT, "hr")] == [onboarding]

@@ -138,6 +138,8 @@ def test_onboarding_from_the_front_door_reaches_four_queues(
             re.compile(agent.page.locator("h1").inner_text().removeprefix("Queue: "))
         )
         expect(agent.page.locator(".empty")).to_have_count(0)
+        if department != "hr":  # waits for HR's record, named by its title
+            expect(task.locator(".task-waits")).to_contain_text(ONBOARDING_QUEUES["hr"])
         if department == "finance":
             agent.page.screenshot(path=str(OUTPUT / "queue-finance-task.png"), full_page=True)
 
