@@ -241,6 +241,18 @@ class Settings(SecuritySettings):
         "kb index --watch does it).",
         choices=("worker", "off"),
     )
+    write_content: bool = setting(
+        True,
+        "This server writes articles edited in the browser (and drafts from requests) into "
+        "its content folder. Turn it off on web nodes of several whose content folder is a "
+        "read-only copy: their editor then refuses to save, naming authoring_url, and only "
+        "the authoring server writes (docs/deploy.md).",
+    )
+    authoring_url: str = setting(
+        "",
+        "Where content owners edit articles when write_content is off here, e.g. "
+        "https://kb-edit.example.org/manage/ (named in the refusal).",
+    )
     serve_watch: bool = setting(
         False,
         "kb serve also starts a watcher process, as kb index --watch, so that files edited "

@@ -179,6 +179,8 @@ class Services:
             lambda: load_departments(settings.content_path),
             max_bytes=settings.max_file_bytes,
             on_change=on_change,
+            writable=settings.write_content,
+            authoring_url=settings.authoring_url,
         )
 
     def departments_by_slug(self) -> dict[str, Department]:
@@ -230,8 +232,19 @@ def authoring() -> AuthoringService:
 
 
 def content_root() -> Path:
-    """Where drafted articles are written: the content root of the settings."""
+    """The content root of the settings, to read articles from."""
     return services().settings.content_path
+
+
+def writable_content_root() -> Path:
+    """Where drafted articles are written: the content root, unless this server
+    keeps a read-only copy of it (setting `write_content` off)."""
+    from kb.authoring.errors import ContentReadOnlyError
+
+    settings = services().settings
+    if not settings.write_content:
+        raise ContentReadOnlyError(settings.authoring_url)
+    return settings.content_path
 
 
 def departments() -> dict[str, Department]:

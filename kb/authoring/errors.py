@@ -1,5 +1,6 @@
-"""What an edit can run into: a newer version saved meanwhile, or the
-four-eyes rule (both raised by `kb.authoring.service`)."""
+"""What an edit can run into: a newer version saved meanwhile, the
+four-eyes rule (both raised by `kb.authoring.service`), or a web node that
+does not write its content folder."""
 
 from __future__ import annotations
 
@@ -32,3 +33,22 @@ class ReviewRequiredError(ConflictError):
     """The department's four-eyes rule refuses this publication."""
 
     code = "review_required"
+
+
+class ContentReadOnlyError(ConflictError):
+    """This node keeps a read-only copy of the content folder (setting
+    `write_content` off, a web node of several): articles are written on the
+    authoring node only, whose index reaches every node (docs/deploy.md).
+
+    503, not 409: the same call succeeds on the authoring node."""
+
+    status = 503
+    code = "content_read_only"
+
+    def __init__(self, authoring_url: str = "") -> None:
+        where = f" ({authoring_url})" if authoring_url else ", which your administrator can name"
+        super().__init__(
+            "this server keeps a read-only copy of the content folder (setting write_content "
+            f"is off), so nothing was written here: edit articles on the authoring server{where}",
+            details={"write_content": False, "authoring_url": authoring_url},
+        )

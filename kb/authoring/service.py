@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import Role, User
-from kb.authoring.errors import ReviewRequiredError, StaleEditError
+from kb.authoring.errors import ContentReadOnlyError, ReviewRequiredError, StaleEditError
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
 from kb.authoring.markdown_file import check_text, compose_text, split_text
 from kb.authoring.records import Action, ArticleFields, ArticleVersion, Editable, text_hash
@@ -66,8 +67,11 @@ class AuthoringService:
         max_bytes: int = 1_000_000,
         clock: Callable[[], datetime] = utc_now,
         on_change: Callable[[str], None] | None = None,
+        writable: bool = True,
+        authoring_url: str = "",
     ) -> None:
         self.root = content_root
+        self.writable, self.authoring_url = writable, authoring_url
         self.versions = versions
         self._departments = departments
         self.max_bytes = max_bytes
@@ -127,7 +131,7 @@ class AuthoringService:
     def history(self, actor: User, article_id: str) -> list[ArticleVersion]:
         """Every version, oldest first (a change on disk since the last one included)."""
         self.open(actor, article_id)
-        with edit_lock(self.root):
+        with self._lock(writing=False):
             path = article_file(self.root, article_id, must_exist=True)
             self._sync(article_id, path)
         return self.versions.versions(article_id)
@@ -164,7 +168,7 @@ class AuthoringService:
         (`action` names the step for the history, default from the status)."""
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
-        with edit_lock(self.root):
+        with self._lock():
             path = article_file(self.root, article_id, must_exist=True)
             current = self._sync(article_id, path)
             was, extra = split_text(current.text, article_id)
@@ -236,7 +240,7 @@ class AuthoringService:
         self.require_owner(actor, department.slug)
         old = self.versions.version(article_id, number)
         old_fields, _ = split_text(old.text, article_id)
-        with edit_lock(self.root):
+        with self._lock(writing=False):
             path = article_file(self.root, article_id, must_exist=True)
             current = self._sync(article_id, path)
         now_status, _ = split_text(current.text, article_id)
@@ -268,7 +272,7 @@ class AuthoringService:
             )
         text = compose_text(fields, {}, self.clock().date())
         check_text(text, article_id, self.max_bytes)
-        with edit_lock(self.root):
+        with self._lock():
             path = article_file(self.root, article_id, must_exist=False)
             if path.exists() or self.versions.latest(article_id) is not None:
                 raise ConflictError(
@@ -280,6 +284,14 @@ class AuthoringService:
             )
 
     # -- inside the lock ------------------------------------------------------------
+
+    def _lock(self, *, writing: bool = True) -> AbstractContextManager[None]:
+        """The edit lock; a read-only node (`writable` off) reads without, never writes."""
+        if self.writable:
+            return edit_lock(self.root)
+        if writing:
+            raise ContentReadOnlyError(self.authoring_url)
+        return nullcontext()
 
     def _sync(self, article_id: str, path: Path) -> ArticleVersion:
         """The current version; a file changed on disk (or never versioned) is

@@ -34,7 +34,7 @@ from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
-from webapp.services import content_root, request_service
+from webapp.services import content_root, request_service, writable_content_root
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -254,7 +254,7 @@ def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
 @bp.post("/<int:request_id>/article")
 def draft_article(request_id: int) -> Response | tuple[str, int]:
     def draft(actor: User) -> None:
-        root = content_root()
+        root = writable_content_root()
         path = request_service().draft_article(actor, request_id, root)
         flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
 
