@@ -172,6 +172,8 @@ def int_field(
         raise invalid(name, f"must be an integer, got {_type_name(value)}", expected="integer")
     if minimum is not None and value < minimum:
         raise invalid(name, f"must be at least {minimum}, got {value}", min=minimum)
+    if value < -MAX_INT - 1:
+        raise invalid(name, f"must be at least {-MAX_INT - 1}, got {value}", min=-MAX_INT - 1)
     if value > maximum:
         raise invalid(name, f"must be at most {maximum}, got {value}", max=maximum)
     return value

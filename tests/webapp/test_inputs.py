@@ -55,6 +55,9 @@ def test_ids_beyond_64_bits_are_400s_naming_the_field(
     ask = {"query": "VPN drops", "search_id": BIG}
     field_of(client.post("/api/requests", json=ask, headers=ivan), "search_id")
     field_of(client.post("/api/requests/bulk", json={"ids": [BIG]}, headers=ivan), "ids")
+    # Below the other end too (schemathesis: search_id -266458802027657723904).
+    below = {"search_id": -(2**70), "article_id": "hr/x.md", "rank": 1}
+    field_of(client.post("/api/click", json=below, headers=ivan), "search_id")
 
 
 def test_a_huge_number_in_a_form_is_a_400(

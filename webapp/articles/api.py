@@ -39,7 +39,7 @@ def feedback() -> tuple[Response, int]:
     article_id = text_field(data, "article_id")
     helpful = bool_field(data, "helpful")
     comment = text_field(data, "comment", required=False, max_chars=MAX_COMMENT_CHARS)
-    search_id = int_field(data, "search_id", required=False)
+    search_id = int_field(data, "search_id", required=False, minimum=1)
     presenters.article_view(article_id)  # 404 for unknown articles
     event_id = record_feedback(article_id, helpful, comment, search_id)
     return jsonify({"id": event_id}), 201

@@ -161,14 +161,14 @@ _SCHEMAS: dict[str, Any] = {
             "article_id": {"type": "string", "minLength": 1},
             "helpful": {"type": "boolean"},
             "comment": {"type": "string", "maxLength": 2000},
-            "search_id": {"type": ["integer", "null"]},
+            "search_id": {"type": ["integer", "null"], "minimum": 1},
         },
     },
     "ClickRequest": {
         "type": "object",
         "required": ["search_id", "article_id", "rank"],
         "properties": {
-            "search_id": {"type": "integer"},
+            "search_id": {"type": "integer", "minimum": 1},
             "article_id": {"type": "string", "minLength": 1},
             "rank": {"type": "integer", "minimum": 1, "description": "1-based, across pages."},
         },

@@ -182,6 +182,14 @@ SCHEMAS["ContentHealth"] = {
     },
 }
 
+
+def _or_csv(schema_ref: str, description: str) -> dict[str, Any]:
+    """JSON, or with format=csv the same figures as a CSV download."""
+    response = json_response(schema_ref, description)
+    response["content"]["text/csv"] = {"schema": {"type": "string"}}
+    return response
+
+
 OPERATIONS: dict[str, Any] = {
     "api_insights.content_view": {
         "operationId": "insightsContent",
@@ -189,28 +197,28 @@ OPERATIONS: dict[str, Any] = {
         "answers followed by requests, broken links, near-duplicates.",
         "security": SIGNED_IN,
         "parameters": _FILTERS,
-        "responses": {"200": json_response("ContentHealth", "The findings."), **_ERRORS},
+        "responses": {"200": _or_csv("ContentHealth", "The findings."), **_ERRORS},
     },
     "api_insights.requests_view": {
         "operationId": "insightsRequests",
         "summary": "Per department: top request topics, times against targets, backlog.",
         "security": SIGNED_IN,
         "parameters": _FILTERS,
-        "responses": {"200": json_response("RequestInsights", "The figures."), **_ERRORS},
+        "responses": {"200": _or_csv("RequestInsights", "The figures."), **_ERRORS},
     },
     "api_insights.overview": {
         "operationId": "insightsOverview",
         "summary": "Headline figures of a period with the previous period and the trend.",
         "security": SIGNED_IN,
         "parameters": _FILTERS,
-        "responses": {"200": json_response("InsightsOverview", "The figures."), **_ERRORS},
+        "responses": {"200": _or_csv("InsightsOverview", "The figures."), **_ERRORS},
     },
     "api_insights.gaps": {
         "operationId": "insightsGaps",
         "summary": "Knowledge gaps: failed questions grouped into topics, by impact.",
         "security": SIGNED_IN,
         "parameters": _FILTERS,
-        "responses": {"200": json_response("Gaps", "The topics."), **_ERRORS},
+        "responses": {"200": _or_csv("Gaps", "The topics."), **_ERRORS},
     },
     "api_insights.assign": {
         "operationId": "assignGap",

@@ -6,8 +6,8 @@ schema, where one would be forgotten:
 
 * a JSON body is an object of the fields its schema lists: anything else is a
   400 naming the field (`additionalProperties: false`);
-* an integer, in the path, a parameter or a body, is at most 2**63 - 1 (the
-  databases' 64-bit integers);
+* an integer, in the path, a parameter or a body, is within -2**63 and
+  2**63 - 1 (the databases' 64-bit integers);
 * strings carry no NUL character (PostgreSQL stores none), stated as a
   pattern on every string without one.
 """
@@ -34,6 +34,7 @@ def _bound(schema: Any) -> None:
     kinds = kinds if isinstance(kinds, list) else [kinds]
     if "integer" in kinds:
         schema.setdefault("maximum", MAX_INT)
+        schema.setdefault("minimum", -MAX_INT - 1)
     if "string" in kinds and "enum" not in schema and "format" not in schema:
         schema.setdefault("pattern", NO_NUL)
     for key in ("properties", "patternProperties"):

@@ -35,7 +35,7 @@ def search() -> Response:
 @bp.post("/click")
 def click() -> tuple[Response, int]:
     data = json_object("search_id", "article_id", "rank")
-    search_id = int_field(data, "search_id")
+    search_id = int_field(data, "search_id", minimum=1)
     article_id = text_field(data, "article_id")
     rank = int_field(data, "rank", minimum=1)
     assert search_id is not None and rank is not None
