@@ -51,4 +51,6 @@ class ContentReadOnlyError(ConflictError):
             "this server keeps a read-only copy of the content folder (setting write_content "
             f"is off), so nothing was written here: edit articles on the authoring server{where}",
             details={"write_content": False, "authoring_url": authoring_url},
+            key="content_read_only_at" if authoring_url else "content_read_only",
+            values={"url": authoring_url},
         )

@@ -75,3 +75,12 @@ def test_a_writing_node_writes(app: Flask, client: FlaskClient, content: Path) -
     assert "choose *Office*" in (content / "it" / "vpn-setup.md").read_text("utf-8")
     with app.app_context():
         assert writable_content_root() == content
+
+
+def test_the_refusal_is_worded_in_the_reader_s_language() -> None:
+    with_url = ContentReadOnlyError(AUTHORING)
+    assert AUTHORING in with_url.message_in("de") and "schreibgeschützt" in with_url.message_in(
+        "de"
+    )
+    assert AUTHORING in with_url.message_in("en")
+    assert "Administrator" in ContentReadOnlyError().message_in("de")
