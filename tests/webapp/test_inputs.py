@@ -78,6 +78,10 @@ def test_a_patch_of_nulls_is_refused(
     field_of(client.patch(url, json={"status": None}, headers=ivan), "status")
     field_of(client.patch(url, json={"status": None, "assignee": None}, headers=ivan), "status")
     error_of(client.patch(url, json={}, headers=ivan), 400, "invalid_request")
+    # Blank is as good as absent (schemathesis: {"department": ""} was a 500).
+    for blank in ({"department": ""}, {"department": " ", "note": "queue"}):
+        error = error_of(client.patch(url, json=blank, headers=ivan), 400, "invalid_request")
+        assert "nothing to change" in error["message"]
     assert client.patch(url, json={"assignee": None}, headers=ivan).status_code == 200
     assert store.get_request(request_id).status.value == "new"
 
