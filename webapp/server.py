@@ -102,6 +102,12 @@ def prepare(settings: Settings) -> Settings:
     from kb.store.factory import create_store
 
     check_proxies(settings)
+    if settings.serve_watch and not settings.write_content:
+        raise ConfigError(
+            "serve_watch is on, but write_content is off: this server keeps a read-only copy "
+            "of the content folder, and indexing it would publish that copy over the "
+            "authoring server's index. Turn serve_watch off here (docs/deploy.md)"
+        )
     if settings.snapshot_store != "files" and not settings.secret_key:
         raise ConfigError(
             f"snapshot_store is {settings.snapshot_store}, so this node serves beside others "

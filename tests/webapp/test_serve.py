@@ -167,6 +167,7 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
     [
         ({"auth_mode": "header"}, "trusted_proxies is empty"),
         ({"trusted_proxies": "10.0.0.5,not-an-address"}, "must list addresses or networks"),
+        ({"serve_watch": "true", "write_content": "false"}, "Turn serve_watch off here"),
     ],
 )
 def test_prepare_refuses_proxy_settings_that_cannot_work(
@@ -229,7 +230,8 @@ def _pid_alive(pid: int) -> bool:
 
 
 @pytest.mark.slow
-def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ending", ["terminate", "kill"])
+def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path, ending: str) -> None:
     """With --watch (setting serve_watch, on in make run) a file written into the
     content folder is found by search without running kb index, and the
     watcher process goes when kb serve goes, even when killed."""
@@ -259,8 +261,11 @@ def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path) -> None:
 
         _wait_until(found, 120, "the article edited on disk was found", log)
     finally:
-        proc.kill()  # no clean shutdown: the watcher must notice by itself
-        proc.wait(timeout=60)
+        # terminate: kb serve stops the watcher; kill: the watcher notices by itself.
+        getattr(proc, ending)()
+        code = proc.wait(timeout=60)
+    if ending == "terminate":  # stopped and waited for before kb serve exits
+        assert code == 0 and not _pid_alive(watcher), log.read_text()
     _wait_until(lambda: not _pid_alive(watcher), 30, "the watcher stopped", log)
 
 
