@@ -96,12 +96,15 @@ def parse_choice(enum: Any, name: str, value: Any) -> Any:
     except ValueError:
         known = ", ".join(m.value for m in enum)
         raise ValidationError(
-            f"{name} must be one of {known}, got {value!r}", details={"field": name, "value": value}
+            f"{name} must be one of {known}, got {value!r}",
+            details={"field": name, "value": value},
+            key="not_one_of",
+            values={"known": known},
         ) from None
 
 
 def required_text(name: str, value: str | None) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationError(f"{name} must not be empty", details={"field": name})
+        raise ValidationError(f"{name} must not be empty", details={"field": name}, key="missing")
     return text

@@ -26,6 +26,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from kb.errors import KbError
+from kb.i18n.labels import label_of
 from webapp.i18n import current_language, translate, web_catalog
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,9 @@ def message_for(exc: KbError, lang: str) -> str:
         shown["field"] = translate(lang, f"error_field_{field}")
         if is_api_request():  # a program sent the field by its name: say both
             shown["field"] = f"{shown['field']} ({field})"
+    for name in ("status_from", "status_to"):  # request statuses by their labels
+        if exc.values.get(name):
+            shown[name] = label_of("status", str(exc.values[name]), lang, web_catalog())
     department = exc.values.get("department")
     if department:
         from webapp.departments import department_name

@@ -53,6 +53,8 @@ def check_transition(current: RequestStatus, target: RequestStatus) -> None:
             f"a {current.value} request cannot become {target.value}; "
             f"from {current.value} it may become: {allowed}",
             details={"from": current.value, "to": target.value},
+            key="transition",
+            values={"status_from": current.value, "status_to": target.value},
         )
 
 

@@ -142,3 +142,13 @@ def test_a_refusal_says_who_may_in_the_readers_language(app: Flask, people: dict
     assert "Das dürfen Sie nicht" in text and "Something went wrong" not in text
     assert "nur die Bearbeitenden von IT Service Desk" in text and "agent:it" in text
     assert "forbidden" not in text
+
+
+def test_signing_in_first_is_asked_for_in_the_readers_language(client: FlaskClient) -> None:
+    answer = client.get("/api/requests", headers={"Accept-Language": "de"})
+    assert answer.status_code == 401
+    assert answer.get_json()["error"] == {
+        "code": "unauthenticated",
+        "message": "Bitte melden Sie sich zuerst an, um zu fragen und Ihre Anfragen zu sehen.",
+        "details": {},
+    }

@@ -240,7 +240,9 @@ def require_user() -> User:
     user = current_user()
     if user is None:
         how = "through single sign-on" if header_mode() else "at /auth/sign-in"
-        raise AuthenticationRequired(f"sign in first ({how}) to ask and to see requests")
+        raise AuthenticationRequired(
+            f"sign in first ({how}) to ask and to see requests", key="sign_in"
+        )
     return user
 
 

@@ -39,8 +39,8 @@ from kb.settings import Settings
 from webapp import services
 from webapp.auth import identity
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
-from webapp.errors import error_response, is_api_request
-from webapp.i18n import gettext
+from webapp.errors import error_response, is_api_request, message_for
+from webapp.i18n import current_language, gettext
 from webapp.proxies import client_network
 from webapp.security import local_path
 from webapp.throttle import SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, throttle
@@ -119,7 +119,8 @@ def sign_out() -> Response:
 def _to_sign_in(exc: AuthenticationRequired) -> Response:
     """Pages send visitors to the sign-in page and back; the API answers 401."""
     if is_api_request():
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        message = message_for(exc, current_language())
+        return error_response(exc.status, exc.code, message, exc.details)
     if request.method == "GET":
         back = request.full_path.rstrip("?")
     else:

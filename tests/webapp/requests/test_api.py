@@ -247,7 +247,7 @@ def test_an_agent_works_a_request_through_patch(client: FlaskClient, store: Stor
     assert body["status"] == "resolved"
     assert body["resolution"] == "Update the VPN client to 6.2."
     error = error_of(patch(client, request_id, ivan, status="triaged"), 409, "conflict")
-    assert "resolved request cannot become triaged" in error["message"]
+    assert error["message"] == "A request that is “Resolved” cannot become “Triaged”."
     # The requester sees the answer and closes the request.
     emma = sign_in_as(client, "emma")
     assert client.get(f"/api/requests/{request_id}").get_json()["request"]["resolution"]

@@ -121,7 +121,7 @@ def test_a_refused_form_keeps_what_was_typed(client: FlaskClient, store: Store) 
     response = send(client, html, query=" ", description="All my careful words")
     assert response.status_code == 400
     page = text_of(response)
-    assert "query must not be empty" in page and "All my careful words" in page
+    assert "Your question: please fill this in." in page and "All my careful words" in page
     assert hidden(page, "idempotency_key") == hidden(html, "idempotency_key")
     assert store.list_requests(requester="emma") == []
 
@@ -199,7 +199,7 @@ def test_refused_actions_show_the_page_with_the_error(client: FlaskClient) -> No
     ivan = sign_in_as(client, "ivan")
     response = act(client, ivan, request_id, "reassign", department="hr", reason="")
     assert response.status_code == 400
-    assert "reason must not be empty" in text_of(response)
+    assert "Why: please fill this in." in text_of(response)
     response = act(client, ivan, request_id, "resolve", resolution="   ")
     assert response.status_code == 400
     emma = sign_in_as(client, "emma")
