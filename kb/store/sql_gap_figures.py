@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from kb.insights.records import TopicFigures, TopicText
 from kb.insights.sketches import PeopleCount
+from kb.store.expressions import range_without_index
 from kb.store.insights_topics import BLOCK_DAYS, block_start
 from kb.store.schema import (
     insights_question_days,
@@ -81,11 +82,7 @@ class SqlGapFigures(SqlBase):
         days reach it), with their searches and bounds on their people."""
         q = insights_question_days
         person_days = func.sum(q.c.people)
-        # The day compared through a function: SQLite would otherwise take the
-        # primary key's range on day and sort for the grouping (67 ms at 90 days
-        # of a million searches); this way it reads the covering index, which is
-        # in grouping order already (20 ms).
-        day = func.coalesce(q.c.day, q.c.day)
+        day = range_without_index(q.c.day)  # see there: SQLite and PostgreSQL differ
         query = (
             select(
                 q.c.topic_id,
