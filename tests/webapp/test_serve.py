@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -247,7 +249,9 @@ def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path, ending: str
     log = tmp_path / "serve.log"
     with log.open("w") as err:
         serve = [*kb, "serve", *where, "--port", str(port), "--workers", "1", "--watch"]
-        proc = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        proc = subprocess.Popen(
+            serve, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
+        )
     try:
         _wait_until(lambda: _get(port, "/api/health")[0] == 200, 180, "kb serve answered", log)
         watcher = int(_wait_until(lambda: _watcher_pid(log), 30, "the watcher started", log))
@@ -266,7 +270,12 @@ def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path, ending: str
         code = proc.wait(timeout=60)
     if ending == "terminate":  # stopped and waited for before kb serve exits
         assert code == 0 and not _pid_alive(watcher), log.read_text()
-    _wait_until(lambda: not _pid_alive(watcher), 30, "the watcher stopped", log)
+    try:
+        _wait_until(lambda: not _pid_alive(watcher), 30, "the watcher stopped", log)
+    finally:
+        # A gunicorn worker outlives a killed master for up to a minute.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _watcher_pid(log: Path) -> str | None:
