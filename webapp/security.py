@@ -45,9 +45,9 @@ def _headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         headers.setdefault("Cache-Control", "no-store")
         response.vary.update(("Accept-Language", "Cookie"))
-    elif request.path.startswith("/api/") and request.path not in PUBLIC_API_PATHS:
-        # API answers depend on who asks (their requests, what their groups may
-        # read): no shared cache may keep one for the next caller.
+    elif not request.path.startswith("/static/") and request.path not in PUBLIC_API_PATHS:
+        # API answers and downloads depend on who asks (their requests, what their
+        # groups may read): no shared cache may keep one for the next caller.
         headers.setdefault("Cache-Control", "no-store")
         response.vary.add("Cookie")
     return response

@@ -85,6 +85,9 @@ def test_original_is_an_attachment_of_the_right_type(client: FlaskClient) -> Non
     assert "travel.pdf" in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.data.startswith(b"%PDF")
+    # Never kept by a shared cache (issue 13's siblings: answers that depend on who asks).
+    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in response.headers["Vary"]
     docx = client.get("/articles/finance/travel-rules.docx/original")
     assert docx.mimetype.endswith("wordprocessingml.document")
 

@@ -55,6 +55,10 @@ def original(article_id: str) -> Response:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"
+    # A restricted article's original must not wait in a shared cache for the
+    # next caller: the reader's browser may keep it, nobody in between.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
     return response
 
 
