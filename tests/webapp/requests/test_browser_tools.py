@@ -233,4 +233,20 @@ def test_a_laptop_request_from_file_to_rating(
             box = rows.nth(i).locator(f'td[data-label="{cell}"]').bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell, box)
     expect(rows.locator(".status").first).to_be_visible()
+    assert phone.page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     phone.page.screenshot(path=str(OUTPUT / "my-requests-phone.png"), full_page=True)
+
+    # So does the agent's queue (the software request is still open there).
+    agent_phone = _open(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    tabs.append(agent_phone)
+    sign_in(agent_phone, live, "ivan")
+    agent_phone.page.goto(live.url + "/requests/queue/it")
+    expect(agent_phone.page.locator(".queue-counts")).to_have_text(re.compile(r"^1 request · "))
+    row = agent_phone.page.locator(".queue-table tbody tr")
+    expect(row).to_have_count(1)
+    for cell in ("Status", "Due"):
+        box = row.locator(f'td[data-label="{cell}"]').bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (cell, box)
+    expect(row.locator(".status")).to_have_text("In progress")
+    assert agent_phone.page.evaluate("document.documentElement.scrollWidth") <= 390
+    agent_phone.page.screenshot(path=str(OUTPUT / "queue-phone.png"), full_page=True)

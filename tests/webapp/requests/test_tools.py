@@ -133,7 +133,11 @@ def test_the_queue_counts_tasks_shows_due_times_and_bulk_changes(
     api(client, "ivan", "patch", f"/api/requests/{waiting}", status="waiting_for_requester")
     token = sign_in_as(client, "ivan")
     html = text_of(client.get("/requests/queue/it"))
-    assert "2 requests · 1 tasks" in html and "Nothing in this queue" not in html
+    assert (
+        "2 requests · 1 task" in html
+        and "1 tasks" not in html
+        and "Nothing in this queue" not in html
+    )
     task = html[html.index('class="task-item"') :]
     assert "Laptop for Jana Fischer, starts 2099-01-04" in task
     assert task.index("IT Service Desk") < task.index(
