@@ -48,7 +48,8 @@ from benchmarks.synthetic import (  # noqa: E402
     real_passages,
 )
 from indexer import keyword_index  # noqa: E402
-from indexer.embedding import Embedder, create_embedder, model_name  # noqa: E402
+from indexer.embedding.base import Embedder  # noqa: E402
+from indexer.embedding.factory import create_embedder, model_name  # noqa: E402
 from kb.settings import Settings  # noqa: E402
 
 TARGET_S = 180.0
