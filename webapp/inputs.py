@@ -36,12 +36,33 @@ def invalid(
     )
 
 
+def too_long(field: str, chars: int, limit: int, **details: Any) -> ValidationError:
+    """A 400: `field` has `chars` characters, more than `limit`."""
+    return invalid(
+        field,
+        f"is {chars} characters long; the limit is {limit}",
+        key="too_long",
+        values={"length": chars, "limit": limit},
+        max=limit,
+        **details,
+    )
+
+
+def too_large(field: str, limit: int, sent: str = "") -> ValidationError:
+    """A 400: `field` is a number beyond `limit` (`sent`: what was sent, shown in English)."""
+    got = f", got {sent}" if sent else ""
+    return invalid(
+        field, f"must be at most {limit}{got}", key="at_most", values={"limit": limit}, max=limit
+    )
+
+
 def json_object(*fields: str) -> dict[str, Any]:
     """The request's JSON body, which must be an object (of only `fields`, when given)."""
     if not request.is_json:
         raise ValidationError(
             "send a JSON object with the header Content-Type: application/json",
             details={"content_type": request.content_type or ""},
+            key="not_json",
         )
     try:
         data = request.get_json(silent=True)
@@ -49,11 +70,13 @@ def json_object(*fields: str) -> dict[str, Any]:
         raise ValidationError(
             "the JSON body is nested too deeply; send a flat object of fields",
             details={"body": "too deeply nested"},
+            key="json_nested",
         ) from None
     if not isinstance(data, dict):
         raise ValidationError(
             'the request body must be a JSON object, e.g. {"rank": 1}',
             details={"body": type(data).__name__ if data is not None else "invalid JSON"},
+            key="json_not_object",
         )
     if fields:
         known(data, fields)
@@ -67,7 +90,9 @@ def _refuse_nul(field: str, value: Any) -> None:
     """A NUL character anywhere in `value` (strings, nested lists and objects)."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise invalid(field, "contains a NUL character (\\u0000); remove it", reason="nul")
+            raise invalid(
+                field, "contains a NUL character (\\u0000); remove it", key="nul", reason="nul"
+            )
     elif isinstance(value, dict):
         for key, item in value.items():
             _refuse_nul(field, key)
@@ -84,14 +109,14 @@ def digits(raw: str | None, field: str) -> int | None:
     if not (text.isascii() and text.isdigit()):
         return None
     if len(text) > len(str(MAX_INT)) or int(text) > MAX_INT:
-        raise invalid(field, f"must be at most {MAX_INT}, got {text[:40]}", max=MAX_INT)
+        raise too_large(field, MAX_INT, text[:40])
     return int(text)
 
 
 def _check_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
     for name, value in (values or {}).items():
         if isinstance(value, int) and value > MAX_INT:
-            raise invalid(name, f"must be at most {MAX_INT}", max=MAX_INT)
+            raise too_large(name, MAX_INT)
         _refuse_nul(name, value)
 
 
@@ -118,6 +143,8 @@ def known(data: Mapping[str, Any], names: tuple[str, ...]) -> None:
         raise invalid(
             unknown[0],
             f"is not a field of this call; send any of {', '.join(names)}",
+            key="unknown_field",
+            values={"known": ", ".join(names)},
             known=list(names),
         )
 
@@ -140,20 +167,19 @@ def text_field(
             expected="string",
         )
     if len(value) > max_chars:
-        raise invalid(
-            name,
-            f"is {len(value)} characters long; the limit is {max_chars}",
-            key="too_long",
-            values={"length": len(value), "limit": max_chars},
-            max=max_chars,
-        )
+        raise too_long(name, len(value), max_chars)
     return value.strip()
 
 
 def bool_field(data: Mapping[str, Any], name: str) -> bool:
     value = data.get(name)
     if not isinstance(value, bool):
-        raise invalid(name, f"must be true or false, got {_type_name(value)}", expected="boolean")
+        raise invalid(
+            name,
+            f"must be true or false, got {_type_name(value)}",
+            key="not_boolean",
+            expected="boolean",
+        )
     return value
 
 
@@ -169,11 +195,21 @@ def int_field(
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise invalid(name, f"must be an integer, got {_type_name(value)}", expected="integer")
-    if minimum is not None and value < minimum:
-        raise invalid(name, f"must be at least {minimum}, got {value}", min=minimum)
-    if value < -MAX_INT - 1:
-        raise invalid(name, f"must be at least {-MAX_INT - 1}, got {value}", min=-MAX_INT - 1)
+        raise invalid(
+            name,
+            f"must be an integer, got {_type_name(value)}",
+            key="not_number",
+            expected="integer",
+        )
+    lowest = max(minimum if minimum is not None else -MAX_INT - 1, -MAX_INT - 1)
+    if value < lowest:
+        raise invalid(
+            name,
+            f"must be at least {lowest}, got {value}",
+            key="at_least",
+            values={"limit": lowest},
+            min=lowest,
+        )
     if value > maximum:
-        raise invalid(name, f"must be at most {maximum}, got {value}", max=maximum)
+        raise too_large(name, maximum, str(value))
     return value

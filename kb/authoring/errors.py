@@ -4,8 +4,11 @@ does not write its content folder."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from kb.authoring.records import ArticleVersion
 from kb.errors import ConflictError, KbError
+from kb.records import Department
 
 
 class StaleEditError(KbError):
@@ -24,6 +27,14 @@ class StaleEditError(KbError):
             f"{current.ts:%Y-%m-%d %H:%M} UTC). Nothing was saved; compare both texts, "
             "merge your change into the current version and save again",
             details={"id": article_id, "your_version": base, "current_version": current.number},
+            key="stale_edit",
+            values={
+                "id": article_id,
+                "base": base,
+                "current": current.number,
+                "author": current.author or "–",
+                "time": f"{current.ts:%Y-%m-%d %H:%M}",
+            },
         )
         self.current = current
         self.yours = yours
@@ -33,6 +44,27 @@ class ReviewRequiredError(ConflictError):
     """The department's four-eyes rule refuses this publication."""
 
     code = "review_required"
+
+
+def review_required(step: str, department: Department, **details: Any) -> ReviewRequiredError:
+    """The four-eyes refusal at `step`: `create` (published at once), `submit` (not
+    submitted for review first) or `second` (approved by the one who submitted)."""
+    name, slug = department.name, department.slug
+    submitter = details.get("submitted_by") or "you"
+    english = {
+        "create": f"{name} requires another content owner's approval before publishing: "
+        "create the article as a draft and submit it for review",
+        "submit": f"{name} requires another content owner's approval before publishing: "
+        "submit the article for review; a second content owner then publishes it",
+        "second": f"{name} requires a second pair of eyes: another content owner of {slug} "
+        f"must approve what {submitter} submitted",
+    }
+    return ReviewRequiredError(
+        english[step],
+        details={"department": slug, **details},
+        key=f"review_{step}",
+        values={"department": slug},
+    )
 
 
 class ContentReadOnlyError(ConflictError):

@@ -35,6 +35,8 @@ def _refuse(article_id: str, why: str) -> ValidationError:
         f"{article_id!r} is not an article id you can write: {why}; ids look like "
         "hr/sick-leave.md (department folder, then a lower-case name ending in .md)",
         details={"field": "id", "value": article_id},
+        key="bad_article_id",
+        values={"value": article_id},
     )
 
 
@@ -61,6 +63,8 @@ def new_article_id(department: str, slug: str) -> str:
             f"name {slug!r} must be 1-80 lower-case letters, digits and '-' "
             "(it becomes the file name and the URL)",
             details={"field": "slug", "value": slug},
+            key="bad_slug",
+            values={"value": slug},
         )
     article_id = f"{department}/{slug}.md"
     id_parts(article_id)
@@ -75,6 +79,8 @@ def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
         raise NotFoundError(
             f"there is no department folder {parts[0]!r} in the content folder",
             details={"department": parts[0]},
+            key="no_department",
+            values={"department": parts[0]},
         )
     path = department.joinpath(*parts[1:])
     base, parent = os.path.realpath(department), os.path.realpath(path.parent)
@@ -87,6 +93,8 @@ def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
             raise NotFoundError(
                 f"no article {article_id!r} in the content folder",
                 details={"id": article_id},
+                key="no_article_file",
+                values={"id": article_id},
             ) from None
         return path
     if not stat.S_ISREG(info.st_mode):

@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import Role, User
-from kb.authoring.errors import ContentReadOnlyError, ReviewRequiredError, StaleEditError
+from kb.authoring.errors import ContentReadOnlyError, StaleEditError, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
 from kb.authoring.markdown_file import check_text, compose_text, split_text
 from kb.authoring.records import Action, ArticleFields, ArticleVersion, Editable, text_hash
@@ -90,6 +90,8 @@ class AuthoringService:
             raise NotFoundError(
                 f"there is no department {slug!r} in the content folder",
                 details={"department": slug},
+                key="no_department",
+                values={"department": slug},
             )
         return found
 
@@ -103,6 +105,8 @@ class AuthoringService:
             f"{actor.username} may not edit articles of {department}: only content owners of "
             f"{department} and admins may; ask an admin for the role content_owner:{department}",
             details={"department": department, "user": actor.username},
+            key="content_owner_who",
+            values={"department": department, "role": f"content_owner:{department}"},
         )
 
     # -- reading ------------------------------------------------------------------
@@ -265,11 +269,7 @@ class AuthoringService:
         self.require_owner(actor, found.slug)
         article_id = new_article_id(found.slug, slug)
         if fields.status is Status.PUBLISHED and found.review_required:
-            raise ReviewRequiredError(
-                f"{found.name} requires another content owner's approval before publishing: "
-                "create the article as a draft and submit it for review",
-                details={"department": found.slug},
-            )
+            raise review_required("create", found)
         text = compose_text(fields, {}, self.clock().date())
         check_text(text, article_id, self.max_bytes)
         with self._lock():
@@ -278,6 +278,8 @@ class AuthoringService:
                 raise ConflictError(
                     f"{article_id} already exists; choose another name or edit that article",
                     details={"id": article_id},
+                    key="article_exists",
+                    values={"id": article_id},
                 )
             return self._record(
                 actor, article_id, path, 1, text, Action.CREATE, message, exclusive=True
@@ -298,7 +300,11 @@ class AuthoringService:
         recorded first, so history holds every text that was ever current."""
         text = read_text(path, self.max_bytes)
         if text is None:
-            raise NotFoundError(f"no article {article_id!r} in the content folder")
+            raise NotFoundError(
+                f"no article {article_id!r} in the content folder",
+                key="no_article_file",
+                values={"id": article_id},
+            )
         latest = self.versions.latest(article_id)
         if latest is not None and latest.content_hash == text_hash(text):
             return latest
@@ -377,19 +383,10 @@ class AuthoringService:
         if now.status is Status.PUBLISHED and _same(now, fields):
             return  # already published, nothing new to approve
         if now.status is not Status.REVIEW or not _same(now, fields):
-            raise ReviewRequiredError(
-                f"{department.name} requires another content owner's approval before "
-                "publishing: submit the article for review; a second content owner then "
-                "publishes it",
-                details={"department": department.slug, "id": current.article_id},
-            )
+            raise review_required("submit", department, id=current.article_id)
         submitter = self._submitter(current.article_id)
         if not submitter or submitter == actor.username:
-            raise ReviewRequiredError(
-                f"{department.name} requires a second pair of eyes: another content owner of "
-                f"{department.slug} must approve what {submitter or 'you'} submitted",
-                details={"department": department.slug, "submitted_by": submitter},
-            )
+            raise review_required("second", department, submitted_by=submitter)
 
 
 def _same(a: ArticleFields, b: ArticleFields) -> bool:

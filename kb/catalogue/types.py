@@ -103,6 +103,8 @@ class Catalogue:
             raise ValidationError(
                 f"type: unknown request type {type_id!r}; known: {known}",
                 details={"field": "type", "value": type_id},
+                key="unknown_type",
+                values={"value": type_id, "known": known},
             )
         return found
 

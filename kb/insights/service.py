@@ -58,11 +58,15 @@ class Period:
             raise ValidationError(
                 f"the period must end after it starts: since {self.since}, until {self.until}",
                 details={"since": str(self.since), "until": str(self.until)},
+                key="period_backwards",
+                values={"since": str(self.since), "until": str(self.until)},
             )
         if (self.until - self.since).days > MAX_DAYS:
             raise ValidationError(
                 f"a period may span at most {MAX_DAYS} days; choose a later 'since'",
                 details={"since": str(self.since), "until": str(self.until)},
+                key="period_too_long",
+                values={"limit": MAX_DAYS},
             )
 
     @property
@@ -95,6 +99,8 @@ def _date(name: str, value: str) -> date:
         raise ValidationError(
             f"{name} must be a date written YYYY-MM-DD, got {value!r}",
             details={"field": name, "value": value},
+            key="not_date",
+            values={"value": value[:40]},
         ) from None
 
 
@@ -303,12 +309,16 @@ class InsightsService:
             raise ValidationError(
                 f"unknown department {department!r}; choose one of {', '.join(sorted(known))}",
                 details={"field": "department", "value": department},
+                key="unknown_department",
+                values={"value": department, "known": ", ".join(sorted(known))},
             )
         topic = self.store.topic(topic_id)
         if topic.status is TopicStatus.CLOSED:
             raise ValidationError(
                 f"topic {topic_id} is closed (answered by {topic.closed_by}); nothing to assign",
                 details={"topic": topic_id},
+                key="topic_closed",
+                values={"topic": topic_id},
             )
         now = self.clock()
         return self.store.save_topic(
@@ -325,7 +335,11 @@ class InsightsService:
         try:
             return self.store.topic(topic_id)
         except NotFoundError:
-            raise NotFoundError(f"no knowledge-gap topic with id {topic_id}") from None
+            raise NotFoundError(
+                f"no knowledge-gap topic with id {topic_id}",
+                key="no_topic",
+                values={"topic": topic_id},
+            ) from None
 
 
 def _per_day(days: list[DayFigures], period: Period) -> list[DayFigures]:

@@ -124,6 +124,8 @@ class AttachmentWork:
             raise NotFoundError(
                 f"request {request_id} has no attachment {attachment_id}",
                 details={"request": request_id, "attachment": attachment_id},
+                key="no_attachment",
+                values={"attachment": attachment_id},
             )
         return attachment, self.blobs.get(attachment.sha256)
 

@@ -50,6 +50,8 @@ class Departments:
         raise ValidationError(
             f"unknown department {slug!r}; known: {known}",
             details={"field": "department", "value": slug},
+            key="unknown_department",
+            values={"value": slug, "known": known},
         )
 
     def names(self) -> dict[str, str]:

@@ -164,7 +164,12 @@ def sees_internal(user: User, request: Request) -> bool:
 def hidden(request_id: int) -> NotFoundError:
     """What someone who may not see a request is told: the same as for a request
     that does not exist."""
-    return NotFoundError(f"no request with id {request_id!r}", details={"id": request_id})
+    return NotFoundError(
+        f"no request with id {request_id!r}",
+        details={"id": request_id},
+        key="no_request",
+        values={"id": request_id},
+    )
 
 
 def require_view(user: User, request: Request, task_departments: Iterable[str] = ()) -> None:

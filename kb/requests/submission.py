@@ -100,6 +100,8 @@ class Submissions:
                 f"idempotency key {sent.idempotency_key!r} was already used for request "
                 f"{stored.id} with another question; use a new key for a new request",
                 details={"id": stored.id},
+                key="idempotency_reused",
+                values={"id": stored.id},
             )
         return stored
 
@@ -112,6 +114,8 @@ class Submissions:
                     f"workflow: {sent.workflow!r} is not the value stream of the type "
                     f"{request_type.id!r}; send the type alone",
                     details={"field": "workflow", "value": sent.workflow},
+                    key="workflow_of_type",
+                    values={"value": sent.workflow, "type": request_type.id},
                 )
         elif sent.workflow:
             found = self.catalogue.of_workflow(self.workflows.get(sent.workflow).name)
@@ -122,6 +126,7 @@ class Submissions:
             raise ValidationError(
                 "fields: send the request type (type) the fields belong to",
                 details={"field": "type"},
+                key="fields_need_type",
             )
         else:
             return None
@@ -175,7 +180,9 @@ class Submissions:
                 resolution_due=dues.resolution,
             )
         except ValueError as exc:
-            raise ValidationError(str(exc)) from None
+            raise ValidationError(
+                str(exc), key="request_not_stored", values={"reason": str(exc)}
+            ) from None
         return request, tasks
 
     def _announce(self, tasks: list[RequestTask]) -> Announce:

@@ -134,6 +134,8 @@ class TaskWork:
             raise NotFoundError(
                 f"request {request.id} has no task {task_id}",
                 details={"request": request.id, "task": task_id},
+                key="no_task",
+                values={"id": request.id, "task": task_id},
             )
         if not permissions.works_queue(actor, task.department):
             permissions.require_queue(actor, task.department)
@@ -141,12 +143,16 @@ class TaskWork:
             raise ConflictError(
                 f"task {task_id} of request {request.id} is already {task.status.value}",
                 details={"task": task_id},
+                key="task_done_already",
+                values={"task": task_id, "title": task.title},
             )
         if not request.status.is_open:
             raise ConflictError(
                 f"request {request.id} is {request.status.value}; reopen it "
                 "before completing its tasks",
                 details={"request": request.id},
+                key="task_request_closed",
+                values={"id": request.id},
             )
         waiting = next(s.waiting_for for s in task_states(tasks) if s.task.id == task_id)
         if waiting:
@@ -156,6 +162,8 @@ class TaskWork:
             raise ConflictError(
                 f"task {task_id} ({task.title}) waits for tasks {names}; complete those first",
                 details={"task": task_id, "waiting_for": list(waiting)},
+                key="task_waits",
+                values={"title": task.title, "tasks": names},
             )
         return task
 
@@ -201,6 +209,8 @@ class TaskWork:
                 f"request {request.id} still has unfinished tasks: {listed}; it resolves by "
                 "itself when they are done, or close it to cancel them",
                 details={"request": request.id, "tasks": [t.id for t in unfinished]},
+                key="tasks_unfinished",
+                values={"id": request.id, "tasks": listed},
             )
 
     def cancel_open_tasks(self, actor: User, request: Request) -> None:

@@ -51,11 +51,15 @@ class WatcherWork:
                 raise ConflictError(
                     f"{name} is {'already' if add else 'not'} watching request {request.id}",
                     details={"request": request.id, "watcher": name},
+                    key="watching_already" if add else "watching_not",
+                    values={"name": name, "id": request.id},
                 )
             if add and len(request.watchers) >= MAX_WATCHERS:
                 raise ConflictError(
                     f"request {request.id} has {MAX_WATCHERS} watchers, the most it may have",
                     details={"request": request.id},
+                    key="watchers_full",
+                    values={"id": request.id, "limit": MAX_WATCHERS},
                 )
             watchers = (
                 [*request.watchers, name] if add else [w for w in request.watchers if w != name]

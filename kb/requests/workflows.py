@@ -90,6 +90,8 @@ class WorkflowCatalog:
             raise ValidationError(
                 f"unknown value stream {name!r}; known: {known}",
                 details={"field": "workflow", "value": name},
+                key="unknown_workflow",
+                values={"value": name, "known": known},
             ) from None
 
     def match(self, text: str) -> Workflow | None:

@@ -151,6 +151,8 @@ class RequestWork:
                         f"{name} is not an agent of {request.department}; give them the role "
                         f"with `kb users add {name} --role agent --department {request.department}`",
                         details={"field": "assignee", "value": name},
+                        key="not_an_agent",
+                        values={"name": name, "department": request.department},
                     )
             data = {"from": request.assignee, "to": name}
             entry = new_entry(actor, request, now, "assigned", "", data, visible=False)
@@ -176,6 +178,8 @@ class RequestWork:
                 raise ConflictError(
                     f"request {request.id} is already in the {target} queue",
                     details={"request": request.id, "department": target},
+                    key="in_queue_already",
+                    values={"id": request.id, "department": target},
                 )
             status = _S.TRIAGED if request.status is _S.NEW else request.status
             dues = self.departments.due_dates(target, request.created)

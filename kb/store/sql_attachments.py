@@ -106,7 +106,10 @@ class SqlAttachments(SqlBase):
             row = conn.execute(select(_A).where(_A.c.id == attachment_id)).first()
         if row is None:
             raise NotFoundError(
-                f"no attachment with id {attachment_id!r}", details={"attachment": attachment_id}
+                f"no attachment with id {attachment_id!r}",
+                details={"attachment": attachment_id},
+                key="no_attachment",
+                values={"attachment": attachment_id},
             )
         return _record(row)
 

@@ -114,7 +114,7 @@ class SqlRequests(SqlBase):
         with self._read("read a request") as conn:
             row = conn.execute(select(requests).where(requests.c.id == request_id)).first()
         if row is None:
-            raise NotFoundError(f"no request with id {request_id!r}", details={"id": request_id})
+            raise _no_request(request_id)
         return request_record(row)
 
     def list_requests(
@@ -202,11 +202,13 @@ class SqlRequests(SqlBase):
             select(requests.c.version).where(requests.c.id == request_id)
         ).scalar()
         if stored is None:
-            raise NotFoundError(f"no request with id {request_id!r}", details={"id": request_id})
+            raise _no_request(request_id)
         raise ConflictError(
             f"request {request_id} was changed by someone else (version {seen} is now "
             f"{stored}); reload it and apply your change again",
             details={"id": request_id, "version": seen, "stored_version": stored},
+            key="changed_meanwhile",
+            values={"id": request_id},
         )
 
     def add_entry(self, entry: RequestEntry) -> RequestEntry:
@@ -216,9 +218,7 @@ class SqlRequests(SqlBase):
             with self._write("add a history entry") as conn:
                 return insert_entry(conn, entry)
         except ConflictError as exc:
-            raise NotFoundError(
-                f"no request with id {entry.request_id!r}", details={"id": entry.request_id}
-            ) from exc
+            raise _no_request(entry.request_id) from exc
 
     def entries(self, request_id: int) -> list[RequestEntry]:
         query = (
@@ -251,3 +251,12 @@ class SqlRequests(SqlBase):
             )
             for row in rows
         ]
+
+
+def _no_request(request_id: int) -> NotFoundError:
+    return NotFoundError(
+        f"no request with id {request_id!r}",
+        details={"id": request_id},
+        key="no_request",
+        values={"id": request_id},
+    )

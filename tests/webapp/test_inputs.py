@@ -83,7 +83,7 @@ def test_a_patch_of_nulls_is_refused(
     # Blank is as good as absent (schemathesis: {"department": ""} was a 500).
     for blank in ({"department": ""}, {"department": " ", "note": "queue"}):
         error = error_of(client.patch(url, json=blank, headers=ivan), 400, "invalid_request")
-        assert "nothing to change" in error["message"]
+        assert "Nothing to change" in error["message"]
     assert client.patch(url, json={"assignee": None}, headers=ivan).status_code == 200
     assert store.get_request(request_id).status.value == "new"
 
@@ -122,3 +122,44 @@ def test_nul_characters_are_refused_everywhere(
     form = {"csrf_token": ivan["X-CSRF-Token"], "text": "hi\x00"}
     assert client.post(f"/requests/{request_id}/comment", data=form).status_code == 400
     assert [e.kind for e in store.entries(request_id)] == ["created"]
+
+
+def test_the_checks_speak_the_readers_language(
+    client: FlaskClient, ivan: dict[str, str], request_id: int
+) -> None:
+    """Each check in German, naming the field as the form does (and by its API name)."""
+    de = {**ivan, "Accept-Language": "de"}
+
+    def message(response: object, status: int = 400, code: str = "invalid_request") -> str:
+        return str(error_of(response, status, code)["message"])
+
+    ask = {"query": "VPN drops", "urgent": True}
+    assert message(client.post("/api/requests", json=ask, headers=de)).startswith(
+        "urgent: ist kein Feld dieses Aufrufs; erlaubt sind query, "
+    )
+    nul = message(client.post("/api/requests", json={"query": "VPN\x00"}, headers=de))
+    assert nul == "Ihre Frage (query): enthält ein NUL-Zeichen (\\u0000); bitte entfernen Sie es."
+    assert message(client.get(f"/api/requests/{BIG}", headers=de)) == (
+        f"Anfragenummer (request_id): Bitte höchstens {BIG - 1} angeben."
+    )
+    deep = "[" * 30_000 + "]" * 30_000
+    nested = client.post("/api/requests", data=deep, content_type="application/json", headers=de)
+    assert message(nested).startswith("Der JSON-Inhalt ist zu tief verschachtelt")
+    unknown = {"type": "nope", "fields": {}}
+    assert message(client.post("/api/requests", json=unknown, headers=de)).startswith(
+        "Dienst (type): Es gibt keinen Dienst „nope“; bekannt sind: "
+    )
+    not_object = {"type": "onboarding", "fields": []}
+    assert message(client.post("/api/requests", json=not_object, headers=de)) == (
+        "Formularfelder (fields): Bitte ein Objekt aus Feldnamen und Werten senden."
+    )
+    missing = client.get(f"/api/requests/{request_id + 1000}", headers=de)
+    assert message(missing, 404, "not_found") == (
+        f"Es gibt keine Anfrage #{request_id + 1000}, oder Sie dürfen sie nicht sehen."
+    )
+    keyed = {**de, "Idempotency-Key": "k-1"}
+    client.post("/api/requests", json={"query": "Printer jams"}, headers=keyed)
+    again = client.post("/api/requests", json={"query": "Something else"}, headers=keyed)
+    assert message(again, 409, "conflict").startswith(
+        "Dieser Idempotenzschlüssel wurde schon für Anfrage #"
+    )

@@ -97,6 +97,8 @@ def visible_article(article_id: str) -> Article:
         raise NotFoundError(
             f"no published article {article_id!r}; article ids look like 'hr/sick-leave.md'",
             details={"id": article_id},
+            key="no_article",
+            values={"id": article_id},
         )
     return article
 
@@ -131,5 +133,7 @@ def original_file(article_id: str) -> OriginalFile:
         raise NotFoundError(
             f"article {article_id!r} has no original document to download",
             details={"id": article_id},
+            key="no_original",
+            values={"id": article_id},
         )
     return OriginalFile(path, PurePosixPath(article.id).name, fmt.media_type)

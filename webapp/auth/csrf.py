@@ -19,7 +19,6 @@ from flask import request, session
 from kb.errors import PermissionDenied
 from webapp.auth import identity
 from webapp.errors import is_api_request
-from webapp.i18n import gettext
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -55,11 +54,18 @@ def check_csrf() -> None:
         sent = request.form.get(CSRF_FIELD)
     if isinstance(expected, str) and sent and hmac.compare_digest(sent, expected):
         return
+    details = {"csrf": "missing" if not sent else "mismatch"}
     if is_api_request():
-        message = (
+        raise PermissionDenied(
             f"this call needs the session's CSRF token in the {CSRF_HEADER} header; "
-            "GET /api/me returns it"
+            "GET /api/me returns it",
+            details=details,
+            key="csrf_api",
+            values={"header": CSRF_HEADER},
         )
-    else:
-        message = gettext("csrf_failed")
-    raise PermissionDenied(message, details={"csrf": "missing" if not sent else "mismatch"})
+    raise PermissionDenied(
+        "This form has expired or did not come from this site. Please go back, reload the "
+        "page and send it again.",
+        details=details,
+        key="csrf_page",
+    )

@@ -149,6 +149,8 @@ def _user_from_headers() -> User | None:
             "Open the knowledge base through the sign-on address, or ask an administrator "
             "to add the proxy's address to trusted_proxies",
             details={"header": USER_HEADER, "remote_addr": address},
+            key="sso_untrusted",
+            values={"header": USER_HEADER, "address": address},
         )
     user = user_from_headers(name, request.headers.get(GROUPS_HEADER))
     return _remember(user)
@@ -171,6 +173,8 @@ def _remember(user: User) -> User:
             f"it into a single-sign-on account with `kb users password {user.username} "
             "--sso-only`",
             details={"header": USER_HEADER, "user": user.username},
+            key="sso_local_account",
+            values={"user": user.username},
         )
     try:
         if stored is None:

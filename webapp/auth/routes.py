@@ -77,7 +77,8 @@ def sign_in_post() -> Response | tuple[str, int]:
     if identity.header_mode():
         raise PermissionDenied(
             "sign-in is handled by single sign-on here (auth_mode = header); "
-            "open the knowledge base through the sign-on address"
+            "open the knowledge base through the sign-on address",
+            key="sso_sign_in",
         )
     username = (request.form.get("username") or "").strip()[:MAX_USERNAME_CHARS]
     password = (request.form.get("password") or "")[:MAX_PASSWORD_CHARS]

@@ -28,7 +28,7 @@ from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import digits
+from webapp.inputs import digits, too_long
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.services import request_service
@@ -56,6 +56,8 @@ def _request_type(type_id: str) -> RequestType:
         raise NotFoundError(
             f"there is no request type {type_id!r} in the catalogue; see /catalogue/",
             details={"type": type_id},
+            key="no_request_type",
+            values={"type": type_id},
         )
     return found
 
@@ -107,10 +109,7 @@ def _sent_fields(request_type: RequestType, form: Mapping[str, str]) -> dict[str
 def _description(form: Mapping[str, str]) -> str:
     text = (form.get("description") or "").strip()
     if len(text) > MAX_DESCRIPTION_CHARS:
-        raise ValidationError(
-            f"description: is {len(text)} characters long; the limit is {MAX_DESCRIPTION_CHARS}",
-            details={"field": "description", "max": MAX_DESCRIPTION_CHARS},
-        )
+        raise too_long("description", len(text), MAX_DESCRIPTION_CHARS)
     return text
 
 

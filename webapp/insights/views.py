@@ -126,6 +126,8 @@ def reading(args: Mapping[str, str]) -> Reading:
         raise ValidationError(
             f"unknown department {department!r}; choose one of {', '.join(known_departments())}",
             details={"field": "department", "value": department},
+            key="not_one_of",
+            values={"known": ", ".join(known_departments())},
         )
     return Reading(scope, period, department, service)
 

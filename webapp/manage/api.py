@@ -151,6 +151,8 @@ def put_article(article_id: str) -> Response:
                 f"{article_id} exists: send the version you edited in If-Match (its ETag, "
                 'e.g. If-Match: "3") so that nobody\'s change is overwritten',
                 details={"id": article_id},
+                key="if_match_needed",
+                values={"id": article_id},
             )
         try:
             version = service.save(actor, article_id, fields, base_version=base, message=message)
@@ -193,7 +195,7 @@ def preview() -> Response:
     data = json_object("body", "id")
     body = data.get("body")
     if not isinstance(body, str):
-        raise forms.invalid("body", "must be the article's Markdown text")
+        raise forms.markdown_needed()
     article_id = text_field(data, "id", required=False) or "preview/preview.md"
     forms.article_fields(
         {"title": "x", "body": body}, Status.DRAFT, services.services().settings.max_file_bytes

@@ -16,7 +16,7 @@ from flask import request
 from kb.authoring.records import ArticleFields
 from kb.errors import ValidationError
 from kb.records import EVERYONE, Status
-from webapp.inputs import MAX_INT, invalid
+from webapp.inputs import MAX_INT, invalid, too_large, too_long
 
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 500
@@ -37,14 +37,14 @@ def _text(value: Any, name: str, limit: int, *, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise invalid(name, f"must be a string, got {type(value).__name__}")
+        raise invalid(name, f"must be a string, got {type(value).__name__}", key="not_text")
     value = value.strip()
     if required and not value:
-        raise invalid(name, "must not be empty")
+        raise invalid(name, "must not be empty", key="missing")
     if len(value) > limit:
-        raise invalid(name, f"is {len(value)} characters long; the limit is {limit}", max=limit)
+        raise too_long(name, len(value), limit)
     if "\n" in value and name != "body":
-        raise invalid(name, "must be one line")
+        raise invalid(name, "must be one line", key="one_line")
     return value
 
 
@@ -55,16 +55,27 @@ def _items(value: Any, name: str) -> list[str]:
         return [v.strip() for v in re.split(r"[,\n]", value) if v.strip()]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return [v.strip() for v in value if v.strip()]
-    raise invalid(name, "must be a list of strings (or one comma-separated string)")
+    raise invalid(name, "must be a list of strings (or one comma-separated string)", key="not_list")
 
 
 def _tags(value: Any) -> tuple[str, ...]:
     tags = list(dict.fromkeys(_items(value, "tags")))
     if len(tags) > MAX_TAGS:
-        raise invalid("tags", f"has {len(tags)} tags; the limit is {MAX_TAGS}", max=MAX_TAGS)
+        raise invalid(
+            "tags",
+            f"has {len(tags)} tags; the limit is {MAX_TAGS}",
+            key="too_many_tags",
+            values={"count": len(tags), "limit": MAX_TAGS},
+            max=MAX_TAGS,
+        )
     for tag in tags:
         if len(tag) > MAX_TAG_CHARS or any(c in tag for c in "[]{}#:\"'"):
-            raise invalid("tags", f"tag {tag[:80]!r} is too long or has [ ] {{ }} # : or quotes")
+            raise invalid(
+                "tags",
+                f"tag {tag[:80]!r} is too long or has [ ] {{ }} # : or quotes",
+                key="bad_tag",
+                values={"tag": tag[:80]},
+            )
     return tuple(tags)
 
 
@@ -76,6 +87,8 @@ def _audience(value: Any) -> tuple[str, ...]:
                 "audience",
                 f"{group[:80]!r} is not a group; use everyone, a department (hr), a role "
                 "(agent) or role:department (content_owner:hr)",
+                key="bad_audience",
+                values={"group": group[:80]},
             )
     return tuple(dict.fromkeys(groups))
 
@@ -84,11 +97,21 @@ def _date(value: Any) -> date | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise invalid("review_by", "must be a date YYYY-MM-DD or null")
+        raise invalid(
+            "review_by",
+            "must be a date YYYY-MM-DD or null",
+            key="not_date",
+            values={"value": type(value).__name__},
+        )
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise invalid("review_by", f"{value[:40]!r} is not a date YYYY-MM-DD") from None
+        raise invalid(
+            "review_by",
+            f"{value[:40]!r} is not a date YYYY-MM-DD",
+            key="not_date",
+            values={"value": value[:40]},
+        ) from None
 
 
 def _status(value: Any) -> Status:
@@ -96,23 +119,44 @@ def _status(value: Any) -> Status:
         return Status(str(value).strip().lower())
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise invalid("status", f"must be one of {allowed}, got {value!r}") from None
+        raise invalid(
+            "status",
+            f"must be one of {allowed}, got {value!r}",
+            key="not_one_of",
+            values={"known": allowed},
+        ) from None
 
 
 def article_fields(data: Mapping[str, Any], status: Status, max_bytes: int) -> ArticleFields:
     """`ArticleFields` from a form or a JSON object (ValidationError naming the field)."""
     lang = _text(data.get("lang"), "lang", 12)
     if lang and not _LANG.match(lang):
-        raise invalid("lang", f"{lang!r} is not a language code such as en or de")
+        raise invalid(
+            "lang",
+            f"{lang!r} is not a language code such as en or de",
+            key="bad_lang",
+            values={"value": lang},
+        )
     body = data.get("body")
     if not isinstance(body, str):
-        raise invalid("body", "must be the article's Markdown text")
+        raise markdown_needed()
     if len(body.encode("utf-8")) > max_bytes:
-        raise invalid("body", f"is over the {max_bytes:,}-byte limit of an article", max=max_bytes)
+        raise invalid(
+            "body",
+            f"is over the {max_bytes:,}-byte limit of an article",
+            key="too_many_bytes",
+            values={"limit": f"{max_bytes:,}"},
+            max=max_bytes,
+        )
     related = tuple(dict.fromkeys(_items(data.get("related"), "related")))
     for item in related:
         if len(item) > 300 or not item.endswith(".md"):
-            raise invalid("related", f"{item[:80]!r} is not an article id such as hr/leave.md")
+            raise invalid(
+                "related",
+                f"{item[:80]!r} is not an article id such as hr/leave.md",
+                key="bad_related",
+                values={"value": item[:80]},
+            )
     return ArticleFields(
         title=_text(data.get("title"), "title", MAX_TITLE_CHARS, required=True),
         summary=_text(data.get("summary"), "summary", MAX_SUMMARY_CHARS),
@@ -127,6 +171,10 @@ def article_fields(data: Mapping[str, Any], status: Status, max_bytes: int) -> A
     )
 
 
+def markdown_needed() -> ValidationError:
+    return invalid("body", "must be the article's Markdown text", key="markdown")
+
+
 def json_status(data: Mapping[str, Any], default: Status) -> Status:
     value = data.get("status")
     return default if value is None else _status(value)
@@ -136,7 +184,12 @@ def form_action() -> Status:
     """The status the editor's button asks for (Save draft, Submit, Publish, Retire)."""
     action = request.form.get("action", "save")
     if action not in FORM_ACTIONS:
-        raise invalid("action", f"must be one of {', '.join(FORM_ACTIONS)}, got {action!r}")
+        raise invalid(
+            "action",
+            f"must be one of {', '.join(FORM_ACTIONS)}, got {action!r}",
+            key="not_one_of",
+            values={"known": ", ".join(FORM_ACTIONS)},
+        )
     return FORM_ACTIONS[action]
 
 
@@ -153,14 +206,16 @@ def version_of(value: Any, name: str = "version") -> int | None:
     else:
         text = str(value).strip().removeprefix("W/").strip('"')
         if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INT)):
-            raise ValidationError(
-                f"{name}: {str(value)[:40]!r} is not a version number; send the version "
+            raise invalid(
+                name,
+                f"{str(value)[:40]!r} is not a version number; send the version "
                 '(or the ETag) you read, such as "3"',
-                details={"field": name},
+                key="not_version",
+                values={"value": str(value)[:40]},
             )
         number = int(text)
     if number < 1:
-        raise invalid(name, "must be at least 1")
+        raise invalid(name, "must be at least 1", key="at_least", values={"limit": 1})
     if number > MAX_INT:
-        raise invalid(name, f"must be at most {MAX_INT}", max=MAX_INT)
+        raise too_large(name, MAX_INT)
     return number

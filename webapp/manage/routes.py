@@ -28,7 +28,9 @@ from kb.records import Status
 from kb.requests.drafting import slugify
 from webapp import services
 from webapp.auth.identity import require_user
-from webapp.i18n import gettext, label
+from webapp.errors import message_for
+from webapp.i18n import current_language, gettext, label
+from webapp.inputs import invalid
 from webapp.manage import forms, presenters
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -155,7 +157,12 @@ def create() -> Response | tuple[str, int]:
     except ValidationError as exc:
         posted = _posted_fields()
         return _render_editor(
-            None, posted, department=department, error=exc.message, status=400, slug=slug
+            None,
+            posted,
+            department=department,
+            error=message_for(exc, current_language()),
+            status=400,
+            slug=slug,
         )
     try:
         version = service.create(
@@ -163,7 +170,12 @@ def create() -> Response | tuple[str, int]:
         )
     except FIXABLE as exc:
         return _render_editor(
-            None, fields, department=department, error=exc.message, status=exc.status, slug=slug
+            None,
+            fields,
+            department=department,
+            error=message_for(exc, current_language()),
+            status=exc.status,
+            slug=slug,
         )
     flash(gettext("manage_created", id=version.article_id), "success")
     return redirect(url_for("manage.edit", article_id=version.article_id), code=303)
@@ -206,7 +218,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
             opened,
             _posted_fields(),
             department=opened.department,
-            error=exc.message,
+            error=message_for(exc, current_language()),
             message=message,
             status=400,
         )
@@ -216,7 +228,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
         page = render_template(
             "manage/conflict.html",
             opened=opened,
-            error=exc,
+            error_text=message_for(exc, current_language()),
             current=exc.current,
             yours=exc.yours,
             diff=line_diff(exc.current.text, exc.yours),
@@ -227,7 +239,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
             opened,
             fields,
             department=opened.department,
-            error=exc.message,
+            error=message_for(exc, current_language()),
             message=message,
             status=exc.status,
         )
@@ -277,11 +289,11 @@ def restore(article_id: str) -> Response | tuple[str, int]:
     number = forms.version_of(request.form.get("number"), "number")
     base = forms.version_of(request.form.get("version"))
     if number is None:
-        raise ValidationError("number: say which version to restore", details={"field": "number"})
+        raise invalid("number", "say which version to restore", key="restore_which")
     try:
         version = services.authoring().restore(actor, article_id, number, base_version=base)
     except StaleEditError as exc:
-        flash(exc.message, "error")
+        flash(message_for(exc, current_language()), "error")
         return redirect(url_for("manage.history", article_id=article_id), code=303)
     flash(gettext("manage_restored", number=number, version=version.number), "success")
     return redirect(url_for("manage.edit", article_id=article_id), code=303)
@@ -297,7 +309,7 @@ def set_status(article_id: str) -> Response:
             actor, article_id, status, base_version=base, message=forms.message_of(request.form)
         )
     except (StaleEditError, ConflictError, ContentError) as exc:
-        flash(exc.message, "error")
+        flash(message_for(exc, current_language()), "error")
     else:
         flash(
             gettext(

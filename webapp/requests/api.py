@@ -74,6 +74,8 @@ def _statuses(raw: list[str]) -> list[RequestStatus] | None:
             raise ValidationError(
                 f"status: must be one of {', '.join(known)}, got {value!r}",
                 details={"field": "status", "value": value, "known": known},
+                key="not_one_of",
+                values={"known": ", ".join(known)},
             )
         wanted.append(RequestStatus(value))
     return wanted
@@ -91,11 +93,13 @@ def listing() -> Response:
         raise ValidationError(
             f"overdue: send overdue=1 (only overdue requests) or leave it out, got {flag[:40]!r}",
             details={"field": "overdue", "value": flag[:40]},
+            key="overdue_flag",
         )
     if department and mine in ("1", "true"):
         raise ValidationError(
             "ask for mine=1 or for a department, not both",
             details={"field": "department"},
+            key="mine_or_department",
         )
     if department:
         overdue = flag in ("1", "true")
@@ -110,6 +114,7 @@ def listing() -> Response:
         raise ValidationError(
             f"mine: send mine=1 (your requests) or department=SLUG (a queue), got {mine!r}",
             details={"field": "mine", "value": mine},
+            key="mine_flag",
         )
     found = service.list_mine(actor, status=statuses)
     return jsonify({"requests": [presenters.request_json(r) for r in found[:LIST_LIMIT]]})
@@ -214,6 +219,8 @@ def bulk() -> Response:
         raise ValidationError(
             f"ids: send a list of request numbers (1 to {MAX_INT})",
             details={"field": "ids", "expected": "array"},
+            key="request_numbers",
+            values={"limit": MAX_INT},
         )
     lang = current_language()
     results = request_service().bulk(

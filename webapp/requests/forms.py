@@ -17,7 +17,7 @@ from kb.errors import ValidationError
 from kb.requests.records import Request
 from kb.requests.service import RequestService
 from kb.requests.submission import NewRequest
-from webapp.inputs import bool_field, digits, int_field, known, text_field
+from webapp.inputs import bool_field, digits, int_field, invalid, known, text_field, too_long
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_TEXT_CHARS = 10_000
@@ -27,20 +27,18 @@ _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]*$")
 _ABSENT = object()
 
 
-def _invalid(field: str, message: str, **details: Any) -> ValidationError:
-    return ValidationError(f"{field}: {message}", details={"field": field, **details})
-
-
 def idempotency_key(value: str | None, field: str = IDEMPOTENCY_HEADER) -> str | None:
     """A checked idempotency key (letters, digits, . _ : -), or None when absent."""
     key = (value or "").strip()
     if not key:
         return None
     if len(key) > MAX_KEY_CHARS or not _KEY.match(key):
-        raise _invalid(
+        raise invalid(
             field,
             f"must be 1-{MAX_KEY_CHARS} letters, digits or . _ : - (a UUID is ideal), "
             f"got {key[:120]!r}",
+            key="idempotency_key",
+            values={"limit": MAX_KEY_CHARS},
             value=key[:120],
         )
     return key
@@ -50,19 +48,23 @@ def _confidence(raw: Any, field: str = "department_confidence") -> float | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
-        raise _invalid(field, "must be a number between 0 and 1, got a boolean")
+        raise invalid(field, "must be a number between 0 and 1, got a boolean", key="zero_to_one")
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise _invalid(field, f"must be a number between 0 and 1, got {raw!r}") from None
+        raise invalid(
+            field, f"must be a number between 0 and 1, got {raw!r}", key="zero_to_one"
+        ) from None
     if not 0.0 <= value <= 1.0:
-        raise _invalid(field, f"must be between 0 and 1, got {value}", value=value)
+        raise invalid(
+            field, f"must be between 0 and 1, got {value}", key="zero_to_one", value=value
+        )
     return value
 
 
 def _limited(field: str, text: str, limit: int) -> str:
     if len(text) > limit:
-        raise _invalid(field, f"is {len(text)} characters long; the limit is {limit}", max=limit)
+        raise too_long(field, len(text), limit)
     return text
 
 
@@ -135,19 +137,25 @@ def submission_from_json(
     body_key = data.get("idempotency_key")
     if body_key is not None:
         if not isinstance(body_key, str):
-            raise _invalid("idempotency_key", "must be a string")
+            raise invalid("idempotency_key", "must be a string", key="not_text")
         body_key = idempotency_key(body_key, "idempotency_key")
         if key is not None and body_key != key:
-            raise _invalid(
+            raise invalid(
                 "idempotency_key",
                 f"differs from the {IDEMPOTENCY_HEADER} header; send one key",
+                key="idempotency_differs",
             )
         key = body_key
     search_id = int_field(data, "search_id", required=False, minimum=1)
     request_type = _optional_text(data, "type", 60)
     fields = data.get("fields")
     if fields is not None and not isinstance(fields, dict):
-        raise _invalid("fields", "must be an object of field names and values", expected="object")
+        raise invalid(
+            "fields",
+            "must be an object of field names and values",
+            key="not_object",
+            expected="object",
+        )
     return NewRequest(
         query=text_field(data, "query", required=request_type is None, max_chars=max_query_chars),
         description=text_field(
@@ -223,15 +231,26 @@ def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
     known(data, PATCH_FIELDS)
     for name, value in data.items():
         if value is None and name != "assignee":
-            raise _invalid(
-                name, "must not be null; leave it out to keep it (only assignee: null unassigns)"
+            raise invalid(
+                name,
+                "must not be null; leave it out to keep it (only assignee: null unassigns)",
+                key="not_null",
             )
     status = _optional_text(data, "status")
     resolution = _optional_text(data, "resolution", MAX_TEXT_CHARS)
     if status is not None and status != "resolved" and resolution is not None:
-        raise _invalid("resolution", f"only goes with status resolved, not {status}")
+        raise invalid(
+            "resolution",
+            f"only goes with status resolved, not {status}",
+            key="resolution_alone",
+            values={"status_to": status},
+        )
     if status == "resolved" and resolution is None:
-        raise _invalid("resolution", "is needed to resolve: the answer the requester gets")
+        raise invalid(
+            "resolution",
+            "is needed to resolve: the answer the requester gets",
+            key="resolution_needed",
+        )
     assignee: Any = _ABSENT
     if "assignee" in data:
         assignee = _optional_text(data, "assignee", 254)
@@ -242,6 +261,7 @@ def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
         raise ValidationError(
             "nothing to change: send status, department (with reason), assignee or resolution",
             details={"known": list(PATCH_FIELDS)},
+            key="nothing_to_change",
         )
     return RequestPatch(
         department=department,

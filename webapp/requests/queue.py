@@ -54,6 +54,8 @@ def show(department: str) -> str:
         raise ValidationError(
             f"status: must be one of {', '.join(STATUS_FILTERS)}, got {wanted!r}",
             details={"field": "status", "value": wanted},
+            key="not_one_of",
+            values={"known": ", ".join(STATUS_FILTERS)},
         )
     overdue = request.args.get("overdue") == "1"
     items = service.queue(

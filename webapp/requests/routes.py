@@ -279,7 +279,9 @@ def append_to_article(request_id: int) -> Response | tuple[str, int]:
             request_.description,
         )
         if not parts.body:
-            raise ConflictError("the resolution has nothing general to add to an article")
+            raise ConflictError(
+                "the resolution has nothing general to add to an article", key="nothing_general"
+            )
         services.authoring().append_section(
             actor, article_id, parts.title, parts.body, f"answer of request {request_id}"
         )
@@ -299,6 +301,8 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
             raise ValidationError(
                 f"article: {article_id!r} is not linked to request {request_id}",
                 details={"field": "article", "value": article_id},
+                key="not_linked",
+                values={"value": article_id, "id": request_id},
             )
         # Through the authoring service: a version with its author, the
         # four-eyes rule, and the index worker make it searchable in seconds.

@@ -18,7 +18,7 @@ from kb.events import ClickEvent, FeedbackEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, user_id
-from webapp.inputs import invalid
+from webapp.inputs import invalid, too_large
 from webapp.throttle import SEARCH, limit
 
 logger = logging.getLogger(__name__)
@@ -61,16 +61,20 @@ def record_click(search_id: int, article_id: str, rank: int) -> int:
         raise NotFoundError(
             f"no search event with id {search_id!r}; log the search first",
             details={"field": "search_id", "value": search_id},
+            key="no_search",
+            values={"value": search_id},
         )
     if article_id not in shown.result_ids:
         raise invalid(
             "article_id",
             f"{article_id!r} was not among the results of search {search_id}",
+            key="not_a_result",
+            values={"value": article_id, "search": search_id},
             value=article_id,
         )
     highest = shown.page * services.services().settings.max_k
     if rank > highest:
-        raise invalid("rank", f"must be at most {highest} for search {search_id}", max=highest)
+        raise too_large("rank", highest, f"{rank} for search {search_id}")
     event = ClickEvent(search_id=search_id, article_id=article_id, rank=rank, user=user_id())
     return services.store().log_click(event)
 

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from kb.results import Query
 from kb.settings import Settings
-from webapp.inputs import invalid
+from webapp.inputs import invalid, too_long
 
 DEFAULT_K = 10
 
@@ -58,14 +58,7 @@ def query_text(args: Mapping[str, str], settings: Settings, *, required: bool) -
         return ""
     limit = settings.max_query_chars
     if len(text) > limit:
-        raise invalid(
-            "q",
-            f"is {len(text)} characters long; the limit is {limit}",
-            key="too_long",
-            values={"length": len(text), "limit": limit},
-            length=len(text),
-            max=limit,
-        )
+        raise too_long("q", len(text), limit, length=len(text))
     return text
 
 
@@ -99,19 +92,23 @@ def search_params(
             raise invalid(
                 "department",
                 f"unknown department {department!r}; known: {', '.join(known)}",
+                key="not_one_of",
+                values={"known": ", ".join(known)},
                 value=department,
                 known=known,
             )
     tags = tuple(dict.fromkeys(t.strip() for t in args.getlist("tag") if t.strip()))
     if len(tags) > MAX_TAGS:
-        raise invalid("tag", f"at most {MAX_TAGS} tags, got {len(tags)}", max=MAX_TAGS)
+        raise invalid(
+            "tag",
+            f"at most {MAX_TAGS} tags, got {len(tags)}",
+            key="too_many_tags",
+            values={"count": len(tags), "limit": MAX_TAGS},
+            max=MAX_TAGS,
+        )
     for tag in tags:
         if len(tag) > MAX_TAG_CHARS:
-            raise invalid(
-                "tag",
-                f"tags are at most {MAX_TAG_CHARS} characters, got {len(tag)}",
-                max=MAX_TAG_CHARS,
-            )
+            raise too_long("tag", len(tag), MAX_TAG_CHARS)
     query = None
     if text:
         query = Query(text=text, k=k, page=page, department=department, tags=tags)
@@ -121,10 +118,5 @@ def search_params(
 def suggest_prefix(args: Mapping[str, str]) -> str:
     prefix = (args.get("q") or "").strip()
     if len(prefix) > MAX_SUGGEST_CHARS:
-        raise invalid(
-            "q",
-            f"is {len(prefix)} characters long; suggestions take at most {MAX_SUGGEST_CHARS}",
-            length=len(prefix),
-            max=MAX_SUGGEST_CHARS,
-        )
+        raise too_long("q", len(prefix), MAX_SUGGEST_CHARS, length=len(prefix))
     return prefix

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from kb.accounts.records import Grant, Role, User
+from kb.authoring.errors import ReviewRequiredError, StaleEditError
 from kb.authoring.markdown_file import split_text
 from kb.authoring.records import Action, ArticleFields
-from kb.authoring.service import AuthoringService, ReviewRequiredError, StaleEditError
+from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
 from kb.content.scanner import load_departments, scan_content
 from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError

@@ -103,7 +103,15 @@ def test_refused_input_shows_the_editor_again_with_what_was_typed(
     )
     assert response.status_code == 400
     page = text_of(response)
-    assert "title: must not be empty" in page and "My long careful text." in page
+    assert "Title: please fill this in." in page and "My long careful text." in page
+    german = client.post(
+        "/manage/edit/it/vpn-setup.md?hl=de",
+        data=form(token, tags="a, b#c", body="Mein langer Text."),
+    )
+    assert german.status_code == 400
+    page = text_of(german)
+    assert "Schlagwörter: Das Schlagwort „b#c“ ist zu lang" in page
+    assert "Mein langer Text." in page
 
 
 def test_a_new_article_is_created_and_shown_before_the_index_has_it(
