@@ -61,6 +61,8 @@ class ArticleWork:
                 f"request {request_id} has no resolution yet; resolve it first: the "
                 "article's answer is the resolution text",
                 details={"request": request_id, "status": request.status.value},
+                key="draft_unresolved",
+                values={"id": request_id},
             )
         folder = content_root / department
         if not folder.is_dir():
@@ -68,6 +70,8 @@ class ArticleWork:
                 f"{department} has no folder in {content_root}; reassign the request to the "
                 "department that owns the answer, then draft the article",
                 details={"request": request_id, "department": department},
+                key="draft_no_folder",
+                values={"department": department},
             )
         info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name

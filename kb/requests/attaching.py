@@ -142,5 +142,6 @@ class AttachmentWork:
             raise PermissionDenied(
                 f"{actor.username} may not search attachments: only agents and admins may",
                 details={"user": actor.username, "action": "search attachments"},
+                key="attachment_search_who",
             )
         return self.store.search_attachments(words, mine, SEARCH_LIMIT) if words else []

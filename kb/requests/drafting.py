@@ -72,6 +72,8 @@ def draft_markdown(
             "contact data, their circumstances); there is nothing general to publish. Write "
             "the article in the editor instead",
             details={"request": request.id},
+            key="draft_only_personal",
+            values={"id": request.id},
         )
     meta = {
         "title": parts.title,
@@ -115,7 +117,11 @@ def write_draft(folder: Path, slug: str, text: str) -> Path:
         except FileExistsError:
             continue
         return path
-    raise ConflictError(f"{folder} already has 999 drafts named {slug}; tidy the folder up")
+    raise ConflictError(
+        f"{folder} already has 999 drafts named {slug}; tidy the folder up",
+        key="drafts_full",
+        values={"name": slug},
+    )
 
 
 def article_path(content_root: Path, article_id: str) -> Path:
@@ -131,11 +137,16 @@ def article_path(content_root: Path, article_id: str) -> Path:
             f"{article_id!r} is not an article id; use a path below the content root "
             "such as it/vpn-setup.md",
             details={"field": "article_id", "value": article_id},
+            key="bad_article_id",
+            values={"value": article_id},
         )
     path = content_root.joinpath(*parts)
     if not path.is_file():
         raise NotFoundError(
-            f"no article {article_id} under {content_root}", details={"article_id": article_id}
+            f"no article {article_id} under {content_root}",
+            details={"article_id": article_id},
+            key="no_article_file",
+            values={"id": article_id},
         )
     return path
 

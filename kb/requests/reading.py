@@ -103,6 +103,7 @@ class RequestReader:
                 raise PermissionDenied(
                     f"{actor.username} may not list every queue; name a department",
                     details={"user": actor.username},
+                    key="every_queue_who",
                 )
         else:
             self.departments.get(department)
