@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from search.evaluation import load_queries
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "labelled"
@@ -37,3 +39,27 @@ def test_answer_labels_name_answerable_questions_and_their_judged_articles() -> 
             judged = {doc for doc, grade in qrels.get(qid, {}).items() if grade > 0}
             assert {page for page, _ in label.sections} <= judged, qid
     assert (handbook / "answers.jsonl").is_file()
+
+
+HANDBOOK = LABELLED.parent / "handbook18f"
+
+
+def test_the_own_german_set_is_judged_and_apart_from_the_development_set() -> None:
+    from search.evaluation import load_qrels
+    from tests.conftest import shared_dir
+
+    own = load_queries(HANDBOOK / "german-queries.jsonl")
+    qrels = load_qrels(HANDBOOK / "german-qrels.tsv")
+    assert len({q.id for q in own}) == len(own)
+    assert {q.lang for q in own} == {"de", "en"}
+    for query in own:
+        assert max(qrels[query.id].values()) == 2, query.id
+    shared = shared_dir()
+    if shared is None:
+        pytest.skip("the shared data folder (18F development set and pages) is not there")
+    dev = load_queries(shared / "benchmarks" / "handbook18f-dev" / "queries.jsonl")
+    assert {_key(q.text) for q in dev}.isdisjoint(_key(q.text) for q in own)
+    assert {q.id for q in dev}.isdisjoint(q.id for q in own)
+    pages = shared / "corpora" / "18f-handbook" / "pages"
+    judged = {page for judgements in qrels.values() for page in judgements}
+    assert {page for page in judged if not (pages / page).is_file()} == set()
