@@ -350,23 +350,28 @@ class SearchEngine:
 
     # -- steps ---------------------------------------------------------------
     def _validate(self, query: Query) -> None:
-        if len(query.text) > self.settings.max_query_chars:
+        chars, most, k = len(query.text), self.settings.max_query_chars, self.settings.max_k
+        if chars > most:
             raise ValidationError(
-                f"query is {len(query.text)} characters long; the limit is "
-                f"{self.settings.max_query_chars} (setting max_query_chars)"
+                f"query is {chars} characters long; the limit is {most} (setting max_query_chars)",
+                key="too_long",
+                values={"field": "q", "length": chars, "limit": most},
             )
-        if query.k > self.settings.max_k:
+        if query.k > k:
             raise ValidationError(
-                f"k={query.k} asks for too many results; the limit is "
-                f"{self.settings.max_k} (setting max_k)"
+                f"k={query.k} asks for too many results; the limit is {k} (setting max_k)",
+                key="at_most",
+                values={"field": "k", "limit": k},
             )
 
     def _check_department(self, prepared: PreparedSnapshot, filters: Filters) -> None:
         known = prepared.snapshot.departments
         if filters.department and filters.department not in known:
+            names = ", ".join(sorted(known))
             raise ValidationError(
-                f"unknown department {filters.department!r}; "
-                f"known departments: {', '.join(sorted(known))}"
+                f"unknown department {filters.department!r}; known departments: {names}",
+                key="unknown_department",
+                values={"field": "department", "value": filters.department, "known": names},
             )
 
     def _route(self, found: Retrieval, groups: list[ArticleGroup]) -> Route:

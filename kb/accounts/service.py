@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
 
-from kb.accounts.records import USERNAME_PATTERN, Grant, Role, User, hash_password
+from kb.accounts.records import (
+    MIN_PASSWORD_CHARS,
+    USERNAME_PATTERN,
+    Grant,
+    Role,
+    User,
+    hash_password,
+)
 from kb.errors import NotFoundError, ValidationError
 from kb.store.protocols import Store
 
@@ -42,7 +49,10 @@ def parse_role(role: str | Role) -> Role:
     except ValueError:
         known = ", ".join(r.value for r in Role)
         raise ValidationError(
-            f"unknown role {role!r}; use one of {known}", details={"field": "role", "value": role}
+            f"unknown role {role!r}; use one of {known}",
+            details={"field": "role", "value": role},
+            key="unknown_role",
+            values={"value": role, "known": known},
         ) from None
 
 
@@ -57,12 +67,16 @@ def make_grant(role: str | Role, department: str | None = None) -> Grant:
                 f"role {parsed.value} is not per department; leave out the department "
                 f"{department!r}",
                 details={"field": "department", "value": department},
+                key="role_not_per_department",
+                values={"role": parsed.value, "value": department},
             )
         if not _DEPARTMENT.match(department):
             raise ValidationError(
                 f"department {department!r} is not a department id (a folder name such as "
                 "it or hr)",
                 details={"field": "department", "value": department},
+                key="not_department_id",
+                values={"value": department},
             )
     return Grant(role=parsed, department=department)
 
@@ -92,7 +106,12 @@ def add_user(
                 password_hash=password_hash,
             )
         except ValueError as exc:
-            raise ValidationError(str(exc), details={"field": "username"}) from None
+            raise ValidationError(
+                str(exc),
+                details={"field": "username"},
+                key="bad_username",
+                values={"value": username},
+            ) from None
         store.add_user(user)
         logger.info("accounts: added %s as %s", username, grant.label)
         return user
@@ -118,6 +137,8 @@ def set_password(store: Store, username: str, password: str | None) -> User:
         raise NotFoundError(
             f"no user named {username!r}; add it with `kb users add`",
             details={"username": username},
+            key="no_such_user",
+            values={"name": username},
         )
     user = replace(existing, password_hash=_hash(password) if password is not None else None)
     store.update_user(user)
@@ -134,7 +155,12 @@ def _hash(password: str) -> str:
     try:
         return hash_password(password)
     except ValueError as exc:
-        raise ValidationError(str(exc), details={"field": "password"}) from None
+        raise ValidationError(
+            str(exc),
+            details={"field": "password"},
+            key="password_too_short",
+            values={"limit": MIN_PASSWORD_CHARS},
+        ) from None
 
 
 def authenticate(store: Store, username: str, password: str) -> User | None:
@@ -170,6 +196,8 @@ def parse_groups(groups_header: str | None) -> list[Grant]:
                 f"group {item!r} names no department after ':'; write role:department "
                 "such as agent:it",
                 details={"field": "X-Remote-Groups", "value": item},
+                key="sso_group_no_department",
+                values={"group": item},
             )
         try:
             grants.append(make_grant(role, department if sep else None))
@@ -177,6 +205,8 @@ def parse_groups(groups_header: str | None) -> list[Grant]:
             raise ValidationError(
                 f"group {item!r} in X-Remote-Groups: {exc.message}",
                 details={"field": "X-Remote-Groups", "value": item},
+                key="sso_group_invalid",
+                values={"group": item, "known": ", ".join(r.value for r in Role)},
             ) from None
     return list(dict.fromkeys(grants))
 
@@ -188,6 +218,8 @@ def user_from_headers(remote_user: str | None, groups_header: str | None) -> Use
         raise ValidationError(
             f"X-Remote-User {remote_user!r} is not a username (letters, digits, . _ @ + -)",
             details={"field": "X-Remote-User", "value": remote_user},
+            key="sso_user_invalid",
+            values={"value": remote_user or ""},
         )
     return User(username=name, grants=parse_groups(groups_header))
 

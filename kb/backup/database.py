@@ -131,7 +131,9 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
             busy = ", ".join(f"{n} ({c} rows)" for n, c in held.items() if c)
             raise ConflictError(
                 f"the database named by KB_DATABASE_URL already holds data: {busy}. Restore "
-                "into an empty database, or pass --replace to delete it first"
+                "into an empty database, or pass --replace to delete it first",
+                key="restore_not_empty",
+                values={"tables": ", ".join(n for n, c in held.items() if c)},
             )
         for table in reversed(list(tables.values())):
             conn.execute(delete(table))

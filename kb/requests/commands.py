@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from kb.cli.options import echo_json, json_option, open_store, settings_from
-from kb.errors import ValidationError
 from kb.records import Department
 from kb.settings import Settings
 
@@ -151,7 +150,7 @@ def requests_export(ctx: click.Context, fmt: str, out: str | None) -> None:
 @click.option("--loop", is_flag=True, help="Keep delivering until interrupted.")
 @click.option(
     "--interval",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=5.0,
     show_default=True,
     help="Seconds between passes with --loop.",
@@ -161,8 +160,6 @@ def requests_deliver(ctx: click.Context, loop: bool, interval: float) -> None:
     """Send due notifications (webhooks, e-mail) from the outbox."""
     from kb.notify.worker import OutboxWorker
 
-    if interval <= 0:
-        raise ValidationError(f"--interval must be positive, got {interval}")
     settings = settings_from(ctx)
     with open_store(settings) as store:
         worker = OutboxWorker.from_settings(settings, store, _departments(settings))

@@ -84,7 +84,9 @@ def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
     """
     if fmt not in EXPORT_FORMATS:
         raise ValidationError(
-            f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
+            f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}",
+            key="export_format",
+            values={"value": fmt, "known": ", ".join(EXPORT_FORMATS)},
         )
     count = 0
     if fmt == "jsonl":

@@ -51,6 +51,8 @@ class SqlAccounts(SqlBase):
                 f"a user named {user.username!r} already exists; choose another username "
                 "or update the existing user",
                 details={"username": user.username},
+                key="user_exists",
+                values={"name": user.username},
             ) from exc
 
     def get_user(self, username: str) -> User | None:
@@ -71,6 +73,8 @@ class SqlAccounts(SqlBase):
                 raise NotFoundError(
                     f"no user named {user.username!r}; add it with add_user() first",
                     details={"username": user.username},
+                    key="no_such_user",
+                    values={"name": user.username},
                 )
 
     def end_sessions(self, username: str) -> int:
@@ -83,5 +87,10 @@ class SqlAccounts(SqlBase):
             )
             row = result.first()
         if row is None:
-            raise NotFoundError(f"no user named {username!r}", details={"username": username})
+            raise NotFoundError(
+                f"no user named {username!r}",
+                details={"username": username},
+                key="no_such_user",
+                values={"name": username},
+            )
         return int(row[0])

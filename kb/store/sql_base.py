@@ -69,7 +69,8 @@ class SqlBase:
             raise
         except IntegrityError as exc:
             raise ConflictError(
-                f"could not {what}: it conflicts with what is stored ({exc.orig})"
+                f"could not {what}: it conflicts with what is stored ({exc.orig})",
+                key="store_conflict",
             ) from exc
         except SQLAlchemyError as exc:
             down = unavailable(exc, what)

@@ -125,7 +125,10 @@ class SqlEvents(SqlBase):
         except ConflictError as exc:
             # The only constraint a click can break is its reference to the search.
             raise NotFoundError(
-                f"no search event with id {event.search_id!r}; log the search first"
+                f"no search event with id {event.search_id!r}; log the search first",
+                details={"field": "search_id"},
+                key="no_search",
+                values={"value": event.search_id},
             ) from exc
 
     def log_feedback(self, event: FeedbackEvent) -> int:

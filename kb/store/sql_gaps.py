@@ -68,7 +68,11 @@ class SqlGaps(SqlBase):
         with self._read("read a gap topic") as conn:
             row = conn.execute(select(gap_topics).where(gap_topics.c.id == topic_id)).first()
         if row is None:
-            raise NotFoundError(f"no knowledge-gap topic with id {topic_id!r}")
+            raise NotFoundError(
+                f"no knowledge-gap topic with id {topic_id!r}",
+                key="no_topic",
+                values={"topic": topic_id},
+            )
         return _topic(row)
 
     def save_topic(self, topic: GapTopic) -> GapTopic:
@@ -82,7 +86,11 @@ class SqlGaps(SqlBase):
                 update(gap_topics).where(gap_topics.c.id == topic.id).values(values)
             )
             if done.rowcount == 0:
-                raise NotFoundError(f"no knowledge-gap topic with id {topic.id!r}")
+                raise NotFoundError(
+                    f"no knowledge-gap topic with id {topic.id!r}",
+                    key="no_topic",
+                    values={"topic": topic.id},
+                )
         return topic
 
     def gap_questions(

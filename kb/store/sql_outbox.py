@@ -115,8 +115,14 @@ class SqlOutbox(SqlBase):
         exists = conn.execute(select(outbox.c.id).where(outbox.c.id == message_id)).first()
         if exists is None:
             raise NotFoundError(
-                f"no outbox message with id {message_id!r}", details={"id": message_id}
+                f"no outbox message with id {message_id!r}",
+                details={"id": message_id},
+                key="no_outbox_message",
+                values={"id": message_id},
             )
         raise ConflictError(
-            f"outbox message {message_id} was already delivered", details={"id": message_id}
+            f"outbox message {message_id} was already delivered",
+            details={"id": message_id},
+            key="outbox_delivered",
+            values={"id": message_id},
         )

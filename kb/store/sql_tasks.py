@@ -74,11 +74,15 @@ class SqlRequestTasks(SqlBase):
                     raise NotFoundError(
                         f"request {task.request_id!r} has no task {task.id!r}",
                         details={"request_id": task.request_id, "task": task.id},
+                        key="no_task",
+                        values={"id": task.request_id, "task": task.id},
                     )
                 raise ConflictError(
                     f"task {task.id} of request {task.request_id} was changed by someone "
                     f"else (version {task.version} is now {stored}); reload it and try again",
                     details={"request_id": task.request_id, "task": task.id},
+                    key="changed_meanwhile",
+                    values={"id": task.request_id},
                 )
             stored_entry = insert_entry(conn, entry)
             if announce is not None:

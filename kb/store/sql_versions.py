@@ -49,6 +49,8 @@ class SqlVersions(SqlBase):
                 f"{version.article_id} was saved by someone else in the meantime "
                 f"(version {version.number} exists); reload it and apply your change again",
                 details={"id": version.article_id, "version": version.number},
+                key="saved_meanwhile",
+                values={"id": version.article_id, "version": version.number},
             ) from None
         return version
 
@@ -82,6 +84,8 @@ class SqlVersions(SqlBase):
             raise NotFoundError(
                 f"{article_id} has no version {number}; see its history for the versions it has",
                 details={"id": article_id, "version": number},
+                key="no_version",
+                values={"id": article_id, "version": number},
             )
         return _version(row)
 

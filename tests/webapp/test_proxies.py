@@ -83,3 +83,22 @@ def test_sso_never_rewrites_a_local_password_account(make_app) -> None:  # type:
     assert "--sso-only" in response.get_json()["error"]["message"]
     user = authenticate(store, "employee", "employee-demo")
     assert user is not None and not user.has_role(Role.ADMIN)
+
+
+def test_a_bad_group_from_the_proxy_is_explained_in_the_readers_language(make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(auth_mode="header", trusted_proxies="127.0.0.1").test_client()
+    sent = {"X-Remote-User": "maria", "X-Remote-Groups": "agent:it,boss"}
+    german = client.get("/api/me", headers={**sent, "Accept-Language": "de-DE,de;q=0.9"})
+    assert german.status_code == 400
+    error = german.get_json()["error"]
+    assert german.get_json() == {"error": error}  # the one JSON error shape, unchanged
+    assert error["code"] == "invalid_request"
+    assert error["details"] == {"field": "X-Remote-Groups", "value": "boss"}
+    assert error["message"].startswith("Der Single-Sign-on-Proxy hat die Gruppe „boss“")
+    assert "Administrator" in error["message"] and "{" not in error["message"]
+    english = client.get("/api/me", headers={**sent, "Accept-Language": "en"}).get_json()
+    assert english["error"]["message"].startswith("The single-sign-on proxy sent the group “boss”")
+    page = client.get("/", headers={"X-Remote-User": "maria smith", "Accept-Language": "de"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 400 and "„maria smith“ als Ihren Benutzernamen" in text
+    assert "invalid_request" not in text
