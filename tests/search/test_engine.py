@@ -77,15 +77,19 @@ def test_department_and_tag_filters(fixture_engine: SearchEngine) -> None:
 
 
 def test_unknown_department_is_a_validation_error(fixture_engine: SearchEngine) -> None:
-    with pytest.raises(ValidationError, match="'marketing'.*hr, it"):
+    with pytest.raises(ValidationError, match="'marketing'.*hr, it") as refused:
         fixture_engine.search(Query("leave", department="marketing"))
+    german = refused.value.message_in("de")  # in the reader's language on the web
+    assert "„marketing“" in german and "hr, it" in german and "unknown" not in german
 
 
 def test_limits_are_enforced(fixture_engine: SearchEngine) -> None:
-    with pytest.raises(ValidationError, match="max_query_chars"):
+    with pytest.raises(ValidationError, match="max_query_chars") as too_long:
         fixture_engine.search(Query("x" * 501))
-    with pytest.raises(ValidationError, match="max_k"):
+    assert "501 Zeichen; erlaubt sind höchstens 500" in too_long.value.message_in("de")
+    with pytest.raises(ValidationError, match="max_k") as too_many:
         fixture_engine.search(Query("leave", k=101))
+    assert "höchstens 100" in too_many.value.message_in("de")
 
 
 @pytest.mark.parametrize(

@@ -53,18 +53,19 @@ def test_adding_again_adds_a_grant_and_keeps_the_password(store: Store) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "german"),
     [
-        (("x", "boss", None, None), "unknown role 'boss'; use one of employee, agent"),
-        (("x", "admin", "it", None), "role admin is not per department"),
-        (("x", "agent", "IT Dept", None), "'IT Dept' is not a department id"),
-        (("x", "agent", "it", "short"), "password must have at least 8 characters"),
-        (("bad name", "agent", "it", None), "username must be 1-254 letters"),
+        (("x", "boss", None, None), "unknown role 'boss'; use one of employee, agent", "„boss“"),
+        (("x", "admin", "it", None), "role admin is not per department", "Rolle admin"),
+        (("x", "agent", "IT Dept", None), "'IT Dept' is not a department id", "„IT Dept“"),
+        (("x", "agent", "it", "short"), "password must have at least 8 characters", "8 Zeichen"),
+        (("bad name", "agent", "it", None), "username must be 1-254 letters", "„bad name“"),
     ],
 )
-def test_bad_accounts_are_refused(store: Store, args: tuple, message: str) -> None:  # type: ignore[type-arg]
-    with pytest.raises(ValidationError, match=message):
+def test_bad_accounts_are_refused(store: Store, args: tuple, message: str, german: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationError, match=message) as refused:
         add_user(store, *args)
+    assert german in refused.value.message_in("de")
 
 
 def test_sso_headers_become_a_user() -> None:
@@ -80,19 +81,25 @@ def test_sso_headers_become_a_user() -> None:
 
 
 @pytest.mark.parametrize(
-    ("user", "groups", "message"),
+    ("user", "groups", "message", "german"),
     [
-        ("bob", "agent:it,staff", "group 'staff' in X-Remote-Groups: unknown role 'staff'"),
-        ("bob", "agent:", "group 'agent:' names no department"),
-        ("bob", "analyst:hr", "role analyst is not per department"),
-        ("bob", "agent:it:x", "'it:x' is not a department id"),
-        ("", "agent:it", "X-Remote-User '' is not a username"),
-        ("bob smith", "", "is not a username"),
+        (
+            "bob",
+            "agent:it,staff",
+            "group 'staff' in X-Remote-Groups: unknown role 'staff'",
+            "„staff“",
+        ),
+        ("bob", "agent:", "group 'agent:' names no department", "ohne Abteilung"),
+        ("bob", "analyst:hr", "role analyst is not per department", "„analyst:hr“"),
+        ("bob", "agent:it:x", "'it:x' is not a department id", "„agent:it:x“"),
+        ("", "agent:it", "X-Remote-User '' is not a username", "„“ als Ihren Benutzernamen"),
+        ("bob smith", "", "is not a username", "„bob smith“ als Ihren Benutzernamen"),
     ],
 )
-def test_malformed_headers_are_refused(user: str, groups: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
+def test_malformed_headers_are_refused(user: str, groups: str, message: str, german: str) -> None:
+    with pytest.raises(ValidationError, match=message) as refused:
         user_from_headers(user, groups)
+    assert german in refused.value.message_in("de")  # as the employee's page shows it
 
 
 def test_demo_users_are_created_once(store: Store) -> None:

@@ -47,13 +47,15 @@ def test_versions_are_numbered_per_article_and_read_back_exactly(store: Store) -
 def test_a_second_save_of_the_same_number_loses_and_stores_nothing(store: Store) -> None:
     versions = version_store(store)
     versions.add_version(_version("it/vpn.md", 1, "first"))
-    with pytest.raises(ConflictError, match="saved by someone else"):
+    with pytest.raises(ConflictError, match="saved by someone else") as lost:
         versions.add_version(_version("it/vpn.md", 1, "second"))
+    assert lost.value.message_in("de").startswith("it/vpn.md wurde inzwischen von jemand anderem")
     assert [v.text for v in versions.versions("it/vpn.md")] == ["first"]
     versions.remove_version("it/vpn.md", 1)
     assert versions.versions("it/vpn.md") == []
-    with pytest.raises(NotFoundError, match="no version 7"):
+    with pytest.raises(NotFoundError, match="no version 7") as missing:
         versions.version("it/vpn.md", 7)
+    assert missing.value.message_in("de").startswith("it/vpn.md hat keine Version 7;")
 
 
 def test_activity_counts_clicks_and_votes_per_article(store: Store) -> None:
