@@ -89,8 +89,10 @@ def collect(name: str, queries: Path, index: str, content: str) -> list[Sample]:
 FITTED = tuple(f for f in FEATURES if f not in ("cross_lingual", "found"))
 
 
-def matrix(samples: Sequence[Sample]) -> tuple[np.ndarray, np.ndarray]:
-    x = np.array([[s.features.get(f, 0.0) for f in FITTED] for s in samples], dtype=float)
+def matrix(
+    samples: Sequence[Sample], features: Sequence[str] = FITTED
+) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([[s.features.get(f, 0.0) for f in features] for s in samples], dtype=float)
     y = np.array([1.0 if s.answerable else 0.0 for s in samples])
     return x, y
 
@@ -108,16 +110,21 @@ def imputed(samples: Sequence[Sample], neutral: dict[str, float]) -> list[Sample
     return [Sample(s.set, s.id, s.answerable, model.inputs(s.features)) for s in samples]
 
 
-def fit(samples: Sequence[Sample], l2: float = L2) -> ConfidenceModel:
+def fit(
+    samples: Sequence[Sample], l2: float = L2, features: Sequence[str] = FITTED
+) -> ConfidenceModel:
     """L2-regularised logistic regression on standardised evidence
-    (`benchmarks.logistic`), cross-language keyword evidence made neutral."""
+    (`benchmarks.logistic`), cross-language keyword evidence made neutral.
+    `features` other than the engine's are candidates being measured
+    (`benchmarks.confidence_levers`)."""
     neutral = neutral_values(samples)
-    x, y = matrix(imputed(samples, neutral))
+    x, y = matrix(imputed(samples, neutral), features)
     bias, weights = fit_logistic(x, y, l2)
     return ConfidenceModel(
         bias=round(bias, 3),
-        weights={f: round(float(v), 3) for f, v in zip(FITTED, weights, strict=True)},
+        weights={f: round(float(v), 3) for f, v in zip(features, weights, strict=True)},
         neutral=neutral,
+        known=tuple(dict.fromkeys((*FEATURES, *features))),
     )
 
 
@@ -155,10 +162,12 @@ def measure(model: ConfidenceModel, cut: float, samples: Sequence[Sample]) -> di
     }
 
 
-def run(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
+def run(
+    samples: Sequence[Sample], max_declined: float, features: Sequence[str] = FITTED
+) -> dict[str, Any]:
     names = sorted({s.set for s in samples})
     tune = [s for s in samples if s.half == TUNE]
-    model = fit(tune)
+    model = fit(tune, features=features)
     cut = threshold(model, tune, max_declined)
     result: dict[str, Any] = {
         "bias": model.bias,
@@ -178,7 +187,7 @@ def run(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
         )
     for source in names:
         own = [s for s in tune if s.set == source]
-        single = fit(own)
+        single = fit(own, features=features)
         single_cut = threshold(single, own, max_declined)
         for target in names:
             if target != source:
@@ -188,8 +197,8 @@ def run(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
     return result
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_set_option(parser: argparse.ArgumentParser) -> None:
+    """`--set NAME=QUERIES,INDEX,CONTENT` (repeatable), read by `query_set`."""
     parser.add_argument(
         "--set",
         dest="sets",
@@ -198,6 +207,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         metavar="NAME=QUERIES,INDEX,CONTENT",
         help="A labelled query set and the index and content it runs against (repeatable).",
     )
+
+
+def query_set(spec: str) -> tuple[str, Path, str, str]:
+    """(name, queries file, index, content) of one `--set`, or a clear exit."""
+    try:
+        name, rest = spec.split("=", 1)
+        queries, index, content = rest.split(",")
+    except ValueError:
+        raise SystemExit(f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT") from None
+    if not Path(queries).is_file():
+        raise SystemExit(f"--set {name}: no queries file at {queries}")
+    return name, Path(queries), index, content
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_set_option(parser)
     parser.add_argument("--max-declined", type=float, default=0.08)
     parser.add_argument(
         "--samples", type=Path, help="Reuse the samples of an earlier --json output (no search)."
@@ -209,14 +235,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows = json.loads(args.samples.read_text(encoding="utf-8"))["samples"]
         samples = [Sample(r["set"], r["id"], r["answerable"], r["features"]) for r in rows]
     for spec in args.sets:
-        try:
-            name, rest = spec.split("=", 1)
-            queries, index, content = rest.split(",")
-        except ValueError:
-            raise SystemExit(f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT") from None
-        if not Path(queries).is_file():
-            raise SystemExit(f"--set {name}: no queries file at {queries}")
-        samples += collect(name, Path(queries), index, content)
+        samples += collect(*query_set(spec))
     if not samples:
         raise SystemExit("nothing to fit: give --set or --samples")
     result = run(samples, args.max_declined)

@@ -126,12 +126,15 @@ class ConfidenceModel:
     bias: float = FITTED_BIAS
     weights: Mapping[str, float] = field(default_factory=lambda: dict(FITTED_WEIGHTS))
     neutral: Mapping[str, float] = field(default_factory=lambda: dict(FITTED_NEUTRAL))
+    # The evidence names the weights may use; `benchmarks.confidence_levers`
+    # widens it to measure candidate evidence the engine does not report.
+    known: tuple[str, ...] = FEATURES
 
     def __post_init__(self) -> None:
-        unknown = set(self.weights) - set(FEATURES)
+        unknown = set(self.weights) - set(self.known)
         if unknown:
             raise ValueError(
-                f"unknown confidence features {sorted(unknown)}; known: {', '.join(FEATURES)}"
+                f"unknown confidence features {sorted(unknown)}; known: {', '.join(self.known)}"
             )
 
     def confidence(self, evidence: Evidence | None) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.fit_confidence import Sample, fit, run
+from benchmarks.fit_confidence import FITTED, Sample, fit, run
 from search.splits import REPORT, TUNE, half_of
 
 
@@ -53,3 +53,14 @@ def test_cross_language_keyword_evidence_is_made_neutral_before_fitting() -> Non
     mean = sum(s.features["coverage"] for s in same) / len(same)
     assert abs(model.neutral["coverage"] - mean) < 1e-3
     assert "cross_lingual" not in model.weights and "found" not in model.weights
+
+
+def test_a_candidate_feature_is_fitted_beside_the_engines_own() -> None:
+    data = [
+        Sample(s.set, s.id, s.answerable, s.features | {"candidate": 1.0 if s.answerable else 0.0})
+        for s in samples()
+    ]
+    model = fit([s for s in data if s.half == TUNE], features=(*FITTED, "candidate"))
+    assert model.weights["candidate"] > 0 and "candidate" in model.known
+    result = run(data, max_declined=0.08, features=(*FITTED, "candidate"))
+    assert result["measured"]["a report"]["auc"] == 1.0
