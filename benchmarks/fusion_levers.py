@@ -21,10 +21,13 @@ report gives nDCG@10 on all judged queries, on the tune and report halves of
 - `vector 2x`, `keyword 2x`: twice the candidates from one retriever;
 - `soft λ`: passage scores normalised, an article scores its best passage
   plus λ times its second;
+- `peaked k`: each side's weight scaled per query by 1 − the min-max score
+  of its k-th article (how far its first few stand out);
 - `feedback β`: the first fused passage's vector added to the query vector
   (weight β, unit length) and the vector side searched again;
 - `feedback β, typed cosines`: the same candidates, scored by the typed
-  query's vector.
+  query's vector; `when both top n`: only when the first fused passage is
+  in both retrievers' top n; `soft λ + feedback β`: both levers.
 
 A benchmark, not a test: keep it out of pytest.
 """
@@ -130,36 +133,62 @@ def deeper(side: str) -> Lever:
     return rank
 
 
-def soft(lam: float) -> Lever:
-    def article_scores(engine: SearchEngine, ranked: Ranked) -> list[tuple[str, float]]:
-        owners = engine.prepared().snapshot.owners
-        per: dict[str, list[float]] = {}
-        for pid, score in min_max(ranked).items():
-            if pid in owners:
-                per.setdefault(owners[pid][0], []).append(score)
-        return [(a, s[0] + lam * sum(s[1:2])) for a, s in per.items()]
+def _soft_scores(engine: SearchEngine, ranked: Ranked, lam: float) -> dict[str, float]:
+    """Passage scores min-max normalised; an article: its best + lam × its second."""
+    owners = engine.prepared().snapshot.owners
+    per: dict[str, list[float]] = {}
+    for pid, score in min_max(ranked).items():
+        if pid in owners:
+            per.setdefault(owners[pid][0], []).append(score)
+    return {a: s[0] + lam * sum(s[1:2]) for a, s in per.items()}
 
+
+def soft(lam: float) -> Lever:
     def rank(engine: SearchEngine, found: Retrieval) -> list[str]:
-        lists = [dict(article_scores(engine, r)) for r in (_keyword(found), found.vector)]
+        lists = [_soft_scores(engine, r, lam) for r in (_keyword(found), found.vector)]
         return _combine([(lists[0], 0.5, 0.0), (lists[1], 0.5, 0.0)])
 
     return rank
 
 
-def feedback(beta: float, typed_cosines: bool) -> Lever:
+def peaked(k: int) -> Lever:
+    """Each side's weight times 1 − its k-th article's min-max score (how far its
+    first few stand out), per query."""
+
     def rank(engine: SearchEngine, found: Retrieval) -> list[str]:
-        prepared = engine.prepared()
-        fused = engine.fusion.fuse(_keyword(found), found.vector)
+        lists = []
+        for ranked in (_keyword(found), found.vector):
+            scores = min_max(_articles(engine, ranked))
+            ordered = sorted(scores.values(), reverse=True)
+            peak = 1.0 - (ordered[k - 1] if len(ordered) >= k else 0.0)
+            lists.append((scores, 0.5 * max(peak, 1e-3), 0.0))
+        return _combine(lists)
+
+    return rank
+
+
+def feedback(beta: float, typed_cosines: bool = False, agree: int = 0, lam: float = -1) -> Lever:
+    """Vector feedback; `agree`: only when the first fused passage is in both
+    retrievers' top `agree`; `lam` ≥ 0: articles scored as by `soft(lam)`."""
+
+    def rank(engine: SearchEngine, found: Retrieval) -> list[str]:
+        prepared, keyword, vector = engine.prepared(), _keyword(found), found.vector
+        fused = engine.fusion.fuse(keyword, vector)
         if not fused:
             return []
-        first = prepared.vector.index.vectors([fused[0][0]])[fused[0][0]]
-        moved = moved_query(found.query_vector, first, beta)
-        vector = prepared.vector.search(moved, engine.settings.candidates)
+        pid = fused[0][0]
+        both = all(pid in {p for p, _ in r[:agree]} for r in (keyword, vector))
+        if not agree or both:
+            moved = moved_query(found.query_vector, prepared.vector.index.vectors([pid])[pid], beta)
+            vector = prepared.vector.search(moved, engine.settings.candidates)
         if typed_cosines:
             stored = prepared.vector.index.vectors([p for p, _ in vector])
             rescored = {p: float(np.dot(v, found.query_vector)) for p, v in stored.items()}
             vector = sorted(rescored.items(), key=lambda item: -item[1])
-        return weighted(_articles(engine, _keyword(found)), _articles(engine, vector))
+        if lam >= 0:
+            lists = [_soft_scores(engine, r, lam) for r in (keyword, vector)]
+            return _combine([(lists[0], 0.5, 0.0), (lists[1], 0.5, 0.0)])
+        return weighted(_articles(engine, keyword), _articles(engine, vector))
 
     return rank
 
@@ -187,9 +216,15 @@ LEVERS: dict[str, Lever] = {
     "keyword 2x candidates": deeper("keyword"),
     "soft 0.1": soft(0.1),
     "soft 0.2": soft(0.2),
-    "feedback 0.3": feedback(0.3, False),
-    "feedback 0.5": feedback(0.5, False),
-    "feedback 0.5, typed cosines": feedback(0.5, True),
+    "peaked 5": peaked(5),
+    "peaked 10": peaked(10),
+    "feedback 0.3": feedback(0.3),
+    "feedback 0.5": feedback(0.5),
+    "feedback 0.5, typed cosines": feedback(0.5, typed_cosines=True),
+    "feedback 0.5 when both top 10": feedback(0.5, agree=10),
+    "feedback 0.5 when both top 3": feedback(0.5, agree=3),
+    "soft 0.1 + feedback 0.5": feedback(0.5, lam=0.1),
+    "soft 0.2 + feedback 0.3": feedback(0.3, lam=0.2),
 }
 
 
