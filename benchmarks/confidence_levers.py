@@ -29,7 +29,9 @@ Candidates (docs/search.md, "Answered or not"):
 - `leave_out_rarest`, `leave_out_missing`: the answer passage's cosine to
   the typed query with its highest-IDF missing concept (or every missing
   one) left out, minus its cosine to the whole typed query; this costs one
-  more query embedding per search, which the script times.
+  more query embedding per search, which the script times; it is also
+  measured computed only when the fitted model's confidence lies in a band
+  (`Gated`), with the share of searches that would pay for it.
 
 Word vectors are cached by word in `--word-vectors` (embedding is the cost:
 about 12 ms a word in batches on two busy cores).
@@ -43,18 +45,30 @@ import math
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from benchmarks.fit_confidence import FITTED, Sample, add_set_option, query_set, run
+from benchmarks.fit_confidence import (
+    FITTED,
+    Sample,
+    add_set_option,
+    fit,
+    measure,
+    query_set,
+    run,
+    threshold,
+)
 from indexer.metadata import Passage
 from kb.results import Query
 from kb.settings import Settings
 from search.answering import ConceptMatch, answer_candidates
+from search.confidence import ConfidenceModel
 from search.engine import Retrieval, SearchEngine
 from search.evaluation import ANSWERABLE, UNANSWERABLE, load_queries
+from search.splits import REPORT, TUNE
 from search.terms import is_stopword, stems, words
 
 CUTS = (0.3, 0.4, 0.5, 0.6)
@@ -246,6 +260,51 @@ def summary(result: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     return {k: {m: v[m] for m in ("auc", "caught", "declined")} for k, v in rows.items()}
 
 
+BANDS = ((0.2, 0.95), (0.3, 0.9), (0.4, 0.85))
+
+
+@dataclass(frozen=True)
+class Gated:
+    """The leave-out only where it could change the decision: `with_it` decides
+    when `without` is within `band` (and a concept is missing), else `without`."""
+
+    without: ConfidenceModel
+    with_it: ConfidenceModel
+    feature: str
+    band: tuple[float, float]
+
+    def pays(self, features: Mapping[str, float]) -> bool:
+        low, high = self.band
+        return features.get(self.feature, 0.0) != 0.0 and low <= self.without.of(features) <= high
+
+    def of(self, features: Mapping[str, float]) -> float:
+        model = self.with_it if self.pays(features) else self.without
+        return model.of(features)
+
+
+def gated_rows(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
+    """Each leave-out candidate computed only for searches the fitted model
+    finds uncertain: how much of the gain is kept, and how many searches pay."""
+    tune = [s for s in samples if s.half == TUNE]
+    without = fit(tune)
+    out: dict[str, Any] = {}
+    for feature in LEAVE_OUT:
+        with_it = fit(tune, features=(*FITTED, feature))
+        for band in BANDS:
+            model = Gated(without, with_it, feature, band)
+            cut = threshold(model, tune, max_declined)
+            rows: dict[str, Any] = {
+                f"{name} {half}": measure(
+                    model, cut, [s for s in samples if s.set == name and s.half == half]
+                )
+                for name in sorted({s.set for s in samples})
+                for half in (TUNE, REPORT)
+            }
+            rows["paying"] = round(sum(model.pays(s.features) for s in samples) / len(samples), 3)
+            out[f"{feature} when {band[0]}–{band[1]}"] = rows | {"threshold": cut}
+    return out
+
+
 def print_leave_out_cost(records: Sequence[dict[str, Any]]) -> None:
     """CPU of the leave-out embedding, for short questions (1-7 words, like the
     latency benchmark's short queries) and longer ones apart."""
@@ -287,6 +346,14 @@ def main(argv: Sequence[str] | None = None) -> None:
             if isinstance(v, dict)
         )
         print(f"{name}\n  {line}  threshold {result['threshold']}", flush=True)
+    for name, rows in gated_rows(samples, args.max_declined).items():
+        results[name] = rows
+        line = "  ".join(
+            f"{k}: {v['auc']:.3f}/{v['caught']:.3f}/{v['declined']:.3f}"
+            for k, v in rows.items()
+            if isinstance(v, dict)
+        )
+        print(f"{name}\n  {line}  paying {rows['paying']}  threshold {rows['threshold']}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
 

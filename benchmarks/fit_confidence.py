@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -128,11 +128,18 @@ def fit(
     )
 
 
-def confidences(model: ConfidenceModel, samples: Sequence[Sample]) -> list[float]:
+class Scorer(Protocol):
+    """Anything that turns evidence into a confidence (the fitted model, or a
+    candidate combination in `benchmarks.confidence_levers`)."""
+
+    def of(self, features: Mapping[str, float]) -> float: ...
+
+
+def confidences(model: Scorer, samples: Sequence[Sample]) -> list[float]:
     return [model.of(s.features) for s in samples]
 
 
-def threshold(model: ConfidenceModel, samples: Sequence[Sample], max_declined: float) -> float:
+def threshold(model: Scorer, samples: Sequence[Sample], max_declined: float) -> float:
     """The highest threshold (0.01 steps) declining at most `max_declined` of the
     answerable queries of *each* set: the target holds on every corpus, not on
     their sum (where the larger, easier set would hide the other's declines)."""
@@ -149,7 +156,7 @@ def threshold(model: ConfidenceModel, samples: Sequence[Sample], max_declined: f
     return best
 
 
-def measure(model: ConfidenceModel, cut: float, samples: Sequence[Sample]) -> dict[str, float]:
+def measure(model: Scorer, cut: float, samples: Sequence[Sample]) -> dict[str, float]:
     scores = confidences(model, samples)
     pos = [c for c, s in zip(scores, samples, strict=True) if s.answerable]
     neg = [c for c, s in zip(scores, samples, strict=True) if not s.answerable]

@@ -35,3 +35,25 @@ def test_a_detail_no_word_of_the_text_comes_near_counts_as_missing() -> None:
 def test_leaving_words_out_keeps_the_rest_of_the_question() -> None:
     assert without("Is Juneteenth a paid day off?", ["juneteenth", "off"]) == "Is a paid day ?"
     assert without("menu", ["menu"]) == ""
+
+
+def test_the_gated_leave_out_decides_only_uncertain_searches_with_a_missing_concept() -> None:
+    from benchmarks.confidence_levers import Gated
+    from search.confidence import FEATURES, ConfidenceModel
+
+    without = ConfidenceModel(bias=0.0, weights={"cosine": 1.0}, neutral={})
+    with_it = ConfidenceModel(
+        bias=5.0,
+        weights={"leave_out_rarest": -100.0},
+        neutral={},
+        known=(*FEATURES, "leave_out_rarest"),
+    )
+    gated = Gated(without, with_it, "leave_out_rarest", (0.3, 0.9))
+    near_miss = {"cosine": 0.5, "leave_out_rarest": 0.1}
+    assert gated.pays(near_miss) and gated.of(near_miss) < 0.01
+    # Certain without it, or nothing missing: the fitted model's confidence stands.
+    for features in (
+        {"cosine": 5.0, "leave_out_rarest": 0.1},
+        {"cosine": 0.5, "leave_out_rarest": 0.0},
+    ):
+        assert not gated.pays(features) and gated.of(features) == without.of(features)
