@@ -1,4 +1,5 @@
-"""The metadata database of a snapshot: articles, passages and departments.
+"""The metadata database of a snapshot: articles, passages, departments and the
+articles' title vectors.
 
 SQLite, one file per snapshot: the searcher looks passages up by id and the web
 app renders articles from it, so serving never depends on the content folder.
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, NamedTuple
+
+import numpy as np
 
 from kb.records import Article, Chunk, Department, Section, Status, Targets
 
@@ -29,6 +32,9 @@ CREATE TABLE IF NOT EXISTS passages (
   audience TEXT, tags TEXT, locator TEXT
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages(article_id);
+CREATE TABLE IF NOT EXISTS title_vectors (
+  article_id TEXT PRIMARY KEY, vector BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS departments (
   slug TEXT PRIMARY KEY, name TEXT, description TEXT, contact TEXT,
   first_response_hours REAL, resolution_hours REAL, keywords TEXT, has_file INTEGER
@@ -111,6 +117,7 @@ def remove_articles(db: sqlite3.Connection, ids: Iterable[str]) -> list[int]:
         )
         db.execute("DELETE FROM passages WHERE article_id = ?", [aid])
         db.execute("DELETE FROM articles WHERE id = ?", [aid])
+        db.execute("DELETE FROM title_vectors WHERE article_id = ?", [aid])
     return pids
 
 
@@ -283,6 +290,36 @@ def passage_owners(db: sqlite3.Connection) -> dict[int, Owner]:
 def article_titles(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     """Article id → (title, department), for suggestions and related links."""
     return {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, title, department FROM articles")}
+
+
+def title_chunks_missing(db: sqlite3.Connection) -> list[Chunk]:
+    """A title-only chunk for every article without a title vector yet."""
+    rows = db.execute(
+        "SELECT id, department, title, lang FROM articles"
+        " WHERE id NOT IN (SELECT article_id FROM title_vectors) ORDER BY id"
+    )
+    return [Chunk(aid, -1, dept, title, (), "", lang or "") for aid, dept, title, lang in rows]
+
+
+def put_title_vectors(db: sqlite3.Connection, ids: list[str], vectors: np.ndarray) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO title_vectors (article_id, vector) VALUES (?, ?)",
+        [(aid, v.astype(np.float32).tobytes()) for aid, v in zip(ids, vectors, strict=True)],
+    )
+
+
+def title_vectors(db: sqlite3.Connection) -> dict[str, np.ndarray]:
+    """Article id → its title's vector (none for a snapshot written before they were)."""
+    try:
+        rows = db.execute("SELECT article_id, vector FROM title_vectors").fetchall()
+    except sqlite3.OperationalError:
+        return {}
+    return {aid: np.frombuffer(blob, dtype=np.float32) for aid, blob in rows}
+
+
+def article_languages(db: sqlite3.Connection) -> dict[str, str]:
+    """Article id → its language (the fusion's cross-language choice reads it)."""
+    return {r[0]: r[1] or "" for r in db.execute("SELECT id, lang FROM articles")}
 
 
 def load_departments(db: sqlite3.Connection) -> dict[str, Department]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh.index import Index
 
 from indexer import keyword_index, metadata, snapshot
@@ -39,6 +40,8 @@ class Snapshot:
     _departments: dict[str, Department] | None = None
     _titles: dict[str, tuple[str, str]] | None = None
     _owners: dict[int, Owner] | None = None
+    _langs: dict[str, str] | None = None
+    _title_vectors: dict[str, np.ndarray] | None = None
 
     @classmethod
     def open(cls, path: Path) -> Snapshot:
@@ -97,6 +100,22 @@ class Snapshot:
             with self._lock:
                 self._owners = metadata.passage_owners(self._db)
         return self._owners
+
+    @property
+    def article_langs(self) -> dict[str, str]:
+        """Article id → its language, read once."""
+        if self._langs is None:
+            with self._lock:
+                self._langs = metadata.article_languages(self._db)
+        return self._langs
+
+    @property
+    def title_vectors(self) -> dict[str, np.ndarray]:
+        """Article id → its title's vector, read once (empty for an older snapshot)."""
+        if self._title_vectors is None:
+            with self._lock:
+                self._title_vectors = metadata.title_vectors(self._db)
+        return self._title_vectors
 
     def close(self) -> None:
         self.keyword.close()

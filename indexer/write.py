@@ -130,11 +130,25 @@ class SnapshotWriter:
             [(st, aid) for aid, st in plan.restat.items()],
         )
         metadata.write_departments(db, plan.departments.values())
+        self._title_vectors(db)
         db.commit()
         digests = db.execute("SELECT original FROM articles WHERE original != ''").fetchall()
         originals.link_into(self.index_dir, target, previous, [d[0] for d in digests])
         report.articles, report.passages = metadata.counts(db)
         db.close()
+
+    def _title_vectors(self, db: sqlite3.Connection) -> None:
+        """Embed the title of every article that has no title vector yet (new,
+        changed, or kept from a snapshot written without them), for
+        cross-language queries (search.crosslingual); only while
+        `cross_language_title_weight` asks for them."""
+        if self.settings.cross_language_title_weight <= 0:
+            return
+        chunks = metadata.title_chunks_missing(db)
+        if chunks:
+            # Its own report: the build's counts passages, and titles are not passages.
+            vectors = self.embed(chunks, BuildReport())
+            metadata.put_title_vectors(db, [c.article_id for c in chunks], vectors)
 
     def _keyword(self, target: Path, previous: Path | None, plan: Plan, new: Numbered) -> None:
         kw = (

@@ -138,6 +138,21 @@ class Settings(SecuritySettings):
     )
     rrf_k: int = setting(60, "Rank constant of reciprocal rank fusion.")
     fusion_weight: float = setting(0.5, "Weight of the vector score in weighted fusion (0..1).")
+    cross_language_fusion_shift: float = setting(
+        0.0,
+        "Added to fusion_weight for a query in another language than most of the articles "
+        "the vector side finds first (the sum kept within 0..1; search.crosslingual).",
+        minimum=-1,
+        maximum=1,
+    )
+    cross_language_title_weight: float = setting(
+        0.0,
+        "Weight of a cross-language query's cosine to the candidate articles' titles "
+        "(min-max scaled), added to their fused scores (search.crosslingual); 0 leaves "
+        "them out.",
+        minimum=0,
+        maximum=1,
+    )
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(
         0.57,

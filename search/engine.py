@@ -36,6 +36,7 @@ from kb.results import Query, SearchResponse
 from kb.settings import Settings
 from search.answering import answer_candidates, candidate_pids, choose_answer, relevant_results
 from search.confidence import ConfidenceModel, is_answered
+from search.crosslingual import CrossLanguage, first_langs
 from search.evidence import gather_evidence
 from search.filters import Filters
 from search.fusion import Fusion, create_fusion
@@ -109,6 +110,7 @@ class SearchEngine:
             expect_model=embedder.name if embedder else model_name(settings.embedding_model),
         )
         self.fusion: Fusion = create_fusion(settings)
+        self.cross = CrossLanguage(settings)
         self.confidence = confidence or ConfidenceModel()
         self.glossary = GlossaryFile(glossary_path(settings.glossary_file, settings.content_path))
         self._prepared: PreparedSnapshot | None = None
@@ -250,12 +252,18 @@ class SearchEngine:
     def rank(self, found: Retrieval) -> tuple[list[ArticleGroup], dict[int, str]]:
         """Fused articles, each with its passages in fused order; and passage → article."""
         keyword = [(h.pid, h.score) for h in found.keyword]
-        fused_passages = self.fusion.fuse(keyword, found.vector)
-        owners = found.prepared.snapshot.owners
-        article_of = {pid: owners[pid][0] for pid, _ in fused_passages if pid in owners}
-        fused_articles = self.fusion.fuse(
-            best_per_article(keyword, article_of), best_per_article(found.vector, article_of)
-        )
+        snapshot = found.prepared.snapshot
+        owners = snapshot.owners
+        article_of = {pid: owners[pid][0] for pid, _ in (*keyword, *found.vector) if pid in owners}
+        vector_articles = best_per_article(found.vector, article_of)
+        cross = self.cross.applies(found.plan.lang, lambda: first_langs(snapshot, vector_articles))
+        fusion = (self.cross.fusion if cross else None) or self.fusion
+        fused_passages = fusion.fuse(keyword, found.vector)
+        fused_articles = fusion.fuse(best_per_article(keyword, article_of), vector_articles)
+        if cross:
+            fused_articles = self.cross.with_titles(
+                fused_articles, snapshot.title_vectors, found.query_vector
+            )
         return attach_passages(fused_articles, fused_passages, article_of), article_of
 
     def competing(

@@ -33,7 +33,7 @@ class Fusion(Protocol):
     def fuse(self, keyword: Ranked[K], vector: Ranked[K]) -> list[tuple[K, float]]: ...
 
 
-def _ordered(scores: dict[K, float]) -> list[tuple[K, float]]:
+def ordered(scores: dict[K, float]) -> list[tuple[K, float]]:
     # sorted() is stable, so equal scores keep first-seen order.
     return sorted(scores.items(), key=lambda item: -item[1])
 
@@ -57,7 +57,7 @@ class ReciprocalRankFusion:
         for ranking, weight in ((keyword, self.keyword_weight), (vector, self.vector_weight)):
             for rank, (key, _) in enumerate(ranking, start=1):
                 scores[key] = scores.get(key, 0.0) + weight / (self.k + rank)
-        return _ordered(scores)
+        return ordered(scores)
 
 
 def min_max(ranking: Ranked[K]) -> dict[K, float]:
@@ -86,17 +86,19 @@ class WeightedFusion:
         for ranking, weight in ((keyword, 1.0 - self.vector_weight), (vector, self.vector_weight)):
             for key, value in min_max(ranking).items():
                 scores[key] = scores.get(key, 0.0) + weight * value
-        return _ordered(scores)
+        return ordered(scores)
 
 
-def create_fusion(settings: Settings) -> Fusion:
-    """The fusion method the settings ask for."""
+def create_fusion(settings: Settings, vector_weight: float | None = None) -> Fusion:
+    """The fusion method the settings ask for (weighted: with `vector_weight`
+    instead of `fusion_weight` when given)."""
     method = settings.fusion
     try:
         if method == ReciprocalRankFusion.name:
             return ReciprocalRankFusion(k=settings.rrf_k)
         if method == WeightedFusion.name:
-            return WeightedFusion(vector_weight=settings.fusion_weight)
+            weight = settings.fusion_weight if vector_weight is None else vector_weight
+            return WeightedFusion(vector_weight=weight)
     except ValueError as exc:
         raise ConfigError(f"setting fusion={method}: {exc}") from None
     raise ConfigError(f"setting fusion must be 'rrf' or 'weighted', got {settings.fusion!r}")

@@ -4,10 +4,12 @@ model (the model's own behaviour is tested in test_embedding.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer import snapshot
@@ -311,3 +313,54 @@ def test_a_stopped_build_keeps_the_embeddings_it_made(
     assert report.published
     # the two passages embedded before the stop came from the cache
     assert report.embedded_passages == report.passages - 2
+
+
+def with_titles(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, cross_language_title_weight=0.3)
+
+
+def test_titles_are_embedded_only_while_the_cross_language_title_weight_asks(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    build(tiny_settings, hashing_embedder)
+    assert SnapshotReader(tiny_settings.index_path).get().title_vectors == {}
+
+
+def test_every_article_has_its_title_vector_kept_in_step_with_the_content(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    tiny_settings = with_titles(tiny_settings)
+    build(tiny_settings, hashing_embedder)
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    assert set(snap.title_vectors) == set(snap.titles)
+    leave = snap.titles["hr/annual-leave.md"][0]
+    expected = hashing_embedder.embed([f"{leave}\n"])[0]
+    assert np.allclose(snap.title_vectors["hr/annual-leave.md"], expected)
+
+    content = tiny_settings.content_path
+    (content / "it" / "printer.md").write_text("---\ntitle: Printing\n---\nSend jobs.\n")
+    (content / "hr" / "sick-leave.md").unlink()
+    report = build(tiny_settings, hashing_embedder)
+    assert report.embedded_passages == 1  # the new article's passage; titles are not passages
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    assert set(snap.title_vectors) == set(snap.titles)
+    assert "it/printer.md" in snap.title_vectors and "hr/sick-leave.md" not in snap.title_vectors
+
+
+def test_title_vectors_are_filled_in_for_a_snapshot_written_without_them(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    tiny_settings = with_titles(tiny_settings)
+    build(tiny_settings, hashing_embedder)
+    current = snapshot.snapshots_dir(tiny_settings.index_path) / snapshot.current_name(
+        tiny_settings.index_path
+    )
+    with sqlite3.connect(current / "meta.db") as db:  # as an older indexer left it
+        db.execute("DROP TABLE title_vectors")
+    assert SnapshotReader(tiny_settings.index_path).get().title_vectors == {}
+    (tiny_settings.content_path / "it" / "printer.md").write_text(
+        "---\ntitle: Printing\n---\nSend jobs.\n"
+    )
+    build(tiny_settings, hashing_embedder)
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    assert set(snap.title_vectors) == set(snap.titles) and len(snap.titles) == 5

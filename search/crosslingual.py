@@ -1,0 +1,86 @@
+"""Queries in another language than the articles that answer them.
+
+"Wie beantrage ich Urlaub?" over English pages shares no word with them: the
+keyword side finds only what happens to share a name or a loan word, and the
+multilingual model is left to carry the query alone. `CrossLanguage` tells
+such a query from the languages of the articles the vector side finds first
+(its model reads both languages; the keyword side does not) and gives it two
+levers, each a setting:
+
+- `cross_language_title_weight`: the query's cosine to each candidate
+  article's title, min-max scaled over the candidates, added to the fused
+  article score with this weight. A title is short and names the topic, so
+  the model might match it across languages more surely than a long passage.
+  The indexer embeds titles only while the weight is above 0 (turn it on,
+  then `kb index --full`: passages come from the embedding cache);
+- `cross_language_fusion_shift`: more (or less) vector weight in weighted
+  fusion than `fusion_weight` gives other queries.
+
+A query in the articles' own language is ranked exactly as before; so is
+every query while both settings stay at their defaults, which leave things
+as they are: neither lever gained on the tune halves of two German question
+sets (docs/search.md, "Levers tried").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from kb.settings import Settings
+from search.fusion import Fusion, WeightedFusion, create_fusion, min_max, ordered
+
+if TYPE_CHECKING:
+    from indexer.reader import Snapshot
+
+VOTERS = 10  # distinct articles of the vector side that vote on the language
+
+
+def first_langs(snapshot: Snapshot, vector_articles: Sequence[tuple[str, float]]) -> list[str]:
+    """The languages of the vector side's first articles (the voters)."""
+    return [snapshot.article_langs.get(article, "") for article, _ in vector_articles[:VOTERS]]
+
+
+def is_cross_language(query_lang: str, article_langs: Iterable[str]) -> bool:
+    """Whether most of the articles (of known language) are in another
+    language than the query."""
+    known = [lang for lang in article_langs if lang]
+    return bool(known) and 2 * sum(lang != query_lang for lang in known) > len(known)
+
+
+class CrossLanguage:
+    """The settings' levers for cross-language queries, built once per engine."""
+
+    def __init__(self, settings: Settings) -> None:
+        # rrf has no weight to move; an unchanged weight would change nothing.
+        self.fusion: Fusion | None = None
+        weight = min(1.0, max(0.0, settings.fusion_weight + settings.cross_language_fusion_shift))
+        if settings.fusion == WeightedFusion.name and weight != settings.fusion_weight:
+            self.fusion = create_fusion(settings, weight)
+        self.title_weight = settings.cross_language_title_weight
+
+    @property
+    def active(self) -> bool:
+        return self.fusion is not None or self.title_weight > 0
+
+    def applies(self, query_lang: str, first_article_langs: Callable[[], list[str]]) -> bool:
+        """Whether a query is cross-language, given the languages of the vector
+        side's first articles (asked only when a lever is set)."""
+        return self.active and is_cross_language(query_lang, first_article_langs())
+
+    def with_titles(
+        self,
+        fused: list[tuple[str, float]],
+        titles: Mapping[str, np.ndarray],
+        query_vector: np.ndarray,
+    ) -> list[tuple[str, float]]:
+        """The fused articles re-scored with the query's cosine to their titles;
+        as they were unless every candidate's title has a vector (an index
+        written before the setting was turned on: `kb index --full`)."""
+        if self.title_weight <= 0 or not fused or any(a not in titles for a, _ in fused):
+            return fused
+        cosines = np.stack([titles[article] for article, _ in fused]) @ query_vector
+        bonus = min_max([(a, c) for (a, _), c in zip(fused, cosines.tolist(), strict=True)])
+        return ordered({a: s + self.title_weight * bonus[a] for a, s in fused})
