@@ -42,7 +42,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -68,6 +67,7 @@ from search.answering import ConceptMatch, answer_candidates
 from search.confidence import ConfidenceModel
 from search.engine import Retrieval, SearchEngine
 from search.evaluation import ANSWERABLE, UNANSWERABLE, load_queries
+from search.second_look import without
 from search.splits import REPORT, TUNE
 from search.terms import is_stopword, stems, words
 
@@ -111,13 +111,6 @@ def collect(name: str, queries: Path, index: str, content: str) -> list[dict[str
         )
     engine.close()
     return out
-
-
-def without(text: str, drop: Iterable[str]) -> str:
-    """`text` with every whole-word occurrence of `drop` removed."""
-    for word in drop:
-        text = re.sub(rf"(?i)\b{re.escape(word)}\b", " ", text)
-    return " ".join(text.split())
 
 
 def left_out_cosines(

@@ -27,7 +27,10 @@ the engine's `ConfidenceModel` does.
 
 Copy the printed weights into `search/confidence.py` (FITTED_WEIGHTS,
 FITTED_BIAS, FITTED_NEUTRAL) and the threshold into the `answer_threshold`
-default.
+default. With `--second-look` every query's leave-out evidence
+(`search.second_look`) is computed too and the second stage fitted
+(`fit_second_look`); copy its `second_look` constants into the
+FITTED_SECOND_* constants of `search/second_look.py`.
 """
 
 from __future__ import annotations
@@ -37,16 +40,21 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from benchmarks.logistic import fit_logistic
 from kb.results import Query
 from kb.settings import Settings
+from search.answering import answer_candidates
 from search.confidence import FEATURES, KEYWORD_EVIDENCE, ConfidenceModel
 from search.evaluation import ANSWERABLE, UNANSWERABLE, auc, load_queries
+from search.second_look import FEATURE, GATE, SecondLook, TwoStage, deferred_leave_out
 from search.splits import REPORT, TUNE, half_of
+
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
 
 L2 = 4.0  # on standardised features; 1 and 4 measured, 4 better on the tune halves
 
@@ -65,20 +73,43 @@ class Sample:
         return half_of(self.id)
 
 
-def collect(name: str, queries: Path, index: str, content: str) -> list[Sample]:
-    """Search every labelled query of one set with default settings."""
+def collect(
+    name: str, queries: Path, index: str, content: str, second_look: bool = False
+) -> list[Sample]:
+    """Search every labelled query of one set with default settings, the first
+    stage alone deciding; with `second_look`, also the leave-out evidence of
+    every query (`search.second_look`), computed whatever the confidence."""
     from search.engine import SearchEngine
 
-    engine = SearchEngine(Settings.load({"index_dir": index, "content_dir": content}))
+    engine = SearchEngine(
+        Settings.load({"index_dir": index, "content_dir": content, "confidence_second_look": False})
+    )
     out: list[Sample] = []
     for query in load_queries(queries):
         if query.kind not in (ANSWERABLE, UNANSWERABLE):
             continue
         response = engine.search(Query(query.text, k=10))
         features = dict(response.features) or dict.fromkeys(FEATURES, 0.0)
+        if second_look:
+            features[FEATURE] = left_out(engine, query.text, features)
         out.append(Sample(name, query.id, query.kind == ANSWERABLE, features))
     engine.close()
     return out
+
+
+def left_out(engine: SearchEngine, text: str, features: Mapping[str, float]) -> float:
+    """FEATURE as the engine computes it for its answer passage (0 when nothing
+    is left out; across languages the model's neutral value stands in)."""
+    if features.get("cross_lingual", 0.0) >= 0.5:
+        return 0.0
+    found = engine.retrieve(Query(text, k=10))
+    groups, _ = engine.rank(found)
+    loaded, cosines = engine.competing(found, groups)
+    candidates = answer_candidates(groups, loaded, cosines, found.plan)
+    leave_out = deferred_leave_out(
+        engine.embed, found.prepared.vector, found.plan, loaded, candidates
+    )
+    return leave_out() or 0.0
 
 
 # Reported by the engine but not fitted: the query's language against the top
@@ -97,12 +128,12 @@ def matrix(
     return x, y
 
 
-def neutral_values(samples: Sequence[Sample]) -> dict[str, float]:
+def neutral_values(
+    samples: Sequence[Sample], names: Sequence[str] = KEYWORD_EVIDENCE
+) -> dict[str, float]:
     """Mean keyword evidence of the same-language queries (labels not used)."""
     same = [s for s in samples if s.features.get("cross_lingual", 0.0) < 0.5]
-    return {
-        f: round(sum(s.features.get(f, 0.0) for s in same) / len(same), 4) for f in KEYWORD_EVIDENCE
-    }
+    return {f: round(sum(s.features.get(f, 0.0) for s in same) / len(same), 4) for f in names}
 
 
 def imputed(samples: Sequence[Sample], neutral: dict[str, float]) -> list[Sample]:
@@ -117,7 +148,7 @@ def fit(
     (`benchmarks.logistic`), cross-language keyword evidence made neutral.
     `features` other than the engine's are candidates being measured
     (`benchmarks.confidence_levers`)."""
-    neutral = neutral_values(samples)
+    neutral = neutral_values(samples, [*KEYWORD_EVIDENCE, *(f for f in features if f == FEATURE)])
     x, y = matrix(imputed(samples, neutral), features)
     bias, weights = fit_logistic(x, y, l2)
     return ConfidenceModel(
@@ -204,6 +235,35 @@ def run(
     return result
 
 
+def fit_second_look(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
+    """The second stage (`search.second_look`): the first stage as the engine
+    has it (FITTED_* constants), the second model fitted with FEATURE on the
+    tune halves, one threshold for the two together chosen as above. Outside
+    the gate the first stage decides with `answer_threshold`; both thresholds
+    lie inside the gate, so that gives the same decisions as this one cut."""
+    tune = [s for s in samples if s.half == TUNE]
+    with_it = fit(tune, features=(*FITTED, FEATURE))
+    staged = TwoStage(ConfidenceModel(), SecondLook(model=with_it))
+    cut = threshold(staged, tune, max_declined)
+    if not staged.second.looks_at(cut):
+        raise SystemExit(f"second-stage threshold {cut} lies outside the gate {GATE}")
+    paying = [s for s in samples if staged.judged(dict(s.features), lambda: 1.0)[1]]
+    result: dict[str, Any] = {
+        "second_bias": with_it.bias,
+        "second_weights": dict(with_it.weights),
+        "second_neutral": dict(with_it.neutral),
+        "second_threshold": cut,
+        "gate": GATE,
+        "paying": round(len(paying) / len(samples), 3),
+        "measured": {},
+    }
+    for name in sorted({s.set for s in samples}):
+        for half in (TUNE, REPORT, "all"):
+            part = [s for s in samples if s.set == name and half in ("all", s.half)]
+            result["measured"][f"{name} {half}"] = measure(staged, cut, part)
+    return result
+
+
 def add_set_option(parser: argparse.ArgumentParser) -> None:
     """`--set NAME=QUERIES,INDEX,CONTENT` (repeatable), read by `query_set`."""
     parser.add_argument(
@@ -236,16 +296,23 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--samples", type=Path, help="Reuse the samples of an earlier --json output (no search)."
     )
     parser.add_argument("--json", type=Path, help="Write the result (and every sample) here.")
+    parser.add_argument(
+        "--second-look",
+        action="store_true",
+        help="Also compute the leave-out evidence and fit the second stage (search.second_look).",
+    )
     args = parser.parse_args(argv)
     samples: list[Sample] = []
     if args.samples:
         rows = json.loads(args.samples.read_text(encoding="utf-8"))["samples"]
         samples = [Sample(r["set"], r["id"], r["answerable"], r["features"]) for r in rows]
     for spec in args.sets:
-        samples += collect(*query_set(spec))
+        samples += collect(*query_set(spec), second_look=args.second_look)
     if not samples:
         raise SystemExit("nothing to fit: give --set or --samples")
     result = run(samples, args.max_declined)
+    if args.second_look:
+        result["second_look"] = fit_second_look(samples, args.max_declined)
     print(json.dumps({k: v for k, v in result.items()}, indent=2, ensure_ascii=False))
     if args.json:
         result["samples"] = [s.__dict__ | {"half": s.half} for s in samples]

@@ -161,6 +161,13 @@ class Settings(SecuritySettings):
         minimum=0,
         maximum=1,
     )
+    confidence_second_look: bool = setting(
+        False,
+        "Where the confidence is unsure (0.3-0.9), embed the query once more without "
+        "the rarest concept the answer lacks and decide with a second fitted model "
+        "(search/second_look.py). Off by default: it gains on the 18F development set "
+        "but loses on the labelled set's report half (docs/search.md).",
+    )
     relevance_floor: float = setting(
         0.3,
         "Share of the best result's fused score an article needs to count as a result "

@@ -144,11 +144,13 @@ class ConfidenceModel:
         return self.of(evidence.features())
 
     def inputs(self, features: Mapping[str, float]) -> dict[str, float]:
-        """The features the model reads: keyword evidence of a cross-language
-        query replaced by its neutral value."""
+        """The features the model reads: evidence that needs the query's words
+        in the article's language (every `neutral` key: KEYWORD_EVIDENCE, and
+        the second look's leave-out) replaced, for a cross-language query, by
+        its neutral value."""
         values = dict(features)
         if values.get("cross_lingual", 0.0) >= 0.5:
-            values.update({k: v for k, v in self.neutral.items() if k in KEYWORD_EVIDENCE})
+            values.update(self.neutral)
         return values
 
     def of(self, features: Mapping[str, float]) -> float:
