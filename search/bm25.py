@@ -19,9 +19,19 @@ saturated once:
 
 with N the passages and n those the group matches in any field (Lucene's IDF,
 never negative). Field lengths are the ones Whoosh stores (one byte each,
-slightly rounded). On BEIR SciFact this keyword side alone reaches nDCG@10
+slightly rounded), and so is the average: the mean of the stored lengths. On BEIR SciFact this keyword side alone reaches nDCG@10
 0.690 (docs/benchmarks.md), on par with published BM25 baselines, where
 Whoosh's per-field sum reached 0.643.
+
+Deleted documents: an incremental update deletes the old passages of a
+changed article, and Whoosh keeps them in their segment (marked deleted)
+until a merge rewrites it. N, n and the average field lengths count live
+documents only, and equal scores are ordered by article and passage, so an
+index kept up to date incrementally scores and orders exactly like a fresh
+full build of the same content (tests/search/test_index_history.py). Before,
+deleted passages still counted: on the tiny test content a grown index gave
+scores a third higher than a fresh build, and ties followed the order in
+which articles had been added.
 
 A term's normalised frequencies and a group's scores are computed once and
 kept: a snapshot never changes, so neither do they. A query then costs a few
@@ -43,11 +53,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from whoosh.index import Index
-from whoosh.util.numeric import byte_to_length
+
+from search.postings import leaf_lengths, leaf_postings
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +66,6 @@ Pair = tuple[str, str]  # (field, indexed term)
 DEFAULT_B = 0.75
 DEFAULT_K1 = 1.2
 CACHE_POSTINGS = 8_000_000  # postings of scored words kept in memory (8 bytes each)
-_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -97,13 +106,17 @@ class BM25Scorer:
         self._lock = threading.Lock()
         self._live = np.zeros(self.size, dtype=bool)
         self._live[np.fromiter(self._reader.all_doc_ids(), dtype=np.int64)] = True
+        # Statistics count live documents only (see "Deleted documents" above).
+        self.documents = int(self._live.sum())
+        self._deletions = self.documents < self.size
         self._lengths: dict[str, np.ndarray] = {}
+        self._averages: dict[str, float] = {}
+        self._keys: dict[int, tuple[str, int]] = {}
         self._groups: OrderedDict[tuple[Pair, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._budget = self.cache_postings = cache_postings
         self._masks: dict[Pair, np.ndarray] = {}
         self._present: dict[Pair, bool] = {}
-        self._pids: dict[int, int] = {}
 
     # -- reading the index (under the lock) ------------------------------------
     def __contains__(self, pair: object) -> bool:
@@ -123,19 +136,37 @@ class BM25Scorer:
         for leaf, offset in self._leaves:
             if pair not in leaf:
                 continue
-            leaf_ids, leaf_weights = _decode(leaf.postings(*pair))
+            leaf_ids, leaf_weights = leaf_postings(leaf, pair)
             ids.append(leaf_ids + offset)
             weights.append(leaf_weights)
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        return np.concatenate(ids), np.concatenate(weights)
+        found, found_weights = np.concatenate(ids), np.concatenate(weights)
+        if self._deletions:
+            live = self._live[found]
+            found, found_weights = found[live], found_weights[live]
+        return found, found_weights
 
     def _field_lengths(self, field: str) -> np.ndarray:
         found = self._lengths.get(field)
         if found is None:
-            parts = [_leaf_lengths(leaf, field) for leaf, _ in self._leaves]
+            parts = [leaf_lengths(leaf, field) for leaf, _ in self._leaves]
             found = np.concatenate(parts) if parts else np.zeros(0)
             self._lengths[field] = found
+        return found
+
+    def _average_length(self, field: str) -> float:
+        """Mean stored length of a field over the live documents.
+
+        Whoosh's own total counts deleted documents until their segment is
+        merged, and a merge adds up the stored (rounded) lengths, not the
+        exact ones; the stored lengths of the live documents are the same
+        however the index was built."""
+        found = self._averages.get(field)
+        if found is None:
+            lengths = self._field_lengths(field)
+            total = float(lengths[self._live].sum()) if len(lengths) else 0.0
+            found = self._averages[field] = (total / (self.documents or 1)) or 1.0
         return found
 
     def normalised(self, pair: Pair) -> tuple[np.ndarray, np.ndarray]:
@@ -147,7 +178,7 @@ class BM25Scorer:
         ids, tf = self._postings(pair)
         field = pair[0]
         if len(ids) and self._reader.schema[field].scorable:
-            average = (self._reader.field_length(field) / (self.size or 1)) or 1
+            average = self._average_length(field)
             lengths = self._field_lengths(field)[ids]
             tf = tf / ((1 - self.B) + self.B * lengths / average)
         return ids.astype(np.int32), tf.astype(np.float32)
@@ -181,7 +212,7 @@ class BM25Scorer:
                 ids = np.flatnonzero(hit)
                 tf = summed[ids]
             matched = len(ids)
-            idf = math.log(1 + (self.size - matched + 0.5) / (matched + 0.5))
+            idf = math.log(1 + (self.documents - matched + 0.5) / (matched + 0.5))
             scores = idf * tf * (self.K1 + 1) / (tf + self.K1)
             found = (ids.astype(np.int32), scores.astype(np.float32))
         with self._lock:
@@ -214,11 +245,21 @@ class BM25Scorer:
 
     def pid(self, docnum: int) -> int:
         """The passage id stored with a document."""
-        found = self._pids.get(docnum)
+        return self.key(docnum)[1]
+
+    def key(self, docnum: int) -> tuple[str, int]:
+        """(article id, passage id) of a document: the order of equal scores.
+
+        An article's passages are numbered in their order whenever it is
+        (re)indexed, so this is the article's order, then the passages', in
+        any index of the same content; document numbers depend on the order
+        in which articles were added."""
+        found = self._keys.get(docnum)
         if found is None:
             with self._lock:
-                found = int(self._reader.stored_fields(docnum)["pid"])
-            self._pids[docnum] = found
+                stored = self._reader.stored_fields(docnum)
+            found = (str(stored["article_id"]), int(stored["pid"]))
+            self._keys[docnum] = found
         return found
 
     @property
@@ -268,7 +309,7 @@ class BM25Scorer:
     def search(
         self, clauses: Sequence[Clause], limit: int, allowed: np.ndarray | None = None
     ) -> list[ScoredDoc]:
-        """The `limit` best documents, best first (ties: lower document number first)."""
+        """The `limit` best documents, best first (ties: in `key` order)."""
         if not clauses or limit < 1 or not self.size:
             return []
         scores = np.zeros(self.size, dtype=np.float64)
@@ -283,16 +324,32 @@ class BM25Scorer:
             valid &= allowed
         candidates = np.flatnonzero(valid)
         if len(candidates) > limit:
-            part = np.argpartition(-scores[candidates], limit - 1)[:limit]
-            candidates = candidates[part]
-        order = np.lexsort((candidates, -scores[candidates]))
-        best = candidates[order]
+            # Everything that scores at least the limit-th best: documents
+            # tied at the cut are chosen by `key`, not by document number.
+            cut = np.partition(scores[candidates], len(candidates) - limit)[-limit]
+            candidates = candidates[scores[candidates] >= cut]
+        best = self._by_score(candidates, scores)[:limit]
         return [
             ScoredDoc(
                 int(d), float(scores[d]), frozenset(c for c, hit in matched.items() if hit[d])
             )
             for d in best
         ]
+
+    def _by_score(self, docs: np.ndarray, scores: np.ndarray) -> list[int]:
+        """`docs` best first; equal scores in `key` order (read only for ties)."""
+        ordered = docs[np.argsort(-scores[docs], kind="stable")]
+        values = scores[ordered]
+        out: list[int] = []
+        start = 0
+        while start < len(ordered):
+            end = start + 1
+            while end < len(ordered) and values[end] == values[start]:
+                end += 1
+            run = [int(d) for d in ordered[start:end]]
+            out.extend(sorted(run, key=self.key) if len(run) > 1 else run)
+            start = end
+        return out
 
     def _add_clause(self, clause: Clause, scores: np.ndarray) -> np.ndarray | None:
         """Add a clause's scores; returns which documents it matched."""
@@ -323,45 +380,3 @@ class BM25Scorer:
     def close(self) -> None:
         with self._lock:
             self._reader.close()
-
-
-def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
-    """All (document number, weight) postings of a Whoosh leaf matcher.
-
-    Whole blocks are read through the matcher's block attributes (Whoosh 2.7's
-    on-disk format); any other matcher is walked posting by posting."""
-    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
-    id_blocks: list[np.ndarray] = []
-    weight_blocks: list[np.ndarray] = []
-    while not matcher._atend:
-        if matcher._ids is None:
-            matcher._read_ids()
-        if matcher._weights is None:
-            matcher._read_weights()
-        id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
-        weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
-        matcher._next_block()
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
-
-
-def _leaf_lengths(leaf: Any, field: str) -> np.ndarray:
-    """Field lengths of one segment's documents, as Whoosh stores them (one byte each)."""
-    count = int(leaf.doc_count_all())
-    perdoc = getattr(leaf, "_perdoc", None)
-    column = None
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-    if column is not None:
-        codes = np.fromiter(column, dtype=np.uint8, count=count)
-        return _BYTE_LENGTHS[codes]
-    return np.array(
-        [leaf.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float64
-    )

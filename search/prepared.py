@@ -66,7 +66,7 @@ class PreparedSnapshot:
         return cls(
             snapshot,
             keyword,
-            VectorRetriever(snapshot.vectors),
+            VectorRetriever(snapshot.vectors, lambda pid: _passage_order(snapshot, pid)),
             vocabulary,
             router,
             titles,
@@ -117,6 +117,12 @@ class PreparedSnapshot:
     def close(self) -> None:
         self.closing.set()
         self.keyword.close()
+
+
+def _passage_order(snapshot: Snapshot, pid: int) -> tuple[str, int]:
+    """(article id, passage id): how equal scores are ordered (see `search.bm25`)."""
+    owner = snapshot.owners.get(pid)
+    return (owner[0] if owner is not None else "", pid)
 
 
 def _restricted_words(snapshot: Snapshot, pids: list[int]) -> dict[tuple[str, ...], list[set[str]]]:

@@ -31,6 +31,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from indexer.keyword_index import text_fields
+from search.postings import live_frequencies
 from search.terms import stem
 
 MIN_LENGTH = 6
@@ -62,16 +63,15 @@ class Vocabulary:
     def from_reader(
         cls, reader: Any, languages: Iterable[str] = (), fieldname: str = "words"
     ) -> Vocabulary:
-        """The vocabulary of a Whoosh reader (linear in its size: once per snapshot)."""
-        freqs: dict[str, int] = {}
-        for term, info in reader.iter_field(fieldname):
-            freqs[_text(term)] = int(info.doc_frequency())
+        """The vocabulary of a Whoosh reader (linear in its size: once per
+        snapshot), counting live documents only: words of passages an
+        incremental update deleted are neither offered nor counted."""
+        freqs = live_frequencies(reader, fieldname)
         stems_by_lang: dict[str, set[str]] = {}
         for lang in languages:
             found = stems_by_lang.setdefault(lang, set())
             for name in text_fields(lang):
-                if name in reader.schema:
-                    found.update(_text(t) for t in reader.lexicon(name))
+                found.update(live_frequencies(reader, name))
         return cls(freqs, int(reader.doc_count()), stems_by_lang)
 
     def in_language(self, word: str, lang: str) -> bool:

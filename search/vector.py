@@ -27,11 +27,23 @@ MIN_SIMILARITY = 0.0
 PassageGate = Callable[[Sequence[int]], list[int]]
 
 
-class VectorRetriever:
-    """Cosine search over one snapshot's vector index."""
+# Neighbours fetched beyond `limit`, so that passages tied with the last one
+# kept are chosen by `order`, not by where FAISS stored them.
+TIE_MARGIN = 8
 
-    def __init__(self, index: VectorIndex) -> None:
+
+class VectorRetriever:
+    """Cosine search over one snapshot's vector index.
+
+    `order` gives each passage id its place among equal cosines (by default
+    the id itself); the search engine orders by article and passage, which
+    does not depend on the order in which an index was built up."""
+
+    def __init__(
+        self, index: VectorIndex, order: Callable[[int], tuple[str, int]] | None = None
+    ) -> None:
         self.index = index
+        self.order = order or (lambda pid: ("", pid))
 
     def search(
         self, query_vector: np.ndarray, limit: int, gate: PassageGate | None = None
@@ -40,14 +52,17 @@ class VectorRetriever:
         size = self.index.size
         if size == 0 or limit < 1:
             return []
-        fetch = limit if gate is None else limit * OVERFETCH
+        fetch = limit + TIE_MARGIN if gate is None else limit * OVERFETCH
         while True:
             scores, ids = self.index.search(query_vector, min(fetch, size))
-            found = [
-                (int(p), float(s))
-                for s, p in zip(scores, ids, strict=True)
-                if p >= 0 and s > MIN_SIMILARITY
-            ]
+            found = sorted(
+                (
+                    (int(p), float(s))
+                    for s, p in zip(scores, ids, strict=True)
+                    if p >= 0 and s > MIN_SIMILARITY
+                ),
+                key=lambda hit: (-hit[1], self.order(hit[0])),
+            )
             if gate is None:
                 return found[:limit]
             allowed = set(gate([p for p, _ in found]))

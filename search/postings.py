@@ -1,0 +1,108 @@
+"""Reading a Whoosh index's postings and field lengths as numpy arrays.
+
+Whoosh answers one posting at a time in Python; these read whole blocks.
+A segment with deleted documents hides them behind a filtering matcher that
+can only be walked posting by posting (on a segment of 10,000 passages a
+common word then took ~10x as long to read), so `leaf_postings` reads the
+blocks underneath and leaves the deleted documents to the caller's mask.
+`live_frequencies` counts each word's live documents for the spelling
+vocabulary, which must not offer or weigh words of deleted passages.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+from whoosh.util.numeric import byte_to_length
+
+_BYTE_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def leaf_postings(leaf: Any, pair: tuple[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    """Document numbers and weights of a term in one segment; deleted documents
+    may be included (the caller masks them)."""
+    terms = getattr(leaf, "_terms", None)
+    if terms is None or not leaf.has_deletions():
+        return _decode(leaf.postings(*pair))
+    # Whoosh 2.7's segment reader: its own term matcher, without the filter
+    # that `postings` wraps around it when the segment has deletions.
+    field, text = pair
+    matcher = terms.matcher(field, leaf._text_to_bytes(field, text), leaf.schema[field].format)
+    return _decode(matcher)
+
+
+def live_documents(leaf: Any) -> np.ndarray:
+    """Which documents of one segment are not deleted, as a boolean array."""
+    live = np.zeros(int(leaf.doc_count_all()), dtype=bool)
+    live[np.fromiter(leaf.all_doc_ids(), dtype=np.int64)] = True
+    return live
+
+
+def live_frequencies(reader: Any, fieldname: str) -> dict[str, int]:
+    """Each term of a field → how many live documents hold it (terms of deleted
+    documents only are left out), in term order. Segments without deletions
+    answer from their term info; the others are counted from their postings."""
+    counts: Counter[str] = Counter()
+    for leaf, _ in reader.leaf_readers():
+        if fieldname not in leaf.schema:
+            continue
+        if not leaf.has_deletions():
+            for term, info in leaf.iter_field(fieldname):
+                counts[_text(term)] += int(info.doc_frequency())
+            continue
+        live = live_documents(leaf)
+        for term in leaf.lexicon(fieldname):
+            text = _text(term)
+            ids, _ = leaf_postings(leaf, (fieldname, text))
+            found = int(live[ids].sum())
+            if found:
+                counts[text] += found
+    return dict(sorted(counts.items()))
+
+
+def _text(term: object) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else str(term)
+
+
+def _decode(matcher: Any) -> tuple[np.ndarray, np.ndarray]:
+    """All (document number, weight) postings of a Whoosh leaf matcher.
+
+    Whole blocks are read through the matcher's block attributes (Whoosh 2.7's
+    on-disk format); any other matcher is walked posting by posting."""
+    if not all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block")):
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64)
+    id_blocks: list[np.ndarray] = []
+    weight_blocks: list[np.ndarray] = []
+    while not matcher._atend:
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
+        weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
+        matcher._next_block()
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+
+
+def leaf_lengths(leaf: Any, field: str) -> np.ndarray:
+    """Field lengths of one segment's documents, as Whoosh stores them (one byte each)."""
+    count = int(leaf.doc_count_all())
+    perdoc = getattr(leaf, "_perdoc", None)
+    column = None
+    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    if column is not None:
+        codes = np.fromiter(column, dtype=np.uint8, count=count)
+        return _BYTE_LENGTHS[codes]
+    return np.array(
+        [leaf.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float64
+    )
