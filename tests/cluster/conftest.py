@@ -3,6 +3,8 @@
 The snapshot store is the database (setting snapshot_store = database): the
 indexer publishes into PostgreSQL and each node copies the snapshot into its
 own index folder, as on separate machines. All nodes share secret_key.
+node1 is the authoring server; node2 and node3 keep a read-only copy of the
+content folder (write_content off), as docs/deploy.md sets them up.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from tests.s3 import free_port
 from webapp.throttle import UNLIMITED_ENV
 
 PASSWORD = "cluster-test-password"
+AUTHORING_URL = "https://kb-edit.example.org/manage/"
+READ_ONLY_ENV = {"KB_WRITE_CONTENT": "false", "KB_AUTHORING_URL": AUTHORING_URL}
 
 
 @dataclass
@@ -87,6 +91,7 @@ def cluster(
     store = create_store(url)
     add_user(store, "emma", "employee", password=PASSWORD)
     add_user(store, "ivan", "agent", "it", password=PASSWORD)
+    add_user(store, "cora", "content_owner", "it", password=PASSWORD)
     nodes: list[Node] = []
     proxy = None
     cluster = None
@@ -94,9 +99,10 @@ def cluster(
         first = kb(env, "index", "--json")
         assert first.returncode == 0, first.stderr[-3000:]
         for i in range(1, 4):
+            own = env if i == 1 else {**env, **READ_ONLY_ENV}
             nodes.append(
                 Node(
-                    f"node{i}", free_port(), work / f"node{i}" / "index", env, work / f"node{i}.log"
+                    f"node{i}", free_port(), work / f"node{i}" / "index", own, work / f"node{i}.log"
                 )
             )
         for node in nodes:

@@ -184,7 +184,8 @@ class Node:
 
 
 class HAProxy:
-    """HAProxy in the foreground with `deploy/haproxy.cfg`."""
+    """HAProxy in the foreground with `deploy/haproxy.cfg`; `nodes[0]` is the
+    authoring server (KB_AUTHORING_NODE), as well as the first balanced node."""
 
     def __init__(self, nodes: list[Node], log: Path) -> None:
         if shutil.which("haproxy") is None:
@@ -202,6 +203,7 @@ class HAProxy:
         }
         for i, node in enumerate(nodes, start=1):
             env[f"KB_NODE{i}"] = node.address
+        env["KB_AUTHORING_NODE"] = nodes[0].address
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
                 ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)],
@@ -217,16 +219,24 @@ class HAProxy:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def retries(self) -> tuple[int, int]:
-        """(requests retried, requests redispatched to another node) so far."""
+    def statistics(self) -> dict[tuple[str, str], dict[str, str]]:
+        """HAProxy's statistics rows by (proxy, server), e.g. ("kb_nodes", "BACKEND")."""
         csv = Client(f"http://127.0.0.1:{self.stats_port}").get("/stats;csv").body
         lines = [line for line in str(csv).splitlines() if line]
         header = lines[0].lstrip("# ").split(",")
-        for line in lines[1:]:
-            row = dict(zip(header, line.split(","), strict=False))
-            if row.get("pxname") == "kb_nodes" and row.get("svname") == "BACKEND":
-                return int(row.get("wretr") or 0), int(row.get("wredis") or 0)
-        raise AssertionError(f"no kb_nodes backend in HAProxy's statistics:\n{csv}")
+        rows = (dict(zip(header, line.split(","), strict=False)) for line in lines[1:])
+        return {(row["pxname"], row["svname"]): row for row in rows}
+
+    def sessions(self, backend: str, server: str = "BACKEND") -> int:
+        """Requests a backend (or one of its servers) has been sent so far."""
+        return int(self.statistics()[backend, server].get("stot") or 0)
+
+    def retries(self) -> tuple[int, int]:
+        """(requests retried, requests redispatched to another node) so far."""
+        row = self.statistics().get(("kb_nodes", "BACKEND"))
+        if row is None:
+            raise AssertionError("no kb_nodes backend in HAProxy's statistics")
+        return int(row.get("wretr") or 0), int(row.get("wredis") or 0)
 
     def stop(self) -> None:
         if self.proc.poll() is None:

@@ -266,3 +266,41 @@ def test_a_new_node_with_an_empty_index_folder_serves_identical_results(
         for answer in (ours, theirs):
             answer.pop("search_id"), answer.pop("latency_ms")
         assert ours == theirs, query
+
+
+def test_content_writes_go_to_the_authoring_node_and_searches_still_balance(
+    cluster: Cluster,
+) -> None:
+    """node1 is KB_AUTHORING_NODE; node2 and node3 refuse to write content. Last in
+    the module: the articles it writes stay in the content folder."""
+    proxy = cluster.proxy
+    owner, csrf = cluster.signed_in(username="cora")
+    headers = {"X-CSRF-Token": csrf}
+    article = {
+        "title": "Routed to the authoring server",
+        "body": "## Where\n\nWritten through the load balancer.",
+        "status": "draft",
+    }
+    direct = Client(cluster.nodes[1].url).with_cookies_of(owner)
+    refused = direct.call("PUT", "/api/articles/it/routed-direct.md", article, headers)
+    assert refused.status == 503, refused.body
+    assert refused.body["error"]["code"] == "content_read_only"
+
+    before = proxy.sessions("kb_authoring")
+    for i in range(4):  # through the proxy every write lands on node1, never a 503
+        put = owner.call("PUT", f"/api/articles/it/routed-{i}.md", article, headers)
+        assert put.status == 201, (i, put.status, put.body)
+        assert owner.get("/manage/").status == 200
+    drafted = owner.call("POST", "/requests/999999/article", headers=headers, form={})
+    assert drafted.status == 404, drafted.body  # answered by node1: no such request
+    assert proxy.sessions("kb_authoring") - before == 9
+    assert (cluster.content / "it" / "routed-3.md").is_file()
+
+    balanced = {n.name: proxy.sessions("kb_nodes", n.name) for n in cluster.nodes[:3]}
+    authoring = proxy.sessions("kb_authoring")
+    for query in QUERIES * 2:  # searches and article reads are balanced as before
+        assert owner.get(f"/api/search?q={query.replace(' ', '+')}").status == 200
+        assert owner.get("/api/articles/it/routed-0.md").status == 200
+    assert proxy.sessions("kb_authoring") == authoring
+    grew = {name for name, count in balanced.items() if proxy.sessions("kb_nodes", name) > count}
+    assert grew == set(balanced), (balanced, grew)

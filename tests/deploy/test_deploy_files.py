@@ -25,11 +25,15 @@ UNITS = sorted((DEPLOY / "systemd").glob("kb-*.*"))
 INSTALLED_KB = "/opt/spoc-kb/.venv/bin/kb"
 
 
-def test_haproxy_accepts_the_config() -> None:
+@pytest.mark.parametrize(
+    "authoring", ["127.0.0.1:11", "127.0.0.1:20"], ids=["authoring-is-node1", "authoring-apart"]
+)
+def test_haproxy_accepts_the_config(authoring: str) -> None:
     if shutil.which("haproxy") is None:
         pytest.skip("haproxy is not installed (make test installs it)")
     env = {**os.environ, "KB_LISTEN": "127.0.0.1:1", "KB_STATS_LISTEN": "127.0.0.1:2"}
     env.update({f"KB_NODE{i}": f"127.0.0.1:{10 + i}" for i in range(1, 4)})
+    env["KB_AUTHORING_NODE"] = authoring
     done = subprocess.run(
         ["haproxy", "-c", "-f", str(DEPLOY / "haproxy.cfg")],
         env=env,
@@ -37,6 +41,15 @@ def test_haproxy_accepts_the_config() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "WARNING" not in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_the_haproxy_drop_in_sets_every_address_the_config_reads() -> None:
+    wanted = set(re.findall(r"\$\{(\w+)\}", (DEPLOY / "haproxy.cfg").read_text()))
+    drop_in = (DEPLOY / "systemd" / "haproxy.service.d" / "spoc-kb.conf").read_text()
+    given = set(re.findall(r"^Environment=(\w+)=", drop_in, re.MULTILINE))
+    assert "KB_AUTHORING_NODE" in wanted
+    assert wanted <= given, wanted - given
 
 
 def test_systemd_units_verify(tmp_path: Path) -> None:
