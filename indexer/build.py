@@ -20,13 +20,14 @@ import numpy as np
 
 from indexer import metadata, originals, snapshot
 from indexer.embedding.base import Embedder
-from indexer.embedding.cache import EmbeddingCache
+from indexer.embedding.cached import CachedEmbedding
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.plan import Plan, Planner
 from indexer.report import BuildReport
+from indexer.secondary import DIM_KEY, MODEL_KEY, secondary_model
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
-from indexer.write import HTML_STORED, SnapshotWriter
+from indexer.write import HTML_STORED, SnapshotWriter, VectorSide
 from kb.errors import ModelMismatchError
 from kb.records import Chunk, Department
 from kb.settings import Settings
@@ -35,7 +36,6 @@ logger = logging.getLogger(__name__)
 
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
-EMBED_CHECKPOINT = 256  # passages embedded between two writes to the embedding cache
 
 # (stage name, total) -> tick: progress of the stages after embedding.
 StageProgress = Callable[[str, int], Callable[[int], None]]
@@ -52,6 +52,7 @@ class IndexBuilder:
         embedder: Embedder | None = None,
         snapshot_store: SnapshotStore | None = None,
         stage_progress: StageProgress | None = None,
+        secondary_embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
         self.stage_progress = stage_progress
@@ -60,8 +61,22 @@ class IndexBuilder:
         self.index_dir = settings.index_path
         self.languages = settings.language_list
         self.progress = progress
-        self._embedder = embedder
         self.model = embedder.name if embedder else model_name(settings.embedding_model)
+        self.vectors = CachedEmbedding(
+            self.index_dir, self.model, lambda: self._load(settings.embedding_model), progress,
+            embedder,
+        )  # fmt: skip
+        # The second model's vectors (setting secondary_model), None when off.
+        self.secondary: CachedEmbedding | None = None
+        second = secondary_model(settings, self.model, secondary_embedder)
+        if second is not None:
+            self.secondary = CachedEmbedding(
+                self.index_dir, second, lambda: self._load(settings.secondary_model), progress,
+                secondary_embedder, (MODEL_KEY, DIM_KEY),
+            )  # fmt: skip
+
+    def _load(self, name: str) -> Embedder:
+        return create_embedder(name, self.settings.device, self.settings.embed_batch_size)
 
     @property
     def _originals(self) -> originals.OriginalStore:
@@ -69,12 +84,7 @@ class IndexBuilder:
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            logger.info("loading embedding model %s", self.model)
-            self._embedder = create_embedder(
-                self.settings.embedding_model, self.settings.device, self.settings.embed_batch_size
-            )
-        return self._embedder
+        return self.vectors.embedder
 
     def _stage(self, what: str, total: int) -> Callable[[int], None] | None:
         """A progress tick for one stage of a build (None without a progress bar,
@@ -134,9 +144,9 @@ class IndexBuilder:
             return report
         target = snapshot.new_snapshot_dir(self.index_dir)
         try:
-            writer = SnapshotWriter(
-                self.settings, self.model, self._stage, self._embed, lambda: self.embedder.dim
-            )
+            second = self._secondary_side()
+            primary = VectorSide(self.model, self._embed, lambda: self.vectors.dim)
+            writer = SnapshotWriter(self.settings, primary, self._stage, second)
             writer.write(target, previous, plan, report)
             snapshot.publish(self.index_dir, target)
         except BaseException:
@@ -188,6 +198,18 @@ class IndexBuilder:
                 "cannot be mixed. Run `kb index --full` to rebuild with the configured model, "
                 "or set embedding_model back."
             )
+        if self.secondary is not None and not full:
+            recorded = snapshot.read_manifest(path).get(MODEL_KEY)
+            if recorded != self.secondary.model:
+                # Every passage needs the second model's vector: a full build
+                # (vectors of unchanged passages still come from the cache).
+                logger.info(
+                    "the index has no vectors of the second model %s (it has %r); "
+                    "building it in full",
+                    self.secondary.model,
+                    recorded,
+                )
+                return None
         return None if full else path
 
     def plan_changes(
@@ -197,54 +219,18 @@ class IndexBuilder:
         return Planner(self.settings, self._stage, self._originals).plan(known, report, full)
 
     def _embed(self, chunks: list[Chunk], report: BuildReport) -> np.ndarray:
-        if not chunks:
-            return np.zeros((0, 0), dtype=np.float32)
-        hashes = [c.text_hash for c in chunks]
-        cache = self._cache(None)
-        cached = cache.get_many(hashes) if cache else {}
-        missing = sorted(
-            {h: c for h, c in zip(hashes, chunks, strict=True) if h not in cached}.items()
-        )
-        if missing:
-            embedder = self.embedder
-            if cache is None:
-                cache = self._cache(embedder.dim)
-            assert cache is not None
-            tick = self.progress(len(missing)) if self.progress else None
-            logger.info("embedding %d passages", len(missing))
-            # Stored as they come: a run stopped half-way (hours for a large
-            # corpus with the multilingual model) keeps what it embedded.
-            for start in range(0, len(missing), EMBED_CHECKPOINT):
-                part = missing[start : start + EMBED_CHECKPOINT]
-                vecs = embedder.embed([c.embedding_text for _, c in part], progress=tick)
-                fresh = {h: v for (h, _), v in zip(part, vecs, strict=True)}
-                cache.put_many(fresh)
-                cached.update(fresh)
-            report.embedded_passages = len(missing)
-        if cache:
-            cache.close()
-        return np.stack([cached[h] for h in hashes]).astype(np.float32)
+        vectors, embedded = self.vectors.embed(chunks)
+        report.embedded_passages += embedded
+        return vectors
 
-    def _cache(self, dim: int | None) -> EmbeddingCache | None:
-        if dim is None:
-            if self._embedder is None:
-                dim = self._known_dim()
-                if dim is None:
-                    return None
-            else:
-                dim = self._embedder.dim
-        return EmbeddingCache(self.index_dir / "embeddings.db", self.model, dim)
+    def _secondary_side(self) -> VectorSide | None:
+        second = self.secondary
+        if second is None:
+            return None
+        return VectorSide(second.model, self._embed_secondary, lambda: second.dim)
 
-    def _known_dim(self) -> int | None:
-        """The model's vector length from the current snapshot or, without one
-        (a cold build stopped half-way), from the embedding cache."""
-        name = snapshot.current_name(self.index_dir)
-        if name:
-            manifest = snapshot.snapshots_dir(self.index_dir) / name
-            try:
-                data = snapshot.read_manifest(manifest)
-            except FileNotFoundError:
-                data = {}
-            if data.get("model") == self.model:
-                return int(data["dim"])
-        return EmbeddingCache.stored_dim(self.index_dir / "embeddings.db", self.model)
+    def _embed_secondary(self, chunks: list[Chunk], report: BuildReport) -> np.ndarray:
+        assert self.secondary is not None
+        vectors, embedded = self.secondary.embed(chunks)
+        report.secondary_embedded_passages += embedded
+        return vectors

@@ -20,6 +20,7 @@ from whoosh.index import Index
 
 from indexer import keyword_index, metadata, snapshot
 from indexer.metadata import Owner, Passage
+from indexer.secondary import KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
 from indexer.vector_index import VectorIndex, load_vector_index
 from kb.errors import ModelMismatchError
 from kb.records import Article, Department
@@ -42,16 +43,20 @@ class Snapshot:
     _owners: dict[int, Owner] | None = None
     _langs: dict[str, str] | None = None
     _title_vectors: dict[str, np.ndarray] | None = None
+    # The second model's vectors (indexer.secondary), None when not stored.
+    secondary: VectorIndex | None = None
 
     @classmethod
     def open(cls, path: Path) -> Snapshot:
         manifest = snapshot.read_manifest(path)
+        kind = manifest.get(KIND_KEY)
         return cls(
             path=path,
             manifest=manifest,
             keyword=keyword_index.open_index(path / "keyword"),
             vectors=load_vector_index(path / "vectors.faiss", manifest["vector_kind"]),
             _db=metadata.open_readonly(path / "meta.db"),
+            secondary=load_vector_index(path / SECONDARY_VECTORS, kind) if kind else None,
         )
 
     @property
@@ -61,6 +66,11 @@ class Snapshot:
     @property
     def model(self) -> str:
         return str(self.manifest["model"])
+
+    @property
+    def secondary_model(self) -> str | None:
+        """The second model whose vectors the snapshot holds (None: none)."""
+        return self.manifest.get(MODEL_KEY) if self.secondary is not None else None
 
     @property
     def languages(self) -> list[str]:

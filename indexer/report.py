@@ -17,6 +17,8 @@ class BuildReport:
     removed: int = 0
     unchanged: int = 0
     embedded_passages: int = 0
+    # Passages embedded with the second model (setting secondary_model).
+    secondary_embedded_passages: int = 0
     documents_extracted: int = 0
     documents_cached: int = 0
     extraction_seconds: float = 0.0

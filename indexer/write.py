@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from indexer import keyword_index, metadata, originals, snapshot
 from indexer.chunking import chunk_article
 from indexer.plan import Plan, Stage
 from indexer.report import BuildReport
+from indexer.secondary import DIM_KEY, KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
 from indexer.vector_index import (
     VectorIndex,
     create_vector_index,
@@ -36,24 +38,37 @@ logger = logging.getLogger(__name__)
 HTML_STORED = "article_html"
 
 Numbered = list[tuple[int, Chunk]]
+PRIMARY = ("vectors.faiss", "vector_kind")  # file and manifest key of its kind
+SECOND = (SECONDARY_VECTORS, KIND_KEY)
+
+
+@dataclass(frozen=True)
+class VectorSide:
+    """One model's vectors: its recorded name, how new passages are embedded
+    (`embed`), and its vector length (asked only for an empty index)."""
+
+    model: str
+    embed: Callable[[list[Chunk], BuildReport], np.ndarray]
+    dim: Callable[[], int]
 
 
 class SnapshotWriter:
-    """Writes one snapshot folder; `embed` gives the vectors of new passages."""
+    """Writes one snapshot folder; `primary` gives the vectors of new passages,
+    `secondary` (when set) those of the second model (`indexer.secondary`)."""
 
     def __init__(
         self,
         settings: Settings,
-        model: str,
+        primary: VectorSide,
         stage: Stage,
-        embed: Callable[[list[Chunk], BuildReport], np.ndarray],
-        embedder_dim: Callable[[], int],
+        secondary: VectorSide | None = None,
     ) -> None:
         self.settings = settings
-        self.model = model
+        self.model = primary.model
         self.stage = stage
-        self.embed = embed
-        self.embedder_dim = embedder_dim
+        self.embed = primary.embed
+        self.primary = primary
+        self.secondary = secondary
         self.index_dir = settings.index_path
         self.languages = settings.language_list
 
@@ -78,10 +93,18 @@ class SnapshotWriter:
         vectors = self.embed([c for _, c in new], report)
         self._metadata(db, target, previous, plan, by_article, report)
         self._keyword(target, previous, plan, new)
-        vec = self._vectors(target, previous, new, vectors, removed_pids)
+        vec = self._vectors(target, previous, (new, vectors, removed_pids), self.primary, PRIMARY)
+        second: dict[str, object] = {}
+        if self.secondary is not None:
+            more = self.secondary.embed([c for _, c in new], report)
+            side = self._vectors(
+                target, previous, (new, more, removed_pids), self.secondary, SECOND
+            )
+            second = {MODEL_KEY: self.secondary.model, DIM_KEY: side.dim, KIND_KEY: side.kind}
         snapshot.write_manifest(
             target,
             {
+                **second,
                 "model": self.model,
                 "dim": vec.dim,
                 "vector_kind": vec.kind,
@@ -170,23 +193,28 @@ class SnapshotWriter:
         self,
         target: Path,
         previous: Path | None,
-        new: Numbered,
-        vectors: np.ndarray,
-        removed_pids: list[int],
+        change: tuple[Numbered, np.ndarray, list[int]],
+        side: VectorSide,
+        files: tuple[str, str],
     ) -> VectorIndex:
+        """One model's vector index: the previous one with `change` applied (new
+        passages, their vectors, removed passage ids); `files`: its file name
+        and the manifest key of its kind."""
+        new, vectors, removed_pids = change
+        name, kind_key = files
         ids = np.array([pid for pid, _ in new], dtype=np.int64)
         threshold = self.settings.approximate_threshold
         if previous:
-            kind = snapshot.read_manifest(previous)["vector_kind"]
-            vec = load_vector_index(previous / "vectors.faiss", kind)
+            kind = snapshot.read_manifest(previous)[kind_key]
+            vec = load_vector_index(previous / name, kind)
             vec.remove(np.array(removed_pids, dtype=np.int64))
         else:
-            dim = vectors.shape[1] if len(vectors) else self.embedder_dim()
+            dim = vectors.shape[1] if len(vectors) else side.dim()
             vec = create_vector_index(dim, len(new), threshold, vectors if len(vectors) else None)
         vec.add(ids, vectors)
         grown = grown_past(vec, threshold)
         if grown is not None:
             logger.info("%d passages: the vector index becomes approximate (IVF)", grown.size)
             vec = grown
-        vec.save(target / "vectors.faiss")
+        vec.save(target / name)
         return vec

@@ -153,6 +153,27 @@ class Settings(SecuritySettings):
         minimum=0,
         maximum=1,
     )
+    secondary_model: str = setting(
+        "",
+        "A second embedding model (same names as embedding_model; empty: none) whose "
+        "nearest passages are fused with the keyword and the first vector list, except "
+        "for cross-language queries (search.ensemble). The indexer stores its vectors "
+        "too; the first run after setting it builds the index in full.",
+    )
+    secondary_weight: float = setting(
+        0.2,
+        "Share of the second model's list in weighted fusion when secondary_model is "
+        "set; keyword and first vector list share the rest as fusion_weight says.",
+        minimum=0,
+        maximum=1,
+    )
+    agreement_weight: float = setting(
+        0.2,
+        "When secondary_model is set: weight of the smaller of a candidate's two "
+        "min-max vector scores, added to its fused score (both models agree).",
+        minimum=0,
+        maximum=1,
+    )
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(
         0.58,

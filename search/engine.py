@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -36,15 +36,15 @@ from kb.results import Query, SearchResponse
 from kb.settings import Settings
 from search.answering import answer_candidates, candidate_pids, choose_answer, relevant_results
 from search.confidence import ConfidenceModel
-from search.crosslingual import CrossLanguage, first_langs
 from search.evidence import gather_evidence
 from search.filters import Filters
-from search.fusion import Fusion, create_fusion
-from search.grouping import ArticleGroup, attach_passages, best_per_article
+from search.fusion import Fusion
+from search.grouping import ArticleGroup
 from search.highlight import Marker, answer_of, hit_of
 from search.keyword import KeywordHit
 from search.prepared import PassageCache, PreparedSnapshot
-from search.query_cache import QueryVectorCache, TermVectors
+from search.query_cache import QueryVectorCache, TermVectors, with_terms
+from search.ranking import Ranker
 from search.routing import Route
 from search.second_look import Judge, deferred_leave_out
 from search.spelling import SpellingCorrector, Vocabulary
@@ -67,6 +67,8 @@ class Retrieval:
     vector: list[tuple[int, float]]
     passages: PassageCache
     query_vector: np.ndarray
+    # The second model's candidates (setting secondary_model; search.ensemble).
+    secondary: list[tuple[int, float]] = field(default_factory=list)
 
 
 def limit_threads(count: int) -> None:
@@ -99,6 +101,7 @@ class SearchEngine:
         embedder: Embedder | None = None,
         confidence: ConfidenceModel | None = None,
         route_hints: Callable[[str], Mapping[str, float]] | None = None,
+        secondary_embedder: Embedder | None = None,
     ) -> None:
         self.settings = settings
         # Department shares learned from reassigned requests (see search.routing).
@@ -110,8 +113,9 @@ class SearchEngine:
             settings.index_path,
             expect_model=embedder.name if embedder else model_name(settings.embedding_model),
         )
-        self.fusion: Fusion = create_fusion(settings)
-        self.cross = CrossLanguage(settings)
+        self.ranker = Ranker(settings, secondary_embedder)
+        self.fusion: Fusion = self.ranker.fusion
+        self.cross, self.ensemble = self.ranker.cross, self.ranker.ensemble
         self.confidence = confidence or ConfidenceModel()
         self.judge = Judge.of(self.confidence, settings)
         self.glossary = GlossaryFile(glossary_path(settings.glossary_file, settings.content_path))
@@ -196,8 +200,7 @@ class SearchEngine:
         embedder = self.embedder
         with self._embed_lock:
             terms = self._term_vectors.mean(extra, embedder.embed_query)
-        combined = typed + TERM_WEIGHT * terms
-        return (combined / max(float(np.linalg.norm(combined)), 1e-12)).astype(np.float32)
+        return with_terms(typed, terms, TERM_WEIGHT)
 
     # -- the public API ------------------------------------------------------
     def search(self, query: Query) -> SearchResponse:
@@ -252,21 +255,11 @@ class SearchEngine:
         )
 
     def rank(self, found: Retrieval) -> tuple[list[ArticleGroup], dict[int, str]]:
-        """Fused articles, each with its passages in fused order; and passage → article."""
+        """Fused articles, each with its passages in fused order; and passage →
+        article (`search.ranking`)."""
         keyword = [(h.pid, h.score) for h in found.keyword]
-        snapshot = found.prepared.snapshot
-        owners = snapshot.owners
-        article_of = {pid: owners[pid][0] for pid, _ in (*keyword, *found.vector) if pid in owners}
-        vector_articles = best_per_article(found.vector, article_of)
-        cross = self.cross.applies(found.plan.lang, lambda: first_langs(snapshot, vector_articles))
-        fusion = (self.cross.fusion if cross else None) or self.fusion
-        fused_passages = fusion.fuse(keyword, found.vector)
-        fused_articles = fusion.fuse(best_per_article(keyword, article_of), vector_articles)
-        if cross:
-            fused_articles = self.cross.with_titles(
-                fused_articles, snapshot.title_vectors, found.query_vector
-            )
-        return attach_passages(fused_articles, fused_passages, article_of), article_of
+        lists = (keyword, found.vector, found.secondary)
+        return self.ranker.rank(found.prepared.snapshot, found.plan.lang, lists, found.query_vector)
 
     def competing(
         self, found: Retrieval, groups: list[ArticleGroup]
@@ -307,7 +300,10 @@ class SearchEngine:
 
         vector = self.query_vector(plan)
         vector_hits = prepared.vector.search(vector, limit, gate)
-        return Retrieval(prepared, plan, keyword_hits, vector_hits, passages, vector)
+        found = Retrieval(prepared, plan, keyword_hits, vector_hits, passages, vector)
+        if self.ensemble is not None:
+            found.secondary = self.ensemble.retrieve(prepared, plan, limit, gate, TERM_WEIGHT)
+        return found
 
     def suggest(
         self, prefix: str, limit: int = 8, groups: frozenset[str] | None = None

@@ -43,6 +43,8 @@ class PreparedSnapshot:
     restricted: bool = True
     # The vocabulary each searcher may see, for "did you mean".
     spelling: AudienceVocabularies | None = None
+    # The second model's vectors (setting secondary_model; search.ensemble).
+    secondary: VectorRetriever | None = None
     _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Set when `warm` has finished (or was never asked for); `closing` stops it.
@@ -63,15 +65,21 @@ class PreparedSnapshot:
             for pid, owner in snapshot.owners.items()
             if EVERYONE not in {a.lower() for a in owner.audience}
         ]
+
+        def order(pid: int) -> tuple[str, int]:
+            return _passage_order(snapshot, pid)
+
+        second = snapshot.secondary
         return cls(
             snapshot,
             keyword,
-            VectorRetriever(snapshot.vectors, lambda pid: _passage_order(snapshot, pid)),
+            VectorRetriever(snapshot.vectors, order),
             vocabulary,
             router,
             titles,
             bool(hidden),
             AudienceVocabularies(vocabulary, _restricted_words(snapshot, hidden)),
+            VectorRetriever(second, order) if second is not None else None,
         )
 
     def spelling_vocabulary(self, groups: frozenset[str] | None) -> Vocabulary:

@@ -63,3 +63,12 @@ class TermVectors:
 
     def __len__(self) -> int:
         return len(self._vectors)
+
+
+def with_terms(typed: np.ndarray, terms: np.ndarray | None, weight: float) -> np.ndarray:
+    """The typed query's vector plus `weight` times its glossary terms' mean
+    vector (None: no terms), back to unit length."""
+    if terms is None:
+        return typed
+    combined = typed + weight * terms
+    return (combined / max(float(np.linalg.norm(combined)), 1e-12)).astype(np.float32)

@@ -61,6 +61,21 @@ class HashingEmbedder:
         return self._vector(text)
 
 
+class SecondHashingEmbedder(HashingEmbedder):
+    """Another fast stand-in (its own name and length) for the second model
+    (setting secondary_model); also counts the texts it embeds."""
+
+    name = "test-hashing-second"
+    dim = 48
+
+    def __init__(self) -> None:
+        self.embedded = 0
+
+    def embed(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
+        self.embedded += len(texts)
+        return super().embed(texts, progress)
+
+
 # -- requests: departments, people, time -------------------------------------
 # Wednesday 10:00 in Berlin (summer time): a working hour.
 START = datetime(2026, 6, 10, 8, 0, tzinfo=UTC)

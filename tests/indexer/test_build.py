@@ -300,8 +300,9 @@ def test_a_stopped_build_keeps_the_embeddings_it_made(
     tiny_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import indexer.build
+    import indexer.embedding.cached
 
-    monkeypatch.setattr(indexer.build, "EMBED_CHECKPOINT", 2)
+    monkeypatch.setattr(indexer.embedding.cached, "EMBED_CHECKPOINT", 2)
     with pytest.raises(KeyboardInterrupt):
         build(tiny_settings, StoppingEmbedder(allowed=2))
     # The next run loads its model lazily, as `kb index` does: with no

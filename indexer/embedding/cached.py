@@ -1,0 +1,114 @@
+"""Passage vectors of one model, through the embedding cache.
+
+`CachedEmbedding` embeds only the passages whose text hash the cache lacks
+for its model, stores them as they come (every `EMBED_CHECKPOINT`
+passages, so a run stopped half-way keeps what it embedded), and loads the
+model only when something is missing. An index run has one per model: the
+search model (`embedding_model`) and, when set, the second model
+(`secondary_model`); both share one cache file, keyed by model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from indexer import snapshot
+from indexer.embedding.base import Embedder
+from indexer.embedding.cache import EmbeddingCache
+from kb.records import Chunk
+
+logger = logging.getLogger(__name__)
+
+EMBED_CHECKPOINT = 256  # passages embedded between two writes to the embedding cache
+CACHE_FILE = "embeddings.db"
+
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+class CachedEmbedding:
+    """One model's passage vectors for an index folder.
+
+    `dim_key` is the manifest key under which a snapshot records this
+    model's vector length (`model_key` its name): a build without the model
+    loaded learns the length from there, or from the cache."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        model: str,
+        load: Callable[[], Embedder],
+        progress: ProgressFactory | None = None,
+        embedder: Embedder | None = None,
+        keys: tuple[str, str] = ("model", "dim"),
+    ) -> None:
+        self.index_dir = index_dir
+        self.model = model
+        self.progress = progress
+        self._load = load
+        self._embedder = embedder
+        self.model_key, self.dim_key = keys
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            logger.info("loading embedding model %s", self.model)
+            self._embedder = self._load()
+        return self._embedder
+
+    @property
+    def dim(self) -> int:
+        """The vector length (from the snapshot or the cache, else the model)."""
+        known = None if self._embedder else self._known_dim()
+        return known if known is not None else self.embedder.dim
+
+    def embed(self, chunks: list[Chunk]) -> tuple[np.ndarray, int]:
+        """The vectors of `chunks` (in order), and how many had to be embedded."""
+        if not chunks:
+            return np.zeros((0, 0), dtype=np.float32), 0
+        hashes = [c.text_hash for c in chunks]
+        cache = self._cache(None)
+        cached = cache.get_many(hashes) if cache else {}
+        missing = sorted(
+            {h: c for h, c in zip(hashes, chunks, strict=True) if h not in cached}.items()
+        )
+        if missing:
+            embedder = self.embedder
+            if cache is None:
+                cache = self._cache(embedder.dim)
+            assert cache is not None
+            tick = self.progress(len(missing)) if self.progress else None
+            logger.info("embedding %d passages with %s", len(missing), self.model)
+            for start in range(0, len(missing), EMBED_CHECKPOINT):
+                part = missing[start : start + EMBED_CHECKPOINT]
+                vecs = embedder.embed([c.embedding_text for _, c in part], progress=tick)
+                fresh = {h: v for (h, _), v in zip(part, vecs, strict=True)}
+                cache.put_many(fresh)
+                cached.update(fresh)
+        if cache:
+            cache.close()
+        return np.stack([cached[h] for h in hashes]).astype(np.float32), len(missing)
+
+    def _cache(self, dim: int | None) -> EmbeddingCache | None:
+        if dim is None:
+            dim = self._embedder.dim if self._embedder is not None else self._known_dim()
+            if dim is None:
+                return None
+        return EmbeddingCache(self.index_dir / CACHE_FILE, self.model, dim)
+
+    def _known_dim(self) -> int | None:
+        """The model's vector length from the current snapshot or, without one
+        (a cold build stopped half-way), from the embedding cache."""
+        name = snapshot.current_name(self.index_dir)
+        if name:
+            manifest = snapshot.snapshots_dir(self.index_dir) / name
+            try:
+                data = snapshot.read_manifest(manifest)
+            except FileNotFoundError:
+                data = {}
+            if data.get(self.model_key) == self.model:
+                return int(data[self.dim_key])
+        return EmbeddingCache.stored_dim(self.index_dir / CACHE_FILE, self.model)

@@ -1,0 +1,73 @@
+"""From the retrievers' candidates to ranked articles: which fusion, for which query.
+
+`Ranker` holds the choices made once per engine from the settings: the
+fusion method (`search.fusion`), the cross-language levers
+(`search.crosslingual`) and the second model's three-list fusion
+(`search.ensemble`, when `secondary_model` is set). Per query it picks one,
+fuses passages and articles, and attaches each article's passages in fused
+order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from indexer.embedding.base import Embedder
+from kb.settings import Settings
+from search.crosslingual import CrossLanguage, first_langs
+from search.ensemble import create_ensemble
+from search.fusion import Fusion, create_fusion
+from search.grouping import ArticleGroup, attach_passages, best_per_article
+
+if TYPE_CHECKING:
+    from indexer.reader import Snapshot
+
+Ranked = Sequence[tuple[int, float]]
+
+
+class Ranker:
+    """Fuses one search's candidate lists into articles (module docstring)."""
+
+    def __init__(self, settings: Settings, secondary_embedder: Embedder | None = None) -> None:
+        self.fusion: Fusion = create_fusion(settings)
+        self.cross = CrossLanguage(settings)
+        self.ensemble = create_ensemble(settings, secondary_embedder)
+
+    def rank(
+        self,
+        snapshot: Snapshot,
+        lang: str,
+        lists: tuple[Ranked, Ranked, Ranked],
+        query_vector: np.ndarray,
+    ) -> tuple[list[ArticleGroup], dict[int, str]]:
+        """Fused articles, each with its passages in fused order; and passage →
+        article. `lists`: keyword, vector and second-model passages, best first."""
+        keyword, vector, secondary = lists
+        owners = snapshot.owners
+        article_of = {
+            pid: owners[pid][0] for pid, _ in (*keyword, *vector, *secondary) if pid in owners
+        }
+        vector_articles = best_per_article(vector, article_of)
+
+        def langs() -> list[str]:
+            return first_langs(snapshot, vector_articles)
+
+        cross = self.cross.applies(lang, langs)
+        fusion = (self.cross.fusion if cross else None) or self.fusion
+        keyword_articles = best_per_article(keyword, article_of)
+        if self.ensemble and secondary and self.ensemble.applies(lang, langs):
+            three = self.ensemble.fusion
+            fused_passages = three.fuse(keyword, vector, secondary)
+            second = best_per_article(secondary, article_of)
+            fused_articles = three.fuse(keyword_articles, vector_articles, second)
+        else:
+            fused_passages = fusion.fuse(keyword, vector)
+            fused_articles = fusion.fuse(keyword_articles, vector_articles)
+        if cross:
+            fused_articles = self.cross.with_titles(
+                fused_articles, snapshot.title_vectors, query_vector
+            )
+        return attach_passages(fused_articles, fused_passages, article_of), article_of

