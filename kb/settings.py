@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import ConfigError
+from kb.fusion_settings import FusionSettings
 from kb.security_settings import SecuritySettings
 from kb.setting import Setting, markdown_table, read_toml, rows_of, setting
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Settings(SecuritySettings):
+class Settings(SecuritySettings, FusionSettings):
     """Resolved, validated settings. Build with `Settings.load()`; never read the
     environment anywhere else."""
 
@@ -130,49 +131,6 @@ class Settings(SecuritySettings):
     )
     snapshot_s3_region: str = setting(
         "", "Region of the s3 snapshot store; empty: boto3's default."
-    )
-    fusion: str = setting(
-        "weighted",
-        "How keyword and vector results are fused: weighted or rrf.",
-        choices=("weighted", "rrf"),
-    )
-    rrf_k: int = setting(60, "Rank constant of reciprocal rank fusion.")
-    fusion_weight: float = setting(0.5, "Weight of the vector score in weighted fusion (0..1).")
-    cross_language_fusion_shift: float = setting(
-        0.0,
-        "Added to fusion_weight for a query in another language than most of the articles "
-        "the vector side finds first (the sum kept within 0..1; search.crosslingual).",
-        minimum=-1,
-        maximum=1,
-    )
-    cross_language_title_weight: float = setting(
-        0.0,
-        "Weight of a cross-language query's cosine to the candidate articles' titles "
-        "(min-max scaled), added to their fused scores (search.crosslingual); 0 leaves "
-        "them out.",
-        minimum=0,
-        maximum=1,
-    )
-    secondary_model: str = setting(
-        "",
-        "A second embedding model (same names as embedding_model; empty: none) whose "
-        "nearest passages are fused with the keyword and the first vector list, except "
-        "for cross-language queries (search.ensemble). The indexer stores its vectors "
-        "too; the first run after setting it builds the index in full.",
-    )
-    secondary_weight: float = setting(
-        0.2,
-        "Share of the second model's list in weighted fusion when secondary_model is "
-        "set; keyword and first vector list share the rest as fusion_weight says.",
-        minimum=0,
-        maximum=1,
-    )
-    agreement_weight: float = setting(
-        0.2,
-        "When secondary_model is set: weight of the smaller of a candidate's two "
-        "min-max vector scores, added to its fused score (both models agree).",
-        minimum=0,
-        maximum=1,
     )
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(

@@ -1,0 +1,63 @@
+"""The settings that decide how the retrievers' lists are fused into one ranking:
+the fusion method and weights, the cross-language levers and the second
+embedding model (docs/search.md, "Fusion" and the sections after it).
+
+`FusionSettings` is a part of `kb.settings.Settings` (which inherits its
+fields), kept in a module of its own so the one settings table stays
+readable; declare new fields as `kb.settings` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.setting import setting
+
+
+@dataclass(frozen=True)
+class FusionSettings:
+    """Fusion method and weights, cross-language levers, the second model."""
+
+    fusion: str = setting(
+        "weighted",
+        "How keyword and vector results are fused: weighted or rrf.",
+        choices=("weighted", "rrf"),
+    )
+    rrf_k: int = setting(60, "Rank constant of reciprocal rank fusion.")
+    fusion_weight: float = setting(0.5, "Weight of the vector score in weighted fusion (0..1).")
+    cross_language_fusion_shift: float = setting(
+        0.0,
+        "Added to fusion_weight for a query in another language than most of the articles "
+        "the vector side finds first (the sum kept within 0..1; search.crosslingual).",
+        minimum=-1,
+        maximum=1,
+    )
+    cross_language_title_weight: float = setting(
+        0.0,
+        "Weight of a cross-language query's cosine to the candidate articles' titles "
+        "(min-max scaled), added to their fused scores (search.crosslingual); 0 leaves "
+        "them out.",
+        minimum=0,
+        maximum=1,
+    )
+    secondary_model: str = setting(
+        "",
+        "A second embedding model (same names as embedding_model; empty: none) whose "
+        "nearest passages are fused with the keyword and the first vector list, except "
+        "for cross-language queries (search.ensemble). The indexer stores its vectors "
+        "too; the first run after setting it builds the index in full.",
+    )
+    secondary_weight: float = setting(
+        0.2,
+        "Share of the second model's list in weighted fusion when secondary_model is "
+        "set; keyword and first vector list share the rest as fusion_weight says.",
+        minimum=0,
+        maximum=1,
+    )
+    agreement_weight: float = setting(
+        0.2,
+        "When secondary_model is set: weight of the smaller of a candidate's two "
+        "min-max vector scores, added to its fused score (both models agree).",
+        minimum=0,
+        maximum=1,
+    )
