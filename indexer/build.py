@@ -146,7 +146,9 @@ class IndexBuilder:
         try:
             second = self._secondary_side()
             primary = VectorSide(self.model, self._embed, lambda: self.vectors.dim)
-            writer = SnapshotWriter(self.settings, primary, self._stage, second)
+            writer = SnapshotWriter(
+                self.settings, primary, self._stage, second, self.vectors.embed_queries
+            )
             writer.write(target, previous, plan, report)
             snapshot.publish(self.index_dir, target)
         except BaseException:

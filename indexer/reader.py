@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh.index import Index
 
-from indexer import keyword_index, metadata, snapshot
+from indexer import heading_vectors, keyword_index, metadata, snapshot
 from indexer.metadata import Owner, Passage
 from indexer.secondary import KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
 from indexer.vector_index import VectorIndex, load_vector_index
@@ -126,6 +127,11 @@ class Snapshot:
             with self._lock:
                 self._title_vectors = metadata.title_vectors(self._db)
         return self._title_vectors
+
+    def heading_vectors(self, paths: Iterable[str]) -> dict[str, np.ndarray]:
+        """Section heading path → its vector, for those of `paths` that have one."""
+        with self._lock:
+            return heading_vectors.load(self._db, paths)
 
     def close(self) -> None:
         self.keyword.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import keyword_index, metadata, originals, snapshot
+from indexer import heading_vectors, keyword_index, metadata, originals, snapshot
 from indexer.chunking import chunk_article
 from indexer.plan import Plan, Stage
 from indexer.report import BuildReport
@@ -54,7 +54,8 @@ class VectorSide:
 
 class SnapshotWriter:
     """Writes one snapshot folder; `primary` gives the vectors of new passages,
-    `secondary` (when set) those of the second model (`indexer.secondary`)."""
+    `secondary` (when set) those of the second model (`indexer.secondary`),
+    `embed_queries` those of new section heading paths (`indexer.heading_vectors`)."""
 
     def __init__(
         self,
@@ -62,6 +63,7 @@ class SnapshotWriter:
         primary: VectorSide,
         stage: Stage,
         secondary: VectorSide | None = None,
+        embed_queries: heading_vectors.EmbedQueries | None = None,
     ) -> None:
         self.settings = settings
         self.model = primary.model
@@ -69,6 +71,7 @@ class SnapshotWriter:
         self.embed = primary.embed
         self.primary = primary
         self.secondary = secondary
+        self.embed_queries = embed_queries
         self.index_dir = settings.index_path
         self.languages = settings.language_list
 
@@ -154,6 +157,8 @@ class SnapshotWriter:
         )
         metadata.write_departments(db, plan.departments.values())
         self._title_vectors(db)
+        if self.embed_queries is not None:
+            heading_vectors.update(db, self.embed_queries)
         db.commit()
         digests = db.execute("SELECT original FROM articles WHERE original != ''").fetchall()
         originals.link_into(self.index_dir, target, previous, [d[0] for d in digests])

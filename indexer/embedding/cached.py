@@ -10,8 +10,9 @@ search model (`embedding_model`) and, when set, the second model
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +28,20 @@ EMBED_CHECKPOINT = 256  # passages embedded between two writes to the embedding 
 CACHE_FILE = "embeddings.db"
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+def query_role_hash(text: str) -> str:
+    """The cache key of a text's query-role vector (distinct from any passage's)."""
+    return hashlib.sha256(f"query role\n{text}".encode()).hexdigest()
+
+
+def embed_as_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """Query-role vectors of `texts`: the model's batch call where it has one, else
+    one `embed_query` per text (models without roles embed both alike)."""
+    batch = getattr(embedder, "embed_queries", None)
+    if batch is not None:
+        return np.asarray(batch(list(texts)), dtype=np.float32)
+    return np.stack([np.asarray(embedder.embed_query(t), dtype=np.float32) for t in texts])
 
 
 class CachedEmbedding:
@@ -70,27 +85,53 @@ class CachedEmbedding:
         if not chunks:
             return np.zeros((0, 0), dtype=np.float32), 0
         hashes = [c.text_hash for c in chunks]
-        cache = self._cache(None)
-        cached = cache.get_many(hashes) if cache else {}
-        missing = sorted(
-            {h: c for h, c in zip(hashes, chunks, strict=True) if h not in cached}.items()
+        vectors, embedded = self._through_cache(
+            {c.text_hash: c.embedding_text for c in chunks},
+            lambda texts, tick: self.embedder.embed(texts, progress=tick),
+            self.progress,
         )
+        return np.stack([vectors[h] for h in hashes]).astype(np.float32), embedded
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Query-role vectors of short texts (section heading paths), in order,
+        cached under their own keys (`query_role_hash`)."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        hashes = [query_role_hash(t) for t in texts]
+        vectors, _ = self._through_cache(
+            dict(zip(hashes, texts, strict=True)),
+            lambda part, _: embed_as_queries(self.embedder, part),
+            None,
+        )
+        return np.stack([vectors[h] for h in hashes]).astype(np.float32)
+
+    def _through_cache(
+        self,
+        texts: dict[str, str],
+        compute: Callable[[list[str], Callable[[int], None] | None], np.ndarray],
+        progress: ProgressFactory | None,
+    ) -> tuple[dict[str, np.ndarray], int]:
+        """The vectors of `texts` (hash → text) from the cache, those it lacks
+        embedded by `compute` and stored; and how many were embedded."""
+        cache = self._cache(None)
+        cached = cache.get_many(texts) if cache else {}
+        missing = sorted((h, t) for h, t in texts.items() if h not in cached)
         if missing:
             embedder = self.embedder
             if cache is None:
                 cache = self._cache(embedder.dim)
             assert cache is not None
-            tick = self.progress(len(missing)) if self.progress else None
-            logger.info("embedding %d passages with %s", len(missing), self.model)
+            tick = progress(len(missing)) if progress else None
+            logger.info("embedding %d texts with %s", len(missing), self.model)
             for start in range(0, len(missing), EMBED_CHECKPOINT):
                 part = missing[start : start + EMBED_CHECKPOINT]
-                vecs = embedder.embed([c.embedding_text for _, c in part], progress=tick)
+                vecs = compute([t for _, t in part], tick)
                 fresh = {h: v for (h, _), v in zip(part, vecs, strict=True)}
                 cache.put_many(fresh)
                 cached.update(fresh)
         if cache:
             cache.close()
-        return np.stack([cached[h] for h in hashes]).astype(np.float32), len(missing)
+        return cached, len(missing)
 
     def _cache(self, dim: int | None) -> EmbeddingCache | None:
         if dim is None:
