@@ -84,8 +84,8 @@ def collect(name: str, queries: Path, index: str, content: str) -> list[dict[str
         response = engine.search(Query(query.text, k=10))
         found = engine.retrieve(Query(query.text, k=10))
         groups, _ = engine.rank(found)
-        loaded, cosines = engine.competing(found, groups)
-        candidates = answer_candidates(groups, loaded, cosines, found.plan)
+        loaded, cosines, sections = engine.competing(found, groups)
+        candidates = answer_candidates(groups, loaded, cosines, found.plan, sections=sections)
 
         def text(pid: int, loaded: Mapping[int, Passage] = loaded) -> str:
             p = loaded[pid]

@@ -74,8 +74,8 @@ def collect(name: str, spec: Sequence[str]) -> list[Search]:
             continue
         found = engine.retrieve(Query(query.text, k=10))
         groups, _ = engine.rank(found)
-        loaded, cosines = engine.competing(found, groups)
-        rows = passage_features(groups, loaded, cosines, found.plan)
+        loaded, cosines, sections = engine.competing(found, groups)
+        rows = passage_features(groups, loaded, cosines, found.plan, sections)
         held = [
             label.held_by(ShownAnswer(a, loaded[p].headings, loaded[p].text), doc_id)
             for p, a, _ in rows

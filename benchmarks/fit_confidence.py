@@ -104,8 +104,8 @@ def left_out(engine: SearchEngine, text: str, features: Mapping[str, float]) -> 
         return 0.0
     found = engine.retrieve(Query(text, k=10))
     groups, _ = engine.rank(found)
-    loaded, cosines = engine.competing(found, groups)
-    candidates = answer_candidates(groups, loaded, cosines, found.plan)
+    loaded, cosines, sections = engine.competing(found, groups)
+    candidates = answer_candidates(groups, loaded, cosines, found.plan, sections=sections)
     leave_out = deferred_leave_out(
         engine.embed, found.prepared.vector, found.plan, loaded, candidates
     )

@@ -134,7 +134,7 @@ class Settings(SecuritySettings, FusionSettings):
     )
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(
-        0.58,
+        0.59,
         "Confidence below which a search counts as unanswered (fitted with the default "
         "model by benchmarks/fit_confidence.py).",
         minimum=0,

@@ -21,7 +21,12 @@ linear score of evidence that means the same on any corpus
   (the model's query/passage roles: it was trained to rank answers);
 - `cosine_in_article`: the same, against the best passage of its own article;
 - `article`: its article's fused score over the first article's;
-- `length`: log(1 + words), since a stub under a heading rarely answers.
+- `length`: log(1 + words), since a stub under a heading rarely answers;
+- `section_cosine`: the cosine between the query and the passage's heading
+  path (title > headings, embedded at index time in the query role,
+  `search.section_match`) minus the best candidate's: the section that
+  names the asked detail, even in other words;
+- `position`: log(1 + the passage's place in its article).
 
 The weights (`FITTED_PASSAGE_WEIGHTS`) are a pairwise logistic regression
 (each passage that holds the labelled answer against each that does not, in
@@ -54,16 +59,20 @@ PASSAGE_FEATURES = (
     "cosine_in_article",
     "article",
     "length",
+    "section_cosine",
+    "position",
 )
 # Fitted by benchmarks/fit_answers.py (docs/search.md); the scale is free.
 FITTED_PASSAGE_WEIGHTS: dict[str, float] = {
-    "coverage": 1.09,
-    "body_coverage": 0.811,
-    "heading": 1.918,
-    "cosine": 26.61,
-    "cosine_in_article": 31.9,
-    "article": 6.153,
-    "length": 1.047,
+    "coverage": 0.997,
+    "body_coverage": 1.111,
+    "heading": 1.095,
+    "cosine": 17.235,
+    "cosine_in_article": 31.125,
+    "article": 5.24,
+    "length": 0.978,
+    "section_cosine": 25.529,
+    "position": -0.337,
 }
 
 
@@ -118,8 +127,10 @@ def passage_features(
     passages: Mapping[int, Passage],
     cosines: Mapping[int, float],
     plan: QueryPlan,
+    sections: Mapping[int, float] | None = None,
 ) -> list[tuple[int, str, dict[str, float]]]:
-    """(passage id, article id, features) of every competing passage."""
+    """(passage id, article id, features) of every competing passage;
+    `sections` gives their heading paths' cosines (`search.section_match`)."""
     match = ConceptMatch(plan)
     top = list(groups[:ANSWER_ARTICLES])
     if not top:
@@ -127,6 +138,8 @@ def passage_features(
     best_article = top[0].score if top[0].score > 0 else 1.0
     pids = [p for p in candidate_pids(top) if p in passages]
     best = max((cosines.get(p, 0.0) for p in pids), default=0.0)
+    sections = sections or {}
+    best_section = max((sections[p] for p in pids if p in sections), default=0.0)
     out: list[tuple[int, str, dict[str, float]]] = []
     for group in top:
         own = [p for p in group.pids[:ANSWER_PASSAGES] if p in passages]
@@ -148,6 +161,8 @@ def passage_features(
                 "cosine_in_article": cosine - best_own,
                 "article": group.score / best_article,
                 "length": math.log1p(len(p.text.split())),
+                "section_cosine": sections.get(pid, best_section) - best_section,
+                "position": math.log1p(p.ordinal),
             }
             out.append((pid, group.article_id, features))
     return out
@@ -159,11 +174,12 @@ def answer_candidates(
     cosines: Mapping[int, float],
     plan: QueryPlan,
     weights: Mapping[str, float] = FITTED_PASSAGE_WEIGHTS,
+    sections: Mapping[int, float] | None = None,
 ) -> list[AnswerCandidate]:
     """The competing passages, best first (ties keep result order)."""
     scored = [
         AnswerCandidate(pid, article, features, sum(w * features[k] for k, w in weights.items()))
-        for pid, article, features in passage_features(groups, passages, cosines, plan)
+        for pid, article, features in passage_features(groups, passages, cosines, plan, sections)
     ]
     return sorted(scored, key=lambda c: -c.score)
 

@@ -47,6 +47,7 @@ from search.query_cache import QueryVectorCache, TermVectors, with_terms
 from search.ranking import Ranker
 from search.routing import Route
 from search.second_look import Judge, deferred_leave_out
+from search.section_match import section_cosines
 from search.spelling import SpellingCorrector, Vocabulary
 from search.synonyms import Glossary, GlossaryFile, glossary_path
 from search.understanding import QueryPlan, understand
@@ -122,8 +123,7 @@ class SearchEngine:
         self._prepared: PreparedSnapshot | None = None
         self._prepare_lock = threading.Lock()
         self._embed_lock = threading.Lock()
-        # Employees ask the same questions again and again; a query's vector is
-        # computed once per process (the embedder never changes under an engine).
+        # Employees repeat questions: a query's vector is computed once per process.
         self._query_vectors = QueryVectorCache(settings.query_cache_size)
         self._glossary_vocabulary: tuple[Glossary, Vocabulary] | None = None
         self._term_vectors = TermVectors()
@@ -162,8 +162,7 @@ class SearchEngine:
             return self._prepared
 
     def wait_until_warm(self, timeout: float | None = None) -> bool:
-        """Prepare the current snapshot and wait until its frequent terms are
-        scored (serving processes do this before taking requests)."""
+        """Prepare the current snapshot; wait until its frequent terms are scored."""
         return self.prepared().warmed.wait(timeout)
 
     def _glossary_words(self, glossary: Glossary) -> Vocabulary:
@@ -210,8 +209,8 @@ class SearchEngine:
         plan, passages = found.plan, found.passages
         groups, article_of = self.rank(found)
         # Only the passages shown or competing for the answer are read.
-        loaded, cosines = self.competing(found, groups)
-        candidates = answer_candidates(groups, loaded, cosines, plan)
+        loaded, cosines, sections = self.competing(found, groups)
+        candidates = answer_candidates(groups, loaded, cosines, plan, sections=sections)
         evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded
         )
@@ -222,7 +221,7 @@ class SearchEngine:
         # Evaluation ranks every article found; routing always reads the shown ones.
         relevant = shown if query.floor else relevant_results(groups, 0.0, plan.nonsense)
         route = self._route(found, shown)
-        match = Marker(plan.match_stems())
+        match = Marker(plan.match_stems(), negated=plan.negated)
         first = (query.page - 1) * query.k
         page = relevant[first : first + query.k]
         loaded.update(passages.get(g.best_pid for g in page))
@@ -263,12 +262,13 @@ class SearchEngine:
 
     def competing(
         self, found: Retrieval, groups: list[ArticleGroup]
-    ) -> tuple[dict[int, Passage], dict[int, float]]:
-        """The passages that compete for the answer (and the top result's), and
-        their cosines to the query."""
+    ) -> tuple[dict[int, Passage], dict[int, float], dict[int, float]]:
+        """The competing passages (and the top result's), their and their sections' cosines."""
         pids = candidate_pids(groups)
         loaded = found.passages.get([g.best_pid for g in groups[:1]] + pids)
-        return loaded, found.prepared.vector.cosines(found.query_vector, pids, dict(found.vector))
+        cosines = found.prepared.vector.cosines(found.query_vector, pids, dict(found.vector))
+        vectors = found.prepared.snapshot.heading_vectors
+        return loaded, cosines, section_cosines(vectors, loaded, found.query_vector)
 
     def retrieve(self, query: Query) -> Retrieval:
         """Understand the query and take candidates from both retrievers (before fusion)."""

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from indexer.metadata import Passage
 from kb.results import Answer, Hit
-from search.terms import WORD, stems
+from search.terms import NEGATIONS, WORD, stems
 
 SNIPPET_WORDS = 36
 _SPACE = re.compile(r"\s+")
@@ -36,8 +36,9 @@ class Marker:
     Build one per search and pass it to every snippet: it remembers each word
     it has judged, and passages of one result list share most of their words."""
 
-    def __init__(self, match: AbstractSet[str]) -> None:
+    def __init__(self, match: AbstractSet[str], negated: bool = False) -> None:
         self.match = match
+        self.negated = negated  # the query itself negates ("what is not reimbursed")
         self._seen: dict[str, bool] = {}
 
     def __call__(self, word: str) -> bool:
@@ -203,7 +204,20 @@ def _with_following(parts: list[str], first: int) -> str:
 
 
 def _score(sentence: str, match: Marker, score: SentenceScore | None) -> float:
-    found = sorted({m.group(0).lower() for m in WORD.finditer(sentence) if match(m.group(0))})
+    """The sentence's matched words, scored. A word right after a negation
+    ("Costs that are not reimbursed") says the opposite of what was asked and
+    does not count, unless the query negates too."""
+    tokens = [m.group(0) for m in WORD.finditer(sentence)]
+    found = sorted(
+        {
+            word.lower()
+            for i, word in enumerate(tokens)
+            if match(word)
+            and (
+                match.negated or NEGATIONS.isdisjoint(t.lower() for t in tokens[max(0, i - 2) : i])
+            )
+        }
+    )
     return score(found) if score else float(len(found))
 
 

@@ -36,6 +36,17 @@ def words(text: str) -> list[str]:
     return [m.group(0).lower() for m in WORD.finditer(text)]
 
 
+# Words that turn what follows into its opposite ("not reimbursed", "nicht erstattet").
+NEGATIONS = frozenset(
+    {"not", "no", "never", "nicht", "nie", "kein", "keine", "keinen", "keinem", "keiner", "keines"}
+)
+
+
+def negates(text: str) -> bool:
+    """Whether `text` holds a negation word ("what is not reimbursed")."""
+    return not NEGATIONS.isdisjoint(words(text))
+
+
 def unique(items: Iterable[str]) -> list[str]:
     """Items in first-seen order without repeats."""
     return list(dict.fromkeys(items))

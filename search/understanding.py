@@ -20,7 +20,7 @@ from kb.language import detect_language
 from search.compounds import split_compound
 from search.spelling import SpellingCorrector, corrected_text
 from search.synonyms import Expansion, Glossary
-from search.terms import content_words, is_stopword, normalise, stems, unique, words
+from search.terms import content_words, is_stopword, negates, normalise, stems, unique, words
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,11 @@ class QueryPlan:
             if any(not found_stems.isdisjoint(stems(w)) for w in concept_words):
                 total += concept.weight
         return total
+
+    @property
+    def negated(self) -> bool:
+        """Whether the query asks about what is *not* so ("what is not reimbursed")."""
+        return negates(self.text)
 
     def match_stems(self) -> frozenset[str]:
         """Stems of every word a matching passage may contain (for highlighting)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from search.highlight import answer_sentences, best_sentences, mark, sentences, snippet
-from search.terms import stems
+from search.highlight import Marker, answer_sentences, best_sentences, mark, sentences, snippet
+from search.terms import negates, stems
 
 MATCH = frozenset(stems("vacation") | stems("days"))
 
@@ -121,3 +121,22 @@ def test_a_step_of_a_list_brings_the_whole_list() -> None:
     steps = best_sentences(text, frozenset({"password", "reset"}) | {"new"})
     assert steps.startswith("Forgotten password: Open the sign-in page")
     assert steps.endswith("Choose a new password.")
+
+
+def test_a_negated_match_does_not_answer_an_affirmative_question() -> None:
+    text = "Claim trains and hotels you paid. Costs that are not reimbursed include the minibar."
+    match = Marker(frozenset(stems("reimbursed") | stems("hotels")))
+    assert best_sentences(text, match) == "Claim trains and hotels you paid."
+    only = Marker(frozenset(stems("reimbursed")))
+    assert best_sentences(text, only) == "Claim trains and hotels you paid."  # no real match
+    asked = Marker(frozenset(stems("reimbursed")), negated=True)  # "what is not reimbursed"
+    assert best_sentences(text, asked) == "Costs that are not reimbursed include the minibar."
+    german = "Die Minibar wird nicht erstattet. Hotels werden erstattet."
+    assert best_sentences(german, Marker(frozenset(stems("erstattet")))) == (
+        "Hotels werden erstattet."
+    )
+
+
+def test_a_query_that_negates_is_known_as_such() -> None:
+    assert negates("what is not reimbursed") and negates("Was wird nicht erstattet?")
+    assert not negates("what is reimbursed") and not negates("nothing to see")

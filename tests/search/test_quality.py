@@ -133,11 +133,9 @@ def _metric(report: dict[str, Any], path: str) -> float:
             "answered/unanswered_recall",
             0.80,
             True,
+            # 13 of 16 at the threshold that declines at most 8 % of each
+            # corpus's tune half (docs/search.md, "Answered or not").
             id="unanswerable-marked",
-            # 12 of 16 at the threshold that declines at most 8 % of each
-            # corpus's tune half (docs/search.md, "Answered or not"): a known
-            # miss by one question, reported rather than tuned away.
-            marks=pytest.mark.xfail(reason="0.75 on the report half: docs/search.md"),
         ),
         pytest.param("answered/answerable_unanswered", 0.15, False, id="answerable-declined"),
         pytest.param("routing/accuracy", 0.85, True, id="routing-accuracy"),
@@ -156,11 +154,12 @@ def test_labelled_set_meets_the_targets(
         ("by_language/en/success@3", 0.95),
         ("cross_language/de→en/success@3", 0.95),
         ("ranking/ndcg@10", 0.90),
-        # The threshold now keeps each corpus's declines under 8 %, trading
-        # caught for declined (report half: 0.81 → 0.75 caught, 0.10 → 0.09 declined).
+        # The threshold keeps each corpus's declines under 8 % (report half:
+        # 0.81 caught, 0.09 declined).
         ("answered/unanswered_recall", 0.75),
         ("answered/auc", 0.90),
-        ("answer_passages_by_language/en/holds", 0.55),
+        # With the heading path's cosine among the answer evidence: 0.641.
+        ("answer_passages_by_language/en/holds", 0.60),
     ],
 )
 def test_labelled_set_stays_above_todays_level(
