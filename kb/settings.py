@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.errors import ConfigError
 from kb.fusion_settings import FusionSettings
+from kb.language_settings import LanguageSettings
 from kb.security_settings import SecuritySettings
 from kb.setting import Setting, markdown_table, read_toml, rows_of, setting
 
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Settings(SecuritySettings, FusionSettings):
+class Settings(SecuritySettings, FusionSettings, LanguageSettings):
     """Resolved, validated settings. Build with `Settings.load()`; never read the
     environment anywhere else."""
 

@@ -20,10 +20,14 @@ A query in the articles' own language is ranked exactly as before; so is
 every query while both settings stay at their defaults, which leave things
 as they are: neither lever gained on the tune halves of two German question
 sets (docs/search.md, "Levers tried").
+
+The same vote decides whether a query keeps its dictionary translations
+(`translated_if_cross`, `search.translation`), which do gain.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -31,6 +35,8 @@ import numpy as np
 
 from kb.settings import Settings
 from search.fusion import Fusion, WeightedFusion, create_fusion, min_max, ordered
+from search.grouping import best_per_article
+from search.understanding import QueryPlan
 
 if TYPE_CHECKING:
     from indexer.reader import Snapshot
@@ -48,6 +54,31 @@ def is_cross_language(query_lang: str, article_langs: Iterable[str]) -> bool:
     language than the query."""
     known = [lang for lang in article_langs if lang]
     return bool(known) and 2 * sum(lang != query_lang for lang in known) > len(known)
+
+
+def translated_if_cross(
+    plan: QueryPlan, snapshot: Snapshot, vector_hits: Sequence[tuple[int, float]]
+) -> QueryPlan:
+    """The plan with its dictionary translations (`search.translation`) when the
+    query is cross-language, without them otherwise.
+
+    A German word the index lacks may still be answered by German articles
+    that use another word ("Staplerschein" where an article says
+    "Gabelstapler"): there its English translations would pull English pages
+    ahead of the German ones that answer, and make the question look
+    cross-language to the confidence, which then forgives missing keyword
+    evidence. So the vector side's first articles decide, as for the other
+    levers here."""
+    if not plan.translated:
+        return plan
+    owners = snapshot.owners
+    article_of = {pid: owners[pid][0] for pid, _ in vector_hits if pid in owners}
+    if is_cross_language(
+        plan.lang, first_langs(snapshot, best_per_article(vector_hits, article_of))
+    ):
+        return plan
+    concepts = tuple(dataclasses.replace(c, translations=()) for c in plan.concepts)
+    return dataclasses.replace(plan, concepts=concepts)
 
 
 class CrossLanguage:

@@ -36,6 +36,7 @@ from kb.results import Query, SearchResponse
 from kb.settings import Settings
 from search.answering import answer_candidates, candidate_pids, choose_answer, relevant_results
 from search.confidence import ConfidenceModel
+from search.crosslingual import translated_if_cross
 from search.evidence import gather_evidence
 from search.filters import Filters
 from search.fusion import Fusion
@@ -48,9 +49,9 @@ from search.ranking import Ranker
 from search.routing import Route
 from search.second_look import Judge, deferred_leave_out
 from search.section_match import section_cosines
-from search.spelling import SpellingCorrector, Vocabulary
+from search.spelling import Vocabulary
 from search.synonyms import Glossary, GlossaryFile, glossary_path
-from search.understanding import QueryPlan, understand
+from search.understanding import QueryPlan
 
 logger = logging.getLogger(__name__)
 
@@ -275,22 +276,13 @@ class SearchEngine:
         self._validate(query)
         prepared = self.prepared()
         glossary = self.glossary.get()
-        plan = understand(
-            query.text,
-            lang=query.lang,
-            glossary=glossary,
-            corrector=SpellingCorrector(
-                prepared.spelling_vocabulary(query.groups), self._glossary_words(glossary)
-            ),
-            idf=prepared.vocabulary.idf,
-        )
+        plan = prepared.understand(query, glossary, self._glossary_words(glossary))
         filters = Filters.of(query)
         if not prepared.restricted:
             filters = filters.without_audience()
         self._check_department(prepared, filters)
         limit = self.settings.candidates
         passages = PassageCache(prepared.snapshot)
-        keyword_hits = prepared.keyword.search(plan, filters, limit)
         gate = None
         if filters.active:
             owners = prepared.snapshot.owners
@@ -300,6 +292,9 @@ class SearchEngine:
 
         vector = self.query_vector(plan)
         vector_hits = prepared.vector.search(vector, limit, gate)
+        # Translations only where the vector side finds articles in another language.
+        plan = translated_if_cross(plan, prepared.snapshot, vector_hits)
+        keyword_hits = prepared.keyword.search(plan, filters, limit)
         found = Retrieval(prepared, plan, keyword_hits, vector_hits, passages, vector)
         if self.ensemble is not None:
             found.secondary = self.ensemble.retrieve(prepared, plan, limit, gate, TERM_WEIGHT)

@@ -6,9 +6,10 @@ analyser (so "vacations" is stemmed as English for the English fields and as
 German for the German ones), plus the tags field. Title and heading matches
 weigh more through the field boosts of the index schema. Glossary terms and
 spelling corrections are further clauses of the same concept with a lower
-boost; a multi-word term must match all its words (or be a tag as a whole).
-Terms the index lacks are left out. Very long queries keep only their
-`max_terms` most specific (highest IDF) concepts.
+boost, as are a German word's dictionary translations (`search.translation`,
+boost `translation_boost`); a multi-word term must match all its words (or be
+a tag as a whole). Terms the index lacks are left out. Very long queries keep
+only their `max_terms` most specific (highest IDF) concepts.
 
 Scoring is `search.bm25` (BM25F, vectorised); `as_whoosh` turns the same
 clauses into a Whoosh query, which the tests use to check that both match the
@@ -55,9 +56,14 @@ class KeywordRetriever:
     """BM25F search over one snapshot's keyword index."""
 
     def __init__(
-        self, index: Index, languages: list[str], max_terms: int = DEFAULT_MAX_TERMS
+        self,
+        index: Index,
+        languages: list[str],
+        max_terms: int = DEFAULT_MAX_TERMS,
+        translation_boost: float = ALTERNATIVE_BOOST,
     ) -> None:
         self.scorer = BM25Scorer(index)
+        self.translation_boost = translation_boost
         self.languages = [*languages, FALLBACK_LANG]
         self.max_terms = max_terms
         schema = index.schema
@@ -101,11 +107,14 @@ class KeywordRetriever:
             concept = plan.concepts[index]
             corrected = plan.corrections.get(concept.word)
             for term in concept.terms:
-                boost = (
-                    1.0
-                    if term == concept.word
-                    else (CORRECTION_BOOST if term == corrected else ALTERNATIVE_BOOST)
-                )
+                if term == concept.word:
+                    boost = 1.0
+                elif term == corrected:
+                    boost = CORRECTION_BOOST
+                elif term in concept.translations:
+                    boost = self.translation_boost
+                else:
+                    boost = ALTERNATIVE_BOOST
                 clause = self._clause(term, boost, index)
                 if clause is not None:
                     clauses.append(clause)

@@ -18,11 +18,16 @@ from dataclasses import dataclass, field
 from indexer.metadata import Passage
 from indexer.reader import Snapshot
 from kb.records import EVERYONE
+from kb.results import Query
 from kb.settings import Settings
+from search.dictionary import configured_dictionary
 from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
 from search.routing import Router
-from search.spelling import AudienceVocabularies, Vocabulary, passage_words
+from search.spelling import AudienceVocabularies, SpellingCorrector, Vocabulary, passage_words
 from search.suggestions import TitleIndex
+from search.synonyms import Glossary
+from search.translation import Translator, index_knows
+from search.understanding import QueryPlan, understand
 from search.vector import VectorRetriever
 
 logger = logging.getLogger(__name__)
@@ -38,6 +43,7 @@ class PreparedSnapshot:
     vocabulary: Vocabulary
     router: Router
     titles: TitleIndex
+    translator: Translator
     # Whether any article has a restricted audience; if none, searches skip
     # the audience filter altogether.
     restricted: bool = True
@@ -55,9 +61,17 @@ class PreparedSnapshot:
     def build(
         cls, snapshot: Snapshot, settings: Settings, max_terms: int = DEFAULT_MAX_TERMS
     ) -> PreparedSnapshot:
-        keyword = KeywordRetriever(snapshot.keyword, snapshot.languages, max_terms)
+        keyword = KeywordRetriever(
+            snapshot.keyword, snapshot.languages, max_terms, settings.translation_boost
+        )
         with snapshot.keyword.reader() as reader:
             vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
+        english = vocabulary.language_stems.get("en", frozenset())
+        translator = Translator(
+            configured_dictionary(settings.translation_dictionary),
+            index_knows(vocabulary.frequency, english.__contains__),
+            settings.translation_terms,
+        )
         router = Router(snapshot.departments, settings.triage_department, settings.route_threshold)
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
         hidden = [
@@ -77,6 +91,7 @@ class PreparedSnapshot:
             vocabulary,
             router,
             titles,
+            translator,
             bool(hidden),
             AudienceVocabularies(vocabulary, _restricted_words(snapshot, hidden)),
             VectorRetriever(second, order) if second is not None else None,
@@ -85,6 +100,18 @@ class PreparedSnapshot:
     def spelling_vocabulary(self, groups: frozenset[str] | None) -> Vocabulary:
         """What "did you mean" may offer a searcher with `groups` (None: everything)."""
         return self.spelling.for_groups(groups) if self.spelling else self.vocabulary
+
+    def understand(self, query: Query, glossary: Glossary, glossary_words: Vocabulary) -> QueryPlan:
+        """The query's plan over this snapshot's vocabulary (spelling corrections the
+        searcher may see, IDF weights, dictionary translations)."""
+        return understand(
+            query.text,
+            lang=query.lang,
+            glossary=glossary,
+            corrector=SpellingCorrector(self.spelling_vocabulary(query.groups), glossary_words),
+            idf=self.vocabulary.idf,
+            translate=self.translator,
+        )
 
     def audience(self, article_id: str) -> tuple[str, ...]:
         """The audience of an article (read once, then remembered)."""

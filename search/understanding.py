@@ -30,10 +30,12 @@ class Concept:
     word: str
     alternatives: tuple[str, ...] = ()
     weight: float = 1.0
+    # Dictionary terms in the index's language for a word it lacks (search.translation).
+    translations: tuple[str, ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
-        return (self.word, *self.alternatives)
+        return (self.word, *self.alternatives, *self.translations)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class QueryPlan:
         extra = self.extra_terms
         return f"{self.text} ({', '.join(extra)})" if extra else self.text
 
+    @property
+    def translated(self) -> bool:
+        """Whether any concept carries dictionary translations."""
+        return any(c.translations for c in self.concepts)
+
     def coverage(self, found: Iterable[str]) -> float:
         """Summed weight of the concepts that `found` words stand for (by stem)."""
         found_stems: set[str] = set()
@@ -107,6 +114,7 @@ def _concepts(
     corrections: dict[str, str],
     expansions: tuple[Expansion, ...],
     weight: Callable[[str], float],
+    translated: dict[str, tuple[str, ...]],
 ) -> list[Concept]:
     """The query's concepts: each meaningful word with its spelling fix, compound
     parts and synonyms; a glossary phrase ("works council") as one concept."""
@@ -132,7 +140,9 @@ def _concepts(
         for expansion in expansions:
             if forms & set(words(expansion.source)):
                 alternatives.extend(expansion.terms)
-        concepts.append(Concept(word, tuple(unique(alternatives)), weight(word)))
+        concepts.append(
+            Concept(word, tuple(unique(alternatives)), weight(word), translated.get(word, ()))
+        )
     return concepts
 
 
@@ -143,21 +153,29 @@ def understand(
     glossary: Glossary,
     corrector: SpellingCorrector | None,
     idf: Callable[[str], float] | None = None,
+    translate: Callable[[str, str], tuple[str, ...]] | None = None,
 ) -> QueryPlan:
-    """Analyse a raw query into a `QueryPlan`."""
+    """Analyse a raw query into a `QueryPlan`; `translate(word, lang)` gives the
+    dictionary terms of a word the index does not know (`search.translation`)."""
     clean = normalise(text)
     language = lang or detect_language(clean)
     all_words = words(clean)
     meaningful = content_words(clean) or unique(all_words)
     splits: dict[str, tuple[str, str]] = {}
     corrections: dict[str, str] = {}
+    translated: dict[str, tuple[str, ...]] = {}
     if corrector is not None:
         unknown = [w for w in meaningful if not corrector.is_known(w, language)]
         for word in unknown:
             parts = split_compound(word, corrector.is_known)
             if parts:
                 splits[word] = parts
-        corrections = corrector.corrections((w for w in unknown if w not in splits), language)
+            elif translate is not None and (terms := translate(word, language)):
+                translated[word] = terms
+        # A word the dictionary knows is a real word of the query's language, not a typo.
+        corrections = corrector.corrections(
+            (w for w in unknown if w not in splits and w not in translated), language
+        )
     # Compounds are matched against the glossary by their parts as well.
     expansions = tuple(
         glossary.expand(" ".join(" ".join(splits[w]) if w in splits else w for w in all_words))
@@ -167,9 +185,9 @@ def understand(
     def weight(word: str) -> float:
         return idf(corrections.get(word, word)) if idf else 1.0
 
-    concepts = _concepts(meaningful, phrases, splits, corrections, expansions, weight)
+    concepts = _concepts(meaningful, phrases, splits, corrections, expansions, weight, translated)
     nonsense = corrector is not None and is_nonsense(
-        [c.word for c in concepts if not c.alternatives],
+        [c.word for c in concepts if len(c.terms) == 1],
         len(concepts),
         lambda w: corrector.is_known(w, language),
         corrector.vocabulary.wordlike,

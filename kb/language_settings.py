@@ -1,0 +1,39 @@
+"""The settings for questions in another language than the articles that answer
+them: the query translation of `search.translation` through a bilingual
+dictionary (docs/search.md, "Cross-language queries"; the fusion levers for
+such queries are in `kb.fusion_settings`).
+
+`LanguageSettings` is a part of `kb.settings.Settings` (which inherits its
+fields), kept in a module of its own so the one settings table stays
+readable; declare new fields as `kb.settings` does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.setting import setting
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """Query translation through a bilingual dictionary."""
+
+    translation_dictionary: str = setting(
+        "auto",
+        "German-English dictionary file (Ding format) that translates the words of a "
+        "German query the index does not know into English terms it holds "
+        "(search.translation): auto is Debian's trans-de-en file (/usr/share/trans/de-en) "
+        "when installed, empty turns translation off.",
+    )
+    translation_boost: float = setting(
+        0.6,
+        "Keyword weight of a dictionary translation against the word the user typed.",
+        minimum=0,
+        maximum=2,
+    )
+    translation_terms: int = setting(
+        3,
+        "Dictionary translations kept per query word, most common first (0: none).",
+        minimum=0,
+    )

@@ -1,0 +1,118 @@
+"""Reading a Ding-format German–English dictionary: tiny files written here,
+and Debian's trans-de-en file in a slow test when it is installed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from search import dictionary
+from search.dictionary import (
+    DEBIAN_DICTIONARY,
+    configured_dictionary,
+    english_term,
+    german_key,
+    load_dictionary,
+    parse,
+)
+
+TINY = """\
+# Version :: test
+# License :: GPL Version 2 or later
+Urlaub {m}; Beurlaubung {f} | Langzeiturlaub {m} | in Urlaub sein :: leave; vacation [Am.] | sabbatical leave | to be on leave
+Urlaub {m} [Br.] :: holiday; vacation
+etw. beantragen {vt} (bei jdm.) | beantragend | beantragt :: to apply for sth. (to sb.) | applying for | applied for
+Stunde {f} /Std./ | Stunden {pl} :: hour /h/ | hours
+Kaputte Zeile ohne Trenner
+Zwei {num} | Drei {num} :: two
+Doppelt :: double :: twice
+Bescheinigung {f} | Das ist eine sehr lange Beispielantwort mit vielen Wörtern. :: certificate | That is a long example answer with far too many words.
+"""
+
+
+def test_keys_are_single_german_words_without_annotations() -> None:
+    assert german_key("etw. beantragen {vt} (bei jdm.)") == "beantragen"
+    assert german_key("Stunde {f} /Std./") == "stunde"
+    assert german_key("in Urlaub sein") is None
+    assert german_key("E-Mail {f}") is None  # a query splits it into two words
+
+
+def test_english_terms_drop_placeholders_and_the_verbs_to() -> None:
+    assert english_term(" to apply for sth. (to sb.)") == "apply for"
+    assert english_term("vacation [Am.]") == "vacation"
+    assert english_term("hour /h/") == "hour"
+    assert english_term("That is a long example answer") is None  # too many words
+    assert english_term(" ") is None
+
+
+def test_parse_aligns_sub_entries_and_skips_bad_lines() -> None:
+    found = parse(TINY.splitlines(), "tiny")
+    assert found.translations("urlaub")[:2] == ("vacation", "leave")  # in two entries
+    assert found.translations("langzeiturlaub") == ("sabbatical leave",)
+    assert found.translations("beantragt") == ("applied for",)
+    assert found.translations("stunden") == ("hours",)
+    assert found.translations("bescheinigung") == ("certificate",)
+    assert found.translations("nichts") == ()
+    # No " :: ", unaligned sub-entries, and two separators are skipped, counted.
+    assert found.skipped == 3
+    assert "zwei" not in found and "doppelt" not in found
+
+
+def test_a_term_early_in_its_entry_ranks_first() -> None:
+    found = parse(["Gehalt {n} :: pay; salary; stipend"])
+    assert found.translations("gehalt") == ("pay", "salary", "stipend")
+
+
+def test_load_reads_once_per_file_version(tmp_path: Path) -> None:
+    path = tmp_path / "de-en"
+    path.write_text(TINY, encoding="utf-8")
+    first = load_dictionary(path)
+    assert load_dictionary(path) is first
+    path.write_text(TINY + "Gehalt {n} :: salary\n", encoding="utf-8")
+    assert load_dictionary(path).translations("gehalt") == ("salary",)
+
+
+def test_bad_utf8_is_replaced_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "de-en"
+    path.write_bytes(TINY.encode() + b"Gr\xfc\xdfe {pl} :: greetings\n")
+    assert load_dictionary(path).translations("urlaub")
+
+
+def test_a_missing_file_is_no_dictionary_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR, "search.dictionary"):
+        found = load_dictionary(tmp_path / "absent")
+    assert len(found) == 0
+    assert "absent" in caplog.text and "no query translation" in caplog.text
+
+
+def test_the_setting_auto_empty_or_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "de-en"
+    path.write_text(TINY, encoding="utf-8")
+    assert configured_dictionary(str(path)).translations("urlaub")
+    assert len(configured_dictionary("")) == 0
+    monkeypatch.setattr(dictionary, "DEBIAN_DICTIONARY", tmp_path / "not-installed")
+    monkeypatch.setattr(dictionary, "_reported", set())
+    with caplog.at_level(logging.WARNING, "search.dictionary"):
+        assert len(configured_dictionary("auto")) == 0
+        configured_dictionary("auto")
+    assert caplog.text.count("apt-get install trans-de-en") == 1  # once per process
+    monkeypatch.setattr(dictionary, "DEBIAN_DICTIONARY", path)
+    assert configured_dictionary("auto").translations("urlaub")
+
+
+@pytest.mark.slow
+def test_debians_dictionary_parses() -> None:
+    if not DEBIAN_DICTIONARY.is_file():
+        pytest.skip(f"{DEBIAN_DICTIONARY} is not installed (apt-get install trans-de-en)")
+    found = load_dictionary(DEBIAN_DICTIONARY)
+    assert len(found) > 200_000
+    assert found.skipped < len(found) // 100
+    assert {"leave", "vacation"} <= set(found.translations("urlaub"))
+    assert "apply for" in found.translations("beantragen")
+    assert "reimbursement" in found.translations("erstattung")
