@@ -188,6 +188,18 @@ class LookupEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         raise NotImplementedError("the lookup embedder only serves the synthetic build")
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for the section heading paths (`indexer.heading_vectors`):
+        unit vectors drawn from a hash of each text. The synthetic index serves
+        speed benchmarks, which time looking them up and comparing, not what
+        they say; embedding its 100,000 paths would add most of an hour."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+            vector = np.random.default_rng(seed).standard_normal(self.dim)
+            out[row] = vector / np.linalg.norm(vector)
+        return out
+
 
 class SyntheticBuilder(IndexBuilder):
     """`IndexBuilder` whose articles come from memory instead of the content folder."""
