@@ -13,6 +13,9 @@ from kb.settings import Settings
 
 SEARCH_SETTINGS = (
     "embedding_model",
+    "secondary_model",
+    "secondary_weight",
+    "agreement_weight",
     "fusion",
     "fusion_weight",
     "rrf_k",

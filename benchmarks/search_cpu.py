@@ -1,7 +1,8 @@
 """CPU time per search, like for like between embedding models.
 
     python -m benchmarks.search_cpu --index var/sample --content content \\
-        --queries benchmarks/labelled/queries.jsonl [--model NAME] [--rounds 2] [--json FILE]
+        --queries benchmarks/labelled/queries.jsonl [--model NAME] [--secondary-model NAME]
+        [--rounds 2] [--json FILE]
 
 Wall-clock latency on a shared machine measures the other jobs as much as the
 search; the CPU time of the searching thread does not. Every query of the set
@@ -62,6 +63,7 @@ def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, 
     search = _summary(searches)
     return {
         "model": settings.embedding_model,
+        "secondary_model": settings.secondary_model,
         "index": str(settings.index_dir),
         "queries": len(texts),
         "rounds_measured": rounds - 1,
@@ -80,6 +82,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--content", required=True, help="its content folder (glossary)")
     parser.add_argument("--queries", type=Path, required=True, help="queries.jsonl")
     parser.add_argument("--model", help="embedding_model setting (default: the product's)")
+    parser.add_argument(
+        "--secondary-model",
+        default="",
+        help="secondary_model setting (the index must hold its vectors; default: none)",
+    )
     parser.add_argument("--rounds", type=int, default=2, help="rounds; the first is warm-up")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args(argv)
@@ -93,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     }
     if args.model:
         values["embedding_model"] = args.model
+    if args.secondary_model:
+        values["secondary_model"] = args.secondary_model
     settings = Settings.load(values, environ={})
     texts = [q.text for q in load_queries(args.queries)]
     result = measure(settings, texts, args.rounds)

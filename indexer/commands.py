@@ -97,10 +97,12 @@ def _print(report: dict[str, object], as_json: bool) -> None:
         if report["published"]
         else "index unchanged"
     )
+    second = report.get("secondary_embedded_passages") or 0
+    also = f" (and {second} by the second model)" if second else ""
     click.echo(
         f"{report['articles']} articles, {report['passages']} passages: {report['added']} added, "
         f"{report['updated']} updated, {report['removed']} removed, {report['unchanged']} unchanged; "
-        f"{report['embedded_passages']} passages embedded in {report['seconds']} s; {state}"
+        f"{report['embedded_passages']} passages embedded{also} in {report['seconds']} s; {state}"
     )
 
 

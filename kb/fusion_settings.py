@@ -43,9 +43,14 @@ class FusionSettings:
     secondary_model: str = setting(
         "",
         "A second embedding model (same names as embedding_model; empty: none) whose "
-        "nearest passages are fused with the keyword and the first vector list, except "
-        "for cross-language queries (search.ensemble). The indexer stores its vectors "
+        "nearest passages are fused with the keyword and the first vector list for "
+        "queries in secondary_languages (search.ensemble). The indexer stores its vectors "
         "too; the first run after setting it builds the index in full.",
+    )
+    secondary_languages: str = setting(
+        "en",
+        "Query languages the second model reads (comma-separated); other queries, and "
+        "queries in another language than most of the articles found, are fused without it.",
     )
     secondary_weight: float = setting(
         0.2,

@@ -14,7 +14,7 @@ from kb.errors import ConfigError
 from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
-from search.ensemble import EnsembleFusion, create_ensemble
+from search.ensemble import Ensemble, EnsembleFusion, create_ensemble
 from search.fusion import WeightedFusion
 from search.grouping import best_per_article
 from tests.search.conftest import build_fixture_index
@@ -112,6 +112,21 @@ def test_cross_language_queries_are_fused_without_the_second_list(
     # Most of the fixture's articles are English: a German question is cross-language.
     heavy = ensemble_index.replace(secondary_weight=1.0, agreement_weight=0.5)
     assert ranking(heavy, GERMAN) == ranking(ensemble_index, GERMAN, second=False)
+
+
+def test_the_second_list_takes_part_for_its_languages_and_not_across_languages() -> None:
+    def ensemble(**values: object) -> Ensemble:
+        built = create_ensemble(Settings.load(values, environ={}), SecondHashingEmbedder())
+        assert built is not None
+        return built
+
+    english_only = ensemble()  # secondary_languages "en"
+    assert english_only.applies("en", lambda: ["en", "en", "de"])
+    assert not english_only.applies("de", lambda: ["de", "de"])  # not a language it reads
+    assert not english_only.applies("en", lambda: ["de", "de", "en"])  # cross-language
+    both = ensemble(secondary_languages="en, de")
+    assert both.applies("de", lambda: ["de", "de"])
+    assert not both.applies("de", lambda: ["en", "en"])
 
 
 def test_an_index_without_the_second_vectors_is_searched_without_them(
