@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup browser haproxy run index serve test test-fast lint bench clean
+.PHONY: setup dictionary browser haproxy run index serve test test-fast lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,21 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed dictionary
+
+# German questions over English articles are translated through the German-
+# English dictionary of Debian's trans-de-en (setting translation_dictionary,
+# docs/search.md). Installed where we may (root, apt-get); never a failure.
+DICTIONARY := /usr/share/trans/de-en
+dictionary:
+	@test -f $(DICTIONARY) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's trans-de-en for query translation"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq trans-de-en; } \
+	      || echo "trans-de-en could not be installed: German queries go untranslated"; \
+	  else \
+	    echo "No $(DICTIONARY) (Debian's trans-de-en, installed as root): German queries go untranslated"; \
+	  fi; }
 
 # Browser tests drive the system Chromium; install it when it is missing.
 browser:

@@ -2,7 +2,7 @@
 
     python -m benchmarks.search_cpu --index var/sample --content content \\
         --queries benchmarks/labelled/queries.jsonl [--model NAME] [--secondary-model NAME]
-        [--rounds 2] [--json FILE]
+        [--rounds 2] [--json FILE] [--set NAME=VALUE ...]
 
 Wall-clock latency on a shared machine measures the other jobs as much as the
 search; the CPU time of the searching thread does not. Every query of the set
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.results import Query
-from kb.settings import Settings
+from kb.settings import Settings, parse_assignment
 from search.evaluation import load_queries
 
 
@@ -72,6 +72,7 @@ def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, 
         "searches_per_second_on_2_cores": round(2000.0 / search["mean"], 1),
         "search_threads": settings.search_threads,
         "query_cache_size": settings.query_cache_size,
+        "translation_dictionary": settings.translation_dictionary,
         "loadavg": list(os.getloadavg()),
     }
 
@@ -89,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--rounds", type=int, default=2, help="rounds; the first is warm-up")
     parser.add_argument("--json", type=Path, help="also write the result here")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="any other setting"
+    )
     args = parser.parse_args(argv)
     if args.rounds < 2:
         raise SystemExit("--rounds must be at least 2 (the first round is warm-up)")
@@ -102,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         values["embedding_model"] = args.model
     if args.secondary_model:
         values["secondary_model"] = args.secondary_model
+    values.update(parse_assignment(text) for text in args.set)
     settings = Settings.load(values, environ={})
     texts = [q.text for q in load_queries(args.queries)]
     result = measure(settings, texts, args.rounds)
