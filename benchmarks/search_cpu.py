@@ -22,6 +22,7 @@ import argparse
 import json
 import math
 import os
+import resource
 import statistics
 import time
 from collections.abc import Sequence
@@ -74,6 +75,8 @@ def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, 
         "query_cache_size": settings.query_cache_size,
         "translation_dictionary": settings.translation_dictionary,
         "loadavg": list(os.getloadavg()),
+        # the whole process's peak memory (both models loaded when a second is set)
+        "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from indexer.build import IndexBuilder
+from indexer.embedding.base import Embedder
 from kb.errors import ConfigError
 from kb.results import Query
 from kb.settings import Settings
@@ -161,3 +162,27 @@ def test_an_article_added_incrementally_is_found_by_the_second_model(tmp_path: P
         assert searcher.search(query).results[0].id == "it/printer.md"
     finally:
         searcher.close()
+
+
+@pytest.mark.slow
+def test_with_the_real_models_english_questions_meet_both_and_german_ones_one(
+    tmp_path: Path, embedder: Embedder, minilm_embedder: Embedder
+) -> None:
+    settings = build_fixture_index(tmp_path, embedder)
+    IndexBuilder(settings, embedder=embedder, secondary_embedder=minilm_embedder).run()
+
+    def search(text: str, second: bool) -> tuple[list[str], bool]:
+        searcher = SearchEngine(
+            settings, embedder=embedder, secondary_embedder=minilm_embedder if second else None
+        )
+        try:
+            found = searcher.retrieve(Query(text, k=20, floor=False))
+            ids = [g.article_id for g in searcher.rank(found)[0]]
+            return ids, bool(found.secondary)
+        finally:
+            searcher.close()
+
+    english, took_part = search("my VPN does not connect from home", True)
+    assert took_part and english[0] == "it/vpn-setup.md"
+    german = "Wie viele Urlaubstage habe ich?"
+    assert search(german, True)[0] == search(german, False)[0]
