@@ -29,8 +29,10 @@ from search.terms import is_stopword, stem, unique, words
 SOURCE = "de"  # the dictionary's language: queries in it are translated
 TARGET = "en"
 # Endings tried on a German word, less up to TRIM letters, to find the form the
-# dictionary lists (the infinitive of a verb, the singular of a noun).
-ENDINGS = ("en", "n", "e", "", "er", "es", "s", "t")
+# dictionary lists (the infinitive of a verb, the singular of a noun); the bare
+# shortened word first, so "urlaubs" finds the noun "urlaub" before the verb
+# "urlauben", which the German stemmer makes the same stem.
+ENDINGS = ("", "en", "n", "e", "er", "es", "s", "t")
 TRIM = 3
 
 

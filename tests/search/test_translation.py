@@ -33,9 +33,12 @@ Dienst {m} | Dienste {pl} :: service; duty | services; duties
 Zugang {m} :: access; admission
 etw. installieren {vt} | installierend | installiert :: to install sth. | installing | installed
 Programm {n} :: program; programme; application
+Urlaub {m} :: leave
+urlauben {vi} :: to holiday
 """
 
 INDEXED = {"connection", "client", "service", "install", "installing", "customer", "link"}
+INDEXED |= {"leave", "holiday"}
 # As the index knows words: as written, or by their English stem ("customers").
 KNOWN = index_knows(lambda w: int(w in INDEXED), {stem(w, "en") for w in INDEXED}.__contains__)
 
@@ -52,6 +55,7 @@ def test_terms_the_index_lacks_are_left_out_and_the_limit_holds() -> None:
 
 def test_a_word_is_found_by_its_stem_and_a_compound_by_its_parts() -> None:
     assert translator()("installiere", "de") == ("install",)  # "installieren"
+    assert translator()("urlaubs", "de") == ("leave",)  # the noun, not the verb "urlauben"
     # "kundendienst" is no entry: its head ("dienst") first, then the modifier.
     assert translator()("kundendienst", "de") == ("service", "customers", "clients")
 
@@ -185,3 +189,58 @@ def test_a_translated_question_keeps_the_models_best_cosine() -> None:
     as_typed = gather_evidence(groups, untranslated, hits, vector, owners, [], loaded)
     assert translated is not None and as_typed is not None
     assert translated.cosine == 0.85 and as_typed.cosine == 0.80
+
+
+ENGLISH_ARTICLES = {
+    "hr/leave-donation.md": (
+        "Donating leave to a colleague",
+        "Employees may donate hours of annual leave to a coworker who faces a medical "
+        "emergency, through the voluntary leave transfer programme.",
+    ),
+    "it/stolen-laptop.md": (
+        "Lost or stolen laptop",
+        "Report a stolen laptop to the IT service desk at once; it will be locked remotely.",
+    ),
+    "hr/travel-claims.md": (
+        "Travel claims",
+        "Submit your travel expenses for reimbursement within five days of your trip.",
+    ),
+}
+
+
+@pytest.mark.slow
+def test_debians_dictionary_and_the_model_find_the_english_article(
+    tmp_path: Path, embedder: object
+) -> None:
+    """With the real model and the real dictionary: a German question whose
+    words no English article uses is matched by keyword through translation."""
+    from indexer.build import IndexBuilder
+    from search.dictionary import DEBIAN_DICTIONARY
+
+    if not DEBIAN_DICTIONARY.is_file():
+        pytest.skip(f"{DEBIAN_DICTIONARY} is not installed (apt-get install trans-de-en)")
+    content = tmp_path / "content"
+    for department in ("hr", "it"):
+        (content / department).mkdir(parents=True)
+        (content / department / "_department.yml").write_text(f"name: {department}\n")
+    for path, (title, text) in ENGLISH_ARTICLES.items():
+        (content / path).write_text(f"---\ntitle: {title}\nlang: en\n---\n{text}\n")
+    settings = Settings.load(
+        {"content_dir": str(content), "index_dir": str(tmp_path / "index")}, environ={}
+    )
+    IndexBuilder(settings, embedder=embedder).run()  # type: ignore[arg-type]
+    question = "Wie kann ich einem Kollegen Urlaubsstunden spenden?"
+    engines = {
+        name: SearchEngine(settings.replace(translation_dictionary=value), embedder=embedder)  # type: ignore[arg-type]
+        for name, value in (("on", "auto"), ("off", ""))
+    }
+    try:
+        assert keyword_ids(engines["off"], question) == []
+        assert keyword_ids(engines["on"], question)[0] == "hr/leave-donation.md"
+        plan = engines["on"].retrieve(Query(question)).plan
+        translated = {c.word: c.translations for c in plan.concepts if c.translations}
+        assert "leave" in translated["urlaubsstunden"] and "donate" in translated["spenden"]
+        assert engines["on"].search(Query(question)).results[0].id == "hr/leave-donation.md"
+    finally:
+        for engine in engines.values():
+            engine.close()
