@@ -1,6 +1,7 @@
 """Query latency and memory of `SearchEngine.search` on a large synthetic index.
 
-    python -m benchmarks.latency --size 100000 [--work DIR] [--source DIR ...]
+    python -m benchmarks.latency --size 100000 [--work DIR] [--source DIR ...] [--model NAME]
+                                 [--secondary-model NAME]
                                  [--rounds N] [--profile] [--json FILE]
 
 The index holds `--size` passages recombined from the sample content and any
@@ -50,6 +51,7 @@ import numpy as np
 
 from benchmarks.recorded import search_settings
 from benchmarks.synthetic import (
+    HashedEmbedder,
     LookupEmbedder,
     SyntheticBuilder,
     SyntheticCorpus,
@@ -155,16 +157,21 @@ def _torch_threads() -> int:
     return int(torch.get_num_threads())
 
 
-def _settings(work: Path, size: int, model: str | None = None) -> Settings:
-    values = {"content_dir": str(ROOT / "content"), "index_dir": str(work / f"index-{size}")}
+def _settings(work: Path, size: int, model: str | None = None, second: str = "") -> Settings:
+    """The benchmark's settings; with a second model (`--secondary-model`) the
+    index lives in a folder of its own (`index-SIZE-second`)."""
+    folder = work / (f"index-{size}-second" if second else f"index-{size}")
+    values = {"content_dir": str(ROOT / "content"), "index_dir": str(folder)}
     if model:
         values["embedding_model"] = model
+    if second:
+        values["secondary_model"] = second
     return Settings.load(values, environ={})
 
 
 def build(args: argparse.Namespace) -> None:
     """Child process: real passages, synthetic articles, snapshot."""
-    settings = _settings(args.work, args.size, args.model)
+    settings = _settings(args.work, args.size, args.model, args.secondary_model)
     model = model_name(settings.embedding_model)
     cache = args.work / "real-embeddings.db"
     sources = [ROOT / "content", *args.source]
@@ -186,7 +193,14 @@ def build(args: argparse.Namespace) -> None:
     )
     lookup = LookupEmbedder(corpus.vectors, model, real.vectors.shape[1])
     started = time.perf_counter()
-    report = SyntheticBuilder(settings, corpus.articles, lookup).run(full=True)
+    second = None
+    if settings.secondary_model:
+        # Hash-drawn vectors of the second model's length: the benchmark times
+        # the second query embedding and nearest-neighbour search, not what
+        # they find (embedding 100,000 synthetic passages would take hours).
+        dim = create_embedder(settings.secondary_model, settings.device).dim
+        second = HashedEmbedder(model_name(settings.secondary_model), dim)
+    report = SyntheticBuilder(settings, corpus.articles, lookup, secondary=second).run(full=True)
     print(
         f"snapshot {report.snapshot}: {report.passages} passages in "
         f"{time.perf_counter() - started:.0f} s",
@@ -196,7 +210,7 @@ def build(args: argparse.Namespace) -> None:
 
 
 def ensure_index(args: argparse.Namespace) -> Path:
-    index_dir = args.work / f"index-{args.size}"
+    index_dir = _settings(args.work, args.size, args.model, args.secondary_model).index_path
     try:
         manifest = snapshot.read_manifest(snapshot.current_path(index_dir))
         if int(manifest["passages"]) >= args.size:
@@ -216,6 +230,7 @@ def ensure_index(args: argparse.Namespace) -> Path:
         str(args.seed),
         *[f"--source={s}" for s in args.source],
         *([f"--model={args.model}"] if args.model else []),
+        *([f"--secondary-model={args.secondary_model}"] if args.secondary_model else []),
     ]
     subprocess.run(command, check=True, cwd=ROOT)
     return index_dir
@@ -333,13 +348,12 @@ def long_queries(engine: SearchEngine, count: int) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    ensure_index(args)
-    match_vector_kind(args.work / f"index-{args.size}", _settings(args.work, args.size, args.model))
+    index_dir = ensure_index(args)
+    chosen = _settings(args.work, args.size, args.model, args.secondary_model)
+    match_vector_kind(index_dir, chosen)
     # Rounds repeat each query; the engine's query-vector cache would turn the
     # repeats into hits, so it is off unless --query-cache asks for it.
-    settings = _settings(args.work, args.size, args.model).replace(
-        query_cache_size=args.query_cache
-    )
+    settings = chosen.replace(query_cache_size=args.query_cache)
     engine = SearchEngine(settings)
     started = time.perf_counter()
     engine.search(Query("warm up", k=10))
@@ -488,6 +502,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="times each query runs")
     parser.add_argument(
         "--model", default=None, help="embedding_model setting (default: the product's default)"
+    )
+    parser.add_argument(
+        "--secondary-model",
+        default="",
+        help="secondary_model setting (default: none); its index is built apart",
     )
     parser.add_argument("--long", type=int, default=40, help="number of long queries")
     parser.add_argument("--seed", type=int, default=0)

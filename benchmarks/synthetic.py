@@ -193,12 +193,34 @@ class LookupEmbedder:
         unit vectors drawn from a hash of each text. The synthetic index serves
         speed benchmarks, which time looking them up and comparing, not what
         they say; embedding its 100,000 paths would add most of an hour."""
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-            vector = np.random.default_rng(seed).standard_normal(self.dim)
-            out[row] = vector / np.linalg.norm(vector)
-        return out
+        return hashed_vectors(texts, self.dim)
+
+
+def hashed_vectors(texts: Sequence[str], dim: int) -> np.ndarray:
+    """A unit vector per text, drawn from a hash of the text."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for row, text in enumerate(texts):
+        seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+        vector = np.random.default_rng(seed).standard_normal(dim)
+        out[row] = vector / np.linalg.norm(vector)
+    return out
+
+
+class HashedEmbedder:
+    """The second model's stand-in for the synthetic build (`--secondary-model`):
+    hash-drawn unit vectors of the model's length, under its name."""
+
+    def __init__(self, name: str, dim: int) -> None:
+        self.name = name
+        self.dim = dim
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        if progress:
+            progress(len(texts))
+        return hashed_vectors(texts, self.dim)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        raise NotImplementedError("the hashed embedder only serves the synthetic build")
 
 
 class SyntheticBuilder(IndexBuilder):
@@ -210,8 +232,11 @@ class SyntheticBuilder(IndexBuilder):
         articles: list[Article],
         embedder: Embedder,
         stage_progress: StageProgress | None = None,
+        secondary: Embedder | None = None,
     ) -> None:
-        super().__init__(settings, embedder=embedder, stage_progress=stage_progress)
+        super().__init__(
+            settings, embedder=embedder, stage_progress=stage_progress, secondary_embedder=secondary
+        )
         self.articles = articles
 
     def plan_changes(self, known: dict[str, tuple[str, str]], report: object, full: bool) -> Plan:
