@@ -27,6 +27,11 @@ German set's top 3 up to 0.14 on its tune half. Off for cross-language
 queries only, the own holdout's German questions over the sample content
 (which has German articles, so they are rarely cross-language) lost two of
 eight top-3 hits; off for every query not read as English, they keep them.
+
+Empty by default for its cost: a second query embedding per search (about
+8 ms of CPU for a short question, 29 ms for a long one) cut HTTP throughput
+to 0.62 times and took the long-query p95 past its 150 ms target
+(docs/benchmarks.md, "Both models fused (ensemble)").
 """
 
 from __future__ import annotations
