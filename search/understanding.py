@@ -21,6 +21,7 @@ from search.compounds import split_compound
 from search.spelling import SpellingCorrector, corrected_text
 from search.synonyms import Expansion, Glossary
 from search.terms import content_words, is_stopword, negates, normalise, stems, unique, words
+from search.translation import SOURCE as DICTIONARY_LANGUAGE
 
 
 @dataclass(frozen=True)
@@ -166,6 +167,9 @@ def understand(
     translated: dict[str, tuple[str, ...]] = {}
     if corrector is not None:
         unknown = [w for w in meaningful if not corrector.is_known(w, language)]
+        if lang is None and translate is not None and _untold(meaningful, unknown, translate):
+            language = DICTIONARY_LANGUAGE
+            unknown = [w for w in meaningful if not corrector.is_known(w, language)]
         for word in unknown:
             parts = split_compound(word, corrector.is_known)
             if parts:
@@ -200,6 +204,19 @@ def understand(
         expansions,
         corrections,
         nonsense,
+    )
+
+
+def _untold(
+    meaningful: list[str], unknown: list[str], translate: Callable[[str, str], tuple[str, ...]]
+) -> bool:
+    """A short German query the detector took for another language ("Urlaub
+    beantragen", "Reisekreditkarte beantragen" read as English): every content
+    word is unknown to the index and a word of the German dictionary."""
+    return (
+        bool(meaningful)
+        and len(unknown) == len(meaningful)
+        and all(translate(w, DICTIONARY_LANGUAGE) for w in unknown)
     )
 
 

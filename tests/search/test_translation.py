@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from indexer.metadata import Passage
+from kb.language import detect_language
 from kb.results import Query
 from kb.settings import Settings
 from search.crosslingual import translated_if_cross
@@ -38,7 +39,7 @@ urlauben {vi} :: to holiday
 """
 
 INDEXED = {"connection", "client", "service", "install", "installing", "customer", "link"}
-INDEXED |= {"leave", "holiday"}
+INDEXED |= {"leave", "holiday", "program"}
 # As the index knows words: as written, or by their English stem ("customers").
 KNOWN = index_knows(lambda w: int(w in INDEXED), {stem(w, "en") for w in INDEXED}.__contains__)
 
@@ -244,3 +245,24 @@ def test_debians_dictionary_and_the_model_find_the_english_article(
     finally:
         for engine in engines.values():
             engine.close()
+
+
+def test_a_short_german_query_read_as_english_is_translated_when_every_word_is_german() -> None:
+    vocabulary = Vocabulary({w: 1 for w in INDEXED | {"vpn"}}, 10)
+
+    def plan_of(text: str, lang: str | None = None) -> QueryPlan:
+        return understand(
+            text,
+            lang=lang,
+            glossary=Glossary(),
+            corrector=SpellingCorrector(vocabulary),
+            translate=translator(),
+        )
+
+    assert detect_language("Programm installieren") != "de"  # what the detector says
+    untold = plan_of("Programm installieren")
+    assert untold.lang == "de" and untold.translated
+    # A word the index knows, or a language the searcher chose, keeps it as it is.
+    assert plan_of("vpn installieren").lang == detect_language("vpn installieren")
+    assert not plan_of("vpn installieren").translated
+    assert not plan_of("Programm installieren", lang="en").translated
