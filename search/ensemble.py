@@ -165,7 +165,11 @@ class Ensemble:
         gate: PassageGate | None,
         term_weight: float,
     ) -> list[tuple[int, float]]:
-        """(passage id, cosine) of the second model's nearest allowed passages."""
+        """(passage id, cosine) of the second model's nearest allowed passages;
+        none for a query in a language the model does not read (it would be
+        fused without them: `applies`), so such a query costs no embedding."""
+        if plan.lang not in self.languages:
+            return []
         retriever = self.retriever(prepared)
         if retriever is None:
             return []

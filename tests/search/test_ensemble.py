@@ -130,6 +130,18 @@ def test_the_second_list_takes_part_for_its_languages_and_not_across_languages()
     assert not both.applies("de", lambda: ["en", "en"])
 
 
+def test_a_query_in_another_language_costs_the_second_model_nothing(
+    ensemble_index: Settings,
+) -> None:
+    searcher = engine(ensemble_index)
+    try:
+        found = searcher.retrieve(Query(GERMAN, k=20, floor=False))
+        assert found.plan.lang == "de" and found.vector and found.secondary == []
+        assert searcher.retrieve(Query(ENGLISH, k=20, floor=False)).secondary
+    finally:
+        searcher.close()
+
+
 def test_an_index_without_the_second_vectors_is_searched_without_them(
     fixture_index: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
