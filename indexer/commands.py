@@ -88,10 +88,11 @@ def _print(report: dict[str, object], as_json: bool) -> None:
     if as_json:
         echo_json(report)
         return
-    for line in report["warnings"]:  # type: ignore[attr-defined]
-        click.echo(f"warning: {line}", err=True)
-    for line in report["errors"]:  # type: ignore[attr-defined]
-        click.echo(f"error: {line}", err=True)
+    for kind in ("warning", "error"):
+        for line in report[f"{kind}s"]:  # type: ignore[attr-defined]
+            # A content problem already names its severity ("warning: path: ...").
+            text = str(line)
+            click.echo(text if text.startswith(f"{kind}: ") else f"{kind}: {text}", err=True)
     state = (
         "published snapshot " + str(report["snapshot"])
         if report["published"]
