@@ -25,7 +25,10 @@ a question in another language than the article; for such queries it takes
 its mean over the same-language queries (computed without the labels), as
 the engine's `ConfidenceModel` does.
 
-Copy the printed weights into `search/confidence.py` (FITTED_WEIGHTS,
+`committed` in the output measures the engine's current model (FITTED_*
+constants, the `answer_threshold` default) on the same searches: adopt a
+refit only where it is at least as good on the tune halves. Copy the printed
+weights into `search/confidence.py` (FITTED_WEIGHTS,
 FITTED_BIAS, FITTED_NEUTRAL) and the threshold into the `answer_threshold`
 default. With `--second-look` every query's leave-out evidence
 (`search.second_look`) is computed too and the second stage fitted
@@ -223,6 +226,7 @@ def run(
         result["measured"][f"{name} all"] = measure(
             model, cut, [s for s in samples if s.set == name]
         )
+    result["committed"] = committed(samples, max_declined)
     for source in names:
         own = [s for s in tune if s.set == source]
         single = fit(own, features=features)
@@ -233,6 +237,25 @@ def run(
                 key = f"fit on {source} tune → {target} report"
                 result["one_set_to_another"][key] = measure(single, single_cut, part)
     return result
+
+
+def committed(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:
+    """The engine's own model (FITTED_* constants, the `answer_threshold`
+    default) measured on the same searches, beside the refit: whether a refit
+    is better on the tune halves is read from one run, and the threshold the
+    rule would give those weights today shows how far the data has moved."""
+    model = ConfidenceModel()
+    cut = Settings.load({}).answer_threshold
+    out: dict[str, Any] = {
+        "threshold": cut,
+        "rule_threshold": threshold(model, [s for s in samples if s.half == TUNE], max_declined),
+        "measured": {},
+    }
+    for name in sorted({s.set for s in samples}):
+        for half in (TUNE, REPORT):
+            part = [s for s in samples if s.set == name and s.half == half]
+            out["measured"][f"{name} {half}"] = measure(model, cut, part)
+    return out
 
 
 def fit_second_look(samples: Sequence[Sample], max_declined: float) -> dict[str, Any]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.fit_confidence import FITTED, Sample, fit, run
+from benchmarks.fit_confidence import FITTED, Sample, fit, measure, run, threshold
+from kb.settings import Settings
+from search.confidence import ConfidenceModel
 from search.splits import REPORT, TUNE, half_of
 
 
@@ -64,3 +66,17 @@ def test_a_candidate_feature_is_fitted_beside_the_engines_own() -> None:
     assert model.weights["candidate"] > 0 and "candidate" in model.known
     result = run(data, max_declined=0.08, features=(*FITTED, "candidate"))
     assert result["measured"]["a report"]["auc"] == 1.0
+
+
+def test_the_committed_model_is_measured_beside_the_refit() -> None:
+    data = samples()
+    result = run(data, max_declined=0.08)
+    committed = result["committed"]
+    engine = ConfidenceModel()
+    cut = Settings.load({}).answer_threshold
+    assert committed["threshold"] == cut
+    part = [s for s in data if s.set == "a" and s.half == TUNE]
+    assert committed["measured"]["a tune"] == measure(engine, cut, part)
+    assert committed["rule_threshold"] == threshold(
+        engine, [s for s in data if s.half == TUNE], 0.08
+    )
