@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.catalogue.fields import FieldType
-from webapp.openapi.schema import json_response, param
+from webapp.openapi.schema import ERROR_REF, json_response, param
 
 _REF = "#/components/schemas/"
 
@@ -91,6 +91,7 @@ OPERATIONS: dict[str, Any] = {
         "parameters": [
             param("hl", "Language of titles and labels (en or de).", {"enum": ["en", "de"]})
         ],
-        "responses": {"200": json_response("Catalogue", "The catalogue.")},
+        # Every query parameter is checked (a NUL character is refused with 400).
+        "responses": {"200": json_response("Catalogue", "The catalogue."), "400": ERROR_REF},
     },
 }
