@@ -209,6 +209,9 @@ def search_for(page: Any, live: LiveServer, text: str) -> None:
     box.fill(text)
     box.press("Enter")
     expect(page.locator(".results-count")).to_be_visible()
+    # The results can show before the deferred script has enhanced the page;
+    # a click before that would submit a form the old way.
+    page.wait_for_load_state("domcontentloaded")
 
 
 def test_search_shows_the_answer_card(tab: Tab, live: LiveServer) -> None:
