@@ -162,6 +162,14 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings):
         minimum=0,
         maximum=1,
     )
+    route_classifier_weight: float = setting(
+        0.3,
+        "Weight of the department classifier fitted on the passage vectors against the "
+        "article and keyword votes in routing (0 turns it off; chosen on the tune halves "
+        "of three sets, docs/search.md).",
+        minimum=0,
+        maximum=1,
+    )
     triage_department: str = setting("triage", "Name of the central triage queue.")
     glossary_file: str = setting("", "Synonym file; default: _glossary.yml in the content root.")
     languages: str = setting("en,de", "Languages with their own analysers (stemming).")

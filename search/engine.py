@@ -388,4 +388,4 @@ class SearchEngine:
                 learned = self.route_hints(" ".join(words))
             except Exception:  # routing must never break a search
                 logger.exception("routing hints failed; routing without them")
-        return found.prepared.router.route(scored, words, learned)
+        return found.prepared.router.route(scored, words, learned, found.query_vector)

@@ -20,6 +20,7 @@ from indexer.reader import Snapshot
 from kb.records import EVERYONE
 from kb.results import Query
 from kb.settings import Settings
+from search.department_classifier import classifier_of
 from search.dictionary import configured_dictionary
 from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
 from search.routing import Router
@@ -72,13 +73,20 @@ class PreparedSnapshot:
             index_knows(vocabulary.frequency, english.__contains__),
             settings.translation_terms,
         )
-        router = Router(snapshot.departments, settings.triage_department, settings.route_threshold)
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
         hidden = [
             pid
             for pid, owner in snapshot.owners.items()
             if EVERYONE not in {a.lower() for a in owner.audience}
         ]
+        weight = settings.route_classifier_weight
+        router = Router(
+            snapshot.departments,
+            settings.triage_department,
+            settings.route_threshold,
+            classifier=classifier_of(snapshot, hidden) if weight > 0 else None,
+            classifier_share=weight,
+        )
 
         def order(pid: int) -> tuple[str, int]:
             return _passage_order(snapshot, pid)

@@ -1,6 +1,6 @@
 """Routing: which department should own a question, with its own confidence.
 
-Two sources of evidence, both from the content itself:
+Evidence from the content itself:
 
 - the best articles of the fused ranking vote for their department, each
   with a weight that falls off exponentially with its distance from the best
@@ -9,7 +9,13 @@ Two sources of evidence, both from the content itself:
   query (compared by stems; multi-word keywords must appear whole) add votes,
   which also lets departments without articles receive questions.
 
-A third source, when the web app provides it, is learned from the requests:
+A department classifier fitted on the passage vectors
+(`search.department_classifier`) adds, with weight `route_classifier_weight`,
+what the question resembles across each department's content as a whole;
+it only reweighs questions that found articles, so a question with no
+evidence still goes to triage.
+
+A further source, when the web app provides it, is learned from the requests:
 questions that agents reassigned to another department vote, through their
 words, for where similar questions finally belonged (`LEARNED_SHARE`).
 
@@ -23,12 +29,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from kb.records import Department
+from search.department_classifier import DepartmentClassifier
 from search.terms import stems, words
 
 VOTE_SHARPNESS = 0.1  # an article scoring this much below the best weighs 1/e as much
 KEYWORD_SHARE = 0.2  # how much the department keywords weigh against the articles
 LEARNED_SHARE = 0.3  # how much reassignment history weighs when it knows the query's words
+# How much the department classifier weighs against the article and keyword votes:
+# on the tune halves of three sets 0.2–0.4 gained and 0.5 lost (docs/search.md, "Routing").
+CLASSIFIER_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -56,8 +68,12 @@ class Router:
         threshold: float,
         sharpness: float = VOTE_SHARPNESS,
         keyword_share: float = KEYWORD_SHARE,
+        classifier: DepartmentClassifier | None = None,
+        classifier_share: float = CLASSIFIER_SHARE,
     ) -> None:
         self.triage = triage
+        self.classifier = classifier if classifier_share > 0 else None
+        self.classifier_share = classifier_share
         self.threshold = threshold
         self.sharpness = sharpness
         self.keyword_share = keyword_share
@@ -96,26 +112,24 @@ class Router:
         scored: Sequence[tuple[str, float]],
         query_words: Sequence[str],
         learned: Mapping[str, float] | None = None,
+        query_vector: np.ndarray | None = None,
     ) -> Route:
-        """Route from the best candidates' (department, similarity), the query's words
-        and, optionally, learned department shares from past reassignments."""
+        """Route from the best candidates' (department, similarity), the query's words,
+        optionally learned department shares from past reassignments, and the
+        query's vector for the department classifier."""
         shares = _shares(self.passage_votes(scored))
         keyword = _shares(self.keyword_votes(query_words))
         if keyword:
             weight = self.keyword_share if shares else 1.0
-            combined = {
-                d: (1 - weight) * shares.get(d, 0.0) + weight * keyword.get(d, 0.0)
-                for d in {*shares, *keyword}
-            }
+            combined = _blend(shares, keyword, weight)
         else:
             combined = shares
+        if combined and query_vector is not None and self.classifier is not None:
+            combined = _blend(combined, self.classifier.shares(query_vector), self.classifier_share)
         learned_shares = _shares(learned or {})
         if learned_shares:
             weight = LEARNED_SHARE if combined else 1.0
-            combined = {
-                d: (1 - weight) * combined.get(d, 0.0) + weight * learned_shares.get(d, 0.0)
-                for d in {*combined, *learned_shares}
-            }
+            combined = _blend(combined, learned_shares, weight)
         if not combined:
             return Route(self.triage, 0.0)
         best = max(sorted(combined), key=lambda d: combined[d])
@@ -128,3 +142,11 @@ class Router:
 def _shares(votes: Mapping[str, float]) -> dict[str, float]:
     total = sum(votes.values())
     return {d: v / total for d, v in votes.items()} if total > 0 else {}
+
+
+def _blend(
+    base: Mapping[str, float], extra: Mapping[str, float], weight: float
+) -> dict[str, float]:
+    return {
+        d: (1 - weight) * base.get(d, 0.0) + weight * extra.get(d, 0.0) for d in {*base, *extra}
+    }
