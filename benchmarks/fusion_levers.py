@@ -37,6 +37,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -248,7 +249,10 @@ def by_cut(
     }
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
+def run(args: argparse.Namespace, levers: dict[str, Lever] | None = None) -> dict[str, Any]:
+    """Every lever (of `levers`, default `LEVERS`; `args.only` narrows them by
+    name) over the same candidates: nDCG@10 overall, per half, in English and
+    per English half, English top 3 per half, and the lever's CPU per query."""
     settings = Settings.load(
         {
             "content_dir": str(args.content),
@@ -265,10 +269,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     found = [(q, engine.retrieve(Query(q.text, k=100, floor=False))) for q in queries]
     english = {q.id for q in queries if q.lang in (None, "en")}
     out: dict[str, Any] = {"queries": len(queries), "candidates": settings.candidates, "levers": {}}
-    for name, lever in LEVERS.items():
-        runs = [
-            QueryRun(q.id, [doc_id(a) for a in lever(engine, f)], False, 0.0, "") for q, f in found
-        ]
+    chosen = LEVERS if levers is None else levers
+    for name, lever in chosen.items():
+        if getattr(args, "only", None) and not any(part in name for part in args.only):
+            continue
+        runs, spent = [], 0.0
+        for q, f in found:
+            started = time.thread_time()
+            ranked = lever(engine, f)
+            spent += time.thread_time() - started
+            runs.append(QueryRun(q.id, [doc_id(a) for a in ranked], False, 0.0, ""))
         row = {"all": ranking_metrics(runs, qrels)["ndcg@10"]}
         for half in HALVES:
             row[half] = ranking_metrics(only(half, runs, key="id"), qrels)["ndcg@10"]
@@ -276,6 +286,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         for half in HALVES:
             part = [r for r in only(half, runs, key="id") if r.id in english]
             row[f"english {half}"] = ranking_metrics(part, qrels)["ndcg@10"]
+            row[f"english {half} top 3"] = ranking_metrics(part, qrels)["success@3"]
+        row["cpu ms"] = round(1000.0 * spent / max(len(found), 1), 3)
         out["levers"][name] = row
         print(f"{name:<48} " + " ".join(f"{k} {v:.4f}" for k, v in row.items()), flush=True)
         if name == "vector only":
@@ -285,7 +297,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, levers: dict[str, Lever] | None = None) -> None:
+    """The command line of this grid, or of another grid's `levers`."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--queries", type=Path, required=True)
     parser.add_argument("--qrels", type=Path, required=True)
@@ -297,9 +310,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="embedding_model the index was built with",
     )
     parser.add_argument("--ids", choices=sorted(ID_FORMS), default="path")
+    parser.add_argument("--only", nargs="*", help="only the levers whose name holds one of these")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    result = run(args)
+    result = run(args, levers)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -71,6 +71,8 @@ class Retrieval:
     query_vector: np.ndarray
     # The second model's candidates (setting secondary_model; search.ensemble).
     secondary: list[tuple[int, float]] = field(default_factory=list)
+    # What fusion reads of the vector side (search.feedback); empty: `vector`.
+    fused_vector: list[tuple[int, float]] = field(default_factory=list)
 
 
 def limit_threads(count: int) -> None:
@@ -258,7 +260,7 @@ class SearchEngine:
         """Fused articles, each with its passages in fused order; and passage →
         article (`search.ranking`)."""
         keyword = [(h.pid, h.score) for h in found.keyword]
-        lists = (keyword, found.vector, found.secondary)
+        lists = (keyword, found.fused_vector or found.vector, found.secondary)
         return self.ranker.rank(found.prepared.snapshot, found.plan.lang, lists, found.query_vector)
 
     def competing(
@@ -296,6 +298,9 @@ class SearchEngine:
         plan = translated_if_cross(plan, prepared.snapshot, vector_hits)
         keyword_hits = prepared.keyword.search(plan, filters, limit)
         found = Retrieval(prepared, plan, keyword_hits, vector_hits, passages, vector)
+        found.fused_vector = self.ranker.feedback.search(
+            prepared.vector, vector, vector_hits, limit, gate
+        )
         if self.ensemble is not None:
             found.secondary = self.ensemble.retrieve(prepared, plan, limit, gate, TERM_WEIGHT)
         return found

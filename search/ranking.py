@@ -3,7 +3,8 @@
 `Ranker` holds the choices made once per engine from the settings: the
 fusion method (`search.fusion`), the cross-language levers
 (`search.crosslingual`) and the second model's three-list fusion
-(`search.ensemble`, when `secondary_model` is set). Per query it picks one,
+(`search.ensemble`, when `secondary_model` is set), and the vector
+feedback search (`search.feedback`), which the engine runs at retrieval. Per query it picks one,
 fuses passages and articles, and attaches each article's passages in fused
 order.
 """
@@ -19,6 +20,7 @@ from indexer.embedding.base import Embedder
 from kb.settings import Settings
 from search.crosslingual import CrossLanguage, first_langs
 from search.ensemble import create_ensemble
+from search.feedback import VectorFeedback
 from search.fusion import Fusion, create_fusion
 from search.grouping import ArticleGroup, attach_passages, best_per_article
 
@@ -35,6 +37,9 @@ class Ranker:
         self.fusion: Fusion = create_fusion(settings)
         self.cross = CrossLanguage(settings)
         self.ensemble = create_ensemble(settings, secondary_embedder)
+        self.feedback = VectorFeedback(
+            settings.vector_feedback_weight, settings.vector_feedback_passages
+        )
 
     def rank(
         self,
