@@ -12,8 +12,8 @@ name). The levers
 (docs/search.md, "Fusion levers for the multilingual model"):
 
 - `rocchio β, top k of S`: the query vector plus β times the mean vector of
-  the first k passages of S (the vector side's own list, or the fused
-  passages), back to unit length, and the vector side searched again (one
+  the first k passages of S (the vector side's own list, its best passage
+  of each of its first k articles, or the fused passages), back to unit length, and the vector side searched again (one
   more nearest-neighbour search, no embedding);
 - `rm3 k, n terms, α`: the n words with the most weight in the first k fused
   passages (Σ over passages of the passage's min-max fused score × the word's
@@ -24,6 +24,9 @@ name). The levers
   below it score 0);
 - `mean floor`: min-max with the list's mean as the floor;
 - `log keyword`: BM25 scores as log(1 + s) before min-max;
+- `passage min-max`: min-max over each retriever's passages (not over its
+  articles' best passages), then each article its best;
+- `linear rank (Borda)`: each list's articles scored 1 − (rank − 1) / n;
 - `raw second λ`: an article scores its best passage plus λ times its second
   on each retriever's own scale, then min-max over articles;
 - `soft λ, S only`: `fusion_levers`' second-passage bonus on one side only.
@@ -74,6 +77,13 @@ def rocchio_vector(
     first = found.vector
     if source == "fused":
         first = engine.fusion.fuse(_keyword(found), found.vector)
+    elif source == "vector articles":
+        owners, seen = prepared.snapshot.owners, set()
+        first = []
+        for pid, score in found.vector:
+            if pid in owners and owners[pid][0] not in seen:
+                seen.add(owners[pid][0])
+                first.append((pid, score))
     moved = VectorFeedback(beta, k).query(prepared.vector.index, found.query_vector, first)
     return prepared.vector.search(moved, engine.settings.candidates)
 
@@ -170,6 +180,25 @@ def log_keyword(engine: SearchEngine, found: Retrieval) -> list[str]:
     return weighted(_articles(engine, keyword), _articles(engine, found.vector))
 
 
+def passage_min_max(engine: SearchEngine, found: Retrieval) -> list[str]:
+    """Min-max over each retriever's passages, then an article takes its best."""
+    lists = []
+    for ranked in (_keyword(found), found.vector):
+        scaled = sorted(min_max(ranked).items(), key=lambda item: -item[1])
+        lists.append(dict(_articles(engine, scaled)))
+    return _combine(*lists)
+
+
+def linear_rank(engine: SearchEngine, found: Retrieval) -> list[str]:
+    """Each list's articles scored 1 − (rank − 1) / n (Borda), then 0.5 / 0.5."""
+    lists = []
+    for ranked in (_keyword(found), found.vector):
+        articles = _articles(engine, ranked)
+        n = max(len(articles), 1)
+        lists.append({a: 1.0 - i / n for i, (a, _) in enumerate(articles)})
+    return _combine(*lists)
+
+
 def _raw_second(engine: SearchEngine, ranked: Ranked, lam: float) -> list[tuple[str, float]]:
     owners = engine.prepared().snapshot.owners
     per: dict[str, list[float]] = {}
@@ -222,12 +251,19 @@ LEVERS: dict[str, Lever] = {
         for k in (5, 8)
         for b in (0.15, 0.2, 0.4)
     },
+    **{
+        f"rocchio {b}, top {k} of vector articles": rocchio(b, k, "vector articles")
+        for k in (3, 5)
+        for b in (0.15, 0.3)
+    },
     **{f"rm3 {k}, {n} terms, {a}": rm3(k, n, a) for k in (3, 5) for n in (10,) for a in (0.2, 0.5)},
     "floor 10": floor_at(10),
     "floor 20": floor_at(20),
     "floor 50": floor_at(50),
     "mean floor": mean_floor,
     "log keyword": log_keyword,
+    "passage min-max": passage_min_max,
+    "linear rank (Borda)": linear_rank,
     "raw second 0.05": raw_second(0.05),
     "raw second 0.1": raw_second(0.1),
     "soft 0.05": soft(0.05),
