@@ -71,15 +71,19 @@ class DepartmentClassifier:
         labels = tuple(sorted(set(departments)))
         if len(labels) < 2:
             return None
-        unit = _unit(np.asarray(vectors, dtype=np.float32))
-        mean = unit.mean(axis=0)
-        x = _unit(unit - mean)
+        # One working copy, normalised and centred in place (it can be 20,000 rows).
+        x = np.array(vectors, dtype=np.float32)
+        _unit_in_place(x)
+        mean = x.mean(axis=0)
+        x -= mean
+        _unit_in_place(x)
         n, dim = x.shape
         onehot = np.asarray(departments)[:, None] == np.asarray(labels)[None, :]
-        y = onehot.astype(np.float64)
+        y = onehot.astype(np.float32)
         y -= y.mean(axis=0)
+        # The products in float32 (no double copy of the passages), the solve in float64.
         gram = (x.T @ x).astype(np.float64) + regularisation * n / dim * np.eye(dim)
-        weights = np.linalg.solve(gram, x.T.astype(np.float64) @ y)
+        weights = np.linalg.solve(gram, (x.T @ y).astype(np.float64))
         return cls(labels, mean, weights.astype(np.float32), temperature)
 
     def shares(self, query_vector: np.ndarray) -> dict[str, float]:
@@ -104,10 +108,15 @@ def classifier_of(
     kept = [p for p in pids if p in stored]
     if not kept:
         return None
-    vectors = np.stack([stored[p] for p in kept])
+    vectors = np.stack([stored.pop(p) for p in kept])
     return DepartmentClassifier.fit(vectors, [owners[p].department for p in kept])
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
     return x / np.where(norms > 0, norms, 1.0)
+
+
+def _unit_in_place(x: np.ndarray) -> None:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    x /= np.where(norms > 0, norms, 1.0)

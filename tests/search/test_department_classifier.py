@@ -49,6 +49,13 @@ def test_shares_follow_the_department_the_query_resembles(
         assert sum(shares.values()) == pytest.approx(1.0)
 
 
+def test_fitting_leaves_the_callers_vectors_alone() -> None:
+    vectors, labels = passages(np.random.default_rng(3))
+    before = vectors.copy()
+    assert DepartmentClassifier.fit(vectors, labels) is not None
+    np.testing.assert_array_equal(vectors, before)
+
+
 def test_nothing_to_tell_apart_with_one_department() -> None:
     vectors = np.ones((3, 4), dtype=np.float32)
     assert DepartmentClassifier.fit(vectors, ["hr", "hr", "hr"]) is None
