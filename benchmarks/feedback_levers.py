@@ -29,7 +29,8 @@ name). The levers
 - `linear rank (Borda)`: each list's articles scored 1 − (rank − 1) / n;
 - `raw second λ`: an article scores its best passage plus λ times its second
   on each retriever's own scale, then min-max over articles;
-- `soft λ, S only`: `fusion_levers`' second-passage bonus on one side only.
+- `soft λ, S only`: `fusion_levers`' second-passage bonus on one side only;
+- `rocchio 0.15, top 5 of vector + soft λ`: both levers together.
 
 A benchmark, not a test: keep it out of pytest.
 """
@@ -86,6 +87,19 @@ def rocchio_vector(
                 first.append((pid, score))
     moved = VectorFeedback(beta, k).query(prepared.vector.index, found.query_vector, first)
     return prepared.vector.search(moved, engine.settings.candidates)
+
+
+def rocchio_soft(beta: float, k: int, lam: float, sides: tuple[str, ...]) -> Lever:
+    """Vector feedback (top k of the vector side) with the second-passage bonus
+    `lam` on the given sides."""
+
+    def rank(engine: SearchEngine, found: Retrieval) -> list[str]:
+        vector = rocchio_vector(engine, found, beta, k, "vector")
+        k_scores = _soft_scores(engine, _keyword(found), lam if "keyword" in sides else 0.0)
+        v_scores = _soft_scores(engine, vector, lam if "vector" in sides else 0.0)
+        return _combine(k_scores, v_scores)
+
+    return rank
 
 
 def rocchio(beta: float, k: int, source: str) -> Lever:
@@ -255,6 +269,17 @@ LEVERS: dict[str, Lever] = {
         f"rocchio {b}, top {k} of vector articles": rocchio(b, k, "vector articles")
         for k in (3, 5)
         for b in (0.15, 0.3)
+    },
+    **{
+        f"rocchio 0.15, top 5 of vector + soft {lam}{'' if len(sides) == 2 else ', vector only'}": (
+            rocchio_soft(0.15, 5, lam, sides)
+        )
+        for lam, sides in (
+            (0.05, ("keyword", "vector")),
+            (0.1, ("keyword", "vector")),
+            (0.2, ("keyword", "vector")),
+            (0.2, ("vector",)),
+        )
     },
     **{f"rm3 {k}, {n} terms, {a}": rm3(k, n, a) for k in (3, 5) for n in (10,) for a in (0.2, 0.5)},
     "floor 10": floor_at(10),
