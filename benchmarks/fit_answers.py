@@ -3,21 +3,26 @@
     python -m benchmarks.fit_answers \\
         --set labelled=benchmarks/labelled/queries.jsonl,var/sample/index,content,path,benchmarks/labelled/answers.jsonl \\
         --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/index,var/handbook/content,relative,benchmarks/handbook18f/answers.jsonl \\
-        [--json FILE] [--samples FILE]
+        [--objective pairwise|choice] [--json FILE] [--samples FILE]
 
 Every query with an answer label is searched with the product's default
 settings; the passages that compete for the answer (`candidate_pids`), their
 features (`passage_features`, exactly what the engine computes) and whether
 each holds the labelled answer (`AnswerLabel.held_by`, as `kb eval
---answers` judges) are the data. The weights are a pairwise logistic
-regression without intercept: for every search, each passage that holds the
-answer against each that does not, every search weighing the same. They are
+--answers` judges) are the data. The weights are a conditional logit
+(`benchmarks.logistic.fit_choice`): per search, the softmax mass of the
+passages that hold the answer, every search weighing the same;
+`--objective pairwise` fits the logistic regression used before (without
+intercept; each holding passage against each that does not). They are
 fitted on the **tune** halves of all sets together (`search.splits`); the
 **report** halves are only measured. The script prints, per set and half,
 how often the best-scored passage holds the answer (English questions, and
 all) for the fitted weights, the engine's current weights and the passage
 that fusion ranks first, and, for each set, weights fitted on it alone and
-measured on the others' report halves.
+measured on the others' report halves. `cross_validated` refits on four
+fifths of the tune halves and measures on the fifth left out (five folds by
+a hash of the query id): the in-sample tune rate flatters every added
+feature, so variants are compared by this one.
 
 Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS).
 """
@@ -25,6 +30,7 @@ Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.logistic import fit_logistic
+from benchmarks.logistic import fit_choice, fit_logistic
 from kb.results import Query
 from kb.settings import Settings
 from search.answer_quality import ShownAnswer, load_answer_labels
@@ -42,6 +48,8 @@ from search.evaluation import ID_FORMS, load_queries
 from search.splits import REPORT, TUNE, half_of
 
 L2 = 1.0
+OBJECTIVES = ("pairwise", "choice")
+FOLDS = 5
 
 
 @dataclass(frozen=True)
@@ -85,8 +93,17 @@ def collect(name: str, spec: Sequence[str]) -> list[Search]:
     return out
 
 
-def fit(searches: Sequence[Search], l2: float = L2) -> dict[str, float]:
-    """Pairwise weights: each holding passage against each other one of its search."""
+def fit(searches: Sequence[Search], l2: float = L2, objective: str = "choice") -> dict[str, float]:
+    """Pairwise weights (each holding passage against each other one of its
+    search) or, for `choice`, a conditional logit over each search's passages."""
+    if objective == "choice":
+        groups = [
+            (np.array([[f[k] for k in PASSAGE_FEATURES] for f in s.features]), np.array(s.held))
+            for s in searches
+            if s.features
+        ]
+        coef = fit_choice(groups, l2)
+        return {k: round(float(v), 3) for k, v in zip(PASSAGE_FEATURES, coef, strict=True)}
     diffs: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     for search in searches:
@@ -123,13 +140,37 @@ def rate(searches: Sequence[Search], weights: Mapping[str, float] | None) -> dic
     return {"queries": len(searches), "english": share(english), "all": share(searches)}
 
 
-def run(searches: Sequence[Search], l2: float = L2) -> dict[str, Any]:
+def fold_of(query_id: str) -> int:
+    """The cross-validation fold of a query (a hash apart from the tune/report split)."""
+    return hashlib.sha256(f"fold:{query_id}".encode()).digest()[0] % FOLDS
+
+
+def cross_validated(tune: Sequence[Search], l2: float, objective: str) -> dict[str, Any]:
+    """The rate on each tune fold of weights fitted on the other folds."""
+    held_out: list[Search] = []
+    chosen: list[bool] = []
+    for fold in range(FOLDS):
+        weights = fit([s for s in tune if fold_of(s.id) != fold], l2, objective)
+        part = [s for s in tune if fold_of(s.id) == fold]
+        held_out += part
+        chosen += [chosen_holds(s, weights) for s in part]
+    english = [c for s, c in zip(held_out, chosen, strict=True) if s.lang == "en"]
+    return {
+        "queries": len(held_out),
+        "english": round(sum(english) / len(english), 3) if english else 0.0,
+        "all": round(sum(chosen) / len(chosen), 3) if chosen else 0.0,
+    }
+
+
+def run(searches: Sequence[Search], l2: float = L2, objective: str = "choice") -> dict[str, Any]:
     names = sorted({s.set for s in searches})
     tune = [s for s in searches if s.half == TUNE]
-    weights = fit(tune, l2)
+    weights = fit(tune, l2, objective)
     result: dict[str, Any] = {
         "weights": weights,
         "l2": l2,
+        "objective": objective,
+        "cross_validated": cross_validated(tune, l2, objective),
         "measured": {},
         "one_set_to_another": {},
     }
@@ -145,7 +186,7 @@ def run(searches: Sequence[Search], l2: float = L2) -> dict[str, Any]:
                 label: rate(part, w) for label, w in choices.items()
             }
     for source in names:
-        single = fit([s for s in tune if s.set == source], l2)
+        single = fit([s for s in tune if s.set == source], l2, objective)
         for target in names:
             if target != source:
                 part = [s for s in searches if s.set == target and s.half == REPORT]
@@ -167,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "(path|stem|relative) (repeatable).",
     )
     parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--objective", choices=OBJECTIVES, default="choice")
     parser.add_argument("--samples", type=Path, help="Reuse the searches of an earlier --json.")
     parser.add_argument("--json", type=Path, help="Write the result (and every search) here.")
     args = parser.parse_args(argv)
@@ -184,7 +226,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         searches += collect(name, parts)
     if not searches:
         raise SystemExit("nothing to fit: give --set or --samples")
-    result = run(searches, args.l2)
+    result = run(searches, args.l2, args.objective)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:
         result["searches"] = [s.__dict__ for s in searches]

@@ -1,4 +1,4 @@
-"""L2-regularised logistic regression by Newton's method, for the fitting scripts.
+"""L2-regularised logistic regression (Newton) and conditional logit, for the fitting scripts.
 
 Both `fit_confidence` (answered or not) and `fit_answers` (which passage
 answers, fitted on pairs) fit a handful of weights on a few hundred
@@ -47,3 +47,59 @@ def fit_logistic(
     weights = coef / spread
     bias = float(w[0] - np.sum(coef * mean / spread)) if intercept else 0.0
     return bias, weights
+
+
+def fit_choice(
+    groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 1.0, iterations: int = 2000
+) -> np.ndarray:
+    """Weights of a conditional logit ("which of these alternatives is chosen").
+
+    Each group is (features of its alternatives (n, k), which alternatives
+    are right (n,) bool); a group's probability of the right ones is the
+    softmax mass on them, every group weighs the same, plus l2/2·|w|² on
+    standardised features. Unlike a pairwise fit it is scored on what the
+    answer choice does (the best-scored alternative), not on every pair.
+    Minimised by gradient descent with a backtracking line search: with
+    several right alternatives in a group the loss is not convex, so Newton
+    steps are not safe. Groups with no right or no wrong alternative carry
+    no information and are left out."""
+    kept = [(x, h.astype(bool)) for x, h in groups if h.any() and not h.all()]
+    if not kept:
+        raise ValueError("no group has both a right and a wrong alternative")
+    k = kept[0][0].shape[1]
+    # A softmax ignores what all of a group's alternatives share, so the
+    # penalty sees each feature's spread within groups.
+    centred = np.vstack([x - x.mean(axis=0) for x, _ in kept])
+    spread = np.sqrt((centred**2).mean(axis=0))
+    spread = np.where(spread > 1e-12, spread, 1.0)
+    scaled = [(x / spread, h) for x, h in kept]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, gradient = 0.5 * l2 * float(w @ w), l2 * w
+        for x, right in scaled:
+            s = x @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            q = np.exp(s[right] - s[right].max())
+            q /= q.sum()  # the softmax among the right ones alone
+            total += float(np.log(np.exp(s - s.max()).sum()) + s.max())
+            total -= float(np.log(np.exp(s[right] - s[right].max()).sum()) + s[right].max())
+            gradient = gradient + p @ x - q @ x[right]
+        return total, gradient
+
+    w = np.zeros(k)
+    value, gradient = loss(w)
+    step = 1.0
+    for _ in range(iterations):
+        while step > 1e-12:
+            trial = w - step * gradient
+            trial_value, trial_gradient = loss(trial)
+            if trial_value <= value - 0.5 * step * float(gradient @ gradient):
+                break
+            step /= 2
+        if value - trial_value < 1e-10:
+            w = trial
+            break
+        w, value, gradient = trial, trial_value, trial_gradient
+        step *= 2
+    return w / spread

@@ -1,13 +1,14 @@
-"""The answer passage fit: pairwise, tune halves only, measured on both."""
+"""The answer passage fit: pairwise or a conditional logit, tune halves only, measured on both."""
 
 from __future__ import annotations
 
 import random
 
 import numpy as np
+import pytest
 
-from benchmarks.fit_answers import Search, chosen_holds, fit, run
-from benchmarks.logistic import fit_logistic
+from benchmarks.fit_answers import FOLDS, OBJECTIVES, Search, chosen_holds, fit, fold_of, run
+from benchmarks.logistic import fit_choice, fit_logistic
 from search.answering import PASSAGE_FEATURES
 from search.splits import REPORT, TUNE
 
@@ -31,9 +32,10 @@ def searches(seed: int = 0) -> list[Search]:
     return out
 
 
-def test_the_fit_learns_the_evidence_and_reads_only_the_tune_halves() -> None:
+@pytest.mark.parametrize("objective", OBJECTIVES)
+def test_the_fit_learns_the_evidence_and_reads_only_the_tune_halves(objective: str) -> None:
     data = searches()
-    weights = fit([s for s in data if s.half == TUNE])
+    weights = fit([s for s in data if s.half == TUNE], objective=objective)
     assert weights["heading"] > 0 and weights["cosine"] > 0
     # a cosine spread of 0.01 still earns its weight: features are standardised
     assert weights["cosine"] * 0.04 > 0.5
@@ -41,8 +43,8 @@ def test_the_fit_learns_the_evidence_and_reads_only_the_tune_halves() -> None:
         Search(s.set, s.id, s.lang, s.features, list(reversed(s.held))) if s.half == REPORT else s
         for s in data
     ]
-    result = run(scrambled)
-    assert result["weights"] == weights
+    result = run(scrambled, objective=objective)
+    assert result["weights"] == weights and result["objective"] == objective
     measured = result["measured"]
     assert measured["a tune"]["fitted"]["english"] > 0.8
     assert measured["a report"]["fitted"]["english"] < measured["a tune"]["fitted"]["english"]
@@ -67,3 +69,31 @@ def test_logistic_regression_recovers_a_known_model() -> None:
     bias, weights = fit_logistic(x, y, l2=0.1)
     assert abs(bias - 0.5) < 0.2
     assert abs(weights[0] - 2.0) < 0.3 and abs(weights[1] - 100.0) < 20.0
+
+
+def test_the_cross_validation_measures_each_tune_search_once() -> None:
+    data = searches()
+    tune = [s for s in data if s.half == TUNE]
+    result = run(data)
+    # every tune search is measured once, by weights fitted without it
+    assert result["cross_validated"]["queries"] == len(tune)
+    assert 0.6 < result["cross_validated"]["english"] <= 1.0
+    assert {fold_of(s.id) for s in tune} == set(range(FOLDS))
+
+
+def test_a_conditional_logit_recovers_the_choice_model() -> None:
+    rng = np.random.default_rng(2)
+    truth = np.array([3.0, -150.0])
+    groups = []
+    for _ in range(600):
+        x = rng.normal(size=(4, 2)) * np.array([1.0, 0.01]) + rng.normal(size=2) * 5
+        p = np.exp(x @ truth - (x @ truth).max())
+        right = np.zeros(4, dtype=bool)
+        right[rng.choice(4, p=p / p.sum())] = True
+        groups.append((x, right))
+    # a group that is all right or all wrong says nothing and is left out
+    groups.append((rng.normal(size=(3, 2)), np.ones(3, dtype=bool)))
+    weights = fit_choice(groups, l2=0.1)
+    assert abs(weights[0] - 3.0) < 0.6 and abs(weights[1] + 150.0) < 40.0
+    with pytest.raises(ValueError, match="both a right and a wrong"):
+        fit_choice([(np.zeros((2, 2)), np.zeros(2, dtype=bool))])
