@@ -32,6 +32,8 @@ from typing import Any
 import numpy as np
 
 from benchmarks.fit_confidence import add_set_option, query_set
+from indexer.heading_vectors import heading_path
+from indexer.reader import Snapshot
 from kb.records import EVERYONE, Department
 from kb.results import Query
 from kb.settings import Settings
@@ -69,6 +71,8 @@ class Corpus:
     # Each department's "name: description", embedded in the query role.
     descriptions: dict[str, np.ndarray]
     departments_by_slug: dict[str, Department]
+    # Each visible passage's section heading path vector (query role), where stored.
+    headings: list[np.ndarray | None]
 
 
 def collect(name: str, queries: Any, index: str, content: str) -> tuple[list[Record], Corpus]:
@@ -126,9 +130,30 @@ def collect(name: str, queries: Any, index: str, content: str) -> tuple[list[Rec
             for slug, d in snapshot.departments.items()
         },
         dict(snapshot.departments),
+        heading_rows(snapshot, kept),
     )
     engine.close()
     return records, corpus
+
+
+def heading_rows(snapshot: Snapshot, pids: Sequence[int]) -> list[np.ndarray | None]:
+    """The heading path vector of each passage (None where the snapshot has none)."""
+    paths: dict[int, str] = {}
+    for start in range(0, len(pids), 500):
+        for pid, p in snapshot.passages(list(pids[start : start + 500])).items():
+            paths[pid] = heading_path(p.title, p.headings)
+    vectors = snapshot.heading_vectors(set(paths.values()))
+    return [vectors.get(paths.get(p, "")) for p in pids]
+
+
+def heading_classifier(corpus: Corpus, both: bool) -> DepartmentClassifier | None:
+    """The classifier fitted on heading path vectors (and, with `both`, passages too)."""
+    rows = [
+        (h, d) for h, d in zip(corpus.headings, corpus.departments, strict=True) if h is not None
+    ]
+    vectors = [h for h, _ in rows] + (list(corpus.vectors) if both else [])
+    labels = [d for _, d in rows] + (corpus.departments if both else [])
+    return DepartmentClassifier.fit(np.stack(vectors), labels)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
@@ -275,6 +300,12 @@ def variants(corpora: Mapping[str, Corpus]) -> Iterator[tuple[str, RouteFn]]:
                     return DepartmentClassifier.fit(c.vectors, c.departments, reg, t)
 
                 yield f"classifier reg {reg} t {t} w {w}", with_profile(corpora, fitted, w)
+    for both in (False, True):
+        for w in (0.2, 0.3, 0.4):
+            yield (
+                f"classifier on heading vectors{' and passages' if both else ''} w {w}",
+                with_profile(corpora, lambda c, both=both: heading_classifier(c, both), w),
+            )
     for t in (0.005, 0.01, 0.02):
         for w in (0.3, 0.5, 0.7):
             yield f"centroids t {t} w {w}", with_profile(corpora, lambda c, t=t: Centroids(c, t), w)
