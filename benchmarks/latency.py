@@ -1,7 +1,7 @@
 """Query latency and memory of `SearchEngine.search` on a large synthetic index.
 
     python -m benchmarks.latency --size 100000 [--work DIR] [--source DIR ...] [--model NAME]
-                                 [--secondary-model NAME]
+                                 [--secondary-model NAME] [--set NAME=VALUE ...]
                                  [--rounds N] [--profile] [--json FILE]
 
 The index holds `--size` passages recombined from the sample content and any
@@ -63,7 +63,7 @@ from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.vector_index import FLAT, IVF, flat_contents, grown_past, load_vector_index
 from kb.results import Query
-from kb.settings import Settings
+from kb.settings import Settings, parse_assignment
 from search.engine import SearchEngine
 from search.filters import Filters
 from search.synonyms import Glossary
@@ -350,6 +350,7 @@ def long_queries(engine: SearchEngine, count: int) -> list[str]:
 def run(args: argparse.Namespace) -> dict[str, Any]:
     index_dir = ensure_index(args)
     chosen = _settings(args.work, args.size, args.model, args.secondary_model)
+    chosen = chosen.replace(**dict(parse_assignment(a) for a in args.set))
     match_vector_kind(index_dir, chosen)
     # Rounds repeat each query; the engine's query-vector cache would turn the
     # repeats into hits, so it is off unless --query-cache asks for it.
@@ -507,6 +508,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--secondary-model",
         default="",
         help="secondary_model setting (default: none); its index is built apart",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="another search setting for the timed engine (repeatable), e.g. secondary_precision=float32",
     )
     parser.add_argument("--long", type=int, default=40, help="number of long queries")
     parser.add_argument("--seed", type=int, default=0)

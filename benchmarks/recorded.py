@@ -14,6 +14,8 @@ from kb.settings import Settings
 SEARCH_SETTINGS = (
     "embedding_model",
     "secondary_model",
+    "secondary_precision",
+    "secondary_retrieval",
     "secondary_weight",
     "agreement_weight",
     "fusion",

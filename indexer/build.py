@@ -24,7 +24,7 @@ from indexer.embedding.cached import CachedEmbedding
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.plan import Plan, Planner
 from indexer.report import BuildReport
-from indexer.secondary import DIM_KEY, MODEL_KEY, secondary_model
+from indexer.secondary import DIM_KEY, MODEL_KEY, load_secondary, secondary_model
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.write import HTML_STORED, SnapshotWriter, VectorSide
@@ -71,7 +71,7 @@ class IndexBuilder:
         second = secondary_model(settings, self.model, secondary_embedder)
         if second is not None:
             self.secondary = CachedEmbedding(
-                self.index_dir, second, lambda: self._load(settings.secondary_model), progress,
+                self.index_dir, second, lambda: load_secondary(settings, False), progress,
                 secondary_embedder, (MODEL_KEY, DIM_KEY),
             )  # fmt: skip
 

@@ -3,7 +3,7 @@
 When the setting names a model, each snapshot holds a second vector index
 (`SECONDARY_VECTORS`, same passage ids as `vectors.faiss`) and records the
 model's name, vector length and index kind in its manifest under the keys
-below; the search engine fuses its nearest passages with the keyword and
+below (8-bit passage vectors under a name of their own: `stored_name`); the search engine fuses its nearest passages with the keyword and
 first vector lists (`search.ensemble`, which says why and with what
 measured effect). Empty (the default) stores nothing more.
 """
@@ -11,7 +11,7 @@ measured effect). Empty (the default) stores nothing more.
 from __future__ import annotations
 
 from indexer.embedding.base import Embedder
-from indexer.embedding.factory import model_name
+from indexer.embedding.factory import create_embedder, model_name
 from kb.errors import ConfigError
 from kb.settings import Settings
 
@@ -28,10 +28,36 @@ def secondary_model(
     is empty); `embedder`, when given, is the second model itself."""
     if embedder is None and not settings.secondary_model:
         return None
-    name = embedder.name if embedder is not None else model_name(settings.secondary_model)
+    name = embedder.name if embedder is not None else stored_name(settings)
     if name == primary:
         raise ConfigError(
             f"setting secondary_model={settings.secondary_model!r} is the search model "
             f"itself ({primary}); name another model or leave it empty"
         )
     return name
+
+
+def stored_name(settings: Settings) -> str:
+    """The name a snapshot records for the second model's passage vectors (8-bit
+    ones named apart: setting secondary_precision = "int8")."""
+    return model_name(settings.secondary_model, settings.secondary_precision == "int8")
+
+
+def side_precision(settings: Settings, for_queries: bool) -> str:
+    """The arithmetic the second model runs in for passages or for queries
+    (setting secondary_precision; "int8-queries" keeps float passages)."""
+    mode = settings.secondary_precision
+    if mode == "int8-queries":
+        return "int8" if for_queries else "float32"
+    return mode
+
+
+def load_secondary(settings: Settings, for_queries: bool, threads: int | None = None) -> Embedder:
+    """The second model as the indexer (passages) or the search (queries) runs it."""
+    return create_embedder(
+        settings.secondary_model,
+        settings.device,
+        settings.embed_batch_size,
+        threads=threads,
+        precision=side_precision(settings, for_queries),
+    )

@@ -78,3 +78,19 @@ class FusionSettings:
     vector_feedback_passages: int = setting(
         5, "Passages whose mean vector vector feedback moves the query towards.", minimum=1
     )
+    secondary_precision: str = setting(
+        "bfloat16",
+        "When secondary_model is set: the arithmetic it runs in (indexer.embedding.precision). "
+        "bfloat16: about twice float32's speed on CPUs that have it (float32 elsewhere), "
+        "the same vectors to 0.9999; "
+        "int8-queries: 8-bit query embedding (three times as fast, cosine about 0.98), "
+        "float passages; int8: both sides, the passage vectors stored apart (the first run "
+        "after choosing it re-embeds every passage with the second model).",
+        choices=("float32", "bfloat16", "int8-queries", "int8"),
+    )
+    secondary_retrieval: str = setting(
+        "search",
+        "When secondary_model is set: search its own nearest passages (search), or only "
+        "score the keyword and first vector candidates with its stored vectors (candidates).",
+        choices=("search", "candidates"),
+    )

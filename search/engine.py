@@ -302,7 +302,8 @@ class SearchEngine:
             prepared.vector, vector, vector_hits, limit, gate
         )
         if self.ensemble is not None:
-            found.secondary = self.ensemble.retrieve(prepared, plan, limit, gate, TERM_WEIGHT)
+            pids = [h.pid for h in keyword_hits] + [p for p, _ in vector_hits]
+            found.secondary = self.ensemble.retrieve(prepared, plan, limit, gate, TERM_WEIGHT, pids)
         return found
 
     def suggest(

@@ -31,7 +31,14 @@ eight top-3 hits; off for every query not read as English, they keep them.
 Empty by default for its cost: a second query embedding per search (about
 8 ms of CPU for a short question, 29 ms for a long one) cut HTTP throughput
 to 0.62 times and took the long-query p95 past its 150 ms target
-(docs/benchmarks.md, "Both models fused (ensemble)").
+(docs/benchmarks.md, "Both models fused (ensemble)"). `secondary_precision`
+(bfloat16 by default, `indexer.embedding.precision`) cuts a long
+question's extra CPU at the median from about 26 to 9 ms at 100,000
+passages with the same rankings; int8 cuts more but loses part of the gain
+in quality (docs/search.md). `secondary_retrieval = "candidates"` scores
+only the other retrievers' passages (`VectorRetriever.rank`) instead of a
+second nearest-neighbour search: it saved about 2 ms and cost SciFact's
+tune half 0.014, so it stays off.
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ from typing import TypeVar
 import numpy as np
 
 from indexer.embedding.base import Embedder
-from indexer.embedding.factory import create_embedder, model_name
+from indexer.secondary import load_secondary, stored_name
 from kb.errors import ConfigError
 from kb.settings import Settings
 from search.crosslingual import is_cross_language
@@ -106,7 +113,7 @@ class Ensemble:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.model = embedder.name if embedder else model_name(settings.secondary_model)
+        self.model = embedder.name if embedder else stored_name(settings)
         self.fusion = EnsembleFusion(
             settings.fusion_weight, settings.secondary_weight, settings.agreement_weight
         )
@@ -116,6 +123,7 @@ class Ensemble:
         self._queries = QueryVectorCache(settings.query_cache_size)
         self._terms = TermVectors()
         self._warned: set[str] = set()
+        self.rescore = settings.secondary_retrieval == "candidates"
 
     @property
     def embedder(self) -> Embedder:
@@ -123,11 +131,8 @@ class Ensemble:
             with self._lock:
                 if self._embedder is None:
                     logger.info("loading second embedding model %s", self.model)
-                    self._embedder = create_embedder(
-                        self.settings.secondary_model,
-                        self.settings.device,
-                        self.settings.embed_batch_size,
-                        threads=self.settings.search_threads or None,
+                    self._embedder = load_secondary(
+                        self.settings, True, threads=self.settings.search_threads or None
                     )
         return self._embedder
 
@@ -164,16 +169,22 @@ class Ensemble:
         limit: int,
         gate: PassageGate | None,
         term_weight: float,
+        candidates: Sequence[int] = (),
     ) -> list[tuple[int, float]]:
-        """(passage id, cosine) of the second model's nearest allowed passages;
-        none for a query in a language the model does not read (it would be
-        fused without them: `applies`), so such a query costs no embedding."""
+        """(passage id, cosine) of the second model's nearest allowed passages,
+        best first; with `secondary_retrieval = "candidates"`, of the other
+        retrievers' `candidates` (already allowed) instead. None for a query in a
+        language the model does not read (it would be fused without them:
+        `applies`), so such a query costs no embedding."""
         if plan.lang not in self.languages:
             return []
         retriever = self.retriever(prepared)
         if retriever is None:
             return []
-        return retriever.search(self.query_vector(plan, term_weight), limit, gate)
+        query = self.query_vector(plan, term_weight)
+        if not self.rescore:
+            return retriever.search(query, limit, gate)
+        return retriever.rank(query, list(dict.fromkeys(candidates)))
 
     def applies(self, query_lang: str, first_article_langs: Callable[[], list[str]]) -> bool:
         """Whether the second list takes part: for a query in a language the

@@ -82,3 +82,13 @@ class VectorRetriever:
             for pid, vector in self.index.vectors(missing).items():
                 out[pid] = float(np.dot(vector, query_vector))
         return out
+
+    def rank(self, query_vector: np.ndarray, pids: Sequence[int]) -> list[tuple[int, float]]:
+        """(passage id, cosine) of the given passages by their stored vectors, best
+        first, as `search` orders its neighbours (unknown ids and cosines at or
+        below `MIN_SIMILARITY` left out)."""
+        scored = self.cosines(query_vector, pids, {})
+        return sorted(
+            ((p, s) for p, s in scored.items() if s > MIN_SIMILARITY),
+            key=lambda hit: (-hit[1], self.order(hit[0])),
+        )

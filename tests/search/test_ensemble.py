@@ -198,3 +198,24 @@ def test_with_the_real_models_english_questions_meet_both_and_german_ones_one(
     assert took_part and english[0] == "it/vpn-setup.md"
     german = "Wie viele Urlaubstage habe ich?"
     assert search(german, True)[0] == search(german, False)[0]
+
+
+def test_in_candidates_mode_it_scores_only_the_other_retrievers_passages(
+    ensemble_index: Settings,
+) -> None:
+    rescoring = ensemble_index.replace(secondary_retrieval="candidates")
+    searcher = engine(rescoring)
+    try:
+        found = searcher.retrieve(Query(ENGLISH, k=20, floor=False))
+        others = {h.pid for h in found.keyword} | {p for p, _ in found.vector}
+        assert found.secondary and {p for p, _ in found.secondary} <= others
+        second = found.prepared.secondary
+        assert second is not None
+        query = SecondHashingEmbedder().embed_query(ENGLISH)
+        stored = second.index.vectors([p for p, _ in found.secondary])
+        for pid, score in found.secondary:
+            assert score == pytest.approx(float(stored[pid] @ query), abs=1e-5)
+        scores = [s for _, s in found.secondary]
+        assert scores == sorted(scores, reverse=True)
+    finally:
+        searcher.close()
