@@ -102,6 +102,8 @@ def classifier_of(
     owners = snapshot.owners
     hidden_set = set(hidden)
     pids = sorted(p for p in owners if p not in hidden_set)
+    if len({owners[p].department for p in pids}) < 2:
+        return None  # one department (a corpus like SciFact): nothing to read or fit
     if len(pids) > limit:
         pids = pids[:: math.ceil(len(pids) / limit)]
     stored = snapshot.vectors.vectors(pids)

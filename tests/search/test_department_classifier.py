@@ -123,3 +123,5 @@ def test_only_passages_everyone_may_read_are_fitted(fixture_engine) -> None:  # 
     assert with_hidden is not None
     assert not np.allclose(with_hidden.weights, fitted.weights)
     assert prepared.router.classifier is not None
+    it_only = [p for p, o in snapshot.owners.items() if o.department != "it"]
+    assert classifier_of(snapshot, it_only) is None  # one department left: nothing to fit
