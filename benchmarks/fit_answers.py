@@ -9,11 +9,11 @@ Every query with an answer label is searched with the product's default
 settings; the passages that compete for the answer (`candidate_pids`), their
 features (`passage_features`, exactly what the engine computes) and whether
 each holds the labelled answer (`AnswerLabel.held_by`, as `kb eval
---answers` judges) are the data. The weights are a conditional logit
-(`benchmarks.logistic.fit_choice`): per search, the softmax mass of the
-passages that hold the answer, every search weighing the same;
-`--objective pairwise` fits the logistic regression used before (without
-intercept; each holding passage against each that does not). They are
+--answers` judges) are the data. The weights are a pairwise logistic
+regression without intercept: for every search, each passage that holds the
+answer against each that does not, every search weighing the same
+(`--objective choice` fits a conditional logit instead, the softmax share
+of a search's holding passages, `benchmarks.logistic.fit_choice`). They are
 fitted on the **tune** halves of all sets together (`search.splits`); the
 **report** halves are only measured. The script prints, per set and half,
 how often the best-scored passage holds the answer (English questions, and
@@ -21,8 +21,9 @@ all) for the fitted weights, the engine's current weights and the passage
 that fusion ranks first, and, for each set, weights fitted on it alone and
 measured on the others' report halves. `cross_validated` refits on four
 fifths of the tune halves and measures on the fifth left out (five folds by
-a hash of the query id): the in-sample tune rate flatters every added
-feature, so variants are compared by this one.
+a hash of the query id), for ten such splits: the in-sample tune rate
+flatters every added feature, so variants are compared by this mean (one
+split alone moves by a question or two either way).
 
 Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS).
 """
@@ -50,6 +51,7 @@ from search.splits import REPORT, TUNE, half_of
 L2 = 1.0
 OBJECTIVES = ("pairwise", "choice")
 FOLDS = 5
+SPLITS = 10  # random splits into folds, averaged
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ def collect(name: str, spec: Sequence[str]) -> list[Search]:
     return out
 
 
-def fit(searches: Sequence[Search], l2: float = L2, objective: str = "choice") -> dict[str, float]:
+def fit(
+    searches: Sequence[Search], l2: float = L2, objective: str = "pairwise"
+) -> dict[str, float]:
     """Pairwise weights (each holding passage against each other one of its
     search) or, for `choice`, a conditional logit over each search's passages."""
     if objective == "choice":
@@ -140,29 +144,34 @@ def rate(searches: Sequence[Search], weights: Mapping[str, float] | None) -> dic
     return {"queries": len(searches), "english": share(english), "all": share(searches)}
 
 
-def fold_of(query_id: str) -> int:
-    """The cross-validation fold of a query (a hash apart from the tune/report split)."""
-    return hashlib.sha256(f"fold:{query_id}".encode()).digest()[0] % FOLDS
+def fold_of(query_id: str, split: int = 0) -> int:
+    """The cross-validation fold of a query in one of the `SPLITS` random
+    splits (a hash apart from the tune/report split)."""
+    return hashlib.sha256(f"fold{split}:{query_id}".encode()).digest()[0] % FOLDS
 
 
 def cross_validated(tune: Sequence[Search], l2: float, objective: str) -> dict[str, Any]:
-    """The rate on each tune fold of weights fitted on the other folds."""
-    held_out: list[Search] = []
-    chosen: list[bool] = []
-    for fold in range(FOLDS):
-        weights = fit([s for s in tune if fold_of(s.id) != fold], l2, objective)
-        part = [s for s in tune if fold_of(s.id) == fold]
-        held_out += part
-        chosen += [chosen_holds(s, weights) for s in part]
-    english = [c for s, c in zip(held_out, chosen, strict=True) if s.lang == "en"]
+    """The English rate on each tune fold of weights fitted on the other
+    folds, for each of `SPLITS` splits into folds: its mean, lowest and
+    highest (one split alone moves by a question or two either way)."""
+    english = [s for s in tune if s.lang == "en"]
+    rates: list[float] = []
+    for split in range(SPLITS):
+        chosen: list[bool] = []
+        for fold in range(FOLDS):
+            weights = fit([s for s in tune if fold_of(s.id, split) != fold], l2, objective)
+            chosen += [chosen_holds(s, weights) for s in english if fold_of(s.id, split) == fold]
+        rates.append(sum(chosen) / len(chosen) if chosen else 0.0)
     return {
-        "queries": len(held_out),
-        "english": round(sum(english) / len(english), 3) if english else 0.0,
-        "all": round(sum(chosen) / len(chosen), 3) if chosen else 0.0,
+        "queries": len(english),
+        "splits": SPLITS,
+        "english": round(sum(rates) / len(rates), 3),
+        "lowest": round(min(rates), 3),
+        "highest": round(max(rates), 3),
     }
 
 
-def run(searches: Sequence[Search], l2: float = L2, objective: str = "choice") -> dict[str, Any]:
+def run(searches: Sequence[Search], l2: float = L2, objective: str = "pairwise") -> dict[str, Any]:
     names = sorted({s.set for s in searches})
     tune = [s for s in searches if s.half == TUNE]
     weights = fit(tune, l2, objective)
@@ -208,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "(path|stem|relative) (repeatable).",
     )
     parser.add_argument("--l2", type=float, default=L2)
-    parser.add_argument("--objective", choices=OBJECTIVES, default="choice")
+    parser.add_argument("--objective", choices=OBJECTIVES, default="pairwise")
     parser.add_argument("--samples", type=Path, help="Reuse the searches of an earlier --json.")
     parser.add_argument("--json", type=Path, help="Write the result (and every search) here.")
     args = parser.parse_args(argv)
