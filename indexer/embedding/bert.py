@@ -185,7 +185,8 @@ class BertEmbedder:
         batch_size: int = 32,
         precision: str = FLOAT32,
     ) -> None:
-        self.device = pick_device(device) if precision == FLOAT32 else "cpu"
+        # int8 runs on fbgemm's CPU kernels only
+        self.device = "cpu" if precision == INT8 else pick_device(device)
         self.encoder = BertEncoder(layout, self.device, precision)
         self.tokenizer = Tokenizer.from_file(str(layout.folder / TOKENIZER))
         self.tokenizer.no_padding()

@@ -52,15 +52,17 @@ def bfloat16_supported() -> bool:
 
 
 def effective_precision(precision: str, device: str) -> str:
-    """The precision the lean path will run: `precision`, or float32 where it
-    cannot run here (a GPU device, a CPU without bfloat16)."""
+    """The precision the lean path will run: `precision`, or float32 where
+    bfloat16 would not pay (a GPU device, a CPU without bfloat16)."""
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     if precision == FLOAT32:
         return precision
     if device != "cpu":
-        raise ValueError(f"{precision} embedding runs on the CPU only, not on {device!r}")
-    if precision == BFLOAT16 and not bfloat16_supported():
+        if precision == INT8:
+            raise ValueError(f"int8 embedding runs on the CPU only, not on {device!r}")
+        return FLOAT32  # a GPU is fast enough in float32; these kernels are the CPU's
+    if not bfloat16_supported() and precision == BFLOAT16:
         logger.warning("this CPU has no bfloat16 arithmetic: embedding in float32")
         return FLOAT32
     return precision

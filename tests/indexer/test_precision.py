@@ -13,7 +13,7 @@ from indexer.embedding.bert import BertEmbedder
 from indexer.embedding.cache import EmbeddingCache
 from indexer.embedding.cached import CACHE_FILE
 from indexer.embedding.factory import INT8_SUFFIX, create_embedder, model_name
-from indexer.embedding.precision import bfloat16_supported
+from indexer.embedding.precision import bfloat16_supported, effective_precision
 from indexer.reader import SnapshotReader
 from indexer.secondary import load_secondary, stored_name
 from kb.errors import ConfigError
@@ -95,6 +95,15 @@ def test_bfloat16_vectors_stand_for_the_float_ones(minilm_embedder: BertEmbedder
     np.testing.assert_allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
     assert (fast * exact).sum(axis=1).min() >= 0.9995
     assert float(bf16.embed_query(TEXTS[0]) @ exact[0]) >= 0.9995
+
+
+def test_bfloat16_is_the_cpus_choice_and_int8_the_cpus_only() -> None:
+    assert effective_precision("bfloat16", "cuda") == "float32"
+    assert effective_precision("float32", "cuda") == "float32"
+    with pytest.raises(ValueError, match="CPU only"):
+        effective_precision("int8", "cuda")
+    with pytest.raises(ValueError, match="precision must be one of"):
+        effective_precision("int4", "cpu")
 
 
 def test_int8_is_refused_where_it_does_not_apply() -> None:
