@@ -5,7 +5,8 @@ When the setting names a model, each snapshot holds a second vector index
 model's name, vector length and index kind in its manifest under the keys
 below (8-bit passage vectors under a name of their own: `stored_name`); the search engine fuses its nearest passages with the keyword and
 first vector lists (`search.ensemble`, which says why and with what
-measured effect). Empty (the default) stores nothing more.
+measured effect). Empty stores nothing more; the default model stands aside
+where it cannot take part (`stands_aside`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
 from kb.errors import ConfigError
+from kb.fusion_settings import DEFAULT_SECONDARY_MODEL
 from kb.settings import Settings
 
 SECONDARY_VECTORS = "vectors-secondary.faiss"
@@ -21,12 +23,23 @@ DIM_KEY = "secondary_dim"
 KIND_KEY = "secondary_vector_kind"
 
 
+def stands_aside(settings: Settings, primary: str) -> bool:
+    """Whether the second model, left at its default, cannot take part and is
+    skipped: it is the search model itself (`embedding_model` set to it) or
+    fusion is not weighted. A second model named on purpose is checked instead,
+    and a conflict is an error (`secondary_model`, `create_ensemble`)."""
+    if settings.secondary_model != DEFAULT_SECONDARY_MODEL:
+        return False
+    return settings.fusion != "weighted" or model_name(settings.secondary_model) == primary
+
+
 def secondary_model(
     settings: Settings, primary: str, embedder: Embedder | None = None
 ) -> str | None:
     """The name an index records for the second model (None when the setting
-    is empty); `embedder`, when given, is the second model itself."""
-    if embedder is None and not settings.secondary_model:
+    is empty, or the default stands aside); `embedder`, when given, is the
+    second model itself."""
+    if embedder is None and (not settings.secondary_model or stands_aside(settings, primary)):
         return None
     name = embedder.name if embedder is not None else stored_name(settings)
     if name == primary:

