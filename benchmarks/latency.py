@@ -1,7 +1,8 @@
 """Query latency and memory of `SearchEngine.search` on a large synthetic index.
 
     python -m benchmarks.latency --size 100000 [--work DIR] [--source DIR ...] [--model NAME]
-                                 [--secondary-model NAME] [--set NAME=VALUE ...]
+                                 [--secondary-model NAME (default the product's; "" for none)]
+                                 [--set NAME=VALUE ...]
                                  [--rounds N] [--profile] [--json FILE]
 
 The index holds `--size` passages recombined from the sample content and any
@@ -63,6 +64,7 @@ from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.vector_index import FLAT, IVF, flat_contents, grown_past, load_vector_index
 from kb.results import Query
+from kb.fusion_settings import DEFAULT_SECONDARY_MODEL
 from kb.settings import Settings, parse_assignment
 from search.engine import SearchEngine
 from search.filters import Filters
@@ -164,8 +166,7 @@ def _settings(work: Path, size: int, model: str | None = None, second: str = "")
     values = {"content_dir": str(ROOT / "content"), "index_dir": str(folder)}
     if model:
         values["embedding_model"] = model
-    if second:
-        values["secondary_model"] = second
+    values["secondary_model"] = second
     return Settings.load(values, environ={})
 
 
@@ -230,7 +231,7 @@ def ensure_index(args: argparse.Namespace) -> Path:
         str(args.seed),
         *[f"--source={s}" for s in args.source],
         *([f"--model={args.model}"] if args.model else []),
-        *([f"--secondary-model={args.secondary_model}"] if args.secondary_model else []),
+        f"--secondary-model={args.secondary_model}",
     ]
     subprocess.run(command, check=True, cwd=ROOT)
     return index_dir
@@ -506,8 +507,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument(
         "--secondary-model",
-        default="",
-        help="secondary_model setting (default: none); its index is built apart",
+        default=DEFAULT_SECONDARY_MODEL,
+        help=f"secondary_model setting (default: the product's, {DEFAULT_SECONDARY_MODEL}; "
+        "empty: none); with one, the index is built apart (index-SIZE-second)",
     )
     parser.add_argument(
         "--set",
