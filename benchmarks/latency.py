@@ -63,8 +63,8 @@ from indexer import snapshot
 from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.vector_index import FLAT, IVF, flat_contents, grown_past, load_vector_index
-from kb.results import Query
 from kb.fusion_settings import DEFAULT_SECONDARY_MODEL
+from kb.results import Query
 from kb.settings import Settings, parse_assignment
 from search.engine import SearchEngine
 from search.filters import Filters
