@@ -29,6 +29,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.fit_answers import add_answer_sets, answer_set
 from kb.results import Query
 from kb.settings import Settings
 from search.answer_quality import AnswerLabel, ShownAnswer, load_answer_labels
@@ -158,27 +159,12 @@ def counts(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--set",
-        dest="sets",
-        action="append",
-        default=[],
-        metavar="NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS",
-        help="A query set with answer labels, its index and content, and its id form "
-        "(path|stem|relative) (repeatable).",
-    )
+    add_answer_sets(parser)
     parser.add_argument("--json", type=Path, help="Write the counts and every question here.")
     args = parser.parse_args(argv)
     rows: list[dict[str, Any]] = []
     for spec in args.sets:
-        name, _, rest = spec.partition("=")
-        parts = rest.split(",")
-        if len(parts) != 5 or not name or parts[3] not in ID_FORMS:
-            raise SystemExit(
-                f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS "
-                f"with IDS one of {', '.join(ID_FORMS)}"
-            )
-        rows += classify(name, parts)
+        rows += classify(*answer_set(spec))
     if not rows:
         raise SystemExit("nothing to classify: give --set")
     result = {"counts": counts(rows)}

@@ -205,8 +205,9 @@ def run(searches: Sequence[Search], l2: float = L2, objective: str = "pairwise")
     return result
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_answer_sets(parser: argparse.ArgumentParser) -> None:
+    """The repeatable `--set NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS` option
+    (also `benchmarks.answer_misses`); `answer_set` reads one."""
     parser.add_argument(
         "--set",
         dest="sets",
@@ -216,6 +217,22 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="A query set with answer labels, its index and content, and its id form "
         "(path|stem|relative) (repeatable).",
     )
+
+
+def answer_set(spec: str) -> tuple[str, list[str]]:
+    """One `--set` value as its name and its five parts, or exit saying what is wrong."""
+    name, _, rest = spec.partition("=")
+    parts = rest.split(",")
+    if len(parts) != 5 or not name:
+        raise SystemExit(f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS")
+    if parts[3] not in ID_FORMS:
+        raise SystemExit(f"--set {name}: ids must be one of {', '.join(ID_FORMS)}")
+    return name, parts
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_answer_sets(parser)
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--objective", choices=OBJECTIVES, default="pairwise")
     parser.add_argument("--samples", type=Path, help="Reuse the searches of an earlier --json.")
@@ -226,13 +243,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows = json.loads(args.samples.read_text(encoding="utf-8"))["searches"]
         searches = [Search(r["set"], r["id"], r["lang"], r["features"], r["held"]) for r in rows]
     for spec in args.sets:
-        name, _, rest = spec.partition("=")
-        parts = rest.split(",")
-        if len(parts) != 5 or not name:
-            raise SystemExit(f"--set {spec!r}: expected NAME=QUERIES,INDEX,CONTENT,IDS,ANSWERS")
-        if parts[3] not in ID_FORMS:
-            raise SystemExit(f"--set {name}: ids must be one of {', '.join(ID_FORMS)}")
-        searches += collect(name, parts)
+        searches += collect(*answer_set(spec))
     if not searches:
         raise SystemExit("nothing to fit: give --set or --samples")
     result = run(searches, args.l2, args.objective)
