@@ -29,11 +29,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from benchmarks.competition import competition
 from benchmarks.fit_answers import add_answer_sets, answer_set
 from kb.results import Query
 from kb.settings import Settings
 from search.answer_quality import AnswerLabel, ShownAnswer, load_answer_labels
-from search.answering import ANSWER_ARTICLES, answer_candidates
+from search.answering import ANSWER_ARTICLES
 from search.evaluation import ID_FORMS, load_queries
 from search.splits import half_of
 
@@ -112,10 +113,8 @@ def classify(name: str, spec: Sequence[str]) -> list[dict[str, Any]]:
         holds = partial(_holds, label, doc_id)
         response = engine.search(Query(query.text, k=10))
         shown = response.answer
-        found = engine.retrieve(Query(query.text, k=10))
-        groups, _ = engine.rank(found)
-        loaded, cosines, sections = engine.competing(found, groups)
-        ranked = answer_candidates(groups, loaded, cosines, found.plan, sections=sections)
+        seen = competition(engine, query.text)
+        found, groups, loaded, ranked = seen.found, seen.groups, seen.loaded, seen.candidates
         competing = {
             c.pid: Competitor(
                 c.article_id,

@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.competition import competition
 from benchmarks.fit_confidence import (
     FITTED,
     Sample,
@@ -63,7 +64,7 @@ from benchmarks.fit_confidence import (
 from indexer.metadata import Passage
 from kb.results import Query
 from kb.settings import Settings
-from search.answering import ConceptMatch, answer_candidates
+from search.answering import ConceptMatch
 from search.confidence import ConfidenceModel
 from search.engine import Retrieval, SearchEngine
 from search.evaluation import ANSWERABLE, UNANSWERABLE, load_queries
@@ -82,10 +83,8 @@ def collect(name: str, queries: Path, index: str, content: str) -> list[dict[str
         if query.kind not in (ANSWERABLE, UNANSWERABLE):
             continue
         response = engine.search(Query(query.text, k=10))
-        found = engine.retrieve(Query(query.text, k=10))
-        groups, _ = engine.rank(found)
-        loaded, cosines, sections = engine.competing(found, groups)
-        candidates = answer_candidates(groups, loaded, cosines, found.plan, sections=sections)
+        seen = competition(engine, query.text)
+        found, groups, loaded, candidates = seen.found, seen.groups, seen.loaded, seen.candidates
 
         def text(pid: int, loaded: Mapping[int, Passage] = loaded) -> str:
             p = loaded[pid]

@@ -3,7 +3,7 @@
     python -m benchmarks.fit_answers \\
         --set labelled=benchmarks/labelled/queries.jsonl,var/sample/index,content,path,benchmarks/labelled/answers.jsonl \\
         --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/index,var/handbook/content,relative,benchmarks/handbook18f/answers.jsonl \\
-        [--objective pairwise|choice] [--json FILE] [--samples FILE]
+        [--objective pairwise|choice] [--features NAME,...] [--json FILE] [--samples FILE]
 
 Every query with an answer label is searched with the product's default
 settings; the passages that compete for the answer (`candidate_pids`), their
@@ -23,7 +23,9 @@ measured on the others' report halves. `cross_validated` refits on four
 fifths of the tune halves and measures on the fifth left out (five folds by
 a hash of the query id), for ten such splits: the in-sample tune rate
 flatters every added feature, so variants are compared by this mean (one
-split alone moves by a question or two either way).
+split alone moves by a question or two either way). `--features` fits on a
+subset of `PASSAGE_FEATURES` (the others weigh 0), so a variant with and
+one without a feature are compared on the same searches.
 
 Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS).
 """
@@ -85,7 +87,9 @@ def collect(name: str, spec: Sequence[str]) -> list[Search]:
         found = engine.retrieve(Query(query.text, k=10))
         groups, _ = engine.rank(found)
         loaded, cosines, sections = engine.competing(found, groups)
-        rows = passage_features(groups, loaded, cosines, found.plan, sections)
+        rows = passage_features(
+            groups, loaded, cosines, found.plan, sections, found.secondary_cosines
+        )
         held = [
             label.held_by(ShownAnswer(a, loaded[p].headings, loaded[p].text), doc_id)
             for p, a, _ in rows
@@ -96,33 +100,37 @@ def collect(name: str, spec: Sequence[str]) -> list[Search]:
 
 
 def fit(
-    searches: Sequence[Search], l2: float = L2, objective: str = "pairwise"
+    searches: Sequence[Search],
+    l2: float = L2,
+    objective: str = "pairwise",
+    features: Sequence[str] = PASSAGE_FEATURES,
 ) -> dict[str, float]:
     """Pairwise weights (each holding passage against each other one of its
-    search) or, for `choice`, a conditional logit over each search's passages."""
+    search) or, for `choice`, a conditional logit over each search's passages;
+    of `features` only."""
     if objective == "choice":
         groups = [
-            (np.array([[f[k] for k in PASSAGE_FEATURES] for f in s.features]), np.array(s.held))
+            (np.array([[f[k] for k in features] for f in s.features]), np.array(s.held))
             for s in searches
             if s.features
         ]
         coef = fit_choice(groups, l2)
-        return {k: round(float(v), 3) for k, v in zip(PASSAGE_FEATURES, coef, strict=True)}
+        return {k: round(float(v), 3) for k, v in zip(features, coef, strict=True)}
     diffs: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     for search in searches:
-        x = np.array([[f[k] for k in PASSAGE_FEATURES] for f in search.features])
+        x = np.array([[f[k] for k in features] for f in search.features])
         pos, neg = x[np.array(search.held, dtype=bool)], x[~np.array(search.held, dtype=bool)]
         if len(pos) == 0 or len(neg) == 0:
             continue
-        pairs = (pos[:, None, :] - neg[None, :, :]).reshape(-1, len(PASSAGE_FEATURES))
+        pairs = (pos[:, None, :] - neg[None, :, :]).reshape(-1, len(features))
         diffs.append(pairs)
         weights.append(np.full(len(pairs), 1.0 / len(pairs)))
     x = np.vstack(diffs + [-d for d in diffs])
     y = np.concatenate([np.ones(len(x) // 2), np.zeros(len(x) // 2)])
     w = np.concatenate(weights + weights)
     _, coef = fit_logistic(x, y, l2, weight=w, intercept=False)
-    return {k: round(float(v), 3) for k, v in zip(PASSAGE_FEATURES, coef, strict=True)}
+    return {k: round(float(v), 3) for k, v in zip(features, coef, strict=True)}
 
 
 def chosen_holds(search: Search, weights: Mapping[str, float] | None) -> bool:
@@ -150,7 +158,9 @@ def fold_of(query_id: str, split: int = 0) -> int:
     return hashlib.sha256(f"fold{split}:{query_id}".encode()).digest()[0] % FOLDS
 
 
-def cross_validated(tune: Sequence[Search], l2: float, objective: str) -> dict[str, Any]:
+def cross_validated(
+    tune: Sequence[Search], l2: float, objective: str, features: Sequence[str] = PASSAGE_FEATURES
+) -> dict[str, Any]:
     """The English rate on each tune fold of weights fitted on the other
     folds, for each of `SPLITS` splits into folds: its mean, lowest and
     highest (one split alone moves by a question or two either way)."""
@@ -159,7 +169,8 @@ def cross_validated(tune: Sequence[Search], l2: float, objective: str) -> dict[s
     for split in range(SPLITS):
         chosen: list[bool] = []
         for fold in range(FOLDS):
-            weights = fit([s for s in tune if fold_of(s.id, split) != fold], l2, objective)
+            train = [s for s in tune if fold_of(s.id, split) != fold]
+            weights = fit(train, l2, objective, features)
             chosen += [chosen_holds(s, weights) for s in english if fold_of(s.id, split) == fold]
         rates.append(sum(chosen) / len(chosen) if chosen else 0.0)
     return {
@@ -171,15 +182,21 @@ def cross_validated(tune: Sequence[Search], l2: float, objective: str) -> dict[s
     }
 
 
-def run(searches: Sequence[Search], l2: float = L2, objective: str = "pairwise") -> dict[str, Any]:
+def run(
+    searches: Sequence[Search],
+    l2: float = L2,
+    objective: str = "pairwise",
+    features: Sequence[str] = PASSAGE_FEATURES,
+) -> dict[str, Any]:
     names = sorted({s.set for s in searches})
     tune = [s for s in searches if s.half == TUNE]
-    weights = fit(tune, l2, objective)
+    weights = fit(tune, l2, objective, features)
     result: dict[str, Any] = {
         "weights": weights,
         "l2": l2,
         "objective": objective,
-        "cross_validated": cross_validated(tune, l2, objective),
+        "features": list(features),
+        "cross_validated": cross_validated(tune, l2, objective, features),
         "measured": {},
         "one_set_to_another": {},
     }
@@ -195,7 +212,7 @@ def run(searches: Sequence[Search], l2: float = L2, objective: str = "pairwise")
                 label: rate(part, w) for label, w in choices.items()
             }
     for source in names:
-        single = fit([s for s in tune if s.set == source], l2, objective)
+        single = fit([s for s in tune if s.set == source], l2, objective, features)
         for target in names:
             if target != source:
                 part = [s for s in searches if s.set == target and s.half == REPORT]
@@ -235,6 +252,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     add_answer_sets(parser)
     parser.add_argument("--l2", type=float, default=L2)
     parser.add_argument("--objective", choices=OBJECTIVES, default="pairwise")
+    parser.add_argument(
+        "--features",
+        default=",".join(PASSAGE_FEATURES),
+        help="Comma-separated features to fit (default: all of PASSAGE_FEATURES).",
+    )
     parser.add_argument("--samples", type=Path, help="Reuse the searches of an earlier --json.")
     parser.add_argument("--json", type=Path, help="Write the result (and every search) here.")
     args = parser.parse_args(argv)
@@ -246,7 +268,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         searches += collect(*answer_set(spec))
     if not searches:
         raise SystemExit("nothing to fit: give --set or --samples")
-    result = run(searches, args.l2, args.objective)
+    features = [f.strip() for f in args.features.split(",") if f.strip()]
+    unknown = sorted(set(features) - set(PASSAGE_FEATURES))
+    if unknown or not features:
+        raise SystemExit(
+            f"--features {args.features!r}: choose among {', '.join(PASSAGE_FEATURES)}"
+        )
+    result = run(searches, args.l2, args.objective, features)
     print(json.dumps(result, indent=2, ensure_ascii=False))
     if args.json:
         result["searches"] = [s.__dict__ for s in searches]

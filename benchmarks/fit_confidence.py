@@ -47,10 +47,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from benchmarks.competition import competition
 from benchmarks.logistic import fit_logistic
 from kb.results import Query
 from kb.settings import Settings
-from search.answering import answer_candidates
 from search.confidence import FEATURES, KEYWORD_EVIDENCE, ConfidenceModel
 from search.evaluation import ANSWERABLE, UNANSWERABLE, auc, load_queries
 from search.second_look import FEATURE, GATE, SecondLook, TwoStage, deferred_leave_out
@@ -105,12 +105,10 @@ def left_out(engine: SearchEngine, text: str, features: Mapping[str, float]) -> 
     is left out; across languages the model's neutral value stands in)."""
     if features.get("cross_lingual", 0.0) >= 0.5:
         return 0.0
-    found = engine.retrieve(Query(text, k=10))
-    groups, _ = engine.rank(found)
-    loaded, cosines, sections = engine.competing(found, groups)
-    candidates = answer_candidates(groups, loaded, cosines, found.plan, sections=sections)
+    seen = competition(engine, text)
+    found = seen.found
     leave_out = deferred_leave_out(
-        engine.embed, found.prepared.vector, found.plan, loaded, candidates
+        engine.embed, found.prepared.vector, found.plan, seen.loaded, seen.candidates
     )
     return leave_out() or 0.0
 

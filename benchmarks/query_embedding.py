@@ -25,7 +25,8 @@ from typing import Any
 from benchmarks.latency import SHORT_QUERIES, _summary, long_queries
 from indexer.embedding.factory import create_embedder
 from kb.settings import Settings
-from search.engine import SearchEngine, limit_threads
+from search.engine import SearchEngine
+from search.threads import limit_threads
 
 
 def measure(model: str, sets: dict[str, list[str]], rounds: int) -> dict[str, Any]:

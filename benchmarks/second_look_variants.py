@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from benchmarks.competition import competition
 from benchmarks.fit_confidence import (
     FITTED,
     Sample,
@@ -47,9 +48,8 @@ from benchmarks.fit_confidence import (
     threshold,
 )
 from indexer.metadata import Passage
-from kb.results import Query
 from kb.settings import Settings
-from search.answering import ConceptMatch, answer_candidates
+from search.answering import ConceptMatch
 from search.confidence import ConfidenceModel
 from search.evaluation import load_queries
 from search.second_look import FEATURE, SecondLook, TwoStage, without
@@ -150,10 +150,8 @@ def rule_gains(queries: Path, index: str, content: str) -> dict[str, dict[str, f
     )
     out: dict[str, dict[str, float]] = {}
     for query in load_queries(queries):
-        found = engine.retrieve(Query(query.text, k=10))
-        groups, _ = engine.rank(found)
-        loaded, cosines, sections = engine.competing(found, groups)
-        candidates = answer_candidates(groups, loaded, cosines, found.plan, sections=sections)
+        seen = competition(engine, query.text)
+        found, loaded, candidates = seen.found, seen.loaded, seen.candidates
         if not candidates or candidates[0].pid not in loaded:
             continue
         best = loaded[candidates[0].pid]

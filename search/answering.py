@@ -26,7 +26,14 @@ linear score of evidence that means the same on any corpus
   path (title > headings, embedded at index time in the query role,
   `search.section_match`) minus the best candidate's: the section that
   names the asked detail, even in other words;
-- `position`: log(1 + the passage's place in its article).
+- `position`: log(1 + the passage's place in its article);
+- `secondary_cosine`, `secondary_in_article`: `cosine` and
+  `cosine_in_article` by the second embedding model (`secondary_model`,
+  `search.ensemble`), from the query vector its retrieval already computed
+  and the passages' stored vectors (`Retrieval.secondary_cosines`: a dot
+  product each, no model call). 0 (neutral) where its list took no part in
+  the ranking: no second model, a query in a language it does not read, a
+  cross-language query, a snapshot without its vectors.
 
 The weights (`FITTED_PASSAGE_WEIGHTS`) are a pairwise logistic regression
 (each passage that holds the labelled answer against each that does not, in
@@ -65,6 +72,8 @@ PASSAGE_FEATURES = (
     "length",
     "section_cosine",
     "position",
+    "secondary_cosine",
+    "secondary_in_article",
 )
 # Fitted by benchmarks/fit_answers.py (docs/search.md); the scale is free.
 FITTED_PASSAGE_WEIGHTS: dict[str, float] = {
@@ -132,9 +141,11 @@ def passage_features(
     cosines: Mapping[int, float],
     plan: QueryPlan,
     sections: Mapping[int, float] | None = None,
+    secondary: Mapping[int, float] | None = None,
 ) -> list[tuple[int, str, dict[str, float]]]:
     """(passage id, article id, features) of every competing passage;
-    `sections` gives their heading paths' cosines (`search.section_match`)."""
+    `sections` gives their heading paths' cosines (`search.section_match`),
+    `secondary` their cosines by the second model (empty: neutral)."""
     match = ConceptMatch(plan)
     top = list(groups[:ANSWER_ARTICLES])
     if not top:
@@ -144,12 +155,14 @@ def passage_features(
     best = max((cosines.get(p, 0.0) for p in pids), default=0.0)
     sections = sections or {}
     best_section = max((sections[p] for p in pids if p in sections), default=0.0)
+    second = relative_to_best(secondary or {}, pids)
     out: list[tuple[int, str, dict[str, float]]] = []
     for group in top:
         own = [p for p in group.pids[:ANSWER_PASSAGES] if p in passages]
         if not own:
             continue
         best_own = max(cosines.get(p, 0.0) for p in own)
+        second_own = relative_to_best(secondary or {}, own) if second else {}
         rest = [not h for h in match.held(passages[own[0]].title)]
         for pid in own:
             p = passages[pid]
@@ -167,9 +180,20 @@ def passage_features(
                 "length": math.log1p(len(p.text.split())),
                 "section_cosine": sections.get(pid, best_section) - best_section,
                 "position": math.log1p(p.ordinal),
+                "secondary_cosine": second.get(pid, 0.0),
+                "secondary_in_article": second_own.get(pid, 0.0),
             }
             out.append((pid, group.article_id, features))
     return out
+
+
+def relative_to_best(cosines: Mapping[int, float], pids: Sequence[int]) -> dict[int, float]:
+    """Each of `pids`' cosine minus the best of theirs; none where a cosine is
+    missing for any of them (a neutral 0 then stands in for every one)."""
+    if not pids or any(p not in cosines for p in pids):
+        return {}
+    best = max(cosines[p] for p in pids)
+    return {p: cosines[p] - best for p in pids}
 
 
 def answer_candidates(
@@ -179,11 +203,13 @@ def answer_candidates(
     plan: QueryPlan,
     weights: Mapping[str, float] = FITTED_PASSAGE_WEIGHTS,
     sections: Mapping[int, float] | None = None,
+    secondary: Mapping[int, float] | None = None,
 ) -> list[AnswerCandidate]:
     """The competing passages, best first (ties keep result order)."""
+    rows = passage_features(groups, passages, cosines, plan, sections, secondary)
     scored = [
         AnswerCandidate(pid, article, features, sum(w * features[k] for k, w in weights.items()))
-        for pid, article, features in passage_features(groups, passages, cosines, plan, sections)
+        for pid, article, features in rows
     ]
     return sorted(scored, key=lambda c: -c.score)
 

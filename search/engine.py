@@ -51,6 +51,7 @@ from search.second_look import Judge, deferred_leave_out
 from search.section_match import section_cosines
 from search.spelling import Vocabulary
 from search.synonyms import Glossary, GlossaryFile, glossary_path
+from search.threads import limit_threads
 from search.understanding import QueryPlan
 
 logger = logging.getLogger(__name__)
@@ -69,27 +70,14 @@ class Retrieval:
     vector: list[tuple[int, float]]
     passages: PassageCache
     query_vector: np.ndarray
-    # The second model's candidates (setting secondary_model; search.ensemble).
+    # The second model's candidates (setting secondary_model; search.ensemble),
+    # its query vector, and its cosines of the answer's candidates (`competing`;
+    # empty where its list took no part: `Ranker.secondary_cosines`).
     secondary: list[tuple[int, float]] = field(default_factory=list)
+    secondary_query: np.ndarray | None = None
+    secondary_cosines: dict[int, float] = field(default_factory=dict)
     # What fusion reads of the vector side (search.feedback); empty: `vector`.
     fused_vector: list[tuple[int, float]] = field(default_factory=list)
-
-
-def limit_threads(count: int) -> None:
-    """Let torch and FAISS use `count` threads per call (process-wide).
-
-    Both parallelise a single query over all cores by default; on a busy
-    server that costs far more in thread hand-offs than it gains: on two loaded
-    cores one query's embedding took 490 ms with torch's default threads and
-    16 ms with one, and a 100k-passage FAISS search 56 ms against 11 ms;
-    under gunicorn, two workers each with one thread per core searched in
-    ~900 ms against ~70 ms with one thread each. Concurrent requests still use
-    every core. This is the one place the product sets these thread counts."""
-    import faiss
-    import torch
-
-    torch.set_num_threads(count)
-    faiss.omp_set_num_threads(count)
 
 
 class SearchEngine:
@@ -213,7 +201,9 @@ class SearchEngine:
         groups, article_of = self.rank(found)
         # Only the passages shown or competing for the answer are read.
         loaded, cosines, sections = self.competing(found, groups)
-        candidates = answer_candidates(groups, loaded, cosines, plan, sections=sections)
+        candidates = answer_candidates(
+            groups, loaded, cosines, plan, sections=sections, secondary=found.secondary_cosines
+        )
         evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded
         )
@@ -266,10 +256,18 @@ class SearchEngine:
     def competing(
         self, found: Retrieval, groups: list[ArticleGroup]
     ) -> tuple[dict[int, Passage], dict[int, float], dict[int, float]]:
-        """The competing passages (and the top result's), their and their sections' cosines."""
+        """The competing passages (and the top result's), their and their sections'
+        cosines; the second model's go to `found.secondary_cosines`."""
         pids = candidate_pids(groups)
         loaded = found.passages.get([g.best_pid for g in groups[:1]] + pids)
         cosines = found.prepared.vector.cosines(found.query_vector, pids, dict(found.vector))
+        found.secondary_cosines = self.ranker.secondary_cosines(
+            found.prepared,
+            found.plan.lang,
+            (found.fused_vector or found.vector, found.secondary),
+            found.secondary_query,
+            pids,
+        )
         vectors = found.prepared.snapshot.heading_vectors
         return loaded, cosines, section_cosines(vectors, loaded, found.query_vector)
 
@@ -303,7 +301,9 @@ class SearchEngine:
         )
         if self.ensemble is not None:
             pids = [h.pid for h in keyword_hits] + [p for p, _ in vector_hits]
-            found.secondary = self.ensemble.retrieve(prepared, plan, limit, gate, TERM_WEIGHT, pids)
+            found.secondary, found.secondary_query = self.ensemble.retrieve(
+                prepared, plan, limit, gate, TERM_WEIGHT, pids
+            )
         return found
 
     def suggest(

@@ -171,21 +171,37 @@ class Ensemble:
         gate: PassageGate | None,
         term_weight: float,
         candidates: Sequence[int] = (),
-    ) -> list[tuple[int, float]]:
+    ) -> tuple[list[tuple[int, float]], np.ndarray | None]:
         """(passage id, cosine) of the second model's nearest allowed passages,
         best first; with `secondary_retrieval = "candidates"`, of the other
-        retrievers' `candidates` (already allowed) instead. None for a query in a
+        retrievers' `candidates` (already allowed) instead; and the query vector
+        they were found with (kept for `cosines`). None for a query in a
         language the model does not read (it would be fused without them:
         `applies`), so such a query costs no embedding."""
         if plan.lang not in self.languages:
-            return []
+            return [], None
         retriever = self.retriever(prepared)
         if retriever is None:
-            return []
+            return [], None
         query = self.query_vector(plan, term_weight)
         if not self.rescore:
-            return retriever.search(query, limit, gate)
-        return retriever.rank(query, list(dict.fromkeys(candidates)))
+            return retriever.search(query, limit, gate), query
+        return retriever.rank(query, list(dict.fromkeys(candidates))), query
+
+    def cosines(
+        self,
+        prepared: PreparedSnapshot,
+        query: np.ndarray,
+        pids: Sequence[int],
+        known: Sequence[tuple[int, float]],
+    ) -> dict[int, float]:
+        """The second model's cosine of each of `pids` to the query vector that
+        `retrieve` returned: from its own hits (`known`) or the stored vectors
+        (a dot product each, no model call). Empty for a snapshot without them."""
+        retriever = self.retriever(prepared)
+        if retriever is None:
+            return {}
+        return retriever.cosines(query, pids, dict(known))
 
     def applies(self, query_lang: str, first_article_langs: Callable[[], list[str]]) -> bool:
         """Whether the second list takes part: for a query in a language the

@@ -26,6 +26,7 @@ from search.grouping import ArticleGroup, attach_passages, best_per_article
 
 if TYPE_CHECKING:
     from indexer.reader import Snapshot
+    from search.prepared import PreparedSnapshot
 
 Ranked = Sequence[tuple[int, float]]
 
@@ -76,3 +77,27 @@ class Ranker:
                 fused_articles, snapshot.title_vectors, query_vector
             )
         return attach_passages(fused_articles, fused_passages, article_of), article_of
+
+    def secondary_cosines(
+        self,
+        prepared: PreparedSnapshot,
+        lang: str,
+        lists: tuple[Ranked, Ranked],
+        query: np.ndarray | None,
+        pids: Sequence[int],
+    ) -> dict[int, float]:
+        """The second model's cosines of `pids` (the answer's candidates) to its
+        query vector `query`, where its list took part in `rank`; `lists`: the
+        vector side's and the second model's passages. Empty where it did not (no
+        second model, a language it does not read, a cross-language query, a
+        snapshot without its vectors): evidence built on them is then neutral."""
+        vector, secondary = lists
+        if self.ensemble is None or query is None or not secondary:
+            return {}
+        snapshot = prepared.snapshot
+        owners = snapshot.owners
+        article_of = {pid: owners[pid][0] for pid, _ in vector if pid in owners}
+        articles = best_per_article(vector, article_of)
+        if not self.ensemble.applies(lang, lambda: first_langs(snapshot, articles)):
+            return {}
+        return self.ensemble.cosines(prepared, query, pids, secondary)

