@@ -83,6 +83,15 @@ class FusionSettings:
         minimum=0,
         maximum=1,
     )
+    second_passage_weight: float = setting(
+        0.0,
+        "An article's score in each retriever's list: its best passage plus this share of its "
+        "second (both min-max scaled over the list's passages) before fusion "
+        "(search.grouping.with_second_passage). 0 (default): the best passage alone; 0.05-0.2 "
+        "lift the handbook sets and cost SciFact (docs/search.md).",
+        minimum=0,
+        maximum=1,
+    )
     vector_feedback_passages: int = setting(
         5, "Passages whose mean vector vector feedback moves the query towards.", minimum=1
     )

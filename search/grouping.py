@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from search.fusion import min_max, ordered
+
 
 @dataclass
 class ArticleGroup:
@@ -81,3 +83,26 @@ def best_per_article(
         if article_id is not None and article_id not in seen:
             seen[article_id] = score
     return list(seen.items())
+
+
+def with_second_passage(
+    ranked: Sequence[tuple[int, float]], article_of: Mapping[int, str], weight: float
+) -> list[tuple[str, float]]:
+    """One entry per article, best first: its best passage's score plus `weight`
+    times its second's, both min-max scaled over the list's passages
+    (`second_passage_weight`). At weight 0 this is `best_per_article`, whose
+    scores fusion min-max scales to the same values."""
+    if not weight:
+        return best_per_article(ranked, article_of)
+    scores: dict[str, float] = {}
+    counted: dict[str, int] = {}
+    for pid, score in min_max(ranked).items():
+        article_id = article_of.get(pid)
+        if article_id is None or counted.get(article_id, 0) >= 2:
+            continue
+        if article_id in counted:
+            scores[article_id] += weight * score
+        else:
+            scores[article_id] = score
+        counted[article_id] = counted.get(article_id, 0) + 1
+    return ordered(scores)

@@ -22,7 +22,12 @@ from search.crosslingual import CrossLanguage, first_langs
 from search.ensemble import create_ensemble
 from search.feedback import VectorFeedback
 from search.fusion import Fusion, create_fusion
-from search.grouping import ArticleGroup, attach_passages, best_per_article
+from search.grouping import (
+    ArticleGroup,
+    attach_passages,
+    best_per_article,
+    with_second_passage,
+)
 
 if TYPE_CHECKING:
     from indexer.reader import Snapshot
@@ -41,6 +46,7 @@ class Ranker:
         self.feedback = VectorFeedback(
             settings.vector_feedback_weight, settings.vector_feedback_passages
         )
+        self.second_passage = settings.second_passage_weight
 
     def rank(
         self,
@@ -63,15 +69,19 @@ class Ranker:
 
         cross = self.cross.applies(lang, langs)
         fusion = (self.cross.fusion if cross else None) or self.fusion
-        keyword_articles = best_per_article(keyword, article_of)
+        bonus = self.second_passage
+        keyword_articles = with_second_passage(keyword, article_of, bonus)
+        first_articles = (
+            with_second_passage(vector, article_of, bonus) if bonus else vector_articles
+        )
         if self.ensemble and secondary and self.ensemble.applies(lang, langs):
             three = self.ensemble.fusion
             fused_passages = three.fuse(keyword, vector, secondary)
-            second = best_per_article(secondary, article_of)
-            fused_articles = three.fuse(keyword_articles, vector_articles, second)
+            second = with_second_passage(secondary, article_of, bonus)
+            fused_articles = three.fuse(keyword_articles, first_articles, second)
         else:
             fused_passages = fusion.fuse(keyword, vector)
-            fused_articles = fusion.fuse(keyword_articles, vector_articles)
+            fused_articles = fusion.fuse(keyword_articles, first_articles)
         if cross:
             fused_articles = self.cross.with_titles(
                 fused_articles, snapshot.title_vectors, query_vector
