@@ -3,7 +3,7 @@
     python -m benchmarks.fit_confidence \\
         --set labelled=benchmarks/labelled/queries.jsonl,var/sample/index,content \\
         --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/index,var/handbook/content \\
-        [--max-declined 0.08] [--json FILE]
+        [--max-declined 0.08] [--on-committed FEATURE] [--json FILE]
 
 Every query of every set is searched once with the product's default
 settings; the evidence the engine reports (`SearchResponse.features`) and the
@@ -24,6 +24,12 @@ Keyword evidence (coverage, keyword scores, agreement) cannot be observed for
 a question in another language than the article; for such queries it takes
 its mean over the same-language queries (computed without the labels), as
 the engine's `ConfidenceModel` does.
+
+`--on-committed FEATURE` fits that feature beside the engine's model
+instead of refitting every weight (`fit_on`): the committed weights keep
+their proportions, a scale, a bias and the new weight are fitted. A full
+refit moves the threshold far on these sets (docs/search.md, "Answered or
+not"); the second model's `second_top` was added this way.
 
 `committed` in the output measures the engine's current model (FITTED_*
 constants, the `answer_threshold` default) on the same searches: adopt a
@@ -51,7 +57,7 @@ from benchmarks.competition import competition
 from benchmarks.logistic import fit_logistic
 from kb.results import Query
 from kb.settings import Settings
-from search.confidence import FEATURES, KEYWORD_EVIDENCE, ConfidenceModel
+from search.confidence import FEATURES, KEYWORD_EVIDENCE, SECOND_EVIDENCE, ConfidenceModel
 from search.evaluation import ANSWERABLE, UNANSWERABLE, auc, load_queries
 from search.second_look import FEATURE, GATE, SecondLook, TwoStage, deferred_leave_out
 from search.splits import REPORT, TUNE, half_of
@@ -132,9 +138,14 @@ def matrix(
 def neutral_values(
     samples: Sequence[Sample], names: Sequence[str] = KEYWORD_EVIDENCE
 ) -> dict[str, float]:
-    """Mean keyword evidence of the same-language queries (labels not used)."""
+    """Mean evidence of the same-language queries where it was observed (the
+    second model's only where that model took part; labels not used)."""
     same = [s for s in samples if s.features.get("cross_lingual", 0.0) < 0.5]
-    return {f: round(sum(s.features.get(f, 0.0) for s in same) / len(same), 4) for f in names}
+    out = {}
+    for name in names:
+        seen = [s.features[name] for s in same if name in s.features]
+        out[name] = round(sum(seen) / len(seen), 4) if seen else 0.0
+    return out
 
 
 def imputed(samples: Sequence[Sample], neutral: dict[str, float]) -> list[Sample]:
@@ -149,7 +160,7 @@ def fit(
     (`benchmarks.logistic`), cross-language keyword evidence made neutral.
     `features` other than the engine's are candidates being measured
     (`benchmarks.confidence_levers`)."""
-    neutral = neutral_values(samples, [*KEYWORD_EVIDENCE, *(f for f in features if f == FEATURE)])
+    neutral = neutral_values(samples, neutral_names(features))
     x, y = matrix(imputed(samples, neutral), features)
     bias, weights = fit_logistic(x, y, l2)
     return ConfidenceModel(
@@ -157,6 +168,46 @@ def fit(
         weights={f: round(float(v), 3) for f, v in zip(features, weights, strict=True)},
         neutral=neutral,
         known=tuple(dict.fromkeys((*FEATURES, *features))),
+    )
+
+
+def neutral_names(features: Sequence[str], keyword: bool = True) -> list[str]:
+    """The evidence that takes a neutral value where it is not observed: the
+    keyword evidence (unless `keyword` is false) and any of `features` that
+    is observed only in some searches."""
+    optional = [f for f in features if f in (*SECOND_EVIDENCE, FEATURE)]
+    return [*KEYWORD_EVIDENCE, *optional] if keyword else optional
+
+
+def fit_on(
+    base: ConfidenceModel, samples: Sequence[Sample], added: Sequence[str], l2: float = L2
+) -> ConfidenceModel:
+    """`base`'s weights kept in proportion, `added` evidence fitted beside them.
+
+    The inputs are `base`'s logit (without any `added` feature's term) and
+    the `added` evidence; the logistic fit gives the logit a scale, a bias and
+    each added feature a weight, returned as one model (base weights times
+    the scale). Refitting on the result gives the same model again: its
+    logit without the added terms is an affine function of the base's, which
+    standardising makes no difference to."""
+    core = ConfidenceModel(
+        bias=base.bias,
+        weights={k: v for k, v in base.weights.items() if k not in added},
+        neutral=base.neutral,
+        known=base.known,
+    )
+    neutral = dict(base.neutral) | neutral_values(samples, neutral_names(added, keyword=False))
+    filled = imputed(samples, neutral)
+    logits = np.array([[core.logit(s.features)] for s in samples])
+    x, y = matrix(filled, added)
+    bias, weights = fit_logistic(np.hstack([logits, x]), y, l2)
+    scale = float(weights[0])
+    return ConfidenceModel(
+        bias=round(bias + scale * core.bias, 3),
+        weights={k: round(scale * v, 3) for k, v in core.weights.items()}
+        | {f: round(float(v), 3) for f, v in zip(added, weights[1:], strict=True)},
+        neutral=neutral,
+        known=tuple(dict.fromkeys((*FEATURES, *base.known, *added))),
     )
 
 
@@ -202,11 +253,23 @@ def measure(model: Scorer, cut: float, samples: Sequence[Sample]) -> dict[str, f
 
 
 def run(
-    samples: Sequence[Sample], max_declined: float, features: Sequence[str] = FITTED
+    samples: Sequence[Sample],
+    max_declined: float,
+    features: Sequence[str] = FITTED,
+    on_committed: Sequence[str] = (),
 ) -> dict[str, Any]:
+    """Fit on the tune halves and measure every half; with `on_committed`,
+    those features are fitted beside the engine's model (`fit_on`) instead
+    of refitting every weight."""
     names = sorted({s.set for s in samples})
     tune = [s for s in samples if s.half == TUNE]
-    model = fit(tune, features=features)
+
+    def fitted(part: Sequence[Sample]) -> ConfidenceModel:
+        if on_committed:
+            return fit_on(ConfidenceModel(), part, on_committed)
+        return fit(part, features=features)
+
+    model = fitted(tune)
     cut = threshold(model, tune, max_declined)
     result: dict[str, Any] = {
         "bias": model.bias,
@@ -227,7 +290,7 @@ def run(
     result["committed"] = committed(samples, max_declined)
     for source in names:
         own = [s for s in tune if s.set == source]
-        single = fit(own, features=features)
+        single = fitted(own)
         single_cut = threshold(single, own, max_declined)
         for target in names:
             if target != source:
@@ -285,6 +348,12 @@ def fit_second_look(samples: Sequence[Sample], max_declined: float) -> dict[str,
     return result
 
 
+def load_samples(path: Path) -> list[Sample]:
+    """The samples of an earlier `--json` output (no search)."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["samples"]
+    return [Sample(r["set"], r["id"], r["answerable"], r["features"]) for r in rows]
+
+
 def add_set_option(parser: argparse.ArgumentParser) -> None:
     """`--set NAME=QUERIES,INDEX,CONTENT` (repeatable), read by `query_set`."""
     parser.add_argument(
@@ -318,20 +387,28 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--json", type=Path, help="Write the result (and every sample) here.")
     parser.add_argument(
+        "--on-committed",
+        action="append",
+        default=[],
+        metavar="FEATURE",
+        help="Fit this feature beside the engine's model, its other weights kept in "
+        "proportion (repeatable; see fit_on), instead of refitting every weight.",
+    )
+    parser.add_argument(
         "--second-look",
         action="store_true",
         help="Also compute the leave-out evidence and fit the second stage (search.second_look).",
     )
     args = parser.parse_args(argv)
-    samples: list[Sample] = []
-    if args.samples:
-        rows = json.loads(args.samples.read_text(encoding="utf-8"))["samples"]
-        samples = [Sample(r["set"], r["id"], r["answerable"], r["features"]) for r in rows]
+    samples = load_samples(args.samples) if args.samples else []
     for spec in args.sets:
         samples += collect(*query_set(spec), second_look=args.second_look)
     if not samples:
         raise SystemExit("nothing to fit: give --set or --samples")
-    result = run(samples, args.max_declined)
+    unknown = set(args.on_committed) - set(FEATURES)
+    if unknown:
+        raise SystemExit(f"--on-committed {sorted(unknown)}: known features: {', '.join(FEATURES)}")
+    result = run(samples, args.max_declined, on_committed=args.on_committed)
     if args.second_look:
         result["second_look"] = fit_second_look(samples, args.max_declined)
     print(json.dumps({k: v for k, v in result.items()}, indent=2, ensure_ascii=False))

@@ -135,7 +135,7 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings):
     )
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
     answer_threshold: float = setting(
-        0.59,
+        0.58,
         "Confidence below which a search counts as unanswered (fitted with the default "
         "model by benchmarks/fit_confidence.py).",
         minimum=0,

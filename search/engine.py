@@ -37,7 +37,7 @@ from kb.settings import Settings
 from search.answering import answer_candidates, candidate_pids, choose_answer, relevant_results
 from search.confidence import ConfidenceModel
 from search.crosslingual import translated_if_cross
-from search.evidence import gather_evidence
+from search.evidence import gather_evidence, with_second_model
 from search.filters import Filters
 from search.fusion import Fusion
 from search.grouping import ArticleGroup
@@ -207,6 +207,7 @@ class SearchEngine:
         evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded
         )
+        evidence = with_second_model(evidence, found.secondary)
         leave_out = deferred_leave_out(self.embed, found.prepared.vector, plan, loaded, candidates)
         judged = self.judge(evidence, leave_out, nonsense=plan.nonsense)
         confidence, answered = judged.confidence, judged.answered

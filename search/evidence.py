@@ -1,11 +1,15 @@
 """The evidence a search gathers about its top article, for the confidence model.
 
 `gather_evidence` reads the retrievers' results, the article groups and the
-query plan and fills in `search.confidence.Evidence`; the model turns that
-into the confidence that the answer is right (see `search.confidence`).
+query plan and fills in `search.confidence.Evidence`; `with_second_model`
+adds the second embedding model's; the model turns that into the confidence
+that the answer is right (see `search.confidence`).
 """
 
 from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
 
 from indexer.metadata import Passage
 from search.answering import AnswerCandidate
@@ -71,3 +75,21 @@ def gather_evidence(
         keyword_share=min(1.0, best_score / most) if most > 0 else 0.0,
         cross_lingual=top_lang != plan.lang,
     )
+
+
+def with_second_model(
+    evidence: Evidence | None, secondary: Sequence[tuple[int, float]]
+) -> Evidence | None:
+    """`evidence` with the second model's best cosine (`second_top`), from that
+    model's own nearest passages, best first (`Retrieval.secondary`: empty
+    where the model did not read the query, which leaves the evidence
+    unobserved, so the confidence model takes its neutral value).
+
+    Its first passage's cosine, whatever the article: measured against the
+    best cosine over the fused first article's passages, the gap to its own
+    tenth, and its first article's agreement with the fused one
+    (`benchmarks.second_model_confidence`), it gained most on both tune
+    halves; it costs no computation (docs/search.md, "Answered or not")."""
+    if evidence is None or not secondary:
+        return evidence
+    return dataclasses.replace(evidence, second_top=secondary[0][1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.fit_confidence import FITTED, Sample, fit, measure, run, threshold
+from benchmarks.fit_confidence import FITTED, Sample, fit, fit_on, measure, run, threshold
 from kb.settings import Settings
 from search.confidence import ConfidenceModel
 from search.splits import REPORT, TUNE, half_of
@@ -80,3 +80,46 @@ def test_the_committed_model_is_measured_beside_the_refit() -> None:
     assert committed["rule_threshold"] == threshold(
         engine, [s for s in data if s.half == TUNE], 0.08
     )
+
+
+def with_second(data: list[Sample]) -> list[Sample]:
+    """A second model's cosine, observed for three quarters of the queries."""
+    rng = random.Random(1)
+    return [
+        Sample(
+            s.set,
+            s.id,
+            s.answerable,
+            s.features
+            | ({"second_top": rng.gauss(0.7 if s.answerable else 0.2, 0.02)} if n % 4 else {}),
+        )
+        for n, s in enumerate(data)
+    ]
+
+
+def test_evidence_observed_in_some_searches_is_neutral_at_its_observed_mean() -> None:
+    tune = [s for s in with_second(samples()) if s.half == TUNE]
+    model = fit(tune)
+    seen = [
+        s.features["second_top"]
+        for s in tune
+        if "second_top" in s.features and s.features["cross_lingual"] == 0.0
+    ]
+    assert abs(model.neutral["second_top"] - sum(seen) / len(seen)) < 1e-3
+    assert model.weights["second_top"] > 0
+
+
+def test_a_feature_fitted_beside_a_model_keeps_its_weights_in_proportion() -> None:
+    tune = [s for s in with_second(samples()) if s.half == TUNE]
+    base = fit(tune, features=tuple(f for f in FITTED if f != "second_top"))
+    beside = fit_on(base, tune, ["second_top"])
+    assert beside.weights["second_top"] > 0
+    scale = beside.weights["cosine"] / base.weights["cosine"]
+    for name, weight in base.weights.items():
+        assert abs(beside.weights[name] - scale * weight) <= 0.002 + 0.002 * abs(weight)
+    # Fitting beside the result again gives the result (no drift between refits).
+    again = fit_on(beside, tune, ["second_top"])
+    assert abs(again.bias - beside.bias) < 0.01
+    assert all(abs(again.weights[k] - v) < 0.01 for k, v in beside.weights.items())
+    result = run(with_second(samples()), max_declined=0.08, on_committed=["second_top"])
+    assert "second_top" in result["weights"] and result["measured"]["a report"]["auc"] > 0.9

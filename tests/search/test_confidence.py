@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from search.confidence import ConfidenceModel, Evidence, is_answered
@@ -86,3 +88,36 @@ def test_keyword_evidence_of_a_cross_language_query_is_neutral() -> None:
 def test_unknown_features_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown confidence features"):
         ConfidenceModel(weights={"colour": 1.0})
+
+
+MIDDLING = Evidence(
+    cosine=0.85,
+    coverage=0.6,
+    keyword_rank=1,
+    vector_rank=2,
+    keyword_score=8.0,
+    answer_coverage=0.6,
+    keyword_share=0.4,
+    cosine_gap=0.05,
+)
+
+
+def test_the_second_models_best_cosine_counts_where_it_was_observed() -> None:
+    model = ConfidenceModel()
+    near = dataclasses.replace(MIDDLING, second_top=0.75)
+    far = dataclasses.replace(MIDDLING, second_top=0.25)
+    assert model.confidence(far) < model.confidence(MIDDLING) < model.confidence(near)
+    assert near.features()["second_top"] == 0.75
+
+
+def test_without_the_second_model_its_evidence_is_neutral() -> None:
+    # Not observed (German query, no second model): neither for nor against.
+    model = ConfidenceModel()
+    assert "second_top" not in MIDDLING.features()
+    neutral = dataclasses.replace(MIDDLING, second_top=model.neutral["second_top"])
+    assert model.confidence(MIDDLING) == pytest.approx(model.confidence(neutral))
+    # Across languages an observed value is set aside like the keyword evidence.
+    across = dataclasses.replace(MIDDLING, cross_lingual=True)
+    assert model.confidence(dataclasses.replace(across, second_top=0.1)) == pytest.approx(
+        model.confidence(dataclasses.replace(across, second_top=0.9))
+    )

@@ -294,3 +294,23 @@ def test_a_snapshot_without_the_second_vectors_gives_no_second_cosines(
         assert searcher.search(Query(ENGLISH, k=5)).results
     finally:
         searcher.close()
+
+
+def test_the_confidence_reads_the_second_models_best_cosine_where_it_read_the_query(
+    ensemble_index: Settings,
+) -> None:
+    searcher = engine(ensemble_index)
+    try:
+        found = searcher.retrieve(Query(ENGLISH, k=20, floor=False))
+        english = searcher.search(Query(ENGLISH, k=20, floor=False))
+        assert english.features["second_top"] == found.secondary[0][1]
+        german = searcher.search(Query(GERMAN, k=20, floor=False))
+        assert german.features and "second_top" not in german.features
+    finally:
+        searcher.close()
+    alone = engine(ensemble_index, second=False)
+    try:
+        response = alone.search(Query(ENGLISH, k=20, floor=False))
+        assert response.features and "second_top" not in response.features
+    finally:
+        alone.close()
