@@ -10,7 +10,9 @@ all-MiniLM-L6-v2, on); beside the engine's evidence the script records what
 the second model says about the fused first article, for the queries where
 that model takes part (English, same-language; `Ensemble.applies`):
 
-- `second_cosine`: its best cosine over the top article's competing passages;
+- `second_cosine`: its best cosine over the top article's competing passages
+  (`Retrieval.secondary_cosines`, which the engine computes for the answer
+  choice);
 - `second_gap`: that cosine minus the tenth of its own nearest passages;
 - `second_top`: the best cosine of its own list (whatever the article);
 - `second_agreement`: 1 / the top article's rank among its own articles
@@ -44,12 +46,13 @@ from benchmarks.fit_confidence import (
 )
 from kb.results import Query
 from kb.settings import Settings
-from search.answering import candidate_pids
-from search.crosslingual import first_langs
+from search.confidence import SECOND_EVIDENCE
 from search.engine import SearchEngine
 from search.evaluation import ANSWERABLE, UNANSWERABLE, load_queries
 from search.grouping import article_ranks, best_per_article
 
+# The engine's fitted features before the second model's evidence joined them.
+BASE = tuple(f for f in FITTED if f not in SECOND_EVIDENCE)
 CANDIDATES = (
     "second_cosine",
     "second_gap",
@@ -61,26 +64,17 @@ CANDIDATES = (
 
 
 def second_evidence(engine: SearchEngine, text: str) -> dict[str, float]:
-    """The candidates for one query, empty where the second model takes no part."""
-    ensemble = engine.ensemble
+    """The candidates for one query, empty where the second model takes no part
+    (the engine's own test: `Retrieval.secondary_cosines`, the second model's
+    cosines of the answer's candidates, is empty there)."""
     found = engine.retrieve(Query(text, k=10))
-    if ensemble is None or not found.secondary:
-        return {}
     groups, article_of = engine.rank(found)
-    snapshot = found.prepared.snapshot
-    vector_articles = best_per_article(found.vector, article_of)
-    if not groups or not ensemble.applies(
-        found.plan.lang, lambda: first_langs(snapshot, vector_articles)
-    ):
+    engine.competing(found, groups)
+    cosines, own = found.secondary_cosines, found.secondary
+    if not groups or not cosines or not own:
         return {}
-    retriever = ensemble.retriever(found.prepared)
-    assert retriever is not None
-    query = ensemble.query_vector(found.plan, 1.0)
-    pids = candidate_pids(groups)
-    cosines = retriever.cosines(query, pids, dict(found.secondary))
     top = groups[0]
     best = max((cosines[p] for p in top.pids if p in cosines), default=0.0)
-    own = found.secondary
     tenth = own[min(9, len(own) - 1)][1]
     rank = article_ranks(own, article_of).get(top.article_id)
     second_articles = best_per_article(own, article_of)
@@ -135,18 +129,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     raw = samples
     samples = with_neutral(samples)
     results: dict[str, Any] = {}
-    variants: list[tuple[str, tuple[str, ...]]] = [("(fitted set)", FITTED)]
-    variants += [(name, (*FITTED, name)) for name in CANDIDATES]
+    variants: list[tuple[str, tuple[str, ...]]] = [("(fitted set)", BASE)]
+    variants += [(name, (*BASE, name)) for name in CANDIDATES]
     variants += [
-        ("second_cosine+second_gap", (*FITTED, "second_cosine", "second_gap")),
-        ("second_cosine+second_agreement", (*FITTED, "second_cosine", "second_agreement")),
-        ("second_cosine+second_first", (*FITTED, "second_cosine", "second_first")),
-        ("second_top+second_cosine", (*FITTED, "second_top", "second_cosine")),
-        ("second_top+second_first", (*FITTED, "second_top", "second_first")),
-        ("second_top+second_agreement", (*FITTED, "second_top", "second_agreement")),
+        ("second_cosine+second_gap", (*BASE, "second_cosine", "second_gap")),
+        ("second_cosine+second_agreement", (*BASE, "second_cosine", "second_agreement")),
+        ("second_cosine+second_first", (*BASE, "second_cosine", "second_first")),
+        ("second_top+second_cosine", (*BASE, "second_top", "second_cosine")),
+        ("second_top+second_first", (*BASE, "second_top", "second_first")),
+        ("second_top+second_agreement", (*BASE, "second_top", "second_agreement")),
         (
             "second_cosine+second_gap+second_first",
-            (*FITTED, "second_cosine", "second_gap", "second_first"),
+            (*BASE, "second_cosine", "second_gap", "second_first"),
         ),
     ]
     committed = run(samples, args.max_declined)["committed"]

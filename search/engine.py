@@ -207,7 +207,7 @@ class SearchEngine:
         evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded
         )
-        evidence = with_second_model(evidence, found.secondary)
+        evidence = with_second_model(evidence, found.secondary, bool(found.secondary_cosines))
         leave_out = deferred_leave_out(self.embed, found.prepared.vector, plan, loaded, candidates)
         judged = self.judge(evidence, leave_out, nonsense=plan.nonsense)
         confidence, answered = judged.confidence, judged.answered

@@ -78,18 +78,21 @@ def gather_evidence(
 
 
 def with_second_model(
-    evidence: Evidence | None, secondary: Sequence[tuple[int, float]]
+    evidence: Evidence | None, secondary: Sequence[tuple[int, float]], took_part: bool
 ) -> Evidence | None:
     """`evidence` with the second model's best cosine (`second_top`), from that
-    model's own nearest passages, best first (`Retrieval.secondary`: empty
-    where the model did not read the query, which leaves the evidence
-    unobserved, so the confidence model takes its neutral value).
+    model's own nearest passages, best first (`Retrieval.secondary`), where
+    its list `took_part` in the ranking (the engine reads that from
+    `Retrieval.secondary_cosines`, empty where it did not: no second model, a
+    language it does not read, a cross-language query, a snapshot without
+    its vectors). Elsewhere the evidence stays unobserved and the confidence
+    model takes its neutral value.
 
     Its first passage's cosine, whatever the article: measured against the
     best cosine over the fused first article's passages, the gap to its own
     tenth, and its first article's agreement with the fused one
     (`benchmarks.second_model_confidence`), it gained most on both tune
     halves; it costs no computation (docs/search.md, "Answered or not")."""
-    if evidence is None or not secondary:
+    if evidence is None or not secondary or not took_part:
         return evidence
     return dataclasses.replace(evidence, second_top=secondary[0][1])
