@@ -4,7 +4,8 @@ The benchmarks that study the answer passage and the confidence
 (`answer_misses`, `confidence_levers`, `fit_confidence`,
 `second_look_variants`) need the steps of `SearchEngine.search` before the
 answer is chosen; this runs them once, in the engine's order, so each reads
-the same evidence the engine does (the second model's cosines included).
+the same evidence the engine does (the second model's cosines where the
+`answer_second_model` setting lets the answer read them).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def competition(engine: SearchEngine, text: str, k: int = 10) -> Competition:
     found = engine.retrieve(Query(text, k=k))
     groups, _ = engine.rank(found)
     loaded, cosines, sections = engine.competing(found, groups)
+    second = found.secondary_cosines if engine.settings.answer_second_model else None
     candidates = answer_candidates(
-        groups, loaded, cosines, found.plan, sections=sections, secondary=found.secondary_cosines
+        groups, loaded, cosines, found.plan, sections=sections, secondary=second
     )
     return Competition(found, groups, loaded, candidates)

@@ -25,9 +25,15 @@ a hash of the query id), for ten such splits: the in-sample tune rate
 flatters every added feature, so variants are compared by this mean (one
 split alone moves by a question or two either way). `--features` fits on a
 subset of `PASSAGE_FEATURES` (the others weigh 0), so a variant with and
-one without a feature are compared on the same searches.
+one without a feature are compared on the same searches. Weights that read
+the second model's cosines (`SECOND_MODEL_FEATURES`) are measured, as the
+engine uses them, only on searches that have them; the others keep
+`FITTED_PASSAGE_WEIGHTS`. They are fitted on every tune search, those
+without the second model's cosines at their neutral 0 (cross-validated,
+0.800 against 0.786 fitted on those with them alone).
 
-Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS).
+Copy the printed weights into `search/answering.py` (FITTED_PASSAGE_WEIGHTS,
+or FITTED_SECOND_MODEL_WEIGHTS for a fit with the second model's features).
 """
 
 from __future__ import annotations
@@ -46,7 +52,13 @@ from benchmarks.logistic import fit_choice, fit_logistic
 from kb.results import Query
 from kb.settings import Settings
 from search.answer_quality import ShownAnswer, load_answer_labels
-from search.answering import FITTED_PASSAGE_WEIGHTS, PASSAGE_FEATURES, passage_features
+from search.answering import (
+    FITTED_PASSAGE_WEIGHTS,
+    PASSAGE_FEATURES,
+    SECOND_MODEL_FEATURES,
+    passage_features,
+    passage_weights,
+)
 from search.evaluation import ID_FORMS, load_queries
 from search.splits import REPORT, TUNE, half_of
 
@@ -65,6 +77,8 @@ class Search:
     lang: str
     features: list[dict[str, float]]
     held: list[bool]
+    # whether its candidates have the second model's cosines (`passage_weights`)
+    second: bool = False
 
     @property
     def half(self) -> str:
@@ -94,7 +108,9 @@ def collect(name: str, spec: Sequence[str]) -> list[Search]:
             label.held_by(ShownAnswer(a, loaded[p].headings, loaded[p].text), doc_id)
             for p, a, _ in rows
         ]
-        out.append(Search(name, query.id, query.lang or "", [f for _, _, f in rows], held))
+        second = bool(found.secondary_cosines)
+        features = [f for _, _, f in rows]
+        out.append(Search(name, query.id, query.lang or "", features, held, second))
     engine.close()
     return out
 
@@ -134,11 +150,15 @@ def fit(
 
 
 def chosen_holds(search: Search, weights: Mapping[str, float] | None) -> bool:
-    """Whether the best-scored passage (the fused first with no weights) holds the answer."""
+    """Whether the best-scored passage (the fused first with no weights) holds the
+    answer. Weights that read the second model's cosines score only a search
+    that has them; any other is scored as the engine does without them."""
     if not search.features:
         return False
     if weights is None:
         return search.held[0]
+    if not search.second and not SECOND_MODEL_FEATURES.isdisjoint(weights):
+        weights = FITTED_PASSAGE_WEIGHTS
     scores = [sum(w * f[k] for k, w in weights.items()) for f in search.features]
     return search.held[int(np.argmax(scores))]
 
@@ -202,7 +222,8 @@ def run(
     }
     choices: dict[str, Mapping[str, float] | None] = {
         "fitted": weights,
-        "engine": FITTED_PASSAGE_WEIGHTS,
+        "engine": passage_weights(False),
+        "engine, answer_second_model": passage_weights(True),
         "fused first": None,
     }
     for name in names:
@@ -263,7 +284,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     searches: list[Search] = []
     if args.samples:
         rows = json.loads(args.samples.read_text(encoding="utf-8"))["searches"]
-        searches = [Search(r["set"], r["id"], r["lang"], r["features"], r["held"]) for r in rows]
+        searches = [
+            Search(r["set"], r["id"], r["lang"], r["features"], r["held"], r.get("second", False))
+            for r in rows
+        ]
     for spec in args.sets:
         searches += collect(*answer_set(spec))
     if not searches:

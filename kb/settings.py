@@ -148,6 +148,14 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings):
         "(search/second_look.py). Off by default: it gains on the 18F development set "
         "but loses on the labelled set's report half (docs/search.md).",
     )
+    answer_second_model: bool = setting(
+        False,
+        "Choose the answer passage with the second model's cosines of its candidates "
+        "too (both models' cosines added, weights fitted for them: search/answering.py). "
+        "Off by default: it gains on the tune halves but loses a question on the own "
+        "holdout and an unanswerable one caught on the labelled report half "
+        "(docs/search.md).",
+    )
     relevance_floor: float = setting(
         0.3,
         "Share of the best result's fused score an article needs to count as a result "

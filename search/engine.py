@@ -201,8 +201,9 @@ class SearchEngine:
         groups, article_of = self.rank(found)
         # Only the passages shown or competing for the answer are read.
         loaded, cosines, sections = self.competing(found, groups)
+        second = found.secondary_cosines if self.settings.answer_second_model else None
         candidates = answer_candidates(
-            groups, loaded, cosines, plan, sections=sections, secondary=found.secondary_cosines
+            groups, loaded, cosines, plan, sections=sections, secondary=second
         )
         evidence = gather_evidence(
             groups, plan, found.keyword, found.vector, article_of, candidates, loaded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import numpy as np
@@ -27,7 +28,14 @@ def searches(seed: int = 0) -> list[Search]:
             rows.append((features, held))
         rng.shuffle(rows)
         out.append(
-            Search("a" if n % 2 else "b", f"q{n}", "en", [f for f, _ in rows], [h for _, h in rows])
+            Search(
+                "a" if n % 2 else "b",
+                f"q{n}",
+                "en",
+                [f for f, _ in rows],
+                [h for _, h in rows],
+                second=True,
+            )
         )
     return out
 
@@ -40,8 +48,7 @@ def test_the_fit_learns_the_evidence_and_reads_only_the_tune_halves(objective: s
     # a cosine spread of 0.01 still earns its weight: features are standardised
     assert weights["cosine"] * 0.04 > 0.5
     scrambled = [
-        Search(s.set, s.id, s.lang, s.features, list(reversed(s.held))) if s.half == REPORT else s
-        for s in data
+        dataclasses.replace(s, held=list(reversed(s.held))) if s.half == REPORT else s for s in data
     ]
     result = run(scrambled, objective=objective)
     assert result["weights"] == weights and result["objective"] == objective
@@ -59,6 +66,18 @@ def test_without_weights_the_first_passage_is_chosen() -> None:
     assert chosen_holds(search, None)
     assert not chosen_holds(search, {"cosine": 1.0})
     assert not chosen_holds(Search("a", "q2", "en", [], []), None)
+
+
+def test_weights_that_read_the_second_model_score_only_searches_that_have_it() -> None:
+    # the first passage wins on the engine's weights without the second model
+    # (cosine), the second on the added cosines
+    features = [
+        {k: 0.0 for k in PASSAGE_FEATURES} | {"cosine": 0.0, "both_cosine": -0.2},
+        {k: 0.0 for k in PASSAGE_FEATURES} | {"cosine": -0.1, "both_cosine": 0.0},
+    ]
+    weights = {"both_cosine": 1.0}
+    assert not chosen_holds(Search("a", "q1", "en", features, [True, False], second=True), weights)
+    assert chosen_holds(Search("a", "q1", "de", features, [True, False], second=False), weights)
 
 
 def test_logistic_regression_recovers_a_known_model() -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from indexer.metadata import Passage
 from search.answering import (
+    FITTED_PASSAGE_WEIGHTS,
+    FITTED_SECOND_MODEL_WEIGHTS,
     AnswerCandidate,
     answer_candidates,
     candidate_pids,
@@ -122,3 +124,26 @@ def test_the_second_models_cosines_weigh_in_and_are_neutral_without_them() -> No
             c.features["secondary_cosine"] == c.features["secondary_in_article"] == 0.0
             for c in neutral
         )
+
+
+def test_a_search_with_the_second_models_cosines_is_scored_by_its_own_weights() -> None:
+    passages = {
+        1: passage(1, "a.md", ("Opening hours",), "Reception is open from eight.", "Reception"),
+        2: passage(2, "a.md", ("Parking",), "Visitors park in the yard.", "Reception"),
+    }
+    groups = [ArticleGroup("a.md", 1.0, [1, 2])]
+    plan = QueryPlan("x", "en", ("x",), (Concept("x", (), 1.0),))
+    cosines = {1: 0.85, 2: 0.80}
+
+    def scored(ranked: list[AnswerCandidate], weights: dict[str, float]) -> bool:
+        return all(
+            abs(c.score - sum(w * c.features[k] for k, w in weights.items())) < 1e-9 for c in ranked
+        )
+
+    with_second = answer_candidates(groups, passages, cosines, plan, secondary={1: 0.2, 2: 0.6})
+    assert scored(with_second, FITTED_SECOND_MODEL_WEIGHTS)
+    assert {c.pid: round(c.features["both_cosine"], 3) for c in with_second} == {1: -0.4, 2: -0.05}
+    # the first model's cosines alone: the weights fitted without the second model
+    assert scored(answer_candidates(groups, passages, cosines, plan), FITTED_PASSAGE_WEIGHTS)
+    partial = answer_candidates(groups, passages, cosines, plan, secondary={1: 0.2})
+    assert scored(partial, FITTED_PASSAGE_WEIGHTS)
