@@ -314,3 +314,30 @@ def test_the_confidence_reads_the_second_models_best_cosine_where_it_read_the_qu
         assert response.features and "second_top" not in response.features
     finally:
         alone.close()
+
+
+def test_answer_second_model_scores_the_candidates_with_the_second_models_weights(
+    ensemble_index: Settings,
+) -> None:
+    from benchmarks.competition import competition
+    from search.answering import (
+        FITTED_PASSAGE_WEIGHTS,
+        FITTED_SECOND_MODEL_WEIGHTS,
+        AnswerCandidate,
+    )
+
+    def scored_by(candidates: list[AnswerCandidate], weights: dict[str, float]) -> bool:
+        return bool(candidates) and all(
+            abs(c.score - sum(w * c.features[k] for k, w in weights.items())) < 1e-9
+            for c in candidates
+        )
+
+    for on, weights in ((False, FITTED_PASSAGE_WEIGHTS), (True, FITTED_SECOND_MODEL_WEIGHTS)):
+        searcher = engine(ensemble_index.replace(answer_second_model=on))
+        try:
+            seen = competition(searcher, ENGLISH)
+            assert seen.found.secondary_cosines  # computed either way
+            assert scored_by(seen.candidates, weights)
+            assert any(c.features["secondary_cosine"] != 0 for c in seen.candidates) is on
+        finally:
+            searcher.close()
