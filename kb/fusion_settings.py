@@ -78,8 +78,8 @@ class FusionSettings:
         0.0,
         "Vector pseudo-relevance feedback: the query vector moved by this share of the mean "
         "vector of the vector side's first vector_feedback_passages passages and searched "
-        "again; fusion reads that list (search.feedback). 0 (default) turns it off; 0.15 "
-        "lifts SciFact to 0.732 but costs the labelled set's report half (docs/search.md).",
+        "again; fusion reads that list (search.feedback). 0 (default) turns it off; with "
+        "the second model on it lifts no English tune half (docs/search.md, third grid).",
         minimum=0,
         maximum=1,
     )
