@@ -152,9 +152,8 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings):
         False,
         "Choose the answer passage with the second model's cosines of its candidates "
         "too (both models' cosines added, weights fitted for them: search/answering.py). "
-        "Off by default: it gains on the tune halves but loses a question on the own "
-        "holdout and an unanswerable one caught on the labelled report half "
-        "(docs/search.md).",
+        "Off by default: it gains on the tune halves but loses two questions on the "
+        "own holdout (docs/search.md).",
     )
     relevance_floor: float = setting(
         0.3,
