@@ -6,6 +6,8 @@
   `slow` use the real model where quality or the model itself is the point.
 * `Clock`, the request departments and people, `guess_language`: the world
   of the request, account and notification tests.
+* `earlier_today`: a past moment of the current UTC day, for tests that count
+  by day whatever the hour they run at (one hour ago is yesterday at 00:30).
 * `run_kb`: the `kb` command in-process; `within`: a call that must finish in time
   (a read blocked on a named pipe fails the test instead of hanging it).
 * `FakeEngine` (canned articles and answers), `FailingStore`, `sign_in_as`,
@@ -130,6 +132,13 @@ ADMIN = user("root", ("admin", None))
 
 def guess_language(text: str) -> str:
     return "de" if any(w in text.lower() for w in ("ich", "wie", "der", "die", "ä", "ü")) else "en"
+
+
+def earlier_today(share: float = 0.5) -> datetime:
+    """A moment `share` of the way back from now to the start of today (UTC)."""
+    now = datetime.now(UTC)
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return now - (now - today) * share
 
 
 def run_kb(env: dict[str, str], *args: str, input: str | None = None) -> Result:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from kb.cli.main import main
 from kb.events import SearchEvent
 from kb.store.factory import create_store
+from tests.support import earlier_today
 
 
 def _log(url: str) -> None:
@@ -27,7 +28,7 @@ def _log(url: str) -> None:
                 user=user,
                 lang="en",
                 department="facilities",
-                ts=now - timedelta(hours=i),
+                ts=earlier_today(i / 3),  # one day whatever the hour
             )
         )
     store.log_search(

@@ -20,7 +20,7 @@ from kb.insights.store import insights_store
 from kb.settings import Settings
 from kb.store.protocols import Store
 from tests.postgres import PostgresServer
-from tests.support import FakeEngine, sign_in_as
+from tests.support import FakeEngine, earlier_today, sign_in_as
 from webapp import create_app
 from webapp.services import services
 
@@ -61,7 +61,7 @@ def logged(store: Store, people: dict[str, Any]) -> int:
     from kb.accounts.service import add_user
 
     add_user(store, "anna", "analyst", None)
-    now = datetime.now(UTC) - timedelta(hours=1)
+    now = earlier_today()  # counted under today's date below
     for user, text in [
         ("a", "parking permit"),
         ("b", "parking permit"),
