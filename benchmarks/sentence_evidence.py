@@ -307,6 +307,9 @@ def confidence_report(
         row: dict[str, Any] = {"threshold": cut, "weights": dict(model.weights)}
         if label != "committed":
             row["auc_gain"] = auc_gains(base, model, samples, holdout)
+        if label == "committed" or label.startswith("beside"):
+            added = label.split("+")[1:]
+            row |= one_set_to_another([s for s in samples if s.set != holdout], added, max_declined)
         for name in names:
             halves = (None,) if name == holdout else (TUNE, REPORT)
             for half in halves:
@@ -321,6 +324,25 @@ def confidence_report(
         print(f"confidence {label} (threshold {cut}): {line}", flush=True)
         for part, gain in row.get("auc_gain", {}).items():
             print(f"  AUC gain over committed, {part}: {gain}", flush=True)
+    return out
+
+
+def one_set_to_another(
+    samples: Sequence[Sample], added: Sequence[str], max_declined: float
+) -> dict[str, dict[str, float]]:
+    """Fitted beside the committed model on one set's tune half alone
+    (with no `added` feature: its scale and bias only), measured on each
+    other set's report half: whether the evidence carries across corpora."""
+    out = {}
+    names = sorted({s.set for s in samples})
+    for source in names:
+        own = [s for s in samples if s.set == source and s.half == TUNE]
+        model = fit_on(ConfidenceModel(), own, list(added))
+        cut = threshold(model, own, max_declined)
+        for target in names:
+            if target != source:
+                part = [s for s in samples if s.set == target and s.half == REPORT]
+                out[f"fit on {source} tune → {target} report"] = measure(model, cut, part)
     return out
 
 
