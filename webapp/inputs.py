@@ -10,7 +10,10 @@ Two checks hold for every call (`init_app`), because schema fuzzing found
 each answering 500 somewhere: a number in the URL or a form beyond the
 databases' 64-bit integers (no id can be that large; SQLite overflows), and a
 NUL character in any parameter, form field, URL part or JSON string
-(PostgreSQL refuses to store one). Both are 400s naming the field.
+(PostgreSQL refuses to store one). Both are 400s naming the field. JSON
+strings may also hold half a UTF-16 surrogate pair (`"\\ud800"`, or its raw
+bytes, which Python's parser lets through), which no database can encode:
+refused the same way.
 """
 
 from __future__ import annotations
@@ -81,25 +84,40 @@ def json_object(*fields: str) -> dict[str, Any]:
     if fields:
         known(data, fields)
     for name, value in data.items():
-        _refuse_nul(str(name), name)
-        _refuse_nul(str(name), value)
+        _refuse_nul(str(name), name, json=True)
+        _refuse_nul(str(name), value, json=True)
     return data
 
 
-def _refuse_nul(field: str, value: Any) -> None:
-    """A NUL character anywhere in `value` (strings, nested lists and objects)."""
+def _refuse_nul(field: str, value: Any, *, json: bool = False) -> None:
+    """A NUL character anywhere in `value` (strings, nested lists and objects), and
+    with `json` a lone surrogate (URLs and forms are decoded without them)."""
     if isinstance(value, str):
         if "\x00" in value:
             raise invalid(
                 field, "contains a NUL character (\\u0000); remove it", key="nul", reason="nul"
             )
+        if json and not value.isascii():
+            _refuse_surrogate(field, value)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _refuse_nul(field, key)
-            _refuse_nul(field, item)
+            _refuse_nul(field, key, json=json)
+            _refuse_nul(field, item, json=json)
     elif isinstance(value, list):
         for item in value:
-            _refuse_nul(field, item)
+            _refuse_nul(field, item, json=json)
+
+
+def _refuse_surrogate(field: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise invalid(
+            field,
+            "contains half of a UTF-16 surrogate pair (\\ud800 to \\udfff); send whole characters",
+            key="surrogate",
+            reason="surrogate",
+        ) from None
 
 
 def digits(raw: str | None, field: str) -> int | None:

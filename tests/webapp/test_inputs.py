@@ -124,6 +124,27 @@ def test_nul_characters_are_refused_everywhere(
     assert [e.kind for e in store.entries(request_id)] == ["created"]
 
 
+def test_lone_surrogates_are_refused_in_json(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
+) -> None:
+    """A JSON string may escape half a UTF-16 pair ("\\ud800"), and Python's JSON
+    parser lets the raw UTF-8 bytes of one through: no database can encode it, so
+    feedback, asks and comments answered 500 with a traceback."""
+
+    def post(url: str, body: bytes) -> object:
+        return client.post(url, data=body, content_type="application/json", headers=ivan)
+
+    escaped = b'{"article_id": "hr/sick-leave.md", "helpful": false, "comment": "\\ud800"}'
+    field_of(post("/api/feedback", escaped), "comment")
+    raw = b'{"article_id": "hr/\xed\xa0\x80.md", "helpful": true}'
+    field_of(post("/api/feedback", raw), "article_id")
+    field_of(post("/api/requests", b'{"query": "VPN \\udfff drops"}'), "query")
+    field_of(post(f"/api/requests/{request_id}/comments", b'{"text": "\\ud83d"}'), "text")
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+    paired = b'{"article_id": "hr/sick-leave.md", "helpful": true, "comment": "\\ud83d\\ude00"}'
+    assert post("/api/feedback", paired).status_code == 201  # a whole pair is an emoji
+
+
 def test_the_checks_speak_the_readers_language(
     client: FlaskClient, ivan: dict[str, str], request_id: int
 ) -> None:
