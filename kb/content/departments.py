@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.content.content_yaml import load_content_yaml
 from kb.content.field_names import near_miss_warnings
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.records import Department, Problem, Severity, Targets
 
@@ -93,7 +94,7 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
         return default_department(slug), []
     text, rel = found
     try:
-        data = yaml.safe_load(text) or {}
+        data = load_content_yaml(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ContentError(

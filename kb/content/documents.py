@@ -26,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from kb.content.content_yaml import load_content_yaml
 from kb.content.departments import DEPARTMENT_FILES
 from kb.content.markdown_article import build_article, restricted_audience
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
@@ -73,7 +74,7 @@ def load_defaults(folder: Path) -> DocumentDefaults:
             continue
         try:
             raw = read_regular_file(folder / name, SETTINGS_FILE_MAX_BYTES, name)
-            data = yaml.safe_load(raw.decode("utf-8"))
+            data = load_content_yaml(raw.decode("utf-8"))
         except (ContentError, UnicodeDecodeError, yaml.YAMLError):
             return DocumentDefaults(unreadable=True)
         section = data.get("documents") if isinstance(data, dict) else None
@@ -123,7 +124,7 @@ def read_sidecar(path: Path, article_id: str) -> tuple[dict[str, Any], bytes]:
             return {}, b""
         raise
     try:
-        data = yaml.safe_load(raw.decode("utf-8")) or {}
+        data = load_content_yaml(raw.decode("utf-8")) or {}
     except UnicodeDecodeError:
         raise ContentError(
             "sidecar file is not UTF-8", path=rel, kind="yaml", hint="save it as UTF-8"

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from kb.content.content_yaml import ContentLoader
 from kb.errors import KbError
 
 LINE = "__line__"
@@ -22,8 +23,9 @@ KEY_LINES = "__key_lines__"
 META = (LINE, KEY_LINES)
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (for error messages)."""
+class _LineLoader(ContentLoader):
+    """The content loader (`kb.content.content_yaml`), remembering the line of every
+    mapping (for error messages)."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from kb.content.content_yaml import load_content_yaml
 from kb.content.field_names import near_miss_warnings, near_misses
 from kb.content.markdown_text import (
     RenderTimeout,
@@ -91,7 +92,7 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         return {}, text, 1
     try:
         fm, body = handler.split(text)
-        meta = yaml.safe_load(fm) if fm.strip() else {}
+        meta = load_content_yaml(fm) if fm.strip() else {}
     except ValueError:
         raise ContentError(
             "front matter is not closed by a '---' line",
@@ -102,7 +103,7 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
+        line = mark.line + 1 if mark is not None else 1  # `fm` starts with the newline after ---
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise ContentError(
             f"front matter is not valid YAML: {problem}",

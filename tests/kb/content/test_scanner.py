@@ -191,3 +191,43 @@ def test_unreadable_file(tiny_content: Path) -> None:
     bad.write_text("# Secret\n")
     bad.chmod(0)
     assert "cannot read file" in problems_for(tiny_content, "it/secret.md")[0]
+
+
+def test_an_impossible_date_is_a_yaml_problem_with_its_line(tiny_content: Path) -> None:
+    """YAML reads 2026-02-30 as a date and fails with ValueError: an article was
+    told its front matter "is not closed", and a department file or sidecar with
+    one stopped `kb validate` and `kb index` with a traceback."""
+    (tiny_content / "hr" / "leap.md").write_text(
+        "---\ntitle: Leap\nupdated: 2026-02-30\n---\nBody\n"
+    )
+    (tiny_content / "it" / "_department.yml").write_text("name: IT Services\nsince: 2026-02-30\n")
+    (tiny_content / "it" / "policy.txt").write_text("Printers\n========\n\nAsk the service desk.\n")
+    (tiny_content / "it" / "policy.txt.yml").write_text("title: Printers\nupdated: 2026-13-01\n")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) >= GOOD
+    by_path = {p.path: p for p in scan.problems}
+    leap = by_path["hr/leap.md"]
+    assert "2026-02-30 is not a date" in leap.message and leap.line == 3, leap
+    department = by_path["it/_department.yml"]
+    assert "2026-02-30 is not a date" in department.message and department.line == 2
+    assert scan.departments["it"].name == "IT"
+    assert "2026-13-01 is not a date" in by_path["it/policy.txt.yml"].message
+    assert "it/policy.txt" not in scan.articles
+
+
+def test_yaml_aliases_are_refused(tiny_content: Path) -> None:
+    """An alias repeats a value without copying it; nine lines of them ("billion
+    laughs") are 9^9 values once a field is read, and kept `kb validate` busy for a
+    minute on a 500-byte file (one level deeper: ten minutes and gigabytes)."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 6)]
+    bomb = "\n".join(lines)
+    (tiny_content / "hr" / "laughs.md").write_text(f"---\n{bomb}\ntags: *a5\n---\nBody\n")
+    (tiny_content / "it" / "_department.yml").write_text(f"{bomb}\nkeywords: *a5\n")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) >= GOOD and "hr/laughs.md" not in scan.articles
+    by_path = {p.path: p for p in scan.problems}
+    article = by_path["hr/laughs.md"]
+    assert "alias *a0" in article.message and article.line == 3, article
+    assert "alias *a0" in by_path["it/_department.yml"].message
+    assert scan.departments["it"].keywords == ()
