@@ -15,6 +15,9 @@ so nothing a requester uploads can run in the site's origin.
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import quote
+
 from flask import Flask, Response, request
 from werkzeug.datastructures import FileStorage
 
@@ -71,12 +74,25 @@ def download(attachment: Attachment, data: bytes) -> Response:
     """The file as a download that no browser shows inline."""
     kind = BY_NAME.get(attachment.kind)
     media_type = kind.media_type if kind else "application/octet-stream"
-    response = Response(data, mimetype=media_type)
-    response.headers.set("Content-Disposition", "attachment", filename=attachment.name)
+    response = Response(data, content_type=media_type)
+    response.headers.set("Content-Disposition", "attachment", **_file_name(attachment.name))
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def _file_name(name: str) -> dict[str, str]:
+    """`filename` for Content-Disposition, and `filename*` (RFC 6266, UTF-8) when the
+    name is not ASCII: headers carry Latin-1 at most, and gunicorn answered 500 for
+    a Japanese name or an emoji. The plain one is the name without its accents."""
+    if name.isascii():
+        return {"filename": name}
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return {
+        "filename": plain.strip() or "attachment",
+        "filename*": f"UTF-8''{quote(name, safe='')}",
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.http import parse_options_header
 
 from kb.store.protocols import Store
 from tests.documents import travel_outline, write_pdf
@@ -72,6 +73,23 @@ def test_files_are_attached_and_always_downloaded(client: FlaskClient, request_i
         f'href="/requests/{request_id}/attachments/{stored[1]["id"]}" download>page.pdf.html'
         in page
     )
+
+
+def test_downloads_keep_file_names_in_any_script(client: FlaskClient, request_id: int) -> None:
+    """HTTP headers carry Latin-1 at most: a Japanese or Cyrillic file name, or an
+    emoji, made the download a 500 from gunicorn for requester and agents alike."""
+    names = ["Gehaltsabrechnung März.txt", "請求書.txt", "квитанция 😀.txt"]
+    response = upload(client, "emma", request_id, *[(name, b"receipt") for name in names])
+    assert response.status_code == 201, text_of(response)
+    stored = response.get_json()["attachments"]
+    assert [a["name"] for a in stored] == names
+    for attachment in stored:
+        for url in (attachment["url"], f"/requests/{request_id}/attachments/{attachment['id']}"):
+            got = client.get(url)
+            header = got.headers["Content-Disposition"]
+            assert got.status_code == 200 and header.isascii(), header
+            assert parse_options_header(header) == ("attachment", {"filename": attachment["name"]})
+            assert got.headers["Content-Type"] == "text/plain; charset=utf-8"
 
 
 def test_refused_uploads_say_why_in_the_callers_language(
