@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from kb.cli.options import echo_json, open_store, settings_from
+from kb.spreadsheet_cells import safe_row
 
 
 def _period_options(f: Any) -> Any:
@@ -21,7 +22,7 @@ def _period_options(f: Any) -> Any:
 
 def _csv(rows: list[list[Any]]) -> None:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows(safe_row(row) for row in rows)
     click.echo(out.getvalue(), nl=False)
 
 

@@ -16,6 +16,7 @@ from typing import Any, Literal, TextIO
 
 from kb.errors import ValidationError
 from kb.requests.records import Request, RequestEntry, RequestTask
+from kb.spreadsheet_cells import safe_cell
 
 ExportFormat = Literal["csv", "jsonl"]
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "jsonl")
@@ -101,6 +102,6 @@ def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
         row["linked_articles"] = ";".join(row["linked_articles"])
         row["watchers"] = ";".join(row["watchers"])
         row["fields"] = json.dumps(row["fields"], ensure_ascii=False) if row["fields"] else ""
-        writer.writerow(row)
+        writer.writerow({name: safe_cell(value) for name, value in row.items()})
         count += 1
     return count

