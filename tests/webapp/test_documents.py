@@ -111,3 +111,29 @@ def test_search_cites_the_page(client: FlaskClient) -> None:
     found = client.get("/api/search?q=hotel+limit+per+night").get_json()
     hits = [h for h in found["results"] if h["id"] == "finance/travel.pdf"]
     assert hits and hits[0]["locator"] == "page 1"
+
+
+def test_originals_download_from_an_index_folder_named_relatively(
+    client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The default index folder (`var/index`) is relative to the working directory,
+    but Flask's send_file reads a relative path from the app's package: every
+    original answered 500 on `make run`."""
+    monkeypatch.chdir(tmp_path)  # where the fixture built `index` from `content`
+    settings = Settings.load(
+        {"content_dir": "content", "index_dir": "index", "secret_key": "test",
+         "database_url": f"sqlite:///{tmp_path / 'relative.db'}"},
+        environ={},
+    )  # fmt: skip
+    embedder = HashingEmbedder()
+    app = create_app(
+        {
+            "KB_SETTINGS": settings,
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda s: SearchEngine(s, embedder=embedder),
+        }
+    )
+    got = app.test_client().get("/articles/finance/travel.pdf/original")
+    services(app).close()
+    assert got.status_code == 200, got.get_data(as_text=True)[:300]
+    assert got.data == (tmp_path / "content" / "finance" / "travel.pdf").read_bytes()

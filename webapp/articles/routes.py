@@ -47,7 +47,9 @@ def original(article_id: str) -> Response:
     an HTML or PDF original cannot run anything in the site's origin."""
     found = presenters.original_file(article_id)
     response = send_file(
-        found.path,
+        # send_file reads a relative path from the app's package folder, but the
+        # index folder (`var/index` by default) is relative to the working one.
+        found.path.absolute(),
         mimetype=found.media_type,
         as_attachment=True,
         download_name=found.name,
