@@ -218,6 +218,14 @@ def require_status_move(
     if is_requester(user, request):
         if target in requester_moves(request, window) or target is _S.CLOSED:
             return
+        if target is _S.IN_PROGRESS and request.merged_into is not None:
+            raise PermissionDenied(
+                f"request {request.id} was merged into request {request.merged_into}, "
+                "where its answer comes; follow that one",
+                details={"request": request.id, "reason": "merged", "into": request.merged_into},
+                key="reopen_merged",
+                values={"id": request.id, "into": request.merged_into},
+            )
         if target is _S.IN_PROGRESS and not request.status.is_open and window is not None:
             raise PermissionDenied(
                 f"{user.username} may reopen request {request.id} only within {window.days} "
