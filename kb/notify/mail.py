@@ -92,7 +92,9 @@ class MailSender:
         mail = EmailMessage()
         mail["From"] = self.mail_from
         mail["To"] = message.target.removeprefix("email:")
-        mail["Subject"] = str(payload.get("subject", message.topic))
+        # One line: a department's name may span several (`name: |`), and a line
+        # break in a header is refused (or would start a new header).
+        mail["Subject"] = " ".join(str(payload.get("subject", message.topic)).split())
         # The same id on every retry lets mail clients drop a duplicate.
         domain = self.mail_from.rpartition("@")[2] or "localhost"
         stamp = int(message.created.timestamp())

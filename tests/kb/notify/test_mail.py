@@ -64,15 +64,16 @@ def mailing(
     store: Store, clock: Clock, smtp: tuple[Inbox, int]
 ) -> tuple[RequestService, OutboxWorker, Inbox]:
     inbox, port = smtp
-    config = NotifyConfig(
-        queue_addresses={"it": "it@example.org"}, mail_enabled=True, mail_domain="example.org"
-    )
-    notifier = Notifier(
-        config,
-        department_names={"it": "IT Services"},
-        language_of=guess_language,
-        clock=clock,
-    )
+    return (*mail_service(store, clock, port, {"it": "IT Services"}), inbox)
+
+
+def mail_service(
+    store: Store, clock: Clock, port: int, names: dict[str, str]
+) -> tuple[RequestService, OutboxWorker]:
+    """Requests that mail their requesters and the queues of `names` (by SMTP on `port`)."""
+    queues = {slug: f"{slug}@example.org" for slug in names}
+    config = NotifyConfig(queue_addresses=queues, mail_enabled=True, mail_domain="example.org")
+    notifier = Notifier(config, department_names=names, language_of=guess_language, clock=clock)
     service = RequestService(
         store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
     )
@@ -82,7 +83,7 @@ def mailing(
         clock=clock,
         mail=MailSender("127.0.0.1", port, "spoc-kb@example.org", timeout=5),
     )
-    return service, worker, inbox
+    return service, worker
 
 
 def test_mails_in_the_requesters_language_and_to_the_queue(
@@ -184,3 +185,25 @@ def test_without_smtp_no_mail_is_queued(store: Store, clock: Clock) -> None:
     service = RequestService(store, departments=DEPARTMENTS, notifier=notifier, clock=clock)
     service.submit(EMPLOYEE, "Printer offline", department="it")
     assert store.due_messages(clock.now.replace(year=2100)) == []
+
+
+def test_a_department_name_over_several_lines_cannot_break_a_mail(
+    store: Store, clock: Clock, smtp: tuple[Inbox, int]
+) -> None:
+    """A department file may write its name as a YAML block (`name: |`). In a
+    Subject ("Passed to {dept}") its line break raised ValueError in every
+    delivery pass: that mail was neither sent nor given up, and it broke off
+    the pass for the mails after it."""
+    inbox, port = smtp
+    names = {"it": "IT Services", "hr": "Human\nResources\r\nBcc: all@example.org"}
+    service, worker = mail_service(store, clock, port, names)
+    request = service.submit(EMPLOYEE, "Payslip is missing", department="it")
+    assert request.id is not None
+    worker.deliver_due(clock.now)
+    inbox.take()
+    service.reassign(IT_AGENT, request.id, "hr", "Payroll is HR's")
+    report = worker.deliver_due(clock.now)
+    mails = inbox.take()
+    assert report.delivered == len(mails) >= 2 and "all@example.org" not in mails
+    told = subject(mails["emma@example.org"])
+    assert told == "[Request #1] Passed to Human Resources Bcc: all@example.org: Payslip is missing"
