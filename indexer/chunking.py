@@ -7,11 +7,12 @@ sentence cut in two is still found whole in one of the passages.
 
 The budget (180 words, 30 repeated) and the fold of sections under 25 words
 were measured against no folding, folding under 50 words, 120/20 and 240/40
-budgets and overlaps of 0 and 60 words, each index built afresh and the
-answer choice refitted on its passages: none gained on the tune halves (no
-folding and 120 words lose the answer passage; at 240 words the second model
-no longer reads the end of 16 % of the handbook's passages). docs/search.md,
-"Passages: how articles are cut", has the figures.
+budgets, overlaps of 0 and 60 words and windows of whole sentences, each
+index built afresh and the answer choice refitted on its passages: none
+gained on the tune halves (no folding and 120 words lose the answer passage;
+at 240 words the second model no longer reads the end of 16 % of the
+handbook's passages). docs/search.md, "Passages: how articles are cut", has
+the figures.
 """
 
 from __future__ import annotations
