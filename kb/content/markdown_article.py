@@ -18,6 +18,7 @@ import yaml
 from kb.content.content_yaml import load_content_yaml
 from kb.content.field_names import near_miss_warnings, near_misses
 from kb.content.markdown_text import (
+    RenderError,
     RenderTimeout,
     first_heading,
     html_sections,
@@ -256,14 +257,8 @@ def parse_article(
         )
     try:
         html = render_html(strip_template_tags(body), render_seconds)
-    except RenderTimeout as exc:
-        raise ContentError(
-            f"the Markdown takes too long to render ({exc}); the article is not published",
-            path=article_id,
-            kind="render_time",
-            hint="look for long runs of unmatched '[' or deeply nested lists and quotes, "
-            "split the article, or ask the operator to raise render_seconds",
-        ) from None
+    except RenderError as exc:
+        raise render_problem(exc, article_id) from None
     article = build_article(
         article_id,
         meta,
@@ -275,6 +270,25 @@ def parse_article(
         body_html=sanitize_article_html(html, article_id),
     )
     return article, warnings
+
+
+def render_problem(exc: RenderError, article_id: str) -> ContentError:
+    """What `kb validate`, the indexer and the editor say about a body that
+    cannot be rendered (`kb.content.markdown_text.RenderError`)."""
+    if isinstance(exc, RenderTimeout):
+        return ContentError(
+            f"the Markdown takes too long to render ({exc}); the article is not published",
+            path=article_id,
+            kind="render_time",
+            hint="look for long runs of unmatched '[' or deeply nested lists and quotes, "
+            "split the article, or ask the operator to raise render_seconds",
+        )
+    return ContentError(
+        f"the Markdown cannot be rendered: {exc}; the article is not published",
+        path=article_id,
+        kind="render_depth",
+        hint="write the lists and quotes at fewer levels, or split the article",
+    )
 
 
 def read_status(raw: bytes, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Status:

@@ -48,7 +48,11 @@ def strip_template_tags(text: str) -> str:
 _local = threading.local()
 
 
-class RenderTimeout(Exception):
+class RenderError(Exception):
+    """One body cannot be rendered: too slow, or nested too deeply."""
+
+
+class RenderTimeout(RenderError):
     """Rendering one body took longer than its budget."""
 
     def __init__(self, seconds: float, budget: float) -> None:
@@ -83,6 +87,14 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+class RenderTooDeep(RenderError):
+    """The body nests lists or quotes deeper than the renderer can recurse
+    (Python-Markdown recurses once per level: about 1,000 list markers)."""
+
+    def __init__(self) -> None:
+        super().__init__("lists or quotes are nested too deeply to render")
+
+
 def render_html(body: str, seconds: float | None = None) -> str:
     """Markdown to (unsanitised) HTML within `seconds` (None: no budget); callers
     that show it must sanitise it (`kb.content.sanitize`)."""
@@ -94,9 +106,11 @@ def render_html(body: str, seconds: float | None = None) -> str:
     try:
         with _deadline(seconds):
             html: str = md.reset().convert(body)
-    except (RecursionError, RenderTimeout):
+    except (RecursionError, RenderTimeout) as exc:
         # Interrupted half way: the instance's state cannot be trusted any more.
         _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        if isinstance(exc, RecursionError):
+            raise RenderTooDeep() from None
         raise
     took = time.perf_counter() - started
     if seconds is not None and took > seconds:

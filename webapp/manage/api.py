@@ -19,6 +19,8 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
+from kb.content.markdown_article import render_problem
+from kb.content.markdown_text import RenderError
 from kb.errors import KbError, NotFoundError
 from kb.records import Status
 from webapp import services
@@ -47,7 +49,10 @@ def render_preview(body: str, article_id: str) -> str:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
-    return str(article_html(body, article_id, link))
+    try:
+        return str(article_html(body, article_id, link))
+    except RenderError as exc:  # a 422, as saving the same body is
+        raise render_problem(exc, article_id) from None
 
 
 def stored_article(opened: Editable) -> dict[str, object]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import url_for
 from markupsafe import Markup
 
-from kb.content.markdown_text import RenderTimeout
+from kb.content.markdown_text import RenderError
 from kb.content.sections import has_structure, section_markdown
 from kb.insights.privacy import contains_personal_data
 from kb.results import SearchResponse
@@ -140,7 +140,7 @@ def answer_section_html(response: SearchResponse) -> Markup | None:
 
     try:
         return article_html(section, article.id, link, ANSWER_SECTION_SECONDS)
-    except RenderTimeout:
+    except RenderError:
         # Markdown that renders slowly (see kb.content.markdown_text): the passage
         # is shown instead, and no search waits for it.
         logger.warning("answer section of %s renders too slowly; showing the passage", article.id)

@@ -52,6 +52,19 @@ def test_validate_reports_the_article_and_reads_the_rest(tiny_content: Path) -> 
     assert [p["kind"] for p in report["problems"] if p["path"] == "it/slow.md"] == ["render_time"]
 
 
+def test_markdown_nested_too_deeply_is_an_error_not_a_crash(tiny_content: Path) -> None:
+    """Python-Markdown recurses once per level of nested lists: 3,000 list markers
+    (9 KB) raised RecursionError out of `kb validate` and `kb index`, and saving
+    them in the editor answered 500."""
+    (tiny_content / "it" / "deep.md").write_text(f"# Deep\n\n{'1. ' * 3_000}\n")
+    scan = scan_content(tiny_content)
+    [problem] = [p for p in scan.problems if p.path == "it/deep.md"]
+    assert (problem.kind, problem.severity.value) == ("render_depth", "error")
+    assert "nested too deeply" in problem.message
+    assert "it/vpn-setup.md" in scan.articles
+    assert render_html("**fine**") == "<p><strong>fine</strong></p>"  # usable again
+
+
 def test_the_article_keeps_its_sanitised_html() -> None:
     raw = (
         b"# Leave\n\nAsk **early**. See [sick leave](../hr/sick-leave.md#notice).\n\n"

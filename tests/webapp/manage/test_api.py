@@ -172,6 +172,18 @@ def test_preview_renders_with_the_article_page_sanitiser(client: FlaskClient) ->
     assert 'href="/articles/hr/annual-leave.md"' in html
 
 
+def test_markdown_that_cannot_render_is_a_422_not_a_500(client: FlaskClient) -> None:
+    """Too slow (thousands of `[`) or nested too deeply (thousands of list markers):
+    the preview answered 500 for both, and saving the second did too."""
+    token = sign_in_as(client, "cora")
+    headers = {"X-CSRF-Token": token}
+    for body in ("[" * 8_000, "1. " * 3_000):
+        preview = client.post("/api/preview", json={"body": body, "id": "it/x.md"}, headers=headers)
+        assert "render" in error_of(preview, 422, "content_error")["message"]
+    deep = put(client, token, "it/deep.md", {**BODY, "body": "1. " * 3_000})
+    assert "nested too deeply" in error_of(deep, 422, "content_error")["message"]
+
+
 def test_header_mode_with_content_owner_groups(app: Flask, client: FlaskClient) -> None:
     services(app).settings = services(app).settings.replace(
         auth_mode="header", trusted_proxies="127.0.0.1,::1"
