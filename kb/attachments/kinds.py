@@ -71,7 +71,9 @@ KINDS: tuple[Kind, ...] = (
 )
 BY_NAME = {k.name: k for k in KINDS}
 ACCEPTED = "PDF, DOCX, ODT, XLSX, TXT/CSV, HTML, PNG, JPEG, GIF, WebP"
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the marks that reorder text (a right-to-left override
+# shows "report\u202efdp.html" as "reportlmth.pdf").
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def _image(data: bytes) -> Kind | None:
@@ -108,8 +110,8 @@ def sniff_kind(data: bytes) -> Kind | None:
 
 
 def safe_name(name: str, kind: Kind) -> str:
-    """The sender's file name without folders or control characters, at most 150
-    characters, ending in an extension of the kind it really is."""
+    """The sender's file name without folders, control characters or bidirectional
+    marks, at most 150 characters, ending in an extension of the kind it really is."""
     base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
     base = _CONTROL.sub("", base).strip().strip(".") or "attachment"
     suffix = PurePosixPath(base).suffix.lower()

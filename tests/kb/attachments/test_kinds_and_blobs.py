@@ -53,6 +53,10 @@ def test_download_names_keep_the_senders_name_with_the_real_extension() -> None:
     assert safe_name("a\x00b\nc.csv", BY_NAME["txt"]) == "abc.csv"
     assert safe_name("", BY_NAME["png"]) == "attachment.png"
     assert len(safe_name("x" * 400 + ".pdf", BY_NAME["pdf"])) == 150
+    # A right-to-left override showed the HTML page "report\u202efdp.html" to its
+    # agents, and in their file manager, as "reportlmth.pdf"; C1 controls go too.
+    assert safe_name("report\u202efdp.html", BY_NAME["html"]) == "reportfdp.html"
+    assert safe_name("\u2067a\u200fb\u2069\x85.txt", BY_NAME["txt"]) == "ab.txt"
 
 
 def test_uploads_are_refused_with_the_file_and_the_reason_in_the_readers_language() -> None:
