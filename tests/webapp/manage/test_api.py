@@ -144,9 +144,10 @@ def test_put_needs_sign_in_and_valid_fields(client: FlaskClient) -> None:
         error_of(
             put(client, token, "it/vpn-setup.md", bad, **{"If-Match": "1"}), 400, "invalid_request"
         )
-    error_of(
+    error = error_of(
         put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": "three"}), 400, "invalid_request"
     )
+    assert error["message"].startswith("Version (If-Match): “three” is not a version number")
 
 
 def test_a_body_over_the_article_limit_is_refused(client: FlaskClient, app: Flask) -> None:
