@@ -67,6 +67,13 @@ def read_article(
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
 ) -> tuple[Article, list[Problem]]:
     """Read the file at `path` (id `article_id`) with the reader for its type."""
+    if "\\" in article_id:  # ids are POSIX paths (kb.records.Article)
+        raise ContentError(
+            "the file's path holds a backslash (\\), which an article id cannot",
+            path=article_id,
+            kind="file_name",
+            hint="rename the file or its folder without the backslash",
+        )
     reader = READERS.get(suffix_of(article_id))
     if reader is None:
         raise ContentError(

@@ -167,7 +167,7 @@ def read_entries(
     pending: list[tuple[FileEntry, DocumentFile]] = []
     defaults: dict[str, DocumentDefaults] = {}
     for entry in entries:
-        if not is_document(entry.id) or "/" not in entry.id:
+        if not is_document(entry.id) or "/" not in entry.id or "\\" in entry.id:
             article, problems = read_entry(entry, max_bytes, render_seconds)
             yield entry, article, problems, b""
             continue

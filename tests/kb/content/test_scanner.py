@@ -231,3 +231,18 @@ def test_yaml_aliases_are_refused(tiny_content: Path) -> None:
     assert "alias *a0" in article.message and article.line == 3, article
     assert "alias *a0" in by_path["it/_department.yml"].message
     assert scan.departments["it"].keywords == ()
+
+
+def test_a_backslash_in_a_path_is_reported_not_a_crash(tiny_content: Path) -> None:
+    """An article id is a POSIX path, so `hr/a\\b.md` cannot be one: a file or
+    folder named with a backslash stopped `kb validate` and `kb index` with a
+    traceback, for every department."""
+    (tiny_content / "hr" / "a\\b.md").write_text("---\ntitle: A\n---\nBody\n")
+    (tiny_content / "x\\y").mkdir()
+    (tiny_content / "x\\y" / "c.md").write_text("# C\n\nBody\n")
+    (tiny_content / "it" / "d\\e.pdf").write_bytes(b"%PDF-1.4 not really")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) == GOOD
+    found = {p.path: p for p in scan.problems}
+    for path in ("hr/a\\b.md", "x\\y/c.md", "it/d\\e.pdf"):
+        assert found[path].kind == "file_name" and "backslash" in found[path].message, path
