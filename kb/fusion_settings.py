@@ -92,6 +92,15 @@ class FusionSettings:
         minimum=0,
         maximum=1,
     )
+    proximity_weight: float = setting(
+        0.05,
+        "Term proximity: the first 30 fused articles gain this weight times the share of the "
+        "query's adjacent content-word pairs that stand side by side in their best passage "
+        "(search.proximity). 0 turns it off; 0.05 lifts the English tune halves and loses "
+        "no judged question, 0.2 and more cost the 18F tune half (docs/search.md).",
+        minimum=0,
+        maximum=1,
+    )
     vector_feedback_passages: int = setting(
         5, "Passages whose mean vector vector feedback moves the query towards.", minimum=1
     )

@@ -249,11 +249,12 @@ class SearchEngine:
         )
 
     def rank(self, found: Retrieval) -> tuple[list[ArticleGroup], dict[int, str]]:
-        """Fused articles, each with its passages in fused order; and passage →
-        article (`search.ranking`)."""
+        """Fused articles (passages in fused order; `search.ranking`), passage → article."""
         keyword = [(h.pid, h.score) for h in found.keyword]
         lists = (keyword, found.fused_vector or found.vector, found.secondary)
-        return self.ranker.rank(found.prepared.snapshot, found.plan.lang, lists, found.query_vector)
+        snapshot, plan = found.prepared.snapshot, found.plan
+        groups, article_of = self.ranker.rank(snapshot, plan.lang, lists, found.query_vector)
+        return self.ranker.proximity.rescore(groups, plan, found.passages), article_of
 
     def competing(
         self, found: Retrieval, groups: list[ArticleGroup]

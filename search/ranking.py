@@ -3,10 +3,11 @@
 `Ranker` holds the choices made once per engine from the settings: the
 fusion method (`search.fusion`), the cross-language levers
 (`search.crosslingual`) and the second model's three-list fusion
-(`search.ensemble`, when `secondary_model` is set), and the vector
-feedback search (`search.feedback`), which the engine runs at retrieval. Per query it picks one,
-fuses passages and articles, and attaches each article's passages in fused
-order.
+(`search.ensemble`, when `secondary_model` is set), the vector
+feedback search (`search.feedback`), which the engine runs at retrieval, and
+the term proximity bonus (`search.proximity`), which the engine adds after
+fusion. Per query it picks one, fuses passages and articles, and attaches
+each article's passages in fused order.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from search.grouping import (
     best_per_article,
     with_second_passage,
 )
+from search.proximity import ProximityBonus
 
 if TYPE_CHECKING:
     from indexer.reader import Snapshot
@@ -47,6 +49,7 @@ class Ranker:
             settings.vector_feedback_weight, settings.vector_feedback_passages
         )
         self.second_passage = settings.second_passage_weight
+        self.proximity = ProximityBonus(settings.proximity_weight)
 
     def rank(
         self,
