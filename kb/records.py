@@ -4,6 +4,7 @@ and passages, and the problems found while reading content."""
 from __future__ import annotations
 
 import hashlib
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date
@@ -179,6 +180,17 @@ class Chunk:
         return hashlib.sha256(self.embedding_text.encode("utf-8")).hexdigest()
 
 
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph
+# separators: in a name they split each line of CLI and log output that shows
+# it, or drive the terminal showing it (kb.content.readers refuses them in ids).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` with each control character written as its escape (`\\n`, `\\x1b`)."""
+    return CONTROL_CHARACTERS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 class Severity(str, Enum):  # noqa: UP042 - str() and format() stay as they are
     ERROR = "error"
     WARNING = "warning"
@@ -196,7 +208,8 @@ class Problem:
     kind: str = "invalid"
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = printable(self.path)  # one problem, one line
+        where = f"{path}:{self.line}" if self.line else path
         tail = f" ({self.hint})" if self.hint else ""
         return f"{self.severity.value}: {where}: {self.message}{tail}"
 

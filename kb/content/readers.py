@@ -20,7 +20,7 @@ from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError
 from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
-from kb.records import Article, Problem
+from kb.records import CONTROL_CHARACTERS, Article, Problem
 
 
 class ArticleReader(Protocol):
@@ -60,6 +60,31 @@ def is_document(article_id: str) -> bool:
     return suffix_of(article_id) in DOCUMENT_SUFFIXES
 
 
+def bad_file_name(article_id: str) -> bool:
+    """Whether `article_id` cannot be an article id (see `check_file_name`)."""
+    return "\\" in article_id or CONTROL_CHARACTERS.search(article_id) is not None
+
+
+def check_file_name(article_id: str) -> None:
+    """A `ContentError` of kind file_name when the path cannot be an article id:
+    ids are POSIX paths (kb.records.Article) printed on one line."""
+    if "\\" in article_id:
+        raise ContentError(
+            "the file's path holds a backslash (\\), which an article id cannot",
+            path=article_id,
+            kind="file_name",
+            hint="rename the file or its folder without the backslash",
+        )
+    if CONTROL_CHARACTERS.search(article_id):
+        raise ContentError(
+            "the file's path holds a control character (such as a line break), "
+            "which an article id cannot",
+            path=article_id,
+            kind="file_name",
+            hint="rename the file or its folder without it",
+        )
+
+
 def read_article(
     path: str,
     article_id: str,
@@ -67,13 +92,7 @@ def read_article(
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
 ) -> tuple[Article, list[Problem]]:
     """Read the file at `path` (id `article_id`) with the reader for its type."""
-    if "\\" in article_id:  # ids are POSIX paths (kb.records.Article)
-        raise ContentError(
-            "the file's path holds a backslash (\\), which an article id cannot",
-            path=article_id,
-            kind="file_name",
-            hint="rename the file or its folder without the backslash",
-        )
+    check_file_name(article_id)
     reader = READERS.get(suffix_of(article_id))
     if reader is None:
         raise ContentError(

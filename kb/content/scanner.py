@@ -25,7 +25,7 @@ from kb.content.documents import (
 )
 from kb.content.files import FileEntry, content_entries, department_folders, id_key
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS
-from kb.content.readers import is_document, read_article
+from kb.content.readers import bad_file_name, is_document, read_article
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
 from kb.records import Article, Department, Problem, Severity, Status
@@ -167,7 +167,7 @@ def read_entries(
     pending: list[tuple[FileEntry, DocumentFile]] = []
     defaults: dict[str, DocumentDefaults] = {}
     for entry in entries:
-        if not is_document(entry.id) or "/" not in entry.id or "\\" in entry.id:
+        if not is_document(entry.id) or "/" not in entry.id or bad_file_name(entry.id):
             article, problems = read_entry(entry, max_bytes, render_seconds)
             yield entry, article, problems, b""
             continue

@@ -246,3 +246,25 @@ def test_a_backslash_in_a_path_is_reported_not_a_crash(tiny_content: Path) -> No
     found = {p.path: p for p in scan.problems}
     for path in ("hr/a\\b.md", "x\\y/c.md", "it/d\\e.pdf"):
         assert found[path].kind == "file_name" and "backslash" in found[path].message, path
+
+
+def test_a_control_character_in_a_path_is_reported_on_one_line(tiny_content: Path) -> None:
+    """A file name with a line break (or another control character) became an
+    article id, and every line naming it (kb validate, the indexer's log) split
+    in two. It is a file_name problem like the backslash, printed escaped."""
+    (tiny_content / "hr" / "a\nb.md").write_text("---\ntitle: A\n---\nBody\n")
+    (tiny_content / "x\ty").mkdir()
+    (tiny_content / "x\ty" / "c.md").write_text("# C\n\nBody\n")
+    (tiny_content / "it" / "d\x1b[2Je.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tiny_content / "it" / "f\u2028g.md").write_text("# F\n\nBody\n")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) == GOOD
+    found = {p.path: p for p in scan.problems}
+    for path in ("hr/a\nb.md", "x\ty/c.md", "it/d\x1b[2Je.pdf", "it/f\u2028g.md"):
+        assert found[path].kind == "file_name" and "control" in found[path].message, path
+    assert str(found["hr/a\nb.md"]).startswith("error: hr/a\\nb.md: ")
+    result = CliRunner().invoke(main, ["validate", "--content", str(tiny_content)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len([line for line in lines if "control character" in line]) == 4, lines
+    assert "\x1b" not in result.output
