@@ -74,13 +74,14 @@ class Planner:
         The files and their problems come from the content scanner that `kb
         validate` uses; only files whose size, time and hash all differ from
         the indexed version are read."""
-        departments, problems = scan_departments(self.content)
-        report.warnings.extend(str(p) for p in problems)
+        triage = self.settings.triage_department
+        departments, problems = scan_departments(self.content, triage)
+        _report_all(problems, report)
         plan = Plan(departments=departments)
         seen: set[str] = set()
         changed: list[FileEntry] = []
         self._defaults = {}
-        for item in unique_entries(self.content):
+        for item in unique_entries(self.content, triage):
             if isinstance(item, Problem):
                 report.errors.append(str(item))
                 continue
@@ -178,10 +179,7 @@ class Planner:
             return
         # An article may come with errors and still be indexed (a broken audience
         # restricts it): those are the report's errors, as kb validate's.
-        for problem in problems:
-            (report.errors if problem.severity is Severity.ERROR else report.warnings).append(
-                str(problem)
-            )
+        _report_all(problems, report)
         if not article.is_searchable:
             if indexed:
                 plan.removals.add(aid)
@@ -192,3 +190,11 @@ class Planner:
             plan.removals.add(aid)
         else:
             plan.added += 1
+
+
+def _report_all(problems: list[Problem], report: BuildReport) -> None:
+    """Each problem as one of the report's errors or warnings, by its severity."""
+    for problem in problems:
+        (report.errors if problem.severity is Severity.ERROR else report.warnings).append(
+            str(problem)
+        )

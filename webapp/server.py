@@ -219,7 +219,7 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
 
     departments: list[str] = list(DEMO_DEPARTMENTS)
     if settings.content_path.is_dir():
-        found = load_departments(settings.content_path)
+        found = load_departments(settings.content_path, settings.triage_department)
         departments = [*sorted(found), settings.triage_department]
     store = create_store(settings.database_url)
     try:

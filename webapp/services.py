@@ -176,7 +176,7 @@ class Services:
         return AuthoringService(
             settings.content_path,
             version_store(store),
-            lambda: load_departments(settings.content_path),
+            lambda: load_departments(settings.content_path, settings.triage_department),
             max_bytes=settings.max_file_bytes,
             on_change=on_change,
             writable=settings.write_content,

@@ -23,6 +23,7 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
         max_bytes=settings.max_file_bytes,
         documents=settings.document_options,
         render_seconds=settings.render_seconds,
+        triage=settings.triage_department,
     )
     scan.problems.extend(
         check_catalogue(

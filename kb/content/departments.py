@@ -12,9 +12,38 @@ from kb.content.content_yaml import load_content_yaml
 from kb.content.field_names import near_miss_warnings
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
-from kb.records import Department, Problem, Severity, Targets
+from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity, Targets
 
 DEPARTMENT_FILES = ("_department.yml", "_department.yaml")
+# The default of the setting triage_department, for callers without settings.
+DEFAULT_TRIAGE = "triage"
+# A department id is a role's department (`agent:hr`), an entry of the SSO
+# groups header (comma-separated) and text on pages and in mails.
+_NOT_IN_ID = frozenset(":,<>&\"'\\")
+
+
+def check_department_name(slug: str, triage: str = DEFAULT_TRIAGE) -> None:
+    """A `ContentError` of kind department_name when a folder's name cannot be a
+    department id: it holds a character from `_NOT_IN_ID` or a control
+    character, or it is the triage department's id (the central queue is no
+    folder's)."""
+    if _NOT_IN_ID & set(slug) or CONTROL_CHARACTERS.search(slug):
+        raise ContentError(
+            "a department folder's name may not hold a control character or any of "
+            + " ".join(sorted(_NOT_IN_ID)),
+            path=f"{slug}/",
+            kind="department_name",
+            hint="rename the folder to a name such as hr or human-resources; "
+            "its articles are left out until then",
+        )
+    if slug == triage:
+        raise ContentError(
+            f"{triage!r} is the triage department (setting triage_department), "
+            "not a department folder",
+            path=f"{slug}/",
+            kind="department_name",
+            hint="rename the folder; its articles are left out until then",
+        )
 
 
 def default_name(slug: str) -> str:

@@ -15,7 +15,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.content.departments import default_department, read_department
+from kb.content.departments import (
+    DEFAULT_TRIAGE,
+    check_department_name,
+    default_department,
+    read_department,
+)
 from kb.content.documents import (
     DocumentDefaults,
     DocumentFile,
@@ -85,13 +90,20 @@ def check_root(root: Path) -> None:
         raise ConfigError(f"content folder {root} does not exist or is not a folder")
 
 
-def scan_departments(root: Path) -> tuple[dict[str, Department], list[Problem]]:
+def scan_departments(
+    root: Path, triage: str = DEFAULT_TRIAGE
+) -> tuple[dict[str, Department], list[Problem]]:
     """Every department folder's department; a broken file gives the defaults
-    and a warning."""
+    and a warning, a folder whose name cannot be a department id an error."""
     check_root(root)
     departments: dict[str, Department] = {}
     problems: list[Problem] = []
     for folder in department_folders(root):
+        try:
+            check_department_name(folder.name, triage)
+        except ContentError as exc:
+            problems.append(_problem(exc, Severity.ERROR))
+            continue
         try:
             departments[folder.name], warnings = read_department(folder, folder.name)
             problems.extend(warnings)
@@ -101,21 +113,25 @@ def scan_departments(root: Path) -> tuple[dict[str, Department], list[Problem]]:
     return departments, problems
 
 
-def load_departments(root: Path) -> dict[str, Department]:
+def load_departments(root: Path, triage: str = DEFAULT_TRIAGE) -> dict[str, Department]:
     """The departments of the content root, problems logged (for the request side)."""
-    departments, problems = scan_departments(root)
+    departments, problems = scan_departments(root, triage)
     for problem in problems:
         logger.warning("%s", problem)
     return departments
 
 
-def unique_entries(root: Path) -> Iterator[FileEntry | Problem]:
+def unique_entries(root: Path, triage: str = DEFAULT_TRIAGE) -> Iterator[FileEntry | Problem]:
     """The content files; a second file whose id differs only in case or
     accents is a problem instead (it would have the same URL), and so is a
-    link to a folder (never followed: it could lead out of the root)."""
+    link to a folder (never followed: it could lead out of the root). Files in
+    a folder that cannot be a department are left out (`scan_departments`
+    reports the folder)."""
     seen: dict[str, str] = {}
     links: list[str] = []
     for entry in content_entries(root, links):
+        if not _in_department(entry.id, triage):
+            continue
         key = id_key(entry.id)
         if key in seen:
             yield Problem(
@@ -136,6 +152,15 @@ def unique_entries(root: Path) -> Iterator[FileEntry | Problem]:
             severity=Severity.WARNING,
             kind="not_a_file",
         )
+
+
+def _in_department(article_id: str, triage: str) -> bool:
+    folder, sep, _ = article_id.partition("/")
+    try:
+        check_department_name(folder, triage)
+    except ContentError:
+        return not sep  # a file outside any folder is reported as such
+    return True
 
 
 def read_entry(
@@ -194,13 +219,15 @@ def scan_content(
     max_bytes: int = DEFAULT_MAX_BYTES,
     documents: DocumentOptions | None = None,
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
+    triage: str = DEFAULT_TRIAGE,
 ) -> ContentScan:
     """Read every department, article and document under `root`; each Markdown
-    article is rendered within `render_seconds` (an error past it)."""
-    departments, problems = scan_departments(root)
+    article is rendered within `render_seconds` (an error past it); `triage`
+    is the triage department's id (no folder may take it)."""
+    departments, problems = scan_departments(root, triage)
     scan = ContentScan(root=root, departments=departments, problems=problems)
     entries: list[FileEntry] = []
-    for item in unique_entries(root):
+    for item in unique_entries(root, triage):
         scan.files_seen += 1
         if isinstance(item, Problem):
             scan.problems.append(item)

@@ -108,7 +108,10 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
     from kb.insights.factory import insights_service
 
     settings = settings_from(ctx)
-    targets = {s: d.targets for s, d in load_departments(settings.content_path).items()}
+    targets = {
+        s: d.targets
+        for s, d in load_departments(settings.content_path, settings.triage_department).items()
+    }
     with open_store(settings) as store:
         service = insights_service(settings, store)
         span = service.period(period["since"], period["until"])

@@ -22,7 +22,7 @@ from kb.settings import Settings
 def _departments(settings: Settings) -> dict[str, Department]:
     from kb.content.scanner import load_departments
 
-    return load_departments(settings.content_path)
+    return load_departments(settings.content_path, settings.triage_department)
 
 
 @click.group()

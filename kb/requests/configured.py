@@ -55,7 +55,7 @@ def configured_service(
     if departments is None:
         from kb.content.scanner import load_departments
 
-        departments = load_departments(settings.content_path)
+        departments = load_departments(settings.content_path, settings.triage_department)
     path = workflows_path(settings.content_path, settings.workflows_file)
     known = [*departments, settings.triage_department]
     if settings.workflows_file or path.is_file():

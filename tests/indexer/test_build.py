@@ -365,3 +365,19 @@ def test_title_vectors_are_filled_in_for_a_snapshot_written_without_them(
     build(tiny_settings, hashing_embedder)
     snap = SnapshotReader(tiny_settings.index_path).get()
     assert set(snap.title_vectors) == set(snap.titles) and len(snap.titles) == 5
+
+
+def test_a_department_folder_named_like_the_triage_queue_is_not_indexed(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    content = tiny_settings.content_path
+    settings = dataclasses.replace(tiny_settings, triage_department="central")
+    (content / "central").mkdir()
+    (content / "central" / "c.md").write_text("# C\n\nBody\n")
+    (content / "triage").mkdir()
+    (content / "triage" / "t.md").write_text("# T\n\nBody\n")
+    report = build(settings, hashing_embedder)
+    titles, *_ = indexed_state(settings)
+    assert "central/c.md" not in titles and "triage/t.md" in titles
+    assert "central" not in SnapshotReader(settings.index_path).get().departments
+    assert any(line.startswith("error: central/: ") for line in report.errors), report.errors

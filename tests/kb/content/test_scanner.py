@@ -244,8 +244,9 @@ def test_a_backslash_in_a_path_is_reported_not_a_crash(tiny_content: Path) -> No
     scan = scan_content(tiny_content)
     assert set(scan.articles) == GOOD
     found = {p.path: p for p in scan.problems}
-    for path in ("hr/a\\b.md", "x\\y/c.md", "it/d\\e.pdf"):
+    for path in ("hr/a\\b.md", "it/d\\e.pdf"):
         assert found[path].kind == "file_name" and "backslash" in found[path].message, path
+    assert found["x\\y/"].kind == "department_name"  # a folder is named once
 
 
 def test_a_control_character_in_a_path_is_reported_on_one_line(tiny_content: Path) -> None:
@@ -260,11 +261,31 @@ def test_a_control_character_in_a_path_is_reported_on_one_line(tiny_content: Pat
     scan = scan_content(tiny_content)
     assert set(scan.articles) == GOOD
     found = {p.path: p for p in scan.problems}
-    for path in ("hr/a\nb.md", "x\ty/c.md", "it/d\x1b[2Je.pdf", "it/f\u2028g.md"):
+    for path in ("hr/a\nb.md", "it/d\x1b[2Je.pdf", "it/f\u2028g.md"):
         assert found[path].kind == "file_name" and "control" in found[path].message, path
+    assert found["x\ty/"].kind == "department_name"  # a folder is named once
     assert str(found["hr/a\nb.md"]).startswith("error: hr/a\\nb.md: ")
     result = CliRunner().invoke(main, ["validate", "--content", str(tiny_content)])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert len([line for line in lines if "control character" in line]) == 4, lines
     assert "\x1b" not in result.output
+
+
+@pytest.mark.parametrize("folder", ["a:b", "a<b>", "Tom & Jerry", "x,y", "it's", "triage"])
+def test_a_department_folder_name_that_cannot_be_a_department_is_reported(
+    tiny_content: Path, folder: str
+) -> None:
+    """A department id becomes a role (`agent:<id>`), a groups-header entry and
+    page text, and the triage department's id is the central queue: a folder
+    named `a:b`, with HTML characters or like the triage queue was taken as a
+    department all the same. It is reported once, its articles are left out,
+    and every other department is still read."""
+    (tiny_content / folder).mkdir()
+    (tiny_content / folder / "c.md").write_text("# C\n\nBody\n")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) == GOOD
+    assert set(scan.departments) == {"hr", "it"}
+    [problem] = [p for p in scan.problems if p.kind == "department_name"]
+    assert problem.path == f"{folder}/" and problem.severity.value == "error"
+    assert scan.summary()["errors"] == 1
