@@ -1,9 +1,9 @@
-"""Term proximity: fused articles whose best passage holds the query's words side by side rank higher.
+"""Term proximity: articles whose best passage holds query words side by side rank higher.
 
 The keyword side scores each query word on its own (BM25F), so "parental
 leave" counts the same in a passage that says "parental leave" as in one that
 mentions parents in one paragraph and leave in another. `ProximityBonus`
-rescoring the first `PROXIMITY_TOP` fused articles: each gets `weight` × the
+rescores the first `PROXIMITY_TOP` fused articles: each gets `weight` × the
 share of the query's adjacent content-word pairs ("transit subsidy", "jury
 duty") that stand next to each other, in either order, in its best passage's
 title, headings or body, counted as the keyword index counts positions (the
@@ -16,8 +16,10 @@ passages, adjacency only, lifted the English nDCG@10 of the tune halves (18F
 0.862 → 0.862, +0.0002; labelled 0.937 → 0.946) and lost no question of
 either set; a wider window (3 or 8 positions, scored 1 / distance), more
 articles (50) or more passages per article (3) changed nothing at this weight,
-and weights of 0.2 and more cost the 18F tune half. No model call: the stored
-text of at most 30 passages is read and tokenised (cached stems).
+and weights of 0.2 and more cost the 18F tune half. It costs SciFact a little
+(nDCG@10 0.732 → 0.731; weights of 0.1 and more lift it). No model call: the
+stored text of at most 30 passages is read and tokenised (cached stems), about
+1.3 ms per search.
 """
 
 from __future__ import annotations
