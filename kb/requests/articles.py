@@ -28,6 +28,7 @@ from kb.requests.drafting import (
     draft_markdown,
     set_status,
     slugify,
+    unpublished_draft,
     write_draft,
 )
 from kb.requests.ledger import Ledger, Step, new_entry
@@ -47,9 +48,15 @@ class ArticleWork:
         self.departments = departments
         self.language_of = language_of
 
+    def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
+        """The id of the request's draft that is not published yet, or None."""
+        return unpublished_draft(self.ledger.load(actor, request_id), content_root)
+
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
         """Write `<content_root>/<department>/<slug>.md` (status draft) from a resolved
-        request; returns its path. Agents and content owners of the department may."""
+        request; returns its path. Agents and content owners of the department may.
+        While a draft from the request is unpublished, that draft's path is the
+        answer and nothing is written."""
         request = self.ledger.load(actor, request_id)
         permissions.require_drafting(actor, request)
         department = request.department
@@ -64,6 +71,9 @@ class ArticleWork:
                 key="draft_unresolved",
                 values={"id": request_id},
             )
+        existing = unpublished_draft(request, content_root)
+        if existing is not None:
+            return content_root / existing
         folder = content_root / department
         if not folder.is_dir():
             raise ValidationError(

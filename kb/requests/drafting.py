@@ -7,6 +7,9 @@ the requester's personal details, tags from the department's vocabulary). An exi
 overwritten: the name gets `-2`, `-3`… instead (the file is created
 exclusively, so two drafts written at once cannot collide either).
 
+While a draft written from a request is unpublished, `unpublished_draft`
+finds it, so that drafting again (a second click) answers with it.
+
 `set_status` is how the content owner publishes: it rewrites only the
 `status:` line of the front matter and leaves every other byte alone. The
 indexer picks the article up on its next run.
@@ -27,7 +30,7 @@ import yaml
 from kb.authoring.from_request import draft_text
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
-from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
+from kb.errors import ConflictError, ContentError, KbError, NotFoundError, ValidationError
 from kb.records import Article, Status
 from kb.requests.records import Request
 
@@ -122,6 +125,22 @@ def write_draft(folder: Path, slug: str, text: str) -> Path:
         key="drafts_full",
         values={"name": slug},
     )
+
+
+def unpublished_draft(request: Request, content_root: Path) -> str | None:
+    """The id of the draft written from `request` that is not published yet
+    (status draft or review, `source_request` the request), or None: drafting
+    again answers with it instead of writing a copy."""
+    for article_id in reversed(request.linked_articles):
+        try:
+            raw = read_article_file(article_path(content_root, article_id), article_id)
+            article, _ = parse_article(raw, article_id)
+        except KbError:
+            continue  # gone or broken: not a draft to answer with
+        source = article.extra.get("source_request")
+        if article.status in (Status.DRAFT, Status.REVIEW) and source == request.id:
+            return article_id
+    return None
 
 
 def article_path(content_root: Path, article_id: str) -> Path:

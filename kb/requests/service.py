@@ -331,6 +331,9 @@ class RequestService:
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
         return self.articles.draft_article(actor, request_id, content_root)
 
+    def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
+        return self.articles.existing_draft(actor, request_id, content_root)
+
     def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
         return self.articles.publish_article(actor, article_id, content_root)
 

@@ -255,6 +255,10 @@ def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
 def draft_article(request_id: int) -> Response | tuple[str, int]:
     def draft(actor: User) -> None:
         root = writable_content_root()
+        existing = request_service().existing_draft(actor, request_id, root)
+        if existing is not None:  # a second click or a stale page: no copy
+            flash(gettext("article_draft_exists", article=existing), "info")
+            return
         path = request_service().draft_article(actor, request_id, root)
         flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
 

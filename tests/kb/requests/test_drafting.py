@@ -66,13 +66,26 @@ def test_drafts_never_overwrite(service: RequestService, content: Path, resolved
     existing = content / "it" / "connect-to-the-vpn-from-a-hotel.md"
     existing.write_text("---\ntitle: Mine\n---\nKeep me.\n", encoding="utf-8")
     second = service.draft_article(IT_OWNER, resolved, content)
-    third = service.draft_article(IT_AGENT, resolved, content)
-    assert (second.name, third.name) == (
-        "connect-to-the-vpn-from-a-hotel-2.md",
-        "connect-to-the-vpn-from-a-hotel-3.md",
-    )
+    assert second.name == "connect-to-the-vpn-from-a-hotel-2.md"
     assert existing.read_text(encoding="utf-8").endswith("Keep me.\n")
-    assert len(service.get(IT_AGENT, resolved).linked_articles) == 2
+    assert len(service.get(IT_AGENT, resolved).linked_articles) == 1
+
+
+def test_drafting_again_answers_with_the_unpublished_draft(
+    service: RequestService, content: Path, resolved: int
+) -> None:
+    """Each click on "Turn into an article" wrote another draft (-2, -3, …) of
+    the same answer; while the request's draft is unpublished, it is the answer."""
+    first = service.draft_article(IT_AGENT, resolved, content)
+    assert service.existing_draft(IT_AGENT, resolved, content) == "it/" + first.name
+    assert service.draft_article(IT_OWNER, resolved, content) == first
+    assert list((content / "it").iterdir()) == [first]
+    assert service.get(IT_AGENT, resolved).linked_articles == ["it/" + first.name]
+    drafted = [e for e in service.history(IT_AGENT, resolved) if e.kind == "article"]
+    assert len(drafted) == 1
+    service.publish_article(IT_OWNER, "it/" + first.name, content)
+    assert service.existing_draft(IT_AGENT, resolved, content) is None
+    assert service.draft_article(IT_AGENT, resolved, content) != first  # a new version
 
 
 def test_drafts_need_a_resolution_and_the_right_role(

@@ -239,6 +239,12 @@ def test_from_answer_to_published_article(
     article_id = "it/connect-to-the-vpn-from-a-hotel.md"
     assert f"Draft article written: {article_id}" in page
     assert "Turn into an article" not in page  # the draft exists: no second offer
+    again = act(client, ivan, request_id, "article")  # a second click, a stale page
+    page = text_of(client.get(again.headers["Location"]))
+    assert f"This request already has the draft {article_id}" in page
+    assert sorted(p.name for p in (request_content / "it").glob("connect-*")) == [
+        "connect-to-the-vpn-from-a-hotel.md"
+    ]
     draft = request_content / article_id
     assert "status: draft" in draft.read_text(encoding="utf-8")
     assert "Publish" not in page  # agents draft, content owners publish
