@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import User
+from kb.authoring.files import edit_lock
 from kb.authoring.from_request import topic_title
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
@@ -56,7 +57,8 @@ class ArticleWork:
         """Write `<content_root>/<department>/<slug>.md` (status draft) from a resolved
         request; returns its path. Agents and content owners of the department may.
         While a draft from the request is unpublished, that draft's path is the
-        answer and nothing is written."""
+        answer and nothing is written. The check and the write hold the content
+        root's edit lock, so two clicks at once write one draft."""
         request = self.ledger.load(actor, request_id)
         permissions.require_drafting(actor, request)
         department = request.department
@@ -71,9 +73,6 @@ class ArticleWork:
                 key="draft_unresolved",
                 values={"id": request_id},
             )
-        existing = unpublished_draft(request, content_root)
-        if existing is not None:
-            return content_root / existing
         folder = content_root / department
         if not folder.is_dir():
             raise ValidationError(
@@ -83,6 +82,17 @@ class ArticleWork:
                 key="draft_no_folder",
                 values={"department": department},
             )
+        with edit_lock(content_root):
+            existing = unpublished_draft(self.ledger.load(actor, request_id), content_root)
+            if existing is not None:
+                return content_root / existing
+            return self._write_draft(actor, request_id, request, folder, content_root)
+
+    def _write_draft(
+        self, actor: User, request_id: int, request: Request, folder: Path, content_root: Path
+    ) -> Path:
+        """Write the request's draft into `folder` and link it to the request."""
+        department = request.department
         info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name
         lang = self.language_of(f"{request.query}\n{request.resolution}")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from kb.accounts.records import User
 from kb.content.markdown_article import parse_article
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
+from kb.requests import articles, drafting
 from kb.requests.drafting import set_status, slugify
 from kb.requests.service import RequestService
 from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER
@@ -86,6 +90,35 @@ def test_drafting_again_answers_with_the_unpublished_draft(
     service.publish_article(IT_OWNER, "it/" + first.name, content)
     assert service.existing_draft(IT_AGENT, resolved, content) is None
     assert service.draft_article(IT_AGENT, resolved, content) != first  # a new version
+
+
+def test_drafting_twice_at_once_writes_one_draft(
+    service: RequestService, content: Path, resolved: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two clicks that arrive together both found no draft yet and both wrote
+    one; the check and the write now sit under the content root's edit lock."""
+    slow_write = drafting.write_draft
+
+    def write_slowly(folder: Path, slug: str, text: str) -> Path:
+        time.sleep(0.3)  # widen the window between the check and the write
+        return slow_write(folder, slug, text)
+
+    monkeypatch.setattr(articles, "write_draft", write_slowly)
+    start = threading.Barrier(2)
+    paths: list[Path] = []
+
+    def click(actor: User) -> None:
+        start.wait()
+        paths.append(service.draft_article(actor, resolved, content))
+
+    clicks = [threading.Thread(target=click, args=(a,)) for a in (IT_AGENT, IT_OWNER)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    assert len(paths) == 2 and paths[0] == paths[1]
+    assert list((content / "it").iterdir()) == [paths[0]]
+    assert service.get(IT_AGENT, resolved).linked_articles == ["it/" + paths[0].name]
 
 
 def test_drafts_need_a_resolution_and_the_right_role(
