@@ -94,7 +94,7 @@ class FusionSettings:
     )
     proximity_weight: float = setting(
         0.05,
-        "Term proximity: the first 30 fused articles gain this weight times the share of the "
+        "Term proximity: the first 15 fused articles gain this weight times the share of the "
         "query's adjacent content-word pairs that stand side by side in their best passage "
         "(search.proximity). 0 turns it off; 0.05 lifts the handbook sets' English tune "
         "halves and loses none of their questions, costs SciFact 0.732 -> 0.731; 0.2 and "

@@ -10,7 +10,7 @@ from indexer.metadata import Passage
 from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
-from search.proximity import adjacent_share, word_pairs
+from search.proximity import _wanted_neighbours, adjacent_share, index_terms, word_pairs
 from tests.support import HashingEmbedder
 
 
@@ -91,3 +91,19 @@ def test_the_engine_adds_the_bonus_to_the_first_articles(
         finally:
             engine.close()
     assert gained > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "xx"])
+def test_wanted_neighbours_are_the_index_positions_neighbours(lang: str) -> None:
+    """The pair finder skips making a pair of every two words; it must find
+    exactly the wanted pairs that neighbouring index positions hold."""
+    text = (
+        "The parental leave policy: parental-leave requests go to HR. Leave, then the "
+        "parental form; jury duty and the jury's duty. Elternzeit und Urlaub, der Urlaub."
+    )
+    terms = index_terms(text, lang)
+    for wanted in ({"parent", "leav"}, set(terms[:4]), set(terms), {"jury", "duti"}, set()):
+        expected = {
+            (a, b) for a, b in zip(terms, terms[1:], strict=False) if a in wanted and b in wanted
+        }
+        assert _wanted_neighbours(text, lang, wanted) == expected
