@@ -36,7 +36,7 @@ def show(article_id: str) -> str:
         view=view,
         article=view.article,
         review_note=review_note,
-        search_id=search_id if search_id.isdigit() else "",
+        search_id=search_id if search_id.isascii() and search_id.isdigit() else "",
         feedback_sent=request.args.get("feedback") == "thanks",
     )
 

@@ -74,6 +74,15 @@ def test_unanswered_search_is_logged_as_unanswered(client: FlaskClient, store: S
         ("q=x&page=0", "page"),
         ("q=x&page=51", "page"),
         ("q=x&page=1.5", "page"),
+        ("q=x&k=-1", "k"),
+        ("q=x&k=" + "9" * 5000, "k"),
+        # Digits Python's int() takes but a URL should not carry: Arabic-Indic,
+        # full-width, Devanagari, with a sign or an underscore.
+        ("q=x&k=%D9%A3", "k"),
+        ("q=x&k=%EF%BC%93", "k"),
+        ("q=x&page=%E0%A5%A8", "page"),
+        ("q=x&page=%2B2", "page"),
+        ("q=x&k=1_0", "k"),
         ("q=x&department=nope", "department"),
         ("q=x&" + "&".join(f"tag=t{i}" for i in range(11)), "tag"),
         ("q=x&tag=" + "t" * 101, "tag"),
@@ -83,6 +92,14 @@ def test_search_refuses_bad_parameters(client: FlaskClient, query: str, field: s
     error = error_of(client.get(f"/api/search?{query}"), 400, "invalid_request")
     assert error["details"]["field"] == field
     assert field in error["message"]
+
+
+def test_search_takes_ascii_digits_with_spaces_and_leading_zeros(
+    client: FlaskClient, engine: FakeEngine
+) -> None:
+    assert client.get("/api/search?q=x&k=%2003%20&page=02").status_code == 200
+    [query] = engine.queries
+    assert (query.k, query.page) == (3, 2)
 
 
 def test_search_refuses_queries_longer_than_the_setting(client: FlaskClient) -> None:
