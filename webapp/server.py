@@ -47,6 +47,16 @@ logger = logging.getLogger(__name__)
 WORKER_TIMEOUT_S = 120
 GRACEFUL_TIMEOUT_S = 30
 
+# The longest request line (method, URL, version) gunicorn reads, in bytes: its
+# maximum, twice its default of 4094. The search box takes max_query_chars (500)
+# characters, and 500 characters outside Latin-1 (a euro sign, CJK) are 4,500
+# bytes once percent-encoded, so with the default gunicorn answered its own bare
+# HTML 414 before the app could say which field was too long. With 8190 the
+# app's own checks (a 400 in the API's JSON form, naming `q`) answer for every
+# query up to 680 four-byte characters; only a longer URL still gets gunicorn's
+# 414 (docs/security.md). Headers keep gunicorn's limit of 8190 bytes each.
+MAX_REQUEST_LINE_BYTES = 8190
+
 
 def _post_worker_init(worker: Any) -> None:
     from webapp.insights.schedule import start_insights
@@ -242,6 +252,7 @@ def serve(
         "timeout": WORKER_TIMEOUT_S,
         "graceful_timeout": GRACEFUL_TIMEOUT_S,
         "keepalive": 5,
+        "limit_request_line": MAX_REQUEST_LINE_BYTES,
         "preload_app": False,
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,

@@ -159,6 +159,11 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
         assert body["index"]["articles"] > 50
         status, body = _get(port, "/api/search?q=parking")
         assert status == 200 and body["results"] and isinstance(body["search_id"], int)
+        # A query one character too long, in euro signs (9 bytes each once encoded,
+        # a 4.5 KB URL): the app's own JSON error names the field, not gunicorn's
+        # HTML 414 (its default request line is 4094 bytes).
+        status, body = _get(port, "/api/search?q=" + "%E2%82%AC" * 501)
+        assert status == 400 and body["error"]["details"]["field"] == "q"
     finally:
         proc.terminate()
         assert proc.wait(timeout=60) == 0
