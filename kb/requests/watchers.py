@@ -1,7 +1,8 @@
 """Watchers: people who hear about a request and may read it, besides its requester.
 
-The requester and the agents of its queues add and remove watchers (anyone
-with an account: a manager, a colleague covering a holiday); anyone who may
+The requester and the agents of its queues (its own department's and its
+value-stream tasks' departments') add and remove watchers (anyone with an
+account: a manager, a colleague covering a holiday); anyone who may
 read a request may watch it or stop watching it themselves. Watchers get the
 requester's e-mails (`Party.WATCHERS` in `kb.notify.topics`) and see what the
 requester sees. Each change is a history entry.
@@ -75,8 +76,8 @@ class WatcherWork:
             return
         raise PermissionDenied(
             f"{actor.username} may not change who watches request {request.id}: only its "
-            f"requester and agents of {request.department} may; anyone who may read it may "
-            "watch it themselves",
+            f"requester and agents of {request.department} or of its tasks' departments may; "
+            "anyone who may read it may watch it themselves",
             details={"request": request.id, "action": "watchers"},
             key="watch_who",
             values={"department": request.department},

@@ -15,6 +15,7 @@ from tests.support import (
     FINANCE_AGENT,
     HR_AGENT,
     IT_AGENT,
+    IT_OWNER,
     OTHER,
 )
 
@@ -154,3 +155,20 @@ def test_internal_notes_stay_with_the_owning_queue(
     # Replying to the requester is still theirs (their task is part of the answer).
     service.comment(IT_AGENT, onboarding, "Your laptop is ready.")
     assert "Your laptop is ready." in [e.message for e in service.history(HR_AGENT, onboarding)]
+
+
+def test_agents_of_a_task_manage_the_requests_watchers(
+    service: RequestService, store: Store, onboarding: int
+) -> None:
+    """Agents of a task's department add and remove anyone as a watcher, as the
+    owning queue's agents do (docs/requests.md); a watcher they add reads the request."""
+    for person in (OTHER, IT_OWNER):
+        store.add_user(person)
+    assert service.permissions(IT_AGENT, onboarding).watch
+    assert not service.permissions(IT_AGENT, onboarding).work  # the status stays HR's
+    assert service.watch(IT_AGENT, onboarding, OTHER.username).watchers == [OTHER.username]
+    assert service.get(OTHER, onboarding).id == onboarding
+    assert service.unwatch(FINANCE_AGENT, onboarding, OTHER.username).watchers == []
+    # A content owner of a task's department does not see the request at all.
+    with pytest.raises(NotFoundError):
+        service.watch(IT_OWNER, onboarding)
