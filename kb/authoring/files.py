@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
+from kb.authoring.records import text_hash
 from kb.content.files import is_hidden
 from kb.errors import NotFoundError, ValidationError
 
@@ -112,6 +113,16 @@ def read_text(path: Path, max_bytes: int) -> str | None:
     with os.fdopen(fd, "rb") as handle:
         raw = handle.read(max_bytes + 1)
     return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def holds(root: Path, article_id: str, content_hash: str, max_bytes: int) -> bool:
+    """Whether `article_id`'s file is there and holds the text of `content_hash`
+    (read as `article_file` and `read_text` do: no link is followed)."""
+    try:
+        text = read_text(article_file(root, article_id, must_exist=True), max_bytes)
+    except (NotFoundError, ValidationError):
+        return False
+    return text is not None and text_hash(text) == content_hash
 
 
 def write_atomically(path: Path, text: str | bytes, *, exclusive: bool = False) -> None:

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import Role, User
+from kb.authoring import files
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
 from kb.authoring.markdown_file import check_text, compose_text, split_text
@@ -146,10 +147,12 @@ class AuthoringService:
 
     def published_version(self, article_id: str) -> Article | None:
         """The newest stored version of a published article, as an `Article`, for
-        the article page while the index does not have it yet."""
+        the article page while the index lags, and only while the file holds it."""
         latest = self.versions.latest(article_id)
         if latest is None or latest.status is not Status.PUBLISHED:
             return None
+        if not files.holds(self.root, article_id, latest.content_hash, self.max_bytes):
+            return None  # deleted, retired or restricted on disk since: the file decides
         try:
             article, _ = check_text(latest.text, article_id, self.max_bytes)
         except KbError:

@@ -133,6 +133,32 @@ def test_a_new_article_is_created_and_shown_before_the_index_has_it(
     assert page.status_code == 200 and "Ask reception for a code." in text_of(page)
 
 
+def test_the_stored_text_is_never_shown_once_the_file_says_otherwise(
+    client: FlaskClient, content: Path
+) -> None:
+    """The stored version stands in only while the index lags behind the file: an
+    article deleted, retired or restricted on disk is not served from it."""
+    token = sign_in_as(client, "cora")
+    client.post(
+        "/manage/new",
+        data={**form(token, title="Door codes", body="The code is 4711."), "department": "it"},
+    )
+    path = content / "it" / "door-codes.md"
+    assert client.get("/articles/it/door-codes.md").status_code == 200
+    text = path.read_text(encoding="utf-8")
+    for changed in (
+        text.replace("status: published", "status: retired"),
+        text.replace("audience: everyone", "audience: [it-staff]"),
+    ):
+        assert changed != text
+        path.write_text(changed, encoding="utf-8")
+        client.post("/auth/sign-out", data={"csrf_token": token})
+        assert client.get("/articles/it/door-codes.md").status_code == 404
+        token = sign_in_as(client, "cora")
+    path.unlink()
+    assert client.get("/articles/it/door-codes.md").status_code == 404
+
+
 def test_four_eyes_approval_on_the_pages(client: FlaskClient, content: Path) -> None:
     helga = sign_in_as(client, "helga")
     refused = client.post(
