@@ -220,8 +220,8 @@ class AttachmentStore(Protocol):
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
     ) -> list[Attachment]:
         """Attachments whose name and text hold every word (case and umlauts
-        ignored), newest first, of requests in `departments` or with a task
-        there (None: every department)."""
+        ignored), newest first, of requests in `departments`, or files visible to
+        the requester of requests with a task there (None: every department)."""
         ...
 
 

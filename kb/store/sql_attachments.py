@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Row, exists, func, insert, or_, select
+from sqlalchemy import Connection, Row, and_, exists, func, insert, or_, select
 
 from kb.attachments.records import Attachment
 from kb.catalogue.triggers import fold
@@ -122,7 +122,8 @@ class SqlAttachments(SqlBase):
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
     ) -> list[Attachment]:
         """Attachments whose name and text hold every word, newest first, of requests
-        in `departments` or with a task there (None: every department)."""
+        in `departments`, or visible ones of requests with a task there (None: every
+        department): internal files stay with the owning queue, as its notes do."""
         check_limit(limit)
         folded = [w for w in (fold(word) for word in words) if w]
         if not folded:
@@ -135,7 +136,8 @@ class SqlAttachments(SqlBase):
                 request_tasks.c.request_id == requests.c.id,
                 request_tasks.c.department.in_(list(departments)),
             )
-            query = query.where(or_(requests.c.department.in_(list(departments)), has_task))
+            owned = requests.c.department.in_(list(departments))
+            query = query.where(or_(owned, and_(has_task, _A.c.visible_to_requester)))
         query = query.order_by(_A.c.created.desc(), _A.c.id.desc()).limit(limit)
         with self._read("search attachments") as conn:
             return [_record(row) for row in conn.execute(query)]

@@ -16,6 +16,7 @@ from kb.extract.reader import DocumentReader
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.documents import travel_outline, write_docx, write_pdf
+from tests.kb.requests.test_value_streams import ONBOARDING
 from tests.support import ADMIN, EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER, OTHER, Clock
 
 
@@ -82,6 +83,23 @@ def test_internal_attachments_are_for_agents_only(files: RequestService, request
     # A content owner of IT may read the request, not add to it.
     with pytest.raises(PermissionDenied, match="may not attach files"):
         files.attach(IT_OWNER, request_id, [Upload("x.txt", b"x")])
+
+
+def test_a_tasks_agents_never_find_the_owning_queues_internal_files(
+    files: RequestService,
+) -> None:
+    """Agents of a task's department search the request's visible files only: an
+    internal file's name and text stay with the owning queue, as its notes do."""
+    filed = files.submit(EMPLOYEE, "New hire Jana starts on 1 July", "Sales team, Hamburg.",
+                         workflow="onboarding", fields=ONBOARDING)  # fmt: skip
+    assert filed.id is not None
+    files.attach(HR_AGENT, filed.id, [Upload("salary.txt", b"salary 61000")], internal=True)
+    files.attach(HR_AGENT, filed.id, [Upload("welcome.txt", b"salary day is the 25th")])
+    assert [a.name for a in files.search_attachments(HR_AGENT, "salary")] == [
+        "welcome.txt", "salary.txt"]  # fmt: skip
+    assert [a.name for a in files.search_attachments(IT_AGENT, "salary")] == ["welcome.txt"]
+    assert [a.name for a in files.search_attachments(IT_AGENT, "salary", "it")] == ["welcome.txt"]
+    assert len(files.search_attachments(ADMIN, "salary")) == 2
 
 
 def test_the_count_limit_holds_over_several_uploads(
