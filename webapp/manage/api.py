@@ -18,10 +18,11 @@ import contextlib
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import Role
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
-from kb.errors import KbError, NotFoundError
+from kb.errors import KbError, NotFoundError, PermissionDenied
 from kb.records import Status
 from webapp import services
 from webapp.articles import presenters
@@ -196,7 +197,15 @@ def versions(article_id: str) -> Response:
 
 @bp.post("/preview")
 def preview() -> Response:
-    require_user()
+    actor = require_user()
+    # Rendering some Markdown takes seconds (unbounded on a gthread worker, where
+    # no timer can interrupt it): only those who write articles may ask for it.
+    if not (actor.has_role(Role.ADMIN) or actor.has_role(Role.CONTENT_OWNER)):
+        raise PermissionDenied(
+            f"{actor.username} may not preview articles: only content owners and admins may",
+            details={"user": actor.username, "action": "preview"},
+            key="preview_who",
+        )
     data = json_object("body", "id")
     body = data.get("body")
     if not isinstance(body, str):

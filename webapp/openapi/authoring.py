@@ -96,7 +96,8 @@ OPERATIONS: dict[str, Any] = {
     },
     "manage_api.preview": {
         "operationId": "postPreview",
-        "summary": "Markdown rendered and sanitised exactly as the article page shows it.",
+        "summary": "Markdown rendered and sanitised exactly as the article page shows it "
+        "(content owners and admins).",
         "security": SIGNED_IN,
         "requestBody": json_body(
             {
@@ -125,6 +126,7 @@ OPERATIONS: dict[str, Any] = {
             },
             "400": ERROR_REF,
             "401": ERROR_REF,
+            "403": ERROR_REF,
         },
     },
 }

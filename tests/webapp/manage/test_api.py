@@ -173,6 +173,23 @@ def test_preview_renders_with_the_article_page_sanitiser(client: FlaskClient) ->
     assert 'href="/articles/hr/annual-leave.md"' in html
 
 
+def test_only_people_who_edit_articles_may_render_previews(client: FlaskClient) -> None:
+    """Rendering costs seconds of a worker for some Markdown (up to PREVIEW_SECONDS
+    where a timer can stop it, unbounded on a gthread worker): an employee has
+    no article to preview and must not be able to make the server do it."""
+    token = sign_in_as(client, "emma")
+    refused = client.post(
+        "/api/preview", json={"body": "**x**", "id": "it/x.md"}, headers={"X-CSRF-Token": token}
+    )
+    assert "content owners" in error_of(refused, 403, "forbidden")["message"]
+    for name in ("helga", "ada"):
+        token = sign_in_as(client, name)
+        allowed = client.post(
+            "/api/preview", json={"body": "**x**", "id": "it/x.md"}, headers={"X-CSRF-Token": token}
+        )
+        assert allowed.status_code == 200 and "<strong>x</strong>" in allowed.get_json()["html"]
+
+
 def test_markdown_that_cannot_render_is_a_422_not_a_500(client: FlaskClient) -> None:
     """Too slow (thousands of `[`) or nested too deeply (thousands of list markers):
     the preview answered 500 for both, and saving the second did too."""
