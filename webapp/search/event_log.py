@@ -54,10 +54,11 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
 
 
 def record_click(search_id: int, article_id: str, rank: int) -> int:
-    """Log a click on result `rank` (1-based) of search `search_id`: only on an
-    article that search showed, so click statistics cannot be made up."""
+    """Log a click on result `rank` (1-based) of search `search_id`: only by the
+    browser that searched, on an article that search showed, so click statistics
+    cannot be made up (someone else's search answers as one that does not exist)."""
     shown = services.store().search_event(search_id)
-    if shown is None:
+    if shown is None or shown.user != user_id():
         raise NotFoundError(
             f"no search event with id {search_id!r}; log the search first",
             details={"field": "search_id", "value": search_id},
@@ -83,10 +84,11 @@ def record_feedback(
     article_id: str, helpful: bool, comment: str = "", search_id: int | None = None
 ) -> int:
     """Log a vote (and optional comment) on an article; the search it came from
-    counts only when that search showed the article (else it is left out)."""
+    counts only when this browser made it and it showed the article (else it is
+    left out)."""
     if search_id is not None:
         shown = services.store().search_event(search_id)
-        if shown is None or article_id not in shown.result_ids:
+        if shown is None or shown.user != user_id() or article_id not in shown.result_ids:
             search_id = None
     event = FeedbackEvent(
         article_id=article_id, helpful=helpful, comment=comment, search_id=search_id, user=user_id()

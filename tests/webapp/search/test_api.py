@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.events import SearchEvent
@@ -157,6 +158,25 @@ def test_clicks_only_count_on_what_the_search_showed(client: FlaskClient, store:
         ("it/hostile.md", None),
         ("hr/sick-leave.md", search_id),
     ]
+
+
+def test_only_the_browser_that_searched_clicks_or_votes_on_its_search(
+    app: Flask, client: FlaskClient, store: Store
+) -> None:
+    """Search ids count up from 1: anyone could mark every stranger's search as
+    clicked, or as helpful or not, and so hide the gaps analysts look for or
+    invent them. A search is clicked and voted on by the browser that made it."""
+    search_id = client.get("/api/search?q=sick&department=hr").get_json()["search_id"]
+    click = {"search_id": search_id, "article_id": "hr/sick-leave.md", "rank": 1}
+    vote = {"article_id": "hr/sick-leave.md", "helpful": False, "search_id": search_id}
+    stranger = app.test_client()
+    error_of(stranger.post("/api/click", json=click), 404, "not_found")
+    assert stranger.post("/api/feedback", json=vote).status_code == 201
+    assert store.click_events() == []
+    assert [f.search_id for f in store.feedback_events()] == [None]  # the vote, not the search
+    assert client.post("/api/click", json=click).status_code == 201
+    assert client.post("/api/feedback", json=vote).status_code == 201
+    assert [f.search_id for f in store.feedback_events()] == [None, search_id]
 
 
 def test_click_on_an_unknown_search_is_404(client: FlaskClient) -> None:
