@@ -84,3 +84,8 @@ class SecuritySettings:
         "60 per hour",
         "Requests one client address may file. Empty: no limit.",
     )
+    feedback_limit: str = setting(
+        "60 per hour",
+        'Votes and comments on articles ("was this helpful?", pages and API) one client '
+        "address may send. Empty: no limit.",
+    )

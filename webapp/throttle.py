@@ -1,4 +1,4 @@
-"""Rate limits: sign-in per account and per address, searches and asks per address.
+"""Rate limits: sign-in per account and per address; searches, asks and votes per address.
 
 Counting is the `limits` library's fixed-window strategy (the engine of
 Flask-Limiter, by the same maintainers): it parses the settings' limits
@@ -16,7 +16,8 @@ A call over a limit raises `RateLimited` (429 in the one error shape, with
 * `signin_limit_address`: sign-in attempts per client address;
 * `search_limit`: searches per client address (the search page, the JSON API,
   the ask page's own search);
-* `ask_limit`: requests filed per client address.
+* `ask_limit`: requests filed per client address;
+* `feedback_limit`: votes and comments on articles per client address.
 
 The client address is the connection's, or the one a trusted proxy forwards
 (`webapp.proxies`); behind an untrusted proxy every client shares its address.
@@ -135,7 +136,8 @@ SIGN_IN_ADDRESS = Rule(
 )
 SEARCH = Rule("search_limit", "search", "too many searches from your address; wait {seconds} s")
 ASK = Rule("ask_limit", "ask", "too many requests filed from your address; wait {seconds} s")
-RULES = (SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, SEARCH, ASK)
+FEEDBACK = Rule("feedback_limit", "feedback", "too many votes from your address; wait {seconds} s")
+RULES = (SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, SEARCH, ASK, FEEDBACK)
 # The environment of a `kb serve` under a load test, whose many calls all come
 # from one address: every limit off.
 UNLIMITED_ENV = {f"KB_{rule.setting.upper()}": "" for rule in RULES}

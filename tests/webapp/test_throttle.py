@@ -82,6 +82,26 @@ def test_asks_are_limited_per_address(make_app: Any, request_content: Any) -> No
     )
 
 
+def test_votes_are_limited_per_address(make_app: Any) -> None:
+    """Votes and comments need no sign-in and no search: one client could cast
+    thousands and make any article look unhelpful (or helpful) to its content
+    owners and the analysts, or bury them in comments."""
+    client = make_app(feedback_limit="3 per hour").test_client()
+    vote = {"article_id": "hr/sick-leave.md", "helpful": False}
+    for _ in range(2):
+        assert client.post("/api/feedback", json=vote).status_code == 201
+    page = client.post("/articles/hr/sick-leave.md/feedback", data={"helpful": "no"})
+    assert page.status_code == 303  # the page's form counts too
+    error = error_of(client.post("/api/feedback", json=vote), 429, "rate_limited")
+    assert error["details"]["limit"] == "feedback_limit"
+    assert (
+        client.post("/articles/hr/sick-leave.md/feedback", data={"helpful": "no"}).status_code
+        == 429
+    )
+    other = client.post("/api/feedback", json=vote, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert other.status_code == 201
+
+
 def test_counts_are_shared_by_every_worker_of_the_database(make_app: Any) -> None:
     first = make_app(search_limit="4 per minute").test_client()
     second = make_app(search_limit="4 per minute").test_client()  # another process's app

@@ -19,7 +19,7 @@ from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, user_id
 from webapp.inputs import invalid, too_large
-from webapp.throttle import SEARCH, limit
+from webapp.throttle import FEEDBACK, SEARCH, limit
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,8 @@ def record_feedback(
 ) -> int:
     """Log a vote (and optional comment) on an article; the search it came from
     counts only when this browser made it and it showed the article (else it is
-    left out)."""
+    left out). Votes count against the client's `feedback_limit`."""
+    limit(FEEDBACK)
     if search_id is not None:
         shown = services.store().search_event(search_id)
         if shown is None or shown.user != user_id() or article_id not in shown.result_ids:
