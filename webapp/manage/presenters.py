@@ -21,6 +21,7 @@ from kb.content.scanner import read_entry
 from kb.errors import KbError
 from kb.records import Article, Status
 from webapp import services
+from webapp.auth.identity import search_groups
 
 logger = logging.getLogger(__name__)
 
@@ -151,9 +152,17 @@ def assigned_gaps(department: str) -> list[Any]:
 
 
 def link_choices() -> list[tuple[str, str]]:
-    """(id, title) of every article the editor's link picker offers."""
+    """(id, title) of every article the editor's link picker offers: those the
+    editor may read (a restricted article's title is not everyone's to see)."""
     engine = services.engine()
     titles = getattr(engine, "titles", None)
-    if callable(titles):
-        return sorted(titles().items(), key=lambda item: item[1].casefold())
-    return []
+    if not callable(titles):
+        return []
+    groups = search_groups()
+
+    def readable(article_id: str) -> bool:
+        article = engine.article(article_id)
+        return article is not None and article.visible_to(groups)
+
+    found = [(aid, title) for aid, title in titles().items() if readable(aid)]
+    return sorted(found, key=lambda item: item[1].casefold())

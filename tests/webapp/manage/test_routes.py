@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
-from tests.support import sign_in_as, text_of
+from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
 
 
 def form(token: str, **fields: Any) -> dict[str, Any]:
@@ -157,6 +158,25 @@ def test_the_stored_text_is_never_shown_once_the_file_says_otherwise(
         token = sign_in_as(client, "cora")
     path.unlink()
     assert client.get("/articles/it/door-codes.md").status_code == 404
+
+
+def test_the_link_picker_offers_only_articles_the_owner_may_read(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor's link picker listed the id and title of every indexed article:
+    a content owner of IT read the titles of HR's restricted articles."""
+    secret = make_article(
+        "hr/layoffs.md", "Layoffs in Sales, Q1", "Who is affected.", audience=("hr-leads",)
+    )
+    known = {**ARTICLES, secret.id: secret}
+    monkeypatch.setattr(engine, "titles", lambda: {a.id: a.title for a in known.values()}, False)
+    monkeypatch.setattr(engine, "article", known.get)
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/manage/edit/it/vpn-setup.md"))
+    assert "Reporting sick" in page and "hr/sick-leave.md" in page
+    assert "Layoffs in Sales" not in page and "hr/layoffs.md" not in page
+    sign_in_as(client, "ada")  # an admin reads every article
+    assert "Layoffs in Sales" in text_of(client.get("/manage/edit/it/vpn-setup.md"))
 
 
 def test_four_eyes_approval_on_the_pages(client: FlaskClient, content: Path) -> None:
