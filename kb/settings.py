@@ -219,6 +219,12 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings):
         "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
     )
     triage_email: str = setting("", "Address of the triage queue for request e-mails; empty: none.")
+    queue_mail_domains: str = setting(
+        "",
+        "Domains a department's `contact.email` may be at to get its queue's e-mails "
+        "(comma-separated; `*.example.org` allows its sub-domains); empty: the domain of "
+        "mail_domain, or none.",
+    )
     webhook_timeout: float = setting(
         10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
     )

@@ -8,8 +8,12 @@
   records to any address, internal ones included, signed with any variable
   of the server (whose value could then be guessed from the signatures).
   The secret is read when a message is sent, never stored in the outbox.
-* A department's queue address is `contact.email` in its `_department.yml`;
-  the triage queue's is the setting `triage_email`.
+* A department's queue address is `contact.email` in its `_department.yml`,
+  used only when its domain is one the operator allows (the setting
+  `queue_mail_domains`, default the domain of `mail_domain`): queue mail
+  carries every question and the queue's internal notes, and content owners,
+  who write the department file, may read neither the notes nor send them
+  elsewhere. The triage queue's address is the setting `triage_email`.
 * A requester's address is their username when that is an e-mail address,
   else `username@<mail_domain>` when the setting `mail_domain` is set.
 * E-mail is off when the setting `smtp_host` is empty: no e-mail messages
@@ -102,6 +106,29 @@ class Webhook:
     secret_env: str
 
 
+def queue_addresses(settings: Settings, departments: Mapping[str, Department]) -> dict[str, str]:
+    """Department → its `contact.email`, where that is at a domain the operator
+    allows (`queue_mail_domains`, else `mail_domain`); others are logged."""
+    allowed = [d.strip().lstrip("@") for d in settings.queue_mail_domains.split(",")]
+    if not any(allowed):
+        allowed = [settings.mail_domain.strip().lstrip("@")]
+    found: dict[str, str] = {}
+    for slug, department in sorted(departments.items()):
+        address = str(department.contact.get("email") or "").strip()
+        if not address:
+            continue
+        if host_allowed(address.rpartition("@")[2], allowed):
+            found[slug] = address
+        else:
+            logger.warning(
+                "department %s: contact.email %s is at no domain of the setting "
+                "queue_mail_domains (or mail_domain); its queue gets no e-mail",
+                slug,
+                address,
+            )
+    return found
+
+
 @dataclass(frozen=True)
 class NotifyConfig:
     """Notification targets, resolved from department files and settings."""
@@ -119,9 +146,7 @@ class NotifyConfig:
         known = {*departments, settings.triage_department}
         for department in sorted(set(hooks) - known):
             logger.warning("setting webhooks: no department %s in the content root", department)
-        queues = {
-            slug: d.contact["email"] for slug, d in departments.items() if d.contact.get("email")
-        }
+        queues = queue_addresses(settings, departments)
         if settings.triage_email:
             queues[settings.triage_department] = settings.triage_email
         return cls(

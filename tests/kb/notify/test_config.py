@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,34 @@ def test_config_from_settings_and_departments() -> None:
     assert config.requester_address("jo@other.example") == "jo@other.example"
     quiet = NotifyConfig.from_settings(Settings.load(environ={}), DEPARTMENTS)
     assert not quiet.mail_enabled and quiet.requester_address("emma") is None
+
+
+def test_a_department_file_cannot_send_its_queue_mail_anywhere(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Queue mail carries every question and the queue's internal notes. The
+    address is `contact.email` in the department file, which content owners
+    write (and who may not read internal notes): like webhooks, where it may
+    point is the operator's, the setting `queue_mail_domains` (default: the
+    domain of `mail_domain`)."""
+    contact = {"email": "drop@attacker.example"}
+    departments = {**DEPARTMENTS, "hr": replace(DEPARTMENTS["hr"], contact=contact)}
+    settings = Settings.load(
+        {"smtp_host": "mail.example.org", "mail_domain": "example.org"}, environ={}
+    )
+    assert NotifyConfig.from_settings(settings, departments).queue_addresses == {
+        "it": "it@example.org"}  # fmt: skip
+    assert "queue_mail_domains" in caplog.text and "drop@attacker.example" in caplog.text
+    sneaky = {
+        **departments,
+        "hr": replace(DEPARTMENTS["hr"], contact={"email": "a@example.org@x.example"}),
+    }
+    assert "hr" not in NotifyConfig.from_settings(settings, sneaky).queue_addresses
+    wider = settings.replace(queue_mail_domains="*.example, example.org")
+    assert NotifyConfig.from_settings(wider, departments).queue_addresses == {
+        "hr": "drop@attacker.example", "it": "it@example.org"}  # fmt: skip
+    no_domain = Settings.load({"smtp_host": "mail.example.org"}, environ={})
+    assert NotifyConfig.from_settings(no_domain, departments).queue_addresses == {}
 
 
 def test_background_worker_delivers_until_stopped(store: Store) -> None:
