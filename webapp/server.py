@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -144,8 +145,16 @@ LOG_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
 
 def configure_logging(level: str = "info") -> None:
     """The app's own messages (sign-ins, refused calls, rate limits, jobs) on
-    standard error beside gunicorn's; without a handler Python keeps only warnings."""
+    standard error beside gunicorn's; without a handler Python keeps only warnings.
+    The command line's own standard-error handler (`logging.basicConfig` in
+    `kb.cli.main`) gives way to this one, or every line would be written twice."""
     root = logging.getLogger()
+    for handler in list(root.handlers):
+        if not isinstance(handler, logging.StreamHandler) or getattr(handler, "kb_serve", False):
+            continue
+        plain = type(handler) is logging.StreamHandler  # not pytest's or a file's
+        if plain and handler.stream in (sys.stderr, sys.__stderr__):
+            root.removeHandler(handler)
     if not any(getattr(h, "kb_serve", False) for h in root.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter(LOG_FORMAT))

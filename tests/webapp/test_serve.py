@@ -215,6 +215,28 @@ def test_serve_logs_every_request_and_the_apps_own_messages(
         root.setLevel(level)
 
 
+def test_serve_writes_each_log_line_once() -> None:
+    """The command line's basicConfig handler (kb.cli.main) and kb serve's own both
+    wrote to standard error, so every app message came twice."""
+    import logging
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    root.handlers[:] = [h for h in handlers if type(h) is not logging.StreamHandler]
+    try:
+        root.addHandler(logging.StreamHandler(sys.stderr))  # what basicConfig adds
+        server.configure_logging()
+        server.configure_logging()  # twice, as the watcher process calls it again
+        to_stderr = [
+            h for h in root.handlers if isinstance(h, logging.StreamHandler)
+            and getattr(h, "stream", None) is sys.stderr
+        ]  # fmt: skip
+        assert len(to_stderr) == 1 and getattr(to_stderr[0], "kb_serve", False)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+
+
 def _wait_until(check: Any, seconds: float, what: str, log: Path) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
