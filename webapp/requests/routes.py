@@ -24,6 +24,7 @@ from kb.errors import ConflictError, ValidationError
 from kb.records import Status
 from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
+from kb.settings import Settings
 from webapp import services
 from webapp.auth.identity import current_user, require_user
 from webapp.errors import message_for
@@ -319,7 +320,13 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
         )
         service.record_published(actor, request_id, article_id)
 
-    return _act(request_id, publish, "publish_done", "#articles")
+    return _act(request_id, publish, publish_done(services.services().settings), "#articles")
+
+
+def publish_done(settings: Settings) -> str:
+    """The note after publishing: searchable within seconds where this process's
+    index worker indexes it (`index_on_change` = worker), else after `kb index`."""
+    return "publish_done_now" if settings.index_on_change == "worker" else "publish_done"
 
 
 @bp.get("/drafts/")

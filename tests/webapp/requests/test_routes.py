@@ -261,8 +261,28 @@ def test_from_answer_to_published_article(
     response = act(client, cora, request_id, "publish", article=article_id)
     assert response.status_code == 303
     assert "status: published" in draft.read_text(encoding="utf-8")
+    # These tests index with `kb index` (index_on_change off), so the note says so.
+    published = text_of(client.get(response.headers["Location"]))
+    assert "Search finds it after the next index run." in published
     assert "No drafts are waiting." in text_of(client.get("/requests/drafts/"))
     assert store.get_request(request_id).linked_articles == [article_id]
+
+
+@pytest.mark.parametrize(
+    ("index_on_change", "note"),
+    [("worker", "Search finds it within seconds."), ("off", "after the next index run")],
+)
+def test_the_published_note_says_when_search_finds_the_article(
+    settings: Settings, index_on_change: str, note: str
+) -> None:
+    """With the index worker (the default) a published article is searchable in
+    seconds; the note said "after the next index run" either way."""
+    from webapp.i18n import translate
+    from webapp.requests.routes import publish_done
+
+    key = publish_done(settings.replace(index_on_change=index_on_change))
+    assert note in translate("en", key)
+    assert "Suche findet ihn" in translate("de", key)
 
 
 def test_the_queue_filters_and_flags_overdue(
