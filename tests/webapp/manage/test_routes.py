@@ -58,6 +58,8 @@ def test_edit_save_history_diff_restore(client: FlaskClient, content: Path) -> N
     token = sign_in_as(client, "cora")
     editor = text_of(client.get("/manage/edit/it/vpn-setup.md"))
     assert 'name="version" value="1"' in editor and "Open the VPN client" in editor
+    # A draft save would take the published article out of search: the editor says so.
+    assert "Save draft and Submit for review take it out of search" in editor
     saved = client.post(
         "/manage/edit/it/vpn-setup.md",
         data=form(
@@ -190,6 +192,8 @@ def test_four_eyes_approval_on_the_pages(client: FlaskClient, content: Path) -> 
         data=form(helga, title="Annual leave", action="submit", version="1"),
     )
     assert "status: review" in (content / "hr" / "annual-leave.md").read_text()
+    in_review = text_of(client.get("/manage/edit/hr/annual-leave.md"))
+    assert "take it out of search" not in in_review  # only said of published articles
     hans = sign_in_as(client, "hans")
     waiting = text_of(client.get("/manage/?department=hr"))
     assert "Waiting for your approval" in waiting
