@@ -149,6 +149,9 @@ def test_signing_in_first_is_asked_for_in_the_readers_language(client: FlaskClie
     assert answer.status_code == 401
     assert answer.get_json()["error"] == {
         "code": "unauthenticated",
-        "message": "Bitte melden Sie sich zuerst an, um zu fragen und Ihre Anfragen zu sehen.",
+        "message": "Bitte melden Sie sich zuerst an.",
         "details": {},
     }
+    # The same words wherever signing in is needed: it spoke of requests on insights too.
+    insights = client.get("/api/insights/overview").get_json()["error"]
+    assert insights["message"] == "Please sign in first."

@@ -245,7 +245,7 @@ def require_user() -> User:
     if user is None:
         how = "through single sign-on" if header_mode() else "at /auth/sign-in"
         raise AuthenticationRequired(
-            f"sign in first ({how}) to ask and to see requests", key="sign_in"
+            f"sign in first ({how}); this is for signed-in users", key="sign_in"
         )
     return user
 
