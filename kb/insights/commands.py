@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from kb.cli.options import echo_json, open_store, settings_from
+from kb.insights.requests import topics_cell
 from kb.spreadsheet_cells import safe_row
 
 
@@ -132,15 +133,12 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         _csv(
             [
                 [*columns, "top_topics"],
-                *(
-                    [*(r[c] for c in columns), " | ".join(t["label"] for t in r["top_topics"])]
-                    for r in rows
-                ),
+                *([*(r[c] for c in columns), topics_cell(r["top_topics"])] for r in rows),
             ]
         )
         return
     for r in rows:
-        top = "; ".join(f"{t['label'] or '(hidden)'} ({t['requests']})" for t in r["top_topics"])
+        top = topics_cell(r["top_topics"])
         click.echo(
             f"{r['department']:<12} {r['requests']:>5} requests  resolution median "
             f"{_show(r['median_resolution_hours'])} h  within target {_show(r['resolution_within_target'])}"

@@ -53,6 +53,12 @@ class DepartmentRequests:
         return dict(self.__dict__)
 
 
+def topics_cell(top_topics: Sequence[dict[str, Any]]) -> str:
+    """A department's top topics in one cell of text (CSV and the terminal): each with
+    its request count, a topic too few people asked to be named as "(hidden)"."""
+    return "; ".join(f"{t['label'] or '(hidden)'} ({t['requests']})" for t in top_topics)
+
+
 def _median(parts: Sequence[np.ndarray]) -> float | None:
     values = np.concatenate(parts) if parts else np.empty(0)
     return round(float(np.median(values)), 2) if len(values) else None

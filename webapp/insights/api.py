@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from kb.insights.access import check_assign
+from kb.insights.requests import topics_cell
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.inputs import json_object, text_field
 from webapp.insights.views import (
@@ -73,10 +74,7 @@ def requests_view() -> Response:
     r = reading(request.args)
     rows = [d.as_dict() for d in r.service.requests(r.period, r.department, targets())]
     if request.args.get("format") == "csv":
-        lines = (
-            [*(d[c] for c in REQUEST_COLUMNS), " | ".join(t["label"] for t in d["top_topics"])]
-            for d in rows
-        )
+        lines = ([*(d[c] for c in REQUEST_COLUMNS), topics_cell(d["top_topics"])] for d in rows)
         return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines))
     streams = r.service.value_streams(r.period, r.department)
     return jsonify(

@@ -252,6 +252,9 @@ def test_requests_per_department_with_targets_and_top_topics(
         )
     )
     assert rows[0][0] == "department" and rows[1][:2] == ["hr", "4"]
+    # Each topic with its count; one too few people asked is "(hidden)", not an empty name.
+    assert rows[0][-1] == "top_topics"
+    assert (rows[1][-1], rows[2][-1]) == ("parking permit (4)", "(hidden) (1)")
     page = client.get("/insights/requests").get_data(as_text=True)
     assert "parking permit (4)" in page and "<svg" in page
 
