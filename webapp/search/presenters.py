@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from kb.content.markdown_text import RenderError
 from kb.content.sections import has_structure, section_markdown
+from kb.events import PopularQuery
 from kb.insights.privacy import contains_personal_data
 from kb.results import SearchResponse
 from webapp import services
@@ -51,23 +52,34 @@ def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]
     return out
 
 
-def past_queries(prefix: str, limit: int) -> list[str]:
+def popular_candidates(prefix: str, limit: int) -> list[PopularQuery]:
+    """The store's most searched queries starting with `prefix`, enough of them
+    for `limit` suggestions after `past_queries` has dropped some."""
+    min_people = services.services().settings.suggest_min_people
+    return services.store().popular_queries(
+        prefix, limit * CANDIDATES_PER_SUGGESTION, min_people=min_people
+    )
+
+
+def past_queries(
+    prefix: str, limit: int, candidates: list[PopularQuery] | None = None
+) -> list[str]:
     """Earlier searches worth offering to this viewer, most people first.
 
     Anyone can search anything, so a past query is offered only when at least
     `suggest_min_people` distinct people searched it and were answered from an
     article this viewer may read, it names nothing on the blocklist
     (`suggest_blocklist`), and it holds no personal data: one person's
-    password or a planted phishing line never reaches another's screen."""
+    password or a planted phishing line never reaches another's screen.
+    `candidates` are `popular_candidates(prefix, limit)` when the caller has them."""
     settings = services.services().settings
     blocked = [w.strip().casefold() for w in settings.suggest_blocklist.split(",") if w.strip()]
     groups = search_groups()
     engine = services.engine()
     found: list[str] = []
     readable: dict[str, bool] = {}
-    candidates = services.store().popular_queries(
-        prefix, limit * CANDIDATES_PER_SUGGESTION, min_people=settings.suggest_min_people
-    )
+    if candidates is None:
+        candidates = popular_candidates(prefix, limit)
     for candidate in candidates:
         text = candidate.text
         if text in found or contains_personal_data(text):
