@@ -25,6 +25,7 @@ _PAD_RIGHT = 16
 _PAD_TOP = 12
 _PAD_BOTTOM = 28
 _LABEL_WIDTH = 180
+NO_VALUE = "\u2013"  # a day without a value, in the table beside a line chart
 
 
 @dataclass(frozen=True)
@@ -80,18 +81,21 @@ def _frame(chart_id: str, title: str, summary: str, height: int, body: list[str]
 
 def line_chart(
     title: str,
-    points: Sequence[tuple[str, float]],
+    points: Sequence[tuple[str, float | None]],
     *,
     value_label: str,
     chart_id: str | None = None,
     percent: bool = False,
 ) -> Chart:
     """A line over time (one point per day or week), with its axis and a
-    sentence naming the first, last, lowest and highest values."""
+    sentence naming the first, last, lowest and highest values. A point without
+    a value (None: a share on a day nobody searched) keeps its place on the axis
+    and breaks the line, so charts of the same period line up day by day."""
     chart_id = chart_id or _ident(title)
     show = _formatter(percent)
-    rows = tuple((label, show(value)) for label, value in points)
-    if not points:
+    rows = tuple((label, NO_VALUE if v is None else show(v)) for label, v in points)
+    present = [i for i, (_, v) in enumerate(points) if v is not None]
+    if not present:
         summary = f"{title}: no data in this period."
         return Chart(
             chart_id,
@@ -101,24 +105,40 @@ def line_chart(
             ("", value_label),
             rows,
         )
-    values = [float(v) for _, v in points]
-    top = 1.0 if percent else _nice_top(max(values))
+    values = [None if v is None else float(v) for _, v in points]
+    known = {i: float(v) for i, (_, v) in enumerate(points) if v is not None}
+    top = 1.0 if percent else _nice_top(max(known.values()))
     body = _line_body([label for label, _ in points], values, top, show)
-    low = min(range(len(values)), key=lambda i: values[i])
-    high = max(range(len(values)), key=lambda i: values[i])
+    low = min(present, key=lambda i: known[i])
+    high = max(present, key=lambda i: known[i])
+    first, last = present[0], present[-1]
     summary = (
-        f"{title}, {points[0][0]} to {points[-1][0]}: from {show(values[0])} to "
-        f"{show(values[-1])}; lowest {show(values[low])} ({points[low][0]}), "
-        f"highest {show(values[high])} ({points[high][0]})."
+        f"{title}, {points[first][0]} to {points[last][0]}: from {show(known[first])} to "
+        f"{show(known[last])}; lowest {show(known[low])} ({points[low][0]}), "
+        f"highest {show(known[high])} ({points[high][0]})."
     )
     svg = _frame(chart_id, title, summary, LINE_HEIGHT, body)
     return Chart(chart_id, title, summary, svg, ("", value_label), rows)
 
 
+def _runs(values: Sequence[float | None]) -> list[list[int]]:
+    """The indices of `values` in unbroken runs of values that are not None."""
+    runs: list[list[int]] = []
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
+
+
 def _line_body(
-    labels: Sequence[str], values: list[float], top: float, show: Callable[[float], str]
+    labels: Sequence[str], values: list[float | None], top: float, show: Callable[[float], str]
 ) -> list[str]:
-    """The SVG elements of a line chart: axis, area, line, dots and date ticks."""
+    """The SVG elements of a line chart: axis, area, line (one piece per unbroken
+    run of values), dots and date ticks."""
     inner_w = WIDTH - _PAD_LEFT - _PAD_RIGHT
     inner_h = LINE_HEIGHT - _PAD_TOP - _PAD_BOTTOM
     step = inner_w / max(1, len(values) - 1)
@@ -126,10 +146,9 @@ def _line_body(
     def x(i: int) -> float:
         return _PAD_LEFT + (i * step if len(values) > 1 else inner_w / 2)
 
-    def y(v: float) -> float:
-        return _PAD_TOP + inner_h * (1 - min(v, top) / top)
+    def y(v: float | None) -> float:
+        return _PAD_TOP + inner_h * (1 - min(v or 0.0, top) / top)
 
-    coords = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     base = _PAD_TOP + inner_h
     body = [
         f'<line class="chart-axis" x1="{_PAD_LEFT}" y1="{base}" x2="{WIDTH - _PAD_RIGHT}" '
@@ -137,14 +156,18 @@ def _line_body(
         f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{_PAD_TOP + 4}" '
         f'text-anchor="end">{escape(show(top))}</text>',
         f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{base}" text-anchor="end">0</text>',
-        f'<polygon class="chart-area" points="{x(0):.1f},{base} {coords} '
-        f'{x(len(values) - 1):.1f},{base}"/>',
-        f'<polyline class="chart-line" fill="none" points="{coords}"/>',
-        *(
-            f'<circle class="chart-dot" cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.5"/>'
-            for i, v in enumerate(values)
-        ),
     ]
+    for run in _runs(values):
+        coords = " ".join(f"{x(i):.1f},{y(values[i]):.1f}" for i in run)
+        body.append(
+            f'<polygon class="chart-area" points="{x(run[0]):.1f},{base} {coords} '
+            f'{x(run[-1]):.1f},{base}"/>'
+        )
+        body.append(f'<polyline class="chart-line" fill="none" points="{coords}"/>')
+        body.extend(
+            f'<circle class="chart-dot" cx="{x(i):.1f}" cy="{y(values[i]):.1f}" r="2.5"/>'
+            for i in run
+        )
     for i in sorted({0, len(values) - 1, len(values) // 2}):
         anchor = "start" if i == 0 else "end" if i == len(values) - 1 else "middle"
         body.append(

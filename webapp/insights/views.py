@@ -145,7 +145,11 @@ def overview_charts(overview: Overview) -> list[Chart]:
     )
     answered = line_chart(
         gettext("chart_answered_per_day"),
-        [(lab, d.answered / d.searches) for lab, d in zip(label, days, strict=True) if d.searches],
+        # A day nobody searched has no share: a gap in the line, on the same days' axis.
+        [
+            (lab, d.answered / d.searches if d.searches else None)
+            for lab, d in zip(label, days, strict=True)
+        ],
         value_label=gettext("figure_answered_rate"),
         chart_id="answered-per-day",
         percent=True,

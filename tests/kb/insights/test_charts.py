@@ -45,3 +45,24 @@ def test_empty_charts_say_so() -> None:
     empty = bar_chart("Bars", [], value_label="n")
     assert "no data" in empty.summary
     ET.fromstring(empty.svg)
+
+
+def test_days_without_a_value_break_the_line_and_keep_their_place() -> None:
+    """The answered share has no value on a day nobody searched: that day keeps its
+    place on the axis, so the chart lines up with searches per day, and the line
+    breaks there instead of joining its neighbours."""
+    points = [("d1", None), ("d2", 0.5), ("d3", 0.75), ("d4", None), ("d5", 1.0), ("d6", None)]
+    chart = line_chart("Answered", points, value_label="rate", percent=True)
+    root = ET.fromstring(chart.svg)
+    lines = [p.get("points").split() for p in root.findall(f"{SVG}polyline")]
+    assert [len(line) for line in lines] == [2, 1]
+    assert len(root.findall(f"{SVG}circle")) == 3
+    ticks = [t.text for t in root.findall(f"{SVG}text") if t.text and t.text.startswith("d")]
+    assert ticks == ["d1", "d4", "d6"]  # the axis spans every day of the period
+    # The second day sits one fifth of the way along, not at the start.
+    x2 = float(lines[0][0].split(",")[0])
+    full = [float(t.get("x")) for t in root.findall(f"{SVG}text") if t.text in ("d1", "d6")]
+    assert abs((x2 - full[0]) / (full[1] - full[0]) - 0.2) < 0.01
+    assert chart.rows[0] == ("d1", "\u2013") and chart.rows[1] == ("d2", "50 %")
+    assert "d2 to d5: from 50 % to 100 %" in chart.summary
+    assert "no data" in line_chart("A", [("d1", None)], value_label="r").summary
