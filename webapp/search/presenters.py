@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
 from markupsafe import Markup
 
 from kb.content.markdown_text import RenderError
@@ -129,6 +129,10 @@ def tag_facets(response: SearchResponse, selected: tuple[str, ...], limit: int =
 ANSWER_SECTION_CHARS = 1500  # longer sections show the passage instead
 # Rendering a section takes milliseconds; one that does not is hostile or broken.
 ANSWER_SECTION_SECONDS = 0.25
+# Rendered sections (or None: too slow) by article and section text, per app: a
+# hostile 1,500 characters take 0.2 s, and the same sections answer most searches.
+_SECTIONS = "kb_answer_sections"
+MAX_CACHED_SECTIONS = 1024
 
 
 def answer_section_html(response: SearchResponse) -> Markup | None:
@@ -147,15 +151,26 @@ def answer_section_html(response: SearchResponse) -> Markup | None:
     if section is None or len(section) > ANSWER_SECTION_CHARS or not has_structure(section):
         return None
 
+    sections = current_app.extensions.setdefault(_SECTIONS, {})
+    key = (article.id, section)
+    if key in sections:
+        return sections.get(key)  # None too if another thread just cleared it
+    if len(sections) >= MAX_CACHED_SECTIONS:
+        sections.clear()
+    found = sections[key] = _section_html(section, article.id)
+    return found
+
+
+def _section_html(section: str, article_id: str) -> Markup | None:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
     try:
-        return article_html(section, article.id, link, ANSWER_SECTION_SECONDS)
+        return article_html(section, article_id, link, ANSWER_SECTION_SECONDS)
     except RenderError:
         # Markdown that renders slowly (see kb.content.markdown_text): the passage
         # is shown instead, and no search waits for it.
-        logger.warning("answer section of %s renders too slowly; showing the passage", article.id)
+        logger.warning("answer section of %s renders too slowly; showing the passage", article_id)
         return None
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from kb.content.markdown_text import RenderTimeout
 from kb.results import Answer
 from kb.store.protocols import Store
 from tests.support import ARTICLES, FakeEngine, make_article, text_of
@@ -59,6 +61,40 @@ def test_unanswered_search_offers_to_ask_the_department(client: FlaskClient) -> 
     )
     assert "Ask IT Service Desk" in html
     assert "Did you mean" in html and 'href="/?q=vpn"' in html
+
+
+def test_an_answer_section_is_rendered_once_not_per_search(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card's section is Markdown rendered while searching: 1,500 characters
+    of list and `[` take 0.2 s (under the card's 0.25 s budget, so it is shown),
+    and a content owner could make every search that answers from the article
+    pay that again. Each section is rendered once per process; a section that
+    renders too slowly is not tried again either."""
+    from webapp.search import presenters
+
+    rendered: list[str] = []
+    render = presenters.article_html
+
+    def counted(body: str, *args: Any, **kwargs: Any) -> Any:
+        rendered.append(body)
+        if "[[" in body:
+            raise RenderTimeout(1.0, 0.25)
+        return render(body, *args, **kwargs)
+
+    monkeypatch.setattr(presenters, "article_html", counted)
+    original = FakeEngine.search
+    for heading, body in (("Steps", "- one\n- two"), ("Slow", "- one\n- " + "[" * 40)):
+        article = make_article("it/steps.md", "Steps", f"## {heading}\n\n{body}\n")
+        monkeypatch.setitem(ARTICLES, article.id, article)
+        answer = Answer(id=article.id, title=article.title, department="it", passage="one two",
+                        highlight="one", headings=(heading,))  # fmt: skip
+        monkeypatch.setattr(
+            engine, "search", lambda q, a=answer: dataclasses.replace(original(engine, q), answer=a)
+        )
+        for query in ("steps", "steps+again", "steps"):
+            assert client.get(f"/?q={query}").status_code == 200
+    assert len(rendered) == 2
 
 
 def test_pagination_links(client: FlaskClient) -> None:
