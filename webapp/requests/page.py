@@ -78,14 +78,17 @@ class RequestPage:
 
 
 def form_values(service: RequestService, request: Request, lang: str) -> list[tuple[str, str]]:
-    """The request's form as (label, value) pairs, as its requester filled it in; fields
-    its type no longer declares keep their names."""
+    """The request's form as (label, value) pairs, as its requester filled it in, in
+    the form's order (the store keeps the values by name, sorted); fields its type no
+    longer declares keep their names and come last."""
     if not request.fields:
         return []
     names = {slug: department_name(slug) for slug in service.departments}
     found = service.catalogue.types.get(request.request_type or "")
+    order = {spec.name: i for i, spec in enumerate(found.fields)} if found else {}
     shown = []
-    for name, value in request.fields.items():
+    for name in sorted(request.fields, key=lambda n: order.get(n, len(order))):
+        value = request.fields[name]
         spec = found.field(name) if found else None
         if spec is None:
             shown.append((name, str(value)))

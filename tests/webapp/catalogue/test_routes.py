@@ -88,6 +88,9 @@ def test_a_complete_form_files_the_request_and_its_page_shows_the_fields(
     assert "<dt>Model</dt><dd>Developer</dd>" in html
     assert "<dt>Team</dt><dd>Human Resources</dd>" in html
     assert "<dt>With a docking station</dt><dd>yes</dd>" in html
+    # In the form's order, not the stored (alphabetical) one.
+    shown = re.findall(r"<dt>([^<]+)</dt><dd>", html.split('class="request-fields"')[1])
+    assert shown[:4] == ["For whom", "Model", "Team", "With a docking station"]
     # The same form sent again (a double click) files nothing new.
     post_form(client, page, for_whom="Jana Fischer", model="developer", team="hr", docking="1")
     assert len(store.list_requests()) == 1
