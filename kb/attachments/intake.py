@@ -8,7 +8,10 @@ reader's language, and nothing of the upload is kept.
 
 The text of documents (PDF, DOCX, ODT, plain text, HTML) is read with
 `kb.extract`'s `DocumentReader`: in a sandboxed worker process, under the
-extraction time and memory limits, cached by content. A document whose text
+extraction time and memory limits, cached by content. The files of one upload
+share one budget of that time (`read_texts`): each may take the limit, and ten
+of them held a web worker past gunicorn's 120 s (the upload was lost) and the
+process's other uploads with it. A document whose text
 cannot be read (encrypted, scanned, damaged) is still attached; its
 `text_problem` says why. The reader is shared by the threads of a process,
 so reading is serialised here.
@@ -17,8 +20,9 @@ so reading is serialised here.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from kb.attachments.kinds import ACCEPTED, Kind, safe_name, sniff_kind
@@ -29,6 +33,9 @@ from kb.extract.document import ExtractedDocument
 from kb.i18n.catalog import domain_catalog
 
 MAX_TEXT_CHARS = 200_000
+# Seconds the files of one upload may take to read, together (the default of
+# the setting extract_seconds, the time one document may take).
+DEFAULT_BUDGET_SECONDS = 30.0
 
 
 class TextReader(Protocol):
@@ -70,9 +77,15 @@ class Prepared:
 class Intake:
     """Checks uploads and reads their text."""
 
-    def __init__(self, limits: AttachmentLimits, reader: TextReader | None = None) -> None:
+    def __init__(
+        self,
+        limits: AttachmentLimits,
+        reader: TextReader | None = None,
+        budget_seconds: float = DEFAULT_BUDGET_SECONDS,
+    ) -> None:
         self.limits = limits
         self.reader = reader
+        self.budget_seconds = budget_seconds
         self._lock = threading.Lock()
 
     def check(self, uploads: Sequence[Upload], existing: int) -> list[Prepared]:
@@ -99,6 +112,19 @@ class Intake:
             if kind is None:
                 raise AttachmentRefused("kind", name=name, accepted=ACCEPTED)
             out.append(Prepared(safe_name(name, kind), upload.data, kind))
+        return out
+
+    def read_texts(self, prepared: Sequence[Prepared]) -> list[Prepared]:
+        """Each file with its text, the files of one upload within `budget_seconds`
+        together (each may take the reader's own limit): those left when it is
+        spent are attached without text (`text_problem` "timeout")."""
+        deadline = time.monotonic() + self.budget_seconds
+        out = []
+        for one in prepared:
+            if one.kind.extract_as is not None and time.monotonic() >= deadline:
+                out.append(replace(one, text_problem="timeout"))
+            else:
+                out.append(self.read_text(one))
         return out
 
     def read_text(self, prepared: Prepared) -> Prepared:

@@ -77,7 +77,7 @@ class AttachmentWork:
                 text=p.text,
                 text_problem=p.text_problem,
             )
-            for p in map(self.intake.read_text, prepared)
+            for p in self.intake.read_texts(prepared)
         ]
 
         def room(current: Request) -> None:

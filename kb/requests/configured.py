@@ -40,6 +40,7 @@ def _intake(settings: Settings) -> Intake:
     return Intake(
         AttachmentLimits(settings.attachment_max_bytes, settings.attachment_max_count),
         DocumentReader(limits),  # its worker process starts with the first document
+        budget_seconds=settings.extract_seconds,
     )
 
 

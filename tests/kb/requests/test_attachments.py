@@ -3,6 +3,7 @@ the count limit, text read from documents and searched by the department's agent
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +12,8 @@ from kb.attachments.blobs import DatabaseBlobs
 from kb.attachments.intake import AttachmentLimits, AttachmentRefused, Intake
 from kb.attachments.records import Upload
 from kb.errors import NotFoundError, PermissionDenied
-from kb.extract.base import Limits
+from kb.extract.base import ExtractionError, Limits
+from kb.extract.document import ExtractedDocument
 from kb.extract.reader import DocumentReader
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
@@ -100,6 +102,36 @@ def test_a_tasks_agents_never_find_the_owning_queues_internal_files(
     assert [a.name for a in files.search_attachments(IT_AGENT, "salary")] == ["welcome.txt"]
     assert [a.name for a in files.search_attachments(IT_AGENT, "salary", "it")] == ["welcome.txt"]
     assert len(files.search_attachments(ADMIN, "salary")) == 2
+
+
+class SlowReader:
+    """Takes `seconds` for every document, as a hostile PDF may take up to
+    extract_seconds before the sandbox stops it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.reads = 0
+
+    def read(self, data: bytes, name: str) -> ExtractedDocument:
+        self.reads += 1
+        time.sleep(self.seconds)
+        raise ExtractionError("timeout", "reading took too long", "simplify the file")
+
+
+def test_one_upload_reads_its_texts_within_one_extraction_budget(
+    files: RequestService, request_id: int
+) -> None:
+    """Each document may take extract_seconds (30 s) and a request takes ten: one
+    upload held its web worker for five minutes (gunicorn replaces a worker after
+    120 s, losing the upload), and every other upload of the process waited for
+    the shared reader. The files past the budget are attached without text."""
+    reader = SlowReader(0.2)
+    intake = files.files.intake = Intake(AttachmentLimits(max_count=10), reader)
+    intake.budget_seconds = 0.3
+    uploads = [Upload(f"{n}.txt", f"text {n}".encode()) for n in range(6)]
+    stored = files.attach(EMPLOYEE, request_id, uploads)
+    assert reader.reads == 2
+    assert [a.text_problem for a in stored] == ["timeout"] * 6
 
 
 def test_the_count_limit_holds_over_several_uploads(
