@@ -74,6 +74,19 @@ class Prepared:
     text_problem: str = ""
 
 
+def size_beside(size: int, limit: int) -> str:
+    """`size` written so that it differs from `limit` written: a file a little over
+    10 MB is "10.04 MB", not "10.0 MB" beside a limit of "10.0 MB"."""
+    shown = human_size(size)
+    if shown != human_size(limit):
+        return shown
+    scale, unit = (1000, "KB") if size < 1_000_000 else (1_000_000, "MB")
+    for digits in range(2, 7):
+        if f"{size / scale:,.{digits}f}" != f"{limit / scale:,.{digits}f}":
+            return f"{size / scale:,.{digits}f} {unit}"
+    return shown
+
+
 class Intake:
     """Checks uploads and reads their text."""
 
@@ -102,10 +115,11 @@ class Intake:
             if not upload.data:
                 raise AttachmentRefused("empty", name=name)
             if len(upload.data) > self.limits.max_bytes:
+                size = max(upload.size, len(upload.data))
                 raise AttachmentRefused(
                     "too_large",
                     name=name,
-                    size=human_size(len(upload.data)),
+                    size=size_beside(size, self.limits.max_bytes),
                     limit=human_size(self.limits.max_bytes),
                 )
             kind = sniff_kind(upload.data)

@@ -13,10 +13,13 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(frozen=True)
 class Upload:
-    """One file as sent: its name (not trusted for anything but showing) and bytes."""
+    """One file as sent: its name (not trusted for anything but showing) and bytes.
+    `size` is the whole file's size where only its first bytes were read (a file
+    past the limit is read one byte past it); 0 when `data` is all of it."""
 
     name: str
     data: bytes
+    size: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)

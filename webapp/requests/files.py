@@ -15,6 +15,7 @@ so nothing a requester uploads can run in the site's origin.
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from urllib.parse import quote
 
@@ -51,7 +52,18 @@ def uploads() -> list[Upload]:
         f for name in FILE_FIELDS for f in request.files.getlist(name) if f.filename
     ]
     # One byte past the limit is enough to tell the file is too large.
-    return [Upload(f.filename or "", f.stream.read(limit + 1)) for f in found]
+    return [_upload(f, limit) for f in found]
+
+
+def _upload(sent: FileStorage, limit: int) -> Upload:
+    data = sent.stream.read(limit + 1)
+    if len(data) <= limit:
+        return Upload(sent.filename or "", data)
+    try:  # the refusal names the whole size; the parser spooled the file to disk
+        size = sent.stream.seek(0, os.SEEK_END)
+    except (OSError, ValueError):
+        size = len(data)
+    return Upload(sent.filename or "", data, size=size)
 
 
 def file_with_attachments(actor: User, sent: NewRequest, files: list[Upload]) -> Request:

@@ -118,6 +118,24 @@ def test_refused_uploads_say_why_in_the_callers_language(
         "field": "file", "reason": "missing"}  # fmt: skip
 
 
+def test_a_file_past_the_limit_is_refused_with_its_whole_size(
+    client: FlaskClient, request_id: int, app: Any
+) -> None:
+    """Only one byte past the limit is read, so the refusal named that ("10.0 MB,
+    the limit is 10.0 MB" for a file of 11 MB); it names the whole size now."""
+    from webapp.services import services
+
+    current = services(app).settings
+    services(app).settings = current.replace(attachment_max_bytes=1000, attachment_max_count=2)
+    intake = services(app).requests.files.intake
+    services(app).requests.files.intake = type(intake)(
+        type(intake.limits)(max_bytes=1000, max_count=2)
+    )
+    response = upload(client, "emma", request_id, ("scan.txt", b"x" * 1500))
+    message = error_of(response, 400, "invalid_request")["message"]
+    assert "“scan.txt” is 1.5 KB; the limit is 1.0 KB" in message
+
+
 def test_a_body_beyond_every_limit_is_refused_before_it_is_read(
     client: FlaskClient, request_id: int, app: Any
 ) -> None:
