@@ -63,7 +63,9 @@ def requests_list(
     for item in items:
         r = item.request
         due = (
-            r.resolution_due.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if r.resolution_due else "-"
+            r.resolution_due.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            if r.resolution_due
+            else "-"
         )
         mark = "!" if item.overdue else " "
         click.echo(f"{mark} #{r.id}\t{r.department}\t{r.status.value}\t{due}\t{r.query[:60]}")
@@ -117,7 +119,9 @@ def requests_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
     for e in detail.history:
         internal = "" if e.visible_to_requester else " (internal)"
         text = f": {e.message}" if e.message else ""
-        click.echo(f"  {e.ts:%Y-%m-%d %H:%M} {e.actor} {e.kind}{internal}{text}")
+        click.echo(
+            f"  {e.ts.astimezone(UTC):%Y-%m-%d %H:%M UTC} {e.actor} {e.kind}{internal}{text}"
+        )
 
 
 @requests.command("export")

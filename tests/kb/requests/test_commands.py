@@ -37,6 +37,7 @@ def test_requests_list_show_and_export(
     listed = run_kb(env, "requests", "list")
     assert listed.exit_code == 0, listed.output
     assert "#1\tit\tnew" in listed.output and "Printer" not in listed.output
+    assert " UTC\tVPN drops every hour" in listed.output  # not the web's working time zone
     resolved = json.loads(run_kb(env, "requests", "list", "--status", "resolved", "--json").output)
     assert [(r["id"], r["overdue"]) for r in resolved] == [(filed[1], False)]
     overdue = json.loads(run_kb(env, "requests", "list", "--overdue", "--json").output)
@@ -45,6 +46,7 @@ def test_requests_list_show_and_export(
     shown = run_kb(env, "requests", "show", str(filed[1]))
     assert "Request #2: Printer offline" in shown.output
     assert "(internal): Checked the toner." in shown.output
+    assert " UTC ian comment (internal)" in shown.output
     data = json.loads(run_kb(env, "requests", "show", str(filed[1]), "--json").output)
     assert data["resolution"] == "Power-cycled it."
     assert [e["kind"] for e in data["history"]] == ["created", "comment", "resolution"]
