@@ -108,7 +108,8 @@ class Webhook:
 
 def queue_addresses(settings: Settings, departments: Mapping[str, Department]) -> dict[str, str]:
     """Department → its `contact.email`, where that is at a domain the operator
-    allows (`queue_mail_domains`, else `mail_domain`); others are logged."""
+    allows (`queue_mail_domains`, else `mail_domain`); others are logged where
+    e-mail is on (`smtp_host`), and with e-mail off nobody needs telling."""
     allowed = [d.strip().lstrip("@") for d in settings.queue_mail_domains.split(",")]
     if not any(allowed):
         allowed = [settings.mail_domain.strip().lstrip("@")]
@@ -119,7 +120,7 @@ def queue_addresses(settings: Settings, departments: Mapping[str, Department]) -
             continue
         if host_allowed(address.rpartition("@")[2], allowed):
             found[slug] = address
-        else:
+        elif settings.smtp_host:
             logger.warning(
                 "department %s: contact.email %s is at no domain of the setting "
                 "queue_mail_domains (or mail_domain); its queue gets no e-mail",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -135,6 +136,20 @@ def test_a_department_file_cannot_send_its_queue_mail_anywhere(
         "hr": "drop@attacker.example", "it": "it@example.org"}  # fmt: skip
     no_domain = Settings.load({"smtp_host": "mail.example.org"}, environ={})
     assert NotifyConfig.from_settings(no_domain, departments).queue_addresses == {}
+
+
+def test_queue_addresses_are_not_warned_about_while_email_is_off(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Every `kb` command reads the department files: with e-mail off (no
+    `smtp_host`, the default and the sample content's setup) an address the
+    setting would refuse sends nothing either way, so no command warns."""
+    contact = {"email": "drop@attacker.example"}
+    departments = {**DEPARTMENTS, "hr": replace(DEPARTMENTS["hr"], contact=contact)}
+    off = Settings.load({"mail_domain": "example.org"}, environ={})
+    with caplog.at_level(logging.WARNING):
+        assert "hr" not in NotifyConfig.from_settings(off, departments).queue_addresses
+    assert "queue_mail_domains" not in caplog.text
 
 
 def test_background_worker_delivers_until_stopped(store: Store) -> None:
