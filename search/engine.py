@@ -215,7 +215,7 @@ class SearchEngine:
         shown = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
         # Evaluation ranks every article found; routing always reads the shown ones.
         relevant = shown if query.floor else relevant_results(groups, 0.0, plan.nonsense)
-        route = self._route(found, shown)
+        route = self._route(found, shown, heard=answered or not plan.unheard)
         match = Marker(plan.match_stems(), negated=plan.negated)
         first = (query.page - 1) * query.k
         page = relevant[first : first + query.k]
@@ -384,7 +384,7 @@ class SearchEngine:
                 values={"field": "department", "value": filters.department, "known": names},
             )
 
-    def _route(self, found: Retrieval, groups: list[ArticleGroup]) -> Route:
+    def _route(self, found: Retrieval, groups: list[ArticleGroup], heard: bool) -> Route:
         best = groups[:ROUTE_ARTICLES]
         top = best[0].score if best and best[0].score > 0 else 1.0
         owners = found.prepared.snapshot.owners
@@ -397,4 +397,4 @@ class SearchEngine:
                 learned = self.route_hints(" ".join(words))
             except Exception:  # routing must never break a search
                 logger.exception("routing hints failed; routing without them")
-        return found.prepared.router.route(scored, words, learned, found.query_vector)
+        return found.prepared.router.route(scored, words, learned, found.query_vector, heard)

@@ -20,7 +20,11 @@ questions that agents reassigned to another department vote, through their
 words, for where similar questions finally belonged (`LEARNED_SHARE`).
 
 The confidence is the winning department's share of all votes. Below the
-`route_threshold` setting the question goes to the triage queue.
+`route_threshold` setting the question goes to the triage queue. So does a
+question the engine leaves unanswered where no word of it is known to the
+index, the department keywords or the reassignment history ("blorf"): the
+articles it found are the vector side's nearest to nothing in particular,
+and a person tells better than their departments who should own it.
 """
 
 from __future__ import annotations
@@ -113,12 +117,17 @@ class Router:
         query_words: Sequence[str],
         learned: Mapping[str, float] | None = None,
         query_vector: np.ndarray | None = None,
+        heard: bool = True,
     ) -> Route:
         """Route from the best candidates' (department, similarity), the query's words,
         optionally learned department shares from past reassignments, and the
-        query's vector for the department classifier."""
-        shares = _shares(self.passage_votes(scored))
+        query's vector for the department classifier; `heard` False: an
+        unanswered question none of whose words the index knows."""
         keyword = _shares(self.keyword_votes(query_words))
+        learned_shares = _shares(learned or {})
+        if not (heard or keyword or learned_shares):
+            return Route(self.triage, 0.0)
+        shares = _shares(self.passage_votes(scored))
         if keyword:
             weight = self.keyword_share if shares else 1.0
             combined = _blend(shares, keyword, weight)
@@ -126,7 +135,6 @@ class Router:
             combined = shares
         if combined and query_vector is not None and self.classifier is not None:
             combined = _blend(combined, self.classifier.shares(query_vector), self.classifier_share)
-        learned_shares = _shares(learned or {})
         if learned_shares:
             weight = LEARNED_SHARE if combined else 1.0
             combined = _blend(combined, learned_shares, weight)

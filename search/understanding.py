@@ -52,6 +52,9 @@ class QueryPlan:
     # No word the index or glossary knows, and the unknown ones do not look
     # like words of any language the index holds (see `is_nonsense`).
     nonsense: bool = False
+    # Every content word unknown to the index, with no correction, compound
+    # parts, glossary or dictionary terms: nothing the keyword side could find.
+    unheard: bool = False
 
     @property
     def did_you_mean(self) -> str | None:
@@ -190,12 +193,12 @@ def understand(
         return idf(corrections.get(word, word)) if idf else 1.0
 
     concepts = _concepts(meaningful, phrases, splits, corrections, expansions, weight, translated)
-    nonsense = corrector is not None and is_nonsense(
-        [c.word for c in concepts if len(c.terms) == 1],
-        len(concepts),
-        lambda w: corrector.is_known(w, language),
-        corrector.vocabulary.wordlike,
-    )
+    bare = [c.word for c in concepts if len(c.terms) == 1]
+    nonsense = unheard = False
+    if corrector is not None:
+        known = lambda w: corrector.is_known(w, language)  # noqa: E731
+        nonsense = is_nonsense(bare, len(concepts), known, corrector.vocabulary.wordlike)
+        unheard = bool(concepts) and len(bare) == len(concepts) and not any(map(known, bare))
     return QueryPlan(
         clean,
         language,
@@ -204,6 +207,7 @@ def understand(
         expansions,
         corrections,
         nonsense,
+        unheard,
     )
 
 

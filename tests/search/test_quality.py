@@ -97,6 +97,19 @@ def test_gibberish_goes_to_triage_without_results(
     assert response.department == sample_engine.settings.triage_department
 
 
+@pytest.mark.parametrize("unheard", ["blorf", "xqzvw blorf"])
+def test_unanswered_words_the_index_lacks_go_to_triage(
+    sample_engine: SearchEngine, unheard: str
+) -> None:
+    """Word-like but unknown to the index: not gibberish, so the vector side's
+    nearest articles are still listed, but their department is no evidence of
+    who owns the question (it went to Facilities)."""
+    response = sample_engine.search(Query(unheard))
+    assert not response.answered and response.results
+    assert response.department == sample_engine.settings.triage_department
+    assert sample_engine.search(Query(f"parking {unheard}")).department == "facilities"
+
+
 @pytest.fixture(scope="module")
 def labelled_report(sample_engine: SearchEngine) -> dict[str, Any]:
     queries = only(REPORT, load_queries(LABELLED / "queries.jsonl"))

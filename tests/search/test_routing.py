@@ -58,3 +58,16 @@ def test_an_unclear_question_goes_to_triage_with_its_confidence() -> None:
 def test_nothing_at_all_goes_to_triage() -> None:
     assert router().route([], ["weather"]).department == "triage"
     assert router().route([], ["weather"]).confidence == 0.0
+
+
+def test_an_unanswered_question_of_unknown_words_goes_to_triage() -> None:
+    """A word like "blorf": the articles found are the vector side's nearest to nothing in
+    particular, so their department is no evidence; keywords and reassignment
+    history still route such a question (they know its words)."""
+    found = [("it", 1.0), ("it", 0.95)]
+    assert router().route(found, ["blorf"]).department == "it"
+    unheard = router().route(found, ["blorf"], heard=False)
+    assert (unheard.department, unheard.confidence) == ("triage", 0.0)
+    assert router().route(found, ["nda"], heard=False) == router().route(found, ["nda"])
+    learned = router().route(found, ["blorf"], {"hr": 1.0}, heard=False)
+    assert learned == router().route(found, ["blorf"], {"hr": 1.0})
