@@ -31,7 +31,7 @@ from webapp.auth.identity import require_user
 from webapp.i18n import current_language
 from webapp.inputs import MAX_INT, int_field, json_object, text_field
 from webapp.requests import files, presenters
-from webapp.requests.files import uploads
+from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import (
     IDEMPOTENCY_HEADER,
     MAX_TEXT_CHARS,
@@ -58,7 +58,7 @@ def create() -> tuple[Response, int]:
         settings.max_query_chars,
         current_language(),
     )
-    created = request_service().submissions.submit(actor, submission)
+    created = file_with_attachments(actor, submission, [])
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"
     return response, 201

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from dataclasses import replace
 from urllib.parse import quote
 
 from flask import Flask, Response, request
@@ -28,6 +29,7 @@ from kb.attachments.kinds import BY_NAME
 from kb.attachments.records import Attachment, Upload
 from kb.requests.records import Request
 from kb.requests.submission import NewRequest
+from webapp.search.event_log import own_search
 from webapp.services import request_service, services
 
 UPLOAD_ENDPOINTS = frozenset(
@@ -69,7 +71,11 @@ def _upload(sent: FileStorage, limit: int) -> Upload:
 def file_with_attachments(actor: User, sent: NewRequest, files: list[Upload]) -> Request:
     """File a request and attach `files` to it. The files are checked first, so a
     refused file files nothing; a resubmitted form (same idempotency key) attaches
-    only what the first one did not."""
+    only what the first one did not. A search that this browser did not make is
+    left out (the request is still filed), so nobody can mark a stranger's search
+    as one that became a request."""
+    own = own_search(sent.search_id)
+    sent = replace(sent, search_id=own.id if own is not None else None)
     service = request_service()
     if files:
         service.files.intake.check(files, existing=0)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, replace
 
 from kb.errors import NotFoundError
-from kb.events import ClickEvent, FeedbackEvent, search_event
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, user_id
@@ -53,12 +53,22 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
     return LoggedSearch(response=response, search_id=search_id)
 
 
+def own_search(search_id: int | None) -> SearchEvent | None:
+    """Search `search_id` when this browser made it, else None: search ids count up
+    from 1, so another's search is treated as one that does not exist (nobody can
+    mark a stranger's search as clicked, voted on or turned into a request)."""
+    if search_id is None:
+        return None
+    shown = services.store().search_event(search_id)
+    return shown if shown is not None and shown.user == user_id() else None
+
+
 def record_click(search_id: int, article_id: str, rank: int) -> int:
     """Log a click on result `rank` (1-based) of search `search_id`: only by the
     browser that searched, on an article that search showed, so click statistics
     cannot be made up (someone else's search answers as one that does not exist)."""
-    shown = services.store().search_event(search_id)
-    if shown is None or shown.user != user_id():
+    shown = own_search(search_id)
+    if shown is None:
         raise NotFoundError(
             f"no search event with id {search_id!r}; log the search first",
             details={"field": "search_id", "value": search_id},
@@ -87,10 +97,9 @@ def record_feedback(
     counts only when this browser made it and it showed the article (else it is
     left out). Votes count against the client's `feedback_limit`."""
     limit(FEEDBACK)
-    if search_id is not None:
-        shown = services.store().search_event(search_id)
-        if shown is None or shown.user != user_id() or article_id not in shown.result_ids:
-            search_id = None
+    shown = own_search(search_id)
+    if shown is None or article_id not in shown.result_ids:
+        search_id = None
     event = FeedbackEvent(
         article_id=article_id, helpful=helpful, comment=comment, search_id=search_id, user=user_id()
     )

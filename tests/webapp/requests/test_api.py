@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
-from tests.support import error_of, sign_in_as
+from tests.support import error_of, sign_in_as, text_of
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -67,6 +69,7 @@ def test_every_request_call_needs_sign_in(client: FlaskClient, method: str, path
 
 
 def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
+    search_id = client.get("/api/search?q=VPN").get_json()["search_id"]
     response = file_request(
         client,
         emma,
@@ -75,7 +78,7 @@ def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
         department_confidence=0.8,
         suggestions_shown=True,
         went_on_anyway=True,
-        search_id=7,
+        search_id=search_id,
         priority="high",
     )
     assert response.status_code == 201
@@ -85,8 +88,31 @@ def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
     assert (body["status"], body["priority"], body["requester"]) == ("new", "high", "emma")
     assert body["url"] == f"/requests/{body['id']}"
     stored = store.get_request(body["id"])
-    assert (stored.suggestions_shown, stored.went_on_anyway, stored.search_id) == (True, True, 7)
+    assert (stored.suggestions_shown, stored.went_on_anyway) == (True, True)
+    assert stored.search_id == search_id
     assert stored.description == "Since Monday."
+
+
+def test_a_request_names_only_a_search_its_own_browser_made(
+    app: Flask, client: FlaskClient, emma: str, store: Store
+) -> None:
+    """Search ids count up from 1: anyone could name every stranger's search and
+    make it look, in insights, like a search that became a request. A search id
+    that is not the filer's own browser's is left out; the request is filed."""
+    search_id = client.get("/api/search?q=VPN").get_json()["search_id"]
+    stranger = app.test_client()
+    olga = sign_in_as(stranger, "olga")
+    filed = file_request(stranger, olga, search_id=search_id)
+    assert filed.status_code == 201
+    assert store.get_request(filed.get_json()["id"]).search_id is None
+    html = text_of(stranger.get("/ask/", query_string={"q": "VPN", "sid": str(search_id)}))
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    form = {"query": "VPN", "search_id": str(search_id), "priority": "normal"}
+    asked = stranger.post("/ask/", data=form | {"csrf_token": token.group(1) if token else ""})
+    assert asked.status_code == 303, text_of(asked)
+    assert [r.search_id for r in store.list_requests(requester="olga")] == [None, None]
+    own = file_request(client, emma, search_id=search_id)
+    assert store.get_request(own.get_json()["id"]).search_id == search_id
 
 
 def test_the_same_idempotency_key_files_once(client: FlaskClient, emma: str, store: Store) -> None:
