@@ -219,3 +219,18 @@ def version_of(value: Any, name: str = "version") -> int | None:
     if number > MAX_INT:
         raise too_large(name, MAX_INT)
     return number
+
+
+def form_version(form: Mapping[str, Any]) -> int:
+    """The version a browser form was opened at, which every form that writes an
+    article must send: without it the stale check has nothing to compare, and the
+    post would overwrite whatever changed since (the API asks for If-Match)."""
+    base = version_of(form.get("version"))
+    if base is None:
+        raise invalid(
+            "version",
+            "the form did not say which version you edited, so nothing was saved; "
+            "open the article again and make your change there",
+            key="version_needed",
+        )
+    return base

@@ -212,7 +212,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
         fields = forms.article_fields(
             request.form, forms.form_action(), services.services().settings.max_file_bytes
         )
-        base = forms.version_of(request.form.get("version"))
+        base = forms.form_version(request.form)
     except ValidationError as exc:
         return _render_editor(
             opened,
@@ -287,7 +287,7 @@ def diff(article_id: str) -> str:
 def restore(article_id: str) -> Response | tuple[str, int]:
     actor = require_user()
     number = forms.version_of(request.form.get("number"), "number")
-    base = forms.version_of(request.form.get("version"))
+    base = forms.form_version(request.form)
     if number is None:
         raise invalid("number", "say which version to restore", key="restore_which")
     try:
@@ -303,7 +303,7 @@ def restore(article_id: str) -> Response | tuple[str, int]:
 def set_status(article_id: str) -> Response:
     actor = require_user()
     status = forms.form_action()
-    base = forms.version_of(request.form.get("version"))
+    base = forms.form_version(request.form)
     try:
         version = services.authoring().set_status(
             actor, article_id, status, base_version=base, message=forms.message_of(request.form)

@@ -96,6 +96,31 @@ def test_a_stale_edit_shows_both_texts_and_loses_nothing(
     assert (content / "it" / "vpn-setup.md").read_bytes() == before
 
 
+def test_an_editor_post_without_its_version_writes_nothing(
+    client: FlaskClient, content: Path
+) -> None:
+    """A form post with no `version` skipped the stale check and overwrote whatever
+    was there (the API answers 428 for a PUT without If-Match). The editor, the
+    restore and the status forms now refuse it and write nothing."""
+    token = sign_in_as(client, "cora")
+    client.post("/manage/edit/it/vpn-setup.md", data=form(token, summary="First change."))
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    unversioned = form(token, body="Carl's own text.")
+    del unversioned["version"]
+    response = client.post("/manage/edit/it/vpn-setup.md", data=unversioned)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "did not say which version you edited" in page and "Carl&#39;s own text." in page
+    restored = client.post(
+        "/manage/restore/it/vpn-setup.md", data={"csrf_token": token, "number": "1"}
+    )
+    retired = client.post(
+        "/manage/status/it/vpn-setup.md", data={"csrf_token": token, "action": "retire"}
+    )
+    assert (restored.status_code, retired.status_code) == (400, 400)
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+
+
 def test_refused_input_shows_the_editor_again_with_what_was_typed(
     client: FlaskClient, content: Path
 ) -> None:
