@@ -202,3 +202,21 @@ def content_health(
                 )
     found.sort(key=lambda f: (f.article, f.kind))
     return found
+
+
+def readable_findings(
+    findings: Iterable[Finding], articles: Mapping[str, Article], groups: frozenset[str] | None
+) -> list[Finding]:
+    """The findings a reader of `groups` may see (None: every one): only about
+    articles they may read, and a near-duplicate only when they may read both, so
+    that an analyst learns nothing of restricted articles, not even their ids."""
+
+    def readable(article_id: str) -> bool:
+        article = articles.get(article_id)
+        return article is not None and article.visible_to(groups)
+
+    return [
+        f
+        for f in findings
+        if readable(f.article) and (f.kind != "near_duplicate" or readable(f.detail["other"]))
+    ]

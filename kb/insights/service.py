@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from kb.errors import NotFoundError, ValidationError
-from kb.insights.content import UNSEEN_DAYS, Finding, content_health
+from kb.insights.content import UNSEEN_DAYS, Finding, content_health, readable_findings
 from kb.insights.privacy import shown_per_topic
 from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
@@ -290,18 +290,24 @@ class InsightsService:
 
     # -- content health -----------------------------------------------------------
     def content(
-        self, period: Period, department: str | None, articles: Mapping[str, Article]
+        self,
+        period: Period,
+        department: str | None,
+        articles: Mapping[str, Article],
+        groups: frozenset[str] | None = None,
     ) -> list[Finding]:
-        """What needs a look in the published articles (`kb.insights.content`)."""
+        """What needs a look in the published articles (`kb.insights.content`), of
+        those a reader of `groups` may read (None: all, as for the command line)."""
         today = self.clock().astimezone(UTC).date()
         figures = self.store.article_figures(period.since, period.until)
         recent = self.store.article_figures(
             today - timedelta(days=UNSEEN_DAYS), today + timedelta(days=1)
         )
         shown = {article for article, f in recent.items() if f.shown}
-        return content_health(
+        found = content_health(
             articles, figures, shown, today, department, review_due_days=self.review_due_days
         )
+        return readable_findings(found, articles, groups)
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

@@ -14,7 +14,7 @@ from kb.insights.requests import topics_cell
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.inputs import json_object, text_field
 from webapp.insights.views import (
-    content_articles,
+    content_findings,
     csv_text,
     known_departments,
     reading,
@@ -93,7 +93,7 @@ CONTENT_COLUMNS = ["article", "department", "kind", "detail"]
 @bp.get("/content")
 def content_view() -> Response:
     r = reading(request.args)
-    findings = [f.as_dict() for f in r.service.content(r.period, r.department, content_articles())]
+    findings = [f.as_dict() for f in content_findings(r)]
     if request.args.get("format") == "csv":
         base = set(CONTENT_COLUMNS[:3])
         rows = (

@@ -18,7 +18,7 @@ from webapp.departments import department_name
 from webapp.i18n import gettext
 from webapp.insights.views import (
     Reading,
-    content_articles,
+    content_findings,
     department_chart,
     findings_chart,
     known_departments,
@@ -101,7 +101,7 @@ def requests_page() -> str:
 @bp.get("/content")
 def content_page() -> str:
     r = reading(request.args)
-    findings = r.service.content(r.period, r.department, content_articles())
+    findings = content_findings(r)
     return render_template(
         "insights/content.html",
         findings=findings,

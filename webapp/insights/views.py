@@ -23,12 +23,13 @@ from flask import current_app
 from kb.errors import ValidationError
 from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
+from kb.insights.content import Finding
 from kb.insights.factory import insights_service
 from kb.insights.service import InsightsService, Overview, Period
 from kb.records import Article, Targets
 from kb.spreadsheet_cells import safe_row
 from webapp import services
-from webapp.auth.identity import require_user
+from webapp.auth.identity import require_user, search_groups
 from webapp.departments import department_name
 from webapp.i18n import gettext
 
@@ -86,6 +87,12 @@ def content_articles() -> dict[str, Article]:
             )
             cached = _articles_cache[key] = (time.monotonic(), articles)
     return cached[1]
+
+
+def content_findings(r: Reading) -> list[Finding]:
+    """Content health for this reader: only articles they may read, as on the
+    article page (an analyst is not an administrator of the content)."""
+    return r.service.content(r.period, r.department, content_articles(), search_groups())
 
 
 def findings_chart(findings: Sequence[Any]) -> Chart:

@@ -282,6 +282,41 @@ def test_content_health_names_findings_per_article(
     assert "hr/old.md,hr,broken_link,target=hr/gone.md" in csv_text
 
 
+SALARY_TEXT = (
+    "Salary bands for every grade are set each spring by the pay committee and "
+    "apply from the first of April until the next review of the bands."
+)
+
+
+def test_content_health_shows_only_articles_the_reader_may_read(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """Analysts saw the ids of restricted articles (and a near-duplicate's other,
+    restricted article) in content health: the page, its API and CSV now hold
+    only what the reader may read, as the article page does."""
+    (request_content / "hr" / "salary-bands.md").write_text(
+        f"---\ntitle: Salary bands\naudience: [hr]\nreview_by: 2020-01-01\n---\n{SALARY_TEXT}\n",
+        "utf-8",
+    )
+    (request_content / "hr" / "pay.md").write_text(
+        f"---\ntitle: Pay\n---\n{SALARY_TEXT}\n", "utf-8"
+    )
+    sign_in_as(client, "ada")  # an admin reads every article
+    kinds = {
+        (f["article"], f["kind"])
+        for f in client.get("/api/insights/content").get_json()["findings"]
+    }
+    assert {("hr/salary-bands.md", "review_overdue"), ("hr/pay.md", "near_duplicate")} <= kinds
+    sign_in_as(client, "anna")
+    findings = client.get("/api/insights/content").get_json()["findings"]
+    assert {f["article"] for f in findings} == {"hr/pay.md"}
+    assert "near_duplicate" not in {f["kind"] for f in findings}
+    page = client.get("/insights/content").get_data(as_text=True)
+    csv_text = client.get("/api/insights/content?format=csv").get_data(as_text=True)
+    assert "salary-bands" not in page and "salary-bands" not in csv_text
+    assert "hr/pay.md" in page and "hr/pay.md" in csv_text
+
+
 def test_value_streams_in_the_requests_view(app: Flask, client: FlaskClient, logged: int) -> None:
     from kb.accounts.records import Grant, Role, User
 
