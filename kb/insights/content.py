@@ -220,3 +220,20 @@ def readable_findings(
         for f in findings
         if readable(f.article) and (f.kind != "near_duplicate" or readable(f.detail["other"]))
     ]
+
+
+def department_findings(
+    findings: Iterable[Finding], articles: Mapping[str, Article], department: str
+) -> list[Finding]:
+    """The findings a department's weekly digest may carry: its content owners
+    own its folder, so every finding about its articles, but a near-duplicate
+    in another department only when everyone may read that one (the digest
+    goes to every owner, whatever their groups)."""
+
+    def nameable(article_id: str) -> bool:
+        article = articles.get(article_id)
+        return article is not None and (
+            article.department == department or article.visible_to(frozenset())
+        )
+
+    return [f for f in findings if f.kind != "near_duplicate" or nameable(f.detail["other"])]

@@ -116,6 +116,7 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
     returns the number of messages queued."""
     from kb.accounts.records import Role
     from kb.content.scanner import scan_content
+    from kb.insights.content import department_findings
     from kb.insights.digest import DepartmentDigest, digest_messages
     from kb.insights.records import TopicStatus
     from kb.notify.config import NotifyConfig
@@ -142,7 +143,9 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
                 gaps=[
                     v for v in service.gaps(week, slug) if v.topic.status is not TopicStatus.CLOSED
                 ],
-                findings=service.content(week, slug, scan.articles),
+                findings=department_findings(
+                    service.content(week, slug, scan.articles), scan.articles, slug
+                ),
                 requests=next((r for r in requests if r.department == slug), None),
             )
         )

@@ -21,22 +21,28 @@ from kb.store.factory import create_store
 DEPARTMENT = "name: Facilities\n"
 
 
+def mail_settings(tmp_path: Path, content: Path, **more: str) -> Settings:
+    """Settings with e-mail on, over `content` and a SQLite file in `tmp_path`."""
+    base = {
+        "content_dir": str(content),
+        "database_url": f"sqlite:///{tmp_path / 'kb.db'}",
+        "smtp_host": "mail.example.org",
+        "mail_domain": "example.org",
+    }
+    return Settings.load({**base, **more}, environ={})
+
+
 def test_each_department_with_news_tells_its_owners_and_its_webhook(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "facilities").mkdir(parents=True)
     (content / "facilities" / "_department.yml").write_text(DEPARTMENT, "utf-8")
     (content / "hr").mkdir()
     (content / "hr" / "_department.yml").write_text("name: HR\n", "utf-8")
-    settings = Settings.load(
-        {
-            "content_dir": str(content),
-            "database_url": f"sqlite:///{tmp_path / 'kb.db'}",
-            "smtp_host": "mail.example.org",
-            "mail_domain": "example.org",
-            "webhooks": "facilities=https://hooks.example.org/facilities",
-            "webhook_hosts": "hooks.example.org",
-        },
-        environ={},
+    settings = mail_settings(
+        tmp_path,
+        content,
+        webhooks="facilities=https://hooks.example.org/facilities",
+        webhook_hosts="hooks.example.org",
     )
     store = create_store(settings.database_url)
     add_user(store, "fiona", "content_owner", "facilities")
@@ -89,16 +95,7 @@ def test_reviews_in_the_digest_use_the_window_of_the_owner_s_page(
     (content / "hr" / "leave.md").write_text(
         f"---\ntitle: Leave\nreview_by: {review_by.isoformat()}\n---\nHow to take leave.\n", "utf-8"
     )
-    settings = Settings.load(
-        {
-            "content_dir": str(content),
-            "database_url": f"sqlite:///{tmp_path / 'kb.db'}",
-            "smtp_host": "mail.example.org",
-            "mail_domain": "example.org",
-            "review_due_days": str(days),
-        },
-        environ={},
-    )
+    settings = mail_settings(tmp_path, content, review_due_days=str(days))
     store = create_store(settings.database_url)
     add_user(store, "hanna", "content_owner", "hr")
 
@@ -113,4 +110,35 @@ def test_reviews_in_the_digest_use_the_window_of_the_owner_s_page(
     scan = scan_content(content)
     on_page = [i.article_id for i in reviews_due(scan.articles.values(), now.date(), days)]
     assert in_digest == on_page == expected
+    store.close()
+
+
+def test_a_digest_names_no_restricted_article_of_another_department(tmp_path: Path) -> None:
+    """Every content owner of a department gets its digest, whatever their
+    groups: a near-duplicate in another department is named only when
+    everyone may read it."""
+    text = " ".join(f"word{i}" for i in range(80))
+    content = tmp_path / "content"
+    for slug, audience in (("hr", "hr-managers"), ("facilities", "everyone")):
+        (content / slug).mkdir(parents=True)
+        (content / slug / "_department.yml").write_text(f"name: {slug}\n", "utf-8")
+        (content / slug / "copy.md").write_text(
+            f"---\ntitle: Copy\naudience: {audience}\n---\n{text}\n", "utf-8"
+        )
+    (content / "facilities" / "twin.md").write_text(f"---\ntitle: Twin\n---\n{text}\n", "utf-8")
+    settings = mail_settings(tmp_path, content)
+    store = create_store(settings.database_url)
+    add_user(store, "fiona", "content_owner", "facilities")
+    add_user(store, "hanna", "content_owner", "hr")
+    now = datetime.now(UTC)
+    send_digest(settings, store, now)
+    named = {
+        (message.payload["department"], finding["article"], finding["other"])
+        for message in store.due_messages(now)
+        for finding in message.payload["findings"]
+        if finding["kind"] == "near_duplicate"
+    }
+    assert ("facilities", "facilities/copy.md", "facilities/twin.md") in named
+    assert ("hr", "hr/copy.md", "facilities/copy.md") in named  # public: named
+    assert not any(other == "hr/copy.md" for _, _, other in named)
     store.close()
