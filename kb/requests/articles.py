@@ -20,14 +20,12 @@ from kb.authoring.files import edit_lock
 from kb.authoring.from_request import topic_title
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
-from kb.records import Article, Status
+from kb.records import Status
 from kb.requests import permissions
 from kb.requests.departments import Departments
 from kb.requests.drafting import (
-    article_path,
     department_vocabulary,
     draft_markdown,
-    set_status,
     slugify,
     unpublished_draft,
     write_draft,
@@ -139,24 +137,7 @@ class ArticleWork:
     def record_published(self, actor: User, request_id: int, article_id: str) -> None:
         """Note in the request's history that its article was published (by the
         authoring service, which wrote the file)."""
-        self._record_published(actor, request_id, article_id)
 
-    def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
-        """Set an article's status to published (content owners of its department).
-
-        Publishing a published article changes nothing. When the article came
-        from a request (`source_request`), the request's history records it.
-        """
-        article_path(content_root, article_id)  # refuses ids outside the content root
-        department = article_id.split("/", 1)[0]
-        permissions.require_content_owner(actor, department, "publish articles")
-        article, changed = set_status(content_root, article_id, Status.PUBLISHED)
-        source = article.extra.get("source_request")
-        if changed and isinstance(source, int) and not isinstance(source, bool):
-            self._record_published(actor, source, article_id)
-        return article
-
-    def _record_published(self, actor: User, request_id: int, article_id: str) -> None:
         def change(current: Request, now: datetime) -> Step:
             linked = current.linked_articles
             if article_id not in linked:

@@ -10,16 +10,14 @@ exclusively, so two drafts written at once cannot collide either).
 While a draft written from a request is unpublished, `unpublished_draft`
 finds it, so that drafting again (a second click) answers with it.
 
-`set_status` is how the content owner publishes: it rewrites only the
-`status:` line of the front matter and leaves every other byte alone. The
-indexer picks the article up on its next run.
+A content owner publishes the draft through the authoring service
+(`kb.authoring.service`), as any article: a version with its author, the
+department's four-eyes rule, and the index worker.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
@@ -30,13 +28,12 @@ import yaml
 from kb.authoring.from_request import draft_text
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
-from kb.errors import ConflictError, ContentError, KbError, NotFoundError, ValidationError
-from kb.records import Article, Status
+from kb.errors import ConflictError, KbError, NotFoundError, ValidationError
+from kb.records import Status
 from kb.requests.records import Request
 
 MAX_SLUG_CHARS = 60
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-_STATUS_LINE = re.compile(r"^status\s*:.*$")
 
 
 def slugify(text: str) -> str:
@@ -174,57 +171,3 @@ def read_article_file(path: Path, article_id: str) -> bytes:
     """An article file's bytes, read as the scanner reads it (a regular file within
     the size limit; `kb.content.regular_files`)."""
     return read_regular_file(path, DEFAULT_MAX_BYTES, article_id)
-
-
-def set_status(content_root: Path, article_id: str, status: Status) -> tuple[Article, bool]:
-    """Rewrite the article's `status:` line; returns the article and whether it changed.
-
-    Only that line changes (one is added before the closing `---` when there
-    is none). The file is replaced atomically.
-    """
-    path = article_path(content_root, article_id)
-    raw = read_article_file(path, article_id)
-    article, _ = parse_article(raw, article_id)
-    if article.status is status:
-        return article, False
-    text = raw.decode("utf-8")
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != "---":
-        raise ContentError(
-            "article has no front matter to set the status in",
-            path=article_id,
-            line=1,
-            hint="add front matter between two '---' lines",
-        )
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") == "---"), None)
-    if end is None:
-        raise ContentError(
-            "front matter is not closed by a '---' line",
-            path=article_id,
-            line=1,
-            hint="end the front matter with a line of three dashes",
-        )
-    newline = "\r\n" if lines[0].endswith("\r\n") else "\n"
-    new_line = f"status: {status.value}{newline}"
-    for i in range(1, end):
-        if _STATUS_LINE.match(lines[i].rstrip("\r\n")):
-            lines[i] = new_line
-            break
-    else:
-        lines.insert(end, new_line)
-    updated = "".join(lines).encode("utf-8")
-    changed, _ = parse_article(updated, article_id)
-    _replace_file(path, updated)
-    return changed, True
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -29,7 +29,7 @@ from kb.catalogue.loading import value_stream_type
 from kb.catalogue.types import Catalogue, RequestType
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier, request_language
-from kb.records import Article, Department
+from kb.records import Department
 from kb.requests.articles import ArticleWork
 from kb.requests.attaching import AttachmentWork
 from kb.requests.bulk import BulkResult, BulkWork
@@ -333,9 +333,6 @@ class RequestService:
 
     def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
         return self.articles.existing_draft(actor, request_id, content_root)
-
-    def publish_article(self, actor: User, article_id: str, content_root: Path) -> Article:
-        return self.articles.publish_article(actor, article_id, content_root)
 
     def link_article(self, actor: User, request_id: int, article_id: str) -> None:
         self.articles.link_article(actor, request_id, article_id)

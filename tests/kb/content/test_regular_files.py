@@ -15,7 +15,6 @@ from kb.content.regular_files import read_regular_file
 from kb.content.scanner import scan_content, scan_departments
 from kb.errors import ConfigError, ContentError
 from kb.records import Status
-from kb.requests.drafting import set_status
 from kb.requests.workflows import load_workflows
 from search.synonyms import GlossaryFile
 from tests.support import run_kb, within
@@ -118,12 +117,3 @@ def test_value_streams_file_must_be_a_regular_file(tmp_path: Path, outside: Path
     path.symlink_to("/dev/zero")
     with pytest.raises(ConfigError, match="not a regular file"):
         within(5, lambda: load_workflows(path))
-
-
-def test_publishing_a_linked_draft_never_reads_its_target(
-    tiny_content: Path, outside: Path
-) -> None:
-    (tiny_content / "it" / "linked.md").symlink_to(outside)
-    with pytest.raises(ContentError, match="not a regular file"):
-        set_status(tiny_content, "it/linked.md", Status.PUBLISHED)
-    assert "secret-from-outside" in outside.read_text(encoding="utf-8")  # untouched

@@ -1,4 +1,4 @@
-"""From answer to article: drafts from resolved requests, and publishing them."""
+"""From answer to article: drafts from resolved requests."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from kb.content.markdown_article import parse_article
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
 from kb.requests import articles, drafting
-from kb.requests.drafting import set_status, slugify
+from kb.requests.drafting import slugify
 from kb.requests.service import RequestService
 from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER
 
@@ -87,7 +87,7 @@ def test_drafting_again_answers_with_the_unpublished_draft(
     assert service.get(IT_AGENT, resolved).linked_articles == ["it/" + first.name]
     drafted = [e for e in service.history(IT_AGENT, resolved) if e.kind == "article"]
     assert len(drafted) == 1
-    service.publish_article(IT_OWNER, "it/" + first.name, content)
+    first.write_text(first.read_text().replace("status: draft", "status: published"))
     assert service.existing_draft(IT_AGENT, resolved, content) is None
     assert service.draft_article(IT_AGENT, resolved, content) != first  # a new version
 
@@ -136,64 +136,6 @@ def test_drafts_need_a_resolution_and_the_right_role(
     (content / "it").rmdir()
     with pytest.raises(ValidationError, match="it has no folder in"):
         service.draft_article(IT_AGENT, request.id, content)
-
-
-def test_publish_rewrites_only_the_status_line(
-    service: RequestService, content: Path, resolved: int
-) -> None:
-    path = service.draft_article(IT_AGENT, resolved, content)
-    article_id = f"it/{path.name}"
-    before = path.read_text(encoding="utf-8")
-    with pytest.raises(PermissionDenied, match="only content owners of it and admins may"):
-        service.publish_article(IT_AGENT, article_id, content)
-    published = service.publish_article(IT_OWNER, article_id, content)
-    assert published.status is Status.PUBLISHED
-    after = path.read_text(encoding="utf-8")
-    assert after == before.replace("status: draft\n", "status: published\n")
-    reparsed, _ = parse_article(path.read_bytes(), article_id)
-    assert reparsed.status is Status.PUBLISHED
-    entry = service.history(EMPLOYEE, resolved)[-1]
-    assert (entry.kind, entry.message) == ("article", f"Article {article_id} published")
-    # Publishing again changes nothing and records nothing.
-    entries = len(service.history(EMPLOYEE, resolved))
-    service.publish_article(IT_OWNER, article_id, content)
-    assert len(service.history(EMPLOYEE, resolved)) == entries
-    assert path.read_text(encoding="utf-8") == after
-
-
-def test_publish_adds_a_status_line_and_keeps_crlf(service: RequestService, content: Path) -> None:
-    path = content / "it" / "old.md"
-    path.write_bytes(b"---\r\ntitle: Old page\r\nlang: en\r\nstatus: review\r\n---\r\nBody.\r\n")
-    service.publish_article(IT_OWNER, "it/old.md", content)
-    assert (
-        path.read_bytes()
-        == b"---\r\ntitle: Old page\r\nlang: en\r\nstatus: published\r\n---\r\nBody.\r\n"
-    )
-    (content / "it" / "bare.md").write_text(
-        "---\ntitle: Bare\nlang: en\n---\nText.\n", encoding="utf-8"
-    )
-    # Without a status line an article is published already; other statuses add the line.
-    assert service.publish_article(IT_OWNER, "it/bare.md", content).status is Status.PUBLISHED
-    retired, changed = set_status(content, "it/bare.md", Status.RETIRED)
-    assert changed and retired.status is Status.RETIRED
-    assert (content / "it" / "bare.md").read_text(encoding="utf-8") == (
-        "---\ntitle: Bare\nlang: en\nstatus: retired\n---\nText.\n"
-    )
-
-
-@pytest.mark.parametrize(
-    "bad", ["../etc/passwd.md", "it/../../x.md", "/it/x.md", "x.md", "it/_w.md"]
-)
-def test_publish_refuses_ids_outside_the_content(
-    service: RequestService, content: Path, bad: str
-) -> None:
-    with pytest.raises(ValidationError, match="is not an article id"):
-        service.publish_article(IT_OWNER, bad, content)
-
-
-def test_publish_unknown_article(service: RequestService, content: Path) -> None:
-    with pytest.raises(NotFoundError, match="no article it/missing.md"):
-        service.publish_article(IT_OWNER, "it/missing.md", content)
 
 
 @pytest.mark.parametrize(

@@ -273,6 +273,28 @@ def test_from_answer_to_published_article(
     assert store.get_request(request_id).linked_articles == [article_id]
 
 
+def test_publishing_a_request_draft_keeps_the_four_eyes_rule(
+    client: FlaskClient, request_content: Path
+) -> None:
+    """The request page publishes through the authoring service, so a department
+    under the four-eyes rule gets no way around it: a draft is not published
+    from the request page until it was submitted for review."""
+    department = request_content / "it" / "_department.yml"
+    department.write_text(department.read_text() + "review_required: true\n")
+    request_id = file(client, "How do I connect to the VPN from a hotel?")
+    ivan = sign_in_as(client, "ivan")
+    act(client, ivan, request_id, "resolve", resolution="Switch the client to TCP 443.")
+    act(client, ivan, request_id, "article")
+    article_id = "it/connect-to-the-vpn-from-a-hotel.md"
+    draft = request_content / article_id
+    cora = sign_in_as(client, "cora")
+    response = act(client, cora, request_id, "publish", article=article_id)
+    page = text_of(client.get(response.headers["Location"])) if response.status_code == 303 else ""
+    page = page or text_of(response)
+    assert "requires another content owner" in page
+    assert "status: draft" in draft.read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     ("index_on_change", "note"),
     [("worker", "Search finds it within seconds."), ("off", "after the next index run")],
