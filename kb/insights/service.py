@@ -29,6 +29,9 @@ from kb.records import Article, Targets
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
+# The dates a period may name (`since`, `until`).
+EARLIEST = date(1970, 1, 1)
+LATEST = date(9998, 12, 31)
 # Question texts a knowledge gap shows (those enough people asked).
 SHOWN_QUERIES = 10
 OVERVIEW_FIGURES = (
@@ -94,7 +97,7 @@ class Period:
 
 def _date(name: str, value: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationError(
             f"{name} must be a date written YYYY-MM-DD, got {value!r}",
@@ -102,6 +105,23 @@ def _date(name: str, value: str) -> date:
             key="not_date",
             values={"value": value[:40]},
         ) from None
+    # The period ends the day after `until` and is compared with the one before
+    # it: dates near the calendar's ends would overflow Python's dates.
+    if day < EARLIEST:
+        raise ValidationError(
+            f"{name} must be {EARLIEST} or later, got {day}",
+            details={"field": name, "value": value},
+            key="at_least",
+            values={"limit": EARLIEST.isoformat()},
+        )
+    if day > LATEST:
+        raise ValidationError(
+            f"{name} must be {LATEST} or earlier, got {day}",
+            details={"field": name, "value": value},
+            key="at_most",
+            values={"limit": LATEST.isoformat()},
+        )
+    return day
 
 
 def _rate(part: float, whole: float) -> float | None:

@@ -197,6 +197,27 @@ def test_bad_filters_get_the_one_error_shape(client: FlaskClient, logged: int) -
     assert client.get("/api/insights/gaps?department=mars").status_code == 400
 
 
+def test_dates_at_the_calendars_ends_are_400s_naming_the_field(
+    client: FlaskClient, logged: int
+) -> None:
+    """`until=9999-12-31` (one day past it is the period's end) and a `since` whose
+    previous period starts before year 1 answered 500 on every view and page."""
+    sign_in_as(client, "anna")
+    views = ("overview", "requests", "gaps", "content")
+    for query, field in (
+        ("until=9999-12-31", "until"),
+        ("since=0001-01-01&until=2026-01-10", "since"),
+        ("until=0001-01-01", "until"),
+    ):
+        for view in views:
+            body = client.get(f"/api/insights/{view}?{query}").get_json()
+            assert body["error"]["details"]["field"] == field, (view, query, body)
+            assert f"({field})" in body["error"]["message"], body
+            page = client.get(f"/insights/{'' if view == 'overview' else view}?{query}")
+            assert page.status_code == 400, (view, query)
+    assert client.get("/api/insights/overview?until=9998-12-31&since=9998-12-01").status_code == 200
+
+
 def test_header_mode(app: Flask, client: FlaskClient, logged: int) -> None:
     svc = services(app)
     svc.settings = svc.settings.replace(auth_mode="header", trusted_proxies="127.0.0.1,::1")
