@@ -12,6 +12,8 @@ files keep working:
 - **impossible dates** (`2026-02-30`): YAML reads them as dates and fails with
   a bare `ValueError`, which stopped `kb validate` and `kb index` with a
   traceback (an article was told its front matter was not closed).
+- **a field given twice** (`title:` on two lines): PyYAML keeps the last one
+  without a word, so the owner never learnt which one is shown.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from yaml.constructor import ConstructorError
 
 
 class ContentLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases and reports impossible dates as YAML errors."""
+    """A safe loader that refuses aliases and fields given twice, and reports
+    impossible dates, as YAML errors."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -36,6 +39,24 @@ class ContentLoader(yaml.SafeLoader):
                 event.start_mark,
             )
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        first: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue
+            key = self.construct_object(key_node)
+            line = key_node.start_mark.line + 1
+            if key in first:
+                raise ConstructorError(
+                    None,
+                    None,
+                    f"the field '{key}' is given twice (lines {first[key]} and {line}); "
+                    "keep one of them",
+                    key_node.start_mark,
+                )
+            first.setdefault(key, line)
+        return super().construct_mapping(node, deep=deep)
 
     def construct_yaml_timestamp(self, node: Any) -> Any:
         try:

@@ -233,6 +233,23 @@ def test_yaml_aliases_are_refused(tiny_content: Path) -> None:
     assert scan.departments["it"].keywords == ()
 
 
+def test_a_field_given_twice_is_reported_with_both_lines(tiny_content: Path) -> None:
+    """YAML keeps the last of two equal keys without a word: an owner who wrote
+    `title:` twice (or `audience:` once more further down) never learnt which
+    one the knowledge base shows."""
+    article = tiny_content / "hr" / "twice.md"
+    article.write_text("---\ntitle: One\ntags: [a]\ntitle: Two\n---\nBody\n")
+    (tiny_content / "it" / "_department.yml").write_text("name: IT\nname: Information\n")
+    problems = {p.path: (p.message, p.line) for p in scan_content(tiny_content).problems}
+    message, line = problems["hr/twice.md"]
+    assert "'title' is given twice (lines 2 and 4)" in message and line == 4, message
+    assert "'name' is given twice (lines 1 and 2)" in problems["it/_department.yml"][0]
+    assert problems_for(tiny_content, "hr/sick-leave.md") == []  # the others are read
+    assert "hr/twice.md" not in scan_content(tiny_content).articles
+    article.write_text("---\ntitle: Two\ntags: [a]\n---\nBody\n")
+    assert scan_content(tiny_content).articles["hr/twice.md"].title == "Two"
+
+
 def test_a_backslash_in_a_path_is_reported_not_a_crash(tiny_content: Path) -> None:
     """An article id is a POSIX path, so `hr/a\\b.md` cannot be one: a file or
     folder named with a backslash stopped `kb validate` and `kb index` with a
