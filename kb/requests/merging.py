@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from kb.accounts.records import User
-from kb.errors import ConflictError, ValidationError
+from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
 from kb.requests import permissions
 from kb.requests.ledger import Ledger, Step, new_entry
@@ -66,8 +66,14 @@ class MergeWork:
         return merged
 
     def _check_target(self, actor: User, into_id: int) -> None:
-        target = self.ledger.load(actor, into_id)
-        permissions.require_agent(actor, target, "merge into")
+        """The request to merge into, which the actor must see and work on: a refusal
+        names the field `into`, so the form comes back with the note typed."""
+        try:
+            target = self.ledger.load(actor, into_id)
+            permissions.require_agent(actor, target, "merge into")
+        except (NotFoundError, PermissionDenied) as exc:
+            exc.details = {**exc.details, "field": "into"}
+            raise
         self._check_open(target)
 
     @staticmethod

@@ -20,7 +20,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
-from kb.errors import ConflictError, ValidationError
+from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
 from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
@@ -116,7 +116,9 @@ def _act(
     actor = require_user()
     try:
         action(actor)
-    except (ValidationError, ConflictError) as exc:
+    except (ValidationError, ConflictError, NotFoundError, PermissionDenied) as exc:
+        if exc.status in (403, 404) and exc.details.get("field") not in request.form:
+            raise  # this request itself: no page to show again
         error = message_for(exc, current_language())
         page = _render_detail(actor, request_id, error=error, posted=request.form.to_dict())
         return page, exc.status

@@ -109,6 +109,27 @@ def test_watchers_merge_and_bulk_in_the_api(client: FlaskClient, store: Store) -
     assert store.get_request(other).assignee == "ivan"
 
 
+def test_merging_into_a_request_one_may_not_merge_into_keeps_the_note(
+    client: FlaskClient, store: Store
+) -> None:
+    """A mistyped number (unknown, or another department's request) answered a bare
+    404 or 403 page: the note the agent wrote was gone. The page comes back with
+    the error at `into` and what was typed; the API's error names `into` too."""
+    duplicate = file(client)
+    hr = file(client, department="hr")
+    token = sign_in_as(client, "ivan")
+    for into, status in ((str(duplicate + 1000), 404), (str(hr), 404)):
+        form = {"csrf_token": token, "into": into, "note": "Same VPN outage as the other"}
+        page = client.post(f"/requests/{duplicate}/merge", data=form)
+        assert page.status_code == status, into
+        assert "Same VPN outage as the other" in text_of(page) and into in text_of(page)
+        body = {"into": int(into), "note": "x"}
+        error = api(client, "ivan", "post", f"/api/requests/{duplicate}/merge", **body)
+        assert error_of(error, status, "not_found")["details"]["field"] == "into"
+    assert store.get_request(duplicate).status.value == "new"
+    assert [e.kind for e in store.entries(duplicate)] == ["created"]
+
+
 def test_agents_get_canned_replies_filled_in(client: FlaskClient) -> None:
     request_id = file(
         client, query="", type="laptop", fields={"for_whom": "Jana Fischer", "model": "standard"}
