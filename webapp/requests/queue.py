@@ -16,6 +16,8 @@ has anything. The page speaks the agents' words (statuses from
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -25,8 +27,9 @@ from kb.requests.lifecycle import RequestStatus
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import digits
+from webapp.inputs import digits, too_long
 from webapp.requests import presenters
+from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.services import request_service
 
 bp = Blueprint("queue", __name__, url_prefix="/requests/queue")
@@ -47,6 +50,11 @@ def index() -> Response | str:
 
 @bp.get("/<department>")
 def show(department: str) -> str:
+    return _page(department)
+
+
+def _page(department: str, posted: dict[str, Any] | None = None, error: str = "") -> str:
+    """The queue; after a refused bulk change with the error and what was chosen."""
     actor = require_user()
     service = request_service()
     wanted = request.args.get("status", "open")
@@ -80,6 +88,9 @@ def show(department: str) -> str:
         agents=agents,
         keep=BULK_KEEP,
         nobody=BULK_NOBODY,
+        posted=posted or {},
+        error=error,
+        max_note=MAX_TEXT_CHARS,
     )
 
 
@@ -93,25 +104,28 @@ def _ids() -> list[int]:
 
 
 @bp.post("/<department>/bulk")
-def bulk(department: str) -> Response:
+def bulk(department: str) -> Response | tuple[str, int]:
     """Apply one change to the chosen requests; each is checked and saved on its own."""
     actor = require_user()
     assignee = request.form.get("assignee", BULK_KEEP)
     status = (request.form.get("status") or "").strip() or None
     back = redirect(url_for("queue.show", department=department), code=303)
     lang = current_language()
+    note = (request.form.get("note") or "").strip()
     try:
+        if len(note) > MAX_TEXT_CHARS:
+            raise too_long("note", len(note), MAX_TEXT_CHARS)
         results = request_service().bulk(
             actor,
             _ids(),
             assign=assignee != BULK_KEEP,
             assignee=None if assignee in (BULK_KEEP, BULK_NOBODY) else assignee,
             status=status,
-            note=(request.form.get("note") or "").strip()[:2000],
+            note=note,
         )
     except ValidationError as exc:
-        flash(message_for(exc, lang), "error")
-        return back
+        posted = {**request.form.to_dict(), "ids": request.form.getlist("ids")}
+        return _page(department, posted, message_for(exc, lang)), 400
     flash(gettext("bulk_done", n=sum(r.ok for r in results)), "success")
     for failed in (r for r in results if r.error is not None):
         error: KbError = failed.error  # type: ignore[assignment]

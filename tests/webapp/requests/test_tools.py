@@ -184,6 +184,29 @@ def test_the_queue_counts_tasks_shows_due_times_and_bulk_changes(
     assert "First response due" in page and "Resolution due" in page
 
 
+def test_a_refused_bulk_change_shows_the_queue_again_with_what_was_chosen(
+    client: FlaskClient, store: Store
+) -> None:
+    """Forgetting to tick a request, or a note past the limit, sent the agent back
+    to an empty form (and a longer note was cut at 2,000 characters unsaid)."""
+    first = file(client)
+    second = file(client, query="Printer toner")
+    token = sign_in_as(client, "ivan")
+    form = {"csrf_token": token, "assignee": "ivan", "status": "in_progress"}
+    nothing = client.post("/requests/queue/it/bulk", data={**form, "note": "Taken over"})
+    assert nothing.status_code == 400
+    html = text_of(nothing)
+    assert "Please select at least one request" in html and 'value="Taken over"' in html
+    assert '<option value="ivan" selected>' in html
+    assert '<option value="in_progress" selected>' in html
+    long = {**form, "ids": [str(second)], "note": "x" * 10_001}
+    refused = client.post("/requests/queue/it/bulk", data=long)
+    assert refused.status_code == 400 and "10001 characters" in text_of(refused)
+    assert f'name="ids" value="{second}" checked' in text_of(refused)
+    assert f'name="ids" value="{first}" aria' in text_of(refused)  # not ticked
+    assert [e.kind for e in store.entries(second)] == ["created"]
+
+
 def test_the_requesters_list_shows_status_and_due_date(client: FlaskClient) -> None:
     file(client)
     sign_in_as(client, "emma")
