@@ -107,7 +107,10 @@ def test_fused_ranking_does_not_depend_on_history(
 ) -> None:
     grown, fresh = (engine.search(Query(text, floor=False)) for engine in engines)
     assert [(h.id, h.passage) for h in grown.results] == [(h.id, h.passage) for h in fresh.results]
-    assert [h.score for h in grown.results] == pytest.approx([h.score for h in fresh.results])
+    # Vector cosines come from float32 sums whose order differs between a grown
+    # and a fresh index: equal to float32 precision, not to the last bit.
+    grown_scores, fresh_scores = ([h.score for h in r.results] for r in (grown, fresh))
+    assert grown_scores == pytest.approx(fresh_scores, rel=1e-5, abs=1e-6)
     assert grown.confidence == pytest.approx(fresh.confidence)
     assert grown.answered == fresh.answered
     assert (grown.answer and grown.answer.passage) == (fresh.answer and fresh.answer.passage)
