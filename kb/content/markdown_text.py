@@ -13,11 +13,15 @@ view), and under a budget (setting `render_seconds`): past it `RenderTimeout`
 is raised and the article is an error of `kb validate` and the indexer. The
 budget interrupts the renderer with a timer signal where it can (the main
 thread, where `kb index`, `kb index --watch` and `kb validate` render);
-elsewhere rendering runs to its end and is judged by how long it took.
+elsewhere rendering runs to its end and is judged by how long it took. The
+signal is only turned into an exception in the renderer's own code: when it
+arrives while another library's finaliser or garbage-collection callback runs
+(which would swallow the exception), it is tried again 10 ms later.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
@@ -25,6 +29,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
+from types import FrameType
 
 import markdown
 
@@ -61,6 +66,19 @@ class RenderTimeout(RenderError):
         self.budget = budget
 
 
+RETRY_SECONDS = 0.01
+_STDLIB = os.path.dirname(os.__file__) + os.sep
+_MARKDOWN = os.path.dirname(markdown.__file__) + os.sep
+
+
+def _renders(filename: str) -> bool:
+    """Whether code of this file is the renderer's own: this module, the
+    `markdown` package, or the standard library it calls."""
+    if filename == __file__ or filename.startswith(_MARKDOWN):
+        return True
+    return filename.startswith(_STDLIB) and "-packages" not in filename
+
+
 @contextmanager
 def _deadline(seconds: float | None) -> Iterator[None]:
     """Interrupt the block with `RenderTimeout` after `seconds`, where a timer
@@ -75,7 +93,13 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         return
     assert seconds is not None
 
-    def stop(_signum: int, _frame: object) -> None:
+    def stop(_signum: int, frame: FrameType | None) -> None:
+        if frame is not None and not _renders(frame.f_code.co_filename):
+            # Another library's finaliser or garbage-collection callback runs at
+            # this instant; an exception raised there is lost (printed as
+            # "Exception ignored"), so interrupt the renderer a moment later.
+            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+            return
         raise RenderTimeout(seconds, seconds)
 
     previous = signal.signal(signal.SIGALRM, stop)

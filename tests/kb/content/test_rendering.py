@@ -5,11 +5,14 @@ time budget that `kb validate` reports (security review, issue 13: 9 KB of
 from __future__ import annotations
 
 import json
+import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from kb.content.markdown_article import parse_article
+from kb.content import markdown_text
 from kb.content.markdown_text import RenderTimeout, render_html
 from kb.content.scanner import scan_content
 from kb.errors import ContentError
@@ -28,6 +31,23 @@ def test_render_budget_stops_the_renderer() -> None:
     assert caught.value.budget == 0.2
     assert render_html("**fine**", 0.2) == "<p><strong>fine</strong></p>"
     assert render_html("**fine**", 0.2) == "<p><strong>fine</strong></p>"  # usable again
+
+
+def test_the_budget_never_interrupts_other_code() -> None:
+    """The timer fired while a garbage-collection callback of the database
+    library ran during a render: the exception was lost there ("Exception
+    ignored"), and the renderer ran on. Code that is not the renderer's own (here
+    this test's loop, as a finaliser would be) is not interrupted; the renderer
+    is, as soon as it runs again."""
+    finished = False
+    with pytest.raises(RenderTimeout), markdown_text._deadline(0.05):
+        started = time.perf_counter()
+        while time.perf_counter() - started < 0.3:
+            pass
+        finished = True
+        markdown_text.markdown.markdown(BRACKETS)
+    assert finished
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
 
 
 def test_an_article_over_the_budget_is_an_error_not_an_article() -> None:
