@@ -52,6 +52,23 @@ def test_binary_file(tiny_content: Path) -> None:
     assert problems_for(tiny_content, "it/logo.md") == ["file is binary, not Markdown text"]
 
 
+def test_utf16_text_and_a_late_nul_are_named_as_what_they_are(tiny_content: Path) -> None:
+    """A UTF-16 file (Windows Notepad's "Unicode") was called binary, and a NUL past
+    the first 8 KiB went into the index, where no editor could save it again."""
+    text = "---\ntitle: Sixteen\n---\nBody\n"
+    (tiny_content / "it" / "sixteen.md").write_bytes(text.encode("utf-16"))
+    (tiny_content / "it" / "sixteen-be.md").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    [message] = problems_for(tiny_content, "it/sixteen.md")
+    assert message == "file is UTF-16 text, not UTF-8"
+    assert problems_for(tiny_content, "it/sixteen-be.md") == [message]
+    late = "---\ntitle: Late\n---\n" + "word " * 2000 + "\nline\x00 with a NUL\n"
+    (tiny_content / "it" / "late.md").write_text(late)
+    scan = scan_content(tiny_content)
+    [problem] = [p for p in scan.problems if p.path == "it/late.md"]
+    assert "NUL character" in problem.message and problem.line == 5, problem
+    assert "it/late.md" not in scan.articles
+
+
 def test_empty_file(tiny_content: Path) -> None:
     (tiny_content / "it" / "empty.md").write_text("  \n\n")
     assert problems_for(tiny_content, "it/empty.md") == ["file is empty"]
