@@ -10,7 +10,9 @@ Two checks hold for every call (`init_app`), because schema fuzzing found
 each answering 500 somewhere: a number in the URL or a form beyond the
 databases' 64-bit integers (no id can be that large; SQLite overflows), and a
 NUL character in any parameter, form field, URL part or JSON string
-(PostgreSQL refuses to store one). Both are 400s naming the field. JSON
+(PostgreSQL refuses to store one). Both are 400s naming the field. A form
+whose view checks its own fields (`checks_own_form`: the editor) is left to
+it, so that it shows the form again with what was typed. JSON
 strings may also hold half a UTF-16 surrogate pair (`"\\ud800"`, or its raw
 bytes, which Python's parser lets through), which no database can encode:
 refused the same way.
@@ -18,15 +20,17 @@ refused the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from werkzeug.datastructures import MultiDict
 
 from kb.errors import ValidationError
 
 MAX_ID_CHARS = 500
 MAX_INT = 2**63 - 1  # the databases' BIGINT: no id, rank or count can be larger
+V = TypeVar("V", bound=Callable[..., Any])
 
 
 def invalid(
@@ -141,12 +145,27 @@ def _check_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> N
 def _check_parameters() -> None:
     for name, value in request.args.items(multi=True):
         _refuse_nul(name, value)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "checks_own_form", False):
+        return
     if request.method != "GET" and request.mimetype in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        for name, value in request.form.items(multi=True):
-            _refuse_nul(name, value)
+        refuse_nul_in(request.form)
+
+
+def refuse_nul_in(form: MultiDict[str, str]) -> None:
+    """A 400 naming the first form field with a NUL character."""
+    for name, value in form.items(multi=True):
+        _refuse_nul(name, value)
+
+
+def checks_own_form(view: V) -> V:
+    """Mark a form's view that calls `refuse_nul_in` itself, so that it can show
+    the form again with what was typed rather than a bare error page."""
+    view.checks_own_form = True  # type: ignore[attr-defined]
+    return view
 
 
 def init_app(app: Flask) -> None:

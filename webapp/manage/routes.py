@@ -30,7 +30,7 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
-from webapp.inputs import invalid
+from webapp.inputs import checks_own_form, invalid, refuse_nul_in
 from webapp.manage import forms, presenters
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -145,12 +145,14 @@ def new() -> tuple[str, int]:
 
 
 @bp.post("/new")
+@checks_own_form
 def create() -> Response | tuple[str, int]:
     actor = require_user()
     department = request.form.get("department", "")
     slug = (request.form.get("slug") or "").strip()
     service = services.authoring()
     try:
+        refuse_nul_in(request.form)
         fields = forms.article_fields(
             request.form, forms.form_action(), services.services().settings.max_file_bytes
         )
@@ -203,12 +205,14 @@ def edit(article_id: str) -> tuple[str, int]:
 
 
 @bp.post("/edit/<path:article_id>")
+@checks_own_form
 def save(article_id: str) -> Response | tuple[str, int]:
     actor = require_user()
     service = services.authoring()
     opened = service.open(actor, article_id)
     message = (request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS]
     try:
+        refuse_nul_in(request.form)
         fields = forms.article_fields(
             request.form, forms.form_action(), services.services().settings.max_file_bytes
         )

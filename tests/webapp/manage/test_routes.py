@@ -142,6 +142,27 @@ def test_refused_input_shows_the_editor_again_with_what_was_typed(
     assert "Mein langer Text." in page
 
 
+def test_a_nul_character_shows_the_editor_again_with_what_was_typed(
+    client: FlaskClient, content: Path
+) -> None:
+    """A NUL pasted into the text (from a PDF, a terminal) was refused by the check
+    every form passes before its page: a bare error page, the whole edit gone."""
+    token = sign_in_as(client, "cora")
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    pasted = form(token, summary="My summary.", body="My long careful text.\x00 More.")
+    response = client.post("/manage/edit/it/vpn-setup.md", data=pasted)
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "contains a NUL character" in page and "My long careful text." in page
+    assert "My summary." in page
+    new = form(token, title="Printer help", slug="printers", department="it", tags="a\x00")
+    created = client.post("/manage/new", data=new)
+    assert created.status_code == 400 and "Printer help" in text_of(created)
+    assert "Tags" in text_of(created) and 'value="printers"' in text_of(created)
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+    assert not (content / "it" / "printers.md").exists()
+
+
 def test_a_new_article_is_created_and_shown_before_the_index_has_it(
     client: FlaskClient, content: Path
 ) -> None:
