@@ -212,10 +212,14 @@ class SearchEngine:
         leave_out = deferred_leave_out(self.embed, found.prepared.vector, plan, loaded, candidates)
         judged = self.judge(evidence, leave_out, nonsense=plan.nonsense)
         confidence, answered = judged.confidence, judged.answered
-        shown = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
-        # Evaluation ranks every article found; routing always reads the shown ones.
-        relevant = shown if query.floor else relevant_results(groups, 0.0, plan.nonsense)
-        route = self._route(found, shown, heard=answered or not plan.unheard)
+        floored = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
+        route = self._route(found, floored, heard=answered or not plan.unheard)
+        # A query none of whose words any article holds ("blorf"), left unanswered,
+        # has only the vector side's guesses to list: like gibberish, no results.
+        guesses = plan.unheard and not answered
+        shown = [] if guesses else floored
+        # Evaluation ranks every article found; routing reads the floored ones.
+        relevant = shown if query.floor else relevant_results(groups, 0.0, plan.nonsense or guesses)
         match = Marker(plan.match_stems(), negated=plan.negated)
         first = (query.page - 1) * query.k
         page = relevant[first : first + query.k]

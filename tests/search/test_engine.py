@@ -236,6 +236,26 @@ def test_gibberish_has_no_results_and_goes_to_triage(fixture_engine: SearchEngin
     assert response.features["found"] == 0.0
 
 
+def test_unanswered_words_no_article_holds_list_no_guesses(
+    fixture_engine: SearchEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "blorf" looks like a word, so it is not gibberish, but no article, glossary
+    or dictionary holds it: the vector side's nearest articles are near nothing in
+    particular. Left unanswered, it lists none of them (it listed 32 on the sample
+    content); evaluation, which ranks below the floor, gets none either. (The
+    fixture's vocabulary is too small to tell word-like from gibberish, so
+    gibberish detection is off here; the slow quality tests use the sample.)"""
+    monkeypatch.setattr("search.understanding.is_nonsense", lambda *_: False)
+    plan = fixture_engine.retrieve(Query("blorf")).plan
+    assert plan.unheard and not plan.nonsense
+    for query in (Query("blorf"), Query("blorf", floor=False)):
+        response = fixture_engine.search(query)
+        assert not response.answered and response.answer is None
+        assert response.results == [] and response.total == 0
+        assert response.department == fixture_engine.settings.triage_department
+    assert fixture_engine.search(Query("vpn blorf")).results  # one known word is enough
+
+
 def test_relevance_floor_counts_only_close_results(
     fixture_index: Settings, hashing_embedder: HashingEmbedder
 ) -> None:
