@@ -315,9 +315,11 @@ class InsightsService:
         department: str | None,
         articles: Mapping[str, Article],
         groups: frozenset[str] | None = None,
+        owned: frozenset[str] = frozenset(),
     ) -> list[Finding]:
         """What needs a look in the published articles (`kb.insights.content`), of
-        those a reader of `groups` may read (None: all, as for the command line)."""
+        those a reader of `groups` may read (None: all, as for the command line)
+        or edits as a content owner of one of the `owned` departments."""
         today = self.clock().astimezone(UTC).date()
         figures = self.store.article_figures(period.since, period.until)
         recent = self.store.article_figures(
@@ -327,7 +329,7 @@ class InsightsService:
         found = content_health(
             articles, figures, shown, today, department, review_due_days=self.review_due_days
         )
-        return readable_findings(found, articles, groups)
+        return readable_findings(found, articles, groups, owned)
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from flask import current_app
 
+from kb.accounts.records import Role
 from kb.errors import ValidationError
 from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
@@ -29,7 +30,7 @@ from kb.insights.service import InsightsService, Overview, Period
 from kb.records import Article, Targets
 from kb.spreadsheet_cells import safe_row
 from webapp import services
-from webapp.auth.identity import require_user, search_groups
+from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
 from webapp.i18n import gettext
 
@@ -91,8 +92,13 @@ def content_articles() -> dict[str, Article]:
 
 def content_findings(r: Reading) -> list[Finding]:
     """Content health for this reader: only articles they may read, as on the
-    article page (an analyst is not an administrator of the content)."""
-    return r.service.content(r.period, r.department, content_articles(), search_groups())
+    article page (an analyst is not an administrator of the content), and every
+    article of the departments they are a content owner of (they edit those)."""
+    groups, user = search_groups(), current_user()
+    owned = user.departments(Role.CONTENT_OWNER) if user is not None else set()
+    if owned is None:  # a content owner of every department
+        groups, owned = None, set()
+    return r.service.content(r.period, r.department, content_articles(), groups, frozenset(owned))
 
 
 def findings_chart(findings: Sequence[Any]) -> Chart:

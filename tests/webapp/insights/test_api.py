@@ -354,3 +354,28 @@ def test_value_streams_in_the_requests_view(app: Flask, client: FlaskClient, log
     record, laptop = stream["tasks"]
     assert stream["workflow"] == "onboarding" and record["done"] == 1
     assert laptop["department"] == "it" and laptop["waiting_now"] == 1
+
+
+def test_content_owners_see_findings_on_every_article_of_their_department(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """A content owner edits every article of their department, restricted ones
+    too, but content health hid the findings on those their own groups could not
+    read: an overdue review of a restricted IT article went unseen by IT's owner.
+    Another department's restricted article stays hidden from them."""
+    (request_content / "it" / "admin-accounts.md").write_text(
+        f"---\ntitle: Admin accounts\naudience: [it-admins]\nreview_by: 2020-01-01\n---\n"
+        f"{SALARY_TEXT}\n",
+        "utf-8",
+    )
+    (request_content / "hr" / "salary-bands.md").write_text(
+        f"---\ntitle: Salary bands\naudience: [hr]\n---\n{SALARY_TEXT}\n", "utf-8"
+    )
+    sign_in_as(client, "cora")  # content owner of it, not in it-admins or hr
+    findings = client.get("/api/insights/content").get_json()["findings"]
+    kinds = {(f["article"], f["kind"]) for f in findings}
+    assert ("it/admin-accounts.md", "review_overdue") in kinds
+    assert "salary-bands" not in str(findings)  # the near-duplicate in hr stays unnamed
+    sign_in_as(client, "anna")  # an analyst without the group
+    findings = client.get("/api/insights/content").get_json()["findings"]
+    assert "admin-accounts" not in str(findings)
