@@ -27,6 +27,7 @@ from kb.requests.lifecycle import RequestStatus
 from kb.settings import Settings
 from webapp import services
 from webapp.auth.identity import current_user, require_user
+from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import digits
@@ -226,13 +227,30 @@ def assign(request_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/<int:request_id>/reassign")
 def reassign(request_id: int) -> Response | tuple[str, int]:
-    return _act(
-        request_id,
-        lambda actor: request_service().reassign(
-            actor, request_id, _text("department"), _text("reason")
-        ),
-        "reassigned",
-    )
+    """Move it to another department; an agent who may no longer see it goes back to
+    the queue it left, told where it went (its page would only say "not found")."""
+    left: list[str] = []
+
+    def move(actor: User) -> None:
+        before = request_service().get(actor, request_id).department
+        moved = request_service().reassign(actor, request_id, _text("department"), _text("reason"))
+        try:
+            request_service().get(actor, request_id)
+        except NotFoundError:
+            left.append(before)
+            flash(
+                gettext(
+                    "reassigned_away", id=request_id, department=department_name(moved.department)
+                ),
+                "success",
+            )
+        else:
+            flash(gettext("reassigned"), "success")
+
+    response = _act(request_id, move)
+    if left:
+        return redirect(url_for("queue.show", department=left[0]), code=303)
+    return response
 
 
 @bp.post("/<int:request_id>/resolve")

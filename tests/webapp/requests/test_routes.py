@@ -222,9 +222,12 @@ def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
     ivan = sign_in_as(client, "ivan")
     response = act(client, ivan, request_id, "reassign", department="hr", reason="About pay")
     assert response.status_code == 303
-    assert (
-        client.get(response.headers["Location"]).status_code == 404
-    )  # not IT's any more (nor shown)
+    # Not IT's any more: back to IT's queue, which says where it went (not a 404
+    # of the request page the agent may no longer see).
+    assert response.headers["Location"] == "/requests/queue/it"
+    queue = text_of(client.get(response.headers["Location"]))
+    assert f"Request #{request_id} has been moved to Human Resources." in queue
+    assert client.get(f"/requests/{request_id}").status_code == 404
     sign_in_as(client, "hanna")
     queue = text_of(client.get("/requests/queue/hr"))
     assert f"#{request_id}" in queue
