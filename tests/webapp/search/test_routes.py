@@ -63,6 +63,18 @@ def test_unanswered_search_offers_to_ask_the_department(client: FlaskClient) -> 
     assert "Did you mean" in html and 'href="/?q=vpn"' in html
 
 
+def test_an_unanswered_search_without_results_does_not_point_to_results(
+    client: FlaskClient,
+) -> None:
+    """With nothing found, "the results below may still help" pointed at "0 results";
+    the page says instead that nothing matches yet and what to do next."""
+    html = text_of(client.get("/?q=zzz"))
+    assert "0 results for" in html
+    assert "results below" not in html
+    assert "Nothing in the knowledge base matches your question yet." in html
+    assert "Try other words, or ask IT Service Desk" in html
+
+
 def test_an_answer_section_is_rendered_once_not_per_search(
     client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
