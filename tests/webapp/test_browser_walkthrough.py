@@ -1,0 +1,105 @@
+"""What a first-time user trips over in real headless Chromium.
+
+The app serves the small two-department fixture content, indexed with the
+fast stand-in embedding model (what is checked here is the page, not the
+ranking), so this module starts in seconds. Waits are on conditions (Playwright's
+`expect`, its clock), never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kb.accounts.service import add_user
+from kb.settings import Settings
+from tests.conftest import FIXTURES
+from tests.webapp.requests.test_browser import sign_in
+from tests.webapp.test_browser import (
+    LiveServer,
+    Tab,
+    _open,
+    _serve,
+    browser,  # noqa: F401 - a fixture, used by name
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PEOPLE = {"emma": ("employee", None), "ivan": ("agent", "it"), "hella": ("content_owner", "hr")}
+
+
+@pytest.fixture(scope="module")
+def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    from indexer.build import IndexBuilder
+
+    base: Path = tmp_path_factory.mktemp("walkthrough")
+    shutil.copytree(FIXTURES / "content", base / "content")
+    settings = Settings.load(
+        {
+            "content_dir": str(base / "content"),
+            "index_dir": str(base / "index"),
+            "database_url": f"sqlite:///{base / 'kb.db'}",
+            "secret_key": "browser-walkthrough",
+            "secondary_model": "",
+            "index_on_change": "off",
+        },
+        environ={},
+    )
+    IndexBuilder(settings, embedder=hashing_embedder).run()
+    for live in _serve(settings, hashing_embedder):
+        for name, (role, department) in PEOPLE.items():
+            add_user(live.store, name, role, department, password=f"{name}-secret")
+        yield live
+
+
+@pytest.fixture
+def tab(browser: Any) -> Iterator[Tab]:  # noqa: F811 - the fixture imported above
+    tab = _open(browser)
+    yield tab
+    tab.page.context.close()
+    assert tab.errors == []  # no script errors, no failed loads
+
+
+def _file_a_request(tab: Tab, live: LiveServer) -> str:
+    """Emma asks IT; the request's URL."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, live, "emma")
+    page.goto(live.url + "/ask/?q=The+VPN+drops+every+hour&department=it")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".flash")).to_contain_text("has been sent")
+    url: str = page.url
+    page.get_by_role("button", name="Sign out").click()
+    return url
+
+
+UNSTYLED_FIELDS = """() => [...document.querySelectorAll('main input, main select, main textarea')]
+  .filter(el => !['hidden', 'checkbox', 'radio', 'file', 'submit'].includes(el.type)
+                && el.offsetParent !== null)
+  .map(el => {
+    const s = getComputedStyle(el);
+    return [el.id || el.name, s.fontSize, s.borderTopStyle, el.getBoundingClientRect().height];
+  })
+  .filter(([, size, border, height]) => parseFloat(size) < 15 || border !== 'solid' || height < 36)"""
+
+
+def test_every_field_is_drawn_like_the_others(tab: Tab, small: LiveServer) -> None:
+    """The editor's fields, the queue's attachment search and bulk note, the
+    watcher and merge fields were browser defaults: 13 px text in thin boxes,
+    beside the app's 16 px fields with their dark border."""
+    page = tab.page
+    request_url = _file_a_request(tab, small)
+    sign_in(tab, small, "ivan")
+    for url in (request_url, small.url + "/requests/queue/it"):
+        page.goto(url)
+        assert page.evaluate(UNSTYLED_FIELDS) == [], url
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(tab, small, "hella")
+    for path in ("/manage/new?department=hr", "/manage/?department=hr"):
+        page.goto(small.url + path)
+        assert page.evaluate(UNSTYLED_FIELDS) == [], path
