@@ -163,6 +163,7 @@ def _init_templates(app: Flask, settings: Settings) -> None:
     from kb.extract.base import human_size
     from webapp.articles.sanitize import passage_html, snippet_html
     from webapp.departments import department_name, department_tone
+    from webapp.search.inputs import MAX_SUGGEST_CHARS
 
     static = Path(app.static_folder or "")
     versions: dict[str, str] = {}
@@ -183,6 +184,7 @@ def _init_templates(app: Flask, settings: Settings) -> None:
         department_name=department_name,
         department_tone=department_tone,
         max_query_chars=settings.max_query_chars,
+        max_suggest_chars=MAX_SUGGEST_CHARS,
         attachment_max_bytes=settings.attachment_max_bytes,
         attachment_max_count=settings.attachment_max_count,
     )

@@ -103,3 +103,23 @@ def test_every_field_is_drawn_like_the_others(tab: Tab, small: LiveServer) -> No
     for path in ("/manage/new?department=hr", "/manage/?department=hr"):
         page.goto(small.url + path)
         assert page.evaluate(UNSTYLED_FIELDS) == [], path
+
+
+def test_a_long_question_asks_for_no_suggestions(tab: Tab, small: LiveServer) -> None:
+    """Suggestions take at most 100 characters: a longer question typed into the
+    box fetched them anyway, and each keystroke ended in a 400 and a console error."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/suggest" in r.url else None)
+    page.clock.install()
+    page.goto(small.url + "/")
+    box = page.get_by_role("combobox", name="Search the knowledge base")
+    box.fill("How do I connect to the VPN from a hotel whose network blocks it " * 2)
+    page.clock.run_for(1000)  # past the suggestions' pause after typing
+    box.fill("vpn")
+    with page.expect_response(lambda r: "/api/suggest?q=vpn" in r.url):
+        page.clock.run_for(1000)
+    expect(page.get_by_role("listbox")).to_be_visible()
+    assert [url for url in asked if "q=vpn" not in url] == []

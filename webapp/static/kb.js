@@ -29,6 +29,7 @@
     this.list = document.getElementById(this.input.getAttribute("aria-controls"));
     this.status = form.querySelector("[role=status]");
     this.url = form.dataset.suggestUrl;
+    this.max = Number(form.dataset.suggestMax) || 100;  /* longer text gets no suggestions */
     this.items = [];
     this.active = -1;
     this.timer = 0;
@@ -53,7 +54,7 @@
 
   Combobox.prototype.fetch = function () {
     var value = this.input.value.trim();
-    if (value.length < 2) { this.render([]); return; }
+    if (value.length < 2 || value.length > this.max) { this.render([]); return; }
     if (this.pending) { this.pending.abort(); }
     var controller = this.pending = new AbortController();
     var self = this;
