@@ -45,6 +45,18 @@ def test_the_list_shows_status_review_dates_and_overdue(client: FlaskClient) -> 
     assert 'data-article="it/vpn-setup.md"' not in filtered
 
 
+def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient) -> None:
+    """On a phone each row is a card that shows every value beside its column's
+    name (`data-label`); the article list gave none, so "50 %" and "20" stood
+    beside an empty column."""
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/manage/?department=it"))
+    headers = re.findall(r'<th scope="col">([^<]+)</th>', page)
+    row = re.search(r'<tr class="is-overdue" data-article="it/vpn-setup.md">(.*?)</tr>', page, re.S)
+    assert row and len(headers) == 8
+    assert re.findall(r'<td data-label="([^"]+)"', row.group(1)) == headers
+
+
 def test_owners_see_only_their_departments(client: FlaskClient) -> None:
     sign_in_as(client, "helga")
     assert client.get("/manage/?department=it").status_code == 403
