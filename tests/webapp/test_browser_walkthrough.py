@@ -29,7 +29,14 @@ from tests.webapp.test_browser import (
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PEOPLE = {"emma": ("employee", None), "ivan": ("agent", "it"), "hella": ("content_owner", "hr")}
+PEOPLE = {
+    "emma": ("employee", None),
+    "ivan": ("agent", "it"),
+    "hella": ("content_owner", "hr"),
+    "anna": ("analyst", None),
+}
+# A file name as long as some of the sample's, which has no space to break at.
+LONG_NAME = "reisekostenabrechnung-und-spesenerstattung-im-ausland.md"
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +45,10 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
 
     base: Path = tmp_path_factory.mktemp("walkthrough")
     shutil.copytree(FIXTURES / "content", base / "content")
+    (base / "content" / "hr" / LONG_NAME).write_text(
+        "---\ntitle: Spesen im Ausland\n---\nReisekosten im Ausland werden erstattet.\n",
+        encoding="utf-8",
+    )
     settings = Settings.load(
         {
             "content_dir": str(base / "content"),
@@ -123,3 +134,37 @@ def test_a_long_question_asks_for_no_suggestions(tab: Tab, small: LiveServer) ->
         page.clock.run_for(1000)
     expect(page.get_by_role("listbox")).to_be_visible()
     assert [url for url in asked if "q=vpn" not in url] == []
+
+
+# Beyond the right edge and not inside something that scrolls or clips it.
+WIDER_THAN_THE_SCREEN = """() => {
+  const held = el => {
+    for (let up = el.parentElement; up; up = up.parentElement) {
+      const s = getComputedStyle(up);
+      if (s.overflowX !== 'visible' || s.clip !== 'auto') return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll('body *')]
+    .filter(el => el.getBoundingClientRect().right > innerWidth + 1 && el.offsetParent !== null)
+    .filter(el => !held(el))
+    .map(el => el.tagName + ' ' + el.className + ' ' + el.textContent.trim().slice(0, 30));
+}"""
+
+
+def test_nothing_is_wider_than_a_phone(browser: Any, small: LiveServer) -> None:  # noqa: F811
+    """At 390 px the insights tabs ran off the right edge, their tables pushed
+    the whole page sideways, and a long file name widened the article list."""
+    tab = _open(browser, viewport={"width": 390, "height": 844})
+    page = tab.page
+    sign_in(tab, small, "anna")
+    for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
+        page.goto(small.url + path)
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(tab, small, "hella")
+    page.goto(small.url + "/manage/?department=hr")
+    assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+    page.context.close()
+    assert tab.errors == []
