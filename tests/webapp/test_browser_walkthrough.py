@@ -168,3 +168,31 @@ def test_nothing_is_wider_than_a_phone(browser: Any, small: LiveServer) -> None:
     assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
     page.context.close()
     assert tab.errors == []
+
+
+def test_without_javascript_the_editor_offers_nothing_that_needs_it(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+) -> None:
+    """Without JavaScript the editor showed an "Insert link" button that did
+    nothing (the stylesheet undid its `hidden`) and a preview panel that stayed
+    empty. Both now show only where the script makes them work."""
+    from playwright.sync_api import expect
+
+    for javascript in (False, True):
+        tab = _open(browser, java_script_enabled=javascript)
+        page = tab.page
+        sign_in(tab, small, "hella")
+        page.goto(small.url + "/manage/edit/hr/sick-leave.md")
+        insert = page.get_by_role("button", name="Insert link", include_hidden=True)
+        preview = page.get_by_role("heading", name="Preview", include_hidden=True)
+        if javascript:
+            expect(insert).to_be_visible()
+            expect(preview).to_be_visible()
+        else:
+            expect(insert).to_be_hidden()
+            expect(preview).to_be_hidden()
+            page.get_by_role("button", name="Save draft").click()  # still saves
+            expect(page.locator(".flash")).to_contain_text("Saved as version 2")
+        page.context.close()
+        assert tab.errors == []

@@ -8,6 +8,9 @@
   if (!form) return;
   var body = document.getElementById("e-body");
   var preview = document.getElementById("e-preview");
+  // The preview panel is shown only where this script fills it.
+  var panel = preview.closest("section");
+  if (panel) panel.hidden = false;
   var tokenMeta = document.querySelector('meta[name="csrf-token"]');
   var token = tokenMeta ? tokenMeta.content : "";
   var timer = null;
