@@ -12,10 +12,15 @@ answer without leaving the page.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, render_template, request
 
+from kb.errors import ValidationError
 from webapp import services
 from webapp.catalogue.presenters import offered_type
+from webapp.errors import message_for
+from webapp.i18n import current_language
 from webapp.search import presenters
 from webapp.search.event_log import run_search
 from webapp.search.front_door import front_door
@@ -25,10 +30,20 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> str | tuple[str, int]:
     settings = services.services().settings
     departments = services.departments()
-    params = search_params(request.args, settings, departments, required=False)
+    try:
+        params = search_params(request.args, settings, departments, required=False)
+    except ValidationError as exc:
+        # The box again, with what was typed (up to what it takes) and why.
+        text = request.args.get("q", "")[: settings.max_query_chars]
+        page = render_template(
+            "search/index.html",
+            params=SimpleNamespace(text=text, department=None, tags=()),
+            error=message_for(exc, current_language()),
+        )
+        return page, exc.status
     logged = run_search(params.query) if params.query is not None else None
     context: dict[str, object] = {}
     if logged is not None:

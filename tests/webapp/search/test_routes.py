@@ -75,6 +75,23 @@ def test_an_unanswered_search_without_results_does_not_point_to_results(
     assert "Try other words, or ask IT Service Desk" in html
 
 
+def test_a_refused_search_keeps_the_box_and_what_was_typed(client: FlaskClient) -> None:
+    """A search the page cannot run (a question over the limit from a pasted
+    link, a page out of range) showed a bare error page: the question was gone
+    and there was no box to search again from."""
+    question = ("parking near the office " * 30).strip()  # 719 characters
+    response = client.get("/", query_string={"q": question})
+    assert response.status_code == 400
+    html = text_of(response)
+    assert 'role="alert"' in html and "Please check your input" in html
+    assert "Search: 719 characters; at most 500 are allowed." in html
+    assert f'value="{question[:500]}"' in html and 'role="combobox"' in html
+    response = client.get("/?q=parking&department=it&page=999")
+    html = text_of(response)
+    assert response.status_code == 400 and "Page: please give a number from 1 to" in html
+    assert 'value="parking"' in html and '<option value="it" selected>' not in html
+
+
 def test_an_answer_section_is_rendered_once_not_per_search(
     client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
