@@ -161,7 +161,7 @@ def _init_templates(app: Flask, settings: Settings) -> None:
     from flask import url_for
 
     from kb.extract.base import human_size
-    from webapp.articles.sanitize import passage_html, snippet_html
+    from webapp.articles.sanitize import passage_html, snippet_html, text_fragment
     from webapp.departments import department_name, department_tone
     from webapp.search.inputs import MAX_SUGGEST_CHARS
 
@@ -188,4 +188,9 @@ def _init_templates(app: Flask, settings: Settings) -> None:
         attachment_max_bytes=settings.attachment_max_bytes,
         attachment_max_count=settings.attachment_max_count,
     )
-    app.jinja_env.filters.update(snippet=snippet_html, passage=passage_html, filesize=human_size)
+    app.jinja_env.filters.update(
+        snippet=snippet_html,
+        passage=passage_html,
+        filesize=human_size,
+        text_fragment=text_fragment,
+    )

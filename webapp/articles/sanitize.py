@@ -12,6 +12,7 @@ passages are plain text, escaped, with only `<mark>` added.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import nh3
 from markupsafe import Markup, escape
@@ -129,3 +130,23 @@ def passage_html(passage: str, highlight: str, limit: int = PASSAGE_CHARS) -> Ma
         passage[to:last].rstrip(),
         Markup(" …") if last < len(passage) else "",
     )
+
+
+FRAGMENT_WORDS = 4  # words at each end of a long highlight that find it
+
+
+def text_fragment(highlight: str) -> str:
+    """A URL fragment (`#:~:text=start,end`) that makes the browser scroll to the
+    highlighted answer sentence(s) on the article page and mark them; browsers
+    that do not know text fragments open the article at its top, as before."""
+    words = highlight.split()
+    if not words:
+        return ""
+
+    def encode(part: list[str]) -> str:
+        # `-`, `,` and `&` have meanings in a text directive; quote() keeps `-`.
+        return quote(" ".join(part), safe="").replace("-", "%2D")
+
+    if len(words) <= 2 * FRAGMENT_WORDS:
+        return "#:~:text=" + encode(words)
+    return f"#:~:text={encode(words[:FRAGMENT_WORDS])},{encode(words[-FRAGMENT_WORDS:])}"

@@ -38,6 +38,26 @@ def test_search_page_shows_answer_results_and_filters(client: FlaskClient) -> No
     assert f"/articles/hr/sick-leave.md?sid={search_id.group(1)}" in html
 
 
+def test_the_answer_opens_its_article_at_the_answer(client: FlaskClient) -> None:
+    """The answer's link opened the article at its top, and the reader had to
+    find the answer again; it now carries a text fragment of the highlighted
+    sentence, which browsers scroll to and mark."""
+    html = text_of(client.get("/?q=sick"))
+    link = re.search(
+        r'<a class="result-link" href="([^"]+)"\s+data-article="hr/sick-leave.md"', html
+    )
+    assert link and link.group(1).endswith("#:~:text=Tell%20your%20manager%20by%209%3A30.")
+
+
+def test_a_long_answer_is_found_by_its_first_and_last_words() -> None:
+    from webapp.articles.sanitize import text_fragment
+
+    assert text_fragment("") == ""
+    assert text_fragment(
+        "Then record the absence in Workday under Request Absence > Sickness, first-day rules"
+    ) == ("#:~:text=Then%20record%20the%20absence,%3E%20Sickness%2C%20first%2Dday%20rules")
+
+
 def test_department_filter_and_tag_filter(client: FlaskClient) -> None:
     html = text_of(client.get("/?q=anything&department=it"))
     assert html.count('class="result"') == 1
