@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.authoring.diff import line_diff
@@ -38,13 +38,21 @@ bp = Blueprint("manage", __name__, url_prefix="/manage")
 FIXABLE = (ValidationError, ContentError, ConflictError)
 
 
-@bp.before_request
 def _allow_article_sized_bodies() -> None:
     # The app's 64 KiB limit is for questions and votes; an article may be as
     # large as max_file_bytes (plus the other fields of the form).
+    if request.blueprint != bp.name:
+        return
     limit = services.services().settings.max_file_bytes + 64 * 1024
     request.max_content_length = limit
     request.max_form_memory_size = limit
+
+
+def init_app(app: Flask) -> None:
+    # For the whole app, before anything reads a form (the NUL and CSRF checks):
+    # a blueprint's own hook runs after the app's, when the form was already
+    # read under the 64 KiB limit.
+    app.before_request(_allow_article_sized_bodies)
 
 
 def _departments() -> list[str]:
