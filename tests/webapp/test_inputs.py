@@ -124,6 +124,32 @@ def test_nul_characters_are_refused_everywhere(
     assert [e.kind for e in store.entries(request_id)] == ["created"]
 
 
+def test_a_nul_in_a_request_form_shows_the_form_again_with_what_was_typed(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
+) -> None:
+    """The common check answered a bare error page: the question, the answer or
+    the reply being written was gone."""
+    token = ivan["X-CSRF-Token"]
+
+    def page(url: str, **form: str) -> str:
+        response = client.post(url, data={"csrf_token": token, **form})
+        assert response.status_code == 400, url
+        html = response.get_data(as_text=True)
+        assert "contains a NUL character" in html, url
+        return html
+
+    asked = page("/ask/", query="Printer\x00 jams", description="Since Monday on floor 3")
+    assert "Since Monday on floor 3" in asked
+    resolved = page(f"/requests/{request_id}/resolve", resolution="Restart the client.\x00")
+    assert "Restart the client." in resolved
+    replied = page(f"/requests/{request_id}/comment", text="Which version?\x00")
+    assert "Which version?" in replied
+    service = page("/catalogue/onboarding", new_hire="Jana\x00", description="Desk by the window")
+    assert "Desk by the window" in service
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+    assert len(store.list_requests()) == 1
+
+
 def test_lone_surrogates_are_refused_in_json(
     client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
 ) -> None:

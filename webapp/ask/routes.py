@@ -28,6 +28,7 @@ from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
+from webapp.inputs import checks_own_form, refuse_nul_in
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import submission_from_form
 from webapp.requests.presenters import department_choices
@@ -103,11 +104,13 @@ def index() -> str:
 
 
 @bp.post("/")
+@checks_own_form
 def submit() -> Response | tuple[str, int]:
     actor = require_user()
     limit(ASK)
     settings = services.services().settings
     try:
+        refuse_nul_in(request.form)
         submission = submission_from_form(request.form, settings.max_query_chars)
         created = file_with_attachments(actor, submission, uploads())
     except (ValidationError, ConflictError) as exc:

@@ -28,7 +28,7 @@ from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import digits, too_long
+from webapp.inputs import checks_own_form, digits, refuse_nul_in, too_long
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.services import request_service
@@ -114,6 +114,7 @@ def _description(form: Mapping[str, str]) -> str:
 
 
 @bp.post("/<type_id>")
+@checks_own_form
 def submit(type_id: str) -> Response | tuple[str, int]:
     actor = require_user()
     limit(ASK)
@@ -122,6 +123,7 @@ def submit(type_id: str) -> Response | tuple[str, int]:
     fields = _sent_fields(request_type, request.form)
     raw_search = (request.form.get("search_id") or "").strip()
     try:
+        refuse_nul_in(request.form)
         sent = NewRequest(
             query="",
             description=_description(request.form),

@@ -30,7 +30,7 @@ from webapp.auth.identity import current_user, require_user
 from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import digits
+from webapp.inputs import checks_own_form, digits, refuse_nul_in
 from webapp.requests import presenters
 from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
@@ -116,6 +116,7 @@ def _act(
     or the page again with the error and what was typed."""
     actor = require_user()
     try:
+        refuse_nul_in(request.form)  # here, not before the view: the page keeps the text
         action(actor)
     except (ValidationError, ConflictError, NotFoundError, PermissionDenied) as exc:
         if exc.status in (403, 404) and exc.details.get("field") not in request.form:
@@ -129,6 +130,7 @@ def _act(
 
 
 @bp.post("/<int:request_id>/comment")
+@checks_own_form
 def comment(request_id: int) -> Response | tuple[str, int]:
     """A reply or an internal note, with the files chosen (or files alone)."""
     internal = request.form.get("internal") == "1"
@@ -156,6 +158,7 @@ def attachment(request_id: int, attachment_id: int) -> Response:
 
 
 @bp.post("/<int:request_id>/rating")
+@checks_own_form
 def rate(request_id: int) -> Response | tuple[str, int]:
     raw = (request.form.get("rating") or "").strip()
 
@@ -167,6 +170,7 @@ def rate(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/watchers")
+@checks_own_form
 def watch(request_id: int) -> Response | tuple[str, int]:
     name = _text("username") or None
     return _act(
@@ -178,6 +182,7 @@ def watch(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/watchers/remove")
+@checks_own_form
 def unwatch(request_id: int) -> Response | tuple[str, int]:
     name = _text("username") or None
     return _act(
@@ -189,6 +194,7 @@ def unwatch(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/merge")
+@checks_own_form
 def merge(request_id: int) -> Response | tuple[str, int]:
     raw = _text("into")
 
@@ -206,6 +212,7 @@ def merge(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/status")
+@checks_own_form
 def status(request_id: int) -> Response | tuple[str, int]:
     return _act(
         request_id,
@@ -217,6 +224,7 @@ def status(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/assign")
+@checks_own_form
 def assign(request_id: int) -> Response | tuple[str, int]:
     return _act(
         request_id,
@@ -226,6 +234,7 @@ def assign(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/reassign")
+@checks_own_form
 def reassign(request_id: int) -> Response | tuple[str, int]:
     """Move it to another department; an agent who may no longer see it goes back to
     the queue it left, told where it went (its page would only say "not found")."""
@@ -254,6 +263,7 @@ def reassign(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/resolve")
+@checks_own_form
 def resolve(request_id: int) -> Response | tuple[str, int]:
     return _act(
         request_id,
@@ -263,6 +273,7 @@ def resolve(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/tasks/<int:task_id>/done")
+@checks_own_form
 def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
     return _act(
         request_id,
@@ -273,6 +284,7 @@ def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/article")
+@checks_own_form
 def draft_article(request_id: int) -> Response | tuple[str, int]:
     def draft(actor: User) -> None:
         root = writable_content_root()
@@ -287,6 +299,7 @@ def draft_article(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/article/append")
+@checks_own_form
 def append_to_article(request_id: int) -> Response | tuple[str, int]:
     """Add the resolution to an existing article instead of drafting a new one."""
     article_id = _text("article")
@@ -317,6 +330,7 @@ def append_to_article(request_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/<int:request_id>/publish")
+@checks_own_form
 def publish_article(request_id: int) -> Response | tuple[str, int]:
     article_id = _text("article")
 
