@@ -18,6 +18,7 @@ import pytest
 from kb.accounts.service import add_user
 from kb.settings import Settings
 from tests.conftest import FIXTURES
+from tests.webapp.catalogue.conftest import IT_CATALOGUE
 from tests.webapp.requests.test_browser import sign_in
 from tests.webapp.test_browser import (
     LiveServer,
@@ -45,6 +46,8 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
 
     base: Path = tmp_path_factory.mktemp("walkthrough")
     shutil.copytree(FIXTURES / "content", base / "content")
+    with (base / "content" / "hr" / "_department.yml").open("a", encoding="utf-8") as file:
+        file.write(IT_CATALOGUE)  # its laptop form, in HR here
     (base / "content" / "hr" / LONG_NAME).write_text(
         "---\ntitle: Spesen im Ausland\n---\nReisekosten im Ausland werden erstattet.\n",
         encoding="utf-8",
@@ -196,3 +199,24 @@ def test_without_javascript_the_editor_offers_nothing_that_needs_it(
             expect(page.locator(".flash")).to_contain_text("Saved as version 2")
         page.context.close()
         assert tab.errors == []
+
+
+def test_a_wrong_text_field_is_marked_like_a_wrong_list(tab: Tab, small: LiveServer) -> None:
+    """A service form sent with its fields empty framed its lists in red and
+    left its text field grey, as if that one were fine."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "emma")
+    page.goto(small.url + "/catalogue/laptop")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    tab.errors.remove(  # a refused form is answered with a 400, as it should be
+        "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    )
+    marked = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-invalid=true]')]
+             .map(el => [el.tagName, getComputedStyle(el).borderTopColor])"""
+    )
+    assert sorted(tag for tag, _ in marked) == ["INPUT", "SELECT"]
+    assert len({colour for _, colour in marked}) == 1, marked
