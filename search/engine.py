@@ -212,14 +212,10 @@ class SearchEngine:
         leave_out = deferred_leave_out(self.embed, found.prepared.vector, plan, loaded, candidates)
         judged = self.judge(evidence, leave_out, nonsense=plan.nonsense)
         confidence, answered = judged.confidence, judged.answered
-        floored = relevant_results(groups, self.settings.relevance_floor, plan.nonsense)
-        route = self._route(found, floored, heard=answered or not plan.unheard)
-        # A query none of whose words any article holds ("blorf"), left unanswered,
-        # has only the vector side's guesses to list: like gibberish, no results.
-        guesses = plan.unheard and not answered
-        shown = [] if guesses else floored
-        # Evaluation ranks every article found; routing reads the floored ones.
-        relevant = shown if query.floor else relevant_results(groups, 0.0, plan.nonsense or guesses)
+        floor, heard = self.settings.relevance_floor, answered or not plan.unheard
+        route = self._route(found, relevant_results(groups, floor, plan.nonsense), heard=heard)
+        shown_floor = floor if query.floor else 0.0  # evaluation ranks below the floor too
+        relevant = relevant_results(groups, shown_floor, plan.lists_nothing(answered))
         match = Marker(plan.match_stems(), negated=plan.negated)
         first = (query.page - 1) * query.k
         page = relevant[first : first + query.k]

@@ -56,6 +56,12 @@ class QueryPlan:
     # parts, glossary or dictionary terms: nothing the keyword side could find.
     unheard: bool = False
 
+    def lists_nothing(self, answered: bool) -> bool:
+        """No results to list: nothing to search for ("asdkjh"), or, left
+        unanswered, no word any article holds ("blorf"), whose vector-side
+        neighbours are near nothing in particular."""
+        return self.nonsense or (self.unheard and not answered)
+
     @property
     def did_you_mean(self) -> str | None:
         fixed = corrected_text(self.text, self.corrections)
