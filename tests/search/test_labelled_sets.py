@@ -63,3 +63,37 @@ def test_the_own_german_set_is_judged_and_apart_from_the_development_set() -> No
     pages = shared / "corpora" / "18f-handbook" / "pages"
     judged = {page for judgements in qrels.values() for page in judgements}
     assert {page for page in judged if not (pages / page).is_file()} == set()
+
+
+def test_the_own_english_holdout_is_judged_and_apart_from_every_other_set() -> None:
+    from search.answer_quality import load_answer_labels
+    from search.evaluation import load_qrels
+    from tests.conftest import shared_dir
+
+    holdout = load_queries(HANDBOOK / "holdout-queries.jsonl")
+    qrels = load_qrels(HANDBOOK / "holdout-qrels.tsv")
+    labels = load_answer_labels(HANDBOOK / "holdout-answers.jsonl")
+    assert len({q.id for q in holdout}) == len(holdout)
+    assert {q.kind for q in holdout} == {"answerable", "unanswerable"}
+    for query in holdout:
+        if query.kind == "answerable":
+            assert max(qrels[query.id].values()) == 2, query.id
+            judged = {page for page, grade in qrels[query.id].items() if grade > 0}
+            assert {page for page, _ in labels[query.id].sections} <= judged, query.id
+        else:
+            assert query.id not in qrels and query.id not in labels, query.id
+    others = [
+        *load_queries(HANDBOOK / "german-queries.jsonl"),
+        *load_queries(LABELLED / "queries.jsonl"),
+        *load_queries(LABELLED / "holdout" / "queries.jsonl"),
+    ]
+    shared = shared_dir()
+    if shared is not None:
+        others += load_queries(shared / "benchmarks" / "handbook18f-dev" / "queries.jsonl")
+    assert {_key(q.text) for q in others}.isdisjoint(_key(q.text) for q in holdout)
+    assert {q.id for q in others}.isdisjoint(q.id for q in holdout)
+    if shared is None:
+        pytest.skip("the shared data folder (18F development set and pages) is not there")
+    pages = shared / "corpora" / "18f-handbook" / "pages"
+    judged = {page for judgements in qrels.values() for page in judgements}
+    assert {page for page in judged if not (pages / page).is_file()} == set()
