@@ -146,6 +146,12 @@ def normalise_query(query: str) -> str:
     return " ".join(query.casefold().split())
 
 
+def query_prefix(prefix: str) -> str:
+    """What normalised queries starting like `prefix` start with. A trailing
+    space is kept: "vpn " should not match "vpnclient"."""
+    return normalise_query(prefix) + (" " if prefix[-1:].isspace() and prefix.strip() else "")
+
+
 def _unit(value: float) -> float:
     return min(1.0, max(0.0, float(value)))
 

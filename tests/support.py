@@ -384,3 +384,17 @@ def within(seconds: float, work: Callable[[], T]) -> T:
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def count_calls(monkeypatch: Any, owner: object, name: str) -> list[tuple[Any, ...]]:
+    """The positional arguments of every call of `owner.name` from now on (still
+    answered by the original), for tests that a store is not read too often."""
+    calls: list[tuple[Any, ...]] = []
+    original = getattr(owner, name)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, Table, func, insert, select
 
 from kb.errors import ConflictError, NotFoundError
-from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent, normalise_query
+from kb.events import (
+    ClickEvent,
+    FeedbackEvent,
+    PopularQuery,
+    SearchEvent,
+    normalise_query,
+    query_prefix,
+)
 from kb.insights.privacy import mask_personal_data
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
@@ -185,8 +192,7 @@ class SqlEvents(SqlBase):
             raise ValueError(f"min_people must be an integer >= 1, got {min_people!r}")
         # Both sides are normalised in Python, so matching is case-insensitive on
         # every backend without relying on the database's collation or ILIKE.
-        # A trailing space is kept: "vpn " should not match "vpnclient".
-        wanted = normalise_query(prefix) + (" " if prefix[-1:].isspace() and prefix.strip() else "")
+        wanted = query_prefix(prefix)
         table = search_events.c
         people = func.count(table.person.distinct()).label("people")
         query = (

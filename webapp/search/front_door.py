@@ -18,14 +18,8 @@ search box and the departments.
 from __future__ import annotations
 
 import logging
-import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
-
-from flask import current_app
 
 from kb.catalogue.types import RequestType
 from kb.errors import KbError
@@ -34,17 +28,14 @@ from kb.records import Article, Department
 from kb.validators import utc_now
 from webapp import services
 from webapp.auth.identity import search_groups
-from webapp.search.presenters import past_queries, popular_candidates
+from webapp.search.popular import kept
+from webapp.search.presenters import past_queries
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_DAYS = 90
 TOP_ARTICLES = 3
 POPULAR = 8
-CACHE_SECONDS = 60.0
-_EXTENSION = "kb_front_door"
-_lock = threading.Lock()
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,25 +53,10 @@ class FrontDoor:
     popular: list[str]
 
 
-def _cached(name: str, compute: Callable[[], list[T]]) -> list[T]:
-    """`compute()`, kept per process for CACHE_SECONDS under `name` (not kept when
-    it fails: the store's error propagates, and the next visit tries again)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    key = f"{_EXTENSION}.{name}"
-    with _lock:
-        cached = app.extensions.get(key)
-        if cached is not None and time.monotonic() - cached[0] < CACHE_SECONDS:
-            return list(cached[1])
-    found = compute()
-    with _lock:
-        app.extensions[key] = (time.monotonic(), found)
-    return list(found)
-
-
 def _ranked_articles() -> list[str]:
     """Article ids, most used first (cached per process for CACHE_SECONDS)."""
     try:
-        return _cached("articles", _rank_articles)
+        return kept("articles", _rank_articles)
     except KbError as exc:
         logger.warning("front door: no article figures: %s", exc.message)
         return []
@@ -128,13 +104,10 @@ def _popular() -> list[str]:
     (`webapp.search.presenters.past_queries`): searched by at least
     `suggest_min_people` people, answered from an article this viewer may read,
     no personal data, nothing on the blocklist. The candidates are the same
-    for every viewer and reading them groups every search event kept (0.3 s
-    at 200,000 on SQLite): they are kept like the ranking, and only the
-    filtering is done per viewer."""
+    for every viewer and kept like the ranking (`webapp.search.popular`);
+    only the filtering is done per viewer."""
     try:
-        return past_queries(
-            "", POPULAR, _cached("popular", lambda: popular_candidates("", POPULAR))
-        )
+        return past_queries("", POPULAR)
     except KbError as exc:
         logger.warning("front door: no popular searches: %s", exc.message)
         return []

@@ -14,18 +14,16 @@ from markupsafe import Markup
 
 from kb.content.markdown_text import RenderError
 from kb.content.sections import has_structure, section_markdown
-from kb.events import PopularQuery
 from kb.insights.privacy import contains_personal_data
 from kb.results import SearchResponse
 from webapp import services
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import search_groups
+from webapp.search.popular import popular_candidates
 
 logger = logging.getLogger(__name__)
 
 SUGGEST_LIMIT = 8
-# Candidates read per suggestion wanted: some are dropped (not readable, blocked).
-CANDIDATES_PER_SUGGESTION = 4
 
 
 def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
@@ -52,18 +50,7 @@ def suggestions(prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]
     return out
 
 
-def popular_candidates(prefix: str, limit: int) -> list[PopularQuery]:
-    """The store's most searched queries starting with `prefix`, enough of them
-    for `limit` suggestions after `past_queries` has dropped some."""
-    min_people = services.services().settings.suggest_min_people
-    return services.store().popular_queries(
-        prefix, limit * CANDIDATES_PER_SUGGESTION, min_people=min_people
-    )
-
-
-def past_queries(
-    prefix: str, limit: int, candidates: list[PopularQuery] | None = None
-) -> list[str]:
+def past_queries(prefix: str, limit: int) -> list[str]:
     """Earlier searches worth offering to this viewer, most people first.
 
     Anyone can search anything, so a past query is offered only when at least
@@ -71,16 +58,14 @@ def past_queries(
     article this viewer may read, it names nothing on the blocklist
     (`suggest_blocklist`), and it holds no personal data: one person's
     password or a planted phishing line never reaches another's screen.
-    `candidates` are `popular_candidates(prefix, limit)` when the caller has them."""
+    The candidates are read once a minute per process (`webapp.search.popular`)."""
     settings = services.services().settings
     blocked = [w.strip().casefold() for w in settings.suggest_blocklist.split(",") if w.strip()]
     groups = search_groups()
     engine = services.engine()
     found: list[str] = []
     readable: dict[str, bool] = {}
-    if candidates is None:
-        candidates = popular_candidates(prefix, limit)
-    for candidate in candidates:
+    for candidate in popular_candidates(prefix, limit):
         text = candidate.text
         if text in found or contains_personal_data(text):
             continue

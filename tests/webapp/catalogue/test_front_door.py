@@ -5,7 +5,6 @@ that matches them."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -14,7 +13,7 @@ from flask.testing import FlaskClient
 from kb.events import SearchEvent
 from kb.insights.store import insights_store
 from kb.store.protocols import Store
-from tests.support import sign_in_as, text_of
+from tests.support import count_calls, sign_in_as, text_of
 from webapp.services import services
 
 pytestmark = pytest.mark.usefixtures("catalogue_content", "people")
@@ -106,15 +105,7 @@ def test_popular_searches_are_read_once_a_minute_not_per_visit(
     """Reading the popular searches groups every search event kept (0.3 s at
     200,000 events on SQLite) and the home page needs no sign-in: a visitor
     reloading it must not make the database do that each time."""
-    store = services(app).store
-    calls: list[object] = []
-    read = store.popular_queries
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        return read(*args, **kwargs)
-
-    monkeypatch.setattr(store, "popular_queries", counted)
+    calls = count_calls(monkeypatch, services(app).store, "popular_queries")
     for _ in range(3):
         assert client.get("/").status_code == 200
     assert len(calls) == 1
