@@ -4,7 +4,8 @@ The Content-Security-Policy allows only the app's own scripts, styles and
 images, so even HTML that slipped past the sanitiser could not run a script.
 Form posts from another site are refused by their Origin header; API posts
 need `Content-Type: application/json`, which a cross-site form cannot send.
-Redirects go only to paths of this site (`local_path`).
+Redirects go only to paths of this site (`local_path`). A search another site
+made the browser send counts for nobody (`sent_by_another_site`).
 """
 
 from __future__ import annotations
@@ -67,6 +68,13 @@ def _same_origin_posts() -> None:
             details={"origin": origin},
             key="other_origin",
         )
+
+
+def sent_by_another_site() -> bool:
+    """Whether the browser says another site made it send this request (Fetch
+    Metadata: an image, a frame, a link or a form on another site, a subdomain
+    included). Browsers too old to say are taken to be on this site."""
+    return request.headers.get("Sec-Fetch-Site", "") in {"cross-site", "same-site"}
 
 
 def init_app(app: Flask) -> None:

@@ -19,6 +19,7 @@ from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, user_id
 from webapp.inputs import invalid, too_large
+from webapp.security import sent_by_another_site
 from webapp.throttle import FEEDBACK, SEARCH, limit
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,11 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
     response = services.engine().search(query)
     latency_ms = (time.perf_counter() - started) * 1000
     search_id: int | None = None
+    # A page elsewhere that makes its readers' browsers search (an image, a frame)
+    # must not make them people who asked it: query suggestions count people.
+    who = "" if sent_by_another_site() else person()
     try:
-        event = search_event(query, response, latency_ms, user_id(), person=person(), source=source)
+        event = search_event(query, response, latency_ms, user_id(), person=who, source=source)
         search_id = services.store().log_search(event)
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)

@@ -245,6 +245,41 @@ def test_one_person_cannot_plant_a_suggestion(client: FlaskClient) -> None:
     assert queries == []
 
 
+# What a browser says of a request another site made it send (Fetch Metadata).
+FROM_ANOTHER_SITE = (
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"},
+    {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"},
+    {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "image"},
+)
+
+
+def test_another_site_cannot_plant_a_suggestion_through_its_readers(client: FlaskClient) -> None:
+    """A page elsewhere (or an e-mail with images) that makes its readers' browsers
+    load `/?q=…` made each reader one more person who searched it: readers at
+    four addresses planted a suggestion (and a question text analysts see). Such
+    searches are answered, but count for nobody; typed here, they count."""
+    planted = "report a printer fault at printer-help.example"
+    for n, fetch in enumerate(FROM_ANOTHER_SITE):
+        client.delete_cookie("kb_uid")
+        address = {"REMOTE_ADDR": f"10.0.1.{n + 1}"}
+        for path in ("/", "/api/search"):
+            response = client.get(
+                path, query_string={"q": planted}, headers=fetch, environ_base=address
+            )
+            assert response.status_code == 200
+    typed = "report a printer fault"
+    for n in range(3):
+        client.delete_cookie("kb_uid")
+        client.get(
+            "/",
+            query_string={"q": typed},
+            headers={"Sec-Fetch-Site": "same-origin"},
+            environ_base={"REMOTE_ADDR": f"10.0.2.{n + 1}"},
+        )
+    assert suggested_queries(client, "report a printer") == [typed]
+
+
 def log_answered(store: Store, query: str, answer: str, people: int) -> None:
     for n in range(people):
         store.log_search(
