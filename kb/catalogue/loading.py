@@ -137,6 +137,38 @@ def _read_file(folder: Path, slug: str) -> _DepartmentFile | None:
     return _DepartmentFile(slug, rel, load_located(text, rel, error))
 
 
+def _unique_types(
+    files: list[_DepartmentFile], streams: dict[str, RequestType], problems: list[Problem]
+) -> dict[str, RequestType]:
+    """The request types of the department files by id. An id that two
+    departments define is nobody's (each file is told): otherwise the first
+    file by folder name would take another department's form, its place on
+    that department's card and the requests people file through it."""
+    definers: dict[str, list[str]] = {}
+    for file in files:
+        for found in file.types:
+            definers.setdefault(found.id, [])
+            if file.slug not in definers[found.id]:
+                definers[found.id].append(file.slug)
+    types: dict[str, RequestType] = {}
+    for file in files:
+        for found in file.types:
+            owners = definers[found.id]
+            first = streams.get(found.id) or types.get(found.id)
+            if first is not None or len(owners) > 1:
+                owner = first.department if first is not None else ""
+                message = (
+                    f"request type {found.id!r} is defined by {' and '.join(owners)}; ids are "
+                    "unique across departments, so it is left out until one renames it"
+                    if len(owners) > 1
+                    else f"request type {found.id!r} is already defined by {owner}; ids are unique"
+                )
+                problems.append(_warning(ContentError(message, path=file.rel, kind="catalogue")))
+                continue
+            types[found.id] = found
+    return types
+
+
 def load_catalogue(
     root: Path, departments: Iterable[str], workflows: Iterable[Workflow] = ()
 ) -> tuple[Catalogue, list[Problem]]:
@@ -155,14 +187,8 @@ def load_catalogue(
             continue
         file.read_types()
         file.read_replies()
-        for found in file.types:
-            if found.id in types:
-                owner = types[found.id].department
-                message = f"request type {found.id!r} is already defined by {owner}; ids are unique"
-                problems.append(_warning(ContentError(message, path=file.rel, kind="catalogue")))
-                continue
-            types[found.id] = found
         files.append(file)
+    types.update(_unique_types(files, types, problems))
     for file in files:
         ids = file.top_ids()
         unknown = [i for i in ids if i not in types]

@@ -87,6 +87,29 @@ def test_a_broken_request_type_is_left_out_and_reported_with_its_line(tmp_path: 
     assert departments["it"].name == "IT" and department_problems == []
 
 
+def test_a_department_file_cannot_take_another_department_s_request_type(tmp_path: Path) -> None:
+    """The first department file (by folder name) to define an id kept it: a
+    content owner of Facilities who defined `laptop` had IT's "New laptop" on IT's
+    card and at /catalogue/laptop open their form, and the requests, with what
+    people typed, went to the Facilities queue. A disputed id is nobody's."""
+    write(tmp_path, "it", LAPTOP)
+    write(
+        tmp_path,
+        "facilities",
+        "name: Facilities\nrequest_types:\n  - id: laptop\n    title: {en: New laptop}\n"
+        "  - id: desk\n    title: {en: A desk}\n",
+    )
+    catalogue, problems = load_catalogue(tmp_path, ["facilities", "it"])
+    assert sorted(catalogue.types) == ["desk"]
+    assert catalogue.top_requests("it") == []
+    messages = [str(p) for p in problems]
+    for path in ("facilities/_department.yml", "it/_department.yml"):
+        assert any(
+            f"{path}:" in m and "request type 'laptop' is defined by facilities and it" in m
+            for m in messages
+        ), messages
+
+
 def test_value_stream_titles_may_only_name_required_fields() -> None:
     text = (
         "workflows:\n  - name: move\n    owner: it\n    title: {en: Move}\n"
