@@ -34,13 +34,14 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
 from kb.accounts.service import authenticate
-from kb.errors import AuthenticationRequired, KbError, PermissionDenied
+from kb.errors import AuthenticationRequired, KbError, PermissionDenied, ValidationError
 from kb.settings import Settings
 from webapp import services
 from webapp.auth import identity
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
 from webapp.errors import error_response, is_api_request, message_for
 from webapp.i18n import current_language, gettext
+from webapp.inputs import checks_own_form, refuse_nul_in
 from webapp.proxies import client_network
 from webapp.security import local_path
 from webapp.throttle import SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, throttle
@@ -60,19 +61,24 @@ def _next_target() -> str:
     return local_path(request.values.get("next", "")) or url_for("search.index")
 
 
-@bp.get("/sign-in")
-def sign_in() -> str:
+def _form(*, header_mode: bool = False, username: str = "", error: str = "") -> str:
     return render_template(
         "auth/sign_in.html",
-        header_mode=identity.header_mode(),
+        header_mode=header_mode,
         next_url=_next_target(),
-        username="",
-        failed=False,
+        username=username,
+        error=error,
         csrf=csrf_token(create=True),
     )
 
 
+@bp.get("/sign-in")
+def sign_in() -> str:
+    return _form(header_mode=identity.header_mode())
+
+
 @bp.post("/sign-in")
+@checks_own_form
 def sign_in_post() -> Response | tuple[str, int]:
     if identity.header_mode():
         raise PermissionDenied(
@@ -81,6 +87,11 @@ def sign_in_post() -> Response | tuple[str, int]:
             key="sso_sign_in",
         )
     username = (request.form.get("username") or "").strip()[:MAX_USERNAME_CHARS]
+    try:
+        refuse_nul_in(request.form)  # here: the form comes back with the username typed
+    except ValidationError as exc:
+        shown = username.replace("\x00", "")
+        return _form(username=shown, error=message_for(exc, current_language())), exc.status
     password = (request.form.get("password") or "")[:MAX_PASSWORD_CHARS]
     # Guessing is limited per address and, whatever the address, per account.
     limits = throttle()
@@ -91,15 +102,7 @@ def sign_in_post() -> Response | tuple[str, int]:
     if user is None:
         limits.hit(SIGN_IN_ACCOUNT, account, refuse=False)
         logger.warning("auth: failed sign-in for %r from %s", username, request.remote_addr)
-        page = render_template(
-            "auth/sign_in.html",
-            header_mode=False,
-            next_url=_next_target(),
-            username=username,
-            failed=True,
-            csrf=csrf_token(create=True),
-        )
-        return page, 401
+        return _form(username=username, error=gettext("sign_in_failed")), 401
     target = _next_target()
     identity.start_session(user)
     new_csrf_token()

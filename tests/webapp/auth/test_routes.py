@@ -57,6 +57,26 @@ def test_sign_in_with_a_password(client: FlaskClient, paula: str) -> None:
     assert form_token(page) != token
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"username": "pau\x00la", "password": "correct horse"},
+        {"username": "paula", "password": "x\x00"},
+    ],
+)
+def test_a_nul_character_shows_the_sign_in_form_again(
+    client: FlaskClient, paula: str, fields: dict[str, str]
+) -> None:
+    token = form_token(text_of(client.get("/auth/sign-in")))
+    response = client.post("/auth/sign-in", data={**fields, "csrf_token": token})
+    page = text_of(response)
+    assert response.status_code == 400
+    assert 'id="username"' in page and 'id="password"' in page  # the form, not an error page
+    assert 'value="paula"' in page  # what was typed, the NUL taken out
+    assert "contains a NUL character" in page
+    assert "\x00" not in page
+
+
 def test_sign_in_never_redirects_off_the_site(app: Flask, paula: str) -> None:
     for target in ("https://evil.example/", "//evil.example/"):
         response = app.test_client().post(
