@@ -49,7 +49,11 @@ def test_answer_card_vote_returns_to_the_search(client: FlaskClient, store: Stor
         data={"helpful": "yes", "search_id": "", "next": "/?q=sick"},
     )
     assert response.headers["Location"] == "/?q=sick&feedback=thanks#feedback"
-    assert "Thank you for your feedback." in text_of(client.get("/?q=sick&feedback=thanks"))
+    page = text_of(client.get("/?q=sick&feedback=thanks"))
+    assert "Thank you for your feedback." in page
+    # The anchor it returns to is on the page: the vote's own form on the answer card.
+    form = page.split('id="feedback"', 1)[1].split("</form>", 1)[0]
+    assert "Thank you for your feedback." in form
     # Never a redirect off the site.
     response = client.post(
         "/articles/hr/sick-leave.md/feedback",
