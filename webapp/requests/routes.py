@@ -87,8 +87,15 @@ def mine() -> str:
 
 
 def _render_detail(
-    actor: User, request_id: int, *, error: str = "", posted: dict[str, Any] | None = None
+    actor: User,
+    request_id: int,
+    *,
+    error: str = "",
+    posted: dict[str, Any] | None = None,
+    failed: str = "",
 ) -> str:
+    """The request page; with `error`, the action `failed` (its view's name) is
+    refused and its form shows the message and what was `posted`."""
     chosen = (request.args.get("canned") or "").strip()
     page = page_of(
         request_service(), actor, request_id, department_choices(), content_root(), chosen
@@ -99,6 +106,7 @@ def _render_detail(
         page=page,
         error=error,
         posted=posted or {},
+        failed=failed,
         req=page.request,
         similar=similar,
     )
@@ -122,7 +130,9 @@ def _act(
         if exc.status in (403, 404) and exc.details.get("field") not in request.form:
             raise  # this request itself: no page to show again
         error = message_for(exc, current_language())
-        page = _render_detail(actor, request_id, error=error, posted=request.form.to_dict())
+        failed = (request.endpoint or "").rsplit(".", 1)[-1]
+        posted = request.form.to_dict()
+        page = _render_detail(actor, request_id, error=error, posted=posted, failed=failed)
         return page, exc.status
     if done:
         flash(gettext(done), "success")

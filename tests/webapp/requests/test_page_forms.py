@@ -1,0 +1,71 @@
+"""The request page's small forms without JavaScript: a refused change shown at
+the form that sent it, with what was typed there."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.support import sign_in_as, text_of
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def file(client: FlaskClient, user: str = "emma") -> int:
+    token = sign_in_as(client, user)
+    response = client.post(
+        "/api/requests",
+        json={"query": "VPN drops hourly", "department": "it"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 201, text_of(response)
+    return int(response.get_json()["id"])
+
+
+def act(client: FlaskClient, token: str, request_id: int, action: str, **data: str) -> Any:
+    return client.post(f"/requests/{request_id}/{action}", data={"csrf_token": token, **data})
+
+
+def form_of(page: str, request_id: int, action: str) -> str:
+    """The first form on `page` that posts to `action`, up to its end."""
+    found = re.search(rf'<form [^>]*action="/requests/{request_id}/{action}(#[^"]*)?"', page)
+    assert found is not None, f"no form posts to {action}"
+    return page[found.start() :].split("</form>", 1)[0]
+
+
+def test_a_refused_change_shows_at_its_own_form_with_what_was_typed(client: FlaskClient) -> None:
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    response = act(client, ivan, request_id, "status", status="new", note="Checking the logs")
+    assert response.status_code == 409
+    page = text_of(response)
+    status = form_of(page, request_id, "status")
+    assert page.count('class="form-error"') == 1
+    assert 'class="form-error" role="alert"' in status and "cannot become" in status
+    assert 'value="Checking the logs"' in status
+    # The browser comes back to the form that was sent, not to the top of the page.
+    anchor = re.search(r'action="[^"]*#([^"]+)"', status)
+    assert anchor is not None and f'id="{anchor.group(1)}"' in page
+    assert "Checking the logs" not in form_of(page, request_id, "merge")
+
+    response = act(client, ivan, request_id, "merge", into="yesterday's", note="Same VPN")
+    page = text_of(response)
+    assert response.status_code == 400 and page.count('class="form-error"') == 1
+    merge = form_of(page, request_id, "merge")
+    assert "give the number of the request to merge into" in merge
+    assert 'value="Same VPN"' in merge
+    assert "Same VPN" not in form_of(page, request_id, "status")
+
+
+def test_a_refusal_whose_form_is_gone_still_shows(client: FlaskClient) -> None:
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    assert act(client, ivan, request_id, "resolve", resolution="Use 6.2.").status_code == 303
+    # A second tab still showing the resolve form: the page has none any more.
+    response = act(client, ivan, request_id, "resolve", resolution="Use 6.3.")
+    assert response.status_code == 409
+    page = text_of(response)
+    assert page.count('class="form-error"') == 1 and "cannot become" in page
