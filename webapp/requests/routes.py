@@ -243,6 +243,17 @@ def assign(request_id: int) -> Response | tuple[str, int]:
     )
 
 
+@bp.post("/<int:request_id>/assign-me")
+@checks_own_form
+def assign_me(request_id: int) -> Response | tuple[str, int]:
+    """The signed-in agent takes the request: the checks of assigning them by name."""
+    return _act(
+        request_id,
+        lambda actor: request_service().assign(actor, request_id, actor.username),
+        "assignee_changed",
+    )
+
+
 @bp.post("/<int:request_id>/reassign")
 @checks_own_form
 def reassign(request_id: int) -> Response | tuple[str, int]:

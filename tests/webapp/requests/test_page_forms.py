@@ -1,5 +1,5 @@
-"""The request page's small forms without JavaScript: a refused change shown at
-the form that sent it, with what was typed there."""
+"""The request page's small forms without JavaScript: taking a request in one click,
+a refused change shown at the form that sent it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from kb.store.protocols import Store
 from tests.support import sign_in_as, text_of
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -34,6 +35,29 @@ def form_of(page: str, request_id: int, action: str) -> str:
     found = re.search(rf'<form [^>]*action="/requests/{request_id}/{action}(#[^"]*)?"', page)
     assert found is not None, f"no form posts to {action}"
     return page[found.start() :].split("</form>", 1)[0]
+
+
+def test_an_agent_assigns_a_request_to_themselves(client: FlaskClient) -> None:
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    take = form_of(text_of(client.get(f"/requests/{request_id}")), request_id, "assign-me")
+    assert 'name="csrf_token"' in take and "Assign to me" in take
+    response = act(client, ivan, request_id, "assign-me")
+    assert response.status_code == 303
+    page = text_of(client.get(response.headers["Location"]))
+    assert "The assignee has been changed." in page
+    assert '<option value="ivan" selected>ivan</option>' in page
+    assert f'action="/requests/{request_id}/assign-me' not in page  # theirs already
+
+
+def test_only_agents_of_the_queue_may_take_a_request(client: FlaskClient, store: Store) -> None:
+    request_id = file(client)
+    emma = sign_in_as(client, "emma")
+    assert "Assign to me" not in text_of(client.get(f"/requests/{request_id}"))
+    assert act(client, emma, request_id, "assign-me").status_code == 403
+    hanna = sign_in_as(client, "hanna")  # an agent of another department
+    assert act(client, hanna, request_id, "assign-me").status_code == 404
+    assert store.get_request(request_id).assignee is None
 
 
 def test_a_refused_change_shows_at_its_own_form_with_what_was_typed(client: FlaskClient) -> None:
