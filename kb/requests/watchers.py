@@ -30,16 +30,39 @@ class WatcherWork:
         self.accounts = accounts
 
     def watch(self, actor: User, request_id: int, username: str | None = None) -> Request:
-        """Add `username` (default: the actor) to the request's watchers."""
-        name = (username or actor.username).strip()
-        if self.accounts.get_user(name) is None:
-            raise ValidationError(
-                f"watcher: there is no user {name!r}",
-                details={"field": "watcher", "value": name},
-                key="no_such_user",
-                values={"name": name},
-            )
+        """Add the person `username` names (default: the actor) to the request's
+        watchers: a username, in any case, or a display name (see `person`)."""
+        name = self.person((username or actor.username).strip())
         return self._change(actor, request_id, name, add=True)
+
+    def person(self, typed: str) -> str:
+        """The username of the one account `typed` names: its username (an e-mail
+        address where accounts are named so), in any case, or its display name.
+        People know a colleague's name more often than their sign-in name."""
+        if self.accounts.get_user(typed) is not None:
+            return typed
+        wanted = typed.casefold()
+        found = sorted(
+            u.username
+            for u in self.accounts.list_users()
+            if wanted in (u.username.casefold(), u.display_name.strip().casefold())
+        )
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise ValidationError(
+                f"watcher: {len(found)} people are called {typed!r} ({', '.join(found)}); "
+                "give the username of the one you mean",
+                details={"field": "watcher", "value": typed, "matches": found},
+                key="watcher_ambiguous",
+                values={"name": typed, "names": ", ".join(found)},
+            )
+        raise ValidationError(
+            f"watcher: there is no user {typed!r}, by username or by name",
+            details={"field": "watcher", "value": typed},
+            key="no_such_person",
+            values={"name": typed},
+        )
 
     def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
         """Remove `username` (default: the actor) from the request's watchers."""

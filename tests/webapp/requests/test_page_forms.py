@@ -1,5 +1,5 @@
 """The request page's small forms without JavaScript: taking a request in one click,
-a refused change shown at the form that sent it."""
+a refused change shown at the form that sent it, adding watchers by name."""
 
 from __future__ import annotations
 
@@ -93,3 +93,25 @@ def test_a_refusal_whose_form_is_gone_still_shows(client: FlaskClient) -> None:
     assert response.status_code == 409
     page = text_of(response)
     assert page.count('class="form-error"') == 1 and "cannot become" in page
+
+
+def test_a_watcher_is_added_by_username_or_name(client: FlaskClient, store: Store) -> None:
+    from kb.accounts.service import add_user
+
+    add_user(store, "m.berg@example.com", "employee", display_name="Maria Berg")
+    add_user(store, "jo1", "employee", display_name="Jo Lang")
+    add_user(store, "jo2", "employee", display_name="Jo Lang")
+    request_id = file(client)
+    emma = sign_in_as(client, "emma")
+    for typed, added in (("Maria Berg", "m.berg@example.com"), ("OLGA", "olga")):
+        response = act(client, emma, request_id, "watchers", username=typed)
+        assert response.status_code == 303, text_of(response)
+        assert added in store.get_request(request_id).watchers
+    response = act(client, emma, request_id, "watchers", username="Jo Lang")
+    page = text_of(response)
+    assert response.status_code == 400 and "jo1, jo2" in page
+    watchers = form_of(page, request_id, "watchers")
+    assert 'value="Jo Lang"' in watchers  # kept, to add the username to
+    response = act(client, emma, request_id, "watchers", username="Nobody Here")
+    assert response.status_code == 400
+    assert "There is nobody with the username or name “Nobody Here”." in text_of(response)
