@@ -45,9 +45,10 @@ STATUS_FILTERS = ("open", *(s.value for s in RequestStatus))
 
 @bp.app_template_filter("when")
 def when(value: datetime) -> str:
-    """A moment in the working-hours time zone (setting `sla_timezone`): 2026-06-10 14:05."""
+    """A moment in the working-hours time zone (setting `sla_timezone`), which it
+    names, so that readers elsewhere need not guess: 2026-06-10 14:05 CEST."""
     zone = ZoneInfo(str(services.services().settings.sla_timezone))
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
 @bp.app_template_filter("remaining")

@@ -370,6 +370,11 @@ def test_pages_in_german(client: FlaskClient) -> None:
 def test_timestamps_show_in_the_working_time_zone(client: FlaskClient, store: Store) -> None:
     request_id = file(client)
     created = store.get_request(request_id).created
-    berlin = created.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M")
+    berlin = created.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M %Z")
+    assert berlin.endswith((" CET", " CEST"))  # the zone is said, not left to guess
     html = text_of(client.get(f"/requests/{request_id}"))
     assert f'<time datetime="{created.isoformat()}">{berlin}</time>' in html
+    assert html.count("<time datetime=") >= 3  # filed, due, and the history's first entry
+    updated = store.get_request(request_id).updated
+    mine = text_of(client.get("/requests/"))
+    assert f'<time datetime="{updated.isoformat()}">' in mine and f"{berlin[-4:]}</time>" in mine
