@@ -32,15 +32,16 @@ def topic_id(store: Store, people: dict[str, Any]) -> int:
             query="vpn", answered=True, user="d", department="it", ts=now, result_ids=["it/vpn.md"]
         )
     )
+    return save_gap(store, "parking permit", label="parking permit")
+
+
+def save_gap(store: Store, text: str, label: str) -> int:
+    """A knowledge-gap topic of HR holding the failed question `text`."""
     gaps = insights_store(store)
     gaps.refresh()
-    topic = gaps.save_topic(GapTopic(label="parking permit", department="hr", centroid=np.ones(2)))
+    topic = gaps.save_topic(GapTopic(label=label, department="hr", centroid=np.ones(2)))
     gaps.save_gap_questions(
-        [
-            GapQuestion(
-                text="parking permit", lang="en", model="m", vector=np.ones(2), topic_id=topic.id
-            )
-        ]
+        [GapQuestion(text=text, lang="en", model="m", vector=np.ones(2), topic_id=topic.id)]
     )
     assert topic.id is not None
     return topic.id
@@ -78,3 +79,26 @@ def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> Non
     sign_in_as(client, "cora")
     owner = client.get("/insights/gaps").get_data(as_text=True)
     assert "parking permit" in owner and "gap-assign" not in owner  # sees it, may not assign
+
+
+def test_the_intro_says_every_topic_is_listed_and_which_wordings_show(
+    client: FlaskClient, store: Store, topic_id: int
+) -> None:
+    """The intro read as if a topic needed `insights_min_people` people, while a
+    topic of one person's searches is listed too: the minimum is for wordings."""
+    store.log_search(
+        SearchEvent(
+            query="locker key lost",
+            answered=False,
+            user="z",
+            department="hr",
+            ts=datetime.now(UTC) - timedelta(hours=1),
+        )
+    )
+    lone = save_gap(store, "locker key lost", label="")
+    sign_in_as(client, "anna")
+    html = client.get("/insights/gaps").get_data(as_text=True)
+    assert f'id="topic-{lone}"' in html and "locker key lost" not in html
+    intro = html.split('<p class="hint">', 1)[1].split("</p>", 1)[0]
+    assert "Every topic with a failed question in the period is listed" in intro
+    assert "only when at least 3 people asked it" in intro
