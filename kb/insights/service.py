@@ -60,7 +60,7 @@ class Period:
         if self.until <= self.since:
             raise ValidationError(
                 f"the period must end after it starts: since {self.since}, until {self.until}",
-                details={"since": str(self.since), "until": str(self.until)},
+                details={"field": "until", "since": str(self.since), "until": str(self.until)},
                 key="period_backwards",
                 values={"since": str(self.since), "until": str(self.until)},
             )

@@ -12,10 +12,13 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kb.insights.access import check_assign
+from kb.errors import ValidationError
+from kb.insights.access import check_assign, insights_scope
 from kb.insights.service import OVERVIEW_FIGURES
+from webapp.auth.identity import require_user
 from webapp.departments import department_name
-from webapp.i18n import gettext
+from webapp.errors import error_response, message_for
+from webapp.i18n import current_language, gettext
 from webapp.insights.views import (
     Reading,
     content_findings,
@@ -53,6 +56,35 @@ def _filter_context(r: Reading) -> dict[str, object]:
     if r.scope.departments is not None:
         departments = [d for d in departments if d in r.scope.departments]
     return {"reading": r, "query": r.query(), "departments": departments}
+
+
+FILTER_FIELDS = ("since", "until", "department")
+
+
+@bp.errorhandler(ValidationError)
+def _filter_refused(exc: ValidationError) -> Response | tuple[str, int]:
+    """A filter the reader can fix (a date, a period ending before it starts, a
+    department): the page's filter again, that field marked, what was typed kept."""
+    lang = current_language()
+    field = str(exc.details.get("field") or "")
+    if request.method != "GET" or field not in FILTER_FIELDS:
+        return error_response(exc.status, exc.code, message_for(exc, lang), exc.details_in(lang))
+    scope = insights_scope(require_user())
+    typed = {name: (request.args.get(name) or "")[:40] for name in FILTER_FIELDS}
+    endpoint = request.endpoint or "insights.overview"
+    page = render_template(
+        "insights/filter.html",
+        endpoint=endpoint,
+        active=endpoint.rsplit(".", 1)[-1].removesuffix("_page"),
+        query=typed,
+        departments=[
+            d for d in known_departments() if scope.departments is None or d in scope.departments
+        ],
+        reading={"scope": scope, "department": typed["department"]},
+        invalid=field,
+        error=message_for(exc, lang),
+    )
+    return page, exc.status
 
 
 @bp.get("/")

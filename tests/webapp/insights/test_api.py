@@ -197,6 +197,23 @@ def test_bad_filters_get_the_one_error_shape(client: FlaskClient, logged: int) -
     assert client.get("/api/insights/gaps?department=mars").status_code == 400
 
 
+def test_a_period_ending_before_it_starts_names_until(client: FlaskClient, logged: int) -> None:
+    sign_in_as(client, "anna")
+    query = "since=2026-03-10&until=2026-03-01"
+    body = client.get(f"/api/insights/gaps?{query}").get_json()
+    assert body["error"]["details"]["field"] == "until", body
+    assert "must end after it starts" in body["error"]["message"]
+    # The page shows its filter again, the end date marked and what was typed kept.
+    page = client.get(f"/insights/gaps?{query}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    until = html.split('name="until"', 1)[1].split(">", 1)[0]
+    since = html.split('name="since"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in until and 'value="2026-03-01"' in until
+    assert "aria-invalid" not in since and 'value="2026-03-10"' in since
+    assert "must end after it starts" in html
+
+
 def test_dates_at_the_calendars_ends_are_400s_naming_the_field(
     client: FlaskClient, logged: int
 ) -> None:
