@@ -18,12 +18,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.authoring.diff import line_diff
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import Editable, StaleEditError
 from kb.errors import ConflictError, ContentError, PermissionDenied, ValidationError
+from kb.extract.base import human_size
 from kb.records import Status
 from kb.requests.drafting import slugify
 from webapp import services
@@ -46,6 +48,22 @@ def _allow_article_sized_bodies() -> None:
     limit = services.services().settings.max_file_bytes + 64 * 1024
     request.max_content_length = limit
     request.max_form_memory_size = limit
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _article_too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
+    """The editor's form past the article limit: its own page, naming the limit and
+    sending the owner back to the text (the browser's Back keeps what was typed; the
+    form past the limit is never read, so the server cannot show it again)."""
+    limit = services.services().settings.max_file_bytes
+    page = render_template(
+        "manage/too_large.html",
+        limit=human_size(limit),
+        limit_bytes=limit,
+        sent=human_size(request.content_length or 0),
+        back=request.path,
+    )
+    return page, 413
 
 
 def init_app(app: Flask) -> None:

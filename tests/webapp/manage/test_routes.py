@@ -109,6 +109,21 @@ def test_an_article_past_64_kib_is_saved_from_the_editor(
     assert created.status_code == 303 and (content / "it" / "printers.md").exists()
 
 
+def test_an_article_past_the_limit_gets_the_editor_s_own_page(client: FlaskClient) -> None:
+    """A form past max_file_bytes and 64 KiB for the other fields got the app's
+    page for too many files, naming no limit and leading back to the search."""
+    token = sign_in_as(client, "cora")
+    huge = "Open the client. " * 64_000  # 1.1 MB, the limit is 1 MB
+    for path in ("/manage/edit/it/vpn-setup.md", "/manage/new"):
+        response = client.post(path, data=form(token, body=huge, department="it"))
+        page = text_of(response)
+        assert response.status_code == 413, path
+        assert "The article is too large to save" in page
+        assert "1.0 MB" in page and "Back" in page  # the limit, and where the text still is
+        assert f'href="{path}"' in page, path
+        assert "fewer files" not in page
+
+
 def test_a_stale_edit_shows_both_texts_and_loses_nothing(
     client: FlaskClient, content: Path
 ) -> None:
