@@ -104,8 +104,12 @@ class _DayTally:
         q.unanswered += not row.answered
         q.unclicked += unclicked
         q.not_helpful += bool(row.unhelpful)
-        if row.user_id:
-            q.people.add(row.user_id)
+        # Who asked counts by the searcher's pseudonym (signed-in user or address)
+        # where the event has one: a browser that drops its cookie is a new
+        # browser on every search, not a new person.
+        who = row.person or row.user_id
+        if who:
+            q.people.add(who)
 
     def _add_person(self, row: Row[Any], dept: str) -> None:
         user = row.user_id
@@ -167,6 +171,7 @@ def _day_searches(conn: Connection, start: datetime, end: datetime) -> Iterable[
             search_events.c.answered,
             search_events.c.result_ids,
             search_events.c.user_id,
+            search_events.c.person,
             search_events.c.filters,
             clicked.label("clicked"),
             helpful.label("helpful"),

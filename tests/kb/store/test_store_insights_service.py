@@ -73,18 +73,24 @@ def test_overview_names_its_figures_and_their_trend(store: Store, service: Insig
     assert it_only["people"] == 4 and it_only["self_service_rate"] == round(4 / 5, 4)
 
 
+def _facilities_topic(service: InsightsService, label: str, texts: tuple[str, ...]) -> GapTopic:
+    """Roll the logged searches up and file `texts` under one Facilities topic."""
+    service.store.refresh()
+    topic = service.store.save_topic(
+        GapTopic(label=label, department="facilities", centroid=np.ones(4))
+    )
+    service.store.save_gap_questions(
+        GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+        for t in texts
+    )
+    return topic
+
+
 def test_gaps_show_only_texts_enough_people_asked(store: Store, service: InsightsService) -> None:
     for user in ("a", "b", "c"):
         _search(store, "parking permit", user, day=1, answered=False, dept="facilities")
     _search(store, "my private matter", "d", day=1, answered=False, dept="facilities")
-    service.store.refresh()
-    topic = service.store.save_topic(
-        GapTopic(label="parking permit", department="facilities", centroid=np.ones(4))
-    )
-    service.store.save_gap_questions(
-        GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
-        for t in ("parking permit", "my private matter")
-    )
+    topic = _facilities_topic(service, "parking permit", ("parking permit", "my private matter"))
     (view,) = service.gaps(service.period())
     data = view.as_dict()
     assert data["queries"] == ["parking permit"]
@@ -95,6 +101,43 @@ def test_gaps_show_only_texts_enough_people_asked(store: Store, service: Insight
     assert assigned.status is TopicStatus.ASSIGNED
     with pytest.raises(ValidationError, match="unknown department 'nowhere'"):
         service.assign(topic.id or 0, "nowhere", ["facilities"])
+
+
+def test_one_person_in_many_browsers_is_one_person_who_asked(
+    store: Store, service: InsightsService
+) -> None:
+    """A client that drops its browser cookie on every search is a new browser
+    each time; the text it repeats must not reach analysts as if three people
+    had asked it."""
+    for browser in ("b1", "b2", "b3"):
+        store.log_search(
+            SearchEvent(
+                query="buy cheap watches here",
+                answered=False,
+                user=browser,
+                person="one-address",
+                lang="en",
+                department="facilities",
+                result_ids=[],
+                ts=NOW - timedelta(days=1),
+            )
+        )
+    for person in ("p1", "p2", "p3"):
+        store.log_search(
+            SearchEvent(
+                query="parking permit",
+                answered=False,
+                user="same-browser",
+                person=person,
+                lang="en",
+                department="facilities",
+                result_ids=[],
+                ts=NOW - timedelta(days=1),
+            )
+        )
+    _facilities_topic(service, "parking", ("buy cheap watches here", "parking permit"))
+    (view,) = service.gaps(service.period())
+    assert view.as_dict()["queries"] == ["parking permit"]
 
 
 def test_a_gap_shows_its_most_searched_texts_that_enough_people_asked(
