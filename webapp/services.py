@@ -178,6 +178,7 @@ class Services:
             version_store(store),
             lambda: load_departments(settings.content_path, settings.triage_department),
             max_bytes=settings.max_file_bytes,
+            render_seconds=settings.render_seconds,
             on_change=on_change,
             writable=settings.write_content,
             authoring_url=settings.authoring_url,

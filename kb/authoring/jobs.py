@@ -16,6 +16,7 @@ def review_items(settings: Settings, today: datetime | None = None) -> list[Revi
     scan = scan_content(
         settings.content_path,
         max_bytes=settings.max_file_bytes,
+        render_seconds=settings.render_seconds,
         documents=settings.document_options,
     )
     day = (today or datetime.now(UTC)).date()

@@ -17,7 +17,12 @@ from typing import Any
 import yaml
 
 from kb.authoring.records import ArticleFields
-from kb.content.markdown_article import KNOWN_FIELDS, parse_article, split_front_matter
+from kb.content.markdown_article import (
+    DEFAULT_RENDER_SECONDS,
+    KNOWN_FIELDS,
+    parse_article,
+    split_front_matter,
+)
 from kb.errors import ContentError
 from kb.records import EVERYONE, Article, Problem, Status
 
@@ -89,11 +94,16 @@ def compose_text(fields: ArticleFields, extra: dict[str, Any], updated: date) ->
     return f"---\n{front}---\n{body}\n"
 
 
-def check_text(text: str, article_id: str, max_bytes: int) -> tuple[Article, list[Problem]]:
-    """The article `kb validate` would read from `text`; ContentError when it
+def check_text(
+    text: str, article_id: str, max_bytes: int, render_seconds: float = DEFAULT_RENDER_SECONDS
+) -> tuple[Article, list[Problem]]:
+    """The article `kb validate` would read from `text` (rendered within
+    `render_seconds`, the setting the indexer reads with); ContentError when it
     would refuse it."""
     raw = text.encode("utf-8")
-    article, warnings = parse_article(raw, article_id, max_bytes=max_bytes)
+    article, warnings = parse_article(
+        raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds
+    )
     if not str(split_front_matter(text, article_id)[0].get("title") or "").strip():
         raise ContentError(
             "the article needs a title", path=article_id, kind="title", hint="fill in the title"

@@ -66,6 +66,7 @@ class AuthoringService:
         departments: Callable[[], Mapping[str, Department]],
         *,
         max_bytes: int = 1_000_000,
+        render_seconds: float = 2.0,
         clock: Callable[[], datetime] = utc_now,
         on_change: Callable[[str], None] | None = None,
         writable: bool = True,
@@ -75,7 +76,7 @@ class AuthoringService:
         self.writable, self.authoring_url = writable, authoring_url
         self.versions = versions
         self._departments = departments
-        self.max_bytes = max_bytes
+        self.max_bytes, self.render_seconds = max_bytes, render_seconds
         self.clock = clock
         self.on_change = on_change
 
@@ -154,7 +155,7 @@ class AuthoringService:
         if not files.holds(self.root, article_id, latest.content_hash, self.max_bytes):
             return None  # deleted, retired or restricted on disk since: the file decides
         try:
-            article, _ = check_text(latest.text, article_id, self.max_bytes)
+            article, _ = check_text(latest.text, article_id, self.max_bytes, self.render_seconds)
         except KbError:
             return None
         return article
@@ -185,7 +186,7 @@ class AuthoringService:
             text = compose_text(fields, extra, self.clock().date())
             if base_version is not None and base_version != current.number:
                 raise StaleEditError(article_id, base_version, current, text)
-            check_text(text, article_id, self.max_bytes)
+            check_text(text, article_id, self.max_bytes, self.render_seconds)
             self._check_review(actor, department, current, fields)
             if text == current.text:
                 return current
@@ -274,7 +275,7 @@ class AuthoringService:
         if fields.status is Status.PUBLISHED and found.review_required:
             raise review_required("create", found)
         text = compose_text(fields, {}, self.clock().date())
-        check_text(text, article_id, self.max_bytes)
+        check_text(text, article_id, self.max_bytes, self.render_seconds)
         with self._lock():
             path = article_file(self.root, article_id, must_exist=False)
             if path.exists() or self.versions.latest(article_id) is not None:

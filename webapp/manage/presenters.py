@@ -112,7 +112,7 @@ def department_rows(department: str, today: date) -> list[ArticleRow]:
                 name = entry.id.rsplit("/", 1)[-1]
                 rows.append(ArticleRow(entry.id, name, "", "", "", None, False, False, False))
             continue
-        article, problems = read_entry(entry, settings.max_file_bytes)
+        article, problems = read_entry(entry, settings.max_file_bytes, settings.render_seconds)
         if article is None:
             name = entry.id.rsplit("/", 1)[-1]
             problem = str(problems[0]) if problems else ""

@@ -212,6 +212,24 @@ def test_what_kb_validate_refuses_is_never_written(service: AuthoringService, ro
     assert (root / "it" / "vpn.md").read_bytes() == before
 
 
+def test_the_editor_renders_within_the_operators_render_seconds(root: Path, tmp_path: Path) -> None:
+    """The refusal tells a content owner to ask the operator to raise
+    render_seconds, but the editor rendered within the built-in 2 s whatever
+    the operator set: a long article the indexer publishes could not be saved
+    on a slow server, and a stricter budget did not hold in the editor."""
+    store = create_store(f"sqlite:///{tmp_path / 'budget.db'}")
+    versions = version_store(store)
+    long_body = "## Connect\n\n" + "Open the client and choose the office profile.\n\n" * 3000
+    strict = AuthoringService(root, versions, lambda: load_departments(root), render_seconds=0.01)
+    fields = replace(fields_of(strict, "it/vpn.md"), body=long_body)
+    with pytest.raises(ContentError) as caught:
+        strict.save(CORA, "it/vpn.md", fields, base_version=1)
+    assert caught.value.kind == "render_time"
+    patient = AuthoringService(root, versions, lambda: load_departments(root), render_seconds=60)
+    assert patient.save(CORA, "it/vpn.md", fields, base_version=1).number == 2
+    store.close()
+
+
 def test_four_eyes_another_owner_approves_what_was_submitted(service: AuthoringService) -> None:
     helga, hans = HELGA, owner("hans", "hr")
     fields = fields_of(service, "hr/leave.md", helga)

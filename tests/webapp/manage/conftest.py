@@ -104,6 +104,7 @@ def app(
             "index_dir": str(tmp_path / "index"),
             "content_dir": str(content),
             "secret_key": "test-secret",
+            "render_seconds": 60,  # long test articles save on a busy machine too
         },
         environ={},
     )
