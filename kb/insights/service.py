@@ -58,11 +58,15 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.until <= self.since:
+            # Named as people type it: `until` is the last day, the day before the
+            # exclusive end kept here (reporting the end itself named a day never typed).
+            last = self.until - timedelta(days=1) if self.until > date.min else self.until
+            typed = {"since": str(self.since), "until": str(last)}
             raise ValidationError(
-                f"the period must end after it starts: since {self.since}, until {self.until}",
-                details={"field": "until", "since": str(self.since), "until": str(self.until)},
+                f"the period must end after it starts: since {self.since}, until {last}",
+                details={"field": "until", **typed},
                 key="period_backwards",
-                values={"since": str(self.since), "until": str(self.until)},
+                values=typed,
             )
         if (self.until - self.since).days > MAX_DAYS:
             raise ValidationError(

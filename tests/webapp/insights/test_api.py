@@ -203,6 +203,10 @@ def test_a_period_ending_before_it_starts_names_until(client: FlaskClient, logge
     body = client.get(f"/api/insights/gaps?{query}").get_json()
     assert body["error"]["details"]["field"] == "until", body
     assert "must end after it starts" in body["error"]["message"]
+    # The dates as typed: `until` is inclusive, not the day after it that ends the period.
+    assert "2026-03-01" in body["error"]["message"], body
+    assert "2026-03-02" not in body["error"]["message"], body
+    assert body["error"]["details"]["until"] == "2026-03-01", body
     # The page shows its filter again, the end date marked and what was typed kept.
     page = client.get(f"/insights/gaps?{query}")
     html = page.get_data(as_text=True)
@@ -212,6 +216,9 @@ def test_a_period_ending_before_it_starts_names_until(client: FlaskClient, logge
     assert 'aria-invalid="true"' in until and 'value="2026-03-01"' in until
     assert "aria-invalid" not in since and 'value="2026-03-10"' in since
     assert "must end after it starts" in html
+    message = html.split("must end after it starts", 1)[1].split("<", 1)[0]
+    assert "2026-03-10" in message and "2026-03-01" in message, message
+    assert "2026-03-02" not in html
 
 
 def test_dates_at_the_calendars_ends_are_400s_naming_the_field(
