@@ -41,7 +41,7 @@ class RequestPage:
     can_draft: bool
     can_publish: bool
     articles: list[LinkedArticle]
-    agents: list[str] = field(default_factory=list)
+    agents: list[str] = field(default_factory=list)  # the assignee list: see assignee_choices
     departments: list[tuple[str, str]] = field(default_factory=list)
     form: list[tuple[str, str]] = field(default_factory=list)  # (label, value) of its fields
     attachments: list[Attachment] = field(default_factory=list)  # those the reader may see
@@ -97,6 +97,19 @@ def form_values(service: RequestService, request: Request, lang: str) -> list[tu
     return shown
 
 
+def assignee_choices(service: RequestService, request: Request) -> list[str]:
+    """The names the assignee list offers: the queue's agents and whoever holds the
+    request now. An admin, say, may be assigned by name or through the API without
+    being an agent; left out, the list showed "nobody" and sending it unchanged
+    unassigned them."""
+    names = {
+        u.username for u in service.store.list_users() if u.has_role(Role.AGENT, request.department)
+    }
+    if request.assignee:
+        names.add(request.assignee)
+    return sorted(names)
+
+
 def page_of(
     service: RequestService,
     actor: User,
@@ -110,14 +123,8 @@ def page_of(
     detail = service.detail(actor, request_id)
     request = detail.request
     allowed = detail.permissions
-    agents: list[str] = []
     canned = service.canned_replies(actor, request_id, current_language())
-    if allowed.work:
-        agents = sorted(
-            u.username
-            for u in service.store.list_users()
-            if u.has_role(Role.AGENT, request.department)
-        )
+    agents = assignee_choices(service, request) if allowed.work else []
     return RequestPage(
         detail=detail,
         is_requester=allowed.is_requester,

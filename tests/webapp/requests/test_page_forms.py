@@ -50,6 +50,23 @@ def test_an_agent_assigns_a_request_to_themselves(client: FlaskClient) -> None:
     assert f'action="/requests/{request_id}/assign-me' not in page  # theirs already
 
 
+def test_an_admin_holding_a_request_stays_its_assignee_when_the_form_is_sent_unchanged(
+    client: FlaskClient, store: Store
+) -> None:
+    """An admin is no agent of the queue, yet may be assigned by name: the list
+    shows them chosen, so sending it as it stands does not unassign them."""
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    assert act(client, ivan, request_id, "assign", assignee="ada").status_code == 303
+    assert store.get_request(request_id).assignee == "ada"
+    assign = form_of(text_of(client.get(f"/requests/{request_id}")), request_id, "assign")
+    assert '<option value="ada" selected>ada</option>' in assign
+    chosen = re.findall(r'<option value="([^"]*)" selected>', assign)
+    assert chosen == ["ada"], assign
+    assert act(client, ivan, request_id, "assign", assignee=chosen[0]).status_code == 303
+    assert store.get_request(request_id).assignee == "ada"
+
+
 def test_only_agents_of_the_queue_may_take_a_request(client: FlaskClient, store: Store) -> None:
     request_id = file(client)
     emma = sign_in_as(client, "emma")
