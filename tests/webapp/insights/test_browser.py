@@ -65,6 +65,7 @@ def live(
         ("anna", "analyst", None),
         ("fiona", "content_owner", "facilities"),
         ("emil", "employee", None),
+        *((f"person{n}", "employee", None) for n in range(8)),
     ]:
         add_user(server.store, name, role, dept, password=f"{name}-secret")
     yield server
@@ -82,11 +83,14 @@ def sign_in(tab: Tab, live: LiveServer, username: str, lang: str = "en") -> None
     expect(page.locator("form.sign-out")).to_be_visible()
 
 
-def search_as_someone(chromium: Any, live: LiveServer, text: str) -> bool:
-    """One person (a browser of their own, so their own pseudonymous id) searches."""
+def search_as_someone(chromium: Any, live: LiveServer, text: str, who: str) -> bool:
+    """One person searches, signed in as `who` in a browser of their own: insights
+    count people by the signed-in user (or the address, and every test browser
+    shares one)."""
     from playwright.sync_api import expect
 
     tab = _open(chromium)
+    sign_in(tab, live, who)
     page = tab.page
     page.goto(live.url + "/")
     box = page.get_by_role("combobox")
@@ -115,8 +119,9 @@ def test_the_full_loop_from_failed_searches_to_a_gap_proved_closed(
 
     # 1. Six people ask about the Christmas party, three in English, three in German;
     #    two others ask something else. Nothing answers them.
-    for text in [ENGLISH] * 3 + [GERMAN] * 3 + [OTHER] * 2:
-        assert search_as_someone(browser, live, text), f"{text!r} should be unanswered"
+    for n, text in enumerate([ENGLISH] * 3 + [GERMAN] * 3 + [OTHER] * 2):
+        who = f"person{n}"
+        assert search_as_someone(browser, live, text, who), f"{text!r} should be unanswered"
     settings = services(live.app).settings
     _days, update = refresh(settings, live.store)
     assert update is not None and update.questions == 3
