@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.schema import ExecutableDDLElement
+from sqlalchemy.sql.compiler import DDLCompiler, SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
 
@@ -38,3 +40,27 @@ def _plain(element: range_without_index, compiler: SQLCompiler, **kw: Any) -> st
 def _hidden(element: range_without_index, compiler: SQLCompiler, **kw: Any) -> str:
     column = compiler.process(element.clauses, **kw)
     return f"coalesce({column}, {column})"
+
+
+class WaitForWriters(ExecutableDDLElement):
+    """Wait, inside a write transaction, until no other transaction is writing
+    `table`, and hold new writers back until this one ends.
+
+    PostgreSQL numbers rows when they are inserted, not when they commit: a
+    transaction holding id 7 may commit after one holding id 8, so the largest
+    id read while 7 is in flight is no watermark (everything up to it is not
+    yet visible). Its SHARE lock waits for those writers. On SQLite the write
+    transaction's BEGIN IMMEDIATE already holds the one write lock."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+
+@compiles(WaitForWriters)
+def _already_alone(element: WaitForWriters, compiler: DDLCompiler, **kw: Any) -> str:
+    return "SELECT 1"
+
+
+@compiles(WaitForWriters, "postgresql")
+def _share_lock(element: WaitForWriters, compiler: DDLCompiler, **kw: Any) -> str:
+    return f"LOCK TABLE {compiler.preparer.format_table(element.table)} IN SHARE MODE"

@@ -22,11 +22,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 
 from kb.insights.content import ArticleFigures
 from kb.insights.records import DAY_COUNTS, DayFigures, QuestionFigures
 from kb.insights.sketches import count_people
+from kb.store.expressions import WaitForWriters
 from kb.store.insights_requests import recompute_request_days, touched_request_days
 from kb.store.insights_rollup import recompute_day, touched_days
 from kb.store.insights_topics import add_request_texts
@@ -62,12 +63,9 @@ class SqlInsights(SqlBase):
     # -- refreshing ---------------------------------------------------------------
     def refresh(self) -> list[date]:
         """Recompute the days touched since the last refresh; returns them."""
+        tops = {name: self._settled_top(name, table) for name, table in WATERMARKS.items()}
         with self._read("find new events") as conn:
             marks = {row.name: row.value for row in conn.execute(select(insights_state))}
-            tops = {
-                name: conn.execute(select(func.max(table.c.id))).scalar() or 0
-                for name, table in WATERMARKS.items()
-            }
             days = touched_days(conn, marks)
             request_days = touched_request_days(conn, marks)
         for day in sorted(days):
@@ -81,6 +79,13 @@ class SqlInsights(SqlBase):
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(tops))))
             conn.execute(insert(insights_state), [{"name": n, "value": v} for n, v in tops.items()])
         return sorted(days | request_days)
+
+    def _settled_top(self, name: str, table: Table) -> int:
+        """The largest id of `table` once every row up to it is committed (rows
+        written later get larger ids), so the next refresh may start after it."""
+        with self._write(f"read the last id of {name}") as conn:
+            conn.execute(WaitForWriters(table))
+            return int(conn.execute(select(func.max(table.c.id))).scalar() or 0)
 
     # -- reading ------------------------------------------------------------------
     def day_figures(

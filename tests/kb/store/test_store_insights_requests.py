@@ -5,16 +5,21 @@ day at the next refresh."""
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import insert
 
 from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import InsightsStore, insights_store
 from kb.requests.records import Request, RequestEntry
 from kb.store.protocols import Store
+from kb.store.schema import requests
+from kb.store.sql_request_rows import request_row
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SINCE, UNTIL = DAY.date(), DAY.date() + timedelta(days=7)
@@ -141,3 +146,27 @@ def test_top_topics_per_department_with_their_requesters(
     ]
     assert [t.department for t in insights.request_topics(SINCE, UNTIL, "hr")] == ["hr"]
     assert insights.topic_requests(SINCE, UNTIL) == {topic.id: (3, 1)}
+
+
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_request_committed_after_a_later_one_is_still_counted(
+    store: Store, insights: InsightsStore
+) -> None:
+    # PostgreSQL numbers rows when they are inserted, not when they commit: a
+    # request filed first (id 1) may commit after the next one (id 2). A refresh
+    # in between must not move its watermark past the one still in flight.
+    slow = store.engine.connect()
+    in_flight = slow.begin()
+    first = Request(requester="a", query="parking permit", department="facilities", created=DAY)
+    slow.execute(insert(requests).values(request_row(first)))
+    _request(store, "b")
+    with ThreadPoolExecutor(1) as pool:
+        refreshing = pool.submit(insights.refresh)
+        time.sleep(0.5)
+        in_flight.commit()
+        slow.close()
+        refreshing.result(timeout=30)
+    insights.refresh()
+    assert insights.request_figures(SINCE, UNTIL)[0] == 2
