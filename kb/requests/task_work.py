@@ -9,6 +9,7 @@ last task is finished. Closing a request cancels its open tasks.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -25,6 +26,10 @@ from kb.requests.resolution import resolved
 from kb.requests.tasks import Progress, newly_unblocked, progress, task_states
 
 _S = RequestStatus
+
+
+class _Settled(Exception):
+    """The request needs nothing more from its tasks (nothing is saved)."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +173,16 @@ class TaskWork:
         return task
 
     def _follow_tasks(self, actor: User, request_id: int, tasks: list[RequestTask]) -> None:
-        """Resolve the request when every task is finished; else start it."""
+        """Resolve the request when every task is finished; else start it. Judged
+        on the request as it is saved: another agent's last task may have
+        resolved it since, or an agent moved it on."""
         state = progress(tasks)
 
         def change(request: Request, now: datetime) -> Step:
+            if not request.status.is_open or (
+                not state.complete and request.status not in (_S.NEW, _S.TRIAGED)
+            ):
+                raise _Settled
             if state.complete:
                 text = f"All {state.total} tasks are done."
                 return resolved(actor, request, now, text, automatic=True)
@@ -191,12 +202,8 @@ class TaskWork:
             )
             return Step(started, entry, Topic.STATUS_CHANGED)
 
-        current = self.store.get_request(request_id)
-        if not current.status.is_open:
-            return
-        if not state.complete and current.status not in (_S.NEW, _S.TRIAGED):
-            return
-        self.ledger.save(actor, request_id, change)
+        with suppress(_Settled):
+            self.ledger.save(actor, request_id, change)
 
     def refuse_open_tasks(self, request: Request) -> None:
         """A request with unfinished tasks resolves by itself, not by hand."""

@@ -172,3 +172,35 @@ def test_agents_of_a_task_manage_the_requests_watchers(
     # A content owner of a task's department does not see the request at all.
     with pytest.raises(NotFoundError):
         service.watch(IT_OWNER, onboarding)
+
+
+def test_the_last_two_tasks_finished_at_once_resolve_the_request_once(
+    service: RequestService, store: Store, onboarding: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IT and Facilities finish the last two tasks at the same moment: both see
+    every task done, and IT's follow-up resolves the request between
+    Facilities' look at it and Facilities' save. The request is resolved once."""
+    for agent, task in ((HR_AGENT, 1), (FINANCE_AGENT, 2), (IT_AGENT, 3)):
+        service.complete_task(agent, onboarding, task)
+    read, saved_task = store.get_request, store.update_task
+    race = {"armed": False}
+
+    def update_task(*args: object, **kwargs: object) -> object:
+        race["armed"] = True
+        return saved_task(*args, **kwargs)  # type: ignore[arg-type]
+
+    def get_request(request_id: int) -> object:
+        seen = read(request_id)
+        if race["armed"]:
+            race["armed"] = False  # IT's follow-up, run in Facilities' window
+            service.tasks._follow_tasks(IT_AGENT, onboarding, store.tasks(onboarding))
+        return seen
+
+    monkeypatch.setattr(store, "update_task", update_task)
+    monkeypatch.setattr(store, "get_request", get_request)
+    service.complete_task(FACILITIES_AGENT, onboarding, 4)
+    monkeypatch.undo()
+    kinds = [e.kind for e in service.history(HR_AGENT, onboarding)]
+    assert kinds.count("resolution") == 1
+    resolved = [m for m in store.due_messages(FAR_FUTURE, 500) if m.topic == "request.resolved"]
+    assert len({m.target for m in resolved}) == len(resolved)
