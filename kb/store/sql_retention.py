@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select, update
 
+from kb.errors import ConflictError
 from kb.store.insights_topics import recompute_topic_blocks
 from kb.store.schema import (
     click_events,
@@ -55,20 +56,25 @@ class SqlRetention(SqlBase):
         of several workers or nodes exactly one gets each turn."""
         key = "lease:" + name
         stamp, until = int(now.timestamp()), int(now.timestamp() + seconds)
-        with self._write("take a job lease") as conn:
-            taken = conn.execute(
-                update(insights_state)
-                .where(insights_state.c.name == key, insights_state.c.value <= stamp)
-                .values(value=until)
-            ).rowcount
-            if taken:
-                return True
-            exists_ = conn.execute(
-                select(insights_state.c.name).where(insights_state.c.name == key)
-            ).first()
-            if exists_ is None:
-                conn.execute(insert(insights_state).values(name=key, value=until))
-                return True
+        try:
+            with self._write("take a job lease") as conn:
+                taken = conn.execute(
+                    update(insights_state)
+                    .where(insights_state.c.name == key, insights_state.c.value <= stamp)
+                    .values(value=until)
+                ).rowcount
+                if taken:
+                    return True
+                exists_ = conn.execute(
+                    select(insights_state.c.name).where(insights_state.c.name == key)
+                ).first()
+                if exists_ is None:
+                    conn.execute(insert(insights_state).values(name=key, value=until))
+                    return True
+        except ConflictError:
+            # PostgreSQL: another process wrote the job's first lease meanwhile
+            # (SQLite's write lock lets only one look at a time).
+            return False
         return False
 
     def remove_marked(self, prefix: str, requester_prefix: str) -> dict[str, int]:

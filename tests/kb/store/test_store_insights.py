@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
+from sqlalchemy import insert
 
 from kb.errors import NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
 from kb.insights.store import InsightsStore, insights_store
 from kb.store.protocols import Store
+from kb.store.schema import insights_state
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -163,6 +167,25 @@ def test_a_job_lease_goes_to_one_taker_per_turn(insights: InsightsStore) -> None
     assert not insights.try_lease("job", DAY + timedelta(seconds=30), 60)
     assert insights.try_lease("other", DAY, 60)
     assert insights.try_lease("job", DAY + timedelta(seconds=61), 60)
+
+
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_workers_asking_for_a_new_lease_at_once_are_told_no_not_an_error(
+    store: Store, insights: InsightsStore
+) -> None:
+    # Every worker of a new deployment asks for the first lease at the same moment;
+    # on PostgreSQL the ones that lose the race for the first row must hear False.
+    other = store.engine.connect()
+    first = other.begin()
+    other.execute(insert(insights_state).values(name="lease:job", value=int(DAY.timestamp()) + 60))
+    with ThreadPoolExecutor(1) as pool:
+        taking = pool.submit(insights.try_lease, "job", DAY, 60)
+        time.sleep(0.5)
+        first.commit()
+        other.close()
+        assert taking.result(timeout=30) is False
 
 
 def test_articles_are_rolled_up_with_answers_followed_by_requests(
