@@ -45,6 +45,10 @@ ENTRY_KIND_NAMES: tuple[str, ...] = get_args(EntryKind)
 ENTRY_KINDS: frozenset[str] = frozenset(ENTRY_KIND_NAMES)
 
 
+# The store's column holds this many (the requester's name and their key).
+MAX_IDEMPOTENCY_KEY_CHARS = 200
+
+
 @dataclass(frozen=True, kw_only=True)
 class Request:
     """One employee request.
@@ -138,9 +142,10 @@ class Request:
         ensure_id("merged_into", self.merged_into, optional=True)
         if self.idempotency_key is not None:
             ensure_text("idempotency_key", self.idempotency_key)
-            if len(self.idempotency_key) > 200:
+            if len(self.idempotency_key) > MAX_IDEMPOTENCY_KEY_CHARS:
                 raise ValueError(
-                    f"idempotency_key must be at most 200 characters, got {self.idempotency_key!r}"
+                    f"idempotency_key must be at most {MAX_IDEMPOTENCY_KEY_CHARS} characters, "
+                    f"got {self.idempotency_key!r}"
                 )
         ensure_version(self.version)
 

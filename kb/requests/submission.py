@@ -13,6 +13,7 @@ unchanged and notifies no one again. Keys are per requester.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -27,7 +28,12 @@ from kb.notify.topics import Topic
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import Priority
-from kb.requests.records import Request, RequestEntry, RequestTask
+from kb.requests.records import (
+    MAX_IDEMPOTENCY_KEY_CHARS,
+    Request,
+    RequestEntry,
+    RequestTask,
+)
 from kb.requests.task_work import TaskWork
 from kb.requests.tasks import latest_due, task_states, tasks_from_workflow
 from kb.requests.workflows import Workflow, WorkflowCatalog
@@ -63,6 +69,16 @@ class Form:
     values: dict[str, Any]
     shown: dict[str, str]
     lang: str
+
+
+def requester_key(username: str, key: str) -> str:
+    """The stored idempotency key: the caller's key, kept per requester. A long
+    username and a long key together are kept as their digest, which fits the
+    store's 200 characters (a username may have 254)."""
+    scoped = f"{username}:{key.strip()}"
+    if len(scoped) <= MAX_IDEMPOTENCY_KEY_CHARS:
+        return scoped
+    return "sha256:" + hashlib.sha256(scoped.encode("utf-8")).hexdigest()
 
 
 class Submissions:
@@ -175,7 +191,7 @@ class Submissions:
                 workflow=template.name if template else None,
                 request_type=form.type.id if form else None,
                 fields=form.values if form else {},
-                idempotency_key=f"{actor.username}:{key.strip()}" if key else None,
+                idempotency_key=requester_key(actor.username, key) if key else None,
                 first_response_due=dues.first_response,
                 resolution_due=dues.resolution,
             )

@@ -11,7 +11,7 @@ from kb.errors import ConflictError, ValidationError
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
-from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, Clock
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, Clock, user
 
 S = RequestStatus
 
@@ -87,6 +87,16 @@ def test_same_idempotency_key_twice_gives_one_request(
     assert other.id != first.id
     with pytest.raises(ConflictError, match="already used for request 1 with another question"):
         service.submit(EMPLOYEE, "Printer jammed", department="it", idempotency_key="form-1")
+
+
+def test_a_long_username_files_with_a_full_length_idempotency_key(service: RequestService) -> None:
+    # Usernames may have 254 characters and keys 100; the key is kept per requester.
+    long_name = user("a" * 240 + "@example.org", ("employee", None))
+    key = "k" * 100
+    first = service.submit(long_name, "VPN drops", department="it", idempotency_key=key)
+    again = service.submit(long_name, "VPN drops", department="it", idempotency_key=key)
+    other = service.submit(long_name, "VPN drops", department="it", idempotency_key=key[:-1])
+    assert again.id == first.id and other.id != first.id
 
 
 # Every pair of statuses: allowed moves succeed, the others are refused saying why.
