@@ -10,8 +10,8 @@ Everything that differs between SQLite and PostgreSQL is decided here, once:
   upgrade their lock; read-only ones use plain BEGIN. `sqlite://` (memory)
   gives one shared connection, for single-threaded tests only.
 * PostgreSQL (`postgresql://user:pass@host/db`): the psycopg 3 driver, a
-  pre-ping on checkout (survives server restarts), sessions in UTC, and an
-  advisory lock around schema upgrades.
+  pre-ping on checkout (survives server restarts), sessions in UTC (added to
+  the URL's own `options`), and an advisory lock around schema upgrades.
 
 The store itself (`SqlStore`) is the same for both.
 """
@@ -124,8 +124,12 @@ def _sqlite_engine(url: URL) -> Engine:
 
 
 def _postgres_engine(url: URL) -> Engine:
+    # Keep the URL's own server options (a schema: options=-csearch_path=spoc);
+    # connect_args would replace them. The last -c timezone wins.
+    options = url.query.get("options", "")
+    options = " ".join([*(options if isinstance(options, tuple) else [options]), "-c timezone=UTC"])
     return create_engine(
         url.set(drivername=_PG_DRIVER),
         pool_pre_ping=True,
-        connect_args={"options": "-c timezone=UTC"},
+        connect_args={"options": options.strip()},
     )

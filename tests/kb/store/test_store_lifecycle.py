@@ -162,3 +162,22 @@ def test_unusable_urls_are_config_errors(url: str) -> None:
 def test_unreachable_postgres_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="could not open the store"):
         create_store(f"postgresql://kb:secret@/kb?host={tmp_path}&connect_timeout=2")
+
+
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_connection_options_of_a_postgresql_url_are_kept(store_url: str) -> None:
+    # A schema of its own (options=-csearch_path=spoc) is how a shared server is used.
+    engine, _ = build_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE SCHEMA spoc"))
+    engine.dispose()
+    join = "&" if "?" in store_url else "?"
+    store = create_store(f"{store_url}{join}options=-csearch_path%3Dspoc")
+    with engine_of(store).engine.connect() as conn:
+        assert conn.execute(text("SHOW search_path")).scalar() == "spoc"
+        assert conn.execute(text("SHOW timezone")).scalar() == "UTC"
+        where = "SELECT table_schema FROM information_schema.tables WHERE table_name = 'requests'"
+        assert conn.execute(text(where)).scalars().all() == ["spoc"]
+    store.close()
