@@ -216,14 +216,7 @@ class InsightsService:
         days = self.store.day_figures(period.since, period.until, department)
         total: dict[str, int] = defaultdict(int)
         for d in days:
-            for name in (
-                "searches",
-                "answered",
-                "zero_results",
-                "clicked",
-                "helpful",
-                "not_helpful",
-            ):
+            for name in DAY_COUNTS:
                 total[name] += getattr(d, name)
         sessions = self.store.sessions(period.since, period.until, department)
         created, with_request = self.store.request_figures(period.since, period.until, department)

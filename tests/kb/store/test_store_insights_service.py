@@ -177,3 +177,33 @@ def test_periods_are_checked_and_until_is_inclusive() -> None:
     with pytest.raises(ValidationError, match="since 2026-03-05, until 2026-03-01$") as backwards:
         Period.parse("2026-03-05", "2026-03-01", date(2026, 4, 5))
     assert backwards.value.values == {"since": "2026-03-05", "until": "2026-03-01"}
+
+
+def test_overview_counts_deflection_from_the_ask_form(
+    store: Store, service: InsightsService
+) -> None:
+    """The rollups counted ask-form sessions and deflected ones per day, but the
+    overview added up only the search counts: deflection always showed 0 and no rate."""
+    for user in ("p1", "p2", "p3", "p4"):
+        sid = store.log_search(
+            SearchEvent(
+                query="parking",
+                answered=True,
+                user=user,
+                lang="en",
+                department="facilities",
+                filters={"source": "ask"},
+                result_ids=["facilities/parking.md"],
+                ts=NOW - timedelta(days=1),
+            )
+        )
+        if user != "p4":  # p4 never opened a suggestion
+            store.log_click(
+                ClickEvent(search_id=sid, article_id="facilities/parking.md", rank=1, ts=NOW)
+            )
+    service.store.refresh()
+    data = service.overview(service.period()).as_dict()
+    assert (data["deflected"], data["deflection_rate"]) == (3, 0.75)
+    facilities = service.overview(service.period(), "facilities").as_dict()
+    assert (facilities["deflected"], facilities["deflection_rate"]) == (3, 0.75)
+    assert service.overview(service.period(), "it").as_dict()["deflection_rate"] is None
