@@ -7,7 +7,7 @@ topic its text was placed in, else it stands for itself; a topic is named
 only when at least `min_people` different requesters asked it), the median
 time to first response and to resolution in hours (wall-clock), the share
 answered and resolved within the department's targets (the due dates, which
-count working hours), how the requesters rated the answers (count and
+count working hours; an open request past a due date has missed it), how the requesters rated the answers (count and
 average of 1-5 stars), and the backlog and overdue requests now.
 
 The period's figures are added up from the request rollups
@@ -95,9 +95,12 @@ def request_figures(
     open_now: Mapping[str, tuple[int, int]],
     targets: Mapping[str, Targets],
     min_people: int,
+    missed: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[DepartmentRequests]:
     """Figures per department, most requests first, from the period's rolled-up
-    days, each department's top topics (`TOP`, most first) and the topic labels."""
+    days, each department's top topics (`TOP`, most first) and the topic labels.
+    `missed` (per department: open requests of the period past their first-response
+    and resolution due dates) count against the shares within target."""
     by_department: dict[str, list[RequestDay]] = defaultdict(list)
     for d in days:
         by_department[d.department].append(d)
@@ -109,6 +112,7 @@ def request_figures(
         mine = by_department.get(dept, [])
         target = targets.get(dept)
         backlog, overdue = open_now.get(dept, (0, 0))
+        late_first, late_resolution = (missed or {}).get(dept, (0, 0))
         out.append(
             DepartmentRequests(
                 department=dept,
@@ -119,10 +123,12 @@ def request_figures(
                 target_first_response_hours=target.first_response_hours if target else None,
                 target_resolution_hours=target.resolution_hours if target else None,
                 first_response_within_target=_share(
-                    sum(d.first_within for d in mine), sum(d.first_judged for d in mine)
+                    sum(d.first_within for d in mine),
+                    sum(d.first_judged for d in mine) + late_first,
                 ),
                 resolution_within_target=_share(
-                    sum(d.resolved_within for d in mine), sum(d.resolved_judged for d in mine)
+                    sum(d.resolved_within for d in mine),
+                    sum(d.resolved_judged for d in mine) + late_resolution,
                 ),
                 backlog=backlog,
                 overdue=overdue,

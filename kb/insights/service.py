@@ -298,7 +298,8 @@ class InsightsService:
         named = any(t.topic_id is not None for t in top)
         labels = {t.id or 0: t.label for t in self.store.topics()} if named else {}
         open_now = self.store.open_requests(self.clock(), department)
-        return request_figures(days, top, labels, open_now, targets, self.min_people)
+        missed = self.store.missed_open(since, until, self.clock(), department)
+        return request_figures(days, top, labels, open_now, targets, self.min_people, missed)
 
     def value_streams(self, period: Period, department: str | None) -> list[dict[str, Any]]:
         """Lead time per task and department of each value stream (`kb.insights.value_streams`)."""

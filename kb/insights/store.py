@@ -72,6 +72,13 @@ class InsightsStore(Protocol):
         self, now: datetime, department: str | None = None
     ) -> dict[str, tuple[int, int]]: ...
 
+    def missed_open(
+        self, since: date, until: date, now: datetime, department: str | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Per department: open requests of the period past their first-response
+        (unanswered) and resolution due dates."""
+        ...
+
     def value_stream_rows(
         self, since: date, until: date, department: str | None = None
     ) -> list[StreamRequest]: ...

@@ -148,6 +148,33 @@ class SqlRequestFigures(SqlBase):
         with self._read("count open requests") as conn:
             return {d: (int(n), int(o or 0)) for d, n, o in conn.execute(query)}
 
+    def missed_open(
+        self, since: date, until: date, now: datetime, department: str | None = None
+    ) -> dict[str, tuple[int, int]]:
+        """Per department: open requests created with since <= day < until that
+        are past their first-response due date unanswered, and past their
+        resolution due date: they missed their targets though nobody closed them."""
+        r = requests
+        first = (r.c.first_response_due < now) & r.c.first_responded_at.is_(None)
+        resolution = (r.c.resolution_due < now) & r.c.resolved_at.is_(None)
+        query = (
+            select(
+                r.c.department,
+                func.sum(case((first, 1), else_=0)),
+                func.sum(case((resolution, 1), else_=0)),
+            )
+            .where(
+                r.c.status.not_in(["resolved", "closed"]),
+                r.c.created >= day_start(since),
+                r.c.created < day_start(until),
+            )
+            .group_by(r.c.department)
+        )
+        if department is not None:
+            query = query.where(r.c.department == department)
+        with self._read("count missed targets") as conn:
+            return {d: (int(f or 0), int(s or 0)) for d, f, s in conn.execute(query)}
+
     def value_stream_rows(
         self, since: date, until: date, department: str | None = None
     ) -> list[StreamRequest]:

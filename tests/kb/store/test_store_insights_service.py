@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
@@ -207,3 +208,27 @@ def test_overview_counts_deflection_from_the_ask_form(
     facilities = service.overview(service.period(), "facilities").as_dict()
     assert (facilities["deflected"], facilities["deflection_rate"]) == (3, 0.75)
     assert service.overview(service.period(), "it").as_dict()["deflection_rate"] is None
+
+
+def test_an_open_request_past_its_due_dates_counts_as_missing_its_targets(
+    store: Store, service: InsightsService
+) -> None:
+    """Only answered and resolved requests were judged against their targets: a
+    department that left a request unanswered past both due dates showed 100 %."""
+    for who, done, age in (("a", True, 72), ("b", False, 72), ("c", False, 1)):
+        created = NOW - timedelta(hours=age)
+        answered = {"first_responded_at": created + timedelta(hours=1)}
+        answered |= {"resolved_at": created + timedelta(hours=2), "status": "resolved"}
+        due = {"first_response_due": created + timedelta(hours=8)}
+        due["resolution_due"] = created + timedelta(hours=40)
+        request = Request(requester=who, query="parking", department="facilities", created=created)
+        store.create_request(replace(request, **due, **(answered if done else {})))
+    service.store.refresh()
+    (row,) = service.requests(service.period(), None, {})
+    # a met both targets, b missed both, c is not due yet
+    assert (row.first_response_within_target, row.resolution_within_target) == (0.5, 0.5)
+    assert (row.backlog, row.overdue) == (2, 1)
+    earlier = service.period(
+        str((NOW - timedelta(days=20)).date()), str(NOW.date() - timedelta(days=10))
+    )
+    assert service.requests(earlier, None, {})[0].resolution_within_target is None
