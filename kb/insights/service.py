@@ -57,11 +57,11 @@ class Period:
     until: date
 
     def __post_init__(self) -> None:
+        # Named as people type it: `until` is the last day, the day before the
+        # exclusive end kept here (reporting the end itself named a day never typed).
+        last = self.until - timedelta(days=1) if self.until > date.min else self.until
+        typed = {"since": str(self.since), "until": str(last)}
         if self.until <= self.since:
-            # Named as people type it: `until` is the last day, the day before the
-            # exclusive end kept here (reporting the end itself named a day never typed).
-            last = self.until - timedelta(days=1) if self.until > date.min else self.until
-            typed = {"since": str(self.since), "until": str(last)}
             raise ValidationError(
                 f"the period must end after it starts: since {self.since}, until {last}",
                 details={"field": "until", **typed},
@@ -71,7 +71,7 @@ class Period:
         if (self.until - self.since).days > MAX_DAYS:
             raise ValidationError(
                 f"a period may span at most {MAX_DAYS} days; choose a later 'since'",
-                details={"since": str(self.since), "until": str(self.until)},
+                details={"field": "since", **typed},
                 key="period_too_long",
                 values={"limit": MAX_DAYS},
             )

@@ -404,3 +404,24 @@ def test_content_owners_see_findings_on_every_article_of_their_department(
     sign_in_as(client, "anna")  # an analyst without the group
     findings = client.get("/api/insights/content").get_json()["findings"]
     assert "admin-accounts" not in str(findings)
+
+
+def test_a_period_too_long_names_since_and_the_pages_mark_it(
+    client: FlaskClient, logged: int
+) -> None:
+    """A period of more than three years was a 400 naming no field: the pages
+    answered an error page instead of their filter with the start date marked."""
+    sign_in_as(client, "anna")
+    query = "since=2020-01-01&until=2026-03-01"
+    body = client.get(f"/api/insights/overview?{query}").get_json()
+    details = body["error"]["details"]
+    assert (details["field"], details["since"], details["until"]) == (
+        "since",
+        "2020-01-01",
+        "2026-03-01",
+    )
+    page = client.get(f"/insights/?{query}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 400
+    since = html.split('name="since"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in since and 'value="2020-01-01"' in since
