@@ -8,6 +8,8 @@ classes (`chart-line`, `chart-bar`, ...) so the charts follow the app's
 style sheet and its dark or high-contrast variants.
 
 Every text that goes into the markup is escaped here; callers pass plain text.
+The sentences around the figures (the description, "no data") are in the
+language the caller names, from the catalog (`kb/i18n/locales/*/charts.po`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
+
+from kb.i18n.catalog import domain_catalog
 
 WIDTH = 640
 LINE_HEIGHT = 200
@@ -64,6 +68,16 @@ def _nice_top(value: float) -> float:
     return 10 * magnitude
 
 
+def _say(lang: str, key: str, **values: str) -> str:
+    return domain_catalog().translate(lang, key, **values)
+
+
+def _empty(lang: str) -> list[str]:
+    """What an empty chart shows where its figures would be."""
+    note = escape(_say(lang, "chart_no_data"))
+    return [f'<text class="chart-empty" x="{WIDTH // 2}" y="26" text-anchor="middle">{note}</text>']
+
+
 def _ident(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-") or "chart"
 
@@ -86,6 +100,7 @@ def line_chart(
     value_label: str,
     chart_id: str | None = None,
     percent: bool = False,
+    lang: str = "en",
 ) -> Chart:
     """A line over time (one point per day or week), with its axis and a
     sentence naming the first, last, lowest and highest values. A point without
@@ -96,12 +111,12 @@ def line_chart(
     rows = tuple((label, NO_VALUE if v is None else show(v)) for label, v in points)
     present = [i for i, (_, v) in enumerate(points) if v is not None]
     if not present:
-        summary = f"{title}: no data in this period."
+        summary = _say(lang, "chart_empty_summary", title=title)
         return Chart(
             chart_id,
             title,
             summary,
-            _frame(chart_id, title, summary, 40, []),
+            _frame(chart_id, title, summary, 40, _empty(lang)),
             ("", value_label),
             rows,
         )
@@ -112,10 +127,18 @@ def line_chart(
     low = min(present, key=lambda i: known[i])
     high = max(present, key=lambda i: known[i])
     first, last = present[0], present[-1]
-    summary = (
-        f"{title}, {points[first][0]} to {points[last][0]}: from {show(known[first])} to "
-        f"{show(known[last])}; lowest {show(known[low])} ({points[low][0]}), "
-        f"highest {show(known[high])} ({points[high][0]})."
+    summary = _say(
+        lang,
+        "chart_line_summary",
+        title=title,
+        first_day=points[first][0],
+        last_day=points[last][0],
+        first=show(known[first]),
+        last=show(known[last]),
+        low=show(known[low]),
+        low_day=points[low][0],
+        high=show(known[high]),
+        high_day=points[high][0],
     )
     svg = _frame(chart_id, title, summary, LINE_HEIGHT, body)
     return Chart(chart_id, title, summary, svg, ("", value_label), rows)
@@ -169,7 +192,9 @@ def _line_body(
             for i in run
         )
     for i in sorted({0, len(values) - 1, len(values) // 2}):
-        anchor = "start" if i == 0 else "end" if i == len(values) - 1 else "middle"
+        # A lone point sits in the middle, its date under it.
+        edge = len(values) > 1 and i in (0, len(values) - 1)
+        anchor = "middle" if not edge else "start" if i == 0 else "end"
         body.append(
             f'<text class="chart-tick" x="{x(i):.1f}" y="{LINE_HEIGHT - 8}" '
             f'text-anchor="{anchor}">{escape(labels[i])}</text>'
@@ -185,6 +210,7 @@ def bar_chart(
     label_header: str = "",
     chart_id: str | None = None,
     percent: bool = False,
+    lang: str = "en",
 ) -> Chart:
     """Horizontal bars, one per row (per department, per topic), largest first
     as given; each bar carries its value as text."""
@@ -208,10 +234,12 @@ def bar_chart(
         )
     if bars:
         listed = "; ".join(f"{label} {show(float(v))}" for label, v in bars[:8])
-        more = f" and {len(bars) - 8} more" if len(bars) > 8 else ""
-        summary = f"{title}: {listed}{more}."
+        if len(bars) > 8:
+            listed = _say(lang, "chart_bar_more", listed=listed, more=str(len(bars) - 8))
+        summary = _say(lang, "chart_bar_summary", title=title, listed=listed)
     else:
-        summary = f"{title}: no data in this period."
+        summary = _say(lang, "chart_empty_summary", title=title)
+        body = _empty(lang)
     svg = _frame(chart_id, title, summary, height, body)
     return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
 

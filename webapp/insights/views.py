@@ -32,7 +32,7 @@ from kb.spreadsheet_cells import safe_row
 from webapp import services
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
-from webapp.i18n import gettext
+from webapp.i18n import current_language, gettext
 
 REFRESH_SECONDS = 30.0
 _EXTENSION = "kb_insights_refreshed"
@@ -155,6 +155,7 @@ def overview_charts(overview: Overview) -> list[Chart]:
         list(zip(label, [d.searches for d in days], strict=True)),
         value_label=gettext("figure_searches"),
         chart_id="searches-per-day",
+        lang=current_language(),
     )
     answered = line_chart(
         gettext("chart_answered_per_day"),
@@ -166,6 +167,7 @@ def overview_charts(overview: Overview) -> list[Chart]:
         value_label=gettext("figure_answered_rate"),
         chart_id="answered-per-day",
         percent=True,
+        lang=current_language(),
     )
     return [searches, answered]
 
@@ -180,6 +182,7 @@ def _department_bars(
         label_header=gettext("chart_department"),
         chart_id=chart_id,
         percent=percent,
+        lang=current_language(),
     )
 
 

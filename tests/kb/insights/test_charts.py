@@ -66,3 +66,15 @@ def test_days_without_a_value_break_the_line_and_keep_their_place() -> None:
     assert chart.rows[0] == ("d1", "\u2013") and chart.rows[1] == ("d2", "50 %")
     assert "d2 to d5: from 50 % to 100 %" in chart.summary
     assert "no data" in line_chart("A", [("d1", None)], value_label="r").summary
+
+
+def test_an_empty_chart_says_so_where_it_is_seen_and_a_lone_day_sits_under_its_point() -> None:
+    """An empty chart was a blank box (its "no data" only in the description), and
+    one day's date started at its point instead of sitting under it."""
+    for empty in (line_chart("A", [], value_label="n"), bar_chart("B", [], value_label="n")):
+        texts = [t.text for t in ET.fromstring(empty.svg).iter(f"{SVG}text")]
+        assert texts == ["No data in this period."]
+    root = ET.fromstring(line_chart("A", [("2026-03-01", 4)], value_label="n").svg)
+    (dot,) = root.iter(f"{SVG}circle")
+    (day,) = (t for t in root.iter(f"{SVG}text") if t.text == "2026-03-01")
+    assert day.get("text-anchor") == "middle" and float(day.get("x")) == float(dot.get("cx"))

@@ -66,6 +66,21 @@ def test_the_pages_speak_german(client: FlaskClient, topic_id: int) -> None:
     assert "Wissenslücken" in gaps and "Zuweisen" in gaps
 
 
+def test_chart_descriptions_speak_the_page_s_language(client: FlaskClient, topic_id: int) -> None:
+    """Screen readers read each chart's description and the table's caption: on
+    German pages they were English sentences around German titles."""
+    sign_in_as(client, "anna")
+    today = datetime.now(UTC).date()
+    html = client.get(f"/insights/?hl=de&since={today}").get_data(as_text=True)
+    descriptions = [part.split("</desc>", 1)[0] for part in html.split("<desc")[1:]]
+    searches, answered, departments = (d.split(">", 1)[1] for d in descriptions)
+    assert "Suchen pro Tag" in searches and "niedrigster Wert" in searches
+    assert "lowest" not in searches and " from " not in searches
+    assert "IT" in departments and " and " not in departments
+    empty = client.get("/insights/?hl=de&since=2020-01-01&until=2020-01-03").get_data(as_text=True)
+    assert "Keine Daten in diesem Zeitraum" in empty and "no data" not in empty
+
+
 def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> None:
     token = sign_in_as(client, "anna")
     html = client.get("/insights/gaps").get_data(as_text=True)
