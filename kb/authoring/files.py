@@ -25,7 +25,8 @@ from pathlib import Path, PurePosixPath
 
 from kb.authoring.records import text_hash
 from kb.content.files import is_hidden
-from kb.errors import NotFoundError, ValidationError
+from kb.content.regular_files import read_regular_file
+from kb.errors import ContentError, NotFoundError, ValidationError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LOCK_FILE = ".kb-edit.lock"
@@ -103,15 +104,22 @@ def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
     return path
 
 
-def read_text(path: Path, max_bytes: int) -> str | None:
+def read_text(path: Path, max_bytes: int, article_id: str) -> str | None:
     """The file's text (None when it does not exist); never follows a link and
-    never reads more than `max_bytes` + 1 bytes."""
+    never reads more than `max_bytes` + 1 bytes. A file over `max_bytes` is a
+    `ContentError` (kind too_large): its first part alone, opened in the editor
+    and saved, would drop the rest of the article."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError:
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        raw = handle.read(max_bytes + 1)
+        raw = read_regular_file(
+            path,
+            max_bytes,
+            article_id,
+            too_large_hint="split the article into smaller ones on disk, or raise max_file_bytes",
+        )
+    except ContentError as exc:
+        if exc.kind == "missing":
+            return None
+        raise
     return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
@@ -119,8 +127,9 @@ def holds(root: Path, article_id: str, content_hash: str, max_bytes: int) -> boo
     """Whether `article_id`'s file is there and holds the text of `content_hash`
     (read as `article_file` and `read_text` do: no link is followed)."""
     try:
-        text = read_text(article_file(root, article_id, must_exist=True), max_bytes)
-    except (NotFoundError, ValidationError):
+        path = article_file(root, article_id, must_exist=True)
+        text = read_text(path, max_bytes, article_id)
+    except (NotFoundError, ValidationError, ContentError):
         return False
     return text is not None and text_hash(text) == content_hash
 

@@ -118,7 +118,7 @@ class AuthoringService:
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
         path = article_file(self.root, article_id, must_exist=True)
-        text = read_text(path, self.max_bytes) or ""
+        text = read_text(path, self.max_bytes, article_id) or ""
         latest = self.versions.latest(article_id)
         version = 1 if latest is None else latest.number
         if latest is not None and latest.content_hash != text_hash(text):
@@ -302,7 +302,7 @@ class AuthoringService:
     def _sync(self, article_id: str, path: Path) -> ArticleVersion:
         """The current version; a file changed on disk (or never versioned) is
         recorded first, so history holds every text that was ever current."""
-        text = read_text(path, self.max_bytes)
+        text = read_text(path, self.max_bytes, article_id)
         if text is None:
             raise NotFoundError(
                 f"no article {article_id!r} in the content folder",

@@ -272,3 +272,27 @@ def test_two_saves_at_once_one_wins_the_other_is_stale(
         t.join()
     assert sorted(type(r).__name__ for r in results) == ["ArticleVersion", "StaleEditError"]
     assert len(service.history(CORA, "it/vpn.md")) == 2
+
+
+def test_an_article_over_the_size_limit_is_refused_whole_never_opened_or_saved_cut_short(
+    root: Path, tmp_path: Path
+) -> None:
+    store = create_store(f"sqlite:///{tmp_path / 'limit.db'}")
+    service = AuthoringService(
+        root, version_store(store), lambda: load_departments(root), max_bytes=2_000
+    )
+    path = root / "it" / "vpn.md"
+    whole = ARTICLE + "Step.\n" * 500 + "The last line only the file has.\n"
+    path.write_text(whole, encoding="utf-8")
+    with pytest.raises(ContentError, match="over the 2,000-byte limit") as caught:
+        service.open(CORA, "it/vpn.md")
+    assert caught.value.path == "it/vpn.md" and caught.value.kind == "too_large"
+    # Saving what an editor could have shown (the first part) would drop the rest.
+    fields = split_text(ARTICLE, "it/vpn.md")[0]
+    with pytest.raises(ContentError, match="over the 2,000-byte limit"):
+        service.save(CORA, "it/vpn.md", fields, base_version=1)
+    with pytest.raises(ContentError, match="over the 2,000-byte limit"):
+        service.set_status(CORA, "it/vpn.md", Status.RETIRED, base_version=1)
+    assert path.read_text(encoding="utf-8") == whole
+    assert service.versions.latest("it/vpn.md") is None
+    store.close()
