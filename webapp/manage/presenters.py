@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.authoring.records import ArticleActivity, ArticleVersion
-from kb.content.files import content_entries
+from kb.content.files import FileEntry, content_entries
 from kb.content.readers import is_document
 from kb.content.scanner import read_entry
 from kb.errors import KbError
@@ -112,16 +112,31 @@ def department_rows(department: str, today: date) -> list[ArticleRow]:
                 name = entry.id.rsplit("/", 1)[-1]
                 rows.append(ArticleRow(entry.id, name, "", "", "", None, False, False, False))
             continue
-        article, problems = read_entry(entry, settings.max_file_bytes, settings.render_seconds)
+        article, problem = _read_markdown(entry)
         if article is None:
             name = entry.id.rsplit("/", 1)[-1]
-            problem = str(problems[0]) if problems else ""
             rows.append(
                 ArticleRow(entry.id, name, "", "", "", None, False, False, True, problem=problem)
             )
             continue
         rows.append(_row(article, today, settings.review_due_days))
     return _with_usage(department, rows)
+
+
+def _read_markdown(entry: FileEntry) -> tuple[Article | None, str]:
+    """The article of a Markdown file as `kb validate` reads it, or None and why not."""
+    settings = services.services().settings
+    article, problems = read_entry(entry, settings.max_file_bytes, settings.render_seconds)
+    if article is not None:
+        return article, ""
+    return None, str(problems[0]) if problems else ""
+
+
+def file_problem(article_id: str) -> str:
+    """Why the article's file on disk cannot be indexed as it is ('' when it can),
+    for the editor, which shows the text all the same so that it can be mended."""
+    path = services.services().settings.content_path / article_id
+    return _read_markdown(FileEntry(article_id, str(path), 0, 0))[1]
 
 
 def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:

@@ -139,6 +139,7 @@ def _render_editor(
     message: str = "",
     status: int = 200,
     slug: str = "",
+    problem: str = "",
 ) -> tuple[str, int]:
     dept = services.authoring().departments().get(department)
     page = render_template(
@@ -148,6 +149,7 @@ def _render_editor(
         department=department,
         review_required=bool(dept and dept.review_required),
         error=error,
+        problem=problem,
         message=message,
         slug=slug,
         links=presenters.link_choices(),
@@ -227,7 +229,12 @@ def _posted_fields() -> ArticleFields:
 @bp.get("/edit/<path:article_id>")
 def edit(article_id: str) -> tuple[str, int]:
     opened = services.authoring().open(require_user(), article_id)
-    return _render_editor(opened, opened.fields, department=opened.department)
+    return _render_editor(
+        opened,
+        opened.fields,
+        department=opened.department,
+        problem=presenters.file_problem(article_id),
+    )
 
 
 @bp.post("/edit/<path:article_id>")

@@ -342,3 +342,20 @@ def test_gaps_assigned_to_the_department_appear_on_its_list(client: FlaskClient,
     assert "vpn from hotels" in section
     assert "printer toner" not in section  # closed
     assert "parental leave abroad" not in section  # HR's
+
+
+def test_the_editor_names_what_is_wrong_with_the_file_on_disk(
+    client: FlaskClient, content: Path
+) -> None:
+    sign_in_as(client, "cora")
+    broken = "---\ntitle: Printers\n---\nLine one\nLine two \xff bad\n".encode("latin-1")
+    (content / "it" / "printers.md").write_bytes(broken)
+    page = text_of(client.get("/manage/edit/it/printers.md"))
+    # The editor shows the text (the bad byte replaced), and says why readers do not get it.
+    assert "Line two" in page
+    assert "it/printers.md:5: invalid UTF-8 at byte 42" in page
+    assert "not in search as it is" in page
+    german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
+    assert "so nicht in der Suche" in german
+    fine = text_of(client.get("/manage/edit/it/vpn-setup.md"))
+    assert "not in search as it is" not in fine
