@@ -81,7 +81,7 @@ class Planner:
         seen: set[str] = set()
         changed: list[FileEntry] = []
         self._defaults = {}
-        for item in unique_entries(self.content, triage):
+        for item in unique_entries(self.content, triage, indexed=known):
             if isinstance(item, Problem):
                 report.errors.append(str(item))
                 continue

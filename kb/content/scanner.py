@@ -11,7 +11,7 @@ department file is judged and named the same way everywhere.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,29 +121,37 @@ def load_departments(root: Path, triage: str = DEFAULT_TRIAGE) -> dict[str, Depa
     return departments
 
 
-def unique_entries(root: Path, triage: str = DEFAULT_TRIAGE) -> Iterator[FileEntry | Problem]:
-    """The content files; a second file whose id differs only in case or
-    accents is a problem instead (it would have the same URL), and so is a
-    link to a folder (never followed: it could lead out of the root). Files in
+def unique_entries(
+    root: Path, triage: str = DEFAULT_TRIAGE, indexed: Container[str] = ()
+) -> Iterator[FileEntry | Problem]:
+    """The content files; of files whose ids differ only in case or accents (they
+    would have the same URL) one is kept and the others are problems, and so is
+    a link to a folder (never followed: it could lead out of the root). Files in
     a folder that cannot be a department are left out (`scan_departments`
-    reports the folder)."""
-    seen: dict[str, str] = {}
+    reports the folder).
+
+    The file kept is the one already `indexed`, else the one with a lower-case
+    id, else the first by name: a new file (a folder `HR` beside `hr`, which
+    sorts first) never pushes out an article readers already find."""
     links: list[str] = []
-    for entry in content_entries(root, links):
-        if not _in_department(entry.id, triage):
+    entries = [e for e in content_entries(root, links) if _in_department(e.id, triage)]
+    kept: dict[str, FileEntry] = {}
+    for entry in entries:
+        held = kept.get(id_key(entry.id))
+        if held is None or _precedence(entry, indexed) < _precedence(held, indexed):
+            kept[id_key(entry.id)] = entry
+    for entry in entries:
+        winner = kept[id_key(entry.id)]
+        if winner is entry:
+            yield entry
             continue
-        key = id_key(entry.id)
-        if key in seen:
-            yield Problem(
-                entry.id,
-                f"duplicate id: same article id as {seen[key]} "
-                "(ids differ only in letter case or accents)",
-                hint="rename one of the files",
-                kind="duplicate",
-            )
-            continue
-        seen[key] = entry.id
-        yield entry
+        yield Problem(
+            entry.id,
+            f"duplicate id: same article id as {winner.id} "
+            "(ids differ only in letter case or accents)",
+            hint="rename one of the files",
+            kind="duplicate",
+        )
     for link in links:
         yield Problem(
             link,
@@ -152,6 +160,11 @@ def unique_entries(root: Path, triage: str = DEFAULT_TRIAGE) -> Iterator[FileEnt
             severity=Severity.WARNING,
             kind="not_a_file",
         )
+
+
+def _precedence(entry: FileEntry, indexed: Container[str]) -> tuple[bool, bool]:
+    """Lower first: which of two files with the same id is the article."""
+    return entry.id not in indexed, entry.id != entry.id.lower()
 
 
 def _in_department(article_id: str, triage: str) -> bool:

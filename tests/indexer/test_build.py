@@ -208,6 +208,30 @@ def test_an_article_named_in_capitals_stays_indexed_when_unchanged(
     assert "it/VPN-FAQ.md" in SnapshotReader(tiny_settings.index_path).get().titles
 
 
+def test_a_new_file_with_an_indexed_article_s_id_never_pushes_it_out(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    content = tiny_settings.content_path
+    (content / "it" / "VPN-FAQ.md").write_text("# VPN FAQ\nAsk IT.\n")
+    build(tiny_settings, hashing_embedder)
+    # A folder "HR" beside "hr" sorts first, as does a lower-case twin of a
+    # capitalised name; neither may take the indexed article's place.
+    (content / "HR").mkdir()
+    (content / "HR" / "annual-leave.md").write_text("---\ntitle: Imposter\n---\nOther text.\n")
+    (content / "it" / "vpn-faq.md").write_text("# VPN FAQ, again\nAsk someone.\n")
+    report = build(tiny_settings, hashing_embedder)
+    titles = SnapshotReader(tiny_settings.index_path).get().titles
+    assert titles["hr/annual-leave.md"] != "Imposter" and "HR/annual-leave.md" not in titles
+    assert "it/VPN-FAQ.md" in titles and "it/vpn-faq.md" not in titles
+    assert report.removed == 0 and len(report.errors) == 2
+    assert report.errors[0].startswith("error: HR/annual-leave.md: duplicate id")
+    assert "same article id as hr/annual-leave.md" in report.errors[0]
+    assert report.errors[1].startswith("error: it/vpn-faq.md: duplicate id")
+    # kb validate, which knows no index, keeps the lower-case id of the two.
+    [dup] = [p for p in scan_content(content).problems if p.path.startswith("HR/")]
+    assert str(dup) == report.errors[0]
+
+
 def test_links_pipes_and_devices_are_reported_and_skipped(
     tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
 ) -> None:
