@@ -46,6 +46,20 @@ def _date(value: Any) -> date | None:
         return None
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Front matter as people write it: one field a line (`default_flow_style`
+    None put a front matter without lists on one line in braces), lists inline
+    (`tags: [vpn, remote]`)."""
+
+
+_FrontMatterDumper.add_representer(
+    list,
+    lambda dumper, value: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", value, flow_style=True
+    ),
+)
+
+
 def split_text(text: str, article_id: str) -> tuple[ArticleFields, dict[str, Any]]:
     """The editor's fields of an article's text, and the front-matter fields it
     does not edit (kept on save)."""
@@ -87,8 +101,13 @@ def compose_text(fields: ArticleFields, extra: dict[str, Any], updated: date) ->
     # Empty fields are left out, as a person writing the file would.
     ordered = {k: meta[k] for k in FIELD_ORDER if meta[k] not in ("", None, [])}
     ordered.update({k: v for k, v in extra.items() if k not in FIELD_ORDER})
-    front = yaml.safe_dump(
-        ordered, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
+    front = yaml.dump(
+        ordered,
+        Dumper=_FrontMatterDumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1000,
+        default_flow_style=False,
     )
     body = fields.body.replace("\r\n", "\n").strip("\n")
     return f"---\n{front}---\n{body}\n"
