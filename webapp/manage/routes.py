@@ -228,7 +228,16 @@ def _posted_fields() -> ArticleFields:
 
 @bp.get("/edit/<path:article_id>")
 def edit(article_id: str) -> tuple[str, int]:
-    opened = services.authoring().open(require_user(), article_id)
+    try:
+        opened = services.authoring().open(require_user(), article_id)
+    except ContentError as exc:  # broken front matter, too large: mended on disk
+        page = render_template(
+            "manage/unreadable.html",
+            article_id=article_id,
+            error=exc,
+            department=article_id.split("/", 1)[0],
+        )
+        return page, exc.status
     return _render_editor(
         opened,
         opened.fields,

@@ -359,3 +359,18 @@ def test_the_editor_names_what_is_wrong_with_the_file_on_disk(
     assert "so nicht in der Suche" in german
     fine = text_of(client.get("/manage/edit/it/vpn-setup.md"))
     assert "not in search as it is" not in fine
+
+
+def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the_list(
+    client: FlaskClient, content: Path
+) -> None:
+    sign_in_as(client, "cora")
+    (content / "it" / "printers.md").write_text("---\ntitle: Printers\ntags: [a, b\n---\nText.\n")
+    answer = client.get("/manage/edit/it/printers.md")
+    page = text_of(answer)
+    assert answer.status_code == 422
+    assert "it/printers.md:4: front matter is not valid YAML" in page
+    assert "fix the YAML between the" in page  # what to do, not only what is wrong
+    assert 'href="/manage/?department=it"' in page
+    german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
+    assert "kann im Editor nicht geöffnet werden" in german
