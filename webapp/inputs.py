@@ -250,3 +250,38 @@ def int_field(
     if value > maximum:
         raise too_large(name, maximum, str(value))
     return value
+
+
+def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    """Query parameter `name` as a whole number from `low` to `high` (`default` when
+    absent or empty); a 400 naming it otherwise."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    text = raw.strip()
+    negative = text.startswith("-")
+    text = text.removeprefix("-")
+    # ASCII digits only: Python's int() would also take "١٠", "１０", "+5" and
+    # "1_000", which no page sends and a cache or log would not recognise.
+    if not (text.isascii() and text.isdigit()):
+        raise invalid(
+            name,
+            f"must be a whole number written with the digits 0-9, got {raw[:40]!r}",
+            key="not_number",
+            value=raw[:40],
+        )
+    significant = text.lstrip("0") or "0"
+    # Beyond range without converting thousands of digits.
+    value = high + 1 if len(significant) > len(str(high)) else int(significant)
+    value = -value if negative else value
+    if not low <= value <= high:
+        raise invalid(
+            name,
+            f"must be between {low} and {high}, got {raw.strip()[:40]}",
+            key="out_of_range",
+            values={"low": low, "high": high},
+            value=value,
+            min=low,
+            max=high,
+        )
+    return value

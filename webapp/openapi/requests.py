@@ -156,6 +156,14 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "department": {"type": "string", "description": "With ?department= only."},
             "requests": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
+            "total": {"type": "integer", "description": "Requests in the whole list."},
+            "limit": {"type": "integer", "description": "The page size used."},
+            "offset": {"type": "integer", "description": "Requests skipped before this page."},
+            "truncated": {"type": "boolean", "description": "More requests follow this page."},
+            "next": {
+                "type": ["string", "null"],
+                "description": "URL of the next page; null on the last.",
+            },
         },
     },
     "Entry": {
@@ -298,8 +306,21 @@ OPERATIONS: dict[str, Any] = {
                 "With department: only overdue requests.",
                 {"type": "string", "enum": ["1", "true", "0", "false"]},
             ),
+            param(
+                "limit",
+                "Requests per page (default and maximum 500).",
+                {"type": "integer", "minimum": 1, "maximum": 500, "default": 500},
+            ),
+            param(
+                "offset",
+                "Requests to skip (from the previous page's next).",
+                {"type": "integer", "minimum": 0, "default": 0},
+            ),
         ],
-        "responses": {"200": json_response("RequestList", "At most 500 requests."), **_ERRORS},
+        "responses": {
+            "200": json_response("RequestList", "One page of at most `limit` requests."),
+            **_ERRORS,
+        },
     },
     "requests_api.show": {
         "operationId": "getRequest",

@@ -20,6 +20,10 @@ the one shape of `webapp.errors`; everything is described in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+from urllib.parse import urlencode
+
 from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
@@ -29,7 +33,7 @@ from kb.requests.rating import checked_rating
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import MAX_INT, int_field, json_object, text_field
+from webapp.inputs import MAX_INT, int_arg, int_field, json_object, text_field
 from webapp.requests import files, presenters
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import (
@@ -44,7 +48,8 @@ from webapp.throttle import ASK, limit
 
 bp = Blueprint("requests_api", __name__, url_prefix="/api")
 
-LIST_LIMIT = 500
+T = TypeVar("T")
+LIST_LIMIT = 500  # the most requests one page of a listing holds, and the default
 
 
 @bp.post("/requests")
@@ -104,12 +109,7 @@ def listing() -> Response:
     if department:
         overdue = flag in ("1", "true")
         items = service.queue(actor, department, status=statuses, overdue=overdue)
-        return jsonify(
-            {
-                "department": department,
-                "requests": [presenters.queue_item_json(i) for i in items[:LIST_LIMIT]],
-            }
-        )
+        return jsonify({"department": department, **_page(items, presenters.queue_item_json)})
     if mine not in ("", "1", "true"):
         raise ValidationError(
             f"mine: send mine=1 (your requests) or department=SLUG (a queue), got {mine!r}",
@@ -117,7 +117,28 @@ def listing() -> Response:
             key="mine_flag",
         )
     found = service.list_mine(actor, status=statuses)
-    return jsonify({"requests": [presenters.request_json(r) for r in found[:LIST_LIMIT]]})
+    return jsonify(_page(found, presenters.request_json))
+
+
+def _page(items: Sequence[T], present: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+    """One page of a listing (`limit`, `offset`), with the total and the URL of the
+    next page (None on the last), so that a client can tell a list is cut."""
+    size = int_arg(request.args, "limit", LIST_LIMIT, 1, LIST_LIMIT)
+    offset = int_arg(request.args, "offset", 0, 0, MAX_INT)
+    shown = items[offset : offset + size]
+    more = offset + len(shown) < len(items)
+    following = None
+    if more:
+        args = request.args.to_dict(flat=False) | {"offset": [str(offset + len(shown))]}
+        following = f"{request.path}?{urlencode(args, doseq=True)}"
+    return {
+        "requests": [present(item) for item in shown],
+        "total": len(items),
+        "limit": size,
+        "offset": offset,
+        "truncated": more,
+        "next": following,
+    }
 
 
 def _detail(request_id: int) -> Response:

@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from kb.results import Query
 from kb.settings import Settings
-from webapp.inputs import invalid, too_long
+from webapp.inputs import int_arg, invalid, too_long
 
 DEFAULT_K = 10
 
@@ -22,39 +22,6 @@ MAX_TAGS = 10
 MAX_TAG_CHARS = 100
 
 MAX_SUGGEST_CHARS = 100
-
-
-def _int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return default
-    text = raw.strip()
-    negative = text.startswith("-")
-    text = text.removeprefix("-")
-    # ASCII digits only: Python's int() would also take "١٠", "１０", "+5" and
-    # "1_000", which no page sends and a cache or log would not recognise.
-    if not (text.isascii() and text.isdigit()):
-        raise invalid(
-            name,
-            f"must be a whole number written with the digits 0-9, got {raw[:40]!r}",
-            key="not_number",
-            value=raw[:40],
-        )
-    significant = text.lstrip("0") or "0"
-    # Beyond range without converting thousands of digits.
-    value = high + 1 if len(significant) > len(str(high)) else int(significant)
-    value = -value if negative else value
-    if not low <= value <= high:
-        raise invalid(
-            name,
-            f"must be between {low} and {high}, got {raw.strip()[:40]}",
-            key="out_of_range",
-            values={"low": low, "high": high},
-            value=value,
-            min=low,
-            max=high,
-        )
-    return value
 
 
 def query_text(args: Mapping[str, str], settings: Settings, *, required: bool) -> str:
@@ -93,8 +60,8 @@ def search_params(
 ) -> SearchParams:
     """Check `q`, `k`, `page`, `department` and the repeatable `tag`."""
     text = query_text(args, settings, required=required)
-    k = _int_arg(args, "k", DEFAULT_K, 1, settings.max_k)
-    page = _int_arg(args, "page", 1, 1, settings.max_page)
+    k = int_arg(args, "k", DEFAULT_K, 1, settings.max_k)
+    page = int_arg(args, "page", 1, 1, settings.max_page)
     department = (args.get("department") or "").strip() or None
     if department is not None:
         known = sorted(departments)

@@ -232,6 +232,34 @@ def test_lists_mine_and_queues(client: FlaskClient) -> None:
     error_of(client.get("/api/requests?mine=2"), 400, "invalid_request")
 
 
+def test_lists_come_in_pages_that_say_when_more_follow(client: FlaskClient) -> None:
+    ids = [new_request(client, query=f"VPN drops, case {n}") for n in range(3)]
+    sign_in_as(client, "ivan")
+    whole = client.get("/api/requests?department=it").get_json()
+    assert (whole["total"], whole["truncated"], whole["next"]) == (3, False, None)
+    first = client.get("/api/requests?department=it&status=new&limit=2").get_json()
+    assert len(first["requests"]) == 2 and first["truncated"] is True
+    assert (first["total"], first["limit"], first["offset"]) == (3, 2, 0)
+    assert first["next"] == "/api/requests?department=it&status=new&limit=2&offset=2"
+    rest = client.get(first["next"]).get_json()
+    assert (rest["offset"], rest["truncated"], rest["next"]) == (2, False, None)
+    seen = [r["id"] for r in first["requests"] + rest["requests"]]
+    assert sorted(seen) == sorted(ids)
+    sign_in_as(client, "emma")
+    mine = client.get("/api/requests?limit=1&offset=1").get_json()
+    assert [r["id"] for r in mine["requests"]] == [ids[1]] and mine["total"] == 3
+    assert client.get("/api/requests?offset=9").get_json()["requests"] == []
+    for query, field in (
+        ("limit=0", "limit"),
+        ("limit=501", "limit"),
+        ("limit=x", "limit"),
+        ("offset=-1", "offset"),
+        ("offset=1e3", "offset"),
+    ):
+        error = error_of(client.get(f"/api/requests?{query}"), 400, "invalid_request")
+        assert error["details"]["field"] == field
+
+
 def test_comment_errors(client: FlaskClient) -> None:
     request_id = new_request(client)
     emma = sign_in_as(client, "emma")
