@@ -46,6 +46,7 @@ class Step:
 
 
 Change = Callable[[Request, datetime], Step]
+PairChange = Callable[[Request, Request, datetime], tuple[Step, Step]]
 
 
 @dataclass(frozen=True)
@@ -147,4 +148,31 @@ class Ledger:
                 logger.info("requests: request %s changed meanwhile; retrying", request_id)
                 continue
             return Saved(before, saved, step.entry)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def save_pair(
+        self, actor: User, first_id: int, second_id: int, change: PairChange
+    ) -> tuple[Saved, Saved]:
+        """Apply `change` to two current requests and save both in one transaction
+        (both or neither), retrying when either changed meanwhile: `change` then
+        sees both fresh, so its checks hold for what is saved."""
+        for attempt in range(1, SAVE_ATTEMPTS + 1):
+            first, second = self.load(actor, first_id), self.load(actor, second_id)
+            steps = change(first, second, self.clock())
+            try:
+                saved = self.store.update_requests(
+                    [
+                        (s.request, s.entry, self.announcing(s.topic) if s.topic else None)
+                        for s in steps
+                    ]
+                )
+            except ConflictError as exc:
+                if "stored_version" not in exc.details or attempt == SAVE_ATTEMPTS:
+                    raise
+                logger.info("requests: %s or %s changed meanwhile; retrying", first_id, second_id)
+                continue
+            return (
+                Saved(first, saved[0], steps[0].entry),
+                Saved(second, saved[1], steps[1].entry),
+            )
         raise AssertionError("unreachable: the last attempt returns or raises")

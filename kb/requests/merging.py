@@ -5,7 +5,10 @@ with an entry naming T (its history stays as it was, and it can no longer be
 reopened by its requester), D's requester becomes a watcher of T, so they
 read and hear its answer, and T's history notes which request was merged
 into it (an internal entry: T's requester need not see D's question). D's
-requester is told (`request.merged`).
+requester is told (`request.merged`). The note on T and the closing of D are
+saved in one transaction, both checked open on the versions saved, so a
+racing merge (T into D at the same moment) cannot leave a note on a request
+that stays open, nor two requests merged into each other.
 """
 
 from __future__ import annotations
@@ -45,7 +48,6 @@ class MergeWork:
         requester = duplicate.requester
 
         def note_merge(target: Request, now: datetime) -> Step:
-            self._check_open(target)
             watchers = list(target.watchers)
             if requester != target.requester and requester not in watchers:
                 watchers.append(requester)
@@ -54,14 +56,19 @@ class MergeWork:
             return Step(replace(target, watchers=watchers, updated=now), entry, None)
 
         def close(request: Request, now: datetime) -> Step:
-            self._check_open(request)
             data = {"into": into_id, "from": request.status.value, "to": "closed"}
             entry = new_entry(actor, request, now, "merged", note, data)
             closed = replace(request, status=RequestStatus.CLOSED, merged_into=into_id, updated=now)
             return Step(closed, entry, Topic.MERGED)
 
-        self.ledger.save(actor, into_id, note_merge)
-        merged = self.ledger.save(actor, duplicate_id, close).after
+        def merge_both(target: Request, request: Request, now: datetime) -> tuple[Step, Step]:
+            # Both re-checked on the state being saved: of two merges racing
+            # (D into T and T into D), the second finds one closed and is refused.
+            self._check_open(target)
+            self._check_open(request)
+            return note_merge(target, now), close(request, now)
+
+        merged = self.ledger.save_pair(actor, into_id, duplicate_id, merge_both)[1].after
         self.tasks.cancel_open_tasks(actor, merged)
         return merged
 

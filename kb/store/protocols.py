@@ -167,6 +167,14 @@ class RequestStore(Protocol):
         """
         ...
 
+    def update_requests(
+        self, changes: Sequence[tuple[Request, RequestEntry, Announce | None]]
+    ) -> list[Request]:
+        """Save several changes as `update_request` does, all in one transaction:
+        every request is saved, or (ConflictError on any stale version) none is.
+        Returns the saved requests in the order given."""
+        ...
+
     def add_entry(self, entry: RequestEntry) -> RequestEntry:
         """Append a history entry; returns it with its id."""
         ...

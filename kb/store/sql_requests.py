@@ -176,25 +176,44 @@ class SqlRequests(SqlBase):
         announce: Announce | None = None,
         attachments: Sequence[Attachment] = (),
     ) -> Request:
-        if request.id is None:
-            raise ValueError("update_request needs a stored request (its id is None)")
-        if entry.request_id != request.id:
-            raise ValueError(
-                f"the entry belongs to request {entry.request_id!r}, not {request.id!r}"
-            )
-        values = {k: v for k, v in request_row(request).items() if k not in _CREATION_ONLY}
+        _check_change(request, entry)
         with self._write("update a request") as conn:
-            result = conn.execute(
-                update(requests)
-                .where(requests.c.id == request.id, requests.c.version == request.version)
-                .values(**values, version=request.version + 1)
-            )
-            if result.rowcount == 0:
-                self._refuse_stale(conn, request.id, request.version)
-            saved = replace(request, version=request.version + 1)
-            stored = insert_entry(conn, entry)
-            insert_attachments(conn, attachments, stored.id)
-            announce_entry(conn, announce, saved, stored)
+            return self._save(conn, request, entry, announce, attachments)
+
+    def update_requests(
+        self, changes: Sequence[tuple[Request, RequestEntry, Announce | None]]
+    ) -> list[Request]:
+        for request, entry, _ in changes:
+            _check_change(request, entry)
+        saved: dict[int | None, Request] = {}
+        with self._write("update requests") as conn:
+            # In id order: two transactions saving the same requests then take
+            # their row locks in one order, so PostgreSQL never deadlocks them.
+            for request, entry, announce in sorted(changes, key=lambda c: c[0].id or 0):
+                saved[request.id] = self._save(conn, request, entry, announce, ())
+        return [saved[request.id] for request, _, _ in changes]
+
+    def _save(
+        self,
+        conn: Connection,
+        request: Request,
+        entry: RequestEntry,
+        announce: Announce | None,
+        attachments: Sequence[Attachment],
+    ) -> Request:
+        assert request.id is not None
+        values = {k: v for k, v in request_row(request).items() if k not in _CREATION_ONLY}
+        result = conn.execute(
+            update(requests)
+            .where(requests.c.id == request.id, requests.c.version == request.version)
+            .values(**values, version=request.version + 1)
+        )
+        if result.rowcount == 0:
+            self._refuse_stale(conn, request.id, request.version)
+        saved = replace(request, version=request.version + 1)
+        stored = insert_entry(conn, entry)
+        insert_attachments(conn, attachments, stored.id)
+        announce_entry(conn, announce, saved, stored)
         return saved
 
     def _refuse_stale(self, conn: Connection, request_id: int, seen: int) -> None:
@@ -251,6 +270,13 @@ class SqlRequests(SqlBase):
             )
             for row in rows
         ]
+
+
+def _check_change(request: Request, entry: RequestEntry) -> None:
+    if request.id is None:
+        raise ValueError("update_request needs a stored request (its id is None)")
+    if entry.request_id != request.id:
+        raise ValueError(f"the entry belongs to request {entry.request_id!r}, not {request.id!r}")
 
 
 def _no_request(request_id: int) -> NotFoundError:

@@ -1,0 +1,75 @@
+"""Request changes that race each other, on every backend: two agents merging
+two requests into each other at the same moment."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+from kb.errors import ConflictError
+from kb.requests.service import RequestService
+from kb.store.protocols import Store
+from tests.support import EMPLOYEE, IT_AGENT, OTHER
+
+
+class MeetBeforeSaving:
+    """A store whose saves of requests wait (briefly) for a second thread to save
+    too, so that two changes are both computed before either is saved."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._barrier = threading.Barrier(2, timeout=3)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def _meet(self) -> None:
+        # A broken barrier: the other thread has nothing more to save.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            self._barrier.wait()
+
+    def update_request(self, *args: Any, **kwargs: Any) -> Any:
+        self._meet()
+        return self._store.update_request(*args, **kwargs)
+
+    def update_requests(self, *args: Any, **kwargs: Any) -> Any:
+        self._meet()
+        return self._store.update_requests(*args, **kwargs)
+
+
+def test_merging_two_requests_into_each_other_at_once_merges_one(
+    service: RequestService, store: Store
+) -> None:
+    first = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    second = service.submit(OTHER, "VPN keeps dropping", department="it")
+    assert first.id is not None and second.id is not None
+    racing = MeetBeforeSaving(store)
+    service.ledger.store = racing  # type: ignore[assignment]
+    outcomes: list[object] = []
+
+    def merge(duplicate: int, into: int) -> None:
+        try:
+            outcomes.append(service.merge(IT_AGENT, duplicate, into, "Same outage"))
+        except ConflictError as exc:
+            outcomes.append(exc)
+
+    workers = [
+        threading.Thread(target=merge, args=(first.id, second.id)),
+        threading.Thread(target=merge, args=(second.id, first.id)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(type(o).__name__ for o in outcomes) == ["ConflictError", "Request"]
+    a, b = store.get_request(first.id), store.get_request(second.id)
+    closed, kept = (a, b) if a.merged_into is not None else (b, a)
+    assert (closed.status.value, closed.merged_into) == ("closed", kept.id)
+    assert kept.status.is_open and kept.merged_into is None
+    assert closed.id is not None and kept.id is not None
+    notes = [e.data for e in store.entries(kept.id) if e.kind == "merged"]
+    assert notes == [{"from": closed.id, "query": closed.query, "requester": closed.requester}]
+    # The closed one carries its own closing entry only, no note of a merge into it.
+    closing = [e.data for e in store.entries(closed.id) if e.kind == "merged"]
+    assert closing == [{"into": kept.id, "from": "new", "to": "closed"}]
