@@ -128,8 +128,17 @@ def _postgres_engine(url: URL) -> Engine:
     # connect_args would replace them. The last -c timezone wins.
     options = url.query.get("options", "")
     options = " ".join([*(options if isinstance(options, tuple) else [options]), "-c timezone=UTC"])
-    return create_engine(
+    engine = create_engine(
         url.set(drivername=_PG_DRIVER),
         pool_pre_ping=True,
         connect_args={"options": options.strip()},
     )
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Under READ COMMITTED (the default) each select sees its own moment; a
+        # read of several selects (an insights page) would mix two states.
+        if conn.get_execution_options().get(READ_ONLY_OPTION, False):
+            conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+    return engine

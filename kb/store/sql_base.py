@@ -84,7 +84,9 @@ class SqlBase:
 
     @contextmanager
     def _read(self, what: str) -> Iterator[Connection]:
-        """A read-only transaction (a consistent snapshot for several selects)."""
+        """A read-only transaction: one consistent snapshot for several selects
+        (REPEATABLE READ, READ ONLY on PostgreSQL; under WAL, SQLite's plain BEGIN
+        fixes the snapshot at the first select)."""
         self._check_open()
         try:
             with self._engine.connect() as conn:

@@ -181,3 +181,17 @@ def test_connection_options_of_a_postgresql_url_are_kept(store_url: str) -> None
         where = "SELECT table_schema FROM information_schema.tables WHERE table_name = 'requests'"
         assert conn.execute(text(where)).scalars().all() == ["spoc"]
     store.close()
+
+
+def test_a_read_sees_one_snapshot_across_its_selects(store: Store) -> None:
+    """Reads of several selects (the insights pages) must not mix two states: on
+    PostgreSQL's default READ COMMITTED each select would see its own moment."""
+    sql = engine_of(store)
+    count = text("SELECT count(*) FROM requests")
+    with sql._read("count requests twice") as conn:
+        before = conn.execute(count).scalar()
+        store.create_request(Request(requester="ann", query="VPN", department="it"))
+        after = conn.execute(count).scalar()
+    assert before == after == 0
+    with sql._read("count requests again") as conn:
+        assert conn.execute(count).scalar() == 1
