@@ -42,6 +42,29 @@ def _hidden(element: range_without_index, compiler: SQLCompiler, **kw: Any) -> s
     return f"coalesce({column}, {column})"
 
 
+class code_point_order(GenericFunction[Any]):  # noqa: N801 (used like a SQL function)
+    """A text column ordered by code point, as Python sorts strings, on every backend.
+
+    Ties in the insights (equal counts) are broken by text. SQLite compares
+    text as UTF-8 bytes (its BINARY collation), which is code point order;
+    PostgreSQL uses the database's locale, where "a b" and "ab", or "é" and
+    "f", fall the other way: the two backends would list ties differently and
+    keep different ones at a limit. "C" compares bytes there too."""
+
+    inherit_cache = True
+    name = "code_point_order"
+
+
+@compiles(code_point_order)
+def _bytes_already(element: code_point_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(code_point_order, "postgresql")
+def _c_collation(element: code_point_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
+
+
 class WaitForWriters(ExecutableDDLElement):
     """Wait, inside a write transaction, until no other transaction is writing
     `table`, and hold new writers back until this one ends.

@@ -17,6 +17,7 @@ from kb.events import (
     query_prefix,
 )
 from kb.insights.privacy import mask_personal_data
+from kb.store.expressions import code_point_order
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.validators import ensure_optional_utc
@@ -205,7 +206,9 @@ class SqlEvents(SqlBase):
             )
             .group_by(table.query_norm, table.answer_id)
             .having(people >= min_people)
-            .order_by(people.desc(), table.query_norm, table.answer_id)
+            .order_by(
+                people.desc(), code_point_order(table.query_norm), code_point_order(table.answer_id)
+            )
             .limit(limit)
         )
         if wanted:

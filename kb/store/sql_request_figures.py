@@ -19,6 +19,7 @@ from sqlalchemy import case, func, or_, select
 
 from kb.insights.records import RequestDay, RequestTopic, StreamRequest, StreamTask
 from kb.insights.sketches import PeopleCount
+from kb.store.expressions import code_point_order
 from kb.store.insights_rollup import day_start
 from kb.store.schema import (
     insights_request_days,
@@ -79,7 +80,11 @@ class SqlRequestFigures(SqlBase):
         )
         rank = func.row_number().over(
             partition_by=grouped.c.department,
-            order_by=(grouped.c.n.desc(), func.coalesce(grouped.c.topic_id, 0), grouped.c.text),
+            order_by=(
+                grouped.c.n.desc(),
+                func.coalesce(grouped.c.topic_id, 0),
+                code_point_order(grouped.c.text),
+            ),
         )
         ranked = select(grouped, rank.label("rank")).subquery()
         with self._read("read top request topics") as conn:

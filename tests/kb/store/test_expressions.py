@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from kb.store.expressions import range_without_index
+from kb.store.expressions import code_point_order, range_without_index
 from kb.store.schema import insights_question_days as q
 
 
@@ -18,3 +18,14 @@ def test_sqlite_gets_the_day_through_a_function_postgresql_the_plain_column() ->
     day = "insights_question_days.day"
     assert f"WHERE coalesce({day}, {day}) >= ?" in on_sqlite
     assert f"WHERE {day} >= %(" in on_postgres and "coalesce" not in on_postgres
+
+
+def test_text_ties_are_ordered_by_code_point_on_both_databases() -> None:
+    """PostgreSQL's locale collation would order ties differently from SQLite's
+    byte order: it is told to compare bytes ("C"); SQLite already does."""
+    query = select(q.c.query_norm).order_by(code_point_order(q.c.query_norm))
+    on_sqlite = str(query.compile(dialect=sqlite.dialect()))
+    on_postgres = str(query.compile(dialect=postgresql.dialect()))
+    column = "insights_question_days.query_norm"
+    assert on_sqlite.endswith(f"ORDER BY {column}")
+    assert on_postgres.endswith(f'ORDER BY ({column}) COLLATE "C"')

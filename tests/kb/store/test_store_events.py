@@ -165,3 +165,15 @@ def test_popular_queries_keeps_a_trailing_space(store: Store) -> None:
     store.log_search(search("vpn setup"))
     store.log_search(search("vpnclient"))
     assert texts(store.popular_queries("vpn ", 10)) == ["vpn setup"]
+
+
+def test_popular_queries_list_ties_in_code_point_order_on_every_backend(store: Store) -> None:
+    """Equal counts fall in the order Python sorts the texts, not the
+    database's collation (a locale puts "vpn set up" after "vpn setup" and
+    "vpn élan" before "vpn fix"); the same ties are kept at a limit."""
+    queries = ["vpn setup", "vpn set up", "vpn fix", "vpn élan", "vpn Zugang", "vpn_b", "vpn-b"]
+    for query in queries:
+        store.log_search(search(query))
+    expected = sorted(" ".join(q.casefold().split()) for q in queries)
+    assert texts(store.popular_queries("vpn", 10)) == expected
+    assert texts(store.popular_queries("vpn", 3)) == expected[:3]
