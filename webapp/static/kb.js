@@ -203,6 +203,9 @@
     this.pending = null;
     this.last = "";
     this.sending = false;
+    // Opened without a search (from the menu), the request names the form's own
+    // suggestion search: insights then see that it was filed (not deflected).
+    this.ownSearch = !form.elements.search_id.value;
     var self = this;
     [this.query, this.description].forEach(function (input) {
       input.addEventListener("input", function () { self.schedule(); });
@@ -266,6 +269,7 @@
     this.section.hidden = false;
     // The request records that articles were suggested before it was sent.
     this.form.elements.suggestions_shown.value = "1";
+    if (this.ownSearch && data.search_id) { this.form.elements.search_id.value = String(data.search_id); }
     this.status.textContent = this.status.dataset.msgFound.replace("{n}", String(hits.length));
   };
 

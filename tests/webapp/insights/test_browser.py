@@ -215,3 +215,45 @@ def test_overview_german_slices_and_refusals(browser: Any, live: LiveServer) -> 
     shot(employee.page, "employee-403")
     for tab in (analyst, owner, employee):
         tab.page.context.close()
+
+
+def test_asking_after_opening_a_suggestion_is_not_counted_as_deflected(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    live: LiveServer,
+) -> None:
+    """Opened from the menu, the ask form has no search of its own: the request
+    it filed named none, so a person who opened a suggestion and asked anyway
+    counted as deflected."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from playwright.sync_api import expect
+
+    from kb.insights.store import insights_store
+
+    tab = _open(browser)
+    sign_in(tab, live, "person7")
+    page = tab.page
+    page.goto(live.url + "/ask/")
+    page.get_by_label("Your question").fill("How do I reset my password?")
+    page.get_by_label("Details (optional)").fill("I forgot it over the holidays.")
+    suggestion = page.locator(".ask-suggestions li a").first
+    expect(suggestion).to_be_visible()
+    asked = [e for e in live.store.search_events() if e.filters.get("source") == "ask"][-1]
+    with page.context.expect_page() as opened:
+        suggestion.click()
+    opened.value.close()
+    deadline = time.monotonic() + 10
+    while not any(c.search_id == asked.id for c in live.store.click_events()):
+        assert time.monotonic() < deadline, "the opened suggestion was not recorded"
+        time.sleep(0.1)
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".flash")).to_contain_text("has been sent")
+    filed = live.store.list_requests()[-1]
+    assert filed.search_id == asked.id
+    rollups = insights_store(live.store)
+    rollups.refresh()
+    today = datetime.now(UTC).date()
+    days = rollups.day_figures(today, today + timedelta(days=1))
+    assert sum(d.ask_sessions for d in days) >= 1 and sum(d.deflected for d in days) == 0
+    page.context.close()
