@@ -37,6 +37,11 @@ from kb.records import Section
 
 _TEMPLATE_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
 _TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
+# An inline tag whose one argument is a quoted name, `{% slack_channel "people-ops" %}`:
+# the name is what the page shows, so it stays; paths, URLs, sentences and
+# tags of several arguments (image files, CSS classes) go.
+_NAMED_TAG = re.compile(r"\{%-?\s*[A-Za-z_]\w*\s+[\"']([\w][\w-]*)[\"']\s*-?%\}")
+_RAW_TAG = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "li", "tr", "pre", "blockquote", "div", "br", "table", "dd", "dt"}
 _SKIP = {"script", "style"}
@@ -45,9 +50,20 @@ _EXTENSIONS = ["extra", "sane_lists"]
 
 
 def strip_template_tags(text: str) -> str:
-    """Remove `{% … %}`, `{{ … }}` and `{# … #}` constructs (comment blocks whole)."""
-    text = _TEMPLATE_BLOCK.sub(lambda m: "" if m.group(1) == "comment" else m.group(0), text)
-    return _TEMPLATE_TAG.sub("", text)
+    """Remove `{% … %}`, `{{ … }}` and `{# … #}` constructs: comment blocks
+    whole, raw blocks keep their text as written, and a tag's lone quoted name
+    stays as text."""
+    kept: list[str] = []
+
+    def block(match: re.Match[str]) -> str:
+        if match.group(1) == "comment":
+            return ""
+        kept.append(_RAW_TAG.sub("", match.group(0)))
+        return f"\x00{len(kept) - 1}\x00"
+
+    text = _TEMPLATE_BLOCK.sub(block, text.replace("\x00", ""))
+    text = _TEMPLATE_TAG.sub("", _NAMED_TAG.sub(r"\1", text))
+    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
 
 _local = threading.local()

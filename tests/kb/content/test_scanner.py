@@ -162,6 +162,18 @@ def test_template_tags_and_links_reduced_to_text(tiny_content: Path) -> None:
     assert "Careful" in text and "/travel/" not in text
 
 
+def test_template_tag_names_and_raw_text_stay(tiny_content: Path) -> None:
+    (tiny_content / "it" / "tags.md").write_text(
+        '---\ntitle: Tags\n---\nAsk in {% slack_channel "people-ops" %} or by mail.\n\n'
+        '{% image "_img/a.png" "a screen" %} {% include footer.html %}\n\n'
+        "{% raw %}Write {{ site.name }} in the template.{% endraw %}\n"
+    )
+    text = scan_content(tiny_content).articles["it/tags.md"].plain_text
+    assert "Ask in people-ops or by mail" in text
+    assert "Write {{ site.name }} in the template" in text
+    assert "_img" not in text and "footer" not in text and "{%" not in text
+
+
 def test_cli_validate_exit_codes(tiny_content: Path) -> None:
     runner = CliRunner()
     ok = runner.invoke(main, ["validate", "--content", str(tiny_content), "--json"])
