@@ -20,9 +20,9 @@ from typing import Any
 
 from kb.errors import NotFoundError, ValidationError
 from kb.insights.content import UNSEEN_DAYS, Finding, content_health, readable_findings
-from kb.insights.privacy import shown_per_topic
 from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
+from kb.insights.spellings import shown_spellings_per_topic
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
 from kb.records import Article, Targets
@@ -257,11 +257,13 @@ class InsightsService:
         now = self.store.topic_figures(since, until)
         previous = period.previous()
         earlier = self.store.topic_figures(previous.since, previous.until, people=False)
-        texts = self.store.topic_texts(since, until, self.min_people)
-        queries = shown_per_topic(
+        # Every text: spellings of one question that few people asked each may
+        # pass the minimum-people rule together (`kb.insights.spellings`).
+        texts = self.store.topic_texts(since, until, 0)
+        queries = shown_spellings_per_topic(
             texts,
             self.min_people,
-            lambda unsure: self.store.text_people(unsure, since, until),
+            lambda unsure: self.store.spellings_people(unsure, since, until),
             SHOWN_QUERIES,
         )
         asked = self.store.topic_requests(since, until)

@@ -9,7 +9,7 @@ closing the `Store` closes both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -116,6 +116,10 @@ class InsightsStore(Protocol):
     def topic_texts(self, since: date, until: date, at_least: int) -> list[TopicText]: ...
 
     def text_people(self, texts: list[str], since: date, until: date) -> dict[str, int]: ...
+
+    def spellings_people(
+        self, spellings: Mapping[str, list[str]], since: date, until: date
+    ) -> dict[str, int]: ...
 
     def topic_requests(self, since: date, until: date) -> dict[int, tuple[int, int]]: ...
 

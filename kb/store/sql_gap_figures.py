@@ -3,8 +3,8 @@
 Searches and people per topic come from `insights_topic_blocks` (one row
 per topic and block of days, for the whole blocks inside a period) and
 `insights_topic_days` (one row per topic and day, for the days outside them); the texts that may be shown from `insights_question_days`
-(one row per text and day), filtered in SQL to those enough people could
-have asked; requests per topic from `insights_request_topics`. Nothing here
+(one row per text and day), if asked filtered in SQL to those enough people
+could have asked; requests per topic from `insights_request_topics`. Nothing here
 looks a text up in `gap_questions` or masks a request at read time.
 """
 

@@ -19,6 +19,8 @@ leave the minimum-people rule undecided are counted from rows.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -202,6 +204,31 @@ class SqlInsights(SqlBase):
                 )
                 found.update((text, int(n)) for text, n in conn.execute(query))
         return found
+
+    def spellings_people(
+        self, spellings: Mapping[str, list[str]], since: date, until: date
+    ) -> dict[str, int]:
+        """Per text, the distinct people who failed with any of its spellings
+        with since <= day < until (nobody counted twice)."""
+        qp = insights_question_people
+        texts = sorted({s for group in spellings.values() for s in group})
+        people: dict[str, set[str]] = defaultdict(set)
+        with self._read("count people per question") as conn:
+            for start in range(0, len(texts), _IN_BATCH):
+                query = (
+                    select(qp.c.query_norm, qp.c.person)
+                    .distinct()
+                    .where(
+                        qp.c.query_norm.in_(texts[start : start + _IN_BATCH]),
+                        qp.c.day >= since,
+                        qp.c.day < until,
+                    )
+                )
+                for text, person in conn.execute(query):
+                    people[text].add(person)
+        return {
+            text: len(set().union(*(people[s] for s in group))) for text, group in spellings.items()
+        }
 
 
 def _merge_departments(

@@ -169,6 +169,28 @@ def test_a_gap_shows_its_most_searched_texts_that_enough_people_asked(
     assert one.gaps(service.period())[0].queries[0] == "my own parking fine"
 
 
+def test_a_gap_lists_spellings_of_one_question_once(store: Store, service: InsightsService) -> None:
+    """Texts that differ only in punctuation, case or spaces are one question:
+    their people count together, each person once, in the most searched spelling."""
+    asked = [
+        ("parking permit?", "a", 1),
+        ("parking permit?", "b", 1),
+        ("parking permit?", "a", 2),
+        (" Parking  permit ", "c", 3),
+        ("parking permit!", "a", 4),
+        ("lost badge", "d", 1),  # one person in three spellings
+        ("Lost badge?", "d", 2),
+        ("lost badge!", "d", 3),
+    ]
+    for text, user, day in asked:
+        _search(store, text, user, day=day, answered=False, dept="facilities")
+    texts = ("parking permit?", "parking permit", "parking permit!", "lost badge")
+    _facilities_topic(service, "parking", (*texts, "lost badge?", "lost badge!"))
+    (view,) = service.gaps(service.period())
+    assert view.queries == ["parking permit?"]
+    assert (view.searches, view.people) == (8, 4)
+
+
 def test_periods_are_checked_and_until_is_inclusive() -> None:
     p = Period.parse("2026-03-01", "2026-03-31", date(2026, 4, 5))
     assert (p.since, p.until, p.days) == (date(2026, 3, 1), date(2026, 4, 1), 31)
