@@ -186,25 +186,6 @@ class SqlInsights(SqlBase):
             counted = {text: int(n) for text, n in conn.execute(people)}
         return _merge_departments(rows, counted, department)
 
-    def text_people(self, texts: list[str], since: date, until: date) -> dict[str, int]:
-        """Distinct people who failed with each of `texts` with since <= day < until."""
-        qp = insights_question_people
-        unique = sorted(set(texts))
-        found: dict[str, int] = {}
-        with self._read("count people per question") as conn:
-            for start in range(0, len(unique), _IN_BATCH):
-                query = (
-                    select(qp.c.query_norm, func.count(func.distinct(qp.c.person)))
-                    .where(
-                        qp.c.query_norm.in_(unique[start : start + _IN_BATCH]),
-                        qp.c.day >= since,
-                        qp.c.day < until,
-                    )
-                    .group_by(qp.c.query_norm)
-                )
-                found.update((text, int(n)) for text, n in conn.execute(query))
-        return found
-
     def spellings_people(
         self, spellings: Mapping[str, list[str]], since: date, until: date
     ) -> dict[str, int]:

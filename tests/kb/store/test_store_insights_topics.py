@@ -97,9 +97,14 @@ def test_texts_of_topics_carry_bounds_on_their_people(
     assert (texts["sabbatical"].most_in_a_day, texts["sabbatical"].person_days) == (1, 3)
     assert (texts["leave carry over"].most_in_a_day, texts["leave carry over"].searches) == (3, 3)
     assert {t.topic_id for t in texts.values()} == {leave}
-    counted = insights.text_people(["sabbatical", "parental leave", "unknown"], SINCE, UNTIL)
-    assert counted == {"sabbatical": 1, "parental leave": 3}
-    assert insights.text_people(["parental leave"], SINCE + timedelta(days=1), UNTIL) == {
+    counted = insights.spellings_people(
+        {"sabbatical": ["sabbatical"], "leave": ["parental leave", "leave carry over"]},
+        SINCE,
+        UNTIL,
+    )
+    assert counted == {"sabbatical": 1, "leave": 6}
+    asked_later = {"parental leave": ["parental leave", "unknown"]}
+    assert insights.spellings_people(asked_later, SINCE + timedelta(days=1), UNTIL) == {
         "parental leave": 2
     }
 
@@ -147,7 +152,7 @@ def test_the_purge_keeps_counts_but_no_people_or_texts(
     }
     assert insights.topic_figures(SINCE, UNTIL)[topic].people == 0
     assert insights.topic_texts(SINCE, UNTIL, at_least=1) == []
-    assert insights.text_people(["old question"], SINCE, UNTIL) == {}
+    assert insights.spellings_people({"old": ["old question"]}, SINCE, UNTIL) == {"old": 0}
 
 
 def test_periods_across_blocks_of_days_count_each_day_once(
