@@ -98,6 +98,7 @@ def line_chart(
     points: Sequence[tuple[str, float | None]],
     *,
     value_label: str,
+    label_header: str = "",
     chart_id: str | None = None,
     percent: bool = False,
     lang: str = "en",
@@ -117,7 +118,7 @@ def line_chart(
             title,
             summary,
             _frame(chart_id, title, summary, 40, _empty(lang)),
-            ("", value_label),
+            (label_header, value_label),
             rows,
         )
     values = [None if v is None else float(v) for _, v in points]
@@ -141,7 +142,7 @@ def line_chart(
         high_day=points[high][0],
     )
     svg = _frame(chart_id, title, summary, LINE_HEIGHT, body)
-    return Chart(chart_id, title, summary, svg, ("", value_label), rows)
+    return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
 
 
 def _runs(values: Sequence[float | None]) -> list[list[int]]:

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from kb.insights.access import check_assign
 from kb.insights.requests import topics_cell
 from kb.insights.service import OVERVIEW_FIGURES
+from kb.insights.trends import TREND_COLUMNS, trend_steps
 from webapp.inputs import json_object, text_field
 from webapp.insights.views import (
     content_findings,
@@ -35,10 +36,21 @@ def _csv(name: str, text: str) -> Response:
 @bp.get("/overview")
 def overview() -> Response:
     r = reading(request.args)
-    data = r.service.overview(r.period, r.department).as_dict()
+    overview = r.service.overview(r.period, r.department)
+    data = overview.as_dict()
+    # With `by` (day or week), the figures over time too; without it the answer
+    # is what it always was.
+    series = (
+        [s.as_dict() for s in trend_steps(overview.daily, r.by)] if "by" in request.args else None
+    )
     if request.args.get("format") == "csv":
+        if series is not None:
+            steps = ([s[c] for c in TREND_COLUMNS] for s in series)
+            return _csv(f"overview-{r.by}", csv_text(TREND_COLUMNS, steps))
         rows = ([n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES)
         return _csv("overview", csv_text(["figure", "value", "previous", "change"], rows))
+    if series is not None:
+        data.update(by=r.by, series=series)
     return jsonify(data)
 
 

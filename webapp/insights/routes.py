@@ -58,7 +58,7 @@ def _filter_context(r: Reading) -> dict[str, object]:
     return {"reading": r, "query": r.query(), "departments": departments}
 
 
-FILTER_FIELDS = ("since", "until", "department")
+FILTER_FIELDS = ("since", "until", "department", "by")
 
 
 @bp.errorhandler(ValidationError)
@@ -99,7 +99,7 @@ def overview() -> str:
         }
         for name in OVERVIEW_FIGURES
     ]
-    charts = overview_charts(data)
+    charts = overview_charts(data, r.by)
     if r.department is None:
         charts.append(department_chart(r))
     return render_template(

@@ -27,6 +27,7 @@ from kb.insights.charts import Chart, bar_chart, line_chart
 from kb.insights.content import Finding
 from kb.insights.factory import insights_service
 from kb.insights.service import InsightsService, Overview, Period
+from kb.insights.trends import TrendStep, trend_step, trend_steps
 from kb.records import Article, Targets
 from kb.spreadsheet_cells import safe_row
 from webapp import services
@@ -47,6 +48,7 @@ class Reading:
     period: Period
     department: str | None
     service: InsightsService
+    by: str = "day"
 
     def query(self) -> dict[str, str]:
         """The filter as URL parameters (for links and the CSV download)."""
@@ -59,6 +61,8 @@ class Reading:
         }
         if self.department:
             params["department"] = self.department
+        if self.by != "day":  # links without `by` stay as they were
+            params["by"] = self.by
         return params
 
 
@@ -143,33 +147,40 @@ def reading(args: Mapping[str, str]) -> Reading:
             key="not_one_of",
             values={"known": ", ".join(known_departments())},
         )
-    return Reading(scope, period, department, service)
+    return Reading(scope, period, department, service, trend_step(args.get("by")))
 
 
-def overview_charts(overview: Overview) -> list[Chart]:
-    """A line of searches per day, a line of the answered share, bars per department."""
-    days = overview.daily
-    label = [d.day.isoformat() for d in days]
+def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:
+    """A line of searches per day or week, a line of the answered share."""
+    steps = trend_steps(overview.daily, by)
+    label = [_step_label(step, by) for step in steps]
+    header = gettext("chart_week") if by == "week" else gettext("chart_day")
     searches = line_chart(
-        gettext("chart_searches_per_day"),
-        list(zip(label, [d.searches for d in days], strict=True)),
+        gettext(f"chart_searches_per_{by}"),
+        [(lab, step.counts["searches"]) for lab, step in zip(label, steps, strict=True)],
         value_label=gettext("figure_searches"),
-        chart_id="searches-per-day",
+        label_header=header,
+        chart_id=f"searches-per-{by}",
         lang=current_language(),
     )
     answered = line_chart(
-        gettext("chart_answered_per_day"),
-        # A day nobody searched has no share: a gap in the line, on the same days' axis.
-        [
-            (lab, d.answered / d.searches if d.searches else None)
-            for lab, d in zip(label, days, strict=True)
-        ],
+        gettext(f"chart_answered_per_{by}"),
+        # A step nobody searched in has no share: a gap in the line, on the same axis.
+        [(lab, step.answered_rate) for lab, step in zip(label, steps, strict=True)],
         value_label=gettext("figure_answered_rate"),
-        chart_id="answered-per-day",
+        label_header=header,
+        chart_id=f"answered-per-{by}",
         percent=True,
         lang=current_language(),
     )
     return [searches, answered]
+
+
+def _step_label(step: TrendStep, by: str) -> str:
+    """A day's date; a week's name, with its days in the period when the period cuts it."""
+    if by == "week" and step.days < 7:
+        return gettext("chart_week_part", week=step.label, days=step.days)
+    return step.label
 
 
 def _department_bars(

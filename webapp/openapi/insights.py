@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.insights.records import TopicStatus
+from kb.insights.records import DAY_COUNTS, TopicStatus
+from kb.insights.trends import STEPS, TREND_COLUMNS
 from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_body, json_response, param
 
 _FILTERS = [
@@ -62,6 +63,30 @@ SCHEMAS: dict[str, Any] = {
             **_FIGURES,
             "previous": {"type": "object", "properties": _FIGURES},
             "trend": {"type": "object", "description": "Figure minus previous figure."},
+            "by": {"type": "string", "enum": list(STEPS), "description": "Only with ?by=."},
+            "series": {
+                "type": "array",
+                "description": "Only with ?by=: the period's days or ISO weeks, in order.",
+                "items": {"$ref": "#/components/schemas/TrendStep"},
+            },
+        },
+    },
+    "TrendStep": {
+        "type": "object",
+        "required": list(TREND_COLUMNS),
+        "properties": {
+            "label": {"type": "string", "description": "The day (2026-03-02) or week (2026-W10)."},
+            "since": {"type": "string", "format": "date"},
+            "until": {"type": "string", "format": "date", "description": "Included."},
+            "days": {
+                "type": "integer",
+                "description": "Days of the step in the period (a cut week has fewer than 7).",
+            },
+            **{name: {"type": "integer"} for name in DAY_COUNTS},
+            "answered_rate": _RATE,
+            "zero_result_rate": _RATE,
+            "click_through_rate": _RATE,
+            "helpful_ratio": _RATE,
         },
     },
     "GapTopic": {
@@ -210,7 +235,15 @@ OPERATIONS: dict[str, Any] = {
         "operationId": "insightsOverview",
         "summary": "Headline figures of a period with the previous period and the trend.",
         "security": SIGNED_IN,
-        "parameters": _FILTERS,
+        "parameters": [
+            *_FILTERS,
+            param(
+                "by",
+                "day or week: add the figures per day or per ISO week (series); "
+                "with format=csv, the series instead of the headline figures.",
+                {"type": "string", "enum": list(STEPS)},
+            ),
+        ],
         "responses": {"200": _or_csv("InsightsOverview", "The figures."), **_ERRORS},
     },
     "api_insights.gaps": {

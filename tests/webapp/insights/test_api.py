@@ -130,6 +130,34 @@ def test_csv_export(client: FlaskClient, logged: int) -> None:
     assert rows[1][:2] == ["searches", "5"]
 
 
+def test_overview_per_iso_week_on_request_and_unchanged_without(
+    client: FlaskClient, logged: int
+) -> None:
+    sign_in_as(client, "anna")
+    today = datetime.now(UTC).date()
+    since = today - timedelta(days=20)
+    plain = client.get(f"/api/insights/overview?since={since}&until={today}").get_json()
+    assert "series" not in plain and "by" not in plain
+    body = client.get(f"/api/insights/overview?since={since}&until={today}&by=week").get_json()
+    assert body["by"] == "week" and body["searches"] == plain["searches"] == 5
+    weeks = body["series"]
+    year, week, _ = today.isocalendar()
+    assert weeks[-1]["label"] == f"{year}-W{week:02d}" and weeks[-1]["until"] == today.isoformat()
+    assert weeks[0]["since"] == since.isoformat()
+    assert sum(w["days"] for w in weeks) == 21 and all(1 <= w["days"] <= 7 for w in weeks)
+    assert (weeks[-1]["searches"], weeks[-1]["answered_rate"]) == (5, 0.0)
+    assert all(w["answered_rate"] is None for w in weeks[:-1])  # nobody searched then
+    days = client.get(f"/api/insights/overview?since={since}&by=day").get_json()["series"]
+    assert len(days) == 21 and days[-1]["label"] == today.isoformat()
+    text = client.get(f"/api/insights/overview?since={since}&by=week&format=csv")
+    rows = list(csv.reader(io.StringIO(text.get_data(as_text=True))))
+    assert rows[0][:5] == ["label", "since", "until", "days", "searches"]
+    assert rows[-1][0] == weeks[-1]["label"] and rows[-1][4] == "5"
+    refused = client.get("/api/insights/overview?by=month")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["details"]["field"] == "by"
+
+
 def test_csv_cells_are_text_never_formulas(
     client: FlaskClient, store: Store, people: dict[str, Any]
 ) -> None:

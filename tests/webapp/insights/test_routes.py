@@ -81,6 +81,30 @@ def test_chart_descriptions_speak_the_page_s_language(client: FlaskClient, topic
     assert "Keine Daten in diesem Zeitraum" in empty and "no data" not in empty
 
 
+def test_the_overview_shows_its_trend_per_iso_week_in_both_languages(
+    client: FlaskClient, topic_id: int
+) -> None:
+    sign_in_as(client, "anna")
+    monday = datetime.now(UTC).date() - timedelta(days=datetime.now(UTC).weekday())
+    since = monday - timedelta(days=9)  # a Saturday: the first week is cut to its weekend
+    year, week, _ = monday.isocalendar()
+    html = client.get(f"/insights/?since={since}&by=week").get_data(as_text=True)
+    assert "Searches per week" in html and "Searches per day" not in html
+    assert f'<th scope="row">{year}-W{week:02d}' in html and "(2 of 7 days)" in html
+    assert '<th scope="col">Week</th>' in html and 'value="week" selected' in html
+    assert "by=week" in html  # the tabs and the CSV link keep the choice
+    assert "<script" not in html.split("</head>")[1] and "//cdn" not in html
+    german = client.get(f"/insights/?since={since}&by=week&hl=de").get_data(as_text=True)
+    assert "Suchen pro Woche" in german and "(2 von 7 Tagen)" in german
+    assert '<th scope="col">Woche</th>' in german and "niedrigster Wert" in german
+    daily = client.get(f"/insights/?since={since}&hl=en").get_data(as_text=True)
+    assert "Searches per day" in daily and "by=week" not in daily  # links as before
+    refused = client.get("/insights/?by=month&hl=en")
+    assert refused.status_code == 400 and 'name="by" aria-invalid="true"' in refused.get_data(
+        as_text=True
+    )
+
+
 def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> None:
     token = sign_in_as(client, "anna")
     html = client.get("/insights/gaps").get_data(as_text=True)
