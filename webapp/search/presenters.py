@@ -151,12 +151,30 @@ def _section_html(section: str, article_id: str) -> Markup | None:
         return url_for("articles.show", article_id=target)
 
     try:
-        return article_html(section, article_id, link, ANSWER_SECTION_SECONDS)
+        html = article_html(section, article_id, link, ANSWER_SECTION_SECONDS)
     except RenderError:
         # Markdown that renders slowly (see kb.content.markdown_text): the passage
         # is shown instead, and no search waits for it.
         logger.warning("answer section of %s renders too slowly; showing the passage", article_id)
         return None
+    return _fragments_to_article(html, link(article_id))
+
+
+_FRAGMENT_HREF = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r' id="([^"]+)"')
+
+
+def _fragments_to_article(html: Markup, article_url: str) -> Markup:
+    """Links to other parts of the article (`#c-deadline`) lead to the article
+    page: on the search page the card holds one section, and a fragment it does
+    not hold would go nowhere. Fragments within the card (a footnote) stay."""
+    shown = set(_ID.findall(html))
+
+    def target(match: re.Match[str]) -> str:
+        fragment = match.group(1)
+        return match.group(0) if fragment in shown else f'href="{article_url}#{fragment}"'
+
+    return Markup(_FRAGMENT_HREF.sub(target, html))
 
 
 def answer_rank(response: SearchResponse, k: int) -> int:

@@ -185,3 +185,33 @@ def test_answer_card_renders_a_table_section_as_a_table(
     assert "<table>" in table and "<td>Hamburg</td>" in table and "Text." not in table
     # A section without a table or list keeps the plain passage.
     assert "<table>" not in card("other", ("Other",))
+
+
+def test_links_within_the_answer_section_lead_to_the_article(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A section shown on the answer card kept its links to other parts of the
+    article (`#c-deadline`) as fragments of the search page, where those parts
+    are not: they now open the article there."""
+    body = (
+        "## Steps\n\n1. Fill in the form, see [the deadline](#deadline).\n"
+        "2. Send it to [the team](other.md#contact).[^1]\n\n[^1]: By e-mail.\n\n"
+        "## Deadline {: #deadline }\n\nThe 5th of each month."
+    )
+    article = make_article("hr/expenses.md", "Expenses", body)
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    answer = Answer(id=article.id, title=article.title, department="hr",
+                    passage="Fill in the form", highlight="Fill in the form",
+                    headings=("Steps",))  # fmt: skip
+    original = engine.search
+    monkeypatch.setattr(engine, "search", lambda q: dataclasses.replace(original(q), answer=answer))
+    html = text_of(client.get("/?q=expenses"))
+    card = html.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+    assert "<ol>" in card
+    hrefs = re.findall(r'href="([^"]*)"', card.split('class="answer-source"', 1)[0])
+    assert "/articles/hr/expenses.md#c-deadline" in hrefs
+    assert "/articles/hr/other.md#c-contact" in hrefs
+    # A footnote shown on the card is still found on the card.
+    ids = re.findall(r' id="([^"]*)"', card)
+    assert [h for h in hrefs if h.startswith("#")] == ["#c-fn:1", "#c-fnref:1"]
+    assert {"c-fn:1", "c-fnref:1"} <= set(ids)
