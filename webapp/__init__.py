@@ -145,10 +145,13 @@ def _blueprints() -> list[Blueprint]:
 def url_with(**changes: Any) -> str:
     """The current path and query with some parameters replaced (None removes one).
 
-    A list value sets a repeatable parameter (`tag=a&tag=b`)."""
+    A list value sets a repeatable parameter (`tag=a&tag=b`). The thanks for a
+    vote (`feedback=thanks`) belongs to the page it was given on and is left out:
+    on another page or search it would thank for a vote nobody gave."""
     from flask import request
 
     args = request.args.copy()
+    args.pop("feedback", None)
     for name, value in changes.items():
         args.pop(name, None)
         if value is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -64,6 +65,18 @@ def test_answer_card_vote_returns_to_the_search(client: FlaskClient, store: Stor
         "/articles/hr/sick-leave.md/feedback", data={"helpful": "yes", "next": "//evil.example/"}
     )
     assert response.headers["Location"].startswith("/articles/hr/sick-leave.md")
+
+
+def test_the_thanks_for_a_vote_stays_on_the_page_it_was_given(client: FlaskClient) -> None:
+    """After a vote without JavaScript, the search page's other links (pages,
+    filters, language) carried `feedback=thanks` along, so the next answer card
+    said "Thank you" for a vote nobody gave and offered no buttons."""
+    page = text_of(client.get("/?q=sick&k=1&department=hr&feedback=thanks"))
+    links = re.findall(r'href="([^"]*)"', page)
+    assert [link for link in links if "q=sick" in link]  # the pages, filters, languages
+    assert [link for link in links if "feedback=" in link] == []
+    article = text_of(client.get("/articles/hr/sick-leave.md?feedback=thanks"))
+    assert [link for link in re.findall(r'href="([^"]*)"', article) if "feedback=" in link] == []
 
 
 def test_feedback_form_errors(client: FlaskClient) -> None:
