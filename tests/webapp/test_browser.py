@@ -324,6 +324,24 @@ def test_vote_on_the_answer_card_stays_on_the_page(tab: Tab, live: LiveServer) -
     assert [(v.article_id, v.helpful) for v in votes] == [("hr/sick-leave.md", False)]
 
 
+def test_a_vote_by_keyboard_keeps_the_place_on_the_answer_card(tab: Tab, live: LiveServer) -> None:
+    """The vote's buttons are taken away once it is sent; the focus went with
+    them to the top of the page, so a keyboard or screen reader user lost
+    their place. It now moves to the thanks that replaced them."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    search_for(page, live, "how do I report sick")
+    card = page.locator(".answer-card")
+    card.get_by_role("button", name="Yes").focus()
+    page.keyboard.press("Enter")
+    status = card.locator(".feedback-status")
+    expect(status).to_have_text("Thank you for your feedback.")
+    expect(status).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(card.get_by_role("link", name=re.compile("^Ask "))).to_be_focused()
+
+
 def test_a_german_query_in_a_german_browser(browser: Any, live: LiveServer) -> None:
     from playwright.sync_api import expect
 

@@ -181,11 +181,15 @@
       }).then(function (r) {
         if (!r.ok) { throw new Error("HTTP " + r.status); }
         var fieldset = form.querySelector("fieldset");
-        if (fieldset) { fieldset.remove(); }
         status.textContent = form.dataset.msgThanks;
+        // The buttons go; the keyboard's place moves to the thanks, not to the page's top.
+        status.setAttribute("tabindex", "-1");
+        status.focus();
+        if (fieldset) { fieldset.remove(); }
       }).catch(function () {
         buttons.forEach(function (b) { b.disabled = false; });
         status.textContent = form.dataset.msgFailed;
+        button.focus();  /* disabling it took the focus away: give it back to try again */
       });
     });
   }
