@@ -215,3 +215,14 @@ def test_links_within_the_answer_section_lead_to_the_article(
     ids = re.findall(r' id="([^"]*)"', card)
     assert [h for h in hrefs if h.startswith("#")] == ["#c-fn:1", "#c-fnref:1"]
     assert {"c-fn:1", "c-fnref:1"} <= set(ids)
+
+
+def test_a_page_past_the_last_leads_back_to_the_last(client: FlaskClient) -> None:
+    """A page past the end (an old link, fewer results since) said "3 results"
+    and "No articles match your search." at once, with no page links to go back."""
+    html = text_of(client.get("/?q=x&k=1&page=9"))
+    assert "No articles match your search." not in html
+    assert "These results end on page 3." in html
+    assert '<a href="/?q=x&amp;k=1&amp;page=3">Go to page 3</a>' in html
+    german = text_of(client.get("/?q=x&k=1&page=9&hl=de"))
+    assert "Diese Ergebnisse enden auf Seite 3." in german
