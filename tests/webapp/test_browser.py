@@ -261,6 +261,19 @@ def test_suggestions_work_with_the_keyboard(tab: Tab, live: LiveServer) -> None:
     )
 
 
+def test_one_suggestion_is_announced_as_one(tab: Tab, live: LiveServer) -> None:
+    """The live region said "1 suggestions." to screen readers."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(live.url + "/")
+    page.get_by_role("combobox").press_sequentially("runb")
+    expect(page.get_by_role("listbox").get_by_role("option")).to_have_count(1)
+    expect(page.locator("#q-status")).to_have_text(
+        "1 suggestion. Use the up and down arrow keys to choose it."
+    )
+
+
 def test_filter_by_department(tab: Tab, live: LiveServer) -> None:
     from playwright.sync_api import expect
 

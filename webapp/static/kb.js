@@ -95,7 +95,8 @@
     this.list.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
     if (this.status) {
-      this.status.textContent = open ? f.msgCount.replace("{n}", String(items.length)) : "";
+      var count = items.length === 1 ? f.msgCountOne : f.msgCount.replace("{n}", String(items.length));
+      this.status.textContent = open ? count : "";
     }
   };
 
