@@ -103,3 +103,6 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
     )
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
+    app.jinja_env.filters["localdecimal"] = lambda value, pattern="0.0": domain.format_decimal(
+        current_language(), value, pattern
+    )

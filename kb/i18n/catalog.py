@@ -20,6 +20,7 @@ from typing import Any
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal as babel_format_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -83,3 +84,9 @@ def format_date(lang: str, value: date | None) -> str:
     if value is None:
         return ""
     return str(babel_format_date(value, "long", locale=_DATE_LOCALES.get(lang, lang)))
+
+
+def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:
+    """`value` with the decimal mark of `lang` ("12.5" in English, "12,5" in
+    German), in a Unicode number `pattern` ("0.0": one decimal, "0.##": up to two)."""
+    return str(babel_format_decimal(value, pattern, locale=_DATE_LOCALES.get(lang, lang)))

@@ -13,6 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.errors import ValidationError
+from kb.i18n.catalog import format_decimal
 from kb.insights.access import check_assign, insights_scope
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.auth.identity import require_user
@@ -48,6 +49,8 @@ def _shown(name: str, value: float | int | None) -> str:
         return gettext("insights_no_value")
     if name in RATES:
         return f"{value * 100:.0f} %"
+    if isinstance(value, float) and not value.is_integer():  # an average: "4,5" in German
+        return format_decimal(current_language(), value, "0.0#")
     return f"{value:,}".replace(",", "\u202f")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.events import SearchEvent
@@ -15,6 +16,7 @@ from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import insights_store
 from kb.store.protocols import Store
 from tests.support import sign_in_as
+from webapp.services import services
 
 
 @pytest.fixture
@@ -103,6 +105,33 @@ def test_the_overview_shows_its_trend_per_iso_week_in_both_languages(
     assert refused.status_code == 400 and 'name="by" aria-invalid="true"' in refused.get_data(
         as_text=True
     )
+
+
+def test_averages_are_written_with_the_page_s_decimal_mark(
+    app: Flask, client: FlaskClient, topic_id: int
+) -> None:
+    """German pages showed the average rating and the median hours as "4.5",
+    with an English decimal point, where German readers write "4,5"."""
+    from kb.accounts.records import Grant, Role, User
+
+    service = services(app).requests
+    erik = User(username="erik", display_name="Erik", grants=[Grant(role=Role.EMPLOYEE)])
+    ivan = User(
+        username="ivan", display_name="Ivan", grants=[Grant(role=Role.AGENT, department="it")]
+    )
+    for stars in (5, 4):
+        request = service.submit(erik, f"printer question {stars}", department="it")
+        assert request.id is not None
+        service.resolve(ivan, request.id, "Restart it.")
+        service.rate(erik, request.id, stars)
+    sign_in_as(client, "anna")
+    german = client.get("/insights/?hl=de").get_data(as_text=True)
+    card = german.split('data-figure="average_rating"', 1)[1].split("</li>", 1)[0]
+    assert "4,5" in card and "4.5" not in card
+    requests_de = client.get("/insights/requests?hl=de").get_data(as_text=True)
+    assert "4,5 von 5" in requests_de and "4.5" not in requests_de
+    english = client.get("/insights/requests?hl=en").get_data(as_text=True)
+    assert "4.5" in english
 
 
 def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> None:
