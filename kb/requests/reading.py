@@ -17,6 +17,7 @@ from kb.requests import permissions
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Page, Paging, RequestList
 from kb.requests.permissions import RequestPermissions
 from kb.requests.records import Request, RequestEntry
 from kb.requests.routing import RoutingHints, routing_hints
@@ -87,6 +88,21 @@ class RequestReader:
         """The actor's own requests, newest first."""
         return self.store.list_requests(requester=actor.username, status=status, order_by="created")
 
+    def page_mine(
+        self,
+        actor: User,
+        paging: Paging,
+        status: RequestStatus | Sequence[RequestStatus] | None = None,
+    ) -> Page[Request]:
+        """One page of `list_mine`, paged in the database."""
+        wanted = [status] if isinstance(status, RequestStatus) else status
+        mine = RequestList(
+            requester=actor.username,
+            status=None if wanted is None else tuple(wanted),
+            order_by="created",
+        )
+        return self.store.page_requests(mine, paging.limit, paging.offset, paging.key("created"))
+
     def queue(
         self,
         actor: User,
@@ -98,6 +114,50 @@ class RequestReader:
         """A department's requests (open ones unless `status` says otherwise),
         earliest due first, each flagged when overdue. `department` None means
         every queue (admins and agents of all departments only)."""
+        wanted = self._queue_list(actor, department, status, overdue, order_by)
+        now = self.ledger.clock()
+        return [
+            QueueItem(r, r.is_overdue(now)) for r in self.store.list_requests(**wanted.filters())
+        ]
+
+    def queue_page(
+        self,
+        actor: User,
+        department: str | None,
+        paging: Paging,
+        status: RequestStatus | str | Sequence[RequestStatus | str] | None = None,
+        overdue: bool = False,
+    ) -> Page[QueueItem]:
+        """One page of `queue` (earliest due first), paged in the database."""
+        wanted = self._queue_list(actor, department, status, overdue, "due")
+        page = self.store.page_requests(wanted, paging.limit, paging.offset, paging.key("due"))
+        now = self.ledger.clock()
+        items = [QueueItem(r, r.is_overdue(now)) for r in page.items]
+        return Page(items, page.total, page.offset, page.more, page.next_key)
+
+    def _queue_list(
+        self,
+        actor: User,
+        department: str | None,
+        status: RequestStatus | str | Sequence[RequestStatus | str] | None,
+        overdue: bool,
+        order_by: RequestOrder,
+    ) -> RequestList:
+        """The requests a queue lists, once `actor` is known to work it."""
+        return RequestList(
+            department=department,
+            status=tuple(self._queue_statuses(actor, department, status)),
+            overdue_at=self.ledger.clock() if overdue else None,
+            order_by=order_by,
+        )
+
+    def _queue_statuses(
+        self,
+        actor: User,
+        department: str | None,
+        status: RequestStatus | str | Sequence[RequestStatus | str] | None,
+    ) -> list[RequestStatus]:
+        """The statuses a queue lists, once `actor` is known to work it."""
         if department is None:
             if not (permissions.is_admin(actor) or actor.departments("agent") is None):
                 raise PermissionDenied(
@@ -109,19 +169,10 @@ class RequestReader:
             self.departments.get(department)
             permissions.require_queue(actor, department)
         if status is None:
-            wanted: list[RequestStatus] = [s for s in RequestStatus if s.is_open]
-        elif isinstance(status, str):
-            wanted = [parse_choice(RequestStatus, "status", status)]
-        else:
-            wanted = [parse_choice(RequestStatus, "status", s) for s in status]
-        now = self.ledger.clock()
-        found = self.store.list_requests(
-            department=department,
-            status=wanted,
-            overdue_at=now if overdue else None,
-            order_by=order_by,
-        )
-        return [QueueItem(r, r.is_overdue(now)) for r in found]
+            return [s for s in RequestStatus if s.is_open]
+        if isinstance(status, str):
+            return [parse_choice(RequestStatus, "status", status)]
+        return [parse_choice(RequestStatus, "status", s) for s in status]
 
     def routing_hints(self, since: datetime | None = None) -> RoutingHints:
         """What reassignments teach routing (see `kb.requests.routing`)."""

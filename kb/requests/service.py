@@ -38,6 +38,7 @@ from kb.requests.departments import Departments, DueDates
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import Priority, RequestStatus
 from kb.requests.merging import MergeWork
+from kb.requests.paging import Page, Paging
 from kb.requests.permissions import RequestPermissions
 from kb.requests.rating import RatingWork
 from kb.requests.reading import QueueItem, RequestDetail, RequestReader
@@ -222,6 +223,14 @@ class RequestService:
     ) -> list[Request]:
         return self.reader.list_mine(actor, status)
 
+    def page_mine(
+        self,
+        actor: User,
+        paging: Paging,
+        status: RequestStatus | Sequence[RequestStatus] | None = None,
+    ) -> Page[Request]:
+        return self.reader.page_mine(actor, paging, status)
+
     def queue(
         self,
         actor: User,
@@ -231,6 +240,16 @@ class RequestService:
         order_by: RequestOrder = "due",
     ) -> list[QueueItem]:
         return self.reader.queue(actor, department, status, overdue, order_by)
+
+    def queue_page(
+        self,
+        actor: User,
+        department: str | None,
+        paging: Paging,
+        status: RequestStatus | str | Sequence[RequestStatus | str] | None = None,
+        overdue: bool = False,
+    ) -> Page[QueueItem]:
+        return self.reader.queue_page(actor, department, paging, status, overdue)
 
     def routing_hints(self, since: datetime | None = None) -> RoutingHints:
         return self.reader.routing_hints(since)

@@ -17,16 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Literal, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from kb.accounts.records import User
 from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Page, PageKey, RequestList, RequestOrder
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
 
-RequestOrder = Literal["due", "created"]
 # What a change announces, built inside its transaction from the saved request
 # and the stored history entry (both with their ids): the transactional outbox.
 Announce = Callable[[Request, RequestEntry], Sequence[OutboxMessage]]
@@ -146,8 +146,19 @@ class RequestStore(Protocol):
 
         `overdue_at` keeps open requests past a due date at that moment (the
         rule of `Request.is_overdue`). "due" orders by resolution due date
-        (none last), then creation; "created" puts the newest first.
+        (none last), then creation; "created" puts the newest first; equal
+        keys by id.
         """
+        ...
+
+    def page_requests(
+        self, wanted: RequestList, limit: int, offset: int = 0, after: PageKey | None = None
+    ) -> Page[Request]:
+        """One page of the list `wanted` (the filters and order of `list_requests`): at most
+        `limit` requests, skipping `offset` of them or, with `after`, those that
+        sort after that key (never both). The page's `total` and `offset` count
+        in the same snapshot as its rows; `next_key` is the key of its last
+        request when more follow (see `kb.requests.paging`)."""
         ...
 
     def update_request(

@@ -13,11 +13,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 
 from kb.attachments.records import Attachment
 from kb.errors import ConflictError, NotFoundError
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Page, PageKey, RequestList
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask, number_tasks
 from kb.store.protocols import Announce, RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
@@ -130,44 +131,50 @@ class SqlRequests(SqlBase):
         offset: int = 0,
     ) -> list[Request]:
         check_limit(limit, offset)
-        query = select(requests)
-        if department is not None:
-            query = query.where(requests.c.department == department)
-        if requester is not None:
-            query = query.where(requests.c.requester == requester)
-        if assignee is not None:
-            query = query.where(requests.c.assignee == assignee)
-        if status is not None:
-            wanted = [status] if isinstance(status, str) else list(status)
-            query = query.where(requests.c.status.in_([RequestStatus(s).value for s in wanted]))
-        if overdue_at is not None:
-            at = ensure_utc("overdue_at", overdue_at)
-            query = query.where(
-                requests.c.status.in_(OPEN_STATUSES),
-                or_(
-                    requests.c.resolution_due < at,
-                    and_(
-                        requests.c.first_responded_at.is_(None),
-                        requests.c.first_response_due < at,
-                    ),
-                ),
-            )
-        if order_by == "due":
-            query = query.order_by(
-                requests.c.resolution_due.asc().nulls_last(),
-                requests.c.created,
-                requests.c.id,
-            )
-        elif order_by == "created":
-            query = query.order_by(requests.c.created.desc(), requests.c.id.desc())
-        else:
-            raise ValueError(f"order_by must be 'due' or 'created', got {order_by!r}")
+        query = select(requests).where(
+            *_conditions(department, requester, status, assignee, overdue_at)
+        )
+        query = query.order_by(*_order(order_by))
         if limit is not None:
             query = query.limit(limit)
         if offset:
             query = query.offset(offset)
         with self._read("list requests") as conn:
             return [request_record(row) for row in conn.execute(query)]
+
+    def page_requests(
+        self, wanted: RequestList, limit: int, offset: int = 0, after: PageKey | None = None
+    ) -> Page[Request]:
+        check_limit(limit, offset)
+        if limit < 1:
+            raise ValueError(f"a page holds at least one request, got limit={limit!r}")
+        if after is not None and offset:
+            raise ValueError(f"give offset or after, not both (offset={offset!r})")
+        order_by = wanted.order_by
+        order = _order(order_by)
+        if after is not None and after.order != order_by:
+            raise ValueError(f"the key is of a list in {after.order!r} order, not {order_by!r}")
+        where = _conditions(
+            wanted.department, wanted.requester, wanted.status, wanted.assignee, wanted.overdue_at
+        )
+        following = [] if after is None else [_after(after)]
+        query = select(requests).where(*where, *following).order_by(*order).limit(limit + 1)
+        if offset:
+            query = query.offset(offset)
+        # One snapshot for the counts and the rows, so they agree with each other.
+        with self._read("page requests") as conn:
+            total = _count(conn, where)
+            before = offset if after is None else total - _count(conn, [*where, *following])
+            rows = [request_record(row) for row in conn.execute(query)]
+        shown, more = rows[:limit], len(rows) > limit
+        last = shown[-1] if more and shown else None
+        return Page(
+            items=shown,
+            total=total,
+            offset=before,
+            more=more,
+            next_key=None if last is None else page_key(order_by, last),
+        )
 
     def update_request(
         self,
@@ -270,6 +277,71 @@ class SqlRequests(SqlBase):
             )
             for row in rows
         ]
+
+
+def _conditions(
+    department: str | None,
+    requester: str | None,
+    status: RequestStatus | Sequence[RequestStatus] | None,
+    assignee: str | None,
+    overdue_at: datetime | None,
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a request list's filters."""
+    found: list[ColumnElement[bool]] = []
+    if department is not None:
+        found.append(requests.c.department == department)
+    if requester is not None:
+        found.append(requests.c.requester == requester)
+    if assignee is not None:
+        found.append(requests.c.assignee == assignee)
+    if status is not None:
+        wanted = [status] if isinstance(status, str) else list(status)
+        found.append(requests.c.status.in_([RequestStatus(s).value for s in wanted]))
+    if overdue_at is not None:
+        at = ensure_utc("overdue_at", overdue_at)
+        found.append(requests.c.status.in_(OPEN_STATUSES))
+        found.append(
+            or_(
+                requests.c.resolution_due < at,
+                and_(requests.c.first_responded_at.is_(None), requests.c.first_response_due < at),
+            )
+        )
+    return found
+
+
+def _order(order_by: RequestOrder) -> list[ColumnElement[Any]]:
+    """ORDER BY of a list; the id last, so that equal keys keep one order."""
+    c = requests.c
+    if order_by == "due":
+        return [c.resolution_due.asc().nulls_last(), c.created, c.id]
+    if order_by == "created":
+        return [c.created.desc(), c.id.desc()]
+    raise ValueError(f"order_by must be 'due' or 'created', got {order_by!r}")
+
+
+def page_key(order_by: RequestOrder, request: Request) -> PageKey:
+    """The key of `request` in a list in `order_by` order."""
+    assert request.id is not None
+    return PageKey(order_by, request.resolution_due, request.created, request.id)
+
+
+def _after(key: PageKey) -> ColumnElement[bool]:
+    """The requests that sort after `key` in its order (the keyset of `_order`)."""
+    c = requests.c
+    if key.order == "created":
+        return or_(c.created < key.created, and_(c.created == key.created, c.id < key.id))
+    later = or_(c.created > key.created, and_(c.created == key.created, c.id > key.id))
+    if key.due is None:  # no due date sorts last: only those without one follow
+        return and_(c.resolution_due.is_(None), later)
+    return or_(
+        c.resolution_due > key.due,
+        c.resolution_due.is_(None),
+        and_(c.resolution_due == key.due, later),
+    )
+
+
+def _count(conn: Connection, where: Sequence[ColumnElement[bool]]) -> int:
+    return int(conn.execute(select(func.count()).select_from(requests).where(*where)).scalar_one())
 
 
 def _check_change(request: Request, entry: RequestEntry) -> None:

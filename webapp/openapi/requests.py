@@ -162,7 +162,13 @@ SCHEMAS: dict[str, Any] = {
             "truncated": {"type": "boolean", "description": "More requests follow this page."},
             "next": {
                 "type": ["string", "null"],
-                "description": "URL of the next page; null on the last.",
+                "description": "URL of the next page (by offset, or by cursor when this "
+                "page was asked for by cursor); null on the last.",
+            },
+            "next_cursor": {
+                "type": ["string", "null"],
+                "description": "Send as cursor for the next page: it never skips or repeats "
+                "a request that stays in the list. Null on the last page.",
             },
         },
     },
@@ -315,6 +321,11 @@ OPERATIONS: dict[str, Any] = {
                 "offset",
                 "Requests to skip (from the previous page's next).",
                 {"type": "integer", "minimum": 0, "default": 0},
+            ),
+            param(
+                "cursor",
+                "The previous page's next_cursor: the page after it (not with offset).",
+                {"type": "string", "maxLength": 200},
             ),
         ],
         "responses": {

@@ -20,7 +20,7 @@ the one shape of `webapp.errors`; everything is described in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -29,11 +29,12 @@ from werkzeug.wrappers import Response
 
 from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Page, Paging
 from kb.requests.rating import checked_rating
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import MAX_INT, int_arg, int_field, json_object, text_field
+from webapp.inputs import MAX_INT, int_arg, int_field, json_object, text_field, too_long
 from webapp.requests import files, presenters
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import (
@@ -50,6 +51,7 @@ bp = Blueprint("requests_api", __name__, url_prefix="/api")
 
 T = TypeVar("T")
 LIST_LIMIT = 500  # the most requests one page of a listing holds, and the default
+MAX_CURSOR_CHARS = 200  # a cursor this app gives out is about 120 characters
 
 
 @bp.post("/requests")
@@ -106,38 +108,56 @@ def listing() -> Response:
             details={"field": "department"},
             key="mine_or_department",
         )
+    paging = _paging()
     if department:
         overdue = flag in ("1", "true")
-        items = service.queue(actor, department, status=statuses, overdue=overdue)
-        return jsonify({"department": department, **_page(items, presenters.queue_item_json)})
+        page = service.queue_page(actor, department, paging, status=statuses, overdue=overdue)
+        return jsonify(
+            {"department": department, **_page_json(page, paging, presenters.queue_item_json)}
+        )
     if mine not in ("", "1", "true"):
         raise ValidationError(
             f"mine: send mine=1 (your requests) or department=SLUG (a queue), got {mine!r}",
             details={"field": "mine", "value": mine},
             key="mine_flag",
         )
-    found = service.list_mine(actor, status=statuses)
-    return jsonify(_page(found, presenters.request_json))
+    found = service.page_mine(actor, paging, status=statuses)
+    return jsonify(_page_json(found, paging, presenters.request_json))
 
 
-def _page(items: Sequence[T], present: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
-    """One page of a listing (`limit`, `offset`), with the total and the URL of the
-    next page (None on the last), so that a client can tell a list is cut."""
+def _paging() -> Paging:
+    """The page a listing asks for: `limit`, and `offset` or `cursor`."""
     size = int_arg(request.args, "limit", LIST_LIMIT, 1, LIST_LIMIT)
     offset = int_arg(request.args, "offset", 0, 0, MAX_INT)
-    shown = items[offset : offset + size]
-    more = offset + len(shown) < len(items)
+    cursor = request.args.get("cursor") or None
+    if cursor is not None and len(cursor) > MAX_CURSOR_CHARS:
+        raise too_long("cursor", len(cursor), MAX_CURSOR_CHARS)
+    return Paging(size, offset, cursor)
+
+
+def _page_json(
+    page: Page[T], paging: Paging, present: Callable[[T], dict[str, Any]]
+) -> dict[str, Any]:
+    """One page of a listing with the total, where it lies, and how to get the
+    next one: `next` (a URL, by offset, or by cursor when this page was asked
+    for by cursor) and `next_cursor` (None on the last page)."""
     following = None
-    if more:
-        args = request.args.to_dict(flat=False) | {"offset": [str(offset + len(shown))]}
+    cursor = None if page.next_key is None else page.next_key.encode()
+    if page.more:
+        args = request.args.to_dict(flat=False)
+        if paging.cursor is None:
+            args["offset"] = [str(page.offset + len(page.items))]
+        elif cursor is not None:
+            args["cursor"] = [cursor]
         following = f"{request.path}?{urlencode(args, doseq=True)}"
     return {
-        "requests": [present(item) for item in shown],
-        "total": len(items),
-        "limit": size,
-        "offset": offset,
-        "truncated": more,
+        "requests": [present(item) for item in page.items],
+        "total": page.total,
+        "limit": paging.limit,
+        "offset": page.offset,
+        "truncated": page.more,
         "next": following,
+        "next_cursor": cursor,
     }
 
 

@@ -6,7 +6,8 @@
                                             the text of its attachments
     POST /requests/queue/<department>/bulk  assign and/or move the chosen requests
 
-A queue lists the department's requests, earliest due first, with the time
+A queue lists the department's requests, earliest due first (a hundred a
+page, the next page by cursor: `kb.requests.paging`), with the time
 left to their first response and resolution, and the value-stream tasks the
 department owns, each with its own department's badge and the request it is
 part of; both count, so "Nothing in this queue" is said only when neither
@@ -24,6 +25,7 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import Role
 from kb.errors import KbError, ValidationError
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Paging
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
@@ -37,6 +39,10 @@ bp = Blueprint("queue", __name__, url_prefix="/requests/queue")
 STATUS_FILTERS = ("open", *(s.value for s in RequestStatus))
 BULK_KEEP = ""  # a bulk form's choice that changes nothing
 BULK_NOBODY = "-"  # unassign
+# Requests a page of a queue shows (earliest due first); the next page by cursor,
+# so that requests taken up meanwhile never push one off both pages.
+QUEUE_PAGE = 100
+MAX_CURSOR_CHARS = 200
 
 
 @bp.get("/")
@@ -66,9 +72,17 @@ def _page(department: str, posted: dict[str, Any] | None = None, error: str = ""
             values={"known": ", ".join(STATUS_FILTERS)},
         )
     overdue = request.args.get("overdue") == "1"
-    items = service.queue(
-        actor, department, status=None if wanted == "open" else wanted, overdue=overdue
+    cursor = request.args.get("cursor") or None
+    page = service.queue_page(
+        actor,
+        department,
+        Paging(QUEUE_PAGE, cursor=cursor[:MAX_CURSOR_CHARS] if cursor else None),
+        status=None if wanted == "open" else wanted,
+        overdue=overdue,
     )
+    following = None
+    if page.next_key is not None:
+        following = _queue_url(department, wanted, overdue, page.next_key.encode())
     searched = (request.args.get("q") or "").strip()[:200]
     agents = sorted(
         u.username for u in service.store.list_users() if u.has_role(Role.AGENT, department)
@@ -79,7 +93,10 @@ def _page(department: str, posted: dict[str, Any] | None = None, error: str = ""
         excerpt=presenters.excerpt,
         found=service.search_attachments(actor, searched, department) if searched else [],
         department=department,
-        items=items,
+        items=page.items,
+        page=page,
+        following=following,
+        first_page=_queue_url(department, wanted, overdue) if cursor else None,
         tasks=service.task_queue(actor, department),
         status=wanted,
         statuses=STATUS_FILTERS,
@@ -91,6 +108,17 @@ def _page(department: str, posted: dict[str, Any] | None = None, error: str = ""
         posted=posted or {},
         error=error,
         max_note=MAX_TEXT_CHARS,
+    )
+
+
+def _queue_url(department: str, status: str, overdue: bool, cursor: str | None = None) -> str:
+    """The queue page with these filters, from its first page or from `cursor`."""
+    return url_for(
+        "queue.show",
+        department=department,
+        status=status,
+        overdue="1" if overdue else None,
+        cursor=cursor,
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from kb.errors import ConflictError, NotFoundError
 from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
+from kb.requests.paging import RequestList
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.store.protocols import Store
 
@@ -255,6 +256,55 @@ def test_ordering_and_paging(store: Store) -> None:
     assert [r.query for r in page] == ["late"]
     with pytest.raises(ValueError, match="'priority'"):
         store.list_requests(order_by="priority")  # type: ignore[arg-type]
+
+
+def test_pages_by_cursor_neither_skip_nor_repeat_when_the_list_changes(store: Store) -> None:
+    # Three with one due date (ties broken by creation, then id), one without a
+    # due date (last), one with an earlier due date.
+    made = [
+        store.create_request(new_request(f"r{n}", resolution_due=due, created=T0 + n * HOUR))
+        for n, due in enumerate([T0 + 50 * HOUR] * 3 + [None, T0 + 20 * HOUR])
+    ]
+    whole = [r.id for r in store.list_requests(order_by="due")]
+    first = store.page_requests(RequestList(order_by="due"), 2)
+    assert [r.id for r in first.items] == whole[:2]
+    assert (first.total, first.offset, first.more) == (5, 0, True)
+    assert first.next_key is not None and first.next_key.id == whole[1]
+    # Between the pages the first request of the list closes and leaves an
+    # open-only list, which by offset would skip one; a new one joins at its end.
+    store.update_request(replace(made[4], status=RequestStatus.CLOSED), note(made[4], "status"))
+    joined = store.create_request(new_request("late", resolution_due=None, created=T0 + 9 * HOUR))
+    open_only = RequestList(status=tuple(s for s in RequestStatus if s.is_open))
+    by_offset = store.page_requests(open_only, 2, offset=2)
+    by_cursor = store.page_requests(open_only, 2, after=first.next_key)
+    assert [r.id for r in by_cursor.items] == whole[2:4]
+    assert by_offset.items[0].id == whole[3]  # what offsets do: whole[2] was skipped
+    assert (by_cursor.total, by_cursor.offset, by_cursor.more) == (5, 1, True)
+    last = store.page_requests(open_only, 2, after=by_cursor.next_key)
+    assert [r.id for r in last.items] == [whole[4], joined.id]
+    assert (last.offset, last.more, last.next_key) == (3, False, None)
+
+
+def test_pages_newest_first_by_cursor(store: Store) -> None:
+    same = T0 + HOUR
+    made = [store.create_request(new_request(f"r{n}", created=same)) for n in range(3)]
+    older = store.create_request(new_request("older", created=T0))
+    anns = RequestList(requester="ann", order_by="created")
+    first = store.page_requests(anns, 2)
+    rest = store.page_requests(anns, 2, after=first.next_key)
+    assert [r.id for r in first.items + rest.items] == [
+        made[2].id,
+        made[1].id,
+        made[0].id,
+        older.id,
+    ]
+    assert (rest.total, rest.offset, rest.more) == (4, 2, False)
+    empty = store.page_requests(RequestList(requester="nobody", order_by="created"), 5)
+    assert (empty.items, empty.total, empty.more, empty.next_key) == ([], 0, False, None)
+    with pytest.raises(ValueError, match="not both"):
+        store.page_requests(anns, 1, offset=1, after=first.next_key)
+    with pytest.raises(ValueError, match="'created' order"):
+        store.page_requests(RequestList(), 1, after=first.next_key)
 
 
 def test_overdue_filter(store: Store) -> None:

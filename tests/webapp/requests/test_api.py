@@ -260,6 +260,44 @@ def test_lists_come_in_pages_that_say_when_more_follow(client: FlaskClient) -> N
         assert error["details"]["field"] == field
 
 
+def test_lists_page_by_cursor_without_skipping_when_requests_change(
+    client: FlaskClient,
+) -> None:
+    ids = [new_request(client, query=f"VPN drops, case {n}") for n in range(4)]
+    ivan = sign_in_as(client, "ivan")
+    first = client.get("/api/requests?department=it&status=new&limit=2").get_json()
+    assert first["next"] == "/api/requests?department=it&status=new&limit=2&offset=2"
+    cursor = first["next_cursor"]
+    assert isinstance(cursor, str) and first["truncated"] is True
+    # The first request of the list is taken up: it leaves the list of new ones,
+    # so offset 2 would now start at the fourth request and skip the third.
+    assert patch(client, first["requests"][0]["id"], ivan, status="in_progress").status_code == 200
+    skipped = client.get(first["next"]).get_json()["requests"]
+    assert [r["id"] for r in skipped] == ids[3:]
+    rest = client.get(f"/api/requests?department=it&status=new&limit=2&cursor={cursor}")
+    page = rest.get_json()
+    assert [r["id"] for r in page["requests"]] == ids[2:]
+    assert (page["total"], page["offset"], page["truncated"]) == (3, 1, False)
+    assert (page["next"], page["next_cursor"]) == (None, None)
+    # Followed by cursor, `next` keeps to cursors.
+    middle = client.get(f"/api/requests?department=it&limit=1&cursor={cursor}").get_json()
+    assert middle["next"].startswith("/api/requests?department=it&limit=1&cursor=")
+    assert "offset" not in middle["next"]
+    # Mine, newest first, the same way.
+    sign_in_as(client, "emma")
+    mine = client.get("/api/requests?limit=3").get_json()
+    more = client.get(f"/api/requests?limit=3&cursor={mine['next_cursor']}").get_json()
+    assert [r["id"] for r in mine["requests"] + more["requests"]] == ids[::-1]
+    for query in (
+        "cursor=nonsense",
+        f"cursor={cursor}&offset=1",
+        f"mine=1&cursor={cursor}",  # a queue's cursor (due order) in a list by creation
+        "cursor=" + "a" * 201,
+    ):
+        error = error_of(client.get(f"/api/requests?{query}"), 400, "invalid_request")
+        assert error["details"]["field"] == "cursor"
+
+
 def test_comment_errors(client: FlaskClient) -> None:
     request_id = new_request(client)
     emma = sign_in_as(client, "emma")

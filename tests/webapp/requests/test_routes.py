@@ -333,6 +333,26 @@ def test_the_queue_filters_and_flags_overdue(
     assert client.get("/requests/queue/").headers["Location"] == "/requests/queue/it"
 
 
+def test_the_queue_comes_in_pages_read_from_the_database(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.requests import queue
+
+    monkeypatch.setattr(queue, "QUEUE_PAGE", 2)
+    ids = [file(client, f"Monitor flickers, desk {n}") for n in range(3)]
+    sign_in_as(client, "ivan")
+    html = text_of(client.get("/requests/queue/it"))
+    assert re.findall(r"<td data-label=\"No.\">#(\d+)</td>", html) == [str(i) for i in ids[:2]]
+    assert "3 requests" in html and "Requests 1 to 2 of 3" in html
+    following = re.search(r'<a href="([^"]+)" rel="next">', html)
+    assert following is not None and "cursor=" in following[1]
+    rest = text_of(client.get(following[1].replace("&amp;", "&")))
+    assert re.findall(r"<td data-label=\"No.\">#(\d+)</td>", rest) == [str(ids[2])]
+    assert "Requests 3 to 3 of 3" in rest and 'rel="next"' not in rest
+    assert "First page" in rest
+    assert client.get("/requests/queue/it?cursor=nonsense").status_code == 400
+
+
 def test_an_admin_chooses_among_all_queues(client: FlaskClient) -> None:
     sign_in_as(client, "ada")
     html = text_of(client.get("/requests/queue/"))
