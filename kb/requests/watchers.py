@@ -20,6 +20,7 @@ from kb.requests.records import Request
 from kb.store.protocols import AccountStore
 
 MAX_WATCHERS = 50
+MAX_NAMES_SHOWN = 10  # usernames an error lists when a name is many people's
 
 
 class WatcherWork:
@@ -31,14 +32,35 @@ class WatcherWork:
 
     def watch(self, actor: User, request_id: int, username: str | None = None) -> Request:
         """Add the person `username` names (default: the actor) to the request's
-        watchers: a username, in any case, or a display name (see `person`)."""
-        name = self.person((username or actor.username).strip())
+        watchers: a username, in any case, or a display name (see `person`).
+
+        Names are looked up only for someone who may add others to this request
+        (404 first for a request the actor may not read, 403 for one they may
+        only watch themselves), so the accounts behind a name are never told to
+        a caller who could not add them anyway."""
+        typed = (username or actor.username).strip()
+        request = self.ledger.load(actor, request_id)
+        if self._is_self(actor, typed):
+            name = actor.username
+        else:
+            self._require(actor, request, typed)
+            name = self.person(typed, show_usernames=self.ledger.works_on(actor, request))
         return self._change(actor, request_id, name, add=True)
 
-    def person(self, typed: str) -> str:
+    @staticmethod
+    def _is_self(actor: User, typed: str) -> bool:
+        # By username only: a display name may be someone else's too.
+        return typed.casefold() == actor.username.casefold()
+
+    def person(self, typed: str, *, show_usernames: bool = False) -> str:
         """The username of the one account `typed` names: its username (an e-mail
         address where accounts are named so), in any case, or its display name.
-        People know a colleague's name more often than their sign-in name."""
+        People know a colleague's name more often than their sign-in name.
+
+        When a name is several people's, the error names their usernames only
+        when `show_usernames` (agents of the request and admins, who assign
+        people by username anyway); anyone else learns how many there are and
+        is asked for the username."""
         if self.accounts.get_user(typed) is not None:
             return typed
         wanted = typed.casefold()
@@ -49,13 +71,23 @@ class WatcherWork:
         )
         if len(found) == 1:
             return found[0]
+        if found and show_usernames:
+            shown = found[:MAX_NAMES_SHOWN]
+            listed = ", ".join(shown) + (", …" if len(found) > len(shown) else "")
+            raise ValidationError(
+                f"watcher: {len(found)} people are called {typed!r}, with the usernames "
+                f"{listed}; give the username of the one you mean",
+                details={"field": "watcher", "value": typed, "matches": shown},
+                key="watcher_ambiguous",
+                values={"name": typed, "names": listed, "n": len(found)},
+            )
         if found:
             raise ValidationError(
-                f"watcher: {len(found)} people are called {typed!r} ({', '.join(found)}); "
-                "give the username of the one you mean",
-                details={"field": "watcher", "value": typed, "matches": found},
-                key="watcher_ambiguous",
-                values={"name": typed, "names": ", ".join(found)},
+                f"watcher: {len(found)} people are called {typed!r}; give the username of "
+                "the one you mean (they can tell you theirs)",
+                details={"field": "watcher", "value": typed, "count": len(found)},
+                key="watcher_ambiguous_unnamed",
+                values={"name": typed, "n": len(found)},
             )
         raise ValidationError(
             f"watcher: there is no user {typed!r}, by username or by name",

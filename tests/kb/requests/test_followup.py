@@ -3,12 +3,14 @@ duplicates and bulk changes on a queue."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
-from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER, OTHER, Clock
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER, OTHER, Clock, user
 
 
 def resolved(service: RequestService, query: str = "VPN drops", requester=EMPLOYEE) -> int:  # type: ignore[no-untyped-def]
@@ -87,6 +89,35 @@ def test_watchers_read_and_hear_about_a_request(service: RequestService, store: 
         "email:it@example.org",
         "email:olga@example.org",
     ]
+
+
+def test_a_name_of_several_people_is_told_only_as_far_as_the_caller_may_see(
+    service: RequestService, store: Store
+) -> None:
+    twins = [replace(user(n, ("employee", None)), display_name="Sam Lee") for n in ("sam", "slee")]
+    for person in (EMPLOYEE, OTHER, IT_OWNER, *twins):
+        store.add_user(person)
+    request = service.submit(EMPLOYEE, "VPN drops", department="it")
+    assert request.id is not None
+    # Someone who may not read the request learns nothing, not even who is called so.
+    with pytest.raises(NotFoundError):
+        service.watch(OTHER, request.id, "Sam Lee")
+    # Someone who may only watch it themselves is refused before any name is looked up.
+    with pytest.raises(PermissionDenied) as refused:
+        service.watch(IT_OWNER, request.id, "Sam Lee")
+    assert "sam" not in str(refused.value.details)
+    # The requester hears how many share the name, not their usernames.
+    with pytest.raises(ValidationError, match="2 people are called 'sam lee'; give") as told:
+        service.watch(EMPLOYEE, request.id, "sam lee")
+    assert "slee" not in told.value.message and "matches" not in told.value.details
+    assert "slee" not in told.value.message_in("en") and "slee" not in told.value.message_in("de")
+    # The queue's agents, who assign people by username, are told whom it names.
+    with pytest.raises(ValidationError, match="the usernames sam, slee; give") as named:
+        service.watch(IT_AGENT, request.id, "Sam Lee")
+    assert named.value.details["matches"] == ["sam", "slee"]
+    assert "sam, slee" in named.value.message_in("en")
+    assert service.watch(EMPLOYEE, request.id, "slee").watchers == ["slee"]
+    assert service.watch(IT_OWNER, request.id, "OLGA").watchers == ["slee", "olga"]
 
 
 def test_a_duplicate_is_merged_with_its_history_kept(service: RequestService, store: Store) -> None:

@@ -126,9 +126,15 @@ def test_a_watcher_is_added_by_username_or_name(client: FlaskClient, store: Stor
         assert added in store.get_request(request_id).watchers
     response = act(client, emma, request_id, "watchers", username="Jo Lang")
     page = text_of(response)
-    assert response.status_code == 400 and "jo1, jo2" in page
+    # The requester hears how many share the name; their usernames are not hers to see.
+    assert response.status_code == 400 and "2 people are called “Jo Lang”" in page
+    assert "jo1" not in page and "jo2" not in page
     watchers = form_of(page, request_id, "watchers")
     assert 'value="Jo Lang"' in watchers  # kept, to add the username to
+    ivan = sign_in_as(client, "ivan")  # an agent of the queue, who assigns by username
+    page = text_of(act(client, ivan, request_id, "watchers", username="Jo Lang"))
+    assert "with the usernames jo1, jo2." in page
+    emma = sign_in_as(client, "emma")
     response = act(client, emma, request_id, "watchers", username="Nobody Here")
     assert response.status_code == 400
     assert "There is nobody with the username or name “Nobody Here”." in text_of(response)
