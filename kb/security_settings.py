@@ -26,10 +26,12 @@ class SecuritySettings:
     )
     trusted_proxies: str = setting(
         "",
-        "Addresses or networks (comma-separated, e.g. `10.0.0.5,10.1.0.0/16`) of the reverse "
-        "proxies in front of the app: their X-Forwarded-For, -Proto, -Host and -Port are "
-        "believed (one proxy hop), and in header mode their X-Remote-User. Empty: nobody's, "
-        "loopback included.",
+        "Addresses or networks (comma-separated, e.g. `10.0.0.5,10.1.0.0/16`) of the proxies "
+        "in front of the app: the nearest one's X-Forwarded-Proto, -Host and -Port are "
+        "believed, the client's address is read from X-Forwarded-For back past every listed "
+        "proxy (list a load balancer or an office's proxy too, and the people behind it are "
+        "told apart), and in header mode their X-Remote-User. List proxies only: a listed "
+        "address may name any client. Empty: nobody's, loopback included.",
     )
     secret_key: str = setting("", "Session signing key; a random one is made per run when empty.")
     session_hours: float = setting(

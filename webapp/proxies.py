@@ -3,9 +3,17 @@
 Behind a proxy that ends TLS, the app sees the proxy's address, plain HTTP
 and the proxy's host name. The proxy's X-Forwarded-For, -Proto, -Host and
 -Port headers say what the client sent, but anyone can send those headers;
-so they are applied (werkzeug's ProxyFix, one hop) only when the connection
-comes from an address in the setting `trusted_proxies`, and never otherwise.
-The address the connection really came from stays available as `peer()`:
+so they are applied only when the connection comes from an address in the
+setting `trusted_proxies`, and never otherwise: -Proto, -Host and -Port of
+that proxy (werkzeug's ProxyFix, one hop), and the client's address read
+from X-Forwarded-For backwards, past every address that is itself a trusted
+proxy, to the first one that is not (`forwarded_client`). So people behind
+a proxy of their own that the operator trusts (a branch office's, a load
+balancer before the reverse proxy) are told apart by their own addresses,
+as rate limits and the count of people who asked need, and an address a
+client writes into the header itself is never reached: the first untrusted
+hop ends the walk. The address the connection really came from stays
+available as `peer()`:
 header (single-sign-on) mode trusts X-Remote-User by it, never by a
 forwarded address. With `trusted_proxies` empty (the default) nothing is
 believed, loopback included: a process on the same host is not a proxy by
@@ -25,6 +33,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kb.errors import ConfigError
 
 PEER = "kb.peer"
+MAX_HOPS = 20  # X-Forwarded-For addresses looked at, from the end: proxies in a row
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -78,17 +87,34 @@ def peer() -> str:
     return str(request.environ.get(PEER) or request.remote_addr or "")
 
 
+def forwarded_client(peer: str, forwarded_for: str, setting: str) -> str:
+    """The client's address behind the trusted proxy `peer`: X-Forwarded-For read
+    from its end, each address vouched for by the trusted proxy after it, up to the
+    first address that is not a trusted proxy (every proxy appends the address it
+    was reached from, so what a client wrote itself lies before that one)."""
+    client = peer
+    for hop in reversed(forwarded_for.split(",")[-MAX_HOPS:]):
+        if not is_trusted(client, setting):
+            break
+        client = hop.strip() or client
+    return client
+
+
 class TrustedProxies:
-    """WSGI middleware: ProxyFix for connections from trusted proxies only."""
+    """WSGI middleware: forwarded headers for connections from trusted proxies only."""
 
     def __init__(self, app: WsgiApp, setting: Callable[[], str]) -> None:
         self.app = app
-        self.fixed = ProxyFix(app, x_for=1, x_proto=1, x_host=1, x_port=1)
+        # The client's address is `forwarded_client`'s, not ProxyFix's fixed hop count.
+        self.fixed = ProxyFix(app, x_for=0, x_proto=1, x_host=1, x_port=1)
         self.setting = setting
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         address = environ.get("REMOTE_ADDR", "")
         environ[PEER] = address
-        if is_trusted(address, self.setting()):
+        setting = self.setting()
+        if is_trusted(address, setting):
+            forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
+            environ["REMOTE_ADDR"] = forwarded_client(address, forwarded, setting)
             return self.fixed(environ, start_response)
         return self.app(environ, start_response)

@@ -102,3 +102,39 @@ def test_a_bad_group_from_the_proxy_is_explained_in_the_readers_language(make_ap
     text = page.get_data(as_text=True)
     assert page.status_code == 400 and "„maria smith“ als Ihren Benutzernamen" in text
     assert "invalid_request" not in text
+
+
+def people_who_searched(app: Flask, peer: str, *forwarded_for: str) -> list[str]:
+    """The person each search counts as, one new browser per X-Forwarded-For."""
+    for chain in forwarded_for:
+        app.test_client().get(
+            "/api/search?q=vpn+drops",
+            headers={"X-Forwarded-For": chain},
+            environ_base={"REMOTE_ADDR": peer},
+        )
+    return [event.person for event in services(app).store.search_events()]
+
+
+def test_people_behind_a_trusted_proxy_of_their_own_are_told_apart(make_app) -> None:  # type: ignore[no-untyped-def]
+    # The reverse proxy (10.0.0.5) and a branch office's proxy (198.51.100.7),
+    # which adds the office's own addresses, are both trusted.
+    app = make_app(trusted_proxies="10.0.0.5,198.51.100.7")
+    office = people_who_searched(
+        app, "10.0.0.5", "10.1.2.3, 198.51.100.7", "10.1.2.4, 198.51.100.7"
+    )
+    assert office[0] != office[1]  # two people, not the office proxy twice
+    # The same person again, through a load balancer listed as well, is the same person.
+    assert people_who_searched(app, "10.0.0.5", "10.1.2.3, 198.51.100.7")[-1] == office[0]
+
+
+def test_an_address_a_client_forwards_itself_is_never_believed(make_app) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(trusted_proxies="10.0.0.5,198.51.100.7")
+    # A client at 203.0.113.9 writes the office proxy and a colleague's address into
+    # the header; the reverse proxy appends its real address, where the walk stops.
+    spoofed, honest = people_who_searched(
+        app, "10.0.0.5", "10.1.2.3, 198.51.100.7, 203.0.113.9", "203.0.113.9"
+    )
+    assert spoofed == honest
+    # Straight from an untrusted address, no forwarded address counts at all.
+    direct = people_who_searched(app, "192.0.2.7", "10.1.2.3", "10.1.2.4")
+    assert direct[-1] == direct[-2]
