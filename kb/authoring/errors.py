@@ -4,10 +4,12 @@ does not write its content folder."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from kb.authoring.records import ArticleVersion
-from kb.errors import ConflictError, KbError
+from kb.errors import ConflictError, ContentError, KbError
 from kb.records import Department
 
 
@@ -38,6 +40,28 @@ class StaleEditError(KbError):
         )
         self.current = current
         self.yours = yours
+
+
+class UnopenableArticleError(ContentError):
+    """The article's file on disk cannot be opened in the editor (not UTF-8, front
+    matter that is not valid YAML, past max_file_bytes): the owner is told what is
+    wrong and where, and nothing is written, so its bytes stay as they are."""
+
+    @classmethod
+    def of(cls, exc: ContentError) -> UnopenableArticleError:
+        return cls(exc.reason, path=exc.path, line=exc.line, hint=exc.hint, kind=exc.kind)
+
+
+@contextmanager
+def opening() -> Iterator[None]:
+    """Reading an article's file on disk for the editor: what cannot be opened
+    is an `UnopenableArticleError` (the editor's own page), never half a text."""
+    try:
+        yield
+    except UnopenableArticleError:
+        raise
+    except ContentError as exc:
+        raise UnopenableArticleError.of(exc) from None
 
 
 class ReviewRequiredError(ConflictError):

@@ -24,6 +24,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
 from kb.authoring.records import text_hash
+from kb.content.article_text import decode_text
 from kb.content.files import is_hidden
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
@@ -108,7 +109,9 @@ def read_text(path: Path, max_bytes: int, article_id: str) -> str | None:
     """The file's text (None when it does not exist); never follows a link and
     never reads more than `max_bytes` + 1 bytes. A file over `max_bytes` is a
     `ContentError` (kind too_large): its first part alone, opened in the editor
-    and saved, would drop the rest of the article."""
+    and saved, would drop the rest of the article. So is text that is not UTF-8
+    (kind encoding, with the line and byte): a replacement character for the bad
+    byte, saved, would lose it."""
     try:
         raw = read_regular_file(
             path,
@@ -120,7 +123,7 @@ def read_text(path: Path, max_bytes: int, article_id: str) -> str | None:
         if exc.kind == "missing":
             return None
         raise
-    return raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return decode_text(raw, article_id)
 
 
 def holds(root: Path, article_id: str, content_hash: str, max_bytes: int) -> bool:

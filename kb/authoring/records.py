@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -22,6 +22,16 @@ class Action(StrEnum):
     RETIRE = "retire"  # taken out of search
     RESTORE = "restore"  # an earlier version made current again
     DISK = "disk"  # the file changed on disk, outside the browser
+
+
+# The status each step of the editor gives an article, and the step each status is.
+ACTION_STATUS = {
+    Action.SAVE: Status.DRAFT,
+    Action.SUBMIT: Status.REVIEW,
+    Action.PUBLISH: Status.PUBLISHED,
+    Action.RETIRE: Status.RETIRED,
+}
+STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
 
 
 def text_hash(text: str) -> str:
@@ -77,6 +87,11 @@ class ArticleFields:
         set_normalised(self, "tags", tuple(self.tags))
         set_normalised(self, "audience", tuple(self.audience) or (EVERYONE,))
         set_normalised(self, "related", tuple(self.related))
+
+    def says_the_same(self, other: ArticleFields) -> bool:
+        """Whether two field sets say the same, whatever their status."""
+        mine = replace(self, status=Status.DRAFT, body=self.body.strip())
+        return mine == replace(other, status=Status.DRAFT, body=other.body.strip())
 
 
 @dataclass(frozen=True)

@@ -28,24 +28,23 @@ from pathlib import Path
 
 from kb.accounts.records import Role, User
 from kb.authoring import files
-from kb.authoring.errors import ContentReadOnlyError, StaleEditError, review_required
+from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
 from kb.authoring.markdown_file import check_text, compose_text, split_text
-from kb.authoring.records import Action, ArticleFields, ArticleVersion, Editable, text_hash
+from kb.authoring.records import (
+    STATUS_ACTION,
+    Action,
+    ArticleFields,
+    ArticleVersion,
+    Editable,
+    text_hash,
+)
 from kb.authoring.store import VersionStore
 from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied
 from kb.records import Article, Department, Status
 from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
-
-ACTION_STATUS = {
-    Action.SAVE: Status.DRAFT,
-    Action.SUBMIT: Status.REVIEW,
-    Action.PUBLISH: Status.PUBLISHED,
-    Action.RETIRE: Status.RETIRED,
-}
-STATUS_ACTION = {status: action for action, status in ACTION_STATUS.items()}
 
 
 def owned_departments(actor: User, known: list[str]) -> list[str]:
@@ -118,12 +117,13 @@ class AuthoringService:
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
         path = article_file(self.root, article_id, must_exist=True)
-        text = read_text(path, self.max_bytes, article_id) or ""
+        with opening():
+            text = read_text(path, self.max_bytes, article_id) or ""
+            fields, extra = split_text(text, article_id)
         latest = self.versions.latest(article_id)
         version = 1 if latest is None else latest.number
         if latest is not None and latest.content_hash != text_hash(text):
             version += 1  # changed on disk: recorded as that version on the next save
-        fields, extra = split_text(text, article_id)
         return Editable(
             article_id,
             department.slug,
@@ -302,7 +302,9 @@ class AuthoringService:
     def _sync(self, article_id: str, path: Path) -> ArticleVersion:
         """The current version; a file changed on disk (or never versioned) is
         recorded first, so history holds every text that was ever current."""
-        text = read_text(path, self.max_bytes, article_id)
+        with opening():
+            text = read_text(path, self.max_bytes, article_id)
+            fields, _ = split_text(text or "", article_id)
         if text is None:
             raise NotFoundError(
                 f"no article {article_id!r} in the content folder",
@@ -312,7 +314,6 @@ class AuthoringService:
         latest = self.versions.latest(article_id)
         if latest is not None and latest.content_hash == text_hash(text):
             return latest
-        fields, _ = split_text(text, article_id)
         version = ArticleVersion(
             article_id=article_id,
             number=1 if latest is None else latest.number + 1,
@@ -384,17 +385,10 @@ class AuthoringService:
         if not department.review_required or fields.status is not Status.PUBLISHED:
             return
         now, _ = split_text(current.text, current.article_id)
-        if now.status is Status.PUBLISHED and _same(now, fields):
+        if now.status is Status.PUBLISHED and now.says_the_same(fields):
             return  # already published, nothing new to approve
-        if now.status is not Status.REVIEW or not _same(now, fields):
+        if now.status is not Status.REVIEW or not now.says_the_same(fields):
             raise review_required("submit", department, id=current.article_id)
         submitter = self._submitter(current.article_id)
         if not submitter or submitter == actor.username:
             raise review_required("second", department, submitted_by=submitter)
-
-
-def _same(a: ArticleFields, b: ArticleFields) -> bool:
-    """Whether two field sets say the same, whatever their status."""
-    return replace(a, status=Status.DRAFT, body=a.body.strip()) == replace(
-        b, status=Status.DRAFT, body=b.body.strip()
-    )

@@ -15,6 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from kb.content.article_text import decode_text
 from kb.content.content_yaml import load_content_yaml
 from kb.content.field_names import near_miss_warnings, near_misses
 from kb.content.markdown_text import (
@@ -63,41 +64,7 @@ def decode_article(raw: bytes, path: str, max_bytes: int) -> str:
         raise ContentError(
             "file is empty", path=path, kind="empty", hint="write the article or delete the file"
         )
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # the byte-order marks of UTF-16
-        raise ContentError(
-            "file is UTF-16 text, not UTF-8",
-            path=path,
-            kind="encoding",
-            hint="save the file as UTF-8",
-        )
-    if b"\x00" in raw[:8192]:
-        raise ContentError(
-            "file is binary, not Markdown text",
-            path=path,
-            kind="binary",
-            hint="only Markdown (.md) text files are articles",
-        )
-    if b"\x00" in raw:  # text with one NUL further down: no database can store it
-        at = raw.index(b"\x00")
-        raise ContentError(
-            f"a NUL character (\\u0000) at byte {at}",
-            path=path,
-            line=raw.count(b"\n", 0, at) + 1,
-            kind="encoding",
-            hint="remove it; most editors do not show it",
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ContentError(
-            f"invalid UTF-8 at byte {exc.start} ({raw[exc.start : exc.start + 1]!r})",
-            path=path,
-            line=line,
-            kind="encoding",
-            hint="save the file as UTF-8",
-        ) from None
-    return text.removeprefix("\ufeff")
+    return decode_text(raw, path)
 
 
 def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:

@@ -120,6 +120,22 @@ def test_bad_articles_are_skipped_with_errors(
     assert any("binary" in e for e in report.errors)
 
 
+def test_invalid_utf8_is_reported_with_its_line_and_byte_as_the_editor_names_it(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    build(tiny_settings, hashing_embedder)
+    vpn = tiny_settings.content_path / "it" / "vpn-setup.md"
+    good = vpn.read_bytes()
+    lines = good.split(b"\n")
+    at = len(b"\n".join(lines[:4])) + 1 + 3  # line 5, after its first three bytes
+    vpn.write_bytes(good[:at] + b"\xe9" + good[at:])
+    report = build(tiny_settings, hashing_embedder)
+    assert report.errors == [
+        f"error: it/vpn-setup.md:5: invalid UTF-8 at byte {at} (b'\\xe9') (save the file as "
+        "UTF-8); the previously indexed version stays"
+    ]
+
+
 def test_second_concurrent_run_is_refused(
     tiny_settings: Settings, hashing_embedder: HashingEmbedder
 ) -> None:

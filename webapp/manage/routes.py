@@ -22,6 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.authoring.diff import line_diff
+from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import Editable, StaleEditError
 from kb.errors import ConflictError, ContentError, PermissionDenied, ValidationError
@@ -226,18 +227,23 @@ def _posted_fields() -> ArticleFields:
     )
 
 
+@bp.errorhandler(UnopenableArticleError)
+def _unopenable(exc: UnopenableArticleError) -> tuple[str, int]:
+    """A file the editor cannot open (not UTF-8, broken front matter, too large),
+    met by the editor, a save, the history or a diff: what is wrong, where, and the
+    way back to the list; it is mended on disk and nothing here writes to it."""
+    page = render_template(
+        "manage/unreadable.html",
+        article_id=exc.path,
+        error=exc,
+        department=exc.path.split("/", 1)[0],
+    )
+    return page, exc.status
+
+
 @bp.get("/edit/<path:article_id>")
 def edit(article_id: str) -> tuple[str, int]:
-    try:
-        opened = services.authoring().open(require_user(), article_id)
-    except ContentError as exc:  # broken front matter, too large: mended on disk
-        page = render_template(
-            "manage/unreadable.html",
-            article_id=article_id,
-            error=exc,
-            department=article_id.split("/", 1)[0],
-        )
-        return page, exc.status
+    opened = services.authoring().open(require_user(), article_id)
     return _render_editor(
         opened,
         opened.fields,

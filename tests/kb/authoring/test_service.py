@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kb.accounts.records import Grant, Role, User
-from kb.authoring.errors import ReviewRequiredError, StaleEditError
+from kb.authoring.errors import ReviewRequiredError, StaleEditError, UnopenableArticleError
 from kb.authoring.markdown_file import split_text
 from kb.authoring.records import Action, ArticleFields
 from kb.authoring.service import AuthoringService
@@ -296,3 +296,34 @@ def test_an_article_over_the_size_limit_is_refused_whole_never_opened_or_saved_c
     assert path.read_text(encoding="utf-8") == whole
     assert service.versions.latest("it/vpn.md") is None
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        (
+            b"---\ntitle: VPN\n---\nLine one\nLine two \xff bad\n",
+            "it/vpn.md:5: invalid UTF-8 at byte 37",
+        ),
+        ("---\ntitle: VPN\n---\nText.\n".encode("utf-16"), "it/vpn.md: file is UTF-16 text"),
+        (b"---\ntitle: VPN\n---\n" + b"x\n" * 5000 + b"a \x00 b\n", "it/vpn.md:5004: a NUL"),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_never_opened_or_saved_with_replaced_bytes(
+    service: AuthoringService, root: Path, raw: bytes, where: str
+) -> None:
+    path = root / "it" / "vpn.md"
+    path.write_bytes(raw)
+    with pytest.raises(UnopenableArticleError) as caught:
+        service.open(CORA, "it/vpn.md")
+    assert str(caught.value).startswith(where)
+    fields = split_text(ARTICLE, "it/vpn.md")[0]
+    for attempt in (
+        lambda: service.save(CORA, "it/vpn.md", fields, base_version=1),
+        lambda: service.set_status(CORA, "it/vpn.md", Status.RETIRED, base_version=1),
+        lambda: service.history(CORA, "it/vpn.md"),
+    ):
+        with pytest.raises(UnopenableArticleError):
+            attempt()
+    assert path.read_bytes() == raw  # every byte as it was
+    assert service.versions.latest("it/vpn.md") is None

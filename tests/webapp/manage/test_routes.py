@@ -348,17 +348,37 @@ def test_the_editor_names_what_is_wrong_with_the_file_on_disk(
     client: FlaskClient, content: Path
 ) -> None:
     sign_in_as(client, "cora")
-    broken = "---\ntitle: Printers\n---\nLine one\nLine two \xff bad\n".encode("latin-1")
-    (content / "it" / "printers.md").write_bytes(broken)
+    unknown = "---\ntitle: Printers\nstatus: publshed\n---\nLine one\n"
+    (content / "it" / "printers.md").write_text(unknown, encoding="utf-8")
     page = text_of(client.get("/manage/edit/it/printers.md"))
-    # The editor shows the text (the bad byte replaced), and says why readers do not get it.
-    assert "Line two" in page
-    assert "it/printers.md:5: invalid UTF-8 at byte 42" in page
+    # The editor shows the text, and says why readers do not get it as it is.
+    assert "Line one" in page
+    assert "it/printers.md: status &#39;publshed&#39; is not one of" in page
     assert "not in search as it is" in page
     german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
     assert "so nicht in der Suche" in german
     fine = text_of(client.get("/manage/edit/it/vpn-setup.md"))
     assert "not in search as it is" not in fine
+
+
+def test_a_file_that_is_not_utf8_is_not_opened_and_keeps_its_bytes(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    broken = "---\ntitle: Printers\n---\nLine one\nLine two \xff bad\n".encode("latin-1")
+    path = content / "it" / "printers.md"
+    path.write_bytes(broken)
+    answer = client.get("/manage/edit/it/printers.md")
+    page = text_of(answer)
+    # Not the text with a replacement character, which a save would write back.
+    assert answer.status_code == 422
+    assert "\ufffd" not in page and 'name="body"' not in answer.get_data(as_text=True)
+    assert "it/printers.md:5: invalid UTF-8 at byte 42" in page
+    assert "save the file as UTF-8" in page
+    saved = client.post("/manage/edit/it/printers.md", data=form(token, body="Line two \ufffd bad"))
+    assert saved.status_code == 422
+    assert "it/printers.md:5: invalid UTF-8 at byte 42" in text_of(saved)
+    assert path.read_bytes() == broken
 
 
 def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the_list(
@@ -374,3 +394,8 @@ def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the
     assert 'href="/manage/?department=it"' in page
     german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
     assert "kann im Editor nicht geöffnet werden" in german
+    # Its history says the same, not a page of its own that names no line.
+    history = client.get("/manage/history/it/printers.md")
+    assert history.status_code == 422
+    assert "it/printers.md:4: front matter is not valid YAML" in text_of(history)
+    assert 'href="/manage/?department=it"' in text_of(history)
