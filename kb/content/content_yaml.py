@@ -70,6 +70,24 @@ class ContentLoader(yaml.SafeLoader):
 ContentLoader.add_constructor("tag:yaml.org,2002:timestamp", ContentLoader.construct_yaml_timestamp)
 
 
+def yaml_problem(exc: yaml.YAMLError) -> tuple[int | None, str]:
+    """Where a YAML error is (the 0-based line of the text parsed, None when
+    unknown) and what it is, in one line.
+
+    A list or mapping opened with `[` or `{` and never closed is noticed only
+    where the next field starts, a line or more later (`tags: [a, b` then
+    `status: draft`); the error then names the line that opened it."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    opened = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None) or ""
+    flow = context.startswith("while parsing a flow")
+    if flow and opened is not None and mark is not None and opened.line < mark.line:
+        kind, close = ("list", "]") if "sequence" in context else ("mapping", "}")
+        return opened.line, f"the {kind} opened on this line is not closed with '{close}'"
+    return (mark.line if mark is not None else None), problem
+
+
 def load_content_yaml(text: str) -> Any:
     """The YAML document in `text` (`yaml.YAMLError` for anything broken)."""
     return yaml.load(text, Loader=ContentLoader)  # safe: a SafeLoader subclass

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from kb.content.content_yaml import load_content_yaml
+from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
@@ -125,11 +125,11 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
     try:
         data = load_content_yaml(text) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        at, problem = yaml_problem(exc)
         raise ContentError(
-            f"department file is not valid YAML: {getattr(exc, 'problem', exc)}",
+            f"department file is not valid YAML: {problem}",
             path=rel,
-            line=mark.line + 1 if mark else None,
+            line=at + 1 if at is not None else None,
             kind="department",
             hint="fix the YAML; defaults are used until then",
         ) from None

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from kb.content.content_yaml import load_content_yaml
+from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.departments import DEPARTMENT_FILES
 from kb.content.markdown_article import build_article, restricted_audience
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
@@ -130,11 +130,11 @@ def read_sidecar(path: Path, article_id: str) -> tuple[dict[str, Any], bytes]:
             "sidecar file is not UTF-8", path=rel, kind="yaml", hint="save it as UTF-8"
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        at, problem = yaml_problem(exc)
         raise ContentError(
-            f"sidecar file is not valid YAML: {getattr(exc, 'problem', exc)}",
+            f"sidecar file is not valid YAML: {problem}",
             path=rel,
-            line=mark.line + 1 if mark else None,
+            line=at + 1 if at is not None else None,
             kind="yaml",
             hint="fix the YAML (one 'field: value' per line); the document is not indexed "
             "until then",

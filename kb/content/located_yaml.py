@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kb.content.content_yaml import ContentLoader
+from kb.content.content_yaml import ContentLoader, yaml_problem
 from kb.errors import KbError
 
 LINE = "__line__"
@@ -47,9 +47,8 @@ def load_located(text: str, path: str, error: ErrorFactory) -> Any:
     try:
         return yaml.load(text, Loader=_LineLoader)  # safe: a SafeLoader subclass
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        line = mark.line + 1 if mark else None
+        at, problem = yaml_problem(exc)
+        line = at + 1 if at is not None else None
         raise error(f"not valid YAML: {problem}; fix the YAML", line) from None
 
 

@@ -16,7 +16,7 @@ import frontmatter
 import yaml
 
 from kb.content.article_text import decode_text
-from kb.content.content_yaml import load_content_yaml
+from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings, near_misses
 from kb.content.markdown_text import (
     RenderError,
@@ -86,9 +86,8 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
             hint="end the front matter with a line of three dashes",
         ) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1  # `fm` starts with the newline after ---
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        at, problem = yaml_problem(exc)
+        line = at + 1 if at is not None else 1  # `fm` starts with the newline after ---
         raise ContentError(
             f"front matter is not valid YAML: {problem}",
             path=path,

@@ -88,9 +88,29 @@ def test_broken_yaml_reports_line(tiny_content: Path) -> None:
     )
     scan = scan_content(tiny_content)
     [problem] = [p for p in scan.problems if p.path == "hr/broken.md"]
-    assert "not valid YAML" in problem.message
-    assert problem.line is not None and 3 <= problem.line <= 5
+    # The list opened on line 3 is noticed at `owner:` on line 4; the line it opened on is named.
+    assert str(problem) == (
+        "error: hr/broken.md:3: front matter is not valid YAML: the list opened on this line "
+        "is not closed with ']' (fix the YAML between the '---' lines (quote values containing "
+        "':'))"
+    )
     assert set(scan.articles) >= GOOD
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("tags: {a: b\n\nowner: x\n", 2, "the mapping opened on this line is not closed with '}'"),
+        ("tags: [a, b\n", 2, "the list opened on this line is not closed with ']'"),
+        ("tags: [a, b]]\n", 2, "expected <block end>, but found ']'"),
+    ],
+)
+def test_an_unclosed_list_or_mapping_names_the_line_that_opened_it(
+    tiny_content: Path, front: str, line: int, message: str
+) -> None:
+    (tiny_content / "hr" / "broken.md").write_text(f"---\n{front}---\nBody\n")
+    [problem] = [p for p in scan_content(tiny_content).problems if p.path == "hr/broken.md"]
+    assert (problem.line, problem.message) == (line, f"front matter is not valid YAML: {message}")
 
 
 def test_front_matter_that_is_not_a_mapping(tiny_content: Path) -> None:

@@ -389,7 +389,7 @@ def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the
     answer = client.get("/manage/edit/it/printers.md")
     page = text_of(answer)
     assert answer.status_code == 422
-    assert "it/printers.md:4: front matter is not valid YAML" in page
+    assert "it/printers.md:3: front matter is not valid YAML: the list opened on this line" in page
     assert "fix the YAML between the" in page  # what to do, not only what is wrong
     assert 'href="/manage/?department=it"' in page
     german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
@@ -397,5 +397,5 @@ def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the
     # Its history says the same, not a page of its own that names no line.
     history = client.get("/manage/history/it/printers.md")
     assert history.status_code == 422
-    assert "it/printers.md:4: front matter is not valid YAML" in text_of(history)
+    assert "it/printers.md:3: front matter is not valid YAML" in text_of(history)
     assert 'href="/manage/?department=it"' in text_of(history)
