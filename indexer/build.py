@@ -27,6 +27,7 @@ from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, MODEL_KEY, load_secondary, secondary_model
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
+from indexer.unreadable import write_unreadable
 from indexer.write import HTML_STORED, SnapshotWriter, VectorSide
 from kb.errors import ModelMismatchError
 from kb.records import Chunk, Department
@@ -130,6 +131,7 @@ class IndexBuilder:
         # (vectors still come from the cache), so no page has to render Markdown.
         reread = full or bool(previous and not prev_manifest.get(HTML_STORED))
         plan = self.plan_changes(known, report, reread)
+        write_unreadable(self.index_dir, plan.unreadable)
         if (
             previous
             and not plan.upserts

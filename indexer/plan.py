@@ -51,6 +51,7 @@ class Plan:
     upserts: dict[str, tuple[Article, str]] = field(default_factory=dict)  # id → (article, stat)
     removals: set[str] = field(default_factory=set)
     restat: dict[str, str] = field(default_factory=dict)  # unchanged content, new mtime
+    unreadable: dict[str, str] = field(default_factory=dict)  # document id → its problem
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -164,6 +165,9 @@ class Planner:
             if problem.severity is Severity.WARNING:
                 # A document that cannot be read is reported, never fatal.
                 report.warnings.append(str(problem))
+                if is_document(aid):
+                    stays = "; the previously indexed version stays" if indexed else ""
+                    plan.unreadable[aid] = f"{problem}{stays}"
                 if indexed:
                     report.warnings.append(f"{aid}: the previously indexed version stays")
                     plan.unchanged += 1

@@ -10,6 +10,7 @@ import pytest
 
 from indexer.build import BuildReport, IndexBuilder
 from indexer.reader import SnapshotReader
+from indexer.unreadable import read_unreadable
 from kb.content.scanner import scan_content
 from kb.settings import Settings
 from tests.documents import (
@@ -131,6 +132,32 @@ def test_bad_files_are_one_warning_each_and_the_rest_is_indexed(tmp_path: Path) 
     scan = scan_content(root, documents=settings.document_options)
     assert not scan.errors
     assert {p.path for p in scan.warnings} == set(bad)
+
+
+def test_each_run_records_the_documents_it_could_not_read_for_the_article_list(
+    tmp_path: Path,
+) -> None:
+    root = _content(tmp_path / "content")
+    (root / "hr" / "secret.pdf").write_bytes(write_pdf(travel_outline(), encrypt="pw"))
+    (root / "it" / "empty.html").write_bytes(b"")
+    settings = _settings(tmp_path)
+    _build(settings)
+    found = read_unreadable(settings.index_path)
+    assert set(found) == {"hr/secret.pdf", "it/empty.html"}
+    assert found["hr/secret.pdf"].startswith("warning: hr/secret.pdf: PDF is password-protected")
+    assert "file is empty" in found["it/empty.html"]
+    # A document that was indexed and breaks: its problem, and that the old version stays.
+    (root / "finance" / "travel.pdf").write_bytes(b"%PDF-1.4 cut short")
+    (root / "hr" / "secret.pdf").unlink()
+    report = _build(settings)
+    assert not report.published  # nothing to publish, the record is new all the same
+    found = read_unreadable(settings.index_path)
+    assert set(found) == {"finance/travel.pdf", "it/empty.html"}
+    assert found["finance/travel.pdf"].endswith("; the previously indexed version stays")
+    (root / "finance" / "travel.pdf").write_bytes(write_pdf(travel_outline()))
+    (root / "it" / "empty.html").unlink()
+    _build(settings)
+    assert read_unreadable(settings.index_path) == {}
 
 
 def test_a_warm_run_extracts_nothing_and_a_full_rebuild_uses_the_cache(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from indexer.unreadable import read_unreadable
 from kb.authoring.records import ArticleActivity, ArticleVersion
 from kb.content.files import FileEntry, content_entries
 from kb.content.readers import is_document
@@ -102,15 +103,25 @@ def department_rows(department: str, today: date) -> list[ArticleRow]:
     settings = svc.settings
     root: Path = settings.content_path
     rows = []
+    unreadable = read_unreadable(settings.index_path)
     for entry in content_entries(root / department):
         entry = replace(entry, id=f"{department}/{entry.id}")
         if is_document(entry.id):
+            # Documents are read by the indexer alone (in its sandbox): their
+            # problems are those its newest run recorded.
+            problem = unreadable.get(entry.id, "")
             indexed = svc.engine.article(entry.id)
             if indexed is not None:
-                rows.append(replace(_row(indexed, today, settings.review_due_days)))
+                rows.append(
+                    replace(_row(indexed, today, settings.review_due_days), problem=problem)
+                )
             else:
                 name = entry.id.rsplit("/", 1)[-1]
-                rows.append(ArticleRow(entry.id, name, "", "", "", None, False, False, False))
+                rows.append(
+                    ArticleRow(
+                        entry.id, name, "", "", "", None, False, False, False, problem=problem
+                    )
+                )
             continue
         article, problem = _read_markdown(entry)
         if article is None:

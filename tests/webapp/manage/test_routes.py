@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from indexer.unreadable import write_unreadable
 from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
 
 
@@ -43,6 +44,32 @@ def test_the_list_shows_status_review_dates_and_overdue(client: FlaskClient) -> 
     assert "Artikel von IT Service Desk" in german and "überfällig" in german
     filtered = text_of(client.get("/manage/?department=it&status=draft"))
     assert 'data-article="it/vpn-setup.md"' not in filtered
+
+
+def test_the_list_names_what_is_wrong_with_a_document_as_with_an_article(
+    client: FlaskClient, content: Path, tmp_path: Path
+) -> None:
+    sign_in_as(client, "cora")
+    (content / "it" / "secret.pdf").write_bytes(b"%PDF-1.7 encrypted")
+    (content / "it" / "broken.md").write_text("---\ntitle: [a\n---\nText.\n")
+    (content / "it" / "fine.pdf").write_bytes(b"%PDF-1.7")
+    write_unreadable(
+        tmp_path / "index",
+        {
+            "it/secret.pdf": "warning: it/secret.pdf: PDF is password-protected; its text cannot "
+            "be read (save a copy without a password)"
+        },
+    )
+    page = text_of(client.get("/manage/?department=it"))
+
+    def row(article_id: str) -> str:
+        found = re.search(rf'<tr[^>]*data-article="{re.escape(article_id)}">.*?</tr>', page, re.S)
+        assert found, article_id
+        return found.group(0)
+
+    assert "it/broken.md:2: front matter is not valid YAML" in row("it/broken.md")
+    assert "PDF is password-protected; its text cannot be read" in row("it/secret.pdf")
+    assert "error-text" in row("it/secret.pdf") and "error-text" not in row("it/fine.pdf")
 
 
 def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient) -> None:
