@@ -162,6 +162,13 @@ class Planner:
         aid = entry.id
         if article is None:
             [problem] = problems
+            if problem.kind == "missing":
+                # Renamed or deleted since the folder was listed: no error of the
+                # file's. The next run (the change woke the watcher) lists it under
+                # its new name, or not at all; readers keep the version they have.
+                if indexed:
+                    plan.unchanged += 1
+                return
             if problem.severity is Severity.WARNING:
                 # A document that cannot be read is reported, never fatal.
                 report.warnings.append(str(problem))

@@ -421,3 +421,33 @@ def test_a_department_folder_named_like_the_triage_queue_is_not_indexed(
     assert "central/c.md" not in titles and "triage/t.md" in titles
     assert "central" not in SnapshotReader(settings.index_path).get().departments
     assert any(line.startswith("error: central/: ") for line in report.errors), report.errors
+
+
+def test_a_file_renamed_while_the_index_reads_is_no_error_and_is_found_by_its_new_name(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from indexer import plan as planning
+
+    build(tiny_settings, hashing_embedder)
+    content = tiny_settings.content_path
+    listed = planning.unique_entries
+    moves = [("it/vpn-setup.md", "it/vpn.md"), ("hr/sick-leave.md", "hr/sick.md")]
+
+    def rename_after_listing(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        yield from listed(*args, **kwargs)  # type: ignore[arg-type]
+        for old, new in moves:
+            (content / old).rename(content / new)
+
+    (content / "it" / "vpn-setup.md").write_text("---\ntitle: VPN, changed\n---\nNew text.\n")
+    sick = content / "hr" / "sick-leave.md"
+    sick.write_text(sick.read_text() + "\nOne more line.\n")
+    monkeypatch.setattr(planning, "unique_entries", rename_after_listing)
+    report = build(tiny_settings, hashing_embedder)
+    assert not report.errors and not report.warnings
+    assert {"it/vpn-setup.md", "hr/sick-leave.md"} <= indexed_state(tiny_settings)[0]
+    monkeypatch.setattr(planning, "unique_entries", listed)
+    report = build(tiny_settings, hashing_embedder)
+    assert not report.errors
+    titles = indexed_state(tiny_settings)[0]
+    assert {"it/vpn.md", "hr/sick.md"} <= titles
+    assert not {"it/vpn-setup.md", "hr/sick-leave.md"} & titles
