@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from kb.authoring.records import text_hash
 from kb.content.article_text import decode_text
-from kb.content.files import is_hidden
+from kb.content.files import id_key, is_hidden
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
 
@@ -103,6 +103,19 @@ def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(article_id, "it is not a regular file (links are not followed)")
     return path
+
+
+def same_id_file(path: Path, article_id: str) -> str | None:
+    """The id of a file beside `path` whose id differs from `article_id` only in
+    letter case or Unicode form (`it/VPN.md` for `it/vpn.md`), None without one:
+    both would be one article, and the one already there would keep it."""
+    key = id_key(article_id)
+    folder = article_id.rsplit("/", 1)[0]
+    try:
+        names = os.listdir(path.parent)
+    except OSError:
+        return None
+    return next((f"{folder}/{n}" for n in sorted(names) if id_key(f"{folder}/{n}") == key), None)
 
 
 def read_text(path: Path, max_bytes: int, article_id: str) -> str | None:

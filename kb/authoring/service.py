@@ -278,12 +278,17 @@ class AuthoringService:
         check_text(text, article_id, self.max_bytes, self.render_seconds)
         with self._lock():
             path = article_file(self.root, article_id, must_exist=False)
-            if path.exists() or self.versions.latest(article_id) is not None:
+            # A name only letter case away from a file there (`VPN-Guide.md`) is the
+            # same article id: the new file would never be indexed.
+            existing = files.same_id_file(path, article_id)
+            if existing is None and self.versions.latest(article_id) is not None:
+                existing = article_id
+            if existing is not None:
                 raise ConflictError(
-                    f"{article_id} already exists; choose another name or edit that article",
-                    details={"id": article_id},
+                    f"{existing} already exists; choose another name or edit that article",
+                    details={"id": existing},
                     key="article_exists",
-                    values={"id": article_id},
+                    values={"id": existing},
                 )
             return self._record(
                 actor, article_id, path, 1, text, Action.CREATE, message, exclusive=True

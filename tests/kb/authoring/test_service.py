@@ -201,6 +201,19 @@ def test_new_articles_get_checked_names_and_never_overwrite(
             service.create(CORA, "it", bad, fields)
 
 
+def test_a_new_name_that_differs_only_in_letter_case_from_a_file_is_refused(
+    service: AuthoringService, root: Path
+) -> None:
+    """`it/vpn-guide.md` beside `it/VPN-Guide.md` is one article id: the new file
+    was written, reported as a duplicate by the indexer and never found."""
+    (root / "it" / "VPN-Guide.md").write_text(ARTICLE, encoding="utf-8")
+    fields = ArticleFields(title="VPN guide", body="Ask reception.", status=Status.DRAFT)
+    with pytest.raises(ConflictError, match="it/VPN-Guide.md already exists"):
+        service.create(CORA, "it", "vpn-guide", fields)
+    assert sorted(p.name for p in (root / "it").iterdir()) == ["VPN-Guide.md", "vpn.md"]
+    assert service.versions.latest("it/vpn-guide.md") is None
+
+
 def test_what_kb_validate_refuses_is_never_written(service: AuthoringService, root: Path) -> None:
     fields = fields_of(service, "it/vpn.md")
     before = (root / "it" / "vpn.md").read_bytes()
