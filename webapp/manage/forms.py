@@ -234,3 +234,18 @@ def form_version(form: Mapping[str, Any]) -> int:
             key="version_needed",
         )
     return base
+
+
+def posted_fields() -> ArticleFields:
+    """What was typed, kept as it is for showing the form again."""
+    form = request.form
+    return ArticleFields(
+        title=form.get("title", ""),
+        summary=form.get("summary", ""),
+        tags=tuple(t.strip() for t in form.get("tags", "").split(",") if t.strip()),
+        lang=form.get("lang", ""),
+        audience=tuple(a.strip() for a in form.get("audience", "").split(",") if a.strip()),
+        related=tuple(r.strip() for r in form.get("related", "").split(",") if r.strip()),
+        owner=form.get("owner", ""),
+        body=form.get("body", ""),
+    )

@@ -23,9 +23,16 @@ from werkzeug.wrappers import Response
 
 from kb.authoring.diff import line_diff
 from kb.authoring.errors import UnopenableArticleError
+from kb.authoring.files import SLUG
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import Editable, StaleEditError
-from kb.errors import ConflictError, ContentError, PermissionDenied, ValidationError
+from kb.errors import (
+    ConflictError,
+    ContentError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 from kb.extract.base import human_size
 from kb.records import Status
 from kb.requests.drafting import slugify
@@ -186,7 +193,7 @@ def create() -> Response | tuple[str, int]:
             request.form, forms.form_action(), services.services().settings.max_file_bytes
         )
     except ValidationError as exc:
-        posted = _posted_fields()
+        posted = forms.posted_fields()
         return _render_editor(
             None,
             posted,
@@ -210,21 +217,6 @@ def create() -> Response | tuple[str, int]:
         )
     flash(gettext("manage_created", id=version.article_id), "success")
     return redirect(url_for("manage.edit", article_id=version.article_id), code=303)
-
-
-def _posted_fields() -> ArticleFields:
-    """What was typed, kept as it is for showing the form again."""
-    form = request.form
-    return ArticleFields(
-        title=form.get("title", ""),
-        summary=form.get("summary", ""),
-        tags=tuple(t.strip() for t in form.get("tags", "").split(",") if t.strip()),
-        lang=form.get("lang", ""),
-        audience=tuple(a.strip() for a in form.get("audience", "").split(",") if a.strip()),
-        related=tuple(r.strip() for r in form.get("related", "").split(",") if r.strip()),
-        owner=form.get("owner", ""),
-        body=form.get("body", ""),
-    )
 
 
 @bp.errorhandler(UnopenableArticleError)
@@ -252,12 +244,32 @@ def edit(article_id: str) -> tuple[str, int]:
     )
 
 
+def _typed_back_as_new(article_id: str, exc: NotFoundError) -> tuple[str, int]:
+    """An article deleted or renamed on disk while it was being edited: what was
+    typed comes back as a new article of the department, so that nothing is lost."""
+    department, _, name = article_id.partition("/")
+    if department not in services.authoring().editable_departments(require_user()):
+        raise exc
+    name = name.removesuffix(".md")
+    return _render_editor(
+        None,
+        forms.posted_fields(),
+        department=department,
+        error=message_for(exc, current_language()),
+        status=exc.status,
+        slug=name if SLUG.match(name) else "",
+    )
+
+
 @bp.post("/edit/<path:article_id>")
 @checks_own_form
 def save(article_id: str) -> Response | tuple[str, int]:
     actor = require_user()
     service = services.authoring()
-    opened = service.open(actor, article_id)
+    try:
+        opened = service.open(actor, article_id)
+    except NotFoundError as exc:
+        return _typed_back_as_new(article_id, exc)
     message = (request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS]
     try:
         refuse_nul_in(request.form)
@@ -268,7 +280,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
     except ValidationError as exc:
         return _render_editor(
             opened,
-            _posted_fields(),
+            forms.posted_fields(),
             department=opened.department,
             error=message_for(exc, current_language()),
             message=message,

@@ -426,3 +426,28 @@ def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the
     assert history.status_code == 422
     assert "it/printers.md:3: front matter is not valid YAML" in text_of(history)
     assert 'href="/manage/?department=it"' in text_of(history)
+
+
+def test_an_article_deleted_while_it_was_edited_keeps_what_was_typed(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    client.get("/manage/edit/it/vpn-setup.md")
+    (content / "it" / "vpn-setup.md").unlink()  # removed on disk meanwhile
+    typed = "## Connect\n\nMy careful rewrite of the whole article."
+    answer = client.post("/manage/edit/it/vpn-setup.md", data=form(token, body=typed))
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 404
+    assert "My careful rewrite of the whole article." in page
+    assert 'action="/manage/new"' in page and 'value="vpn-setup"' in page
+    assert "no article" in text_of(answer)
+    created = client.post(
+        "/manage/new",
+        data=form(token, body=typed, department="it", slug="vpn-setup", action="save"),
+    )
+    assert created.status_code == 303
+    assert "My careful rewrite" in (content / "it" / "vpn-setup.md").read_text()
+    token = sign_in_as(client, "helga")  # another department's owner learns nothing
+    other = client.post("/manage/edit/it/gone.md", data=form(token, body=typed))
+    assert other.status_code in (403, 404) and "My careful rewrite" not in text_of(other)
+
