@@ -54,7 +54,7 @@ def id_parts(article_id: str) -> tuple[str, ...]:
         raise _refuse(article_id, "it must name a file inside a department folder")
     if any(p in (".", "..") or is_hidden(p) for p in parts):
         raise _refuse(article_id, "no part may be '.', '..' or start with '.' or '_'")
-    if not parts[-1].endswith(".md"):
+    if not parts[-1].lower().endswith(".md"):  # `Guide.MD` is an article too
         raise _refuse(article_id, "only Markdown articles (.md) are edited in the browser")
     return parts
 

@@ -451,3 +451,20 @@ def test_an_article_deleted_while_it_was_edited_keeps_what_was_typed(
     other = client.post("/manage/edit/it/gone.md", data=form(token, body=typed))
     assert other.status_code in (403, 404) and "My careful rewrite" not in text_of(other)
 
+
+def test_an_article_whose_name_ends_in_capital_md_opens_in_the_editor(
+    client: FlaskClient, content: Path
+) -> None:
+    """The list offers every Markdown file for editing, `Guide.MD` too; the editor
+    refused it as "only Markdown articles (.md) are edited in the browser"."""
+    token = sign_in_as(client, "cora")
+    path = content / "it" / "Guide.MD"
+    path.write_text("---\ntitle: Guide\n---\nOld text.\n", encoding="utf-8")
+    assert 'data-article="it/Guide.MD"' in text_of(client.get("/manage/?department=it"))
+    opened = client.get("/manage/edit/it/Guide.MD")
+    assert opened.status_code == 200 and "Old text." in text_of(opened)
+    saved = client.post(
+        "/manage/edit/it/Guide.MD", data=form(token, title="Guide", body="New text.")
+    )
+    assert saved.status_code == 303
+    assert "New text." in path.read_text(encoding="utf-8")
