@@ -24,6 +24,7 @@ from webapp.insights.views import (
     Reading,
     content_findings,
     department_chart,
+    finding_detail,
     findings_chart,
     known_departments,
     overview_charts,
@@ -141,6 +142,7 @@ def content_page() -> str:
         "insights/content.html",
         findings=findings,
         findings_chart=findings_chart(findings) if findings else None,
+        finding_detail=finding_detail,
         **_filter_context(r),
     )
 

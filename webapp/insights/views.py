@@ -16,6 +16,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -33,7 +34,7 @@ from kb.spreadsheet_cells import safe_row
 from webapp import services
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
-from webapp.i18n import current_language, gettext
+from webapp.i18n import current_language, format_date, gettext
 
 REFRESH_SECONDS = 30.0
 _EXTENSION = "kb_insights_refreshed"
@@ -53,8 +54,6 @@ class Reading:
     def query(self) -> dict[str, str]:
         """The filter as URL parameters (for links and the CSV download)."""
         until = self.period.until.toordinal() - 1
-        from datetime import date
-
         params = {
             "since": self.period.since.isoformat(),
             "until": date.fromordinal(until).isoformat(),
@@ -103,6 +102,21 @@ def content_findings(r: Reading) -> list[Finding]:
     if owned is None:  # a content owner of every department
         groups, owned = None, set()
     return r.service.content(r.period, r.department, content_articles(), groups, frozenset(owned))
+
+
+def finding_detail(finding: Finding) -> str:
+    """What a finding found, as a sentence in the page's language (the API and
+    CSV keep the fields themselves)."""
+    lang = current_language()
+    values: dict[str, Any] = {}
+    for name, value in finding.detail.items():
+        if name == "review_by":
+            values[name] = format_date(lang, date.fromisoformat(str(value)))
+        elif name in ("helpful_ratio", "similarity"):
+            values[name] = f"{float(value) * 100:.0f} %"
+        else:
+            values[name] = value
+    return gettext("finding_detail_" + finding.kind, **values)
 
 
 def findings_chart(findings: Sequence[Any]) -> Chart:

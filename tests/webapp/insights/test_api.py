@@ -356,6 +356,22 @@ def test_content_health_names_findings_per_article(
     assert "hr/old.md,hr,broken_link,target=hr/gone.md" in csv_text
 
 
+def test_content_findings_are_sentences_in_the_page_s_language(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """The page listed each finding's raw fields ("review_by: 2020-01-01",
+    "target: hr/gone.md"), in English on German pages too."""
+    (request_content / "hr" / "old.md").write_text(
+        "---\ntitle: Old rules\nreview_by: 2020-01-01\n---\nSee [gone](gone.md).\n", "utf-8"
+    )
+    sign_in_as(client, "anna")
+    german = client.get("/insights/content?hl=de").get_data(as_text=True)
+    assert "die Prüfung war am 1. Januar 2020 fällig" in german
+    assert "verweist auf hr/gone.md" in german and "review_by" not in german
+    english = client.get("/insights/content?hl=en").get_data(as_text=True)
+    assert "the review was due on 1 January 2020" in english and "target:" not in english
+
+
 SALARY_TEXT = (
     "Salary bands for every grade are set each spring by the pay committee and "
     "apply from the first of April until the next review of the bands."
