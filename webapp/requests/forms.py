@@ -14,9 +14,11 @@ from typing import Any
 
 from kb.accounts.records import User
 from kb.errors import ValidationError
+from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
 from kb.requests.service import RequestService
 from kb.requests.submission import NewRequest
+from kb.validators import parse_choice
 from webapp.inputs import bool_field, digits, int_field, invalid, known, text_field, too_long
 
 MAX_DESCRIPTION_CHARS = 5000
@@ -237,6 +239,11 @@ def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
                 key="not_null",
             )
     status = _optional_text(data, "status")
+    if status is not None:
+        # Checked before anything is saved: the changes of a patch are saved one
+        # after another, and an unknown status, refused last, left the patch's
+        # assignment or move saved behind a 400.
+        parse_choice(RequestStatus, "status", status)
     resolution = _optional_text(data, "resolution", MAX_TEXT_CHARS)
     if status is not None and status != "resolved" and resolution is not None:
         raise invalid(

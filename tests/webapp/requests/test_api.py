@@ -298,6 +298,16 @@ def test_lists_page_by_cursor_without_skipping_when_requests_change(
         assert error["details"]["field"] == "cursor"
 
 
+def test_a_patch_with_an_unknown_status_changes_nothing(client: FlaskClient, store: Store) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    sent = patch(client, request_id, ivan, assignee="ivan", status="finished")
+    error = error_of(sent, 400, "invalid_request")
+    assert error["details"]["field"] == "status"
+    stored = store.get_request(request_id)
+    assert (stored.assignee, stored.status.value, stored.version) == (None, "new", 1)
+
+
 def test_comment_errors(client: FlaskClient) -> None:
     request_id = new_request(client)
     emma = sign_in_as(client, "emma")
