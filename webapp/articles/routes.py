@@ -18,6 +18,7 @@ from webapp import services
 from webapp.articles import presenters
 from webapp.articles.inputs import feedback_form
 from webapp.search.event_log import record_feedback
+from webapp.search.presenters import results_url
 from webapp.security import local_path
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -27,6 +28,7 @@ bp = Blueprint("articles", __name__, url_prefix="/articles")
 def show(article_id: str) -> str:
     view = presenters.article_view(article_id)
     search_id = request.args.get("sid", "")
+    search_id = search_id if search_id.isascii() and search_id.isdigit() else ""
     settings = services.services().settings
     review_note = settings.review_note_to_readers and is_overdue(
         view.article, datetime.now(UTC).date()
@@ -36,7 +38,8 @@ def show(article_id: str) -> str:
         view=view,
         article=view.article,
         review_note=review_note,
-        search_id=search_id if search_id.isascii() and search_id.isdigit() else "",
+        search_id=search_id,
+        results_url=results_url(search_id) if search_id else "",
         feedback_sent=request.args.get("feedback") == "thanks",
     )
 

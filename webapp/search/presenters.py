@@ -14,11 +14,14 @@ from markupsafe import Markup
 
 from kb.content.markdown_text import RenderError
 from kb.content.sections import has_structure, section_markdown
+from kb.errors import ValidationError
 from kb.insights.privacy import contains_personal_data
 from kb.results import SearchResponse
 from webapp import services
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import search_groups
+from webapp.inputs import digits
+from webapp.search.event_log import own_search
 from webapp.search.popular import popular_candidates
 
 logger = logging.getLogger(__name__)
@@ -186,3 +189,29 @@ def answer_rank(response: SearchResponse, k: int) -> int:
         if hit.id == response.answer.id:
             return offset + i
     return 1
+
+
+def results_url(search_id: str) -> str:
+    """The results page of the search `search_id` (`sid` of an article opened from
+    it): the same question, filters and page. '' when it is not this browser's
+    search (another's question is never shown), came from the ask form, or
+    cannot be read; the article page then leads back to the empty search box."""
+    try:
+        number = digits(search_id, "sid")
+    except ValidationError:  # beyond any id
+        return ""
+    try:
+        shown = own_search(number)
+    except Exception:
+        logger.exception("search %s could not be read; no way back to its results", number)
+        return ""
+    if shown is None or shown.filters.get("source"):
+        return ""
+    page = shown.page if shown.page > 1 else None
+    return url_for(
+        "search.index",
+        q=shown.query,
+        department=shown.filters.get("department") or None,
+        tag=list(shown.filters.get("tags") or []) or None,
+        page=page,
+    )

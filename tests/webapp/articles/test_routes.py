@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
@@ -117,3 +118,27 @@ def test_pages_show_the_html_stored_at_index_time(
     assert 'href="/articles/hr/sick-leave.md#c-notice"' in html
     api = client.get("/api/articles/hr/stored.md").get_json()
     assert "stored-at-index" in api["html"] and "rendered-at-view" not in api["html"]
+
+
+def test_an_article_opened_from_results_leads_back_to_them(app: Flask, client: FlaskClient) -> None:
+    """ "Back to search" under an article opened from the results led to the empty
+    search box: the question, filters and page were gone. It now leads back to
+    that results page, for the browser that searched only."""
+    page = text_of(client.get("/?q=sick+note&department=hr&tag=sick&k=1&page=1"))
+    found = re.search(r'data-search-id="(\d+)"', page)
+    assert found is not None
+    article = text_of(client.get(f"/articles/hr/sick-leave.md?sid={found.group(1)}"))
+    back = '<a href="/?q=sick+note&amp;department=hr&amp;tag=sick">← Back to the results</a>'
+    assert back in article
+    # Another browser with the same link sees the plain way back, not the question.
+    other = text_of(app.test_client().get(f"/articles/hr/sick-leave.md?sid={found.group(1)}"))
+    assert "sick+note" not in other and '<a href="/">← Back to search</a>' in other
+    # Unknown, malformed and huge ids too.
+    for sid in ("999", "x", "9" * 40):
+        plain = text_of(client.get(f"/articles/hr/sick-leave.md?sid={sid}"))
+        assert '<a href="/">← Back to search</a>' in plain
+
+
+def test_an_article_opened_from_results_shows_with_the_store_down(failing_app: Flask) -> None:
+    page = text_of(failing_app.test_client().get("/articles/hr/sick-leave.md?sid=3"))
+    assert '<a href="/">← Back to search</a>' in page
