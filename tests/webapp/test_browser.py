@@ -442,6 +442,31 @@ def test_screenshots_of_the_pages(browser: Any, live: LiveServer) -> None:
         assert tab.errors == []
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/articles/legal/vertraulichkeitsvereinbarung.md",
+        "/articles/finance/reisekostenabrechnung.md",
+        "/articles/hr/betriebsrat.md",
+        "/articles/finance/budget-approvals.md",
+    ],
+)
+def test_long_words_and_tables_fit_a_320_px_phone(
+    browser: Any, live: LiveServer, path: str
+) -> None:
+    """A heading of German compounds ("Vertraulichkeitsvereinbarung") made the
+    whole page scroll sideways on a 320 px phone (WCAG 1.4.10, reflow)."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser, locale="de-DE", viewport={"width": 320, "height": 700})
+    page = tab.page
+    page.goto(live.url + path)
+    expect(page.locator("h1#article-h")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.context.close()
+    assert tab.errors == []
+
+
 def test_hostile_content_cannot_run_script(browser: Any, hostile_live: LiveServer) -> None:
     from playwright.sync_api import expect
 
