@@ -180,6 +180,19 @@ def _fragments_to_article(html: Markup, article_url: str) -> Markup:
     return Markup(_FRAGMENT_HREF.sub(target, html))
 
 
+def answer_lang(response: SearchResponse) -> str:
+    """The language of the answer's article ('' when unknown), so that the card
+    marks a passage in another language than the page's for screen readers."""
+    answer = response.answer
+    if answer is None:
+        return ""
+    for hit in response.results:
+        if hit.id == answer.id:
+            return hit.lang
+    article = services.engine().article(answer.id)
+    return article.lang if article is not None else ""
+
+
 def answer_rank(response: SearchResponse, k: int) -> int:
     """The 1-based rank of the answer's article in the results (1 when absent)."""
     if response.answer is None:

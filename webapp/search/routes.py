@@ -54,6 +54,7 @@ def index() -> str | tuple[str, int]:
             "pager": presenters.Pager.of(response, params.k, settings.max_page),
             "facets": presenters.tag_facets(response, params.tags),
             "answer_rank": presenters.answer_rank(response, params.k),
+            "answer_lang": presenters.answer_lang(response),
             "answer_section": presenters.answer_section_html(response),
             "ask_department": response.department or settings.triage_department,
             "offer": offered_type(params.text),

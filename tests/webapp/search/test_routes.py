@@ -226,3 +226,17 @@ def test_a_page_past_the_last_leads_back_to_the_last(client: FlaskClient) -> Non
     assert '<a href="/?q=x&amp;k=1&amp;page=3">Go to page 3</a>' in html
     german = text_of(client.get("/?q=x&k=1&page=9&hl=de"))
     assert "Diese Ergebnisse enden auf Seite 3." in german
+
+
+def test_an_answer_in_another_language_is_marked_for_screen_readers(client: FlaskClient) -> None:
+    """Results in another language than the page's carry `lang`, but the answer
+    card did not: a German page read an English passage with a German voice."""
+    german = text_of(client.get("/?q=sick&hl=de"))
+    card = german.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+    assert '<blockquote class="passage" lang="en">' in card
+    assert re.search(
+        r'<a class="result-link" [^>]*hreflang="en" lang="en">Reporting sick</a>', card
+    )
+    english = text_of(client.get("/?q=sick&hl=en"))
+    card = english.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+    assert '<blockquote class="passage">' in card and 'lang="' not in card
