@@ -240,3 +240,13 @@ def test_an_answer_in_another_language_is_marked_for_screen_readers(client: Flas
     english = text_of(client.get("/?q=sick&hl=en"))
     card = english.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
     assert '<blockquote class="passage">' in card and 'lang="' not in card
+
+
+def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
+    """ "Did you mean" kept the department filter but dropped the tags."""
+    html = text_of(client.get("/?q=zzz&department=it&tag=vpn&tag=remote"))
+    link = re.search(r'<p class="did-you-mean">[^<]*<a href="([^"]+)"', html)
+    assert link is not None
+    assert link.group(1) == "/?q=vpn&amp;department=it&amp;tag=vpn&amp;tag=remote"
+    plain = text_of(client.get("/?q=zzz"))
+    assert '<a href="/?q=vpn">' in plain
