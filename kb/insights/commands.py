@@ -10,6 +10,7 @@ import click
 
 from kb.cli.options import echo_json, open_store, settings_from
 from kb.insights.requests import topics_cell
+from kb.insights.trends import STEPS, TREND_COLUMNS, trend_steps
 from kb.spreadsheet_cells import safe_row
 
 
@@ -32,8 +33,12 @@ def insights_group() -> None:
     """Where the knowledge base fails: figures, knowledge gaps, rollups."""
 
 
-def _read(ctx: click.Context, period: dict[str, str | None], what: str) -> Any:
-    """`what` ("overview" or "gaps") of the service for the period options."""
+def _read(
+    ctx: click.Context, period: dict[str, str | None], what: str, by: str | None = None
+) -> Any:
+    """`what` ("overview" or "gaps") of the service for the period options; the
+    overview with its figures over time (`by` day or week) when `by` is given,
+    as `/api/insights/overview?by=` answers."""
     from kb.insights.factory import insights_service
 
     settings = settings_from(ctx)
@@ -41,22 +46,36 @@ def _read(ctx: click.Context, period: dict[str, str | None], what: str) -> Any:
         service = insights_service(settings, store)
         span = service.period(period["since"], period["until"])
         if what == "overview":
-            return service.overview(span, period["department"]).as_dict()
+            overview = service.overview(span, period["department"])
+            data = overview.as_dict()
+            if by is not None:
+                data.update(by=by, series=[s.as_dict() for s in trend_steps(overview.daily, by)])
+            return data
         return [v.as_dict() for v in service.gaps(span, period["department"])]
 
 
 @insights_group.command("overview")
 @_period_options
+@click.option(
+    "--by",
+    type=click.Choice(STEPS),
+    help="Also the figures over time, per day or per ISO week (CSV: only those).",
+)
 @click.pass_context
-def overview_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str | None) -> None:
+def overview_command(
+    ctx: click.Context, as_json: bool, as_csv: bool, by: str | None, **period: str | None
+) -> None:
     """Searches, answered, click-through, helpful and self-service rates, requests."""
     from kb.insights.service import OVERVIEW_FIGURES
 
-    data = _read(ctx, period, "overview")
+    data = _read(ctx, period, "overview", by)
     if as_json:
         echo_json(data)
         return
     rows = [[n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES]
+    if as_csv and by is not None:
+        _csv([list(TREND_COLUMNS), *([s[c] for c in TREND_COLUMNS] for s in data["series"])])
+        return
     if as_csv:
         _csv([["figure", "value", "previous", "change"], *rows])
         return
@@ -65,6 +84,17 @@ def overview_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         click.echo(
             f"  {name:<20} {_show(value):>10}   previous {_show(previous):>10}   "
             f"change {_show(change)}"
+        )
+    if by is not None:
+        _echo_series(data["series"])
+
+
+def _echo_series(series: list[dict[str, Any]]) -> None:
+    click.echo(f"  {'step':<12} {'days':>4} {'searches':>9} {'answered':>9} {'answered rate':>14}")
+    for s in series:
+        click.echo(
+            f"  {s['label']:<12} {s['days']:>4} {s['searches']:>9} {s['answered']:>9} "
+            f"{_show(s['answered_rate']):>14}"
         )
 
 

@@ -112,3 +112,34 @@ def test_refresh_groups_english_and_german_questions_into_one_gap(tmp_path: Path
     assert parking["label"] == "how do i get a parking space at the office"
     assert parking["status"] == "open" and parking["department"] == "facilities"
     assert len(topics) == 2 and topics[1]["queries"] == []  # two people only: nothing shown
+
+
+def test_overview_by_week_gives_the_figures_over_time(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    _log(url)
+    _kb(url, "insights", "refresh", "--no-topics")
+    today = datetime.now(UTC).date()
+    since = (today - timedelta(days=13)).isoformat()
+    period = ["--since", since, "--until", today.isoformat()]
+    data = json.loads(_kb(url, "insights", "overview", *period, "--by", "week", "--json"))
+    assert data["by"] == "week"
+    assert sum(s["days"] for s in data["series"]) == 14
+    assert sum(s["searches"] for s in data["series"]) == 3
+    assert all(s["label"].startswith(f"{s['label'][:4]}-W") for s in data["series"])
+    rows = list(
+        csv.reader(io.StringIO(_kb(url, "insights", "overview", *period, "--by", "week", "--csv")))
+    )
+    assert rows[0][:4] == ["label", "since", "until", "days"] and len(rows) == 1 + len(
+        data["series"]
+    )
+    by_day = _kb(url, "insights", "overview", *period, "--by", "day")
+    assert today.isoformat() in by_day and "answered rate" in by_day
+    assert "by" not in json.loads(_kb(url, "insights", "overview", "--json"))
+
+
+def test_overview_refuses_an_unknown_step(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    result = CliRunner().invoke(
+        main, ["--set", f"database_url={url}", "insights", "overview", "--by", "month"]
+    )
+    assert result.exit_code == 2 and "'month' is not one of 'day', 'week'" in result.output
