@@ -15,7 +15,10 @@ whose view checks its own fields (`checks_own_form`: the editor) is left to
 it, so that it shows the form again with what was typed. JSON
 strings may also hold half a UTF-16 surrogate pair (`"\\ud800"`, or its raw
 bytes, which Python's parser lets through), which no database can encode:
-refused the same way.
+refused the same way. A query string whose raw bytes are not UTF-8 (an
+unencoded `?q=\\xff` in the request line) is a 400 too (`KbRequest`): its
+undecodable parameters are set aside before anything reads the query, so the
+error page still follows `hl` and the other parameters.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from kb.errors import ValidationError
@@ -142,7 +145,40 @@ def _check_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> N
         _refuse_nul(name, value)
 
 
+class KbRequest(Request):
+    """A request whose query string is UTF-8: parameters whose raw bytes are not
+    are left out (`undecodable` names them), where Werkzeug would fail to decode
+    the whole query (and the error page too, choosing its language)."""
+
+    undecodable: list[str]
+
+    def __init__(self, environ: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(environ, *args, **kwargs)
+        self.undecodable = []
+        try:
+            self.query_string.decode("utf-8")
+        except UnicodeDecodeError:
+            kept = []
+            for part in self.query_string.split(b"&"):
+                try:
+                    part.decode("utf-8")
+                except UnicodeDecodeError:
+                    name = part.partition(b"=")[0].decode("utf-8", "replace")
+                    self.undecodable.append(name)
+                else:
+                    kept.append(part)
+            self.query_string = b"&".join(kept)
+
+
 def _check_parameters() -> None:
+    undecodable = getattr(request, "undecodable", [])
+    if undecodable:
+        raise invalid(
+            undecodable[0],
+            "is not UTF-8 text; percent-encode the parameter's UTF-8 bytes (%C3%BC for ü)",
+            key="not_utf8",
+            reason="not_utf8",
+        )
     for name, value in request.args.items(multi=True):
         _refuse_nul(name, value)
     view = current_app.view_functions.get(request.endpoint or "")
@@ -169,6 +205,7 @@ def checks_own_form(view: V) -> V:
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = KbRequest
     app.url_value_preprocessor(_check_url_values)
     app.before_request(_check_parameters)
 

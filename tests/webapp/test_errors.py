@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.errors import ConflictError, KbError, ValidationError
-from tests.support import FakeEngine, sign_in_as
+from tests.support import FakeEngine, error_of, sign_in_as
 
 
 def test_the_error_shape_is_pinned(client: FlaskClient) -> None:
@@ -155,3 +155,30 @@ def test_signing_in_first_is_asked_for_in_the_readers_language(client: FlaskClie
     # The same words wherever signing in is needed: it spoke of requests on insights too.
     insights = client.get("/api/insights/overview").get_json()["error"]
     assert insights["message"] == "Please sign in first."
+
+
+def test_a_query_string_that_is_not_utf8_is_a_400_in_the_readers_language(
+    client: FlaskClient,
+) -> None:
+    """Raw bytes sent unencoded in the request line (`GET /?q=\\xff`): Werkzeug
+    cannot decode the query, and the error page could not choose its language."""
+
+    def get(path: str, query: str, lang: str = "en") -> Any:
+        # The WSGI server hands the request line's bytes on as Latin-1 characters.
+        environ = {"QUERY_STRING": query}
+        return client.get(path, environ_overrides=environ, headers={"Accept-Language": lang})
+
+    error = error_of(get("/api/search", "q=\xff&k=5", "de"), 400, "invalid_request")
+    assert error["details"] == {"field": "q", "reason": "not_utf8"}
+    assert error["message"].startswith("Suche (q): ist kein UTF-8-Text;")
+    page = get("/", "q=caf\xe9")
+    assert page.status_code == 400
+    assert page.mimetype == "text/html"
+    assert "Search: is not UTF-8 text;" in page.get_data(as_text=True)
+    # The parameters that decode still count: `hl` chooses the page's language.
+    german = get("/articles/", "hl=de&q=\xff\xfe")
+    assert german.status_code == 400
+    assert 'lang="de"' in german.get_data(as_text=True)
+    assert "ist kein UTF-8-Text" in german.get_data(as_text=True)
+    # Raw UTF-8 bytes are UTF-8: "ü" unencoded is a search like any other.
+    assert get("/api/search", "q=m\xc3\xbcnchen").status_code == 200
