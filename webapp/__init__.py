@@ -15,17 +15,15 @@ sign-in, who is signed in, CSRF), `insights` (/insights/) and `manage`
 (/manage/); `_blueprints` lists them. `webapp.api` answers for the API as a
 whole (/api/health, /api/openapi.json, described by `webapp.openapi`).
 Shared: `services` (engine, store, request service), `errors`, `security`,
-`i18n`, `inputs`, `departments`. Serve it with `kb serve` (gunicorn, see
+`i18n`, `inputs`, `departments`, `assets` (hashed URLs of the static files). Serve it with `kb serve` (gunicorn, see
 `webapp.server`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import secrets
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -57,7 +55,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import errors, i18n, inputs, security, services, throttle
+    from webapp import assets, errors, i18n, inputs, security, services, throttle
     from webapp.auth import identity
     from webapp.auth import routes as auth
     from webapp.manage import routes as manage_routes
@@ -89,6 +87,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     identity.init_app(app)
     security.init_app(app)
     auth.init_app(app)
+    assets.init_app(app)
     _init_templates(app, settings)
 
     for blueprint in _blueprints():
@@ -163,28 +162,14 @@ def url_with(**changes: Any) -> str:
 
 
 def _init_templates(app: Flask, settings: Settings) -> None:
-    from flask import url_for
-
     from kb.extract.base import human_size
     from webapp.articles.sanitize import passage_html, snippet_html, text_fragment
     from webapp.departments import department_name, department_tone
     from webapp.search.inputs import MAX_SUGGEST_CHARS
 
-    static = Path(app.static_folder or "")
-    versions: dict[str, str] = {}
-
-    def asset_url(filename: str) -> str:
-        # A content hash in the URL lets browsers cache assets until they change.
-        version = versions.get(filename)
-        if version is None:
-            data = (static / filename).read_bytes()
-            version = versions[filename] = hashlib.sha256(data).hexdigest()[:10]
-        return url_for("static", filename=filename, v=version)
-
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals.update(
-        asset_url=asset_url,
         url_with=url_with,
         department_name=department_name,
         department_tone=department_tone,
