@@ -139,6 +139,26 @@ def test_a_long_question_asks_for_no_suggestions(tab: Tab, small: LiveServer) ->
     assert [url for url in asked if "q=vpn" not in url] == []
 
 
+def test_one_suggested_article_is_announced_as_one(tab: Tab, small: LiveServer) -> None:
+    """The ask form told screen readers "1 articles might answer your question."
+    ("1 Artikel könnten …"): one article takes the singular in either language."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "emma")
+    one = {"results": [{"id": "hr/annual-leave.md", "title": "Annual leave"}], "search_id": None}
+    page.route(re.compile(r"/api/search\?"), lambda route: route.fulfill(json=one))
+    for hl, said in (
+        ("en", "One article might answer your question."),
+        ("de", "Ein Artikel könnte Ihre Frage beantworten."),
+    ):
+        page.goto(small.url + f"/ask/?hl={hl}&q=Holiday")
+        page.locator("#ask-description").fill("How many days of leave are left this year?")
+        expect(page.locator("[data-msg-found]")).to_have_text(said)
+
+
 # Beyond the right edge and not inside something that scrolls or clips it.
 WIDER_THAN_THE_SCREEN = """() => {
   const held = el => {

@@ -275,7 +275,10 @@
     // The request records that articles were suggested before it was sent.
     this.form.elements.suggestions_shown.value = "1";
     if (this.ownSearch && data.search_id) { this.form.elements.search_id.value = String(data.search_id); }
-    this.status.textContent = this.status.dataset.msgFound.replace("{n}", String(hits.length));
+    // The page language's plural rule (CLDR, as Babel's): "one" takes its own text.
+    var plural = new Intl.PluralRules(document.documentElement.lang || "en").select(hits.length);
+    var found = plural === "one" ? this.status.dataset.msgFoundOne : this.status.dataset.msgFound;
+    this.status.textContent = found.replace("{n}", String(hits.length));
   };
 
   AskForm.prototype.onSubmit = function (e) {
