@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from kb.content.scanner import load_departments
+from tests.conftest import SAMPLE_CONTENT
 from tests.support import text_of
-from webapp.i18n import MESSAGES, format_date
+from webapp.i18n import MESSAGES, format_date, translate
 
 
 def test_language_follows_accept_language_and_can_be_overridden(client: FlaskClient) -> None:
@@ -28,3 +30,17 @@ def test_german_article_page_dates(client: FlaskClient) -> None:
 def test_both_catalogues_have_the_same_messages() -> None:
     assert set(MESSAGES["en"]) == set(MESSAGES["de"])
     assert format_date("de", None) == ""
+
+
+def test_the_german_unanswered_text_fits_every_department_name() -> None:
+    """ "fragen Sie direkt bei Zentraler Service-Desk nach": a name after "bei"
+    needs the dative, which a department's own name does not take. The name
+    stands where no case is needed, for every department of the sample content."""
+    names = [d.name for d in load_departments(SAMPLE_CONTENT).values()]
+    names.append(translate("de", "triage_name"))
+    assert "Zentraler Service-Desk" in names and len(names) > 5
+    for key in ("unanswered_text", "unanswered_text_none"):
+        for name in names:
+            text = translate("de", key, department=name)
+            assert text.endswith(f" Zuständig: {name}."), text
+            assert text.count(name) == 1, text
