@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from flask import Flask, Response, g, request
 
 from kb.i18n import catalog as domain
@@ -69,6 +70,21 @@ def current_language() -> str:
     return str(lang)
 
 
+@lru_cache(maxsize=64)
+def _language_name(code: str, lang: str) -> str:
+    try:
+        name = Locale.parse(code).get_display_name(lang) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_name(code: str) -> str:
+    """The name of language `code` in the interface language ("en" is "Englisch"
+    on a German page): what a screen reader says for the short "EN" mark."""
+    return _language_name(code, current_language())
+
+
 def gettext(key: str, **values: Any) -> str:
     """`translate` in the current request's language (`_` in templates)."""
     return translate(current_language(), key, **values)
@@ -99,6 +115,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=gettext,
         label=label,
+        language_name=language_name,
         ui_languages=LANGUAGES,
         current_language=current_language,
     )

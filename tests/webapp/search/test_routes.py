@@ -250,3 +250,20 @@ def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
     assert link.group(1) == "/?q=vpn&amp;department=it&amp;tag=vpn&amp;tag=remote"
     plain = text_of(client.get("/?q=zzz"))
     assert '<a href="/?q=vpn">' in plain
+
+
+def test_the_language_mark_is_read_out_as_the_language_s_name(client: FlaskClient) -> None:
+    """The "EN" beside a result told a screen reader only "en": it hears the
+    language's name, in the page's language, and sees the short mark."""
+    for hl, query, code, name in (
+        ("de", "sick", "en", "Englisch"),
+        ("en", "krank", "de", "German"),
+    ):
+        html = text_of(client.get(f"/?q={query}&hl={hl}"))
+        results = html.split('<ol class="results"', 1)[1]
+        mark = re.search(r'<span class="lang-tag"[^>]*>.*?</span></span>', results)
+        assert mark, results
+        assert mark.group(0) == (
+            f'<span class="lang-tag" title="{name}"><span aria-hidden="true">{code.upper()}</span>'
+            f'<span class="sr-only">{name}</span></span>'
+        )
