@@ -11,10 +11,10 @@ so a change and its notifications are stored together or not at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from kb.accounts.records import User
 from kb.attachments.records import Attachment
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 SAVE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -134,21 +135,37 @@ class Ledger:
     def save(self, actor: User, request_id: int, change: Change) -> Saved:
         """Apply `change` to the current request and save it with its entry and
         its notifications, retrying on a stale version."""
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
+
+        def attempt() -> Saved:
             before = self.load(actor, request_id)
             step = change(before, self.clock())
             announce = self.announcing(step.topic) if step.topic else None
-            try:
-                saved = self.store.update_request(
-                    step.request, step.entry, announce, step.attachments
-                )
-            except ConflictError as exc:
-                if "stored_version" not in exc.details or attempt == SAVE_ATTEMPTS:
-                    raise
-                logger.info("requests: request %s changed meanwhile; retrying", request_id)
-                continue
+            saved = self.store.update_request(step.request, step.entry, announce, step.attachments)
             return Saved(before, saved, step.entry)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+
+        return _retrying(f"request {request_id}", attempt)
+
+    def save_all(self, actor: User, request_id: int, changes: Sequence[Change]) -> list[Saved]:
+        """Apply `changes` one after another to the current request and save them
+        all in one transaction (all or none), each with its own history entry
+        and notifications. Each change sees the request as the ones before it
+        leave it, so every check (permissions, transitions) runs before anything
+        is saved; a stale version retries the lot on the fresh request."""
+
+        def attempt() -> list[Saved]:
+            current = self.load(actor, request_id)
+            now = self.clock()
+            befores: list[Request] = []
+            steps: list[Step] = []
+            for change in changes:
+                befores.append(current)
+                steps.append(change(current, now))
+                # The store saves each step on the version the one before it left.
+                current = replace(steps[-1].request, version=steps[-1].request.version + 1)
+            saved = self._save_steps(steps)
+            return [Saved(b, a, s.entry) for b, a, s in zip(befores, saved, steps, strict=True)]
+
+        return _retrying(f"request {request_id}", attempt)
 
     def save_pair(
         self, actor: User, first_id: int, second_id: int, change: PairChange
@@ -156,23 +173,33 @@ class Ledger:
         """Apply `change` to two current requests and save both in one transaction
         (both or neither), retrying when either changed meanwhile: `change` then
         sees both fresh, so its checks hold for what is saved."""
-        for attempt in range(1, SAVE_ATTEMPTS + 1):
+
+        def attempt() -> tuple[Saved, Saved]:
             first, second = self.load(actor, first_id), self.load(actor, second_id)
             steps = change(first, second, self.clock())
-            try:
-                saved = self.store.update_requests(
-                    [
-                        (s.request, s.entry, self.announcing(s.topic) if s.topic else None)
-                        for s in steps
-                    ]
-                )
-            except ConflictError as exc:
-                if "stored_version" not in exc.details or attempt == SAVE_ATTEMPTS:
-                    raise
-                logger.info("requests: %s or %s changed meanwhile; retrying", first_id, second_id)
-                continue
+            saved = self._save_steps(steps)
             return (
                 Saved(first, saved[0], steps[0].entry),
                 Saved(second, saved[1], steps[1].entry),
             )
-        raise AssertionError("unreachable: the last attempt returns or raises")
+
+        return _retrying(f"request {first_id} or {second_id}", attempt)
+
+    def _save_steps(self, steps: Sequence[Step]) -> list[Request]:
+        """Save `steps` in one transaction, with what each announces."""
+        return self.store.update_requests(
+            [(s.request, s.entry, self.announcing(s.topic) if s.topic else None) for s in steps]
+        )
+
+
+def _retrying(what: str, attempt: Callable[[], T]) -> T:
+    """`attempt()`, again (it reloads) while the store finds the version it saved
+    on stale, up to SAVE_ATTEMPTS times."""
+    for number in range(1, SAVE_ATTEMPTS + 1):
+        try:
+            return attempt()
+        except ConflictError as exc:
+            if "stored_version" not in exc.details or number == SAVE_ATTEMPTS:
+                raise
+            logger.info("requests: %s changed meanwhile; retrying", what)
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -50,7 +50,7 @@ from kb.requests.task_work import TaskItem, TaskWork
 from kb.requests.tasks import Progress
 from kb.requests.watchers import WatcherWork
 from kb.requests.workflows import Workflow, WorkflowCatalog
-from kb.requests.working import RequestWork
+from kb.requests.working import RequestChanges, RequestWork
 from kb.settings import Settings
 from kb.store.protocols import RequestOrder, Store
 from kb.validators import utc_now
@@ -273,6 +273,10 @@ class RequestService:
 
     def reassign(self, actor: User, request_id: int, department: str, reason: str) -> Request:
         return self.work.reassign(actor, request_id, department, reason)
+
+    def patch(self, actor: User, request_id: int, wanted: RequestChanges) -> Request:
+        """Several changes at once, all saved or none (see `RequestWork.patch`)."""
+        return self.work.patch(actor, request_id, wanted)
 
     # -- tasks of value streams -----------------------------------------------------
     def task_queue(self, actor: User, department: str) -> list[TaskItem]:

@@ -8,7 +8,7 @@ history entry and announced under its topic in one transaction (`Ledger`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from kb.errors import ConflictError, ValidationError
 from kb.notify.topics import Topic
 from kb.requests import permissions
 from kb.requests.departments import Departments
-from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.ledger import Change, Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, check_transition
 from kb.requests.records import Request
 from kb.requests.resolution import resolved
@@ -27,6 +27,20 @@ from kb.store.protocols import AccountStore
 from kb.validators import parse_choice, required_text
 
 _S = RequestStatus
+
+
+@dataclass(frozen=True)
+class RequestChanges:
+    """What one `RequestWork.patch` changes; None (or `assign=False`) leaves a
+    field as it is."""
+
+    department: str | None = None
+    reason: str = ""
+    assign: bool = False
+    assignee: str | None = None
+    status: RequestStatus | str | None = None
+    note: str = ""
+    resolution: str | None = None
 
 
 class RequestWork:
@@ -105,7 +119,15 @@ class RequestWork:
         by_rule: bool = False,
     ) -> Request:
         """Set the status; `by_rule` for moves the product makes on someone's behalf."""
+        change = self._status_change(actor, target, note, by_rule=by_rule)
+        saved = self.ledger.save(actor, request_id, change).after
+        if target is _S.CLOSED:
+            self.tasks.cancel_open_tasks(actor, saved)
+        return saved
 
+    def _status_change(
+        self, actor: User, target: RequestStatus, note: str, *, by_rule: bool = False
+    ) -> Change:
         def change(request: Request, now: datetime) -> Step:
             # Agents of a task's department work their task, not the request's status.
             is_agent = permissions.works_queue(actor, request.department)
@@ -121,13 +143,13 @@ class RequestWork:
             entry = new_entry(actor, request, now, "status", note, data)
             return Step(replace(request, **updates), entry, Topic.STATUS_CHANGED)
 
-        saved = self.ledger.save(actor, request_id, change).after
-        if target is _S.CLOSED:
-            self.tasks.cancel_open_tasks(actor, saved)
-        return saved
+        return change
 
     def resolve(self, actor: User, request_id: int, resolution: str) -> Request:
         """Resolve with a resolution text (the answer the requester gets)."""
+        return self.ledger.save(actor, request_id, self._resolve_change(actor, resolution)).after
+
+    def _resolve_change(self, actor: User, resolution: str) -> Change:
         resolution = required_text("resolution", resolution)
 
         def change(request: Request, now: datetime) -> Step:
@@ -136,10 +158,13 @@ class RequestWork:
             check_transition(request.status, _S.RESOLVED)
             return resolved(actor, request, now, resolution)
 
-        return self.ledger.save(actor, request_id, change).after
+        return change
 
     def assign(self, actor: User, request_id: int, assignee: str | None) -> Request:
         """Give the request to an agent of its queue (None: unassign)."""
+        return self.ledger.save(actor, request_id, self._assign_change(actor, assignee)).after
+
+    def _assign_change(self, actor: User, assignee: str | None) -> Change:
         name = (assignee or "").strip() or None
 
         def change(request: Request, now: datetime) -> Step:
@@ -158,7 +183,7 @@ class RequestWork:
             entry = new_entry(actor, request, now, "assigned", "", data, visible=False)
             return Step(replace(request, assignee=name, updated=now), entry, Topic.ASSIGNED)
 
-        return self.ledger.save(actor, request_id, change).after
+        return change
 
     def reassign(self, actor: User, request_id: int, department: str, reason: str) -> Request:
         """Move the request to another department's queue.
@@ -168,6 +193,10 @@ class RequestWork:
         department's targets, the assignee is cleared, and a new request
         becomes triaged.
         """
+        change = self._reassign_change(actor, department, reason)
+        return self.ledger.save(actor, request_id, change).after
+
+    def _reassign_change(self, actor: User, department: str, reason: str) -> Change:
         reason = required_text("reason", reason)
         target = required_text("department", department)
         self.departments.get(target)
@@ -196,4 +225,39 @@ class RequestWork:
             )
             return Step(moved, entry, Topic.REASSIGNED)
 
-        return self.ledger.save(actor, request_id, change).after
+        return change
+
+    def patch(self, actor: User, request_id: int, wanted: RequestChanges) -> Request:
+        """Several changes to one request, all saved or none: the move to another
+        department (with its reason), the assignment (None unassigns), then the
+        resolution (resolves) or the move to another status (with its note), as
+        `reassign`, `assign`, `resolve` and `transition` make them.
+
+        Each step is checked on the request as the steps before it leave it (an
+        agent who moves a request out of their queue may not also assign it
+        there), and all are saved in one transaction, each with its own history
+        entry and notifications, on the version loaded (`Ledger.save_all`).
+        """
+        changes: list[Change] = []
+        if wanted.department is not None:
+            changes.append(self._reassign_change(actor, wanted.department, wanted.reason))
+        if wanted.assign:
+            changes.append(self._assign_change(actor, wanted.assignee))
+        target = None
+        if wanted.status is not None:
+            target = parse_choice(RequestStatus, "status", wanted.status)
+        if wanted.resolution is not None or target is _S.RESOLVED:
+            # As `transition`: resolving without a resolution takes the note.
+            changes.append(self._resolve_change(actor, wanted.resolution or wanted.note))
+        elif target is not None:
+            changes.append(self._status_change(actor, target, wanted.note.strip()))
+        if not changes:
+            raise ValidationError(
+                "nothing to change: send status, department (with reason), assignee or resolution",
+                details={"request": request_id},
+                key="nothing_to_change",
+            )
+        saved = self.ledger.save_all(actor, request_id, changes)[-1].after
+        if target is _S.CLOSED and wanted.resolution is None:
+            self.tasks.cancel_open_tasks(actor, saved)
+        return saved

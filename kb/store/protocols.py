@@ -183,7 +183,9 @@ class RequestStore(Protocol):
     ) -> list[Request]:
         """Save several changes as `update_request` does, all in one transaction:
         every request is saved, or (ConflictError on any stale version) none is.
-        Returns the saved requests in the order given."""
+        One request may come more than once, each change on the version the one
+        before it saves (one history entry each). Returns the saved requests in
+        the order given, one per change."""
         ...
 
     def add_entry(self, entry: RequestEntry) -> RequestEntry:

@@ -192,13 +192,15 @@ class SqlRequests(SqlBase):
     ) -> list[Request]:
         for request, entry, _ in changes:
             _check_change(request, entry)
-        saved: dict[int | None, Request] = {}
+        saved: dict[int, Request] = {}
         with self._write("update requests") as conn:
             # In id order: two transactions saving the same requests then take
             # their row locks in one order, so PostgreSQL never deadlocks them.
-            for request, entry, announce in sorted(changes, key=lambda c: c[0].id or 0):
-                saved[request.id] = self._save(conn, request, entry, announce, ())
-        return [saved[request.id] for request, _, _ in changes]
+            # The sort is stable: changes to one request keep the order given.
+            order = sorted(enumerate(changes), key=lambda c: c[1][0].id or 0)
+            for position, (request, entry, announce) in order:
+                saved[position] = self._save(conn, request, entry, announce, ())
+        return [saved[position] for position in range(len(changes))]
 
     def _save(
         self,

@@ -239,8 +239,9 @@ SCHEMAS: dict[str, Any] = {
     "RequestChange": {
         "type": "object",
         "description": "Applied in this order, each as its own history entry: department "
-        "(with reason), assignee, then status (with note) or resolution. A step that fails "
-        "stops there; the steps before it stay done. An empty change is refused; only "
+        "(with reason), assignee, then status (with note) or resolution. All are saved or "
+        "none: each step is checked on the request as the steps before it leave it, and a "
+        "refused step leaves the request as it was. An empty change is refused; only "
         "assignee may be null.",
         "minProperties": 1,
         "properties": {

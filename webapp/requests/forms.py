@@ -18,6 +18,7 @@ from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
 from kb.requests.service import RequestService
 from kb.requests.submission import NewRequest
+from kb.requests.working import RequestChanges
 from kb.validators import parse_choice
 from webapp.inputs import bool_field, digits, int_field, invalid, known, text_field, too_long
 
@@ -197,11 +198,12 @@ def comment_from_json(data: Mapping[str, Any]) -> Comment:
 
 @dataclass(frozen=True)
 class RequestPatch:
-    """`PATCH /api/requests/<id>`: the fields to change, each applied as its own step.
+    """`PATCH /api/requests/<id>`: the fields to change, all saved or none.
 
     Order: `department` (a reassignment; needs `reason`), then `assignee`
     (null unassigns), then `status` with `note` — or `resolution`, which
-    resolves. A step that fails stops there; the steps before it stay done.
+    resolves. Each is checked on the request as the ones before leave it, and
+    each gets its own history entry (`RequestService.patch`).
     """
 
     department: str | None = None
@@ -213,17 +215,16 @@ class RequestPatch:
 
     def apply(self, service: RequestService, actor: User, request_id: int) -> Request:
         """Make the changes; returns the request after the last one."""
-        changed: Request | None = None
-        if self.department is not None:
-            changed = service.reassign(actor, request_id, self.department, self.reason)
-        if self.assignee is not _ABSENT:
-            changed = service.assign(actor, request_id, self.assignee)
-        if self.resolution is not None:
-            changed = service.resolve(actor, request_id, self.resolution)
-        elif self.status is not None:
-            changed = service.transition(actor, request_id, self.status, self.note)
-        assert changed is not None, "patch_from_json refuses a patch without a change"
-        return changed
+        wanted = RequestChanges(
+            department=self.department,
+            reason=self.reason,
+            assign=self.assignee is not _ABSENT,
+            assignee=None if self.assignee is _ABSENT else self.assignee,
+            status=self.status,
+            note=self.note,
+            resolution=self.resolution,
+        )
+        return service.patch(actor, request_id, wanted)
 
 
 PATCH_FIELDS = ("department", "reason", "assignee", "status", "note", "resolution")
@@ -240,9 +241,7 @@ def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
             )
     status = _optional_text(data, "status")
     if status is not None:
-        # Checked before anything is saved: the changes of a patch are saved one
-        # after another, and an unknown status, refused last, left the patch's
-        # assignment or move saved behind a 400.
+        # Checked before anything is loaded: a 400 for the body comes first.
         parse_choice(RequestStatus, "status", status)
     resolution = _optional_text(data, "resolution", MAX_TEXT_CHARS)
     if status is not None and status != "resolved" and resolution is not None:

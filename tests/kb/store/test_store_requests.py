@@ -191,6 +191,29 @@ def test_lost_updates_are_refused(store: Store) -> None:
     assert [e.kind for e in store.entries(created.id)] == ["created", "assigned"]
 
 
+def test_several_changes_to_one_request_save_together_or_not_at_all(store: Store) -> None:
+    created = store.create_request(new_request())
+    assert created.id is not None
+    assigned = replace(created, assignee="bob")
+    moved = replace(assigned, status=RequestStatus.IN_PROGRESS, version=created.version + 1)
+    saved = store.update_requests(
+        [(assigned, note(created, "assigned"), None), (moved, note(created, "status"), None)]
+    )
+    assert [s.version for s in saved] == [2, 3]
+    assert saved[0].status is RequestStatus.NEW and saved[1].assignee == "bob"
+    assert store.get_request(created.id) == saved[1]
+    assert [e.kind for e in store.entries(created.id)] == ["created", "assigned", "status"]
+    # A stale change anywhere in the lot saves none of it.
+    again = replace(saved[1], assignee="carl")
+    stale = replace(again, status=RequestStatus.TRIAGED)
+    with pytest.raises(ConflictError, match="changed by someone else"):
+        store.update_requests(
+            [(again, note(created, "assigned"), None), (stale, note(created, "status"), None)]
+        )
+    assert store.get_request(created.id) == saved[1]
+    assert len(store.entries(created.id)) == 3
+
+
 def test_update_of_unknown_request_is_not_found(store: Store) -> None:
     ghost = replace(new_request(), id=999, version=1)
     with pytest.raises(NotFoundError):

@@ -308,6 +308,49 @@ def test_a_patch_with_an_unknown_status_changes_nothing(client: FlaskClient, sto
     assert (stored.assignee, stored.status.value, stored.version) == (None, "new", 1)
 
 
+def test_a_move_and_an_assignment_the_move_forbids_change_nothing(
+    client: FlaskClient, store: Store
+) -> None:
+    # Ivan (IT) may move the request to HR, but not then assign it there: the
+    # move used to be saved before the assignment answered 404.
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    sent = patch(client, request_id, ivan, department="hr", reason="Payroll", assignee="hanna")
+    error = error_of(sent, 403, "forbidden")
+    assert error["details"]["action"] == "assign"
+    stored = store.get_request(request_id)
+    assert (stored.department, stored.assignee, stored.version) == ("it", None, 1)
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+
+
+def test_an_assignment_with_a_refused_status_move_changes_nothing(
+    client: FlaskClient, store: Store
+) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    patch(client, request_id, ivan, resolution="Update the VPN client.")
+    before = store.get_request(request_id)
+    error_of(patch(client, request_id, ivan, assignee="ivan", status="triaged"), 409, "conflict")
+    stored = store.get_request(request_id)
+    assert (stored.assignee, stored.status.value) == (None, "resolved")
+    assert stored.version == before.version
+
+
+def test_a_patch_of_several_changes_saves_each_with_its_entry(
+    client: FlaskClient, store: Store
+) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    sent = patch(client, request_id, ivan, assignee="ivan", status="in_progress", note="On it")
+    body = sent.get_json()
+    assert (body["assignee"], body["status"]) == ("ivan", "in_progress")
+    stored = store.get_request(request_id)
+    assert stored.version == 3
+    entries = store.entries(request_id)
+    assert [e.kind for e in entries][-2:] == ["assigned", "status"]
+    assert entries[-1].message == "On it"
+
+
 def test_comment_errors(client: FlaskClient) -> None:
     request_id = new_request(client)
     emma = sign_in_as(client, "emma")
