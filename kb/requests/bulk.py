@@ -1,9 +1,9 @@
 """One change for many requests at once: the queue's bulk assign and status.
 
-Each request is changed on its own, with its own checks and history entry,
+Each request is changed on its own, with its own checks and history entries,
 as if an agent had opened it; a request that cannot take the change (another
-department's, a move the life cycle does not allow) is reported and the
-others go on.
+department's, a move the life cycle does not allow) is reported, keeps
+neither its assignment nor its status, and the others go on.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kb.accounts.records import User
 from kb.errors import KbError, ValidationError
-from kb.requests.working import RequestWork
+from kb.requests.working import RequestChanges, RequestWork
 
 MAX_BULK = 200
 
@@ -66,13 +66,11 @@ class BulkWork:
                 details={"field": "status"},
                 key="bulk_nothing",
             )
+        wanted = RequestChanges(assign=assign, assignee=assignee, status=status or None, note=note)
         results = []
         for request_id in ids:
             try:
-                if assign:
-                    self.work.assign(actor, request_id, assignee)
-                if status:
-                    self.work.transition(actor, request_id, status, note)
+                self.work.patch(actor, request_id, wanted)
             except KbError as exc:
                 results.append(BulkResult(request_id, exc))
             else:

@@ -168,3 +168,18 @@ def test_bulk_changes_each_request_on_its_own(service: RequestService) -> None:
         service.bulk(IT_AGENT, [], status="closed")
     with pytest.raises(ValidationError, match="nothing to change"):
         service.bulk(IT_AGENT, ids)  # type: ignore[arg-type]
+
+
+def test_a_bulk_change_a_request_refuses_leaves_it_as_it_was(
+    service: RequestService, store: Store
+) -> None:
+    open_id = service.submit(EMPLOYEE, "Printer jams", department="it").id
+    done = resolved(service)
+    before = store.get_request(done)
+    results = service.bulk(
+        IT_AGENT, [open_id, done], assign=True, assignee=IT_AGENT.username, status="triaged"
+    )  # type: ignore[list-item]
+    assert [r.ok for r in results] == [True, False]
+    assert isinstance(results[1].error, ConflictError)  # resolved cannot become triaged
+    # The assignment that came with the refused move was not saved either.
+    assert store.get_request(done) == before
