@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from kb.accounts.records import User
 from kb.attachments.records import Attachment
-from kb.errors import ConflictError
+from kb.errors import ConflictError, KbError
 from kb.notify.notifier import Notifier
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
@@ -48,6 +48,24 @@ class Step:
 
 Change = Callable[[Request, datetime], Step]
 PairChange = Callable[[Request, Request, datetime], tuple[Step, Step]]
+
+
+class StaleRequestError(KbError):
+    """A change based on an older version of the request than the stored one
+    (`If-Match`); nothing was saved."""
+
+    status = 412
+    code = "stale_version"
+
+    def __init__(self, request_id: int, base: int, current: int) -> None:
+        super().__init__(
+            f"request {request_id} was changed by someone else (your change is based on "
+            f"version {base}, the current version is {current}); reload it and apply your "
+            "change again",
+            details={"id": request_id, "your_version": base, "current_version": current},
+            key="changed_meanwhile",
+            values={"id": request_id},
+        )
 
 
 @dataclass(frozen=True)
@@ -145,15 +163,25 @@ class Ledger:
 
         return _retrying(f"request {request_id}", attempt)
 
-    def save_all(self, actor: User, request_id: int, changes: Sequence[Change]) -> list[Saved]:
+    def save_all(
+        self,
+        actor: User,
+        request_id: int,
+        changes: Sequence[Change],
+        base_version: int | None = None,
+    ) -> list[Saved]:
         """Apply `changes` one after another to the current request and save them
         all in one transaction (all or none), each with its own history entry
         and notifications. Each change sees the request as the ones before it
         leave it, so every check (permissions, transitions) runs before anything
-        is saved; a stale version retries the lot on the fresh request."""
+        is saved; a stale version retries the lot on the fresh request, unless
+        the caller named the version its changes are based on (`base_version`):
+        another one is a StaleRequestError."""
 
         def attempt() -> list[Saved]:
             current = self.load(actor, request_id)
+            if base_version is not None and current.version != base_version:
+                raise StaleRequestError(request_id, base_version, current.version)
             now = self.clock()
             befores: list[Request] = []
             steps: list[Step] = []

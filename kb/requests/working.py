@@ -32,7 +32,8 @@ _S = RequestStatus
 @dataclass(frozen=True)
 class RequestChanges:
     """What one `RequestWork.patch` changes; None (or `assign=False`) leaves a
-    field as it is."""
+    field as it is. `version`: the version of the request the changes are
+    based on (None: whichever is current)."""
 
     department: str | None = None
     reason: str = ""
@@ -41,6 +42,7 @@ class RequestChanges:
     status: RequestStatus | str | None = None
     note: str = ""
     resolution: str | None = None
+    version: int | None = None
 
 
 class RequestWork:
@@ -257,7 +259,7 @@ class RequestWork:
                 details={"request": request_id},
                 key="nothing_to_change",
             )
-        saved = self.ledger.save_all(actor, request_id, changes)[-1].after
+        saved = self.ledger.save_all(actor, request_id, changes, wanted.version)[-1].after
         if target is _S.CLOSED and wanted.resolution is None:
             self.tasks.cancel_open_tasks(actor, saved)
         return saved

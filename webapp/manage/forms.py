@@ -16,7 +16,7 @@ from flask import request
 from kb.authoring.records import ArticleFields
 from kb.errors import ValidationError
 from kb.records import EVERYONE, Status
-from webapp.inputs import MAX_INT, invalid, too_large, too_long
+from webapp.inputs import invalid, too_long, version_of
 
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 500
@@ -195,30 +195,6 @@ def form_action() -> Status:
 
 def message_of(data: Mapping[str, Any]) -> str:
     return _text(data.get("message"), "message", MAX_MESSAGE_CHARS)
-
-
-def version_of(value: Any, name: str = "version") -> int | None:
-    """A version number from a form field, JSON or an `If-Match` header ("3", "\\"3\\"")."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    else:
-        text = str(value).strip().removeprefix("W/").strip('"')
-        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INT)):
-            raise invalid(
-                name,
-                f"{str(value)[:40]!r} is not a version number; send the version "
-                '(or the ETag) you read, such as "3"',
-                key="not_version",
-                values={"value": str(value)[:40]},
-            )
-        number = int(text)
-    if number < 1:
-        raise invalid(name, "must be at least 1", key="at_least", values={"limit": 1})
-    if number > MAX_INT:
-        raise too_large(name, MAX_INT)
-    return number
 
 
 def form_version(form: Mapping[str, Any]) -> int:

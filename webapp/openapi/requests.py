@@ -262,6 +262,12 @@ SCHEMAS: dict[str, Any] = {
 }
 
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
+_ETAG = {
+    "ETag": {
+        "description": 'The request\'s version, quoted ("3"); send it back in If-Match.',
+        "schema": {"type": "string"},
+    }
+}
 
 OPERATIONS: dict[str, Any] = {
     "auth_api.me": {
@@ -340,7 +346,7 @@ OPERATIONS: dict[str, Any] = {
         "security": SIGNED_IN,
         "parameters": [_ID],
         "responses": {
-            "200": json_response("RequestDetail", "The request."),
+            "200": {**json_response("RequestDetail", "The request."), "headers": _ETAG},
             **_ERRORS,
             "404": ERROR_REF,
         },
@@ -350,13 +356,28 @@ OPERATIONS: dict[str, Any] = {
         "summary": "Reassign, assign, change the status or resolve (agents; requesters "
         "may reopen and close).",
         "security": SIGNED_IN,
-        "parameters": [_ID, _CSRF],
+        "parameters": [
+            _ID,
+            _CSRF,
+            param(
+                "If-Match",
+                'The version the change is based on (the ETag of GET, e.g. "3"); another '
+                "version is refused with 412. Without it (or with *) the change applies to "
+                "the current version.",
+                {"type": "string"},
+                where="header",
+            ),
+        ],
         "requestBody": _body("RequestChange"),
         "responses": {
-            "200": json_response("Request", "The request after the change."),
+            "200": {
+                **json_response("Request", "The request after the change."),
+                "headers": _ETAG,
+            },
             **_ERRORS,
             "404": ERROR_REF,
             "409": ERROR_REF,
+            "412": ERROR_REF,
         },
     },
     "requests_api.comment": {

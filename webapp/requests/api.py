@@ -6,6 +6,7 @@
     GET   /api/requests/<id>           one request with its history and tasks
     POST  /api/requests/<id>/comments  a reply, or an internal note (agents)
     PATCH /api/requests/<id>           reassign, assign, change status, resolve
+                                       (all or nothing; If-Match: the ETag of GET)
     POST  /api/requests/<id>/attachments          attach files (multipart), with a reply or not
     GET   /api/requests/<id>/attachments          the attachments the caller may see
     GET   /api/requests/<id>/attachments/<aid>    one file, always as a download
@@ -163,7 +164,14 @@ def _page_json(
 
 def _detail(request_id: int) -> Response:
     actor = require_user()
-    return jsonify(presenters.detail_json(request_service().detail(actor, request_id)))
+    detail = request_service().detail(actor, request_id)
+    return _with_etag(jsonify(presenters.detail_json(detail)), detail.request.version)
+
+
+def _with_etag(response: Response, version: int) -> Response:
+    """The request's version as its ETag, for `If-Match` on PATCH."""
+    response.headers["ETag"] = f'"{version}"'
+    return response
 
 
 @bp.get("/requests/<int:request_id>")
@@ -280,5 +288,6 @@ def change(request_id: int) -> Response:
     actor = require_user()
     # The request itself, not its detail: after a reassignment the caller may no
     # longer see the history.
-    changed = patch_from_json(json_object()).apply(request_service(), actor, request_id)
-    return jsonify(presenters.request_json(changed))
+    wanted = patch_from_json(json_object(), request.headers.get("If-Match"))
+    changed = wanted.apply(request_service(), actor, request_id)
+    return _with_etag(jsonify(presenters.request_json(changed)), changed.version)

@@ -20,7 +20,16 @@ from kb.requests.service import RequestService
 from kb.requests.submission import NewRequest
 from kb.requests.working import RequestChanges
 from kb.validators import parse_choice
-from webapp.inputs import bool_field, digits, int_field, invalid, known, text_field, too_long
+from webapp.inputs import (
+    bool_field,
+    digits,
+    int_field,
+    invalid,
+    known,
+    text_field,
+    too_long,
+    version_of,
+)
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_TEXT_CHARS = 10_000
@@ -212,6 +221,7 @@ class RequestPatch:
     status: str | None = None
     note: str = ""
     resolution: str | None = None
+    version: int | None = None  # If-Match: the version the changes are based on
 
     def apply(self, service: RequestService, actor: User, request_id: int) -> Request:
         """Make the changes; returns the request after the last one."""
@@ -223,6 +233,7 @@ class RequestPatch:
             status=self.status,
             note=self.note,
             resolution=self.resolution,
+            version=self.version,
         )
         return service.patch(actor, request_id, wanted)
 
@@ -230,8 +241,13 @@ class RequestPatch:
 PATCH_FIELDS = ("department", "reason", "assignee", "status", "note", "resolution")
 
 
-def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
+def patch_from_json(data: Mapping[str, Any], if_match: str | None = None) -> RequestPatch:
+    """The patch of a JSON body, based on the version in `if_match` (an ETag,
+    `"3"`; None or `*`: whichever version is current)."""
     known(data, PATCH_FIELDS)
+    version = None
+    if if_match is not None and if_match.strip() != "*":
+        version = version_of(if_match, "If-Match")
     for name, value in data.items():
         if value is None and name != "assignee":
             raise invalid(
@@ -276,4 +292,5 @@ def patch_from_json(data: Mapping[str, Any]) -> RequestPatch:
         status=status,
         note=text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS),
         resolution=resolution,
+        version=version,
     )

@@ -351,6 +351,31 @@ def test_a_patch_of_several_changes_saves_each_with_its_entry(
     assert entries[-1].message == "On it"
 
 
+def test_a_patch_with_if_match_is_refused_when_the_request_changed(
+    client: FlaskClient, store: Store
+) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    etag = client.get(f"/api/requests/{request_id}").headers["ETag"]
+    assert etag == '"1"'
+    headers = {"X-CSRF-Token": ivan, "If-Match": etag}
+    url = f"/api/requests/{request_id}"
+    sent = client.patch(url, json={"assignee": "ivan"}, headers=headers)
+    assert sent.status_code == 200 and sent.headers["ETag"] == '"2"'
+    # The same ETag again is stale now: 412, and nothing changes.
+    sent = client.patch(url, json={"status": "in_progress"}, headers=headers)
+    error = error_of(sent, 412, "stale_version")
+    assert (error["details"]["your_version"], error["details"]["current_version"]) == (1, 2)
+    assert store.get_request(request_id).status.value == "new"
+    # Without the header (or with *) the change applies to the current version.
+    assert patch(client, request_id, ivan, status="in_progress").status_code == 200
+    star = {"X-CSRF-Token": ivan, "If-Match": "*"}
+    assert client.patch(url, json={"assignee": None}, headers=star).status_code == 200
+    bad = {"X-CSRF-Token": ivan, "If-Match": "abc"}
+    sent = client.patch(url, json={"assignee": "ivan"}, headers=bad)
+    assert error_of(sent, 400, "invalid_request")["details"]["field"] == "If-Match"
+
+
 def test_comment_errors(client: FlaskClient) -> None:
     request_id = new_request(client)
     emma = sign_in_as(client, "emma")
