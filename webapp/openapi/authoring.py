@@ -11,8 +11,10 @@ from typing import Any
 
 from webapp.openapi.schema import (
     ERROR_REF,
+    ETAG_HEADER,
     SIGNED_IN,
     STRING_OR_NULL,
+    if_match,
     json_body,
     json_response,
     param,
@@ -27,12 +29,6 @@ _ID = param(
 )
 _STATUS = {"type": "string", "enum": ["draft", "review", "published", "retired"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
-_ETAG = {
-    "ETag": {
-        "description": 'The stored version, quoted ("3"); send it back in If-Match.',
-        "schema": {"type": "string"},
-    }
-}
 
 OPERATIONS: dict[str, Any] = {
     "manage_api.put_article": {
@@ -44,12 +40,9 @@ OPERATIONS: dict[str, Any] = {
         "security": SIGNED_IN,
         "parameters": [
             _ID,
-            param(
-                "If-Match",
+            if_match(
                 'The version the edit is based on (the ETag of GET, e.g. "3"); required '
-                "for an existing article unless the body names `version`.",
-                {"type": "string"},
-                where="header",
+                "for an existing article unless the body names `version`."
             ),
             param(
                 "X-CSRF-Token",
@@ -68,9 +61,9 @@ OPERATIONS: dict[str, Any] = {
         "responses": {
             "200": {
                 **json_response("StoredArticle", "Saved as a new version."),
-                "headers": _ETAG,
+                "headers": ETAG_HEADER,
             },
-            "201": {**json_response("StoredArticle", "Created."), "headers": _ETAG},
+            "201": {**json_response("StoredArticle", "Created."), "headers": ETAG_HEADER},
             "400": ERROR_REF,
             "401": ERROR_REF,
             "403": ERROR_REF,

@@ -14,10 +14,12 @@ from kb.requests.records import ENTRY_KIND_NAMES as ENTRY_KINDS
 from webapp.openapi.schema import (
     CSRF_HEADER,
     ERROR_REF,
+    ETAG_HEADER,
     REQUEST_ID,
     SIGNED_IN,
     STRING_OR_NULL,
     enum_of,
+    if_match,
     json_response,
     param,
     values_of,
@@ -262,12 +264,6 @@ SCHEMAS: dict[str, Any] = {
 }
 
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
-_ETAG = {
-    "ETag": {
-        "description": 'The request\'s version, quoted ("3"); send it back in If-Match.',
-        "schema": {"type": "string"},
-    }
-}
 
 OPERATIONS: dict[str, Any] = {
     "auth_api.me": {
@@ -346,7 +342,7 @@ OPERATIONS: dict[str, Any] = {
         "security": SIGNED_IN,
         "parameters": [_ID],
         "responses": {
-            "200": {**json_response("RequestDetail", "The request."), "headers": _ETAG},
+            "200": {**json_response("RequestDetail", "The request."), "headers": ETAG_HEADER},
             **_ERRORS,
             "404": ERROR_REF,
         },
@@ -359,21 +355,11 @@ OPERATIONS: dict[str, Any] = {
         "parameters": [
             _ID,
             _CSRF,
-            param(
-                "If-Match",
-                'The version the change is based on (the ETag of GET, e.g. "3"); another '
-                "version is refused with 412. Without it (or with *) the change applies to "
-                "the current version.",
-                {"type": "string"},
-                where="header",
-            ),
+            if_match('The ETag of GET (e.g. "3"); 412 when the request changed since.'),
         ],
         "requestBody": _body("RequestChange"),
         "responses": {
-            "200": {
-                **json_response("Request", "The request after the change."),
-                "headers": _ETAG,
-            },
+            "200": {**json_response("Request", "The changed request."), "headers": ETAG_HEADER},
             **_ERRORS,
             "404": ERROR_REF,
             "409": ERROR_REF,

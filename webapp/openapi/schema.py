@@ -65,3 +65,16 @@ def enum_of(enum: type[Enum], **extra: Any) -> dict[str, Any]:
 def values_of(names: tuple[str, ...], **extra: Any) -> dict[str, Any]:
     """The schema of a field holding one of `names` (a `Literal` of the code)."""
     return {"type": "string", "enum": list(names), **extra}
+
+
+ETAG_HEADER = {
+    "ETag": {
+        "description": 'The stored version, quoted ("3"); send it back in If-Match.',
+        "schema": {"type": "string"},
+    }
+}
+
+
+def if_match(description: str) -> dict[str, Any]:
+    """The `If-Match` header: the version (the ETag) a change is based on."""
+    return param("If-Match", description, {"type": "string"}, where="header")
