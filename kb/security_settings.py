@@ -91,3 +91,8 @@ class SecuritySettings:
         'Votes and comments on articles ("was this helpful?", pages and API) one client '
         "address may send. Empty: no limit.",
     )
+    reply_limit: str = setting(
+        "200 per hour",
+        "Replies, internal notes and attachments one account may add to requests (pages "
+        "and API); each one notifies the request's people. Empty: no limit.",
+    )

@@ -1,4 +1,5 @@
-"""Rate limits: sign-in per account and per address; searches, asks and votes per address.
+"""Rate limits: sign-in per account and per address; searches, asks and votes per
+address; replies on requests per account.
 
 Counting is the `limits` library's fixed-window strategy (the engine of
 Flask-Limiter, by the same maintainers): it parses the settings' limits
@@ -17,7 +18,9 @@ A call over a limit raises `RateLimited` (429 in the one error shape, with
 * `search_limit`: searches per client address (the search page, the JSON API,
   the ask page's own search);
 * `ask_limit`: requests filed per client address;
-* `feedback_limit`: votes and comments on articles per client address.
+* `feedback_limit`: votes and comments on articles per client address;
+* `reply_limit`: replies, notes and attachments on requests per account (each
+  one mails or calls the request's people).
 
 The client address is the connection's, or the one a trusted proxy forwards
 (`webapp.proxies`); behind an untrusted proxy every client shares its address.
@@ -137,7 +140,8 @@ SIGN_IN_ADDRESS = Rule(
 SEARCH = Rule("search_limit", "search", "too many searches from your address; wait {seconds} s")
 ASK = Rule("ask_limit", "ask", "too many requests filed from your address; wait {seconds} s")
 FEEDBACK = Rule("feedback_limit", "feedback", "too many votes from your address; wait {seconds} s")
-RULES = (SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, SEARCH, ASK, FEEDBACK)
+REPLY = Rule("reply_limit", "reply", "too many replies from your account; wait {seconds} s")
+RULES = (SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, SEARCH, ASK, FEEDBACK, REPLY)
 # The environment of a `kb serve` under a load test, whose many calls all come
 # from one address: every limit off.
 UNLIMITED_ENV = {f"KB_{rule.setting.upper()}": "" for rule in RULES}
@@ -160,6 +164,12 @@ def throttle() -> Throttle:
 def limit(rule: Rule) -> None:
     """Count one call of `rule` from the current client (429 past the limit)."""
     throttle().hit(rule, client_network())
+
+
+def limit_account(rule: Rule, username: str) -> None:
+    """Count one call of `rule` by the signed-in account (429 past the limit),
+    wherever it calls from."""
+    throttle().hit(rule, f"account:{username}")
 
 
 class Throttle:

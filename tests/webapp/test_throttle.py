@@ -102,6 +102,43 @@ def test_votes_are_limited_per_address(make_app: Any) -> None:
     assert other.status_code == 201
 
 
+def test_replies_on_requests_are_limited_per_account(make_app: Any, request_content: Any) -> None:
+    """Each reply mails the queue and the request's watchers: one account (or a
+    script with its session) could flood every inbox that follows a request."""
+    from tests.support import sign_in_as
+
+    app = make_app(reply_limit="2 per hour")
+    store = services(app).store
+    add_user(store, "emma", "employee")
+    add_user(store, "ivan", "admin")
+    client = app.test_client()
+    token = sign_in_as(client, "emma")
+    created = client.post(
+        "/api/requests", json={"query": "my VPN drops"}, headers={"X-CSRF-Token": token}
+    )
+    assert created.status_code == 201, created.get_json()
+    url = f"/api/requests/{created.get_json()['id']}"
+    for n in range(2):
+        sent = client.post(
+            f"{url}/comments", json={"text": f"more {n}"}, headers={"X-CSRF-Token": token}
+        )
+        assert sent.status_code == 201, sent.get_json()
+    over = client.post(f"{url}/comments", json={"text": "again"}, headers={"X-CSRF-Token": token})
+    assert error_of(over, 429, "rate_limited")["details"]["limit"] == "reply_limit"
+    assert int(over.headers["Retry-After"]) >= 1
+    page = client.post(
+        f"/requests/{created.get_json()['id']}/comment",
+        data={"text": "typed by hand", "csrf_token": token},
+    )
+    assert page.status_code == 429  # the page's form counts too, and keeps the text
+    assert "typed by hand" in page.get_data(as_text=True)
+    history = client.get(url).get_json()["history"]
+    assert [e["kind"] for e in history].count("comment") == 2  # nothing past the limit
+    ivan = sign_in_as(client, "ivan")  # another account goes on
+    sent = client.post(f"{url}/comments", json={"text": "on it"}, headers={"X-CSRF-Token": ivan})
+    assert sent.status_code == 201, sent.get_json()
+
+
 def test_counts_are_shared_by_every_worker_of_the_database(make_app: Any) -> None:
     first = make_app(search_limit="4 per minute").test_client()
     second = make_app(search_limit="4 per minute").test_client()  # another process's app

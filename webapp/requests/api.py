@@ -46,7 +46,7 @@ from webapp.requests.forms import (
     submission_from_json,
 )
 from webapp.services import request_service
-from webapp.throttle import ASK, limit
+from webapp.throttle import ASK, REPLY, limit, limit_account
 
 bp = Blueprint("requests_api", __name__, url_prefix="/api")
 
@@ -182,6 +182,7 @@ def show(request_id: int) -> Response:
 @bp.post("/requests/<int:request_id>/comments")
 def comment(request_id: int) -> tuple[Response, int]:
     actor = require_user()
+    limit_account(REPLY, actor.username)
     comment_from_json(json_object()).add(request_service(), actor, request_id)
     return _detail(request_id), 201
 
@@ -191,6 +192,7 @@ def attach(request_id: int) -> tuple[Response, int]:
     """Files as multipart/form-data (`file`, repeatable), with an optional reply
     (`text`) and `internal=1` for an internal note (agents)."""
     actor = require_user()
+    limit_account(REPLY, actor.username)
     files = uploads()
     text = text_field(request.form, "text", required=False, max_chars=MAX_TEXT_CHARS)
     internal = request.form.get("internal", "") in ("1", "true")

@@ -37,6 +37,7 @@ from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
 from webapp.services import content_root, request_service, writable_content_root
+from webapp.throttle import REPLY, RateLimited, limit_account
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
@@ -127,7 +128,7 @@ def _act(
     try:
         refuse_nul_in(request.form)  # here, not before the view: the page keeps the text
         action(actor)
-    except (ValidationError, ConflictError, NotFoundError, PermissionDenied) as exc:
+    except (ValidationError, ConflictError, NotFoundError, PermissionDenied, RateLimited) as exc:
         if exc.status in (403, 404) and exc.details.get("field") not in request.form:
             raise  # this request itself: no page to show again
         error = message_for(exc, current_language())
@@ -148,6 +149,7 @@ def comment(request_id: int) -> Response | tuple[str, int]:
     files = uploads()
 
     def reply(actor: User) -> None:
+        limit_account(REPLY, actor.username)
         if files:
             request_service().attach(actor, request_id, files, _text("text"), internal)
         else:
