@@ -74,11 +74,12 @@ class Form:
 def requester_key(username: str, key: str) -> str:
     """The stored idempotency key: the caller's key, kept per requester. A long
     username and a long key together are kept as their digest, which fits the
-    store's 200 characters (a username may have 254)."""
+    store's 200 characters (a username may have 254). The digest starts with "#",
+    which no username does, so no one's own key can spell someone else's digest."""
     scoped = f"{username}:{key.strip()}"
     if len(scoped) <= MAX_IDEMPOTENCY_KEY_CHARS:
         return scoped
-    return "sha256:" + hashlib.sha256(scoped.encode("utf-8")).hexdigest()
+    return "#sha256:" + hashlib.sha256(scoped.encode("utf-8")).hexdigest()
 
 
 class Submissions:

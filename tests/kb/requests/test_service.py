@@ -3,6 +3,7 @@ status transition and the refused ones, comments, assignment, resolution."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 import pytest
@@ -97,6 +98,18 @@ def test_a_long_username_files_with_a_full_length_idempotency_key(service: Reque
     again = service.submit(long_name, "VPN drops", department="it", idempotency_key=key)
     other = service.submit(long_name, "VPN drops", department="it", idempotency_key=key[:-1])
     assert again.id == first.id and other.id != first.id
+
+
+def test_a_digest_shaped_key_never_returns_someone_elses_request(service: RequestService) -> None:
+    # A long username and key are kept as their digest. Someone named "sha256" who sends
+    # that digest as their own key must get a request of their own, never the other one.
+    long_name = user("a" * 240 + "@example.org", ("employee", None))
+    key = "k" * 100
+    first = service.submit(long_name, "VPN drops", department="it", idempotency_key=key)
+    digest = hashlib.sha256(f"{long_name.username}:{key}".encode()).hexdigest()
+    squatter = user("sha256", ("employee", None))
+    theirs = service.submit(squatter, "VPN drops", department="it", idempotency_key=digest)
+    assert theirs.id != first.id and theirs.requester == "sha256"
 
 
 # Every pair of statuses: allowed moves succeed, the others are refused saying why.
