@@ -5,20 +5,26 @@ every id is checked before a path is built from it: an id is
 `<department>/<name>.md` (deeper folders only for files that already exist),
 no part may be empty, `.`, `..`, hidden or `_`-prefixed, new names are
 lower-case slugs, and the resolved path must stay inside the department's
-folder (a symbolic link pointing out of it is refused). Files are replaced
-atomically (temporary file, fsync, rename), so a reader or the indexer sees
-the old text or the new one, never half of it. `edit_lock` serialises
+folder (a symbolic link pointing out of it is refused). That check alone
+would leave a race: a link swapped in for a folder or the file between the
+check and the write would be followed. So files are read and written through
+`article_folder`, which walks from the content root one folder at a time with
+openat and O_NOFOLLOW, and a link met on the way is refused. Files are
+replaced atomically (temporary file in the same folder, fsync, rename within
+that open folder), so a reader or the indexer sees the old text or the new
+one, never half of it. `edit_lock` serialises
 writers of one content root across processes (an advisory `flock` on a
 hidden file the scanner never reads).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
@@ -74,17 +80,30 @@ def new_article_id(department: str, slug: str) -> str:
     return article_id
 
 
+def _no_department(department: str) -> NotFoundError:
+    return NotFoundError(
+        f"there is no department folder {department!r} in the content folder",
+        details={"department": department},
+        key="no_department",
+        values={"department": department},
+    )
+
+
+def _no_file(article_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"no article {article_id!r} in the content folder",
+        details={"id": article_id},
+        key="no_article_file",
+        values={"id": article_id},
+    )
+
+
 def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
     """The file of `article_id` under the content root, checked (see the module)."""
     parts = id_parts(article_id)
     department = root / parts[0]
     if not department.is_dir() or department.is_symlink():
-        raise NotFoundError(
-            f"there is no department folder {parts[0]!r} in the content folder",
-            details={"department": parts[0]},
-            key="no_department",
-            values={"department": parts[0]},
-        )
+        raise _no_department(parts[0])
     path = department.joinpath(*parts[1:])
     base, parent = os.path.realpath(department), os.path.realpath(path.parent)
     if parent != base and not parent.startswith(base + os.sep):
@@ -93,48 +112,98 @@ def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
         info = os.lstat(path)
     except FileNotFoundError:
         if must_exist:
-            raise NotFoundError(
-                f"no article {article_id!r} in the content folder",
-                details={"id": article_id},
-                key="no_article_file",
-                values={"id": article_id},
-            ) from None
+            raise _no_file(article_id) from None
         return path
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(article_id, "it is not a regular file (links are not followed)")
     return path
 
 
-def same_id_file(path: Path, article_id: str) -> str | None:
-    """The id of a file beside `path` whose id differs from `article_id` only in
-    letter case or Unicode form (`it/VPN.md` for `it/vpn.md`), None without one:
-    both would be one article, and the one already there would keep it."""
+@contextmanager
+def article_folder(root: Path, article_id: str) -> Iterator[tuple[int, str]]:
+    """The open folder of `article_id`'s file and the file's name in it.
+
+    The folders are walked from the content root one name at a time, each
+    opened relative to the one before (openat) without following a symbolic
+    link, so a link put in place of a folder after `article_file` checked the
+    path is refused, never followed out of the department. The content root
+    itself is the operator's and may be a link."""
+    parts = id_parts(article_id)
+    folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for depth, name in enumerate(parts[:-1]):
+            below = _open_below(folder, name, article_id, department=depth == 0)
+            os.close(folder)
+            folder = below
+        yield folder, parts[-1]
+    finally:
+        os.close(folder)
+
+
+def _open_below(folder: int, name: str, article_id: str, *, department: bool) -> int:
+    """The folder `name` inside the open `folder`, opened without following a link."""
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except FileNotFoundError:
+        if department:
+            raise _no_department(name) from None
+        raise _no_file(article_id) from None
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENOTDIR):
+            raise
+        if stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+            raise _link_refused(article_id) from None
+        raise _refuse(article_id, f"{name!r} is not a folder") from None
+
+
+def _link_refused(article_id: str) -> ValidationError:
+    return ValidationError(
+        f"{article_id}: a folder on the way to the file, or the file itself, is a symbolic "
+        "link, and links are never followed when an article is read or written; put the "
+        "folder or file itself in the department folder",
+        details={"field": "id", "value": article_id},
+        key="article_link",
+        values={"id": article_id},
+    )
+
+
+def same_id_file(root: Path, article_id: str) -> str | None:
+    """The id of a file beside `article_id`'s whose id differs only in letter
+    case or Unicode form (`it/VPN.md` for `it/vpn.md`), None without one: both
+    would be one article, and the one already there would keep it."""
     key = id_key(article_id)
-    folder = article_id.rsplit("/", 1)[0]
+    prefix = article_id.rsplit("/", 1)[0]
     try:
-        names = os.listdir(path.parent)
-    except OSError:
+        with article_folder(root, article_id) as (folder, _):
+            names = os.listdir(folder)
+    except (OSError, NotFoundError):
         return None
-    return next((f"{folder}/{n}" for n in sorted(names) if id_key(f"{folder}/{n}") == key), None)
+    return next((f"{prefix}/{n}" for n in sorted(names) if id_key(f"{prefix}/{n}") == key), None)
 
 
-def read_text(path: Path, max_bytes: int, article_id: str) -> str | None:
-    """The file's text (None when it does not exist); never follows a link and
-    never reads more than `max_bytes` + 1 bytes. A file over `max_bytes` is a
-    `ContentError` (kind too_large): its first part alone, opened in the editor
-    and saved, would drop the rest of the article. So is text that is not UTF-8
-    (kind encoding, with the line and byte): a replacement character for the bad
-    byte, saved, would lose it."""
+def read_text(root: Path, article_id: str, max_bytes: int) -> str | None:
+    """The text of `article_id`'s file (None when it does not exist); never
+    follows a link (`article_folder`) and never reads more than `max_bytes` + 1
+    bytes. A file over `max_bytes` is a `ContentError` (kind too_large): its first
+    part alone, opened in the editor and saved, would drop the rest of the
+    article. So is text that is not UTF-8 (kind encoding, with the line and
+    byte): a replacement character for the bad byte, saved, would lose it."""
     try:
-        raw = read_regular_file(
-            path,
-            max_bytes,
-            article_id,
-            too_large_hint="split the article into smaller ones on disk, or raise max_file_bytes",
-        )
+        with article_folder(root, article_id) as (folder, name):
+            raw = read_regular_file(
+                name,
+                max_bytes,
+                article_id,
+                too_large_hint="split the article into smaller ones on disk, "
+                "or raise max_file_bytes",
+                dir_fd=folder,
+            )
     except ContentError as exc:
         if exc.kind == "missing":
             return None
+        if exc.kind == "not_a_file":
+            raise _link_refused(article_id) from None
         raise
     return decode_text(raw, article_id)
 
@@ -143,41 +212,75 @@ def holds(root: Path, article_id: str, content_hash: str, max_bytes: int) -> boo
     """Whether `article_id`'s file is there and holds the text of `content_hash`
     (read as `article_file` and `read_text` do: no link is followed)."""
     try:
-        path = article_file(root, article_id, must_exist=True)
-        text = read_text(path, max_bytes, article_id)
+        article_file(root, article_id, must_exist=True)
+        text = read_text(root, article_id, max_bytes)
     except (NotFoundError, ValidationError, ContentError):
         return False
     return text is not None and text_hash(text) == content_hash
 
 
-def write_atomically(path: Path, text: str | bytes, *, exclusive: bool = False) -> None:
-    """Replace (or, `exclusive`, create) `path` with `text` (or bytes) in one rename."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    if exclusive and os.path.lexists(path):
-        raise FileExistsError(path)
-    mode = 0o644
-    with suppress(FileNotFoundError):
-        mode = os.lstat(path).st_mode & 0o777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def write_article(root: Path, article_id: str, text: str, *, exclusive: bool = False) -> None:
+    """Replace (or, `exclusive`, create) `article_id`'s file with `text`, in its
+    folder as `article_folder` opens it: no folder on the way and not the file
+    itself may be a symbolic link (`ValidationError`), whatever was checked before."""
+    with article_folder(root, article_id) as (folder, name):
+        try:
+            replace_in_folder(folder, name, text.encode("utf-8"), exclusive=exclusive)
+        except _NotRegular:
+            raise _link_refused(article_id) from None
+
+
+def write_atomically(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:
+    """Replace (or, `exclusive`, create) `path` with `data` in one rename."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        replace_in_folder(folder, path.name, raw, exclusive=exclusive)
+    except _NotRegular:
+        raise IsADirectoryError(errno.EISDIR, "not a regular file", str(path)) from None
+    finally:
+        os.close(folder)
+
+
+class _NotRegular(Exception):
+    """The name to replace is a link, a folder or another thing not a regular file."""
+
+
+def replace_in_folder(folder: int, name: str, data: bytes, *, exclusive: bool) -> None:
+    """Write `data` to a temporary file in the open `folder`, fsync it, then
+    rename it over `name` (or, `exclusive`, link it there, failing if another
+    writer created it meanwhile) and fsync the folder. The temporary name is
+    short and hidden (the scanner never reads it): a `.name.tmp` beside a long
+    name would pass the file system's 255-byte limit."""
+    try:
+        info: os.stat_result | None = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        info = None
+    if info is not None and (exclusive or not stat.S_ISREG(info.st_mode)):
+        if exclusive:
+            raise FileExistsError(errno.EEXIST, "already exists", name)
+        raise _NotRegular(name)
+    tmp = f".kb-{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(tmp, flags, 0o600, dir_fd=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+            os.fchmod(fd, info.st_mode & 0o777 if info is not None else 0o644)
+            os.fsync(fd)
         if exclusive:
-            os.link(tmp, path)  # fails if another writer created it meanwhile
-            os.unlink(tmp)
+            os.link(tmp, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
+            os.unlink(tmp, dir_fd=folder)
         else:
-            os.replace(tmp, path)
+            # A link put in place of the file since the check above is replaced
+            # itself (rename never follows it): nothing is written where it points.
+            os.replace(tmp, name, src_dir_fd=folder, dst_dir_fd=folder)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        with suppress(FileNotFoundError):
+            os.unlink(tmp, dir_fd=folder)
         raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    os.fsync(folder)
 
 
 @contextmanager

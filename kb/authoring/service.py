@@ -29,7 +29,7 @@ from pathlib import Path
 from kb.accounts.records import Role, User
 from kb.authoring import files
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
-from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_atomically
+from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
 from kb.authoring.markdown_file import check_text, compose_text, split_text
 from kb.authoring.records import (
     STATUS_ACTION,
@@ -116,9 +116,9 @@ class AuthoringService:
         """The article as the editor shows it (nothing is written)."""
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
-        path = article_file(self.root, article_id, must_exist=True)
+        article_file(self.root, article_id, must_exist=True)
         with opening():
-            text = read_text(path, self.max_bytes, article_id) or ""
+            text = read_text(self.root, article_id, self.max_bytes) or ""
             fields, extra = split_text(text, article_id)
         latest = self.versions.latest(article_id)
         version = 1 if latest is None else latest.number
@@ -138,8 +138,8 @@ class AuthoringService:
         """Every version, oldest first (a change on disk since the last one included)."""
         self.open(actor, article_id)
         with self._lock(writing=False):
-            path = article_file(self.root, article_id, must_exist=True)
-            self._sync(article_id, path)
+            article_file(self.root, article_id, must_exist=True)
+            self._sync(article_id)
         return self.versions.versions(article_id)
 
     def version(self, actor: User, article_id: str, number: int) -> ArticleVersion:
@@ -177,8 +177,8 @@ class AuthoringService:
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
         with self._lock():
-            path = article_file(self.root, article_id, must_exist=True)
-            current = self._sync(article_id, path)
+            article_file(self.root, article_id, must_exist=True)
+            current = self._sync(article_id)
             was, extra = split_text(current.text, article_id)
             if action is None:
                 changed = fields.status is not was.status
@@ -190,7 +190,7 @@ class AuthoringService:
             self._check_review(actor, department, current, fields)
             if text == current.text:
                 return current
-            return self._record(actor, article_id, path, current.number + 1, text, action, message)
+            return self._record(actor, article_id, current.number + 1, text, action, message)
 
     def set_status(
         self,
@@ -249,8 +249,8 @@ class AuthoringService:
         old = self.versions.version(article_id, number)
         old_fields, _ = split_text(old.text, article_id)
         with self._lock(writing=False):
-            path = article_file(self.root, article_id, must_exist=True)
-            current = self._sync(article_id, path)
+            article_file(self.root, article_id, must_exist=True)
+            current = self._sync(article_id)
         now_status, _ = split_text(current.text, article_id)
         status = now_status.status
         if department.review_required and status is Status.PUBLISHED:
@@ -277,10 +277,10 @@ class AuthoringService:
         text = compose_text(fields, {}, self.clock().date())
         check_text(text, article_id, self.max_bytes, self.render_seconds)
         with self._lock():
-            path = article_file(self.root, article_id, must_exist=False)
+            article_file(self.root, article_id, must_exist=False)
             # A name only letter case away from a file there (`VPN-Guide.md`) is the
             # same article id: the new file would never be indexed.
-            existing = files.same_id_file(path, article_id)
+            existing = files.same_id_file(self.root, article_id)
             if existing is None and self.versions.latest(article_id) is not None:
                 existing = article_id
             if existing is not None:
@@ -290,9 +290,7 @@ class AuthoringService:
                     key="article_exists",
                     values={"id": existing},
                 )
-            return self._record(
-                actor, article_id, path, 1, text, Action.CREATE, message, exclusive=True
-            )
+            return self._record(actor, article_id, 1, text, Action.CREATE, message, exclusive=True)
 
     # -- inside the lock ------------------------------------------------------------
 
@@ -304,11 +302,11 @@ class AuthoringService:
             raise ContentReadOnlyError(self.authoring_url)
         return nullcontext()
 
-    def _sync(self, article_id: str, path: Path) -> ArticleVersion:
+    def _sync(self, article_id: str) -> ArticleVersion:
         """The current version; a file changed on disk (or never versioned) is
         recorded first, so history holds every text that was ever current."""
         with opening():
-            text = read_text(path, self.max_bytes, article_id)
+            text = read_text(self.root, article_id, self.max_bytes)
             fields, _ = split_text(text or "", article_id)
         if text is None:
             raise NotFoundError(
@@ -335,7 +333,6 @@ class AuthoringService:
         self,
         actor: User,
         article_id: str,
-        path: Path,
         number: int,
         text: str,
         action: Action,
@@ -357,7 +354,7 @@ class AuthoringService:
             )
         )
         try:
-            write_atomically(path, text, exclusive=exclusive)
+            write_article(self.root, article_id, text, exclusive=exclusive)
         except BaseException:
             self.versions.remove_version(article_id, number)
             raise

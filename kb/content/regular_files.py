@@ -33,6 +33,7 @@ def read_regular_file(
     *,
     hint: str = "put the file itself in the folder, not a link to it",
     too_large_hint: str = "split it into smaller files",
+    dir_fd: int | None = None,
 ) -> bytes:
     """The bytes of `path` if it is a regular file of at most `max_bytes` bytes.
 
@@ -41,9 +42,11 @@ def read_regular_file(
     open file then decides, so nothing can be swapped in between. At most
     `max_bytes` + 1 bytes are read, so a file that grows while it is read is
     refused too. Raises `ContentError` (kind `not_a_file`, `too_large`, `io`,
-    or `missing` when there is no such file) naming `display`."""
+    or `missing` when there is no such file) naming `display`. With `dir_fd`,
+    `path` is a name inside that open folder (openat)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        fd = os.open(path, flags, dir_fd=dir_fd)
     except FileNotFoundError:
         raise ContentError("file does not exist", path=display, kind="missing") from None
     except OSError as exc:

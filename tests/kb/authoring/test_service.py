@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -340,3 +341,114 @@ def test_a_file_that_is_not_utf8_is_never_opened_or_saved_with_replaced_bytes(
             attempt()
     assert path.read_bytes() == raw  # every byte as it was
     assert service.versions.latest("it/vpn.md") is None
+
+
+def _outside(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "vpn.md").write_text(ARTICLE, encoding="utf-8")
+    return outside
+
+
+def _untouched(outside: Path) -> None:
+    assert sorted(p.name for p in outside.iterdir()) == ["vpn.md"]
+    assert (outside / "vpn.md").read_text(encoding="utf-8") == ARTICLE
+
+
+def test_a_save_through_a_linked_file_is_refused_and_writes_nothing_outside(
+    service: AuthoringService, root: Path, tmp_path: Path
+) -> None:
+    outside = _outside(tmp_path)
+    os.symlink(outside / "vpn.md", root / "it" / "linked.md")
+    fields = ArticleFields(title="Changed", body="Changed.", status=Status.DRAFT)
+    with pytest.raises(ValidationError):
+        service.save(ADA, "it/linked.md", fields, base_version=None)
+    _untouched(outside)
+    assert os.path.islink(root / "it" / "linked.md")
+
+
+def test_a_save_through_a_linked_sub_folder_is_refused_and_writes_nothing_outside(
+    service: AuthoringService, root: Path, tmp_path: Path
+) -> None:
+    outside = _outside(tmp_path)
+    os.symlink(outside, root / "it" / "guides")
+    fields = ArticleFields(title="Changed", body="Changed.", status=Status.DRAFT)
+    with pytest.raises(ValidationError):
+        service.save(ADA, "it/guides/vpn.md", fields, base_version=None)
+    _untouched(outside)
+
+
+@pytest.mark.parametrize("step", ["article_file", "check_text"])
+@pytest.mark.parametrize("swap", ["folder", "file"])
+def test_a_link_swapped_in_between_the_check_and_the_write_is_refused(
+    service: AuthoringService,
+    root: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    swap: str,
+    step: str,
+) -> None:
+    """The path is checked (`article_file`), or the text (`check_text`, the last
+    step before the write), then a content owner with disk access or another
+    process puts a link in place of the sub-folder or the file: the save must not
+    follow it out of the content folder."""
+    from kb.authoring import service as service_module
+
+    outside = _outside(tmp_path)
+    guides = root / "it" / "guides"
+    guides.mkdir()
+    (guides / "vpn.md").write_text(ARTICLE, encoding="utf-8")
+    checked = getattr(service_module, step)
+
+    def check_then_swap(*args: Any, **kwargs: Any) -> Any:
+        found = checked(*args, **kwargs)
+        if swap == "folder":
+            guides.rename(tmp_path / "moved")
+            os.symlink(outside, guides)
+        else:
+            (guides / "vpn.md").unlink()
+            os.symlink(outside / "vpn.md", guides / "vpn.md")
+        monkeypatch.setattr(service_module, step, checked)
+        return found
+
+    monkeypatch.setattr(service_module, step, check_then_swap)
+    fields = ArticleFields(title="Changed", body="Changed.", status=Status.DRAFT)
+    with pytest.raises(ValidationError, match="symbolic link"):
+        service.save(ADA, "it/guides/vpn.md", fields, base_version=None)
+    _untouched(outside)
+    assert [v.author for v in service.versions.versions("it/guides/vpn.md") if v.author] == []
+
+
+def test_reading_and_writing_an_article_file_refuse_links_on_the_way(
+    root: Path, tmp_path: Path
+) -> None:
+    """Below the service, whatever was checked before: a link in place of the file
+    or of a folder on the way is refused, and no temporary file is left behind."""
+    from kb.authoring import files
+
+    outside = _outside(tmp_path)
+    os.symlink(outside / "vpn.md", root / "it" / "linked.md")
+    with pytest.raises(ValidationError, match="symbolic link"):
+        files.write_article(root, "it/linked.md", "new text\n")
+    os.symlink(outside, root / "hr" / "sub")
+    with pytest.raises(ValidationError, match="symbolic link"):
+        files.write_article(root, "hr/sub/vpn.md", "new text\n")
+    with pytest.raises(ValidationError, match="symbolic link"):
+        files.read_text(root, "hr/sub/vpn.md", 1000)
+    _untouched(outside)
+    assert not [p for p in (root / "it").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_article_with_a_long_file_name_is_saved(service: AuthoringService, root: Path) -> None:
+    """The temporary file beside it was called `.<name>.<random>.tmp`, past the
+    file system's 255 bytes for a name of 245 or more: such an article could be
+    opened but never saved."""
+    article_id = f"it/{'a' * 250}.md"
+    (root / article_id).write_text(ARTICLE, encoding="utf-8")
+    opened = service.open(CORA, article_id)
+    saved = service.save(
+        CORA, article_id, replace(opened.fields, body="Changed."), base_version=opened.version
+    )
+    assert saved.number == 2
+    assert "Changed." in (root / article_id).read_text(encoding="utf-8")
+    assert sorted(p.name for p in (root / "it").iterdir()) == [f"{'a' * 250}.md", "vpn.md"]
