@@ -3,7 +3,11 @@ review dates and usage, gaps assigned to the department, the editor's view.
 
 Articles are read from the content folder itself (the source of truth), so
 drafts, articles in review and retired ones appear with published ones;
-documents (PDF, DOCX…) are listed too, but are edited on disk.
+documents (PDF, DOCX…) are listed too, but are edited on disk. What the list
+reads from a Markdown file is kept per app while the file is unchanged
+(`kb.content.stat_cache`): rendering the 246 pages of the 18F handbook on
+every view took about 20 s on a loaded 2-core machine, 0.3 s with the rows
+kept (docs/benchmarks.md, "The content owner's list").
 """
 
 from __future__ import annotations
@@ -11,14 +15,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
+
+from flask import current_app
 
 from indexer.unreadable import read_unreadable
 from kb.authoring.records import ArticleActivity, ArticleVersion
 from kb.content.files import FileEntry, content_entries
 from kb.content.readers import is_document
 from kb.content.scanner import read_entry
+from kb.content.stat_cache import FileCache
 from kb.errors import KbError
 from kb.records import Article, Status
 from webapp import services
@@ -27,6 +35,7 @@ from webapp.auth.identity import search_groups
 logger = logging.getLogger(__name__)
 
 STATUS_FILTERS = ("", *(s.value for s in Status))
+_LISTED = "kb_manage_listed"
 
 
 @dataclass(frozen=True)
@@ -81,18 +90,28 @@ class Filters:
 
 
 def _row(article: Article, today: date, due_days: int) -> ArticleRow:
-    review = article.review_by
-    published = article.status is Status.PUBLISHED
-    return ArticleRow(
+    row = ArticleRow(
         id=article.id,
         title=article.title,
         status=article.status.value,
         lang=article.lang,
         owner=article.owner,
-        review_by=review,
+        review_by=article.review_by,
+        overdue=False,
+        due_soon=False,
+        editable=not article.is_document,
+    )
+    return _dated(row, today, due_days)
+
+
+def _dated(row: ArticleRow, today: date, due_days: int) -> ArticleRow:
+    """The row with its review date judged as of `today`."""
+    review = row.review_by
+    published = row.status == Status.PUBLISHED.value
+    return replace(
+        row,
         overdue=bool(published and review and review < today),
         due_soon=bool(published and review and today <= review <= today + timedelta(due_days)),
-        editable=not article.is_document,
     )
 
 
@@ -123,15 +142,27 @@ def department_rows(department: str, today: date) -> list[ArticleRow]:
                     )
                 )
             continue
-        article, problem = _read_markdown(entry)
-        if article is None:
-            name = entry.id.rsplit("/", 1)[-1]
-            rows.append(
-                ArticleRow(entry.id, name, "", "", "", None, False, False, True, problem=problem)
-            )
-            continue
-        rows.append(_row(article, today, settings.review_due_days))
+        also = (entry.id, settings.max_file_bytes, settings.render_seconds)
+        row = _listed().get(entry.path, partial(_markdown_row, entry), also=also)
+        rows.append(_dated(row, today, settings.review_due_days))
     return _with_usage(department, rows)
+
+
+def _listed() -> FileCache[ArticleRow]:
+    """The app's rows of Markdown files, kept while each file is unchanged."""
+    cache: FileCache[ArticleRow] | None = current_app.extensions.get(_LISTED)
+    if cache is None:
+        cache = current_app.extensions.setdefault(_LISTED, FileCache())
+    return cache
+
+
+def _markdown_row(entry: FileEntry) -> ArticleRow:
+    """The list's row of a Markdown file (review dates judged later, per view)."""
+    article, problem = _read_markdown(entry)
+    if article is None:
+        name = entry.id.rsplit("/", 1)[-1]
+        return ArticleRow(entry.id, name, "", "", "", None, False, False, True, problem=problem)
+    return _row(article, date.min, 0)
 
 
 def _read_markdown(entry: FileEntry) -> tuple[Article | None, str]:

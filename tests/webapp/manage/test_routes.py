@@ -3,6 +3,7 @@ diff, restore, stale edits, approvals, and the article page in between."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -468,3 +469,42 @@ def test_an_article_whose_name_ends_in_capital_md_opens_in_the_editor(
     )
     assert saved.status_code == 303
     assert "New text." in path.read_text(encoding="utf-8")
+
+
+def test_the_list_reads_again_what_changed_on_disk_and_only_that(
+    client: FlaskClient, content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list keeps what it read from each file while the file is unchanged, and
+    shows a changed title, a new problem and a mended file at the next view."""
+    from webapp.manage import presenters
+
+    sign_in_as(client, "cora")
+    reads: list[str] = []
+    read = presenters._read_markdown
+
+    def counted(entry: Any) -> Any:
+        reads.append(entry.id)
+        return read(entry)
+
+    monkeypatch.setattr(presenters, "_read_markdown", counted)
+    vpn = content / "it" / "vpn-setup.md"
+    original = vpn.read_text(encoding="utf-8")
+
+    def row(article_id: str) -> str:
+        page = text_of(client.get("/manage/?department=it"))
+        found = re.search(rf'<tr[^>]*data-article="{re.escape(article_id)}">.*?</tr>', page, re.S)
+        assert found, article_id
+        return found.group(0)
+
+    assert "VPN setup" in row("it/vpn-setup.md") and reads == ["it/vpn-setup.md"]
+    assert "VPN setup" in row("it/vpn-setup.md") and reads == ["it/vpn-setup.md"]
+    before = vpn.stat()
+    vpn.write_text(original.replace("VPN setup", "VPN howto"), encoding="utf-8")
+    os.utime(vpn, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same time
+    assert "VPN howto" in row("it/vpn-setup.md")
+    vpn.write_text("---\ntitle: [a\n---\nText.\n", encoding="utf-8")
+    assert "front matter is not valid YAML" in row("it/vpn-setup.md")
+    vpn.write_text(original, encoding="utf-8")
+    mended = row("it/vpn-setup.md")
+    assert "VPN setup" in mended and "error-text" not in mended and "overdue" in mended
+    assert reads == ["it/vpn-setup.md"] * 4
