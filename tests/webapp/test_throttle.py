@@ -5,6 +5,7 @@ passwords and then the right one signed in)."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from typing import Any
@@ -17,6 +18,18 @@ from tests.support import error_of
 from webapp.services import services
 
 PASSWORD = "correct horse"
+
+
+def documents_429(client: FlaskClient, path: str, method: str) -> bool:
+    """True when the API's own document says `method path` may answer 429 with
+    Retry-After (a client generated from it must expect the limit)."""
+    document = client.get("/api/openapi.json").get_json()
+    answer = document["paths"][path][method]["responses"].get("429")
+    if answer is None:
+        return False
+    ref = answer.get("$ref", "").rsplit("/", 1)[-1]
+    answer = document["components"]["responses"].get(ref, answer)
+    return "Retry-After" in answer.get("headers", {})
 
 
 def sign_in(client: FlaskClient, username: str, password: str, address: str = "10.0.0.1") -> Any:
@@ -63,6 +76,7 @@ def test_searches_over_the_limit_get_429_in_the_error_shape(make_app: Any) -> No
     assert client.get("/?q=sick").status_code == 429  # the page counts too
     other = client.get("/api/search?q=sick", environ_base={"REMOTE_ADDR": "10.0.0.7"})
     assert other.status_code == 200
+    assert documents_429(client, "/api/search", "get")
 
 
 def test_asks_are_limited_per_address(make_app: Any, request_content: Any) -> None:
@@ -80,6 +94,7 @@ def test_asks_are_limited_per_address(make_app: Any, request_content: Any) -> No
     error_of(
         client.post("/api/requests", json={"query": "more"}, headers=headers), 429, "rate_limited"
     )
+    assert documents_429(client, "/api/requests", "post")
 
 
 def test_votes_are_limited_per_address(make_app: Any) -> None:
@@ -100,6 +115,7 @@ def test_votes_are_limited_per_address(make_app: Any) -> None:
     )
     other = client.post("/api/feedback", json=vote, environ_base={"REMOTE_ADDR": "10.0.0.7"})
     assert other.status_code == 201
+    assert documents_429(client, "/api/feedback", "post")
 
 
 def test_replies_on_requests_are_limited_per_account(make_app: Any, request_content: Any) -> None:
@@ -134,6 +150,11 @@ def test_replies_on_requests_are_limited_per_account(make_app: Any, request_cont
     assert "typed by hand" in page.get_data(as_text=True)
     history = client.get(url).get_json()["history"]
     assert [e["kind"] for e in history].count("comment") == 2  # nothing past the limit
+    files = {"files": (io.BytesIO(b"log"), "vpn.log")}
+    attached = client.post(f"{url}/attachments", data=files, headers={"X-CSRF-Token": token})
+    assert error_of(attached, 429, "rate_limited")["details"]["limit"] == "reply_limit"
+    for path in ("/api/requests/{request_id}/comments", "/api/requests/{request_id}/attachments"):
+        assert documents_429(client, path, "post")
     ivan = sign_in_as(client, "ivan")  # another account goes on
     sent = client.post(f"{url}/comments", json={"text": "on it"}, headers={"X-CSRF-Token": ivan})
     assert sent.status_code == 201, sent.get_json()

@@ -9,7 +9,9 @@ schema, where one would be forgotten:
 * an integer, in the path, a parameter or a body, is within -2**63 and
   2**63 - 1 (the databases' 64-bit integers);
 * strings carry no NUL character (PostgreSQL stores none), stated as a
-  pattern on every string without one.
+  pattern on every string without one;
+* the operations a rate limit guards (`webapp.throttle`) may answer 429 with
+  `Retry-After`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,26 @@ from kb.settings import Settings
 from webapp.inputs import MAX_INT
 
 NO_NUL = "^[^\\u0000]*$"
+
+# The operations a rate limit guards, with the setting that sets it.
+RATE_LIMITED = {
+    "search": "search_limit",
+    "postFeedback": "feedback_limit",
+    "createRequest": "ask_limit",
+    "commentRequest": "reply_limit",
+    "attachFiles": "reply_limit",
+}
+
+RATE_LIMITED_RESPONSE: dict[str, Any] = {
+    "description": "Too many calls: `details.limit` names the setting that limits them.",
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before calling again.",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 
 def _bound(schema: Any) -> None:
@@ -76,11 +98,21 @@ def _settings_limits(document: dict[str, Any], settings: Settings) -> None:
         parameter["schema"].update(bounds.get(parameter["name"], {}))
 
 
+def _rate_limits(document: dict[str, Any]) -> None:
+    """A 429 answer on every operation a rate limit guards."""
+    document["components"].setdefault("responses", {})["RateLimited"] = RATE_LIMITED_RESPONSE
+    for methods in document["paths"].values():
+        for operation in methods.values():
+            if isinstance(operation, dict) and operation.get("operationId") in RATE_LIMITED:
+                operation["responses"]["429"] = {"$ref": "#/components/responses/RateLimited"}
+
+
 def add_limits(document: dict[str, Any], settings: Settings | None = None) -> dict[str, Any]:
     """`document` with the limits every call enforces (changed in place); with
     `settings`, the limits they set too."""
     if settings is not None:
         _settings_limits(document, settings)
+    _rate_limits(document)
     for schema in _body_schemas(document):
         if schema.get("type") == "object":
             schema.setdefault("additionalProperties", False)
