@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask.testing import FlaskClient
 
 from kb.content.scanner import load_departments
@@ -44,3 +46,21 @@ def test_the_german_unanswered_text_fits_every_department_name() -> None:
             text = translate("de", key, department=name)
             assert text.endswith(f" Zuständig: {name}."), text
             assert text.count(name) == 1, text
+
+
+def test_german_texts_name_a_department_where_any_name_fits() -> None:
+    """ "Alles von Zentraler Service-Desk", "Thema an Personalabteilung
+    zugewiesen": a department's name as written takes no case and no article,
+    which "von", "an", "für" or a subject need. Every German text that names a
+    department puts the name after "Abteilung" (in apposition, where it stays as
+    written) or after a colon."""
+    placeholder = re.compile(r"\{(department|dept|departments)\}")
+    fits = re.compile(r"(Abteilung |Abteilungen |: |\()\{(department|dept|departments)\}")
+    named = {k: v for k, v in MESSAGES["de"].items() if placeholder.search(v)}
+    assert len(named) > 40
+    for key, text in named.items():
+        assert len(placeholder.findall(text)) == len(fits.findall(text)), (key, text)
+    assert translate("de", "home_more_of", department="Zentraler Service-Desk") == (
+        "Alles aus der Abteilung Zentraler Service-Desk"
+    )
+    assert translate("en", "home_more_of", department="IT") == "Everything from IT"

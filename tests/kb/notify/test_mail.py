@@ -105,7 +105,7 @@ def test_mails_in_the_requesters_language_and_to_the_queue(
     assert mine["From"] == "spoc-kb@example.org"
     assert mine["Content-Language"] == "de"
     body = mine.get_content()
-    assert "Ihre Anfrage liegt bei IT Services." in body
+    assert "Ihre Anfrage liegt bei der Abteilung IT Services." in body
     assert "Frage: Wie richte ich die VPN auf dem Diensthandy ein?" in body
     assert "Status: Neu" in body  # the label the request page shows
     assert subject(queue).startswith("[Request #1] New request: Wie richte ich")

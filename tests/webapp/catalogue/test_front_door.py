@@ -42,6 +42,9 @@ def test_the_home_page_is_the_front_door(client: FlaskClient, store: Store) -> N
     assert 'href="/catalogue/"' in html and 'href="/ask/"' in html
     german = text_of(client.get("/?hl=de"))
     assert "Häufige Anfragen" in german and "Neuer Laptop" in german
+    # "Alles von IT Service Desk": the name after "von" lacked its article.
+    assert "Alles aus der Abteilung IT Service Desk" in german and "Alles von" not in german
+    assert "Everything from IT Service Desk" in html
 
 
 def test_articles_the_viewer_may_not_read_are_not_listed(

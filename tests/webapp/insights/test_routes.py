@@ -149,6 +149,22 @@ def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> Non
     assert "parking permit" in owner and "gap-assign" not in owner  # sees it, may not assign
 
 
+def test_assigning_in_german_names_the_department_after_abteilung(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """ "Thema an IT Service Desk zugewiesen": the name after "an" lacked its
+    article; German needs "der Abteilung IT Service Desk"."""
+    token = sign_in_as(client, "anna")
+    response = client.post(
+        f"/insights/gaps/{topic_id}/assign?hl=de",
+        data={"department": "it", "csrf_token": token},
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "Thema der Abteilung IT Service Desk zugewiesen." in html
+    assert "Zugewiesen: Abteilung IT Service Desk" in html and "an IT Service" not in html
+
+
 def test_the_intro_says_every_topic_is_listed_and_which_wordings_show(
     client: FlaskClient, store: Store, topic_id: int
 ) -> None:

@@ -201,7 +201,9 @@ def test_four_eyes_approval_and_hr_cannot_edit_it(browser: Any, site: LiveServer
     expect(reviewer.page.locator(".flash")).to_contain_text("Published")
     reviewer.page.screenshot(path=str(OUTPUT / "manage-approved.png"), full_page=True)
     reviewer.page.goto(site.url + "/manage/?department=hr&hl=de")
-    expect(reviewer.page.get_by_role("heading", name="Artikel von Human Resources")).to_be_visible()
+    expect(
+        reviewer.page.get_by_role("heading", name="Artikel der Abteilung Human Resources")
+    ).to_be_visible()
     reviewer.page.screenshot(path=str(OUTPUT / "manage-list-de.png"), full_page=True)
     for tab in (writer, reviewer):
         tab.page.context.close()

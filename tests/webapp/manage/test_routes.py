@@ -42,7 +42,7 @@ def test_the_list_shows_status_review_dates_and_overdue(client: FlaskClient) -> 
     assert row and "overdue" in row.group(0) and "Published" in row.group(0)
     assert "Reviews due" in page and "VPN setup" in page
     german = text_of(client.get("/manage/?department=it&hl=de"))
-    assert "Artikel von IT Service Desk" in german and "überfällig" in german
+    assert "Artikel der Abteilung IT Service Desk" in german and "überfällig" in german
     filtered = text_of(client.get("/manage/?department=it&status=draft"))
     assert 'data-article="it/vpn-setup.md"' not in filtered
 
