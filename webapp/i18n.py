@@ -90,6 +90,13 @@ def gettext(key: str, **values: Any) -> str:
     return translate(current_language(), key, **values)
 
 
+def plural(key: str, count: int, **values: Any) -> str:
+    """The text of `key` for `count` things in the current request's language,
+    `{n}` being the count: `key_one` for one thing, `key` for any other count
+    (`plural('queue_tasks', 3)` in templates; see `Catalog.plural`)."""
+    return web_catalog().plural(current_language(), key, count, **values)
+
+
 def label(kind: str, value: str) -> str:
     """The label of an enum member (`label('status', 'new')` in templates), the one
     e-mails use too (see `kb.i18n.labels`)."""
@@ -115,6 +122,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         _=gettext,
         label=label,
+        plural=plural,
         language_name=language_name,
         ui_languages=LANGUAGES,
         current_language=current_language,

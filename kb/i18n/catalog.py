@@ -21,6 +21,7 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
+from babel.plural import PluralRule
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,28 @@ class Catalog:
             logger.error("i18n: no text for %r in any language", key)
             return key
         return text.format(**values) if values else text
+
+    def plural(self, lang: str, key: str, count: int, **values: Any) -> str:
+        """The text of `key` for `count` things, with `{n}` set to `count`.
+
+        A count the language names in the singular ("1 result", "1 Ergebnis")
+        takes the text `key_one`; any other count ("0 results", "2 Ergebnisse")
+        takes `key`. The language's plural rule decides (Babel's CLDR data), so a
+        language whose singular covers other counts needs no change here."""
+        form = _plural_form(lang, count)
+        if form != "other" and self.has(lang, f"{key}_{form}"):
+            key = f"{key}_{form}"
+        return self.translate(lang, key, **{"n": count, **values})
+
+
+@lru_cache(maxsize=16)
+def _plural_rule(lang: str) -> PluralRule:
+    return Locale.parse(lang).plural_form
+
+
+def _plural_form(lang: str, count: int) -> str:
+    """CLDR's plural category of `count` in `lang`: "one" or "other" in English and German."""
+    return str(_plural_rule(lang)(abs(count)))
 
 
 def _read(path: Path) -> dict[str, str]:

@@ -28,7 +28,7 @@ from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
-from webapp.i18n import current_language, gettext
+from webapp.i18n import current_language, gettext, plural
 from webapp.inputs import digits, too_long
 from webapp.requests import presenters
 from webapp.requests.forms import MAX_TEXT_CHARS
@@ -154,7 +154,7 @@ def bulk(department: str) -> Response | tuple[str, int]:
     except ValidationError as exc:
         posted = {**request.form.to_dict(), "ids": request.form.getlist("ids")}
         return _page(department, posted, message_for(exc, lang)), 400
-    flash(gettext("bulk_done", n=sum(r.ok for r in results)), "success")
+    flash(plural("bulk_done", sum(r.ok for r in results)), "success")
     for failed in (r for r in results if r.error is not None):
         error: KbError = failed.error  # type: ignore[assignment]
         flash(

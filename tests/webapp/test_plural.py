@@ -1,0 +1,152 @@
+"""Counts worded in the reader's language: one thing in the singular, any other
+count (none included) in the plural, in English and German, through the one
+plural helper (`plural` in templates)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask, render_template_string
+from flask.testing import FlaskClient
+
+from kb.accounts.records import Grant, Role, User
+from kb.accounts.service import add_user
+from kb.i18n.catalog import Catalog
+from tests.support import sign_in_as, text_of
+from webapp.services import services
+
+# key, the values besides the count, and the text for 0, 1 and 2 in each language
+WORDINGS: list[tuple[str, dict[str, Any], dict[str, tuple[str, str, str]]]] = [
+    (
+        "results_count",
+        {"query": "vpn"},
+        {
+            "en": ("0 results for “vpn”", "1 result for “vpn”", "2 results for “vpn”"),
+            "de": ("0 Ergebnisse für „vpn“", "1 Ergebnis für „vpn“", "2 Ergebnisse für „vpn“"),
+        },
+    ),
+    (
+        "queue_requests",
+        {},
+        {
+            "en": ("0 requests", "1 request", "2 requests"),
+            "de": ("0 Anfragen", "1 Anfrage", "2 Anfragen"),
+        },
+    ),
+    (
+        "queue_tasks",
+        {},
+        {"en": ("0 tasks", "1 task", "2 tasks"), "de": ("0 Aufgaben", "1 Aufgabe", "2 Aufgaben")},
+    ),
+    (
+        "bulk_done",
+        {},
+        {
+            "en": ("0 requests changed.", "1 request changed.", "2 requests changed."),
+            "de": ("0 Anfragen geändert.", "1 Anfrage geändert.", "2 Anfragen geändert."),
+        },
+    ),
+    (
+        "manage_count",
+        {"shown": 0},
+        {
+            "en": ("0 of 0 articles", "0 of 1 article", "0 of 2 articles"),
+            "de": ("0 von 0 Artikeln", "0 von 1 Artikel", "0 von 2 Artikeln"),
+        },
+    ),
+    (
+        "req_rating_value",
+        {"average": "4"},
+        {
+            "en": ("4 of 5 (0 ratings)", "4 of 5 (1 rating)", "4 of 5 (2 ratings)"),
+            "de": ("4 von 5 (0 Bewertungen)", "4 von 5 (1 Bewertung)", "4 von 5 (2 Bewertungen)"),
+        },
+    ),
+]
+CASES = [
+    (key, values, lang, count, texts[lang][count])
+    for key, values, texts in WORDINGS
+    for lang in ("en", "de")
+    for count in (0, 1, 2)
+]
+
+
+@pytest.mark.parametrize(("key", "values", "lang", "count", "expected"), CASES)
+def test_the_template_helper_words_each_count(
+    app: Flask, key: str, values: dict[str, Any], lang: str, count: int, expected: str
+) -> None:
+    with app.test_request_context(f"/?hl={lang}"):
+        shown = render_template_string(
+            "{{ plural(key, count, **values) }}", key=key, count=count, values=values
+        )
+    assert shown == expected
+
+
+def test_a_language_without_a_singular_text_takes_the_plural_one() -> None:
+    texts = Catalog(
+        {"en": {"apples": "{n} apples", "apples_one": "one apple"}, "de": {"apples": "{n} Äpfel"}}
+    )
+    assert [texts.plural("en", "apples", n) for n in (0, 1, 2)] == [
+        "0 apples",
+        "one apple",
+        "2 apples",
+    ]
+    assert texts.plural("de", "apples", 1) == "1 Äpfel"  # German's own text, not English's
+    assert texts.plural("en", "apples", 1, n="a single") == "one apple"
+
+
+@pytest.mark.parametrize(
+    ("text", "department", "english", "german"),
+    [
+        ("zzz", "", "0 results for", "0 Ergebnisse für"),
+        ("leave", "it", "1 result for", "1 Ergebnis für"),
+        ("leave", "hr", "2 results for", "2 Ergebnisse für"),
+    ],
+)
+def test_the_search_page_counts_its_results(
+    client: FlaskClient, text: str, department: str, english: str, german: str
+) -> None:
+    query = {"q": text, "department": department}
+    assert english in text_of(client.get("/", query_string={**query, "hl": "en"}))
+    assert german in text_of(client.get("/", query_string={**query, "hl": "de"}))
+
+
+@pytest.mark.usefixtures("people")
+def test_the_queue_counts_its_requests(client: FlaskClient) -> None:
+    def counts(lang: str) -> str:
+        sign_in_as(client, "ivan")
+        html = text_of(client.get(f"/requests/queue/it?hl={lang}"))
+        found = re.search(r'<p class="queue-counts">([^<]*)</p>', html)
+        return found[1] if found else html
+
+    assert counts("en") == "0 requests · 0 tasks" and counts("de") == "0 Anfragen · 0 Aufgaben"
+    emma = User(username="emma", display_name="Emma", grants=[Grant(role=Role.EMPLOYEE)])
+    service = services(client.application).requests
+    service.submit(emma, "The printer jams", department="it")
+    assert counts("en") == "1 request · 0 tasks" and counts("de") == "1 Anfrage · 0 Aufgaben"
+    service.submit(emma, "The monitor flickers", department="it")
+    assert counts("en") == "2 requests · 0 tasks" and counts("de") == "2 Anfragen · 0 Aufgaben"
+
+
+@pytest.mark.usefixtures("people")
+def test_the_insights_count_ratings(client: FlaskClient) -> None:
+    """One rated request of HR and two of IT: "(1 rating)" and "(2 ratings)"."""
+    service = services(client.application).requests
+    erik = User(username="erik", display_name="Erik", grants=[Grant(role=Role.EMPLOYEE)])
+    agents = {
+        d: User(username=d, display_name=d, grants=[Grant(role=Role.AGENT, department=d)])
+        for d in ("hr", "it")
+    }
+    add_user(services(client.application).store, "anna", "analyst", None)
+    for n, department in enumerate(("hr", "it", "it")):
+        request = service.submit(erik, f"printer question {n}", department=department)
+        assert request.id is not None
+        service.resolve(agents[department], request.id, "Restart it.")
+        service.rate(erik, request.id, 4)
+    sign_in_as(client, "anna")
+    english = text_of(client.get("/insights/requests?hl=en"))
+    assert "4.0 of 5 (1 rating)" in english and "4.0 of 5 (2 ratings)" in english
+    german = text_of(client.get("/insights/requests?hl=de"))
+    assert "4,0 von 5 (1 Bewertung)" in german and "4,0 von 5 (2 Bewertungen)" in german
