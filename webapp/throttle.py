@@ -55,9 +55,12 @@ class RateLimited(KbError):
     status = 429
     code = "rate_limited"
 
-    def __init__(self, message: str, retry_after: float, details: dict[str, Any]) -> None:
-        super().__init__(message, details=details)
-        self.retry_after = max(1, math.ceil(retry_after))
+    def __init__(
+        self, message: str, retry_after: float, details: dict[str, Any], key: str = ""
+    ) -> None:
+        seconds = max(1, math.ceil(retry_after))
+        super().__init__(message, details=details, key=key, values={"seconds": seconds})
+        self.retry_after = seconds
 
 
 class StoreStorage(Storage):
@@ -120,11 +123,17 @@ def parse_limit(name: str, value: str) -> RateLimitItem | None:
 
 @dataclass(frozen=True)
 class Rule:
-    """One limit: its setting's name, what is counted, and the refusal's wording."""
+    """One limit: its setting's name, what is counted, and the refusal's wording
+    (in English for logs and programs; people read `error_rate_limited_<scope>` of the
+    domain's catalogue in their own language)."""
 
     setting: str
     scope: str
     message: str
+
+    @property
+    def key(self) -> str:
+        return "rate_limited_" + self.scope.replace("-", "_")
 
 
 SIGN_IN_ACCOUNT = Rule(
@@ -212,4 +221,5 @@ class Throttle:
             rule.message.format(seconds=seconds),
             seconds,
             details={"limit": rule.setting, "rate": str(item)},
+            key=rule.key,
         )

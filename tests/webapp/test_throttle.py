@@ -52,7 +52,7 @@ def test_guessing_a_password_is_stopped_per_account(make_app: Any) -> None:
     refused = sign_in(client, "Paula", PASSWORD, "10.0.9.9")  # the right one, elsewhere
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["Retry-After"]) <= 15 * 60
-    assert "too many failed sign-ins" in refused.get_data(as_text=True)
+    assert "Too many failed sign-ins" in refused.get_data(as_text=True)
     assert sign_in(client, "olga", "wrong guess").status_code == 401  # other accounts go on
 
 
@@ -191,3 +191,25 @@ def test_sign_ins_are_logged_with_the_address(
         "paula signed in from 10.0.0.6" in r.getMessage() and r.levelno == logging.INFO
         for r in caplog.records
     )
+
+
+def test_refusals_speak_the_reader_s_language(make_app: Any) -> None:
+    """A German reader over a limit got "too many votes from your address; wait
+    12 s", in English, in the API's message and on the page alike."""
+    client = make_app(feedback_limit="1 per hour", search_limit="1 per hour").test_client()
+    german = {"Accept-Language": "de"}
+    vote = {"article_id": "hr/sick-leave.md", "helpful": True}
+    assert client.post("/api/feedback", json=vote, headers=german).status_code == 201
+    error = error_of(client.post("/api/feedback", json=vote, headers=german), 429, "rate_limited")
+    assert error["message"].startswith("Zu viele Rückmeldungen zu Artikeln von Ihrer Adresse")
+    assert re.search(r"bitte warten Sie \d+ s\.$", error["message"]), error["message"]
+    page = client.post(
+        "/articles/hr/sick-leave.md/feedback", data={"helpful": "no"}, headers=german
+    ).get_data(as_text=True)
+    assert "Zu viele Rückmeldungen zu Artikeln" in page and "too many" not in page
+    assert client.get("/?q=vpn", headers=german).status_code == 200
+    searched = client.get("/?q=vpn", headers=german)
+    assert searched.status_code == 429
+    assert "Zu viele Suchen von Ihrer Adresse" in searched.get_data(as_text=True)
+    english = error_of(client.get("/api/search?q=vpn&hl=en"), 429, "rate_limited")
+    assert english["message"].startswith("Too many searches from your address; please wait")
