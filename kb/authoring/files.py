@@ -34,9 +34,17 @@ from kb.content.article_text import decode_text
 from kb.content.files import id_key, is_hidden
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
+from kb.records import CONTROL_CHARACTERS
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LOCK_FILE = ".kb-edit.lock"
+# The longest file or folder name Linux, macOS and Windows file systems take.
+NAME_MAX_BYTES = 255
+# Device names on Windows, with any extension (`con.md` too): a content folder
+# synced or checked out there could neither hold nor delete such a file.
+WINDOWS_RESERVED = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)]
+)
 
 
 def _refuse(article_id: str, why: str) -> ValidationError:
@@ -55,11 +63,17 @@ def id_parts(article_id: str) -> tuple[str, ...]:
         raise _refuse(str(article_id)[:300], "it is empty or too long")
     if "\\" in article_id or "\x00" in article_id or article_id.startswith("/"):
         raise _refuse(article_id, "it must be a relative path with '/' between folders")
+    if CONTROL_CHARACTERS.search(article_id):
+        # The scanner refuses such a name (`check_file_name`); in a log line a
+        # line break would forge another entry.
+        raise _refuse(article_id, "it holds a control character such as a line break")
     parts = PurePosixPath(article_id).parts
     if len(parts) < 2 or "/".join(parts) != article_id:
         raise _refuse(article_id, "it must name a file inside a department folder")
     if any(p in (".", "..") or is_hidden(p) for p in parts):
         raise _refuse(article_id, "no part may be '.', '..' or start with '.' or '_'")
+    if any(len(p.encode("utf-8", "surrogatepass")) > NAME_MAX_BYTES for p in parts):
+        raise _refuse(article_id, f"a name in it is longer than {NAME_MAX_BYTES} bytes")
     if not parts[-1].lower().endswith(".md"):  # `Guide.MD` is an article too
         raise _refuse(article_id, "only Markdown articles (.md) are edited in the browser")
     return parts
@@ -67,14 +81,19 @@ def id_parts(article_id: str) -> tuple[str, ...]:
 
 def new_article_id(department: str, slug: str) -> str:
     """The id of a new article `slug` in `department` (both checked)."""
+    why = ""
     if not SLUG.match(slug or ""):
-        raise ValidationError(
-            f"name {slug!r} must be 1-80 lower-case letters, digits and '-' "
-            "(it becomes the file name and the URL)",
-            details={"field": "slug", "value": slug},
-            key="bad_slug",
-            values={"value": slug},
+        key = "bad_slug"
+        why = "must be 1-80 lower-case letters, digits and '-' (it becomes the file name and URL)"
+    elif slug in WINDOWS_RESERVED:
+        key = "reserved_slug"
+        why = (
+            "is a device name on Windows, where a content folder synced or checked out "
+            "could not hold the file; choose another name"
         )
+    if why:
+        details = {"field": "slug", "value": slug}
+        raise ValidationError(f"name {slug!r} {why}", details=details, key=key, values=details)
     article_id = f"{department}/{slug}.md"
     id_parts(article_id)
     return article_id

@@ -452,3 +452,47 @@ def test_an_article_with_a_long_file_name_is_saved(service: AuthoringService, ro
     assert saved.number == 2
     assert "Changed." in (root / article_id).read_text(encoding="utf-8")
     assert sorted(p.name for p in (root / "it").iterdir()) == [f"{'a' * 250}.md", "vpn.md"]
+
+
+@pytest.mark.parametrize(
+    "article_id",
+    [f"it/{'a' * 256}.md", f"it/{'é' * 127}.md", f"it/{'d' * 256}/vpn.md"],
+    ids=["ascii", "two-byte letters", "folder"],
+)
+def test_a_name_past_255_bytes_is_a_refused_id_not_a_file_system_error(
+    service: AuthoringService, article_id: str
+) -> None:
+    """No file system holds such a name: the id was passed on and the file
+    system's `File name too long` came back as a 500."""
+    with pytest.raises(ValidationError, match="longer than 255 bytes"):
+        service.open(ADA, article_id)
+    fields = ArticleFields(title="Long", body="Long.", status=Status.DRAFT)
+    with pytest.raises(ValidationError):
+        service.save(ADA, article_id, fields, base_version=None)
+
+
+def test_a_file_whose_name_holds_a_line_break_is_not_opened_or_saved(
+    service: AuthoringService, root: Path
+) -> None:
+    """The scanner refuses such a name; the editor opened and saved it, and its
+    id, written to the log, forged a second log line."""
+    (root / "it" / "vpn\nforged.md").write_text(ARTICLE, encoding="utf-8")
+    with pytest.raises(ValidationError, match="control character"):
+        service.open(ADA, "it/vpn\nforged.md")
+    fields = ArticleFields(title="Changed", body="Changed.", status=Status.DRAFT)
+    with pytest.raises(ValidationError, match="control character"):
+        service.save(ADA, "it/vpn\nforged.md", fields, base_version=None)
+    assert (root / "it" / "vpn\nforged.md").read_text(encoding="utf-8") == ARTICLE
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "prn", "com1", "lpt9"])
+def test_a_new_article_never_takes_a_windows_device_name(
+    service: AuthoringService, root: Path, name: str
+) -> None:
+    """`it/con.md` is written on Linux, but a content folder synced to or checked
+    out on Windows can neither hold nor delete it."""
+    fields = ArticleFields(title="Console", body="About consoles.", status=Status.DRAFT)
+    with pytest.raises(ValidationError, match="device name on Windows"):
+        service.create(CORA, "it", name, fields)
+    assert not (root / "it" / f"{name}.md").exists()
+    assert service.create(CORA, "it", f"{name}-guide", fields).number == 1
