@@ -5,13 +5,15 @@ Articles are read from the content folder itself (the source of truth), so
 drafts, articles in review and retired ones appear with published ones;
 documents (PDF, DOCX…) are listed too, but are edited on disk. What the list
 reads from a Markdown file is kept per app while the file is unchanged
-(`kb.content.stat_cache`): rendering the 246 pages of the 18F handbook on
-every view took about 20 s on a loaded 2-core machine, 0.3 s with the rows
-kept (docs/benchmarks.md, "The content owner's list").
+(`kb.content.stat_cache`), and a file the index holds byte for byte is not
+rendered again: rendering the 246 pages of the 18F handbook on every view
+took about 20 s on a loaded 2-core machine; the first view now takes 1.4 s,
+the next 0.3 s (docs/benchmarks.md, "The content owner's list").
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -25,6 +27,7 @@ from indexer.unreadable import read_unreadable
 from kb.authoring.records import ArticleActivity, ArticleVersion
 from kb.content.files import FileEntry, content_entries
 from kb.content.readers import is_document
+from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_entry
 from kb.content.stat_cache import FileCache
 from kb.errors import KbError
@@ -157,12 +160,31 @@ def _listed() -> FileCache[ArticleRow]:
 
 
 def _markdown_row(entry: FileEntry) -> ArticleRow:
-    """The list's row of a Markdown file (review dates judged later, per view)."""
+    """The list's row of a Markdown file (review dates judged later, per view):
+    from the index when it holds the file's very bytes, read otherwise."""
+    indexed = _indexed_as_on_disk(entry)
+    if indexed is not None:
+        return _row(indexed, date.min, 0)
     article, problem = _read_markdown(entry)
     if article is None:
         name = entry.id.rsplit("/", 1)[-1]
         return ArticleRow(entry.id, name, "", "", "", None, False, False, True, problem=problem)
     return _row(article, date.min, 0)
+
+
+def _indexed_as_on_disk(entry: FileEntry) -> Article | None:
+    """The indexed article of the file when its content hash is that of the file's
+    bytes now: the indexer read those bytes as `kb validate` does, so rendering
+    them again would only repeat it (the first view after a start stays cheap)."""
+    settings = services.services().settings
+    try:
+        indexed = services.engine().article(entry.id)
+        if indexed is None or not indexed.content_hash:
+            return None
+        raw = read_regular_file(entry.path, settings.max_file_bytes, entry.id)
+    except KbError:
+        return None
+    return indexed if hashlib.sha256(raw).hexdigest() == indexed.content_hash else None
 
 
 def _read_markdown(entry: FileEntry) -> tuple[Article | None, str]:

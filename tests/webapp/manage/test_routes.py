@@ -529,3 +529,32 @@ def test_path_tricks_in_the_address_are_refused_and_never_reach_another_departme
     response = client.get(path)
     assert response.status_code in (400, 403, 404), response.status_code
     assert "Annual leave" not in text_of(response) and "30 days a year" not in text_of(response)
+
+
+def test_the_list_takes_an_article_from_the_index_while_it_holds_the_file_s_bytes(
+    client: FlaskClient, content: Path, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first view after a start need not render what the indexer already read:
+    an indexed article with the file's content hash is its row; a file changed
+    since is read again."""
+    import hashlib
+
+    from webapp.manage import presenters
+
+    sign_in_as(client, "cora")
+    vpn = content / "it" / "vpn-setup.md"
+    indexed = make_article(
+        "it/vpn-setup.md",
+        "VPN setup as indexed",
+        "Open the VPN client.",
+        content_hash=hashlib.sha256(vpn.read_bytes()).hexdigest(),
+    )
+    monkeypatch.setattr(engine, "article", lambda aid: indexed if aid == indexed.id else None)
+    reads: list[str] = []
+    read = presenters._read_markdown
+    monkeypatch.setattr(presenters, "_read_markdown", lambda e: reads.append(e.id) or read(e))
+    assert "VPN setup as indexed" in text_of(client.get("/manage/?department=it"))
+    assert reads == []
+    vpn.write_text(vpn.read_text(encoding="utf-8").replace("VPN setup", "VPN at home"))
+    page = text_of(client.get("/manage/?department=it"))
+    assert "VPN at home" in page and "as indexed" not in page and reads == ["it/vpn-setup.md"]
