@@ -29,7 +29,7 @@ from kb.content.documents import (
     read_documents,
 )
 from kb.content.files import FileEntry, content_entries, department_folders, id_key
-from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS
+from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.readers import bad_file_name, is_document, read_article
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
@@ -183,8 +183,25 @@ def read_entry(
     try:
         return read_article(entry.path, entry.id, max_bytes, render_seconds)
     except ContentError as exc:
-        severity = Severity.WARNING if exc.kind == "redirect" else Severity.ERROR
-        return None, [_problem(exc, severity)]
+        return None, [_read_problem(exc)]
+
+
+def read_text_of(
+    text: str, article_id: str, max_bytes: int, render_seconds: float | None
+) -> tuple[Article | None, list[Problem]]:
+    """As `read_entry`, for a Markdown article's text already read (the editor's,
+    read without following a link): the file is not opened again."""
+    try:
+        return parse_article(
+            text.encode("utf-8"), article_id, max_bytes=max_bytes, render_seconds=render_seconds
+        )
+    except ContentError as exc:
+        return None, [_read_problem(exc)]
+
+
+def _read_problem(exc: ContentError) -> Problem:
+    # A page that only redirects is left out on purpose: a warning, not an error.
+    return _problem(exc, Severity.WARNING if exc.kind == "redirect" else Severity.ERROR)
 
 
 def read_entries(

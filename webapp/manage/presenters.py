@@ -24,11 +24,11 @@ from typing import Any
 from flask import current_app
 
 from indexer.unreadable import read_unreadable
-from kb.authoring.records import ArticleActivity, ArticleVersion
+from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
 from kb.content.files import FileEntry, content_entries
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
-from kb.content.scanner import read_entry
+from kb.content.scanner import read_entry, read_text_of
 from kb.content.stat_cache import FileCache
 from kb.errors import KbError
 from kb.records import Article, Status
@@ -196,11 +196,16 @@ def _read_markdown(entry: FileEntry) -> tuple[Article | None, str]:
     return None, str(problems[0]) if problems else ""
 
 
-def file_problem(article_id: str) -> str:
+def file_problem(opened: Editable) -> str:
     """Why the article's file on disk cannot be indexed as it is ('' when it can),
-    for the editor, which shows the text all the same so that it can be mended."""
-    path = services.services().settings.content_path / article_id
-    return _read_markdown(FileEntry(article_id, str(path), 0, 0))[1]
+    for the editor, which shows the text all the same so that it can be mended.
+    Judged from the text the editor opened (no link followed), not read again by
+    path: a link swapped in meanwhile would be followed."""
+    settings = services.services().settings
+    _, problems = read_text_of(
+        opened.text, opened.article_id, settings.max_file_bytes, settings.render_seconds
+    )
+    return str(problems[0]) if problems else ""
 
 
 def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:

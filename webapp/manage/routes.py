@@ -240,7 +240,7 @@ def edit(article_id: str) -> tuple[str, int]:
         opened,
         opened.fields,
         department=opened.department,
-        problem=presenters.file_problem(article_id),
+        problem=presenters.file_problem(opened),
     )
 
 

@@ -558,3 +558,31 @@ def test_the_list_takes_an_article_from_the_index_while_it_holds_the_file_s_byte
     vpn.write_text(vpn.read_text(encoding="utf-8").replace("VPN setup", "VPN at home"))
     page = text_of(client.get("/manage/?department=it"))
     assert "VPN at home" in page and "as indexed" not in page and reads == ["it/vpn-setup.md"]
+
+
+def test_the_editor_judges_the_text_it_opened_never_a_file_reached_through_a_late_link(
+    client: FlaskClient, content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The editor opened the article without following a link, then read the file
+    again by its path to say what is wrong with it: a link swapped in for its
+    folder in between was followed, and the page quoted the file it led to."""
+    from kb.authoring.service import AuthoringService
+
+    sign_in_as(client, "cora")
+    guides = content / "it" / "guides"
+    guides.mkdir()
+    (guides / "vpn.md").write_text("---\ntitle: Guide\n---\nFine.\n", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "vpn.md").write_text("---\nstatus: secret-key-42\n---\nX\n", encoding="utf-8")
+    opened = AuthoringService.open
+
+    def open_then_swap(self: AuthoringService, actor: Any, article_id: str) -> Any:
+        found = opened(self, actor, article_id)
+        guides.rename(tmp_path / "moved")
+        os.symlink(outside, guides)
+        return found
+
+    monkeypatch.setattr(AuthoringService, "open", open_then_swap)
+    page = text_of(client.get("/manage/edit/it/guides/vpn.md"))
+    assert "Fine." in page and "secret-key-42" not in page
