@@ -81,19 +81,23 @@ def id_parts(article_id: str) -> tuple[str, ...]:
 
 def new_article_id(department: str, slug: str) -> str:
     """The id of a new article `slug` in `department` (both checked)."""
-    why = ""
+    details = {"field": "slug", "value": slug}
     if not SLUG.match(slug or ""):
-        key = "bad_slug"
-        why = "must be 1-80 lower-case letters, digits and '-' (it becomes the file name and URL)"
-    elif slug in WINDOWS_RESERVED:
-        key = "reserved_slug"
-        why = (
-            "is a device name on Windows, where a content folder synced or checked out "
-            "could not hold the file; choose another name"
+        raise ValidationError(
+            f"name {slug!r} must be 1-80 lower-case letters, digits and '-' "
+            "(it becomes the file name and the URL)",
+            details=details,
+            key="bad_slug",
+            values=details,
         )
-    if why:
-        details = {"field": "slug", "value": slug}
-        raise ValidationError(f"name {slug!r} {why}", details=details, key=key, values=details)
+    if slug in WINDOWS_RESERVED:
+        raise ValidationError(
+            f"name {slug!r} is a device name on Windows, where a content folder synced or "
+            "checked out could not hold the file; choose another name",
+            details=details,
+            key="reserved_slug",
+            values=details,
+        )
     article_id = f"{department}/{slug}.md"
     id_parts(article_id)
     return article_id
