@@ -21,14 +21,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import yaml
 
+from kb.authoring.files import article_folder
 from kb.authoring.from_request import draft_text
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
-from kb.errors import ConflictError, KbError, NotFoundError, ValidationError
+from kb.errors import ConflictError, ContentError, KbError, NotFoundError
 from kb.records import Status
 from kb.requests.records import Request
 
@@ -130,7 +131,7 @@ def unpublished_draft(request: Request, content_root: Path) -> str | None:
     again answers with it instead of writing a copy."""
     for article_id in reversed(request.linked_articles):
         try:
-            raw = read_article_file(article_path(content_root, article_id), article_id)
+            raw = read_article_file(content_root, article_id)
             article, _ = parse_article(raw, article_id)
         except KbError:
             continue  # gone or broken: not a draft to answer with
@@ -140,34 +141,19 @@ def unpublished_draft(request: Request, content_root: Path) -> str | None:
     return None
 
 
-def article_path(content_root: Path, article_id: str) -> Path:
-    """The file of an article id, refusing ids that leave the content root."""
-    parts = PurePosixPath(article_id).parts
-    if (
-        not article_id.endswith(".md")
-        or len(parts) < 2
-        or article_id.startswith("/")
-        or any(p in ("", ".", "..") or p.startswith((".", "_")) for p in parts)
-    ):
-        raise ValidationError(
-            f"{article_id!r} is not an article id; use a path below the content root "
-            "such as it/vpn-setup.md",
-            details={"field": "article_id", "value": article_id},
-            key="bad_article_id",
-            values={"value": article_id},
-        )
-    path = content_root.joinpath(*parts)
-    if not path.is_file():
-        raise NotFoundError(
-            f"no article {article_id} under {content_root}",
-            details={"article_id": article_id},
-            key="no_article_file",
-            values={"id": article_id},
-        )
-    return path
-
-
-def read_article_file(path: Path, article_id: str) -> bytes:
-    """An article file's bytes, read as the scanner reads it (a regular file within
-    the size limit; `kb.content.regular_files`)."""
-    return read_regular_file(path, DEFAULT_MAX_BYTES, article_id)
+def read_article_file(content_root: Path, article_id: str) -> bytes:
+    """An article file's bytes, read as the editor reads it (`kb.authoring.files`):
+    a checked id, folders walked without following a link, a regular file within
+    the scanner's size limit. NotFoundError when it is not there."""
+    try:
+        with article_folder(content_root, article_id) as (folder, name):
+            return read_regular_file(name, DEFAULT_MAX_BYTES, article_id, dir_fd=folder)
+    except ContentError as exc:
+        if exc.kind == "missing":
+            raise NotFoundError(
+                f"no article {article_id} under {content_root}",
+                details={"article_id": article_id},
+                key="no_article_file",
+                values={"id": article_id},
+            ) from None
+        raise

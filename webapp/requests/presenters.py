@@ -21,7 +21,7 @@ from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requests import permissions
 from kb.requests.bulk import BulkResult
-from kb.requests.drafting import article_path, read_article_file
+from kb.requests.drafting import read_article_file
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.permissions import RequestPermissions
 from kb.requests.records import Request
@@ -123,8 +123,7 @@ class LinkedArticle:
 def article_status(content_root: Path, article_id: str) -> str:
     """The `status:` of an article file; "missing" when the file is gone or unreadable."""
     try:
-        path = article_path(content_root, article_id)
-        status = read_status(read_article_file(path, article_id), article_id)
+        status = read_status(read_article_file(content_root, article_id), article_id)
     except (NotFoundError, ValidationError, ContentError, OSError):
         return "missing"
     return status.value

@@ -190,3 +190,18 @@ def test_a_draft_keeps_no_personal_detail_of_the_request(
     assert set(article.tags) <= {"referral", "bonus", "payroll", "salary", "recruiting"}
     assert {"referral", "bonus", "recruiting"} <= set(article.tags)
     assert "Referral bonuses are paid" in article.body_markdown
+
+
+def test_a_draft_reached_through_a_linked_folder_is_not_read(
+    service: RequestService, content: Path, resolved: int, tmp_path: Path
+) -> None:
+    """The request side read its articles by path, following a link put in place
+    of a folder out of the content folder; it reads them as the editor does."""
+    first = service.draft_article(IT_AGENT, resolved, content)
+    outside = tmp_path / "elsewhere"
+    (content / "it").rename(outside)
+    (content / "it").symlink_to(outside, target_is_directory=True)
+    assert (content / "it" / first.name).is_file()  # by path, the link leads to it
+    assert service.existing_draft(IT_AGENT, resolved, content) is None
+    with pytest.raises(ValidationError, match="symbolic link"):
+        drafting.read_article_file(content, "it/" + first.name)
