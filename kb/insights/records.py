@@ -23,6 +23,14 @@ class TopicStatus(StrEnum):
     CLOSED = "closed"
 
 
+class OverviewTable(StrEnum):
+    """The overview's tables, each its own CSV (`?format=csv&table=...`)."""
+
+    FIGURES = "figures"  # the figure cards: value, previous period, change
+    SERIES = "series"  # the figures per day or week (`by`), as the line charts
+    DEPARTMENTS = "departments"  # searches per department, as the bar chart
+
+
 def _counts(record: object, names: tuple[str, ...]) -> None:
     for name in names:
         value = getattr(record, name)

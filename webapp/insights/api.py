@@ -7,18 +7,26 @@ sign-in modes alike, as the rest of the API does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask import Blueprint, Response, jsonify, request
 
 from kb.insights.access import check_assign
+from kb.insights.records import OverviewTable
 from kb.insights.requests import topics_cell
-from kb.insights.service import OVERVIEW_FIGURES
+from kb.insights.service import OVERVIEW_FIGURES, Overview
 from kb.insights.trends import TREND_COLUMNS, trend_steps
+from kb.validators import parse_choice
+from webapp.departments import department_name
 from webapp.inputs import json_object, text_field
 from webapp.insights.views import (
+    Reading,
     content_findings,
     csv_text,
     known_departments,
     reading,
+    searches_by_department,
     targets,
 )
 
@@ -33,24 +41,36 @@ def _csv(name: str, text: str) -> Response:
     )
 
 
+DEPARTMENT_COLUMNS = ["department", "name", "searches"]
+
+
+def _overview_csv(r: Reading, overview: Overview, table: OverviewTable) -> Response:
+    if table is OverviewTable.SERIES:
+        steps = (s.as_dict() for s in trend_steps(overview.daily, r.by))
+        rows: Iterable[list[Any]] = ([s[c] for c in TREND_COLUMNS] for s in steps)
+        return _csv(f"overview-{r.by}", csv_text(TREND_COLUMNS, rows))
+    if table is OverviewTable.DEPARTMENTS:
+        rows = ([d, department_name(d), n] for d, n in searches_by_department(r))
+        return _csv("overview-departments", csv_text(DEPARTMENT_COLUMNS, rows))
+    data = overview.as_dict()
+    rows = ([n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES)
+    return _csv("overview", csv_text(["figure", "value", "previous", "change"], rows))
+
+
 @bp.get("/overview")
 def overview() -> Response:
     r = reading(request.args)
     overview = r.service.overview(r.period, r.department)
+    if request.args.get("format") == "csv":
+        # Without `table`, as before: the series when `by` is given, else the figures.
+        default = OverviewTable.SERIES if "by" in request.args else OverviewTable.FIGURES
+        table = parse_choice(OverviewTable, "table", request.args.get("table") or default)
+        return _overview_csv(r, overview, table)
     data = overview.as_dict()
     # With `by` (day or week), the figures over time too; without it the answer
     # is what it always was.
-    series = (
-        [s.as_dict() for s in trend_steps(overview.daily, r.by)] if "by" in request.args else None
-    )
-    if request.args.get("format") == "csv":
-        if series is not None:
-            steps = ([s[c] for c in TREND_COLUMNS] for s in series)
-            return _csv(f"overview-{r.by}", csv_text(TREND_COLUMNS, steps))
-        rows = ([n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES)
-        return _csv("overview", csv_text(["figure", "value", "previous", "change"], rows))
-    if series is not None:
-        data.update(by=r.by, series=series)
+    if "by" in request.args:
+        data.update(by=r.by, series=[s.as_dict() for s in trend_steps(overview.daily, r.by)])
     return jsonify(data)
 
 

@@ -107,8 +107,25 @@ def overview() -> str:
     if r.department is None:
         charts.append(department_chart(r))
     return render_template(
-        "insights/overview.html", cards=cards, charts=charts, **_filter_context(r)
+        "insights/overview.html",
+        cards=cards,
+        charts=charts,
+        downloads=_overview_downloads(r),
+        **_filter_context(r),
     )
+
+
+def _overview_downloads(r: Reading) -> list[tuple[str, str]]:
+    """One CSV per table the overview shows, each named for what it holds: the
+    figures, the figures per day or week as chosen, the searches by department."""
+    query: dict[str, Any] = {**r.query(), "format": "csv", "by": r.by}
+    tables = [("figures", "csv_figures"), ("series", f"csv_per_{r.by}")]
+    if r.department is None:
+        tables.append(("departments", "csv_departments"))
+    return [
+        (gettext(label), url_for("api_insights.overview", **query, table=table))
+        for table, label in tables
+    ]
 
 
 @bp.get("/gaps")

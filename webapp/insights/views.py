@@ -211,13 +211,21 @@ def _department_bars(
     )
 
 
+def searches_by_department(reading: Reading) -> list[tuple[str, int]]:
+    """Searches per department in the period (unrouted ones under the triage
+    queue), most first: the overview's bar chart and its CSV."""
+    per: dict[str, int] = defaultdict(int)
+    triage = services.services().settings.triage_department
+    period = reading.period
+    for f in reading.service.store.day_figures(period.since, period.until, reading.department):
+        per[f.department or triage] += f.searches
+    return sorted(per.items(), key=lambda item: (-item[1], item[0]))
+
+
 def department_chart(reading: Reading) -> Chart:
     """Searches per department (unrouted ones under the triage queue)."""
-    per: dict[str, int] = defaultdict(int)
-    for f in reading.service.store.day_figures(reading.period.since, reading.period.until):
-        per[f.department] += f.searches
-    triage = services.services().settings.triage_department
-    bars = [(department_name(dept or triage), float(n)) for dept, n in per.items()]
+    per = searches_by_department(reading)
+    bars = [(department_name(dept), float(n)) for dept, n in per]
     title = gettext("chart_searches_by_department")
     return _department_bars(
         title, bars, gettext("figure_searches"), "searches-by-department", False

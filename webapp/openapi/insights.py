@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.insights.records import DAY_COUNTS, TopicStatus
+from kb.insights.records import DAY_COUNTS, OverviewTable, TopicStatus
 from kb.insights.trends import STEPS, TREND_COLUMNS
 from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_body, json_response, param
 
@@ -240,8 +240,15 @@ OPERATIONS: dict[str, Any] = {
             param(
                 "by",
                 "day or week: add the figures per day or per ISO week (series); "
-                "with format=csv, the series instead of the headline figures.",
+                "with format=csv and no table, the series instead of the headline figures.",
                 {"type": "string", "enum": list(STEPS)},
+            ),
+            param(
+                "table",
+                "With format=csv, which of the page's tables: figures (the headline "
+                "figures), series (per day or week, as by says), departments (searches "
+                "per department). Without it: series when by is given, else figures.",
+                enum_of(OverviewTable),
             ),
         ],
         "responses": {"200": _or_csv("InsightsOverview", "The figures."), **_ERRORS},

@@ -107,6 +107,60 @@ def test_the_overview_shows_its_trend_per_iso_week_in_both_languages(
     )
 
 
+def test_the_week_view_offers_a_csv_of_every_table_it_shows(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """The weekly view's one CSV button gave only the weekly table: the figures
+    and the searches by department the page shows were in no download."""
+    import csv
+    import html as markup
+    import io
+    import re
+
+    sign_in_as(client, "anna")
+    since = datetime.now(UTC).date() - timedelta(days=13)
+    page = client.get(f"/insights/?since={since}&by=week&hl=en").get_data(as_text=True)
+    links = dict(
+        (label, markup.unescape(href))
+        for href, label in re.findall(
+            r'<a class="button" href="([^"]+)" download>([^<]+)</a>', page
+        )
+    )
+    assert set(links) == {
+        "Figures (CSV)",
+        "Figures per week (CSV)",
+        "Searches by department (CSV)",
+    }
+
+    def table(label: str) -> list[list[str]]:
+        response = client.get(links[label])
+        assert response.status_code == 200 and response.mimetype == "text/csv"
+        return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+
+    figures = table("Figures (CSV)")
+    assert figures[0] == ["figure", "value", "previous", "change"] and figures[1][:2] == [
+        "searches",
+        "4",
+    ]
+    weeks = table("Figures per week (CSV)")
+    assert weeks[0][:5] == ["label", "since", "until", "days", "searches"]
+    assert all(re.fullmatch(r"\d{4}-W\d\d", row[0]) for row in weeks[1:])
+    assert sum(int(row[4]) for row in weeks[1:]) == 4
+    departments = table("Searches by department (CSV)")
+    assert departments == [
+        ["department", "name", "searches"],
+        ["hr", "Human Resources", "3"],
+        ["it", "IT Service Desk", "1"],
+    ]
+    daily = client.get(f"/insights/?since={since}&hl=en").get_data(as_text=True)
+    assert "Figures per day (CSV)" in daily and "Figures per week (CSV)" not in daily
+    sliced = client.get(f"/insights/?since={since}&department=hr&hl=en").get_data(as_text=True)
+    assert "Searches by department (CSV)" not in sliced  # the page shows no such chart
+    refused = client.get(f"/api/insights/overview?format=csv&table=pie&since={since}")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["details"]["field"] == "table"
+
+
 def test_averages_are_written_with_the_page_s_decimal_mark(
     app: Flask, client: FlaskClient, topic_id: int
 ) -> None:
