@@ -34,7 +34,9 @@ class SearchEvent:
     `user` is the browser's random pseudonymous id; `person` a keyed pseudonym
     of who searched that a browser cannot change at will (the signed-in
     user, else the network address; see `webapp.auth.identity.person`), which
-    query suggestions count people by. `answer_id` is the answer's article.
+    query suggestions count people by. `signed_in` is True when an account
+    searched (and `person` is its pseudonym): insights count people by account
+    only, and signed-out searches apart. `answer_id` is the answer's article.
     """
 
     query: str
@@ -52,10 +54,13 @@ class SearchEvent:
     page: int = 1
     person: str = ""
     answer_id: str | None = None
+    signed_in: bool = False
 
     def __post_init__(self) -> None:
         ensure_text("query", self.query)
         ensure_text("person", self.person, allow_empty=True)
+        if not isinstance(self.signed_in, bool):
+            raise ValueError(f"signed_in must be True or False, got {self.signed_in!r}")
         if self.answer_id is not None:
             ensure_text("answer_id", self.answer_id)
         if not isinstance(self.answered, bool):
@@ -165,11 +170,13 @@ def search_event(
     *,
     person: str = "",
     source: str = "",
+    signed_in: bool = False,
 ) -> SearchEvent:
     """The event-log record of one search (the web app's and the demo traffic's);
     `person` is who searched as query suggestions count them (see `SearchEvent`),
     `source` "ask" marks the searches the ask form runs to suggest articles while
-    a request is described (insights count deflection from them)."""
+    a request is described (insights count deflection from them); `signed_in`
+    says `person` is an account's pseudonym, not an address's."""
     filters: dict[str, Any] = {}
     if source:
         filters["source"] = source
@@ -192,4 +199,5 @@ def search_event(
         page=query.page,
         person=person,
         answer_id=response.answer.id if response.answer is not None else None,
+        signed_in=signed_in,
     )

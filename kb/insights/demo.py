@@ -191,7 +191,10 @@ class DemoTraffic:
                 text = self._question(day, days)
                 response = self._respond(text)
                 latency = self.rng.uniform(20, 120)
-                event = search_event(Query(text=text, k=10), response, latency, person, ts=moment)
+                # Demo people are signed in (their requests carry a demo account);
+                # without a `person` their searches are never query suggestions.
+                query = Query(text=text, k=10)
+                event = search_event(query, response, latency, person, moment, signed_in=True)
                 search_id = self.store.log_search(event)
                 searches += 1
                 clicked = bool(response.results) and self.rng.random() < (

@@ -47,6 +47,7 @@ DAY_COUNTS = (
     "not_helpful",
     "ask_sessions",
     "deflected",
+    "signed_out_searches",
 )
 
 
@@ -64,6 +65,9 @@ class DayFigures:
     not_helpful: int = 0
     ask_sessions: int = 0
     deflected: int = 0
+    # Searches no account made (signed out, or sent by another site): they count
+    # here and never as people, whose count a cookie or an address cannot fake.
+    signed_out_searches: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.day, date) or isinstance(self.day, datetime):

@@ -37,6 +37,7 @@ SHOWN_QUERIES = 10
 OVERVIEW_FIGURES = (
     "searches",
     "people",
+    "signed_out_searches",
     "answered_rate",
     "zero_result_rate",
     "click_through_rate",
@@ -225,6 +226,7 @@ class InsightsService:
         figures = {
             "searches": searches,
             "people": self.store.people(period.since, period.until, department),
+            "signed_out_searches": total["signed_out_searches"],
             "answered_rate": _rate(total["answered"], searches),
             "zero_result_rate": _rate(total["zero_results"], searches),
             "click_through_rate": _rate(total["clicked"], searches),

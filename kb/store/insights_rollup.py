@@ -64,10 +64,14 @@ class _DayTally:
     figures: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
-    # Who searched, and who filed a request from one of their searches, per
-    # department ('*': anywhere that day).
+    # Which browsers searched (the day's sessions), and which filed a request from
+    # one of their searches, per department ('*': anywhere that day).
     people: defaultdict[str, set[str]] = field(default_factory=_people_sets)
     requested: defaultdict[str, set[str]] = field(default_factory=_people_sets)
+    # Which accounts searched: the people of a period. A browser id is no person
+    # (a client without the cookie is a new one on every search), nor is an
+    # address; searches without an account count as signed-out searches.
+    accounts: defaultdict[str, set[str]] = field(default_factory=_people_sets)
     questions: dict[tuple[str, str], _Question] = field(
         default_factory=lambda: defaultdict(_Question)
     )
@@ -92,6 +96,12 @@ class _DayTally:
             articles[row.result_ids[0]][2] += bool(row.requested)
         f = self.figures[dept]
         f["searches"] += 1
+        if row.signed_in:  # the account's pseudonym (the demo's people: their browser id)
+            account = row.person or row.user_id
+            self.accounts[dept].add(account)
+            self.accounts["*"].add(account)
+        else:
+            f["signed_out_searches"] += 1
         f["answered"] += bool(row.answered)
         f["zero_results"] += not row.result_ids
         f["clicked"] += bool(row.clicked)
@@ -172,6 +182,7 @@ def _day_searches(conn: Connection, start: datetime, end: datetime) -> Iterable[
             search_events.c.result_ids,
             search_events.c.user_id,
             search_events.c.person,
+            search_events.c.signed_in,
             search_events.c.filters,
             clicked.label("clicked"),
             helpful.label("helpful"),
@@ -231,7 +242,7 @@ def recompute_day(conn: Connection, day: date) -> None:
 
 
 def _write_figures(conn: Connection, day: date, tally: _DayTally) -> None:
-    people, requested = tally.people, tally.requested
+    people, requested, accounts = tally.people, tally.requested, tally.accounts
     rows = [
         {
             "day": day,
@@ -239,19 +250,18 @@ def _write_figures(conn: Connection, day: date, tally: _DayTally) -> None:
             **{n: f.get(n, 0) for n in DAY_COUNTS},
             "people": len(people.get(dept, ())),
             "requested": len(requested.get(dept, ())),
-            "people_sketch": sketch_people(people.get(dept, ())),
+            "people_sketch": sketch_people(accounts.get(dept, ())),
         }
         for dept, f in tally.figures.items()
     ]
     if rows:
         conn.execute(insert(insights_days), rows)
-        everyone = people.get("*", set())
         conn.execute(
             insert(insights_day_people).values(
                 day=day,
-                people=len(everyone),
+                people=len(people.get("*", ())),
                 requested=len(requested.get("*", ())),
-                people_sketch=sketch_people(everyone),
+                people_sketch=sketch_people(accounts.get("*", ())),
             )
         )
 

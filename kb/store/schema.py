@@ -97,6 +97,8 @@ search_events = Table(
     Column("page", Integer, nullable=False),
     Column("person", Text),
     Column("answer_id", Text),
+    # NULL for searches logged before the column: not known to be an account's.
+    Column("signed_in", Boolean),
     Index(None, "ts"),
     Index(None, "answered", "query_norm"),
 )

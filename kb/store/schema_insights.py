@@ -26,9 +26,10 @@ from sqlalchemy import (
 
 from kb.store.columns import Id, UtcDateTime, metadata
 
-# Per day and department: the counts the overview adds up; `people` searched
-# that day (exactly), `requested` of them filed a request from such a search;
-# the sketch of those people for distinct counts over a period.
+# Per day and department: the counts the overview adds up; `people` browsers
+# searched that day (exactly: the day's search sessions), `requested` of them
+# filed a request from such a search; the sketch of the signed-in accounts that
+# searched, for distinct people over a period (`signed_out_searches` the rest).
 insights_days = Table(
     "insights_days",
     metadata,
@@ -42,13 +43,14 @@ insights_days = Table(
     Column("not_helpful", Integer, nullable=False),
     Column("ask_sessions", Integer, nullable=False, server_default="0"),
     Column("deflected", Integer, nullable=False, server_default="0"),
+    Column("signed_out_searches", Integer, nullable=False, server_default="0"),
     Column("people", Integer, nullable=False, server_default="0"),
     Column("requested", Integer, nullable=False, server_default="0"),
     Column("people_sketch", LargeBinary),
 )
 
 # The same people figures for the whole day (a person who searched in two
-# departments is one person, one session).
+# departments is one person, one session; the sketch holds accounts).
 insights_day_people = Table(
     "insights_day_people",
     metadata,

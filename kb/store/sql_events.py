@@ -42,6 +42,7 @@ def _search_row(event: SearchEvent) -> dict[str, Any]:
         "page": event.page,
         "person": event.person or None,
         "answer_id": event.answer_id,
+        "signed_in": event.signed_in,
     }
 
 
@@ -62,6 +63,7 @@ def _search_event(row: Row[Any]) -> SearchEvent:
         page=row.page,
         person=row.person or "",
         answer_id=row.answer_id,
+        signed_in=bool(row.signed_in),
     )
 
 

@@ -114,8 +114,9 @@ class SqlInsights(SqlBase):
             return list(conn.execute(query))
 
     def people(self, since: date, until: date, department: str | None = None) -> int:
-        """Distinct pseudonymous people who searched with since <= day < until
-        (exact up to a few hundred, then within about 2 %)."""
+        """Distinct signed-in accounts that searched with since <= day < until
+        (exact up to a few hundred, then within about 2 %); signed-out searches
+        are `DayFigures.signed_out_searches`, never people."""
         return count_people(
             row.people_sketch for row in self._people_rows(since, until, department)
         )

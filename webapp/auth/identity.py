@@ -101,12 +101,21 @@ def user_id() -> str:
     return str(uid)
 
 
+def _user_if_known() -> User | None:
+    try:
+        return current_user()
+    except KbError:  # the store is down: treated as signed out
+        return None
+
+
+def signed_in() -> bool:
+    """Whether an account makes the current request (`person` is then its pseudonym)."""
+    return _user_if_known() is not None
+
+
 def person() -> str:
     """A keyed pseudonym of the signed-in user, or of the visitor's network address."""
-    try:
-        user = current_user()
-    except KbError:
-        user = None
+    user = _user_if_known()
     who = f"user:{user.username}" if user is not None else f"address:{client_network()}"
     secret = current_app.secret_key or ""
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)

@@ -33,7 +33,14 @@ _FILTERS = [
 _RATE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
 _FIGURES = {
     "searches": {"type": "integer"},
-    "people": {"type": "integer", "description": "Distinct pseudonymous searchers."},
+    "people": {
+        "type": "integer",
+        "description": "Distinct signed-in accounts that searched (signed-out searches apart).",
+    },
+    "signed_out_searches": {
+        "type": "integer",
+        "description": "Searches no account made: signed out, or sent by another site.",
+    },
     "answered_rate": _RATE,
     "zero_result_rate": _RATE,
     "click_through_rate": _RATE,

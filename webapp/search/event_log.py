@@ -17,7 +17,7 @@ from kb.errors import NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent, search_event
 from kb.results import Query, SearchResponse
 from webapp import services
-from webapp.auth.identity import person, search_groups, user_id
+from webapp.auth.identity import person, search_groups, signed_in, user_id
 from webapp.inputs import invalid, too_large
 from webapp.security import sent_by_another_site
 from webapp.throttle import FEEDBACK, SEARCH, limit
@@ -49,8 +49,11 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
     # A page elsewhere that makes its readers' browsers search (an image, a frame)
     # must not make them people who asked it: query suggestions count people.
     who = "" if sent_by_another_site() else person()
+    account = bool(who) and signed_in()
     try:
-        event = search_event(query, response, latency_ms, user_id(), person=who, source=source)
+        event = search_event(
+            query, response, latency_ms, user_id(), person=who, source=source, signed_in=account
+        )
         search_id = services.store().log_search(event)
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)

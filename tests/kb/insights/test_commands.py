@@ -26,6 +26,8 @@ def _log(url: str) -> None:
                 query="parking permit",
                 answered=False,
                 user=user,
+                person=f"account-{user}",
+                signed_in=True,
                 lang="en",
                 department="facilities",
                 ts=earlier_today(i / 3),  # one day whatever the hour
@@ -49,6 +51,7 @@ def test_refresh_overview_and_purge(tmp_path: Path) -> None:
     assert "rolled up 2 day(s)" in _kb(url, "insights", "refresh", "--no-topics")
     data = json.loads(_kb(url, "insights", "overview", "--json"))
     assert data["searches"] == 3 and data["answered_rate"] == 0.0 and data["people"] == 3
+    assert data["signed_out_searches"] == 0
     rows = list(csv.reader(io.StringIO(_kb(url, "insights", "overview", "--csv"))))
     assert rows[0] == ["figure", "value", "previous", "change"] and rows[1][:2] == ["searches", "3"]
     text = _kb(url, "insights", "overview", "--department", "it")

@@ -30,12 +30,16 @@ def _search(
     results: int = 2,
     at: datetime = DAY,
     department: str | None = "it",
+    signed_in: bool = True,
 ) -> int:
+    """A search by the account `user`, or signed out from the browser `user`."""
     return store.log_search(
         SearchEvent(
             query=query,
             answered=answered,
             user=user,
+            person=f"account-{user}" if signed_in and user else "",
+            signed_in=signed_in and bool(user),
             ts=at,
             lang="en",
             department=department,
@@ -84,6 +88,23 @@ def test_refresh_is_incremental_and_a_late_click_updates_its_search_day(
     assert insights.refresh() == [DAY.date(), later.date()]
     (day,) = insights.day_figures(DAY.date(), DAY.date() + timedelta(1))
     assert day.clicked == 1 and day.searches == 1
+
+
+def test_people_are_accounts_and_signed_out_searches_count_apart(
+    store: Store, insights: InsightsStore
+) -> None:
+    """A browser id is no person: signed out, each search from a new browser (a
+    client without the cookie) counted as one more person."""
+    for browser in ("b1", "b2", "b3"):
+        _search(store, "vpn setup", browser, answered=True, signed_in=False)
+    for _ in range(2):  # one account, two searches
+        _search(store, "vpn setup", "anna", answered=True)
+    insights.refresh()
+    until = DAY.date() + timedelta(1)
+    (it,) = insights.day_figures(DAY.date(), until)
+    assert (it.searches, it.signed_out_searches) == (5, 3)
+    assert insights.people(DAY.date(), until) == insights.people(DAY.date(), until, "it") == 1
+    assert insights.sessions(DAY.date(), until) == 4  # browsers per day, as before
 
 
 def test_people_per_question_are_distinct_over_the_period(

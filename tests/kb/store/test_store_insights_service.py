@@ -20,11 +20,14 @@ NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
 
 def _search(store: Store, text: str, user: str, day: int, answered: bool, dept: str = "it") -> int:
+    """A search by the account `user` (people are signed-in accounts)."""
     return store.log_search(
         SearchEvent(
             query=text,
             answered=answered,
             user=user,
+            person=f"account-{user}",
+            signed_in=True,
             lang="en",
             department=dept,
             result_ids=["it/a.md"],
@@ -60,7 +63,7 @@ def test_overview_names_its_figures_and_their_trend(store: Store, service: Insig
     )
     service.store.refresh()
     data = service.overview(service.period()).as_dict()
-    assert data["searches"] == 6 and data["people"] == 5
+    assert data["searches"] == 6 and data["people"] == 5 and data["signed_out_searches"] == 0
     assert data["answered_rate"] == round(5 / 6, 4)
     assert data["click_through_rate"] == round(2 / 6, 4)
     assert data["helpful_ratio"] == 1.0 and data["zero_result_rate"] == 0.0

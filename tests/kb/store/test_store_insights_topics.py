@@ -25,6 +25,8 @@ def _failed(store: Store, text: str, user: str, day: int = 0) -> int:
             query=text,
             answered=False,
             user=user,
+            person=f"account-{user}",
+            signed_in=True,
             lang="en",
             department="facilities",
             ts=DAY + timedelta(days=day),

@@ -177,7 +177,8 @@ def test_overview_german_slices_and_refusals(browser: Any, live: LiveServer) -> 
     sign_in(analyst, live, "anna")
     page = analyst.page
     page.goto(live.url + "/insights/")
-    expect(page.locator(".figure-card")).to_have_count(11)
+    expect(page.locator(".figure-card")).to_have_count(12)
+    expect(page.locator('.figure-card[data-figure="signed_out_searches"]')).to_have_count(1)
     expect(page.locator('.figure-card[data-figure="average_rating"]')).to_have_count(1)
     expect(page.locator("svg.chart")).to_have_count(3)
     expect(page.locator("svg.chart title").first).to_have_text("Searches per day")
