@@ -49,8 +49,11 @@ def _float_arg(raw: str | None) -> float | None:
     return value if 0.0 <= value <= 1.0 else None
 
 
-def _form_context(values: Mapping[str, str], error: str = "") -> dict[str, Any]:
-    """Everything the form shows, from the link's parameters or the posted form."""
+def _form_context(
+    values: Mapping[str, str], error: str = "", error_field: str = ""
+) -> dict[str, Any]:
+    """Everything the form shows, from the link's parameters or the posted form;
+    `error_field` names the field the error is about (marked, the error linked)."""
     service = request_service()
     choices = department_choices()
     known = {slug for slug, _ in choices}
@@ -87,6 +90,7 @@ def _form_context(values: Mapping[str, str], error: str = "") -> dict[str, Any]:
             (key, contact_of.contact[key]) for key in CONTACT_FIELDS if contact_of.contact.get(key)
         ],
         "error": error,
+        "error_field": error_field,
     }
 
 
@@ -114,7 +118,8 @@ def submit() -> Response | tuple[str, int]:
         submission = submission_from_form(request.form, settings.max_query_chars)
         created = file_with_attachments(actor, submission, uploads())
     except (ValidationError, ConflictError) as exc:
-        context = _form_context(request.form, error=message_for(exc, current_language()))
+        message = message_for(exc, current_language())
+        context = _form_context(request.form, message, str(exc.details.get("field") or ""))
         return render_template("ask/index.html", **context), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

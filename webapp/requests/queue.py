@@ -59,8 +59,11 @@ def show(department: str) -> str:
     return _page(department)
 
 
-def _page(department: str, posted: dict[str, Any] | None = None, error: str = "") -> str:
-    """The queue; after a refused bulk change with the error and what was chosen."""
+def _page(
+    department: str, posted: dict[str, Any] | None = None, error: str = "", error_field: str = ""
+) -> str:
+    """The queue; after a refused bulk change with the error (about `error_field`)
+    and what was chosen."""
     actor = require_user()
     service = request_service()
     wanted = request.args.get("status", "open")
@@ -107,6 +110,7 @@ def _page(department: str, posted: dict[str, Any] | None = None, error: str = ""
         nobody=BULK_NOBODY,
         posted=posted or {},
         error=error,
+        error_field=error_field,
         max_note=MAX_TEXT_CHARS,
     )
 
@@ -153,7 +157,8 @@ def bulk(department: str) -> Response | tuple[str, int]:
         )
     except ValidationError as exc:
         posted = {**request.form.to_dict(), "ids": request.form.getlist("ids")}
-        return _page(department, posted, message_for(exc, lang)), 400
+        field = str(exc.details.get("field") or "")
+        return _page(department, posted, message_for(exc, lang), field), 400
     flash(plural("bulk_done", sum(r.ok for r in results)), "success")
     for failed in (r for r in results if r.error is not None):
         error: KbError = failed.error  # type: ignore[assignment]

@@ -91,13 +91,13 @@ def mine() -> str:
 def _render_detail(
     actor: User,
     request_id: int,
-    *,
     error: str = "",
     posted: dict[str, Any] | None = None,
     failed: str = "",
+    failed_field: str = "",
 ) -> str:
-    """The request page; with `error`, the action `failed` (its view's name) is
-    refused and its form shows the message and what was `posted`."""
+    """The request page; with `error`, the action `failed` (its view's name) is refused
+    and its form shows the message, what was `posted` and the `failed_field` marked."""
     chosen = (request.args.get("canned") or "").strip()
     page = page_of(
         request_service(), actor, request_id, department_choices(), content_root(), chosen
@@ -109,6 +109,7 @@ def _render_detail(
         error=error,
         posted=posted or {},
         failed=failed,
+        failed_field=failed_field,
         req=page.request,
         similar=similar,
     )
@@ -133,8 +134,8 @@ def _act(
             raise  # this request itself: no page to show again
         error = message_for(exc, current_language())
         failed = (request.endpoint or "").rsplit(".", 1)[-1]
-        posted = request.form.to_dict()
-        page = _render_detail(actor, request_id, error=error, posted=posted, failed=failed)
+        field = str(exc.details.get("field") or "")
+        page = _render_detail(actor, request_id, error, request.form.to_dict(), failed, field)
         return page, exc.status
     if done:
         flash(gettext(done), "success")

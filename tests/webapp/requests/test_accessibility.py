@@ -1,0 +1,87 @@
+"""The request pages for screen readers: errors tied to their fields, tables with row headers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.support import sign_in_as, text_of
+from tests.webapp.requests.test_routes import ask_form, file, send
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def _tag(html: str, element_id: str) -> str:
+    found = re.search(rf'<(?:input|select|textarea)\b[^>]*\bid="{element_id}"[^>]*>', html)
+    assert found is not None, element_id
+    return found.group(0)
+
+
+def test_a_refused_ask_form_marks_the_field_and_links_the_error(client: FlaskClient) -> None:
+    """The error stood at the top of the form, tied to no field: a screen reader
+    on the empty question heard nothing of it."""
+    sign_in_as(client, "emma")
+    html = ask_form(client)
+    assert 'aria-invalid="true"' not in html
+    assert 'aria-describedby="ask-description-hint"' in _tag(html, "ask-description")
+    page = text_of(send(client, html, query=" "))
+    assert '<p id="ask-error" class="form-error" role="alert">' in page
+    question = _tag(page, "ask-query")
+    assert 'aria-invalid="true"' in question and 'aria-describedby="ask-error"' in question
+    assert 'aria-invalid="true"' not in _tag(page, "ask-department")
+    page = text_of(send(client, html, department="nowhere"))
+    department = _tag(page, "ask-department")
+    assert 'aria-invalid="true"' in department
+    assert 'aria-describedby="ask-error ask-department-hint"' in department
+    assert 'aria-invalid="true"' not in _tag(page, "ask-query")
+
+
+def test_request_tables_name_each_row_by_its_request(client: FlaskClient) -> None:
+    """Cells were read without the request they belong to: no row headers."""
+    request_id = file(client, "Monitor flickers")
+    mine = text_of(client.get("/requests/"))
+    assert re.search(
+        rf'<th scope="row"[^>]*><a href="/requests/{request_id}">Monitor flickers</a></th>', mine
+    )
+    assert '<table class="requests-table" aria-labelledby="mine-h">' in mine
+    sign_in_as(client, "ivan")
+    queue = text_of(client.get("/requests/queue/it"))
+    assert re.search(
+        rf'<th scope="row"[^>]*><a href="/requests/{request_id}">Monitor flickers</a>', queue
+    )
+
+
+def _act(client: FlaskClient, token: str, request_id: int, action: str, **data: str) -> str:
+    response = client.post(f"/requests/{request_id}/{action}", data={"csrf_token": token, **data})
+    assert response.status_code == 400, text_of(response)
+    return text_of(response)
+
+
+def test_a_refused_action_marks_its_field_and_links_the_error(client: FlaskClient) -> None:
+    """On the request page a refused resolution or reassignment showed its error
+    beside the form, but the field it was about was neither marked nor tied to it."""
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    page = _act(client, ivan, request_id, "resolve", resolution="   ")
+    assert '<p id="resolve-error" class="form-error" role="alert">' in page
+    resolution = _tag(page, "resolution-text")
+    assert 'aria-invalid="true"' in resolution
+    assert 'aria-describedby="resolve-error resolution-hint"' in resolution
+    page = _act(client, ivan, request_id, "reassign", department="hr", reason="")
+    reason = _tag(page, "reassign-reason")
+    assert 'aria-invalid="true"' in reason and 'aria-describedby="reassign-error"' in reason
+    assert 'aria-invalid="true"' not in _tag(page, "resolution-text")
+    assert 'aria-describedby="resolution-hint"' in _tag(page, "resolution-text")
+
+
+def test_a_refused_bulk_change_ties_its_error_to_the_form(client: FlaskClient) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    form = {"csrf_token": token, "ids": [str(request_id)], "note": "x" * 10_001}
+    page = text_of(client.post("/requests/queue/it/bulk", data=form))
+    assert '<fieldset class="bulk-actions" aria-describedby="bulk-error">' in page
+    assert '<p id="bulk-error" class="form-error" role="alert">' in page
+    note = _tag(page, "bulk-note")
+    assert 'aria-invalid="true"' in note and 'aria-describedby="bulk-error"' in note
