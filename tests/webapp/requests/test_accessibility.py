@@ -85,3 +85,21 @@ def test_a_refused_bulk_change_ties_its_error_to_the_form(client: FlaskClient) -
     assert '<p id="bulk-error" class="form-error" role="alert">' in page
     note = _tag(page, "bulk-note")
     assert 'aria-invalid="true"' in note and 'aria-describedby="bulk-error"' in note
+
+
+def test_a_rating_in_the_list_is_read_as_words_not_stars(client: FlaskClient) -> None:
+    """The stars carried their words in an aria-label on a plain span, which screen
+    readers skip: "black star, black star…" was read instead of "Rated 4 of 5"."""
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    done = client.post(
+        f"/requests/{request_id}/resolve", data={"csrf_token": ivan, "resolution": "Replaced."}
+    )
+    assert done.status_code == 303
+    emma = sign_in_as(client, "emma")
+    rated = client.post(f"/requests/{request_id}/rating", data={"csrf_token": emma, "rating": "4"})
+    assert rated.status_code == 303, text_of(rated)
+    mine = text_of(client.get("/requests/"))
+    shown = mine.split('<span class="rating-shown">', 1)[1].split("</span></span>", 1)[0]
+    assert '<span aria-hidden="true">★★★★</span>' in shown
+    assert '<span class="sr-only">Rated 4 of 5' in shown
