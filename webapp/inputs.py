@@ -346,3 +346,20 @@ def version_of(value: Any, name: str = "version") -> int | None:
     if number > MAX_INT:
         raise too_large(name, MAX_INT)
     return number
+
+
+def if_match_version(header: str | None) -> int | None:
+    """The version an `If-Match` header names; None without the header or with `*`
+    (whichever version is current). A blank header is refused (400): RFC 9110
+    allows `*` or entity tags there, and treating it as absent would drop the
+    precondition a client meant to send (an unset `If-Match: $ETAG`)."""
+    if header is None or header.strip() == "*":
+        return None
+    if not header.strip():
+        raise invalid(
+            "If-Match",
+            'is empty; send the ETag you read (If-Match: "3"), or * for whichever '
+            "version is current, or leave the header out",
+            key="if_match_blank",
+        )
+    return version_of(header, "If-Match")

@@ -59,12 +59,13 @@ class StaleRequestError(KbError):
 
     def __init__(self, request_id: int, base: int, current: int) -> None:
         super().__init__(
-            f"request {request_id} was changed by someone else (your change is based on "
-            f"version {base}, the current version is {current}); reload it and apply your "
-            "change again",
+            f"request {request_id} changed since you read it (your change is based on "
+            f"version {base}, the current version is {current}); nothing was saved. Read "
+            "the request again for its current state and its new ETag, check your change "
+            "against it and send it again with that ETag in If-Match",
             details={"id": request_id, "your_version": base, "current_version": current},
-            key="changed_meanwhile",
-            values={"id": request_id},
+            key="stale_version",
+            values={"id": request_id, "base": base, "current": current},
         )
 
 

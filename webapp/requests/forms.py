@@ -23,12 +23,12 @@ from kb.validators import parse_choice
 from webapp.inputs import (
     bool_field,
     digits,
+    if_match_version,
     int_field,
     invalid,
     known,
     text_field,
     too_long,
-    version_of,
 )
 
 MAX_DESCRIPTION_CHARS = 5000
@@ -245,9 +245,7 @@ def patch_from_json(data: Mapping[str, Any], if_match: str | None = None) -> Req
     """The patch of a JSON body, based on the version in `if_match` (an ETag,
     `"3"`; None or `*`: whichever version is current)."""
     known(data, PATCH_FIELDS)
-    version = None
-    if if_match is not None and if_match.strip() != "*":
-        version = version_of(if_match, "If-Match")
+    version = if_match_version(if_match)
     for name, value in data.items():
         if value is None and name != "assignee":
             raise invalid(

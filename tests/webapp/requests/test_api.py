@@ -376,6 +376,50 @@ def test_a_patch_with_if_match_is_refused_when_the_request_changed(
     assert error_of(sent, 400, "invalid_request")["details"]["field"] == "If-Match"
 
 
+def test_a_stale_if_match_says_to_read_the_request_and_its_etag_again(
+    client: FlaskClient,
+) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    url = f"/api/requests/{request_id}"
+    headers = {"X-CSRF-Token": ivan, "If-Match": '"1"'}
+    assert patch(client, request_id, ivan, assignee="ivan").status_code == 200
+    message = error_of(
+        client.patch(url, json={"status": "in_progress"}, headers=headers), 412, "stale_version"
+    )["message"]
+    assert "version 1" in message and "version 2" in message
+    assert "ETag" in message and "nothing was saved" in message
+    german = client.patch(
+        url, json={"status": "in_progress"}, headers=headers | {"Accept-Language": "de"}
+    )
+    assert "ETag" in error_of(german, 412, "stale_version")["message"]
+
+
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_if_match_is_refused_not_taken_as_absent(
+    client: FlaskClient, store: Store, blank: str
+) -> None:
+    """RFC 9110: If-Match is * or entity tags; an empty one is no precondition
+    (an unset `If-Match: $ETAG` in a script), so nothing is changed."""
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    headers = {"X-CSRF-Token": ivan, "If-Match": blank}
+    sent = client.patch(f"/api/requests/{request_id}", json={"assignee": "ivan"}, headers=headers)
+    error = error_of(sent, 400, "invalid_request")
+    assert error["details"]["field"] == "If-Match"
+    assert "empty" in error["message"]
+    assert store.get_request(request_id).assignee is None
+
+
+@pytest.mark.parametrize("sent", ['"-1"', '"0"', '"9' + "9" * 40 + '"', '"1e3"', "W/"])
+def test_a_broken_if_match_is_a_400_never_a_500(client: FlaskClient, sent: str) -> None:
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    headers = {"X-CSRF-Token": ivan, "If-Match": sent}
+    answer = client.patch(f"/api/requests/{request_id}", json={"assignee": "ivan"}, headers=headers)
+    assert error_of(answer, 400, "invalid_request")["details"]["field"] == "If-Match"
+
+
 def test_comment_errors(client: FlaskClient) -> None:
     request_id = new_request(client)
     emma = sign_in_as(client, "emma")
