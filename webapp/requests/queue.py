@@ -32,6 +32,7 @@ from webapp.i18n import current_language, gettext, plural
 from webapp.inputs import digits, too_long
 from webapp.requests import presenters
 from webapp.requests.forms import MAX_TEXT_CHARS
+from webapp.requests.listing import cursor_arg, page_links, page_url
 from webapp.services import request_service
 
 bp = Blueprint("queue", __name__, url_prefix="/requests/queue")
@@ -42,7 +43,6 @@ BULK_NOBODY = "-"  # unassign
 # Requests a page of a queue shows (earliest due first); the next page by cursor,
 # so that requests taken up meanwhile never push one off both pages.
 QUEUE_PAGE = 100
-MAX_CURSOR_CHARS = 200
 
 
 @bp.get("/")
@@ -75,17 +75,14 @@ def _page(
             values={"known": ", ".join(STATUS_FILTERS)},
         )
     overdue = request.args.get("overdue") == "1"
-    cursor = request.args.get("cursor") or None
     page = service.queue_page(
         actor,
         department,
-        Paging(QUEUE_PAGE, cursor=cursor[:MAX_CURSOR_CHARS] if cursor else None),
+        Paging(QUEUE_PAGE, cursor=cursor_arg()),
         status=None if wanted == "open" else wanted,
         overdue=overdue,
     )
-    following = None
-    if page.next_key is not None:
-        following = _queue_url(department, wanted, overdue, page.next_key.encode())
+    following, first_page = page_links(page, "queue.show", department=department)
     searched = (request.args.get("q") or "").strip()[:200]
     agents = sorted(
         u.username for u in service.store.list_users() if u.has_role(Role.AGENT, department)
@@ -99,7 +96,9 @@ def _page(
         items=page.items,
         page=page,
         following=following,
-        first_page=_queue_url(department, wanted, overdue) if cursor else None,
+        first_page=first_page,
+        # Back to this page of the queue, with its filters, after a bulk change.
+        bulk_action=page_url("queue.bulk", request.args.get("cursor"), department=department),
         tasks=service.task_queue(actor, department),
         status=wanted,
         statuses=STATUS_FILTERS,
@@ -112,17 +111,6 @@ def _page(
         error=error,
         error_field=error_field,
         max_note=MAX_TEXT_CHARS,
-    )
-
-
-def _queue_url(department: str, status: str, overdue: bool, cursor: str | None = None) -> str:
-    """The queue page with these filters, from its first page or from `cursor`."""
-    return url_for(
-        "queue.show",
-        department=department,
-        status=status,
-        overdue="1" if overdue else None,
-        cursor=cursor,
     )
 
 
@@ -141,15 +129,18 @@ def bulk(department: str) -> Response | tuple[str, int]:
     actor = require_user()
     assignee = request.form.get("assignee", BULK_KEEP)
     status = (request.form.get("status") or "").strip() or None
-    back = redirect(url_for("queue.show", department=department), code=303)
+    back = redirect(
+        page_url("queue.show", request.args.get("cursor"), department=department), code=303
+    )
     lang = current_language()
     note = (request.form.get("note") or "").strip()
     try:
         if len(note) > MAX_TEXT_CHARS:
             raise too_long("note", len(note), MAX_TEXT_CHARS)
+        ids = _ids()
         results = request_service().bulk(
             actor,
-            _ids(),
+            ids,
             assign=assignee != BULK_KEEP,
             assignee=None if assignee in (BULK_KEEP, BULK_NOBODY) else assignee,
             status=status,

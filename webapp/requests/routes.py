@@ -12,9 +12,7 @@ message and what they typed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
@@ -22,18 +20,19 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
-from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Paging
 from kb.settings import Settings
 from webapp import services
-from webapp.auth.identity import current_user, require_user
+from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, digits, refuse_nul_in
-from webapp.requests import presenters
+from webapp.requests import presenters, template_helpers
 from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
+from webapp.requests.listing import MINE_PAGE, cursor_arg, page_links
 from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
 from webapp.services import content_root, request_service, writable_content_root
@@ -44,25 +43,7 @@ bp = Blueprint("requests", __name__, url_prefix="/requests")
 STATUS_FILTERS = ("open", *(s.value for s in RequestStatus))
 
 
-@bp.app_template_filter("when")
-def when(value: datetime) -> str:
-    """A moment in the working-hours time zone (setting `sla_timezone`), which it
-    names, so that readers elsewhere need not guess: 2026-06-10 14:05 CEST."""
-    zone = ZoneInfo(str(services.services().settings.sla_timezone))
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
-
-
-@bp.app_template_filter("remaining")
-def remaining(value: datetime | None) -> str:
-    """The time left until a due date, or past it (see `presenters.time_left`)."""
-    return presenters.time_left(value, request_service().clock())
-
-
-@bp.app_template_global("user_works")
-def user_works(department: str) -> bool:
-    """Whether the signed-in user works `department`'s queue (its tasks included)."""
-    user = current_user()
-    return user is not None and permissions.works_queue(user, department)
+template_helpers.register(bp)
 
 
 def _text(name: str) -> str:
@@ -79,13 +60,18 @@ def _text(name: str) -> str:
 
 @bp.get("/")
 def mine() -> str:
+    """The signed-in user's own requests, newest first, a page at a time."""
     actor = require_user()
     service = request_service()
+    page = service.page_mine(actor, Paging(MINE_PAGE, cursor=cursor_arg()))
     rows = []
-    for item in service.list_mine(actor):
+    for item in page.items:
         assert item.id is not None
         rows.append((item, service.progress(actor, item.id) if item.workflow else None))
-    return render_template("requests/mine.html", rows=rows)
+    following, first_page = page_links(page, "requests.mine")
+    return render_template(
+        "requests/mine.html", rows=rows, page=page, following=following, first_page=first_page
+    )
 
 
 def _render_detail(
@@ -132,14 +118,21 @@ def _act(
     except (ValidationError, ConflictError, NotFoundError, PermissionDenied, RateLimited) as exc:
         if exc.status in (403, 404) and exc.details.get("field") not in request.form:
             raise  # this request itself: no page to show again
-        error = message_for(exc, current_language())
-        failed = (request.endpoint or "").rsplit(".", 1)[-1]
         field = str(exc.details.get("field") or "")
-        page = _render_detail(actor, request_id, error, request.form.to_dict(), failed, field)
-        return page, exc.status
+        return _again(actor, request_id, message_for(exc, current_language()), exc.status, field)
     if done:
         flash(gettext(done), "success")
     return redirect(url_for("requests.show", request_id=request_id) + anchor, code=303)
+
+
+def _again(
+    actor: User, request_id: int, error: str, status: int, field: str = ""
+) -> tuple[str, int]:
+    """The request page again: the posting form with `error`, what was typed and
+    the refused `field` marked."""
+    failed = (request.endpoint or "").rsplit(".", 1)[-1]
+    page = _render_detail(actor, request_id, error, request.form.to_dict(), failed, field)
+    return page, status
 
 
 @bp.post("/<int:request_id>/comment")
