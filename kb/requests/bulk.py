@@ -8,8 +8,8 @@ neither its assignment nor its status, and the others go on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from kb.accounts.records import User
 from kb.errors import KbError, ValidationError
@@ -45,9 +45,12 @@ class BulkWork:
         assignee: str | None = None,
         status: str | None = None,
         note: str = "",
+        versions: Mapping[int, int] | None = None,
     ) -> list[BulkResult]:
         """Assign (`assign`: to `assignee`, None unassigns) and/or change the status of
-        each request; one result per request, in the order given."""
+        each request; one result per request, in the order given. A request named in
+        `versions` is changed only while it is at that version (the one the agent
+        saw); else its result is a StaleRequestError."""
         ids = list(dict.fromkeys(request_ids))
         if not ids:
             raise ValidationError(
@@ -70,7 +73,8 @@ class BulkWork:
         results = []
         for request_id in ids:
             try:
-                self.work.patch(actor, request_id, wanted)
+                based = replace(wanted, version=(versions or {}).get(request_id))
+                self.work.patch(actor, request_id, based)
             except KbError as exc:
                 results.append(BulkResult(request_id, exc))
             else:

@@ -299,10 +299,17 @@ class RequestService:
         assignee: str | None = None,
         status: str | None = None,
         note: str = "",
+        versions: Mapping[int, int] | None = None,
     ) -> list[BulkResult]:
         """Assign and/or move many requests, each on its own (see `kb.requests.bulk`)."""
         return self.bulk_work.apply(
-            actor, request_ids, assign=assign, assignee=assignee, status=status, note=note
+            actor,
+            request_ids,
+            assign=assign,
+            assignee=assignee,
+            status=status,
+            note=note,
+            versions=versions,
         )
 
     def canned_replies(

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role
 from kb.errors import KbError, ValidationError
+from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
 from webapp.auth.identity import require_user
@@ -33,6 +34,7 @@ from webapp.inputs import digits, too_long
 from webapp.requests import presenters
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.listing import cursor_arg, page_links, page_url
+from webapp.requests.stale import STALE_STATUS, bulk_versions
 from webapp.services import request_service
 
 bp = Blueprint("queue", __name__, url_prefix="/requests/queue")
@@ -145,15 +147,21 @@ def bulk(department: str) -> Response | tuple[str, int]:
             assignee=None if assignee in (BULK_KEEP, BULK_NOBODY) else assignee,
             status=status,
             note=note,
+            versions=bulk_versions(ids),
         )
     except ValidationError as exc:
         posted = {**request.form.to_dict(), "ids": request.form.getlist("ids")}
         field = str(exc.details.get("field") or "")
         return _page(department, posted, message_for(exc, lang), field), 400
     flash(plural("bulk_done", sum(r.ok for r in results)), "success")
-    for failed in (r for r in results if r.error is not None):
+    stale = [r.request_id for r in results if isinstance(r.error, StaleRequestError)]
+    for failed in (r for r in results if r.error is not None and r.request_id not in stale):
         error: KbError = failed.error  # type: ignore[assignment]
         flash(
             gettext("bulk_failed", id=failed.request_id, reason=message_for(error, lang)), "error"
         )
+    if stale:  # the queue as it is now, those still chosen, the change still set
+        posted = {**request.form.to_dict(), "ids": [str(i) for i in stale]}
+        named = ", ".join(f"#{i}" for i in stale)
+        return _page(department, posted, gettext("bulk_changed_meanwhile", ids=named)), STALE_STATUS
     return back

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
+from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
 from kb.settings import Settings
@@ -35,6 +36,7 @@ from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.listing import MINE_PAGE, cursor_arg, page_links
 from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
+from webapp.requests.stale import STALE_STATUS, refuse_stale, stale_message
 from webapp.services import content_root, request_service, writable_content_root
 from webapp.throttle import REPLY, RateLimited, limit_account
 
@@ -114,7 +116,10 @@ def _act(
     actor = require_user()
     try:
         refuse_nul_in(request.form)  # here, not before the view: the page keeps the text
+        refuse_stale(request_service(), actor, request_id)
         action(actor)
+    except StaleRequestError:
+        return _again(actor, request_id, stale_message(request_id), STALE_STATUS)
     except (ValidationError, ConflictError, NotFoundError, PermissionDenied, RateLimited) as exc:
         if exc.status in (403, 404) and exc.details.get("field") not in request.form:
             raise  # this request itself: no page to show again

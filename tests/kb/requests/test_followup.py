@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from kb.requests.ledger import StaleRequestError
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER, OTHER, Clock, user
@@ -183,3 +184,21 @@ def test_a_bulk_change_a_request_refuses_leaves_it_as_it_was(
     assert isinstance(results[1].error, ConflictError)  # resolved cannot become triaged
     # The assignment that came with the refused move was not saved either.
     assert store.get_request(done) == before
+
+
+def test_a_bulk_change_leaves_a_request_changed_since_the_version_seen(
+    service: RequestService, store: Store
+) -> None:
+    seen, fresh = (service.submit(EMPLOYEE, f"Question {n}", department="it") for n in range(2))
+    assert seen.id is not None and fresh.id is not None
+    service.comment(EMPLOYEE, seen.id, "More detail")  # version 2 now
+    results = service.bulk(
+        IT_AGENT,
+        [seen.id, fresh.id],
+        assign=True,
+        assignee=IT_AGENT.username,
+        versions={seen.id: seen.version, fresh.id: fresh.version},
+    )
+    assert [r.ok for r in results] == [False, True]
+    assert isinstance(results[0].error, StaleRequestError)
+    assert store.get_request(seen.id).assignee is None

@@ -1,0 +1,160 @@
+"""Two people change the same request from pages they opened before the other's
+change: the second change is not applied, the page comes back as the request
+is now with a message, and what was typed is kept (the forms' `version`)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import sign_in_as, text_of
+from tests.webapp.requests.test_page_forms import file
+
+pytestmark = pytest.mark.usefixtures("people", "maria")
+
+CHANGED = "Someone else changed this request while you had it open"
+
+
+@pytest.fixture
+def maria(store: Store) -> None:
+    """A second agent of IT."""
+    from kb.accounts.service import add_user
+
+    add_user(store, "maria", "agent", "it")
+
+
+def agent(app: Flask, name: str) -> FlaskClient:
+    """A browser of its own: one session per person."""
+    browser = app.test_client()
+    sign_in_as(browser, name)
+    return browser
+
+
+def form_fields(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the first form on `page` posting to `action`."""
+    found = re.search(rf'<form [^>]*action="{re.escape(action)}(#[^"]*)?"', page)
+    assert found is not None, f"no form posts to {action}"
+    form = page[found.start() :].split("</form>", 1)[0]
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form))
+
+
+def send(browser: FlaskClient, page: str, action: str, **typed: Any) -> Any:
+    """Post a form of `page` as a browser would: its hidden fields and what was typed."""
+    return browser.post(action, data=form_fields(page, action) | typed)
+
+
+def test_the_second_reply_is_not_sent_and_its_text_is_kept(app: Flask, store: Store) -> None:
+    request_id = file(app.test_client())
+    ivan, maria = agent(app, "ivan"), agent(app, "maria")
+    url = f"/requests/{request_id}"
+    ivans_page, marias_page = text_of(ivan.get(url)), text_of(maria.get(url))
+    action = f"{url}/comment"
+    assert form_fields(marias_page, action)["version"] == "1"
+    assert send(ivan, ivans_page, action, text="Restart the client").status_code == 303
+
+    answer = send(maria, marias_page, action, text="Which version do you run?")
+    page = text_of(answer)
+    assert answer.status_code == 409 and CHANGED in page
+    assert "Restart the client" in page  # the request as it is now
+    assert ">Which version do you run?</textarea>" in page  # nothing typed is lost
+    texts = [e.message for e in store.entries(request_id) if e.kind == "comment"]
+    assert texts == ["Restart the client"]
+    # The page shown again is at the current version: sending it again works.
+    assert form_fields(page, action)["version"] == "2"
+    assert send(maria, page, action, text="Which version do you run?").status_code == 303
+    assert [e.message for e in store.entries(request_id)][-1] == "Which version do you run?"
+
+
+def test_a_status_change_on_a_stale_page_changes_nothing(app: Flask, store: Store) -> None:
+    request_id = file(app.test_client())
+    ivan, maria = agent(app, "ivan"), agent(app, "maria")
+    url = f"/requests/{request_id}"
+    ivans_page, marias_page = text_of(ivan.get(url)), text_of(maria.get(url))
+    assert send(ivan, ivans_page, f"{url}/assign", assignee="ivan").status_code == 303
+    answer = send(
+        maria, marias_page, f"{url}/status", status="waiting_for_requester", note="Need logs"
+    )
+    page = text_of(answer)
+    assert answer.status_code == 409 and CHANGED in page
+    assert 'value="Need logs"' in page
+    stored = store.get_request(request_id)
+    assert (stored.status.value, stored.assignee, stored.version) == ("new", "ivan", 2)
+
+
+def test_the_message_is_german_for_german_readers(app: Flask) -> None:
+    request_id = file(app.test_client())
+    ivan, maria = agent(app, "ivan"), agent(app, "maria")
+    url = f"/requests/{request_id}"
+    ivans_page, marias_page = text_of(ivan.get(url)), text_of(maria.get(url))
+    assert send(ivan, ivans_page, f"{url}/assign-me").status_code == 303
+    action = f"{url}/resolve"
+    answer = maria.post(
+        action,
+        data=form_fields(marias_page, action) | {"resolution": "Use 6.2."},
+        headers={"Accept-Language": "de"},
+    )
+    page = text_of(answer)
+    assert answer.status_code == 409
+    assert "Jemand anderes hat diese Anfrage geändert" in page and "Use 6.2." in page
+
+
+@pytest.mark.parametrize(
+    "version", ["abc", "-1", "0", "1.5", "9" * 40, "1e3", "１", " ", "<script>"]
+)
+def test_a_broken_version_is_a_clear_400_that_keeps_the_text(
+    app: Flask, store: Store, version: str
+) -> None:
+    request_id = file(app.test_client())
+    ivan = agent(app, "ivan")
+    url = f"/requests/{request_id}"
+    page = text_of(ivan.get(url))
+    answer = send(ivan, page, f"{url}/comment", text="Try again", version=version)
+    shown = text_of(answer)
+    assert answer.status_code == 400 and "Version" in shown, shown
+    assert ">Try again</textarea>" in shown and "<script>" not in shown.split("<main", 1)[-1]
+    assert not [e for e in store.entries(request_id) if e.kind == "comment"]
+
+
+def test_a_bulk_change_leaves_requests_changed_meanwhile(app: Flask, store: Store) -> None:
+    first, second = file(app.test_client()), file(app.test_client())
+    ivan, maria = agent(app, "ivan"), agent(app, "maria")
+    queue = text_of(maria.get("/requests/queue/it"))
+    ivans_page = text_of(ivan.get(f"/requests/{first}"))
+    assert send(ivan, ivans_page, f"/requests/{first}/assign-me").status_code == 303
+
+    action = "/requests/queue/it/bulk"
+    fields = form_fields(queue, action)
+    assert (fields[f"version_{first}"], fields[f"version_{second}"]) == ("1", "1")
+    data = fields | {"ids": [str(first), str(second)], "assignee": "maria", "note": "Mine"}
+    answer = maria.post(action, data=data)
+    page = text_of(answer)
+    assert answer.status_code == 409
+    assert f"Someone else changed #{first} while you had the queue open" in page
+    assert "1 request changed." in page
+    assert store.get_request(first).assignee == "ivan"  # left as Ivan made it
+    assert store.get_request(second).assignee == "maria"
+    # Still chosen, the change still set, at the version now shown.
+    assert f'name="ids" value="{first}" checked' in page
+    assert f'name="ids" value="{second}" checked' not in page
+    assert '<option value="maria" selected>maria</option>' in page and 'value="Mine"' in page
+    assert form_fields(page, action)[f"version_{first}"] == "2"
+
+
+@pytest.mark.parametrize("version", ["x", "-3", "9" * 30])
+def test_a_broken_bulk_version_is_a_400(app: Flask, store: Store, version: str) -> None:
+    request_id = file(app.test_client())
+    maria = agent(app, "maria")
+    data = {
+        "csrf_token": "csrf-maria",
+        "ids": str(request_id),
+        "assignee": "maria",
+        f"version_{request_id}": version,
+    }
+    answer = maria.post("/requests/queue/it/bulk", data=data)
+    assert answer.status_code == 400 and "Version" in text_of(answer)
+    assert store.get_request(request_id).assignee is None
