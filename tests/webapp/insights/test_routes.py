@@ -15,7 +15,7 @@ from kb.events import SearchEvent
 from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import insights_store
 from kb.store.protocols import Store
-from tests.support import sign_in_as
+from tests.support import earlier_today, sign_in_as
 from webapp.services import services
 
 
@@ -24,7 +24,7 @@ def topic_id(store: Store, people: dict[str, Any]) -> int:
     from kb.accounts.service import add_user
 
     add_user(store, "anna", "analyst", None)
-    now = datetime.now(UTC) - timedelta(hours=1)
+    now = earlier_today()  # counted under today's date, whatever the hour
     for user in "abc":
         store.log_search(
             SearchEvent(query="parking permit", answered=False, user=user, department="hr", ts=now)
@@ -230,7 +230,7 @@ def test_the_intro_says_every_topic_is_listed_and_which_wordings_show(
             answered=False,
             user="z",
             department="hr",
-            ts=datetime.now(UTC) - timedelta(hours=1),
+            ts=earlier_today(),
         )
     )
     lone = save_gap(store, "locker key lost", label="")
