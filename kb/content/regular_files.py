@@ -7,6 +7,13 @@ link (which could point out of the root, at `/dev/zero`, or at a named pipe
 that blocks its reader forever), and never more than its size limit plus
 one byte. Everything else is a `ContentError` of kind `not_a_file` or
 `too_large`, which the scanner reports and skips.
+
+Nor is a file with more than one name (a hard link) read: its other name may
+lie outside the department's folder, where someone else keeps a file the
+content owner could not publish, and the indexer may run with rights the owner
+has not. The kernel's `protected_hardlinks` does not close this when the owner
+may read the file, or when that setting is off; a copy costs disk space only.
+Such a file is a `ContentError` of kind `hard_link`, reported like a link.
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ SETTINGS_FILE_MAX_BYTES = 1_000_000
 # What open() says for a symbolic link under O_NOFOLLOW, and for a socket.
 _NOT_A_FILE_ERRNOS = frozenset({errno.ELOOP, errno.ENXIO, errno.EMLINK})
 NOT_A_FILE = "not a regular file (a symbolic link, named pipe, device or socket); skipped"
+HARD_LINK_HINT = (
+    "put a copy of the file in the folder (cp, not ln), or remove its other names; "
+    "a content file is read only when this is its one name"
+)
 
 
 def read_regular_file(
@@ -41,8 +52,8 @@ def read_regular_file(
     (a named pipe would otherwise wait for a writer forever); `fstat` on the
     open file then decides, so nothing can be swapped in between. At most
     `max_bytes` + 1 bytes are read, so a file that grows while it is read is
-    refused too. Raises `ContentError` (kind `not_a_file`, `too_large`, `io`,
-    or `missing` when there is no such file) naming `display`. With `dir_fd`,
+    refused too. Raises `ContentError` (kind `not_a_file`, `hard_link`,
+    `too_large`, `io`, or `missing` when there is no such file) naming `display`. With `dir_fd`,
     `path` is a name inside that open folder (openat)."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
@@ -57,6 +68,14 @@ def read_regular_file(
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise ContentError(NOT_A_FILE, path=display, kind="not_a_file", hint=hint)
+        if info.st_nlink > 1:
+            raise ContentError(
+                f"a hard link: the file has {info.st_nlink} names on disk, and only a file "
+                "with one name is read; skipped",
+                path=display,
+                kind="hard_link",
+                hint=HARD_LINK_HINT,
+            )
         size = info.st_size
         raw = b"" if size > max_bytes else handle.read(max_bytes + 1)
     size = max(size, len(raw))

@@ -274,6 +274,30 @@ def test_links_pipes_and_devices_are_reported_and_skipped(
     assert "it/vpn-setup.md" in indexed_state(tiny_settings)[0]
 
 
+def test_a_hard_linked_file_is_an_error_of_the_run_and_the_rest_is_indexed(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    """A second name of a file kept elsewhere is never indexed (the indexer may
+    read what the content owner could not): the run names it, indexes the rest,
+    and an indexed article that becomes a hard link keeps its indexed version."""
+    content = tiny_settings.content_path
+    secret = tmp_path / "payroll.md"
+    secret.write_text("# Payroll\n\nsecret-salary-table\n", encoding="utf-8")
+    os.link(secret, content / "hr" / "payroll.md")
+    report = within(60, lambda: build(tiny_settings, hashing_embedder))
+    assert any("hr/payroll.md" in e and "hard link" in e for e in report.errors), report.errors
+    meta, kw, _, _ = indexed_state(tiny_settings)
+    assert "hr/payroll.md" not in meta | kw
+    assert "it/vpn-setup.md" in meta
+
+    vpn = content / "it" / "vpn-setup.md"
+    os.link(vpn, tmp_path / "vpn-copy.md")  # the indexed file gains a second name
+    os.utime(vpn, ns=(1, 1))
+    again = within(60, lambda: build(tiny_settings, hashing_embedder))
+    assert any("it/vpn-setup.md" in e and "hard link" in e for e in again.errors)
+    assert "it/vpn-setup.md" in indexed_state(tiny_settings)[0]
+
+
 def test_snapshot_keeps_each_articles_sanitised_html(
     tiny_settings: Settings, hashing_embedder: HashingEmbedder
 ) -> None:

@@ -439,6 +439,29 @@ def test_reading_and_writing_an_article_file_refuse_links_on_the_way(
     assert not [p for p in (root / "it").iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_hard_linked_article_is_not_opened_and_a_save_writes_through_no_name(
+    service: AuthoringService, root: Path, tmp_path: Path
+) -> None:
+    """A file with a second name elsewhere (a hard link) is not shown in the
+    editor, which would publish the other file's text; nothing saved, restored
+    or retired writes through it, and the other name keeps its bytes."""
+    outside = _outside(tmp_path)
+    os.link(outside / "vpn.md", root / "it" / "linked.md")
+    with pytest.raises(UnopenableArticleError, match="hard link") as caught:
+        service.open(CORA, "it/linked.md")
+    assert caught.value.path == "it/linked.md" and "cp, not ln" in caught.value.hint
+    fields = split_text(ARTICLE, "it/linked.md")[0]
+    for attempt in (
+        lambda: service.save(CORA, "it/linked.md", replace(fields, body="Mine."), base_version=1),
+        lambda: service.set_status(CORA, "it/linked.md", Status.RETIRED, base_version=1),
+    ):
+        with pytest.raises(UnopenableArticleError, match="hard link"):
+            attempt()
+    _untouched(outside)
+    assert os.stat(outside / "vpn.md").st_nlink == 2  # nothing replaced or written
+    assert service.versions.latest("it/linked.md") is None
+
+
 def test_an_article_with_a_long_file_name_is_saved(service: AuthoringService, root: Path) -> None:
     """The temporary file beside it was called `.<name>.<random>.tmp`, past the
     file system's 255 bytes for a name of 245 or more: such an article could be

@@ -117,3 +117,41 @@ def test_value_streams_file_must_be_a_regular_file(tmp_path: Path, outside: Path
     path.symlink_to("/dev/zero")
     with pytest.raises(ConfigError, match="not a regular file"):
         within(5, lambda: load_workflows(path))
+
+
+def test_a_hard_link_is_reported_and_skipped_and_the_rest_is_read(
+    tiny_content: Path, outside: Path
+) -> None:
+    """A second name for a file kept elsewhere (hard link) is not published: its
+    other name may be a file the content owner may not publish, and the indexer
+    may run with other rights than theirs (security review, issue 69)."""
+    os.link(outside, tiny_content / "it" / "hostname.md")
+    with pytest.raises(ContentError) as caught:
+        read_regular_file(tiny_content / "it" / "hostname.md", 1000, "it/hostname.md")
+    assert caught.value.kind == "hard_link" and "2 names" in caught.value.message
+    scan = scan_content(tiny_content)
+    assert "it/hostname.md" not in scan.articles
+    [problem] = [p for p in scan.problems if p.path == "it/hostname.md"]
+    assert problem.kind == "hard_link" and "cp, not ln" in problem.hint
+    assert "it/vpn-setup.md" in scan.articles  # the rest is still read
+    os.unlink(outside)  # its one name now: an ordinary article
+    assert "it/hostname.md" in scan_content(tiny_content).articles
+
+
+def test_a_hard_linked_department_file_or_document_is_not_read(
+    tiny_content: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "elsewhere.yml"
+    other.write_text("name: Taken over\n", encoding="utf-8")
+    department_file = tiny_content / "hr" / "_department.yml"
+    department_file.unlink()
+    os.link(other, department_file)
+    departments, problems = scan_departments(tiny_content)
+    assert departments["hr"].name == "HR"  # the default, not the linked file's
+    assert [p.kind for p in problems if p.path == "hr/_department.yml"] == ["hard_link"]
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"%PDF-1.4 not really\n")
+    os.link(report, tiny_content / "hr" / "report.pdf")
+    result = within(60, lambda: run_kb({}, "validate", "--content", str(tiny_content), "--json"))
+    assert '"path": "hr/report.pdf"' in result.output, result.output
+    assert result.output.count('"kind": "hard_link"') == 2

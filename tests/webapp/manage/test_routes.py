@@ -429,6 +429,21 @@ def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the
     assert 'href="/manage/?department=it"' in text_of(history)
 
 
+def test_a_hard_linked_article_says_so_in_the_editor_and_is_never_shown(
+    client: FlaskClient, content: Path, tmp_path: Path
+) -> None:
+    sign_in_as(client, "cora")
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\n---\nsecret-from-elsewhere\n", encoding="utf-8")
+    os.link(secret, content / "it" / "secret.md")
+    answer = client.get("/manage/edit/it/secret.md")
+    page = text_of(answer)
+    assert answer.status_code == 422
+    assert "it/secret.md: a hard link" in page and "cp, not ln" in page
+    assert "secret-from-elsewhere" not in page
+    assert "secret-from-elsewhere" not in answer.get_data(as_text=True)
+
+
 def test_an_article_deleted_while_it_was_edited_keeps_what_was_typed(
     client: FlaskClient, content: Path
 ) -> None:
