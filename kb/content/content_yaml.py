@@ -14,6 +14,10 @@ files keep working:
   traceback (an article was told its front matter was not closed).
 - **a field given twice** (`title:` on two lines): PyYAML keeps the last one
   without a word, so the owner never learnt which one is shown.
+- **values nested deeper than `MAX_DEPTH`** (`x: [[[[…`): PyYAML builds them
+  by recursion, and 50,000 `[` in one front matter raised a bare
+  `RecursionError` after ten seconds, which stopped `kb validate` and `kb
+  index` for every file. No content file nests more than a few levels.
 """
 
 from __future__ import annotations
@@ -24,10 +28,15 @@ import yaml
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 
+# Lists and mappings within each other: department files nest about five deep.
+MAX_DEPTH = 40
+
 
 class ContentLoader(yaml.SafeLoader):
-    """A safe loader that refuses aliases and fields given twice, and reports
-    impossible dates, as YAML errors."""
+    """A safe loader that refuses aliases, fields given twice and values nested
+    past `MAX_DEPTH`, and reports impossible dates, as YAML errors."""
+
+    depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
@@ -38,7 +47,19 @@ class ContentLoader(yaml.SafeLoader):
                 f"the alias *{event.anchor} is not accepted; write the value out in full",
                 event.start_mark,
             )
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:
+            raise ComposerError(
+                None,
+                None,
+                f"values are nested more than {MAX_DEPTH} deep (lists or mappings within "
+                "each other); write them flatter",
+                self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         first: dict[Any, int] = {}

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from kb.cli.main import main
 from kb.content.scanner import scan_content
 from tests.conftest import SAMPLE_CONTENT, shared_dir
+from tests.support import within
 
 GOOD = {
     "hr/annual-leave.md",
@@ -111,6 +112,23 @@ def test_an_unclosed_list_or_mapping_names_the_line_that_opened_it(
     (tiny_content / "hr" / "broken.md").write_text(f"---\n{front}---\nBody\n")
     [problem] = [p for p in scan_content(tiny_content).problems if p.path == "hr/broken.md"]
     assert (problem.line, problem.message) == (line, f"front matter is not valid YAML: {message}")
+
+
+@pytest.mark.parametrize("opener", ["[", "{a: "], ids=["lists", "mappings"])
+def test_values_nested_without_end_are_one_files_error_not_the_runs(
+    tiny_content: Path, opener: str
+) -> None:
+    """50,000 `[` in a front matter raised a bare RecursionError that stopped
+    `kb validate` and `kb index` for every file (issue 69)."""
+    deep = opener * 50_000
+    (tiny_content / "hr" / "deep.md").write_text(f"---\ntitle: Deep\nx: {deep}\n---\nBody\n")
+    (tiny_content / "it" / "_department.yml").write_text(f"name: IT\nkeywords: {deep}\n")
+    scan = within(60, lambda: scan_content(tiny_content))
+    [problem] = [p for p in scan.problems if p.path == "hr/deep.md"]
+    assert problem.line == 3 and "nested more than 40 deep" in problem.message
+    [department] = [p for p in scan.problems if p.path == "it/_department.yml"]
+    assert "nested more than 40 deep" in department.message
+    assert set(scan.articles) >= GOOD  # the rest is read
 
 
 def test_front_matter_that_is_not_a_mapping(tiny_content: Path) -> None:
