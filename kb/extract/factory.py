@@ -18,7 +18,7 @@ from kb.extract.base import ExtractionError, Limits, human_size, malformed
 from kb.extract.document import ExtractedDocument
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 1
+EXTRACTION_VERSION = 2  # 2: an HTML page nested past 256 is refused, not cut short
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from datetime import date
 import lxml.html
 from lxml import etree
 
-from kb.extract.base import Limits, malformed
+from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.plain_text import decode_text
 from kb.extract.structure import OutlineBuilder, clean
@@ -182,10 +182,20 @@ def _date(value: str) -> date | None:
 
 def extract_html(data: bytes, limits: Limits) -> ExtractedDocument:
     text = decode_text(data, "HTML page")
+    parser = lxml.html.HTMLParser()
     try:
-        root = lxml.html.document_fromstring(text)
+        root = lxml.html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise malformed("HTML page", exc) from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops at 256 elements within each other and keeps only the
+        # text before: published, the page would be cut short without a word.
+        raise ExtractionError(
+            "malformed",
+            "HTML page nests its elements deeper than the parser reads (256 within each "
+            "other); its text would be cut short there",
+            "simplify the page's markup, or save it as PDF or Word instead",
+        )
     body = root.find("body")
     main = next(iter(root.iter("main")), None)
     if main is None:

@@ -81,3 +81,14 @@ def test_empty_and_unsupported_files() -> None:
     assert _problem(b"  \n", "it/notes.txt").kind == "empty"
     problem = _problem(b"\xd0\xcf\x11\xe0 old word", "finance/old.doc")
     assert problem.kind == "unsupported" and ".docx" in problem.message
+
+
+def test_html_nested_past_the_parsers_depth_is_refused_not_cut_short() -> None:
+    """libxml2 stops at 256 elements within each other and keeps only the text
+    before: the page was published with its first heading alone (issue 69)."""
+    page = "<html><body><h1>Policy</h1>{}<p>The rule itself.</p></body></html>"
+    deep = "<div>" * 300 + "Step one." + "</div>" * 300
+    problem = _problem(page.format(deep).encode(), "hr/policy.html")
+    assert problem.kind == "malformed" and "deeper than the parser reads" in problem.message
+    fine = "<div>" * 200 + "Step one." + "</div>" * 200
+    assert "The rule itself." in extract(page.format(fine).encode(), "hr/p.html", Limits()).text
