@@ -23,7 +23,7 @@ from kb.content.documents import (
     read_document_file,
     read_sidecar,
 )
-from kb.content.files import FileEntry
+from kb.content.files import FileEntry, department_path
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_entries, scan_departments, unique_entries
@@ -121,7 +121,7 @@ class Planner:
     def _department(self, entry: FileEntry) -> DocumentDefaults:
         department = entry.id.split("/", 1)[0]
         if department not in self._defaults:
-            self._defaults[department] = load_defaults(self.content / department)
+            self._defaults[department] = load_defaults(department_path(self.content, department))
         return self._defaults[department]
 
     def _content_hash(self, entry: FileEntry) -> str:

@@ -11,6 +11,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from kb.validators import normal_name, set_normalised
+
 
 class Status(str, Enum):  # noqa: UP042 - str() and format() stay as they are
     """Life cycle of an article; only published articles reach employees."""
@@ -56,6 +58,7 @@ class Department:
     review_required: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
+        set_normalised(self, "slug", normal_name(self.slug))
         if not self.slug or "/" in self.slug:
             raise ValueError(f"department slug must be one folder name, got {self.slug!r}")
 
@@ -120,6 +123,8 @@ class Article:
     original: str = ""
 
     def __post_init__(self) -> None:
+        set_normalised(self, "id", normal_name(self.id))
+        set_normalised(self, "department", normal_name(self.department))
         name = self.id.rsplit("/", 1)[-1]
         if self.id.startswith("/") or "\\" in self.id or "." not in name.lstrip("."):
             # Any file type a reader exists for (kb.content.readers) may be an article.

@@ -10,11 +10,19 @@ refuses naive ones.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 from kb.errors import ValidationError
+
+
+def normal_name(name: str) -> str:
+    """`name` in Unicode's composed form (NFC). A folder named "Büro" on macOS
+    holds a decomposed ü (u and a combining diaeresis, NFD), typed on Linux or
+    Windows a composed one: both are one department, one article id, one role."""
+    return unicodedata.normalize("NFC", name)
 
 
 def utc_now() -> datetime:

@@ -19,7 +19,7 @@ from enum import StrEnum
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from kb.validators import ensure_text, ensure_utc, set_normalised, utc_now
+from kb.validators import ensure_text, ensure_utc, normal_name, set_normalised, utc_now
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}$")
 MIN_PASSWORD_CHARS = 8
@@ -50,6 +50,7 @@ class Grant:
             raise ValueError(f"unknown role {self.role!r}; expected one of {known}") from None
         if self.department is not None:
             ensure_text("department", self.department)
+            set_normalised(self, "department", normal_name(self.department))
 
     @property
     def label(self) -> str:
@@ -60,7 +61,9 @@ class Grant:
         """True when this grant gives `role` for `department` (any department if None)."""
         if self.role != Role(role):
             return False
-        return self.department is None or department is None or self.department == department
+        if self.department is None or department is None:
+            return True
+        return self.department == normal_name(department)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -42,7 +42,7 @@ from kb.authoring.records import (
 from kb.authoring.store import VersionStore
 from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied
 from kb.records import Article, Department, Status
-from kb.validators import utc_now
+from kb.validators import normal_name, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class AuthoringService:
         return self._departments()
 
     def department_of(self, article_id: str) -> Department:
-        slug = article_id.split("/", 1)[0]
+        slug = normal_name(article_id.split("/", 1)[0])
         found = self.departments().get(slug)
         if found is None:
             raise NotFoundError(

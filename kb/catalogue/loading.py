@@ -31,6 +31,7 @@ from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
 from kb.content.departments import department_text
+from kb.content.files import department_path
 from kb.content.located_yaml import line_of, load_located
 from kb.errors import ConfigError, ContentError
 from kb.records import Problem, Severity
@@ -180,7 +181,7 @@ def load_catalogue(
     files = []
     for slug in sorted(departments):
         try:
-            file = _read_file(root / slug, slug)
+            file = _read_file(department_path(root, slug), slug)
         except ContentError:
             continue  # an unreadable file: its department reader reports it (kb validate)
         if file is None:

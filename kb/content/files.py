@@ -1,6 +1,9 @@
 """Which files under the content root are content, and what they are called.
 
-An article's id is its POSIX path below the content root. Hidden and
+An article's id is its POSIX path below the content root, in Unicode's
+composed form (NFC, `kb.validators.normal_name`): a folder made on macOS holds
+decomposed letters (NFD), and "Büro" in either form is one department and
+its files one set of ids (`FileEntry.path` keeps the name on disk). Hidden and
 `_`-prefixed names (department files, glossaries, workflows) are never
 articles; a file is content when a reader exists for its type (see
 `kb.content.readers`). Symbolic links are listed as themselves (so that they
@@ -11,12 +14,12 @@ are reported), never followed into folders; every file is then read through
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.content.readers import has_reader
+from kb.validators import normal_name
 
 
 def is_hidden(name: str) -> bool:
@@ -60,16 +63,17 @@ def content_entries(root: Path, links: list[str] | None = None) -> Iterator[File
             if is_hidden(name):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                subdirs.append((entry.path, f"{prefix}{name}/"))
+                subdirs.append((entry.path, f"{prefix}{normal_name(name)}/"))
             elif has_reader(name):
                 try:
                     # lstat: a link is judged (and refused) as itself, never its target.
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                yield FileEntry(f"{prefix}{name}", entry.path, st.st_size, st.st_mtime_ns)
+                article_id = f"{prefix}{normal_name(name)}"
+                yield FileEntry(article_id, entry.path, st.st_size, st.st_mtime_ns)
             elif links is not None and entry.is_symlink():
-                links.append(f"{prefix}{name}")
+                links.append(f"{prefix}{normal_name(name)}")
         stack.extend(reversed(subdirs))
 
 
@@ -81,6 +85,20 @@ def department_folders(root: Path) -> list[Path]:
     )
 
 
+def department_path(root: Path, slug: str) -> Path:
+    """The folder of department `slug` on disk: the one of that name, else the
+    first whose name differs from it only in Unicode form (made on macOS), else
+    `root / slug`. `scan_departments` reads the department's file from it too."""
+    exact = root / slug
+    if exact.is_dir() and not exact.is_symlink():
+        return exact
+    try:
+        folders = department_folders(root)
+    except OSError:  # no content root (yet): nothing to find, as for `root / slug`
+        return exact
+    return next((f for f in folders if normal_name(f.name) == slug), exact)
+
+
 def id_key(article_id: str) -> str:
     """Two ids that differ only in case or Unicode form name the same URL."""
-    return unicodedata.normalize("NFC", article_id).casefold()
+    return normal_name(article_id).casefold()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kb.content.departments import (
     DEFAULT_TRIAGE,
+    DEPARTMENT_FILES,
     check_department_name,
     default_department,
     read_department,
@@ -28,12 +29,19 @@ from kb.content.documents import (
     load_defaults,
     read_documents,
 )
-from kb.content.files import FileEntry, content_entries, department_folders, id_key
+from kb.content.files import (
+    FileEntry,
+    content_entries,
+    department_folders,
+    department_path,
+    id_key,
+)
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.readers import bad_file_name, is_document, read_article
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
 from kb.records import Article, Department, Problem, Severity, Status
+from kb.validators import normal_name
 
 logger = logging.getLogger(__name__)
 
@@ -94,23 +102,50 @@ def scan_departments(
     root: Path, triage: str = DEFAULT_TRIAGE
 ) -> tuple[dict[str, Department], list[Problem]]:
     """Every department folder's department; a broken file gives the defaults
-    and a warning, a folder whose name cannot be a department id an error."""
+    and a warning, a folder whose name cannot be a department id an error.
+
+    A department's id is its folder's name in composed Unicode form
+    (`normal_name`). Two folders whose names differ only in that form ("Büro"
+    made on macOS beside "Büro" made on Linux) are one department: the articles
+    of both are read into it, its file is read from the folder `department_path`
+    picks, and the other folder is named in a warning."""
     check_root(root)
     departments: dict[str, Department] = {}
     problems: list[Problem] = []
     for folder in department_folders(root):
+        slug = normal_name(folder.name)
         try:
-            check_department_name(folder.name, triage)
+            check_department_name(slug, triage)
         except ContentError as exc:
             problems.append(_problem(exc, Severity.ERROR))
             continue
+        home = department_path(root, slug)
+        if home != folder:
+            problems.append(_twin_folder(folder, home, slug))
+            continue
         try:
-            departments[folder.name], warnings = read_department(folder, folder.name)
+            departments[slug], warnings = read_department(folder, slug)
             problems.extend(warnings)
         except ContentError as exc:
             problems.append(_problem(exc, Severity.WARNING))
-            departments[folder.name] = default_department(folder.name)
+            departments[slug] = default_department(slug)
     return departments, problems
+
+
+def _twin_folder(folder: Path, home: Path, slug: str) -> Problem:
+    """The warning for a second folder of one department (names differing only
+    in Unicode form): its articles are kept, its department file is not read."""
+    ignored = any((folder / name).exists() for name in DEPARTMENT_FILES)
+    return Problem(
+        f"{folder.name}/",
+        f"folders {ascii(folder.name)} and {ascii(home.name)} differ only in Unicode form "
+        f"(decomposed and composed letters, as macOS and Linux write them): both are "
+        f"department {slug!r}; the articles of both are read"
+        + (f", the department file of {ascii(home.name)} alone" if ignored else ""),
+        hint=f"move the files of this folder into the other {home.name!r} and remove it",
+        severity=Severity.WARNING,
+        kind="department_twin",
+    )
 
 
 def load_departments(root: Path, triage: str = DEFAULT_TRIAGE) -> dict[str, Department]:
@@ -228,7 +263,7 @@ def read_entries(
             continue
         department = entry.id.split("/", 1)[0]
         if department not in defaults:
-            defaults[department] = load_defaults(root / department)
+            defaults[department] = load_defaults(department_path(root, department))
         pending.append((entry, DocumentFile(entry.id, Path(entry.path), defaults[department])))
     if not pending:
         return

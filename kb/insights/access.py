@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from kb.accounts.records import Role, User
 from kb.errors import PermissionDenied
+from kb.validators import normal_name
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class InsightsScope:
     def department(self, requested: str | None) -> str | None:
         """The department filter to apply: the requested one when allowed; for
         a reader of some departments only, their first when none is asked for."""
-        requested = (requested or "").strip() or None
+        requested = normal_name((requested or "").strip()) or None
         if self.departments is None:
             return requested
         if requested is None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from kb.accounts.records import User
 from kb.authoring.files import edit_lock
 from kb.authoring.from_request import topic_title
+from kb.content.files import department_path
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
 from kb.records import Status
@@ -71,7 +72,7 @@ class ArticleWork:
                 key="draft_unresolved",
                 values={"id": request_id},
             )
-        folder = content_root / department
+        folder = department_path(content_root, department)
         if not folder.is_dir():
             raise ValidationError(
                 f"{department} has no folder in {content_root}; reassign the request to the "

@@ -14,6 +14,7 @@ from datetime import datetime
 from kb.errors import ValidationError
 from kb.records import Department, Targets
 from kb.requests.sla import WorkingCalendar
+from kb.validators import normal_name
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Departments:
 
     def get(self, slug: str) -> Department:
         """A known department, or the triage queue (default targets)."""
+        slug = normal_name(slug)
         if slug in self.by_slug:
             return self.by_slug[slug]
         if slug == self.triage:
@@ -76,10 +78,10 @@ class Departments:
         suggestion the router was not confident about (below
         `route_threshold`), or no department at all, means the triage queue.
         """
-        chosen = (department or "").strip() or (suggested or "").strip()
+        chosen = normal_name((department or "").strip() or (suggested or "").strip())
         if not chosen:
             return self.triage
         low = confidence is not None and confidence < self.route_threshold
-        if low and chosen == (suggested or "").strip():
+        if low and chosen == normal_name((suggested or "").strip()):
             return self.triage
         return chosen

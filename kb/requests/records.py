@@ -23,6 +23,7 @@ from kb.validators import (
     ensure_text,
     ensure_utc,
     ensure_version,
+    normal_name,
     set_normalised,
     utc_now,
 )
@@ -102,6 +103,7 @@ class Request:
         ensure_text("requester", self.requester)
         ensure_text("query", self.query)
         ensure_text("department", self.department)
+        set_normalised(self, "department", normal_name(self.department))
         ensure_text("description", self.description, allow_empty=True)
         if self.assignee is not None:
             ensure_text("assignee", self.assignee)
@@ -187,6 +189,7 @@ class RequestTask:
 
     def __post_init__(self) -> None:
         ensure_text("department", self.department)
+        set_normalised(self, "department", normal_name(self.department))
         ensure_text("title", self.title)
         ensure_id("request_id", self.request_id, optional=True)
         ensure_id("id", self.id, optional=True)

@@ -32,7 +32,7 @@ from kb.store.sql_request_rows import (
     request_row,
     task_row,
 )
-from kb.validators import ensure_optional_utc, ensure_utc
+from kb.validators import ensure_optional_utc, ensure_utc, normal_name
 
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if s.is_open)
 # Fields fixed at creation; update_request never writes them.
@@ -291,7 +291,8 @@ def _conditions(
     """The WHERE conditions of a request list's filters."""
     found: list[ColumnElement[bool]] = []
     if department is not None:
-        found.append(requests.c.department == department)
+        # A queue's name as typed on macOS (NFD) is the department's (NFC) too.
+        found.append(requests.c.department == normal_name(department))
     if requester is not None:
         found.append(requests.c.requester == requester)
     if assignee is not None:

@@ -25,7 +25,7 @@ from flask import current_app
 
 from indexer.unreadable import read_unreadable
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
-from kb.content.files import FileEntry, content_entries
+from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_entry, read_text_of
@@ -126,7 +126,7 @@ def department_rows(department: str, today: date) -> list[ArticleRow]:
     root: Path = settings.content_path
     rows = []
     unreadable = read_unreadable(settings.index_path)
-    for entry in content_entries(root / department):
+    for entry in content_entries(department_path(root, department)):
         entry = replace(entry, id=f"{department}/{entry.id}")
         if is_document(entry.id):
             # Documents are read by the indexer alone (in its sandbox): their
