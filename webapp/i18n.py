@@ -97,6 +97,13 @@ def plural(key: str, count: int, **values: Any) -> str:
     return web_catalog().plural(current_language(), key, count, **values)
 
 
+def plural_forms(key: str, **values: Any) -> dict[str, str]:
+    """The texts of `key` by plural category in the current request's language, for
+    a page script that counts (`data-msg-count='{{ plural_forms(key) | tojson }}'`;
+    see `Catalog.plural_forms`)."""
+    return web_catalog().plural_forms(current_language(), key, **values)
+
+
 def label(kind: str, value: str) -> str:
     """The label of an enum member (`label('status', 'new')` in templates), the one
     e-mails use too (see `kb.i18n.labels`)."""
@@ -123,6 +130,7 @@ def init_app(app: Flask) -> None:
         _=gettext,
         label=label,
         plural=plural,
+        plural_forms=plural_forms,
         language_name=language_name,
         ui_languages=LANGUAGES,
         current_language=current_language,

@@ -79,6 +79,17 @@ class Catalog:
             key = f"{key}_{form}"
         return self.translate(lang, key, **{"n": count, **values})
 
+    def plural_forms(self, lang: str, key: str, **values: Any) -> dict[str, str]:
+        """Every text of `key` in `lang` by CLDR plural category ("one", "other"…),
+        `{n}` left in for the count: what a page script needs to word a count it
+        learns later as `plural` would (the category from `Intl.PluralRules`)."""
+        rule = _plural_rule(lang)
+        forms = {"other": self.translate(lang, key, **{"n": "{n}", **values})}
+        for tag in sorted(rule.tags - {"other"}):
+            if self.has(lang, f"{key}_{tag}"):
+                forms[tag] = self.translate(lang, f"{key}_{tag}", **{"n": "{n}", **values})
+        return forms
+
 
 @lru_cache(maxsize=16)
 def _plural_rule(lang: str) -> PluralRule:

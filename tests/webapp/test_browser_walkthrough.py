@@ -159,6 +159,59 @@ def test_one_suggested_article_is_announced_as_one(tab: Tab, small: LiveServer) 
         expect(page.locator("[data-msg-found]")).to_have_text(said)
 
 
+# What the page script says for one and for two, in each language: the
+# catalogue's plural forms, as the server's plural helper words them.
+LIVE_COUNTS = {
+    "en": (
+        ("1 suggestion. Use the up and down arrow keys to choose it.",
+         "2 suggestions. Use the up and down arrow keys to choose one."),
+        ("One article might answer your question.", "2 articles might answer your question."),
+    ),
+    "de": (
+        ("1 Vorschlag. Mit den Pfeiltasten nach oben und unten auswählen.",
+         "2 Vorschläge. Mit den Pfeiltasten nach oben und unten auswählen."),
+        ("Ein Artikel könnte Ihre Frage beantworten.", "2 Artikel könnten Ihre Frage beantworten."),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("hl", ["en", "de"])
+def test_live_counts_take_the_catalogues_plural_forms(tab: Tab, small: LiveServer, hl: str) -> None:
+    """The script chose "one" or "other" itself; it now words a count from the
+    forms the server renders into the page, in the page's language."""
+    import re
+
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "emma")
+    titles = ["Annual leave", "Annual leave abroad"]
+
+    def suggest(route: Any) -> None:  # "an" one suggestion, "ann" two
+        n = 1 if route.request.url.endswith("q=an") else 2
+        route.fulfill(json={"suggestions": [{"text": t, "kind": "title"} for t in titles[:n]]})
+
+    def search(route: Any) -> None:  # a description with "two" in it finds two articles
+        n = 2 if "two" in route.request.url else 1
+        hits = [{"id": f"hr/{i}.md", "title": t} for i, t in enumerate(titles[:n])]
+        route.fulfill(json={"results": hits, "search_id": None})
+
+    page.route(re.compile(r"/api/suggest\?"), suggest)
+    page.route(re.compile(r"/api/search\?"), search)
+    (one, two), (found_one, found_two) = LIVE_COUNTS[hl]
+    page.goto(small.url + f"/?hl={hl}")
+    box = page.get_by_role("combobox")
+    box.press_sequentially("an")
+    expect(page.locator("#q-status")).to_have_text(one)
+    box.press_sequentially("n")
+    expect(page.locator("#q-status")).to_have_text(two)
+    page.goto(small.url + f"/ask/?hl={hl}&q=Holiday")
+    page.locator("#ask-description").fill("How many days of leave are left this year?")
+    expect(page.locator("[data-msg-found]")).to_have_text(found_one)
+    page.locator("#ask-description").fill("And the two days of leave from last year?")
+    expect(page.locator("[data-msg-found]")).to_have_text(found_two)
+
+
 # Beyond the right edge and not inside something that scrolls or clips it.
 WIDER_THAN_THE_SCREEN = """() => {
   const held = el => {

@@ -4,6 +4,8 @@ plural helper (`plural` in templates)."""
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from typing import Any
 
@@ -150,3 +152,38 @@ def test_the_insights_count_ratings(client: FlaskClient) -> None:
     assert "4.0 of 5 (1 rating)" in english and "4.0 of 5 (2 ratings)" in english
     german = text_of(client.get("/insights/requests?hl=de"))
     assert "4,0 von 5 (1 Bewertung)" in german and "4,0 von 5 (2 Bewertungen)" in german
+
+
+def _script_count(forms_json: str, lang: str, count: int) -> str:
+    """What the page script says for `count`: the form of the count's CLDR category
+    (the one `Intl.PluralRules` gives), "other" when the page has no such form."""
+    from babel import Locale
+
+    forms = json.loads(html.unescape(forms_json))
+    category = Locale.parse(lang).plural_form(count)
+    return str(forms.get(category, forms["other"])).replace("{n}", str(count))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.usefixtures("people")
+def test_the_page_script_words_counts_as_the_catalogue_does(
+    app: Flask, client: FlaskClient, lang: str
+) -> None:
+    """The live "N suggestions" and "N articles might answer" counts are worded by
+    the script from the plural forms the server renders into the page: for 0, 1
+    and 2 exactly what the plural helper says."""
+    search = text_of(client.get(f"/?hl={lang}"))
+    sign_in_as(client, "emma")
+    ask = text_of(client.get(f"/ask/?department=it&hl={lang}"))
+    pages = [
+        (search, r"data-msg-count='([^']*)'", "suggestions_count"),
+        (ask, r"data-msg-found='([^']*)'", "ask_suggestions_found"),
+    ]
+    for page, attribute, key in pages:
+        found = re.search(attribute, page)
+        assert found, f"{key}: no plural forms in the page"
+        with app.test_request_context(f"/?hl={lang}"):
+            expected = [
+                render_template_string("{{ plural(key, n) }}", key=key, n=n) for n in (0, 1, 2)
+            ]
+        assert [_script_count(found[1], lang, n) for n in (0, 1, 2)] == expected

@@ -22,6 +22,16 @@
     });
   }
 
+  /* A count in words: `forms` are the catalogue's texts by plural category, as the
+   * server renders them into the page (JSON); the page language's rule picks one. */
+  function countText(forms, n) {
+    var texts = {};
+    try { texts = JSON.parse(forms || "{}"); } catch (err) { /* no texts: say nothing */ }
+    var category = "other";
+    try { category = new Intl.PluralRules(document.documentElement.lang || "en").select(n); } catch (err) { /* other */ }
+    return (texts[category] || texts.other || "").replace("{n}", String(n));
+  }
+
   /* ---- Suggestions ------------------------------------------------------ */
   function Combobox(form) {
     this.form = form;
@@ -95,8 +105,7 @@
     this.list.hidden = !open;
     this.input.setAttribute("aria-expanded", open ? "true" : "false");
     if (this.status) {
-      var count = items.length === 1 ? f.msgCountOne : f.msgCount.replace("{n}", String(items.length));
-      this.status.textContent = open ? count : "";
+      this.status.textContent = open ? countText(f.msgCount, items.length) : "";
     }
   };
 
@@ -275,10 +284,7 @@
     // The request records that articles were suggested before it was sent.
     this.form.elements.suggestions_shown.value = "1";
     if (this.ownSearch && data.search_id) { this.form.elements.search_id.value = String(data.search_id); }
-    // The page language's plural rule (CLDR, as Babel's): "one" takes its own text.
-    var plural = new Intl.PluralRules(document.documentElement.lang || "en").select(hits.length);
-    var found = plural === "one" ? this.status.dataset.msgFoundOne : this.status.dataset.msgFound;
-    this.status.textContent = found.replace("{n}", String(hits.length));
+    this.status.textContent = countText(this.status.dataset.msgFound, hits.length);
   };
 
   AskForm.prototype.onSubmit = function (e) {
