@@ -51,6 +51,17 @@ def test_the_form_shows_every_field_with_its_label_help_and_kind(client: FlaskCl
     assert "novalidate" in html
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "YYYY-MM-DD"), ("de", "JJJJ-MM-TT")])
+def test_a_date_field_shows_its_format_in_the_pages_language(
+    client: FlaskClient, lang: str, shown: str
+) -> None:
+    """Where the browser has no date picker, the field is a text box that shows
+    the format to type, in the reader's words (the server reads both the same)."""
+    html = form_page(client, f"/catalogue/laptop?hl={lang}")
+    field = re.search(r'<input id="field-needed_by"[^>]*>', html)
+    assert field is not None and f'placeholder="{shown}"' in field[0]
+
+
 def test_errors_are_shown_at_their_fields_and_what_was_typed_is_kept(
     client: FlaskClient, store: Store
 ) -> None:
