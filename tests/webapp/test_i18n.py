@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask.testing import FlaskClient
 
 from kb.content.scanner import load_departments
 from tests.conftest import SAMPLE_CONTENT
 from tests.support import text_of
-from webapp.i18n import MESSAGES, format_date, translate
+from webapp.i18n import LOCALES, MESSAGES, format_date, translate
 
 
 def test_language_follows_accept_language_and_can_be_overridden(client: FlaskClient) -> None:
@@ -64,3 +65,42 @@ def test_german_texts_name_a_department_where_any_name_fits() -> None:
         "Alles aus der Abteilung Zentraler Service-Desk"
     )
     assert translate("en", "home_more_of", department="IT") == "Everything from IT"
+
+
+# Keys the code builds from a prefix and a value (`_('figure_' ~ card.name)`,
+# f"error_field_{field}"): their texts are used through the prefix.
+BUILT_KEYS = (
+    "chart_answered_per_",
+    "chart_searches_per_",
+    "contact_",
+    "csv_per_",
+    "error_field_",
+    "error_http_",
+    "figure_",
+    "finding_",
+)
+
+
+def test_every_text_of_the_web_catalogues_is_used() -> None:
+    """A text no page or view asks for is a leftover (or a page that forgot it):
+    each key is named in the code, or is the singular of one (`plural`), or one of
+    a family the code builds from a prefix."""
+    root = Path(__file__).resolve().parents[2]
+    code = "\n".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("webapp", "kb")
+        for pattern in ("*.py", "*.html", "*.js")
+        for path in (root / folder).rglob(pattern)
+    )
+    keys = {k for path in (LOCALES / "en").glob("*.po") for k in _keys_of(path)}
+    assert len(keys) > 300
+    unused = [
+        key
+        for key in sorted(keys)
+        if key.removesuffix("_one") not in code and not key.startswith(BUILT_KEYS)
+    ]
+    assert unused == []
+
+
+def _keys_of(path: Path) -> list[str]:
+    return re.findall(r'^msgid "(\w+)"$', path.read_text(encoding="utf-8"), re.MULTILINE)

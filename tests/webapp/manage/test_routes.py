@@ -85,6 +85,14 @@ def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient)
     assert re.findall(r'<td data-label="([^"]+)"', row.group(1)) == headers
 
 
+def test_the_list_leads_to_the_drafts_from_requests(client: FlaskClient) -> None:
+    """The page of drafts written from answered requests had no link to it."""
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/manage/?department=it&hl=de"))
+    assert '<a href="/requests/drafts/">Entwürfe aus Anfragen</a>' in page
+    assert client.get("/requests/drafts/").status_code == 200
+
+
 def test_owners_see_only_their_departments(client: FlaskClient) -> None:
     sign_in_as(client, "helga")
     assert client.get("/manage/?department=it").status_code == 403
