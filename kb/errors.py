@@ -48,7 +48,15 @@ class KbError(Exception):
         if not texts.has(lang, f"error_{self.key}") and not texts.has("en", f"error_{self.key}"):
             return self.message
         values = {"field": self.details.get("field", ""), **self.values, **shown}
+        # A list (of departments, say) reads as "a, b"; a count `n` picks the
+        # singular or plural text (`Catalog.plural`).
+        values = {
+            k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+            for k, v in values.items()
+        }
         try:
+            if isinstance(values.get("n"), int):
+                return texts.plural(lang, f"error_{self.key}", values.pop("n"), **values)
             return texts.translate(lang, f"error_{self.key}", **values)
         except (KeyError, IndexError):
             logger.error("error_%s names a value the error does not carry: %s", self.key, values)

@@ -94,11 +94,14 @@ def message_for(exc: KbError, lang: str) -> str:
     for name in ("status_from", "status_to"):  # request statuses by their labels
         if exc.values.get(name):
             shown[name] = label_of("status", str(exc.values[name]), lang, web_catalog())
+    from webapp.departments import department_name
+
     department = exc.values.get("department")
     if department:
-        from webapp.departments import department_name
-
         shown["department"] = department_name(str(department))
+    departments = exc.values.get("departments")
+    if isinstance(departments, list | tuple):
+        shown["departments"] = [department_name(str(d)) for d in departments]
     return exc.message_in(lang, **shown)
 
 

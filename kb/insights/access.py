@@ -35,7 +35,7 @@ class InsightsScope:
                 f"not of {requested!r}",
                 details={"department": requested},
                 key="insights_departments",
-                values={"departments": ", ".join(sorted(self.departments))},
+                values={"departments": sorted(self.departments), "n": len(self.departments)},
             )
         return requested
 

@@ -187,3 +187,42 @@ def test_the_page_script_words_counts_as_the_catalogue_does(
                 render_template_string("{{ plural(key, n) }}", key=key, n=n) for n in (0, 1, 2)
             ]
         assert [_script_count(found[1], lang, n) for n in (0, 1, 2)] == expected
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize(
+    ("lang", "manage", "insights"),
+    [
+        (
+            "de",
+            "Sie dürfen nur Artikel der Abteilung IT Service Desk verwalten.",
+            "Sie dürfen nur Auswertungen der Abteilung IT Service Desk sehen.",
+        ),
+        (
+            "en",
+            "You may manage the articles of IT Service Desk only.",
+            "You may see the insights of IT Service Desk only.",
+        ),
+    ],
+)
+def test_a_refusal_names_one_department_in_the_singular(
+    client: FlaskClient, lang: str, manage: str, insights: str
+) -> None:
+    """A content owner of one department read "dieser Abteilungen: it"."""
+    sign_in_as(client, "cora")
+    refused = client.get(f"/manage/?department=hr&hl={lang}")
+    assert refused.status_code == 403 and manage in text_of(refused)
+    refused = client.get(f"/insights/?department=hr&hl={lang}")
+    assert refused.status_code == 403 and insights in text_of(refused)
+
+
+def test_a_refusal_names_several_departments_in_the_plural() -> None:
+    from kb.errors import PermissionDenied
+
+    refused = PermissionDenied(
+        "no", key="manage_departments", values={"departments": ["hr", "it"], "n": 2}
+    )
+    assert (
+        refused.message_in("de") == "Sie dürfen nur Artikel dieser Abteilungen verwalten: hr, it."
+    )
+    assert refused.message_in("en") == "You may manage the articles of hr, it only."

@@ -103,7 +103,7 @@ def index() -> str:
             f"you may manage the articles of {', '.join(owned)}, not of {department!r}",
             details={"department": department},
             key="manage_departments",
-            values={"departments": ", ".join(owned)},
+            values={"departments": list(owned), "n": len(owned)},
         )
     today = datetime.now(UTC).date()
     filters = presenters.Filters(
