@@ -85,6 +85,31 @@ def test_a_refused_bulk_change_ties_its_error_to_the_form(client: FlaskClient) -
     assert '<p id="bulk-error" class="form-error" role="alert">' in page
     note = _tag(page, "bulk-note")
     assert 'aria-invalid="true"' in note and 'aria-describedby="bulk-error"' in note
+    assert "autofocus" in note and 'aria-invalid="true"' not in _tag(page, "bulk-assignee")
+
+
+def test_a_bulk_change_with_nothing_ticked_marks_the_boxes_and_links_the_error(
+    client: FlaskClient,
+) -> None:
+    """ "Please select at least one request" stood in the actions' fieldset, tied to
+    the actions, while the boxes it was about were neither marked nor linked to it."""
+    first, second = file(client), file(client, query="Printer toner")
+    token = sign_in_as(client, "ivan")
+    page = text_of(client.post("/requests/queue/it/bulk", data={"csrf_token": token}))
+    error = '<p id="bulk-error" class="form-error" role="alert">'
+    assert page.count(error) == 1 and page.index(error) < page.index('name="ids"')
+    group = re.search(r'<div class="table-wrap" role="group"[^>]*>', page)
+    assert group is not None and 'aria-labelledby="queue-caption"' in group[0]
+    assert 'aria-describedby="bulk-error"' in group[0]
+    assert '<fieldset class="bulk-actions">' in page  # the actions were not what was wrong
+    boxes = re.findall(r'<input type="checkbox" name="ids"[^>]*>', page)
+    assert len(boxes) == 2 and {str(first), str(second)} <= {
+        b for b in re.findall(r'value="(\d+)"', " ".join(boxes))
+    }
+    for box in boxes:
+        assert 'aria-invalid="true"' in box and 'aria-describedby="bulk-error"' in box
+    # The keyboard's place is the first box (the page opens there), not the page's top.
+    assert ["autofocus" in box for box in boxes] == [True, False]
 
 
 def test_a_rating_in_the_list_is_read_as_words_not_stars(client: FlaskClient) -> None:
