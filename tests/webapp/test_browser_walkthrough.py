@@ -246,6 +246,23 @@ def test_nothing_is_wider_than_a_phone(browser: Any, small: LiveServer) -> None:
     assert tab.errors == []
 
 
+def test_the_german_queue_fits_a_phone(browser: Any, small: LiveServer) -> None:  # noqa: F811
+    """At 360 px the bulk change's fieldset took the width of its widest German
+    option ("(unverändert lassen)", "Notiz (optional, …)") and ran off the screen."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser, viewport={"width": 360, "height": 740})
+    _file_a_request(tab, small)
+    sign_in(tab, small, "ivan")
+    page = tab.page
+    page.goto(small.url + "/requests/queue/it?hl=de")
+    expect(page.locator("fieldset.bulk-actions")).to_be_visible()
+    assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.context.close()
+    assert tab.errors == []
+
+
 def test_without_javascript_the_editor_offers_nothing_that_needs_it(
     browser: Any,  # noqa: F811 - the fixture imported above
     small: LiveServer,
