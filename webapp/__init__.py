@@ -162,7 +162,6 @@ def url_with(**changes: Any) -> str:
 
 
 def _init_templates(app: Flask, settings: Settings) -> None:
-    from kb.extract.base import human_size
     from webapp.articles.sanitize import passage_html, snippet_html, text_fragment
     from webapp.departments import department_name, department_tone
     from webapp.search.inputs import MAX_SUGGEST_CHARS
@@ -181,6 +180,5 @@ def _init_templates(app: Flask, settings: Settings) -> None:
     app.jinja_env.filters.update(
         snippet=snippet_html,
         passage=passage_html,
-        filesize=human_size,
         text_fragment=text_fragment,
     )

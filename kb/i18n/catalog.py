@@ -124,3 +124,10 @@ def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:
     """`value` with the decimal mark of `lang` ("12.5" in English, "12,5" in
     German), in a Unicode number `pattern` ("0.0": one decimal, "0.##": up to two)."""
     return str(babel_format_decimal(value, pattern, locale=_DATE_LOCALES.get(lang, lang)))
+
+
+def format_size(lang: str, size: int) -> str:
+    """A file's size as people of `lang` write it: "1.2 MB" in English, "1,2 MB"
+    in German (kilobytes below a megabyte, as `kb.extract.base.human_size`)."""
+    value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1e6, "MB")
+    return f"{format_decimal(lang, value, '#,##0.0')} {unit}"

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
 from kb.content.scanner import load_departments
+from kb.i18n.catalog import format_size
 from tests.conftest import SAMPLE_CONTENT
 from tests.support import text_of
 from webapp.i18n import LOCALES, MESSAGES, format_date, translate
@@ -104,3 +106,14 @@ def test_every_text_of_the_web_catalogues_is_used() -> None:
 
 def _keys_of(path: Path) -> list[str]:
     return re.findall(r'^msgid "(\w+)"$', path.read_text(encoding="utf-8"), re.MULTILINE)
+
+
+@pytest.mark.usefixtures("people")
+def test_file_sizes_are_written_with_the_pages_decimal_mark(client: FlaskClient) -> None:
+    """The ask form's attachment hint said "je höchstens 10.0 MB" on German pages."""
+    from tests.support import sign_in_as
+
+    sign_in_as(client, "emma")
+    assert "each at most 10.0 MB" in text_of(client.get("/ask/?department=it&hl=en"))
+    assert "je höchstens 10,0 MB" in text_of(client.get("/ask/?department=it&hl=de"))
+    assert format_size("de", 1_500) == "1,5 KB" and format_size("en", 12_345_678) == "12.3 MB"

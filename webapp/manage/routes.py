@@ -33,7 +33,7 @@ from kb.errors import (
     PermissionDenied,
     ValidationError,
 )
-from kb.extract.base import human_size
+from kb.i18n.catalog import format_size
 from kb.records import Status
 from kb.requests.drafting import slugify
 from webapp import services
@@ -66,9 +66,9 @@ def _article_too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
     limit = services.services().settings.max_file_bytes
     page = render_template(
         "manage/too_large.html",
-        limit=human_size(limit),
+        limit=format_size(current_language(), limit),
         limit_bytes=limit,
-        sent=human_size(request.content_length or 0),
+        sent=format_size(current_language(), request.content_length or 0),
         back=request.path,
     )
     return page, 413
