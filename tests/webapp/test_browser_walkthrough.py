@@ -246,19 +246,35 @@ def test_nothing_is_wider_than_a_phone(browser: Any, small: LiveServer) -> None:
     assert tab.errors == []
 
 
+# Past the right edge of the panel it stands in (inside its padding).
+PAST_ITS_PANEL = """() => [...document.querySelectorAll('.panel *')]
+  .filter(el => el.offsetParent !== null && !el.closest('.table-wrap, pre'))
+  .filter(el => {
+    const panel = el.closest('.panel'), s = getComputedStyle(panel);
+    const inner = panel.getBoundingClientRect().right - parseFloat(s.paddingRight);
+    return el.getBoundingClientRect().right > inner + 1;
+  })
+  .map(el => el.tagName + '#' + el.id + ' ' + el.textContent.trim().slice(0, 30))"""
+
+
 def test_the_german_queue_fits_a_phone(browser: Any, small: LiveServer) -> None:  # noqa: F811
     """At 360 px the bulk change's fieldset took the width of its widest German
-    option ("(unverändert lassen)", "Notiz (optional, …)") and ran off the screen."""
+    option ("(unverändert lassen)", "Notiz (optional, …)") and ran off the screen;
+    the queue's status filter and a request's list of canned replies, as wide as
+    their longest option, stood past the right edge of their panel."""
     from playwright.sync_api import expect
 
     tab = _open(browser, viewport={"width": 360, "height": 740})
-    _file_a_request(tab, small)
+    request_url = _file_a_request(tab, small)
     sign_in(tab, small, "ivan")
     page = tab.page
     page.goto(small.url + "/requests/queue/it?hl=de")
     expect(page.locator("fieldset.bulk-actions")).to_be_visible()
     assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate(PAST_ITS_PANEL) == []
+    page.goto(request_url + "?hl=de")
+    assert page.evaluate(PAST_ITS_PANEL) == []
     page.context.close()
     assert tab.errors == []
 
