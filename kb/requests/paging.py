@@ -11,6 +11,9 @@ ways to ask for a page:
   leave the list move nothing else, so a request that stays in the list
   comes exactly once, whatever changes meanwhile.
 
+A department's task list is paged by cursor the same way (`TaskKey`: the
+last task's due date, request and task number).
+
 A cursor travels as an opaque string (`PageKey.encode`); it carries no
 authority (the list's filters and the caller's rights still apply), so it is
 checked for shape only, and a broken one is a `ValidationError` naming
@@ -38,9 +41,13 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class RequestList:
     """Which requests a list holds (every filter given must match) and their order:
-    the arguments of `RequestStore.list_requests`, for paging."""
+    the arguments of `RequestStore.list_requests`, for paging. `departments`
+    keeps requests of any of those departments; `linked_only` those with a
+    linked article."""
 
     department: str | None = None
+    departments: tuple[str, ...] | None = None
+    linked_only: bool = False
     requester: str | None = None
     status: tuple[RequestStatus, ...] | None = None
     assignee: str | None = None
@@ -52,17 +59,40 @@ class RequestList:
             raise ValueError(f"order_by must be 'due' or 'created', got {self.order_by!r}")
         if self.status is not None:
             object.__setattr__(self, "status", tuple(RequestStatus(s) for s in self.status))
+        if self.departments is not None:
+            object.__setattr__(self, "departments", tuple(self.departments))
 
     def filters(self) -> dict[str, Any]:
         """The keyword arguments of `list_requests` for this list."""
         return {
             "department": self.department,
+            "departments": self.departments,
+            "linked_only": self.linked_only,
             "requester": self.requester,
             "status": self.status,
             "assignee": self.assignee,
             "overdue_at": self.overdue_at,
             "order_by": self.order_by,
         }
+
+
+def _bad_cursor(text: str, field: str = "cursor") -> ValidationError:
+    return ValidationError(
+        f"{field}: not one this list gave out; send the next_cursor of the page "
+        f"before, or leave {field} out to start at the first page",
+        details={"field": field, "value": text[:40]},
+        key="bad_cursor",
+    )
+
+
+def _encoded(raw: list[Any]) -> str:
+    data = json.dumps(raw).encode("utf-8")
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _decoded(text: str) -> Any:
+    padded = text + "=" * (-len(text) % 4)
+    return json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
 
 
 @dataclass(frozen=True)
@@ -86,16 +116,14 @@ class PageKey:
     def encode(self) -> str:
         """The cursor as a client sends it back: URL-safe, no padding."""
         due = None if self.due is None else self.due.isoformat()
-        raw = json.dumps([1, self.order, due, self.created.isoformat(), self.id])
-        return base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
+        return _encoded([1, self.order, due, self.created.isoformat(), self.id])
 
     @classmethod
     def decode(cls, text: str, order: RequestOrder) -> PageKey:
         """The key a cursor of a list in `order` holds; ValidationError for a cursor
         that is broken or belongs to a list in another order."""
         try:
-            padded = text + "=" * (-len(text) % 4)
-            raw = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
+            raw = _decoded(text)
             version, sent_order, due, created, request_id = raw
             if version != 1 or sent_order != order or type(request_id) is not int:
                 raise ValueError(raw)
@@ -106,12 +134,41 @@ class PageKey:
                 id=request_id,
             )
         except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
-            raise ValidationError(
-                "cursor: not one this list gave out; send the next_cursor of the page "
-                "before, or leave cursor out to start at the first page",
-                details={"field": "cursor", "value": text[:40]},
-                key="bad_cursor",
-            ) from exc
+            raise _bad_cursor(text) from exc
+
+
+@dataclass(frozen=True)
+class TaskKey:
+    """Where a page of a department's tasks ended: the last task's due date,
+    its request and its number (the order of `tasks_for_department`)."""
+
+    due: datetime | None
+    request_id: int
+    task_no: int
+
+    def __post_init__(self) -> None:
+        ensure_optional_utc("due", self.due)
+        for name in ("request_id", "task_no"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+
+    def encode(self) -> str:
+        due = None if self.due is None else self.due.isoformat()
+        return _encoded([1, "task", due, self.request_id, self.task_no])
+
+    @classmethod
+    def decode(cls, text: str, field: str = "cursor") -> TaskKey:
+        """The key a task list's cursor holds; ValidationError naming `field` otherwise."""
+        try:
+            version, kind, due, request_id, task_no = _decoded(text)
+            if version != 1 or kind != "task" or type(request_id) is not int:
+                raise ValueError(kind)
+            if type(task_no) is not int:
+                raise ValueError(task_no)
+            return cls(None if due is None else datetime.fromisoformat(due), request_id, task_no)
+        except (ValueError, TypeError, UnicodeError, binascii.Error) as exc:
+            raise _bad_cursor(text, field) from exc
 
 
 @dataclass(frozen=True)
@@ -124,17 +181,19 @@ class Page(Generic[T]):
     total: int
     offset: int
     more: bool
-    next_key: PageKey | None
+    next_key: PageKey | TaskKey | None
 
 
 @dataclass(frozen=True)
 class Paging:
     """Which page a caller asks for: at most `limit` requests, after skipping
-    `offset` of them or after the request `cursor` names (never both)."""
+    `offset` of them or after the request `cursor` names (never both);
+    `cursor_field` is the parameter that carried the cursor, named in errors."""
 
     limit: int
     offset: int = 0
     cursor: str | None = None
+    cursor_field: str = "cursor"
 
     def __post_init__(self) -> None:
         if isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 1:
@@ -151,3 +210,7 @@ class Paging:
     def key(self, order: RequestOrder) -> PageKey | None:
         """The key the cursor holds for a list in `order`; None without a cursor."""
         return None if self.cursor is None else PageKey.decode(self.cursor, order)
+
+    def task_key(self) -> TaskKey | None:
+        """The key the cursor holds for a task list; None without a cursor."""
+        return None if self.cursor is None else TaskKey.decode(self.cursor, self.cursor_field)

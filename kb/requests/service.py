@@ -282,8 +282,15 @@ class RequestService:
     def task_queue(self, actor: User, department: str) -> list[TaskItem]:
         return self.tasks.task_queue(actor, department)
 
+    def task_queue_page(self, actor: User, department: str, paging: Paging) -> Page[TaskItem]:
+        return self.tasks.task_queue_page(actor, department, paging)
+
     def progress(self, actor: User, request_id: int) -> Progress:
         return self.tasks.progress(actor, request_id)
+
+    def progress_of(self, actor: User, requests: Sequence[Request]) -> dict[int, Progress]:
+        """The progress of each request's tasks, by id, in one query."""
+        return self.tasks.progress_of(actor, requests)
 
     def complete_task(
         self, actor: User, request_id: int, task_id: int, note: str = ""

@@ -21,6 +21,7 @@ from kb.requests import permissions
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, TaskStatus
+from kb.requests.paging import Page, Paging
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.requests.resolution import resolved
 from kb.requests.tasks import Progress, newly_unblocked, progress, task_states
@@ -67,27 +68,49 @@ class TaskWork:
         """The department's unfinished tasks, earliest due first; blocked ones flagged."""
         self.departments.get(department)
         permissions.require_queue(actor, department)
+        return self._items(self.store.tasks_for_department(department))
+
+    def task_queue_page(self, actor: User, department: str, paging: Paging) -> Page[TaskItem]:
+        """One page of `task_queue`, paged in the database by cursor."""
+        self.departments.get(department)
+        permissions.require_queue(actor, department)
+        if paging.offset:
+            raise ValueError("a task queue is paged by cursor, not by offset")
+        page = self.store.page_tasks(department, paging.limit, paging.task_key())
+        return Page(self._items(page.items), page.total, page.offset, page.more, page.next_key)
+
+    def _items(self, tasks: Sequence[RequestTask]) -> list[TaskItem]:
+        """The tasks with their requests and what each waits for: two queries for
+        all of them, however many requests they belong to."""
+        ids = [t.request_id for t in tasks if t.request_id is not None]
+        requests = self.store.get_requests(ids)
+        siblings = self.store.tasks_of(ids)
         items = []
-        states: dict[int, dict[int | None, tuple[int, ...]]] = {}
-        siblings: dict[int, dict[int | None, RequestTask]] = {}
-        requests: dict[int, Request] = {}
-        for task in self.store.tasks_for_department(department):
-            rid = task.request_id
-            assert rid is not None
-            if rid not in states:
-                requests[rid] = self.store.get_request(rid)
-                tasks = self.store.tasks(rid)
-                siblings[rid] = {t.id: t for t in tasks}
-                states[rid] = {s.task.id: s.waiting_for for s in task_states(tasks)}
-            waiting = states[rid].get(task.id, ())
-            waits_on = tuple(siblings[rid][i] for i in waiting if i in siblings[rid])
-            items.append(TaskItem(task, requests[rid], waiting, waits_on))
+        for task in tasks:
+            request = requests.get(task.request_id or 0)
+            if request is None:  # removed (retention) since its task was read
+                continue
+            by_id = {t.id: t for t in siblings[request.id or 0]}
+            waiting = {s.task.id: s.waiting_for for s in task_states(list(by_id.values()))}
+            waits = waiting.get(task.id, ())
+            waits_on = tuple(by_id[i] for i in waits if i in by_id)
+            items.append(TaskItem(task, request, waits, waits_on))
         return items
 
     def progress(self, actor: User, request_id: int) -> Progress:
         """Finished tasks out of all (0/0 for a request without tasks)."""
         self.ledger.load(actor, request_id)
         return progress(self.store.tasks(request_id))
+
+    def progress_of(self, actor: User, requests: Sequence[Request]) -> dict[int, Progress]:
+        """`progress` of each request (read by the caller), by id, in one query;
+        NotFoundError for one `actor` may not see."""
+        ids = [r.id for r in requests if r.id is not None]
+        tasks = self.store.tasks_of(ids)
+        for request in requests:
+            assert request.id is not None
+            permissions.require_view(actor, request, {t.department for t in tasks[request.id]})
+        return {request_id: progress(found) for request_id, found in tasks.items()}
 
     def ready_messages(
         self, request: Request, ready: Sequence[RequestTask], cause: RequestEntry

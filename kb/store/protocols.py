@@ -24,7 +24,7 @@ from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
-from kb.requests.paging import Page, PageKey, RequestList, RequestOrder
+from kb.requests.paging import Page, PageKey, RequestList, RequestOrder, TaskKey
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
 
 # What a change announces, built inside its transaction from the saved request
@@ -130,10 +130,16 @@ class RequestStore(Protocol):
         """NotFoundError when there is no such request."""
         ...
 
+    def get_requests(self, request_ids: Sequence[int]) -> dict[int, Request]:
+        """The stored requests of those ids, by id (ids of no request left out)."""
+        ...
+
     def list_requests(
         self,
         *,
         department: str | None = None,
+        departments: Sequence[str] | None = None,
+        linked_only: bool = False,
         requester: str | None = None,
         status: RequestStatus | Sequence[RequestStatus] | None = None,
         assignee: str | None = None,
@@ -144,8 +150,9 @@ class RequestStore(Protocol):
     ) -> list[Request]:
         """Requests matching every filter given.
 
-        `overdue_at` keeps open requests past a due date at that moment (the
-        rule of `Request.is_overdue`). "due" orders by resolution due date
+        `departments` keeps those of any of the departments named, `linked_only`
+        those with a linked article. `overdue_at` keeps open requests past a
+        due date at that moment (the rule of `Request.is_overdue`). "due" orders by resolution due date
         (none last), then creation; "created" puts the newest first; equal
         keys by id.
         """
@@ -200,10 +207,25 @@ class RequestStore(Protocol):
         """The request's tasks, by number."""
         ...
 
+    def tasks_of(self, request_ids: Sequence[int]) -> dict[int, list[RequestTask]]:
+        """The tasks of several requests at once: by request id (every id given,
+        an empty list for a request without tasks), each by number."""
+        ...
+
     def tasks_for_department(
         self, department: str, *, include_finished: bool = False
     ) -> list[RequestTask]:
-        """Tasks a department owns (unfinished only unless asked), earliest due first."""
+        """Tasks a department owns (unfinished only unless asked), earliest due first
+        (none last), then by request and number."""
+        ...
+
+    def page_tasks(
+        self, department: str, limit: int, after: TaskKey | None = None
+    ) -> Page[RequestTask]:
+        """One page of the department's unfinished tasks in the order of
+        `tasks_for_department`: at most `limit`, those after the key `after`
+        (see `kb.requests.paging`); `total` and `offset` counted in the same
+        snapshot as the rows."""
         ...
 
     def update_task(

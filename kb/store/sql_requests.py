@@ -118,10 +118,20 @@ class SqlRequests(SqlBase):
             raise _no_request(request_id)
         return request_record(row)
 
+    def get_requests(self, request_ids: Sequence[int]) -> dict[int, Request]:
+        wanted = sorted(set(request_ids))
+        if not wanted:
+            return {}
+        with self._read("read requests") as conn:
+            rows = conn.execute(select(requests).where(requests.c.id.in_(wanted)))
+            return {row.id: request_record(row) for row in rows}
+
     def list_requests(
         self,
         *,
         department: str | None = None,
+        departments: Sequence[str] | None = None,
+        linked_only: bool = False,
         requester: str | None = None,
         status: RequestStatus | Sequence[RequestStatus] | None = None,
         assignee: str | None = None,
@@ -131,9 +141,18 @@ class SqlRequests(SqlBase):
         offset: int = 0,
     ) -> list[Request]:
         check_limit(limit, offset)
-        query = select(requests).where(
-            *_conditions(department, requester, status, assignee, overdue_at)
+        statuses = [status] if isinstance(status, str) else status
+        wanted = RequestList(
+            department=department,
+            departments=None if departments is None else tuple(departments),
+            linked_only=linked_only,
+            requester=requester,
+            status=None if statuses is None else tuple(statuses),
+            assignee=assignee,
+            overdue_at=overdue_at,
+            order_by=order_by,
         )
+        query = select(requests).where(*_conditions(wanted))
         query = query.order_by(*_order(order_by))
         if limit is not None:
             query = query.limit(limit)
@@ -154,9 +173,7 @@ class SqlRequests(SqlBase):
         order = _order(order_by)
         if after is not None and after.order != order_by:
             raise ValueError(f"the key is of a list in {after.order!r} order, not {order_by!r}")
-        where = _conditions(
-            wanted.department, wanted.requester, wanted.status, wanted.assignee, wanted.overdue_at
-        )
+        where = _conditions(wanted)
         following = [] if after is None else [_after(after)]
         query = select(requests).where(*where, *following).order_by(*order).limit(limit + 1)
         if offset:
@@ -281,27 +298,25 @@ class SqlRequests(SqlBase):
         ]
 
 
-def _conditions(
-    department: str | None,
-    requester: str | None,
-    status: RequestStatus | Sequence[RequestStatus] | None,
-    assignee: str | None,
-    overdue_at: datetime | None,
-) -> list[ColumnElement[bool]]:
+def _conditions(wanted: RequestList) -> list[ColumnElement[bool]]:
     """The WHERE conditions of a request list's filters."""
+    c = requests.c
     found: list[ColumnElement[bool]] = []
-    if department is not None:
+    if wanted.department is not None:
         # A queue's name as typed on macOS (NFD) is the department's (NFC) too.
-        found.append(requests.c.department == normal_name(department))
-    if requester is not None:
-        found.append(requests.c.requester == requester)
-    if assignee is not None:
-        found.append(requests.c.assignee == assignee)
-    if status is not None:
-        wanted = [status] if isinstance(status, str) else list(status)
-        found.append(requests.c.status.in_([RequestStatus(s).value for s in wanted]))
-    if overdue_at is not None:
-        at = ensure_utc("overdue_at", overdue_at)
+        found.append(c.department == normal_name(wanted.department))
+    if wanted.departments is not None:
+        found.append(c.department.in_([normal_name(d) for d in wanted.departments]))
+    if wanted.linked_only:  # the column's JSON text of no articles
+        found.append(c.linked_articles != [])
+    if wanted.requester is not None:
+        found.append(c.requester == wanted.requester)
+    if wanted.assignee is not None:
+        found.append(c.assignee == wanted.assignee)
+    if wanted.status is not None:
+        found.append(c.status.in_([s.value for s in wanted.status]))
+    if wanted.overdue_at is not None:
+        at = ensure_utc("overdue_at", wanted.overdue_at)
         found.append(requests.c.status.in_(OPEN_STATUSES))
         found.append(
             or_(

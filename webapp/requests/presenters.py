@@ -23,6 +23,7 @@ from kb.requests import permissions
 from kb.requests.bulk import BulkResult
 from kb.requests.drafting import read_article_file
 from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Page, PageKey, Paging, RequestList
 from kb.requests.permissions import RequestPermissions
 from kb.requests.records import Request
 from kb.requests.serialize import entry_dict, request_dict, task_dict
@@ -157,25 +158,38 @@ class DraftsOfRequest:
     drafts: list[LinkedArticle]
 
 
-DRAFTS_SCAN_LIMIT = 500
+# The drafts page reads linked requests this many at a time, newest first, until
+# it has a page's worth of drafts or has read DRAFTS_SCAN_PAGES of them; where
+# it stopped, its "Older requests" link goes on (a cursor): nothing is cut off.
+DRAFTS_PAGE = 25
+DRAFTS_SCAN_PAGES = 20
 
 
 def drafts_to_publish(
-    service: RequestService, actor: User, content_root: Path
-) -> list[DraftsOfRequest]:
-    """Requests of the departments `actor` owns content for (newest first, the last
-    500 of each) whose linked articles are still drafts."""
-    found = []
-    for department in owned_departments(service, actor):
-        for request in service.store.list_requests(
-            department=department, order_by="created", limit=DRAFTS_SCAN_LIMIT
-        ):
+    service: RequestService, actor: User, content_root: Path, cursor: str | None = None
+) -> Page[DraftsOfRequest]:
+    """Requests of the departments `actor` owns content for (newest first) whose
+    linked articles are still drafts: a page of about `DRAFTS_PAGE`, from the
+    request `cursor` names (`total` counts this page's); `next_key` where more
+    requests with articles follow."""
+    owned = owned_departments(service, actor)
+    if not owned:
+        return Page([], 0, 0, False, None)
+    wanted = RequestList(departments=tuple(owned), linked_only=True, order_by="created")
+    after = Paging(DRAFTS_PAGE, cursor=cursor).key("created")
+    found: list[DraftsOfRequest] = []
+    for _ in range(DRAFTS_SCAN_PAGES):
+        read = service.store.page_requests(wanted, DRAFTS_PAGE, after=after)
+        for request in read.items:
             drafts = [
                 a for a in linked_articles(request, content_root) if a.status == Status.DRAFT.value
             ]
             if drafts:
                 found.append(DraftsOfRequest(request, drafts))
-    return found
+        after = read.next_key if isinstance(read.next_key, PageKey) else None
+        if after is None or len(found) >= DRAFTS_PAGE:
+            break
+    return Page(found, len(found), 0, after is not None, after)
 
 
 def department_choices() -> list[tuple[str, str]]:

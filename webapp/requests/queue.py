@@ -3,15 +3,16 @@
     GET  /requests/queue/                   the queues the agent works
     GET  /requests/queue/<department>       one queue: its requests and its tasks,
                                             ?status=&overdue=1 filter, ?q= searches
-                                            the text of its attachments
+                                            the text of its attachments; ?cursor=
+                                            and ?task_cursor= page the two lists
     POST /requests/queue/<department>/bulk  assign and/or move the chosen requests
 
 A queue lists the department's requests, earliest due first (a hundred a
 page, the next page by cursor: `kb.requests.paging`), with the time
 left to their first response and resolution, and the value-stream tasks the
-department owns, each with its own department's badge and the request it is
-part of; both count, so "Nothing in this queue" is said only when neither
-has anything. The page speaks the agents' words (statuses from
+department owns (25 a page, by a cursor of their own, `task_cursor`), each
+with its own department's badge and the request it is part of; both
+count, so "Nothing in this queue" is said only when neither has anything. The page speaks the agents' words (statuses from
 `agent_status_*`).
 """
 
@@ -22,18 +23,19 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kb.accounts.records import Role
+from kb.accounts.records import Role, User
 from kb.errors import KbError, ValidationError
 from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
+from kb.requests.service import RequestService
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, plural
 from webapp.inputs import digits, too_long
 from webapp.requests import presenters
 from webapp.requests.forms import MAX_TEXT_CHARS
-from webapp.requests.listing import cursor_arg, page_links, page_url
+from webapp.requests.listing import TASK_CURSOR, TASK_PAGE, cursor_arg, page_links, page_url
 from webapp.requests.stale import STALE_STATUS, bulk_versions
 from webapp.services import request_service
 
@@ -101,7 +103,7 @@ def _page(
         first_page=first_page,
         # Back to this page of the queue, with its filters, after a bulk change.
         bulk_action=page_url("queue.bulk", request.args.get("cursor"), department=department),
-        tasks=service.task_queue(actor, department),
+        **_task_page(service, actor, department),
         status=wanted,
         statuses=STATUS_FILTERS,
         overdue=overdue,
@@ -114,6 +116,18 @@ def _page(
         error_field=error_field,
         max_note=MAX_TEXT_CHARS,
     )
+
+
+def _task_page(service: RequestService, actor: User, department: str) -> dict[str, Any]:
+    """The page of the department's tasks asked for (`task_cursor`) and the links
+    to the next and the first, which land at the task list below the requests."""
+    paging = Paging(TASK_PAGE, cursor=cursor_arg(TASK_CURSOR), cursor_field=TASK_CURSOR)
+    tasks = service.task_queue_page(actor, department, paging)
+    following, first = (
+        link and link + "#tasks"
+        for link in page_links(tasks, "queue.show", cursor_name=TASK_CURSOR, department=department)
+    )
+    return {"tasks": tasks.items, "task_page": tasks, "tasks_next": following, "tasks_first": first}
 
 
 def _ids() -> list[int]:

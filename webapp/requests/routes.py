@@ -66,10 +66,8 @@ def mine() -> str:
     actor = require_user()
     service = request_service()
     page = service.page_mine(actor, Paging(MINE_PAGE, cursor=cursor_arg()))
-    rows = []
-    for item in page.items:
-        assert item.id is not None
-        rows.append((item, service.progress(actor, item.id) if item.workflow else None))
+    progress = service.progress_of(actor, [item for item in page.items if item.workflow])
+    rows = [(item, progress.get(item.id or 0)) for item in page.items]
     following, first_page = page_links(page, "requests.mine")
     return render_template(
         "requests/mine.html", rows=rows, page=page, following=following, first_page=first_page
@@ -388,8 +386,10 @@ def publish_done(settings: Settings) -> str:
 
 @bp.get("/drafts/")
 def drafts() -> str:
+    """Drafts waiting to be published, a page at a time (newest requests first)."""
     actor = require_user()
+    page = presenters.drafts_to_publish(request_service(), actor, content_root(), cursor_arg())
+    following, first_page = page_links(page, "requests.drafts")
     return render_template(
-        "requests/drafts.html",
-        found=presenters.drafts_to_publish(request_service(), actor, content_root()),
+        "requests/drafts.html", found=page.items, following=following, first_page=first_page
     )

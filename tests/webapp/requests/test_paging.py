@@ -33,9 +33,14 @@ def shown(html: str) -> list[int]:
     return [int(n) for n in re.findall(r'<td data-label="No.">#(\d+)</td>', html)]
 
 
-def next_link(html: str) -> str | None:
-    found = re.search(r'<a href="([^"]+)" rel="next">', html)
+def link(html: str, label: str = "[^<]*", attrs: str = "[^>]*") -> str | None:
+    """Where the first link reading `label` (with `attrs`) goes."""
+    found = re.search(rf'<a href="([^"]+)"{attrs}>{label}</a>', html)
     return None if found is None else found[1].replace("&amp;", "&")
+
+
+def next_link(html: str) -> str | None:
+    return link(html, attrs=' rel="next"')
 
 
 def test_my_requests_come_a_page_at_a_time_newest_first(
@@ -87,6 +92,9 @@ def test_a_broken_cursor_is_a_400_page(client: FlaskClient, cursor: str) -> None
     sign_in_as(client, "ivan")
     answer = client.get("/requests/queue/it", query_string={"cursor": cursor})
     assert answer.status_code == 400
+    # The queue's task list has a cursor of its own, named when it is broken.
+    answer = client.get("/requests/queue/it", query_string={"task_cursor": cursor})
+    assert answer.status_code == 400 and "task_cursor" in text_of(answer)
 
 
 def test_the_queue_pages_keep_its_filters_and_search(

@@ -1,0 +1,163 @@
+"""A queue's task list and the drafts page a page at a time, without JavaScript,
+and My requests reading the progress of its value streams in one query; on
+SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kb.accounts.records import User
+from kb.requests.records import Request
+from kb.store.protocols import Store
+from tests.support import sign_in_as, text_of
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+from tests.webapp.requests.test_paging import link
+from webapp.requests import presenters
+from webapp.requests.listing import TASK_PAGE
+from webapp.services import services
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def onboardings(app: Flask, count: int) -> list[int]:
+    """`count` onboarding requests of emma, oldest first: each has an HR task and
+    an IT task waiting for it."""
+    service = services(app).requests
+    ids = []
+    for n in range(count):
+        made = service.submit(User(username="emma"), f"Onboarding {n}", workflow="onboarding")
+        assert made.id is not None
+        ids.append(made.id)
+    return ids
+
+
+def task_requests(html: str) -> list[int]:
+    """The requests of the task list's tasks, in the order shown."""
+    listed = html.split('id="task-queue-h"', 1)[1]
+    return [int(n) for n in re.findall(r'href="/requests/(\d+)#tasks"', listed)]
+
+
+def test_the_task_list_of_a_queue_comes_a_page_at_a_time(app: Flask, client: FlaskClient) -> None:
+    ids = onboardings(app, TASK_PAGE + 2)
+    sign_in_as(client, "hanna")
+    html = text_of(client.get("/requests/queue/hr?status=new&overdue="))
+    assert task_requests(html) == ids[:TASK_PAGE]  # equal due dates: by request
+    assert f"{TASK_PAGE + 2} tasks" in html
+    assert f"Tasks 1 to {TASK_PAGE} of {TASK_PAGE + 2}" in html
+    more = link(html, "More tasks")
+    assert more is not None and "task_cursor=" in more and more.endswith("#tasks")
+    assert "status=new" in more  # the requests' filter is kept
+    rest = text_of(client.get(more))
+    assert task_requests(rest) == ids[TASK_PAGE:]
+    assert link(rest, "More tasks") is None
+    first = link(rest, "First tasks")
+    assert first is not None and "task_cursor" not in first and "status=new" in first
+    # The requests above stay where they were: their own cursor is kept.
+    assert f"{TASK_PAGE + 2} requests" in rest
+
+
+def test_the_two_lists_of_a_queue_page_apart(
+    app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.requests import queue
+
+    monkeypatch.setattr(queue, "QUEUE_PAGE", 2)
+    onboardings(app, TASK_PAGE + 1)
+    sign_in_as(client, "hanna")
+    html = text_of(client.get("/requests/queue/hr"))
+    more_tasks, more_requests = link(html, "More tasks"), link(html, "Next")
+    assert more_tasks is not None and more_requests is not None
+    second = text_of(client.get(more_tasks))
+    following = link(second, "Next")  # the requests' next page keeps the task page
+    assert following is not None and "task_cursor=" in following and "cursor=" in following
+    assert task_requests(text_of(client.get(following))) == task_requests(second)
+
+
+def test_my_requests_read_the_progress_of_a_page_in_one_query(
+    app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    onboardings(app, 4)
+    calls: list[str] = []
+    for name in ("tasks", "tasks_of", "get_request"):
+        original = getattr(store, name)
+
+        def counted(*args: object, _name: str = name, _original: object = original) -> object:
+            calls.append(_name)
+            return _original(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(store, name, counted)
+    sign_in_as(client, "emma")
+    html = text_of(client.get("/requests/"))
+    assert html.count("0 of 2 done") == 4
+    assert calls == ["tasks_of"]
+
+
+def drafted(store: Store, root: Path, department: str, count: int) -> list[int]:
+    """`count` requests of `department`, oldest first, each with a draft article."""
+    ids = []
+    for n in range(count):
+        article = f"{department}/draft-{n}.md"
+        (root / article).write_text(
+            f"---\ntitle: Draft {n}\nstatus: draft\n---\nText {n}.\n", encoding="utf-8"
+        )
+        made = store.create_request(
+            Request(
+                requester="emma",
+                query=f"Question {n}",
+                department=department,
+                linked_articles=[article],
+            )
+        )
+        assert made.id is not None
+        ids.append(made.id)
+    return ids
+
+
+def draft_requests(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'href="/requests/(\d+)#articles"', html)]
+
+
+def test_the_drafts_page_reaches_every_draft(
+    client: FlaskClient, store: Store, request_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presenters, "DRAFTS_PAGE", 3)
+    monkeypatch.setattr(presenters, "DRAFTS_SCAN_PAGES", 2)
+    ids = drafted(store, request_content, "it", 8)
+    published = request_content / "it" / "draft-6.md"
+    published.write_text(published.read_text().replace("draft", "published"), encoding="utf-8")
+    drafted(store, request_content, "hr", 4)  # a department cora does not own: not listed
+    sign_in_as(client, "cora")
+    seen: list[int] = []
+    page = text_of(client.get("/requests/drafts/"))
+    while True:
+        seen += draft_requests(page)
+        following = link(page, "Older requests")
+        if following is None:
+            break
+        page = text_of(client.get(following))
+    newest_first = list(reversed(ids))
+    assert seen == [i for i in newest_first if i != ids[6]]
+    assert "Newest requests" in page
+
+
+def test_a_drafts_page_without_drafts_still_leads_on(
+    client: FlaskClient, store: Store, request_content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(presenters, "DRAFTS_PAGE", 2)
+    monkeypatch.setattr(presenters, "DRAFTS_SCAN_PAGES", 1)
+    [old] = drafted(store, request_content, "it", 1)
+    for _ in range(2):
+        store.create_request(
+            Request(requester="emma", query="gone", department="it", linked_articles=["it/x.md"])
+        )
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/requests/drafts/"))
+    assert draft_requests(page) == [] and "older requests may have some" in page
+    following = link(page, "Older requests")
+    assert following is not None
+    assert draft_requests(text_of(client.get(following))) == [old]
