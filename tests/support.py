@@ -398,3 +398,20 @@ def count_calls(monkeypatch: Any, owner: object, name: str) -> list[tuple[Any, .
 
     monkeypatch.setattr(owner, name, counted)
     return calls
+
+
+def post_request_form(
+    client: FlaskClient, token: str, request_id: int, action: str, **data: Any
+) -> Any:
+    """Post a form of a request's page as the page sends it: with the version of the
+    request it showed (the current one; `data` may name another, or None for none)."""
+    from kb.errors import NotFoundError
+    from webapp.services import services
+
+    try:
+        version: Any = services(client.application).store.get_request(request_id).version
+    except NotFoundError:
+        version = None
+    fields = {"csrf_token": token, "version": version, **data}
+    sent = {name: value for name, value in fields.items() if value is not None}
+    return client.post(f"/requests/{request_id}/{action}", data=sent)

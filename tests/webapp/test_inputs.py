@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
-from tests.support import error_of, sign_in_as
+from tests.support import error_of, post_request_form, sign_in_as
 from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -65,9 +65,10 @@ def test_ids_beyond_64_bits_are_400s_naming_the_field(
 def test_a_huge_number_in_a_form_is_a_400(
     client: FlaskClient, ivan: dict[str, str], request_id: int
 ) -> None:
-    form = {"csrf_token": ivan["X-CSRF-Token"], "into": str(BIG)}
-    response = client.post(f"/requests/{request_id}/merge", data=form)
-    assert response.status_code == 400 and "into" in response.get_data(as_text=True)
+    token = ivan["X-CSRF-Token"]
+    response = post_request_form(client, token, request_id, "merge", into=str(BIG))
+    assert response.status_code == 400  # the field `into` marked with its error:
+    assert 'aria-describedby="merge-error merge-hint"' in response.get_data(as_text=True)
     feedback = {"csrf_token": ivan["X-CSRF-Token"], "helpful": "yes", "search_id": "9" * 5000}
     response = client.post("/articles/hr/sick-leave.md/feedback", data=feedback)
     assert response.status_code in (400, 404)  # never a 500, whatever the article

@@ -14,7 +14,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.accounts.service import add_user
-from tests.support import error_of
+from tests.support import error_of, post_request_form
 from webapp.services import services
 
 PASSWORD = "correct horse"
@@ -142,10 +142,8 @@ def test_replies_on_requests_are_limited_per_account(make_app: Any, request_cont
     over = client.post(f"{url}/comments", json={"text": "again"}, headers={"X-CSRF-Token": token})
     assert error_of(over, 429, "rate_limited")["details"]["limit"] == "reply_limit"
     assert int(over.headers["Retry-After"]) >= 1
-    page = client.post(
-        f"/requests/{created.get_json()['id']}/comment",
-        data={"text": "typed by hand", "csrf_token": token},
-    )
+    request_id = created.get_json()["id"]
+    page = post_request_form(client, token, request_id, "comment", text="typed by hand")
     assert page.status_code == 429  # the page's form counts too, and keeps the text
     assert "typed by hand" in page.get_data(as_text=True)
     history = client.get(url).get_json()["history"]

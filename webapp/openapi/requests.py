@@ -15,6 +15,7 @@ from webapp.openapi.schema import (
     CSRF_HEADER,
     ERROR_REF,
     ETAG_HEADER,
+    IF_MATCH_OR_CURRENT,
     REQUEST_ID,
     SIGNED_IN,
     STRING_OR_NULL,
@@ -355,7 +356,7 @@ OPERATIONS: dict[str, Any] = {
         "parameters": [
             _ID,
             _CSRF,
-            if_match('The ETag of GET (e.g. "3"); 412 when the request changed since.'),
+            if_match(IF_MATCH_OR_CURRENT),
         ],
         "requestBody": _body("RequestChange"),
         "responses": {

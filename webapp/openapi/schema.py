@@ -75,6 +75,13 @@ ETAG_HEADER = {
 }
 
 
+# If-Match of a change that, without it, applies to whatever version is current.
+IF_MATCH_OR_CURRENT = (
+    'The ETag of GET (e.g. "3"); 412 when the request changed since. Without the header '
+    "(or with *) the change applies to whatever version is current; an empty one is a 400."
+)
+
+
 def if_match(description: str) -> dict[str, Any]:
     """The `If-Match` header: the version (the ETag) a change is based on."""
     return param("If-Match", description, {"type": "string"}, where="header")

@@ -29,7 +29,7 @@ from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import checks_own_form, digits, refuse_nul_in
+from webapp.inputs import checks_own_form, digits, refuse_nul_in, too_long
 from webapp.requests import presenters, template_helpers
 from webapp.requests.files import download, uploads
 from webapp.requests.forms import MAX_TEXT_CHARS
@@ -51,12 +51,7 @@ template_helpers.register(bp)
 def _text(name: str) -> str:
     value = (request.form.get(name) or "").strip()
     if len(value) > MAX_TEXT_CHARS:
-        raise ValidationError(
-            f"{name}: is {len(value)} characters long; the limit is {MAX_TEXT_CHARS}",
-            details={"field": name, "max": MAX_TEXT_CHARS},
-            key="too_long",
-            values={"length": len(value), "limit": MAX_TEXT_CHARS},
-        )
+        raise too_long(name, len(value), MAX_TEXT_CHARS)
     return value
 
 
@@ -107,14 +102,20 @@ def show(request_id: int) -> str:
 
 
 def _act(
-    request_id: int, action: Callable[[User], Any], done: str = "", anchor: str = ""
+    request_id: int,
+    action: Callable[[User], Any],
+    done: str = "",
+    anchor: str = "",
+    versioned: bool = True,
 ) -> Response | tuple[str, int]:
     """Run one change; back to the request page with a note (the message key `done`),
-    or the page again with the error and what was typed."""
+    or the page again with the error and what was typed. A `versioned` form must
+    carry the version its page showed (`webapp.requests.stale`)."""
     actor = require_user()
     try:
         refuse_nul_in(request.form)  # here, not before the view: the page keeps the text
-        refuse_stale(request_service(), actor, request_id)
+        if versioned:
+            refuse_stale(request_service(), actor, request_id)
         action(actor)
     except StaleRequestError:
         return _again(actor, request_id, stale_message(request_id), STALE_STATUS)
@@ -188,6 +189,7 @@ def watch(request_id: int) -> Response | tuple[str, int]:
         lambda actor: request_service().watch(actor, request_id, name),
         "watch_added",
         "#watchers",
+        versioned=False,
     )
 
 
@@ -200,6 +202,7 @@ def unwatch(request_id: int) -> Response | tuple[str, int]:
         lambda actor: request_service().unwatch(actor, request_id, name),
         "watch_removed",
         "#watchers",
+        versioned=False,
     )
 
 
@@ -316,7 +319,7 @@ def draft_article(request_id: int) -> Response | tuple[str, int]:
         path = request_service().draft_article(actor, request_id, root)
         flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
 
-    return _act(request_id, draft, anchor="#articles")
+    return _act(request_id, draft, anchor="#articles", versioned=False)
 
 
 @bp.post("/<int:request_id>/article/append")
@@ -347,7 +350,7 @@ def append_to_article(request_id: int) -> Response | tuple[str, int]:
         service.link_article(actor, request_id, article_id)
         flash(gettext("article_appended", article=article_id), "success")
 
-    return _act(request_id, append, anchor="#articles")
+    return _act(request_id, append, anchor="#articles", versioned=False)
 
 
 @bp.post("/<int:request_id>/publish")
@@ -375,7 +378,8 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
         )
         service.record_published(actor, request_id, article_id)
 
-    return _act(request_id, publish, publish_done(services.services().settings), "#articles")
+    done = publish_done(services.services().settings)
+    return _act(request_id, publish, done, "#articles", versioned=False)
 
 
 def publish_done(settings: Settings) -> str:

@@ -9,8 +9,16 @@ The JSON API does the same with `If-Match` and 412.
 
 The version is untrusted input: anything but a whole number from 1 (text,
 a sign, a number beyond the store's range) is a 400 naming the field, never
-a 500. A form without it (a page cached from before this check, a script)
-changes whatever version is current, as the API without `If-Match`.
+a 500. A form without it (a page cached from before this check, a script
+that posts the form) is refused too, as the article editor refuses one: it
+could undo a change its sender never saw. The page comes back (400) as the
+request is now, saying so, with what was typed kept and the version in
+the form, so sending it again works; nothing is applied. (The JSON API
+keeps its documented rule: a PATCH without `If-Match` applies to the
+current version; a client states that by leaving the header out.) The
+forms about who follows a request and about its articles (watch, unwatch,
+draft, add to an article, publish) carry no version: they change nothing
+the page showed of the request for them to contradict.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from kb.accounts.records import User
 from kb.requests.ledger import StaleRequestError
 from kb.requests.service import RequestService
 from webapp.i18n import gettext
-from webapp.inputs import version_of
+from webapp.inputs import invalid, version_of
 
 STALE_STATUS = 409  # a page of a form, not an If-Match: Conflict
 
@@ -40,20 +48,38 @@ def refuse_stale(service: RequestService, actor: User, request_id: int) -> None:
     was open (minutes); two saves in the same instant are still each checked
     again on the fresh request by the store's own version check."""
     seen = form_version()
+    current = service.get(actor, request_id).version  # first: unknown to whom may not see it
     if seen is None:
-        return
-    current = service.get(actor, request_id).version
+        raise invalid(
+            "version",
+            "the form did not say which version of the request it was sent from, so "
+            "nothing was changed; send it again from the request's page",
+            key="request_version_needed",
+        )
     if current != seen:
         raise StaleRequestError(request_id, seen, current)
 
 
 def bulk_versions(ids: Iterable[int]) -> dict[int, int]:
-    """The version the queue page showed of each chosen request (`version_<id>`)."""
-    found = {}
+    """The version the queue page showed of each chosen request (`version_<id>`);
+    a 400 naming those without one, and then nothing is changed."""
+    found, missing = {}, []
     for request_id in ids:
         seen = form_version(f"version_{request_id}")
-        if seen is not None:
+        if seen is None:
+            missing.append(request_id)
+        else:
             found[request_id] = seen
+    if missing:
+        named = ", ".join(f"#{i}" for i in missing)
+        raise invalid(
+            "version",
+            f"the queue page did not say which version of {named} it showed, so nothing "
+            "was changed; apply the change again from the queue",
+            key="bulk_version_needed",
+            values={"ids": named},
+            ids=missing,
+        )
     return found
 
 

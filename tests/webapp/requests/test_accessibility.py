@@ -7,7 +7,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support import sign_in_as, text_of
+from tests.support import post_request_form, sign_in_as, text_of
 from tests.webapp.requests.test_routes import ask_form, file, send
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -54,7 +54,7 @@ def test_request_tables_name_each_row_by_its_request(client: FlaskClient) -> Non
 
 
 def _act(client: FlaskClient, token: str, request_id: int, action: str, **data: str) -> str:
-    response = client.post(f"/requests/{request_id}/{action}", data={"csrf_token": token, **data})
+    response = post_request_form(client, token, request_id, action, **data)
     assert response.status_code == 400, text_of(response)
     return text_of(response)
 
@@ -117,12 +117,10 @@ def test_a_rating_in_the_list_is_read_as_words_not_stars(client: FlaskClient) ->
     readers skip: "black star, black star…" was read instead of "Rated 4 of 5"."""
     request_id = file(client)
     ivan = sign_in_as(client, "ivan")
-    done = client.post(
-        f"/requests/{request_id}/resolve", data={"csrf_token": ivan, "resolution": "Replaced."}
-    )
+    done = post_request_form(client, ivan, request_id, "resolve", resolution="Replaced.")
     assert done.status_code == 303
     emma = sign_in_as(client, "emma")
-    rated = client.post(f"/requests/{request_id}/rating", data={"csrf_token": emma, "rating": "4"})
+    rated = post_request_form(client, emma, request_id, "rating", rating="4")
     assert rated.status_code == 303, text_of(rated)
     mine = text_of(client.get("/requests/"))
     shown = mine.split('<span class="rating-shown">', 1)[1].split("</span></span>", 1)[0]

@@ -14,7 +14,7 @@ from werkzeug.http import parse_options_header
 
 from kb.store.protocols import Store
 from tests.documents import travel_outline, write_pdf
-from tests.support import error_of, sign_in_as, text_of
+from tests.support import error_of, post_request_form, sign_in_as, text_of
 from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -168,21 +168,16 @@ def test_internal_files_are_the_agents_only_and_agents_search_their_text(
 
 def test_the_reply_form_takes_files(client: FlaskClient, request_id: int, store: Store) -> None:
     token = sign_in_as(client, "emma")
-    response = client.post(
-        f"/requests/{request_id}/comment",
-        data={"csrf_token": token, "text": "", "files": [(io.BytesIO(b"a,b\n1,2\n"), "data.csv")]},
-        content_type="multipart/form-data",
-    )
+    files = [(io.BytesIO(b"a,b\n1,2\n"), "data.csv")]
+    response = post_request_form(client, token, request_id, "comment", text="", files=files)
     assert response.status_code == 303
     [stored] = store.attachments(request_id)
     assert (stored.name, stored.kind) == ("data.csv", "txt")
     page = text_of(client.get(f"/requests/{request_id}"))
     assert "attached data.csv" in page and 'enctype="multipart/form-data"' in page
     # Without files an empty reply is still refused, what was typed is kept.
-    response = client.post(
-        f"/requests/{request_id}/comment", data={"csrf_token": token, "text": " "}
-    )
-    assert response.status_code == 400
+    response = post_request_form(client, token, request_id, "comment", text=" ")
+    assert response.status_code == 400 and "please fill this in" in text_of(response)
 
 
 def test_the_ask_form_files_the_request_with_its_files_once(

@@ -10,7 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
-from tests.support import sign_in_as, text_of
+from tests.support import post_request_form, sign_in_as, text_of
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -27,7 +27,7 @@ def file(client: FlaskClient, user: str = "emma") -> int:
 
 
 def act(client: FlaskClient, token: str, request_id: int, action: str, **data: str) -> Any:
-    return client.post(f"/requests/{request_id}/{action}", data={"csrf_token": token, **data})
+    return post_request_form(client, token, request_id, action, **data)
 
 
 def form_of(page: str, request_id: int, action: str) -> str:

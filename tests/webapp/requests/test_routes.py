@@ -15,7 +15,7 @@ from kb.accounts.records import User
 from kb.requests.service import RequestService
 from kb.settings import Settings
 from kb.store.protocols import Store
-from tests.support import sign_in_as, text_of
+from tests.support import post_request_form, sign_in_as, text_of
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -162,7 +162,7 @@ def file(client: FlaskClient, query: str = "VPN drops hourly") -> int:
 
 
 def act(client: FlaskClient, token: str, request_id: int, action: str, **data: str) -> Any:
-    return client.post(f"/requests/{request_id}/{action}", data={"csrf_token": token, **data})
+    return post_request_form(client, token, request_id, action, **data)
 
 
 def test_agent_and_requester_talk_until_resolved(client: FlaskClient) -> None:

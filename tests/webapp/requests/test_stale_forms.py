@@ -158,3 +158,106 @@ def test_a_broken_bulk_version_is_a_400(app: Flask, store: Store, version: str) 
     answer = maria.post("/requests/queue/it/bulk", data=data)
     assert answer.status_code == 400 and "Version" in text_of(answer)
     assert store.get_request(request_id).assignee is None
+
+
+MISSING = "the form did not say which version of the request it was sent from"
+
+
+@pytest.mark.parametrize(
+    ("action", "typed"),
+    [
+        ("comment", {"text": "Try the new client"}),
+        ("status", {"status": "waiting_for_requester", "note": "Need logs"}),
+        ("resolve", {"resolution": "Use 6.2."}),
+        ("assign", {"assignee": "maria"}),
+        ("assign-me", {}),
+        ("reassign", {"department": "hr", "reason": "A payroll question"}),
+        ("merge", {"into": "OTHER", "note": "Same outage"}),
+    ],
+)
+def test_a_form_without_its_version_changes_nothing(
+    app: Flask, store: Store, action: str, typed: dict[str, str]
+) -> None:
+    """A page kept from before forms carried their version, or a script posting the
+    form, changed whatever was current: it could undo a change its sender never saw."""
+    request_id = file(app.test_client())
+    other = file(app.test_client())  # a second request, to merge into
+    typed = {name: str(other) if value == "OTHER" else value for name, value in typed.items()}
+    ivan = agent(app, "ivan")
+    url = f"/requests/{request_id}"
+    fields = form_fields(text_of(ivan.get(url)), f"{url}/{action}")
+    del fields["version"]
+    answer = ivan.post(f"{url}/{action}", data=fields | typed)
+    page = text_of(answer)
+    assert answer.status_code == 400 and MISSING in page, page
+    for value in typed.values():
+        assert value in page  # what was typed is kept
+    stored = store.get_request(request_id)
+    assert (stored.version, stored.assignee, stored.department) == (1, None, "it")
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+    # The page shown again carries the version: sending it from there works.
+    assert send(ivan, page, f"{url}/{action}", **typed).status_code == 303
+
+
+def test_a_requester_without_the_version_is_told_in_german(app: Flask, store: Store) -> None:
+    request_id = file(app.test_client())
+    ivan = agent(app, "ivan")
+    url = f"/requests/{request_id}"
+    assert (
+        send(ivan, text_of(ivan.get(url)), f"{url}/resolve", resolution="Done").status_code == 303
+    )
+    emma = agent(app, "emma")
+    fields = form_fields(text_of(emma.get(url)), f"{url}/rating")
+    del fields["version"]
+    answer = emma.post(
+        f"{url}/rating",
+        data=fields | {"rating": "2", "comment": "Zu langsam"},
+        headers={"Accept-Language": "de"},
+    )
+    page = text_of(answer)
+    assert answer.status_code == 400
+    assert "Das Formular hat nicht angegeben, von welchem Stand der Anfrage" in page
+    assert "Zu langsam" in page and store.get_request(request_id).rating is None
+
+
+def test_completing_a_task_without_the_version_is_refused(app: Flask, store: Store) -> None:
+    from kb.accounts.records import User
+    from webapp.services import services
+
+    made = services(app).requests.submit(User(username="emma"), "New hire", workflow="onboarding")
+    hanna = agent(app, "hanna")
+    url = f"/requests/{made.id}"
+    fields = form_fields(text_of(hanna.get(url)), f"{url}/tasks/1/done")
+    del fields["version"]
+    answer = hanna.post(f"{url}/tasks/1/done", data=fields)
+    assert answer.status_code == 400 and MISSING in text_of(answer)
+    assert [t.status.value for t in store.tasks(made.id or 0)] == ["open", "open"]
+
+
+def test_a_bulk_row_without_its_version_changes_nothing(app: Flask, store: Store) -> None:
+    first, second = file(app.test_client()), file(app.test_client())
+    maria = agent(app, "maria")
+    action = "/requests/queue/it/bulk"
+    fields = form_fields(text_of(maria.get("/requests/queue/it")), action)
+    del fields[f"version_{second}"]
+    data = fields | {"ids": [str(first), str(second)], "assignee": "maria", "note": "Mine"}
+    answer = maria.post(action, data=data)
+    page = text_of(answer)
+    assert answer.status_code == 400
+    assert f"the queue page did not say which version of #{second} it showed" in page
+    assert [store.get_request(i).assignee for i in (first, second)] == [None, None]
+    assert f'name="ids" value="{second}" checked' in page and 'value="Mine"' in page
+    resent = form_fields(page, action) | {"ids": [str(first), str(second)], "assignee": "maria"}
+    assert maria.post(action, data=resent).status_code == 303
+    assert [store.get_request(i).assignee for i in (first, second)] == ["maria", "maria"]
+
+
+def test_watching_needs_no_version(app: Flask, store: Store) -> None:
+    """Who follows a request is not what the page showed of it: no version asked."""
+    request_id = file(app.test_client())
+    ivan = agent(app, "ivan")
+    url = f"/requests/{request_id}"
+    fields = form_fields(text_of(ivan.get(url)), f"{url}/watchers")
+    assert "version" not in fields
+    assert ivan.post(f"{url}/watchers", data=fields | {"username": "maria"}).status_code == 303
+    assert store.get_request(request_id).watchers == ["maria"]

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
-from tests.support import error_of, sign_in_as, text_of
+from tests.support import error_of, post_request_form, sign_in_as, text_of
 from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
 from tests.webapp.catalogue.conftest import IT_CATALOGUE, ONBOARDING_YML
 
@@ -73,9 +73,7 @@ def test_the_requester_rates_the_answer(client: FlaskClient) -> None:
     )
     assert (rated.get_json()["rating"], rated.get_json()["rating_comment"]) == (4, "Quick")
     token = sign_in_as(client, "emma")
-    response = client.post(
-        f"/requests/{request_id}/rating", data={"csrf_token": token, "rating": "5"}
-    )
+    response = post_request_form(client, token, request_id, "rating", rating="5")
     assert response.status_code == 303
     assert "Rated 5 of 5" in text_of(client.get(f"/requests/{request_id}"))
     mine = text_of(client.get("/requests/"))
@@ -119,8 +117,8 @@ def test_merging_into_a_request_one_may_not_merge_into_keeps_the_note(
     hr = file(client, department="hr")
     token = sign_in_as(client, "ivan")
     for into, status in ((str(duplicate + 1000), 404), (str(hr), 404)):
-        form = {"csrf_token": token, "into": into, "note": "Same VPN outage as the other"}
-        page = client.post(f"/requests/{duplicate}/merge", data=form)
+        note = "Same VPN outage as the other"
+        page = post_request_form(client, token, duplicate, "merge", into=into, note=note)
         assert page.status_code == status, into
         assert "Same VPN outage as the other" in text_of(page) and into in text_of(page)
         body = {"into": int(into), "note": "x"}
@@ -174,6 +172,7 @@ def test_the_queue_counts_tasks_shows_due_times_and_bulk_changes(
             "ids": [str(plain), str(waiting)],
             "assignee": "ivan",
             "status": "in_progress",
+            **{f"version_{i}": str(store.get_request(i).version) for i in (plain, waiting)},
         },
     )
     assert response.status_code == 303
