@@ -355,11 +355,17 @@ def if_match_version(header: str | None) -> int | None:
     precondition a client meant to send (an unset `If-Match: $ETAG`)."""
     if header is None or header.strip() == "*":
         return None
-    if not header.strip():
-        raise invalid(
-            "If-Match",
-            'is empty; send the ETag you read (If-Match: "3"), or * for whichever '
-            "version is current, or leave the header out",
-            key="if_match_blank",
-        )
+    refuse_blank_if_match(header)
     return version_of(header, "If-Match")
+
+
+def refuse_blank_if_match(
+    header: str | None,
+    key: str = "if_match_blank",
+    advice: str = 'send the ETag you read (If-Match: "3"), or * for whichever version '
+    "is current, or leave the header out",
+) -> None:
+    """A 400 naming `If-Match` when the header is sent empty (an unset `$ETAG`): never
+    taken as absent, which would drop the check the client meant to make."""
+    if header is not None and not header.strip():
+        raise invalid("If-Match", f"is empty; {advice}", key=key)

@@ -8,7 +8,9 @@
 with the stored article, its `version` and an `ETag`, drafts included. A PUT
 names the version it is based on in `If-Match` (or `version` in the body);
 an older one is refused with 412 and nothing changes. A PUT without either
-on an existing article gets 428, so no client overwrites by accident.
+on an existing article gets 428, so no client overwrites by accident; an
+empty `If-Match` is a 400 naming the header, as on the requests API (taken
+as absent, it would drop the check a script with an unset `$ETAG` meant).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from webapp import services
 from webapp.articles import presenters
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
-from webapp.inputs import json_object, text_field
+from webapp.inputs import json_object, refuse_blank_if_match, text_field
 from webapp.manage import forms
 
 bp = Blueprint("manage_api", __name__, url_prefix="/api")
@@ -118,6 +120,12 @@ def _exists(service: AuthoringService, article_id: str) -> bool:
     return True
 
 
+# What an empty If-Match is told (a 400, as on the requests API: never taken as absent).
+ARTICLE_IF_MATCH_ADVICE = (
+    'send the ETag you read (If-Match: "3"), or leave the header out and name the '
+    "version in the body's `version`"
+)
+
 # The fields of ArticleInput (GET /api/openapi.json); any other is refused.
 ARTICLE_FIELDS = (
     "title",
@@ -143,7 +151,9 @@ def put_article(article_id: str) -> Response:
     max_bytes = services.services().settings.max_file_bytes
     fields = forms.article_fields(data, forms.json_status(data, Status.DRAFT), max_bytes)
     message = forms.message_of(data)
-    base = forms.version_of(request.headers.get("If-Match"), "If-Match")
+    header = request.headers.get("If-Match")
+    refuse_blank_if_match(header, "article_if_match_blank", ARTICLE_IF_MATCH_ADVICE)
+    base = forms.version_of(header, "If-Match")
     if base is None:
         base = forms.version_of(data.get("version"))
     department, _, name = article_id.partition("/")

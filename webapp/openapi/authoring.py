@@ -42,7 +42,8 @@ OPERATIONS: dict[str, Any] = {
             _ID,
             if_match(
                 'The version the edit is based on (the ETag of GET, e.g. "3"); required '
-                "for an existing article unless the body names `version`."
+                "for an existing article unless the body names `version` (428 otherwise). "
+                "An empty header is a 400 naming If-Match, never taken as absent."
             ),
             param(
                 "X-CSRF-Token",

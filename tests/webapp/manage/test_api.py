@@ -82,6 +82,33 @@ def test_an_older_if_match_gets_412_and_nothing_changes(client: FlaskClient, con
     error_of(put(client, token, "it/vpn-setup.md", stale), 428, "precondition_required")
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_an_empty_if_match_is_a_400_naming_it_not_a_missing_one(
+    client: FlaskClient, content: Path, blank: str
+) -> None:
+    """An empty If-Match (a script's unset $ETAG) was taken as no header (428), while
+    the requests API answers it with a 400 naming the header: now the same here,
+    even with a version in the body, and on a new article too."""
+    token = sign_in_as(client, "cora")
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    for body in (BODY, {**BODY, "version": 1}):
+        error = error_of(
+            put(client, token, "it/vpn-setup.md", body, **{"If-Match": blank}),
+            400,
+            "invalid_request",
+        )
+        assert error["details"]["field"] == "If-Match" and "If-Match" in error["message"]
+        assert "empty" in error["message"]
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+    fresh = put(client, token, "it/guest-wifi.md", BODY, **{"If-Match": blank})
+    error_of(fresh, 400, "invalid_request")
+    assert not (content / "it" / "guest-wifi.md").exists()
+    german = put(
+        client, token, "it/vpn-setup.md", BODY, **{"If-Match": blank, "Accept-Language": "de"}
+    )
+    assert "Der Header ist leer" in error_of(german, 400, "invalid_request")["message"]
+
+
 def test_put_creates_a_new_article_with_201(client: FlaskClient, content: Path) -> None:
     token = sign_in_as(client, "cora")
     response = put(client, token, "it/guest-wifi.md", {**BODY, "title": "Guest Wi-Fi"})
