@@ -278,6 +278,9 @@ def patch_from_json(data: Mapping[str, Any], if_match: str | None = None) -> Req
     # Blank strings count as left out (schema fuzzing: {"department": ""} hit the
     # assertion in apply), so the check comes after reading the fields.
     if department is None and assignee is _ABSENT and status is None and resolution is None:
+        for name in ("resolution", "status", "department"):
+            if name in data:  # sent, but blank: say which, not "nothing to change"
+                raise invalid(name, "must not be blank", key="missing")
         raise ValidationError(
             "nothing to change: send status, department (with reason), assignee or resolution",
             details={"known": list(PATCH_FIELDS)},

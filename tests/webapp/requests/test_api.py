@@ -308,6 +308,21 @@ def test_a_patch_with_an_unknown_status_changes_nothing(client: FlaskClient, sto
     assert (stored.assignee, stored.status.value, stored.version) == (None, "new", 1)
 
 
+@pytest.mark.parametrize("field", ["resolution", "status", "department"])
+def test_a_patch_of_only_a_blank_field_names_it(
+    client: FlaskClient, store: Store, field: str
+) -> None:
+    """{"resolution": "  "} (an answer lost on the way: an unset variable) was told
+    "nothing to change", as if no answer had been sent; the error names the field."""
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    error = error_of(patch(client, request_id, ivan, **{field: "  "}), 400, "invalid_request")
+    assert error["details"]["field"] == field and "fill this in" in error["message"]
+    assert store.get_request(request_id).version == 1
+    error = error_of(patch(client, request_id, ivan, note="x"), 400, "invalid_request")
+    assert "Nothing to change" in error["message"]
+
+
 def test_a_move_and_an_assignment_the_move_forbids_change_nothing(
     client: FlaskClient, store: Store
 ) -> None:
