@@ -28,9 +28,9 @@ from typing import Any, Protocol
 from kb.attachments.kinds import ACCEPTED, Kind, safe_name, sniff_kind
 from kb.attachments.records import Upload
 from kb.errors import ValidationError
-from kb.extract.base import ExtractionError, human_size
+from kb.extract.base import ExtractionError
 from kb.extract.document import ExtractedDocument
-from kb.i18n.catalog import domain_catalog
+from kb.i18n.catalog import domain_catalog, format_decimal, format_size
 
 MAX_TEXT_CHARS = 200_000
 # Seconds the files of one upload may take to read, together (the default of
@@ -50,11 +50,21 @@ class AttachmentRefused(ValidationError):
 
     def __init__(self, reason: str, **values: Any) -> None:
         self.reason = reason
-        text = domain_catalog().translate("en", f"attachment_{reason}", **values)
+        text = domain_catalog().translate("en", f"attachment_{reason}", **_shown(values, "en"))
         super().__init__(text, details={"field": "file", "reason": reason}, values=values)
 
     def message_in(self, lang: str, **shown: Any) -> str:
-        return domain_catalog().translate(lang, f"attachment_{self.reason}", **self.values)
+        texts = domain_catalog()
+        return texts.translate(lang, f"attachment_{self.reason}", **_shown(self.values, lang))
+
+
+def _shown(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The values as the reader writes them: a file's `size` and the `limit` (bytes)
+    with the language's decimal mark ("10,0 MB" in German)."""
+    if isinstance(values.get("size"), int) and isinstance(values.get("limit"), int):
+        size, limit = values["size"], values["limit"]
+        return {**values, "size": size_beside(size, limit, lang), "limit": format_size(lang, limit)}
+    return values
 
 
 @dataclass(frozen=True)
@@ -74,16 +84,18 @@ class Prepared:
     text_problem: str = ""
 
 
-def size_beside(size: int, limit: int) -> str:
+def size_beside(size: int, limit: int, lang: str = "en") -> str:
     """`size` written so that it differs from `limit` written: a file a little over
-    10 MB is "10.04 MB", not "10.0 MB" beside a limit of "10.0 MB"."""
-    shown = human_size(size)
-    if shown != human_size(limit):
+    10 MB is "10.04 MB", not "10.0 MB" beside a limit of "10.0 MB" (in `lang`)."""
+    shown = format_size(lang, size)
+    if shown != format_size(lang, limit):
         return shown
     scale, unit = (1000, "KB") if size < 1_000_000 else (1_000_000, "MB")
     for digits in range(2, 7):
-        if f"{size / scale:,.{digits}f}" != f"{limit / scale:,.{digits}f}":
-            return f"{size / scale:,.{digits}f} {unit}"
+        pattern = "#,##0." + "0" * digits
+        written = format_decimal(lang, size / scale, pattern)
+        if written != format_decimal(lang, limit / scale, pattern):
+            return f"{written} {unit}"
     return shown
 
 
@@ -119,8 +131,8 @@ class Intake:
                 raise AttachmentRefused(
                     "too_large",
                     name=name,
-                    size=size_beside(size, self.limits.max_bytes),
-                    limit=human_size(self.limits.max_bytes),
+                    size=size,
+                    limit=self.limits.max_bytes,
                 )
             kind = sniff_kind(upload.data)
             if kind is None:

@@ -65,7 +65,7 @@ def test_uploads_are_refused_with_the_file_and_the_reason_in_the_readers_languag
         intake.check([Upload("big.txt", b"x" * 101)], existing=0)
     assert (
         caught.value.message_in("de")
-        == "„big.txt“ ist 0.101 KB groß; erlaubt sind höchstens 0.1 KB."
+        == "„big.txt“ ist 0,101 KB groß; erlaubt sind höchstens 0,1 KB."
     )
     assert caught.value.details == {"field": "file", "reason": "too_large"}
     # Only the first bytes past the limit were read: the whole size is named, and
@@ -77,6 +77,7 @@ def test_uploads_are_refused_with_the_file_and_the_reason_in_the_readers_languag
     with pytest.raises(AttachmentRefused) as caught:
         intake.check([Upload("scan.pdf", b"x" * 10_000_001, size=10_040_000)], existing=0)
     assert "is 10.04 MB" in caught.value.message_in("en")
+    assert "ist 10,04 MB groß; erlaubt sind höchstens 10,0 MB" in caught.value.message_in("de")
     with pytest.raises(AttachmentRefused, match="at most 2 attachments; 1 more"):
         intake.check([Upload("a.txt", b"a"), Upload("b.txt", b"b")], existing=1)
     with pytest.raises(AttachmentRefused, match="“tool.exe” is not a kind of file we accept"):
