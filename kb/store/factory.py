@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from kb.errors import ConfigError, KbError, StoreError
@@ -42,6 +42,20 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 MIGRATION_LOCK_KEY = zlib.crc32(b"spoc-kb store migrations")
 _PG_DRIVER = "postgresql+psycopg"
 _PG_SCHEMES = ("postgresql", "postgres", _PG_DRIVER)
+_INSUFFICIENT_PRIVILEGE = "42501"
+_SETTING = "setting database_url / KB_DATABASE_URL"
+# What a running server answers when it turns this URL away for good: waiting
+# will not help, the setting (or the server's accounts) must change. Servers
+# that speak another language are read as "not available", the reason logged.
+_REFUSALS = (
+    "does not exist",  # database or role
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "permission denied for database",
+    "is not permitted to log in",
+    "unable to open database file",  # SQLite: a folder, or no rights on the file
+    "readonly database",
+)
 
 
 def create_store(url: str) -> Store:
@@ -59,12 +73,15 @@ def create_store(url: str) -> Store:
         raise
     except SQLAlchemyError as exc:
         engine.dispose()
+        refused = _refused(exc, engine.url)
+        if refused is not None:
+            raise refused from exc
         down = unavailable(exc, f"open the store at {shown}")
         if down is not None:
             raise down from exc
         raise StoreError(
-            f"could not open the store at {shown}: {getattr(exc, 'orig', None) or exc}; "
-            "check KB_DATABASE_URL and that the database server is running"
+            f"could not open the store at {shown}: {_first_line(exc)}; "
+            f"check {_SETTING} and that the database server is running"
         ) from exc
     if applied:
         logger.info("store: schema of %s is now up to date", shown)
@@ -75,18 +92,18 @@ def build_engine(url: str) -> tuple[Engine, str | None]:
     """The engine for `url` and the SQL that serialises schema upgrades (if any)."""
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
         raise ConfigError(
-            f"database URL {url!r} is not a URL; use sqlite:///FILE or "
-            "postgresql://USER:PASS@HOST/DB (setting database_url / KB_DATABASE_URL)"
-        ) from exc
+            f"database URL {_masked(url)!r} is not a URL; use sqlite:///FILE or "
+            f"postgresql://USER:PASS@HOST/DB ({_SETTING})"
+        ) from None
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
         return _sqlite_engine(parsed), None
     if parsed.drivername in _PG_SCHEMES:
         return _postgres_engine(parsed), f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
     raise ConfigError(
         f"unsupported database URL scheme {parsed.drivername!r}; use sqlite:///FILE or "
-        "postgresql://USER:PASS@HOST/DB (setting database_url / KB_DATABASE_URL)"
+        f"postgresql://USER:PASS@HOST/DB ({_SETTING})"
     )
 
 
@@ -97,7 +114,14 @@ def _sqlite_engine(url: URL) -> Engine:
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
         assert url.database is not None
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(url.database).expanduser().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot make the folder {str(folder)!r} of the store's file: "
+                f"{exc.strerror or exc}; name a file in a writable folder ({_SETTING})"
+            ) from None
     engine = create_engine(url, **options)
 
     @event.listens_for(engine, "connect")
@@ -142,3 +166,42 @@ def _postgres_engine(url: URL) -> Engine:
             conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 
     return engine
+
+
+def _first_line(exc: SQLAlchemyError) -> str:
+    """The driver's message, without the SQL and position lines PostgreSQL adds."""
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+
+
+def _masked(url: str) -> str:
+    """`url` with whatever may be a password (everything before the host) hidden."""
+    scheme, sep, rest = url.rpartition("://")
+    if "@" not in rest:
+        return url
+    return f"{scheme}{sep}***@{rest.rpartition('@')[2]}"
+
+
+def _refused(exc: SQLAlchemyError, url: URL) -> ConfigError | None:
+    """A `ConfigError` naming the setting when the server turned the URL away for
+    good (no such database or user, a wrong password, no right to create the
+    store's tables); None when it may simply be down."""
+    reason = _first_line(exc)
+    shown = url.render_as_string(hide_password=True)
+    if isinstance(exc, OperationalError) and any(r in reason for r in _REFUSALS):
+        if url.get_backend_name() == "sqlite":
+            return ConfigError(
+                f"cannot open the store's file at {shown}: {reason}; name a file this user "
+                f"may write, in a folder it may write ({_SETTING})"
+            )
+        said = reason.partition("FATAL:")[2].strip() or reason
+        return ConfigError(
+            f"the database server refused the store at {shown}: {said}; check the user, "
+            f"password and database name ({_SETTING})"
+        )
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+        return ConfigError(
+            f"the database user {url.username or '(default)'} may not create the store's "
+            f"tables at {shown}: {reason}; give it a database or schema of its own (GRANT "
+            f"CREATE ON SCHEMA), or name a user that has one ({_SETTING})"
+        )
+    return None
