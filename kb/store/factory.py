@@ -13,6 +13,10 @@ Everything that differs between SQLite and PostgreSQL is decided here, once:
   pre-ping on checkout (survives server restarts), sessions in UTC (added to
   the URL's own `options`), and an advisory lock around schema upgrades.
 
+Both refuse text with a NUL character alike (PostgreSQL cannot store one), and
+neither puts the values of a failed statement into its error or the log (they
+hold password hashes and what people wrote).
+
 The store itself (`SqlStore`) is the same for both.
 """
 
@@ -21,6 +25,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +34,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
-from kb.errors import ConfigError, KbError, StoreError
+from kb.errors import ConfigError, KbError, StoreError, ValidationError
 from kb.store.migrate import upgrade
 from kb.store.protocols import Store
 from kb.store.sql import SqlStore
-from kb.store.sql_base import READ_ONLY_OPTION, unavailable
+from kb.store.sql_base import READ_ONLY_OPTION, first_line, unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +85,7 @@ def create_store(url: str) -> Store:
         if down is not None:
             raise down from exc
         raise StoreError(
-            f"could not open the store at {shown}: {_first_line(exc)}; "
+            f"could not open the store at {shown}: {first_line(exc)}; "
             f"check {_SETTING} and that the database server is running"
         ) from exc
     if applied:
@@ -98,9 +103,10 @@ def build_engine(url: str) -> tuple[Engine, str | None]:
             f"postgresql://USER:PASS@HOST/DB ({_SETTING})"
         ) from None
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
-        return _sqlite_engine(parsed), None
+        return _refusing_nul(_sqlite_engine(parsed)), None
     if parsed.drivername in _PG_SCHEMES:
-        return _postgres_engine(parsed), f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
+        lock_sql = f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
+        return _refusing_nul(_postgres_engine(parsed)), lock_sql
     raise ConfigError(
         f"unsupported database URL scheme {parsed.drivername!r}; use sqlite:///FILE or "
         f"postgresql://USER:PASS@HOST/DB ({_SETTING})"
@@ -122,7 +128,7 @@ def _sqlite_engine(url: URL) -> Engine:
                 f"cannot make the folder {str(folder)!r} of the store's file: "
                 f"{exc.strerror or exc}; name a file in a writable folder ({_SETTING})"
             ) from None
-    engine = create_engine(url, **options)
+    engine = create_engine(url, hide_parameters=True, **options)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_conn: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
@@ -155,6 +161,7 @@ def _postgres_engine(url: URL) -> Engine:
     engine = create_engine(
         url.set(drivername=_PG_DRIVER),
         pool_pre_ping=True,
+        hide_parameters=True,
         connect_args={"options": options.strip()},
     )
 
@@ -168,9 +175,28 @@ def _postgres_engine(url: URL) -> Engine:
     return engine
 
 
-def _first_line(exc: SQLAlchemyError) -> str:
-    """The driver's message, without the SQL and position lines PostgreSQL adds."""
-    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+def _refusing_nul(engine: Engine) -> Engine:
+    """`engine`, refusing text with a NUL character on every backend alike.
+
+    PostgreSQL cannot store one (its driver refuses it, a 500 and a traceback);
+    SQLite stored it, and a SQLite store holding one could not move to PostgreSQL.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(
+        conn: Connection, cursor: Any, sql: str, params: Any, context: Any, many: bool
+    ) -> None:
+        for row in params if many else (params,):
+            values = row.values() if isinstance(row, Mapping) else row or ()
+            if any(isinstance(value, str) and "\x00" in value for value in values):
+                raise ValidationError(
+                    "a text holds a NUL character (\\u0000), which the database cannot "
+                    "store; remove it and save again",
+                    details={"reason": "nul"},
+                    key="nul_text",
+                )
+
+    return engine
 
 
 def _masked(url: str) -> str:
@@ -185,7 +211,7 @@ def _refused(exc: SQLAlchemyError, url: URL) -> ConfigError | None:
     """A `ConfigError` naming the setting when the server turned the URL away for
     good (no such database or user, a wrong password, no right to create the
     store's tables); None when it may simply be down."""
-    reason = _first_line(exc)
+    reason = first_line(exc)
     shown = url.render_as_string(hide_password=True)
     if isinstance(exc, OperationalError) and any(r in reason for r in _REFUSALS):
         if url.get_backend_name() == "sqlite":

@@ -21,7 +21,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Engine
-from sqlalchemy.exc import DisconnectionError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DisconnectionError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from kb.errors import ConflictError, KbError, StoreError, StoreUnavailableError
 
@@ -105,19 +111,48 @@ class SqlBase:
             ) from exc
 
 
+def first_line(exc: SQLAlchemyError) -> str:
+    """The driver's message, without the SQL, detail and position lines after it."""
+    return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
+
+
 def unavailable(exc: SQLAlchemyError, what: str) -> StoreUnavailableError | None:
     """A `StoreUnavailableError` when `exc` means the database cannot be reached
-    or is busy (connection refused or cut, server restarting, lock timeout):
-    nothing was written and the caller may try again shortly. None otherwise.
+    or is busy (connection refused or cut, server restarting, lock timeout,
+    every pooled connection in use): nothing was written and the caller may
+    try again shortly. None otherwise, also for the "operational" errors that
+    trying again cannot cure (a key too long for its index, a missing table).
     The driver's own text (socket paths, host names) goes to the log only."""
-    if not isinstance(exc, OperationalError | DisconnectionError):
+    if not isinstance(exc, OperationalError | DisconnectionError | PoolTimeoutError):
         return None
-    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    if not _passes(getattr(exc, "orig", None)):
+        return None
+    reason = first_line(exc)
     logger.warning("store: could not %s: %s", what, reason)
     return StoreUnavailableError(
         f"could not {what}: the database is not available right now; nothing was saved, "
         "try again in a few seconds"
     )
+
+
+# PostgreSQL's error classes that pass: connection exception, transaction
+# rollback (serialization failure, deadlock), insufficient resources (too many
+# connections), lock not available, query cancelled, server shutting down or
+# starting up. Others of its OperationalError (program limit exceeded) do not.
+_PASSING_STATES = ("08", "40", "53", "55P03", "57014", "57P")
+# SQLite's: another connection holds the lock past busy_timeout.
+_PASSING_SQLITE = ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def _passes(orig: BaseException | None) -> bool:
+    """Whether the driver's error `orig` is one that waiting may cure."""
+    state = getattr(orig, "sqlstate", None)
+    if state:
+        return str(state).startswith(_PASSING_STATES)
+    name = getattr(orig, "sqlite_errorname", None)
+    if name:
+        return str(name).startswith(_PASSING_SQLITE)
+    return True  # no code: the connection itself failed (refused, cut, timed out)
 
 
 def check_limit(limit: int | None, offset: int = 0) -> None:

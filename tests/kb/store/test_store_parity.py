@@ -1,0 +1,121 @@
+"""Contract: odd text, failures and their errors are the same on SQLite and PostgreSQL.
+
+An operator who moves a running organisation from SQLite to PostgreSQL must
+not find that what one stored, the other refuses, or that a failure one
+reports as "try again" the other reports as broken.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from kb.accounts.records import User
+from kb.errors import StoreError, StoreUnavailableError, ValidationError
+from kb.events import FeedbackEvent, SearchEvent
+from kb.requests.records import Request, RequestEntry
+from kb.store.protocols import Store
+from kb.store.sql import SqlStore
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def sql(store: Store) -> SqlStore:
+    assert isinstance(store, SqlStore)
+    return store
+
+
+def _writes(store: Store) -> list[Callable[[str], Any]]:
+    request = store.create_request(Request(requester="ann", query="VPN", department="it"))
+    assert request.id is not None
+    rid = request.id
+    return [
+        lambda t: store.log_search(SearchEvent(query=t, answered=False, ts=T0)),
+        lambda t: store.log_feedback(FeedbackEvent(article_id="it/vpn", helpful=True, comment=t)),
+        lambda t: store.create_request(
+            Request(requester="bob", query="q", department="it", description=t)
+        ),
+        lambda t: store.add_entry(
+            RequestEntry(request_id=rid, actor="bob", kind="comment", message=t)
+        ),
+        lambda t: store.add_user(User(username="carl", display_name=t)),
+    ]
+
+
+def test_text_with_a_nul_character_is_refused_alike_and_nothing_is_stored(store: Store) -> None:
+    for write in _writes(store):
+        with pytest.raises(ValidationError, match="NUL character"):
+            write("before\x00after")
+    assert store.search_events() == [] and store.feedback_events() == []
+    assert [r.requester for r in store.list_requests()] == ["ann"]
+    assert store.get_user("carl") is None
+    with pytest.raises(ValidationError, match="NUL character"):
+        store.get_user("carl\x00")
+
+
+ODD_TEXTS = [
+    "Ünïcödé ß ẞ İı ǅ",  # case mappings that change length or differ by language
+    "e\u0301 vs \u00e9",  # combining accent and precomposed: kept as sent, not normalised
+    "\U0001f469\u200d\U0001f4bb \U0001f600 \U00010348",  # ZWJ sequence, emoji, beyond the BMP
+    "\u202eevil\u202c \u200f rtl \u0645\u0631\u062d\u0628\u0627",  # bidi controls, Arabic
+    "line\u2028sep\tand\ttabs\r\nand CRLF",
+    "100% _done_ \\ 'quoted' \"double\" `back`",  # LIKE wildcards, escapes and quotes
+]
+
+
+def test_odd_unicode_is_stored_and_read_back_exactly(store: Store) -> None:
+    for odd in ODD_TEXTS:
+        for write in _writes(store)[:2]:
+            write(odd)
+    assert [e.query for e in store.search_events()] == ODD_TEXTS
+    assert [f.comment for f in store.feedback_events()] == ODD_TEXTS
+
+
+def test_a_busy_pool_is_a_wait_not_a_failure(store: Store) -> None:
+    """Every pooled connection in use (a long refresh, more threads than the pool
+    holds): the caller hears "try again", as when the server restarts."""
+    engine = sql(store).engine
+    engine.pool._timeout = 0.2  # type: ignore[attr-defined]  # instead of 30 s
+    with ExitStack() as held:
+        while engine.pool.checkedout() < engine.pool.size() + engine.pool._max_overflow:  # type: ignore[attr-defined]
+            held.enter_context(engine.connect())
+        with pytest.raises(StoreUnavailableError, match="try again"):
+            store.log_search(SearchEvent(query="vpn", answered=False))
+        with pytest.raises(StoreUnavailableError, match="try again"):
+            store.search_events()
+    store.log_search(SearchEvent(query="vpn", answered=False))
+    assert len(store.search_events()) == 1
+
+
+def test_a_failing_write_logs_no_stored_values(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A database failure is logged with its SQL but not its values: they hold
+    password hashes and what people wrote."""
+    with sql(store).engine.begin() as conn:
+        conn.execute(text("DROP TABLE users"))
+    secret_hash = "scrypt$never-in-a-log$0123456789abcdef"
+    with caplog.at_level(logging.WARNING), pytest.raises(StoreError) as caught:
+        store.add_user(User(username="dora", password_hash=secret_hash))
+    assert not isinstance(caught.value, StoreUnavailableError)  # waiting will not bring it back
+    assert "users" in caplog.text
+    assert secret_hash not in caplog.text and secret_hash not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "backend", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_query_too_long_for_its_index_is_an_error_not_a_wait(store: Store) -> None:
+    """PostgreSQL cannot index a key past about 2,700 bytes (SQLite can): the
+    error says so once instead of inviting the caller to try again for ever."""
+    chars = random.Random(7).choices([chr(c) for c in range(0x4E00, 0x9FFF)], k=3000)
+    with pytest.raises(StoreError, match="index row") as caught:
+        store.log_search(SearchEvent(query="".join(chars), answered=False))
+    assert not isinstance(caught.value, StoreUnavailableError)
