@@ -10,8 +10,9 @@ is read at the same instant while the app keeps writing; on SQLite one read
 transaction under WAL gives the same guarantee.
 
 Each line of `database.jsonl.gz` is `{"table": ..., "row": {...}}`; datetimes
-are ISO 8601 in UTC, binary columns base64. Tables of the search index
-(`schema.INDEX_TABLES`) are left out: the snapshot is backed up as files.
+are ISO 8601 in UTC, the days of the insights rollups ISO 8601 dates, binary
+columns base64. Tables of the search index (`schema.INDEX_TABLES`) are left
+out: the snapshot is backed up as files.
 
 An import runs in one transaction into a database whose schema is at the
 code's head: either every row is restored or nothing is; id sequences of
@@ -26,17 +27,18 @@ import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, LargeBinary, Table, delete, func, insert, select, text
-from sqlalchemy.types import DateTime
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.types import Date, DateTime
 
-from kb.errors import ConflictError, StoreError
+from kb.errors import ConflictError, StoreError, ValidationError
 from kb.store import schema
 from kb.store.migrate import current_revisions
-from kb.store.sql_base import READ_ONLY_OPTION
+from kb.store.sql_base import READ_ONLY_OPTION, first_line
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +55,15 @@ def _kind(table: Table, column: str) -> str:
     impl = getattr(col_type, "impl", col_type)
     if isinstance(impl, DateTime):
         return "datetime"
+    if isinstance(impl, Date):
+        return "date"
     if isinstance(impl, LargeBinary):
         return "binary"
     return "plain"
 
 
 def _encode(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, date):  # a datetime too
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
         return base64.b64encode(bytes(value)).decode("ascii")
@@ -72,6 +76,8 @@ def _decode(table: Table, column: str, value: Any) -> Any:
     kind = _kind(table, column)
     if kind == "datetime":
         return datetime.fromisoformat(value)
+    if kind == "date":
+        return date.fromisoformat(value)
     if kind == "binary":
         return base64.b64decode(value)
     return value
@@ -153,16 +159,35 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
                     "version does not know; restore with the version that made the backup"
                 )
             if current is not None and (table is not current or len(batch) >= BATCH):
-                conn.execute(insert(current), batch)
+                _insert(conn, current, batch)
                 batch = []
             current = table
             batch.append({key: _decode(table, key, value) for key, value in row.items()})
             counts[name] += 1
         if current is not None and batch:
-            conn.execute(insert(current), batch)
+            _insert(conn, current, batch)
         if engine.dialect.name == "postgresql":
             _advance_sequences(conn, list(tables.values()))
     return counts
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` into `table`; a row this database cannot take stops the
+    restore (its transaction is rolled back) with the table named."""
+    try:
+        conn.execute(insert(table), rows)
+    except ValidationError:  # a NUL character, which no store writes any more
+        raise StoreError(
+            f"the backup's table {table.name} holds text with a NUL character (\\u0000), "
+            "which the database cannot store; nothing was restored. Remove the character "
+            f"in the database the backup came from (SQLite: UPDATE {table.name} SET "
+            "<column> = replace(<column>, char(0), '')), back up again and restore that"
+        ) from None
+    except SQLAlchemyError as exc:
+        raise StoreError(
+            f"could not restore the backup's table {table.name}: {first_line(exc)}; "
+            "nothing was restored"
+        ) from exc
 
 
 def _advance_sequences(conn: Connection, tables: list[Table]) -> None:

@@ -1,7 +1,8 @@
 """`kb backup` and `kb restore` round trips on SQLite and PostgreSQL.
 
-A knowledge base with accounts, a request with its task and history, events
-and a queued notification, a content folder and a published snapshot is
+A knowledge base with accounts, a request with its task and history, events,
+a queued notification, an attached file, a rate-limit counter and the
+insights rollups of a day, a content folder and a published snapshot is
 backed up, restored into an empty database and empty folders, and compared
 table by table and file by file.
 """
@@ -9,8 +10,10 @@ table by table and file by file.
 from __future__ import annotations
 
 import gzip
+import hashlib
+import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,8 +23,9 @@ from indexer import snapshot
 from kb.accounts.service import add_user
 from kb.backup.archive import create_backup, restore_backup
 from kb.backup.database import data_tables
-from kb.errors import ConfigError, ConflictError
-from kb.events import ClickEvent, SearchEvent
+from kb.errors import ConfigError, ConflictError, StoreError
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
+from kb.insights.store import insights_store
 from kb.notify.outbox import OutboxMessage
 from kb.requests.records import Request, RequestTask
 from kb.settings import Settings
@@ -96,6 +100,14 @@ def fill(settings: Settings) -> None:
                 created=T0,
             )
         )
+        feedback = "Schritt 3 fehlt – ß ✓"
+        store.log_feedback(
+            FeedbackEvent(article_id="it/vpn.md", helpful=False, comment=feedback, ts=T0)
+        )
+        blob = b"\x00\xffan attached file"
+        store.put_blob(hashlib.sha256(blob).hexdigest(), blob)
+        store.count_hit("LIMITER/search/10.0.0.1", 60.0, now=T0.timestamp())
+        assert insights_store(store).refresh() == [T0.date()]  # rollups: rows keyed by day
     finally:
         store.close()
     content = settings.content_path
@@ -193,8 +205,33 @@ def test_a_sqlite_backup_restores_into_postgresql(
         report = restore_backup(target, tmp_path / "backup")
         assert tables(url) == tables(source.database_url)
         assert any("kb index --full" in note for note in report.notes)
+        store = create_store(url)  # and the moved store goes on working
+        try:
+            later = T0 + timedelta(days=1)
+            assert store.log_search(SearchEvent(query="vpn", answered=False, ts=later)) == 2
+            assert insights_store(store).refresh() == [later.date()]
+        finally:
+            store.close()
     finally:
         postgres_server.drop_database(name)
+
+
+def test_text_with_a_nul_character_stops_the_restore_and_changes_nothing(  # type: ignore[no-untyped-def]
+    new_url, tmp_path: Path
+) -> None:
+    """An old SQLite store may hold a NUL character, which PostgreSQL cannot store
+    and which no store writes any more: the restore names the table and how to
+    clean it, and leaves the database and folders as they were."""
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'old.db'}")
+    fill(source)
+    with sqlite3.connect(tmp_path / "old.db") as old:  # as an older version wrote it
+        old.execute("UPDATE feedback_events SET comment = 'a' || char(0) || 'b'")
+    create_backup(source, tmp_path / "backup", include_index=False)
+    target = place(tmp_path, "target", new_url())
+    with pytest.raises(StoreError, match=r"table feedback_events holds text with a NUL.*replace"):
+        restore_backup(target, tmp_path / "backup")
+    assert not any(tables(target.database_url).values())
+    assert not target.content_path.exists()
 
 
 def test_the_commands(tmp_path: Path) -> None:
