@@ -18,6 +18,8 @@ class KbError(Exception):
 
     status: int = 500
     code: str = "internal_error"
+    # The text people read when the error is raised without a key of its own.
+    default_key: str = ""
 
     def __init__(
         self,
@@ -32,7 +34,7 @@ class KbError(Exception):
         self.details: dict[str, Any] = details or {}
         # The message as people read it: `error_<key>` of the domain's catalogue
         # (kb/i18n/locales/<lang>/errors.po) with `values` filled in.
-        self.key = key
+        self.key = key or self.default_key
         self.values: dict[str, Any] = values or {}
 
     def message_in(self, lang: str, **shown: Any) -> str:
@@ -153,9 +155,14 @@ class AuthenticationRequired(KbError):
 
 
 class StoreError(KbError):
-    """The database could not complete an operation."""
+    """The database could not complete an operation.
+
+    People read a general text (`error_store_error`, `error_store_unavailable`):
+    the message names the database, its host and its own words, which are for
+    the operator's log and the CLI."""
 
     code = "store_error"
+    default_key = "store_error"
 
 
 class StoreUnavailableError(StoreError):
@@ -166,6 +173,7 @@ class StoreUnavailableError(StoreError):
 
     status = 503
     code = "store_unavailable"
+    default_key = "store_unavailable"
     retry_after = 10
 
 

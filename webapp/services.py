@@ -124,8 +124,10 @@ class Services:
             try:
                 self._store = self._store_factory(self.settings)
             except KbError as exc:
+                if not isinstance(exc, StoreError):  # a bad setting: for the log, not the page
+                    exc = StoreError(exc.message)
                 self._store_failed_at, self._store_error = time.monotonic(), exc
-                raise
+                raise exc from None
             except Exception as exc:
                 error = StoreError(f"could not open the store: {exc}")
                 self._store_failed_at, self._store_error = time.monotonic(), error

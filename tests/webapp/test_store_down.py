@@ -76,3 +76,36 @@ def test_a_node_starts_while_the_database_is_down(
     assert "starting without the database" in caplog.text
     with pytest.raises(ConfigError, match="same key"):
         prepare(down.replace(secret_key=""))
+
+
+def test_people_read_no_database_address_or_words(
+    settings: Settings, engine: FakeEngine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database's host, user and own words are for the operator's log: an
+    API client (as an employee's page) reads what happened and what to do."""
+    for url, status in (
+        (f"postgresql://kb_owner@/kb_main?host={tmp_path}&connect_timeout=2", 503),  # down
+        (f"sqlite:///{tmp_path}", 500),  # a folder: a bad setting
+    ):
+        app = create_app(
+            {
+                "KB_SETTINGS": settings.replace(database_url=url),
+                "TESTING": True,
+                "KB_ENGINE_FACTORY": lambda _settings: engine,
+            }
+        )
+        client = app.test_client()
+        api = client.post("/api/feedback", json={"article_id": "hr/sick-leave.md", "helpful": True})
+        page = client.post(
+            "/auth/sign-in",
+            data={"username": "emma", "password": "x" * 12},
+            headers={"Accept-Language": "de"},
+        )
+        for answer in (api, page):
+            shown = answer.get_data(as_text=True)
+            assert answer.status_code == status, shown
+            for secret in ("kb_owner", "kb_main", str(tmp_path), "KB_DATABASE_URL", "sqlite"):
+                assert secret not in shown
+        assert api.status_code == status
+        assert "nothing was saved" in api.get_json()["error"]["message"]
+    assert str(tmp_path) in caplog.text  # the operator still learns where
