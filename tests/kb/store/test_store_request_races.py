@@ -73,3 +73,77 @@ def test_merging_two_requests_into_each_other_at_once_merges_one(
     # The closed one carries its own closing entry only, no note of a merge into it.
     closing = [e.data for e in store.entries(closed.id) if e.kind == "merged"]
     assert closing == [{"into": kept.id, "from": "new", "to": "closed"}]
+
+
+WRITERS = 6
+
+
+def _at_once(work: Any) -> list[BaseException]:
+    """Run `work(n)` in WRITERS threads that start together; what they raised."""
+    start = threading.Barrier(WRITERS, timeout=10)
+    raised: list[BaseException] = []
+
+    def run(n: int) -> None:
+        start.wait()
+        try:
+            work(n)
+        except BaseException as exc:  # noqa: BLE001 - collected and checked below
+            raised.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return raised
+
+
+def test_writers_of_one_request_or_task_at_once_lose_nothing(store: Store) -> None:
+    """Agents saving the same request (and the same task) at the same moment from
+    the version each read: one wins, the others hear of a conflict and, reading
+    again, save on top; every change and its history entry is kept, once."""
+    from dataclasses import replace
+
+    from kb.requests.records import Request, RequestEntry, RequestTask
+
+    made = store.create_request(
+        Request(requester="ann", query="VPN", department="it"),
+        [RequestTask(department="it", title="Check VPN")],
+    )
+    assert made.id is not None
+    rid = made.id
+    [task] = store.tasks(rid)
+    conflicts: list[str] = []
+
+    def save(n: int) -> None:
+        request = made
+        while True:  # as the web app does on a 409: read again, apply again
+            note = RequestEntry(request_id=rid, actor=f"agent{n}", kind="comment", message=f"{n}")
+            try:
+                store.update_request(replace(request, watchers=[*request.watchers, f"w{n}"]), note)
+                break
+            except ConflictError:
+                conflicts.append("request")
+                request = store.get_request(rid)
+        current = task
+        while True:
+            done = RequestEntry(request_id=rid, actor=f"agent{n}", kind="task", message=f"t{n}")
+            try:
+                store.update_task(replace(current, title=f"{current.title} {n}"), done)
+                return
+            except ConflictError:
+                conflicts.append("task")
+                [current] = store.tasks(rid)
+
+    assert _at_once(save) == []
+    assert {"request", "task"} <= set(conflicts)  # they did meet
+    final = store.get_request(rid)
+    assert sorted(final.watchers) == sorted(f"w{n}" for n in range(WRITERS))
+    assert final.version == 1 + WRITERS
+    notes = [e.message for e in store.entries(rid) if e.kind in ("comment", "task")]
+    assert sorted(notes) == sorted(
+        [*(str(n) for n in range(WRITERS)), *(f"t{n}" for n in range(WRITERS))]
+    )
+    [saved] = store.tasks(rid)
+    assert saved.version == 1 + WRITERS
+    assert sorted(saved.title.split()[2:]) == sorted(str(n) for n in range(WRITERS))
