@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Table, and_, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import ExecutableDDLElement
 from sqlalchemy.sql.compiler import DDLCompiler, SQLCompiler
@@ -63,6 +63,20 @@ def _bytes_already(element: code_point_order, compiler: SQLCompiler, **kw: Any) 
 @compiles(code_point_order, "postgresql")
 def _c_collation(element: code_point_order, compiler: SQLCompiler, **kw: Any) -> str:
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
+
+
+def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:
+    """`column` begins with exactly `prefix`: letter case counts, and `%`, `_`
+    and `\\` in it are themselves, on every backend.
+
+    SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's does not, so
+    a LIKE alone would match "Demo:x" for "demo:" on one and not the other.
+    The escaped LIKE lets a database use an index; comparing the first
+    characters (both count code points, as `len` does) makes the match exact."""
+    return and_(
+        column.startswith(prefix, autoescape=True),
+        func.substr(column, 1, len(prefix)) == prefix,
+    )
 
 
 class WaitForWriters(ExecutableDDLElement):

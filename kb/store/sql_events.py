@@ -17,7 +17,7 @@ from kb.events import (
     query_prefix,
 )
 from kb.insights.privacy import mask_personal_data
-from kb.store.expressions import code_point_order
+from kb.store.expressions import code_point_order, starts_with
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.validators import ensure_optional_utc
@@ -214,7 +214,7 @@ class SqlEvents(SqlBase):
             .limit(limit)
         )
         if wanted:
-            query = query.where(table.query_norm.startswith(wanted, autoescape=True))
+            query = query.where(starts_with(table.query_norm, wanted))
         with self._read("find popular queries") as conn:
             return [
                 PopularQuery(row.query_norm, row.answer_id, int(row.people))

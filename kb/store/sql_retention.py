@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 
 from kb.errors import ConflictError
+from kb.store.expressions import starts_with
 from kb.store.insights_topics import recompute_topic_blocks
 from kb.store.schema import (
     click_events,
@@ -81,25 +82,25 @@ class SqlRetention(SqlBase):
         """Delete the events of people whose pseudonymous id starts with `prefix`
         and the requests of requesters whose username starts with
         `requester_prefix` (demo traffic); the rollups are rebuilt from what is
-        left at the next refresh."""
+        left at the next refresh. The prefixes match exactly (case and all,
+        `%` and `_` as themselves) on every backend."""
         if not prefix or not requester_prefix:
             raise ValueError("a prefix is needed: an empty one would match every event")
-        pattern = _like_prefix(prefix)
         removed: dict[str, int] = {}
         with self._write("remove marked events") as conn:
-            marked = select(search_events.c.id).where(search_events.c.user_id.like(pattern))
+            marked = select(search_events.c.id).where(starts_with(search_events.c.user_id, prefix))
             conn.execute(delete(click_events).where(click_events.c.search_id.in_(marked)))
             removed["clicks"] = conn.execute(
-                delete(click_events).where(click_events.c.user_id.like(pattern))
+                delete(click_events).where(starts_with(click_events.c.user_id, prefix))
             ).rowcount
             removed["feedback"] = conn.execute(
-                delete(feedback_events).where(feedback_events.c.user_id.like(pattern))
+                delete(feedback_events).where(starts_with(feedback_events.c.user_id, prefix))
             ).rowcount
             removed["searches"] = conn.execute(
-                delete(search_events).where(search_events.c.user_id.like(pattern))
+                delete(search_events).where(starts_with(search_events.c.user_id, prefix))
             ).rowcount
             removed["requests"] = conn.execute(
-                delete(requests).where(requests.c.requester.like(_like_prefix(requester_prefix)))
+                delete(requests).where(starts_with(requests.c.requester, requester_prefix))
             ).rowcount
             for table in _ROLLUPS:
                 conn.execute(delete(table))
@@ -133,10 +134,3 @@ class SqlRetention(SqlBase):
             stale = select(b.c.first_day).where(b.c.first_day < day, b.c.people_sketch.is_not(None))
             recompute_topic_blocks(conn, list(conn.execute(stale.distinct()).scalars()))
         return removed
-
-
-def _like_prefix(prefix: str) -> str:
-    """A LIKE pattern for `prefix`: its own wildcards are refused, not escaped."""
-    if any(ch in prefix for ch in "%_\\"):
-        raise ValueError(f"prefix {prefix!r} may not contain % _ or \\")
-    return prefix + "%"

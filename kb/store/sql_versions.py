@@ -16,6 +16,7 @@ from sqlalchemy import Row, and_, delete, func, insert, select
 
 from kb.authoring.records import ArticleActivity, ArticleVersion
 from kb.errors import ConflictError, NotFoundError
+from kb.store.expressions import starts_with
 from kb.store.schema import article_versions, click_events, feedback_events
 from kb.store.sql_base import SqlBase
 
@@ -105,7 +106,7 @@ class SqlVersions(SqlBase):
             select(
                 article_versions.c.article_id, func.max(article_versions.c.number).label("number")
             )
-            .where(article_versions.c.article_id.startswith(prefix, autoescape=True))
+            .where(starts_with(article_versions.c.article_id, prefix))
             .group_by(article_versions.c.article_id)
             .subquery()
         )

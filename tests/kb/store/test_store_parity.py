@@ -20,6 +20,7 @@ from sqlalchemy import text
 from kb.accounts.records import User
 from kb.errors import StoreError, StoreUnavailableError, ValidationError
 from kb.events import FeedbackEvent, SearchEvent
+from kb.insights.store import insights_store
 from kb.requests.records import Request, RequestEntry
 from kb.store.protocols import Store
 from kb.store.sql import SqlStore
@@ -119,3 +120,22 @@ def test_a_query_too_long_for_its_index_is_an_error_not_a_wait(store: Store) -> 
     with pytest.raises(StoreError, match="index row") as caught:
         store.log_search(SearchEvent(query="".join(chars), answered=False))
     assert not isinstance(caught.value, StoreUnavailableError)
+
+
+def test_demo_rows_are_removed_by_their_exact_prefix_alike(store: Store) -> None:
+    """Only ids that begin with exactly the prefix go: not another case (SQLite's
+    LIKE ignores it for ASCII, PostgreSQL's does not), and `_` or `%` in the
+    prefix stand for themselves, not for any character."""
+    users = ["demo_x:1", "demo_x:2", "DEMO_X:3", "demoAx:4", "demo%x:5", "real"]
+    for user in users:
+        store.log_search(SearchEvent(query="vpn", answered=False, user=user))
+    for requester in ("demo_t.ann", "Demo_T.bob", "demoXt.carl", "demo%t.dan"):
+        store.create_request(Request(requester=requester, query="VPN", department="it"))
+    removed = insights_store(store).remove_marked("demo_x:", "demo_t.")
+    assert removed["searches"] == 2 and removed["requests"] == 1
+    assert sorted(e.user for e in store.search_events()) == sorted(users[2:])
+    left = sorted(r.requester for r in store.list_requests())
+    assert left == ["Demo_T.bob", "demo%t.dan", "demoXt.carl"]
+    insights_store(store).remove_marked("demo%x:", "demo%t.")
+    assert sorted(e.user for e in store.search_events()) == ["DEMO_X:3", "demoAx:4", "real"]
+    assert sorted(r.requester for r in store.list_requests()) == ["Demo_T.bob", "demoXt.carl"]
