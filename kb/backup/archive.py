@@ -67,9 +67,9 @@ def _sha256(path: Path) -> str:
 
 def _open_store(settings: Settings) -> Any:
     """The SQL store of `database_url`, its schema brought to head."""
-    from kb.store.factory import create_store
+    from kb.store.factory import store_from_settings
 
-    return create_store(settings.database_url)
+    return store_from_settings(settings)
 
 
 def create_backup(settings: Settings, target: Path, include_index: bool = True) -> BackupReport:

@@ -65,9 +65,9 @@ def echo_json(data: Any) -> None:
 def open_store(settings: Settings) -> Iterator[Store]:
     """The store of `database_url`, closed afterwards."""
     # Imported here: SQLAlchemy and Alembic cost seconds, and `kb index` never needs them.
-    from kb.store.factory import create_store
+    from kb.store.factory import store_from_settings
 
-    store = create_store(settings.database_url)
+    store = store_from_settings(settings)
     try:
         yield store
     finally:

@@ -13,6 +13,10 @@ Everything that differs between SQLite and PostgreSQL is decided here, once:
   pre-ping on checkout (survives server restarts), sessions in UTC (added to
   the URL's own `options`), and an advisory lock around schema upgrades.
 
+Both pool their connections: `pool_size` kept open (setting
+`database_pool_size`, which `store_from_settings` passes), `POOL_OVERFLOW`
+more while all are busy; a caller waits `pool_timeout` (30 s) beyond that.
+
 Both refuse text with a NUL character alike (PostgreSQL cannot store one), and
 neither puts the values of a failed statement into its error or the log (they
 hold password hashes and what people wrote).
@@ -27,7 +31,7 @@ import sqlite3
 import zlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
@@ -40,9 +44,14 @@ from kb.store.protocols import Store
 from kb.store.sql import SqlStore
 from kb.store.sql_base import READ_ONLY_OPTION, first_line, unavailable
 
+if TYPE_CHECKING:
+    from kb.store_settings import StoreSettings
+
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+DEFAULT_POOL_SIZE = 5
+POOL_OVERFLOW = 10
 # Any fixed number works; it only has to be the same in every process.
 MIGRATION_LOCK_KEY = zlib.crc32(b"spoc-kb store migrations")
 _PG_DRIVER = "postgresql+psycopg"
@@ -63,13 +72,18 @@ _REFUSALS = (
 )
 
 
-def create_store(url: str) -> Store:
+def store_from_settings(settings: StoreSettings) -> Store:
+    """The store of the settings `database_url` and `database_pool_size`."""
+    return create_store(settings.database_url, pool_size=settings.database_pool_size)
+
+
+def create_store(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> Store:
     """Open the store at `url`, bringing its schema up to date first.
 
     Raises ConfigError for a URL it cannot use and StoreError when the
     database cannot be reached or migrated.
     """
-    engine, lock_sql = build_engine(url)
+    engine, lock_sql = build_engine(url, pool_size=pool_size)
     shown = engine.url.render_as_string(hide_password=True)
     try:
         applied = upgrade(engine, lock_sql)
@@ -93,8 +107,11 @@ def create_store(url: str) -> Store:
     return SqlStore(engine)
 
 
-def build_engine(url: str) -> tuple[Engine, str | None]:
+def build_engine(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> tuple[Engine, str | None]:
     """The engine for `url` and the SQL that serialises schema upgrades (if any)."""
+    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
+        raise ConfigError(f"database_pool_size must be an integer of at least 1, got {pool_size!r}")
+    pool = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is no number
@@ -103,19 +120,19 @@ def build_engine(url: str) -> tuple[Engine, str | None]:
             f"postgresql://USER:PASS@HOST/DB ({_SETTING})"
         ) from None
     if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
-        return _refusing_nul(_sqlite_engine(parsed)), None
+        return _refusing_nul(_sqlite_engine(parsed, pool)), None
     if parsed.drivername in _PG_SCHEMES:
         lock_sql = f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"
-        return _refusing_nul(_postgres_engine(parsed)), lock_sql
+        return _refusing_nul(_postgres_engine(parsed, pool)), lock_sql
     raise ConfigError(
         f"unsupported database URL scheme {parsed.drivername!r}; use sqlite:///FILE or "
         f"postgresql://USER:PASS@HOST/DB ({_SETTING})"
     )
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def _sqlite_engine(url: URL, pool: dict[str, int]) -> Engine:
     memory = url.database in (None, "", ":memory:")
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = dict(pool)
     if memory:
         options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
@@ -153,7 +170,7 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def _postgres_engine(url: URL) -> Engine:
+def _postgres_engine(url: URL, pool: dict[str, int]) -> Engine:
     # Keep the URL's own server options (a schema: options=-csearch_path=spoc);
     # connect_args would replace them. The last -c timezone wins.
     options = url.query.get("options", "")
@@ -163,6 +180,7 @@ def _postgres_engine(url: URL) -> Engine:
         pool_pre_ping=True,
         hide_parameters=True,
         connect_args={"options": options.strip()},
+        **pool,
     )
 
     @event.listens_for(engine, "begin")

@@ -65,9 +65,9 @@ def store_routing_hints(settings: Settings) -> CachedRoutingHints:
     def load(until: datetime) -> RoutingHints:
         nonlocal store
         if store is None:
-            from kb.store.factory import create_store
+            from kb.store.factory import store_from_settings
 
-            store = create_store(settings.database_url)
+            store = store_from_settings(settings)
         return routing_hints(move for move in store.reassignments() if move.ts < until)
 
     return CachedRoutingHints(load)

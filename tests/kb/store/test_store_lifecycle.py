@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ import kb
 from kb.errors import ConfigError, StoreError
 from kb.events import SearchEvent
 from kb.requests.records import Request
-from kb.store.factory import build_engine, create_store
+from kb.settings import Settings
+from kb.store.factory import POOL_OVERFLOW, build_engine, create_store, store_from_settings
 from kb.store.migrate import current_revisions, head_revisions, upgrade
 from kb.store.protocols import Store
 from kb.store.schema import metadata
@@ -195,3 +197,23 @@ def test_a_read_sees_one_snapshot_across_its_selects(store: Store) -> None:
     assert before == after == 0
     with sql._read("count requests again") as conn:
         assert conn.execute(count).scalar() == 1
+
+
+def test_the_pool_holds_as_many_connections_as_the_setting_says(store_url: str) -> None:
+    """kb serve may run 64 threads a worker: the pool is sized by database_pool_size
+    (KB_DATABASE_POOL_SIZE), so that many callers each hold a connection at once."""
+    settings = Settings.load(environ={"KB_DATABASE_URL": store_url, "KB_DATABASE_POOL_SIZE": "12"})
+    store = store_from_settings(settings)
+    try:
+        engine = engine_of(store).engine
+        assert engine.pool.size() == 12  # type: ignore[attr-defined]
+        with ExitStack() as held:
+            for _ in range(12 + POOL_OVERFLOW):
+                held.enter_context(engine.connect())
+            assert engine.pool.checkedout() == 12 + POOL_OVERFLOW  # type: ignore[attr-defined]
+    finally:
+        store.close()
+    with pytest.raises(ConfigError, match="database_pool_size must be at most 64"):
+        Settings.load(environ={"KB_DATABASE_POOL_SIZE": "65"})
+    with pytest.raises(ConfigError, match="database_pool_size must be an integer of at least 1"):
+        create_store(store_url, pool_size=0)
