@@ -17,6 +17,10 @@ from typing import Any
 
 from kb.errors import ValidationError
 
+# The largest integer either database stores (SQLite's INTEGER, PostgreSQL's
+# BIGINT): no id, page, rank or number of a record may be larger.
+MAX_STORED_INT = 2**63 - 1
+
 
 def normal_name(name: str) -> str:
     """`name` in Unicode's composed form (NFC). A folder named "Büro" on macOS
@@ -60,8 +64,8 @@ def ensure_unit(name: str, value: float) -> float:
 
 
 def ensure_positive_int(name: str, value: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_STORED_INT:
+        raise ValueError(f"{name} must be an integer from 1 to {MAX_STORED_INT}, got {value!r}")
     return value
 
 
@@ -82,8 +86,8 @@ def ensure_choice(enum: type[Enum], name: str, value: Any) -> Any:
 def ensure_id(name: str, value: Any, *, optional: bool) -> None:
     if value is None and optional:
         return
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_STORED_INT:
+        raise ValueError(f"{name} must be a positive integer up to {MAX_STORED_INT}, got {value!r}")
 
 
 def ensure_str_list(name: str, value: Any) -> None:

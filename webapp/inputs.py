@@ -30,9 +30,10 @@ from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from kb.errors import ValidationError
+from kb.validators import MAX_STORED_INT
 
 MAX_ID_CHARS = 500
-MAX_INT = 2**63 - 1  # the databases' BIGINT: no id, rank or count can be larger
+MAX_INT = MAX_STORED_INT  # the databases' BIGINT: no id, rank or count can be larger
 V = TypeVar("V", bound=Callable[..., Any])
 
 

@@ -1,4 +1,4 @@
-"""The store's `MetaData` and the two column types that keep tables dialect neutral.
+"""The store's `MetaData` and the column types that keep tables dialect neutral.
 
 * `UtcDateTime` takes aware datetimes only and always hands back UTC: on
   PostgreSQL the column is `timestamptz`; SQLite has no time zones, so it keeps
@@ -19,8 +19,13 @@ from typing import Any
 from sqlalchemy import BigInteger, DateTime, Dialect, Integer, MetaData, Text
 from sqlalchemy.types import TypeDecorator
 
-# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
-Id = BigInteger().with_variant(Integer(), "sqlite")
+# 64-bit integers on both databases: row ids, and the numbers people or
+# counters set (a result page, a click's rank, a task's number, attempts,
+# versions). SQLite's INTEGER holds 64 bits already, and only a column declared
+# exactly INTEGER PRIMARY KEY auto-increments; PostgreSQL's INTEGER holds 32
+# bits (it refused what SQLite kept), so there it is BIGINT.
+Number = BigInteger().with_variant(Integer(), "sqlite")
+Id = Number
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -30,7 +30,7 @@ from sqlalchemy import (
     Text,
 )
 
-from kb.store.columns import Id, JsonText, UtcDateTime, metadata
+from kb.store.columns import Id, JsonText, Number, UtcDateTime, metadata
 from kb.store.schema_insights import (
     gap_questions,
     gap_topics,
@@ -94,7 +94,7 @@ search_events = Table(
     Column("result_ids", JsonText, nullable=False),
     Column("latency_ms", Float, nullable=False),
     Column("user_id", Text, nullable=False),
-    Column("page", Integer, nullable=False),
+    Column("page", Number, nullable=False),
     Column("person", Text),
     Column("answer_id", Text),
     # NULL for searches logged before the column: not known to be an account's.
@@ -114,7 +114,7 @@ click_events = Table(
         nullable=False,
     ),
     Column("article_id", Text, nullable=False),
-    Column("rank", Integer, nullable=False),
+    Column("rank", Number, nullable=False),
     Column("user_id", Text, nullable=False),
     Column("ts", UtcDateTime, nullable=False),
     Index(None, "search_id"),
@@ -147,7 +147,7 @@ users = Table(
     Column("grants", JsonText, nullable=False),
     Column("password_hash", Text),
     Column("created", UtcDateTime, nullable=False),
-    Column("session_generation", Integer, nullable=False, server_default="0"),
+    Column("session_generation", Number, nullable=False, server_default="0"),
 )
 
 outbox = Table(
@@ -157,7 +157,7 @@ outbox = Table(
     Column("topic", Text, nullable=False),
     Column("target", Text, nullable=False),
     Column("payload", JsonText, nullable=False),
-    Column("attempts", Integer, nullable=False),
+    Column("attempts", Number, nullable=False),
     Column("created", UtcDateTime, nullable=False),
     Column("next_attempt_at", UtcDateTime),
     Column("delivered_at", UtcDateTime),
@@ -173,7 +173,7 @@ snapshot_files = Table(
     metadata,
     Column("digest", String(64), primary_key=True),
     Column("size", BigInteger, nullable=False),
-    Column("parts", Integer, nullable=False),
+    Column("parts", Number, nullable=False),
     Column("created", UtcDateTime, nullable=False),
 )
 
@@ -186,7 +186,7 @@ snapshot_parts = Table(
         ForeignKey("snapshot_files.digest", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("part", Integer, primary_key=True, autoincrement=False),
+    Column("part", Number, primary_key=True, autoincrement=False),
     Column("data", LargeBinary, nullable=False),
 )
 
@@ -213,7 +213,7 @@ article_versions = Table(
     "article_versions",
     metadata,
     Column("article_id", Text, primary_key=True),
-    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("number", Number, primary_key=True, autoincrement=False),
     Column("ts", UtcDateTime, nullable=False),
     Column("author", Text, nullable=False),
     Column("action", String(16), nullable=False),
@@ -230,7 +230,7 @@ rate_limits = Table(
     "rate_limits",
     metadata,
     Column("key", Text, primary_key=True),
-    Column("hits", Integer, nullable=False),
+    Column("hits", Number, nullable=False),
     Column("window_end", Float, nullable=False),
     Index(None, "window_end"),
 )

@@ -19,7 +19,7 @@ from sqlalchemy import (
     Text,
 )
 
-from kb.store.columns import Id, JsonText, UtcDateTime, metadata
+from kb.store.columns import Id, JsonText, Number, UtcDateTime, metadata
 
 requests = Table(
     "requests",
@@ -52,7 +52,7 @@ requests = Table(
     Column("watchers", JsonText, nullable=False),
     Column("merged_into", BigInteger),
     Column("idempotency_key", String(200), unique=True),
-    Column("version", Integer, nullable=False),
+    Column("version", Number, nullable=False),
     Index(None, "department", "status"),
     Index(None, "requester"),
     Index(None, "assignee"),
@@ -70,14 +70,14 @@ request_tasks = Table(
         ForeignKey("requests.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    Column("task_no", Integer, primary_key=True, autoincrement=False),
+    Column("task_no", Number, primary_key=True, autoincrement=False),
     Column("department", Text, nullable=False),
     Column("title", Text, nullable=False),
     Column("status", String(32), nullable=False),
     Column("depends_on", JsonText, nullable=False),
     Column("assignee", Text),
     Column("due", UtcDateTime),
-    Column("version", Integer, nullable=False),
+    Column("version", Number, nullable=False),
     Index(None, "department", "status"),
 )
 

@@ -10,6 +10,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
@@ -20,7 +21,7 @@ from kb.events import SearchEvent
 from kb.requests.records import Request
 from kb.settings import Settings
 from kb.store.factory import POOL_OVERFLOW, build_engine, create_store, store_from_settings
-from kb.store.migrate import current_revisions, head_revisions, upgrade
+from kb.store.migrate import alembic_config, current_revisions, head_revisions, upgrade
 from kb.store.protocols import Store
 from kb.store.schema import metadata
 from kb.store.sql import SqlStore
@@ -217,3 +218,29 @@ def test_the_pool_holds_as_many_connections_as_the_setting_says(store_url: str) 
         Settings.load(environ={"KB_DATABASE_POOL_SIZE": "65"})
     with pytest.raises(ConfigError, match="database_pool_size must be an integer of at least 1"):
         create_store(store_url, pool_size=0)
+
+
+def test_a_store_from_before_wide_numbers_keeps_its_rows_and_takes_64_bits(
+    store_url: str,
+) -> None:
+    """Migration 0017 widens PostgreSQL's 32-bit numbers in place (SQLite's
+    were 64-bit already): what was stored stays, larger numbers fit after."""
+    engine, lock_sql = build_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0016_signed_in_searches")
+            conn.execute(
+                text("INSERT INTO rate_limits (key, hits, window_end) VALUES ('old', 3, 1e12)")
+            )
+        assert upgrade(engine, lock_sql) is True
+    finally:
+        engine.dispose()
+    store = create_store(store_url)
+    try:
+        assert store.hit_count("old")[0] == 3
+        assert store.count_hit("old", 60, amount=2**40)[0] == 2**40 + 3
+        with engine_of(store).engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+    finally:
+        store.close()

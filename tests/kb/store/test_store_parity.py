@@ -19,9 +19,9 @@ from sqlalchemy import text
 
 from kb.accounts.records import User
 from kb.errors import StoreError, StoreUnavailableError, ValidationError
-from kb.events import FeedbackEvent, SearchEvent
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent
 from kb.insights.store import insights_store
-from kb.requests.records import Request, RequestEntry
+from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.store.protocols import Store
 from kb.store.sql import SqlStore
 
@@ -139,3 +139,25 @@ def test_demo_rows_are_removed_by_their_exact_prefix_alike(store: Store) -> None
     insights_store(store).remove_marked("demo%x:", "demo%t.")
     assert sorted(e.user for e in store.search_events()) == ["DEMO_X:3", "demoAx:4", "real"]
     assert sorted(r.requester for r in store.list_requests()) == ["Demo_T.bob", "demoXt.carl"]
+
+
+BIG = 2**40  # past PostgreSQL's integer (2^31 - 1), well within 64 bits
+
+
+def test_numbers_past_32_bits_are_kept_alike(store: Store) -> None:
+    """SQLite's INTEGER holds 64 bits: PostgreSQL keeps as large a page, rank,
+    task number or count, and both refuse past 2^63 - 1 before the database."""
+    search_id = store.log_search(SearchEvent(query="vpn", answered=False, page=BIG))
+    store.log_click(ClickEvent(search_id=search_id, article_id="it/vpn", rank=BIG))
+    tasks = [RequestTask(department="it", title="one", id=BIG)]
+    request = store.create_request(Request(requester="ann", query="VPN", department="it"), tasks)
+    assert request.id is not None
+    assert [e.page for e in store.search_events()] == [BIG]
+    assert [c.rank for c in store.click_events()] == [BIG]
+    assert [t.id for t in store.tasks(request.id)] == [BIG]
+    assert store.count_hit("k", 60, amount=BIG)[0] == BIG
+    assert store.count_hit("k", 60, amount=BIG)[0] == 2 * BIG
+    with pytest.raises(ValueError, match="page must be an integer from 1 to 9223372036854775807"):
+        SearchEvent(query="vpn", answered=False, page=2**63)
+    with pytest.raises(ValueError, match="id must be a positive integer up to"):
+        RequestTask(department="it", title="one", id=2**63)
