@@ -146,9 +146,26 @@ class PopularQuery:
     people: int
 
 
+# The normalised form is a key of several indexes (beside a day, a department
+# or a person), and PostgreSQL cannot index a key past 2,704 bytes where
+# SQLite can: it keeps at most this many bytes of UTF-8 on both, so a query
+# of any length and script is logged and grouped alike. 2,000 bytes hold 500
+# characters of any script; case folding may triple a character's bytes.
+MAX_QUERY_KEY_BYTES = 2000
+
+
 def normalise_query(query: str) -> str:
-    """The form queries are grouped and prefix-matched by: case-folded, single spaces."""
-    return " ".join(query.casefold().split())
+    """The form queries are grouped and prefix-matched by: case-folded, single
+    spaces, at most `MAX_QUERY_KEY_BYTES` of UTF-8 (cut between characters)."""
+    text = " ".join(query.casefold().split())
+    if len(text) * 4 <= MAX_QUERY_KEY_BYTES:  # no character takes more than 4 bytes
+        return text
+    size = 0
+    for i, char in enumerate(text):
+        size += len(char.encode("utf-8", "surrogatepass"))
+        if size > MAX_QUERY_KEY_BYTES:
+            return text[:i].rstrip()
+    return text
 
 
 def query_prefix(prefix: str) -> str:
