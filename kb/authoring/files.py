@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
+from kb.authoring.no_replace import rename_no_replace
 from kb.authoring.records import text_hash
 from kb.content.article_text import decode_text
 from kb.content.files import id_key, is_hidden
@@ -297,8 +298,8 @@ class _NotRegular(Exception):
 
 def replace_in_folder(folder: int, name: str, data: bytes, *, exclusive: bool) -> None:
     """Write `data` to a temporary file in the open `folder`, fsync it, then
-    rename it over `name` (or, `exclusive`, link it there, failing if another
-    writer created it meanwhile) and fsync the folder. The temporary name is
+    rename it over `name` (or, `exclusive`, rename it there only while the name
+    is free, failing if another writer created it meanwhile) and fsync the folder. The temporary name is
     short and hidden (the scanner never reads it): a `.name.tmp` beside a long
     name would pass the file system's 255-byte limit."""
     try:
@@ -319,8 +320,8 @@ def replace_in_folder(folder: int, name: str, data: bytes, *, exclusive: bool) -
             os.fchmod(fd, info.st_mode & 0o777 if info is not None else 0o644)
             os.fsync(fd)
         if exclusive:
-            os.link(tmp, name, src_dir_fd=folder, dst_dir_fd=folder, follow_symlinks=False)
-            os.unlink(tmp, dir_fd=folder)
+            # Never a second name for the file, not even for a moment (`no_replace`).
+            rename_no_replace(folder, tmp, name)
         else:
             # A link put in place of the file since the check above is replaced
             # itself (rename never follows it): nothing is written where it points.
