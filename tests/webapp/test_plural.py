@@ -66,7 +66,36 @@ WORDINGS: list[tuple[str, dict[str, Any], dict[str, tuple[str, str, str]]]] = [
             "de": ("4 von 5 (0 Bewertungen)", "4 von 5 (1 Bewertung)", "4 von 5 (2 Bewertungen)"),
         },
     ),
+    (
+        "manage_reviews_intro",
+        {},
+        {
+            "en": tuple(
+                f"Published articles past their review date or due within {n}."
+                for n in ("0 days", "1 day", "2 days")
+            ),
+            "de": tuple(
+                "Veröffentlichte Artikel, deren Prüfdatum überschritten ist oder innerhalb "
+                f"von {n} fällig wird."
+                for n in ("0 Tagen", "1 Tag", "2 Tagen")
+            ),
+        },
+    ),
 ]
+# The insights' gaps page's introduction ends with its minimum of people.
+GAPS_ENDINGS = {
+    "en": (
+        "at least 0 people asked it.",
+        "at least 1 person asked it.",
+        "at least 2 people asked it.",
+    ),
+    "de": (
+        "mindestens 0 Personen sie gestellt haben.",
+        "mindestens 1 Person sie gestellt hat.",
+        "mindestens 2 Personen sie gestellt haben.",
+    ),
+}
+WORDINGS_BY_KEY = {key: texts for key, _values, texts in WORDINGS}
 CASES = [
     (key, values, lang, count, texts[lang][count])
     for key, values, texts in WORDINGS
@@ -84,6 +113,34 @@ def test_the_template_helper_words_each_count(
             "{{ plural(key, count, **values) }}", key=key, count=count, values=values
         )
     assert shown == expected
+
+
+@pytest.mark.parametrize(("lang", "count"), [(lang, n) for lang in GAPS_ENDINGS for n in (0, 1, 2)])
+def test_the_gaps_introduction_words_its_minimum_of_people(
+    app: Flask, lang: str, count: int
+) -> None:
+    with app.test_request_context(f"/?hl={lang}"):
+        shown = render_template_string("{{ plural('gaps_intro', n) }}", n=count)
+    assert shown.endswith(" " + GAPS_ENDINGS[lang][count]), shown
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize("count", [1, 2])
+def test_the_pages_word_their_review_window_and_minimum_of_people(
+    make_app: Any, count: int
+) -> None:
+    """The content owner's list said "due within 1 days", the gaps page "at
+    least 1 people", when the settings were 1."""
+    client = make_app(review_due_days=count, insights_min_people=count).test_client()
+    sign_in_as(client, "cora")
+    for lang in ("en", "de"):
+        shown = html.unescape(text_of(client.get(f"/manage/?hl={lang}")))
+        assert WORDINGS_BY_KEY["manage_reviews_intro"][lang][count] in shown
+    add_user(services(client.application).store, "anna", "analyst", None)
+    sign_in_as(client, "anna")
+    for lang in ("en", "de"):
+        shown = html.unescape(text_of(client.get(f"/insights/gaps?hl={lang}")))
+        assert GAPS_ENDINGS[lang][count] in shown
 
 
 def test_a_language_without_a_singular_text_takes_the_plural_one() -> None:
