@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -240,3 +241,17 @@ def test_the_intro_says_every_topic_is_listed_and_which_wordings_show(
     intro = html.split('<p class="hint">', 1)[1].split("</p>", 1)[0]
     assert "Every topic with a failed question in the period is listed" in intro
     assert "only when at least 3 people asked it" in intro
+
+
+@pytest.mark.parametrize(("lang", "shown"), [("en", "YYYY-MM-DD"), ("de", "JJJJ-MM-TT")])
+def test_the_period_s_dates_show_their_format_in_the_pages_language(
+    client: FlaskClient, topic_id: int, lang: str, shown: str
+) -> None:
+    """Where the browser has no date picker, the period's fields are text boxes:
+    they show the format to type, in the reader's words, as the service forms do."""
+    sign_in_as(client, "anna")
+    for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
+        html = client.get(f"{path}?hl={lang}").get_data(as_text=True)
+        fields = re.findall(r'<input type="date" name="(?:since|until)"[^>]*>', html)
+        assert len(fields) == 2, path
+        assert all(f'placeholder="{shown}"' in field for field in fields), fields

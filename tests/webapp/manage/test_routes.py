@@ -102,6 +102,18 @@ def test_owners_see_only_their_departments(client: FlaskClient) -> None:
     assert client.get("/manage/").status_code == 403
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "YYYY-MM-DD"), ("de", "JJJJ-MM-TT")])
+def test_the_review_date_shows_its_format_in_the_pages_language(
+    client: FlaskClient, lang: str, shown: str
+) -> None:
+    """Where the browser has no date picker, the review date is a text box that
+    shows the format to type, in the reader's words."""
+    sign_in_as(client, "cora")
+    for path in ("/manage/edit/it/vpn-setup.md", "/manage/new"):
+        field = re.search(r'<input id="e-review"[^>]*>', text_of(client.get(f"{path}?hl={lang}")))
+        assert field is not None and f'placeholder="{shown}"' in field[0], path
+
+
 def test_edit_save_history_diff_restore(client: FlaskClient, content: Path) -> None:
     token = sign_in_as(client, "cora")
     editor = text_of(client.get("/manage/edit/it/vpn-setup.md"))
