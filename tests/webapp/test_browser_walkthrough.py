@@ -38,6 +38,15 @@ PEOPLE = {
 }
 # A file name as long as some of the sample's, which has no space to break at.
 LONG_NAME = "reisekostenabrechnung-und-spesenerstattung-im-ausland.md"
+# IT's canned replies, one titled as long as German titles get, so that a
+# request of IT's queue shows the list of them.
+IT_CANNED = """canned_replies:
+  - id: wait-for-part
+    title:
+      en: Waiting for the replacement part from the manufacturer
+      de: Wir warten auf das Ersatzteil des Herstellers, Lieferung folgt in Kürze
+    text: {en: "Hello {requester}, the part is ordered.", de: "Hallo {requester}, bestellt."}
+"""
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +57,8 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
     shutil.copytree(FIXTURES / "content", base / "content")
     with (base / "content" / "hr" / "_department.yml").open("a", encoding="utf-8") as file:
         file.write(IT_CATALOGUE)  # its laptop form, in HR here
+    with (base / "content" / "it" / "_department.yml").open("a", encoding="utf-8") as file:
+        file.write(IT_CANNED)
     (base / "content" / "hr" / LONG_NAME).write_text(
         "---\ntitle: Spesen im Ausland\n---\nReisekosten im Ausland werden erstattet.\n",
         encoding="utf-8",
@@ -274,6 +285,7 @@ def test_the_german_queue_fits_a_phone(browser: Any, small: LiveServer) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.evaluate(PAST_ITS_PANEL) == []
     page.goto(request_url + "?hl=de")
+    expect(page.locator("#canned-select")).to_be_visible()
     assert page.evaluate(PAST_ITS_PANEL) == []
     page.context.close()
     assert tab.errors == []
