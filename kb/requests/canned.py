@@ -30,6 +30,17 @@ class FilledReply:
     title: str
     text: str
 
+    @property
+    def key(self) -> str:
+        """What names the reply on the request's page: the request's department and
+        a task's may each have a reply of the same id."""
+        return f"{self.reply.department}/{self.reply.id}"
+
+    def chosen_by(self, name: str) -> bool:
+        """True when `name` (a page's choice) is this reply: its key, or its id
+        alone as links made before keys name the first reply of that id."""
+        return name in (self.key, self.reply.id)
+
 
 class CannedReplies:
     """Canned replies for the agents of a request."""

@@ -148,7 +148,7 @@ def page_of(
         form=form_values(service, request, current_language()),
         attachments=service.attachments(actor, request_id),
         canned=canned,
-        reply_text=next((c.text for c in canned if c.reply.id == chosen), ""),
+        reply_text=next((c.text for c in canned if chosen and c.chosen_by(chosen)), ""),
     )
 
 

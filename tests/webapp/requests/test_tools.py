@@ -5,11 +5,13 @@ own department's queue."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
+from kb.accounts.service import add_user
 from kb.store.protocols import Store
 from tests.support import error_of, post_request_form, sign_in_as, text_of
 from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
@@ -22,12 +24,20 @@ CANNED = """canned_replies:
     title: {en: Laptop ordered, de: Laptop bestellt}
     text: {en: "Hello {requester}, the laptop for {for_whom} is ordered. {agent}"}
 """
+# HR's reply of the same id, for the agents who work both queues.
+HR_CANNED = """canned_replies:
+  - id: ordered
+    title: {en: Record ordered}
+    text: {en: "HR has ordered the record of {new_hire}."}
+"""
 
 
 @pytest.fixture
 def tool_content(request_content: Any) -> Any:
     with (request_content / "it" / "_department.yml").open("a", encoding="utf-8") as out:
         out.write(IT_CATALOGUE + CANNED)
+    with (request_content / "hr" / "_department.yml").open("a", encoding="utf-8") as out:
+        out.write(HR_CANNED)
     (request_content / "_workflows.yml").write_text(ONBOARDING_YML, encoding="utf-8")
     return request_content
 
@@ -140,6 +150,25 @@ def test_agents_get_canned_replies_filled_in(client: FlaskClient) -> None:
     assert "Reply to the requester" in page
     sign_in_as(client, "emma")
     assert "Laptop ordered" not in text_of(client.get(f"/requests/{request_id}"))
+
+
+def test_two_queues_replies_of_one_id_are_each_chosen(client: FlaskClient, store: Store) -> None:
+    """An onboarding request is HR's, its laptop task IT's: an agent of both got
+    both departments' "ordered" under one value, and IT's could not be chosen."""
+    add_user(store, "ivan", "agent", "hr")
+    request_id = file(
+        client, query="", type="onboarding",
+        fields={"new_hire": "Jana Fischer", "start_date": "2099-01-04"},
+    )  # fmt: skip
+    sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    values = re.findall(r'<option value="([^"]*)">(?:Record|Laptop) ordered</option>', page)
+    assert len(values) == 2 and len(set(values)) == 2, values
+    texts = [
+        text_of(client.get(f"/requests/{request_id}", query_string={"canned": v})) for v in values
+    ]
+    assert ">HR has ordered the record of Jana Fischer.</textarea>" in texts[0]
+    assert "the laptop for {for_whom} is ordered. ivan</textarea>" in texts[1]
 
 
 def test_the_queue_counts_tasks_shows_due_times_and_bulk_changes(
