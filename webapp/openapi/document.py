@@ -15,6 +15,7 @@ from flask import Flask
 
 from webapp import services
 from webapp.openapi import attachments as openapi_attachments
+from webapp.openapi import auth as openapi_auth
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import insights as openapi_insights
@@ -356,6 +357,7 @@ _DOCUMENT: dict[str, Any] = {
 
 
 _PARTS = (
+    openapi_auth,
     openapi_requests,
     openapi_insights,
     openapi_catalogue,
@@ -379,6 +381,6 @@ def openapi_document(app: Flask) -> dict[str, Any]:
         operations.update(part.OPERATIONS)
         components["schemas"].update(deepcopy(part.SCHEMAS))
     document["paths"] = deepcopy(api_paths(app.url_map.iter_rules(), operations))
-    components["securitySchemes"] = deepcopy(openapi_requests.SECURITY_SCHEMES)
+    components["securitySchemes"] = deepcopy(openapi_auth.SECURITY_SCHEMES)
     held = app.extensions.get(services.EXTENSION)
     return add_limits(document, held.settings if held is not None else None)

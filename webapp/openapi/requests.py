@@ -1,16 +1,17 @@
-"""The requests part of the OpenAPI document: /api/me and /api/requests….
+"""The requests part of the OpenAPI document: /api/requests….
 
-Operations keyed by the endpoints of `webapp.requests.api` and
-`webapp.auth.api`, schemas and the security schemes; their paths come from the
-routes (`webapp.openapi.paths`).
+Operations keyed by the endpoints of `webapp.requests.api`; their paths come
+from the routes (`webapp.openapi.paths`). The records they send and answer
+are in `webapp.openapi.request_schemas`; /api/me and the security schemes in
+`webapp.openapi.auth`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
-from kb.requests.records import ENTRY_KIND_NAMES as ENTRY_KINDS
+from kb.requests.lifecycle import RequestStatus
+from webapp.openapi.request_schemas import SCHEMAS as SCHEMAS  # this part's records
 from webapp.openapi.schema import (
     CSRF_HEADER,
     ERROR_REF,
@@ -18,12 +19,10 @@ from webapp.openapi.schema import (
     IF_MATCH_OR_CURRENT,
     REQUEST_ID,
     SIGNED_IN,
-    STRING_OR_NULL,
     enum_of,
     if_match,
     json_response,
     param,
-    values_of,
 )
 
 _ID = REQUEST_ID
@@ -37,242 +36,9 @@ def _body(schema: str) -> dict[str, Any]:
     }
 
 
-_DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
-
-SCHEMAS: dict[str, Any] = {
-    "Me": {
-        "type": "object",
-        "required": ["username", "roles", "csrf_token"],
-        "properties": {
-            "username": {"type": "string"},
-            "display_name": {"type": "string"},
-            "roles": {
-                "type": "array",
-                "items": {"type": "string"},
-                "examples": [["agent:it", "analyst"]],
-            },
-            "groups": {
-                "type": "array",
-                "items": {"type": "string"},
-                "description": "What article audiences may name to let this user read them.",
-            },
-            "csrf_token": {"type": "string", "description": "Send as X-CSRF-Token."},
-        },
-    },
-    "NewRequest": {
-        "type": "object",
-        "description": "A question (query), or a request from the catalogue (type and fields; "
-        "the query is then optional and made from the type's summary). A wrong field is a 400 "
-        "whose details.fields names every field with what is wrong.",
-        "properties": {
-            "query": {
-                "type": "string",
-                "minLength": 1,
-                "description": "The question (at most max_query_chars); needed without type.",
-            },
-            "type": {
-                "type": "string",
-                "description": "A request type of GET /api/catalogue, e.g. onboarding; the "
-                "request goes to its department, a value stream's tasks are created at once.",
-            },
-            "fields": {
-                "type": "object",
-                "additionalProperties": {"type": ["string", "boolean"]},
-                "description": "The values of the type's form, by field name.",
-                "examples": [{"new_hire": "Jana Fischer", "start_date": "2027-01-04"}],
-            },
-            "description": {"type": "string", "maxLength": 5000},
-            "department": {
-                "type": ["string", "null"],
-                "description": "Where it should go; the suggestion is used when missing.",
-            },
-            "suggested_department": {
-                "type": ["string", "null"],
-                "description": "The department the search suggested.",
-            },
-            "department_confidence": {
-                "type": ["number", "null"],
-                "minimum": 0,
-                "maximum": 1,
-                "description": "The router's confidence; a kept suggestion below the setting "
-                "route_threshold goes to the triage queue.",
-            },
-            "suggestions_shown": {"type": "boolean", "default": False},
-            "went_on_anyway": {"type": "boolean", "default": False},
-            "search_id": {"type": ["integer", "null"], "minimum": 1},
-            "priority": enum_of(Priority, default=Priority.NORMAL.value),
-            "workflow": {
-                "type": ["string", "null"],
-                "description": "A value-stream template name, e.g. onboarding.",
-            },
-            "idempotency_key": {
-                "type": "string",
-                "description": "Alternative to the Idempotency-Key header (must agree with it).",
-            },
-        },
-    },
-    "Request": {
-        "type": "object",
-        "required": ["id", "requester", "query", "department", "status", "url"],
-        "properties": {
-            "id": {"type": "integer"},
-            "requester": {"type": "string"},
-            "query": {"type": "string"},
-            "description": {"type": "string"},
-            "department": {"type": "string"},
-            "department_name": {"type": "string"},
-            "assignee": STRING_OR_NULL,
-            "status": enum_of(RequestStatus),
-            "priority": enum_of(Priority),
-            "created": {"type": "string", "format": "date-time"},
-            "updated": {"type": "string", "format": "date-time"},
-            "first_response_due": _DATETIME_OR_NULL,
-            "resolution_due": _DATETIME_OR_NULL,
-            "first_responded_at": _DATETIME_OR_NULL,
-            "resolved_at": _DATETIME_OR_NULL,
-            "resolution": STRING_OR_NULL,
-            "linked_articles": {"type": "array", "items": {"type": "string"}},
-            "search_id": {"type": ["integer", "null"]},
-            "suggestions_shown": {"type": "boolean"},
-            "went_on_anyway": {"type": "boolean"},
-            "workflow": STRING_OR_NULL,
-            "type": {**STRING_OR_NULL, "description": "The catalogue type it was filed as."},
-            "fields": {
-                "type": "object",
-                "description": "The values of its form (dates as YYYY-MM-DD).",
-            },
-            "rating": {"type": ["integer", "null"], "minimum": 1, "maximum": 5},
-            "rating_comment": {"type": "string"},
-            "rated_at": _DATETIME_OR_NULL,
-            "watchers": {"type": "array", "items": {"type": "string"}},
-            "merged_into": {
-                "type": ["integer", "null"],
-                "description": "The request this duplicate was merged into.",
-            },
-            "overdue": {"type": "boolean", "description": "In queue listings only."},
-            "url": {"type": "string", "description": "The request's page in the app."},
-        },
-    },
-    "RequestList": {
-        "type": "object",
-        "required": ["requests"],
-        "properties": {
-            "department": {"type": "string", "description": "With ?department= only."},
-            "requests": {"type": "array", "items": {"$ref": "#/components/schemas/Request"}},
-            "total": {"type": "integer", "description": "Requests in the whole list."},
-            "limit": {"type": "integer", "description": "The page size used."},
-            "offset": {"type": "integer", "description": "Requests skipped before this page."},
-            "truncated": {"type": "boolean", "description": "More requests follow this page."},
-            "next": {
-                "type": ["string", "null"],
-                "description": "URL of the next page (by offset, or by cursor when this "
-                "page was asked for by cursor); null on the last.",
-            },
-            "next_cursor": {
-                "type": ["string", "null"],
-                "description": "Send as cursor for the next page: it never skips or repeats "
-                "a request that stays in the list. Null on the last page.",
-            },
-        },
-    },
-    "Entry": {
-        "type": "object",
-        "required": ["kind", "actor", "ts"],
-        "properties": {
-            "id": {"type": "integer"},
-            "request_id": {"type": "integer"},
-            "ts": {"type": "string", "format": "date-time"},
-            "actor": {"type": "string"},
-            "kind": values_of(ENTRY_KINDS),
-            "message": {"type": "string"},
-            "data": {"type": "object"},
-            "visible_to_requester": {
-                "type": "boolean",
-                "description": "False for internal notes (agents see them only).",
-            },
-        },
-    },
-    "Task": {
-        "type": "object",
-        "required": ["id", "department", "title", "status"],
-        "properties": {
-            "request_id": {"type": "integer"},
-            "id": {"type": "integer"},
-            "department": {"type": "string"},
-            "title": {"type": "string"},
-            "status": enum_of(TaskStatus),
-            "depends_on": {"type": "array", "items": {"type": "integer"}},
-            "assignee": STRING_OR_NULL,
-            "due": _DATETIME_OR_NULL,
-            "blocked": {"type": "boolean"},
-        },
-    },
-    "RequestDetail": {
-        "type": "object",
-        "required": ["request", "history", "tasks", "progress", "overdue", "can_work"],
-        "properties": {
-            "request": {"$ref": "#/components/schemas/Request"},
-            "history": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/Entry"},
-                "description": "What the caller may see: internal notes only for agents.",
-            },
-            "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/Task"}},
-            "progress": {
-                "type": "object",
-                "properties": {"done": {"type": "integer"}, "total": {"type": "integer"}},
-            },
-            "overdue": {"type": "boolean"},
-            "can_work": {"type": "boolean", "description": "The caller works its queue."},
-            "permissions": {"$ref": "#/components/schemas/RequestPermissions"},
-        },
-    },
-    "NewComment": {
-        "type": "object",
-        "required": ["text"],
-        "properties": {
-            "text": {"type": "string", "minLength": 1, "maxLength": 10000},
-            "internal": {
-                "type": "boolean",
-                "default": False,
-                "description": "An internal note, hidden from the requester (agents only).",
-            },
-        },
-    },
-    "RequestChange": {
-        "type": "object",
-        "description": "Applied in this order, each as its own history entry: department "
-        "(with reason), assignee, then status (with note) or resolution. All are saved or "
-        "none: each step is checked on the request as the steps before it leave it, and a "
-        "refused step leaves the request as it was. An empty change is refused; only "
-        "assignee may be null.",
-        "minProperties": 1,
-        "properties": {
-            "department": {"type": "string", "description": "Reassign to this queue."},
-            "reason": {"type": "string", "description": "Why (needed with department)."},
-            "assignee": {
-                "type": ["string", "null"],
-                "description": "An agent of the queue; null unassigns.",
-            },
-            "status": enum_of(RequestStatus),
-            "note": {"type": "string", "description": "Shown with the status change."},
-            "resolution": {
-                "type": "string",
-                "description": "Resolves the request with this answer (status resolved).",
-            },
-        },
-    },
-}
-
 _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
 
 OPERATIONS: dict[str, Any] = {
-    "auth_api.me": {
-        "operationId": "me",
-        "summary": "The signed-in user, their roles and the session's CSRF token.",
-        "security": SIGNED_IN,
-        "responses": {"200": json_response("Me", "Who is signed in."), "401": ERROR_REF},
-    },
     "requests_api.create": {
         "operationId": "createRequest",
         "summary": "File a request; the same Idempotency-Key returns the first one.",
@@ -378,22 +144,5 @@ OPERATIONS: dict[str, Any] = {
             **_ERRORS,
             "404": ERROR_REF,
         },
-    },
-}
-
-SECURITY_SCHEMES: dict[str, Any] = {
-    "session": {
-        "type": "apiKey",
-        "in": "cookie",
-        "name": "kb_session",
-        "description": "The session cookie of POST /auth/sign-in (auth_mode local). Calls "
-        "that change something also send X-CSRF-Token.",
-    },
-    "sso": {
-        "type": "apiKey",
-        "in": "header",
-        "name": "X-Remote-User",
-        "description": "Set by the single-sign-on proxy (auth_mode header), with "
-        "X-Remote-Groups such as agent:it,analyst; trusted from trusted_proxies only.",
     },
 }

@@ -1,7 +1,9 @@
 """Requests in the web app: the pages of employees, agents and content owners.
 
 * `routes` — the `requests` blueprint (/requests/): My requests, a request's
-  page with its conversation and actions, department queues, drafts;
+  page with its conversation and actions; `acting` answers its forms,
+  `articles` holds its article forms and the drafts page;
+* `queue` — the `queue` blueprint: department queues and their bulk change;
 * `api` — the `requests_api` blueprint: requests in the JSON API;
 * `forms` — reading the ask form, JSON bodies and changes into records;
 * `presenters` — what a page shows and which actions a reader gets;

@@ -308,7 +308,7 @@ def test_the_published_note_says_when_search_finds_the_article(
     """With the index worker (the default) a published article is searchable in
     seconds; the note said "after the next index run" either way."""
     from webapp.i18n import translate
-    from webapp.requests.routes import publish_done
+    from webapp.requests.articles import publish_done
 
     key = publish_done(settings.replace(index_on_change=index_on_change))
     assert note in translate("en", key)

@@ -1,0 +1,105 @@
+"""How a request page's form is answered: the change, then back to the page.
+
+Each action on a request's page is a small form that posts to a view of
+`webapp.requests.routes` or `webapp.requests.articles`; the view hands one
+`RequestService` call to `act`, which runs it and redirects back to the
+request (post/redirect/get). When the service refuses the change for a
+reason the reader can fix (an empty reply, a move the life cycle does not
+allow, a page older than the request), the page is shown again with the
+message and what they typed (`again`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import User
+from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from kb.requests.ledger import StaleRequestError
+from webapp.auth.identity import require_user
+from webapp.errors import message_for
+from webapp.i18n import current_language, gettext
+from webapp.inputs import refuse_nul_in, too_long
+from webapp.requests.forms import MAX_TEXT_CHARS
+from webapp.requests.page import page_of, similar_article
+from webapp.requests.presenters import department_choices
+from webapp.requests.stale import STALE_STATUS, refuse_stale, stale_message
+from webapp.services import content_root, request_service
+from webapp.throttle import RateLimited
+
+
+def form_text(name: str) -> str:
+    """A text field of the posted form, trimmed; a 400 naming it when too long."""
+    value = (request.form.get(name) or "").strip()
+    if len(value) > MAX_TEXT_CHARS:
+        raise too_long(name, len(value), MAX_TEXT_CHARS)
+    return value
+
+
+def render_detail(
+    actor: User,
+    request_id: int,
+    error: str = "",
+    posted: dict[str, Any] | None = None,
+    failed: str = "",
+    failed_field: str = "",
+) -> str:
+    """The request page; with `error`, the action `failed` (its view's name) is refused
+    and its form shows the message, what was `posted` and the `failed_field` marked."""
+    chosen = (request.args.get("canned") or "").strip()
+    page = page_of(
+        request_service(), actor, request_id, department_choices(), content_root(), chosen
+    )
+    similar = similar_article(page) if page.can_draft else None
+    return render_template(
+        "requests/detail.html",
+        page=page,
+        error=error,
+        posted=posted or {},
+        failed=failed,
+        failed_field=failed_field,
+        req=page.request,
+        similar=similar,
+    )
+
+
+def act(
+    request_id: int,
+    action: Callable[[User], Any],
+    done: str = "",
+    anchor: str = "",
+    versioned: bool = True,
+) -> Response | tuple[str, int]:
+    """Run one change; back to the request page with a note (the message key `done`),
+    or the page again with the error and what was typed. A `versioned` form must
+    carry the version its page showed (`webapp.requests.stale`)."""
+    actor = require_user()
+    try:
+        refuse_nul_in(request.form)  # here, not before the view: the page keeps the text
+        if versioned:
+            refuse_stale(request_service(), actor, request_id)
+        action(actor)
+    except StaleRequestError:
+        return again(actor, request_id, stale_message(request_id), STALE_STATUS)
+    except (ValidationError, ConflictError, NotFoundError, PermissionDenied, RateLimited) as exc:
+        if exc.status in (403, 404) and exc.details.get("field") not in request.form:
+            raise  # this request itself: no page to show again
+        field = str(exc.details.get("field") or "")
+        return again(actor, request_id, message_for(exc, current_language()), exc.status, field)
+    if done:
+        flash(gettext(done), "success")
+    return redirect(url_for("requests.show", request_id=request_id) + anchor, code=303)
+
+
+def again(
+    actor: User, request_id: int, error: str, status: int, field: str = ""
+) -> tuple[str, int]:
+    """The request page again: the posting form with `error`, what was typed and
+    the refused `field` marked."""
+    failed = (request.endpoint or "").rsplit(".", 1)[-1]
+    page = render_detail(actor, request_id, error, request.form.to_dict(), failed, field)
+    return page, status

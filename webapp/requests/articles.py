@@ -1,0 +1,126 @@
+"""The article forms of a request's page, and the drafts page.
+
+    POST /requests/<id>/article          turn a resolved request into a draft article
+    POST /requests/<id>/article/append   add its resolution to an existing article
+    POST /requests/<id>/publish          publish an article drafted from it
+    GET  /requests/drafts/               drafts waiting to be published
+
+Views of the `requests` blueprint (`register`), answered as the request
+page's other forms are (`webapp.requests.acting`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, render_template
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import User
+from kb.errors import ConflictError, ValidationError
+from kb.records import Status
+from kb.settings import Settings
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.i18n import gettext
+from webapp.inputs import checks_own_form
+from webapp.requests import presenters
+from webapp.requests.acting import act, form_text
+from webapp.requests.listing import cursor_arg, page_links
+from webapp.services import content_root, request_service, writable_content_root
+
+
+def register(bp: Blueprint) -> None:
+    """Add the article forms and the drafts page to the `requests` blueprint `bp`."""
+    bp.add_url_rule("/<int:request_id>/article", view_func=draft_article, methods=["POST"])
+    bp.add_url_rule(
+        "/<int:request_id>/article/append", view_func=append_to_article, methods=["POST"]
+    )
+    bp.add_url_rule("/<int:request_id>/publish", view_func=publish_article, methods=["POST"])
+    bp.add_url_rule("/drafts/", view_func=drafts, methods=["GET"])
+
+
+@checks_own_form
+def draft_article(request_id: int) -> Response | tuple[str, int]:
+    def draft(actor: User) -> None:
+        root = writable_content_root()
+        existing = request_service().existing_draft(actor, request_id, root)
+        if existing is not None:  # a second click or a stale page: no copy
+            flash(gettext("article_draft_exists", article=existing), "info")
+            return
+        path = request_service().draft_article(actor, request_id, root)
+        flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
+
+    return act(request_id, draft, anchor="#articles", versioned=False)
+
+
+@checks_own_form
+def append_to_article(request_id: int) -> Response | tuple[str, int]:
+    """Add the resolution to an existing article instead of drafting a new one."""
+    article_id = form_text("article")
+
+    def append(actor: User) -> None:
+        from kb.authoring.from_request import draft_text
+
+        service = request_service()
+        request_ = service.get(actor, request_id)
+        parts = draft_text(
+            request_.query,
+            request_.resolution or "",
+            (),
+            [request_.requester, request_.assignee or ""],
+            request_.description,
+        )
+        if not parts.body:
+            raise ConflictError(
+                "the resolution has nothing general to add to an article", key="nothing_general"
+            )
+        services.authoring().append_section(
+            actor, article_id, parts.title, parts.body, f"answer of request {request_id}"
+        )
+        service.link_article(actor, request_id, article_id)
+        flash(gettext("article_appended", article=article_id), "success")
+
+    return act(request_id, append, anchor="#articles", versioned=False)
+
+
+@checks_own_form
+def publish_article(request_id: int) -> Response | tuple[str, int]:
+    article_id = form_text("article")
+
+    def publish(actor: User) -> None:
+        service = request_service()
+        if article_id not in service.get(actor, request_id).linked_articles:
+            raise ValidationError(
+                f"article: {article_id!r} is not linked to request {request_id}",
+                details={"field": "article", "value": article_id},
+                key="not_linked",
+                values={"value": article_id, "id": request_id},
+            )
+        # Through the authoring service: a version with its author, the
+        # four-eyes rule, and the index worker make it searchable in seconds.
+        services.authoring().set_status(
+            actor,
+            article_id,
+            Status.PUBLISHED,
+            base_version=None,
+            message=f"published from request {request_id}",
+        )
+        service.record_published(actor, request_id, article_id)
+
+    done = publish_done(services.services().settings)
+    return act(request_id, publish, done, "#articles", versioned=False)
+
+
+def publish_done(settings: Settings) -> str:
+    """The note after publishing: searchable within seconds where this process's
+    index worker indexes it (`index_on_change` = worker), else after `kb index`."""
+    return "publish_done_now" if settings.index_on_change == "worker" else "publish_done"
+
+
+def drafts() -> str:
+    """Drafts waiting to be published, a page at a time (newest requests first)."""
+    actor = require_user()
+    page = presenters.drafts_to_publish(request_service(), actor, content_root(), cursor_arg())
+    following, first_page = page_links(page, "requests.drafts")
+    return render_template(
+        "requests/drafts.html", found=page.items, following=following, first_page=first_page
+    )
