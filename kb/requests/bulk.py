@@ -2,8 +2,9 @@
 
 Each request is changed on its own, with its own checks and history entries,
 as if an agent had opened it; a request that cannot take the change (another
-department's, a move the life cycle does not allow) is reported, keeps
-neither its assignment nor its status, and the others go on.
+department's, a move the life cycle does not allow, one changed since the
+version the agent or client read of it) is reported, keeps neither its
+assignment nor its status, and the others go on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from kb.accounts.records import User
 from kb.errors import KbError, ValidationError
+from kb.requests.ledger import StaleRequestError
 from kb.requests.working import RequestChanges, RequestWork
 
 MAX_BULK = 200
@@ -75,6 +77,11 @@ class BulkWork:
             try:
                 based = replace(wanted, version=(versions or {}).get(request_id))
                 self.work.patch(actor, request_id, based)
+            except StaleRequestError as exc:
+                stale = StaleRequestError(
+                    request_id, exc.values["base"], exc.values["current"], in_bulk=True
+                )
+                results.append(BulkResult(request_id, stale))
             except KbError as exc:
                 results.append(BulkResult(request_id, exc))
             else:

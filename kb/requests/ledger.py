@@ -52,19 +52,26 @@ PairChange = Callable[[Request, Request, datetime], tuple[Step, Step]]
 
 class StaleRequestError(KbError):
     """A change based on an older version of the request than the stored one
-    (`If-Match`); nothing was saved."""
+    (`If-Match`; in a bulk change, the item's `version`); nothing was saved."""
 
     status = 412
     code = "stale_version"
 
-    def __init__(self, request_id: int, base: int, current: int) -> None:
+    def __init__(self, request_id: int, base: int, current: int, *, in_bulk: bool = False) -> None:
+        advice = (
+            # One item of a bulk change: the others went on; If-Match is not how
+            # a bulk change names versions.
+            "Read it again for its current state and version, check the change "
+            "against it and send it again for this request with that version"
+            if in_bulk
+            else "Read the request again for its current state and its new ETag, check "
+            "your change against it and send it again with that ETag in If-Match"
+        )
         super().__init__(
             f"request {request_id} changed since you read it (your change is based on "
-            f"version {base}, the current version is {current}); nothing was saved. Read "
-            "the request again for its current state and its new ETag, check your change "
-            "against it and send it again with that ETag in If-Match",
+            f"version {base}, the current version is {current}); nothing was saved. {advice}",
             details={"id": request_id, "your_version": base, "current_version": current},
-            key="stale_version",
+            key="bulk_stale_version" if in_bulk else "stale_version",
             values={"id": request_id, "base": base, "current": current},
         )
 

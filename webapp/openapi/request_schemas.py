@@ -107,6 +107,11 @@ SCHEMAS: dict[str, Any] = {
             },
             "overdue": {"type": "boolean", "description": "In queue listings only."},
             "url": {"type": "string", "description": "The request's page in the app."},
+            "version": {
+                "type": "integer",
+                "description": "Its version, as in the ETag of GET /api/requests/{id}: send it "
+                "in If-Match, or with the id in a bulk change, to change only this version.",
+            },
         },
     },
     "RequestList": {

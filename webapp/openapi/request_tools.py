@@ -42,6 +42,21 @@ def _post(operation: str, summary: str, body: dict[str, Any], parameters: list[A
     }
 
 
+# An item of a bulk change's ids that names the version the client read.
+_BULK_ITEM = {
+    "type": "object",
+    "required": ["id"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer", "minimum": 1},
+        "version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "Change it only while it is at this version.",
+        },
+    },
+}
+
 SCHEMAS: dict[str, Any] = {
     "RequestPermissions": {
         "type": "object",
@@ -93,7 +108,8 @@ SCHEMAS: dict[str, Any] = {
                         "ok": {"type": "boolean"},
                         "error": {
                             "type": ["object", "null"],
-                            "description": "Why this request was not changed (the error shape).",
+                            "description": "Why this request was not changed (the error "
+                            "shape): stale_version when it changed since the version sent.",
                         },
                     },
                 },
@@ -158,7 +174,14 @@ OPERATIONS: dict[str, Any] = {
         "parameters": [_CSRF],
         "requestBody": _body(
             {
-                "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
+                "ids": {
+                    "type": "array",
+                    "items": {"oneOf": [{"type": "integer", "minimum": 1}, _BULK_ITEM]},
+                    "maxItems": 200,
+                    "description": "The requests: numbers, or {id, version} with the version "
+                    "read (the request's `version`, its ETag): a request changed since is "
+                    "left as it is, its result stale_version, and the others go on.",
+                },
                 "assignee": {"type": ["string", "null"], "description": "null unassigns."},
                 "status": enum_of(RequestStatus),
                 "note": {"type": "string"},

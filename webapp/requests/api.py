@@ -41,6 +41,7 @@ from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import (
     IDEMPOTENCY_HEADER,
     MAX_TEXT_CHARS,
+    bulk_choice_from_json,
     comment_from_json,
     patch_from_json,
     submission_from_json,
@@ -261,26 +262,20 @@ def canned_replies(request_id: int) -> Response:
 @bp.post("/requests/bulk")
 def bulk() -> Response:
     """`{"ids": [...], "assignee": "…"|null, "status": "…", "note": "…"}`: each request
-    changed on its own; one result per request."""
+    changed on its own; one result per request. An item of `ids` may be
+    `{"id": 7, "version": 3}`: request 7 is changed only while still at version 3
+    (else its result is `stale_version`, and the others go on)."""
     data = json_object("ids", "assignee", "status", "note")
-    ids = data.get("ids")
-    if not isinstance(ids, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) and 1 <= i <= MAX_INT for i in ids
-    ):
-        raise ValidationError(
-            f"ids: send a list of request numbers (1 to {MAX_INT})",
-            details={"field": "ids", "expected": "array"},
-            key="request_numbers",
-            values={"limit": MAX_INT},
-        )
+    chosen = bulk_choice_from_json(data.get("ids"))
     lang = current_language()
     results = request_service().bulk(
         require_user(),
-        ids,
+        chosen.ids,
         assign="assignee" in data,
         assignee=text_field(data, "assignee", required=False, max_chars=254) or None,
         status=text_field(data, "status", required=False, max_chars=40) or None,
         note=text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS),
+        versions=chosen.versions,
     )
     return jsonify({"results": [presenters.bulk_json(r, lang) for r in results]})
 

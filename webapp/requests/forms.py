@@ -21,6 +21,7 @@ from kb.requests.submission import NewRequest
 from kb.requests.working import RequestChanges
 from kb.validators import parse_choice
 from webapp.inputs import (
+    MAX_INT,
     bool_field,
     digits,
     if_match_version,
@@ -29,6 +30,7 @@ from webapp.inputs import (
     known,
     text_field,
     too_long,
+    version_of,
 )
 
 MAX_DESCRIPTION_CHARS = 5000
@@ -294,4 +296,81 @@ def patch_from_json(data: Mapping[str, Any], if_match: str | None = None) -> Req
         note=text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS),
         resolution=resolution,
         version=version,
+    )
+
+
+@dataclass(frozen=True)
+class BulkChoice:
+    """The requests a bulk change names, in the order sent, and the version the
+    client read of those it gave one for."""
+
+    ids: list[int]
+    versions: dict[int, int]
+
+
+def bulk_choice_from_json(raw: Any) -> BulkChoice:
+    """`ids` of a bulk change: request numbers, or `{"id", "version"}` objects (the
+    version read; a request changed since is left as it is). Both may be mixed."""
+    if not isinstance(raw, list):
+        raise _not_request_numbers()
+    ids: list[int] = []
+    versions: dict[int, int] = {}
+    for index, item in enumerate(raw):
+        request_id, version = _bulk_item(item, index)
+        ids.append(request_id)
+        if version is None:
+            continue
+        if versions.setdefault(request_id, version) != version:
+            raise invalid(
+                f"ids[{index}].version",
+                f"request {request_id} is named twice with different versions",
+                key="bulk_versions_differ",
+                values={"id": request_id},
+            )
+    return BulkChoice(ids, versions)
+
+
+def _bulk_item(item: Any, index: int) -> tuple[int, int | None]:
+    """One item of `ids`: a request number, or `{"id", "version"}` (version optional)."""
+    if not isinstance(item, dict):
+        return _request_number(item, index), None
+    where = f"ids[{index}]"
+    unknown = sorted(set(item) - {"id", "version"})
+    if unknown:
+        raise invalid(
+            f"{where}.{unknown[0]}",
+            "is not a field of an item of ids; send id and version",
+            key="unknown_field",
+            values={"known": "id, version"},
+        )
+    request_id = _request_number(item.get("id"), index)
+    if "version" not in item:
+        return request_id, None
+    # A null or empty version (an unset variable) is refused, never taken as
+    # absent: that would drop the check the client meant to make.
+    version = version_of(item["version"], f"{where}.version")
+    if version is None:
+        raise invalid(
+            f"{where}.version",
+            "is empty; send the version you read (a number such as 3) or leave it out",
+            key="bulk_version_blank",
+        )
+    return request_id, version
+
+
+def _request_number(value: Any, index: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise _not_request_numbers(index)
+    return value
+
+
+def _not_request_numbers(index: int | None = None) -> ValidationError:
+    """A 400 naming `ids` (and the `index` of the item that is wrong)."""
+    at = {} if index is None else {"index": index}
+    return ValidationError(
+        f"ids: send a list of request numbers (1 to {MAX_INT}), or of "
+        '{"id": <number>, "version": <the version you read>}',
+        details={"field": "ids", "expected": "array", **at},
+        key="request_numbers",
+        values={"limit": MAX_INT},
     )

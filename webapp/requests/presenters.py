@@ -42,6 +42,7 @@ def request_json(request: Request) -> dict[str, Any]:
         **request_dict(request),
         "department_name": department_name(request.department),
         "url": url_for("requests.show", request_id=request.id),
+        "version": request.version,  # what If-Match and a bulk change's items name
     }
 
 

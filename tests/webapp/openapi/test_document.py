@@ -168,3 +168,20 @@ def test_the_document_states_the_limits_the_api_enforces(app: Flask) -> None:
     change = schemas["RequestChange"]
     assert change["minProperties"] == 1
     assert schemas["NewComment"]["properties"]["text"]["minLength"] == 1
+
+
+def test_a_bulk_change_may_name_the_version_of_each_request(app: Flask) -> None:
+    """The bulk change's ids take {id, version} beside bare numbers, and the
+    listing gives the version to send."""
+    from jsonschema import Draft202012Validator
+    from openapi_spec_validator import validate
+
+    doc = openapi_document(app)
+    validate(doc)
+    body = doc["paths"]["/api/requests/bulk"]["post"]["requestBody"]["content"]
+    accepts = Draft202012Validator(body["application/json"]["schema"]).is_valid
+    assert accepts({"ids": [7, {"id": 8, "version": 3}, {"id": 9}], "assignee": None})
+    assert not accepts({"ids": [{"id": 8, "ver": 3}]})
+    assert not accepts({"ids": [{"version": 3}]})
+    assert not accepts({"ids": [{"id": 8, "version": 0}]})
+    assert doc["components"]["schemas"]["Request"]["properties"]["version"]["type"] == "integer"
