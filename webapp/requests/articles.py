@@ -25,6 +25,7 @@ from webapp.inputs import checks_own_form
 from webapp.requests import presenters
 from webapp.requests.acting import act, form_text
 from webapp.requests.listing import cursor_arg, page_links
+from webapp.requests.stale import refuse_stale
 from webapp.services import content_root, request_service, writable_content_root
 
 
@@ -40,12 +41,21 @@ def register(bp: Blueprint) -> None:
 
 @checks_own_form
 def draft_article(request_id: int) -> Response | tuple[str, int]:
+    """Turn the resolved request into a draft article, made from its resolution.
+
+    The form carries the version its page showed (`webapp.requests.stale`): a
+    request reopened or answered anew since would otherwise be drafted from
+    an answer the agent never saw. A second click finds the draft first and
+    says so (the first click's draft changed the version of the page it was
+    sent from)."""
+
     def draft(actor: User) -> None:
         root = writable_content_root()
         existing = request_service().existing_draft(actor, request_id, root)
         if existing is not None:  # a second click or a stale page: no copy
             flash(gettext("article_draft_exists", article=existing), "info")
             return
+        refuse_stale(request_service(), actor, request_id)
         path = request_service().draft_article(actor, request_id, root)
         flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
 

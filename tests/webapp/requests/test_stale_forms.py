@@ -261,3 +261,66 @@ def test_watching_needs_no_version(app: Flask, store: Store) -> None:
     assert "version" not in fields
     assert ivan.post(f"{url}/watchers", data=fields | {"username": "maria"}).status_code == 303
     assert store.get_request(request_id).watchers == ["maria"]
+
+
+def resolved(app: Flask, answer: str = "Switch the client to TCP 443.") -> int:
+    request_id = file(app.test_client())
+    ivan = agent(app, "ivan")
+    url = f"/requests/{request_id}"
+    assert (
+        send(ivan, text_of(ivan.get(url)), f"{url}/resolve", resolution=answer).status_code == 303
+    )
+    return request_id
+
+
+def test_an_article_is_not_drafted_from_an_answer_changed_since(app: Flask, store: Store) -> None:
+    """The "Turn into an article" form carried no version: a request reopened and
+    answered anew after the page was opened was drafted from an answer its
+    agent never saw."""
+    request_id = resolved(app)
+    ivan, maria = agent(app, "ivan"), agent(app, "maria")
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    marias_page = text_of(maria.get(url))
+    assert form_fields(marias_page, action)["version"] == str(store.get_request(request_id).version)
+    ivans_page = text_of(ivan.get(url))
+    assert send(ivan, ivans_page, f"{url}/status", status="in_progress", note="").status_code == 303
+    ivans_page = text_of(ivan.get(url))
+    answer = "Use the new VPN profile."
+    assert send(ivan, ivans_page, f"{url}/resolve", resolution=answer).status_code == 303
+
+    refused = send(maria, marias_page, action)
+    page = text_of(refused)
+    assert refused.status_code == 409 and CHANGED in page
+    assert store.get_request(request_id).linked_articles == []
+    # From the page shown again, at the current version, the draft is written.
+    assert send(maria, page, action).status_code == 303
+    [drafted] = store.get_request(request_id).linked_articles
+    assert drafted.startswith("it/")
+
+
+def test_an_article_form_without_its_version_drafts_nothing(app: Flask, store: Store) -> None:
+    request_id = resolved(app)
+    ivan = agent(app, "ivan")
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    fields = form_fields(text_of(ivan.get(url)), action)
+    del fields["version"]
+    answer = ivan.post(action, data=fields)
+    assert answer.status_code == 400 and MISSING in text_of(answer)
+    assert store.get_request(request_id).linked_articles == []
+    assert send(ivan, text_of(answer), action).status_code == 303
+
+
+def test_a_second_click_on_turn_into_an_article_is_told_the_draft_exists(
+    app: Flask, store: Store
+) -> None:
+    """The first click's draft changes the request: the second, from the same page,
+    is told about the draft rather than that someone changed the request."""
+    request_id = resolved(app)
+    ivan = agent(app, "ivan")
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    page = text_of(ivan.get(url))
+    assert send(ivan, page, action).status_code == 303
+    again = send(ivan, page, action)
+    assert again.status_code == 303
+    [drafted] = store.get_request(request_id).linked_articles
+    assert f"This request already has the draft {drafted}" in text_of(ivan.get(url))
