@@ -179,7 +179,9 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
     glossary_file: str = setting("", "Synonym file; default: _glossary.yml in the content root.")
     languages: str = setting("en,de", "Languages with their own analysers (stemming).")
     max_query_chars: int = setting(500, "Longest query accepted.", minimum=1)
-    max_k: int = setting(100, "Largest number of results one search may ask for.", minimum=1)
+    max_k: int = setting(
+        100, "Largest number of results one search may ask for.", minimum=1, maximum=1000
+    )
     search_threads: int = setting(
         1,
         "CPU threads one query's embedding and vector search may use (torch, FAISS) in a "
@@ -199,7 +201,9 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
         "it off.",
         minimum=0,
     )
-    max_page: int = setting(50, "Highest result page one search may ask for.", minimum=1)
+    max_page: int = setting(
+        50, "Highest result page one search may ask for.", minimum=1, maximum=1000
+    )
     smtp_host: str = setting("", "SMTP server for notifications; empty disables e-mail.")
     smtp_port: int = setting(25, "SMTP port.", minimum=1, maximum=65535)
     mail_from: str = setting("spoc-kb@localhost", "Sender address of notifications.")

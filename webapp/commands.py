@@ -87,6 +87,14 @@ def serve_command(
             "on 127.0.0.1 for a demonstration, or add --allow-demo-users-on-network if that "
             "is really meant"
         )
+    if threads > settings.database_pool_size:
+        click.echo(
+            f"warning: --threads {threads} is more than database_pool_size "
+            f"({settings.database_pool_size}): when every thread needs the store at once, "
+            "some wait for a connection; set KB_DATABASE_POOL_SIZE to at least "
+            f"{threads}",
+            err=True,
+        )
     if demo_users:
         _print_demo_users(settings, f"http://{host}:{port}/auth/sign-in")
     click.echo(

@@ -43,6 +43,13 @@ def test_a_wrong_choice_or_range_fails_at_start_naming_what_is_allowed(tmp_path:
         Settings.load(environ={"KB_AUTH_MODE": "sso"})
     with pytest.raises(ConfigError, match="max_k must be at least 1, got 0"):
         Settings.load({"max_k": 0}, environ={})
+    # Pages and result counts stay far below what a stored 64-bit number holds.
+    with pytest.raises(
+        ConfigError, match="max_page must be at most 1000, got '9223372036854775808'"
+    ):
+        Settings.load(environ={"KB_MAX_PAGE": str(2**63)})
+    with pytest.raises(ConfigError, match="max_k must be at most 1000, got 5000"):
+        Settings.load({"max_k": 5000}, environ={})
     with pytest.raises(ConfigError, match="answer_threshold must be at most 1, got '1.5'"):
         Settings.load(environ={"KB_ANSWER_THRESHOLD": "1.5"})
     with pytest.raises(ConfigError, match="smtp_port must be a int"):

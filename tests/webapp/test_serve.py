@@ -61,6 +61,19 @@ def test_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert call["settings"].content_dir == str(tmp_path / "c")
 
 
+@pytest.mark.parametrize(("threads", "pool", "warned"), [(8, 5, True), (8, 8, False)])
+def test_serve_warns_when_threads_outnumber_the_pool(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, threads: int, pool: int, warned: bool
+) -> None:
+    monkeypatch.setattr(server, "serve", lambda settings, **options: None)
+    env = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}", "KB_DATABASE_POOL_SIZE": str(pool)}
+    result = CliRunner().invoke(main, ["serve", "--threads", str(threads)], env=env)
+    assert result.exit_code == 0, result.output
+    warning = f"--threads {threads} is more than database_pool_size ({pool})"
+    assert (warning in result.output) is warned
+    assert ("KB_DATABASE_POOL_SIZE to at least 8" in result.output) is warned
+
+
 @pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.5", "::", "kb.example.org"])
 def test_demo_users_only_on_loopback_unless_forced(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, host: str
