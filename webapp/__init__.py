@@ -55,7 +55,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import assets, errors, i18n, inputs, security, services, throttle
+    from webapp import assets, errors, i18n, inputs, names, security, services, throttle
     from webapp.auth import identity
     from webapp.auth import routes as auth
     from webapp.manage import routes as manage_routes
@@ -82,6 +82,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     request_files.init_app(app)  # before anything reads a body that may carry files
     manage_routes.init_app(app)  # likewise for bodies that carry an article
     inputs.init_app(app)  # ids beyond 64 bits, NUL characters: 400s before any view
+    names.init_app(app)  # department names and article ids in composed form
     errors.init_app(app)
     i18n.init_app(app)
     identity.init_app(app)

@@ -31,6 +31,7 @@ from werkzeug.datastructures import MultiDict
 
 from kb.errors import ValidationError
 from kb.validators import MAX_STORED_INT
+from webapp.names import composed_json
 
 MAX_ID_CHARS = 500
 MAX_INT = MAX_STORED_INT  # the databases' BIGINT: no id, rank or count can be larger
@@ -169,6 +170,10 @@ class KbRequest(Request):
                 else:
                     kept.append(part)
             self.query_string = b"&".join(kept)
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """The JSON body, its department fields in composed form (`webapp.names`)."""
+        return composed_json(super().get_json(force=force, silent=silent, cache=cache))
 
 
 def _check_parameters() -> None:
