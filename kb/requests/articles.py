@@ -49,8 +49,12 @@ class ArticleWork:
         self.language_of = language_of
 
     def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
-        """The id of the request's draft that is not published yet, or None."""
-        return unpublished_draft(self.ledger.load(actor, request_id), content_root)
+        """The id of the request's draft that is not published yet, or None; only
+        to those who may draft from the request (a draft's name is not the
+        requester's to learn from a refused form)."""
+        request = self.ledger.load(actor, request_id)
+        permissions.require_drafting(actor, request)
+        return unpublished_draft(request, content_root)
 
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
         """Write `<content_root>/<department>/<slug>.md` (status draft) from a resolved

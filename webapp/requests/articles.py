@@ -64,7 +64,11 @@ def draft_article(request_id: int) -> Response | tuple[str, int]:
 
 @checks_own_form
 def append_to_article(request_id: int) -> Response | tuple[str, int]:
-    """Add the resolution to an existing article instead of drafting a new one."""
+    """Add the resolution to an existing article instead of drafting a new one.
+
+    Like "Turn into an article", the form carries the version its page showed:
+    the text added is the resolution that page showed. A second click from the
+    same page is told the answer is already there, and adds nothing."""
     article_id = form_text("article")
 
     def append(actor: User) -> None:
@@ -72,6 +76,10 @@ def append_to_article(request_id: int) -> Response | tuple[str, int]:
 
         service = request_service()
         request_ = service.get(actor, request_id)
+        if article_id in request_.linked_articles:
+            flash(gettext("article_already_appended", article=article_id), "info")
+            return
+        refuse_stale(service, actor, request_id)
         parts = draft_text(
             request_.query,
             request_.resolution or "",

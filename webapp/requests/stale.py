@@ -16,10 +16,10 @@ request is now, saying so, with what was typed kept and the version in
 the form, so sending it again works; nothing is applied. (The JSON API
 keeps its documented rule: a PATCH without `If-Match` applies to the
 current version; a client states that by leaving the header out.) The
-forms about who follows a request and the other forms about its articles
-(watch, unwatch, add to an article, publish) carry no version: they change
-nothing the page showed of the request for them to contradict. "Turn into
-an article" does: its draft is made from the resolution the page showed.
+forms about who follows a request and publishing its article carry no
+version: they change nothing the page showed of the request for them to
+contradict. "Turn into an article" and "Add to an article" do: the text
+they write is the resolution the page showed.
 """
 
 from __future__ import annotations
