@@ -110,6 +110,7 @@ class KbServer(BaseApplication):
 def prepare(settings: Settings) -> Settings:
     """Checks and one-time work in the master, before any worker starts."""
     from indexer import snapshot
+    from kb.accounts.service import warn_case_twins
     from kb.store.factory import store_from_settings
 
     check_proxies(settings)
@@ -129,7 +130,11 @@ def prepare(settings: Settings) -> Settings:
     pull_current(settings)
     snapshot.current_path(settings.index_path)  # IndexNotFoundError: run `kb index`
     try:
-        store_from_settings(settings).close()
+        store = store_from_settings(settings)
+        try:
+            warn_case_twins(store)  # accounts from before usernames ignored case
+        finally:
+            store.close()
     except StoreUnavailableError as exc:
         # Searches work from the local snapshot; writes answer 503 until the
         # database is back, and the workers reconnect by themselves.

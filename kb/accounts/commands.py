@@ -45,7 +45,9 @@ def users_add(
         password = sys.stdin.readline().rstrip("\r\n")
     elif not no_password:
         with open_store(settings) as store:
-            exists = store.get_user(name) is not None
+            # In any letter case: a twin of an existing name is refused, so
+            # asking for its password first would be for nothing.
+            exists = store.find_user(name) is not None
         if not exists:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with open_store(settings) as store:
@@ -103,6 +105,27 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
         roles = ", ".join(g.label for g in u.grants) or "-"
         sso = "" if u.password_hash else "  (SSO only)"
         click.echo(f"{u.username}\t{roles}{sso}")
+
+
+@users.command("check")
+@click.pass_context
+def users_check(ctx: click.Context) -> None:
+    """Name accounts whose usernames differ only in letter case (exit status 1
+    when there are any). New ones are refused; these come from before, and
+    could pass for each other."""
+    from kb.accounts.service import case_twins
+
+    with open_store(settings_from(ctx)) as store:
+        twins = case_twins(store.list_users())
+    for group in twins:
+        names = ", ".join(u.username for u in group)
+        click.echo(
+            f"{names}: differ only in letter case; {group[0].username} (the oldest) keeps the "
+            "name, the others sign in only as typed exactly"
+        )
+    if twins:
+        raise SystemExit(1)
+    click.echo("no usernames differ only in letter case")
 
 
 COMMANDS = [users]

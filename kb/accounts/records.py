@@ -13,6 +13,7 @@ in through single sign-on (header mode) have no password hash at all.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -23,6 +24,13 @@ from kb.validators import ensure_text, ensure_utc, normal_name, set_normalised, 
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}$")
 MIN_PASSWORD_CHARS = 8
+
+
+def username_key(username: str) -> str:
+    """What tells usernames apart: `Alice` and `alice` are one name (NFC, then
+    case-folded). Two accounts under one name could pass for each other in
+    lists, mentions, watchers and histories, so the store keeps it unique."""
+    return unicodedata.normalize("NFC", username).casefold()
 
 
 class Role(StrEnum):

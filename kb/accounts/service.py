@@ -29,6 +29,7 @@ from kb.accounts.records import (
     Role,
     User,
     hash_password,
+    username_key,
 )
 from kb.errors import NotFoundError, ValidationError
 from kb.store.protocols import Store
@@ -164,8 +165,13 @@ def _hash(password: str) -> str:
 
 
 def authenticate(store: Store, username: str, password: str) -> User | None:
-    """The user when the password is right; None otherwise (unknown name included)."""
-    user = store.get_user(username) if USERNAME_PATTERN.match(username or "") else None
+    """The user when the password is right; None otherwise (unknown name included).
+
+    The name is matched in any letter case (`find_user`), as usernames are
+    unique without regard to case; the user returned has the stored spelling."""
+    # Any letter case signs in to the account that holds the name (an account
+    # of exactly the name typed first, where twins are left from before).
+    user = store.find_user(username) if USERNAME_PATTERN.match(username or "") else None
     if user is None or user.password_hash is None:
         # Check against a dummy hash, so that an unknown name takes as long to
         # refuse as a wrong password and does not reveal which usernames exist.
@@ -222,6 +228,32 @@ def user_from_headers(remote_user: str | None, groups_header: str | None) -> Use
             values={"value": remote_user or ""},
         )
     return User(username=name, grants=parse_groups(groups_header))
+
+
+def case_twins(users: Iterable[User]) -> list[list[User]]:
+    """Groups of accounts whose usernames differ only in letter case, each
+    oldest first (the oldest keeps the name). New twins are refused; these
+    come from before, and only a person can tell which account is genuine."""
+    groups: dict[str, list[User]] = {}
+    for user in users:
+        groups.setdefault(username_key(user.username), []).append(user)
+    twins = [sorted(g, key=lambda u: (u.created, u.username)) for g in groups.values()]
+    return sorted((g for g in twins if len(g) > 1), key=lambda g: g[0].username)
+
+
+def warn_case_twins(store: Store) -> list[list[User]]:
+    """Log a warning for each group of `case_twins` in the store; return them."""
+    twins = case_twins(store.list_users())
+    for group in twins:
+        names = ", ".join(u.username for u in group)
+        logger.warning(
+            "accounts: %s differ only in letter case and could pass for each other; "
+            "%s keeps the name, the others sign in only as typed exactly. Check which "
+            "are genuine (`kb users check`)",
+            names,
+            group[0].username,
+        )
+    return twins
 
 
 def system_user() -> User:

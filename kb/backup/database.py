@@ -38,6 +38,7 @@ from sqlalchemy.types import Date, DateTime
 from kb.errors import ConflictError, StoreError, ValidationError
 from kb.store import schema
 from kb.store.migrate import current_revisions
+from kb.store.sql_accounts import fill_username_keys, warn_of_twins
 from kb.store.sql_base import READ_ONLY_OPTION, first_line
 
 logger = logging.getLogger(__name__)
@@ -168,6 +169,8 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
             _insert(conn, current, batch)
         if engine.dialect.name == "postgresql":
             _advance_sequences(conn, list(tables.values()))
+        # A backup from before usernames ignored case has no username keys.
+        warn_of_twins(fill_username_keys(conn))
     return counts
 
 

@@ -87,10 +87,18 @@ class AccountStore(Protocol):
     """Accounts and their grants."""
 
     def add_user(self, user: User) -> None:
-        """ConflictError when the username is taken."""
+        """ConflictError when the username is taken, in any letter case (the
+        error names the account that has it)."""
         ...
 
-    def get_user(self, username: str) -> User | None: ...
+    def get_user(self, username: str) -> User | None:
+        """The user of exactly that username, None without one."""
+        ...
+
+    def find_user(self, username: str) -> User | None:
+        """The user that `username` names in any letter case: the exact name
+        first, else the account holding the name (`username_key`)."""
+        ...
 
     def list_users(self) -> list[User]:
         """All users, by username."""

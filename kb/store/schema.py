@@ -148,6 +148,10 @@ users = Table(
     Column("password_hash", Text),
     Column("created", UtcDateTime, nullable=False),
     Column("session_generation", Number, nullable=False, server_default="0"),
+    # `kb.accounts.records.username_key`: unique, so `Alice` cannot join `alice`.
+    # NULL only on accounts that already had a twin when the key came in (0019).
+    Column("username_key", String(254)),
+    Index(None, "username_key", unique=True),
 )
 
 outbox = Table(

@@ -116,6 +116,38 @@ def test_prepare_migrates_the_store_once_and_fixes_one_secret(tmp_path: Path) ->
     assert server.prepare(settings.replace(secret_key="kept")).secret_key == "kept"
 
 
+def test_prepare_warns_of_usernames_that_differ_only_in_case(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Twins from before usernames ignored case keep working, and are named."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine
+
+    from kb.accounts.records import User
+    from kb.store.factory import create_store
+    from kb.store.schema import users
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    store = create_store(url)
+    store.add_user(User(username="alice"))
+    store.close()
+    engine = create_engine(url)
+    with engine.begin() as conn:  # as the migration leaves a twin: no username_key
+        conn.execute(
+            users.insert().values(
+                username="Alice", display_name="", grants=[], created=datetime.now(UTC)
+            )
+        )
+    engine.dispose()
+    publish_fake_snapshot(tmp_path / "index")
+    settings = Settings.load(
+        {"index_dir": str(tmp_path / "index"), "database_url": url}, environ={}
+    )
+    server.prepare(settings)
+    assert "alice, Alice differ only in letter case" in caplog.text
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -168,10 +168,14 @@ def _user_from_headers() -> User | None:
 def _remember(user: User) -> User:
     """Record an SSO user in the store (grants as the proxy says), so work can be
     assigned to them. Single-sign-on identities and local password accounts are
-    separate: a name that belongs to a password account is refused, so a proxy's
-    groups can never rewrite what a local account may do."""
+    separate: a name that belongs to a password account (in any letter case) is
+    refused, so a proxy's groups can never rewrite what a local account may do."""
     store = _store()
-    stored = store.get_user(user.username)
+    stored = store.find_user(user.username)
+    if stored is not None:
+        # The proxy may spell the name in another letter case than the account
+        # was recorded with: usernames ignore case, so it is that one account.
+        user = replace(user, username=stored.username)
     if stored is not None and stored.password_hash is not None:
         logger.warning(
             "auth: refused single sign-on as %s, a local password account", user.username

@@ -75,3 +75,18 @@ def test_users_password_changes_it_or_makes_the_account_sso_only(env: dict[str, 
         store.close()
     missing = run_kb(env, "users", "password", "nobody", "--sso-only")
     assert missing.exit_code != 0 and "no user named 'nobody'" in missing.output
+
+
+def test_users_add_refuses_a_name_in_another_letter_case(env: dict[str, str]) -> None:
+    added = run_kb(env, "users", "add", "maria", "--role", "employee", "--no-password")
+    assert added.exit_code == 0, added.output
+    # Refused before any password is asked for (no input is given here).
+    twin = run_kb(env, "users", "add", "Maria", "--role", "admin")
+    assert twin.exit_code == 1
+    assert "a user named 'maria' already exists" in twin.output
+    assert "Password" not in twin.output
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [(u["username"], u["roles"]) for u in listed] == [("maria", ["employee"])]
+    checked = run_kb(env, "users", "check")
+    assert checked.exit_code == 0
+    assert "no usernames differ only in letter case" in checked.output

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from werkzeug.security import generate_password_hash
 
-from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role
+from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role, User
 from kb.accounts.service import (
     add_user,
     authenticate,
+    case_twins,
     ensure_demo_users,
     parse_groups,
     system_user,
@@ -114,3 +117,23 @@ def test_demo_users_are_created_once(store: Store) -> None:
 
 def test_system_user_is_an_admin() -> None:
     assert system_user().has_role(Role.ADMIN)
+
+
+def test_sign_in_takes_any_letter_case_and_gives_the_stored_name(store: Store) -> None:
+    add_user(store, "Maria.K", "employee", password="correct horse")
+    for typed in ("Maria.K", "maria.k", "MARIA.K"):
+        user = authenticate(store, typed, "correct horse")
+        assert user is not None and user.username == "Maria.K"
+    assert authenticate(store, "maria.k", "wrong horse!") is None
+
+
+def test_case_twins_groups_names_that_differ_only_in_case_oldest_first() -> None:
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    accounts = [
+        User(username="bob", created=t0),
+        User(username="alice", created=t0 + timedelta(days=1)),
+        User(username="Alice", created=t0),
+        User(username="carol", created=t0),
+    ]
+    assert [[u.username for u in g] for g in case_twins(accounts)] == [["Alice", "alice"]]
+    assert case_twins(accounts[:2]) == []

@@ -234,6 +234,28 @@ def test_text_with_a_nul_character_stops_the_restore_and_changes_nothing(  # typ
     assert not target.content_path.exists()
 
 
+def test_a_backup_from_before_username_keys_restores_with_them(  # type: ignore[no-untyped-def]
+    new_url, tmp_path: Path
+) -> None:
+    """Usernames are unique in any letter case by a key on each user row; a
+    backup from before the key restores with it, so `Emma` is still refused."""
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'old.db'}")
+    fill(source)
+    with sqlite3.connect(tmp_path / "old.db") as old:  # as an older version wrote it
+        old.execute("UPDATE users SET username_key = NULL")
+    create_backup(source, tmp_path / "backup", include_index=False)
+    target = place(tmp_path, "target", new_url())
+    restore_backup(target, tmp_path / "backup")
+    keys = {u["username"]: u["username_key"] for u in tables(target.database_url)["users"]}
+    assert keys == {"emma": "emma", "ivan": "ivan"}
+    store = create_store(target.database_url)
+    try:
+        with pytest.raises(ConflictError, match="'emma' already exists"):
+            add_user(store, "Emma", "admin")
+    finally:
+        store.close()
+
+
 def test_the_commands(tmp_path: Path) -> None:
     source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'a.db'}")
     fill(source)

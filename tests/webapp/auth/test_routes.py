@@ -228,3 +228,28 @@ def test_trusted_proxies_may_be_networks(sso_app: Flask, client: FlaskClient) ->
         == 200
     )
     assert client.get("/", headers=headers).status_code == 403  # loopback is no longer listed
+
+
+def test_sign_in_takes_the_username_in_any_letter_case(client: FlaskClient, paula: str) -> None:
+    token = form_token(text_of(client.get("/auth/sign-in")))
+    response = client.post(
+        "/auth/sign-in",
+        data={"username": "PAULA", "password": "correct horse", "csrf_token": token},
+    )
+    assert response.status_code == 303
+    assert client.get("/api/me").get_json()["username"] == "paula"
+
+
+def test_single_sign_on_in_another_letter_case_is_the_same_account(
+    sso_app: Flask, client: FlaskClient, store: Store
+) -> None:
+    add_user(store, "maria", "employee")  # recorded by an earlier single sign-on
+    headers = {"X-Remote-User": "Maria", "X-Remote-Groups": "analyst"}
+    assert client.get("/", headers=headers).status_code == 200
+    assert [u.username for u in store.list_users() if u.username.casefold() == "maria"] == ["maria"]
+    stored = store.get_user("maria")
+    assert stored is not None and [g.label for g in stored.grants] == ["analyst"]
+    # A local password account stays out of reach whatever the letter case.
+    add_user(store, "paul", "employee", password="correct horse")
+    refused = client.get("/", headers={"X-Remote-User": "PAUL"})
+    assert refused.status_code == 403 and "local account" in text_of(refused)
