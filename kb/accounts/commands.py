@@ -7,6 +7,7 @@ import sys
 import click
 
 from kb.cli.options import echo_json, json_option, open_store, settings_from
+from kb.settings import Settings
 
 
 @click.group()
@@ -38,8 +39,10 @@ def users_add(
     """
     from kb.accounts.service import add_user, make_grant
 
-    make_grant(role, department)  # refuse a bad role before asking for a password
+    grant = make_grant(role, department)  # refuse a bad role before asking for a password
     settings = settings_from(ctx)
+    if grant.department is not None:
+        _warn_unknown_department(settings, grant.department)
     password: str | None = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -54,6 +57,24 @@ def users_add(
         user = add_user(store, name, role, department, password, display_name)
     grants = ", ".join(g.label for g in user.grants)
     click.echo(f"{user.username}: {grants}")
+
+
+def _warn_unknown_department(settings: Settings, department: str) -> None:
+    """A warning when the content folder has no department `department` (a typo,
+    `IT` for `it`); the grant is made all the same: the folder may come later."""
+    from kb.content.scanner import scan_departments
+
+    root = settings.content_path
+    if department == settings.triage_department or not root.is_dir():
+        return
+    known = sorted(scan_departments(root, settings.triage_department)[0])
+    if department not in known:
+        click.echo(
+            f"warning: {root} has no department folder {department!r}; its departments: "
+            f"{', '.join(known) or 'none'} (and the triage queue "
+            f"{settings.triage_department!r})",
+            err=True,
+        )
 
 
 @users.command("password")

@@ -17,7 +17,7 @@ demonstrations only (`make run`).
 from __future__ import annotations
 
 import logging
-import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from functools import lru_cache
@@ -31,6 +31,7 @@ from kb.accounts.records import (
     hash_password,
     username_key,
 )
+from kb.content.departments import is_department_id
 from kb.errors import NotFoundError, ValidationError
 from kb.store.protocols import Store
 
@@ -38,7 +39,6 @@ logger = logging.getLogger(__name__)
 
 # Roles that only make sense for one department at a time.
 DEPARTMENT_ROLES = frozenset({Role.AGENT, Role.CONTENT_OWNER})
-_DEPARTMENT = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 DEMO_DEPARTMENTS = ("hr", "it", "facilities", "finance", "legal", "operations", "triage")
 SYSTEM_USERNAME = "kb-cli"
@@ -71,7 +71,8 @@ def make_grant(role: str | Role, department: str | None = None) -> Grant:
                 key="role_not_per_department",
                 values={"role": parsed.value, "value": department},
             )
-        if not _DEPARTMENT.match(department):
+        department = unicodedata.normalize("NFC", department)
+        if not is_department_id(department):
             raise ValidationError(
                 f"department {department!r} is not a department id (a folder name such as "
                 "it or hr)",

@@ -22,6 +22,21 @@ DEFAULT_TRIAGE = "triage"
 _NOT_IN_ID = frozenset(":,<>&\"'\\")
 
 
+def is_department_id(slug: str) -> bool:
+    """Whether `slug` (in composed Unicode form) could be a department folder's
+    name: not empty, not hidden, one name of at most 255 bytes, none of the
+    characters `check_department_name` refuses. Upper case and letters beyond
+    ASCII are as good as `hr` (a folder `Büro` is department `Büro`)."""
+    return (
+        bool(slug)
+        and not slug.startswith(".")
+        and "/" not in slug
+        and len(slug.encode("utf-8")) <= 255
+        and not _NOT_IN_ID & set(slug)
+        and not CONTROL_CHARACTERS.search(slug)
+    )
+
+
 def check_department_name(slug: str, triage: str = DEFAULT_TRIAGE) -> None:
     """A `ContentError` of kind department_name when a folder's name cannot be a
     department id: it holds a character from `_NOT_IN_ID` or a control

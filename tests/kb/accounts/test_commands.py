@@ -44,6 +44,19 @@ def test_users_add_and_list(env: dict[str, str]) -> None:
     assert "sam\tanalyst  (SSO only)" in run_kb(env, "users", "list").output
 
 
+def test_users_add_warns_of_a_department_with_no_folder(env: dict[str, str]) -> None:
+    """`IT` for `it` is granted (the folder may come later) but said."""
+    typo = run_kb(env, "users", "add", "ivan", "--role", "agent", "--department", "IT",
+                  "--no-password")  # fmt: skip
+    assert typo.exit_code == 0, typo.output
+    assert "has no department folder 'IT'; its departments: hr, it" in typo.output
+    assert "ivan: agent:IT" in typo.output
+    for known in ("it", "triage"):
+        fine = run_kb(env, "users", "add", "ivan", "--role", "agent", "--department", known,
+                      "--no-password")  # fmt: skip
+        assert fine.exit_code == 0 and "warning" not in fine.output, fine.output
+
+
 def test_users_add_refuses_bad_input(env: dict[str, str]) -> None:
     result = run_kb(env, "users", "add", "x", "--role", "boss")
     assert result.exit_code == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -60,7 +61,8 @@ def test_adding_again_adds_a_grant_and_keeps_the_password(store: Store) -> None:
     [
         (("x", "boss", None, None), "unknown role 'boss'; use one of employee, agent", "„boss“"),
         (("x", "admin", "it", None), "role admin is not per department", "Rolle admin"),
-        (("x", "agent", "IT Dept", None), "'IT Dept' is not a department id", "„IT Dept“"),
+        (("x", "agent", "it/dept", None), "'it/dept' is not a department id", "„it/dept“"),
+        (("x", "agent", ".it", None), "'.it' is not a department id", "„.it“"),
         (("x", "agent", "it", "short"), "password must have at least 8 characters", "8 Zeichen"),
         (("bad name", "agent", "it", None), "username must be 1-254 letters", "„bad name“"),
     ],
@@ -69,6 +71,15 @@ def test_bad_accounts_are_refused(store: Store, args: tuple, message: str, germa
     with pytest.raises(ValidationError, match=message) as refused:
         add_user(store, *args)
     assert german in refused.value.message_in("de")
+
+
+@pytest.mark.parametrize("folder", ["Büro", "B\u00fcro", "Bu\u0308ro", "IT Dept", "ops_2"])
+def test_any_name_a_department_folder_may_have_can_be_granted(store: Store, folder: str) -> None:
+    """Department folders may be named `Büro` or `IT Dept`; grants took only
+    `[a-z0-9_-]`, so such a department could get agents only through SSO. A
+    name typed in decomposed form is stored composed, as the folder's id is."""
+    user = add_user(store, "vera", "agent", folder, "correct horse")
+    assert user.grants == [Grant(role=Role.AGENT, department=unicodedata.normalize("NFC", folder))]
 
 
 def test_sso_headers_become_a_user() -> None:
