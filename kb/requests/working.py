@@ -171,8 +171,10 @@ class RequestWork:
 
         def change(request: Request, now: datetime) -> Step:
             permissions.require_agent(actor, request, "assign")
+            assigned = name
             if name is not None:
-                user = self.accounts.get_user(name)
+                # In any letter case, as sign-in takes it; stored as the account spells it.
+                user = self.accounts.find_user(name)
                 if user is None or not permissions.works_queue(user, request.department):
                     raise ValidationError(
                         f"{name} is not an agent of {request.department}; give them the role "
@@ -181,9 +183,10 @@ class RequestWork:
                         key="not_an_agent",
                         values={"name": name, "department": request.department},
                     )
-            data = {"from": request.assignee, "to": name}
+                assigned = user.username
+            data = {"from": request.assignee, "to": assigned}
             entry = new_entry(actor, request, now, "assigned", "", data, visible=False)
-            return Step(replace(request, assignee=name, updated=now), entry, Topic.ASSIGNED)
+            return Step(replace(request, assignee=assigned, updated=now), entry, Topic.ASSIGNED)
 
         return change
 
