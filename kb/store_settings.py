@@ -15,6 +15,8 @@ from kb.setting import setting
 # What `kb serve --threads` allows: each thread holds one connection while it
 # answers, so a pool this large never keeps one of them waiting.
 MAX_POOL_SIZE = 64
+# A caller waiting longer than this for a connection is better told to try again.
+MAX_POOL_TIMEOUT_S = 600
 
 
 @dataclass(frozen=True)
@@ -27,9 +29,24 @@ class StoreSettings:
     )
     database_pool_size: int = setting(
         5,
-        "Connections to the store each process keeps open; 10 more open while all are "
-        "busy, and a caller waits up to 30 s for one beyond those (then: try again). "
-        "Give kb serve at least its --threads.",
+        "Connections to the store each process keeps open; database_pool_overflow more "
+        "open while all are busy, and a caller waits up to database_pool_timeout for one "
+        "beyond those (then: try again). Give kb serve at least its --threads.",
         minimum=1,
         maximum=MAX_POOL_SIZE,
+    )
+    database_pool_overflow: int = setting(
+        10,
+        "Connections each process opens beyond database_pool_size while all of those are "
+        "busy, closed again when returned. 0: never more than database_pool_size (a "
+        "database server with few connections to share).",
+        minimum=0,
+        maximum=MAX_POOL_SIZE,
+    )
+    database_pool_timeout: float = setting(
+        30.0,
+        "Seconds a caller waits for a connection when the pool and its overflow are all "
+        "busy; then it hears 503, try again.",
+        minimum=1,
+        maximum=MAX_POOL_TIMEOUT_S,
     )

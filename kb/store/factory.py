@@ -14,8 +14,10 @@ Everything that differs between SQLite and PostgreSQL is decided here, once:
   the URL's own `options`), and an advisory lock around schema upgrades.
 
 Both pool their connections: `pool_size` kept open (setting
-`database_pool_size`, which `store_from_settings` passes), `POOL_OVERFLOW`
-more while all are busy; a caller waits `pool_timeout` (30 s) beyond that.
+`database_pool_size`), `pool_overflow` more while all are busy (setting
+`database_pool_overflow`), and a caller waits up to `pool_timeout` seconds
+beyond those (setting `database_pool_timeout`) before it hears "try again";
+`store_from_settings` passes all three.
 
 Both refuse text with a NUL character alike (PostgreSQL cannot store one), and
 neither puts the values of a failed statement into its error or the log (they
@@ -27,6 +29,7 @@ The store itself (`SqlStore`) is the same for both.
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 import zlib
 from collections.abc import Mapping
@@ -52,6 +55,7 @@ logger = logging.getLogger(__name__)
 SQLITE_BUSY_TIMEOUT_MS = 5000
 DEFAULT_POOL_SIZE = 5
 POOL_OVERFLOW = 10
+POOL_TIMEOUT_S = 30.0
 # Any fixed number works; it only has to be the same in every process.
 MIGRATION_LOCK_KEY = zlib.crc32(b"spoc-kb store migrations")
 _PG_DRIVER = "postgresql+psycopg"
@@ -73,17 +77,30 @@ _REFUSALS = (
 
 
 def store_from_settings(settings: StoreSettings) -> Store:
-    """The store of the settings `database_url` and `database_pool_size`."""
-    return create_store(settings.database_url, pool_size=settings.database_pool_size)
+    """The store of the settings `database_url` and `database_pool_*`."""
+    return create_store(
+        settings.database_url,
+        pool_size=settings.database_pool_size,
+        pool_overflow=settings.database_pool_overflow,
+        pool_timeout=settings.database_pool_timeout,
+    )
 
 
-def create_store(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> Store:
+def create_store(
+    url: str,
+    *,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    pool_overflow: int = POOL_OVERFLOW,
+    pool_timeout: float = POOL_TIMEOUT_S,
+) -> Store:
     """Open the store at `url`, bringing its schema up to date first.
 
     Raises ConfigError for a URL it cannot use and StoreError when the
     database cannot be reached or migrated.
     """
-    engine, lock_sql = build_engine(url, pool_size=pool_size)
+    engine, lock_sql = build_engine(
+        url, pool_size=pool_size, pool_overflow=pool_overflow, pool_timeout=pool_timeout
+    )
     shown = engine.url.render_as_string(hide_password=True)
     try:
         applied = upgrade(engine, lock_sql)
@@ -107,11 +124,15 @@ def create_store(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> Store:
     return SqlStore(engine)
 
 
-def build_engine(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> tuple[Engine, str | None]:
+def build_engine(
+    url: str,
+    *,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    pool_overflow: int = POOL_OVERFLOW,
+    pool_timeout: float = POOL_TIMEOUT_S,
+) -> tuple[Engine, str | None]:
     """The engine for `url` and the SQL that serialises schema upgrades (if any)."""
-    if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 1:
-        raise ConfigError(f"database_pool_size must be an integer of at least 1, got {pool_size!r}")
-    pool = {"pool_size": pool_size, "max_overflow": POOL_OVERFLOW}
+    pool = _pool_options(pool_size, pool_overflow, pool_timeout)
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is no number
@@ -130,7 +151,22 @@ def build_engine(url: str, *, pool_size: int = DEFAULT_POOL_SIZE) -> tuple[Engin
     )
 
 
-def _sqlite_engine(url: URL, pool: dict[str, int]) -> Engine:
+def _pool_options(size: int, overflow: int, timeout: float) -> dict[str, float]:
+    """The pool's SQLAlchemy options; a `ConfigError` naming a value it cannot use."""
+    for name, value, least in (("size", size, 1), ("overflow", overflow, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(
+                f"database_pool_{name} must be an integer of at least {least}, got {value!r}"
+            )
+    number = not isinstance(timeout, bool) and isinstance(timeout, int | float)
+    if not number or not math.isfinite(timeout) or timeout <= 0:
+        raise ConfigError(
+            f"database_pool_timeout must be a number of seconds above 0, got {timeout!r}"
+        )
+    return {"pool_size": size, "max_overflow": overflow, "pool_timeout": float(timeout)}
+
+
+def _sqlite_engine(url: URL, pool: dict[str, float]) -> Engine:
     memory = url.database in (None, "", ":memory:")
     options: dict[str, Any] = dict(pool)
     if memory:
@@ -170,7 +206,7 @@ def _sqlite_engine(url: URL, pool: dict[str, int]) -> Engine:
     return engine
 
 
-def _postgres_engine(url: URL, pool: dict[str, int]) -> Engine:
+def _postgres_engine(url: URL, pool: dict[str, float]) -> Engine:
     # Keep the URL's own server options (a schema: options=-csearch_path=spoc);
     # connect_args would replace them. The last -c timezone wins.
     options = url.query.get("options", "")

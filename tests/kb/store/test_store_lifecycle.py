@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
 import kb
-from kb.errors import ConfigError, StoreError
+from kb.errors import ConfigError, StoreError, StoreUnavailableError
 from kb.events import SearchEvent
 from kb.requests.records import Request
 from kb.settings import Settings
@@ -218,6 +219,39 @@ def test_the_pool_holds_as_many_connections_as_the_setting_says(store_url: str) 
         Settings.load(environ={"KB_DATABASE_POOL_SIZE": "65"})
     with pytest.raises(ConfigError, match="database_pool_size must be an integer of at least 1"):
         create_store(store_url, pool_size=0)
+
+
+def test_the_pool_overflow_and_wait_follow_their_settings(store_url: str) -> None:
+    """A database server with few connections to share: database_pool_overflow 0
+    keeps each process at database_pool_size, and a caller beyond those hears
+    "try again" after database_pool_timeout seconds, not after 30."""
+    settings = Settings.load(
+        environ={
+            "KB_DATABASE_URL": store_url,
+            "KB_DATABASE_POOL_SIZE": "1",
+            "KB_DATABASE_POOL_OVERFLOW": "0",
+            "KB_DATABASE_POOL_TIMEOUT": "1",
+        }
+    )
+    store = store_from_settings(settings)
+    try:
+        engine = engine_of(store).engine
+        with engine.connect():
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailableError, match="try again"):
+                store.create_request(Request(requester="ann", query="VPN", department="it"))
+            assert time.monotonic() - started < 10
+        store.create_request(Request(requester="ann", query="VPN", department="it"))
+    finally:
+        store.close()
+    with pytest.raises(ConfigError, match="database_pool_overflow must be at least 0"):
+        Settings.load(environ={"KB_DATABASE_POOL_OVERFLOW": "-1"})
+    with pytest.raises(ConfigError, match="database_pool_timeout must be at most 600"):
+        Settings.load(environ={"KB_DATABASE_POOL_TIMEOUT": "601"})
+    with pytest.raises(ConfigError, match="database_pool_timeout must be a number of seconds"):
+        create_store(store_url, pool_timeout=float("nan"))
+    with pytest.raises(ConfigError, match="database_pool_overflow must be an integer"):
+        create_store(store_url, pool_overflow=-1)
 
 
 def test_a_store_from_before_wide_numbers_keeps_its_rows_and_takes_64_bits(
