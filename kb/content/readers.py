@@ -60,9 +60,23 @@ def is_document(article_id: str) -> bool:
     return suffix_of(article_id) in DOCUMENT_SUFFIXES
 
 
+# The longest article id, in UTF-8 bytes: room for the browser editor's 300
+# characters, and well inside what a database index entry and a URL hold
+# (PostgreSQL's B-tree takes about 2,700 bytes a key).
+MAX_ID_BYTES = 1200
+
+
+def _id_bytes(article_id: str) -> int:
+    return len(article_id.encode("utf-8", "surrogatepass"))
+
+
 def bad_file_name(article_id: str) -> bool:
     """Whether `article_id` cannot be an article id (see `check_file_name`)."""
-    return "\\" in article_id or CONTROL_CHARACTERS.search(article_id) is not None
+    return (
+        "\\" in article_id
+        or CONTROL_CHARACTERS.search(article_id) is not None
+        or _id_bytes(article_id) > MAX_ID_BYTES
+    )
 
 
 def check_file_name(article_id: str) -> None:
@@ -82,6 +96,14 @@ def check_file_name(article_id: str) -> None:
             path=article_id,
             kind="file_name",
             hint="rename the file or its folder without it",
+        )
+    if _id_bytes(article_id) > MAX_ID_BYTES:
+        raise ContentError(
+            f"the file's path is {_id_bytes(article_id):,} bytes long; an article id "
+            f"may have at most {MAX_ID_BYTES:,}",
+            path=article_id,
+            kind="file_name",
+            hint="shorten the names of the file or its folders",
         )
 
 

@@ -356,6 +356,27 @@ def test_a_control_character_in_a_path_is_reported_on_one_line(tiny_content: Pat
     assert "\x1b" not in result.output
 
 
+def test_a_path_too_long_for_an_article_id_is_reported(tiny_content: Path) -> None:
+    """Nested folders can make a path of several thousand bytes, which no database
+    index entry (PostgreSQL's B-tree: about 2,700 bytes) holds: recording a click
+    on such an article failed. Such a file is a file_name problem instead."""
+    deep = tiny_content / "hr"
+    for letter in "abcde":
+        deep = deep / (letter * 250)
+    deep.mkdir(parents=True)
+    (deep / "policy.md").write_text("# Policy\n\nBody\n")
+    (deep / "form.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tiny_content / "hr" / "a").mkdir()
+    (tiny_content / "hr" / "a" / ("ü" * 120 + ".md")).write_text("# Fits\n\nBody\n")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) == GOOD | {"hr/a/" + "ü" * 120 + ".md"}
+    found = {p.path: p for p in scan.problems}
+    for name in ("policy.md", "form.pdf"):
+        problem = found[str((deep / name).relative_to(tiny_content))]
+        assert problem.kind == "file_name", problem
+        assert "bytes long; an article id may have at most 1,200" in problem.message
+
+
 @pytest.mark.parametrize("folder", ["a:b", "a<b>", "Tom & Jerry", "x,y", "it's", "triage"])
 def test_a_department_folder_name_that_cannot_be_a_department_is_reported(
     tiny_content: Path, folder: str
