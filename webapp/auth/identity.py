@@ -52,6 +52,7 @@ from kb.errors import (
     AuthenticationRequired,
     ConflictError,
     KbError,
+    NotFoundError,
     PermissionDenied,
     StoreError,
 )
@@ -167,10 +168,23 @@ def _user_from_headers() -> User | None:
 
 def _remember(user: User) -> User:
     """Record an SSO user in the store (grants as the proxy says), so work can be
-    assigned to them. Single-sign-on identities and local password accounts are
-    separate: a name that belongs to a password account (in any letter case) is
-    refused, so a proxy's groups can never rewrite what a local account may do."""
+    assigned to them; the user returned has the name as the store spells it.
+    Single-sign-on identities and local password accounts are separate: a name
+    that belongs to a password account (in any letter case) is refused, so a
+    proxy's groups can never rewrite what a local account may do."""
     store = _store()
+    try:
+        return _record(store, user)
+    except (ConflictError, NotFoundError):
+        # A parallel sign-in recorded the name (perhaps in another letter case)
+        # between the look-up and the insert, or an administrator removed the
+        # account in between: look again, once, and take what is there now.
+        logger.info("identity: %s changed in a parallel request; looking again", user.username)
+        return _record(store, user)
+
+
+def _record(store: Store, user: User) -> User:
+    """Insert `user`, or bring the account that holds the name up to `user`'s grants."""
     stored = store.find_user(user.username)
     if stored is not None:
         # The proxy may spell the name in another letter case than the account
@@ -189,14 +203,10 @@ def _remember(user: User) -> User:
             key="sso_local_account",
             values={"user": user.username},
         )
-    try:
-        if stored is None:
-            store.add_user(user)
-            return user
-        if stored.grants != user.grants:
-            store.update_user(replace(stored, grants=user.grants))
-    except ConflictError:
-        logger.info("identity: %s was recorded by a parallel request", user.username)
+    if stored is None:
+        store.add_user(user)
+    elif stored.grants != user.grants:
+        store.update_user(replace(stored, grants=user.grants))
     return user
 
 

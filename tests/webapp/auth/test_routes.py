@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.accounts.records import User
 from kb.accounts.service import add_user
 from kb.store.protocols import Store
 from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
@@ -253,3 +254,24 @@ def test_single_sign_on_in_another_letter_case_is_the_same_account(
     add_user(store, "paul", "employee", password="correct horse")
     refused = client.get("/", headers={"X-Remote-User": "PAUL"})
     assert refused.status_code == 403 and "local account" in text_of(refused)
+
+
+def test_two_first_sign_ins_in_two_letter_cases_land_on_one_account(
+    sso_app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The other sign-in (as "maria") records the name between this one's
+    # look-up (nothing there yet) and its insert (as "Maria").
+    looked_up = store.find_user
+
+    def racing(name: str) -> User | None:
+        monkeypatch.setattr(store, "find_user", looked_up)
+        store.add_user(User(username="maria"))
+        return None
+
+    monkeypatch.setattr(store, "find_user", racing)
+    headers = {"X-Remote-User": "Maria", "X-Remote-Groups": "analyst"}
+    me = client.get("/api/me", headers=headers)
+    assert me.status_code == 200 and me.get_json()["username"] == "maria"
+    assert [u.username for u in store.list_users()] == ["maria"]
+    stored = store.get_user("maria")
+    assert stored is not None and [g.label for g in stored.grants] == ["analyst"]
