@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from kb.accounts.records import AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.settings import Settings
 
@@ -103,6 +104,59 @@ def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only
     click.echo(f"{name}: {'single sign-on only' if sso_only else 'new password'}; sessions ended")
 
 
+@users.command("rename")
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="NEW is another account (in any letter case): move OLD's work to it, remove OLD.",
+)
+@click.pass_context
+def users_rename(ctx: click.Context, old: str, new: str, merge: bool) -> None:
+    """Rename user OLD (exactly as `kb users list` shows it) to NEW, with their
+    requests, tasks, history, attachments and article versions; their sessions
+    end. A NEW that another account holds, in any letter case, is refused unless
+    --merge: then OLD's work goes to that account, which keeps its own roles and
+    password, and OLD is removed (how to resolve what `kb users check` finds)."""
+    from kb.accounts.service import rename_user
+
+    with open_store(settings_from(ctx)) as store:
+        change = rename_user(store, old, new, merge=merge)
+    done = "merged into" if merge else "renamed to"
+    click.echo(f"{old}: {done} {change.now_named}{_moved(change)}; sessions ended")
+
+
+@users.command("remove")
+@click.argument("name")
+@click.option(
+    "--unassign",
+    is_flag=True,
+    help="Put open requests and tasks assigned to NAME back in their queues, unassigned.",
+)
+@click.pass_context
+def users_remove(ctx: click.Context, name: str, unassign: bool) -> None:
+    """Remove user NAME (exactly as `kb users list` shows it); their sessions end.
+    Requests they filed, their history entries, attachments and article versions
+    stay, showing `NAME (removed)`; they stop watching requests. Refused while
+    open requests or tasks are assigned to them, unless --unassign."""
+    from kb.accounts.service import remove_user
+
+    with open_store(settings_from(ctx)) as store:
+        change = remove_user(store, name, unassign=unassign)
+    taken = [f"request {i}" for i in change.unassigned_requests]
+    taken += [f"task {t} of request {r}" for r, t in change.unassigned_tasks]
+    if taken:
+        click.echo(f"unassigned: {', '.join(taken)}")
+    click.echo(f"{name}: removed; their history shows {change.now_named}{_moved(change)}")
+
+
+def _moved(change: AccountChange) -> str:
+    if not change.moved:
+        return ""
+    return " (" + ", ".join(f"{what}: {n}" for what, n in change.moved.items()) + ")"
+
+
 @users.command("list")
 @json_option
 @click.pass_context
@@ -145,6 +199,11 @@ def users_check(ctx: click.Context) -> None:
             "name, the others sign in only as typed exactly"
         )
     if twins:
+        click.echo(
+            "Resolve each: `kb users rename TWIN NEWNAME` when it is someone else, "
+            "`kb users rename TWIN OLDEST --merge` when it is the same person, or "
+            "`kb users remove TWIN`"
+        )
         raise SystemExit(1)
     click.echo("no usernames differ only in letter case")
 

@@ -133,6 +133,30 @@ class User:
         return self.password_hash is not None and check_password_hash(self.password_hash, password)
 
 
+def removed_label(username: str) -> str:
+    """What a removed account's history, requests and attachments show instead of
+    its username: `maria (removed)`, which no account can ever be called, so a
+    later account of the same name inherits none of it."""
+    return f"{username} (removed)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountChange:
+    """What renaming, merging or removing an account did.
+
+    `now_named` is where the account's work went: the new username, the
+    account it was merged into, or `removed_label(username)`. `moved` counts
+    the rows that named it, by kind ("requests filed": 3); `unassigned_requests`
+    (ids) and `unassigned_tasks` (request id, task number) were open work
+    taken from a removed account."""
+
+    username: str
+    now_named: str
+    moved: dict[str, int] = field(default_factory=dict)
+    unassigned_requests: list[int] = field(default_factory=list)
+    unassigned_tasks: list[tuple[int, int]] = field(default_factory=list)
+
+
 def hash_password(password: str) -> str:
     """An scrypt hash of `password`, for `User.password_hash`."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:

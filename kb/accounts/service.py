@@ -25,6 +25,7 @@ from functools import lru_cache
 from kb.accounts.records import (
     MIN_PASSWORD_CHARS,
     USERNAME_PATTERN,
+    AccountChange,
     Grant,
     Role,
     User,
@@ -151,6 +152,47 @@ def set_password(store: Store, username: str, password: str | None) -> User:
         "has a new password" if password is not None else "is single sign-on only now",
     )
     return user
+
+
+def rename_user(store: Store, old: str, new: str, *, merge: bool = False) -> AccountChange:
+    """Rename the account `old` (exactly as stored) to `new`, carrying its
+    requests, tasks, history, attachments and article versions over; its
+    sessions end. With `merge`, `new` is another account (in any letter case:
+    the way to resolve `case_twins`): `old`'s work goes to it, and `old` is
+    removed; the account merged into keeps its own grants and password."""
+    new = unicodedata.normalize("NFC", (new or "").strip())
+    if not USERNAME_PATTERN.match(new):
+        raise ValidationError(
+            f"new username {new!r} is not a username (1-254 letters, digits or . _ @ + -, "
+            "starting with a letter or digit)",
+            details={"field": "username", "value": new},
+            key="bad_username",
+            values={"value": new},
+        )
+    if new == old:
+        raise ValidationError(
+            f"{old!r} is already called that; give another name",
+            details={"field": "username", "value": new},
+            key="bad_username",
+            values={"value": new},
+        )
+    change = store.rename_user(old, new, merge=merge)
+    logger.warning(
+        "accounts: %s %s %s; their sessions have ended",
+        old,
+        "merged into" if merge else "renamed to",
+        change.now_named,
+    )
+    return change
+
+
+def remove_user(store: Store, username: str, *, unassign: bool = False) -> AccountChange:
+    """Remove the account `username` (exactly as stored) and end its sessions.
+    What it did stays, under `removed_label(username)`; open work assigned to
+    it is refused (ConflictError naming it) unless `unassign`."""
+    change = store.remove_user(username, actor=SYSTEM_USERNAME, unassign=unassign)
+    logger.warning("accounts: removed %s; their history shows %s", username, change.now_named)
+    return change
 
 
 def _hash(password: str) -> str:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from kb.accounts.records import USERNAME_PATTERN
 from kb.errors import ConfigError
 from kb.records import Department
 from kb.settings import Settings
@@ -158,7 +159,10 @@ class NotifyConfig:
         )
 
     def requester_address(self, username: str) -> str | None:
-        """The requester's e-mail address, or None when it is not known."""
+        """The requester's e-mail address, or None when it is not known (or the
+        account was removed: `removed_label` is no username)."""
+        if not USERNAME_PATTERN.match(username):
+            return None
         if "@" in username:
             return username
         return f"{username}@{self.mail_domain}" if self.mail_domain else None

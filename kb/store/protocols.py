@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from kb.accounts.records import User
+from kb.accounts.records import AccountChange, User
 from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
@@ -112,6 +112,24 @@ class AccountStore(Protocol):
     def end_sessions(self, username: str) -> int:
         """Raise the user's session generation, ending every session signed in
         before; returns the new generation. NotFoundError when absent."""
+        ...
+
+    def rename_user(self, old: str, new: str, *, merge: bool = False) -> AccountChange:
+        """Rename the account `old` (exactly that username) to `new`, and every
+        request, task, history entry, attachment and article version that names
+        it, in one transaction; its sessions end. ConflictError when another
+        account holds `new` in any letter case, unless `merge`: then `old`'s work
+        goes to that account (which keeps its own grants and password) and `old`
+        is removed. NotFoundError when `old` is absent, or with `merge` when no
+        other account holds `new`."""
+        ...
+
+    def remove_user(self, username: str, *, actor: str, unassign: bool = False) -> AccountChange:
+        """Remove the account; its history, requests and attachments keep its name
+        as `removed_label(username)` and it leaves watcher lists. ConflictError
+        naming them when open requests or unfinished tasks are assigned to it,
+        unless `unassign`: then they go back to their queues, each request with
+        an entry by `actor`. NotFoundError when absent."""
         ...
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from kb.accounts.records import Grant, User, username_key
+from kb.accounts.records import AccountChange, Grant, User, removed_label, username_key
 from kb.errors import ConflictError, NotFoundError
 from kb.store.schema import users
+from kb.store.sql_account_names import move_names, open_assignments, unassign_work
 from kb.store.sql_base import SqlBase
+from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,35 @@ def _taken(username: str, holder: User | None) -> ConflictError:
         key="user_exists",
         values={"name": name},
     )
+
+
+def _no_user(username: str) -> NotFoundError:
+    return NotFoundError(
+        f"no user named {username!r} (exactly: `kb users list` shows each name as stored)",
+        details={"username": username},
+        key="no_such_user",
+        values={"name": username},
+    )
+
+
+def _require(conn: Connection, username: str) -> None:
+    """NotFoundError unless an account is called exactly `username`; in a write
+    transaction this also locks its row (PostgreSQL) until the change is done."""
+    found = select(users.c.username).where(users.c.username == username).with_for_update()
+    if conn.execute(found).first() is None:
+        raise _no_user(username)
+
+
+def _holder(conn: Connection, name: str, besides: str) -> str | None:
+    """The account other than `besides` that holds `name` in any letter case:
+    the exact name first, else the oldest (twins from before 0019 have no key,
+    so keys are compared here and not by the index)."""
+    key = username_key(name)
+    rows = conn.execute(select(users.c.username).order_by(users.c.created, users.c.username))
+    holders = [
+        r.username for r in rows if r.username != besides and username_key(r.username) == key
+    ]
+    return name if name in holders else (holders[0] if holders else None)
 
 
 def _user(row: Row[Any]) -> User:
@@ -157,3 +188,76 @@ class SqlAccounts(SqlBase):
                 values={"name": username},
             )
         return int(row[0])
+
+    def rename_user(self, old: str, new: str, *, merge: bool = False) -> AccountChange:
+        with self._write("rename a user") as conn:
+            _require(conn, old)
+            holder = _holder(conn, new, besides=old)
+            if merge:
+                if holder is None:
+                    raise NotFoundError(
+                        f"no other user is named {new!r} in any letter case, so there is "
+                        f"nothing to merge {old!r} into; leave out --merge to rename it",
+                        details={"username": old, "into": new},
+                        key="no_such_user",
+                        values={"name": new},
+                    )
+                conn.execute(delete(users).where(users.c.username == old))
+                new = holder
+            elif holder is not None:
+                raise ConflictError(
+                    f"a user named {holder!r} already exists, and usernames that differ only "
+                    f"in letter case are one name; to move {old!r}'s requests and history to "
+                    f"{holder!r} and remove {old!r}, merge them: `kb users rename {old} "
+                    f"{holder} --merge`",
+                    details={"username": new, "existing": holder},
+                    key="user_exists",
+                    values={"name": holder},
+                )
+            else:
+                conn.execute(
+                    update(users)
+                    .where(users.c.username == old)
+                    .values(
+                        username=new,
+                        username_key=username_key(new),
+                        session_generation=users.c.session_generation + 1,
+                    )
+                )
+            moved = move_names(conn, old, new)
+            # The old name's key may be free now for a twin from before 0019.
+            fill_username_keys(conn)
+        return AccountChange(username=old, now_named=new, moved=moved.counts)
+
+    def remove_user(self, username: str, *, actor: str, unassign: bool = False) -> AccountChange:
+        label = removed_label(username)
+        with self._write("remove a user") as conn:
+            _require(conn, username)
+            held = open_assignments(conn, username)
+            if held and not unassign:
+                work = [f"request {i}" for i in held.requests]
+                work += [f"task {t} of request {r}" for r, t in held.tasks]
+                raise ConflictError(
+                    f"{username} is assigned open work: {', '.join(work)}; assign it to someone "
+                    f"else first, or remove {username} with --unassign to put it back in its "
+                    "queues unassigned",
+                    details={
+                        "username": username,
+                        "requests": held.requests,
+                        "tasks": [list(t) for t in held.tasks],
+                    },
+                    key="user_has_open_work",
+                    values={"name": username},
+                )
+            if held:
+                unassign_work(conn, username, held, actor, utc_now())
+            moved = move_names(conn, username, label, watching=False)
+            conn.execute(delete(users).where(users.c.username == username))
+            fill_username_keys(conn)
+        return AccountChange(
+            username=username,
+            now_named=label,
+            moved=moved.counts,
+            unassigned_requests=held.requests,
+            unassigned_tasks=held.tasks,
+        )

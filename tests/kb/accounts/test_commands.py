@@ -103,3 +103,40 @@ def test_users_add_refuses_a_name_in_another_letter_case(env: dict[str, str]) ->
     checked = run_kb(env, "users", "check")
     assert checked.exit_code == 0
     assert "no usernames differ only in letter case" in checked.output
+
+
+def test_users_rename_and_remove(env: dict[str, str]) -> None:
+    from kb.requests.records import Request
+    from kb.store.factory import create_store
+
+    for name in ("maria", "olga"):
+        run_kb(env, "users", "add", name, "--role", "agent", "--department", "it", "--no-password")
+    renamed = run_kb(env, "users", "rename", "maria", "maria.k")
+    assert renamed.exit_code == 0, renamed.output
+    assert renamed.output.strip() == "maria: renamed to maria.k; sessions ended"
+    taken = run_kb(env, "users", "rename", "maria.k", "OLGA")
+    assert taken.exit_code == 1
+    assert "`kb users rename maria.k olga --merge`" in taken.output
+    bad = run_kb(env, "users", "rename", "maria.k", "maria k")
+    assert bad.exit_code == 1 and "is not a username" in bad.output
+    store = create_store(env["KB_DATABASE_URL"])
+    try:
+        held = store.create_request(
+            Request(requester="olga", query="VPN", department="it", assignee="maria.k")
+        )
+    finally:
+        store.close()
+    refused = run_kb(env, "users", "remove", "maria.k")
+    assert refused.exit_code == 1
+    assert f"maria.k is assigned open work: request {held.id}" in refused.output
+    assert "--unassign" in refused.output
+    removed = run_kb(env, "users", "remove", "maria.k", "--unassign")
+    assert removed.exit_code == 0, removed.output
+    assert removed.output.splitlines() == [
+        f"unassigned: request {held.id}",
+        "maria.k: removed; their history shows maria.k (removed)",
+    ]
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [u["username"] for u in listed] == ["olga"]
+    merged = run_kb(env, "users", "rename", "olga", "nobody", "--merge")
+    assert merged.exit_code == 1 and "nothing to merge" in merged.output

@@ -106,6 +106,9 @@ def test_config_from_settings_and_departments() -> None:
     assert config.mail_enabled
     assert config.requester_address("emma") == "emma@example.org"
     assert config.requester_address("jo@other.example") == "jo@other.example"
+    # A removed account's requests keep "name (removed)": nobody to write to.
+    assert config.requester_address("emma (removed)") is None
+    assert config.requester_address("jo@other.example (removed)") is None
     quiet = NotifyConfig.from_settings(Settings.load(environ={}), DEPARTMENTS)
     assert not quiet.mail_enabled and quiet.requester_address("emma") is None
 

@@ -98,3 +98,25 @@ def test_a_database_with_twins_migrates_keeps_them_and_warns(
     checked = run_kb({**env, "KB_DATABASE_URL": store_url}, "users", "check")
     assert checked.exit_code == 1
     assert "Alice, alice, ALICE: differ only in letter case; Alice (the oldest)" in checked.output
+    assert "kb users rename TWIN OLDEST --merge" in checked.output
+
+
+def test_twins_are_resolved_by_renaming_merging_or_removing(store_url: str) -> None:
+    _store_with_twins(store_url)
+    store = create_store(store_url)
+    try:
+        with pytest.raises(ConflictError, match="'alice' already exists.*--merge"):
+            store.rename_user("ALICE", "alice")
+        store.rename_user("Alice", "alice.a")
+        # The oldest freed the name: the older twin left without a key holds it now.
+        assert store.find_user("aLiCe").username == "alice"  # type: ignore[union-attr]
+        with pytest.raises(ConflictError, match="'alice' already exists"):
+            store.add_user(User(username="aLICE"))
+        store.rename_user("ALICE", "alice", merge=True)
+        assert sorted(u.username for u in store.list_users()) == ["alice", "alice.a", "bob"]
+        assert case_twins(store.list_users()) == []
+        store.remove_user("alice", actor="kb-cli")
+        store.add_user(User(username="ALICE"))
+        assert store.find_user("alice").username == "ALICE"  # type: ignore[union-attr]
+    finally:
+        store.close()

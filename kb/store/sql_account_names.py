@@ -1,0 +1,207 @@
+"""Where the store names an account outside `users`, and moving those names.
+
+Requests (requester, assignee, watchers), their tasks' assignees, history
+entries (the actor, and the people an assignment, watcher change or merge
+names), attachments (who uploaded) and article versions (the author) name
+people by username, as text: no foreign key ties them to `users`, because
+history outlives accounts. `kb users rename` moves every one of those names
+to the new one in the transaction that renames the account; `kb users
+remove` moves them to `removed_label(name)`, which no account can ever hold,
+so what the person did stays readable and a later account of the same name
+inherits none of it. A rewritten request or task gets a new version, so an
+edit begun before the move is refused rather than writing the old name back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Text, select, type_coerce, update
+from sqlalchemy.sql.elements import ColumnElement
+
+from kb.requests.lifecycle import RequestStatus, TaskStatus
+from kb.requests.records import RequestEntry
+from kb.store.schema import article_versions, request_attachments, request_entries, request_tasks
+from kb.store.schema import requests as requests_table
+from kb.store.sql_request_rows import insert_entry
+
+# Entry kind → the keys of its `data` that hold usernames (and only those:
+# a status entry's `from` and `to` are statuses, whatever the usernames).
+PERSON_KEYS: dict[str, tuple[str, ...]] = {
+    "assigned": ("from", "to"),
+    "watchers": ("added", "removed"),
+    "merged": ("requester",),
+}
+OPEN_STATUSES = [s.value for s in RequestStatus if s.is_open]
+UNFINISHED_TASKS = [s.value for s in TaskStatus if not s.is_finished]
+
+
+@dataclass(frozen=True)
+class NameMoves:
+    """How many rows of each kind named the account and were rewritten."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, what: str, rows: int) -> None:
+        if rows:
+            self.counts[what] = self.counts.get(what, 0) + rows
+
+
+@dataclass(frozen=True)
+class OpenAssignments:
+    """Open requests (ids) and unfinished tasks (request id, task number) assigned to someone."""
+
+    requests: list[int]
+    tasks: list[tuple[int, int]]
+
+    def __bool__(self) -> bool:
+        return bool(self.requests or self.tasks)
+
+
+def open_assignments(conn: Connection, username: str) -> OpenAssignments:
+    """What `username` is assigned that is not finished yet."""
+    found = conn.execute(
+        select(requests_table.c.id)
+        .where(requests_table.c.assignee == username)
+        .where(requests_table.c.status.in_(OPEN_STATUSES))
+        .order_by(requests_table.c.id)
+    )
+    tasks = conn.execute(
+        select(request_tasks.c.request_id, request_tasks.c.task_no)
+        .where(request_tasks.c.assignee == username)
+        .where(request_tasks.c.status.in_(UNFINISHED_TASKS))
+        .order_by(request_tasks.c.request_id, request_tasks.c.task_no)
+    )
+    return OpenAssignments(
+        requests=[int(r.id) for r in found],
+        tasks=[(int(t.request_id), int(t.task_no)) for t in tasks],
+    )
+
+
+def unassign_work(
+    conn: Connection, username: str, held: OpenAssignments, actor: str, now: datetime
+) -> None:
+    """Take `held` from `username`, each request with an `assigned` entry by `actor`."""
+    for request_id in held.requests:
+        conn.execute(
+            update(requests_table)
+            .where(requests_table.c.id == request_id)
+            .values(assignee=None, updated=now, version=requests_table.c.version + 1)
+        )
+        entry = RequestEntry(
+            request_id=request_id,
+            actor=actor,
+            kind="assigned",
+            data={"from": username, "to": None},
+            visible_to_requester=False,
+            ts=now,
+        )
+        insert_entry(conn, entry)
+    for request_id, task_no in held.tasks:
+        conn.execute(
+            update(request_tasks)
+            .where(request_tasks.c.request_id == request_id, request_tasks.c.task_no == task_no)
+            .values(assignee=None, version=request_tasks.c.version + 1)
+        )
+
+
+def move_names(conn: Connection, old: str, new: str, *, watching: bool = True) -> NameMoves:
+    """Rewrite every `old` outside `users` to `new`; without `watching`, `old`
+    leaves watcher lists instead of becoming `new` there."""
+    moves = NameMoves()
+    for column, what in (
+        (requests_table.c.requester, "requests filed"),
+        (requests_table.c.assignee, "requests assigned"),
+    ):
+        moves.add(
+            what,
+            conn.execute(
+                update(requests_table)
+                .where(column == old)
+                .values({column.name: new, "version": requests_table.c.version + 1})
+            ).rowcount,
+        )
+    moves.add(
+        "tasks assigned",
+        conn.execute(
+            update(request_tasks)
+            .where(request_tasks.c.assignee == old)
+            .values(assignee=new, version=request_tasks.c.version + 1)
+        ).rowcount,
+    )
+    moves.add("requests watched", _move_watchers(conn, old, new if watching else None))
+    moves.add(
+        "history entries",
+        conn.execute(
+            update(request_entries).where(request_entries.c.actor == old).values(actor=new)
+        ).rowcount,
+    )
+    _move_entry_data(conn, old, new)
+    moves.add(
+        "attachments",
+        conn.execute(
+            update(request_attachments)
+            .where(request_attachments.c.uploaded_by == old)
+            .values(uploaded_by=new)
+        ).rowcount,
+    )
+    moves.add(
+        "article versions",
+        conn.execute(
+            update(article_versions).where(article_versions.c.author == old).values(author=new)
+        ).rowcount,
+    )
+    return moves
+
+
+def _mentions(column: Any, name: str) -> ColumnElement[bool]:
+    """Rows whose JSON text may hold the string `name` (checked exactly in Python
+    after: `_` in a username is LIKE's any-character, SQLite's LIKE ignores case)."""
+    return type_coerce(column, Text).like(f'%"{name}"%')
+
+
+def _move_watchers(conn: Connection, old: str, new: str | None) -> int:
+    rows = conn.execute(
+        select(requests_table.c.id, requests_table.c.watchers).where(
+            _mentions(requests_table.c.watchers, old)
+        )
+    ).all()
+    moved = 0
+    for row in rows:
+        if old not in row.watchers:
+            continue
+        if new is None:
+            renamed = [w for w in row.watchers if w != old]
+        else:
+            renamed = [new if w == old else w for w in row.watchers]
+        conn.execute(
+            update(requests_table)
+            .where(requests_table.c.id == row.id)
+            .values(watchers=_unique(renamed), version=requests_table.c.version + 1)
+        )
+        moved += 1
+    return moved
+
+
+def _move_entry_data(conn: Connection, old: str, new: str) -> None:
+    rows = conn.execute(
+        select(request_entries.c.id, request_entries.c.kind, request_entries.c.data)
+        .where(request_entries.c.kind.in_(PERSON_KEYS))
+        .where(_mentions(request_entries.c.data, old))
+    ).all()
+    for row in rows:
+        data = dict(row.data)
+        for key in PERSON_KEYS[row.kind]:
+            if data.get(key) == old:
+                data[key] = new
+        if data != row.data:
+            conn.execute(
+                update(request_entries).where(request_entries.c.id == row.id).values(data=data)
+            )
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
