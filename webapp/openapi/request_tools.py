@@ -88,7 +88,22 @@ SCHEMAS: dict[str, Any] = {
                 "items": {
                     "type": "object",
                     "properties": {
-                        "id": {"type": "string"},
+                        "id": {
+                            "type": "string",
+                            "description": "The reply's id in its department's file; the "
+                            "request's department and a task's may each have one of the "
+                            "same id: `ref` names one.",
+                        },
+                        "department": {
+                            "type": "string",
+                            "description": "The department whose reply it is.",
+                        },
+                        "ref": {
+                            "type": "string",
+                            "description": "`department/id`: what names the reply on the "
+                            "request page (`/requests/{id}?canned=<ref>` starts the reply "
+                            "box with its text).",
+                        },
                         "title": {"type": "string"},
                         "text": {"type": "string", "description": "Filled in for the request."},
                     },

@@ -253,10 +253,10 @@ def merge(request_id: int) -> Response:
 
 @bp.get("/requests/<int:request_id>/canned-replies")
 def canned_replies(request_id: int) -> Response:
+    """Each reply with its `department` and `ref` (`department/id`): the request's
+    department and a task's may each have a reply of the same `id`."""
     found = request_service().canned_replies(require_user(), request_id, current_language())
-    return jsonify(
-        {"replies": [{"id": c.reply.id, "title": c.title, "text": c.text} for c in found]}
-    )
+    return jsonify({"replies": [presenters.canned_json(c) for c in found]})
 
 
 @bp.post("/requests/bulk")

@@ -21,6 +21,7 @@ from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requests import permissions
 from kb.requests.bulk import BulkResult
+from kb.requests.canned import FilledReply
 from kb.requests.drafting import read_article_file
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, Paging, RequestList
@@ -112,6 +113,19 @@ def bulk_json(result: BulkResult, lang: str) -> dict[str, Any]:
 
 def queue_item_json(item: QueueItem) -> dict[str, Any]:
     return {**request_json(item.request), "overdue": item.overdue}
+
+
+def canned_json(filled: FilledReply) -> dict[str, Any]:
+    """A canned reply for the API: `ref` names it as the request page does
+    (`?canned=<ref>`), `id` alone being ambiguous across two queues."""
+    reply = filled.reply
+    return {
+        "id": reply.id,
+        "department": reply.department,
+        "ref": filled.key,
+        "title": filled.title,
+        "text": filled.text,
+    }
 
 
 @dataclass(frozen=True)

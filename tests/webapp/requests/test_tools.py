@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from kb.accounts.service import add_user
 from kb.store.protocols import Store
@@ -143,11 +144,15 @@ def test_agents_get_canned_replies_filled_in(client: FlaskClient) -> None:
         client, query="", type="laptop", fields={"for_whom": "Jana Fischer", "model": "standard"}
     )
     replies = api(client, "ivan", "get", f"/api/requests/{request_id}/canned-replies").get_json()
-    assert replies == {"replies": [{"id": "ordered", "title": "Laptop ordered",
+    assert replies == {"replies": [{"id": "ordered", "department": "it", "ref": "it/ordered",
+                       "title": "Laptop ordered",
                        "text": "Hello emma, the laptop for Jana Fischer is ordered. ivan"}]}  # fmt: skip
     page = text_of(client.get(f"/requests/{request_id}?canned=ordered"))
     assert ">Hello emma, the laptop for Jana Fischer is ordered. ivan</textarea>" in page
     assert "Reply to the requester" in page
+    # The texts come with the chosen reply only: not every reply's text in an
+    # attribute no script read.
+    assert "data-texts" not in page and page.count("is ordered") == 1
     sign_in_as(client, "emma")
     assert "Laptop ordered" not in text_of(client.get(f"/requests/{request_id}"))
 
@@ -169,6 +174,25 @@ def test_two_queues_replies_of_one_id_are_each_chosen(client: FlaskClient, store
     ]
     assert ">HR has ordered the record of Jana Fischer.</textarea>" in texts[0]
     assert "the laptop for {for_whom} is ordered. ivan</textarea>" in texts[1]
+
+
+def test_the_api_names_each_reply_as_the_page_takes_it(client: FlaskClient, store: Store) -> None:
+    """The API gave two replies `{"id": "ordered"}` and no way to tell the page which;
+    its `ref` (department/id) now picks each, and the page's answer is that reply."""
+    add_user(store, "ivan", "agent", "hr")
+    request_id = file(
+        client, query="", type="onboarding",
+        fields={"new_hire": "Jana Fischer", "start_date": "2099-01-04"},
+    )  # fmt: skip
+    found = api(client, "ivan", "get", f"/api/requests/{request_id}/canned-replies").get_json()
+    replies = found["replies"]
+    assert sorted((r["department"], r["id"], r["ref"]) for r in replies) == [
+        ("hr", "ordered", "hr/ordered"),
+        ("it", "ordered", "it/ordered"),
+    ]
+    for reply in replies:
+        page = text_of(client.get(f"/requests/{request_id}", query_string={"canned": reply["ref"]}))
+        assert f">{escape(reply['text'])}</textarea>" in page, reply["ref"]
 
 
 def test_the_queue_counts_tasks_shows_due_times_and_bulk_changes(
