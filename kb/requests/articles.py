@@ -1,7 +1,9 @@
 """Turning an answer into an article: drafting from a resolved request, publishing.
 
 `draft_article` writes a resolved request's question and resolution as a
-draft in its department's folder and links the draft to the request.
+draft in its department's folder and links the draft to the request;
+`add_to_article` adds them to an existing article instead ("Add to"), every
+check made before the article is written.
 `publish_article` is the content owner's review step: it sets the draft's
 status to published, and tells the source request. The indexer picks the
 article up on its next run; nothing is indexed here.
@@ -14,10 +16,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kb.accounts.records import User
 from kb.authoring.files import edit_lock
-from kb.authoring.from_request import topic_title
+from kb.authoring.from_request import draft_text, topic_title
 from kb.content.files import department_path
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
@@ -31,9 +34,12 @@ from kb.requests.drafting import (
     unpublished_draft,
     write_draft,
 )
-from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.ledger import Ledger, StaleRequestError, Step, new_entry
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
+
+if TYPE_CHECKING:
+    from kb.authoring.service import AuthoringService
 
 logger = logging.getLogger(__name__)
 
@@ -65,17 +71,7 @@ class ArticleWork:
         request = self.ledger.load(actor, request_id)
         permissions.require_drafting(actor, request)
         department = request.department
-        if (
-            request.status not in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
-            or not (request.resolution or "").strip()
-        ):
-            raise ConflictError(
-                f"request {request_id} has no resolution yet; resolve it first: the "
-                "article's answer is the resolution text",
-                details={"request": request_id, "status": request.status.value},
-                key="draft_unresolved",
-                values={"id": request_id},
-            )
+        require_resolution(request)
         folder = department_path(content_root, department)
         if not folder.is_dir():
             raise ValidationError(
@@ -123,11 +119,57 @@ class ArticleWork:
         self.ledger.save(actor, request_id, change)
         return path
 
-    def link_article(self, actor: User, request_id: int, article_id: str) -> None:
-        """Note that the resolution went into the existing article `article_id`
-        (instead of a new draft)."""
+    def add_to_article(
+        self,
+        actor: User,
+        request_id: int,
+        article_id: str,
+        authoring: AuthoringService,
+        base_version: int | None = None,
+    ) -> bool:
+        """Add the resolution, under the question as a heading, to the existing
+        article `article_id` instead of drafting a new one, and link the article
+        to the request. False, with nothing written, when it is linked already.
+
+        Every check comes before anything is written, so a refusal leaves both
+        the article and the request as they were: the actor owns the content of
+        the request's department (whose answers these are), the request is still
+        at `base_version` (when given) and resolved with an answer, the actor may
+        edit the article's department (an article of another department only for
+        who owns the content of both: admins, or content owners of each), and
+        the answer has something general to add. `AuthoringService.append_section`
+        then checks the article itself (it exists, reads, takes the text) before
+        it writes, and the link is the last step."""
         request = self.ledger.load(actor, request_id)
         permissions.require_content_owner(actor, request.department, "add answers to articles")
+        if article_id in request.linked_articles:
+            return False
+        if base_version is not None and request.version != base_version:
+            raise StaleRequestError(request_id, base_version, request.version)
+        require_resolution(request)
+        require_article_owner(actor, request, article_id, authoring.department_of(article_id).slug)
+        parts = draft_text(
+            request.query,
+            request.resolution or "",
+            (),
+            [request.requester, request.assignee or ""],
+            request.description,
+        )
+        if not parts.body:
+            raise ConflictError(
+                "the resolution has nothing general to add to an article: its sentences "
+                "are all about the requester; write the article by hand instead",
+                details={"request": request_id},
+                key="nothing_general",
+            )
+        authoring.append_section(
+            actor, article_id, parts.title, parts.body, f"answer of request {request_id}"
+        )
+        self._link(actor, request_id, article_id)
+        return True
+
+    def _link(self, actor: User, request_id: int, article_id: str) -> None:
+        """Note that the resolution went into the existing article `article_id`."""
 
         def change(current: Request, now: datetime) -> Step:
             data = {"article": article_id, "status": "updated"}
@@ -165,3 +207,41 @@ class ArticleWork:
                 request_id,
                 exc.message,
             )
+
+
+def require_resolution(request: Request) -> None:
+    """ConflictError unless the request is resolved (or closed) with an answer:
+    what goes into an article is its resolution text."""
+    if (
+        request.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+        and (request.resolution or "").strip()
+    ):
+        return
+    raise ConflictError(
+        f"request {request.id} has no resolution yet; resolve it first: the "
+        "article's answer is the resolution text",
+        details={"request": request.id, "status": request.status.value},
+        key="draft_unresolved",
+        values={"id": request.id},
+    )
+
+
+def require_article_owner(actor: User, request: Request, article_id: str, target: str) -> None:
+    """PermissionDenied unless `actor` may edit the articles of `target`, the
+    department of `article_id` (another department's than the request's, too)."""
+    if permissions.owns_content(actor, target):
+        return
+    raise PermissionDenied(
+        f"{actor.username} may not add the answer of request {request.id} to {article_id}: "
+        f"it is an article of {target}, and only content owners of {target} and admins may "
+        f"edit it; choose an article of {request.department}, or ask an admin for the role "
+        f"content_owner:{target}",
+        details={"field": "article", "value": article_id, "department": target},
+        key="add_to_who",
+        values={
+            "id": request.id,
+            "article": article_id,
+            "department": target,
+            "role": f"content_owner:{target}",
+        },
+    )

@@ -371,8 +371,5 @@ class RequestService:
     def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
         return self.articles.existing_draft(actor, request_id, content_root)
 
-    def link_article(self, actor: User, request_id: int, article_id: str) -> None:
-        self.articles.link_article(actor, request_id, article_id)
-
     def record_published(self, actor: User, request_id: int, article_id: str) -> None:
         self.articles.record_published(actor, request_id, article_id)

@@ -1,5 +1,6 @@
 """The OpenAPI part of what employees and agents do around a request: rating the
-answer, watchers, merging duplicates, canned replies and bulk changes.
+answer, watchers, merging duplicates, adding an answer to an article, canned
+replies and bulk changes.
 
 Operations keyed by the endpoints of `webapp.requests.api`; their paths come
 from the routes (`webapp.openapi.paths`).
@@ -13,9 +14,12 @@ from kb.requests.lifecycle import RequestStatus
 from webapp.openapi.schema import (
     CSRF_HEADER,
     ERROR_REF,
+    ETAG_HEADER,
+    IF_MATCH_OR_CURRENT,
     REQUEST_ID,
     SIGNED_IN,
     enum_of,
+    if_match,
     json_response,
     param,
 )
@@ -174,6 +178,33 @@ OPERATIONS: dict[str, Any] = {
         ),
         [_ID, _CSRF],
     ),
+    "requests_api.add_to_article": {
+        **_post(
+            "addToArticle",
+            "Add the resolution of a resolved request to an existing article, under its "
+            'question as a heading, and link the article to the request ("Add to" on the '
+            "request page). Content owners of the request's department; an article of "
+            "another department only for whom may also edit that department (admins, or "
+            "content owners of both), else 403. Every check comes first: a refused call "
+            "changes neither the article nor the request. Already linked: nothing is added.",
+            _body(
+                {
+                    "article": {
+                        "type": "string",
+                        "description": "The article's id, e.g. it/vpn.md.",
+                    }
+                },
+                ["article"],
+            ),
+            [_ID, _CSRF, if_match(IF_MATCH_OR_CURRENT)],
+        ),
+        "responses": {
+            "200": {**_REQUEST, "headers": ETAG_HEADER},
+            **_ERRORS,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
+        },
+    },
     "requests_api.canned_replies": {
         "operationId": "cannedReplies",
         "summary": "The department's canned replies, filled in for this request (agents).",

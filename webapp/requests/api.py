@@ -5,6 +5,7 @@
     GET   /api/requests?department=it  a department's queue (its agents)
     GET   /api/requests/<id>           one request with its history and tasks
     POST  /api/requests/<id>/comments  a reply, or an internal note (agents)
+    POST  /api/requests/<id>/article/append  add the resolution to an existing article
     PATCH /api/requests/<id>           reassign, assign, change status, resolve
                                        (all or nothing; If-Match: the ETag of GET)
     POST  /api/requests/<id>/attachments          attach files (multipart), with a reply or not
@@ -35,7 +36,15 @@ from kb.requests.rating import checked_rating
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import MAX_INT, int_arg, int_field, json_object, text_field, too_long
+from webapp.inputs import (
+    MAX_INT,
+    if_match_version,
+    int_arg,
+    int_field,
+    json_object,
+    text_field,
+    too_long,
+)
 from webapp.requests import files, presenters
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import (
@@ -257,6 +266,21 @@ def canned_replies(request_id: int) -> Response:
     department and a task's may each have a reply of the same `id`."""
     found = request_service().canned_replies(require_user(), request_id, current_language())
     return jsonify({"replies": [presenters.canned_json(c) for c in found]})
+
+
+@bp.post("/requests/<int:request_id>/article/append")
+def add_to_article(request_id: int) -> Response:
+    """`{"article": "it/vpn.md"}`: add the resolution to that existing article and
+    link it to the request ("Add to" on the request page); `If-Match` names the
+    request's version whose resolution it is. Already linked: nothing is added."""
+    actor = require_user()
+    article_id = text_field(json_object("article"), "article")
+    service = request_service()
+    service.get(actor, request_id)  # first: a 404 to who may not see it, not a 400
+    version = if_match_version(request.headers.get("If-Match"))
+    service.articles.add_to_article(actor, request_id, article_id, services.authoring(), version)
+    changed = service.get(actor, request_id)
+    return _with_etag(jsonify(presenters.request_json(changed)), changed.version)
 
 
 @bp.post("/requests/bulk")

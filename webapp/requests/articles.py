@@ -15,7 +15,7 @@ from flask import Blueprint, flash, render_template
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
-from kb.errors import ConflictError, ValidationError
+from kb.errors import ValidationError
 from kb.records import Status
 from kb.settings import Settings
 from webapp import services
@@ -25,7 +25,7 @@ from webapp.inputs import checks_own_form
 from webapp.requests import presenters
 from webapp.requests.acting import act, form_text
 from webapp.requests.listing import cursor_arg, page_links
-from webapp.requests.stale import refuse_stale
+from webapp.requests.stale import page_version, refuse_stale
 from webapp.services import content_root, request_service, writable_content_root
 
 
@@ -68,34 +68,21 @@ def append_to_article(request_id: int) -> Response | tuple[str, int]:
 
     Like "Turn into an article", the form carries the version its page showed:
     the text added is the resolution that page showed. A second click from the
-    same page is told the answer is already there, and adds nothing."""
+    same page is told the answer is already there, and adds nothing. Every check
+    comes before the article is written (`kb.requests.articles.add_to_article`):
+    a refused form leaves the article and the request as they were."""
     article_id = form_text("article")
 
     def append(actor: User) -> None:
-        from kb.authoring.from_request import draft_text
-
         service = request_service()
-        request_ = service.get(actor, request_id)
-        if article_id in request_.linked_articles:
+        service.get(actor, request_id)  # before the form's version: a 404 to who may not see it
+        added = service.articles.add_to_article(
+            actor, request_id, article_id, services.authoring(), page_version()
+        )
+        if added:
+            flash(gettext("article_appended", article=article_id), "success")
+        else:  # a second click from the same page: its version is stale by now
             flash(gettext("article_already_appended", article=article_id), "info")
-            return
-        refuse_stale(service, actor, request_id)
-        parts = draft_text(
-            request_.query,
-            request_.resolution or "",
-            (),
-            [request_.requester, request_.assignee or ""],
-            request_.description,
-        )
-        if not parts.body:
-            raise ConflictError(
-                "the resolution has nothing general to add to an article", key="nothing_general"
-            )
-        services.authoring().append_section(
-            actor, article_id, parts.title, parts.body, f"answer of request {request_id}"
-        )
-        service.link_article(actor, request_id, article_id)
-        flash(gettext("article_appended", article=article_id), "success")
 
     return act(request_id, append, anchor="#articles", versioned=False)
 

@@ -48,8 +48,16 @@ def refuse_stale(service: RequestService, actor: User, request_id: int) -> None:
     Checked before the change is made: it catches what changed while the page
     was open (minutes); two saves in the same instant are still each checked
     again on the fresh request by the store's own version check."""
-    seen = form_version()
     current = service.get(actor, request_id).version  # first: unknown to whom may not see it
+    seen = page_version()
+    if current != seen:
+        raise StaleRequestError(request_id, seen, current)
+
+
+def page_version() -> int:
+    """The version the form says its page showed; a 400 naming `version` when it
+    says none (read it after the request, so that who may not see it gets a 404)."""
+    seen = form_version()
     if seen is None:
         raise invalid(
             "version",
@@ -57,8 +65,7 @@ def refuse_stale(service: RequestService, actor: User, request_id: int) -> None:
             "nothing was changed; send it again from the request's page",
             key="request_version_needed",
         )
-    if current != seen:
-        raise StaleRequestError(request_id, seen, current)
+    return seen
 
 
 def bulk_versions(ids: Iterable[int]) -> dict[int, int]:
