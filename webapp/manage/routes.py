@@ -166,6 +166,11 @@ def _render_editor(
     return page, status
 
 
+def _typed_message() -> str:
+    """The "What changed" line as typed, for an editor shown again after a refusal."""
+    return (request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS]
+
+
 @bp.get("/new")
 def new() -> tuple[str, int]:
     owned = _departments()
@@ -199,6 +204,7 @@ def create() -> Response | tuple[str, int]:
             posted,
             department=department,
             error=message_for(exc, current_language()),
+            message=_typed_message(),
             status=400,
             slug=slug,
         )
@@ -212,6 +218,7 @@ def create() -> Response | tuple[str, int]:
             fields,
             department=department,
             error=message_for(exc, current_language()),
+            message=_typed_message(),
             status=exc.status,
             slug=slug,
         )
@@ -256,6 +263,7 @@ def _typed_back_as_new(article_id: str, exc: NotFoundError) -> tuple[str, int]:
         forms.posted_fields(),
         department=department,
         error=message_for(exc, current_language()),
+        message=_typed_message(),
         status=exc.status,
         slug=name if SLUG.match(name) else "",
     )
@@ -270,7 +278,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
         opened = service.open(actor, article_id)
     except NotFoundError as exc:
         return _typed_back_as_new(article_id, exc)
-    message = (request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS]
+    message = _typed_message()
     try:
         refuse_nul_in(request.form)
         fields = forms.article_fields(

@@ -256,6 +256,26 @@ def test_a_nul_character_shows_the_editor_again_with_what_was_typed(
     assert not (content / "it" / "printers.md").exists()
 
 
+def test_a_refused_new_article_keeps_the_what_changed_line(
+    client: FlaskClient, content: Path
+) -> None:
+    """A new article refused for its file name, for a name already taken, or an
+    edit of an article deleted meanwhile, showed the editor again with every
+    field but "What changed", which came back empty."""
+    token = sign_in_as(client, "cora")
+    note = "First version, agreed with the works council"
+    bad_slug = form(token, slug="Bad Slug!", department="it", message=note)
+    taken = form(token, slug="vpn-setup", department="it", message=note)
+    for refused in (
+        client.post("/manage/new", data=bad_slug),
+        client.post("/manage/new", data=taken),
+    ):
+        assert refused.status_code in (400, 409) and f'value="{note}"' in text_of(refused)
+    (content / "it" / "vpn-setup.md").unlink()
+    gone = client.post("/manage/edit/it/vpn-setup.md", data=form(token, message=note))
+    assert gone.status_code == 404 and f'value="{note}"' in text_of(gone)
+
+
 def test_a_new_article_is_created_and_shown_before_the_index_has_it(
     client: FlaskClient, content: Path
 ) -> None:
