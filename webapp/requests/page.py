@@ -18,7 +18,7 @@ from kb.attachments.records import Attachment
 from kb.catalogue.templates import shown_value
 from kb.requests.canned import FilledReply
 from kb.requests.lifecycle import RequestStatus
-from kb.requests.permissions import RequestPermissions
+from kb.requests.permissions import RequestPermissions, works_queue
 from kb.requests.records import Request
 from kb.requests.service import RequestDetail, RequestService
 from webapp.departments import department_name
@@ -47,6 +47,7 @@ class RequestPage:
     attachments: list[Attachment] = field(default_factory=list)  # those the reader may see
     canned: list[FilledReply] = field(default_factory=list)  # the agents' ready replies
     reply_text: str = ""  # the reply box's text (a canned reply chosen)
+    back_queue: str = ""  # the queue the reader works it from; empty: My requests
 
     @property
     def allowed(self) -> RequestPermissions:
@@ -149,6 +150,20 @@ def page_of(
         attachments=service.attachments(actor, request_id),
         canned=canned,
         reply_text=next((c.text for c in canned if chosen and c.chosen_by(chosen)), ""),
+        back_queue=_back_queue(actor, detail),
+    )
+
+
+def _back_queue(actor: User, detail: RequestDetail) -> str:
+    """The queue a reader who works the request came from: its own, or that of the
+    reader's task in it (an agent of IT on an HR onboarding); "" for its requester,
+    whose way back is My requests, where the request is listed."""
+    if detail.can_work:
+        return detail.request.department
+    if detail.permissions.is_requester:
+        return ""
+    return next(
+        (t.task.department for t in detail.tasks if works_queue(actor, t.task.department)), ""
     )
 
 

@@ -161,3 +161,20 @@ def test_a_drafts_page_without_drafts_still_leads_on(
     following = link(page, "Older requests")
     assert following is not None
     assert draft_requests(text_of(client.get(following))) == [old]
+
+
+def test_an_agent_of_a_task_is_led_back_to_their_queue(app: Flask, client: FlaskClient) -> None:
+    """An IT agent opened an HR onboarding from IT's task list; the page's way back
+    read "Back to my requests" and led to a list that does not hold it."""
+    (request_id,) = onboardings(app, 1)
+    sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert link(page, "← Back to the queue") == "/requests/queue/it"
+    sign_in_as(client, "hanna")
+    assert link(text_of(client.get(f"/requests/{request_id}")), "← Back to the queue") == (
+        "/requests/queue/hr"
+    )
+    sign_in_as(client, "emma")
+    assert link(text_of(client.get(f"/requests/{request_id}")), "← Back to my requests") == (
+        "/requests/"
+    )
