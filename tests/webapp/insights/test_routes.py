@@ -165,8 +165,9 @@ def test_the_week_view_offers_a_csv_of_every_table_it_shows(
 def test_averages_are_written_with_the_page_s_decimal_mark(
     app: Flask, client: FlaskClient, topic_id: int
 ) -> None:
-    """German pages showed the average rating and the median hours as "4.5",
-    with an English decimal point, where German readers write "4,5"."""
+    """German pages showed the average rating, the median hours and the targets
+    beside them as "4.5", with an English decimal point, where German readers
+    write "4,5"."""
     from kb.accounts.records import Grant, Role, User
 
     service = services(app).requests
@@ -185,8 +186,10 @@ def test_averages_are_written_with_the_page_s_decimal_mark(
     assert "4,5" in card and "4.5" not in card
     requests_de = client.get("/insights/requests?hl=de").get_data(as_text=True)
     assert "4,5 von 5" in requests_de and "4.5" not in requests_de
+    # The department's targets beside the medians read "Ziel 2.0 Arbeitsstunden".
+    assert "Ziel 2,0 Arbeitsstunden" in requests_de and "Ziel 16,0 Arbeitsstunden" in requests_de
     english = client.get("/insights/requests?hl=en").get_data(as_text=True)
-    assert "4.5" in english
+    assert "4.5" in english and "target 2.0 working hours" in english
 
 
 def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> None:
