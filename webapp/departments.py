@@ -1,34 +1,61 @@
-"""How departments are shown on every page: their names and badge colours."""
+"""How departments are shown on every page: their names and badge colours.
+
+A department's name is the `name` of its department file, else its folder's
+default name (`kb.content.departments.display_name`, which mails and request
+titles use too), read from the content root as the request side reads it
+(`Services.content_departments`), and only where that has no such department
+from the search index's copy, which lags behind a department added or
+renamed until the next index run.
+"""
 
 from __future__ import annotations
 
-from kb.content.departments import default_name
+import logging
+
+from kb.content.departments import display_name
+from kb.errors import KbError
 from kb.records import Department
+from kb.validators import normal_name
 from webapp import services
 from webapp.i18n import gettext
+
+logger = logging.getLogger(__name__)
 
 TONES = 8  # department badge colour classes in kb.css: tone-0 … tone-7
 
 
+def _departments() -> dict[str, Department]:
+    """The departments of the content root, over the index's copy of them (a
+    department the worker has not read since it started, or a node without
+    the content folder)."""
+    try:
+        found = services.departments()
+    except KbError as exc:  # no index yet: the content root alone
+        logger.debug("no departments from the index: %s", exc.message)
+        found = {}
+    return {**found, **services.services().content_departments()}
+
+
 def department_name(slug: str) -> str:
-    """The display name of a department (also for folders without a file)."""
+    """The display name of a department (also for folders without a file, and for
+    an id stored in decomposed form); the triage queue's in the reader's language."""
     if not slug:
         return ""
-    department = services.departments().get(slug)
-    if department is not None:
-        return department.name
-    if slug == services.services().settings.triage_department:
+    slug = normal_name(slug)
+    known = _departments()
+    if slug not in known and slug == services.services().settings.triage_department:
         return gettext("triage_name")
-    return default_name(slug)
+    return display_name(slug, {s: d.name for s, d in known.items()})
 
 
 def department_tone(slug: str) -> int:
     """A stable badge colour per department: its place in the sorted list."""
-    slugs = sorted(services.departments())
+    slugs = sorted(_departments())
     return slugs.index(slug) % TONES if slug in slugs else TONES - 1
 
 
 def department_of(slug: str) -> Department:
-    """The department `slug`, or a stand-in with its default name."""
-    department = services.departments().get(slug)
+    """The department `slug` (its contacts and targets), or a stand-in with its
+    display name."""
+    department = _departments().get(normal_name(slug))
     return department or Department(slug=slug, name=department_name(slug))

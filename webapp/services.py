@@ -93,6 +93,8 @@ class Services:
         self._store_error: KbError | None = None
         self._requests: RequestService | None = None
         self._authoring: AuthoringService | None = None
+        self._departments: dict[str, Department] | None = None
+        self._departments_unread = False  # logged once
         self._builder_factory = builder_factory
         self.index_worker: IndexWorker | None = None
         self.outbox_stop: threading.Event | None = None
@@ -146,7 +148,9 @@ class Services:
                 if self._requests is None:
                     from kb.requests.service import RequestService
 
-                    self._requests = RequestService.from_settings(self.settings, store)
+                    self._requests = RequestService.from_settings(
+                        self.settings, store, departments=self._read_departments()
+                    )
                 service = self._requests
         return service
 
@@ -185,6 +189,29 @@ class Services:
             writable=settings.write_content,
             authoring_url=settings.authoring_url,
         )
+
+    def content_departments(self) -> dict[str, Department]:
+        """The departments of the content root's folders and department files, read
+        once: those requests are routed to, and the names pages and mails give
+        them; {} while the content root cannot be read (logged; read again on the
+        next call)."""
+        try:
+            return self._read_departments()
+        except KbError as exc:
+            if not self._departments_unread:
+                logger.warning("the departments cannot be read: %s", exc.message)
+            self._departments_unread = True
+            return {}
+
+    def _read_departments(self) -> dict[str, Department]:
+        found = self._departments
+        if found is None:
+            from kb.content.scanner import load_departments
+
+            settings = self.settings
+            found = load_departments(settings.content_path, settings.triage_department)
+            self._departments = found
+        return found
 
     def departments_by_slug(self) -> dict[str, Department]:
         found = self.engine.departments()

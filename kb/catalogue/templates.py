@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kb.catalogue.fields import FieldSpec, FieldType
+from kb.content.departments import display_name
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _YES_NO = {"en": ("yes", "no"), "de": ("ja", "nein")}
@@ -44,7 +45,7 @@ def shown_value(
         choice = spec.choice(str(value))
         return choice.label_in(lang) if choice else str(value)
     if spec.type is FieldType.DEPARTMENT:
-        return (department_names or {}).get(str(value), str(value))
+        return display_name(str(value), department_names or {})
     return str(value)
 
 

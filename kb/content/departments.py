@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from kb.content.field_names import near_miss_warnings
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity, Targets
+from kb.validators import normal_name
 
 DEPARTMENT_FILES = ("_department.yml", "_department.yaml")
 # The default of the setting triage_department, for callers without settings.
@@ -66,6 +68,15 @@ def default_name(slug: str) -> str:
     if len(slug) <= 3:
         return slug.upper()
     return slug.replace("-", " ").replace("_", " ").title()
+
+
+def display_name(slug: str, names: Mapping[str, str]) -> str:
+    """How pages, mails and request titles name a department: the `name` of its
+    department file (`names`: department id → that name, as read from the content
+    root), else its folder's default name. `slug` is looked up in composed form,
+    so an id an older version stored decomposed (NFD) still finds its name."""
+    slug = normal_name(slug)
+    return names.get(slug) or default_name(slug)
 
 
 def default_department(slug: str) -> Department:

@@ -21,6 +21,7 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from kb.content.departments import display_name
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import OutboxMessage
@@ -168,7 +169,7 @@ class Notifier:
                 entry,
                 audience=audience,
                 lang=lang,
-                department_name=self._names.get(dept, dept),
+                department_name=display_name(dept, self._names),
             )
             if text is None:
                 continue

@@ -210,7 +210,7 @@ def drafts_to_publish(
 def department_choices() -> list[tuple[str, str]]:
     """(slug, name) of every department a request may go to; the triage queue last."""
     service = request_service()
-    names = {slug: dept.name for slug, dept in service.departments.items()}
+    names = {slug: department_name(slug) for slug in service.departments}
     ordered = sorted(names.items(), key=lambda item: item[1].casefold())
     return [*ordered, (service.triage, department_name(service.triage))]
 

@@ -28,6 +28,7 @@ from kb.records import Article, Department
 from kb.validators import utc_now
 from webapp import services
 from webapp.auth.identity import search_groups
+from webapp.departments import department_name
 from webapp.search.popular import kept
 from webapp.search.presenters import past_queries
 
@@ -115,7 +116,9 @@ def _popular() -> list[str]:
 
 def front_door() -> FrontDoor:
     """What the home page shows the current viewer."""
-    departments = sorted(services.departments().values(), key=lambda d: d.name.casefold())
+    departments = sorted(
+        services.departments().values(), key=lambda d: department_name(d.slug).casefold()
+    )
     top = _top_requests()
     articles = _most_read(_ranked_articles(), {d.slug for d in departments})
     cards = [DepartmentCard(d, top.get(d.slug, []), articles.get(d.slug, [])) for d in departments]

@@ -19,6 +19,7 @@ from flask import Blueprint, render_template, request
 from kb.errors import ValidationError
 from webapp import services
 from webapp.catalogue.presenters import offered_type
+from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import current_language
 from webapp.search import presenters
@@ -64,7 +65,7 @@ def index() -> str | tuple[str, int]:
     return render_template(
         "search/index.html",
         params=params,
-        departments=sorted(departments.values(), key=lambda d: d.name.casefold()),
+        departments=sorted(departments.values(), key=lambda d: department_name(d.slug).casefold()),
         feedback_sent=request.args.get("feedback") == "thanks",
         **context,
     )

@@ -13,6 +13,7 @@ import pytest
 from kb.accounts.records import Grant, Role, User
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
+from kb.content.departments import display_name
 from kb.content.scanner import load_departments, scan_content
 from kb.insights.access import InsightsScope
 from kb.records import Department, Status
@@ -118,3 +119,10 @@ def test_the_index_holds_one_department_under_its_composed_name(root: Path, tmp_
     assert set(snap.departments) == {"it", COMPOSED}
     keys = snap.article(f"{COMPOSED}/keys.md")
     assert keys is not None and keys.department == COMPOSED
+
+
+def test_a_department_is_named_by_its_file_under_either_form_of_its_id() -> None:
+    names = {COMPOSED: "Empfang und Poststelle"}
+    assert display_name(DECOMPOSED, names) == "Empfang und Poststelle"
+    assert display_name(DECOMPOSED, {}) == "Büro"  # not "BüRo": title() splits at a mark
+    assert display_name("hr", {}) == "HR"

@@ -207,3 +207,19 @@ def test_a_department_name_over_several_lines_cannot_break_a_mail(
     assert report.delivered == len(mails) >= 2 and "all@example.org" not in mails
     told = subject(mails["emma@example.org"])
     assert told == "[Request #1] Passed to Human Resources Bcc: all@example.org: Payslip is missing"
+
+
+def test_a_department_without_a_name_is_mailed_by_its_folders_default_name(
+    store: Store, clock: Clock, smtp: tuple[Inbox, int]
+) -> None:
+    """Mails name a department as the pages do (`display_name`): HR, not hr."""
+    inbox, port = smtp
+    service, worker = mail_service(store, clock, port, {"it": "IT Services"})
+    request = service.submit(EMPLOYEE, "Payslip is missing", department="it")
+    assert request.id is not None
+    worker.deliver_due(clock.now)
+    inbox.take()
+    service.reassign(IT_AGENT, request.id, "hr", "Payroll is HR's")
+    worker.deliver_due(clock.now)
+    told = subject(inbox.take()["emma@example.org"])
+    assert told == "[Request #1] Passed to HR: Payslip is missing"

@@ -1,0 +1,61 @@
+"""A department's name on every page: the name its department file gives,
+whatever the search index holds (a department added or renamed since the last
+index run), with the folder's name only when the file names none."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.accounts.records import Grant, Role, User
+from kb.store.protocols import Store
+from tests.support import ENGINE_DEPARTMENTS, sign_in_as, text_of
+
+FOLDER = "büro"  # the index has never seen it: default name "Büro"
+NAME = "Empfang und Poststelle"
+
+
+@pytest.fixture
+def office(request_content: Path, store: Store, people: Any) -> None:
+    """A department whose file's name differs from its folder's, with an agent,
+    a content owner and an analyst of it; and IT renamed since the last index run."""
+    (request_content / FOLDER).mkdir()
+    (request_content / FOLDER / "_department.yml").write_text(f"name: {NAME}\n", "utf-8")
+    it = request_content / "it" / "_department.yml"
+    it.write_text(it.read_text("utf-8").replace("IT Service Desk", "IT & Telephony"), "utf-8")
+    for name, role in (("berta", Role.AGENT), ("bodo", Role.CONTENT_OWNER)):
+        store.add_user(User(username=name, grants=[Grant(role=role, department=FOLDER)]))
+
+
+@pytest.mark.usefixtures("office")
+def test_every_page_names_a_department_by_its_file(client: FlaskClient) -> None:
+    assert FOLDER not in ENGINE_DEPARTMENTS
+    assert ENGINE_DEPARTMENTS["it"].name == "IT Service Desk"  # the index's stale copy
+    sign_in_as(client, "bodo")
+    manage = text_of(client.get("/manage/"))
+    assert f"Articles of {NAME}</h1>" in manage and "Articles of Büro" not in manage
+    sign_in_as(client, "emma")
+    ask = text_of(client.get(f"/ask/?department={FOLDER}"))
+    assert f"Ask {NAME}</h1>" in ask
+    body = {"query": "Ein Paket für mich?", "department": FOLDER}
+    filed = client.post("/api/requests", json=body, headers={"X-CSRF-Token": "csrf-emma"})
+    assert filed.get_json()["department_name"] == NAME, text_of(filed)
+    shown = text_of(client.get(f"/requests/{filed.get_json()['id']}"))
+    assert NAME in shown and "Büro" not in shown
+    search = text_of(client.get("/?q=vpn"))
+    assert "IT &amp; Telephony" in search and "IT Service Desk" not in search
+
+
+@pytest.mark.usefixtures("office")
+def test_a_decomposed_id_in_a_history_is_named_too(client: FlaskClient) -> None:
+    from webapp.departments import department_name
+
+    with client.application.test_request_context("/"):
+        assert department_name(unicodedata.normalize("NFD", FOLDER)) == NAME
+        assert department_name("it") == "IT & Telephony"
+        assert department_name("legal-and-tax") == "Legal And Tax"  # no folder: its default
+        assert department_name("triage") == "Central Service Desk"
