@@ -34,12 +34,12 @@ def _sql(store: Store, statement: str, **values: object) -> None:
         conn.execute(text(statement), values)
 
 
-def _as_before(store: Store) -> None:
-    """The database as the version before stored it: at revision 0017 (the later
+def _as_before(store: Store, revision: str = BEFORE) -> None:
+    """The database as the version before stored it: at `revision` (the later
     revisions undone, so that upgrading runs them all again)."""
     assert isinstance(store, SqlStore)
     with store.engine.begin() as conn:
-        command.downgrade(alembic_config(conn), BEFORE)
+        command.downgrade(alembic_config(conn), revision)
 
 
 def test_decomposed_ids_are_composed_and_twins_are_named(
