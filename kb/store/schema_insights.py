@@ -6,6 +6,13 @@ insights pages read a few thousand rows instead of millions of events: every
 figure a page shows is a sum over days, and every count of distinct people a
 union of the days' sketches (`kb.insights.sketches`). `department` is ''
 where a search was routed nowhere.
+
+The counts stay `Integer` (32 bits on PostgreSQL) where 0017 widened the
+numbers people set: each counts one day's events (a topic block's, 8 days'),
+and passing 2^31 would take some 25,000 searches a second all day (3,100 a
+second on one gap topic). A period's sums are `bigint` on PostgreSQL, which
+sums `integer` so, while `bigint` columns would sum as `numeric`
+(`tests/kb/store/test_store_insights.py` sums past 2^31 on both databases).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from kb.events import ClickEvent, FeedbackEvent, SearchEvent
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
 from kb.insights.store import InsightsStore, insights_store
 from kb.store.protocols import Store
-from kb.store.schema import insights_state
+from kb.store.schema import insights_articles, insights_request_days, insights_state
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -270,3 +270,27 @@ def test_an_ask_form_left_after_opening_a_suggestion_counts_as_deflected(
     days = insights.day_figures(DAY.date(), DAY.date() + timedelta(1))
     assert sum(d.ask_sessions for d in days) == 3
     assert sum(d.deflected for d in days) == 1
+
+
+def test_a_period_sums_past_32_bits_though_each_day_is_a_32_bit_count(
+    store: Store, insights: InsightsStore
+) -> None:
+    """The rollups' counts stay `integer` (32 bits on PostgreSQL; see
+    `kb.store.schema_insights`): each counts one day's events. Their sums over
+    a period are 64-bit on both databases (PostgreSQL sums `integer` as
+    `bigint`), so a period never overflows where its days fit."""
+    most, days = 2**31 - 1, [DAY.date(), DAY.date() + timedelta(days=1)]
+    counts = dict.fromkeys(("top_answers", "answers_then_request"), 0)
+    request_counts = ("first_judged", "first_within", "resolved_judged", "resolved_within",
+                      "ratings", "rating_sum", "rated", "rated_sum")  # fmt: skip
+    with store.engine.begin() as conn:
+        conn.execute(insert(insights_articles), [
+            {"day": d, "article_id": "it/vpn.md", "shown": most, **counts} for d in days
+        ])  # fmt: skip
+        conn.execute(insert(insights_request_days), [
+            {"day": d, "department": "it", "requests": most, **dict.fromkeys(request_counts, 0)}
+            for d in days
+        ])  # fmt: skip
+    until = days[-1] + timedelta(days=1)
+    assert insights.article_figures(days[0], until)["it/vpn.md"].shown == 2 * most
+    assert insights.request_figures(days[0], until, "it")[0] == 2 * most
