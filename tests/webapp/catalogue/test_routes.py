@@ -51,6 +51,25 @@ def test_the_form_shows_every_field_with_its_label_help_and_kind(client: FlaskCl
     assert "novalidate" in html
 
 
+@pytest.mark.parametrize(
+    ("lang", "hint", "ask_hint"),
+    [
+        ("en", "What the form does not ask for.", "What have you tried"),
+        ("de", "Was das Formular nicht abfragt.", "Was haben Sie schon versucht"),
+    ],
+)
+def test_the_anything_else_box_of_a_form_has_a_hint_that_fits_a_service(
+    client: FlaskClient, lang: str, hint: str, ask_hint: str
+) -> None:
+    """The box under a service's own fields carried the free ask form's hint,
+    "What have you tried, what is the situation?", on forms such as a new laptop
+    or a new hire's onboarding, where nothing was tried."""
+    html = form_page(client, f"/catalogue/laptop?hl={lang}")
+    help_text = re.search(r'<p id="field-description-help" class="hint">([^<]*)</p>', html)
+    assert help_text is not None and help_text[1].startswith(hint)
+    assert ask_hint not in html
+
+
 @pytest.mark.parametrize(("lang", "shown"), [("en", "YYYY-MM-DD"), ("de", "JJJJ-MM-TT")])
 def test_a_date_field_shows_its_format_in_the_pages_language(
     client: FlaskClient, lang: str, shown: str
