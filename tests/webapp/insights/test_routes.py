@@ -201,7 +201,8 @@ def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> Non
     )
     assert response.status_code == 303
     after = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Assigned to IT Service Desk" in after
+    # Not "Assigned – Assigned to IT Service Desk", the status said twice.
+    assert '<dd class="gap-status">Assigned to IT Service Desk</dd>' in after
     sign_in_as(client, "cora")
     owner = client.get("/insights/gaps").get_data(as_text=True)
     assert "parking permit" in owner and "gap-assign" not in owner  # sees it, may not assign
@@ -221,6 +222,7 @@ def test_assigning_in_german_names_the_department_after_abteilung(
     html = response.get_data(as_text=True)
     assert "Thema der Abteilung IT Service Desk zugewiesen." in html
     assert "Zugewiesen: Abteilung IT Service Desk" in html and "an IT Service" not in html
+    assert '<dd class="gap-status">Zugewiesen: Abteilung IT Service Desk</dd>' in html
 
 
 def test_the_intro_says_every_topic_is_listed_and_which_wordings_show(
