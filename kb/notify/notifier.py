@@ -21,14 +21,15 @@ import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from kb.content.departments import display_name
+from kb.content.departments import DEFAULT_TRIAGE, display_name
+from kb.i18n.catalog import domain_catalog
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict
-from kb.validators import utc_now
+from kb.validators import normal_name, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,13 @@ class Notifier:
         config: NotifyConfig,
         *,
         department_names: Mapping[str, str] | None = None,
+        triage: str = DEFAULT_TRIAGE,
         language_of: Callable[[str], str] = request_language,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.config = config
         self._names = dict(department_names or {})
+        self._triage = triage
         self._language_of = language_of
         self._clock = clock
 
@@ -72,6 +75,13 @@ class Notifier:
         """The language of the question (one mail is written in; en when unsure)."""
         lang = self._language_of(f"{request.query}\n{request.description}")
         return lang if lang in mail_languages() else "en"
+
+    def department_name(self, slug: str, lang: str) -> str:
+        """A department as mails name it (`display_name`, as pages do); the triage
+        queue by its name in `lang`, as pages do."""
+        if normal_name(slug) == self._triage and self._triage not in self._names:
+            return domain_catalog().translate(lang, "triage_name")
+        return display_name(slug, self._names)
 
     def messages(self, topic: Topic, request: Request, entry: RequestEntry) -> list[OutboxMessage]:
         """The outbox messages announcing `entry` (saved with `request`) under `topic`."""
@@ -169,7 +179,7 @@ class Notifier:
                 entry,
                 audience=audience,
                 lang=lang,
-                department_name=display_name(dept, self._names),
+                department_name=self.department_name(dept, lang),
             )
             if text is None:
                 continue

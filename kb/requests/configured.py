@@ -70,6 +70,7 @@ def configured_service(
     notifier = Notifier(
         NotifyConfig.from_settings(settings, departments),
         department_names={slug: d.name for slug, d in departments.items()},
+        triage=settings.triage_department,
         clock=clock,
     )
     return cls(

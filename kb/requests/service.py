@@ -95,6 +95,7 @@ class RequestService:
         self.notifier = notifier or Notifier(
             NotifyConfig(),
             department_names=self.directory.names(),
+            triage=triage_department,
             language_of=language_of,
             clock=clock,
         )

@@ -223,3 +223,13 @@ def test_a_department_without_a_name_is_mailed_by_its_folders_default_name(
     worker.deliver_due(clock.now)
     told = subject(inbox.take()["emma@example.org"])
     assert told == "[Request #1] Passed to HR: Payslip is missing"
+
+
+def test_the_triage_queue_is_mailed_by_the_name_pages_give_it(
+    mailing: tuple[RequestService, OutboxWorker, Inbox], clock: Clock
+) -> None:
+    service, worker, inbox = mailing
+    service.submit(EMPLOYEE, "Wo bekomme ich einen neuen Schlüssel?", department="triage")
+    worker.deliver_due(clock.now)
+    body = inbox.take()["emma@example.org"].get_content()
+    assert "Ihre Anfrage liegt bei der Abteilung Zentraler Service-Desk." in body
