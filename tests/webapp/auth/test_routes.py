@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -256,22 +257,36 @@ def test_single_sign_on_in_another_letter_case_is_the_same_account(
     assert refused.status_code == 403 and "local account" in text_of(refused)
 
 
-def test_two_first_sign_ins_in_two_letter_cases_land_on_one_account(
-    sso_app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The other sign-in (as "maria") records the name between this one's
-    # look-up (nothing there yet) and its insert (as "Maria").
+def _race(monkeypatch: pytest.MonkeyPatch, store: Store, meanwhile: Callable[[], object]) -> None:
+    """The next look-up of a user finds nothing, and `meanwhile` (a parallel
+    request recording the name) runs between it and the insert that follows."""
     looked_up = store.find_user
 
     def racing(name: str) -> User | None:
         monkeypatch.setattr(store, "find_user", looked_up)
-        store.add_user(User(username="maria"))
+        meanwhile()
         return None
 
     monkeypatch.setattr(store, "find_user", racing)
+
+
+def test_two_first_sign_ins_in_two_letter_cases_land_on_one_account(
+    sso_app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _race(monkeypatch, store, lambda: store.add_user(User(username="maria")))
     headers = {"X-Remote-User": "Maria", "X-Remote-Groups": "analyst"}
     me = client.get("/api/me", headers=headers)
     assert me.status_code == 200 and me.get_json()["username"] == "maria"
     assert [u.username for u in store.list_users()] == ["maria"]
     stored = store.get_user("maria")
     assert stored is not None and [g.label for g in stored.grants] == ["analyst"]
+
+
+def test_a_password_account_recorded_in_between_is_still_refused_to_single_sign_on(
+    sso_app: Flask, client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _race(monkeypatch, store, lambda: add_user(store, "paul", "admin", password="correct horse"))
+    refused = client.get("/", headers={"X-Remote-User": "Paul", "X-Remote-Groups": "analyst"})
+    assert refused.status_code == 403 and "local account" in text_of(refused)
+    stored = store.get_user("paul")
+    assert stored is not None and [g.label for g in stored.grants] == ["admin"]
