@@ -125,6 +125,12 @@ def users_rename(ctx: click.Context, old: str, new: str, merge: bool) -> None:
         change = rename_user(store, old, new, merge=merge)
     done = "merged into" if merge else "renamed to"
     click.echo(f"{old}: {done} {change.now_named}{_moved(change)}; sessions ended")
+    if change.grants_left:
+        labels = ", ".join(g.label for g in change.grants_left)
+        click.echo(
+            f"{change.now_named} did not get {old}'s roles {labels}; give them with "
+            f"`kb users add {change.now_named} --role …` where they are wanted"
+        )
 
 
 @users.command("remove")

@@ -148,13 +148,15 @@ class AccountChange:
     account it was merged into, or `removed_label(username)`. `moved` counts
     the rows that named it, by kind ("requests filed": 3); `unassigned_requests`
     (ids) and `unassigned_tasks` (request id, task number) were open work
-    taken from a removed account."""
+    taken from a removed account. `grants_left` are the roles a merged account
+    had that the account it went into lacks: a merge does not give them."""
 
     username: str
     now_named: str
     moved: dict[str, int] = field(default_factory=dict)
     unassigned_requests: list[int] = field(default_factory=list)
     unassigned_tasks: list[tuple[int, int]] = field(default_factory=list)
+    grants_left: list[Grant] = field(default_factory=list)
 
 
 def hash_password(password: str) -> str:

@@ -176,7 +176,12 @@ def rename_user(store: Store, old: str, new: str, *, merge: bool = False) -> Acc
             key="bad_username",
             values={"value": new},
         )
+    before = store.get_user(old)
     change = store.rename_user(old, new, merge=merge)
+    into = store.get_user(change.now_named) if merge else None
+    if before is not None and into is not None:
+        left = [g for g in before.grants if not into.has_role(g.role, g.department)]
+        change = replace(change, grants_left=left)
     logger.warning(
         "accounts: %s %s %s; their sessions have ended",
         old,

@@ -140,3 +140,18 @@ def test_users_rename_and_remove(env: dict[str, str]) -> None:
     assert [u["username"] for u in listed] == ["olga"]
     merged = run_kb(env, "users", "rename", "olga", "nobody", "--merge")
     assert merged.exit_code == 1 and "nothing to merge" in merged.output
+
+
+def test_users_rename_merge_names_the_roles_it_does_not_carry_over(env: dict[str, str]) -> None:
+    run_kb(env, "users", "add", "olga", "--role", "analyst", "--no-password")
+    run_kb(env, "users", "add", "olga2", "--role", "agent", "--department", "it", "--no-password")
+    run_kb(env, "users", "add", "olga2", "--role", "analyst")
+    merged = run_kb(env, "users", "rename", "olga2", "Olga", "--merge")
+    assert merged.exit_code == 0, merged.output
+    assert merged.output.splitlines() == [
+        "olga2: merged into olga; sessions ended",
+        "olga did not get olga2's roles agent:it; give them with "
+        "`kb users add olga --role …` where they are wanted",
+    ]
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [(u["username"], u["roles"]) for u in listed] == [("olga", ["analyst"])]
