@@ -4,6 +4,7 @@
  *  - "Was this helpful?" on the answer card is sent without leaving the page
  *  - the ask form suggests matching articles while the question is described, and
  *    sends itself once however often it is clicked
+ *  - a canned reply goes into the reply box in place, after what was already typed
  * Posts carry the session's CSRF token (from <meta name="csrf-token">) when there is one.
  */
 (function () {
@@ -300,6 +301,60 @@
     if (button) { button.removeAttribute("aria-disabled"); }
   };
 
+  /* ---- Canned replies on a request's page ------------------------------- */
+  /* Without a script the form reloads the page with the reply in the box, and what
+   * was typed is gone. Here the reply (filled in by the server, as on that page)
+   * comes from the API and is added to the box: an empty box takes it, typed text
+   * keeps its place and the reply follows after a blank line. */
+  function CannedForm(form, box) {
+    this.form = form;
+    this.box = box;
+    this.select = form.elements.canned;
+    this.status = form.querySelector(".canned-status");
+    this.replies = null;  /* one request for the page's replies, kept */
+    var self = this;
+    form.addEventListener("submit", function (e) { self.onSubmit(e); });
+  }
+
+  CannedForm.prototype.load = function () {
+    var form = this.form;
+    if (!this.replies) {
+      this.replies = fetch(form.dataset.repliesUrl, {
+        credentials: "same-origin", headers: { "Accept": "application/json" }
+      }).then(function (r) {
+        if (!r.ok) { throw new Error("HTTP " + r.status); }
+        return r.json();
+      }).then(function (data) { return data.replies || []; });
+      var self = this;
+      this.replies.catch(function () { self.replies = null; });  /* the next click asks again */
+    }
+    return this.replies;
+  };
+
+  CannedForm.prototype.onSubmit = function (e) {
+    if (!window.fetch) { return; }
+    e.preventDefault();
+    var ref = this.select.value;
+    var self = this;
+    this.load().then(function (replies) {
+      var chosen = replies.filter(function (r) { return r.ref === ref; })[0];
+      if (!chosen) { throw new Error("no reply " + ref); }
+      self.insert(chosen.text);
+    }).catch(function () {
+      // An empty box loses nothing to the page's own way; typed text is never dropped.
+      if (!self.box.value.trim()) { self.form.submit(); return; }
+      if (self.status) { self.status.textContent = self.form.dataset.msgFailed; }
+    });
+  };
+
+  CannedForm.prototype.insert = function (text) {
+    var typed = this.box.value.replace(/\s+$/, "");
+    this.box.value = typed ? typed + "\n\n" + text : text;
+    if (this.status) { this.status.textContent = ""; }
+    this.box.focus();
+    this.box.selectionStart = this.box.selectionEnd = this.box.value.length;
+  };
+
   function init() {
     document.querySelectorAll("form.search-form").forEach(function (form) {
       if (form.querySelector("input[role=combobox]")) { new Combobox(form); }
@@ -308,6 +363,10 @@
     document.addEventListener("auxclick", onResultClick);
     document.querySelectorAll("form.helpful").forEach(enhanceHelpful);
     document.querySelectorAll("form.ask-form").forEach(function (form) { new AskForm(form); });
+    var replyBox = document.getElementById("reply-text");
+    document.querySelectorAll("form.canned-form").forEach(function (form) {
+      if (replyBox && form.dataset.repliesUrl) { new CannedForm(form, replyBox); }
+    });
   }
 
   if (document.readyState === "loading") {

@@ -33,6 +33,7 @@ from tests.webapp.test_browser import (
     browser,  # noqa: F401 - a fixture, used by name
     sample_copy,
 )
+from webapp.services import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -250,3 +251,50 @@ def test_a_laptop_request_from_file_to_rating(
     expect(row.locator(".status")).to_have_text("In progress")
     assert agent_phone.page.evaluate("document.documentElement.scrollWidth") <= 390
     agent_phone.page.screenshot(path=str(OUTPUT / "queue-phone.png"), full_page=True)
+
+
+def test_a_canned_reply_joins_what_the_agent_typed(
+    browser: Any,  # noqa: F811
+    live: LiveServer,
+    tabs: list[Tab],
+) -> None:
+    """Choosing a canned reply reloaded the page and dropped what the agent had
+    typed; with a script it now follows the typed text in place, filled in by
+    the server as the reload fills it, and without one the reload still works."""
+    from playwright.sync_api import expect
+
+    olga = add_user(live.store, "olga", "employee")
+    title = 'Printer says <b>"offline"</b> & stops'
+    description = "The printer on the second floor stops printing every morning at nine."
+    filed = services(live.app).requests.submit(olga, title, description, department="it")
+    url = f"{live.url}/requests/{filed.id}"
+    filled = (
+        f"Hello olga, to help with “{title}” we need the exact error message and, if you "
+        "can, a screenshot. Please attach it to this request. paula, IT Services"
+    )
+
+    page = person(browser, live, tabs, "paula", "agent", "it").page
+    page.goto(url)
+    page.evaluate("window.stayed = true")  # a reload or a navigation forgets it
+    reply = page.get_by_label("Reply to the requester")
+    reply.fill("Thanks, I am looking into it.\n")
+    page.get_by_label("Canned reply").select_option(label="Ask for the error message")
+    page.get_by_role("button", name="Use in the reply").click()
+    expect(reply).to_have_value(f"Thanks, I am looking into it.\n\n{filled}")
+    assert page.evaluate("window.stayed") is True and page.url == url
+    expect(reply).to_be_focused()
+    # An empty box takes the reply as it is.
+    reply.fill("")
+    page.get_by_role("button", name="Use in the reply").click()
+    expect(reply).to_have_value(filled)
+    assert page.evaluate("window.stayed") is True and page.url == url
+
+    # Without JavaScript the form reloads the page with the reply in the box.
+    plain = _open(browser, java_script_enabled=False)
+    tabs.append(plain)
+    sign_in(plain, live, "paula")
+    plain.page.goto(url)
+    plain.page.get_by_label("Canned reply").select_option(label="Ask for the error message")
+    plain.page.get_by_role("button", name="Use in the reply").click()
+    expect(plain.page).to_have_url(re.compile(r"\?canned=it%2Fneed-more-detail#reply$"))
+    expect(plain.page.get_by_label("Reply to the requester")).to_have_value(filled)
