@@ -83,16 +83,18 @@ class RenderTimeout(RenderError):
 
 
 RETRY_SECONDS = 0.01
-_STDLIB = os.path.dirname(os.__file__) + os.sep
 _MARKDOWN = os.path.dirname(markdown.__file__) + os.sep
 
 
-def _renders(filename: str) -> bool:
-    """Whether code of this file is the renderer's own: this module, the
-    `markdown` package, or the standard library it calls."""
-    if filename == __file__ or filename.startswith(_MARKDOWN):
-        return True
-    return filename.startswith(_STDLIB) and "-packages" not in filename
+def _renders(frame: FrameType | None) -> bool:
+    """Whether `frame` runs for the renderer: the `markdown` package's code or
+    code it called (the standard library, a garbage-collection callback that
+    runs on top of it). The caller's own code around the render is not."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(_MARKDOWN):
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextmanager
@@ -108,21 +110,24 @@ def _deadline(seconds: float | None) -> Iterator[None]:
         yield
         return
     assert seconds is not None
+    done = False
 
     def stop(_signum: int, frame: FrameType | None) -> None:
-        if frame is not None and not _renders(frame.f_code.co_filename):
-            # Another library's finaliser or garbage-collection callback runs at
-            # this instant; an exception raised there is lost (printed as
-            # "Exception ignored"), so interrupt the renderer a moment later.
-            signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+        if done:
             return
-        raise RenderTimeout(seconds, seconds)
+        # Ask again a moment later: the renderer is not running (code around it
+        # is), or the exception raised below is lost because the timer fired in
+        # a finaliser or garbage-collection callback ("Exception ignored").
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
+        if _renders(frame):
+            raise RenderTimeout(seconds, seconds)
 
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
+        done = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 

@@ -5,6 +5,7 @@ time budget that `kb validate` reports (security review, issue 13: 9 KB of
 from __future__ import annotations
 
 import json
+import os
 import signal
 import time
 from pathlib import Path
@@ -47,6 +48,26 @@ def test_the_budget_never_interrupts_other_code() -> None:
         finished = True
         markdown_text.markdown.markdown(BRACKETS)
     assert finished
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
+
+
+def test_a_timeout_lost_in_a_callback_is_raised_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The timer fired in a garbage-collection callback (a WeakSet's clean-up)
+    on top of the renderer: the exception was lost there ("Exception ignored")
+    and no second one came, so the render ran on past its budget. Here this
+    test's code stands for the renderer, and swallows the first interruption."""
+    monkeypatch.setattr(markdown_text, "_MARKDOWN", str(Path(__file__).parent) + os.sep)
+    swallowed = False
+    started = time.perf_counter()
+    with pytest.raises(RenderTimeout), markdown_text._deadline(0.05):
+        try:
+            while time.perf_counter() - started < 5:
+                pass
+        except RenderTimeout:
+            swallowed = True
+        while time.perf_counter() - started < 5:
+            pass
+    assert swallowed and time.perf_counter() - started < 5
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
 
 
