@@ -214,12 +214,25 @@ class AuthoringService:
         )
 
     def append_section(
-        self, actor: User, article_id: str, heading: str, text: str, message: str = ""
-    ) -> ArticleVersion:
+        self,
+        actor: User,
+        article_id: str,
+        heading: str,
+        text: str,
+        message: str = "",
+        *,
+        once: bool = False,
+    ) -> ArticleVersion | None:
         """Add `text` under `## heading` at the end of an article (a resolved
         request's answer added to the article that already covers its topic).
-        Under the four-eyes rule a published article goes back to review."""
+        Under the four-eyes rule a published article goes back to review.
+
+        `once`: None, with nothing written, when a version saved with this
+        `message` exists already. The save is against the version opened, so of
+        two callers at once one finds the other's version or a `StaleEditError`."""
         opened = self.open(actor, article_id)
+        if once and any(v.message == message for v in self.versions.versions(article_id)):
+            return None
         department = self.department_of(article_id)
         status = opened.fields.status
         if department.review_required and status is Status.PUBLISHED:

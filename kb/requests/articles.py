@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.accounts.records import User
+from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
 from kb.authoring.from_request import draft_text, topic_title
 from kb.content.files import department_path
@@ -42,6 +43,10 @@ if TYPE_CHECKING:
     from kb.authoring.service import AuthoringService
 
 logger = logging.getLogger(__name__)
+
+
+class _Linked(Exception):
+    """The article is linked to the request already (nothing to save)."""
 
 
 class ArticleWork:
@@ -162,16 +167,28 @@ class ArticleWork:
                 details={"request": request_id},
                 key="nothing_general",
             )
-        authoring.append_section(
-            actor, article_id, parts.title, parts.body, f"answer of request {request_id}"
-        )
-        self._link(actor, request_id, article_id)
-        return True
+        message = f"answer of request {request_id}"
+        try:
+            added = authoring.append_section(
+                actor, article_id, parts.title, parts.body, message, once=True
+            )
+        except StaleEditError:
+            # Saved meanwhile, by a second click on the same button most likely:
+            # once more, and it finds that click's version if it was one.
+            added = authoring.append_section(
+                actor, article_id, parts.title, parts.body, message, once=True
+            )
+        # Link even when an earlier call added the answer but could not link it.
+        linked = self._link(actor, request_id, article_id)
+        return added is not None or linked
 
-    def _link(self, actor: User, request_id: int, article_id: str) -> None:
-        """Note that the resolution went into the existing article `article_id`."""
+    def _link(self, actor: User, request_id: int, article_id: str) -> bool:
+        """Note that the resolution went into the existing article `article_id`;
+        False when it is noted already."""
 
         def change(current: Request, now: datetime) -> Step:
+            if article_id in current.linked_articles:
+                raise _Linked()
             data = {"article": article_id, "status": "updated"}
             message = f"Answer added to article {article_id}"
             entry = new_entry(actor, current, now, "article", message, data, visible=False)
@@ -179,7 +196,11 @@ class ArticleWork:
             after = replace(current, linked_articles=linked, updated=now)
             return Step(after, entry, Topic.ARTICLE_DRAFTED)
 
-        self.ledger.save(actor, request_id, change)
+        try:
+            self.ledger.save(actor, request_id, change)
+        except _Linked:
+            return False
+        return True
 
     def record_published(self, actor: User, request_id: int, article_id: str) -> None:
         """Note in the request's history that its article was published (by the

@@ -13,6 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.accounts.service import add_user
+from kb.errors import StoreUnavailableError
+from kb.requests.articles import ArticleWork
 from kb.store.protocols import Store
 from tests.support import error_of, sign_in_as, text_of
 from tests.webapp.requests.test_stale_forms import agent, form_fields, resolved
@@ -152,3 +154,45 @@ def test_an_answer_taken_back_is_not_added(
     assert reopened.status_code == 200, text_of(reopened)
     error_of(post_api(app, "otto", answered.id, HR_ARTICLE), 409, "conflict")
     unchanged(store, answered._replace(version=store.get_request(answered.id).version), hr_article)
+
+
+def test_two_clicks_at_once_add_the_answer_once(
+    app: Flask, store: Store, hr_article: Path, answered: Answered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second click that read the request before the first one linked the
+    article, and opened the article after it was saved, added the answer again:
+    here the second call runs whole between the first one's save and its link."""
+    link = ArticleWork._link
+    second: list[Any] = []
+
+    def link_after_another_click(work: ArticleWork, *args: Any) -> bool:
+        if not second:
+            second.append(None)  # the second click's own link goes straight through
+            second[0] = post_api(app, "otto", answered.id, HR_ARTICLE)
+        return link(work, *args)
+
+    monkeypatch.setattr(ArticleWork, "_link", link_after_another_click)
+    first = post_api(app, "otto", answered.id, HR_ARTICLE)
+    assert first.status_code == 200 and second[0].status_code == 200, text_of(second[0])
+    assert hr_article.read_text(encoding="utf-8").count(ANSWER) == 1
+    assert store.get_request(answered.id).linked_articles == [HR_ARTICLE]
+
+
+def test_an_answer_added_but_not_linked_is_linked_on_the_next_click(
+    app: Flask, store: Store, hr_article: Path, answered: Answered, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database failed after the article was saved: the next click links the
+    article to the request instead of adding the answer a second time."""
+    link = ArticleWork._link
+
+    def fail_once(work: ArticleWork, *args: Any) -> bool:
+        monkeypatch.setattr(ArticleWork, "_link", link)
+        raise StoreUnavailableError("the database is not available right now")
+
+    monkeypatch.setattr(ArticleWork, "_link", fail_once)
+    assert post_api(app, "otto", answered.id, HR_ARTICLE).status_code == 503
+    assert store.get_request(answered.id).linked_articles == []
+    again = post_api(app, "otto", answered.id, HR_ARTICLE)
+    assert again.status_code == 200, text_of(again)
+    assert hr_article.read_text(encoding="utf-8").count(ANSWER) == 1
+    assert store.get_request(answered.id).linked_articles == [HR_ARTICLE]
