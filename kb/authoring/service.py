@@ -14,7 +14,7 @@ the article to the indexer.
 
 The four-eyes rule (`review_required: true` in `_department.yml`): an
 article is published only from status review, unchanged, by a content owner
-other than the one who submitted it.
+other than the one who submitted it (`kb.authoring.four_eyes`).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kb.accounts.records import Role, User
-from kb.authoring import files
+from kb.authoring import files, four_eyes
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
 from kb.authoring.markdown_file import check_text, compose_text, split_text
@@ -131,7 +131,9 @@ class AuthoringService:
             extra,
             text,
             version,
-            submitted_by=self._submitter(article_id) if fields.status is Status.REVIEW else "",
+            submitted_by=four_eyes.submitter(self.versions, article_id)
+            if fields.status is Status.REVIEW
+            else "",
         )
 
     def history(self, actor: User, article_id: str) -> list[ArticleVersion]:
@@ -187,7 +189,7 @@ class AuthoringService:
             if base_version is not None and base_version != current.number:
                 raise StaleEditError(article_id, base_version, current, text)
             check_text(text, article_id, self.max_bytes, self.render_seconds)
-            self._check_review(actor, department, current, fields)
+            four_eyes.check_review(self.versions, actor, department, current, fields)
             if text == current.text:
                 return current
             return self._record(actor, article_id, current.number + 1, text, action, message)
@@ -385,25 +387,3 @@ class AuthoringService:
             except Exception:
                 logger.exception("authoring: handing %s to the indexer failed", article_id)
         return version
-
-    def _submitter(self, article_id: str) -> str:
-        for version in reversed(self.versions.versions(article_id)):
-            if version.status is not Status.REVIEW:
-                break
-            if version.action in (Action.SUBMIT, Action.RESTORE, Action.SAVE) and version.author:
-                return version.author
-        return ""
-
-    def _check_review(
-        self, actor: User, department: Department, current: ArticleVersion, fields: ArticleFields
-    ) -> None:
-        if not department.review_required or fields.status is not Status.PUBLISHED:
-            return
-        now, _ = split_text(current.text, current.article_id)
-        if now.status is Status.PUBLISHED and now.says_the_same(fields):
-            return  # already published, nothing new to approve
-        if now.status is not Status.REVIEW or not now.says_the_same(fields):
-            raise review_required("submit", department, id=current.article_id)
-        submitter = self._submitter(current.article_id)
-        if not submitter or submitter == actor.username:
-            raise review_required("second", department, submitted_by=submitter)
