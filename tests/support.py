@@ -334,6 +334,7 @@ def sign_in_as(client: FlaskClient, username: str) -> str:
     current session generation, now); returns the session's CSRF token."""
     import time
 
+    from webapp.auth.identity import account_mark
     from webapp.services import services
 
     stored = services(client.application).store.get_user(username)
@@ -343,6 +344,8 @@ def sign_in_as(client: FlaskClient, username: str) -> str:
         session["kb_user"] = username
         session["kb_gen"] = stored.session_generation if stored is not None else 0
         session["kb_since"] = int(time.time())
+        if stored is not None:
+            session["kb_account"] = account_mark(stored)
         session["kb_csrf"] = token
     return token
 

@@ -13,7 +13,8 @@ Signed-in user, by the setting `auth_mode`:
   sign-in (`start_session`); the user and their grants are read from the
   store on each request, so a revoked grant takes effect at once. The
   session counts only while the user's session generation in the store is
-  the one it was started with and for `session_hours` after sign-in.
+  the one it was started with, for the account it was started for (not a
+  later one given a freed name) and for `session_hours` after sign-in.
 * `header`: a single-sign-on proxy in front of the app names the user in
   `X-Remote-User` and their roles in `X-Remote-Groups` (`agent:it,analyst`).
   The headers are believed only from the addresses in `trusted_proxies`
@@ -70,6 +71,10 @@ _MAX_AGE = 365 * 24 * 3600
 SESSION_USER = "kb_user"
 SESSION_GENERATION = "kb_gen"
 SESSION_SINCE = "kb_since"
+# Which account of the name the session is for: a name freed by `kb users
+# remove` or `rename` may be given to someone else, whose generation starts
+# again where the first holder's cookie may still be.
+SESSION_ACCOUNT = "kb_account"
 USER_HEADER = "X-Remote-User"
 GROUPS_HEADER = "X-Remote-Groups"
 _UNSET = object()
@@ -218,7 +223,24 @@ def start_session(user: User) -> None:
     session[SESSION_USER] = user.username
     session[SESSION_GENERATION] = user.session_generation
     session[SESSION_SINCE] = int(time.time())
+    session[SESSION_ACCOUNT] = account_mark(user)
     g.kb_signed_in = user
+
+
+def account_mark(user: User) -> str:
+    """What tells this account from an earlier or later one of the same name: the
+    moment it was created, as the store keeps it."""
+    return user.created.isoformat()
+
+
+def _same_account(user: User, since: int) -> bool:
+    """Whether the session was begun for `user`, not for an account that had the
+    name before it. A cookie from before sessions carried the mark counts when
+    it was begun after the account was created."""
+    mark = session.get(SESSION_ACCOUNT)
+    if mark is None:
+        return since >= int(user.created.timestamp())
+    return bool(mark == account_mark(user))
 
 
 def end_session() -> None:
@@ -245,9 +267,14 @@ def _user_from_session() -> User | None:
         session.clear()  # past its absolute lifetime (or from before it was recorded)
         return None
     user = _store().get_user(name)
-    if user is None or session.get(SESSION_GENERATION) != user.session_generation:
+    if (
+        user is None
+        or session.get(SESSION_GENERATION) != user.session_generation
+        or not _same_account(user, since)
+    ):
         # The account is gone, or signed out, given a new password or another role
-        # since this session began: signed out here too.
+        # since this session began, or the name is another account's now: signed
+        # out here too.
         session.clear()
         return None
     return user

@@ -2,7 +2,7 @@
 
 Sign-in (setting `auth_mode` = `local`) checks the username and password with
 `kb.accounts.service.authenticate` and keeps the username, the user's session
-generation and the sign-in time in Flask's session cookie (`kb_session`:
+generation, when the account was created and the sign-in time in Flask's session cookie (`kb_session`:
 signed, HttpOnly, SameSite=Lax, Secure with `session_cookie_secure`). The
 session ends after `session_hours` however active it is, and at once when
 the generation in the store moves on: sign-out ends every session of the

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.accounts.service import add_user, set_password
+from kb.accounts.service import add_user, remove_user, rename_user, set_password
 from kb.store.protocols import Store
 from webapp.auth import identity
 from webapp.services import services
@@ -102,3 +102,34 @@ def test_cookies_are_secure_when_configured(make_app: Any) -> None:
     assert "Secure" in session_cookie and "HttpOnly" in session_cookie
     expires = parsedate_to_datetime(session_cookie.split("Expires=")[1].split(";")[0])
     assert 5300 < expires.timestamp() - time.time() < 5500  # session_hours = 1.5
+
+
+@pytest.mark.parametrize("how", ["remove", "rename"])
+def test_a_cookie_of_a_removed_or_renamed_account_never_signs_in_a_later_one_of_its_name(
+    app: Flask, store: Store, paula: str, how: str
+) -> None:
+    """Security review of 2 December: the cookie names the account and its session
+    generation, and a new account of a freed name starts at generation 0 again,
+    so the first paula's kept cookie signed in as the second paula."""
+    cookie = signed_in(app.test_client())
+    if how == "remove":
+        remove_user(store, "paula")
+    else:
+        rename_user(store, "paula", "paula.old")
+    add_user(store, "paula", "agent", "it", password="another password")
+    assert store.get_user("paula").session_generation == 0  # as the first one's was
+    assert me(app, cookie) == 401
+    assert me(app, signed_in(app.test_client(), "another password")) == 200
+
+
+def test_a_cookie_from_before_sessions_named_their_account_counts_only_after_it_was_made(
+    app: Flask, store: Store, paula: str
+) -> None:
+    """A session cookie written before cookies named the account's creation keeps
+    working, unless it was begun before the account existed."""
+    client = app.test_client()
+    for since, expected in ((int(time.time()), 200), (int(time.time()) - 3600, 401)):
+        with client.session_transaction() as session:
+            session.clear()
+            session.update({"kb_user": "paula", "kb_gen": 0, "kb_since": since})
+        assert client.get("/api/me").status_code == expected
