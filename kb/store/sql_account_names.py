@@ -8,7 +8,8 @@ history outlives accounts. `kb users rename` moves every one of those names
 to the new one in the transaction that renames the account; `kb users
 remove` moves them to `removed_label(name)`, which no account can ever hold,
 so what the person did stays readable and a later account of the same name
-inherits none of it. A rewritten request or task gets a new version, so an
+inherits none of it (nor the idempotency keys of its requests, which are
+dropped). A rewritten request or task gets a new version, so an
 edit begun before the move is refused rather than writing the old name back.
 """
 
@@ -112,6 +113,16 @@ def move_names(conn: Connection, old: str, new: str, *, watching: bool = True) -
     """Rewrite every `old` outside `users` to `new`; without `watching`, `old`
     leaves watcher lists instead of becoming `new` there."""
     moves = NameMoves()
+    # Idempotency keys are kept per username (`requester:key`, or its digest):
+    # left as they are, a later account given the freed name, sending the same
+    # key, would be answered with these requests. A retry of a submission from
+    # before the change files a new request instead.
+    conn.execute(
+        update(requests_table)
+        .where(requests_table.c.requester == old)
+        .where(requests_table.c.idempotency_key.is_not(None))
+        .values(idempotency_key=None)
+    )
     for column, what in (
         (requests_table.c.requester, "requests filed"),
         (requests_table.c.assignee, "requests assigned"),

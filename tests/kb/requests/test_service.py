@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from kb.accounts.service import remove_user, rename_user
 from kb.errors import ConflictError, ValidationError
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.service import RequestService
@@ -98,6 +99,26 @@ def test_a_long_username_files_with_a_full_length_idempotency_key(service: Reque
     again = service.submit(long_name, "VPN drops", department="it", idempotency_key=key)
     other = service.submit(long_name, "VPN drops", department="it", idempotency_key=key[:-1])
     assert again.id == first.id and other.id != first.id
+
+
+@pytest.mark.parametrize("key", ["form-1", "k" * 190])  # kept as written, kept as a digest
+@pytest.mark.parametrize("how", ["remove", "rename"])
+def test_a_later_account_of_a_freed_name_never_gets_an_earlier_ones_request_by_its_key(
+    service: RequestService, store: Store, how: str, key: str
+) -> None:
+    # Security review of 2 December: keys are kept per username, so once `kb users
+    # remove` or `rename` freed the name, a new account of it sending the same key
+    # got the first account's request back (its question, department and status).
+    store.add_user(EMPLOYEE)
+    first = service.submit(EMPLOYEE, "VPN drops", department="it", idempotency_key=key)
+    if how == "remove":
+        remove_user(store, "emma")
+    else:
+        rename_user(store, "emma", "emma.old")
+    store.add_user(EMPLOYEE)
+    again = service.submit(EMPLOYEE, "VPN drops", department="it", idempotency_key=key)
+    assert again.id != first.id and again.requester == "emma"
+    assert service.submit(EMPLOYEE, "VPN drops", department="it", idempotency_key=key) == again
 
 
 def test_a_digest_shaped_key_never_returns_someone_elses_request(service: RequestService) -> None:
