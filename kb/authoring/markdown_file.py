@@ -11,6 +11,7 @@ would be refused there is ever written.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -27,6 +28,24 @@ from kb.errors import ContentError
 from kb.records import EVERYONE, Article, Problem, Status
 
 FIELD_ORDER = KNOWN_FIELDS
+# A heading made from someone's words (a request's question) is text, at most
+# this long: Markdown in it would be the article's, and a run of thousands of
+# `[` renders for minutes (kb.content.markdown_text).
+HEADING_MAX_CHARS = 200
+_MARKDOWN_MARKS = re.compile(r"([\\`*_{}\[\]()#!|<>&])")
+_AS_TEXT = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def plain_heading(text: str) -> str:
+    """`text` as a heading's words that Markdown shows as written: one line of
+    at most `HEADING_MAX_CHARS` characters (cut at a space, with "…"), each
+    character that could start a link, emphasis, code, an attribute list or
+    HTML escaped."""
+    line = " ".join(text.split())
+    if len(line) > HEADING_MAX_CHARS:
+        line = line[: HEADING_MAX_CHARS - 1]
+        line = (line.rsplit(" ", 1)[0] if " " in line[HEADING_MAX_CHARS // 2 :] else line) + "…"
+    return _MARKDOWN_MARKS.sub(lambda m: _AS_TEXT.get(m.group(1), "\\" + m.group(1)), line)
 
 
 def _list(value: Any) -> tuple[str, ...]:

@@ -30,7 +30,7 @@ from kb.accounts.records import Role, User
 from kb.authoring import files, four_eyes
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
-from kb.authoring.markdown_file import check_text, compose_text, split_text
+from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
 from kb.authoring.records import (
     STATUS_ACTION,
     Action,
@@ -239,7 +239,7 @@ class AuthoringService:
         status = opened.fields.status
         if department.review_required and status is Status.PUBLISHED:
             status = Status.REVIEW
-        body = f"{opened.fields.body.rstrip()}\n\n## {heading.strip()}\n\n{text.strip()}\n"
+        body = f"{opened.fields.body.rstrip()}\n\n## {plain_heading(heading)}\n\n{text.strip()}\n"
         return self.save(
             actor,
             article_id,

@@ -13,7 +13,7 @@ import pytest
 
 from kb.accounts.records import Grant, Role, User
 from kb.authoring.errors import ReviewRequiredError, StaleEditError, UnopenableArticleError
-from kb.authoring.markdown_file import split_text
+from kb.authoring.markdown_file import HEADING_MAX_CHARS, check_text, split_text
 from kb.authoring.records import Action, ArticleFields
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
@@ -519,3 +519,28 @@ def test_a_new_article_never_takes_a_windows_device_name(
         service.create(CORA, "it", name, fields)
     assert not (root / "it" / f"{name}.md").exists()
     assert service.create(CORA, "it", f"{name}-guide", fields).number == 1
+
+
+def test_an_added_heading_is_one_line_of_plain_text_of_bounded_length(
+    service: AuthoringService, root: Path
+) -> None:
+    """Security review of 2 December: "Add to" makes the requester's question the
+    heading of the answer it adds to an article (published at once without the
+    four-eyes rule). Its Markdown went in as written: a link or an attribute
+    list of the requester's in the article, and a question of thousands of `[`
+    rendered for minutes (Python-Markdown's link parser is quadratic in them)
+    while the edit lock of every department was held."""
+    heading = "Reset it [here](https://evil.example) <b>now</b> *today* {: #x}\n## Next "
+    service.append_section(CORA, "it/vpn.md", heading + "[" * 3000, "Use the portal.")
+    text = (root / "it" / "vpn.md").read_text(encoding="utf-8")
+    added = text.split("\n## ")[-1].splitlines()
+    assert added[1:] == ["", "Use the portal."]  # the heading is one line, the text after it
+    assert len(added[0]) <= 5 * HEADING_MAX_CHARS  # escaped: `&lt;` for `<`
+    article, _ = check_text(text, "it/vpn.md", 1_000_000)
+    assert "<a " not in article.body_html and "<b>" not in article.body_html
+    assert "<em>" not in article.body_html and 'id="x"' not in article.body_html
+    shown = article.sections[-1].headings[-1]
+    assert shown.startswith(
+        "Reset it [here](https://evil.example) <b>now</b> *today* {: #x} ## Next [["
+    )
+    assert shown.endswith("…") and len(shown) <= HEADING_MAX_CHARS
