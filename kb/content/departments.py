@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +79,47 @@ def display_name(slug: str, names: Mapping[str, str]) -> str:
     so an id an older version stored decomposed (NFD) still finds its name."""
     slug = normal_name(slug)
     return names.get(slug) or default_name(slug)
+
+
+def _name_key(name: str) -> str:
+    """What two names that read alike share: compatibility form (full-width
+    letters as plain ones), case folded, runs of spaces as one."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def without_shared_names(
+    departments: Mapping[str, Department],
+) -> tuple[dict[str, Department], list[Problem]]:
+    """`departments`, no two of them shown under one name. Employees choose where
+    a request goes by the name, so a department file's `name` that reads like
+    another department's (in any letter case or spacing) is not used: each such
+    department is shown by its folder's default name, and a warning says why.
+    A name that is the folder's own default name is kept (IT's folder `it` is
+    IT, whatever another file says)."""
+    holders: dict[str, list[str]] = {}
+    for slug, department in departments.items():
+        holders.setdefault(_name_key(department.name), []).append(slug)
+    kept = dict(departments)
+    problems: list[Problem] = []
+    for slugs in holders.values():
+        for slug in slugs if len(slugs) > 1 else ():
+            department = departments[slug]
+            if department.name == default_name(slug):
+                continue
+            others = ", ".join(sorted(s for s in slugs if s != slug))
+            kept[slug] = replace(department, name=default_name(slug))
+            problems.append(
+                Problem(
+                    f"{slug}/",
+                    f"the department file's name {department.name!r} reads like the name of "
+                    f"department {others}: two departments are never shown under one name, "
+                    f"so this one is shown as {default_name(slug)!r}",
+                    hint="give each department a name of its own in its department file",
+                    severity=Severity.WARNING,
+                    kind="department_name",
+                )
+            )
+    return kept, problems
 
 
 def default_department(slug: str) -> Department:

@@ -21,6 +21,7 @@ from kb.content.departments import (
     check_department_name,
     default_department,
     read_department,
+    without_shared_names,
 )
 from kb.content.documents import (
     DocumentDefaults,
@@ -129,7 +130,8 @@ def scan_departments(
         except ContentError as exc:
             problems.append(_problem(exc, Severity.WARNING))
             departments[slug] = default_department(slug)
-    return departments, problems
+    departments, shared = without_shared_names(departments)
+    return departments, problems + shared
 
 
 def _twin_folder(folder: Path, home: Path, slug: str) -> Problem:

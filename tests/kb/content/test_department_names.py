@@ -1,0 +1,56 @@
+"""Two departments are never shown under one name (security review of 2
+December): a department file's `name` is shown on every page, in mails and in
+request titles, and employees choose where a request goes by it, so a content
+owner whose file took another department's name would be sent questions (and
+whatever they hold) meant for that department."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kb.content.scanner import scan_departments
+
+
+def _content(tmp_path: Path, names: dict[str, str | None]) -> Path:
+    root = tmp_path / "content"
+    for slug, name in names.items():
+        (root / slug).mkdir(parents=True)
+        if name is not None:
+            (root / slug / "_department.yml").write_text(f"name: {name!r}\n", encoding="utf-8")
+    return root
+
+
+def test_a_department_file_never_takes_another_departments_name(tmp_path: Path) -> None:
+    root = _content(
+        tmp_path,
+        {
+            "it": "IT Services",
+            "hr": "  it   SERVICES ",  # HR's owner poses as IT, in another spelling
+            "facilities": None,  # shown by its folder's name, Facilities
+            "finance": "Ｆａｃｉｌｉｔｉｅｓ",  # the same in full-width letters
+            "legal": "Legal",  # its folder's own name: kept, whoever else takes it
+            "sales": "legal",
+        },
+    )
+    departments, problems = scan_departments(root)
+    names = {slug: d.name for slug, d in departments.items()}
+    assert names == {
+        "it": "IT",
+        "hr": "HR",
+        "facilities": "Facilities",
+        "finance": "Finance",
+        "legal": "Legal",
+        "sales": "Sales",
+    }
+    assert len({name.casefold() for name in names.values()}) == len(names)
+    clashes = {p.path: p.message for p in problems if p.kind == "department_name"}
+    assert set(clashes) == {"it/", "hr/", "finance/", "sales/"}
+    assert "'  it   SERVICES '" in clashes["hr/"] and "it" in clashes["hr/"]
+    assert all(p.severity.value == "warning" for p in problems if p.kind == "department_name")
+
+
+def test_names_of_their_own_are_kept(tmp_path: Path) -> None:
+    root = _content(tmp_path, {"it": "IT Services", "hr": "Human Resources", "legal": None})
+    departments, problems = scan_departments(root)
+    assert {d.name for d in departments.values()} == {"IT Services", "Human Resources", "Legal"}
+    assert not problems
