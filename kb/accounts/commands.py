@@ -38,9 +38,10 @@ def users_add(
     Asks for the password unless --password-stdin or --no-password is given;
     an existing user keeps their password when none is given.
     """
-    from kb.accounts.service import add_user, make_grant
+    from kb.accounts.service import add_user, make_grant, refuse_reserved
 
-    grant = make_grant(role, department)  # refuse a bad role before asking for a password
+    refuse_reserved(name)  # a name and a role that cannot be, before asking for a password
+    grant = make_grant(role, department)
     settings = settings_from(ctx)
     if grant.department is not None:
         _warn_unknown_department(settings, grant.department)
@@ -191,13 +192,16 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
 @users.command("check")
 @click.pass_context
 def users_check(ctx: click.Context) -> None:
-    """Name accounts whose usernames differ only in letter case (exit status 1
-    when there are any). New ones are refused; these come from before, and
-    could pass for each other."""
+    """Name accounts whose usernames differ only in letter case, and accounts
+    under a name the system uses for itself (exit status 1 when there are any).
+    New ones are refused; these come from before, and could pass for each
+    other, or for the command line in histories."""
+    from kb.accounts.records import reserved_use
     from kb.accounts.service import case_twins
 
     with open_store(settings_from(ctx)) as store:
-        twins = case_twins(store.list_users())
+        users = store.list_users()
+    twins = case_twins(users)
     for group in twins:
         names = ", ".join(u.username for u in group)
         click.echo(
@@ -210,8 +214,15 @@ def users_check(ctx: click.Context) -> None:
             "`kb users rename TWIN OLDEST --merge` when it is the same person, or "
             "`kb users remove TWIN`"
         )
+    reserved = [u.username for u in users if reserved_use(u.username)]
+    for name in reserved:
+        click.echo(
+            f"{name}: a name the system uses for itself ({reserved_use(name)}); "
+            f"rename it: `kb users rename {name} NEWNAME`"
+        )
+    if twins or reserved:
         raise SystemExit(1)
-    click.echo("no usernames differ only in letter case")
+    click.echo("no usernames differ only in letter case, none is reserved")
 
 
 COMMANDS = [users]

@@ -26,6 +26,24 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}$")
 MIN_PASSWORD_CHARS = 8
 
 
+# Names the system writes for itself, which no account may take: the command
+# line acts as SYSTEM_USERNAME in request histories, and `kb demo traffic` files
+# requests as DEMO_USER_PREFIX… people (`--remove` deletes what they filed).
+SYSTEM_USERNAME = "kb-cli"
+DEMO_USER_PREFIX = "demo-traffic."
+
+
+def reserved_use(username: str) -> str:
+    """What the system uses `username` for when it is one of its own names
+    (compared as usernames are: trimmed, NFC, any letter case); "" otherwise."""
+    key = username_key(username.strip())
+    if key == username_key(SYSTEM_USERNAME):
+        return "the command line's name in request histories"
+    if key.startswith(username_key(DEMO_USER_PREFIX)):
+        return "the people of demo traffic, whose requests `kb demo traffic --remove` deletes"
+    return ""
+
+
 def username_key(username: str) -> str:
     """What tells usernames apart: `Alice` and `alice` are one name (NFC, then
     case-folded). Two accounts under one name could pass for each other in

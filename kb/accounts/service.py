@@ -24,12 +24,14 @@ from functools import lru_cache
 
 from kb.accounts.records import (
     MIN_PASSWORD_CHARS,
+    SYSTEM_USERNAME,
     USERNAME_PATTERN,
     AccountChange,
     Grant,
     Role,
     User,
     hash_password,
+    reserved_use,
     username_key,
 )
 from kb.content.departments import is_department_id
@@ -42,7 +44,7 @@ logger = logging.getLogger(__name__)
 DEPARTMENT_ROLES = frozenset({Role.AGENT, Role.CONTENT_OWNER})
 
 DEMO_DEPARTMENTS = ("hr", "it", "facilities", "finance", "legal", "operations", "triage")
-SYSTEM_USERNAME = "kb-cli"
+SSO_USER_FIELD = "X-Remote-User"
 
 
 def parse_role(role: str | Role) -> Role:
@@ -56,6 +58,25 @@ def parse_role(role: str | Role) -> Role:
             key="unknown_role",
             values={"value": role, "known": known},
         ) from None
+
+
+def refuse_reserved(username: str, field: str = "username") -> None:
+    """ValidationError about `field` when `username` is a name the system uses
+    for itself (`reserved_use`): an account of that name could pass for the
+    command line in histories, or lose its requests to `kb demo traffic --remove`.
+    The proxy's header is worded for the person it was sent for."""
+    use = reserved_use(username)
+    if not use:
+        return
+    message = f"{field} {username!r} is reserved: it is {use}; choose another name"
+    details = {"field": field, "value": username}
+    if field == SSO_USER_FIELD:
+        raise ValidationError(
+            message, details=details, key="sso_user_reserved", values={"value": username}
+        )
+    raise ValidationError(
+        message, details=details, key="reserved_username", values={"value": username}
+    )
 
 
 def make_grant(role: str | Role, department: str | None = None) -> Grant:
@@ -97,6 +118,7 @@ def add_user(
     A password (at least 8 characters) is hashed; None leaves an existing
     password alone and gives a new user none (they can only sign in by SSO).
     """
+    refuse_reserved(username)
     grant = make_grant(role, department)
     password_hash = _hash(password) if password is not None else None
     existing = store.get_user(username)
@@ -169,6 +191,7 @@ def rename_user(store: Store, old: str, new: str, *, merge: bool = False) -> Acc
             key="bad_username",
             values={"value": new},
         )
+    refuse_reserved(new)
     if new == old:
         raise ValidationError(
             f"{old!r} is already called that; give another name",
@@ -275,6 +298,7 @@ def user_from_headers(remote_user: str | None, groups_header: str | None) -> Use
             key="sso_user_invalid",
             values={"value": remote_user or ""},
         )
+    refuse_reserved(name, SSO_USER_FIELD)
     return User(username=name, grants=parse_groups(groups_header))
 
 
@@ -327,6 +351,7 @@ def ensure_demo_users(
     wanted += [("analyst", [Grant(role=Role.ANALYST)]), ("admin", [Grant(role=Role.ADMIN)])]
     accounts = []
     for username, grants in wanted:
+        refuse_reserved(username)  # an agent's name comes from a department's
         password = f"{username}-demo"
         user = store.get_user(username)
         if user is None:

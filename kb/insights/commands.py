@@ -302,7 +302,8 @@ def demo_group() -> None:
 def demo_traffic_command(ctx: click.Context, days: int, remove: bool, if_empty: bool) -> None:
     """Searches, clicks, votes, requests and resolutions through the real engine
     and request service, marked as demo so that --remove takes them out."""
-    from kb.insights.demo import DEMO_PREFIX, DEMO_USER_PREFIX
+    from kb.accounts.records import DEMO_USER_PREFIX
+    from kb.insights.demo import DEMO_PREFIX
     from kb.insights.factory import demo_traffic, refresh
     from kb.insights.store import insights_store
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from kb.accounts.records import Grant, Role, User
+from kb.accounts.records import DEMO_USER_PREFIX, Grant, Role, User
 from kb.events import ClickEvent, FeedbackEvent, search_event
 from kb.results import Query, SearchResponse
 from kb.store.protocols import Store
@@ -30,7 +30,6 @@ from kb.store.protocols import Store
 logger = logging.getLogger(__name__)
 
 DEMO_PREFIX = "demo:"
-DEMO_USER_PREFIX = "demo-traffic."
 
 # Questions the sample knowledge base answers, in both languages.
 ANSWERABLE = [

@@ -104,6 +104,24 @@ def test_a_bad_group_from_the_proxy_is_explained_in_the_readers_language(make_ap
     assert "invalid_request" not in text
 
 
+def test_the_proxy_may_not_sign_anyone_in_as_the_command_line(make_app) -> None:  # type: ignore[no-untyped-def]
+    """An identity provider's `KB-CLI` became an account whose work read in every
+    history as the command line's (`kb-cli`): the names the system uses for
+    itself are refused, in any letter case, and nothing is recorded."""
+    app = make_app(auth_mode="header", trusted_proxies="127.0.0.1")
+    client = app.test_client()
+    for name in ("kb-cli", "KB-CLI", "Demo-Traffic.p001"):
+        sent = {"X-Remote-User": name, "X-Remote-Groups": "admin"}
+        refused = client.get("/api/me", headers=sent)
+        assert refused.status_code == 400
+        assert refused.get_json()["error"]["details"] == {"field": "X-Remote-User", "value": name}
+        assert "a name the knowledge base uses for itself" in refused.get_json()["error"]["message"]
+        page = client.get("/", headers={**sent, "Accept-Language": "de"})
+        assert page.status_code == 400
+        assert f"„{name}“ als Ihren Benutzernamen" in page.get_data(as_text=True)
+    assert services(app).store.list_users() == []
+
+
 def people_who_searched(app: Flask, peer: str, *forwarded_for: str) -> list[str]:
     """The person each search counts as, one new browser per X-Forwarded-For."""
     for chain in forwarded_for:

@@ -61,11 +61,32 @@ def _next_target() -> str:
     return local_path(request.values.get("next", "")) or url_for("search.index")
 
 
+# What signing in is for, by the page it leads back to (the first prefix that
+# matches; the ask form and My requests otherwise): the sign-in page says so.
+SIGN_IN_PURPOSES = (
+    ("/insights", "sign_in_why_insights"),
+    ("/manage", "sign_in_why_manage"),
+    ("/requests/drafts", "sign_in_why_manage"),
+    ("/requests/queue", "sign_in_why_queue"),
+)
+
+
+def sign_in_purpose(target: str) -> str:
+    """The message key that says what signing in is for on the page `target`."""
+    path = urlsplit(target).path
+    for prefix, key in SIGN_IN_PURPOSES:
+        if path == prefix or path.startswith(prefix + "/"):
+            return key
+    return "sign_in_why"
+
+
 def _form(*, header_mode: bool = False, username: str = "", error: str = "") -> str:
+    target = _next_target()
     return render_template(
         "auth/sign_in.html",
         header_mode=header_mode,
-        next_url=_next_target(),
+        purpose=sign_in_purpose(target),
+        next_url=target,
         username=username,
         error=error,
         csrf=csrf_token(create=True),

@@ -15,8 +15,9 @@ from flask import Blueprint, flash, render_template
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
-from kb.errors import ValidationError
+from kb.errors import PermissionDenied, ValidationError
 from kb.records import Status
+from kb.requests.permissions import is_admin
 from kb.settings import Settings
 from webapp import services
 from webapp.auth.identity import require_user
@@ -122,9 +123,22 @@ def publish_done(settings: Settings) -> str:
 
 
 def drafts() -> str:
-    """Drafts waiting to be published, a page at a time (newest requests first)."""
+    """Drafts waiting to be published, a page at a time (newest requests first).
+
+    The page is the content owners' (and admins'): publishing is theirs. Anyone
+    else is told so (403), not shown an empty list that reads as "nothing to
+    do" to an agent whose drafts are in fact waiting."""
     actor = require_user()
-    page = presenters.drafts_to_publish(request_service(), actor, content_root(), cursor_arg())
+    service = request_service()
+    if not is_admin(actor) and not presenters.owned_departments(service, actor):
+        raise PermissionDenied(
+            "the drafts page lists articles drafted from requests for the content owners "
+            "who publish them: it is for content owners and admins (a request's own draft "
+            "is linked on its page); ask an admin for the role content_owner:<department>",
+            details={"user": actor.username},
+            key="drafts_who",
+        )
+    page = presenters.drafts_to_publish(service, actor, content_root(), cursor_arg())
     following, first_page = page_links(page, "requests.drafts")
     return render_template(
         "requests/drafts.html", found=page.items, following=following, first_page=first_page

@@ -16,11 +16,13 @@ from pathlib import Path
 from kb.accounts.records import Role, User
 from kb.attachments.records import Attachment
 from kb.catalogue.templates import shown_value
+from kb.errors import KbError
 from kb.requests.canned import FilledReply
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.permissions import RequestPermissions, works_queue
-from kb.requests.records import Request
+from kb.requests.records import Request, RequestEntry
 from kb.requests.service import RequestDetail, RequestService
+from webapp.articles.presenters import visible_article
 from webapp.departments import department_name
 from webapp.i18n import current_language
 from webapp.requests.presenters import LinkedArticle, linked_articles
@@ -48,6 +50,10 @@ class RequestPage:
     canned: list[FilledReply] = field(default_factory=list)  # the agents' ready replies
     reply_text: str = ""  # the reply box's text (a canned reply chosen)
     back_queue: str = ""  # the queue the reader works it from; empty: My requests
+    # Id → title of the linked articles the reader may read, for readers who see
+    # titles (the requester, watchers, a task's agents); None for those who work
+    # the request or own its department's content, who see ids and statuses.
+    readable: dict[str, str] | None = None
 
     @property
     def allowed(self) -> RequestPermissions:
@@ -68,6 +74,18 @@ class RequestPage:
             and req.merged_into is None
             and not self.can_reopen
         )
+
+    @property
+    def history(self) -> list[RequestEntry]:
+        """The history the reader sees: for a reader who sees titles, an article's
+        entry only where they may read the article."""
+        if self.readable is None:
+            return self.detail.history
+        return [
+            e
+            for e in self.detail.history
+            if e.kind != "article" or str(e.data.get("article", "")) in self.readable
+        ]
 
     def attachments_of(self, entry_id: int | None) -> list[Attachment]:
         """The files that came with one history entry."""
@@ -126,6 +144,7 @@ def page_of(
     allowed = detail.permissions
     canned = service.canned_replies(actor, request_id, current_language())
     agents = assignee_choices(service, request) if allowed.work else []
+    sees_ids = allowed.work or allowed.publish_articles
     return RequestPage(
         detail=detail,
         is_requester=allowed.is_requester,
@@ -143,7 +162,8 @@ def page_of(
         # Once a draft exists the page links to it instead of offering another.
         can_draft=allowed.draft_article and not request.linked_articles,
         can_publish=allowed.publish_articles,
-        articles=linked_articles(request, content_root),
+        articles=linked_articles(request, content_root) if sees_ids else [],
+        readable=None if sees_ids else readable_articles(request),
         agents=agents,
         departments=[d for d in departments if d[0] != request.department],
         form=form_values(service, request, current_language()),
@@ -152,6 +172,19 @@ def page_of(
         reply_text=next((c.text for c in canned if chosen and c.chosen_by(chosen)), ""),
         back_queue=_back_queue(actor, detail),
     )
+
+
+def readable_articles(request: Request) -> dict[str, str]:
+    """Id → title of the request's linked articles the signed-in reader may read,
+    as the article page decides (published, and their groups in its audience):
+    a draft, a retired or a restricted article is left out, not named."""
+    found = {}
+    for article_id in request.linked_articles:
+        try:
+            found[article_id] = visible_article(article_id).title
+        except KbError:  # not published, not theirs to read, or the index away
+            continue
+    return found
 
 
 def _back_queue(actor: User, detail: RequestDetail) -> str:

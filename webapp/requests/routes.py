@@ -30,6 +30,10 @@ from webapp.throttle import REPLY, limit_account
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 
+# Where a move lands: the top of the page reached (base.html's <main>, which the
+# note opens), on the request page as on the queue.
+MOVED_ANCHOR = "#main"
+
 
 template_helpers.register(bp)
 articles.register(bp)
@@ -175,8 +179,12 @@ def assign_me(request_id: int) -> Response | tuple[str, int]:
 @bp.post("/<int:request_id>/reassign")
 @checks_own_form
 def reassign(request_id: int) -> Response | tuple[str, int]:
-    """Move it to another department; an agent who may no longer see it goes back to
-    the queue it left, told where it went (its page would only say "not found")."""
+    """Move it to another department, then to the top of the page with a note
+    naming where it went; an agent who may no longer see it goes back to the
+    queue it left (its page would only say "not found"). The form posts to its
+    own anchor, which a browser keeps on a redirect without one: the redirect
+    names `#main` (where the note is), since the page reached after a move may
+    not show the form. A refused move comes back at the form with its error."""
     left: list[str] = []
 
     def move(actor: User) -> None:
@@ -184,22 +192,16 @@ def reassign(request_id: int) -> Response | tuple[str, int]:
         moved = request_service().reassign(
             actor, request_id, form_text("department"), form_text("reason")
         )
+        where = department_name(moved.department)
+        flash(gettext("reassigned", id=request_id, department=where), "success")
         try:
             request_service().get(actor, request_id)
         except NotFoundError:
             left.append(before)
-            flash(
-                gettext(
-                    "reassigned_away", id=request_id, department=department_name(moved.department)
-                ),
-                "success",
-            )
-        else:
-            flash(gettext("reassigned"), "success")
 
-    response = act(request_id, move)
+    response = act(request_id, move, anchor=MOVED_ANCHOR)
     if left:
-        return redirect(url_for("queue.show", department=left[0]), code=303)
+        return redirect(url_for("queue.show", department=left[0]) + MOVED_ANCHOR, code=303)
     return response
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.support import run_kb
 
 
@@ -155,3 +157,36 @@ def test_users_rename_merge_names_the_roles_it_does_not_carry_over(env: dict[str
     ]
     listed = json.loads(run_kb(env, "users", "list", "--json").output)
     assert [(u["username"], u["roles"]) for u in listed] == [("olga", ["analyst"])]
+
+
+@pytest.mark.parametrize("name", ["kb-cli", "KB-Cli", "demo-traffic.p001"])
+def test_users_add_and_rename_refuse_the_names_the_system_uses(
+    env: dict[str, str], name: str
+) -> None:
+    # Refused before a password is asked for (no input is given here).
+    added = run_kb(env, "users", "add", name, "--role", "admin")
+    assert added.exit_code == 1
+    assert f"username {name!r} is reserved" in added.output and "Password" not in added.output
+    run_kb(env, "users", "add", "maria", "--role", "employee", "--no-password")
+    renamed = run_kb(env, "users", "rename", "maria", name)
+    assert renamed.exit_code == 1 and "is reserved" in renamed.output
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [u["username"] for u in listed] == ["maria"]
+
+
+def test_users_check_names_an_account_under_a_reserved_name(env: dict[str, str]) -> None:
+    """One made before names were reserved: named, with the way out."""
+    from kb.accounts.records import User
+    from kb.store.factory import create_store
+
+    store = create_store(env["KB_DATABASE_URL"])
+    try:
+        store.add_user(User(username="KB-CLI"))
+    finally:
+        store.close()
+    checked = run_kb(env, "users", "check")
+    assert checked.exit_code == 1
+    assert "KB-CLI: a name the system uses for itself" in checked.output
+    assert "`kb users rename KB-CLI NEWNAME`" in checked.output
+    assert run_kb(env, "users", "rename", "KB-CLI", "ops.cli").exit_code == 0
+    assert run_kb(env, "users", "check").exit_code == 0

@@ -8,13 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role, User
+from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role, User, reserved_use
 from kb.accounts.service import (
     add_user,
     authenticate,
     case_twins,
     ensure_demo_users,
     parse_groups,
+    rename_user,
     system_user,
     user_from_headers,
 )
@@ -124,6 +125,40 @@ def test_demo_users_are_created_once(store: Store) -> None:
         assert authenticate(store, username, password) is not None
     assert dict((a[0], a[2]) for a in accounts)["agent-it"] == ["agent:it"]
     assert ensure_demo_users(store, departments=["it", "hr"]) == accounts
+
+
+RESERVED = ["kb-cli", "KB-CLI", "Kb-Cli", "demo-traffic.p001", "DEMO-TRAFFIC.agent-it"]
+
+
+@pytest.mark.parametrize("name", RESERVED)
+def test_the_names_the_system_uses_for_itself_are_refused(store: Store, name: str) -> None:
+    """Nothing stopped an account called `kb-cli`, the name the command line acts
+    as in histories (or `demo-traffic.…`, whose requests `kb demo traffic --remove`
+    deletes): creating, renaming and single sign-on refuse them, in any letter
+    case and after the trimming and NFC that usernames get."""
+    with pytest.raises(ValidationError, match=f"username '{name}' is reserved") as refused:
+        add_user(store, name, "admin", password="correct horse")
+    assert f"„{name}“ ist ein Name, den die Wissensdatenbank selbst" in refused.value.message_in(
+        "de"
+    )
+    assert refused.value.details == {"field": "username", "value": name}
+    add_user(store, "maria", "employee")
+    with pytest.raises(ValidationError, match="is reserved"):
+        rename_user(store, "maria", f"  {name} ")
+    with pytest.raises(ValidationError, match="X-Remote-User .* is reserved"):
+        user_from_headers(name, "admin")
+    assert not [u.username for u in store.list_users() if reserved_use(u.username)]
+
+
+def test_names_near_the_reserved_ones_are_anyones() -> None:
+    for name in ("kb-cli2", "kb-clive", "kb.cli", "demo-traffic", "demo-trafficker", "maria"):
+        assert reserved_use(name) == ""
+    assert reserved_use(system_user().username) != ""  # the command line's own name
+
+
+def test_no_demo_account_takes_a_reserved_name(store: Store) -> None:
+    accounts = ensure_demo_users(store, departments=["cli", "traffic", "it"])
+    assert accounts and all(reserved_use(name) == "" for name, _, _ in accounts)
 
 
 def test_system_user_is_an_admin() -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kb.accounts.records import DEMO_USER_PREFIX
 from kb.events import SearchEvent
-from kb.insights.demo import ANSWERABLE, DEMO_PREFIX, DEMO_USER_PREFIX, DemoTraffic
+from kb.insights.demo import ANSWERABLE, DEMO_PREFIX, DemoTraffic
 from kb.insights.store import insights_store
 from kb.records import Department
 from kb.requests.lifecycle import RequestStatus

@@ -107,6 +107,34 @@ def test_pages_send_visitors_to_sign_in(client: FlaskClient, path: str) -> None:
     assert response.headers["Location"].startswith("/auth/sign-in?next=")
 
 
+ASK_WHY = "Sign in to ask a department"
+
+
+@pytest.mark.usefixtures("people")
+@pytest.mark.parametrize(
+    ("path", "why", "warum"),
+    [
+        ("/insights/", "Sign in to see the insights", "um die Auswertung zu sehen"),
+        ("/insights/gaps?days=7", "Sign in to see the insights", "um die Auswertung zu sehen"),
+        ("/manage/", "write, review and publish your department", "Artikel Ihrer Abteilung"),
+        ("/manage/new?department=it", "write, review and publish your department", "Redakteure"),
+        ("/requests/queue/it", "Sign in to work your department", "Warteschlange Ihrer"),
+        ("/ask/?q=help", ASK_WHY, "um eine Abteilung zu fragen"),
+    ],
+)
+def test_the_sign_in_page_says_what_signing_in_is_for_there(
+    client: FlaskClient, path: str, why: str, warum: str
+) -> None:
+    """Insights and the content owners' pages sent visitors to a sign-in page that
+    offered to "ask a department": it says what signing in is for on the page
+    they came from, in their language."""
+    target = client.get(path).headers["Location"]
+    page = text_of(client.get(target))
+    assert why in page
+    assert (ASK_WHY in page) == (why == ASK_WHY)
+    assert warum in text_of(client.get(target + "&hl=de"))
+
+
 def test_a_form_post_without_its_token_is_refused(client: FlaskClient, paula: str) -> None:
     client.get("/auth/sign-in")  # the session now holds a token
     response = client.post("/auth/sign-in", data={"username": "paula", "password": "correct horse"})

@@ -15,7 +15,8 @@ from kb.accounts.records import User
 from kb.requests.service import RequestService
 from kb.settings import Settings
 from kb.store.protocols import Store
-from tests.support import post_request_form, sign_in_as, text_of
+from tests.support import ARTICLES, make_article, post_request_form, sign_in_as, text_of
+from webapp.services import services
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -224,7 +225,7 @@ def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
     assert response.status_code == 303
     # Not IT's any more: back to IT's queue, which says where it went (not a 404
     # of the request page the agent may no longer see).
-    assert response.headers["Location"] == "/requests/queue/it"
+    assert response.headers["Location"] == "/requests/queue/it#main"
     queue = text_of(client.get(response.headers["Location"]))
     assert f"Request #{request_id} has been moved to Human Resources." in queue
     assert client.get(f"/requests/{request_id}").status_code == 404
@@ -234,6 +235,35 @@ def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
     assert "moved it from IT Service Desk to Human Resources" in text_of(
         client.get(f"/requests/{request_id}")
     )
+
+
+def test_a_move_lands_where_its_note_is_and_a_refusal_at_the_form(client: FlaskClient) -> None:
+    """The move form posts to `#reassign-form`, which a browser keeps on a redirect
+    that names no anchor: after a move it landed on a form the page no longer had
+    (the queue), or under the note it should read. The redirect names `#main`,
+    where the note is; a refused move comes back at the form, with its error."""
+    request_id = file(client)
+    ada = sign_in_as(client, "ada")  # still sees it afterwards: back to its page
+    page = text_of(client.get(f"/requests/{request_id}"))
+    action = f'action="/requests/{request_id}/reassign#reassign-form"'
+    assert action in page and 'id="reassign-form"' in page
+    response = act(client, ada, request_id, "reassign", department="hr", reason="About pay")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/requests/{request_id}#main"
+    moved = text_of(client.get(response.headers["Location"]))
+    assert '<main id="main"' in moved
+    assert f"Request #{request_id} has been moved to Human Resources." in moved
+    refused = act(client, ada, request_id, "reassign", department="hr", reason="")
+    assert refused.status_code == 400
+    form = text_of(refused).split('id="reassign-form"', 1)[1].split("</form>", 1)[0]
+    assert 'id="reassign-error"' in form and "Why: please fill this in." in form
+    sent = {"csrf_token": ada, "version": hidden(moved, "version"), "reason": "Doch IT"}
+    german = client.post(
+        f"/requests/{request_id}/reassign?hl=de", data={**sent, "department": "it"}
+    )
+    assert german.headers["Location"] == f"/requests/{request_id}#main"
+    note = f"Die Anfrage #{request_id} wurde an die Abteilung IT Service Desk abgegeben."
+    assert note in text_of(client.get(f"/requests/{request_id}?hl=de"))
 
 
 def test_from_answer_to_published_article(
@@ -274,6 +304,30 @@ def test_from_answer_to_published_article(
     assert "Search finds it after the next index run." in published
     assert "No drafts are waiting." in text_of(client.get("/requests/drafts/"))
     assert store.get_request(request_id).linked_articles == [article_id]
+
+
+def test_a_requester_reads_the_titles_of_the_articles_they_may_read(
+    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The requester's page showed each linked article's file path (and the path of
+    a draft or a restricted article too). They see the titles of the articles they
+    may read, linked to their pages, and nothing of the others; the agents who work
+    the request keep the ids."""
+    secret = make_article("hr/salary-bands.md", "Salary bands", "Bands.", audience=("hr-leads",))
+    monkeypatch.setitem(ARTICLES, secret.id, secret)
+    request_id = file(client, "When do payslips come?")
+    ada = store.get_user("ada")
+    assert ada is not None
+    for article in ("hr/sick-leave.md", secret.id, "it/not-yet.md"):  # the last: no page
+        services(client.application).requests.record_published(ada, request_id, article)
+    page = text_of(client.get(f"/requests/{request_id}"))  # emma, who asked
+    assert '<a href="/articles/hr/sick-leave.md">Reporting sick</a>' in page
+    assert "published the article Reporting sick" in page
+    for hidden_text in ("hr/sick-leave.md<", "salary", "Salary", "not-yet"):
+        assert hidden_text not in page
+    sign_in_as(client, "ivan")  # works the request: the ids and their statuses
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "<code>hr/salary-bands.md</code>" in page and "<code>it/not-yet.md</code>" in page
 
 
 def test_publishing_a_request_draft_keeps_the_four_eyes_rule(

@@ -163,6 +163,28 @@ def test_a_drafts_page_without_drafts_still_leads_on(
     assert draft_requests(text_of(client.get(following))) == [old]
 
 
+@pytest.mark.parametrize("who", ["ivan", "emma"])
+def test_the_drafts_page_tells_who_it_is_for(
+    client: FlaskClient, store: Store, request_content: Path, who: str
+) -> None:
+    """An agent (or an employee) opening the drafts page read "No drafts are
+    waiting." while their department's drafts waited for a content owner: the
+    page is the content owners' and says so (403, who may and how to get it)."""
+    drafted(store, request_content, "it", 1)
+    sign_in_as(client, who)
+    response = client.get("/requests/drafts/")
+    page = text_of(response)
+    assert response.status_code == 403
+    assert "No drafts are waiting" not in page
+    assert "it is for content owners and administrators" in page
+    assert "ask an administrator for the role content_owner" in page
+    sign_in_as(client, "ada")  # admins own every department's content
+    assert draft_requests(text_of(client.get("/requests/drafts/"))) != []
+    sign_in_as(client, who)
+    german = text_of(client.get("/requests/drafts/?hl=de"))
+    assert "für Redakteure und Administratoren" in german
+
+
 def test_an_agent_of_a_task_is_led_back_to_their_queue(app: Flask, client: FlaskClient) -> None:
     """An IT agent opened an HR onboarding from IT's task list; the page's way back
     read "Back to my requests" and led to a list that does not hold it."""
