@@ -23,7 +23,7 @@ def test_assets_by_their_hash_are_cached_for_a_year_others_revalidated(
 ) -> None:
     """The URL carries the file's content hash: by that URL it never changes."""
     html = text_of(client.get("/"))
-    for name in ("kb.css", "kb.js"):
+    for name in ("kb.css", "kb.js", "drafts.js"):
         url = re.search(rf'"(/static/{re.escape(name)}\?v=[0-9a-f]+)"', html)
         assert url, name
         cached = client.get(url.group(1))

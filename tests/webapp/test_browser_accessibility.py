@@ -10,7 +10,6 @@ The app runs on the test's fake search engine, so no model is loaded.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +22,7 @@ from tests.webapp.test_browser import (
     Tab,
     _open,
     browser,  # noqa: F401 - a fixture, used by name
+    serve_on_loopback,
 )
 from webapp.services import services
 
@@ -94,16 +94,9 @@ FOCUSED = """
 
 @pytest.fixture
 def live(app: Flask, store: Store, people: dict[str, Any]) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     for name in ("emma", "ivan", "ada"):
         add_user(store, f"{name}2", *people[name], password=f"{name}-secret-pw")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="kb-a11y-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+    yield from serve_on_loopback(app)
     services(app).close()
 
 

@@ -6,7 +6,9 @@ DELETE from a signed-in user, or from a browser whose session holds a token,
 must send it back: as the form field, or in the `X-CSRF-Token` header (JSON
 API calls; `GET /api/me` tells API clients their token). Anonymous visitors
 without a session have nothing to protect and need none; the Origin check of
-`webapp.security` still applies to them.
+`webapp.security` still applies to them. A page's form refused for its token is
+answered by the page that says it was not sent and keeps what was typed
+(`webapp.auth.drafts`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import hmac
 import secrets
 
 from flask import request, session
+from werkzeug.wrappers import Response
 
 from kb.errors import PermissionDenied
 from webapp.auth import identity
+from webapp.auth.drafts import form_not_sent, form_page
 from webapp.errors import is_api_request
 
 CSRF_FIELD = "csrf_token"
@@ -42,18 +46,18 @@ def new_csrf_token() -> str:
     return token
 
 
-def check_csrf() -> None:
+def check_csrf() -> Response | None:
     """Refuse a state-changing call without the session's token (before every request)."""
     if request.method in SAFE_METHODS or request.path.startswith("/static/"):
-        return
+        return None
     expected = session.get(CSRF_KEY)
     if not expected and identity.current_user() is None:
-        return  # a visitor without a session: nothing a forged request could use
+        return None  # a visitor without a session: nothing a forged request could use
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and not request.is_json:
         sent = request.form.get(CSRF_FIELD)
     if isinstance(expected, str) and sent and hmac.compare_digest(sent, expected):
-        return
+        return None
     details = {"csrf": "missing" if not sent else "mismatch"}
     if is_api_request():
         raise PermissionDenied(
@@ -63,6 +67,9 @@ def check_csrf() -> None:
             key="csrf_api",
             values={"header": CSRF_HEADER},
         )
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        signed_in = identity.current_user() is not None
+        return form_not_sent(reason="expired", back=form_page(), signed_in=signed_in, status=403)
     raise PermissionDenied(
         "This form has expired or did not come from this site. Please go back, reload the "
         "page and send it again.",

@@ -12,7 +12,9 @@ signs people in; the sign-in page only says so. Every form carries the
 session's CSRF token (`webapp.auth.csrf`).
 
 Pages that need a signed-in user raise `AuthenticationRequired`; this module
-turns that into a redirect to the sign-in page (API calls get the JSON 401).
+turns that into a redirect to the sign-in page (API calls get the JSON 401). A
+form sent without a session is answered by the page that says it was not sent
+and keeps what was typed (`webapp.auth.drafts`), never by a redirect that drops it.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from kb.settings import Settings
 from webapp import services
 from webapp.auth import identity
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
+from webapp.auth.drafts import draft_owner, form_not_sent, form_page
 from webapp.errors import error_response, is_api_request, message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, refuse_nul_in
@@ -142,15 +145,15 @@ def sign_out() -> Response:
 
 
 def _to_sign_in(exc: AuthenticationRequired) -> Response:
-    """Pages send visitors to the sign-in page and back; the API answers 401."""
+    """Pages send visitors to the sign-in page and back; a form sent after its
+    session ended is answered in place (401), keeping its text; the API answers 401."""
     if is_api_request():
         message = message_for(exc, current_language())
         return error_response(exc.status, exc.code, message, exc.details)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         back = request.full_path.rstrip("?")
-    else:
-        back = _same_site_referrer() or request.path
-    return redirect(url_for("auth.sign_in", next=back), code=303)
+        return redirect(url_for("auth.sign_in", next=back), code=303)
+    return form_not_sent(reason="ended", back=form_page(), signed_in=False, status=401)
 
 
 def session_config(settings: Settings) -> dict[str, object]:
@@ -183,14 +186,6 @@ def _header_mode_or_default() -> bool:
         return False
 
 
-def _same_site_referrer() -> str:
-    """The referring page's path when it is a page of this site, else ''."""
-    parts = urlsplit(request.referrer or "")
-    if parts.netloc != request.host or not parts.path.startswith("/"):
-        return ""
-    return local_path(parts.path + ("?" + parts.query if parts.query else ""))
-
-
 def init_app(app: Flask) -> None:
     app.before_request(check_csrf)
     app.register_error_handler(AuthenticationRequired, _to_sign_in)
@@ -199,4 +194,5 @@ def init_app(app: Flask) -> None:
         csrf_field=CSRF_FIELD,
         nav_user=_nav_user,
         auth_header_mode=_header_mode_or_default,
+        draft_owner=draft_owner,
     )

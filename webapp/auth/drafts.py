@@ -1,0 +1,95 @@
+"""What was typed into a form outlives the session it was typed in.
+
+A form can arrive after its session ended (signed out in another tab, past
+`session_hours`, a new password) or carrying the token of an earlier session
+(signed in again elsewhere since). Such a form is never applied. Sending the
+browser on to the sign-in page would drop what was typed, so the answer is a
+page of its own (`form_not_sent`): it says that nothing was sent, shows what
+was typed so that it can be copied (with or without a script), and leads to
+the sign-in page, or back to the form's page when the browser is still
+signed in, with the form's own page as the place to return to.
+
+In the browser tab, `static/drafts.js` keeps the text of the forms marked
+`data-draft` in `sessionStorage` while it is typed and puts it back when the
+form is shown again as it was first shown. The drafts are filed under
+`draft_owner`, a key derived from the account (its name and when it was
+created) with the app's secret, so that a page of another person in the same tab removes them and never shows
+them; the page that says the form was not sent tells the script (meta
+`kb-drafts` = `keep`) that the form was not taken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import User
+from webapp.auth.identity import account_mark
+from webapp.i18n import current_language, translate, web_catalog
+from webapp.security import local_path
+
+# Never shown back: the session's token and passwords (the sign-in form's, or a
+# form field named so), whatever they hold.
+_SECRET = re.compile(r"password|token|secret", re.IGNORECASE)
+# Shown back: typed prose, i.e. values that hold a space or a line break. A
+# form's own controls (versions, ids, idempotency keys, choices) are one word.
+_PROSE = re.compile(r"\S\s+\S")
+
+
+def draft_owner(user: User) -> str:
+    """The key the browser files a signed-in person's drafts under: the same for
+    every session of theirs, another for a later account given a freed name, and
+    telling no one the name."""
+    secret = str(current_app.secret_key or "").encode()
+    mark = f"draft-owner\x00{user.username}\x00{account_mark(user)}".encode()
+    return hmac.new(secret, mark, hashlib.sha256).hexdigest()[:24]
+
+
+def form_page() -> str:
+    """The page the posted form was on: the referring page when it is a page of
+    this site (Referrer-Policy same-origin sends it), else the form's own address."""
+    parts = urlsplit(request.referrer or "")
+    if parts.netloc == request.host and parts.path.startswith("/"):
+        back = local_path(parts.path + ("?" + parts.query if parts.query else ""))
+        if back:
+            return back
+    return request.path
+
+
+def typed_text() -> list[tuple[str, str]]:
+    """(label, text) of each field of the posted form that holds typed prose, in
+    the form's order; never a password or a token."""
+    lang = current_language()
+    shown: list[tuple[str, str]] = []
+    for name, value in request.form.items(multi=True):
+        if _SECRET.search(name) or not _PROSE.search(value.strip()):
+            continue
+        key = f"error_field_{name}"
+        label = translate(lang, key) if web_catalog().has(lang, key) else name
+        shown.append((label, value))
+    return shown
+
+
+def form_not_sent(*, reason: str, back: str, signed_in: bool, status: int) -> Response:
+    """The page for a form that was not applied because its session ended
+    (`reason` 'ended') or its token is not this session's ('expired')."""
+    # The sign-in form itself goes back to the sign-in page it came from.
+    stays = signed_in or urlsplit(back).path == url_for("auth.sign_in")
+    target = back if stays else url_for("auth.sign_in", next=back)
+    html = render_template(
+        "auth/form_not_sent.html",
+        reason=reason,
+        target=target,
+        signed_in=signed_in,
+        typed=typed_text(),
+        had_files=any(f.filename for f in request.files.values()),
+    )
+    response = Response(html, status=status, mimetype="text/html")
+    # What was typed is on this page: the browser must not keep it in its cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
