@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.content.readers import has_reader
@@ -40,6 +41,11 @@ class FileEntry:
     def stat_key(self) -> str:
         """Size and modification time: unchanged files are recognised by it."""
         return f"{self.size}:{self.mtime_ns}"
+
+    @property
+    def modified(self) -> datetime:
+        """When the file last changed (its modification time), in UTC."""
+        return datetime.fromtimestamp(self.mtime_ns / 1e9, UTC)
 
 
 def content_entries(root: Path, links: list[str] | None = None) -> Iterator[FileEntry]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from kb.content.departments import (
@@ -56,6 +57,9 @@ class ContentScan:
     articles: dict[str, Article] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files_seen: int = 0
+    # When each article's file last changed (`FileEntry.modified`): content
+    # health dates an article's present form by it (`kb.insights.content`).
+    modified: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -305,6 +309,7 @@ def scan_content(
     ):
         if article is not None:
             scan.articles[entry.id] = article
+            scan.modified[entry.id] = entry.modified
         scan.problems.extend(found)
     _check_related(scan)
     return scan

@@ -185,11 +185,11 @@ def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: s
     from kb.insights.factory import insights_service
 
     settings = settings_from(ctx)
-    articles = scan_content(settings.content_path).articles
+    scan = scan_content(settings.content_path)
     with open_store(settings) as store:
         service = insights_service(settings, store)
         span = service.period(period["since"], period["until"])
-        findings = [f.as_dict() for f in service.content(span, period["department"], articles)]
+        findings = [f.as_dict() for f in service.content(span, period["department"], scan)]
     if as_json:
         echo_json({**span.as_dict(), "findings": findings})
         return

@@ -5,11 +5,26 @@
 | finding | rule |
 | --- | --- |
 | `review_overdue` / `review_due` | its `review_by` date has passed / falls within the setting `review_due_days` (the same window as the content owner's page and `kb reviews`) |
-| `low_helpful` | at least `MIN_VOTES` votes in the period, fewer than half of them "helpful" |
-| `not_shown` | not among any search's results for `UNSEEN_DAYS` days |
-| `answer_then_request` | it was the top answer of at least `MIN_ANSWERS` answered searches, and at least `REQUEST_SHARE` of those still ended in a request |
+| `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
+| `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
+| `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
 | `broken_link` | a Markdown link or a `related:` entry names an article that does not exist |
 | `near_duplicate` | its text overlaps another article's by `DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
+
+Every rule that counts what searches did judges the article as it is now,
+over days it has existed in that form: a rule must not blame a new article
+for the 90 days before it was written, nor a rewritten one for the votes its
+old text earned. The day an article took its present form is the day its
+file last changed (`published_on`, from the file's modification time): the
+one date every article has, whether it was written in the browser (which
+writes the file) or on disk. The others fall short: versions are stored
+only for articles edited in the browser (a file written on disk has none
+until someone opens it in the editor, and then the version is dated that
+day), front-matter dates are typed by hand and optional, and the index
+keeps no first-seen time. A modification time can only make an article look
+younger than it is (an edit, or a checkout that rewrites the file, starts
+the count again), never older (`kb backup` and `kb restore` keep it), so
+the rule may speak late but never falsely.
 
 Near-duplicates are found with MinHash signatures and banding, so the
 comparison grows with the number of articles, not its square.
@@ -23,12 +38,15 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kb.records import Article
+
+if TYPE_CHECKING:
+    from kb.insights.store import InsightsStore
 
 MIN_VOTES = 5
 UNSEEN_DAYS = 90
@@ -68,6 +86,31 @@ class ArticleFigures:
     answers_then_request: int = 0
     helpful: int = 0
     not_helpful: int = 0
+
+
+def published_days(modified: Mapping[str, datetime]) -> dict[str, date]:
+    """The UTC day each article took its present form, from its file's
+    modification time (`kb.content.scanner.ContentScan.modified`)."""
+    return {article: when.astimezone(UTC).date() for article, when in modified.items()}
+
+
+def current_figures(
+    store: InsightsStore, since: date, until: date, published_on: Mapping[str, date]
+) -> dict[str, ArticleFigures]:
+    """Each article's figures with since <= day < until, counted from the day it
+    took its present form: the votes and answers an older text earned say
+    nothing about this one. One more query per day on which articles changed."""
+    figures = store.article_figures(since, until)
+    changed: dict[date, list[str]] = defaultdict(list)
+    for article in figures:
+        day = published_on.get(article)
+        if day is not None and day > since:
+            changed[day].append(article)
+    for day, articles in changed.items():
+        later = store.article_figures(day, until) if day < until else {}
+        for article in articles:
+            figures[article] = later.get(article, ArticleFigures())
+    return figures
 
 
 def broken_links(article: Article, known: set[str]) -> list[str]:
@@ -122,7 +165,7 @@ def near_duplicates(
 def _article_findings(
     article: Article,
     f: ArticleFigures,
-    shown: bool,
+    unseen: bool,
     known: set[str],
     today: date,
     review_due_days: int,
@@ -149,7 +192,7 @@ def _article_findings(
                 {"helpful_ratio": round(f.helpful / votes, 3), "votes": votes},
             )
         )
-    if not shown:
+    if unseen:
         found.append(Finding(aid, dept, "not_shown", {"days": UNSEEN_DAYS}))
     if f.top_answers >= MIN_ANSWERS and f.answers_then_request >= REQUEST_SHARE * f.top_answers:
         found.append(
@@ -173,9 +216,16 @@ def content_health(
     department: str | None = None,
     *,
     review_due_days: int,
+    published_on: Mapping[str, date],
 ) -> list[Finding]:
     """Findings for the published articles (of `department` if given), by article;
-    reviews are due within `review_due_days` (the setting of that name)."""
+    reviews are due within `review_due_days` (the setting of that name).
+
+    `figures` are those of each article's current text; `published_on` is the
+    day each article took its present form (an article missing there counts
+    as new): only one published at least `UNSEEN_DAYS` days before `today`
+    can be `not_shown`."""
+    seen_since = today - timedelta(days=UNSEEN_DAYS)
     published = {aid: a for aid, a in articles.items() if a.is_searchable}
     known = set(articles)
     found: list[Finding] = []
@@ -183,7 +233,9 @@ def content_health(
         if department is not None and article.department != department:
             continue
         f = figures.get(aid, ArticleFigures())
-        found += _article_findings(article, f, aid in shown_recently, known, today, review_due_days)
+        day = published_on.get(aid)
+        unseen = aid not in shown_recently and day is not None and day <= seen_since
+        found += _article_findings(article, f, unseen, known, today, review_due_days)
     for left, right, jaccard in near_duplicates(published.values()):
         for one, other in ((left, right), (right, left)):
             dept = published[one].department

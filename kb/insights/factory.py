@@ -144,7 +144,7 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
                     v for v in service.gaps(week, slug) if v.topic.status is not TopicStatus.CLOSED
                 ],
                 findings=department_findings(
-                    service.content(week, slug, scan.articles), scan.articles, slug
+                    service.content(week, slug, scan), scan.articles, slug
                 ),
                 requests=next((r for r in requests if r.department == slug), None),
             )

@@ -16,16 +16,26 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kb.errors import NotFoundError, ValidationError
-from kb.insights.content import UNSEEN_DAYS, Finding, content_health, readable_findings
+from kb.insights.content import (
+    UNSEEN_DAYS,
+    Finding,
+    content_health,
+    current_figures,
+    published_days,
+    readable_findings,
+)
 from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
 from kb.insights.spellings import shown_spellings_per_topic
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
-from kb.records import Article, Targets
+from kb.records import Targets
+
+if TYPE_CHECKING:
+    from kb.content.scanner import ContentScan
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -315,23 +325,31 @@ class InsightsService:
         self,
         period: Period,
         department: str | None,
-        articles: Mapping[str, Article],
+        scan: ContentScan,
         groups: frozenset[str] | None = None,
         owned: frozenset[str] = frozenset(),
     ) -> list[Finding]:
-        """What needs a look in the published articles (`kb.insights.content`), of
-        those a reader of `groups` may read (None: all, as for the command line)
-        or edits as a content owner of one of the `owned` departments."""
+        """What needs a look in the published articles of `scan`
+        (`kb.insights.content`), of those a reader of `groups` may read (None:
+        all, as for the command line) or edits as a content owner of one of the
+        `owned` departments."""
         today = self.clock().astimezone(UTC).date()
-        figures = self.store.article_figures(period.since, period.until)
+        published_on = published_days(scan.modified)
+        figures = current_figures(self.store, period.since, period.until, published_on)
         recent = self.store.article_figures(
             today - timedelta(days=UNSEEN_DAYS), today + timedelta(days=1)
         )
         shown = {article for article, f in recent.items() if f.shown}
         found = content_health(
-            articles, figures, shown, today, department, review_due_days=self.review_due_days
+            scan.articles,
+            figures,
+            shown,
+            today,
+            department,
+            review_due_days=self.review_due_days,
+            published_on=published_on,
         )
-        return readable_findings(found, articles, groups, owned)
+        return readable_findings(found, scan.articles, groups, owned)
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

@@ -18,6 +18,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from kb.content.markdown_text import render_html, strip_template_tags
+from kb.content.outline import under_title
 from kb.content.sanitize import (
     ARTICLE_ATTRIBUTES,
     ARTICLE_TAGS,
@@ -50,20 +51,32 @@ PREVIEW_SECONDS = 2.0
 
 
 def article_body_html(article: Article, link_for: LinkBuilder) -> Markup:
-    """An indexed article's body for its page: the HTML stored at index time with
-    this app's links, or (a snapshot from before HTML was stored) its plain text."""
+    """An indexed article's body for its page, below the title's `<h1>`: the HTML
+    stored at index time with its headings under the title
+    (`kb.content.outline`) and this app's links, or (a snapshot from before
+    HTML was stored) its plain text."""
     if article.body_html:
-        return Markup(sanitize_article_html(article.body_html, article.id, link_for))
+        shown = under_title(article.body_html, article.title)
+        return Markup(sanitize_article_html(shown, article.id, link_for))
     paragraphs = (escape(s.text) for s in article.sections if s.text)
     return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 
 
 def article_html(
-    body_markdown: str, article_id: str, link_for: LinkBuilder, seconds: float = PREVIEW_SECONDS
+    body_markdown: str,
+    article_id: str,
+    link_for: LinkBuilder,
+    seconds: float = PREVIEW_SECONDS,
+    *,
+    title: str | None = None,
 ) -> Markup:
     """Markdown rendered while serving (a preview, a short section) as safe HTML,
-    within `seconds` (`kb.content.markdown_text.RenderTimeout` beyond it)."""
+    within `seconds` (`kb.content.markdown_text.RenderTimeout` beyond it). With
+    a `title` ("" when none is known yet), the body as the article page shows it
+    below that title (`kb.content.outline`); without, its headings as written."""
     raw = render_html(strip_template_tags(body_markdown), seconds)
+    if title is not None:
+        raw = under_title(raw, title)
     return Markup(sanitize_article_html(raw, article_id, link_for))
 
 

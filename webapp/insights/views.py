@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
@@ -29,12 +29,15 @@ from kb.insights.content import Finding
 from kb.insights.factory import insights_service
 from kb.insights.service import InsightsService, Overview, Period
 from kb.insights.trends import TrendStep, trend_step, trend_steps
-from kb.records import Article, Targets
+from kb.records import Targets
 from kb.spreadsheet_cells import safe_row
 from webapp import services
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
 from webapp.i18n import current_language, format_date, gettext
+
+if TYPE_CHECKING:
+    from kb.content.scanner import ContentScan
 
 REFRESH_SECONDS = 30.0
 _EXTENSION = "kb_insights_refreshed"
@@ -71,25 +74,23 @@ def known_departments() -> list[str]:
     return [slug for slug, _ in department_choices()]
 
 
-_articles_cache: dict[str, tuple[float, dict[str, Article]]] = {}
-ARTICLES_SECONDS = 60.0
+_scan_cache: dict[str, tuple[float, ContentScan]] = {}
+SCAN_SECONDS = 60.0
 
 
-def content_articles() -> dict[str, Article]:
-    """Every article of the content root, read at most once a minute per process."""
-    from kb.content.scanner import scan_content
+def content_scan() -> ContentScan:
+    """What the content root holds (articles and when their files changed),
+    read at most once a minute per process."""
+    from kb.content.scanner import ContentScan, scan_content
 
     settings = services.services().settings
-    key = str(settings.content_path)
+    root = settings.content_path
+    key = str(root)
     with _lock:
-        cached = _articles_cache.get(key)
-        if cached is None or time.monotonic() - cached[0] > ARTICLES_SECONDS:
-            articles = (
-                dict(scan_content(settings.content_path).articles)
-                if settings.content_path.is_dir()
-                else {}
-            )
-            cached = _articles_cache[key] = (time.monotonic(), articles)
+        cached = _scan_cache.get(key)
+        if cached is None or time.monotonic() - cached[0] > SCAN_SECONDS:
+            scan = scan_content(root) if root.is_dir() else ContentScan(root=root)
+            cached = _scan_cache[key] = (time.monotonic(), scan)
     return cached[1]
 
 
@@ -101,7 +102,7 @@ def content_findings(r: Reading) -> list[Finding]:
     owned = user.departments(Role.CONTENT_OWNER) if user is not None else set()
     if owned is None:  # a content owner of every department
         groups, owned = None, set()
-    return r.service.content(r.period, r.department, content_articles(), groups, frozenset(owned))
+    return r.service.content(r.period, r.department, content_scan(), groups, frozenset(owned))
 
 
 def finding_detail(finding: Finding) -> str:

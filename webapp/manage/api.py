@@ -46,14 +46,15 @@ def _allow_article_sized_bodies() -> None:
     request.max_content_length = services.services().settings.max_file_bytes + 64 * 1024
 
 
-def render_preview(body: str, article_id: str) -> str:
-    """The body as the article page renders it: the same Markdown and sanitiser."""
+def render_preview(body: str, article_id: str, title: str) -> str:
+    """The body as the article page renders it below `title` ("": none yet): the
+    same Markdown, headings (`kb.content.outline`) and sanitiser."""
 
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
     try:
-        return str(article_html(body, article_id, link))
+        return str(article_html(body, article_id, link, title=title))
     except RenderError as exc:  # a 422, as saving the same body is
         raise render_problem(exc, article_id) from None
 
@@ -74,7 +75,7 @@ def stored_article(opened: Editable) -> dict[str, object]:
         "owner": f.owner,
         "status": f.status.value,
         "body": f.body,
-        "html": render_preview(f.body, opened.article_id),
+        "html": render_preview(f.body, opened.article_id, f.title),
         "updated": str(opened.extra.get("updated") or "") or None,
         "version": opened.version,
         "submitted_by": opened.submitted_by or None,
@@ -216,12 +217,13 @@ def preview() -> Response:
             details={"user": actor.username, "action": "preview"},
             key="preview_who",
         )
-    data = json_object("body", "id")
+    data = json_object("body", "id", "title")
     body = data.get("body")
     if not isinstance(body, str):
         raise forms.markdown_needed()
     article_id = text_field(data, "id", required=False) or "preview/preview.md"
+    title = text_field(data, "title", required=False, max_chars=forms.MAX_TITLE_CHARS)
     forms.article_fields(
         {"title": "x", "body": body}, Status.DRAFT, services.services().settings.max_file_bytes
     )
-    return jsonify({"html": render_preview(body, article_id)})
+    return jsonify({"html": render_preview(body, article_id, title)})

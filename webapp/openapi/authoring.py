@@ -103,6 +103,14 @@ OPERATIONS: dict[str, Any] = {
                         "type": "string",
                         "description": "The article's id, for relative links.",
                     },
+                    "title": {
+                        "type": "string",
+                        "maxLength": 200,
+                        "description": "The article's title, shown above the body: a "
+                        "leading level-1 heading that repeats it is left out, and the "
+                        "body's headings start at level 2, as on the article page. "
+                        "Without it a leading level-1 heading counts as the title.",
+                    },
                 },
             }
         ),

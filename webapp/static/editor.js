@@ -7,6 +7,7 @@
   var form = document.getElementById("editor-form");
   if (!form) return;
   var body = document.getElementById("e-body");
+  var title = document.getElementById("e-title");
   var preview = document.getElementById("e-preview");
   // The preview panel is shown only where this script fills it.
   var panel = preview.closest("section");
@@ -21,7 +22,7 @@
     fetch(form.dataset.previewUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
-      body: JSON.stringify({ body: body.value, id: form.dataset.articleId }),
+      body: JSON.stringify({ body: body.value, id: form.dataset.articleId, title: title ? title.value : "" }),
       credentials: "same-origin"
     }).then(function (response) {
       return response.ok ? response.json() : null;
@@ -31,10 +32,13 @@
     }).catch(function () { /* the next keystroke tries again */ });
   }
 
-  body.addEventListener("input", function () {
+  function later() {
     clearTimeout(timer);
     timer = setTimeout(render, 250);
-  });
+  }
+  body.addEventListener("input", later);
+  // The title decides whether a leading "# Title" line is shown (as on the page).
+  if (title) title.addEventListener("input", later);
   render();
 
   // Link picker: choose an article id from the list, insert a Markdown link

@@ -394,3 +394,16 @@ def test_a_department_folder_name_that_cannot_be_a_department_is_reported(
     [problem] = [p for p in scan.problems if p.kind == "department_name"]
     assert problem.path == f"{folder}/" and problem.severity.value == "error"
     assert scan.summary()["errors"] == 1
+
+
+def test_the_scan_records_when_each_article_s_file_changed(tmp_path: Path) -> None:
+    """Content health dates an article's present form by its file's modification time."""
+    from datetime import UTC, datetime
+
+    (tmp_path / "hr").mkdir()
+    article = tmp_path / "hr" / "leave.md"
+    article.write_text("---\ntitle: Leave\n---\nThirty days a year.\n", "utf-8")
+    when = datetime(2025, 6, 1, 8, 30, tzinfo=UTC)
+    os.utime(article, (when.timestamp(), when.timestamp()))
+    scan = scan_content(tmp_path)
+    assert scan.modified == {"hr/leave.md": when}

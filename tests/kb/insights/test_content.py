@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
-from kb.insights.content import ArticleFigures, broken_links, content_health, near_duplicates
+from kb.insights.content import (
+    UNSEEN_DAYS,
+    ArticleFigures,
+    broken_links,
+    content_health,
+    current_figures,
+    near_duplicates,
+    published_days,
+)
 from kb.records import Article, Section
 
 TODAY = date(2026, 3, 10)
+LONG_AGO = date(2025, 1, 1)
 LONG = " ".join(f"word{i}" for i in range(80))
 
 
@@ -58,8 +67,12 @@ def test_every_rule_fires_where_it_should() -> None:
         "hr/fine.md": ArticleFigures(shown=3, helpful=4, not_helpful=1),
     }
     shown = {"hr/fine.md", "it/unhelpful.md", "it/asked.md", "hr/soon.md"}
+    published = dict.fromkeys(arts, LONG_AGO)
     found = {
-        (f.article, f.kind) for f in content_health(arts, figures, shown, TODAY, review_due_days=14)
+        (f.article, f.kind)
+        for f in content_health(
+            arts, figures, shown, TODAY, review_due_days=14, published_on=published
+        )
     }
     assert found == {
         ("hr/old.md", "review_overdue"),
@@ -68,5 +81,72 @@ def test_every_rule_fires_where_it_should() -> None:
         ("it/unhelpful.md", "low_helpful"),
         ("it/asked.md", "answer_then_request"),
     }
-    it_only = content_health(arts, figures, shown, TODAY, department="it", review_due_days=14)
+    it_only = content_health(
+        arts, figures, shown, TODAY, department="it", review_due_days=14, published_on=published
+    )
     assert {f.department for f in it_only} == {"it"}
+
+
+def not_shown(published_on: dict[str, date]) -> set[str]:
+    arts = {aid: article(aid) for aid in ("hr/a.md", "hr/b.md", "hr/c.md", "hr/d.md")}
+    found = content_health(arts, {}, set(), TODAY, review_due_days=14, published_on=published_on)
+    return {f.article for f in found if f.kind == "not_shown"}
+
+
+def test_an_article_is_not_shown_only_after_it_was_published_long_enough() -> None:
+    """A day-old article was listed as "Not shown in 90 days": only one that has
+    been published as it is for the whole window can have gone unseen for it."""
+    assert not_shown(
+        {
+            "hr/a.md": TODAY - timedelta(days=1),  # new yesterday
+            "hr/b.md": TODAY - timedelta(days=UNSEEN_DAYS - 1),  # one day short
+            "hr/c.md": TODAY - timedelta(days=UNSEEN_DAYS),  # the whole window
+            # hr/d.md: no date known, so it is not judged
+        }
+    ) == {"hr/c.md"}
+
+
+def test_the_day_an_article_took_its_form_is_its_file_s_utc_day() -> None:
+    late = datetime(2026, 3, 9, 23, 30, tzinfo=UTC).astimezone()
+    assert published_days({"hr/a.md": late}) == {"hr/a.md": date(2026, 3, 9)}
+
+
+class FiguresByDay:
+    """An insights store's per-article figures, one vote a day on `hr/a.md`
+    (unhelpful until 5 March, helpful from then on) and on `hr/b.md` (unhelpful)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[date, date]] = []
+
+    def article_figures(self, since: date, until: date) -> dict[str, ArticleFigures]:
+        self.asked.append((since, until))
+        days = [since + timedelta(days=n) for n in range((until - since).days)]
+        bad = sum(1 for d in days if d < date(2026, 3, 5))
+        return {
+            "hr/a.md": ArticleFigures(shown=len(days), helpful=len(days) - bad, not_helpful=bad),
+            "hr/b.md": ArticleFigures(shown=len(days), not_helpful=len(days)),
+        }
+
+
+def test_votes_on_an_older_text_do_not_judge_the_present_one() -> None:
+    """A rewritten article kept the votes its old text earned in the period and
+    was "Rarely found helpful" with none on the new text: only what happened
+    since the file changed counts, so the rule waits for enough new votes."""
+    store = FiguresByDay()
+    since, until = date(2026, 2, 1), TODAY
+    figures = current_figures(
+        store,  # type: ignore[arg-type]
+        since,
+        until,
+        {"hr/a.md": date(2026, 3, 5), "hr/b.md": date(2026, 1, 1)},
+    )
+    assert figures["hr/a.md"] == ArticleFigures(shown=5, helpful=5, not_helpful=0)
+    assert figures["hr/b.md"].not_helpful == (until - since).days  # unchanged in the period
+    assert store.asked == [(since, until), (date(2026, 3, 5), until)]
+    arts = {aid: article(aid) for aid in ("hr/a.md", "hr/b.md")}
+    found = content_health(
+        arts, figures, set(arts), TODAY, review_due_days=14, published_on=dict.fromkeys(arts, since)
+    )
+    assert {(f.article, f.kind) for f in found} == {("hr/b.md", "low_helpful")}
+    after = current_figures(store, since, date(2026, 3, 1), {"hr/a.md": date(2026, 3, 5)})  # type: ignore[arg-type]
+    assert after["hr/a.md"] == ArticleFigures()  # changed after the period: no figure is its own

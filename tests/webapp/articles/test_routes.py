@@ -120,6 +120,56 @@ def test_pages_show_the_html_stored_at_index_time(
     assert "stored-at-index" in api["html"] and "rendered-at-view" not in api["html"]
 
 
+HEADINGS = re.compile(r"<h([1-6])[^>]*>(.*?)</h\1>", re.S)
+
+
+def page_outline(html: str) -> list[tuple[int, str]]:
+    """The headings of the article: its title and its body."""
+    article = html.split("<article", 1)[1].split("</article>", 1)[0]
+    return [(int(level), re.sub(r"<[^>]+>", "", text)) for level, text in HEADINGS.findall(article)]
+
+
+@pytest.mark.parametrize(
+    ("front", "markdown", "body_outline"),
+    [
+        # The usual file: the title again as `# Title`, sections as `##`.
+        (
+            "title: Parking permits\n",
+            "# Parking permits\n\nApply online.\n\n## Cost\n\n### Discounts\n",
+            [(2, "Cost"), (3, "Discounts")],
+        ),
+        # No `title:`: the first heading is the title, and is said once.
+        ("", "# Parking permits\n\nApply online.\n\n## Cost\n", [(2, "Cost")]),
+        # Sections written as `#` below the title move one level down.
+        (
+            "title: Parking permits\n",
+            "# Apply\n\nOnline.\n\n## Form\n\n# Cost\n",
+            [(2, "Apply"), (3, "Form"), (2, "Cost")],
+        ),
+    ],
+)
+def test_an_article_page_has_one_h1_and_its_outline_below_it(
+    client: FlaskClient,
+    monkeypatch: pytest.MonkeyPatch,
+    front: str,
+    markdown: str,
+    body_outline: list[tuple[int, str]],
+) -> None:
+    """A body starting with `# Title` showed a second <h1> under the page's own."""
+    from kb.content.markdown_article import parse_article
+
+    raw = f"---\n{front}---\n{markdown}".encode()
+    article, _ = parse_article(raw, "facilities/parking.md")
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    html = text_of(client.get("/articles/facilities/parking.md"))
+    assert html.count("<h1") == 1
+    assert page_outline(html) == [(1, "Parking permits"), *body_outline]
+    api = client.get("/api/articles/facilities/parking.md").get_json()
+    assert "<h1" not in api["html"]
+    # The index keeps the headings as written.
+    assert article.sections[0].headings[0] == markdown.split("\n", 1)[0][2:]
+
+
 def test_an_article_opened_from_results_leads_back_to_them(app: Flask, client: FlaskClient) -> None:
     """ "Back to search" under an article opened from the results led to the empty
     search box: the question, filters and page were gone. It now leads back to

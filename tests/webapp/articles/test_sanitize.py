@@ -22,8 +22,12 @@ from webapp.articles.sanitize import (
 def render(markdown: str, article_id: str = "finance/travel.md") -> str:
     article, _ = parse_article(f"# Title\n\n{markdown}\n".encode(), article_id)
     shown = str(article_body_html(article, lambda a: f"/articles/{a}"))
-    # A preview of the same text (not yet indexed) comes out the same.
-    preview = str(article_html(f"# Title\n\n{markdown}\n", article_id, lambda a: f"/articles/{a}"))
+    # A preview of the same text (not yet indexed) below the same title comes out the same.
+    preview = str(
+        article_html(
+            f"# Title\n\n{markdown}\n", article_id, lambda a: f"/articles/{a}", title=article.title
+        )
+    )
     assert shown == preview
     return shown
 

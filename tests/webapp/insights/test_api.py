@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -336,8 +338,14 @@ def test_requests_per_department_with_targets_and_top_topics(
 def test_content_health_names_findings_per_article(
     client: FlaskClient, logged: int, request_content: Path
 ) -> None:
-    (request_content / "hr" / "old.md").write_text(
+    old = request_content / "hr" / "old.md"
+    old.write_text(
         "---\ntitle: Old rules\nreview_by: 2020-01-01\n---\nSee [gone](gone.md).\n", "utf-8"
+    )
+    long_ago = time.time() - 100 * 86400
+    os.utime(old, (long_ago, long_ago))
+    (request_content / "hr" / "new.md").write_text(
+        "---\ntitle: New rules\n---\nWritten today, shown by no search yet.\n", "utf-8"
     )
     sign_in_as(client, "anna")
     body = client.get("/api/insights/content").get_json()
@@ -347,6 +355,8 @@ def test_content_health_names_findings_per_article(
         ("hr/old.md", "broken_link"),
         ("hr/old.md", "not_shown"),
     } <= kinds
+    # A day-old article was "Not shown in 90 days": one written today is not.
+    assert not any(article == "hr/new.md" for article, _ in kinds)
     link = next(f for f in body["findings"] if f["kind"] == "broken_link")
     assert link["target"] == "hr/gone.md"
     assert client.get("/api/insights/content?department=it").get_json()["findings"] == []
@@ -389,7 +399,7 @@ def test_content_health_shows_only_articles_the_reader_may_read(
         "utf-8",
     )
     (request_content / "hr" / "pay.md").write_text(
-        f"---\ntitle: Pay\n---\n{SALARY_TEXT}\n", "utf-8"
+        f"---\ntitle: Pay\nreview_by: 2020-01-01\n---\n{SALARY_TEXT}\n", "utf-8"
     )
     sign_in_as(client, "ada")  # an admin reads every article
     kinds = {

@@ -200,6 +200,29 @@ def test_preview_renders_with_the_article_page_sanitiser(client: FlaskClient) ->
     assert 'href="/articles/hr/annual-leave.md"' in html
 
 
+def test_the_preview_shows_the_body_below_the_title_as_the_page_does(
+    client: FlaskClient,
+) -> None:
+    """A leading `# Title` showed as a second <h1> in the editor's preview too."""
+    token = sign_in_as(client, "cora")
+
+    def preview(**fields: str) -> str:
+        response = client.post(
+            "/api/preview", json={"id": "it/x.md", **fields}, headers={"X-CSRF-Token": token}
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return str(response.get_json()["html"])
+
+    body = "# VPN setup\n\nInstall the client.\n\n## On a Mac\n"
+    html = preview(body=body, title="VPN setup")
+    assert "<h1" not in html and "VPN setup" not in html and "<h2>On a Mac</h2>" in html
+    assert "<h1" not in preview(body=body)  # no title yet: the leading heading is it
+    other = preview(body=body, title="Remote access")
+    assert "<h2>VPN setup</h2>" in other and "<h3>On a Mac</h3>" in other
+    opened = client.get("/api/articles/it/vpn-setup.md").get_json()
+    assert "<h1" not in opened["html"]
+
+
 def test_only_people_who_edit_articles_may_render_previews(client: FlaskClient) -> None:
     """Rendering costs seconds of a worker for some Markdown (up to PREVIEW_SECONDS
     where a timer can stop it, unbounded on a gthread worker): an employee has
