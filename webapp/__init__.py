@@ -114,6 +114,7 @@ def _blueprints() -> list[Blueprint]:
     from webapp.insights import api as insights_api
     from webapp.insights import routes as insights
     from webapp.manage import api as manage_api
+    from webapp.manage import documents as manage_documents
     from webapp.manage import routes as manage
     from webapp.requests import api as requests_api
     from webapp.requests import queue
@@ -138,6 +139,7 @@ def _blueprints() -> list[Blueprint]:
         insights_api.bp,
         manage.bp,
         manage_api.bp,
+        manage_documents.bp,
         api.bp,
     ]
 

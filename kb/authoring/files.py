@@ -35,6 +35,7 @@ from kb.content.article_text import decode_text
 from kb.content.files import id_key, is_hidden
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
+from kb.extract.factory import format_for
 from kb.records import CONTROL_CHARACTERS
 from kb.validators import normal_name
 
@@ -59,8 +60,9 @@ def _refuse(article_id: str, why: str) -> ValidationError:
     )
 
 
-def id_parts(article_id: str) -> tuple[str, ...]:
-    """The parts of a well-formed Markdown article id (ValidationError otherwise)."""
+def id_parts(article_id: str, *, document: bool = False) -> tuple[str, ...]:
+    """The parts of a well-formed Markdown article id, or with `document` of a
+    readable document's id (`it/vpn.pdf`; ValidationError otherwise)."""
     if not isinstance(article_id, str) or not article_id or len(article_id) > 300:
         raise _refuse(str(article_id)[:300], "it is empty or too long")
     if "\\" in article_id or "\x00" in article_id or article_id.startswith("/"):
@@ -76,7 +78,10 @@ def id_parts(article_id: str) -> tuple[str, ...]:
         raise _refuse(article_id, "no part may be '.', '..' or start with '.' or '_'")
     if any(len(p.encode("utf-8", "surrogatepass")) > NAME_MAX_BYTES for p in parts):
         raise _refuse(article_id, f"a name in it is longer than {NAME_MAX_BYTES} bytes")
-    if not parts[-1].lower().endswith(".md"):  # `Guide.MD` is an article too
+    if document:
+        if format_for(parts[-1]) is None:
+            raise _refuse(article_id, "it is not a document the indexer reads")
+    elif not parts[-1].lower().endswith(".md"):  # `Guide.MD` is an article too
         raise _refuse(article_id, "only Markdown articles (.md) are edited in the browser")
     return parts
 
@@ -123,9 +128,9 @@ def _no_file(article_id: str) -> NotFoundError:
     )
 
 
-def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
+def article_file(root: Path, article_id: str, *, must_exist: bool, document: bool = False) -> Path:
     """The file of `article_id` under the content root, checked (see the module)."""
-    parts = id_parts(article_id)
+    parts = id_parts(article_id, document=document)
     department = root / _on_disk(str(root), parts[0])
     if not department.is_dir() or department.is_symlink():
         raise _no_department(parts[0])
@@ -147,7 +152,9 @@ def article_file(root: Path, article_id: str, *, must_exist: bool) -> Path:
 
 
 @contextmanager
-def article_folder(root: Path, article_id: str) -> Iterator[tuple[int, str]]:
+def article_folder(
+    root: Path, article_id: str, *, document: bool = False
+) -> Iterator[tuple[int, str]]:
     """The open folder of `article_id`'s file and the file's name in it.
 
     The folders are walked from the content root one name at a time, each
@@ -155,7 +162,7 @@ def article_folder(root: Path, article_id: str) -> Iterator[tuple[int, str]]:
     link, so a link put in place of a folder after `article_file` checked the
     path is refused, never followed out of the department. The content root
     itself is the operator's and may be a link."""
-    parts = id_parts(article_id)
+    parts = id_parts(article_id, document=document)
     folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for depth, name in enumerate(parts[:-1]):
@@ -225,7 +232,8 @@ def same_id_file(root: Path, article_id: str) -> str | None:
     key = id_key(article_id)
     prefix = article_id.rsplit("/", 1)[0]
     try:
-        with article_folder(root, article_id) as (folder, _):
+        document = not article_id.lower().endswith(".md")
+        with article_folder(root, article_id, document=document) as (folder, _):
             names = os.listdir(folder)
     except (OSError, NotFoundError):
         return None
@@ -269,13 +277,18 @@ def holds(root: Path, article_id: str, content_hash: str, max_bytes: int) -> boo
     return text is not None and text_hash(text) == content_hash
 
 
-def write_article(root: Path, article_id: str, text: str, *, exclusive: bool = False) -> None:
-    """Replace (or, `exclusive`, create) `article_id`'s file with `text`, in its
-    folder as `article_folder` opens it: no folder on the way and not the file
-    itself may be a symbolic link (`ValidationError`), whatever was checked before."""
-    with article_folder(root, article_id) as (folder, name):
+def write_article(
+    root: Path, article_id: str, text: str | bytes, *, exclusive: bool = False
+) -> None:
+    """Replace (or, `exclusive`, create) `article_id`'s file with `text` (the bytes
+    of a document, whose id then names one), in its folder as `article_folder`
+    opens it: no folder on the way and not the file itself may be a symbolic link
+    (`ValidationError`), whatever was checked before."""
+    document = isinstance(text, bytes)
+    raw = text if isinstance(text, bytes) else text.encode("utf-8")
+    with article_folder(root, article_id, document=document) as (folder, name):
         try:
-            replace_in_folder(folder, name, text.encode("utf-8"), exclusive=exclusive)
+            replace_in_folder(folder, name, raw, exclusive=exclusive)
         except _NotRegular:
             raise _link_refused(article_id) from None
 

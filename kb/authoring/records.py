@@ -22,6 +22,7 @@ class Action(StrEnum):
     RETIRE = "retire"  # taken out of search
     RESTORE = "restore"  # an earlier version made current again
     DISK = "disk"  # the file changed on disk, outside the browser
+    UPLOAD = "upload"  # a document (PDF, DOCX…) uploaded or replaced in the browser
 
 
 # The status each step of the editor gives an article, and the step each status is.

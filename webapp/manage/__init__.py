@@ -4,7 +4,10 @@
 review dates, usage and assigned knowledge gaps; the editor with live
 preview and link picker; history, diff and restore; approvals. `api`
 (blueprint `manage_api`): `PUT /api/articles/<id>`,
-`GET /api/articles/<id>/versions` and `POST /api/preview`. `forms` reads
+`GET /api/articles/<id>/versions` and `POST /api/preview`. `documents`
+(blueprint `manage_documents`): uploading and replacing documents, in the
+page and a document id's `PUT /api/articles/<id>`
+(`kb.authoring.documents`); `versions`: the API's If-Match rules. `forms` reads
 both into `kb.authoring.records.ArticleFields`; `presenters` holds what the
 pages show; the texts are `webapp/locales/<lang>/manage.po`. Everything is
 checked and written by `kb.authoring.service.AuthoringService`.

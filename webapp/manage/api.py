@@ -24,6 +24,7 @@ from kb.accounts.records import Role
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
+from kb.content.readers import is_document
 from kb.errors import KbError, NotFoundError, PermissionDenied
 from kb.records import Status
 from webapp import services
@@ -32,18 +33,18 @@ from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, refuse_blank_if_match, text_field
 from webapp.manage import forms
+from webapp.manage.documents import put_document
+from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 
 bp = Blueprint("manage_api", __name__, url_prefix="/api")
 
 
-class PreconditionRequired(KbError):
-    status = 428
-    code = "precondition_required"
-
-
 @bp.before_request
 def _allow_article_sized_bodies() -> None:
-    request.max_content_length = services.services().settings.max_file_bytes + 64 * 1024
+    settings = services.services().settings
+    request.max_content_length = forms.body_limit(
+        settings.max_file_bytes, settings.document_max_bytes
+    )
 
 
 def render_preview(body: str, article_id: str, title: str) -> str:
@@ -105,12 +106,6 @@ def editor_view(article_id: str) -> Response | None:
     return with_etag(jsonify(body), opened.version)
 
 
-def with_etag(response: Response, version: int) -> Response:
-    response.headers["ETag"] = f'"{version}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _exists(service: AuthoringService, article_id: str) -> bool:
     from kb.authoring.files import article_file
 
@@ -120,12 +115,6 @@ def _exists(service: AuthoringService, article_id: str) -> bool:
         return False
     return True
 
-
-# What an empty If-Match is told (a 400, as on the requests API: never taken as absent).
-ARTICLE_IF_MATCH_ADVICE = (
-    'send the ETag you read (If-Match: "3"), or leave the header out and name the '
-    "version in the body's `version`"
-)
 
 # The fields of ArticleInput (GET /api/openapi.json); any other is refused.
 ARTICLE_FIELDS = (
@@ -146,6 +135,8 @@ ARTICLE_FIELDS = (
 
 @bp.put("/articles/<path:article_id>")
 def put_article(article_id: str) -> Response:
+    if is_document(article_id):  # the body is the file itself
+        return put_document(article_id)
     actor = require_user()
     service = services.authoring()
     data = json_object(*ARTICLE_FIELDS)

@@ -14,6 +14,7 @@ from typing import Any
 from flask import request
 
 from kb.authoring.records import ArticleFields
+from kb.content.readers import is_document
 from kb.errors import ValidationError
 from kb.records import EVERYONE, Status
 from webapp.inputs import invalid, too_long, version_of
@@ -23,6 +24,7 @@ MAX_SUMMARY_CHARS = 500
 MAX_TAGS = 20
 MAX_TAG_CHARS = 60
 MAX_MESSAGE_CHARS = 500
+FORM_ROOM = 64 * 1024  # the fields of a form beside its article or document
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 _GROUP = re.compile(r"^[a-z0-9][a-z0-9:_.-]{0,80}$")
 FORM_ACTIONS = {
@@ -225,3 +227,15 @@ def posted_fields() -> ArticleFields:
         owner=form.get("owner", ""),
         body=form.get("body", ""),
     )
+
+
+def body_limit(max_file_bytes: int, document_max_bytes: int) -> int:
+    """What a call of the manage pages or the article API may send: an article
+    (`max_file_bytes`), or to the document upload and a document's PUT a document
+    (`document_max_bytes`), with room for the form's other fields."""
+    article_id = str((request.view_args or {}).get("article_id", ""))
+    if request.blueprint == "manage_documents" or (
+        request.endpoint == "manage_api.put_article" and is_document(article_id)
+    ):
+        return document_max_bytes + FORM_ROOM
+    return max_file_bytes + FORM_ROOM

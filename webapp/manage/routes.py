@@ -51,11 +51,12 @@ FIXABLE = (ValidationError, ContentError, ConflictError)
 def _allow_article_sized_bodies() -> None:
     # The app's 64 KiB limit is for questions and votes; an article may be as
     # large as max_file_bytes (plus the other fields of the form).
-    if request.blueprint != bp.name:
+    if request.blueprint not in (bp.name, "manage_documents"):
         return
-    limit = services.services().settings.max_file_bytes + 64 * 1024
+    s = services.services().settings
+    limit = forms.body_limit(s.max_file_bytes, s.document_max_bytes)
     request.max_content_length = limit
-    request.max_form_memory_size = limit
+    request.max_form_memory_size = min(limit, s.max_file_bytes + forms.FORM_ROOM)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -30,13 +30,28 @@ _ID = param(
 _STATUS = {"type": "string", "enum": ["draft", "review", "published", "retired"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
+
+def _stored(description: str) -> dict[str, Any]:
+    """An article's answer, or a document's where the id names one."""
+    refs = [
+        {"$ref": f"#/components/schemas/{name}"} for name in ("StoredArticle", "StoredDocument")
+    ]
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"oneOf": refs}}},
+    }
+
+
 OPERATIONS: dict[str, Any] = {
     "manage_api.put_article": {
         "operationId": "putArticle",
         "summary": "Create or replace an article from its fields (content owners of its "
         "department, admins). `status: published` publishes at once where the department "
         "needs no review; under review_required another content owner publishes what was "
-        "submitted with `status: review`.",
+        "submitted with `status: review`. A document id (hr/travel-policy.pdf: .pdf, "
+        ".docx, .odt, .html, .htm, .txt) takes the file itself as the body instead, "
+        "checked by its extension and its bytes, within document_max_bytes; If-Match "
+        "(its version, or * for whatever is there) replaces an existing one.",
         "security": SIGNED_IN,
         "parameters": [
             _ID,
@@ -56,15 +71,13 @@ OPERATIONS: dict[str, Any] = {
         "requestBody": {
             "required": True,
             "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}}
+                "application/json": {"schema": {"$ref": "#/components/schemas/ArticleInput"}},
+                "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
             },
         },
         "responses": {
-            "200": {
-                **json_response("StoredArticle", "Saved as a new version."),
-                "headers": ETAG_HEADER,
-            },
-            "201": {**json_response("StoredArticle", "Created."), "headers": ETAG_HEADER},
+            "200": {**_stored("Saved as a new version."), "headers": ETAG_HEADER},
+            "201": {**_stored("Created."), "headers": ETAG_HEADER},
             "400": ERROR_REF,
             "401": ERROR_REF,
             "403": ERROR_REF,
@@ -134,6 +147,24 @@ OPERATIONS: dict[str, Any] = {
 }
 
 SCHEMAS: dict[str, Any] = {
+    "StoredDocument": {
+        "type": "object",
+        "description": "A document written by an upload, and the version that records it.",
+        "required": ["id", "format", "size", "sha256", "replaced", "version"],
+        "properties": {
+            "id": {"type": "string"},
+            "department": {"type": "string"},
+            "format": {"type": "string", "enum": ["pdf", "docx", "odt", "html", "txt"]},
+            "size": {"type": "integer"},
+            "sha256": {"type": "string"},
+            "replaced": {"type": "boolean"},
+            "version": {"type": "integer"},
+            "author": {"type": "string"},
+            "ts": {"type": "string", "format": "date-time"},
+            "message": {"type": "string"},
+            "url": {"type": "string"},
+        },
+    },
     "ArticleInput": {
         "type": "object",
         "required": ["title", "body"],

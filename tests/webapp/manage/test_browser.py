@@ -210,3 +210,53 @@ def test_four_eyes_approval_and_hr_cannot_edit_it(browser: Any, site: LiveServer
     # The refusals answer 409 and 403, which the browser logs; nothing else may fail.
     assert [e for e in writer.errors if "409" not in e and "403" not in e] == []
     assert reviewer.errors == []
+
+
+def test_upload_a_document_find_it_then_replace_it_after_confirming(
+    browser: Any,  # noqa: F811
+    site: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, site, "otto")
+    page.goto(site.url + "/manage/?department=it")
+    page.get_by_role("link", name="Upload a document").click()
+    page.get_by_label("File", exact=True).set_input_files(
+        {
+            "name": "Quokka Umbrella Loans.html",
+            "mimeType": "text/html",
+            "buffer": b"<!doctype html><html><head><title>Quokka umbrella loans</title></head>"
+            b"<body><h1>Quokka umbrella loans</h1><p>The IT desk lends quokkabrella "
+            b"umbrellas on rainy days.</p></body></html>",
+        }
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".flash")).to_contain_text("it/quokka-umbrella-loans.html uploaded")
+    row = page.locator("tr[data-article='it/quokka-umbrella-loans.html']")
+    expect(row).to_contain_text("otto")
+    uploaded = time.monotonic()
+    found = False
+    while time.monotonic() - uploaded < 10.0 and not found:
+        response = page.request.get(site.url + "/api/search?q=quokkabrella")
+        found = "it/quokka-umbrella-loans.html" in [r["id"] for r in response.json()["results"]]
+        time.sleep(0.1)
+    assert found, "the uploaded document was not searchable within 10 s"
+    page.screenshot(path=str(OUTPUT / "manage-upload.png"), full_page=True)
+    # Replacing asks first: the box must be ticked.
+    page.goto(site.url + "/manage/?department=it")
+    row.get_by_role("link", name="Replace").click()
+    page.get_by_label("File", exact=True).set_input_files(
+        {"name": "new.html", "mimeType": "text/html", "buffer": b"<html><body>New</body></html>"}
+    )
+    page.get_by_label("Replace the existing quokka-umbrella-loans.html").check()
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".flash")).to_contain_text("replaced")
+    assert (
+        (content_of(site) / "it" / "quokka-umbrella-loans.html")
+        .read_bytes()
+        .endswith(b"New</body></html>")
+    )
+    page.context.close()
+    assert tab.errors == []

@@ -1,0 +1,156 @@
+"""Uploading documents in the browser (multipart form) and through the article
+API: the form, CSRF, permissions, refusals shown on the form, replacing only
+after confirmation, indexing, and the list row with its problem."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from indexer.unreadable import write_unreadable
+from tests.support import error_of, sign_in_as, text_of
+from tests.webapp.manage.conftest import RecordingBuilder
+from webapp.services import services
+
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def post_upload(
+    client: FlaskClient, token: str, data: bytes, filename: str, query: str = "", **fields: Any
+) -> Any:
+    form = {"csrf_token": token, "department": "it", **fields}
+    form["file"] = (io.BytesIO(data), filename)
+    return client.post(f"/manage/upload{query}", data=form, content_type="multipart/form-data")
+
+
+def row_of(page: str, article_id: str) -> str:
+    found = re.search(rf'<tr[^>]*data-article="{re.escape(article_id)}">.*?</tr>', page, re.S)
+    assert found, article_id
+    return found.group(0)
+
+
+def test_an_owner_uploads_a_document_from_the_list_and_it_is_indexed(
+    client: FlaskClient, content: Path, app: Flask, builder: RecordingBuilder
+) -> None:
+    token = sign_in_as(client, "cora")
+    listing = text_of(client.get("/manage/?department=it"))
+    assert "/manage/upload?department=it" in listing and "Upload a document" in listing
+    form = client.get("/manage/upload?department=it")
+    assert form.status_code == 200 and 'enctype="multipart/form-data"' in text_of(form)
+    response = post_upload(client, token, PDF, "Remote Work.pdf", message="new policy")
+    assert response.status_code == 303 and "/manage/?department=it" in response.location
+    assert (content / "it" / "remote-work.pdf").read_bytes() == PDF
+    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert builder.runs >= 1
+    page = text_of(client.get("/manage/?department=it"))
+    assert "Document it/remote-work.pdf uploaded" in page
+    row = row_of(page, "it/remote-work.pdf")
+    assert "cora" in row and "Replace" in row
+    # Unreadable, as the newest index run found it: the row says why.
+    write_unreadable(
+        Path(services(app).settings.index_path),
+        {"it/remote-work.pdf": "warning: it/remote-work.pdf: PDF has no text (scanned?)"},
+    )
+    assert "PDF has no text" in row_of(
+        text_of(client.get("/manage/?department=it")), "it/remote-work.pdf"
+    )
+
+
+def test_an_upload_needs_the_csrf_token_and_the_department(
+    client: FlaskClient, content: Path
+) -> None:
+    sign_in_as(client, "cora")
+    assert post_upload(client, "forged", PDF, "policy.pdf").status_code == 403
+    token = sign_in_as(client, "helga")
+    assert post_upload(client, token, PDF, "policy.pdf").status_code == 403
+    assert client.get("/manage/upload?department=it").status_code == 403
+    token = sign_in_as(client, "emma")
+    assert post_upload(client, token, PDF, "policy.pdf").status_code == 403
+    assert not (content / "it" / "policy.pdf").exists()
+
+
+def test_a_refused_upload_shows_the_form_with_the_reason(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    before = sorted(p.name for p in (content / "it").iterdir())
+    cases = [
+        (b"<html><body>x</body></html>", "policy.pdf", {}, 400, "its content is HTML page"),
+        (b"#!/bin/sh\n", "run.sh", {}, 400, "not a kind of document"),
+        (PDF, "x.pdf", {"name": "../evil.pdf"}, 400, "names a folder"),
+        (PDF, "x.pdf", {"name": ".evil.pdf"}, 400, "hidden"),
+        (b"", "empty.pdf", {}, 400, "empty.pdf is empty"),
+        (b"", "", {}, 400, "Choose a file"),  # no file chosen
+    ]
+    for data, filename, fields, status, words in cases:
+        response = post_upload(client, token, data, filename, **fields)
+        page = text_of(response)
+        assert response.status_code == status and words in page, (filename, page[:2000])
+        assert 'name="file"' in page  # the form again
+    assert sorted(p.name for p in (content / "it").iterdir()) == before
+    german = post_upload(client, token, b"#!/bin/sh\n", "run.sh", query="?hl=de")
+    assert german.status_code == 400 and "keine Art Dokument" in text_of(german)
+
+
+def test_replacing_asks_for_confirmation_first(client: FlaskClient, content: Path) -> None:
+    token = sign_in_as(client, "cora")
+    (content / "it" / "policy.pdf").write_bytes(PDF + b"% old\n")
+    response = post_upload(client, token, PDF, "policy.pdf")
+    page = text_of(response)
+    assert response.status_code == 409 and "already exists" in page
+    assert 'name="replace"' in page and "Replace the existing policy.pdf" in page
+    assert (content / "it" / "policy.pdf").read_bytes().endswith(b"% old\n")
+    form = text_of(client.get("/manage/upload?department=it&replace=policy.pdf"))
+    assert 'name="replace" value="1" required' in form
+    response = post_upload(client, token, PDF, "whatever.pdf", name="policy.pdf", replace="1")
+    assert response.status_code == 303
+    assert (content / "it" / "policy.pdf").read_bytes() == PDF
+    assert "Document it/policy.pdf replaced" in text_of(client.get("/manage/?department=it"))
+
+
+def test_a_file_past_the_document_limit_is_refused_with_the_limit(
+    client: FlaskClient, content: Path, app: Flask
+) -> None:
+    svc = services(app)
+    svc.settings = svc.settings.replace(document_max_bytes=1000)
+    token = sign_in_as(client, "cora")
+    response = post_upload(client, token, PDF + b"0" * 2000, "big.pdf")
+    assert response.status_code == 400 and "over the 1.0 KB limit" in text_of(response)
+    response = post_upload(client, token, PDF + b"0" * 200_000, "huge.pdf")
+    assert response.status_code == 413 and "1.0 KB limit" in text_of(response)
+    assert not (content / "it" / "big.pdf").exists() and not (content / "it" / "huge.pdf").exists()
+
+
+def put(client: FlaskClient, token: str, article_id: str, data: bytes, **headers: str) -> Any:
+    return client.put(
+        f"/api/articles/{article_id}",
+        data=data,
+        headers={"X-CSRF-Token": token, "Content-Type": "application/pdf", **headers},
+    )
+
+
+def test_the_api_puts_documents_as_it_puts_articles(client: FlaskClient, content: Path) -> None:
+    token = sign_in_as(client, "cora")
+    created = put(client, token, "it/policy.pdf", PDF)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    body = created.get_json()
+    assert body["id"] == "it/policy.pdf" and body["version"] == 1 and body["format"] == "pdf"
+    assert created.headers["ETag"] == '"1"' and created.headers["Location"].endswith("policy.pdf")
+    error_of(put(client, token, "it/policy.pdf", PDF), 428, "precondition_required")
+    second = put(client, token, "it/policy.pdf", PDF + b"%2", **{"If-Match": '"1"'})
+    assert second.status_code == 200 and second.headers["ETag"] == '"2"'
+    assert second.get_json()["replaced"] is True
+    error_of(put(client, token, "it/policy.pdf", PDF, **{"If-Match": '"1"'}), 412, "stale_document")
+    assert put(client, token, "it/policy.pdf", PDF, **{"If-Match": "*"}).status_code == 200
+    assert (content / "it" / "policy.pdf").read_bytes() == PDF
+    refused = error_of(put(client, token, "it/other.pdf", b"<html></html>"), 400, "invalid_request")
+    assert "HTML page" in refused["message"]
+    assert put(client, "forged", "it/x.pdf", PDF).status_code == 403
+    helga = sign_in_as(client, "helga")
+    error_of(put(client, helga, "it/x.pdf", PDF), 403, "forbidden")
+    assert not (content / "it" / "other.pdf").exists() and not (content / "it" / "x.pdf").exists()

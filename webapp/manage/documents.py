@@ -1,0 +1,191 @@
+"""Uploading documents into a department's folder: the page and the API call.
+
+    /manage/upload?department=&replace=<name>   the form (GET) and the upload (POST)
+    PUT /api/articles/<department>/<name.pdf>   the same through the JSON API
+                                                (`manage_api.put_article` hands
+                                                document ids to `put_document`)
+
+A content owner of the department (or an admin) uploads a PDF, Word, ODT,
+HTML or text file; `kb.authoring.documents.DocumentUploads` checks and
+writes it. A file of the name is replaced only when the form's confirmation
+box is ticked (the list's "Replace" link opens the form with it), or, in the
+API, with `If-Match` (the version read, or `*`), as an article's PUT needs.
+A refused upload shows the form again with the reason; nothing is written.
+The request body may be as large as `document_max_bytes` plus the form
+(`webapp.manage.forms.body_limit`); a larger one gets the form with the limit.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from kb.attachments.records import Upload
+from kb.authoring.documents import DocumentUploads, UploadedDocument
+from kb.authoring.files import article_file
+from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
+from kb.extract.base import human_size
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.errors import message_for
+from webapp.i18n import current_language, gettext
+from webapp.inputs import refuse_blank_if_match
+from webapp.manage import forms
+from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
+
+bp = Blueprint("manage_documents", __name__, url_prefix="/manage")
+
+REFUSED = (ValidationError, ConflictError, NotFoundError, ContentError)
+
+
+def uploads() -> DocumentUploads:
+    settings = services.services().settings
+    return DocumentUploads(services.authoring(), max_bytes=settings.document_max_bytes)
+
+
+def _department(value: str | None) -> str:
+    """The department asked for, which the reader must own the content of."""
+    owned = services.authoring().editable_departments(require_user())
+    department = value or (owned[0] if owned else "")
+    if department not in owned:
+        raise PermissionDenied(
+            f"you may not upload documents for {department!r}",
+            details={"department": department},
+            key="content_owner_who",
+            values={"department": department, "role": f"content_owner:{department}"},
+        )
+    return department
+
+
+def _form(
+    department: str, *, name: str = "", replace: bool = False, error: str = "", status: int = 200
+) -> tuple[str, int]:
+    limit = services.services().settings.document_max_bytes
+    page = render_template(
+        "manage/upload.html",
+        department=department,
+        name=name,
+        replace=replace,
+        error=error,
+        limit=human_size(limit),
+    )
+    return page, status
+
+
+@bp.get("/upload")
+def upload_form() -> tuple[str, int]:
+    department = _department(request.args.get("department"))
+    name = (request.args.get("replace") or "")[:300]
+    return _form(department, name=name, replace=bool(name))
+
+
+def _sent_file(limit: int) -> Upload:
+    """The form's file, read to one byte past `limit` (enough to refuse it)."""
+    sent: FileStorage | None = request.files.get("file")
+    if sent is None or not sent.filename:
+        return Upload("", b"")
+    data = sent.stream.read(limit + 1)
+    return Upload(sent.filename, data, size=len(data))
+
+
+@bp.post("/upload")
+def upload() -> Response | tuple[str, int]:
+    actor = require_user()
+    department = _department(request.form.get("department"))
+    name = (request.form.get("name") or "").strip()
+    replace = request.form.get("replace") == "1"
+    service = uploads()
+    try:
+        sent = _sent_file(service.max_bytes)
+        done = service.upload(
+            actor,
+            department,
+            sent,
+            name=name,
+            replace=replace,
+            message=forms.message_of(request.form),
+        )
+    except REFUSED as exc:
+        confirm = replace or getattr(exc, "key", "") == "document_exists"
+        shown = name or (str(exc.values.get("id", "")).rsplit("/", 1)[-1] if confirm else "")
+        return _form(
+            department,
+            name=shown,
+            replace=confirm,
+            error=message_for(exc, current_language()),
+            status=exc.status,
+        )
+    key = "manage_document_replaced" if done.replaced else "manage_document_uploaded"
+    flash(gettext(key, id=done.article_id), "success")
+    return redirect(url_for("manage.index", department=department), code=303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
+    """A body past the document limit and the form: the form again, naming the limit
+    (the body was never read, so the department is the first the reader owns)."""
+    department = _department(request.args.get("department"))
+    limit = human_size(services.services().settings.document_max_bytes)
+    return _form(department, error=gettext("manage_document_too_large", limit=limit), status=413)
+
+
+def put_document(article_id: str) -> Response:
+    """`PUT /api/articles/<id>` of a document: the body is the file itself.
+
+    A new one answers 201 with `Location`; one that exists needs `If-Match`, the
+    version read (its ETag) or `*`: 428 without, 412 when it changed meanwhile."""
+    actor = require_user()
+    service = uploads()
+    department, _, name = article_id.partition("/")
+    header = request.headers.get("If-Match")
+    refuse_blank_if_match(header, "article_if_match_blank", ARTICLE_IF_MATCH_ADVICE)
+    exists = _exists(service, article_id)
+    base = None
+    if exists:
+        service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+        if header is None:
+            raise PreconditionRequired(
+                f"{article_id} exists: send the version you read in If-Match (its ETag, "
+                'e.g. If-Match: "3", or * to replace whatever is there)',
+                details={"id": article_id},
+                key="if_match_needed",
+                values={"id": article_id},
+            )
+        if header.strip() != "*":
+            base = forms.version_of(header, "If-Match")
+    data = request.get_data(cache=False)
+    done = service.upload(
+        actor, department, Upload(name, data), name=name, replace=exists, base_version=base
+    )
+    response = jsonify(document_json(done))
+    response.status_code = 200 if exists else 201
+    if not exists:
+        response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)
+    return with_etag(response, done.version.number)
+
+
+def _exists(service: DocumentUploads, article_id: str) -> bool:
+    try:
+        article_file(service.authoring.root, article_id, must_exist=True, document=True)
+    except NotFoundError:
+        return False
+    return True
+
+
+def document_json(done: UploadedDocument) -> dict[str, object]:
+    """What `PUT /api/articles/<id>` of a document answers."""
+    return {
+        "id": done.article_id,
+        "department": done.article_id.split("/", 1)[0],
+        "format": done.format.name,
+        "size": done.size,
+        "sha256": done.sha256,
+        "replaced": done.replaced,
+        "version": done.version.number,
+        "author": done.version.author,
+        "ts": done.version.ts.isoformat(),
+        "message": done.version.message,
+        "url": url_for("articles.show", article_id=done.article_id),
+    }
