@@ -16,16 +16,20 @@ from pathlib import Path
 from kb.accounts.records import Role, User
 from kb.attachments.records import Attachment
 from kb.catalogue.templates import shown_value
-from kb.errors import KbError
 from kb.requests.canned import FilledReply
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.permissions import RequestPermissions, works_queue
 from kb.requests.records import Request, RequestEntry
 from kb.requests.service import RequestDetail, RequestService
-from webapp.articles.presenters import visible_article
 from webapp.departments import department_name
 from webapp.i18n import current_language
-from webapp.requests.presenters import LinkedArticle, linked_articles
+from webapp.requests.presenters import (
+    LinkedArticle,
+    linked_articles,
+    readable_articles,
+    sees_article_ids,
+    shown_history,
+)
 
 _S = RequestStatus
 
@@ -79,13 +83,7 @@ class RequestPage:
     def history(self) -> list[RequestEntry]:
         """The history the reader sees: for a reader who sees titles, an article's
         entry only where they may read the article."""
-        if self.readable is None:
-            return self.detail.history
-        return [
-            e
-            for e in self.detail.history
-            if e.kind != "article" or str(e.data.get("article", "")) in self.readable
-        ]
+        return shown_history(self.detail, self.readable)
 
     def attachments_of(self, entry_id: int | None) -> list[Attachment]:
         """The files that came with one history entry."""
@@ -144,7 +142,7 @@ def page_of(
     allowed = detail.permissions
     canned = service.canned_replies(actor, request_id, current_language())
     agents = assignee_choices(service, request) if allowed.work else []
-    sees_ids = allowed.work or allowed.publish_articles
+    sees_ids = sees_article_ids(allowed)
     return RequestPage(
         detail=detail,
         is_requester=allowed.is_requester,
@@ -172,19 +170,6 @@ def page_of(
         reply_text=next((c.text for c in canned if chosen and c.chosen_by(chosen)), ""),
         back_queue=_back_queue(actor, detail),
     )
-
-
-def readable_articles(request: Request) -> dict[str, str]:
-    """Id → title of the request's linked articles the signed-in reader may read,
-    as the article page decides (published, and their groups in its audience):
-    a draft, a retired or a restricted article is left out, not named."""
-    found = {}
-    for article_id in request.linked_articles:
-        try:
-            found[article_id] = visible_article(article_id).title
-        except KbError:  # not published, not theirs to read, or the index away
-            continue
-    return found
 
 
 def _back_queue(actor: User, detail: RequestDetail) -> str:

@@ -6,6 +6,7 @@ for a content owner, times left to due dates. The request page itself is
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from kb.accounts.records import Role, User
 from kb.attachments.kinds import BY_NAME
 from kb.attachments.records import Attachment
 from kb.content.markdown_article import read_status
-from kb.errors import ContentError, NotFoundError, ValidationError
+from kb.errors import ContentError, KbError, NotFoundError, ValidationError
 from kb.records import Status
 from kb.requests import permissions
 from kb.requests.bulk import BulkResult
@@ -26,9 +27,11 @@ from kb.requests.drafting import read_article_file
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, Paging, RequestList
 from kb.requests.permissions import RequestPermissions
-from kb.requests.records import Request
+from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict, task_dict
 from kb.requests.service import QueueItem, RequestDetail, RequestService
+from webapp.articles.presenters import visible_article
+from webapp.auth.identity import current_user
 from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import gettext
@@ -38,13 +41,60 @@ _S = RequestStatus
 
 
 def request_json(request: Request) -> dict[str, Any]:
-    """A request as the API answers it: its fields, its department's name and page."""
-    return {
+    """A request as the API answers it: its fields, its department's name and page.
+    Its linked articles are those the caller may read, unless the caller works its
+    queue or owns its department's content (as the request page shows them)."""
+    row = {
         **request_dict(request),
         "department_name": department_name(request.department),
         "url": url_for("requests.show", request_id=request.id),
         "version": request.version,  # what If-Match and a bulk change's items name
     }
+    if request.linked_articles and not _sees_ids_of(request):
+        readable = readable_articles(request)
+        row["linked_articles"] = [a for a in request.linked_articles if a in readable]
+    return row
+
+
+def sees_article_ids(allowed: RequestPermissions) -> bool:
+    """Whether a reader sees a request's linked articles by id and status (whoever
+    works its queue or owns its department's content: drafts are theirs to see);
+    everyone else sees only the articles they may read, by title."""
+    return allowed.work or allowed.publish_articles
+
+
+def _sees_ids_of(request: Request) -> bool:
+    user = current_user()
+    if user is None:
+        return False
+    return permissions.works_queue(user, request.department) or permissions.owns_content(
+        user, request.department
+    )
+
+
+def readable_articles(request: Request) -> dict[str, str]:
+    """Id → title of the request's linked articles the signed-in reader may read,
+    as the article page decides (published, and their groups in its audience):
+    a draft, a retired or a restricted article is left out, not named."""
+    found = {}
+    for article_id in request.linked_articles:
+        try:
+            found[article_id] = visible_article(article_id).title
+        except KbError:  # not published, not theirs to read, or the index away
+            continue
+    return found
+
+
+def shown_history(detail: RequestDetail, readable: Mapping[str, str] | None) -> list[RequestEntry]:
+    """The history a reader sees: for a reader who sees titles (`readable` not
+    None), an article's entry only where they may read the article."""
+    if readable is None:
+        return list(detail.history)
+    return [
+        e
+        for e in detail.history
+        if e.kind != "article" or str(e.data.get("article", "")) in readable
+    ]
 
 
 def attachment_json(attachment: Attachment) -> dict[str, Any]:
@@ -73,9 +123,10 @@ def attachment_json(attachment: Attachment) -> dict[str, Any]:
 
 
 def detail_json(detail: RequestDetail) -> dict[str, Any]:
+    readable = None if sees_article_ids(detail.permissions) else readable_articles(detail.request)
     return {
         "request": request_json(detail.request),
-        "history": [entry_dict(e) for e in detail.history],
+        "history": [entry_dict(e) for e in shown_history(detail, readable)],
         "tasks": [task_dict(s.task, blocked=s.blocked) for s in detail.tasks],
         "progress": {"done": detail.progress.done, "total": detail.progress.total},
         "overdue": detail.overdue,

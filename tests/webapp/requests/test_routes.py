@@ -330,6 +330,34 @@ def test_a_requester_reads_the_titles_of_the_articles_they_may_read(
     assert "<code>hr/salary-bands.md</code>" in page and "<code>it/not-yet.md</code>" in page
 
 
+def test_the_api_names_the_requester_only_the_articles_they_may_read(
+    client: FlaskClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The request page showed the requester only the linked articles they may
+    read, but the JSON API still answered every linked id (a restricted article's
+    and a draft's file path too), in the request and in its history. The API
+    answers what the page shows; the agents who work the request keep every id."""
+    secret = make_article("hr/salary-bands.md", "Salary bands", "Bands.", audience=("hr-leads",))
+    monkeypatch.setitem(ARTICLES, secret.id, secret)
+    request_id = file(client, "When do payslips come?")
+    ada = store.get_user("ada")
+    assert ada is not None
+    linked = ["hr/sick-leave.md", secret.id, "it/not-yet.md"]  # the last: no page
+    for article in linked:
+        services(client.application).requests.record_published(ada, request_id, article)
+    detail = client.get(f"/api/requests/{request_id}").get_json()  # emma, who asked
+    assert detail["request"]["linked_articles"] == ["hr/sick-leave.md"]
+    named = [e["data"]["article"] for e in detail["history"] if e["kind"] == "article"]
+    assert named == ["hr/sick-leave.md"]
+    mine = client.get("/api/requests?mine=1").get_json()["requests"]
+    assert [r["linked_articles"] for r in mine if r["id"] == request_id] == [["hr/sick-leave.md"]]
+    assert "salary" not in client.get(f"/api/requests/{request_id}").get_data(as_text=True)
+    sign_in_as(client, "ivan")  # works the request: every id
+    detail = client.get(f"/api/requests/{request_id}").get_json()
+    assert detail["request"]["linked_articles"] == linked
+    assert len([e for e in detail["history"] if e["kind"] == "article"]) == 3
+
+
 def test_publishing_a_request_draft_keeps_the_four_eyes_rule(
     client: FlaskClient, request_content: Path
 ) -> None:
