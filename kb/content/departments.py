@@ -15,6 +15,7 @@ from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
+from kb.i18n.catalog import domain_catalog
 from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity, Targets
 from kb.validators import normal_name
 
@@ -119,7 +120,33 @@ def without_shared_names(
                     kind="department_name",
                 )
             )
-    return kept, problems
+    return kept, problems + _without_triage_names(kept)
+
+
+def _without_triage_names(kept: dict[str, Department]) -> list[Problem]:
+    """Reset (in `kept`) a department file's `name` that reads like the triage
+    queue's shown name in any language ("Central Service Desk"): employees send
+    the questions they cannot place there, agents triage them from it, and a
+    department posing as it would be sent them. Warnings say why."""
+    catalog = domain_catalog()
+    reserved = {_name_key(catalog.translate(lang, "triage_name")) for lang in catalog.messages}
+    problems: list[Problem] = []
+    for slug, department in list(kept.items()):
+        if _name_key(department.name) not in reserved or department.name == default_name(slug):
+            continue
+        kept[slug] = replace(department, name=default_name(slug))
+        problems.append(
+            Problem(
+                f"{slug}/",
+                f"the department file's name {department.name!r} reads like the name of "
+                f"the triage queue, where questions no department owns go: this department "
+                f"is shown as {default_name(slug)!r}",
+                hint="give the department a name of its own in its department file",
+                severity=Severity.WARNING,
+                kind="department_name",
+            )
+        )
+    return problems
 
 
 def default_department(slug: str) -> Department:

@@ -54,3 +54,23 @@ def test_names_of_their_own_are_kept(tmp_path: Path) -> None:
     departments, problems = scan_departments(root)
     assert {d.name for d in departments.values()} == {"IT Services", "Human Resources", "Legal"}
     assert not problems
+
+
+def test_no_department_takes_the_triage_queues_name(tmp_path: Path) -> None:
+    """The duplicate-name check compared departments with each other only: a file
+    naming its department "Central Service Desk" (or the German "Zentraler
+    Service-Desk", in any spelling) posed as the triage queue, where employees
+    send what they cannot place. Such a name is not used."""
+    root = _content(
+        tmp_path,
+        {"hr": "central  SERVICE desk", "it": "Zentraler Service-Desk", "finance": "Finance Desk"},
+    )
+    departments, problems = scan_departments(root)
+    assert {slug: d.name for slug, d in departments.items()} == {
+        "hr": "HR",
+        "it": "IT",
+        "finance": "Finance Desk",
+    }
+    warned = {p.path: p.message for p in problems if p.kind == "department_name"}
+    assert set(warned) == {"hr/", "it/"}
+    assert "triage queue" in warned["hr/"]
