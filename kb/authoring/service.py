@@ -230,16 +230,20 @@ class AuthoringService:
         Under the four-eyes rule a published article goes back to review.
 
         `once`: None, with nothing written, when a version saved with this
-        `message` exists already. The save is against the version opened, so of
-        two callers at once one finds the other's version or a `StaleEditError`."""
+        `message` added this very section (a message alone, which an editor may
+        type, is not enough). The save is against the version opened, so of two
+        callers at once one finds the other's version or a `StaleEditError`."""
         opened = self.open(actor, article_id)
-        if once and any(v.message == message for v in self.versions.versions(article_id)):
+        section = f"## {plain_heading(heading)}\n\n{text.strip()}\n"
+        if once and any(
+            v.message == message and section in v.text for v in self.versions.versions(article_id)
+        ):
             return None
         department = self.department_of(article_id)
         status = opened.fields.status
         if department.review_required and status is Status.PUBLISHED:
             status = Status.REVIEW
-        body = f"{opened.fields.body.rstrip()}\n\n## {plain_heading(heading)}\n\n{text.strip()}\n"
+        body = f"{opened.fields.body.rstrip()}\n\n{section}"
         return self.save(
             actor,
             article_id,

@@ -544,3 +544,28 @@ def test_an_added_heading_is_one_line_of_plain_text_of_bounded_length(
         "Reset it [here](https://evil.example) <b>now</b> *today* {: #x} ## Next [["
     )
     assert shown.endswith("…") and len(shown) <= HEADING_MAX_CHARS
+
+
+def test_a_typed_message_never_stands_for_an_added_answer(
+    service: AuthoringService, root: Path
+) -> None:
+    """`append_section(once=True)` took any version whose message read "answer of
+    request N" as that answer added already (security review of 2 December): an
+    editor who typed that message in "What changed" kept the answer of request N
+    from ever being added. Only a version that added the same section counts."""
+    opened = service.open(CORA, "it/vpn.md")
+    typed = replace(opened.fields, body=opened.fields.body + "\n\nA typo fixed.\n")
+    service.save(
+        CORA, "it/vpn.md", typed, base_version=opened.version, message="answer of request 7"
+    )
+    message = "answer of request 7"
+    added = service.append_section(
+        CORA, "it/vpn.md", "Is it slow?", "Restart it.", message, once=True
+    )
+    assert added is not None
+    again = service.append_section(
+        CORA, "it/vpn.md", "Is it slow?", "Restart it.", message, once=True
+    )
+    assert again is None
+    text = (root / "it" / "vpn.md").read_text(encoding="utf-8")
+    assert text.count("## Is it slow?") == 1 and "A typo fixed." in text
