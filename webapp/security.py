@@ -10,6 +10,7 @@ made the browser send counts for nobody (`sent_by_another_site`).
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
@@ -82,9 +83,18 @@ def init_app(app: Flask) -> None:
     app.after_request(_headers)
 
 
+# Browsers drop tabs and line breaks anywhere in an address and read a
+# backslash in its path as "/": `/\evil.example` and `/<tab>/evil.example` lead
+# to another host, although neither starts with "//".
+_NOT_IN_LOCAL_PATHS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def local_path(target: str) -> str:
-    """`target` when it is a path on this site, else '' (no open redirects)."""
+    """`target` when it is a path on this site, else '' (no open redirects): no
+    scheme or host, no control character, no backslash before its query."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return ""
+    if _NOT_IN_LOCAL_PATHS.search(target) or "\\" in parts.path:
         return ""
     return target

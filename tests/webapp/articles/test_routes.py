@@ -68,6 +68,18 @@ def test_answer_card_vote_returns_to_the_search(client: FlaskClient, store: Stor
     assert response.headers["Location"].startswith("/articles/hr/sick-leave.md")
 
 
+def test_a_vote_never_returns_to_an_address_a_browser_reads_as_another_host(
+    client: FlaskClient,
+) -> None:
+    """A backslash in the path (`/\\evil.example`) or a tab after the first "/"
+    passed as a path of this site; a browser goes to evil.example."""
+    for target in ("/\\evil.example/", "/\t/evil.example/"):
+        response = client.post(
+            "/articles/hr/sick-leave.md/feedback", data={"helpful": "yes", "next": target}
+        )
+        assert response.headers["Location"].startswith("/articles/hr/sick-leave.md"), target
+
+
 def test_the_thanks_for_a_vote_stays_on_the_page_it_was_given(client: FlaskClient) -> None:
     """After a vote without JavaScript, the search page's other links (pages,
     filters, language) carried `feedback=thanks` along, so the next answer card

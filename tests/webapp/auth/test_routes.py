@@ -88,6 +88,37 @@ def test_sign_in_never_redirects_off_the_site(app: Flask, paula: str) -> None:
         assert response.headers["Location"] == "/", target
 
 
+# Addresses a browser takes to another host although they start with one "/": it
+# reads a backslash in the path as "/", and drops tabs and line breaks.
+BROWSER_OFF_SITE = (
+    "/\\evil.example/",
+    "/\\/evil.example/",
+    "/\t/evil.example/",
+    "/\n/evil.example",
+)
+
+
+def test_sign_in_never_redirects_to_an_address_a_browser_reads_as_another_host(
+    app: Flask, paula: str
+) -> None:
+    """`next=/%5Cevil.example` on a link to the sign-in page passed as a path of
+    this site: after signing in, the browser went to evil.example."""
+    for target in BROWSER_OFF_SITE:
+        page = text_of(app.test_client().get("/auth/sign-in", query_string={"next": target}))
+        assert '<input type="hidden" name="next" value="/">' in page, target
+        response = app.test_client().post(
+            "/auth/sign-in",
+            data={"username": "paula", "password": "correct horse", "next": target},
+        )
+        assert response.headers["Location"] == "/", target
+    # A path of this site with a backslash in its query still leads back there.
+    response = app.test_client().post(
+        "/auth/sign-in",
+        data={"username": "paula", "password": "correct horse", "next": "/?q=a\\b"},
+    )
+    assert response.headers["Location"] in ("/?q=a\\b", "/?q=a%5Cb")
+
+
 def test_sign_out(client: FlaskClient, paula: str) -> None:
     token = sign_in_as(client, "paula")
     assert client.post("/auth/sign-out").status_code == 403  # forms need the token
