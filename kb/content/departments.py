@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -13,6 +12,7 @@ import yaml
 
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings
+from kb.content.lookalike_names import reading_key
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.i18n.catalog import domain_catalog
@@ -84,8 +84,9 @@ def display_name(slug: str, names: Mapping[str, str]) -> str:
 
 def _name_key(name: str) -> str:
     """What two names that read alike share: compatibility form (full-width
-    letters as plain ones), case folded, runs of spaces as one."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    letters as plain ones), nothing invisible, lookalike letters as the Latin
+    ones, case folded, runs of spaces as one (`kb.content.lookalike_names`)."""
+    return reading_key(name)
 
 
 def without_shared_names(

@@ -74,3 +74,39 @@ def test_no_department_takes_the_triage_queues_name(tmp_path: Path) -> None:
     warned = {p.path: p.message for p in problems if p.kind == "department_name"}
     assert set(warned) == {"hr/", "it/"}
     assert "triage queue" in warned["hr/"]
+
+
+def test_a_name_that_only_looks_like_another_is_not_used(tmp_path: Path) -> None:
+    """Names were compared by letter case, spacing and compatibility form only: a
+    zero-width space, a soft hyphen, Cyrillic letters drawn like Latin ones or a
+    small l for a capital I made a name that reads exactly like IT's or the
+    triage queue's on every page, and it was used."""
+    root = _content(
+        tmp_path,
+        {
+            "it": "IT Services",
+            "hr": None,
+            "finance": None,
+            "legal": "\u0406\u0422 \u0405ervices",  # Cyrillic І, Т and Ѕ
+            "sales": "lT Services",  # a small l
+            "facilities": "\u0421entral Service Desk",  # a Cyrillic С, as the triage queue
+            "marketing": "Отдел кадров",  # a name in Cyrillic letters of its own
+        },
+    )
+    # A zero-width space and a soft hyphen, written with YAML's own escapes.
+    (root / "hr" / "_department.yml").write_text('name: "IT\\u200b Services"\n', encoding="utf-8")
+    (root / "finance" / "_department.yml").write_text(
+        'name: "I\\u00adT Services"\n', encoding="utf-8"
+    )
+    departments, problems = scan_departments(root)
+    assert {slug: d.name for slug, d in departments.items()} == {
+        "it": "IT",
+        "hr": "HR",
+        "finance": "Finance",
+        "legal": "Legal",
+        "sales": "Sales",
+        "facilities": "Facilities",
+        "marketing": "Отдел кадров",
+    }
+    warned = {p.path for p in problems if p.kind == "department_name"}
+    assert warned == {"it/", "hr/", "finance/", "legal/", "sales/", "facilities/"}
