@@ -39,7 +39,7 @@ def _load() -> float:
 
 
 def fill(url: str, searches: int, requests: int) -> None:
-    from kb.accounts.service import ensure_demo_users
+    from kb.accounts.demo import ensure_demo_users
     from kb.events import ClickEvent, SearchEvent
     from kb.requests.records import Request
     from kb.store.factory import create_store

@@ -234,10 +234,10 @@ def start_watcher(settings: Settings) -> Any:
 
 
 def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
-    """Demo accounts in the store (see `kb.accounts.ensure_demo_users`): an agent for
+    """Demo accounts in the store (see `kb.accounts.demo.ensure_demo_users`): an agent for
     each department of the content root and the triage queue, and one per role.
     Returns (username, password, roles) of the accounts whose demo password works."""
-    from kb.accounts.service import DEMO_DEPARTMENTS, ensure_demo_users
+    from kb.accounts.demo import DEMO_DEPARTMENTS, ensure_demo_users
     from kb.content.scanner import load_departments
     from kb.store.factory import store_from_settings
 

@@ -95,6 +95,9 @@ class Services:
         self._authoring: AuthoringService | None = None
         self._departments: dict[str, Department] | None = None
         self._departments_unread = False  # logged once
+        self._departments_stamp: tuple[int, ...] = ()
+        self._departments_checked = 0.0
+        self.departments_check_seconds = 1.0
         self._builder_factory = builder_factory
         self.index_worker: IndexWorker | None = None
         self.outbox_stop: threading.Event | None = None
@@ -192,8 +195,8 @@ class Services:
 
     def content_departments(self) -> dict[str, Department]:
         """The departments of the content root's folders and department files, read
-        once: those requests are routed to, and the names pages and mails give
-        them; {} while the content root cannot be read (logged; read again on the
+        again when they change on disk: the names pages give them (requests are
+        routed to those read when the request side started); {} while the content root cannot be read (logged; read again on the
         next call)."""
         try:
             return self._read_departments()
@@ -204,13 +207,22 @@ class Services:
             return {}
 
     def _read_departments(self) -> dict[str, Department]:
-        found = self._departments
-        if found is None:
+        """Read again when `departments_stamp` moved on (checked at most every
+        `departments_check_seconds`): a department folder added, or its file
+        edited, while the worker runs shows its name without a restart."""
+        from kb.content.files import departments_stamp
+
+        settings = self.settings
+        found, now = self._departments, time.monotonic()
+        if found is not None and now - self._departments_checked < self.departments_check_seconds:
+            return found
+        stamp = departments_stamp(settings.content_path)
+        if found is None or stamp != self._departments_stamp:
             from kb.content.scanner import load_departments
 
-            settings = self.settings
             found = load_departments(settings.content_path, settings.triage_department)
-            self._departments = found
+            self._departments, self._departments_stamp = found, stamp
+        self._departments_checked = now
         return found
 
     def departments_by_slug(self) -> dict[str, Department]:

@@ -8,7 +8,10 @@ import click
 
 from kb.accounts.records import AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
+from kb.errors import KbError
+from kb.notify.config import NotifyConfig
 from kb.settings import Settings
+from kb.store.protocols import Store
 
 
 @click.group()
@@ -116,14 +119,15 @@ def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only
 @click.pass_context
 def users_rename(ctx: click.Context, old: str, new: str, merge: bool) -> None:
     """Rename user OLD (exactly as `kb users list` shows it) to NEW, with their
-    requests, tasks, history, attachments and article versions; their sessions
-    end. A NEW that another account holds, in any letter case, is refused unless
+    requests, tasks, history, attachments, article versions and queued
+    notifications (e-mail waiting for OLD's address goes to NEW's); their
+    sessions end; insights count them as one person. A NEW that another account holds, in any letter case, is refused unless
     --merge: then OLD's work goes to that account, which keeps its own roles and
     password, and OLD is removed (how to resolve what `kb users check` finds)."""
     from kb.accounts.service import rename_user
 
     with open_store(settings_from(ctx)) as store:
-        change = rename_user(store, old, new, merge=merge)
+        change = rename_user(store, old, new, merge=merge, notify=_notify_config(ctx))
     done = "merged into" if merge else "renamed to"
     click.echo(f"{old}: {done} {change.now_named}{_moved(change)}; sessions ended")
     if change.grants_left:
@@ -150,12 +154,25 @@ def users_remove(ctx: click.Context, name: str, unassign: bool) -> None:
     from kb.accounts.service import remove_user
 
     with open_store(settings_from(ctx)) as store:
-        change = remove_user(store, name, unassign=unassign)
+        change = remove_user(store, name, unassign=unassign, notify=_notify_config(ctx))
     taken = [f"request {i}" for i in change.unassigned_requests]
     taken += [f"task {t} of request {r}" for r, t in change.unassigned_tasks]
     if taken:
         click.echo(f"unassigned: {', '.join(taken)}")
     click.echo(f"{name}: removed; their history shows {change.now_named}{_moved(change)}")
+
+
+def _notify_config(ctx: click.Context) -> NotifyConfig:
+    """Where mail goes (the requester addresses that queued mail is readdressed
+    by, and the queues' addresses, which are left alone)."""
+    from kb.content.scanner import load_departments
+
+    settings = settings_from(ctx)
+    try:
+        departments = load_departments(settings.content_path, settings.triage_department)
+    except KbError:  # no content root here: the queues have no addresses to keep apart
+        departments = {}
+    return NotifyConfig.from_settings(settings, departments)
 
 
 def _moved(change: AccountChange) -> str:
@@ -190,16 +207,25 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @users.command("check")
+@click.option(
+    "--rename",
+    "offer_rename",
+    is_flag=True,
+    help="Ask for a new name for each account under a reserved name, and rename it.",
+)
 @click.pass_context
-def users_check(ctx: click.Context) -> None:
+def users_check(ctx: click.Context, offer_rename: bool) -> None:
     """Name accounts whose usernames differ only in letter case, and accounts
     under a name the system uses for itself (exit status 1 when there are any).
     New ones are refused; these come from before, and could pass for each
-    other, or for the command line in histories."""
+    other, or for the command line in histories. An account under a reserved
+    name cannot sign in until it is renamed; --rename offers the rename."""
     from kb.accounts.records import reserved_use
     from kb.accounts.service import case_twins
 
     with open_store(settings_from(ctx)) as store:
+        if offer_rename:
+            _offer_renames(ctx, store)
         users = store.list_users()
     twins = case_twins(users)
     for group in twins:
@@ -223,6 +249,33 @@ def users_check(ctx: click.Context) -> None:
     if twins or reserved:
         raise SystemExit(1)
     click.echo("no usernames differ only in letter case, none is reserved")
+
+
+def _offer_renames(ctx: click.Context, store: Store) -> None:
+    """Ask for a new name for each account under a reserved name; an empty answer
+    leaves it, a refused name (taken, reserved, not a username) is asked again."""
+    from kb.accounts.records import reserved_use
+    from kb.accounts.service import rename_user
+
+    for user in store.list_users():
+        name = user.username
+        if not reserved_use(name):
+            continue
+        while True:
+            new = click.prompt(
+                f"{name} has a reserved name and cannot sign in; new name (empty: leave it)",
+                default="",
+                show_default=False,
+            ).strip()
+            if not new:
+                break
+            try:
+                change = rename_user(store, name, new, notify=_notify_config(ctx))
+            except KbError as exc:
+                click.echo(f"not renamed: {exc.message}", err=True)
+                continue
+            click.echo(f"{name}: renamed to {change.now_named}{_moved(change)}; sessions ended")
+            break
 
 
 COMMANDS = [users]

@@ -104,6 +104,11 @@ class User:
     # Raised by the store whenever the user's sessions must end (sign-out, a new
     # password, a changed role): a session cookie from before no longer counts.
     session_generation: int = 0
+    # Who the account is to insights, whatever it is called: given by the store
+    # at creation (a random key no username can equal) and kept on rename, so
+    # a renamed person is counted once and a later account given the freed name
+    # is someone else. Empty: the username (accounts from before the key).
+    person_key: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.username, str) or not USERNAME_PATTERN.match(self.username):
@@ -120,6 +125,7 @@ class User:
         set_normalised(self, "grants", list(dict.fromkeys(self.grants)))
         if self.password_hash is not None:
             ensure_text("password_hash", self.password_hash)
+        ensure_text("person_key", self.person_key, allow_empty=True)
         set_normalised(self, "created", ensure_utc("created", self.created))
         if isinstance(self.session_generation, bool) or not isinstance(
             self.session_generation, int
@@ -145,6 +151,11 @@ class User:
                     return None
                 found.add(grant.department)
         return found
+
+    @property
+    def person(self) -> str:
+        """What insights count this account by (`person_key`, else the username)."""
+        return self.person_key or self.username
 
     def check_password(self, password: str) -> bool:
         """True when `password` matches the stored hash (always False without one)."""

@@ -10,7 +10,7 @@ Two ways to know who someone is:
   layer to check before calling it.
 
 Every signed-in user is an employee; the grants say what more they may do.
-`ensure_demo_users` creates one account per role with known passwords, for
+`kb.accounts.demo` creates one account per role with known passwords, for
 demonstrations only (`make run`).
 """
 
@@ -35,7 +35,8 @@ from kb.accounts.records import (
     username_key,
 )
 from kb.content.departments import is_department_id
-from kb.errors import NotFoundError, ValidationError
+from kb.errors import NotFoundError, PermissionDenied, ValidationError
+from kb.notify.config import NotifyConfig
 from kb.store.protocols import Store
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 # Roles that only make sense for one department at a time.
 DEPARTMENT_ROLES = frozenset({Role.AGENT, Role.CONTENT_OWNER})
 
-DEMO_DEPARTMENTS = ("hr", "it", "facilities", "finance", "legal", "operations", "triage")
 SSO_USER_FIELD = "X-Remote-User"
 
 
@@ -176,12 +176,15 @@ def set_password(store: Store, username: str, password: str | None) -> User:
     return user
 
 
-def rename_user(store: Store, old: str, new: str, *, merge: bool = False) -> AccountChange:
+def rename_user(
+    store: Store, old: str, new: str, *, merge: bool = False, notify: NotifyConfig | None = None
+) -> AccountChange:
     """Rename the account `old` (exactly as stored) to `new`, carrying its
-    requests, tasks, history, attachments and article versions over; its
-    sessions end. With `merge`, `new` is another account (in any letter case:
-    the way to resolve `case_twins`): `old`'s work goes to it, and `old` is
-    removed; the account merged into keeps its own grants and password."""
+    requests, tasks, history, attachments, article versions and queued
+    notifications over (e-mail to the address `notify` gives the new name);
+    its sessions end. With `merge`, `new` is another account (in any letter
+    case: the way to resolve `case_twins`): `old`'s work goes to it, and `old`
+    is removed; the account merged into keeps its own grants and password."""
     new = unicodedata.normalize("NFC", (new or "").strip())
     if not USERNAME_PATTERN.match(new):
         raise ValidationError(
@@ -200,7 +203,10 @@ def rename_user(store: Store, old: str, new: str, *, merge: bool = False) -> Acc
             values={"value": new},
         )
     before = store.get_user(old)
-    change = store.rename_user(old, new, merge=merge)
+    holder = store.find_user(new) if merge else None
+    target = holder.username if holder is not None else new
+    readdress = notify.readdress(old, target) if notify is not None else {}
+    change = store.rename_user(old, new, merge=merge, readdress=readdress)
     into = store.get_user(change.now_named) if merge else None
     if before is not None and into is not None:
         left = [g for g in before.grants if not into.has_role(g.role, g.department)]
@@ -214,11 +220,18 @@ def rename_user(store: Store, old: str, new: str, *, merge: bool = False) -> Acc
     return change
 
 
-def remove_user(store: Store, username: str, *, unassign: bool = False) -> AccountChange:
+def remove_user(
+    store: Store, username: str, *, unassign: bool = False, notify: NotifyConfig | None = None
+) -> AccountChange:
     """Remove the account `username` (exactly as stored) and end its sessions.
     What it did stays, under `removed_label(username)`; open work assigned to
-    it is refused (ConflictError naming it) unless `unassign`."""
-    change = store.remove_user(username, actor=SYSTEM_USERNAME, unassign=unassign)
+    it is refused (ConflictError naming it) unless `unassign`. E-mail queued to
+    its address (`notify`) is not sent: a later holder of the address is
+    someone else."""
+    readdress = notify.readdress(username, None) if notify is not None else {}
+    change = store.remove_user(
+        username, actor=SYSTEM_USERNAME, unassign=unassign, readdress=readdress
+    )
     logger.warning("accounts: removed %s; their history shows %s", username, change.now_named)
     return change
 
@@ -237,6 +250,8 @@ def _hash(password: str) -> str:
 
 def authenticate(store: Store, username: str, password: str) -> User | None:
     """The user when the password is right; None otherwise (unknown name included).
+    An account under a reserved name is refused (`refuse_reserved_account`),
+    and only once its password is right, so the refusal reveals nothing more.
 
     The name is matched in any letter case (`find_user`), as usernames are
     unique without regard to case; the user returned has the stored spelling."""
@@ -248,7 +263,29 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
         # refuse as a wrong password and does not reveal which usernames exist.
         User(username="nobody", password_hash=_dummy_hash()).check_password(password)
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password):
+        return None
+    refuse_reserved_account(user)
+    return user
+
+
+def refuse_reserved_account(user: User) -> None:
+    """PermissionDenied when `user` holds a name the system uses for itself: an
+    account made before the name was reserved. It may not sign in (its actions
+    would pass for the command line's, or be deleted with the demo's) until an
+    administrator renames it; what it did is kept and moves with the rename."""
+    use = reserved_use(user.username)
+    if not use:
+        return
+    name = user.username
+    raise PermissionDenied(
+        f"the account {name!r} may not sign in: its name is reserved ({use}); an "
+        f"administrator must rename it first, with `kb users rename {name} NEWNAME` or "
+        "`kb users check --rename`; its requests and history move with it",
+        details={"username": name},
+        key="reserved_account",
+        values={"name": name},
+    )
 
 
 @lru_cache(maxsize=1)
@@ -331,33 +368,3 @@ def warn_case_twins(store: Store) -> list[list[User]]:
 def system_user() -> User:
     """The operator at the command line: an admin, named in history entries as kb-cli."""
     return User(username=SYSTEM_USERNAME, grants=[Grant(role=Role.ADMIN)])
-
-
-def ensure_demo_users(
-    store: Store, departments: Iterable[str] = DEMO_DEPARTMENTS
-) -> list[tuple[str, str, list[str]]]:
-    """Create demo accounts (username, password, roles) unless they exist.
-
-    An employee, an agent per department, a content owner (of HR), an
-    analyst and an admin; each password is the username plus `-demo`.
-    Returns the accounts whose demo password works.
-    """
-    departments = list(departments)
-    wanted: list[tuple[str, list[Grant]]] = [("employee", [Grant(role=Role.EMPLOYEE)])]
-    wanted += [(f"agent-{d}", [make_grant(Role.AGENT, d)]) for d in departments]
-    owner_dept = "hr" if "hr" in departments else departments[0] if departments else None
-    if owner_dept:
-        wanted.append(("content-owner", [make_grant(Role.CONTENT_OWNER, owner_dept)]))
-    wanted += [("analyst", [Grant(role=Role.ANALYST)]), ("admin", [Grant(role=Role.ADMIN)])]
-    accounts = []
-    for username, grants in wanted:
-        refuse_reserved(username)  # an agent's name comes from a department's
-        password = f"{username}-demo"
-        user = store.get_user(username)
-        if user is None:
-            user = User(username=username, grants=grants, password_hash=hash_password(password))
-            store.add_user(user)
-        elif not user.check_password(password):
-            continue  # someone changed it: not a demo account any more
-        accounts.append((username, password, [g.label for g in user.grants]))
-    return accounts

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kb.content.departments import DEPARTMENT_FILES
 from kb.content.readers import has_reader
 from kb.validators import normal_name
 
@@ -89,6 +90,27 @@ def department_folders(root: Path) -> list[Path]:
     return sorted(
         p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and not is_hidden(p.name)
     )
+
+
+def departments_stamp(root: Path) -> tuple[int, ...]:
+    """What changes when a department folder is added, removed or renamed under
+    `root`, or a department file is written in one: the modification times of
+    the root, of each folder directly under it and of the department files in
+    them (links not followed). A few `lstat` calls, cheap enough to take
+    before every use of what `scan_departments` read; () without a root."""
+    try:
+        stamp = [os.stat(root).st_mtime_ns]
+        with os.scandir(root) as entries:
+            folders = sorted(e.path for e in entries if e.is_dir(follow_symlinks=False))
+    except OSError:
+        return ()
+    for folder in folders:
+        for name in ("", *DEPARTMENT_FILES):
+            try:
+                stamp.append(os.lstat(os.path.join(folder, name)).st_mtime_ns)
+            except OSError:
+                stamp.append(0)
+    return tuple(stamp)
 
 
 def department_path(root: Path, slug: str) -> Path:

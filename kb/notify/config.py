@@ -167,6 +167,18 @@ class NotifyConfig:
             return username
         return f"{username}@{self.mail_domain}" if self.mail_domain else None
 
+    def readdress(self, old: str, new: str | None) -> dict[str, str | None]:
+        """Where e-mail queued for the account `old` goes once it is `new` (None:
+        removed): {old target: new target, or None when it has no address now};
+        {} when the address stays, or is a queue's (that mail is the queue's)."""
+        before = self.requester_address(old)
+        if not before or before in self.queue_addresses.values():
+            return {}
+        after = self.requester_address(new) if new is not None else None
+        if after == before:
+            return {}
+        return {f"email:{before}": f"email:{after}" if after else None}
+
     def secret_envs(self) -> dict[str, str]:
         """Webhook URL → name of the variable holding its secret."""
         return {hook.url: hook.secret_env for hook in self.webhooks.values()}

@@ -10,6 +10,9 @@ requests created or changed since the last refresh, and
 twice: with its request's creation day (the requests view) and on the day
 it was given (the overview's average), so both days are touched.
 
+Requesters are counted by their account's `person_key`, which a rename keeps,
+so a renamed person is one person in any period.
+
 The masked question and gap topic of each request come from
 `insights_request_texts` (`kb.store.insights_topics.add_request_texts`),
 which the refresh fills first.
@@ -36,6 +39,7 @@ from kb.store.schema import (
     insights_request_topics,
     request_entries,
     requests,
+    users,
 )
 
 HOURS = np.float64
@@ -103,10 +107,14 @@ class _Question:
 
 def _day_requests(conn: Connection, day: date) -> Iterable[Row[Any]]:
     r, rt = requests, insights_request_texts
+    # A requester counts as their account's person key (kept through renames:
+    # a renamed person is one person on either side of the rename), else as
+    # the name on the request (a removed account's label, the demo's people).
+    person = func.coalesce(users.c.person_key, r.c.requester).label("person")
     return conn.execute(
         select(
             r.c.department,
-            r.c.requester,
+            person,
             r.c.query,
             r.c.created,
             r.c.first_responded_at,
@@ -117,7 +125,11 @@ def _day_requests(conn: Connection, day: date) -> Iterable[Row[Any]]:
             rt.c.query_norm,
             rt.c.topic_id,
         )
-        .select_from(r.outerjoin(rt, rt.c.request_id == r.c.id))
+        .select_from(
+            r.outerjoin(rt, rt.c.request_id == r.c.id).outerjoin(
+                users, users.c.username == r.c.requester
+            )
+        )
         .where(r.c.created >= day_start(day), r.c.created < day_start(day + timedelta(days=1)))
     )
 
@@ -150,7 +162,7 @@ def _tally(
         q.topic_id = row.topic_id
         q.requests += 1
         q.resolved += resolved is not None
-        q.requesters.add(row.requester)
+        q.requesters.add(row.person)
     return departments, questions
 
 

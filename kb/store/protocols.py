@@ -15,7 +15,7 @@ All datetimes going in must be timezone-aware; all coming out are UTC.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
@@ -114,19 +114,37 @@ class AccountStore(Protocol):
         before; returns the new generation. NotFoundError when absent."""
         ...
 
-    def rename_user(self, old: str, new: str, *, merge: bool = False) -> AccountChange:
+    def rename_user(
+        self,
+        old: str,
+        new: str,
+        *,
+        merge: bool = False,
+        readdress: Mapping[str, str | None] | None = None,
+    ) -> AccountChange:
         """Rename the account `old` (exactly that username) to `new`, and every
-        request, task, history entry, attachment and article version that names
-        it, in one transaction; its sessions end. ConflictError when another
+        request, task, history entry, attachment, article version and queued
+        notification that names it, in one transaction; its sessions end, its
+        `person_key` stays, a display name that was its username follows it.
+        Undelivered e-mails whose target is a key of `readdress` go to its value
+        instead (None: given up on, with the reason). ConflictError when another
         account holds `new` in any letter case, unless `merge`: then `old`'s work
         goes to that account (which keeps its own grants and password) and `old`
         is removed. NotFoundError when `old` is absent, or with `merge` when no
         other account holds `new`."""
         ...
 
-    def remove_user(self, username: str, *, actor: str, unassign: bool = False) -> AccountChange:
-        """Remove the account; its history, requests and attachments keep its name
-        as `removed_label(username)` and it leaves watcher lists. ConflictError
+    def remove_user(
+        self,
+        username: str,
+        *,
+        actor: str,
+        unassign: bool = False,
+        readdress: Mapping[str, str | None] | None = None,
+    ) -> AccountChange:
+        """Remove the account; its history, requests, attachments and queued
+        notifications keep its name as `removed_label(username)` and it leaves
+        watcher lists; undelivered e-mails are readdressed as `rename_user` does. ConflictError
         naming them when open requests or unfinished tasks are assigned to it,
         unless `unassign`: then they go back to their queues, each request with
         an entry by `actor`. NotFoundError when absent."""

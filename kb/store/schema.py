@@ -151,6 +151,9 @@ users = Table(
     # `kb.accounts.records.username_key`: unique, so `Alice` cannot join `alice`.
     # NULL only on accounts that already had a twin when the key came in (0019).
     Column("username_key", String(254)),
+    # Who the account is to insights (`User.person_key`): set at creation, kept
+    # on rename; NULL on accounts from before 0021, whose key is their username.
+    Column("person_key", String(254)),
     Index(None, "username_key", unique=True),
 )
 

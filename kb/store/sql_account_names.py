@@ -168,7 +168,7 @@ def move_names(conn: Connection, old: str, new: str, *, watching: bool = True) -
     return moves
 
 
-def _mentions(column: Any, name: str) -> ColumnElement[bool]:
+def mentions(column: Any, name: str) -> ColumnElement[bool]:
     """Rows whose JSON text may hold the string `name` (checked exactly in Python
     after: `_` in a username is LIKE's any-character, SQLite's LIKE ignores case)."""
     return type_coerce(column, Text).like(f'%"{name}"%')
@@ -177,7 +177,7 @@ def _mentions(column: Any, name: str) -> ColumnElement[bool]:
 def _move_watchers(conn: Connection, old: str, new: str | None) -> int:
     rows = conn.execute(
         select(requests_table.c.id, requests_table.c.watchers).where(
-            _mentions(requests_table.c.watchers, old)
+            mentions(requests_table.c.watchers, old)
         )
     ).all()
     moved = 0
@@ -201,7 +201,7 @@ def _move_entry_data(conn: Connection, old: str, new: str) -> None:
     rows = conn.execute(
         select(request_entries.c.id, request_entries.c.kind, request_entries.c.data)
         .where(request_entries.c.kind.in_(PERSON_KEYS))
-        .where(_mentions(request_entries.c.data, old))
+        .where(mentions(request_entries.c.data, old))
     ).all()
     for row in rows:
         data = dict(row.data)

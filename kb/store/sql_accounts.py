@@ -7,15 +7,18 @@ two changes at once can never lower it; `update_user` leaves it alone."""
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
 from kb.accounts.records import AccountChange, Grant, User, removed_label, username_key
 from kb.errors import ConflictError, NotFoundError
 from kb.store.schema import users
 from kb.store.sql_account_names import move_names, open_assignments, unassign_work
 from kb.store.sql_base import SqlBase
+from kb.store.sql_outbox_names import move_queued
 from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
@@ -84,7 +87,13 @@ def _user(row: Row[Any]) -> User:
         password_hash=row.password_hash,
         created=row.created,
         session_generation=row.session_generation,
+        person_key=row.person_key or "",
     )
+
+
+def new_person_key() -> str:
+    """A random `User.person_key`; `#` is in no username, so it never equals one."""
+    return f"#{secrets.token_hex(16)}"
 
 
 def fill_username_keys(conn: Connection) -> list[tuple[str, str]]:
@@ -135,6 +144,7 @@ class SqlAccounts(SqlBase):
                         username=user.username,
                         username_key=username_key(user.username),
                         created=user.created,
+                        person_key=user.person_key or new_person_key(),
                         **_user_row(user),
                     )
                 )
@@ -189,7 +199,14 @@ class SqlAccounts(SqlBase):
             )
         return int(row[0])
 
-    def rename_user(self, old: str, new: str, *, merge: bool = False) -> AccountChange:
+    def rename_user(
+        self,
+        old: str,
+        new: str,
+        *,
+        merge: bool = False,
+        readdress: Mapping[str, str | None] | None = None,
+    ) -> AccountChange:
         with self._write("rename a user") as conn:
             _require(conn, old)
             holder = _holder(conn, new, besides=old)
@@ -222,14 +239,28 @@ class SqlAccounts(SqlBase):
                         username=new,
                         username_key=username_key(new),
                         session_generation=users.c.session_generation + 1,
+                        # Still the person counted before (accounts from before 0021).
+                        person_key=func.coalesce(users.c.person_key, old),
+                        # A display name that was the username follows it.
+                        display_name=case(
+                            (users.c.display_name == old, new), else_=users.c.display_name
+                        ),
                     )
                 )
             moved = move_names(conn, old, new)
+            moved.add("queued notifications", move_queued(conn, old, new, readdress or {}))
             # The old name's key may be free now for a twin from before 0019.
             fill_username_keys(conn)
         return AccountChange(username=old, now_named=new, moved=moved.counts)
 
-    def remove_user(self, username: str, *, actor: str, unassign: bool = False) -> AccountChange:
+    def remove_user(
+        self,
+        username: str,
+        *,
+        actor: str,
+        unassign: bool = False,
+        readdress: Mapping[str, str | None] | None = None,
+    ) -> AccountChange:
         label = removed_label(username)
         with self._write("remove a user") as conn:
             _require(conn, username)
@@ -252,6 +283,7 @@ class SqlAccounts(SqlBase):
             if held:
                 unassign_work(conn, username, held, actor, utc_now())
             moved = move_names(conn, username, label, watching=False)
+            moved.add("queued notifications", move_queued(conn, username, label, readdress or {}))
             conn.execute(delete(users).where(users.c.username == username))
             fill_username_keys(conn)
         return AccountChange(

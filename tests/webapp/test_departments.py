@@ -4,6 +4,7 @@ index run), with the folder's name only when the file names none."""
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -59,3 +60,44 @@ def test_a_decomposed_id_in_a_history_is_named_too(client: FlaskClient) -> None:
         assert department_name("it") == "IT & Telephony"
         assert department_name("legal-and-tax") == "Legal And Tax"  # no folder: its default
         assert department_name("triage") == "Central Service Desk"
+
+
+def test_a_department_added_while_the_worker_runs_is_named_by_its_file(
+    client: FlaskClient, request_content: Path, store: Store
+) -> None:
+    from webapp.departments import department_name
+    from webapp.services import services
+
+    app = client.application
+    services(app).departments_check_seconds = 0.0  # no wait between looks, for the test
+    with app.test_request_context("/"):
+        assert department_name("fuhrpark") == "Fuhrpark"  # read once, no such folder yet
+    (request_content / "fuhrpark").mkdir()
+    (request_content / "fuhrpark" / "_department.yml").write_text("name: Fleet\n", "utf-8")
+    store.add_user(
+        User(username="fritz", grants=[Grant(role=Role.CONTENT_OWNER, department="fuhrpark")])
+    )
+    sign_in_as(client, "fritz")
+    assert "Articles of Fleet</h1>" in text_of(client.get("/manage/"))
+    # Edited in place (the folder's time unchanged): read again too.
+    folder_time = (request_content / "fuhrpark").stat().st_mtime_ns
+    (request_content / "fuhrpark" / "_department.yml").write_text("name: Fleet Desk\n", "utf-8")
+    os.utime(request_content / "fuhrpark", ns=(folder_time, folder_time))
+    assert "Articles of Fleet Desk</h1>" in text_of(client.get("/manage/"))
+
+
+def test_the_departments_stamp_moves_with_folders_and_department_files(tmp_path: Path) -> None:
+    from kb.content.files import departments_stamp
+
+    assert departments_stamp(tmp_path / "missing") == ()
+    (tmp_path / "hr").mkdir()
+    first = departments_stamp(tmp_path)
+    (tmp_path / "it").mkdir()
+    second = departments_stamp(tmp_path)
+    assert second != first
+    (tmp_path / "it" / "_department.yml").write_text("name: IT\n", "utf-8")
+    stamp = os.stat(tmp_path / "it").st_mtime_ns
+    os.utime(tmp_path / "it", ns=(stamp, stamp))
+    third = departments_stamp(tmp_path)
+    os.utime(tmp_path / "it" / "_department.yml", ns=(1, 1))
+    assert departments_stamp(tmp_path) != third

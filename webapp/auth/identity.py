@@ -31,7 +31,9 @@ whose audience is `everyone`. `search_groups()` is what a search may show.
 `person()` is a pseudonym of who is asking that a client cannot change at
 will (unlike the browser id, which a client without cookies renews on every
 call): a keyed hash of the signed-in username, else of the network address
-(an IPv6 client's /64). Query suggestions count people by it.
+(an IPv6 client's /64). Query suggestions count people by it, insights
+count accounts by it; an account's is of its `person_key`, which a rename
+keeps.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from kb.accounts.records import Role, User
+from kb.accounts.records import Role, User, reserved_use
 from kb.accounts.service import user_from_headers
 from kb.errors import (
     AuthenticationRequired,
@@ -122,7 +124,8 @@ def signed_in() -> bool:
 def person() -> str:
     """A keyed pseudonym of the signed-in user, or of the visitor's network address."""
     user = _user_if_known()
-    who = f"user:{user.username}" if user is not None else f"address:{client_network()}"
+    # The account's person key, not its name: a renamed person stays one person.
+    who = f"user:{user.person}" if user is not None else f"address:{client_network()}"
     secret = current_app.secret_key or ""
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
     return hmac.new(key, who.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
@@ -194,7 +197,7 @@ def _record(store: Store, user: User) -> User:
     if stored is not None:
         # The proxy may spell the name in another letter case than the account
         # was recorded with: usernames ignore case, so it is that one account.
-        user = replace(user, username=stored.username)
+        user = replace(user, username=stored.username, person_key=stored.person_key)
     if stored is not None and stored.password_hash is not None:
         logger.warning(
             "auth: refused single sign-on as %s, a local password account", user.username
@@ -210,6 +213,7 @@ def _record(store: Store, user: User) -> User:
         )
     if stored is None:
         store.add_user(user)
+        return store.get_user(user.username) or user  # with the key the store gave it
     elif stored.grants != user.grants:
         store.update_user(replace(stored, grants=user.grants))
     return user
@@ -271,10 +275,11 @@ def _user_from_session() -> User | None:
         user is None
         or session.get(SESSION_GENERATION) != user.session_generation
         or not _same_account(user, since)
+        or reserved_use(user.username)  # begun before the name was reserved
     ):
         # The account is gone, or signed out, given a new password or another role
-        # since this session began, or the name is another account's now: signed
-        # out here too.
+        # since this session began, or the name is another account's now, or is
+        # reserved (signing in again says so): signed out here too.
         session.clear()
         return None
     return user

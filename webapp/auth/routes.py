@@ -122,7 +122,11 @@ def sign_in_post() -> Response | tuple[str, int]:
     limits.hit(SIGN_IN_ADDRESS, client_network())
     account = username.casefold()
     limits.check(SIGN_IN_ACCOUNT, account)
-    user = authenticate(services.store(), username, password) if username and password else None
+    try:
+        user = authenticate(services.store(), username, password) if username and password else None
+    except PermissionDenied as exc:  # an account under a reserved name: told why
+        logger.warning("auth: refused sign-in as %r, a reserved name", username)
+        return _form(username=username, error=message_for(exc, current_language())), exc.status
     if user is None:
         limits.hit(SIGN_IN_ACCOUNT, account, refuse=False)
         logger.warning("auth: failed sign-in for %r from %s", username, request.remote_addr)

@@ -190,3 +190,26 @@ def test_users_check_names_an_account_under_a_reserved_name(env: dict[str, str])
     assert "`kb users rename KB-CLI NEWNAME`" in checked.output
     assert run_kb(env, "users", "rename", "KB-CLI", "ops.cli").exit_code == 0
     assert run_kb(env, "users", "check").exit_code == 0
+
+
+def test_users_check_rename_offers_a_new_name_for_each_reserved_account(
+    env: dict[str, str],
+) -> None:
+    """Asked again after a refused name; an empty answer leaves the account."""
+    from kb.accounts.records import User
+    from kb.store.factory import create_store
+
+    store = create_store(env["KB_DATABASE_URL"])
+    try:
+        store.add_user(User(username="kb-cli"))
+        store.add_user(User(username="demo-traffic.p007"))
+        store.add_user(User(username="olga"))
+    finally:
+        store.close()
+    # demo-traffic.p007 comes first: left as it is; kb-cli: "olga" is taken, then renamed.
+    checked = run_kb(env, "users", "check", "--rename", input="\nolga\nops.cli\n")
+    assert "not renamed: a user named 'olga' already exists" in checked.output
+    assert "kb-cli: renamed to ops.cli" in checked.output
+    assert checked.exit_code == 1  # demo-traffic.p007 is still reserved
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [u["username"] for u in listed] == ["demo-traffic.p007", "olga", "ops.cli"]

@@ -8,18 +8,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
+from kb.accounts.demo import ensure_demo_users
 from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role, User, reserved_use
 from kb.accounts.service import (
     add_user,
     authenticate,
     case_twins,
-    ensure_demo_users,
     parse_groups,
     rename_user,
     system_user,
     user_from_headers,
 )
-from kb.errors import ValidationError
+from kb.errors import PermissionDenied, ValidationError
 from kb.store.protocols import Store
 
 
@@ -34,6 +34,7 @@ def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
         return generate_password_hash(password, method="pbkdf2:sha256:1")
 
     monkeypatch.setattr("kb.accounts.service.hash_password", cheap)
+    monkeypatch.setattr("kb.accounts.demo.hash_password", cheap)
 
 
 def test_add_user_with_password_and_authenticate(store: Store) -> None:
@@ -148,6 +149,24 @@ def test_the_names_the_system_uses_for_itself_are_refused(store: Store, name: st
     with pytest.raises(ValidationError, match="X-Remote-User .* is reserved"):
         user_from_headers(name, "admin")
     assert not [u.username for u in store.list_users() if reserved_use(u.username)]
+
+
+@pytest.mark.parametrize("name", ["kb-cli", "Demo-Traffic.p001"])
+def test_an_account_made_before_its_name_was_reserved_cannot_sign_in(
+    store: Store, name: str
+) -> None:
+    """It is refused with the way out, but only once its password is right (a
+    wrong one is a plain failure); renamed, it signs in with what it had."""
+    store.add_user(User(username=name, password_hash=generate_password_hash("correct horse")))
+    assert authenticate(store, name, "wrong horse") is None
+    with pytest.raises(PermissionDenied, match=f"rename {name} NEWNAME") as refused:
+        authenticate(store, name, "correct horse")
+    assert refused.value.details == {"username": name}
+    assert "bitte wenden Sie sich an einen Administrator" in refused.value.message_in("de").replace(
+        "Bitte", "bitte"
+    )
+    rename_user(store, name, "ops.account")
+    assert authenticate(store, "ops.account", "correct horse") == store.get_user("ops.account")
 
 
 def test_names_near_the_reserved_ones_are_anyones() -> None:

@@ -172,3 +172,19 @@ def test_background_worker_delivers_until_stopped(store: Store) -> None:
     thread.join(timeout=5)
     assert not thread.is_alive()
     assert sent == ["request.created"]
+
+
+def test_readdress_moves_a_renamed_accounts_mail_and_leaves_the_queues_alone() -> None:
+    config = NotifyConfig(
+        mail_domain="example.org", queue_addresses={"it": "it@example.org"}, mail_enabled=True
+    )
+    assert config.readdress("emma", "emma.k") == {
+        "email:emma@example.org": "email:emma.k@example.org"
+    }
+    assert config.readdress("jo@old.example", "jo") == {
+        "email:jo@old.example": "email:jo@example.org"
+    }
+    assert config.readdress("emma", None) == {"email:emma@example.org": None}  # removed
+    assert config.readdress("it", "it.desk") == {}  # the IT queue's address: its mail
+    assert NotifyConfig().readdress("emma", "emma.k") == {}  # no addresses at all
+    assert NotifyConfig().readdress("jo@old.example", "jo") == {"email:jo@old.example": None}

@@ -170,3 +170,26 @@ def test_a_request_committed_after_a_later_one_is_still_counted(
         refreshing.result(timeout=30)
     insights.refresh()
     assert insights.request_figures(SINCE, UNTIL)[0] == 2
+
+
+@pytest.mark.parametrize("from_before_person_keys", [False, True])
+def test_a_renamed_requester_is_one_person_on_either_side_of_the_rename(
+    store: Store, insights: InsightsStore, from_before_person_keys: bool
+) -> None:
+    from sqlalchemy import update
+
+    from kb.accounts.records import User
+    from kb.store.schema import users
+
+    store.add_user(User(username="maria"))
+    if from_before_person_keys:  # as migration 0021 left an older account
+        with store.engine.begin() as conn:  # type: ignore[attr-defined]
+            conn.execute(update(users).values(person_key=None))
+    _request(store, "maria", query="Broken chair")
+    _request(store, "olga", query="Broken chair")
+    insights.refresh()
+    store.rename_user("maria", "maria.k")
+    _request(store, "maria.k", day=1, query="Broken chair")
+    insights.refresh()
+    (top,) = insights.request_topics(SINCE, UNTIL, top=1)
+    assert (top.text, top.requests, top.requesters) == ("broken chair", 3, 2)

@@ -26,3 +26,24 @@ def test_a_forged_cookie_gets_a_fresh_id(client: FlaskClient, store: Store) -> N
     client.get("/api/search?q=one")
     [event] = store.search_events()
     assert event.user and event.user != "someone-else"
+
+
+def test_a_renamed_account_searches_as_the_same_person(client: FlaskClient, store: Store) -> None:
+    """Insights count accounts by the pseudonym of their person key, which a
+    rename keeps; a later account given the freed name is another person."""
+    from kb.accounts.records import User
+    from kb.accounts.service import rename_user
+    from tests.support import sign_in_as
+
+    store.add_user(User(username="paula"))
+    sign_in_as(client, "paula")
+    client.get("/api/search?q=one")
+    rename_user(store, "paula", "paula.k")
+    sign_in_as(client, "paula.k")
+    client.get("/api/search?q=two")
+    store.add_user(User(username="paula"))
+    sign_in_as(client, "paula")
+    client.get("/api/search?q=three")
+    people = {e.query: (e.person, e.signed_in) for e in store.search_events()}
+    assert people["one"] == people["two"] and people["one"][1]
+    assert people["three"][0] != people["one"][0]

@@ -133,3 +133,36 @@ def test_a_cookie_from_before_sessions_named_their_account_counts_only_after_it_
             session.clear()
             session.update({"kb_user": "paula", "kb_gen": 0, "kb_since": since})
         assert client.get("/api/me").status_code == expected
+
+
+def test_an_account_under_a_reserved_name_is_refused_with_the_way_out(
+    app: Flask, store: Store
+) -> None:
+    """Made before the name was reserved: its session from before ends, and
+    signing in again says why and what an administrator must do."""
+    from werkzeug.security import generate_password_hash
+
+    from kb.accounts.records import User
+
+    store.add_user(User(username="kb-cli", password_hash=generate_password_hash(PASSWORD)))
+    user = store.get_user("kb-cli")
+    assert user is not None
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session[identity.SESSION_USER] = "kb-cli"
+        session[identity.SESSION_GENERATION] = user.session_generation
+        session[identity.SESSION_SINCE] = int(time.time())
+        session[identity.SESSION_ACCOUNT] = identity.account_mark(user)
+    assert client.get("/api/me").status_code == 401
+    page = client.get("/auth/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    assert token is not None
+    refused = client.post(
+        "/auth/sign-in",
+        data={"username": "kb-cli", "password": PASSWORD, "csrf_token": token.group(1)},
+    )
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 403
+    assert "may not sign in" in text and "kb users rename kb-cli NEWNAME" in text
+    assert 'value="kb-cli"' in text  # the form keeps what was typed
+    assert client.get("/api/me").status_code == 401
