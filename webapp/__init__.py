@@ -114,6 +114,7 @@ def _blueprints() -> list[Blueprint]:
     from webapp.insights import api as insights_api
     from webapp.insights import routes as insights
     from webapp.manage import api as manage_api
+    from webapp.manage import document_history as manage_document_history
     from webapp.manage import documents as manage_documents
     from webapp.manage import routes as manage
     from webapp.requests import api as requests_api
@@ -140,6 +141,7 @@ def _blueprints() -> list[Blueprint]:
         manage.bp,
         manage_api.bp,
         manage_documents.bp,
+        manage_document_history.bp,
         api.bp,
     ]
 

@@ -1,6 +1,8 @@
 """The four-eyes rule (`review_required: true` in `_department.yml`): an
 article is published only from status review, unchanged, by a content owner
-other than the one who submitted it. `AuthoringService.save` asks here."""
+other than the one who submitted it. `AuthoringService.save` asks here, and
+`kb.authoring.documents` for an uploaded document, whose version waiting for
+review is approved by a content owner other than its uploader."""
 
 from __future__ import annotations
 
@@ -41,3 +43,10 @@ def check_review(
     submitted_by = submitter(versions, current.article_id)
     if not submitted_by or submitted_by == actor.username:
         raise review_required("second", department, submitted_by=submitted_by)
+
+
+def check_document_approval(actor: User, department: Department, waiting: ArticleVersion) -> None:
+    """A `ConflictError` when `actor` uploaded `waiting` themselves (or nobody is
+    named): their approval would publish it with one pair of eyes."""
+    if not waiting.author or waiting.author == actor.username:
+        raise review_required("second", department, submitted_by=waiting.author)

@@ -23,6 +23,7 @@ class Action(StrEnum):
     RESTORE = "restore"  # an earlier version made current again
     DISK = "disk"  # the file changed on disk, outside the browser
     UPLOAD = "upload"  # a document (PDF, DOCX…) uploaded or replaced in the browser
+    REJECT = "reject"  # a document waiting for review turned down (or withdrawn)
 
 
 # The status each step of the editor gives an article, and the step each status is.

@@ -1,7 +1,9 @@
 """The `manage_api` blueprint: articles written through the JSON API.
 
     PUT  /api/articles/<id>            create or replace an article from its fields
-    GET  /api/articles/<id>/versions   its versions (author, time, action, message)
+    GET  /api/articles/<id>/versions   its versions (author, time, action, message;
+                                       a document's with SHA-256 and size)
+    POST /api/articles/<id>/review     approve or reject a document waiting for review
     POST /api/preview                  Markdown → the HTML the article page shows
 
 `GET /api/articles/<id>` (blueprint `articles_api`) answers content owners
@@ -32,7 +34,7 @@ from webapp.articles import presenters
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, refuse_blank_if_match, text_field
-from webapp.manage import forms
+from webapp.manage import document_history, forms
 from webapp.manage.documents import put_document
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 
@@ -177,6 +179,8 @@ def put_article(article_id: str) -> Response:
 
 @bp.get("/articles/<path:article_id>/versions")
 def versions(article_id: str) -> Response:
+    if is_document(article_id):  # with SHA-256 and size, and the version waiting
+        return document_history.versions_json(article_id)
     actor = require_user()
     found = services.authoring().history(actor, article_id)
     return jsonify(
@@ -195,6 +199,21 @@ def versions(article_id: str) -> Response:
             ],
         }
     )
+
+
+@bp.post("/articles/<path:article_id>/review")
+def review(article_id: str) -> Response:
+    """Approve or reject a document's version waiting for review (an article is
+    approved by a PUT with status published)."""
+    if not is_document(article_id):
+        raise NotFoundError(
+            f"{article_id} is an article: approve it with PUT /api/articles/{article_id} "
+            'and "status": "published"',
+            details={"id": article_id},
+            key="review_article_by_put",
+            values={"id": article_id},
+        )
+    return document_history.review_json(article_id)
 
 
 @bp.post("/preview")

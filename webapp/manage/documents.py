@@ -11,6 +11,8 @@ writes it. A file of the name is replaced only when the form's confirmation
 box is ticked (the list's "Replace" link opens the form with it), or, in the
 API, with `If-Match` (the version read, or `*`), as an article's PUT needs.
 A refused upload shows the form again with the reason; nothing is written.
+Under the four-eyes rule an upload waits for another content owner's approval
+(`webapp.manage.document_history`), and the API answers 202.
 The request body may be as large as `document_max_bytes` plus the form
 (`webapp.manage.forms.body_limit`); a larger one gets the form with the limit.
 """
@@ -24,7 +26,6 @@ from werkzeug.wrappers import Response
 
 from kb.attachments.records import Upload
 from kb.authoring.documents import DocumentUploads, UploadedDocument
-from kb.authoring.files import article_file
 from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
 from kb.extract.base import human_size
 from webapp import services
@@ -41,8 +42,16 @@ REFUSED = (ValidationError, ConflictError, NotFoundError, ContentError)
 
 
 def uploads() -> DocumentUploads:
-    settings = services.services().settings
-    return DocumentUploads(services.authoring(), max_bytes=settings.document_max_bytes)
+    """The app's document uploads, their versions' files kept in the attachment store."""
+    from kb.attachments.factory import blob_store
+
+    svc = services.services()
+    settings = svc.settings
+    return DocumentUploads(
+        services.authoring(),
+        max_bytes=settings.document_max_bytes,
+        blobs=blob_store(settings, svc.store),
+    )
 
 
 def _department(value: str | None) -> str:
@@ -63,9 +72,11 @@ def _form(
     department: str, *, name: str = "", replace: bool = False, error: str = "", status: int = 200
 ) -> tuple[str, int]:
     limit = services.services().settings.document_max_bytes
+    found = services.authoring().departments().get(department)
     page = render_template(
         "manage/upload.html",
         department=department,
+        review_required=bool(found and found.review_required),
         name=name,
         replace=replace,
         error=error,
@@ -118,6 +129,8 @@ def upload() -> Response | tuple[str, int]:
             status=exc.status,
         )
     key = "manage_document_replaced" if done.replaced else "manage_document_uploaded"
+    if done.pending:
+        key = "manage_document_pending"
     flash(gettext(key, id=done.article_id), "success")
     return redirect(url_for("manage.index", department=department), code=303)
 
@@ -134,14 +147,16 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
 def put_document(article_id: str) -> Response:
     """`PUT /api/articles/<id>` of a document: the body is the file itself.
 
-    A new one answers 201 with `Location`; one that exists needs `If-Match`, the
-    version read (its ETag) or `*`: 428 without, 412 when it changed meanwhile."""
+    A new one answers 201 with `Location`; one that exists (or waits for review)
+    needs `If-Match`, the version read (its ETag) or `*`: 428 without, 412 when it
+    changed meanwhile. Under the four-eyes rule the answer is 202: the upload
+    waits for another content owner's approval (`"status": "review"`)."""
     actor = require_user()
     service = uploads()
     department, _, name = article_id.partition("/")
     header = request.headers.get("If-Match")
     refuse_blank_if_match(header, "article_if_match_blank", ARTICLE_IF_MATCH_ADVICE)
-    exists = _exists(service, article_id)
+    exists = service.exists(article_id)
     base = None
     if exists:
         service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
@@ -160,18 +175,10 @@ def put_document(article_id: str) -> Response:
         actor, department, Upload(name, data), name=name, replace=exists, base_version=base
     )
     response = jsonify(document_json(done))
-    response.status_code = 200 if exists else 201
-    if not exists:
+    response.status_code = 202 if done.pending else 200 if exists else 201
+    if not exists and not done.pending:
         response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)
     return with_etag(response, done.version.number)
-
-
-def _exists(service: DocumentUploads, article_id: str) -> bool:
-    try:
-        article_file(service.authoring.root, article_id, must_exist=True, document=True)
-    except NotFoundError:
-        return False
-    return True
 
 
 def document_json(done: UploadedDocument) -> dict[str, object]:
@@ -184,8 +191,11 @@ def document_json(done: UploadedDocument) -> dict[str, object]:
         "sha256": done.sha256,
         "replaced": done.replaced,
         "version": done.version.number,
+        "status": done.version.status.value,
+        "pending": done.pending,
         "author": done.version.author,
         "ts": done.version.ts.isoformat(),
         "message": done.version.message,
         "url": url_for("articles.show", article_id=done.article_id),
+        "versions": url_for("manage_api.versions", article_id=done.article_id),
     }

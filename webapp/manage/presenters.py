@@ -3,7 +3,8 @@ review dates and usage, gaps assigned to the department, the editor's view.
 
 Articles are read from the content folder itself (the source of truth), so
 drafts, articles in review and retired ones appear with published ones;
-documents (PDF, DOCX…) are listed too, but are edited on disk. What the list
+documents (PDF, DOCX…) are listed too, with their uploads waiting for review
+(replaced, reviewed and restored in `webapp.manage.document_history`). What the list
 reads from a Markdown file is kept per app while the file is unchanged
 (`kb.content.stat_cache`), and a file the index holds byte for byte is not
 rendered again: rendering the 246 pages of the 18F handbook on every view
@@ -220,6 +221,18 @@ def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:
         replace(r, activity=activity.get(r.id, ArticleActivity()), last=latest.get(r.id))
         for r in rows
     ]
+
+
+def waiting_documents(department: str) -> list[ArticleVersion]:
+    """The department's uploaded documents waiting for review, oldest first (a new
+    one has no file yet, so the list of files cannot show it)."""
+    try:
+        latest = services.authoring().versions.latest_versions(f"{department}/")
+    except KbError as exc:
+        logger.warning("manage: documents waiting for review not available: %s", exc.message)
+        return []
+    found = [v for aid, v in latest.items() if is_document(aid) and v.status is Status.REVIEW]
+    return sorted(found, key=lambda v: (v.ts, v.article_id))
 
 
 def assigned_gaps(department: str) -> list[Any]:

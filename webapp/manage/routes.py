@@ -134,6 +134,7 @@ def index() -> str:
             and r.last is not None
             and r.last.author != actor.username
         ],
+        waiting=presenters.waiting_documents(department),
         gaps=presenters.assigned_gaps(department),
         due_days=services.services().settings.review_due_days,
     )

@@ -51,7 +51,9 @@ OPERATIONS: dict[str, Any] = {
         "submitted with `status: review`. A document id (hr/travel-policy.pdf: .pdf, "
         ".docx, .odt, .html, .htm, .txt) takes the file itself as the body instead, "
         "checked by its extension and its bytes, within document_max_bytes; If-Match "
-        "(its version, or * for whatever is there) replaces an existing one.",
+        "(its version, or * for whatever is there) replaces an existing one, of the same "
+        "kind; under review_required the upload waits for another content owner's approval "
+        "(202, POST /api/articles/{article_id}/review).",
         "security": SIGNED_IN,
         "parameters": [
             _ID,
@@ -78,6 +80,10 @@ OPERATIONS: dict[str, Any] = {
         "responses": {
             "200": {**_stored("Saved as a new version."), "headers": ETAG_HEADER},
             "201": {**_stored("Created."), "headers": ETAG_HEADER},
+            "202": {
+                **_stored("A document held for review: nothing written or indexed yet."),
+                "headers": ETAG_HEADER,
+            },
             "400": ERROR_REF,
             "401": ERROR_REF,
             "403": ERROR_REF,
@@ -99,6 +105,34 @@ OPERATIONS: dict[str, Any] = {
             "401": ERROR_REF,
             "403": ERROR_REF,
             "404": ERROR_REF,
+        },
+    },
+    "manage_api.review": {
+        "operationId": "reviewDocument",
+        "summary": "Approve (write and index) or reject the version of a document waiting "
+        "for review (content owners of its department other than its uploader, admins; "
+        "the uploader may reject their own to withdraw it).",
+        "security": SIGNED_IN,
+        "parameters": [_ID],
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["decision", "version"],
+                "properties": {
+                    "decision": {"type": "string", "enum": ["approve", "reject"]},
+                    "version": {"type": "integer", "description": "The version reviewed."},
+                    "message": {"type": "string", "description": "Why, for the history."},
+                },
+            }
+        ),
+        "responses": {
+            "200": json_response("DocumentReview", "The version the decision recorded."),
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
         },
     },
     "manage_api.preview": {
@@ -159,10 +193,26 @@ SCHEMAS: dict[str, Any] = {
             "sha256": {"type": "string"},
             "replaced": {"type": "boolean"},
             "version": {"type": "integer"},
+            "status": {"type": "string", "enum": ["published", "review"]},
+            "pending": {"type": "boolean", "description": "Waiting for review."},
             "author": {"type": "string"},
             "ts": {"type": "string", "format": "date-time"},
             "message": {"type": "string"},
             "url": {"type": "string"},
+            "versions": {"type": "string", "description": "Its versions (API)."},
+        },
+    },
+    "DocumentReview": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "decision": {"type": "string", "enum": ["approve", "reject"]},
+            "reviewed": {"type": "integer"},
+            "version": {"type": "integer"},
+            "status": _STATUS,
+            "author": {"type": "string"},
+            "ts": {"type": "string", "format": "date-time"},
+            "message": {"type": "string"},
         },
     },
     "ArticleInput": {
@@ -231,12 +281,23 @@ SCHEMAS: dict[str, Any] = {
                                 "retire",
                                 "restore",
                                 "disk",
+                                "upload",
+                                "reject",
                             ],
                         },
                         "status": _STATUS,
                         "message": {"type": "string"},
+                        "sha256": {"type": "string", "description": "Documents only."},
+                        "size": {
+                            "type": ["integer", "null"],
+                            "description": "Documents only: bytes (null: not recorded).",
+                        },
                     },
                 },
+            },
+            "pending": {
+                "type": ["integer", "null"],
+                "description": "Documents only: the version waiting for review.",
             },
         },
     },

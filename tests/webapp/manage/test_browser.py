@@ -260,3 +260,43 @@ def test_upload_a_document_find_it_then_replace_it_after_confirming(
     )
     page.context.close()
     assert tab.errors == []
+
+
+def test_an_upload_to_a_four_eyes_department_waits_for_a_second_owner_to_approve_it(
+    browser: Any,  # noqa: F811
+    site: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    rule = content_of(site) / "hr" / "_department.yml"
+    if "review_required: true" not in rule.read_text():
+        rule.write_text(rule.read_text() + "review_required: true\n")
+    writer, reviewer = _open(browser), _open(browser)
+    sign_in(writer, site, "hella")
+    writer.page.goto(site.url + "/manage/upload?department=hr")
+    expect(writer.page.locator("#upload-review")).to_contain_text("four-eyes rule")
+    writer.page.get_by_label("File", exact=True).set_input_files(
+        {
+            "name": "Wombat Leave.txt",
+            "mimeType": "text/plain",
+            "buffer": b"Wombat leave: one day a year to look after your wombat.\n",
+        }
+    )
+    writer.page.get_by_role("button", name="Upload").click()
+    expect(writer.page.locator(".flash")).to_contain_text("waiting for another content owner")
+    waiting = content_of(site) / "hr" / "wombat-leave.txt"
+    assert not waiting.exists()
+    sign_in(reviewer, site, "henrik")
+    page = reviewer.page
+    page.goto(site.url + "/manage/?department=hr")
+    queue = page.locator("section[aria-labelledby='waiting-h']")
+    expect(queue).to_contain_text("hella")
+    queue.get_by_role("link", name="hr/wombat-leave.txt").click()
+    expect(page.locator("#waiting")).to_contain_text("waits for review")
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.locator(".flash")).to_contain_text("approved and published")
+    assert waiting.read_bytes().startswith(b"Wombat leave")
+    page.screenshot(path=str(OUTPUT / "manage-document-review.png"), full_page=True)
+    for tab in (writer, reviewer):
+        tab.page.context.close()
+    assert writer.errors == [] and reviewer.errors == []

@@ -1,0 +1,163 @@
+"""An uploaded document's history, its review and restore, in the browser and the API.
+
+    /manage/document/<id>                 every version (who, when, SHA-256, size), the
+                                          one waiting for review with Approve and Reject,
+                                          Restore beside the earlier ones
+    /manage/document-file/<id>?version=N  a version's file, always as a download
+    POST /manage/document-review/<id>     approve or reject the version waiting
+    POST /manage/document-restore/<id>    an earlier version made current again
+    GET  /api/articles/<id>/versions      (a document's) its versions as JSON
+    POST /api/articles/<id>/review        approve or reject through the API
+
+Everything is checked by `kb.authoring.documents.DocumentUploads` (a content
+owner of the department or an admin; the uploader never approves their own
+upload). Binary files are not diffed: the page says so and offers each
+version's file instead. A downloaded file is never shown inline, so an HTML
+or PDF version cannot run anything in the site's origin.
+"""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
+from werkzeug.wrappers import Response
+
+from kb.authoring.document_versions import live, pending
+from kb.errors import ConflictError, ContentError, NotFoundError, StoreError, ValidationError
+from kb.extract.factory import format_for
+from webapp.auth.identity import require_user
+from webapp.errors import message_for
+from webapp.i18n import current_language, gettext
+from webapp.inputs import invalid, json_object, text_field
+from webapp.manage import forms
+from webapp.manage.documents import uploads
+
+bp = Blueprint("manage_document_history", __name__, url_prefix="/manage")
+
+REFUSED = (ValidationError, ConflictError, NotFoundError, ContentError, StoreError)
+DECISIONS = ("approve", "reject")
+
+
+@bp.get("/document/<path:article_id>")
+def history(article_id: str) -> str:
+    actor = require_user()
+    versions = uploads().history(actor, article_id)
+    waiting, current = pending(versions), live(versions)
+    return render_template(
+        "manage/document_history.html",
+        article_id=article_id,
+        department=article_id.split("/", 1)[0],
+        versions=list(reversed(versions)),
+        waiting=waiting,
+        current=current.number if current else 0,
+        latest=versions[-1].number if versions else 0,
+        actor=actor,
+    )
+
+
+@bp.get("/document-file/<path:article_id>")
+def version_file(article_id: str) -> Response:
+    number = forms.version_of(request.args.get("version"), "version")
+    if number is None:
+        raise invalid("version", "say which version's file to download", key="document_which")
+    version, data = uploads().version_file(require_user(), article_id, number)
+    fmt = format_for(article_id)
+    # Never text/html: a page served in the site's origin could run in it.
+    media_type = "application/octet-stream" if fmt is None or fmt.name == "html" else fmt.media_type
+    stem, dot, ext = article_id.rsplit("/", 1)[-1].rpartition(".")
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=media_type,
+        as_attachment=True,
+        download_name=f"{stem}-v{version.number}{dot}{ext}" if dot else f"{ext}-v{version.number}",
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _number(value: object) -> int:
+    number = forms.version_of(value, "number")
+    if number is None:
+        raise invalid("number", "say which version", key="document_which")
+    return number
+
+
+@bp.post("/document-review/<path:article_id>")
+def review(article_id: str) -> Response:
+    actor = require_user()
+    decision = request.form.get("decision", "")
+    service = uploads()
+    try:
+        number = _number(request.form.get("number"))
+        message = forms.message_of(request.form)
+        if decision == "approve":
+            version = service.approve(actor, article_id, number, message)
+        elif decision == "reject":
+            version = service.reject(actor, article_id, number, message)
+        else:
+            raise invalid("decision", "must be approve or reject", key="document_decision")
+    except REFUSED as exc:
+        flash(message_for(exc, current_language()), "error")
+    else:
+        key = "manage_document_approved" if decision == "approve" else "manage_document_rejected"
+        flash(gettext(key, id=article_id, number=number, version=version.number), "success")
+    return redirect(url_for("manage_document_history.history", article_id=article_id), code=303)
+
+
+@bp.post("/document-restore/<path:article_id>")
+def restore(article_id: str) -> Response:
+    actor = require_user()
+    try:
+        number = _number(request.form.get("number"))
+        base = forms.form_version(request.form)
+        version = uploads().restore(actor, article_id, number, base_version=base)
+    except REFUSED as exc:
+        flash(message_for(exc, current_language()), "error")
+    else:
+        key = "manage_document_restore_pending" if version.status.value == "review" else None
+        flash(gettext(key or "manage_restored", number=number, version=version.number), "success")
+    return redirect(url_for("manage_document_history.history", article_id=article_id), code=303)
+
+
+def versions_json(article_id: str) -> Response:
+    """`GET /api/articles/<id>/versions` of a document: newest first, with SHA-256 and
+    size, and `pending`, the version waiting for review (null when none)."""
+    found = uploads().history(require_user(), article_id)
+    waiting = pending(found)
+    return jsonify(
+        {
+            "id": article_id,
+            "pending": waiting.number if waiting else None,
+            "versions": [v.as_dict() for v in reversed(found)],
+        }
+    )
+
+
+def review_json(article_id: str) -> Response:
+    """`POST /api/articles/<id>/review` of a document: `{"decision": "approve" or
+    "reject", "version": N, "message": ""}`, N being the version waiting."""
+    data = json_object("decision", "version", "message")
+    decision = text_field(data, "decision")
+    if decision not in DECISIONS:
+        raise invalid("decision", "must be approve or reject", key="document_decision")
+    number = forms.version_of(data.get("version"), "version")
+    if number is None:
+        raise invalid("version", "say which version you reviewed", key="document_which")
+    service, actor = uploads(), require_user()
+    act = service.approve if decision == "approve" else service.reject
+    version = act(actor, article_id, number, forms.message_of(data))
+    body = {
+        "id": article_id,
+        "decision": decision,
+        "reviewed": number,
+        "version": version.number,
+        "status": version.status.value,
+        "author": version.author,
+        "ts": version.ts.isoformat(),
+        "message": version.message,
+    }
+    return jsonify(body)
