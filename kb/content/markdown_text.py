@@ -28,11 +28,11 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from html.parser import HTMLParser
 from types import FrameType
 
 import markdown
 
+from kb.content.html_parsing import ArticleHTMLParser
 from kb.records import Section
 
 _TEMPLATE_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
@@ -163,7 +163,7 @@ def render_html(body: str, seconds: float | None = None) -> str:
     return html
 
 
-class _SectionCollector(HTMLParser):
+class _SectionCollector(ArticleHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.sections: list[tuple[list[tuple[int, str]], list[str]]] = [([], [])]

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from html.parser import HTMLParser
+
+from kb.content.html_parsing import ArticleHTMLParser
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -34,7 +35,7 @@ class _Token:
     end: bool = False
 
 
-class _Tokens(HTMLParser):
+class _Tokens(ArticleHTMLParser):
     """The HTML cut into tokens that join back into the same text."""
 
     def __init__(self) -> None:

@@ -75,3 +75,13 @@ def test_the_index_keeps_the_headings_as_written() -> None:
         ("Reporting sick",),
         ("Reporting sick", "Notice"),
     ]
+
+
+def test_a_marked_section_the_parser_cannot_read_is_shown_as_written() -> None:
+    """A raw HTML block holding `<![<![` passes Markdown as it is, and Python's
+    HTML parser (before 3.13) raised AssertionError on it: the editor's preview,
+    its GET and the answer to a save of such an article were a 500."""
+    html = render_html("<div>\n" + "<![" * 3 + "\n</div>\n\n## Part\n", 2.0)
+    assert under_title(html, "Title") == html
+    shown = under_title(html + "<h1>Other</h1>", "Title")
+    assert "<![<![<![" in shown and "<h2>Part</h2>" not in shown and "<h2>Other</h2>" in shown

@@ -131,6 +131,25 @@ def test_values_nested_without_end_are_one_files_error_not_the_runs(
     assert set(scan.articles) >= GOOD  # the rest is read
 
 
+@pytest.mark.parametrize("marked", ["<![<![<![", "<![foo[ x ]]>"])
+def test_a_marked_section_pythons_parser_cannot_name_stops_neither_file_nor_run(
+    tiny_content: Path, marked: str
+) -> None:
+    """A raw HTML block holding `<![<![` reaches the rendered HTML as written,
+    and Python's HTML parser (before 3.13) raised AssertionError while the
+    sections were cut from it: `kb validate` and `kb index` stopped for every
+    department with a traceback. The article is read, its `<![` as text."""
+    (tiny_content / "hr" / "marked.md").write_text(
+        f"---\ntitle: Marked\n---\n<div>\n{marked}\n</div>\n\nLeave is taken in days.\n"
+    )
+    scan = within(60, lambda: scan_content(tiny_content))
+    assert not [p for p in scan.problems if p.path == "hr/marked.md"]
+    article = scan.articles["hr/marked.md"]
+    assert "Leave is taken in days." in " ".join(s.text for s in article.sections)
+    assert "<![" not in article.body_html.replace("&lt;![", "")  # the sanitiser's say
+    assert set(scan.articles) >= GOOD  # the rest is read
+
+
 def test_front_matter_that_is_not_a_mapping(tiny_content: Path) -> None:
     (tiny_content / "hr" / "list.md").write_text("---\n- a\n- b\n---\nBody\n")
     assert problems_for(tiny_content, "hr/list.md") == [

@@ -223,6 +223,25 @@ def test_the_preview_shows_the_body_below_the_title_as_the_page_does(
     assert "<h1" not in opened["html"]
 
 
+def test_a_body_the_html_parser_gives_up_on_is_saved_previewed_and_opened(
+    client: FlaskClient,
+) -> None:
+    """`<![<![` in a raw HTML block made Python's HTML parser raise while the
+    body was cut into sections and its headings placed under the title: the
+    preview, the save and the editor's GET of such a file were a 500."""
+    token = sign_in_as(client, "cora")
+    body = "<div>\n<![<![<![\n</div>\n\nInstall the client.\n"
+    response = client.post(
+        "/api/preview", json={"id": "it/x.md", "body": body}, headers={"X-CSRF-Token": token}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert "Install the client." in response.get_json()["html"]
+    response = put(client, token, "it/vpn-setup.md", {**BODY, "body": body}, **{"If-Match": '"1"'})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    opened = client.get("/api/articles/it/vpn-setup.md")
+    assert opened.status_code == 200 and "Install the client." in opened.get_json()["html"]
+
+
 def test_only_people_who_edit_articles_may_render_previews(client: FlaskClient) -> None:
     """Rendering costs seconds of a worker for some Markdown (up to PREVIEW_SECONDS
     where a timer can stop it, unbounded on a gthread worker): an employee has
