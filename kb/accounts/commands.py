@@ -130,6 +130,12 @@ def users_rename(ctx: click.Context, old: str, new: str, merge: bool) -> None:
         change = rename_user(store, old, new, merge=merge, notify=_notify_config(ctx))
     done = "merged into" if merge else "renamed to"
     click.echo(f"{old}: {done} {change.now_named}{_moved(change)}; sessions ended")
+    if change.sso_alias:
+        click.echo(
+            f"single sign-on: while the proxy still sends {old}, it signs in as "
+            f"{change.now_named}; rename {old} at the identity provider too. {old} is let go "
+            f"when the proxy first sends {change.now_named}, or now with `kb users unalias {old}`"
+        )
     if change.grants_left:
         labels = ", ".join(g.label for g in change.grants_left)
         click.echo(
@@ -162,6 +168,19 @@ def users_remove(ctx: click.Context, name: str, unassign: bool) -> None:
     click.echo(f"{name}: removed; their history shows {change.now_named}{_moved(change)}")
 
 
+@users.command("unalias")
+@click.argument("name")
+@click.pass_context
+def users_unalias(ctx: click.Context, name: str) -> None:
+    """Let go NAME, the former name of a renamed single-sign-on account (`kb users
+    list` shows them): the proxy sending NAME no longer signs in as that account,
+    and NAME is free for another. Do it once the identity provider no longer
+    sends NAME for that person."""
+    with open_store(settings_from(ctx)) as store:
+        holder = store.unalias(name)
+    click.echo(f"{name}: no longer signs in as {holder}; the name is free")
+
+
 def _notify_config(ctx: click.Context) -> NotifyConfig:
     """Where mail goes (the requester addresses that queued mail is readdressed
     by, and the queues' addresses, which are left alone)."""
@@ -188,12 +207,16 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
     """Every user with their roles."""
     with open_store(settings_from(ctx)) as store:
         found = store.list_users()
+        former: dict[str, list[str]] = {}
+        for name, holder in sorted(store.aliases().items()):
+            former.setdefault(holder, []).append(name)
     rows = [
         {
             "username": u.username,
             "display_name": u.display_name,
             "roles": [g.label for g in u.grants],
             "password": u.password_hash is not None,
+            "former_names": former.get(u.username, []),
         }
         for u in found
     ]
@@ -203,7 +226,9 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
     for u in found:
         roles = ", ".join(g.label for g in u.grants) or "-"
         sso = "" if u.password_hash else "  (SSO only)"
-        click.echo(f"{u.username}\t{roles}{sso}")
+        names = former.get(u.username)
+        also = f"  (single sign-on also as {', '.join(names)})" if names else ""
+        click.echo(f"{u.username}\t{roles}{sso}{also}")
 
 
 @users.command("check")

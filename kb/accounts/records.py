@@ -178,7 +178,8 @@ class AccountChange:
     the rows that named it, by kind ("requests filed": 3); `unassigned_requests`
     (ids) and `unassigned_tasks` (request id, task number) were open work
     taken from a removed account. `grants_left` are the roles a merged account
-    had that the account it went into lacks: a merge does not give them."""
+    had that the account it went into lacks: a merge does not give them.
+    `sso_alias` is the old name, kept for single sign-on, or ""."""
 
     username: str
     now_named: str
@@ -186,6 +187,9 @@ class AccountChange:
     unassigned_requests: list[int] = field(default_factory=list)
     unassigned_tasks: list[tuple[int, int]] = field(default_factory=list)
     grants_left: list[Grant] = field(default_factory=list)
+    # The old name kept for single sign-on (`kb.store.sql_account_aliases`): the
+    # proxy may send it until the identity provider is renamed too; "" if none.
+    sso_alias: str = ""
 
 
 def hash_password(password: str) -> str:

@@ -130,8 +130,32 @@ class AccountStore(Protocol):
         instead (None: given up on, with the reason). ConflictError when another
         account holds `new` in any letter case, unless `merge`: then `old`'s work
         goes to that account (which keeps its own grants and password) and `old`
-        is removed. NotFoundError when `old` is absent, or with `merge` when no
+        is removed. An account without a password keeps `old` as an alias for
+        single sign-on (`AccountChange.sso_alias`); a `new` that is another
+        account's alias is refused (ConflictError). NotFoundError when `old` is absent, or with `merge` when no
         other account holds `new`."""
+        ...
+
+    def alias_of(self, name: str) -> str | None:
+        """The account whose former name `name` is (any letter case), kept for
+        single sign-on (`kb.store.sql_account_aliases`); None when it is none."""
+        ...
+
+    def aliases(self) -> dict[str, str]:
+        """Every former name kept for single sign-on → the account it signs in as."""
+        ...
+
+    def aliases_of(self, username: str) -> list[str]:
+        """The former names that sign in as `username`, sorted."""
+        ...
+
+    def unalias(self, name: str) -> str:
+        """Let the former name `name` go (it is free again); returns the account
+        it signed in as. NotFoundError when it is no account's former name."""
+        ...
+
+    def unalias_all(self, username: str) -> list[str]:
+        """Let every former name of `username` go; returns them."""
         ...
 
     def remove_user(

@@ -157,6 +157,18 @@ users = Table(
     Index(None, "username_key", unique=True),
 )
 
+# Former names of single-sign-on accounts, which the proxy may still send
+# (`kb.store.sql_account_aliases`): `name_key` is the name's `username_key`.
+account_aliases = Table(
+    "account_aliases",
+    metadata,
+    Column("name_key", String(254), primary_key=True),
+    Column("name", String(254), nullable=False),
+    Column("username", String(254), nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Index(None, "username"),
+)
+
 outbox = Table(
     "outbox",
     metadata,

@@ -15,7 +15,8 @@ from sqlalchemy import Connection, Row, case, delete, func, insert, select, upda
 
 from kb.accounts.records import AccountChange, Grant, User, removed_label, username_key
 from kb.errors import ConflictError, NotFoundError
-from kb.store.schema import users
+from kb.store.schema import account_aliases, users
+from kb.store.sql_account_aliases import alias_holder, drop_aliases, move_aliases, refuse_alias
 from kb.store.sql_account_names import move_names, open_assignments, unassign_work
 from kb.store.sql_base import SqlBase
 from kb.store.sql_outbox_names import move_queued
@@ -59,12 +60,15 @@ def _no_user(username: str) -> NotFoundError:
     )
 
 
-def _require(conn: Connection, username: str) -> None:
+def _require(conn: Connection, username: str) -> bool:
     """NotFoundError unless an account is called exactly `username`; in a write
-    transaction this also locks its row (PostgreSQL) until the change is done."""
-    found = select(users.c.username).where(users.c.username == username).with_for_update()
-    if conn.execute(found).first() is None:
+    transaction this also locks its row (PostgreSQL) until the change is done.
+    Whether the account signs in by single sign-on only (no password)."""
+    found = select(users.c.password_hash).where(users.c.username == username).with_for_update()
+    row = conn.execute(found).first()
+    if row is None:
         raise _no_user(username)
+    return row.password_hash is None
 
 
 def _holder(conn: Connection, name: str, besides: str) -> str | None:
@@ -139,6 +143,7 @@ class SqlAccounts(SqlBase):
     def add_user(self, user: User) -> None:
         try:
             with self._write("add a user") as conn:
+                refuse_alias(conn, user.username)
                 conn.execute(
                     insert(users).values(
                         username=user.username,
@@ -149,6 +154,8 @@ class SqlAccounts(SqlBase):
                     )
                 )
         except ConflictError as exc:
+            if exc.key == "username_is_alias":
+                raise
             raise _taken(user.username, self.find_user(user.username)) from exc
 
     def get_user(self, username: str) -> User | None:
@@ -208,8 +215,10 @@ class SqlAccounts(SqlBase):
         readdress: Mapping[str, str | None] | None = None,
     ) -> AccountChange:
         with self._write("rename a user") as conn:
-            _require(conn, old)
+            sso_only = _require(conn, old)
             holder = _holder(conn, new, besides=old)
+            if holder is None:
+                refuse_alias(conn, new, besides=old)
             if merge:
                 if holder is None:
                     raise NotFoundError(
@@ -249,9 +258,47 @@ class SqlAccounts(SqlBase):
                 )
             moved = move_names(conn, old, new)
             moved.add("queued notifications", move_queued(conn, old, new, readdress or {}))
+            # No former name while another account (a twin from before) holds it.
+            sso_only = sso_only and _holder(conn, old, besides=new) is None
+            alias = move_aliases(conn, old, new, sso_only=sso_only, now=utc_now())
             # The old name's key may be free now for a twin from before 0019.
             fill_username_keys(conn)
-        return AccountChange(username=old, now_named=new, moved=moved.counts)
+        return AccountChange(username=old, now_named=new, moved=moved.counts, sso_alias=alias)
+
+    def alias_of(self, name: str) -> str | None:
+        with self._read("read a former name") as conn:
+            return alias_holder(conn, name)
+
+    def aliases(self) -> dict[str, str]:
+        with self._read("list former names") as conn:
+            rows = conn.execute(select(account_aliases.c.name, account_aliases.c.username))
+            return {str(r.name): str(r.username) for r in rows}
+
+    def aliases_of(self, username: str) -> list[str]:
+        with self._read("read former names") as conn:
+            rows = conn.execute(
+                select(account_aliases.c.name).where(account_aliases.c.username == username)
+            )
+            return sorted(str(r.name) for r in rows)
+
+    def unalias(self, name: str) -> str:
+        with self._write("let a former name go") as conn:
+            holder = alias_holder(conn, name)
+            if holder is None:
+                raise NotFoundError(
+                    f"{name!r} is no account's former name (`kb users list` shows them)",
+                    details={"username": name},
+                    key="no_such_alias",
+                    values={"name": name},
+                )
+            conn.execute(
+                delete(account_aliases).where(account_aliases.c.name_key == username_key(name))
+            )
+        return holder
+
+    def unalias_all(self, username: str) -> list[str]:
+        with self._write("let former names go") as conn:
+            return drop_aliases(conn, username)
 
     def remove_user(
         self,
@@ -285,6 +332,7 @@ class SqlAccounts(SqlBase):
             moved = move_names(conn, username, label, watching=False)
             moved.add("queued notifications", move_queued(conn, username, label, readdress or {}))
             conn.execute(delete(users).where(users.c.username == username))
+            drop_aliases(conn, username)  # the names are free again
             fill_username_keys(conn)
         return AccountChange(
             username=username,

@@ -156,3 +156,34 @@ def test_an_address_a_client_forwards_itself_is_never_believed(make_app) -> None
     # Straight from an untrusted address, no forwarded address counts at all.
     direct = people_who_searched(app, "192.0.2.7", "10.1.2.3", "10.1.2.4")
     assert direct[-1] == direct[-2]
+
+
+def test_a_renamed_sso_account_signs_in_under_its_old_name_until_the_proxy_catches_up(
+    make_app,  # type: ignore[no-untyped-def]
+) -> None:
+    """Renamed here but not at the identity provider: the proxy's old name is the
+    renamed account, not a new empty one; once the proxy sends the new name,
+    the old one is let go and may be someone else's."""
+    from kb.accounts.service import rename_user
+    from kb.requests.records import Request
+
+    app = make_app(auth_mode="header", trusted_proxies="127.0.0.1")
+    store = services(app).store
+    client = app.test_client()
+
+    def me(name: str) -> str:
+        headers = {"X-Remote-User": name, "X-Remote-Groups": "agent:it"}
+        answer = client.get("/api/me", headers=headers)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return str(answer.get_json()["username"])
+
+    assert me("maria") == "maria"
+    filed = store.create_request(Request(requester="maria", query="VPN", department="it"))
+    assert rename_user(store, "maria", "maria.k").sso_alias == "maria"
+    assert me("maria") == "maria.k" and me("MARIA") == "maria.k"
+    assert [u.username for u in store.list_users()] == ["maria.k"]
+    assert filed.id is not None and store.get_request(filed.id).requester == "maria.k"
+    assert me("maria.k") == "maria.k"  # the provider renamed too
+    assert store.aliases() == {}
+    assert me("maria") == "maria"  # a new person of the freed name: nothing of maria.k's
+    assert store.list_requests(requester="maria") == []

@@ -193,7 +193,7 @@ def _remember(user: User) -> User:
 
 def _record(store: Store, user: User) -> User:
     """Insert `user`, or bring the account that holds the name up to `user`'s grants."""
-    stored = store.find_user(user.username)
+    stored = _stored(store, user.username)
     if stored is not None:
         # The proxy may spell the name in another letter case than the account
         # was recorded with: usernames ignore case, so it is that one account.
@@ -217,6 +217,33 @@ def _record(store: Store, user: User) -> User:
     elif stored.grants != user.grants:
         store.update_user(replace(stored, grants=user.grants))
     return user
+
+
+def _stored(store: Store, name: str) -> User | None:
+    """The account the proxy's `name` is: the one holding the name, else the one
+    renamed from it that the identity provider has not renamed yet (its former
+    name, kept for single sign-on). An account reached by its own name lets
+    its former names go: the provider sends the new name now, and may give
+    the old one to someone else later."""
+    stored = store.find_user(name)
+    if stored is None:
+        holder = store.alias_of(name)
+        stored = store.get_user(holder) if holder is not None else None
+        if stored is not None:
+            logger.warning(
+                "auth: single sign-on as %s, the former name of %s: the identity provider "
+                "has not been renamed yet",
+                name,
+                stored.username,
+            )
+    elif stored.password_hash is None and store.aliases_of(stored.username):
+        dropped = store.unalias_all(stored.username)
+        logger.warning(
+            "auth: %s signed on under their new name; their former names %s are let go",
+            stored.username,
+            ", ".join(dropped),
+        )
+    return stored
 
 
 def start_session(user: User) -> None:

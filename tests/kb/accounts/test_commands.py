@@ -115,7 +115,7 @@ def test_users_rename_and_remove(env: dict[str, str]) -> None:
         run_kb(env, "users", "add", name, "--role", "agent", "--department", "it", "--no-password")
     renamed = run_kb(env, "users", "rename", "maria", "maria.k")
     assert renamed.exit_code == 0, renamed.output
-    assert renamed.output.strip() == "maria: renamed to maria.k; sessions ended"
+    assert renamed.output.splitlines()[0] == "maria: renamed to maria.k; sessions ended"
     taken = run_kb(env, "users", "rename", "maria.k", "OLGA")
     assert taken.exit_code == 1
     assert "`kb users rename maria.k olga --merge`" in taken.output
@@ -152,6 +152,9 @@ def test_users_rename_merge_names_the_roles_it_does_not_carry_over(env: dict[str
     assert merged.exit_code == 0, merged.output
     assert merged.output.splitlines() == [
         "olga2: merged into olga; sessions ended",
+        "single sign-on: while the proxy still sends olga2, it signs in as olga; rename olga2 "
+        "at the identity provider too. olga2 is let go when the proxy first sends olga, or "
+        "now with `kb users unalias olga2`",
         "olga did not get olga2's roles agent:it; give them with "
         "`kb users add olga --role …` where they are wanted",
     ]
@@ -213,3 +216,26 @@ def test_users_check_rename_offers_a_new_name_for_each_reserved_account(
     assert checked.exit_code == 1  # demo-traffic.p007 is still reserved
     listed = json.loads(run_kb(env, "users", "list", "--json").output)
     assert [u["username"] for u in listed] == ["demo-traffic.p007", "olga", "ops.cli"]
+
+
+def test_users_rename_keeps_a_single_sign_on_name_and_unalias_lets_it_go(
+    env: dict[str, str],
+) -> None:
+    run_kb(env, "users", "add", "sam", "--role", "analyst", "--no-password")
+    renamed = run_kb(env, "users", "rename", "sam", "sam.k")
+    assert renamed.exit_code == 0, renamed.output
+    assert "while the proxy still sends sam, it signs in as sam.k" in renamed.output
+    assert "`kb users unalias sam`" in renamed.output
+    assert (
+        "sam.k\tanalyst  (SSO only)  (single sign-on also as sam)"
+        in run_kb(env, "users", "list").output
+    )
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert listed[0]["former_names"] == ["sam"]
+    refused = run_kb(env, "users", "add", "sam", "--role", "employee", "--no-password")
+    assert refused.exit_code == 1 and "former name of 'sam.k'" in refused.output
+    dropped = run_kb(env, "users", "unalias", "sam")
+    assert dropped.exit_code == 0 and "sam: no longer signs in as sam.k" in dropped.output
+    assert run_kb(env, "users", "add", "sam", "--role", "employee", "--no-password").exit_code == 0
+    missing = run_kb(env, "users", "unalias", "nobody")
+    assert missing.exit_code == 1 and "no account's former name" in missing.output

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from kb.accounts.records import User
+from kb.errors import ConflictError, NotFoundError
 from kb.notify.outbox import OutboxMessage
 from kb.store.protocols import Store
 from kb.store.schema import outbox, users
@@ -24,7 +26,7 @@ def _messages(store: Any) -> dict[int, Any]:
 
 
 def test_a_new_account_gets_a_person_key_that_a_rename_keeps(store: Store) -> None:
-    store.add_user(User(username="maria"))
+    store.add_user(User(username="maria", password_hash="x"))
     store.add_user(User(username="olga", display_name="Olga P."))
     maria = store.get_user("maria")
     assert maria is not None and maria.person_key.startswith("#")
@@ -112,3 +114,42 @@ def test_queued_mail_to_a_removed_account_is_not_sent(store: Any) -> None:
     assert rows[ids["mail"]].next_attempt_at is None
     assert rows[ids["hook"]].payload["request"]["requester"] == "maria (removed)"
     assert rows[ids["other"]].next_attempt_at is not None
+
+
+def test_a_single_sign_on_account_keeps_its_old_name_for_the_proxy(store: Store) -> None:
+    """Until the identity provider is renamed too, the proxy sends the old name:
+    it stays the renamed account's, and nobody else may take it meanwhile."""
+    store.add_user(User(username="maria"))  # no password: single sign-on only
+    store.add_user(User(username="olga", password_hash="x"))
+    change = store.rename_user("maria", "maria.k")
+    assert change.sso_alias == "maria"
+    assert store.alias_of("MARIA") == "maria.k" and store.alias_of("olga") is None
+    with pytest.raises(ConflictError, match="former name of 'maria.k'.*unalias maria"):
+        store.add_user(User(username="Maria"))
+    with pytest.raises(ConflictError, match="former name of 'maria.k'"):
+        store.rename_user("olga", "maria")
+    store.rename_user("maria.k", "mk")  # a second rename carries the first
+    assert store.aliases() == {"maria": "mk", "maria.k": "mk"}
+    store.rename_user("mk", "maria")  # the name taken back is the account's again
+    assert store.aliases() == {"maria.k": "maria", "mk": "maria"}
+    assert store.aliases_of("maria") == ["maria.k", "mk"]
+    assert store.rename_user("olga", "olga.p").sso_alias == ""  # a password account
+    assert store.unalias("MK") == "maria"
+    with pytest.raises(NotFoundError, match="'mk' is no account's former name"):
+        store.unalias("mk")
+    store.add_user(User(username="mk"))  # free again
+    store.remove_user("maria", actor="kb-cli")
+    assert store.aliases() == {}  # let go with the account
+    store.add_user(User(username="maria.k"))
+
+
+def test_a_merged_single_sign_on_account_leaves_its_name_to_the_one_it_joined(
+    store: Store,
+) -> None:
+    store.add_user(User(username="ann"))
+    store.add_user(User(username="anna"))
+    store.rename_user("ann", "x.ann")
+    change = store.rename_user("x.ann", "anna", merge=True)
+    assert change.sso_alias == "x.ann"
+    assert store.aliases() == {"ann": "anna", "x.ann": "anna"}
+    assert store.unalias_all("anna") == ["ann", "x.ann"] and store.aliases() == {}

@@ -35,7 +35,7 @@ def test_a_renamed_account_searches_as_the_same_person(client: FlaskClient, stor
     from kb.accounts.service import rename_user
     from tests.support import sign_in_as
 
-    store.add_user(User(username="paula"))
+    store.add_user(User(username="paula", password_hash="x"))
     sign_in_as(client, "paula")
     client.get("/api/search?q=one")
     rename_user(store, "paula", "paula.k")
