@@ -67,6 +67,7 @@ def test_adding_again_adds_a_grant_and_keeps_the_password(store: Store) -> None:
         (("x", "agent", ".it", None), "'.it' is not a department id", "„.it“"),
         (("x", "agent", "it", "short"), "password must have at least 8 characters", "8 Zeichen"),
         (("bad name", "agent", "it", None), "username must be 1-254 letters", "„bad name“"),
+        (("alice\n", "agent", "it", None), "username must be 1-254 letters", "„alice"),
     ],
 )
 def test_bad_accounts_are_refused(store: Store, args: tuple, message: str, german: str) -> None:  # type: ignore[type-arg]
