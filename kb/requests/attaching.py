@@ -81,6 +81,8 @@ class AttachmentWork:
         ]
 
         def room(current: Request) -> None:
+            # Again on the version saved: a merge that came first leaves no files behind.
+            permissions.refuse_merged(current, "files")
             limit = self.intake.limits.max_count
             existing = self.store.count_attachments(request_id)
             if existing + len(files) > limit:

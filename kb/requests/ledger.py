@@ -149,8 +149,23 @@ class Ledger:
     def permissions(self, actor: User, request: Request) -> RequestPermissions:
         """What `actor` may do with `request` now."""
         return permissions.permissions_for(
-            actor, request, self.task_departments(request), self.window()
+            actor,
+            request,
+            self.task_departments(request),
+            self.window(),
+            self.merged_requesters(request) if actor.username in request.watchers else (),
         )
+
+    def merged_requesters(self, request: Request) -> set[str]:
+        """Who filed the duplicates merged into `request`, from its `merged` entries
+        (a rename or removal moves the names there too)."""
+        if request.id is None:
+            return set()
+        return {
+            str(e.data["requester"])
+            for e in self.store.entries(request.id)
+            if e.kind == "merged" and "from" in e.data and e.data.get("requester")
+        }
 
     def works_on(self, actor: User, request: Request) -> bool:
         """True for agents of the request's queue or of one of its tasks, and admins."""

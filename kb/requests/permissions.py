@@ -11,6 +11,9 @@
 * Internal notes (and internal attachments) belong to the owning queue: agents
   of a value-stream task's department see the request and its visible
   history, not what the owning department noted for itself.
+* A duplicate merged into another request takes no more replies or files
+  (`refuse_merged`); its requester, a watcher of the other request since the
+  merge, replies there.
 * Admins may do everything.
 * Someone who may not see a request is told it does not exist (`hidden`), so
   request numbers reveal nothing.
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kb.accounts.records import Role, User
-from kb.errors import NotFoundError, PermissionDenied
+from kb.errors import ConflictError, NotFoundError, PermissionDenied
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.records import Request
 
@@ -110,6 +113,8 @@ class RequestPermissions:
     watch: bool = False  # add and remove watchers (the requester, agents of its queues)
     merge: bool = False  # merge it into another request as a duplicate (its agents)
     reply: bool = False  # visible replies: the requester, agents of its queue or tasks
+    # Whose request was merged into this one: they reply here as its requester does.
+    joined: bool = False
 
     @property
     def resolve(self) -> bool:
@@ -121,9 +126,15 @@ def permissions_for(
     request: Request,
     task_departments: Iterable[str] = (),
     window: ReopenWindow | None = None,
+    merged_requesters: Iterable[str] = (),
 ) -> RequestPermissions:
     """Everything `actor` may do with `request` (whose tasks are in `task_departments`;
-    a requester reopens only within `window`)."""
+    a requester reopens only within `window`; `merged_requesters` filed the
+    duplicates merged into it).
+
+    A merged duplicate takes no more replies or files: its conversation goes on
+    in the request it was merged into. Its requester, made a watcher of that one
+    by the merge, replies there (as long as they still watch it)."""
     departments = list(task_departments)
     work = works_queue(actor, request.department)
     requester = is_requester(actor, request)
@@ -138,6 +149,8 @@ def permissions_for(
     )
     owns = owns_content(actor, request.department)
     task_agent = any(works_queue(actor, d) for d in departments)
+    joined = actor.username in request.watchers and actor.username in set(merged_requesters)
+    talks = (requester or work or task_agent or joined) and request.merged_into is None
     return RequestPermissions(
         view=can_view(actor, request, departments),
         is_requester=requester,
@@ -148,8 +161,9 @@ def permissions_for(
         close=_S.CLOSED in statuses,
         draft_article=answered and (work or owns),
         publish_articles=owns,
-        attach=requester or work or task_agent,
-        reply=requester or work or task_agent,
+        attach=talks,
+        reply=talks,
+        joined=joined,
         rate=requester and request.resolved_at is not None and request.merged_into is None,
         watch=requester or work or task_agent,
         merge=work and request.status.is_open and request.merged_into is None,
@@ -179,7 +193,24 @@ def require_view(user: User, request: Request, task_departments: Iterable[str] =
         raise hidden(request.id)
 
 
+def refuse_merged(request: Request, what: str) -> None:
+    """409 for a reply or files sent to a merged duplicate: they would stay where
+    nobody working the other request reads them. Nothing is saved; the message
+    names the request to write on (its number is on the duplicate's page already)."""
+    if request.merged_into is None:
+        return
+    raise ConflictError(
+        f"request {request.id} was merged into request {request.merged_into} and takes no "
+        f"more {what}; nothing was saved: write on request {request.merged_into}, where "
+        "its answer comes",
+        details={"request": request.id, "reason": "merged", "into": request.merged_into},
+        key="reply_merged",
+        values={"id": request.id, "into": request.merged_into},
+    )
+
+
 def require_reply(user: User, request: Request, allowed: bool) -> None:
+    refuse_merged(request, "replies")
     if not allowed:
         raise PermissionDenied(
             f"{user.username} may not reply on request {request.id}: replies to the "
@@ -246,6 +277,7 @@ def require_status_move(
 
 
 def require_attach(user: User, request: Request, allowed: bool) -> None:
+    refuse_merged(request, "files")
     if not allowed:
         raise PermissionDenied(
             f"{user.username} may not attach files to request {request.id}: only its "

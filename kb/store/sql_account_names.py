@@ -11,6 +11,9 @@ so what the person did stays readable and a later account of the same name
 inherits none of it (nor the idempotency keys of its requests, which are
 dropped). A rewritten request or task gets a new version, so an
 edit begun before the move is refused rather than writing the old name back.
+An assignment saved while the account is renamed or removed is checked
+against `users` in its own transaction (`require_assignee`), so it cannot
+name an account that has just gone.
 """
 
 from __future__ import annotations
@@ -23,9 +26,16 @@ from typing import Any
 from sqlalchemy import Connection, Text, select, type_coerce, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus, TaskStatus
-from kb.requests.records import RequestEntry
-from kb.store.schema import article_versions, request_attachments, request_entries, request_tasks
+from kb.requests.records import Request, RequestEntry
+from kb.store.schema import (
+    article_versions,
+    request_attachments,
+    request_entries,
+    request_tasks,
+    users,
+)
 from kb.store.schema import requests as requests_table
 from kb.store.sql_request_rows import insert_entry
 
@@ -106,6 +116,30 @@ def unassign_work(
             update(request_tasks)
             .where(request_tasks.c.request_id == request_id, request_tasks.c.task_no == task_no)
             .values(assignee=None, version=request_tasks.c.version + 1)
+        )
+
+
+def require_assignee(conn: Connection, request: Request, entry: RequestEntry) -> None:
+    """An assignment saves only while its assignee's account exists, checked in the
+    saving transaction: the service's check ran before it, and an account renamed
+    or removed in between (`kb users rename`, `remove`) would leave the request
+    with a name nobody holds. The account's row is locked for the transaction
+    (PostgreSQL; SQLite's writers are serialised), so a rename or removal waits
+    and then moves the name it finds here, or commits first and is seen here."""
+    if entry.kind != "assigned" or request.assignee is None:
+        return
+    found = (
+        select(users.c.username)
+        .where(users.c.username == request.assignee)
+        .with_for_update(read=True)
+    )
+    if conn.execute(found).first() is None:
+        raise ValidationError(
+            f"assignee: no account is named {request.assignee!r} any more (it was renamed or "
+            "removed meanwhile); nothing was saved: choose the assignee again",
+            details={"field": "assignee", "value": request.assignee},
+            key="assignee_gone",
+            values={"name": request.assignee},
         )
 
 

@@ -22,6 +22,7 @@ from kb.requests.paging import Page, PageKey, RequestList
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask, number_tasks
 from kb.store.protocols import Announce, RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
+from kb.store.sql_account_names import require_assignee
 from kb.store.sql_attachments import insert_attachments
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.store.sql_request_rows import announce as announce_entry
@@ -202,6 +203,7 @@ class SqlRequests(SqlBase):
     ) -> Request:
         _check_change(request, entry)
         with self._write("update a request") as conn:
+            require_assignee(conn, request, entry)
             return self._save(conn, request, entry, announce, attachments)
 
     def update_requests(
@@ -211,6 +213,10 @@ class SqlRequests(SqlBase):
             _check_change(request, entry)
         saved: dict[int, Request] = {}
         with self._write("update requests") as conn:
+            # Accounts first, before any request's row: a rename waiting on a row
+            # saved here would otherwise wait for this, which waits for it.
+            for request, entry, _ in changes:
+                require_assignee(conn, request, entry)
             # In id order: two transactions saving the same requests then take
             # their row locks in one order, so PostgreSQL never deadlocks them.
             # The sort is stable: changes to one request keep the order given.

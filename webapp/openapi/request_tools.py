@@ -77,6 +77,7 @@ SCHEMAS: dict[str, Any] = {
                     "work",
                     "internal_notes",
                     "attach",
+                    "reply",
                     "rate",
                     "watch",
                     "merge",

@@ -31,6 +31,12 @@ from webapp.requests.stale import STALE_STATUS, refuse_stale, stale_message
 from webapp.services import content_root, request_service
 from webapp.throttle import RateLimited
 
+# Where an action's answer lands unless it names a part of the page: the note
+# saying what happened (base.html's flashes, focusable). A redirect must name
+# a fragment: without one the browser keeps the posted form's (`#resolve-form`),
+# which the page may no longer show once the change is made.
+OUTCOME_ANCHOR = "#outcome"
+
 
 def form_text(name: str) -> str:
     """A text field of the posted form, trimmed; a 400 naming it when too long."""
@@ -71,12 +77,13 @@ def act(
     request_id: int,
     action: Callable[[User], Any],
     done: str = "",
-    anchor: str = "",
+    anchor: str = OUTCOME_ANCHOR,
     versioned: bool = True,
 ) -> Response | tuple[str, int]:
-    """Run one change; back to the request page with a note (the message key `done`),
-    or the page again with the error and what was typed. A `versioned` form must
-    carry the version its page showed (`webapp.requests.stale`)."""
+    """Run one change; back to the request page with a note (the message key `done`;
+    the action flashes its own otherwise) at `anchor`, an element the page shows
+    after the change, or the page again with the error and what was typed. A
+    `versioned` form must carry the version its page showed (`webapp.requests.stale`)."""
     actor = require_user()
     try:
         refuse_nul_in(request.form)  # here, not before the view: the page keeps the text

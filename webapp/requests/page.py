@@ -16,6 +16,7 @@ from pathlib import Path
 from kb.accounts.records import Role, User
 from kb.attachments.records import Attachment
 from kb.catalogue.templates import shown_value
+from kb.errors import NotFoundError
 from kb.requests.canned import FilledReply
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.permissions import RequestPermissions, works_queue
@@ -58,6 +59,12 @@ class RequestPage:
     # titles (the requester, watchers, a task's agents); None for those who work
     # the request or own its department's content, who see ids and statuses.
     readable: dict[str, str] | None = None
+    # The request it was merged into is one the reader may open (its conversation
+    # goes on there); False also when it was not merged.
+    merged_open: bool = False
+    # Its assignee names no account (one renamed or removed before the store
+    # refused such assignments): shown as such, and the list offers nobody.
+    assignee_missing: bool = False
 
     @property
     def allowed(self) -> RequestPermissions:
@@ -122,9 +129,20 @@ def assignee_choices(service: RequestService, request: Request) -> list[str]:
     names = {
         u.username for u in service.store.list_users() if u.has_role(Role.AGENT, request.department)
     }
-    if request.assignee:
+    if request.assignee and service.store.get_user(request.assignee) is not None:
         names.add(request.assignee)
     return sorted(names)
+
+
+def _may_open(service: RequestService, actor: User, request_id: int | None) -> bool:
+    """Whether `actor` may open request `request_id` (None: there is none)."""
+    if request_id is None:
+        return False
+    try:
+        service.get(actor, request_id)
+    except NotFoundError:
+        return False
+    return True
 
 
 def page_of(
@@ -169,6 +187,9 @@ def page_of(
         canned=canned,
         reply_text=next((c.text for c in canned if chosen and c.chosen_by(chosen)), ""),
         back_queue=_back_queue(actor, detail),
+        merged_open=_may_open(service, actor, request.merged_into),
+        assignee_missing=bool(request.assignee)
+        and service.store.get_user(request.assignee or "") is None,
     )
 
 

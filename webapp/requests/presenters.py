@@ -145,6 +145,7 @@ def permissions_json(allowed: RequestPermissions) -> dict[str, Any]:
         "work": allowed.work,
         "internal_notes": allowed.internal_notes,
         "attach": allowed.attach,
+        "reply": allowed.reply,
         "rate": allowed.rate,
         "watch": allowed.watch,
         "merge": allowed.merge,

@@ -34,6 +34,7 @@ from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, plural
 from webapp.inputs import digits, too_long
 from webapp.requests import presenters
+from webapp.requests.acting import OUTCOME_ANCHOR
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.listing import TASK_CURSOR, TASK_PAGE, cursor_arg, page_links, page_url
 from webapp.requests.stale import STALE_STATUS, bulk_versions
@@ -146,7 +147,8 @@ def bulk(department: str) -> Response | tuple[str, int]:
     assignee = request.form.get("assignee", BULK_KEEP)
     status = (request.form.get("status") or "").strip() or None
     back = redirect(
-        page_url("queue.show", request.args.get("cursor"), department=department), code=303
+        page_url("queue.show", request.args.get("cursor"), department=department) + OUTCOME_ANCHOR,
+        code=303,
     )
     lang = current_language()
     note = (request.form.get("note") or "").strip()

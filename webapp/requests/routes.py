@@ -22,17 +22,13 @@ from webapp.departments import department_name
 from webapp.i18n import gettext
 from webapp.inputs import checks_own_form, digits
 from webapp.requests import articles, template_helpers
-from webapp.requests.acting import act, form_text, render_detail
+from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
 from webapp.requests.listing import MINE_PAGE, cursor_arg, page_links
 from webapp.services import request_service
 from webapp.throttle import REPLY, limit_account
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
-
-# Where a move lands: the top of the page reached (base.html's <main>, which the
-# note opens), on the request page as on the queue.
-MOVED_ANCHOR = "#main"
 
 
 template_helpers.register(bp)
@@ -96,7 +92,7 @@ def rate(request_id: int) -> Response | tuple[str, int]:
         score = digits(raw, "rating") or 0
         request_service().rate(actor, request_id, score, form_text("comment"))
 
-    return act(request_id, rating, "rating_thanks", "#rating")
+    return act(request_id, rating, "rating_thanks")
 
 
 @bp.post("/<int:request_id>/watchers")
@@ -115,14 +111,22 @@ def watch(request_id: int) -> Response | tuple[str, int]:
 @bp.post("/<int:request_id>/watchers/remove")
 @checks_own_form
 def unwatch(request_id: int) -> Response | tuple[str, int]:
+    """Stop watching (or take someone off); a watcher who took themselves off and
+    may no longer read the request lands on My requests, not on a "not found"."""
     name = form_text("username") or None
-    return act(
-        request_id,
-        lambda actor: request_service().unwatch(actor, request_id, name),
-        "watch_removed",
-        "#watchers",
-        versioned=False,
-    )
+    gone: list[bool] = []
+
+    def stop(actor: User) -> None:
+        request_service().unwatch(actor, request_id, name)
+        try:
+            request_service().get(actor, request_id)
+        except NotFoundError:
+            gone.append(True)
+
+    response = act(request_id, stop, "watch_removed", "#watchers", versioned=False)
+    if gone:
+        return redirect(url_for("requests.mine") + OUTCOME_ANCHOR, code=303)
+    return response
 
 
 @bp.post("/<int:request_id>/merge")
@@ -183,8 +187,8 @@ def reassign(request_id: int) -> Response | tuple[str, int]:
     naming where it went; an agent who may no longer see it goes back to the
     queue it left (its page would only say "not found"). The form posts to its
     own anchor, which a browser keeps on a redirect without one: the redirect
-    names `#main` (where the note is), since the page reached after a move may
-    not show the form. A refused move comes back at the form with its error."""
+    names the note (`#outcome`), since the page reached after a move may not
+    show the form. A refused move comes back at the form with its error."""
     left: list[str] = []
 
     def move(actor: User) -> None:
@@ -199,9 +203,9 @@ def reassign(request_id: int) -> Response | tuple[str, int]:
         except NotFoundError:
             left.append(before)
 
-    response = act(request_id, move, anchor=MOVED_ANCHOR)
+    response = act(request_id, move, anchor=OUTCOME_ANCHOR)
     if left:
-        return redirect(url_for("queue.show", department=left[0]) + MOVED_ANCHOR, code=303)
+        return redirect(url_for("queue.show", department=left[0]) + OUTCOME_ANCHOR, code=303)
     return response
 
 

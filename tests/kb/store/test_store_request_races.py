@@ -147,3 +147,26 @@ def test_writers_of_one_request_or_task_at_once_lose_nothing(store: Store) -> No
     [saved] = store.tasks(rid)
     assert saved.version == 1 + WRITERS
     assert sorted(saved.title.split()[2:]) == sorted(str(n) for n in range(WRITERS))
+
+
+def test_an_assignment_to_an_account_renamed_after_its_check_is_refused(
+    service: RequestService, store: Store, monkeypatch: Any
+) -> None:
+    """On every backend: the rename commits between the service's check of the
+    assignee and the save; the save, checking again in its transaction, refuses."""
+    from kb.accounts.service import rename_user
+    from kb.errors import ValidationError
+    from tests.kb.requests.test_assignee_accounts import COLLEAGUE, after_the_check
+
+    store.add_user(COLLEAGUE)
+    filed = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    assert filed.id is not None
+    after_the_check(store, monkeypatch, lambda: rename_user(store, "carl", "carl.b"))
+    try:
+        service.assign(IT_AGENT, filed.id, "carl")
+    except ValidationError as exc:
+        assert exc.key == "assignee_gone"
+    else:
+        raise AssertionError("the assignment to a renamed account was saved")
+    assert store.get_request(filed.id).assignee is None
+    assert service.assign(IT_AGENT, filed.id, "carl.b").assignee == "carl.b"

@@ -260,3 +260,19 @@ def test_the_period_s_dates_show_their_format_in_the_pages_language(
         fields = re.findall(r'<input type="date" name="(?:since|until)"[^>]*>', html)
         assert len(fields) == 2, path
         assert all(f'placeholder="{shown}"' in field for field in fields), fields
+
+
+@pytest.mark.parametrize("query", ["", "?department=hr", "?department=it"])
+def test_assigning_lands_on_the_topic_on_the_page_reached(
+    client: FlaskClient, topic_id: int, query: str
+) -> None:
+    """The redirect's anchor names an element of the gaps page it leads to, with
+    the filters the form was sent from (`tests/webapp/requests/test_redirect_anchors`)."""
+    token = sign_in_as(client, "anna")
+    response = client.post(
+        f"/insights/gaps/{topic_id}/assign{query}", data={"department": "it", "csrf_token": token}
+    )
+    assert response.status_code == 303
+    target, _, fragment = response.headers["Location"].partition("#")
+    html = client.get(target).get_data(as_text=True)
+    assert re.search(rf'<[a-z]+ [^>]*id="{fragment}"[^>]*tabindex="-1"', html), fragment

@@ -138,3 +138,26 @@ def test_a_watcher_is_added_by_username_or_name(client: FlaskClient, store: Stor
     response = act(client, emma, request_id, "watchers", username="Nobody Here")
     assert response.status_code == 400
     assert "There is nobody with the username or name “Nobody Here”." in text_of(response)
+
+
+def test_an_assignee_without_an_account_is_shown_as_such(client: FlaskClient, store: Store) -> None:
+    """A request still naming a removed account (or one assigned before assignments
+    were re-checked when saved) says so, and the list does not offer the name back."""
+    from kb.accounts.service import add_user, remove_user
+    from webapp.services import services
+
+    add_user(store, "maria", "agent", "it")
+    request_id = file(client)
+    ivan = store.get_user("ivan")
+    assert ivan is not None
+    service = services(client.application).requests
+    service.assign(ivan, request_id, "maria")
+    service.transition(ivan, request_id, "closed")
+    remove_user(store, "maria")
+    sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "maria (removed) – no account has this name any more" in page
+    assert 'value="maria (removed)"' not in page
+    service.transition(ivan, request_id, "in_progress")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert "assign the request again" in page

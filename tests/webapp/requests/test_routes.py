@@ -225,7 +225,7 @@ def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
     assert response.status_code == 303
     # Not IT's any more: back to IT's queue, which says where it went (not a 404
     # of the request page the agent may no longer see).
-    assert response.headers["Location"] == "/requests/queue/it#main"
+    assert response.headers["Location"] == "/requests/queue/it#outcome"
     queue = text_of(client.get(response.headers["Location"]))
     assert f"Request #{request_id} has been moved to Human Resources." in queue
     assert client.get(f"/requests/{request_id}").status_code == 404
@@ -240,8 +240,8 @@ def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
 def test_a_move_lands_where_its_note_is_and_a_refusal_at_the_form(client: FlaskClient) -> None:
     """The move form posts to `#reassign-form`, which a browser keeps on a redirect
     that names no anchor: after a move it landed on a form the page no longer had
-    (the queue), or under the note it should read. The redirect names `#main`,
-    where the note is; a refused move comes back at the form, with its error."""
+    (the queue), or under the note it should read. The redirect names the note,
+    `#outcome`; a refused move comes back at the form, with its error."""
     request_id = file(client)
     ada = sign_in_as(client, "ada")  # still sees it afterwards: back to its page
     page = text_of(client.get(f"/requests/{request_id}"))
@@ -249,7 +249,7 @@ def test_a_move_lands_where_its_note_is_and_a_refusal_at_the_form(client: FlaskC
     assert action in page and 'id="reassign-form"' in page
     response = act(client, ada, request_id, "reassign", department="hr", reason="About pay")
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/requests/{request_id}#main"
+    assert response.headers["Location"] == f"/requests/{request_id}#outcome"
     moved = text_of(client.get(response.headers["Location"]))
     assert '<main id="main"' in moved
     assert f"Request #{request_id} has been moved to Human Resources." in moved
@@ -261,7 +261,7 @@ def test_a_move_lands_where_its_note_is_and_a_refusal_at_the_form(client: FlaskC
     german = client.post(
         f"/requests/{request_id}/reassign?hl=de", data={**sent, "department": "it"}
     )
-    assert german.headers["Location"] == f"/requests/{request_id}#main"
+    assert german.headers["Location"] == f"/requests/{request_id}#outcome"
     note = f"Die Anfrage #{request_id} wurde an die Abteilung IT Service Desk abgegeben."
     assert note in text_of(client.get(f"/requests/{request_id}?hl=de"))
 

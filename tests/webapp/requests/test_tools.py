@@ -118,6 +118,29 @@ def test_watchers_merge_and_bulk_in_the_api(client: FlaskClient, store: Store) -
     assert store.get_request(other).assignee == "ivan"
 
 
+def test_a_reply_to_a_merged_duplicate_in_the_api_names_where_to_write(
+    client: FlaskClient, store: Store
+) -> None:
+    first = file(client)
+    duplicate = file(client, "olga", query="VPN keeps dropping")
+    api(client, "ivan", "post", f"/api/requests/{duplicate}/merge", into=first)
+    shown = api(client, "olga", "get", f"/api/requests/{duplicate}").get_json()
+    assert shown["request"]["merged_into"] == first and shown["permissions"]["reply"] is False
+    refused = error_of(
+        api(client, "olga", "post", f"/api/requests/{duplicate}/comments", text="Still down"),
+        409,
+        "conflict",
+    )
+    assert (refused["details"]["into"], refused["details"]["reason"]) == (first, "merged")
+    assert f"request #{first}" in refused["message"]
+    assert [e.kind for e in store.entries(duplicate)] == ["created", "merged"]
+    # On the request it was merged into, its requester replies.
+    assert api(client, "olga", "get", f"/api/requests/{first}").get_json()["permissions"]["reply"]
+    sent = api(client, "olga", "post", f"/api/requests/{first}/comments", text="Still down")
+    assert sent.status_code == 201
+    assert store.entries(first)[-1].actor == "olga"
+
+
 def test_merging_into_a_request_one_may_not_merge_into_keeps_the_note(
     client: FlaskClient, store: Store
 ) -> None:
