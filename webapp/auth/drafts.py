@@ -30,15 +30,12 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
 from webapp.auth.identity import account_mark
-from webapp.i18n import current_language, translate, web_catalog
+from webapp.auth.typed_fields import set_by_page, typed_fields
+from webapp.i18n import current_language
 from webapp.security import local_path
 
-# Never shown back: the session's token and passwords (the sign-in form's, or a
-# form field named so), whatever they hold.
-_SECRET = re.compile(r"password|token|secret", re.IGNORECASE)
-# Shown back: typed prose, i.e. values that hold a space or a line break. A
-# form's own controls (versions, ids, idempotency keys, choices) are one word.
-_PROSE = re.compile(r"\S\s+\S")
+# Never shown back, even if a form listed it: passwords, tokens and secrets.
+_SECRET = re.compile(r"password|token|secret|csrf", re.IGNORECASE)
 
 
 def draft_owner(user: User) -> str:
@@ -62,16 +59,16 @@ def form_page() -> str:
 
 
 def typed_text() -> list[tuple[str, str]]:
-    """(label, text) of each field of the posted form that holds typed prose, in
-    the form's order; never a password or a token."""
-    lang = current_language()
+    """(label, text) of each field of the posted form that a person types into and
+    that holds something, under the label the form shows, in the form's order;
+    never a hidden field, a choice, a password or a token (see `typed_fields`)."""
     shown: list[tuple[str, str]] = []
-    for name, value in request.form.items(multi=True):
-        if _SECRET.search(name) or not _PROSE.search(value.strip()):
+    for name, label in typed_fields(request.endpoint, current_language()):
+        if _SECRET.search(name):
             continue
-        key = f"error_field_{name}"
-        label = translate(lang, key) if web_catalog().has(lang, key) else name
-        shown.append((label, value))
+        for value in request.form.getlist(name):
+            if value.strip() and not set_by_page(request.endpoint, name, value):
+                shown.append((label, value))
     return shown
 
 

@@ -46,7 +46,7 @@
   var picker = document.getElementById("e-link");
   var insert = document.getElementById("e-insert-link");
   if (!picker || !insert) return;
-  insert.hidden = false;
+  picker.closest(".link-picker").hidden = false;  // hidden where no script runs
   function relative(target) {
     var here = form.dataset.articleId.split("/").slice(0, -1);
     var there = target.split("/");

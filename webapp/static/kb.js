@@ -5,6 +5,7 @@
  *  - the ask form suggests matching articles while the question is described, and
  *    sends itself once however often it is clicked
  *  - a canned reply goes into the reply box in place, after what was already typed
+ *  - a post that comes back at an anchor (#reply, #outcome) focuses its note or message
  * Posts carry the session's CSRF token (from <meta name="csrf-token">) when there is one.
  */
 (function () {
@@ -355,7 +356,20 @@
     this.box.selectionStart = this.box.selectionEnd = this.box.value.length;
   };
 
+  /* Browsers skip autofocus when the address names a place (a refused action comes
+   * back at its form's anchor, #reply; a done one at its note, #outcome): the note,
+   * or the message in that place, takes the focus, so it is read, unless something
+   * else has it already. */
+  function focusOutcome() {
+    var place = location.hash.length > 1 ? document.getElementById(location.hash.slice(1)) : null;
+    var busy = document.activeElement && document.activeElement !== document.body;
+    if (!place || busy) { return; }
+    var message = place.matches("[autofocus]") ? place : place.querySelector("[role=alert][autofocus]");
+    if (message) { message.focus(); }
+  }
+
   function init() {
+    focusOutcome();
     document.querySelectorAll("form.search-form").forEach(function (form) {
       if (form.querySelector("input[role=combobox]")) { new Combobox(form); }
     });

@@ -27,7 +27,7 @@ def test_a_refused_ask_form_marks_the_field_and_links_the_error(client: FlaskCli
     assert 'aria-invalid="true"' not in html
     assert 'aria-describedby="ask-description-hint"' in _tag(html, "ask-description")
     page = text_of(send(client, html, query=" "))
-    assert '<p id="ask-error" class="form-error" role="alert">' in page
+    assert '<p id="ask-error" class="form-error" role="alert" tabindex="-1" autofocus>' in page
     question = _tag(page, "ask-query")
     assert 'aria-invalid="true"' in question and 'aria-describedby="ask-error"' in question
     assert 'aria-invalid="true"' not in _tag(page, "ask-department")
@@ -65,7 +65,7 @@ def test_a_refused_action_marks_its_field_and_links_the_error(client: FlaskClien
     request_id = file(client)
     ivan = sign_in_as(client, "ivan")
     page = _act(client, ivan, request_id, "resolve", resolution="   ")
-    assert '<p id="resolve-error" class="form-error" role="alert">' in page
+    assert '<p id="resolve-error" class="form-error" role="alert" tabindex="-1" autofocus>' in page
     resolution = _tag(page, "resolution-text")
     assert 'aria-invalid="true"' in resolution
     assert 'aria-describedby="resolve-error resolution-hint"' in resolution
@@ -82,7 +82,7 @@ def test_a_refused_bulk_change_ties_its_error_to_the_form(client: FlaskClient) -
     form = {"csrf_token": token, "ids": [str(request_id)], "note": "x" * 10_001}
     page = text_of(client.post("/requests/queue/it/bulk", data=form))
     assert '<fieldset class="bulk-actions" aria-describedby="bulk-error">' in page
-    assert '<p id="bulk-error" class="form-error" role="alert">' in page
+    assert '<p id="bulk-error" class="form-error" role="alert" tabindex="-1" autofocus>' in page
     note = _tag(page, "bulk-note")
     assert 'aria-invalid="true"' in note and 'aria-describedby="bulk-error"' in note
     assert "autofocus" in note and 'aria-invalid="true"' not in _tag(page, "bulk-assignee")
@@ -96,7 +96,7 @@ def test_a_bulk_change_with_nothing_ticked_marks_the_boxes_and_links_the_error(
     first, second = file(client), file(client, query="Printer toner")
     token = sign_in_as(client, "ivan")
     page = text_of(client.post("/requests/queue/it/bulk", data={"csrf_token": token}))
-    error = '<p id="bulk-error" class="form-error" role="alert">'
+    error = '<p id="bulk-error" class="form-error" role="alert" tabindex="-1" autofocus>'
     assert page.count(error) == 1 and page.index(error) < page.index('name="ids"')
     group = re.search(r'<div class="table-wrap" role="group"[^>]*>', page)
     assert group is not None and 'aria-labelledby="queue-caption"' in group[0]
