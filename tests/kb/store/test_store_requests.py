@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError
 from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
 from kb.requests.paging import RequestList
@@ -179,6 +180,7 @@ def test_update_request_saves_fields_and_appends_entry(store: Store) -> None:
 
 
 def test_lost_updates_are_refused(store: Store) -> None:
+    store.add_user(User(username="bob"))  # an assignment saves only to an account
     created = store.create_request(new_request())
     mine = replace(created, assignee="bob")
     theirs = replace(created, priority=Priority.URGENT)
@@ -192,6 +194,8 @@ def test_lost_updates_are_refused(store: Store) -> None:
 
 
 def test_several_changes_to_one_request_save_together_or_not_at_all(store: Store) -> None:
+    for name in ("bob", "carl"):  # an assignment saves only to an account
+        store.add_user(User(username=name))
     created = store.create_request(new_request())
     assert created.id is not None
     assigned = replace(created, assignee="bob")
