@@ -9,7 +9,8 @@
   of the server (whose value could then be guessed from the signatures).
   The secret is read when a message is sent, never stored in the outbox.
 * A department's queue address is `contact.email` in its `_department.yml`,
-  used only when its domain is one the operator allows (the setting
+  used only when it is one plain address (`plain_address`: no list, display
+  name, comment or query) at a domain the operator allows (the setting
   `queue_mail_domains`, default the domain of `mail_domain`): queue mail
   carries every question and the queue's internal notes, and content owners,
   who write the department file, may read neither the notes nor send them
@@ -37,6 +38,12 @@ logger = logging.getLogger(__name__)
 
 SECRET_PREFIX = "KB_WEBHOOK_SECRET_"
 _DEPARTMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# One address and nothing else. The To header takes a list ("drop@attacker.example,
+# hr@example.org"), display names, comments and groups, and the mail goes to every
+# address in it, whatever domain the text ends in; a `?` would add headers to a
+# mailto: link.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_PLAIN_ADDRESS = re.compile(rf"\A[A-Za-z0-9._%+-]{{1,64}}@{_LABEL}(?:\.{_LABEL})*\Z")
 
 
 def secret_variable(department: str) -> str:
@@ -107,24 +114,41 @@ class Webhook:
     secret_env: str
 
 
-def queue_addresses(settings: Settings, departments: Mapping[str, Department]) -> dict[str, str]:
-    """Department → its `contact.email`, where that is at a domain the operator
-    allows (`queue_mail_domains`, else `mail_domain`); others are logged where
-    e-mail is on (`smtp_host`), and with e-mail off nobody needs telling."""
+def plain_address(text: str) -> bool:
+    """Whether `text` is one e-mail address, `local@domain`, and nothing more."""
+    return bool(_PLAIN_ADDRESS.match(text))
+
+
+def queue_mail_domains(settings: Settings) -> list[str]:
+    """The domains a department's `contact.email` may be at (`queue_mail_domains`,
+    else the domain of `mail_domain`; none when neither is set)."""
     allowed = [d.strip().lstrip("@") for d in settings.queue_mail_domains.split(",")]
     if not any(allowed):
         allowed = [settings.mail_domain.strip().lstrip("@")]
+    return [d for d in allowed if d]
+
+
+def allowed_address(text: str, domains: Iterable[str]) -> bool:
+    """Whether `text` is one plain address at one of `domains`."""
+    return plain_address(text) and host_allowed(text.rpartition("@")[2], domains)
+
+
+def queue_addresses(settings: Settings, departments: Mapping[str, Department]) -> dict[str, str]:
+    """Department → its `contact.email`, where that is one plain address at a
+    domain the operator allows (`queue_mail_domains`); others are logged where
+    e-mail is on (`smtp_host`), and with e-mail off nobody needs telling."""
+    allowed = queue_mail_domains(settings)
     found: dict[str, str] = {}
     for slug, department in sorted(departments.items()):
         address = str(department.contact.get("email") or "").strip()
         if not address:
             continue
-        if host_allowed(address.rpartition("@")[2], allowed):
+        if allowed_address(address, allowed):
             found[slug] = address
         elif settings.smtp_host:
             logger.warning(
-                "department %s: contact.email %s is at no domain of the setting "
-                "queue_mail_domains (or mail_domain); its queue gets no e-mail",
+                "department %s: contact.email %r is not one plain address at a domain of "
+                "the setting queue_mail_domains (or mail_domain); its queue gets no e-mail",
                 slug,
                 address,
             )

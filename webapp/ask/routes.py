@@ -22,6 +22,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.errors import ConflictError, ValidationError
+from kb.notify.config import allowed_address, plain_address, queue_mail_domains
+from kb.records import Department
 from kb.requests.lifecycle import Priority
 from webapp import services
 from webapp.auth.identity import require_user
@@ -47,6 +49,26 @@ def _float_arg(raw: str | None) -> float | None:
     except ValueError:
         return None
     return value if 0.0 <= value <= 1.0 else None
+
+
+def _contact(department: Department) -> list[tuple[str, str]]:
+    """(field, value) of the department's contact details the page shows. The
+    e-mail address becomes a `mailto:` link, and the department file is the
+    content owners': it is shown only as one plain address (a list or a `?bcc=`
+    would add recipients to what employees write), and, where the operator
+    names the domains mail may go to (`queue_mail_domains`, `mail_domain`),
+    only at one of them, so employees' mail never leaves the organisation."""
+    shown = []
+    domains = queue_mail_domains(services.services().settings)
+    for key in CONTACT_FIELDS:
+        value = str(department.contact.get(key) or "").strip()
+        if key == "email" and not (
+            allowed_address(value, domains) if domains else plain_address(value)
+        ):
+            continue
+        if value:
+            shown.append((key, value))
+    return shown
 
 
 def _form_context(
@@ -86,9 +108,7 @@ def _form_context(
         "offer_title": offer.title_in(current_language()) if offer else "",
         "offer_departments": [department_name(d) for d in stream.departments()] if stream else [],
         "department": contact_of,
-        "contact": [
-            (key, contact_of.contact[key]) for key in CONTACT_FIELDS if contact_of.contact.get(key)
-        ],
+        "contact": _contact(contact_of),
         "error": error,
         "error_field": error_field,
     }

@@ -141,6 +141,34 @@ def test_a_department_file_cannot_send_its_queue_mail_anywhere(
     assert NotifyConfig.from_settings(no_domain, departments).queue_addresses == {}
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "drop@attacker.example, hr@example.org",
+        "drop@attacker.example,hr@example.org",
+        "drop@attacker.example;hr@example.org",
+        '"HR" <drop@attacker.example>, hr@example.org',
+        "<drop@attacker.example>hr@example.org",
+        "drop@attacker.example (hr@example.org",
+        "hr@example.org?bcc=drop@attacker.example@example.org",
+        "hr@example.org\nBcc: drop@attacker.example",
+        "Human Resources <hr@example.org>",
+    ],
+)
+def test_a_department_file_cannot_add_an_address_to_its_queue_mail(written: str) -> None:
+    """The domain check read the text after the last `@`: a `contact.email`
+    listing an outside address before an allowed one passed it, and the mail's
+    To header sent every question and internal note of the queue to both. Only
+    one plain address is a queue's address."""
+    settings = Settings.load(
+        {"smtp_host": "mail.example.org", "mail_domain": "example.org"}, environ={}
+    )
+    departments = {**DEPARTMENTS, "hr": replace(DEPARTMENTS["hr"], contact={"email": written})}
+    assert "hr" not in NotifyConfig.from_settings(settings, departments).queue_addresses
+    plain = {**DEPARTMENTS, "hr": replace(DEPARTMENTS["hr"], contact={"email": "hr@example.org"})}
+    assert NotifyConfig.from_settings(settings, plain).queue_addresses["hr"] == "hr@example.org"
+
+
 def test_queue_addresses_are_not_warned_about_while_email_is_off(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

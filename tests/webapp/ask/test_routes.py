@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+
+from kb.accounts.service import add_user
+from tests.support import sign_in_as, text_of
+from webapp.services import services
 
 
 def test_ask_needs_sign_in_and_keeps_the_question(client: FlaskClient) -> None:
@@ -12,3 +21,42 @@ def test_ask_needs_sign_in_and_keeps_the_question(client: FlaskClient) -> None:
     assert response.headers["Location"] == (
         "/auth/sign-in?next=/ask/?q%3DWhere%2Bis%2Bmy%2Bpayslip%253F%26department%3Dhr"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "settings_changed", "shown"),
+    [
+        ("hr@example.com?bcc=drop@attacker.example", {}, False),
+        ("drop@attacker.example, hr@example.com", {}, False),
+        ("help@attacker.example", {"mail_domain": "example.com"}, False),
+        ("help@attacker.example", {"queue_mail_domains": "example.com"}, False),
+        ("hr@example.com", {"mail_domain": "example.com"}, True),
+        ("hr@example.com", {}, True),
+    ],
+)
+def test_the_ask_page_mails_only_one_address_of_the_organisation(
+    make_app: Callable[..., Flask],
+    request_content: Path,
+    written: str,
+    settings_changed: dict[str, str],
+    shown: bool,
+) -> None:
+    """The ask page links a department's `contact.email` as `mailto:`, and the
+    department file is the content owners': a `?bcc=` or a list added
+    recipients to what employees wrote to the department, and an address
+    outside the domains the operator allows for queue mail sent it out of the
+    organisation. Only one plain address is linked, and where mail domains are
+    set only one at them (the queue mail's own rule)."""
+    (request_content / "hr" / "_department.yml").write_text(
+        f'name: Human Resources\ncontact:\n  email: "{written}"\n  phone: "+49 40 1"\n',
+        encoding="utf-8",
+    )
+    app = make_app(**settings_changed)
+    add_user(services(app).store, "emma", "employee")
+    client = app.test_client()
+    sign_in_as(client, "emma")
+    page = text_of(client.get("/ask/?q=payslip&department=hr"))
+    assert "tel:+49401" in page  # the other contact details are shown either way
+    assert ("mailto:" in page) is shown
+    if not shown:
+        assert "attacker" not in page
