@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
 from webapp.auth.identity import account_mark
-from webapp.auth.typed_fields import set_by_page, typed_fields
+from webapp.auth.typed_fields import label_by_choice, set_by_page, typed_fields
 from webapp.i18n import current_language
 from webapp.security import local_path
 
@@ -63,9 +63,11 @@ def typed_text() -> list[tuple[str, str]]:
     that holds something, under the label the form shows, in the form's order;
     never a hidden field, a choice, a password or a token (see `typed_fields`)."""
     shown: list[tuple[str, str]] = []
-    for name, label in typed_fields(request.endpoint, current_language()):
+    lang = current_language()
+    for name, label in typed_fields(request.endpoint, lang):
         if _SECRET.search(name):
             continue
+        label = label_by_choice(request.endpoint, name, request.form, lang) or label
         for value in request.form.getlist(name):
             if value.strip() and not set_by_page(request.endpoint, name, value):
                 shown.append((label, value))

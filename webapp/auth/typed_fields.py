@@ -78,6 +78,11 @@ NOTHING_TYPED = frozenset(
 # A text field that another form of the same endpoint fills in hidden: the
 # requester's "Reopen" button sends this note; it is not shown back as typed.
 SET_BY_PAGE: Mapping[tuple[str, str], str] = {("requests.status", "note"): "reopened_note"}
+# A text field whose label follows a choice posted with it: the reply box of an
+# agent who ticked "internal note" held an internal note, not a reply.
+LABEL_BY_CHOICE: Mapping[tuple[str, str], tuple[str, str, str]] = {
+    ("requests.comment", "text"): ("internal", "1", "internal_note"),
+}
 CATALOGUE_FORM = "catalogue.submit"
 _CATALOGUE_TEXT = (FieldType.TEXT, FieldType.PERSON)
 
@@ -103,6 +108,17 @@ def typed_fields(endpoint: str | None, lang: str) -> list[tuple[str, str]]:
     if endpoint == CATALOGUE_FORM:
         return list(_catalogue_fields(lang))
     return [(name, translate(lang, key)) for name, key in TYPED_FIELDS.get(endpoint or "", ())]
+
+
+def label_by_choice(
+    endpoint: str | None, name: str, form: Mapping[str, str], lang: str
+) -> str | None:
+    """The label field `name` had under the choice posted in `form`, if a choice
+    changes it; None where the form's own label stands."""
+    choice = LABEL_BY_CHOICE.get((endpoint or "", name))
+    if choice is None or form.get(choice[0]) != choice[1]:
+        return None
+    return translate(lang, choice[2])
 
 
 def set_by_page(endpoint: str | None, name: str, value: str) -> bool:

@@ -74,6 +74,20 @@ def test_a_reply_sent_after_sign_out_elsewhere_is_kept_not_lost(
     assert store.get_request(request_id).version == 1  # nothing was applied
 
 
+def test_an_internal_note_is_shown_back_under_its_own_label(
+    client: FlaskClient, store: Store
+) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    store.end_sessions("ivan")
+    data = {"text": "Asked the network team", "internal": "1", "version": "1"}
+    shown = text_of(
+        client.post(f"/requests/{request_id}/comment", data={**data, "csrf_token": token})
+    )
+    assert re.search(r"<label [^>]*>Internal note</label>", shown), shown
+    assert "Your reply" not in shown and typed_boxes(shown) == ["Asked the network team"]
+
+
 def test_a_form_sent_past_session_hours_is_kept(client: FlaskClient) -> None:
     token = sign_in_as(client, "emma")
     with client.session_transaction() as session:

@@ -10,6 +10,7 @@ from webapp.auth.typed_fields import (
     CATALOGUE_FORM,
     NOTHING_TYPED,
     TYPED_FIELDS,
+    label_by_choice,
     set_by_page,
     typed_fields,
 )
@@ -41,6 +42,13 @@ def test_labels_come_in_the_readers_language(app: Flask) -> None:
     assert typed_fields("requests.comment", "de") == [("text", "Ihre Antwort")]
     assert typed_fields("requests.assign", "en") == []
     assert typed_fields(None, "en") == []
+
+
+def test_a_ticked_internal_note_changes_the_reply_boxs_label(app: Flask) -> None:
+    internal = {"internal": "1"}
+    assert label_by_choice("requests.comment", "text", internal, "de") == "Interne Notiz"
+    assert label_by_choice("requests.comment", "text", {}, "en") is None
+    assert label_by_choice("requests.rate", "comment", internal, "en") is None
 
 
 def test_the_reopen_buttons_own_note_is_not_shown_as_typed(app: Flask) -> None:
