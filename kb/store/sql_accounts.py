@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Row, case, delete, func, insert, select, upda
 
 from kb.accounts.records import AccountChange, Grant, User, removed_label, username_key
 from kb.errors import ConflictError, NotFoundError
+from kb.store.expressions import code_point_order
 from kb.store.schema import account_aliases, users
 from kb.store.sql_account_aliases import alias_holder, drop_aliases, move_aliases, refuse_alias
 from kb.store.sql_account_names import move_names, open_assignments, unassign_work
@@ -23,6 +24,11 @@ from kb.store.sql_outbox_names import move_queued
 from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
+
+# Usernames listed as Python sorts them, on both databases: "Zoe" before "adam"
+# (PostgreSQL's locale collation would put them the other way round, and
+# `kb users list` and the assignee lists would differ between the two).
+_by_name = code_point_order(users.c.username)
 
 
 def _user_row(user: User) -> dict[str, Any]:
@@ -76,7 +82,7 @@ def _holder(conn: Connection, name: str, besides: str) -> str | None:
     the exact name first, else the oldest (twins from before 0019 have no key,
     so keys are compared here and not by the index)."""
     key = username_key(name)
-    rows = conn.execute(select(users.c.username).order_by(users.c.created, users.c.username))
+    rows = conn.execute(select(users.c.username).order_by(users.c.created, _by_name))
     holders = [
         r.username for r in rows if r.username != besides and username_key(r.username) == key
     ]
@@ -114,7 +120,7 @@ def fill_username_keys(conn: Connection) -> list[tuple[str, str]]:
     }
     pending = select(users.c.username).where(users.c.username_key.is_(None))
     twins: list[tuple[str, str]] = []
-    for (name,) in conn.execute(pending.order_by(users.c.created, users.c.username)).all():
+    for (name,) in conn.execute(pending.order_by(users.c.created, _by_name)).all():
         key = username_key(name)
         if key in held:
             twins.append((held[key], name))
@@ -173,7 +179,7 @@ class SqlAccounts(SqlBase):
 
     def list_users(self) -> list[User]:
         with self._read("list users") as conn:
-            return [_user(row) for row in conn.execute(select(users).order_by(users.c.username))]
+            return [_user(row) for row in conn.execute(select(users).order_by(_by_name))]
 
     def update_user(self, user: User) -> None:
         with self._write("update a user") as conn:

@@ -6,12 +6,19 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from kb.accounts.records import Grant, Role, User, hash_password
 from kb.errors import ConflictError, NotFoundError
 from kb.store.protocols import Store
+from kb.store.sql import SqlStore
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+def sql(store: Store) -> SqlStore:
+    assert isinstance(store, SqlStore)
+    return store
 
 
 def agent(username: str = "bob", department: str | None = "it") -> User:
@@ -43,10 +50,26 @@ def test_adding_a_taken_username_conflicts(store: Store) -> None:
         store.add_user(agent())
 
 
-def test_list_users_by_username(store: Store) -> None:
-    for name in ("carol", "alice", "bob"):
+def test_list_users_by_username_in_code_point_order(store: Store, backend: str) -> None:
+    """As Python sorts them on both databases: capitals first, `.` before `_`.
+    The test server's own collation is byte order, so on PostgreSQL the query
+    must also say so itself: a production database in en_US would otherwise
+    put "adam" before "Zoe" and "a_b" before "a.b"."""
+    names = ("carol", "Zoe", "alice", "a_b", "bob", "a.b", "ab")
+    for name in names:
         store.add_user(User(username=name, created=T0))
-    assert [u.username for u in store.list_users()] == ["alice", "bob", "carol"]
+    sent: list[str] = []
+    engine = sql(store).engine
+    listener = lambda *args: sent.append(args[2])  # noqa: E731 (the statement's text)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        listed = [u.username for u in store.list_users()]
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert listed == sorted(names)
+    if backend == "postgresql":
+        (query,) = [s for s in sent if "FROM users" in s]
+        assert 'ORDER BY (users.username) COLLATE "C"' in query
 
 
 def test_update_user_replaces_grants_and_password(store: Store) -> None:

@@ -1,0 +1,117 @@
+"""Contract: a database written by an old version is upgraded release by release.
+
+A fresh database runs every migration in one transaction on empty tables;
+an installation upgraded over the months runs each one on its own, on the
+rows the versions before it wrote. This walks that road once per backend:
+rows written at the first revision, then every revision committed by itself,
+then the store opened and read through its own records.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData, Table, insert
+
+from kb.accounts.records import Role, User
+from kb.events import SearchEvent
+from kb.requests.records import Request
+from kb.store.factory import build_engine, create_store
+from kb.store.migrate import alembic_config, current_revisions, head_revisions
+from kb.store.schema import metadata
+from kb.store.sql import SqlStore
+
+T0 = datetime(2025, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def _revisions() -> list[str]:
+    """Every revision, oldest first."""
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
+
+def _write_first_version_rows(engine: Engine) -> dict[str, int]:
+    """What version 0001 stored: accounts (two differing only in letter case,
+    created at the same moment), a request with a task and its history, a
+    search with a click and a vote, a queued notification."""
+    with engine.begin() as conn:
+        tables = MetaData()
+        tables.reflect(conn)
+
+        def add(name: str, **values: object) -> int:
+            table: Table = tables.tables[name]
+            result = conn.execute(insert(table).values(**values))
+            key = result.inserted_primary_key
+            return int(key[0]) if key and isinstance(key[0], int) else 0
+
+        grants = json.dumps([{"role": "agent", "department": "it"}])
+        for name in ("alice", "Alice", "bob"):
+            add("users", username=name, display_name=name.title(), grants=grants, created=T0)
+        search = add("search_events", ts=T0, query="VPN drops", query_norm="vpn drops",
+                     lang="en", filters="{}", answered=False, confidence=0.2,
+                     department="it", department_confidence=0.9, result_ids='["it/vpn"]',
+                     latency_ms=12.5, user_id="u1", page=1)  # fmt: skip
+        add("click_events", search_id=search, article_id="it/vpn", rank=1, user_id="u1", ts=T0)
+        add("feedback_events", article_id="it/vpn", helpful=True, comment="ok",
+            search_id=search, user_id="u1", ts=T0)  # fmt: skip
+        request = add("requests", requester="bob", query="VPN drops", description="hourly",
+                      department="it", assignee="alice", status="in_progress", priority="normal",
+                      created=T0, updated=T0, linked_articles="[]", search_id=search,
+                      suggestions_shown=True, went_on_anyway=False, idempotency_key="k-1",
+                      version=2)  # fmt: skip
+        add("request_tasks", request_id=request, task_no=1, department="it", title="Check",
+            status="open", depends_on="[]", version=1)  # fmt: skip
+        add("request_entries", request_id=request, ts=T0, actor="bob", kind="created",
+            message="", data="{}", visible_to_requester=True)  # fmt: skip
+        add("outbox", topic="request.created", target="email:bob@example.org",
+            payload='{"id": 1}', attempts=0, created=T0, next_attempt_at=T0)  # fmt: skip
+    return {"search": search, "request": request}
+
+
+def test_each_release_upgrades_the_rows_of_the_ones_before(store_url: str) -> None:
+    engine, _ = build_engine(store_url)
+    try:
+        revisions = _revisions()
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revisions[0])
+        ids = _write_first_version_rows(engine)
+        for revision in revisions[1:]:
+            with engine.begin() as conn:
+                command.upgrade(alembic_config(conn), revision)
+                assert current_revisions(conn) == {revision}
+    finally:
+        engine.dispose()
+    store = create_store(store_url)
+    try:
+        assert isinstance(store, SqlStore)
+        with store.engine.connect() as conn:
+            assert current_revisions(conn) == head_revisions()
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            assert compare_metadata(context, metadata) == []
+        # the twin that sorts first by code point keeps the name's key on both
+        assert [u.username for u in store.list_users()] == ["Alice", "alice", "bob"]
+        found = store.find_user("ALICE")
+        assert found is not None and found.username == "Alice"
+        alice = store.get_user("alice")
+        assert alice is not None and alice.has_role(Role.AGENT, "it")
+        request = store.get_request(ids["request"])
+        assert (request.requester, request.assignee, request.version) == ("bob", "alice", 2)
+        assert [t.title for t in store.tasks(ids["request"])] == ["Check"]
+        assert [e.kind for e in store.entries(ids["request"])] == ["created"]
+        (search,) = store.search_events()
+        assert (search.id, search.query, search.ts) == (ids["search"], "VPN drops", T0)
+        assert [c.rank for c in store.click_events()] == [1]
+        assert [f.helpful for f in store.feedback_events()] == [True]
+        assert [m.topic for m in store.due_messages(T0)] == ["request.created"]
+        # new rows continue after the old ones, and the old names stay taken
+        again = store.create_request(Request(requester="bob", query="q", department="it"))
+        assert again.id is not None and again.id > ids["request"]
+        assert store.log_search(SearchEvent(query="x", answered=True)) > ids["search"]
+        store.add_user(User(username="carol", created=T0))
+    finally:
+        store.close()
