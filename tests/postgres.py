@@ -31,6 +31,13 @@ import pytest
 
 SKIP_POSTGRES_ENV = "KB_SKIP_POSTGRES"
 
+# The backends a test that runs on both takes as its parameter (see
+# `fresh_database_url`); PostgreSQL's carry the `postgres` marker.
+BACKENDS = [
+    pytest.param("sqlite", id="sqlite"),
+    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
+]
+
 
 class PostgresServer:
     """A running server and a way to get a fresh, empty database on it."""

@@ -19,6 +19,7 @@ from kb.requests.workflows import WorkflowCatalog, load_workflows
 from kb.store.factory import create_store
 from kb.store.protocols import Store
 from tests.conftest import SAMPLE_CONTENT
+from tests.postgres import BACKENDS, fresh_database_url
 from tests.support import (
     ADMIN,
     DEPARTMENTS,
@@ -96,9 +97,18 @@ def service(
     )
 
 
+# A test of `kb` commands that runs on PostgreSQL too: its `env` names the
+# migrated SQLite file, or a new, empty PostgreSQL database that the first
+# command migrates (as docs/deploy.md has an operator do).
+on_both_backends = pytest.mark.parametrize("env", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def env(tmp_path: Path, migrated_db: Path) -> dict[str, str]:
-    """Environment of a `kb` run on a migrated store and a content root with IT and HR."""
+def env(
+    tmp_path: Path, migrated_db: Path, request: pytest.FixtureRequest
+) -> Iterator[dict[str, str]]:
+    """Environment of a `kb` run on a migrated store and a content root with IT and
+    HR; on `on_both_backends`, once on each backend."""
     content = tmp_path / "content"
     (content / "it").mkdir(parents=True)
     (content / "hr").mkdir()
@@ -119,4 +129,9 @@ def env(tmp_path: Path, migrated_db: Path) -> dict[str, str]:
         "KB_WEBHOOK_SECRET_IT": "s3cret",
     }
     Path(env["KB_SETTINGS"]).write_text("[kb]\n", encoding="utf-8")
-    return env
+    backend = getattr(request, "param", "sqlite")
+    if backend == "sqlite":
+        yield env
+        return
+    for url in fresh_database_url(backend, request, tmp_path):
+        yield {**env, "KB_DATABASE_URL": url}

@@ -13,8 +13,7 @@ from pathlib import Path
 import pytest
 
 from kb.settings import Settings
-from tests.kb.store.conftest import BACKENDS
-from tests.postgres import PostgresServer
+from tests.postgres import BACKENDS, PostgresServer
 
 
 @pytest.fixture(params=BACKENDS)

@@ -6,9 +6,11 @@ import json
 
 import pytest
 
+from tests.kb.conftest import on_both_backends
 from tests.support import run_kb
 
 
+@on_both_backends
 def test_users_add_and_list(env: dict[str, str]) -> None:
     result = run_kb(
         env,
@@ -92,6 +94,7 @@ def test_users_password_changes_it_or_makes_the_account_sso_only(env: dict[str, 
     assert missing.exit_code != 0 and "no user named 'nobody'" in missing.output
 
 
+@on_both_backends
 def test_users_add_refuses_a_name_in_another_letter_case(env: dict[str, str]) -> None:
     added = run_kb(env, "users", "add", "maria", "--role", "employee", "--no-password")
     assert added.exit_code == 0, added.output
@@ -107,6 +110,7 @@ def test_users_add_refuses_a_name_in_another_letter_case(env: dict[str, str]) ->
     assert "no usernames differ only in letter case" in checked.output
 
 
+@on_both_backends
 def test_users_rename_and_remove(env: dict[str, str]) -> None:
     from kb.requests.records import Request
     from kb.store.factory import create_store

@@ -1,10 +1,11 @@
-"""`kb insights overview|gaps|refresh` and `kb events purge` on a real SQLite store."""
+"""`kb insights overview|gaps|refresh` and `kb events purge` on a real store (the\nfirst of them on PostgreSQL too)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from kb.cli.main import main
 from kb.events import SearchEvent
 from kb.store.factory import create_store
+from tests.postgres import BACKENDS, fresh_database_url
 from tests.support import earlier_today
 
 
@@ -45,8 +47,13 @@ def _kb(url: str, *args: str) -> str:
     return result.output
 
 
-def test_refresh_overview_and_purge(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'kb.db'}"
+@pytest.fixture(params=BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new database of each backend."""
+    yield from fresh_database_url(request.param, request, tmp_path)
+
+
+def test_refresh_overview_and_purge(url: str) -> None:
     _log(url)
     assert "rolled up 2 day(s)" in _kb(url, "insights", "refresh", "--no-topics")
     data = json.loads(_kb(url, "insights", "overview", "--json"))

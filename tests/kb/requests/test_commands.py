@@ -12,6 +12,7 @@ import pytest
 from kb.requests.service import RequestService
 from kb.settings import Settings
 from kb.store.factory import create_store
+from tests.kb.conftest import on_both_backends
 from tests.support import EMPLOYEE, IT_AGENT, Clock, run_kb
 
 
@@ -31,6 +32,7 @@ def filed(env: dict[str, str]) -> list[int]:
     return [first.id, second.id]
 
 
+@on_both_backends
 def test_requests_list_show_and_export(
     env: dict[str, str], filed: list[int], tmp_path: Path
 ) -> None:

@@ -16,12 +16,7 @@ import pytest
 
 from kb.store.factory import create_store
 from kb.store.protocols import Store
-from tests.postgres import fresh_database_url
-
-BACKENDS = [
-    pytest.param("sqlite", id="sqlite"),
-    pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres),
-]
+from tests.postgres import BACKENDS, fresh_database_url
 
 
 @pytest.fixture(params=BACKENDS)
