@@ -12,14 +12,13 @@ download but gives it the extension of what it really is.
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from kb.extract.factory import sniff_format
+from kb.extract.zipped import member_names
 
 MAX_NAME_CHARS = 150
 
@@ -91,11 +90,8 @@ def _image(data: bytes) -> Kind | None:
 def _workbook(data: bytes) -> Kind | None:
     if not data.startswith(b"PK\x03\x04"):
         return None
-    try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, ValueError):
-        return None
-    return BY_NAME["xlsx"] if "xl/workbook.xml" in names else None
+    names = member_names(data)
+    return BY_NAME["xlsx"] if names is not None and "xl/workbook.xml" in names else None
 
 
 def sniff_kind(data: bytes) -> Kind | None:

@@ -8,14 +8,13 @@ format from the bytes alone, for uploads whose names cannot be trusted.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from kb.extract.base import ExtractionError, Limits, human_size, malformed
 from kb.extract.document import ExtractedDocument
+from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
 EXTRACTION_VERSION = 2  # 2: an HTML page nested past 256 is refused, not cut short
@@ -64,9 +63,8 @@ def sniff_format(data: bytes) -> Format | None:
     if b"%PDF-" in head:
         return BY_NAME["pdf"]
     if data.startswith(b"PK\x03\x04"):
-        try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-        except zipfile.BadZipFile:
+        names = member_names(data)
+        if names is None:
             return None
         if "word/document.xml" in names:
             return BY_NAME["docx"]
