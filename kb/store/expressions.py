@@ -89,15 +89,33 @@ class WaitForWriters(ExecutableDDLElement):
     yet visible). Its SHARE lock waits for those writers. On SQLite the write
     transaction's BEGIN IMMEDIATE already holds the one write lock."""
 
+    mode = "SHARE"
+
     def __init__(self, table: Table) -> None:
         self.table = table
 
 
+class WriteAlone(WaitForWriters):
+    """As `WaitForWriters`, and one transaction at a time: of two that take
+    this lock, the second waits until the first ends, then reads what it wrote.
+
+    SQLite runs every write so. On PostgreSQL, two account changes (adding
+    `bob` while a rename makes `bob` a former name, two renames onto one
+    name) would each check the name against what was committed before the
+    other's change and both go ahead. SHARE ROW EXCLUSIVE conflicts with
+    itself, unlike SHARE; plain reads are not held up."""
+
+    mode = "SHARE ROW EXCLUSIVE"
+
+
 @compiles(WaitForWriters)
+@compiles(WriteAlone)
 def _already_alone(element: WaitForWriters, compiler: DDLCompiler, **kw: Any) -> str:
     return "SELECT 1"
 
 
 @compiles(WaitForWriters, "postgresql")
+@compiles(WriteAlone, "postgresql")
 def _share_lock(element: WaitForWriters, compiler: DDLCompiler, **kw: Any) -> str:
-    return f"LOCK TABLE {compiler.preparer.format_table(element.table)} IN SHARE MODE"
+    table = compiler.preparer.format_table(element.table)
+    return f"LOCK TABLE {table} IN {element.mode} MODE"

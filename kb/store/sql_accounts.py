@@ -2,7 +2,10 @@
 whole set is read and replaced together, and there are few enough users that
 "who are IT's agents" is answered in Python from `list_users()`. The session
 generation is only ever raised, in one statement (`end_sessions`), so that
-two changes at once can never lower it; `update_user` leaves it alone."""
+two changes at once can never lower it; `update_user` leaves it alone.
+Adding, renaming and removing an account hold `WriteAlone(users)`, so that
+on PostgreSQL, as on SQLite, each checks names against what the one before
+it wrote."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from sqlalchemy import Connection, Row, case, delete, func, insert, select, upda
 
 from kb.accounts.records import AccountChange, Grant, User, removed_label, username_key
 from kb.errors import ConflictError, NotFoundError
-from kb.store.expressions import code_point_order
+from kb.store.expressions import WriteAlone, code_point_order
 from kb.store.schema import account_aliases, users
 from kb.store.sql_account_aliases import alias_holder, drop_aliases, move_aliases, refuse_alias
 from kb.store.sql_account_names import move_names, open_assignments, unassign_work
@@ -149,6 +152,7 @@ class SqlAccounts(SqlBase):
     def add_user(self, user: User) -> None:
         try:
             with self._write("add a user") as conn:
+                conn.execute(WriteAlone(users))
                 refuse_alias(conn, user.username)
                 conn.execute(
                     insert(users).values(
@@ -221,6 +225,7 @@ class SqlAccounts(SqlBase):
         readdress: Mapping[str, str | None] | None = None,
     ) -> AccountChange:
         with self._write("rename a user") as conn:
+            conn.execute(WriteAlone(users))
             sso_only = _require(conn, old)
             holder = _holder(conn, new, besides=old)
             if holder is None:
@@ -316,6 +321,7 @@ class SqlAccounts(SqlBase):
     ) -> AccountChange:
         label = removed_label(username)
         with self._write("remove a user") as conn:
+            conn.execute(WriteAlone(users))
             _require(conn, username)
             held = open_assignments(conn, username)
             if held and not unassign:
