@@ -3,6 +3,10 @@
     PUT  /api/articles/<id>            create or replace an article from its fields
     GET  /api/articles/<id>/versions   its versions (author, time, action, message;
                                        a document's with SHA-256 and size)
+    GET  /api/articles/<id>/versions/<n>/file  a document version's file (a download)
+    POST /api/articles/<id>/restore    an earlier version made current again (a
+                                       document's held for review under the
+                                       four-eyes rule: 202)
     POST /api/articles/<id>/review     approve or reject a document waiting for review
     POST /api/preview                  Markdown → the HTML the article page shows
 
@@ -23,6 +27,7 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role
+from kb.authoring.files import id_parts
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
@@ -89,8 +94,6 @@ def stored_article(opened: Editable) -> dict[str, object]:
 def editor_view(article_id: str) -> Response | None:
     """The stored article with its ETag when the caller may edit it; None otherwise
     (visitors and readers get the published article)."""
-    from kb.authoring.files import id_parts
-
     actor = current_user()
     if actor is None:
         return None
@@ -199,6 +202,39 @@ def versions(article_id: str) -> Response:
             ],
         }
     )
+
+
+@bp.get("/articles/<path:article_id>/versions/<int:number>/file")
+def version_file(article_id: str, number: int) -> Response:
+    """A document version's file, as the history page offers it (Markdown versions
+    are text, read in the editor's history)."""
+    if not is_document(article_id):
+        raise NotFoundError(
+            f"{article_id} is an article: its versions are text, read in its history "
+            "page; only documents have a file per version",
+            details={"id": article_id, "version": number},
+            key="version_file_article",
+            values={"id": article_id},
+        )
+    return document_history.file_json(article_id, number)
+
+
+@bp.post("/articles/<path:article_id>/restore")
+def restore(article_id: str) -> Response:
+    """Version `version` (body) made current again as a new version, based on the
+    version in `If-Match`; an article keeps its status (under the four-eyes rule a
+    published one goes back to review), a document's is held for review (202)."""
+    if is_document(article_id):
+        return document_history.restore_json(article_id)
+    actor = require_user()
+    service = services.authoring()
+    id_parts(article_id)
+    service.require_owner(actor, service.department_of(article_id).slug)
+    number, header, message = document_history.restore_input(article_id)
+    base = forms.version_of(header, "If-Match")
+    version = service.restore(actor, article_id, number, base_version=base, message=message)
+    opened = service.open(actor, article_id)
+    return with_etag(jsonify(stored_article(opened)), version.number)
 
 
 @bp.post("/articles/<path:article_id>/review")

@@ -8,6 +8,8 @@
     POST /manage/document-restore/<id>    an earlier version made current again
     GET  /api/articles/<id>/versions      (a document's) its versions as JSON
     POST /api/articles/<id>/review        approve or reject through the API
+    GET  /api/articles/<id>/versions/<n>/file   a version's file through the API
+    POST /api/articles/<id>/restore       an earlier version restored through the API
 
 Everything is checked by `kb.authoring.documents.DocumentUploads` (a content
 owner of the department or an admin; the uploader never approves their own
@@ -23,26 +25,33 @@ import io
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from kb.authoring.document_versions import live, pending
+from kb.authoring import files
+from kb.authoring.document_versions import DocumentVersion, live, pending
 from kb.errors import ConflictError, ContentError, NotFoundError, StoreError, ValidationError
 from kb.extract.factory import format_for
+from kb.records import Status
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import invalid, json_object, text_field
+from webapp.inputs import invalid, json_object, refuse_blank_if_match, text_field
 from webapp.manage import forms
 from webapp.manage.documents import uploads
+from webapp.manage.versions import PreconditionRequired, with_etag
 
 bp = Blueprint("manage_document_history", __name__, url_prefix="/manage")
 
 REFUSED = (ValidationError, ConflictError, NotFoundError, ContentError, StoreError)
 DECISIONS = ("approve", "reject")
+# A restore names the version to restore in its body, so If-Match alone says
+# which version it is based on.
+RESTORE_IF_MATCH_ADVICE = 'send the ETag you read (If-Match: "3")'
 
 
 @bp.get("/document/<path:article_id>")
 def history(article_id: str) -> str:
     actor = require_user()
-    versions = uploads().history(actor, article_id)
+    service = uploads()
+    versions = service.history(actor, article_id)
     waiting, current = pending(versions), live(versions)
     return render_template(
         "manage/document_history.html",
@@ -62,6 +71,13 @@ def version_file(article_id: str) -> Response:
     if number is None:
         raise invalid("version", "say which version's file to download", key="document_which")
     version, data = uploads().version_file(require_user(), article_id, number)
+    return download(article_id, version.number, data)
+
+
+def download(article_id: str, number: int, data: bytes) -> Response:
+    """Version `number`'s file as a download that no browser shows inline, named
+    `<name>-v<number>.<ext>` (a name that is not ASCII as `filename*` beside a
+    plain one: Werkzeug quotes both, so a quote or `;` in a name stays in it)."""
     fmt = format_for(article_id)
     # Never text/html: a page served in the site's origin could run in it.
     media_type = "application/octet-stream" if fmt is None or fmt.name == "html" else fmt.media_type
@@ -70,7 +86,7 @@ def version_file(article_id: str) -> Response:
         io.BytesIO(data),
         mimetype=media_type,
         as_attachment=True,
-        download_name=f"{stem}-v{version.number}{dot}{ext}" if dot else f"{ext}-v{version.number}",
+        download_name=f"{stem}-v{number}{dot}{ext}" if dot else f"{ext}-v{number}",
         max_age=0,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -132,9 +148,15 @@ def versions_json(article_id: str) -> Response:
         {
             "id": article_id,
             "pending": waiting.number if waiting else None,
-            "versions": [v.as_dict() for v in reversed(found)],
+            "versions": [
+                {**v.as_dict(), "file": _file_url(article_id, v.number)} for v in reversed(found)
+            ],
         }
     )
+
+
+def _file_url(article_id: str, number: int) -> str:
+    return url_for("manage_api.version_file", article_id=article_id, number=number)
 
 
 def review_json(article_id: str) -> Response:
@@ -161,3 +183,53 @@ def review_json(article_id: str) -> Response:
         "message": version.message,
     }
     return jsonify(body)
+
+
+def file_json(article_id: str, number: int) -> Response:
+    """`GET /api/articles/<id>/versions/<n>/file` of a document: the download the
+    history page offers, under the same checks (404 for an unknown version, 409
+    when its file was not kept)."""
+    version, data = uploads().version_file(require_user(), article_id, number)
+    return download(article_id, version.number, data)
+
+
+def restore_json(article_id: str) -> Response:
+    """`POST /api/articles/<id>/restore` of a document: `{"version": N, "message": ""}`
+    with the version now in `If-Match` (or `*`); 202 when it waits for review."""
+    actor, service = require_user(), uploads()
+    files.id_parts(article_id, document=True)
+    service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+    number, header, message = restore_input(article_id)
+    base = None if header.strip() == "*" else forms.version_of(header, "If-Match")
+    version = service.restore(actor, article_id, number, base_version=base, message=message)
+    held = version.status is Status.REVIEW
+    body = {
+        "id": article_id,
+        "restored": number,
+        **DocumentVersion.of(version).as_dict(),
+        "pending": held,
+        "file": _file_url(article_id, version.number),
+    }
+    response = jsonify(body)
+    response.status_code = 202 if held else 200
+    return with_etag(response, version.number)
+
+
+def restore_input(article_id: str) -> tuple[int, str, str]:
+    """The version to restore, the `If-Match` header (428 without it: a restore
+    writes over the current version, as a PUT does) and the message of a restore."""
+    data = json_object("version", "message")
+    number = forms.version_of(data.get("version"), "version")
+    if number is None:
+        raise invalid("version", "say which version to restore", key="restore_which")
+    header = request.headers.get("If-Match")
+    refuse_blank_if_match(header, "restore_if_match_blank", RESTORE_IF_MATCH_ADVICE)
+    if header is None:
+        raise PreconditionRequired(
+            f"send the version {article_id} is at now in If-Match (its ETag, e.g. "
+            'If-Match: "3") so that a change made meanwhile is not undone',
+            details={"id": article_id},
+            key="restore_if_match_needed",
+            values={"id": article_id},
+        )
+    return number, header, forms.message_of(data)

@@ -20,14 +20,14 @@ from webapp.openapi.schema import (
     param,
 )
 
-_ID = param(
+ARTICLE_ID = param(
     "article_id",
     "Article id, e.g. hr/sick-leave.md (may hold '/').",
     {"type": "string"},
     required=True,
     where="path",
 )
-_STATUS = {"type": "string", "enum": ["draft", "review", "published", "retired"]}
+STATUS = {"type": "string", "enum": ["draft", "review", "published", "retired"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 
 
@@ -56,7 +56,7 @@ OPERATIONS: dict[str, Any] = {
         "(202, POST /api/articles/{article_id}/review).",
         "security": SIGNED_IN,
         "parameters": [
-            _ID,
+            ARTICLE_ID,
             if_match(
                 'The version the edit is based on (the ETag of GET, e.g. "3"); required '
                 "for an existing article unless the body names `version` (428 otherwise). "
@@ -99,40 +99,12 @@ OPERATIONS: dict[str, Any] = {
         "operationId": "getArticleVersions",
         "summary": "Every version of an article, newest first (content owners, admins).",
         "security": SIGNED_IN,
-        "parameters": [_ID],
+        "parameters": [ARTICLE_ID],
         "responses": {
             "200": json_response("ArticleVersions", "The versions."),
             "401": ERROR_REF,
             "403": ERROR_REF,
             "404": ERROR_REF,
-        },
-    },
-    "manage_api.review": {
-        "operationId": "reviewDocument",
-        "summary": "Approve (write and index) or reject the version of a document waiting "
-        "for review (content owners of its department other than its uploader, admins; "
-        "the uploader may reject their own to withdraw it).",
-        "security": SIGNED_IN,
-        "parameters": [_ID],
-        "requestBody": json_body(
-            {
-                "type": "object",
-                "required": ["decision", "version"],
-                "properties": {
-                    "decision": {"type": "string", "enum": ["approve", "reject"]},
-                    "version": {"type": "integer", "description": "The version reviewed."},
-                    "message": {"type": "string", "description": "Why, for the history."},
-                },
-            }
-        ),
-        "responses": {
-            "200": json_response("DocumentReview", "The version the decision recorded."),
-            "400": ERROR_REF,
-            "401": ERROR_REF,
-            "403": ERROR_REF,
-            "404": ERROR_REF,
-            "409": ERROR_REF,
-            "412": ERROR_REF,
         },
     },
     "manage_api.preview": {
@@ -202,19 +174,6 @@ SCHEMAS: dict[str, Any] = {
             "versions": {"type": "string", "description": "Its versions (API)."},
         },
     },
-    "DocumentReview": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string"},
-            "decision": {"type": "string", "enum": ["approve", "reject"]},
-            "reviewed": {"type": "integer"},
-            "version": {"type": "integer"},
-            "status": _STATUS,
-            "author": {"type": "string"},
-            "ts": {"type": "string", "format": "date-time"},
-            "message": {"type": "string"},
-        },
-    },
     "ArticleInput": {
         "type": "object",
         "required": ["title", "body"],
@@ -226,7 +185,7 @@ SCHEMAS: dict[str, Any] = {
             "audience": _STRINGS,
             "review_by": {**STRING_OR_NULL, "format": "date"},
             "body": {"type": "string", "description": "Markdown."},
-            "status": {**_STATUS, "default": "draft"},
+            "status": {**STATUS, "default": "draft"},
             "related": _STRINGS,
             "owner": {"type": "string"},
             "message": {"type": "string", "description": "What changed, for the history."},
@@ -250,7 +209,7 @@ SCHEMAS: dict[str, Any] = {
             "review_by": {**STRING_OR_NULL, "format": "date"},
             "related": _STRINGS,
             "owner": {"type": "string"},
-            "status": _STATUS,
+            "status": STATUS,
             "body": {"type": "string"},
             "html": {"type": "string"},
             "updated": STRING_OR_NULL,
@@ -285,12 +244,16 @@ SCHEMAS: dict[str, Any] = {
                                 "reject",
                             ],
                         },
-                        "status": _STATUS,
+                        "status": STATUS,
                         "message": {"type": "string"},
                         "sha256": {"type": "string", "description": "Documents only."},
                         "size": {
                             "type": ["integer", "null"],
                             "description": "Documents only: bytes (null: not recorded).",
+                        },
+                        "file": {
+                            "type": "string",
+                            "description": "Documents only: the version's file (API).",
                         },
                     },
                 },

@@ -18,6 +18,7 @@ from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import auth as openapi_auth
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
+from webapp.openapi import document_versions as openapi_document_versions
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
@@ -362,6 +363,7 @@ _PARTS = (
     openapi_insights,
     openapi_catalogue,
     openapi_authoring,
+    openapi_document_versions,
     openapi_attachments,
     openapi_request_tools,
 )

@@ -27,6 +27,7 @@ from tests.webapp.test_browser import (
     _serve,
     browser,  # noqa: F401 - a fixture, used by name
 )
+from tests.webapp.test_browser_accessibility import _audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -293,8 +294,13 @@ def test_an_upload_to_a_four_eyes_department_waits_for_a_second_owner_to_approve
     expect(queue).to_contain_text("hella")
     queue.get_by_role("link", name="hr/wombat-leave.txt").click()
     expect(page.locator("#waiting")).to_contain_text("waits for review")
+    history = "/manage/document/hr/wombat-leave.txt"
+    problems = _audit(page, history, site.url)  # headings, labels, focus, read in Chromium
+    page.goto(site.url + history)
     page.get_by_role("button", name="Approve and publish").click()
     expect(page.locator(".flash")).to_contain_text("approved and published")
+    problems += _audit(page, history, site.url)
+    assert problems == [], "\n".join(problems)
     assert waiting.read_bytes().startswith(b"Wombat leave")
     page.screenshot(path=str(OUTPUT / "manage-document-review.png"), full_page=True)
     for tab in (writer, reviewer):

@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support import sign_in_as, text_of
+from tests.webapp.manage.test_documents import PDF, put
 from tests.webapp.manage.test_routes import form
 from tests.webapp.page_audit import problems
 
@@ -34,6 +35,36 @@ def test_the_manage_pages_are_well_formed(client: FlaskClient, lang: str) -> Non
         response = client.get(f"{path}{joiner}hl={lang}")
         assert response.status_code == 200, path
         found += [f"{path}: {p}" for p in problems(text_of(response), lang)]
+    assert found == []
+
+
+def audit(client: FlaskClient, path: str, lang: str) -> list[str]:
+    joiner = "&" if "?" in path else "?"
+    response = client.get(f"{path}{joiner}hl={lang}")
+    assert response.status_code == 200, path
+    return [f"{path}: {p}" for p in problems(text_of(response), lang)]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_document_history_pages_are_well_formed(client: FlaskClient, lang: str) -> None:
+    """A document's history with earlier versions to restore, a refused restore's
+    message, and the version waiting for review as its uploader (Withdraw) and as a
+    second content owner (Approve, Reject) see it, with the list that names it."""
+    cora = sign_in_as(client, "cora")
+    assert put(client, cora, "it/policy.pdf", PDF).status_code == 201
+    assert (
+        put(client, cora, "it/policy.pdf", PDF + b"%2\n", **{"If-Match": '"1"'}).status_code == 200
+    )
+    found = audit(client, "/manage/document/it/policy.pdf", lang)
+    stale = {"csrf_token": cora, "number": "1", "version": "1"}
+    assert client.post("/manage/document-restore/it/policy.pdf", data=stale).status_code == 303
+    found += audit(client, "/manage/document/it/policy.pdf", lang)  # with the refusal
+    helga = sign_in_as(client, "helga")
+    assert put(client, helga, "hr/leave.pdf", PDF).status_code == 202
+    found += audit(client, "/manage/document/hr/leave.pdf", lang)
+    found += audit(client, "/manage/?department=hr", lang)
+    sign_in_as(client, "hans")
+    found += audit(client, "/manage/document/hr/leave.pdf", lang)
     assert found == []
 
 

@@ -1,0 +1,182 @@
+"""The document versions part of the OpenAPI document: a document version's file,
+restoring a version (of a document or an article), and the review of a document
+waiting under the four-eyes rule.
+
+Operations keyed by the endpoints of `webapp.manage.api`; their paths come from
+the routes (`webapp.openapi.paths`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.openapi.authoring import ARTICLE_ID as _ID
+from webapp.openapi.authoring import STATUS as _STATUS
+from webapp.openapi.schema import (
+    ERROR_REF,
+    ETAG_HEADER,
+    SIGNED_IN,
+    STRING_OR_NULL,
+    if_match,
+    json_body,
+    json_response,
+    param,
+)
+
+OPERATIONS: dict[str, Any] = {
+    "manage_api.version_file": {
+        "operationId": "getDocumentVersionFile",
+        "summary": "One version's file of a document, always as a download "
+        "(Content-Disposition: attachment, X-Content-Type-Options: nosniff, "
+        "Content-Security-Policy: sandbox; HTML as application/octet-stream), for content "
+        "owners of its department and admins. 404: no such version (or an article id); "
+        "409 document_version_gone: the version was recorded before versions kept their "
+        "files, so there is none to give.",
+        "security": SIGNED_IN,
+        "parameters": [
+            _ID,
+            param(
+                "number",
+                "The version.",
+                {"type": "integer", "minimum": 1},
+                required=True,
+                where="path",
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "The file's bytes.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            },
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+        },
+    },
+    "manage_api.restore": {
+        "operationId": "restoreArticleVersion",
+        "summary": "Make an earlier version current again, as a new version (content "
+        "owners of the department, admins). An article keeps its status (a published one "
+        "under review_required goes back to review) and answers the stored article; a "
+        "document is written and indexed (200), or under review_required held for "
+        "another content owner's approval (202, nothing written). 409 "
+        "document_version_gone: that version's file was not kept.",
+        "security": SIGNED_IN,
+        "parameters": [
+            _ID,
+            if_match(
+                'The version the document or article is at now (its ETag, e.g. "3"; a '
+                "document also takes *); 428 without it, 412 when it changed meanwhile."
+            ),
+        ],
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["version"],
+                "properties": {
+                    "version": {"type": "integer", "description": "The version to restore."},
+                    "message": {"type": "string", "description": "Why, for the history."},
+                },
+            }
+        ),
+        "responses": {
+            "200": {
+                "description": "Restored as a new version: the stored article, or the "
+                "document's new version.",
+                "headers": ETAG_HEADER,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/StoredArticle"},
+                                {"$ref": "#/components/schemas/RestoredDocument"},
+                            ]
+                        }
+                    }
+                },
+            },
+            "202": {
+                "description": "A document's restore held for review: nothing written yet.",
+                "headers": ETAG_HEADER,
+                "content": {
+                    "application/json": {
+                        "schema": {"$ref": "#/components/schemas/RestoredDocument"}
+                    }
+                },
+            },
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
+            "428": ERROR_REF,
+        },
+    },
+    "manage_api.review": {
+        "operationId": "reviewDocument",
+        "summary": "Approve (write and index) or reject the version of a document waiting "
+        "for review (content owners of its department other than its uploader, admins; "
+        "the uploader may reject their own to withdraw it).",
+        "security": SIGNED_IN,
+        "parameters": [_ID],
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["decision", "version"],
+                "properties": {
+                    "decision": {"type": "string", "enum": ["approve", "reject"]},
+                    "version": {"type": "integer", "description": "The version reviewed."},
+                    "message": {"type": "string", "description": "Why, for the history."},
+                },
+            }
+        ),
+        "responses": {
+            "200": json_response("DocumentReview", "The version the decision recorded."),
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
+        },
+    },
+}
+
+SCHEMAS: dict[str, Any] = {
+    "RestoredDocument": {
+        "type": "object",
+        "description": "The version a document's restore recorded.",
+        "properties": {
+            "id": {"type": "string"},
+            "restored": {"type": "integer", "description": "The version restored."},
+            "version": {"type": "integer"},
+            "author": STRING_OR_NULL,
+            "ts": {"type": "string", "format": "date-time"},
+            "action": {"type": "string", "enum": ["restore"]},
+            "status": {"type": "string", "enum": ["published", "review"]},
+            "message": {"type": "string"},
+            "sha256": {"type": "string"},
+            "size": {"type": ["integer", "null"]},
+            "pending": {"type": "boolean", "description": "Waiting for review."},
+            "file": {"type": "string", "description": "The new version's file (API)."},
+        },
+    },
+    "DocumentReview": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "decision": {"type": "string", "enum": ["approve", "reject"]},
+            "reviewed": {"type": "integer"},
+            "version": {"type": "integer"},
+            "status": _STATUS,
+            "author": {"type": "string"},
+            "ts": {"type": "string", "format": "date-time"},
+            "message": {"type": "string"},
+        },
+    },
+}
