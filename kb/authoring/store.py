@@ -36,8 +36,10 @@ class VersionStore(Protocol):
 
     def latest(self, article_id: str) -> ArticleVersion | None: ...
 
-    def latest_versions(self, prefix: str) -> dict[str, ArticleVersion]:
-        """The newest version of every article whose id starts with `prefix`."""
+    def latest_versions(self, prefix: str, *, skip_disk: bool = False) -> dict[str, ArticleVersion]:
+        """The newest version of every article whose id starts with `prefix`; with
+        `skip_disk`, the newest that is not a change found on disk (a document's
+        upload waiting for review stays its newest then, as `pending` reads it)."""
         ...
 
     def activity(self, article_ids: Iterable[str]) -> dict[str, ArticleActivity]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Row, and_, delete, func, insert, select
 
-from kb.authoring.records import ArticleActivity, ArticleVersion
+from kb.authoring.records import Action, ArticleActivity, ArticleVersion
 from kb.errors import ConflictError, NotFoundError
 from kb.store.expressions import starts_with
 from kb.store.schema import article_versions, click_events, feedback_events
@@ -101,12 +101,15 @@ class SqlVersions(SqlBase):
             row = conn.execute(query).first()
         return None if row is None else _version(row)
 
-    def latest_versions(self, prefix: str) -> dict[str, ArticleVersion]:
+    def latest_versions(self, prefix: str, *, skip_disk: bool = False) -> dict[str, ArticleVersion]:
+        chosen = starts_with(article_versions.c.article_id, prefix)
+        if skip_disk:
+            chosen = and_(chosen, article_versions.c.action != Action.DISK.value)
         newest = (
             select(
                 article_versions.c.article_id, func.max(article_versions.c.number).label("number")
             )
-            .where(starts_with(article_versions.c.article_id, prefix))
+            .where(chosen)
             .group_by(article_versions.c.article_id)
             .subquery()
         )

@@ -76,6 +76,7 @@ BUILT_KEYS = (
     "chart_searches_per_",
     "contact_",
     "csv_per_",
+    "document_orphaned_",
     "error_field_",
     "error_http_",
     "figure_",

@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 
 from kb.authoring import files
 from kb.authoring.document_versions import DocumentVersion, live, pending
+from kb.authoring.document_waiting import orphaned
 from kb.errors import ConflictError, ContentError, NotFoundError, StoreError, ValidationError
 from kb.extract.factory import format_for
 from kb.records import Status
@@ -53,12 +54,14 @@ def history(article_id: str) -> str:
     service = uploads()
     versions = service.history(actor, article_id)
     waiting, current = pending(versions), live(versions)
+    lost = orphaned(service.versions, article_id, waiting.number) if waiting else None
     return render_template(
         "manage/document_history.html",
         article_id=article_id,
         department=article_id.split("/", 1)[0],
         versions=list(reversed(versions)),
         waiting=waiting,
+        orphaned=lost,
         current=current.number if current else 0,
         latest=versions[-1].number if versions else 0,
         actor=actor,

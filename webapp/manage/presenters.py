@@ -25,6 +25,9 @@ from typing import Any
 from flask import current_app
 
 from indexer.unreadable import read_unreadable
+from kb.authoring import document_waiting
+from kb.authoring.document_versions import DocumentVersions
+from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
 from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
@@ -223,16 +226,16 @@ def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:
     ]
 
 
-def waiting_documents(department: str) -> list[ArticleVersion]:
-    """The department's uploaded documents waiting for review, oldest first (a new
-    one has no file yet, so the list of files cannot show it)."""
+def waiting_documents(department: str) -> list[WaitingDocument]:
+    """The department's uploaded documents waiting for review, oldest first, each
+    with what no longer fits the folder (renamed, moved or changed on disk)."""
+    settings = services.services().settings
+    versions = DocumentVersions(services.authoring(), None, settings.document_max_bytes)
     try:
-        latest = services.authoring().versions.latest_versions(f"{department}/")
+        return document_waiting.waiting_documents(versions, department)
     except KbError as exc:
         logger.warning("manage: documents waiting for review not available: %s", exc.message)
         return []
-    found = [v for aid, v in latest.items() if is_document(aid) and v.status is Status.REVIEW]
-    return sorted(found, key=lambda v: (v.ts, v.article_id))
 
 
 def assigned_gaps(department: str) -> list[Any]:

@@ -44,6 +44,21 @@ def test_versions_are_numbered_per_article_and_read_back_exactly(store: Store) -
     assert versions.latest_versions("h_/") == {}  # the prefix is not a pattern
 
 
+def test_the_latest_versions_can_pass_over_changes_found_on_disk(store: Store) -> None:
+    versions = version_store(store)
+    review = {"action": Action.UPLOAD, "status": Status.REVIEW}
+    versions.add_version(_version("hr/a.pdf", 1, "upload", **review))
+    versions.add_version(_version("hr/a.pdf", 2, "disk", action=Action.DISK, author=""))
+    versions.add_version(_version("hr/b.pdf", 1, "disk", action=Action.DISK, author=""))
+    versions.add_version(_version("it/c.pdf", 1, "upload", **review))
+    assert {k: v.number for k, v in versions.latest_versions("hr/").items()} == {
+        "hr/a.pdf": 2,
+        "hr/b.pdf": 1,
+    }
+    passed = versions.latest_versions("hr/", skip_disk=True)
+    assert {k: (v.number, v.status) for k, v in passed.items()} == {"hr/a.pdf": (1, Status.REVIEW)}
+
+
 def test_a_second_save_of_the_same_number_loses_and_stores_nothing(store: Store) -> None:
     versions = version_store(store)
     versions.add_version(_version("it/vpn.md", 1, "first"))

@@ -1,0 +1,87 @@
+"""The uploads of a department waiting for review, and whether each still fits the
+content folder as it is now.
+
+An upload held under the four-eyes rule lives in the store alone (its bytes in
+the attachment store), while the folder it is to be written into stays in many
+hands: the file it replaces may be renamed, moved or changed on disk, or its
+sub-folder renamed, while it waits. The list of uploads waiting is therefore
+read from the versions (the newest version that is not a change found on disk,
+as `document_versions.pending` reads a history), never from the files, so such
+an upload stays on it; and each is checked against the folder, so that the
+reviewer is told what no longer fits (`Orphaned`) and what to do, before
+approving writes a file where nobody expects it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kb.authoring import files
+from kb.authoring.document_versions import DocumentVersions, live
+from kb.authoring.records import ArticleVersion
+from kb.content.readers import is_document
+from kb.errors import KbError
+from kb.records import Status
+
+logger = logging.getLogger(__name__)
+
+
+class Orphaned(StrEnum):
+    """Why an upload waiting for review no longer fits the content folder."""
+
+    FOLDER_GONE = "folder_gone"  # its folder was renamed or moved: approving cannot write it
+    FILE_GONE = "file_gone"  # the file it replaces was renamed, moved or deleted
+    CHANGED_ON_DISK = "changed_on_disk"  # a file there changed (or appeared) since the upload
+
+
+@dataclass(frozen=True)
+class WaitingDocument:
+    """An upload waiting for review, and what no longer fits (None: nothing)."""
+
+    version: ArticleVersion
+    orphaned: Orphaned | None = None
+
+    @property
+    def article_id(self) -> str:
+        return self.version.article_id
+
+
+def waiting_documents(versions: DocumentVersions, department: str) -> list[WaitingDocument]:
+    """The department's uploads waiting for review, oldest first, each checked
+    against the folder (a new document has no file yet, so the list of files
+    cannot show it)."""
+    store = versions.authoring.versions
+    newest = store.latest_versions(f"{department}/", skip_disk=True)
+    found = [
+        WaitingDocument(v, orphaned(versions, aid, v.number))
+        for aid, v in newest.items()
+        if is_document(aid) and v.status is Status.REVIEW
+    ]
+    return sorted(found, key=lambda w: (w.version.ts, w.article_id))
+
+
+def orphaned(versions: DocumentVersions, article_id: str, number: int) -> Orphaned | None:
+    """What no longer fits the folder for version `number` of `article_id`, which
+    waits for review (None: it can be approved as it stands)."""
+    try:
+        path = files.article_file(
+            versions.authoring.root, article_id, must_exist=False, document=True
+        )
+    except KbError as exc:  # the department or a folder renamed, or a link in the way
+        logger.warning("authoring: %s waits for review, but %s", article_id, exc.message)
+        return Orphaned.FOLDER_GONE
+    if not path.parent.is_dir():
+        return Orphaned.FOLDER_GONE
+    before = [v for v in versions.authoring.versions.versions(article_id) if v.number < number]
+    published = live(before)
+    if not os.path.lexists(path):
+        return Orphaned.FILE_GONE if published is not None else None
+    raw = versions.on_disk(article_id)
+    now = hashlib.sha256(raw).hexdigest() if raw is not None else ""
+    if published is None or now != published.content_hash:
+        return Orphaned.CHANGED_ON_DISK
+    return None
