@@ -74,8 +74,9 @@ class SqlBase:
         except KbError:
             raise
         except IntegrityError as exc:
+            # The first line only: PostgreSQL's next ones quote the row's values.
             raise ConflictError(
-                f"could not {what}: it conflicts with what is stored ({exc.orig})",
+                f"could not {what}: it conflicts with what is stored ({first_line(exc)})",
                 key="store_conflict",
             ) from exc
         except SQLAlchemyError as exc:
@@ -84,7 +85,7 @@ class SqlBase:
                 raise down from exc
             logger.exception("store: could not %s", what)
             raise StoreError(
-                f"could not {what}: {getattr(exc, 'orig', None) or exc}; check that the "
+                f"could not {what}: {first_line(exc)}; check that the "
                 "database named by KB_DATABASE_URL is reachable and writable"
             ) from exc
 
@@ -106,7 +107,7 @@ class SqlBase:
                 raise down from exc
             logger.exception("store: could not %s", what)
             raise StoreError(
-                f"could not {what}: {getattr(exc, 'orig', None) or exc}; check that the "
+                f"could not {what}: {first_line(exc)}; check that the "
                 "database named by KB_DATABASE_URL is reachable"
             ) from exc
 

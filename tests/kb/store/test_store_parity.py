@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from kb.accounts.records import User
-from kb.errors import StoreError, StoreUnavailableError, ValidationError
+from kb.errors import ConflictError, StoreError, StoreUnavailableError, ValidationError
 from kb.events import MAX_QUERY_KEY_BYTES, ClickEvent, FeedbackEvent, SearchEvent
 from kb.insights.store import insights_store
 from kb.requests.records import Request, RequestEntry, RequestTask
@@ -149,6 +149,21 @@ def test_a_key_too_long_for_its_index_is_an_error_not_a_wait(store: Store) -> No
                 {"q": long_key, "v": b"\x00"},
             )
     assert not isinstance(caught.value, StoreUnavailableError)
+
+
+def test_a_refused_row_is_a_conflict_that_names_none_of_its_values(store: Store) -> None:
+    """PostgreSQL's refusals add a DETAIL line with the row's values ("Failing
+    row contains (…)", "Key (…)=(…)"), SQLite's name only the constraint: the
+    error keeps the first line on both, and never holds a password hash."""
+    secret_hash = "scrypt$never-in-an-error$0123456789abcdef"
+    row = "INSERT INTO users (username, display_name, grants, password_hash, created, "
+    row += "session_generation) VALUES (:u, NULL, '[]', :h, :t, 0)"
+    with pytest.raises(ConflictError) as caught:  # noqa: SIM117
+        with sql(store)._write("add a user") as conn:
+            conn.execute(text(row), {"u": "dora", "h": secret_hash, "t": T0})
+    assert "could not add a user: it conflicts with what is stored" in str(caught.value)
+    assert secret_hash not in str(caught.value) and "\n" not in str(caught.value)
+    assert store.get_user("dora") is None
 
 
 def test_demo_rows_are_removed_by_their_exact_prefix_alike(store: Store) -> None:
