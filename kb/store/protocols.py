@@ -44,7 +44,8 @@ class EventStore(Protocol):
         ...
 
     def log_click(self, event: ClickEvent) -> int:
-        """Record a click; NotFoundError when its search id is unknown."""
+        """Record a click; NotFoundError when its search id is unknown. A search's
+        result is clicked once: a repeat records nothing and returns the first's id."""
         ...
 
     def log_feedback(self, event: FeedbackEvent) -> int: ...

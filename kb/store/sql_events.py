@@ -122,6 +122,17 @@ class SqlEvents(SqlBase):
     def log_click(self, event: ClickEvent) -> int:
         try:
             with self._write("log a click") as conn:
+                # One click per result of a search: a repeat would let one browser
+                # count an article's views without end (`ArticleActivity.views`).
+                first = conn.execute(
+                    select(click_events.c.id)
+                    .where(click_events.c.search_id == event.search_id)
+                    .where(click_events.c.article_id == event.article_id)
+                    .order_by(click_events.c.id)
+                    .limit(1)
+                ).scalar()
+                if first is not None:
+                    return int(first)
                 result = conn.execute(
                     insert(click_events).values(
                         search_id=event.search_id,

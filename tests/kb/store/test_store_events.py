@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kb.authoring.store import version_store
 from kb.errors import NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.store.protocols import Store
@@ -77,6 +78,26 @@ def test_click_and_feedback_round_trip(store: Store) -> None:
     assert store.feedback_events() == [FeedbackEvent(**{**feedback.__dict__, "id": feedback_id})]
 
 
+def test_a_result_is_clicked_once_per_search(store: Store) -> None:
+    """A click needs no sign-in and has no rate limit (each result of a search
+    is clicked by the browser that searched): repeating one added a view of the
+    article per call, so one browser with one search could give any of its
+    results thousands of views on the content owners' list, and fill the
+    database. A repeat records nothing and answers the first click's id."""
+    search_id = store.log_search(search())
+    first = store.log_click(ClickEvent(search_id=search_id, article_id="it/vpn", rank=1, ts=T0))
+    for _ in range(3):
+        again = ClickEvent(search_id=search_id, article_id="it/vpn", rank=2, ts=T0)
+        assert store.log_click(again) == first
+    other = store.log_click(ClickEvent(search_id=search_id, article_id="it/mfa", rank=2, ts=T0))
+    later = store.log_click(
+        ClickEvent(search_id=store.log_search(search()), article_id="it/vpn", rank=1, ts=T0)
+    )
+    assert [(c.id, c.article_id, c.rank) for c in store.click_events()] == [
+        (first, "it/vpn", 1), (other, "it/mfa", 2), (later, "it/vpn", 1)]  # fmt: skip
+    assert version_store(store).activity(["it/vpn"])["it/vpn"].views == 2
+
+
 def test_feedback_without_search(store: Store) -> None:
     store.log_feedback(FeedbackEvent(article_id="it/vpn", helpful=True, ts=T0))
     [stored] = store.feedback_events()
@@ -104,7 +125,8 @@ def test_time_window_of_clicks_and_feedback(store: Store) -> None:
     search_id = store.log_search(search())
     for minutes in (0, 5):
         at = T0 + timedelta(minutes=minutes)
-        store.log_click(ClickEvent(search_id=search_id, article_id="a", rank=1, ts=at))
+        clicked = f"a{minutes}"  # one click per result of a search
+        store.log_click(ClickEvent(search_id=search_id, article_id=clicked, rank=1, ts=at))
         store.log_feedback(FeedbackEvent(article_id="a", helpful=True, ts=at))
     later = T0 + timedelta(minutes=1)
     assert [c.ts for c in store.click_events(since=later)] == [T0 + timedelta(minutes=5)]

@@ -74,8 +74,8 @@ def test_a_second_save_of_the_same_number_loses_and_stores_nothing(store: Store)
 
 
 def test_activity_counts_clicks_and_votes_per_article(store: Store) -> None:
-    search = store.log_search(SearchEvent(query="vpn", answered=True, user="u1"))
-    for _ in range(3):
+    for _ in range(3):  # a view is a click on a search's result, once per search
+        search = store.log_search(SearchEvent(query="vpn", answered=True, user="u1"))
         store.log_click(ClickEvent(search_id=search, article_id="it/vpn.md", rank=1, user="u1"))
     store.log_feedback(FeedbackEvent(article_id="it/vpn.md", helpful=True, user="u1"))
     store.log_feedback(FeedbackEvent(article_id="it/vpn.md", helpful=False, user="u2"))
