@@ -40,6 +40,7 @@ from kb.authoring.document_checks import (
     same_kind,
 )
 from kb.authoring.document_versions import DocumentVersion, DocumentVersions, pending
+from kb.authoring.document_waiting import Orphaned, orphaned
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
@@ -170,6 +171,15 @@ class DocumentUploads:
         with files.edit_lock(self.authoring.root):
             waiting = self._waiting(article_id, number)
             four_eyes.check_document_approval(actor, found, waiting)
+            if orphaned(self.versions, article_id, number) is Orphaned.FOLDER_GONE:
+                raise ConflictError(
+                    f"the folder of {article_id} is no longer in the department (renamed or "
+                    "moved on disk), so its file cannot be written; reject this upload and "
+                    "upload the file again where the document is now, or put the folder back",
+                    details={"id": article_id, "version": number},
+                    key="document_folder_gone",
+                    values={"id": article_id},
+                )
             data = self.versions.data(waiting)
             there = self._file_there(article_id)
             self.versions.sync(article_id)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from tests.support import sign_in_as, text_of
+from tests.support import error_of, sign_in_as, text_of
 from tests.webapp.manage.test_documents import PDF, post_upload
 from tests.webapp.page_audit import problems
 
@@ -82,6 +82,14 @@ def test_a_replacement_whose_folder_was_renamed_stays_listed_and_cannot_be_appro
     form = {"csrf_token": hans, "number": "2", "decision": "approve", "message": ""}
     answer = client.post("/manage/document-review/hr/forms/leave.pdf", data=form)
     assert answer.status_code == 303
+    refused = text_of(client.get("/manage/document/hr/forms/leave.pdf"))
+    assert "its file cannot be written" in refused
+    api = client.post(
+        "/api/articles/hr/forms/leave.pdf/review",
+        json={"decision": "approve", "version": 2},
+        headers={"X-CSRF-Token": hans},
+    )
+    assert "its file cannot be written" in error_of(api, 409, "conflict")["message"]
     assert not (content / "hr" / "forms").exists()
     assert (content / "hr" / "forms-2025" / "leave.pdf").read_bytes() == PDF
     # Still waiting, still listed: a reviewer rejects it as the list says.
