@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from kb.cli.options import echo_json, open_store, settings_from
+from kb.insights.records import RollupRefresh
 from kb.insights.requests import topics_cell
 from kb.insights.trends import STEPS, TREND_COLUMNS, trend_steps
 from kb.spreadsheet_cells import safe_row
@@ -211,6 +212,22 @@ def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: s
         click.echo(f"{article:<50} {kind:<20} {detail}")
 
 
+def _days(days: tuple[Any, ...]) -> str:
+    if not days:
+        return ""
+    return f" ({days[0]})" if len(days) == 1 else f" ({days[0]} to {days[-1]})"
+
+
+def _echo_rollups(done: RollupRefresh) -> None:
+    """What a refresh recomputed, and which rolled-up days it kept as they were."""
+    click.echo(f"rolled up {len(done.recomputed)} day(s) from their events{_days(done.recomputed)}")
+    if done.kept:
+        click.echo(
+            f"kept {len(done.kept)} rolled-up day(s){_days(done.kept)} as they were: their "
+            f"events were purged (events are complete from {done.complete_from} on)"
+        )
+
+
 @insights_group.command("refresh")
 @click.option("--no-topics", is_flag=True, help="Only the daily rollups, not the gap topics.")
 @click.pass_context
@@ -220,8 +237,8 @@ def refresh_command(ctx: click.Context, no_topics: bool) -> None:
 
     settings = settings_from(ctx)
     with open_store(settings) as store:
-        days, update = refresh(settings, store, topics=not no_topics)
-    click.echo(f"rolled up {days} day(s)")
+        done, update = refresh(settings, store, topics=not no_topics)
+    _echo_rollups(done)
     if update is not None:
         click.echo(
             f"{update.questions} failed questions: {update.embedded} embedded, "
@@ -311,11 +328,14 @@ def demo_traffic_command(ctx: click.Context, days: int, remove: bool, if_empty: 
     with open_store(settings) as store:
         if remove:
             removed = insights_store(store).remove_marked(DEMO_PREFIX, DEMO_USER_PREFIX)
-            refresh(settings, store, topics=False)
+            done, _ = refresh(settings, store, topics=False)
             click.echo(
                 f"removed {removed['searches']} demo searches, {removed['clicks']} clicks, "
                 f"{removed['feedback']} votes and {removed['requests']} requests"
             )
+            _echo_rollups(done)
+            if done.kept:
+                click.echo("the demo traffic of the kept days stays in their figures")
             return
         if if_empty and store.search_events(limit=1):
             click.echo("searches are already recorded; no demo traffic added")

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from kb.insights.demo import DemoResult
+from kb.insights.records import RollupRefresh
 from kb.insights.scheduler import InsightsScheduler
 from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
@@ -46,17 +47,20 @@ def topic_builder(settings: Settings, store: object) -> TopicBuilder:
 
 def refresh(
     settings: Settings, store: object, *, topics: bool = True
-) -> tuple[int, TopicUpdate | None]:
+) -> tuple[RollupRefresh, TopicUpdate | None]:
     """Bring the rollups up to date, then (unless told not to) the gap topics
-    from the last `insights_gap_days` days. Returns (days rolled up, topic update)."""
+    from the last `insights_gap_days` days. Returns (what the rollups did,
+    topic update)."""
     rollups = insights_store(store)
     days = rollups.refresh()
+    complete_from, kept = rollups.kept_days()
+    done = RollupRefresh(tuple(days), complete_from, tuple(kept))
     if not topics:
-        return len(days), None
+        return done, None
     today = datetime.now(UTC).date()
     since = today - timedelta(days=settings.insights_gap_days)
     questions = rollups.questions(since, today + timedelta(days=1))
-    return len(days), topic_builder(settings, store).update(questions)
+    return done, topic_builder(settings, store).update(questions)
 
 
 def purge(settings: Settings, store: object, now: datetime | None = None) -> dict[str, int]:

@@ -131,6 +131,18 @@ class TopicFigures:
 
 
 @dataclass(frozen=True)
+class RollupRefresh:
+    """What a refresh of the daily rollups did: the days it recomputed from
+    their events, and the rolled-up days it kept because their events were
+    purged (all of them before `complete_from`, the first day whose events
+    are all stored; None when nothing was ever purged)."""
+
+    recomputed: tuple[date, ...]
+    complete_from: date | None = None
+    kept: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
 class RequestDay:
     """The requests of one department created on one day, as rolled up: how
     many were judged against a due date and met it, the hours from creation

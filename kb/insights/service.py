@@ -4,10 +4,8 @@ Every figure is read from the daily rollups (`InsightsStore`), for a `Period`
 of whole UTC days, optionally one department's searches. Each figure comes
 with its value in the previous period of the same length, so the pages can
 show a trend. Rates are shares in 0..1 and None when there is nothing to
-divide by.
-
-Who may see what is decided by the caller (`kb.insights.access`); this
-module never sees a user.
+divide by. Who may see what is decided by the caller (`kb.insights.access`);
+this module never sees a user.
 """
 
 from __future__ import annotations
@@ -33,6 +31,7 @@ from kb.insights.spellings import shown_spellings_per_topic
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
 from kb.records import Targets
+from kb.validators import normal_name
 
 if TYPE_CHECKING:
     from kb.content.scanner import ContentScan
@@ -261,10 +260,11 @@ class InsightsService:
         A topic shows up to `SHOWN_QUERIES` of its texts that at least
         `min_people` people asked in the period, most searched first."""
         since, until = period.since, period.until
+        wanted = department and normal_name(department)  # ids are stored composed (0020)
         topics = [
             t
             for t in self.store.topics()
-            if department is None or department in (t.department, t.assigned_department)
+            if not wanted or wanted in (t.department, t.assigned_department)
         ]
         now = self.store.topic_figures(since, until)
         previous = period.previous()
@@ -329,10 +329,9 @@ class InsightsService:
         groups: frozenset[str] | None = None,
         owned: frozenset[str] = frozenset(),
     ) -> list[Finding]:
-        """What needs a look in the published articles of `scan`
-        (`kb.insights.content`), of those a reader of `groups` may read (None:
-        all, as for the command line) or edits as a content owner of one of the
-        `owned` departments."""
+        """What needs a look in the published articles of `scan` (`kb.insights.content`)
+        that a reader of `groups` may read (None: all, as for the command line)
+        or edits as a content owner of one of the `owned` departments."""
         today = self.clock().astimezone(UTC).date()
         published_on = published_days(scan.modified)
         figures = current_figures(self.store, period.since, period.until, published_on)

@@ -33,7 +33,13 @@ class InsightsStore(Protocol):
     """Rollups, failed questions, gap topics and the event purge."""
 
     def refresh(self) -> list[date]:
-        """Bring the daily rollups up to date; returns the days recomputed."""
+        """Bring the daily rollups up to date; returns the days recomputed
+        (never a day whose events were purged, see `kept_days`)."""
+        ...
+
+    def kept_days(self) -> tuple[date | None, list[date]]:
+        """(The first day whose events are all stored, the rolled-up days before
+        it, which refreshes and rebuilds keep as they are)."""
         ...
 
     def day_figures(

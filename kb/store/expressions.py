@@ -15,6 +15,8 @@ from sqlalchemy.schema import ExecutableDDLElement
 from sqlalchemy.sql.compiler import DDLCompiler, SQLCompiler
 from sqlalchemy.sql.functions import GenericFunction
 
+from kb.validators import normal_name
+
 
 class range_without_index(GenericFunction[Any]):  # noqa: N801 (used like a SQL function)
     """A column compared in a range without SQLite choosing an index for it.
@@ -63,6 +65,14 @@ def _bytes_already(element: code_point_order, compiler: SQLCompiler, **kw: Any) 
 @compiles(code_point_order, "postgresql")
 def _c_collation(element: code_point_order, compiler: SQLCompiler, **kw: Any) -> str:
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
+
+
+def is_department(column: ColumnElement[Any], department: str) -> ColumnElement[bool]:
+    """`column` names `department`, typed in either Unicode form. Department ids
+    are stored composed (NFC: migrations `0018_composed_names` and
+    `0020_composed_history` composed what older versions stored decomposed),
+    so a filter value is composed the same way before it is compared."""
+    return column == normal_name(department)
 
 
 def starts_with(column: ColumnElement[str], prefix: str) -> ColumnElement[bool]:

@@ -29,7 +29,8 @@ from sqlalchemy import Table, delete, func, insert, select
 from kb.insights.content import ArticleFigures
 from kb.insights.records import DAY_COUNTS, DayFigures, QuestionFigures
 from kb.insights.sketches import count_people
-from kb.store.expressions import WaitForWriters
+from kb.store.expressions import WaitForWriters, is_department
+from kb.store.insights_coverage import first_complete_day, kept_days
 from kb.store.insights_requests import recompute_request_days, touched_request_days
 from kb.store.insights_rollup import recompute_day, touched_days
 from kb.store.insights_topics import add_request_texts
@@ -48,6 +49,7 @@ from kb.store.schema import (
     search_events,
 )
 from kb.store.sql_base import SqlBase
+from kb.validators import normal_name
 
 WATERMARKS = {
     "search_events": search_events,
@@ -64,11 +66,17 @@ class SqlInsights(SqlBase):
 
     # -- refreshing ---------------------------------------------------------------
     def refresh(self) -> list[date]:
-        """Recompute the days touched since the last refresh; returns them."""
+        """Recompute the days touched since the last refresh; returns them.
+
+        Days whose events the retention purge has removed, in whole or in part,
+        are never recomputed: they keep their rolled-up figures
+        (`kb.store.insights_coverage`), also when the marks were forgotten and
+        every day with events is rolled up again."""
         tops = {name: self._settled_top(name, table) for name, table in WATERMARKS.items()}
         with self._read("find new events") as conn:
             marks = {row.name: row.value for row in conn.execute(select(insights_state))}
-            days = touched_days(conn, marks)
+            first = first_complete_day(conn)
+            days = {d for d in touched_days(conn, marks) if first is None or d >= first}
             request_days = touched_request_days(conn, marks)
         for day in sorted(days):
             with self._write(f"roll up {day}") as conn:
@@ -81,6 +89,13 @@ class SqlInsights(SqlBase):
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(tops))))
             conn.execute(insert(insights_state), [{"name": n, "value": v} for n, v in tops.items()])
         return sorted(days | request_days)
+
+    def kept_days(self) -> tuple[date | None, list[date]]:
+        """(The first day whose events are all stored, the rolled-up days before
+        it): what a rebuild keeps instead of recomputing; (None, []) before any
+        purge."""
+        with self._read("find the purged days") as conn:
+            return kept_days(conn)
 
     def _settled_top(self, name: str, table: Table) -> int:
         """The largest id of `table` once every row up to it is committed (rows
@@ -98,7 +113,7 @@ class SqlInsights(SqlBase):
         columns = [d.c.day, d.c.department, *(d.c[name] for name in DAY_COUNTS)]
         query = select(*columns).where(d.c.day >= since, d.c.day < until)
         if department is not None:
-            query = query.where(d.c.department == department)
+            query = query.where(is_department(d.c.department, department))
         with self._read("read daily figures") as conn:
             return [DayFigures(**row._mapping) for row in conn.execute(query.order_by(d.c.day))]
 
@@ -109,7 +124,7 @@ class SqlInsights(SqlBase):
             table.c.day >= since, table.c.day < until
         )
         if department is not None:
-            query = query.where(table.c.department == department)
+            query = query.where(is_department(table.c.department, department))
         with self._read("read people per day") as conn:
             return list(conn.execute(query))
 
@@ -134,7 +149,7 @@ class SqlInsights(SqlBase):
         r = insights_request_days
         query = select(func.sum(r.c.requests)).where(r.c.day >= since, r.c.day < until)
         if department is not None:
-            query = query.where(r.c.department == department)
+            query = query.where(is_department(r.c.department, department))
         with self._read("count requests") as conn:
             created = int(conn.execute(query).scalar() or 0)
         ended = sum(row.requested for row in self._people_rows(since, until, department))
@@ -185,7 +200,7 @@ class SqlInsights(SqlBase):
         with self._read("read failed questions") as conn:
             rows = list(conn.execute(by_dept))
             counted = {text: int(n) for text, n in conn.execute(people)}
-        return _merge_departments(rows, counted, department)
+        return _merge_departments(rows, counted, department and normal_name(department))
 
     def spellings_people(
         self, spellings: Mapping[str, list[str]], since: date, until: date

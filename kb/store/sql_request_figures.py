@@ -19,7 +19,7 @@ from sqlalchemy import case, func, or_, select
 
 from kb.insights.records import RequestDay, RequestTopic, StreamRequest, StreamTask
 from kb.insights.sketches import PeopleCount
-from kb.store.expressions import code_point_order
+from kb.store.expressions import code_point_order, is_department
 from kb.store.insights_rollup import day_start
 from kb.store.schema import (
     insights_request_days,
@@ -29,6 +29,7 @@ from kb.store.schema import (
     requests,
 )
 from kb.store.sql_base import SqlBase
+from kb.validators import normal_name
 
 _IN_BATCH = 500
 
@@ -47,7 +48,7 @@ class SqlRequestFigures(SqlBase):
         d = insights_request_days
         query = select(d).where(d.c.day >= since, d.c.day < until)
         if department is not None:
-            query = query.where(d.c.department == department)
+            query = query.where(is_department(d.c.department, department))
         with self._read("read requests per day") as conn:
             return [
                 RequestDay(
@@ -68,7 +69,7 @@ class SqlRequestFigures(SqlBase):
         t = insights_request_topics
         where = [t.c.day >= since, t.c.day < until]
         if department is not None:
-            where.append(t.c.department == department)
+            where.append(is_department(t.c.department, department))
         text = case((t.c.topic_id.is_(None), t.c.query_norm))
         grouped = (
             select(
@@ -128,7 +129,7 @@ class SqlRequestFigures(SqlBase):
             d.c.day >= since, d.c.day < until
         )
         if department is not None:
-            query = query.where(d.c.department == department)
+            query = query.where(is_department(d.c.department, department))
         with self._read("read ratings") as conn:
             count, total = conn.execute(query).one()
         count = int(count or 0)
@@ -149,7 +150,7 @@ class SqlRequestFigures(SqlBase):
             .group_by(r.c.department)
         )
         if department is not None:
-            query = query.where(r.c.department == department)
+            query = query.where(is_department(r.c.department, department))
         with self._read("count open requests") as conn:
             return {d: (int(n), int(o or 0)) for d, n, o in conn.execute(query)}
 
@@ -176,7 +177,7 @@ class SqlRequestFigures(SqlBase):
             .group_by(r.c.department)
         )
         if department is not None:
-            query = query.where(r.c.department == department)
+            query = query.where(is_department(r.c.department, department))
         with self._read("count missed targets") as conn:
             return {d: (int(f or 0), int(s or 0)) for d, f, s in conn.execute(query)}
 
@@ -186,6 +187,7 @@ class SqlRequestFigures(SqlBase):
         """Value-stream requests created with since <= day < until, with their
         tasks and when each task was done (from the request history)."""
         r = requests
+        wanted = None if department is None else normal_name(department)
         where = [
             r.c.created >= day_start(since),
             r.c.created < day_start(until),
@@ -214,7 +216,7 @@ class SqlRequestFigures(SqlBase):
         out = []
         for request_id, head in heads.items():
             rows = tasks.get(request_id, [])
-            if department is not None and all(t.department != department for t in rows):
+            if wanted is not None and all(t.department != wanted for t in rows):
                 continue
             out.append(
                 StreamRequest(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from kb.errors import ConflictError
 from kb.store.expressions import starts_with
+from kb.store.insights_coverage import first_complete_day, record_purge
 from kb.store.insights_topics import recompute_topic_blocks
 from kb.store.schema import (
     click_events,
@@ -31,20 +32,19 @@ from kb.store.schema import (
 from kb.store.sql_base import SqlBase
 from kb.store.sql_insights import WATERMARKS
 
-# Rollup rows rebuilt from the events (and requests) when demo traffic is removed.
-_ROLLUPS = (
+# Rollup rows rebuilt from the events when demo traffic is removed: per day
+# (only the days whose events are all still stored), and per request (requests
+# are never purged).
+_DAY_ROLLUPS = (
     insights_days,
     insights_day_people,
     insights_questions,
     insights_question_days,
     insights_question_people,
     insights_topic_days,
-    insights_topic_blocks,
     insights_articles,
-    insights_request_texts,
-    insights_request_days,
-    insights_request_topics,
 )
+_REQUEST_ROLLUPS = (insights_request_texts, insights_request_days, insights_request_topics)
 
 
 class SqlRetention(SqlBase):
@@ -82,7 +82,8 @@ class SqlRetention(SqlBase):
         """Delete the events of people whose pseudonymous id starts with `prefix`
         and the requests of requesters whose username starts with
         `requester_prefix` (demo traffic); the rollups are rebuilt from what is
-        left at the next refresh. The prefixes match exactly (case and all,
+        left at the next refresh, except the days whose events were purged,
+        which keep their figures (`kb.store.insights_coverage`). The prefixes match exactly (case and all,
         `%` and `_` as themselves) on every backend."""
         if not prefix or not requester_prefix:
             raise ValueError("a prefix is needed: an empty one would match every event")
@@ -102,8 +103,7 @@ class SqlRetention(SqlBase):
             removed["requests"] = conn.execute(
                 delete(requests).where(starts_with(requests.c.requester, requester_prefix))
             ).rowcount
-            for table in _ROLLUPS:
-                conn.execute(delete(table))
+            _forget_complete_days(conn)
             # Forgetting what was rolled up makes the next refresh rebuild every day.
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(WATERMARKS))))
         return removed
@@ -115,6 +115,7 @@ class SqlRetention(SqlBase):
         day = cutoff.date()
         removed: dict[str, int] = {}
         with self._write("purge old events") as conn:
+            record_purge(conn, cutoff)
             for name, table in (("feedback", feedback_events), ("clicks", click_events)):
                 removed[name] = conn.execute(delete(table).where(table.c.ts < cutoff)).rowcount
             old = select(search_events.c.id).where(search_events.c.ts < cutoff)
@@ -134,3 +135,16 @@ class SqlRetention(SqlBase):
             stale = select(b.c.first_day).where(b.c.first_day < day, b.c.people_sketch.is_not(None))
             recompute_topic_blocks(conn, list(conn.execute(stale.distinct()).scalars()))
         return removed
+
+
+def _forget_complete_days(conn: Connection) -> None:
+    """Delete the rollup rows a rebuild recomputes: every request's, and the
+    days' from the first day whose events are all stored."""
+    first = first_complete_day(conn)
+    for table in _REQUEST_ROLLUPS:
+        conn.execute(delete(table))
+    for table in _DAY_ROLLUPS:
+        conn.execute(delete(table).where(table.c.day >= first) if first else delete(table))
+    b = insights_topic_blocks
+    # Blocks are sums of their topic days: those of kept days stay counted.
+    recompute_topic_blocks(conn, list(conn.execute(select(b.c.first_day).distinct()).scalars()))

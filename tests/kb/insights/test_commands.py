@@ -65,6 +65,12 @@ def test_refresh_overview_and_purge(url: str) -> None:
     assert "searches" in text and " 0 " in text
     assert json.loads(_kb(url, "insights", "gaps", "--json")) == {"topics": []}
     assert "deleted 1 searches" in _kb(url, "events", "purge")
+    # A rebuild (after removing demo traffic) keeps the day whose events were
+    # purged, and says so.
+    said = _kb(url, "demo", "traffic", "--remove")
+    old = (datetime.now(UTC) - timedelta(days=400)).date()
+    assert "rolled up 1 day(s) from their events" in said
+    assert f"kept 1 rolled-up day(s) ({old}) as they were: their events were purged" in said
 
 
 def test_bad_dates_are_reported_clearly(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import insert, text
@@ -26,6 +26,7 @@ from tests.kb.store.test_composed_names import _as_before, _sql
 COMPOSED = unicodedata.normalize("NFC", "büro")
 DECOMPOSED = unicodedata.normalize("NFD", "büro")
 DAY, PURGED, UNTIL = date(2026, 11, 20), date(2026, 1, 5), date(2026, 11, 21)
+NOW = datetime(2026, 11, 20, 9, tzinfo=UTC)
 BEFORE = "0019_username_keys"
 
 
@@ -96,3 +97,35 @@ def test_ids_left_decomposed_are_composed_and_rollup_twins_added_up(
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any(m.startswith("insights_days: 1 row(s)") for m in warned), warned
     assert any(m.startswith("insights_articles: 1 row(s)") for m in warned), warned
+
+
+def test_department_filters_match_rows_stored_before_and_after_0020(store: Store) -> None:
+    """A department filter typed in either form finds the rows 0020 composed and
+    those written since: it is composed as 0020 composed the rows."""
+    assert isinstance(store, SqlStore)
+    _as_before(store, BEFORE)
+    with store.engine.begin() as conn:
+        conn.execute(insert(insights_days), [_day(PURGED, DECOMPOSED, 4, set())])
+    assert upgrade(store.engine) is True
+    store.log_search(
+        SearchEvent(
+            query="post",
+            answered=False,
+            department=COMPOSED,
+            user="b",
+            person="account-b",
+            signed_in=True,
+            ts=NOW,
+        )  # fmt: skip
+    )
+    store.create_request(Request(requester="emma", query="Post?", department=COMPOSED, created=NOW))
+    insights = insights_store(store)
+    insights.refresh()
+    for typed in (COMPOSED, DECOMPOSED):
+        days = insights.day_figures(PURGED, UNTIL, typed)
+        assert sorted((f.day, f.searches) for f in days) == [(PURGED, 4), (DAY, 1)], typed
+        assert insights.sessions(PURGED, UNTIL, typed) == 1
+        assert insights.request_figures(PURGED, UNTIL, typed)[0] == 1
+        assert [d.requests for d in insights.request_days(PURGED, UNTIL, typed)] == [1]
+        assert [q.text for q in insights.questions(PURGED, UNTIL, typed)] == ["post"]
+        assert insights.open_requests(NOW, typed) == {COMPOSED: (1, 0)}

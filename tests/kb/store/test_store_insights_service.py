@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -216,6 +217,8 @@ def test_overview_counts_deflection_from_the_ask_form(
                 query="parking",
                 answered=True,
                 user=user,
+                person=f"account-{user}",
+                signed_in=True,  # the ask form is for accounts
                 lang="en",
                 department="facilities",
                 filters={"source": "ask"},
@@ -257,3 +260,24 @@ def test_an_open_request_past_its_due_dates_counts_as_missing_its_targets(
         str((NOW - timedelta(days=20)).date()), str(NOW.date() - timedelta(days=10))
     )
     assert service.requests(earlier, None, {})[0].resolution_within_target is None
+
+
+def test_gaps_of_a_department_typed_decomposed(store: Store, service: InsightsService) -> None:
+    """Department ids are stored composed (migrations 0018 and 0020): a filter
+    typed decomposed, as a folder made on macOS names it, finds them too."""
+    post = unicodedata.normalize("NFC", "büro")
+    for user in ("a", "b", "c"):
+        _search(store, "post delivery", user, day=1, answered=False, dept=post)
+    service.store.refresh()
+    topic = service.store.save_topic(GapTopic(label="post", department=post, centroid=np.ones(4)))
+    service.store.save_gap_questions(
+        [
+            GapQuestion(
+                text="post delivery", lang="en", model="m", vector=np.ones(4), topic_id=topic.id
+            )
+        ]
+    )
+    (view,) = service.gaps(service.period(), unicodedata.normalize("NFD", post))
+    assert view.topic.id == topic.id and view.searches == 3
+    overview = service.overview(service.period(), unicodedata.normalize("NFD", post))
+    assert overview.as_dict()["searches"] == 3
