@@ -79,6 +79,7 @@ def test_exported_csv_cells_are_text_never_formulas(env: dict[str, str]) -> None
     assert json.loads(jsonl)["query"] == formula  # JSON is data, not a sheet: unchanged
 
 
+@on_both_backends
 def test_requests_deliver(env: dict[str, str], filed: list[int]) -> None:
     # IT's webhook (setting webhooks; port 9, nobody listens) gets every IT event.
     result = run_kb(env, "requests", "deliver")

@@ -14,7 +14,7 @@ from kb.events import ClickEvent, FeedbackEvent, SearchEvent
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
 from kb.insights.service import InsightsService, Period
 from kb.insights.store import insights_store
-from kb.requests.records import Request
+from kb.requests.records import Request, RequestEntry, RequestTask, TaskStatus
 from kb.store.protocols import Store
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
@@ -281,3 +281,32 @@ def test_gaps_of_a_department_typed_decomposed(store: Store, service: InsightsSe
     assert view.topic.id == topic.id and view.searches == 3
     overview = service.overview(service.period(), unicodedata.normalize("NFD", post))
     assert overview.as_dict()["searches"] == 3
+
+
+def test_value_streams_time_each_task_from_ready_to_done(
+    store: Store, service: InsightsService
+) -> None:
+    """The rows behind the value-stream figures (requests of a workflow, their
+    tasks, when each was done from the history) read alike on both databases."""
+    created = NOW - timedelta(hours=30)
+    request = Request(requester="ann", query="new starter", department="hr", created=created)
+    request = replace(request, workflow="onboarding")
+    tasks = [
+        RequestTask(department="hr", title="Record"),
+        RequestTask(department="it", title="Laptop", depends_on=[1]),
+    ]
+    filed = store.create_request(request, tasks)
+    assert filed.id is not None
+    store.create_request(Request(requester="bob", query="no stream", department="it"))
+    record = store.tasks(filed.id)[0]
+    done = RequestEntry(request_id=filed.id, actor="hr-agent", kind="task",
+                        data={"task": 1, "status": "done"}, ts=created + timedelta(hours=2))  # fmt: skip
+    store.update_task(replace(record, status=TaskStatus.DONE), done)
+    (stream,) = service.value_streams(service.period(), None)
+    assert (stream["workflow"], stream["requests"]) == ("onboarding", 1)
+    first, laptop = stream["tasks"]
+    assert (first["title"], first["done"], first["median_lead_hours"]) == ("Record", 1, 2.0)
+    assert (laptop["title"], laptop["waiting_now"], laptop["longest_waiting_hours"]) == (
+        "Laptop", 1, 28.0)  # fmt: skip
+    assert [s["workflow"] for s in service.value_streams(service.period(), "it")] == ["onboarding"]
+    assert service.value_streams(service.period(), "facilities") == []
