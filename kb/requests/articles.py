@@ -78,7 +78,7 @@ class ArticleWork:
         department = request.department
         require_resolution(request)
         folder = department_path(content_root, department)
-        if not folder.is_dir():
+        if not folder.is_dir() or folder.is_symlink():  # a link is refused, never followed
             raise ValidationError(
                 f"{department} has no folder in {content_root}; reassign the request to the "
                 "department that owns the answer, then draft the article",
@@ -110,8 +110,10 @@ class ArticleWork:
             vocabulary=department_vocabulary(folder, info.keywords),
             people=sorted(p for p in people if p),
         )
-        path = write_draft(folder, slugify(topic_title(request.query)), text)
-        article_id = path.relative_to(content_root).as_posix()
+        article_id = write_draft(
+            content_root, department, slugify(topic_title(request.query)), text
+        )
+        path = content_root / article_id
 
         def change(current: Request, now: datetime) -> Step:
             data = {"article": article_id, "status": Status.DRAFT.value}

@@ -1,6 +1,7 @@
 """From answer to article: a resolved request becomes a draft Markdown file.
 
-`write_draft` puts `<slug>.md` into the owning department's folder, with
+`write_draft` puts `<slug>.md` into the owning department's folder (as the
+editor writes, never through a link), with
 front matter `status: draft` and `source_request: <id>`; title, summary,
 tags and body come from `kb.authoring.from_request` (the resolution without
 the requester's personal details, tags from the department's vocabulary). An existing file is never
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-from kb.authoring.files import article_folder
+from kb.authoring.files import article_folder, write_article
 from kb.authoring.from_request import draft_text
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
@@ -108,18 +109,20 @@ def department_vocabulary(folder: Path, keywords: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def write_draft(folder: Path, slug: str, text: str) -> Path:
-    """Create `<slug>.md` (or `<slug>-2.md`, …) in `folder`; never overwrites."""
+def write_draft(content_root: Path, department: str, slug: str, text: str) -> str:
+    """Create `<department>/<slug>.md` (or `<slug>-2.md`, …) and return its id;
+    never overwrites. Written as the editor writes (`kb.authoring.files`): no
+    folder on the way may be a link, so a link put in place of the department's
+    folder is refused, never followed out of the content folder."""
     for n in range(1, 1000):
-        path = folder / (f"{slug}.md" if n == 1 else f"{slug}-{n}.md")
+        article_id = f"{department}/{slug}.md" if n == 1 else f"{department}/{slug}-{n}.md"
         try:
-            with path.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            write_article(content_root, article_id, text, exclusive=True)
         except FileExistsError:
             continue
-        return path
+        return article_id
     raise ConflictError(
-        f"{folder} already has 999 drafts named {slug}; tidy the folder up",
+        f"{department} already has 999 drafts named {slug}; tidy the folder up",
         key="drafts_full",
         values={"name": slug},
     )

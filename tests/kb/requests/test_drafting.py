@@ -99,9 +99,9 @@ def test_drafting_twice_at_once_writes_one_draft(
     one; the check and the write now sit under the content root's edit lock."""
     slow_write = drafting.write_draft
 
-    def write_slowly(folder: Path, slug: str, text: str) -> Path:
+    def write_slowly(root: Path, department: str, slug: str, text: str) -> str:
         time.sleep(0.3)  # widen the window between the check and the write
-        return slow_write(folder, slug, text)
+        return slow_write(root, department, slug, text)
 
     monkeypatch.setattr(articles, "write_draft", write_slowly)
     start = threading.Barrier(2)
@@ -205,3 +205,20 @@ def test_a_draft_reached_through_a_linked_folder_is_not_read(
     assert service.existing_draft(IT_AGENT, resolved, content) is None
     with pytest.raises(ValidationError, match="symbolic link"):
         drafting.read_article_file(content, "it/" + first.name)
+
+
+def test_a_draft_is_never_written_through_a_linked_folder(
+    service: RequestService, content: Path, resolved: int, tmp_path: Path
+) -> None:
+    """The draft was written by path: a link put in place of the department's
+    folder (by someone with access to the content folder's disk) was followed,
+    and the draft landed outside the content folder. It is written as the
+    editor writes: no folder on the way may be a link, nothing is written."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (content / "it").rmdir()
+    (content / "it").symlink_to(outside, target_is_directory=True)
+    with pytest.raises((ValidationError, NotFoundError)):
+        service.draft_article(IT_AGENT, resolved, content)
+    assert list(outside.iterdir()) == []
+    assert service.get(IT_AGENT, resolved).linked_articles == []
