@@ -20,8 +20,10 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, upda
 from kb.events import normalise_query
 from kb.insights.privacy import mask_personal_data
 from kb.insights.sketches import PeopleCount, sketch_people
+from kb.store.expressions import WriteAlone
 from kb.store.schema import (
     gap_questions,
+    insights_days,
     insights_question_days,
     insights_question_people,
     insights_request_texts,
@@ -33,6 +35,18 @@ from kb.store.schema import (
 
 _IN_BATCH = 500
 BLOCK_DAYS = 8
+
+
+def one_rollup_writer(conn: Connection) -> None:
+    """Hold every other rebuild of the rollups (a refresh, the topic update,
+    the purge) until this transaction ends, at its start.
+
+    Each rebuild deletes a day's rows and writes them anew. On PostgreSQL a
+    second rebuild of the same day running alongside would delete only what
+    was committed before it began, then meet the first one's new rows on
+    their keys (`kb insights refresh` beside a web worker's refresh failed
+    so); SQLite's one writer at a time never lets them overlap."""
+    conn.execute(WriteAlone(insights_days))
 
 
 def _chunks(items: Sequence[str], size: int = _IN_BATCH) -> Iterable[Sequence[str]]:

@@ -15,7 +15,7 @@ from sqlalchemy import Row, delete, insert, select, update
 
 from kb.errors import NotFoundError
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
-from kb.store.insights_topics import retopic
+from kb.store.insights_topics import one_rollup_writer, retopic
 from kb.store.schema import gap_questions, gap_topics
 from kb.store.sql_base import SqlBase, inserted_id
 from kb.store.sql_gap_figures import SqlGapFigures
@@ -132,6 +132,7 @@ class SqlGaps(SqlBase):
         if not items:
             return
         with self._write("save gap questions") as conn:
+            one_rollup_writer(conn)
             texts = [q.text for q in items]
             before: dict[str, int | None] = {}
             for start in range(0, len(texts), _IN_BATCH):
@@ -161,6 +162,7 @@ class SqlGaps(SqlBase):
         their texts leave their topics until they are placed again."""
         g = gap_questions
         with self._write("forget gap questions of another model") as conn:
+            one_rollup_writer(conn)
             gone = list(
                 conn.execute(select(g.c.query_norm).where(g.c.model != keep_model)).scalars()
             )

@@ -33,7 +33,7 @@ from kb.store.expressions import WaitForWriters, is_department
 from kb.store.insights_coverage import first_complete_day, kept_days
 from kb.store.insights_requests import recompute_request_days, touched_request_days
 from kb.store.insights_rollup import recompute_day, touched_days
-from kb.store.insights_topics import add_request_texts
+from kb.store.insights_topics import add_request_texts, one_rollup_writer
 from kb.store.schema import (
     click_events,
     feedback_events,
@@ -80,12 +80,15 @@ class SqlInsights(SqlBase):
             request_days = touched_request_days(conn, marks)
         for day in sorted(days):
             with self._write(f"roll up {day}") as conn:
+                one_rollup_writer(conn)
                 recompute_day(conn, day)
         with self._write("roll up requests") as conn:
+            one_rollup_writer(conn)
             if tops["requests"] != marks.get("requests"):
                 add_request_texts(conn, marks.get("requests", 0))
             recompute_request_days(conn, request_days)
         with self._write("record the rolled-up events") as conn:
+            one_rollup_writer(conn)
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(tops))))
             conn.execute(insert(insights_state), [{"name": n, "value": v} for n, v in tops.items()])
         return sorted(days | request_days)

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from kb.errors import ConflictError
 from kb.store.expressions import starts_with
 from kb.store.insights_coverage import first_complete_day, record_purge
-from kb.store.insights_topics import recompute_topic_blocks
+from kb.store.insights_topics import one_rollup_writer, recompute_topic_blocks
 from kb.store.schema import (
     click_events,
     feedback_events,
@@ -89,6 +89,7 @@ class SqlRetention(SqlBase):
             raise ValueError("a prefix is needed: an empty one would match every event")
         removed: dict[str, int] = {}
         with self._write("remove marked events") as conn:
+            one_rollup_writer(conn)
             marked = select(search_events.c.id).where(starts_with(search_events.c.user_id, prefix))
             conn.execute(delete(click_events).where(click_events.c.search_id.in_(marked)))
             removed["clicks"] = conn.execute(
@@ -115,6 +116,7 @@ class SqlRetention(SqlBase):
         day = cutoff.date()
         removed: dict[str, int] = {}
         with self._write("purge old events") as conn:
+            one_rollup_writer(conn)
             record_purge(conn, cutoff)
             for name, table in (("feedback", feedback_events), ("clicks", click_events)):
                 removed[name] = conn.execute(delete(table).where(table.c.ts < cutoff)).rowcount

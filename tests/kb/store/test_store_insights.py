@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -294,3 +295,34 @@ def test_a_period_sums_past_32_bits_though_each_day_is_a_32_bit_count(
     until = days[-1] + timedelta(days=1)
     assert insights.article_figures(days[0], until)["it/vpn.md"].shown == 2 * most
     assert insights.request_figures(days[0], until, "it")[0] == 2 * most
+
+
+def test_two_refreshes_at_once_both_finish_and_count_each_day_once(
+    store: Store, insights: InsightsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kb insights refresh` beside a web worker's: on PostgreSQL the second
+    rebuild of a day deleted what was committed before it began and then met
+    the first one's new rows on their keys (SQLite runs one at a time)."""
+    import kb.store.insights_rollup as rollup
+
+    for user in ("p1", "p2"):
+        _search(store, "parking permit", user, answered=False)
+    first_inside = threading.Event()
+    original = rollup.recompute_topic_days
+
+    def slow(*args: object, **kwargs: object) -> None:
+        original(*args, **kwargs)  # type: ignore[arg-type]
+        if not first_inside.is_set():
+            first_inside.set()
+            time.sleep(0.5)  # the second refresh rebuilds the same day meanwhile
+
+    monkeypatch.setattr(rollup, "recompute_topic_days", slow)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(insights.refresh)
+        assert first_inside.wait(10)
+        second = pool.submit(insights.refresh)
+        assert first.result(timeout=30) == [DAY.date()]
+        second.result(timeout=30)  # no conflict
+    (figures,) = insights.day_figures(DAY.date(), DAY.date() + timedelta(1))
+    assert figures.searches == 2
+    assert insights.people(DAY.date(), DAY.date() + timedelta(1)) == 2
