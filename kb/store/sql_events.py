@@ -124,6 +124,14 @@ class SqlEvents(SqlBase):
             with self._write("log a click") as conn:
                 # One click per result of a search: a repeat would let one browser
                 # count an article's views without end (`ArticleActivity.views`).
+                # The search's row is locked first (PostgreSQL; SQLite has one
+                # writer anyway): of a double click, the second waits for the
+                # first to commit, then finds it.
+                conn.execute(
+                    select(search_events.c.id)
+                    .where(search_events.c.id == event.search_id)
+                    .with_for_update()
+                )
                 first = conn.execute(
                     select(click_events.c.id)
                     .where(click_events.c.search_id == event.search_id)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from kb.authoring.store import version_store
 from kb.errors import NotFoundError
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.store.protocols import Store
+from kb.store.sql import SqlStore
 
 T0 = datetime(2025, 3, 3, 9, 0, 0, 123456, tzinfo=UTC)
 
@@ -31,6 +37,11 @@ def search(
         answer_id=answer if answered else None,
         page=page,
     )
+
+
+def sql(store: Store) -> SqlStore:
+    assert isinstance(store, SqlStore)
+    return store
 
 
 def texts(found: list[PopularQuery]) -> list[str]:
@@ -199,3 +210,29 @@ def test_popular_queries_list_ties_in_code_point_order_on_every_backend(store: S
     expected = sorted(" ".join(q.casefold().split()) for q in queries)
     assert texts(store.popular_queries("vpn", 10)) == expected
     assert texts(store.popular_queries("vpn", 3)) == expected[:3]
+
+
+def test_two_clicks_on_one_result_at_once_count_once(store: Store) -> None:
+    """A double click sends two at the same moment. SQLite lets one write at a
+    time; on PostgreSQL the second looked for the first before that one had
+    committed, found none and counted a second view."""
+    search_id = store.log_search(search())
+    engine = sql(store).engine
+    inserted = threading.Event()
+
+    def hold_the_first(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO click_events") and not inserted.is_set():
+            inserted.set()
+            time.sleep(0.5)  # not yet committed while the second click comes in
+
+    event.listen(engine, "after_cursor_execute", hold_the_first)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            click = ClickEvent(search_id=search_id, article_id="it/vpn", rank=1, ts=T0)
+            first = pool.submit(store.log_click, click)
+            assert inserted.wait(10)
+            second = pool.submit(store.log_click, click)
+            assert second.result(timeout=30) == first.result(timeout=30)
+    finally:
+        event.remove(engine, "after_cursor_execute", hold_the_first)
+    assert len(store.click_events()) == 1
