@@ -18,6 +18,7 @@ from kb.validators import (
     ensure_text,
     ensure_unit,
     ensure_utc,
+    normal_name,
     set_normalised,
     utc_now,
 )
@@ -197,8 +198,8 @@ def search_event(
     filters: dict[str, Any] = {}
     if source:
         filters["source"] = source
-    if query.department:
-        filters["department"] = query.department
+    if query.department:  # composed, as the ids it names are stored (0018, 0023)
+        filters["department"] = normal_name(query.department)
     if query.tags:
         filters["tags"] = list(query.tags)
     return SearchEvent(

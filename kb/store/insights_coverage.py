@@ -7,14 +7,15 @@ would count what is left of it (nothing, or the hours after the cutoff), so
 every rebuild of the rollups recomputes only the days from
 `first_complete_day` on and keeps the earlier ones as they were rolled up.
 The purge records its cutoff in `insights_state` (`PURGE_MARK`, seconds since
-the epoch).
+the epoch); a database purged before the mark existed has it inferred by
+migration `0023_insights_sessions`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from kb.store.schema import insights_days, insights_state
 
@@ -59,15 +60,3 @@ def kept_days(conn: Connection) -> tuple[date | None, list[date]]:
     d = insights_days
     query = select(d.c.day).where(d.c.day < first).group_by(d.c.day).order_by(d.c.day)
     return first, list(conn.execute(query).scalars())
-
-
-def inferred_cutoff(conn: Connection, first_event: datetime | None) -> datetime | None:
-    """For a database purged before the mark was kept: the oldest event still
-    stored, when rolled-up days reach back before its day (its own day may
-    have lost the hours before it, so it counts as incomplete)."""
-    if first_event is None:
-        return None
-    oldest = conn.execute(select(func.min(insights_days.c.day))).scalar()
-    if oldest is None or oldest >= first_event.astimezone(UTC).date():
-        return None
-    return first_event

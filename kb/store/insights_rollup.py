@@ -64,8 +64,8 @@ class _DayTally:
     figures: dict[str, dict[str, int]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(int))
     )
-    # Which browsers searched (the day's sessions), and which filed a request from
-    # one of their searches, per department ('*': anywhere that day).
+    # Which accounts searched (the day's sessions: one person, one day), and which
+    # filed a request from one of their searches, per department ('*': anywhere).
     people: defaultdict[str, set[str]] = field(default_factory=_people_sets)
     requested: defaultdict[str, set[str]] = field(default_factory=_people_sets)
     # Which accounts searched: the people of a period. A browser id is no person
@@ -78,7 +78,7 @@ class _DayTally:
     articles: dict[str, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0, 0])
     )
-    # Per person: the department their ask form suggested from (None: never used it),
+    # Per account: the department their ask form suggested from (None: never used it),
     # whether they opened a suggestion, whether any of their searches became a request.
     sessions: dict[str, list[Any]] = field(
         default_factory=lambda: defaultdict(lambda: [None, False, False])
@@ -86,8 +86,6 @@ class _DayTally:
 
     def add(self, row: Row[Any]) -> None:
         dept = row.department or ""
-        if row.user_id:
-            self._add_person(row, dept)
         articles = self.articles
         for article in dict.fromkeys(row.result_ids[:_FIRST_PAGE]):
             articles[article][0] += 1
@@ -100,6 +98,7 @@ class _DayTally:
             account = row.person or row.user_id
             self.accounts[dept].add(account)
             self.accounts["*"].add(account)
+            self._add_session(account, row, dept)
         else:
             f["signed_out_searches"] += 1
         f["answered"] += bool(row.answered)
@@ -121,17 +120,18 @@ class _DayTally:
         if who:
             q.people.add(who)
 
-    def _add_person(self, row: Row[Any], dept: str) -> None:
-        user = row.user_id
-        session = self.sessions[user]
+    def _add_session(self, account: str, row: Row[Any], dept: str) -> None:
+        """The day's search session of `account`: one person, one day (a browser
+        is no person: one person may use two, two people may share one)."""
+        session = self.sessions[account]
         if (row.filters or {}).get("source") == "ask":
             session[0] = session[0] if session[0] is not None else dept
             session[1] = session[1] or bool(row.clicked)
         session[2] = session[2] or bool(row.requested)
         for key in (dept, "*"):
-            self.people[key].add(user)
+            self.people[key].add(account)
             if row.requested:
-                self.requested[key].add(user)
+                self.requested[key].add(account)
 
 
 def touched_days(conn: Connection, marks: dict[str, int]) -> set[date]:

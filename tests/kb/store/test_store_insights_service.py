@@ -310,3 +310,33 @@ def test_value_streams_time_each_task_from_ready_to_done(
         "Laptop", 1, 28.0)  # fmt: skip
     assert [s["workflow"] for s in service.value_streams(service.period(), "it")] == ["onboarding"]
     assert service.value_streams(service.period(), "facilities") == []
+
+
+def _browse(store: Store, browser: str, account: str = "") -> int:
+    """A search from `browser`, by `account` (signed out without one)."""
+    return store.log_search(
+        SearchEvent(
+            query="vpn", answered=False, user=browser, person=account, signed_in=bool(account),
+            lang="en", department="it", result_ids=["it/a.md"], ts=NOW - timedelta(days=1),
+        )
+    )  # fmt: skip
+
+
+def test_self_service_counts_a_person_s_day_not_a_browser(
+    store: Store, service: InsightsService
+) -> None:
+    """One person on a phone and a laptop is one session, two people sharing a
+    browser are two, and a signed-out browser is nobody's session."""
+    _browse(store, "phone", "account-anna")
+    asked = _browse(store, "laptop", "account-anna")
+    store.create_request(
+        Request(requester="anna", query="vpn", department="it", search_id=asked, created=NOW)
+    )
+    _browse(store, "kiosk", "account-bob")
+    _browse(store, "kiosk", "account-carl")
+    _browse(store, "cafe")
+    service.store.refresh()
+    data = service.overview(service.period()).as_dict()
+    # Browsers would say 3 of 4 (phone, kiosk, cafe): people say 2 of 3 (bob, carl).
+    assert service.store.sessions(service.period().since, service.period().until) == 3
+    assert data["self_service_rate"] == round(2 / 3, 4)
