@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from kb.content.markdown_article import parse_article
 from kb.content import markdown_text
+from kb.content.markdown_article import parse_article
 from kb.content.markdown_text import RenderTimeout, render_html
 from kb.content.scanner import scan_content
 from kb.errors import ContentError
@@ -119,6 +120,31 @@ def test_the_article_keeps_its_sanitised_html() -> None:
 
 
 def test_off_the_main_thread_the_time_taken_decides() -> None:
-    """A timer cannot interrupt another thread's renderer; its time still counts."""
+    """A render that is not stopped (a thread with a tracer of its own) is still
+    judged by the time it took."""
+
+    def traced() -> str:
+        sys.settrace(lambda *_: None)
+        try:
+            return render_html("[" * 1_500, 0.01)
+        finally:
+            sys.settrace(None)
+
     with pytest.raises(RenderTimeout):
-        within(60, lambda: render_html("[" * 1_500, 0.01))
+        within(60, traced)
+
+
+def test_off_the_main_thread_the_budget_stops_the_renderer_too() -> None:
+    """No timer signal reaches another thread, and the web app's index worker is
+    one: it renders the files changed on disk after each browser edit, so
+    8,000 `[` in one department's file (a megabyte: hours) held it, and every
+    department's edits waited to be searchable. A trace function of that
+    thread stops the renderer at the budget, and is gone afterwards."""
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        within(120, lambda: render_html(BRACKETS, 0.2))
+    assert time.monotonic() - started < 5
+    assert within(10, lambda: (render_html("**fine**", 0.2), sys.gettrace())) == (
+        "<p><strong>fine</strong></p>",
+        None,
+    )
