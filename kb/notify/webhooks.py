@@ -52,7 +52,11 @@ def sign(secret: str | bytes, body: bytes) -> str:
 
 def verify_signature(secret: str | bytes, body: bytes, header: str | None) -> bool:
     """True when `header` is the signature of `body` under `secret` (constant time)."""
-    return header is not None and hmac.compare_digest(sign(secret, body), header.strip())
+    if header is None:
+        return False
+    # As bytes: `compare_digest` refuses text outside ASCII with a TypeError.
+    sent = header.strip().encode("utf-8", "surrogatepass")
+    return hmac.compare_digest(sign(secret, body).encode("ascii"), sent)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -56,7 +56,12 @@ def check_csrf() -> Response | None:
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and not request.is_json:
         sent = request.form.get(CSRF_FIELD)
-    if isinstance(expected, str) and sent and hmac.compare_digest(sent, expected):
+    # Compared as bytes: `compare_digest` refuses text outside ASCII with a TypeError.
+    if (
+        isinstance(expected, str)
+        and sent
+        and hmac.compare_digest(sent.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
+    ):
         return None
     details = {"csrf": "missing" if not sent else "mismatch"}
     if is_api_request():

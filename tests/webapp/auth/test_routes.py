@@ -187,6 +187,19 @@ def test_signed_in_forms_carry_the_token(client: FlaskClient) -> None:
     assert response.status_code == 303
 
 
+@pytest.mark.usefixtures("people")
+def test_a_token_that_is_not_ascii_is_refused_not_a_server_error(client: FlaskClient) -> None:
+    """The token was compared with `hmac.compare_digest` on text, which raises
+    for characters outside ASCII: a form field or an `X-CSRF-Token` header of
+    `é` answered 500 (and logged a traceback) instead of refusing the call."""
+    sign_in_as(client, "emma")
+    response = client.post("/articles/hr/sick-leave.md/feedback", data={"csrf_token": "é"})
+    assert response.status_code == 403
+    response = client.post("/api/feedback", json={}, headers={"X-CSRF-Token": "\u00e9"})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["details"] == {"csrf": "mismatch"}
+
+
 def test_visitors_need_no_token(client: FlaskClient) -> None:
     html = text_of(client.get("/articles/hr/sick-leave.md"))
     assert form_token(html) == "" and 'name="csrf-token"' not in html
