@@ -50,8 +50,17 @@ class Setting:
     def env_var(self) -> str:
         return "KB_" + self.name.upper()
 
-    def check(self, value: Any) -> Any:
-        """`value` as this setting's type; a `ConfigError` naming what is allowed."""
+    def check(self, value: Any, where: str = "") -> Any:
+        """`value` as this setting's type; a `ConfigError` naming what is allowed
+        (and `where` the value was set: a file, a variable, an option)."""
+        try:
+            return self._checked(value)
+        except ConfigError as exc:
+            if not where:
+                raise
+            raise ConfigError(f"{where}: {exc.message}") from None
+
+    def _checked(self, value: Any) -> Any:
         typed = self._typed(value)
         if self.choices:
             typed = typed.strip().lower()
@@ -80,7 +89,8 @@ class Setting:
                 pass
         elif kind is str and isinstance(value, str | int | float | Path):
             return str(value)
-        raise ConfigError(f"setting {self.name} must be a {kind.__name__}, got {value!r}")
+        article = "an" if kind is int else "a"
+        raise ConfigError(f"setting {self.name} must be {article} {kind.__name__}, got {value!r}")
 
     def describe(self) -> str:
         """The help text with the allowed values, as `kb settings` prints it."""
@@ -127,5 +137,12 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"settings file {path} does not exist") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
-    table: dict[str, Any] = data.get("kb", data)
-    return table
+    except OSError as exc:  # unreadable: permissions, a folder, an I/O error
+        raise ConfigError(
+            f"settings file {path} cannot be read: {exc.strerror or exc}; check KB_SETTINGS "
+            "or --settings and the file's permissions"
+        ) from None
+    table = data.get("kb", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"settings file {path}: [kb] must be a table of settings")
+    return dict(table)

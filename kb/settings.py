@@ -352,30 +352,36 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
     ) -> Settings:
         """Defaults, then the settings file, the environment and `overrides`."""
         env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
+        # Each value with where it was set: a bad one's error names its source.
+        values: dict[str, tuple[Any, str]] = {}
         path = Path(file) if file else Path(env.get("KB_SETTINGS", "kb.toml"))
         if file or "KB_SETTINGS" in env or path.exists():
-            values.update(_read_file(path))
+            where = f"settings file {path}"
+            for name, value in read_toml(path).items():
+                values[setting_named(name, where).name] = (value, where)
         for s in SETTINGS:
             if s.env_var in env:
-                values[s.name] = env[s.env_var]
+                values[s.name] = (env[s.env_var], f"environment variable {s.env_var}")
         for key, value in (overrides or {}).items():
             if value is not None:
-                values[setting_named(key).name] = value
-        return cls(**values)
+                name = setting_named(key, "the command line").name
+                values[name] = (value, f"--set {name}=...")
+        return cls(**{name: _BY_NAME[name].check(*found) for name, found in values.items()})
 
 
 SETTINGS: tuple[Setting, ...] = rows_of(Settings)
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
-def setting_named(name: str) -> Setting:
-    """The row of setting `name`; a `ConfigError` listing the known ones otherwise."""
+def setting_named(name: str, where: str = "") -> Setting:
+    """The row of setting `name`; a `ConfigError` listing the known ones (and
+    saying `where` the name was found) otherwise."""
     try:
         return _BY_NAME[name]
     except KeyError:
         raise ConfigError(
-            f"unknown setting {name!r}; known settings: {', '.join(sorted(_BY_NAME))}"
+            f"{where + ': ' if where else ''}unknown setting {name!r}; known settings: "
+            f"{', '.join(sorted(_BY_NAME))}"
         ) from None
 
 
@@ -390,7 +396,3 @@ def parse_assignment(text: str) -> tuple[str, str]:
 def settings_table() -> list[str]:
     """The Markdown table of every setting (`kb settings`, `docs/settings.md`)."""
     return markdown_table(SETTINGS)
-
-
-def _read_file(path: Path) -> dict[str, Any]:
-    return {setting_named(name).name: value for name, value in read_toml(path).items()}

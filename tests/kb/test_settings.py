@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ def test_defaults_file_environment_and_overrides(tmp_path: Path) -> None:
 
 
 def test_bad_values_are_reported_with_the_setting_name(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="rrf_k must be a int, got 'many'"):
+    with pytest.raises(ConfigError, match="rrf_k must be an int, got 'many'"):
         Settings.load(environ={"KB_RRF_K": "many"})
     with pytest.raises(ConfigError, match="unknown setting 'colour'"):
         Settings.load({"colour": "blue"}, environ={})
@@ -52,7 +53,7 @@ def test_a_wrong_choice_or_range_fails_at_start_naming_what_is_allowed(tmp_path:
         Settings.load({"max_k": 5000}, environ={})
     with pytest.raises(ConfigError, match="answer_threshold must be at most 1, got '1.5'"):
         Settings.load(environ={"KB_ANSWER_THRESHOLD": "1.5"})
-    with pytest.raises(ConfigError, match="smtp_port must be a int"):
+    with pytest.raises(ConfigError, match="smtp_port must be an int"):
         Settings().replace(smtp_port=[25])
     # Choices are read without regard to case or surrounding space.
     assert Settings.load(environ={"KB_FUSION": " RRF "}).fusion == "rrf"
@@ -93,3 +94,55 @@ def test_the_documented_table_is_the_generated_one() -> None:
     assert "\n".join(settings_table()) in doc, (
         "docs/settings.md is out of date: paste the output of `kb settings` into it"
     )
+
+
+def test_a_bad_value_or_name_says_where_it_was_set(tmp_path: Path) -> None:
+    file = tmp_path / "kb.toml"
+    file.write_text("[kb]\nmax_k = 'lots'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^settings file {file}: setting max_k must be an int"):
+        Settings.load(environ={"KB_SETTINGS": str(file)})
+    file.write_text("[kb]\ncolour = 'blue'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"^settings file {file}: unknown setting 'colour'"):
+        Settings.load(environ={"KB_SETTINGS": str(file)})
+    with pytest.raises(ConfigError, match="^environment variable KB_MAX_K: setting max_k must"):
+        Settings.load(environ={"KB_MAX_K": "lots"})
+    with pytest.raises(ConfigError, match=r"^--set max_k=\.\.\.: setting max_k must be at least"):
+        Settings.load({"max_k": "0"}, environ={})
+    with pytest.raises(ConfigError, match="^the command line: unknown setting 'colour'"):
+        Settings.load({"colour": "blue"}, environ={})
+
+
+def test_an_unreadable_settings_file_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "kb.toml"
+    folder.mkdir()  # KB_SETTINGS names a folder: no option check stands in front of it
+    done = CliRunner().invoke(main, ["settings"], env={"KB_SETTINGS": str(folder)})
+    assert done.exit_code == 1
+    assert done.output.startswith(f"Error: settings file {folder} cannot be read: ")
+    assert len(done.output.strip().splitlines()) == 1
+    (tmp_path / "list.toml").write_text("kb = [1, 2]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[kb\] must be a table"):
+        Settings.load(environ={"KB_SETTINGS": str(tmp_path / "list.toml")})
+
+
+# Variables the operator's pages name that are not settings: the settings
+# file itself, per-department webhook secrets, HAProxy's addresses
+# (deploy/haproxy.cfg), and switches of the test suite.
+NOT_SETTINGS = {"KB_SETTINGS", "KB_LISTEN", "KB_STATS_LISTEN", "KB_AUTHORING_NODE"}
+NOT_SETTINGS_PATTERN = re.compile(r"KB_(NODE\d+|WEBHOOK_SECRET_\w*|\w+_FACTORY|SKIP_POSTGRES)")
+
+
+def test_every_variable_and_setting_the_docs_name_exists() -> None:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    pages += sorted(p for p in (ROOT / "deploy").rglob("*") if p.is_file())
+    known = {s.env_var for s in SETTINGS}
+    names = {s.name for s in SETTINGS}
+    wrong = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for var in set(re.findall(r"\bKB_[A-Z0-9_]+", text)):
+            if var not in known | NOT_SETTINGS and not NOT_SETTINGS_PATTERN.fullmatch(var):
+                wrong.append(f"{page.relative_to(ROOT)}: {var}")
+        for name in set(re.findall(r"\bsettings? `([a-z0-9_]+)`", text)):
+            if name not in names:
+                wrong.append(f"{page.relative_to(ROOT)}: setting {name}")
+    assert not wrong, f"the docs name settings that do not exist: {wrong}"
