@@ -22,9 +22,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import tarfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +41,16 @@ INFO = "backup.json"
 DATABASE = "database.jsonl.gz"
 CONTENT = "content.tar.gz"
 SNAPSHOT = "snapshot"
+# A snapshot folder's name as the indexer makes it (and nothing that could
+# lead out of the index folder, such as `..` or a slash).
+_SNAPSHOT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+
+Progress = Callable[[str], None]
+"""Told what a backup or restore is about to do (the CLI prints it on a terminal)."""
+
+
+def _quiet(_step: str) -> None:
+    pass
 
 
 @dataclass
@@ -72,7 +84,9 @@ def _open_store(settings: Settings) -> Any:
     return store_from_settings(settings)
 
 
-def create_backup(settings: Settings, target: Path, include_index: bool = True) -> BackupReport:
+def create_backup(
+    settings: Settings, target: Path, include_index: bool = True, progress: Progress = _quiet
+) -> BackupReport:
     """Write a backup of the database, the content folder and the current
     snapshot into `target` (a new or empty folder)."""
     from indexer import snapshot
@@ -85,6 +99,7 @@ def create_backup(settings: Settings, target: Path, include_index: bool = True) 
     report = BackupReport(folder=str(target))
     info: dict[str, Any] = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
 
+    progress("backing up the database")
     store = _open_store(settings)
     try:
         database = export_database(store.engine, target / DATABASE)
@@ -96,11 +111,8 @@ def create_backup(settings: Settings, target: Path, include_index: bool = True) 
     content = settings.content_path
     if not content.is_dir():
         raise ConfigError(f"content folder {content} does not exist; check content_dir")
-    with tarfile.open(target / CONTENT, "w:gz") as tar:
-        for path in sorted(content.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                tar.add(path, arcname=path.relative_to(content).as_posix(), recursive=False)
-                report.content_files += 1
+    progress(f"packing the content folder {content}")
+    report.content_files = _pack_content(content, target / CONTENT)
     info["content"] = {"files": report.content_files, "sha256": _sha256(target / CONTENT)}
 
     name = snapshot.current_name(settings.index_path)
@@ -108,6 +120,7 @@ def create_backup(settings: Settings, target: Path, include_index: bool = True) 
         report.notes.append("no index snapshot was published yet; run `kb index` after a restore")
         info["snapshot"] = None
     else:
+        progress(f"copying index snapshot {name}")
         source = snapshot.snapshots_dir(settings.index_path) / name
         copy = target / SNAPSHOT / name
         copy.mkdir(parents=True)
@@ -132,8 +145,20 @@ def create_backup(settings: Settings, target: Path, include_index: bool = True) 
     return report
 
 
+def _pack_content(content: Path, archive: Path) -> int:
+    """The content folder's files (links left out) into `archive`; how many."""
+    count = 0
+    with tarfile.open(archive, "w:gz") as tar:
+        for path in sorted(content.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                tar.add(path, arcname=path.relative_to(content).as_posix(), recursive=False)
+                count += 1
+    return count
+
+
 def read_info(source: Path) -> dict[str, Any]:
-    """The backup's description, after checking every part against its checksum."""
+    """The backup's description, after checking that this version can restore
+    it and every part against its checksum."""
     try:
         info = json.loads((source / INFO).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -142,8 +167,10 @@ def read_info(source: Path) -> dict[str, Any]:
         ) from None
     except ValueError as exc:
         raise ConfigError(f"{source / INFO} is not valid JSON: {exc}") from None
-    if info.get("format") != FORMAT:
-        raise ConfigError(f"{source} is a backup of format {info.get('format')}, not {FORMAT}")
+    if not isinstance(info, dict) or info.get("format") != FORMAT:
+        found = info.get("format") if isinstance(info, dict) else None
+        raise ConfigError(f"{source} is a backup of format {found}, not {FORMAT}")
+    _check_description(source, info)
     for part, key in ((DATABASE, "database"), (CONTENT, "content")):
         path = source / part
         if not path.is_file() or _sha256(path) != info[key]["sha256"]:
@@ -154,28 +181,67 @@ def read_info(source: Path) -> dict[str, Any]:
     return dict(info)
 
 
-def restore_backup(settings: Settings, source: Path, replace: bool = False) -> BackupReport:
+def _check_description(source: Path, info: dict[str, Any]) -> None:
+    """Refuse a `backup.json` that was edited or cut short, or that a newer
+    version of spoc-kb wrote, before anything is changed."""
+    from kb.store.migrate import known_revisions
+
+    where = source / INFO
+    try:
+        checksums = [str(info[key]["sha256"]) for key in ("database", "content")]
+        revisions = [str(r) for r in info["database"].get("revisions") or []]
+        snap = info.get("snapshot")
+        name = None if snap is None else str(snap["name"])
+        if snap is not None:
+            bool(snap["files_included"])
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(
+            f"{where} lacks {exc} or is not shaped as a backup's description; the backup is "
+            "damaged, use another one"
+        ) from None
+    if not all(re.fullmatch(r"[0-9a-f]{64}", c) for c in checksums):
+        raise ConfigError(f"{where} holds a malformed checksum; the backup is damaged")
+    if name is not None and not _SNAPSHOT_NAME.fullmatch(name):
+        raise ConfigError(
+            f"{where} names the snapshot {name!r}, which is no snapshot folder's name; the "
+            "backup is damaged, use another one"
+        )
+    newer = sorted(set(revisions) - known_revisions())
+    if newer:
+        raise ConfigError(
+            f"{source} was made by a newer version of spoc-kb (database schema revision "
+            f"{', '.join(newer)}); restore it with that version or a later one"
+        )
+
+
+def restore_backup(
+    settings: Settings, source: Path, replace: bool = False, progress: Progress = _quiet
+) -> BackupReport:
     """Bring database, content folder and index back from a backup folder."""
     from indexer import snapshot
     from kb.backup.database import import_database
 
     started = time.perf_counter()
+    progress(f"checking the backup {source}")
     info = read_info(source)
     report = BackupReport(folder=str(source))
     snap = info.get("snapshot") or None
     if snap:
         _verify_snapshot(source / SNAPSHOT / snap["name"], bool(snap["files_included"]))
 
+    progress("restoring the database")
     store = _open_store(settings)
     try:
         report.rows = import_database(store.engine, source / DATABASE, replace=replace)
     finally:
         store.close()
 
+    progress(f"restoring the content folder {settings.content_path}")
     report.content_files = _restore_content(source / CONTENT, settings.content_path, report)
 
     if snap and snap["files_included"]:
         name = snap["name"]
+        progress(f"publishing index snapshot {name}")
         index_dir = settings.index_path
         with snapshot.IndexLock(index_dir):
             target = snapshot.snapshots_dir(index_dir) / name

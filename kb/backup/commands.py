@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
+
+
+def _steps(as_json: bool) -> Callable[[str], None]:
+    """Each step on stderr while a person watches; nothing for scripts and logs."""
+    if as_json or not sys.stderr.isatty():
+        return lambda _step: None
+    return lambda step: click.echo(f"{step}...", err=True)
 
 
 def _print(report: dict[str, object], as_json: bool, verb: str) -> None:
@@ -45,7 +54,7 @@ def backup_command(
     from kb.backup.archive import create_backup
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
-    report = create_backup(settings, folder, include_index=not no_index)
+    report = create_backup(settings, folder, include_index=not no_index, progress=_steps(as_json))
     _print(report.as_dict(), as_json, "backed up")
 
 
@@ -73,7 +82,7 @@ def restore_command(
     from kb.backup.archive import restore_backup
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
-    report = restore_backup(settings, folder, replace=replace)
+    report = restore_backup(settings, folder, replace=replace, progress=_steps(as_json))
     _print(report.as_dict(), as_json, "restored")
 
 

@@ -54,6 +54,11 @@ def head_revisions() -> set[str]:
     return set(_scripts().get_heads())
 
 
+def known_revisions() -> set[str]:
+    """Every revision of this version's migrations, old ones included."""
+    return {rev.revision for rev in _scripts().walk_revisions()}
+
+
 def current_revisions(connection: Connection) -> set[str]:
     """The revisions the database is at (empty for a new database)."""
     return set(MigrationContext.configure(connection).get_current_heads())
@@ -87,8 +92,7 @@ def upgrade(engine: Engine, lock_sql: str | None = None) -> bool:
 
 
 def _refuse_unknown(current: set[str], heads: set[str]) -> None:
-    known = {rev.revision for rev in _scripts().walk_revisions()}
-    unknown = current - known
+    unknown = current - known_revisions()
     if unknown:
         raise StoreError(
             f"the database schema is at revision {', '.join(sorted(unknown))}, which this "
