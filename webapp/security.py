@@ -63,12 +63,22 @@ def _same_origin_posts() -> None:
         return  # not a browser, or one too old to say; nothing to compare
     # Hosts only: behind a proxy that ends TLS the app sees http while the
     # browser says https, and no other site can claim our host name.
-    if urlsplit(origin).netloc != request.host:
+    if _host_of(origin) != request.host:
         raise PermissionDenied(
             f"posts from {origin} are not accepted; use the form on this site",
             details={"origin": origin},
             key="other_origin",
         )
+
+
+def _host_of(origin: str) -> str | None:
+    """The host (and port) an Origin header names; None when it does not parse."""
+    try:
+        parts = urlsplit(origin)
+        parts.port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        return None
+    return parts.netloc
 
 
 def sent_by_another_site() -> bool:

@@ -41,6 +41,20 @@ def test_cross_site_posts_are_refused(client: FlaskClient) -> None:
     error_of(response, 403, "forbidden")
 
 
+@pytest.mark.parametrize("origin", ["http://[::1", "http://[kb.example", "https://x:99999"])
+def test_an_origin_that_does_not_parse_is_refused_not_a_server_error(
+    client: FlaskClient, origin: str
+) -> None:
+    """`urlsplit` raises `ValueError` for such an Origin header: every POST,
+    signed in or not, answered 500 and logged a traceback."""
+    response = client.post(
+        "/api/feedback",
+        json={"article_id": "hr/sick-leave.md", "helpful": True},
+        headers={"Origin": origin},
+    )
+    error_of(response, 403, "forbidden")
+
+
 def test_health_reports_snapshot_articles_and_store(
     client: FlaskClient, settings: Settings
 ) -> None:
