@@ -11,9 +11,11 @@
 * Internal notes (and internal attachments) belong to the owning queue: agents
   of a value-stream task's department see the request and its visible
   history, not what the owning department noted for itself.
-* A duplicate merged into another request takes no more replies or files
-  (`refuse_merged`); its requester, a watcher of the other request since the
-  merge, replies there.
+* A duplicate merged into another request is closed for good: it takes no
+  more replies, internal notes or files (`refuse_merged`), and its status,
+  assignee, queue and tasks stay as the merge left them
+  (`refuse_merged_change`); its requester, a watcher of the other request
+  since the merge, replies there, and its agents work that one.
 * Admins may do everything.
 * Someone who may not see a request is told it does not exist (`hidden`), so
   request numbers reveal nothing.
@@ -101,8 +103,8 @@ class RequestPermissions:
 
     view: bool
     is_requester: bool
-    work: bool  # agent of the request's queue: status, resolve, assign, reassign
-    internal_notes: bool  # agents of its queue: read and write internal notes
+    work: bool  # agent of the request's queue: reads all of it, in the agents' words
+    internal_notes: bool  # agents of its queue: write internal notes (not on a merged one)
     statuses: frozenset[RequestStatus]  # status moves allowed now (resolving included)
     reopen: bool  # take a resolved or closed request back to in_progress
     close: bool
@@ -115,6 +117,8 @@ class RequestPermissions:
     reply: bool = False  # visible replies: the requester, agents of its queue or tasks
     # Whose request was merged into this one: they reply here as its requester does.
     joined: bool = False
+    assign: bool = False  # assign or unassign it: agents of its queue, unless merged
+    reassign: bool = False  # move it to another queue: agents of its queue, unless merged
 
     @property
     def resolve(self) -> bool:
@@ -132,13 +136,17 @@ def permissions_for(
     a requester reopens only within `window`; `merged_requesters` filed the
     duplicates merged into it).
 
-    A merged duplicate takes no more replies or files: its conversation goes on
-    in the request it was merged into. Its requester, made a watcher of that one
+    A merged duplicate takes no more replies, notes or files, and no status move,
+    assignment or move to another queue: its conversation and its work go on in
+    the request it was merged into. Its requester, made a watcher of that one
     by the merge, replies there (as long as they still watch it)."""
     departments = list(task_departments)
     work = works_queue(actor, request.department)
     requester = is_requester(actor, request)
-    if work:
+    merged = request.merged_into is not None
+    if merged:
+        statuses: frozenset[RequestStatus] = frozenset()
+    elif work:
         statuses = TRANSITIONS[request.status]
     elif requester:
         statuses = requester_moves(request, window)
@@ -150,12 +158,12 @@ def permissions_for(
     owns = owns_content(actor, request.department)
     task_agent = any(works_queue(actor, d) for d in departments)
     joined = actor.username in request.watchers and actor.username in set(merged_requesters)
-    talks = (requester or work or task_agent or joined) and request.merged_into is None
+    talks = (requester or work or task_agent or joined) and not merged
     return RequestPermissions(
         view=can_view(actor, request, departments),
         is_requester=requester,
         work=work,
-        internal_notes=work,
+        internal_notes=work and not merged,
         statuses=frozenset(statuses),
         reopen=_S.IN_PROGRESS in statuses and not request.status.is_open,
         close=_S.CLOSED in statuses,
@@ -166,7 +174,9 @@ def permissions_for(
         joined=joined,
         rate=requester and request.resolved_at is not None and request.merged_into is None,
         watch=requester or work or task_agent,
-        merge=work and request.status.is_open and request.merged_into is None,
+        merge=work and request.status.is_open and not merged,
+        assign=work and not merged,
+        reassign=work and not merged,
     )
 
 
@@ -194,9 +204,10 @@ def require_view(user: User, request: Request, task_departments: Iterable[str] =
 
 
 def refuse_merged(request: Request, what: str) -> None:
-    """409 for a reply or files sent to a merged duplicate: they would stay where
-    nobody working the other request reads them. Nothing is saved; the message
-    names the request to write on (its number is on the duplicate's page already)."""
+    """409 for a reply, an internal note or files sent to a merged duplicate: they
+    would stay where nobody working the other request reads them. Nothing is
+    saved; the message names the request to write on (its number is on the
+    duplicate's page already)."""
     if request.merged_into is None:
         return
     raise ConflictError(
@@ -205,6 +216,25 @@ def refuse_merged(request: Request, what: str) -> None:
         "its answer comes",
         details={"request": request.id, "reason": "merged", "into": request.merged_into},
         key="reply_merged",
+        values={"id": request.id, "into": request.merged_into},
+    )
+
+
+def refuse_merged_change(request: Request, what: str) -> None:
+    """409 for a change of a merged duplicate's status, assignee, queue or tasks
+    (by anyone, its requester and agents alike): it stays closed, as the merge
+    left it, so that one request carries the work and the answer. Reopening it
+    would leave two open requests for one question; assigning or moving it
+    would put a request nobody works on in a queue. Nothing is changed; the
+    message names the request to work on."""
+    if request.merged_into is None:
+        return
+    raise ConflictError(
+        f"request {request.id} was merged into request {request.merged_into} and stays "
+        f"closed; its {what} cannot change. Nothing was changed: work on request "
+        f"{request.merged_into}",
+        details={"request": request.id, "reason": "merged", "into": request.merged_into},
+        key="change_merged",
         values={"id": request.id, "into": request.merged_into},
     )
 
@@ -249,14 +279,6 @@ def require_status_move(
     if is_requester(user, request):
         if target in requester_moves(request, window) or target is _S.CLOSED:
             return
-        if target is _S.IN_PROGRESS and request.merged_into is not None:
-            raise PermissionDenied(
-                f"request {request.id} was merged into request {request.merged_into}, "
-                "where its answer comes; follow that one",
-                details={"request": request.id, "reason": "merged", "into": request.merged_into},
-                key="reopen_merged",
-                values={"id": request.id, "into": request.merged_into},
-            )
         if target is _S.IN_PROGRESS and not request.status.is_open and window is not None:
             raise PermissionDenied(
                 f"{user.username} may reopen request {request.id} only within {window.days} "
@@ -289,6 +311,7 @@ def require_attach(user: User, request: Request, allowed: bool) -> None:
 
 
 def require_internal_notes(user: User, request: Request, allowed: bool) -> None:
+    refuse_merged(request, "internal notes")
     if not allowed:
         raise PermissionDenied(
             f"{user.username} may not write internal notes on request {request.id}: "

@@ -167,6 +167,7 @@ class TaskWork:
             )
         if not permissions.works_queue(actor, task.department):
             permissions.require_queue(actor, task.department)
+        permissions.refuse_merged_change(request, "tasks")
         if task.status.is_finished:
             raise ConflictError(
                 f"task {task_id} of request {request.id} is already {task.status.value}",

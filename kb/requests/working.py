@@ -131,6 +131,7 @@ class RequestWork:
         self, actor: User, target: RequestStatus, note: str, *, by_rule: bool = False
     ) -> Change:
         def change(request: Request, now: datetime) -> Step:
+            permissions.refuse_merged_change(request, "status")
             # Agents of a task's department work their task, not the request's status.
             is_agent = permissions.works_queue(actor, request.department)
             if not by_rule:
@@ -156,6 +157,7 @@ class RequestWork:
 
         def change(request: Request, now: datetime) -> Step:
             permissions.require_agent(actor, request, "resolve")
+            permissions.refuse_merged_change(request, "status")
             self.tasks.refuse_open_tasks(request)
             check_transition(request.status, _S.RESOLVED)
             return resolved(actor, request, now, resolution)
@@ -171,6 +173,7 @@ class RequestWork:
 
         def change(request: Request, now: datetime) -> Step:
             permissions.require_agent(actor, request, "assign")
+            permissions.refuse_merged_change(request, "assignee")
             assigned = name
             if name is not None:
                 # In any letter case, as sign-in takes it; stored as the account spells it.
@@ -208,6 +211,7 @@ class RequestWork:
 
         def change(request: Request, now: datetime) -> Step:
             permissions.require_agent(actor, request, "reassign")
+            permissions.refuse_merged_change(request, "queue")
             if target == request.department:
                 raise ConflictError(
                     f"request {request.id} is already in the {target} queue",

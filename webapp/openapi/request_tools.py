@@ -81,6 +81,8 @@ SCHEMAS: dict[str, Any] = {
                     "rate",
                     "watch",
                     "merge",
+                    "assign",
+                    "reassign",
                 )
             },  # fmt: skip
         },

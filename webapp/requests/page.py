@@ -72,8 +72,9 @@ class RequestPage:
 
     @property
     def agent_view(self) -> bool:
-        """The reader works the request (its queue or one of its tasks): agents' words."""
-        return self.allowed.internal_notes
+        """The reader works the request's queue: agents' words (also on a merged
+        duplicate, which takes no more notes)."""
+        return self.allowed.work
 
     @property
     def reopen_expired(self) -> bool:

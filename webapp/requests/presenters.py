@@ -149,6 +149,8 @@ def permissions_json(allowed: RequestPermissions) -> dict[str, Any]:
         "rate": allowed.rate,
         "watch": allowed.watch,
         "merge": allowed.merge,
+        "assign": allowed.assign,
+        "reassign": allowed.reassign,
     }
 
 

@@ -144,8 +144,9 @@ def test_a_duplicate_is_merged_with_its_history_kept(service: RequestService, st
     assert kinds == ["created", "merged"]
     # The duplicate's requester reads the answer on the first request, not reopening theirs.
     assert not service.permissions(OTHER, duplicate.id).reopen
-    # Refused for the merge, not for a reopen window that has not run out.
-    with pytest.raises(PermissionDenied, match=f"merged into request {first.id}") as refused:
+    # Refused for the merge (a conflict with its state, as for its agents), not for
+    # a reopen window that has not run out.
+    with pytest.raises(ConflictError, match=f"merged into request {first.id}") as refused:
         service.transition(OTHER, duplicate.id, "in_progress")
     assert refused.value.details["reason"] == "merged"
     service.resolve(IT_AGENT, first.id, "The gateway was replaced.")

@@ -55,9 +55,11 @@ def test_a_reply_on_a_merged_duplicate_is_refused_naming_the_request(
     # A watcher of the duplicate is told where the conversation went, too.
     with pytest.raises(ConflictError, match=f"write on request {target}"):
         service.comment(WATCHER, duplicate, "Me too")
+    # Nor does an internal note stay on it: the agents of the request merged into read
+    # that one's notes (`test_merged_changes`).
+    with pytest.raises(ConflictError, match=f"write on request {target}"):
+        service.comment(IT_AGENT, duplicate, "Merged after a call", visible_to_requester=False)
     assert store.entries(duplicate) == before
-    # Agents keep their internal notes on it.
-    service.comment(IT_AGENT, duplicate, "Merged after a call", visible_to_requester=False)
 
 
 def test_files_sent_to_a_merged_duplicate_are_refused(

@@ -141,6 +141,42 @@ def test_a_reply_to_a_merged_duplicate_in_the_api_names_where_to_write(
     assert store.entries(first)[-1].actor == "olga"
 
 
+def test_a_merged_duplicate_takes_no_note_or_change_in_the_api_or_on_its_page(
+    client: FlaskClient, store: Store
+) -> None:
+    """Its agents' internal notes, status moves and assignments are refused as a
+    reply is (409, `reason` merged, `into`); its page offers none of them."""
+    first = file(client)
+    duplicate = file(client, "olga", query="VPN keeps dropping")
+    api(client, "ivan", "post", f"/api/requests/{duplicate}/merge", into=first)
+    entries = store.entries(duplicate)
+    path = f"/api/requests/{duplicate}"
+    for method, sub, body in (
+        ("post", "/comments", {"text": "Called olga", "internal": True}),
+        ("patch", "", {"status": "in_progress"}),
+        ("patch", "", {"assignee": "ivan"}),
+        ("patch", "", {"department": "hr", "reason": "Payroll"}),
+    ):
+        refused = error_of(api(client, "ivan", method, path + sub, **body), 409, "conflict")
+        assert (refused["details"]["reason"], refused["details"]["into"]) == ("merged", first)
+        assert f"request #{first}" in refused["message"]
+    allowed = api(client, "ivan", "get", path).get_json()["permissions"]
+    assert allowed["statuses"] == [] and allowed["work"] is True
+    assert not (allowed["internal_notes"] or allowed["assign"] or allowed["reassign"])
+    page = text_of(client.get(f"/requests/{duplicate}"))
+    for action in ("comment", "status", "assign", "assign-me", "reassign", "resolve", "merge"):
+        assert f'action="/requests/{duplicate}/{action}' not in page, action
+    # A page opened before the merge still posts its note: refused, the text kept.
+    token = sign_in_as(client, "ivan")
+    note = post_request_form(client, token, duplicate, "comment", text="Called", internal="1")
+    assert note.status_code == 409 and f"merged into request #{first}" in text_of(note)
+    assert ">Called</textarea>" in text_of(note)
+    assert store.entries(duplicate) == entries
+    # The request it went into is worked as before.
+    assigned = api(client, "ivan", "patch", f"/api/requests/{first}", assignee="ivan")
+    assert assigned.get_json()["assignee"] == "ivan"
+
+
 def test_merging_into_a_request_one_may_not_merge_into_keeps_the_note(
     client: FlaskClient, store: Store
 ) -> None:
