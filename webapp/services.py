@@ -152,7 +152,7 @@ class Services:
                     from kb.requests.service import RequestService
 
                     self._requests = RequestService.from_settings(
-                        self.settings, store, departments=self._read_departments()
+                        self.settings, store, departments=self.content_departments
                     )
                 service = self._requests
         return service
@@ -195,16 +195,18 @@ class Services:
 
     def content_departments(self) -> dict[str, Department]:
         """The departments of the content root's folders and department files, read
-        again when they change on disk: the names pages give them (requests are
-        routed to those read when the request side started); {} while the content root cannot be read (logged; read again on the
-        next call)."""
+        again when they change on disk: the names pages give them, and the
+        departments the request service routes to, assigns in and names (its
+        source: a department added, renamed or retitled needs no restart). While
+        the content root cannot be read, the last ones read ({} before any; logged
+        once, read again on the next call)."""
         try:
             return self._read_departments()
         except KbError as exc:
             if not self._departments_unread:
                 logger.warning("the departments cannot be read: %s", exc.message)
             self._departments_unread = True
-            return {}
+            return self._departments or {}
 
     def _read_departments(self) -> dict[str, Department]:
         """Read again when `departments_stamp` moved on (checked at most every

@@ -12,7 +12,10 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
   German) and to the queue addresses concerned, when e-mail is on.
 
 Building messages reads nothing and writes nothing: it is safe to run inside
-the transaction. A worker delivers them afterwards (`kb.notify.worker`).
+the transaction. The targets and department names may follow the content root
+(callables, as the web app's request service hands them in): `refresh` takes
+their current state, and the ledger calls it before a change's transaction
+begins, never inside it. A worker delivers them afterwards (`kb.notify.worker`).
 """
 
 from __future__ import annotations
@@ -58,18 +61,26 @@ class Notifier:
 
     def __init__(
         self,
-        config: NotifyConfig,
+        config: NotifyConfig | Callable[[], NotifyConfig],
         *,
-        department_names: Mapping[str, str] | None = None,
+        department_names: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         triage: str = DEFAULT_TRIAGE,
         language_of: Callable[[str], str] = request_language,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self.config = config
-        self._names = dict(department_names or {})
+        names = department_names or {}
+        self._config_source = config if callable(config) else (lambda: config)
+        self._names_source = names if callable(names) else (lambda: names)
         self._triage = triage
         self._language_of = language_of
         self._clock = clock
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Take the current targets and department names from their sources (a
+        department added or edited on disk since), outside any transaction."""
+        self.config = self._config_source()
+        self._names = dict(self._names_source())
 
     def requester_language(self, request: Request) -> str:
         """The language of the question (one mail is written in; en when unsure)."""

@@ -21,6 +21,7 @@ from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier
 from kb.records import Department
+from kb.requests.departments import DepartmentSource, following, source_of
 from kb.requests.sla import WorkingCalendar
 from kb.requests.workflows import WorkflowCatalog, load_workflows, workflows_path
 from kb.settings import Settings
@@ -49,14 +50,18 @@ def configured_service(
     settings: Settings,
     store: Store,
     *,
-    departments: Mapping[str, Department] | None = None,
+    departments: Mapping[str, Department] | DepartmentSource | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> RequestService:
-    """A `cls` built from the settings and the content root."""
+    """A `cls` built from the settings and the content root. Given a source of
+    departments, routing, due dates, department names and queue addresses follow
+    it; the value streams and the catalogue are read from the departments of now."""
     if departments is None:
         from kb.content.scanner import load_departments
 
         departments = load_departments(settings.content_path, settings.triage_department)
+    source = source_of(departments)
+    departments = source()
     path = workflows_path(settings.content_path, settings.workflows_file)
     known = [*departments, settings.triage_department]
     if settings.workflows_file or path.is_file():
@@ -68,14 +73,14 @@ def configured_service(
     )
     log_problems(problems)
     notifier = Notifier(
-        NotifyConfig.from_settings(settings, departments),
-        department_names={slug: d.name for slug, d in departments.items()},
+        following(source, lambda found: NotifyConfig.from_settings(settings, found)),
+        department_names=following(source, lambda found: {s: d.name for s, d in found.items()}),
         triage=settings.triage_department,
         clock=clock,
     )
     return cls(
         store,
-        departments=departments,
+        departments=source,
         workflows=workflows,
         catalogue=catalogue,
         calendar=WorkingCalendar.from_settings(settings),

@@ -3,18 +3,54 @@
 A request's queue is one of the departments of the content root or the
 central triage queue (default targets). Due dates count the department's
 targets in working hours (`kb.requests.sla`).
+
+The departments may be a fixed mapping or a `DepartmentSource`, asked again at
+each use: the web app hands in the one that reads the content root again when a
+department folder or file changed on disk (`webapp.services`), so a department
+added, renamed or retitled while the app runs is routed to, assigned and named
+without a restart. `following` keeps what is built from the departments (the
+notification targets) current the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from kb.errors import ValidationError
 from kb.records import Department, Targets
 from kb.requests.sla import WorkingCalendar
 from kb.validators import normal_name
+
+DepartmentSource = Callable[[], Mapping[str, Department]]
+T = TypeVar("T")
+
+
+def source_of(departments: Mapping[str, Department] | DepartmentSource) -> DepartmentSource:
+    """`departments` as a source: a fixed mapping always answers itself."""
+    if callable(departments):
+        return departments
+    fixed = dict(departments)
+    return lambda: fixed
+
+
+def following(
+    source: DepartmentSource, build: Callable[[Mapping[str, Department]], T]
+) -> Callable[[], T]:
+    """`build` of the current departments, built again only when the source answers
+    another mapping than last time (it keeps its mapping while nothing changed on
+    disk), so a department added or edited reaches what is built from them."""
+    last: list[tuple[Mapping[str, Department], T]] = []
+
+    def current() -> T:
+        found = source()
+        if not last or last[0][0] is not found:
+            last[:] = [(found, build(found))]
+        return last[0][1]
+
+    return current
 
 
 @dataclass(frozen=True)
@@ -30,25 +66,31 @@ class Departments:
 
     def __init__(
         self,
-        departments: Mapping[str, Department],
+        departments: Mapping[str, Department] | DepartmentSource,
         *,
         triage: str = "triage",
         calendar: WorkingCalendar | None = None,
         route_threshold: float = 0.35,
     ) -> None:
-        self.by_slug = dict(departments)
+        self.source = source_of(departments)
         self.triage = triage
         self.calendar = calendar or WorkingCalendar()
         self.route_threshold = route_threshold
 
+    @property
+    def by_slug(self) -> dict[str, Department]:
+        """The departments as they are now (the source is asked each time)."""
+        return dict(self.source())
+
     def get(self, slug: str) -> Department:
         """A known department, or the triage queue (default targets)."""
         slug = normal_name(slug)
-        if slug in self.by_slug:
-            return self.by_slug[slug]
+        found = self.by_slug
+        if slug in found:
+            return found[slug]
         if slug == self.triage:
             return Department(slug=slug, name="Triage", targets=Targets())
-        known = ", ".join(sorted([*self.by_slug, self.triage]))
+        known = ", ".join(sorted([*found, self.triage]))
         raise ValidationError(
             f"unknown department {slug!r}; known: {known}",
             details={"field": "department", "value": slug},

@@ -125,7 +125,9 @@ class Ledger:
 
     def announcing(self, *topics: Topic, also: Announce | None = None) -> Announce:
         """What the store calls inside the transaction: the messages of `topics`
-        for the saved request and entry (and those of `also`)."""
+        for the saved request and entry (and those of `also`), to the targets
+        and department names of now (taken here, before the transaction)."""
+        self.notifier.refresh()
 
         def announce(request: Request, entry: RequestEntry) -> list[OutboxMessage]:
             out = [m for t in topics for m in self.notifier.messages(t, request, entry)]

@@ -11,7 +11,7 @@ through this facade: `Submissions` (filing), `RequestReader` (reading and
 queues), `RequestWork` (replies, status, resolving, assigning, moving),
 `TaskWork` (value-stream tasks) and `ArticleWork` (articles from answers),
 sharing a `Ledger` (load and save) and the `Departments` (lookup, due dates,
-routing).
+routing; given as a source, they follow the content root without a restart).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from kb.requests.articles import ArticleWork
 from kb.requests.attaching import AttachmentWork
 from kb.requests.bulk import BulkResult, BulkWork
 from kb.requests.canned import CannedReplies, FilledReply
-from kb.requests.departments import Departments, DueDates
+from kb.requests.departments import Departments, DepartmentSource, DueDates
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import Priority, RequestStatus
 from kb.requests.merging import MergeWork
@@ -65,7 +65,7 @@ class RequestService:
         self,
         store: Store,
         *,
-        departments: Mapping[str, Department],
+        departments: Mapping[str, Department] | DepartmentSource,
         workflows: WorkflowCatalog | None = None,
         catalogue: Catalogue | None = None,
         calendar: WorkingCalendar | None = None,
@@ -94,7 +94,7 @@ class RequestService:
         )
         self.notifier = notifier or Notifier(
             NotifyConfig(),
-            department_names=self.directory.names(),
+            department_names=self.directory.names,
             triage=triage_department,
             language_of=language_of,
             clock=clock,
@@ -126,12 +126,13 @@ class RequestService:
         settings: Settings,
         store: Store,
         *,
-        departments: Mapping[str, Department] | None = None,
+        departments: Mapping[str, Department] | DepartmentSource | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> RequestService:
         """The service as configured (`kb.requests.configured`): departments, value
         streams and the catalogue from the content root, attachments and
-        notifications from the settings."""
+        notifications from the settings. `departments` may be a source asked
+        again at each use (the web app's follows the content root)."""
         from kb.requests.configured import configured_service
 
         return configured_service(cls, settings, store, departments=departments, clock=clock)
