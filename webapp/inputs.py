@@ -23,6 +23,7 @@ error page still follows `hl` and the other parameters.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -100,7 +101,13 @@ def json_object(*fields: str) -> dict[str, Any]:
 
 def _refuse_nul(field: str, value: Any, *, json: bool = False) -> None:
     """A NUL character anywhere in `value` (strings, nested lists and objects), and
-    with `json` a lone surrogate (URLs and forms are decoded without them)."""
+    with `json` a lone surrogate (URLs and forms are decoded without them) or
+    NaN or Infinity, which Python's parser takes but JSON does not know (an
+    error quoting one would answer a body no strict JSON parser reads)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise invalid(
+            field, "is NaN or Infinity, which JSON does not know; send a number", key="not_finite"
+        )
     if isinstance(value, str):
         if "\x00" in value:
             raise invalid(
@@ -239,6 +246,15 @@ def text_field(
     value = data.get(name)
     if value is None and not required:
         return ""
+    if value is not None and not isinstance(value, str):
+        # Sent, but not as text: "please fill this in" would tell the caller a
+        # field they did send was missing.
+        raise invalid(
+            name,
+            f"must be a string, got {_type_name(value)}",
+            key="not_text",
+            expected="string",
+        )
     if not isinstance(value, str) or (required and not value.strip()):
         raise invalid(
             name,

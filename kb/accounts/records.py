@@ -22,6 +22,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from kb.validators import ensure_text, ensure_utc, normal_name, set_normalised, utc_now
 
+MAX_USERNAME_CHARS = 254  # the longest username: an e-mail address
 USERNAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}\Z")
 MIN_PASSWORD_CHARS = 8
 

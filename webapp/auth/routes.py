@@ -34,7 +34,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from kb.accounts.records import User
+from kb.accounts.records import MAX_USERNAME_CHARS, User
 from kb.accounts.service import authenticate
 from kb.errors import AuthenticationRequired, KbError, PermissionDenied, ValidationError
 from kb.settings import Settings
@@ -53,7 +53,6 @@ logger = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-MAX_USERNAME_CHARS = 254
 MAX_PASSWORD_CHARS = 1024
 
 

@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import MAX_USERNAME_CHARS
 from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging
@@ -237,7 +238,7 @@ def rate(request_id: int) -> Response:
 def watch(request_id: int) -> Response:
     """`{"username": "…"}` (default: the caller) starts watching the request."""
     data = json_object("username")
-    name = text_field(data, "username", required=False, max_chars=254) or None
+    name = text_field(data, "username", required=False, max_chars=MAX_USERNAME_CHARS) or None
     return jsonify(
         presenters.request_json(request_service().watch(require_user(), request_id, name))
     )
@@ -245,6 +246,8 @@ def watch(request_id: int) -> Response:
 
 @bp.delete("/requests/<int:request_id>/watchers/<username>")
 def unwatch(request_id: int, username: str) -> Response:
+    if len(username) > MAX_USERNAME_CHARS:  # no account has such a name: not echoed back
+        raise too_long("username", len(username), MAX_USERNAME_CHARS)
     changed = request_service().unwatch(require_user(), request_id, username)
     return jsonify(presenters.request_json(changed))
 

@@ -7,6 +7,7 @@ records here are what the views hand to `RequestService`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -69,6 +70,8 @@ def _confidence(raw: Any, field: str = "department_confidence") -> float | None:
         raise invalid(
             field, f"must be a number between 0 and 1, got {raw!r}", key="zero_to_one"
         ) from None
+    if not math.isfinite(value):  # "NaN" or "1e999" as text: no number JSON can answer
+        raise invalid(field, f"must be between 0 and 1, got {str(raw)[:40]!r}", key="zero_to_one")
     if not 0.0 <= value <= 1.0:
         raise invalid(
             field, f"must be between 0 and 1, got {value}", key="zero_to_one", value=value
