@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -11,20 +9,15 @@ import click
 if TYPE_CHECKING:
     from indexer.build import ProgressFactory, StageProgress
 
-from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
-
-
-def _bar(desc: str, total: int, unit: str) -> Callable[[int], None]:
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, leave=False)
-
-    def tick(n: int) -> None:
-        bar.update(n)
-        if bar.n >= total:
-            bar.close()
-
-    return tick
+from kb.cli.options import (
+    content_option,
+    echo_json,
+    index_option,
+    json_option,
+    on_terminal,
+    progress_bar,
+    settings_from,
+)
 
 
 def _progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress | None]:
@@ -33,8 +26,8 @@ def _progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress
         return None, None
     units = {"reading": "file", "metadata": "article"}
     return (
-        lambda total: _bar("embedding", total, "passage"),
-        lambda stage, total: _bar(stage, total, units.get(stage, "passage")),
+        lambda total: progress_bar("embedding", total, "passage"),
+        lambda stage, total: progress_bar(stage, total, units.get(stage, "passage")),
     )
 
 
@@ -73,7 +66,7 @@ def index_command(
     from indexer.build import IndexBuilder
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir, device=device)
-    progress, stages = _progress_bars(sys.stderr.isatty() and not as_json)
+    progress, stages = _progress_bars(on_terminal(as_json))
     builder = IndexBuilder(settings, progress=progress, stage_progress=stages)
     report = builder.run(full=full, wait_lock=wait_lock)
     _print(report.as_dict(), as_json)

@@ -390,7 +390,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise ConfigError(f"--set takes NAME=VALUE, got {text!r}")
-    return setting_named(name.strip()).name, value
+    return setting_named(name.strip(), "--set").name, value
 
 
 def settings_table() -> list[str]:

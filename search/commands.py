@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
+from kb.cli.options import (
+    content_option,
+    echo_json,
+    index_option,
+    json_option,
+    on_terminal,
+    progress_bar,
+    settings_from,
+)
 
 
 @click.command("search")
@@ -149,7 +157,16 @@ def eval_command(
     qrels = load_qrels(Path(qrels_file))
     engine = SearchEngine(settings)
     doc_id = ID_FORMS[id_form]
-    runs = run_queries(engine.search, queries, k=settings.max_k, doc_id=doc_id)
+    search = engine.search
+    if on_terminal(as_json) and queries:
+        tick = progress_bar("searching", len(queries), "query")
+
+        def search(query: Any) -> Any:
+            response = engine.search(query)
+            tick(1)
+            return response
+
+    runs = run_queries(search, queries, k=settings.max_k, doc_id=doc_id)
     langs = engine.document_languages()
     by_corpus_id = {doc_id(a): lang for a, lang in langs.items()}
     report = evaluate(

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from kb.cli.options import content_option, echo_json, index_option, json_option, settings_from
-
-
-def _steps(as_json: bool) -> Callable[[str], None]:
-    """Each step on stderr while a person watches; nothing for scripts and logs."""
-    if as_json or not sys.stderr.isatty():
-        return lambda _step: None
-    return lambda step: click.echo(f"{step}...", err=True)
+from kb.cli.options import (
+    content_option,
+    echo_json,
+    index_option,
+    json_option,
+    on_terminal,
+    settings_from,
+    steps,
+)
 
 
 def _print(report: dict[str, object], as_json: bool, verb: str) -> None:
@@ -54,7 +53,9 @@ def backup_command(
     from kb.backup.archive import create_backup
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
-    report = create_backup(settings, folder, include_index=not no_index, progress=_steps(as_json))
+    report = create_backup(
+        settings, folder, include_index=not no_index, progress=steps(on_terminal(as_json))
+    )
     _print(report.as_dict(), as_json, "backed up")
 
 
@@ -82,7 +83,7 @@ def restore_command(
     from kb.backup.archive import restore_backup
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
-    report = restore_backup(settings, folder, replace=replace, progress=_steps(as_json))
+    report = restore_backup(settings, folder, replace=replace, progress=steps(on_terminal(as_json)))
     _print(report.as_dict(), as_json, "restored")
 
 

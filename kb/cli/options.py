@@ -7,6 +7,7 @@ option decorators); this module imports no area, so it is safe for all.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,33 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def on_terminal(as_json: bool = False) -> bool:
+    """Whether a person watches stderr: progress is shown there, never to a
+    script, a timer's log or beside `--json` output."""
+    return not as_json and sys.stderr.isatty()
+
+
+def progress_bar(desc: str, total: int, unit: str) -> Callable[[int], None]:
+    """A progress bar on stderr; call it with the units done since the last call."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def tick(n: int) -> None:
+        bar.update(n)
+        if bar.n >= total:
+            bar.close()
+
+    return tick
+
+
+def steps(enabled: bool) -> Callable[[str], None]:
+    """Each step of long work told on stderr when `enabled` (see `on_terminal`)."""
+    if not enabled:
+        return lambda _step: None
+    return lambda step: click.echo(f"{step}...", err=True)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from kb.cli.options import echo_json, open_store, settings_from
+from kb.cli.options import echo_json, on_terminal, open_store, settings_from, steps
 from kb.insights.records import RollupRefresh
 from kb.insights.requests import topics_cell
 from kb.insights.trends import STEPS, TREND_COLUMNS, trend_steps
@@ -237,7 +237,7 @@ def refresh_command(ctx: click.Context, no_topics: bool) -> None:
 
     settings = settings_from(ctx)
     with open_store(settings) as store:
-        done, update = refresh(settings, store, topics=not no_topics)
+        done, update = refresh(settings, store, topics=not no_topics, progress=steps(on_terminal()))
     _echo_rollups(done)
     if update is not None:
         click.echo(

@@ -46,12 +46,17 @@ def topic_builder(settings: Settings, store: object) -> TopicBuilder:
 
 
 def refresh(
-    settings: Settings, store: object, *, topics: bool = True
+    settings: Settings,
+    store: object,
+    *,
+    topics: bool = True,
+    progress: Callable[[str], None] = lambda _step: None,
 ) -> tuple[RollupRefresh, TopicUpdate | None]:
     """Bring the rollups up to date, then (unless told not to) the gap topics
-    from the last `insights_gap_days` days. Returns (what the rollups did,
-    topic update)."""
+    from the last `insights_gap_days` days, telling `progress` each step.
+    Returns (what the rollups did, topic update)."""
     rollups = insights_store(store)
+    progress("rolling up the daily figures")
     days = rollups.refresh()
     complete_from, kept = rollups.kept_days()
     done = RollupRefresh(tuple(days), complete_from, tuple(kept))
@@ -60,6 +65,7 @@ def refresh(
     today = datetime.now(UTC).date()
     since = today - timedelta(days=settings.insights_gap_days)
     questions = rollups.questions(since, today + timedelta(days=1))
+    progress(f"grouping {len(questions)} failed questions into topics")
     return done, topic_builder(settings, store).update(questions)
 
 

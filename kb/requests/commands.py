@@ -126,7 +126,12 @@ def requests_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
 
 @requests.command("export")
 @click.option(
-    "--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv: one row per request, for spreadsheets; jsonl: one JSON object per line.",
 )
 @click.option(
     "--out",

@@ -93,3 +93,28 @@ def test_eval_writes_metrics_and_runs(cli, tmp_path: Path) -> None:  # type: ign
     assert answered[0]["answer"]["id"] == answered[0]["results"][0] or answered[0]["answer"]["id"]
     text = cli("eval", "--queries", str(queries), "--qrels", str(qrels))
     assert "success@3" in text.output and "routing" in text.output
+
+
+def test_eval_shows_its_progress_on_a_terminal_only(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.commands
+
+    queries = tmp_path / "queries.jsonl"
+    queries.write_text('{"_id": "a", "text": "annual leave"}\n{"_id": "b", "text": "VPN"}\n')
+    qrels = tmp_path / "qrels.tsv"
+    qrels.write_text("query-id\tcorpus-id\tscore\na\thr/annual-leave.md\t1\n", encoding="utf-8")
+    bars: list[tuple[str, int]] = []
+    ticks: list[int] = []
+
+    def bar(desc: str, total: int, unit: str):  # type: ignore[no-untyped-def]
+        bars.append((desc, total))
+        return ticks.append
+
+    monkeypatch.setattr(search.commands, "progress_bar", bar)
+    args = ("eval", "--queries", str(queries), "--qrels", str(qrels))
+    assert cli(*args).exit_code == 0 and not bars  # no terminal: no bar
+    monkeypatch.setattr(search.commands, "on_terminal", lambda as_json=False: not as_json)
+    assert cli(*args, "--json").exit_code == 0 and not bars  # --json: no bar either
+    assert cli(*args).exit_code == 0
+    assert bars == [("searching", 2)] and ticks == [1, 1]
