@@ -41,9 +41,13 @@ def page_url(
     endpoint: str, cursor: str | None = None, *, cursor_name: str = "cursor", **values: Any
 ) -> str:
     """This page's URL with its query arguments, at the page `cursor` names
-    (the first page without one) of the list paged by `cursor_name`."""
+    (the first page without one) of the list paged by `cursor_name`. Arguments
+    named like `url_for`'s own (`endpoint`, `_anchor`, `_scheme`…) or like a part
+    of the path (`department`) are left out: passed on they broke the page (500)."""
     args: dict[str, Any] = {
-        k: v for k, v in request.args.to_dict(flat=False).items() if k != cursor_name
+        k: v
+        for k, v in request.args.to_dict(flat=False).items()
+        if k != cursor_name and k != "endpoint" and not k.startswith("_") and k not in values
     }
     args[cursor_name] = cursor
     return url_for(endpoint, **values, **args)

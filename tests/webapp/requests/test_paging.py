@@ -116,3 +116,26 @@ def test_the_queue_pages_keep_its_filters_and_search(
     # The bulk form posts back to this page of the queue, with its filters.
     action = re.search(r'<form method="post" action="([^"]+)" class="bulk-form"[^>]*>', rest)
     assert action is not None and "status=new" in action[1] and "cursor=" in action[1]
+
+
+@pytest.mark.parametrize(
+    "argument", ["department=hr", "_anchor=x", "_method=POST", "_scheme=http", "endpoint=x"]
+)
+def test_an_argument_named_like_the_path_or_url_fors_own_is_left_out(
+    client: FlaskClient, settings: Settings, store: Store, argument: str
+) -> None:
+    """The page links were built by passing every query argument to `url_for`:
+    one named like a part of the path (`department` on a queue) or like one of
+    `url_for`'s own keywords answered 500. Such an argument is left out of the
+    links; the page is served."""
+    filed(settings, store, MINE_PAGE + 1)
+    sign_in_as(client, "ada")
+    for page in ("/requests/queue/it", "/requests/drafts/"):
+        assert client.get(f"{page}?{argument}").status_code == 200
+    sign_in_as(client, "emma")
+    response = client.get(f"/requests/?{argument}")
+    assert response.status_code == 200
+    older = next_link(text_of(response)) or ""
+    name = argument.split("=")[0]
+    assert "cursor=" in older
+    assert (f"{name}=" in older) is (name == "department")  # a filter of this page
