@@ -229,33 +229,42 @@ def restore_backup(
     if snap:
         _verify_snapshot(source / SNAPSHOT / snap["name"], bool(snap["files_included"]))
 
-    progress("restoring the database")
-    store = _open_store(settings)
-    try:
-        report.rows = import_database(store.engine, source / DATABASE, replace=replace)
-    finally:
-        store.close()
-
-    progress(f"restoring the content folder {settings.content_path}")
-    report.content_files = _restore_content(source / CONTENT, settings.content_path, report)
-
-    if snap and snap["files_included"]:
-        name = snap["name"]
-        progress(f"publishing index snapshot {name}")
-        index_dir = settings.index_path
-        with snapshot.IndexLock(index_dir):
-            target = snapshot.snapshots_dir(index_dir) / name
-            if not (target / snapshot.MANIFEST).is_file():
-                shutil.rmtree(target, ignore_errors=True)
-                shutil.copytree(source / SNAPSHOT / name, target)
-            snapshot.publish(index_dir, target)
-        report.snapshot = name
+    # The index lock first, before anything changes: an indexer at work now
+    # would otherwise stop the restore half-way, or index the content folder
+    # while it is swapped.
+    with snapshot.IndexLock(settings.index_path):
+        progress("restoring the database")
+        store = _open_store(settings)
+        try:
+            report.rows = import_database(store.engine, source / DATABASE, replace=replace)
+        finally:
+            store.close()
+        progress(f"restoring the content folder {settings.content_path}")
+        report.content_files = _restore_content(source / CONTENT, settings.content_path, report)
+        target = None
+        if snap and snap["files_included"]:
+            progress(f"publishing index snapshot {snap['name']}")
+            target = _publish(source / SNAPSHOT / snap["name"], settings.index_path)
+    if target is not None:
+        report.snapshot = target.name
         report.snapshot_files = len(snapshot.read_manifest(target).get(snapshot.FILES) or {})
         _push(settings, target, report)
     else:
         report.notes.append("no index files in the backup: run `kb index --full` now")
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _publish(copy: Path, index_dir: Path) -> Path:
+    """The backup's snapshot made current in `index_dir` (whose lock the caller holds)."""
+    from indexer import snapshot
+
+    target = snapshot.snapshots_dir(index_dir) / copy.name
+    if not (target / snapshot.MANIFEST).is_file():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(copy, target)
+    snapshot.publish(index_dir, target)
+    return target
 
 
 def _verify_snapshot(folder: Path, with_files: bool) -> None:

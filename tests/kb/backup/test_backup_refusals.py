@@ -13,10 +13,13 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from indexer import snapshot
 from kb.backup.archive import create_backup, restore_backup
-from kb.errors import ConfigError
+from kb.errors import ConfigError, IndexLockedError, StoreError
 from kb.settings import Settings
+from kb.store.factory import create_store
 from tests.kb.backup.test_backup import fill, place, tables
 from tests.support import run_kb
 
@@ -136,3 +139,31 @@ def test_steps_are_told_only_when_asked(tmp_path: Path) -> None:
     )
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["content_files"] == 2
+
+
+def test_a_restore_while_an_indexer_works_is_refused_before_anything_changes(
+    tmp_path: Path,
+) -> None:
+    source, backup = _backup(tmp_path)
+    before = tables(source.database_url)
+    (source.content_path / "it" / "vpn.md").write_text("edited since the backup\n")
+    with snapshot.IndexLock(source.index_path), pytest.raises(IndexLockedError, match="kb index"):
+        restore_backup(source, backup, replace=True)
+    assert tables(source.database_url) == before
+    assert (source.content_path / "it" / "vpn.md").read_text() == "edited since the backup\n"
+    assert not list(source.content_path.parent.glob("content.*"))
+    restore_backup(source, backup, replace=True)  # once the indexer is done
+    assert "Connect with MFA" in (source.content_path / "it" / "vpn.md").read_text()
+
+
+def test_a_restore_over_a_newer_installation_is_refused(tmp_path: Path) -> None:
+    source, backup = _backup(tmp_path)
+    store = create_store(source.database_url)
+    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_newer'"))
+    store.close()
+    (source.content_path / "it" / "vpn.md").write_text("written by the newer version\n")
+    with pytest.raises(StoreError, match="9999_newer.*newer spoc-kb"):
+        restore_backup(source, backup, replace=True)
+    assert (source.content_path / "it" / "vpn.md").read_text() == "written by the newer version\n"
+    assert snapshot.current_name(source.index_path) == "20260303T090000-aaaa"
