@@ -2,7 +2,8 @@
 
 `store` is a fresh, migrated store, once per backend: "sqlite" (a file under
 the test's tmp_path) and "postgresql" (a new database on the real PostgreSQL
-server of `tests.postgres`, shared by every test). `store_url` is
+server of `tests.postgres`, shared by every test, copied from one migrated
+once per session). `store_url` is
 the URL behind it, for tests that open the same database again or from other
 processes.
 """
@@ -26,8 +27,10 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def store_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh, empty database of the backend under test."""
-    yield from fresh_database_url(backend, request, tmp_path)
+    """The URL of a fresh database of the backend under test: empty, or, when
+    the test takes `store` too (which then only opens it), already migrated."""
+    migrated = "store" in request.fixturenames
+    yield from fresh_database_url(backend, request, tmp_path, migrated=migrated)
 
 
 @pytest.fixture
