@@ -43,6 +43,7 @@ from types import FrameType
 import markdown
 
 from kb.content.html_parsing import ArticleHTMLParser
+from kb.content.sanitize import DROPPED_WITH_CONTENT
 from kb.records import Section
 
 _TEMPLATE_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
@@ -54,7 +55,12 @@ _NAMED_TAG = re.compile(r"\{%-?\s*[A-Za-z_]\w*\s+[\"']([\w][\w-]*)[\"']\s*-?%\}"
 _RAW_TAG = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "li", "tr", "pre", "blockquote", "div", "br", "table", "dd", "dt"}
-_SKIP = {"script", "style"}
+# Elements whose text the page never shows: the sanitiser drops them with their
+# content (`kb.content.sanitize`), so their text is not indexed either, or a file
+# could plant words that search finds and answer cards quote, but no reader or
+# reviewer sees on the article. Void elements (`embed`, `frame`) hold no text and
+# have no end tag to close the skip.
+_SKIP = DROPPED_WITH_CONTENT - {"embed", "frame"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _EXTENSIONS = ["extra", "sane_lists"]
 

@@ -119,6 +119,21 @@ def test_the_article_keeps_its_sanitised_html() -> None:
         assert bad not in article.body_html
 
 
+def test_text_the_page_never_shows_is_never_indexed() -> None:
+    """The index read the text of elements the sanitiser drops with their content
+    (a `textarea`, `select`, `svg`, `math`, `object`, `iframe`…): a file could
+    plant words that search found and answer cards and snippets quoted, which no
+    reader, nor a reviewer looking at the preview, ever saw on the article. The
+    index holds what the page shows."""
+    hidden = ("textarea", "select", "noembed", "math", "applet", "svg", "object", "iframe")
+    body = "".join(f"<{tag}>payroll{n} </{tag}>\n\n" for n, tag in enumerate(hidden))
+    raw = f"# VPN\n\nUse the VPN.\n\n{body}<embed src=x>\n\nShown after it.\n".encode()
+    article, _ = parse_article(raw, "it/vpn.md")
+    indexed = " ".join(s.text for s in article.sections)
+    assert "payroll" not in indexed and "payroll" not in article.body_html
+    assert "Use the VPN." in indexed and "Shown after it." in indexed
+
+
 def test_off_the_main_thread_the_time_taken_decides() -> None:
     """A render that is not stopped (a thread with a tracer of its own) is still
     judged by the time it took."""
