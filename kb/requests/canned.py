@@ -48,14 +48,18 @@ class CannedReplies:
     def __init__(
         self,
         ledger: Ledger,
-        catalogue: Catalogue,
+        catalogue: Callable[[], Catalogue],
         departments: Departments,
         language_of: Callable[[str], str],
     ) -> None:
         self.ledger = ledger
-        self.catalogue = catalogue
+        self.current_catalogue = catalogue
         self.departments = departments
         self.language_of = language_of
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.current_catalogue()
 
     def for_request(self, actor: User, request_id: int, ui_lang: str = "en") -> list[FilledReply]:
         """The replies `actor` may use on the request (none for non-agents)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kb.attachments.factory import blob_store
 from kb.attachments.intake import AttachmentLimits, Intake
 from kb.catalogue.loading import load_catalogue, log_problems
+from kb.catalogue.types import Catalogue
 from kb.extract.base import Limits
 from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
@@ -68,10 +69,16 @@ def configured_service(
         workflows = load_workflows(path, known)
     else:
         workflows = WorkflowCatalog()
-    catalogue, problems = load_catalogue(
-        settings.content_path, departments, workflows.workflows.values()
-    )
-    log_problems(problems)
+
+    def catalogue_of(found: Mapping[str, Department]) -> Catalogue:
+        catalogue, problems = load_catalogue(settings.content_path, found, streams)
+        log_problems(problems)
+        return catalogue
+
+    streams = list(workflows.workflows.values())
+    # Read again when the departments are: their files hold the request types.
+    catalogue = following(source, catalogue_of)
+    catalogue()  # now: its problems are logged when the service starts
     notifier = Notifier(
         following(source, lambda found: NotifyConfig.from_settings(settings, found)),
         department_names=following(source, lambda found: {s: d.name for s, d in found.items()}),

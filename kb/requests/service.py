@@ -58,6 +58,19 @@ from kb.validators import utc_now
 __all__ = ["QueueItem", "RequestDetail", "RequestService", "TaskItem"]
 
 
+def _catalogue_source(
+    catalogue: Catalogue | Callable[[], Catalogue] | None, workflows: WorkflowCatalog
+) -> Callable[[], Catalogue]:
+    """The catalogue as a source asked at each use (the web app's follows the
+    department files); without one of its own, the value streams are the catalogue."""
+    if callable(catalogue):
+        return catalogue
+    fixed = catalogue or Catalogue(
+        {w.name: value_stream_type(w) for w in workflows.workflows.values()}
+    )
+    return lambda: fixed
+
+
 class RequestService:
     """Submitting, working and resolving requests."""
 
@@ -67,7 +80,7 @@ class RequestService:
         *,
         departments: Mapping[str, Department] | DepartmentSource,
         workflows: WorkflowCatalog | None = None,
-        catalogue: Catalogue | None = None,
+        catalogue: Catalogue | Callable[[], Catalogue] | None = None,
         calendar: WorkingCalendar | None = None,
         triage_department: str = "triage",
         route_threshold: float = 0.35,
@@ -82,10 +95,7 @@ class RequestService:
         self.clock = clock
         self.language_of = language_of
         self.workflows = workflows or WorkflowCatalog()
-        # Without a catalogue of its own, the value streams are the catalogue.
-        self.catalogue = catalogue or Catalogue(
-            {w.name: value_stream_type(w) for w in self.workflows.workflows.values()}
-        )
+        self.current_catalogue = _catalogue_source(catalogue, self.workflows)
         self.directory = Departments(
             departments,
             triage=triage_department,
@@ -115,9 +125,10 @@ class RequestService:
         self.watching = WatcherWork(self.ledger, store)
         self.merging = MergeWork(self.ledger, self.tasks)
         self.bulk_work = BulkWork(self.work)
-        self.canned = CannedReplies(self.ledger, self.catalogue, self.directory, language_of)
+        forms = self.current_catalogue
+        self.canned = CannedReplies(self.ledger, forms, self.directory, language_of)
         self.submissions = Submissions(
-            self.ledger, self.directory, self.workflows, self.tasks, language_of, self.catalogue
+            self.ledger, self.directory, self.workflows, self.tasks, language_of, forms
         )
 
     @classmethod
@@ -144,6 +155,11 @@ class RequestService:
             closer()
 
     # -- the organisation ----------------------------------------------------------
+    @property
+    def catalogue(self) -> Catalogue:
+        """The service catalogue as it is now."""
+        return self.current_catalogue()
+
     @property
     def departments(self) -> dict[str, Department]:
         return self.directory.by_slug

@@ -92,14 +92,18 @@ class Submissions:
         workflows: WorkflowCatalog,
         tasks: TaskWork,
         language_of: Callable[[str], str],
-        catalogue: Catalogue | None = None,
+        catalogue: Callable[[], Catalogue] | None = None,
     ) -> None:
         self.ledger = ledger
         self.departments = departments
         self.workflows = workflows
         self.tasks = tasks
         self.language_of = language_of
-        self.catalogue = catalogue or Catalogue()
+        self.current_catalogue = catalogue or Catalogue
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.current_catalogue()
 
     def submit(self, actor: User, sent: NewRequest) -> Request:
         """File a request (or, with `workflow`, a value-stream request with its tasks)."""
