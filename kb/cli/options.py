@@ -22,13 +22,22 @@ if TYPE_CHECKING:
 
 
 class KbGroup(click.Group):
-    """Turns domain errors into a clean message and exit status 1."""
+    """Turns domain errors, and the file system's (a folder that cannot be
+    written, a path through a file), into one line and exit status 1; with
+    `-v` a file system error keeps its traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except KbError as exc:
             raise click.ClickException(exc.message) from exc
+        except OSError as exc:
+            if ctx.params.get("verbose") or exc.filename is None:
+                raise
+            path = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+            raise click.ClickException(
+                f"{path}: {exc.strerror or exc}; check the path and its permissions"
+            ) from exc
 
 
 def content_option(f: Callable[..., Any]) -> Callable[..., Any]:

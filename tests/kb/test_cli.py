@@ -158,3 +158,16 @@ def test_every_command_line_the_docs_show_exists() -> None:
     ]
     assert not wrong, wrong
     assert _unknown_in("kb index --no-such") and _unknown_in("kb nosuch list")
+
+
+def test_a_file_system_error_is_one_line_and_its_traceback_only_with_v(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    shutil.copytree(FIXTURES, tmp_path / "content")
+    (tmp_path / "a-file").write_text("not a folder")
+    target = str(tmp_path / "a-file" / "backup")
+    done = CliRunner().invoke(main, ["backup", target], env=env)
+    assert done.exit_code == 1
+    assert done.stderr.startswith(f"Error: {target}: Not a directory; check the path")
+    assert len(done.stderr.strip().splitlines()) == 1
+    loud = CliRunner().invoke(main, ["-v", "backup", target], env=env)
+    assert isinstance(loud.exception, NotADirectoryError)
