@@ -4,6 +4,7 @@ does not write its content folder."""
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -110,3 +111,46 @@ class ContentReadOnlyError(ConflictError):
             key="content_read_only_at" if authoring_url else "content_read_only",
             values={"url": authoring_url},
         )
+
+
+# What the file system says when the content folder cannot take a write:
+# full (ENOSPC, EDQUOT, EFBIG) or not writable (read-only mount, permissions, EIO).
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_UNWRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO})
+
+
+class ContentUnwritableError(ConflictError):
+    """The content folder refused a write (disk full, read-only, no permission).
+
+    Nothing was changed: the temporary file is removed, the article's file on
+    disk is the old one and no version was recorded. 503, as for a read-only
+    node: the operator mends the folder and the same save then succeeds; the
+    editor shows the typed text again."""
+
+    status = 503
+    code = "content_unwritable"
+
+    def __init__(self, article_id: str, exc: OSError) -> None:
+        full = exc.errno in _FULL
+        why = "the disk is full" if full else "the folder is not writable"
+        super().__init__(
+            f"{article_id} could not be written to the content folder ({why}: "
+            f"{exc.strerror}); nothing was changed and the file on disk is as it was. "
+            "Keep your text, ask the operator to "
+            f"{'free space' if full else 'make the content folder writable'} and save again",
+            details={"id": article_id, "reason": "full" if full else "not_writable"},
+            key="content_full" if full else "content_unwritable",
+            values={"id": article_id},
+        )
+
+
+@contextmanager
+def writing(article_id: str) -> Iterator[None]:
+    """Writing `article_id` into the content folder: a full or unwritable folder
+    is a `ContentUnwritableError` that says so, never a bare `OSError` (a 500)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in _FULL or exc.errno in _UNWRITABLE:
+            raise ContentUnwritableError(article_id, exc) from exc
+        raise

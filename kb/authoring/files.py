@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
+from kb.authoring.errors import writing
 from kb.authoring.no_replace import rename_no_replace
 from kb.authoring.records import text_hash
 from kb.content.article_text import decode_text
@@ -286,7 +287,7 @@ def write_article(
     (`ValidationError`), whatever was checked before."""
     document = isinstance(text, bytes)
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
-    with article_folder(root, article_id, document=document) as (folder, name):
+    with article_folder(root, article_id, document=document) as (folder, name), writing(article_id):
         try:
             replace_in_folder(folder, name, raw, exclusive=exclusive)
         except _NotRegular:
@@ -348,8 +349,10 @@ def replace_in_folder(folder: int, name: str, data: bytes, *, exclusive: bool) -
 
 @contextmanager
 def edit_lock(root: Path) -> Iterator[None]:
-    """Hold the content root's edit lock (one writer at a time, all processes)."""
-    fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    """Hold the content root's edit lock (one writer at a time, all processes); a
+    content folder that is read-only or full says so before anything is read."""
+    with writing("the content folder's edit lock"):
+        fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
