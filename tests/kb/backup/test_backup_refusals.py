@@ -16,11 +16,14 @@ import pytest
 from sqlalchemy import text
 
 from indexer import snapshot
+from kb.accounts.service import add_user
 from kb.backup.archive import create_backup, restore_backup
 from kb.errors import ConfigError, IndexLockedError, StoreError
+from kb.requests.records import Request
 from kb.settings import Settings
 from kb.store.factory import create_store
-from tests.kb.backup.test_backup import fill, place, tables
+from tests.kb.backup.test_backup import files, fill, place, tables
+from tests.snapshots import FIRST, make_snapshot
 from tests.support import run_kb
 
 
@@ -167,3 +170,42 @@ def test_a_restore_over_a_newer_installation_is_refused(tmp_path: Path) -> None:
         restore_backup(source, backup, replace=True)
     assert (source.content_path / "it" / "vpn.md").read_text() == "written by the newer version\n"
     assert snapshot.current_name(source.index_path) == "20260303T090000-aaaa"
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_a_restore_over_changes_brings_back_what_was_backed_up(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'kb.db'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        name, url = server.create_database()
+        request.addfinalizer(lambda: server.drop_database(name))
+    source = place(tmp_path, "source", url)
+    fill(source)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    before = tables(url)
+    content = files(source.content_path)
+    # Changes after the backup: an account, a request, an edited and a new
+    # article, a newer snapshot.
+    store = create_store(url)
+    try:
+        add_user(store, "zoe", "admin")
+        store.create_request(Request(requester="zoe", query="late", department="it"))
+    finally:
+        store.close()
+    (source.content_path / "it" / "vpn.md").write_text("---\ntitle: VPN\n---\nChanged.\n")
+    (source.content_path / "it" / "new.md").write_text("---\ntitle: New\n---\nNew.\n")
+    make_snapshot(source.index_path, "20260304T090000-bbbb", FIRST)
+    assert tables(url) != before
+
+    restore_backup(source, backup, replace=True)
+    assert tables(url) == before
+    assert files(source.content_path) == content
+    assert snapshot.current_name(source.index_path) == "20260303T090000-aaaa"
+    kept = list(source.content_path.parent.glob("content.before-restore-*"))
+    assert len(kept) == 1 and (kept[0] / "it" / "new.md").is_file()  # the changed folder, aside
