@@ -12,6 +12,7 @@ setting for one run.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 import click
@@ -66,9 +67,19 @@ def settings_command(ctx: click.Context, as_json: bool) -> None:
     """Show every setting: its value now, or its type, default, variable and meaning."""
     current: Settings = ctx.obj
     if as_json:
-        echo_json(current.as_dict())
+        echo_json(_shown(current))
         return
     click.echo("\n".join(settings_table()))
+
+
+def _shown(settings: Settings) -> dict[str, object]:
+    """The values in force, secrets hidden: the output is pasted into tickets
+    and chats; whether a secret is set is all it says of it."""
+    values = settings.as_dict()
+    if values["secret_key"]:
+        values["secret_key"] = "(set)"
+    values["database_url"] = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", values["database_url"])
+    return values
 
 
 for _area in (

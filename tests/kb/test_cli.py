@@ -171,3 +171,16 @@ def test_a_file_system_error_is_one_line_and_its_traceback_only_with_v(tmp_path:
     assert len(done.stderr.strip().splitlines()) == 1
     loud = CliRunner().invoke(main, ["-v", "backup", target], env=env)
     assert isinstance(loud.exception, NotADirectoryError)
+
+
+def test_settings_json_shows_no_secret(tmp_path: Path) -> None:
+    env = {
+        **_env(tmp_path),
+        "KB_SECRET_KEY": "s3cr3t-signing-key",
+        "KB_DATABASE_URL": "postgresql://kb:pa55word@db.internal/kb",
+    }
+    done = CliRunner().invoke(main, ["settings", "--json"], env=env)
+    shown = json.loads(done.stdout)
+    assert "s3cr3t" not in done.stdout and "pa55word" not in done.stdout
+    assert shown["secret_key"] == "(set)"
+    assert shown["database_url"] == "postgresql://kb:***@db.internal/kb"
