@@ -95,6 +95,9 @@ def create_backup(
     started = time.perf_counter()
     if target.exists() and any(target.iterdir()):
         raise ConfigError(f"backup folder {target} is not empty; give a new folder")
+    content = settings.content_path
+    if not content.is_dir():  # checked first: a failed backup leaves no folder behind
+        raise ConfigError(f"content folder {content} does not exist; check content_dir")
     target.mkdir(parents=True, exist_ok=True)
     report = BackupReport(folder=str(target))
     info: dict[str, Any] = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
@@ -108,9 +111,6 @@ def create_backup(
     report.rows = database["rows"]
     info["database"] = {**database, "sha256": _sha256(target / DATABASE)}
 
-    content = settings.content_path
-    if not content.is_dir():
-        raise ConfigError(f"content folder {content} does not exist; check content_dir")
     progress(f"packing the content folder {content}")
     report.content_files = _pack_content(content, target / CONTENT)
     info["content"] = {"files": report.content_files, "sha256": _sha256(target / CONTENT)}
@@ -169,7 +169,10 @@ def read_info(source: Path) -> dict[str, Any]:
         raise ConfigError(f"{source / INFO} is not valid JSON: {exc}") from None
     if not isinstance(info, dict) or info.get("format") != FORMAT:
         found = info.get("format") if isinstance(info, dict) else None
-        raise ConfigError(f"{source} is a backup of format {found}, not {FORMAT}")
+        raise ConfigError(
+            f"{source} is a backup of format {found}; this version of spoc-kb restores "
+            f"format {FORMAT}: restore it with the version that made it"
+        )
     _check_description(source, info)
     for part, key in ((DATABASE, "database"), (CONTENT, "content")):
         path = source / part

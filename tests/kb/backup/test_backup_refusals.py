@@ -209,3 +209,14 @@ def test_a_restore_over_changes_brings_back_what_was_backed_up(
     assert snapshot.current_name(source.index_path) == "20260303T090000-aaaa"
     kept = list(source.content_path.parent.glob("content.before-restore-*"))
     assert len(kept) == 1 and (kept[0] / "it" / "new.md").is_file()  # the changed folder, aside
+
+
+def test_a_backup_of_another_format_or_without_content_is_refused(tmp_path: Path) -> None:
+    source, backup = _backup(tmp_path)
+    _edit(backup, {"format": 2})
+    with pytest.raises(ConfigError, match="format 2; this version of spoc-kb restores format 1"):
+        restore_backup(source, backup, replace=True)
+    missing = source.replace(content_dir=str(tmp_path / "no-content"))
+    with pytest.raises(ConfigError, match="content folder .*no-content does not exist"):
+        create_backup(missing, tmp_path / "never")
+    assert not (tmp_path / "never").exists()
