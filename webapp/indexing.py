@@ -5,7 +5,9 @@ When a content owner saves, publishes or retires an article in the browser,
 thread per web process (started on the first change): it waits a moment for
 more changes, then runs one incremental `IndexBuilder` pass, which publishes
 a new snapshot that every worker of the node switches to on its next search.
-Changes that arrive during a pass are coalesced into the next one. The
+Changes that arrive during a pass are coalesced into the next one; a pass
+that finds the index folder locked by another (a second web process, `kb
+index`) is tried again shortly, keeping its changes. The
 builder uses the search engine's own embedding model when both are the same
 model, so the web process does not load a second copy.
 
@@ -23,12 +25,14 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from kb.errors import KbError
+from kb.errors import IndexLockedError, KbError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 QUIET_SECONDS = 0.05
+# How long to wait before trying again while another pass holds the index folder.
+LOCKED_RETRY_SECONDS = 0.5
 
 
 class Builder(Protocol):
@@ -116,6 +120,14 @@ class IndexWorker:
                     len(batch),
                     getattr(report, "snapshot", None),
                 )
+            except IndexLockedError as exc:
+                # Another pass holds the folder (a second web process, `kb index`):
+                # it may have read the folder before this change, so run again after it.
+                logger.info("index worker: the index is busy, trying again: %s", exc.message)
+                with self._idle:
+                    self._pending |= batch
+                self._wake.set()
+                self._stop.wait(LOCKED_RETRY_SECONDS)
             except KbError as exc:
                 self.last_error = exc.message
                 logger.error("index worker: the index was not updated: %s", exc.message)
