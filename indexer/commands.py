@@ -69,17 +69,18 @@ def index_command(
     progress, stages = _progress_bars(on_terminal(as_json))
     builder = IndexBuilder(settings, progress=progress, stage_progress=stages)
     report = builder.run(full=full, wait_lock=wait_lock)
-    _print(report.as_dict(), as_json)
+    # With --watch, one report per pass: --json prints each on one line (JSON Lines).
+    _print(report.as_dict(), as_json, lines=watch)
     if watch:
         from indexer.watch import watch_content
 
-        watch_content(builder, lambda r: _print(r.as_dict(), as_json))
+        watch_content(builder, lambda r: _print(r.as_dict(), as_json, lines=True))
     ctx.exit(1 if report.errors and not watch else 0)
 
 
-def _print(report: dict[str, object], as_json: bool) -> None:
+def _print(report: dict[str, object], as_json: bool, lines: bool = False) -> None:
     if as_json:
-        echo_json(report)
+        echo_json(report, lines=lines)
         return
     for kind in ("warning", "error"):
         for line in report[f"{kind}s"]:  # type: ignore[attr-defined]

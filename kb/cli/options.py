@@ -67,8 +67,10 @@ def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
     return base.replace(**overrides)
 
 
-def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+def echo_json(data: Any, lines: bool = False) -> None:
+    """`data` as JSON on stdout: indented, or on one line (`lines`) where a
+    command prints one object after another (JSON Lines)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=None if lines else 2, default=str))
 
 
 def on_terminal(as_json: bool = False) -> bool:

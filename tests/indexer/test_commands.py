@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from indexer.commands import _print
@@ -39,3 +41,12 @@ def test_each_problem_names_its_severity_once(capsys: pytest.CaptureFixture[str]
         "error: hr/c.md:3: bad front matter",
         "error: the lock is held",
     ]
+
+
+def test_watching_with_json_prints_one_line_per_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    for _ in range(2):
+        _print(_report([], ["error: hr/c.md:3: bad front matter"]), as_json=True, lines=True)
+    out = capsys.readouterr()
+    passes = [json.loads(line) for line in out.out.splitlines()]
+    assert len(passes) == 2 and passes[0]["errors"] == ["error: hr/c.md:3: bad front matter"]
+    assert out.err == ""
