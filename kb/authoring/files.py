@@ -25,7 +25,7 @@ import os
 import re
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path, PurePosixPath
 
@@ -278,18 +278,34 @@ def holds(root: Path, article_id: str, content_hash: str, max_bytes: int) -> boo
     return text is not None and text_hash(text) == content_hash
 
 
+class ChangedMeanwhile(Exception):
+    """The file no longer holds the text the save was based on: it was edited on
+    disk (no kb writer: they share the edit lock) while the save was checked."""
+
+
 def write_article(
-    root: Path, article_id: str, text: str | bytes, *, exclusive: bool = False
+    root: Path,
+    article_id: str,
+    text: str | bytes,
+    *,
+    exclusive: bool = False,
+    based_on: tuple[str, int] | None = None,
 ) -> None:
     """Replace (or, `exclusive`, create) `article_id`'s file with `text` (the bytes
     of a document, whose id then names one), in its folder as `article_folder`
     opens it: no folder on the way and not the file itself may be a symbolic link
-    (`ValidationError`), whatever was checked before."""
+    (`ValidationError`), whatever was checked before. `based_on` (content hash,
+    `max_bytes`): the file must still hold that text just before it is replaced,
+    else `ChangedMeanwhile` and nothing is written."""
     document = isinstance(text, bytes)
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
+
+    def unchanged() -> bool:
+        return based_on is None or holds(root, article_id, *based_on)
+
     with article_folder(root, article_id, document=document) as (folder, name), writing(article_id):
         try:
-            replace_in_folder(folder, name, raw, exclusive=exclusive)
+            replace_in_folder(folder, name, raw, exclusive=exclusive, unchanged=unchanged)
         except _NotRegular:
             raise _link_refused(article_id) from None
 
@@ -310,7 +326,14 @@ class _NotRegular(Exception):
     """The name to replace is a link, a folder or another thing not a regular file."""
 
 
-def replace_in_folder(folder: int, name: str, data: bytes, *, exclusive: bool) -> None:
+def replace_in_folder(
+    folder: int,
+    name: str,
+    data: bytes,
+    *,
+    exclusive: bool,
+    unchanged: Callable[[], bool] = lambda: True,
+) -> None:
     """Write `data` to a temporary file in the open `folder`, fsync it, then
     rename it over `name` (or, `exclusive`, rename it there only while the name
     is free, failing if another writer created it meanwhile) and fsync the folder. The temporary name is
@@ -333,6 +356,8 @@ def replace_in_folder(folder: int, name: str, data: bytes, *, exclusive: bool) -
             handle.flush()
             os.fchmod(fd, info.st_mode & 0o777 if info is not None else 0o644)
             os.fsync(fd)
+        if not unchanged():  # checked last, so that an edit on disk is hardly ever missed
+            raise ChangedMeanwhile(name)
         if exclusive:
             # Never a second name for the file, not even for a moment (`no_replace`).
             rename_no_replace(folder, tmp, name)

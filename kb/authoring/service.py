@@ -192,7 +192,9 @@ class AuthoringService:
             four_eyes.check_review(self.versions, actor, department, current, fields)
             if text == current.text:
                 return current
-            return self._record(actor, article_id, current.number + 1, text, action, message)
+            return self._record(
+                actor, article_id, current.number + 1, text, action, message, current
+            )
 
     def set_status(
         self,
@@ -356,6 +358,7 @@ class AuthoringService:
         text: str,
         action: Action,
         message: str,
+        based_on: ArticleVersion | None = None,
         *,
         exclusive: bool = False,
     ) -> ArticleVersion:
@@ -372,19 +375,17 @@ class AuthoringService:
                 ts=self.clock(),
             )
         )
+        expect = (based_on.content_hash, self.max_bytes) if based_on else None
         try:
-            write_article(self.root, article_id, text, exclusive=exclusive)
+            write_article(self.root, article_id, text, exclusive=exclusive, based_on=expect)
+        except files.ChangedMeanwhile:  # edited on disk meanwhile: a version of its own
+            self.versions.remove_version(article_id, number)
+            raise StaleEditError(article_id, number - 1, self._sync(article_id), text) from None
         except BaseException:
             self.versions.remove_version(article_id, number)
             raise
-        logger.info(
-            "authoring: %s %s %s (version %d, %s)",
-            actor.username,
-            action.value,
-            article_id,
-            number,
-            fields.status.value,
-        )
+        done = (actor.username, action.value, article_id, number, fields.status.value)
+        logger.info("authoring: %s %s %s (version %d, %s)", *done)
         if self.on_change is not None:
             try:
                 self.on_change(article_id)
