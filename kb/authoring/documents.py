@@ -347,9 +347,17 @@ class DocumentUploads:
     ) -> ArticleVersion:
         """A published version of `data`, then the file written (over the one `there`)."""
         by, published = actor.username, Status.PUBLISHED
+        found = self.versions.on_disk(article_id)  # as synced: edits on disk take no lock
         version = self.versions.add(article_id, data, by, action, published, message)
+        root, unchanged = self.authoring.root, lambda: self.versions.on_disk(article_id) == found
         try:
-            files.write_article(self.authoring.root, article_id, data, exclusive=not there)
+            files.write_article(root, article_id, data, exclusive=not there, unchanged=unchanged)
+        except files.ChangedMeanwhile:  # replaced on disk meanwhile: a version of its own
+            self.authoring.versions.remove_version(article_id, version.number)
+            self.versions.sync(article_id)
+            raise StaleDocumentError(
+                article_id, version.number - 1, self.versions.current(article_id)
+            ) from None
         except FileExistsError:
             self.authoring.versions.remove_version(article_id, version.number)
             raise ConflictError(

@@ -289,20 +289,16 @@ def write_article(
     text: str | bytes,
     *,
     exclusive: bool = False,
-    based_on: tuple[str, int] | None = None,
+    unchanged: Callable[[], bool] = lambda: True,
 ) -> None:
     """Replace (or, `exclusive`, create) `article_id`'s file with `text` (the bytes
     of a document, whose id then names one), in its folder as `article_folder`
     opens it: no folder on the way and not the file itself may be a symbolic link
-    (`ValidationError`), whatever was checked before. `based_on` (content hash,
-    `max_bytes`): the file must still hold that text just before it is replaced,
-    else `ChangedMeanwhile` and nothing is written."""
+    (`ValidationError`), whatever was checked before. `unchanged` says whether the
+    file still holds what the write was based on; asked just before the file is
+    replaced, a no is `ChangedMeanwhile` and nothing is written."""
     document = isinstance(text, bytes)
     raw = text if isinstance(text, bytes) else text.encode("utf-8")
-
-    def unchanged() -> bool:
-        return based_on is None or holds(root, article_id, *based_on)
-
     with article_folder(root, article_id, document=document) as (folder, name), writing(article_id):
         try:
             replace_in_folder(folder, name, raw, exclusive=exclusive, unchanged=unchanged)

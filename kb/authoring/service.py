@@ -375,9 +375,13 @@ class AuthoringService:
                 ts=self.clock(),
             )
         )
-        expect = (based_on.content_hash, self.max_bytes) if based_on else None
+
+        def unchanged() -> bool:
+            was = based_on.content_hash if based_on else ""
+            return not was or files.holds(self.root, article_id, was, self.max_bytes)
+
         try:
-            write_article(self.root, article_id, text, exclusive=exclusive, based_on=expect)
+            write_article(self.root, article_id, text, exclusive=exclusive, unchanged=unchanged)
         except files.ChangedMeanwhile:  # edited on disk meanwhile: a version of its own
             self.versions.remove_version(article_id, number)
             raise StaleEditError(article_id, number - 1, self._sync(article_id), text) from None
