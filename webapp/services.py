@@ -15,6 +15,7 @@ and `KB_STORE_FACTORY`, callables taking the `Settings`.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -67,6 +68,20 @@ def _default_engine(settings: Settings) -> Engine:
     return SearchEngine(settings, route_hints=store_routing_hints(settings))
 
 
+def _changed_at(path: Path) -> int:
+    """When the file at `path` was last written (link not followed); 0 without one."""
+    try:
+        return os.lstat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def _workflows_file(settings: Settings) -> Path:
+    from kb.requests.workflows import workflows_path
+
+    return workflows_path(settings.content_path, settings.workflows_file)
+
+
 def _default_store(settings: Settings) -> Store:
     from kb.store.factory import store_from_settings
 
@@ -96,6 +111,7 @@ class Services:
         self._departments: dict[str, Department] | None = None
         self._departments_unread = False  # logged once
         self._departments_stamp: tuple[int, ...] = ()
+        self._workflows_path = _workflows_file(settings)
         self._departments_checked = 0.0
         self.departments_check_seconds = 1.0
         self._builder_factory = builder_factory
@@ -209,16 +225,18 @@ class Services:
             return self._departments or {}
 
     def _read_departments(self) -> dict[str, Department]:
-        """Read again when `departments_stamp` moved on (checked at most every
-        `departments_check_seconds`): a department folder added, or its file
-        edited, while the worker runs shows its name without a restart."""
+        """Read again when `departments_stamp` or the value-stream file's time
+        moved on (checked at most every `departments_check_seconds`): a department
+        folder added, or its file edited, while the worker runs shows its name
+        without a restart; what the request service builds from the departments
+        (its catalogue and value streams) is built again with them."""
         from kb.content.files import departments_stamp
 
         settings = self.settings
         found, now = self._departments, time.monotonic()
         if found is not None and now - self._departments_checked < self.departments_check_seconds:
             return found
-        stamp = departments_stamp(settings.content_path)
+        stamp = (*departments_stamp(settings.content_path), _changed_at(self._workflows_path))
         if found is None or stamp != self._departments_stamp:
             from kb.content.scanner import load_departments
 

@@ -215,7 +215,8 @@ def check_catalogue(
 ) -> list[Problem]:
     """Every problem of the value-stream file and the catalogue (for `kb validate`):
     a value-stream file that does not load is an error (the request service
-    would not start), a broken request type a warning."""
+    would not start; edited while it runs, the last good value streams stay in
+    use until it is fixed), a broken request type a warning."""
     known = [*departments]
     path = workflows_path(root, workflows_file)
     workflows: Iterable[Workflow] = ()

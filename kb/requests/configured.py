@@ -9,6 +9,7 @@ here (`RequestService.from_settings`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from kb.attachments.factory import blob_store
 from kb.attachments.intake import AttachmentLimits, Intake
 from kb.catalogue.loading import load_catalogue, log_problems
 from kb.catalogue.types import Catalogue
+from kb.errors import ConfigError
 from kb.extract.base import Limits
 from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
@@ -32,6 +34,8 @@ from kb.validators import utc_now
 if TYPE_CHECKING:
     from kb.requests.service import RequestService
 
+logger = logging.getLogger(__name__)
+
 
 def _intake(settings: Settings) -> Intake:
     limits = Limits(
@@ -46,6 +50,37 @@ def _intake(settings: Settings) -> Intake:
     )
 
 
+def _value_streams(
+    settings: Settings,
+) -> Callable[[Mapping[str, Department]], WorkflowCatalog]:
+    """Reads the value-stream file for the departments given, each time they are
+    read again (the web app's departments are read again when a department file
+    or the value-stream file changed on disk). A file that does not load is an
+    error when nothing was read yet; later it is logged and the last good value
+    streams stay in use, so an edit with a mistake stops no request."""
+    last: list[WorkflowCatalog] = []
+
+    def read(found: Mapping[str, Department]) -> WorkflowCatalog:
+        path = workflows_path(settings.content_path, settings.workflows_file)
+        try:
+            if settings.workflows_file or path.is_file():
+                workflows = load_workflows(path, [*found, settings.triage_department])
+            else:
+                workflows = WorkflowCatalog()
+        except ConfigError as exc:
+            if not last:
+                raise
+            logger.warning(
+                "the value streams were not read again, the last good ones stay in use: %s",
+                exc.message,
+            )
+            return last[0]
+        last[:] = [workflows]
+        return workflows
+
+    return read
+
+
 def configured_service(
     cls: type[RequestService],
     settings: Settings,
@@ -56,26 +91,21 @@ def configured_service(
 ) -> RequestService:
     """A `cls` built from the settings and the content root. Given a source of
     departments, routing, due dates, department names and queue addresses follow
-    it; the value streams and the catalogue are read from the departments of now."""
+    it, and so do the value streams and the catalogue, read again with them."""
     if departments is None:
         from kb.content.scanner import load_departments
 
         departments = load_departments(settings.content_path, settings.triage_department)
     source = source_of(departments)
-    departments = source()
-    path = workflows_path(settings.content_path, settings.workflows_file)
-    known = [*departments, settings.triage_department]
-    if settings.workflows_file or path.is_file():
-        workflows = load_workflows(path, known)
-    else:
-        workflows = WorkflowCatalog()
+    workflows = following(source, _value_streams(settings))
+    workflows()  # now: a value-stream file that does not load stops the start
 
     def catalogue_of(found: Mapping[str, Department]) -> Catalogue:
+        streams = workflows().workflows.values()
         catalogue, problems = load_catalogue(settings.content_path, found, streams)
         log_problems(problems)
         return catalogue
 
-    streams = list(workflows.workflows.values())
     # Read again when the departments are: their files hold the request types.
     catalogue = following(source, catalogue_of)
     catalogue()  # now: its problems are logged when the service starts

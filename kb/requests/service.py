@@ -49,7 +49,7 @@ from kb.requests.submission import NewRequest, Submissions
 from kb.requests.task_work import TaskItem, TaskWork
 from kb.requests.tasks import Progress
 from kb.requests.watchers import WatcherWork
-from kb.requests.workflows import Workflow, WorkflowCatalog
+from kb.requests.workflows import Workflow, WorkflowCatalog, workflows_source
 from kb.requests.working import RequestChanges, RequestWork
 from kb.settings import Settings
 from kb.store.protocols import RequestOrder, Store
@@ -59,14 +59,15 @@ __all__ = ["QueueItem", "RequestDetail", "RequestService", "TaskItem"]
 
 
 def _catalogue_source(
-    catalogue: Catalogue | Callable[[], Catalogue] | None, workflows: WorkflowCatalog
+    catalogue: Catalogue | Callable[[], Catalogue] | None,
+    workflows: Callable[[], WorkflowCatalog],
 ) -> Callable[[], Catalogue]:
     """The catalogue as a source asked at each use (the web app's follows the
     department files); without one of its own, the value streams are the catalogue."""
     if callable(catalogue):
         return catalogue
     fixed = catalogue or Catalogue(
-        {w.name: value_stream_type(w) for w in workflows.workflows.values()}
+        {w.name: value_stream_type(w) for w in workflows().workflows.values()}
     )
     return lambda: fixed
 
@@ -79,7 +80,7 @@ class RequestService:
         store: Store,
         *,
         departments: Mapping[str, Department] | DepartmentSource,
-        workflows: WorkflowCatalog | None = None,
+        workflows: WorkflowCatalog | Callable[[], WorkflowCatalog] | None = None,
         catalogue: Catalogue | Callable[[], Catalogue] | None = None,
         calendar: WorkingCalendar | None = None,
         triage_department: str = "triage",
@@ -94,8 +95,8 @@ class RequestService:
         self.store = store
         self.clock = clock
         self.language_of = language_of
-        self.workflows = workflows or WorkflowCatalog()
-        self.current_catalogue = _catalogue_source(catalogue, self.workflows)
+        self.current_workflows = workflows_source(workflows)
+        self.current_catalogue = _catalogue_source(catalogue, self.current_workflows)
         self.directory = Departments(
             departments,
             triage=triage_department,
@@ -128,7 +129,7 @@ class RequestService:
         forms = self.current_catalogue
         self.canned = CannedReplies(self.ledger, forms, self.directory, language_of)
         self.submissions = Submissions(
-            self.ledger, self.directory, self.workflows, self.tasks, language_of, forms
+            self.ledger, self.directory, self.current_workflows, self.tasks, language_of, forms
         )
 
     @classmethod
@@ -159,6 +160,11 @@ class RequestService:
     def catalogue(self) -> Catalogue:
         """The service catalogue as it is now."""
         return self.current_catalogue()
+
+    @property
+    def workflows(self) -> WorkflowCatalog:
+        """The value streams as they are now."""
+        return self.current_workflows()
 
     @property
     def departments(self) -> dict[str, Department]:

@@ -89,14 +89,14 @@ class Submissions:
         self,
         ledger: Ledger,
         departments: Departments,
-        workflows: WorkflowCatalog,
+        workflows: Callable[[], WorkflowCatalog],
         tasks: TaskWork,
         language_of: Callable[[str], str],
         catalogue: Callable[[], Catalogue] | None = None,
     ) -> None:
         self.ledger = ledger
         self.departments = departments
-        self.workflows = workflows
+        self.current_workflows = workflows
         self.tasks = tasks
         self.language_of = language_of
         self.current_catalogue = catalogue or Catalogue
@@ -104,6 +104,10 @@ class Submissions:
     @property
     def catalogue(self) -> Catalogue:
         return self.current_catalogue()
+
+    @property
+    def workflows(self) -> WorkflowCatalog:
+        return self.current_workflows()
 
     def submit(self, actor: User, sent: NewRequest) -> Request:
         """File a request (or, with `workflow`, a value-stream request with its tasks)."""

@@ -15,7 +15,7 @@ dependencies on unknown tasks, and dependency cycles.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,18 @@ class WorkflowCatalog:
             if score > best_score:
                 best, best_score = workflow, score
         return best
+
+
+def workflows_source(
+    workflows: WorkflowCatalog | Callable[[], WorkflowCatalog] | None,
+) -> Callable[[], WorkflowCatalog]:
+    """The value streams as a source asked at each use (the web app's follow
+    `_workflows.yml` with the departments, `kb.requests.configured`); a fixed
+    catalogue always answers itself."""
+    if callable(workflows):
+        return workflows
+    fixed = workflows or WorkflowCatalog()
+    return lambda: fixed
 
 
 def load_workflows(path: Path, departments: Collection[str] | None = None) -> WorkflowCatalog:
