@@ -368,26 +368,3 @@ def version_of(value: Any, name: str = "version") -> int | None:
     if number > MAX_INT:
         raise too_large(name, MAX_INT)
     return number
-
-
-def if_match_version(header: str | None) -> int | None:
-    """The version an `If-Match` header names; None without the header or with `*`
-    (whichever version is current). A blank header is refused (400): RFC 9110
-    allows `*` or entity tags there, and treating it as absent would drop the
-    precondition a client meant to send (an unset `If-Match: $ETAG`)."""
-    if header is None or header.strip() == "*":
-        return None
-    refuse_blank_if_match(header)
-    return version_of(header, "If-Match")
-
-
-def refuse_blank_if_match(
-    header: str | None,
-    key: str = "if_match_blank",
-    advice: str = 'send the ETag you read (If-Match: "3"), or * for whichever version '
-    "is current, or leave the header out",
-) -> None:
-    """A 400 naming `If-Match` when the header is sent empty (an unset `$ETAG`): never
-    taken as absent, which would drop the check the client meant to make."""
-    if header is not None and not header.strip():
-        raise invalid("If-Match", f"is empty; {advice}", key=key)

@@ -38,10 +38,11 @@ from webapp import services
 from webapp.articles import presenters
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
-from webapp.inputs import json_object, refuse_blank_if_match, text_field
+from webapp.inputs import json_object, text_field
 from webapp.manage import document_history, forms
 from webapp.manage.documents import put_document
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
+from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
 
 bp = Blueprint("manage_api", __name__, url_prefix="/api")
 
@@ -150,6 +151,7 @@ def put_article(article_id: str) -> Response:
     message = forms.message_of(data)
     header = request.headers.get("If-Match")
     refuse_blank_if_match(header, "article_if_match_blank", ARTICLE_IF_MATCH_ADVICE)
+    refuse_weak_if_match(header)
     base = forms.version_of(header, "If-Match")
     if base is None:
         base = forms.version_of(data.get("version"))
@@ -231,6 +233,7 @@ def restore(article_id: str) -> Response:
     id_parts(article_id)
     service.require_owner(actor, service.department_of(article_id).slug)
     number, header, message = document_history.restore_input(article_id)
+    refuse_weak_if_match(header)
     base = forms.version_of(header, "If-Match")
     version = service.restore(actor, article_id, number, base_version=base, message=message)
     opened = service.open(actor, article_id)

@@ -34,10 +34,11 @@ from kb.records import Status
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import invalid, json_object, refuse_blank_if_match, text_field
+from webapp.inputs import invalid, json_object, text_field
 from webapp.manage import forms
 from webapp.manage.documents import uploads
 from webapp.manage.versions import PreconditionRequired, with_etag
+from webapp.preconditions import if_match_tag_version, refuse_blank_if_match
 
 bp = Blueprint("manage_document_history", __name__, url_prefix="/manage")
 
@@ -203,7 +204,7 @@ def restore_json(article_id: str) -> Response:
     files.id_parts(article_id, document=True)
     service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
     number, header, message = restore_input(article_id)
-    base = None if header.strip() == "*" else forms.version_of(header, "If-Match")
+    base = if_match_tag_version(header)
     version = service.restore(actor, article_id, number, base_version=base, message=message)
     held = version.status is Status.REVIEW
     body = {

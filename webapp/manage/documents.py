@@ -32,9 +32,9 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import refuse_blank_if_match
 from webapp.manage import forms
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
+from webapp.preconditions import if_match_tag_version, refuse_blank_if_match
 
 bp = Blueprint("manage_documents", __name__, url_prefix="/manage")
 
@@ -157,7 +157,7 @@ def put_document(article_id: str) -> Response:
     header = request.headers.get("If-Match")
     refuse_blank_if_match(header, "article_if_match_blank", ARTICLE_IF_MATCH_ADVICE)
     exists = service.exists(article_id)
-    base = None
+    base: int | None = None
     if exists:
         service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
         if header is None:
@@ -168,8 +168,7 @@ def put_document(article_id: str) -> Response:
                 key="if_match_needed",
                 values={"id": article_id},
             )
-        if header.strip() != "*":
-            base = forms.version_of(header, "If-Match")
+        base = if_match_tag_version(header)
     data = request.get_data(cache=False)
     done = service.upload(
         actor, department, Upload(name, data), name=name, replace=exists, base_version=base

@@ -39,13 +39,13 @@ from webapp.auth.identity import require_user
 from webapp.i18n import current_language
 from webapp.inputs import (
     MAX_INT,
-    if_match_version,
     int_arg,
     int_field,
     json_object,
     text_field,
     too_long,
 )
+from webapp.preconditions import if_match_version
 from webapp.requests import files, presenters
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import (

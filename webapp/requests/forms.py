@@ -25,7 +25,6 @@ from webapp.inputs import (
     MAX_INT,
     bool_field,
     digits,
-    if_match_version,
     int_field,
     invalid,
     known,
@@ -33,6 +32,7 @@ from webapp.inputs import (
     too_long,
     version_of,
 )
+from webapp.preconditions import if_match_version
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_TEXT_CHARS = 10_000

@@ -82,6 +82,25 @@ def test_an_older_if_match_gets_412_and_nothing_changes(client: FlaskClient, con
     error_of(put(client, token, "it/vpn-setup.md", stale), 428, "precondition_required")
 
 
+def test_a_weak_if_match_is_a_412_and_nothing_changes(client: FlaskClient, content: Path) -> None:
+    """RFC 9110 §13.1.1: a weak entity tag never matches If-Match, even the current
+    version's (`W/"1"` was taken as `"1"`); the body's version does not override it."""
+    token = sign_in_as(client, "cora")
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    for body in (BODY, {**BODY, "version": 1}):
+        sent = put(client, token, "it/vpn-setup.md", body, **{"If-Match": 'W/"1"'})
+        error = error_of(sent, 412, "weak_etag")
+        assert error["details"]["field"] == "If-Match" and "strong" in error["message"]
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+    restore = client.post(
+        "/api/articles/it/vpn-setup.md/restore",
+        json={"version": 1},
+        headers={"X-CSRF-Token": token, "If-Match": 'W/"1"'},
+    )
+    error_of(restore, 412, "weak_etag")
+    assert put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": '"1"'}).status_code == 200
+
+
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_an_empty_if_match_is_a_400_naming_it_not_a_missing_one(
     client: FlaskClient, content: Path, blank: str

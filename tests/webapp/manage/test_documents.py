@@ -146,6 +146,8 @@ def test_the_api_puts_documents_as_it_puts_articles(client: FlaskClient, content
     assert second.status_code == 200 and second.headers["ETag"] == '"2"'
     assert second.get_json()["replaced"] is True
     error_of(put(client, token, "it/policy.pdf", PDF, **{"If-Match": '"1"'}), 412, "stale_document")
+    # a weak tag never matches If-Match (RFC 9110), even the current version's
+    error_of(put(client, token, "it/policy.pdf", PDF, **{"If-Match": 'W/"2"'}), 412, "weak_etag")
     assert put(client, token, "it/policy.pdf", PDF, **{"If-Match": "*"}).status_code == 200
     assert (content / "it" / "policy.pdf").read_bytes() == PDF
     refused = error_of(put(client, token, "it/other.pdf", b"<html></html>"), 400, "invalid_request")

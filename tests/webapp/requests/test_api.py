@@ -426,6 +426,31 @@ def test_a_blank_if_match_is_refused_not_taken_as_absent(
     assert store.get_request(request_id).assignee is None
 
 
+def test_a_weak_if_match_never_matches(client: FlaskClient, store: Store) -> None:
+    """RFC 9110 §13.1.1: If-Match compares strongly, so `W/"1"` is a 412 even for
+    the current version (it was taken as `"1"`), and nothing is changed."""
+    request_id = new_request(client)
+    ivan = sign_in_as(client, "ivan")
+    headers = {"X-CSRF-Token": ivan, "If-Match": 'W/"1"'}
+    sent = client.patch(f"/api/requests/{request_id}", json={"assignee": "ivan"}, headers=headers)
+    error = error_of(sent, 412, "weak_etag")
+    assert error["details"]["field"] == "If-Match"
+    assert "weak" in error["message"] and "strong" in error["message"]
+    assert store.get_request(request_id).assignee is None
+    german = client.patch(
+        f"/api/requests/{request_id}",
+        json={"assignee": "ivan"},
+        headers=headers | {"Accept-Language": "de"},
+    )
+    assert "schwaches" in error_of(german, 412, "weak_etag")["message"]
+    strong = client.patch(
+        f"/api/requests/{request_id}",
+        json={"assignee": "ivan"},
+        headers=headers | {"If-Match": '"1"'},
+    )
+    assert strong.status_code == 200 and strong.headers["ETag"] == '"2"'
+
+
 @pytest.mark.parametrize("sent", ['"-1"', '"0"', '"9' + "9" * 40 + '"', '"1e3"', "W/"])
 def test_a_broken_if_match_is_a_400_never_a_500(client: FlaskClient, sent: str) -> None:
     request_id = new_request(client)
