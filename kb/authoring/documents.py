@@ -170,7 +170,9 @@ class DocumentUploads:
         self._writable()
         with files.edit_lock(self.authoring.root):
             waiting = self._waiting(article_id, number)
-            four_eyes.check_document_approval(actor, found, waiting)
+            four_eyes.check_document_approval(
+                actor, found, waiting, self.authoring.versions.versions(article_id)
+            )
             if orphaned(self.versions, article_id, number) is Orphaned.FOLDER_GONE:
                 raise ConflictError(
                     f"the folder of {article_id} is no longer in the department (renamed or "

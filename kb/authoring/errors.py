@@ -92,6 +92,30 @@ def review_required(step: str, department: Department, **details: Any) -> Review
     )
 
 
+class OwnChangesInReviewError(ReviewRequiredError):
+    """An approval by someone who wrote part of what waits for review (a
+    third person added to it since, so they are not its submitter): 403, they
+    may not approve it, whoever saved last."""
+
+    status = 403
+
+
+def review_own_changes(
+    department: Department, actor: str, authors: list[str]
+) -> OwnChangesInReviewError:
+    """The four-eyes refusal of an approval by `actor`, one of `authors`: those
+    who wrote the changes waiting for review since the last published version."""
+    name, slug = department.name, department.slug
+    return OwnChangesInReviewError(
+        f"{name} requires a second pair of eyes: {actor} wrote part of the changes waiting "
+        f"for review (written by {', '.join(authors)}), so another content owner of {slug} "
+        "who wrote none of them must approve",
+        details={"department": slug, "user": actor, "authors": authors},
+        key="review_own_changes",
+        values={"department": slug, "user": actor, "authors": ", ".join(authors)},
+    )
+
+
 class ContentReadOnlyError(ConflictError):
     """This node keeps a read-only copy of the content folder (setting
     `write_content` off, a web node of several): articles are written on the

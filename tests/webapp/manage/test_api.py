@@ -155,6 +155,28 @@ def test_the_four_eyes_rule_in_the_api(client: FlaskClient) -> None:
     assert approved.status_code == 200 and approved.get_json()["status"] == "published"
 
 
+def test_an_author_of_a_waiting_change_may_not_approve_it_after_someone_adds_to_it(
+    client: FlaskClient,
+) -> None:
+    body = {**BODY, "title": "Annual leave", "body": "## Entitlement\n\n30 days."}
+    helga = sign_in_as(client, "helga")
+    put(client, helga, "hr/annual-leave.md", {**body, "status": "review"}, **{"If-Match": "1"})
+    hans = sign_in_as(client, "hans")
+    added = {**body, "body": body["body"] + "\n\n## Carry over\n\nUntil March."}
+    on_top = put(
+        client, hans, "hr/annual-leave.md", {**added, "status": "review"}, **{"If-Match": "2"}
+    )
+    assert on_top.status_code == 200 and on_top.get_json()["submitted_by"] == "hans"
+    helga = sign_in_as(client, "helga")
+    refused = put(client, helga, "hr/annual-leave.md", added, **{"If-Match": "3"})
+    error = error_of(refused, 403, "review_required")
+    assert "helga wrote part of the changes waiting for review" in error["message"]
+    assert error["details"]["authors"] == ["helga", "hans"]
+    ada = sign_in_as(client, "ada")
+    approved = put(client, ada, "hr/annual-leave.md", added, **{"If-Match": "3"})
+    assert approved.status_code == 200 and approved.get_json()["status"] == "published"
+
+
 @pytest.mark.parametrize(
     ("user", "article_id", "status", "code"),
     [
