@@ -82,6 +82,10 @@ IF_MATCH_OR_CURRENT = (
 )
 
 
+# What every If-Match of the API shares (`webapp.preconditions`): the strong comparison.
+WEAK_TAG = ' A weak tag (W/"3") never matches: 412 weak_etag, nothing changed.'
+
+
 def if_match(description: str) -> dict[str, Any]:
     """The `If-Match` header: the version (the ETag) a change is based on."""
-    return param("If-Match", description, {"type": "string"}, where="header")
+    return param("If-Match", description + WEAK_TAG, {"type": "string"}, where="header")

@@ -185,3 +185,19 @@ def test_a_bulk_change_may_name_the_version_of_each_request(app: Flask) -> None:
     assert not accepts({"ids": [{"version": 3}]})
     assert not accepts({"ids": [{"id": 8, "version": 0}]})
     assert doc["components"]["schemas"]["Request"]["properties"]["version"]["type"] == "integer"
+
+
+def test_every_if_match_says_a_weak_tag_never_matches(app: Flask) -> None:
+    """Every change that takes If-Match compares strongly (`webapp.preconditions`):
+    a weak tag is a 412, and the document says so wherever the header is."""
+    doc = openapi_document(app)
+    headers = [
+        (path, method, parameter["description"])
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+        for parameter in operation.get("parameters", [])
+        if parameter.get("name") == "If-Match"
+    ]
+    assert len(headers) >= 4
+    for path, method, description in headers:
+        assert "weak_etag" in description, (method, path)
