@@ -12,14 +12,18 @@ from pathlib import Path
 
 import numpy as np
 
+from kb.sqlite_wal import enable_wal
+
+_WAIT_SECONDS = 30.0  # for another process writing the file
+
 
 class EmbeddingCache:
     def __init__(self, path: Path, model: str, dim: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model = model
         self.dim = dim
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite3.connect(path, timeout=_WAIT_SECONDS, check_same_thread=False)
+        enable_wal(self._db, _WAIT_SECONDS)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS embeddings ("

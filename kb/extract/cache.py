@@ -16,13 +16,16 @@ from pathlib import Path
 from kb.extract.base import ExtractionError
 from kb.extract.document import ExtractedDocument
 from kb.extract.factory import EXTRACTION_VERSION
+from kb.sqlite_wal import enable_wal
+
+_WAIT_SECONDS = 30.0  # for another process writing the file
 
 
 class ExtractionCache:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite3.connect(path, timeout=_WAIT_SECONDS, check_same_thread=False)
+        enable_wal(self._db, _WAIT_SECONDS)
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS extractions ("

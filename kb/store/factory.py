@@ -42,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 from kb.errors import ConfigError, KbError, StoreError, ValidationError
+from kb.sqlite_wal import enable_wal
 from kb.store.migrate import upgrade
 from kb.store.protocols import Store
 from kb.store.sql import SqlStore
@@ -192,7 +193,7 @@ def _sqlite_engine(url: URL, pool: dict[str, float]) -> Engine:
             # busy_timeout first: switching to WAL may have to wait for another process.
             cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
             if not memory:
-                cursor.execute("PRAGMA journal_mode = WAL")
+                enable_wal(cursor, SQLITE_BUSY_TIMEOUT_MS / 1000)
                 cursor.execute("PRAGMA synchronous = NORMAL")  # durable enough under WAL
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
