@@ -184,6 +184,17 @@ def publish(index_dir: Path, snapshot: Path) -> None:
     _fsync_dir(index_dir)
 
 
+def _published_order(path: Path) -> tuple[str, int]:
+    """Oldest first: by the second in the snapshot's name, then (two runs within
+    one second, whose names differ only by a random suffix) by when its
+    manifest was written."""
+    try:
+        written = (path / MANIFEST).stat().st_mtime_ns
+    except OSError:
+        written = 0
+    return path.name.split("-", 1)[0], written
+
+
 def collect_garbage(index_dir: Path, keep: int) -> list[str]:
     """Remove incomplete snapshots and all but the newest `keep` published ones.
 
@@ -193,7 +204,7 @@ def collect_garbage(index_dir: Path, keep: int) -> list[str]:
     if not base.is_dir():
         return []
     current = current_name(index_dir)
-    complete = sorted((p for p in base.iterdir() if (p / MANIFEST).is_file()), key=lambda p: p.name)
+    complete = sorted((p for p in base.iterdir() if (p / MANIFEST).is_file()), key=_published_order)
     removed = []
     for path in base.iterdir():
         if path.name == current:
