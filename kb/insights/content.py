@@ -36,7 +36,7 @@ import hashlib
 import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -256,6 +256,21 @@ def content_health(
     return found
 
 
+def readable_by(
+    articles: Mapping[str, Article], groups: frozenset[str] | None, owned: frozenset[str]
+) -> Callable[[str], bool]:
+    """Whether a reader of `groups` may read an article, by id: one of `articles`
+    that its audience lets them read. Articles of the departments in `owned`
+    count as readable whatever their audience: their content owners open every
+    one of them in the editor. An id that names none of `articles` is not."""
+
+    def readable(article_id: str) -> bool:
+        article = articles.get(article_id)
+        return article is not None and (article.department in owned or article.visible_to(groups))
+
+    return readable
+
+
 def readable_findings(
     findings: Iterable[Finding],
     articles: Mapping[str, Article],
@@ -264,14 +279,8 @@ def readable_findings(
 ) -> list[Finding]:
     """The findings a reader of `groups` may see (None: every one): only about
     articles they may read, and a near-duplicate only when they may read both, so
-    that an analyst learns nothing of restricted articles, not even their ids.
-    Articles of the departments in `owned` count as readable whatever their
-    audience: their content owners open every one of them in the editor."""
-
-    def readable(article_id: str) -> bool:
-        article = articles.get(article_id)
-        return article is not None and (article.department in owned or article.visible_to(groups))
-
+    that an analyst learns nothing of restricted articles, not even their ids."""
+    readable = readable_by(articles, groups, owned)
     return [
         f
         for f in findings

@@ -24,6 +24,7 @@ from webapp.insights.views import (
     Reading,
     content_findings,
     csv_text,
+    gap_views,
     known_departments,
     reading,
     searches_by_department,
@@ -77,7 +78,7 @@ def overview() -> Response:
 @bp.get("/gaps")
 def gaps() -> Response:
     r = reading(request.args)
-    topics = [v.as_dict() for v in r.service.gaps(r.period, r.department)]
+    topics = [v.as_dict() for v in gap_views(r)]
     if request.args.get("format") == "csv":
         columns = ["id", "label", "searches", "people", "department", "trend", "status"]
         rows = ([*(t[c] for c in columns), " | ".join(t["queries"])] for t in topics)

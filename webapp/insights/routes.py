@@ -26,6 +26,7 @@ from webapp.insights.views import (
     department_chart,
     finding_detail,
     findings_chart,
+    gap_views,
     known_departments,
     overview_charts,
     reading,
@@ -131,7 +132,7 @@ def _overview_downloads(r: Reading) -> list[tuple[str, str]]:
 @bp.get("/gaps")
 def gaps() -> str:
     r = reading(request.args)
-    topics = r.service.gaps(r.period, r.department)
+    topics = gap_views(r)
     return render_template(
         "insights/gaps.html",
         topics=topics,

@@ -15,7 +15,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -25,9 +25,9 @@ from kb.accounts.records import Role
 from kb.errors import ValidationError
 from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
-from kb.insights.content import Finding
+from kb.insights.content import Finding, readable_by
 from kb.insights.factory import insights_service
-from kb.insights.service import InsightsService, Overview, Period
+from kb.insights.service import InsightsService, Overview, Period, TopicView
 from kb.insights.trends import TrendStep, trend_step, trend_steps
 from kb.records import Targets
 from kb.spreadsheet_cells import safe_row
@@ -94,15 +94,42 @@ def content_scan() -> ContentScan:
     return cached[1]
 
 
-def content_findings(r: Reading) -> list[Finding]:
-    """Content health for this reader: only articles they may read, as on the
-    article page (an analyst is not an administrator of the content), and every
-    article of the departments they are a content owner of (they edit those)."""
+def _reader() -> tuple[frozenset[str] | None, frozenset[str]]:
+    """The reader's groups (None: may read everything) and the departments whose
+    articles they edit as a content owner."""
     groups, user = search_groups(), current_user()
     owned = user.departments(Role.CONTENT_OWNER) if user is not None else set()
     if owned is None:  # a content owner of every department
         groups, owned = None, set()
-    return r.service.content(r.period, r.department, content_scan(), groups, frozenset(owned))
+    return groups, frozenset(owned)
+
+
+def content_findings(r: Reading) -> list[Finding]:
+    """Content health for this reader: only articles they may read, as on the
+    article page (an analyst is not an administrator of the content), and every
+    article of the departments they are a content owner of (they edit those)."""
+    groups, owned = _reader()
+    return r.service.content(r.period, r.department, content_scan(), groups, owned)
+
+
+def gap_views(r: Reading) -> list[TopicView]:
+    """The knowledge gaps for this reader. A closed gap names the article that
+    closed it (found by searching as an unrestricted caller) only to a reader
+    who may read that article, by the rule of content health; others are told
+    that it closed and by how much, not by what."""
+    views = r.service.gaps(r.period, r.department)
+    if not any(v.topic.closed_by for v in views):
+        return views
+    groups, owned = _reader()
+    readable = readable_by(content_scan().articles, groups, owned)
+
+    def shown(view: TopicView) -> TopicView:
+        closer = view.topic.closed_by
+        if not closer or readable(closer):
+            return view
+        return replace(view, topic=replace(view.topic, closed_by=None))
+
+    return [shown(v) for v in views]
 
 
 def finding_detail(finding: Finding) -> str:

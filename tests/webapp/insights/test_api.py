@@ -417,6 +417,45 @@ def test_content_health_shows_only_articles_the_reader_may_read(
     assert "hr/pay.md" in page and "hr/pay.md" in csv_text
 
 
+def test_a_closed_gap_names_only_an_article_the_reader_may_read(
+    store: Store, client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """A gap is closed by the article that now answers its questions, found by
+    searching as an unrestricted caller: the gaps page and its API named that
+    article's id to every analyst and content owner, a restricted one
+    (`hr/salary-bands.md`) too. Readers who may not read it learn the gap was
+    closed and by how much, not by what."""
+    from dataclasses import replace
+
+    from kb.insights.records import TopicStatus
+
+    (request_content / "hr" / "salary-bands.md").write_text(
+        f"---\ntitle: Salary bands\naudience: [managers]\n---\n{SALARY_TEXT}\n", "utf-8"
+    )
+    gaps = insights_store(store)
+    gaps.save_topic(
+        replace(
+            gaps.topic(logged),
+            status=TopicStatus.CLOSED,
+            assigned_department="it",  # so that IT's content owner sees it too
+            closed_by="hr/salary-bands.md",
+            answered_before=0.0,
+            answered_after=0.75,
+        )
+    )
+    sign_in_as(client, "ada")  # an admin reads every article
+    (topic,) = client.get("/api/insights/gaps").get_json()["topics"]
+    assert topic["closed_by"] == "hr/salary-bands.md"
+    for reader in ("anna", "cora"):  # an analyst; a content owner of another department
+        sign_in_as(client, reader)
+        (topic,) = client.get("/api/insights/gaps").get_json()["topics"]
+        assert topic["status"] == "closed" and topic["closed_by"] is None
+        assert topic["answered_after"] == 0.75
+        page = client.get("/insights/gaps?hl=en").get_data(as_text=True)
+        assert "salary-bands" not in page
+        assert "answered 0 % before, 75 % after" in page
+
+
 def test_value_streams_in_the_requests_view(app: Flask, client: FlaskClient, logged: int) -> None:
     from kb.accounts.records import Grant, Role, User
 
