@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -27,8 +28,22 @@ from docx.text.paragraph import Paragraph
 from kb.extract.base import Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.word_text import (
+    Notes,
+    cell_text,
+    has_revisions,
+    is_table_of_contents,
+    paragraph_text,
+    read_notes,
+    text_boxes,
+)
 from kb.extract.zipped import open_zip
 
+_TOC_STYLE = re.compile(r"^toc\b", re.I)  # "toc 1"…"toc 9", "TOC Heading"
+_REVISIONS_WARNING = (
+    "tracked changes are not yet accepted or rejected: the text is read as if they were "
+    "accepted (insertions kept, deletions left out); accept or reject them in Word"
+)
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*(\d)$", re.I)
 
 
@@ -101,7 +116,7 @@ def _is_ordered(document: DocxDocument, num_id: str, ilvl: str) -> bool:
     return False
 
 
-def _table_rows(table: Table) -> list[list[str]]:
+def _table_rows(table: Table, notes: Notes) -> list[list[str]]:
     rows = []
     for row in table.rows:
         cells: list[str] = []
@@ -110,9 +125,29 @@ def _table_rows(table: Table) -> list[list[str]]:
             if cell._tc is last:  # a merged cell is repeated for every grid column
                 continue
             last = cell._tc
-            cells.append(" ".join(p.text for p in cell.paragraphs))
+            cells.append(cell_text(cell._tc, notes))
         rows.append(cells)
     return rows
+
+
+def _blocks(container: Any, parent: Any) -> Iterator[Paragraph | Table]:
+    """Paragraphs and tables in reading order, those in content controls included;
+    the table of contents Word generates (a control, or paragraphs styled "TOC")
+    is left out."""
+    for element in container:
+        if element.tag == qn("w:p"):
+            paragraph = Paragraph(element, parent)
+            style = paragraph.style.name if paragraph.style is not None else ""
+            if not _TOC_STYLE.match(style or ""):
+                yield paragraph
+        elif element.tag == qn("w:tbl"):
+            yield Table(element, parent)
+        elif element.tag == qn("w:sdt") and not is_table_of_contents(element):
+            content = element.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _blocks(content, parent)
+        elif element.tag == qn("w:customXml"):
+            yield from _blocks(element, parent)
 
 
 def _language(document: DocxDocument) -> str:
@@ -128,37 +163,10 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types on damaged files
         raise malformed("Word document (DOCX)", exc) from None
     builder = OutlineBuilder(limits.max_chars)
-    counters = [0] * 9
-    items: list[str] = []
-    ordered = False
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            level = _outline_level(block)
-            numbered = _numbering(block)
-            if level is None and numbered is not None and clean(block.text):
-                if not items:
-                    ordered = _is_ordered(document, *numbered)
-                items.append(block.text)
-                continue
-            if items:
-                builder.list(items, ordered)
-                items = []
-            if level is not None:
-                number = ""
-                if numbered is not None:
-                    counters[level - 1] += 1
-                    counters[level:] = [0] * (9 - level)
-                    number = ".".join(str(c) for c in counters[:level] if c)
-                builder.heading(level, block.text, number)
-            else:
-                builder.paragraph(block.text)
-        else:
-            if items:
-                builder.list(items, ordered)
-                items = []
-            builder.table(_table_rows(block))
-    if items:
-        builder.list(items, ordered)
+    _read_body(document, builder)
+    warnings = builder.warnings()
+    if has_revisions(document.element.body):
+        warnings += (_REVISIONS_WARNING,)
     props = document.core_properties
     modified = props.modified or props.created
     return ExtractedDocument(
@@ -168,5 +176,49 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
         author=clean(props.author or props.last_modified_by or ""),
         language=(props.language or "").split("-")[0].lower() or _language(document),
         modified=modified.date() if isinstance(modified, datetime) else None,
-        warnings=builder.warnings(),
+        warnings=warnings,
     )
+
+
+def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
+    """Headings, paragraphs, lists and tables of the body into `builder`; each
+    section's footnotes follow its text."""
+    notes = read_notes(document.part)
+    counters = [0] * 9
+    items: list[str] = []
+    ordered = False
+    for block in _blocks(document.element.body, document._body):
+        if isinstance(block, Paragraph):
+            text = paragraph_text(block._p, notes)
+            level = _outline_level(block)
+            numbered = _numbering(block)
+            if level is None and numbered is not None and clean(text):
+                if not items:
+                    ordered = _is_ordered(document, *numbered)
+                items.append(text)
+                continue
+            if items:
+                builder.list(items, ordered)
+                items = []
+            if level is not None:
+                for note in notes.take():
+                    builder.paragraph(note)
+                number = ""
+                if numbered is not None:
+                    counters[level - 1] += 1
+                    counters[level:] = [0] * (9 - level)
+                    number = ".".join(str(c) for c in counters[:level] if c)
+                builder.heading(level, text, number)
+            else:
+                builder.paragraph(text)
+            for box in text_boxes(block._p):
+                builder.paragraph(box)
+        else:
+            if items:
+                builder.list(items, ordered)
+                items = []
+            builder.table(_table_rows(block, notes))
+    if items:
+        builder.list(items, ordered)
+    for note in notes.take():
+        builder.paragraph(note)
