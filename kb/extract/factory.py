@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 3  # 3: Word tracked insertions, content controls, notes, text boxes
+EXTRACTION_VERSION = 4  # 4: HTML without landmark roles, hidden text, contents lists; layout tables
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ text as Python's own HTMLParser and as selectolax (word-bigram recall 1.00),
 but would be one more dependency, while lxml comes with python-docx and odfdo.
 
 An intranet export carries navigation, headers and footers around the text:
-when the page has a `main` or `article` element only that is read, and
-`nav`, `header`, `footer`, `aside`, forms, scripts and styles are skipped.
+only the page's article is read, without the site's frame and hidden text
+(`kb.extract.html_chrome` says which part that is).
 Headings `h1`-`h6`, lists and tables keep their structure; the title comes
 from `<title>` or the first heading, language from `<html lang>`, author and
 date from the usual `<meta>` tags.
@@ -22,26 +22,16 @@ from lxml import etree
 
 from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
+from kb.extract.html_chrome import (
+    content_root,
+    is_contents_list,
+    is_layout_table,
+    is_skipped,
+    own_rows,
+)
 from kb.extract.plain_text import decode_text
 from kb.extract.structure import OutlineBuilder, clean
 
-_SKIP = {
-    "script",
-    "style",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "form",
-    "noscript",
-    "template",
-    "svg",
-    "button",
-    "select",
-    "textarea",
-    "iframe",
-    "object",
-}
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _DATE_META = (
     "dcterms.modified",
@@ -84,7 +74,7 @@ def _text(element: etree._Element) -> str:
     """The text inside `element`, skipped elements left out, blocks kept apart."""
     parts = [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag not in _SKIP:
+        if not is_skipped(child):
             gap = " " if child.tag in _BLOCK else ""
             parts.append(f"{gap}{_text(child)}{gap}")
         parts.append(child.tail or "")
@@ -92,13 +82,13 @@ def _text(element: etree._Element) -> str:
 
 
 def _rows(table: etree._Element) -> list[list[str]]:
-    return [[_text(cell) for cell in row if cell.tag in {"td", "th"}] for row in table.iter("tr")]
+    return [[_text(cell) for cell in row] for row in own_rows(table)]
 
 
 def _items(listing: etree._Element) -> list[str]:
     items = []
     for li in listing:
-        if li.tag != "li":
+        if li.tag != "li" or is_skipped(li):
             continue
         nested = [child for child in li if child.tag in {"ul", "ol"}]
         for child in nested:
@@ -121,7 +111,7 @@ def _walk(element: etree._Element, builder: OutlineBuilder) -> None:
         inline.append(element.text)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _SKIP or not tag:
+        if is_skipped(child) or (tag in {"ul", "ol", "menu"} and is_contents_list(child)):
             pass
         elif tag in _HEADINGS:
             flush()
@@ -135,6 +125,10 @@ def _walk(element: etree._Element, builder: OutlineBuilder) -> None:
         elif tag in {"ul", "ol", "menu"}:
             flush()
             builder.list(_items(child), ordered=tag == "ol")
+        elif tag == "table" and is_layout_table(child):
+            flush()
+            for cell in (cell for row in own_rows(child) for cell in row):
+                _walk(cell, builder)
         elif tag == "table":
             flush()
             builder.table(_rows(child))
@@ -196,12 +190,8 @@ def extract_html(data: bytes, limits: Limits) -> ExtractedDocument:
             "other); its text would be cut short there",
             "simplify the page's markup, or save it as PDF or Word instead",
         )
-    body = root.find("body")
-    main = next(iter(root.iter("main")), None)
-    if main is None:
-        main = next(iter(root.iter("article")), None)
     builder = OutlineBuilder(limits.max_chars)
-    _walk(main if main is not None else body if body is not None else root, builder)
+    _walk(content_root(root), builder)
     title_el = root.find(".//title")
     title = clean(title_el.text_content()) if title_el is not None else ""
     return ExtractedDocument(

@@ -1,0 +1,109 @@
+"""Which parts of an HTML page are its article, for `kb.extract.html_pages`.
+
+Pages exported from an intranet (Confluence, SharePoint, a CMS) carry the
+site around the text: navigation, a suite bar, breadcrumbs, search boxes,
+page information, a generated table of contents, attachments and footers,
+often marked by ARIA roles rather than HTML5 elements, plus text the page
+hides. Only what a reader of the page sees as its article is read:
+
+- the article is the `main` element, else the element with `role="main"`,
+  else `article`, else the element with id `main-content` (Confluence's
+  export and many sites' "skip to content" target), else the body;
+- elements of the site's frame (`nav`, `header`, `footer`, `aside`, forms,
+  scripts, embedded frames, and the landmark roles `navigation`, `banner`,
+  `contentinfo`, `search`, `complementary`) are left out, and so is what the
+  page hides (`hidden`, `aria-hidden="true"`, `display: none` or
+  `visibility: hidden` in an inline style);
+- a list of links to places on the same page only is the page's table of
+  contents: it repeats the headings and is left out;
+- a table used to lay the page out (a heading or another table in a cell, or
+  `role="presentation"`) is read as the blocks in its cells, not as one
+  table row holding the whole page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+SKIPPED_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "form",
+        "noscript",
+        "template",
+        "svg",
+        "button",
+        "select",
+        "textarea",
+        "iframe",
+        "object",
+    }
+)
+_FRAME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+_LAYOUT_MARKS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6"})
+_SPACE = re.compile(r"\s+")
+
+
+def is_skipped(element: etree._Element) -> bool:
+    """Whether `element` is the site's frame, hidden, or no element at all (a comment)."""
+    if not isinstance(element.tag, str) or element.tag in SKIPPED_TAGS:
+        return True
+    get = element.get
+    role = (get("role") or "").strip().lower()
+    return (
+        role in _FRAME_ROLES
+        or get("hidden") is not None
+        or (get("aria-hidden") or "").strip().lower() == "true"
+        or bool(_HIDDEN_STYLE.search(get("style") or ""))
+    )
+
+
+def content_root(root: etree._Element) -> etree._Element:
+    """The element holding the page's article (see the module's docstring)."""
+    for path in ("//main", '//*[@role="main"]', "//article", '//*[@id="main-content"]'):
+        found = root.xpath(path)
+        if found:
+            element: etree._Element = found[0]
+            return element
+    body = root.find("body")
+    return body if body is not None else root
+
+
+def is_contents_list(listing: etree._Element) -> bool:
+    """Whether a list holds nothing but links to places on this page."""
+    links = list(listing.iter("a"))
+    if len(links) < 2 or not all((a.get("href") or "").startswith("#") for a in links):
+        return False
+    linked = "".join(a.text_content() for a in links)
+    return _SPACE.sub("", linked) == _SPACE.sub("", listing.text_content())
+
+
+def is_layout_table(table: etree._Element) -> bool:
+    """Whether a table lays out the page rather than holding data."""
+    if (table.get("role") or "").lower() in {"presentation", "none"}:
+        return True
+    return any(
+        isinstance(e.tag, str) and e.tag in _LAYOUT_MARKS
+        for row in own_rows(table)
+        for cell in row
+        for e in cell.iterdescendants()
+    )
+
+
+def own_rows(table: etree._Element) -> list[list[etree._Element]]:
+    """The cells of each row of `table` itself, not of tables nested in it."""
+    rows: list[etree._Element] = []
+    for child in table:
+        if child.tag in {"thead", "tbody", "tfoot"}:
+            rows.extend(row for row in child if row.tag == "tr")
+        elif child.tag == "tr":
+            rows.append(child)
+    return [[cell for cell in row if cell.tag in {"td", "th"}] for row in rows]
