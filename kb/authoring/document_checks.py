@@ -27,7 +27,7 @@ from kb.attachments.records import Upload
 from kb.authoring import files
 from kb.errors import ValidationError
 from kb.extract.base import human_size
-from kb.extract.factory import FORMATS, Format, format_for, sniff_format
+from kb.extract.factory import FORMATS, Format, format_for, password_protected, sniff_format
 from kb.records import CONTROL_CHARACTERS
 from kb.requests.drafting import slugify
 from kb.validators import normal_name
@@ -145,6 +145,14 @@ def check_bytes(name: str, upload: Upload, max_bytes: int) -> Format:
             details={"field": "file", "max": max_bytes},
             key="document_too_large",
             values={"name": name, "size": size, "limit": limit},
+        )
+    if fmt.name == "docx" and password_protected(data):
+        raise ValidationError(
+            f"{name} is password-protected, and the knowledge base cannot read its text; "
+            "remove the password (in Word: File › Info › Protect Document) and upload it again",
+            details={"field": "file"},
+            key="document_password",
+            values={"name": name},
         )
     seen = sniff_format(data)
     if fmt.name == "pdf" and not data.startswith(b"%PDF-"):

@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 4  # 4: HTML without landmark roles, hidden text, contents lists; layout tables
+EXTRACTION_VERSION = 5  # 5: password-protected Word said so (4: HTML chrome, 3: Word text)
 
 
 @dataclass(frozen=True)
@@ -106,8 +106,29 @@ def _extractor(name: str) -> Callable[[bytes, Limits], ExtractedDocument]:
     return extract_text
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft's compound file, before OOXML
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def password_protected(data: bytes) -> bool:
+    """Whether the bytes are an Office file saved with a password to open it: Word
+    then writes no zip, but the encrypted zip inside Microsoft's older container."""
+    return data.startswith(_OLE) and _ENCRYPTED_PACKAGE in data
+
+
 def check_type(data: bytes, fmt: Format) -> None:
     """Raise when the bytes are clearly another format than the name says."""
+    if fmt.name in {"docx", "odt"} and data.startswith(_OLE):
+        if password_protected(data):
+            raise ExtractionError(
+                "encrypted",
+                f"{fmt.label} is password-protected; its text cannot be read",
+                "save a copy without a password (in Word: File › Info › Protect Document) "
+                "in the folder",
+            )
+        raise malformed(
+            fmt.label, "it is really a Word 97-2003 document (.doc); save it as .docx or PDF"
+        )
     seen = sniff_format(data)
     textual = {"html", "txt"}
     if seen is None and fmt.name in textual:

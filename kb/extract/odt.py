@@ -10,11 +10,13 @@ reading order.
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 from datetime import datetime
 
 from odfdo import Document, Element
 
-from kb.extract.base import Limits, malformed
+from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.zipped import open_zip
@@ -96,8 +98,25 @@ def _heading_text(element: Element) -> str:
     return text
 
 
+def _encrypted(archive: zipfile.ZipFile) -> bool:
+    """Whether the file was saved with a password: its manifest then says how
+    each part is encrypted, and content.xml is no XML."""
+    try:
+        manifest = archive.read("META-INF/manifest.xml")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
+        return False  # no manifest, or a damaged one: reading the text says what is wrong
+    return b"encryption-data" in manifest
+
+
 def extract_odt(data: bytes, limits: Limits) -> ExtractedDocument:
-    open_zip(data, "OpenDocument text (ODT)", limits, "content.xml")
+    archive = open_zip(data, "OpenDocument text (ODT)", limits, "content.xml")
+    if _encrypted(archive):
+        raise ExtractionError(
+            "encrypted",
+            "OpenDocument text is password-protected; its text cannot be read",
+            "save a copy without a password (in LibreOffice: File › Save As, without "
+            "'Save with password') in the folder",
+        )
     try:
         document = Document(io.BytesIO(data))
         body = document.body

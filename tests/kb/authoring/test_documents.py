@@ -25,6 +25,10 @@ from kb.store.factory import create_store
 from tests.documents import Outline, write_docx
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+# Word's password-protected DOCX: an encrypted package in Microsoft's older container.
+LOCKED_WORD = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptedPackage".encode("utf-16-le")
+)
 HTML = b"<!doctype html><html><head><title>Desk</title></head><body><p>Hi</p></body></html>"
 CORA = User(username="cora", grants=[Grant(role=Role.CONTENT_OWNER, department="it")])
 HELGA = User(username="helga", grants=[Grant(role=Role.CONTENT_OWNER, department="hr")])
@@ -155,6 +159,7 @@ REFUSALS = [
     ("x.txt", "", HTML, "document_content", "HTML page"),
     ("x.html", "", b"\x00\x01binary", "document_content", "no document"),
     ("x.pdf", "", b"\x00\x01binary", "document_content", "no document"),
+    ("x.docx", "", LOCKED_WORD, "document_password", "password-protected"),
 ]
 
 

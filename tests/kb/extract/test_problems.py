@@ -26,6 +26,54 @@ def test_password_protected_pdf() -> None:
     assert "password" in problem.message
 
 
+def _compound_file(stream: str) -> bytes:
+    """The start of Microsoft's older container, naming one stream as Office does."""
+    return (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + stream.encode("utf-16-le") + bytes(512)
+    )
+
+
+def test_password_protected_word_document() -> None:
+    """Word saves a DOCX with a password to open as an encrypted package in its
+    older container: it was called 'not a zip container (renamed?)'."""
+    problem = _problem(_compound_file("EncryptedPackage"), "hr/policy.docx")
+    assert problem.kind == "encrypted"
+    assert problem.message == "Word document is password-protected; its text cannot be read"
+
+
+def test_word_97_document_named_docx() -> None:
+    problem = _problem(_compound_file("WordDocument"), "hr/policy.docx")
+    assert "really a Word 97-2003 document (.doc)" in problem.message
+
+
+MANIFEST = (
+    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    b'<manifest:file-entry manifest:full-path="/" manifest:media-type='
+    b'"application/vnd.oasis.opendocument.text"/>'
+    b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+    b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AA=="/>'
+    b"</manifest:file-entry></manifest:manifest>"
+)
+
+
+def test_password_protected_odt() -> None:
+    from tests.documents import write_odt
+
+    source = zipfile.ZipFile(io.BytesIO(write_odt(travel_outline())))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "META-INF/manifest.xml":
+                data = MANIFEST
+            elif item.filename == "content.xml":
+                data = bytes(range(256)) * 4  # what encryption leaves
+            target.writestr(item, data)
+    problem = _problem(out.getvalue(), "ops/plan.odt")
+    assert problem.kind == "encrypted"
+    assert "OpenDocument text is password-protected" in problem.message
+
+
 def test_pdf_with_only_an_owner_password_is_read() -> None:
     from reportlab.lib import pdfencrypt
     from reportlab.pdfgen import canvas
