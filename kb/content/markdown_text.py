@@ -43,6 +43,7 @@ from types import FrameType
 import markdown
 
 from kb.content.html_parsing import ArticleHTMLParser
+from kb.content.nesting import MAX_DEPTH, nesting_depth
 from kb.content.sanitize import DROPPED_WITH_CONTENT
 from kb.records import Section
 
@@ -173,10 +174,18 @@ def _traced_deadline(seconds: float) -> Iterator[None]:
 
 class RenderTooDeep(RenderError):
     """The body nests lists or quotes deeper than the renderer can recurse
-    (Python-Markdown recurses once per level: about 1,000 list markers)."""
+    (Python-Markdown recurses once per level: about 1,000 list markers), or its
+    HTML nests elements deeper than the sanitiser takes in linear time
+    (`kb.content.nesting`)."""
 
-    def __init__(self) -> None:
-        super().__init__("lists or quotes are nested too deeply to render")
+    def __init__(self, elements: bool = False) -> None:
+        if elements:
+            super().__init__(
+                "lists, quotes or HTML elements are nested too deeply: "
+                f"more than {MAX_DEPTH} levels"
+            )
+        else:
+            super().__init__("lists or quotes are nested too deeply to render")
 
 
 def render_html(body: str, seconds: float | None = None) -> str:
@@ -199,6 +208,8 @@ def render_html(body: str, seconds: float | None = None) -> str:
     took = time.perf_counter() - started
     if seconds is not None and took > seconds:
         raise RenderTimeout(took, seconds)
+    if nesting_depth(html, stop_at=MAX_DEPTH) > MAX_DEPTH:
+        raise RenderTooDeep(elements=True)  # before the sanitiser reads it
     return html
 
 
