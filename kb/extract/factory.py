@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 5  # 5: password-protected Word said so (4: HTML chrome, 3: Word text)
+EXTRACTION_VERSION = 6  # 6: PDF page-top headings kept, contents entries dropped
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ from kb.extract.structure import OutlineBuilder, clean
 
 _BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)]|[a-z][.)])\s+")
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?$", re.I)
+# A table of contents entry: its words, a dot leader and the page ("3.2 Hotels ..... 14").
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$")
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 HEADING_RATIO = 1.15
 MAX_HEADING_WORDS = 16
@@ -103,15 +105,47 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
         textpage.close()
 
 
+def _masked(line: _Line) -> str:
+    return re.sub(r"\d+", "#", clean(line.text).lower())
+
+
 def _running_lines(pages: list[list[_Line]]) -> set[str]:
     """Texts (digits masked) that open or close most pages: running heads and feet."""
     if len(pages) < 3:
         return set()
     seen: Counter[str] = Counter()
     for lines in pages:
-        edge = {re.sub(r"\d+", "#", clean(line.text).lower()) for line in lines[:2] + lines[-2:]}
-        seen.update(edge)
+        seen.update({_masked(line) for line in _edges(lines)})
     return {text for text, n in seen.items() if n >= max(3, len(pages) // 2)}
+
+
+def _edges(lines: list[_Line]) -> list[_Line]:
+    return lines[:2] + lines[2:][-2:]
+
+
+def _body_lines(pages: list[list[_Line]]) -> list[_Line]:
+    """The lines of every page less running heads and feet, page numbers and the
+    entries of a printed table of contents. A running line is one at the edge of
+    its page; one in a heading's font that repeats only with other numbers
+    ("Chapter 2 Scope" atop each chapter's page) is a heading, and is kept."""
+    running = _running_lines(pages)
+    heading_size = _heading_levels([line for lines in pages for line in lines])[0] * HEADING_RATIO
+    texts: Counter[str] = Counter(clean(line.text).lower() for lines in pages for line in lines)
+    kept = []
+    for lines in pages:
+        edges = {id(line) for line in _edges(lines)}
+        for line in lines:
+            text = clean(line.text)
+            running_line = id(line) in edges and _masked(line) in running
+            if running_line and line.size >= heading_size and texts[text.lower()] == 1:
+                running_line = False
+            if (
+                not running_line
+                and not _PAGE_NUMBER.match(text)
+                and not _CONTENTS_ENTRY.search(text)
+            ):
+                kept.append(line)
+    return kept
 
 
 def _outline(doc: pdfium.PdfDocument) -> dict[str, int]:
@@ -149,14 +183,7 @@ def extract_pdf(data: bytes, limits: Limits) -> ExtractedDocument:
             "the PDF holds only images of pages; run text recognition (OCR) on it or put "
             "a Word, text or Markdown version in the folder",
         )
-    running = _running_lines(pages)
-    lines = [
-        line
-        for page_lines in pages
-        for line in page_lines
-        if re.sub(r"\d+", "#", clean(line.text).lower()) not in running
-        and not _PAGE_NUMBER.match(clean(line.text))
-    ]
+    lines = _body_lines(pages)
     builder = OutlineBuilder(limits.max_chars)
     _structure(lines, outline, builder)
     empty = [n + 1 for n, page_lines in enumerate(pages) if not page_lines]
