@@ -24,6 +24,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from kb.errors import KbError
 from kb.i18n.labels import label_of
@@ -41,6 +42,8 @@ _HEADINGS = {
     413: "error_heading_too_large",
     429: "error_heading_too_many",
 }
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 _HTTP_CODES = {
     400: "invalid_request",
@@ -61,10 +64,13 @@ def error_response(
     message: str,
     details: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> BaseResponse:
     """The one error answer: JSON for the API, the error page for people."""
+    response: BaseResponse
     if is_api_request():
         response = jsonify({"error": {"code": code, "message": message, "details": details or {}}})
+    elif _form_not_taken(status):
+        response = _form_not_sent_page(status, code, message)
     else:
         heading = _HEADINGS.get(status, "error_title")
         response = Response(
@@ -77,6 +83,27 @@ def error_response(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _form_not_taken(status: int) -> bool:
+    """Whether this answer is to a form a person typed into that the server could
+    not take now (busy, down, too many forms, an error): such a form is not
+    answered with a bare error page, which would lose what was typed."""
+    transient = status >= 500 or status == 429
+    return transient and request.method == "POST" and request.mimetype in FORM_TYPES
+
+
+def _form_not_sent_page(status: int, code: str, message: str) -> BaseResponse:
+    """ "Your form was not sent", with why, what was typed and the way back to the
+    form (`webapp.auth.drafts`); the browser's drafts of the tab are kept."""
+    from webapp.auth.drafts import form_not_sent, form_page
+
+    if code == "internal_error":  # the log has the details; the page says it plainly
+        message = translate(current_language(), "error_generic")
+    # The way back is the form itself, signed in or not (nothing asks the store).
+    return form_not_sent(
+        reason="failed", back=form_page(), signed_in=False, status=status, message=message
+    )
 
 
 def message_for(exc: KbError, lang: str) -> str:
@@ -105,7 +132,7 @@ def message_for(exc: KbError, lang: str) -> str:
     return exc.message_in(lang, **shown)
 
 
-def _handle_kb_error(exc: KbError) -> Response:
+def _handle_kb_error(exc: KbError) -> BaseResponse:
     if exc.status >= 500:
         logger.error("%s %s failed: %s", request.method, request.path, exc.message)
     # Errors that pass (the database restarting, a limit) say when to try again.
@@ -117,7 +144,7 @@ def _handle_kb_error(exc: KbError) -> Response:
     )
 
 
-def _handle_http_error(exc: HTTPException) -> Response:
+def _handle_http_error(exc: HTTPException) -> BaseResponse:
     status = exc.code or 500
     headers = {}
     if status == 405:
@@ -134,7 +161,7 @@ def _handle_http_error(exc: HTTPException) -> Response:
     return error_response(status, code, message, headers=headers)
 
 
-def _handle_unexpected(exc: Exception) -> Response:
+def _handle_unexpected(exc: Exception) -> BaseResponse:
     if isinstance(exc, HTTPException):
         return _handle_http_error(exc)
     logger.exception("unhandled error in %s %s", request.method, request.path)

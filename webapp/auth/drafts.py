@@ -74,17 +74,22 @@ def typed_text() -> list[tuple[str, str]]:
     return shown
 
 
-def form_not_sent(*, reason: str, back: str, signed_in: bool, status: int) -> Response:
+def form_not_sent(
+    *, reason: str, back: str, signed_in: bool, status: int, message: str = ""
+) -> Response:
     """The page for a form that was not applied because its session ended
-    (`reason` 'ended') or its token is not this session's ('expired')."""
+    (`reason` 'ended'), its token is not this session's ('expired'), or the
+    server could not take it now ('failed': busy, too many forms, an error;
+    `message` says which, and the way back is the form, signed in or not)."""
     # The sign-in form itself goes back to the sign-in page it came from.
-    stays = signed_in or urlsplit(back).path == url_for("auth.sign_in")
+    stays = signed_in or reason == "failed" or urlsplit(back).path == url_for("auth.sign_in")
     target = back if stays else url_for("auth.sign_in", next=back)
     html = render_template(
         "auth/form_not_sent.html",
         reason=reason,
+        message=message,
         target=target,
-        signed_in=signed_in,
+        signed_in=stays,
         typed=typed_text(),
         had_files=any(f.filename for f in request.files.values()),
     )
