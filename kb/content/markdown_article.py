@@ -48,6 +48,7 @@ KNOWN_FIELDS = (
 # without settings.
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_RENDER_SECONDS = 2.0
+_BLANKS_THEN_DASHES = re.compile(r"\A((?:[ \t]*\r?\n)+)-{3,}[ \t]*\r?(?:\n|\Z)")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 
 
@@ -68,7 +69,18 @@ def decode_article(raw: bytes, path: str, max_bytes: int) -> str:
 
 
 def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
-    """Split front matter and body; returns metadata, body and the body's first line."""
+    """Split front matter and body; returns metadata, body and the body's first line.
+
+    Front matter below blank lines (pasted with them) is read when it is a
+    mapping of fields: read as text, its `status: draft` or `audience` would
+    publish the article to everyone, its fields shown as a heading."""
+    blank = _blank_lines_before_front_matter(text)
+    if blank:
+        try:
+            meta, body, body_line = _front_matter(text.split("\n", blank)[-1], path)
+        except ContentError:
+            return {}, text, 1
+        return (meta, body, body_line + blank) if meta else ({}, text, 1)
     if not text.startswith("---"):
         return {}, text, 1
     handler = frontmatter.YAMLHandler()
@@ -107,6 +119,12 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         )
     body_line = text[: len(text) - len(body)].count("\n") + 1 if body else 1
     return dict(meta), body, body_line
+
+
+def _blank_lines_before_front_matter(text: str) -> int:
+    """How many blank lines stand before a `---` line opening the text (0 if none)."""
+    match = _BLANKS_THEN_DASHES.match(text)
+    return match.group(1).count("\n") if match else 0
 
 
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
@@ -230,6 +248,18 @@ def parse_article(
     text = decode_article(raw, article_id, max_bytes)
     meta, body, _ = _front_matter(text, article_id)
     warnings: list[Problem] = []
+    if meta and (blank := _blank_lines_before_front_matter(text)):
+        warnings.append(
+            Problem(
+                article_id,
+                f"front matter starts on line {blank + 1}, after blank lines; other "
+                "Markdown tools show it as text",
+                line=blank + 1,
+                severity=Severity.WARNING,
+                kind="front_matter",
+                hint="remove the blank lines above the first '---'",
+            )
+        )
     if meta.get("redirect_to") and not body.strip():
         raise ContentError(
             f"page only redirects to {meta['redirect_to']!r}; nothing to index",
