@@ -48,6 +48,11 @@ class BlobStore(Protocol):
         """The bytes of `digest`, checked; StoreError when missing or damaged."""
         ...
 
+    def has(self, digest: str) -> bool:
+        """Whether bytes of `digest` are kept (not read, so not checked: a quick
+        look for a page that lists many versions; `get` still refuses damage)."""
+        ...
+
 
 class BlobRows(Protocol):
     """What the database blob store needs from the store (`kb.store.sql_attachments`)."""
@@ -55,6 +60,8 @@ class BlobRows(Protocol):
     def put_blob(self, digest: str, data: bytes) -> None: ...
 
     def get_blob(self, digest: str) -> bytes | None: ...
+
+    def has_blob(self, digest: str) -> bool: ...
 
 
 class DatabaseBlobs:
@@ -70,6 +77,9 @@ class DatabaseBlobs:
 
     def get(self, digest: str) -> bytes:
         return checked(digest, self.rows.get_blob(digest))
+
+    def has(self, digest: str) -> bool:
+        return self.rows.has_blob(digest)
 
 
 class FileBlobs:
@@ -101,3 +111,6 @@ class FileBlobs:
         except OSError as exc:
             raise StoreError(f"could not read attachment file {digest}: {exc}") from exc
         return checked(digest, data)
+
+    def has(self, digest: str) -> bool:
+        return self._path(digest).is_file()

@@ -180,6 +180,24 @@ class DocumentVersions:
             )
         )
 
+    def missing(self, versions: Sequence[ArticleVersion]) -> set[int]:
+        """The numbers of `versions` whose file the attachment store does not hold
+        (recorded before files were kept, or lost by the store since), so that a
+        history shows it when it is read, not first when someone approves or
+        downloads it. Empty without a store; a store that cannot be asked is
+        logged and taken as holding them (the download still says what is wrong)."""
+        if self.blobs is None:
+            return set()
+        held: dict[str, bool] = {}
+        try:
+            for v in versions:
+                if v.content_hash not in held:
+                    held[v.content_hash] = self.blobs.has(v.content_hash)
+        except (StoreError, OSError) as exc:
+            logger.warning("authoring: cannot look for document files: %s", exc)
+            return set()
+        return {v.number for v in versions if not held[v.content_hash]}
+
     def data(self, version: ArticleVersion) -> bytes:
         """The bytes of `version`; a `ConflictError` saying why when they were not kept."""
         if self.blobs is not None:
@@ -193,7 +211,7 @@ class DocumentVersions:
             f"the file of version {version.number} of {version.article_id} was not kept "
             "(recorded before document versions kept their files, or the store lost it); "
             "choose another version, or upload the document again",
-            details={"id": version.article_id, "version": version.number},
+            details={"id": version.article_id, "version": version.number, "reason": "file_missing"},
             key="document_version_gone",
             values={"id": version.article_id, "version": version.number},
         )

@@ -20,8 +20,8 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kb.authoring import files
-from kb.authoring.document_versions import DocumentVersions, live
+from kb.authoring import files, four_eyes
+from kb.authoring.document_versions import DocumentVersions, live, pending
 from kb.authoring.records import ArticleVersion
 from kb.content.readers import is_document
 from kb.errors import KbError
@@ -40,10 +40,13 @@ class Orphaned(StrEnum):
 
 @dataclass(frozen=True)
 class WaitingDocument:
-    """An upload waiting for review, and what no longer fits (None: nothing)."""
+    """An upload waiting for review, what no longer fits (None: nothing), and
+    who wrote its bytes (`four_eyes.document_authors`: none of them approves it)."""
 
     version: ArticleVersion
     orphaned: Orphaned | None = None
+    authors: tuple[str, ...] = ()
+    file_missing: bool = False  # its file is not in the store: it cannot be approved
 
     @property
     def article_id(self) -> str:
@@ -57,11 +60,23 @@ def waiting_documents(versions: DocumentVersions, department: str) -> list[Waiti
     store = versions.authoring.versions
     newest = store.latest_versions(f"{department}/", skip_disk=True)
     found = [
-        WaitingDocument(v, orphaned(versions, aid, v.number))
+        waiting_document(versions, aid)
         for aid, v in newest.items()
         if is_document(aid) and v.status is Status.REVIEW
     ]
-    return sorted(found, key=lambda w: (w.version.ts, w.article_id))
+    return sorted((w for w in found if w), key=lambda w: (w.version.ts, w.article_id))
+
+
+def waiting_document(versions: DocumentVersions, article_id: str) -> WaitingDocument | None:
+    """The version of `article_id` waiting for review with what no longer fits and
+    its authors (None: none waits)."""
+    history = versions.authoring.versions.versions(article_id)
+    waiting = pending(history)
+    if waiting is None:
+        return None
+    authors = tuple(four_eyes.document_authors(waiting, history))
+    lost = orphaned(versions, article_id, waiting.number)
+    return WaitingDocument(waiting, lost, authors, bool(versions.missing([waiting])))
 
 
 def orphaned(versions: DocumentVersions, article_id: str, number: int) -> Orphaned | None:

@@ -174,11 +174,12 @@ class DocumentUploads:
                 actor, found, waiting, self.authoring.versions.versions(article_id)
             )
             if orphaned(self.versions, article_id, number) is Orphaned.FOLDER_GONE:
+                # details.reason as the versions' `orphaned.reason` names it
                 raise ConflictError(
                     f"the folder of {article_id} is no longer in the department (renamed or "
                     "moved on disk), so its file cannot be written; reject this upload and "
                     "upload the file again where the document is now, or put the folder back",
-                    details={"id": article_id, "version": number},
+                    details={"id": article_id, "version": number, "reason": "folder_gone"},
                     key="document_folder_gone",
                     values={"id": article_id},
                 )
@@ -224,6 +225,10 @@ class DocumentUploads:
         self._document(actor, article_id)
         version = self.authoring.versions.version(article_id, number)
         return version, self.versions.data(version)
+
+    def missing_files(self, article_id: str) -> set[int]:
+        """The versions whose file the store does not hold (`DocumentVersions.missing`)."""
+        return self.versions.missing(self.authoring.versions.versions(article_id))
 
     def exists(self, article_id: str) -> bool:
         """Whether a file of the id is there, or an upload of it waits for review."""

@@ -93,9 +93,11 @@ def review_required(step: str, department: Department, **details: Any) -> Review
 
 
 class OwnChangesInReviewError(ReviewRequiredError):
-    """An approval by someone who wrote part of what waits for review (a
-    third person added to it since, so they are not its submitter): 403, they
-    may not approve it, whoever saved last."""
+    """An approval by someone who wrote part of what waits for review, or who
+    submitted it: 403 whoever saved last, since no retry of theirs can succeed
+    (another content owner must approve). `details.reason` says which:
+    `wrote_changes` (they wrote part of the changes waiting, `details.authors`
+    names every writer) or `submitted` (they only submitted it)."""
 
     status = 403
 
@@ -103,14 +105,24 @@ class OwnChangesInReviewError(ReviewRequiredError):
 def review_own_changes(
     department: Department, actor: str, authors: list[str]
 ) -> OwnChangesInReviewError:
-    """The four-eyes refusal of an approval by `actor`, one of `authors`: those
-    who wrote the changes waiting for review since the last published version."""
+    """The four-eyes refusal of an approval by `actor`: one of `authors` (those
+    who wrote the changes waiting for review since the last published version),
+    or else the one who submitted them."""
     name, slug = department.name, department.slug
+    details = {"department": slug, "user": actor, "authors": authors}
+    if actor not in authors:
+        return OwnChangesInReviewError(
+            f"{name} requires a second pair of eyes: {actor} submitted it for review, so "
+            f"another content owner of {slug} must approve what {actor} submitted",
+            details={**details, "reason": "submitted", "submitted_by": actor},
+            key="review_second",
+            values={"department": slug},
+        )
     return OwnChangesInReviewError(
         f"{name} requires a second pair of eyes: {actor} wrote part of the changes waiting "
         f"for review (written by {', '.join(authors)}), so another content owner of {slug} "
         "who wrote none of them must approve",
-        details={"department": slug, "user": actor, "authors": authors},
+        details={**details, "reason": "wrote_changes"},
         key="review_own_changes",
         values={"department": slug, "user": actor, "authors": ", ".join(authors)},
     )

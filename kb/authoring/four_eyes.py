@@ -44,20 +44,54 @@ def _fields(version: ArticleVersion) -> ArticleFields | None:
         return None  # a file written on disk that does not read: a change all the same
 
 
+def _restored(
+    history: list[ArticleVersion], read: list[ArticleFields | None], index: int
+) -> int | None:
+    """The position of the version a restore at `index` brought back: the newest
+    before it that says the same (whatever its status; None when none does)."""
+    now = read[index]
+    if history[index].action is not Action.RESTORE or now is None:
+        return None
+    for earlier in range(index - 1, -1, -1):
+        found = read[earlier]
+        if found is not None and found.says_the_same(now):
+            return earlier
+    return None
+
+
+def writers(history: list[ArticleVersion]) -> tuple[list[list[str]], bool]:
+    """Who wrote the text of each version of `history`, first writer first: the
+    author of every change since the text published before it (a published
+    version names those whose changes it published); and whether the newest
+    text is published, no change made since. A version that changed more than
+    the status names its author; a restore names the writers of the version it
+    brought back too, so that their text, restored by someone else, is never
+    approved by them."""
+    read = [_fields(v) for v in history]
+    found: list[list[str]] = []
+    authors: list[str] = []
+    approved = False
+    for index, version in enumerate(history):
+        before = read[index - 1] if index else None
+        now = read[index]
+        if not index or now is None or before is None or not now.says_the_same(before):
+            if approved:  # a change after a published text starts a new review
+                authors, approved = [], False
+            source = _restored(history, read, index)
+            added = [version.author] + ([] if source is None else found[source])
+            authors = list(dict.fromkeys(authors + [a for a in added if a]))
+        approved = approved or version.status is Status.PUBLISHED
+        found.append(authors)
+    return found, approved
+
+
 def pending_authors(versions: VersionStore, article_id: str) -> list[str]:
     """Everyone who wrote a change the article holds since its last published
-    version, first writer first: a version that changed more than the status
-    (a submit or a rejection alone changes nothing) names its author."""
-    last, pending = _since_published(versions.versions(article_id))
-    before = None if last is None else _fields(last)
-    authors: list[str] = []
-    for version in pending:
-        now = _fields(version)
-        changed = now is None or before is None or not now.says_the_same(before)
-        if changed and version.author and version.author not in authors:
-            authors.append(version.author)
-        before = now
-    return authors
+    version, first writer first (a submit or a rejection alone changes nothing;
+    a restore counts the writers of the version restored): `writers` of the
+    newest version, none when no change was made since it was published."""
+    found, published = writers(versions.versions(article_id))
+    return [] if published or not found else found[-1]
 
 
 def check_review(
@@ -77,23 +111,35 @@ def check_review(
     if now.status is not Status.REVIEW or not now.says_the_same(fields):
         raise review_required("submit", department, id=current.article_id)
     submitted_by = submitter(versions, current.article_id)
-    if not submitted_by or submitted_by == actor.username:
+    if not submitted_by:  # put in review on disk: nobody to be the second pair of eyes to
         raise review_required("second", department, submitted_by=submitted_by)
     authors = pending_authors(versions, current.article_id)
-    if actor.username in authors:
+    if actor.username in authors or actor.username == submitted_by:
         raise review_own_changes(department, actor.username, authors)
+
+
+def document_authors(waiting: ArticleVersion, history: list[ArticleVersion]) -> list[str]:
+    """Who wrote the bytes of `waiting` (a document's version in review): whoever
+    uploaded or restored those very bytes since the document was last published
+    and, where one of them is a restore, whoever uploaded them before."""
+    same = [v for v in history if v.content_hash == waiting.content_hash and v.author]
+    _, pending = _since_published(history)
+    authors = [v.author for v in pending if v in same]
+    if any(v.action is Action.RESTORE for v in pending if v in same):
+        earlier = [v for v in same if v.action is Action.UPLOAD and v.number < waiting.number]
+        authors += [v.author for v in earlier]
+    return list(dict.fromkeys(authors))
 
 
 def check_document_approval(
     actor: User, department: Department, waiting: ArticleVersion, history: list[ArticleVersion]
 ) -> None:
-    """A `ConflictError` when `actor` uploaded `waiting` themselves (or nobody is
-    named), and a 403 when they uploaded or restored its very bytes since the
-    document was last published (someone else restored their waiting upload):
-    either approval would publish it with one pair of eyes."""
-    if not waiting.author or waiting.author == actor.username:
+    """A `ConflictError` when nobody is named as uploader of `waiting`, and a 403
+    when `actor` uploaded or restored its very bytes since the document was last
+    published, or uploaded the bytes someone else restored (`document_authors`):
+    approving would publish them with one pair of eyes."""
+    if not waiting.author:
         raise review_required("second", department, submitted_by=waiting.author)
-    _, pending = _since_published(history)
-    authors = [v.author for v in pending if v.content_hash == waiting.content_hash and v.author]
+    authors = document_authors(waiting, history)
     if actor.username in authors:
-        raise review_own_changes(department, actor.username, list(dict.fromkeys(authors)))
+        raise review_own_changes(department, actor.username, authors)

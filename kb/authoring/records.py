@@ -121,4 +121,6 @@ class Editable:
     text: str
     version: int
     submitted_by: str = ""
+    # Everyone who wrote the changes waiting for review (none of them may approve).
+    authors: tuple[str, ...] = ()
     warnings: list[Problem] = field(default_factory=list)

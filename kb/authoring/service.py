@@ -124,6 +124,7 @@ class AuthoringService:
         version = 1 if latest is None else latest.number
         if latest is not None and latest.content_hash != text_hash(text):
             version += 1  # changed on disk: recorded as that version on the next save
+        review = fields.status is Status.REVIEW
         return Editable(
             article_id,
             department.slug,
@@ -131,9 +132,8 @@ class AuthoringService:
             extra,
             text,
             version,
-            submitted_by=four_eyes.submitter(self.versions, article_id)
-            if fields.status is Status.REVIEW
-            else "",
+            submitted_by=four_eyes.submitter(self.versions, article_id) if review else "",
+            authors=tuple(four_eyes.pending_authors(self.versions, article_id)) if review else (),
         )
 
     def history(self, actor: User, article_id: str) -> list[ArticleVersion]:

@@ -318,6 +318,10 @@ class AttachmentStore(Protocol):
 
     def get_blob(self, digest: str) -> bytes | None: ...
 
+    def has_blob(self, digest: str) -> bool:
+        """Whether bytes are kept under `digest` (without reading them)."""
+        ...
+
     def attachments(self, request_id: int) -> list[Attachment]:
         """The request's attachments, oldest first."""
         ...

@@ -96,6 +96,11 @@ class SqlAttachments(SqlBase):
             data = conn.execute(query).scalar()
         return None if data is None else bytes(data)
 
+    def has_blob(self, digest: str) -> bool:
+        query = select(attachment_blobs.c.sha256).where(attachment_blobs.c.sha256 == digest)
+        with self._read("look for an attachment's file") as conn:
+            return conn.execute(query).first() is not None
+
     def attachments(self, request_id: int) -> list[Attachment]:
         query = select(_A).where(_A.c.request_id == request_id).order_by(_A.c.id)
         with self._read("read a request's attachments") as conn:

@@ -88,6 +88,7 @@ def stored_article(opened: Editable) -> dict[str, object]:
         "updated": str(opened.extra.get("updated") or "") or None,
         "version": opened.version,
         "submitted_by": opened.submitted_by or None,
+        "authors": list(opened.authors),
         "url": url_for("articles.show", article_id=opened.article_id),
     }
 

@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response
 
 from kb.authoring import files
 from kb.authoring.document_versions import DocumentVersion, live, pending
-from kb.authoring.document_waiting import orphaned
+from kb.authoring.document_waiting import waiting_document
 from kb.errors import ConflictError, ContentError, NotFoundError, StoreError, ValidationError
 from kb.extract.factory import format_for
 from kb.records import Status
@@ -36,7 +36,7 @@ from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import invalid, json_object, text_field
 from webapp.manage import forms
-from webapp.manage.documents import uploads
+from webapp.manage.documents import orphaned_json, review_json_fields, uploads
 from webapp.manage.versions import PreconditionRequired, with_etag
 from webapp.preconditions import if_match_tag_version, refuse_blank_if_match
 
@@ -55,14 +55,16 @@ def history(article_id: str) -> str:
     service = uploads()
     versions = service.history(actor, article_id)
     waiting, current = pending(versions), live(versions)
-    lost = orphaned(service.versions, article_id, waiting.number) if waiting else None
+    state = waiting_document(service.versions, article_id) if waiting else None
     return render_template(
         "manage/document_history.html",
         article_id=article_id,
         department=article_id.split("/", 1)[0],
         versions=list(reversed(versions)),
         waiting=waiting,
-        orphaned=lost,
+        orphaned=state.orphaned if state else None,
+        authors=list(state.authors) if state else [],
+        missing=service.missing_files(article_id),
         current=current.number if current else 0,
         latest=versions[-1].number if versions else 0,
         actor=actor,
@@ -146,14 +148,23 @@ def restore(article_id: str) -> Response:
 def versions_json(article_id: str) -> Response:
     """`GET /api/articles/<id>/versions` of a document: newest first, with SHA-256 and
     size, and `pending`, the version waiting for review (null when none)."""
-    found = uploads().history(require_user(), article_id)
+    service = uploads()
+    found = service.history(require_user(), article_id)
     waiting = pending(found)
+    state = waiting_document(service.versions, article_id) if waiting else None
+    missing = service.missing_files(article_id)
     return jsonify(
         {
             "id": article_id,
             "pending": waiting.number if waiting else None,
+            **review_json_fields(state),
             "versions": [
-                {**v.as_dict(), "file": _file_url(article_id, v.number)} for v in reversed(found)
+                {
+                    **v.as_dict(),
+                    "file": _file_url(article_id, v.number),
+                    "file_kept": v.number not in missing,
+                }
+                for v in reversed(found)
             ],
         }
     )
@@ -175,6 +186,7 @@ def review_json(article_id: str) -> Response:
         raise invalid("version", "say which version you reviewed", key="document_which")
     service, actor = uploads(), require_user()
     act = service.approve if decision == "approve" else service.reject
+    state = waiting_document(service.versions, article_id)
     version = act(actor, article_id, number, forms.message_of(data))
     body = {
         "id": article_id,
@@ -185,6 +197,8 @@ def review_json(article_id: str) -> Response:
         "author": version.author,
         "ts": version.ts.isoformat(),
         "message": version.message,
+        # What no longer fitted the folder when it was decided (approved all the same).
+        "orphaned": orphaned_json(state.orphaned) if state else None,
     }
     return jsonify(body)
 

@@ -25,6 +25,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.attachments.records import Upload
+from kb.authoring.document_waiting import Orphaned, WaitingDocument, waiting_document
 from kb.authoring.documents import DocumentUploads, UploadedDocument
 from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
 from kb.extract.base import human_size
@@ -173,7 +174,8 @@ def put_document(article_id: str) -> Response:
     done = service.upload(
         actor, department, Upload(name, data), name=name, replace=exists, base_version=base
     )
-    response = jsonify(document_json(done))
+    state = waiting_document(service.versions, done.article_id) if done.pending else None
+    response = jsonify({**document_json(done), **review_json_fields(state)})
     response.status_code = 202 if done.pending else 200 if exists else 201
     if not exists and not done.pending:
         response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)
@@ -198,3 +200,20 @@ def document_json(done: UploadedDocument) -> dict[str, object]:
         "url": url_for("articles.show", article_id=done.article_id),
         "versions": url_for("manage_api.versions", article_id=done.article_id),
     }
+
+
+def review_json_fields(state: WaitingDocument | None) -> dict[str, object]:
+    """What the API says of the version waiting for review: `pending_authors`, who
+    wrote its bytes (none of them approves it), and `orphaned`, what no longer fits
+    the folder (`reason` and the history page's `message`; null when nothing)."""
+    if state is None:
+        return {"pending_authors": [], "orphaned": None}
+    return {"pending_authors": list(state.authors), "orphaned": orphaned_json(state.orphaned)}
+
+
+def orphaned_json(reason: Orphaned | None) -> dict[str, str] | None:
+    """Why a waiting upload no longer fits its folder, as the API says it."""
+    if reason is None:
+        return None
+    text = f"{gettext('document_orphaned')} {gettext(f'document_orphaned_{reason.value}')}"
+    return {"reason": reason.value, "message": text}

@@ -26,7 +26,6 @@ from flask import current_app
 
 from indexer.unreadable import read_unreadable
 from kb.authoring import document_waiting
-from kb.authoring.document_versions import DocumentVersions
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
 from kb.content.files import FileEntry, content_entries, department_path
@@ -38,6 +37,7 @@ from kb.errors import KbError
 from kb.records import Article, Status
 from webapp import services
 from webapp.auth.identity import search_groups
+from webapp.manage.documents import uploads
 
 logger = logging.getLogger(__name__)
 
@@ -229,8 +229,7 @@ def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:
 def waiting_documents(department: str) -> list[WaitingDocument]:
     """The department's uploaded documents waiting for review, oldest first, each
     with what no longer fits the folder (renamed, moved or changed on disk)."""
-    settings = services.services().settings
-    versions = DocumentVersions(services.authoring(), None, settings.document_max_bytes)
+    versions = uploads().versions
     try:
         return document_waiting.waiting_documents(versions, department)
     except KbError as exc:

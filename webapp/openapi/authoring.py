@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from kb.authoring.document_waiting import Orphaned
 from webapp.openapi.schema import (
     ERROR_REF,
     ETAG_HEADER,
     SIGNED_IN,
     STRING_OR_NULL,
+    enum_of,
     if_match,
     json_body,
     json_response,
@@ -152,7 +154,34 @@ OPERATIONS: dict[str, Any] = {
     },
 }
 
+# What the answers about a document's version waiting for review add (PUT, versions).
+WAITING_FIELDS: dict[str, Any] = {
+    "pending_authors": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "Who uploaded or restored the file waiting for review (and, for a "
+        "restore, who uploaded it before): none of them may approve it.",
+    },
+    "orphaned": {
+        "oneOf": [{"$ref": "#/components/schemas/OrphanedUpload"}, {"type": "null"}],
+        "description": "Null, or why the version waiting no longer fits the content folder.",
+    },
+}
+
+
 SCHEMAS: dict[str, Any] = {
+    "OrphanedUpload": {
+        "type": "object",
+        "description": "Why a document's version waiting for review no longer fits the content "
+        "folder, as its history page says: folder_gone (its folder renamed or moved: "
+        "approving cannot write it), file_gone (the file it replaces renamed, moved or "
+        "deleted), changed_on_disk (the file changed on disk since the upload).",
+        "required": ["reason", "message"],
+        "properties": {
+            "reason": enum_of(Orphaned),
+            "message": {"type": "string", "description": "What to do, in the reader's language."},
+        },
+    },
     "StoredDocument": {
         "type": "object",
         "description": "A document written by an upload, and the version that records it.",
@@ -172,6 +201,7 @@ SCHEMAS: dict[str, Any] = {
             "message": {"type": "string"},
             "url": {"type": "string"},
             "versions": {"type": "string", "description": "Its versions (API)."},
+            **WAITING_FIELDS,
         },
     },
     "ArticleInput": {
@@ -215,6 +245,13 @@ SCHEMAS: dict[str, Any] = {
             "updated": STRING_OR_NULL,
             "version": {"type": "integer"},
             "submitted_by": STRING_OR_NULL,
+            "authors": {
+                **_STRINGS,
+                "description": "In review: everyone who wrote the changes waiting since the "
+                "last published version (a restore counts the writers of the version it "
+                "restored), first writer first; none of them, nor submitted_by, may approve. "
+                "Empty otherwise.",
+            },
             "url": {"type": "string"},
         },
     },
@@ -255,12 +292,22 @@ SCHEMAS: dict[str, Any] = {
                             "type": "string",
                             "description": "Documents only: the version's file (API).",
                         },
+                        "file_kept": {
+                            "type": "boolean",
+                            "description": "Documents only: false when the attachment store "
+                            "does not hold the version's file (recorded before files were "
+                            "kept, or lost since): it cannot be downloaded, restored or approved.",
+                        },
                     },
                 },
             },
             "pending": {
                 "type": ["integer", "null"],
                 "description": "Documents only: the version waiting for review.",
+            },
+            **{
+                name: {**schema, "description": f"Documents only. {schema['description']}"}
+                for name, schema in WAITING_FIELDS.items()
             },
         },
     },

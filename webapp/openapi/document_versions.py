@@ -30,8 +30,9 @@ OPERATIONS: dict[str, Any] = {
         "(Content-Disposition: attachment, X-Content-Type-Options: nosniff, "
         "Content-Security-Policy: sandbox; HTML as application/octet-stream), for content "
         "owners of its department and admins. 404: no such version (or an article id); "
-        "409 document_version_gone: the version was recorded before versions kept their "
-        "files, so there is none to give.",
+        "409 document_version_gone (details.reason file_missing): the version's file is not "
+        "in the attachment store (recorded before versions kept their files, or lost since; "
+        "its versions say file_kept: false), so there is none to give.",
         "security": SIGNED_IN,
         "parameters": [
             _ID,
@@ -120,8 +121,13 @@ OPERATIONS: dict[str, Any] = {
     "manage_api.review": {
         "operationId": "reviewDocument",
         "summary": "Approve (write and index) or reject the version of a document waiting "
-        "for review (content owners of its department other than its uploader, admins; "
-        "the uploader may reject their own to withdraw it).",
+        "for review (content owners of its department, admins; the uploader may reject their "
+        "own to withdraw it). 403 review_required (details.reason wrote_changes, "
+        "details.authors): an author of the waiting file (pending_authors: its uploader, or "
+        "the uploader of a version someone else restored) may not approve it. 409 "
+        "document_folder_gone (details.reason folder_gone): its folder was renamed or moved, "
+        "so it cannot be written; 409 document_version_gone (file_missing): its file is not "
+        "kept.",
         "security": SIGNED_IN,
         "parameters": [_ID],
         "requestBody": json_body(
@@ -177,6 +183,10 @@ SCHEMAS: dict[str, Any] = {
             "author": {"type": "string"},
             "ts": {"type": "string", "format": "date-time"},
             "message": {"type": "string"},
+            "orphaned": {
+                "oneOf": [{"$ref": "#/components/schemas/OrphanedUpload"}, {"type": "null"}],
+                "description": "What no longer fitted the folder when it was decided.",
+            },
         },
     },
 }

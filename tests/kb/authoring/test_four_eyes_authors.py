@@ -18,7 +18,8 @@ from kb.attachments.blobs import DatabaseBlobs
 from kb.attachments.records import Upload
 from kb.authoring import four_eyes
 from kb.authoring.documents import DocumentUploads
-from kb.authoring.errors import OwnChangesInReviewError, ReviewRequiredError
+from kb.authoring.errors import OwnChangesInReviewError
+from kb.authoring.records import Action
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
 from kb.content.scanner import load_departments
@@ -63,6 +64,16 @@ def service(root: Path, tmp_path: Path) -> Iterator[AuthoringService]:
     store.close()
 
 
+@pytest.fixture
+def uploads(service: AuthoringService, tmp_path: Path) -> Iterator[DocumentUploads]:
+    store = create_store(f"sqlite:///{tmp_path / 'docs.db'}")
+    authoring = AuthoringService(
+        service.root, version_store(store), lambda: load_departments(service.root)
+    )
+    yield DocumentUploads(authoring, max_bytes=100_000, blobs=DatabaseBlobs(store))  # type: ignore[arg-type]
+    store.close()
+
+
 def submit_change(service: AuthoringService, actor: User, summary: str) -> int:
     opened = service.open(actor, "hr/leave.md")
     fields = replace(opened.fields, summary=summary, status=Status.REVIEW)
@@ -81,8 +92,12 @@ def test_an_answer_added_to_a_waiting_article_keeps_its_author_from_approving(
     assert refused.value.status == 403
     assert "helga wrote part of the changes waiting for review" in refused.value.message
     assert refused.value.details["authors"] == ["helga", "hans"]
-    with pytest.raises(ReviewRequiredError):  # the one who saved last, as before
+    with pytest.raises(OwnChangesInReviewError) as last:  # the one who saved last: the same
         service.set_status(HANS, "hr/leave.md", Status.PUBLISHED, base_version=added.number)
+    assert last.value.status == 403 and last.value.code == "review_required"
+    assert last.value.details["reason"] == "wrote_changes"
+    assert refused.value.details["reason"] == "wrote_changes"
+    assert service.open(HILDE, "hr/leave.md").authors == ("helga", "hans")
     assert service.open(HILDE, "hr/leave.md").fields.status is Status.REVIEW
     approved = service.set_status(HILDE, "hr/leave.md", Status.PUBLISHED, base_version=added.number)
     assert approved.status is Status.PUBLISHED
@@ -114,21 +129,75 @@ def test_who_only_moved_the_status_may_still_approve(service: AuthoringService) 
 
 
 def test_an_upload_restored_by_another_owner_is_not_approved_by_its_uploader(
-    root: Path, tmp_path: Path
+    uploads: DocumentUploads, root: Path
 ) -> None:
-    store = create_store(f"sqlite:///{tmp_path / 'docs.db'}")
-    authoring = AuthoringService(root, version_store(store), lambda: load_departments(root))
-    uploads = DocumentUploads(authoring, max_bytes=100_000, blobs=DatabaseBlobs(store))  # type: ignore[arg-type]
-    try:
-        first = uploads.upload(HELGA, "hr", Upload("form.pdf", PDF), message="mine").version
-        other = uploads.upload(
-            HANS, "hr", Upload("form.pdf", PDF + b"% other\n"), name="form.pdf", replace=True
-        ).version
-        restored = uploads.restore(HANS, "hr/form.pdf", first.number, base_version=other.number)
-        with pytest.raises(OwnChangesInReviewError) as refused:
-            uploads.approve(HELGA, "hr/form.pdf", restored.number)
-        assert refused.value.status == 403 and "helga" in refused.value.message
-        assert not (root / "hr" / "form.pdf").exists()
-        assert uploads.approve(HILDE, "hr/form.pdf", restored.number).status is (Status.PUBLISHED)
-    finally:
-        store.close()
+    first = uploads.upload(HELGA, "hr", Upload("form.pdf", PDF), message="mine").version
+    other = uploads.upload(
+        HANS, "hr", Upload("form.pdf", PDF + b"% other\n"), name="form.pdf", replace=True
+    ).version
+    restored = uploads.restore(HANS, "hr/form.pdf", first.number, base_version=other.number)
+    with pytest.raises(OwnChangesInReviewError) as refused:
+        uploads.approve(HELGA, "hr/form.pdf", restored.number)
+    assert refused.value.status == 403 and "helga" in refused.value.message
+    assert not (root / "hr" / "form.pdf").exists()
+    assert uploads.approve(HILDE, "hr/form.pdf", restored.number).status is (Status.PUBLISHED)
+
+
+def test_who_only_submitted_is_refused_with_the_same_status_and_says_so(
+    service: AuthoringService,
+) -> None:
+    opened = service.open(HELGA, "hr/leave.md")
+    fields = replace(opened.fields, summary="Drafted by helga.", status=Status.DRAFT)
+    draft = service.save(HELGA, "hr/leave.md", fields, base_version=opened.version)
+    submitted = service.set_status(HANS, "hr/leave.md", Status.REVIEW, base_version=draft.number)
+    assert service.open(HILDE, "hr/leave.md").authors == ("helga",)
+    with pytest.raises(OwnChangesInReviewError) as refused:
+        service.set_status(HANS, "hr/leave.md", Status.PUBLISHED, base_version=submitted.number)
+    assert refused.value.status == 403 and refused.value.details["reason"] == "submitted"
+    assert "hans submitted it for review" in refused.value.message
+    with pytest.raises(OwnChangesInReviewError) as writer:
+        service.set_status(HELGA, "hr/leave.md", Status.PUBLISHED, base_version=submitted.number)
+    assert writer.value.status == 403 and writer.value.details["reason"] == "wrote_changes"
+
+
+def test_a_restore_counts_the_writer_of_the_restored_text(service: AuthoringService) -> None:
+    # helga's text, approved by hilde, is replaced by hans's (approved by helga);
+    # hans brings helga's back: helga wrote that text, so she may not approve it.
+    first = submit_change(service, HELGA, "Helga's wording.")
+    hers = service.set_status(HILDE, "hr/leave.md", Status.PUBLISHED, base_version=first)
+    second = submit_change(service, HANS, "Hans's wording.")
+    service.set_status(HELGA, "hr/leave.md", Status.PUBLISHED, base_version=second)
+    latest = service.versions.latest("hr/leave.md")
+    assert latest is not None
+    restored = service.restore(HANS, "hr/leave.md", hers.number, base_version=latest.number)
+    assert restored.action is Action.RESTORE and restored.status is Status.REVIEW
+    assert four_eyes.pending_authors(service.versions, "hr/leave.md") == ["hans", "helga"]
+    assert service.open(HILDE, "hr/leave.md").authors == ("hans", "helga")
+    with pytest.raises(OwnChangesInReviewError) as refused:
+        service.set_status(HELGA, "hr/leave.md", Status.PUBLISHED, base_version=restored.number)
+    assert refused.value.status == 403 and refused.value.details["authors"] == ["hans", "helga"]
+    approved = service.set_status(
+        HILDE, "hr/leave.md", Status.PUBLISHED, base_version=restored.number
+    )
+    assert approved.status is Status.PUBLISHED
+    assert four_eyes.pending_authors(service.versions, "hr/leave.md") == []
+
+
+def test_a_published_document_restored_by_another_owner_is_not_approved_by_its_uploader(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    mine = uploads.upload(HELGA, "hr", Upload("form.pdf", PDF)).version
+    uploads.approve(HANS, "hr/form.pdf", mine.number)
+    other = uploads.upload(
+        HILDE, "hr", Upload("form.pdf", PDF + b"% other\n"), name="form.pdf", replace=True
+    ).version
+    published = uploads.approve(HANS, "hr/form.pdf", other.number)
+    restored = uploads.restore(HANS, "hr/form.pdf", mine.number, base_version=published.number)
+    history = uploads.authoring.versions.versions("hr/form.pdf")
+    assert four_eyes.document_authors(restored, history) == ["hans", "helga"]
+    with pytest.raises(OwnChangesInReviewError) as refused:
+        uploads.approve(HELGA, "hr/form.pdf", restored.number)
+    assert refused.value.status == 403 and refused.value.details["reason"] == "wrote_changes"
+    assert (root / "hr" / "form.pdf").read_bytes() == PDF + b"% other\n"
+    assert uploads.approve(HILDE, "hr/form.pdf", restored.number).status is Status.PUBLISHED
+    assert (root / "hr" / "form.pdf").read_bytes() == PDF

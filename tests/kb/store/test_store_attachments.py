@@ -87,3 +87,4 @@ def test_blobs_are_kept_once(store: Store) -> None:
     store.put_blob(digest, b"x")
     assert store.get_blob(digest) == b"x"
     assert store.get_blob("0" * 64) is None
+    assert store.has_blob(digest) and not store.has_blob("0" * 64)

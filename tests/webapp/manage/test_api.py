@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.support import error_of, sign_in_as
+from tests.support import error_of, sign_in_as, text_of
 from tests.webapp.manage.conftest import RecordingBuilder
 from webapp.services import services
 
@@ -147,9 +147,9 @@ def test_the_four_eyes_rule_in_the_api(client: FlaskClient) -> None:
         client, helga, "hr/annual-leave.md", {**body, "status": "review"}, **{"If-Match": "1"}
     )
     assert submitted.status_code == 200 and submitted.get_json()["submitted_by"] == "helga"
-    error_of(
-        put(client, helga, "hr/annual-leave.md", body, **{"If-Match": "2"}), 409, "review_required"
-    )
+    assert submitted.get_json()["authors"] == ["helga"]
+    own = put(client, helga, "hr/annual-leave.md", body, **{"If-Match": "2"})
+    assert error_of(own, 403, "review_required")["details"]["reason"] == "wrote_changes"
     hans = sign_in_as(client, "hans")
     approved = put(client, hans, "hr/annual-leave.md", body, **{"If-Match": "2"})
     assert approved.status_code == 200 and approved.get_json()["status"] == "published"
@@ -167,11 +167,18 @@ def test_an_author_of_a_waiting_change_may_not_approve_it_after_someone_adds_to_
         client, hans, "hr/annual-leave.md", {**added, "status": "review"}, **{"If-Match": "2"}
     )
     assert on_top.status_code == 200 and on_top.get_json()["submitted_by"] == "hans"
+    assert on_top.get_json()["authors"] == ["helga", "hans"]
     helga = sign_in_as(client, "helga")
     refused = put(client, helga, "hr/annual-leave.md", added, **{"If-Match": "3"})
     error = error_of(refused, 403, "review_required")
     assert "helga wrote part of the changes waiting for review" in error["message"]
     assert error["details"]["authors"] == ["helga", "hans"]
+    assert error["details"]["reason"] == "wrote_changes"
+    last = put(client, sign_in_as(client, "hans"), "hr/annual-leave.md", added, **{"If-Match": "3"})
+    assert error_of(last, 403, "review_required")["details"]["reason"] == "wrote_changes"
+    editor = text_of(client.get("/manage/edit/hr/annual-leave.md"))
+    assert "Submitted for review by hans." in editor
+    assert "The changes waiting for review were written by helga, hans" in editor
     ada = sign_in_as(client, "ada")
     approved = put(client, ada, "hr/annual-leave.md", added, **{"If-Match": "3"})
     assert approved.status_code == 200 and approved.get_json()["status"] == "published"

@@ -105,7 +105,7 @@ def test_the_api_answers_202_for_an_upload_waiting_and_reviews_through_the_api(
         json={"decision": "approve", "version": 1},
         headers={"X-CSRF-Token": helga},
     )
-    error_of(own, 409, "review_required")
+    assert error_of(own, 403, "review_required")["details"]["reason"] == "wrote_changes"
     cora = sign_in_as(client, "cora")
     other = client.post(
         "/api/articles/hr/leave-form.pdf/review",
@@ -191,3 +191,33 @@ def test_a_replacement_of_another_kind_is_refused_with_what_to_do(
     assert "a replacement keeps the kind" in page and "Save the file as PDF" in page
     assert 'name="replace"' in page  # the form again, still replacing policy.pdf
     assert (content / "it" / "policy.pdf").read_bytes() == PDF
+
+
+def test_a_restored_document_names_every_author_and_its_uploader_cannot_approve(
+    client: FlaskClient, content: Path
+) -> None:
+    helga = sign_in_as(client, "helga")
+    assert put(client, helga, "hr/form.pdf", PDF).status_code == 202
+    ada = sign_in_as(client, "ada")
+    assert review(client, ada, "hr/form.pdf", 1, "approve").status_code == 303
+    hans = sign_in_as(client, "hans")
+    assert put(client, hans, "hr/form.pdf", PDF2, **{"If-Match": '"2"'}).status_code == 202
+    ada = sign_in_as(client, "ada")
+    assert review(client, ada, "hr/form.pdf", 3, "approve").status_code == 303
+    hans = sign_in_as(client, "hans")
+    form = {"csrf_token": hans, "number": "1", "version": "4"}
+    assert client.post("/manage/document-restore/hr/form.pdf", data=form).status_code == 303
+    listed = client.get("/api/articles/hr/form.pdf/versions").get_json()
+    assert listed["pending"] == 5 and listed["pending_authors"] == ["hans", "helga"]
+    helga = sign_in_as(client, "helga")
+    page = text_of(client.get("/manage/document/hr/form.pdf"))
+    assert "uploaded or restored by hans, helga" in page and "Approve and publish" not in page
+    refused = client.post(
+        "/api/articles/hr/form.pdf/review",
+        json={"decision": "approve", "version": 5},
+        headers={"X-CSRF-Token": helga},
+    )
+    error = error_of(refused, 403, "review_required")
+    assert error["details"]["reason"] == "wrote_changes"
+    assert error["details"]["authors"] == ["hans", "helga"]
+    assert (content / "hr" / "form.pdf").read_bytes() == PDF2

@@ -37,8 +37,13 @@ def test_a_file_moved_onto_a_waiting_uploads_name_keeps_it_on_the_list(
     assert "Approve and publish" in page and 'data-orphaned="changed_on_disk"' in page
     item = waiting_item(text_of(client.get("/manage/?department=hr")), "hr/sick-leave.pdf")
     assert 'data-orphaned="changed_on_disk"' in item and "compare them" in item
-    form = {"csrf_token": hans, "number": "1", "decision": "approve", "message": ""}
-    assert client.post("/manage/document-review/hr/sick-leave.pdf", data=form).status_code == 303
+    answer = client.post(
+        "/api/articles/hr/sick-leave.pdf/review",
+        json={"decision": "approve", "version": 1},
+        headers={"X-CSRF-Token": hans},
+    )
+    assert answer.status_code == 200
+    assert answer.get_json()["orphaned"]["reason"] == "changed_on_disk"  # approved all the same
     assert (content / "hr" / "sick-leave.pdf").read_bytes() == PDF  # as the reviewer chose
     assert 'aria-labelledby="waiting-h"' not in text_of(client.get("/manage/?department=hr"))
 
@@ -57,6 +62,8 @@ def test_a_replacement_whose_file_was_renamed_on_disk_says_so(
     (content / "hr" / "form.pdf").rename(content / "hr" / "form-2026.pdf")
     item = waiting_item(text_of(client.get("/manage/?department=hr&hl=en")), "hr/form.pdf")
     assert 'data-orphaned="file_gone"' in item and "replace the file at its new place" in item
+    listed = client.get("/api/articles/hr/form.pdf/versions").get_json()
+    assert listed["orphaned"]["reason"] == "file_gone"
     german = text_of(client.get("/manage/?department=hr&hl=de"))
     assert "an ihrem neuen Ort" in waiting_item(german, "hr/form.pdf")
 
@@ -89,7 +96,13 @@ def test_a_replacement_whose_folder_was_renamed_stays_listed_and_cannot_be_appro
         json={"decision": "approve", "version": 2},
         headers={"X-CSRF-Token": hans},
     )
-    assert "its file cannot be written" in error_of(api, 409, "conflict")["message"]
+    error = error_of(api, 409, "conflict")
+    assert "its file cannot be written" in error["message"]
+    assert error["details"]["reason"] == "folder_gone"
+    listed = client.get("/api/articles/hr/forms/leave.pdf/versions").get_json()
+    assert listed["pending"] == 2 and listed["pending_authors"] == ["helga"]
+    assert listed["orphaned"]["reason"] == "folder_gone"
+    assert "upload the file again" in listed["orphaned"]["message"]
     assert not (content / "hr" / "forms").exists()
     assert (content / "hr" / "forms-2025" / "leave.pdf").read_bytes() == PDF
     # Still waiting, still listed: a reviewer rejects it as the list says.
