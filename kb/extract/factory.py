@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 6  # 6: PDF page-top headings kept, contents entries dropped
+EXTRACTION_VERSION = 7  # 7: ODT comments left out, footnotes after their section
 
 
 @dataclass(frozen=True)

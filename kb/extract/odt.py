@@ -31,7 +31,31 @@ _CONTAINERS = {
 }
 
 
-def _list_items(element: Element) -> list[str]:
+# Comments (with their author and date) are the writers' notes to each other, and
+# deleted text of tracked changes is kept apart: neither is text of the document.
+_LEFT_OUT = {"office:annotation", "office:annotation-end", "text:tracked-changes"}
+
+
+def _text(element: Element, notes: list[str]) -> str:
+    """The text of a paragraph or cell as the document shows it: comments left
+    out, a footnote as its citation ("[1]") with its text added to `notes`."""
+    parts = [element.text or ""]
+    for child in element.children:
+        if child.tag == "text:note":
+            cited = child.get_element("text:note-citation")
+            citation = clean(_text(cited, [])) if cited is not None else ""
+            body = child.get_element("text:note-body")
+            note = " ".join(_text(p, notes) for p in body.children) if body is not None else ""
+            parts.append(f"[{citation}]")
+            if clean(note):
+                notes.append(f"[{citation}] {note}")
+        elif child.tag not in _LEFT_OUT:
+            parts.append(_text(child, notes) if child.children else str(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _list_items(element: Element, notes: list[str]) -> list[str]:
     """Item texts of a list in reading order; a nested list follows its parent item."""
     items: list[str] = []
     for item in element.children:
@@ -43,35 +67,33 @@ def _list_items(element: Element) -> list[str]:
                 if parts:
                     items.append(" ".join(parts))
                     parts = []
-                items.extend(_list_items(child))
+                items.extend(_list_items(child, notes))
             else:
-                parts.append(child.text_recursive or "")
+                parts.append(_text(child, notes))
         if any(p.strip() for p in parts):
             items.append(" ".join(parts))
     return items
 
 
-def _table_rows(element: Element) -> list[list[str]]:
+def _table_rows(element: Element, notes: list[str]) -> list[list[str]]:
     rows = []
     for row in element.xpath("descendant::table:table-row"):
         if not isinstance(row, Element):
             continue
         rows.append(
-            [
-                clean(cell.text_recursive or "")
-                for cell in row.children
-                if cell.tag == "table:table-cell"
-            ]
+            [clean(_text(cell, notes)) for cell in row.children if cell.tag == "table:table-cell"]
         )
     return rows
 
 
-def _walk(element: Element, builder: OutlineBuilder) -> None:
+def _walk(element: Element, builder: OutlineBuilder, notes: list[str]) -> None:
+    """Blocks into `builder`; the footnotes of a section follow its text."""
     for child in element.children:
         if builder.truncated:
             return
         tag = child.tag
         if tag == "text:h":
+            _flush_notes(builder, notes)
             level = child.get_attribute_integer("text:outline-level") or 1
             number = child.get_element("text:number")
             builder.heading(
@@ -80,19 +102,25 @@ def _walk(element: Element, builder: OutlineBuilder) -> None:
                 clean(number.text_recursive or "").rstrip(".") if number else "",
             )
         elif tag == "text:p":
-            builder.paragraph(child.text_recursive or "")
+            builder.paragraph(_text(child, notes))
         elif tag == "text:list":
             ordered = "number" in (child.get_attribute_string("text:style-name") or "").lower()
-            builder.list(_list_items(child), ordered)
+            builder.list(_list_items(child, notes), ordered)
         elif tag == "table:table":
-            builder.table(_table_rows(child))
+            builder.table(_table_rows(child, notes))
         elif tag in _CONTAINERS:
-            _walk(child, builder)
+            _walk(child, builder, notes)
+
+
+def _flush_notes(builder: OutlineBuilder, notes: list[str]) -> None:
+    for note in notes:
+        builder.paragraph(note)
+    notes.clear()
 
 
 def _heading_text(element: Element) -> str:
     number = element.get_element("text:number")
-    text = element.text_recursive or ""
+    text = _text(element, [])
     if number is not None and number.text_recursive:
         text = text.replace(number.text_recursive, "", 1)
     return text
@@ -123,7 +151,9 @@ def extract_odt(data: bytes, limits: Limits) -> ExtractedDocument:
     except Exception as exc:  # noqa: BLE001 - odfdo and lxml raise many types on damaged files
         raise malformed("OpenDocument text (ODT)", exc) from None
     builder = OutlineBuilder(limits.max_chars)
-    _walk(body, builder)
+    notes: list[str] = []
+    _walk(body, builder, notes)
+    _flush_notes(builder, notes)
     meta = document.meta
     modified = meta.date or meta.creation_date
     return ExtractedDocument(
