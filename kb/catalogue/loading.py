@@ -125,6 +125,11 @@ class _DepartmentFile:
             return []
         return list(dict.fromkeys(ids))
 
+    def top_problem(self, what: str) -> None:
+        """A warning that `top_requests` names `what`, which is not shown."""
+        error = self.fail(self.data, f"top_requests names {what}", "top_requests")
+        self.problems.append(_warning(error))
+
 
 def _read_file(folder: Path, slug: str) -> _DepartmentFile | None:
     found = department_text(folder, slug)
@@ -174,7 +179,13 @@ def load_catalogue(
     root: Path, departments: Iterable[str], workflows: Iterable[Workflow] = ()
 ) -> tuple[Catalogue, list[Problem]]:
     """The catalogue of the content root and every problem found in it."""
-    types: dict[str, RequestType] = {w.name: value_stream_type(w) for w in workflows}
+    types: dict[str, RequestType] = {}
+    # Who may show a type on their card: its department, and for a value stream
+    # every department with a task in it too.
+    shown_by: dict[str, set[str]] = {}
+    for w in workflows:
+        types[w.name] = value_stream_type(w)
+        shown_by[w.name] = {types[w.name].department, *w.departments()}
     top: dict[str, tuple[str, ...]] = {}
     replies: dict[str, tuple[CannedReply, ...]] = {}
     problems: list[Problem] = []
@@ -194,12 +205,18 @@ def load_catalogue(
         ids = file.top_ids()
         unknown = [i for i in ids if i not in types]
         if unknown:
-            message = f"top_requests names {', '.join(unknown)}, which no request type defines"
-            line = line_of(file.data, "top_requests")
-            problems.append(
-                _warning(ContentError(message, path=file.rel, line=line, kind="catalogue"))
+            file.top_problem(f"{', '.join(unknown)}, which no request type defines")
+        # Another department's type would stand on this one's card as its service.
+        foreign = [
+            i for i in ids if i in types and file.slug not in shown_by.get(i, {types[i].department})
+        ]
+        if foreign:
+            owners = ", ".join(sorted({types[i].department for i in foreign}))
+            file.top_problem(
+                f"{', '.join(foreign)}, request types of {owners}; a department lists "
+                "its own types and the value streams it has a task in"
             )
-        top[file.slug] = tuple(i for i in ids if i in types)
+        top[file.slug] = tuple(i for i in ids if i in types and i not in foreign)
         replies[file.slug] = tuple(file.replies)
         problems.extend(file.problems)
     return Catalogue(types, top, replies), problems

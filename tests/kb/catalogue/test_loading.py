@@ -137,3 +137,37 @@ def test_kb_validate_reports_the_catalogue_and_the_value_streams(tiny_content: P
     result = run_kb({}, "validate", "--content", str(tiny_content), "--json")
     [streams] = [p for p in json.loads(result.output)["problems"] if p["kind"] == "value_streams"]
     assert streams["severity"] == "error" and result.exit_code == 1
+
+
+def test_a_department_shows_only_its_own_request_types_first(tmp_path: Path) -> None:
+    """`top_requests` named any type: a content owner of HR who listed IT's
+    `laptop` (or a value stream HR has no part in) put that form on HR's card
+    of the home page and first in HR's part of the catalogue, where employees
+    read it as a service of HR. A department's top requests are its own types
+    and the value streams it has a task in; another's is left out with a
+    warning naming its department."""
+    write(tmp_path, "it", LAPTOP)
+    write(
+        tmp_path,
+        "hr",
+        "name: HR\ntop_requests: [laptop, onboarding, letter, move]\nrequest_types:\n"
+        "  - id: letter\n    title: {en: A letter}\n",
+    )
+    workflows = parse_workflows(
+        "workflows:\n  - name: onboarding\n    owner: it\n    title: {en: Onboarding}\n"
+        "    tasks:\n      - {key: a, department: it, title: {en: A}}\n"
+        "  - name: move\n    owner: it\n    title: {en: Moving}\n"
+        "    tasks:\n      - {key: a, department: hr, title: {en: A}}\n",
+        departments=["hr", "it"],
+    )
+    catalogue, problems = load_catalogue(tmp_path, ["hr", "it"], workflows.workflows.values())
+    assert [t.id for t in catalogue.top_requests("hr")] == ["letter", "move"]  # HR has a task
+    assert [t.id for t in catalogue.of_department("hr")] == ["letter", "move"]
+    assert [t.id for t in catalogue.top_requests("it")] == ["laptop", "onboarding"]
+    messages = [str(p) for p in problems]
+    assert any(
+        "hr/_department.yml:2:" in m
+        and "top_requests names laptop, onboarding" in m
+        and "types of it" in m
+        for m in messages
+    ), messages
