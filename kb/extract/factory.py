@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 7  # 7: ODT comments left out, footnotes after their section
+EXTRACTION_VERSION = 8  # 8: Word headings typed in bold or larger type
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from docx.text.paragraph import Paragraph
 from kb.extract.base import Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.word_formatting import formatted_headings, normal_size
 from kb.extract.word_text import (
     Notes,
     cell_text,
@@ -180,17 +181,29 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     )
 
 
+def _heading_levels(document: DocxDocument, paragraphs: list[Paragraph]) -> dict[Any, int]:
+    """Heading level by paragraph element: by heading style, or, in a document
+    that uses none, by formatting (`kb.extract.word_formatting`)."""
+    styled = {p._p: level for p in paragraphs if (level := _outline_level(p)) is not None}
+    if styled:
+        return styled
+    numbered = {p._p for p in paragraphs if _numbering(p) is not None}
+    return formatted_headings(paragraphs, normal_size(document), numbered)
+
+
 def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
     """Headings, paragraphs, lists and tables of the body into `builder`; each
     section's footnotes follow its text."""
     notes = read_notes(document.part)
+    blocks = list(_blocks(document.element.body, document._body))
+    levels = _heading_levels(document, [b for b in blocks if isinstance(b, Paragraph)])
     counters = [0] * 9
     items: list[str] = []
     ordered = False
-    for block in _blocks(document.element.body, document._body):
+    for block in blocks:
         if isinstance(block, Paragraph):
             text = paragraph_text(block._p, notes)
-            level = _outline_level(block)
+            level = levels.get(block._p)
             numbered = _numbering(block)
             if level is None and numbered is not None and clean(text):
                 if not items:

@@ -152,3 +152,63 @@ def test_text_boxes_and_tables_in_cells_are_read() -> None:
     assert "Call 4455 in an emergency." in document.text
     tables = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
     assert tables and "Taxi 50 EUR" in tables[0].rows[0][0]
+
+
+def _typed(paragraphs: list[tuple[str, bool | None, float | None]], styled: bool = False) -> bytes:
+    """A document typed without heading styles: (text, bold, size in points)."""
+    from docx.shared import Pt
+
+    word = docx.Document()
+    if styled:
+        word.add_heading("Scope", 1)
+    for text, bold, size in paragraphs:
+        run = word.add_paragraph().add_run(text)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+    buf = io.BytesIO()
+    word.save(buf)
+    return buf.getvalue()
+
+
+TYPED = [
+    ("Travel policy 2027", True, 20),
+    ("This policy says how to book and claim business travel.", None, None),
+    ("Booking trips", True, 14),
+    ("Book every trip through the travel portal two weeks ahead.", None, None),
+    ("Hotels", True, None),
+    ("Hotel costs are capped at 150 EUR per night.", None, None),
+    ("Note:", True, None),
+    ("Exceptions need approval.", None, None),
+    ("Claiming costs", None, 14),
+    ("Submit claims within 30 days.", None, None),
+]
+
+
+def test_headings_typed_in_bold_or_larger_type_are_headings() -> None:
+    """A file without heading styles was one section: no passage could say
+    which part of the policy it came from."""
+    document = _read(_typed(TYPED))
+    assert document.title == "Travel policy 2027"
+    assert [(s.headings, s.text) for s in document.sections] == [
+        (("Travel policy 2027",), "This policy says how to book and claim business travel."),
+        (
+            ("Travel policy 2027", "Booking trips"),
+            "Book every trip through the travel portal two weeks ahead.",
+        ),
+        (
+            ("Travel policy 2027", "Booking trips", "Hotels"),
+            "Hotel costs are capped at 150 EUR per night.\nNote:\nExceptions need approval.",
+        ),
+        (("Travel policy 2027", "Claiming costs"), "Submit claims within 30 days."),
+    ]
+
+
+def test_with_heading_styles_bold_text_stays_text() -> None:
+    document = _read(_typed(TYPED, styled=True))
+    assert [s.headings for s in document.sections] == [("Scope",)]
+
+
+def test_a_document_all_in_bold_has_no_headings_by_formatting() -> None:
+    document = _read(_typed([(text, True, None) for text, _, _ in TYPED]))
+    assert [s.headings for s in document.sections] == [()]
