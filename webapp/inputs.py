@@ -30,13 +30,34 @@ from typing import Any, TypeVar
 from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from kb.errors import ValidationError
+from kb.errors import KbError, ValidationError
 from kb.validators import MAX_STORED_INT
 from webapp.names import composed_json
 
 MAX_ID_CHARS = 500
 MAX_INT = MAX_STORED_INT  # the databases' BIGINT: no id, rank or count can be larger
 V = TypeVar("V", bound=Callable[..., Any])
+
+
+class WeakEntityTagError(KbError):
+    """A weak entity tag (`W/"3"`) where a version is compared: RFC 9110 §13.1.1
+    compares If-Match strongly, so a weak tag never matches (412), and a
+    `version` in a body, which stands in for If-Match, is compared the same way."""
+
+    status = 412
+    code = "weak_etag"
+
+    @classmethod
+    def of(cls, field: str, tag: str) -> WeakEntityTagError:
+        shown, header = tag[:40], field == "If-Match"
+        compared = "" if header else " as If-Match is"
+        return cls(
+            f"{field}: {shown} is a weak entity tag, which never matches (RFC 9110 compares "
+            f'it strongly{compared}): send the strong ETag you read, such as "3"',
+            details={"field": field, "value": shown},
+            key="if_match_weak" if header else "version_weak",
+            values={"value": shown},
+        )
 
 
 def invalid(
@@ -353,6 +374,7 @@ def version_of(value: Any, name: str = "version") -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     else:
+        weak = str(value).strip().startswith("W/")
         text = str(value).strip().removeprefix("W/").strip('"')
         if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INT)):
             raise invalid(
@@ -363,6 +385,8 @@ def version_of(value: Any, name: str = "version") -> int | None:
                 values={"value": str(value)[:40]},
             )
         number = int(text)
+        if weak:
+            raise WeakEntityTagError.of(name, str(value).strip())
     if number < 1:
         raise invalid(name, "must be at least 1", key="at_least", values={"limit": 1})
     if number > MAX_INT:

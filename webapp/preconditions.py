@@ -7,16 +7,7 @@ If-Match strongly and a weak tag never matches.
 
 from __future__ import annotations
 
-from kb.errors import KbError
 from webapp.inputs import invalid, version_of
-
-
-class WeakEntityTagError(KbError):
-    """`If-Match` with a weak entity tag (`W/"3"`): RFC 9110 §13.1.1 compares
-    If-Match strongly, so a weak tag never matches (412)."""
-
-    status = 412
-    code = "weak_etag"
 
 
 def if_match_tag_version(header: str) -> int | None:
@@ -30,14 +21,8 @@ def refuse_weak_if_match(header: str | None) -> None:
     """A 412 for an `If-Match` with a weak entity tag, which never matches."""
     tag = (header or "").strip()
     if tag.startswith("W/"):
-        version_of(tag, "If-Match")  # a malformed one is a 400, as a strong one
-        raise WeakEntityTagError(
-            f"If-Match: {tag[:40]} is a weak entity tag, which never matches (RFC 9110): "
-            'send the strong ETag you read, such as "3"',
-            details={"field": "If-Match", "value": tag[:40]},
-            key="if_match_weak",
-            values={"value": tag[:40]},
-        )
+        # A malformed tag is a 400, as a strong one; a weak version a 412.
+        version_of(tag, "If-Match")
 
 
 def if_match_version(header: str | None) -> int | None:

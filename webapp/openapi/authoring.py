@@ -15,6 +15,7 @@ from webapp.openapi.schema import (
     ETAG_HEADER,
     SIGNED_IN,
     STRING_OR_NULL,
+    body_version,
     enum_of,
     if_match,
     json_body,
@@ -219,10 +220,7 @@ SCHEMAS: dict[str, Any] = {
             "related": _STRINGS,
             "owner": {"type": "string"},
             "message": {"type": "string", "description": "What changed, for the history."},
-            "version": {
-                "type": "integer",
-                "description": "The version the edit is based on, when If-Match is not sent.",
-            },
+            "version": body_version("The version the edit is based on, when If-Match is not sent."),
         },
     },
     "StoredArticle": {

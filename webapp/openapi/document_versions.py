@@ -17,6 +17,7 @@ from webapp.openapi.schema import (
     ETAG_HEADER,
     SIGNED_IN,
     STRING_OR_NULL,
+    body_version,
     if_match,
     json_body,
     json_response,
@@ -79,7 +80,7 @@ OPERATIONS: dict[str, Any] = {
                 "type": "object",
                 "required": ["version"],
                 "properties": {
-                    "version": {"type": "integer", "description": "The version to restore."},
+                    "version": body_version("The version to restore."),
                     "message": {"type": "string", "description": "Why, for the history."},
                 },
             }
@@ -136,7 +137,7 @@ OPERATIONS: dict[str, Any] = {
                 "required": ["decision", "version"],
                 "properties": {
                     "decision": {"type": "string", "enum": ["approve", "reject"]},
-                    "version": {"type": "integer", "description": "The version reviewed."},
+                    "version": body_version("The version reviewed."),
                     "message": {"type": "string", "description": "Why, for the history."},
                 },
             }

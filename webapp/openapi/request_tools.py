@@ -18,6 +18,7 @@ from webapp.openapi.schema import (
     IF_MATCH_OR_CURRENT,
     REQUEST_ID,
     SIGNED_IN,
+    body_version,
     enum_of,
     if_match,
     json_response,
@@ -53,11 +54,7 @@ _BULK_ITEM = {
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer", "minimum": 1},
-        "version": {
-            "type": "integer",
-            "minimum": 1,
-            "description": "Change it only while it is at this version.",
-        },
+        "version": body_version("Change it only while it is at this version."),
     },
 }
 

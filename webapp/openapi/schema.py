@@ -86,6 +86,16 @@ IF_MATCH_OR_CURRENT = (
 WEAK_TAG = ' A weak tag (W/"3") never matches: 412 weak_etag, nothing changed.'
 
 
+def body_version(description: str) -> dict[str, Any]:
+    """A `version` in a JSON body: the number, or the ETag read (`"3"`), compared
+    strongly as If-Match is (`webapp.inputs.version_of`)."""
+    return {
+        "type": ["integer", "string"],
+        "minimum": 1,
+        "description": description + ' The number (3) or the ETag read ("3").' + WEAK_TAG,
+    }
+
+
 def if_match(description: str) -> dict[str, Any]:
     """The `If-Match` header: the version (the ETag) a change is based on."""
     return param("If-Match", description + WEAK_TAG, {"type": "string"}, where="header")

@@ -101,6 +101,27 @@ def test_a_weak_if_match_is_a_412_and_nothing_changes(client: FlaskClient, conte
     assert put(client, token, "it/vpn-setup.md", BODY, **{"If-Match": '"1"'}).status_code == 200
 
 
+def test_a_weak_version_in_the_body_is_a_412_as_in_if_match(
+    client: FlaskClient, content: Path
+) -> None:
+    """The body's `version` stands in for If-Match, and took `W/"1"` as version 1:
+    it is compared strongly too, in German as well, and nothing changes."""
+    token = sign_in_as(client, "cora")
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    sent = put(client, token, "it/vpn-setup.md", {**BODY, "version": 'W/"1"'})
+    error = error_of(sent, 412, "weak_etag")
+    assert error["details"] == {"field": "version", "value": 'W/"1"'}
+    assert "strong" in error["message"]
+    german = client.put(
+        "/api/articles/it/vpn-setup.md",
+        json={**BODY, "version": 'W/"1"'},
+        headers={"X-CSRF-Token": token, "Accept-Language": "de"},
+    )
+    assert "schwaches" in error_of(german, 412, "weak_etag")["message"]
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
+    assert put(client, token, "it/vpn-setup.md", {**BODY, "version": '"1"'}).status_code == 200
+
+
 @pytest.mark.parametrize("blank", ["", "   "])
 def test_an_empty_if_match_is_a_400_naming_it_not_a_missing_one(
     client: FlaskClient, content: Path, blank: str

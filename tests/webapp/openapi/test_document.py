@@ -201,3 +201,32 @@ def test_every_if_match_says_a_weak_tag_never_matches(app: Flask) -> None:
     assert len(headers) >= 4
     for path, method, description in headers:
         assert "weak_etag" in description, (method, path)
+
+
+def _body_versions(schema: object, schemas: dict, seen: frozenset[str] = frozenset()) -> list:
+    """Every `version` property of a request body's schema, following `$ref`s."""
+    if isinstance(schema, list):
+        return [v for item in schema for v in _body_versions(item, schemas, seen)]
+    if not isinstance(schema, dict):
+        return []
+    ref = schema.get("$ref", "")
+    if ref and ref not in seen:
+        return _body_versions(schemas[ref.rsplit("/", 1)[1]], schemas, seen | {ref})
+    found = [v for k, v in schema.get("properties", {}).items() if k == "version"]
+    return found + [v for value in schema.values() for v in _body_versions(value, schemas, seen)]
+
+
+def test_every_version_in_a_body_says_a_weak_tag_never_matches(app: Flask) -> None:
+    """A body's `version` is compared as If-Match is (`webapp.inputs.version_of`):
+    the document says so wherever a request body carries one."""
+    doc = openapi_document(app)
+    bodies = [
+        operation["requestBody"]
+        for item in doc["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "requestBody" in operation
+    ]
+    versions = _body_versions(bodies, doc["components"]["schemas"])
+    assert len(versions) >= 4
+    for version in versions:
+        assert "weak_etag" in version.get("description", ""), version

@@ -74,6 +74,18 @@ def test_the_version_may_be_the_etag(app: Flask, store: Store) -> None:
     assert store.get_request(request_id).assignee == "ivan"
 
 
+def test_a_weak_version_is_refused_as_if_match_refuses_it(app: Flask, store: Store) -> None:
+    """`{"version": "W/\"1\""}` was taken as version 1, while If-Match: W/"1" is a 412:
+    a version in the body is compared strongly too, and nothing is changed."""
+    request_id = file(app.test_client())
+    client = app.test_client()
+    body = {"ids": [{"id": request_id, "version": 'W/"1"'}], "assignee": "ivan"}
+    error = error_of(bulk(client, "ivan", **body), 412, "weak_etag")
+    assert error["details"]["field"] == "ids[0].version"
+    assert "strong" in error["message"]
+    assert store.get_request(request_id).assignee is None
+
+
 @pytest.mark.parametrize(
     ("item", "field"),
     [
