@@ -1,4 +1,5 @@
-"""`kb reviews`: articles due for review (the weekly digest is `kb insights digest`)."""
+"""`kb reviews`: articles due for review (the weekly digest is `kb insights digest`);
+`kb documents check`: uploaded documents' versions that need attention."""
 
 from __future__ import annotations
 
@@ -29,4 +30,42 @@ def reviews(
         click.echo(f"{len(items)} article(s) to review")
 
 
-COMMANDS = [reviews]
+@click.group("documents")
+def documents() -> None:
+    """Uploaded documents (PDF, Word…) and their versions."""
+
+
+@documents.command("check")
+@content_option
+@json_option
+@click.pass_context
+def check(ctx: click.Context, content_dir: str | None, as_json: bool) -> None:
+    """List document versions whose file the attachment store does not hold, and
+    uploads waiting for review that no longer fit the content folder; exit 1 when
+    there is any. Changes nothing."""
+    from kb.attachments.factory import blob_store
+    from kb.authoring.document_check import check_documents
+    from kb.authoring.document_versions import DocumentVersions
+    from kb.authoring.service import AuthoringService
+    from kb.authoring.store import version_store
+    from kb.cli.options import open_store
+    from kb.content.scanner import load_departments
+
+    settings = settings_from(ctx, content_dir=content_dir)
+    root = settings.content_path
+    departments = load_departments(root, settings.triage_department)
+    with open_store(settings) as store:
+        service = AuthoringService(root, version_store(store), lambda: departments)
+        blobs = blob_store(settings, store)
+        versions = DocumentVersions(service, blobs, settings.document_max_bytes)
+        problems = check_documents(versions, departments)
+    if as_json:
+        echo_json({"problems": [p.as_dict() for p in problems]})
+    else:
+        for problem in problems:
+            click.echo(problem.message, err=True)
+        click.echo(f"{len(problems)} document version(s) need attention")
+    ctx.exit(1 if problems else 0)
+
+
+COMMANDS = [reviews, documents]

@@ -9,7 +9,10 @@ read from the versions (the newest version that is not a change found on disk,
 as `document_versions.pending` reads a history), never from the files, so such
 an upload stays on it; and each is checked against the folder, so that the
 reviewer is told what no longer fits (`Orphaned`) and what to do, before
-approving writes a file where nobody expects it.
+approving writes a file where nobody expects it. An upload of a department
+whose own folder was renamed or removed belongs to no department's list any
+more: `stranded_documents` finds those for the list of whoever owns that
+department (and admins).
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kb.authoring import files, four_eyes
@@ -36,6 +40,8 @@ class Orphaned(StrEnum):
     FOLDER_GONE = "folder_gone"  # its folder was renamed or moved: approving cannot write it
     FILE_GONE = "file_gone"  # the file it replaces was renamed, moved or deleted
     CHANGED_ON_DISK = "changed_on_disk"  # a file there changed (or appeared) since the upload
+    # the department's folder itself renamed or removed: no department to review it in
+    DEPARTMENT_GONE = "department_gone"
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,10 @@ class WaitingDocument:
     def article_id(self) -> str:
         return self.version.article_id
 
+    @property
+    def department(self) -> str:
+        return department_of(self.article_id)
+
 
 def waiting_documents(versions: DocumentVersions, department: str) -> list[WaitingDocument]:
     """The department's uploads waiting for review, oldest first, each checked
@@ -65,6 +75,27 @@ def waiting_documents(versions: DocumentVersions, department: str) -> list[Waiti
         if is_document(aid) and v.status is Status.REVIEW
     ]
     return sorted((w for w in found if w), key=lambda w: (w.version.ts, w.article_id))
+
+
+def stranded_documents(
+    versions: DocumentVersions, departments: Collection[str]
+) -> list[WaitingDocument]:
+    """Uploads waiting for review in a department that is not among `departments`
+    (its folder renamed or removed while they waited), oldest first: no
+    department's list shows them, and they can be reviewed only once the folder
+    is back under its old name."""
+    newest = versions.authoring.versions.latest_versions("", skip_disk=True)
+    found = []
+    for aid, v in newest.items():
+        if is_document(aid) and v.status is Status.REVIEW and department_of(aid) not in departments:
+            waiting = waiting_document(versions, aid)
+            if waiting is not None:
+                found.append(replace(waiting, orphaned=Orphaned.DEPARTMENT_GONE))
+    return sorted(found, key=lambda w: (w.version.ts, w.article_id))
+
+
+def department_of(article_id: str) -> str:
+    return article_id.split("/", 1)[0]
 
 
 def waiting_document(versions: DocumentVersions, article_id: str) -> WaitingDocument | None:

@@ -25,9 +25,11 @@ from typing import Any
 from flask import current_app
 
 from indexer.unreadable import read_unreadable
+from kb.accounts.records import User
 from kb.authoring import document_waiting
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
+from kb.authoring.service import owned_departments
 from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
@@ -235,6 +237,20 @@ def waiting_documents(department: str) -> list[WaitingDocument]:
     except KbError as exc:
         logger.warning("manage: documents waiting for review not available: %s", exc.message)
         return []
+
+
+def stranded_documents(actor: User) -> list[WaitingDocument]:
+    """Uploads waiting for review in a department whose folder is gone (renamed or
+    removed), which `actor` owns the content of or, as an admin, may see: no
+    department's list shows them otherwise."""
+    authoring = services.authoring()
+    try:
+        found = document_waiting.stranded_documents(uploads().versions, authoring.departments())
+    except KbError as exc:
+        logger.warning("manage: uploads of departments gone not available: %s", exc.message)
+        return []
+    mine = set(owned_departments(actor, sorted({w.department for w in found})))
+    return [w for w in found if w.department in mine]
 
 
 def assigned_gaps(department: str) -> list[Any]:

@@ -106,7 +106,6 @@ def index() -> str:
             key="manage_departments",
             values={"departments": list(owned), "n": len(owned)},
         )
-    today = datetime.now(UTC).date()
     filters = presenters.Filters(
         status=request.args.get("status", "")
         if request.args.get("status") in presenters.STATUS_FILTERS
@@ -115,7 +114,7 @@ def index() -> str:
         q=(request.args.get("q") or "")[:200],
         due=request.args.get("due") == "1",
     )
-    rows = presenters.department_rows(department, today)
+    rows = presenters.department_rows(department, datetime.now(UTC).date())
     actor = require_user()
     return render_template(
         "manage/index.html",
@@ -135,6 +134,7 @@ def index() -> str:
             and r.last.author != actor.username
         ],
         waiting=presenters.waiting_documents(department),
+        stranded=presenters.stranded_documents(actor),
         gaps=presenters.assigned_gaps(department),
         due_days=services.services().settings.review_due_days,
     )

@@ -4,10 +4,12 @@ bytes, and never an error of its own when the store cannot be asked."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from kb.attachments.blobs import FileBlobs
 from kb.attachments.records import Upload
@@ -15,6 +17,7 @@ from kb.authoring.document_waiting import waiting_document
 from kb.authoring.documents import DocumentUploads
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
+from kb.cli.main import main
 from kb.content.scanner import load_departments
 from kb.errors import StoreError
 from kb.store.factory import create_store
@@ -80,3 +83,41 @@ def test_a_store_that_cannot_be_asked_names_none_and_raises_nothing(
     uploads.versions.blobs = Unreachable(tmp_path / "files")
     assert uploads.missing_files("it/policy.pdf") == set()
     assert "cannot look for document files" in caplog.text
+
+
+def test_kb_documents_check_reports_lost_files_and_uploads_that_no_longer_fit(
+    uploads: DocumentUploads, root: Path, tmp_path: Path
+) -> None:
+    uploads.upload(CORA, "it", Upload("policy.pdf", PDF))
+    uploads.upload(HELGA, "hr", Upload("form.pdf", PDF + b"% form\n"))
+    command = [
+        "--set",
+        f"database_url=sqlite:///{tmp_path / 'kb.db'}",
+        "--set",
+        "attachment_store=files",
+        "--set",
+        f"attachment_dir={tmp_path / 'files'}",
+        "--set",
+        f"index_dir={tmp_path / 'index'}",
+        "documents",
+        "check",
+        "--content",
+        str(root),
+        "--json",
+    ]
+    fine = CliRunner().invoke(main, command)
+    assert fine.exit_code == 0, fine.output
+    assert json.loads(fine.output) == {"problems": []}
+    lose(tmp_path)
+    (root / "hr").rename(root / "people")
+    found = CliRunner().invoke(main, command)
+    assert found.exit_code == 1, found.output
+    problems = [(p["id"], p["version"], p["reason"]) for p in json.loads(found.output)["problems"]]
+    assert problems == [
+        ("hr/form.pdf", 1, "file_missing"),
+        ("it/policy.pdf", 1, "file_missing"),
+        ("hr/form.pdf", 1, "department_gone"),
+    ]
+    plain = CliRunner().invoke(main, command[:-1])
+    assert "it/policy.pdf version 1: its file is not in the attachment store" in plain.output
+    assert "3 document version(s) need attention" in plain.output

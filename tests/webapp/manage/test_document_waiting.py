@@ -110,3 +110,30 @@ def test_a_replacement_whose_folder_was_renamed_stays_listed_and_cannot_be_appro
     form["decision"] = "reject"
     assert client.post("/manage/document-review/hr/forms/leave.pdf", data=form).status_code == 303
     assert 'aria-labelledby="waiting-h"' not in text_of(client.get("/manage/?department=hr"))
+
+
+def test_uploads_of_a_department_whose_folder_was_renamed_stay_on_the_admins_list(
+    client: FlaskClient, content: Path
+) -> None:
+    helga = sign_in_as(client, "helga")
+    assert post_upload(client, helga, PDF, "Sick Leave.pdf", department="hr").status_code == 303
+    (content / "hr").rename(content / "people")
+    ada = sign_in_as(client, "ada")
+    listing = text_of(client.get("/manage/?department=it"))
+    section = re.search(r'<section[^>]*aria-labelledby="stranded-h">.*?</section>', listing, re.S)
+    assert section, "no list of uploads whose department folder is gone"
+    assert 'data-orphaned="department_gone"' in section[0] and "hr/sick-leave.pdf" in section[0]
+    assert "Put the folder back under its old name" in section[0]
+    assert problems(listing, "en") == []
+    german = text_of(client.get("/manage/?department=it&hl=de"))
+    assert "Der Ordner der Abteilung hr ist nicht mehr im Inhaltsordner" in german
+    sign_in_as(client, "cora")  # owns IT only: not hers to see
+    assert 'aria-labelledby="stranded-h"' not in text_of(client.get("/manage/?department=it"))
+    # Put back, it is on the department's own list again and can be reviewed.
+    (content / "people").rename(content / "hr")
+    ada = sign_in_as(client, "ada")
+    assert 'aria-labelledby="stranded-h"' not in text_of(client.get("/manage/?department=it"))
+    waiting_item(text_of(client.get("/manage/?department=hr")), "hr/sick-leave.pdf")
+    form = {"csrf_token": ada, "number": "1", "decision": "approve", "message": ""}
+    assert client.post("/manage/document-review/hr/sick-leave.pdf", data=form).status_code == 303
+    assert (content / "hr" / "sick-leave.pdf").read_bytes() == PDF
