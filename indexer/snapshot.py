@@ -184,15 +184,19 @@ def publish(index_dir: Path, snapshot: Path) -> None:
     _fsync_dir(index_dir)
 
 
-def _published_order(path: Path) -> tuple[str, int]:
+def published_order(name: str, written_ns: int) -> tuple[str, int]:
     """Oldest first: by the second in the snapshot's name, then (two runs within
-    one second, whose names differ only by a random suffix) by when its
-    manifest was written."""
+    one second, whose names differ only by a random suffix) by when it was
+    written, in nanoseconds since the epoch. Every snapshot store orders so."""
+    return name.split("-", 1)[0], written_ns
+
+
+def _published_order(path: Path) -> tuple[str, int]:
     try:
         written = (path / MANIFEST).stat().st_mtime_ns
     except OSError:
         written = 0
-    return path.name.split("-", 1)[0], written
+    return published_order(path.name, written)
 
 
 def collect_garbage(index_dir: Path, keep: int) -> list[str]:

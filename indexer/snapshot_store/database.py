@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from indexer import snapshot
 from kb.errors import SnapshotStoreError
 from kb.store.schema import snapshot_current, snapshot_files, snapshot_parts, snapshots
 
@@ -41,6 +42,15 @@ _IN_BATCH = 500
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _published_order(row: Any) -> tuple[str, int]:
+    """A snapshot row's place, oldest first: the second in its name, then when
+    it was published (two within one second differ only by a random suffix)."""
+    name, published = row
+    when = published.replace(tzinfo=published.tzinfo or UTC)
+    written = int(when.timestamp()) * 1_000_000_000 + when.microsecond * 1000
+    return snapshot.published_order(str(name), written)
 
 
 class PostgresListener:
@@ -216,8 +226,9 @@ class DatabaseSnapshotStore:
             current = conn.execute(
                 select(snapshot_current.c.name).where(snapshot_current.c.id == 1)
             ).scalar_one_or_none()
-            names = [str(r[0]) for r in conn.execute(select(snapshots.c.name))]
-            kept = set(sorted(names)[-max(keep, 1) :]) | ({current} if current else set())
+            rows = conn.execute(select(snapshots.c.name, snapshots.c.published)).all()
+            names = [str(name) for name, _ in sorted(rows, key=_published_order)]
+            kept = set(names[-max(keep, 1) :]) | ({current} if current else set())
             stale = [n for n in names if n not in kept]
             if stale:
                 conn.execute(delete(snapshots).where(snapshots.c.name.in_(stale)))

@@ -1,8 +1,9 @@
 """`s3`: snapshots in an S3-compatible object store (AWS S3, MinIO, Ceph…).
 
 Keys under the configured prefix: `files/<sha256>` (each distinct file once),
-`snapshots/<name>.json` (manifests, with their SHA-256 in the object's
-metadata) and `CURRENT` (the current snapshot's name). A PUT is atomic in S3,
+`snapshots/<name>.json` (manifests, with their SHA-256 and the nanosecond
+they were published in the object's metadata: two snapshots of one second are
+ordered by it when old ones are removed) and `CURRENT` (the current snapshot's name). A PUT is atomic in S3,
 so moving `CURRENT` is the switch; uploads of large files are multipart and
 only appear once complete. Object stores have no notifications a node could
 cheaply wait on, so nodes poll `CURRENT` every `snapshot_poll_seconds`.
@@ -19,16 +20,19 @@ import hashlib
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from indexer import snapshot
 from kb.errors import ConfigError, SnapshotStoreError
 
 logger = logging.getLogger(__name__)
 
 _DELETE_BATCH = 1000
+PUBLISHED = "published-ns"  # a manifest's metadata: when it was published, in ns
 
 
 class S3SnapshotStore:
@@ -137,7 +141,7 @@ class S3SnapshotStore:
                 Bucket=self.bucket,
                 Key=self._key("snapshots", f"{name}.json"),
                 Body=manifest_text.encode("utf-8"),
-                Metadata={"sha256": digest},
+                Metadata={"sha256": digest, PUBLISHED: str(time.time_ns())},
                 ContentType="application/json",
             )
             self.client.put_object(
@@ -150,8 +154,10 @@ class S3SnapshotStore:
     def remove_unused(self, keep: int) -> int:
         current = self.current()
         manifests = sorted(self._list("snapshots"))
-        names = [key.rsplit("/", 1)[-1].removesuffix(".json") for key in manifests]
-        kept = set(sorted(names)[-max(keep, 1) :]) | ({current} if current else set())
+        names = self._oldest_first(
+            [key.rsplit("/", 1)[-1].removesuffix(".json") for key in manifests]
+        )
+        kept = set(names[-max(keep, 1) :]) | ({current} if current else set())
         needed: set[str] = set()
         for name in sorted(kept):
             text = self.manifest_text(name)
@@ -167,6 +173,31 @@ class S3SnapshotStore:
                     Bucket=self.bucket, Delete={"Objects": [{"Key": k} for k in batch]}
                 )
         return len(unused)
+
+    def _oldest_first(self, names: list[str]) -> list[str]:
+        """Snapshots by the second in their name, then, among those of one second
+        (whose names differ only by a random suffix), by when they were published."""
+        seconds = Counter(snapshot.published_order(n, 0)[0] for n in names)
+
+        def place(name: str) -> tuple[str, int]:
+            second = snapshot.published_order(name, 0)[0]
+            return snapshot.published_order(
+                name, self._published_ns(name) if seconds[second] > 1 else 0
+            )
+
+        return sorted(names, key=place)
+
+    def _published_ns(self, name: str) -> int:
+        """When a manifest was published: its metadata, or (one pushed by an
+        older version) the object's time, which S3 keeps to the second."""
+        with self._call(f"read manifest {name}"):
+            head = self.client.head_object(
+                Bucket=self.bucket, Key=self._key("snapshots", f"{name}.json")
+            )
+        try:
+            return int((head.get("Metadata") or {})[PUBLISHED])
+        except (KeyError, ValueError):
+            return int(head["LastModified"].timestamp()) * 1_000_000_000
 
     def close(self) -> None:
         pass

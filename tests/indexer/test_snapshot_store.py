@@ -98,6 +98,23 @@ def test_the_contract_upload_publish_download_and_forget(
     assert store.missing({files["keyword/seg_a"]["sha256"]}) == set()  # still needed
 
 
+def test_of_snapshots_published_within_one_second_the_newest_are_kept(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
+    """Names of one second differ only by a random suffix: the store keeps the
+    last published, not the ones whose suffix sorts last (as the file store,
+    `test_snapshot_garbage.py`)."""
+    second = "20261203T034859"
+    pushed = []
+    for suffix, files in (("ffffffff", FIRST), ("00000000", SECOND), ("88888888", FIRST)):
+        folder = make_snapshot(tmp_path / "indexer", f"{second}-{suffix}", files)
+        sync.push(store, folder, keep=2)
+        pushed.append(folder.name)
+    assert store.current() == pushed[2]
+    assert store.manifest_text(pushed[0]) is None
+    assert store.manifest_text(pushed[1]) is not None
+
+
 def test_push_and_pull_move_only_what_changed(store: SnapshotStore, tmp_path: Path) -> None:
     indexer_dir, node_dir = tmp_path / "indexer", tmp_path / "node"
     first = make_snapshot(indexer_dir, "20260101T000000-aaaa", FIRST)
