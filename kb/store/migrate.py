@@ -84,11 +84,27 @@ def upgrade(engine: Engine, lock_sql: str | None = None) -> bool:
         _refuse_unknown(before, heads)
         if before == heads:  # another process finished while we waited for the lock
             return False
-        logger.info(
-            "store: upgrading schema from %s to %s", sorted(before) or "empty", sorted(heads)
-        )
+        _announce(before, heads, engine)
         command.upgrade(alembic_config(conn), "head")
     return True
+
+
+def _announce(before: set[str], heads: set[str], engine: Engine) -> None:
+    """Say which upgrade is about to run. Creating the tables of a new database
+    is routine (INFO); changing the schema of one that holds data is a
+    WARNING, so that it shows on a command's stderr (the `kb` command logs at
+    WARNING and up) and in the server's log, naming both revisions."""
+    where = engine.url.render_as_string(hide_password=True)
+    if not before:
+        logger.info("store: creating the schema of %s at revision %s", where, ", ".join(heads))
+        return
+    logger.warning(
+        "store: upgrading the database schema of %s from revision %s to %s "
+        "(automatic migration at start; an older spoc-kb cannot open it afterwards)",
+        where,
+        ", ".join(sorted(before)),
+        ", ".join(sorted(heads)),
+    )
 
 
 def _refuse_unknown(current: set[str], heads: set[str]) -> None:
