@@ -1,15 +1,21 @@
 """What the request pages' templates call: moments in the working-hours time
-zone (`when`), the time left until a due date (`remaining`) and whether the
-reader works a department's queue (`user_works`)."""
+zone (`when`), the time left until a due date (`remaining`), whether the
+reader works a department's queue (`user_works`) and the signed-in person's
+requests that wait for their answer (`waiting_for_you`, in every page's menu)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint
+from flask import Blueprint, g
 
+from kb.errors import KbError
 from kb.requests import permissions
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.paging import Page, Paging
+from kb.requests.records import Request
 from webapp import services
 from webapp.auth.identity import current_user
 from webapp.requests import presenters
@@ -21,6 +27,13 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(when, "when")
     bp.add_app_template_filter(remaining, "remaining")
     bp.add_app_template_global(user_works, "user_works")
+    bp.add_app_template_global(waiting_for_you, "waiting_for_you")
+
+
+logger = logging.getLogger(__name__)
+
+# The requests waiting for their requester that My requests lists above the rest.
+WAITING_SHOWN = 10
 
 
 def when(value: datetime) -> str:
@@ -39,3 +52,23 @@ def user_works(department: str) -> bool:
     """Whether the signed-in user works `department`'s queue (its tasks included)."""
     user = current_user()
     return user is not None and permissions.works_queue(user, department)
+
+
+def waiting_for_you() -> Page[Request] | None:
+    """The signed-in person's own requests that wait for their answer (an agent
+    asked something), newest first, the first `WAITING_SHOWN` of them; read once
+    a request. None for a visitor, or when the store cannot say now (the page
+    is shown without them)."""
+    if "kb_waiting" not in g:
+        found = None
+        try:
+            user = current_user()
+            if user is not None:
+                found = request_service().page_mine(
+                    user, Paging(WAITING_SHOWN), RequestStatus.WAITING_FOR_REQUESTER
+                )
+        except KbError as exc:
+            logger.warning("the requests waiting for their requester were not read: %s", exc)
+        g.kb_waiting = found
+    waiting: Page[Request] | None = g.kb_waiting
+    return waiting
