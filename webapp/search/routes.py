@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, request, url_for
 
-from kb.errors import ValidationError
+from kb.errors import KbError, ValidationError
 from webapp import services
 from webapp.catalogue.presenters import offered_type
 from webapp.departments import department_name
 from webapp.errors import message_for
-from webapp.i18n import current_language
+from webapp.i18n import current_language, gettext
 from webapp.search import presenters
 from webapp.search.event_log import run_search
 from webapp.search.front_door import front_door
@@ -30,8 +30,27 @@ from webapp.search.inputs import search_params
 bp = Blueprint("search", __name__)
 
 
+# Refusals that pass (no index published yet, the engine or the database busy,
+# too many searches): the page keeps the question and offers to ask instead.
+PASSING = frozenset({429, 503})
+UNAVAILABLE = "error_unavailable"
+
+
+def _not_searched(text: str, exc: KbError) -> str:
+    """The search box again with the question, why it was not searched now, and
+    the way to ask a department meanwhile (asking needs no search)."""
+    return render_template(
+        "search/index.html",
+        params=SimpleNamespace(text=text, department=None, tags=()),
+        # An engine's own words may name the index's folder: people read the page's.
+        error=message_for(exc, current_language()) if exc.status == 429 else gettext(UNAVAILABLE),
+        error_heading="search_unavailable_heading",
+        ask_url=url_for("ask.index", q=text or None),
+    )
+
+
 @bp.get("/")
-def index() -> str | tuple[str, int]:
+def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     settings = services.services().settings
     departments = services.departments()
     try:
@@ -45,7 +64,13 @@ def index() -> str | tuple[str, int]:
             error=message_for(exc, current_language()),
         )
         return page, exc.status
-    logged = run_search(params.query) if params.query is not None else None
+    try:
+        logged = run_search(params.query) if params.query is not None else None
+    except KbError as exc:
+        if exc.status not in PASSING:
+            raise
+        wait = getattr(exc, "retry_after", None)
+        return _not_searched(params.text, exc), exc.status, {"Retry-After": str(wait or 10)}
     context: dict[str, object] = {}
     if logged is not None:
         response = logged.response

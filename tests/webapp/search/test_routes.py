@@ -267,3 +267,34 @@ def test_the_language_mark_is_read_out_as_the_language_s_name(client: FlaskClien
             f'<span class="lang-tag" title="{name}"><span aria-hidden="true">{code.upper()}</span>'
             f'<span class="sr-only">{name}</span></span>'
         )
+
+
+def test_a_search_that_cannot_run_now_keeps_the_question_and_offers_to_ask(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review h106: with no index published (or the engine busy) the page was the
+    bare error page: the question was gone from the box and asking was not offered."""
+    from kb.errors import IndexNotFoundError
+
+    def no_index(_query: object) -> None:
+        raise IndexNotFoundError("no index has been published in /srv/kb/index yet")
+
+    monkeypatch.setattr(engine, "search", no_index)
+    response = client.get("/?q=printer+jams+on+floor+2")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+    page = response.get_data(as_text=True)
+    assert 'value="printer jams on floor 2"' in page  # the box keeps the question
+    assert "Your question could not be searched just now" in page
+    assert "Search is not available right now" in page and "/srv/kb" not in page
+    assert 'href="/ask/?q=printer+jams+on+floor+2"' in page
+
+
+def test_a_search_over_the_limit_keeps_the_question(make_app: Any) -> None:
+    client = make_app(search_limit="1 per minute").test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "de"
+    assert client.get("/?q=vpn").status_code == 200
+    response = client.get("/?q=vpn+fehler")
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
+    page = response.get_data(as_text=True)
+    assert 'value="vpn fehler"' in page
+    assert "Ihre Frage konnte gerade nicht gesucht werden" in page
