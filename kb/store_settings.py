@@ -1,4 +1,5 @@
-"""The settings of the store: which database, and how many connections to it.
+"""The settings of the store: which database, how many connections to it, and
+how long a search waits for the store to log it.
 
 `StoreSettings` is a part of `kb.settings.Settings` (which inherits its
 fields), kept in a module of its own so the one settings table stays
@@ -21,7 +22,7 @@ MAX_POOL_TIMEOUT_S = 600
 
 @dataclass(frozen=True)
 class StoreSettings:
-    """The database URL and its connection pool."""
+    """The database URL, its connection pool, and the search log's wait."""
 
     database_url: str = setting(
         "sqlite:///var/kb.db",
@@ -49,4 +50,11 @@ class StoreSettings:
         "busy; then it hears 503, try again.",
         minimum=1,
         maximum=MAX_POOL_TIMEOUT_S,
+    )
+    search_log_wait: float = setting(
+        0.5,
+        "Seconds a search waits for its event to be logged; a search the database is too "
+        "busy to log in time answers without a search id, and its event is written later.",
+        minimum=0.0,
+        maximum=30.0,
     )

@@ -33,6 +33,7 @@ from kb.store.protocols import Store
 if TYPE_CHECKING:
     from kb.authoring.service import AuthoringService
     from kb.requests.service import RequestService
+    from kb.search_log import SearchLog
     from webapp.indexing import BuilderFactory, IndexWorker
 
 logger = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ class Services:
         self._builder_factory = builder_factory
         self.index_worker: IndexWorker | None = None
         self.outbox_stop: threading.Event | None = None
+        self._search_log: SearchLog | None = None
 
     @property
     def engine(self) -> Engine:
@@ -155,6 +157,20 @@ class Services:
                 raise error from exc
             self._store_failed_at = self._store_error = None
             return self._store
+
+    @property
+    def search_log(self) -> SearchLog:
+        """The queue that writes this process's search events in the background
+        (`kb.search_log`): a search never waits for the database to log it."""
+        log = self._search_log
+        if log is None:
+            with self._lock:
+                if self._search_log is None:
+                    from kb.search_log import SearchLog
+
+                    self._search_log = SearchLog(lambda event: self.store.log_search(event))
+                log = self._search_log
+        return log
 
     @property
     def requests(self) -> RequestService:
@@ -255,6 +271,9 @@ class Services:
         worker, self.index_worker = self.index_worker, None
         if worker is not None:
             worker.stop()
+        search_log, self._search_log = self._search_log, None
+        if search_log is not None:
+            search_log.close()  # before the store: what is queued is written first
         with self._lock:
             store, self._store = self._store, None
             engine, self._engine = self._engine, None

@@ -25,7 +25,11 @@ A call over a limit raises `RateLimited` (429 in the one error shape, with
 The client address is the connection's, or the one a trusted proxy forwards
 (`webapp.proxies`); behind an untrusted proxy every client shares its address.
 When the database cannot count, calls are let through and the failure logged:
-the limits protect the service, they must not become its outage.
+the limits protect the service, they must not become its outage. For the same
+reason a search's count waits only briefly for another writer's lock (SQLite:
+0.2 s, `kb.store.factory.SQLITE_BRIEF_BUSY_MS`; `Rule.brief`): a search is
+counted on its way to its answer, which must not wait seconds for a long
+writer (a rollup, a purge, a backup).
 """
 
 from __future__ import annotations
@@ -68,9 +72,10 @@ class StoreStorage(Storage):
 
     STORAGE_SCHEME = ["kb-store"]
 
-    def __init__(self, store: Callable[[], RateLimitStore]) -> None:
+    def __init__(self, store: Callable[[], RateLimitStore], *, brief: bool = False) -> None:
         super().__init__()
         self._store = store
+        self._brief = brief
 
     @property
     def store(self) -> RateLimitStore:
@@ -81,7 +86,7 @@ class StoreStorage(Storage):
         return KbError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        return self.store.count_hit(key, float(expiry), amount)[0]
+        return self.store.count_hit(key, float(expiry), amount, brief=self._brief)[0]
 
     def get(self, key: str) -> int:
         return self.store.hit_count(key)[0]
@@ -130,6 +135,7 @@ class Rule:
     setting: str
     scope: str
     message: str
+    brief: bool = False  # counted on the way to an answer: no long wait for the lock
 
     @property
     def key(self) -> str:
@@ -146,7 +152,9 @@ SIGN_IN_ADDRESS = Rule(
     "signin-address",
     "too many sign-in attempts from your address; try again in {seconds} seconds",
 )
-SEARCH = Rule("search_limit", "search", "too many searches from your address; wait {seconds} s")
+SEARCH = Rule(
+    "search_limit", "search", "too many searches from your address; wait {seconds} s", brief=True
+)
 ASK = Rule("ask_limit", "ask", "too many requests filed from your address; wait {seconds} s")
 FEEDBACK = Rule("feedback_limit", "feedback", "too many votes from your address; wait {seconds} s")
 REPLY = Rule("reply_limit", "reply", "too many replies from your account; wait {seconds} s")
@@ -186,6 +194,7 @@ class Throttle:
 
     def __init__(self, settings: Any, store: Callable[[], RateLimitStore]) -> None:
         self.limiter = FixedWindowRateLimiter(StoreStorage(store))
+        self.brief_limiter = FixedWindowRateLimiter(StoreStorage(store, brief=True))
         self.items = {
             rule.setting: parse_limit(rule.setting, getattr(settings, rule.setting))
             for rule in RULES
@@ -204,7 +213,8 @@ class Throttle:
         item = self.items[rule.setting]
         if item is None:
             return
-        ask = self.limiter.hit if count else self.limiter.test
+        limiter = self.brief_limiter if rule.brief else self.limiter
+        ask = limiter.hit if count else limiter.test
         try:
             allowed = ask(item, rule.scope, who)
         except Exception as exc:  # noqa: BLE001 - a failing store lets calls through

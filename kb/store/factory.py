@@ -46,7 +46,7 @@ from kb.sqlite_wal import enable_wal
 from kb.store.migrate import upgrade
 from kb.store.protocols import Store
 from kb.store.sql import SqlStore
-from kb.store.sql_base import READ_ONLY_OPTION, first_line, unavailable
+from kb.store.sql_base import BRIEF_WAIT_OPTION, READ_ONLY_OPTION, first_line, unavailable
 
 if TYPE_CHECKING:
     from kb.store_settings import StoreSettings
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# The busy timeout of a write that must not hold a search up (`BRIEF_WAIT_OPTION`).
+SQLITE_BRIEF_BUSY_MS = 200
 DEFAULT_POOL_SIZE = 5
 POOL_OVERFLOW = 10
 POOL_TIMEOUT_S = 30.0
@@ -201,8 +203,17 @@ def _sqlite_engine(url: URL, pool: dict[str, float]) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
-        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        options = conn.get_execution_options()
+        if options.get(READ_ONLY_OPTION, False):
+            conn.exec_driver_sql("BEGIN")
+            return
+        # Set on each write: the pooled connection may last have served a brief one.
+        brief = options.get(BRIEF_WAIT_OPTION, False)
+        wait = (
+            min(SQLITE_BRIEF_BUSY_MS, SQLITE_BUSY_TIMEOUT_MS) if brief else SQLITE_BUSY_TIMEOUT_MS
+        )
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {wait}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -37,6 +37,11 @@ logger = logging.getLogger(__name__)
 # hook reads it: writers take the write lock up front (BEGIN IMMEDIATE), readers
 # do not (plain BEGIN), so reads never wait for writes under WAL.
 READ_ONLY_OPTION = "kb_store_read_only"
+# Execution option of a write that would rather fail than wait long for the
+# lock (`_write(brief=True)`): SQLite's "begin" hook gives it a short busy
+# timeout. A search's rate-limit count is one: an answer must not wait seconds
+# while another writer holds the lock, and a count that fails lets the call through.
+BRIEF_WAIT_OPTION = "kb_store_brief_wait"
 
 
 class SqlBase:
@@ -60,17 +65,22 @@ class SqlBase:
             raise StoreError("the store has been closed; open a new one with create_store()")
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[Connection]:
+    def _write(self, what: str, *, brief: bool = False) -> Iterator[Connection]:
         """One transaction for a write; any error rolls all of it back.
 
         A constraint violation becomes ConflictError (callers turn it into a
         more precise error where they expect one); any other database failure
-        becomes StoreError naming `what` was being done.
+        becomes StoreError naming `what` was being done. With `brief`, the
+        write waits for another writer's lock only briefly (`BRIEF_WAIT_OPTION`)
+        before it is a `StoreUnavailableError`.
         """
         self._check_open()
         try:
-            with self._engine.begin() as conn:
-                yield conn
+            with self._engine.connect() as conn:
+                if brief:
+                    conn.execution_options(**{BRIEF_WAIT_OPTION: True})
+                with conn.begin():
+                    yield conn
         except KbError:
             raise
         except IntegrityError as exc:

@@ -36,12 +36,18 @@ class SqlRateLimits(SqlBase):
     """The rate-limit part of `SqlStore`."""
 
     def count_hit(
-        self, key: str, window_seconds: float, amount: int = 1, now: float | None = None
+        self,
+        key: str,
+        window_seconds: float,
+        amount: int = 1,
+        now: float | None = None,
+        *,
+        brief: bool = False,
     ) -> tuple[int, float]:
         now = time.time() if now is None else now
         ends = now + window_seconds
         table = rate_limits.c
-        with self._write("count a rate-limited call") as conn:
+        with self._write("count a rate-limited call", brief=brief) as conn:
             insert = _upsert(conn)(rate_limits).values(key=key, hits=amount, window_end=ends)
             ended = insert.excluded.window_end - window_seconds >= table.window_end
             statement = insert.on_conflict_do_update(

@@ -32,6 +32,8 @@ def settings(tmp_path: Path) -> Settings:
             "secret_key": "test-secret",
             # No index to update under the fake engine (tests/webapp/manage records it).
             "index_on_change": "off",
+            # A loaded machine must not make a search answer without its id.
+            "search_log_wait": 10.0,
         },
         environ={},
     )

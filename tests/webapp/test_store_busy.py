@@ -1,34 +1,30 @@
 """A SQLite database whose write lock another process holds past the busy
 timeout (a long `kb insights refresh`, a backup, a stuck worker): writes answer
 503 with Retry-After in the one error shape, never a 500 with "database is
-locked"; searches go on; the same write goes through once the lock is free."""
+locked"; searches go on, without waiting for their log line; the same write
+goes through once the lock is free."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
+import time
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 
 import kb.store.factory
 from kb.settings import Settings
-from tests.support import FakeEngine
-from webapp import create_app
+from tests.store_locks import write_lock_held
+from webapp.services import services
 
 FEEDBACK = {"article_id": "hr/sick-leave.md", "helpful": True}
 
 
 @pytest.fixture
-def busy_app(
-    settings: Settings, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
+def busy_app(make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch) -> Flask:
     # Every connection of this app waits 0.2 s for the lock instead of 5 s.
     monkeypatch.setattr(kb.store.factory, "SQLITE_BUSY_TIMEOUT_MS", 200)
-    yield create_app(
-        {"KB_SETTINGS": settings, "TESTING": True, "KB_ENGINE_FACTORY": lambda _settings: engine}
-    )
+    return make_app(search_log_wait=0.3)
 
 
 def test_a_write_while_another_process_holds_the_lock_is_503_then_goes_through(
@@ -36,10 +32,7 @@ def test_a_write_while_another_process_holds_the_lock_is_503_then_goes_through(
 ) -> None:
     client = busy_app.test_client()
     assert client.get("/api/search?q=sick").status_code == 200  # the store is open
-    other = sqlite3.connect(Path(settings.database_url.removeprefix("sqlite:///")))
-    other.isolation_level = None
-    other.execute("BEGIN IMMEDIATE")  # the write lock, as another process's writer holds it
-    try:
+    with write_lock_held(settings.database_url):
         response = client.post("/api/feedback", json=FEEDBACK)
         assert response.status_code == 503, response.get_data(as_text=True)
         assert response.headers["Retry-After"] == "10"
@@ -47,7 +40,33 @@ def test_a_write_while_another_process_holds_the_lock_is_503_then_goes_through(
         assert error["code"] == "store_unavailable" and "try again" in error["message"]
         assert "locked" not in response.get_data(as_text=True)
         assert client.get("/api/search?q=sick").status_code == 200  # searches go on
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
     assert client.post("/api/feedback", json=FEEDBACK).status_code in (200, 201)
+
+
+def test_a_search_under_a_held_lock_answers_at_once_and_is_logged_after_it(
+    make_app: Callable[..., Flask], settings: Settings
+) -> None:
+    # The store's own busy timeout (5 s): a search that logged its event itself
+    # waited that long for its answer.
+    wait = 0.3
+    app = make_app(search_log_wait=wait)
+    client = app.test_client()
+    first = client.get("/api/search?q=sick").get_json()["search_id"]
+    assert first is not None  # the store is open, and a free database gives the id
+    with write_lock_held(settings.database_url):
+        started = time.monotonic()
+        response = client.get("/api/search?q=vacation")
+        took = time.monotonic() - started
+        assert response.status_code == 200 and took < wait + 1.5, took
+        assert response.get_json()["search_id"] is None  # no click can name an unstored search
+    store = services(app).store
+    deadline = time.monotonic() + 10
+    while len(store.search_events()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [e.query for e in store.search_events()] == ["sick", "vacation"]
+    # Searches after the lock carry their id again, and clicks on them count.
+    logged = client.get("/api/search?q=vacation").get_json()
+    assert logged["search_id"] is not None
+    hit = logged["results"][0]["id"]
+    click = {"search_id": logged["search_id"], "article_id": hit, "rank": 1}
+    assert client.post("/api/click", json=click).status_code in (200, 201)

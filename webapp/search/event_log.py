@@ -1,10 +1,14 @@
 """Searching with the event log attached, and recording clicks and feedback.
 
 Every search, click on a result and feedback vote goes to the store under the
-browser's pseudonymous id. Logging a search is best-effort: when the store
-fails, the failure is logged with its traceback and the search still answers
-(with `search_id` None, so no click can refer to it). Clicks and feedback are
-what their requests exist for, so their failures are reported to the caller.
+browser's pseudonymous id. Logging a search is best-effort and never holds the
+answer up: the event goes to the process's search log (`kb.search_log`), and
+the answer waits for its id at most `search_log_wait` seconds. When the
+database is busy (another writer holds the lock) or fails, the search answers
+without waiting longer, with `search_id` None, so no click can refer to a
+search that is not stored; the event is written once the database takes it.
+Clicks and feedback are what their requests exist for, so their failures are
+reported to the caller.
 """
 
 from __future__ import annotations
@@ -38,8 +42,8 @@ class LoggedSearch:
 
 def run_search(query: Query, source: str = "") -> LoggedSearch:
     """Search as the current user (only articles their groups may read), then log
-    the search; a logging failure never fails the search. Searches count against
-    the client's `search_limit` (`webapp.throttle`)."""
+    the search; logging never fails or delays the search for long (see above).
+    Searches count against the client's `search_limit` (`webapp.throttle`)."""
     limit(SEARCH)
     query = replace(query, groups=search_groups())
     started = time.perf_counter()
@@ -54,7 +58,9 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
         event = search_event(
             query, response, latency_ms, user_id(), person=who, source=source, signed_in=account
         )
-        search_id = services.store().log_search(event)
+        services.store()  # opened here on first use (migrations), not counted in the wait
+        svc = services.services()
+        search_id = svc.search_log.submit(event).written(svc.settings.search_log_wait)
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)
     return LoggedSearch(response=response, search_id=search_id)

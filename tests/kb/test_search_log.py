@@ -1,0 +1,126 @@
+"""The search log's queue (`kb.search_log`) with a stand-in for the store: order,
+retries while the database is busy, a bounded queue, a flush at shutdown."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import pytest
+
+from kb.errors import StoreError, StoreUnavailableError
+from kb.events import SearchEvent
+from kb.search_log import SearchLog
+
+
+class FakeStore:
+    """Writes events in order; refuses them as busy while `busy` is set."""
+
+    def __init__(self) -> None:
+        self.rows: list[str] = []
+        self.busy = threading.Event()
+        self.refuse: set[str] = set()
+
+    def log_search(self, event: SearchEvent) -> int:
+        if self.busy.is_set():
+            raise StoreUnavailableError("could not log a search: the database is busy")
+        if event.query in self.refuse:
+            raise StoreError("could not log a search: a broken row")
+        self.rows.append(event.query)
+        return len(self.rows)
+
+
+def event(text: str) -> SearchEvent:
+    return SearchEvent(query=text, answered=True)
+
+
+@pytest.fixture
+def fake() -> FakeStore:
+    return FakeStore()
+
+
+def test_an_event_is_written_and_its_search_gets_the_id(fake: FakeStore) -> None:
+    log = SearchLog(fake.log_search)
+    try:
+        assert log.submit(event("vpn")).written(5) == 1
+        assert log.submit(event("printer")).written(5) == 2
+        assert fake.rows == ["vpn", "printer"]
+        assert log.stats().written == 2
+    finally:
+        log.close()
+
+
+def test_a_busy_database_does_not_hold_the_search_and_nothing_is_lost(fake: FakeStore) -> None:
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.05)
+    fake.busy.set()
+    try:
+        started = time.monotonic()
+        pending = [log.submit(event(f"q{i}")) for i in range(5)]
+        assert pending[0].written(0.1) is None  # answered without an id
+        assert time.monotonic() - started < 1
+        time.sleep(0.2)
+        assert fake.rows == [] and log.stats().retried >= 1
+        fake.busy.clear()
+        assert pending[-1].written(5) == 5
+        assert fake.rows == ["q0", "q1", "q2", "q3", "q4"]  # kept, in order
+        assert [p.search_id for p in pending] == [1, 2, 3, 4, 5]
+    finally:
+        log.close()
+
+
+def test_a_full_queue_drops_and_counts_and_says_so(
+    fake: FakeStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    log = SearchLog(fake.log_search, capacity=3, first_retry=0.01, last_retry=0.05)
+    fake.busy.set()
+    try:
+        with caplog.at_level(logging.ERROR, logger="kb.search_log"):
+            kept = [log.submit(event(f"q{i}")) for i in range(3)]
+            dropped = [log.submit(event(f"x{i}")) for i in range(4)]
+        assert all(p.written(0) is None for p in dropped)
+        stats = log.stats()
+        assert stats.dropped == 4 and stats.waiting == 3
+        # One line for the burst, not one per search.
+        lines = [r.getMessage() for r in caplog.records if "not logged" in r.getMessage()]
+        assert len(lines) == 1 and "queue full (3 waiting)" in lines[0]
+        fake.busy.clear()
+        assert kept[-1].written(5) == 3
+        assert fake.rows == ["q0", "q1", "q2"]
+    finally:
+        log.close()
+
+
+def test_close_writes_what_is_queued(fake: FakeStore) -> None:
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.05)
+    fake.busy.set()
+    pending = [log.submit(event(f"q{i}")) for i in range(3)]
+    threading.Timer(0.2, fake.busy.clear).start()
+    log.close(timeout=5)
+    assert fake.rows == ["q0", "q1", "q2"]
+    assert pending[-1].search_id == 3
+
+
+def test_close_gives_up_after_its_timeout_and_says_how_many(
+    fake: FakeStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.05)
+    fake.busy.set()
+    pending = [log.submit(event(f"q{i}")) for i in range(2)]
+    with caplog.at_level(logging.ERROR, logger="kb.search_log"):
+        log.close(timeout=0.2)
+    assert "2 search(es) not written at shutdown" in caplog.text
+    assert all(p.written(0) is None for p in pending)
+    assert log.submit(event("late")).written(0) is None  # closed: counted as dropped
+    assert log.stats().dropped == 1
+
+
+def test_an_event_the_store_refuses_is_dropped_and_the_next_goes_on(fake: FakeStore) -> None:
+    fake.refuse.add("broken")
+    log = SearchLog(fake.log_search)
+    try:
+        assert log.submit(event("broken")).written(5) is None
+        assert log.submit(event("vpn")).written(5) == 1
+        assert log.stats().failed == 1
+    finally:
+        log.close()
