@@ -15,7 +15,7 @@ from typing import Literal
 
 from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog
 from kb.i18n.labels import label
-from kb.notify.outbox import OutboxMessage
+from kb.notify.outbox import OutboxMessage, delivery_key
 from kb.notify.webhooks import DeliveryFailed
 from kb.requests.records import Request, RequestEntry
 
@@ -95,10 +95,10 @@ class MailSender:
         # One line: a department's name may span several (`name: |`), and a line
         # break in a header is refused (or would start a new header).
         mail["Subject"] = " ".join(str(payload.get("subject", message.topic)).split())
-        # The same id on every retry lets mail clients drop a duplicate.
+        # The same id on every retry (and no other message's) lets mail
+        # clients and mail systems drop a duplicate.
         domain = self.mail_from.rpartition("@")[2] or "localhost"
-        stamp = int(message.created.timestamp())
-        mail["Message-ID"] = f"<spoc-kb.{message.id}.{stamp}@{domain}>"
+        mail["Message-ID"] = f"<spoc-kb.{delivery_key(message)}@{domain}>"
         mail.set_content(str(payload.get("text", "")))
         if payload.get("lang"):  # after set_content, which drops Content-* headers
             mail["Content-Language"] = str(payload["lang"])

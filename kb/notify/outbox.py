@@ -58,6 +58,21 @@ class OutboxMessage:
             ensure_text("last_error", self.last_error, allow_empty=True)
 
 
+def delivery_key(message: OutboxMessage) -> str:
+    """The idempotency key of every delivery of `message`: the same on each
+    retry, so a receiver can drop a delivery it has already processed.
+
+    Delivery is at least once (a worker that dies after sending, before
+    recording it, sends again), so receivers need one. The message id alone
+    is not enough: a restored backup or a new database numbers messages from
+    the same ids again, and a receiver that remembered an id would drop a
+    new message; with the moment the message was queued (to the microsecond,
+    as the store keeps it) two messages never share a key."""
+    if message.id is None:
+        raise ValueError("a message has a delivery key once the store has given it an id")
+    return f"{message.id}-{message.created:%Y%m%dT%H%M%S%f}Z"
+
+
 def backoff(
     attempts: int, *, base: timedelta = timedelta(seconds=30), cap: timedelta = timedelta(hours=6)
 ) -> timedelta:

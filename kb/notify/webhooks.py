@@ -3,8 +3,11 @@
 The body is the outbox message's payload as compact JSON (UTF-8). Headers:
 
 * `X-SpocKB-Event`: the event, e.g. `request.created`;
-* `X-SpocKB-Delivery`: the outbox message id, the same on every retry, so a
-  receiver can drop a message it has already processed;
+* `Idempotency-Key`: the delivery's key (`kb.notify.outbox.delivery_key`),
+  the same on every retry and never another message's, so a receiver can
+  drop a message it has already processed;
+* `X-SpocKB-Delivery`: the outbox message id (the same on every retry, but
+  numbered again from the same ids by a restored or new database);
 * `X-SpocKB-Signature`: `sha256=` and the hex HMAC-SHA256 of the raw body,
   keyed with the department's secret.
 
@@ -27,11 +30,12 @@ import urllib.request
 from collections.abc import Mapping
 from typing import Any
 
-from kb.notify.outbox import OutboxMessage
+from kb.notify.outbox import OutboxMessage, delivery_key
 
 SIGNATURE_HEADER = "X-SpocKB-Signature"
 EVENT_HEADER = "X-SpocKB-Event"
 DELIVERY_HEADER = "X-SpocKB-Delivery"
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 USER_AGENT = "spoc-kb-webhooks/1"
 
 
@@ -114,6 +118,7 @@ class WebhookSender:
                 "User-Agent": USER_AGENT,
                 EVENT_HEADER: message.topic,
                 DELIVERY_HEADER: str(message.id),
+                IDEMPOTENCY_HEADER: delivery_key(message),
                 SIGNATURE_HEADER: sign(self._secret(message.target), body),
             },
         )

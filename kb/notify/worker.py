@@ -8,9 +8,10 @@ After `max_attempts` failures a message is given up on and kept, with its last
 error, for inspection.
 
 Delivery is at least once: a worker that dies after sending but before
-recording it sends the message again once the lease has run out. Webhook
-receivers can tell by the `X-SpocKB-Delivery` id, mail clients by the
-Message-ID.
+recording it sends the message again once the lease has run out. Every
+delivery of a message carries one key (`kb.notify.outbox.delivery_key`):
+webhook receivers can tell a repeat by the `Idempotency-Key` header, mail
+clients by the Message-ID.
 
 `run(stop)` repeats passes until `stop` is set; `kb requests deliver --loop`
 and the web server's background thread (`start_background`) use it.

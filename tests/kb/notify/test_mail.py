@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -27,11 +28,15 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.refuse_once = False  # keep the next message, but answer a failure
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         parsed = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
+        if self.refuse_once:
+            self.refuse_once = False
+            return "451 Try again later"
         return "250 Message accepted for delivery"
 
     def take(self) -> dict[str, EmailMessage]:
@@ -152,6 +157,26 @@ def test_english_requests_get_english_mail_and_requesters_are_not_told_of_their_
     mails = inbox.take()
     assert set(mails) == {"it@example.org"}
     assert "It shows error 49." in mails["it@example.org"].get_content()
+
+
+def test_a_mail_sent_again_keeps_its_message_id(
+    mailing: tuple[RequestService, OutboxWorker, Inbox], clock: Clock
+) -> None:
+    # The server took the mail, but the answer says otherwise (a temporary
+    # failure, a lost connection): the retry is the same mail to the reader.
+    service, worker, inbox = mailing
+    inbox.refuse_once = True
+    request = service.submit(EMPLOYEE, "Printer offline", department="it")
+    first = worker.deliver_due(clock.now)
+    assert first.failed >= 1
+    worker.deliver_due(clock.now + timedelta(hours=1))
+    service.comment(IT_AGENT, request.id, "Fixed the queue.")
+    worker.deliver_due(clock.now + timedelta(hours=1))
+    ids = [(str(m["To"]), str(m["Message-ID"])) for m in inbox.messages]
+    refused = ids[0]
+    assert ids.count(refused) == 2  # the same mail, twice, under one id
+    assert len({message_id for _, message_id in ids}) == len(ids) - 1
+    assert refused[1].startswith("<spoc-kb.") and refused[1].endswith("@example.org>")
 
 
 def test_mail_to_a_server_that_is_down_is_retried(store: Store, clock: Clock) -> None:

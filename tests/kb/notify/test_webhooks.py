@@ -191,6 +191,28 @@ def test_error_answers_and_a_missing_secret_are_retried(
     assert len(receiver.received) == 1  # nothing was sent without a signature
 
 
+def test_a_delivery_sent_again_carries_the_same_idempotency_key(
+    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+) -> None:
+    # The receiver processes the first delivery but its answer is an error (as
+    # when the answer is lost): the retry must be recognisable as the same one.
+    receiver, _ = serve(port)
+    receivers.append(receiver)
+    receiver.status = 500
+    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    request = service.submit(EMPLOYEE, "VPN drops", department="it")
+    assert worker.deliver_due(clock.now).failed == 1
+    receiver.status = 204
+    assert worker.deliver_due(clock.now + timedelta(hours=1)).delivered == 1
+    service.comment(EMPLOYEE, request.id, "Still dropping.")
+    assert worker.deliver_due(clock.now + timedelta(hours=1)).delivered == 1
+    keys = [headers["idempotency-key"] for headers, _, _ in receiver.received]
+    deliveries = [headers["x-spockb-delivery"] for headers, _, _ in receiver.received]
+    assert len(keys) == 3 and keys[0] == keys[1] != keys[2]
+    assert deliveries[0] == deliveries[1] != deliveries[2]
+    assert keys[0].startswith(deliveries[0] + "-")
+
+
 def test_gives_up_after_max_attempts(store: Store, clock: Clock, port: int) -> None:
     service, _ = build(store, clock, f"http://127.0.0.1:{port}/hook")
     sender = WebhookSender({f"http://127.0.0.1:{port}/hook": "X"}, environ={"X": "y"}, timeout=1)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from kb.errors import ConflictError, NotFoundError
-from kb.notify.outbox import OutboxMessage, backoff
+from kb.notify.outbox import OutboxMessage, backoff, delivery_key
 from kb.store.protocols import Store
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -101,3 +102,22 @@ def test_concurrent_workers_never_claim_the_same_message(store: Store) -> None:
     assert errors == []
     every = [i for mine in claims for i in mine]
     assert sorted(every) == sorted(ids)  # each message claimed exactly once
+
+
+def test_every_delivery_of_a_message_carries_one_key_and_no_other_message_shares_it(
+    store: Store,
+) -> None:
+    queued = replace(message(), created=T0 + timedelta(microseconds=123457))
+    first = store.enqueue(queued)
+    other = store.enqueue(queued)
+    claimed = {m.id: m for m in store.claim_messages(T0, lease=MINUTE)}[first.id]
+    # The worker died before recording the delivery: claimed again after the lease.
+    again = {m.id: m for m in store.claim_messages(T0 + 2 * MINUTE, lease=MINUTE)}[first.id]
+    assert delivery_key(claimed) == delivery_key(again) == delivery_key(first)
+    assert delivery_key(first).endswith("123457Z")  # the store keeps the microseconds
+    assert delivery_key(other) != delivery_key(first)
+    # A new or restored database numbers its messages from the same ids again.
+    renumbered = replace(other, id=first.id, created=T0 + timedelta(seconds=1))
+    assert delivery_key(renumbered) != delivery_key(first)
+    with pytest.raises(ValueError, match="once the store has given it an id"):
+        delivery_key(message())
