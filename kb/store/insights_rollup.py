@@ -78,6 +78,8 @@ class _DayTally:
     articles: dict[str, list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0, 0])
     )
+    # Who read each article: had it as the answer, or opened it from the results.
+    readers: defaultdict[str, set[str]] = field(default_factory=_people_sets)
     # Per account: the department their ask form suggested from (None: never used it),
     # whether they opened a suggestion, whether any of their searches became a request.
     sessions: dict[str, list[Any]] = field(
@@ -92,6 +94,7 @@ class _DayTally:
         if row.answered and row.result_ids:
             articles[row.result_ids[0]][1] += 1
             articles[row.result_ids[0]][2] += bool(row.requested)
+            self.add_reader(row.result_ids[0], row.person, row.user_id)
         f = self.figures[dept]
         f["searches"] += 1
         if row.signed_in:  # the account's pseudonym (the demo's people: their browser id)
@@ -119,6 +122,13 @@ class _DayTally:
         who = row.person or row.user_id
         if who:
             q.people.add(who)
+
+    def add_reader(self, article: str, person: str | None, browser: str) -> None:
+        """Count who read `article` as a visitor is counted everywhere: by the
+        keyed pseudonym of the account or address, else by the browser's id."""
+        who = person or browser
+        if who:
+            self.readers[article].add(who)
 
     def _add_session(self, account: str, row: Row[Any], dept: str) -> None:
         """The day's search session of `account`: one person, one day (a browser
@@ -216,6 +226,13 @@ def recompute_day(conn: Connection, day: date) -> None:
     for dept, article, is_helpful in votes:
         tally.figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
         tally.articles[article][3 if is_helpful else 4] += 1
+    opened = conn.execute(
+        select(click_events.c.article_id, search_events.c.person, search_events.c.user_id)
+        .join(search_events, search_events.c.id == click_events.c.search_id)
+        .where(search_events.c.ts >= start, search_events.c.ts < end)
+    )
+    for article, person, browser in opened:  # on the search's day, as the search's clicks
+        tally.add_reader(article, person, browser)
     for asked_in, opened, requested in tally.sessions.values():
         if asked_in is not None:  # an ask form left after opening a suggestion: deflected
             tally.figures[asked_in]["ask_sessions"] += 1
@@ -223,6 +240,10 @@ def recompute_day(conn: Connection, day: date) -> None:
     _write_figures(conn, day, tally)
     _write_questions(conn, day, tally.questions)
     recompute_topic_days(conn, [day])
+    _write_articles(conn, day, tally)
+
+
+def _write_articles(conn: Connection, day: date, tally: _DayTally) -> None:
     _insert_batches(
         conn,
         insights_articles,
@@ -235,8 +256,11 @@ def recompute_day(conn: Connection, day: date) -> None:
                 "answers_then_request": n[2],
                 "helpful": n[3],
                 "not_helpful": n[4],
+                "readers_sketch": sketch_people(tally.readers.get(a, ())),
             }
-            for a, n in tally.articles.items()
+            # An article opened from a later page of results has a row too.
+            for a in tally.articles.keys() | tally.readers.keys()
+            for n in [tally.articles.get(a, [0, 0, 0, 0, 0])]
         ),
     )
 

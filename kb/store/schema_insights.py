@@ -204,6 +204,8 @@ insights_articles = Table(
     Column("answers_then_request", Integer, nullable=False),
     Column("helpful", Integer, nullable=False, server_default="0"),
     Column("not_helpful", Integer, nullable=False, server_default="0"),
+    # Who read it that day (had it as the answer or opened it): migration 0024.
+    Column("readers_sketch", LargeBinary),
 )
 
 insights_state = Table(

@@ -133,6 +133,12 @@ class SqlRetention(SqlBase):
                     .where(table.c.day < day, table.c.people_sketch.is_not(None))
                     .values(people_sketch=None)
                 )
+            a = insights_articles
+            conn.execute(
+                update(a)
+                .where(a.c.day < day, a.c.readers_sketch.is_not(None))
+                .values(readers_sketch=None)
+            )
             b = insights_topic_blocks
             stale = select(b.c.first_day).where(b.c.first_day < day, b.c.people_sketch.is_not(None))
             recompute_topic_blocks(conn, list(conn.execute(stale.distinct()).scalars()))

@@ -5,10 +5,13 @@ rules of query suggestions), each department with its top requests (the
 forms of its `top_requests`, see `kb.catalogue`) and its most read articles,
 and the ways to ask without searching first.
 
-"Most read" ranks articles by how often they were the answer of a search
-in the last 90 days, then how often they were shown (the insights rollups,
-`InsightsStore.article_figures`, refreshed by the insights scheduler), and
-shows only what the viewer may read. The ranking is kept for a minute per
+"Most read" ranks articles by how many people read them in the last 90 days
+(had one as a search's answer or opened it from the results, each person
+once however often: the signed-in account or, signed out, the network
+address's pseudonym, else the browser; `InsightsStore.article_readers`),
+then by how often they were the answer, then shown (the insights rollups,
+refreshed by the insights scheduler), and shows only what the viewer may
+read. The ranking is kept for a minute per
 process, and so are the popular searches before each viewer's filter: the
 home page is the most visited page, needs no sign-in, and the figures move
 slowly. Without the store (the database down) the page still shows the
@@ -65,12 +68,12 @@ def _ranked_articles() -> list[str]:
 
 def _rank_articles() -> list[str]:
     today = utc_now().date()
-    figures = insights_store(services.store()).article_figures(
-        today - timedelta(days=ARTICLE_DAYS), today + timedelta(days=1)
-    )
+    store = insights_store(services.store())
+    since, until = today - timedelta(days=ARTICLE_DAYS), today + timedelta(days=1)
+    figures, readers = store.article_figures(since, until), store.article_readers(since, until)
     return sorted(
-        (a for a, f in figures.items() if f.top_answers or f.shown),
-        key=lambda a: (-figures[a].top_answers, -figures[a].shown, a),
+        (a for a, f in figures.items() if readers.get(a) or f.top_answers or f.shown),
+        key=lambda a: (-readers.get(a, 0), -figures[a].top_answers, -figures[a].shown, a),
     )
 
 

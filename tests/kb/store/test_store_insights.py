@@ -230,6 +230,28 @@ def test_articles_are_rolled_up_with_answers_followed_by_requests(
     assert figures["it/a1.md"].shown == 2 and figures["it/a1.md"].not_helpful == 1
 
 
+def test_an_article_counts_each_reader_once_over_a_period(
+    store: Store, insights: InsightsStore
+) -> None:
+    # p1 had it/a0.md as the answer on three days and opened it once from the
+    # results; p2 opened it signed out (their browser counts); p3 only saw it listed.
+    for day in range(3):
+        _search(store, "vpn setup", "p1", answered=True, at=DAY + timedelta(days=day))
+    listed = _search(store, "vpn", "p1", answered=False, at=DAY + timedelta(days=3))
+    store.log_click(ClickEvent(search_id=listed, article_id="it/a0.md", rank=1))
+    signed_out = _search(store, "vpn", "p2", answered=False, signed_in=False)
+    store.log_click(ClickEvent(search_id=signed_out, article_id="it/a0.md", rank=1))
+    _search(store, "printer", "p3", answered=False)
+    insights.refresh()
+    until = DAY.date() + timedelta(days=4)
+    assert insights.article_readers(DAY.date(), until) == {"it/a0.md": 2}
+    assert insights.article_readers(DAY.date() + timedelta(days=1), until) == {"it/a0.md": 1}
+    # Purged days keep their counts, not who read.
+    insights.purge_events(DAY + timedelta(days=2))
+    assert insights.article_readers(DAY.date(), until) == {"it/a0.md": 1}
+    assert insights.article_figures(DAY.date(), until)["it/a0.md"].top_answers == 3
+
+
 def test_an_ask_form_left_after_opening_a_suggestion_counts_as_deflected(
     store: Store, insights: InsightsStore
 ) -> None:

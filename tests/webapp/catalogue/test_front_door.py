@@ -5,14 +5,16 @@ that matches them."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.events import SearchEvent
+from kb.events import ClickEvent, SearchEvent
 from kb.insights.store import insights_store
 from kb.store.protocols import Store
+from kb.validators import utc_now
 from tests.support import count_calls, sign_in_as, text_of
 from webapp.services import services
 
@@ -33,7 +35,7 @@ def test_the_home_page_is_the_front_door(client: FlaskClient, store: Store) -> N
     html = text_of(client.get("/?hl=en"))
     assert html.index('role="search"') < html.index("Departments")
     hr = html[html.index('id="home-hr"') : html.index('id="home-it"')]
-    # Most read: the article that answered most searches first.
+    # Most read: the article most people read first (each answered another browser).
     assert hr.index("Krankmeldung") < hr.index("Reporting sick")
     it = html[html.index('id="home-it"') :]
     assert 'href="/catalogue/laptop">New laptop</a>' in it
@@ -45,6 +47,46 @@ def test_the_home_page_is_the_front_door(client: FlaskClient, store: Store) -> N
     # "Alles von IT Service Desk": the name after "von" lacked its article.
     assert "Alles aus der Abteilung IT Service Desk" in german and "Alles von" not in german
     assert "Everything from IT Service Desk" in html
+
+
+def test_most_read_counts_people_not_searches(client: FlaskClient, store: Store) -> None:
+    # One person read "Krankmeldung" nine times: as the answer, signed in on two
+    # browsers, and by opening it from the results; one reader, not nine.
+    for n in range(6):
+        store.log_search(
+            SearchEvent(
+                query=f"krank {n}",
+                answered=True,
+                result_ids=["hr/krankmeldung.md"],
+                user=f"browser-{n % 2}",
+                person="anna",
+                signed_in=True,
+            )
+        )
+    for _ in range(3):
+        search_id = store.log_search(
+            SearchEvent(
+                query="sick", answered=False, result_ids=["hr/krankmeldung.md"], person="anna"
+            )
+        )
+        store.log_click(ClickEvent(search_id=search_id, article_id="hr/krankmeldung.md", rank=1))
+    # Two people read "Reporting sick": one had it as the answer, one signed out
+    # (counted by the browser's id) opened it from the results.
+    answered(store, "hr/sick-leave.md", 1)
+    shown = store.log_search(
+        SearchEvent(query="ill", answered=False, result_ids=["hr/sick-leave.md"], user="u9")
+    )
+    store.log_click(ClickEvent(search_id=shown, article_id="hr/sick-leave.md", rank=1))
+    insights = insights_store(store)
+    insights.refresh()
+    today = utc_now().date()
+    assert insights.article_readers(today, today + timedelta(days=1)) == {
+        "hr/krankmeldung.md": 1,
+        "hr/sick-leave.md": 2,
+    }
+    hr = text_of(client.get("/?hl=en"))
+    hr = hr[hr.index('id="home-hr"') : hr.index('id="home-it"')]
+    assert hr.index("Reporting sick") < hr.index("Krankmeldung")
 
 
 def test_articles_the_viewer_may_not_read_are_not_listed(
