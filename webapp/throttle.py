@@ -47,7 +47,7 @@ from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
 
 from kb.errors import ConfigError, KbError
-from kb.store.protocols import RateLimitStore
+from kb.store.limits import RateLimitStore
 from webapp.proxies import client_network
 
 logger = logging.getLogger(__name__)

@@ -26,6 +26,7 @@ from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, RequestList, RequestOrder, TaskKey
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
+from kb.store.limits import RateLimitStore
 
 # What a change announces, built inside its transaction from the saved request
 # and the stored history entry (both with their ids): the transactional outbox.
@@ -365,30 +366,6 @@ class OutboxStore(Protocol):
     def mark_failed(self, message_id: int, error: str, next_attempt_at: datetime | None) -> None:
         """Count a failed attempt; None for next_attempt_at gives up on the message."""
         ...
-
-
-class RateLimitStore(Protocol):
-    """Counters of rate-limited calls, shared by every process that uses the store."""
-
-    def count_hit(
-        self,
-        key: str,
-        window_seconds: float,
-        amount: int = 1,
-        now: float | None = None,
-        *,
-        brief: bool = False,
-    ) -> tuple[int, float]:
-        """Add `amount` to `key`'s count in its current window (a new window of
-        `window_seconds` when there is none or it has ended), atomically; returns
-        the count and when the window ends (seconds since the epoch). `brief`:
-        wait for another writer's lock only briefly (on the way to an answer)."""
-
-    def hit_count(self, key: str, now: float | None = None) -> tuple[int, float]:
-        """`key`'s count in its current window and when that ends; (0, now) if none."""
-
-    def clear_hits(self, key: str | None = None) -> None:
-        """Forget `key`'s count (every key's when None)."""
 
 
 @runtime_checkable
