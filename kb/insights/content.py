@@ -8,7 +8,7 @@
 | `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
-| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist |
+| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist (for a reader: that they may not read) |
 | `near_duplicate` | its text overlaps another article's by `DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
 Every rule that counts what searches did judges the article as it is now,
@@ -217,6 +217,7 @@ def content_health(
     *,
     review_due_days: int,
     published_on: Mapping[str, date],
+    reader: tuple[frozenset[str] | None, frozenset[str]] | None = None,
 ) -> list[Finding]:
     """Findings for the published articles (of `department` if given), by article;
     reviews are due within `review_due_days` (the setting of that name).
@@ -224,10 +225,14 @@ def content_health(
     `figures` are those of each article's current text; `published_on` is the
     day each article took its present form (an article missing there counts
     as new): only one published at least `UNSEEN_DAYS` days before `today`
-    can be `not_shown`."""
+    can be `not_shown`. For a `reader` (their groups and the departments
+    whose content they own) only the findings they may see
+    (`readable_findings`), and a link is broken when no article they may
+    read has its id: one they may not read is never told from one missing."""
     seen_since = today - timedelta(days=UNSEEN_DAYS)
     published = {aid: a for aid, a in articles.items() if a.is_searchable}
-    known = set(articles)
+    readable = readable_by(articles, *reader) if reader else None
+    known = {aid for aid in articles if readable is None or readable(aid)}
     found: list[Finding] = []
     for aid, article in sorted(published.items()):
         if department is not None and article.department != department:
@@ -253,7 +258,7 @@ def content_health(
                     )
                 )
     found.sort(key=lambda f: (f.article, f.kind))
-    return found
+    return found if reader is None else readable_findings(found, articles, *reader)
 
 
 def readable_by(

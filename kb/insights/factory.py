@@ -121,6 +121,17 @@ def demo_traffic(
     return DemoTraffic(store, search, requests).run(days)  # type: ignore[arg-type]
 
 
+def _owners_reading(department: str) -> tuple[frozenset[str], frozenset[str]]:
+    """What every content owner of `department` may read, whatever their other
+    groups (the groups of the role, as the web app gives them, and the
+    department's own articles): the digest they all get judges links by it."""
+    from kb.accounts.records import Role
+
+    slug = department.lower()
+    role = Role.CONTENT_OWNER.value
+    return frozenset({Role.EMPLOYEE.value, role, slug, f"{role}:{slug}"}), frozenset({department})
+
+
 def send_digest(settings: Settings, store: object, now: datetime | None = None) -> int:
     """Queue the weekly digest of every department (`kb.insights.digest`);
     returns the number of messages queued."""
@@ -154,7 +165,7 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
                     v for v in service.gaps(week, slug) if v.topic.status is not TopicStatus.CLOSED
                 ],
                 findings=department_findings(
-                    service.content(week, slug, scan), scan.articles, slug
+                    service.content(week, slug, scan, *_owners_reading(slug)), scan.articles, slug
                 ),
                 requests=next((r for r in requests if r.department == slug), None),
             )

@@ -23,7 +23,6 @@ from kb.insights.content import (
     content_health,
     current_figures,
     published_days,
-    readable_findings,
 )
 from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
@@ -339,7 +338,7 @@ class InsightsService:
             today - timedelta(days=UNSEEN_DAYS), today + timedelta(days=1)
         )
         shown = {article for article, f in recent.items() if f.shown}
-        found = content_health(
+        return content_health(
             scan.articles,
             figures,
             shown,
@@ -347,8 +346,8 @@ class InsightsService:
             department,
             review_due_days=self.review_due_days,
             published_on=published_on,
+            reader=(groups, owned),
         )
-        return readable_findings(found, scan.articles, groups, owned)
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
         """Give a topic to a department's content owners."""

@@ -142,3 +142,38 @@ def test_a_digest_names_no_restricted_article_of_another_department(tmp_path: Pa
     assert ("hr", "hr/copy.md", "facilities/copy.md") in named  # public: named
     assert not any(other == "hr/copy.md" for _, _, other in named)
     store.close()
+
+
+def test_a_digest_never_tells_whether_a_restricted_article_exists(tmp_path: Path) -> None:
+    """The digest counted a link as broken only when its target did not exist:
+    a content owner of Facilities who linked `hr/salary-bands.md` and
+    `hr/guess.md` learnt from the next digest which of HR's restricted
+    articles exist. It judges links as its readers do: one to an article
+    they may not read is as broken as one to an article that is missing."""
+    content = tmp_path / "content"
+    for slug in ("hr", "facilities"):
+        (content / slug).mkdir(parents=True)
+        (content / slug / "_department.yml").write_text(f"name: {slug}\n", "utf-8")
+    (content / "hr" / "salary-bands.md").write_text(
+        "---\ntitle: Salary bands\naudience: [hr-managers]\n---\nBands.\n", "utf-8"
+    )
+    (content / "hr" / "leave.md").write_text(
+        "---\ntitle: Leave\naudience: [employee]\n---\nLeave.\n", "utf-8"
+    )
+    (content / "facilities" / "links.md").write_text(
+        "---\ntitle: Links\nrelated: [hr/salary-bands.md, hr/guess.md, hr/leave.md]\n---\nx\n",
+        "utf-8",
+    )
+    settings = mail_settings(tmp_path, content)
+    store = create_store(settings.database_url)
+    add_user(store, "fiona", "content_owner", "facilities")
+    now = datetime.now(UTC)
+    send_digest(settings, store, now)
+    targets = {
+        finding["target"]
+        for message in store.due_messages(now)
+        for finding in message.payload["findings"]
+        if finding["kind"] == "broken_link"
+    }
+    assert targets == {"hr/salary-bands.md", "hr/guess.md"}  # every employee reads leave.md
+    store.close()

@@ -456,6 +456,32 @@ def test_a_closed_gap_names_only_an_article_the_reader_may_read(
         assert "answered 0 % before, 75 % after" in page
 
 
+def test_a_broken_link_never_tells_whether_an_unreadable_article_exists(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """A link counted as broken only when its target did not exist: a content
+    owner of IT who wrote `related: [hr/salary-bands.md, hr/guess.md]` into an
+    IT article learnt from content health which of HR's restricted articles
+    exist. A link is broken for a reader when no article they may read has
+    its id; administrators still see exactly which targets are missing."""
+    (request_content / "hr" / "salary-bands.md").write_text(
+        f"---\ntitle: Salary bands\naudience: [managers]\n---\n{SALARY_TEXT}\n", "utf-8"
+    )
+    (request_content / "it" / "pay-links.md").write_text(
+        "---\ntitle: Pay links\nrelated: [hr/salary-bands.md, hr/guess.md]\n---\nLinks.\n",
+        "utf-8",
+    )
+
+    def broken(reader: str) -> set[str]:
+        sign_in_as(client, reader)
+        found = client.get("/api/insights/content?department=it").get_json()["findings"]
+        return {f["target"] for f in found if f["kind"] == "broken_link"}
+
+    assert broken("ada") == {"hr/guess.md"}  # an admin reads every article
+    assert broken("cora") == {"hr/guess.md", "hr/salary-bands.md"}  # IT's content owner
+    assert broken("anna") == {"hr/guess.md", "hr/salary-bands.md"}  # an analyst
+
+
 def test_value_streams_in_the_requests_view(app: Flask, client: FlaskClient, logged: int) -> None:
     from kb.accounts.records import Grant, Role, User
 
