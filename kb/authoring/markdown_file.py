@@ -103,8 +103,12 @@ def split_text(text: str, article_id: str) -> tuple[ArticleFields, dict[str, Any
     return fields, extra
 
 
-def compose_text(fields: ArticleFields, extra: dict[str, Any], updated: date) -> str:
-    """The file text for `fields` (front matter, then the body), `updated` set."""
+def compose_text(
+    fields: ArticleFields, extra: dict[str, Any], updated: date, article_id: str
+) -> str:
+    """The file text for `fields` (front matter, then the body), `updated` set;
+    `ContentError` for a body with front matter of its own (`check_body`)."""
+    check_body(fields.body, article_id)
     meta: dict[str, Any] = {
         "title": fields.title,
         "summary": fields.summary,
@@ -130,6 +134,26 @@ def compose_text(fields: ArticleFields, extra: dict[str, Any], updated: date) ->
     )
     body = fields.body.replace("\r\n", "\n").strip("\n")
     return f"---\n{front}---\n{body}\n"
+
+
+def check_body(body: str, article_id: str) -> None:
+    """Refuse a body that starts with front matter of its own (a whole file pasted
+    into the text box): saved, its fields would be ignored (a `status: draft`
+    published) and shown to readers as a heading made of them."""
+    try:
+        meta, _ = split_front_matter(body.replace("\r\n", "\n").lstrip("\n"), article_id)
+    except ContentError:
+        return  # no front matter: a rule and text that YAML cannot read
+    pasted = [name for name in meta if name in KNOWN_FIELDS]
+    if pasted:
+        raise ContentError(
+            f"the text starts with front matter ({', '.join(pasted)}) between '---' lines",
+            path=article_id,
+            line=1,
+            kind="front_matter",
+            hint="enter those values in the fields above the text and remove the "
+            "'---' lines and what is between them from the text",
+        )
 
 
 def check_text(

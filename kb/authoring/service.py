@@ -185,7 +185,7 @@ class AuthoringService:
             if action is None:
                 changed = fields.status is not was.status
                 action = STATUS_ACTION[fields.status] if changed else Action.SAVE
-            text = compose_text(fields, extra, self.clock().date())
+            text = compose_text(fields, extra, self.clock().date(), article_id)
             if base_version is not None and base_version != current.number:
                 raise StaleEditError(article_id, base_version, current, text)
             check_text(text, article_id, self.max_bytes, self.render_seconds)
@@ -295,7 +295,7 @@ class AuthoringService:
         article_id = new_article_id(found.slug, slug)
         if fields.status is Status.PUBLISHED and found.review_required:
             raise review_required("create", found)
-        text = compose_text(fields, {}, self.clock().date())
+        text = compose_text(fields, {}, self.clock().date(), article_id)
         check_text(text, article_id, self.max_bytes, self.render_seconds)
         with self._lock():
             article_file(self.root, article_id, must_exist=False)

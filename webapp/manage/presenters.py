@@ -35,10 +35,12 @@ from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_entry, read_text_of
 from kb.content.stat_cache import FileCache
-from kb.errors import KbError
+from kb.errors import ContentError, KbError
 from kb.records import Article, Status
 from webapp import services
 from webapp.auth.identity import search_groups
+from webapp.errors import message_for
+from webapp.i18n import current_language
 from webapp.manage.documents import uploads
 
 logger = logging.getLogger(__name__)
@@ -281,3 +283,11 @@ def link_choices() -> list[tuple[str, str]]:
 
     found = [(aid, title) for aid, title in titles().items() if readable(aid)]
     return sorted(found, key=lambda item: item[1].casefold())
+
+
+def failure_text(failure: KbError) -> str:
+    """A refused save as the editor says it: a content problem with what to do,
+    worded as `kb validate` words it."""
+    text = message_for(failure, current_language())
+    hint = failure.hint if isinstance(failure, ContentError) else ""
+    return f"{text} ({hint})" if hint else text

@@ -158,7 +158,7 @@ def _render_editor(
         fields=fields,
         department=department,
         review_required=bool(dept and dept.review_required),
-        error=message_for(failure, current_language()) if failure else "",
+        error=presenters.failure_text(failure) if failure else "",
         error_field=str(failure.details.get("field") or "") if failure else "",
         problem=problem,
         message=message,

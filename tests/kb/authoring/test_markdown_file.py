@@ -10,7 +10,7 @@ from kb.authoring.records import ArticleFields
 
 def test_the_front_matter_is_one_field_a_line_as_people_write_it() -> None:
     fields = ArticleFields(title='Overtime: "rules" #1', body="Ask HR.", summary="When it pays.")
-    text = compose_text(fields, {"source_request": 12}, date(2026, 12, 1))
+    text = compose_text(fields, {"source_request": 12}, date(2026, 12, 1), "hr/overtime.md")
     assert text.splitlines()[:7] == [
         "---",
         "title: 'Overtime: \"rules\" #1'",
@@ -21,5 +21,5 @@ def test_the_front_matter_is_one_field_a_line_as_people_write_it() -> None:
         "source_request: 12",
     ]
     tagged = ArticleFields(title="VPN", body="Connect.", tags=("vpn", "remote"))
-    assert "\ntags: [vpn, remote]\n" in compose_text(tagged, {}, date(2026, 12, 1))
+    assert "\ntags: [vpn, remote]\n" in compose_text(tagged, {}, date(2026, 12, 1), "it/vpn.md")
     assert split_text(text, "hr/overtime.md")[0].title == 'Overtime: "rules" #1'

@@ -226,6 +226,26 @@ def test_what_kb_validate_refuses_is_never_written(service: AuthoringService, ro
     assert (root / "it" / "vpn.md").read_bytes() == before
 
 
+def test_a_whole_file_pasted_into_the_text_is_refused(
+    service: AuthoringService, root: Path
+) -> None:
+    """Its front matter was saved as text: the pasted `status: draft` ignored
+    (the article stayed published) and its fields shown as a heading."""
+    fields = fields_of(service, "it/vpn.md")
+    before = (root / "it" / "vpn.md").read_bytes()
+    pasted = "---\r\ntitle: VPN setup\r\nstatus: draft\r\n---\r\nOpen the client.\r\n"
+    with pytest.raises(ContentError) as caught:
+        service.save(CORA, "it/vpn.md", replace(fields, body=pasted), base_version=1)
+    assert caught.value.kind == "front_matter" and "(title, status)" in str(caught.value)
+    with pytest.raises(ContentError, match="front matter"):
+        service.create(CORA, "it", "vpn-two", replace(fields, body=pasted))
+    assert (root / "it" / "vpn.md").read_bytes() == before
+    assert not (root / "it" / "vpn-two.md").exists()
+    # A rule around a line of text is no front matter.
+    ruled = replace(fields, body="---\nNote: ask first\n---\nOpen the client.")
+    assert service.save(CORA, "it/vpn.md", ruled, base_version=1).number == 2
+
+
 def test_the_editor_renders_within_the_operators_render_seconds(root: Path, tmp_path: Path) -> None:
     """The refusal tells a content owner to ask the operator to raise
     render_seconds, but the editor rendered within the built-in 2 s whatever

@@ -641,3 +641,19 @@ def test_the_editor_judges_the_text_it_opened_never_a_file_reached_through_a_lat
     monkeypatch.setattr(AuthoringService, "open", open_then_swap)
     page = text_of(client.get("/manage/edit/it/guides/vpn.md"))
     assert "Fine." in page and "secret-key-42" not in page
+
+
+def test_a_whole_file_pasted_into_the_editor_says_where_its_fields_go(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    path = content / "it" / "vpn-setup.md"
+    before = path.read_bytes()
+    pasted = "---\r\ntitle: VPN setup\r\nstatus: draft\r\n---\r\nOpen the VPN client.\r\n"
+    answer = client.post("/manage/edit/it/vpn-setup.md", data=form(token, body=pasted))
+    page = text_of(answer)
+    assert answer.status_code == 422
+    assert "the text starts with front matter (title, status)" in page
+    assert "enter those values in the fields above the text" in page
+    assert "Open the VPN client." in page  # what was typed is shown again
+    assert path.read_bytes() == before
