@@ -40,7 +40,7 @@ from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
 from webapp.manage import document_history, forms
-from webapp.manage.documents import put_document
+from webapp.manage.documents import document_view, put_document
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
 
@@ -96,6 +96,8 @@ def stored_article(opened: Editable) -> dict[str, object]:
 def editor_view(article_id: str) -> Response | None:
     """The stored article with its ETag when the caller may edit it; None otherwise
     (visitors and readers get the published article)."""
+    if is_document(article_id):  # its version, and the one waiting for review
+        return document_view(article_id)
     actor = current_user()
     if actor is None:
         return None

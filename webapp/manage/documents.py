@@ -19,18 +19,29 @@ The request body may be as large as `document_max_bytes` plus the form
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.attachments.records import Upload
+from kb.authoring import files
 from kb.authoring.document_waiting import Orphaned, WaitingDocument, waiting_document
 from kb.authoring.documents import DocumentUploads, UploadedDocument
-from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
+from kb.errors import (
+    ConflictError,
+    ContentError,
+    KbError,
+    NotFoundError,
+    PermissionDenied,
+    ValidationError,
+)
 from kb.extract.base import human_size
 from webapp import services
-from webapp.auth.identity import require_user
+from webapp.articles import presenters
+from webapp.auth.identity import current_user, require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.manage import forms
@@ -200,6 +211,39 @@ def document_json(done: UploadedDocument) -> dict[str, object]:
         "url": url_for("articles.show", article_id=done.article_id),
         "versions": url_for("manage_api.versions", article_id=done.article_id),
     }
+
+
+def document_view(article_id: str) -> Response | None:
+    """`GET /api/articles/<id>` of a document for a content owner who may replace it:
+    the published view (when the index has it) with the version to send in
+    If-Match (its ETag), the version waiting for review (`pending`), who wrote it
+    and what no longer fits the folder; None for anyone else, or no such document."""
+    actor = current_user()
+    if actor is None:
+        return None
+    service = uploads()
+    try:
+        files.id_parts(article_id, document=True)
+        service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+        if not service.exists(article_id):
+            return None
+        state = waiting_document(service.versions, article_id)
+        version = service.current_version(article_id)
+    except KbError:
+        return None
+    published: dict[str, object] = {}
+    with contextlib.suppress(KbError):
+        published = presenters.article_view(article_id).as_dict()
+    body = {
+        **published,
+        "id": article_id,
+        "department": article_id.split("/", 1)[0],
+        "version": version,
+        "pending": state.version.number if state else None,
+        **review_json_fields(state),
+        "versions": url_for("manage_api.versions", article_id=article_id),
+    }
+    return with_etag(jsonify(body), version)
 
 
 def review_json_fields(state: WaitingDocument | None) -> dict[str, object]:

@@ -170,6 +170,22 @@ WAITING_FIELDS: dict[str, Any] = {
 }
 
 
+# GET /api/articles/{id}: the article, or a document's state for its content owners.
+ARTICLE_OR_DOCUMENT: dict[str, Any] = {
+    "description": "The article (a document's state for its content owners).",
+    "content": {
+        "application/json": {
+            "schema": {
+                "anyOf": [
+                    {"$ref": "#/components/schemas/Article"},
+                    {"$ref": "#/components/schemas/DocumentState"},
+                ]
+            }
+        }
+    },
+}
+
+
 SCHEMAS: dict[str, Any] = {
     "OrphanedUpload": {
         "type": "object",
@@ -183,6 +199,22 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "reason": enum_of(Orphaned),
             "message": {"type": "string", "description": "What to do, in the reader's language."},
+        },
+    },
+    "DocumentState": {
+        "type": "object",
+        "description": "A document as its content owners read it (GET /api/articles/{id}).",
+        "required": ["id", "department", "version", "pending"],
+        "properties": {
+            "id": {"type": "string"},
+            "department": {"type": "string"},
+            "version": {"type": "integer", "description": "Send it in If-Match to replace it."},
+            "pending": {
+                "type": ["integer", "null"],
+                "description": "The version waiting for review (null: none).",
+            },
+            **WAITING_FIELDS,
+            "versions": {"type": "string", "description": "Its versions (API)."},
         },
     },
     "StoredDocument": {

@@ -265,7 +265,10 @@ _OPERATIONS: dict[str, Any] = {
         "operationId": "getArticle",
         "summary": "One published article with its sanitised HTML; for a content owner "
         "who may edit it, the stored article (any status) merged in, with `version`, "
-        "`status`, `body` and an ETag header.",
+        "`status`, `body` and an ETag header. For a document id, its content owners get "
+        "the published view (when indexed) with the DocumentState fields merged in: the "
+        "version to send in If-Match (the ETag), the version waiting for review, who wrote "
+        "it and what no longer fits the folder; a new document waiting has those alone.",
         "parameters": [
             param(
                 "article_id",
@@ -275,7 +278,7 @@ _OPERATIONS: dict[str, Any] = {
                 where="path",
             )
         ],
-        "responses": {"200": json_response("Article", "The article."), "404": ERROR_REF},
+        "responses": {"200": openapi_authoring.ARTICLE_OR_DOCUMENT, "404": ERROR_REF},
     },
     "articles_api.feedback": {
         "operationId": "postFeedback",

@@ -32,6 +32,11 @@ def test_a_waiting_upload_whose_file_was_lost_says_so_where_it_is_read(
     held = put(client, helga, "hr/leave-form.pdf", PDF)
     assert held.status_code == 202 and held.get_json()["pending_authors"] == ["helga"]
     assert held.get_json()["orphaned"] is None
+    state = client.get("/api/articles/hr/leave-form.pdf")  # a new document, waiting
+    assert state.status_code == 200 and state.headers["ETag"] == '"1"'
+    assert state.get_json()["pending"] == 1 and state.get_json()["pending_authors"] == ["helga"]
+    sign_in_as(client, "emma")  # not hers: the published view, and there is none
+    error_of(client.get("/api/articles/hr/leave-form.pdf"), 404, "not_found")
     lose_every_file(app)
     hans = sign_in_as(client, "hans")
     page = client.get("/manage/document/hr/leave-form.pdf")

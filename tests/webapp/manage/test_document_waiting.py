@@ -103,6 +103,10 @@ def test_a_replacement_whose_folder_was_renamed_stays_listed_and_cannot_be_appro
     assert listed["pending"] == 2 and listed["pending_authors"] == ["helga"]
     assert listed["orphaned"]["reason"] == "folder_gone"
     assert "upload the file again" in listed["orphaned"]["message"]
+    state = client.get("/api/articles/hr/forms/leave.pdf")
+    assert state.status_code == 200 and state.headers["ETag"] == '"3"'
+    assert state.get_json()["pending"] == 2
+    assert state.get_json()["orphaned"]["reason"] == "folder_gone"
     assert not (content / "hr" / "forms").exists()
     assert (content / "hr" / "forms-2025" / "leave.pdf").read_bytes() == PDF
     # Still waiting, still listed: a reviewer rejects it as the list says.
