@@ -5,7 +5,9 @@ period lets editors finish writing, then one incremental run publishes a new
 snapshot. The model stays loaded between runs, so an edit is searchable within
 seconds. A periodic rescan catches events the file system did not deliver.
 When another pass holds the index folder (the web app's index worker, after a
-browser edit), the run is tried again, so no change is dropped.
+browser edit), the run is tried again, so no change is dropped. While it
+watches, it holds the index folder's in-use lock (`indexer.index_users`), so
+`kb restore` is refused until it stops.
 
 `kb serve` starts the same loop in a process of its own when the setting
 `serve_watch` is on (`start_watch_process`): spawned, not forked, because
@@ -30,6 +32,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from indexer.build import BuildReport, IndexBuilder
+from indexer.index_users import InUse
 from kb.content.readers import CONTENT_SUFFIXES
 from kb.errors import IndexLockedError, KbError
 from kb.settings import Settings
@@ -72,12 +75,21 @@ def watch_content(
 ) -> None:
     """Run incremental builds on every change until `stop` is set (or Ctrl-C);
     `wait_lock` as for `IndexBuilder.run`."""
+    with InUse(builder.index_dir, "index watcher"):  # `kb restore` refuses meanwhile
+        _watch(builder, on_report, stop or threading.Event(), wait_lock)
+
+
+def _watch(
+    builder: IndexBuilder,
+    on_report: Callable[[BuildReport], None],
+    stop: threading.Event,
+    wait_lock: bool,
+) -> None:
     builder.embedder  # noqa: B018 - load the model now, not on the first edit
     changes = _Changes()
     observer = Observer()
     observer.schedule(changes, str(builder.content), recursive=True)
     observer.start()
-    stop = stop or threading.Event()
     logger.info("watching %s for changes", builder.content)
     last_scan = time.monotonic()
     try:

@@ -255,8 +255,21 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
 def serve(
     settings: Settings, *, host: str, port: int, workers: int, threads: int, log_level: str = "info"
 ) -> None:
-    """Run gunicorn in the foreground until interrupted."""
+    """Run gunicorn in the foreground until interrupted, holding the index
+    folder's in-use lock (`indexer.index_users`) so that `kb restore` refuses
+    to run under it."""
+    from indexer.index_users import InUse
+
     configure_logging(log_level)
+    with InUse(settings.index_path, "kb serve"):
+        _serve(
+            settings, host=host, port=port, workers=workers, threads=threads, log_level=log_level
+        )
+
+
+def _serve(
+    settings: Settings, *, host: str, port: int, workers: int, threads: int, log_level: str
+) -> None:
     settings = prepare(settings)
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",

@@ -11,7 +11,9 @@ A restore checks every checksum before it changes anything, then loads the
 database (one transaction), puts the content folder in place (an existing,
 non-empty one is kept beside it as `<name>.before-restore-<time>`), and
 publishes the snapshot into the index folder, and into the snapshot store
-when that is shared, so every node serves it at once. This module reaches
+when that is shared, so every node serves it at once. It is refused while a
+`kb serve` or an index watcher runs on the same index folder
+(`indexer.index_users`), unless told to go ahead. This module reaches
 into the index (`indexer.snapshot`) as the CLI root does: a backup is of the
 whole product.
 """
@@ -218,9 +220,24 @@ def _check_description(source: Path, info: dict[str, Any]) -> None:
 
 
 def restore_backup(
-    settings: Settings, source: Path, replace: bool = False, progress: Progress = _quiet
+    settings: Settings,
+    source: Path,
+    replace: bool = False,
+    progress: Progress = _quiet,
+    while_running: bool = False,
 ) -> BackupReport:
-    """Bring database, content folder and index back from a backup folder."""
+    """Bring database, content folder and index back from a backup folder;
+    refused while a `kb serve` or an index watcher uses the index folder,
+    unless `while_running`."""
+    from indexer.index_users import sole_user
+
+    if while_running:
+        return _restore(settings, source, replace, progress)
+    with sole_user(settings.index_path, "restore anyway with `kb restore --while-running`"):
+        return _restore(settings, source, replace, progress)
+
+
+def _restore(settings: Settings, source: Path, replace: bool, progress: Progress) -> BackupReport:
     from indexer import snapshot
     from kb.backup.database import import_database
 

@@ -66,6 +66,11 @@ def backup_command(
 @click.option(
     "--replace", is_flag=True, help="Delete what the database holds before restoring into it."
 )
+@click.option(
+    "--while-running",
+    is_flag=True,
+    help="Restore although a `kb serve` or index watcher uses the index folder.",
+)
 @json_option
 @click.pass_context
 def restore_command(
@@ -74,16 +79,24 @@ def restore_command(
     content_dir: str | None,
     index_dir: str | None,
     replace: bool,
+    while_running: bool,
     as_json: bool,
 ) -> None:
     """Restore the database, the content folder and the index from a backup FOLDER.
 
     Every part is checked against its checksum first; the database is loaded
-    in one transaction (into an empty database unless --replace)."""
+    in one transaction (into an empty database unless --replace). It is
+    refused while a `kb serve` or index watcher uses the index folder."""
     from kb.backup.archive import restore_backup
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
-    report = restore_backup(settings, folder, replace=replace, progress=steps(on_terminal(as_json)))
+    report = restore_backup(
+        settings,
+        folder,
+        replace=replace,
+        progress=steps(on_terminal(as_json)),
+        while_running=while_running,
+    )
     _print(report.as_dict(), as_json, "restored")
 
 

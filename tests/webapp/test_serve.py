@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from indexer import index_users
 from kb.cli.main import main
-from kb.errors import ConfigError, IndexNotFoundError
+from kb.errors import ConfigError, IndexLockedError, IndexNotFoundError
 from kb.settings import Settings
 from tests.support import publish_fake_snapshot
 from webapp import server
@@ -202,6 +203,14 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert status == 200 and body["status"] == "ok"
         assert body["index"]["articles"] > 50
+        # While it runs, a restore into its index folder is refused, naming it.
+        index_dir = Path(sample_index.index_dir)
+        assert index_users.holders(index_dir) == [f"kb serve (pid {proc.pid})"]
+        with (
+            pytest.raises(IndexLockedError, match=f"kb serve \\(pid {proc.pid}\\) is using"),
+            index_users.sole_user(index_dir, "restore anyway"),
+        ):
+            pass
         status, body = _get(port, "/api/search?q=parking")
         assert status == 200 and body["results"] and isinstance(body["search_id"], int)
         # A query one character too long, in euro signs (9 bytes each once encoded,
@@ -212,6 +221,7 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         assert proc.wait(timeout=60) == 0
+    assert index_users.holders(Path(sample_index.index_dir)) == []  # gone with it
 
 
 @pytest.mark.parametrize(
@@ -245,7 +255,9 @@ def test_serve_logs_every_request_and_the_apps_own_messages(
     handlers, level = list(root.handlers), root.level
     try:
         server.serve(
-            Settings.load({"trusted_proxies": "10.0.0.5"}, environ={}),
+            Settings.load(
+                {"trusted_proxies": "10.0.0.5", "index_dir": str(tmp_path / "index")}, environ={}
+            ),
             host="127.0.0.1",
             port=0,
             workers=1,
