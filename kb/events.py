@@ -7,6 +7,7 @@ username. All timestamps are timezone-aware UTC (see `kb.validators`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -149,30 +150,46 @@ class PopularQuery:
 
 # The normalised form is a key of several indexes (beside a day, a department
 # or a person), and PostgreSQL cannot index a key past 2,704 bytes where
-# SQLite can: it keeps at most this many bytes of UTF-8 on both, so a query
+# SQLite can: a key holds at most this many bytes of UTF-8 on both, so a query
 # of any length and script is logged and grouped alike. 2,000 bytes hold 500
 # characters of any script; case folding may triple a character's bytes.
 MAX_QUERY_KEY_BYTES = 2000
+# A longer query's key is its beginning, cut to leave room for " …" and the
+# first 32 hex digits of the SHA-256 of its whole normalised text: two long
+# queries that share their beginning and differ after it stay two questions.
+QUERY_KEY_DIGITS = 32
+_LONG_MARK = " …"
+KEY_PREFIX_BYTES = MAX_QUERY_KEY_BYTES - len(_LONG_MARK.encode()) - QUERY_KEY_DIGITS
 
 
-def normalise_query(query: str) -> str:
-    """The form queries are grouped and prefix-matched by: case-folded, single
-    spaces, at most `MAX_QUERY_KEY_BYTES` of UTF-8 (cut between characters)."""
-    text = " ".join(query.casefold().split())
-    if len(text) * 4 <= MAX_QUERY_KEY_BYTES:  # no character takes more than 4 bytes
+def _cut(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` bytes of UTF-8, between characters."""
+    if len(text) * 4 <= limit:  # no character takes more than 4 bytes
         return text
     size = 0
     for i, char in enumerate(text):
         size += len(char.encode("utf-8", "surrogatepass"))
-        if size > MAX_QUERY_KEY_BYTES:
+        if size > limit:
             return text[:i].rstrip()
     return text
+
+
+def normalise_query(query: str) -> str:
+    """The form queries are grouped and prefix-matched by: case-folded, single
+    spaces; past `MAX_QUERY_KEY_BYTES` of UTF-8, its beginning and a hash of
+    the whole (see `KEY_PREFIX_BYTES`)."""
+    text = " ".join(query.casefold().split())
+    if _cut(text, MAX_QUERY_KEY_BYTES) == text:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _cut(text, KEY_PREFIX_BYTES) + _LONG_MARK + digest[:QUERY_KEY_DIGITS]
 
 
 def query_prefix(prefix: str) -> str:
     """What normalised queries starting like `prefix` start with. A trailing
     space is kept: "vpn " should not match "vpnclient"."""
-    return normalise_query(prefix) + (" " if prefix[-1:].isspace() and prefix.strip() else "")
+    text = _cut(" ".join(prefix.casefold().split()), KEY_PREFIX_BYTES)
+    return text + (" " if prefix[-1:].isspace() and prefix.strip() else "")
 
 
 def _unit(value: float) -> float:
