@@ -22,6 +22,7 @@ from indexer import metadata, originals, snapshot
 from indexer.embedding.base import Embedder
 from indexer.embedding.cached import CachedEmbedding
 from indexer.embedding.factory import create_embedder, model_name
+from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Planner
 from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, MODEL_KEY, load_secondary, secondary_model
@@ -166,6 +167,12 @@ class IndexBuilder:
         return report
 
     def _push(self, store: SnapshotStore, target: Path, report: BuildReport) -> None:
+        if store.replicated and not signing_key(self.settings):
+            logger.warning(
+                "snapshot %s goes to the snapshot store unsigned: secret_key is not set here, "
+                "and nodes that have it refuse unsigned snapshots (docs/security.md)",
+                target.name,
+            )
         moved = sync.push(store, target, self.settings.keep_snapshots)
         report.uploaded_files += moved.transferred
         report.uploaded_bytes += moved.transferred_bytes
@@ -187,7 +194,7 @@ class IndexBuilder:
             self._push(store, snapshot.snapshots_dir(self.index_dir) / local, report)
         elif remote and remote != local:
             logger.info("taking snapshot %s from the store before building", remote)
-            sync.pull(store, self.index_dir)
+            sync.pull(store, self.index_dir, signing_key(self.settings))
 
     def _previous(self, full: bool) -> Path | None:
         name = snapshot.current_name(self.index_dir)

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from indexer.manifest_signature import sign
 from kb.errors import IndexLockedError, IndexNotFoundError
 
 MANIFEST = "manifest.json"
@@ -83,10 +84,12 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_manifest(snapshot: Path, manifest: dict[str, Any]) -> None:
+def write_manifest(snapshot: Path, manifest: dict[str, Any], secret: str = "") -> None:
+    """Write the manifest, signed with `secret` when one is given
+    (`indexer.manifest_signature`)."""
     tmp = snapshot / (MANIFEST + ".tmp")
     with tmp.open("w", encoding="utf-8") as fh:
-        json.dump({"format": FORMAT, **manifest}, fh, indent=2, default=str)
+        json.dump(sign({"format": FORMAT, **manifest}, secret), fh, indent=2, default=str)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, snapshot / MANIFEST)

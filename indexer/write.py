@@ -20,6 +20,7 @@ import numpy as np
 
 from indexer import heading_vectors, keyword_index, metadata, originals, snapshot
 from indexer.chunking import chunk_article
+from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Stage
 from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
@@ -121,6 +122,7 @@ class SnapshotWriter:
                 HTML_STORED: True,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
             },
+            signing_key(self.settings),
         )
 
     def _passages(

@@ -33,7 +33,11 @@ class SecuritySettings:
         "told apart), and in header mode their X-Remote-User. List proxies only: a listed "
         "address may name any client. Empty: nobody's, loopback included.",
     )
-    secret_key: str = setting("", "Session signing key; a random one is made per run when empty.")
+    secret_key: str = setting(
+        "",
+        "Session signing key, and with a shared snapshot store the key of snapshot "
+        "manifests' signatures; a random one is made per run when empty.",
+    )
     session_hours: float = setting(
         12.0,
         "Absolute lifetime of a sign-in: after this many hours the session ends, however "

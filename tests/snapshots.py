@@ -19,14 +19,15 @@ FIRST = {
 SECOND = {**FIRST, "meta.db": b"meta two" * 1000, "keyword/seg_b": b"B" * 3000}
 
 
-def make_snapshot(index_dir: Path, name: str, files: dict[str, bytes]) -> Path:
-    """A complete, locally published snapshot folder holding `files`."""
+def make_snapshot(index_dir: Path, name: str, files: dict[str, bytes], secret: str = "") -> Path:
+    """A complete, locally published snapshot folder holding `files`, its
+    manifest signed with `secret` when one is given."""
     folder = snapshot.snapshots_dir(index_dir) / name
     for rel, data in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
     snapshot.write_manifest(
-        folder, {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)}
+        folder, {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)}, secret
     )
     snapshot.publish(index_dir, folder)
     return folder

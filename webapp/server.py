@@ -185,6 +185,7 @@ def check_proxies(settings: Settings) -> None:
 def pull_current(settings: Settings) -> None:
     """Copy the snapshot store's current snapshot here, if it is replicated and
     this folder lacks it. A failure leaves the local snapshot (if any) serving."""
+    from indexer.manifest_signature import signing_key
     from indexer.snapshot_store import create_snapshot_store, sync
 
     if settings.snapshot_store == "files":
@@ -195,7 +196,9 @@ def pull_current(settings: Settings) -> None:
         logger.error("could not open the snapshot store: %s", exc.message)
         return
     try:
-        moved = sync.pull_locked(store, settings.index_path, settings.keep_snapshots)
+        moved = sync.pull_locked(
+            store, settings.index_path, settings.keep_snapshots, signing_key(settings)
+        )
         if moved.snapshot:
             logger.info("took snapshot %s from the snapshot store", moved.snapshot)
     except KbError as exc:
@@ -206,6 +209,7 @@ def pull_current(settings: Settings) -> None:
 
 def start_follower(settings: Settings) -> Any:
     """The `SnapshotFollower` of a replicated node, started; None for `files`."""
+    from indexer.manifest_signature import signing_key
     from indexer.snapshot_store import create_snapshot_store
     from indexer.snapshot_store.sync import SnapshotFollower
 
@@ -216,6 +220,7 @@ def start_follower(settings: Settings) -> Any:
         settings.index_path,
         settings.keep_snapshots,
         settings.snapshot_poll_seconds,
+        signing_key(settings),
     )
     follower.start()
     logger.info("following the %s snapshot store", settings.snapshot_store)

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer import snapshot
+from indexer import manifest_signature, snapshot
 from indexer.snapshot_store.base import SnapshotStore, Transfer
 from kb.errors import IndexLockedError, KbError, SnapshotStoreError
 
@@ -75,9 +75,10 @@ def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
     return report
 
 
-def pull(store: SnapshotStore, index_dir: Path) -> Transfer:
+def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
     """Make the store's current snapshot the local current one (see the module
-    docstring); `Transfer.snapshot` is None when there was nothing to do."""
+    docstring); `Transfer.snapshot` is None when there was nothing to do. With
+    `secret`, a manifest not signed with it is refused before anything is copied."""
     report = Transfer()
     if not store.replicated:
         return report
@@ -89,6 +90,7 @@ def pull(store: SnapshotStore, index_dir: Path) -> Transfer:
     manifest_text = store.manifest_text(name)
     if manifest_text is None:
         raise SnapshotStoreError(f"the snapshot store's current snapshot {name} has no manifest")
+    manifest_signature.check(manifest_text, secret, name)
     files = _manifest_files(manifest_text, name)
     local = snapshot.local_files(index_dir)
     target = snapshot.snapshots_dir(index_dir) / name
@@ -153,12 +155,12 @@ def _fetch_file(
     report.transferred_bytes += size
 
 
-def pull_locked(store: SnapshotStore, index_dir: Path, keep: int) -> Transfer:
+def pull_locked(store: SnapshotStore, index_dir: Path, keep: int, secret: str = "") -> Transfer:
     """`pull` under the index folder's lock, then tidy the folder. When the lock is
     held (a local `kb index` or another pull is writing), nothing is done now."""
     try:
         with snapshot.IndexLock(index_dir):
-            report = pull(store, index_dir)
+            report = pull(store, index_dir, secret)
             if report.snapshot:
                 snapshot.collect_garbage(index_dir, keep)
             return report
@@ -181,8 +183,10 @@ class SnapshotFollower:
         index_dir: Path,
         keep: int,
         poll_seconds: float,
+        secret: str = "",
     ) -> None:
         self.open_store = open_store
+        self.secret = secret
         self.store: SnapshotStore | None = None
         self.index_dir = index_dir
         self.keep = keep
@@ -195,7 +199,7 @@ class SnapshotFollower:
         try:
             if self.store is None:
                 self.store = self.open_store()
-            report = pull_locked(self.store, self.index_dir, self.keep)
+            report = pull_locked(self.store, self.index_dir, self.keep, self.secret)
         except KbError as exc:
             self._failed(exc.message)
             return Transfer()

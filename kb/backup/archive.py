@@ -248,6 +248,7 @@ def _restore(settings: Settings, source: Path, replace: bool, progress: Progress
     snap = info.get("snapshot") or None
     if snap:
         _verify_snapshot(source / SNAPSHOT / snap["name"], bool(snap["files_included"]))
+        _check_signature(settings, source / SNAPSHOT / snap["name"], report)
 
     # The index lock first, before anything changes: an indexer at work now
     # would otherwise stop the restore half-way, or index the content folder
@@ -305,6 +306,28 @@ def _verify_snapshot(folder: Path, with_files: bool) -> None:
                 f"{path} is missing or does not match the snapshot's manifest; the backup is "
                 "damaged, use another one"
             )
+
+
+def _check_signature(settings: Settings, folder: Path, report: BackupReport) -> None:
+    """With a shared snapshot store, a signed snapshot must match its signature;
+    an unsigned one (from before signatures, or before secret_key was set) is
+    restored, but the nodes will not take it from the store."""
+    from indexer import manifest_signature, snapshot
+
+    secret = manifest_signature.signing_key(settings)
+    if not secret:
+        return
+    text = (folder / snapshot.MANIFEST).read_text(encoding="utf-8")
+    if manifest_signature.SIGNATURE not in json.loads(text):
+        report.notes.append(
+            f"the backup's snapshot {folder.name} is not signed, so the nodes will not take "
+            "it from the snapshot store: run `kb index --full` now"
+        )
+        return
+    try:
+        manifest_signature.check(text, secret, folder.name)
+    except KbError as exc:
+        raise ConfigError(f"in the backup, {exc.message}; use another backup") from None
 
 
 def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:
