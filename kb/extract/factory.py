@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 8  # 8: Word headings typed in bold or larger type
+EXTRACTION_VERSION = 9  # 9: HTML saved by Word without its comments and bullet glyphs
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ hides. Only what a reader of the page sees as its article is read:
   scripts, embedded frames, and the landmark roles `navigation`, `banner`,
   `contentinfo`, `search`, `complementary`) are left out, and so is what the
   page hides (`hidden`, `aria-hidden="true"`, `display: none` or
-  `visibility: hidden` in an inline style);
+  `visibility: hidden` in an inline style), and, in a page Word saved as
+  HTML, its comments with their anchors and the bullet glyphs it draws;
 - a list of links to places on the same page only is the page's table of
   contents: it repeats the headings and is left out;
 - a table used to lay the page out (a heading or another table in a cell, or
@@ -48,6 +49,10 @@ SKIPPED_TAGS = frozenset(
 )
 _FRAME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
+# A page Word saved as HTML: its comments (and their "[AB1]" anchors in the
+# text) and the bullet glyphs it draws before list items for other browsers.
+_WORD_HIDDEN_STYLE = re.compile(r"mso-list\s*:\s*ignore|mso-element\s*:\s*comment-list", re.I)
+_WORD_COMMENT_ANCHOR = "msocomanchor"
 _LAYOUT_MARKS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6"})
 _SPACE = re.compile(r"\s+")
 
@@ -63,6 +68,8 @@ def is_skipped(element: etree._Element) -> bool:
         or get("hidden") is not None
         or (get("aria-hidden") or "").strip().lower() == "true"
         or bool(_HIDDEN_STYLE.search(get("style") or ""))
+        or bool(_WORD_HIDDEN_STYLE.search(get("style") or ""))
+        or _WORD_COMMENT_ANCHOR in (get("class") or "").lower().split()
     )
 
 

@@ -95,3 +95,24 @@ def test_a_list_of_links_elsewhere_is_kept() -> None:
         "<li><a href='#top'>Back to top</a></li></ul></main></body></html>"
     )
     assert "Leave form" in _read(page).text
+
+
+WORD_PAGE = """<html><head><title>Reisekosten</title></head><body lang=DE>
+<div class=WordSection1><h1>Reisekosten</h1>
+<p class=MsoListParagraphCxSpFirst style='mso-list:l0 level1 lfo1'><![if !supportLists]><span
+style='font-family:Symbol'><span style='mso-list:Ignore'>·<span>&nbsp;&nbsp; </span></span></span
+><![endif]>Bahn vor Flug</p>
+<p class=MsoNormal>Belege einreichen<a class=msocomanchor id="_anchor_1"
+href="#_msocom_1">[AB1]</a>.</p>
+<div style='mso-element:comment-list'><div style='mso-element:comment'>
+<p class=MsoCommentText>Stimmt das noch? Anna</p></div></div></div></body></html>"""
+
+
+def test_a_page_word_saved_leaves_out_its_comments_and_bullet_glyphs() -> None:
+    """A reviewer's comment and its "[AB1]" anchor were read as text, and each
+    list item started with the bullet Word draws for other browsers."""
+    document = _read(WORD_PAGE)
+    assert [b.text for s in document.sections for b in s.blocks] == [
+        "Bahn vor Flug",
+        "Belege einreichen.",
+    ]
