@@ -17,6 +17,7 @@ hides. Only what a reader of the page sees as its article is read:
   HTML, its comments with their anchors and the bullet glyphs it draws;
 - a list of links to places on the same page only is the page's table of
   contents: it repeats the headings and is left out;
+- a Confluence export's title is the page's, without the space's name;
 - a table used to lay the page out (a heading or another table in a cell, or
   `role="presentation"`) is read as the blocks in its cells, not as one
   table row holding the whole page.
@@ -114,3 +115,11 @@ def own_rows(table: etree._Element) -> list[list[etree._Element]]:
         elif child.tag == "tr":
             rows.append(child)
     return [[cell for cell in row if cell.tag in {"td", "th"}] for row in rows]
+
+
+def page_title(root: etree._Element, title: str) -> str:
+    """The page's `<title>`, without the space name a Confluence export puts
+    before it ("IT : VPN setup" is the page "VPN setup" of the space "IT")."""
+    if " : " in title and root.xpath('//*[@id="title-text"]'):
+        return title.split(" : ", 1)[1].strip() or title
+    return title

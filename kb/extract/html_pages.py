@@ -28,6 +28,7 @@ from kb.extract.html_chrome import (
     is_layout_table,
     is_skipped,
     own_rows,
+    page_title,
 )
 from kb.extract.plain_text import decode_text
 from kb.extract.structure import OutlineBuilder, clean
@@ -193,7 +194,7 @@ def extract_html(data: bytes, limits: Limits) -> ExtractedDocument:
     builder = OutlineBuilder(limits.max_chars)
     _walk(content_root(root), builder)
     title_el = root.find(".//title")
-    title = clean(title_el.text_content()) if title_el is not None else ""
+    title = page_title(root, clean(title_el.text_content()) if title_el is not None else "")
     return ExtractedDocument(
         format="html",
         title=title or builder.first_heading,

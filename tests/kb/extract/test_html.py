@@ -10,7 +10,7 @@ CONFLUENCE = """<!DOCTYPE html><html><head><title>IT : VPN setup</title></head>
 <body><div id="page"><div id="main" class="aui-page-panel">
 <div id="main-header"><div id="breadcrumb-section"><ol id="breadcrumbs">
 <li><a href="index.html">IT</a></li><li><a href="Home.html">IT Home</a></li></ol></div>
-<h1 id="title-heading">IT : VPN setup</h1></div>
+<h1 id="title-heading"><span id="title-text">IT : VPN setup</span></h1></div>
 <div id="content" class="view">
 <div class="page-metadata">Created by Jane Admin, last modified on Mar 02, 2026</div>
 <div id="main-content" class="wiki-content group">
@@ -50,6 +50,7 @@ def _read(page: str):  # type: ignore[no-untyped-def]
 
 def test_a_confluence_export_reads_the_page_without_its_frame() -> None:
     document = _read(CONFLUENCE)
+    assert document.title == "VPN setup"  # not "IT : VPN setup", the space's name first
     text = document_html(document)
     assert "Install the VPN client" in text and "Restart the router." in text
     for chrome in ("IT Home", "Created by", "diagram.png", "Document generated", "Attachments"):
@@ -87,6 +88,11 @@ def test_a_layout_table_is_read_as_the_blocks_in_its_cells() -> None:
     assert [s.headings for s in document.sections] == [("Parking",), ("Parking", "Fees")]
     tables = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
     assert [t.rows for t in tables] == [(("Zone", "Fee"), ("A", "30 EUR"))]
+
+
+def test_a_title_with_a_colon_elsewhere_is_kept() -> None:
+    page = "<html><head><title>HR : Leave</title></head><body><p>Ask HR.</p></body></html>"
+    assert _read(page).title == "HR : Leave"
 
 
 def test_a_list_of_links_elsewhere_is_kept() -> None:
