@@ -35,6 +35,8 @@ def settings(tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> It
             "index_dir": str(tmp_path / "index"),
             "content_dir": str(tmp_path / "content"),
             "secret_key": "test-secret",
+            # A loaded machine must not make a search answer without its id.
+            "search_log_wait": 10.0,
         },
         environ={},
     )

@@ -134,6 +134,7 @@ def sample_copy(sample_index: Settings, base: Path, secret: str) -> Settings:
             "index_dir": str(base / "index"),
             "database_url": f"sqlite:///{base / 'kb.db'}",
             "secret_key": secret,
+            "search_log_wait": 10.0,  # clicks need the search id, also on a loaded machine
         },
         environ={},
     )
@@ -163,6 +164,7 @@ def hostile_live(embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Ite
             "index_dir": str(base / "index"),
             "database_url": f"sqlite:///{base / 'kb.db'}",
             "secret_key": "browser-tests",
+            "search_log_wait": 10.0,
         },
         environ={},
     )

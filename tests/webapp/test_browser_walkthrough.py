@@ -71,6 +71,7 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
             "secret_key": "browser-walkthrough",
             "secondary_model": "",
             "index_on_change": "off",
+            "search_log_wait": 10.0,  # clicks need the search id, also on a loaded machine
         },
         environ={},
     )
