@@ -5,7 +5,8 @@ direct paragraphs and tables: text a reviewer inserted with tracked changes
 on (`w:ins`), every paragraph inside a content control (`w:sdt`, which
 templates wrap whole sections in) and the footnotes were missing from the
 index. Here a paragraph's text is every `w:t` below it in document order,
-less what tracked changes deleted or moved away; text boxes and footnotes
+less what tracked changes deleted or moved away and text formatted as hidden
+(templates' instructions to the writer); text boxes and footnotes
 are read as paragraphs of their own; the table of contents Word generates
 is left out (it repeats the headings, with page numbers).
 """
@@ -66,10 +67,19 @@ def _roman(number: int) -> str:
     return out
 
 
+def _hidden(run: etree._Element) -> bool:
+    """Whether a run is formatted as hidden text (Word shows it to no reader)."""
+    flag = run.find(f"{qn('w:rPr')}/{qn('w:vanish')}")
+    return flag is not None and flag.get(qn("w:val"), "true") not in {"0", "false", "off"}
+
+
 def _descendants(element: etree._Element) -> Iterator[etree._Element]:
-    """Elements below `element` in document order, deleted text and text boxes left out."""
+    """Elements below `element` in document order, deleted and hidden text and
+    text boxes left out."""
     for child in element:
         if child.tag in _LEFT_OUT or child.tag == _TEXT_BOX:
+            continue
+        if child.tag == qn("w:r") and _hidden(child):
             continue
         yield child
         yield from _descendants(child)

@@ -76,6 +76,16 @@ def test_tracked_insertions_are_read_and_deletions_left_out() -> None:
     assert any("tracked changes are not yet accepted" in w for w in document.warnings)
 
 
+def test_hidden_text_is_left_out() -> None:
+    """Text formatted as hidden (a template's instructions) is shown to no reader."""
+    body = (
+        '<w:p><w:r><w:t xml:space="preserve">Claim within 30 days.</w:t></w:r>'
+        "<w:r><w:rPr><w:vanish/></w:rPr><w:t>[Writer: check the limit]</w:t></w:r></w:p>"
+        '<w:p><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>Shown.</w:t></w:r></w:p>'
+    )
+    assert _read(_docx(body)).text == "Claim within 30 days.\nShown."
+
+
 def test_a_document_without_tracked_changes_has_no_warning() -> None:
     document = _read(_docx(_p("Book through the portal.")))
     assert document.warnings == ()
