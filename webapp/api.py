@@ -49,8 +49,16 @@ def health() -> Response:
                 "built": manifest.get("built") or manifest.get("created"),
             },
             "store": store,
+            "search_log": _search_log(svc),
         }
     )
+
+
+def _search_log(svc: services.Services) -> dict[str, int]:
+    """This worker's search log (`kb.search_log`): searches waiting to be
+    written (the database busy or down), and those a full queue dropped."""
+    stats = svc.search_log.stats()
+    return {"waiting": stats.waiting, "dropped": stats.dropped}
 
 
 def _is_admin() -> bool:

@@ -64,6 +64,7 @@ def test_health_reports_snapshot_articles_and_store(
     assert body["index"]["snapshot"] == "20260101T000000-test"
     assert body["index"]["articles"] == 3
     assert body["store"] == {"ok": True}
+    assert body["search_log"] == {"waiting": 0, "dropped": 0}
 
 
 def test_health_without_an_index_is_503(client: FlaskClient) -> None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 import kb.store.factory
 from kb.settings import Settings
 from tests.store_locks import write_lock_held
+from tests.support import publish_fake_snapshot
 from webapp.services import services
 
 FEEDBACK = {"article_id": "hr/sick-leave.md", "helpful": True}
@@ -59,10 +62,14 @@ def test_a_search_under_a_held_lock_answers_at_once_and_is_logged_after_it(
         took = time.monotonic() - started
         assert response.status_code == 200 and took < wait + 1.5, took
         assert response.get_json()["search_id"] is None  # no click can name an unstored search
-    store = services(app).store
+        publish_fake_snapshot(Path(settings.index_dir))
+        health = client.get("/api/health").get_json()
+        assert health["search_log"] == {"waiting": 1, "dropped": 0}
     deadline = time.monotonic() + 10
-    while len(store.search_events()) < 2 and time.monotonic() < deadline:
+    while waiting(client) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert waiting(client) == 0
+    store = services(app).store
     assert [e.query for e in store.search_events()] == ["sick", "vacation"]
     # Searches after the lock carry their id again, and clicks on them count.
     logged = client.get("/api/search?q=vacation").get_json()
@@ -70,3 +77,8 @@ def test_a_search_under_a_held_lock_answers_at_once_and_is_logged_after_it(
     hit = logged["results"][0]["id"]
     click = {"search_id": logged["search_id"], "article_id": hit, "rank": 1}
     assert client.post("/api/click", json=click).status_code in (200, 201)
+
+
+def waiting(client: FlaskClient) -> int:
+    """Search events this worker has still to write (`/api/health`)."""
+    return int(client.get("/api/health").get_json()["search_log"]["waiting"])

@@ -325,7 +325,11 @@ _OPERATIONS: dict[str, Any] = {
         "operationId": "health",
         "summary": "The published index snapshot and whether the store answers.",
         "responses": {
-            "200": json_response("Health", "Serving; 'degraded' when the store fails."),
+            "200": json_response(
+                "Health",
+                "Serving; 'degraded' when the store fails; this worker's searches "
+                "waiting to be logged and dropped.",
+            ),
             "503": ERROR_REF,
         },
     },
