@@ -26,7 +26,7 @@ from flask import current_app
 
 from indexer.unreadable import read_unreadable
 from kb.accounts.records import User
-from kb.authoring import document_waiting
+from kb.authoring import document_waiting, four_eyes
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
 from kb.authoring.service import owned_departments
@@ -239,6 +239,33 @@ def waiting_documents(department: str) -> list[WaitingDocument]:
     except KbError as exc:
         logger.warning("manage: documents waiting for review not available: %s", exc.message)
         return []
+
+
+@dataclass(frozen=True)
+class Approval:
+    """An article in review that the reader may approve, and who wrote its changes."""
+
+    row: ArticleRow
+    authors: tuple[str, ...]
+
+
+def approvals(rows: list[ArticleRow], actor: User) -> list[Approval]:
+    """The articles in review that `actor` neither submitted nor wrote part of
+    (`four_eyes`): those waiting for their approval, with every author."""
+    versions = services.authoring().versions
+    found = []
+    for row in rows:
+        if row.status != Status.REVIEW.value or row.last is None:
+            continue
+        try:
+            authors = four_eyes.pending_authors(versions, row.id)
+            submitted_by = four_eyes.submitter(versions, row.id)
+        except KbError as exc:
+            logger.warning("manage: who wrote %s is not known: %s", row.id, exc.message)
+            continue
+        if actor.username not in authors and actor.username != submitted_by:
+            found.append(Approval(row, tuple(authors or [row.last.author])))
+    return found
 
 
 def stranded_documents(actor: User) -> list[WaitingDocument]:

@@ -34,7 +34,6 @@ from kb.errors import (
     ValidationError,
 )
 from kb.i18n.catalog import format_size
-from kb.records import Status
 from kb.requests.drafting import slugify
 from webapp import services
 from webapp.auth.identity import require_user
@@ -126,13 +125,7 @@ def index() -> str:
         statuses=presenters.STATUS_FILTERS,
         languages=sorted({r.lang for r in rows if r.lang}),
         due=sorted((r for r in rows if r.overdue or r.due_soon), key=lambda r: r.review_by),
-        approvals=[
-            r
-            for r in rows
-            if r.status == Status.REVIEW.value
-            and r.last is not None
-            and r.last.author != actor.username
-        ],
+        approvals=presenters.approvals(rows, actor),
         waiting=presenters.waiting_documents(department),
         stranded=presenters.stranded_documents(actor),
         gaps=presenters.assigned_gaps(department),

@@ -3,6 +3,7 @@ ETag, PUT with If-Match, versions, preview, permissions, header (SSO) mode."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -190,6 +191,8 @@ def test_an_author_of_a_waiting_change_may_not_approve_it_after_someone_adds_to_
     assert on_top.status_code == 200 and on_top.get_json()["submitted_by"] == "hans"
     assert on_top.get_json()["authors"] == ["helga", "hans"]
     helga = sign_in_as(client, "helga")
+    # Not waiting for her approval: she wrote part of it, though hans saved last.
+    assert 'class="manage-approvals"' not in text_of(client.get("/manage/?department=hr"))
     refused = put(client, helga, "hr/annual-leave.md", added, **{"If-Match": "3"})
     error = error_of(refused, 403, "review_required")
     assert "helga wrote part of the changes waiting for review" in error["message"]
@@ -201,6 +204,10 @@ def test_an_author_of_a_waiting_change_may_not_approve_it_after_someone_adds_to_
     assert "Submitted for review by hans." in editor
     assert "The changes waiting for review were written by helga, hans" in editor
     ada = sign_in_as(client, "ada")
+    listing = text_of(client.get("/manage/?department=hr"))
+    waiting = re.search(r'<ul class="manage-approvals">.*?</ul>', listing, re.S)
+    assert waiting and 'data-article="hr/annual-leave.md"' in waiting[0]
+    assert "helga, hans" in waiting[0]
     approved = put(client, ada, "hr/annual-leave.md", added, **{"If-Match": "3"})
     assert approved.status_code == 200 and approved.get_json()["status"] == "published"
 
