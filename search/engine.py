@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,10 +43,10 @@ from search.fusion import Fusion
 from search.grouping import ArticleGroup
 from search.highlight import Marker, answer_of, hit_of
 from search.keyword import KeywordHit
+from search.live_routing import DepartmentSource, EngineRouting, RouteHints
 from search.prepared import PassageCache, PreparedSnapshot
 from search.query_cache import QueryVectorCache, TermVectors, with_terms
 from search.ranking import Ranker
-from search.routing import Route
 from search.second_look import Judge, deferred_leave_out
 from search.section_match import section_cosines
 from search.spelling import Vocabulary
@@ -56,7 +56,6 @@ from search.understanding import QueryPlan
 
 logger = logging.getLogger(__name__)
 
-ROUTE_ARTICLES = 10  # best articles that vote on the department
 TERM_WEIGHT = 1.0  # weight of the glossary terms' mean vector (`SearchEngine.query_vector`)
 
 
@@ -92,12 +91,13 @@ class SearchEngine:
         reader: SnapshotReader | None = None,
         embedder: Embedder | None = None,
         confidence: ConfidenceModel | None = None,
-        route_hints: Callable[[str], Mapping[str, float]] | None = None,
+        route_hints: RouteHints | None = None,
         secondary_embedder: Embedder | None = None,
+        route_departments: DepartmentSource | None = None,
     ) -> None:
         self.settings = settings
-        # Department shares learned from reassigned requests (see search.routing).
-        self.route_hints = route_hints
+        # Reassignments' shares, the content root's department keywords (live_routing).
+        self.routing = EngineRouting(route_hints, route_departments)
         self._embedder = embedder
         if embedder is None and settings.search_threads > 0:
             limit_threads(settings.search_threads)
@@ -213,7 +213,8 @@ class SearchEngine:
         judged = self.judge(evidence, leave_out, nonsense=plan.nonsense)
         confidence, answered = judged.confidence, judged.answered
         floor, heard = self.settings.relevance_floor, answered or not plan.unheard
-        route = self._route(found, relevant_results(groups, floor, plan.nonsense), heard=heard)
+        routed = relevant_results(groups, floor, plan.nonsense)
+        route = self.routing.route(found.prepared, plan, routed, found.query_vector, heard)
         shown_floor = floor if query.floor else 0.0  # evaluation ranks below the floor too
         relevant = relevant_results(groups, shown_floor, plan.lists_nothing(answered))
         match = Marker(plan.match_stems(), negated=plan.negated)
@@ -383,18 +384,3 @@ class SearchEngine:
                 key="unknown_department",
                 values={"field": "department", "value": filters.department, "known": names},
             )
-
-    def _route(self, found: Retrieval, groups: list[ArticleGroup], heard: bool) -> Route:
-        best = groups[:ROUTE_ARTICLES]
-        top = best[0].score if best and best[0].score > 0 else 1.0
-        owners = found.prepared.snapshot.owners
-        scored = [(owners[g.best_pid][1], g.score / top) for g in best]
-        plan = found.plan
-        words = [plan.corrections.get(c.word, c.word) for c in plan.concepts]
-        learned: Mapping[str, float] | None = None
-        if self.route_hints is not None:
-            try:
-                learned = self.route_hints(" ".join(words))
-            except Exception:  # routing must never break a search
-                logger.exception("routing hints failed; routing without them")
-        return found.prepared.router.route(scored, words, learned, found.query_vector, heard)

@@ -88,6 +88,19 @@ class Router:
             if words(keyword)
         ]
 
+    def with_departments(self, departments: Mapping[str, Department]) -> Router:
+        """This router with the keywords of `departments` (the rest as it is)."""
+        share = self.classifier_share
+        return Router(
+            departments,
+            self.triage,
+            self.threshold,
+            self.sharpness,
+            self.keyword_share,
+            classifier=self.classifier,
+            classifier_share=share,
+        )
+
     def keyword_votes(self, query_words: Sequence[str]) -> dict[str, float]:
         """Department → number of its keywords found in the query."""
         query_stems = [stems(w) for w in query_words]

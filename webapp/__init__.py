@@ -5,7 +5,9 @@ is a `kb.settings.Settings`, a mapping, or None (settings from the file and
 environment, see `kb.settings`). In a mapping, lower-case keys are settings
 (`{"index_dir": ...}`) and upper-case keys go to Flask's config (`TESTING`,
 `KB_ENGINE_FACTORY`, `KB_STORE_FACTORY`, `KB_BUILDER_FACTORY`); `KB_SETTINGS` may hold a `Settings`
-that the lower-case keys then override.
+that the lower-case keys then override, and `KB_SETTINGS_ORIGIN` the
+`kb.live_settings.SettingsOrigin` of its file, whose webhook settings the
+app then follows (as it does with the settings of None).
 
 One package per audience, each with its pages (`routes`, blueprint named
 after the package) and its part of the JSON API (`api`, blueprint
@@ -27,6 +29,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from kb.live_settings import SettingsOrigin
 from kb.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,16 +40,21 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 64 * 1024
 
 
-def _split_config(config: Mapping[str, Any] | Settings | None) -> tuple[Settings, dict[str, Any]]:
+def _split_config(
+    config: Mapping[str, Any] | Settings | None,
+) -> tuple[Settings, dict[str, Any], SettingsOrigin | None]:
+    """The settings, Flask's config and where the settings came from (whose file's
+    webhook settings the app follows; None: a `Settings` handed in, nothing followed)."""
     if config is None:
-        return Settings.load(), {}
+        return Settings.load(), {}, SettingsOrigin.of()
     if isinstance(config, Settings):
-        return config, {}
+        return config, {}, None
     flask_config = {k: v for k, v in config.items() if k.isupper()}
     overrides = {k: v for k, v in config.items() if not k.isupper()}
     base = flask_config.pop("KB_SETTINGS", None)
+    origin = flask_config.pop("KB_SETTINGS_ORIGIN", None)
     settings = base.replace(**overrides) if isinstance(base, Settings) else Settings.load(overrides)
-    return settings, flask_config
+    return settings, flask_config, origin
 
 
 def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
@@ -62,7 +70,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp.proxies import TrustedProxies
     from webapp.requests import files as request_files
 
-    settings, flask_config = _split_config(config)
+    settings, flask_config, origin = _split_config(config)
     app = Flask(__name__)
     secret = settings.secret_key
     if not secret:
@@ -77,7 +85,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
-    services.init_app(app, settings)
+    services.init_app(app, settings, origin)
     throttle.init_app(app, settings)
     request_files.init_app(app)  # before anything reads a body that may carry files
     manage_routes.init_app(app)  # likewise for bodies that carry an article

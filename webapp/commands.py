@@ -6,7 +6,7 @@ import ipaddress
 
 import click
 
-from kb.cli.options import content_option, index_option, settings_from
+from kb.cli.options import content_option, index_option, settings_from, settings_origin
 from kb.settings import Settings
 
 
@@ -101,7 +101,14 @@ def serve_command(
         f"serving on http://{host}:{port}/ with {workers} worker(s); "
         "each loads the search model before it answers"
     )
-    serve(settings, host=host, port=port, workers=workers, threads=threads)
+    serve(
+        settings,
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        origin=settings_origin(ctx),
+    )
 
 
 def is_loopback(host: str) -> bool:

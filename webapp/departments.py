@@ -24,10 +24,10 @@ logger = logging.getLogger(__name__)
 TONES = 8  # department badge colour classes in kb.css: tone-0 … tone-7
 
 
-def _departments() -> dict[str, Department]:
+def all_departments() -> dict[str, Department]:
     """The departments of the content root, over the index's copy of them (a
     department the worker has not read since it started, or a node without
-    the content folder)."""
+    the content folder): the departments pages show, the home page's cards too."""
     try:
         found = services.departments()
     except KbError as exc:  # no index yet: the content root alone
@@ -42,7 +42,7 @@ def department_name(slug: str) -> str:
     if not slug:
         return ""
     slug = normal_name(slug)
-    known = _departments()
+    known = all_departments()
     if slug not in known and slug == services.services().settings.triage_department:
         return gettext("triage_name")
     return display_name(slug, {s: d.name for s, d in known.items()})
@@ -50,12 +50,12 @@ def department_name(slug: str) -> str:
 
 def department_tone(slug: str) -> int:
     """A stable badge colour per department: its place in the sorted list."""
-    slugs = sorted(_departments())
+    slugs = sorted(all_departments())
     return slugs.index(slug) % TONES if slug in slugs else TONES - 1
 
 
 def department_of(slug: str) -> Department:
     """The department `slug` (its contacts and targets), or a stand-in with its
     display name."""
-    department = _departments().get(normal_name(slug))
+    department = all_departments().get(normal_name(slug))
     return department or Department(slug=slug, name=department_name(slug))

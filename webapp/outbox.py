@@ -27,7 +27,9 @@ def start_outbox(app: Flask, interval: float = OUTBOX_INTERVAL_S) -> threading.E
     svc = services(app)
     with app.app_context():
         requests = svc.requests  # also loads departments and value streams now
-        worker = OutboxWorker.from_settings(svc.settings, requests.store, requests.departments)
+        worker = OutboxWorker.from_settings(
+            svc.settings, requests.store, requests.departments, live_settings=svc.live_settings
+        )
     _thread, stop = start_background(worker, interval)
     svc.outbox_stop = stop
     logger.info("outbox worker started (a pass every %.0f s)", interval)

@@ -39,6 +39,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from kb.errors import ConfigError, KbError, StoreUnavailableError
+from kb.live_settings import SettingsOrigin
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -91,9 +92,12 @@ def _worker_exit(_server: Any, worker: Any) -> None:
 class KbServer(BaseApplication):
     """gunicorn with the spoc-kb app and settings from `kb serve`'s options."""
 
-    def __init__(self, settings: Settings, options: dict[str, Any]) -> None:
+    def __init__(
+        self, settings: Settings, options: dict[str, Any], origin: SettingsOrigin | None = None
+    ) -> None:
         self.settings = settings
         self.options = options
+        self.origin = origin
         super().__init__()
 
     def load_config(self) -> None:
@@ -104,7 +108,7 @@ class KbServer(BaseApplication):
     def load(self) -> Any:
         from webapp import create_app
 
-        return create_app(self.settings)
+        return create_app({"KB_SETTINGS": self.settings, "KB_SETTINGS_ORIGIN": self.origin})
 
 
 def prepare(settings: Settings) -> Settings:
@@ -258,22 +262,43 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
 
 
 def serve(
-    settings: Settings, *, host: str, port: int, workers: int, threads: int, log_level: str = "info"
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    log_level: str = "info",
+    origin: SettingsOrigin | None = None,
 ) -> None:
     """Run gunicorn in the foreground until interrupted, holding the index
     folder's in-use lock (`indexer.index_users`) so that `kb restore` refuses
-    to run under it."""
+    to run under it; each worker follows the webhook settings of `origin`'s
+    file (`kb.live_settings`)."""
     from indexer.index_users import InUse
 
     configure_logging(log_level)
     with InUse(settings.index_path, "kb serve"):
         _serve(
-            settings, host=host, port=port, workers=workers, threads=threads, log_level=log_level
+            settings,
+            host=host,
+            port=port,
+            workers=workers,
+            threads=threads,
+            log_level=log_level,
+            origin=origin,
         )
 
 
 def _serve(
-    settings: Settings, *, host: str, port: int, workers: int, threads: int, log_level: str
+    settings: Settings,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    log_level: str,
+    origin: SettingsOrigin | None,
 ) -> None:
     settings = prepare(settings)
     options = {
@@ -302,7 +327,7 @@ def _serve(
     follower = start_follower(settings)
     watcher = start_watcher(settings)
     try:
-        KbServer(settings, options).run()
+        KbServer(settings, options, origin).run()
     finally:
         if watcher is not None:
             from indexer.watch import stop_watch_process

@@ -25,7 +25,10 @@ from typing import TYPE_CHECKING, Protocol
 from flask import Flask, current_app
 
 from kb.errors import KbError, StoreError
-from kb.records import Article, Department
+from kb.live_settings import LiveSettings, SettingsOrigin
+from kb.notify.config import check_webhooks
+from kb.records import Article, Department, Problem
+from kb.requests.departments import following
 from kb.results import Query, SearchResponse
 from kb.settings import Settings
 from kb.store.protocols import Store
@@ -62,11 +65,16 @@ class Engine(Protocol):
     def original(self, article: Article) -> Path | None: ...
 
 
-def _default_engine(settings: Settings) -> Engine:
+def _default_engine(
+    settings: Settings, departments: Callable[[], Mapping[str, Department]] | None = None
+) -> Engine:
+    """The search engine, routing by the reassignments and by the department files
+    of `departments` now (`search.live_routing`)."""
     from search.engine import SearchEngine
     from webapp.search.routing_hints import store_routing_hints
 
-    return SearchEngine(settings, route_hints=store_routing_hints(settings))
+    hints = store_routing_hints(settings)
+    return SearchEngine(settings, route_hints=hints, route_departments=departments)
 
 
 def _changed_at(path: Path) -> int:
@@ -98,9 +106,14 @@ class Services:
         engine_factory: Callable[[Settings], Engine] | None = None,
         store_factory: Callable[[Settings], Store] | None = None,
         builder_factory: BuilderFactory | None = None,
+        origin: SettingsOrigin | None = None,
     ) -> None:
         self.settings = settings
-        self._engine_factory = engine_factory or _default_engine
+        # The webhook settings as their file has them now (`kb.live_settings`).
+        self.live_settings = LiveSettings(settings, origin, check=check_webhooks)
+        self._engine_factory = engine_factory or (
+            lambda settings: _default_engine(settings, self.content_departments)
+        )
         self._store_factory = store_factory or _default_store
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -116,6 +129,9 @@ class Services:
         self._departments_checked = 0.0
         self.departments_check_seconds = 1.0
         self._builder_factory = builder_factory
+        # What `kb validate` says of the value streams and the catalogue, read again
+        # with the departments (a department file or the value-stream file changed).
+        self._catalogue_problems = following(self.content_departments, self._check_catalogue)
         self.index_worker: IndexWorker | None = None
         self.outbox_stop: threading.Event | None = None
         self._search_log: SearchLog | None = None
@@ -184,7 +200,10 @@ class Services:
                     from kb.requests.service import RequestService
 
                     self._requests = RequestService.from_settings(
-                        self.settings, store, departments=self.content_departments
+                        self.settings,
+                        store,
+                        departments=self.content_departments,
+                        live_settings=self.live_settings,
                     )
                 service = self._requests
         return service
@@ -260,6 +279,18 @@ class Services:
             self._departments, self._departments_stamp = found, stamp
         self._departments_checked = now
         return found
+
+    def catalogue_problems(self) -> list[Problem]:
+        """The problems of the value-stream file and the service catalogue as `kb
+        validate` reports them (file, line, what is wrong), for the admins' pages."""
+        return self._catalogue_problems()
+
+    def _check_catalogue(self, found: Mapping[str, Department]) -> list[Problem]:
+        from kb.catalogue.loading import check_catalogue
+
+        settings = self.settings
+        root, triage = settings.content_path, settings.triage_department
+        return check_catalogue(root, found, settings.workflows_file, triage)
 
     def departments_by_slug(self) -> dict[str, Department]:
         found = self.engine.departments()
@@ -354,10 +385,11 @@ def warm_up(app: Flask) -> None:
     logger.info("warmed up in %.1f s", time.perf_counter() - started)
 
 
-def init_app(app: Flask, settings: Settings) -> None:
+def init_app(app: Flask, settings: Settings, origin: SettingsOrigin | None = None) -> None:
     app.extensions[EXTENSION] = Services(
         settings,
         engine_factory=app.config.get("KB_ENGINE_FACTORY"),
         store_factory=app.config.get("KB_STORE_FACTORY"),
         builder_factory=app.config.get("KB_BUILDER_FACTORY"),
+        origin=origin,
     )

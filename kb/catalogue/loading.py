@@ -23,7 +23,8 @@ fix. Top requests may name the department's own types and value streams
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +36,7 @@ from kb.content.files import department_path
 from kb.content.located_yaml import line_of, load_located
 from kb.errors import ConfigError, ContentError
 from kb.records import Problem, Severity
-from kb.requests.workflows import Workflow, load_workflows, workflows_path
+from kb.requests.workflows import Workflow, WorkflowCatalog, load_workflows, workflows_path
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,20 @@ def value_stream_type(workflow: Workflow) -> RequestType:
         triggers=workflow.triggers,
         workflow=workflow.name,
     )
+
+
+def catalogue_source(
+    catalogue: Catalogue | Callable[[], Catalogue] | None,
+    workflows: Callable[[], WorkflowCatalog],
+) -> Callable[[], Catalogue]:
+    """The catalogue as a source asked at each use (the web app's follows the
+    department files); without one of its own, the value streams are the catalogue."""
+    if callable(catalogue):
+        return catalogue
+    fixed = catalogue or Catalogue(
+        {w.name: value_stream_type(w) for w in workflows().workflows.values()}
+    )
+    return lambda: fixed
 
 
 def _warning(exc: ContentError) -> Problem:
@@ -241,6 +256,19 @@ def check_catalogue(
         try:
             workflows = load_workflows(path, [*known, triage]).workflows.values()
         except ConfigError as exc:
-            rel = path.name if path.parent == root else str(path)
-            return [Problem(path=rel, message=exc.message, kind="value_streams")]
+            return [_value_stream_problem(root, path, exc)]
     return load_catalogue(root, known, workflows)[1]
+
+
+def _value_stream_problem(root: Path, path: Path, exc: ConfigError) -> Problem:
+    """A value-stream file that does not load: its name, the line the message names
+    ("…/_workflows.yml:12: what"), and what is wrong."""
+    rel = path.name if path.parent == root else str(path)
+    at = re.match(rf"{re.escape(str(path))}:(\d+): (.*)\Z", exc.message, re.DOTALL)
+    return Problem(
+        path=rel,
+        message=at.group(2) if at else exc.message,
+        hint="fix it; until then a running server keeps the last good value streams",
+        line=int(at.group(1)) if at else None,
+        kind="value_streams",
+    )

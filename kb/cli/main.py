@@ -21,9 +21,10 @@ from indexer import commands as indexer_commands
 from kb.accounts import commands as accounts_commands
 from kb.authoring import commands as authoring_commands
 from kb.backup import commands as backup_commands
-from kb.cli.options import KbGroup, echo_json, json_option
+from kb.cli.options import ORIGIN_KEY, KbGroup, echo_json, json_option
 from kb.content import commands as content_commands
 from kb.insights import commands as insights_commands
+from kb.live_settings import SettingsOrigin
 from kb.requests import commands as requests_commands
 from kb.settings import Settings, parse_assignment, settings_table
 from search import commands as search_commands
@@ -58,6 +59,8 @@ def main(
     )
     overrides = dict(parse_assignment(a) for a in assignments)
     ctx.obj = Settings.load(overrides, file=settings_file)
+    # Long-running commands follow the webhook settings of this file (kb.live_settings).
+    ctx.meta[ORIGIN_KEY] = SettingsOrigin.of(overrides, settings_file)
 
 
 @main.command("settings")

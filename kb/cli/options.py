@@ -18,6 +18,7 @@ from kb.errors import KbError
 from kb.settings import Settings
 
 if TYPE_CHECKING:
+    from kb.live_settings import SettingsOrigin
     from kb.store.protocols import Store
 
 
@@ -65,6 +66,15 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def settings_from(ctx: click.Context, **overrides: Any) -> Settings:
     base: Settings = ctx.obj
     return base.replace(**overrides)
+
+
+ORIGIN_KEY = "kb.settings_origin"
+
+
+def settings_origin(ctx: click.Context) -> SettingsOrigin | None:
+    """Where the root command read the settings from (None when it was not run)."""
+    origin: SettingsOrigin | None = ctx.meta.get(ORIGIN_KEY)
+    return origin
 
 
 def echo_json(data: Any, lines: bool = False) -> None:

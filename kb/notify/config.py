@@ -105,6 +105,12 @@ def parse_webhooks(setting: str, hosts: str) -> dict[str, str]:
     return found
 
 
+def check_webhooks(settings: Settings) -> None:
+    """A `ConfigError` when the webhook settings do not check (`parse_webhooks`):
+    what a settings file read again must pass before it is used."""
+    parse_webhooks(settings.webhooks, settings.webhook_hosts)
+
+
 @dataclass(frozen=True)
 class Webhook:
     """A department's webhook: its URL and the variable holding its signing secret

@@ -90,6 +90,11 @@ class WebhookSender:
         self._timeout = timeout
         self._opener = opener or urllib.request.build_opener(_NoRedirects)
 
+    @property
+    def secret_envs(self) -> dict[str, str]:
+        """URL → the variable holding its secret: the URLs this sender posts to."""
+        return dict(self._secret_envs)
+
     def _secret(self, url: str) -> str:
         name = self._secret_envs.get(url)
         if name is None:

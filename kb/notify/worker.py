@@ -30,6 +30,7 @@ from kb.notify.mail import MailSender
 from kb.notify.outbox import OutboxMessage, backoff
 from kb.notify.webhooks import DeliveryFailed, WebhookSender
 from kb.records import Department
+from kb.requests.departments import following
 from kb.settings import Settings
 from kb.store.protocols import Store
 from kb.validators import utc_now
@@ -65,7 +66,7 @@ class OutboxWorker:
         self,
         store: Store,
         *,
-        webhooks: WebhookSender,
+        webhooks: WebhookSender | Callable[[], WebhookSender],
         mail: MailSender | None = None,
         clock: Callable[[], datetime] = utc_now,
         batch: int = BATCH,
@@ -75,7 +76,8 @@ class OutboxWorker:
         if max_attempts < 1:
             raise ValueError(f"max_attempts must be >= 1, got {max_attempts!r}")
         self.store = store
-        self.webhooks = webhooks
+        # A source: the web app's follows the live webhook settings (`kb.live_settings`).
+        self._webhooks = webhooks if callable(webhooks) else (lambda: webhooks)
         self.mail = mail
         self.clock = clock
         self.batch = batch
@@ -83,6 +85,11 @@ class OutboxWorker:
         # The lease must outlast sending a whole batch, or another worker could
         # claim the tail of this batch while it is still being sent.
         self.lease = max(MIN_LEASE, timedelta(seconds=2 * batch * timeout))
+
+    @property
+    def webhooks(self) -> WebhookSender:
+        """The webhook sender of the settings now."""
+        return self._webhooks()
 
     @classmethod
     def from_settings(
@@ -93,15 +100,25 @@ class OutboxWorker:
         *,
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        live_settings: Callable[[], Settings] | None = None,
     ) -> OutboxWorker:
-        config = NotifyConfig.from_settings(settings, departments)
+        """A worker of the settings; given `live_settings`, its webhooks (URLs,
+        their secrets' variables, the timeout) follow that source's webhook
+        settings, so a webhook added to the settings file is delivered to without
+        a restart."""
+
+        def sender(now: Settings) -> WebhookSender:
+            config = NotifyConfig.from_settings(now, departments)
+            secrets = config.secret_envs()
+            return WebhookSender(secrets, environ=environ, timeout=now.webhook_timeout)
+
         timeout = settings.webhook_timeout
         mail = None
         if settings.smtp_host:
             mail = MailSender(settings.smtp_host, settings.smtp_port, settings.mail_from, timeout)
         return cls(
             store,
-            webhooks=WebhookSender(config.secret_envs(), environ=environ, timeout=timeout),
+            webhooks=following(live_settings or (lambda: settings), sender),
             mail=mail,
             clock=clock,
             max_attempts=settings.outbox_max_attempts,

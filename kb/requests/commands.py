@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kb.cli.options import echo_json, json_option, open_store, settings_from
+from kb.cli.options import echo_json, json_option, open_store, settings_from, settings_origin
 from kb.records import Department
 from kb.settings import Settings
 
@@ -166,12 +166,19 @@ def requests_export(ctx: click.Context, fmt: str, out: str | None) -> None:
 )
 @click.pass_context
 def requests_deliver(ctx: click.Context, loop: bool, interval: float) -> None:
-    """Send due notifications (webhooks, e-mail) from the outbox."""
+    """Send due notifications (webhooks, e-mail) from the outbox.
+
+    With --loop, webhooks follow the settings file: a webhook added, changed or
+    removed there is delivered to without a restart."""
+    from kb.live_settings import LiveSettings
+    from kb.notify.config import check_webhooks
     from kb.notify.worker import OutboxWorker
 
     settings = settings_from(ctx)
+    live = LiveSettings(settings, settings_origin(ctx), check=check_webhooks)
     with open_store(settings) as store:
-        worker = OutboxWorker.from_settings(settings, store, _departments(settings))
+        departments = _departments(settings)
+        worker = OutboxWorker.from_settings(settings, store, departments, live_settings=live)
         if not loop:
             report = worker.deliver_due()
         else:

@@ -24,7 +24,7 @@ from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier
 from kb.records import Department
-from kb.requests.departments import DepartmentSource, following, source_of
+from kb.requests.departments import DepartmentSource, following, paired, source_of
 from kb.requests.sla import WorkingCalendar
 from kb.requests.workflows import WorkflowCatalog, load_workflows, workflows_path
 from kb.settings import Settings
@@ -87,11 +87,14 @@ def configured_service(
     store: Store,
     *,
     departments: Mapping[str, Department] | DepartmentSource | None = None,
+    live_settings: Callable[[], Settings] | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> RequestService:
     """A `cls` built from the settings and the content root. Given a source of
     departments, routing, due dates, department names and queue addresses follow
-    it, and so do the value streams and the catalogue, read again with them."""
+    it, and so do the value streams and the catalogue, read again with them.
+    Given `live_settings`, the notification targets follow its webhook settings
+    too (`kb.live_settings`)."""
     if departments is None:
         from kb.content.scanner import load_departments
 
@@ -109,8 +112,9 @@ def configured_service(
     # Read again when the departments are: their files hold the request types.
     catalogue = following(source, catalogue_of)
     catalogue()  # now: its problems are logged when the service starts
+    targets = paired(source, live_settings or (lambda: settings))
     notifier = Notifier(
-        following(source, lambda found: NotifyConfig.from_settings(settings, found)),
+        following(targets, lambda now: NotifyConfig.from_settings(now[1], now[0])),
         department_names=following(source, lambda found: {s: d.name for s, d in found.items()}),
         triage=settings.triage_department,
         clock=clock,

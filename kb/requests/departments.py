@@ -26,6 +26,8 @@ from kb.validators import normal_name
 
 DepartmentSource = Callable[[], Mapping[str, Department]]
 T = TypeVar("T")
+K = TypeVar("K")
+L = TypeVar("L")
 
 
 def source_of(departments: Mapping[str, Department] | DepartmentSource) -> DepartmentSource:
@@ -36,19 +38,33 @@ def source_of(departments: Mapping[str, Department] | DepartmentSource) -> Depar
     return lambda: fixed
 
 
-def following(
-    source: DepartmentSource, build: Callable[[Mapping[str, Department]], T]
-) -> Callable[[], T]:
-    """`build` of the current departments, built again only when the source answers
-    another mapping than last time (it keeps its mapping while nothing changed on
-    disk), so a department added or edited reaches what is built from them."""
-    last: list[tuple[Mapping[str, Department], T]] = []
+def following(source: Callable[[], K], build: Callable[[K], T]) -> Callable[[], T]:
+    """`build` of what `source` answers now, built again only when it answers another
+    object than last time (the departments' source keeps its mapping while nothing
+    changed on disk), so a department added or edited reaches what is built from
+    them."""
+    last: list[tuple[K, T]] = []
 
     def current() -> T:
         found = source()
         if not last or last[0][0] is not found:
             last[:] = [(found, build(found))]
         return last[0][1]
+
+    return current
+
+
+def paired(first: Callable[[], K], second: Callable[[], L]) -> Callable[[], tuple[K, L]]:
+    """Both sources' answers as one pair, the same pair while neither answers
+    another object: for `following` what is built from both (the notification
+    targets: the departments and the live webhook settings)."""
+    last: list[tuple[K, L]] = []
+
+    def current() -> tuple[K, L]:
+        a, b = first(), second()
+        if not last or last[0][0] is not a or last[0][1] is not b:
+            last[:] = [(a, b)]
+        return last[0]
 
     return current
 

@@ -25,7 +25,7 @@ from kb.accounts.records import User
 from kb.attachments.blobs import BlobStore, DatabaseBlobs
 from kb.attachments.intake import AttachmentLimits, Intake
 from kb.attachments.records import Attachment, Upload
-from kb.catalogue.loading import value_stream_type
+from kb.catalogue.loading import catalogue_source
 from kb.catalogue.types import Catalogue, RequestType
 from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier, request_language
@@ -58,20 +58,6 @@ from kb.validators import utc_now
 __all__ = ["QueueItem", "RequestDetail", "RequestService", "TaskItem"]
 
 
-def _catalogue_source(
-    catalogue: Catalogue | Callable[[], Catalogue] | None,
-    workflows: Callable[[], WorkflowCatalog],
-) -> Callable[[], Catalogue]:
-    """The catalogue as a source asked at each use (the web app's follows the
-    department files); without one of its own, the value streams are the catalogue."""
-    if callable(catalogue):
-        return catalogue
-    fixed = catalogue or Catalogue(
-        {w.name: value_stream_type(w) for w in workflows().workflows.values()}
-    )
-    return lambda: fixed
-
-
 class RequestService:
     """Submitting, working and resolving requests."""
 
@@ -96,7 +82,7 @@ class RequestService:
         self.clock = clock
         self.language_of = language_of
         self.current_workflows = workflows_source(workflows)
-        self.current_catalogue = _catalogue_source(catalogue, self.current_workflows)
+        self.current_catalogue = catalogue_source(catalogue, self.current_workflows)
         self.directory = Departments(
             departments,
             triage=triage_department,
@@ -139,15 +125,20 @@ class RequestService:
         store: Store,
         *,
         departments: Mapping[str, Department] | DepartmentSource | None = None,
+        live_settings: Callable[[], Settings] | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> RequestService:
         """The service as configured (`kb.requests.configured`): departments, value
         streams and the catalogue from the content root, attachments and
         notifications from the settings. `departments` may be a source asked
-        again at each use (the web app's follows the content root)."""
+        again at each use (the web app's follows the content root), and so may
+        `live_settings`, whose webhook settings the notifications follow
+        (`kb.live_settings`)."""
         from kb.requests.configured import configured_service
 
-        return configured_service(cls, settings, store, departments=departments, clock=clock)
+        return configured_service(
+            cls, settings, store, departments=departments, live_settings=live_settings, clock=clock
+        )
 
     def close(self) -> None:
         """Stop the text reader's worker process, if one was started."""

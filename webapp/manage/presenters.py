@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
@@ -25,7 +26,7 @@ from typing import Any
 from flask import current_app
 
 from indexer.unreadable import read_unreadable
-from kb.accounts.records import User
+from kb.accounts.records import Role, User
 from kb.authoring import document_waiting, four_eyes
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
@@ -36,7 +37,7 @@ from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_entry, read_text_of
 from kb.content.stat_cache import FileCache
 from kb.errors import ContentError, KbError
-from kb.records import Article, Status
+from kb.records import Article, Problem, Status
 from webapp import services
 from webapp.auth.identity import search_groups
 from webapp.errors import message_for
@@ -88,6 +89,17 @@ class Filters:
     lang: str = ""
     q: str = ""
     due: bool = False
+
+    @classmethod
+    def of(cls, args: Mapping[str, str]) -> Filters:
+        """The filters of the list page's query (`status`, `lang`, `q`, `due`)."""
+        status = args.get("status") or ""
+        return cls(
+            status=status if status in STATUS_FILTERS else "",
+            lang=(args.get("lang") or "")[:12],
+            q=(args.get("q") or "")[:200],
+            due=args.get("due") == "1",
+        )
 
     def keep(self, row: ArticleRow) -> bool:
         if self.status and row.status != self.status:
@@ -318,3 +330,13 @@ def failure_text(failure: KbError) -> str:
     text = message_for(failure, current_language())
     hint = failure.hint if isinstance(failure, ContentError) else ""
     return f"{text} ({hint})" if hint else text
+
+
+def setup_problems(actor: User) -> list[Problem]:
+    """For an admin, what `kb validate` says of the value-stream file and the service
+    catalogue (file, line, what is wrong): a value-stream file edited into a
+    mistake is only logged otherwise, while the last good value streams stay in
+    use. Nothing for others: the content root's files are the admins'."""
+    if not actor.has_role(Role.ADMIN):
+        return []
+    return services.services().catalogue_problems()

@@ -105,14 +105,7 @@ def index() -> str:
             key="manage_departments",
             values={"departments": list(owned), "n": len(owned)},
         )
-    filters = presenters.Filters(
-        status=request.args.get("status", "")
-        if request.args.get("status") in presenters.STATUS_FILTERS
-        else "",
-        lang=(request.args.get("lang") or "")[:12],
-        q=(request.args.get("q") or "")[:200],
-        due=request.args.get("due") == "1",
-    )
+    filters = presenters.Filters.of(request.args)
     rows = presenters.department_rows(department, datetime.now(UTC).date())
     actor = require_user()
     return render_template(
@@ -129,6 +122,7 @@ def index() -> str:
         waiting=presenters.waiting_documents(department),
         stranded=presenters.stranded_documents(actor),
         gaps=presenters.assigned_gaps(department),
+        setup_problems=presenters.setup_problems(actor),
         due_days=services.services().settings.review_due_days,
     )
 

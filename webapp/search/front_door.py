@@ -15,7 +15,9 @@ read. The ranking is kept for a minute per
 process, and so are the popular searches before each viewer's filter: the
 home page is the most visited page, needs no sign-in, and the figures move
 slowly. Without the store (the database down) the page still shows the
-search box and the departments.
+search box and the departments. The departments are the content root's as
+pages name them (`webapp.departments.all_departments`), so a department
+added while the app runs has its card before the next index run.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from kb.records import Article, Department
 from kb.validators import utc_now
 from webapp import services
 from webapp.auth.identity import search_groups
-from webapp.departments import department_name
+from webapp.departments import all_departments, department_name
 from webapp.search.popular import kept
 from webapp.search.presenters import past_queries
 
@@ -119,8 +121,10 @@ def _popular() -> list[str]:
 
 def front_door() -> FrontDoor:
     """What the home page shows the current viewer."""
+    # The content root's departments: one added while the app runs has its card
+    # (and its top requests) at once, as requests already go to it.
     departments = sorted(
-        services.departments().values(), key=lambda d: department_name(d.slug).casefold()
+        all_departments().values(), key=lambda d: department_name(d.slug).casefold()
     )
     top = _top_requests()
     articles = _most_read(_ranked_articles(), {d.slug for d in departments})

@@ -137,6 +137,11 @@ def test_kb_validate_reports_the_catalogue_and_the_value_streams(tiny_content: P
     result = run_kb({}, "validate", "--content", str(tiny_content), "--json")
     [streams] = [p for p in json.loads(result.output)["problems"] if p["kind"] == "value_streams"]
     assert streams["severity"] == "error" and result.exit_code == 1
+    (tiny_content / "_workflows.yml").write_text("workflows:\n  - name: a\n", encoding="utf-8")
+    result = run_kb({}, "validate", "--content", str(tiny_content), "--json")
+    [streams] = [p for p in json.loads(result.output)["problems"] if p["kind"] == "value_streams"]
+    assert (streams["path"], streams["line"]) == ("_workflows.yml", 2)
+    assert streams["message"].startswith("value stream 'a' needs")  # the file and line apart
 
 
 def test_a_department_shows_only_its_own_request_types_first(tmp_path: Path) -> None:

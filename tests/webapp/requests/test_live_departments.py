@@ -91,3 +91,23 @@ def test_a_department_retitled_while_the_app_runs_is_named_so(
     os.utime(request_content / "fleet", ns=(folder_time, folder_time))
     shown = api(client, "emma", "get", f"/api/requests/{request_id}").get_json()
     assert shown["request"]["department_name"] == "Fleet Desk"
+
+
+def test_a_department_added_while_the_app_runs_has_its_card_on_the_home_page(
+    running: FlaskClient, request_content: Path
+) -> None:
+    """The home page's cards came from the search index alone, so a department
+    added while the app runs (requests already go to it) had no card, nor its
+    top requests, until the next index run."""
+    client = running
+    assert 'id="home-fleet"' not in text_of(client.get("/"))
+    (request_content / "fleet").mkdir()
+    parking = (
+        "top_requests: [parking]\nrequest_types:\n  - id: parking\n"
+        "    title: {en: Parking card}\n"
+        "    fields:\n      - {name: plate, type: text, required: true, label: {en: Plate}}\n"
+    )
+    (request_content / "fleet" / "_department.yml").write_text(FLEET + parking, "utf-8")
+    page = text_of(client.get("/"))
+    card = page[page.index('id="home-fleet"') :].split("</li>\n  ", 1)[0]
+    assert "Fleet" in card and 'href="/catalogue/parking"' in card

@@ -1,0 +1,89 @@
+"""How the engine routes one search: the snapshot's router, the department files
+of the content root as they are now, and what reassignments taught.
+
+A snapshot's router (`search.routing.Router`) holds the department keywords
+the index run read. A department added, or its `keywords` edited, while the
+web app runs would reach routing only with the next index run, while the
+request side already takes requests for it (`kb.requests.departments`). Given
+a source of the content root's departments (the web app hands in the one
+that names departments on every page), `EngineRouting` routes with a router
+whose keywords are those departments' (over the snapshot's, for a department
+the content root no longer has), built again only when the source answers
+another mapping or the snapshot changed. The votes of the articles and the
+department classifier come from the snapshot as before, so with no source,
+or with the departments the index read, every route is the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from kb.records import Department
+from search.grouping import ArticleGroup
+from search.prepared import PreparedSnapshot
+from search.routing import Route, Router
+from search.understanding import QueryPlan
+
+logger = logging.getLogger(__name__)
+
+ROUTE_ARTICLES = 10  # best articles that vote on the department
+
+RouteHints = Callable[[str], Mapping[str, float]]
+DepartmentSource = Callable[[], Mapping[str, Department]]
+
+
+class EngineRouting:
+    """The route of a search, from its best articles, its words and its vector."""
+
+    def __init__(
+        self, hints: RouteHints | None = None, departments: DepartmentSource | None = None
+    ) -> None:
+        # Department shares learned from reassigned requests (see search.routing).
+        self.hints = hints
+        self.departments = departments
+        self._lock = threading.Lock()
+        self._built: tuple[PreparedSnapshot, Mapping[str, Department], Router] | None = None
+
+    def router(self, prepared: PreparedSnapshot) -> Router:
+        """The snapshot's router, with the content root's department keywords now."""
+        if self.departments is None:
+            return prepared.router
+        try:
+            current = self.departments()
+        except Exception:  # routing must never break a search
+            logger.exception("the departments could not be read; routing by the index's")
+            return prepared.router
+        built = self._built
+        if built is not None and built[0] is prepared and built[1] is current:
+            return built[2]
+        router = prepared.router.with_departments({**prepared.snapshot.departments, **current})
+        with self._lock:
+            self._built = (prepared, current, router)
+        return router
+
+    def route(
+        self,
+        prepared: PreparedSnapshot,
+        plan: QueryPlan,
+        groups: Sequence[ArticleGroup],
+        query_vector: np.ndarray,
+        heard: bool,
+    ) -> Route:
+        """The department of the best `groups` (relevant articles), the query's
+        words and vector; `heard` False: unanswered, no word of it known."""
+        best = groups[:ROUTE_ARTICLES]
+        top = best[0].score if best and best[0].score > 0 else 1.0
+        owners = prepared.snapshot.owners
+        scored = [(owners[g.best_pid][1], g.score / top) for g in best]
+        words = [plan.corrections.get(c.word, c.word) for c in plan.concepts]
+        learned: Mapping[str, float] | None = None
+        if self.hints is not None:
+            try:
+                learned = self.hints(" ".join(words))
+            except Exception:  # routing must never break a search
+                logger.exception("routing hints failed; routing without them")
+        return self.router(prepared).route(scored, words, learned, query_vector, heard)

@@ -1,0 +1,102 @@
+"""The web app follows the webhook settings of its settings file: a webhook
+added there while the app runs gets the next request's notification, and the
+outbox worker signs and sends to it, without a restart (`kb.live_settings`)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from kb.accounts.service import add_user
+from kb.live_settings import SettingsOrigin
+from kb.notify.worker import OutboxWorker
+from kb.settings import Settings
+from kb.validators import utc_now
+from tests.support import sign_in_as
+from tests.webapp.conftest import FakeEngine
+from webapp import create_app
+from webapp.services import services
+
+URL = "https://hooks.example.org/it"
+HOOK = f'[kb]\nwebhooks = "it={URL}"\nwebhook_hosts = "hooks.example.org"\n'
+
+
+def write(path: Path, text: str) -> None:
+    stamp = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, "utf-8")
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))
+
+
+@pytest.fixture
+def settings_file(tmp_path: Path) -> Path:
+    path = tmp_path / "kb.toml"
+    write(path, "[kb]\n")
+    return path
+
+
+@pytest.fixture
+def live_app(
+    settings: Settings, engine: FakeEngine, settings_file: Path, request_content: Path
+) -> Iterator[Flask]:
+    origin = SettingsOrigin.of(file=settings_file, environ={})
+    app = create_app(
+        {
+            "KB_SETTINGS": settings,
+            "KB_SETTINGS_ORIGIN": origin,
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda _settings: engine,
+        }
+    )
+    services(app).live_settings.check_seconds = 0.0  # no wait, for the test
+    add_user(services(app).store, "emma", "employee")
+    yield app
+    services(app).close()
+
+
+def file(app: Flask) -> None:
+    client = app.test_client()
+    token = sign_in_as(client, "emma")
+    sent = client.post(
+        "/api/requests",
+        json={"query": "Printer jam", "department": "it"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert sent.status_code == 201
+
+
+def targets(app: Flask) -> list[str]:
+    store = services(app).store
+    later = utc_now() + timedelta(days=1)
+    return [m.target for m in store.due_messages(later, limit=100)]
+
+
+def test_a_webhook_added_to_the_settings_file_is_used_without_a_restart(
+    live_app: Flask, settings_file: Path
+) -> None:
+    svc = services(live_app)
+    file(live_app)
+    assert URL not in targets(live_app)
+    worker = OutboxWorker.from_settings(
+        svc.settings, svc.store, {}, environ={}, live_settings=svc.live_settings
+    )
+    assert URL not in worker.webhooks.secret_envs
+    write(settings_file, HOOK)
+    file(live_app)
+    assert targets(live_app).count(URL) == 1
+    assert worker.webhooks.secret_envs == {URL: "KB_WEBHOOK_SECRET_IT"}
+
+
+def test_a_webhook_setting_edited_into_a_mistake_keeps_the_last_good_one(
+    live_app: Flask, settings_file: Path
+) -> None:
+    write(settings_file, HOOK)
+    file(live_app)
+    write(settings_file, HOOK.replace('webhook_hosts = "hooks.example.org"', ""))
+    file(live_app)
+    assert targets(live_app).count(URL) == 2
+    assert "webhook_hosts" in (services(live_app).live_settings.problem or "")
