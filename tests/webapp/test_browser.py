@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,6 +116,35 @@ def serve_on_loopback(app: Flask) -> Iterator[str]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+def serve_small(
+    base: Path, secret: str, embedder: Any, people: Mapping[str, tuple[str, str | None]]
+) -> Iterator[LiveServer]:
+    """Serve the content the caller put in `base/content`, indexed there with
+    `embedder` (the fast stand-in: no second model, no indexing on save), with a
+    store of its own; `people` (name: role, department) sign in with the
+    password `<name>-secret`."""
+    from indexer.build import IndexBuilder
+    from kb.accounts.service import add_user
+
+    settings = Settings.load(
+        {
+            "content_dir": str(base / "content"),
+            "index_dir": str(base / "index"),
+            "database_url": f"sqlite:///{base / 'kb.db'}",
+            "secret_key": secret,
+            "secondary_model": "",
+            "index_on_change": "off",
+            "search_log_wait": 10.0,  # clicks need the search id, also on a loaded machine
+        },
+        environ={},
+    )
+    IndexBuilder(settings, embedder=embedder).run()
+    for live in _serve(settings, embedder):
+        for name, (role, department) in people.items():
+            add_user(live.store, name, role, department, password=f"{name}-secret")
+        yield live
 
 
 def sample_copy(sample_index: Settings, base: Path, secret: str) -> Settings:

@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-from kb.accounts.service import add_user
-from kb.settings import Settings
 from tests.conftest import FIXTURES
 from tests.webapp.catalogue.conftest import IT_CATALOGUE
 from tests.webapp.requests.test_browser import sign_in
@@ -24,8 +22,8 @@ from tests.webapp.test_browser import (
     LiveServer,
     Tab,
     _open,
-    _serve,
     browser,  # noqa: F401 - a fixture, used by name
+    serve_small,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -51,8 +49,6 @@ IT_CANNED = """canned_replies:
 
 @pytest.fixture(scope="module")
 def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from indexer.build import IndexBuilder
-
     base: Path = tmp_path_factory.mktemp("walkthrough")
     shutil.copytree(FIXTURES / "content", base / "content")
     with (base / "content" / "hr" / "_department.yml").open("a", encoding="utf-8") as file:
@@ -63,23 +59,7 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
         "---\ntitle: Spesen im Ausland\n---\nReisekosten im Ausland werden erstattet.\n",
         encoding="utf-8",
     )
-    settings = Settings.load(
-        {
-            "content_dir": str(base / "content"),
-            "index_dir": str(base / "index"),
-            "database_url": f"sqlite:///{base / 'kb.db'}",
-            "secret_key": "browser-walkthrough",
-            "secondary_model": "",
-            "index_on_change": "off",
-            "search_log_wait": 10.0,  # clicks need the search id, also on a loaded machine
-        },
-        environ={},
-    )
-    IndexBuilder(settings, embedder=hashing_embedder).run()
-    for live in _serve(settings, hashing_embedder):
-        for name, (role, department) in PEOPLE.items():
-            add_user(live.store, name, role, department, password=f"{name}-secret")
-        yield live
+    yield from serve_small(base, "browser-walkthrough", hashing_embedder, PEOPLE)
 
 
 @pytest.fixture
