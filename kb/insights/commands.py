@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kb.cli.options import echo_json, on_terminal, open_store, settings_from, steps
-from kb.insights.records import RollupRefresh
+from kb.insights.records import RollupRefresh, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.trends import STEPS, TREND_COLUMNS, trend_steps
 from kb.spreadsheet_cells import safe_row
@@ -114,14 +114,8 @@ def gaps_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str 
     if as_json:
         echo_json({"topics": topics})
         return
-    columns = ["id", "label", "searches", "people", "department", "trend", "status"]
     if as_csv:
-        _csv(
-            [
-                [*columns, "queries"],
-                *([*(t[c] for c in columns), " | ".join(t["queries"])] for t in topics),
-            ]
-        )
+        _csv(gap_table(topics))
         return
     for t in topics:
         label = t["label"] or "(too few people to show a question)"

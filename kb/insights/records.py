@@ -6,9 +6,11 @@ the service adds them up. Days are UTC calendar days.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 
@@ -29,6 +31,32 @@ class OverviewTable(StrEnum):
     FIGURES = "figures"  # the figure cards: value, previous period, change
     SERIES = "series"  # the figures per day or week (`by`), as the line charts
     DEPARTMENTS = "departments"  # searches per department, as the bar chart
+
+
+# The columns of a knowledge gap in CSV (the API's and `kb insights gaps --csv`):
+# every figure the gaps page shows of a topic, then its questions in one cell.
+GAP_COLUMNS = (
+    "id",
+    "label",
+    "searches",
+    "people",
+    "department",
+    "trend",
+    "status",
+    "assigned_department",
+    "requests",
+    "requests_resolved",
+    "answered_before",
+    "answered_after",
+    "closed_by",
+)
+
+
+def gap_table(topics: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
+    """Knowledge gaps (as `TopicView.as_dict` gives them) as CSV rows, header first."""
+    rows: list[list[Any]] = [[*GAP_COLUMNS, "queries"]]
+    rows += ([*(t[c] for c in GAP_COLUMNS), " | ".join(t["queries"])] for t in topics)
+    return rows
 
 
 def _counts(record: object, names: tuple[str, ...]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kb.insights.access import check_assign
-from kb.insights.records import OverviewTable
+from kb.insights.records import OverviewTable, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.service import OVERVIEW_FIGURES, Overview
 from kb.insights.trends import TREND_COLUMNS, trend_steps
@@ -80,9 +80,8 @@ def gaps() -> Response:
     r = reading(request.args)
     topics = [v.as_dict() for v in gap_views(r)]
     if request.args.get("format") == "csv":
-        columns = ["id", "label", "searches", "people", "department", "trend", "status"]
-        rows = ([*(t[c] for c in columns), " | ".join(t["queries"])] for t in topics)
-        return _csv("gaps", csv_text([*columns, "queries"], rows))
+        header, *rows = gap_table(topics)
+        return _csv("gaps", csv_text(header, rows))
     return jsonify({**r.period.as_dict(), "department": r.department, "topics": topics})
 
 

@@ -132,6 +132,26 @@ def test_csv_export(client: FlaskClient, logged: int) -> None:
     assert rows[1][:2] == ["searches", "5"]
 
 
+def test_the_gaps_csv_holds_every_figure_the_page_shows(client: FlaskClient, logged: int) -> None:
+    """The page shows each topic's requests (and how many were resolved) and the
+    department it is assigned to; the CSV had neither, so the download an
+    analyst hands on lacked figures they had read on the page."""
+    token = sign_in_as(client, "anna")
+    assigned = client.post(
+        f"/api/insights/gaps/{logged}/assign",
+        json={"department": "it"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert assigned.status_code == 200
+    (topic,) = client.get("/api/insights/gaps").get_json()["topics"]
+    text = client.get("/api/insights/gaps?format=csv").get_data(as_text=True)
+    (row,) = csv.DictReader(io.StringIO(text))
+    for name in ("id", "label", "searches", "people", "trend", "requests", "requests_resolved"):
+        assert row[name] == str(topic[name]), name
+    assert (row["assigned_department"], row["status"]) == ("it", "assigned")
+    assert row["closed_by"] == "" and row["queries"] == "parking permit"
+
+
 def test_overview_per_iso_week_on_request_and_unchanged_without(
     client: FlaskClient, logged: int
 ) -> None:
