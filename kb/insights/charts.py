@@ -227,7 +227,7 @@ def bar_chart(
         width = max(1.0, span * min(float(value), top) / top) if value else 0.0
         body.append(
             f'<text class="chart-label" x="{_LABEL_WIDTH - 8}" y="{y + 16}" '
-            f'text-anchor="end">{escape(_clip(label))}</text>'
+            f'text-anchor="end">{_clipped(label)}</text>'
             f'<rect class="chart-bar" x="{_LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" '
             f'height="{BAR_ROW - 8}" rx="2"/>'
             f'<text class="chart-value" x="{_LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">'
@@ -245,5 +245,9 @@ def bar_chart(
     return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
 
 
-def _clip(label: str, limit: int = 28) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def _clipped(label: str, limit: int = 24) -> str:
+    """A bar's label as the chart's text: one too long for the label column is cut,
+    and carries its whole text as a tooltip (the table beside the chart has it too)."""
+    if len(label) <= limit:
+        return escape(label)
+    return f"<title>{escape(label)}</title>{escape(label[: limit - 1])}…"

@@ -27,11 +27,13 @@ from webapp.insights.views import (
     finding_detail,
     findings_chart,
     gap_views,
+    gaps_chart,
     known_departments,
     overview_charts,
     reading,
     request_chart,
     targets,
+    writable_departments,
 )
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
@@ -136,6 +138,8 @@ def gaps() -> str:
     return render_template(
         "insights/gaps.html",
         topics=topics,
+        topics_chart=gaps_chart(topics) if topics else None,
+        writable=writable_departments(),
         min_people=r.service.min_people,
         may_assign=r.scope.may_assign,
         assign_choices=[(d, department_name(d)) for d in known_departments()],

@@ -34,7 +34,7 @@ from kb.spreadsheet_cells import safe_row
 from webapp import services
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
-from webapp.i18n import current_language, format_date, gettext
+from webapp.i18n import current_language, format_date, gettext, plural
 
 if TYPE_CHECKING:
     from kb.content.scanner import ContentScan
@@ -258,6 +258,32 @@ def department_chart(reading: Reading) -> Chart:
     return _department_bars(
         title, bars, gettext("figure_searches"), "searches-by-department", False
     )
+
+
+# Bars of the gaps page's chart: the largest topics (every topic is in the list below it).
+GAP_BARS = 10
+
+
+def gaps_chart(topics: Sequence[TopicView]) -> Chart:
+    """The largest knowledge gaps by the people who met them, in the list's order."""
+    bars = [(v.topic.label or gettext("gap_unnamed"), float(v.people)) for v in topics[:GAP_BARS]]
+    return bar_chart(
+        plural("chart_gaps", len(bars)),
+        bars,
+        value_label=gettext("gap_people"),
+        label_header=gettext("gap_topic"),
+        chart_id="gaps-by-people",
+        lang=current_language(),
+    )
+
+
+def writable_departments() -> frozenset[str]:
+    """The departments the reader may write articles for (content owner, admin):
+    a gap of theirs links to a new article."""
+    user = current_user()
+    if user is None:
+        return frozenset()
+    return frozenset(services.authoring().editable_departments(user))
 
 
 def request_chart(rows: Sequence[Any]) -> Chart:

@@ -239,3 +239,10 @@ def body_limit(max_file_bytes: int, document_max_bytes: int) -> int:
     ):
         return document_max_bytes + FORM_ROOM
     return max_file_bytes + FORM_ROOM
+
+
+def new_article(args: Mapping[str, str]) -> ArticleFields:
+    """A new article's fields: empty, but for the title a link may propose (a
+    knowledge gap's "write an article" names its question), cut to the limit."""
+    title = (args.get("title") or "").replace("\x00", "").strip()[:MAX_TITLE_CHARS]
+    return ArticleFields(title=title, body="")

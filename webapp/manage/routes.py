@@ -172,7 +172,7 @@ def new() -> tuple[str, int]:
             key="content_owner_who",
             values={"department": department, "role": f"content_owner:{department}"},
         )
-    return _render_editor(None, ArticleFields(title="", body=""), department=department)
+    return _render_editor(None, forms.new_article(request.args), department=department)
 
 
 @bp.post("/new")

@@ -78,3 +78,18 @@ def test_an_empty_chart_says_so_where_it_is_seen_and_a_lone_day_sits_under_its_p
     (dot,) = root.iter(f"{SVG}circle")
     (day,) = (t for t in root.iter(f"{SVG}text") if t.text == "2026-03-01")
     assert day.get("text-anchor") == "middle" and float(day.get("x")) == float(dot.get("cx"))
+
+
+def test_a_label_too_long_for_its_column_is_cut_and_keeps_its_whole_text() -> None:
+    """A topic's question ran past the chart's left edge; cut, it keeps its text
+    as a tooltip (and in the table)."""
+    long = "can I take <unused> vacation days into the next year"
+    chart = bar_chart("Gaps", [(long, 3.0), ("short", 1.0)], value_label="People")
+    svg = ET.fromstring(chart.svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    cut, whole = (t for t in svg.iter(f"{ns}text") if t.get("class") == "chart-label")
+    tooltip = cut.find(f"{ns}title")
+    assert tooltip is not None and tooltip.text == long
+    assert tooltip.tail == long[:23] + "…"
+    assert whole.findtext(f"{ns}title") is None and whole.text == "short"
+    assert chart.rows[0] == (long, "3")

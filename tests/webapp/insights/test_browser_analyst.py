@@ -9,6 +9,7 @@ questions get. Waits are on conditions (Playwright's `expect`), never sleeps.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -131,5 +132,68 @@ def test_charts_stay_legible_on_a_phone(browser: Any, small: LiveServer) -> None
         assert sizes and all(size >= 11 for _, size in sizes), (path, sizes)
         # The chart scrolls within its frame; the page itself does not.
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    page.context.close()
+    assert tab.errors == []
+
+
+# Where each chart's text lies against the edges of its picture, in CSS pixels.
+CHART_TEXT_OUTSIDE = """id => {
+  const svg = document.querySelector(`#${id} svg.chart`);
+  const box = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')]
+    .filter(t => { const r = t.getBoundingClientRect();
+                   return r.left < box.left - 1 || r.right > box.right + 1; })
+    .map(t => t.textContent);
+}"""
+
+
+def test_the_gaps_page_charts_its_largest_topics_long_names_and_all(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    """The gaps page was a list only: which topics weigh most could not be seen
+    at a glance. Its chart names each topic; a long question is cut to fit, its
+    whole text in a tooltip and in the table."""
+    from playwright.sync_api import expect
+
+    tab = _analyst(browser, small)
+    page = tab.page
+    page.goto(small.url + "/insights/gaps")
+    figure = page.locator("figure#gaps-by-people")
+    expect(figure.locator("svg.chart title").first).to_have_text(
+        "The 2 knowledge gaps most people met"
+    )
+    expect(figure.locator("rect.chart-bar")).to_have_count(2)
+    assert page.evaluate(CHART_TEXT_OUTSIDE, "gaps-by-people") == []
+    cut = figure.locator("text.chart-label").filter(has_text="…")
+    expect(cut.locator("title")).to_have_text(LONG_QUESTION)
+    figure.locator(".chart-table summary").click()
+    expect(figure.locator("table th[scope=row]").first).to_have_text(LONG_QUESTION)
+    expect(figure.locator("table td").first).to_have_text("5")
+    # An analyst assigns a gap; writing it up is for the department's content owners.
+    expect(page.locator(".gap-write")).to_have_count(0)
+    page.context.close()
+    assert tab.errors == []
+
+
+def test_a_content_owner_goes_from_a_gap_to_an_article_for_its_department(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    """From a knowledge gap there was no way on to writing the article that
+    closes it: the content owner had to open the editor elsewhere and retype
+    the question."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    sign_in(tab, small, "hella")
+    page = tab.page
+    page.goto(small.url + "/insights/gaps")
+    topic = page.locator("li.gap").filter(has=page.locator("h2", has_text=SHORT_QUESTION))
+    # Each topic's link says which topic it writes up, to a screen reader too.
+    name = re.compile(rf"^Write an article for Human Resources\W+{SHORT_QUESTION}$")
+    topic.get_by_role("link", name=name).click()
+    expect(page.locator("h1")).to_contain_text("Human Resources")
+    expect(page.get_by_label("Title")).to_have_value("Parking permit")
     page.context.close()
     assert tab.errors == []

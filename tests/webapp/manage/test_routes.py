@@ -93,6 +93,31 @@ def test_the_list_leads_to_the_drafts_from_requests(client: FlaskClient) -> None
     assert client.get("/requests/drafts/").status_code == 200
 
 
+def test_a_gap_assigned_to_the_department_leads_to_it_and_to_a_new_article(
+    client: FlaskClient,
+) -> None:
+    """The list named the knowledge gaps assigned to the department as bare text:
+    no way to their questions and figures, nor on to the article that closes one."""
+    import numpy as np
+
+    from kb.insights.records import GapTopic
+    from kb.insights.store import insights_store
+    from webapp.services import services
+
+    gaps = insights_store(services(client.application).store)
+    saved = gaps.save_topic(
+        GapTopic(
+            label="printer toner", department="it", assigned_department="it", centroid=np.ones(2)
+        )
+    )
+    sign_in_as(client, "cora")
+    page = client.get("/manage/?department=it").get_data(as_text=True)
+    assert f'<a href="/insights/gaps?department=it#topic-{saved.id}">printer toner</a>' in page
+    assert 'href="/manage/new?department=it&amp;title=Printer+toner"' in page
+    editor = client.get("/manage/new?department=it&title=Printer+toner").get_data(as_text=True)
+    assert 'name="title" value="Printer toner"' in editor
+
+
 def test_owners_see_only_their_departments(client: FlaskClient) -> None:
     sign_in_as(client, "helga")
     assert client.get("/manage/?department=it").status_code == 403
