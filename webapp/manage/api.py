@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role
 from kb.authoring.files import id_parts
+from kb.authoring.markdown_file import check_body
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
@@ -278,4 +279,5 @@ def preview() -> Response:
     forms.article_fields(
         {"title": "x", "body": body}, Status.DRAFT, services.services().settings.max_file_bytes
     )
+    check_body(body, article_id)  # a 422, as saving the same body is
     return jsonify({"html": render_preview(body, article_id, title)})

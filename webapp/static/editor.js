@@ -25,10 +25,21 @@
       body: JSON.stringify({ body: body.value, id: form.dataset.articleId, title: title ? title.value : "" }),
       credentials: "same-origin"
     }).then(function (response) {
-      return response.ok ? response.json() : null;
-    }).then(function (data) {
-      // The server's HTML is sanitised (nh3) exactly as on the article page.
-      if (data && mine === sent) preview.innerHTML = data.html;
+      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+    }).then(function (answer) {
+      if (mine !== sent || !answer.data) return;
+      if (answer.ok) {
+        // The server's HTML is sanitised (nh3) exactly as on the article page.
+        preview.innerHTML = answer.data.html;
+      } else if (answer.data.error) {
+        // What a save would refuse (too slow to render, front matter pasted into
+        // the text…) is said here, not hidden behind the last preview that worked.
+        var problem = document.createElement("p");
+        problem.className = "flash flash--error";
+        problem.setAttribute("role", "alert");
+        problem.textContent = answer.data.error.message;
+        preview.replaceChildren(problem);
+      }
     }).catch(function () { /* the next keystroke tries again */ });
   }
 

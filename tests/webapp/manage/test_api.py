@@ -276,6 +276,22 @@ def test_preview_renders_with_the_article_page_sanitiser(client: FlaskClient) ->
     assert 'href="/articles/hr/annual-leave.md"' in html
 
 
+def test_the_preview_refuses_what_a_save_would_refuse(client: FlaskClient) -> None:
+    """A whole file pasted into the text previewed as a rule and a heading,
+    though a save refuses it: the preview says why instead."""
+    token = sign_in_as(client, "cora")
+    response = client.post(
+        "/api/preview",
+        json={"body": "---\ntitle: VPN\nstatus: draft\n---\nConnect.", "id": "it/x.md"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert response.status_code == 422
+    assert (
+        "the text starts with front matter (title, status)"
+        in response.get_json()["error"]["message"]
+    )
+
+
 def test_the_preview_shows_the_body_below_the_title_as_the_page_does(
     client: FlaskClient,
 ) -> None:

@@ -93,6 +93,25 @@ def test_edit_with_preview_history_diff_and_restore(browser: Any, site: LiveServ
     assert tab.errors == []
 
 
+def test_the_preview_says_what_a_save_would_refuse(browser: Any, site: LiveServer) -> None:  # noqa: F811
+    """The preview kept showing the last text that rendered, so a body a save
+    refuses (a whole file pasted in) looked fine until the save."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, site, "otto")
+    page.goto(site.url + "/manage/edit/it/vpn-setup.md")
+    preview = page.locator("#e-preview")
+    expect(preview.locator("h2").first).to_be_visible()
+    page.get_by_label("Text (Markdown)").fill("---\ntitle: VPN\nstatus: draft\n---\nConnect.")
+    expect(preview.get_by_role("alert")).to_contain_text("the text starts with front matter")
+    page.get_by_label("Text (Markdown)").fill("## Connect\n\nOpen the client.")
+    expect(preview.locator("h2", has_text="Connect")).to_be_visible()
+    page.context.close()
+    assert [e for e in tab.errors if "422" not in e] == []
+
+
 def test_publish_a_new_article_and_find_it_within_5_s(browser: Any, site: LiveServer) -> None:  # noqa: F811
     from playwright.sync_api import expect
 
