@@ -193,4 +193,36 @@ def requests_deliver(ctx: click.Context, loop: bool, interval: float) -> None:
     )
 
 
+@requests.command("move-department")
+@click.argument("department")
+@click.argument("to")
+@click.option("--reason", default="", help="Why, for each request's history.")
+@click.pass_context
+def requests_move_department(ctx: click.Context, department: str, to: str, reason: str) -> None:
+    """Move every request and value-stream task of DEPARTMENT to TO.
+
+    For a department folder renamed or removed: its requests keep the old
+    name, in a queue nobody is offered, until they are moved. TO must be a
+    department of the content root (or the triage queue). Each request moved
+    gets an internal history entry by kb-cli; statuses, assignees and due dates
+    stay. Agents' grants name departments too: give them for TO with
+    `kb users add`."""
+    from kb.requests.department_moves import move_department
+
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        moved = move_department(
+            store,
+            _departments(settings),
+            settings.triage_department,
+            department,
+            to,
+            reason=reason,
+        )
+    click.echo(
+        f"moved {len(moved.requests)} requests and {moved.tasks} tasks (of "
+        f"{len(moved.with_tasks)} requests of other queues) from {moved.department} to {moved.to}"
+    )
+
+
 COMMANDS = [requests]

@@ -281,3 +281,6 @@ class Reassignment:
     from_department: str
     to_department: str
     ts: datetime
+    # A department folder renamed (`kb requests move-department`): where the
+    # request is now, but no one's judgement of where the question belongs.
+    renamed: bool = False

@@ -66,13 +66,18 @@ def routing_hints(reassignments: Iterable[Reassignment]) -> RoutingHints:
     """Count, per query term, the departments reassigned questions finally went to.
 
     A request moved twice (a → b → c) counts once, for c: only the last move
-    says where the question belonged.
+    says where the question belonged. A department folder renamed moves the
+    request too (a → b, then b renamed b2: it counts for b2), but a request
+    that only such a rename moved was never misrouted and counts for nothing.
     """
     final: dict[int, Reassignment] = {}
+    judged: set[int] = set()
     for move in reassignments:
         final[move.request_id] = move
+        if not move.renamed:
+            judged.add(move.request_id)
     counts: dict[str, Counter[str]] = {}
-    for move in final.values():
+    for move in (final[request_id] for request_id in judged):
         for term in query_terms(move.query):
             counts.setdefault(term, Counter())[move.to_department] += 1
     return RoutingHints({term: dict(depts) for term, depts in counts.items()})

@@ -5,10 +5,10 @@ or SQL. Code that needs one concern asks for that protocol only (the request
 service for `RequestStore`, the outbox worker for `OutboxStore`…), so a test
 double implements just that. Every method takes and returns the domain records
 of `kb.events`, `kb.accounts.records`, `kb.requests.records` and
-`kb.notify.outbox`. Every write runs in one
-transaction: it happens completely or not at all. Errors are `kb.errors`
-types: `NotFoundError`, `ConflictError` (duplicate or stale record), and
-`StoreError` when the database itself fails.
+`kb.notify.outbox`. Every write runs in one transaction: it happens completely
+or not at all. Errors are `kb.errors` types: `NotFoundError`, `ConflictError`
+(duplicate or stale record), and `StoreError` when the database itself fails.
+Moving a department's requests: `kb.store.department_moves`.
 
 All datetimes going in must be timezone-aware; all coming out are UTC.
 """
@@ -26,6 +26,7 @@ from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, RequestList, RequestOrder, TaskKey
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
+from kb.store.department_moves import DepartmentMoveStore
 from kb.store.limits import RateLimitStore
 
 # What a change announces, built inside its transaction from the saved request
@@ -177,8 +178,8 @@ class AccountStore(Protocol):
         ...
 
 
-class RequestStore(Protocol):
-    """Requests, their tasks and their append-only history."""
+class RequestStore(DepartmentMoveStore, Protocol):
+    """Requests, their tasks, their append-only history, and department moves."""
 
     def create_request(
         self,
@@ -372,8 +373,7 @@ class OutboxStore(Protocol):
 class Store(
     EventStore, AccountStore, RequestStore, AttachmentStore, OutboxStore, RateLimitStore, Protocol
 ):
-    """Persistence for events, accounts, requests (with attachments), the outbox and
-    rate-limit counters."""
+    """Persistence for events, accounts, requests, the outbox and rate limits."""
 
     def close(self) -> None:
         """Release connections. The store is unusable afterwards."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from kb.store.sql_accounts import SqlAccounts
 from kb.store.sql_attachments import SqlAttachments
+from kb.store.sql_department_moves import SqlDepartmentMoves
 from kb.store.sql_events import SqlEvents
 from kb.store.sql_limits import SqlRateLimits
 from kb.store.sql_outbox import SqlOutbox
@@ -22,6 +23,7 @@ class SqlStore(
     SqlAccounts,
     SqlRequests,
     SqlRequestTasks,
+    SqlDepartmentMoves,
     SqlAttachments,
     SqlOutbox,
     SqlRateLimits,

@@ -299,6 +299,7 @@ class SqlRequests(SqlBase):
                 from_department=row.data["from_department"],
                 to_department=row.data["to_department"],
                 ts=row.ts,
+                renamed=bool(row.data.get("renamed")),
             )
             for row in rows
         ]

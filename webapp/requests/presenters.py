@@ -23,6 +23,7 @@ from kb.records import Status
 from kb.requests import permissions
 from kb.requests.bulk import BulkResult
 from kb.requests.canned import FilledReply
+from kb.requests.department_moves import orphaned
 from kb.requests.drafting import read_article_file
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, Paging, RequestList
@@ -30,6 +31,7 @@ from kb.requests.permissions import RequestPermissions
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict, task_dict
 from kb.requests.service import QueueItem, RequestDetail, RequestService
+from kb.store.department_moves import DepartmentUse
 from webapp.articles.presenters import visible_article
 from webapp.auth.identity import current_user
 from webapp.departments import department_name
@@ -214,6 +216,15 @@ def queues_of(service: RequestService, actor: User) -> list[str]:
     if mine is None:
         return everything
     return [d for d in everything if d in mine]
+
+
+def orphaned_queues(service: RequestService, actor: User) -> list[DepartmentUse]:
+    """For an admin, the departments requests or tasks still name that the content
+    root no longer has (a folder renamed or removed): in no queue anyone is
+    offered until `kb requests move-department` moves them."""
+    if not permissions.is_admin(actor):
+        return []
+    return orphaned(service.store, service.departments, service.triage)
 
 
 def owned_departments(service: RequestService, actor: User) -> list[str]:

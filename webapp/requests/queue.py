@@ -56,7 +56,8 @@ def index() -> Response | str:
     mine = presenters.queues_of(request_service(), actor)
     if len(mine) == 1:
         return redirect(url_for("queue.show", department=mine[0]), code=303)
-    return render_template("requests/queues.html", departments=mine)
+    orphans = presenters.orphaned_queues(request_service(), actor)
+    return render_template("requests/queues.html", departments=mine, orphans=orphans)
 
 
 @bp.get("/<department>")

@@ -86,3 +86,27 @@ def test_requests_deliver(env: dict[str, str], filed: list[int]) -> None:
     assert result.exit_code == 0, result.output
     assert "0 delivered, 4 to retry, 0 given up" in result.output
     assert "0 delivered, 0 to retry" in run_kb(env, "requests", "deliver").output
+
+
+@on_both_backends
+def test_move_department_moves_a_renamed_folder_s_requests(
+    env: dict[str, str], filed: list[int]
+) -> None:
+    """The folder `it` renamed to `it-services`: its requests kept the old name, in
+    no queue; the command moves them (and says how many), each with an entry."""
+    content = Path(env["KB_CONTENT_DIR"])
+    (content / "it").rename(content / "it-services")
+    typo = run_kb(env, "requests", "move-department", "it", "it-servcies")
+    assert typo.exit_code == 1 and "no department 'it-servcies'" in typo.output
+    moved = run_kb(env, "requests", "move-department", "it", "it-services")
+    assert moved.exit_code == 0, moved.output
+    assert (
+        "moved 2 requests and 0 tasks" in moved.output and "from it to it-services" in moved.output
+    )
+    data = json.loads(run_kb(env, "requests", "show", str(filed[0]), "--json").output)
+    assert data["department"] == "it-services"
+    last = data["history"][-1]
+    assert (last["kind"], last["actor"]) == ("reassigned", "kb-cli")
+    assert last["data"]["renamed"] is True and not last["visible_to_requester"]
+    again = run_kb(env, "requests", "move-department", "it", "it-services")
+    assert "moved 0 requests" in again.output

@@ -1,0 +1,67 @@
+"""Requests of a department folder renamed or removed: finding them, moving them.
+
+A request and its value-stream tasks name their department by its folder's
+name. Renaming the folder (or removing it) leaves them under a name the
+content root no longer has: in no queue anyone is offered. `orphaned` names
+those departments (the admins' queue page lists them, with what to do), and
+`move_department` moves one department's requests and tasks to another
+(`kb requests move-department OLD NEW`), through the store's one transaction
+(`kb.store.department_moves`), each request with a history entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from kb.accounts.records import SYSTEM_USERNAME
+from kb.errors import ValidationError
+from kb.records import Department
+from kb.store.department_moves import DepartmentMove, DepartmentMoveStore, DepartmentUse
+from kb.validators import normal_name, utc_now
+
+
+def orphaned(
+    store: DepartmentMoveStore, departments: Mapping[str, Department], triage: str
+) -> list[DepartmentUse]:
+    """The departments requests or tasks name that are neither a department of the
+    content root nor the triage queue, by name."""
+    known = {*map(normal_name, departments), normal_name(triage)}
+    return [use for use in store.department_use() if normal_name(use.department) not in known]
+
+
+def move_department(
+    store: DepartmentMoveStore,
+    departments: Mapping[str, Department],
+    triage: str,
+    department: str,
+    to: str,
+    *,
+    reason: str = "",
+    actor: str = SYSTEM_USERNAME,
+    clock: Callable[[], datetime] = utc_now,
+) -> DepartmentMove:
+    """Move every request and task of `department` to `to`, which must be a
+    department of the content root (or the triage queue): a typo would move
+    them into another queue nobody is offered."""
+    old, new = normal_name(department.strip()), normal_name(to.strip())
+    known = sorted({*departments, triage})
+    if new not in known:
+        raise ValidationError(
+            f"no department {new!r} in the content root to move the requests to; known: "
+            f"{', '.join(known)}",
+            details={"field": "to", "value": new},
+            key="unknown_department",
+            values={"value": new, "known": ", ".join(known)},
+        )
+    if not old or old == new:
+        raise ValidationError(
+            f"move the requests of another department than {new!r} to it",
+            details={"field": "department", "value": old},
+            key="move_department_same",
+            values={"value": new},
+        )
+    message = reason.strip() or (
+        f"Moved from the department {old} to {new} (its folder was renamed or removed)."
+    )
+    return store.move_department(old, new, actor, message, clock())

@@ -1,0 +1,96 @@
+"""`DepartmentMoveStore` in SQL (see `kb.store.department_moves`).
+
+The move is one transaction: the requests of the queue and the tasks of the
+department are rewritten by two UPDATEs, each touched request's version goes
+up (an edit begun before the move is refused, not saved under the old
+name), and each gets its history entry. `updated` is left alone: the move is
+no one's work on the request (it would reopen a requester's reopen window).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import case, func, select, update
+
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.records import RequestEntry
+from kb.store.department_moves import DepartmentMove, DepartmentUse
+from kb.store.schema import request_tasks, requests
+from kb.store.sql_base import SqlBase
+from kb.store.sql_request_rows import insert_entry
+from kb.validators import ensure_utc, normal_name
+
+OPEN_STATUSES = tuple(s.value for s in RequestStatus if s.is_open)
+
+
+class SqlDepartmentMoves(SqlBase):
+    """The department moves part of `SqlStore`."""
+
+    def department_use(self) -> list[DepartmentUse]:
+        is_open = case((requests.c.status.in_(OPEN_STATUSES), 1), else_=0)
+        queues = select(requests.c.department, func.count(), func.sum(is_open)).group_by(
+            requests.c.department
+        )
+        tasks = select(request_tasks.c.department, func.count()).group_by(
+            request_tasks.c.department
+        )
+        found: dict[str, DepartmentUse] = {}
+        with self._read("count the requests of each department") as conn:
+            for name, count, open_count in conn.execute(queues):
+                found[name] = DepartmentUse(name, int(count), int(open_count or 0))
+            for name, count in conn.execute(tasks):
+                use = found.get(name, DepartmentUse(name))
+                found[name] = DepartmentUse(name, use.requests, use.open, int(count))
+        return [found[name] for name in sorted(found)]
+
+    def move_department(
+        self, department: str, to: str, actor: str, reason: str, ts: datetime
+    ) -> DepartmentMove:
+        old, new, ts = normal_name(department), normal_name(to), ensure_utc("ts", ts)
+        if not old or not new or old == new:
+            raise ValueError(f"move a department to another one, got {old!r} to {new!r}")
+        data = {"from_department": old, "to_department": new, "renamed": True}
+        with self._write("move a department's requests") as conn:
+            own = [
+                rid
+                for (rid,) in conn.execute(
+                    select(requests.c.id).where(requests.c.department == old).order_by("id")
+                )
+            ]
+            tasked = conn.execute(
+                select(request_tasks.c.request_id).where(request_tasks.c.department == old)
+            ).all()
+            others = sorted({rid for (rid,) in tasked} - set(own))
+            conn.execute(
+                update(requests)
+                .where(requests.c.department == old)
+                .values(department=new, version=requests.c.version + 1)
+            )
+            conn.execute(
+                update(request_tasks)
+                .where(request_tasks.c.department == old)
+                .values(department=new, version=request_tasks.c.version + 1)
+            )
+            if others:
+                conn.execute(
+                    update(requests)
+                    .where(requests.c.id.in_(others))
+                    .values(version=requests.c.version + 1)
+                )
+            moved = RequestEntry(
+                request_id=1,
+                actor=actor,
+                kind="reassigned",
+                message=reason,
+                data=data,
+                visible_to_requester=False,
+                ts=ts,
+            )
+            noted = replace(moved, kind="comment", data={"renamed": data})
+            for rid in own:
+                insert_entry(conn, replace(moved, request_id=rid))
+            for rid in others:
+                insert_entry(conn, replace(noted, request_id=rid))
+        return DepartmentMove(old, new, tuple(own), tuple(others), len(tasked))

@@ -1,0 +1,85 @@
+"""Contract: which departments requests name, and moving one department's requests
+and tasks to another in one transaction (a department folder renamed)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from kb.requests.lifecycle import RequestStatus
+from kb.requests.records import RequestEntry, RequestTask
+from kb.requests.routing import routing_hints
+from kb.store.department_moves import DepartmentUse
+from kb.store.protocols import Store
+from tests.kb.store.test_store_requests import T0, new_request
+
+LATER = T0 + timedelta(days=2)
+
+
+def test_department_use_counts_requests_open_ones_and_tasks(store: Store) -> None:
+    store.create_request(new_request(department="it"))
+    store.create_request(new_request(department="it", status=RequestStatus.CLOSED))
+    store.create_request(
+        new_request(department="hr"), tasks=[RequestTask(department="it", title="Laptop")]
+    )
+    assert store.department_use() == [
+        DepartmentUse("hr", requests=1, open=1, tasks=0),
+        DepartmentUse("it", requests=2, open=1, tasks=1),
+    ]
+
+
+def test_a_department_s_requests_and_tasks_move_with_a_history_entry_each(store: Store) -> None:
+    own = store.create_request(new_request(department="it", assignee="bob"))
+    closed = store.create_request(new_request(department="it", status=RequestStatus.CLOSED))
+    other = store.create_request(
+        new_request(department="hr"),
+        tasks=[
+            RequestTask(department="hr", title="Contract"),
+            RequestTask(department="it", title="Laptop"),
+        ],
+    )
+    untouched = store.create_request(new_request(department="facilities"))
+    assert own.id and closed.id and other.id and untouched.id
+
+    moved = store.move_department("it", "it-services", "kb-cli", "Folder renamed.", LATER)
+
+    assert (moved.department, moved.to) == ("it", "it-services")
+    assert moved.requests == (own.id, closed.id) and moved.with_tasks == (other.id,)
+    assert moved.tasks == 1
+    after = store.get_request(own.id)
+    assert (after.department, after.assignee, after.status) == ("it-services", "bob", own.status)
+    assert after.version == own.version + 1 and after.updated == own.updated
+    assert store.get_request(closed.id).department == "it-services"
+    [entry] = [e for e in store.entries(own.id) if e.kind == "reassigned"]
+    assert entry.actor == "kb-cli" and entry.message == "Folder renamed."
+    assert entry.data == {"from_department": "it", "to_department": "it-services", "renamed": True}
+    assert not entry.visible_to_requester and entry.ts == LATER
+    # A request of another queue: its task moves, the request stays, noted internally.
+    kept = store.get_request(other.id)
+    assert kept.department == "hr" and kept.version == other.version + 1
+    assert [t.department for t in store.tasks(other.id)] == ["hr", "it-services"]
+    [noted] = [e for e in store.entries(other.id) if e.actor == "kb-cli"]
+    assert noted.kind == "comment" and not noted.visible_to_requester
+    assert store.entries(untouched.id)[-1].kind == "created"
+    assert [u.department for u in store.department_use()] == ["facilities", "hr", "it-services"]
+
+
+def test_a_rename_is_where_a_request_is_not_a_lesson_for_routing(store: Store) -> None:
+    judged = store.create_request(new_request("printer jam on floor 3", department="it"))
+    plain = store.create_request(new_request("printer toner empty", department="it"))
+    assert judged.id and plain.id
+    store.add_entry(
+        RequestEntry(
+            request_id=judged.id,
+            actor="bob",
+            kind="reassigned",
+            data={"from_department": "hr", "to_department": "it"},
+            ts=T0 + timedelta(hours=1),
+        )
+    )
+    store.move_department("it", "it-services", "kb-cli", "Folder renamed.", LATER)
+    moves = store.reassignments()
+    assert [m.renamed for m in moves] == [False, True, True]
+    hints = routing_hints(moves)
+    # The reassigned question counts for where it is now; the other for nothing.
+    assert hints.counts["jam"] == {"it-services": 1}
+    assert "toner" not in hints.counts
