@@ -18,6 +18,7 @@ import yaml
 from kb.content.article_text import decode_text
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings, near_misses
+from kb.content.images import image_warnings
 from kb.content.markdown_text import (
     RenderError,
     RenderTimeout,
@@ -246,7 +247,7 @@ def parse_article(
     plain-text sections (for the index) and as sanitised HTML (`body_html`,
     stored in the snapshot and shown on the article page)."""
     text = decode_article(raw, article_id, max_bytes)
-    meta, body, _ = _front_matter(text, article_id)
+    meta, body, body_line = _front_matter(text, article_id)
     warnings: list[Problem] = []
     if meta and (blank := _blank_lines_before_front_matter(text)):
         warnings.append(
@@ -271,6 +272,7 @@ def parse_article(
         html = render_html(strip_template_tags(body), render_seconds)
     except RenderError as exc:
         raise render_problem(exc, article_id) from None
+    warnings.extend(image_warnings(html, body, body_line, article_id))
     article = build_article(
         article_id,
         meta,
