@@ -180,7 +180,17 @@ def _line_body(
         f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{_PAD_TOP + 4}" '
         f'text-anchor="end">{escape(show(top))}</text>',
         f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{base}" text-anchor="end">0</text>',
+        # Halfway up, a faint line and its value: the eye reads a point against it.
+        f'<line class="chart-grid" x1="{_PAD_LEFT}" y1="{y(top / 2):.1f}" '
+        f'x2="{WIDTH - _PAD_RIGHT}" y2="{y(top / 2):.1f}"/>',
+        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{y(top / 2) + 4:.1f}" '
+        f'text-anchor="end">{escape(show(top / 2))}</text>',
     ]
+    if len(values) == 1 and values[0] is not None:  # one day: its value over its dot
+        body.append(
+            f'<text class="chart-value" x="{x(0):.1f}" y="{y(values[0]) - 8:.1f}" '
+            f'text-anchor="middle">{escape(show(values[0]))}</text>'
+        )
     for run in _runs(values):
         coords = " ".join(f"{x(i):.1f},{y(values[i]):.1f}" for i in run)
         body.append(

@@ -93,3 +93,23 @@ def test_a_label_too_long_for_its_column_is_cut_and_keeps_its_whole_text() -> No
     assert tooltip.tail == long[:23] + "…"
     assert whole.findtext(f"{ns}title") is None and whole.text == "short"
     assert chart.rows[0] == (long, "3")
+
+
+def test_a_line_chart_marks_its_middle_and_one_day_shows_its_value() -> None:
+    """With only 0 and the top on the axis, a point could not be read against
+    anything; a period of one day was a lone dot without its value."""
+    ns = "{http://www.w3.org/2000/svg}"
+    week = line_chart(
+        "Searches",
+        [(f"d{i}", float(v)) for i, v in enumerate([12, 40, 31])],
+        value_label="Searches",
+    )
+    ticks = [
+        t.text for t in ET.fromstring(week.svg).iter(f"{ns}text") if t.get("class") == "chart-tick"
+    ]
+    assert ticks[:3] == ["50", "0", "25"]
+    one = ET.fromstring(
+        line_chart("Answered", [("2026-12-02", 0.82)], value_label="Share", percent=True).svg
+    )
+    shown = [t.text for t in one.iter(f"{ns}text") if t.get("class") == "chart-value"]
+    assert shown == ["82 %"]

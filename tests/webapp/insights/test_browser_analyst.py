@@ -197,3 +197,24 @@ def test_a_content_owner_goes_from_a_gap_to_an_article_for_its_department(
     expect(page.get_by_label("Title")).to_have_value("Parking permit")
     page.context.close()
     assert tab.errors == []
+
+
+def test_the_overview_s_downloads_are_buttons_in_a_row(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    """The CSV downloads were a bulleted list of buttons, one under another."""
+    tab = _analyst(browser, small)
+    page = tab.page
+    page.goto(small.url + "/insights/")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.querySelector('.csv-downloads'));"
+        " return [s.listStyleType, s.display]; })()"
+    )
+    assert style == ["none", "flex"]
+    tops = page.eval_on_selector_all(
+        ".csv-downloads a", "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tops) == 3 and len(set(tops)) == 1
+    page.context.close()
+    assert tab.errors == []
