@@ -276,3 +276,19 @@ def test_assigning_lands_on_the_topic_on_the_page_reached(
     target, _, fragment = response.headers["Location"].partition("#")
     html = client.get(target).get_data(as_text=True)
     assert re.search(rf'<[a-z]+ [^>]*id="{fragment}"[^>]*tabindex="-1"', html), fragment
+
+
+def test_the_period_says_its_days_are_utc_days(client: FlaskClient, topic_id: int) -> None:
+    """Days are cut at midnight UTC; nothing said so, so a reader in another
+    time zone could not tell why today's searches fell on yesterday's date."""
+    sign_in_as(client, "anna")
+    for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
+        html = client.get(path + "?hl=en").get_data(as_text=True)
+        assert 'id="period-utc">Days are whole days in UTC' in html, path
+        since = html.split('name="since"', 1)[1].split(">", 1)[0]
+        assert 'aria-describedby="period-utc"' in since, path
+    german = client.get("/insights/?hl=de").get_data(as_text=True)
+    assert "Tage sind ganze Tage in UTC" in german
+    refused = client.get("/insights/?since=yesterday&hl=en").get_data(as_text=True)
+    since = refused.split('name="since"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true" aria-describedby="filter-error period-utc"' in since
