@@ -26,7 +26,7 @@ from kb.insights.content import (
 )
 from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
-from kb.insights.spellings import shown_spellings_per_topic
+from kb.insights.spellings import shown_label, shown_spellings_per_topic
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
 from kb.records import Targets
@@ -288,7 +288,7 @@ class InsightsService:
             requests, resolved = asked.get(topic.id or 0, (0, 0))
             views.append(
                 TopicView(
-                    topic=topic,
+                    topic=replace(topic, label=shown_label(topic.label, mine)),
                     queries=[t.text for t in mine],
                     searches=figures.searches,
                     people=figures.people,

@@ -85,3 +85,12 @@ def shown_spellings_per_topic(
         return count({text: sorted(spellings[text]) for text in unsure})
 
     return shown_per_topic(merged, min_people, count_merged, limit)
+
+
+def shown_label(label: str, shown: Sequence[TopicText]) -> str:
+    """A topic's label as a period may show it: the label when one of the texts
+    shown in the period is that question (in any spelling), else the first of
+    them, else '' (the label was chosen over other days, by other people)."""
+    if any(spelling_key(t.text) == spelling_key(label) for t in shown):
+        return label
+    return shown[0].text if shown else ""

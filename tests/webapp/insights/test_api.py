@@ -564,3 +564,31 @@ def test_a_period_too_long_names_since_and_the_pages_mark_it(
     assert page.status_code == 400
     since = html.split('name="since"', 1)[1].split(">", 1)[0]
     assert 'aria-invalid="true"' in since and 'value="2020-01-01"' in since
+
+
+def test_a_topic_s_label_too_few_people_asked_in_the_period_is_not_shown(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    """A label is chosen over the days of a topic update; over a shorter period
+    the page showed it even when only two people had asked it then, against
+    the minimum-people rule. It now shows a question the period may show, or none."""
+    for user in "xy":
+        store.log_search(
+            SearchEvent(query="printer toner", answered=False, user=user, ts=earlier_today())
+        )
+    gaps = insights_store(store)
+    gaps.refresh()
+    topic = gaps.save_topic(GapTopic(label="printer toner", department="it", centroid=np.ones(4)))
+    gaps.save_gap_questions(
+        [
+            GapQuestion(
+                text="printer toner", lang="en", model="m", vector=np.ones(4), topic_id=topic.id
+            )
+        ]
+    )
+    sign_in_as(client, "anna")
+    topics = {t["id"]: t for t in client.get("/api/insights/gaps").get_json()["topics"]}
+    assert (topics[topic.id]["label"], topics[topic.id]["queries"]) == ("", [])
+    assert topics[logged]["label"] == "parking permit"
+    assert "printer toner" not in client.get("/insights/gaps").get_data(as_text=True)
+    assert "printer toner" not in client.get("/api/insights/gaps?format=csv").get_data(as_text=True)
