@@ -196,6 +196,18 @@ def _unit(value: float) -> float:
     return min(1.0, max(0.0, float(value)))
 
 
+def search_filters(query: Query, source: str = "") -> dict[str, Any]:
+    """The filters a search event records for `query` (see `search_event`)."""
+    filters: dict[str, Any] = {}
+    if source:
+        filters["source"] = source
+    if query.department:  # composed, as the ids it names are stored (0018, 0023)
+        filters["department"] = normal_name(query.department)
+    if query.tags:
+        filters["tags"] = list(query.tags)
+    return filters
+
+
 def search_event(
     query: Query,
     response: SearchResponse,
@@ -212,19 +224,12 @@ def search_event(
     `source` "ask" marks the searches the ask form runs to suggest articles while
     a request is described (insights count deflection from them); `signed_in`
     says `person` is an account's pseudonym, not an address's."""
-    filters: dict[str, Any] = {}
-    if source:
-        filters["source"] = source
-    if query.department:  # composed, as the ids it names are stored (0018, 0023)
-        filters["department"] = normal_name(query.department)
-    if query.tags:
-        filters["tags"] = list(query.tags)
     return SearchEvent(
         ts=ts if ts is not None else utc_now(),
         query=query.text,
         answered=bool(response.answered),
         lang=response.lang or "",
-        filters=filters,
+        filters=search_filters(query, source),
         confidence=_unit(response.confidence),
         department=response.department or None,
         department_confidence=_unit(response.department_confidence),

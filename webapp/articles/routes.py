@@ -8,7 +8,7 @@ without JavaScript.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
@@ -75,10 +75,13 @@ def feedback(article_id: str) -> Response:
     target = local_path(request.form.get("next", "")) or url_for(
         "articles.show", article_id=article_id
     )
-    return redirect(_with_thanks(target) + "#feedback", code=303)
+    return redirect(_with_thanks(target, form.search_id) + "#feedback", code=303)
 
 
-def _with_thanks(target: str) -> str:
+def _with_thanks(target: str, search_id: int | None) -> str:
+    """`target` with the thanks for the vote and the voted search's id (`sid`):
+    the search page shows that search again without logging it twice."""
     parts = urlsplit(target)
-    query = "&".join(p for p in (parts.query, urlencode({"feedback": "thanks"})) if p)
-    return urlunsplit(("", "", parts.path, query, ""))
+    marker = {"feedback": "thanks"} | ({"sid": str(search_id)} if search_id is not None else {})
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in marker]
+    return urlunsplit(("", "", parts.path, urlencode(kept + list(marker.items())), ""))

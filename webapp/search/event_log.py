@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, replace
 
 from kb.errors import NotFoundError
-from kb.events import ClickEvent, FeedbackEvent, SearchEvent, search_event
+from kb.events import ClickEvent, FeedbackEvent, SearchEvent, search_event, search_filters
 from kb.results import Query, SearchResponse
 from webapp import services
 from webapp.auth.identity import person, search_groups, signed_in, user_id
@@ -44,11 +44,7 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
     """Search as the current user (only articles their groups may read), then log
     the search; logging never fails or delays the search for long (see above).
     Searches count against the client's `search_limit` (`webapp.throttle`)."""
-    limit(SEARCH)
-    query = replace(query, groups=search_groups())
-    started = time.perf_counter()
-    response = services.engine().search(query)
-    latency_ms = (time.perf_counter() - started) * 1000
+    response, latency_ms = _searched(query)
     search_id: int | None = None
     # A page elsewhere that makes its readers' browsers search (an image, a frame)
     # must not make them people who asked it: query suggestions count people.
@@ -64,6 +60,36 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)
     return LoggedSearch(response=response, search_id=search_id)
+
+
+def shown_again(query: Query, search_id: int | None) -> LoggedSearch | None:
+    """Search `search_id` shown again without logging it a second time (the page
+    a vote returns to), or None when it is not this browser's search of `query`
+    (then it is a search of its own, to run and log as any other): the marker can
+    spare only a repeat of a search already counted, never hide a new one."""
+    shown = own_search(search_id)
+    if shown is None or not _same_search(shown, query):
+        return None
+    response, _latency_ms = _searched(query)
+    return LoggedSearch(response=response, search_id=shown.id)
+
+
+def _same_search(shown: SearchEvent, query: Query) -> bool:
+    return (
+        shown.query == query.text
+        and shown.page == query.page
+        and shown.filters == search_filters(query)
+    )
+
+
+def _searched(query: Query) -> tuple[SearchResponse, float]:
+    """The engine's response to `query` as the current user, and its latency in ms;
+    searches count against the client's `search_limit` (`webapp.throttle`)."""
+    limit(SEARCH)
+    query = replace(query, groups=search_groups())
+    started = time.perf_counter()
+    response = services.engine().search(query)
+    return response, (time.perf_counter() - started) * 1000
 
 
 def own_search(search_id: int | None) -> SearchEvent | None:

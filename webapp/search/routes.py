@@ -17,13 +17,15 @@ from types import SimpleNamespace
 from flask import Blueprint, render_template, request, url_for
 
 from kb.errors import KbError, ValidationError
+from kb.results import Query
 from webapp import services
 from webapp.catalogue.presenters import offered_type
 from webapp.departments import department_name
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
+from webapp.inputs import digits
 from webapp.search import presenters
-from webapp.search.event_log import run_search
+from webapp.search.event_log import LoggedSearch, run_search, shown_again
 from webapp.search.front_door import front_door
 from webapp.search.inputs import search_params
 
@@ -49,6 +51,19 @@ def _not_searched(text: str, exc: KbError) -> str:
     )
 
 
+def _searched(query: Query | None, feedback_sent: bool) -> LoggedSearch | None:
+    """The search of the page, logged; the page a vote returns to (`feedback=thanks`
+    with the voted search's `sid`) shows that search again without counting it
+    twice, when it is this browser's search of the same question."""
+    if query is None:
+        return None
+    if feedback_sent:
+        again = shown_again(query, digits(request.args.get("sid"), "sid"))
+        if again is not None:
+            return again
+    return run_search(query)
+
+
 @bp.get("/")
 def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
     settings = services.services().settings
@@ -64,8 +79,9 @@ def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
             error=message_for(exc, current_language()),
         )
         return page, exc.status
+    feedback_sent = request.args.get("feedback") == "thanks"
     try:
-        logged = run_search(params.query) if params.query is not None else None
+        logged = _searched(params.query, feedback_sent)
     except KbError as exc:
         if exc.status not in PASSING:
             raise
@@ -91,6 +107,6 @@ def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
         "search/index.html",
         params=params,
         departments=sorted(departments.values(), key=lambda d: department_name(d.slug).casefold()),
-        feedback_sent=request.args.get("feedback") == "thanks",
+        feedback_sent=feedback_sent,
         **context,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
@@ -204,3 +205,45 @@ def test_an_article_opened_from_results_leads_back_to_them(app: Flask, client: F
 def test_an_article_opened_from_results_shows_with_the_store_down(failing_app: Flask) -> None:
     page = text_of(failing_app.test_client().get("/articles/hr/sick-leave.md?sid=3"))
     assert '<a href="/">← Back to search</a>' in page
+
+
+def _vote_form(page: str) -> tuple[str, dict[str, str]]:
+    """The answer card's vote form as a browser without JavaScript posts it."""
+    form = page.split('id="feedback"', 1)[1].split("</form>", 1)[0]
+    action = html.unescape(re.findall(r'action="([^"]+)"', form)[0])
+    fields = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', form)
+    }
+    return action, fields
+
+
+def test_a_vote_on_the_answer_is_not_counted_as_another_search(
+    client: FlaskClient, store: Store
+) -> None:
+    """The page the vote returns to shows the same search again: insights count
+    the one search the person made, and clicks after the vote belong to it."""
+    page = text_of(client.get("/?q=sick"))
+    [searched] = store.search_events()
+    action, fields = _vote_form(page)
+    response = client.post(action, data={**fields, "helpful": "yes"}, follow_redirects=True)
+    after = text_of(response)
+    assert "Thank you for your feedback." in after
+    assert "Reporting sick" in after
+    assert f'data-search-id="{searched.id}"' in after
+    assert [event.id for event in store.search_events()] == [searched.id]
+    [vote] = store.feedback_events()
+    assert (vote.helpful, vote.search_id) == (True, searched.id)
+
+
+def test_the_thanks_marker_hides_no_search_but_a_repeat_of_ones_own(
+    app: Flask, client: FlaskClient, store: Store
+) -> None:
+    client.get("/?q=sick")
+    [searched] = store.search_events()
+    # Another browser pointing at that search, or another question under the
+    # marker, is a search of its own and is logged.
+    app.test_client().get(f"/?q=sick&feedback=thanks&sid={searched.id}")
+    client.get(f"/?q=vacation&feedback=thanks&sid={searched.id}")
+    client.get(f"/?q=sick&sid={searched.id}")
+    assert len(store.search_events()) == 4
