@@ -343,8 +343,10 @@ def demo_traffic_command(ctx: click.Context, days: int, remove: bool, if_empty: 
         finally:
             engine.close()
     click.echo(
-        f"added {result.searches} searches, {result.clicks} clicks, {result.votes} votes and "
-        f"{result.requests} requests; run `kb insights refresh` to group them into topics"
+        f"added {result.searches} searches, {result.clicks} clicks, {result.votes} votes, "
+        f"{result.asks} visits to the ask form ({result.deflected} left without sending), "
+        f"{result.requests} requests and {result.ratings} ratings; "
+        "run `kb insights refresh` to group them into topics"
     )
 
 

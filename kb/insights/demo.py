@@ -5,8 +5,15 @@ Everything goes through the product's own layers, never through SQL: each
 question is searched by the real engine (its answer decides whether the
 search counts as answered), the events are built by `kb.events.search_event`
 as the web app builds them and logged through the store, and requests are
-filed and resolved by the `RequestService`, whose clock is set to the moment
-each happens. E-mail and webhooks are off while it runs.
+filed, resolved and rated by the `RequestService`, whose clock is set to the
+moment each happens. E-mail and webhooks are off while it runs.
+
+Some people whose search was not answered go on to the ask form: it searches
+again as the web app's form does (a search event with `source` "ask", which
+insights count deflection from); some open a suggested article and send
+nothing (deflected), the others send the request. Votes ("was this helpful?")
+come after opening a result or on the answer card, and some requesters rate
+the answer to their request.
 
 Demo traffic is marked: its people's pseudonymous ids start with
 `DEMO_PREFIX` (a colon never occurs in the web app's random ids) and its
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -118,12 +126,17 @@ RESOLUTIONS = [
 
 @dataclass(frozen=True)
 class DemoResult:
-    """What the generator added."""
+    """What the generator added: searches (the ask form's suggestion searches
+    too), clicks, votes, requests filed; ask-form visits, those left after
+    reading a suggestion (deflected), and requesters' ratings of answers."""
 
     searches: int
     clicks: int
     votes: int
     requests: int
+    asks: int = 0
+    deflected: int = 0
+    ratings: int = 0
 
 
 class DemoTraffic:
@@ -147,6 +160,7 @@ class DemoTraffic:
         self.people = [f"{DEMO_PREFIX}p{i:03d}" for i in range(people)]
         self.rng = random.Random(seed)
         self._responses: dict[str, SearchResponse] = {}
+        self._added: Counter[str] = Counter()
 
     def _typo(self, text: str) -> str:
         words = text.split()
@@ -173,7 +187,6 @@ class DemoTraffic:
         return response
 
     def run(self, days: int) -> DemoResult:
-        searches = clicks = votes = asked = 0
         start = (self.end - timedelta(days=days)).date()
         for day in range(days):
             date = start + timedelta(days=day + 1)
@@ -182,52 +195,106 @@ class DemoTraffic:
                 moment = datetime.combine(
                     date, time(self.rng.randint(7, 18), self.rng.randint(0, 59)), tzinfo=UTC
                 )
-                if moment > self.end:
-                    continue
-                # A few people search much more often than the rest.
-                pool = self.people[:20] if self.rng.random() < 0.4 else self.people
-                person = self.rng.choice(pool)
-                text = self._question(day, days)
-                response = self._respond(text)
-                latency = self.rng.uniform(20, 120)
-                # Demo people are signed in (their requests carry a demo account);
-                # without a `person` their searches are never query suggestions.
-                query = Query(text=text, k=10)
-                event = search_event(query, response, latency, person, moment, signed_in=True)
-                search_id = self.store.log_search(event)
-                searches += 1
-                clicked = bool(response.results) and self.rng.random() < (
-                    0.7 if response.answered else 0.25
-                )
-                if clicked:
-                    rank = min(len(response.results), self.rng.choice([1, 1, 1, 2, 3]))
-                    hit = response.results[rank - 1]
-                    at = moment + timedelta(seconds=self.rng.randint(3, 40))
-                    self.store.log_click(
-                        ClickEvent(
-                            search_id=search_id, article_id=hit.id, rank=rank, user=person, ts=at
-                        )
-                    )
-                    clicks += 1
-                    if self.rng.random() < 0.3:
-                        helpful = self.rng.random() < (0.85 if response.answered else 0.3)
-                        self.store.log_feedback(
-                            FeedbackEvent(
-                                article_id=hit.id,
-                                helpful=helpful,
-                                search_id=search_id,
-                                user=person,
-                                ts=at + timedelta(seconds=30),
-                            )
-                        )
-                        votes += 1
-                if not response.answered and self.rng.random() < 0.35:
-                    asked += self._ask(person, text, response, search_id, moment)
-        return DemoResult(searches, clicks, votes, asked)
+                if moment <= self.end:
+                    self._visit(self._question(day, days), moment)
+        added = self._added
+        return DemoResult(
+            added["searches"],
+            added["clicks"],
+            added["votes"],
+            added["requests"],
+            added["asks"],
+            added["deflected"],
+            added["ratings"],
+        )
+
+    def _visit(self, text: str, moment: datetime) -> None:
+        """One person searches `text`; may open a result and vote on it, and when
+        the answer did not help, may go on to the ask form."""
+        # A few people search much more often than the rest.
+        pool = self.people[:20] if self.rng.random() < 0.4 else self.people
+        person = self.rng.choice(pool)
+        response = self._respond(text)
+        search_id = self._log_search(Query(text=text, k=10), response, person, moment)
+        clicked = bool(response.results) and self.rng.random() < (
+            0.7 if response.answered else 0.25
+        )
+        if clicked:
+            rank = min(len(response.results), self.rng.choice([1, 1, 1, 2, 3]))
+            at = moment + timedelta(seconds=self.rng.randint(3, 40))
+            self._click(search_id, response, rank, person, at)
+            if self.rng.random() < 0.3:
+                helpful = self.rng.random() < (0.85 if response.answered else 0.3)
+                self._vote(search_id, response.results[rank - 1].id, helpful, person, at)
+        elif response.answered and response.results and self.rng.random() < 0.15:
+            # "Was this helpful?" on the answer card, without opening the article.
+            self._vote(search_id, response.results[0].id, self.rng.random() < 0.8, person, moment)
+        if not response.answered and self.rng.random() < 0.35:
+            self._ask(person, text, response, search_id, moment)
+
+    def _log_search(
+        self,
+        query: Query,
+        response: SearchResponse,
+        person: str,
+        moment: datetime,
+        source: str = "",
+    ) -> int:
+        # Demo people are signed in (their requests carry a demo account);
+        # without a `person` their searches are never query suggestions.
+        latency = self.rng.uniform(20, 120)
+        event = search_event(
+            query, response, latency, person, moment, source=source, signed_in=True
+        )
+        self._added["searches"] += 1
+        return self.store.log_search(event)
+
+    def _click(
+        self, search_id: int, response: SearchResponse, rank: int, person: str, at: datetime
+    ) -> None:
+        hit = response.results[rank - 1]
+        self.store.log_click(
+            ClickEvent(search_id=search_id, article_id=hit.id, rank=rank, user=person, ts=at)
+        )
+        self._added["clicks"] += 1
+
+    def _vote(
+        self, search_id: int, article_id: str, helpful: bool, person: str, at: datetime
+    ) -> None:
+        self.store.log_feedback(
+            FeedbackEvent(
+                article_id=article_id,
+                helpful=helpful,
+                search_id=search_id,
+                user=person,
+                ts=at + timedelta(seconds=30),
+            )
+        )
+        self._added["votes"] += 1
 
     def _ask(
         self, person: str, text: str, response: SearchResponse, search_id: int, moment: datetime
-    ) -> int:
+    ) -> None:
+        """The ask form as the web app runs it: while the request is described it
+        searches again (`source` "ask") and shows articles; someone who opens one
+        often finds the answer there and sends nothing (deflected), the others
+        send the request (suggestions shown, went on anyway)."""
+        self._added["asks"] += 1
+        at = moment + timedelta(minutes=1)
+        suggested = self._respond(text)
+        ask_id = self._log_search(Query(text=text, k=10), suggested, person, at, source="ask")
+        if suggested.results and self.rng.random() < 0.5:
+            self._click(ask_id, suggested, 1, person, at + timedelta(seconds=20))
+            if self.rng.random() < 0.6:
+                self._added["deflected"] += 1
+                return
+        self._file(person, text, response, search_id, moment)
+
+    def _file(
+        self, person: str, text: str, response: SearchResponse, search_id: int, moment: datetime
+    ) -> None:
+        """The request sent from the ask form, answered by an agent (most of them),
+        and the answer rated by its requester (some of those)."""
         service = self.requests
         requester = User(
             username=DEMO_USER_PREFIX + person[len(DEMO_PREFIX) :],
@@ -245,14 +312,22 @@ class DemoTraffic:
             suggestions_shown=True,
             went_on_anyway=True,
         )
-        if self.rng.random() < 0.8:
-            agent = User(
-                username=f"{DEMO_USER_PREFIX}agent-{created.department}",
-                display_name="Demo agent",
-                grants=[Grant(role=Role.AGENT, department=created.department)],
-                created=moment,
-            )
-            self._moment = moment + timedelta(hours=self.rng.uniform(1, 72))
+        self._added["requests"] += 1
+        if self.rng.random() >= 0.8:
+            return
+        agent = User(
+            username=f"{DEMO_USER_PREFIX}agent-{created.department}",
+            display_name="Demo agent",
+            grants=[Grant(role=Role.AGENT, department=created.department)],
+            created=moment,
+        )
+        self._moment = moment + timedelta(hours=self.rng.uniform(1, 72))
+        if self._moment >= self.end:
+            return
+        service.resolve(agent, created.id, self.rng.choice(RESOLUTIONS))  # type: ignore[attr-defined]
+        if self.rng.random() < 0.45:
+            self._moment += timedelta(hours=self.rng.uniform(0.5, 20))
             if self._moment < self.end:
-                service.resolve(agent, created.id, self.rng.choice(RESOLUTIONS))  # type: ignore[attr-defined]
-        return 1
+                stars = self.rng.choices([5, 4, 3, 2, 1], weights=[45, 30, 12, 8, 5])[0]
+                service.rate(requester, created.id, stars)  # type: ignore[attr-defined]
+                self._added["ratings"] += 1

@@ -11,6 +11,7 @@ import pytest
 from kb.accounts.records import DEMO_USER_PREFIX
 from kb.events import SearchEvent
 from kb.insights.demo import ANSWERABLE, DEMO_PREFIX, DemoTraffic
+from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
 from kb.records import Department
 from kb.requests.lifecycle import RequestStatus
@@ -76,3 +77,25 @@ def test_demo_traffic_goes_through_the_services_and_is_removed_exactly(store: St
     assert sum(d.searches for d in gaps.day_figures(start, NOW.date() + timedelta(1))) <= 1
     with pytest.raises(ValueError, match="a prefix is needed"):
         gaps.remove_marked("", DEMO_USER_PREFIX)
+
+
+def test_demo_traffic_uses_the_ask_form_and_rates_answers(store: Store) -> None:
+    """A fresh installation's overview has deflection and rating figures: the demo
+    visits the ask form (some leave after a suggestion, some send) and rates."""
+    settings = Settings.load({"content_dir": "/nonexistent"}, environ={})
+
+    def requests(clock):  # type: ignore[no-untyped-def]
+        return RequestService.from_settings(settings, store, departments=DEPARTMENTS, clock=clock)
+
+    result = DemoTraffic(store, search, requests, now=NOW).run(14)
+    assert result.asks > result.deflected > 0 and result.ratings > 0
+    asked = [e for e in store.search_events() if e.filters.get("source") == "ask"]
+    assert len(asked) == result.asks
+    assert {r.rating for r in store.list_requests() if r.rating} <= {1, 2, 3, 4, 5}
+    gaps = insights_store(store)
+    gaps.refresh()
+    service = InsightsService(gaps, review_due_days=90, clock=lambda: NOW)
+    figures = service.overview(service.period(None, None)).figures
+    assert figures["deflected"] and 0 < (figures["deflection_rate"] or 0) < 1
+    assert figures["average_rating"] is not None and 1 <= figures["average_rating"] <= 5
+    assert figures["helpful_ratio"] is not None
