@@ -66,8 +66,8 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
     max_file_bytes: int = setting(1_000_000, "Articles larger than this are skipped.", minimum=1)
     render_seconds: float = setting(
         2.0,
-        "Time one Markdown article may take to render when indexed, validated or saved in the "
-        "editor; a slower one is an "
+        "Processor time one Markdown article may take to render when indexed, validated or "
+        "saved in the editor (the clock allows 10 times as much); a slower one is an "
         "error of kb validate and is not published (pathological Markdown such as long runs "
         "of '[' renders in quadratic time).",
         minimum=0.01,

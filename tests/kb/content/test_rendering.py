@@ -184,3 +184,52 @@ def test_off_the_main_thread_the_budget_stops_the_renderer_too() -> None:
         "<p><strong>fine</strong></p>",
         None,
     )
+
+
+def _waiting_renderer(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """The renderer waits `seconds` (as on a machine busy with other work) before
+    it renders: time on the clock, hardly any processor time of its own. This
+    test's code stands for the renderer's."""
+    monkeypatch.setattr(markdown_text, "_MARKDOWN", str(Path(__file__).parent) + os.sep)
+    convert = markdown_text.markdown.Markdown.convert
+
+    def waiting(self: markdown_text.markdown.Markdown, source: str) -> str:
+        time.sleep(seconds)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown_text.markdown.Markdown, "convert", waiting)
+
+
+def test_time_the_renderer_waits_is_not_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 435 KB article took 9 s on the clock on a loaded machine, over the 2 s
+    budget, and was refused: the budget is the rendering thread's processor
+    time, so a render that only waited passes, on the main thread and off it."""
+    _waiting_renderer(monkeypatch, 0.6)
+    assert render_html("**fine**", 0.2) == "<p><strong>fine</strong></p>"
+    assert within(30, lambda: render_html("**fine**", 0.2)) == "<p><strong>fine</strong></p>"
+
+
+def test_the_clock_still_stops_a_render_far_past_its_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A backstop: a render that takes `WALL_FACTOR` budgets on the clock is refused
+    even when it spent no processor time."""
+    _waiting_renderer(monkeypatch, 1.0)
+    for render in (render_main, lambda: within(30, render_main)):
+        with pytest.raises(RenderTimeout) as caught:
+            render()
+        assert caught.value.wall and "on the clock" in str(caught.value)
+
+
+def render_main() -> str:
+    return render_html("**fine**", 0.05)
+
+
+def test_an_expensive_article_is_refused_for_its_processor_time() -> None:
+    """Work, not waiting, is what the budget counts: 8,000 `[` are still refused,
+    and the problem says it is processor time."""
+    with pytest.raises(RenderTimeout) as caught:
+        render_html(BRACKETS, 0.2)
+    assert not caught.value.wall and "processor time" in str(caught.value)
+    with pytest.raises(RenderTimeout):
+        within(120, lambda: render_html(BRACKETS, 0.2))
