@@ -26,9 +26,21 @@ class BlockKind(str, Enum):  # noqa: UP042 - values are stored as plain strings
     TABLE = "table"
 
 
+def nested_levels(levels: tuple[int, ...]) -> bool:
+    """Whether `levels` can nest a list: the first item at 0, each next one at
+    most one level deeper than the one before it."""
+    previous = -1
+    for level in levels:
+        if level < 0 or level > previous + 1:
+            return False
+        previous = level
+    return True
+
+
 @dataclass(frozen=True)
 class Block:
-    """A paragraph, a list (items) or a table (rows of cells)."""
+    """A paragraph, a list (items, each at its level of nesting) or a table (rows
+    of cells)."""
 
     kind: BlockKind
     text: str = ""
@@ -36,6 +48,8 @@ class Block:
     ordered: bool = False
     rows: tuple[tuple[str, ...], ...] = ()
     page: int | None = None
+    # How deep each item is nested (0: the list itself); empty: none is.
+    levels: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind is BlockKind.PARAGRAPH and not self.text:
@@ -44,14 +58,27 @@ class Block:
             raise ValueError("a list block needs items")
         if self.kind is BlockKind.TABLE and not self.rows:
             raise ValueError("a table block needs rows")
+        if self.levels and not nested_levels(self.levels):
+            raise ValueError(
+                f"list levels {self.levels!r} must be one per item, start at 0 and go at "
+                "most one deeper at a time"
+            )
+        if self.levels and len(self.levels) != len(self.items):
+            raise ValueError(f"{len(self.levels)} list levels for {len(self.items)} items")
+
+    def item_levels(self) -> tuple[int, ...]:
+        """The level of each item (0 for all of a list that does not nest)."""
+        return self.levels or (0,) * len(self.items)
 
     @property
     def plain(self) -> str:
-        """The block as plain text lines (lists as '- item', table cells split by ' | ')."""
+        """The block as plain text lines (lists as '- item', nested items indented by
+        two spaces a level, table cells split by ' | ')."""
         if self.kind is BlockKind.LIST:
             marks = [f"{n}." for n in range(1, len(self.items) + 1)] if self.ordered else None
             return "\n".join(
-                f"{marks[i] if marks else '-'} {item}" for i, item in enumerate(self.items)
+                f"{'  ' * level}{marks[i] if marks else '-'} {item}"
+                for i, (item, level) in enumerate(zip(self.items, self.item_levels(), strict=True))
             )
         if self.kind is BlockKind.TABLE:
             return "\n".join(" | ".join(cell for cell in row) for row in self.rows)
@@ -64,6 +91,8 @@ class Block:
         if self.items:
             out["items"] = list(self.items)
             out["ordered"] = self.ordered
+        if any(self.levels):
+            out["levels"] = list(self.levels)
         if self.rows:
             out["rows"] = [list(r) for r in self.rows]
         if self.page is not None:
@@ -79,6 +108,7 @@ class Block:
             ordered=bool(data.get("ordered", False)),
             rows=tuple(tuple(r) for r in data.get("rows", ())),
             page=data.get("page"),
+            levels=tuple(data.get("levels", ())),
         )
 
 

@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 11  # 11: Word hidden text left out
+EXTRACTION_VERSION = 12  # 12: nested lists, lists of pages Word saved as HTML
 
 
 @dataclass(frozen=True)

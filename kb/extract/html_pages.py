@@ -32,6 +32,7 @@ from kb.extract.html_chrome import (
 )
 from kb.extract.plain_text import decode_text
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.word_html_lists import WordList, word_list_item
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _DATE_META = (
@@ -86,7 +87,8 @@ def _rows(table: etree._Element) -> list[list[str]]:
     return [[_text(cell) for cell in row] for row in own_rows(table)]
 
 
-def _items(listing: etree._Element) -> list[str]:
+def _items(listing: etree._Element, level: int = 0) -> list[tuple[str, int]]:
+    """Each item of `listing` with how deep it is nested (lists within items)."""
     items = []
     for li in listing:
         if li.tag != "li" or is_skipped(li):
@@ -94,16 +96,58 @@ def _items(listing: etree._Element) -> list[str]:
         nested = [child for child in li if child.tag in {"ul", "ol"}]
         for child in nested:
             li.remove(child)
-        items.append(_text(li))
+        items.append((_text(li), level))
         for child in nested:
-            items.extend(_items(child))
+            items.extend(_items(child, level + 1))
     return items
+
+
+_LISTS_AND_TABLES = {"ul", "ol", "menu", "table"}
+_PARAGRAPHS = {"p", "pre", "blockquote", "dd", "dt", "figcaption", "caption", "address"}
+_CONTAINERS = {
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "dl",
+    "details",
+    "figure",
+    "center",
+    "summary",
+    "fieldset",
+    "li",
+}
+
+
+def _block(child: etree._Element, tag: str, builder: OutlineBuilder) -> None:
+    """A block-level element `tag` into `builder`."""
+    if tag in _HEADINGS:
+        builder.heading(_HEADINGS[tag], _text(child))
+    elif tag in _PARAGRAPHS:
+        if tag == "blockquote" and len(child):
+            _walk(child, builder)
+        else:
+            builder.paragraph(_text(child))
+    elif tag in {"ul", "ol", "menu"}:
+        items = _items(child)
+        ordered = tag == "ol"
+        builder.list([t for t, _ in items], ordered, levels=[lv for _, lv in items])
+    elif tag == "table" and is_layout_table(child):
+        for cell in (cell for row in own_rows(child) for cell in row):
+            _walk(cell, builder)
+    elif tag == "table":
+        builder.table(_rows(child))
+    elif tag in _CONTAINERS:
+        _walk(child, builder)
 
 
 def _walk(element: etree._Element, builder: OutlineBuilder) -> None:
     inline: list[str] = []
+    word_list = WordList()
 
     def flush() -> None:
+        word_list.flush(builder)
         if inline:
             builder.paragraph("".join(inline))
             inline.clear()
@@ -112,43 +156,18 @@ def _walk(element: etree._Element, builder: OutlineBuilder) -> None:
         inline.append(element.text)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if is_skipped(child) or (tag in {"ul", "ol", "menu"} and is_contents_list(child)):
+        item = word_list_item(child) if tag == "p" and not is_skipped(child) else None
+        if item is not None:
+            if inline:
+                flush()
+            word_list.add(item, _text(child), builder)
+        elif is_skipped(child) or (tag in {"ul", "ol", "menu"} and is_contents_list(child)):
             pass
-        elif tag in _HEADINGS:
+        elif (
+            tag in _HEADINGS or tag in _PARAGRAPHS or tag in _CONTAINERS or tag in _LISTS_AND_TABLES
+        ):
             flush()
-            builder.heading(_HEADINGS[tag], _text(child))
-        elif tag in {"p", "pre", "blockquote", "dd", "dt", "figcaption", "caption", "address"}:
-            flush()
-            if tag == "blockquote" and len(child):
-                _walk(child, builder)
-            else:
-                builder.paragraph(_text(child))
-        elif tag in {"ul", "ol", "menu"}:
-            flush()
-            builder.list(_items(child), ordered=tag == "ol")
-        elif tag == "table" and is_layout_table(child):
-            flush()
-            for cell in (cell for row in own_rows(child) for cell in row):
-                _walk(cell, builder)
-        elif tag == "table":
-            flush()
-            builder.table(_rows(child))
-        elif tag in {
-            "div",
-            "section",
-            "article",
-            "main",
-            "body",
-            "dl",
-            "details",
-            "figure",
-            "center",
-            "summary",
-            "fieldset",
-            "li",
-        }:
-            flush()
-            _walk(child, builder)
+            _block(child, tag, builder)
         elif tag == "br":
             flush()
         else:

@@ -10,7 +10,23 @@ from __future__ import annotations
 
 from html import escape
 
-from kb.extract.document import BlockKind, DocumentSection, ExtractedDocument
+from kb.extract.document import Block, BlockKind, DocumentSection, ExtractedDocument
+
+
+def _list_html(block: Block) -> str:
+    """A list, each nested item in a list of its own inside the item before it."""
+    tag = "ol" if block.ordered else "ul"
+    out = [f"<{tag}>"]
+    before = 0
+    for number, (item, level) in enumerate(zip(block.items, block.item_levels(), strict=True)):
+        if number and level > before:
+            out.append(f"<{tag}>")  # levels go one deeper at a time
+        elif number:
+            out.append("</li>" + f"</{tag}></li>" * (before - level))
+        out.append(f"<li>{escape(item)}")
+        before = level
+    out.append("</li>" + f"</{tag}></li>" * before + f"</{tag}>")
+    return "".join(out)
 
 
 def _section_html(section: DocumentSection, shown: tuple[str, ...]) -> list[str]:
@@ -26,9 +42,7 @@ def _section_html(section: DocumentSection, shown: tuple[str, ...]) -> list[str]
         out.append(f"<h{level}>{escape(section.headings[depth])}</h{level}>")
     for block in section.blocks:
         if block.kind is BlockKind.LIST:
-            tag = "ol" if block.ordered else "ul"
-            items = "".join(f"<li>{escape(item)}</li>" for item in block.items)
-            out.append(f"<{tag}>{items}</{tag}>")
+            out.append(_list_html(block))
         elif block.kind is BlockKind.TABLE:
             rows = "".join(
                 "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"

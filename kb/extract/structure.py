@@ -85,12 +85,27 @@ class OutlineBuilder:
         if taken:
             self._blocks.append(Block(BlockKind.PARAGRAPH, text=taken, page=page))
 
-    def list(self, items: list[str], ordered: bool = False, page: int | None = None) -> None:
-        kept = [clean(i) for i in items]
-        kept = [t for i in kept if i and (t := self._take(i))]
+    def list(
+        self,
+        items: builtins.list[str],
+        ordered: bool = False,
+        page: int | None = None,
+        levels: builtins.list[int] | None = None,
+    ) -> None:
+        """A list of `items`, each nested `levels` deep (0: not nested; an item can
+        be at most one level deeper than the one before it, and is taken so)."""
+        kept: builtins.list[str] = []
+        depths: builtins.list[int] = []
+        for item, level in zip(items, levels or [0] * len(items), strict=True):
+            text = clean(item)
+            taken = self._take(text) if text else None
+            if taken:
+                kept.append(taken)
+                depths.append(max(0, min(level, depths[-1] + 1 if depths else 0)))
         if kept:
+            nested = tuple(depths) if any(depths) else ()
             self._blocks.append(
-                Block(BlockKind.LIST, items=tuple(kept), ordered=ordered, page=page)
+                Block(BlockKind.LIST, items=tuple(kept), ordered=ordered, page=page, levels=nested)
             )
 
     def table(self, rows: builtins.list[builtins.list[str]], page: int | None = None) -> None:

@@ -4,6 +4,8 @@ older intranets export them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from kb.extract import BlockKind, Limits, document_html, extract
 
 CONFLUENCE = """<!DOCTYPE html><html><head><title>IT : VPN setup</title></head>
@@ -118,7 +120,74 @@ def test_a_page_word_saved_leaves_out_its_comments_and_bullet_glyphs() -> None:
     """A reviewer's comment and its "[AB1]" anchor were read as text, and each
     list item started with the bullet Word draws for other browsers."""
     document = _read(WORD_PAGE)
-    assert [b.text for s in document.sections for b in s.blocks] == [
-        "Bahn vor Flug",
+    assert [b.items or b.text for s in document.sections for b in s.blocks] == [
+        ("Bahn vor Flug",),
         "Belege einreichen.",
     ]
+
+
+WORD_LISTS = Path(__file__).parents[2] / "fixtures" / "documents" / "word-lists.htm"
+
+
+def test_lists_of_a_page_word_saved_are_lists_nested_by_their_level() -> None:
+    """Word's "Save as Web Page" writes each list item as a paragraph of class
+    MsoListParagraph… or with an mso-list style naming its level, the bullet or
+    number drawn in a span: they were read as paragraphs, one item each."""
+    document = extract(WORD_LISTS.read_bytes(), "finance/travel.htm", Limits())
+    paid, claim = document.sections[1], document.sections[2]
+    assert paid.headings == ("Travel expenses", "What is paid")
+    [bullets] = paid.blocks
+    assert bullets.kind is BlockKind.LIST and not bullets.ordered
+    assert bullets.items == (
+        "Train tickets in second class",
+        "first class on journeys over four hours",
+        "seat reservations",
+        "Hotels up to the city rate",
+        "Meals at the daily allowance",
+    )
+    assert bullets.levels == (0, 1, 1, 0, 0)
+    numbered, note, desk = claim.blocks
+    assert numbered.kind is BlockKind.LIST and numbered.ordered
+    assert numbered.items == ("Scan every receipt.", "Fill in the expense form in the portal.")
+    assert (note.kind, note.text) == (
+        BlockKind.PARAGRAPH,
+        "An indented note in the list style, but no item.",
+    )
+    assert (desk.kind, desk.text) == (BlockKind.PARAGRAPH, "Questions go to the finance desk.")
+    html = document_html(document)
+    assert (
+        "<ul><li>Train tickets in second class<ul><li>first class on journeys over four hours"
+        "</li><li>seat reservations</li></ul></li><li>Hotels up to the city rate</li>"
+        "<li>Meals at the daily allowance</li></ul>"
+    ) in html
+    assert "<ol><li>Scan every receipt.</li><li>Fill in the expense form" in html
+    assert "  - seat reservations" in paid.text
+
+
+def test_a_new_word_list_after_another_starts_a_list_of_its_own() -> None:
+    item = (
+        "<p class=MsoListParagraph style='mso-list:{lst} level1 lfo1'><span "
+        "style='mso-list:Ignore'>{mark}<span> </span></span>{text}</p>"
+    )
+    page = "<html><body>{}</body></html>".format(
+        item.format(lst="l0", mark="·", text="Badge")
+        + item.format(lst="l1", mark="a)", text="Open the portal")
+        + item.format(lst="l1", mark="b)", text="Sign")
+    )
+    blocks = [b for s in _read(page).sections for b in s.blocks]
+    assert [(b.items, b.ordered) for b in blocks] == [
+        (("Badge",), False),
+        (("Open the portal", "Sign"), True),
+    ]
+
+
+def test_nested_html_lists_keep_their_nesting() -> None:
+    page = (
+        "<html><body><main><ul><li>Laptop<ul><li>charger</li><li>bag</li></ul></li>"
+        "<li>Phone</li></ul></main></body></html>"
+    )
+    [block] = [b for s in _read(page).sections for b in s.blocks]
+    assert (block.items, block.levels) == (("Laptop", "charger", "bag", "Phone"), (0, 1, 1, 0))
+    assert "<ul><li>Laptop<ul><li>charger</li><li>bag</li></ul></li><li>Phone</li></ul>" in (
+        document_html(_read(page))
+    )
