@@ -17,8 +17,9 @@ the one it has. The store never holds the secret, so it cannot forge one.
 Not covered: the local index folder (whoever writes it runs as the service
 and can read its settings), snapshots of the `files` store (there is nothing
 shared to protect), a snapshot signed before being replaced by an older
-signed one of the same key (a replay: the pointer itself is not signed), and
-anyone who knows `secret_key`.
+signed one of the same key (a replay: the pointer itself is not signed; the
+signed `sequence` of `indexer.snapshot_order` catches it), and anyone who
+knows `secret_key`.
 """
 
 from __future__ import annotations

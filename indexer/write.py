@@ -24,6 +24,7 @@ from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Stage
 from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
+from indexer.snapshot_order import SEQUENCE, current_sequence, next_sequence
 from indexer.vector_index import (
     VectorIndex,
     create_vector_index,
@@ -117,6 +118,7 @@ class SnapshotWriter:
                 "passages": report.passages,
                 "vectors": vec.size,
                 "next_pid": next_pid,
+                SEQUENCE: next_sequence(current_sequence(self.index_dir)),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "content": str(self.settings.content_path),
                 HTML_STORED: True,

@@ -19,15 +19,19 @@ FIRST = {
 SECOND = {**FIRST, "meta.db": b"meta two" * 1000, "keyword/seg_b": b"B" * 3000}
 
 
-def make_snapshot(index_dir: Path, name: str, files: dict[str, bytes], secret: str = "") -> Path:
+def make_snapshot(
+    index_dir: Path, name: str, files: dict[str, bytes], secret: str = "", sequence: int = 0
+) -> Path:
     """A complete, locally published snapshot folder holding `files`, its
-    manifest signed with `secret` when one is given."""
+    manifest signed with `secret` when one is given and numbered `sequence`
+    when that is not 0 (`indexer.snapshot_order`)."""
     folder = snapshot.snapshots_dir(index_dir) / name
     for rel, data in files.items():
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_bytes(data)
-    snapshot.write_manifest(
-        folder, {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)}, secret
-    )
+    manifest: dict[str, object] = {"articles": 1, snapshot.FILES: snapshot.checksum_files(folder)}
+    if sequence:
+        manifest["sequence"] = sequence
+    snapshot.write_manifest(folder, manifest, secret)
     snapshot.publish(index_dir, folder)
     return folder

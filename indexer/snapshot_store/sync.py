@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from indexer import manifest_signature, snapshot
+from indexer import manifest_signature, snapshot, snapshot_order
 from indexer.snapshot_store.base import SnapshotStore, Transfer
 from kb.errors import IndexLockedError, KbError, SnapshotStoreError
 
@@ -77,8 +77,9 @@ def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
 
 def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
     """Make the store's current snapshot the local current one (see the module
-    docstring); `Transfer.snapshot` is None when there was nothing to do. With
-    `secret`, a manifest not signed with it is refused before anything is copied."""
+        docstring); `Transfer.snapshot` is None when there was nothing to do. With
+        `secret`, a manifest not signed with it, or numbered no higher than the
+    snapshot served here (a replay), is refused before anything is copied."""
     report = Transfer()
     if not store.replicated:
         return report
@@ -91,6 +92,8 @@ def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
     if manifest_text is None:
         raise SnapshotStoreError(f"the snapshot store's current snapshot {name} has no manifest")
     manifest_signature.check(manifest_text, secret, name)
+    if secret:  # only a signed sequence can be trusted (`indexer.snapshot_order`)
+        snapshot_order.check_newer(manifest_text, index_dir, name)
     files = _manifest_files(manifest_text, name)
     local = snapshot.local_files(index_dir)
     target = snapshot.snapshots_dir(index_dir) / name

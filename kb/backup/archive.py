@@ -238,7 +238,7 @@ def restore_backup(
 
 
 def _restore(settings: Settings, source: Path, replace: bool, progress: Progress) -> BackupReport:
-    from indexer import snapshot
+    from indexer import snapshot, snapshot_order
     from kb.backup.database import import_database
 
     started = time.perf_counter()
@@ -246,9 +246,10 @@ def _restore(settings: Settings, source: Path, replace: bool, progress: Progress
     info = read_info(source)
     report = BackupReport(folder=str(source))
     snap = info.get("snapshot") or None
+    signed = False
     if snap:
         _verify_snapshot(source / SNAPSHOT / snap["name"], bool(snap["files_included"]))
-        _check_signature(settings, source / SNAPSHOT / snap["name"], report)
+        signed = _check_signature(settings, source / SNAPSHOT / snap["name"], report)
 
     # The index lock first, before anything changes: an indexer at work now
     # would otherwise stop the restore half-way, or index the content folder
@@ -265,7 +266,10 @@ def _restore(settings: Settings, source: Path, replace: bool, progress: Progress
         target = None
         if snap and snap["files_included"]:
             progress(f"publishing index snapshot {snap['name']}")
+            served = snapshot_order.current_sequence(settings.index_path)
             target = _publish(source / SNAPSHOT / snap["name"], settings.index_path)
+            if signed:
+                target = _reissue(settings, target, served, report)
     if target is not None:
         report.snapshot = target.name
         report.snapshot_files = len(snapshot.read_manifest(target).get(snapshot.FILES) or {})
@@ -285,6 +289,29 @@ def _publish(copy: Path, index_dir: Path) -> Path:
         shutil.rmtree(target, ignore_errors=True)
         shutil.copytree(copy, target)
     snapshot.publish(index_dir, target)
+    return target
+
+
+def _reissue(settings: Settings, published: Path, served: int, report: BackupReport) -> Path:
+    """The backup's signed snapshot published again as the newest (above `served`,
+    the sequence of the snapshot served here before, and the store's): nodes
+    take a snapshot from the store only when it is numbered above theirs
+    (`indexer.snapshot_order`), and the backup's is older."""
+    from indexer import manifest_signature, snapshot_order
+    from indexer.snapshot_store import create_snapshot_store
+
+    store = create_snapshot_store(settings)
+    try:
+        in_store = snapshot_order.store_sequence(store)
+    finally:
+        store.close()
+    sequence = snapshot_order.next_sequence(served, in_store)
+    secret = manifest_signature.signing_key(settings)
+    target = snapshot_order.reissue(published, settings.index_path, sequence, secret)
+    report.notes.append(
+        f"the backup's snapshot {published.name} is published again as {target.name}, "
+        "numbered as the newest, so that every node takes it"
+    )
     return target
 
 
@@ -308,26 +335,28 @@ def _verify_snapshot(folder: Path, with_files: bool) -> None:
             )
 
 
-def _check_signature(settings: Settings, folder: Path, report: BackupReport) -> None:
+def _check_signature(settings: Settings, folder: Path, report: BackupReport) -> bool:
     """With a shared snapshot store, a signed snapshot must match its signature;
     an unsigned one (from before signatures, or before secret_key was set) is
-    restored, but the nodes will not take it from the store."""
+    restored, but the nodes will not take it from the store. Whether the
+    snapshot is signed with the key (and so may be published again)."""
     from indexer import manifest_signature, snapshot
 
     secret = manifest_signature.signing_key(settings)
     if not secret:
-        return
+        return False
     text = (folder / snapshot.MANIFEST).read_text(encoding="utf-8")
     if manifest_signature.SIGNATURE not in json.loads(text):
         report.notes.append(
             f"the backup's snapshot {folder.name} is not signed, so the nodes will not take "
             "it from the snapshot store: run `kb index --full` now"
         )
-        return
+        return False
     try:
         manifest_signature.check(text, secret, folder.name)
     except KbError as exc:
         raise ConfigError(f"in the backup, {exc.message}; use another backup") from None
+    return True
 
 
 def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:

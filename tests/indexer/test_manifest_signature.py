@@ -13,30 +13,18 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from indexer import manifest_signature, snapshot
-from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
+from indexer.snapshot_store import SnapshotStore, sync
 from kb.backup.archive import create_backup, restore_backup
 from kb.errors import ConfigError, SnapshotStoreError
-from kb.settings import Settings
 from tests.kb.backup.test_backup import fill, place
 from tests.snapshots import FIRST, make_snapshot
 
 SECRET = "a long random value every node shares"
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SnapshotStore]:
-    settings = Settings.load(
-        {"snapshot_store": "database", "database_url": f"sqlite:///{tmp_path}/kb.db"}, environ={}
-    )
-    opened = create_snapshot_store(settings)
-    yield opened
-    opened.close()
 
 
 def _tampered(store: SnapshotStore, signed: Path, keep_signature: bool) -> str:

@@ -1,0 +1,164 @@
+"""Replays: an older signed snapshot published again is refused by the nodes.
+
+A signature proves who built a snapshot, not that it is the newest: without
+the signed sequence, someone who can write the snapshot store could point it
+at an older signed snapshot (or publish an old manifest under a new name) and
+every node would switch to it. `kb restore` goes back on purpose by
+publishing the backup's snapshot again, numbered as the newest.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer import manifest_signature, snapshot, snapshot_order
+from indexer.build import IndexBuilder
+from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
+from kb.backup.archive import create_backup, restore_backup
+from kb.errors import SnapshotStoreError
+from kb.settings import Settings
+from tests.kb.backup.test_backup import fill, place
+from tests.snapshots import FIRST, SECOND, make_snapshot
+from tests.support import HashingEmbedder
+
+SECRET = "a long random value every node shares"
+
+
+def _two_published(store: SnapshotStore, tmp_path: Path, node: Path) -> tuple[Path, Path]:
+    """Snapshots numbered 10 and 20 pushed in turn; the node serves the second."""
+    indexer = tmp_path / "indexer"
+    old = make_snapshot(indexer, "20260101T000000-aaaa", FIRST, SECRET, sequence=10)
+    sync.push(store, old, keep=5)
+    assert sync.pull(store, node, SECRET).snapshot == old.name
+    new = make_snapshot(indexer, "20260102T000000-bbbb", SECOND, SECRET, sequence=20)
+    sync.push(store, new, keep=5)
+    assert sync.pull(store, node, SECRET).snapshot == new.name
+    return old, new
+
+
+def test_a_node_refuses_an_older_signed_snapshot_published_under_a_new_name(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
+    node = tmp_path / "node"
+    old, new = _two_published(store, tmp_path, node)
+    replay = "20260103T000000-cccc"  # sorts as the newest; its manifest is old's, signed
+    store.publish(replay, (old / snapshot.MANIFEST).read_text(encoding="utf-8"))
+    with pytest.raises(SnapshotStoreError, match=f"names snapshot {replay} \\(sequence 10\\)"):
+        sync.pull(store, node, SECRET)
+    assert snapshot.current_name(node) == new.name
+    assert not (snapshot.snapshots_dir(node) / replay).exists()
+    # Without a key there is nothing to trust the number by: taken, as before.
+    assert sync.pull(store, tmp_path / "unkeyed", "").snapshot == replay
+
+
+def test_a_node_refuses_the_same_sequence_and_a_snapshot_without_one(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
+    node = tmp_path / "node"
+    _, new = _two_published(store, tmp_path, node)
+    twin = make_snapshot(tmp_path / "other", "20260104T000000-dddd", FIRST, SECRET, sequence=20)
+    sync.push(store, twin, keep=5)
+    with pytest.raises(SnapshotStoreError, match="not newer than the snapshot"):
+        sync.pull(store, node, SECRET)
+    legacy = make_snapshot(tmp_path / "older-version", "20260105T000000-eeee", FIRST, SECRET)
+    sync.push(store, legacy, keep=5)
+    with pytest.raises(SnapshotStoreError, match="sequence 0"):
+        sync.pull(store, node, SECRET)
+    assert snapshot.current_name(node) == new.name
+    # A node with no snapshot yet has nothing to compare with.
+    assert sync.pull(store, tmp_path / "new-node", SECRET).snapshot == legacy.name
+
+
+def test_an_edited_sequence_breaks_the_signature(store: SnapshotStore, tmp_path: Path) -> None:
+    node = tmp_path / "node"
+    old, _ = _two_published(store, tmp_path, node)
+    manifest = snapshot.read_manifest(old)
+    manifest["sequence"] = 99
+    store.publish("20260106T000000-ffff", json.dumps(manifest))
+    with pytest.raises(SnapshotStoreError, match="does not match its signature"):
+        sync.pull(store, node, SECRET)
+
+
+def test_sequences_follow_the_clock_and_the_snapshot_before() -> None:
+    now = snapshot_order.next_sequence()
+    assert now > 1_700_000_000_000  # milliseconds since the epoch
+    far_ahead = now + 10**9  # an indexer whose clock ran ahead published it
+    assert snapshot_order.next_sequence(far_ahead, 5) == far_ahead + 1
+    assert snapshot_order.sequence_of({"sequence": True}) == 0
+    assert snapshot_order.sequence_of({"sequence": "12"}) == 0
+    assert snapshot_order.sequence_of({"sequence": -3}) == 0
+
+
+def test_each_build_is_numbered_above_the_one_before(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    first = IndexBuilder(tiny_settings, embedder=hashing_embedder).run()
+    numbered = snapshot_order.current_sequence(tiny_settings.index_path)
+    assert first.published and numbered > 0
+    vpn = tiny_settings.content_path / "it" / "vpn-setup.md"
+    vpn.write_text(vpn.read_text() + "\n## Tokens\nHardware tokens are retired.\n")
+    second = IndexBuilder(tiny_settings, embedder=hashing_embedder).run()
+    assert second.published and second.snapshot != first.snapshot
+    assert snapshot_order.current_sequence(tiny_settings.index_path) > numbered
+    full = IndexBuilder(tiny_settings, embedder=hashing_embedder).run(full=True)
+    assert full.published  # a full build starts from nothing, but still counts on
+    assert snapshot_order.current_sequence(tiny_settings.index_path) > numbered
+
+
+def _backed_up(tmp_path: Path, secret: str) -> tuple[Settings, Path, Path]:
+    """A source with a snapshot numbered 10 in its backup, then one numbered
+    far ahead published to the store (as an indexer with a fast clock would)."""
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'source.db'}")
+    source = source.replace(snapshot_store="database", secret_key=secret)
+    fill(source)
+    shutil.rmtree(snapshot.snapshots_dir(source.index_path))
+    old = make_snapshot(source.index_path, "20260303T090000-aaaa", FIRST, secret, sequence=10)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    ahead = snapshot_order.next_sequence() + 10**9
+    new = make_snapshot(source.index_path, "20260304T090000-bbbb", SECOND, secret, sequence=ahead)
+    store = create_snapshot_store(source)
+    try:
+        sync.push(store, new, keep=5)
+    finally:
+        store.close()
+    return source, backup, old
+
+
+def test_a_restore_publishes_the_backup_s_snapshot_again_as_the_newest(tmp_path: Path) -> None:
+    source, backup, old = _backed_up(tmp_path, SECRET)
+    node = tmp_path / "node"
+    store = create_snapshot_store(source)
+    try:
+        pulled = sync.pull(store, node, SECRET).snapshot
+        served = snapshot_order.current_sequence(node)
+        report = restore_backup(source, backup, replace=True)
+        assert report.snapshot and report.snapshot != old.name
+        assert any("published again as" in note for note in report.notes)
+        restored = snapshot.snapshots_dir(source.index_path) / report.snapshot
+        manifest = snapshot.read_manifest(restored)
+        assert manifest["restored_from"] == old.name and manifest["sequence"] > served
+        text = (restored / snapshot.MANIFEST).read_text(encoding="utf-8")
+        manifest_signature.check(text, SECRET, restored.name)
+        assert (restored / "meta.db").read_bytes() == FIRST["meta.db"]
+        assert store.current() == report.snapshot
+        assert sync.pull(store, node, SECRET).snapshot == report.snapshot != pulled
+        assert (snapshot.snapshots_dir(node) / report.snapshot / "meta.db").read_bytes() == (
+            FIRST["meta.db"]
+        )
+    finally:
+        store.close()
+
+
+def test_an_unsigned_backup_snapshot_is_not_signed_by_the_restore(tmp_path: Path) -> None:
+    source, backup, old = _backed_up(tmp_path, "")
+    keyed = source.replace(secret_key=SECRET)
+    report = restore_backup(keyed, backup, replace=True)
+    assert report.snapshot == old.name  # published as it was: the nodes will refuse it
+    assert any("is not signed" in note for note in report.notes)
+    manifest = snapshot.read_manifest(snapshot.snapshots_dir(keyed.index_path) / old.name)
+    assert manifest_signature.SIGNATURE not in manifest
