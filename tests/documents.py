@@ -114,6 +114,51 @@ def write_image_only_pdf(pages: int = 2) -> bytes:
     return buf.getvalue()
 
 
+def write_ledger_pdf(pages: int = 4, rows: int = 8, *, footer: str = "") -> bytes:
+    """A budget list as accounting prints it: on each page a running head, the
+    table's header row again, its rows (three columns, amounts right-aligned),
+    the page's total right below them, and "Page N of M" at the foot; `footer`,
+    in the table's columns, sits in the bottom margin 40 points below the total."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    number = 0
+    for page in range(1, pages + 1):
+        c.setFont("Helvetica", 8)
+        c.drawString(72, 810, "Nordlicht Werke GmbH - Cost centres 2026")
+        y = 760
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(72, y, "Cost centre")
+        c.drawString(250, y, "Owner")
+        c.drawRightString(520, y, "Budget (EUR)")
+        c.setFont("Helvetica", 10)
+        total = 0
+        for _ in range(rows):
+            number += 1
+            total += number * 1250
+            y -= 14
+            c.drawString(72, y, f"CC-{1000 + number} Workshop")
+            c.drawString(250, y, f"Team {number}")
+            c.drawRightString(520, y, f"{number * 1250:,}.00")
+        y -= 14
+        c.setFont("Helvetica-Bold", 10)
+        c.drawString(72, y, "Total of this page")
+        c.drawRightString(520, y, f"{total:,}.00")
+        if footer:
+            c.setFont("Helvetica", 8)
+            left, middle, right = footer.split("|")
+            c.drawString(72, y - 40, left.strip())
+            c.drawString(250, y - 40, middle.strip())
+            c.drawRightString(520, y - 40, right.strip())
+        c.setFont("Helvetica", 8)
+        c.drawString(270, 30, f"Page {page} of {pages}")
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def write_docx(outline: Outline) -> bytes:
     import docx
 

@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 12  # 12: nested lists, lists of pages Word saved as HTML
+EXTRACTION_VERSION = 13  # 13: rows of a PDF table repeated on each page kept
 
 
 @dataclass(frozen=True)

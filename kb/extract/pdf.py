@@ -12,7 +12,9 @@ larger than the body text is a heading (levels by size), the document outline
 (bookmarks) names headings and their levels where the file has one, a
 vertical gap starts a new paragraph, bullets and "1." start list items, and
 lines repeated at the top or bottom of most pages (running heads, page
-numbers) are dropped.
+numbers) are dropped, unless they are rows of a table (a header row atop each
+page, a total at each foot): those lie in the table's columns next to its other
+rows, where a running head or foot sits apart, in the page's margin.
 """
 
 from __future__ import annotations
@@ -39,6 +41,12 @@ MAX_HEADING_WORDS = 16
 _ERR_PASSWORD = 4
 
 
+# Table rows: cells are words more than CELL_GAP font sizes apart, in one column
+# when an edge of each is within ALIGNED points (left-aligned text, right-aligned
+# figures); rows of one table are at most ROW_GAP font sizes apart.
+CELL_GAP, ALIGNED, ROW_GAP = 1.0, 2.0, 2.5
+
+
 @dataclass
 class _Line:
     text: str
@@ -46,6 +54,8 @@ class _Line:
     top: float
     height: float
     page: int
+    # Left and right edges of its cells (the lines at a page's edges and next to them)
+    cells: tuple[tuple[float, float], ...] = ()
 
 
 def _date(value: str) -> date | None:
@@ -81,6 +91,7 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             return []
         text = textpage.get_text_range(0, count)
         lines: list[_Line] = []
+        spans: list[tuple[int, int]] = []
         start = 0
         # get_text_range gives one character per index, with PDFium's own
         # "\r\n" between lines; font size and box come from the raw API.
@@ -100,9 +111,74 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             # initial does not make a line a heading.
             size = Counter(round(s * 2) / 2 for s in sizes).most_common(1)[0][0] if sizes else 0.0
             lines.append(_Line(chunk, size, top, top - bottom, number))
+            spans.append((first, min(end, count)))
+        for index in {*range(min(3, len(lines))), *range(max(0, len(lines) - 3), len(lines))}:
+            line = lines[index]
+            first, end = spans[index]
+            line.cells = _cells(textpage, text, first, end, max(line.size, 1.0) * CELL_GAP)
         return lines
     finally:
         textpage.close()
+
+
+def _cells(
+    textpage: pdfium.PdfTextPage, text: str, first: int, end: int, gap: float
+) -> tuple[tuple[float, float], ...]:
+    """The left and right edges of the runs of characters `first`..`end` of a
+    page that lie more than `gap` points apart."""
+    cells: list[tuple[float, float]] = []
+    for index in range(first, end):
+        if text[index].isspace():
+            continue
+        left, _, right, _ = textpage.get_charbox(index)
+        if cells and left - cells[-1][1] <= gap:
+            cells[-1] = (cells[-1][0], max(right, cells[-1][1]))
+        else:
+            cells.append((left, right))
+    return tuple(cells)
+
+
+def _rows_of_one_table(line: _Line, other: _Line) -> bool:
+    """Whether two lines next to each other are rows of one table: each in two
+    cells or more, at most `ROW_GAP` font sizes apart, two of the cells of `line`
+    in columns of `other`."""
+    if len(line.cells) < 2 or len(other.cells) < 2:
+        return False
+    if abs(line.top - other.top) > ROW_GAP * max(line.size, other.size, 1.0):
+        return False
+    edges = [edge for cell in other.cells for edge in cell]
+    aligned = sum(
+        1 for cell in line.cells if any(abs(e - x) <= ALIGNED for e in cell for x in edges)
+    )
+    return aligned >= 2
+
+
+def _table_rows(lines: list[_Line], running: set[str]) -> set[int]:
+    """The ids of the running lines at a page's edges that are rows of a table
+    reaching into the page's text: from such a line inwards, each line and the
+    next are rows of one table up to a line that is not running."""
+    edges = {id(line) for line in _edges(lines)}
+
+    def running_at_edge(index: int) -> bool:
+        return id(lines[index]) in edges and _masked(lines[index]) in running
+
+    def reaches_text(index: int, step: int) -> bool:
+        while 0 <= index + step < len(lines):
+            if not _rows_of_one_table(lines[index], lines[index + step]):
+                return False
+            index += step
+            if not running_at_edge(index):
+                return True
+        return False
+
+    top = range(min(2, len(lines)))
+    bottom = range(max(0, len(lines) - 2), len(lines))
+    return {
+        id(lines[index])
+        for indices, step in ((top, 1), (bottom, -1))
+        for index in indices
+        if running_at_edge(index) and reaches_text(index, step)
+    }
 
 
 def _masked(line: _Line) -> str:
@@ -133,7 +209,7 @@ def _body_lines(pages: list[list[_Line]]) -> list[_Line]:
     texts: Counter[str] = Counter(clean(line.text).lower() for lines in pages for line in lines)
     kept = []
     for lines in pages:
-        edges = {id(line) for line in _edges(lines)}
+        edges = {id(line) for line in _edges(lines)} - _table_rows(lines, running)
         for line in lines:
             text = clean(line.text)
             running_line = id(line) in edges and _masked(line) in running
