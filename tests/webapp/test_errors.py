@@ -9,8 +9,15 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.errors import ConflictError, KbError, ValidationError
+from kb.errors import (
+    ConflictError,
+    KbError,
+    PermissionDenied,
+    StoreUnavailableError,
+    ValidationError,
+)
 from tests.support import FakeEngine, error_of, sign_in_as
+from webapp.throttle import RateLimited
 
 
 def test_the_error_shape_is_pinned(client: FlaskClient) -> None:
@@ -182,3 +189,41 @@ def test_a_query_string_that_is_not_utf8_is_a_400_in_the_readers_language(
     assert "ist kein UTF-8-Text" in german.get_data(as_text=True)
     # Raw UTF-8 bytes are UTF-8: "ü" unencoded is a search like any other.
     assert get("/api/search", "q=m\xc3\xbcnchen").status_code == 200
+
+
+_PAGE_ERRORS = {
+    400: lambda: ValidationError("bad input", details={"field": "x"}),
+    403: lambda: PermissionDenied("only agents may"),
+    409: lambda: ConflictError("changed meanwhile"),
+    429: lambda: RateLimited("too many", 30, {}),
+    500: lambda: RuntimeError("secret internals at /srv/kb/var"),
+    503: lambda: StoreUnavailableError("database is locked: /srv/kb/var/kb.db"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_every_error_page_keeps_the_search_box_and_ways_on(app: Flask, lang: str) -> None:
+    """An employee who meets an error on any page (not only search) can search
+    again, go home or ask from it, in their language; a server error or an
+    outage tells nothing of the server."""
+
+    @app.get("/_page_error/<int:status>")
+    def _page_error(status: int) -> str:
+        raise _PAGE_ERRORS[status]()
+
+    client = app.test_client()
+    headers = {"Accept-Language": lang}
+    pages = {404: client.get("/no/such/page", headers=headers)}
+    pages[405] = client.delete("/catalogue/", headers=headers)
+    pages.update({s: client.get(f"/_page_error/{s}", headers=headers) for s in _PAGE_ERRORS})
+    ways = {"en": "Go to the home page", "de": "Zur Startseite"}[lang]
+    ask = {"en": "Ask a question in your own words", "de": "Eine Frage in eigenen Worten"}[lang]
+    for status, page in pages.items():
+        assert page.status_code == status and page.mimetype == "text/html"
+        text = page.get_data(as_text=True)
+        header = text.split('<header class="site-header">', 1)[1].split("</header>", 1)[0]
+        assert 'role="search"' in header and 'action="/"' in header and 'id="q"' in header, status
+        assert f'<html lang="{lang}">' in text
+        assert f'<a href="/">{ways}</a>' in text, status
+        assert 'href="/ask/"' in text and ask in text, status
+        assert "/srv/kb" not in text and "secret" not in text, status
