@@ -91,6 +91,9 @@ def _form_context(
     offer = service.match_request_type(f"{question}\n{description}") if question else None
     stream = service.workflows.workflows.get(offer.workflow) if offer and offer.workflow else None
     contact_of = department_of(chosen if chosen in known else preselected)
+    # Every choice's contact details are in the page, so that the "Urgent?" hint
+    # follows the department select while it changes (kb.js), not only once posted.
+    contacts = [(slug, shown) for slug, _ in choices if (shown := _contact(department_of(slug)))]
     return {
         "question": question,
         "description": description,
@@ -108,7 +111,7 @@ def _form_context(
         "offer_title": offer.title_in(current_language()) if offer else "",
         "offer_departments": [department_name(d) for d in stream.departments()] if stream else [],
         "department": contact_of,
-        "contact": _contact(contact_of),
+        "contacts": contacts,
         "error": error,
         "error_field": error_field,
     }

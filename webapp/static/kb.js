@@ -3,7 +3,8 @@
  *  - a click on a result is recorded (POST /api/click, keepalive) before the browser leaves
  *  - "Was this helpful?" on the answer card is sent without leaving the page
  *  - the ask form suggests matching articles while the question is described, and
- *    sends itself once however often it is clicked
+ *    sends itself once however often it is clicked; its "Urgent? Contact …" hint
+ *    follows the department chosen
  *  - a canned reply goes into the reply box in place, after what was already typed
  *  - a post that comes back at an anchor (#reply, #outcome) focuses its note or message
  * Posts carry the session's CSRF token (from <meta name="csrf-token">) when there is one.
@@ -302,6 +303,18 @@
     if (button) { button.removeAttribute("aria-disabled"); }
   };
 
+  /* ---- Ask form: the "Urgent?" contact follows the department chosen ---- */
+  function followContact(select) {
+    var blocks = document.querySelectorAll("[data-contact-for]");
+    function show() {
+      blocks.forEach(function (block) { block.hidden = block.dataset.contactFor !== select.value; });
+    }
+    select.addEventListener("change", show);
+    // A page from the history may come back with another choice than it was served with.
+    window.addEventListener("pageshow", show);
+    show();
+  }
+
   /* ---- Canned replies on a request's page ------------------------------- */
   /* Without a script the form reloads the page with the reply in the box, and what
    * was typed is gone. Here the reply (filled in by the server, as on that page)
@@ -377,6 +390,8 @@
     document.addEventListener("auxclick", onResultClick);
     document.querySelectorAll("form.helpful").forEach(enhanceHelpful);
     document.querySelectorAll("form.ask-form").forEach(function (form) { new AskForm(form); });
+    var department = document.getElementById("ask-department");
+    if (department) { followContact(department); }
     var replyBox = document.getElementById("reply-text");
     document.querySelectorAll("form.canned-form").forEach(function (form) {
       if (replyBox && form.dataset.repliesUrl) { new CannedForm(form, replyBox); }

@@ -60,3 +60,27 @@ def test_the_ask_page_mails_only_one_address_of_the_organisation(
     assert ("mailto:" in page) is shown
     if not shown:
         assert "attacker" not in page
+
+
+def test_the_contact_of_every_department_is_in_the_page_the_chosen_one_shown(
+    make_app: Callable[..., Flask], request_content: Path
+) -> None:
+    """The "Urgent? Contact …" hint follows the department select (kb.js shows the
+    block of the department chosen), so the page holds each department's
+    contact details; without a script the chosen department's alone are shown."""
+    (request_content / "it" / "_department.yml").write_text(
+        'name: IT Service Desk\ncontact:\n  phone: "+49 40 2"\n', encoding="utf-8"
+    )
+    app = make_app()
+    add_user(services(app).store, "emma", "employee")
+    client = app.test_client()
+    sign_in_as(client, "emma")
+    page = text_of(client.get("/ask/?q=payslip&department=hr&confidence=0.9"))
+    assert '<details class="contact-details" data-contact-for="hr">' in page
+    assert '<details class="contact-details" data-contact-for="it" hidden>' in page
+    assert "mailto:hr@example.com" in page and "tel:+49402" in page
+    assert "Urgent? Contact IT Service Desk" in page
+    assert 'data-contact-for="triage"' not in page  # no contact details: no block
+    page = text_of(client.get("/ask/?q=payslip&department=it&confidence=0.9"))
+    assert '<details class="contact-details" data-contact-for="it">' in page
+    assert '<details class="contact-details" data-contact-for="hr" hidden>' in page
