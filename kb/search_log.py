@@ -14,9 +14,13 @@ written once the lock is free.
 
 A search id is only ever the id of a committed row, so a click, vote or request
 naming it always finds its search (the insights rollups find new rows by id,
-which rules out handing out ids before the row is written). The price: a search
-answered while the database was busy has no id, so clicks on its results are
-not recorded.
+which rules out handing out ids before the row is written). A search answered
+while the database was busy has no id; a click on its results waits in the
+queue instead (`SearchLog.follow`): behind the search's own event when this
+process logs it, so it is written once its search is, and tried again (0.1 s,
+doubling up to 2 s) while another process's queue still holds the search, until
+its deadline. At most `follow_capacity` such clicks wait, one per key (a
+search's result), so they never crowd out searches.
 
 An event the database cannot take right now (`StoreUnavailableError`: locked
 past the busy timeout, PostgreSQL restarting) stays first in the queue and is
@@ -34,7 +38,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from kb.errors import StoreUnavailableError
@@ -43,6 +47,7 @@ from kb.events import SearchEvent
 logger = logging.getLogger(__name__)
 
 CAPACITY = 10_000
+FOLLOW_CAPACITY = 1_000
 FIRST_RETRY_SECONDS = 0.1
 LAST_RETRY_SECONDS = 2.0
 OVERFLOW_LOG_SECONDS = 10.0
@@ -52,17 +57,23 @@ OVERFLOW_LOG_SECONDS = 10.0
 class SearchLogStats:
     """What the writer did since it started: `written` events stored, `retried`
     writes the database was too busy for, `dropped` events a full queue turned
-    away, `failed` events the store refused for good, `waiting` in the queue."""
+    away, `failed` events the store refused for good, `waiting` in the queue;
+    `followed` follow-ups done, `lapsed` those whose search was not stored by
+    their deadline (or that a full queue turned away)."""
 
     written: int
     retried: int
     dropped: int
     failed: int
     waiting: int
+    followed: int = 0
+    lapsed: int = 0
 
 
 class PendingSearch:
     """One submitted event; its id once written (None if dropped or refused)."""
+
+    not_before = 0.0  # a search is written as soon as its turn comes
 
     def __init__(self, event: SearchEvent) -> None:
         self.event = event
@@ -73,10 +84,25 @@ class PendingSearch:
         self.search_id = search_id
         self._done.set()
 
+    def queued(self) -> bool:
+        """Whether the event still waits to be written (not written, dropped or refused)."""
+        return not self._done.is_set()
+
     def written(self, wait: float) -> int | None:
         """The event's id when it is written within `wait` seconds, else None."""
         self._done.wait(wait)
         return self.search_id
+
+
+class FollowUp:
+    """Work that needs its search stored first (a click on a search answered
+    without an id): `job()` does it and returns True, or False while the search
+    is not stored yet; it is tried again until `until` (`time.monotonic`)."""
+
+    def __init__(self, key: Hashable, job: Callable[[], bool], until: float) -> None:
+        self.key, self.job, self.until = key, job, until
+        self.not_before = 0.0
+        self.tries = 0
 
 
 class SearchLog:
@@ -88,19 +114,22 @@ class SearchLog:
         log: Callable[[SearchEvent], int],
         *,
         capacity: int = CAPACITY,
+        follow_capacity: int = FOLLOW_CAPACITY,
         first_retry: float = FIRST_RETRY_SECONDS,
         last_retry: float = LAST_RETRY_SECONDS,
     ) -> None:
         if capacity < 1:
             raise ValueError(f"capacity must be at least 1, got {capacity!r}")
         self._log = log
-        self._capacity = capacity
+        self._capacity, self._follow_capacity = capacity, follow_capacity
         self._first_retry, self._last_retry = first_retry, last_retry
-        self._queue: deque[PendingSearch] = deque()
+        self._queue: deque[PendingSearch | FollowUp] = deque()
+        self._following: set[Hashable] = set()  # keys of the follow-ups queued
         self._changed = threading.Condition()
         self._closing = False
         self._thread: threading.Thread | None = None
-        self._counts = {"written": 0, "retried": 0, "dropped": 0, "failed": 0}
+        self._counts = dict.fromkeys(("written", "retried", "dropped", "failed", "followed"), 0)
+        self._counts["lapsed"] = 0
         self._overflow_logged = float("-inf")
 
     def submit(self, event: SearchEvent) -> PendingSearch:
@@ -115,6 +144,23 @@ class SearchLog:
             self._changed.notify()
         return pending
 
+    def follow(self, key: Hashable, job: Callable[[], bool], until: float) -> bool:
+        """Queue `job` behind every event queued now (see `FollowUp`); a second
+        one of `key` while the first waits is not queued again. False when the
+        follow-ups' share of the queue is full (or the log closed): not queued."""
+        with self._changed:
+            if key in self._following:
+                return True
+            full = len(self._following) >= self._follow_capacity
+            if self._closing or full or len(self._queue) >= self._capacity:
+                self._counts["lapsed"] += 1
+                return False
+            self._following.add(key)
+            self._queue.append(FollowUp(key, job, until))
+            self._start()
+            self._changed.notify()
+        return True
+
     def stats(self) -> SearchLogStats:
         with self._changed:
             return SearchLogStats(**self._counts, waiting=len(self._queue))
@@ -128,8 +174,10 @@ class SearchLog:
         if thread is not None:
             thread.join(timeout)
         with self._changed:
-            left = list(self._queue)
+            left = [p for p in self._queue if isinstance(p, PendingSearch)]
+            self._counts["lapsed"] += len(self._queue) - len(left)
             self._queue.clear()
+            self._following.clear()
         for pending in left:
             pending.finish(None)
         if left:
@@ -158,18 +206,26 @@ class SearchLog:
             self._thread = threading.Thread(target=self._run, name="search-log", daemon=True)
             self._thread.start()
 
-    def _next(self) -> PendingSearch | None:
-        """The first queued event, waiting for one; None once closed and empty."""
+    def _next(self) -> PendingSearch | FollowUp | None:
+        """The first queued item whose time has come, waiting for one; None once
+        closed with no search left (follow-ups still waiting lapse)."""
         with self._changed:
-            while not self._queue:
+            while True:
+                now = time.monotonic()
+                ready = next((p for p in self._queue if p.not_before <= now), None)
+                if ready is not None:
+                    return ready
                 if self._closing:
                     return None
-                self._changed.wait()
-            return self._queue[0]
+                soonest = min((p.not_before for p in self._queue), default=None)
+                self._changed.wait(None if soonest is None else soonest - now)
 
     def _run(self) -> None:
         delay, busy = self._first_retry, 0
         while (pending := self._next()) is not None:
+            if isinstance(pending, FollowUp):
+                self._follow_up(pending)
+                continue
             try:
                 search_id = self._write(pending)
             except StoreUnavailableError as exc:
@@ -189,6 +245,8 @@ class SearchLog:
             with self._changed:
                 if self._queue and self._queue[0] is pending:  # else `close` gave up on it
                     self._queue.popleft()
+                elif pending in self._queue:  # behind a follow-up that waits
+                    self._queue.remove(pending)
                 self._counts["written" if search_id is not None else "failed"] += 1
             pending.finish(search_id)
 
@@ -202,3 +260,26 @@ class SearchLog:
         except Exception:
             logger.exception("search log: could not log the search %r", pending.event.query)
             return None
+
+    def _follow_up(self, item: FollowUp) -> None:
+        """Run a follow-up; one whose search is not stored yet goes to the back
+        of the queue, to be tried again after a growing pause until its deadline."""
+        try:
+            done = item.job()
+        except StoreUnavailableError:
+            done = False  # the database is busy: its search may not be stored either
+        except Exception:
+            logger.exception("search log: a follow-up of a search failed")
+            done = True
+        with self._changed:
+            if item in self._queue:  # else `close` gave up on it
+                self._queue.remove(item)
+            now = time.monotonic()
+            if not done and now < item.until and not self._closing:
+                item.tries += 1
+                pause = min(self._first_retry * 2 ** (item.tries - 1), self._last_retry)
+                item.not_before = now + pause
+                self._queue.append(item)
+                return
+            self._following.discard(item.key)
+            self._counts["followed" if done else "lapsed"] += 1

@@ -45,6 +45,12 @@ class EventStore(Protocol):
         """The logged search of that id, or None (never logged, or purged)."""
         ...
 
+    def search_event_at(self, user: str, ts: datetime) -> SearchEvent | None:
+        """The logged search of browser `user` made at `ts` (to the microsecond),
+        the first if there are two; None while it is not stored (a search answered
+        before it was logged, `kb.search_log`), or if it never was or was purged."""
+        ...
+
     def log_click(self, event: ClickEvent) -> int:
         """Record a click; NotFoundError when its search id is unknown. A search's
         result is clicked once: a repeat records nothing and returns the first's id."""

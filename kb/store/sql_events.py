@@ -119,6 +119,17 @@ class SqlEvents(SqlBase):
             row = conn.execute(select(search_events).where(search_events.c.id == search_id)).first()
         return None if row is None else _search_event(row)
 
+    def search_event_at(self, user: str, ts: datetime) -> SearchEvent | None:
+        found = (
+            select(search_events)
+            .where(search_events.c.ts == ts, search_events.c.user_id == user)
+            .order_by(search_events.c.id)
+            .limit(1)
+        )
+        with self._read("read a search event") as conn:
+            row = conn.execute(found).first()
+        return None if row is None else _search_event(row)
+
     def log_click(self, event: ClickEvent) -> int:
         try:
             with self._write("log a click") as conn:

@@ -124,3 +124,81 @@ def test_an_event_the_store_refuses_is_dropped_and_the_next_goes_on(fake: FakeSt
         assert log.stats().failed == 1
     finally:
         log.close()
+
+
+def test_a_follow_up_waits_behind_its_search_while_the_database_is_busy(fake: FakeStore) -> None:
+    """A click on a search answered without its id waits in the queue behind it."""
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.05)
+    fake.busy.set()
+    done: list[list[str]] = []
+    try:
+        search = log.submit(event("vpn"))
+        assert search.written(0.05) is None and search.queued()
+        assert log.follow("vpn#1", lambda: bool(done.append(list(fake.rows))) or True, _soon())
+        time.sleep(0.1)
+        assert done == []  # not before its search
+        fake.busy.clear()
+        _drained(log)
+        assert done == [["vpn"]] and log.stats().followed == 1
+    finally:
+        log.close()
+
+
+def test_a_follow_up_is_tried_again_until_its_search_is_stored_elsewhere(fake: FakeStore) -> None:
+    """Another process's queue may hold the search: tried again, with pauses."""
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.05)
+    stored = threading.Event()
+    tries: list[float] = []
+
+    def click() -> bool:
+        tries.append(time.monotonic())
+        return stored.is_set()
+
+    try:
+        assert log.follow("q#1", click, _soon())
+        assert log.submit(event("meanwhile")).written(5) == 1  # searches go on past it
+        time.sleep(0.2)
+        stored.set()
+        _drained(log)
+        assert len(tries) >= 3 and log.stats().followed == 1
+        assert tries[-1] - tries[-2] >= 0.01  # pauses between tries
+    finally:
+        log.close()
+
+
+def test_follow_ups_are_bounded_one_per_key_and_lapse_at_their_deadline(fake: FakeStore) -> None:
+    log = SearchLog(fake.log_search, follow_capacity=2, first_retry=0.01, last_retry=0.02)
+    try:
+        never: list[int] = []
+        assert log.follow("a", lambda: bool(never.append(1)), time.monotonic() + 0.2)
+        assert log.follow("a", lambda: True, _soon())  # already waiting: not queued again
+        assert log.follow("b", lambda: False, time.monotonic() + 0.2)
+        assert not log.follow("c", lambda: True, _soon())  # the follow-ups' share is full
+        _drained(log)
+        stats = log.stats()
+        assert stats.lapsed == 3 and stats.followed == 0 and stats.waiting == 0
+        assert log.follow("c", lambda: True, _soon())  # room again
+        _drained(log)
+        assert log.stats().followed == 1
+    finally:
+        log.close()
+
+
+def test_close_lets_waiting_follow_ups_lapse(fake: FakeStore) -> None:
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.02)
+    assert log.follow("a", lambda: False, _soon())
+    log.close(timeout=1)
+    stats = log.stats()
+    assert stats.lapsed == 1 and stats.waiting == 0
+    assert not log.follow("b", lambda: True, _soon())
+
+
+def _soon() -> float:
+    return time.monotonic() + 10
+
+
+def _drained(log: SearchLog) -> None:
+    deadline = time.monotonic() + 5
+    while log.stats().waiting:
+        assert time.monotonic() < deadline, log.stats()
+        time.sleep(0.01)

@@ -119,12 +119,16 @@ def serve_on_loopback(app: Flask) -> Iterator[str]:
 
 
 def serve_small(
-    base: Path, secret: str, embedder: Any, people: Mapping[str, tuple[str, str | None]]
+    base: Path,
+    secret: str,
+    embedder: Any,
+    people: Mapping[str, tuple[str, str | None]],
+    **changed: Any,
 ) -> Iterator[LiveServer]:
     """Serve the content the caller put in `base/content`, indexed there with
     `embedder` (the fast stand-in: no second model, no indexing on save), with a
     store of its own; `people` (name: role, department) sign in with the
-    password `<name>-secret`."""
+    password `<name>-secret`; `changed` settings replace the defaults here."""
     from indexer.build import IndexBuilder
     from kb.accounts.service import add_user
 
@@ -137,6 +141,7 @@ def serve_small(
             "secondary_model": "",
             "index_on_change": "off",
             "search_log_wait": 10.0,  # clicks need the search id, also on a loaded machine
+            **changed,
         },
         environ={},
     )

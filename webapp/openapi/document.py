@@ -18,6 +18,7 @@ from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import auth as openapi_auth
 from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
+from webapp.openapi import clicks as openapi_clicks
 from webapp.openapi import document_versions as openapi_document_versions
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import request_tools as openapi_request_tools
@@ -117,7 +118,12 @@ _SCHEMAS: dict[str, Any] = {
             "search_id": {
                 "type": ["integer", "null"],
                 "description": "Event-log id for clicks and feedback; null when "
-                "the search could not be logged.",
+                "the search could not be logged (yet).",
+            },
+            "search_ref": {
+                "type": ["string", "null"],
+                "description": "While search_id is null and the search waits to be "
+                "logged: names it for POST /api/click (15 minutes, this browser only).",
             },
         },
     },
@@ -164,15 +170,6 @@ _SCHEMAS: dict[str, Any] = {
             "helpful": {"type": "boolean"},
             "comment": {"type": "string", "maxLength": 2000},
             "search_id": {"type": ["integer", "null"], "minimum": 1},
-        },
-    },
-    "ClickRequest": {
-        "type": "object",
-        "required": ["search_id", "article_id", "rank"],
-        "properties": {
-            "search_id": {"type": "integer", "minimum": 1},
-            "article_id": {"type": "string", "minLength": 1},
-            "rank": {"type": "integer", "minimum": 1, "description": "1-based, across pages."},
         },
     },
     "Created": {
@@ -295,21 +292,6 @@ _OPERATIONS: dict[str, Any] = {
             "404": ERROR_REF,
         },
     },
-    "search_api.click": {
-        "operationId": "postClick",
-        "summary": "A click on a search result.",
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/ClickRequest"}}
-            },
-        },
-        "responses": {
-            "201": json_response("Created", "Recorded."),
-            "400": ERROR_REF,
-            "404": {"$ref": "#/components/responses/Error"},
-        },
-    },
     "search_api.suggest": {
         "operationId": "suggest",
         "summary": "Article titles and popular searches starting with the prefix.",
@@ -365,6 +347,7 @@ _DOCUMENT: dict[str, Any] = {
 
 
 _PARTS = (
+    openapi_clicks,
     openapi_auth,
     openapi_requests,
     openapi_insights,

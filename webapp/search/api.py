@@ -2,7 +2,8 @@
 
     GET  /api/search    hybrid search (the search page's answer as JSON)
     GET  /api/suggest   query suggestions while typing
-    POST /api/click     a click on a result of a logged search
+    POST /api/click     a click on a result of a logged search (or of one still
+                        waiting to be logged, named by its `search_ref`)
 
 Errors come back in the one shape of `webapp.errors`; bodies of POST requests
 must be JSON objects. Described in `webapp.openapi`.
@@ -16,8 +17,9 @@ from werkzeug.wrappers import Response
 from webapp import services
 from webapp.inputs import int_field, json_object, text_field
 from webapp.search import presenters
-from webapp.search.event_log import record_click, run_search
+from webapp.search.event_log import record_click, record_late_click, run_search
 from webapp.search.inputs import search_params, suggest_prefix
+from webapp.search.search_refs import MAX_REF_CHARS
 
 bp = Blueprint("search_api", __name__, url_prefix="/api")
 
@@ -34,12 +36,17 @@ def search() -> Response:
 
 @bp.post("/click")
 def click() -> tuple[Response, int]:
-    data = json_object("search_id", "article_id", "rank")
-    search_id = int_field(data, "search_id", minimum=1)
+    data = json_object("search_id", "search_ref", "article_id", "rank")
+    ref = text_field(data, "search_ref", required=False, max_chars=MAX_REF_CHARS)
+    search_id = int_field(data, "search_id", required=not ref, minimum=1)
     article_id = text_field(data, "article_id")
     rank = int_field(data, "rank", minimum=1)
-    assert search_id is not None and rank is not None
-    event_id = record_click(search_id, article_id, rank)
+    assert rank is not None
+    if search_id is not None:
+        return jsonify({"id": record_click(search_id, article_id, rank)}), 201
+    event_id = record_late_click(ref, article_id, rank)
+    if event_id is None:  # recorded once its search is logged
+        return jsonify({"id": None, "queued": True}), 202
     return jsonify({"id": event_id}), 201
 
 

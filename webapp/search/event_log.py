@@ -7,6 +7,8 @@ the answer waits for its id at most `search_log_wait` seconds. When the
 database is busy (another writer holds the lock) or fails, the search answers
 without waiting longer, with `search_id` None, so no click can refer to a
 search that is not stored; the event is written once the database takes it.
+Such an answer carries a signed `search_ref` instead (`webapp.search.search_refs`):
+a click naming it is recorded once its search is stored (`record_late_click`).
 Clicks and feedback are what their requests exist for, so their failures are
 reported to the caller.
 """
@@ -16,13 +18,16 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
-from kb.errors import NotFoundError
+from kb.errors import NotFoundError, StoreUnavailableError
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent, search_event, search_filters
 from kb.results import Query, SearchResponse
+from kb.validators import utc_now
 from webapp import services
 from webapp.auth.identity import person, search_groups, signed_in, user_id
 from webapp.inputs import invalid, too_large
+from webapp.search.search_refs import REF_SECONDS, read_ref, search_ref
 from webapp.security import sent_by_another_site
 from webapp.throttle import FEEDBACK, SEARCH, limit
 
@@ -31,13 +36,19 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class LoggedSearch:
-    """A search's response and the id the event log gave it (None if not logged)."""
+    """A search's response and the id the event log gave it (None if not logged
+    yet); `search_ref` names it for clicks while it waits to be logged."""
 
     response: SearchResponse
     search_id: int | None
+    search_ref: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {**self.response.as_dict(), "search_id": self.search_id}
+        return {
+            **self.response.as_dict(),
+            "search_id": self.search_id,
+            "search_ref": self.search_ref,
+        }
 
 
 def run_search(query: Query, source: str = "") -> LoggedSearch:
@@ -46,6 +57,7 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
     Searches count against the client's `search_limit` (`webapp.throttle`)."""
     response, latency_ms = _searched(query)
     search_id: int | None = None
+    ref: str | None = None
     # A page elsewhere that makes its readers' browsers search (an image, a frame)
     # must not make them people who asked it: query suggestions count people.
     who = "" if sent_by_another_site() else person()
@@ -56,10 +68,13 @@ def run_search(query: Query, source: str = "") -> LoggedSearch:
         )
         services.store()  # opened here on first use (migrations), not counted in the wait
         svc = services.services()
-        search_id = svc.search_log.submit(event).written(svc.settings.search_log_wait)
+        pending = svc.search_log.submit(event)
+        search_id = pending.written(svc.settings.search_log_wait)
+        if search_id is None and pending.queued():  # to be written: its clicks can wait
+            ref = search_ref(event)
     except Exception:
         logger.exception("could not log the search %r; answering without a search id", query.text)
-    return LoggedSearch(response=response, search_id=search_id)
+    return LoggedSearch(response=response, search_id=search_id, search_ref=ref)
 
 
 def shown_again(query: Query, search_id: int | None) -> LoggedSearch | None:
@@ -114,19 +129,57 @@ def record_click(search_id: int, article_id: str, rank: int) -> int:
             key="no_search",
             values={"value": search_id},
         )
-    if article_id not in shown.result_ids:
-        raise invalid(
-            "article_id",
-            f"{article_id!r} was not among the results of search {search_id}",
-            key="not_a_result",
-            values={"value": article_id, "search": search_id},
-            value=article_id,
-        )
-    highest = shown.page * services.services().settings.max_k
-    if rank > highest:
-        raise too_large("rank", highest, f"{rank} for search {search_id}")
+    check_clicked(shown.result_ids, shown.page, article_id, rank, search_id)
     event = ClickEvent(search_id=search_id, article_id=article_id, rank=rank, user=user_id())
     return services.store().log_click(event)
+
+
+def check_clicked(
+    result_ids: list[str], page: int, article_id: str, rank: int, search: int | None
+) -> None:
+    """Refuse a click on an article the search (`search`, None: by reference) did
+    not show, or past its pages."""
+    if article_id not in result_ids:
+        raise invalid(
+            "article_id",
+            f"{article_id!r} was not among the results of "
+            + (f"search {search}" if search else "the search"),
+            key="not_a_result" if search else "not_a_result_shown",
+            values={"value": article_id, "search": search},
+            value=article_id,
+        )
+    highest = page * services.services().settings.max_k
+    if rank > highest:
+        raise too_large("rank", highest, f"{rank} for search {search or 'shown'}")
+
+
+def record_late_click(ref: str, article_id: str, rank: int) -> int | None:
+    """Record a click on result `rank` of the search `ref` names (`search_refs`),
+    checked as any click: its id when its search is stored, else None: it waits
+    in the search log until its search is (`SearchLog.follow`)."""
+    search = read_ref(ref)
+    check_clicked(search.result_ids, search.page, article_id, rank, None)
+    store = services.store()
+    click = ClickEvent(search_id=0, article_id=article_id, rank=rank, user=search.user)
+    try:
+        stored = store.search_event_at(search.user, search.ts)
+    except StoreUnavailableError:
+        stored = None  # the database is busy: the click waits with its search
+    if stored is not None and stored.id is not None:
+        return store.log_click(replace(click, search_id=stored.id))
+
+    def record() -> bool:  # in the search log's thread, once the search may be stored
+        found = store.search_event_at(search.user, search.ts)
+        if found is None or found.id is None:
+            return False
+        store.log_click(replace(click, search_id=found.id))
+        return True
+
+    left = (search.ts + timedelta(seconds=REF_SECONDS) - utc_now()).total_seconds()
+    key = (search.user, search.ts, article_id)
+    if not services.services().search_log.follow(key, record, time.monotonic() + left):
+        raise StoreUnavailableError("the click could not be queued: too many clicks wait")
+    return None
 
 
 def record_feedback(

@@ -93,6 +93,7 @@ def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
         context = {
             "response": response,
             "search_id": logged.search_id,
+            "search_ref": logged.search_ref,
             "pager": presenters.Pager.of(response, params.k, settings.max_page),
             "facets": presenters.tag_facets(response, params.tags),
             "answer_rank": presenters.answer_rank(response, params.k),

@@ -161,13 +161,18 @@
   /* ---- Click logging ---------------------------------------------------- */
   function recordClick(link) {
     var outcome = link.closest("[data-search-id]");
-    if (!outcome || !outcome.dataset.searchId) { return; }
+    if (!outcome) { return; }
+    var click = { article_id: link.dataset.article, rank: Number(link.dataset.rank) };
+    // A search answered before it could be logged is named by its signed reference.
+    if (outcome.dataset.searchId) {
+      click.search_id = Number(outcome.dataset.searchId);
+    } else if (outcome.dataset.searchRef) {
+      click.search_ref = outcome.dataset.searchRef;
+    } else {
+      return;
+    }
     try {
-      postJson(outcome.dataset.clickUrl, {
-        search_id: Number(outcome.dataset.searchId),
-        article_id: link.dataset.article,
-        rank: Number(link.dataset.rank)
-      }, true).catch(function () { /* the click still navigates */ });
+      postJson(outcome.dataset.clickUrl, click, true).catch(function () { /* the click still navigates */ });
     } catch (err) { /* never stand between the user and the article */ }
   }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -236,3 +237,17 @@ def test_two_clicks_on_one_result_at_once_count_once(store: Store) -> None:
     finally:
         event.remove(engine, "after_cursor_execute", hold_the_first)
     assert len(store.click_events()) == 1
+
+
+def test_a_search_is_found_by_its_browser_and_time(store: Store) -> None:
+    """A click on a search answered before it was logged names it by browser and
+    time (`kb.search_log`): found once stored, to the microsecond, only for
+    that browser."""
+    assert store.search_event_at("b1", T0) is None  # not stored yet
+    first = store.log_search(replace(search(), user="b1"))
+    store.log_search(replace(search(minutes=1), user="b1"))
+    store.log_search(replace(search(), user="b2"))
+    found = store.search_event_at("b1", T0)
+    assert found is not None and found.id == first and found.user == "b1"
+    assert store.search_event_at("b1", T0 + timedelta(microseconds=1)) is None
+    assert store.search_event_at("b3", T0) is None

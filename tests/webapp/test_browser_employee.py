@@ -1,0 +1,105 @@
+"""An employee's way through the pages in real headless Chromium: an error
+page that still searches, the ask form's contact that follows the department,
+and a click on a search the database was too busy to log.
+
+The app serves the small two-department fixture content, indexed with the
+fast stand-in embedding model, so this module starts in seconds. Waits are on
+conditions (Playwright's `expect`, `wait_until` on the store), never fixed sleeps.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.store_locks import write_lock_held
+from tests.webapp.requests.test_browser import sign_in
+from tests.webapp.test_browser import (
+    LiveServer,
+    Tab,
+    browser,  # noqa: F401 - a fixture, used by name
+    serve_small,
+    tab,  # noqa: F401 - a fixture, used by name
+    wait_until,
+)
+from webapp.services import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PEOPLE = {"emma": ("employee", None)}
+IT_CONTACT = 'name: IT Service Desk\ncontact:\n  phone: "+49 40 2222"\n  hours: "8–18"\n'
+
+
+@pytest.fixture(scope="module")
+def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    base: Path = tmp_path_factory.mktemp("employee")
+    shutil.copytree(FIXTURES / "content", base / "content")
+    (base / "content" / "it" / "_department.yml").write_text(IT_CONTACT, encoding="utf-8")
+    # A search waits briefly for its log line: a busy database answers it without an id.
+    yield from serve_small(base, "browser-employee", hashing_embedder, PEOPLE, search_log_wait=0.3)
+
+
+def test_the_urgent_contact_follows_the_department_chosen(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "emma")
+    page.goto(small.url + "/ask/?q=Payslip+missing&department=hr&confidence=0.9")
+    hr = page.get_by_text("Urgent? Contact Human Resources directly")
+    it = page.get_by_text("Urgent? Contact IT Service Desk directly")
+    expect(hr).to_be_visible()
+    expect(it).to_be_hidden()
+    page.get_by_label("Send to").select_option("it")
+    expect(it).to_be_visible()
+    expect(hr).to_be_hidden()
+    it.click()  # opens the details
+    expect(page.get_by_role("link", name="+49 40 2222")).to_be_visible()
+    page.get_by_label("Send to").select_option("triage")  # no contact details
+    expect(page.locator("details.contact-details:visible")).to_have_count(0)
+
+
+def test_an_error_page_keeps_the_search_box(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    answer = page.goto(small.url + "/articles/hr/gone.md")
+    assert answer is not None and answer.status == 404
+    tab.errors.clear()  # the browser reports the 404 itself
+    expect(page.get_by_role("heading", name="We could not find that page")).to_be_visible()
+    expect(page.get_by_role("link", name="Ask a question in your own words")).to_be_visible()
+    box = page.get_by_role("combobox", name="Search the knowledge base")
+    box.fill("annual leave")
+    box.press("Enter")
+    expect(page.locator(".results-count")).to_be_visible()
+
+
+def test_a_click_on_a_search_the_database_was_too_busy_to_log_is_recorded(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(small.url + "/?q=annual+leave")  # opens the store, logged as usual
+    with write_lock_held(services(small.app).settings.database_url):
+        page.goto(small.url + "/?q=sick+leave")
+        outcome = page.locator(".outcome")
+        expect(outcome).to_have_attribute("data-search-id", "")
+        assert outcome.get_attribute("data-search-ref")
+        with page.expect_response("**/api/click") as clicked:
+            page.locator("a.result-link").first.click()
+        assert clicked.value.status == 202
+    found = wait_until(lambda: small.store.click_events(), timeout=20)
+    search = small.store.search_event(found[0].search_id)
+    assert search is not None and search.query == "sick leave"
