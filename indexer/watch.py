@@ -32,6 +32,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from indexer.build import BuildReport, IndexBuilder
+from indexer.cluster_users import InCluster
 from indexer.index_users import InUse
 from kb.content.readers import CONTENT_SUFFIXES
 from kb.errors import IndexLockedError, KbError
@@ -75,7 +76,8 @@ def watch_content(
 ) -> None:
     """Run incremental builds on every change until `stop` is set (or Ctrl-C);
     `wait_lock` as for `IndexBuilder.run`."""
-    with InUse(builder.index_dir, "index watcher"):  # `kb restore` refuses meanwhile
+    in_use = InUse(builder.index_dir, "index watcher")  # `kb restore` refuses meanwhile
+    with in_use, InCluster(builder.settings.database_url, "index watcher"):
         _watch(builder, on_report, stop or threading.Event(), wait_lock)
 
 

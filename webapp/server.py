@@ -272,13 +272,15 @@ def serve(
     origin: SettingsOrigin | None = None,
 ) -> None:
     """Run gunicorn in the foreground until interrupted, holding the index
-    folder's in-use lock (`indexer.index_users`) so that `kb restore` refuses
-    to run under it; each worker follows the webhook settings of `origin`'s
+    folder's in-use lock (`indexer.index_users`) and, with PostgreSQL, the
+    database's (`indexer.cluster_users`), so that `kb restore` refuses to run
+    under it; each worker follows the webhook settings of `origin`'s
     file (`kb.live_settings`)."""
+    from indexer.cluster_users import InCluster
     from indexer.index_users import InUse
 
     configure_logging(log_level)
-    with InUse(settings.index_path, "kb serve"):
+    with InUse(settings.index_path, "kb serve"), InCluster(settings.database_url, "kb serve"):
         _serve(
             settings,
             host=host,

@@ -13,7 +13,8 @@ non-empty one is kept beside it as `<name>.before-restore-<time>`), and
 publishes the snapshot into the index folder, and into the snapshot store
 when that is shared, so every node serves it at once. It is refused while a
 `kb serve` or an index watcher runs on the same index folder
-(`indexer.index_users`), unless told to go ahead. This module reaches
+(`indexer.index_users`) or, with PostgreSQL, on any machine that uses the
+database (`indexer.cluster_users`), unless told to go ahead. This module reaches
 into the index (`indexer.snapshot`) as the CLI root does: a backup is of the
 whole product.
 """
@@ -227,13 +228,15 @@ def restore_backup(
     while_running: bool = False,
 ) -> BackupReport:
     """Bring database, content folder and index back from a backup folder;
-    refused while a `kb serve` or an index watcher uses the index folder,
-    unless `while_running`."""
+    refused while a `kb serve` or an index watcher uses the index folder or
+    (PostgreSQL) the database, unless `while_running`."""
+    from indexer.cluster_users import sole_in_cluster
     from indexer.index_users import sole_user
 
     if while_running:
         return _restore(settings, source, replace, progress)
-    with sole_user(settings.index_path, "restore anyway with `kb restore --while-running`"):
+    anyway = "restore anyway with `kb restore --while-running`"
+    with sole_user(settings.index_path, anyway), sole_in_cluster(settings.database_url, anyway):
         return _restore(settings, source, replace, progress)
 
 

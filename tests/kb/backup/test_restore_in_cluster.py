@@ -1,0 +1,131 @@
+"""`kb restore` on one machine while nodes on others use the same PostgreSQL.
+
+The index folder's lock sees only this machine. Each server and watcher
+also holds a shared advisory lock on a PostgreSQL connection of its own
+(`indexer.cluster_users`); a restore is refused while any holds it, naming
+each by its connection's name and address, goes ahead once a node is killed
+(the server drops a dead session's locks), and goes ahead when the operator
+says so. A node that starts during a restore waits for it.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer import cluster_users
+from indexer.cluster_users import InCluster, sole_in_cluster
+from kb.backup.archive import create_backup, restore_backup
+from kb.errors import IndexLockedError
+from kb.settings import Settings
+from tests.kb.backup.test_backup import fill, place, tables
+from tests.postgres import PostgresServer
+
+pytestmark = pytest.mark.postgres
+ROOT = Path(__file__).resolve().parents[3]
+HOST = socket.gethostname()
+# A node on "another machine": its own process, holding the lock until killed.
+NODE = """
+import sys, time
+from indexer.cluster_users import InCluster
+with InCluster(sys.argv[1], "kb serve"):
+    print("holding", flush=True)
+    time.sleep(600)
+"""
+
+
+@pytest.fixture
+def database(postgres_server: PostgresServer) -> Iterator[str]:
+    name, url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(name)
+
+
+def _backed_up(tmp_path: Path, url: str) -> tuple[Settings, Path]:
+    source = place(tmp_path, "source", url)
+    fill(source)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    return source, backup
+
+
+def _holders(url: str) -> list[str]:
+    conn = cluster_users._connect(str(cluster_users.postgres_conninfo(url)), "test")
+    try:
+        return cluster_users.users(conn)
+    finally:
+        conn.close()
+
+
+def test_a_restore_is_refused_while_a_node_elsewhere_runs_and_goes_ahead_once_killed(
+    tmp_path: Path, database: str
+) -> None:
+    source, backup = _backed_up(tmp_path, database)
+    before = tables(database)
+    (source.content_path / "it" / "vpn.md").write_text("edited since the backup\n")
+    node = subprocess.Popen(
+        [sys.executable, "-c", NODE, database], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    try:
+        assert node.stdout is not None and node.stdout.readline() == b"holding\n"
+        said = f"kb serve on {HOST} \\(from .*\\) uses this database"
+        with pytest.raises(IndexLockedError, match=f"{said}.*--while-running"):
+            restore_backup(source, backup, replace=True)
+        assert tables(database) == before
+        assert (source.content_path / "it" / "vpn.md").read_text() == "edited since the backup\n"
+    finally:
+        node.send_signal(signal.SIGKILL)  # no chance to let go of its lock itself
+        node.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _holders(database) and time.monotonic() < deadline:  # the server notices
+        time.sleep(0.1)
+    restore_backup(source, backup, replace=True)
+    assert "Connect with MFA" in (source.content_path / "it" / "vpn.md").read_text()
+
+
+def test_every_node_is_named_and_the_operator_may_go_ahead(tmp_path: Path, database: str) -> None:
+    source, backup = _backed_up(tmp_path, database)
+    with InCluster(database, "kb serve"), InCluster(database, "index watcher"):
+        with pytest.raises(IndexLockedError) as refused:
+            restore_backup(source, backup, replace=True)
+        assert f"index watcher on {HOST}" in str(refused.value)
+        assert f"kb serve on {HOST}" in str(refused.value)
+        report = restore_backup(source, backup, replace=True, while_running=True)
+        assert report.rows
+    assert _holders(database) == []  # both let go when they ended
+
+
+def test_a_node_that_starts_during_a_restore_waits_for_it(database: str) -> None:
+    started = threading.Event()
+
+    def start_node() -> None:
+        with InCluster(database, "kb serve"):
+            started.set()
+
+    with sole_in_cluster(database, "--while-running"):
+        node = threading.Thread(target=start_node)
+        node.start()
+        assert not started.wait(1.0)  # blocked while the restore holds the database
+    assert started.wait(30)
+    node.join(30)
+
+
+def test_a_node_starts_without_postgresql_and_sqlite_needs_no_lock(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    unreachable = "postgresql+psycopg://kb@127.0.0.1:1/kb?connect_timeout=2"
+    with InCluster(unreachable, "kb serve"):  # starts anyway: serving matters more
+        pass
+    assert "a `kb restore` on another machine will not see it" in caplog.text
+    sqlite = f"sqlite:///{tmp_path / 'kb.db'}"
+    # One machine: the index folder's lock is the only one.
+    with InCluster(sqlite, "kb serve"), sole_in_cluster(sqlite, "--while-running"):
+        pass
