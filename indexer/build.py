@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import metadata, originals, snapshot
+from indexer import manifest_signature, metadata, originals, snapshot, snapshot_order
 from indexer.embedding.base import Embedder
 from indexer.embedding.cached import CachedEmbedding
 from indexer.embedding.factory import create_embedder, model_name
@@ -30,7 +30,7 @@ from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.unreadable import write_unreadable
 from indexer.write import HTML_STORED, SnapshotWriter, VectorSide
-from kb.errors import ModelMismatchError
+from kb.errors import ModelMismatchError, SnapshotStoreError
 from kb.records import Chunk, Department
 from kb.settings import Settings
 
@@ -143,6 +143,7 @@ class IndexBuilder:
             report.passages = prev_manifest.get("passages", 0)
             report.unchanged = plan.unchanged
             report.snapshot = previous.name
+            self._sign_again(store, previous, report)
             report.seconds = round(time.perf_counter() - started, 3)
             return report
         target = snapshot.new_snapshot_dir(self.index_dir)
@@ -176,6 +177,34 @@ class IndexBuilder:
         moved = sync.push(store, target, self.settings.keep_snapshots)
         report.uploaded_files += moved.transferred
         report.uploaded_bytes += moved.transferred_bytes
+
+    def _sign_again(self, store: SnapshotStore, current: Path, report: BuildReport) -> None:
+        """With a shared store, publish the unchanged current snapshot again when
+        it is not signed with this `secret_key` (the key changed, or it was built
+        without one): the nodes refuse it meanwhile, and nothing else would
+        publish a new one until the content changes. It was built or verified
+        here, so it may be signed (`indexer.snapshot_order.reissue`)."""
+        secret = signing_key(self.settings)
+        if not (store.replicated and secret):
+            return
+        text = (current / snapshot.MANIFEST).read_text(encoding="utf-8")
+        try:
+            manifest_signature.check(text, secret, current.name)
+            return
+        except SnapshotStoreError:
+            pass
+        sequence = snapshot_order.next_sequence(snapshot_order.current_sequence(self.index_dir))
+        target = snapshot_order.reissue(
+            current, self.index_dir, sequence, secret, snapshot_order.RESIGNED_FROM
+        )
+        logger.warning(
+            "snapshot %s is not signed with this secret_key (it changed, or the snapshot was "
+            "built without one); published again as %s, signed",
+            current.name,
+            target.name,
+        )
+        report.published, report.snapshot = True, target.name
+        self._push(store, target, report)
 
     def _catch_up(self, store: SnapshotStore, report: BuildReport) -> None:
         """Before building, agree with a replicated store: push a local snapshot

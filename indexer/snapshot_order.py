@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 SEQUENCE = "sequence"  # manifest key: how many snapshots were published up to this one
 RESTORED_FROM = "restored_from"  # manifest key: the backup snapshot a restore published again
+RESIGNED_FROM = "resigned_from"  # manifest key: the snapshot `kb index` signed with a new key
 
 
 def sequence_of(manifest: Mapping[str, Any]) -> int:
@@ -93,9 +94,12 @@ def check_newer(manifest_text: str, index_dir: Path, name: str) -> None:
     )
 
 
-def reissue(published: Path, index_dir: Path, sequence: int, secret: str) -> Path:
-    """Publish the snapshot folder `published` (in `index_dir`, checked against
-    `secret`) again under a new name numbered `sequence`, signed with `secret`;
+def reissue(
+    published: Path, index_dir: Path, sequence: int, secret: str, origin: str = RESTORED_FROM
+) -> Path:
+    """Publish the snapshot folder `published` (in `index_dir`, trusted: checked
+    against `secret`, or built here) again under a new name numbered
+    `sequence`, signed with `secret`, its manifest naming it under `origin`;
     the new folder. Files are hard-linked: they never change once written."""
     target = snapshot.new_snapshot_dir(index_dir)
     try:
@@ -109,7 +113,7 @@ def reissue(published: Path, index_dir: Path, sequence: int, secret: str) -> Pat
         manifest = snapshot.read_manifest(published)
         manifest.pop(manifest_signature.SIGNATURE, None)
         manifest[SEQUENCE] = sequence
-        manifest[RESTORED_FROM] = published.name
+        manifest[origin] = published.name
         snapshot.write_manifest(target, manifest, secret)
         snapshot.publish(index_dir, target)
     except BaseException:

@@ -162,3 +162,31 @@ def test_an_unsigned_backup_snapshot_is_not_signed_by_the_restore(tmp_path: Path
     assert any("is not signed" in note for note in report.notes)
     manifest = snapshot.read_manifest(snapshot.snapshots_dir(keyed.index_path) / old.name)
     assert manifest_signature.SIGNATURE not in manifest
+
+
+def test_a_changed_secret_key_is_signed_in_by_the_next_index_run(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
+) -> None:
+    shared = tiny_settings.replace(
+        snapshot_store="database",
+        database_url=f"sqlite:///{tmp_path / 'cluster.db'}",
+        secret_key=SECRET,
+    )
+    first = IndexBuilder(shared, embedder=hashing_embedder).run()
+    again = IndexBuilder(shared, embedder=hashing_embedder).run()
+    assert first.published and not again.published  # same key: nothing to do
+    rekeyed = shared.replace(secret_key="the key every node has now")
+    node = tmp_path / "node"
+    store = create_snapshot_store(rekeyed)
+    try:
+        with pytest.raises(SnapshotStoreError, match="does not match its signature"):
+            sync.pull(store, node, rekeyed.secret_key)
+        report = IndexBuilder(rekeyed, embedder=hashing_embedder).run()
+        assert report.published and report.snapshot != first.snapshot
+        assert report.added == report.updated == report.removed == 0
+        manifest = snapshot.read_manifest(snapshot.current_path(rekeyed.index_path))
+        assert manifest["resigned_from"] == first.snapshot
+        assert store.current() == report.snapshot
+        assert sync.pull(store, node, rekeyed.secret_key).snapshot == report.snapshot
+    finally:
+        store.close()
