@@ -17,14 +17,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from kb.records import Article, Chunk, Department, Section, Status, Targets
+from kb.records import Article, ArticleImage, Chunk, Department, Section, Status, Targets
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL,
   summary TEXT, owner TEXT, tags TEXT, status TEXT, audience TEXT, lang TEXT,
   updated TEXT, review_by TEXT, related TEXT, body TEXT, extra TEXT, stat TEXT,
-  source_format TEXT, body_html TEXT, original TEXT
+  source_format TEXT, body_html TEXT, original TEXT, images TEXT
 );
 CREATE TABLE IF NOT EXISTS passages (
   pid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
@@ -62,7 +62,7 @@ class Passage:
 # Columns added after the first release: a snapshot written before them gains
 # them when the next run copies it.
 _ADDED_COLUMNS = {
-    "articles": ("source_format", "body_html", "original"),
+    "articles": ("source_format", "body_html", "original", "images"),
     "passages": ("locator",),
 }
 
@@ -125,7 +125,7 @@ def add_article(
     db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]], stat: str = ""
 ) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             article.id,
             article.content_hash,
@@ -146,6 +146,7 @@ def add_article(
             article.source_format,
             article.body_html,
             article.original,
+            _images_json(article.images),
         ),
     )
     db.executemany(
@@ -229,12 +230,15 @@ def _date(value: str | None) -> date | None:
 
 
 def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
-    row = db.execute(
-        "SELECT id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
-        " review_by, related, body, extra, source_format, body_html, original"
-        " FROM articles WHERE id = ?",
-        [article_id],
-    ).fetchone()
+    columns = (
+        "id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
+        " review_by, related, body, extra, source_format, body_html, original, images"
+    )
+    try:
+        row = db.execute(f"SELECT {columns} FROM articles WHERE id = ?", [article_id]).fetchone()
+    except sqlite3.OperationalError:  # a snapshot written before articles had pictures
+        old = columns.replace(", images", ", NULL")
+        row = db.execute(f"SELECT {old} FROM articles WHERE id = ?", [article_id]).fetchone()
     if row is None:
         return None
     passages = article_passages(db, article_id)
@@ -258,7 +262,25 @@ def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
         source_format=row[15] or "markdown",
         body_html=row[16] or "",
         original=row[17] or "",
+        images=_images(row[18]),
     )
+
+
+def _images_json(images: tuple[ArticleImage, ...]) -> str:
+    return json.dumps([[i.path, i.digest, i.media_type, i.size] for i in images]) if images else ""
+
+
+def _images(value: str | None) -> tuple[ArticleImage, ...]:
+    return tuple(ArticleImage(*item) for item in json.loads(value or "[]"))
+
+
+def kept_files(db: sqlite3.Connection) -> list[str]:
+    """The SHA-256 of every file the snapshot keeps for its articles: documents'
+    originals and the pictures of Markdown articles."""
+    digests = [r[0] for r in db.execute("SELECT original FROM articles WHERE original != ''")]
+    for (value,) in db.execute("SELECT images FROM articles WHERE images != ''"):
+        digests.extend(image.digest for image in _images(value))
+    return digests
 
 
 class Owner(NamedTuple):

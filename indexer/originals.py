@@ -1,7 +1,8 @@
-"""The original files of documents, kept with the snapshots for download.
+"""The original files of documents and the pictures of articles, kept with the snapshots.
 
 Serving never reads the content folder, so each snapshot holds the original
-bytes of its documents under `originals/<sha256>`. They are written once into
+bytes of its documents (for download) and of the pictures its Markdown
+articles show (`kb.content.article_images`) under `originals/<sha256>`. They are written once into
 a content-addressed store beside the snapshots (`<index>/originals/`) and
 hard-linked into every snapshot that has them, so an unchanged PDF costs one
 copy on disk however many snapshots are kept; a stored file whose only link

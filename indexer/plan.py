@@ -9,12 +9,20 @@ parsed again. The files and their problems come from the content scanner that
 from __future__ import annotations
 
 import hashlib
+import os
+import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer import originals
 from indexer.report import BuildReport
+from kb.content.article_images import (
+    local_images,
+    read_image,
+    stamp_with_images,
+    stamped_images,
+)
 from kb.content.documents import (
     DocumentDefaults,
     document_key,
@@ -99,11 +107,14 @@ class Planner:
                 options,
                 reader=reader,
                 render_seconds=self.settings.render_seconds,
+                image_max_bytes=self.settings.image_max_bytes,
             ):
                 if tick is not None:
                     tick(1)
                 if raw and article is not None:
                     self.originals.put(article.original, raw)
+                if article is not None and article.images:
+                    article = self._keep_images(entry, article, report)
                 self._plan_file(entry, article, found, entry.id in known, plan, report)
             report.documents_extracted = reader.stats.extracted
             report.documents_cached = reader.stats.cached
@@ -111,11 +122,31 @@ class Planner:
         plan.removals.update(aid for aid in known if aid not in seen)
         return plan
 
-    def _stamp(self, entry: FileEntry) -> str:
+    def _keep_images(self, entry: FileEntry, article: Article, report: BuildReport) -> Article:
+        """The article with the pictures whose bytes are now kept with the
+        snapshots: read again and kept only when they are still the bytes that
+        were checked (a picture replaced meanwhile waits for the next run,
+        which its new stamp starts)."""
+        kept = []
+        for image in article.images:
+            relative = image.path[len(posixpath.dirname(article.id)) + 1 :]
+            try:
+                data = read_image(os.path.dirname(entry.path), relative, image.size, image.path)
+            except ContentError:
+                data = b""
+            if hashlib.sha256(data).hexdigest() == image.digest:
+                self.originals.put(image.digest, data)
+                kept.append(image)
+            else:
+                report.warnings.append(f"{image.path}: changed while it was read; next run")
+        return replace(article, images=tuple(kept))
+
+    def _stamp(self, entry: FileEntry, pictures: list[str] | None = None) -> str:
         """What tells an unchanged file without reading it (documents: with their
-        sidecar and department defaults)."""
+        sidecar and department defaults; Markdown: with its `pictures`)."""
         if not is_document(entry.id) or "/" not in entry.id:
-            return entry.stat_key
+            folder = os.path.dirname(entry.path)
+            return stamp_with_images(entry.stat_key, folder, pictures or [])
         return document_stamp(entry.size, entry.mtime_ns, Path(entry.path), self._department(entry))
 
     def _department(self, entry: FileEntry) -> DocumentDefaults:
@@ -140,11 +171,13 @@ class Planner:
         if entry.id not in known:
             return False
         indexed_hash, indexed_stat = known[entry.id]
-        stamp = self._stamp(entry)
+        pictures = stamped_images(indexed_stat)
+        stamp = self._stamp(entry, pictures)
         if indexed_stat == stamp:
             plan.unchanged += 1
             return True
-        if self._content_hash(entry) == indexed_hash:
+        # A Markdown file's hash says nothing of its pictures: read it again.
+        if not pictures and self._content_hash(entry) == indexed_hash:
             plan.unchanged += 1
             plan.restat[entry.id] = stamp
             return True
@@ -195,7 +228,7 @@ class Planner:
             if indexed:
                 plan.removals.add(aid)
             return
-        plan.upserts[aid] = (article, self._stamp(entry))
+        plan.upserts[aid] = (article, self._stamp(entry, local_images(article)))
         if indexed:
             plan.updated += 1
             plan.removals.add(aid)

@@ -34,6 +34,7 @@ from watchdog.observers import Observer
 from indexer.build import BuildReport, IndexBuilder
 from indexer.cluster_users import InCluster
 from indexer.index_users import InUse
+from kb.content.images import IMAGE_SUFFIXES
 from kb.content.readers import CONTENT_SUFFIXES
 from kb.errors import IndexLockedError, KbError
 from kb.settings import Settings
@@ -61,8 +62,8 @@ class _Changes(FileSystemEventHandler):
                 self.event.set()
             return
         paths = [str(event.src_path), str(getattr(event, "dest_path", "") or "")]
-        # Content files of every readable type, and department files.
-        relevant = (*CONTENT_SUFFIXES, ".yml", ".yaml")
+        # Content files of every readable type, department files, and pictures.
+        relevant = (*CONTENT_SUFFIXES, *IMAGE_SUFFIXES, ".yml", ".yaml")
         if any(p.lower().endswith(relevant) and "/." not in p for p in paths):
             self.event.set()
 

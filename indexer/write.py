@@ -164,8 +164,7 @@ class SnapshotWriter:
         if self.embed_queries is not None:
             heading_vectors.update(db, self.embed_queries)
         db.commit()
-        digests = db.execute("SELECT original FROM articles WHERE original != ''").fetchall()
-        originals.link_into(self.index_dir, target, previous, [d[0] for d in digests])
+        originals.link_into(self.index_dir, target, previous, metadata.kept_files(db))
         report.articles, report.passages = metadata.counts(db)
         db.close()
 

@@ -91,6 +91,31 @@ class Section:
         return f"Sections {self.number}" if "–" in self.number else f"Section {self.number}"
 
 
+IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+_SHA256 = re.compile(r"\A[0-9a-f]{64}\Z")
+
+
+@dataclass(frozen=True)
+class ArticleImage:
+    """A picture an article shows, kept with the snapshot under its SHA-256.
+
+    `path` is the picture's POSIX path below the content root (in the
+    article's folder or one below it); `media_type` what its bytes are."""
+
+    path: str
+    digest: str
+    media_type: str
+    size: int
+
+    def __post_init__(self) -> None:
+        if not _SHA256.match(self.digest):
+            raise ValueError(f"image digest must be a SHA-256 in hex, got {self.digest!r}")
+        if self.media_type not in IMAGE_MEDIA_TYPES:
+            raise ValueError(f"image {self.path!r} has no image media type: {self.media_type!r}")
+        if self.size < 0 or self.path.startswith("/") or ".." in self.path.split("/"):
+            raise ValueError(f"image {self.path!r} must be a path inside the content root")
+
+
 @dataclass(frozen=True)
 class Article:
     """One article, parsed: a Markdown file, or a document (PDF, DOCX, ODT, HTML, text)
@@ -100,7 +125,9 @@ class Article:
     when the file is read (the page never renders Markdown); for documents,
     the extracted text as escaped HTML. Both are sanitised again when shown.
     For documents, `source_format` names the format and `original` the
-    SHA-256 of the file, under which the snapshot keeps it for download."""
+    SHA-256 of the file, under which the snapshot keeps it for download.
+    `images` are the pictures of a Markdown article that its page shows
+    (`kb.content.article_images`), kept the same way."""
 
     id: str
     department: str
@@ -121,6 +148,7 @@ class Article:
     source_format: str = "markdown"
     body_html: str = ""
     original: str = ""
+    images: tuple[ArticleImage, ...] = ()
 
     def __post_init__(self) -> None:
         set_normalised(self, "id", normal_name(self.id))

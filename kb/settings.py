@@ -77,6 +77,7 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
         "Documents (PDF, DOCX, ODT, HTML, text) larger than this are reported and skipped.",
         minimum=1,
     )
+    image_max_bytes: int = setting(5_000_000, "Larger article pictures are not shown.", minimum=1)
     extract_seconds: float = setting(
         30.0, "Time one document's text extraction may take before it is stopped.", minimum=0.1
     )

@@ -337,11 +337,14 @@ class SearchEngine:
 
     def original(self, article: Article) -> Path | None:
         """Where the current snapshot keeps the original file of a document article."""
+        return self.kept_file(article.original) if article.original else None
+
+    def kept_file(self, digest: str) -> Path | None:
+        """Where the current snapshot keeps the file (a document's original, an
+        article's picture) whose SHA-256 is `digest`; None when it keeps none."""
         from indexer.originals import original_path
 
-        if not article.original:
-            return None
-        return original_path(self.prepared().snapshot.path, article.original)
+        return original_path(self.prepared().snapshot.path, digest)
 
     def departments(self) -> list[Department]:
         """The departments of the index, by slug."""

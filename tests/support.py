@@ -318,6 +318,35 @@ for _name in sorted(n for n in dir(Store) if not n.startswith("_")):
     setattr(FailingStore, _name, _failing(_name))
 
 
+def indexed_app(content: Path, folder: Path, **settings: Any) -> Any:
+    """The web app over the content folder `content`, indexed with the hashing
+    embedder into `folder` (which holds its database too); `settings` added."""
+    from indexer.build import IndexBuilder
+    from kb.settings import Settings
+    from search.engine import SearchEngine
+    from webapp import create_app
+
+    loaded = Settings.load(
+        {
+            "content_dir": str(content),
+            "index_dir": str(folder / "index"),
+            "database_url": f"sqlite:///{folder / 'kb.db'}",
+            "secret_key": "test",
+            **settings,
+        },
+        environ={},
+    )
+    embedder = HashingEmbedder()
+    IndexBuilder(loaded, embedder=embedder).run()
+    return create_app(
+        {
+            "KB_SETTINGS": loaded,
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda s: SearchEngine(s, embedder=embedder),
+        }
+    )
+
+
 def publish_fake_snapshot(index_dir: Path, name: str = "20260101T000000-test") -> None:
     """Just enough of a published snapshot for /api/health."""
     snap = index_dir / "snapshots" / name

@@ -64,6 +64,8 @@ class Engine(Protocol):
 
     def original(self, article: Article) -> Path | None: ...
 
+    def kept_file(self, digest: str) -> Path | None: ...
+
 
 def _default_engine(
     settings: Settings, departments: Callable[[], Mapping[str, Department]] | None = None

@@ -24,6 +24,7 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
         documents=settings.document_options,
         render_seconds=settings.render_seconds,
         triage=settings.triage_department,
+        image_max_bytes=settings.image_max_bytes,
     )
     scan.problems.extend(
         check_catalogue(

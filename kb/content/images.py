@@ -1,17 +1,58 @@
-"""Images in an article, which the article page does not show.
+"""The pictures an article names, and which of them its page may show.
 
-The sanitiser keeps an `<img>` only with an address the browser may load, and
-the site's Content-Security-Policy loads images from the app itself alone,
-which serves no files of the content folder: a picture in an article reaches
-its readers as its alt text at most. `image_warnings` says so to the content
-owner (`kb validate`, `kb index`, the editor), once per article, with the line
-of the first image, so a step explained only by a screenshot is written out.
+An article shows a picture that lies in its own folder or a folder below it,
+named by a relative path (`![Printer menu](pics/printer-menu.png)`) with the
+extension of a PNG, JPEG, GIF or WebP file. Nothing else is ever loaded:
+no `..`, no absolute path (it could name another department's folder), no
+hidden file, no SVG (it can carry script), and no picture on another host
+(the intranet page would tell that host who reads what; the page links to it
+instead, `webapp.articles.images`). `image_references` reads the `<img>`
+elements of a rendered body and judges each by its address alone; whether
+the file is there, a picture of that type and small enough is read from the
+folder by `kb.content.article_images`. Each picture that is not shown is a
+warning with the line of the article that names it; the article itself is
+published, its page showing the alt text.
 """
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
 from kb.content.html_parsing import ArticleHTMLParser
-from kb.records import Problem, Severity
+from kb.records import CONTROL_CHARACTERS, ArticleImage, Problem, Severity
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
+REMOTE_SCHEMES = frozenset({"http", "https"})
+NOT_SHOWN_HINT = "the page shows the picture's alt text instead"
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """One `<img>` of an article: its address as written, the line that names
+    it, and either the picture's path below the content root (`target`) with
+    its path below the article's folder (`relative`), or why it is not shown."""
+
+    source: str
+    line: int | None
+    target: str = ""
+    relative: str = ""
+    problem: str = ""
+    hint: str = ""
+
+    def warning(self, article_id: str, problem: str = "", hint: str = "") -> Problem:
+        """The warning that this picture is not shown (`problem`: why, when the
+        folder said so rather than the address)."""
+        return Problem(
+            article_id,
+            f"image {self.source or '(no address)'!r} is not shown: {problem or self.problem}",
+            line=self.line,
+            severity=Severity.WARNING,
+            kind="image",
+            hint=f"{hint or self.hint}; {NOT_SHOWN_HINT}",
+        )
 
 
 class _Images(ArticleHTMLParser):
@@ -34,29 +75,94 @@ def image_sources(html: str) -> list[str]:
     return parser.sources
 
 
-def _line_of(source: str, body: str, body_line: int) -> int | None:
-    at = body.find(source) if source else -1
-    if at < 0:
-        at = min((i for i in (body.find("!["), body.find("<img")) if i >= 0), default=-1)
-    return body_line + body[:at].count("\n") if at >= 0 else None
+def is_remote(source: str) -> bool:
+    """Whether `source` names a picture on another host (http, https, `//host`)."""
+    parts = urlsplit(source.strip())
+    return parts.scheme.lower() in REMOTE_SCHEMES or (not parts.scheme and bool(parts.netloc))
 
 
-def image_warnings(html: str, body: str, body_line: int, article_id: str) -> list[Problem]:
-    """One warning when the article holds images (none when it holds none)."""
-    sources = image_sources(html)
-    if not sources:
-        return []
-    first = sources[0] or "(no address)"
-    more = f" and {len(sources) - 1} more" if len(sources) > 1 else ""
-    return [
-        Problem(
-            article_id,
-            f"image {first!r}{more} is not shown: article pages show no pictures, "
-            "only their alt text",
-            line=_line_of(sources[0], body, body_line),
-            severity=Severity.WARNING,
-            kind="image",
-            hint="write the step the picture shows as text, or publish the picture "
-            "inside a PDF or Word document",
+def _refusal(source: str) -> tuple[str, str] | None:
+    """Why the address `source` can never name a picture the page shows, with
+    what to do; None when it may (its file is judged when read)."""
+    parts = urlsplit(source)
+    path = unquote(parts.path)
+    if not source:
+        return "it has no address", "write the picture's file name in the parentheses"
+    if is_remote(source):
+        return (
+            "pictures on other hosts are never loaded (no tracking of readers); "
+            "the page links to it",
+            "put the picture into the article's folder and name it by its file name",
         )
-    ]
+    if parts.scheme or parts.netloc:
+        return f"a {parts.scheme}: address is not a file", "name a picture file of the folder"
+    if path.startswith("/"):
+        return (
+            "an absolute path can name files outside the article's folder",
+            "write the path relative to the article, such as pics/step-1.png",
+        )
+    names = path.split("/")
+    if ".." in names:
+        return (
+            "'..' leads out of the article's folder",
+            "put the picture in the article's folder or a folder below it",
+        )
+    if "\\" in path or CONTROL_CHARACTERS.search(path) or any(n.startswith(".") and n != "." for n in names):
+        return "the path holds a hidden name, a backslash or a control character", "rename it"
+    if not path.lower().endswith(IMAGE_SUFFIXES):
+        return (
+            "only PNG, JPEG, GIF and WebP pictures are shown (SVG can carry script)",
+            "save the picture as PNG or JPEG",
+        )
+    return None
+
+
+def resolve_image(source: str, article_id: str) -> str | None:
+    """The path below the content root of the picture `source` names in the
+    article `article_id`, or None when the page never shows it."""
+    source = source.strip()
+    if _refusal(source) is not None:
+        return None
+    relative = posixpath.normpath(unquote(urlsplit(source).path))
+    return posixpath.join(posixpath.dirname(article_id), relative)
+
+
+def _line_of(source: str, body: str, body_line: int, after: int) -> tuple[int | None, int]:
+    at = body.find(source, after) if source else -1
+    if at < 0:
+        at = min((i for i in (body.find("![", after), body.find("<img", after)) if i >= 0), default=-1)
+    if at < 0:
+        return None, after
+    return body_line + body[:at].count("\n"), at + 1
+
+
+def image_references(
+    html: str, body: str, body_line: int, article_id: str
+) -> list[ImageReference]:
+    """Every `<img>` of the rendered `html` of `body` (whose first line is line
+    `body_line` of the file), in order, judged by its address."""
+    found: list[ImageReference] = []
+    after = 0
+    for written in image_sources(html):
+        source = written.strip()
+        line, after = _line_of(unquote(source), body, body_line, after)
+        if line is None:
+            line, after = _line_of(source, body, body_line, after)
+        refusal = _refusal(source)
+        if refusal is not None:
+            found.append(ImageReference(source, line, problem=refusal[0], hint=refusal[1]))
+            continue
+        target = resolve_image(source, article_id) or ""
+        relative = posixpath.normpath(unquote(urlsplit(source).path))
+        found.append(ImageReference(source, line, target=target, relative=relative))
+    return found
+
+
+# Reads the pictures `image_references` found for an article (its id first)
+# from its folder: those shown, and a warning for each that is not.
+ImageReader = Callable[[str, list[ImageReference]], tuple[tuple[ArticleImage, ...], list[Problem]]]
+
+
+def address_warnings(article_id: str, references: list[ImageReference]) -> list[Problem]:
+    """The warnings of the pictures whose address alone keeps them off the page."""
+    return [r.warning(article_id) for r in references if r.problem]

@@ -18,7 +18,7 @@ import yaml
 from kb.content.article_text import decode_text
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings, near_misses
-from kb.content.images import image_warnings
+from kb.content.images import ImageReader, address_warnings, image_references
 from kb.content.markdown_text import (
     RenderError,
     RenderTimeout,
@@ -45,8 +45,7 @@ KNOWN_FIELDS = (
     "review_by",
     "related",
 )
-# The defaults of the settings max_file_bytes and render_seconds, for callers
-# without settings.
+# The defaults of the settings max_file_bytes and render_seconds (for callers without).
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_RENDER_SECONDS = 2.0
 _BLANKS_THEN_DASHES = re.compile(r"\A((?:[ \t]*\r?\n)+)-{3,}[ \t]*\r?(?:\n|\Z)")
@@ -240,12 +239,14 @@ def parse_article(
     max_bytes: int = DEFAULT_MAX_BYTES,
     default_lang: str = "en",
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
+    images: ImageReader | None = None,
 ) -> tuple[Article, list[Problem]]:
     """Parse one article; returns it with non-fatal warnings, or raises ContentError.
 
     The body is rendered once, within `render_seconds`, and kept twice: as
     plain-text sections (for the index) and as sanitised HTML (`body_html`,
-    stored in the snapshot and shown on the article page)."""
+    stored in the snapshot and shown on the article page). Its pictures are
+    read by `images` (from the article's folder); without, none is shown."""
     text = decode_article(raw, article_id, max_bytes)
     meta, body, body_line = _front_matter(text, article_id)
     warnings: list[Problem] = []
@@ -272,7 +273,9 @@ def parse_article(
         html = render_html(strip_template_tags(body), render_seconds)
     except RenderError as exc:
         raise render_problem(exc, article_id) from None
-    warnings.extend(image_warnings(html, body, body_line, article_id))
+    references = image_references(html, body, body_line, article_id)
+    shown, image_problems = images(article_id, references) if images else ((), [])
+    warnings.extend(image_problems if images else address_warnings(article_id, references))
     article = build_article(
         article_id,
         meta,
@@ -282,6 +285,7 @@ def parse_article(
         content_hash=hashlib.sha256(raw).hexdigest(),
         default_lang=default_lang,
         body_html=sanitize_article_html(html, article_id),
+        images=shown,
     )
     return article, warnings
 
@@ -375,7 +379,7 @@ def build_article(
     # Near misses of `audience` are errors of their own (`_audience`).
     warnings.extend(near_miss_warnings(meta, KNOWN_FIELDS, article_id, except_for="audience"))
     audience = _audience(meta, article_id, parts[0], warnings)
-    article = Article(
+    return Article(
         id=article_id,
         department=parts[0],
         title=title,
@@ -394,4 +398,3 @@ def build_article(
         content_hash=content_hash,
         **document,
     )
-    return article

@@ -14,8 +14,11 @@ listing files stays cheap.
 
 from __future__ import annotations
 
+import os
 from typing import Protocol
 
+from kb.content.article_images import DEFAULT_IMAGE_MAX_BYTES, FolderImages
+from kb.content.images import ImageReader
 from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError
@@ -25,10 +28,16 @@ from kb.records import CONTROL_CHARACTERS, Article, Problem
 
 class ArticleReader(Protocol):
     """Reads one content file's bytes into an article (raises `ContentError`),
-    rendering it within `render_seconds`."""
+    rendering it within `render_seconds`, its pictures through `images`."""
 
     def __call__(
-        self, raw: bytes, article_id: str, *, max_bytes: int, render_seconds: float | None
+        self,
+        raw: bytes,
+        article_id: str,
+        *,
+        max_bytes: int,
+        render_seconds: float | None,
+        images: ImageReader | None,
     ) -> tuple[Article, list[Problem]]: ...
 
 
@@ -112,8 +121,10 @@ def read_article(
     article_id: str,
     max_bytes: int,
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
+    image_max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
 ) -> tuple[Article, list[Problem]]:
-    """Read the file at `path` (id `article_id`) with the reader for its type."""
+    """Read the file at `path` (id `article_id`) with the reader for its type,
+    and the pictures it shows from its folder (`kb.content.article_images`)."""
     check_file_name(article_id)
     reader = READERS.get(suffix_of(article_id))
     if reader is None:
@@ -136,4 +147,7 @@ def read_article(
         article_id,
         too_large_hint="split the article into smaller ones or raise max_file_bytes",
     )
-    return reader(raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds)
+    images = FolderImages(os.path.dirname(path), image_max_bytes)
+    return reader(
+        raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds, images=images
+    )

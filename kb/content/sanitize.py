@@ -6,7 +6,9 @@ produces goes through nh3 (the Rust `ammonia` sanitiser) with an allow-list
 of tags and attributes. Scripts, styles, event handlers, `style` attributes,
 iframes, forms and `javascript:` URLs never survive. Links between articles
 (`../hr/sick-leave.md`) are kept as content-root paths and turned into the
-app's article pages when shown; ids get a prefix so content cannot overwrite
+app's article pages when shown; so are the pictures an article may show
+(`kb.content.images`), which the page shows only from the snapshot's copies
+(`webapp.articles.images`). Ids get a prefix so content cannot overwrite
 the page's own element ids.
 
 The indexer renders and sanitises each Markdown article once and stores the
@@ -22,6 +24,8 @@ from collections.abc import Callable
 from urllib.parse import quote, unquote, urlsplit
 
 import nh3
+
+from kb.content.images import is_remote, resolve_image
 
 ID_PREFIX = "c-"
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -115,6 +119,8 @@ ARTICLE_ATTRIBUTES: dict[str, set[str]] = {
 }
 
 LinkBuilder = Callable[[str], str]
+# A picture's `src` as a page shows it, from its `src` as written or stored; None drops it.
+ImageBuilder = Callable[[str], str | None]
 
 
 def stored_link(article_id: str) -> str:
@@ -148,11 +154,31 @@ def _prefixed(fragment: str) -> str:
     return fragment if fragment.startswith(ID_PREFIX) else ID_PREFIX + fragment
 
 
-def _link_filter(article_id: str, link_for: LinkBuilder) -> Callable[[str, str, str], str | None]:
+def stored_image(article_id: str) -> ImageBuilder:
+    """How the `src` of a picture is kept in stored HTML (None: dropped): a
+    picture the article may show (`kb.content.images`) as its content-root
+    path, a picture on another host as its address (the page links to it)."""
+
+    def keep(url: str) -> str | None:
+        target = resolve_image(url, article_id)
+        if target is not None:
+            return stored_link(target)
+        return url if is_remote(url) and urlsplit(url).scheme else None
+
+    return keep
+
+
+def _link_filter(
+    article_id: str, link_for: LinkBuilder, image_for: ImageBuilder | None
+) -> Callable[[str, str, str], str | None]:
+    image_for = image_for or stored_image(article_id)
+
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if attribute not in {"href", "src", "cite"}:
             return value
         url = value.strip()
+        if tag == "img":
+            return image_for(url)
         if url.startswith("#"):
             # Fragment links follow the prefixed ids (once: HTML sanitised at index
             # time is sanitised again for display, see `sanitize_article_html`).
@@ -172,20 +198,26 @@ def _link_filter(article_id: str, link_for: LinkBuilder) -> Callable[[str, str, 
     return keep
 
 
-def sanitize_article_html(html: str, article_id: str, link_for: LinkBuilder = stored_link) -> str:
+def sanitize_article_html(
+    html: str,
+    article_id: str,
+    link_for: LinkBuilder = stored_link,
+    image_for: ImageBuilder | None = None,
+) -> str:
     """Allow-list `html` (rendered from the article `article_id`).
 
     With the default `link_for`, links to other articles stay content-root
     paths (`/hr/sick-leave.md`): that is how the indexer stores an article's
     HTML in the snapshot. Sanitising that again with the web app's
     `link_for` turns them into its URLs; ids and fragments are prefixed once
-    however often the HTML passes through."""
+    however often the HTML passes through. `image_for` gives a picture's
+    `src` (None drops it); by default as stored (`stored_image`)."""
     return nh3.clean(
         html,
         tags=set(ARTICLE_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(attrs) for tag, attrs in ARTICLE_ATTRIBUTES.items()},
-        attribute_filter=_link_filter(article_id, link_for),
+        attribute_filter=_link_filter(article_id, link_for, image_for),
         url_schemes=set(URL_SCHEMES),
         strip_comments=True,
         link_rel="noopener noreferrer",

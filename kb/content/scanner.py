@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from kb.content.article_images import DEFAULT_IMAGE_MAX_BYTES
 from kb.content.departments import (
     DEFAULT_TRIAGE,
     DEPARTMENT_FILES,
@@ -218,11 +219,14 @@ def _in_department(article_id: str, triage: str) -> bool:
 
 
 def read_entry(
-    entry: FileEntry, max_bytes: int, render_seconds: float | None = DEFAULT_RENDER_SECONDS
+    entry: FileEntry,
+    max_bytes: int,
+    render_seconds: float | None = DEFAULT_RENDER_SECONDS,
+    image_max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
 ) -> tuple[Article | None, list[Problem]]:
     """The article of one file with its warnings, or None and the problem."""
     try:
-        return read_article(entry.path, entry.id, max_bytes, render_seconds)
+        return read_article(entry.path, entry.id, max_bytes, render_seconds, image_max_bytes)
     except ContentError as exc:
         return None, [_read_problem(exc)]
 
@@ -253,6 +257,7 @@ def read_entries(
     *,
     reader: DocumentReader | None = None,
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
+    image_max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
 ) -> Iterator[tuple[FileEntry, Article | None, list[Problem], bytes]]:
     """(entry, article or None, problems, original bytes) for every entry.
 
@@ -264,7 +269,7 @@ def read_entries(
     defaults: dict[str, DocumentDefaults] = {}
     for entry in entries:
         if not is_document(entry.id) or "/" not in entry.id or bad_file_name(entry.id):
-            article, problems = read_entry(entry, max_bytes, render_seconds)
+            article, problems = read_entry(entry, max_bytes, render_seconds, image_max_bytes)
             yield entry, article, problems, b""
             continue
         department = entry.id.split("/", 1)[0]
@@ -291,10 +296,12 @@ def scan_content(
     documents: DocumentOptions | None = None,
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
     triage: str = DEFAULT_TRIAGE,
+    image_max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
 ) -> ContentScan:
     """Read every department, article and document under `root`; each Markdown
-    article is rendered within `render_seconds` (an error past it); `triage`
-    is the triage department's id (no folder may take it)."""
+    article is rendered within `render_seconds` (an error past it), its
+    pictures read within `image_max_bytes`; `triage` is the triage
+    department's id (no folder may take it)."""
     departments, problems = scan_departments(root, triage)
     scan = ContentScan(root=root, departments=departments, problems=problems)
     entries: list[FileEntry] = []
@@ -305,7 +312,12 @@ def scan_content(
         else:
             entries.append(item)
     for entry, article, found, _ in read_entries(
-        root, entries, max_bytes, documents, render_seconds=render_seconds
+        root,
+        entries,
+        max_bytes,
+        documents,
+        render_seconds=render_seconds,
+        image_max_bytes=image_max_bytes,
     ):
         if article is not None:
             scan.articles[entry.id] = article

@@ -52,3 +52,16 @@ def test_a_change_made_while_the_index_is_locked_is_indexed_once_it_is_free(
         stop.set()
         thread.join(timeout=10)
     assert reports and reports[-1].added == 1
+
+
+def test_a_picture_written_wakes_the_watcher_and_a_hidden_file_does_not() -> None:
+    """An article's picture changed alone changes what its page shows."""
+    from watchdog.events import FileModifiedEvent
+
+    from indexer.watch import _Changes
+
+    changes = _Changes()
+    changes.on_any_event(FileModifiedEvent("/c/it/.cache/x.png"))
+    assert not changes.event.is_set()
+    changes.on_any_event(FileModifiedEvent("/c/it/pics/Panel.PNG"))
+    assert changes.event.is_set()

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.build import IndexBuilder
 from kb.settings import Settings
 from search.engine import SearchEngine
 from tests.documents import Outline, travel_outline, write_docx, write_html, write_pdf
-from tests.support import HashingEmbedder
+from tests.support import HashingEmbedder, indexed_app
 from webapp import create_app
 from webapp.services import services
 
@@ -34,27 +33,9 @@ def client(tmp_path: Path) -> Iterator[FlaskClient]:
     (root / "facilities" / "floors.html").write_bytes(page)
     (root / "hr" / "salaries.pdf").write_bytes(write_pdf(travel_outline()))
     (root / "hr" / "salaries.pdf.yml").write_text("audience: [hr]\n")
-    settings = Settings.load(
-        {
-            "content_dir": str(root),
-            "index_dir": str(tmp_path / "index"),
-            "database_url": f"sqlite:///{tmp_path / 'kb.db'}",
-            "secret_key": "test",
-            # Every matching document is a result here (the hashing embedder's
-            # scores say little about relevance, which the floor would judge).
-            "relevance_floor": 0.0,
-        },
-        environ={},
-    )
-    embedder = HashingEmbedder()
-    IndexBuilder(settings, embedder=embedder).run()
-    app = create_app(
-        {
-            "KB_SETTINGS": settings,
-            "TESTING": True,
-            "KB_ENGINE_FACTORY": lambda s: SearchEngine(s, embedder=embedder),
-        }
-    )
+    # Every matching document is a result here (the hashing embedder's scores
+    # say little about relevance, which the floor would judge).
+    app = indexed_app(root, tmp_path, relevance_floor=0.0)
     yield app.test_client()
     services(app).close()
 

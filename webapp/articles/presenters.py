@@ -17,6 +17,7 @@ from kb.errors import KbError, NotFoundError
 from kb.extract import format_for
 from kb.records import Article
 from webapp import services
+from webapp.articles.images import shown_images
 from webapp.articles.sanitize import article_body_html
 from webapp.auth.identity import search_groups
 from webapp.departments import department_name
@@ -79,7 +80,7 @@ def article_view(article_id: str) -> ArticleView:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
-    html = str(article_body_html(article, link))
+    html = str(article_body_html(article, link, shown_images(article)))
     return ArticleView(
         article=article,
         html=html,

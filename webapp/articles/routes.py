@@ -11,17 +11,25 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from kb.authoring.reviews import is_overdue
 from webapp import services
 from webapp.articles import presenters
+from webapp.articles.images import MAX_AGE_SECONDS, Sha256Converter, image_file
 from webapp.articles.inputs import feedback_form
 from webapp.search.event_log import record_feedback
 from webapp.search.presenters import results_url
 from webapp.security import local_path
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
+
+
+@bp.record_once
+def _converters(state: BlueprintSetupState) -> None:
+    # Before the routes are added: a picture's digest is never read from an article id.
+    state.app.url_map.converters["sha256"] = Sha256Converter
 
 
 @bp.get("/<path:article_id>")
@@ -63,6 +71,26 @@ def original(article_id: str) -> Response:
     # A restricted article's original must not wait in a shared cache for the
     # next caller: the reader's browser may keep it, nobody in between.
     response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+@bp.get("/<path:article_id>/image/<sha256:digest>")
+def image(article_id: str, digest: str) -> Response:
+    """A picture of the article, from the snapshot: 404 for whoever may not read
+    the article, as for a picture that does not exist."""
+    found = image_file(presenters.visible_article(article_id), digest)
+    response = send_file(
+        found.path.absolute(),
+        mimetype=found.image.media_type,
+        etag=digest,
+        conditional=True,
+        max_age=MAX_AGE_SECONDS,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = f"private, max-age={MAX_AGE_SECONDS}"
+    response.headers.pop("Expires", None)
     response.vary.add("Cookie")
     return response
 

@@ -25,11 +25,13 @@ from kb.content.sanitize import (
     DROPPED_WITH_CONTENT,
     ID_PREFIX,
     URL_SCHEMES,
+    ImageBuilder,
     LinkBuilder,
     resolve_article_link,
     sanitize_article_html,
 )
 from kb.records import Article
+from webapp.articles.images import pictures_as_shown, remote_only
 
 __all__ = [
     "ARTICLE_ATTRIBUTES",
@@ -50,14 +52,18 @@ PASSAGE_CHARS = 400  # about what an answer card shows before "Read the full art
 PREVIEW_SECONDS = 2.0
 
 
-def article_body_html(article: Article, link_for: LinkBuilder) -> Markup:
+def article_body_html(
+    article: Article, link_for: LinkBuilder, image_for: ImageBuilder = remote_only
+) -> Markup:
     """An indexed article's body for its page, below the title's `<h1>`: the HTML
     stored at index time with its headings under the title
-    (`kb.content.outline`) and this app's links, or (a snapshot from before
-    HTML was stored) its plain text."""
+    (`kb.content.outline`), this app's links and the pictures `image_for`
+    shows (`webapp.articles.images`), or (a snapshot from before HTML was
+    stored) its plain text."""
     if article.body_html:
         shown = under_title(article.body_html, article.title)
-        return Markup(sanitize_article_html(shown, article.id, link_for))
+        clean = sanitize_article_html(shown, article.id, link_for, image_for)
+        return Markup(pictures_as_shown(clean))
     paragraphs = (escape(s.text) for s in article.sections if s.text)
     return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 
@@ -77,7 +83,8 @@ def article_html(
     raw = render_html(strip_template_tags(body_markdown), seconds)
     if title is not None:
         raw = under_title(raw, title)
-    return Markup(sanitize_article_html(raw, article_id, link_for))
+    # The pictures of text not yet indexed are not kept anywhere: their alt text shows.
+    return Markup(pictures_as_shown(sanitize_article_html(raw, article_id, link_for, remote_only)))
 
 
 def snippet_html(snippet: str) -> Markup:

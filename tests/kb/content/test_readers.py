@@ -8,12 +8,18 @@ from pathlib import Path
 import pytest
 
 from kb.content import readers
+from kb.content.images import ImageReader
 from kb.content.scanner import scan_content
 from kb.records import Article, Problem, Section
 
 
 def read_text_file(
-    raw: bytes, article_id: str, *, max_bytes: int, render_seconds: float | None
+    raw: bytes,
+    article_id: str,
+    *,
+    max_bytes: int,
+    render_seconds: float | None,
+    images: ImageReader | None = None,
 ) -> tuple[Article, list[Problem]]:
     text = raw.decode("utf-8")
     title, _, body = text.partition("\n")

@@ -105,7 +105,9 @@ def test_ordinary_markdown_survives() -> None:
         "<blockquote>",
         'href="https://intranet.example/x"',
         'href="mailto:a@b.example"',
-        '<img alt="logo" src="https://intranet.example/logo.png">',
+        # A picture on another host is never loaded: a link to it, named by its alt text.
+        '<a class="remote-image" href="https://intranet.example/logo.png" '
+        'rel="noopener noreferrer">logo</a>',
     ):
         assert good in html, good
 

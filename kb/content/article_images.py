@@ -1,0 +1,178 @@
+"""The pictures of a Markdown article, read from its folder and checked by their bytes.
+
+A picture whose address may be shown (`kb.content.images`) is read from the
+article's folder as every content file is read (`read_regular_file`: a
+regular file with one name, never through a link, at most `image_max_bytes`
++ 1 bytes), each folder on its way opened without following a link, so a
+link in the folder can never lead out of it. Its type comes from its first
+bytes (PNG, JPEG, GIF, WebP), never from its name: a `.png` holding HTML or
+SVG is refused. What is shown becomes an `ArticleImage` (its SHA-256, type and
+size); the indexer keeps its bytes with the snapshot under that SHA-256
+(`indexer.originals`), and the web app serves them from there, never from the
+content folder. Each picture that is not shown is a warning with its line.
+
+The indexer recognises an unchanged Markdown file by its size and time; an
+article with pictures adds theirs (`stamp_with_images`), so replacing or
+adding a picture is picked up without touching the article.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import posixpath
+from collections.abc import Sequence
+from urllib.parse import unquote
+
+from kb.content.images import ImageReference, image_sources
+from kb.content.regular_files import read_regular_file
+from kb.errors import ContentError
+from kb.records import Article, ArticleImage, Problem
+
+DEFAULT_IMAGE_MAX_BYTES = 5_000_000
+_FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The media type of a PNG, JPEG, GIF or WebP picture's bytes; None otherwise."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
+def _what_it_is(data: bytes) -> str:
+    if not data:
+        return "the file is empty"
+    if data.lstrip()[:1] == b"<":
+        return "its bytes are markup (HTML or SVG), not a picture"
+    return "its bytes are not a PNG, JPEG, GIF or WebP picture"
+
+
+def read_image(folder: str, relative: str, max_bytes: int, display: str) -> bytes:
+    """The bytes of the file `relative` below the folder `folder` (on disk),
+    every folder on the way opened without following a link (ContentError)."""
+    *folders, name = relative.split("/")
+    try:
+        fd = os.open(folder, _FOLDER_FLAGS)
+    except OSError as exc:
+        raise ContentError(f"cannot open the article's folder: {exc.strerror}", path=display) from None
+    try:
+        for part in folders:
+            try:
+                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+            except FileNotFoundError:
+                raise ContentError("file does not exist", path=display, kind="missing") from None
+            except OSError as exc:
+                kind = "not_a_file" if exc.errno in (errno.ELOOP, errno.ENOTDIR) else "io"
+                raise ContentError(f"folder {part!r}: {exc.strerror}", path=display, kind=kind) from None
+            os.close(fd)
+            fd = inner
+        return read_regular_file(name, max_bytes, display, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+_WHY = {
+    "missing": ("there is no such file", "check the file name and its folder (letter case counts)"),
+    "not_a_file": (
+        "it is a link, or a folder on its way is, or not a regular file",
+        "put the picture itself in the article's folder, not a link to it",
+    ),
+}
+
+
+class FolderImages:
+    """Reads the pictures of an article whose file lies in `folder` (on disk)."""
+
+    def __init__(self, folder: str, max_bytes: int = DEFAULT_IMAGE_MAX_BYTES) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+
+    def __call__(
+        self, article_id: str, references: list[ImageReference]
+    ) -> tuple[tuple[ArticleImage, ...], list[Problem]]:
+        shown: dict[str, ArticleImage] = {}
+        problems: list[Problem] = []
+        for ref in references:
+            if ref.problem:
+                problems.append(ref.warning(article_id))
+                continue
+            if ref.target in shown:
+                continue
+            try:
+                shown[ref.target] = self._read(ref)
+            except ContentError as exc:
+                why, hint = _WHY.get(exc.kind, (exc.reason, exc.hint or "replace the file"))
+                problems.append(ref.warning(article_id, why, hint))
+        return tuple(shown.values()), problems
+
+    def _read(self, ref: ImageReference) -> ArticleImage:
+        try:
+            data = read_image(self.folder, ref.relative, self.max_bytes, ref.target)
+        except ContentError as exc:
+            if exc.kind != "too_large":
+                raise
+            raise ContentError(
+                f"the file is over the {self.max_bytes:,}-byte limit for pictures "
+                "(setting image_max_bytes)",
+                path=ref.target,
+                kind="too_large",
+                hint="make the picture smaller: crop it, scale it down or save it as JPEG",
+            ) from None
+        media_type = sniff_image(data)
+        if media_type is None:
+            raise ContentError(
+                _what_it_is(data),
+                path=ref.target,
+                kind="image_type",
+                hint="save the picture as PNG or JPEG under this name",
+            )
+        digest = hashlib.sha256(data).hexdigest()
+        return ArticleImage(ref.target, digest, media_type, len(data))
+
+
+def local_images(article: Article) -> list[str]:
+    """The paths below the article's folder of every picture its stored HTML
+    names in the folder, shown or not (the indexer stamps them)."""
+    prefix = posixpath.dirname(article.id) + "/"
+    found = []
+    for source in image_sources(article.body_html):
+        target = unquote(source)[1:] if source.startswith("/") else ""
+        if target.startswith(prefix) and target[len(prefix) :] not in found:
+            found.append(target[len(prefix) :])
+    return found
+
+
+def _file_stamp(folder: str, relative: str) -> str:
+    try:
+        info = os.lstat(os.path.join(folder, *relative.split("/")))
+    except OSError:
+        return "-"
+    return f"{info.st_size}:{info.st_mtime_ns}"
+
+
+def stamp_with_images(file_stamp: str, folder: str, relatives: Sequence[str]) -> str:
+    """An article file's stamp ("size:time") with those of its pictures, read
+    now from `folder` ("-" for one that is missing); the file's alone without."""
+    if not relatives:
+        return file_stamp
+    return json.dumps([file_stamp, [[r, _file_stamp(folder, r)] for r in relatives]])
+
+
+def stamped_images(stamp: str) -> list[str]:
+    """The pictures a stamp of `stamp_with_images` lists (none for a plain one)."""
+    if not stamp.startswith("["):
+        return []
+    try:
+        _, pictures = json.loads(stamp)
+        return [str(relative) for relative, _ in pictures]
+    except (ValueError, TypeError):
+        return []

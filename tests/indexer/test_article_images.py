@@ -1,0 +1,57 @@
+"""Pictures of Markdown articles kept with the snapshot: the bytes that were
+checked, found again by their SHA-256, and picked up when only a picture
+changes (the article's file untouched)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from indexer.build import IndexBuilder
+from indexer.originals import original_path
+from indexer.reader import SnapshotReader
+from kb.records import Article
+from kb.settings import Settings
+from tests.support import HashingEmbedder
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _article(settings: Settings) -> tuple[Article, Path]:
+    snap = SnapshotReader(settings.index_path).get()
+    article = snap.article("it/printer.md")
+    assert article is not None
+    return article, snap.path
+
+
+def test_a_picture_is_kept_and_followed_without_touching_the_article(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    it = tiny_settings.content_path / "it"
+    (it / "printer.md").write_text("# Printer\n\nText.\n\n![Panel](pics/panel.png)\n")
+    builder = IndexBuilder(tiny_settings, embedder=hashing_embedder)
+    report = builder.run()
+    assert any("pics/panel.png" in w and "no such file" in w for w in report.warnings)
+    article, _ = _article(tiny_settings)
+    assert article.images == ()
+
+    (it / "pics").mkdir()
+    (it / "pics" / "panel.png").write_bytes(PNG)  # the missing picture arrives
+    report = builder.run()
+    assert report.published and report.updated == 1
+    article, snap = _article(tiny_settings)
+    (image,) = article.images
+    assert image.digest == hashlib.sha256(PNG).hexdigest()
+    kept = original_path(snap, image.digest)
+    assert kept is not None and kept.read_bytes() == PNG
+
+    assert not builder.run().published  # nothing changed: nothing read again
+    newer = PNG + b"new"
+    (it / "pics" / "panel.png").write_bytes(newer)
+    os.utime(it / "pics" / "panel.png", ns=(1, 1))
+    report = builder.run()
+    assert report.published and report.updated == 1
+    article, snap = _article(tiny_settings)
+    assert article.images[0].digest == hashlib.sha256(newer).hexdigest()
+    assert original_path(snap, hashlib.sha256(newer).hexdigest()) is not None

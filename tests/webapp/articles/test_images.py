@@ -1,0 +1,152 @@
+"""Pictures on article pages: served from the snapshot with their type and
+headers, to the article's readers only; anything else shows its alt text."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.accounts.service import add_user
+from tests.support import indexed_app, sign_in_as
+from webapp.services import services
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+GIF = b"GIF89a" + b"\x00" * 16
+HTML = b"<html><script>alert(document.cookie)</script></html>"
+PRINTER = """---
+title: Printer
+---
+Press the green button.
+
+![The printer's panel](panel.png)
+
+![Paper tray](pics/tray.gif)
+
+![Fake](fake.png)
+
+![Big](big.png)
+
+![Badge](../hr/badge.png)
+
+![Tracker](https://tracker.example/pixel.png)
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    tmp = tmp_path_factory.mktemp("images")
+    root = tmp / "content"
+    (root / "it" / "pics").mkdir(parents=True)
+    (root / "hr").mkdir()
+    (root / "it" / "printer.md").write_text(PRINTER, encoding="utf-8")
+    (root / "it" / "panel.png").write_bytes(PNG)
+    (root / "it" / "pics" / "tray.gif").write_bytes(GIF)
+    (root / "it" / "fake.png").write_bytes(HTML)
+    (root / "it" / "big.png").write_bytes(PNG + b"\x00" * 1000)
+    (root / "hr" / "badge.png").write_bytes(PNG + b"hr")
+    (root / "hr" / "pay.md").write_text(
+        "---\ntitle: Pay\naudience: [hr]\n---\nPay slips.\n\n![Slip](badge.png)\n"
+    )
+    app = indexed_app(root, tmp, image_max_bytes=500)
+    store = services(app).store
+    add_user(store, "hanna", "agent", "hr")
+    add_user(store, "ivan", "agent", "it")
+    yield app.test_client()
+    services(app).close()
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _body(client: FlaskClient, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200
+    return page.get_data(as_text=True).split('<div class="article-body">')[1].split("</article>")[0]
+
+
+def test_the_page_shows_the_pictures_of_its_folder_from_the_snapshot(site: FlaskClient) -> None:
+    body = _body(site, "/articles/it/printer.md")
+    panel = f"/articles/it/printer.md/image/{_digest(PNG)}"
+    tray = f"/articles/it/printer.md/image/{_digest(GIF)}"
+    assert f'<img alt="The printer\'s panel" src="{panel}">' in body
+    assert f'<img alt="Paper tray" src="{tray}">' in body
+    assert len(re.findall(r"<img ", body)) == 2  # nothing else is loaded
+
+
+def test_a_picture_answers_with_its_type_and_headers(site: FlaskClient) -> None:
+    response = site.get(f"/articles/it/printer.md/image/{_digest(PNG)}")
+    assert response.status_code == 200
+    assert response.data == PNG
+    assert response.mimetype == "image/png"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "private, max-age=86400"
+    assert "Cookie" in response.headers["Vary"]
+    assert response.headers["ETag"] == f'"{_digest(PNG)}"'
+    again = site.get(
+        f"/articles/it/printer.md/image/{_digest(PNG)}",
+        headers={"If-None-Match": response.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    gif = site.get(f"/articles/it/printer.md/image/{_digest(GIF)}")
+    assert gif.mimetype == "image/gif" and gif.data == GIF
+
+
+def test_a_picture_that_is_not_shown_leaves_its_alt_text(site: FlaskClient) -> None:
+    body = _body(site, "/articles/it/printer.md")
+    for alt in ("Fake", "Big", "Badge"):
+        assert f'<span class="image-alt">{alt}</span>' in body
+    assert "Press the green button." in body
+    # The HTML named fake.png is never kept nor served, whatever is asked.
+    assert site.get(f"/articles/it/printer.md/image/{_digest(HTML)}").status_code == 404
+
+
+def test_a_picture_on_another_host_is_a_link_never_loaded(site: FlaskClient) -> None:
+    body = _body(site, "/articles/it/printer.md")
+    assert "tracker.example" not in "".join(re.findall(r"<img [^>]*>", body))
+    assert (
+        '<a class="remote-image" href="https://tracker.example/pixel.png" '
+        'rel="noopener noreferrer">Tracker</a>'
+    ) in body
+    data = site.get("/api/articles/it/printer.md").get_json()
+    assert "<img" not in html.unescape(data["html"]).split("Tracker")[0].split("Badge")[-1]
+
+
+def test_traversal_is_never_served(site: FlaskClient) -> None:
+    """Another department's picture is not served under this article, by any path."""
+    hr = _digest(PNG + b"hr")
+    assert site.get(f"/articles/it/printer.md/image/{hr}").status_code == 404
+    for attempt in (
+        "/articles/it/printer.md/image/../../hr/badge.png",
+        "/articles/it/printer.md/image/%2e%2e%2fhr%2fbadge.png",
+        "/articles/it/../hr/badge.png",
+        "/articles/it/badge.png",
+        "/articles/it/printer.md/image/" + _digest(PNG)[:-1],
+    ):
+        assert site.get(attempt).status_code == 404, attempt
+
+
+def test_a_restricted_articles_picture_is_404_to_those_who_may_not_read_it(
+    site: FlaskClient,
+) -> None:
+    url = f"/articles/hr/pay.md/image/{_digest(PNG + b'hr')}"
+    unknown = f"/articles/hr/pay.md/image/{'0' * 64}"
+    with site.session_transaction() as session:
+        session.clear()
+    visitor, missing = site.get(url), site.get(unknown)
+    assert visitor.status_code == missing.status_code == 404
+    assert visitor.get_json() == missing.get_json()  # nothing tells that it exists
+    sign_in_as(site, "ivan")
+    assert site.get(url).status_code == 404
+    sign_in_as(site, "hanna")
+    response = site.get(url)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert response.headers["Cache-Control"].startswith("private")
+    assert f'src="{url}"' in _body(site, "/articles/hr/pay.md")
+    with site.session_transaction() as session:
+        session.clear()
