@@ -1,24 +1,29 @@
 """Settings a running process follows: those it reads again when their file changes.
 
-Most settings are read once, when a process starts. The webhook settings
-(`LIVE`: `webhooks`, `webhook_hosts`, `webhook_timeout`) are not: they say
-which systems receive a department's request records, and giving a
-department its receiver should not need every web worker restarted. A
+Most settings are read once, when a process starts. The notification
+settings (`LIVE`: the webhook settings `webhooks`, `webhook_hosts`,
+`webhook_timeout`, and the mail settings `smtp_host`, `smtp_port`,
+`mail_from`, `mail_domain`, `triage_email`, `queue_mail_domains`) are not:
+they say which systems receive a department's request records and where its
+mail goes, and giving a department its receiver, or moving to another mail
+server, should not need every web worker restarted. A
 `LiveSettings` answers the start-up settings with those settings as the
 settings file has them now: it looks at the file's modification time (no
 more than once every `check_seconds`), and when it moved on reads the file
 again. A live setting the environment or the command line set keeps that
 value: both rank above the file (`kb.settings`) and neither changes while a
 process runs. A file that cannot be read, or whose settings do not pass
-`check` (webhook hosts not allowed, a malformed pair), changes nothing: the
-last good settings stay in use, and `problem` says why (logged once per
-change of the file), as a value-stream file edited into a mistake does.
+`check` (webhook hosts not allowed, a malformed pair, a port out of range),
+changes nothing: the last good settings stay in use, and `problem` says why
+(logged once per change of the file), with the file and the line, as a
+value-stream file edited into a mistake does; the admins' pages show it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,13 +31,27 @@ from pathlib import Path
 from typing import Any
 
 from kb.errors import ConfigError
+from kb.records import Problem
 from kb.setting import read_toml
 from kb.settings import SETTINGS, Settings, setting_named
 
 logger = logging.getLogger(__name__)
 
-LIVE = ("webhooks", "webhook_hosts", "webhook_timeout")
+WEBHOOK_SETTINGS = ("webhooks", "webhook_hosts", "webhook_timeout")
+MAIL_SETTINGS = (
+    "smtp_host",
+    "smtp_port",
+    "mail_from",
+    "mail_domain",
+    "triage_email",
+    "queue_mail_domains",
+)
+LIVE = (*WEBHOOK_SETTINGS, *MAIL_SETTINGS)
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
+# The first live setting a problem's message names, for the line it is set on.
+_NAMED = re.compile(r"\b(" + "|".join(sorted(LIVE, key=len, reverse=True)) + r")\b")
+_TOML_LINE = re.compile(r"\bat line (\d+)")
+KEPT = "the last good notification settings stay in use until the file is fixed"
 
 
 @dataclass(frozen=True)
@@ -67,8 +86,33 @@ def _changed_at(path: Path) -> int:
         return 0
 
 
+def _line_of(path: Path, message: str) -> int | None:
+    """The line of the settings file a problem is on: where the TOML reader
+    stopped, else the line that sets the first live setting the message names."""
+    stopped = _TOML_LINE.search(message)
+    if stopped:
+        return int(stopped.group(1))
+    named = _NAMED.search(message.replace(str(path), ""))
+    if named is None:
+        return None
+    key = re.compile(rf"""^\s*["']?{named.group(1)}["']?\s*=""")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, text in enumerate(lines, 1) if key.match(text)), None)
+
+
+def settings_problem(path: Path, message: str) -> Problem:
+    """A settings file that did not check, as the admins' pages show a content
+    file's problem: the file, the line and what is wrong."""
+    said = message.removeprefix(f"settings file {path}: ")
+    return Problem(str(path), said, KEPT, _line_of(path, message), kind="settings")
+
+
 class LiveSettings:
-    """The start-up settings with the `LIVE` ones as their file has them now."""
+    """The start-up settings with the `LIVE` ones as their file has them now;
+    `problem`: why the file's last edit is not in use (None: it is)."""
 
     def __init__(
         self,
@@ -84,7 +128,13 @@ class LiveSettings:
         self.check_seconds = check_seconds
         self._stamp = _changed_at(origin.file) if origin and origin.file else 0
         self._checked = time.monotonic()
-        self.problem: str | None = None
+        self.problem: Problem | None = None
+
+    def problems(self) -> list[Problem]:
+        """`problem` after looking at the file again: [] while its last edit is in
+        use, for the admins' pages."""
+        self()
+        return [self.problem] if self.problem is not None else []
 
     def __call__(self) -> Settings:
         """The settings now: the same object while nothing changed."""
@@ -107,13 +157,13 @@ class LiveSettings:
             fresh = self._current.replace(**checked)
             self._check(fresh)
         except ConfigError as exc:
-            self.problem = exc.message
+            self.problem = settings_problem(path, exc.message)
             logger.warning(
-                "the webhook settings were not read again, the last good ones stay in use: %s",
-                exc.message,
+                "the notification settings were not read again, the last good ones stay in use: %s",
+                self.problem,
             )
             return
         self.problem = None
         if any(getattr(fresh, n) != getattr(self._current, n) for n in LIVE):
-            logger.info("the webhook settings changed in %s; now in use", path)
+            logger.info("the notification settings changed in %s; now in use", path)
             self._current = fresh

@@ -111,7 +111,7 @@ class Services:
         origin: SettingsOrigin | None = None,
     ) -> None:
         self.settings = settings
-        # The webhook settings as their file has them now (`kb.live_settings`).
+        # The notification settings as their file has them now (`kb.live_settings`).
         self.live_settings = LiveSettings(settings, origin, check=check_webhooks)
         self._engine_factory = engine_factory or (
             lambda settings: _default_engine(settings, self.content_departments)

@@ -59,7 +59,7 @@ def main(
     )
     overrides = dict(parse_assignment(a) for a in assignments)
     ctx.obj = Settings.load(overrides, file=settings_file)
-    # Long-running commands follow the webhook settings of this file (kb.live_settings).
+    # Long-running commands follow the notification settings of this file (kb.live_settings).
     ctx.meta[ORIGIN_KEY] = SettingsOrigin.of(overrides, settings_file)
 
 

@@ -91,14 +91,22 @@ def verify(settings: Settings, store: object, engine: object) -> Verification:
     return verify_topics(rollups, engine.search, name, gap_days=settings.insights_gap_days)  # type: ignore[attr-defined]
 
 
-def scheduler(settings: Settings, store: object, engine: object) -> InsightsScheduler:
-    """The periodic jobs of a web worker (`kb.insights.scheduler`)."""
+def scheduler(
+    settings: Settings,
+    store: object,
+    engine: object,
+    live: Callable[[], Settings] | None = None,
+) -> InsightsScheduler:
+    """The periodic jobs of a web worker (`kb.insights.scheduler`); the weekly
+    digest is addressed by the notification settings of `live` as they are then
+    (`kb.live_settings`)."""
+    now = live or (lambda: settings)
     return InsightsScheduler(
         insights_store(store),
         engine.search,  # type: ignore[attr-defined]
         lambda: engine.prepared().snapshot.name,  # type: ignore[attr-defined]
         lambda: daily(settings, store),
-        weekly=lambda: send_digest(settings, store),
+        weekly=lambda: send_digest(now(), store),
         gap_days=settings.insights_gap_days,
     )
 

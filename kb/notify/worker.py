@@ -67,7 +67,7 @@ class OutboxWorker:
         store: Store,
         *,
         webhooks: WebhookSender | Callable[[], WebhookSender],
-        mail: MailSender | None = None,
+        mail: MailSender | None | Callable[[], MailSender | None] = None,
         clock: Callable[[], datetime] = utc_now,
         batch: int = BATCH,
         max_attempts: int = 20,
@@ -78,7 +78,7 @@ class OutboxWorker:
         self.store = store
         # A source: the web app's follows the live webhook settings (`kb.live_settings`).
         self._webhooks = webhooks if callable(webhooks) else (lambda: webhooks)
-        self.mail = mail
+        self._mail = mail if callable(mail) else (lambda: mail)
         self.clock = clock
         self.batch = batch
         self.max_attempts = max_attempts
@@ -90,6 +90,11 @@ class OutboxWorker:
     def webhooks(self) -> WebhookSender:
         """The webhook sender of the settings now."""
         return self._webhooks()
+
+    @property
+    def mail(self) -> MailSender | None:
+        """The mail sender of the settings now (None: e-mail is off)."""
+        return self._mail()
 
     @classmethod
     def from_settings(
@@ -103,26 +108,28 @@ class OutboxWorker:
         live_settings: Callable[[], Settings] | None = None,
     ) -> OutboxWorker:
         """A worker of the settings; given `live_settings`, its webhooks (URLs,
-        their secrets' variables, the timeout) follow that source's webhook
-        settings, so a webhook added to the settings file is delivered to without
-        a restart."""
+        their secrets' variables, the timeout) and its mail server follow that
+        source's notification settings, so a webhook added to the settings file
+        is delivered to, and a new mail server used, without a restart."""
 
         def sender(now: Settings) -> WebhookSender:
             config = NotifyConfig.from_settings(now, departments)
             secrets = config.secret_envs()
             return WebhookSender(secrets, environ=environ, timeout=now.webhook_timeout)
 
-        timeout = settings.webhook_timeout
-        mail = None
-        if settings.smtp_host:
-            mail = MailSender(settings.smtp_host, settings.smtp_port, settings.mail_from, timeout)
+        def mailer(now: Settings) -> MailSender | None:
+            if not now.smtp_host:
+                return None
+            return MailSender(now.smtp_host, now.smtp_port, now.mail_from, now.webhook_timeout)
+
+        source = live_settings or (lambda: settings)
         return cls(
             store,
-            webhooks=following(live_settings or (lambda: settings), sender),
-            mail=mail,
+            webhooks=following(source, sender),
+            mail=following(source, mailer),
             clock=clock,
             max_attempts=settings.outbox_max_attempts,
-            timeout=timeout,
+            timeout=settings.webhook_timeout,
         )
 
     def deliver_due(self, now: datetime | None = None) -> DeliveryReport:
@@ -170,9 +177,10 @@ class OutboxWorker:
 
     def _send(self, message: OutboxMessage) -> None:
         if message.target.startswith("email:"):
-            if self.mail is None:
+            mail = self.mail
+            if mail is None:
                 raise DeliveryFailed("e-mail is off (setting smtp_host is empty); set smtp_host")
-            self.mail.send(message)
+            mail.send(message)
         else:
             self.webhooks.send(message)
 

@@ -168,8 +168,9 @@ def requests_export(ctx: click.Context, fmt: str, out: str | None) -> None:
 def requests_deliver(ctx: click.Context, loop: bool, interval: float) -> None:
     """Send due notifications (webhooks, e-mail) from the outbox.
 
-    With --loop, webhooks follow the settings file: a webhook added, changed or
-    removed there is delivered to without a restart."""
+    With --loop, the notification settings follow the settings file: a webhook
+    or a mail server added, changed or removed there is used without a
+    restart."""
     from kb.live_settings import LiveSettings
     from kb.notify.config import check_webhooks
     from kb.notify.worker import OutboxWorker

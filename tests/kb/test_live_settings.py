@@ -1,6 +1,7 @@
-"""The webhook settings follow their file while a process runs (`kb.live_settings`):
-read again when the file changes, kept when the new ones do not check, and never
-over what the environment or the command line set."""
+"""The notification settings (webhooks and e-mail) follow their file while a
+process runs (`kb.live_settings`): read again when the file changes, kept when
+the new ones do not check (the problem said with the file and the line), and
+never over what the environment or the command line set."""
 
 from __future__ import annotations
 
@@ -32,18 +33,18 @@ def live(path: Path, environ: dict[str, str] | None = None, **overrides: str) ->
 
 def test_a_webhook_added_to_the_file_is_followed(tmp_path: Path) -> None:
     path = tmp_path / "kb.toml"
-    write(path, 'triage_email = "help@example.org"\n')
+    write(path, "reopen_days = 7\n")
     settings = live(path)
     before = settings()
     assert before.webhooks == "" and settings() is before  # the same while unchanged
-    write(path, 'triage_email = "other@example.org"\n' + HOOK + "webhook_timeout = 3.5\n")
+    write(path, "reopen_days = 3\n" + HOOK + "webhook_timeout = 3.5\n")
     now = settings()
     assert (now.webhooks, now.webhook_hosts) == (
         "it=https://hooks.example.org/it",
         "hooks.example.org",
     )
     assert now.webhook_timeout == 3.5
-    assert now.triage_email == "help@example.org"  # only the webhook settings are followed
+    assert now.reopen_days == 7  # only the notification settings are followed
     write(path, "")  # taken out of the file: back to the defaults
     assert (settings().webhooks, settings().webhook_timeout) == ("", 10.0)
 
@@ -58,13 +59,59 @@ def test_a_mistake_keeps_the_last_good_webhooks_and_says_why(tmp_path: Path) -> 
         'webhooks = "it=https://elsewhere.example.net/x"\nwebhook_hosts = "hooks.example.org"\n',
     )
     assert settings() is good
-    assert settings.problem is not None and "elsewhere.example.net" in settings.problem
+    assert settings.problem is not None and "elsewhere.example.net" in settings.problem.message
     write(path, "webhooks = [")  # not TOML at all
-    assert settings() is good and "not valid TOML" in (settings.problem or "")
+    assert settings() is good and "not valid TOML" in problem_of(settings)
     write(path, "webhook_timeout = 0\n")
-    assert settings() is good and "webhook_timeout" in (settings.problem or "")
+    assert settings() is good and "webhook_timeout" in problem_of(settings)
     write(path, HOOK.replace("/it", "/it2"))
     assert settings().webhooks.endswith("/it2") and settings.problem is None
+
+
+def problem_of(settings: LiveSettings) -> str:
+    return settings.problem.message if settings.problem else ""
+
+
+def test_the_mail_settings_are_followed_too(tmp_path: Path) -> None:
+    path = tmp_path / "kb.toml"
+    write(path, 'triage_email = "help@example.org"\n')
+    settings = live(path)
+    assert (settings().smtp_host, settings().triage_email) == ("", "help@example.org")
+    write(
+        path,
+        'smtp_host = "mail.example.org"\nsmtp_port = 587\nmail_from = "kb@example.org"\n'
+        'mail_domain = "example.org"\nqueue_mail_domains = "example.org"\n',
+    )
+    now = settings()
+    assert (now.smtp_host, now.smtp_port, now.mail_from) == (
+        "mail.example.org",
+        587,
+        "kb@example.org",
+    )
+    assert (now.mail_domain, now.queue_mail_domains, now.triage_email) == (
+        "example.org",
+        "example.org",
+        "",
+    )
+
+
+def test_a_mistake_is_a_problem_with_the_file_and_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "kb.toml"
+    write(path, 'smtp_host = "mail.example.org"\n')
+    settings = live(path)
+    good = settings()
+    write(path, 'smtp_host = "mail2.example.org"\n# the new port\nsmtp_port = 0\n')
+    assert settings() is good and good.smtp_host == "mail.example.org"
+    problem = settings.problem
+    assert problem is not None and (problem.path, problem.line) == (str(path), 4)  # after [kb]
+    assert problem.message.startswith("setting smtp_port must be at least 1")
+    assert "last good" in problem.hint and problem.kind == "settings"
+    write(path, 'smtp_host = "mail2.example.org"\nsmtp_port = \n')
+    problem = settings.problem if settings() is good else None
+    assert problem is not None and problem.line == 3 and "not valid TOML" in problem.message
+    write(path, HOOK.replace('hooks.example.org"', 'other.example"'))  # webhooks not allowed
+    problem = settings.problem if settings() is good else None
+    assert problem is not None and problem.line == 2 and "webhook_hosts" in problem.message
 
 
 def test_the_environment_and_the_command_line_stay_above_the_file(tmp_path: Path) -> None:

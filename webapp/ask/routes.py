@@ -59,7 +59,7 @@ def _contact(department: Department) -> list[tuple[str, str]]:
     names the domains mail may go to (`queue_mail_domains`, `mail_domain`),
     only at one of them, so employees' mail never leaves the organisation."""
     shown = []
-    domains = queue_mail_domains(services.services().settings)
+    domains = queue_mail_domains(services.services().live_settings())
     for key in CONTACT_FIELDS:
         value = str(department.contact.get(key) or "").strip()
         if key == "email" and not (

@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 def start_insights(app: Flask) -> threading.Event:
     """Start the jobs; returns the event that stops them."""
     svc = services(app)
-    stop = scheduler(svc.settings, svc.store, svc.engine).start()
+    stop = scheduler(svc.settings, svc.store, svc.engine, svc.live_settings).start()
     app.extensions["kb_insights_stop"] = stop
     logger.info("insights jobs started")
     return stop

@@ -333,10 +333,13 @@ def failure_text(failure: KbError) -> str:
 
 
 def setup_problems(actor: User) -> list[Problem]:
-    """For an admin, what `kb validate` says of the value-stream file and the service
-    catalogue (file, line, what is wrong): a value-stream file edited into a
-    mistake is only logged otherwise, while the last good value streams stay in
-    use. Nothing for others: the content root's files are the admins'."""
+    """For an admin, why the settings file's notification settings are not in use
+    (`kb.live_settings`) and what `kb validate` says of the value-stream file and
+    the service catalogue (file, line, what is wrong): an edit into a mistake is
+    only logged otherwise, while the last good settings and value streams stay in
+    use. Nothing for others: the settings and the content root's files are the
+    admins'."""
     if not actor.has_role(Role.ADMIN):
         return []
-    return services.services().catalogue_problems()
+    svc = services.services()
+    return [*svc.live_settings.problems(), *svc.catalogue_problems()]

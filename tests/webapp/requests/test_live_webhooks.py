@@ -1,10 +1,12 @@
-"""The web app follows the webhook settings of its settings file: a webhook
-added there while the app runs gets the next request's notification, and the
-outbox worker signs and sends to it, without a restart (`kb.live_settings`)."""
+"""The web app follows the notification settings of its settings file: a
+webhook or a mail server added there while the app runs gets the next
+request's notification, and the outbox worker sends to it, without a restart
+(`kb.live_settings`); an edit that does not check is shown to admins."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,7 +19,7 @@ from kb.live_settings import SettingsOrigin
 from kb.notify.worker import OutboxWorker
 from kb.settings import Settings
 from kb.validators import utc_now
-from tests.support import sign_in_as
+from tests.support import sign_in_as, text_of
 from tests.webapp.conftest import FakeEngine
 from webapp import create_app
 from webapp.services import services
@@ -99,4 +101,53 @@ def test_a_webhook_setting_edited_into_a_mistake_keeps_the_last_good_one(
     write(settings_file, HOOK.replace('webhook_hosts = "hooks.example.org"', ""))
     file(live_app)
     assert targets(live_app).count(URL) == 2
-    assert "webhook_hosts" in (services(live_app).live_settings.problem or "")
+    problem = services(live_app).live_settings.problem
+    assert problem is not None and "webhook_hosts" in problem.message
+
+
+MAIL = '[kb]\nsmtp_host = "mail.example.org"\nmail_domain = "example.org"\n'
+
+
+def test_mail_settings_added_to_the_settings_file_are_used_without_a_restart(
+    live_app: Flask, settings_file: Path
+) -> None:
+    svc = services(live_app)
+    worker = OutboxWorker.from_settings(
+        svc.settings, svc.store, {}, environ={}, live_settings=svc.live_settings
+    )
+    file(live_app)
+    assert "email:emma@example.org" not in targets(live_app) and worker.mail is None
+    write(settings_file, MAIL)
+    file(live_app)
+    assert targets(live_app).count("email:emma@example.org") == 1
+    assert worker.mail is not None and worker.mail.host == "mail.example.org"
+    write(settings_file, MAIL.replace("mail.example.org", "relay.example.org"))
+    assert worker.mail.host == "relay.example.org"
+
+
+def problems(page: str) -> list[str]:
+    found = re.search(r'<ul class="manage-setup-problems">(.*?)</ul>', page, re.S)
+    return re.findall(r"<li[^>]*>(.*?)</li>", found.group(1), re.S) if found else []
+
+
+def test_a_broken_edit_is_shown_to_admins_with_the_file_and_the_line(
+    live_app: Flask, settings_file: Path
+) -> None:
+    add_user(services(live_app).store, "ada", "admin")
+    add_user(services(live_app).store, "cora", "content_owner", "it")
+    client = live_app.test_client()
+    write(settings_file, MAIL)
+    sign_in_as(client, "ada")
+    assert problems(text_of(client.get("/manage/?department=it"))) == []
+    write(settings_file, MAIL + "smtp_port = 70000\n")
+    file(live_app)  # still mailed, by the last good settings
+    assert targets(live_app).count("email:emma@example.org") == 1
+    [shown] = problems(text_of(client.get("/manage/?department=it")))
+    assert f"<code>{settings_file}</code>, line 4" in shown
+    assert "smtp_port must be at most 65535" in shown and "last good" in shown
+    sign_in_as(client, "cora")  # the settings are the admins'
+    assert problems(text_of(client.get("/manage/?department=it"))) == []
+    sign_in_as(client, "ada")
+    write(settings_file, MAIL + "smtp_port = 587\n")
+    assert problems(text_of(client.get("/manage/?department=it"))) == []
+    assert services(live_app).live_settings().smtp_port == 587
