@@ -14,6 +14,7 @@ from datetime import datetime
 from kb.accounts.records import User
 from kb.errors import PermissionDenied
 from kb.requests import permissions
+from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import RequestStatus
@@ -166,8 +167,7 @@ class RequestReader:
                     key="every_queue_who",
                 )
         else:
-            self.departments.get(department)
-            permissions.require_queue(actor, department)
+            require_listed_queue(self.store, self.departments, actor, department)
         if status is None:
             return [s for s in RequestStatus if s.is_open]
         if isinstance(status, str):

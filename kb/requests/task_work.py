@@ -18,6 +18,7 @@ from kb.errors import ConflictError, NotFoundError
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
 from kb.requests import permissions
+from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, TaskStatus
@@ -71,9 +72,9 @@ class TaskWork:
         return self._items(self.store.tasks_for_department(department))
 
     def task_queue_page(self, actor: User, department: str, paging: Paging) -> Page[TaskItem]:
-        """One page of `task_queue`, paged in the database by cursor."""
-        self.departments.get(department)
-        permissions.require_queue(actor, department)
+        """One page of `task_queue`, paged in the database by cursor (an admin's
+        of a department whose folder is gone too: `require_listed_queue`)."""
+        require_listed_queue(self.store, self.departments, actor, department)
         if paging.offset:
             raise ValueError("a task queue is paged by cursor, not by offset")
         page = self.store.page_tasks(department, paging.limit, paging.task_key())

@@ -23,7 +23,7 @@ from kb.records import Status
 from kb.requests import permissions
 from kb.requests.bulk import BulkResult
 from kb.requests.canned import FilledReply
-from kb.requests.department_moves import orphaned
+from kb.requests.department_moves import orphaned, removed_queue
 from kb.requests.drafting import read_article_file
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, Paging, RequestList
@@ -225,6 +225,14 @@ def orphaned_queues(service: RequestService, actor: User) -> list[DepartmentUse]
     if not permissions.is_admin(actor):
         return []
     return orphaned(service.store, service.departments, service.triage)
+
+
+def removed_queue_of(service: RequestService, actor: User, department: str) -> DepartmentUse | None:
+    """For an admin, what still names `department` when its folder is gone (the
+    queue page is then read-only and says how to move it); None otherwise."""
+    if not permissions.is_admin(actor):
+        return None
+    return removed_queue(service.store, service.departments, service.triage, department)
 
 
 def owned_departments(service: RequestService, actor: User) -> list[str]:

@@ -13,7 +13,9 @@ left to their first response and resolution, and the value-stream tasks the
 department owns (25 a page, by a cursor of their own, `task_cursor`), each
 with its own department's badge and the request it is part of; both
 count, so "Nothing in this queue" is said only when neither has anything. The page speaks the agents' words (statuses from
-`agent_status_*`).
+`agent_status_*`). The queue of a department whose folder was renamed or
+removed, while requests or tasks still name it, is shown to admins read-only,
+with the command that moves them (`kb requests move-department`).
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ def _page(
         error=error,
         error_field=error_field,
         max_note=MAX_TEXT_CHARS,
+        removed=presenters.removed_queue_of(service, actor, department),
     )
 
 

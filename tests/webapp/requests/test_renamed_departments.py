@@ -47,3 +47,32 @@ def test_requests_of_a_renamed_folder_are_shown_to_admins_until_moved(
     sign_in_as(client, "ada")
     assert orphans(text_of(client.get("/requests/queue/"))) == ""
     assert store.get_request(request_id).department == "it-services"
+
+
+def test_the_queue_of_a_removed_folder_is_shown_to_admins_read_only(
+    client: FlaskClient, request_content: Path, store: Store
+) -> None:
+    services(client.application).departments_check_seconds = 0.0  # no wait, for the test
+    request_id = file(client, "it").get_json()["id"]
+    (request_content / "it").rename(request_content / "it-services")
+
+    sign_in_as(client, "ada")
+    listed = orphans(text_of(client.get("/requests/queue/")))
+    assert 'href="/requests/queue/it"' in listed
+    answer = client.get("/requests/queue/it")
+    page = text_of(answer)
+    assert answer.status_code == 200, page
+    assert 'class="flash flash--error removed-queue"' in page
+    assert "kb requests move-department it NEW" in page
+    assert f'href="/requests/{request_id}"' in page  # its requests, listed
+    assert 'name="ids"' not in page and "bulk-actions" not in page  # nothing to change here
+    listed = client.get("/api/requests?department=it")  # the API's queue, the same
+    assert [r["id"] for r in listed.get_json()["requests"]] == [request_id]
+    assert client.get("/requests/queue/nowhere").status_code == 400  # nothing names it
+    sign_in_as(client, "ivan")  # an agent of the old queue: no queue by that name
+    assert client.get("/requests/queue/it").status_code == 400
+
+    service = services(client.application).requests
+    move_department(store, service.departments, service.triage, "it", "it-services")
+    sign_in_as(client, "ada")
+    assert client.get("/requests/queue/it").status_code == 400  # moved: gone for good
