@@ -231,6 +231,36 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{u.username}\t{roles}{sso}{also}")
 
 
+@users.command("grant-history")
+@click.argument("name", required=False)
+@json_option
+@click.pass_context
+def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> None:
+    """Grants moved with a department's requests (`kb requests move-department
+    --move-grants`), oldest first; of NAME alone when given."""
+    with open_store(settings_from(ctx)) as store:
+        found = store.grant_changes(name)
+    if as_json:
+        echo_json(
+            [
+                {
+                    "username": c.username,
+                    "role": c.role.value,
+                    "from": c.department,
+                    "to": c.to,
+                    "by": c.actor,
+                    "reason": c.reason,
+                    "ts": c.ts.isoformat() if c.ts else None,
+                }
+                for c in found
+            ]
+        )
+        return
+    for c in found:
+        when = c.ts.strftime("%Y-%m-%d %H:%M UTC") if c.ts else "-"
+        click.echo(f"{when}\t{c.label}\tby {c.actor}\t{c.reason}")
+
+
 @users.command("check")
 @click.option(
     "--rename",

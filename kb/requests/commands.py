@@ -198,17 +198,25 @@ def requests_deliver(ctx: click.Context, loop: bool, interval: float) -> None:
 @click.argument("department")
 @click.argument("to")
 @click.option("--reason", default="", help="Why, for each request's history.")
+@click.option(
+    "--move-grants",
+    is_flag=True,
+    help="Also give every role held for DEPARTMENT for TO instead (kept in the grant history).",
+)
 @click.pass_context
-def requests_move_department(ctx: click.Context, department: str, to: str, reason: str) -> None:
+def requests_move_department(
+    ctx: click.Context, department: str, to: str, reason: str, move_grants: bool
+) -> None:
     """Move every request and value-stream task of DEPARTMENT to TO.
 
     For a department folder renamed or removed: its requests keep the old
     name, in a queue nobody is offered, until they are moved. TO must be a
     department of the content root (or the triage queue). Each request moved
     gets an internal history entry by kb-cli; statuses, assignees and due dates
-    stay. Agents' grants name departments too: give them for TO with
-    `kb users add`."""
-    from kb.requests.department_moves import move_department
+    stay. Grants (agents', content owners') name departments too: they are
+    listed, and with --move-grants they move in the same transaction (their
+    holders sign in again)."""
+    from kb.requests.department_moves import grants_naming, move_department
 
     settings = settings_from(ctx)
     with open_store(settings) as store:
@@ -219,11 +227,23 @@ def requests_move_department(ctx: click.Context, department: str, to: str, reaso
             department,
             to,
             reason=reason,
+            grants=move_grants,
         )
+        left = grants_naming(store.list_users(), moved.department)
     click.echo(
         f"moved {len(moved.requests)} requests and {moved.tasks} tasks (of "
         f"{len(moved.with_tasks)} requests of other queues) from {moved.department} to {moved.to}"
     )
+    for change in moved.grants:
+        click.echo(f"moved grant: {change.label}")
+    for username, grant in left:
+        click.echo(f"grant left: {username} {grant.label}", err=True)
+    if left:
+        click.echo(
+            f"{len(left)} grants still name {moved.department}: run the command again with "
+            "--move-grants to move them, or give the roles with `kb users add`",
+            err=True,
+        )
 
 
 COMMANDS = [requests]

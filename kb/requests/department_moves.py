@@ -13,10 +13,10 @@ be its agent), and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 
-from kb.accounts.records import SYSTEM_USERNAME, User
+from kb.accounts.records import SYSTEM_USERNAME, Grant, User
 from kb.errors import ValidationError
 from kb.records import Department
 from kb.requests import permissions
@@ -72,10 +72,12 @@ def move_department(
     reason: str = "",
     actor: str = SYSTEM_USERNAME,
     clock: Callable[[], datetime] = utc_now,
+    grants: bool = False,
 ) -> DepartmentMove:
     """Move every request and task of `department` to `to`, which must be a
     department of the content root (or the triage queue): a typo would move
-    them into another queue nobody is offered."""
+    them into another queue nobody is offered. With `grants`, the roles held
+    for `department` move too (`DepartmentMoveStore.move_department`)."""
     old, new = normal_name(department.strip()), normal_name(to.strip())
     known = sorted({*departments, triage})
     if new not in known:
@@ -96,4 +98,16 @@ def move_department(
     message = reason.strip() or (
         f"Moved from the department {old} to {new} (its folder was renamed or removed)."
     )
-    return store.move_department(old, new, actor, message, clock())
+    return store.move_department(old, new, actor, message, clock(), grants=grants)
+
+
+def grants_naming(users: Iterable[User], department: str) -> list[tuple[str, Grant]]:
+    """(username, grant) of every role held for `department`: what a move leaves
+    behind without `grants`, for the command to name."""
+    key = normal_name(department.strip())
+    return [
+        (user.username, grant)
+        for user in users
+        for grant in user.grants
+        if grant.department is not None and normal_name(grant.department) == key
+    ]

@@ -6,7 +6,9 @@ nobody is offered. `DepartmentMoveStore.department_use` says which
 departments requests and tasks name (the admins' queue page shows those the
 content root no longer has), and `move_department` moves every request and
 task of one department to another in one transaction (`kb requests
-move-department`), with a history entry on each request it touches.
+move-department`), with a history entry on each request it touches; given
+`grants`, the roles held for the department move with it, each kept in the
+grant history (`grant_changes`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from kb.accounts.records import Role
 
 
 @dataclass(frozen=True)
@@ -28,15 +32,35 @@ class DepartmentUse:
 
 
 @dataclass(frozen=True)
+class GrantChange:
+    """One grant moved from a department to another: `username`'s `role` for
+    `department` became the role for `to`, by `actor` at `ts`, for `reason`."""
+
+    username: str
+    role: Role
+    department: str
+    to: str
+    actor: str = ""
+    reason: str = ""
+    ts: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """`username role:department → role:to`, as the command line says it."""
+        return f"{self.username} {self.role.value}:{self.department} → {self.role.value}:{self.to}"
+
+
+@dataclass(frozen=True)
 class DepartmentMove:
-    """What `move_department` moved: the requests of the queue, and the requests
-    of other queues whose tasks of the department moved."""
+    """What `move_department` moved: the requests of the queue, the requests of
+    other queues whose tasks of the department moved, and the grants moved."""
 
     department: str
     to: str
     requests: tuple[int, ...] = ()
     with_tasks: tuple[int, ...] = ()
     tasks: int = 0
+    grants: tuple[GrantChange, ...] = ()
 
 
 class DepartmentMoveStore(Protocol):
@@ -47,10 +71,24 @@ class DepartmentMoveStore(Protocol):
         ...
 
     def move_department(
-        self, department: str, to: str, actor: str, reason: str, ts: datetime
+        self,
+        department: str,
+        to: str,
+        actor: str,
+        reason: str,
+        ts: datetime,
+        *,
+        grants: bool = False,
     ) -> DepartmentMove:
         """Move every request and task of `department` to `to`, in one transaction:
         each request gets a new version and an internal history entry by `actor`
         (`reassigned` with `renamed` in its data for a request of the queue, an
-        internal note for one whose tasks moved); assignees and statuses stay."""
+        internal note for one whose tasks moved); assignees and statuses stay.
+        With `grants`, every role held for `department` becomes the role for `to`
+        (one grant where its holder had both), its holder's sessions end (what
+        they may do changed), and each is kept in the grant history."""
+        ...
+
+    def grant_changes(self, username: str | None = None) -> list[GrantChange]:
+        """The grant history (of `username` alone), oldest first."""
         ...

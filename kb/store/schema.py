@@ -157,6 +157,24 @@ users = Table(
     Index(None, "username_key", unique=True),
 )
 
+# Grants moved from one department to another with its requests (`kb requests
+# move-department --move-grants`, `kb.store.sql_department_moves`): whose role,
+# from and to which department, by whom, when and why. `username` follows the
+# account's renames (`kb.store.sql_account_names`).
+grant_changes = Table(
+    "grant_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("username", String(254), nullable=False),
+    Column("role", Text, nullable=False),
+    Column("from_department", Text, nullable=False),
+    Column("to_department", Text, nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("ts", UtcDateTime, nullable=False),
+    Index(None, "username"),
+)
+
 # Former names of single-sign-on accounts, which the proxy may still send
 # (`kb.store.sql_account_aliases`): `name_key` is the name's `username_key`.
 account_aliases = Table(

@@ -2,8 +2,8 @@
 
 Requests (requester, assignee, watchers), their tasks' assignees, history
 entries (the actor, and the people an assignment, watcher change or merge
-names), attachments (who uploaded) and article versions (the author) name
-people by username, as text: no foreign key ties them to `users`, because
+names), attachments (who uploaded), article versions (the author) and the
+grant history (whose grant moved) name people by username, as text: no foreign key ties them to `users`, because
 history outlives accounts. `kb users rename` moves every one of those names
 to the new one in the transaction that renames the account; `kb users
 remove` moves them to `removed_label(name)`, which no account can ever hold,
@@ -31,6 +31,7 @@ from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.records import Request, RequestEntry
 from kb.store.schema import (
     article_versions,
+    grant_changes,
     request_attachments,
     request_entries,
     request_tasks,
@@ -185,20 +186,17 @@ def move_names(conn: Connection, old: str, new: str, *, watching: bool = True) -
         ).rowcount,
     )
     _move_entry_data(conn, old, new)
-    moves.add(
-        "attachments",
-        conn.execute(
-            update(request_attachments)
-            .where(request_attachments.c.uploaded_by == old)
-            .values(uploaded_by=new)
-        ).rowcount,
-    )
-    moves.add(
-        "article versions",
-        conn.execute(
-            update(article_versions).where(article_versions.c.author == old).values(author=new)
-        ).rowcount,
-    )
+    for column, what in (
+        (request_attachments.c.uploaded_by, "attachments"),
+        (article_versions.c.author, "article versions"),
+        (grant_changes.c.username, "grant changes"),
+    ):
+        moves.add(
+            what,
+            conn.execute(
+                update(column.table).where(column == old).values({column.name: new})
+            ).rowcount,
+        )
     return moves
 
 

@@ -5,19 +5,24 @@ department are rewritten by two UPDATEs, each touched request's version goes
 up (an edit begun before the move is refused, not saved under the old
 name), and each gets its history entry. `updated` is left alone: the move is
 no one's work on the request (it would reopen a requester's reopen window).
+With `grants`, the roles held for the department move in the same
+transaction: each account's grants are rewritten, its sessions end, and each
+grant moved is a row of `grant_changes`.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Connection, case, func, insert, select, update
 
+from kb.accounts.records import Role
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import RequestEntry
-from kb.store.department_moves import DepartmentMove, DepartmentUse
-from kb.store.schema import request_tasks, requests
+from kb.store.department_moves import DepartmentMove, DepartmentUse, GrantChange
+from kb.store.schema import grant_changes, request_tasks, requests, users
 from kb.store.sql_base import SqlBase
 from kb.store.sql_request_rows import insert_entry
 from kb.validators import ensure_utc, normal_name
@@ -46,7 +51,14 @@ class SqlDepartmentMoves(SqlBase):
         return [found[name] for name in sorted(found)]
 
     def move_department(
-        self, department: str, to: str, actor: str, reason: str, ts: datetime
+        self,
+        department: str,
+        to: str,
+        actor: str,
+        reason: str,
+        ts: datetime,
+        *,
+        grants: bool = False,
     ) -> DepartmentMove:
         old, new, ts = normal_name(department), normal_name(to), ensure_utc("ts", ts)
         if not old or not new or old == new:
@@ -93,4 +105,83 @@ class SqlDepartmentMoves(SqlBase):
                 insert_entry(conn, replace(moved, request_id=rid))
             for rid in others:
                 insert_entry(conn, replace(noted, request_id=rid))
-        return DepartmentMove(old, new, tuple(own), tuple(others), len(tasked))
+            change = GrantChange("", Role.AGENT, old, new, actor, reason, ts)
+            moved_grants = _move_grants(conn, change) if grants else ()
+        return DepartmentMove(old, new, tuple(own), tuple(others), len(tasked), moved_grants)
+
+    def grant_changes(self, username: str | None = None) -> list[GrantChange]:
+        query = select(grant_changes).order_by(grant_changes.c.id)
+        if username is not None:
+            query = query.where(grant_changes.c.username == username)
+        with self._read("read the grant history") as conn:
+            rows = conn.execute(query).all()
+        return [
+            GrantChange(
+                r.username,
+                Role(r.role),
+                r.from_department,
+                r.to_department,
+                r.actor,
+                r.reason,
+                r.ts,
+            )
+            for r in rows
+        ]
+
+
+def _moved(grants: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
+    """The grants with `old` as `new`, each role for `new` once."""
+    found: list[dict[str, Any]] = []
+    for grant in grants:
+        department = grant.get("department")
+        moved = {
+            **grant,
+            "department": new if department and normal_name(department) == old else department,
+        }
+        if moved not in found:
+            found.append(moved)
+    return found
+
+
+def _move_grants(conn: Connection, change: GrantChange) -> tuple[GrantChange, ...]:
+    """Every role held for `change.department` becomes the role for `change.to`
+    (the accounts' rows locked while they are rewritten), with a history row
+    each; a holder's sessions end, since what they may do changed."""
+    old, new = change.department, change.to
+    done: list[GrantChange] = []
+    rows = conn.execute(
+        select(users.c.username, users.c.grants).order_by(users.c.username).with_for_update()
+    ).all()
+    for username, grants in rows:
+        roles = [
+            g["role"] for g in grants if g.get("department") and normal_name(g["department"]) == old
+        ]
+        if not roles:
+            continue
+        conn.execute(
+            update(users)
+            .where(users.c.username == username)
+            .values(
+                grants=_moved(grants, old, new),
+                session_generation=users.c.session_generation + 1,
+            )
+        )
+        for role in dict.fromkeys(roles):
+            done.append(replace(change, username=username, role=Role(role)))
+    if done:
+        conn.execute(
+            insert(grant_changes),
+            [
+                {
+                    "username": c.username,
+                    "role": c.role.value,
+                    "from_department": c.department,
+                    "to_department": c.to,
+                    "actor": c.actor,
+                    "reason": c.reason,
+                    "ts": c.ts,
+                }
+                for c in done
+            ],
+        )
+    return tuple(done)

@@ -110,3 +110,39 @@ def test_move_department_moves_a_renamed_folder_s_requests(
     assert last["data"]["renamed"] is True and not last["visible_to_requester"]
     again = run_kb(env, "requests", "move-department", "it", "it-services")
     assert "moved 0 requests" in again.output
+
+
+@on_both_backends
+def test_move_department_names_the_grants_left_and_moves_them_when_asked(
+    env: dict[str, str], filed: list[int]
+) -> None:
+    content = Path(env["KB_CONTENT_DIR"])
+    (content / "it").rename(content / "it-services")
+    assert (
+        run_kb(
+            env, "users", "add", "ivan", "--role", "agent", "--department", "it", "--no-password"
+        ).exit_code
+        == 0
+    )
+    moved = run_kb(env, "requests", "move-department", "it", "it-services")
+    assert moved.exit_code == 0, moved.output
+    assert "grant left: ivan agent:it" in moved.output and "--move-grants" in moved.output
+    assert "ivan\tagent:it" in run_kb(env, "users", "list").output
+
+    granted = run_kb(
+        env,
+        "requests",
+        "move-department",
+        "it",
+        "it-services",
+        "--move-grants",
+        "--reason",
+        "Renamed.",
+    )
+    assert granted.exit_code == 0, granted.output
+    assert "moved grant: ivan agent:it → agent:it-services" in granted.output
+    assert "grant left" not in granted.output
+    assert "ivan\tagent:it-services" in run_kb(env, "users", "list").output
+    [change] = json.loads(run_kb(env, "users", "grant-history", "ivan", "--json").output)
+    assert (change["role"], change["from"], change["to"]) == ("agent", "it", "it-services")
+    assert (change["by"], change["reason"]) == ("kb-cli", "Renamed.")

@@ -1,10 +1,12 @@
 """Contract: which departments requests name, and moving one department's requests
-and tasks to another in one transaction (a department folder renamed)."""
+and tasks (and, when asked, the roles held for it) to another in one
+transaction (a department folder renamed)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from kb.accounts.records import Grant, User
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import RequestEntry, RequestTask
 from kb.requests.routing import routing_hints
@@ -83,3 +85,50 @@ def test_a_rename_is_where_a_request_is_not_a_lesson_for_routing(store: Store) -
     # The reassigned question counts for where it is now; the other for nothing.
     assert hints.counts["jam"] == {"it-services": 1}
     assert "toner" not in hints.counts
+
+
+def test_grants_move_with_the_requests_only_when_asked_with_their_history(store: Store) -> None:
+    store.add_user(User(username="ivan", grants=[Grant(role="agent", department="it")]))
+    both = [Grant(role="agent", department="it"), Grant(role="agent", department="it-services")]
+    store.add_user(
+        User(username="iris", grants=[*both, Grant(role="content_owner", department="it")])
+    )
+    store.add_user(User(username="hana", grants=[Grant(role="agent", department="hr")]))
+    store.add_user(User(username="ada", grants=[Grant(role="admin")]))
+    request = store.create_request(new_request(department="it"))
+    assert request.id
+    generation = store.get_user("ivan").session_generation
+
+    kept = store.move_department("it", "it-services", "kb-cli", "Folder renamed.", LATER)
+    assert kept.grants == () and store.grant_changes() == []
+    assert store.get_user("ivan").grants == [Grant(role="agent", department="it")]
+
+    store.move_department("it-services", "it", "kb-cli", "Back.", LATER)
+    moved = store.move_department(
+        "it", "it-services", "kb-cli", "Folder renamed.", LATER, grants=True
+    )
+    assert [c.label for c in moved.grants] == [
+        "iris agent:it → agent:it-services",
+        "iris content_owner:it → content_owner:it-services",
+        "ivan agent:it → agent:it-services",
+    ]
+    assert store.get_user("ivan").grants == [Grant(role="agent", department="it-services")]
+    assert store.get_user("ivan").session_generation == generation + 1  # signs in again
+    assert store.get_user("iris").grants == [  # one agent grant for it-services, not two
+        Grant(role="agent", department="it-services"),
+        Grant(role="content_owner", department="it-services"),
+    ]
+    assert store.get_user("hana").grants == [Grant(role="agent", department="hr")]
+    assert store.get_request(request.id).department == "it-services"
+    history = store.grant_changes()
+    assert [(c.username, c.role.value, c.department, c.to) for c in history] == [
+        ("iris", "agent", "it", "it-services"),
+        ("iris", "content_owner", "it", "it-services"),
+        ("ivan", "agent", "it", "it-services"),
+    ]
+    assert all(c.actor == "kb-cli" and c.reason == "Folder renamed." for c in history)
+    assert all(c.ts == LATER for c in history)
+    # The history follows the account's name.
+    store.rename_user("ivan", "ivan.k")
+    assert [c.username for c in store.grant_changes("ivan.k")] == ["ivan.k"]
+    assert store.grant_changes("ivan") == []
