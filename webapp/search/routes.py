@@ -5,6 +5,13 @@ departments with their top requests and most read articles, popular
 searches and the ways to ask without searching. A search whose words match
 a catalogue entry offers its form above the results.
 
+The department filter offers the departments of the index: a department of
+the content root with no article indexed yet would always find nothing
+there. A link that filters by such a department (its folder is new, its
+articles not indexed yet) is not refused: the page says that it has no
+articles yet and offers to ask it (`_without_articles`), searching nothing.
+The ask form offers every department of the content root.
+
 The page works without JavaScript (a plain GET form, links and posts);
 `static/kb.js` adds suggestions while typing, click logging and voting on the
 answer without leaving the page.
@@ -64,12 +71,25 @@ def _searched(query: Query | None, feedback_sent: bool) -> LoggedSearch | None:
     return run_search(query)
 
 
+def _without_articles(text: str, department: str) -> str:
+    """The page for a filter by a department of the content root that has no
+    article in the index yet: nothing to search there, the way to ask it."""
+    return render_template(
+        "search/index.html",
+        params=SimpleNamespace(text=text, department=department, tags=()),
+        without_articles=department,
+        ask_url=url_for("ask.index", q=text or None, department=department),
+    )
+
+
 @bp.get("/")
 def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
-    settings = services.services().settings
+    svc = services.services()
+    settings = svc.settings
     departments = services.departments()
+    known = {*departments, *svc.content_departments()}
     try:
-        params = search_params(request.args, settings, departments, required=False)
+        params = search_params(request.args, settings, known, required=False)
     except ValidationError as exc:
         # The box again, with what was typed (up to what it takes) and why.
         text = request.args.get("q", "")[: settings.max_query_chars]
@@ -79,6 +99,8 @@ def index() -> str | tuple[str, int] | tuple[str, int, dict[str, str]]:
             error=message_for(exc, current_language()),
         )
         return page, exc.status
+    if params.department is not None and params.department not in departments:
+        return _without_articles(params.text, params.department)
     feedback_sent = request.args.get("feedback") == "thanks"
     try:
         logged = _searched(params.query, feedback_sent)
