@@ -5,7 +5,8 @@ checked by its bytes in `kb.content.article_images`) with the snapshot under
 its SHA-256; the page's `<img>` names it by the article and that digest
 (`/articles/<id>/image/<sha256>`), and the answer comes from the snapshot,
 never from the content folder. Whoever may not read the article gets 404, as
-for a picture that does not exist. A picture on another host is never
+for a picture that does not exist. The editor's preview shows the pictures
+the index already keeps for the article. A picture on another host is never
 loaded: the page shows a link to it with its alt text, and a picture that is
 not shown (missing, too large, not a picture) its alt text alone.
 """
@@ -22,9 +23,9 @@ from flask import url_for
 from markupsafe import Markup
 from werkzeug.routing import BaseConverter
 
-from kb.content.images import is_remote
+from kb.content.images import is_remote, resolve_image
 from kb.content.sanitize import ImageBuilder
-from kb.errors import NotFoundError
+from kb.errors import KbError, NotFoundError
 from kb.records import Article, ArticleImage
 from webapp import services
 
@@ -52,6 +53,25 @@ def shown_images(article: Article) -> ImageBuilder:
                 return None
             return url_for("articles.image", article_id=article.id, digest=image.digest)
         return remote_only(url)
+
+    return src
+
+
+def indexed_images(article_id: str) -> ImageBuilder:
+    """The `src` of pictures in a preview of the article `article_id` (Markdown
+    not yet indexed, as written): those the index already keeps for the article
+    by their URL here, one on another host as its address, others dropped."""
+    try:
+        article = services.engine().article(article_id)
+    except KbError:  # no index yet: nothing kept
+        article = None
+    kept = {image.path: image for image in article.images} if article is not None else {}
+
+    def src(url: str) -> str | None:
+        image = kept.get(resolve_image(url, article_id) or "")
+        if image is None:
+            return remote_only(url)
+        return url_for("articles.image", article_id=article_id, digest=image.digest)
 
     return src
 

@@ -75,6 +75,7 @@ def article_html(
     seconds: float = PREVIEW_SECONDS,
     *,
     title: str | None = None,
+    image_for: ImageBuilder = remote_only,
 ) -> Markup:
     """Markdown rendered while serving (a preview, a short section) as safe HTML,
     within `seconds` (`kb.content.markdown_text.RenderTimeout` beyond it). With
@@ -83,8 +84,8 @@ def article_html(
     raw = render_html(strip_template_tags(body_markdown), seconds)
     if title is not None:
         raw = under_title(raw, title)
-    # The pictures of text not yet indexed are not kept anywhere: their alt text shows.
-    return Markup(pictures_as_shown(sanitize_article_html(raw, article_id, link_for, remote_only)))
+    # Only pictures the index keeps can show (`image_for`); the others' alt text shows.
+    return Markup(pictures_as_shown(sanitize_article_html(raw, article_id, link_for, image_for)))
 
 
 def snippet_html(snippet: str) -> Markup:

@@ -37,6 +37,7 @@ from kb.errors import KbError, NotFoundError, PermissionDenied
 from kb.records import Status
 from webapp import services
 from webapp.articles import presenters
+from webapp.articles.images import indexed_images
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
@@ -64,7 +65,8 @@ def render_preview(body: str, article_id: str, title: str) -> str:
         return url_for("articles.show", article_id=target)
 
     try:
-        return str(article_html(body, article_id, link, title=title))
+        images = indexed_images(article_id)
+        return str(article_html(body, article_id, link, title=title, image_for=images))
     except RenderError as exc:  # a 422, as saving the same body is
         raise render_problem(exc, article_id) from None
 

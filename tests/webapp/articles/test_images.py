@@ -56,6 +56,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     store = services(app).store
     add_user(store, "hanna", "agent", "hr")
     add_user(store, "ivan", "agent", "it")
+    add_user(store, "cora", "content_owner", "it")
     yield app.test_client()
     services(app).close()
 
@@ -148,5 +149,19 @@ def test_a_restricted_articles_picture_is_404_to_those_who_may_not_read_it(
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert response.headers["Cache-Control"].startswith("private")
     assert f'src="{url}"' in _body(site, "/articles/hr/pay.md")
+    with site.session_transaction() as session:
+        session.clear()
+
+
+def test_the_editors_preview_shows_the_pictures_the_index_keeps(site: FlaskClient) -> None:
+    token = sign_in_as(site, "cora")
+    response = site.post(
+        "/api/preview",
+        json={"body": "![Panel](panel.png)\n\n![New](new.png)\n", "id": "it/printer.md"},
+        headers={"X-CSRF-Token": token},
+    )
+    shown = response.get_json()["html"]
+    assert f'src="/articles/it/printer.md/image/{_digest(PNG)}"' in shown
+    assert '<span class="image-alt">New</span>' in shown  # not indexed yet: its alt text
     with site.session_transaction() as session:
         session.clear()
