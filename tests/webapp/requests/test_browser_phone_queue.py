@@ -58,3 +58,39 @@ def test_a_german_queue_on_a_phone_does_not_scroll_sideways(phone: Tab, site: st
     box = status.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360, box
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+# Every element of a card's cell that lies left of the cell's value column (the
+# first grid column holds the label), by label and text.
+OUT_OF_COLUMN = """() => [...document.querySelectorAll('.requests-table tbody td, .requests-table tbody th')]
+  .filter(cell => getComputedStyle(cell).display === 'grid')
+  .flatMap(cell => {
+    const label = parseFloat(getComputedStyle(cell).gridTemplateColumns);
+    const column = cell.getBoundingClientRect().left + label;
+    return [...cell.children]
+      .filter(el => el.getClientRects().length && el.getBoundingClientRect().left < column - 1)
+      .map(el => cell.dataset.label + ': ' + el.textContent.trim());
+  })"""
+
+
+def test_on_a_phone_every_value_of_a_request_card_stays_beside_its_label(
+    phone: Tab, site: str
+) -> None:
+    """My requests and the queue become cards on a phone, each cell a label and its
+    value; a cell of several parts (the due time, the time left and the first
+    response's due time) put the later parts under the label instead."""
+    from playwright.sync_api import expect
+
+    page = phone.page
+    for who, password, place in (
+        ("emma", "emma-secret", "/requests/"),
+        ("ivan", "ivan-secret", "/requests/queue/it"),
+    ):
+        page.goto(f"{site}/auth/sign-in?next={place}")
+        page.get_by_label("Benutzername").fill(who)
+        page.get_by_label("Passwort").fill(password)
+        page.get_by_role("button", name="Anmelden").click()
+        expect(page.locator(".requests-table tbody tr").first).to_be_visible()
+        assert page.locator(".requests-table tbody .due-line").count()  # a cell of several parts
+        assert page.evaluate(OUT_OF_COLUMN) == [], who
+        page.get_by_role("button", name="Abmelden").click()
