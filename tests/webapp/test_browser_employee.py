@@ -44,7 +44,7 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
     yield from serve_small(base, "browser-employee", hashing_embedder, PEOPLE, search_log_wait=0.3)
 
 
-def test_the_urgent_contact_follows_the_department_chosen(
+def test_the_heading_and_urgent_contact_follow_the_department_chosen(
     tab: Tab,  # noqa: F811 - the fixture imported above
     small: LiveServer,
 ) -> None:
@@ -57,9 +57,13 @@ def test_the_urgent_contact_follows_the_department_chosen(
     it = page.get_by_text("Urgent? Contact IT Service Desk directly")
     expect(hr).to_be_visible()
     expect(it).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask Human Resources")
     page.get_by_label("Send to").select_option("it")
     expect(it).to_be_visible()
     expect(hr).to_be_hidden()
+    # The heading (and the tab's title) name the department the request goes to.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ask IT Service Desk")
+    expect(page).to_have_title("Ask IT Service Desk – Knowledge Base")
     it.click()  # opens the details
     expect(page.get_by_role("link", name="+49 40 2222")).to_be_visible()
     page.get_by_label("Send to").select_option("triage")  # no contact details

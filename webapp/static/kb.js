@@ -3,8 +3,8 @@
  *  - a click on a result is recorded (POST /api/click, keepalive) before the browser leaves
  *  - "Was this helpful?" on the answer card is sent without leaving the page
  *  - the ask form suggests matching articles while the question is described, and
- *    sends itself once however often it is clicked; its "Urgent? Contact …" hint
- *    follows the department chosen
+ *    sends itself once however often it is clicked; its heading ("Ask HR") and
+ *    "Urgent? Contact …" hint follow the department chosen
  *  - a canned reply goes into the reply box in place, after what was already typed
  *  - a post that comes back at an anchor (#reply, #outcome) focuses its note or message
  * Posts carry the session's CSRF token (from <meta name="csrf-token">) when there is one.
@@ -308,11 +308,18 @@
     if (button) { button.removeAttribute("aria-disabled"); }
   };
 
-  /* ---- Ask form: the "Urgent?" contact follows the department chosen ---- */
-  function followContact(select) {
+  /* ---- Ask form: heading and "Urgent?" contact follow the department chosen */
+  function followDepartment(select) {
     var blocks = document.querySelectorAll("[data-contact-for]");
+    var heading = document.getElementById("ask-h");
     function show() {
       blocks.forEach(function (block) { block.hidden = block.dataset.contactFor !== select.value; });
+      var option = select.options[select.selectedIndex];
+      var title = option && option.dataset.askTitle;
+      if (heading && title && heading.textContent !== title) {
+        document.title = document.title.replace(heading.textContent, title);
+        heading.textContent = title;
+      }
     }
     select.addEventListener("change", show);
     // A page from the history may come back with another choice than it was served with.
@@ -396,7 +403,7 @@
     document.querySelectorAll("form.helpful").forEach(enhanceHelpful);
     document.querySelectorAll("form.ask-form").forEach(function (form) { new AskForm(form); });
     var department = document.getElementById("ask-department");
-    if (department) { followContact(department); }
+    if (department) { followDepartment(department); }
     var replyBox = document.getElementById("reply-text");
     document.querySelectorAll("form.canned-form").forEach(function (form) {
       if (replyBox && form.dataset.repliesUrl) { new CannedForm(form, replyBox); }
