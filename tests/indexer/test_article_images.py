@@ -55,3 +55,23 @@ def test_a_picture_is_kept_and_followed_without_touching_the_article(
     article, snap = _article(tiny_settings)
     assert article.images[0].digest == hashlib.sha256(newer).hexdigest()
     assert original_path(snap, hashlib.sha256(newer).hexdigest()) is not None
+
+
+def test_a_snapshot_written_before_pictures_still_serves_its_articles(tmp_path: Path) -> None:
+    """A web node may read a snapshot whose articles table has no `images`
+    column until the next run copies it."""
+    import sqlite3
+
+    from indexer import metadata
+
+    path = tmp_path / "meta.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(metadata.SCHEMA.replace(", images TEXT", ""))
+    db.execute(
+        "INSERT INTO articles (id, hash, department, title, status, audience) "
+        "VALUES ('it/x.md', 'h', 'it', 'X', 'published', '[\"everyone\"]')"
+    )
+    db.commit()
+    db.close()
+    article = metadata.load_article(metadata.open_readonly(path), "it/x.md")
+    assert article is not None and article.title == "X" and article.images == ()
