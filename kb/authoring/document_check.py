@@ -34,8 +34,8 @@ _SAYS = {
     "approved; reject it and upload it where the document is now",
     Orphaned.FILE_GONE: "waits for review, but the file it replaces was renamed, moved or deleted",
     Orphaned.CHANGED_ON_DISK: "waits for review, but the file changed on disk since the upload",
-    Orphaned.DEPARTMENT_GONE: "waits for review in a department whose folder is gone: put the "
-    "folder back under its old name to review it",
+    Orphaned.DEPARTMENT_GONE: "waits for review in a department whose folder is gone: it "
+    "cannot be approved; download and reject it, or put the folder back under its old name",
 }
 
 

@@ -12,7 +12,8 @@ reviewer is told what no longer fits (`Orphaned`) and what to do, before
 approving writes a file where nobody expects it. An upload of a department
 whose own folder was renamed or removed belongs to no department's list any
 more: `stranded_documents` finds those for the list of whoever owns that
-department (and admins).
+department (and admins), where they are downloaded and rejected; approving
+waits until the folder is back.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def stranded_documents(
     for aid, v in newest.items():
         if is_document(aid) and v.status is Status.REVIEW and department_of(aid) not in departments:
             waiting = waiting_document(versions, aid)
-            if waiting is not None:
+            if waiting is not None:  # `departments` may be another's view than the root's
                 found.append(replace(waiting, orphaned=Orphaned.DEPARTMENT_GONE))
     return sorted(found, key=lambda w: (w.version.ts, w.article_id))
 
@@ -113,6 +114,8 @@ def waiting_document(versions: DocumentVersions, article_id: str) -> WaitingDocu
 def orphaned(versions: DocumentVersions, article_id: str, number: int) -> Orphaned | None:
     """What no longer fits the folder for version `number` of `article_id`, which
     waits for review (None: it can be approved as it stands)."""
+    if department_of(article_id) not in versions.authoring.departments():
+        return Orphaned.DEPARTMENT_GONE
     try:
         path = files.article_file(
             versions.authoring.root, article_id, must_exist=False, document=True

@@ -21,7 +21,9 @@ folder and nothing is indexed until another content owner of the department
 approves it (`approve`, which then writes and indexes it) or rejects it
 (`reject`; the uploader may withdraw their own). A newer upload supersedes
 the one waiting. The indexer reads a written file like one copied in on disk
-(`on_change`).
+(`on_change`). A department folder renamed or removed on disk leaves its
+documents' versions readable and an upload waiting rejectable (`reach`);
+what writes into the folder is refused until it is back (`document_refusals`).
 """
 
 from __future__ import annotations
@@ -39,32 +41,23 @@ from kb.authoring.document_checks import (
     replaced_name,
     same_kind,
 )
+from kb.authoring.document_refusals import (
+    StaleDocumentError,
+    check_restore,
+    department_gone,
+    folder_gone,
+)
 from kb.authoring.document_versions import DocumentVersion, DocumentVersions, pending
-from kb.authoring.document_waiting import Orphaned, orphaned
+from kb.authoring.document_waiting import Orphaned, department_of, orphaned
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.errors import ConflictError, NotFoundError
 from kb.extract.factory import Format
 from kb.records import Department, Status
+from kb.validators import normal_name
 
 logger = logging.getLogger(__name__)
-
-
-class StaleDocumentError(ConflictError):
-    """A replacement based on another version of the document than the current one."""
-
-    status = 412
-    code = "stale_document"
-
-    def __init__(self, article_id: str, base: int, current: int) -> None:
-        super().__init__(
-            f"{article_id} is at version {current} now, not {base}: someone changed it "
-            "meanwhile; look at it again, then replace it",
-            details={"id": article_id, "base_version": base, "current_version": current},
-            key="document_stale",
-            values={"id": article_id, "base": base, "current": current},
-        )
 
 
 @dataclass(frozen=True)
@@ -174,15 +167,7 @@ class DocumentUploads:
                 actor, found, waiting, self.authoring.versions.versions(article_id)
             )
             if orphaned(self.versions, article_id, number) is Orphaned.FOLDER_GONE:
-                # details.reason as the versions' `orphaned.reason` names it
-                raise ConflictError(
-                    f"the folder of {article_id} is no longer in the department (renamed or "
-                    "moved on disk), so its file cannot be written; reject this upload and "
-                    "upload the file again where the document is now, or put the folder back",
-                    details={"id": article_id, "version": number, "reason": "folder_gone"},
-                    key="document_folder_gone",
-                    values={"id": article_id},
-                )
+                raise folder_gone(article_id, number)
             data = self.versions.data(waiting)
             there = self._file_there(article_id)
             self.versions.sync(article_id)
@@ -196,7 +181,7 @@ class DocumentUploads:
     ) -> ArticleVersion:
         """Turn down version `number`, which waits for review: it stays in the history
         as rejected and nothing in the content folder changes."""
-        self._document(actor, article_id)
+        self.reach(actor, article_id)
         self._writable()
         with files.edit_lock(self.authoring.root):
             waiting = self._waiting(article_id, number)
@@ -209,7 +194,7 @@ class DocumentUploads:
 
     def history(self, actor: User, article_id: str) -> list[DocumentVersion]:
         """Every version, oldest first (a change on disk since the last one included)."""
-        self._document(actor, article_id)
+        self.reach(actor, article_id)
         if self.authoring.writable:
             with files.edit_lock(self.authoring.root):
                 self.versions.sync(article_id)
@@ -222,7 +207,7 @@ class DocumentUploads:
         self, actor: User, article_id: str, number: int
     ) -> tuple[ArticleVersion, bytes]:
         """Version `number` and its bytes, for its owners to read (a review, say)."""
-        self._document(actor, article_id)
+        self.reach(actor, article_id)
         version = self.authoring.versions.version(article_id, number)
         return version, self.versions.data(version)
 
@@ -238,6 +223,19 @@ class DocumentUploads:
 
     def current_version(self, article_id: str) -> int:
         return self.versions.current(article_id)
+
+    def reach(self, actor: User, article_id: str) -> Department | None:
+        """The department of a well-formed document id the actor owns (a Markdown
+        article's id is refused, 400, so its versions are never taken for one);
+        None when the department's folder is gone (renamed or removed) while
+        versions of the document are kept: its content owners and admins still
+        read them and reject an upload waiting, so nothing is stuck meanwhile."""
+        files.id_parts(article_id, document=True)
+        slug = normal_name(department_of(article_id))
+        if slug in self.authoring.departments() or not self.authoring.versions.latest(article_id):
+            return self._department(actor, article_id)  # no such department: 404
+        self.authoring.require_owner(actor, slug)
+        return None
 
     # -- inside ------------------------------------------------------------------------
 
@@ -255,10 +253,12 @@ class DocumentUploads:
         return found
 
     def _document(self, actor: User, article_id: str) -> Department:
-        """The department of a well-formed document id the actor owns: a Markdown
-        article's id is refused (400), so its versions are never taken for one."""
-        files.id_parts(article_id, document=True)
-        return self._department(actor, article_id)
+        """`reach` for a change that writes into the folder: refused (409) while
+        the department's folder is gone."""
+        found = self.reach(actor, article_id)
+        if found is None:
+            raise department_gone(article_id, normal_name(department_of(article_id)))
+        return found
 
     def _writable(self) -> None:
         if not self.authoring.writable:
@@ -288,6 +288,8 @@ class DocumentUploads:
                     raise StaleDocumentError(article_id, base_version, now)
             there = self._file_there(article_id)
             self.versions.sync(article_id)
+            if action is Action.RESTORE:
+                check_restore(self.versions, article_id, data)
             if review:
                 status = Status.REVIEW
                 version = self.versions.add(

@@ -25,7 +25,6 @@ import io
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
-from kb.authoring import files
 from kb.authoring.document_versions import DocumentVersion, live, pending
 from kb.authoring.document_waiting import waiting_document
 from kb.errors import ConflictError, ContentError, NotFoundError, StoreError, ValidationError
@@ -56,10 +55,13 @@ def history(article_id: str) -> str:
     versions = service.history(actor, article_id)
     waiting, current = pending(versions), live(versions)
     state = waiting_document(service.versions, article_id) if waiting else None
+    department = article_id.split("/", 1)[0]
     return render_template(
         "manage/document_history.html",
         article_id=article_id,
-        department=article_id.split("/", 1)[0],
+        department=department,
+        gone=department not in service.authoring.departments(),
+        same=same_files(versions, current, waiting),
         versions=list(reversed(versions)),
         waiting=waiting,
         orphaned=state.orphaned if state else None,
@@ -69,6 +71,20 @@ def history(article_id: str) -> str:
         latest=versions[-1].number if versions else 0,
         actor=actor,
     )
+
+
+def same_files(versions: list[DocumentVersion], *now: DocumentVersion | None) -> dict[int, int]:
+    """The published versions whose file is that of a version in `now` (the current
+    one, the one waiting), by number: restoring them would change nothing, so the
+    page names that version instead of offering Restore."""
+    files_now = {v.sha256: v.number for v in now if v is not None}
+    return {
+        v.number: files_now[v.sha256]
+        for v in versions
+        if v.status is Status.PUBLISHED
+        and v.sha256 in files_now
+        and v.number not in files_now.values()
+    }
 
 
 @bp.get("/document-file/<path:article_id>")
@@ -138,7 +154,8 @@ def restore(article_id: str) -> Response:
         base = forms.form_version(request.form)
         version = uploads().restore(actor, article_id, number, base_version=base)
     except REFUSED as exc:
-        flash(message_for(exc, current_language()), "error")
+        unchanged = exc.details.get("reason") in ("already_current", "already_waiting")
+        flash(message_for(exc, current_language()), "info" if unchanged else "error")
     else:
         key = "manage_document_restore_pending" if version.status.value == "review" else None
         flash(gettext(key or "manage_restored", number=number, version=version.number), "success")
@@ -198,7 +215,7 @@ def review_json(article_id: str) -> Response:
         "ts": version.ts.isoformat(),
         "message": version.message,
         # What no longer fitted the folder when it was decided (approved all the same).
-        "orphaned": orphaned_json(state.orphaned) if state else None,
+        "orphaned": orphaned_json(state.orphaned, state.department) if state else None,
     }
     return jsonify(body)
 
@@ -215,8 +232,7 @@ def restore_json(article_id: str) -> Response:
     """`POST /api/articles/<id>/restore` of a document: `{"version": N, "message": ""}`
     with the version now in `If-Match` (or `*`); 202 when it waits for review."""
     actor, service = require_user(), uploads()
-    files.id_parts(article_id, document=True)
-    service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+    service.reach(actor, article_id)  # 403 before the body is looked at
     number, header, message = restore_input(article_id)
     base = if_match_tag_version(header)
     version = service.restore(actor, article_id, number, base_version=base, message=message)

@@ -27,7 +27,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.attachments.records import Upload
-from kb.authoring import files
 from kb.authoring.document_waiting import Orphaned, WaitingDocument, waiting_document
 from kb.authoring.documents import DocumentUploads, UploadedDocument
 from kb.errors import (
@@ -223,8 +222,7 @@ def document_view(article_id: str) -> Response | None:
         return None
     service = uploads()
     try:
-        files.id_parts(article_id, document=True)
-        service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+        service.reach(actor, article_id)  # its department's folder may be gone
         if not service.exists(article_id):
             return None
         state = waiting_document(service.versions, article_id)
@@ -252,12 +250,16 @@ def review_json_fields(state: WaitingDocument | None) -> dict[str, object]:
     the folder (`reason` and the history page's `message`; null when nothing)."""
     if state is None:
         return {"pending_authors": [], "orphaned": None}
-    return {"pending_authors": list(state.authors), "orphaned": orphaned_json(state.orphaned)}
+    return {
+        "pending_authors": list(state.authors),
+        "orphaned": orphaned_json(state.orphaned, state.department),
+    }
 
 
-def orphaned_json(reason: Orphaned | None) -> dict[str, str] | None:
-    """Why a waiting upload no longer fits its folder, as the API says it."""
+def orphaned_json(reason: Orphaned | None, department: str) -> dict[str, str] | None:
+    """Why a waiting upload of `department` no longer fits its folder, as the API says it."""
     if reason is None:
         return None
-    text = f"{gettext('document_orphaned')} {gettext(f'document_orphaned_{reason.value}')}"
+    said = gettext(f"document_orphaned_{reason.value}", department=department)
+    text = f"{gettext('document_orphaned')} {said}"
     return {"reason": reason.value, "message": text}

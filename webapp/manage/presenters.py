@@ -280,6 +280,18 @@ def approvals(rows: list[ArticleRow], actor: User) -> list[Approval]:
     return found
 
 
+def departments_gone(actor: User) -> list[str] | None:
+    """For a content owner (or an admin) none of whose departments has a folder in
+    the content root now (renamed or removed on disk): the departments of their
+    grants, which the list page names instead of refusing them (None: they own
+    one that is there, or own none at all, and get the list or a 403 as ever)."""
+    if owned_departments(actor, sorted(services.authoring().departments())):
+        return None
+    if actor.has_role(Role.CONTENT_OWNER):
+        return sorted(actor.departments(Role.CONTENT_OWNER) or ())
+    return [] if actor.has_role(Role.ADMIN) else None
+
+
 def stranded_documents(actor: User) -> list[WaitingDocument]:
     """Uploads waiting for review in a department whose folder is gone (renamed or
     removed), which `actor` owns the content of or, as an admin, may see: no

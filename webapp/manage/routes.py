@@ -96,6 +96,11 @@ def _departments() -> list[str]:
 
 @bp.get("/")
 def index() -> str:
+    actor = require_user()
+    gone = presenters.departments_gone(actor)
+    if gone is not None:  # a content owner whose department folders are all gone
+        stranded = presenters.stranded_documents(actor)
+        return render_template("manage/no_department.html", gone=gone, stranded=stranded)
     owned = _departments()
     department = request.args.get("department") or owned[0]
     if department not in owned:
@@ -107,7 +112,6 @@ def index() -> str:
         )
     filters = presenters.Filters.of(request.args)
     rows = presenters.department_rows(department, datetime.now(UTC).date())
-    actor = require_user()
     return render_template(
         "manage/index.html",
         department=department,

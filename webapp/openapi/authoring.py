@@ -192,9 +192,9 @@ SCHEMAS: dict[str, Any] = {
         "description": "Why a document's version waiting for review no longer fits the content "
         "folder, as its history page says: folder_gone (its folder renamed or moved: "
         "approving cannot write it), file_gone (the file it replaces renamed, moved or "
-        "deleted), changed_on_disk (the file changed on disk since the upload); "
-        "department_gone (the department's own folder renamed or removed) is only listed on "
-        "the content owners' pages, since the API then knows no such department.",
+        "deleted), changed_on_disk (the file changed on disk since the upload), "
+        "department_gone (the department's own folder renamed or removed: it can be "
+        "downloaded and rejected, not approved).",
         "required": ["reason", "message"],
         "properties": {
             "reason": enum_of(Orphaned),

@@ -33,7 +33,8 @@ OPERATIONS: dict[str, Any] = {
         "owners of its department and admins. 404: no such version (or an article id); "
         "409 document_version_gone (details.reason file_missing): the version's file is not "
         "in the attachment store (recorded before versions kept their files, or lost since; "
-        "its versions say file_kept: false), so there is none to give.",
+        "its versions say file_kept: false), so there is none to give. A version of a "
+        "department whose folder is gone (renamed or removed) is still given.",
         "security": SIGNED_IN,
         "parameters": [
             _ID,
@@ -66,7 +67,10 @@ OPERATIONS: dict[str, Any] = {
         "under review_required goes back to review) and answers the stored article; a "
         "document is written and indexed (200), or under review_required held for "
         "another content owner's approval (202, nothing written). 409 "
-        "document_version_gone: that version's file was not kept.",
+        "document_version_gone: that version's file was not kept; 409 with details.reason "
+        "already_current or already_waiting (details.same_as: that version): its file is the "
+        "document's current file, or the one waiting for review, so nothing is restored; 409 "
+        "document_department_gone (department_gone): the department's folder is gone.",
         "security": SIGNED_IN,
         "parameters": [
             _ID,
@@ -127,8 +131,9 @@ OPERATIONS: dict[str, Any] = {
         "details.authors): an author of the waiting file (pending_authors: its uploader, or "
         "the uploader of a version someone else restored) may not approve it. 409 "
         "document_folder_gone (details.reason folder_gone): its folder was renamed or moved, "
-        "so it cannot be written; 409 document_version_gone (file_missing): its file is not "
-        "kept.",
+        "so it cannot be written; 409 document_department_gone (department_gone): the "
+        "department's own folder was renamed or removed (rejecting still works); 409 "
+        "document_version_gone (file_missing): its file is not kept.",
         "security": SIGNED_IN,
         "parameters": [_ID],
         "requestBody": json_body(

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kb.attachments.records import Upload
-from kb.authoring.documents import DocumentUploads, StaleDocumentError
+from kb.authoring.document_refusals import StaleDocumentError
+from kb.authoring.documents import DocumentUploads
 from kb.authoring.errors import StaleEditError
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService

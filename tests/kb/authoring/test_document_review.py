@@ -7,6 +7,7 @@ restored; a file in a sub-folder can be replaced; a replacement keeps its kind."
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from kb.accounts.records import Grant, Role, User
 from kb.attachments.blobs import DatabaseBlobs
 from kb.attachments.records import Upload
-from kb.authoring.documents import DocumentUploads, StaleDocumentError
+from kb.authoring.document_refusals import StaleDocumentError
+from kb.authoring.document_waiting import Orphaned, waiting_document
+from kb.authoring.documents import DocumentUploads
 from kb.authoring.errors import ReviewRequiredError
 from kb.authoring.records import Action
 from kb.authoring.service import AuthoringService
@@ -257,3 +260,86 @@ def test_review_and_restore_take_only_document_ids(uploads: DocumentUploads, roo
             uploads.history(HANS, article_id)
     assert tree(root) == before
     assert uploads.authoring.versions.latest_versions("hr/") == {}
+
+
+def test_uploads_of_a_department_whose_folder_is_gone_are_read_and_rejected_not_approved(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    done = uploads.upload(HELGA, "hr", Upload("form.pdf", PDF2))
+    (root / "hr").rename(root / "people")
+    before = tree(root)
+    # Its owners and admins read every version and the waiting file.
+    assert [v.number for v in uploads.history(ADA, "hr/form.pdf")] == [1]
+    assert uploads.version_file(HELGA, "hr/form.pdf", 1)[1] == PDF2
+    assert uploads.version_file(ADA, "hr/form.pdf", 1)[1] == PDF2
+    waiting = waiting_document(uploads.versions, "hr/form.pdf")
+    assert waiting is not None and waiting.orphaned is Orphaned.DEPARTMENT_GONE
+    with pytest.raises(PermissionDenied):  # a content owner of another department
+        uploads.version_file(CORA, "hr/form.pdf", 1)
+    with pytest.raises(NotFoundError):  # a department that never had it
+        uploads.history(ADA, "xx/form.pdf")
+    # Approving (or restoring) would write into a folder that is not there: refused,
+    # saying why and what to do.
+    with pytest.raises(ConflictError) as refused:
+        uploads.approve(HANS, "hr/form.pdf", done.version.number)
+    assert refused.value.status == 409 and refused.value.key == "document_department_gone"
+    assert refused.value.details["reason"] == "department_gone"
+    assert "Put the folder back under its old name" in refused.value.message
+    with pytest.raises(ConflictError) as restore:
+        uploads.restore(ADA, "hr/form.pdf", 1, base_version=None)
+    assert restore.value.details["reason"] == "department_gone"
+    assert tree(root) == before and indexed(uploads) == []
+    # Its uploader withdraws it: nothing waits any more, nothing is written.
+    withdrawn = uploads.reject(HELGA, "hr/form.pdf", done.version.number, "folder renamed")
+    assert withdrawn.status is Status.DRAFT and not uploads.exists("hr/form.pdf")
+    assert tree(root) == before
+
+
+def test_an_admin_rejects_an_upload_of_a_department_removed_for_good(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    done = uploads.upload(HELGA, "hr", Upload("form.pdf", PDF2))
+    shutil.rmtree(root / "hr")
+    rejected = uploads.reject(ADA, "hr/form.pdf", done.version.number, "")
+    assert (rejected.author, rejected.action) == ("ada", Action.REJECT)
+    assert waiting_document(uploads.versions, "hr/form.pdf") is None
+
+
+def test_restoring_the_current_file_says_so_and_records_nothing(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    old = (root / "it" / "Travel.pdf").read_bytes()
+    uploads.upload(CORA, "it", Upload("Travel.pdf", PDF2), name="Travel.pdf", replace=True)
+    uploads.upload(CORA, "it", Upload("Travel.pdf", old), name="Travel.pdf", replace=True)
+    before, passes = tree(root), len(indexed(uploads))
+    with pytest.raises(ConflictError) as same:
+        uploads.restore(CORA, "it/Travel.pdf", 1, base_version=3)
+    assert same.value.key == "document_already_current"
+    assert same.value.details == {"id": "it/Travel.pdf", "reason": "already_current", "same_as": 3}
+    assert "current file already (version 3)" in same.value.message
+    assert [v.number for v in uploads.history(CORA, "it/Travel.pdf")] == [1, 2, 3]
+    assert tree(root) == before and len(indexed(uploads)) == passes
+    # Another file is restored as ever.
+    assert uploads.restore(CORA, "it/Travel.pdf", 2, base_version=3).number == 4
+
+
+def test_under_the_four_eyes_rule_a_restore_names_the_file_current_or_waiting(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    old = (root / "hr" / "leave.pdf").read_bytes()
+    done = uploads.upload(HELGA, "hr", Upload("leave.pdf", PDF2), name="leave.pdf", replace=True)
+    with pytest.raises(ConflictError) as current:  # version 1 is the file in the folder
+        uploads.restore(HANS, "hr/leave.pdf", 1, base_version=2)
+    assert current.value.key == "document_current_waiting"
+    assert current.value.details["reason"] == "already_current"
+    assert "reject version 2, which waits for review" in current.value.message
+    uploads.approve(HANS, "hr/leave.pdf", done.version.number)  # version 3: PDF2 published
+    again = uploads.upload(HELGA, "hr", Upload("leave.pdf", old), name="leave.pdf", replace=True)
+    with pytest.raises(ConflictError) as waiting:  # version 4 waits with version 1's file
+        uploads.restore(HANS, "hr/leave.pdf", 1, base_version=4)
+    assert waiting.value.details == {
+        "id": "hr/leave.pdf",
+        "reason": "already_waiting",
+        "same_as": 4,
+    }
+    assert [v.number for v in uploads.history(HANS, "hr/leave.pdf")][-1] == again.version.number

@@ -13,7 +13,8 @@ import pytest
 
 from kb.accounts.records import Grant, Role, User
 from kb.attachments.records import Upload
-from kb.authoring.documents import DocumentUploads, StaleDocumentError
+from kb.authoring.document_refusals import StaleDocumentError
+from kb.authoring.documents import DocumentUploads
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.records import Action
 from kb.authoring.service import AuthoringService

@@ -7,6 +7,7 @@ and hostile file names in Content-Disposition."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -226,3 +227,28 @@ def test_restore_of_an_article_through_the_api(client: FlaskClient, content: Pat
     assert done.headers["ETag"] == '"3"' and "Open the VPN client" in done.get_json()["body"]
     assert "Open the VPN client" in (content / "it" / "vpn-setup.md").read_text(encoding="utf-8")
     error_of(restore(client, cora, "it/vpn-setup.md", {"version": 1}), 428, "precondition_required")
+
+
+def test_restoring_a_version_whose_file_is_current_says_so_and_records_nothing(
+    client: FlaskClient, content: Path
+) -> None:
+    cora = sign_in_as(client, "cora")
+    two_versions(client, cora, "it/policy.pdf")
+    assert put(client, cora, "it/policy.pdf", PDF, **{"If-Match": '"2"'}).status_code == 200
+    same = restore(client, cora, "it/policy.pdf", {"version": 1}, **{"If-Match": '"3"'})
+    error = error_of(same, 409, "conflict")  # version 3 holds version 1's file
+    assert error["details"] == {"id": "it/policy.pdf", "reason": "already_current", "same_as": 3}
+    assert "nothing was restored" in error["message"]
+    listed = client.get("/api/articles/it/policy.pdf/versions").get_json()
+    assert [v["version"] for v in listed["versions"]] == [3, 2, 1]
+    page = text_of(client.get("/manage/document/it/policy.pdf?hl=en"))
+    first = re.search(r'<tr data-version="1">.*?</tr>', page, re.S)
+    assert first and 'data-same="3"' in first[0] and "same file as version 3" in first[0]
+    assert "Restore 1" not in page and "Restore 2" in page
+    form = {"csrf_token": cora, "number": "1", "version": "3"}
+    assert client.post("/manage/document-restore/it/policy.pdf", data=form).status_code == 303
+    told = text_of(client.get("/manage/document/it/policy.pdf?hl=en"))
+    assert re.search(r'flash--info">[^<]*is the current file already \(version 3\)', told)
+    assert (content / "it" / "policy.pdf").read_bytes() == PDF
+    listed = client.get("/api/articles/it/policy.pdf/versions").get_json()
+    assert [v["version"] for v in listed["versions"]] == [3, 2, 1]

@@ -127,7 +127,8 @@ def test_uploads_of_a_department_whose_folder_was_renamed_stay_on_the_admins_lis
     section = re.search(r'<section[^>]*aria-labelledby="stranded-h">.*?</section>', listing, re.S)
     assert section, "no list of uploads whose department folder is gone"
     assert 'data-orphaned="department_gone"' in section[0] and "hr/sick-leave.pdf" in section[0]
-    assert "Put the folder back under its old name" in section[0]
+    assert "put the folder back under its old name and approve it there" in section[0]
+    assert "Download" in section[0]
     assert problems(listing, "en") == []
     german = text_of(client.get("/manage/?department=it&hl=de"))
     assert "Der Ordner der Abteilung hr ist nicht mehr im Inhaltsordner" in german

@@ -1,0 +1,93 @@
+"""What a change to an uploaded document is refused for, beyond its name and bytes
+(`document_checks`): a newer version meanwhile, a folder to write into that is
+gone, and a restore of the file the document has already.
+
+A version is its bytes (the SHA-256 the store keeps them by), so restoring a
+version whose file is the one in the content folder now, or the one waiting
+for review, would only record the same file again under a new number; a
+content owner expects to be told that it is current already, and nothing is
+recorded (`check_restore`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from kb.authoring.document_versions import DocumentVersions, live, pending
+from kb.errors import ConflictError
+
+
+class StaleDocumentError(ConflictError):
+    """A replacement based on another version of the document than the current one."""
+
+    status = 412
+    code = "stale_document"
+
+    def __init__(self, article_id: str, base: int, current: int) -> None:
+        super().__init__(
+            f"{article_id} is at version {current} now, not {base}: someone changed it "
+            "meanwhile; look at it again, then replace it",
+            details={"id": article_id, "base_version": base, "current_version": current},
+            key="document_stale",
+            values={"id": article_id, "base": base, "current": current},
+        )
+
+
+def folder_gone(article_id: str, number: int) -> ConflictError:
+    """Approving version `number` into a sub-folder renamed or moved on disk."""
+    # details.reason as the versions' `orphaned.reason` names it
+    return ConflictError(
+        f"the folder of {article_id} is no longer in the department (renamed or "
+        "moved on disk), so its file cannot be written; reject this upload and "
+        "upload the file again where the document is now, or put the folder back",
+        details={"id": article_id, "version": number, "reason": "folder_gone"},
+        key="document_folder_gone",
+        values={"id": article_id},
+    )
+
+
+def department_gone(article_id: str, department: str) -> ConflictError:
+    """Writing `article_id` (approving, restoring) while its department's own
+    folder is gone: its versions can still be downloaded and an upload rejected."""
+    return ConflictError(
+        f"{article_id} cannot be written: the folder {department} is no longer in the "
+        "content folder (renamed or removed on disk). Put the folder back under its old "
+        "name and do it there; or download the file, reject the upload waiting (if any) "
+        "and upload the file into the department's folder as it is named now",
+        details={"id": article_id, "department": department, "reason": "department_gone"},
+        key="document_department_gone",
+        values={"id": article_id, "folder": department},  # the folder's name, not its title
+    )
+
+
+def check_restore(versions: DocumentVersions, article_id: str, data: bytes) -> None:
+    """Refuse (409, `details.reason` `already_current` or `already_waiting`, with
+    `details.same_as` the version of that file) to restore `data` when it is the
+    file in the content folder now or the file waiting for review; call inside
+    the edit lock, after `DocumentVersions.sync` (so the file on disk is the
+    version last published)."""
+    digest = hashlib.sha256(data).hexdigest()
+    history = versions.authoring.versions.versions(article_id)
+    waiting, now, raw = pending(history), live(history), versions.on_disk(article_id)
+    if waiting is not None and waiting.content_hash == digest:
+        same, reason = waiting.number, "already_waiting"
+        said = f"is the file of version {same}, which waits for review already"
+    elif now is not None and raw is not None and hashlib.sha256(raw).hexdigest() == digest:
+        same, reason = now.number, "already_current"
+        said = f"is the current file already (version {same})"
+        if waiting is not None:
+            said += f"; to keep it, reject version {waiting.number}, which waits for review"
+    else:
+        return
+    raise ConflictError(
+        f"that version's file of {article_id} {said}: nothing was restored",
+        details={"id": article_id, "reason": reason, "same_as": same},
+        key=(
+            "document_already_waiting"
+            if reason == "already_waiting"
+            else "document_current_waiting"
+            if waiting is not None
+            else "document_already_current"
+        ),
+        values={"id": article_id, "number": same, "waiting": waiting.number if waiting else 0},
+    )
