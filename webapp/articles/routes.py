@@ -20,7 +20,7 @@ from webapp.articles import presenters
 from webapp.articles.images import MAX_AGE_SECONDS, Sha256Converter, image_file
 from webapp.articles.inputs import feedback_form
 from webapp.search.event_log import record_feedback
-from webapp.search.presenters import results_url
+from webapp.search.presenters import results_url, shown_search
 from webapp.security import local_path
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -37,6 +37,7 @@ def show(article_id: str) -> str:
     view = presenters.article_view(article_id)
     search_id = request.args.get("sid", "")
     search_id = search_id if search_id.isascii() and search_id.isdigit() else ""
+    shown = shown_search(search_id) if search_id else None
     settings = services.services().settings
     review_note = settings.review_note_to_readers and is_overdue(
         view.article, datetime.now(UTC).date()
@@ -47,7 +48,14 @@ def show(article_id: str) -> str:
         article=view.article,
         review_note=review_note,
         search_id=search_id,
-        results_url=results_url(search_id) if search_id else "",
+        results_url=results_url(shown) if shown else "",
+        # An article that does not help leads on to its department, with the question.
+        ask_url=url_for(
+            "ask.index",
+            q=shown.query if shown else None,
+            department=view.article.department,
+            sid=shown.id if shown else None,
+        ),
         feedback_sent=request.args.get("feedback") == "thanks",
     )
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from kb.content.markdown_text import RenderError
 from kb.content.sections import has_structure, section_markdown
 from kb.errors import ValidationError
+from kb.events import SearchEvent
 from kb.insights.privacy import contains_personal_data
 from kb.results import SearchResponse
 from webapp import services
@@ -204,22 +205,26 @@ def answer_rank(response: SearchResponse, k: int) -> int:
     return 1
 
 
-def results_url(search_id: str) -> str:
-    """The results page of the search `search_id` (`sid` of an article opened from
-    it): the same question, filters and page. '' when it is not this browser's
-    search (another's question is never shown), came from the ask form, or
-    cannot be read; the article page then leads back to the empty search box."""
+def shown_search(search_id: str) -> SearchEvent | None:
+    """The search `search_id` (`sid` of an article opened from it) when it is this
+    browser's own search of the results page: None when it is another's
+    (another's question is never shown), came from the ask form, or cannot be read."""
     try:
         number = digits(search_id, "sid")
     except ValidationError:  # beyond any id
-        return ""
+        return None
     try:
         shown = own_search(number)
     except Exception:
         logger.exception("search %s could not be read; no way back to its results", number)
-        return ""
+        return None
     if shown is None or shown.filters.get("source"):
-        return ""
+        return None
+    return shown
+
+
+def results_url(shown: SearchEvent) -> str:
+    """The results page of the search `shown`: the same question, filters and page."""
     page = shown.page if shown.page > 1 else None
     return url_for(
         "search.index",

@@ -202,6 +202,30 @@ def test_an_article_opened_from_results_leads_back_to_them(app: Flask, client: F
         assert '<a href="/">← Back to search</a>' in plain
 
 
+def test_an_article_that_does_not_help_leads_on_to_its_department(
+    app: Flask, client: FlaskClient
+) -> None:
+    """After "No, it did not help" an article page ended in "Thank you": the
+    answer card offers "Ask <department>", the article page did not. It does
+    now, with the question when the browser came from its own search."""
+    page = text_of(client.get("/?q=sick+note"))
+    found = re.search(r'data-search-id="(\d+)"', page)
+    assert found is not None
+    sid = found.group(1)
+    ask = f'<a class="ask-link" href="/ask/?q=sick+note&amp;department=hr&amp;sid={sid}">'
+    article = text_of(client.get(f"/articles/hr/sick-leave.md?sid={sid}"))
+    assert f"Not what you need? {ask}Ask Human Resources</a>" in article
+    thanked = client.post(
+        f"/articles/hr/sick-leave.md/feedback?sid={sid}",
+        data={"helpful": "no", "search_id": sid},
+        follow_redirects=True,
+    )
+    assert "Thank you" in text_of(thanked) and ask in text_of(thanked)
+    # Another browser's link names no question; without a search, the department only.
+    other = text_of(app.test_client().get(f"/articles/hr/sick-leave.md?sid={sid}"))
+    assert '<a class="ask-link" href="/ask/?department=hr">' in other and "sick+note" not in other
+
+
 def test_an_article_opened_from_results_shows_with_the_store_down(failing_app: Flask) -> None:
     page = text_of(failing_app.test_client().get("/articles/hr/sick-leave.md?sid=3"))
     assert '<a href="/">← Back to search</a>' in page
