@@ -167,22 +167,23 @@ def _renders(frame: FrameType | None) -> bool:
 
 
 @contextmanager
-def _deadline(seconds: float | None) -> Iterator[None]:
+def _deadline(seconds: float | None) -> Iterator[_Budget | None]:
     """Interrupt the block with `RenderTimeout` after `seconds`: by a timer signal
     in the main thread (no other timer running), by a trace function elsewhere
-    (no other tracer running)."""
+    (no other tracer running). Yields the budget (None without `seconds`), by
+    which a block that could not be interrupted is judged afterwards."""
     if seconds is None:
-        yield
+        yield None
         return
+    budget = _Budget(seconds)
     if threading.current_thread() is not threading.main_thread():
-        with _traced_deadline(seconds):
-            yield
+        with _traced_deadline(budget):
+            yield budget
         return
     if signal.getitimer(signal.ITIMER_REAL)[0] != 0:
-        yield
+        yield budget
         return
     done = False
-    budget = _Budget(seconds)
 
     def stop(_signum: int, frame: FrameType | None) -> None:
         if done:
@@ -201,7 +202,7 @@ def _deadline(seconds: float | None) -> Iterator[None]:
     previous = signal.signal(signal.SIGALRM, stop)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield budget
     finally:
         done = True
         signal.setitimer(signal.ITIMER_REAL, 0)
@@ -209,13 +210,12 @@ def _deadline(seconds: float | None) -> Iterator[None]:
 
 
 @contextmanager
-def _traced_deadline(seconds: float) -> Iterator[None]:
+def _traced_deadline(budget: _Budget) -> Iterator[None]:
     """Interrupt the block with `RenderTimeout` at the first function call in the
-    renderer's code after `seconds`, through a trace function of this thread."""
+    renderer's code past `budget`, through a trace function of this thread."""
     if sys.gettrace() is not None:
         yield  # another tracer's thread: judged afterwards
         return
-    budget = _Budget(seconds)
 
     def check(frame: FrameType, event: str, arg: object) -> None:
         timeout = budget.spent()
@@ -253,9 +253,8 @@ def render_html(body: str, seconds: float | None = None) -> str:
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-    budget = _Budget(seconds) if seconds is not None else None
     try:
-        with _deadline(seconds):
+        with _deadline(seconds) as budget:
             html: str = md.reset().convert(body)
     except (RecursionError, RenderTimeout) as exc:
         # Interrupted half way: the instance's state cannot be trusted any more.
