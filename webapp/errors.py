@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from kb.errors import KbError
 from kb.i18n.labels import label_of
 from webapp.i18n import current_language, translate, web_catalog
+from webapp.names import FORM_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ _HEADINGS = {
     413: "error_heading_too_large",
     429: "error_heading_too_many",
 }
-
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 _HTTP_CODES = {
     400: "invalid_request",
