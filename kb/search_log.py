@@ -128,8 +128,9 @@ class SearchLog:
         self._changed = threading.Condition()
         self._closing = False
         self._thread: threading.Thread | None = None
-        self._counts = dict.fromkeys(("written", "retried", "dropped", "failed", "followed"), 0)
-        self._counts["lapsed"] = 0
+        self._counts = dict.fromkeys(
+            ("written", "retried", "dropped", "failed", "followed", "lapsed"), 0
+        )
         self._overflow_logged = float("-inf")
 
     def submit(self, event: SearchEvent) -> PendingSearch:
