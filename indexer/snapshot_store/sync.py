@@ -77,8 +77,8 @@ def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
 
 def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
     """Make the store's current snapshot the local current one (see the module
-        docstring); `Transfer.snapshot` is None when there was nothing to do. With
-        `secret`, a manifest not signed with it, or numbered no higher than the
+    docstring); `Transfer.snapshot` is None when there was nothing to do. With
+    `secret`, a manifest not signed with it, or numbered no higher than the
     snapshot served here (a replay), is refused before anything is copied."""
     report = Transfer()
     if not store.replicated:
