@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from kb.cli.options import echo_json, on_terminal, open_store, settings_from, steps
-from kb.insights.records import RollupRefresh, gap_table
+from kb.insights.records import RollupRefresh, TopicStatus, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.trends import STEPS, TREND_COLUMNS, trend_steps
 from kb.spreadsheet_cells import safe_row
@@ -35,11 +35,15 @@ def insights_group() -> None:
 
 
 def _read(
-    ctx: click.Context, period: dict[str, str | None], what: str, by: str | None = None
+    ctx: click.Context,
+    period: dict[str, str | None],
+    what: str,
+    by: str | None = None,
+    status: str | None = None,
 ) -> Any:
     """`what` ("overview" or "gaps") of the service for the period options; the
     overview with its figures over time (`by` day or week) when `by` is given,
-    as `/api/insights/overview?by=` answers."""
+    as `/api/insights/overview?by=` answers; the gaps of one `status` if given."""
     from kb.insights.factory import insights_service
 
     settings = settings_from(ctx)
@@ -52,7 +56,8 @@ def _read(
             if by is not None:
                 data.update(by=by, series=[s.as_dict() for s in trend_steps(overview.daily, by)])
             return data
-        return [v.as_dict() for v in service.gaps(span, period["department"])]
+        wanted = TopicStatus(status) if status else None
+        return [v.as_dict() for v in service.gaps(span, period["department"], wanted)]
 
 
 @insights_group.command("overview")
@@ -107,10 +112,17 @@ def _show(value: Any) -> str:
 
 @insights_group.command("gaps")
 @_period_options
+@click.option(
+    "--status",
+    type=click.Choice([s.value for s in TopicStatus]),
+    help="Only the gaps that stand so: open, assigned to a department, or closed.",
+)
 @click.pass_context
-def gaps_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: str | None) -> None:
+def gaps_command(
+    ctx: click.Context, as_json: bool, as_csv: bool, status: str | None, **period: str | None
+) -> None:
     """Knowledge gaps: failed questions grouped into topics, by impact."""
-    topics = _read(ctx, period, "gaps")
+    topics = _read(ctx, period, "gaps", status=status)
     if as_json:
         echo_json({"topics": topics})
         return

@@ -24,7 +24,15 @@ from kb.insights.content import (
     current_figures,
     published_days,
 )
-from kb.insights.records import DAY_COUNTS, DayFigures, GapTopic, TopicStatus
+from kb.insights.period import Period
+from kb.insights.records import (
+    DAY_COUNTS,
+    DayFigures,
+    GapTopic,
+    RequestTopic,
+    TopicStatus,
+    TopicText,
+)
 from kb.insights.requests import TOP, DepartmentRequests, request_figures
 from kb.insights.spellings import shown_label, shown_spellings_per_topic
 from kb.insights.store import InsightsStore
@@ -35,11 +43,6 @@ from kb.validators import normal_name
 if TYPE_CHECKING:
     from kb.content.scanner import ContentScan
 
-DEFAULT_DAYS = 30
-MAX_DAYS = 3 * 366
-# The dates a period may name (`since`, `until`).
-EARLIEST = date(1970, 1, 1)
-LATEST = date(9998, 12, 31)
 # Question texts a knowledge gap shows (those enough people asked).
 SHOWN_QUERIES = 10
 OVERVIEW_FIGURES = (
@@ -56,85 +59,6 @@ OVERVIEW_FIGURES = (
     "requests",
     "average_rating",
 )
-
-
-@dataclass(frozen=True)
-class Period:
-    """Whole UTC days with since <= day < until."""
-
-    since: date
-    until: date
-
-    def __post_init__(self) -> None:
-        # Named as people type it: `until` is the last day, the day before the
-        # exclusive end kept here (reporting the end itself named a day never typed).
-        last = self.until - timedelta(days=1) if self.until > date.min else self.until
-        typed = {"since": str(self.since), "until": str(last)}
-        if self.until <= self.since:
-            raise ValidationError(
-                f"the period must end after it starts: since {self.since}, until {last}",
-                details={"field": "until", **typed},
-                key="period_backwards",
-                values=typed,
-            )
-        if (self.until - self.since).days > MAX_DAYS:
-            raise ValidationError(
-                f"a period may span at most {MAX_DAYS} days; choose a later 'since'",
-                details={"field": "since", **typed},
-                key="period_too_long",
-                values={"limit": MAX_DAYS},
-            )
-
-    @property
-    def days(self) -> int:
-        return (self.until - self.since).days
-
-    def previous(self) -> Period:
-        return Period(self.since - timedelta(days=self.days), self.since)
-
-    def each_day(self) -> list[date]:
-        return [self.since + timedelta(days=i) for i in range(self.days)]
-
-    def as_dict(self) -> dict[str, str]:
-        return {"since": self.since.isoformat(), "until": self.until.isoformat()}
-
-    @classmethod
-    def parse(cls, since: str | None, until: str | None, today: date) -> Period:
-        """From ISO dates (either may be missing): by default the last
-        `DEFAULT_DAYS` days up to and including today; `until` is inclusive
-        as people write it, so `--until 2026-03-31` includes the 31st."""
-        end = _date("until", until) + timedelta(days=1) if until else today + timedelta(days=1)
-        start = _date("since", since) if since else end - timedelta(days=DEFAULT_DAYS)
-        return cls(start, end)
-
-
-def _date(name: str, value: str) -> date:
-    try:
-        day = date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValidationError(
-            f"{name} must be a date written YYYY-MM-DD, got {value!r}",
-            details={"field": name, "value": value},
-            key="not_date",
-            values={"value": value[:40]},
-        ) from None
-    # The period ends the day after `until` and is compared with the one before
-    # it: dates near the calendar's ends would overflow Python's dates.
-    if day < EARLIEST:
-        raise ValidationError(
-            f"{name} must be {EARLIEST} or later, got {day}",
-            details={"field": name, "value": value},
-            key="at_least",
-            values={"limit": EARLIEST.isoformat()},
-        )
-    if day > LATEST:
-        raise ValidationError(
-            f"{name} must be {LATEST} or earlier, got {day}",
-            details={"field": name, "value": value},
-            key="at_most",
-            values={"limit": LATEST.isoformat()},
-        )
-    return day
 
 
 def _rate(part: float, whole: float) -> float | None:
@@ -253,8 +177,11 @@ class InsightsService:
         return Overview(period, department, figures, previous, _per_day(days, period))
 
     # -- knowledge gaps -----------------------------------------------------------
-    def gaps(self, period: Period, department: str | None = None) -> list[TopicView]:
-        """Topics with failed questions in the period, by impact (people, then searches).
+    def gaps(
+        self, period: Period, department: str | None = None, status: TopicStatus | None = None
+    ) -> list[TopicView]:
+        """Topics with failed questions in the period, by impact (people, then
+        searches); with `status`, only the topics where the gap stands so.
 
         A topic shows up to `SHOWN_QUERIES` of its texts that at least
         `min_people` people asked in the period, most searched first."""
@@ -262,21 +189,13 @@ class InsightsService:
         wanted = department and normal_name(department)  # ids are stored composed (0020)
         topics = [
             t
-            for t in self.store.topics()
+            for t in self.store.topics(status)
             if not wanted or wanted in (t.department, t.assigned_department)
         ]
         now = self.store.topic_figures(since, until)
         previous = period.previous()
         earlier = self.store.topic_figures(previous.since, previous.until, people=False)
-        # Every text: spellings of one question that few people asked each may
-        # pass the minimum-people rule together (`kb.insights.spellings`).
-        texts = self.store.topic_texts(since, until, 0)
-        queries = shown_spellings_per_topic(
-            texts,
-            self.min_people,
-            lambda unsure: self.store.spellings_people(unsure, since, until),
-            SHOWN_QUERIES,
-        )
+        queries = self._shown_texts(period)
         asked = self.store.topic_requests(since, until)
         views = []
         for topic in topics:
@@ -300,6 +219,24 @@ class InsightsService:
         views.sort(key=lambda v: (-v.people, -v.searches, v.topic.id or 0))
         return views
 
+    def _shown_texts(
+        self, period: Period, topic_ids: set[int] | None = None
+    ) -> dict[int, list[TopicText]]:
+        """Per topic (of `topic_ids`, or all), the texts the period may show
+        under the minimum-people rule, most searched first. Every text is read:
+        spellings of one question that few people asked each may pass the rule
+        together (`kb.insights.spellings`)."""
+        since, until = period.since, period.until
+        texts = self.store.topic_texts(since, until, 0)
+        if topic_ids is not None:
+            texts = [t for t in texts if t.topic_id in topic_ids]
+        return shown_spellings_per_topic(
+            texts,
+            self.min_people,
+            lambda unsure: self.store.spellings_people(unsure, since, until),
+            SHOWN_QUERIES,
+        )
+
     # -- requests -----------------------------------------------------------------
     def requests(
         self, period: Period, department: str | None, targets: Mapping[str, Targets]
@@ -308,11 +245,25 @@ class InsightsService:
         since, until = period.since, period.until
         days = self.store.request_days(since, until, department)
         top = self.store.request_topics(since, until, department, TOP)
-        named = any(t.topic_id is not None for t in top)
-        labels = {t.id or 0: t.label for t in self.store.topics()} if named else {}
+        labels = self._request_topic_labels(period, top)
         open_now = self.store.open_requests(self.clock(), department)
         missed = self.store.missed_open(since, until, self.clock(), department)
         return request_figures(days, top, labels, open_now, targets, self.min_people, missed)
+
+    def _request_topic_labels(self, period: Period, top: Sequence[RequestTopic]) -> dict[int, str]:
+        """The names the period may give the gap topics among the top request
+        topics: as on the gaps page, a question at least `min_people` people
+        asked in the period (the topic's label if it is one, else the first of
+        its questions that is), else none."""
+        named = {t.topic_id for t in top if t.topic_id is not None}
+        if not named:
+            return {}
+        shown = self._shown_texts(period, named)
+        return {
+            t.id: shown_label(t.label, shown.get(t.id, []))
+            for t in self.store.topics()
+            if t.id is not None and t.id in named
+        }
 
     def value_streams(self, period: Period, department: str | None) -> list[dict[str, Any]]:
         """Lead time per task and department of each value stream (`kb.insights.value_streams`)."""

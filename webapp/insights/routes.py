@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from kb.errors import ValidationError
 from kb.i18n.catalog import format_decimal
 from kb.insights.access import check_assign, insights_scope
+from kb.insights.records import TopicStatus
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
@@ -37,6 +38,13 @@ from webapp.insights.views import (
 )
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
+
+
+@bp.app_template_global()
+def gap_statuses() -> tuple[str, ...]:
+    """The gaps page's status filter, in the order a gap moves through them."""
+    return tuple(status.value for status in TopicStatus)
+
 
 RATES = {
     "deflection_rate",
@@ -65,7 +73,7 @@ def _filter_context(r: Reading) -> dict[str, object]:
     return {"reading": r, "query": r.query(), "departments": departments}
 
 
-FILTER_FIELDS = ("since", "until", "department", "by")
+FILTER_FIELDS = ("since", "until", "department", "by", "status")
 
 
 @bp.errorhandler(ValidationError)
@@ -177,4 +185,6 @@ def assign(topic_id: int) -> Response:
     r.service.assign(topic_id, department, known_departments())
     flash(gettext("gap_assigned", department=department_name(department)), "success")
     query: dict[str, Any] = r.query()
+    if r.status not in (None, TopicStatus.ASSIGNED):  # the list it came from no longer holds it
+        del query["status"]
     return redirect(url_for("insights.gaps", **query) + f"#topic-{topic_id}", code=303)

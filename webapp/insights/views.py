@@ -27,10 +27,12 @@ from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
 from kb.insights.content import Finding, readable_by
 from kb.insights.factory import insights_service
+from kb.insights.records import TopicStatus
 from kb.insights.service import InsightsService, Overview, Period, TopicView
 from kb.insights.trends import TrendStep, trend_step, trend_steps
 from kb.records import Targets
 from kb.spreadsheet_cells import safe_row
+from kb.validators import parse_choice
 from webapp import services
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
@@ -53,6 +55,7 @@ class Reading:
     department: str | None
     service: InsightsService
     by: str = "day"
+    status: TopicStatus | None = None  # the gaps' filter: where a gap stands
 
     def query(self) -> dict[str, str]:
         """The filter as URL parameters (for links and the CSV download)."""
@@ -65,6 +68,8 @@ class Reading:
             params["department"] = self.department
         if self.by != "day":  # links without `by` stay as they were
             params["by"] = self.by
+        if self.status is not None:
+            params["status"] = self.status.value
         return params
 
 
@@ -117,7 +122,7 @@ def gap_views(r: Reading) -> list[TopicView]:
     closed it (found by searching as an unrestricted caller) only to a reader
     who may read that article, by the rule of content health; others are told
     that it closed and by how much, not by what."""
-    views = r.service.gaps(r.period, r.department)
+    views = r.service.gaps(r.period, r.department, r.status)
     if not any(v.topic.closed_by for v in views):
         return views
     groups, owned = _reader()
@@ -189,7 +194,15 @@ def reading(args: Mapping[str, str]) -> Reading:
             key="not_one_of",
             values={"known": ", ".join(known_departments())},
         )
-    return Reading(scope, period, department, service, trend_step(args.get("by")))
+    status = (args.get("status") or "").strip()
+    return Reading(
+        scope,
+        period,
+        department,
+        service,
+        trend_step(args.get("by")),
+        parse_choice(TopicStatus, "status", status) if status else None,
+    )
 
 
 def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:

@@ -128,6 +128,11 @@ def test_refresh_groups_english_and_german_questions_into_one_gap(tmp_path: Path
     assert parking["label"] == "how do i get a parking space at the office"
     assert parking["status"] == "open" and parking["department"] == "facilities"
     assert len(topics) == 2 and topics[1]["queries"] == []  # two people only: nothing shown
+    # `--status` keeps the gaps that stand so, as the gaps page's filter does.
+    assert (
+        len(json.loads(_kb(url, "insights", "gaps", "--status", "open", "--json"))["topics"]) == 2
+    )
+    assert _kb(url, "insights", "gaps", "--status", "closed", "--csv").count("\n") == 1
 
 
 def test_overview_by_week_gives_the_figures_over_time(tmp_path: Path) -> None:

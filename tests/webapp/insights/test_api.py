@@ -592,3 +592,67 @@ def test_a_topic_s_label_too_few_people_asked_in_the_period_is_not_shown(
     assert topics[logged]["label"] == "parking permit"
     assert "printer toner" not in client.get("/insights/gaps").get_data(as_text=True)
     assert "printer toner" not in client.get("/api/insights/gaps?format=csv").get_data(as_text=True)
+
+
+def test_a_request_topic_is_named_only_by_a_question_enough_people_asked(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    """Three requesters asked about toner, each in their own words, and the
+    topic's label was searched by two people: the requests page named the
+    topic by that label all the same. Like the gaps page, it now names a
+    topic only by a question at least `insights_min_people` people asked."""
+    from kb.requests.records import Request
+
+    for user in "xy":
+        store.log_search(
+            SearchEvent(query="printer toner", answered=False, user=user, ts=earlier_today())
+        )
+    asked = {"r1": "toner empty", "r2": "out of toner", "r3": "need new toner"}
+    for who, text in asked.items():
+        store.create_request(
+            Request(requester=who, query=text, department="it", created=earlier_today())
+        )
+    gaps = insights_store(store)
+    topic = gaps.save_topic(GapTopic(label="printer toner", department="it", centroid=np.ones(4)))
+    gaps.save_gap_questions(
+        GapQuestion(text=t, lang="en", model="m", vector=np.ones(4), topic_id=topic.id)
+        for t in ("printer toner", *asked.values())
+    )
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/requests").get_json()
+    it = next(d for d in body["departments"] if d["department"] == "it")
+    assert it["top_topics"] == [{"label": "", "requests": 3, "topic_id": topic.id}]
+    csv_text = client.get("/api/insights/requests?format=csv").get_data(as_text=True)
+    assert "toner" not in csv_text and "(hidden) (3)" in csv_text
+    assert "printer toner" not in client.get("/insights/requests").get_data(as_text=True)
+
+
+def test_gaps_answer_only_the_status_asked_for_in_json_and_csv(
+    client: FlaskClient, logged: int
+) -> None:
+    token = sign_in_as(client, "anna")
+    client.post(
+        f"/api/insights/gaps/{logged}/assign",
+        json={"department": "it"},
+        headers={"X-CSRF-Token": token},
+    )
+    ids = {
+        status: [
+            t["id"] for t in client.get(f"/api/insights/gaps?status={status}").get_json()["topics"]
+        ]
+        for status in ("open", "assigned", "closed", "")
+    }
+    assert ids == {"open": [], "assigned": [logged], "closed": [], "": [logged]}
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get("/api/insights/gaps?format=csv&status=assigned").get_data(as_text=True)
+            )
+        )
+    )
+    assert [r["id"] for r in rows] == [str(logged)]
+    empty = client.get("/api/insights/gaps?format=csv&status=open").get_data(as_text=True)
+    assert empty.splitlines()[0].startswith("id,label") and len(empty.splitlines()) == 1
+    refused = client.get("/api/insights/gaps?status=written")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["details"]["field"] == "status"

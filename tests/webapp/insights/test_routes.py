@@ -262,7 +262,9 @@ def test_the_period_s_dates_show_their_format_in_the_pages_language(
         assert all(f'placeholder="{shown}"' in field for field in fields), fields
 
 
-@pytest.mark.parametrize("query", ["", "?department=hr", "?department=it"])
+@pytest.mark.parametrize(
+    "query", ["", "?department=hr", "?department=it", "?status=open", "?status=assigned"]
+)
 def test_assigning_lands_on_the_topic_on_the_page_reached(
     client: FlaskClient, topic_id: int, query: str
 ) -> None:
@@ -292,3 +294,32 @@ def test_the_period_says_its_days_are_utc_days(client: FlaskClient, topic_id: in
     refused = client.get("/insights/?since=yesterday&hl=en").get_data(as_text=True)
     since = refused.split('name="since"', 1)[1].split(">", 1)[0]
     assert 'aria-invalid="true" aria-describedby="filter-error period-utc"' in since
+
+
+def test_the_gaps_page_filters_by_status_and_keeps_it_in_its_links(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """Analysts asked for the gaps still open, or those being written: the page
+    listed every gap whatever its status. The filter is a field of the form,
+    kept in the page's links and its CSV download."""
+    token = sign_in_as(client, "anna")
+    assigned = client.get("/insights/gaps?status=assigned&hl=en").get_data(as_text=True)
+    assert f'id="topic-{topic_id}"' not in assigned
+    assert "No gaps with this status in this period." in assigned
+    assert '<option value="assigned" selected>Assigned</option>' in assigned
+    assert "status=assigned" in assigned.split('class="insights-tabs"', 1)[1].split("</nav>")[0]
+    csv_link = re.search(r'href="(/api/insights/gaps\?[^"]*format=csv[^"]*)"', assigned)
+    assert csv_link and "status=assigned" in csv_link.group(1)
+    client.post(f"/insights/gaps/{topic_id}/assign", data={"department": "it", "csrf_token": token})
+    assert f'id="topic-{topic_id}"' in client.get("/insights/gaps?status=assigned").get_data(
+        as_text=True
+    )
+    assert f'id="topic-{topic_id}"' not in client.get("/insights/gaps?status=open").get_data(
+        as_text=True
+    )
+    everything = client.get("/insights/gaps").get_data(as_text=True)
+    assert f'id="topic-{topic_id}"' in everything and '<option value="" selected' not in everything
+    refused = client.get("/insights/gaps?status=written")
+    assert refused.status_code == 400
+    select = refused.get_data(as_text=True).split('name="status"', 1)[1].split(">", 1)[0]
+    assert 'aria-invalid="true"' in select
