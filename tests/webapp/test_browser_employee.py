@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 
 from tests.conftest import FIXTURES
 from tests.store_locks import write_lock_held
@@ -22,7 +23,9 @@ from tests.webapp.requests.test_browser import sign_in
 from tests.webapp.test_browser import (
     LiveServer,
     Tab,
+    _open,
     browser,  # noqa: F401 - a fixture, used by name
+    serve_on_loopback,
     serve_small,
     tab,  # noqa: F401 - a fixture, used by name
     wait_until,
@@ -107,3 +110,22 @@ def test_a_click_on_a_search_the_database_was_too_busy_to_log_is_recorded(
     found = wait_until(lambda: small.store.click_events(), timeout=20)
     search = small.store.search_event(found[0].search_id)
     assert search is not None and search.query == "sick leave"
+
+
+def test_on_a_phone_yes_and_no_of_the_answer_card_stay_side_by_side(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    app: Flask,
+) -> None:
+    """On a phone "Was this helpful?" took the line with Yes, and No wrapped to
+    the next line alone, as if it were another question's."""
+    phone = _open(browser, viewport={"width": 360, "height": 740}, is_mobile=True)
+    try:
+        for site in serve_on_loopback(app):
+            phone.page.goto(f"{site}/?q=sick")
+            yes, no = (phone.page.locator(f"form.helpful button[value={v}]") for v in ("yes", "no"))
+            yes_box, no_box = yes.bounding_box(), no.bounding_box()
+            assert yes_box is not None and no_box is not None
+            assert yes_box["y"] == no_box["y"] and no_box["x"] > yes_box["x"], (yes_box, no_box)
+    finally:
+        phone.page.context.close()
+    assert phone.errors == []
