@@ -102,7 +102,7 @@ def _items(listing: etree._Element, level: int = 0) -> list[tuple[str, int]]:
     return items
 
 
-_LISTS_AND_TABLES = {"ul", "ol", "menu", "table"}
+_LISTS = {"ul", "ol", "menu"}
 _PARAGRAPHS = {"p", "pre", "blockquote", "dd", "dt", "figcaption", "caption", "address"}
 _CONTAINERS = {
     "div",
@@ -118,6 +118,8 @@ _CONTAINERS = {
     "fieldset",
     "li",
 }
+# Everything `_block` reads; other elements are inline text.
+_BLOCK_TAGS = frozenset(_HEADINGS) | _PARAGRAPHS | _CONTAINERS | _LISTS | {"table"}
 
 
 def _block(child: etree._Element, tag: str, builder: OutlineBuilder) -> None:
@@ -129,7 +131,7 @@ def _block(child: etree._Element, tag: str, builder: OutlineBuilder) -> None:
             _walk(child, builder)
         else:
             builder.paragraph(_text(child))
-    elif tag in {"ul", "ol", "menu"}:
+    elif tag in _LISTS:
         items = _items(child)
         ordered = tag == "ol"
         builder.list([t for t, _ in items], ordered, levels=[lv for _, lv in items])
@@ -156,16 +158,15 @@ def _walk(element: etree._Element, builder: OutlineBuilder) -> None:
         inline.append(element.text)
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        item = word_list_item(child) if tag == "p" and not is_skipped(child) else None
+        skipped = is_skipped(child)
+        item = word_list_item(child) if tag == "p" and not skipped else None
         if item is not None:
             if inline:
                 flush()
             word_list.add(item, _text(child), builder)
-        elif is_skipped(child) or (tag in {"ul", "ol", "menu"} and is_contents_list(child)):
+        elif skipped or (tag in _LISTS and is_contents_list(child)):
             pass
-        elif (
-            tag in _HEADINGS or tag in _PARAGRAPHS or tag in _CONTAINERS or tag in _LISTS_AND_TABLES
-        ):
+        elif tag in _BLOCK_TAGS:
             flush()
             _block(child, tag, builder)
         elif tag == "br":
