@@ -84,3 +84,22 @@ def test_the_contact_of_every_department_is_in_the_page_the_chosen_one_shown(
     page = text_of(client.get("/ask/?q=payslip&department=it&confidence=0.9"))
     assert '<details class="contact-details" data-contact-for="it">' in page
     assert '<details class="contact-details" data-contact-for="hr" hidden>' in page
+
+
+def test_the_hint_says_why_the_department_was_preselected(
+    make_app: Callable[..., Flask], request_content: Path
+) -> None:
+    """Opened without a suggested department (from the menu, the home page), the
+    form preselects the central service desk; its hint said "We chose the
+    department from your question", which nobody had."""
+    app = make_app()
+    add_user(services(app).store, "emma", "employee")
+    client = app.test_client()
+    sign_in_as(client, "emma")
+    bare = text_of(client.get("/ask/?q=Payslip+missing"))
+    assert "No department was suggested for your question" in bare
+    assert "We chose the department from your question" not in bare
+    suggested = text_of(client.get("/ask/?q=Payslip+missing&department=hr&confidence=0.9"))
+    assert "We chose the department from your question" in suggested
+    unsure = text_of(client.get("/ask/?q=Payslip+missing&department=hr&confidence=0.1"))
+    assert "We are not sure whether Human Resources owns this" in unsure
