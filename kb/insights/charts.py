@@ -26,9 +26,9 @@ LINE_HEIGHT = 200
 BAR_ROW = 26
 _PAD_LEFT = 48
 _PAD_RIGHT = 16
-_PAD_TOP = 12
+PAD_TOP = 12
 _PAD_BOTTOM = 28
-_LABEL_WIDTH = 180
+LABEL_WIDTH = 180
 NO_VALUE = "\u2013"  # a day without a value, in the table beside a line chart
 
 
@@ -42,6 +42,8 @@ class Chart:
     svg: str
     headers: tuple[str, str]
     rows: tuple[tuple[str, str], ...]
+    # Per row, where its bar leads (a drill-down), or None: the table's rows link there too.
+    links: tuple[str | None, ...] = ()
 
 
 def _number(value: float) -> str:
@@ -57,7 +59,7 @@ def _formatter(percent: bool) -> Callable[[float], str]:
     return _number
 
 
-def _nice_top(value: float) -> float:
+def nice_top(value: float) -> float:
     """A round number at or above `value` for the top of an axis."""
     if value <= 0:
         return 1.0
@@ -68,21 +70,21 @@ def _nice_top(value: float) -> float:
     return 10 * magnitude
 
 
-def _say(lang: str, key: str, **values: str) -> str:
+def say(lang: str, key: str, **values: str) -> str:
     return domain_catalog().translate(lang, key, **values)
 
 
-def _empty(lang: str) -> list[str]:
+def empty_note(lang: str) -> list[str]:
     """What an empty chart shows where its figures would be."""
-    note = escape(_say(lang, "chart_no_data"))
+    note = escape(say(lang, "chart_no_data"))
     return [f'<text class="chart-empty" x="{WIDTH // 2}" y="26" text-anchor="middle">{note}</text>']
 
 
-def _ident(text: str) -> str:
+def ident(text: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in text.lower()).strip("-") or "chart"
 
 
-def _frame(chart_id: str, title: str, summary: str, height: int, body: list[str]) -> str:
+def frame_svg(chart_id: str, title: str, summary: str, height: int, body: list[str]) -> str:
     cid = escape(chart_id)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
@@ -102,33 +104,60 @@ def line_chart(
     chart_id: str | None = None,
     percent: bool = False,
     lang: str = "en",
+    partial: int | None = None,
 ) -> Chart:
     """A line over time (one point per day or week), with its axis and a
     sentence naming the first, last, lowest and highest values. A point without
     a value (None: a share on a day nobody searched) keeps its place on the axis
-    and breaks the line, so charts of the same period line up day by day."""
-    chart_id = chart_id or _ident(title)
+    and breaks the line, so charts of the same period line up day by day.
+
+    `partial` is the index of a point whose day or week is not over (today so
+    far): it is drawn apart (a dashed line to a hollow dot, marked "so far"),
+    and the description and the table say so, so that a day half gone does
+    not read as a drop."""
+    chart_id = chart_id or ident(title)
     show = _formatter(percent)
-    rows = tuple((label, NO_VALUE if v is None else show(v)) for label, v in points)
+    note = say(lang, "chart_partial_note")
+    rows = tuple(
+        (f"{label} ({note})" if i == partial else label, NO_VALUE if v is None else show(v))
+        for i, (label, v) in enumerate(points)
+    )
     present = [i for i, (_, v) in enumerate(points) if v is not None]
     if not present:
-        summary = _say(lang, "chart_empty_summary", title=title)
+        summary = say(lang, "chart_empty_summary", title=title)
         return Chart(
             chart_id,
             title,
             summary,
-            _frame(chart_id, title, summary, 40, _empty(lang)),
+            frame_svg(chart_id, title, summary, 40, empty_note(lang)),
             (label_header, value_label),
             rows,
         )
     values = [None if v is None else float(v) for _, v in points]
     known = {i: float(v) for i, (_, v) in enumerate(points) if v is not None}
-    top = 1.0 if percent else _nice_top(max(known.values()))
-    body = _line_body([label for label, _ in points], values, top, show)
+    top = 1.0 if percent else nice_top(max(known.values()))
+    marked = partial if partial is not None and partial in known else None
+    body = _line_body([label for label, _ in points], values, top, show, (marked, note))
+    summary = _line_summary(lang, title, points, known, show)
+    if marked is not None:
+        summary += " " + say(lang, "chart_partial_summary", day=points[marked][0])
+    svg = frame_svg(chart_id, title, summary, LINE_HEIGHT, body)
+    return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
+
+
+def _line_summary(
+    lang: str,
+    title: str,
+    points: Sequence[tuple[str, float | None]],
+    known: dict[int, float],
+    show: Callable[[float], str],
+) -> str:
+    """The sentence a line chart says: first, last, lowest and highest values."""
+    present = sorted(known)
     low = min(present, key=lambda i: known[i])
     high = max(present, key=lambda i: known[i])
     first, last = present[0], present[-1]
-    summary = _say(
+    return say(
         lang,
         "chart_line_summary",
         title=title,
@@ -141,8 +170,6 @@ def line_chart(
         high=show(known[high]),
         high_day=points[high][0],
     )
-    svg = _frame(chart_id, title, summary, LINE_HEIGHT, body)
-    return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
 
 
 def _runs(values: Sequence[float | None]) -> list[list[int]]:
@@ -159,39 +186,34 @@ def _runs(values: Sequence[float | None]) -> list[list[int]]:
 
 
 def _line_body(
-    labels: Sequence[str], values: list[float | None], top: float, show: Callable[[float], str]
+    labels: Sequence[str],
+    values: list[float | None],
+    top: float,
+    show: Callable[[float], str],
+    partial: tuple[int | None, str] = (None, ""),
 ) -> list[str]:
     """The SVG elements of a line chart: axis, area, line (one piece per unbroken
-    run of values), dots and date ticks."""
+    run of values), dots and date ticks; the point of a step not over (`partial`:
+    its index and its note) apart from the line."""
     inner_w = WIDTH - _PAD_LEFT - _PAD_RIGHT
-    inner_h = LINE_HEIGHT - _PAD_TOP - _PAD_BOTTOM
+    inner_h = LINE_HEIGHT - PAD_TOP - _PAD_BOTTOM
     step = inner_w / max(1, len(values) - 1)
 
     def x(i: int) -> float:
         return _PAD_LEFT + (i * step if len(values) > 1 else inner_w / 2)
 
     def y(v: float | None) -> float:
-        return _PAD_TOP + inner_h * (1 - min(v or 0.0, top) / top)
+        return PAD_TOP + inner_h * (1 - min(v or 0.0, top) / top)
 
-    base = _PAD_TOP + inner_h
-    body = [
-        f'<line class="chart-axis" x1="{_PAD_LEFT}" y1="{base}" x2="{WIDTH - _PAD_RIGHT}" '
-        f'y2="{base}"/>',
-        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{_PAD_TOP + 4}" '
-        f'text-anchor="end">{escape(show(top))}</text>',
-        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{base}" text-anchor="end">0</text>',
-        # Halfway up, a faint line and its value: the eye reads a point against it.
-        f'<line class="chart-grid" x1="{_PAD_LEFT}" y1="{y(top / 2):.1f}" '
-        f'x2="{WIDTH - _PAD_RIGHT}" y2="{y(top / 2):.1f}"/>',
-        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{y(top / 2) + 4:.1f}" '
-        f'text-anchor="end">{escape(show(top / 2))}</text>',
-    ]
+    base = PAD_TOP + inner_h
+    body = _line_axis(base, y(top / 2), top, show)
     if len(values) == 1 and values[0] is not None:  # one day: its value over its dot
         body.append(
             f'<text class="chart-value" x="{x(0):.1f}" y="{y(values[0]) - 8:.1f}" '
             f'text-anchor="middle">{escape(show(values[0]))}</text>'
         )
-    for run in _runs(values):
+    marked, note = partial
+    for run in _runs([None if i == marked else v for i, v in enumerate(values)]):
         coords = " ".join(f"{x(i):.1f},{y(values[i]):.1f}" for i in run)
         body.append(
             f'<polygon class="chart-area" points="{x(run[0]):.1f},{base} {coords} '
@@ -202,6 +224,8 @@ def _line_body(
             f'<circle class="chart-dot" cx="{x(i):.1f}" cy="{y(values[i]):.1f}" r="2.5"/>'
             for i in run
         )
+    if marked is not None:
+        body.extend(_partial_marks(marked, values, x, y, note))
     for i in sorted({0, len(values) - 1, len(values) // 2}):
         # A lone point sits in the middle, its date under it.
         edge = len(values) > 1 and i in (0, len(values) - 1)
@@ -213,6 +237,48 @@ def _line_body(
     return body
 
 
+def _line_axis(base: float, middle: float, top: float, show: Callable[[float], str]) -> list[str]:
+    """A line chart's axis: 0, its top and halfway up, with a faint line across."""
+    return [
+        f'<line class="chart-axis" x1="{_PAD_LEFT}" y1="{base}" x2="{WIDTH - _PAD_RIGHT}" '
+        f'y2="{base}"/>',
+        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{PAD_TOP + 4}" '
+        f'text-anchor="end">{escape(show(top))}</text>',
+        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{base}" text-anchor="end">0</text>',
+        # Halfway up, a faint line and its value: the eye reads a point against it.
+        f'<line class="chart-grid" x1="{_PAD_LEFT}" y1="{middle:.1f}" '
+        f'x2="{WIDTH - _PAD_RIGHT}" y2="{middle:.1f}"/>',
+        f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{middle + 4:.1f}" '
+        f'text-anchor="end">{escape(show(top / 2))}</text>',
+    ]
+
+
+def _partial_marks(
+    i: int,
+    values: Sequence[float | None],
+    x: Callable[[int], float],
+    y: Callable[[float | None], float],
+    note: str,
+) -> list[str]:
+    """A step not over: a dashed line from the point before, a hollow dot and
+    its note above it ("so far"), right-aligned at the chart's right edge."""
+    marks = []
+    if i > 0 and values[i - 1] is not None:
+        marks.append(
+            f'<line class="chart-line chart-line-partial" x1="{x(i - 1):.1f}" '
+            f'y1="{y(values[i - 1]):.1f}" x2="{x(i):.1f}" y2="{y(values[i]):.1f}"/>'
+        )
+    anchor = "end" if len(values) > 1 and i == len(values) - 1 else "middle"
+    # Above the dot, and above its value when a lone point shows one.
+    rise = 22 if len(values) == 1 else 8
+    marks.append(
+        f'<circle class="chart-dot chart-dot-partial" cx="{x(i):.1f}" cy="{y(values[i]):.1f}" '
+        f'r="3.5"/><text class="chart-note" x="{x(i):.1f}" y="{max(10.0, y(values[i]) - rise):.1f}" '
+        f'text-anchor="{anchor}">{escape(note)}</text>'
+    )
+    return marks
+
+
 def bar_chart(
     title: str,
     bars: Sequence[tuple[str, float]],
@@ -222,40 +288,53 @@ def bar_chart(
     chart_id: str | None = None,
     percent: bool = False,
     lang: str = "en",
+    links: Sequence[str | None] = (),
 ) -> Chart:
     """Horizontal bars, one per row (per department, per topic), largest first
-    as given; each bar carries its value as text."""
-    chart_id = chart_id or _ident(title)
+    as given; each bar carries its value as text. A bar with a link (`links`,
+    in the order of `bars`) is a link there, its label and value included."""
+    chart_id = chart_id or ident(title)
     show = _formatter(percent)
     rows = tuple((label, show(value)) for label, value in bars)
-    height = _PAD_TOP + BAR_ROW * max(1, len(bars)) + 8
-    top = 1.0 if percent else _nice_top(max((float(v) for _, v in bars), default=0.0))
-    span = WIDTH - _LABEL_WIDTH - 70
+    height = PAD_TOP + BAR_ROW * max(1, len(bars)) + 8
+    top = 1.0 if percent else nice_top(max((float(v) for _, v in bars), default=0.0))
+    span = WIDTH - LABEL_WIDTH - 70
     body: list[str] = []
     for i, (label, value) in enumerate(bars):
-        y = _PAD_TOP + i * BAR_ROW
+        y = PAD_TOP + i * BAR_ROW
         width = max(1.0, span * min(float(value), top) / top) if value else 0.0
-        body.append(
-            f'<text class="chart-label" x="{_LABEL_WIDTH - 8}" y="{y + 16}" '
-            f'text-anchor="end">{_clipped(label)}</text>'
-            f'<rect class="chart-bar" x="{_LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" '
+        row = (
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}" '
+            f'text-anchor="end">{clipped_label(label)}</text>'
+            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" '
             f'height="{BAR_ROW - 8}" rx="2"/>'
-            f'<text class="chart-value" x="{_LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">'
+            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">'
             f"{escape(show(float(value)))}</text>"
         )
+        link = links[i] if i < len(links) else None
+        body.append(f'<a class="chart-link" href="{escape(link)}">{row}</a>' if link else row)
     if bars:
         listed = "; ".join(f"{label} {show(float(v))}" for label, v in bars[:8])
         if len(bars) > 8:
-            listed = _say(lang, "chart_bar_more", listed=listed, more=str(len(bars) - 8))
-        summary = _say(lang, "chart_bar_summary", title=title, listed=listed)
+            listed = say(lang, "chart_bar_more", listed=listed, more=str(len(bars) - 8))
+        summary = say(lang, "chart_bar_summary", title=title, listed=listed)
     else:
-        summary = _say(lang, "chart_empty_summary", title=title)
-        body = _empty(lang)
-    svg = _frame(chart_id, title, summary, height, body)
-    return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
+        summary = say(lang, "chart_empty_summary", title=title)
+        body = empty_note(lang)
+    svg = frame_svg(chart_id, title, summary, height, body)
+    shown_links = tuple(links[i] if i < len(links) else None for i in range(len(bars)))
+    return Chart(
+        chart_id,
+        title,
+        summary,
+        svg,
+        (label_header, value_label),
+        rows,
+        shown_links if any(shown_links) else (),
+    )
 
 
-def _clipped(label: str, limit: int = 24) -> str:
+def clipped_label(label: str, limit: int = 24) -> str:
     """A bar's label as the chart's text: one too long for the label column is cut,
     and carries its whole text as a tooltip (the table beside the chart has it too)."""
     if len(label) <= limit:

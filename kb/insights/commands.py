@@ -144,6 +144,7 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
     """Per department: top request topics, median times against targets, backlog."""
     from kb.content.scanner import load_departments
     from kb.insights.factory import insights_service
+    from kb.requests.sla import WorkingCalendar
 
     settings = settings_from(ctx)
     targets = {
@@ -153,7 +154,9 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
     with open_store(settings) as store:
         service = insights_service(settings, store)
         span = service.period(period["since"], period["until"])
-        rows = [d.as_dict() for d in service.requests(span, period["department"], targets)]
+        hours = WorkingCalendar.from_settings(settings).working_hours_between
+        found = service.requests(span, period["department"], targets, hours)
+        rows = [d.as_dict() for d in found]
     if as_json:
         echo_json({**span.as_dict(), "departments": rows})
         return

@@ -194,6 +194,16 @@ class RequestDay:
 
 
 @dataclass(frozen=True)
+class ResolvedRequest:
+    """A request of a period that was resolved: its queue, when it was filed
+    and when it was resolved (UTC)."""
+
+    department: str
+    created: datetime
+    resolved_at: datetime
+
+
+@dataclass(frozen=True)
 class RequestTopic:
     """One of a department's most requested gap topics in a period, or a
     masked question when it belongs to no topic (`topic_id` None), with its

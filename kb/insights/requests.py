@@ -19,13 +19,14 @@ day's row keeps.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from kb.insights.records import RequestDay, RequestTopic
+from kb.insights.records import RequestDay, RequestTopic, ResolvedRequest
 from kb.records import Targets
 
 TOP = 3
@@ -48,6 +49,9 @@ class DepartmentRequests:
     overdue: int
     ratings: int = 0  # answers rated, of the period's requests
     average_rating: float | None = None  # 1-5
+    # Resolution in working hours, the unit of the target: median and 90th percentile.
+    median_resolution_working_hours: float | None = None
+    p90_resolution_working_hours: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -139,4 +143,31 @@ def request_figures(
             )
         )
     out.sort(key=lambda d: (-d.requests, d.department))
+    return out
+
+
+def with_working_hours(
+    rows: Sequence[DepartmentRequests],
+    resolved: Sequence[ResolvedRequest],
+    working_hours: Callable[[datetime, datetime], float],
+) -> list[DepartmentRequests]:
+    """`rows` with the median and 90th percentile of their resolved requests'
+    resolution times in working hours (`working_hours(created, resolved)`, the
+    calendar the due dates count by), so that they compare with the target."""
+    hours: dict[str, list[float]] = defaultdict(list)
+    for r in resolved:
+        hours[r.department].append(max(0.0, working_hours(r.created, r.resolved_at)))
+    out = []
+    for row in rows:
+        mine = hours.get(row.department)
+        if not mine:
+            out.append(row)
+            continue
+        out.append(
+            replace(
+                row,
+                median_resolution_working_hours=round(float(np.median(mine)), 2),
+                p90_resolution_working_hours=round(float(np.percentile(mine, 90)), 2),
+            )
+        )
     return out

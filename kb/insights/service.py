@@ -33,7 +33,7 @@ from kb.insights.records import (
     TopicStatus,
     TopicText,
 )
-from kb.insights.requests import TOP, DepartmentRequests, request_figures
+from kb.insights.requests import TOP, DepartmentRequests, request_figures, with_working_hours
 from kb.insights.spellings import shown_label, shown_spellings_per_topic
 from kb.insights.store import InsightsStore
 from kb.insights.value_streams import value_streams
@@ -239,16 +239,26 @@ class InsightsService:
 
     # -- requests -----------------------------------------------------------------
     def requests(
-        self, period: Period, department: str | None, targets: Mapping[str, Targets]
+        self,
+        period: Period,
+        department: str | None,
+        targets: Mapping[str, Targets],
+        working_hours: Callable[[datetime, datetime], float] | None = None,
     ) -> list[DepartmentRequests]:
-        """Per department: top request topics, times against targets, backlog."""
+        """Per department: top request topics, times against targets, backlog;
+        with `working_hours` (the working calendar's hours between two moments),
+        also the resolution times in working hours, the targets' unit."""
         since, until = period.since, period.until
         days = self.store.request_days(since, until, department)
         top = self.store.request_topics(since, until, department, TOP)
         labels = self._request_topic_labels(period, top)
         open_now = self.store.open_requests(self.clock(), department)
         missed = self.store.missed_open(since, until, self.clock(), department)
-        return request_figures(days, top, labels, open_now, targets, self.min_people, missed)
+        rows = request_figures(days, top, labels, open_now, targets, self.min_people, missed)
+        if working_hours is None:
+            return rows
+        resolved = self.store.resolved_requests(since, until, department)
+        return with_working_hours(rows, resolved, working_hours)
 
     def _request_topic_labels(self, period: Period, top: Sequence[RequestTopic]) -> dict[int, str]:
         """The names the period may give the gap topics among the top request

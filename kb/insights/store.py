@@ -21,6 +21,7 @@ from kb.insights.records import (
     QuestionFigures,
     RequestDay,
     RequestTopic,
+    ResolvedRequest,
     StreamRequest,
     TopicFigures,
     TopicStatus,
@@ -85,6 +86,12 @@ class InsightsStore(Protocol):
     ) -> dict[str, tuple[int, int]]:
         """Per department: open requests of the period past their first-response
         (unanswered) and resolution due dates."""
+        ...
+
+    def resolved_requests(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[ResolvedRequest]:
+        """Requests created in the period and resolved, with both moments."""
         ...
 
     def value_stream_rows(

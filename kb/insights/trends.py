@@ -80,6 +80,11 @@ class TrendStep:
     def answered_rate(self) -> float | None:
         return self.rate("answered", "searches")
 
+    @property
+    def deflection_rate(self) -> float | None:
+        """Deflected among the people the ask form suggested articles to."""
+        return self.rate("deflected", "ask_sessions")
+
     def as_dict(self) -> dict[str, Any]:
         found = {
             "label": self.label,

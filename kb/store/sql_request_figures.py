@@ -17,7 +17,13 @@ from typing import Any
 import numpy as np
 from sqlalchemy import case, func, or_, select
 
-from kb.insights.records import RequestDay, RequestTopic, StreamRequest, StreamTask
+from kb.insights.records import (
+    RequestDay,
+    RequestTopic,
+    ResolvedRequest,
+    StreamRequest,
+    StreamTask,
+)
 from kb.insights.sketches import PeopleCount
 from kb.store.expressions import code_point_order, is_department
 from kb.store.insights_rollup import day_start
@@ -153,6 +159,23 @@ class SqlRequestFigures(SqlBase):
             query = query.where(is_department(r.c.department, department))
         with self._read("count open requests") as conn:
             return {d: (int(n), int(o or 0)) for d, n, o in conn.execute(query)}
+
+    def resolved_requests(
+        self, since: date, until: date, department: str | None = None
+    ) -> list[ResolvedRequest]:
+        """Requests created with since <= day < until and resolved since: the
+        requests view times their resolution in working hours, which the
+        rollups (wall-clock hours) cannot give, as the calendar is a setting."""
+        r = requests
+        query = select(r.c.department, r.c.created, r.c.resolved_at).where(
+            r.c.created >= day_start(since),
+            r.c.created < day_start(until),
+            r.c.resolved_at.is_not(None),
+        )
+        if department is not None:
+            query = query.where(is_department(r.c.department, department))
+        with self._read("read resolved requests") as conn:
+            return [ResolvedRequest(*row) for row in conn.execute(query)]
 
     def missed_open(
         self, since: date, until: date, now: datetime, department: str | None = None

@@ -29,6 +29,7 @@ from webapp.insights.views import (
     reading,
     searches_by_department,
     targets,
+    working_hours,
 )
 
 bp = Blueprint("api_insights", __name__, url_prefix="/api/insights")
@@ -98,13 +99,16 @@ REQUEST_COLUMNS = [
     "overdue",
     "ratings",
     "average_rating",
+    "median_resolution_working_hours",
+    "p90_resolution_working_hours",
 ]
 
 
 @bp.get("/requests")
 def requests_view() -> Response:
     r = reading(request.args)
-    rows = [d.as_dict() for d in r.service.requests(r.period, r.department, targets())]
+    found = r.service.requests(r.period, r.department, targets(), working_hours())
+    rows = [d.as_dict() for d in found]
     if request.args.get("format") == "csv":
         lines = ([*(d[c] for c in REQUEST_COLUMNS), topics_cell(d["top_topics"])] for d in rows)
         return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines))

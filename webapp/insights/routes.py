@@ -7,6 +7,7 @@ figures as a table beside it.
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -33,7 +34,9 @@ from webapp.insights.views import (
     overview_charts,
     reading,
     request_chart,
+    resolution_chart,
     targets,
+    working_hours,
     writable_departments,
 )
 
@@ -114,7 +117,7 @@ def overview() -> str:
         }
         for name in OVERVIEW_FIGURES
     ]
-    charts = overview_charts(data, r.by)
+    charts = overview_charts(data, r.by, r.service.clock().astimezone(UTC).date())
     if r.department is None:
         charts.append(department_chart(r))
     return render_template(
@@ -158,9 +161,13 @@ def gaps() -> str:
 @bp.get("/requests")
 def requests_page() -> str:
     r = reading(request.args)
-    rows = r.service.requests(r.period, r.department, targets())
+    rows = r.service.requests(r.period, r.department, targets(), working_hours())
     return render_template(
-        "insights/requests.html", rows=rows, within_chart=request_chart(rows), **_filter_context(r)
+        "insights/requests.html",
+        rows=rows,
+        within_chart=request_chart(rows),
+        resolution_chart=resolution_chart(rows),
+        **_filter_context(r),
     )
 
 

@@ -14,21 +14,24 @@ import io
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app
+from flask import current_app, url_for
 
 from kb.accounts.records import Role
 from kb.errors import ValidationError
+from kb.i18n.catalog import format_decimal
 from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart
 from kb.insights.content import Finding, readable_by
 from kb.insights.factory import insights_service
 from kb.insights.records import TopicStatus
+from kb.insights.requests import DepartmentRequests
 from kb.insights.service import InsightsService, Overview, Period, TopicView
+from kb.insights.target_chart import Spread, target_chart
 from kb.insights.trends import TrendStep, trend_step, trend_steps
 from kb.records import Targets
 from kb.spreadsheet_cells import safe_row
@@ -168,6 +171,11 @@ def targets() -> dict[str, Targets]:
     return {slug: d.targets for slug, d in services.services().requests.departments.items()}
 
 
+def working_hours() -> Callable[[datetime, datetime], float]:
+    """Working hours between two moments, by the calendar due dates count in."""
+    return services.services().requests.calendar.working_hours_between
+
+
 def fresh_service() -> InsightsService:
     """The insights service of this app, its rollups refreshed if stale."""
     svc = services.services()
@@ -205,30 +213,34 @@ def reading(args: Mapping[str, str]) -> Reading:
     )
 
 
-def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:
-    """A line of searches per day or week, a line of the answered share."""
+def overview_charts(overview: Overview, by: str = "day", today: date | None = None) -> list[Chart]:
+    """Lines per day or week: searches, the answered share, the deflection rate.
+    The step holding `today` (counted so far) is marked as not over."""
     steps = trend_steps(overview.daily, by)
-    label = [_step_label(step, by) for step in steps]
-    header = gettext("chart_week") if by == "week" else gettext("chart_day")
-    searches = line_chart(
-        gettext(f"chart_searches_per_{by}"),
-        [(lab, step.counts["searches"]) for lab, step in zip(label, steps, strict=True)],
-        value_label=gettext("figure_searches"),
-        label_header=header,
-        chart_id=f"searches-per-{by}",
-        lang=current_language(),
+    labels = [_step_label(step, by) for step in steps]
+    partial = next(
+        (i for i, step in enumerate(steps) if today and step.first <= today <= step.last), None
     )
-    answered = line_chart(
-        gettext(f"chart_answered_per_{by}"),
+
+    def line(name: str, figure: str, values: list[float | None], percent: bool) -> Chart:
+        return line_chart(
+            gettext(f"chart_{name}_per_{by}"),
+            list(zip(labels, values, strict=True)),
+            value_label=gettext(f"figure_{figure}"),
+            label_header=gettext("chart_week") if by == "week" else gettext("chart_day"),
+            chart_id=f"{name}-per-{by}",
+            percent=percent,
+            lang=current_language(),
+            partial=partial,
+        )
+
+    return [
+        line("searches", "searches", [step.counts["searches"] for step in steps], False),
         # A step nobody searched in has no share: a gap in the line, on the same axis.
-        [(lab, step.answered_rate) for lab, step in zip(label, steps, strict=True)],
-        value_label=gettext("figure_answered_rate"),
-        label_header=header,
-        chart_id=f"answered-per-{by}",
-        percent=True,
-        lang=current_language(),
-    )
-    return [searches, answered]
+        line("answered", "answered_rate", [step.answered_rate for step in steps], True),
+        # Of the people the ask form suggested articles to, those who filed nothing.
+        line("deflection", "deflection_rate", [step.deflection_rate for step in steps], True),
+    ]
 
 
 def _step_label(step: TrendStep, by: str) -> str:
@@ -239,16 +251,25 @@ def _step_label(step: TrendStep, by: str) -> str:
 
 
 def _department_bars(
-    title: str, bars: list[tuple[str, float]], value_label: str, chart_id: str, percent: bool
+    title: str,
+    bars: list[tuple[str, float]],
+    value_label: str,
+    chart_id: str,
+    percent: bool,
+    links: Sequence[str | None] = (),
 ) -> Chart:
+    """Bars largest first (ties by name), each keeping its link (`links`, in the order of `bars`)."""
+    linked = [(*bar, links[i] if i < len(links) else None) for i, bar in enumerate(bars)]
+    linked.sort(key=lambda item: (-item[1], item[0]))
     return bar_chart(
         title,
-        sorted(bars, key=lambda item: (-item[1], item[0])),
+        [(label, value) for label, value, _ in linked],
         value_label=value_label,
         label_header=gettext("chart_department"),
         chart_id=chart_id,
         percent=percent,
         lang=current_language(),
+        links=[link for _, _, link in linked],
     )
 
 
@@ -264,13 +285,29 @@ def searches_by_department(reading: Reading) -> list[tuple[str, int]]:
 
 
 def department_chart(reading: Reading) -> Chart:
-    """Searches per department (unrouted ones under the triage queue)."""
+    """Searches per department (unrouted ones under the triage queue), each bar
+    leading to the overview of that department over the same period."""
     per = searches_by_department(reading)
     bars = [(department_name(dept), float(n)) for dept, n in per]
     title = gettext("chart_searches_by_department")
+    links = [department_link(reading, dept) for dept, _ in per]
     return _department_bars(
-        title, bars, gettext("figure_searches"), "searches-by-department", False
+        title, bars, gettext("figure_searches"), "searches-by-department", False, links
     )
+
+
+def department_link(reading: Reading, department: str) -> str | None:
+    """The overview of `department` with the reader's period and step, or None
+    where its figures cannot be shown: a department the reader may not filter
+    by, or the triage queue, whose bar holds the unrouted searches (stored
+    under no department) that its filter would not find."""
+    allowed = reading.scope.departments
+    if department == services.services().settings.triage_department:
+        return None
+    if department not in known_departments() or (allowed is not None and department not in allowed):
+        return None
+    query: dict[str, Any] = {**reading.query(), "department": department}
+    return url_for("insights.overview", **query)
 
 
 # Bars of the gaps page's chart: the largest topics (every topic is in the list below it).
@@ -309,6 +346,32 @@ def request_chart(rows: Sequence[Any]) -> Chart:
     title = gettext("chart_within_target")
     return _department_bars(
         title, bars, gettext("req_within_target"), "resolved-within-target", True
+    )
+
+
+def resolution_chart(rows: Sequence[DepartmentRequests]) -> Chart:
+    """Resolution in working hours (the targets' unit), median and 90th
+    percentile, against each department's target."""
+    lang = current_language()
+    spreads = [
+        Spread(
+            department_name(r.department),
+            r.median_resolution_working_hours,
+            r.p90_resolution_working_hours or r.median_resolution_working_hours,
+            r.target_resolution_hours,
+        )
+        for r in rows
+        if r.median_resolution_working_hours is not None
+    ]
+    return target_chart(
+        gettext("chart_resolution_target"),
+        spreads,
+        names=(gettext("chart_median"), gettext("chart_p90"), gettext("chart_target")),
+        show=lambda hours: gettext("req_hours", hours=format_decimal(lang, hours, "0.0")),
+        value_label=gettext("chart_resolution_working_hours"),
+        label_header=gettext("chart_department"),
+        chart_id="resolution-against-target",
+        lang=lang,
     )
 
 

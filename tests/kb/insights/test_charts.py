@@ -113,3 +113,65 @@ def test_a_line_chart_marks_its_middle_and_one_day_shows_its_value() -> None:
     )
     shown = [t.text for t in one.iter(f"{ns}text") if t.get("class") == "chart-value"]
     assert shown == ["82 %"]
+
+
+def test_today_so_far_is_drawn_apart_and_said_to_be_partial() -> None:
+    """Today's point counted the day so far and read as a drop at the end of
+    every line. It is now a hollow dot on a dashed line, marked "so far",
+    and the description and the table say the day is not over."""
+    points = [("2026-12-01", 40.0), ("2026-12-02", 42.0), ("2026-12-03", 9.0)]
+    chart = line_chart("Searches per day", points, value_label="Searches", partial=2)
+    root = ET.fromstring(chart.svg)
+    (line,) = root.findall(f"{SVG}polyline")
+    assert len(line.get("points").split()) == 2  # the whole days only
+    dashed = [e for e in root.iter(f"{SVG}line") if "chart-line-partial" in e.get("class", "")]
+    assert len(dashed) == 1
+    hollow = [c for c in root.iter(f"{SVG}circle") if "chart-dot-partial" in c.get("class", "")]
+    assert len(hollow) == 1
+    notes = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-note"]
+    assert notes == ["so far"]
+    assert "2026-12-03 is not over" in chart.summary
+    assert chart.rows[-1] == ("2026-12-03 (so far)", "9") and chart.rows[0][0] == "2026-12-01"
+    german = line_chart("Suchen", points, value_label="Suchen", partial=2, lang="de")
+    assert "bisher" in german.svg and german.rows[-1][0] == "2026-12-03 (bisher)"
+    whole = line_chart("Searches per day", points, value_label="Searches")
+    assert "chart-note" not in whole.svg and "not over" not in whole.summary
+
+
+def test_bars_with_links_lead_there_and_keep_them_for_the_table() -> None:
+    bars = [("HR", 12.0), ("Triage", 5.0)]
+    chart = bar_chart("By department", bars, value_label="n", links=["/x?a=1&b=2", None])
+    root = ET.fromstring(chart.svg)
+    (link,) = root.iter(f"{SVG}a")
+    assert link.get("href") == "/x?a=1&b=2"
+    assert [t.text for t in link.iter(f"{SVG}text")] == ["HR", "12"]
+    assert chart.links == ("/x?a=1&b=2", None)
+    assert bar_chart("By department", bars, value_label="n").links == ()
+
+
+def test_a_target_chart_holds_median_and_90th_percentile_against_the_target() -> None:
+    from kb.insights.target_chart import Spread, target_chart
+
+    rows = [Spread("HR", 6.0, 30.0, 16.0), Spread("<IT>", 2.5, 4.0, None)]
+    chart = target_chart(
+        "Resolution against target",
+        rows,
+        names=("median", "90th percentile", "target"),
+        show=lambda h: f"{h:.1f} h",
+        value_label="Resolution",
+    )
+    root = ET.fromstring(chart.svg)
+    marks = [e for e in root.iter(f"{SVG}line") if e.get("class") == "chart-target"]
+    assert len(marks) == 2  # the key's, and HR's; IT has no target
+    bars = {(r.get("class"), r.get("y")): float(r.get("width")) for r in root.iter(f"{SVG}rect")}
+    hr_median, hr_high = bars[("chart-bar", "36")], bars[("chart-bar chart-bar-high", "38")]
+    assert abs(hr_high / hr_median - 5.0) < 0.01
+    # The target's mark sits where 16 h would end a bar: between the median and p90.
+    assert hr_median < float(marks[1].get("x1")) - 180 < hr_high
+    assert chart.rows == (
+        ("HR", "median 6.0 h, 90th percentile 30.0 h, target 16.0 h"),
+        ("<IT>", "median 2.5 h, 90th percentile 4.0 h"),
+    )
+    assert "HR median 6.0 h" in chart.summary and "&lt;IT&gt;" in chart.svg
+    empty = target_chart("R", [], names=("m", "p", "t"), show=str, value_label="v")
+    assert "no data" in empty.summary

@@ -164,3 +164,30 @@ def test_overview_refuses_an_unknown_step(tmp_path: Path) -> None:
         main, ["--set", f"database_url={url}", "insights", "overview", "--by", "month"]
     )
     assert result.exit_code == 2 and "'month' is not one of 'day', 'week'" in result.output
+
+
+def test_requests_time_their_resolution_in_working_hours(tmp_path: Path) -> None:
+    """`kb insights requests` gives what the page charts against the target: the
+    resolution times in the working hours the targets count (default calendar,
+    Monday to Friday 09:00-17:00 in Berlin)."""
+    from kb.requests.records import Request
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    store = create_store(url)
+    friday = datetime(2026, 11, 27, 15, tzinfo=UTC)  # 16:00 in Berlin
+    store.create_request(
+        Request(
+            requester="r1",
+            query="laptop broken",
+            department="it",
+            created=friday,
+            resolved_at=friday + timedelta(days=3),  # Monday 16:00: 1 + 7 working hours
+            status="resolved",
+        )
+    )
+    store.close()
+    _kb(url, "insights", "refresh", "--no-topics")
+    period = ["--since", "2026-11-27", "--until", "2026-11-27"]
+    (it,) = json.loads(_kb(url, "insights", "requests", *period, "--json"))["departments"]
+    assert it["median_resolution_hours"] == 72.0
+    assert (it["median_resolution_working_hours"], it["p90_resolution_working_hours"]) == (8, 8)

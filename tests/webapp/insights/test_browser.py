@@ -180,7 +180,7 @@ def test_overview_german_slices_and_refusals(browser: Any, live: LiveServer) -> 
     expect(page.locator(".figure-card")).to_have_count(12)
     expect(page.locator('.figure-card[data-figure="signed_out_searches"]')).to_have_count(1)
     expect(page.locator('.figure-card[data-figure="average_rating"]')).to_have_count(1)
-    expect(page.locator("svg.chart")).to_have_count(3)
+    expect(page.locator("svg.chart")).to_have_count(4)
     expect(page.locator("svg.chart title").first).to_have_text("Searches per day")
     page.locator(".chart-table summary").first.click()
     expect(page.locator(".chart-table table").first).to_be_visible()

@@ -218,3 +218,28 @@ def test_the_overview_s_downloads_are_buttons_in_a_row(
     assert len(tops) == 3 and len(set(tops)) == 1
     page.context.close()
     assert tab.errors == []
+
+
+def test_an_analyst_clicks_a_department_s_bar_and_reads_its_figures_so_far_marked(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    """The bars of searches by department led nowhere; today's point, counted so
+    far, read as a drop. A click on HR's bar opens HR's overview over the same
+    period; today's point is marked, its note inside the picture."""
+    from playwright.sync_api import expect
+
+    tab = _analyst(browser, small)
+    page = tab.page
+    since = (datetime.now(UTC) - timedelta(days=DAYS - 1)).date()
+    page.goto(small.url + f"/insights/?since={since}&hl=en")
+    bars = page.locator("figure#searches-by-department a.chart-link")
+    bars.filter(has_text="Human Resources").locator("rect").click()
+    expect(page).to_have_url(re.compile(r"department=hr"))
+    assert f"since={since}" in page.url
+    expect(page.locator('select[name="department"]')).to_have_value("hr")
+    note = page.locator("figure#searches-per-day text.chart-note")
+    expect(note).to_have_text("so far")
+    assert page.evaluate(CHART_TEXT_OUTSIDE, "searches-per-day") == []
+    page.context.close()
+    assert tab.errors == []

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from html import unescape as html_unescape
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -54,7 +58,7 @@ def test_overview_shows_figures_and_charts_with_tables(client: FlaskClient, topi
     sign_in_as(client, "anna")
     html = client.get("/insights/").get_data(as_text=True)
     assert 'data-figure="answered_rate"' in html and "25 %" in html
-    assert html.count("<svg") == 3 and "<script>" not in html.split("</head>")[1]
+    assert html.count("<svg") == 4 and "<script>" not in html.split("</head>")[1]
     start = html.index('<svg xmlns="http://www.w3.org/2000/svg" class="chart"')
     ET.fromstring(html[start : html.index("</svg>", start) + 6])
     assert "Figures as a table" in html and "Searches by department" in html
@@ -76,10 +80,11 @@ def test_chart_descriptions_speak_the_page_s_language(client: FlaskClient, topic
     today = datetime.now(UTC).date()
     html = client.get(f"/insights/?hl=de&since={today}").get_data(as_text=True)
     descriptions = [part.split("</desc>", 1)[0] for part in html.split("<desc")[1:]]
-    searches, answered, departments = (d.split(">", 1)[1] for d in descriptions)
+    searches, answered, deflection, departments = (d.split(">", 1)[1] for d in descriptions)
     assert "Suchen pro Tag" in searches and "niedrigster Wert" in searches
     assert "lowest" not in searches and " from " not in searches
     assert "IT" in departments and " and " not in departments
+    assert "Anfrageformular nach Vorschlag verlassen" in deflection
     empty = client.get("/insights/?hl=de&since=2020-01-01&until=2020-01-03").get_data(as_text=True)
     assert "Keine Daten in diesem Zeitraum" in empty and "no data" not in empty
 
@@ -323,3 +328,138 @@ def test_the_gaps_page_filters_by_status_and_keeps_it_in_its_links(
     assert refused.status_code == 400
     select = refused.get_data(as_text=True).split('name="status"', 1)[1].split(">", 1)[0]
     assert 'aria-invalid="true"' in select
+
+
+def test_each_department_bar_leads_to_its_figures_over_the_same_period(
+    client: FlaskClient, topic_id: int, store: Store
+) -> None:
+    """The bars of searches by department led nowhere: an analyst who saw HR
+    stand out had to choose HR in the filter and type the period again."""
+    store.log_search(SearchEvent(query="unrouted", answered=False, user="e", ts=earlier_today()))
+    sign_in_as(client, "anna")
+    today = datetime.now(UTC).date()
+    since = today - timedelta(days=13)
+    html = client.get(f"/insights/?since={since}&until={today}&by=week").get_data(as_text=True)
+    figure = html.split('id="searches-by-department"', 1)[1].split("</figure>", 1)[0]
+    bars = dict(re.findall(r'<a class="chart-link" href="([^"]+)">.*?>([^<]+)</text>', figure))
+    rows = {name: href for href, name in re.findall(r'<a href="([^"]+)">([^<]+)</a>', figure)}
+    assert set(rows) == {"Human Resources", "IT Service Desk"} and len(bars) == 2
+    for href in rows.values():
+        assert href in bars  # the bar and its row in the table lead to the same page
+    drill = parse_qs(urlsplit(html_unescape(rows["Human Resources"])).query)
+    assert drill == {
+        "since": [str(since)],
+        "until": [str(today)],
+        "department": ["hr"],
+        "by": ["week"],
+    }
+    # The triage queue's bar holds the unrouted searches, which its filter would not show.
+    assert "Central Service Desk" in figure and "department=triage" not in figure
+    page = client.get(html_unescape(rows["Human Resources"]))
+    assert page.status_code == 200
+    assert '<option value="hr" selected>' in page.get_data(as_text=True)
+
+
+def test_today_s_point_is_marked_as_the_day_so_far(client: FlaskClient, topic_id: int) -> None:
+    """A day half gone drew every line down at its end, read as a drop."""
+    sign_in_as(client, "anna")
+    today = datetime.now(UTC).date()
+    html = client.get("/insights/?hl=en").get_data(as_text=True)
+    # Searches and the answered share; nobody used the ask form, so deflection has no line.
+    assert html.count('class="chart-note"') == 2
+    assert f"{today} is not over" in html and f'<th scope="row">{today} (so far)</th>' in html
+    year, week, _ = today.isocalendar()
+    weekly = client.get("/insights/?by=week&hl=en").get_data(as_text=True)
+    assert f"{year}-W{week:02d}" in weekly and "(so far)</th>" in weekly
+    yesterday = today - timedelta(days=1)
+    past = client.get(f"/insights/?until={yesterday}&hl=en").get_data(as_text=True)
+    assert 'class="chart-note"' not in past and "(so far)" not in past and "not over" not in past
+
+
+def test_the_overview_charts_the_deflection_rate_over_time(
+    client: FlaskClient, topic_id: int, store: Store
+) -> None:
+    """Deflection was a figure card only: nothing showed whether it grew."""
+    from kb.events import ClickEvent
+
+    for user in ("p1", "p2"):  # the ask form suggested; p1 opened the article and left
+        asked = store.log_search(
+            SearchEvent(
+                query="parking",
+                answered=True,
+                user=user,
+                person=f"account-{user}",
+                signed_in=True,
+                ts=earlier_today(),
+                department="hr",
+                filters={"source": "ask"},
+                result_ids=["hr/parking.md"],
+            )
+        )
+        if user == "p1":
+            store.log_click(
+                ClickEvent(
+                    search_id=asked,
+                    article_id="hr/parking.md",
+                    rank=1,
+                    user=user,
+                    ts=earlier_today(),
+                )
+            )
+    sign_in_as(client, "anna")
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    before = client.get(f"/insights/?until={yesterday}&hl=en").get_data(as_text=True)
+    figure = before.split('id="deflection-per-day"', 1)[1].split("</figure>", 1)[0]
+    assert "Ask forms left after a suggestion, per day (share)" in figure
+    # Nobody had the ask form suggest articles before today: no share, not a zero.
+    assert "No data in this period." in figure
+    html = client.get("/insights/?hl=en").get_data(as_text=True)
+    figure = html.split('id="deflection-per-day"', 1)[1].split("</figure>", 1)[0]
+    today = datetime.now(UTC).date()
+    assert f'<th scope="row">{today} (so far)</th><td>50 %</td>' in figure
+    assert "chart-dot-partial" in figure
+    weekly = client.get("/insights/?by=week&hl=de").get_data(as_text=True)
+    assert 'id="deflection-per-week"' in weekly and "pro Woche (Anteil)" in weekly
+
+
+def test_the_requests_page_charts_resolution_against_target_in_working_hours(
+    client: FlaskClient, store: Store, topic_id: int
+) -> None:
+    """The page showed the share within target, not how far the typical and the
+    slow requests were from it; its medians count wall-clock hours, the target
+    working hours. Filed on Monday 30 November 2026 at 09:00 in Berlin, resolved
+    after 1, 5 and 9 working hours (the last on Tuesday at 10:00)."""
+    from kb.requests.records import Request
+
+    filed = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    for who, hours in (("r1", 1), ("r2", 5), ("r3", 25)):
+        store.create_request(
+            Request(
+                requester=who,
+                query="laptop broken",
+                department="it",
+                created=filed,
+                resolved_at=filed + timedelta(hours=hours),
+                status="resolved",
+            )
+        )
+    sign_in_as(client, "anna")
+    query = "since=2026-11-30&until=2026-11-30"
+    (it,) = client.get(f"/api/insights/requests?{query}").get_json()["departments"]
+    assert it["median_resolution_hours"] == 5.0  # wall-clock
+    assert (it["median_resolution_working_hours"], it["p90_resolution_working_hours"]) == (5, 8.2)
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(f"/api/insights/requests?{query}&format=csv").get_data(as_text=True)
+            )
+        )
+    )
+    assert rows[0]["p90_resolution_working_hours"] == "8.2"
+    html = client.get(f"/insights/requests?{query}&hl=en").get_data(as_text=True)
+    figure = html.split('id="resolution-against-target"', 1)[1].split("</figure>", 1)[0]
+    assert "Resolution time against target, by department (working hours)" in figure
+    assert "median 5.0 h, 90th percentile 8.2 h, target 16.0 h" in figure
+    assert figure.count('class="chart-target"') == 2  # the key's mark and IT's
+    german = client.get(f"/insights/requests?{query}&hl=de").get_data(as_text=True)
+    assert "Median 5,0 Std., 90. Perzentil 8,2 Std., Ziel 16,0 Std." in german
