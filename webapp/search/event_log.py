@@ -161,19 +161,24 @@ def record_late_click(ref: str, article_id: str, rank: int) -> int | None:
     check_clicked(search.result_ids, search.page, article_id, rank, None)
     store = services.store()
     click = ClickEvent(search_id=0, article_id=article_id, rank=rank, user=search.user)
-    try:
-        stored = store.search_event_at(search.user, search.ts)
-    except StoreUnavailableError:
-        stored = None  # the database is busy: the click waits with its search
-    if stored is not None and stored.id is not None:
-        return store.log_click(replace(click, search_id=stored.id))
+
+    def stored_id() -> int | None:
+        """The id of the search once it is stored (None before)."""
+        found = store.search_event_at(search.user, search.ts)
+        return None if found is None else found.id
 
     def record() -> bool:  # in the search log's thread, once the search may be stored
-        found = store.search_event_at(search.user, search.ts)
-        if found is None or found.id is None:
-            return False
-        store.log_click(replace(click, search_id=found.id))
-        return True
+        search_id = stored_id()
+        if search_id is not None:
+            store.log_click(replace(click, search_id=search_id))
+        return search_id is not None
+
+    try:
+        search_id = stored_id()
+    except StoreUnavailableError:
+        search_id = None  # the database is busy: the click waits with its search
+    if search_id is not None:
+        return store.log_click(replace(click, search_id=search_id))
 
     left = (search.ts + timedelta(seconds=REF_SECONDS) - utc_now()).total_seconds()
     key = (search.user, search.ts, article_id)
