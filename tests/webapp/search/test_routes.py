@@ -237,9 +237,13 @@ def test_an_answer_in_another_language_is_marked_for_screen_readers(client: Flas
     assert re.search(
         r'<a class="result-link" [^>]*hreflang="en" lang="en">Reporting sick</a>', card
     )
+    # Seen too, as results are: "EN" beside the article, read out as "Englisch".
+    mark = '<span class="lang-tag" title="Englisch"><span aria-hidden="true">EN</span>'
+    assert mark in card
     english = text_of(client.get("/?q=sick&hl=en"))
     card = english.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
     assert '<blockquote class="passage">' in card and 'lang="' not in card
+    assert "lang-tag" not in card
 
 
 def test_did_you_mean_keeps_the_filters(client: FlaskClient) -> None:
