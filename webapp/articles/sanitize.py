@@ -3,7 +3,11 @@
 Article bodies arrive from the snapshot already rendered and sanitised at
 index time (`kb.content.sanitize`); here they are sanitised once more, which
 turns links between articles into this app's URLs (and keeps any stored
-HTML, old or new, inside the same allow-list). Markdown is never rendered
+HTML, old or new, inside the same allow-list). Stored HTML nested deeper than
+the indexer now allows (`kb.content.nesting`: an article indexed before that
+limit, unchanged since) is never handed to the sanitiser, whose time grows
+with tags times depth: its page shows the plain text instead, until the next
+`kb index --full` renders it again and refuses it. Markdown is never rendered
 while a page is served: its cost grows faster than its length for some
 input, and one article must not stall every search. Snippets and answer
 passages are plain text, escaped, with only `<mark>` added.
@@ -11,6 +15,7 @@ passages are plain text, escaped, with only `<mark>` added.
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import quote
 
@@ -18,6 +23,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from kb.content.markdown_text import render_html, strip_template_tags
+from kb.content.nesting import MAX_DEPTH, nesting_depth
 from kb.content.outline import under_title
 from kb.content.sanitize import (
     ARTICLE_ATTRIBUTES,
@@ -47,6 +53,8 @@ __all__ = [
     "snippet_html",
 ]
 
+logger = logging.getLogger(__name__)
+
 PASSAGE_CHARS = 400  # about what an answer card shows before "Read the full article"
 # Markdown rendered while serving (previews of text not yet indexed) gets this long.
 PREVIEW_SECONDS = 2.0
@@ -58,9 +66,18 @@ def article_body_html(
     """An indexed article's body for its page, below the title's `<h1>`: the HTML
     stored at index time with its headings under the title
     (`kb.content.outline`), this app's links and the pictures `image_for`
-    shows (`webapp.articles.images`), or (a snapshot from before HTML was
-    stored) its plain text."""
-    if article.body_html:
+    shows (`webapp.articles.images`), or its plain text: for a snapshot from
+    before HTML was stored, and for stored HTML nested deeper than
+    `kb.content.nesting.MAX_DEPTH` (indexed before that limit), which the
+    sanitiser would take seconds to read on every view."""
+    if article.body_html and nesting_depth(article.body_html, MAX_DEPTH) > MAX_DEPTH:
+        logger.warning(
+            "articles: the stored HTML of %s nests deeper than %d levels; showing its text"
+            " (kb index --full refuses it, naming the problem)",
+            article.id,
+            MAX_DEPTH,
+        )
+    elif article.body_html:
         shown = under_title(article.body_html, article.title)
         clean = sanitize_article_html(shown, article.id, link_for, image_for)
         return Markup(pictures_as_shown(clean))

@@ -10,8 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+import webapp.articles.sanitize as sanitize
+from kb.records import Section
 from kb.store.protocols import Store
-from tests.support import ARTICLES, text_of
+from tests.support import ARTICLES, FakeEngine, count_calls, text_of
 
 
 def test_article_page_shows_metadata_and_related(client: FlaskClient) -> None:
@@ -271,3 +273,28 @@ def test_the_thanks_marker_hides_no_search_but_a_repeat_of_ones_own(
     client.get(f"/?q=vacation&feedback=thanks&sid={searched.id}")
     client.get(f"/?q=sick&sid={searched.id}")
     assert len(store.search_events()) == 4
+
+
+def test_stored_html_nested_too_deeply_is_never_sanitised_on_view(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article indexed before the nesting limit keeps its stored HTML until
+    `kb index --full`; sanitising 20,000 nested `<div>`s took 4 s per view.
+    Its page shows the indexed text instead, and the sanitiser never sees it."""
+    depth = 150
+    deep = replace(
+        ARTICLES["it/hostile.md"],
+        id="it/deep.md",
+        title="Deep",
+        body_html="<div>" * depth + "<p>Hidden inside</p>" + "</div>" * depth,
+        sections=(Section(headings=(), text="Restart the router first."),),
+    )
+    monkeypatch.setattr(engine, "article", {**ARTICLES, deep.id: deep}.get)
+    calls = count_calls(monkeypatch, sanitize, "sanitize_article_html")
+    page = text_of(client.get("/articles/it/deep.md"))
+    assert "<p>Restart the router first.</p>" in page
+    assert "Hidden inside" not in page
+    assert calls == []
+    # A shallow article is shown from its HTML as before.
+    assert "<strong>by 9:30</strong>" in text_of(client.get("/articles/hr/sick-leave.md"))
+    assert len(calls) == 1
