@@ -17,8 +17,8 @@ from kb.errors import KbError, NotFoundError
 from kb.extract import format_for
 from kb.records import Article
 from webapp import services
+from webapp.articles.body_cache import cached_body_html
 from webapp.articles.images import shown_images
-from webapp.articles.sanitize import article_body_html
 from webapp.auth.identity import search_groups
 from webapp.departments import department_name
 
@@ -80,7 +80,7 @@ def article_view(article_id: str) -> ArticleView:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
-    html = str(article_body_html(article, link, shown_images(article)))
+    html = str(cached_body_html(article, link, shown_images(article)))
     return ArticleView(
         article=article,
         html=html,
