@@ -196,7 +196,8 @@ class Submissions:
                 updated=now,
                 search_id=sent.search_id,
                 suggestions_shown=bool(sent.suggestions_shown),
-                went_on_anyway=bool(sent.went_on_anyway),
+                # Going on "anyway" needs suggestions first; both are the client's word.
+                went_on_anyway=bool(sent.went_on_anyway and sent.suggestions_shown),
                 workflow=template.name if template else None,
                 request_type=form.type.id if form else None,
                 fields=form.values if form else {},

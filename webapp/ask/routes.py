@@ -5,7 +5,8 @@ the router suggested, its confidence and the search's id. The form is
 prefilled with them: the suggested department is preselected, or the central
 triage queue when the router was unsure. While the employee describes their
 need, `static/kb.js` searches again and shows matching articles (the request
-records that they were shown, and that the employee went on anyway). When the
+records that they were shown, and that the employee went on anyway; those
+searches count for deflection only with the form's token, `form_token`). When the
 question matches an entry of the service catalogue (a laptop, onboarding,
 moving office …), the page offers its form instead. Each form carries a fresh idempotency key, so a double
 click files one request. Signing in is needed; visitors are sent to sign in
@@ -26,6 +27,7 @@ from kb.notify.config import allowed_address, plain_address, queue_mail_domains
 from kb.records import Department
 from kb.requests.lifecycle import Priority
 from webapp import services
+from webapp.ask.form_token import form_token
 from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.errors import message_for
@@ -119,7 +121,7 @@ def _form_context(
 
 @bp.get("/")
 def index() -> str:
-    require_user()
+    user = require_user()
     settings = services.services().settings
     values = {
         "query": query_text(request.args, settings, required=False),
@@ -127,7 +129,7 @@ def index() -> str:
         "confidence": request.args.get("confidence", ""),
         "search_id": request.args.get("sid", ""),
     }
-    return render_template("ask/index.html", **_form_context(values))
+    return render_template("ask/index.html", **_form_context(values), ask_token=form_token(user))
 
 
 @bp.post("/")
@@ -143,6 +145,7 @@ def submit() -> Response | tuple[str, int]:
     except (ValidationError, ConflictError) as exc:
         message = message_for(exc, current_language())
         context = _form_context(request.form, message, str(exc.details.get("field") or ""))
+        context["ask_token"] = form_token(actor)
         return render_template("ask/index.html", **context), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

@@ -25,7 +25,7 @@ from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.limits import add_limits
 from webapp.openapi.paths import RouteDescriptionError, api_paths
-from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response, param
+from webapp.openapi.schema import ASK_FORM_HEADER, ERROR_REF, STRING_OR_NULL, json_response, param
 
 _SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -248,9 +248,10 @@ _OPERATIONS: dict[str, Any] = {
             ),
             param(
                 "source",
-                "ask: a suggestion search of the ask form (counted for deflection).",
+                "ask: the ask form's suggestion search (deflection); only with X-KB-Ask-Form.",
                 {"type": "string", "enum": ["ask"]},
             ),
+            ASK_FORM_HEADER,
         ],
         "responses": {
             "200": json_response("SearchResponse", "The search's outcome."),

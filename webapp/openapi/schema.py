@@ -50,6 +50,13 @@ CSRF_HEADER = param(
     {"type": "string"},
     where="header",
 )
+ASK_FORM_HEADER = param(
+    "X-KB-Ask-Form",
+    "The token the ask page (GET /ask/) carries for the signed-in account, valid for "
+    "setting session_hours: a search with source=ask counts for deflection only with it.",
+    {"type": "string"},
+    where="header",
+)
 
 
 # Calls that need a signed-in user: the session cookie, or the single-sign-on headers.

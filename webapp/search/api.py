@@ -15,6 +15,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from webapp import services
+from webapp.ask.form_token import search_source
 from webapp.inputs import int_field, json_object, text_field
 from webapp.search import presenters
 from webapp.search.event_log import record_click, record_late_click, run_search
@@ -29,8 +30,9 @@ def search() -> Response:
     settings = services.services().settings
     params = search_params(request.args, settings, services.departments(), required=True)
     assert params.query is not None
-    # The ask form's suggestion searches say so; insights count deflection from them.
-    source = "ask" if request.args.get("source") == "ask" else ""
+    # The ask form's suggestion searches say so, with its token; insights count
+    # deflection from them (`webapp.ask.form_token`).
+    source = search_source(request.args.get("source"))
     return jsonify(run_search(params.query, source).as_dict())
 
 

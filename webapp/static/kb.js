@@ -252,7 +252,9 @@
     var controller = this.pending = new AbortController();
     var self = this;
     fetch(this.form.dataset.searchUrl + "?k=3&source=ask&q=" + encodeURIComponent(text), {
-      signal: controller.signal, credentials: "same-origin", headers: { "Accept": "application/json" }
+      signal: controller.signal, credentials: "same-origin",
+      // The form's token makes these searches count as the ask form's in insights.
+      headers: { "Accept": "application/json", "X-KB-Ask-Form": this.form.dataset.askToken || "" }
     }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (self.pending !== controller || !data) { return; }
