@@ -82,6 +82,8 @@ def populate(
                         "result_ids": [] if t % 17 == 0 else ["hr/a.md", "it/b.md"],
                         "latency_ms": 40.0,
                         "user_id": user,
+                        # the pseudonym the web app records (insights count people by it)
+                        "person": user,
                         "page": 1,
                     }
                 )

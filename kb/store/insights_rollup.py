@@ -43,6 +43,20 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
+def counted_person(person: str | None, browser: str | None, signed_in: bool | None) -> str:
+    """Who a search counts as, as a person (a failed question's people, an
+    article's readers): the keyed pseudonym of the account or of the network
+    address that the web app recorded (`person`); the demo's signed-in people,
+    logged without one, by their browser id (`browser`). A search with neither (another
+    site made the browser send it) is nobody's: its browser id is what the
+    client's cookie says, or a new one on every call without it, so counting
+    it would make one client any number of people (sending `Sec-Fetch-Site:
+    cross-site` and no cookie is all it takes). "" for nobody."""
+    if person:
+        return person
+    return (browser or "") if signed_in else ""
+
+
 @dataclass
 class _Question:
     lang: str = ""
@@ -94,7 +108,9 @@ class _DayTally:
         if row.answered and row.result_ids:
             articles[row.result_ids[0]][1] += 1
             articles[row.result_ids[0]][2] += bool(row.requested)
-            self.add_reader(row.result_ids[0], row.person, row.user_id)
+            self.add_reader(
+                row.result_ids[0], counted_person(row.person, row.user_id, row.signed_in)
+            )
         f = self.figures[dept]
         f["searches"] += 1
         if row.signed_in:  # the account's pseudonym (the demo's people: their browser id)
@@ -116,17 +132,12 @@ class _DayTally:
         q.unanswered += not row.answered
         q.unclicked += unclicked
         q.not_helpful += bool(row.unhelpful)
-        # Who asked counts by the searcher's pseudonym (signed-in user or address)
-        # where the event has one: a browser that drops its cookie is a new
-        # browser on every search, not a new person.
-        who = row.person or row.user_id
+        who = counted_person(row.person, row.user_id, row.signed_in)
         if who:
             q.people.add(who)
 
-    def add_reader(self, article: str, person: str | None, browser: str) -> None:
-        """Count who read `article` as a visitor is counted everywhere: by the
-        keyed pseudonym of the account or address, else by the browser's id."""
-        who = person or browser
+    def add_reader(self, article: str, who: str) -> None:
+        """Count `who` (`counted_person`) as a reader of `article`."""
         if who:
             self.readers[article].add(who)
 
@@ -226,13 +237,20 @@ def recompute_day(conn: Connection, day: date) -> None:
     for dept, article, is_helpful in votes:
         tally.figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
         tally.articles[article][3 if is_helpful else 4] += 1
-    opened = conn.execute(
-        select(click_events.c.article_id, search_events.c.person, search_events.c.user_id)
+    clicks = conn.execute(
+        select(
+            click_events.c.article_id,
+            search_events.c.person,
+            search_events.c.user_id,
+            search_events.c.signed_in,
+        )
         .join(search_events, search_events.c.id == click_events.c.search_id)
         .where(search_events.c.ts >= start, search_events.c.ts < end)
     )
-    for article, person, browser in opened:  # on the search's day, as the search's clicks
-        tally.add_reader(article, person, browser)
+    for click in clicks:  # on the search's day, as the search's clicks
+        tally.add_reader(
+            click.article_id, counted_person(click.person, click.user_id, click.signed_in)
+        )
     for asked_in, opened, requested in tally.sessions.values():
         if asked_in is not None:  # an ask form left after opening a suggestion: deflected
             tally.figures[asked_in]["ask_sessions"] += 1

@@ -8,7 +8,8 @@ and the ways to ask without searching first.
 "Most read" ranks articles by how many people read them in the last 90 days
 (had one as a search's answer or opened it from the results, each person
 once however often: the signed-in account or, signed out, the network
-address's pseudonym, else the browser; `InsightsStore.article_readers`),
+address's pseudonym; a search another site made the browser send, which has
+neither, counts no reader; `InsightsStore.article_readers`),
 then by how often they were the answer, then shown (the insights rollups,
 refreshed by the insights scheduler), and shows only what the viewer may
 read. The ranking is kept for a minute per

@@ -102,6 +102,7 @@ def test_refresh_groups_english_and_german_questions_into_one_gap(tmp_path: Path
                 query=text,
                 answered=False,
                 user=user,
+                person=f"address-{user}",  # signed out: the address's pseudonym
                 lang=lang,
                 department="facilities",
                 ts=now - timedelta(hours=1),

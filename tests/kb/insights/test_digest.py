@@ -52,7 +52,12 @@ def test_each_department_with_news_tells_its_owners_and_its_webhook(tmp_path: Pa
     for user in "abc":
         store.log_search(
             SearchEvent(
-                query="parking permit", answered=False, user=user, department="facilities", ts=now
+                query="parking permit",
+                answered=False,
+                user=user,
+                person=f"address-{user}",  # signed out: the address's pseudonym
+                department="facilities",
+                ts=now,
             )
         )
     gaps = insights_store(store)

@@ -33,13 +33,15 @@ def _search(
     department: str | None = "it",
     signed_in: bool = True,
 ) -> int:
-    """A search by the account `user`, or signed out from the browser `user`."""
+    """A search by the account `user`, or signed out from the browser and network
+    address `user` (the web app records the address's pseudonym as `person`)."""
+    kind = "account" if signed_in else "address"
     return store.log_search(
         SearchEvent(
             query=query,
             answered=answered,
             user=user,
-            person=f"account-{user}" if signed_in and user else "",
+            person=f"{kind}-{user}" if user else "",
             signed_in=signed_in and bool(user),
             ts=at,
             lang="en",
@@ -230,11 +232,42 @@ def test_articles_are_rolled_up_with_answers_followed_by_requests(
     assert figures["it/a1.md"].shown == 2 and figures["it/a1.md"].not_helpful == 1
 
 
+def test_searches_another_site_made_a_client_send_count_as_no_person(
+    store: Store, insights: InsightsStore
+) -> None:
+    """The web app records no person for a search another site made the browser
+    send (`Sec-Fetch-Site`, a header any client sets), and a client without the
+    cookie gets a new browser id on every call: counted by that id, one client
+    was a new reader of the answer and a new person asking on every search, and
+    made an article "most read" on the home page or a planted question a named
+    knowledge gap."""
+    for n in range(5):
+        shown = store.log_search(
+            SearchEvent(
+                query="win a prize",
+                answered=True,
+                user=f"fresh-cookie-{n}",
+                person="",
+                ts=DAY,
+                lang="en",
+                department="it",
+                result_ids=["it/a0.md", "it/a1.md"],
+            )
+        )
+        store.log_click(ClickEvent(search_id=shown, article_id="it/a1.md", rank=2))
+    store.log_feedback(FeedbackEvent(article_id="it/a0.md", helpful=False, search_id=shown, ts=DAY))
+    insights.refresh()
+    until = DAY.date() + timedelta(days=1)
+    assert insights.article_readers(DAY.date(), until) == {}
+    (question,) = insights.questions(DAY.date(), until)
+    assert (question.searches, question.people) == (5, 0)
+
+
 def test_an_article_counts_each_reader_once_over_a_period(
     store: Store, insights: InsightsStore
 ) -> None:
     # p1 had it/a0.md as the answer on three days and opened it once from the
-    # results; p2 opened it signed out (their browser counts); p3 only saw it listed.
+    # results; p2 opened it signed out (their address counts); p3 only saw it listed.
     for day in range(3):
         _search(store, "vpn setup", "p1", answered=True, at=DAY + timedelta(days=day))
     listed = _search(store, "vpn", "p1", answered=False, at=DAY + timedelta(days=3))

