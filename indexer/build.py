@@ -29,7 +29,7 @@ from indexer.secondary import DIM_KEY, MODEL_KEY, load_secondary, secondary_mode
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.unreadable import write_unreadable
-from indexer.write import HTML_STORED, SnapshotWriter, VectorSide
+from indexer.write import HTML_STORED, IMAGES_STORED, SnapshotWriter, VectorSide
 from kb.errors import ModelMismatchError, SnapshotStoreError
 from kb.records import Chunk, Department
 from kb.settings import Settings
@@ -128,9 +128,11 @@ class IndexBuilder:
             known = metadata.article_hashes(db)
             prev_departments = metadata.load_departments(db)
             db.close()
-        # Snapshots from before article HTML was stored: read every file again once
-        # (vectors still come from the cache), so no page has to render Markdown.
-        reread = full or bool(previous and not prev_manifest.get(HTML_STORED))
+        # Snapshots from before article HTML, or the articles' pictures, were
+        # stored: read every file again once (vectors still come from the cache),
+        # so no page has to render Markdown and every page shows its pictures.
+        stored = prev_manifest.get(HTML_STORED) and prev_manifest.get(IMAGES_STORED)
+        reread = full or bool(previous and not stored)
         plan = self.plan_changes(known, report, reread)
         write_unreadable(self.index_dir, plan.unreadable)
         if (

@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 # Manifest key: the snapshot holds every Markdown article's rendered, sanitised HTML.
 HTML_STORED = "article_html"
+IMAGES_STORED = "article_images"  # the articles' pictures are kept (`kb.content.article_images`)
 
 Numbered = list[tuple[int, Chunk]]
 PRIMARY = ("vectors.faiss", "vector_kind")  # file and manifest key of its kind
@@ -122,6 +123,7 @@ class SnapshotWriter:
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "content": str(self.settings.content_path),
                 HTML_STORED: True,
+                IMAGES_STORED: True,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
             },
             signing_key(self.settings),

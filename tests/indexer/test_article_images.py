@@ -75,3 +75,39 @@ def test_a_snapshot_written_before_pictures_still_serves_its_articles(tmp_path: 
     db.close()
     article = metadata.load_article(metadata.open_readonly(path), "it/x.md")
     assert article is not None and article.title == "X" and article.images == ()
+
+
+def test_the_first_run_after_an_upgrade_reads_every_article_again_for_its_pictures(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    """An article indexed before pictures were kept would show its alt text
+    until its file changed: a snapshot without the manifest's `article_images`
+    makes the next run read every file again, once."""
+    import json
+    import sqlite3
+
+    from indexer import snapshot
+    from indexer.write import IMAGES_STORED
+
+    it = tiny_settings.content_path / "it"
+    (it / "printer.md").write_text("# Printer\n\nText.\n\n![Panel](panel.png)\n")
+    (it / "panel.png").write_bytes(PNG)
+    builder = IndexBuilder(tiny_settings, embedder=hashing_embedder)
+    first = builder.run()
+    # What an older version left: no pictures kept, and no mark saying so.
+    current = snapshot.current_path(tiny_settings.index_path)
+    db = sqlite3.connect(current / "meta.db")
+    db.execute("UPDATE articles SET images = NULL")
+    db.commit()
+    db.close()
+    manifest = snapshot.read_manifest(current)
+    del manifest[IMAGES_STORED]
+    (current / snapshot.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert _article(tiny_settings)[0].images == ()
+
+    again = builder.run()
+    assert again.published and again.updated == first.articles  # every file read again
+    assert again.embedded_passages == 0  # vectors from the cache
+    (image,) = _article(tiny_settings)[0].images
+    assert image.digest == hashlib.sha256(PNG).hexdigest()
+    assert not builder.run().published  # once
