@@ -281,29 +281,26 @@ def serve(
 
     configure_logging(log_level)
     with InUse(settings.index_path, "kb serve"), InCluster(settings.database_url, "kb serve"):
-        _serve(
-            settings,
-            host=host,
-            port=port,
-            workers=workers,
-            threads=threads,
-            log_level=log_level,
-            origin=origin,
-        )
+        settings = prepare(settings)
+        options = _gunicorn_options(settings, host, port, workers, threads, log_level)
+        follower = start_follower(settings)
+        watcher = start_watcher(settings)
+        try:
+            KbServer(settings, options, origin).run()
+        finally:
+            if watcher is not None:
+                from indexer.watch import stop_watch_process
+
+                stop_watch_process(watcher)
+            if follower is not None:
+                follower.stop()
 
 
-def _serve(
-    settings: Settings,
-    *,
-    host: str,
-    port: int,
-    workers: int,
-    threads: int,
-    log_level: str,
-    origin: SettingsOrigin | None,
-) -> None:
-    settings = prepare(settings)
-    options = {
+def _gunicorn_options(
+    settings: Settings, host: str, port: int, workers: int, threads: int, log_level: str
+) -> dict[str, Any]:
+    """gunicorn's settings for `serve`."""
+    return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         "threads": threads,
@@ -326,14 +323,3 @@ def _serve(
         # app's (webapp.proxies); its default would trust loopback.
         "forwarded_allow_ips": settings.trusted_proxies or "0.0.0.0/32",
     }
-    follower = start_follower(settings)
-    watcher = start_watcher(settings)
-    try:
-        KbServer(settings, options, origin).run()
-    finally:
-        if watcher is not None:
-            from indexer.watch import stop_watch_process
-
-            stop_watch_process(watcher)
-        if follower is not None:
-            follower.stop()
