@@ -89,7 +89,7 @@ def readable_format(name: str) -> Format:
     if fmt is None:
         raise ValidationError(
             f"{name} is not a kind of document the knowledge base reads; upload one of "
-            f"{ACCEPTED} (write Markdown articles in the editor)",
+            f"{ACCEPTED}, or a Markdown article (.md)",
             details={"field": "name", "value": name},
             key="document_kind",
             values={"name": name, "accepted": ACCEPTED},

@@ -16,13 +16,18 @@ from kb.authoring.store import VersionStore
 from kb.errors import KbError
 from kb.records import Department, Status
 
+# The steps that put an article in review: an edit or a restore in the browser,
+# submitting it, or an uploaded Markdown file that says `status: review` (or that
+# a department under the rule holds for review), new or over an article.
+_SUBMITTING = (Action.SUBMIT, Action.RESTORE, Action.SAVE, Action.UPLOAD)
+
 
 def submitter(versions: VersionStore, article_id: str) -> str:
     """Who submitted the article for review ("" when it is not in review)."""
     for version in reversed(versions.versions(article_id)):
         if version.status is not Status.REVIEW:
             break
-        if version.action in (Action.SUBMIT, Action.RESTORE, Action.SAVE) and version.author:
+        if version.action in _SUBMITTING and version.author:
             return version.author
     return ""
 

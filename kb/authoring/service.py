@@ -25,9 +25,10 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from kb.accounts.records import Role, User
-from kb.authoring import files, four_eyes
+from kb.accounts.records import User
+from kb.authoring import files, four_eyes, owners
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
 from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
@@ -40,19 +41,11 @@ from kb.authoring.records import (
     text_hash,
 )
 from kb.authoring.store import VersionStore
-from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied
+from kb.errors import ConflictError, KbError, NotFoundError
 from kb.records import Article, Department, Status
 from kb.validators import normal_name, utc_now
 
 logger = logging.getLogger(__name__)
-
-
-def owned_departments(actor: User, known: list[str]) -> list[str]:
-    """The departments whose content `actor` may edit (all of them for admins)."""
-    if actor.has_role(Role.ADMIN):
-        return list(known)
-    owned = actor.departments(Role.CONTENT_OWNER)
-    return list(known) if owned is None else [d for d in known if d in owned]
 
 
 class AuthoringService:
@@ -97,18 +90,10 @@ class AuthoringService:
         return found
 
     def editable_departments(self, actor: User) -> list[str]:
-        return owned_departments(actor, sorted(self.departments()))
+        return owners.owned_departments(actor, sorted(self.departments()))
 
     def require_owner(self, actor: User, department: str) -> None:
-        if actor.has_role(Role.ADMIN) or actor.has_role(Role.CONTENT_OWNER, department):
-            return
-        raise PermissionDenied(
-            f"{actor.username} may not edit articles of {department}: only content owners of "
-            f"{department} and admins may; ask an admin for the role content_owner:{department}",
-            details={"department": department, "user": actor.username},
-            key="content_owner_who",
-            values={"department": department, "role": f"content_owner:{department}"},
-        )
+        owners.require_owner(actor, department)
 
     # -- reading ------------------------------------------------------------------
 
@@ -173,15 +158,19 @@ class AuthoringService:
         base_version: int | None,
         message: str = "",
         action: Action | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> ArticleVersion:
         """Write `fields` as the article's new text; the status is `fields.status`
-        (`action` names the step for the history, default from the status)."""
+        (`action` names the step for the history, default from the status). The
+        front-matter fields the editor does not show are kept, or are `extra`
+        where given (an uploaded file's own)."""
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
         with self._lock():
             article_file(self.root, article_id, must_exist=True)
             current = self._sync(article_id)
-            was, extra = split_text(current.text, article_id)
+            was, kept = split_text(current.text, article_id)
+            extra = kept if extra is None else extra
             if action is None:
                 changed = fields.status is not was.status
                 action = STATUS_ACTION[fields.status] if changed else Action.SAVE
@@ -287,15 +276,24 @@ class AuthoringService:
         )
 
     def create(
-        self, actor: User, department: str, slug: str, fields: ArticleFields, message: str = ""
+        self,
+        actor: User,
+        department: str,
+        slug: str,
+        fields: ArticleFields,
+        message: str = "",
+        *,
+        action: Action = Action.CREATE,
+        extra: dict[str, Any] | None = None,
     ) -> ArticleVersion:
-        """A new article file `<department>/<slug>.md` (never overwrites one)."""
+        """A new article file `<department>/<slug>.md` (never overwrites one), with
+        the front-matter fields the editor does not show in `extra`."""
         found = self.department_of(f"{department}/x.md")
         self.require_owner(actor, found.slug)
         article_id = new_article_id(found.slug, slug)
         if fields.status is Status.PUBLISHED and found.review_required:
             raise review_required("create", found)
-        text = compose_text(fields, {}, self.clock().date(), article_id)
+        text = compose_text(fields, extra or {}, self.clock().date(), article_id)
         check_text(text, article_id, self.max_bytes, self.render_seconds)
         with self._lock():
             article_file(self.root, article_id, must_exist=False)
@@ -311,7 +309,7 @@ class AuthoringService:
                     key="article_exists",
                     values={"id": existing},
                 )
-            return self._record(actor, article_id, 1, text, Action.CREATE, message, exclusive=True)
+            return self._record(actor, article_id, 1, text, action, message, exclusive=True)
 
     # -- inside the lock ------------------------------------------------------------
 

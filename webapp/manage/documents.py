@@ -7,7 +7,8 @@
 
 A content owner of the department (or an admin) uploads a PDF, Word, ODT,
 HTML or text file; `kb.authoring.documents.DocumentUploads` checks and
-writes it. A file of the name is replaced only when the form's confirmation
+writes it. A Markdown file (`.md`) is an article: `kb.authoring.markdown_upload`
+saves it through the editor's service, and the editor opens on it. A file of the name is replaced only when the form's confirmation
 box is ticked (the list's "Replace" link opens the form with it), or, in the
 API, with `If-Match` (the version read, or `*`), as an article's PUT needs.
 A refused upload shows the form again with the reason; nothing is written.
@@ -29,6 +30,7 @@ from werkzeug.wrappers import Response
 from kb.attachments.records import Upload
 from kb.authoring.document_waiting import Orphaned, WaitingDocument, waiting_document
 from kb.authoring.documents import DocumentUploads, UploadedDocument
+from kb.authoring.markdown_upload import UploadedArticle, is_markdown, upload_markdown
 from kb.errors import (
     ConflictError,
     ContentError,
@@ -119,31 +121,52 @@ def upload() -> Response | tuple[str, int]:
     name = (request.form.get("name") or "").strip()
     replace = request.form.get("replace") == "1"
     service = uploads()
+    message = forms.message_of(request.form)
     try:
-        sent = _sent_file(service.max_bytes)
-        done = service.upload(
-            actor,
-            department,
-            sent,
-            name=name,
-            replace=replace,
-            message=forms.message_of(request.form),
-        )
+        # Read past either limit, so that neither kind is ever taken cut short.
+        sent = _sent_file(max(service.max_bytes, services.services().settings.max_file_bytes))
+        if is_markdown(name or sent.name):
+            return _article_uploaded(
+                upload_markdown(
+                    services.authoring(),
+                    actor,
+                    department,
+                    sent,
+                    name=name,
+                    replace_existing=replace,
+                    message=message,
+                )
+            )
+        done = service.upload(actor, department, sent, name=name, replace=replace, message=message)
     except REFUSED as exc:
-        confirm = replace or getattr(exc, "key", "") == "document_exists"
+        confirm = replace or getattr(exc, "key", "") in ("document_exists", "article_exists")
         shown = name or (str(exc.values.get("id", "")).rsplit("/", 1)[-1] if confirm else "")
         return _form(
-            department,
-            name=shown,
-            replace=confirm,
-            error=message_for(exc, current_language()),
-            status=exc.status,
+            department, name=shown, replace=confirm, error=_refusal(exc), status=exc.status
         )
     key = "manage_document_replaced" if done.replaced else "manage_document_uploaded"
     if done.pending:
         key = "manage_document_pending"
     flash(gettext(key, id=done.article_id), "success")
     return redirect(url_for("manage.index", department=department), code=303)
+
+
+def _refusal(exc: KbError) -> str:
+    """Why an upload was refused, and for a Markdown file that `kb validate` would
+    refuse, what to do (its line is in the message)."""
+    said = message_for(exc, current_language())
+    hint = getattr(exc, "hint", "") if isinstance(exc, ContentError) else ""
+    return f"{said}: {hint}" if hint else said
+
+
+def _article_uploaded(done: UploadedArticle) -> Response:
+    """After a Markdown file was saved as an article: its editor, which shows its
+    status and preview, with what became of it."""
+    key = "manage_article_pending" if done.pending else "manage_article_uploaded"
+    if done.replaced and not done.pending:
+        key = "manage_article_replaced"
+    flash(gettext(key, id=done.article_id, status=done.version.status.value), "success")
+    return redirect(url_for("manage.edit", article_id=done.article_id), code=303)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

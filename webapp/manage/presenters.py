@@ -29,8 +29,8 @@ from indexer.unreadable import read_unreadable
 from kb.accounts.records import Role, User
 from kb.authoring import document_waiting, four_eyes
 from kb.authoring.document_waiting import WaitingDocument
+from kb.authoring.owners import owned_departments
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
-from kb.authoring.service import owned_departments
 from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file

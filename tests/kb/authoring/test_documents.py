@@ -147,7 +147,7 @@ REFUSALS = [
     ("x.pdf", "Travel Policy.pdf", PDF, "document_name_slug", "travel-policy.pdf"),
     ("x.pdf", "policy.PDF", PDF, "document_name_slug", "policy.pdf"),
     ("x.pdf", "con.pdf", PDF, "document_name_reserved", "device name"),
-    ("notes.md", "", b"# Notes\n", "document_kind", "editor"),
+    ("notes.md", "", b"# Notes\n", "document_kind", "Markdown article (.md)"),
     ("x.pdf", "run.sh", b"echo hi\n", "document_kind", ".pdf"),
     ("x.pdf", "policy.pdf.yml", b"status: published\n", "document_kind", ".pdf"),
     ("old.doc", "", PDF, "document_kind", ".docx"),
