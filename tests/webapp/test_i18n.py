@@ -73,6 +73,7 @@ def test_german_texts_name_a_department_where_any_name_fits() -> None:
 # f"error_field_{field}"): their texts are used through the prefix.
 BUILT_KEYS = (
     "chart_answered_per_",
+    "chart_deflection_per_",
     "chart_searches_per_",
     "contact_",
     "csv_per_",
