@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import shlex
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -191,6 +192,7 @@ def _init_templates(app: Flask, settings: Settings) -> None:
         attachment_max_count=settings.attachment_max_count,
     )
     app.jinja_env.filters.update(
+        shell_word=shlex.quote,  # a name inside a command people copy into a shell
         snippet=snippet_html,
         passage=passage_html,
         text_fragment=text_fragment,

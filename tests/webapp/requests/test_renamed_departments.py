@@ -4,6 +4,7 @@ with what to do, until `kb requests move-department` moves them."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -76,3 +77,21 @@ def test_the_queue_of_a_removed_folder_is_shown_to_admins_read_only(
     move_department(store, service.departments, service.triage, "it", "it-services")
     sign_in_as(client, "ada")
     assert client.get("/requests/queue/it").status_code == 400  # moved: gone for good
+
+
+def test_the_command_names_a_folder_with_a_space_as_one_shell_word(
+    client: FlaskClient, request_content: Path
+) -> None:
+    """A department folder's name may hold a space; the command people copy
+    would have moved `field` to `service` instead of `field service` to NEW."""
+    services(client.application).departments_check_seconds = 0.0  # no wait, for the test
+    (request_content / "field service").mkdir()
+    filed = file(client, "field service")
+    assert filed.status_code == 201, text_of(filed)
+    (request_content / "field service").rename(request_content / "field-service")
+
+    sign_in_as(client, "ada")
+    listed = html.unescape(orphans(text_of(client.get("/requests/queue/"))))
+    assert "kb requests move-department 'field service' NEW" in listed
+    page = html.unescape(text_of(client.get("/requests/queue/field%20service")))
+    assert "kb requests move-department 'field service' NEW" in page
