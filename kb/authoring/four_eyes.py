@@ -22,14 +22,20 @@ from kb.records import Department, Status
 _SUBMITTING = (Action.SUBMIT, Action.RESTORE, Action.SAVE, Action.UPLOAD)
 
 
-def submitter(versions: VersionStore, article_id: str) -> str:
+def _submitter(history: list[ArticleVersion]) -> str:
     """Who submitted the article for review ("" when it is not in review)."""
-    for version in reversed(versions.versions(article_id)):
+    for version in reversed(history):
         if version.status is not Status.REVIEW:
             break
         if version.action in _SUBMITTING and version.author:
             return version.author
     return ""
+
+
+def review_state(versions: VersionStore, article_id: str) -> tuple[str, list[str]]:
+    """`submitter` and `pending_authors` of an article, from one read of its history."""
+    history = versions.versions(article_id)
+    return _submitter(history), _pending_authors(history)
 
 
 def _since_published(
@@ -95,7 +101,11 @@ def pending_authors(versions: VersionStore, article_id: str) -> list[str]:
     version, first writer first (a submit or a rejection alone changes nothing;
     a restore counts the writers of the version restored): `writers` of the
     newest version, none when no change was made since it was published."""
-    found, published = writers(versions.versions(article_id))
+    return _pending_authors(versions.versions(article_id))
+
+
+def _pending_authors(history: list[ArticleVersion]) -> list[str]:
+    found, published = writers(history)
     return [] if published or not found else found[-1]
 
 
@@ -115,10 +125,9 @@ def check_review(
         return  # already published, nothing new to approve
     if now.status is not Status.REVIEW or not now.says_the_same(fields):
         raise review_required("submit", department, id=current.article_id)
-    submitted_by = submitter(versions, current.article_id)
+    submitted_by, authors = review_state(versions, current.article_id)
     if not submitted_by:  # put in review on disk: nobody to be the second pair of eyes to
         raise review_required("second", department, submitted_by=submitted_by)
-    authors = pending_authors(versions, current.article_id)
     if actor.username in authors or actor.username == submitted_by:
         raise review_own_changes(department, actor.username, authors)
 

@@ -110,6 +110,9 @@ class AuthoringService:
         if latest is not None and latest.content_hash != text_hash(text):
             version += 1  # changed on disk: recorded as that version on the next save
         review = fields.status is Status.REVIEW
+        submitted_by, authors = (
+            four_eyes.review_state(self.versions, article_id) if review else ("", [])
+        )
         return Editable(
             article_id,
             department.slug,
@@ -117,8 +120,8 @@ class AuthoringService:
             extra,
             text,
             version,
-            submitted_by=four_eyes.submitter(self.versions, article_id) if review else "",
-            authors=tuple(four_eyes.pending_authors(self.versions, article_id)) if review else (),
+            submitted_by=submitted_by,
+            authors=tuple(authors),
         )
 
     def history(self, actor: User, article_id: str) -> list[ArticleVersion]:

@@ -270,8 +270,7 @@ def approvals(rows: list[ArticleRow], actor: User) -> list[Approval]:
         if row.status != Status.REVIEW.value or row.last is None:
             continue
         try:
-            authors = four_eyes.pending_authors(versions, row.id)
-            submitted_by = four_eyes.submitter(versions, row.id)
+            submitted_by, authors = four_eyes.review_state(versions, row.id)
         except KbError as exc:
             logger.warning("manage: who wrote %s is not known: %s", row.id, exc.message)
             continue
