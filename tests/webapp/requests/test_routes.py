@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("people")
 
 def selected(html: str, name: str) -> str:
     select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
-    found = re.search(r'<option value="([^"]*)" selected>', select)
+    found = re.search(r'<option value="([^"]*)"[^>]* selected>', select)
     assert found is not None, f"nothing selected in {name}"
     return found.group(1)
 
