@@ -33,12 +33,12 @@ from kb.authoring.errors import writing
 from kb.authoring.no_replace import rename_no_replace
 from kb.authoring.records import text_hash
 from kb.content.article_text import decode_text
+from kb.content.disk_names import name_on_disk
 from kb.content.files import id_key, is_hidden
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.extract.factory import format_for
 from kb.records import CONTROL_CHARACTERS
-from kb.validators import normal_name
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LOCK_FILE = ".kb-edit.lock"
@@ -132,12 +132,12 @@ def _no_file(article_id: str) -> NotFoundError:
 def article_file(root: Path, article_id: str, *, must_exist: bool, document: bool = False) -> Path:
     """The file of `article_id` under the content root, checked (see the module)."""
     parts = id_parts(article_id, document=document)
-    department = root / _on_disk(str(root), parts[0])
+    department = root / name_on_disk(str(root), parts[0])
     if not department.is_dir() or department.is_symlink():
         raise _no_department(parts[0])
     path = department
     for name in parts[1:]:
-        path = path / _on_disk(str(path), name)
+        path = path / name_on_disk(str(path), name)
     base, parent = os.path.realpath(department), os.path.realpath(path.parent)
     if parent != base and not parent.startswith(base + os.sep):
         raise _refuse(article_id, "it leads out of its department folder")
@@ -167,35 +167,14 @@ def article_folder(
     folder = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for depth, name in enumerate(parts[:-1]):
-            below = _open_below(folder, _on_disk(folder, name), article_id, department=depth == 0)
+            below = _open_below(
+                folder, name_on_disk(folder, name), article_id, department=depth == 0
+            )
             os.close(folder)
             folder = below
-        yield folder, _on_disk(folder, parts[-1])
+        yield folder, name_on_disk(folder, parts[-1])
     finally:
         os.close(folder)
-
-
-def _on_disk(folder: int | str, name: str) -> str:
-    """`name` as `folder` (open, or a path) holds it: itself, else the first
-    entry whose name differs from it only in Unicode form. Ids are composed
-    (`kb.validators.normal_name`); a folder written on macOS holds decomposed
-    letters. `name` itself when there is neither."""
-    try:
-        if isinstance(folder, int):
-            os.stat(name, dir_fd=folder, follow_symlinks=False)
-        else:
-            os.lstat(os.path.join(folder, name))
-        return name
-    except FileNotFoundError:
-        pass
-    except OSError:
-        return name
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return name
-    wanted = normal_name(name)
-    return next((n for n in names if n != name and normal_name(n) == wanted), name)
 
 
 def _open_below(folder: int, name: str, article_id: str, *, department: bool) -> int:

@@ -10,6 +10,8 @@ SVG is refused. What is shown becomes an `ArticleImage` (its SHA-256, type and
 size); the indexer keeps its bytes with the snapshot under that SHA-256
 (`indexer.originals`), and the web app serves them from there, never from the
 content folder. Each picture that is not shown is a warning with its line.
+A name written in one Unicode form ("Büro.png" composed, NFC) finds the file
+saved in the other (decomposed, NFD, as macOS writes it), and the reverse.
 
 The indexer recognises an unchanged Markdown file by its size and time; an
 article with pictures adds theirs (`stamp_with_images`), so replacing or
@@ -26,6 +28,7 @@ import posixpath
 from collections.abc import Sequence
 from urllib.parse import unquote
 
+from kb.content.disk_names import name_on_disk, path_on_disk
 from kb.content.images import ImageReference, image_sources
 from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError
@@ -58,24 +61,29 @@ def _what_it_is(data: bytes) -> str:
 
 def read_image(folder: str, relative: str, max_bytes: int, display: str) -> bytes:
     """The bytes of the file `relative` below the folder `folder` (on disk),
-    every folder on the way opened without following a link (ContentError)."""
+    every folder on the way opened without following a link (ContentError);
+    each name found in the Unicode form its folder holds it (`name_on_disk`)."""
     *folders, name = relative.split("/")
     try:
         fd = os.open(folder, _FOLDER_FLAGS)
     except OSError as exc:
-        raise ContentError(f"cannot open the article's folder: {exc.strerror}", path=display) from None
+        raise ContentError(
+            f"cannot open the article's folder: {exc.strerror}", path=display
+        ) from None
     try:
         for part in folders:
             try:
-                inner = os.open(part, _FOLDER_FLAGS, dir_fd=fd)
+                inner = os.open(name_on_disk(fd, part), _FOLDER_FLAGS, dir_fd=fd)
             except FileNotFoundError:
                 raise ContentError("file does not exist", path=display, kind="missing") from None
             except OSError as exc:
                 kind = "not_a_file" if exc.errno in (errno.ELOOP, errno.ENOTDIR) else "io"
-                raise ContentError(f"folder {part!r}: {exc.strerror}", path=display, kind=kind) from None
+                raise ContentError(
+                    f"folder {part!r}: {exc.strerror}", path=display, kind=kind
+                ) from None
             os.close(fd)
             fd = inner
-        return read_regular_file(name, max_bytes, display, dir_fd=fd)
+        return read_regular_file(name_on_disk(fd, name), max_bytes, display, dir_fd=fd)
     finally:
         os.close(fd)
 
@@ -153,7 +161,7 @@ def local_images(article: Article) -> list[str]:
 
 def _file_stamp(folder: str, relative: str) -> str:
     try:
-        info = os.lstat(os.path.join(folder, *relative.split("/")))
+        info = os.lstat(path_on_disk(folder, relative))
     except OSError:
         return "-"
     return f"{info.st_size}:{info.st_mtime_ns}"

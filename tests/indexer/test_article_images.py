@@ -111,3 +111,20 @@ def test_the_first_run_after_an_upgrade_reads_every_article_again_for_its_pictur
     (image,) = _article(tiny_settings)[0].images
     assert image.digest == hashlib.sha256(PNG).hexdigest()
     assert not builder.run().published  # once
+
+
+def test_a_picture_saved_in_the_other_unicode_form_is_kept(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    """ "Büro.png" typed composed (NFC) in the Markdown, saved decomposed (NFD,
+    as macOS writes names): read, kept with the snapshot, never reported missing."""
+    it = tiny_settings.content_path / "it"
+    (it / "printer.md").write_text("# Printer\n\nText.\n\n![Office](B\u00fcro.png)\n")
+    (it / "Bu\u0308ro.png").write_bytes(PNG)
+    report = IndexBuilder(tiny_settings, embedder=hashing_embedder).run()
+    assert not [w for w in report.warnings if "ro.png" in w]
+    article, snap = _article(tiny_settings)
+    (image,) = article.images
+    assert image.path == "it/B\u00fcro.png"
+    kept = original_path(snap, image.digest)
+    assert kept is not None and kept.read_bytes() == PNG

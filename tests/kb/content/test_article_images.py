@@ -108,9 +108,7 @@ def test_links_never_lead_out_of_the_folder(tmp_path: Path) -> None:
     os.symlink(secret / "badge.png", it / "badge.png")
     os.symlink(secret, it / "pics")
     os.link(secret / "badge.png", it / "hard.png")
-    article, problems = _article(
-        it, "![A](badge.png)\n\n![B](pics/badge.png)\n\n![C](hard.png)\n"
-    )
+    article, problems = _article(it, "![A](badge.png)\n\n![B](pics/badge.png)\n\n![C](hard.png)\n")
     assert article.images == ()
     warnings = _image_warnings(problems)
     assert [w.line for w in warnings] == [4, 6, 8]
@@ -153,3 +151,31 @@ def test_a_stamp_lists_the_pictures_and_changes_with_them(tmp_path: Path) -> Non
 def test_without_a_folder_reader_nothing_is_read(tmp_path: Path) -> None:
     reader = FolderImages(str(tmp_path))
     assert reader("it/x.md", []) == ((), [])
+
+
+COMPOSED, DECOMPOSED = "B\u00fcro", "Bu\u0308ro"  # "Büro" as Linux and as macOS write it
+
+
+@pytest.mark.parametrize(("written", "on_disk"), [(COMPOSED, DECOMPOSED), (DECOMPOSED, COMPOSED)])
+def test_a_name_in_the_other_unicode_form_finds_the_file(
+    tmp_path: Path, written: str, on_disk: str
+) -> None:
+    it = tmp_path / "it"
+    (it / f"{on_disk}-pics").mkdir(parents=True)
+    (it / f"{on_disk}.png").write_bytes(PNG)
+    (it / f"{on_disk}-pics" / f"{on_disk}.jpg").write_bytes(JPEG)
+    article, problems = _article(
+        it, f"![Floor plan]({written}.png)\n\n![Desk]({written}-pics/{written}.jpg)\n"
+    )
+    assert not _image_warnings(problems)
+    plan, desk = article.images
+    assert (plan.path, plan.media_type) == (f"it/{written}.png", "image/png")
+    assert (desk.path, desk.media_type) == (f"it/{written}-pics/{written}.jpg", "image/jpeg")
+
+
+def test_a_stamp_follows_a_picture_saved_in_the_other_unicode_form(tmp_path: Path) -> None:
+    (tmp_path / f"{DECOMPOSED}.png").write_bytes(PNG)
+    stamp = stamp_with_images("10:20", str(tmp_path), [f"{COMPOSED}.png"])
+    assert '"-"' not in stamp  # found, not taken for missing
+    (tmp_path / f"{DECOMPOSED}.png").write_bytes(PNG + b"newer")
+    assert stamp_with_images("10:20", str(tmp_path), [f"{COMPOSED}.png"]) != stamp
