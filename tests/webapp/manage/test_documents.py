@@ -126,6 +126,30 @@ def test_a_file_past_the_document_limit_is_refused_with_the_limit(
     assert not (content / "it" / "big.pdf").exists() and not (content / "it" / "huge.pdf").exists()
 
 
+def test_the_form_takes_a_document_up_to_the_limit_and_names_it_past_it(
+    client: FlaskClient, content: Path, app: Flask
+) -> None:
+    """The form's own body limit is `document_max_bytes` plus room for the
+    multipart boundaries and the other fields: a file of exactly the limit, sent
+    with a message, is taken; one byte more is refused by the upload's own check,
+    and a body far past the form's room gets the form with the limit, not a bare
+    413."""
+    svc = services(app)
+    limit = 2_000_000
+    svc.settings = svc.settings.replace(document_max_bytes=limit)
+    token = sign_in_as(client, "cora")
+    padded = PDF + b"0" * (limit - len(PDF))
+    taken = post_upload(client, token, padded, "at-limit.pdf", message="m" * 500)
+    assert taken.status_code == 303, text_of(taken)[:500]
+    assert (content / "it" / "at-limit.pdf").stat().st_size == limit
+    over = post_upload(client, token, padded + b"0", "over.pdf")
+    assert over.status_code == 400 and "over the 2.0 MB limit" in text_of(over)
+    far = post_upload(client, token, padded + b"0" * 100_000, "far.pdf")
+    page = text_of(far)
+    assert far.status_code == 413 and "2.0 MB limit" in page and 'name="file"' in page
+    assert not (content / "it" / "over.pdf").exists() and not (content / "it" / "far.pdf").exists()
+
+
 def put(client: FlaskClient, token: str, article_id: str, data: bytes, **headers: str) -> Any:
     return client.put(
         f"/api/articles/{article_id}",
