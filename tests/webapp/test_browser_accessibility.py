@@ -157,6 +157,7 @@ def test_request_and_insights_pages_read_well_and_show_their_focus(
     detail = f"/requests/{found[1]}"
     problems += _audit(page, detail, live)
     problems += _audit(page, "/requests/", live)
+    problems += _audit(page, "/requests/queue/", live)  # works no queue: own requests, ask form
     ivan = _sign_in(browser, live, "ivan")
     problems += _audit(ivan.page, "/requests/queue/it", live)
     problems += _audit(ivan.page, detail, live)

@@ -55,6 +55,7 @@ def test_the_request_pages_are_well_formed(client: FlaskClient, lang: str) -> No
     token = sign_in_as(client, "emma")
     found = audit(client, "/ask/?q=VPN+drops&department=it", lang)
     found += audit(client, "/requests/", lang)
+    found += audit(client, "/requests/queue/", lang)  # works no queue: own requests, ask form
     found += audit(client, f"/requests/{request_id}", lang)
     found += audit(client, "/insights/", lang, status=403)
     refused = {"csrf_token": token, "query": "", "department": "it"}

@@ -22,6 +22,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import User
 from kb.errors import ConflictError, ValidationError
 from kb.notify.config import allowed_address, plain_address, queue_mail_domains
 from kb.records import Department
@@ -73,11 +74,12 @@ def _contact(department: Department) -> list[tuple[str, str]]:
     return shown
 
 
-def _form_context(
-    values: Mapping[str, str], error: str = "", error_field: str = ""
+def form_context(
+    actor: User, values: Mapping[str, str], error: str = "", error_field: str = ""
 ) -> dict[str, Any]:
-    """Everything the form shows, from the link's parameters or the posted form;
-    `error_field` names the field the error is about (marked, the error linked)."""
+    """Everything the form (`ask/form.html`) shows `actor`, from the link's
+    parameters or the posted form; `error_field` names the field the error is
+    about (marked, the error linked)."""
     service = request_service()
     choices = department_choices()
     known = {slug for slug, _ in choices}
@@ -116,6 +118,7 @@ def _form_context(
         "contacts": contacts,
         "error": error,
         "error_field": error_field,
+        "ask_token": form_token(actor),
     }
 
 
@@ -129,7 +132,7 @@ def index() -> str:
         "confidence": request.args.get("confidence", ""),
         "search_id": request.args.get("sid", ""),
     }
-    return render_template("ask/index.html", **_form_context(values), ask_token=form_token(user))
+    return render_template("ask/index.html", **form_context(user, values))
 
 
 @bp.post("/")
@@ -144,8 +147,8 @@ def submit() -> Response | tuple[str, int]:
         created = file_with_attachments(actor, submission, uploads())
     except (ValidationError, ConflictError) as exc:
         message = message_for(exc, current_language())
-        context = _form_context(request.form, message, str(exc.details.get("field") or ""))
-        context["ask_token"] = form_token(actor)
+        field = str(exc.details.get("field") or "")
+        context = form_context(actor, request.form, message, field)
         return render_template("ask/index.html", **context), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

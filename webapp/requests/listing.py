@@ -17,7 +17,11 @@ from typing import Any
 
 from flask import request, url_for
 
-from kb.requests.paging import Page
+from kb.accounts.records import User
+from kb.requests.paging import Page, Paging
+from kb.requests.records import Request
+from kb.requests.service import RequestService
+from kb.requests.tasks import Progress
 from webapp.inputs import too_long
 
 # My requests shows this many, newest first: a screen or two of a table; so
@@ -62,3 +66,13 @@ def page_links(
         following = page_url(endpoint, page.next_key.encode(), cursor_name=cursor_name, **values)
     first = page_url(endpoint, cursor_name=cursor_name, **values)
     return following, first if request.args.get(cursor_name) else None
+
+
+def own_rows(
+    service: RequestService, actor: User, paging: Paging
+) -> tuple[Page[Request], list[tuple[Request, Progress | None]]]:
+    """A page of `actor`'s own requests, newest first, each with the progress of
+    its value stream (None for a plain request), read in one query."""
+    page = service.page_mine(actor, paging)
+    progress = service.progress_of(actor, [item for item in page.items if item.workflow])
+    return page, [(item, progress.get(item.id or 0)) for item in page.items]

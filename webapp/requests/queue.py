@@ -1,6 +1,8 @@
 """The `queue` blueprint: department queues, for the agents who work them.
 
-    GET  /requests/queue/                   the queues the agent works
+    GET  /requests/queue/                   the queues the agent works; for someone
+                                            who works none, their own newest
+                                            requests and the ask form
     GET  /requests/queue/<department>       one queue: its requests and its tasks,
                                             ?status=&overdue=1 filter, ?q= searches
                                             the text of its attachments; ?cursor=
@@ -31,6 +33,7 @@ from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
 from kb.requests.service import RequestService
+from webapp.ask.routes import form_context as ask_form_context
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, plural
@@ -38,7 +41,14 @@ from webapp.inputs import digits, too_long
 from webapp.requests import presenters
 from webapp.requests.acting import OUTCOME_ANCHOR
 from webapp.requests.forms import MAX_TEXT_CHARS
-from webapp.requests.listing import TASK_CURSOR, TASK_PAGE, cursor_arg, page_links, page_url
+from webapp.requests.listing import (
+    TASK_CURSOR,
+    TASK_PAGE,
+    cursor_arg,
+    own_rows,
+    page_links,
+    page_url,
+)
 from webapp.requests.stale import STALE_STATUS, bulk_versions
 from webapp.services import request_service
 
@@ -50,16 +60,30 @@ BULK_NOBODY = "-"  # unassign
 # Requests a page of a queue shows (earliest due first); the next page by cursor,
 # so that requests taken up meanwhile never push one off both pages.
 QUEUE_PAGE = 100
+# Own requests the queue page shows someone who works no queue (My requests has all).
+NO_QUEUE_MINE = 5
 
 
 @bp.get("/")
 def index() -> Response | str:
     actor = require_user()
-    mine = presenters.queues_of(request_service(), actor)
+    service = request_service()
+    mine = presenters.queues_of(service, actor)
     if len(mine) == 1:
         return redirect(url_for("queue.show", department=mine[0]), code=303)
-    orphans = presenters.orphaned_queues(request_service(), actor)
+    orphans = presenters.orphaned_queues(service, actor)
+    if not mine and not orphans:
+        return _no_queue(service, actor)
     return render_template("requests/queues.html", departments=mine, orphans=orphans)
+
+
+def _no_queue(service: RequestService, actor: User) -> str:
+    """For someone who works no queue (an employee): their own newest requests
+    and the ask form, rather than a dead end; no department's queue is read."""
+    page, rows = own_rows(service, actor, Paging(NO_QUEUE_MINE))
+    return render_template(
+        "requests/no_queue.html", rows=rows, more=page.more, **ask_form_context(actor, {})
+    )
 
 
 @bp.get("/<department>")

@@ -24,7 +24,7 @@ from webapp.inputs import checks_own_form, digits
 from webapp.requests import articles, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
-from webapp.requests.listing import MINE_PAGE, cursor_arg, page_links
+from webapp.requests.listing import MINE_PAGE, cursor_arg, own_rows, page_links
 from webapp.services import request_service
 from webapp.throttle import REPLY, limit_account
 
@@ -39,10 +39,7 @@ articles.register(bp)
 def mine() -> str:
     """The signed-in user's own requests, newest first, a page at a time."""
     actor = require_user()
-    service = request_service()
-    page = service.page_mine(actor, Paging(MINE_PAGE, cursor=cursor_arg()))
-    progress = service.progress_of(actor, [item for item in page.items if item.workflow])
-    rows = [(item, progress.get(item.id or 0)) for item in page.items]
+    page, rows = own_rows(request_service(), actor, Paging(MINE_PAGE, cursor=cursor_arg()))
     following, first_page = page_links(page, "requests.mine")
     return render_template(
         "requests/mine.html", rows=rows, page=page, following=following, first_page=first_page

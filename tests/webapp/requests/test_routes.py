@@ -442,6 +442,61 @@ def test_an_admin_chooses_among_all_queues(client: FlaskClient) -> None:
     assert "Central Service Desk" in html
 
 
+def test_an_employee_without_a_queue_gets_their_requests_and_the_ask_form(
+    client: FlaskClient,
+) -> None:
+    theirs = file(client, "Printer jams on floor 3")
+    sign_in_as(client, "olga")
+    send(client, ask_form(client, "Badge does not open the door"))
+    sign_in_as(client, "emma")
+    response = client.get("/requests/queue/")
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "You do not work any queue." in html
+    assert f'<a href="/requests/{theirs}">Printer jams on floor 3</a>' in html
+    assert "Badge does not open the door" not in html  # nobody else's requests
+    assert 'action="/ask/"' in html and 'name="query"' in html and 'name="csrf_token"' in html
+    assert selected(html, "department") == "triage"
+    assert not re.search(r'href="/requests/queue/\w', html)  # no department's queue offered
+    assert "All my requests" not in html  # all of them are shown
+    german = text_of(client.get("/requests/queue/?hl=de"))
+    assert "Sie bearbeiten keine Warteschlange." in german and "Meine Anfragen" in german
+    assert "Anfrage senden" in german
+
+
+def test_the_no_queue_page_shows_the_newest_and_links_to_all(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp.requests import queue
+
+    monkeypatch.setattr(queue, "NO_QUEUE_MINE", 2)
+    ids = [file(client, f"Monitor flickers, desk {n}") for n in range(3)]
+    html = text_of(client.get("/requests/queue/"))
+    shown = re.findall(r'<th scope="row"[^>]*><a href="/requests/(\d+)">', html)
+    assert shown == [str(i) for i in reversed(ids[1:])]  # newest first
+    assert '<a href="/requests/">All my requests</a>' in html
+
+
+def test_the_ask_form_of_the_no_queue_page_files_a_request(client: FlaskClient) -> None:
+    sign_in_as(client, "emma")
+    html = text_of(client.get("/requests/queue/"))
+    filed = send(client, html, query="Where do I order toner?", department="it")
+    assert filed.status_code == 303
+    request_id = int(filed.headers["Location"].rsplit("/", 1)[1])
+    assert "Where do I order toner?" in text_of(client.get(f"/requests/{request_id}"))
+
+
+@pytest.mark.parametrize("path", ["/requests/queue/it", "/requests/queue/triage"])
+def test_an_employee_still_cannot_read_a_queue(client: FlaskClient, path: str) -> None:
+    file(client, "Monitor flickers")
+    sign_in_as(client, "olga")
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "Monitor flickers" not in text_of(response)
+    department = path.rsplit("/", 1)[1]
+    assert client.get(f"/api/requests?department={department}").status_code == 403
+
+
 def test_completing_value_stream_tasks(client: FlaskClient) -> None:
     sign_in_as(client, "emma")
     html = ask_form(client, "Onboarding a new hire", department="hr")
