@@ -16,7 +16,11 @@ process runs. A file that cannot be read, or whose settings do not pass
 `check` (webhook hosts not allowed, a malformed pair, a port out of range),
 changes nothing: the last good settings stay in use, and `problem` says why
 (logged once per change of the file), with the file and the line, as a
-value-stream file edited into a mistake does; the admins' pages show it.
+value-stream file edited into a mistake does; the admins' pages show it, and
+`health` says it for `/api/health` (which monitors read): the setting and
+the line to anyone, the file and what is wrong to admins, with every quoted
+value and every URL's path, query and user part left out (`redacted`), since
+a webhook URL often carries its token there.
 """
 
 from __future__ import annotations
@@ -52,6 +56,11 @@ _DEFAULTS = {s.name: s.default for s in SETTINGS}
 _NAMED = re.compile(r"\b(" + "|".join(sorted(LIVE, key=len, reverse=True)) + r")\b")
 _TOML_LINE = re.compile(r"\bat line (\d+)")
 KEPT = "the last good notification settings stay in use until the file is fixed"
+# What a message may quote of a value: a URL (its user part, path and query can
+# hold a password or a token) and a value in quotes (as `repr` writes it; the
+# lookbehind keeps "it's URL" from opening a quote).
+_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)(?:[^\s/'\"@]*@)?([^\s/'\"?#:]*)[^\s'\"]*", re.I)
+_QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,23 @@ def settings_problem(path: Path, message: str) -> Problem:
     return Problem(str(path), said, KEPT, _line_of(path, message), kind="settings")
 
 
+def redacted(message: str) -> str:
+    """`message` without the values it quotes: each URL as its scheme and host
+    alone, each quoted value as '…'. What is wrong, and with which setting, stays."""
+    message = _URL.sub(lambda m: f"{m.group(1)}{m.group(2)}/…", message)
+    return _QUOTED.sub("'…'", message)
+
+
+def problem_health(problem: Problem, *, detail: bool) -> dict[str, Any]:
+    """One settings problem as `/api/health` lists it: the setting it names and
+    its line; with `detail` (an admin asks) the file and what is wrong, redacted."""
+    named = _NAMED.search(problem.message.replace(problem.path, ""))
+    found: dict[str, Any] = {"setting": named.group(1) if named else None, "line": problem.line}
+    if detail:
+        found |= {"file": problem.path, "message": redacted(problem.message)}
+    return found
+
+
 class LiveSettings:
     """The start-up settings with the `LIVE` ones as their file has them now;
     `problem`: why the file's last edit is not in use (None: it is)."""
@@ -135,6 +161,14 @@ class LiveSettings:
         use, for the admins' pages."""
         self()
         return [self.problem] if self.problem is not None else []
+
+    def health(self, *, detail: bool = False) -> dict[str, Any]:
+        """Whether the settings file's last edit is in use, for `/api/health`:
+        `{"ok": true}`, or `ok` false with the `problems` (`problem_health`)."""
+        found = self.problems()
+        if not found:
+            return {"ok": True}
+        return {"ok": False, "problems": [problem_health(p, detail=detail) for p in found]}
 
     def __call__(self) -> Settings:
         """The settings now: the same object while nothing changed."""

@@ -1,6 +1,7 @@
 """The `api` blueprint: what the JSON API as a whole answers under /api/.
 
-    GET /api/health         the published snapshot and whether the store answers
+    GET /api/health         the published snapshot, whether the store answers and
+                            whether the settings file's notification settings are in use
     GET /api/openapi.json   the OpenAPI description of every endpoint
 
 Each audience keeps its own part of the API beside its pages
@@ -39,9 +40,12 @@ def health() -> Response:
         # names hosts, paths and drivers (the log has it too).
         if _is_admin():
             store["error"] = str(getattr(exc, "message", exc))
+    # A notification-settings edit that did not check (`kb.live_settings`): the
+    # last good settings stay in use, so requests still notify, but not as meant.
+    settings = svc.live_settings.health(detail=_is_admin())
     return jsonify(
         {
-            "status": "ok" if store["ok"] else "degraded",
+            "status": "ok" if store["ok"] and settings["ok"] else "degraded",
             "index": {
                 "snapshot": path.name,
                 "articles": int(manifest.get("articles", 0)),
@@ -49,6 +53,7 @@ def health() -> Response:
                 "built": manifest.get("built") or manifest.get("created"),
             },
             "store": store,
+            "settings": settings,
             "search_log": _search_log(svc),
         }
     )

@@ -141,3 +141,47 @@ def test_the_origin_names_the_file_the_settings_came_from(tmp_path: Path, named:
     origin = SettingsOrigin.of({"webhook_timeout": "3"}, None if named else path, env)
     assert origin.file == path
     assert origin.fixed == ({"webhook_timeout", "webhooks"} if named else {"webhook_timeout"})
+
+
+@pytest.mark.parametrize(
+    ("message", "kept", "gone"),
+    [
+        (
+            "setting webhooks: it's URL goes to evil.example, which is not in the setting "
+            "webhook_hosts (hooks.example.org)",
+            "it's URL goes to evil.example",
+            "",
+        ),
+        (
+            "setting webhooks: it's URL 'hooks.example.org/T0/token' is not http(s)://HOST/…",
+            "it's URL '…' is not http(s)://HOST/…",
+            "token",
+        ),
+        (
+            "setting webhooks: it and hr share https://bot:pw@hooks.example.org/x/token?k=v",
+            "share https://hooks.example.org/…",
+            "pw",
+        ),
+        ('setting mail_from: "a\'b@x\\r\\nBcc: y" is not', "mail_from: '…' is not", "Bcc"),
+    ],
+)
+def test_a_redacted_problem_keeps_what_is_wrong_and_drops_the_values(
+    message: str, kept: str, gone: str
+) -> None:
+    from kb.live_settings import redacted
+
+    said = redacted(message)
+    assert kept in said
+    assert not gone or gone not in said
+
+
+def test_health_names_the_setting_and_line_and_only_admins_read_more(tmp_path: Path) -> None:
+    path = tmp_path / "kb.toml"
+    write(path, HOOK)
+    settings = live(path)
+    assert settings.health() == {"ok": True}
+    write(path, "smtp_port = 0\n")
+    assert settings.health() == {"ok": False, "problems": [{"setting": "smtp_port", "line": 2}]}
+    [problem] = settings.health(detail=True)["problems"]
+    assert problem["file"] == str(path)
+    assert problem["message"].startswith("setting smtp_port must be at least 1")

@@ -213,6 +213,16 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {"ok": {"type": "boolean"}, "error": {"type": "string"}},
             },
+            "settings": {
+                "type": "object",
+                "description": "Whether the settings file's notification settings are in "
+                "use; each problem names its setting and line (admins: file and message, "
+                "without quoted values).",
+                "properties": {
+                    "ok": {"type": "boolean"},
+                    "problems": {"type": "array", "items": {"type": "object"}},
+                },
+            },
         },
     },
 }
@@ -310,8 +320,8 @@ _OPERATIONS: dict[str, Any] = {
         "responses": {
             "200": json_response(
                 "Health",
-                "Serving; 'degraded' when the store fails; this worker's searches "
-                "waiting to be logged and dropped.",
+                "Serving; 'degraded' when the store fails or a notification-settings "
+                "edit is not in use; this worker's searches waiting to be logged and dropped.",
             ),
             "503": ERROR_REF,
         },

@@ -19,7 +19,7 @@ from kb.live_settings import SettingsOrigin
 from kb.notify.worker import OutboxWorker
 from kb.settings import Settings
 from kb.validators import utc_now
-from tests.support import sign_in_as, text_of
+from tests.support import publish_fake_snapshot, sign_in_as, text_of
 from tests.webapp.conftest import FakeEngine
 from webapp import create_app
 from webapp.services import services
@@ -151,3 +151,43 @@ def test_a_broken_edit_is_shown_to_admins_with_the_file_and_the_line(
     write(settings_file, MAIL + "smtp_port = 587\n")
     assert problems(text_of(client.get("/manage/?department=it"))) == []
     assert services(live_app).live_settings().smtp_port == 587
+
+
+TOKEN_HOOK = "https://bot:pa55word@hooks.example.org/services/T0/B0/s3cr3t-token?key=also-secret"
+
+
+def test_a_broken_edit_makes_health_degraded_naming_the_setting_without_its_secrets(
+    live_app: Flask, settings_file: Path, settings: Settings
+) -> None:
+    """`/api/health`, which monitors read, says what `/manage/` shows: the setting
+    and the line to anyone, the file and what is wrong to admins, never the
+    webhook URL's token (nor a password in its user part)."""
+    publish_fake_snapshot(Path(settings.index_dir))
+    add_user(services(live_app).store, "ada", "admin")
+    client = live_app.test_client()
+    write(settings_file, HOOK)
+    assert client.get("/api/health").get_json()["settings"] == {"ok": True}
+    broken = f'[kb]\nwebhooks = "it={TOKEN_HOOK}"\nwebhook_hosts = "other.example"\n'
+    write(settings_file, broken)
+    body = client.get("/api/health").get_json()
+    assert (body["status"], body["store"]) == ("degraded", {"ok": True})
+    assert body["settings"] == {"ok": False, "problems": [{"setting": "webhooks", "line": 2}]}
+    sign_in_as(client, "ada")
+    answer = client.get("/api/health")
+    [problem] = answer.get_json()["settings"]["problems"]
+    assert (problem["setting"], problem["line"], problem["file"]) == (
+        "webhooks",
+        2,
+        str(settings_file),
+    )
+    assert "hooks.example.org" in problem["message"] and "webhook_hosts" in problem["message"]
+    for secret in ("s3cr3t-token", "also-secret", "/services/", "pa55word"):
+        assert secret not in answer.get_data(as_text=True)
+    # A malformed pair quotes the whole value: it is left out too.
+    write(settings_file, '[kb]\nwebhooks = "it=hooks.example.org/s3cr3t-token"\n')
+    answer = client.get("/api/health")
+    [problem] = answer.get_json()["settings"]["problems"]
+    assert "is not http(s)://HOST/" in problem["message"]
+    assert "s3cr3t-token" not in answer.get_data(as_text=True)
+    write(settings_file, broken.replace("other.example", "hooks.example.org"))
+    assert client.get("/api/health").get_json()["status"] == "ok"
