@@ -190,6 +190,49 @@ def write_docx(outline: Outline) -> bytes:
     return buf.getvalue()
 
 
+def write_docx_list(items: list[tuple[int, bool, str]], *, before: str = "") -> bytes:
+    """A Word document holding one list as Word makes it: each item `(level,
+    numbered, text)` a paragraph numbered at its level (`w:ilvl`) of one numbering
+    definition, whose level says decimal or bullet as the first item there does
+    (a numbered list nested in a bulleted one is one list, two levels)."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    if before:
+        document.add_paragraph(before)
+    kinds: dict[int, bool] = {}
+    for level, numbered, _ in items:
+        kinds.setdefault(level, numbered)
+    levels = "".join(
+        f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/>'
+        f'<w:numFmt w:val="{"decimal" if numbered else "bullet"}"/>'
+        f'<w:lvlText w:val="{f"%{level + 1}." if numbered else "•"}"/></w:lvl>'
+        for level, numbered in sorted(kinds.items())
+    )
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+        f'<w:multiLevelType w:val="hybridMultilevel"/>{levels}</w:abstractNum>'
+    )
+    numbering.insert(0, abstract)  # abstract definitions come before the w:num
+    numbering.append(
+        parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>')
+    )
+    for level, _, text in items:
+        paragraph = document.add_paragraph(text, style="List Paragraph")
+        ppr = paragraph._p.get_or_add_pPr()
+        ppr.append(
+            parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
+            )
+        )
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
 def write_odt(outline: Outline) -> bytes:
     from odfdo import Document, Header, List, ListItem, Paragraph, Table
 

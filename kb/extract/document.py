@@ -50,6 +50,9 @@ class Block:
     page: int | None = None
     # How deep each item is nested (0: the list itself); empty: none is.
     levels: tuple[int, ...] = ()
+    # Whether each item is numbered, for a list whose levels differ in type (a
+    # numbered list inside a bulleted one); empty: every item as `ordered` says.
+    numbered: tuple[bool, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind is BlockKind.PARAGRAPH and not self.text:
@@ -65,21 +68,47 @@ class Block:
             )
         if self.levels and len(self.levels) != len(self.items):
             raise ValueError(f"{len(self.levels)} list levels for {len(self.items)} items")
+        if self.numbered and len(self.numbered) != len(self.items):
+            raise ValueError(f"{len(self.numbered)} list types for {len(self.items)} items")
+        if self.numbered and self.numbered[0] != self.ordered:
+            raise ValueError(
+                f"the first item's type (numbered={self.numbered[0]!r}) must be the list's "
+                f"(ordered={self.ordered!r})"
+            )
 
     def item_levels(self) -> tuple[int, ...]:
         """The level of each item (0 for all of a list that does not nest)."""
         return self.levels or (0,) * len(self.items)
 
+    def item_numbered(self) -> tuple[bool, ...]:
+        """Whether each item is numbered (its own list's type, level by level)."""
+        return self.numbered or (self.ordered,) * len(self.items)
+
+    def _list_plain(self) -> str:
+        lines: list[str] = []
+        counts: list[int] = []  # the items so far of each list open, outermost first
+        types: list[bool] = []  # and whether it is numbered
+        for item, level, numbered in zip(
+            self.items, self.item_levels(), self.item_numbered(), strict=True
+        ):
+            del counts[level + 1 :], types[level + 1 :]
+            if len(counts) == level:
+                counts.append(0)
+                types.append(numbered)
+            elif types[level] != numbered:  # a list of the other type starts here
+                counts[level], types[level] = 0, numbered
+            counts[level] += 1
+            mark = f"{counts[level]}." if numbered else "-"
+            lines.append(f"{'  ' * level}{mark} {item}")
+        return "\n".join(lines)
+
     @property
     def plain(self) -> str:
-        """The block as plain text lines (lists as '- item', nested items indented by
-        two spaces a level, table cells split by ' | ')."""
+        """The block as plain text lines (lists as '- item' or '1. item', each level
+        of nesting by its own type and counting from 1, nested items indented by
+        two spaces a level; table cells split by ' | ')."""
         if self.kind is BlockKind.LIST:
-            marks = [f"{n}." for n in range(1, len(self.items) + 1)] if self.ordered else None
-            return "\n".join(
-                f"{'  ' * level}{marks[i] if marks else '-'} {item}"
-                for i, (item, level) in enumerate(zip(self.items, self.item_levels(), strict=True))
-            )
+            return self._list_plain()
         if self.kind is BlockKind.TABLE:
             return "\n".join(" | ".join(cell for cell in row) for row in self.rows)
         return self.text
@@ -93,6 +122,8 @@ class Block:
             out["ordered"] = self.ordered
         if any(self.levels):
             out["levels"] = list(self.levels)
+        if self.numbered:
+            out["numbered"] = list(self.numbered)
         if self.rows:
             out["rows"] = [list(r) for r in self.rows]
         if self.page is not None:
@@ -109,6 +140,7 @@ class Block:
             rows=tuple(tuple(r) for r in data.get("rows", ())),
             page=data.get("page"),
             levels=tuple(data.get("levels", ())),
+            numbered=tuple(bool(n) for n in data.get("numbered", ())),
         )
 
 

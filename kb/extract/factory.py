@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 13  # 13: rows of a PDF table repeated on each page kept
+EXTRACTION_VERSION = 14  # 14: nested lists keep each level's type; Word lists nest
 
 
 @dataclass(frozen=True)

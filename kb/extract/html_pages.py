@@ -87,8 +87,11 @@ def _rows(table: etree._Element) -> list[list[str]]:
     return [[_text(cell) for cell in row] for row in own_rows(table)]
 
 
-def _items(listing: etree._Element, level: int = 0) -> list[tuple[str, int]]:
-    """Each item of `listing` with how deep it is nested (lists within items)."""
+def _items(listing: etree._Element, level: int = 0) -> list[tuple[str, int, bool]]:
+    """Each item of `listing` with how deep it is nested (lists within items) and
+    whether its own list is numbered (`ol`), so a numbered list inside a bulleted
+    one stays numbered."""
+    numbered = listing.tag == "ol"
     items = []
     for li in listing:
         if li.tag != "li" or is_skipped(li):
@@ -96,7 +99,7 @@ def _items(listing: etree._Element, level: int = 0) -> list[tuple[str, int]]:
         nested = [child for child in li if child.tag in {"ul", "ol"}]
         for child in nested:
             li.remove(child)
-        items.append((_text(li), level))
+        items.append((_text(li), level, numbered))
         for child in nested:
             items.extend(_items(child, level + 1))
     return items
@@ -133,8 +136,12 @@ def _block(child: etree._Element, tag: str, builder: OutlineBuilder) -> None:
             builder.paragraph(_text(child))
     elif tag in _LISTS:
         items = _items(child)
-        ordered = tag == "ol"
-        builder.list([t for t, _ in items], ordered, levels=[lv for _, lv in items])
+        builder.list(
+            [t for t, _, _ in items],
+            tag == "ol",
+            levels=[lv for _, lv, _ in items],
+            numbered=[n for _, _, n in items],
+        )
     elif tag == "table" and is_layout_table(child):
         for cell in (cell for row in own_rows(child) for cell in row):
             _walk(cell, builder)

@@ -14,18 +14,24 @@ from kb.extract.document import Block, BlockKind, DocumentSection, ExtractedDocu
 
 
 def _list_html(block: Block) -> str:
-    """A list, each nested item in a list of its own inside the item before it."""
-    tag = "ol" if block.ordered else "ul"
-    out = [f"<{tag}>"]
-    before = 0
-    for number, (item, level) in enumerate(zip(block.items, block.item_levels(), strict=True)):
-        if number and level > before:
-            out.append(f"<{tag}>")  # levels go one deeper at a time
-        elif number:
-            out.append("</li>" + f"</{tag}></li>" * (before - level))
+    """A list, each nested item in a list of its own inside the item before it,
+    each list `ol` or `ul` as its items are numbered or not."""
+    out: list[str] = []
+    open_tags: list[str] = []  # the lists open, outermost first
+    for item, level, numbered in zip(
+        block.items, block.item_levels(), block.item_numbered(), strict=True
+    ):
+        tag = "ol" if numbered else "ul"
+        while len(open_tags) > level + 1:  # back out of deeper lists
+            out.append(f"</li></{open_tags.pop()}>")
+        if len(open_tags) == level + 1:
+            # The next item of this list, or a list of the other type after it.
+            out.append("</li>" if open_tags[-1] == tag else f"</li></{open_tags.pop()}>")
+        if len(open_tags) == level:  # levels go one deeper at a time
+            out.append(f"<{tag}>")
+            open_tags.append(tag)
         out.append(f"<li>{escape(item)}")
-        before = level
-    out.append("</li>" + f"</{tag}></li>" * before + f"</{tag}>")
+    out.extend(f"</li></{tag}>" for tag in reversed(open_tags))
     return "".join(out)
 
 

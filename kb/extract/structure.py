@@ -91,21 +91,36 @@ class OutlineBuilder:
         ordered: bool = False,
         page: int | None = None,
         levels: builtins.list[int] | None = None,
+        numbered: builtins.list[bool] | None = None,
     ) -> None:
         """A list of `items`, each nested `levels` deep (0: not nested; an item can
-        be at most one level deeper than the one before it, and is taken so)."""
+        be at most one level deeper than the one before it, and is taken so) and
+        each `numbered` or not as its own level's list is (None: all as `ordered`)."""
         kept: builtins.list[str] = []
         depths: builtins.list[int] = []
-        for item, level in zip(items, levels or [0] * len(items), strict=True):
+        types: builtins.list[bool] = []
+        for item, level, number in zip(
+            items,
+            levels or [0] * len(items),
+            numbered or [ordered] * len(items),
+            strict=True,
+        ):
             text = clean(item)
             taken = self._take(text) if text else None
             if taken:
                 kept.append(taken)
                 depths.append(max(0, min(level, depths[-1] + 1 if depths else 0)))
+                types.append(number)
         if kept:
-            nested = tuple(depths) if any(depths) else ()
             self._blocks.append(
-                Block(BlockKind.LIST, items=tuple(kept), ordered=ordered, page=page, levels=nested)
+                Block(
+                    BlockKind.LIST,
+                    items=tuple(kept),
+                    ordered=types[0],
+                    page=page,
+                    levels=tuple(depths) if any(depths) else (),
+                    numbered=tuple(types) if len(set(types)) > 1 else (),
+                )
             )
 
     def table(self, rows: builtins.list[builtins.list[str]], page: int | None = None) -> None:

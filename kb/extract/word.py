@@ -8,7 +8,10 @@ Headings are paragraphs whose style (or the style it is based on) is a
 heading style or carries an outline level, so "Überschrift 1" in a German
 Word works as "Heading 1" does; numbered headings get their number ("3.2")
 from the numbering definitions. Paragraphs with list numbering become lists,
-tables stay tables (merged cells once).
+nested by their numbering level (`w:ilvl`, or the "2" of a "List Bullet 2"
+style) and numbered or bulleted as the numbering definition says for that
+level, so a numbered level inside a bulleted list keeps its numbers; tables
+stay tables (merged cells once).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +50,8 @@ _REVISIONS_WARNING = (
     "accepted (insertions kept, deletions left out); accept or reject them in Word"
 )
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*(\d)$", re.I)
+# Word's built-in nested list styles: "List Bullet 2" is the second level.
+_LIST_STYLE = re.compile(r"^list (?:bullet|number)\s*(\d)$", re.I)
 
 
 def _style_chain(paragraph: Paragraph) -> list[Any]:
@@ -94,6 +100,18 @@ def _numbering(paragraph: Paragraph) -> tuple[str, str] | None:
         return None
     ilvl = num.ilvl.val if num.ilvl is not None else 0
     return str(num.numId.val), str(ilvl)
+
+
+def _list_level(paragraph: Paragraph, ilvl: str) -> int:
+    """How deep a list paragraph is nested (0: top): its numbering level, or for
+    one at level 0 the level its style names ("List Number 2": 1)."""
+    if int(ilvl):
+        return int(ilvl)
+    for style in _style_chain(paragraph):
+        found = _LIST_STYLE.match((style.name or "").strip())
+        if found:
+            return max(0, int(found.group(1)) - 1)
+    return 0
 
 
 def _is_ordered(document: DocxDocument, num_id: str, ilvl: str) -> bool:
@@ -191,6 +209,25 @@ def _heading_levels(document: DocxDocument, paragraphs: list[Paragraph]) -> dict
     return formatted_headings(paragraphs, normal_size(document), numbered)
 
 
+@dataclass
+class _ListItems:
+    """Consecutive list paragraphs, until something else ends the list."""
+
+    texts: list[str] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)
+    numbered: list[bool] = field(default_factory=list)
+
+    def add(self, text: str, level: int, numbered: bool) -> None:
+        self.texts.append(text)
+        self.levels.append(level)
+        self.numbered.append(numbered)
+
+    def flush(self, builder: OutlineBuilder) -> None:
+        if self.texts:
+            builder.list(self.texts, self.numbered[0], levels=self.levels, numbered=self.numbered)
+        self.texts, self.levels, self.numbered = [], [], []
+
+
 def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
     """Headings, paragraphs, lists and tables of the body into `builder`; each
     section's footnotes follow its text."""
@@ -198,21 +235,19 @@ def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
     blocks = list(_blocks(document.element.body, document._body))
     levels = _heading_levels(document, [b for b in blocks if isinstance(b, Paragraph)])
     counters = [0] * 9
-    items: list[str] = []
-    ordered = False
+    items = _ListItems()
+    kinds: dict[tuple[str, str], bool] = {}  # numbered or not, by (numId, ilvl)
     for block in blocks:
         if isinstance(block, Paragraph):
             text = paragraph_text(block._p, notes)
             level = levels.get(block._p)
             numbered = _numbering(block)
             if level is None and numbered is not None and clean(text):
-                if not items:
-                    ordered = _is_ordered(document, *numbered)
-                items.append(text)
+                if numbered not in kinds:
+                    kinds[numbered] = _is_ordered(document, *numbered)
+                items.add(text, _list_level(block, numbered[1]), kinds[numbered])
                 continue
-            if items:
-                builder.list(items, ordered)
-                items = []
+            items.flush(builder)
             if level is not None:
                 for note in notes.take():
                     builder.paragraph(note)
@@ -227,11 +262,8 @@ def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
             for box in text_boxes(block._p):
                 builder.paragraph(box)
         else:
-            if items:
-                builder.list(items, ordered)
-                items = []
+            items.flush(builder)
             builder.table(_table_rows(block, notes))
-    if items:
-        builder.list(items, ordered)
+    items.flush(builder)
     for note in notes.take():
         builder.paragraph(note)

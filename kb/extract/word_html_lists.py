@@ -6,8 +6,9 @@ any class with an `mso-list: l0 level2 lfo1` style that names the list (`l0`)
 and the item's level, and the bullet or number Word draws is text in a span
 styled `mso-list: Ignore` (left out by `kb.extract.html_chrome`). Read as
 paragraphs, a page's lists lost their shape; here consecutive list paragraphs
-become one list again, nested by the level their style says, and numbered
-when the first item's mark is a number or letter ("1.", "a)", "iv.").
+become one list again, nested by the level their style says, each item
+numbered when its own mark is a number or letter ("1.", "a)", "iv."), so a
+numbered level inside a bulleted list (or the reverse) keeps its type.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ class WordList:
 
     items: list[str] = field(default_factory=list)
     levels: list[int] = field(default_factory=list)
+    numbered: list[bool] = field(default_factory=list)
     first: WordListItem | None = None
 
     def add(self, item: WordListItem, text: str, builder: OutlineBuilder) -> None:
@@ -74,9 +76,10 @@ class WordList:
             self.first = item
         self.items.append(text)
         self.levels.append(item.level)
+        self.numbered.append(item.ordered)
 
     def flush(self, builder: OutlineBuilder) -> None:
         """Hand the list gathered to `builder` and start afresh."""
         if self.first is not None:
-            builder.list(self.items, self.first.ordered, levels=self.levels)
-        self.items, self.levels, self.first = [], [], None
+            builder.list(self.items, self.first.ordered, levels=self.levels, numbered=self.numbered)
+        self.items, self.levels, self.numbered, self.first = [], [], [], None
