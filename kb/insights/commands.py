@@ -11,7 +11,7 @@ import click
 from kb.cli.options import echo_json, on_terminal, open_store, settings_from, steps
 from kb.insights.records import RollupRefresh, TopicStatus, gap_table
 from kb.insights.requests import topics_cell
-from kb.insights.trends import STEPS, TREND_COLUMNS, trend_steps
+from kb.insights.trends import STEPS, TREND_COLUMNS, trend_row
 from kb.spreadsheet_cells import safe_row
 
 
@@ -54,7 +54,7 @@ def _read(
             overview = service.overview(span, period["department"])
             data = overview.as_dict()
             if by is not None:
-                data.update(by=by, series=[s.as_dict() for s in trend_steps(overview.daily, by)])
+                data.update(by=by, series=[s.as_dict() for s in overview.series(by)])
             return data
         wanted = TopicStatus(status) if status else None
         return [v.as_dict() for v in service.gaps(span, period["department"], wanted)]
@@ -80,7 +80,7 @@ def overview_command(
         return
     rows = [[n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES]
     if as_csv and by is not None:
-        _csv([list(TREND_COLUMNS), *([s[c] for c in TREND_COLUMNS] for s in data["series"])])
+        _csv([list(TREND_COLUMNS), *(trend_row(s) for s in data["series"])])
         return
     if as_csv:
         _csv([["figure", "value", "previous", "change"], *rows])

@@ -36,6 +36,7 @@ from kb.insights.records import (
 from kb.insights.requests import TOP, DepartmentRequests, request_figures, with_working_hours
 from kb.insights.spellings import shown_label, shown_spellings_per_topic
 from kb.insights.store import InsightsStore
+from kb.insights.trends import TrendStep, trend_steps
 from kb.insights.value_streams import value_streams
 from kb.records import Targets
 from kb.validators import normal_name
@@ -73,13 +74,19 @@ def _change(now: float | None, before: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Overview:
-    """The headline figures of a period, the previous period's, and per day."""
+    """The headline figures of a period, the previous period's, and per day;
+    `today` is the day being counted (its step of a series is partial)."""
 
     period: Period
     department: str | None
     figures: dict[str, float | int | None]
     previous: dict[str, float | int | None]
     daily: list[DayFigures] = field(default_factory=list)
+    today: date | None = None
+
+    def series(self, by: str) -> list[TrendStep]:
+        """The figures per day or per ISO week (`by`), the step not over yet marked."""
+        return trend_steps(self.daily, by, self.today)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -174,7 +181,8 @@ class InsightsService:
     def overview(self, period: Period, department: str | None = None) -> Overview:
         figures, days = self._figures(period, department)
         previous, _ = self._figures(period.previous(), department)
-        return Overview(period, department, figures, previous, _per_day(days, period))
+        today = self.clock().astimezone(UTC).date()
+        return Overview(period, department, figures, previous, _per_day(days, period), today)
 
     # -- knowledge gaps -----------------------------------------------------------
     def gaps(

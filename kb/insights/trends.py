@@ -7,6 +7,11 @@ A week the period cuts at either end counts only its days inside the
 period, and says how many (`days`), so a short last week is not read as a
 drop. Only counts are added up; rates are divided afterwards, never
 averaged.
+
+A step that is not over yet (it holds today, or a later day) is `partial`:
+its counts are so far. The charts draw it apart ("so far"); the API, its CSV
+and `kb insights overview` say so in the field `partial`, so that a reader
+of the figures does not take the end of a day or week for a drop either.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ TREND_COLUMNS = (
     "zero_result_rate",
     "click_through_rate",
     "helpful_ratio",
+    "partial",
 )
 
 
@@ -63,6 +69,8 @@ class TrendStep:
     last: date
     days: int
     counts: Mapping[str, int] = field(default_factory=dict)
+    # Not over yet: the step holds today (or a later day), its counts are so far.
+    partial: bool = False
 
     def __post_init__(self) -> None:
         if self.last < self.first:
@@ -96,21 +104,30 @@ class TrendStep:
             "zero_result_rate": self.rate("zero_results", "searches"),
             "click_through_rate": self.rate("clicked", "searches"),
             "helpful_ratio": self.rate("helpful", ("helpful", "not_helpful")),
+            "partial": self.partial,
         }
         return {name: found[name] for name in TREND_COLUMNS}
 
 
-def trend_steps(daily: Sequence[DayFigures], by: str) -> list[TrendStep]:
-    """`daily` (one record per day of the period, in order) per day or per week."""
+def trend_row(step: Mapping[str, Any]) -> list[Any]:
+    """A step (as `TrendStep.as_dict` gives it) as a CSV row of `TREND_COLUMNS`;
+    `partial` is written as JSON writes it (true, false)."""
+    return [str(step[c]).lower() if c == "partial" else step[c] for c in TREND_COLUMNS]
+
+
+def trend_steps(daily: Sequence[DayFigures], by: str, today: date | None = None) -> list[TrendStep]:
+    """`daily` (one record per day of the period, in order) per day or per week;
+    a step whose last day is `today` or later is `partial` (None: none is)."""
     by = trend_step(by)
     steps: list[TrendStep] = []
     for d in daily:
         label = d.day.isoformat() if by == "day" else iso_week(d.day)
         counts = {name: int(getattr(d, name)) for name in DAY_COUNTS}
+        partial = today is not None and d.day >= today
         if steps and steps[-1].label == label:
             last = steps[-1]
             added = {name: last.counts[name] + counts[name] for name in DAY_COUNTS}
-            steps[-1] = TrendStep(label, last.first, d.day, last.days + 1, added)
+            steps[-1] = TrendStep(label, last.first, d.day, last.days + 1, added, partial)
         else:
-            steps.append(TrendStep(label, d.day, d.day, 1, counts))
+            steps.append(TrendStep(label, d.day, d.day, 1, counts, partial))
     return steps

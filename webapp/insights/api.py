@@ -16,7 +16,7 @@ from kb.insights.access import check_assign
 from kb.insights.records import OverviewTable, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.service import OVERVIEW_FIGURES, Overview
-from kb.insights.trends import TREND_COLUMNS, trend_steps
+from kb.insights.trends import TREND_COLUMNS, trend_row
 from kb.validators import parse_choice
 from webapp.departments import department_name
 from webapp.inputs import json_object, text_field
@@ -48,8 +48,8 @@ DEPARTMENT_COLUMNS = ["department", "name", "searches"]
 
 def _overview_csv(r: Reading, overview: Overview, table: OverviewTable) -> Response:
     if table is OverviewTable.SERIES:
-        steps = (s.as_dict() for s in trend_steps(overview.daily, r.by))
-        rows: Iterable[list[Any]] = ([s[c] for c in TREND_COLUMNS] for s in steps)
+        steps = (s.as_dict() for s in overview.series(r.by))
+        rows: Iterable[list[Any]] = (trend_row(s) for s in steps)
         return _csv(f"overview-{r.by}", csv_text(TREND_COLUMNS, rows))
     if table is OverviewTable.DEPARTMENTS:
         rows = ([d, department_name(d), n] for d, n in searches_by_department(r))
@@ -72,7 +72,7 @@ def overview() -> Response:
     # With `by` (day or week), the figures over time too; without it the answer
     # is what it always was.
     if "by" in request.args:
-        data.update(by=r.by, series=[s.as_dict() for s in trend_steps(overview.daily, r.by)])
+        data.update(by=r.by, series=[s.as_dict() for s in overview.series(r.by)])
     return jsonify(data)
 
 

@@ -7,7 +7,6 @@ figures as a table beside it.
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -117,7 +116,7 @@ def overview() -> str:
         }
         for name in OVERVIEW_FIGURES
     ]
-    charts = overview_charts(data, r.by, r.service.clock().astimezone(UTC).date())
+    charts = overview_charts(data, r.by)
     if r.department is None:
         charts.append(department_chart(r))
     return render_template(

@@ -32,7 +32,7 @@ from kb.insights.records import TopicStatus
 from kb.insights.requests import DepartmentRequests
 from kb.insights.service import InsightsService, Overview, Period, TopicView
 from kb.insights.target_chart import Spread, target_chart
-from kb.insights.trends import TrendStep, trend_step, trend_steps
+from kb.insights.trends import TrendStep, trend_step
 from kb.records import Targets
 from kb.spreadsheet_cells import safe_row
 from kb.validators import parse_choice
@@ -213,14 +213,13 @@ def reading(args: Mapping[str, str]) -> Reading:
     )
 
 
-def overview_charts(overview: Overview, by: str = "day", today: date | None = None) -> list[Chart]:
+def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:
     """Lines per day or week: searches, the answered share, the deflection rate.
-    The step holding `today` (counted so far) is marked as not over."""
-    steps = trend_steps(overview.daily, by)
+    The first step not over (today's, counted so far) is marked as such: the
+    step the API's and CSV's series flag `partial`."""
+    steps = overview.series(by)
     labels = [_step_label(step, by) for step in steps]
-    partial = next(
-        (i for i, step in enumerate(steps) if today and step.first <= today <= step.last), None
-    )
+    partial = next((i for i, step in enumerate(steps) if step.partial), None)
 
     def line(name: str, figure: str, values: list[float | None], percent: bool) -> Chart:
         return line_chart(

@@ -154,6 +154,7 @@ def test_overview_by_week_gives_the_figures_over_time(tmp_path: Path) -> None:
     assert rows[0][:4] == ["label", "since", "until", "days"] and len(rows) == 1 + len(
         data["series"]
     )
+    assert data["series"][-1]["partial"] is True and rows[-1][-1] == "true"
     by_day = _kb(url, "insights", "overview", *period, "--by", "day")
     assert today.isoformat() in by_day and "answered rate" in by_day
     assert "by" not in json.loads(_kb(url, "insights", "overview", "--json"))

@@ -8,7 +8,7 @@ import pytest
 
 from kb.errors import ValidationError
 from kb.insights.records import DayFigures
-from kb.insights.trends import TREND_COLUMNS, iso_week, trend_step, trend_steps
+from kb.insights.trends import TREND_COLUMNS, iso_week, trend_row, trend_step, trend_steps
 
 
 def _days(first: date, count: int) -> list[DayFigures]:
@@ -59,3 +59,18 @@ def test_an_unknown_step_names_the_field() -> None:
     with pytest.raises(ValidationError) as refused:
         trend_step("month")
     assert refused.value.details["field"] == "by"
+
+
+def test_the_step_not_over_is_partial_in_every_series() -> None:
+    """The charts drew today as "so far", the API and CSV gave it as a whole step."""
+    wednesday = date(2026, 3, 4)
+    days = _days(date(2026, 3, 2), 4)  # Monday to Thursday; "today" is Wednesday
+    by_day = trend_steps(days, "day", wednesday)
+    assert [s.partial for s in by_day] == [False, False, True, True]  # today and later
+    (week,) = trend_steps(days, "week", wednesday)
+    assert week.partial and week.as_dict()["partial"] is True
+    assert not any(s.partial for s in trend_steps(days, "week", date(2026, 3, 9)))
+    assert not any(s.partial for s in trend_steps(days, "day"))  # no today given
+    row = trend_row(by_day[2].as_dict())
+    assert len(row) == len(TREND_COLUMNS) and row[TREND_COLUMNS.index("partial")] == "true"
+    assert trend_row(by_day[0].as_dict())[-1] == "false"

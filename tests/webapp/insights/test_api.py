@@ -170,12 +170,19 @@ def test_overview_per_iso_week_on_request_and_unchanged_without(
     assert sum(w["days"] for w in weeks) == 21 and all(1 <= w["days"] <= 7 for w in weeks)
     assert (weeks[-1]["searches"], weeks[-1]["answered_rate"]) == (5, 0.0)
     assert all(w["answered_rate"] is None for w in weeks[:-1])  # nobody searched then
+    # The week holding today has counted so far, as the chart's "so far" says.
+    assert [w["partial"] for w in weeks] == [False] * (len(weeks) - 1) + [True]
     days = client.get(f"/api/insights/overview?since={since}&by=day").get_json()["series"]
     assert len(days) == 21 and days[-1]["label"] == today.isoformat()
+    assert days[-1]["partial"] is True and not any(d["partial"] for d in days[:-1])
     text = client.get(f"/api/insights/overview?since={since}&by=week&format=csv")
     rows = list(csv.reader(io.StringIO(text.get_data(as_text=True))))
     assert rows[0][:5] == ["label", "since", "until", "days", "searches"]
     assert rows[-1][0] == weeks[-1]["label"] and rows[-1][4] == "5"
+    assert rows[0][-1] == "partial" and [r[-1] for r in rows[-2:]] == ["false", "true"]
+    yesterday = today - timedelta(days=1)
+    past = client.get(f"/api/insights/overview?until={yesterday}&by=day").get_json()["series"]
+    assert not any(d["partial"] for d in past)  # a period of days that are over
     refused = client.get("/api/insights/overview?by=month")
     assert refused.status_code == 400
     assert refused.get_json()["error"]["details"]["field"] == "by"
