@@ -26,6 +26,7 @@ from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Planner
 from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, MODEL_KEY, load_secondary, secondary_model
+from indexer.sequence_mark import SequenceMark, open_mark
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.unreadable import write_unreadable
@@ -59,6 +60,8 @@ class IndexBuilder:
         self.settings = settings
         self.stage_progress = stage_progress
         self._snapshot_store = snapshot_store
+        # The cluster's highest sequence, open during a run with signed snapshots.
+        self._mark: SequenceMark | None = None
         self.content = settings.content_path
         self.index_dir = settings.index_path
         self.languages = settings.language_list
@@ -110,7 +113,13 @@ class IndexBuilder:
             self.settings.database_url if store.replicated else "", wait=wait_lock
         )
         with snapshot.IndexLock(self.index_dir), cluster_lock:
-            return self._run(full, store)
+            self._mark = open_mark(self.settings) if store.replicated else None
+            try:
+                return self._run(full, store)
+            finally:
+                if self._mark is not None:
+                    self._mark.close()
+                self._mark = None
 
     def _run(self, full: bool, store: SnapshotStore) -> BuildReport:
         started = time.perf_counter()
@@ -153,7 +162,12 @@ class IndexBuilder:
             second = self._secondary_side()
             primary = VectorSide(self.model, self._embed, lambda: self.vectors.dim)
             writer = SnapshotWriter(
-                self.settings, primary, self._stage, second, self.vectors.embed_queries
+                self.settings,
+                primary,
+                self._stage,
+                second,
+                self.vectors.embed_queries,
+                self._marked(),
             )
             writer.write(target, previous, plan, report)
             snapshot.publish(self.index_dir, target)
@@ -176,7 +190,7 @@ class IndexBuilder:
                 "and nodes that have it refuse unsigned snapshots (docs/security.md)",
                 target.name,
             )
-        moved = sync.push(store, target, self.settings.keep_snapshots)
+        moved = sync.push(store, target, self.settings.keep_snapshots, self._mark)
         report.uploaded_files += moved.transferred
         report.uploaded_bytes += moved.transferred_bytes
 
@@ -195,7 +209,9 @@ class IndexBuilder:
             return
         except SnapshotStoreError:
             pass
-        sequence = snapshot_order.next_sequence(snapshot_order.current_sequence(self.index_dir))
+        sequence = snapshot_order.next_sequence(
+            snapshot_order.current_sequence(self.index_dir), self._marked()
+        )
         target = snapshot_order.reissue(
             current, self.index_dir, sequence, secret, snapshot_order.RESIGNED_FROM
         )
@@ -225,7 +241,12 @@ class IndexBuilder:
             self._push(store, snapshot.snapshots_dir(self.index_dir) / local, report)
         elif remote and remote != local:
             logger.info("taking snapshot %s from the store before building", remote)
-            sync.pull(store, self.index_dir, signing_key(self.settings))
+            sync.pull(store, self.index_dir, signing_key(self.settings), self._mark)
+
+    def _marked(self) -> int:
+        """The highest sequence the cluster recorded (0: none, or no mark)."""
+        found = self._mark.highest() if self._mark is not None else None
+        return found.sequence if found else 0
 
     def _previous(self, full: bool) -> Path | None:
         name = snapshot.current_name(self.index_dir)

@@ -16,8 +16,10 @@ above the one it serves (`check_newer`).
 A deliberate rollback is a new snapshot: `kb restore` publishes the backup's
 signed snapshot again under a new name with the next sequence, signed with
 the key it was checked with (`reissue`). A snapshot from before sequences
-counts as 0, so a node that serves a numbered one refuses it; a node with no
-snapshot yet has nothing to compare with and takes what the store names.
+counts as 0, so a node that serves a numbered one refuses it. A node with no
+snapshot yet compares with the highest sequence the cluster has published or
+served (`indexer.sequence_mark`), and so does every node: a snapshot below it
+is refused too, and publishers number above it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from indexer import manifest_signature, snapshot
 from kb.errors import KbError, SnapshotStoreError
 
 if TYPE_CHECKING:
+    from indexer.sequence_mark import Mark
     from indexer.snapshot_store.base import SnapshotStore
 
 SEQUENCE = "sequence"  # manifest key: how many snapshots were published up to this one
@@ -72,26 +75,37 @@ def next_sequence(*after: int) -> int:
     return max([int(time.time() * 1000), *(n + 1 for n in after)])
 
 
-def check_newer(manifest_text: str, index_dir: Path, name: str) -> None:
+def check_newer(manifest_text: str, index_dir: Path, name: str, floor: Mark | None = None) -> None:
     """Raise `SnapshotStoreError` naming snapshot `name` unless its (signed)
-    manifest is numbered above the snapshot `index_dir` serves."""
+    manifest is numbered above the snapshot `index_dir` serves and not below
+    `floor`, the highest sequence the cluster recorded (`indexer.sequence_mark`)."""
     have = current_sequence(index_dir)
-    if have == 0:
+    if have == 0 and floor is None:
         return
     try:
         incoming = sequence_of(json.loads(manifest_text))
     except (ValueError, AttributeError) as exc:
         raise SnapshotStoreError(f"the manifest of {name} is not valid JSON: {exc}") from exc
-    if incoming > have:
-        return
-    serving = snapshot.current_name(index_dir)
-    raise SnapshotStoreError(
-        f"the snapshot store names snapshot {name} (sequence {incoming}), which is not newer "
-        f"than the snapshot {serving} this node serves (sequence {have}): an older snapshot "
-        "was published again. Check who can write the snapshot store; to go back to an older "
-        "index on purpose, use `kb restore`, which publishes it as a new snapshot. The "
-        "node serves on"
+    advice = (
+        "Check who can write the snapshot store; to go back to an older index on purpose, "
+        "use `kb restore`, which publishes it as a new snapshot."
     )
+    if have and incoming <= have:
+        serving = snapshot.current_name(index_dir)
+        raise SnapshotStoreError(
+            f"the snapshot store names snapshot {name} (sequence {incoming}), which is not "
+            f"newer than the snapshot {serving} this node serves (sequence {have}): an older "
+            f"snapshot was published again. {advice} The node serves on"
+        )
+    if floor is not None and incoming < floor.sequence:
+        serving = snapshot.current_name(index_dir)
+        raise SnapshotStoreError(
+            f"the snapshot store names snapshot {name} (sequence {incoming}), which is older "
+            f"than snapshot {floor.name} (sequence {floor.sequence}), the newest this "
+            "cluster has published or served (recorded in the database): an older snapshot "
+            f"was published again. {advice} "
+            + (f"The node serves {serving} on" if serving else "The node has no snapshot yet")
+        )
 
 
 def reissue(

@@ -67,8 +67,12 @@ class SnapshotWriter:
         stage: Stage,
         secondary: VectorSide | None = None,
         embed_queries: heading_vectors.EmbedQueries | None = None,
+        after: int = 0,
     ) -> None:
         self.settings = settings
+        # The highest sequence the cluster recorded (`indexer.sequence_mark`):
+        # the snapshot is numbered above it as well as above the local one.
+        self.after = after
         self.model = primary.model
         self.stage = stage
         self.embed = primary.embed
@@ -119,7 +123,7 @@ class SnapshotWriter:
                 "passages": report.passages,
                 "vectors": vec.size,
                 "next_pid": next_pid,
-                SEQUENCE: next_sequence(current_sequence(self.index_dir)),
+                SEQUENCE: next_sequence(current_sequence(self.index_dir), self.after),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                 "content": str(self.settings.content_path),
                 HTML_STORED: True,

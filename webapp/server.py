@@ -190,6 +190,7 @@ def pull_current(settings: Settings) -> None:
     """Copy the snapshot store's current snapshot here, if it is replicated and
     this folder lacks it. A failure leaves the local snapshot (if any) serving."""
     from indexer.manifest_signature import signing_key
+    from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store, sync
 
     if settings.snapshot_store == "files":
@@ -199,9 +200,11 @@ def pull_current(settings: Settings) -> None:
     except KbError as exc:
         logger.error("could not open the snapshot store: %s", exc.message)
         return
+    mark = None
     try:
+        mark = open_mark(settings)
         moved = sync.pull_locked(
-            store, settings.index_path, settings.keep_snapshots, signing_key(settings)
+            store, settings.index_path, settings.keep_snapshots, signing_key(settings), mark
         )
         if moved.snapshot:
             logger.info("took snapshot %s from the snapshot store", moved.snapshot)
@@ -209,11 +212,14 @@ def pull_current(settings: Settings) -> None:
         logger.error("could not copy the current snapshot: %s", exc.message)
     finally:
         store.close()
+        if mark is not None:
+            mark.close()
 
 
 def start_follower(settings: Settings) -> Any:
     """The `SnapshotFollower` of a replicated node, started; None for `files`."""
     from indexer.manifest_signature import signing_key
+    from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store
     from indexer.snapshot_store.sync import SnapshotFollower
 
@@ -225,6 +231,7 @@ def start_follower(settings: Settings) -> Any:
         settings.keep_snapshots,
         settings.snapshot_poll_seconds,
         signing_key(settings),
+        lambda: open_mark(settings),
     )
     follower.start()
     logger.info("following the %s snapshot store", settings.snapshot_store)

@@ -12,6 +12,10 @@ incremental build shares most of its keyword segments with the one before.
 A pull that fails anywhere (store unreachable, a checksum that does not match,
 a full disk) removes its partial copy and raises; the local `CURRENT` still
 names the old snapshot, so the node serves on and the follower tries again.
+
+With a `SequenceMark` (`indexer.sequence_mark`: signed snapshots), a push and
+a pull raise the cluster's highest sequence to the snapshot's, and a pull
+refuses a snapshot numbered below it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from indexer import manifest_signature, snapshot, snapshot_order
+from indexer.sequence_mark import SequenceMark
 from indexer.snapshot_store.base import SnapshotStore, Transfer
 from kb.errors import IndexLockedError, KbError, SnapshotStoreError
 
@@ -44,8 +49,11 @@ def _manifest_files(manifest_text: str, where: str) -> dict[str, dict[str, objec
     return files
 
 
-def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
-    """Upload what the store lacks of a complete local snapshot and make it current."""
+def push(
+    store: SnapshotStore, snapshot_dir: Path, keep: int, mark: SequenceMark | None = None
+) -> Transfer:
+    """Upload what the store lacks of a complete local snapshot and make it
+    current; then raise `mark` to its sequence."""
     name = snapshot_dir.name
     manifest_text = (snapshot_dir / snapshot.MANIFEST).read_text(encoding="utf-8")
     files = _manifest_files(manifest_text, name)
@@ -63,6 +71,8 @@ def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
         report.transferred += 1
         report.transferred_bytes += int(str(info["size"]))
     store.publish(name, manifest_text)
+    if mark is not None:
+        mark.record(snapshot_order.sequence_of(json.loads(manifest_text)), name)
     removed = store.remove_unused(keep)
     logger.info(
         "snapshot %s pushed: %d of %d files uploaded (%d bytes), %d unused files removed",
@@ -75,11 +85,14 @@ def push(store: SnapshotStore, snapshot_dir: Path, keep: int) -> Transfer:
     return report
 
 
-def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
+def pull(
+    store: SnapshotStore, index_dir: Path, secret: str = "", mark: SequenceMark | None = None
+) -> Transfer:
     """Make the store's current snapshot the local current one (see the module
     docstring); `Transfer.snapshot` is None when there was nothing to do. With
     `secret`, a manifest not signed with it, or numbered no higher than the
-    snapshot served here (a replay), is refused before anything is copied."""
+    snapshot served here or below `mark` (a replay), is refused before
+    anything is copied; once it is served, `mark` is raised to it."""
     report = Transfer()
     if not store.replicated:
         return report
@@ -93,7 +106,8 @@ def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
         raise SnapshotStoreError(f"the snapshot store's current snapshot {name} has no manifest")
     manifest_signature.check(manifest_text, secret, name)
     if secret:  # only a signed sequence can be trusted (`indexer.snapshot_order`)
-        snapshot_order.check_newer(manifest_text, index_dir, name)
+        floor = mark.highest() if mark is not None else None
+        snapshot_order.check_newer(manifest_text, index_dir, name, floor)
     files = _manifest_files(manifest_text, name)
     local = snapshot.local_files(index_dir)
     target = snapshot.snapshots_dir(index_dir) / name
@@ -113,6 +127,8 @@ def pull(store: SnapshotStore, index_dir: Path, secret: str = "") -> Transfer:
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
+    if secret and mark is not None:
+        mark.record(snapshot_order.sequence_of(json.loads(manifest_text)), name)
     logger.info(
         "snapshot %s pulled: %d of %d files downloaded (%d bytes), %d reused",
         name,
@@ -158,12 +174,18 @@ def _fetch_file(
     report.transferred_bytes += size
 
 
-def pull_locked(store: SnapshotStore, index_dir: Path, keep: int, secret: str = "") -> Transfer:
+def pull_locked(
+    store: SnapshotStore,
+    index_dir: Path,
+    keep: int,
+    secret: str = "",
+    mark: SequenceMark | None = None,
+) -> Transfer:
     """`pull` under the index folder's lock, then tidy the folder. When the lock is
     held (a local `kb index` or another pull is writing), nothing is done now."""
     try:
         with snapshot.IndexLock(index_dir):
-            report = pull(store, index_dir, secret)
+            report = pull(store, index_dir, secret, mark)
             if report.snapshot:
                 snapshot.collect_garbage(index_dir, keep)
             return report
@@ -178,7 +200,8 @@ class SnapshotFollower:
     or `poll_seconds`. The store is opened on the first round and again after
     it could not be opened (a node may start while the database is down).
     Failures are logged (once per distinct message) and the node keeps the
-    snapshot it has."""
+    snapshot it has. `open_mark` opens the cluster's sequence mark with the
+    store (None: none, without `secret`)."""
 
     def __init__(
         self,
@@ -187,10 +210,13 @@ class SnapshotFollower:
         keep: int,
         poll_seconds: float,
         secret: str = "",
+        open_mark: Callable[[], SequenceMark | None] | None = None,
     ) -> None:
         self.open_store = open_store
+        self.open_mark = open_mark
         self.secret = secret
         self.store: SnapshotStore | None = None
+        self.mark: SequenceMark | None = None
         self.index_dir = index_dir
         self.keep = keep
         self.poll_seconds = poll_seconds
@@ -202,7 +228,9 @@ class SnapshotFollower:
         try:
             if self.store is None:
                 self.store = self.open_store()
-            report = pull_locked(self.store, self.index_dir, self.keep, self.secret)
+            if self.mark is None and self.open_mark is not None:
+                self.mark = self.open_mark()
+            report = pull_locked(self.store, self.index_dir, self.keep, self.secret, self.mark)
         except KbError as exc:
             self._failed(exc.message)
             return Transfer()
@@ -239,3 +267,5 @@ class SnapshotFollower:
             self._thread.join(timeout)
         if self.store is not None:
             self.store.close()
+        if self.mark is not None:
+            self.mark.close()

@@ -297,10 +297,12 @@ def _publish(copy: Path, index_dir: Path) -> Path:
 
 def _reissue(settings: Settings, published: Path, served: int, report: BackupReport) -> Path:
     """The backup's signed snapshot published again as the newest (above `served`,
-    the sequence of the snapshot served here before, and the store's): nodes
-    take a snapshot from the store only when it is numbered above theirs
-    (`indexer.snapshot_order`), and the backup's is older."""
+    the sequence of the snapshot served here before, the store's and the
+    highest the cluster recorded): nodes take a snapshot from the store only
+    when it is numbered above theirs and not below that mark
+    (`indexer.snapshot_order`, `indexer.sequence_mark`), and the backup's is older."""
     from indexer import manifest_signature, snapshot_order
+    from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store
 
     store = create_snapshot_store(settings)
@@ -308,7 +310,13 @@ def _reissue(settings: Settings, published: Path, served: int, report: BackupRep
         in_store = snapshot_order.store_sequence(store)
     finally:
         store.close()
-    sequence = snapshot_order.next_sequence(served, in_store)
+    mark = open_mark(settings)
+    try:
+        recorded = mark.highest() if mark is not None else None
+    finally:
+        if mark is not None:
+            mark.close()
+    sequence = snapshot_order.next_sequence(served, in_store, recorded.sequence if recorded else 0)
     secret = manifest_signature.signing_key(settings)
     target = snapshot_order.reissue(published, settings.index_path, sequence, secret)
     report.notes.append(
@@ -381,17 +389,22 @@ def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:
 
 
 def _push(settings: Settings, target: Path, report: BackupReport) -> None:
+    from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store, sync
     from indexer.snapshot_store.lock import publisher_lock
 
     store = create_snapshot_store(settings)
+    mark = None
     try:
         if not store.replicated:
             return
+        mark = open_mark(settings)
         with publisher_lock(settings.database_url, wait=True):
-            sync.push(store, target, settings.keep_snapshots)
+            sync.push(store, target, settings.keep_snapshots, mark)
         report.notes.append(f"snapshot pushed to the {settings.snapshot_store} snapshot store")
     except KbError as exc:
         report.notes.append(f"could not push the snapshot to the snapshot store: {exc.message}")
     finally:
         store.close()
+        if mark is not None:
+            mark.close()

@@ -244,6 +244,19 @@ snapshot_current = Table(
     Column("updated", UtcDateTime, nullable=False),
 )
 
+# The highest snapshot sequence the cluster has published or served
+# (`indexer.sequence_mark`): one row, what a node without a snapshot of its
+# own compares the store's with, so that an older signed one is not replayed
+# to it.
+snapshot_sequence = Table(
+    "snapshot_sequence",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("sequence", BigInteger, nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("updated", UtcDateTime, nullable=False),
+)
+
 # Versions of article files saved in the browser or the API (`kb.store.sql_versions`):
 # the whole text of each, numbered from 1 per article.
 article_versions = Table(
@@ -273,5 +286,8 @@ rate_limits = Table(
 )
 
 # Tables that hold the search index rather than what people recorded: backups
-# take the index from the snapshot folder instead (see `kb.backup`).
-INDEX_TABLES = frozenset({"snapshot_files", "snapshot_parts", "snapshots", "snapshot_current"})
+# take the index from the snapshot folder instead (see `kb.backup`). The
+# sequence mark is left out too: a restore must never lower it.
+INDEX_TABLES = frozenset(
+    {"snapshot_files", "snapshot_parts", "snapshots", "snapshot_current", "snapshot_sequence"}
+)

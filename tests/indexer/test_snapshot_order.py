@@ -3,27 +3,33 @@
 A signature proves who built a snapshot, not that it is the newest: without
 the signed sequence, someone who can write the snapshot store could point it
 at an older signed snapshot (or publish an old manifest under a new name) and
-every node would switch to it. `kb restore` goes back on purpose by
-publishing the backup's snapshot again, numbered as the newest.
+every node would switch to it. A node with no snapshot yet compares with the
+highest sequence the cluster recorded in its database. `kb restore` goes back
+on purpose by publishing the backup's snapshot again, numbered as the newest.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from indexer import manifest_signature, snapshot, snapshot_order
 from indexer.build import IndexBuilder
+from indexer.sequence_mark import Mark, SequenceMark, open_mark
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from kb.backup.archive import create_backup, restore_backup
 from kb.errors import SnapshotStoreError
 from kb.settings import Settings
 from tests.kb.backup.test_backup import fill, place
+from tests.postgres import BACKENDS, fresh_database_url
 from tests.snapshots import FIRST, SECOND, make_snapshot
 from tests.support import HashingEmbedder
+from webapp.server import pull_current
 
 SECRET = "a long random value every node shares"
 
@@ -122,10 +128,13 @@ def _backed_up(tmp_path: Path, secret: str) -> tuple[Settings, Path, Path]:
     ahead = snapshot_order.next_sequence() + 10**9
     new = make_snapshot(source.index_path, "20260304T090000-bbbb", SECOND, secret, sequence=ahead)
     store = create_snapshot_store(source)
+    mark = open_mark(source)  # None without a key
     try:
-        sync.push(store, new, keep=5)
+        sync.push(store, new, keep=5, mark=mark)
     finally:
         store.close()
+        if mark is not None:
+            mark.close()
     return source, backup, old
 
 
@@ -150,6 +159,11 @@ def test_a_restore_publishes_the_backup_s_snapshot_again_as_the_newest(tmp_path:
         assert (snapshot.snapshots_dir(node) / report.snapshot / "meta.db").read_bytes() == (
             FIRST["meta.db"]
         )
+        # A node started afresh after the restore takes the restored snapshot:
+        # it is numbered above what the cluster recorded before.
+        fresh = source.replace(index_dir=str(tmp_path / "fresh-node"))
+        pull_current(fresh)
+        assert snapshot.current_name(fresh.index_path) == report.snapshot
     finally:
         store.close()
 
@@ -164,14 +178,19 @@ def test_an_unsigned_backup_snapshot_is_not_signed_by_the_restore(tmp_path: Path
     assert manifest_signature.SIGNATURE not in manifest
 
 
-def test_a_changed_secret_key_is_signed_in_by_the_next_index_run(
-    tiny_settings: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
-) -> None:
-    shared = tiny_settings.replace(
+@pytest.fixture
+def shared(tiny_settings: Settings, tmp_path: Path) -> Settings:
+    """The tiny content indexed into a shared (`database`) store, signed."""
+    return tiny_settings.replace(
         snapshot_store="database",
         database_url=f"sqlite:///{tmp_path / 'cluster.db'}",
         secret_key=SECRET,
     )
+
+
+def test_a_changed_secret_key_is_signed_in_by_the_next_index_run(
+    shared: Settings, hashing_embedder: HashingEmbedder, tmp_path: Path
+) -> None:
     first = IndexBuilder(shared, embedder=hashing_embedder).run()
     again = IndexBuilder(shared, embedder=hashing_embedder).run()
     assert first.published and not again.published  # same key: nothing to do
@@ -190,3 +209,106 @@ def test_a_changed_secret_key_is_signed_in_by_the_next_index_run(
         assert sync.pull(store, node, rekeyed.secret_key).snapshot == report.snapshot
     finally:
         store.close()
+
+
+def test_a_new_node_refuses_a_snapshot_older_than_the_cluster_has_served(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
+    mark = SequenceMark.open(f"sqlite:///{tmp_path}/kb.db")  # the store's database
+    try:
+        indexer = tmp_path / "indexer"
+        old = make_snapshot(indexer, "20260101T000000-aaaa", FIRST, SECRET, sequence=10)
+        sync.push(store, old, keep=5, mark=mark)
+        new = make_snapshot(indexer, "20260102T000000-bbbb", SECOND, SECRET, sequence=20)
+        sync.push(store, new, keep=5, mark=mark)
+        assert mark.highest() == Mark(20, new.name)
+        node = tmp_path / "node"
+        assert sync.pull(store, node, SECRET, mark).snapshot == new.name
+        replay = "20260103T000000-cccc"
+        store.publish(replay, (old / snapshot.MANIFEST).read_text(encoding="utf-8"))
+        both = f"names snapshot {replay} \\(sequence 10\\), which is older than snapshot {new.name} \\(sequence 20\\)"
+        with pytest.raises(SnapshotStoreError, match=both):
+            sync.pull(store, tmp_path / "new-node", SECRET, mark)
+        assert snapshot.current_name(tmp_path / "new-node") is None
+        shutil.rmtree(node)  # a node whose local copy was wiped
+        with pytest.raises(SnapshotStoreError, match="The node has no snapshot yet"):
+            sync.pull(store, node, SECRET, mark)
+        assert not (snapshot.snapshots_dir(node) / replay).exists()
+        assert mark.highest() == Mark(20, new.name)  # a refused snapshot records nothing
+    finally:
+        mark.close()
+
+
+def test_a_node_started_afresh_compares_with_what_the_cluster_recorded(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Through `kb serve`'s own first pull: refused, then the newest is taken."""
+    node = place(tmp_path, "node", f"sqlite:///{tmp_path / 'cluster.db'}")
+    node = node.replace(snapshot_store="database", secret_key=SECRET)
+    store = create_snapshot_store(node)
+    mark = open_mark(node)
+    assert mark is not None
+    try:
+        indexer = tmp_path / "indexer"
+        old = make_snapshot(indexer, "20260101T000000-aaaa", FIRST, SECRET, sequence=10)
+        new = make_snapshot(indexer, "20260102T000000-bbbb", SECOND, SECRET, sequence=20)
+        sync.push(store, old, keep=5, mark=mark)
+        sync.push(store, new, keep=5, mark=mark)
+        store.publish("20260103T000000-cccc", (old / snapshot.MANIFEST).read_text("utf-8"))
+        pull_current(node)
+        assert snapshot.current_name(node.index_path) is None
+        assert f"older than snapshot {new.name} (sequence 20)" in caplog.text
+        store.publish(new.name, (new / snapshot.MANIFEST).read_text("utf-8"))
+        pull_current(node)
+        assert snapshot.current_name(node.index_path) == new.name
+    finally:
+        store.close()
+        mark.close()
+
+
+def test_the_first_node_of_a_cluster_takes_what_the_store_names_and_records_it(
+    store: SnapshotStore, tmp_path: Path
+) -> None:
+    mark = SequenceMark.open(f"sqlite:///{tmp_path}/kb.db")
+    try:
+        first = make_snapshot(tmp_path / "indexer", "20260101T000000-aaaa", FIRST, SECRET, 10)
+        sync.push(store, first, keep=5)  # published before the mark was kept
+        assert mark.highest() is None
+        assert sync.pull(store, tmp_path / "node", SECRET, mark).snapshot == first.name
+        assert mark.highest() == Mark(10, first.name)
+        mark.raise_to(5, "older")  # the mark only rises
+        assert mark.highest() == Mark(10, first.name)
+    finally:
+        mark.close()
+
+
+def test_a_build_is_numbered_above_what_the_cluster_recorded(
+    shared: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    ahead = snapshot_order.next_sequence() + 10**9  # a node served one from a fast clock
+    mark = SequenceMark.open(shared.database_url)
+    try:
+        mark.raise_to(ahead, "20260101T000000-aaaa")
+        report = IndexBuilder(shared, embedder=hashing_embedder).run()
+        assert report.published
+        assert snapshot_order.current_sequence(shared.index_path) == ahead + 1
+        assert mark.highest() == Mark(ahead + 1, str(report.snapshot))
+    finally:
+        mark.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    (tmp_path / "var").mkdir()
+    yield from fresh_database_url(str(request.param), request, tmp_path)
+
+
+def test_the_mark_keeps_the_highest_of_racing_records(database_url: str) -> None:
+    marks = [SequenceMark.open(database_url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda n: marks[n % 4].raise_to(n, f"snapshot-{n}"), range(1, 41)))
+        assert all(mark.highest() == Mark(40, "snapshot-40") for mark in marks)
+    finally:
+        for mark in marks:
+            mark.close()
