@@ -243,3 +243,32 @@ def test_an_analyst_clicks_a_department_s_bar_and_reads_its_figures_so_far_marke
     assert page.evaluate(CHART_TEXT_OUTSIDE, "searches-per-day") == []
     page.context.close()
     assert tab.errors == []
+
+
+# Each topic's assign form, as far as its list or button reaches past its topic.
+ASSIGN_PAST_TOPIC = """() => [...document.querySelectorAll('.gap-assign')].flatMap(form => {
+  const edge = form.closest('li.gap').getBoundingClientRect().right;
+  return [...form.querySelectorAll('select, button')]
+    .filter(e => e.getBoundingClientRect().right > edge + 1).map(e => e.tagName);
+})"""
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_gap_s_assign_button_stays_on_a_small_phone_s_screen(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+    lang: str,
+) -> None:
+    """On a phone the list of departments and the Assign button stayed on one line:
+    the button reached past the panel, and in German past the screen, so the page
+    scrolled sideways."""
+    from playwright.sync_api import expect
+
+    tab = _analyst(browser, small, viewport={"width": 320, "height": 640})
+    page = tab.page
+    page.goto(small.url + f"/insights/gaps?hl={lang}")
+    expect(page.locator(".gap-assign").first).to_be_visible()
+    assert page.evaluate(ASSIGN_PAST_TOPIC) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.context.close()
+    assert tab.errors == []
