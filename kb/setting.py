@@ -1,7 +1,8 @@
 """One setting: how it is declared, typed, checked and documented.
 
-`setting(default, help, choices=, minimum=, maximum=)` declares a field of
-`kb.settings.Settings`; `rows_of` reads the fields back as `Setting` rows,
+`setting(default, help, choices=, minimum=, maximum=, shape=)` declares a
+field of `kb.settings.Settings` (`shape`: what a text must look like, such as
+one e-mail address, `TextShape`); `rows_of` reads the fields back as `Setting` rows,
 which check values and describe themselves for `kb settings` and
 `docs/settings.md`. `read_toml` reads a settings file.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_type_hints
@@ -21,6 +23,16 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@dataclass(frozen=True)
+class TextShape:
+    """What a text setting's value must look like: `rule` says it (in `kb
+    settings` and the docs), `problem` says what is wrong with a value ("" when
+    nothing is), as the setting's error gives it after the value."""
+
+    rule: str
+    problem: Callable[[str], str]
+
+
 def setting(
     default: Any,
     help: str,
@@ -28,9 +40,16 @@ def setting(
     choices: tuple[str, ...] = (),
     minimum: float | None = None,
     maximum: float | None = None,
+    shape: TextShape | None = None,
 ) -> Any:
     """Declare one setting (a dataclass field with its documentation)."""
-    meta = {"help": help, "choices": choices, "minimum": minimum, "maximum": maximum}
+    meta = {
+        "help": help,
+        "choices": choices,
+        "minimum": minimum,
+        "maximum": maximum,
+        "shape": shape,
+    }
     return field(default=default, metadata=meta)
 
 
@@ -45,6 +64,7 @@ class Setting:
     choices: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    shape: TextShape | None = None
 
     @property
     def env_var(self) -> str:
@@ -71,6 +91,9 @@ class Setting:
             raise ConfigError(f"setting {self.name} must be at least {self.minimum}, got {value!r}")
         if self.maximum is not None and typed > self.maximum:
             raise ConfigError(f"setting {self.name} must be at most {self.maximum}, got {value!r}")
+        wrong = self.shape.problem(typed) if self.shape is not None else ""
+        if wrong:
+            raise ConfigError(f"setting {self.name}: {typed!r} {wrong}")
         return typed
 
     def _typed(self, value: Any) -> Any:
@@ -101,6 +124,8 @@ class Setting:
             rules.append(f"At least {self.minimum:g}.")
         if self.maximum is not None:
             rules.append(f"At most {self.maximum:g}.")
+        if self.shape is not None:
+            rules.append(self.shape.rule)
         return " ".join([self.help, *rules])
 
 
@@ -112,6 +137,8 @@ def rows_of(table: type) -> tuple[Setting, ...]:
         kind = hints[f.name]
         if kind not in _SCALARS:
             raise TypeError(f"setting {f.name}: type {kind!r} is not one of str, int, float, bool")
+        if f.metadata.get("shape") is not None and kind is not str:
+            raise TypeError(f"setting {f.name}: only a text setting has a shape")
         rows.append(Setting(f.name, kind, f.default, **f.metadata))
     return tuple(rows)
 

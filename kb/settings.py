@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from kb.errors import ConfigError
 from kb.fusion_settings import FusionSettings
 from kb.language_settings import LanguageSettings
+from kb.mail_settings import MailSettings
 from kb.security_settings import SecuritySettings
 from kb.setting import Setting, markdown_table, read_toml, rows_of, setting
 from kb.store_settings import StoreSettings
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings):
+class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings, StoreSettings):
     """Resolved, validated settings. Build with `Settings.load()`; never read the
     environment anywhere else."""
 
@@ -205,9 +206,6 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
     max_page: int = setting(
         50, "Highest result page one search may ask for.", minimum=1, maximum=1000
     )
-    smtp_host: str = setting("", "SMTP server for notifications; empty disables e-mail.")
-    smtp_port: int = setting(25, "SMTP port.", minimum=1, maximum=65535)
-    mail_from: str = setting("spoc-kb@localhost", "Sender address of notifications.")
     workflows_file: str = setting("", "Value-stream templates; default: _workflows.yml in content.")
     sla_timezone: str = setting(
         "Europe/Berlin", "Time zone of the working hours due dates count in."
@@ -217,17 +215,6 @@ class Settings(SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
         "Working days and hours request targets count in (e.g. 'Mon-Thu 08:00-16:30').",
     )
     sla_holidays: str = setting("", "Comma-separated dates (YYYY-MM-DD) that are not working days.")
-    mail_domain: str = setting(
-        "",
-        "Domain for requesters' e-mail when usernames are not addresses; empty: no mail then.",
-    )
-    triage_email: str = setting("", "Address of the triage queue for request e-mails; empty: none.")
-    queue_mail_domains: str = setting(
-        "",
-        "Domains a department's `contact.email` may be at to get its queue's e-mails "
-        "(comma-separated; `*.example.org` allows its sub-domains); empty: the domain of "
-        "mail_domain, or none.",
-    )
     webhook_timeout: float = setting(
         10.0, "Seconds one webhook or SMTP delivery may take.", minimum=0.001
     )

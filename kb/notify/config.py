@@ -9,8 +9,9 @@
   of the server (whose value could then be guessed from the signatures).
   The secret is read when a message is sent, never stored in the outbox.
 * A department's queue address is `contact.email` in its `_department.yml`,
-  used only when it is one plain address (`plain_address`: no list, display
-  name, comment or query) at a domain the operator allows (the setting
+  used only when it is one plain address (`kb.mail_addresses.plain_address`:
+  no list, display name, comment or query: the To header takes a list, and
+  the mail goes to every address in it) at a domain the operator allows (the setting
   `queue_mail_domains`, default the domain of `mail_domain`): queue mail
   carries every question and the queue's internal notes, and content owners,
   who write the department file, may read neither the notes nor send them
@@ -31,6 +32,7 @@ from urllib.parse import urlsplit
 
 from kb.accounts.records import USERNAME_PATTERN
 from kb.errors import ConfigError
+from kb.mail_addresses import plain_address
 from kb.records import Department
 from kb.settings import Settings
 
@@ -38,12 +40,6 @@ logger = logging.getLogger(__name__)
 
 SECRET_PREFIX = "KB_WEBHOOK_SECRET_"
 _DEPARTMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-# One address and nothing else. The To header takes a list ("drop@attacker.example,
-# hr@example.org"), display names, comments and groups, and the mail goes to every
-# address in it, whatever domain the text ends in; a `?` would add headers to a
-# mailto: link.
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_PLAIN_ADDRESS = re.compile(rf"\A[A-Za-z0-9._%+-]{{1,64}}@{_LABEL}(?:\.{_LABEL})*\Z")
 
 
 def secret_variable(department: str) -> str:
@@ -118,11 +114,6 @@ class Webhook:
 
     url: str
     secret_env: str
-
-
-def plain_address(text: str) -> bool:
-    """Whether `text` is one e-mail address, `local@domain`, and nothing more."""
-    return bool(_PLAIN_ADDRESS.match(text))
 
 
 def queue_mail_domains(settings: Settings) -> list[str]:

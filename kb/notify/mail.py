@@ -15,6 +15,7 @@ from typing import Literal
 
 from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog
 from kb.i18n.labels import label
+from kb.mail_addresses import address_problem
 from kb.notify.outbox import OutboxMessage, delivery_key
 from kb.notify.webhooks import DeliveryFailed
 from kb.requests.records import Request, RequestEntry
@@ -86,6 +87,13 @@ class MailSender:
     port: int = 25
     mail_from: str = "spoc-kb@localhost"
     timeout: float = 10.0
+
+    def __post_init__(self) -> None:
+        # The settings refuse such a sender when they load (`mail_from`); one
+        # built another way must not fail every message of the outbox instead.
+        wrong = address_problem(self.mail_from)
+        if wrong:
+            raise ValueError(f"mail sender {self.mail_from!r} {wrong}")
 
     def build(self, message: OutboxMessage) -> EmailMessage:
         payload = message.payload

@@ -24,7 +24,8 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
 from kb.errors import ConflictError, ValidationError
-from kb.notify.config import allowed_address, plain_address, queue_mail_domains
+from kb.mail_addresses import plain_address
+from kb.notify.config import allowed_address, queue_mail_domains
 from kb.records import Department
 from kb.requests.lifecycle import Priority
 from webapp import services

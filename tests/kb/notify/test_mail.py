@@ -3,22 +3,28 @@ to the requester in their language and to the department's queue address."""
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
-from kb.notify.config import NotifyConfig
+from kb.errors import ConfigError
+from kb.live_settings import LiveSettings, SettingsOrigin
+from kb.notify.config import NotifyConfig, check_webhooks
 from kb.notify.mail import MailSender
 from kb.notify.notifier import Notifier
+from kb.notify.outbox import OutboxMessage
 from kb.notify.webhooks import WebhookSender
 from kb.notify.worker import OutboxWorker
 from kb.requests.service import RequestService
+from kb.settings import Settings
 from kb.store.protocols import Store
 from tests.support import DEPARTMENTS, EMPLOYEE, IT_AGENT, Clock, guess_language
 
@@ -258,3 +264,58 @@ def test_the_triage_queue_is_mailed_by_the_name_pages_give_it(
     worker.deliver_due(clock.now)
     body = inbox.take()["emma@example.org"].get_content()
     assert "Ihre Anfrage liegt bei der Abteilung Zentraler Service-Desk." in body
+
+
+INJECTED = "{}\\r\\nBcc: drop@attacker.example"
+
+
+def test_a_line_break_in_an_address_setting_cannot_add_a_mail_header(
+    tmp_path: Path, store: Store, clock: Clock, smtp: tuple[Inbox, int]
+) -> None:
+    """A CR/LF in `mail_from` or `triage_email` would start a header of its own
+    (`Bcc: drop@…`): refused when the settings load, and, edited into the file
+    of a running process, it changes nothing: the mail sent has the last good
+    sender and recipient and no header the value carried."""
+    inbox, port = smtp
+    path = tmp_path / "kb.toml"
+    good = (
+        f'[kb]\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nmail_from = "kb@example.org"\n'
+        'triage_email = "triage@example.org"\n'
+    )
+    path.write_text(good, encoding="utf-8")
+    for name, address in (("mail_from", "kb@example.org"), ("triage_email", "triage@example.org")):
+        bad = good.replace(f'"{address}"', f'"{INJECTED.format(address)}"')
+        path.write_text(bad, encoding="utf-8")
+        with pytest.raises(ConfigError, match=f"setting {name}: .* holds a line break"):
+            Settings.load(environ={}, file=path)
+    with pytest.raises(ValueError, match="line break"):
+        MailSender("127.0.0.1", port, "kb@example.org\r\nBcc: drop@attacker.example")
+
+    path.write_text(good, encoding="utf-8")
+    settings = Settings.load(environ={}, file=path)
+    live = LiveSettings(
+        settings, SettingsOrigin.of(file=path, environ={}), check=check_webhooks, check_seconds=0
+    )
+    worker = OutboxWorker.from_settings(
+        settings, store, {}, environ={}, clock=clock, live_settings=live
+    )
+    stamp = path.stat().st_mtime_ns + 10**9
+    path.write_text(
+        good.replace('"kb@example.org"', f'"{INJECTED.format("kb@example.org")}"').replace(
+            '"triage@example.org"', f'"{INJECTED.format("triage@example.org")}"'
+        ),
+        encoding="utf-8",
+    )
+    os.utime(path, ns=(stamp, stamp))
+    assert worker.mail is not None and worker.mail.mail_from == "kb@example.org"
+    assert live.problem is not None and "line break" in live.problem.message
+    queue = NotifyConfig.from_settings(live(), {}).queue_addresses["triage"]
+    assert queue == "triage@example.org"
+    worker.mail.send(
+        OutboxMessage(
+            topic="request.created", target=f"email:{queue}", payload={"subject": "Hi"}, id=1
+        )
+    )
+    [mail] = inbox.messages
+    assert (mail["From"], mail["To"]) == ("kb@example.org", "triage@example.org")
+    assert mail["Bcc"] is None and "attacker" not in mail.as_string()
