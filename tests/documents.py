@@ -159,6 +159,48 @@ def write_ledger_pdf(pages: int = 4, rows: int = 8, *, footer: str = "") -> byte
     return buf.getvalue()
 
 
+def write_ruled_table_pdf(rows: list[list[str]], *, intro: str = "") -> bytes:
+    """A page with a heading, `intro` and a table ruled on every side of every
+    cell, as a report generator lays one out (reportlab's grid)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    buf = io.BytesIO()
+    table = Table(rows)  # plain strings: drawn as they are
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    story = [Paragraph("Hotel limits", styles["Heading1"])]
+    if intro:
+        story.append(Paragraph(escape(intro), styles["BodyText"]))
+    story.append(table)
+    SimpleDocTemplate(buf, pagesize=A4, title="Hotel limits").build(story)
+    return buf.getvalue()
+
+
+def write_two_column_pdf(left: str, right: str) -> bytes:
+    """A page of prose set in two columns side by side, as a newsletter is, written
+    row by row (each line of the left column, then the line beside it), so that a
+    reader of the page's text finds both columns' lines on one line, apart."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setFont("Helvetica", 10)
+    width = 230
+    columns = [simpleSplit(text, "Helvetica", 10, width) for text in (left, right)]
+    for row in range(max(len(lines) for lines in columns)):
+        for number, lines in enumerate(columns):
+            if row < len(lines):
+                c.drawString(56 + number * (width + 24), 780 - row * 13, lines[row])
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def write_docx(outline: Outline) -> bytes:
     import docx
 

@@ -5,6 +5,11 @@ wrote it, so that its tables stay tables and its lists stay lists (the index
 keeps plain text). A section runs from its heading to the next heading of the
 same or a higher level; the heading path () is the text before the first
 heading. Fenced code blocks are skipped when looking for headings.
+
+A document (PDF, Word, …) keeps no Markdown: its section's text, as extraction
+writes it (`kb.extract.document.Block.plain`: Markdown tables, `-` and `1.`
+list lines), is made Markdown that renders those tables and lists and nothing
+else, by `document_markdown`.
 """
 
 from __future__ import annotations
@@ -51,3 +56,48 @@ def section_markdown(body: str, headings: Sequence[str]) -> str | None:
 def has_structure(markdown: str) -> bool:
     """Whether the Markdown holds a table or a list."""
     return bool(re.search(r"(?m)^\s*(\|.*\||[-*+]\s+\S|\d+[.)]\s+\S)", markdown))
+
+
+# What Markdown reads as markup in a line of text; escaped in a document's text
+# (the characters of HTML as entities: the renderer passes raw HTML on).
+_SPECIAL = re.compile(r"([\\`*_\[\]#|!])")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LIST_LINE = re.compile(r"^((?:  )*)(- |\d+\. )(.*)$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _escaped(text: str) -> str:
+    text = re.sub(r"[&<>]", lambda m: _ENTITIES[m.group(0)], text)
+    return _SPECIAL.sub(r"\\\1", text)
+
+
+def _markdown_line(line: str) -> tuple[str, str]:
+    """(kind, Markdown) of one line of a document's text: a table row, a list
+    item (nested two spaces a level there, four in Markdown) or a paragraph."""
+    if line.startswith("| ") and line.endswith(" |"):
+        cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(line[2:-2])]
+        if all(set(c) == {"-"} for c in cells):
+            return "table", "| " + " | ".join("---" for _ in cells) + " |"
+        return "table", "| " + " | ".join(_escaped(c) for c in cells) + " |"
+    found = _LIST_LINE.match(line)
+    if found:
+        indent = "    " * (len(found.group(1)) // 2)
+        return "list", f"{indent}{found.group(2)}{_escaped(found.group(3))}"
+    return "paragraph", _escaped(line)
+
+
+def document_markdown(text: str) -> str:
+    """A document section's text as Markdown in which only its tables and lists
+    are markup: every other character Markdown reads is escaped, and each
+    paragraph, list and table stands apart from the next."""
+    out: list[str] = []
+    before = ""
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        kind, markdown = _markdown_line(line)
+        if out and (kind != before or kind == "paragraph"):
+            out.append("")
+        out.append(markdown)
+        before = kind
+    return "\n".join(out)

@@ -37,6 +37,18 @@ def nested_levels(levels: tuple[int, ...]) -> bool:
     return True
 
 
+def markdown_table(rows: tuple[tuple[str, ...], ...]) -> str:
+    """`rows` as a Markdown table: the first row its header, a short row filled
+    with empty cells, a '|' within a cell escaped."""
+    width = max(len(row) for row in rows)
+
+    def line(cells: tuple[str, ...]) -> str:
+        padded = [c.replace("|", "\\|") for c in cells] + [""] * (width - len(cells))
+        return "| " + " | ".join(padded) + " |"
+
+    return "\n".join([line(rows[0]), line(("---",) * width), *(line(r) for r in rows[1:])])
+
+
 @dataclass(frozen=True)
 class Block:
     """A paragraph, a list (items, each at its level of nesting) or a table (rows
@@ -106,11 +118,11 @@ class Block:
     def plain(self) -> str:
         """The block as plain text lines (lists as '- item' or '1. item', each level
         of nesting by its own type and counting from 1, nested items indented by
-        two spaces a level; table cells split by ' | ')."""
+        two spaces a level; a table as a Markdown table, its first row the header)."""
         if self.kind is BlockKind.LIST:
             return self._list_plain()
         if self.kind is BlockKind.TABLE:
-            return "\n".join(" | ".join(cell for cell in row) for row in self.rows)
+            return markdown_table(self.rows)
         return self.text
 
     def to_dict(self) -> dict[str, Any]:

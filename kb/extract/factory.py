@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 14  # 14: nested lists keep each level's type; Word lists nest
+EXTRACTION_VERSION = 15  # 15: PDF tables are tables; tables' text is a Markdown table
 
 
 @dataclass(frozen=True)

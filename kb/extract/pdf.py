@@ -14,7 +14,8 @@ vertical gap starts a new paragraph, bullets and "1." start list items, and
 lines repeated at the top or bottom of most pages (running heads, page
 numbers) are dropped, unless they are rows of a table (a header row atop each
 page, a total at each foot): those lie in the table's columns next to its other
-rows, where a running head or foot sits apart, in the page's margin.
+rows, where a running head or foot sits apart, in the page's margin. Lines in
+the columns of a clear table are read as its rows (`kb.extract.pdf_tables`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pypdfium2.raw as pdfium_c
 
 from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
+from kb.extract.pdf_tables import CELL_GAP, Cell, in_one_table, line_cells, table_rows
 from kb.extract.structure import OutlineBuilder, clean
 
 _BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -41,12 +43,6 @@ MAX_HEADING_WORDS = 16
 _ERR_PASSWORD = 4
 
 
-# Table rows: cells are words more than CELL_GAP font sizes apart, in one column
-# when an edge of each is within ALIGNED points (left-aligned text, right-aligned
-# figures); rows of one table are at most ROW_GAP font sizes apart.
-CELL_GAP, ALIGNED, ROW_GAP = 1.0, 2.0, 2.5
-
-
 @dataclass
 class _Line:
     text: str
@@ -54,8 +50,8 @@ class _Line:
     top: float
     height: float
     page: int
-    # Left and right edges of its cells (the lines at a page's edges and next to them)
-    cells: tuple[tuple[float, float], ...] = ()
+    # Its cells: runs of characters that lie apart (`kb.extract.pdf_tables`)
+    cells: tuple[Cell, ...] = ()
 
 
 def _date(value: str) -> date | None:
@@ -112,45 +108,15 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             size = Counter(round(s * 2) / 2 for s in sizes).most_common(1)[0][0] if sizes else 0.0
             lines.append(_Line(chunk, size, top, top - bottom, number))
             spans.append((first, min(end, count)))
-        for index in {*range(min(3, len(lines))), *range(max(0, len(lines) - 3), len(lines))}:
-            line = lines[index]
-            first, end = spans[index]
-            line.cells = _cells(textpage, text, first, end, max(line.size, 1.0) * CELL_GAP)
+        for line, (first, end) in zip(lines, spans, strict=True):
+            line.cells = line_cells(textpage, text, first, end, max(line.size, 1.0) * CELL_GAP)
         return lines
     finally:
         textpage.close()
 
 
-def _cells(
-    textpage: pdfium.PdfTextPage, text: str, first: int, end: int, gap: float
-) -> tuple[tuple[float, float], ...]:
-    """The left and right edges of the runs of characters `first`..`end` of a
-    page that lie more than `gap` points apart."""
-    cells: list[tuple[float, float]] = []
-    for index in range(first, end):
-        if text[index].isspace():
-            continue
-        left, _, right, _ = textpage.get_charbox(index)
-        if cells and left - cells[-1][1] <= gap:
-            cells[-1] = (cells[-1][0], max(right, cells[-1][1]))
-        else:
-            cells.append((left, right))
-    return tuple(cells)
-
-
 def _rows_of_one_table(line: _Line, other: _Line) -> bool:
-    """Whether two lines next to each other are rows of one table: each in two
-    cells or more, at most `ROW_GAP` font sizes apart, two of the cells of `line`
-    in columns of `other`."""
-    if len(line.cells) < 2 or len(other.cells) < 2:
-        return False
-    if abs(line.top - other.top) > ROW_GAP * max(line.size, other.size, 1.0):
-        return False
-    edges = [edge for cell in other.cells for edge in cell]
-    aligned = sum(
-        1 for cell in line.cells if any(abs(e - x) <= ALIGNED for e in cell for x in edges)
-    )
-    return aligned >= 2
+    return in_one_table(line.cells, other.cells, line.top, other.top, max(line.size, other.size))
 
 
 def _table_rows(lines: list[_Line], running: set[str]) -> set[int]:
@@ -295,8 +261,20 @@ def _heading_levels(lines: list[_Line]) -> tuple[float, dict[float, int]]:
 def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuilder) -> None:
     _, levels = _heading_levels(lines)
     reader = _Structurer(outline, levels, builder)
-    for line in lines:
-        reader.add(line)
+    start = 0
+    while start < len(lines):
+        end = start + 1
+        while end < len(lines) and (
+            lines[end].page == lines[start].page and _rows_of_one_table(lines[end - 1], lines[end])
+        ):
+            end += 1
+        rows = table_rows([line.cells for line in lines[start:end]]) if end - start > 1 else None
+        if rows is not None:
+            reader.table(rows, lines[start])
+        else:
+            reader.add(lines[start])
+            end = start + 1
+        start = end
     reader.finish()
 
 
@@ -332,6 +310,13 @@ class _Structurer:
     def finish(self) -> None:
         self._flush()
         self._emit_heading()
+
+    def table(self, rows: list[list[str]], first: _Line) -> None:
+        """The rows of a table that starts with the line `first`."""
+        self._flush()
+        self._emit_heading()
+        self.builder.table(rows, page=first.page)
+        self.prev = first
 
     def _flush(self) -> None:
         if self.items:

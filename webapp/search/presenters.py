@@ -13,7 +13,7 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 from kb.content.markdown_text import RenderError
-from kb.content.sections import has_structure, section_markdown
+from kb.content.sections import document_markdown, has_structure, section_markdown
 from kb.errors import ValidationError
 from kb.events import SearchEvent
 from kb.insights.privacy import contains_personal_data
@@ -126,7 +126,9 @@ MAX_CACHED_SECTIONS = 1024
 
 def answer_section_html(response: SearchResponse) -> Markup | None:
     """The answer's section as the author wrote it, when it holds a table or a
-    list and is short enough for the card; None to show the plain passage.
+    list and is short enough for the card; None to show the plain passage. A
+    document's section is its extracted text, its tables and lists the only
+    markup (`kb.content.sections.document_markdown`).
 
     The index keeps plain text, so a table would otherwise come out as
     pipe-separated text and a list of steps as one run-on paragraph."""
@@ -134,9 +136,13 @@ def answer_section_html(response: SearchResponse) -> Markup | None:
     if answer is None:
         return None
     article = services.engine().article(answer.id)
-    if article is None or article.is_document or not article.visible_to(search_groups()):
+    if article is None or not article.visible_to(search_groups()):
         return None
-    section = section_markdown(article.body_markdown, answer.headings)
+    if article.is_document:
+        found = next((s.text for s in article.sections if s.headings == answer.headings), None)
+        section = document_markdown(found) if found is not None else None
+    else:
+        section = section_markdown(article.body_markdown, answer.headings)
     if section is None or len(section) > ANSWER_SECTION_CHARS or not has_structure(section):
         return None
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kb.content.sections import has_structure, section_markdown
+from kb.content.markdown_text import render_html
+from kb.content.sections import document_markdown, has_structure, section_markdown
 
 BODY = """Intro text.
 
@@ -45,3 +46,22 @@ def test_a_section_runs_to_the_next_heading_of_its_level() -> None:
 def test_tables_and_lists_are_structure() -> None:
     assert has_structure("| a | b |") and has_structure("- item") and has_structure("2. step")
     assert not has_structure("Just a paragraph - with a dash.")
+
+
+def test_a_documents_text_renders_its_tables_and_lists_and_no_other_markup() -> None:
+    """A document's section text holds its tables as Markdown tables and its lists
+    as '-' and '1.' lines; anything else in it that Markdown would read (emphasis,
+    links, HTML, a '#' at a line's start) is the document's text, not markup."""
+    text = (
+        "Rates *per night* <b>apply</b> & [more](x).\n"
+        "# of rooms: 2\n"
+        "| City | Limit \\| cap |\n| --- | --- |\n| Hamburg | <i>120</i> EUR |\n"
+        "- Laptop\n  1. Unplug the charger"
+    )
+    html = render_html(document_markdown(text))
+    assert "<table>" in html and "<td>&lt;i&gt;120&lt;/i&gt; EUR</td>" in html
+    assert "<th>Limit | cap</th>" in html
+    assert "<ul>\n<li>Laptop<ol>\n<li>Unplug the charger</li>" in html
+    assert "*per night* &lt;b&gt;apply&lt;/b&gt; &amp; [more](x)." in html
+    assert "<h1>" not in html and "<em>" not in html and "<a " not in html
+    assert has_structure(document_markdown(text))

@@ -46,6 +46,14 @@ def test_lists_and_tables_stay_structured(fmt: str) -> None:
     assert tables and tables[0].rows[1] == ("Hamburg", "120 EUR")
 
 
+def test_pdf_tables_stay_structured() -> None:
+    document = _read("pdf")
+    tables = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
+    assert [t.rows for t in tables] == [
+        (("City", "Limit per night"), ("Hamburg", "120 EUR"), ("London", "180 GBP"))
+    ]
+
+
 def test_pdf_lists_and_pages() -> None:
     document = _read("pdf")
     assert document.pages == 1

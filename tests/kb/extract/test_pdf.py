@@ -3,8 +3,14 @@ table of contents) is dropped; headings that open each page are not."""
 
 from __future__ import annotations
 
-from kb.extract import Limits, extract
-from tests.documents import Outline, write_ledger_pdf, write_pdf
+from kb.extract import BlockKind, Limits, document_html, extract
+from tests.documents import (
+    Outline,
+    write_ledger_pdf,
+    write_pdf,
+    write_ruled_table_pdf,
+    write_two_column_pdf,
+)
 
 BODY = "Receipts must show the date, the amount and the vendor of each expense."
 TOPICS = ["working hours", "annual leave", "business travel", "expense claims", "leaving"]
@@ -52,9 +58,10 @@ def test_a_tables_rows_repeated_on_each_page_are_kept() -> None:
     page's foot repeat on most pages, at their edges, and were dropped as a
     running head and foot: the table lost its column names and its totals."""
     text = extract(write_ledger_pdf(), "finance/budget.pdf", Limits()).text
-    assert text.count("Cost centre Owner Budget (EUR)") == 4
+    assert text.count("| Cost centre | Owner | Budget (EUR) |") == 4
     assert text.count("Total of this page") == 4
-    assert "Total of this page 285,000.00" in text and "CC-1032 Workshop Team 32" in text
+    assert "| Total of this page |  | 285,000.00 |" in text
+    assert "| CC-1032 Workshop | Team 32 | 40,000.00 |" in text
     assert "Nordlicht Werke GmbH" not in text and "Page 2 of 4" not in text
 
 
@@ -65,3 +72,63 @@ def test_a_running_foot_in_the_tables_columns_still_goes() -> None:
     text = extract(pdf, "finance/budget.pdf", Limits()).text
     assert "Confidential" not in text
     assert text.count("Total of this page") == 4
+
+
+LIMITS = [
+    ["City", "Limit per night", "Breakfast"],
+    ["Hamburg", "120 EUR", "included"],
+    ["London", "180 GBP", "extra"],
+    ["Paris", "150 EUR", "included"],
+]
+
+
+def test_a_ruled_table_is_a_table() -> None:
+    """A table was read as lines of text ("Hamburg 120 EUR included"): on the
+    article page one run-on paragraph, in passages no columns."""
+    intro = "Hotel costs are reimbursed up to the city limit per night."
+    document = extract(write_ruled_table_pdf(LIMITS, intro=intro), "finance/hotels.pdf", Limits())
+    [section] = document.sections
+    paragraph, table = section.blocks
+    assert (paragraph.kind, paragraph.text) == (BlockKind.PARAGRAPH, intro)
+    assert table.kind is BlockKind.TABLE and table.page == 1
+    assert table.rows == tuple(tuple(row) for row in LIMITS)
+    assert "<table><tbody><tr><td>City</td><td>Limit per night</td>" in document_html(document)
+    assert section.text.splitlines()[1:4] == [
+        "| City | Limit per night | Breakfast |",
+        "| --- | --- | --- |",
+        "| Hamburg | 120 EUR | included |",
+    ]
+
+
+def test_a_column_aligned_table_keeps_its_columns_and_empty_cells() -> None:
+    """No rules, figures right-aligned: the page's total leaves the middle column empty."""
+    document = extract(write_ledger_pdf(pages=1, rows=3), "finance/budget.pdf", Limits())
+    [table] = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
+    assert table.rows == (
+        ("Cost centre", "Owner", "Budget (EUR)"),
+        ("CC-1001 Workshop", "Team 1", "1,250.00"),
+        ("CC-1002 Workshop", "Team 2", "2,500.00"),
+        ("CC-1003 Workshop", "Team 3", "3,750.00"),
+        ("Total of this page", "", "7,500.00"),
+    )
+
+
+def test_two_columns_of_prose_stay_text() -> None:
+    """Lines of two columns side by side lie apart and in columns, as a table's
+    rows do; but they are lines of many words, not cells."""
+    text = (
+        "Our canteen now serves a vegetarian dish every day of the week, and the salad "
+        "bar is open from eleven until two. Feedback goes to the facilities team. "
+    ) * 3
+    document = extract(write_two_column_pdf(text, text), "facilities/news.pdf", Limits())
+    kinds = {b.kind for s in document.sections for b in s.blocks}
+    assert kinds == {BlockKind.PARAGRAPH}
+    assert "<table>" not in document_html(document) and "| --- |" not in document.text
+
+
+def test_a_list_with_its_numbers_apart_stays_a_list_of_lines() -> None:
+    """reportlab draws a numbered list's numbers apart from the items, in a column
+    of their own: a first column of "1", "2", "3" is a list, not a table."""
+    outline = Outline(title="Claims", sections=[(1, "Steps", [("olist", ["Open", "Add", "Send"])])])
+    document = _read(outline)
+    assert BlockKind.TABLE not in {b.kind for s in document.sections for b in s.blocks}

@@ -187,6 +187,34 @@ def test_answer_card_renders_a_table_section_as_a_table(
     assert "<table>" not in card("other", ("Other",))
 
 
+def test_answer_card_shows_a_pdf_documents_table_as_a_table(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF's table is imported as a table: the answer card shows it as one, its
+    cells' text escaped, where a document's passage was shown as plain text."""
+    from kb.content.documents import DocumentDefaults, document_article
+    from kb.extract import Limits, extract
+    from tests.documents import write_ruled_table_pdf
+
+    rows = [["City", "Limit per night"], ["Hamburg", "120 EUR"], ["London", "<b>180</b> GBP"]]
+    raw = write_ruled_table_pdf(rows, intro="Hotel costs are reimbursed up to the city limit.")
+    document = extract(raw, "finance/hotels.pdf", Limits())
+    article, _ = document_article(
+        "finance/hotels.pdf", raw, document, {"title": "Hotels"}, b"", DocumentDefaults()
+    )
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    [section] = article.sections
+    answer = Answer(id=article.id, title=article.title, department="finance",
+                    passage=section.text, highlight="Hamburg", headings=section.headings)  # fmt: skip
+    original = engine.search
+    monkeypatch.setattr(engine, "search", lambda q: dataclasses.replace(original(q), answer=answer))
+    html = text_of(client.get("/?q=hotel+limit"))
+    card = html.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+    assert "<table>" in card and "<td>Hamburg</td>" in card and "<td>120 EUR</td>" in card
+    assert "&lt;b&gt;180&lt;/b&gt; GBP" in card and "<b>180</b>" not in card
+    assert "| --- |" not in card
+
+
 def test_links_within_the_answer_section_lead_to_the_article(
     client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
