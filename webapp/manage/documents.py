@@ -39,7 +39,7 @@ from kb.errors import (
     PermissionDenied,
     ValidationError,
 )
-from kb.extract.base import human_size
+from kb.i18n.catalog import format_size
 from webapp import services
 from webapp.articles import presenters
 from webapp.auth.identity import current_user, require_user
@@ -93,7 +93,7 @@ def _form(
         name=name,
         replace=replace,
         error=error,
-        limit=human_size(limit),
+        limit=format_size(current_language(), limit),
     )
     return page, status
 
@@ -174,7 +174,7 @@ def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
     """A body past the document limit and the form: the form again, naming the limit
     (the body was never read, so the department is the first the reader owns)."""
     department = _department(request.args.get("department"))
-    limit = human_size(services.services().settings.document_max_bytes)
+    limit = format_size(current_language(), services.services().settings.document_max_bytes)
     return _form(department, error=gettext("manage_document_too_large", limit=limit), status=413)
 
 

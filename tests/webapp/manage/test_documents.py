@@ -180,3 +180,19 @@ def test_the_api_puts_documents_as_it_puts_articles(client: FlaskClient, content
     helga = sign_in_as(client, "helga")
     error_of(put(client, helga, "it/x.pdf", PDF), 403, "forbidden")
     assert not (content / "it" / "other.pdf").exists() and not (content / "it" / "x.pdf").exists()
+
+
+def test_the_upload_form_writes_its_size_limit_in_the_reader_s_language(
+    client: FlaskClient, content: Path, app: Flask
+) -> None:
+    """The form said "höchstens 20.0 MB" in German, with the English decimal point
+    (the ask form wrote "10,0 MB"), and so did the form shown again past the limit."""
+    svc = services(app)
+    svc.settings = svc.settings.replace(document_max_bytes=2_500_000)
+    token = sign_in_as(client, "cora")
+    german = text_of(client.get("/manage/upload?department=it&hl=de"))
+    assert "2,5 MB" in german and "2.5 MB" not in german
+    assert "2.5 MB" in text_of(client.get("/manage/upload?department=it&hl=en"))
+    client.get("/?hl=de")  # the language stays chosen for the post
+    far = post_upload(client, token, PDF + b"0" * 2_700_000, "far.pdf")
+    assert far.status_code == 413 and "2,5 MB" in text_of(far)
