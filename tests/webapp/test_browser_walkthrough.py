@@ -319,3 +319,22 @@ def test_a_wrong_text_field_is_marked_like_a_wrong_list(tab: Tab, small: LiveSer
     )
     assert sorted(tag for tag, _ in marked) == ["INPUT", "SELECT"]
     assert len({colour for _, colour in marked}) == 1, marked
+
+
+def test_the_upload_button_follows_the_upload_fields(tab: Tab, small: LiveServer) -> None:
+    """The upload form took the editor's two columns: with no text to edit, its
+    Upload button and the way back stood at the top of the empty second column,
+    beside "File", instead of after the fields it sends."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "hella")
+    page.goto(small.url + "/manage/upload?department=hr")
+    button = page.get_by_role("button", name="Upload")
+    expect(button).to_be_visible()
+    last_field = page.get_by_label("What changed (optional)").bounding_box()
+    first_field = page.get_by_label("File", exact=True).bounding_box()
+    placed = button.bounding_box()
+    assert last_field and first_field and placed
+    assert placed["y"] >= last_field["y"] + last_field["height"]
+    assert abs(placed["x"] - first_field["x"]) <= 1
