@@ -21,6 +21,7 @@ from search.terms import NEGATIONS, WORD, stems
 
 SNIPPET_WORDS = 36
 _SPACE = re.compile(r"\s+")
+_TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 # A sentence ends at . ! ? (not after a digit: "31. März", "1. Januar") or a line break.
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?])\s+|\s*\n+\s*")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
@@ -167,7 +168,8 @@ def _list_around(text: str, sentence: str) -> str | None:
     its steps ("4. Choose a new password") leaves out the others, so the run
     is shown whole, with the line that introduces it when that ends in ":".
     Longer runs (over LIST_WORDS words) fall back to the sentence rules."""
-    lines = [line.strip() for line in text.splitlines()]
+    # A Markdown table's line under its header (documents' tables) holds no words.
+    lines = [line.strip() for line in text.splitlines() if not _TABLE_RULE.match(line)]
     at = next((i for i, line in enumerate(lines) if sentence in line), None)
     if at is None or not _short(lines[at]):
         return None

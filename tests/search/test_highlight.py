@@ -123,6 +123,19 @@ def test_a_step_of_a_list_brings_the_whole_list() -> None:
     assert steps.endswith("Choose a new password.")
 
 
+def test_a_row_of_a_documents_table_brings_the_table_without_its_rule() -> None:
+    """A document's table is kept as a Markdown table: its rows are the run of
+    short lines, and the '| --- |' line under the header is no words to show."""
+    text = (
+        "Hotel costs are reimbursed up to the city limit per night:\n"
+        "| City | Limit per night |\n| --- | --- |\n"
+        "| Hamburg | 120 EUR |\n| London | 180 GBP |\n| Paris | 150 EUR |"
+    )
+    answer = best_sentences(text, frozenset({"hamburg"}))
+    assert answer.startswith("Hotel costs are reimbursed") and "| Hamburg | 120 EUR |" in answer
+    assert "---" not in answer
+
+
 def test_a_negated_match_does_not_answer_an_affirmative_question() -> None:
     text = "Claim trains and hotels you paid. Costs that are not reimbursed include the minibar."
     match = Marker(frozenset(stems("reimbursed") | stems("hotels")))
