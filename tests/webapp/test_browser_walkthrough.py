@@ -338,3 +338,31 @@ def test_the_upload_button_follows_the_upload_fields(tab: Tab, small: LiveServer
     assert last_field and first_field and placed
     assert placed["y"] >= last_field["y"] + last_field["height"]
     assert abs(placed["x"] - first_field["x"]) <= 1
+
+
+# Each label of the article list's filter and where its field stands from it.
+LABEL_AND_FIELD = """() => [...document.querySelectorAll('.manage-filter label[for]')].map(l => {
+  const a = l.getBoundingClientRect(), b = document.getElementById(l.htmlFor).getBoundingClientRect();
+  const beside = b.left >= a.right && b.top < a.bottom && b.bottom > a.top;
+  const under = b.top >= a.bottom - 1 && Math.abs(b.left - a.left) <= 1;
+  return [l.htmlFor, beside || under];
+})"""
+
+
+def test_the_article_filter_keeps_each_label_with_its_field_on_a_phone(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+) -> None:
+    """On a phone the filter of the article list wrapped anywhere: "Status" stood
+    at the end of the search field's line, its list at the start of the next, and
+    "Language" likewise, so each label seemed to name the field before it."""
+    tab = _open(browser, viewport={"width": 390, "height": 844})
+    page = tab.page
+    sign_in(tab, small, "hella")
+    for hl in ("en", "de"):
+        page.goto(small.url + f"/manage/?department=hr&hl={hl}")
+        placed = page.evaluate(LABEL_AND_FIELD)
+        assert [name for name, _ in placed] == ["f-q", "f-status", "f-lang"]
+        assert all(kept for _, kept in placed), (hl, placed)
+    page.context.close()
+    assert tab.errors == []
