@@ -85,6 +85,20 @@ def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient)
     assert re.findall(r'<td data-label="([^"]+)"', row.group(1)) == headers
 
 
+def test_an_article_never_changed_here_says_so_in_its_last_change_cell(
+    client: FlaskClient,
+) -> None:
+    """An article written on disk and never saved in the editor left its "Last
+    change" cell empty, where "Helpful" without votes says "–": on a phone the
+    card showed the column's name beside nothing."""
+    sign_in_as(client, "cora")
+    page = text_of(client.get("/manage/?department=it"))
+    row = re.search(r'data-article="it/vpn-setup.md">(.*?)</tr>', page, re.S)
+    assert row
+    cell = re.search(r'<td data-label="Last change">(.*?)</td>', row.group(1), re.S)
+    assert cell and cell.group(1).strip() == "–"
+
+
 def test_the_list_leads_to_the_drafts_from_requests(client: FlaskClient) -> None:
     """The page of drafts written from answered requests had no link to it."""
     sign_in_as(client, "cora")
