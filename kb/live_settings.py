@@ -58,8 +58,9 @@ _TOML_LINE = re.compile(r"\bat line (\d+)")
 KEPT = "the last good notification settings stay in use until the file is fixed"
 # What a message may quote of a value: a URL (its user part, path and query can
 # hold a password or a token) and a value in quotes (as `repr` writes it; the
-# lookbehind keeps "it's URL" from opening a quote).
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)(?:[^\s/'\"@]*@)?([^\s/'\"?#:]*)[^\s'\"]*", re.I)
+# lookbehind keeps "it's URL" from opening a quote). The user part runs to the
+# last "@" before the path, as `urlsplit` reads it: a password may hold an "@".
+_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)(?:[^\s/?#'\"]*@)?([^\s/'\"?#:]*)[^\s'\"]*", re.I)
 _QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
 
 

@@ -163,6 +163,12 @@ def test_the_origin_names_the_file_the_settings_came_from(tmp_path: Path, named:
             "pw",
         ),
         ('setting mail_from: "a\'b@x\\r\\nBcc: y" is not', "mail_from: '…' is not", "Bcc"),
+        (
+            # urlsplit reads the host after the last "@": the password holds one.
+            "setting webhooks: it and hr share https://bot:pa@ss@hooks.example.org/x; give",
+            "share https://hooks.example.org/…",
+            "ss@",
+        ),
     ],
 )
 def test_a_redacted_problem_keeps_what_is_wrong_and_drops_the_values(
