@@ -232,6 +232,14 @@ def write_docx(outline: Outline) -> bytes:
     return buf.getvalue()
 
 
+def _level_types(items: list[tuple[int, bool, str]]) -> list[tuple[int, bool]]:
+    """Each level of a list, outermost first, numbered or not as its first item is."""
+    kinds: dict[int, bool] = {}
+    for level, numbered, _ in items:
+        kinds.setdefault(level, numbered)
+    return sorted(kinds.items())
+
+
 def write_docx_list(items: list[tuple[int, bool, str]], *, before: str = "") -> bytes:
     """A Word document holding one list as Word makes it: each item `(level,
     numbered, text)` a paragraph numbered at its level (`w:ilvl`) of one numbering
@@ -244,14 +252,11 @@ def write_docx_list(items: list[tuple[int, bool, str]], *, before: str = "") -> 
     document = docx.Document()
     if before:
         document.add_paragraph(before)
-    kinds: dict[int, bool] = {}
-    for level, numbered, _ in items:
-        kinds.setdefault(level, numbered)
     levels = "".join(
         f'<w:lvl w:ilvl="{level}"><w:start w:val="1"/>'
         f'<w:numFmt w:val="{"decimal" if numbered else "bullet"}"/>'
         f'<w:lvlText w:val="{f"%{level + 1}." if numbered else "•"}"/></w:lvl>'
-        for level, numbered in sorted(kinds.items())
+        for level, numbered in _level_types(items)
     )
     numbering = document.part.numbering_part.element
     abstract = parse_xml(
@@ -270,6 +275,40 @@ def write_docx_list(items: list[tuple[int, bool, str]], *, before: str = "") -> 
                 f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'
             )
         )
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def write_odt_list(items: list[tuple[int, bool, str]]) -> bytes:
+    """An OpenDocument text holding one list as LibreOffice writes it: each level a
+    `text:list` in the item before it, the outer list naming a `text:list-style`
+    whose level says number or bullet as the first item there does."""
+    from odfdo import Document, Element
+
+    document = Document("text")
+    levels = "".join(
+        f'<text:list-level-style-number text:level="{level + 1}" style:num-suffix="." '
+        f'style:num-format="1"/>'
+        if numbered
+        else f'<text:list-level-style-bullet text:level="{level + 1}" text:bullet-char="•"/>'
+        for level, numbered in _level_types(items)
+    )
+    document.insert_style(
+        Element.from_tag(f'<text:list-style style:name="L1">{levels}</text:list-style>'),
+        automatic=True,
+    )
+    xml, open_lists = ['<text:list text:style-name="L1">'], 1
+    for number, (level, _, text) in enumerate(items):
+        if number:
+            while open_lists > level + 1:
+                xml.append("</text:list-item></text:list>")
+                open_lists -= 1
+            xml.append("<text:list>" if open_lists == level else "</text:list-item>")
+            open_lists = max(open_lists, level + 1)
+        xml.append(f"<text:list-item><text:p>{text}</text:p>")
+    xml.append("</text:list-item></text:list>" * open_lists)
+    document.body.append(Element.from_tag("".join(xml)))
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()

@@ -1,5 +1,5 @@
 """Nested lists whose levels differ in type: a numbered list inside a bulleted one
-(and the reverse) stays numbered at its level, in Word, in a page Word saved as
+(and the reverse) stays numbered at its level, in Word, in OpenDocument text, in a page Word saved as
 HTML and in HTML, on the article page and in the passages the index keeps."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from indexer.chunking import chunk_article
 from kb.content.documents import DocumentDefaults, document_article
 from kb.extract import Block, BlockKind, ExtractedDocument, Limits, document_html, extract
 from kb.extract.document import DocumentSection
-from tests.documents import write_docx_list
+from tests.documents import write_docx_list, write_odt_list
 
 # Bullets with numbered steps under the first item, and a bullet under a step.
 ITEMS = [
@@ -72,7 +72,12 @@ def _html(items: list[tuple[int, bool, str]]) -> bytes:
 
 @pytest.mark.parametrize(
     ("name", "write"),
-    [("list.docx", write_docx_list), ("list.htm", _word_page), ("list.html", _html)],
+    [
+        ("list.docx", write_docx_list),
+        ("list.odt", write_odt_list),
+        ("list.htm", _word_page),
+        ("list.html", _html),
+    ],
 )
 def test_each_level_keeps_its_own_list_type(name: str, write: object) -> None:
     document = extract(write(ITEMS), f"it/{name}", Limits())  # type: ignore[operator]
@@ -89,6 +94,7 @@ def test_a_bulleted_list_inside_a_numbered_one_stays_bulleted() -> None:
     items = [(0, True, "Open the portal"), (1, False, "use the VPN"), (0, True, "Sign in")]
     for name, write in (
         ("steps.docx", write_docx_list),
+        ("steps.odt", write_odt_list),
         ("steps.htm", _word_page),
         ("steps.html", _html),
     ):
@@ -151,3 +157,23 @@ def test_the_search_passages_keep_each_level_s_marks() -> None:
     [passage] = chunk_article(article)
     assert NESTED_TEXT in passage.text
     assert NESTED_HTML in article.body_html
+
+
+def test_an_odt_list_without_a_style_in_the_document_is_read_by_its_name() -> None:
+    """A list whose style the file does not define (a hand-made or trimmed file)
+    is numbered when its style's name says so, at every level, as before."""
+    from odfdo import Document, Element
+
+    document = Document("text")
+    document.body.append(
+        Element.from_tag(
+            '<text:list text:style-name="Numbering_20_123"><text:list-item>'
+            "<text:p>One</text:p><text:list><text:list-item><text:p>One a</text:p>"
+            "</text:list-item></text:list></text:list-item></text:list>"
+        )
+    )
+    buf = io.BytesIO()
+    document.save(buf)
+    block = _list(extract(buf.getvalue(), "it/plain.odt", Limits()))
+    assert block.levels == (0, 1) and block.ordered and block.numbered == ()
+    assert block.plain == "1. One\n  1. One a"
