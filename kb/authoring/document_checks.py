@@ -23,11 +23,12 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
+from kb.attachments.intake import size_beside
 from kb.attachments.records import Upload
 from kb.authoring import files
 from kb.errors import ValidationError
-from kb.extract.base import human_size
 from kb.extract.factory import FORMATS, Format, format_for, password_protected, sniff_format
+from kb.i18n.catalog import format_size
 from kb.records import CONTROL_CHARACTERS
 from kb.requests.drafting import slugify
 from kb.validators import normal_name
@@ -126,6 +127,28 @@ def new_name(given: str, uploaded: str) -> str:
     return f"{stem}{suffix}"
 
 
+class DocumentTooLarge(ValidationError):
+    """A document past `document_max_bytes`: its size and the limit written as
+    the reader's language writes them, the size never the same text as the
+    limit (`size_beside`: one byte over a 2.0 MB limit is "2.000001 MB")."""
+
+    def __init__(self, name: str, size: int, max_bytes: int) -> None:
+        self.size, self.max_bytes = size, max_bytes
+        shown, limit = size_beside(size, max_bytes), format_size("en", max_bytes)
+        super().__init__(
+            f"{name} is {shown}, over the {limit} limit for documents; split it into smaller "
+            "documents, or ask the operator to raise document_max_bytes",
+            details={"field": "file", "max": max_bytes},
+            key="document_too_large",
+            values={"name": name, "size": shown, "limit": limit},
+        )
+
+    def message_in(self, lang: str, **shown: Any) -> str:
+        size = size_beside(self.size, self.max_bytes, lang)
+        limit = format_size(lang, self.max_bytes)
+        return super().message_in(lang, **{"size": size, "limit": limit, **shown})
+
+
 def check_bytes(name: str, upload: Upload, max_bytes: int) -> Format:
     """The upload's format, when its bytes are what its name says, within the limit."""
     fmt = readable_format(name)
@@ -138,14 +161,7 @@ def check_bytes(name: str, upload: Upload, max_bytes: int) -> Format:
             values={"name": name},
         )
     if len(data) > max_bytes:
-        size, limit = human_size(max(upload.size, len(data))), human_size(max_bytes)
-        raise ValidationError(
-            f"{name} is {size}, over the {limit} limit for documents; split it into "
-            "smaller documents, or ask the operator to raise document_max_bytes",
-            details={"field": "file", "max": max_bytes},
-            key="document_too_large",
-            values={"name": name, "size": size, "limit": limit},
-        )
+        raise DocumentTooLarge(name, max(upload.size, len(data)), max_bytes)
     if fmt.name == "docx" and password_protected(data):
         raise ValidationError(
             f"{name} is password-protected, and the knowledge base cannot read its text; "

@@ -144,6 +144,13 @@ def test_the_form_takes_a_document_up_to_the_limit_and_names_it_past_it(
     assert (content / "it" / "at-limit.pdf").stat().st_size == limit
     over = post_upload(client, token, padded + b"0", "over.pdf")
     assert over.status_code == 400 and "over the 2.0 MB limit" in text_of(over)
+    # One byte over reads as more than the limit, not "2.0 MB, over the 2.0 MB limit".
+    assert "over.pdf is 2.000001 MB, over" in text_of(over)
+    client.get("/?hl=de")  # the language stays chosen for the post
+    german = post_upload(client, token, padded + b"0", "over.pdf")
+    assert german.status_code == 400 and "2,000001 MB" in text_of(german)
+    assert "die Grenze von 2,0 MB" in text_of(german)
+    client.get("/?hl=en")
     far = post_upload(client, token, padded + b"0" * 100_000, "far.pdf")
     page = text_of(far)
     assert far.status_code == 413 and "2.0 MB limit" in page and 'name="file"' in page
