@@ -14,10 +14,16 @@ address it connects from. PostgreSQL drops a session's locks when its
 connection ends, so a node killed with SIGKILL never leaves one behind.
 
 A node that cannot reach PostgreSQL when it starts still starts, with a
-warning (serving matters more); a restore then does not see it. A node whose
-connection to PostgreSQL drops later (a restart, a failover) is not seen
-either until it starts again. Without PostgreSQL (SQLite: one machine) the
-folder lock is the only one.
+warning (serving matters more). Its connection may also drop later (a
+restart of PostgreSQL, a failover, a backend ended by an administrator), and
+its lock goes with it. So a watchdog thread checks the connection every
+`CHECK_SECONDS`, and when it is gone (or never came) connects again and takes
+the lock again, waiting longer after each failure (up to `MAX_BACKOFF_SECONDS`);
+it logs when the lock is lost and when it is held again. Until then a restore
+does not see the node: the window is the check interval plus the time
+PostgreSQL takes to come back. A restore that began meanwhile holds the lock
+alone; the node logs that and takes its lock once the restore ends. Without
+PostgreSQL (SQLite: one machine) the folder lock is the only one.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,52 +44,163 @@ logger = logging.getLogger(__name__)
 
 # Fits in 31 bits, so pg_locks shows it as objid with classid 0.
 USERS_LOCK_KEY = zlib.crc32(b"spoc-kb nodes using the database") & 0x7FFFFFFF
+CHECK_SECONDS = 5.0  # how often a node checks that its connection (and lock) is there
+MAX_BACKOFF_SECONDS = 60.0  # the longest wait between two attempts to take it again
 
 
 def _connect(conninfo: str, name: str) -> Any:
     import psycopg
 
-    # application_name is at most 63 bytes on the server.
-    return psycopg.connect(conninfo, autocommit=True, application_name=name[:63])
+    # application_name is at most 63 bytes on the server. The keepalives and
+    # the TCP timeout end a connection to a server that went silent (a
+    # failover, a cut network) within about half a minute, not hours, so that
+    # the watchdog's check fails instead of hanging.
+    return psycopg.connect(
+        conninfo,
+        autocommit=True,
+        application_name=name[:63],
+        connect_timeout=10,
+        keepalives=1,
+        keepalives_idle=10,
+        keepalives_interval=5,
+        keepalives_count=3,
+        tcp_user_timeout=30_000,
+    )
 
 
 class InCluster:
     """Held by a running server or watcher: a shared advisory lock on its own
-    PostgreSQL connection (nothing without PostgreSQL)."""
+    PostgreSQL connection, kept by a watchdog thread (nothing without PostgreSQL)."""
 
-    def __init__(self, database_url: str, role: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        role: str,
+        check_seconds: float = CHECK_SECONDS,
+        max_backoff: float = MAX_BACKOFF_SECONDS,
+    ) -> None:
         self.conninfo = postgres_conninfo(database_url)
         self.name = f"{role} on {socket.gethostname()}"
+        self.check_seconds = check_seconds
+        self.max_backoff = max(max_backoff, check_seconds)
         self._conn: Any = None
         self._pid = 0
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
 
     def __enter__(self) -> InCluster:
         if self.conninfo is None:
             return self
         import psycopg
 
+        self._pid = os.getpid()
         try:
-            conn = _connect(self.conninfo, self.name)
-            got = conn.execute("SELECT pg_try_advisory_lock_shared(%s)", [USERS_LOCK_KEY])
-            if not got.fetchone()[0]:
-                logger.warning("a kb restore is running on this database; waiting for it to end")
-                conn.execute("SELECT pg_advisory_lock_shared(%s)", [USERS_LOCK_KEY])
+            self._conn = self._take(wait=True)
         except psycopg.Error as exc:
             logger.warning(
                 "could not tell PostgreSQL that %s uses the database (%s): a `kb restore` on "
-                "another machine will not see it",
+                "another machine will not see it until PostgreSQL is reachable; trying again",
                 self.name,
                 exc,
             )
-            return self
-        self._conn, self._pid = conn, os.getpid()
+        self._stop.clear()
+        self._watchdog = threading.Thread(target=self._watch, name="kb-cluster-lock", daemon=True)
+        self._watchdog.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         # A forked worker leaving the block must not end its parent's session.
-        if self._conn is not None and self._pid == os.getpid():
-            self._conn.close()
-        self._conn = None
+        if self._pid != os.getpid():
+            self._conn = None
+            return
+        self._stop.set()
+        if self._watchdog is not None:
+            self._watchdog.join(15)  # at most one connection attempt in progress
+            self._watchdog = None
+        self._close()
+
+    @property
+    def holding(self) -> bool:
+        """Whether the lock is held now, as far as this process knows."""
+        return self._conn is not None
+
+    def _take(self, wait: bool) -> Any:
+        """A new connection holding the shared lock; with `wait`, waiting for a
+        restore to end; without, None while one runs. Raises `psycopg.Error`."""
+        conn = _connect(str(self.conninfo), self.name)
+        try:
+            got = conn.execute("SELECT pg_try_advisory_lock_shared(%s)", [USERS_LOCK_KEY])
+            if got.fetchone()[0]:
+                return conn
+            if not wait:
+                conn.close()
+                return None
+            logger.warning("a kb restore is running on this database; waiting for it to end")
+            conn.execute("SELECT pg_advisory_lock_shared(%s)", [USERS_LOCK_KEY])
+            return conn
+        except BaseException:
+            conn.close()
+            raise
+
+    def _alive(self) -> bool:
+        import psycopg
+
+        if self._conn is None:
+            return False
+        try:
+            self._conn.execute("SELECT 1")
+            return True
+        except psycopg.Error as exc:
+            logger.warning(
+                "%s lost its PostgreSQL connection (%s), and with it the lock that shows "
+                "`kb restore` this node uses the database; connecting again",
+                self.name,
+                exc,
+            )
+            self._close()
+            return False
+
+    def _retake(self) -> bool:
+        """One attempt to connect and take the lock again; whether it is held."""
+        import psycopg
+
+        try:
+            conn = self._take(wait=False)
+        except psycopg.Error as exc:
+            logger.info("%s: PostgreSQL not reachable yet (%s)", self.name, exc)
+            return False
+        if conn is None:
+            logger.warning(
+                "a kb restore is running on this database while %s serves (it began while "
+                "the node's connection was down); the node takes its lock once it ends",
+                self.name,
+            )
+            return False
+        self._conn = conn
+        logger.warning(
+            "%s holds its PostgreSQL lock again: `kb restore` sees this node again", self.name
+        )
+        return True
+
+    def _watch(self) -> None:
+        """Check the connection every `check_seconds`; when it is gone, take the
+        lock again, waiting twice as long after each failure."""
+        wait = self.check_seconds
+        while not self._stop.wait(wait):
+            if self._alive() or self._retake():
+                wait = self.check_seconds
+            else:
+                wait = min(wait * 2, self.max_backoff)
+
+    def _close(self) -> None:
+        import psycopg
+
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.close()
+            except psycopg.Error:  # closing a connection that is already broken
+                logger.debug("closing %s's broken connection failed", self.name)
 
 
 def users(conn: Any) -> list[str]:

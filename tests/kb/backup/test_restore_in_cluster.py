@@ -5,7 +5,9 @@ also holds a shared advisory lock on a PostgreSQL connection of its own
 (`indexer.cluster_users`); a restore is refused while any holds it, naming
 each by its connection's name and address, goes ahead once a node is killed
 (the server drops a dead session's locks), and goes ahead when the operator
-says so. A node that starts during a restore waits for it.
+says so. A node that starts during a restore waits for it. A node whose
+connection was ended takes its lock again (`pg_terminate_backend`, as a
+restart of PostgreSQL or a failover would end it).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from indexer import cluster_users
@@ -129,3 +132,73 @@ def test_a_node_starts_without_postgresql_and_sqlite_needs_no_lock(
     # One machine: the index folder's lock is the only one.
     with InCluster(sqlite, "kb serve"), sole_in_cluster(sqlite, "--while-running"):
         pass
+
+
+def _end_connections_of(url: str, name: str) -> int:
+    """End the server's backends of the connections called `name`, as a
+    restart or an administrator would; how many were ended."""
+    conn = psycopg.connect(str(cluster_users.postgres_conninfo(url)), autocommit=True)
+    try:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = %s AND datname = current_database()",
+            [name],
+        ).fetchall()
+        return len(rows)
+    finally:
+        conn.close()
+
+
+def _wait_for(check: Callable[[], bool], seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def test_a_node_whose_connection_was_ended_takes_its_lock_again(
+    tmp_path: Path, database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    source, backup = _backed_up(tmp_path, database)
+    node = f"kb serve on {HOST}"
+    with InCluster(database, "kb serve", check_seconds=0.1, max_backoff=0.4):
+        assert len(_holders(database)) == 1
+        assert _end_connections_of(database, node) == 1
+        assert _wait_for(lambda: "lost its PostgreSQL connection" in caplog.text)
+        assert _wait_for(lambda: "holds its PostgreSQL lock again" in caplog.text)
+        assert len(_holders(database)) == 1
+        with pytest.raises(IndexLockedError, match=f"{node} \\(from .*\\) uses this database"):
+            restore_backup(source, backup, replace=True)
+    assert _holders(database) == []
+
+
+def test_a_node_that_reconnects_during_a_restore_waits_for_it_to_end(
+    database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A check a second apart leaves the restore time to start in between.
+    with InCluster(database, "kb serve", check_seconds=1.0, max_backoff=1.0) as node:
+        _end_connections_of(database, f"kb serve on {HOST}")
+        with sole_in_cluster(database, "--while-running"):
+            assert _wait_for(lambda: "a kb restore is running on this database" in caplog.text)
+            assert not node.holding
+        assert _wait_for(lambda: node.holding)
+        assert len(_holders(database)) == 1
+
+
+def test_a_node_started_while_postgresql_was_unreachable_is_seen_once_it_is(
+    postgres_server: PostgresServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    name, url = postgres_server.create_database()
+    postgres_server.drop_database(name)  # the node's database is not there yet
+    try:
+        with InCluster(url, "kb serve", check_seconds=0.1, max_backoff=0.4) as node:
+            assert not node.holding
+            assert "will not see it until PostgreSQL is reachable" in caplog.text
+            with postgres_server.admin() as admin:
+                admin.execute(f'CREATE DATABASE "{name}"')
+            assert _wait_for(lambda: node.holding)
+            assert len(_holders(url)) == 1
+    finally:
+        postgres_server.drop_database(name)
