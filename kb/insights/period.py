@@ -30,7 +30,7 @@ class Period:
     def __post_init__(self) -> None:
         # Named as people type it: `until` is the last day, the day before the
         # exclusive end kept here (reporting the end itself named a day never typed).
-        last = self.until - timedelta(days=1) if self.until > date.min else self.until
+        last = self.last_day
         typed = {"since": str(self.since), "until": str(last)}
         if self.until <= self.since:
             raise ValidationError(
@@ -48,6 +48,11 @@ class Period:
             )
 
     @property
+    def last_day(self) -> date:
+        """The last day included: the day before the exclusive end `until`."""
+        return self.until - timedelta(days=1) if self.until > date.min else self.until
+
+    @property
     def days(self) -> int:
         return (self.until - self.since).days
 
@@ -58,7 +63,13 @@ class Period:
         return [self.since + timedelta(days=i) for i in range(self.days)]
 
     def as_dict(self) -> dict[str, str]:
-        return {"since": self.since.isoformat(), "until": self.until.isoformat()}
+        """`until` is the exclusive end, as the answers always gave it; `last_day`
+        the last day included, the date the pages and their date fields show."""
+        return {
+            "since": self.since.isoformat(),
+            "until": self.until.isoformat(),
+            "last_day": self.last_day.isoformat(),
+        }
 
     @classmethod
     def parse(cls, since: str | None, until: str | None, today: date) -> Period:

@@ -62,10 +62,9 @@ class Reading:
 
     def query(self) -> dict[str, str]:
         """The filter as URL parameters (for links and the CSV download)."""
-        until = self.period.until.toordinal() - 1
         params = {
             "since": self.period.since.isoformat(),
-            "until": date.fromordinal(until).isoformat(),
+            "until": self.period.last_day.isoformat(),
         }
         if self.department:
             params["department"] = self.department

@@ -62,10 +62,21 @@ _ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF}
 SCHEMAS: dict[str, Any] = {
     "InsightsOverview": {
         "type": "object",
-        "required": ["since", "until", *_FIGURES, "previous", "trend"],
+        "required": ["since", "until", "last_day", *_FIGURES, "previous", "trend"],
         "properties": {
             "since": {"type": "string", "format": "date"},
-            "until": {"type": "string", "format": "date", "description": "Excluded."},
+            "until": {
+                "type": "string",
+                "format": "date",
+                "description": "The period's exclusive end: the day after its last day "
+                "(asking for until=2026-03-31, or for no dates today, answers the day after).",
+            },
+            "last_day": {
+                "type": "string",
+                "format": "date",
+                "description": "The period's last day, included: the date the page shows "
+                "and the `until` parameter takes.",
+            },
             "department": {"type": ["string", "null"]},
             **_FIGURES,
             "previous": {"type": "object", "properties": _FIGURES},

@@ -106,6 +106,23 @@ def test_overview_answers_its_figures_by_name(client: FlaskClient, logged: int) 
     assert client.get("/api/insights/overview?department=it").get_json()["searches"] == 0
 
 
+def test_overview_without_dates_names_today_as_its_last_day_as_the_page_does(
+    client: FlaskClient, logged: int
+) -> None:
+    sign_in_as(client, "anna")
+    today = datetime.now(UTC).date()
+    body = client.get("/api/insights/overview").get_json()
+    # `until` stays the exclusive end; `last_day` is the day the page shows.
+    assert body["until"] == (today + timedelta(days=1)).isoformat()
+    assert body["last_day"] == today.isoformat()
+    page = client.get("/insights/").get_data(as_text=True)
+    assert f'name="until" value="{body["last_day"]}"' in page
+    asked = client.get(f"/api/insights/overview?until={today}").get_json()
+    assert (asked["until"], asked["last_day"]) == (body["until"], body["last_day"])
+    for path in ("gaps", "content", "requests"):
+        assert client.get(f"/api/insights/{path}").get_json()["last_day"] == today.isoformat()
+
+
 def test_gaps_answer_topics_with_only_texts_enough_people_asked(
     client: FlaskClient, logged: int
 ) -> None:
