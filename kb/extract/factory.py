@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 15  # 15: PDF tables are tables; tables' text is a Markdown table
+EXTRACTION_VERSION = 16  # 16: OpenDocument lists keep their nesting and each level's type
 
 
 @dataclass(frozen=True)
