@@ -125,6 +125,7 @@ def _blueprints() -> list[Blueprint]:
     from webapp.manage import api as manage_api
     from webapp.manage import document_history as manage_document_history
     from webapp.manage import documents as manage_documents
+    from webapp.manage import pictures as manage_pictures
     from webapp.manage import routes as manage
     from webapp.requests import api as requests_api
     from webapp.requests import queue
@@ -150,6 +151,7 @@ def _blueprints() -> list[Blueprint]:
         manage.bp,
         manage_api.bp,
         manage_documents.bp,
+        manage_pictures.bp,
         manage_document_history.bp,
         api.bp,
     ]

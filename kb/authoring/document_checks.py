@@ -20,6 +20,7 @@ file it replaces. `kb.authoring.documents` asks here; each refusal is a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -101,9 +102,15 @@ def readable_format(name: str) -> Format:
 def new_name(given: str, uploaded: str) -> str:
     """The name of a new document: `given` as it is (a slug and a readable
     extension), or else the uploaded file's name made into one."""
+    return slug_file_name(given, uploaded, readable_format)
+
+
+def slug_file_name(given: str, uploaded: str, kind: Callable[[str], object]) -> str:
+    """A new file's name: `given` as it is (a slug and an extension `kind`
+    accepts: it raises otherwise), or else the uploaded file's name made into one."""
     name = safe_name(given or uploaded)
     suffix = PurePosixPath(name).suffix
-    readable_format(name)
+    kind(name)
     stem = name[: -len(suffix)]
     if not given:
         stem, suffix = slugify(stem), suffix.lower()

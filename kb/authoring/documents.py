@@ -381,9 +381,15 @@ class DocumentUploads:
         return version
 
     def _index(self, article_id: str) -> None:
-        if self.authoring.on_change is None:
-            return
-        try:
-            self.authoring.on_change(article_id)
-        except Exception:
-            logger.exception("authoring: handing %s to the indexer failed", article_id)
+        hand_to_indexer(self.authoring, article_id)
+
+
+def hand_to_indexer(authoring: AuthoringService, article_id: str) -> None:
+    """Tell the index worker that `article_id`'s folder changed (a failure is
+    logged: the next run picks the change up)."""
+    if authoring.on_change is None:
+        return
+    try:
+        authoring.on_change(article_id)
+    except Exception:
+        logger.exception("authoring: handing %s to the indexer failed", article_id)

@@ -39,6 +39,7 @@ from kb.content.regular_files import read_regular_file
 from kb.errors import ContentError, NotFoundError, ValidationError
 from kb.extract.factory import format_for
 from kb.records import CONTROL_CHARACTERS
+from kb.validators import normal_name
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 LOCK_FILE = ".kb-edit.lock"
@@ -283,6 +284,28 @@ def write_article(
             replace_in_folder(folder, name, raw, exclusive=exclusive, unchanged=unchanged)
         except _NotRegular:
             raise _link_refused(article_id) from None
+
+
+def file_beside(root: Path, article_id: str, name: str) -> str | None:
+    """The name of the file in `article_id`'s folder that is `name` in any letter
+    case or Unicode form (one file to the reader who types either), None without
+    one; the folder opened as `article_folder` opens it."""
+    key = normal_name(name).casefold()
+    with article_folder(root, article_id) as (folder, _):
+        names = sorted(os.listdir(folder))
+    return next((n for n in names if normal_name(n).casefold() == key), None)
+
+
+def write_beside(root: Path, article_id: str, name: str, data: bytes, *, exclusive: bool) -> None:
+    """Write `data` as the file `name` in `article_id`'s folder (a picture it
+    shows), as `write_article` writes: no link followed, atomic, and with
+    `exclusive` only while the name is free (`FileExistsError`)."""
+    shown = f"{article_id.rsplit('/', 1)[0]}/{name}"
+    with article_folder(root, article_id) as (folder, _), writing(shown):
+        try:
+            replace_in_folder(folder, name, data, exclusive=exclusive)
+        except _NotRegular:
+            raise _link_refused(shown) from None
 
 
 def write_atomically(path: Path, data: str | bytes, *, exclusive: bool = False) -> None:

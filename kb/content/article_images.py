@@ -51,7 +51,8 @@ def sniff_image(data: bytes) -> str | None:
     return None
 
 
-def _what_it_is(data: bytes) -> str:
+def not_a_picture(data: bytes) -> str:
+    """Why `data`, which `sniff_image` does not take, is no picture that is shown."""
     if not data:
         return "the file is empty"
     if data.lstrip()[:1] == b"<":
@@ -138,7 +139,7 @@ class FolderImages:
         media_type = sniff_image(data)
         if media_type is None:
             raise ContentError(
-                _what_it_is(data),
+                not_a_picture(data),
                 path=ref.target,
                 kind="image_type",
                 hint="save the picture as PNG or JPEG under this name",

@@ -105,7 +105,7 @@ def upload_form() -> tuple[str, int]:
     return _form(department, name=name, replace=bool(name))
 
 
-def _sent_file(limit: int) -> Upload:
+def sent_file(limit: int) -> Upload:
     """The form's file, read to one byte past `limit` (enough to refuse it)."""
     sent: FileStorage | None = request.files.get("file")
     if sent is None or not sent.filename:
@@ -124,7 +124,7 @@ def upload() -> Response | tuple[str, int]:
     message = forms.message_of(request.form)
     try:
         # Read past either limit, so that neither kind is ever taken cut short.
-        sent = _sent_file(max(service.max_bytes, services.services().settings.max_file_bytes))
+        sent = sent_file(max(service.max_bytes, services.services().settings.max_file_bytes))
         if is_markdown(name or sent.name):
             return _article_uploaded(
                 upload_markdown(

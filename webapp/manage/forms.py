@@ -229,11 +229,14 @@ def posted_fields() -> ArticleFields:
     )
 
 
-def body_limit(max_file_bytes: int, document_max_bytes: int) -> int:
+def body_limit(max_file_bytes: int, document_max_bytes: int, image_max_bytes: int = 0) -> int:
     """What a call of the manage pages or the article API may send: an article
     (`max_file_bytes`), or to the document upload and a document's PUT a document
-    (`document_max_bytes`), with room for the form's other fields."""
+    (`document_max_bytes`), or to the picture upload a picture (`image_max_bytes`),
+    with room for the form's other fields."""
     article_id = str((request.view_args or {}).get("article_id", ""))
+    if request.blueprint == "manage_pictures":
+        return image_max_bytes + FORM_ROOM
     if request.blueprint == "manage_documents" or (
         request.endpoint == "manage_api.put_article" and is_document(article_id)
     ):

@@ -50,10 +50,10 @@ FIXABLE = (ValidationError, ContentError, ConflictError)
 def _allow_article_sized_bodies() -> None:
     # The app's 64 KiB limit is for questions and votes; an article may be as
     # large as max_file_bytes (plus the other fields of the form).
-    if request.blueprint not in (bp.name, "manage_documents"):
+    if request.blueprint not in (bp.name, "manage_documents", "manage_pictures"):
         return
     s = services.services().settings
-    limit = forms.body_limit(s.max_file_bytes, s.document_max_bytes)
+    limit = forms.body_limit(s.max_file_bytes, s.document_max_bytes, s.image_max_bytes)
     request.max_content_length = limit
     request.max_form_memory_size = min(limit, s.max_file_bytes + forms.FORM_ROOM)
 
@@ -131,7 +131,7 @@ def index() -> str:
     )
 
 
-def _render_editor(
+def render_editor(
     opened: Editable | None,
     fields: ArticleFields,
     *,
@@ -141,7 +141,10 @@ def _render_editor(
     status: int = 200,
     slug: str = "",
     problem: str = "",
+    picture_error: str = "",
 ) -> tuple[str, int]:
+    """The editor of `opened` (None: a new article of `department`) showing `fields`;
+    `failure` beside the form it names, `picture_error` beside the picture upload."""
     dept = services.authoring().departments().get(department)
     page = render_template(
         "manage/edit.html",
@@ -156,6 +159,8 @@ def _render_editor(
         slug=slug,
         links=presenters.link_choices(),
         actor=require_user(),
+        picture_error=picture_error,
+        picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
     )
     return page, status
 
@@ -176,7 +181,7 @@ def new() -> tuple[str, int]:
             key="content_owner_who",
             values={"department": department, "role": f"content_owner:{department}"},
         )
-    return _render_editor(None, forms.new_article(request.args), department=department)
+    return render_editor(None, forms.new_article(request.args), department=department)
 
 
 @bp.post("/new")
@@ -193,7 +198,7 @@ def create() -> Response | tuple[str, int]:
         )
     except ValidationError as exc:
         posted = forms.posted_fields()
-        return _render_editor(
+        return render_editor(
             None,
             posted,
             department=department,
@@ -207,7 +212,7 @@ def create() -> Response | tuple[str, int]:
             actor, department, slug or slugify(fields.title), fields, forms.message_of(request.form)
         )
     except FIXABLE as exc:
-        return _render_editor(
+        return render_editor(
             None,
             fields,
             department=department,
@@ -237,7 +242,7 @@ def _unopenable(exc: UnopenableArticleError) -> tuple[str, int]:
 @bp.get("/edit/<path:article_id>")
 def edit(article_id: str) -> tuple[str, int]:
     opened = services.authoring().open(require_user(), article_id)
-    return _render_editor(
+    return render_editor(
         opened,
         opened.fields,
         department=opened.department,
@@ -252,7 +257,7 @@ def _typed_back_as_new(article_id: str, exc: NotFoundError) -> tuple[str, int]:
     if department not in services.authoring().editable_departments(require_user()):
         raise exc
     name = name.removesuffix(".md")
-    return _render_editor(
+    return render_editor(
         None,
         forms.posted_fields(),
         department=department,
@@ -280,7 +285,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
         )
         base = forms.form_version(request.form)
     except ValidationError as exc:
-        return _render_editor(
+        return render_editor(
             opened,
             forms.posted_fields(),
             department=opened.department,
@@ -301,7 +306,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
         )
         return page, 409
     except FIXABLE as exc:
-        return _render_editor(
+        return render_editor(
             opened,
             fields,
             department=opened.department,

@@ -52,6 +52,47 @@
   if (title) title.addEventListener("input", later);
   render();
 
+  // Pictures: upload one next to the article, then put its Markdown at the cursor
+  // (the server checks and names it; without a script the form posts and the
+  // editor says what to paste).
+  var pictureForm = document.getElementById("picture-form");
+  var pictureStatus = document.getElementById("picture-status");
+  function insertAtCursor(text) {
+    var start = body.selectionStart, end = body.selectionEnd;
+    body.value = body.value.slice(0, start) + text + body.value.slice(end);
+    body.selectionStart = body.selectionEnd = start + text.length;
+  }
+  function say(text, failed) {
+    pictureStatus.textContent = text;
+    pictureStatus.className = failed ? "flash flash--error" : "note";
+    pictureStatus.hidden = false;
+  }
+  if (pictureForm && pictureStatus) {
+    pictureForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var old = document.getElementById("picture-error");
+      if (old) old.remove();
+      fetch(pictureForm.action, {
+        method: "POST",
+        headers: { "Accept": "application/json", "X-CSRF-Token": token },
+        body: new FormData(pictureForm),
+        credentials: "same-origin"
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; },
+          function () { return { ok: false, data: { error: { message: pictureForm.dataset.failed + " (" + response.status + ")" } } }; });
+      }).then(function (answer) {
+        if (answer.ok && answer.data.markdown) {
+          insertAtCursor(answer.data.replaced ? "" : answer.data.markdown);
+          say(answer.data.message, false);
+          pictureForm.reset();
+          render();
+        } else {
+          say(answer.data.error ? answer.data.error.message : pictureForm.dataset.failed, true);
+        }
+      }).catch(function () { say(pictureForm.dataset.failed, true); });
+    });
+  }
+
   // Link picker: choose an article id from the list, insert a Markdown link
   // relative to this article's folder at the cursor.
   var picker = document.getElementById("e-link");
@@ -71,11 +112,8 @@
     if (!id) return;
     var option = document.querySelector('#article-ids option[value="' + CSS.escape(id) + '"]');
     var title = option ? option.textContent : id;
-    var link = "[" + title + "](" + relative(id) + ")";
-    var start = body.selectionStart, end = body.selectionEnd;
-    body.value = body.value.slice(0, start) + link + body.value.slice(end);
+    insertAtCursor("[" + title + "](" + relative(id) + ")");
     body.focus();
-    body.selectionStart = body.selectionEnd = start + link.length;
     picker.value = "";
     render();
   });

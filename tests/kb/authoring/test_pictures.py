@@ -1,0 +1,177 @@
+"""Pictures uploaded next to an article: who may, which names and bytes are
+refused (each naming the problem, nothing written), replacing only when asked
+and never under the four-eyes rule, and what the scanner then shows."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.accounts.records import Grant, Role, User
+from kb.attachments.records import Upload
+from kb.authoring.pictures import PictureUploads
+from kb.authoring.service import AuthoringService
+from kb.authoring.store import version_store
+from kb.content.scanner import load_departments, scan_content
+from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied, ValidationError
+from kb.store.factory import create_store
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+CORA = User(username="cora", grants=[Grant(role=Role.CONTENT_OWNER, department="it")])
+HELGA = User(username="helga", grants=[Grant(role=Role.CONTENT_OWNER, department="hr")])
+ADA = User(username="ada", grants=[Grant(role=Role.ADMIN)])
+EMMA = User(username="emma", grants=[Grant(role=Role.EMPLOYEE)])
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    (root / "it" / "guides").mkdir(parents=True)
+    (root / "hr").mkdir()
+    (root / "it" / "vpn.md").write_text("---\ntitle: VPN\n---\nText.\n", encoding="utf-8")
+    (root / "it" / "guides" / "wifi.md").write_text("# Wi-Fi\n\nText.\n", encoding="utf-8")
+    (root / "hr" / "leave.md").write_text("# Leave\n\nText.\n", encoding="utf-8")
+    (root / "hr" / "_department.yml").write_text("name: HR\nreview_required: true\n")
+    return root
+
+
+@pytest.fixture
+def pictures(root: Path, tmp_path: Path) -> Iterator[PictureUploads]:
+    store = create_store(f"sqlite:///{tmp_path / 'kb.db'}")
+    changed: list[str] = []
+    service = AuthoringService(
+        root, version_store(store), lambda: load_departments(root), on_change=changed.append
+    )
+    yield PictureUploads(service, max_bytes=1_000)
+    store.close()
+
+
+def _files(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_picture_is_written_beside_its_article_and_the_scanner_shows_it(
+    pictures: PictureUploads, root: Path
+) -> None:
+    done = pictures.upload(CORA, "it/vpn.md", Upload("Client Window.PNG", PNG))
+    assert (done.name, done.media_type, done.size, done.replaced) == (
+        "client-window.png",
+        "image/png",
+        len(PNG),
+        False,
+    )
+    assert done.sha256 == hashlib.sha256(PNG).hexdigest()
+    assert (root / "it" / "client-window.png").read_bytes() == PNG
+    assert done.markdown("The VPN client [signed in]") == (
+        "![The VPN client \\[signed in\\]](client-window.png)"
+    )
+    assert done.markdown("") == "![Client window](client-window.png)"
+    assert pictures.authoring.on_change.__self__ == ["it/vpn.md"]  # type: ignore[union-attr]
+    # Below a sub-folder too, next to that article; what was written is what is shown.
+    below = pictures.upload(ADA, "it/guides/wifi.md", Upload("x.jpg", JPEG), name="router.jpg")
+    (root / "it" / "guides" / "wifi.md").write_text(f"# Wi-Fi\n\n{below.markdown('Router')}\n")
+    (image,) = scan_content(root).articles["it/guides/wifi.md"].images
+    assert (image.path, image.digest) == ("it/guides/router.jpg", below.sha256)
+
+
+@pytest.mark.parametrize(
+    ("user", "article_id", "error"),
+    [
+        (EMMA, "it/vpn.md", PermissionDenied),  # an employee
+        (HELGA, "it/vpn.md", PermissionDenied),  # a content owner of another department
+        (CORA, "hr/leave.md", PermissionDenied),
+        (CORA, "it/gone.md", NotFoundError),  # no such article to put it beside
+        (CORA, "it/../hr/leave.md", ValidationError),
+        (CORA, "nowhere/x.md", NotFoundError),
+    ],
+)
+def test_who_may_not_upload_writes_nothing(
+    pictures: PictureUploads, root: Path, user: User, article_id: str, error: type[KbError]
+) -> None:
+    before = _files(root)
+    with pytest.raises(error):
+        pictures.upload(user, article_id, Upload("plan.png", PNG))
+    assert _files(root) == before
+
+
+@pytest.mark.parametrize(
+    ("upload", "name", "key", "said"),
+    [
+        (Upload("plan.svg", SVG), "", "picture_kind", "not a picture an article shows"),
+        (Upload("plan.png", SVG), "", "picture_content", "markup (HTML or SVG)"),
+        (Upload("plan.png", b"%PDF-1.7"), "", "picture_content", "not a PNG, JPEG"),
+        (Upload("plan.png", b""), "", "picture_empty", "plan.png is empty"),
+        (Upload("plan.png", PNG + bytes(1_000)), "", "picture_too_large", "image_max_bytes"),
+        (Upload("", b""), "", "document_missing", "choose a file"),
+        (Upload("plan.png", PNG), "../hr/plan.png", "document_name_path", "holds '..'"),
+        (Upload("plan.png", PNG), "pics/plan.png", "document_name_path", "names a folder"),
+        (Upload("plan.png", PNG), ".plan.png", "document_name_hidden", "hidden"),
+        (Upload("plan.png", PNG), "_plan.png", "document_name_hidden", "hidden"),
+        (Upload("plan.png", PNG), "Floor Plan.png", "document_name_slug", "floor-plan.png"),
+        (Upload("plan.png", PNG), "plan\u202egnp.png", "document_name_control", "direction"),
+        (Upload("plan.png", PNG), "con.png", "document_name_reserved", "Windows"),
+        (Upload("plan.png", PNG), "plan.md", "picture_kind", "PNG, JPEG, GIF, WebP"),
+    ],
+)
+def test_a_refusal_names_the_problem_and_writes_nothing(
+    pictures: PictureUploads, root: Path, upload: Upload, name: str, key: str, said: str
+) -> None:
+    before = _files(root)
+    with pytest.raises(ValidationError) as caught:
+        pictures.upload(CORA, "it/vpn.md", upload, name=name)
+    assert caught.value.key == key
+    assert said in str(caught.value)
+    assert _files(root) == before
+
+
+def test_a_picture_is_replaced_only_when_the_upload_says_so(
+    pictures: PictureUploads, root: Path
+) -> None:
+    pictures.upload(CORA, "it/vpn.md", Upload("plan.png", PNG))
+    with pytest.raises(ConflictError) as caught:
+        pictures.upload(CORA, "it/vpn.md", Upload("Plan.png", JPEG), name="plan.png")
+    assert caught.value.key == "picture_exists" and "it/plan.png already exists" in str(
+        caught.value
+    )
+    assert (root / "it" / "plan.png").read_bytes() == PNG
+    done = pictures.upload(CORA, "it/vpn.md", Upload("plan.png", JPEG), replace=True)
+    assert done.replaced and (root / "it" / "plan.png").read_bytes() == JPEG
+
+
+def test_a_name_in_another_letter_case_is_the_same_picture(
+    pictures: PictureUploads, root: Path
+) -> None:
+    (root / "it" / "Plan.png").write_bytes(PNG)  # copied in on disk
+    with pytest.raises(ConflictError):
+        pictures.upload(CORA, "it/vpn.md", Upload("plan.png", JPEG))
+    done = pictures.upload(CORA, "it/vpn.md", Upload("plan.png", JPEG), replace=True)
+    assert done.name == "Plan.png" and done.replaced
+    assert sorted(os.listdir(root / "it")) == ["Plan.png", "guides", "vpn.md"]
+
+
+def test_a_link_in_place_of_the_picture_is_never_written_through(
+    pictures: PictureUploads, root: Path, tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"keep")
+    os.symlink(outside, root / "it" / "plan.png")
+    with pytest.raises(ValidationError):
+        pictures.upload(CORA, "it/vpn.md", Upload("plan.png", PNG), replace=True)
+    assert outside.read_bytes() == b"keep"
+
+
+def test_under_the_four_eyes_rule_a_picture_is_never_replaced_in_place(
+    pictures: PictureUploads, root: Path
+) -> None:
+    done = pictures.upload(HELGA, "hr/leave.md", Upload("form.png", PNG))
+    assert (root / "hr" / "form.png").read_bytes() == PNG and not done.replaced
+    with pytest.raises(ConflictError) as caught:
+        pictures.upload(HELGA, "hr/leave.md", Upload("form.png", JPEG), replace=True)
+    assert caught.value.key == "picture_review" and "under a new name" in str(caught.value)
+    assert (root / "hr" / "form.png").read_bytes() == PNG
