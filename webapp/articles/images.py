@@ -5,8 +5,9 @@ checked by its bytes in `kb.content.article_images`) with the snapshot under
 its SHA-256; the page's `<img>` names it by the article and that digest
 (`/articles/<id>/image/<sha256>`), and the answer comes from the snapshot,
 never from the content folder. Whoever may not read the article gets 404, as
-for a picture that does not exist. The editor's preview shows the pictures
-the index already keeps for the article. A picture on another host is never
+for a picture that does not exist. The editor's preview and a section in the
+search page's answer card show the pictures the index already keeps for the
+article (`kept_images`). A picture on another host is never
 loaded: the page shows a link to it with its alt text, and a picture that is
 not shown (missing, too large, not a picture) its alt text alone.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -65,7 +67,15 @@ def indexed_images(article_id: str) -> ImageBuilder:
         article = services.engine().article(article_id)
     except KbError:  # no index yet: nothing kept
         article = None
-    kept = {image.path: image for image in article.images} if article is not None else {}
+    return kept_images(article_id, article.images if article is not None else ())
+
+
+def kept_images(article_id: str, images: Sequence[ArticleImage]) -> ImageBuilder:
+    """The `src` of pictures in Markdown of the article `article_id` as written
+    (a preview, a section in an answer card): those of `images`, which the index
+    keeps for it, by their URL here (served to its readers only); one on another
+    host as its address; any other dropped (its alt text shows)."""
+    kept = {image.path: image for image in images}
 
     def src(url: str) -> str | None:
         image = kept.get(resolve_image(url, article_id) or "")

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from flask import current_app, url_for
 from markupsafe import Markup
 
+from kb.content.images import resolve_image
 from kb.content.markdown_text import RenderError
 from kb.content.sections import document_markdown, has_structure, section_markdown
 from kb.errors import ValidationError
 from kb.events import SearchEvent
 from kb.insights.privacy import contains_personal_data
+from kb.records import Article
 from kb.results import SearchResponse
 from webapp import services
+from webapp.articles.images import kept_images
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import search_groups
 from webapp.inputs import digits
@@ -125,8 +128,9 @@ MAX_CACHED_SECTIONS = 1024
 
 
 def answer_section_html(response: SearchResponse) -> Markup | None:
-    """The answer's section as the author wrote it, when it holds a table or a
-    list and is short enough for the card; None to show the plain passage. A
+    """The answer's section as the author wrote it, when it holds a table, a
+    list or a picture the index keeps (shown from the article page's address)
+    and is short enough for the card; None to show the plain passage. A
     document's section is its extracted text, its tables and lists the only
     markup (`kb.content.sections.document_markdown`).
 
@@ -143,25 +147,54 @@ def answer_section_html(response: SearchResponse) -> Markup | None:
         section = document_markdown(found) if found is not None else None
     else:
         section = section_markdown(article.body_markdown, answer.headings)
-    if section is None or len(section) > ANSWER_SECTION_CHARS or not has_structure(section):
+    if section is None or len(section) > ANSWER_SECTION_CHARS:
+        return None
+    if not (has_structure(section) or _shows_kept_picture(section, article)):
         return None
 
     sections = current_app.extensions.setdefault(_SECTIONS, {})
-    key = (article.id, section)
+    key = (article.id, section, tuple(image.digest for image in article.images))
     if key in sections:
         return sections.get(key)  # None too if another thread just cleared it
     if len(sections) >= MAX_CACHED_SECTIONS:
         sections.clear()
-    found = sections[key] = _section_html(section, article.id)
+    found = sections[key] = _section_html(section, article)
     return found
 
 
-def _section_html(section: str, article_id: str) -> Markup | None:
+# A picture in Markdown (`![alt](src "title")`) or HTML (`<img src="…">`): its address.
+_PICTURE = re.compile(
+    r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(?:<([^>]+)>|([^\s)]+))"
+    r"|<img\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)"
+)
+
+
+def _picture_sources(markdown: str) -> list[str]:
+    return [a or b or c for a, b, c in _PICTURE.findall(markdown)]
+
+
+def _shows_kept_picture(section: str, article: Article) -> bool:
+    """Whether the section's Markdown names a picture the index keeps for the
+    article: the card then shows the section with the picture, not the text alone."""
+    if not article.images or "![" not in section and "<img" not in section:
+        return False
+    kept = {image.path for image in article.images}
+    return any(resolve_image(src, article.id) in kept for src in _picture_sources(section))
+
+
+def _section_html(section: str, article: Article) -> Markup | None:
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
 
+    article_id = article.id
     try:
-        html = article_html(section, article_id, link, ANSWER_SECTION_SECONDS)
+        html = article_html(
+            section,
+            article_id,
+            link,
+            ANSWER_SECTION_SECONDS,
+            image_for=kept_images(article_id, article.images),
+        )
     except RenderError:
         # Markdown that renders slowly (see kb.content.markdown_text): the passage
         # is shown instead, and no search waits for it.

@@ -36,6 +36,19 @@ Press the green button.
 ![Tracker](https://tracker.example/pixel.png)
 """
 
+EVACUATION = """---
+title: Evacuation of the quokka wing
+---
+## Assembly point of the quokka wing
+
+Leave the quokka wing by the marked escape routes and meet at assembly point Q in
+the courtyard behind the quokka wing.
+
+![Plan of the quokka wing with its escape routes](plan.png)
+
+![Old plan](gone.png)
+"""
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
@@ -52,6 +65,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
     (root / "hr" / "pay.md").write_text(
         "---\ntitle: Pay\naudience: [hr]\n---\nPay slips.\n\n![Slip](badge.png)\n"
     )
+    (root / "it" / "evacuation.md").write_text(EVACUATION, encoding="utf-8")
+    (root / "it" / "plan.png").write_bytes(PNG + b"plan")
     app = indexed_app(root, tmp, image_max_bytes=500)
     store = services(app).store
     add_user(store, "hanna", "agent", "hr")
@@ -165,3 +180,34 @@ def test_the_editors_preview_shows_the_pictures_the_index_keeps(site: FlaskClien
     assert '<span class="image-alt">New</span>' in shown  # not indexed yet: its alt text
     with site.session_transaction() as session:
         session.clear()
+
+
+def _answer_card(client: FlaskClient, query: str) -> str:
+    page = client.get("/", query_string={"q": query})
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert 'class="panel answer-card"' in text, "no answer card"
+    return text.split('class="panel answer-card"')[1].split("</section>")[0]
+
+
+def test_the_answer_card_shows_a_kept_picture_of_its_section(site: FlaskClient) -> None:
+    card = _answer_card(site, "where is the assembly point of the quokka wing")
+    plan = f"/articles/it/evacuation.md/image/{_digest(PNG + b'plan')}"
+    assert f'<img alt="Plan of the quokka wing with its escape routes" src="{plan}">' in card
+    assert site.get(plan).status_code == 200  # the same address as on the article page
+    # A picture the index does not keep (missing) shows its alt text, as on the page.
+    assert '<span class="image-alt">Old plan</span>' in card
+    assert len(re.findall(r"<img ", card)) == 1
+
+
+def test_a_restricted_articles_picture_stays_out_of_other_readers_cards(
+    site: FlaskClient,
+) -> None:
+    sign_in_as(site, "hanna")  # HR: may read hr/pay.md
+    card = _answer_card(site, "pay slips")
+    slip = f"/articles/hr/pay.md/image/{_digest(PNG + b'hr')}"
+    assert f'src="{slip}"' in card
+    sign_in_as(site, "ivan")  # IT: may not
+    page = site.get("/", query_string={"q": "pay slips"}).get_data(as_text=True)
+    assert slip not in page and "hr/pay.md" not in page
+    assert site.get(slip).status_code == 404

@@ -215,6 +215,42 @@ def test_answer_card_shows_a_pdf_documents_table_as_a_table(
     assert "| --- |" not in card
 
 
+def test_answer_card_shows_the_kept_picture_of_its_section(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The card showed a picture's alt text at best (in a section with a table or
+    list), never the picture: a section naming a picture the index keeps is shown
+    with it, from the article page's address; a picture not kept leaves its alt text."""
+    from kb.records import ArticleImage
+
+    digest = "a" * 64
+    body = (
+        "## Assembly point\n\nMeet at point A in the car park.\n\n"
+        "![Plan of the floor](plan%20A.png)\n\n![Old plan](old.png)\n"
+    )
+    kept = ArticleImage("facilities/plan A.png", digest, "image/png", 10)
+    answer = Answer(id="facilities/fire.md", title="Fire", department="facilities",
+                    passage="Meet at point A in the car park.", highlight="point A",
+                    headings=("Assembly point",))  # fmt: skip
+    original = engine.search
+    monkeypatch.setattr(engine, "search", lambda q: dataclasses.replace(original(q), answer=answer))
+
+    def card(images: tuple[ArticleImage, ...]) -> str:
+        article = make_article("facilities/fire.md", "Fire", body, images=images)
+        monkeypatch.setitem(ARTICLES, article.id, article)
+        html = text_of(client.get("/?q=assembly+point"))
+        return html.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+
+    shown = card((kept,))
+    src = f"/articles/facilities/fire.md/image/{digest}"
+    assert f'<img alt="Plan of the floor" src="{src}">' in shown
+    assert '<span class="image-alt">Old plan</span>' in shown
+    # Without a kept picture (nor a table or list) the card keeps the plain passage.
+    plain = card(())
+    assert "<img" not in plain and "Plan of the floor" not in plain
+    assert "<mark>point A</mark>" in plain or "point A" in plain
+
+
 def test_links_within_the_answer_section_lead_to_the_article(
     client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
