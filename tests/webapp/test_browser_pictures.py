@@ -92,3 +92,21 @@ def test_the_article_shows_its_picture_and_fetches_nothing_elsewhere(
     expect(link).to_have_attribute("href", "https://tracker.example/logo.png")
     assert body.locator("img").count() == 1
     assert all(url.startswith(small.url) for url in requested), requested
+
+
+def test_the_answer_card_draws_the_picture_of_its_section(tab: Tab, small: LiveServer) -> None:
+    """The card showed the picture's alt text; now Chromium draws the picture the
+    index keeps, from the article page's address, and loads nothing elsewhere."""
+    from playwright.sync_api import expect
+
+    requested: list[str] = []
+    tab.page.on("request", lambda request: requested.append(request.url))
+    tab.page.goto(small.url + "/?q=press+the+green+button+on+the+printer+panel")
+    card = tab.page.locator(".answer-card")
+    expect(card).to_contain_text("Printer panel")
+    picture = card.get_by_role("img", name="The printer's panel")
+    expect(picture).to_be_visible()
+    assert picture.evaluate("img => [img.complete, img.naturalWidth]") == [True, 7]
+    assert "/articles/it/printer-panel.md/image/" in (picture.get_attribute("src") or "")
+    expect(card.locator(".image-alt")).to_have_text("Not a picture")
+    assert all(url.startswith(small.url) for url in requested), requested

@@ -253,6 +253,23 @@ def test_sample_knowledge_base_meets_targets() -> None:
     assert data["by_status"].get("draft", 0) + data["by_status"].get("review", 0) >= 2
 
 
+def test_the_sample_fire_safety_article_shows_its_evacuation_plan() -> None:
+    """`make run` shows a picture in an article: the Hamburg evacuation plan,
+    a real PNG the scanner keeps, small enough for any limit, with an alt text
+    that says what it shows."""
+    from kb.content.readers import read_article
+
+    path = SAMPLE_CONTENT / "facilities" / "first-aid-and-fire-safety.md"
+    article, problems = read_article(
+        str(path), "facilities/first-aid-and-fire-safety.md", 1_000_000, None
+    )
+    assert not [p for p in problems if p.kind == "image"]
+    (plan,) = article.images
+    assert plan.path == "facilities/hamburg-ground-floor-evacuation.png"
+    assert plan.media_type == "image/png" and plan.size < 20_000
+    assert 'alt="Evacuation plan of the Hamburg ground floor' in article.body_html
+
+
 def test_real_handbook_from_another_organisation() -> None:
     shared = shared_dir()
     pages = shared / "corpora" / "18f-handbook" / "pages" if shared else None
