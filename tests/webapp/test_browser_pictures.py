@@ -1,6 +1,7 @@
-"""An article's pictures in real headless Chromium: the page's own picture is
-drawn under the site's Content-Security-Policy, and nothing is fetched from
-another host."""
+"""Pictures in real headless Chromium: the page's own picture is drawn under
+the site's Content-Security-Policy and nothing is fetched from another host;
+the answer card draws the picture of its section; a content owner uploads one
+in the editor and its Markdown goes in at the cursor."""
 
 from __future__ import annotations
 
@@ -14,13 +15,16 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.webapp.requests.test_browser import sign_in
 from tests.webapp.test_browser import (
+    OUTPUT,
     LiveServer,
     Tab,
     _open,
     browser,  # noqa: F401 - a fixture, used by name
     serve_small,
 )
+from tests.webapp.test_browser_accessibility import _audit
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,7 +67,14 @@ def small(hashing_embedder: Any, tmp_path_factory: pytest.TempPathFactory) -> It
     (it / "pics" / "panel.png").write_bytes(png(7, 5))
     (it / "fake.png").write_bytes(b"<html><script>alert(1)</script></html>")
     (it / "printer-panel.md").write_text(ARTICLE, encoding="utf-8")
-    yield from serve_small(base, "browser-pictures", hashing_embedder, {})
+    people = {"otto": ("content_owner", "it")}
+    yield from serve_small(base, "browser-pictures", hashing_embedder, people)
+
+
+def small_content(live: LiveServer) -> Path:
+    from webapp.services import services
+
+    return services(live.app).settings.content_path
 
 
 @pytest.fixture
@@ -110,3 +121,47 @@ def test_the_answer_card_draws_the_picture_of_its_section(tab: Tab, small: LiveS
     assert "/articles/it/printer-panel.md/image/" in (picture.get_attribute("src") or "")
     expect(card.locator(".image-alt")).to_have_text("Not a picture")
     assert all(url.startswith(small.url) for url in requested), requested
+
+
+def test_a_picture_uploaded_in_the_editor_goes_in_at_the_cursor(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    import re
+
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, small, "otto")
+    page.goto(small.url + "/manage/edit/it/vpn-setup.md")
+    body = page.get_by_label("Text (Markdown)")
+    body.fill("## Connect\n\nOpen the client.\n\nThen sign in.")
+    body.evaluate("b => b.setSelectionRange(b.value.indexOf('Then'), b.value.indexOf('Then'))")
+    picture = png(2, 2)
+    page.get_by_label("Picture file").set_input_files(
+        {"name": "VPN Client Window.png", "mimeType": "image/png", "buffer": picture}
+    )
+    page.get_by_label("What the picture shows (alt text)").fill("The VPN client, signed in")
+    page.get_by_role("button", name="Upload picture").click()
+    status = page.locator("#picture-status")
+    expect(status).to_contain_text("put into the text at the cursor")
+    expect(body).to_have_value(
+        re.compile(
+            r"Open the client\.\n\n!\[The VPN client, signed in\]\(vpn-client-window\.png\)Then"
+        )
+    )
+    assert (small_content(small) / "it" / "vpn-client-window.png").read_bytes() == picture
+    # A file that is no picture is refused, saying what it is; the text is untouched.
+    page.get_by_label("Picture file").set_input_files(
+        {"name": "plan.png", "mimeType": "image/png", "buffer": b"<svg><script>1</script></svg>"}
+    )
+    page.get_by_role("button", name="Upload picture").click()
+    expect(status).to_contain_text("markup (HTML or SVG)")
+    expect(status).to_have_class(re.compile("flash--error"))
+    assert body.input_value().count("![") == 1
+    page.screenshot(path=str(OUTPUT / "manage-picture.png"), full_page=True)
+    problems = _audit(page, "/manage/edit/it/vpn-setup.md", small.url)
+    page.context.close()
+    assert problems == []
+    assert [e for e in tab.errors if "400" not in e] == []

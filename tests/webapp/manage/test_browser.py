@@ -28,7 +28,6 @@ from tests.webapp.test_browser import (
     browser,  # noqa: F401 - a fixture, used by name
 )
 from tests.webapp.test_browser_accessibility import _audit
-from tests.webapp.test_browser_pictures import png as picture_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -326,47 +325,3 @@ def test_an_upload_to_a_four_eyes_department_waits_for_a_second_owner_to_approve
     for tab in (writer, reviewer):
         tab.page.context.close()
     assert writer.errors == [] and reviewer.errors == []
-
-
-def test_a_picture_uploaded_in_the_editor_goes_in_at_the_cursor(
-    browser: Any,  # noqa: F811
-    site: LiveServer,
-) -> None:
-    import re
-
-    from playwright.sync_api import expect
-
-    tab = _open(browser)
-    page = tab.page
-    sign_in(tab, site, "otto")
-    page.goto(site.url + "/manage/edit/it/vpn-setup.md")
-    body = page.get_by_label("Text (Markdown)")
-    body.fill("## Connect\n\nOpen the client.\n\nThen sign in.")
-    body.evaluate("b => b.setSelectionRange(b.value.indexOf('Then'), b.value.indexOf('Then'))")
-    png = picture_png(2, 2)
-    page.get_by_label("Picture file").set_input_files(
-        {"name": "VPN Client Window.png", "mimeType": "image/png", "buffer": png}
-    )
-    page.get_by_label("What the picture shows (alt text)").fill("The VPN client, signed in")
-    page.get_by_role("button", name="Upload picture").click()
-    status = page.locator("#picture-status")
-    expect(status).to_contain_text("put into the text at the cursor")
-    expect(body).to_have_value(
-        re.compile(
-            r"Open the client\.\n\n!\[The VPN client, signed in\]\(vpn-client-window\.png\)Then"
-        )
-    )
-    assert (content_of(site) / "it" / "vpn-client-window.png").read_bytes() == png
-    # A file that is no picture is refused, saying what it is; the text is untouched.
-    page.get_by_label("Picture file").set_input_files(
-        {"name": "plan.png", "mimeType": "image/png", "buffer": b"<svg><script>1</script></svg>"}
-    )
-    page.get_by_role("button", name="Upload picture").click()
-    expect(status).to_contain_text("markup (HTML or SVG)")
-    expect(status).to_have_class(re.compile("flash--error"))
-    assert body.input_value().count("![") == 1
-    page.screenshot(path=str(OUTPUT / "manage-picture.png"), full_page=True)
-    problems = _audit(page, "/manage/edit/it/vpn-setup.md", site.url)
-    page.context.close()
-    assert problems == []
-    assert [e for e in tab.errors if "400" not in e] == []
