@@ -22,8 +22,10 @@ approves it (`approve`, which then writes and indexes it) or rejects it
 (`reject`; the uploader may withdraw their own). A newer upload supersedes
 the one waiting. The indexer reads a written file like one copied in on disk
 (`on_change`). A department folder renamed or removed on disk leaves its
-documents' versions readable and an upload waiting rejectable (`reach`);
-what writes into the folder is refused until it is back (`document_refusals`).
+documents' versions readable and an upload waiting rejectable (`reach`),
+and withdrawable by its uploader even when they lost the department's role
+with its folder; what writes into the folder is refused until it is back
+(`document_refusals`).
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from kb.authoring.document_waiting import Orphaned, department_of, orphaned
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
-from kb.errors import ConflictError, NotFoundError
+from kb.errors import ConflictError, NotFoundError, PermissionDenied
 from kb.extract.factory import Format
 from kb.records import Department, Status
 from kb.validators import normal_name
@@ -180,8 +182,14 @@ class DocumentUploads:
         self, actor: User, article_id: str, number: int, message: str = ""
     ) -> ArticleVersion:
         """Turn down version `number`, which waits for review: it stays in the history
-        as rejected and nothing in the content folder changes."""
-        self.reach(actor, article_id)
+        as rejected and nothing in the content folder changes. Its uploader may
+        withdraw it while its department's folder is gone even without the
+        department's role any more (`_withdrawing`)."""
+        try:
+            self.reach(actor, article_id)
+        except PermissionDenied:
+            if not self._withdrawing(actor, article_id):
+                raise
         self._writable()
         with files.edit_lock(self.authoring.root):
             waiting = self._waiting(article_id, number)
@@ -236,6 +244,17 @@ class DocumentUploads:
             return self._department(actor, article_id)  # no such department: 404
         self.authoring.require_owner(actor, slug)
         return None
+
+    def _withdrawing(self, actor: User, article_id: str) -> bool:
+        """Whether `actor` uploaded the version of `article_id` waiting for review in
+        a department whose folder is gone: taking the folder away often takes its
+        content owners' role too, and their upload should not wait for an admin.
+        Withdrawing is all it allows; approving and restoring still need the role."""
+        slug = normal_name(department_of(article_id))
+        if slug in self.authoring.departments():
+            return False
+        waiting = pending(self.authoring.versions.versions(article_id))
+        return waiting is not None and waiting.author == actor.username
 
     # -- inside ------------------------------------------------------------------------
 

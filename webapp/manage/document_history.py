@@ -13,7 +13,8 @@
 
 Everything is checked by `kb.authoring.documents.DocumentUploads` (a content
 owner of the department or an admin; the uploader never approves their own
-upload). Binary files are not diffed: the page says so and offers each
+upload, and withdraws it from a department whose folder is gone even without
+its role any more: the list's Withdraw, `templates/manage/stranded.html`). Binary files are not diffed: the page says so and offers each
 version's file instead. A downloaded file is never shown inline, so an HTML
 or PDF version cannot run anything in the site's origin.
 """
@@ -25,17 +26,28 @@ import io
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import User
 from kb.authoring.document_versions import DocumentVersion, live, pending
 from kb.authoring.document_waiting import waiting_document
-from kb.errors import ConflictError, ContentError, NotFoundError, StoreError, ValidationError
+from kb.errors import (
+    ConflictError,
+    ContentError,
+    KbError,
+    NotFoundError,
+    PermissionDenied,
+    StoreError,
+    ValidationError,
+)
 from kb.extract.factory import format_for
 from kb.records import Status
+from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import invalid, json_object, text_field
 from webapp.manage import forms
 from webapp.manage.documents import orphaned_json, review_json_fields, uploads
+from webapp.manage.presenters import departments_gone
 from webapp.manage.versions import PreconditionRequired, with_etag
 from webapp.preconditions import if_match_tag_version, refuse_blank_if_match
 
@@ -143,7 +155,22 @@ def review(article_id: str) -> Response:
     else:
         key = "manage_document_approved" if decision == "approve" else "manage_document_rejected"
         flash(gettext(key, id=article_id, number=number, version=version.number), "success")
-    return redirect(url_for("manage_document_history.history", article_id=article_id), code=303)
+    return redirect(_after_review(actor, article_id), code=303)
+
+
+def _after_review(actor: User, article_id: str) -> str:
+    """The document's history; for someone who may not read it (an uploader who
+    withdrew their upload of a department gone without its role any more), the
+    list of what they may still act on, or the search page when they have none."""
+    try:
+        uploads().reach(actor, article_id)
+    except PermissionDenied:
+        if departments_gone(actor) is None and not services.authoring().editable_departments(actor):
+            return url_for("search.index")
+        return url_for("manage.index")
+    except KbError:
+        pass  # the history page says what is wrong with the address
+    return url_for("manage_document_history.history", article_id=article_id)
 
 
 @bp.post("/document-restore/<path:article_id>")

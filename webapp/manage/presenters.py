@@ -282,19 +282,38 @@ def approvals(rows: list[ArticleRow], actor: User) -> list[Approval]:
 def departments_gone(actor: User) -> list[str] | None:
     """For a content owner (or an admin) none of whose departments has a folder in
     the content root now (renamed or removed on disk): the departments of their
-    grants, which the list page names instead of refusing them (None: they own
-    one that is there, or own none at all, and get the list or a 403 as ever)."""
+    grants, which the list page names instead of refusing them; for someone who
+    owns no content now but uploaded a document waiting in a department gone,
+    none ([]), so that the page offers to withdraw it (None: they own one that
+    is there, or own none at all and uploaded nothing waiting, and get the list
+    or a 403 as ever)."""
     if owned_departments(actor, sorted(services.authoring().departments())):
         return None
     if actor.has_role(Role.CONTENT_OWNER):
         return sorted(actor.departments(Role.CONTENT_OWNER) or ())
-    return [] if actor.has_role(Role.ADMIN) else None
+    if actor.has_role(Role.ADMIN) or any(s.own for s in stranded_documents(actor)):
+        return []
+    return None
 
 
-def stranded_documents(actor: User) -> list[WaitingDocument]:
+@dataclass(frozen=True)
+class StrandedUpload:
+    """An upload waiting in a department whose folder is gone, as the reader may
+    act on it: `owned` when they own its department's content or are an admin
+    (its history and file are theirs to read, it is theirs to reject), `own`
+    when they uploaded it (theirs to withdraw, with or without the role)."""
+
+    waiting: WaitingDocument
+    owned: bool
+    own: bool
+
+
+def stranded_documents(actor: User) -> list[StrandedUpload]:
     """Uploads waiting for review in a department whose folder is gone (renamed or
-    removed), which `actor` owns the content of or, as an admin, may see: no
-    department's list shows them otherwise."""
+    removed), which `actor` owns the content of, may see as an admin, or uploaded
+    (`DocumentUploads.reject` lets the uploader withdraw it even once the
+    department's role went with its folder): no department's list shows them
+    otherwise."""
     authoring = services.authoring()
     try:
         found = document_waiting.stranded_documents(uploads().versions, authoring.departments())
@@ -302,7 +321,10 @@ def stranded_documents(actor: User) -> list[WaitingDocument]:
         logger.warning("manage: uploads of departments gone not available: %s", exc.message)
         return []
     mine = set(owned_departments(actor, sorted({w.department for w in found})))
-    return [w for w in found if w.department in mine]
+    shown = [
+        StrandedUpload(w, w.department in mine, w.version.author == actor.username) for w in found
+    ]
+    return [s for s in shown if s.owned or s.own]
 
 
 def assigned_gaps(department: str) -> list[Any]:

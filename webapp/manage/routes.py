@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import Role
 from kb.authoring.diff import line_diff
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
@@ -100,7 +101,11 @@ def index() -> str:
     gone = presenters.departments_gone(actor)
     if gone is not None:  # a content owner whose department folders are all gone
         stranded = presenters.stranded_documents(actor)
-        return render_template("manage/no_department.html", gone=gone, stranded=stranded)
+        # Someone who owns no content now and still has an upload waiting there.
+        former = not (actor.has_role(Role.CONTENT_OWNER) or actor.has_role(Role.ADMIN))
+        return render_template(
+            "manage/no_department.html", gone=gone, stranded=stranded, former=former
+        )
     owned = _departments()
     department = request.args.get("department") or owned[0]
     if department not in owned:

@@ -31,6 +31,8 @@ from tests.documents import Outline, write_docx
 from tests.kb.authoring.test_documents import ADA, CORA, HELGA, PDF, tree
 
 HANS = User(username="hans", grants=[Grant(role=Role.CONTENT_OWNER, department="hr")])
+# Hans once the hr folder and his role for it went: he owns IT now.
+HANS_ELSEWHERE = User(username="hans", grants=[Grant(role=Role.CONTENT_OWNER, department="it")])
 PDF2 = PDF + b"% second\n"
 
 
@@ -303,6 +305,47 @@ def test_an_admin_rejects_an_upload_of_a_department_removed_for_good(
     rejected = uploads.reject(ADA, "hr/form.pdf", done.version.number, "")
     assert (rejected.author, rejected.action) == ("ada", Action.REJECT)
     assert waiting_document(uploads.versions, "hr/form.pdf") is None
+
+
+def test_the_uploader_withdraws_an_upload_of_a_department_gone_without_its_role(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    """The folder went, and with it the uploader's role: they may still withdraw
+    their own upload (nothing else), and others without the role may not."""
+    done = uploads.upload(HELGA, "hr", Upload("form.pdf", PDF2))
+    shutil.rmtree(root / "hr")
+    before = tree(root)
+    former = User(username="helga", grants=[Grant(role=Role.CONTENT_OWNER, department="it")])
+    for refused in (
+        lambda: uploads.approve(former, "hr/form.pdf", done.version.number),
+        lambda: uploads.restore(former, "hr/form.pdf", 1, base_version=None),
+        lambda: uploads.history(former, "hr/form.pdf"),
+        lambda: uploads.version_file(former, "hr/form.pdf", 1),
+        lambda: uploads.reject(HANS_ELSEWHERE, "hr/form.pdf", done.version.number, ""),
+        lambda: uploads.reject(CORA, "hr/form.pdf", done.version.number, ""),
+    ):
+        with pytest.raises(PermissionDenied):
+            refused()
+    withdrawn = uploads.reject(former, "hr/form.pdf", done.version.number, "folder removed")
+    assert (withdrawn.author, withdrawn.action) == ("helga", Action.REJECT)
+    assert waiting_document(uploads.versions, "hr/form.pdf") is None
+    assert tree(root) == before
+
+
+def test_a_former_owner_may_not_withdraw_another_upload_nor_one_of_a_department_there(
+    uploads: DocumentUploads, root: Path
+) -> None:
+    """Withdrawing without the role is only for the uploader of the version
+    waiting, and only while the department's folder is gone."""
+    there = uploads.upload(HELGA, "hr", Upload("kept.pdf", PDF2))
+    former = User(username="helga", grants=[Grant(role=Role.EMPLOYEE)])
+    with pytest.raises(PermissionDenied):  # the folder is there: the role decides
+        uploads.reject(former, "hr/kept.pdf", there.version.number, "")
+    by_hans = uploads.upload(HANS, "hr", Upload("other.pdf", PDF))
+    shutil.rmtree(root / "hr")
+    with pytest.raises(PermissionDenied):  # hans uploaded it, not helga
+        uploads.reject(former, "hr/other.pdf", by_hans.version.number, "")
+    assert waiting_document(uploads.versions, "hr/other.pdf") is not None
 
 
 def test_restoring_the_current_file_says_so_and_records_nothing(

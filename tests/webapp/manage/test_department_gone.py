@@ -2,18 +2,24 @@
 content owner still gets the list (naming the folder gone, with their uploads
 waiting and what to do) instead of a 403; the files of its versions download
 and an upload waiting is rejected or withdrawn, in the pages and the API,
-while approving stays refused (409 `department_gone`) saying why."""
+while approving stays refused (409 `department_gone`) saying why. Its uploader
+withdraws it even once their role for the department went with the folder."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.accounts.records import Grant, Role
 from tests.support import error_of, sign_in_as, text_of
 from tests.webapp.manage.test_documents import PDF, post_upload
 from tests.webapp.page_audit import problems
+from webapp.services import services
 
 
 def stranded(page: str) -> str:
@@ -128,3 +134,75 @@ def test_an_admin_reads_and_rejects_an_upload_of_a_folder_gone_through_the_api(
     assert rejected.get_json()["orphaned"]["reason"] == "department_gone"
     assert client.get("/api/articles/hr/sick-leave.pdf/versions").get_json()["pending"] is None
     assert 'aria-labelledby="stranded-h"' not in text_of(client.get("/manage/?department=it"))
+
+
+def take_roles(app: Flask, username: str, *grants: Grant) -> None:
+    """`username`'s roles now (the hr role gone with the hr folder, as SSO's groups
+    or an admin would take it)."""
+    store = services(app).store
+    user = store.get_user(username)
+    assert user is not None
+    store.update_user(replace(user, grants=list(grants)))
+
+
+@pytest.mark.parametrize(
+    ("grants", "lands_on"),
+    [
+        ((Grant(role=Role.EMPLOYEE),), "/"),
+        ((Grant(role=Role.CONTENT_OWNER, department="it"),), "/manage/"),
+    ],
+)
+def test_the_uploader_withdraws_their_upload_without_the_departments_role(
+    client: FlaskClient, content: Path, app: Flask, grants: tuple[Grant, ...], lands_on: str
+) -> None:
+    helga = sign_in_as(client, "helga")
+    assert post_upload(client, helga, PDF, "Sick Leave.pdf", department="hr").status_code == 303
+    (content / "hr").rename(content / "people")
+    take_roles(app, "helga", *grants)
+    listing = client.get("/manage/?hl=en")
+    assert listing.status_code == 200, text_of(listing)
+    section = stranded(text_of(listing))
+    assert 'data-article="hr/sick-leave.pdf"' in section and ">Withdraw<" in section
+    # Their own upload to withdraw, not the department's history or files to read.
+    assert "/manage/document/hr/sick-leave.pdf" not in section
+    assert "/manage/document-file/" not in section
+    assert problems(text_of(listing), "en") == []
+    if not grants[0].department:
+        german = text_of(client.get("/manage/?hl=de"))
+        assert "Sie verwalten keine Inhalte einer Abteilung mehr" in german
+        client.get("/manage/?hl=en")  # the language chosen stays
+    assert client.get("/manage/document/hr/sick-leave.pdf").status_code == 403
+    approve = {"csrf_token": helga, "number": "1", "decision": "approve", "message": ""}
+    client.post("/manage/document-review/hr/sick-leave.pdf", data=approve)
+    restore = client.post(
+        "/api/articles/hr/sick-leave.pdf/restore",
+        json={"version": 1},
+        headers={"X-CSRF-Token": helga, "If-Match": "*"},
+    )
+    error_of(restore, 403, "forbidden")
+    assert stranded(text_of(client.get("/manage/")))  # approving changed nothing
+    form = {"csrf_token": helga, "number": "1", "decision": "reject", "message": ""}
+    withdrawn = client.post("/manage/document-review/hr/sick-leave.pdf", data=form)
+    assert withdrawn.status_code == 303 and withdrawn.headers["Location"] == lands_on
+    assert "Version 1 of hr/sick-leave.pdf rejected" in text_of(client.get(lands_on))
+    sign_in_as(client, "ada")
+    assert client.get("/api/articles/hr/sick-leave.pdf/versions").get_json()["pending"] is None
+    assert not (content / "people" / "sick-leave.pdf").exists()
+
+
+def test_others_without_the_role_may_not_withdraw_an_upload_of_a_folder_gone(
+    client: FlaskClient, content: Path, app: Flask
+) -> None:
+    upload_then_rename(client, content)
+    take_roles(app, "hans", Grant(role=Role.CONTENT_OWNER, department="it"))
+    for name in ("hans", "emma", "cora"):
+        token = sign_in_as(client, name)
+        assert 'aria-labelledby="stranded-h"' not in text_of(client.get("/manage/"))
+        rejected = client.post(
+            "/api/articles/hr/sick-leave.pdf/review",
+            json={"decision": "reject", "version": 1},
+            headers={"X-CSRF-Token": token},
+        )
+        error_of(rejected, 403, "forbidden")
+    sign_in_as(client, "ada")
+    assert client.get("/api/articles/hr/sick-leave.pdf/versions").get_json()["pending"] == 1
