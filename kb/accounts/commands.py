@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from kb.accounts.grant_history import GrantChangeKind
 from kb.accounts.records import AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.errors import KbError
@@ -80,6 +81,22 @@ def _warn_unknown_department(settings: Settings, department: str) -> None:
             f"{settings.triage_department!r})",
             err=True,
         )
+
+
+@users.command("revoke")
+@click.argument("name")
+@click.option("--role", required=True, help="employee, agent, content_owner, analyst or admin.")
+@click.option("--department", help="For agent and content_owner: the department (e.g. it).")
+@click.pass_context
+def users_revoke(ctx: click.Context, name: str, role: str, department: str | None) -> None:
+    """Take the role ROLE (for --department) from user NAME (exactly as `kb users
+    list` shows it); their sessions end. Kept in the grant history."""
+    from kb.accounts.roles import revoke_role
+
+    with open_store(settings_from(ctx)) as store:
+        user = revoke_role(store, name, role, department)
+    grants = ", ".join(g.label for g in user.grants) or "no roles"
+    click.echo(f"{user.username}: {grants}; sessions ended")
 
 
 @users.command("password")
@@ -236,8 +253,9 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> None:
-    """Grants moved with a department's requests (`kb requests move-department
-    --move-grants`), oldest first; of NAME alone when given."""
+    """Every role granted, revoked or moved with a department's requests (`kb
+    requests move-department --move-grants`), by whom and when, oldest first;
+    of NAME alone when given."""
     with open_store(settings_from(ctx)) as store:
         found = store.grant_changes(name)
     if as_json:
@@ -245,9 +263,11 @@ def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> 
             [
                 {
                     "username": c.username,
+                    "change": c.kind.value,
                     "role": c.role.value,
-                    "from": c.department,
-                    "to": c.to,
+                    "department": c.department or None,
+                    "from": c.department if c.kind is GrantChangeKind.MOVED else None,
+                    "to": c.to or None,
                     "by": c.actor,
                     "reason": c.reason,
                     "ts": c.ts.isoformat() if c.ts else None,
@@ -258,7 +278,7 @@ def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> 
         return
     for c in found:
         when = c.ts.strftime("%Y-%m-%d %H:%M UTC") if c.ts else "-"
-        click.echo(f"{when}\t{c.label}\tby {c.actor}\t{c.reason}")
+        click.echo(f"{when}\t{c.label}\tby {c.actor}\t{c.reason or '-'}")
 
 
 @users.command("check")

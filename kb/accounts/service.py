@@ -112,11 +112,14 @@ def add_user(
     department: str | None = None,
     password: str | None = None,
     display_name: str | None = None,
+    *,
+    actor: str = SYSTEM_USERNAME,
 ) -> User:
     """Create a user with one grant, or add the grant to an existing user.
 
     A password (at least 8 characters) is hashed; None leaves an existing
     password alone and gives a new user none (they can only sign in by SSO).
+    A grant it did not hold is kept in the grant history, by `actor`.
     """
     refuse_reserved(username)
     grant = make_grant(role, department)
@@ -137,7 +140,7 @@ def add_user(
                 key="bad_username",
                 values={"value": username},
             ) from None
-        store.add_user(user)
+        store.add_user(user, actor=actor)
         logger.info("accounts: added %s as %s", username, grant.label)
         return user
     user = replace(
@@ -146,7 +149,7 @@ def add_user(
         password_hash=password_hash or existing.password_hash,
         display_name=display_name or existing.display_name,
     )
-    store.update_user(user)
+    store.update_user(user, actor=actor)
     if user.grants != existing.grants or user.password_hash != existing.password_hash:
         # What the user may do (or how they sign in) changed: sessions start afresh.
         store.end_sessions(username)
@@ -157,14 +160,7 @@ def add_user(
 def set_password(store: Store, username: str, password: str | None) -> User:
     """A new password (at least 8 characters), or None: single sign-on only (the
     account can no longer sign in with a password). Ends the user's sessions."""
-    existing = store.get_user(username)
-    if existing is None:
-        raise NotFoundError(
-            f"no user named {username!r}; add it with `kb users add`",
-            details={"username": username},
-            key="no_such_user",
-            values={"name": username},
-        )
+    existing = existing_user(store, username, "add it with `kb users add`")
     user = replace(existing, password_hash=_hash(password) if password is not None else None)
     store.update_user(user)
     store.end_sessions(username)
@@ -234,6 +230,19 @@ def remove_user(
     )
     logger.warning("accounts: removed %s; their history shows %s", username, change.now_named)
     return change
+
+
+def existing_user(store: Store, username: str, hint: str) -> User:
+    """The account `username` (exactly as stored); NotFoundError saying `hint`."""
+    existing = store.get_user(username)
+    if existing is None:
+        raise NotFoundError(
+            f"no user named {username!r}; {hint}",
+            details={"username": username},
+            key="no_such_user",
+            values={"name": username},
+        )
+    return existing
 
 
 def _hash(password: str) -> str:

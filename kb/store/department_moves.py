@@ -8,7 +8,7 @@ content root no longer has), and `move_department` moves every request and
 task of one department to another in one transaction (`kb requests
 move-department`), with a history entry on each request it touches; given
 `grants`, the roles held for the department move with it, each kept in the
-grant history (`grant_changes`).
+grant history (`grant_changes`, `kb.accounts.grant_history`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from kb.accounts.records import Role
+from kb.accounts.grant_history import GrantChange
 
 
 @dataclass(frozen=True)
@@ -29,25 +29,6 @@ class DepartmentUse:
     requests: int = 0
     open: int = 0
     tasks: int = 0
-
-
-@dataclass(frozen=True)
-class GrantChange:
-    """One grant moved from a department to another: `username`'s `role` for
-    `department` became the role for `to`, by `actor` at `ts`, for `reason`."""
-
-    username: str
-    role: Role
-    department: str
-    to: str
-    actor: str = ""
-    reason: str = ""
-    ts: datetime | None = None
-
-    @property
-    def label(self) -> str:
-        """`username role:department → role:to`, as the command line says it."""
-        return f"{self.username} {self.role.value}:{self.department} → {self.role.value}:{self.to}"
 
 
 @dataclass(frozen=True)
@@ -90,5 +71,6 @@ class DepartmentMoveStore(Protocol):
         ...
 
     def grant_changes(self, username: str | None = None) -> list[GrantChange]:
-        """The grant history (of `username` alone), oldest first."""
+        """The grant history (of `username` alone), oldest first: every role
+        granted, revoked or moved (`kb.accounts.grant_history`)."""
         ...

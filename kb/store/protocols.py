@@ -95,9 +95,10 @@ class EventStore(Protocol):
 class AccountStore(Protocol):
     """Accounts and their grants."""
 
-    def add_user(self, user: User) -> None:
+    def add_user(self, user: User, *, actor: str = ..., reason: str = "") -> None:
         """ConflictError when the username is taken, in any letter case (the
-        error names the account that has it)."""
+        error names the account that has it). Each of its grants is written to
+        the grant history as granted by `actor` (default the command line)."""
         ...
 
     def get_user(self, username: str) -> User | None:
@@ -113,9 +114,11 @@ class AccountStore(Protocol):
         """All users, by username."""
         ...
 
-    def update_user(self, user: User) -> None:
+    def update_user(self, user: User, *, actor: str = ..., reason: str = "") -> None:
         """Replace the stored user of that username (not its session generation);
-        NotFoundError when absent."""
+        NotFoundError when absent. Each grant it gains or loses is written to the
+        grant history, by `actor` (default the command line), in the same
+        transaction."""
         ...
 
     def end_sessions(self, username: str) -> int:

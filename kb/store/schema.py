@@ -157,16 +157,19 @@ users = Table(
     Index(None, "username_key", unique=True),
 )
 
-# Grants moved from one department to another with its requests (`kb requests
-# move-department --move-grants`, `kb.store.sql_department_moves`): whose role,
-# from and to which department, by whom, when and why. `username` follows the
-# account's renames (`kb.store.sql_account_names`).
+# The grant history (`kb.accounts.grant_history`): every role granted, revoked
+# (`kb.store.sql_accounts`) or moved from one department to another with its
+# requests (`kb requests move-department --move-grants`,
+# `kb.store.sql_department_moves`): whose role, which `change`, from and to
+# which department ("" for none), by whom, when and why. `username` follows
+# the account's renames (`kb.store.sql_account_names`).
 grant_changes = Table(
     "grant_changes",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("username", String(254), nullable=False),
     Column("role", Text, nullable=False),
+    Column("change", Text, nullable=False, server_default="moved"),
     Column("from_department", Text, nullable=False),
     Column("to_department", Text, nullable=False),
     Column("actor", Text, nullable=False),

@@ -5,7 +5,8 @@ generation is only ever raised, in one statement (`end_sessions`), so that
 two changes at once can never lower it; `update_user` leaves it alone.
 Adding, renaming and removing an account hold `WriteAlone(users)`, so that
 on PostgreSQL, as on SQLite, each checks names against what the one before
-it wrote."""
+it wrote. Each grant an account gets or loses is written to the grant history
+in the same transaction (`kb.store.sql_grant_changes`)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,22 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
-from kb.accounts.records import AccountChange, Grant, User, removed_label, username_key
+from kb.accounts.grant_history import changes_of
+from kb.accounts.records import (
+    SYSTEM_USERNAME,
+    AccountChange,
+    Grant,
+    User,
+    removed_label,
+    username_key,
+)
 from kb.errors import ConflictError, NotFoundError
 from kb.store.expressions import WriteAlone, code_point_order
 from kb.store.schema import account_aliases, users
 from kb.store.sql_account_aliases import alias_holder, drop_aliases, move_aliases, refuse_alias
 from kb.store.sql_account_names import move_names, open_assignments, unassign_work
 from kb.store.sql_base import SqlBase
+from kb.store.sql_grant_changes import grants_of, record_changes, revoke_all
 from kb.store.sql_outbox_names import move_queued
 from kb.validators import utc_now
 
@@ -146,10 +156,29 @@ def warn_of_twins(twins: list[tuple[str, str]]) -> None:
         )
 
 
+def _merge(conn: Connection, old: str, new: str, holder: str | None) -> str:
+    """Remove `old`, whose work goes to `holder` (the account `new` names in any
+    letter case); NotFoundError when there is none. Returns `holder`."""
+    if holder is None:
+        raise NotFoundError(
+            f"no other user is named {new!r} in any letter case, so there is "
+            f"nothing to merge {old!r} into; leave out --merge to rename it",
+            details={"username": old, "into": new},
+            key="no_such_user",
+            values={"name": new},
+        )
+    # Its roles are not carried over: those `holder` lacks are revoked, in the
+    # history `holder` takes over.
+    reason = f"not carried over: {old} merged into {holder}"
+    revoke_all(conn, old, SYSTEM_USERNAME, reason, keep=grants_of(conn, holder))
+    conn.execute(delete(users).where(users.c.username == old))
+    return holder
+
+
 class SqlAccounts(SqlBase):
     """The users part of `SqlStore`."""
 
-    def add_user(self, user: User) -> None:
+    def add_user(self, user: User, *, actor: str = SYSTEM_USERNAME, reason: str = "") -> None:
         try:
             with self._write("add a user") as conn:
                 conn.execute(WriteAlone(users))
@@ -163,6 +192,10 @@ class SqlAccounts(SqlBase):
                         **_user_row(user),
                     )
                 )
+                granted = changes_of(
+                    user.username, [], user.grants, actor=actor, reason=reason, ts=utc_now()
+                )
+                record_changes(conn, granted)
         except ConflictError as exc:
             if exc.key == "username_is_alias":
                 raise
@@ -185,11 +218,26 @@ class SqlAccounts(SqlBase):
         with self._read("list users") as conn:
             return [_user(row) for row in conn.execute(select(users).order_by(_by_name))]
 
-    def update_user(self, user: User) -> None:
+    def update_user(self, user: User, *, actor: str = SYSTEM_USERNAME, reason: str = "") -> None:
         with self._write("update a user") as conn:
+            # The grants before, read under a lock: two changes at once each
+            # write what they changed, and never the other's change again.
+            before = conn.execute(
+                select(users).where(users.c.username == user.username).with_for_update()
+            ).first()
             result = conn.execute(
                 update(users).where(users.c.username == user.username).values(**_user_row(user))
             )
+            if before is not None:
+                changed = changes_of(
+                    user.username,
+                    _user(before).grants,
+                    user.grants,
+                    actor=actor,
+                    reason=reason,
+                    ts=utc_now(),
+                )
+                record_changes(conn, changed)
             if result.rowcount == 0:
                 raise NotFoundError(
                     f"no user named {user.username!r}; add it with add_user() first",
@@ -231,16 +279,7 @@ class SqlAccounts(SqlBase):
             if holder is None:
                 refuse_alias(conn, new, besides=old)
             if merge:
-                if holder is None:
-                    raise NotFoundError(
-                        f"no other user is named {new!r} in any letter case, so there is "
-                        f"nothing to merge {old!r} into; leave out --merge to rename it",
-                        details={"username": old, "into": new},
-                        key="no_such_user",
-                        values={"name": new},
-                    )
-                conn.execute(delete(users).where(users.c.username == old))
-                new = holder
+                new = _merge(conn, old, new, holder)
             elif holder is not None:
                 raise ConflictError(
                     f"a user named {holder!r} already exists, and usernames that differ only "
@@ -341,6 +380,8 @@ class SqlAccounts(SqlBase):
                 )
             if held:
                 unassign_work(conn, username, held, actor, utc_now())
+            # Its roles end with it: in the history, which then shows it as `label`.
+            revoke_all(conn, username, actor, "account removed")
             moved = move_names(conn, username, label, watching=False)
             moved.add("queued notifications", move_queued(conn, username, label, readdress or {}))
             conn.execute(delete(users).where(users.c.username == username))

@@ -7,7 +7,7 @@ name), and each gets its history entry. `updated` is left alone: the move is
 no one's work on the request (it would reopen a requester's reopen window).
 With `grants`, the roles held for the department move in the same
 transaction: each account's grants are rewritten, its sessions end, and each
-grant moved is a row of `grant_changes`.
+grant moved is a row of the grant history (`moved`, `kb.store.sql_grant_changes`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, case, func, insert, select, update
+from sqlalchemy import Connection, case, func, select, update
 
+from kb.accounts.grant_history import GrantChange
 from kb.accounts.records import Role
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import RequestEntry
-from kb.store.department_moves import DepartmentMove, DepartmentUse, GrantChange
-from kb.store.schema import grant_changes, request_tasks, requests, users
+from kb.store.department_moves import DepartmentMove, DepartmentUse
+from kb.store.schema import request_tasks, requests, users
 from kb.store.sql_base import SqlBase
+from kb.store.sql_grant_changes import read_changes, record_changes
 from kb.store.sql_request_rows import insert_entry
 from kb.validators import ensure_utc, normal_name
 
@@ -110,23 +112,8 @@ class SqlDepartmentMoves(SqlBase):
         return DepartmentMove(old, new, tuple(own), tuple(others), len(tasked), moved_grants)
 
     def grant_changes(self, username: str | None = None) -> list[GrantChange]:
-        query = select(grant_changes).order_by(grant_changes.c.id)
-        if username is not None:
-            query = query.where(grant_changes.c.username == username)
         with self._read("read the grant history") as conn:
-            rows = conn.execute(query).all()
-        return [
-            GrantChange(
-                r.username,
-                Role(r.role),
-                r.from_department,
-                r.to_department,
-                r.actor,
-                r.reason,
-                r.ts,
-            )
-            for r in rows
-        ]
+            return read_changes(conn, username)
 
 
 def _moved(grants: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
@@ -168,20 +155,5 @@ def _move_grants(conn: Connection, change: GrantChange) -> tuple[GrantChange, ..
         )
         for role in dict.fromkeys(roles):
             done.append(replace(change, username=username, role=Role(role)))
-    if done:
-        conn.execute(
-            insert(grant_changes),
-            [
-                {
-                    "username": c.username,
-                    "role": c.role.value,
-                    "from_department": c.department,
-                    "to_department": c.to,
-                    "actor": c.actor,
-                    "reason": c.reason,
-                    "ts": c.ts,
-                }
-                for c in done
-            ],
-        )
+    record_changes(conn, done)
     return tuple(done)

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING
 from flask import Flask, Response, current_app, g, request, session
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from kb.accounts.grant_history import SSO_ACTOR
 from kb.accounts.records import Role, User, reserved_use
 from kb.accounts.service import user_from_headers
 from kb.errors import (
@@ -79,6 +80,7 @@ SESSION_SINCE = "kb_since"
 SESSION_ACCOUNT = "kb_account"
 USER_HEADER = "X-Remote-User"
 GROUPS_HEADER = "X-Remote-Groups"
+SSO_REASON = f"the proxy's {GROUPS_HEADER}"
 _UNSET = object()
 
 
@@ -211,11 +213,12 @@ def _record(store: Store, user: User) -> User:
             key="sso_local_account",
             values={"user": user.username},
         )
+    # The grant history names the proxy's groups as who gave or took a role.
     if stored is None:
-        store.add_user(user)
+        store.add_user(user, actor=SSO_ACTOR, reason=SSO_REASON)
         return store.get_user(user.username) or user  # with the key the store gave it
     elif stored.grants != user.grants:
-        store.update_user(replace(stored, grants=user.grants))
+        store.update_user(replace(stored, grants=user.grants), actor=SSO_ACTOR, reason=SSO_REASON)
     return user
 
 

@@ -119,7 +119,10 @@ def test_users_rename_and_remove(env: dict[str, str]) -> None:
         run_kb(env, "users", "add", name, "--role", "agent", "--department", "it", "--no-password")
     renamed = run_kb(env, "users", "rename", "maria", "maria.k")
     assert renamed.exit_code == 0, renamed.output
-    assert renamed.output.splitlines()[0] == "maria: renamed to maria.k; sessions ended"
+    # Its grant history (the role given by `kb users add`) goes with it.
+    assert renamed.output.splitlines()[0] == (
+        "maria: renamed to maria.k (grant changes: 1); sessions ended"
+    )
     taken = run_kb(env, "users", "rename", "maria.k", "OLGA")
     assert taken.exit_code == 1
     assert "`kb users rename maria.k olga --merge`" in taken.output
@@ -140,7 +143,7 @@ def test_users_rename_and_remove(env: dict[str, str]) -> None:
     assert removed.exit_code == 0, removed.output
     assert removed.output.splitlines() == [
         f"unassigned: request {held.id}",
-        "maria.k: removed; their history shows maria.k (removed)",
+        "maria.k: removed; their history shows maria.k (removed) (grant changes: 2)",
     ]
     listed = json.loads(run_kb(env, "users", "list", "--json").output)
     assert [u["username"] for u in listed] == ["olga"]
@@ -155,7 +158,7 @@ def test_users_rename_merge_names_the_roles_it_does_not_carry_over(env: dict[str
     merged = run_kb(env, "users", "rename", "olga2", "Olga", "--merge")
     assert merged.exit_code == 0, merged.output
     assert merged.output.splitlines() == [
-        "olga2: merged into olga; sessions ended",
+        "olga2: merged into olga (grant changes: 3); sessions ended",
         "single sign-on: while the proxy still sends olga2, it signs in as olga; rename olga2 "
         "at the identity provider too. olga2 is let go when the proxy first sends olga, or "
         "now with `kb users unalias olga2`",
@@ -243,3 +246,31 @@ def test_users_rename_keeps_a_single_sign_on_name_and_unalias_lets_it_go(
     assert run_kb(env, "users", "add", "sam", "--role", "employee", "--no-password").exit_code == 0
     missing = run_kb(env, "users", "unalias", "nobody")
     assert missing.exit_code == 1 and "no account's former name" in missing.output
+
+
+@on_both_backends
+def test_users_revoke_and_every_grant_is_in_the_grant_history(env: dict[str, str]) -> None:
+    run_kb(env, "users", "add", "ivan", "--role", "agent", "--department", "it", "--no-password")
+    run_kb(env, "users", "add", "ivan", "--role", "analyst")
+    revoked = run_kb(env, "users", "revoke", "ivan", "--role", "agent", "--department", "it")
+    assert revoked.exit_code == 0, revoked.output
+    assert revoked.output.splitlines() == ["ivan: analyst; sessions ended"]
+    again = run_kb(env, "users", "revoke", "ivan", "--role", "agent", "--department", "it")
+    assert again.exit_code == 1
+    assert "ivan does not hold agent:it; their roles: analyst" in again.output
+    nobody = run_kb(env, "users", "revoke", "nobody", "--role", "admin")
+    assert nobody.exit_code == 1 and "no user named 'nobody'" in nobody.output
+    lines = run_kb(env, "users", "grant-history", "ivan").output.splitlines()
+    assert [line.split("\t")[1:] for line in lines] == [
+        ["ivan granted agent:it", "by kb-cli", "-"],
+        ["ivan granted analyst", "by kb-cli", "-"],
+        ["ivan revoked agent:it", "by kb-cli", "-"],
+    ]
+    assert lines[0].endswith("-") and " UTC" in lines[0].split("\t")[0]
+    rows = json.loads(run_kb(env, "users", "grant-history", "--json").output)
+    assert [(r["change"], r["role"], r["department"], r["from"], r["to"]) for r in rows] == [
+        ("granted", "agent", "it", None, None),
+        ("granted", "analyst", None, None, None),
+        ("revoked", "agent", "it", None, None),
+    ]
+    assert all(r["by"] == "kb-cli" and r["ts"] for r in rows)

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, insert
 
-from kb.accounts.records import Role, User
+from kb.accounts.records import Grant, Role, User
 from kb.events import SearchEvent
 from kb.requests.records import Request
 from kb.store.factory import build_engine, create_store
@@ -115,3 +115,47 @@ def test_each_release_upgrades_the_rows_of_the_ones_before(store_url: str) -> No
         store.add_user(User(username="carol", created=T0))
     finally:
         store.close()
+
+
+def test_the_grant_moves_from_before_0028_stay_moves(store_url: str) -> None:
+    """0028 adds which change each grant-history row is: those written before
+    were all moves (`kb requests move-department --move-grants`); going back
+    drops the rows a move did not write, which the old table cannot tell apart."""
+    from kb.accounts.grant_history import GrantChangeKind
+
+    engine, _ = build_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0027_snapshot_sequence")
+            tables = MetaData()
+            tables.reflect(conn)
+            conn.execute(
+                insert(tables.tables["grant_changes"]).values(
+                    username="ivan",
+                    role="agent",
+                    from_department="it",
+                    to_department="it2",
+                    actor="kb-cli",
+                    reason="Renamed.",
+                    ts=T0,
+                )  # fmt: skip
+            )
+            command.upgrade(alembic_config(conn), "head")
+    finally:
+        engine.dispose()
+    store = create_store(store_url)
+    try:
+        [moved] = store.grant_changes("ivan")
+        assert (moved.kind, moved.label) == (GrantChangeKind.MOVED, "ivan agent:it → agent:it2")
+        store.add_user(User(username="ivan", created=T0, grants=[Grant(role="analyst")]))
+        assert [c.kind for c in store.grant_changes("ivan")][-1] is GrantChangeKind.GRANTED
+    finally:
+        store.close()
+    engine, _ = build_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0027_snapshot_sequence")
+            rows = conn.exec_driver_sql("SELECT username, role FROM grant_changes").all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [("ivan", "agent")]

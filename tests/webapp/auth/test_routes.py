@@ -293,6 +293,21 @@ def test_header_mode_pages(sso_app: Flask, client: FlaskClient, store: Store) ->
     assert client.get("/", headers=headers, environ_base=ipv6_proxy).status_code == 200
 
 
+def test_the_proxys_groups_granting_and_revoking_roles_are_in_the_grant_history(
+    sso_app: Flask, client: FlaskClient, store: Store
+) -> None:
+    """Single sign-on gives and takes roles as the proxy's groups say: each is
+    kept in the grant history, by `single sign-on`, as `kb users add` is."""
+    client.get("/", headers={"X-Remote-User": "maria", "X-Remote-Groups": "agent:it"})
+    client.get("/", headers={"X-Remote-User": "maria", "X-Remote-Groups": "agent:it"})
+    client.get("/", headers={"X-Remote-User": "maria", "X-Remote-Groups": "analyst"})
+    assert [(c.label, c.actor, c.reason) for c in store.grant_changes("maria")] == [
+        ("maria granted agent:it", "single sign-on", "the proxy's X-Remote-Groups"),
+        ("maria revoked agent:it", "single sign-on", "the proxy's X-Remote-Groups"),
+        ("maria granted analyst", "single sign-on", "the proxy's X-Remote-Groups"),
+    ]
+
+
 def test_trusted_proxies_may_be_networks(sso_app: Flask, client: FlaskClient) -> None:
     svc = services(sso_app)
     svc.settings = svc.settings.replace(trusted_proxies="10.0.0.0/8")

@@ -1,0 +1,85 @@
+"""The grant history: every role given, taken away or moved, by whom and when.
+
+A `GrantChange` is one row of it (table `grant_changes`): `granted` when an
+account got a role (`kb users add`, an account's first single sign-on, a
+proxy sending a new group), `revoked` when it lost one (`kb users revoke`,
+`kb users remove`, the proxy no longer sending the group), `moved` when a
+department's roles moved with its requests (`kb requests move-department
+--move-grants`). The store writes the rows in the transaction that changes
+the account (`grant_diff` says what changed), so no way of changing a
+grant leaves it out; `kb users grant-history` lists them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from kb.accounts.records import Grant, Role
+
+# Who changes grants that no person changed: the proxy's groups header.
+SSO_ACTOR = "single sign-on"
+
+
+class GrantChangeKind(StrEnum):
+    """What happened to a grant."""
+
+    GRANTED = "granted"
+    REVOKED = "revoked"
+    MOVED = "moved"
+
+
+@dataclass(frozen=True)
+class GrantChange:
+    """One change of `username`'s `role`: for `department` (moved: from it to
+    `to`; granted or revoked: the grant's department, "" for every one), by
+    `actor` at `ts`, for `reason`."""
+
+    username: str
+    role: Role
+    department: str
+    to: str = ""
+    actor: str = ""
+    reason: str = ""
+    ts: datetime | None = None
+    kind: GrantChangeKind = GrantChangeKind.MOVED
+
+    @property
+    def grant(self) -> str:
+        """The grant as `kb users list` shows it: `role:department` or `role`."""
+        return f"{self.role.value}:{self.department}" if self.department else self.role.value
+
+    @property
+    def label(self) -> str:
+        """`username role:department → role:to`, `username granted role:department`
+        or `username revoked role`, as the command line says it."""
+        if self.kind is GrantChangeKind.MOVED:
+            return f"{self.username} {self.grant} → {self.role.value}:{self.to}"
+        return f"{self.username} {self.kind.value} {self.grant}"
+
+
+def grant_diff(before: Iterable[Grant], after: Iterable[Grant]) -> tuple[list[Grant], list[Grant]]:
+    """The grants `after` has and `before` lacks, and those `before` has and
+    `after` lacks, each once, in their order."""
+    old, new = list(dict.fromkeys(before)), list(dict.fromkeys(after))
+    return [g for g in new if g not in old], [g for g in old if g not in new]
+
+
+def changes_of(
+    username: str,
+    before: Iterable[Grant],
+    after: Iterable[Grant],
+    *,
+    actor: str,
+    reason: str,
+    ts: datetime,
+) -> list[GrantChange]:
+    """The history rows of `username`'s grants going from `before` to `after`."""
+    granted, revoked = grant_diff(before, after)
+    return [
+        GrantChange(username, g.role, g.department or "", "", actor, reason, ts, kind)
+        for kind, grants in ((GrantChangeKind.REVOKED, revoked), (GrantChangeKind.GRANTED, granted))
+        for g in grants
+    ]
