@@ -366,3 +366,43 @@ def test_the_article_filter_keeps_each_label_with_its_field_on_a_phone(
         assert all(kept for _, kept in placed), (hl, placed)
     page.context.close()
     assert tab.errors == []
+
+
+# Each card label whose longest word is wider than the label column it stands in
+# (which would break it inside the word, "Verantwortlic / h").
+LABEL_WORDS_SPLIT = """() => {
+  const canvas = document.createElement('canvas').getContext('2d');
+  return [...document.querySelectorAll('.requests-table td[data-label]')]
+    .filter(td => td.offsetParent !== null)
+    .filter(td => {
+      const label = getComputedStyle(td, '::before');
+      canvas.font = `${label.fontWeight} ${label.fontSize} ${label.fontFamily}`;
+      const widest = Math.max(...td.dataset.label.split(/\\s+/).map(w => canvas.measureText(w).width));
+      return widest > parseFloat(getComputedStyle(td).gridTemplateColumns.split(' ')[0]) + 0.5;
+    })
+    .map(td => td.dataset.label)
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_german_card_labels_break_between_words_on_a_phone(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+    width: int,
+) -> None:
+    """On a phone the article list's cards broke "Verantwortlich" inside the word:
+    its label column was narrower than the word and the cell wrapped anywhere."""
+    tab = _open(browser, viewport={"width": width, "height": 800})
+    page = tab.page
+    sign_in(tab, small, "hella")
+    page.goto(small.url + "/manage/?department=hr&hl=de")
+    assert page.evaluate("document.documentElement.lang") == "de"
+    labels = page.evaluate(
+        "[...document.querySelectorAll('.requests-table td[data-label]')].map(td => td.dataset.label)"
+    )
+    assert "Verantwortlich" in labels
+    assert page.evaluate(LABEL_WORDS_SPLIT) == []
+    assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.context.close()
+    assert tab.errors == []
