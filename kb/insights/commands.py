@@ -199,21 +199,11 @@ def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: s
     with open_store(settings) as store:
         service = insights_service(settings, store)
         span = service.period(period["since"], period["until"])
-        findings = [f.as_dict() for f in service.content(span, period["department"], scan)]
+        found = service.content(span, period["department"], scan)
     if as_json:
-        echo_json({**span.as_dict(), "findings": findings})
+        echo_json({**span.as_dict(), "findings": [f.as_dict() for f in found]})
         return
-    rows = [
-        [
-            f["article"],
-            f["department"],
-            f["kind"],
-            "; ".join(
-                f"{k}={v}" for k, v in f.items() if k not in ("article", "department", "kind")
-            ),
-        ]
-        for f in findings
-    ]
+    rows = [[f.article, f.department, f.kind, f.detail_text()] for f in found]
     if as_csv:
         _csv([["article", "department", "kind", "detail"], *rows])
         return

@@ -8,7 +8,8 @@
 | `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
-| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist (for a reader: that they may not read) |
+| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist (for a reader: that they may not read, unless it is in the linking article's own department) |
+| `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
 Every rule that counts what searches did judges the article as it is now,
@@ -43,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kb.records import Article
+from kb.records import EVERYONE, Article
 
 if TYPE_CHECKING:
     from kb.insights.store import InsightsStore
@@ -75,6 +76,13 @@ class Finding:
             "kind": self.kind,
             **self.detail,
         }
+
+    def detail_text(self) -> str:
+        """The details as one CSV or terminal cell: `target=hr/a.md; audience=managers`."""
+        return "; ".join(
+            f"{k}={','.join(v) if isinstance(v, list | tuple) else v}"
+            for k, v in self.detail.items()
+        )
 
 
 @dataclass(frozen=True)
@@ -113,18 +121,46 @@ def current_figures(
     return figures
 
 
+def link_targets(article: Article) -> list[str]:
+    """Article ids that `article` links to (relative Markdown links, `related:`)."""
+    folder = posixpath.dirname(article.id)
+    targets = [
+        posixpath.normpath(posixpath.join(folder, target))
+        for target in _LINK.findall(article.body_markdown)
+        if "://" not in target and not target.startswith("/")
+    ]
+    return sorted({*targets, *article.related})
+
+
 def broken_links(article: Article, known: set[str]) -> list[str]:
     """Article ids that `article` links to (Markdown links, `related:`) but do not exist."""
-    folder = posixpath.dirname(article.id)
-    missing = []
-    for target in _LINK.findall(article.body_markdown):
-        if "://" in target or target.startswith("/"):
-            continue
-        resolved = posixpath.normpath(posixpath.join(folder, target))
-        if resolved not in known:
-            missing.append(resolved)
-    missing.extend(rel for rel in article.related if rel not in known)
-    return sorted(set(missing))
+    return [target for target in link_targets(article) if target not in known]
+
+
+def missing_audience(article: Article, target: Article) -> list[str]:
+    """The groups of `article`'s audience that `target`'s audience leaves out
+    (`everyone` when it is open to all and the target is not): readers who may
+    follow the link and not open what it names."""
+    if EVERYONE in target.audience:
+        return []
+    return sorted(group for group in article.audience if group not in target.audience)
+
+
+def restricted_links(article: Article, articles: Mapping[str, Article]) -> list[Finding]:
+    """A `restricted_link` for each existing article `article` links to that some
+    of its readers may not open."""
+    found = []
+    for target in link_targets(article):
+        other = articles.get(target)
+        missing = missing_audience(article, other) if other is not None else []
+        if other is not None and missing:
+            detail = {
+                "target": target,
+                "audience": sorted(other.audience),
+                "missing_audience": missing,
+            }
+            found.append(Finding(article.id, article.department, "restricted_link", detail))
+    return found
 
 
 def _shingles(text: str) -> set[int]:
@@ -169,6 +205,7 @@ def _article_findings(
     known: set[str],
     today: date,
     review_due_days: int,
+    articles: Mapping[str, Article],
 ) -> list[Finding]:
     """What one published article needs: review, help, visibility, links."""
     aid, dept = article.id, article.department
@@ -205,6 +242,7 @@ def _article_findings(
         )
     for target in broken_links(article, known):
         found.append(Finding(aid, dept, "broken_link", {"target": target}))
+    found += [f for f in restricted_links(article, articles) if f.detail["target"] in known]
     return found
 
 
@@ -228,11 +266,11 @@ def content_health(
     can be `not_shown`. For a `reader` (their groups and the departments
     whose content they own) only the findings they may see
     (`readable_findings`), and a link is broken when no article they may
-    read has its id: one they may not read is never told from one missing."""
+    read has its id (`linkable`: one in another department they may not read
+    is never told from one missing)."""
     seen_since = today - timedelta(days=UNSEEN_DAYS)
     published = {aid: a for aid, a in articles.items() if a.is_searchable}
-    readable = readable_by(articles, *reader) if reader else None
-    known = {aid for aid in articles if readable is None or readable(aid)}
+    known_to = linkable(articles, readable_by(articles, *reader) if reader else None)
     found: list[Finding] = []
     for aid, article in sorted(published.items()):
         if department is not None and article.department != department:
@@ -240,7 +278,8 @@ def content_health(
         f = figures.get(aid, ArticleFigures())
         day = published_on.get(aid)
         unseen = aid not in shown_recently and day is not None and day <= seen_since
-        found += _article_findings(article, f, unseen, known, today, review_due_days)
+        known = known_to(article)
+        found += _article_findings(article, f, unseen, known, today, review_due_days, articles)
     for left, right, jaccard in near_duplicates(published.values()):
         for one, other in ((left, right), (right, left)):
             dept = published[one].department
@@ -259,6 +298,24 @@ def content_health(
                 )
     found.sort(key=lambda f: (f.article, f.kind))
     return found if reader is None else readable_findings(found, articles, *reader)
+
+
+def linkable(
+    articles: Mapping[str, Article], readable: Callable[[str], bool] | None
+) -> Callable[[Article], set[str]]:
+    """The ids a link of an article may name without being broken, for a reader
+    who may read what `readable` allows (None: every article). One they may not
+    read counts only in the linking article's own department: that department's
+    content owners, who write its links, read every one of its articles, so such
+    a link tells nobody anything they could not already know; a link into
+    another department's restricted article reads as a missing one, so that
+    nobody can learn from a link they wrote which restricted articles exist."""
+    read = {aid for aid in articles if readable is None or readable(aid)}
+    by_department: dict[str, set[str]] = defaultdict(set)
+    for aid, other in articles.items():
+        by_department[other.department].add(aid)
+    known = {dept: read | ids for dept, ids in by_department.items()}
+    return lambda article: known.get(article.department, read)
 
 
 def readable_by(

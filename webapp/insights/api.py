@@ -129,19 +129,11 @@ CONTENT_COLUMNS = ["article", "department", "kind", "detail"]
 @bp.get("/content")
 def content_view() -> Response:
     r = reading(request.args)
-    findings = [f.as_dict() for f in content_findings(r)]
+    found = content_findings(r)
     if request.args.get("format") == "csv":
-        base = set(CONTENT_COLUMNS[:3])
-        rows = (
-            [
-                f["article"],
-                f["department"],
-                f["kind"],
-                "; ".join(f"{k}={v}" for k, v in f.items() if k not in base),
-            ]
-            for f in findings
-        )
+        rows = ([f.article, f.department, f.kind, f.detail_text()] for f in found)
         return _csv("content", csv_text(CONTENT_COLUMNS, rows))
+    findings = [f.as_dict() for f in found]
     return jsonify({**r.period.as_dict(), "department": r.department, "findings": findings})
 
 

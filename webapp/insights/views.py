@@ -149,6 +149,8 @@ def finding_detail(finding: Finding) -> str:
             values[name] = format_date(lang, date.fromisoformat(str(value)))
         elif name in ("helpful_ratio", "similarity"):
             values[name] = f"{float(value) * 100:.0f} %"
+        elif isinstance(value, list):  # a restricted link's audiences
+            values[name] = ", ".join(str(v) for v in value)
         else:
             values[name] = value
     return gettext("finding_detail_" + finding.kind, **values)

@@ -219,6 +219,7 @@ SCHEMAS["ContentHealth"] = {
                             "not_shown",
                             "answer_then_request",
                             "broken_link",
+                            "restricted_link",
                             "near_duplicate",
                         ],
                     },

@@ -42,6 +42,78 @@ def test_links_to_missing_articles_are_found_and_others_are_not() -> None:
     assert broken_links(a, known) == ["hr/missing.md", "it/nowhere.md"]
 
 
+def _links(reader: tuple[frozenset[str] | None, frozenset[str]] | None) -> dict[str, set[str]]:
+    """What content health says of hr/leave.md's links, kind -> targets."""
+    arts = {
+        "hr/leave.md": article(
+            "hr/leave.md", related=("hr/approving.md", "it/admins.md", "hr/gone.md")
+        ),
+        "hr/approving.md": article("hr/approving.md", audience=("managers",)),
+        "it/admins.md": article("it/admins.md", audience=("it",)),
+    }
+    found = content_health(
+        arts,
+        {},
+        set(arts),
+        TODAY,
+        "hr",
+        review_due_days=14,
+        published_on={},
+        reader=reader,
+    )
+    kinds: dict[str, set[str]] = {}
+    for f in found:
+        if "target" in f.detail:
+            kinds.setdefault(f.kind, set()).add(f.detail["target"])
+    return kinds
+
+
+def test_a_link_some_readers_may_not_open_is_not_a_broken_link() -> None:
+    """An HR article open to everyone names HR's managers-only article: that
+    article exists, so the link is not broken, only closed to some readers."""
+    everything = {
+        "broken_link": {"hr/gone.md"},
+        "restricted_link": {"hr/approving.md", "it/admins.md"},
+    }
+    assert _links(None) == everything  # the command line: every article
+    # A reader in neither group: the link into its own department's restricted
+    # article is told apart (HR's owners, who wrote it, read it), the one into
+    # IT's still reads as missing, so no link tells which restricted articles exist.
+    assert _links((frozenset({"employees"}), frozenset())) == {
+        "broken_link": {"hr/gone.md", "it/admins.md"},
+        "restricted_link": {"hr/approving.md"},
+    }
+    assert _links((frozenset({"managers", "it"}), frozenset())) == everything
+
+
+def test_a_restricted_link_names_who_may_open_it_and_who_may_not() -> None:
+    leave = article("hr/leave.md", related=("hr/approving.md",), audience=("staff", "managers"))
+    arts = {
+        "hr/leave.md": leave,
+        "hr/approving.md": article("hr/approving.md", audience=("managers",)),
+    }
+    (finding,) = [
+        f
+        for f in content_health(arts, {}, set(arts), TODAY, review_due_days=14, published_on={})
+        if f.kind == "restricted_link"
+    ]
+    assert finding.as_dict() == {
+        "article": "hr/leave.md",
+        "department": "hr",
+        "kind": "restricted_link",
+        "target": "hr/approving.md",
+        "audience": ["managers"],
+        "missing_audience": ["staff"],
+    }
+    assert (
+        finding.detail_text() == "target=hr/approving.md; audience=managers; missing_audience=staff"
+    )
+    open_to_managers = article("hr/team.md", related=("hr/approving.md",), audience=("managers",))
+    arts["hr/team.md"] = open_to_managers
+    found = content_health(arts, {}, set(arts), TODAY, review_due_days=14, published_on={})
+    assert not [f for f in found if f.article == "hr/team.md" and "link" in f.kind]
+
+
 def test_near_duplicates_within_and_across_departments() -> None:
     arts = [
         article("hr/a.md", LONG),

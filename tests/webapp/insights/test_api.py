@@ -533,6 +533,39 @@ def test_a_broken_link_never_tells_whether_an_unreadable_article_exists(
     assert broken("anna") == {"hr/guess.md", "hr/salary-bands.md"}  # an analyst
 
 
+def test_a_link_to_a_managers_only_article_is_not_called_broken(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """The sample's annual-leave article, open to everyone, names HR's article on
+    approving leave, open to managers: content health called that a broken link,
+    a false alarm. It is its own kind now, naming who may not open the target,
+    on the page, in the JSON and the CSV; the target's title stays unsaid."""
+    title = "Approving leave requests as a manager"
+    (request_content / "hr" / "approving.md").write_text(
+        f"---\ntitle: {title}\naudience: [managers]\n---\nWhat managers check.\n", "utf-8"
+    )
+    (request_content / "hr" / "leave.md").write_text(
+        "---\ntitle: Annual leave\nrelated: [hr/approving.md, hr/gone.md]\n---\nLeave.\n",
+        "utf-8",
+    )
+    sign_in_as(client, "anna")  # an analyst, not among the managers
+    body = client.get("/api/insights/content?department=hr").get_json()
+    links = {(f["kind"], f["target"]) for f in body["findings"] if "target" in f}
+    assert links == {("broken_link", "hr/gone.md"), ("restricted_link", "hr/approving.md")}
+    (restricted,) = [f for f in body["findings"] if f["kind"] == "restricted_link"]
+    assert (restricted["audience"], restricted["missing_audience"]) == (["managers"], ["everyone"])
+    csv_text = client.get("/api/insights/content?department=hr&format=csv").get_data(as_text=True)
+    assert (
+        "hr/leave.md,hr,restricted_link,target=hr/approving.md; audience=managers; "
+        "missing_audience=everyone" in csv_text
+    )
+    page = client.get("/insights/content?department=hr&hl=en").get_data(as_text=True)
+    assert "Links to an article some of its readers may not open" in page
+    assert "links to hr/approving.md, which only managers may open" in page
+    for text in (str(body), csv_text, page):
+        assert title not in text
+
+
 def test_value_streams_in_the_requests_view(app: Flask, client: FlaskClient, logged: int) -> None:
     from kb.accounts.records import Grant, Role, User
 
