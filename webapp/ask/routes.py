@@ -5,8 +5,9 @@ the router suggested, its confidence and the search's id. The form is
 prefilled with them: the suggested department is preselected, or the central
 triage queue when the router was unsure. While the employee describes their
 need, `static/kb.js` searches again and shows matching articles (the request
-records that they were shown, and that the employee went on anyway; those
-searches count for deflection only with the form's token, `form_token`). When the
+records that they were shown, and that the employee went on anyway, when the
+search's answer proved it; those searches count for deflection only with the
+form's token, `form_token`). When the
 question matches an entry of the service catalogue (a laptop, onboarding,
 moving office …), the page offers its form instead. Each form carries a fresh idempotency key, so a double
 click files one request. Signing in is needed; visitors are sent to sign in
@@ -29,7 +30,7 @@ from kb.notify.config import allowed_address, queue_mail_domains
 from kb.records import Department
 from kb.requests.lifecycle import Priority
 from webapp import services
-from webapp.ask.form_token import form_token
+from webapp.ask.form_token import MAX_SERVED_CHARS, form_token, with_served_suggestions
 from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.errors import message_for
@@ -111,7 +112,8 @@ def form_context(
         "priority": values.get("priority") or Priority.NORMAL.value,
         "priorities": [p.value for p in Priority],
         "idempotency_key": values.get("idempotency_key") or str(uuid.uuid4()),
-        "suggestions_shown": values.get("suggestions_shown") == "1",
+        # The proof that suggestions were served (`form_token`), kept when the form comes back.
+        "suggestions_shown": (values.get("suggestions_shown") or "")[:MAX_SERVED_CHARS],
         "offer": offer,
         "offer_title": offer.title_in(current_language()) if offer else "",
         "offer_departments": [department_name(d) for d in stream.departments()] if stream else [],
@@ -144,7 +146,11 @@ def submit() -> Response | tuple[str, int]:
     settings = services.services().settings
     try:
         refuse_nul_in(request.form)
-        submission = submission_from_form(request.form, settings.max_query_chars)
+        submission = with_served_suggestions(
+            submission_from_form(request.form, settings.max_query_chars),
+            request.form.get("suggestions_shown"),
+            actor,
+        )
         created = file_with_attachments(actor, submission, uploads())
     except (ValidationError, ConflictError) as exc:
         message = message_for(exc, current_language())

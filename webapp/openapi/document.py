@@ -125,6 +125,12 @@ _SCHEMAS: dict[str, Any] = {
                 "description": "While search_id is null and the search waits to be "
                 "logged: names it for POST /api/click (15 minutes, this browser only).",
             },
+            "suggestions_token": {
+                "type": "string",
+                "description": "Only for the ask form's search (source=ask with its "
+                "X-KB-Ask-Form token) that found articles: the server's proof that it "
+                "served them, which POST /api/requests takes as suggestions_token.",
+            },
         },
     },
     "Article": {

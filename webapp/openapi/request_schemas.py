@@ -53,8 +53,22 @@ SCHEMAS: dict[str, Any] = {
                 "description": "The router's confidence; a kept suggestion below the setting "
                 "route_threshold goes to the triage queue.",
             },
-            "suggestions_shown": {"type": "boolean", "default": False},
-            "went_on_anyway": {"type": "boolean", "default": False},
+            "suggestions_shown": {
+                "type": "boolean",
+                "default": False,
+                "description": "Ignored: the server decides it from suggestions_token.",
+            },
+            "suggestions_token": {
+                "type": "string",
+                "maxLength": 500,
+                "description": "The suggestions_token of an ask search's answer: the "
+                "request records suggestions_shown only with one of the caller's account.",
+            },
+            "went_on_anyway": {
+                "type": "boolean",
+                "default": False,
+                "description": "Recorded only when the suggestions were shown.",
+            },
             "search_id": {"type": ["integer", "null"], "minimum": 1},
             "priority": enum_of(Priority, default=Priority.NORMAL.value),
             "workflow": {

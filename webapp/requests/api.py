@@ -35,6 +35,7 @@ from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.rating import checked_rating
 from webapp import services
+from webapp.ask.form_token import MAX_SERVED_CHARS, with_served_suggestions
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
 from webapp.inputs import (
@@ -71,12 +72,17 @@ def create() -> tuple[Response, int]:
     actor = require_user()
     limit(ASK)
     settings = services.services().settings
+    data = json_object()
     submission = submission_from_json(
-        json_object(),
+        data,
         request.headers.get(IDEMPOTENCY_HEADER),
         settings.max_query_chars,
         current_language(),
     )
+    # `suggestions_shown` is the server's to say: true only with the proof an
+    # ask search gave the filer (`suggestions_token`), whatever the body says.
+    token = text_field(data, "suggestions_token", required=False, max_chars=MAX_SERVED_CHARS)
+    submission = with_served_suggestions(submission, token, actor)
     created = file_with_attachments(actor, submission, [])
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"

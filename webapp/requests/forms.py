@@ -95,7 +95,6 @@ def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> NewRe
     )
     department = (form.get("department") or "").strip() or None
     kept = department == ((form.get("preselected") or "").strip() or None)
-    shown = form.get("suggestions_shown") == "1"
     raw_id = (form.get("search_id") or "").strip()
     return NewRequest(
         query=query,
@@ -103,9 +102,11 @@ def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> NewRe
         department=department,
         suggested_department=(form.get("suggested") or "").strip() or None,
         department_confidence=_confidence(form.get("confidence")) if kept else None,
-        suggestions_shown=shown,
-        # Filing the request after articles were suggested is going on anyway.
-        went_on_anyway=shown,
+        # Whether articles were suggested is the server's to say (the form's
+        # `suggestions_shown` holds its proof, `webapp.ask.form_token`); filing
+        # the request after they were is going on anyway.
+        suggestions_shown=False,
+        went_on_anyway=True,
         search_id=digits(raw_id, "search_id") or None,
         priority=(form.get("priority") or "normal").strip(),
         idempotency_key=idempotency_key(form.get("idempotency_key"), "idempotency_key"),
@@ -135,6 +136,7 @@ NEW_REQUEST_FIELDS = (
     "department_confidence",
     "suggestions_shown",
     "went_on_anyway",
+    "suggestions_token",
     "search_id",
     "priority",
     "workflow",

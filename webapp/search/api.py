@@ -15,7 +15,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from webapp import services
-from webapp.ask.form_token import search_source
+from webapp.ask.form_token import search_source, suggestions_token
 from webapp.inputs import int_field, json_object, text_field
 from webapp.search import presenters
 from webapp.search.event_log import record_click, record_late_click, run_search
@@ -33,7 +33,14 @@ def search() -> Response:
     # The ask form's suggestion searches say so, with its token; insights count
     # deflection from them (`webapp.ask.form_token`).
     source = search_source(request.args.get("source"))
-    return jsonify(run_search(params.query, source).as_dict())
+    found = run_search(params.query, source)
+    answer = found.as_dict()
+    # What the form suggested is the server's to say: the request it files
+    # records suggestions as shown only with this proof of them.
+    served = suggestions_token(source, len(found.response.results))
+    if served is not None:
+        answer["suggestions_token"] = served
+    return jsonify(answer)
 
 
 @bp.post("/click")

@@ -291,8 +291,9 @@
       this.list.appendChild(li);
     }, this);
     this.section.hidden = false;
-    // The request records that articles were suggested before it was sent.
-    this.form.elements.suggestions_shown.value = "1";
+    // The request records that articles were suggested before it was sent: the
+    // server's proof that it served them (a "1" would count for nothing).
+    if (data.suggestions_token) { this.form.elements.suggestions_shown.value = data.suggestions_token; }
     if (this.ownSearch && data.search_id) { this.form.elements.search_id.value = String(data.search_id); }
     this.status.textContent = countText(this.status.dataset.msgFound, hits.length);
   };

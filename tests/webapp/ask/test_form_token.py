@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -71,16 +72,55 @@ def test_a_token_older_than_a_session_proves_nothing(
     assert source_of(store, client, **{HEADER: ask_token(client)}) == "ask"
 
 
-def test_going_on_anyway_needs_suggestions_shown(
+def served_token(client: FlaskClient, **headers: str) -> str | None:
+    """The proof of suggestions the answer to an ask search gives (None: none)."""
+    answer = client.get("/api/search?q=vpn+broken&k=3&source=ask", headers=headers)
+    assert answer.status_code == 200 and answer.get_json()["results"]
+    token = answer.get_json().get("suggestions_token")
+    return str(token) if token is not None else None
+
+
+def test_suggestions_shown_is_the_server_s_word_not_the_client_s(
     client: FlaskClient, store: Store, people: Any
 ) -> None:
-    """Both are the client's word (kept on the request, counted in no figure);
-    going on anyway without any suggestion is bounded away."""
+    """`suggestions_shown` (and so `went_on_anyway`) was whatever the client
+    sent: a request could claim suggestions that were never served. A forged
+    value now changes nothing; only the server's proof of an ask search that
+    served the filer suggestions makes them shown."""
     token = sign_in_as(client, "emma")
-    body = {"query": "VPN broken", "department": "it", "went_on_anyway": True}
-    response = client.post("/api/requests", json=body, headers={"X-CSRF-Token": token})
-    assert response.status_code == 201, text_of(response)
-    assert response.get_json()["went_on_anyway"] is False
-    body = {**body, "query": "VPN broken again", "suggestions_shown": True}
-    response = client.post("/api/requests", json=body, headers={"X-CSRF-Token": token})
-    assert response.get_json()["went_on_anyway"] is True
+
+    def filed(**body: Any) -> tuple[bool, bool]:
+        sent = {"query": f"VPN broken {len(store.list_requests())}", "department": "it", **body}
+        response = client.post("/api/requests", json=sent, headers={"X-CSRF-Token": token})
+        assert response.status_code == 201, text_of(response)
+        stored = store.get_request(response.get_json()["id"])
+        assert (stored.suggestions_shown, stored.went_on_anyway) == (
+            response.get_json()["suggestions_shown"],
+            response.get_json()["went_on_anyway"],
+        )
+        return stored.suggestions_shown, stored.went_on_anyway
+
+    forged = {"suggestions_shown": True, "went_on_anyway": True}
+    assert filed(**forged) == (False, False)
+    assert filed(**forged, suggestions_token="made-up") == (False, False)
+    # An ordinary search (no ask form's token) serves no proof.
+    assert served_token(client) is None
+    served = served_token(client, **{HEADER: ask_token(client)})
+    assert served is not None
+    assert filed(suggestions_token=served, went_on_anyway=True) == (True, True)
+    assert filed(suggestions_token=served, suggestions_shown=False) == (True, False)
+    # Another account's proof says nothing about this one.
+    other = client.application.test_client()
+    sign_in_as(other, "olga")
+    olga = served_token(other, **{HEADER: ask_token(other)})
+    assert olga is not None and filed(**forged, suggestions_token=olga) == (False, False)
+    # The ask form: its `suggestions_shown` holds the proof, a "1" is nothing.
+    page = text_of(client.get("/ask/?q=vpn"))
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert csrf is not None and 'name="suggestions_shown" value=""' in page
+    form = {"csrf_token": csrf.group(1), "query": "VPN down", "department": "it"}
+    for shown, expected in (("1", False), (olga, False), (served, True)):
+        sent = {**form, "suggestions_shown": shown, "idempotency_key": str(uuid.uuid4())}
+        assert client.post("/ask/", data=sent).status_code == 303
+        newest = max(store.list_requests(requester="emma"), key=lambda r: r.id)
+        assert (newest.suggestions_shown, newest.went_on_anyway) == (expected, expected)

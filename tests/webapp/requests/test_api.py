@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
 from tests.support import error_of, sign_in_as, text_of
+from webapp.ask.form_token import HEADER
 
 pytestmark = pytest.mark.usefixtures("people")
 
@@ -70,6 +71,10 @@ def test_every_request_call_needs_sign_in(client: FlaskClient, method: str, path
 
 def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
     search_id = client.get("/api/search?q=VPN").get_json()["search_id"]
+    page = client.get("/ask/?q=VPN").get_data(as_text=True)
+    form = re.search(r'data-ask-token="([^"]+)"', page)
+    assert form is not None
+    asked = client.get("/api/search?q=VPN&source=ask", headers={HEADER: form.group(1)})
     response = file_request(
         client,
         emma,
@@ -77,6 +82,7 @@ def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
         description="Since Monday.",
         department_confidence=0.8,
         suggestions_shown=True,
+        suggestions_token=asked.get_json()["suggestions_token"],
         went_on_anyway=True,
         search_id=search_id,
         priority="high",

@@ -83,10 +83,16 @@ def test_sending_files_one_request_and_shows_it(client: FlaskClient, store: Stor
     sign_in_as(client, "emma")
     search_id = client.get("/api/search?q=VPN").get_json()["search_id"]
     html = ask_form(client, sid=str(search_id))
-    response = send(client, html, description="Since Monday", suggestions_shown="1")
+    # While the need is described the form searches with its token; the answer's
+    # proof of the suggestions it served goes in `suggestions_shown` (kb.js).
+    form = re.search(r'data-ask-token="([^"]+)"', html)
+    assert form is not None
+    asked = client.get("/api/search?q=VPN&source=ask", headers={"X-KB-Ask-Form": form.group(1)})
+    shown = asked.get_json()["suggestions_token"]
+    response = send(client, html, description="Since Monday", suggestions_shown=shown)
     assert response.status_code == 303
     request_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    again = send(client, html, description="Since Monday", suggestions_shown="1")
+    again = send(client, html, description="Since Monday", suggestions_shown=shown)
     assert again.headers["Location"] == response.headers["Location"]  # a double click
     [stored] = store.list_requests(requester="emma")
     assert stored.id == request_id and stored.department == "it"
