@@ -447,3 +447,36 @@ def post_request_form(
     fields = {"csrf_token": token, "version": version, **data}
     sent = {name: value for name, value in fields.items() if value is not None}
     return client.post(f"/requests/{request_id}/{action}", data=sent)
+
+
+def log_ask_search(
+    store: Store,
+    user: str,
+    at: datetime,
+    *,
+    department: str = "facilities",
+    served: bool = True,
+    opened: bool = False,
+) -> int:
+    """A search of the ask form by the account `user` (the form is for accounts)
+    that suggested `<department>/parking.md` (`served`), opened (`opened`) or not."""
+    from kb.events import ClickEvent, SearchEvent
+
+    article = f"{department}/parking.md"
+    sid = store.log_search(
+        SearchEvent(
+            query="parking",
+            answered=served,
+            user=user,
+            person=f"account-{user}",
+            signed_in=True,
+            lang="en",
+            ts=at,
+            department=department,
+            filters={"source": "ask"},
+            result_ids=[article] if served else [],
+        )
+    )
+    if opened:
+        store.log_click(ClickEvent(search_id=sid, article_id=article, rank=1, user=user, ts=at))
+    return sid

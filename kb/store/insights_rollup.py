@@ -20,6 +20,11 @@ from sqlalchemy import Connection, Row, delete, exists, insert, select, true
 
 from kb.insights.records import DAY_COUNTS
 from kb.insights.sketches import sketch_people
+from kb.store.insights_deflection import (
+    asked_earlier_in_week,
+    later_asked_in_week,
+    served_suggestions,
+)
 from kb.store.insights_topics import recompute_topic_days, topics_of
 from kb.store.schema import (
     click_events,
@@ -94,8 +99,9 @@ class _DayTally:
     )
     # Who read each article: had it as the answer, or opened it from the results.
     readers: defaultdict[str, set[str]] = field(default_factory=_people_sets)
-    # Per account: the department their ask form suggested from (None: never used it),
-    # whether they opened a suggestion, whether any of their searches became a request.
+    # Per account: the department their ask form suggested articles from (None: it
+    # served them none), whether they opened one of those suggestions, whether any
+    # of their searches became a request.
     sessions: dict[str, list[Any]] = field(
         default_factory=lambda: defaultdict(lambda: [None, False, False])
     )
@@ -145,8 +151,9 @@ class _DayTally:
         """The day's search session of `account`: one person, one day (a browser
         is no person: one person may use two, two people may share one)."""
         session = self.sessions[account]
-        if (row.filters or {}).get("source") == "ask":
+        if served_suggestions(row.filters, row.result_ids):
             session[0] = session[0] if session[0] is not None else dept
+            # A click is recorded only on a result its search showed: a suggestion served.
             session[1] = session[1] or bool(row.clicked)
         session[2] = session[2] or bool(row.requested)
         for key in (dept, "*"):
@@ -156,7 +163,8 @@ class _DayTally:
 
 
 def touched_days(conn: Connection, marks: dict[str, int]) -> set[date]:
-    """The days whose figures events written after `marks` (id per table) change."""
+    """The days whose figures events written after `marks` (id per table) change
+    (with the later days of their weeks: see `asked_earlier_in_week`)."""
     seen = marks.get("search_events", 0)
     clicks = marks.get("click_events", 0)
     votes = marks.get("feedback_events", 0)
@@ -180,7 +188,7 @@ def touched_days(conn: Connection, marks: dict[str, int]) -> set[date]:
         .join(requests, requests.c.search_id == search_events.c.id)
         .where(requests.c.id > marks.get("requests", 0))
     ).scalars()
-    return {ts.astimezone(UTC).date() for ts in stamps}
+    return {ts.astimezone(UTC).date() for ts in stamps} | later_asked_in_week(conn, seen)
 
 
 def _day_searches(conn: Connection, start: datetime, end: datetime) -> Iterable[Row[Any]]:
@@ -251,9 +259,12 @@ def recompute_day(conn: Connection, day: date) -> None:
         tally.add_reader(
             click.article_id, counted_person(click.person, click.user_id, click.signed_in)
         )
-    for asked_in, opened, requested in tally.sessions.values():
-        if asked_in is not None:  # an ask form left after opening a suggestion: deflected
+    repeats = asked_earlier_in_week(conn, day)
+    for account, (asked_in, opened, requested) in tally.sessions.items():
+        # Once a week per person: one person cannot move the figures by asking daily.
+        if asked_in is not None and account not in repeats:
             tally.figures[asked_in]["ask_sessions"] += 1
+            # An ask form left after opening a suggestion it served: deflected.
             tally.figures[asked_in]["deflected"] += opened and not requested
     _write_figures(conn, day, tally)
     _write_questions(conn, day, tally.questions)

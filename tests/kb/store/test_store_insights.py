@@ -18,6 +18,7 @@ from kb.insights.records import GapQuestion, GapTopic, TopicStatus
 from kb.insights.store import InsightsStore, insights_store
 from kb.store.protocols import Store
 from kb.store.schema import insights_articles, insights_request_days, insights_state
+from tests.support import log_ask_search
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -290,30 +291,9 @@ def test_an_ask_form_left_after_opening_a_suggestion_counts_as_deflected(
 ) -> None:
     from kb.requests.records import Request
 
-    def ask_search(user: str) -> int:
-        return store.log_search(
-            SearchEvent(
-                query="parking",
-                answered=True,
-                user=user,
-                person=f"account-{user}",
-                signed_in=True,  # the ask form is for accounts
-                ts=DAY,
-                department="facilities",
-                filters={"source": "ask"},
-                result_ids=["facilities/parking.md"],
-            )
-        )
-
     # p1 opened a suggestion and left; p2 opened one and asked anyway; p3 never opened one.
     for user in ("p1", "p2", "p3"):
-        sid = ask_search(user)
-        if user != "p3":
-            store.log_click(
-                ClickEvent(
-                    search_id=sid, article_id="facilities/parking.md", rank=1, user=user, ts=DAY
-                )
-            )
+        log_ask_search(store, user, DAY, opened=user != "p3")
     original = _search(store, "parking", "p2", answered=False)
     store.create_request(
         Request(
@@ -328,6 +308,35 @@ def test_an_ask_form_left_after_opening_a_suggestion_counts_as_deflected(
     days = insights.day_figures(DAY.date(), DAY.date() + timedelta(1))
     assert sum(d.ask_sessions for d in days) == 3
     assert sum(d.deflected for d in days) == 1
+
+
+def test_one_person_moves_deflection_once_a_week_and_only_with_suggestions_served(
+    store: Store, insights: InsightsStore
+) -> None:
+    """An employee could make each of their days "deflected" (open the ask form,
+    open a suggestion, file nothing), and an ask search that suggested nothing
+    still counted as an ask session: one person moved the figure at will."""
+
+    def ask(user: str, day: int, *, served: bool = True, opened: bool = False) -> None:
+        log_ask_search(store, user, DAY + timedelta(days=day), served=served, opened=opened)
+
+    def per_day() -> list[tuple[int, int]]:
+        days = insights.day_figures(DAY.date(), DAY.date() + timedelta(days=8))
+        found = {d.day: (d.ask_sessions, d.deflected) for d in days if d.department}
+        return [found.get(DAY.date() + timedelta(days=i), (0, 0)) for i in range(8)]
+
+    for day in range(5):  # Monday to Friday, a suggestion opened and nothing filed
+        ask("keen", day, opened=True)
+    ask("keen", 7, opened=True)  # the next Monday: a new week
+    ask("empty", 0, served=False, opened=False)  # nothing suggested: no ask session
+    ask("late", 2)  # first served on Wednesday, opened nothing
+    insights.refresh()
+    assert per_day() == [(1, 1), (0, 0), (1, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 1)]
+    # An ask search of Monday logged late makes Wednesday's a repeat: Wednesday is
+    # counted again though none of its own events changed.
+    ask("late", 0, opened=True)
+    insights.refresh()
+    assert per_day() == [(2, 2), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (0, 0), (1, 1)]
 
 
 def test_a_period_sums_past_32_bits_though_each_day_is_a_32_bit_count(

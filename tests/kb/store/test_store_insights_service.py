@@ -16,6 +16,7 @@ from kb.insights.service import InsightsService, Period
 from kb.insights.store import insights_store
 from kb.requests.records import Request, RequestEntry, RequestTask, TaskStatus
 from kb.store.protocols import Store
+from tests.support import log_ask_search
 
 NOW = datetime(2026, 3, 10, 12, tzinfo=UTC)
 
@@ -211,25 +212,8 @@ def test_overview_counts_deflection_from_the_ask_form(
 ) -> None:
     """The rollups counted ask-form sessions and deflected ones per day, but the
     overview added up only the search counts: deflection always showed 0 and no rate."""
-    for user in ("p1", "p2", "p3", "p4"):
-        sid = store.log_search(
-            SearchEvent(
-                query="parking",
-                answered=True,
-                user=user,
-                person=f"account-{user}",
-                signed_in=True,  # the ask form is for accounts
-                lang="en",
-                department="facilities",
-                filters={"source": "ask"},
-                result_ids=["facilities/parking.md"],
-                ts=NOW - timedelta(days=1),
-            )
-        )
-        if user != "p4":  # p4 never opened a suggestion
-            store.log_click(
-                ClickEvent(search_id=sid, article_id="facilities/parking.md", rank=1, ts=NOW)
-            )
+    for user in ("p1", "p2", "p3", "p4"):  # p4 never opened a suggestion
+        log_ask_search(store, user, NOW - timedelta(days=1), opened=user != "p4")
     service.store.refresh()
     data = service.overview(service.period()).as_dict()
     assert (data["deflected"], data["deflection_rate"]) == (3, 0.75)

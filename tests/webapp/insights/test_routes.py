@@ -20,7 +20,7 @@ from kb.events import SearchEvent
 from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import insights_store
 from kb.store.protocols import Store
-from tests.support import earlier_today, sign_in_as
+from tests.support import earlier_today, log_ask_search, sign_in_as
 from webapp.services import services
 
 
@@ -387,32 +387,8 @@ def test_the_overview_charts_the_deflection_rate_over_time(
     client: FlaskClient, topic_id: int, store: Store
 ) -> None:
     """Deflection was a figure card only: nothing showed whether it grew."""
-    from kb.events import ClickEvent
-
     for user in ("p1", "p2"):  # the ask form suggested; p1 opened the article and left
-        asked = store.log_search(
-            SearchEvent(
-                query="parking",
-                answered=True,
-                user=user,
-                person=f"account-{user}",
-                signed_in=True,
-                ts=earlier_today(),
-                department="hr",
-                filters={"source": "ask"},
-                result_ids=["hr/parking.md"],
-            )
-        )
-        if user == "p1":
-            store.log_click(
-                ClickEvent(
-                    search_id=asked,
-                    article_id="hr/parking.md",
-                    rank=1,
-                    user=user,
-                    ts=earlier_today(),
-                )
-            )
+        log_ask_search(store, user, earlier_today(), department="hr", opened=user == "p1")
     sign_in_as(client, "anna")
     yesterday = datetime.now(UTC).date() - timedelta(days=1)
     before = client.get(f"/insights/?until={yesterday}&hl=en").get_data(as_text=True)
