@@ -130,13 +130,7 @@ class IndexBuilder:
             logger.info("removed %d old or incomplete snapshots", len(removed))
         previous = self._previous(full)
         prev_manifest = snapshot.read_manifest(previous) if previous else {}
-        known: dict[str, tuple[str, str]] = {}
-        prev_departments: dict[str, Department] = {}
-        if previous:
-            db = metadata.open_readonly(previous / "meta.db")
-            known = metadata.article_hashes(db)
-            prev_departments = metadata.load_departments(db)
-            db.close()
+        known, prev_departments = self._indexed(previous)
         # Snapshots from before article HTML, or the articles' pictures, were
         # stored: read every file again once (vectors still come from the cache),
         # so no page has to render Markdown and every page shows its pictures.
@@ -182,6 +176,19 @@ class IndexBuilder:
         report.removed, report.unchanged = len(plan.removals - set(plan.upserts)), plan.unchanged
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    @staticmethod
+    def _indexed(
+        previous: Path | None,
+    ) -> tuple[dict[str, tuple[str, str]], dict[str, Department]]:
+        """The previous snapshot's article hashes and departments (none without one)."""
+        if not previous:
+            return {}, {}
+        db = metadata.open_readonly(previous / "meta.db")
+        try:
+            return metadata.article_hashes(db), metadata.load_departments(db)
+        finally:
+            db.close()
 
     def _push(self, store: SnapshotStore, target: Path, report: BuildReport) -> None:
         if store.replicated and not signing_key(self.settings):

@@ -67,7 +67,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp import assets, errors, i18n, inputs, names, security, services, throttle
     from webapp.auth import identity
     from webapp.auth import routes as auth
-    from webapp.manage import routes as manage_routes
+    from webapp.manage import body_limits
     from webapp.proxies import TrustedProxies
     from webapp.requests import files as request_files
 
@@ -89,7 +89,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     services.init_app(app, settings, origin)
     throttle.init_app(app, settings)
     request_files.init_app(app)  # before anything reads a body that may carry files
-    manage_routes.init_app(app)  # likewise for bodies that carry an article
+    body_limits.init_app(app)  # likewise for bodies that carry an article
     inputs.init_app(app)  # ids beyond 64 bits, NUL characters: 400s before any view
     names.init_app(app)  # department names and article ids in composed form
     errors.init_app(app)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
@@ -48,17 +48,6 @@ bp = Blueprint("manage", __name__, url_prefix="/manage")
 FIXABLE = (ValidationError, ContentError, ConflictError)
 
 
-def _allow_article_sized_bodies() -> None:
-    # The app's 64 KiB limit is for questions and votes; an article may be as
-    # large as max_file_bytes (plus the other fields of the form).
-    if request.blueprint not in (bp.name, "manage_documents", "manage_pictures"):
-        return
-    s = services.services().settings
-    limit = forms.body_limit(s.max_file_bytes, s.document_max_bytes, s.image_max_bytes)
-    request.max_content_length = limit
-    request.max_form_memory_size = min(limit, s.max_file_bytes + forms.FORM_ROOM)
-
-
 @bp.errorhandler(RequestEntityTooLarge)
 def _article_too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
     """The editor's form past the article limit: its own page, naming the limit and
@@ -73,13 +62,6 @@ def _article_too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
         back=request.path,
     )
     return page, 413
-
-
-def init_app(app: Flask) -> None:
-    # For the whole app, before anything reads a form (the NUL and CSRF checks):
-    # a blueprint's own hook runs after the app's, when the form was already
-    # read under the 64 KiB limit.
-    app.before_request(_allow_article_sized_bodies)
 
 
 def _departments() -> list[str]:
