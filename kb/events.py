@@ -115,7 +115,9 @@ class ClickEvent:
 
 @dataclass(frozen=True, kw_only=True)
 class FeedbackEvent:
-    """'Was this helpful?' on an article, optionally tied to the search that led there."""
+    """'Was this helpful?' on an article, optionally tied to the search that led there;
+    without one, `query` keeps the words the person searched for (a search not
+    logged: what was asked still shows)."""
 
     article_id: str
     helpful: bool
@@ -124,9 +126,11 @@ class FeedbackEvent:
     user: str = ""
     ts: datetime = field(default_factory=utc_now)
     id: int | None = None
+    query: str = ""
 
     def __post_init__(self) -> None:
         ensure_text("article_id", self.article_id)
+        ensure_text("query", self.query, allow_empty=True)
         if not isinstance(self.helpful, bool):
             raise ValueError(f"helpful must be True or False, got {self.helpful!r}")
         ensure_text("comment", self.comment, allow_empty=True)

@@ -58,7 +58,9 @@ class Request:
     assigns it, and `version` goes up by one with every `update_request`, which
     refuses a record whose version is no longer current (someone else saved
     first). Due dates may be None when the department sets no targets.
-    `search_id` is the search the request was filed from; `suggestions_shown`
+    `search_id` is the search the request was filed from (`search_query`, the
+    words searched for, when that search could not be linked: it was not
+    logged); `suggestions_shown`
     and `went_on_anyway` record whether articles were suggested first and the
     employee filed the request regardless. A request filed from the catalogue
     names its `request_type` and keeps the values of its form in `fields`
@@ -85,6 +87,7 @@ class Request:
     resolution: str | None = None
     linked_articles: list[str] = field(default_factory=list)
     search_id: int | None = None
+    search_query: str = ""
     suggestions_shown: bool = False
     went_on_anyway: bool = False
     workflow: str | None = None
@@ -122,6 +125,7 @@ class Request:
             ensure_text("resolution", self.resolution, allow_empty=True)
         ensure_str_list("linked_articles", self.linked_articles)
         ensure_id("search_id", self.search_id, optional=True)
+        ensure_text("search_query", self.search_query, allow_empty=True)
         for name in ("suggestions_shown", "went_on_anyway"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be True or False, got {getattr(self, name)!r}")

@@ -25,7 +25,7 @@ REQUEST_FIELDS = (
     "id", "requester", "query", "description", "department", "assignee", "status",
     "priority", "created", "updated", "first_response_due", "resolution_due",
     "first_responded_at", "resolved_at", "resolution", "linked_articles", "search_id",
-    "suggestions_shown", "went_on_anyway", "workflow", "type", "fields", "rating",
+    "search_query", "suggestions_shown", "went_on_anyway", "workflow", "type", "fields", "rating",
     "rating_comment", "rated_at", "watchers", "merged_into",
 )  # fmt: skip
 # Names of the output that differ from the record's attribute.

@@ -59,6 +59,7 @@ class NewRequest:
     request_type: str | None = None
     fields: Mapping[str, Any] | None = None
     lang: str | None = None  # the requester's language (titles made from a form)
+    search_query: str = ""  # the words searched for, kept when no search is linked
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,7 @@ class Submissions:
                 created=now,
                 updated=now,
                 search_id=sent.search_id,
+                search_query="" if sent.search_id is not None else sent.search_query.strip(),
                 suggestions_shown=bool(sent.suggestions_shown),
                 # Going on "anyway" needs suggestions first; both are the client's word.
                 went_on_anyway=bool(sent.went_on_anyway and sent.suggestions_shown),

@@ -134,6 +134,8 @@ feedback_events = Table(
     Column("search_id", BigInteger),
     Column("user_id", Text, nullable=False),
     Column("ts", UtcDateTime, nullable=False),
+    # What was searched for when no search is linked (it was not logged).
+    Column("query", Text, nullable=False, server_default=""),
     Index(None, "ts"),
     Index(None, "article_id"),
     Index(None, "search_id"),

@@ -41,6 +41,8 @@ requests = Table(
     Column("resolution", Text),
     Column("linked_articles", JsonText, nullable=False),
     Column("search_id", BigInteger),
+    # What was searched for when no search is linked (it was not logged).
+    Column("search_query", Text, nullable=False, server_default=""),
     Column("suggestions_shown", Boolean, nullable=False),
     Column("went_on_anyway", Boolean, nullable=False),
     Column("workflow", Text),

@@ -87,6 +87,7 @@ def _feedback_event(row: Row[Any]) -> FeedbackEvent:
         search_id=row.search_id,
         user=row.user_id,
         ts=row.ts,
+        query=row.query,
     )
 
 
@@ -181,6 +182,7 @@ class SqlEvents(SqlBase):
                     search_id=event.search_id,
                     user_id=event.user,
                     ts=event.ts,
+                    query=event.query,
                 )
             )
             return inserted_id(result)

@@ -38,6 +38,7 @@ def request_row(request: Request) -> dict[str, Any]:
         "resolution": request.resolution,
         "linked_articles": request.linked_articles,
         "search_id": request.search_id,
+        "search_query": request.search_query,
         "suggestions_shown": request.suggestions_shown,
         "went_on_anyway": request.went_on_anyway,
         "workflow": request.workflow,

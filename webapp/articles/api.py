@@ -2,7 +2,9 @@
 
     GET  /api/articles/<id>   one published article with its sanitised HTML (for its
                               content owners: the stored article, version and ETag)
-    POST /api/feedback        "was this helpful?" on an article
+    POST /api/feedback        "was this helpful?" on an article (its search by
+                              `search_id`, or `search_ref` while it had none;
+                              `query`, the words searched for, kept without one)
 
 Errors come back in the one shape of `webapp.errors`. Described in
 `webapp.openapi`.
@@ -17,6 +19,8 @@ from webapp.articles import presenters
 from webapp.articles.inputs import MAX_COMMENT_CHARS
 from webapp.inputs import bool_field, int_field, json_object, text_field
 from webapp.search.event_log import record_feedback
+from webapp.search.search_refs import MAX_REF_CHARS
+from webapp.services import services
 
 bp = Blueprint("articles_api", __name__, url_prefix="/api")
 
@@ -33,13 +37,19 @@ def article(article_id: str) -> Response:
     return jsonify(presenters.article_view(article_id).as_dict())
 
 
+def max_query_chars() -> int:
+    return services().settings.max_query_chars
+
+
 @bp.post("/feedback")
 def feedback() -> tuple[Response, int]:
-    data = json_object("article_id", "helpful", "comment", "search_id")
+    data = json_object("article_id", "helpful", "comment", "search_id", "search_ref", "query")
     article_id = text_field(data, "article_id")
     helpful = bool_field(data, "helpful")
     comment = text_field(data, "comment", required=False, max_chars=MAX_COMMENT_CHARS)
     search_id = int_field(data, "search_id", required=False, minimum=1)
+    search_ref = text_field(data, "search_ref", required=False, max_chars=MAX_REF_CHARS)
+    query = text_field(data, "query", required=False, max_chars=max_query_chars())
     presenters.article_view(article_id)  # 404 for unknown articles
-    event_id = record_feedback(article_id, helpful, comment, search_id)
+    event_id = record_feedback(article_id, helpful, comment, search_id, search_ref, query)
     return jsonify({"id": event_id}), 201

@@ -106,8 +106,10 @@ def image(article_id: str, digest: str) -> Response:
 @bp.post("/<path:article_id>/feedback")
 def feedback(article_id: str) -> Response:
     presenters.article_view(article_id)  # 404 for unknown articles
-    form = feedback_form(request.form)
-    record_feedback(article_id, form.helpful, form.comment, form.search_id)
+    form = feedback_form(request.form, services.services().settings.max_query_chars)
+    record_feedback(
+        article_id, form.helpful, form.comment, form.search_id, form.search_ref, form.query
+    )
     target = local_path(request.form.get("next", "")) or url_for(
         "articles.show", article_id=article_id
     )

@@ -40,6 +40,7 @@ from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import submission_from_form
 from webapp.requests.presenters import department_choices
 from webapp.search.inputs import query_text
+from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
 from webapp.throttle import ASK, limit
 
@@ -109,6 +110,8 @@ def form_context(
         "chosen": chosen if chosen in known else preselected,
         "confidence": values.get("confidence") or "",
         "search_id": values.get("search_id") or "",
+        "search_ref": values.get("search_ref") or "",
+        "search_query": values.get("search_query") or "",
         "priority": values.get("priority") or Priority.NORMAL.value,
         "priorities": [p.value for p in Priority],
         "idempotency_key": values.get("idempotency_key") or str(uuid.uuid4()),
@@ -129,11 +132,17 @@ def form_context(
 def index() -> str:
     user = require_user()
     settings = services.services().settings
+    question = query_text(request.args, settings, required=False)
+    search_id = request.args.get("sid", "")
     values = {
-        "query": query_text(request.args, settings, required=False),
+        "query": question,
         "suggested": request.args.get("department", ""),
         "confidence": request.args.get("confidence", ""),
-        "search_id": request.args.get("sid", ""),
+        "search_id": search_id,
+        # A search answered before it was logged: linked by its reference once
+        # stored; else the words searched for stay with the request.
+        "search_ref": "" if search_id else request.args.get("sref", "")[:MAX_REF_CHARS],
+        "search_query": "" if search_id else question,
     }
     return render_template("ask/index.html", **form_context(user, values))
 
@@ -151,7 +160,8 @@ def submit() -> Response | tuple[str, int]:
             request.form.get("suggestions_shown"),
             actor,
         )
-        created = file_with_attachments(actor, submission, uploads())
+        search_ref = (request.form.get("search_ref") or "")[:MAX_REF_CHARS]
+        created = file_with_attachments(actor, submission, uploads(), search_ref)
     except (ValidationError, ConflictError) as exc:
         message = message_for(exc, current_language())
         field = str(exc.details.get("field") or "")

@@ -25,7 +25,15 @@ from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.limits import add_limits
 from webapp.openapi.paths import RouteDescriptionError, api_paths
-from webapp.openapi.schema import ASK_FORM_HEADER, ERROR_REF, STRING_OR_NULL, json_response, param
+from webapp.openapi.schema import (
+    ASK_FORM_HEADER,
+    ERROR_REF,
+    SEARCH_QUERY,
+    SEARCH_REF,
+    STRING_OR_NULL,
+    json_response,
+    param,
+)
 
 _SCHEMAS: dict[str, Any] = {
     "Error": {
@@ -176,6 +184,8 @@ _SCHEMAS: dict[str, Any] = {
             "helpful": {"type": "boolean"},
             "comment": {"type": "string", "maxLength": 2000},
             "search_id": {"type": ["integer", "null"], "minimum": 1},
+            "search_ref": SEARCH_REF,
+            "query": SEARCH_QUERY,
         },
     },
     "Created": {

@@ -10,7 +10,7 @@ from typing import Any
 
 from kb.requests.lifecycle import Priority, RequestStatus, TaskStatus
 from kb.requests.records import ENTRY_KIND_NAMES as ENTRY_KINDS
-from webapp.openapi.schema import STRING_OR_NULL, enum_of, values_of
+from webapp.openapi.schema import SEARCH_QUERY, SEARCH_REF, STRING_OR_NULL, enum_of, values_of
 
 _DATETIME_OR_NULL = {"type": ["string", "null"], "format": "date-time"}
 
@@ -70,6 +70,8 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Recorded only when the suggestions were shown.",
             },
             "search_id": {"type": ["integer", "null"], "minimum": 1},
+            "search_ref": SEARCH_REF,
+            "search_query": SEARCH_QUERY,
             "priority": enum_of(Priority, default=Priority.NORMAL.value),
             "workflow": {
                 "type": ["string", "null"],
@@ -103,6 +105,11 @@ SCHEMAS: dict[str, Any] = {
             "resolution": STRING_OR_NULL,
             "linked_articles": {"type": "array", "items": {"type": "string"}},
             "search_id": {"type": ["integer", "null"]},
+            "search_query": {
+                "type": "string",
+                "description": "The words searched for, when the search could not be linked "
+                "(it was not logged); empty otherwise.",
+            },
             "suggestions_shown": {"type": "boolean"},
             "went_on_anyway": {"type": "boolean"},
             "workflow": STRING_OR_NULL,

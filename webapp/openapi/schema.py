@@ -40,6 +40,17 @@ def param(
 
 
 STRING_OR_NULL = {"type": ["string", "null"]}
+# Where a vote or a request came from when its search had no id yet (not logged).
+SEARCH_REF = {
+    "type": "string",
+    "maxLength": 20000,
+    "description": "The search's search_ref, while it had no search_id: linked once stored.",
+}
+SEARCH_QUERY = {
+    "type": "string",
+    "description": "The words searched for (at most max_query_chars), kept when no search "
+    "can be linked (it was not logged).",
+}
 
 REQUEST_ID = param(
     "request_id", "The request's number.", {"type": "integer"}, required=True, where="path"

@@ -57,6 +57,7 @@ from webapp.requests.forms import (
     patch_from_json,
     submission_from_json,
 )
+from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
 from webapp.throttle import ASK, REPLY, limit, limit_account
 
@@ -83,7 +84,8 @@ def create() -> tuple[Response, int]:
     # ask search gave the filer (`suggestions_token`), whatever the body says.
     token = text_field(data, "suggestions_token", required=False, max_chars=MAX_SERVED_CHARS)
     submission = with_served_suggestions(submission, token, actor)
-    created = file_with_attachments(actor, submission, [])
+    search_ref = text_field(data, "search_ref", required=False, max_chars=MAX_REF_CHARS)
+    created = file_with_attachments(actor, submission, [], search_ref)
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"
     return response, 201

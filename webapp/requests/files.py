@@ -29,7 +29,7 @@ from kb.attachments.kinds import BY_NAME
 from kb.attachments.records import Attachment, Upload
 from kb.requests.records import Request
 from kb.requests.submission import NewRequest
-from webapp.search.event_log import own_search
+from webapp.search.event_log import stored_search
 from webapp.services import request_service, services
 
 UPLOAD_ENDPOINTS = frozenset(
@@ -68,13 +68,17 @@ def _upload(sent: FileStorage, limit: int) -> Upload:
     return Upload(sent.filename or "", data, size=size)
 
 
-def file_with_attachments(actor: User, sent: NewRequest, files: list[Upload]) -> Request:
+def file_with_attachments(
+    actor: User, sent: NewRequest, files: list[Upload], search_ref: str = ""
+) -> Request:
     """File a request and attach `files` to it. The files are checked first, so a
     refused file files nothing; a resubmitted form (same idempotency key) attaches
     only what the first one did not. A search that this browser did not make is
     left out (the request is still filed), so nobody can mark a stranger's search
-    as one that became a request."""
-    own = own_search(sent.search_id)
+    as one that became a request; a search answered before it was logged is
+    linked by its `search_ref` once stored, and without a search to link the
+    request keeps the words searched for (`search_query`)."""
+    own = stored_search(sent.search_id, search_ref)
     sent = replace(sent, search_id=own.id if own is not None else None)
     service = request_service()
     if files:

@@ -96,6 +96,7 @@ def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> NewRe
     department = (form.get("department") or "").strip() or None
     kept = department == ((form.get("preselected") or "").strip() or None)
     raw_id = (form.get("search_id") or "").strip()
+    searched = _limited("search_query", (form.get("search_query") or "").strip(), max_query_chars)
     return NewRequest(
         query=query,
         description=description,
@@ -108,6 +109,7 @@ def submission_from_form(form: Mapping[str, str], max_query_chars: int) -> NewRe
         suggestions_shown=False,
         went_on_anyway=True,
         search_id=digits(raw_id, "search_id") or None,
+        search_query=searched,
         priority=(form.get("priority") or "normal").strip(),
         idempotency_key=idempotency_key(form.get("idempotency_key"), "idempotency_key"),
         workflow=(form.get("workflow") or "").strip() or None,
@@ -138,6 +140,8 @@ NEW_REQUEST_FIELDS = (
     "went_on_anyway",
     "suggestions_token",
     "search_id",
+    "search_ref",
+    "search_query",
     "priority",
     "workflow",
     "idempotency_key",
@@ -186,6 +190,7 @@ def submission_from_json(
         suggestions_shown=_optional_bool(data, "suggestions_shown"),
         went_on_anyway=_optional_bool(data, "went_on_anyway"),
         search_id=search_id,
+        search_query=text_field(data, "search_query", required=False, max_chars=max_query_chars),
         priority=_optional_text(data, "priority") or "normal",
         idempotency_key=key,
         workflow=_optional_text(data, "workflow"),

@@ -187,17 +187,43 @@ def record_late_click(ref: str, article_id: str, rank: int) -> int | None:
     return None
 
 
+def stored_search(search_id: int | None, ref: str = "") -> SearchEvent | None:
+    """This browser's search that a vote or a request came from: by its id, or,
+    for a search answered before it was logged, by its signed reference once the
+    search is stored (None: another's, too old, or not stored yet)."""
+    if search_id is None and ref:
+        try:
+            search = read_ref(ref)
+            found = services.store().search_event_at(search.user, search.ts)
+        except (NotFoundError, StoreUnavailableError):
+            return None
+        search_id = None if found is None else found.id
+    return own_search(search_id)
+
+
 def record_feedback(
-    article_id: str, helpful: bool, comment: str = "", search_id: int | None = None
+    article_id: str,
+    helpful: bool,
+    comment: str = "",
+    search_id: int | None = None,
+    search_ref: str = "",
+    query: str = "",
 ) -> int:
     """Log a vote (and optional comment) on an article; the search it came from
-    counts only when this browser made it and it showed the article (else it is
-    left out). Votes count against the client's `feedback_limit`."""
+    (by id, or by `search_ref` for one answered before it was logged) counts only
+    when this browser made it and it showed the article (else it is left out).
+    Without a search to link, the vote keeps `query`, the words the person
+    searched for, so that what was asked is not lost. Votes count against the
+    client's `feedback_limit`."""
     limit(FEEDBACK)
-    shown = own_search(search_id)
-    if shown is None or article_id not in shown.result_ids:
-        search_id = None
+    shown = stored_search(search_id, search_ref)
+    linked = shown is not None and article_id in shown.result_ids
     event = FeedbackEvent(
-        article_id=article_id, helpful=helpful, comment=comment, search_id=search_id, user=user_id()
+        article_id=article_id,
+        helpful=helpful,
+        comment=comment,
+        search_id=shown.id if linked and shown is not None else None,
+        query="" if linked else query,
+        user=user_id(),
     )
     return services.store().log_feedback(event)

@@ -192,11 +192,17 @@
       var buttons = form.querySelectorAll("button");
       buttons.forEach(function (b) { b.disabled = true; });
       var sid = form.elements.search_id.value;
-      postJson(form.dataset.api, {
+      var vote = {
         article_id: form.elements.article_id.value,
         helpful: button.value === "yes",
         search_id: sid ? Number(sid) : null
-      }).then(function (r) {
+      };
+      // A search not logged (yet): its reference, and the words searched for.
+      if (!sid && form.elements.search_ref && form.elements.search_ref.value) {
+        vote.search_ref = form.elements.search_ref.value;
+      }
+      if (!sid && form.elements.query) { vote.query = form.elements.query.value; }
+      postJson(form.dataset.api, vote).then(function (r) {
         if (!r.ok) { throw new Error("HTTP " + r.status); }
         var fieldset = form.querySelector("fieldset");
         status.textContent = form.dataset.msgThanks;
