@@ -17,21 +17,52 @@ the figures.
 
 from __future__ import annotations
 
+import re
+
 from kb.records import Article, Chunk, Section
 
 MIN_WORDS = 25
+_TOKEN = re.compile(r"\S+")
+# A table's markup: the pipes between cells and the rule under its header
+# ("|", "---", ":---:", "|---|---|"); they hold no words of the table.
+_TABLE_MARKUP = re.compile(r"\|+|(?:\|?:?-{3,}:?)+\|?")
 
 
-def _windows(words: list[str], size: int, overlap: int) -> list[tuple[int, list[str]]]:
-    """(first word's position, words) of each window."""
-    if len(words) <= size:
-        return [(0, words)]
-    step = max(1, size - overlap)
+def counts(token: str) -> bool:
+    """Whether a token counts toward a passage's word budget: every word does,
+    a table's pipes and header rule do not."""
+    return _TABLE_MARKUP.fullmatch(token) is None
+
+
+def word_count(text: str) -> int:
+    """The words of `text` that count toward the budget (a table's cells' words)."""
+    return sum(counts(token) for token in text.split())
+
+
+def _windows(tokens: list[str], size: int, overlap: int) -> list[tuple[int, int]]:
+    """(first, last + 1) token positions of each window: `size` counted words at
+    most, each window repeating the last `overlap` counted words of the one before;
+    a table's markup rides along with its cells and counts for nothing."""
+    before = [0]  # counted words before each position
+    for token in tokens:
+        before.append(before[-1] + counts(token))
+    total = before[-1]
+    if total <= size:
+        return [(0, len(tokens))]
     out = []
-    for start in range(0, len(words), step):
-        out.append((start, words[start : start + size]))
-        if start + size >= len(words):
+    start = 0
+    while True:
+        end = start
+        while end < len(tokens) and before[end + 1] - before[start] <= size:
+            end += 1
+        out.append((start, end))
+        if end >= len(tokens):
             break
+        # The next window starts `overlap` counted words before this one's end.
+        following = start + 1
+        while before[end] - before[following] > overlap:
+            following += 1
+        start = following
     return out
 
 
@@ -62,8 +93,8 @@ def _merge_small(sections: tuple[Section, ...], size: int) -> list[Section]:
         if (
             prev is not None
             and same_top
-            and len(section.text.split()) < MIN_WORDS
-            and len(prev.text.split()) + len(section.text.split()) <= size
+            and word_count(section.text) < MIN_WORDS
+            and word_count(prev.text) + word_count(section.text) <= size
         ):
             sub = " > ".join(section.headings[len(prev.headings) :]) or ""
             merged[-1] = _joined(prev, section, sub)
@@ -83,7 +114,9 @@ def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> l
     if not sections:
         sections = [Section((), article.summary or article.title)]
     for section in sections:
-        for start, window in _windows(section.text.split(), words, overlap):
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(section.text)]
+        tokens = [section.text[a:b] for a, b in spans]
+        for start, end in _windows(tokens, words, overlap):
             chunks.append(
                 Chunk(
                     article_id=article.id,
@@ -91,18 +124,19 @@ def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> l
                     department=article.department,
                     title=article.title,
                     headings=section.headings,
-                    text=_restore_lines(section.text, window),
+                    text=_window_text(section.text, spans, start, end),
                     lang=article.lang,
                     tags=article.tags,
                     audience=article.audience,
-                    locator=section.locator(start, start + len(window)),
+                    locator=section.locator(start, end),
                 )
             )
     return chunks
 
 
-def _restore_lines(text: str, window: list[str]) -> str:
-    """Windows are cut on words; keep the original line breaks when the window is whole."""
-    if len(window) == len(text.split()):
+def _window_text(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """The window's words as the section holds them: line breaks kept, so that a
+    list item or table row cut out of a long section is still one line."""
+    if (start, end) == (0, len(spans)):
         return text
-    return " ".join(window)
+    return text[spans[start][0] : spans[end - 1][1]]

@@ -22,6 +22,10 @@ from search.terms import NEGATIONS, WORD, stems
 SNIPPET_WORDS = 36
 _SPACE = re.compile(r"\s+")
 _TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+# A header rule, or the part of one a passage cut on words begins or ends with.
+_RULE_PART = re.compile(r"^[\s|:]*-{3,}[\s|:-]*$")
+CELL_SEPARATOR = " · "
+ROW_END = ";"
 # A sentence ends at . ! ? (not after a digit: "31. März", "1. Januar") or a line break.
 _SENTENCE_END = re.compile(r"(?<=[^\d\s][.!?])\s+|\s*\n+\s*")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
@@ -93,8 +97,33 @@ def _render(text: str, tokens: list[_Token], start: int, end: int) -> str:
     return "".join(out).strip()
 
 
+def readable_rows(text: str) -> str:
+    """`text` with its Markdown table rows as a reader takes them in a line of
+    text: the cells of a row split by ' · ', each row but the last ending in ';',
+    the rule under the header left out. A row cut in two by a passage's edge
+    ("7 days |") loses its pipes too; every other line is kept as it is."""
+    lines: list[str] = []
+    row = False  # whether the line before is a table row
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _RULE_PART.match(stripped) and "|" in stripped:
+            continue
+        if stripped.startswith("|") or stripped.endswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if row:
+                lines[-1] += ROW_END
+            lines.append(CELL_SEPARATOR.join(c for c in cells if c))
+            row = True
+        else:
+            lines.append(line)
+            row = False
+    return "\n".join(lines)
+
+
 def snippet(text: str, match: Match, width: int = SNIPPET_WORDS) -> str:
-    """The `width`-word window of `text` with the most marked words, as safe HTML."""
+    """The `width`-word window of `text` with the most marked words, as safe HTML;
+    a table's rows read as text (`readable_rows`)."""
+    text = readable_rows(text)
     tokens = _tokens(text, match)
     if len(tokens) <= width:
         return _render(text, tokens, 0, len(text))

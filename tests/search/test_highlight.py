@@ -153,3 +153,33 @@ def test_a_negated_match_does_not_answer_an_affirmative_question() -> None:
 def test_a_query_that_negates_is_known_as_such() -> None:
     assert negates("what is not reimbursed") and negates("Was wird nicht erstattet?")
     assert not negates("what is reimbursed") and not negates("nothing to see")
+
+
+TABLE_PASSAGE = (
+    "Je Organisation gelten die folgenden Höchstbeträge.\n"
+    "| Art der Spende | Höchstbetrag je Jahr |\n"
+    "| --- | ---: |\n"
+    "| Geldspende | 2.000 EUR |\n"
+    "| Sachspende (Restwert) | 5.000 EUR |\n"
+    "Mehr braucht die Zustimmung."
+)
+
+
+def test_a_snippet_reads_a_tables_rows_as_text() -> None:
+    """A snippet of a table showed its pipes and the rule under its header."""
+    shown = snippet(TABLE_PASSAGE, stems("Geldspende"))
+    assert "|" not in shown and "---" not in shown
+    assert (
+        "Art der Spende · Höchstbetrag je Jahr; <mark>Geldspende</mark> · 2.000 EUR; "
+        "Sachspende (Restwert) · 5.000 EUR Mehr braucht" in shown
+    )
+
+
+def test_a_snippet_of_a_row_cut_at_the_passages_edge_loses_its_pipes_too() -> None:
+    shown = snippet("| 2.000 EUR |\n| Sachspende | | 5.000 EUR |\n| --- |", stems("Sachspende"))
+    assert shown == "2.000 EUR; <mark>Sachspende</mark> · 5.000 EUR"
+
+
+def test_a_snippet_keeps_a_pipe_within_a_sentence() -> None:
+    text = "Choose yes | no in the form, then send it."
+    assert snippet(text, stems("form")) == "Choose yes | no in the <mark>form</mark>, then send it."

@@ -1,0 +1,68 @@
+"""Cutting articles into passages: the word budget counts words of text, not a
+Markdown table's pipes and header rule, and a window keeps its line breaks."""
+
+from __future__ import annotations
+
+from indexer.chunking import chunk_article, word_count
+from kb.records import Article, Chunk, Section
+
+
+def _article(*sections: Section) -> Article:
+    return Article(
+        id="finance/t.md", department="finance", title="T", body_markdown="", sections=sections
+    )
+
+
+def _table(rows: int) -> str:
+    lines = ["| Item | Cost | Limit |", "| --- | ---: | :---: |"]
+    lines += [f"| item{n} | {n} EUR | cap{n} |" for n in range(rows)]
+    return "\n".join(lines)
+
+
+def _passages(*sections: Section) -> list[Chunk]:
+    return chunk_article(_article(*sections), words=180, overlap=30)
+
+
+def test_only_the_cells_words_count() -> None:
+    assert word_count("| a | b |\n| --- | :---: |\n|---|---|\n- one\n| c d |") == 6
+    # 41 rows of 4 words under a header of 3: 342 tokens with the pipes and
+    # rule, which made two passages; 167 words of cells fit one.
+    table = _table(41)
+    assert word_count(table) == 3 + 41 * 4 and len(table.split()) == 342
+    [passage] = _passages(Section(("Costs",), table))
+    assert passage.text == table
+
+
+def test_a_long_table_is_cut_on_its_cells_words_and_keeps_its_rows() -> None:
+    table = _table(120)  # 483 words of cells
+    passages = _passages(Section(("Costs",), table))
+    assert len(passages) == 4  # windows of 180 counted words, 150 apart
+    assert all(word_count(p.text) <= 180 for p in passages)
+    assert word_count(passages[0].text) == 180
+    # Each window keeps one row per line; only its first and last may be cut.
+    for passage in passages:
+        inner = [line for line in passage.text.splitlines()[1:-1] if "---" not in line]
+        assert inner and all(line.startswith("| item") and line.endswith("|") for line in inner)
+    # Every cell is in a passage, and each window repeats 30 words of the one before.
+    cells = {w for w in table.split() if word_count(w)}
+    assert cells <= {w for p in passages for w in p.text.split()}
+    first, second = (p.text.split() for p in passages[:2])
+    shared = [w for w in second if word_count(w)][:30]
+    assert shared == [w for w in first if word_count(w)][-30:]
+
+
+def test_plain_text_is_cut_as_before() -> None:
+    words = [f"w{n}" for n in range(400)]
+    passages = _passages(Section(("A",), " ".join(words)))
+    assert [p.text.split() for p in passages] == [words[0:180], words[150:330], words[300:400]]
+
+
+def test_a_short_table_section_folds_into_the_one_before() -> None:
+    """Ten words of cells among 30 tokens: under the 25 words of a section that
+    stands alone, so it joins the passage before."""
+    table = "| Day | Rate |\n| --- | --- |\n| Mon | 10 |\n| Tue | 12 |\n| Wed | 14 |\n| Thu | 9 |"
+    assert word_count(table) == 10 and len(table.split()) == 30
+    [passage] = _passages(
+        Section(("Rates",), "Daily rates apply."), Section(("Rates", "Table"), table)
+    )
+    assert passage.text.endswith(table)
