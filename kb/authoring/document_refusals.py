@@ -46,6 +46,26 @@ def folder_gone(article_id: str, number: int) -> ConflictError:
     )
 
 
+def already_there(article_id: str, advice: str) -> ConflictError:
+    """A new upload's name taken (in any letter case, or by an upload waiting)."""
+    return ConflictError(
+        f"{article_id} already exists{advice}",
+        details={"id": article_id},
+        key="document_exists",
+        values={"id": article_id},
+    )
+
+
+def not_waiting(article_id: str) -> ConflictError:
+    """Approving or rejecting when no version of `article_id` waits for review."""
+    return ConflictError(
+        f"no version of {article_id} waits for review; see its history",
+        details={"id": article_id},
+        key="document_not_waiting",
+        values={"id": article_id},
+    )
+
+
 def department_gone(article_id: str, department: str) -> ConflictError:
     """Writing `article_id` (approving, restoring) while its department's own
     folder is gone: its versions can still be downloaded and an upload rejected."""

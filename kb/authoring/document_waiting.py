@@ -24,6 +24,7 @@ import os
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from kb.authoring import files, four_eyes
 from kb.authoring.document_versions import DocumentVersions, live, pending
@@ -31,6 +32,11 @@ from kb.authoring.records import ArticleVersion
 from kb.content.readers import is_document
 from kb.errors import KbError
 from kb.records import Status
+from kb.validators import normal_name
+
+if TYPE_CHECKING:
+    from kb.accounts.records import User
+    from kb.authoring.service import AuthoringService
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +103,17 @@ def stranded_documents(
 
 def department_of(article_id: str) -> str:
     return article_id.split("/", 1)[0]
+
+
+def withdrawn_by_uploader(authoring: AuthoringService, actor: User, article_id: str) -> bool:
+    """Whether `actor` uploaded the version of `article_id` waiting for review in
+    a department whose folder is gone: taking the folder away often takes its
+    content owners' role too, and their upload should not wait for an admin.
+    Withdrawing is all it allows; approving and restoring still need the role."""
+    if normal_name(department_of(article_id)) in authoring.departments():
+        return False
+    waiting = pending(authoring.versions.versions(article_id))
+    return waiting is not None and waiting.author == actor.username
 
 
 def waiting_document(versions: DocumentVersions, article_id: str) -> WaitingDocument | None:

@@ -45,12 +45,19 @@ from kb.authoring.document_checks import (
 )
 from kb.authoring.document_refusals import (
     StaleDocumentError,
+    already_there,
     check_restore,
     department_gone,
     folder_gone,
+    not_waiting,
 )
 from kb.authoring.document_versions import DocumentVersion, DocumentVersions, pending
-from kb.authoring.document_waiting import Orphaned, department_of, orphaned
+from kb.authoring.document_waiting import (
+    Orphaned,
+    department_of,
+    orphaned,
+    withdrawn_by_uploader,
+)
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
@@ -184,11 +191,11 @@ class DocumentUploads:
         """Turn down version `number`, which waits for review: it stays in the history
         as rejected and nothing in the content folder changes. Its uploader may
         withdraw it while its department's folder is gone even without the
-        department's role any more (`_withdrawing`)."""
+        department's role any more (`withdrawn_by_uploader`)."""
         try:
             self.reach(actor, article_id)
         except PermissionDenied:
-            if not self._withdrawing(actor, article_id):
+            if not withdrawn_by_uploader(self.authoring, actor, article_id):
                 raise
         self._writable()
         with files.edit_lock(self.authoring.root):
@@ -244,17 +251,6 @@ class DocumentUploads:
             return self._department(actor, article_id)  # no such department: 404
         self.authoring.require_owner(actor, slug)
         return None
-
-    def _withdrawing(self, actor: User, article_id: str) -> bool:
-        """Whether `actor` uploaded the version of `article_id` waiting for review in
-        a department whose folder is gone: taking the folder away often takes its
-        content owners' role too, and their upload should not wait for an admin.
-        Withdrawing is all it allows; approving and restoring still need the role."""
-        slug = normal_name(department_of(article_id))
-        if slug in self.authoring.departments():
-            return False
-        waiting = pending(self.authoring.versions.versions(article_id))
-        return waiting is not None and waiting.author == actor.username
 
     # -- inside ------------------------------------------------------------------------
 
@@ -332,12 +328,7 @@ class DocumentUploads:
         """The version waiting for review, which must be `number`."""
         waiting = pending(self.authoring.versions.versions(article_id))
         if waiting is None:
-            raise ConflictError(
-                f"no version of {article_id} waits for review; see its history",
-                details={"id": article_id},
-                key="document_not_waiting",
-                values={"id": article_id},
-            )
+            raise not_waiting(article_id)
         if waiting.number != number:
             raise StaleDocumentError(article_id, number, waiting.number)
         return waiting
@@ -362,12 +353,8 @@ class DocumentUploads:
         if existing is None and self.exists(article_id):
             existing = article_id  # an upload of it waits for review
         if existing is not None:
-            raise ConflictError(
-                f"{existing} already exists; confirm that the upload replaces it, or "
-                "choose another name",
-                details={"id": existing},
-                key="document_exists",
-                values={"id": existing},
+            raise already_there(
+                existing, "; confirm that the upload replaces it, or choose another name"
             )
 
     def _publish(
@@ -388,12 +375,7 @@ class DocumentUploads:
             ) from None
         except FileExistsError:
             self.authoring.versions.remove_version(article_id, version.number)
-            raise ConflictError(
-                f"{article_id} already exists; confirm that the upload replaces it",
-                details={"id": article_id},
-                key="document_exists",
-                values={"id": article_id},
-            ) from None
+            raise already_there(article_id, "; confirm that the upload replaces it") from None
         except BaseException:
             self.authoring.versions.remove_version(article_id, version.number)
             raise

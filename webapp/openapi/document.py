@@ -20,6 +20,7 @@ from webapp.openapi import authoring as openapi_authoring
 from webapp.openapi import catalogue as openapi_catalogue
 from webapp.openapi import clicks as openapi_clicks
 from webapp.openapi import document_versions as openapi_document_versions
+from webapp.openapi import health as openapi_health
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
@@ -211,36 +212,6 @@ _SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Health": {
-        "type": "object",
-        "required": ["status", "index", "store"],
-        "properties": {
-            "status": {"enum": ["ok", "degraded"]},
-            "index": {
-                "type": "object",
-                "properties": {
-                    "snapshot": {"type": "string"},
-                    "articles": {"type": "integer"},
-                    "passages": {"type": "integer"},
-                    "built": STRING_OR_NULL,
-                },
-            },
-            "store": {
-                "type": "object",
-                "properties": {"ok": {"type": "boolean"}, "error": {"type": "string"}},
-            },
-            "settings": {
-                "type": "object",
-                "description": "Whether the settings file's notification settings are in "
-                "use; each problem names its setting and line (admins: file and message, "
-                "without quoted values).",
-                "properties": {
-                    "ok": {"type": "boolean"},
-                    "problems": {"type": "array", "items": {"type": "object"}},
-                },
-            },
-        },
-    },
 }
 
 _OPERATIONS: dict[str, Any] = {
@@ -330,18 +301,6 @@ _OPERATIONS: dict[str, Any] = {
             "400": ERROR_REF,
         },
     },
-    "api.health": {
-        "operationId": "health",
-        "summary": "The published index snapshot and whether the store answers.",
-        "responses": {
-            "200": json_response(
-                "Health",
-                "Serving; 'degraded' when the store fails or a notification-settings "
-                "edit is not in use; this worker's searches waiting to be logged and dropped.",
-            ),
-            "503": ERROR_REF,
-        },
-    },
     "api.openapi": {
         "operationId": "openapi",
         "summary": "This document.",
@@ -374,6 +333,7 @@ _DOCUMENT: dict[str, Any] = {
 
 
 _PARTS = (
+    openapi_health,
     openapi_clicks,
     openapi_auth,
     openapi_requests,
