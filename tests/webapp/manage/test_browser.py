@@ -202,7 +202,7 @@ def test_four_eyes_approval_and_hr_cannot_edit_it(browser: Any, site: LiveServer
     sign_in(writer, site, "hella")
     page = writer.page
     page.goto(site.url + "/manage/edit/hr/overtime.md")
-    expect(page.locator(".note")).to_contain_text("four-eyes rule")
+    expect(page.locator(".note").first).to_contain_text("four-eyes rule")
     page.get_by_label("Summary").fill("Overtime is paid or taken as time off, agreed beforehand.")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".flash--error")).to_contain_text("approval")
