@@ -41,7 +41,12 @@ from kb.authoring.document_checks import slug_file_name
 from kb.authoring.documents import hand_to_indexer
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.service import AuthoringService
-from kb.content.article_images import DEFAULT_IMAGE_MAX_BYTES, not_a_picture, sniff_image
+from kb.content.article_images import (
+    DEFAULT_IMAGE_MAX_BYTES,
+    is_markup,
+    not_a_picture,
+    sniff_image,
+)
 from kb.content.images import IMAGE_SUFFIXES
 from kb.errors import ConflictError, ValidationError
 from kb.extract.base import human_size
@@ -109,12 +114,15 @@ def picture_type(name: str, data: bytes, max_bytes: int) -> str:
         )
     media_type = sniff_image(data)
     if media_type is None:
-        why = not_a_picture(data)
+        # One text per reason, whole in each language (`error_picture_markup`,
+        # `error_picture_content`): no English reason inside a German message.
+        markup = is_markup(data)
         raise ValidationError(
-            f"{name} is not shown: {why}; save the picture as PNG or JPEG and upload that",
-            details={"field": "file"},
-            key="picture_content",
-            values={"name": name, "why": why},
+            f"{name} is not shown: {not_a_picture(data)}; save the picture as PNG or JPEG "
+            "and upload that",
+            details={"field": "file", "reason": "markup" if markup else "not_a_picture"},
+            key="picture_markup" if markup else "picture_content",
+            values={"name": name},
         )
     return media_type
 

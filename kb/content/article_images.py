@@ -51,11 +51,16 @@ def sniff_image(data: bytes) -> str | None:
     return None
 
 
+def is_markup(data: bytes) -> bool:
+    """Whether `data` begins as markup does (HTML or SVG, after any white space)."""
+    return data.lstrip()[:1] == b"<"
+
+
 def not_a_picture(data: bytes) -> str:
     """Why `data`, which `sniff_image` does not take, is no picture that is shown."""
     if not data:
         return "the file is empty"
-    if data.lstrip()[:1] == b"<":
+    if is_markup(data):
         return "its bytes are markup (HTML or SVG), not a picture"
     return "its bytes are not a PNG, JPEG, GIF or WebP picture"
 

@@ -104,7 +104,7 @@ def test_who_may_not_upload_writes_nothing(
     ("upload", "name", "key", "said"),
     [
         (Upload("plan.svg", SVG), "", "picture_kind", "not a picture an article shows"),
-        (Upload("plan.png", SVG), "", "picture_content", "markup (HTML or SVG)"),
+        (Upload("plan.png", SVG), "", "picture_markup", "markup (HTML or SVG)"),
         (Upload("plan.png", b"%PDF-1.7"), "", "picture_content", "not a PNG, JPEG"),
         (Upload("plan.png", b""), "", "picture_empty", "plan.png is empty"),
         (Upload("plan.png", PNG + bytes(1_000)), "", "picture_too_large", "image_max_bytes"),

@@ -101,6 +101,31 @@ def test_a_refusal_names_the_problem_beside_the_form(
     assert sorted(p.name for p in (content / "it").iterdir()) == before
 
 
+@pytest.mark.parametrize(
+    ("data", "reason", "said"),
+    [
+        (SVG, "markup", "enthält Auszeichnungen (HTML oder SVG)"),
+        (b"%PDF-1.7", "not_a_picture", "kein Bild im Format PNG, JPEG, GIF oder WebP"),
+    ],
+)
+def test_not_a_picture_is_said_whole_in_german(
+    client: FlaskClient, content: Path, data: bytes, reason: str, said: str
+) -> None:
+    token = sign_in_as(client, "cora")
+    german = {**JSON, "Accept-Language": "de"}
+    answer = post_picture(client, token, data, "plan.png", headers=german)
+    error = error_of(answer, 400, "invalid_request")
+    assert error["details"]["reason"] == reason
+    message = error["message"]
+    assert said in message and message.startswith("plan.png wird nicht gezeigt")
+    for english in ("its bytes", "markup (", "not a PNG", "picture"):
+        assert english not in message
+    page = text_of(post_picture(client, token, data, "plan.png", headers={"Accept-Language": "de"}))
+    assert said in page
+    english = post_picture(client, token, data, "plan.png", headers=JSON)
+    assert "its bytes are" in error_of(english, 400, "invalid_request")["message"]
+
+
 def test_a_name_with_a_path_is_refused(client: FlaskClient, content: Path) -> None:
     token = sign_in_as(client, "cora")
     for name in ("../hr/x.png", "pics/x.png", ".x.png", "X Y.png"):
