@@ -17,8 +17,11 @@ so an upload is never a picture the page would not show:
 - no overwrite: a file of that name (in any letter case or Unicode form) is
   replaced only when the upload says so (`replace`), and never in a
   department under the four-eyes rule, where a replaced picture would reach
-  readers of a published article without review (a new name reaches them
-  only through an article that names it, which is reviewed).
+  readers of a published article without review;
+- under the four-eyes rule, a new name reaches readers only through an
+  article that names it, which is reviewed: a name that a published article
+  names already (showing its alt text while the file is missing) is refused
+  (`picture_names`), as the picture would appear on that page unreviewed.
 
 It is written under the content root's edit lock, atomically and without
 following a link (`files.write_beside`), and the article is handed to the
@@ -40,6 +43,7 @@ from kb.authoring import files
 from kb.authoring.document_checks import slug_file_name
 from kb.authoring.documents import hand_to_indexer
 from kb.authoring.errors import ContentReadOnlyError
+from kb.authoring.picture_names import published_naming
 from kb.authoring.service import AuthoringService
 from kb.content.article_images import (
     DEFAULT_IMAGE_MAX_BYTES,
@@ -162,6 +166,8 @@ class PictureUploads:
                 raise _exists(f"{folder}/{there}")
             if there is not None and found.review_required:
                 raise _not_in_review(f"{folder}/{there}", found.name, found.slug)
+            if there is None and found.review_required:
+                self._refuse_unreviewed(article_id, chosen, found.name, found.slug)
             target = there or chosen
             try:
                 files.write_beside(root, article_id, target, upload.data, exclusive=there is None)
@@ -172,6 +178,36 @@ class PictureUploads:
         digest = hashlib.sha256(upload.data).hexdigest()
         return UploadedPicture(
             article_id, target, media_type, len(upload.data), digest, there is not None
+        )
+
+    def _refuse_unreviewed(self, article_id: str, name: str, title: str, slug: str) -> None:
+        """Refuse a new picture that published articles of a department under the
+        four-eyes rule name already (`picture_names`): it would reach their
+        pages at the next index run unreviewed."""
+        naming = published_naming(
+            self.authoring.root,
+            article_id,
+            name,
+            max_bytes=self.authoring.max_bytes,
+            render_seconds=self.authoring.render_seconds,
+        )
+        if not naming:
+            return
+        path = f"{article_id.rsplit('/', 1)[0]}/{name}"
+        raise ConflictError(
+            f"{path} is named by the published article {', '.join(naming)}, and {title} "
+            "publishes only what another content owner approved: the picture would appear "
+            "there unreviewed; upload it under another name and change the article to show "
+            "it, which is then reviewed",
+            details={
+                "id": path,
+                "name": name,
+                "department": slug,
+                "reason": "named_by_published",
+                "articles": naming,
+            },
+            key="picture_named",
+            values={"id": path, "department": slug, "articles": naming},
         )
 
 

@@ -175,3 +175,33 @@ def test_under_the_four_eyes_rule_a_picture_is_never_replaced_in_place(
         pictures.upload(HELGA, "hr/leave.md", Upload("form.png", JPEG), replace=True)
     assert caught.value.key == "picture_review" and "under a new name" in str(caught.value)
     assert (root / "hr" / "form.png").read_bytes() == PNG
+
+
+def test_under_the_four_eyes_rule_a_name_a_published_article_shows_waits_for_review(
+    pictures: PictureUploads, root: Path
+) -> None:
+    # Approved showing its alt text (the file was never copied in): a picture of
+    # that name would reach the published page at the next index run unreviewed.
+    (root / "hr" / "forms").mkdir()
+    (root / "hr" / "forms" / "sick.md").write_text(
+        "# Sick leave\n\n![The form](form.png)\n", encoding="utf-8"
+    )
+    (root / "hr" / "leave.md").write_text(
+        "# Leave\n\n<IMG src='forms/Form.png' alt='Form'>\n", encoding="utf-8"
+    )
+    (root / "hr" / "forms" / "draft.md").write_text(
+        "---\nstatus: draft\n---\n# Draft\n\n![The form](plan.png)\n", encoding="utf-8"
+    )
+    with pytest.raises(ConflictError) as caught:
+        pictures.upload(HELGA, "hr/forms/sick.md", Upload("form.png", PNG))
+    assert caught.value.key == "picture_named"
+    assert caught.value.details["articles"] == ["hr/forms/sick.md", "hr/leave.md"]
+    assert "another name" in str(caught.value) and "reviewed" in str(caught.value)
+    assert not (root / "hr" / "forms" / "form.png").exists()
+    (scanned,) = [a for a in scan_content(root).articles.values() if a.id == "hr/forms/sick.md"]
+    assert scanned.images == ()  # the page still shows the alt text
+    # A name only a draft names, another name, or a department without the rule: written.
+    assert pictures.upload(HELGA, "hr/forms/sick.md", Upload("plan.png", PNG)).name == "plan.png"
+    assert pictures.upload(HELGA, "hr/forms/sick.md", Upload("form-2.png", PNG))
+    (root / "it" / "vpn.md").write_text("# VPN\n\n![Client](client.png)\n", encoding="utf-8")
+    assert pictures.upload(CORA, "it/vpn.md", Upload("client.png", PNG)).name == "client.png"

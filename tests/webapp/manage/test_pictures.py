@@ -175,3 +175,20 @@ def test_a_body_past_the_picture_limit_is_refused_unread(
     small = post_picture(client, token, PNG + bytes(2_000), "big.png", headers=JSON)
     assert error_of(small, 400, "invalid_request")["details"]["max"] == 1_000
     assert not (content / "it" / "big.png").exists()
+
+
+def test_a_name_a_published_article_shows_is_refused_under_the_four_eyes_rule(
+    client: FlaskClient, content: Path
+) -> None:
+    leave = content / "hr" / "annual-leave.md"
+    leave.write_text(leave.read_text() + "\n![Leave form](leave-form.png)\n", encoding="utf-8")
+    token = sign_in_as(client, "helga")
+    answer = post_picture(client, token, PNG, "leave-form.png", "hr/annual-leave.md", JSON)
+    error = error_of(answer, 409, "conflict")
+    assert error["details"]["articles"] == ["hr/annual-leave.md"]
+    assert (
+        "Human Resources publishes only what another content owner approved" in (error["message"])
+    )
+    page = post_picture(client, token, PNG, "leave-form.png", "hr/annual-leave.md")
+    assert page.status_code == 409 and "another name" in text_of(page)
+    assert not (content / "hr" / "leave-form.png").exists()
