@@ -16,6 +16,7 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from indexer.metadata import Passage
+from kb.extract.table_markdown import split_cells
 from kb.results import Answer, Hit
 from search.terms import NEGATIONS, WORD, stems
 
@@ -100,8 +101,10 @@ def _render(text: str, tokens: list[_Token], start: int, end: int) -> str:
 def readable_rows(text: str) -> str:
     """`text` with its Markdown table rows as a reader takes them in a line of
     text: the cells of a row split by ' · ', each row but the last ending in ';',
-    the rule under the header left out. A row cut in two by a passage's edge
-    ("7 days |") loses its pipes too; every other line is kept as it is."""
+    the rule under the header left out (a row of cells that say "none" with
+    dashes keeps them: `kb.extract.table_markdown` escapes them). A row cut in
+    two by a passage's edge ("7 days |") loses its pipes too; every other line
+    is kept as it is."""
     lines: list[str] = []
     row = False  # whether the line before is a table row
     for line in text.splitlines():
@@ -109,7 +112,7 @@ def readable_rows(text: str) -> str:
         if _RULE_PART.match(stripped) and "|" in stripped:
             continue
         if stripped.startswith("|") or stripped.endswith("|"):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            cells = split_cells(stripped.removeprefix("|").removesuffix("|"))
             if row:
                 lines[-1] += ROW_END
             lines.append(CELL_SEPARATOR.join(c for c in cells if c))

@@ -56,6 +56,7 @@ import markdown
 from kb.content.html_parsing import ArticleHTMLParser
 from kb.content.nesting import MAX_DEPTH, nesting_depth
 from kb.content.sanitize import DROPPED_WITH_CONTENT
+from kb.extract.table_markdown import escape_rule_cell, is_rule_cell
 from kb.records import Section
 
 _TEMPLATE_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
@@ -74,6 +75,7 @@ _BLOCKS = {"p", "li", "tr", "pre", "blockquote", "div", "br", "table", "dd", "dt
 # have no end tag to close the skip.
 _SKIP = DROPPED_WITH_CONTENT - {"embed", "frame"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+_CELLS = {"td", "th"}
 _EXTENSIONS = ["extra", "sane_lists"]
 
 
@@ -278,6 +280,8 @@ class _SectionCollector(ArticleHTMLParser):
         self._heading_level = 0
         self._heading_text: list[str] = []
         self._skip = 0
+        # The open table cell: the text parts it goes to and where it starts.
+        self._cell: tuple[list[str], int] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIP:
@@ -287,12 +291,15 @@ class _SectionCollector(ArticleHTMLParser):
             self._heading_text = []
         elif tag in _BLOCKS:
             self._text().append("\n")
-        elif tag in {"td", "th"}:
+        elif tag in _CELLS:
             self._text().append(" | ")
+            self._cell = (self._text(), len(self._text()))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self._skip = max(0, self._skip - 1)
+        elif tag in _CELLS:
+            self._close_cell()
         elif tag in _HEADINGS and self._heading_level:
             title = _SPACES.sub(" ", "".join(self._heading_text)).strip()
             level = self._heading_level
@@ -313,6 +320,16 @@ class _SectionCollector(ArticleHTMLParser):
 
     def _text(self) -> list[str]:
         return self.sections[-1][1]
+
+    def _close_cell(self) -> None:
+        """A cell that is only dashes ("-" for "none") is kept escaped, as a
+        document's is (`kb.extract.table_markdown`): a line of it is no rule."""
+        if self._cell is not None:
+            parts, start = self._cell
+            text = "".join(parts[start:]).strip()
+            if is_rule_cell(text):
+                parts[start:] = [escape_rule_cell(text)]
+        self._cell = None
 
 
 def _tidy(text: str) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from kb.extract.table_markdown import escape_rule_cell, is_rule, split_cells
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
@@ -63,7 +65,6 @@ def has_structure(markdown: str) -> bool:
 _SPECIAL = re.compile(r"([\\`*_\[\]#|!])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _LIST_LINE = re.compile(r"^((?:  )*)(- |\d+\. )(.*)$")
-_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def _escaped(text: str) -> str:
@@ -71,14 +72,16 @@ def _escaped(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
-def _markdown_line(line: str) -> tuple[str, str]:
+def _markdown_line(line: str, header_above: bool) -> tuple[str, str]:
     """(kind, Markdown) of one line of a document's text: a table row, a list
-    item (nested two spaces a level there, four in Markdown) or a paragraph."""
+    item (nested two spaces a level there, four in Markdown) or a paragraph.
+    A row of dashes is the rule only right under a table's first row
+    (`header_above`); anywhere else it is a row of cells that say "none"."""
     if line.startswith("| ") and line.endswith(" |"):
-        cells = [c.strip().replace("\\|", "|") for c in _CELL_SPLIT.split(line[2:-2])]
-        if all(set(c) == {"-"} for c in cells):
-            return "table", "| " + " | ".join("---" for _ in cells) + " |"
-        return "table", "| " + " | ".join(_escaped(c) for c in cells) + " |"
+        cells = split_cells(line[2:-2])
+        if header_above and is_rule(cells):
+            return "rule", "| " + " | ".join("---" for _ in cells) + " |"
+        return "table", "| " + " | ".join(escape_rule_cell(_escaped(c)) for c in cells) + " |"
     found = _LIST_LINE.match(line)
     if found:
         indent = "    " * (len(found.group(1)) // 2)
@@ -92,10 +95,13 @@ def document_markdown(text: str) -> str:
     paragraph, list and table stands apart from the next."""
     out: list[str] = []
     before = ""
+    first_row = False  # whether the line before is a table's first row
     for line in text.splitlines():
         if not line.strip():
             continue
-        kind, markdown = _markdown_line(line)
+        kind, markdown = _markdown_line(line, header_above=first_row)
+        first_row = kind == "table" and before != "table"
+        kind = "table" if kind == "rule" else kind
         if out and (kind != before or kind == "paragraph"):
             out.append("")
         out.append(markdown)

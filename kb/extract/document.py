@@ -19,6 +19,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from kb.extract.table_markdown import markdown_table
+
 
 class BlockKind(str, Enum):  # noqa: UP042 - values are stored as plain strings
     PARAGRAPH = "paragraph"
@@ -35,18 +37,6 @@ def nested_levels(levels: tuple[int, ...]) -> bool:
             return False
         previous = level
     return True
-
-
-def markdown_table(rows: tuple[tuple[str, ...], ...]) -> str:
-    """`rows` as a Markdown table: the first row its header, a short row filled
-    with empty cells, a '|' within a cell escaped."""
-    width = max(len(row) for row in rows)
-
-    def line(cells: tuple[str, ...]) -> str:
-        padded = [c.replace("|", "\\|") for c in cells] + [""] * (width - len(cells))
-        return "| " + " | ".join(padded) + " |"
-
-    return "\n".join([line(rows[0]), line(("---",) * width), *(line(r) for r in rows[1:])])
 
 
 @dataclass(frozen=True)

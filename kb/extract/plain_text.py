@@ -9,7 +9,8 @@ Structure in plain text is a convention, not markup: a short line underlined
 with `===` or `---` is a heading (as in Markdown's setext form), and so is a
 short numbered line without a final full stop ("3.2 Travel costs"); blank
 lines separate paragraphs; lines starting with "-", "*", "•" or "1." are list
-items.
+items; lines of cells between " | " are a table's rows (a Markdown table's
+bars at the ends and the rule under its header are no cells).
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from kb.extract.structure import OutlineBuilder, clean, heading_number
 _UNDERLINE = re.compile(r"^(=+|-+)\s*$")
 _ITEM = re.compile(r"^\s*(?:([-*•–])|(\d{1,3})[.)])\s+(?=\S)")
 MAX_HEADING_WORDS = 12
+# The rule under a table's header written as in Markdown ("---|---", "| :-- | --: |").
+_BAR_RULE = re.compile(r"^\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?$")
+
+
+def _bar_cells(row: str) -> list[str]:
+    """The cells of a table row written with bars, with or without bars at its ends."""
+    return row.removeprefix("|").removesuffix("|").split(" | ")
 
 
 def decode_text(data: bytes, what: str) -> str:
@@ -75,7 +83,7 @@ class _Blocks:
         if self.items:
             self.builder.list(list(self.items), self.ordered)
         elif self.para and all(" | " in row for row in self.para):
-            self.builder.table([row.split(" | ") for row in self.para])
+            self.builder.table([_bar_cells(row) for row in self.para])
         elif self.para:
             self.builder.paragraph(" ".join(self.para))
         self.para.clear()
@@ -102,6 +110,8 @@ class _Blocks:
         elif not para and not items and not following.strip() and _is_heading(stripped):
             number = heading_number(stripped)
             self.builder.heading(number.count(".") + 1, stripped)
+        elif len(para) == 1 and " | " in para[0] and _BAR_RULE.match(stripped):
+            pass  # the rule under a bar table's header, as Markdown writes one
         elif " | " in stripped and (not para or " | " in para[-1]) and not items:
             para.append(stripped)  # a row of a table written with bars
         elif match := _ITEM.match(line):

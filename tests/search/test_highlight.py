@@ -183,3 +183,16 @@ def test_a_snippet_of_a_row_cut_at_the_passages_edge_loses_its_pipes_too() -> No
 def test_a_snippet_keeps_a_pipe_within_a_sentence() -> None:
     text = "Choose yes | no in the form, then send it."
     assert snippet(text, stems("form")) == "Choose yes | no in the <mark>form</mark>, then send it."
+
+
+def test_a_snippet_keeps_a_row_of_cells_that_say_none() -> None:
+    """A document's row of "-" or "---" cells (escaped in the passage) was left out
+    of the snippet as a header rule, or shown as one."""
+    from kb.extract.table_markdown import markdown_table
+
+    table = markdown_table(
+        (("Expense", "Limit"), ("Minibar", "---"), ("-", "--"), ("Taxi", "40 EUR"))
+    )
+    shown = snippet(f"Limits per night:\n{table}", stems("minibar"))
+    assert "\\" not in shown and "|" not in shown
+    assert "Expense · Limit; <mark>Minibar</mark> · ---; - · --; Taxi · 40 EUR" in shown

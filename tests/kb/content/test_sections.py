@@ -65,3 +65,17 @@ def test_a_documents_text_renders_its_tables_and_lists_and_no_other_markup() -> 
     assert "*per night* &lt;b&gt;apply&lt;/b&gt; &amp; [more](x)." in html
     assert "<h1>" not in html and "<em>" not in html and "<a " not in html
     assert has_structure(document_markdown(text))
+
+
+def test_an_authors_row_of_dashes_stays_a_row_in_the_passages() -> None:
+    """An author's table row of "---" cells ("none") was read as a header rule by
+    the snippets, which left it out: the index keeps such a cell escaped."""
+    from kb.content.markdown_text import html_sections
+
+    body = "| Item | Cost |\n|---|---|\n| Minibar | --- |\n| - | — |\n| Taxi | 40 EUR |\n"
+    html = render_html(body)
+    assert html.count("<tr>") == 4 and "<td>---</td>" in html
+    [section] = html_sections(html)
+    lines = section.text.splitlines()
+    assert "| \\-\\-\\-" in lines and "| \\-" in lines and "| —" in lines
+    assert "| Taxi" in lines and "| 40 EUR" in lines

@@ -187,32 +187,54 @@ def test_answer_card_renders_a_table_section_as_a_table(
     assert "<table>" not in card("other", ("Other",))
 
 
-def test_answer_card_shows_a_pdf_documents_table_as_a_table(
-    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A PDF's table is imported as a table: the answer card shows it as one, its
-    cells' text escaped, where a document's passage was shown as plain text."""
+def _document_card(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch, path: str, raw: bytes
+) -> str:
+    """The answer card of a search answered by the document `raw` (at `path`):
+    its section with a heading, or its only one."""
     from kb.content.documents import DocumentDefaults, document_article
     from kb.extract import Limits, extract
-    from tests.documents import write_ruled_table_pdf
 
-    rows = [["City", "Limit per night"], ["Hamburg", "120 EUR"], ["London", "<b>180</b> GBP"]]
-    raw = write_ruled_table_pdf(rows, intro="Hotel costs are reimbursed up to the city limit.")
-    document = extract(raw, "finance/hotels.pdf", Limits())
-    article, _ = document_article(
-        "finance/hotels.pdf", raw, document, {"title": "Hotels"}, b"", DocumentDefaults()
-    )
+    document = extract(raw, path, Limits())
+    article, _ = document_article(path, raw, document, {"title": "Limits"}, b"", DocumentDefaults())
     monkeypatch.setitem(ARTICLES, article.id, article)
-    [section] = article.sections
+    section = next((s for s in article.sections if s.headings), article.sections[0])
     answer = Answer(id=article.id, title=article.title, department="finance",
                     passage=section.text, highlight="Hamburg", headings=section.headings)  # fmt: skip
     original = engine.search
     monkeypatch.setattr(engine, "search", lambda q: dataclasses.replace(original(q), answer=answer))
     html = text_of(client.get("/?q=hotel+limit"))
-    card = html.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+    return html.split('class="panel answer-card"', 1)[1].split("</section>", 1)[0]
+
+
+def test_answer_card_shows_a_pdf_documents_table_as_a_table(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF's table is imported as a table: the answer card shows it as one, its
+    cells' text escaped, where a document's passage was shown as plain text."""
+    from tests.documents import write_ruled_table_pdf
+
+    rows = [["City", "Limit per night"], ["Hamburg", "120 EUR"], ["London", "<b>180</b> GBP"]]
+    raw = write_ruled_table_pdf(rows, intro="Hotel costs are reimbursed up to the city limit.")
+    card = _document_card(client, engine, monkeypatch, "finance/hotels.pdf", raw)
     assert "<table>" in card and "<td>Hamburg</td>" in card and "<td>120 EUR</td>" in card
     assert "&lt;b&gt;180&lt;/b&gt; GBP" in card and "<b>180</b>" not in card
     assert "| --- |" not in card
+
+
+def test_answer_card_shows_a_documents_row_of_dashes_as_a_row(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Word table's row of "-" and "--" cells ("none") became a second header
+    rule in the card's Markdown: the card shows it as a row of the table."""
+    from tests.documents import Outline, write_docx
+
+    rows = [["Expense", "Limit"], ["Hamburg", "120 EUR"], ["-", "--"], ["Taxi", "40 EUR"]]
+    raw = write_docx(Outline("Limits", [(1, "Limits per item", ["Per night:", ("table", rows)])]))
+    card = _document_card(client, engine, monkeypatch, "finance/limits.docx", raw)
+    assert card.count("<tr>") == 4 and card.count("<th>") == 2
+    assert "<td>-</td>\n<td>--</td>" in card and "<td>Taxi</td>" in card
+    assert "\\-" not in card and "---" not in card
 
 
 def test_answer_card_shows_the_kept_picture_of_its_section(
