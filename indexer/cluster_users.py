@@ -17,8 +17,9 @@ A node that cannot reach PostgreSQL when it starts still starts, with a
 warning (serving matters more). Its connection may also drop later (a
 restart of PostgreSQL, a failover, a backend ended by an administrator), and
 its lock goes with it. So a watchdog thread checks the connection every
-`CHECK_SECONDS`, and when it is gone (or never came) connects again and takes
-the lock again, waiting longer after each failure (up to `MAX_BACKOFF_SECONDS`);
+`cluster_check_seconds` (5 s), and when it is gone (or never came) connects again
+and takes the lock again, waiting twice as long after each failure (up to
+`cluster_max_backoff_seconds`, 60 s; both settings, `kb.store_settings`);
 it logs when the lock is lost and when it is held again. Until then a restore
 does not see the node: the window is the check interval plus the time
 PostgreSQL takes to come back. A restore that began meanwhile holds the lock
@@ -39,13 +40,13 @@ from typing import Any
 
 from indexer.snapshot_store.lock import postgres_conninfo
 from kb.errors import IndexLockedError, SnapshotStoreError
+from kb.settings import Settings
+from kb.store_settings import CLUSTER_CHECK_SECONDS, CLUSTER_MAX_BACKOFF_SECONDS
 
 logger = logging.getLogger(__name__)
 
 # Fits in 31 bits, so pg_locks shows it as objid with classid 0.
 USERS_LOCK_KEY = zlib.crc32(b"spoc-kb nodes using the database") & 0x7FFFFFFF
-CHECK_SECONDS = 5.0  # how often a node checks that its connection (and lock) is there
-MAX_BACKOFF_SECONDS = 60.0  # the longest wait between two attempts to take it again
 
 
 def _connect(conninfo: str, name: str) -> Any:
@@ -76,17 +77,32 @@ class InCluster:
         self,
         database_url: str,
         role: str,
-        check_seconds: float = CHECK_SECONDS,
-        max_backoff: float = MAX_BACKOFF_SECONDS,
+        check_seconds: float = CLUSTER_CHECK_SECONDS,
+        max_backoff: float = CLUSTER_MAX_BACKOFF_SECONDS,
     ) -> None:
+        if not 0 < check_seconds <= max_backoff:
+            raise ValueError(
+                f"the cluster lock's check interval ({check_seconds!r} s) must be above 0 and "
+                f"at most its longest backoff ({max_backoff!r} s)"
+            )
         self.conninfo = postgres_conninfo(database_url)
         self.name = f"{role} on {socket.gethostname()}"
         self.check_seconds = check_seconds
-        self.max_backoff = max(max_backoff, check_seconds)
+        self.max_backoff = max_backoff
         self._conn: Any = None
         self._pid = 0
         self._stop = threading.Event()
         self._watchdog: threading.Thread | None = None
+
+    @classmethod
+    def of(cls, settings: Settings, role: str) -> InCluster:
+        """The lock of a node with `settings` (its database and watchdog timing)."""
+        return cls(
+            settings.database_url,
+            role,
+            check_seconds=settings.cluster_check_seconds,
+            max_backoff=settings.cluster_max_backoff_seconds,
+        )
 
     def __enter__(self) -> InCluster:
         if self.conninfo is None:

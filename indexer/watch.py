@@ -78,7 +78,7 @@ def watch_content(
     """Run incremental builds on every change until `stop` is set (or Ctrl-C);
     `wait_lock` as for `IndexBuilder.run`."""
     in_use = InUse(builder.index_dir, "index watcher")  # `kb restore` refuses meanwhile
-    with in_use, InCluster(builder.settings.database_url, "index watcher"):
+    with in_use, InCluster.of(builder.settings, "index watcher"):
         _watch(builder, on_report, stop or threading.Event(), wait_lock)
 
 

@@ -293,6 +293,7 @@ class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings,
         # building settings passes here, so each value is typed and checked once.
         for spec in SETTINGS:
             object.__setattr__(self, spec.name, spec.check(getattr(self, spec.name)))
+        self.check_cluster_watchdog()
 
     def replace(self, **overrides: Any) -> Settings:
         """A copy with some values changed (None values are ignored)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.errors import ConfigError
 from kb.setting import setting
 
 # What `kb serve --threads` allows: each thread holds one connection while it
@@ -18,11 +19,18 @@ from kb.setting import setting
 MAX_POOL_SIZE = 64
 # A caller waiting longer than this for a connection is better told to try again.
 MAX_POOL_TIMEOUT_S = 600
+# A node unseen by `kb restore` for longer than an hour is as good as not locked.
+MAX_CLUSTER_WAIT_S = 3600
+# The defaults of the cluster lock's watchdog: a node unseen for at most 5 s after
+# a drop, and a PostgreSQL that stays away asked about once a minute.
+CLUSTER_CHECK_SECONDS = 5.0
+CLUSTER_MAX_BACKOFF_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
 class StoreSettings:
-    """The database URL, its connection pool, and the search log's wait."""
+    """The database URL, its connection pool, the search log's wait, and the
+    watchdog of a node's PostgreSQL lock (`indexer.cluster_users`)."""
 
     database_url: str = setting(
         "sqlite:///var/kb.db",
@@ -58,3 +66,30 @@ class StoreSettings:
         minimum=0.0,
         maximum=30.0,
     )
+    cluster_check_seconds: float = setting(
+        CLUSTER_CHECK_SECONDS,
+        "With PostgreSQL: how often each kb serve node and index watcher checks the "
+        "connection that holds its lock (the one kb restore looks for) and, when it is gone, "
+        "connects again; a node is unseen by kb restore for up to this long after a drop.",
+        minimum=0.1,
+        maximum=MAX_CLUSTER_WAIT_S,
+    )
+    cluster_max_backoff_seconds: float = setting(
+        CLUSTER_MAX_BACKOFF_SECONDS,
+        "With PostgreSQL: the longest wait between two attempts to connect again and take "
+        "that lock (the wait doubles after each failed attempt, from cluster_check_seconds); "
+        "not below cluster_check_seconds.",
+        minimum=0.1,
+        maximum=MAX_CLUSTER_WAIT_S,
+    )
+
+    def check_cluster_watchdog(self) -> None:
+        """Refuse a longest backoff below the check interval (which it starts from)."""
+        if self.cluster_max_backoff_seconds < self.cluster_check_seconds:
+            raise ConfigError(
+                f"setting cluster_max_backoff_seconds ({self.cluster_max_backoff_seconds:g}) "
+                f"must be at least cluster_check_seconds ({self.cluster_check_seconds:g}): "
+                "the wait between attempts to take the cluster lock again starts at the check "
+                "interval and doubles up to it; raise cluster_max_backoff_seconds or lower "
+                "cluster_check_seconds"
+            )

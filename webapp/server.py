@@ -287,7 +287,7 @@ def serve(
     from indexer.index_users import InUse
 
     configure_logging(log_level)
-    with InUse(settings.index_path, "kb serve"), InCluster(settings.database_url, "kb serve"):
+    with InUse(settings.index_path, "kb serve"), InCluster.of(settings, "kb serve"):
         settings = prepare(settings)
         options = _gunicorn_options(settings, host, port, workers, threads, log_level)
         follower = start_follower(settings)
