@@ -12,9 +12,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from indexer.keyword_index import field_terms
 from indexer.metadata import Passage
 from indexer.reader import Snapshot
 from kb.records import EVERYONE
@@ -24,7 +26,13 @@ from search.department_classifier import classifier_of
 from search.dictionary import configured_dictionary
 from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
 from search.routing import Router
-from search.spelling import AudienceVocabularies, SpellingCorrector, Vocabulary, passage_words
+from search.spelling import (
+    AudienceVocabularies,
+    RestrictedStems,
+    SpellingCorrector,
+    Vocabulary,
+    passage_words,
+)
 from search.suggestions import TitleIndex
 from search.synonyms import Glossary
 from search.translation import Translator, index_knows
@@ -101,7 +109,7 @@ class PreparedSnapshot:
             titles,
             translator,
             bool(hidden),
-            AudienceVocabularies(vocabulary, _restricted_words(snapshot, hidden)),
+            AudienceVocabularies(vocabulary, *_restricted_terms(snapshot, hidden)),
             VectorRetriever(second, order) if second is not None else None,
         )
 
@@ -168,14 +176,22 @@ def _passage_order(snapshot: Snapshot, pid: int) -> tuple[str, int]:
     return (owner[0] if owner is not None else "", pid)
 
 
-def _restricted_words(snapshot: Snapshot, pids: list[int]) -> dict[tuple[str, ...], list[set[str]]]:
-    """The words of each restricted passage, by audience."""
-    out: dict[tuple[str, ...], list[set[str]]] = {}
+def _restricted_terms(
+    snapshot: Snapshot, pids: list[int]
+) -> tuple[dict[tuple[str, ...], list[set[str]]], RestrictedStems]:
+    """The words of each restricted passage, and the stems they put into their
+    language's fields (as the keyword index analyses them), by audience."""
+    words: dict[tuple[str, ...], list[set[str]]] = {}
+    stems: dict[tuple[str, ...], dict[str, Counter[str]]] = {}
     for start in range(0, len(pids), 1000):
         for passage in snapshot.passages(pids[start : start + 1000]).values():
-            words = passage_words(passage.title, passage.headings, passage.text)
-            out.setdefault(passage.audience, []).append(words)
-    return out
+            found = passage_words(passage.title, passage.headings, passage.text)
+            words.setdefault(passage.audience, []).append(found)
+            if passage.lang in snapshot.languages:
+                terms = field_terms(passage.lang, passage.title, passage.headings, passage.text)
+                by_lang = stems.setdefault(passage.audience, {})
+                by_lang.setdefault(passage.lang, Counter()).update(terms)
+    return words, stems
 
 
 class PassageCache:

@@ -53,6 +53,11 @@ class Vocabulary:
     # Stems indexed in each language's text fields: a correction must be a word
     # of the query's language ("datei" is German, not a typo of English "date").
     language_stems: Mapping[str, AbstractSet[str]] = field(default_factory=dict)
+    # Per language, each stem → how many of its text fields' documents hold it
+    # (summed over title, headings and body): what tells the public stems apart.
+    stem_counts: Mapping[str, Mapping[str, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _by_length: dict[int, list[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -67,12 +72,13 @@ class Vocabulary:
         snapshot), counting live documents only: words of passages an
         incremental update deleted are neither offered nor counted."""
         freqs = live_frequencies(reader, fieldname)
-        stems_by_lang: dict[str, set[str]] = {}
+        counts: dict[str, Counter[str]] = {}
         for lang in languages:
-            found = stems_by_lang.setdefault(lang, set())
+            found = counts.setdefault(lang, Counter())
             for name in text_fields(lang):
                 found.update(live_frequencies(reader, name))
-        return cls(freqs, int(reader.doc_count()), stems_by_lang)
+        stems = {lang: frozenset(found) for lang, found in counts.items()}
+        return cls(freqs, int(reader.doc_count()), stems, counts)
 
     def in_language(self, word: str, lang: str) -> bool:
         """Whether the word (by its stem) occurs in texts of `lang`; True when unknown."""
@@ -129,18 +135,32 @@ def passage_words(title: str, headings: Iterable[str], text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(joined)}
 
 
-class AudienceVocabularies:
-    """The vocabulary each searcher may see: every word of the public passages,
-    plus those of the restricted passages whose audience includes them.
+# Audience → language → the stems its restricted passages put into that
+# language's text fields, counted as `indexer.keyword_index.field_terms` does.
+RestrictedStems = Mapping[tuple[str, ...], Mapping[str, Counter[str]]]
 
-    Built once per snapshot from the full vocabulary and the words of the
-    restricted passages only (usually few), by audience; each searcher's
+
+class AudienceVocabularies:
+    """The vocabulary each searcher may see: every word and stem of the public
+    passages, plus those of the restricted passages whose audience includes them.
+
+    The stems matter as much as the words: a query word whose stem the index
+    holds is a known word (`SpellingCorrector.is_known`), and a query of known
+    words lists its nearest articles where one of unknown words lists nothing.
+    With every stem of the index, a visitor searching a word written only in a
+    restricted article got results, and one that no article holds got none.
+
+    Built once per snapshot from the full vocabulary and the words and stems of
+    the restricted passages only (usually few), by audience; each searcher's
     vocabulary is then made once per set of groups and kept."""
 
     MAX_CACHED = 256
 
     def __init__(
-        self, full: Vocabulary, restricted: Mapping[tuple[str, ...], Iterable[set[str]]]
+        self,
+        full: Vocabulary,
+        restricted: Mapping[tuple[str, ...], Iterable[set[str]]],
+        restricted_stems: RestrictedStems | None = None,
     ) -> None:
         self.full = full
         self._restricted: dict[tuple[str, ...], Counter[str]] = {}
@@ -151,8 +171,12 @@ class AudienceVocabularies:
                 counts.update(words)
             self._restricted[tuple(a.lower() for a in audience)] = counts
             hidden.update(counts)
+        self._stems = {
+            tuple(a.lower() for a in audience): by_lang
+            for audience, by_lang in (restricted_stems or {}).items()
+        }
         public = {w: n - hidden[w] for w, n in full.frequencies.items() if n - hidden[w] > 0}
-        self.public = Vocabulary(public, full.doc_count, full.language_stems)
+        self.public = Vocabulary(public, full.doc_count, self._public_stems())
         self._cache: dict[frozenset[str], Vocabulary] = {frozenset(): self.public}
         self._lock = threading.Lock()
 
@@ -164,15 +188,36 @@ class AudienceVocabularies:
         found = self._cache.get(key)
         if found is None:
             counts: Counter[str] = Counter(self.public.frequencies)
+            stems = {lang: set(held) for lang, held in self.public.language_stems.items()}
             for audience, words in self._restricted.items():
                 if key.intersection(audience):
                     counts.update(words)
-            found = Vocabulary(dict(counts), self.full.doc_count, self.full.language_stems)
+                    for lang, terms in self._stems.get(audience, {}).items():
+                        stems.setdefault(lang, set()).update(terms)
+            found = Vocabulary(dict(counts), self.full.doc_count, stems)
             with self._lock:
                 if len(self._cache) >= self.MAX_CACHED:
                     self._cache = {frozenset(): self.public}
                 self._cache[key] = found
         return found
+
+    def _public_stems(self) -> dict[str, AbstractSet[str]]:
+        """Each language's stems some public passage holds: the full index's
+        less those only restricted passages hold. Without counts (a vocabulary
+        not read from an index), every stem a restricted passage holds is left
+        out, the cautious side."""
+        hidden: dict[str, Counter[str]] = {}
+        for by_lang in self._stems.values():
+            for lang, terms in by_lang.items():
+                hidden.setdefault(lang, Counter()).update(terms)
+        public: dict[str, AbstractSet[str]] = {}
+        for lang, stems in self.full.language_stems.items():
+            held, counts = hidden.get(lang, Counter()), self.full.stem_counts.get(lang)
+            if counts is None:
+                public[lang] = frozenset(s for s in stems if s not in held)
+            else:
+                public[lang] = frozenset(s for s, n in counts.items() if n > held[s])
+        return public
 
 
 def _text(term: bytes | str) -> str:

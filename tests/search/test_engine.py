@@ -113,6 +113,27 @@ def test_audience_is_respected(
     assert (fixture_engine.article("hr/payroll-runbook.md", groups) is not None) is visible
 
 
+def test_a_word_only_a_restricted_article_holds_finds_what_an_unknown_word_finds(
+    fixture_engine: SearchEngine,
+) -> None:
+    # "accruals" is written only in the HR-only payroll runbook. Its stem once
+    # made it a known word for everyone: outsiders got the nearest public
+    # articles (and a department) where a word no article holds gets nothing,
+    # so anyone could test which words the restricted articles hold.
+    unknown = fixture_engine.search(Query("zorbleflax", groups=frozenset()))
+    assert unknown.results == []
+    for groups in (frozenset(), frozenset({"finance"})):
+        for text in ("accruals", "accrual", "monthly batch accruals"):
+            outsider = fixture_engine.search(Query(text, groups=groups))
+            assert outsider.results == [], (text, groups)
+            assert (outsider.department, outsider.department_confidence) == (
+                unknown.department,
+                unknown.department_confidence,
+            )
+    for groups in (frozenset({"hr"}), None):
+        assert "hr/payroll-runbook.md" in ids(fixture_engine, "accruals", groups=groups)
+
+
 def test_pages(fixture_index: Settings, hashing_embedder: HashingEmbedder) -> None:
     engine = SearchEngine(fixture_index.replace(relevance_floor=0.0), embedder=hashing_embedder)
     everything = ids(engine, "leave sick vpn", k=4)

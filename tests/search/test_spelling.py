@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from search.spelling import (
     AudienceVocabularies,
     SpellingCorrector,
@@ -100,3 +102,28 @@ def test_each_searcher_gets_the_words_of_what_they_may_read() -> None:
     }
     assert dict(vocabularies.for_groups(frozenset({"HR"})).frequencies) == full.frequencies
     assert vocabularies.for_groups(None) is full
+
+
+def test_each_searcher_knows_the_stems_of_what_they_may_read() -> None:
+    # A query word is known by its stem too ("accruals" by "accrual"), so a stem
+    # only restricted passages hold must not be known to others either.
+    full = Vocabulary(
+        {"leave": 3, "accruals": 1, "salary": 2},
+        4,
+        {"en": frozenset({"leav", "accrual", "salari"})},
+        {"en": {"leav": 3, "accrual": 1, "salari": 3}},
+    )
+    restricted = {("hr",): [{"accruals", "salary"}]}
+    stems = {("HR",): {"en": Counter({"accrual": 1, "salari": 1})}}
+    vocabularies = AudienceVocabularies(full, restricted, stems)
+    outsider = SpellingCorrector(vocabularies.for_groups(frozenset({"it"})))
+    assert not outsider.is_known("accrual", "en")
+    assert outsider.is_known("salaries", "en")  # a public passage holds "salari" too
+    assert outsider.is_known("leaving", "en")
+    insider = SpellingCorrector(vocabularies.for_groups(frozenset({"hr"})))
+    assert insider.is_known("accrual", "en")
+    # Without counts (a vocabulary not read from an index) a stem any restricted
+    # passage holds is left out.
+    uncounted = Vocabulary(dict(full.frequencies), 4, dict(full.language_stems))
+    cautious = AudienceVocabularies(uncounted, restricted, stems).for_groups(frozenset())
+    assert cautious.language_stems["en"] == {"leav"}
