@@ -13,8 +13,8 @@ One package per audience, each with its pages (`routes`, blueprint named
 after the package) and its part of the JSON API (`api`, blueprint
 `<package>_api`, under /api/): `search` (/), `articles` (/articles/), `ask`
 (/ask/), `catalogue` (/catalogue/), `requests` (/requests/), `auth` (/auth/:
-sign-in, who is signed in, CSRF), `insights` (/insights/) and `manage`
-(/manage/); `_blueprints` lists them. `webapp.api` answers for the API as a
+sign-in, who is signed in, CSRF), `insights` (/insights/), `manage`
+(/manage/) and `accounts` (/accounts/: administrators only); `_blueprints` lists them. `webapp.api` answers for the API as a
 whole (/api/health, /api/openapi.json, described by `webapp.openapi`).
 Shared: `services` (engine, store, request service), `errors`, `security`,
 `i18n`, `inputs`, `departments`, `assets` (hashed URLs of the static files). Serve it with `kb serve` (gunicorn, see
@@ -113,6 +113,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 def _blueprints() -> list[Blueprint]:
     """One package per audience, each with its pages and its part of the JSON API."""
     from webapp import api
+    from webapp.accounts import routes as accounts
     from webapp.articles import api as articles_api
     from webapp.articles import routes as articles
     from webapp.ask import routes as ask
@@ -148,6 +149,7 @@ def _blueprints() -> list[Blueprint]:
         auth_api.bp,
         insights.bp,
         insights_api.bp,
+        accounts.bp,
         manage.bp,
         manage_api.bp,
         manage_documents.bp,

@@ -27,6 +27,7 @@ def users() -> None:
 @click.option("--display-name", help="Name shown in the app (default: NAME).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--no-password", is_flag=True, help="No password: the user signs in by SSO only.")
+@click.option("--reason", default="", help="Why: kept in the grant history.")
 @click.pass_context
 def users_add(
     ctx: click.Context,
@@ -36,6 +37,7 @@ def users_add(
     display_name: str | None,
     password_stdin: bool,
     no_password: bool,
+    reason: str,
 ) -> None:
     """Add user NAME with a role, or give an existing user one more role.
 
@@ -60,7 +62,7 @@ def users_add(
         if not exists:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with open_store(settings) as store:
-        user = add_user(store, name, role, department, password, display_name)
+        user = add_user(store, name, role, department, password, display_name, reason=reason)
     grants = ", ".join(g.label for g in user.grants)
     click.echo(f"{user.username}: {grants}")
 
@@ -87,14 +89,17 @@ def _warn_unknown_department(settings: Settings, department: str) -> None:
 @click.argument("name")
 @click.option("--role", required=True, help="employee, agent, content_owner, analyst or admin.")
 @click.option("--department", help="For agent and content_owner: the department (e.g. it).")
+@click.option("--reason", default="", help="Why: kept in the grant history.")
 @click.pass_context
-def users_revoke(ctx: click.Context, name: str, role: str, department: str | None) -> None:
+def users_revoke(
+    ctx: click.Context, name: str, role: str, department: str | None, reason: str
+) -> None:
     """Take the role ROLE (for --department) from user NAME (exactly as `kb users
     list` shows it); their sessions end. Kept in the grant history."""
     from kb.accounts.roles import revoke_role
 
     with open_store(settings_from(ctx)) as store:
-        user = revoke_role(store, name, role, department)
+        user = revoke_role(store, name, role, department, reason=reason)
     grants = ", ".join(g.label for g in user.grants) or "no roles"
     click.echo(f"{user.username}: {grants}; sessions ended")
 

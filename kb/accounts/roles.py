@@ -1,6 +1,7 @@
-"""Taking a role from an account (`kb users revoke`); giving one is
-`kb.accounts.service.add_user`. Both are kept in the grant history
-(`kb.accounts.grant_history`), which the store writes."""
+"""Giving an account a role and taking one from it: `kb users add` and `kb
+users revoke` at the command line, the accounts page on the web. Both are
+kept in the grant history (`kb.accounts.grant_history`), which the store
+writes, with who did it and why."""
 
 from __future__ import annotations
 
@@ -8,11 +9,62 @@ import logging
 from dataclasses import replace
 
 from kb.accounts.records import SYSTEM_USERNAME, Role, User
-from kb.accounts.service import existing_user, make_grant
-from kb.errors import NotFoundError
+from kb.accounts.service import add_user, existing_user, make_grant
+from kb.errors import ConflictError, NotFoundError, ValidationError
 from kb.store.protocols import Store
 
 logger = logging.getLogger(__name__)
+
+MAX_REASON_CHARS = 500
+
+
+def required_reason(reason: str | None) -> str:
+    """`reason` trimmed; ValidationError (field `reason`) when it is empty or
+    longer than MAX_REASON_CHARS: the grant history says why a role changed
+    hands, and a change made on the web must say it."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise ValidationError(
+            "say why the role changes: the grant history keeps the reason",
+            details={"field": "reason"},
+            key="grant_reason_missing",
+        )
+    if len(text) > MAX_REASON_CHARS:
+        raise ValidationError(
+            f"the reason has {len(text)} characters; keep it to {MAX_REASON_CHARS}",
+            details={"field": "reason"},
+            key="grant_reason_too_long",
+            values={"limit": MAX_REASON_CHARS, "n": len(text)},
+        )
+    return text
+
+
+def grant_role(
+    store: Store,
+    username: str,
+    role: str | Role,
+    department: str | None = None,
+    *,
+    actor: str,
+    reason: str,
+) -> User:
+    """Give the existing account `username` (exactly as stored) the grant `role`
+    (for `department`), as `kb users add` does, kept in the grant history by
+    `actor` for `reason` (required); its sessions end. NotFoundError without
+    such an account, ConflictError when it holds that grant already."""
+    reason = required_reason(reason)
+    grant = make_grant(role, department)
+    existing = existing_user(store, username, "the accounts page lists the accounts")
+    if grant in existing.grants:
+        raise ConflictError(
+            f"{username} holds {grant.label} already",
+            details={"username": username, "role": grant.label},
+            key="grant_held",
+            values={"name": username, "role": grant.label},
+        )
+    return add_user(
+        store, existing.username, grant.role, grant.department, actor=actor, reason=reason
+    )
 
 
 def revoke_role(
@@ -22,12 +74,13 @@ def revoke_role(
     department: str | None = None,
     *,
     actor: str = SYSTEM_USERNAME,
+    reason: str = "",
 ) -> User:
     """Take the grant `role` (for `department`) from the account `username`
-    (exactly as stored), kept in the grant history by `actor`; its sessions
-    end, since what it may do changed. NotFoundError when there is no such
-    account, or it does not hold exactly that grant (the error names those it
-    holds)."""
+    (exactly as stored), kept in the grant history by `actor` for `reason`;
+    its sessions end, since what it may do changed. NotFoundError when there
+    is no such account, or it does not hold exactly that grant (the error
+    names those it holds)."""
     grant = make_grant(role, department)
     existing = existing_user(store, username, "`kb users list` shows the accounts")
     if grant not in existing.grants:
@@ -39,7 +92,7 @@ def revoke_role(
             values={"name": username, "role": grant.label, "held": held},
         )
     user = replace(existing, grants=[g for g in existing.grants if g != grant])
-    store.update_user(user, actor=actor)
+    store.update_user(user, actor=actor, reason=reason)
     store.end_sessions(username)
     logger.warning("accounts: %s no longer %s; their sessions have ended", username, grant.label)
     return user

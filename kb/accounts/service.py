@@ -114,12 +114,14 @@ def add_user(
     display_name: str | None = None,
     *,
     actor: str = SYSTEM_USERNAME,
+    reason: str = "",
 ) -> User:
     """Create a user with one grant, or add the grant to an existing user.
 
     A password (at least 8 characters) is hashed; None leaves an existing
     password alone and gives a new user none (they can only sign in by SSO).
-    A grant it did not hold is kept in the grant history, by `actor`.
+    A grant it did not hold is kept in the grant history, by `actor`, for
+    `reason`.
     """
     refuse_reserved(username)
     grant = make_grant(role, department)
@@ -140,7 +142,7 @@ def add_user(
                 key="bad_username",
                 values={"value": username},
             ) from None
-        store.add_user(user, actor=actor)
+        store.add_user(user, actor=actor, reason=reason)
         logger.info("accounts: added %s as %s", username, grant.label)
         return user
     user = replace(
@@ -149,7 +151,7 @@ def add_user(
         password_hash=password_hash or existing.password_hash,
         display_name=display_name or existing.display_name,
     )
-    store.update_user(user, actor=actor)
+    store.update_user(user, actor=actor, reason=reason)
     if user.grants != existing.grants or user.password_hash != existing.password_hash:
         # What the user may do (or how they sign in) changed: sessions start afresh.
         store.end_sessions(username)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from enum import Enum
 
+from kb.accounts.grant_history import GrantChangeKind
+from kb.accounts.records import Role
 from kb.authoring.records import Action
 from kb.i18n.catalog import Catalog, domain_catalog
 from kb.insights.records import TopicStatus
@@ -26,6 +28,8 @@ LABELLED: dict[type[Enum], str] = {
     Status: "article",
     TopicStatus: "gap_status",
     Action: "action",
+    Role: "role",
+    GrantChangeKind: "grant_change",
 }
 # Enums that read differently to the people who work them: the agents' words
 # (`agent_status_waiting_for_requester`: "Waiting for the requester", where the

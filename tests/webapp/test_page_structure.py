@@ -83,6 +83,14 @@ def test_the_insights_and_admin_pages_are_well_formed(client: FlaskClient, lang:
     found += audit(client, "/manage/?department=it", lang)
     found += audit(client, "/manage/new?department=it", lang)
     found += audit(client, "/requests/drafts/", lang)
+    found += audit(client, "/accounts/", lang)
+    found += audit(client, "/accounts/?role=agent&department=it", lang)
+    found += audit(client, "/accounts/?role=wizard", lang, status=400)
+    found += audit(client, "/accounts/ivan", lang)
+    empty = {"csrf_token": "csrf-ada", "role": "analyst", "department": "", "reason": ""}
+    found += audit_post(client, "/accounts/ivan/grant", lang, empty, status=400)
+    revoke = {"csrf_token": "csrf-ada", "role": "agent", "department": "it", "reason": ""}
+    found += audit_post(client, "/accounts/ivan/revoke", lang, revoke, status=400)
     assert found == []
 
 

@@ -274,3 +274,14 @@ def test_users_revoke_and_every_grant_is_in_the_grant_history(env: dict[str, str
         ("revoked", "agent", "it", None, None),
     ]
     assert all(r["by"] == "kb-cli" and r["ts"] for r in rows)
+
+
+def test_users_add_and_revoke_keep_a_reason_in_the_grant_history(env: dict[str, str]) -> None:
+    run_kb(env, "users", "add", "ivan", "--role", "analyst", "--no-password", "--reason", "reports")
+    revoked = run_kb(env, "users", "revoke", "ivan", "--role", "analyst", "--reason", "moved on")
+    assert revoked.exit_code == 0, revoked.output
+    rows = json.loads(run_kb(env, "users", "grant-history", "ivan", "--json").output)
+    assert [(r["change"], r["reason"]) for r in rows] == [
+        ("granted", "reports"),
+        ("revoked", "moved on"),
+    ]

@@ -1,0 +1,6 @@
+"""The administrators' accounts page: `/accounts/` lists accounts and their roles,
+`/accounts/<username>` grants and revokes one with a reason and shows the
+account's grant history (`routes`, blueprint `accounts`). The rules are the
+command line's (`kb.accounts.roles`, `kb.accounts.directory`); its texts are
+`webapp/locales/<lang>/accounts.po`.
+"""

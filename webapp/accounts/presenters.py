@@ -1,0 +1,44 @@
+"""How the accounts page names roles, grants and the changes of the grant history
+in the reader's language (role labels from `kb.i18n.labels`, departments by
+their names)."""
+
+from __future__ import annotations
+
+from kb.accounts.grant_history import GrantChange, GrantChangeKind
+from kb.accounts.records import Grant, Role
+from kb.accounts.service import DEPARTMENT_ROLES
+from webapp.departments import department_name
+from webapp.i18n import gettext, label
+from webapp.requests.presenters import department_choices
+
+
+def grant_label(grant: Grant) -> str:
+    """`Agent – IT Service Desk`, `Agent – every department`, `Administrator`."""
+    role = label("role", grant.role.value)
+    if grant.department:
+        return f"{role} – {department_name(grant.department)}"
+    if grant.role in DEPARTMENT_ROLES:
+        return f"{role} – {gettext('accounts_every_department')}"
+    return role
+
+
+def change_grant(change: GrantChange) -> str:
+    """The grant a history row is about; a move names both departments."""
+    if change.kind is GrantChangeKind.MOVED:
+        moved = gettext(
+            "accounts_moved",
+            source=department_name(change.department),
+            target=department_name(change.to),
+        )
+        return f"{label('role', change.role.value)} – {moved}"
+    return grant_label(Grant(role=change.role, department=change.department or None))
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """(value, label) of every role, in the order of `Role`."""
+    return [(role.value, label("role", role.value)) for role in Role]
+
+
+def grant_choices() -> dict[str, object]:
+    """The grant form's lists: the roles, and the departments a grant may name."""
+    return {"roles": role_choices(), "departments": department_choices()}
