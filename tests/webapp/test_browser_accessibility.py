@@ -1,4 +1,4 @@
-"""The request and insights pages in headless Chromium, read as assistive technology
+"""The request, insights and accounts pages in headless Chromium, read as assistive technology
 reads them: a page language, headings in order, a label for every field, error and
 hint references that resolve, table headers with a scope, charts with a text
 alternative holding their numbers, and a visible focus on every stop of the
@@ -162,7 +162,14 @@ def test_request_and_insights_pages_read_well_and_show_their_focus(
     problems += _audit(ivan.page, "/requests/queue/it", live)
     problems += _audit(ivan.page, detail, live)
     ada = _sign_in(browser, live, "ada")
-    for path in ("/insights/", "/insights/?by=week", "/insights/gaps", "/insights/requests"):
+    for path in (
+        "/insights/",
+        "/insights/?by=week",
+        "/insights/gaps",
+        "/insights/requests",
+        "/accounts/",
+        "/accounts/ivan2",
+    ):
         problems += _audit(ada.page, path, live)
     german = _audit(ada.page, "/insights/?hl=de", live)
     problems += german

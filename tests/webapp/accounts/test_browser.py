@@ -1,0 +1,121 @@
+"""The accounts page in real headless Chromium: an administrator finds an account
+from the menu, grants it a role and revokes it again, each with a reason the
+grant history shows; on a narrow phone, in German, neither page scrolls sideways.
+The app runs on the fake engine over a werkzeug server thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from kb.accounts.grant_history import GrantChangeKind
+from kb.accounts.records import Grant, Role
+from kb.accounts.service import add_user
+from kb.store.protocols import Store
+from tests.webapp.test_browser import (  # noqa: F401 - browser: a fixture, used by name
+    Tab,
+    _open,
+    browser,
+    serve_on_loopback,
+    tab,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def site(app: Flask, store: Store, request_content: Any) -> Iterator[str]:
+    add_user(store, "ada", "admin", password="ada-secret")
+    add_user(store, "ivan", "agent", "it", password="ivan-secret", display_name="Ivan Petrov")
+    add_user(store, "emma", "employee", password="emma-secret")
+    yield from serve_on_loopback(app)
+
+
+def _sign_in(page: Any, site: str, username: str, button: str = "Sign in") -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{site}/auth/sign-in")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(f"{username}-secret")
+    page.get_by_role("button", name=button).click()
+    expect(page.locator("form.sign-out")).to_be_visible()
+
+
+def test_an_admin_grants_and_revokes_a_role_with_a_reason(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    site: str,
+    store: Store,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    _sign_in(page, site, "ada")
+    page.get_by_role("link", name="Accounts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accounts and roles")
+    page.get_by_label("Role", exact=True).select_option("agent")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    page.get_by_role("link", name="Ivan Petrov").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ivan Petrov")
+
+    grant = page.locator("#grant-form")
+    grant.get_by_label("Role", exact=True).select_option("agent")
+    grant.get_by_label("Department", exact=True).select_option("hr")
+    grant.get_by_label("Why", exact=True).fill("Covers HR during the audit")
+    grant.get_by_role("button", name="Grant").click()
+    expect(page.locator(".flash")).to_have_text(
+        "ivan now holds the role Agent – Human Resources; their sessions have ended."
+    )
+    history = page.locator("table.grant-history tbody tr").first
+    expect(history).to_contain_text("Covers HR during the audit")
+    expect(history).to_contain_text("ada")
+    assert Grant(role=Role.AGENT, department="hr") in store.get_user("ivan").grants  # type: ignore[union-attr]
+
+    row = page.locator(".revoke-form").filter(has_text="Agent – Human Resources")
+    row.get_by_label("Why").fill("Audit over")
+    row.get_by_role("button", name="Revoke").click()
+    expect(page.locator(".flash")).to_contain_text(
+        "no longer holds the role Agent – Human Resources"
+    )
+    expect(page.locator(".revoke-form")).to_have_count(1)  # IT's agent role stays
+    expect(page.locator("table.grant-history tbody tr").first).to_contain_text("Audit over")
+    last = store.grant_changes("ivan")[-1]
+    assert (last.kind, last.grant, last.actor) == (GrantChangeKind.REVOKED, "agent:hr", "ada")
+
+
+def test_others_find_no_accounts_page(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    site: str,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    _sign_in(page, site, "emma")
+    expect(page.get_by_role("link", name="Accounts")).to_have_count(0)
+    response = page.goto(f"{site}/accounts/ivan")
+    assert response is not None and response.status == 403
+    tab.errors.clear()  # the browser reports the 403 on its console
+
+
+def test_on_a_german_phone_the_accounts_pages_stay_inside_the_screen(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    site: str,
+) -> None:
+    from playwright.sync_api import expect
+
+    phone = _open(browser, locale="de-DE", viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = phone.page
+    _sign_in(page, site, "ada", button="Anmelden")
+    for path in ("/accounts/", "/accounts/ivan"):
+        page.goto(site + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    reason = page.locator("#revoke-reason-1")
+    box = reason.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360, box
+    phone.page.context.close()
+    assert phone.errors == []
