@@ -179,23 +179,70 @@ def write_ruled_table_pdf(rows: list[list[str]], *, intro: str = "") -> bytes:
     return buf.getvalue()
 
 
-def write_two_column_pdf(left: str, right: str) -> bytes:
+def write_two_column_pdf(
+    left: str,
+    right: str,
+    *,
+    heading: str = "",
+    intro: str = "",
+    table: list[list[str]] | None = None,
+) -> bytes:
     """A page of prose set in two columns side by side, as a newsletter is, written
     row by row (each line of the left column, then the line beside it), so that a
-    reader of the page's text finds both columns' lines on one line, apart."""
+    reader of the page's text finds both columns' lines on one line, apart. Above
+    the columns `heading` (16 points) and `intro` across the page; below them, `table`
+    (three columns, no rules)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4)
+    y = 780.0
+    if heading:
+        c.setFont("Helvetica-Bold", 16)
+        c.drawString(56, y, heading)
+        y -= 28
     c.setFont("Helvetica", 10)
+    for line in simpleSplit(intro, "Helvetica", 10, 484) if intro else []:
+        c.drawString(56, y, line)
+        y -= 13
+    y -= 13 if intro else 0
     width = 230
     columns = [simpleSplit(text, "Helvetica", 10, width) for text in (left, right)]
-    for row in range(max(len(lines) for lines in columns)):
+    for _ in range(max(len(lines) for lines in columns)):
         for number, lines in enumerate(columns):
-            if row < len(lines):
-                c.drawString(56 + number * (width + 24), 780 - row * 13, lines[row])
+            if lines:
+                c.drawString(56 + number * (width + 24), y, lines.pop(0))
+        y -= 13
+    for row in table or []:
+        y -= 14
+        for x, cell in zip((56, 220, 400), row, strict=True):
+            c.drawString(x, y, cell)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def write_one_object_table_pdf(rows: list[list[str]]) -> bytes:
+    """A table as some report writers draw it: each row one text object (one TJ),
+    its cells placed at 72, 200 and 330 points by the characters' positions."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.setFont("Helvetica", 10)
+    c.drawString(72, 730, "Hotel costs are reimbursed up to the limit of the city.")
+    for number, row in enumerate(rows):
+        text = c.beginText(72, 700 - 14 * number)
+        shown, x = [], 72.0
+        for cell, column in zip(row, (72, 200, 330), strict=True):
+            # A TJ number moves the next character left by 1/1000 of the font size.
+            shown.append(f"{(x - column) * 100:.0f} ({cell})")
+            x = column + stringWidth(cell, "Helvetica", 10)
+        text._code.append(f"[{' '.join(shown)}] TJ")
+        c.drawText(text)
     c.showPage()
     c.save()
     return buf.getvalue()

@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 17  # 17: a text file's Markdown table loses its end bars and header rule
+EXTRACTION_VERSION = 18  # 18: PDF pages of two columns read a column at a time
 
 
 @dataclass(frozen=True)

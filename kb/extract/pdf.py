@@ -16,6 +16,8 @@ numbers) are dropped, unless they are rows of a table (a header row atop each
 page, a total at each foot): those lie in the table's columns next to its other
 rows, where a running head or foot sits apart, in the page's margin. Lines in
 the columns of a clear table are read as its rows (`kb.extract.pdf_tables`).
+First of all, a page set in two columns is read a column at a time
+(`kb.extract.pdf_columns`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import pypdfium2.raw as pdfium_c
 
 from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
+from kb.extract.pdf_columns import reading_order
 from kb.extract.pdf_tables import CELL_GAP, Cell, in_one_table, line_cells, table_rows
 from kb.extract.structure import OutlineBuilder, clean
 
@@ -110,9 +113,21 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             spans.append((first, min(end, count)))
         for line, (first, end) in zip(lines, spans, strict=True):
             line.cells = line_cells(textpage, text, first, end, max(line.size, 1.0) * CELL_GAP)
-        return lines
+        return _in_reading_order(lines)
     finally:
         textpage.close()
+
+
+def _in_reading_order(lines: list[_Line]) -> list[_Line]:
+    """The page's lines with two columns read one after the other (`kb.extract.pdf_columns`)."""
+    read = []
+    for part in reading_order(lines):
+        line = lines[part.line]
+        if part.cells == line.cells:
+            read.append(line)
+        else:
+            read.append(_Line(part.text, part.size, line.top, line.height, line.page, part.cells))
+    return read
 
 
 def _rows_of_one_table(line: _Line, other: _Line) -> bool:

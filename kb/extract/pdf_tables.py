@@ -18,7 +18,10 @@ text. A numbered or bulleted list drawn with its marks apart from the items
 Only a line PDFium draws as more than one run of text (text objects, which
 `count_rects` counts) has its words measured: measuring every line's words
 made a 97-page report of text and small tables take 3.1 s to read instead of
-2.2 s; with the runs counted first it takes 1.9-2.1 s, as before.
+2.2 s; with the runs counted first it takes 1.9-2.1 s, as before. A line drawn
+as one run is measured too when it is spread: wider than `SPREAD` font sizes a
+character, where set text takes about half a font size (a table whose rows are
+each one text object, its cells placed apart by the characters' positions).
 
 pdfplumber was not taken: it reads the same positions through pdfminer.six,
 which was 5-19 times slower than PDFium on the measured files
@@ -35,20 +38,24 @@ from dataclasses import dataclass
 from statistics import mean
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 CELL_GAP, ALIGNED, ROW_GAP = 1.0, 2.0, 2.5
 MIN_ROWS = 3
 MAX_CELL_WORDS = 6.0
+SPREAD = 0.8
 _LIST_MARK = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\(?\d{1,3}[.)]?|[a-z][.)])$")
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A run of a line's characters, apart from the next by more than the gap."""
+    """A run of a line's characters, apart from the next by more than the gap,
+    and the font size of its first character."""
 
     left: float
     right: float
     text: str
+    size: float = 0.0
 
 
 def line_cells(
@@ -58,15 +65,19 @@ def line_cells(
     lie more than `gap` points apart. PDFium puts a space between characters
     that lie apart, so only the first and last character of each word is
     measured (a box for every character made reading a PDF twice as slow), and
-    a line of one run of text is one cell."""
+    a line of one run of text, set close, is one cell."""
     words = list(re.finditer(r"\S+", text[first:end]))
     if not words:
         return ()
     if textpage.count_rects(first, end - first) <= 1:
-        # One run of text as PDFium draws it (one text object): one cell.
-        left = textpage.get_charbox(first + words[0].start())[0]
+        start = first + words[0].start()
+        left = textpage.get_charbox(start)[0]
         right = textpage.get_charbox(first + words[-1].end() - 1)[2]
-        return (Cell(left, right, " ".join(w.group(0) for w in words)),)
+        characters = words[-1].end() - words[0].start()
+        if not _spread(right - left, characters, gap / CELL_GAP):
+            # One run of text as PDFium draws it (one text object), set close: one cell.
+            text = " ".join(w.group(0) for w in words)
+            return (Cell(left, right, text, pdfium_c.FPDFText_GetFontSize(textpage, start)),)
     cells: list[Cell] = []
     for word in words:
         start, stop = first + word.start(), first + word.end() - 1
@@ -74,10 +85,18 @@ def line_cells(
         right = textpage.get_charbox(stop)[2] if stop > start else textpage.get_charbox(start)[2]
         if cells and left - cells[-1].right <= gap:
             last = cells[-1]
-            cells[-1] = Cell(last.left, max(right, last.right), f"{last.text} {word.group(0)}")
+            cells[-1] = Cell(
+                last.left, max(right, last.right), f"{last.text} {word.group(0)}", last.size
+            )
         else:
-            cells.append(Cell(left, right, word.group(0)))
+            size = pdfium_c.FPDFText_GetFontSize(textpage, start)
+            cells.append(Cell(left, right, word.group(0), size))
     return tuple(cells)
+
+
+def _spread(width: float, characters: int, size: float) -> bool:
+    """Whether a line of one run of text is far wider than its characters set close."""
+    return width > SPREAD * size * characters
 
 
 def in_one_table(

@@ -7,6 +7,7 @@ from kb.extract import BlockKind, Limits, document_html, extract
 from tests.documents import (
     Outline,
     write_ledger_pdf,
+    write_one_object_table_pdf,
     write_pdf,
     write_ruled_table_pdf,
     write_two_column_pdf,
@@ -132,3 +133,64 @@ def test_a_list_with_its_numbers_apart_stays_a_list_of_lines() -> None:
     outline = Outline(title="Claims", sections=[(1, "Steps", [("olist", ["Open", "Add", "Send"])])])
     document = _read(outline)
     assert BlockKind.TABLE not in {b.kind for s in document.sections for b in s.blocks}
+
+
+LEFT = (
+    "The canteen now serves a vegetarian dish every day of the week. The salad bar "
+    "is open from eleven until two, and the coffee machine on the second floor is new."
+)
+RIGHT = (
+    "Parking spaces in the yard are given out again in January. Ask the facilities "
+    "team for a space; cyclists find a locked shed behind the main entrance."
+)
+
+
+def _paragraph_texts(document):  # type: ignore[no-untyped-def]
+    return [b.text for s in document.sections for b in s.blocks if b.kind is BlockKind.PARAGRAPH]
+
+
+def test_two_columns_are_read_left_then_right() -> None:
+    """Each printed row came as one line holding a line of each column, so the
+    columns' sentences were read interleaved: "The canteen ... Parking spaces ..."."""
+    document = extract(write_two_column_pdf(LEFT, RIGHT), "facilities/news.pdf", Limits())
+    assert _paragraph_texts(document) == [f"{LEFT} {RIGHT}"]
+
+
+def test_a_heading_and_a_paragraph_across_the_page_stay_above_the_columns() -> None:
+    intro = (
+        "This issue brings news from the facilities team about the canteen, the "
+        "parking spaces in the yard and the bicycles that staff bring to work."
+    )
+    pdf = write_two_column_pdf(LEFT, RIGHT, heading="Facilities news", intro=intro)
+    document = extract(pdf, "facilities/news.pdf", Limits())
+    [section] = document.sections
+    assert section.headings[-1] == "Facilities news"
+    assert _paragraph_texts(document) == [intro, f"{LEFT} {RIGHT}"]
+
+
+def test_a_table_below_two_columns_is_still_a_table() -> None:
+    pdf = write_two_column_pdf(LEFT, RIGHT, table=LIMITS)
+    document = extract(pdf, "facilities/news.pdf", Limits())
+    [table] = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
+    assert table.rows == tuple(tuple(row) for row in LIMITS)
+    assert _paragraph_texts(document) == [f"{LEFT} {RIGHT}"]
+
+
+def test_a_page_of_one_column_is_read_as_it_was() -> None:
+    """Short last lines of paragraphs and a list leave the middle of the page
+    empty on some lines; with no second column beside them, nothing moves."""
+    paragraphs = [LEFT * 2, "Short line.", RIGHT * 2]
+    outline = Outline(
+        title="News", sections=[(1, "Facilities", [*paragraphs, ("list", ["Canteen", "Yard"])])]
+    )
+    document = _read(outline)
+    assert _paragraph_texts(document) == paragraphs
+    assert "- Canteen\n- Yard" in document.text
+
+
+def test_a_table_whose_rows_are_each_one_text_object_is_a_table() -> None:
+    """Each row drawn as one text object, its cells placed apart by the
+    characters' positions, was one cell, so the rows were read as lines of text."""
+    document = extract(write_one_object_table_pdf(LIMITS), "finance/hotels.pdf", Limits())
+    [table] = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
+    assert table.rows == tuple(tuple(row) for row in LIMITS)
