@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from indexer.keyword_index import field_terms
@@ -61,6 +61,8 @@ class PreparedSnapshot:
     # The second model's vectors (setting secondary_model; search.ensemble).
     secondary: VectorRetriever | None = None
     _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # A searcher's vocabulary's id → it and the translator over its words.
+    _translators: dict[int, tuple[Vocabulary, Translator]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Set when `warm` has finished (or was never asked for); `closing` stops it.
     warmed: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -75,10 +77,9 @@ class PreparedSnapshot:
         )
         with snapshot.keyword.reader() as reader:
             vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
-        english = vocabulary.language_stems.get("en", frozenset())
         translator = Translator(
             configured_dictionary(settings.translation_dictionary),
-            index_knows(vocabulary.frequency, english.__contains__),
+            _knows(vocabulary),
             settings.translation_terms,
         )
         titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
@@ -126,8 +127,25 @@ class PreparedSnapshot:
             glossary=glossary,
             corrector=SpellingCorrector(self.spelling_vocabulary(query.groups), glossary_words),
             idf=self.vocabulary.idf,
-            translate=self.translator,
+            translate=self.translator_for(query.groups),
         )
+
+    def translator_for(self, groups: frozenset[str] | None) -> Translator:
+        """The dictionary translations a searcher with `groups` may be given:
+        only terms the passages they may read hold. A German word translated
+        into a word only restricted articles hold would otherwise make a query
+        of it known, and list results, where an untranslated one lists none."""
+        vocabulary = self.spelling_vocabulary(groups)
+        if vocabulary is self.vocabulary:
+            return self.translator
+        found = self._translators.get(id(vocabulary))
+        if found is None or found[0] is not vocabulary:
+            found = (vocabulary, self.translator.over(_knows(vocabulary)))
+            with self._lock:
+                if len(self._translators) >= AudienceVocabularies.MAX_CACHED:
+                    self._translators.clear()
+                self._translators[id(vocabulary)] = found
+        return found[1]
 
     def audience(self, article_id: str) -> tuple[str, ...]:
         """The audience of an article (read once, then remembered)."""
@@ -174,6 +192,13 @@ def _passage_order(snapshot: Snapshot, pid: int) -> tuple[str, int]:
     """(article id, passage id): how equal scores are ordered (see `search.bm25`)."""
     owner = snapshot.owners.get(pid)
     return (owner[0] if owner is not None else "", pid)
+
+
+def _knows(vocabulary: Vocabulary) -> Callable[[str], bool]:
+    """Whether an English word occurs in `vocabulary` (as written, or by its stem)."""
+    return index_knows(
+        vocabulary.frequency, vocabulary.language_stems.get("en", frozenset()).__contains__
+    )
 
 
 def _restricted_terms(

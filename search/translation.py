@@ -53,6 +53,12 @@ class Translator:
     def __bool__(self) -> bool:
         return len(self.dictionary) > 0 and self.limit > 0
 
+    def over(self, indexed: Callable[[str], bool]) -> Translator:
+        """The same dictionary and limit over other indexed words: a searcher's
+        own (`search.prepared.PreparedSnapshot.translator_for`), so that a term
+        only restricted articles hold is never a translation for others."""
+        return Translator(self.dictionary, indexed, self.limit)
+
     def __call__(self, word: str, lang: str) -> tuple[str, ...]:
         """English alternatives of a word of a query in `lang` (none for English)."""
         return self.alternatives(word) if lang == SOURCE and self else ()

@@ -131,6 +131,30 @@ def test_the_engine_finds_english_articles_by_translated_words(
         without.close()
 
 
+def test_a_word_only_restricted_articles_hold_is_never_a_translation_for_others(
+    fixture_index: Settings, tmp_path: Path, hashing_embedder: HashingEmbedder
+) -> None:
+    # "payroll" is written only in the HR-only payroll runbook. Offered as the
+    # translation of "Lohnbuchhaltung" to everyone, it made the German word
+    # known, and a visitor got public results for it where an untranslated
+    # word lists none: a test of which words the restricted articles hold.
+    dictionary = tmp_path / "de-en"
+    dictionary.write_text("Lohnbuchhaltung {f} :: payroll\n", encoding="utf-8")
+    settings = fixture_index.replace(translation_dictionary=str(dictionary))
+    engine = SearchEngine(settings, embedder=hashing_embedder)
+    try:
+        for groups in (frozenset(), frozenset({"finance"})):
+            query = Query("Lohnbuchhaltung", lang="de", groups=groups)
+            assert all(not c.translations for c in engine.retrieve(query).plan.concepts)
+            assert engine.search(query).results == []
+        for groups in (frozenset({"hr"}), None):
+            query = Query("Lohnbuchhaltung", lang="de", groups=groups)
+            assert [c.translations for c in engine.retrieve(query).plan.concepts] == [("payroll",)]
+            assert "hr/payroll-runbook.md" in [h.id for h in engine.search(query).results]
+    finally:
+        engine.close()
+
+
 def test_translations_weigh_as_the_setting_says(
     fixture_index: Settings, dictionary_file: Path, hashing_embedder: HashingEmbedder
 ) -> None:
