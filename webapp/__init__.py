@@ -154,6 +154,7 @@ def _blueprints() -> list[Blueprint]:
         manage_api.bp,
         manage_documents.bp,
         manage_pictures.bp,
+        manage_pictures.api,
         manage_document_history.bp,
         api.bp,
     ]

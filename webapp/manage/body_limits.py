@@ -13,7 +13,12 @@ from webapp.manage import forms
 def allow_article_sized_bodies() -> None:
     # The app's 64 KiB limit is for questions and votes; an article may be as
     # large as max_file_bytes (plus the other fields of the form).
-    if request.blueprint not in ("manage", "manage_documents", "manage_pictures"):
+    if request.blueprint not in (
+        "manage",
+        "manage_documents",
+        "manage_pictures",
+        "manage_pictures_api",
+    ):
         return
     s = services.services().settings
     limit = forms.body_limit(s.max_file_bytes, s.document_max_bytes, s.image_max_bytes)

@@ -235,7 +235,7 @@ def body_limit(max_file_bytes: int, document_max_bytes: int, image_max_bytes: in
     (`document_max_bytes`), or to the picture upload a picture (`image_max_bytes`),
     with room for the form's other fields."""
     article_id = str((request.view_args or {}).get("article_id", ""))
-    if request.blueprint == "manage_pictures":
+    if request.blueprint in ("manage_pictures", "manage_pictures_api"):
         return image_max_bytes + FORM_ROOM
     if request.blueprint == "manage_documents" or (
         request.endpoint == "manage_api.put_article" and is_document(article_id)

@@ -1,8 +1,10 @@
 """Uploading a picture next to the article being edited: the editor's "Add a picture".
 
-    POST /manage/picture/<id>   the picture's file (`file`), optional name (`name`),
-                                alt text (`alt`) and `replace=1` to write over a
-                                picture of that name
+    POST /manage/picture/<id>        the picture's file (`file`), optional name (`name`),
+                                     alt text (`alt`) and `replace=1` to write over a
+                                     picture of that name
+    POST /api/articles/<id>/pictures the same form for API clients (the session's
+                                     CSRF token in `X-CSRF-Token`), answered in JSON
 
 `kb.authoring.pictures.PictureUploads` checks and writes it into the folder of
 the article `<id>` (content owners of its department and admins; the form
@@ -30,6 +32,7 @@ from webapp.i18n import current_language, gettext
 from webapp.manage.documents import REFUSED, sent_file
 
 bp = Blueprint("manage_pictures", __name__, url_prefix="/manage")
+api = Blueprint("manage_pictures_api", __name__, url_prefix="/api")
 
 MAX_ALT_CHARS = 300
 
@@ -44,15 +47,20 @@ def _wants_json() -> bool:
     return request.accept_mimetypes.best == "application/json"
 
 
+def _error_json(exc: KbError, status: int) -> Response:
+    """The one error shape, in the reader's language, with `status`."""
+    said = message_for(exc, current_language())
+    details = exc.details_in(current_language())
+    answer = jsonify({"error": {"code": exc.code, "message": said, "details": details}})
+    answer.status_code = status
+    return answer
+
+
 def _refused(exc: KbError, article_id: str, status: int = 0) -> Response | tuple[str, int]:
     """A refused upload: the error shape for the script, else the editor again
     with the reason beside the picture form."""
-    said = message_for(exc, current_language())
     if _wants_json():
-        details = exc.details_in(current_language())
-        answer = jsonify({"error": {"code": exc.code, "message": said, "details": details}})
-        answer.status_code = status or exc.status
-        return answer
+        return _error_json(exc, status or exc.status)
     from webapp.manage.routes import render_editor
 
     opened = services.authoring().open(require_user(), article_id)
@@ -60,38 +68,54 @@ def _refused(exc: KbError, article_id: str, status: int = 0) -> Response | tuple
         opened,
         opened.fields,
         department=opened.department,
-        picture_error=said,
+        picture_error=message_for(exc, current_language()),
         status=status or exc.status,
     )
 
 
+def _uploaded(article_id: str) -> tuple[UploadedPicture, str]:
+    """The form's picture written beside `article_id`, and its Markdown."""
+    service = uploads()
+    done = service.upload(
+        require_user(),
+        article_id,
+        sent_file(service.max_bytes),
+        name=(request.form.get("name") or "").strip()[:300],
+        replace=request.form.get("replace") == "1",
+    )
+    return done, done.markdown((request.form.get("alt") or "").strip()[:MAX_ALT_CHARS])
+
+
+def _answer(done: UploadedPicture, markdown: str) -> Response:
+    response = jsonify(picture_json(done, markdown))
+    response.status_code = 200 if done.replaced else 201
+    return response
+
+
 @bp.post("/picture/<path:article_id>")
 def upload(article_id: str) -> Response | tuple[str, int]:
-    actor = require_user()
-    service = uploads()
-    alt = (request.form.get("alt") or "").strip()[:MAX_ALT_CHARS]
+    require_user()
     try:
-        done = service.upload(
-            actor,
-            article_id,
-            sent_file(service.max_bytes),
-            name=(request.form.get("name") or "").strip()[:300],
-            replace=request.form.get("replace") == "1",
-        )
+        done, markdown = _uploaded(article_id)
     except REFUSED as exc:
         return _refused(exc, article_id)
     except KbError as exc:  # 403 and the rest: the page's own handler, or the script's shape
         if not _wants_json():
             raise
         return _refused(exc, article_id)
-    markdown = done.markdown(alt)
     if _wants_json():
-        response = jsonify(picture_json(done, markdown))
-        response.status_code = 200 if done.replaced else 201
-        return response
+        return _answer(done, markdown)
     key = "manage_picture_replaced" if done.replaced else "manage_picture_uploaded"
     flash(gettext(key, name=done.name, markdown=markdown), "success")
     return redirect(url_for("manage.edit", article_id=article_id), code=303)
+
+
+@api.post("/articles/<path:article_id>/pictures")
+def api_upload(article_id: str) -> Response:
+    """The same upload for API clients: `multipart/form-data` with the same
+    fields; refusals in the one error shape (the app's handler under /api/)."""
+    require_user()
+    return _answer(*_uploaded(article_id))
 
 
 def picture_json(done: UploadedPicture, markdown: str) -> dict[str, object]:
@@ -112,15 +136,24 @@ def picture_json(done: UploadedPicture, markdown: str) -> dict[str, object]:
     }
 
 
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_exc: RequestEntityTooLarge) -> Response | tuple[str, int]:
-    """A body past the picture limit and the form, never read: refused naming the limit."""
+def _too_large_error() -> ValidationError:
     limit = human_size(services.services().settings.image_max_bytes)
-    exc = ValidationError(
+    return ValidationError(
         f"the picture is over the {limit} limit for pictures (setting image_max_bytes)",
         details={"field": "file"},
         key="picture_too_large",
         values={"name": gettext("manage_picture_the_file"), "limit": limit},
     )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    """A body past the picture limit and the form, never read: refused naming the limit."""
     article_id = (request.view_args or {}).get("article_id", "")
-    return _refused(exc, str(article_id), 413)
+    return _refused(_too_large_error(), str(article_id), 413)
+
+
+@api.errorhandler(RequestEntityTooLarge)
+def _api_too_large(_exc: RequestEntityTooLarge) -> Response:
+    """As the form's: the one error shape, 413, naming the picture limit."""
+    return _error_json(_too_large_error(), 413)

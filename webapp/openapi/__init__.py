@@ -3,7 +3,7 @@
 `document.openapi_document(app)` assembles it: each part (`document` for
 search and articles, `auth` for /api/me and the security schemes, `requests`
 with its records in `request_schemas`, `request_tools`, `insights`,
-`catalogue`, `authoring`, `attachments`) describes its operations by
+`catalogue`, `authoring`, `attachments`, `pictures`) describes its operations by
 endpoint name and its schemas;
 `paths` turns the app's routes under /api/ into the document's paths, and
 fails, naming the route, when a route and its description disagree. Building

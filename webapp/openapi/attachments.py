@@ -14,6 +14,7 @@ from webapp.openapi.schema import (
     REQUEST_ID,
     SIGNED_IN,
     json_response,
+    multipart_body,
     param,
 )
 
@@ -75,29 +76,21 @@ OPERATIONS: dict[str, Any] = {
         "the content.",
         "security": SIGNED_IN,
         "parameters": [_ID, _CSRF],
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["file"],
-                        "properties": {
-                            "file": {
-                                "type": "array",
-                                "items": {"type": "string", "format": "binary"},
-                                "description": "One or more files (repeat the part).",
-                            },
-                            "text": {"type": "string", "maxLength": 10000},
-                            "internal": {
-                                "enum": ["1", "true"],
-                                "description": "With an internal note (agents only).",
-                            },
-                        },
-                    }
-                }
+        "requestBody": multipart_body(
+            {
+                "file": {
+                    "type": "array",
+                    "items": {"type": "string", "format": "binary"},
+                    "description": "One or more files (repeat the part).",
+                },
+                "text": {"type": "string", "maxLength": 10000},
+                "internal": {
+                    "enum": ["1", "true"],
+                    "description": "With an internal note (agents only).",
+                },
             },
-        },
+            ["file"],
+        ),
         "responses": {
             "201": json_response("AttachmentList", "The files as stored."),
             **_ERRORS,

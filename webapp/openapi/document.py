@@ -22,6 +22,7 @@ from webapp.openapi import clicks as openapi_clicks
 from webapp.openapi import document_versions as openapi_document_versions
 from webapp.openapi import health as openapi_health
 from webapp.openapi import insights as openapi_insights
+from webapp.openapi import pictures as openapi_pictures
 from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.limits import add_limits
@@ -342,6 +343,7 @@ _PARTS = (
     openapi_authoring,
     openapi_document_versions,
     openapi_attachments,
+    openapi_pictures,
     openapi_request_tools,
 )
 

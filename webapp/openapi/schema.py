@@ -20,6 +20,12 @@ def json_body(schema: dict[str, Any]) -> dict[str, Any]:
     return {"required": True, "content": {"application/json": {"schema": schema}}}
 
 
+def multipart_body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """A required `multipart/form-data` request body of the parts `properties`."""
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"required": True, "content": {"multipart/form-data": {"schema": schema}}}
+
+
 def param(
     name: str,
     description: str,

@@ -20,6 +20,12 @@ from webapp.services import services
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 JSON = {"Accept": "application/json"}
+# Who may not add a picture to the article: (user, article id).
+NOT_OWNERS = [
+    ("emma", "it/vpn-setup.md"),  # an employee
+    ("helga", "it/vpn-setup.md"),  # a content owner of HR, not of IT
+    ("cora", "hr/annual-leave.md"),  # a content owner of IT, not of HR
+]
 
 
 def post_picture(
@@ -134,14 +140,7 @@ def test_a_name_with_a_path_is_refused(client: FlaskClient, content: Path) -> No
     assert not (content / "hr" / "x.png").exists() and not (content / "it" / "x.png").exists()
 
 
-@pytest.mark.parametrize(
-    ("user", "article_id"),
-    [
-        ("emma", "it/vpn-setup.md"),  # an employee
-        ("helga", "it/vpn-setup.md"),  # a content owner of HR, not of IT
-        ("cora", "hr/annual-leave.md"),  # a content owner of IT, not of HR
-    ],
-)
+@pytest.mark.parametrize(("user", "article_id"), NOT_OWNERS)
 def test_who_may_not_edit_the_article_may_not_add_a_picture(
     client: FlaskClient, content: Path, user: str, article_id: str
 ) -> None:
