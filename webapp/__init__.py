@@ -113,6 +113,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 def _blueprints() -> list[Blueprint]:
     """One package per audience, each with its pages and its part of the JSON API."""
     from webapp import api
+    from webapp.accounts import api as accounts_api
     from webapp.accounts import routes as accounts
     from webapp.articles import api as articles_api
     from webapp.articles import routes as articles
@@ -150,6 +151,7 @@ def _blueprints() -> list[Blueprint]:
         insights.bp,
         insights_api.bp,
         accounts.bp,
+        accounts_api.bp,
         manage.bp,
         manage_api.bp,
         manage_documents.bp,

@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from kb.accounts.grant_history import GrantChangeKind
 from kb.accounts.records import AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.errors import KbError
@@ -227,28 +226,20 @@ def _moved(change: AccountChange) -> str:
 @click.pass_context
 def users_list(ctx: click.Context, as_json: bool) -> None:
     """Every user with their roles."""
+    from kb.accounts.directory import AccountQuery, find_accounts
+
     with open_store(settings_from(ctx)) as store:
         found = store.list_users()
-        former: dict[str, list[str]] = {}
-        for name, holder in sorted(store.aliases().items()):
-            former.setdefault(holder, []).append(name)
-    rows = [
-        {
-            "username": u.username,
-            "display_name": u.display_name,
-            "roles": [g.label for g in u.grants],
-            "password": u.password_hash is not None,
-            "former_names": former.get(u.username, []),
+        accounts = {
+            a.user.username: a for a in find_accounts(found, AccountQuery(), store.aliases())
         }
-        for u in found
-    ]
     if as_json:
-        echo_json(rows)
+        echo_json([accounts[u.username].as_dict() for u in found])
         return
     for u in found:
         roles = ", ".join(g.label for g in u.grants) or "-"
         sso = "" if u.password_hash else "  (SSO only)"
-        names = former.get(u.username)
+        names = accounts[u.username].former_names
         also = f"  (single sign-on also as {', '.join(names)})" if names else ""
         click.echo(f"{u.username}\t{roles}{sso}{also}")
 
@@ -264,22 +255,7 @@ def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> 
     with open_store(settings_from(ctx)) as store:
         found = store.grant_changes(name)
     if as_json:
-        echo_json(
-            [
-                {
-                    "username": c.username,
-                    "change": c.kind.value,
-                    "role": c.role.value,
-                    "department": c.department or None,
-                    "from": c.department if c.kind is GrantChangeKind.MOVED else None,
-                    "to": c.to or None,
-                    "by": c.actor,
-                    "reason": c.reason,
-                    "ts": c.ts.isoformat() if c.ts else None,
-                }
-                for c in found
-            ]
-        )
+        echo_json([c.as_dict() for c in found])
         return
     for c in found:
         when = c.ts.strftime("%Y-%m-%d %H:%M UTC") if c.ts else "-"

@@ -40,6 +40,16 @@ class Account:
         account's roles each time it signs in."""
         return self.user.password_hash is None
 
+    def as_dict(self) -> dict[str, object]:
+        """The account as `kb users list --json` and `GET /api/accounts` give it."""
+        return {
+            "username": self.user.username,
+            "display_name": self.user.display_name,
+            "roles": [g.label for g in self.user.grants],
+            "password": not self.single_sign_on,
+            "former_names": list(self.former_names),
+        }
+
 
 @dataclass(frozen=True)
 class AccountQuery:

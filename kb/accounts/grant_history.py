@@ -51,6 +51,22 @@ class GrantChange:
         """The grant as `kb users list` shows it: `role:department` or `role`."""
         return f"{self.role.value}:{self.department}" if self.department else self.role.value
 
+    def as_dict(self) -> dict[str, object]:
+        """The row as `kb users grant-history --json` and `GET
+        /api/accounts/<username>/grant-history` give it."""
+        moved = self.kind is GrantChangeKind.MOVED
+        return {
+            "username": self.username,
+            "change": self.kind.value,
+            "role": self.role.value,
+            "department": self.department or None,
+            "from": self.department if moved else None,
+            "to": self.to or None,
+            "by": self.actor,
+            "reason": self.reason,
+            "ts": self.ts.isoformat() if self.ts else None,
+        }
+
     @property
     def label(self) -> str:
         """`username role:department → role:to`, `username granted role:department`

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 
 from webapp import services
+from webapp.openapi import accounts as openapi_accounts
 from webapp.openapi import attachments as openapi_attachments
 from webapp.openapi import auth as openapi_auth
 from webapp.openapi import authoring as openapi_authoring
@@ -345,6 +346,7 @@ _PARTS = (
     openapi_attachments,
     openapi_pictures,
     openapi_request_tools,
+    openapi_accounts,
 )
 
 

@@ -1,0 +1,81 @@
+"""The `accounts_api` blueprint: the accounts page's calls for programs.
+
+GET  /api/accounts?name=&role=&department=      accounts and their roles
+GET  /api/accounts/<username>/grant-history      the account's grant history
+POST /api/accounts/<username>/grant              {"role", "department", "reason"}
+POST /api/accounts/<username>/revoke             {"role", "department", "reason"}
+
+Administrators only, with the session's CSRF token for the two that change
+something; the rules are the page's and the command line's
+(`kb.accounts.roles`). Rows have the shapes of `kb users list --json` and
+`kb users grant-history --json`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from werkzeug.wrappers import Response
+
+from kb.accounts.directory import Account, AccountQuery, check_admin, find_accounts
+from kb.accounts.records import User
+from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
+from kb.accounts.service import existing_user
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.inputs import json_object, text_field
+
+bp = Blueprint("accounts_api", __name__, url_prefix="/api/accounts")
+
+GRANT_FIELDS = ("role", "department", "reason")
+HINT = "GET /api/accounts lists the accounts"
+
+
+@bp.before_request
+def _admins_only() -> None:
+    check_admin(require_user())
+
+
+@bp.get("")
+def accounts() -> Response:
+    query = AccountQuery.parse(*(request.args.get(n) for n in ("name", "role", "department")))
+    store = services.store()
+    found = find_accounts(store.list_users(), query, store.aliases())
+    return jsonify({"accounts": [a.as_dict() for a in found]})
+
+
+@bp.get("/<username>/grant-history")
+def grant_history(username: str) -> Response:
+    store = services.store()
+    user = existing_user(store, username, HINT)
+    changes = store.grant_changes(user.username)
+    return jsonify({"username": user.username, "changes": [c.as_dict() for c in changes]})
+
+
+def _grant_body() -> tuple[str, str, str]:
+    data: dict[str, Any] = json_object(*GRANT_FIELDS)
+    role = text_field(data, "role")
+    department = text_field(data, "department", required=False)
+    reason = text_field(data, "reason", required=False, max_chars=MAX_REASON_CHARS)
+    return role, department, required_reason(reason)
+
+
+@bp.post("/<username>/grant")
+def grant(username: str) -> Response:
+    return _change(grant_role, username)
+
+
+@bp.post("/<username>/revoke")
+def revoke(username: str) -> Response:
+    return _change(revoke_role, username)
+
+
+def _change(change: Callable[..., User], username: str) -> Response:
+    """Grant or revoke what the body says, as the signed-in administrator."""
+    role, department, reason = _grant_body()
+    actor = require_user().username
+    user = change(services.store(), username, role, department, actor=actor, reason=reason)
+    former = services.store().aliases_of(user.username)
+    return jsonify(Account(user, former).as_dict())

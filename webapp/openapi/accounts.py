@@ -1,0 +1,179 @@
+"""The accounts part of the OpenAPI document: /api/accounts….
+
+Operations keyed by the endpoints of `webapp.accounts.api`; their paths come
+from the routes (`webapp.openapi.paths`). Administrators only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.accounts.grant_history import GrantChangeKind
+from kb.accounts.records import Role
+from kb.accounts.roles import MAX_REASON_CHARS
+from webapp.openapi.auth import SCHEMAS as AUTH_SCHEMAS
+from webapp.openapi.schema import (
+    CSRF_HEADER,
+    ERROR_REF,
+    SIGNED_IN,
+    STRING_OR_NULL,
+    enum_of,
+    json_body,
+    json_response,
+    param,
+)
+
+_USERNAME = param(
+    "username",
+    "The account's username, exactly as listed.",
+    {"type": "string"},
+    required=True,
+    where="path",
+)
+_ME = AUTH_SCHEMAS["Me"]["properties"]
+_ERRORS = {"401": ERROR_REF, "403": ERROR_REF}
+_CHANGE_ERRORS = {**_ERRORS, "400": ERROR_REF, "404": ERROR_REF}
+
+SCHEMAS: dict[str, Any] = {
+    "Account": {
+        "type": "object",
+        "required": ["username", "display_name", "roles", "password", "former_names"],
+        "properties": {
+            **{name: _ME[name] for name in ("username", "display_name", "roles")},
+            "password": {
+                "type": "boolean",
+                "description": "false: signs in by single sign-on only; the proxy's groups "
+                "replace its roles each time it signs in.",
+            },
+            "former_names": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Former names single sign-on still signs in as.",
+            },
+        },
+    },
+    "GrantChange": {
+        "type": "object",
+        "required": ["username", "change", "role", "by", "reason", "ts"],
+        "properties": {
+            "username": {"type": "string"},
+            "change": enum_of(GrantChangeKind),
+            "role": enum_of(Role),
+            "department": {**STRING_OR_NULL, "description": "null: every department."},
+            "from": {**STRING_OR_NULL, "description": "A move's department before."},
+            "to": {**STRING_OR_NULL, "description": "A move's department after."},
+            "by": {"type": "string"},
+            "reason": {"type": "string"},
+            "ts": {"type": ["string", "null"], "format": "date-time"},
+        },
+    },
+}
+
+_GRANT_BODY = json_body(
+    {
+        "type": "object",
+        "required": ["role", "reason"],
+        "additionalProperties": False,
+        "properties": {
+            "role": enum_of(Role),
+            "department": {
+                "type": "string",
+                "description": "For agent and content_owner: one department; empty or "
+                "left out: every department.",
+            },
+            "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON_CHARS},
+        },
+    }
+)
+
+OPERATIONS: dict[str, Any] = {
+    "accounts_api.accounts": {
+        "operationId": "listAccounts",
+        "summary": "Accounts and their roles, found by name, role and department (admins).",
+        "security": SIGNED_IN,
+        "parameters": [
+            param("name", "In the username or display name, any letter case.", {"type": "string"}),
+            param("role", "Holding this role.", enum_of(Role)),
+            param(
+                "department",
+                "Holding a role for this department (agents and content owners of every "
+                "department too).",
+                {"type": "string"},
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "The accounts found, by username.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["accounts"],
+                            "properties": {
+                                "accounts": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Account"},
+                                }
+                            },
+                        }
+                    }
+                },
+            },
+            "400": ERROR_REF,
+            **_ERRORS,
+        },
+    },
+    "accounts_api.grant_history": {
+        "operationId": "accountGrantHistory",
+        "summary": "Every role the account was granted, revoked or moved, oldest first (admins).",
+        "security": SIGNED_IN,
+        "parameters": [_USERNAME],
+        "responses": {
+            "200": {
+                "description": "The account's grant history.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["username", "changes"],
+                            "properties": {
+                                "username": {"type": "string"},
+                                "changes": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/GrantChange"},
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            **_ERRORS,
+            "404": ERROR_REF,
+        },
+    },
+    "accounts_api.grant": {
+        "operationId": "grantRole",
+        "summary": "Give an account a role, with a reason kept in its grant history (admins); "
+        "its sessions end.",
+        "security": SIGNED_IN,
+        "parameters": [_USERNAME, CSRF_HEADER],
+        "requestBody": _GRANT_BODY,
+        "responses": {
+            "200": json_response("Account", "The account with its roles now."),
+            **_CHANGE_ERRORS,
+            "409": ERROR_REF,
+        },
+    },
+    "accounts_api.revoke": {
+        "operationId": "revokeRole",
+        "summary": "Take a role from an account, with a reason kept in its grant history "
+        "(admins); its sessions end.",
+        "security": SIGNED_IN,
+        "parameters": [_USERNAME, CSRF_HEADER],
+        "requestBody": _GRANT_BODY,
+        "responses": {
+            "200": json_response("Account", "The account with its roles now."),
+            **_CHANGE_ERRORS,
+        },
+    },
+}
