@@ -27,10 +27,13 @@ It is written under the content root's edit lock, atomically and without
 following a link (`files.write_beside`), and the article is handed to the
 indexer, whose stamp of the article lists its pictures. Pictures have no
 versions of their own: the article's history records where they are shown.
+Until the index keeps a picture, the editor's preview shows it to content
+owners of the department alone (`PictureUploads.unpublished`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -49,10 +52,12 @@ from kb.content.article_images import (
     DEFAULT_IMAGE_MAX_BYTES,
     is_markup,
     not_a_picture,
+    read_image,
     sniff_image,
 )
-from kb.content.images import IMAGE_SUFFIXES
-from kb.errors import ConflictError, ValidationError
+from kb.content.files import department_path
+from kb.content.images import IMAGE_SUFFIXES, resolve_image
+from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.extract.base import human_size
 
 logger = logging.getLogger(__name__)
@@ -179,6 +184,31 @@ class PictureUploads:
         return UploadedPicture(
             article_id, target, media_type, len(upload.data), digest, there is not None
         )
+
+    def unpublished(self, actor: User, article_id: str, source: str) -> tuple[bytes, str]:
+        """The picture `source` (as the Markdown of `article_id` writes it) read
+        from the content folder now, with its media type: what the editor's
+        preview shows a content owner of the department (403 for anyone else)
+        before the index keeps it. It is read as the scanner reads it, from the
+        department's folder without following a link, at most `max_bytes`, a
+        picture by its bytes; NotFoundError for one the page would not show."""
+        found = self.authoring.department_of(article_id)
+        self.authoring.require_owner(actor, found.slug)
+        target = resolve_image(source, article_id)
+        data = media_type = None
+        if target is not None and target.split("/", 1)[0] == found.slug and "/" in target:
+            folder = department_path(self.authoring.root, found.slug)
+            with contextlib.suppress(ContentError):
+                data = read_image(str(folder), target.split("/", 1)[1], self.max_bytes, target)
+                media_type = sniff_image(data)
+        if data is None or media_type is None:
+            raise NotFoundError(
+                f"{article_id} shows no picture {source!r} from its folder",
+                details={"id": article_id, "image": source},
+                key="no_image",
+                values={"id": article_id},
+            )
+        return data, media_type
 
     def _refuse_unreviewed(self, article_id: str, name: str, title: str, slug: str) -> None:
         """Refuse a new picture that published articles of a department under the

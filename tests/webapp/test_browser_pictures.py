@@ -165,3 +165,36 @@ def test_a_picture_uploaded_in_the_editor_goes_in_at_the_cursor(
     page.context.close()
     assert problems == []
     assert [e for e in tab.errors if "400" not in e] == []
+
+
+def test_the_preview_draws_a_picture_right_after_its_upload(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    """Before, the preview showed the alt text until the article was saved and
+    indexed; now it draws the uploaded picture from the folder for its owner,
+    at an address a visitor who is not signed in cannot open."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, small, "otto")
+    page.goto(small.url + "/manage/edit/it/vpn-setup.md")
+    page.get_by_label("Text (Markdown)").fill("## Connect\n\nOpen the client.\n")
+    page.get_by_label("Picture file").set_input_files(
+        {"name": "tray-icon.png", "mimeType": "image/png", "buffer": png(3, 4)}
+    )
+    page.get_by_label("What the picture shows (alt text)").fill("The tray icon")
+    page.get_by_role("button", name="Upload picture").click()
+    picture = page.locator("#e-preview").get_by_role("img", name="The tray icon")
+    expect(picture).to_be_visible()
+    drawn = picture.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]")
+    assert drawn == [True, 3, 4]
+    src = picture.get_attribute("src") or ""
+    assert src.startswith("/manage/picture/it/vpn-setup.md?src=tray-icon.png")
+    visitor = browser.new_context()
+    answer = visitor.request.get(small.url + src, max_redirects=0)
+    assert answer.status in (302, 303, 401, 403) and answer.body() != png(3, 4)
+    visitor.close()
+    page.context.close()
+    assert tab.errors == []

@@ -7,7 +7,9 @@ its SHA-256; the page's `<img>` names it by the article and that digest
 never from the content folder. Whoever may not read the article gets 404, as
 for a picture that does not exist. The editor's preview and a section in the
 search page's answer card show the pictures the index already keeps for the
-article (`kept_images`). A picture on another host is never
+article (`kept_images`); the preview also shows the department's content
+owners one not indexed yet (`webapp.manage.pictures.preview_images`), never
+readers. A picture on another host is never
 loaded: the page shows a link to it with its alt text, and a picture that is
 not shown (missing, too large, not a picture) its alt text alone.
 """

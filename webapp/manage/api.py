@@ -37,12 +37,12 @@ from kb.errors import KbError, NotFoundError, PermissionDenied
 from kb.records import Status
 from webapp import services
 from webapp.articles import presenters
-from webapp.articles.images import indexed_images
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
 from webapp.manage import document_history, forms
 from webapp.manage.documents import document_view, put_document
+from webapp.manage.pictures import preview_images
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
 
@@ -65,7 +65,7 @@ def render_preview(body: str, article_id: str, title: str) -> str:
         return url_for("articles.show", article_id=target)
 
     try:
-        images = indexed_images(article_id)
+        images = preview_images(article_id)
         return str(article_html(body, article_id, link, title=title, image_for=images))
     except RenderError as exc:  # a 422, as saving the same body is
         raise render_problem(exc, article_id) from None

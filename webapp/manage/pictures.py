@@ -5,6 +5,8 @@
                                      picture of that name
     POST /api/articles/<id>/pictures the same form for API clients (the session's
                                      CSRF token in `X-CSRF-Token`), answered in JSON
+    GET  /manage/picture/<id>?src=   a picture of the article's folder the index does
+                                     not keep yet, for the editor's preview
 
 `kb.authoring.pictures.PictureUploads` checks and writes it into the folder of
 the article `<id>` (content owners of its department and admins; the form
@@ -14,6 +16,13 @@ into the text at the cursor; a refusal answers the one error shape with its
 status. Without a script the form's post opens the editor again: with the
 Markdown to paste in a message, or the refusal beside the form. A body past
 `image_max_bytes` and the form is refused (413) without being read.
+
+The editor's preview (`preview_images`) shows a picture just uploaded at once:
+one the index does not keep yet is shown to content owners of the article's
+department from its folder, read as the scanner reads it, at an address only
+they may open (`unpublished`: 403 for employees and other departments, no
+cache keeps it). Readers see a picture only once the index keeps it for a
+published article that names it.
 """
 
 from __future__ import annotations
@@ -23,10 +32,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.authoring.pictures import PictureUploads, UploadedPicture
+from kb.content.images import is_remote
+from kb.content.sanitize import ImageBuilder
 from kb.errors import KbError, ValidationError
 from kb.extract.base import human_size
 from webapp import services
-from webapp.auth.identity import require_user
+from webapp.articles.images import indexed_images
+from webapp.auth.identity import current_user, require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.manage.documents import REFUSED, sent_file
@@ -116,6 +128,49 @@ def api_upload(article_id: str) -> Response:
     fields; refusals in the one error shape (the app's handler under /api/)."""
     require_user()
     return _answer(*_uploaded(article_id))
+
+
+@bp.get("/picture/<path:article_id>")
+def unpublished(article_id: str) -> Response:
+    """A picture of the article's folder not yet kept by the index (`src`: as
+    the Markdown writes it), for the editor's preview: content owners of the
+    department and admins alone (403 for anyone else), never kept by a cache."""
+    data, media_type = uploads().unpublished(
+        require_user(), article_id, request.args.get("src", "")
+    )
+    response = Response(data, mimetype=media_type)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.vary.add("Cookie")
+    return response
+
+
+def preview_images(article_id: str) -> ImageBuilder:
+    """The `src` of pictures in the editor's preview of `article_id`: those the
+    index keeps (`indexed_images`) and, for a content owner of its department,
+    one only in its folder yet (just uploaded) at `unpublished`'s address."""
+    kept = indexed_images(article_id)
+    actor = current_user()
+    try:
+        service = uploads()
+        if actor is None:
+            return kept
+        service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+    except KbError:
+        return kept
+
+    def src(url: str) -> str | None:
+        shown = kept(url)
+        if shown is not None or is_remote(url):
+            return shown
+        try:
+            service.unpublished(actor, article_id, url)
+        except KbError:
+            return None  # not there, or not a picture: its alt text, as on the page
+        return url_for("manage_pictures.unpublished", article_id=article_id, src=url.strip())
+
+    return src
 
 
 def picture_json(done: UploadedPicture, markdown: str) -> dict[str, object]:
