@@ -12,6 +12,7 @@ one shape of `webapp.errors`.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify
@@ -19,6 +20,8 @@ from werkzeug.wrappers import Response
 
 from indexer import snapshot
 from kb.accounts.records import Role
+from kb.errors import IndexNotFoundError
+from kb.settings import Settings
 from webapp import services
 from webapp.auth.identity import current_user
 from webapp.openapi.document import openapi_document
@@ -29,7 +32,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/health")
 def health() -> Response:
     svc = services.services()
-    path = snapshot.current_path(svc.settings.index_path)  # 503 when nothing is published
+    path = _current_snapshot(svc.settings)  # 503 when nothing is published
     manifest = snapshot.read_manifest(path)
     store: dict[str, Any] = {"ok": True}
     try:
@@ -57,6 +60,21 @@ def health() -> Response:
             "search_log": _search_log(svc),
         }
     )
+
+
+def _current_snapshot(settings: Settings) -> Path:
+    """The snapshot served; `IndexNotFoundError` (503) without one, which for a
+    node of several (`webapp.server.check_snapshot`) says it waits for the store."""
+    try:
+        return snapshot.current_path(settings.index_path)
+    except IndexNotFoundError:
+        if settings.snapshot_store == "files":
+            raise
+        raise IndexNotFoundError(
+            f"this node has no snapshot yet: it takes the {settings.snapshot_store} snapshot "
+            "store's current one as soon as it can reach the store and check it; its log "
+            "says what failed"
+        ) from None
 
 
 def _search_log(svc: services.Services) -> dict[str, int]:

@@ -38,7 +38,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-from kb.errors import ConfigError, KbError, StoreUnavailableError
+from kb.errors import ConfigError, IndexNotFoundError, KbError, StoreUnavailableError
 from kb.live_settings import SettingsOrigin
 from kb.settings import Settings
 
@@ -113,7 +113,6 @@ class KbServer(BaseApplication):
 
 def prepare(settings: Settings) -> Settings:
     """Checks and one-time work in the master, before any worker starts."""
-    from indexer import snapshot
     from kb.accounts.service import warn_case_twins
     from kb.store.factory import store_from_settings
 
@@ -132,7 +131,7 @@ def prepare(settings: Settings) -> Settings:
             "`python -c 'import secrets; print(secrets.token_hex(32))'`"
         )
     pull_current(settings)
-    snapshot.current_path(settings.index_path)  # IndexNotFoundError: run `kb index`
+    check_snapshot(settings)
     try:
         store = store_from_settings(settings)
         try:
@@ -146,6 +145,29 @@ def prepare(settings: Settings) -> Settings:
     if not settings.secret_key:
         settings = settings.replace(secret_key=secrets.token_hex(32))
     return settings
+
+
+def check_snapshot(settings: Settings) -> None:
+    """Refuse to start a single machine without a snapshot (`kb index` first). A
+    node of several starts without one: exiting would only have it started again
+    and again while the snapshot store (or the database holding the cluster's
+    sequence mark) is unreachable. It answers 503 `index_not_ready`, on
+    `/api/health` too, so a load balancer sends it nothing, until its snapshot
+    follower takes the store's current snapshot."""
+    from indexer import snapshot
+
+    try:
+        snapshot.current_path(settings.index_path)
+    except IndexNotFoundError:
+        if settings.snapshot_store == "files":
+            raise
+        logger.error(
+            "this node has no snapshot yet: it answers 503 (index_not_ready) until it takes "
+            "the %s snapshot store's current snapshot, tried every %g s (the error above "
+            "says why not now)",
+            settings.snapshot_store,
+            settings.snapshot_poll_seconds,
+        )
 
 
 ACCESS_LOG_FORMAT = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
