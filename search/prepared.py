@@ -119,14 +119,18 @@ class PreparedSnapshot:
         return self.spelling.for_groups(groups) if self.spelling else self.vocabulary
 
     def understand(self, query: Query, glossary: Glossary, glossary_words: Vocabulary) -> QueryPlan:
-        """The query's plan over this snapshot's vocabulary (spelling corrections the
-        searcher may see, IDF weights, dictionary translations)."""
+        """The query's plan over the vocabulary the searcher may see (spelling
+        corrections, IDF weights, dictionary translations)."""
+        # The searcher's own vocabulary for the IDF weights too: a word only
+        # restricted passages hold weighs for others as one no passage holds
+        # (a weight sets the coverage, and with it the confidence answered).
+        vocabulary = self.spelling_vocabulary(query.groups)
         return understand(
             query.text,
             lang=query.lang,
             glossary=glossary,
-            corrector=SpellingCorrector(self.spelling_vocabulary(query.groups), glossary_words),
-            idf=self.vocabulary.idf,
+            corrector=SpellingCorrector(vocabulary, glossary_words),
+            idf=vocabulary.idf,
             translate=self.translator_for(query.groups),
         )
 

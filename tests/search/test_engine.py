@@ -134,6 +134,24 @@ def test_a_word_only_a_restricted_article_holds_finds_what_an_unknown_word_finds
         assert "hr/payroll-runbook.md" in ids(fixture_engine, "accruals", groups=groups)
 
 
+def test_a_word_only_a_restricted_article_holds_weighs_as_an_unknown_word_for_others(
+    fixture_engine: SearchEngine,
+) -> None:
+    # A concept's weight (its IDF) sets the query's coverage, and with it the
+    # confidence the API answers and whether an answer is shown: read from
+    # every passage, "accruals" (only in the HR-only runbook) weighed less than
+    # a word no article holds, so outsiders could tell the two apart.
+    def weights(text: str, groups: frozenset[str] | None) -> dict[str, float]:
+        plan = fixture_engine.retrieve(Query(text, groups=groups)).plan
+        return {concept.word: concept.weight for concept in plan.concepts}
+
+    unknown = weights("vpn zorbleflax", frozenset())["zorbleflax"]
+    for groups in (frozenset(), frozenset({"finance"})):
+        assert weights("vpn accruals", groups)["accruals"] == unknown, groups
+    for groups in (frozenset({"hr"}), None):
+        assert weights("vpn accruals", groups)["accruals"] < unknown, groups
+
+
 def test_pages(fixture_index: Settings, hashing_embedder: HashingEmbedder) -> None:
     engine = SearchEngine(fixture_index.replace(relevance_floor=0.0), embedder=hashing_embedder)
     everything = ids(engine, "leave sick vpn", k=4)
