@@ -61,15 +61,20 @@ def shown_images(article: Article) -> ImageBuilder:
     return src
 
 
-def indexed_images(article_id: str) -> ImageBuilder:
+def indexed_images(article_id: str, groups: frozenset[str] | None) -> ImageBuilder:
     """The `src` of pictures in a preview of the article `article_id` (Markdown
-    not yet indexed, as written): those the index already keeps for the article
-    by their URL here, one on another host as its address, others dropped."""
+    not yet indexed, as written): those the index already keeps for the article,
+    when a reader of `groups` (None: anyone) may read it, by their URL here; one
+    on another host as its address; others dropped. A preview may name any
+    article id: kept pictures of an article the reader may not read would tell
+    that it exists, and the names and digests of its pictures."""
     try:
         article = services.engine().article(article_id)
     except KbError:  # no index yet: nothing kept
         article = None
-    return kept_images(article_id, article.images if article is not None else ())
+    if article is None or not article.visible_to(groups):
+        return kept_images(article_id, ())
+    return kept_images(article_id, article.images)
 
 
 def kept_images(article_id: str, images: Sequence[ArticleImage]) -> ImageBuilder:

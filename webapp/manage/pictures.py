@@ -38,7 +38,7 @@ from kb.errors import KbError, ValidationError
 from kb.extract.base import human_size
 from webapp import services
 from webapp.articles.images import indexed_images
-from webapp.auth.identity import current_user, require_user
+from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.manage.documents import REFUSED, sent_file
@@ -147,18 +147,21 @@ def unpublished(article_id: str) -> Response:
 
 
 def preview_images(article_id: str) -> ImageBuilder:
-    """The `src` of pictures in the editor's preview of `article_id`: those the
-    index keeps (`indexed_images`) and, for a content owner of its department,
-    one only in its folder yet (just uploaded) at `unpublished`'s address."""
-    kept = indexed_images(article_id)
+    """The `src` of pictures in the editor's preview of `article_id`: for a content
+    owner of its department, those the index keeps (`indexed_images`) and one
+    only in its folder yet (just uploaded) at `unpublished`'s address; for anyone
+    else, those its page would show them (none of an article they may not read)."""
     actor = current_user()
     try:
         service = uploads()
         if actor is None:
-            return kept
+            return indexed_images(article_id, search_groups())
         service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
     except KbError:
-        return kept
+        # Not its department's: the pictures its page would show this reader, so
+        # that naming another department's article tells nothing of it.
+        return indexed_images(article_id, search_groups())
+    kept = indexed_images(article_id, None)
 
     def src(url: str) -> str | None:
         shown = kept(url)

@@ -182,6 +182,39 @@ def test_the_editors_preview_shows_the_pictures_the_index_keeps(site: FlaskClien
         session.clear()
 
 
+def test_a_preview_never_shows_the_pictures_of_an_article_its_writer_may_not_read(
+    site: FlaskClient,
+) -> None:
+    # A preview may name any article id. With the HR-only article's id, a content
+    # owner of IT was shown its kept picture's address: that the article exists,
+    # which pictures it shows and their digests, by guessing names.
+    token = sign_in_as(site, "cora")
+    shown = {
+        article_id: site.post(
+            "/api/preview",
+            json={"body": "![Slip](badge.png)\n", "id": article_id},
+            headers={"X-CSRF-Token": token},
+        ).get_json()["html"]
+        for article_id in ("hr/pay.md", "hr/nothing.md")
+    }
+    assert (
+        shown["hr/pay.md"]
+        == shown["hr/nothing.md"]
+        == ('<p><span class="image-alt">Slip</span></p>')
+    )
+    # Its own department's content owners see it as the page shows it.
+    add_user(services(site.application).store, "hugo", "content_owner", "hr")
+    token = sign_in_as(site, "hugo")
+    own = site.post(
+        "/api/preview",
+        json={"body": "![Slip](badge.png)\n", "id": "hr/pay.md"},
+        headers={"X-CSRF-Token": token},
+    ).get_json()["html"]
+    assert f'src="/articles/hr/pay.md/image/{_digest(PNG + b"hr")}"' in own
+    with site.session_transaction() as session:
+        session.clear()
+
+
 def _answer_card(client: FlaskClient, query: str) -> str:
     page = client.get("/", query_string={"q": query})
     assert page.status_code == 200
