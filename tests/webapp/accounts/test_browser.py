@@ -26,6 +26,10 @@ from tests.webapp.test_browser import (  # noqa: F401 - browser: a fixture, used
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+# The left edge of each line the text of an element takes.
+CAPTION_LINES = """el => { const r = document.createRange(); r.selectNodeContents(el);
+  return [...r.getClientRects()].map(rect => rect.left); }"""
+
 
 @pytest.fixture
 def site(app: Flask, store: Store, request_content: Any) -> Iterator[str]:
@@ -114,6 +118,14 @@ def test_on_a_german_phone_the_accounts_pages_stay_inside_the_screen(
         page.goto(site + path)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+    page.goto(site + "/accounts/")
+    # The count ("3 Konten") reads as one line from the table's left edge, not
+    # squeezed into a column of its own words beside the cards.
+    lines = page.locator("table.accounts-table caption").evaluate(CAPTION_LINES)
+    assert (
+        len(lines) == 1 and lines[0] - page.locator("table.accounts-table").bounding_box()["x"] < 12
+    ), lines
+    page.goto(site + "/accounts/ivan")
     reason = page.locator("#revoke-reason-1")
     box = reason.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 360, box
