@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from typing import Any
 
 import click
@@ -242,6 +243,34 @@ def refresh_command(ctx: click.Context, no_topics: bool) -> None:
         click.echo(
             f"{update.questions} failed questions: {update.embedded} embedded, "
             f"{update.assigned} joined topics, {update.new_topics} new topics ({update.seconds:.1f} s)"
+        )
+
+
+@insights_group.command("recount")
+@click.option("--since", help="First day to recount (YYYY-MM-DD; default: every day).")
+@click.pass_context
+def recount_command(ctx: click.Context, since: str | None) -> None:
+    """Count deflection again on the days rolled up under an older rule
+    (once per person and day) from their events: once per person and ISO week."""
+    from kb.insights.factory import recount
+    from kb.insights.period import parse_day
+
+    first = parse_day("since", since) if since else None
+    shown = on_terminal()
+
+    def tell(done: int, of: int, day: date) -> None:
+        if shown:
+            click.echo(f"recounted {day} ({done} of {of})", err=True)
+
+    with open_store(settings_from(ctx)) as store:
+        done = recount(store, first, tell)
+    click.echo(
+        f"recounted {len(done.recounted)} day(s) under the current rule{_days(done.recounted)}"
+    )
+    if done.kept:
+        click.echo(
+            f"kept {len(done.kept)} day(s){_days(done.kept)} under the older rule: their "
+            "events were purged"
         )
 
 

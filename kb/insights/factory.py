@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from kb.insights.demo import DemoResult
-from kb.insights.records import RollupRefresh
+from kb.insights.records import RollupRecount, RollupRefresh
 from kb.insights.scheduler import InsightsScheduler
 from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
@@ -67,6 +67,16 @@ def refresh(
     questions = rollups.questions(since, today + timedelta(days=1))
     progress(f"grouping {len(questions)} failed questions into topics")
     return done, topic_builder(settings, store).update(questions)
+
+
+def recount(
+    store: object,
+    since: date | None = None,
+    progress: Callable[[int, int, date], None] | None = None,
+) -> RollupRecount:
+    """Count again the days rolled up under an older deflection rule (from
+    `since` on), telling `progress` (done, of, day) after each."""
+    return insights_store(store).recount(since, progress)
 
 
 def purge(settings: Settings, store: object, now: datetime | None = None) -> dict[str, int]:

@@ -81,6 +81,12 @@ class Period:
         return cls(start, end)
 
 
+def parse_day(name: str, value: str) -> date:
+    """The day `value` (YYYY-MM-DD) of option or field `name`; a `ValidationError`
+    naming both otherwise."""
+    return _date(name, value)
+
+
 def _date(name: str, value: str) -> date:
     try:
         day = date.fromisoformat(value.strip())

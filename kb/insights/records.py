@@ -171,6 +171,16 @@ class RollupRefresh:
 
 
 @dataclass(frozen=True)
+class RollupRecount:
+    """What `kb insights recount` did: the days rolled up under an older
+    deflection rule that it counted again from their events, and those it kept
+    as they were because events of their ISO week were purged."""
+
+    recounted: tuple[date, ...]
+    kept: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
 class RequestDay:
     """The requests of one department created on one day, as rolled up: how
     many were judged against a due date and met it, the hours from creation

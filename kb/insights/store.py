@@ -9,7 +9,7 @@ closing the `Store` closes both.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
 
@@ -22,6 +22,7 @@ from kb.insights.records import (
     RequestDay,
     RequestTopic,
     ResolvedRequest,
+    RollupRecount,
     StreamRequest,
     TopicFigures,
     TopicStatus,
@@ -36,6 +37,15 @@ class InsightsStore(Protocol):
     def refresh(self) -> list[date]:
         """Bring the daily rollups up to date; returns the days recomputed
         (never a day whose events were purged, see `kept_days`)."""
+        ...
+
+    def recount(
+        self, since: date | None = None, progress: Callable[[int, int, date], None] | None = None
+    ) -> RollupRecount:
+        """Count again the rolled-up days (from `since` on) counted under an
+        older deflection rule, telling `progress` (done, of, day) after each;
+        never a day whose ISO week's events were purged in part
+        (`RollupRecount.kept`)."""
         ...
 
     def kept_days(self) -> tuple[date | None, list[date]]:

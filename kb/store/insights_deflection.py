@@ -15,6 +15,12 @@ person, one vote a week"):
 `kb.store.insights_rollup` applies it while it counts a day; a day therefore
 depends on the earlier days of its week, and the refresh counts the later
 days again when an ask search of an earlier day arrives late.
+
+Each rolled-up day records the rule it was counted under
+(`insights_day_people.deflection_rule`, `DEFLECTION_RULE`): days rolled up
+before this rule (1: once per person and day, any ask search and any opened
+article) keep their old counts until `kb insights recount` counts them again
+from their events (`older_rule_days`).
 """
 
 from __future__ import annotations
@@ -24,7 +30,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Text, select, true, type_coerce
 
-from kb.store.schema import search_events
+from kb.store.schema import insights_day_people, search_events
+
+# The rule a day is rolled up under now: 2, once per person and ISO week, only
+# with suggestions served and a click recorded on one (1: once per day, any).
+DEFLECTION_RULE = 2
 
 
 def _start(day: date) -> datetime:
@@ -97,3 +107,13 @@ def asked_earlier_in_week(conn: Connection, day: date) -> set[str]:
         for row in rows
         if served_suggestions(row.filters, row.result_ids) and (row.person or row.user_id)
     }
+
+
+def older_rule_days(conn: Connection, since: date | None = None) -> list[date]:
+    """The rolled-up days (from `since` on) counted under an older rule than
+    `DEFLECTION_RULE`, oldest first."""
+    days = insights_day_people.c.day
+    query = select(days).where(insights_day_people.c.deflection_rule < DEFLECTION_RULE)
+    if since is not None:
+        query = query.where(days >= since)
+    return list(conn.execute(query.order_by(days)).scalars())

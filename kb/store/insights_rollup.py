@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Row, delete, exists, insert, select, true
 from kb.insights.records import DAY_COUNTS
 from kb.insights.sketches import sketch_people
 from kb.store.insights_deflection import (
+    DEFLECTION_RULE,
     asked_earlier_in_week,
     later_asked_in_week,
     served_suggestions,
@@ -315,6 +316,7 @@ def _write_figures(conn: Connection, day: date, tally: _DayTally) -> None:
                 people=len(people.get("*", ())),
                 requested=len(requested.get("*", ())),
                 people_sketch=sketch_people(accounts.get("*", ())),
+                deflection_rule=DEFLECTION_RULE,
             )
         )
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -65,6 +66,9 @@ insights_day_people = Table(
     Column("people", Integer, nullable=False),
     Column("requested", Integer, nullable=False),
     Column("people_sketch", LargeBinary),
+    # The deflection rule the day was counted under (`kb.store.insights_deflection`);
+    # rows from before it was recorded are of the first rule.
+    Column("deflection_rule", SmallInteger, nullable=False, server_default="1"),
 )
 
 # Failed question texts per day and department they were routed to.

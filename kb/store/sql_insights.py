@@ -20,17 +20,18 @@ leave the minimum-people rule undecided are counted from rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
 from sqlalchemy import Table, delete, func, insert, select
 
 from kb.insights.content import ArticleFigures
-from kb.insights.records import DAY_COUNTS, DayFigures, QuestionFigures
+from kb.insights.records import DAY_COUNTS, DayFigures, QuestionFigures, RollupRecount
 from kb.insights.sketches import PeopleCount, count_people
 from kb.store.expressions import WaitForWriters, is_department
 from kb.store.insights_coverage import first_complete_day, kept_days
+from kb.store.insights_deflection import older_rule_days, week_start
 from kb.store.insights_requests import recompute_request_days, touched_request_days
 from kb.store.insights_rollup import recompute_day, touched_days
 from kb.store.insights_topics import add_request_texts, one_rollup_writer
@@ -92,6 +93,27 @@ class SqlInsights(SqlBase):
             conn.execute(delete(insights_state).where(insights_state.c.name.in_(list(tops))))
             conn.execute(insert(insights_state), [{"name": n, "value": v} for n, v in tops.items()])
         return sorted(days | request_days)
+
+    def recount(
+        self, since: date | None = None, progress: Callable[[int, int, date], None] | None = None
+    ) -> RollupRecount:
+        """Count again, from their events, the rolled-up days (from `since` on)
+        counted under an older deflection rule (`kb.store.insights_deflection`),
+        each in a transaction of its own, telling `progress` (done, of, day) after
+        each. A day whose events, or those of an earlier day of its ISO week
+        (which decide whether its sessions are repeats), were purged keeps its
+        figures: counted from what is left, a person's week would count twice."""
+        with self._read("find the days rolled up under an older rule") as conn:
+            days = older_rule_days(conn, since)
+            first = first_complete_day(conn)
+        todo = [d for d in days if first is None or week_start(d) >= first]
+        for done, day in enumerate(todo, 1):
+            with self._write(f"recount {day}") as conn:
+                one_rollup_writer(conn)
+                recompute_day(conn, day)
+            if progress is not None:
+                progress(done, len(todo), day)
+        return RollupRecount(tuple(todo), tuple(days[: len(days) - len(todo)]))
 
     def kept_days(self) -> tuple[date | None, list[date]]:
         """(The first day whose events are all stored, the rolled-up days before
