@@ -13,15 +13,18 @@ stretches, as does a gap of more than `BREAK` font sizes between two lines
 bottom, then the right one.
 
 Only clear columns are read so: at least `MIN_LINES` lines on each side of the
-band, of prose (`MIN_WORDS` words a line on average). The rows of a table
+band, of prose (`MIN_WORDS` words a line on average), each side's lines mostly
+no more than `BREAK` font sizes apart (headings set in the margin beside the
+text they open lie several lines apart, and stay beside it). The rows of a table
 (`kb.extract.pdf_tables`: at least three rows, every cell in a column) count
 as full-width lines, so a table keeps its rows and is never split. A page of
 one column has no band that lines on both sides respect, and is left as it is.
 
 Limits: two columns only (a third column stays beside the second); a
 paragraph that ends at the foot of the left column and one that starts atop
-the right are read as one; columns whose lines are short (under `MIN_WORDS`
-words) and set like a table are read as a table.
+the right are read as one; columns whose lines are short (`MAX_CELL_WORDS` words or
+fewer on average, `kb.extract.pdf_tables`) and set like a table are read as a
+table.
 """
 
 from __future__ import annotations
@@ -90,6 +93,8 @@ def reading_order(lines: Sequence[PlacedLine]) -> list[Part]:
     left = [side[0] for side in sides if side and side[0]]
     right = [side[1] for side in sides if side and side[1]]
     if not (_prose(left) and _prose(right)):
+        return whole
+    if not all(_runs_on(lines, sides, n) for n in (0, 1)):
         return whole
     return _ordered(lines, sides)
 
@@ -171,6 +176,23 @@ def _sides(
 def _prose(parts: list[tuple[Cell, ...]]) -> bool:
     words = [len(cell.text.split()) for cells in parts for cell in cells]
     return len(parts) >= MIN_LINES and sum(words) / len(parts) >= MIN_WORDS
+
+
+def _runs_on(
+    lines: Sequence[PlacedLine],
+    sides: list[tuple[tuple[Cell, ...], tuple[Cell, ...]] | None],
+    side: int,
+) -> bool:
+    """Whether the lines of one side follow each other as a column's do: most of
+    them no more than `BREAK` font sizes below the one before. Headings set in a
+    margin beside the text they open (side heads) lie several lines apart: read
+    as a column they would all come before the text, each far from its own."""
+    placed = [line for line, parts in zip(lines, sides, strict=True) if parts and parts[side]]
+    gaps = [
+        (above.top - below.top) / max(below.size, 1.0)
+        for above, below in zip(placed, placed[1:], strict=False)
+    ]
+    return not gaps or median(gaps) <= BREAK
 
 
 def _ordered(

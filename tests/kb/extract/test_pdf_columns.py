@@ -79,3 +79,17 @@ def test_a_line_across_the_gap_stays_between_the_columns() -> None:
         "d1",
         "d2",
     ]
+
+
+def test_headings_in_the_margin_stay_beside_the_text_they_open() -> None:
+    """Side heads: a heading of a few words in the left margin atop each block of
+    text on the right. Read as a column, every heading came before all the text,
+    each far from its own; they lie several lines apart, as a column's lines do not."""
+    lines = []
+    for block in range(4):
+        top = 780 - 91 * block
+        lines.append(_line(top, f"How to book rail {block}", f"t{block}0 {WORDS}"))
+        lines += [_line(top - 13 * n, "", f"t{block}{n} {WORDS}") for n in range(1, 6)]
+    texts = _texts(lines)
+    assert texts == [" ".join(c.text for c in line.cells) for line in lines]
+    assert texts[6].startswith("How to book rail 1 t10")
