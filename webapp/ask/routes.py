@@ -30,7 +30,12 @@ from kb.notify.config import allowed_address, queue_mail_domains
 from kb.records import Department
 from kb.requests.lifecycle import Priority
 from webapp import services
-from webapp.ask.form_token import MAX_SERVED_CHARS, form_token, with_served_suggestions
+from webapp.ask.form_token import (
+    MAX_SERVED_CHARS,
+    form_token,
+    search_key,
+    with_served_suggestions,
+)
 from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.errors import message_for
@@ -124,7 +129,10 @@ def form_context(
         "contacts": contacts,
         "error": error,
         "error_field": error_field,
-        "ask_token": form_token(actor),
+        # Names the search the form was opened from: its suggestions count for it too.
+        "ask_token": form_token(
+            actor, search_key(values.get("search_id"), values.get("search_ref"))
+        ),
     }
 
 
@@ -155,12 +163,13 @@ def submit() -> Response | tuple[str, int]:
     settings = services.services().settings
     try:
         refuse_nul_in(request.form)
+        search_ref = (request.form.get("search_ref") or "")[:MAX_REF_CHARS]
         submission = with_served_suggestions(
             submission_from_form(request.form, settings.max_query_chars),
             request.form.get("suggestions_shown"),
             actor,
+            search_ref,
         )
-        search_ref = (request.form.get("search_ref") or "")[:MAX_REF_CHARS]
         created = file_with_attachments(actor, submission, uploads(), search_ref)
     except (ValidationError, ConflictError) as exc:
         message = message_for(exc, current_language())

@@ -140,7 +140,8 @@ _SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "description": "Only for the ask form's search (source=ask with its "
                 "X-KB-Ask-Form token) that found articles: the server's proof that it "
-                "served them, which POST /api/requests takes as suggestions_token.",
+                "served them, which POST /api/requests takes as suggestions_token for a "
+                "request naming this search (or the one the ask form was opened from).",
             },
         },
     },

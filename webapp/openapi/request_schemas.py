@@ -62,7 +62,8 @@ SCHEMAS: dict[str, Any] = {
                 "type": "string",
                 "maxLength": 500,
                 "description": "The suggestions_token of an ask search's answer: the "
-                "request records suggestions_shown only with one of the caller's account.",
+                "request records suggestions_shown only with one of the caller's account "
+                "made for the search it names (search_id or search_ref).",
             },
             "went_on_anyway": {
                 "type": "boolean",

@@ -81,10 +81,11 @@ def create() -> tuple[Response, int]:
         current_language(),
     )
     # `suggestions_shown` is the server's to say: true only with the proof an
-    # ask search gave the filer (`suggestions_token`), whatever the body says.
+    # ask search gave the filer for the search this request names
+    # (`suggestions_token`), whatever the body says.
     token = text_field(data, "suggestions_token", required=False, max_chars=MAX_SERVED_CHARS)
-    submission = with_served_suggestions(submission, token, actor)
     search_ref = text_field(data, "search_ref", required=False, max_chars=MAX_REF_CHARS)
+    submission = with_served_suggestions(submission, token, actor, search_ref or "")
     created = file_with_attachments(actor, submission, [], search_ref)
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"

@@ -37,7 +37,9 @@ def search() -> Response:
     answer = found.as_dict()
     # What the form suggested is the server's to say: the request it files
     # records suggestions as shown only with this proof of them.
-    served = suggestions_token(source, len(found.response.results))
+    served = suggestions_token(
+        source, len(found.response.results), found.search_id, found.search_ref
+    )
     if served is not None:
         answer["suggestions_token"] = served
     return jsonify(answer)

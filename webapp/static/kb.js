@@ -300,7 +300,11 @@
     // The request records that articles were suggested before it was sent: the
     // server's proof that it served them (a "1" would count for nothing).
     if (data.suggestions_token) { this.form.elements.suggestions_shown.value = data.suggestions_token; }
-    if (this.ownSearch && data.search_id) { this.form.elements.search_id.value = String(data.search_id); }
+    // Its proof names the search that served the suggestions: the request names it too.
+    if (this.ownSearch && (data.search_id || data.search_ref)) {
+      this.form.elements.search_id.value = data.search_id ? String(data.search_id) : "";
+      this.form.elements.search_ref.value = data.search_id ? "" : (data.search_ref || "");
+    }
     this.status.textContent = countText(this.status.dataset.msgFound, hits.length);
   };
 

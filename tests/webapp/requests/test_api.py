@@ -71,7 +71,7 @@ def test_every_request_call_needs_sign_in(client: FlaskClient, method: str, path
 
 def test_file_a_request(client: FlaskClient, emma: str, store: Store) -> None:
     search_id = client.get("/api/search?q=VPN").get_json()["search_id"]
-    page = client.get("/ask/?q=VPN").get_data(as_text=True)
+    page = client.get(f"/ask/?q=VPN&sid={search_id}").get_data(as_text=True)  # "Ask" on it
     form = re.search(r'data-ask-token="([^"]+)"', page)
     assert form is not None
     asked = client.get("/api/search?q=VPN&source=ask", headers={HEADER: form.group(1)})
