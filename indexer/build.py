@@ -15,15 +15,17 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from indexer import manifest_signature, metadata, originals, snapshot, snapshot_order
+from indexer import manifest_signature, metadata, originals, recut, snapshot, snapshot_order
+from indexer.chunking import CUTTER_VERSION
 from indexer.embedding.base import Embedder
 from indexer.embedding.cached import CachedEmbedding
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.manifest_signature import signing_key
-from indexer.plan import Plan, Planner
+from indexer.plan import Plan, Planner, Stage
 from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, MODEL_KEY, load_secondary, secondary_model
 from indexer.sequence_mark import SequenceMark, open_mark
@@ -130,19 +132,14 @@ class IndexBuilder:
             logger.info("removed %d old or incomplete snapshots", len(removed))
         previous = self._previous(full)
         prev_manifest = snapshot.read_manifest(previous) if previous else {}
-        known, prev_departments = self._indexed(previous)
-        # Snapshots from before article HTML, or the articles' pictures, were
-        # stored: read every file again once (vectors still come from the cache),
-        # so no page has to render Markdown and every page shows its pictures.
-        stored = prev_manifest.get(HTML_STORED) and prev_manifest.get(IMAGES_STORED)
-        reread = full or bool(previous and not stored)
-        plan = self.plan_changes(known, report, reread)
+        plan, prev_departments = self._plan(previous, prev_manifest, full, report)
         write_unreadable(self.index_dir, plan.unreadable)
         if (
             previous
             and not plan.upserts
             and not plan.removals
             and plan.departments == prev_departments
+            and report.recut_from is None  # publish: the manifest records the new cutter
         ):
             report.articles = prev_manifest.get("articles", 0)
             report.passages = prev_manifest.get("passages", 0)
@@ -176,6 +173,40 @@ class IndexBuilder:
         report.removed, report.unchanged = len(plan.removals - set(plan.upserts)), plan.unchanged
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _plan(
+        self, previous: Path | None, manifest: dict[str, Any], full: bool, report: BuildReport
+    ) -> tuple[Plan, dict[str, Department]]:
+        """What changed since `previous` (its `manifest`), and its departments."""
+        known, departments = self._indexed(previous)
+        # Snapshots from before article HTML, or the articles' pictures, were
+        # stored: read every file again once (vectors still come from the cache),
+        # so no page has to render Markdown and every page shows its pictures.
+        stored = manifest.get(HTML_STORED) and manifest.get(IMAGES_STORED)
+        older = recut.cut_by_older(manifest) if previous and stored else None
+        if previous is None or older is None:
+            return self.plan_changes(
+                known, report, full or bool(previous and not stored)
+            ), departments
+        # Passages cut by an older cutter: every file is read and cut again.
+        logger.info(
+            "the index's passages were cut by an older passage cutter (version %d, now %d): "
+            "every article is read and cut again",
+            older,
+            CUTTER_VERSION,
+        )
+        plan = self.plan_changes(known, report, True, self._shown_stage)
+        report.recut_from = older
+        tick = self._shown_stage("re-cutting", len(plan.upserts))
+        report.recut_articles = recut.keep_alike(plan, known, previous, self.settings, tick)
+        return plan, departments
+
+    def _shown_stage(self, what: str, total: int) -> Callable[[int], None] | None:
+        """A progress tick for a stage shown however small it is (None without
+        a progress bar or with nothing to do)."""
+        if self.stage_progress is None or not total:
+            return None
+        return self.stage_progress(what, total)
 
     @staticmethod
     def _indexed(
@@ -283,10 +314,16 @@ class IndexBuilder:
         return None if full else path
 
     def plan_changes(
-        self, known: dict[str, tuple[str, str]], report: BuildReport, full: bool
+        self,
+        known: dict[str, tuple[str, str]],
+        report: BuildReport,
+        full: bool,
+        stage: Stage | None = None,
     ) -> Plan:
-        """What changed since the snapshot that holds `known` (see `indexer.plan`)."""
-        return Planner(self.settings, self._stage, self._originals).plan(known, report, full)
+        """What changed since the snapshot that holds `known` (see `indexer.plan`);
+        `stage`: the progress of its reading (default: shown from 1,000 files)."""
+        planner = Planner(self.settings, stage or self._stage, self._originals)
+        return planner.plan(known, report, full)
 
     def _embed(self, chunks: list[Chunk], report: BuildReport) -> np.ndarray:
         vectors, embedded = self.vectors.embed(chunks)

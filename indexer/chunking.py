@@ -22,6 +22,12 @@ import re
 from kb.records import Article, Chunk, Section
 
 MIN_WORDS = 25
+# Raise it whenever an article would be cut into other passages: an index cut
+# by an older version is cut again by the next `kb index` (`indexer.recut`).
+# 1: before it was recorded (a window cut from a long section ran its lines,
+# a table's rows, together); 2: windows keep their lines, a table's markup is
+# no words, a table cell of dashes is kept escaped.
+CUTTER_VERSION = 2
 _TOKEN = re.compile(r"\S+")
 # A table's markup: the pipes between cells and the rule under its header
 # ("|", "---", ":---:", "|---|---|"); they hold no words of the table.

@@ -24,7 +24,7 @@ def _progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress
     """Progress bars on the terminal: embedding (passages), then each later stage."""
     if not enabled:
         return None, None
-    units = {"reading": "file", "metadata": "article"}
+    units = {"reading": "file", "metadata": "article", "re-cutting": "article"}
     return (
         lambda total: progress_bar("embedding", total, "passage"),
         lambda stage, total: progress_bar(stage, total, units.get(stage, "passage")),
@@ -92,6 +92,11 @@ def _print(report: dict[str, object], as_json: bool, lines: bool = False) -> Non
         if report["published"]
         else "index unchanged"
     )
+    if report.get("recut_from") is not None:
+        click.echo(
+            f"passages cut again (they were cut by passage cutter version {report['recut_from']}): "
+            f"{report['recut_articles']} articles cut into other passages"
+        )
     second = report.get("secondary_embedded_passages") or 0
     also = f" (and {second} by the second model)" if second else ""
     click.echo(

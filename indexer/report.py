@@ -19,6 +19,10 @@ class BuildReport:
     embedded_passages: int = 0
     # Passages embedded with the second model (setting secondary_model).
     secondary_embedded_passages: int = 0
+    # The older passage cutter's version when the index was cut again
+    # (`indexer.recut`), and how many articles came out in other passages.
+    recut_from: int | None = None
+    recut_articles: int = 0
     documents_extracted: int = 0
     documents_cached: int = 0
     extraction_seconds: float = 0.0

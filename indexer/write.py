@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from indexer import heading_vectors, keyword_index, metadata, originals, snapshot
-from indexer.chunking import chunk_article
+from indexer.chunking import CUTTER_VERSION, chunk_article
 from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Stage
+from indexer.recut import CUTTER_KEY
 from indexer.report import BuildReport
 from indexer.secondary import DIM_KEY, KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
 from indexer.snapshot_order import SEQUENCE, current_sequence, next_sequence
@@ -128,6 +129,7 @@ class SnapshotWriter:
                 "content": str(self.settings.content_path),
                 HTML_STORED: True,
                 IMAGES_STORED: True,
+                CUTTER_KEY: CUTTER_VERSION,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
             },
             signing_key(self.settings),
