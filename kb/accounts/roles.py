@@ -80,7 +80,8 @@ def revoke_role(
     (exactly as stored), kept in the grant history by `actor` for `reason`;
     its sessions end, since what it may do changed. NotFoundError when there
     is no such account, or it does not hold exactly that grant (the error
-    names those it holds)."""
+    names those it holds); ConflictError when it is the last account holding
+    the administrator role (nobody could then manage accounts on the web)."""
     grant = make_grant(role, department)
     existing = existing_user(store, username, "`kb users list` shows the accounts")
     if grant not in existing.grants:
@@ -91,8 +92,27 @@ def revoke_role(
             key="no_such_grant",
             values={"name": username, "role": grant.label, "held": held},
         )
+    if grant.role is Role.ADMIN:
+        _refuse_last_admin(store, existing.username)
     user = replace(existing, grants=[g for g in existing.grants if g != grant])
     store.update_user(user, actor=actor, reason=reason)
     store.end_sessions(username)
     logger.warning("accounts: %s no longer %s; their sessions have ended", username, grant.label)
     return user
+
+
+def _refuse_last_admin(store: Store, username: str) -> None:
+    """ConflictError when no account but `username` holds the administrator role."""
+    others = [
+        u
+        for u in store.list_users()
+        if u.username != username and any(g.role is Role.ADMIN for g in u.grants)
+    ]
+    if not others:
+        raise ConflictError(
+            f"{username} is the last administrator; grant another account the role "
+            "first (kb users add NAME --role admin)",
+            details={"username": username, "role": Role.ADMIN.value},
+            key="last_admin",
+            values={"name": username},
+        )

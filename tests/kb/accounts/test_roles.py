@@ -74,10 +74,16 @@ def test_a_revocation_keeps_who_and_why(store: Store) -> None:
     assert gone.value.key == "no_such_grant"
 
 
-def test_the_last_admin_may_be_revoked_as_at_the_command_line(store: Store) -> None:
-    """The command line refuses no last administrator (it stays one, as kb-cli):
-    the page takes the same rule."""
-    assert revoke_role(store, "root", "admin", actor="root", reason="handing over").grants == []
+def test_the_last_admin_keeps_the_role_until_another_account_holds_it(store: Store) -> None:
+    """Nobody could manage accounts on the web without an administrator: the
+    last one's role is refused, nothing changes; with a second it is taken."""
+    with pytest.raises(ConflictError) as refused:
+        revoke_role(store, "root", "admin", actor="root", reason="handing over")
+    assert refused.value.key == "last_admin"
+    assert "kb users add" in str(refused.value)
+    assert any(g.role is Role.ADMIN for g in store.get_user("root").grants)  # type: ignore[union-attr]
+    grant_role(store, "ian", "admin", actor="root", reason="new administrator")
+    assert revoke_role(store, "root", "admin", actor="ian", reason="handing over").grants == []
 
 
 def test_only_admins_may_see_the_accounts() -> None:

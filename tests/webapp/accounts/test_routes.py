@@ -139,6 +139,17 @@ def test_a_refused_revocation_marks_the_roles_reason(client: FlaskClient, store:
     assert client.post("/accounts/nobody/revoke", data=not_held).status_code == 404
 
 
+def test_the_last_administrator_cannot_revoke_the_role(client: FlaskClient, store: Store) -> None:
+    token = sign_in_as(client, "ada")
+    admins = [u.username for u in store.list_users() if any(g.role is Role.ADMIN for g in u.grants)]
+    assert admins == ["ada"]
+    form = {"csrf_token": token, "role": "admin", "department": "", "reason": "leaving"}
+    response = client.post("/accounts/ada/revoke?hl=de", data=form)
+    assert response.status_code == 409
+    assert "ada ist die letzte Person mit der Rolle Administrator" in text_of(response)
+    assert Grant(role=Role.ADMIN) in store.get_user("ada").grants  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize("who", ["emma", "ivan", "cora"])
 def test_everyone_but_admins_is_refused_and_nothing_changes(
     client: FlaskClient, store: Store, who: str
