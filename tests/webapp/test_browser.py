@@ -363,6 +363,30 @@ def test_vote_helpful_on_an_article(tab: Tab, live: LiveServer) -> None:
     assert [(v.helpful, v.comment) for v in votes] == [(True, "Clear table, thanks")]
 
 
+def test_a_vote_on_an_article_from_a_search_not_logged_keeps_the_words(
+    tab: Tab, live: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the search log failing, the article opened from the results carries
+    the words searched for to its vote form, and the vote keeps them."""
+    from playwright.sync_api import expect
+
+    def refused(event: Any) -> Any:
+        raise RuntimeError("the search log is unavailable")
+
+    monkeypatch.setattr(services(live.app).search_log, "submit", refused)
+    page = tab.page
+    search_for(page, live, "per diem rates abroad")
+    page.locator(".result a.result-link").first.click()
+    expect(page.locator("h1#article-h")).to_be_visible()
+    article = page.url.split("/articles/", 1)[1].split("?", 1)[0]
+    form = page.locator("#feedback")
+    form.get_by_label("No").check()
+    form.get_by_role("button", name="Send feedback").click()
+    expect(form.get_by_role("status")).to_have_text("Thank you for your feedback.")
+    votes = [v for v in live.store.feedback_events() if v.query == "per diem rates abroad"]
+    assert [(v.article_id, v.helpful, v.search_id) for v in votes] == [(article, False, None)]
+
+
 def test_vote_on_the_answer_card_stays_on_the_page(tab: Tab, live: LiveServer) -> None:
     from playwright.sync_api import expect
 

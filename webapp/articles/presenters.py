@@ -6,6 +6,7 @@ Shared by the HTML page and the JSON API so that both answer the same.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -14,6 +15,7 @@ from typing import Any
 from flask import url_for
 
 from kb.errors import KbError, NotFoundError
+from kb.events import SearchEvent
 from kb.extract import format_for
 from kb.records import Article
 from webapp import services
@@ -21,8 +23,35 @@ from webapp.articles.body_cache import cached_body_html
 from webapp.articles.images import shown_images
 from webapp.auth.identity import search_groups
 from webapp.departments import department_name
+from webapp.search.presenters import shown_search
+from webapp.search.search_refs import MAX_REF_CHARS
 
 logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OpenedFrom:
+    """The search an article page was opened from, as its vote form and ask link
+    carry it: the logged search (`sid`), or, for one answered before it was
+    logged, its signed reference (`sref`) and, for any search not logged, the
+    words searched for (`q`), as the results page's vote form carries them."""
+
+    search_id: str = ""
+    shown: SearchEvent | None = None
+    search_ref: str = ""
+    query: str = ""
+
+
+def opened_from(args: Mapping[str, str], max_query_chars: int) -> OpenedFrom:
+    """What the article page's link says of its search; a reference or words too
+    long are cut (the cut reference's signature then fails: it links nothing)."""
+    search_id = args.get("sid", "")
+    if search_id.isascii() and search_id.isdigit():
+        return OpenedFrom(search_id=search_id, shown=shown_search(search_id))
+    return OpenedFrom(
+        search_ref=(args.get("sref") or "").strip()[:MAX_REF_CHARS],
+        query=(args.get("q") or "").strip()[:max_query_chars],
+    )
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from webapp.articles import presenters
 from webapp.articles.images import MAX_AGE_SECONDS, Sha256Converter, image_file
 from webapp.articles.inputs import feedback_form
 from webapp.search.event_log import record_feedback
-from webapp.search.presenters import results_url, shown_search
+from webapp.search.presenters import results_url
 from webapp.security import local_path
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
@@ -35,10 +35,9 @@ def _converters(state: BlueprintSetupState) -> None:
 @bp.get("/<path:article_id>")
 def show(article_id: str) -> str:
     view = presenters.article_view(article_id)
-    search_id = request.args.get("sid", "")
-    search_id = search_id if search_id.isascii() and search_id.isdigit() else ""
-    shown = shown_search(search_id) if search_id else None
     settings = services.services().settings
+    came = presenters.opened_from(request.args, settings.max_query_chars)
+    shown = came.shown
     review_note = settings.review_note_to_readers and is_overdue(
         view.article, datetime.now(UTC).date()
     )
@@ -47,17 +46,25 @@ def show(article_id: str) -> str:
         view=view,
         article=view.article,
         review_note=review_note,
-        search_id=search_id,
-        results_url=results_url(shown) if shown else "",
+        search_id=came.search_id,
+        search_ref=came.search_ref,
+        query=came.query,
+        results_url=results_url(shown) if shown else _searched_again(came.query),
         # An article that does not help leads on to its department, with the question.
         ask_url=url_for(
             "ask.index",
-            q=shown.query if shown else None,
+            q=shown.query if shown else came.query or None,
             department=view.article.department,
             sid=shown.id if shown else None,
+            sref=came.search_ref or None,
         ),
         feedback_sent=request.args.get("feedback") == "thanks",
     )
+
+
+def _searched_again(query: str) -> str:
+    """The way back to the results of a search not logged: the words searched again."""
+    return url_for("search.index", q=query) if query else ""
 
 
 @bp.get("/<path:article_id>/original")

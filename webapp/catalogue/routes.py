@@ -1,7 +1,8 @@
 """The `catalogue` blueprint: the service catalogue and the forms of its requests.
 
     GET  /catalogue/            every department's request types, top requests first
-    GET  /catalogue/<type>      the form of a type (signed in); ?description= prefills
+    GET  /catalogue/<type>      the form of a type (signed in); ?description= prefills;
+                                sid, or sref and q for a search not logged, as the ask link
     POST /catalogue/<type>      file it: checked on the server, errors at their fields
 
 The form is checked on the server only (`novalidate`): the messages then come
@@ -31,10 +32,16 @@ from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, digits, refuse_nul_in, too_long
 from webapp.requests.files import file_with_attachments, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
-from webapp.services import request_service
+from webapp.search.search_refs import MAX_REF_CHARS
+from webapp.services import request_service, services
 from webapp.throttle import ASK, limit
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+
+def _max_query_chars() -> int:
+    """The longest search text a request keeps (`max_query_chars`)."""
+    return services().settings.max_query_chars
 
 
 @bp.get("/")
@@ -82,6 +89,8 @@ def _render_form(
         description=sent.get("description", ""),
         idempotency_key=sent.get("idempotency_key") or str(uuid.uuid4()),
         search_id=sent.get("search_id", ""),
+        search_ref=sent.get("search_ref", ""),
+        search_query=sent.get("search_query", ""),
     )
 
 
@@ -90,7 +99,10 @@ def form(type_id: str) -> str:
     require_user()
     request_type = _request_type(type_id)
     sent = {"description": (request.args.get("description") or "")[:MAX_DESCRIPTION_CHARS]}
-    sent["search_id"] = request.args.get("sid", "")
+    sent["search_id"] = search_id = request.args.get("sid", "")
+    if not search_id:  # a search not logged: its reference, and the words searched for
+        sent["search_ref"] = (request.args.get("sref") or "")[:MAX_REF_CHARS]
+        sent["search_query"] = (request.args.get("q") or "").strip()[: _max_query_chars()]
     return _render_form(request_type, sent)
 
 
@@ -122,7 +134,10 @@ def submit(type_id: str) -> Response | tuple[str, int]:
     lang = current_language()
     fields = _sent_fields(request_type, request.form)
     raw_search = (request.form.get("search_id") or "").strip()
+    searched = (request.form.get("search_query") or "").strip()
     try:
+        if len(searched) > _max_query_chars():
+            raise too_long("search_query", len(searched), _max_query_chars())
         refuse_nul_in(request.form)
         sent = NewRequest(
             query="",
@@ -132,8 +147,10 @@ def submit(type_id: str) -> Response | tuple[str, int]:
             lang=lang,
             idempotency_key=idempotency_key(request.form.get("idempotency_key"), "idempotency_key"),
             search_id=digits(raw_search, "search_id") or None,
+            search_query=searched,
         )
-        created = file_with_attachments(actor, sent, uploads())
+        search_ref = (request.form.get("search_ref") or "")[:MAX_REF_CHARS]
+        created = file_with_attachments(actor, sent, uploads(), search_ref)
     except FieldErrors as exc:
         posted = {**request.form.to_dict(), **fields}
         return _render_form(request_type, posted, errors=exc.by_field(lang)), exc.status

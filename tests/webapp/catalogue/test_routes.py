@@ -129,3 +129,32 @@ def test_a_complete_form_files_the_request_and_its_page_shows_the_fields(
 def test_an_unknown_service_is_a_page_not_found(client: FlaskClient) -> None:
     sign_in_as(client, "emma")
     assert client.get("/catalogue/tablet").status_code == 404
+
+
+def test_a_form_opened_from_a_search_not_logged_keeps_the_words_searched_for(
+    client: FlaskClient, store: Store
+) -> None:
+    page = form_page(client, "/catalogue/laptop?description=new+laptop&q=new+laptop&sref=forged")
+    assert '<input type="hidden" name="search_query" value="new laptop">' in page
+    assert '<input type="hidden" name="search_ref" value="forged">' in page
+    search_ref = re.search(r'name="search_ref" value="([^"]*)"', page)
+    assert search_ref is not None
+    response = post_form(
+        client,
+        page,
+        for_whom="Jana Fischer",
+        model="standard",
+        search_id="",
+        search_ref=search_ref[1],
+        search_query="new laptop",
+    )
+    assert response.status_code == 303, text_of(response)
+    [filed] = store.list_requests()
+    # A reference that is not this browser's links nothing; the words stay.
+    assert (filed.search_id, filed.search_query) == (None, "new laptop")
+
+
+def test_a_form_opened_from_a_logged_search_keeps_no_words(client: FlaskClient) -> None:
+    page = form_page(client, "/catalogue/laptop?sid=7&q=new+laptop&sref=forged")
+    assert '<input type="hidden" name="search_query" value="">' in page
+    assert '<input type="hidden" name="search_ref" value="">' in page

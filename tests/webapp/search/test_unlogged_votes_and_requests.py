@@ -159,3 +159,61 @@ def test_a_request_from_a_search_never_logged_keeps_the_words_searched_for(
     assert re.search(r"<dt>Searched for</dt><dd>vacation days</dd>", page)
     detail = client.get(f"/api/requests/{request_id}").get_json()
     assert detail["request"]["search_query"] == "vacation days"
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+
+
+def article_link(page: str) -> str:
+    link = re.search(r'<a class="result-link" href="(/articles/[^"#]+)', page)
+    assert link is not None, "the results link no article"
+    return link[1].replace("&amp;", "&")
+
+
+def test_an_article_opened_from_a_search_answered_before_it_was_logged_votes_on_it(
+    busy_app: Flask, settings: Settings
+) -> None:
+    client = busy_app.test_client()
+    page = unlogged_search(client, settings, lambda a: text_of(client.get("/?q=vacation")))
+    written(busy_app)
+    ref = hidden_fields(page)["search_ref"]
+    link = article_link(page)
+    assert "sref=" in link and "q=vacation" in link and "sid=" not in link
+    article = text_of(client.get(link))
+    fields = hidden_fields(article)
+    assert (fields["search_id"], fields["search_ref"], fields["query"]) == ("", ref, "vacation")
+    ask = re.search(r'<a class="ask-link" href="([^"]+)"', article)
+    assert ask is not None and "sref=" in ask[1] and "q=vacation" in ask[1]
+    voted = client.post(link.split("?")[0] + "/feedback", data={**fields, "helpful": "no"})
+    assert voted.status_code == 303
+    (event,) = services(busy_app).store.feedback_events()
+    # The page's search, not the API's one `unlogged_search` made before it.
+    page_search = max(
+        e.id or 0 for e in services(busy_app).store.search_events() if e.query == "vacation"
+    )
+    assert (event.search_id, event.query) == (page_search, "")
+
+
+def test_an_article_opened_from_a_search_never_logged_keeps_the_words_with_its_vote(
+    unlogged_app: Flask,
+) -> None:
+    client = unlogged_app.test_client()
+    link = article_link(text_of(client.get("/?q=vacation")))
+    assert "q=vacation" in link and "sref=" not in link
+    article = text_of(client.get(link))
+    fields = hidden_fields(article)
+    assert (fields["search_id"], fields["search_ref"], fields["query"]) == ("", "", "vacation")
+    assert 'href="/?q=vacation"' in article  # back to the results: the words searched again
+    voted = client.post(link.split("?")[0] + "/feedback", data={**fields, "helpful": "no"})
+    assert voted.status_code == 303
+    (event,) = services(unlogged_app).store.feedback_events()
+    assert (event.search_id, event.query, event.helpful) == (None, "vacation", False)
+
+
+def test_an_article_opened_from_a_logged_search_carries_only_its_id(app: Flask) -> None:
+    client = app.test_client()
+    link = article_link(text_of(client.get("/?q=vacation")))
+    assert "sid=" in link and "sref=" not in link and "q=" not in link
+    fields = hidden_fields(text_of(client.get(link + "&q=forged&sref=forged")))
+    assert fields["search_id"].isdigit() and "query" not in fields and "search_ref" not in fields
