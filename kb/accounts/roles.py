@@ -6,6 +6,7 @@ writes, with who did it and why."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import replace
 
 from kb.accounts.records import SYSTEM_USERNAME, Role, User
@@ -47,13 +48,24 @@ def grant_role(
     *,
     actor: str,
     reason: str,
+    departments: Collection[str] | None = None,
 ) -> User:
     """Give the existing account `username` (exactly as stored) the grant `role`
     (for `department`), as `kb users add` does, kept in the grant history by
     `actor` for `reason` (required); its sessions end. NotFoundError without
-    such an account, ConflictError when it holds that grant already."""
+    such an account, ConflictError when it holds that grant already;
+    ValidationError (field `department`) for a department not among
+    `departments`, where given (the page and the API offer only those)."""
     reason = required_reason(reason)
     grant = make_grant(role, department)
+    if departments is not None and grant.department and grant.department not in departments:
+        known = ", ".join(sorted(departments))
+        raise ValidationError(
+            f"unknown department {grant.department!r}; known: {known}",
+            details={"field": "department", "value": grant.department},
+            key="unknown_department",
+            values={"value": grant.department, "known": known},
+        )
     existing = existing_user(store, username, "the accounts page lists the accounts")
     if grant in existing.grants:
         raise ConflictError(

@@ -14,6 +14,7 @@ something; the rules are the page's and the command line's
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -24,6 +25,7 @@ from kb.accounts.records import User
 from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
 from kb.accounts.service import existing_user
 from webapp import services
+from webapp.accounts.presenters import grant_departments
 from webapp.auth.identity import require_user
 from webapp.inputs import json_object, text_field
 
@@ -64,7 +66,7 @@ def _grant_body() -> tuple[str, str, str]:
 
 @bp.post("/<username>/grant")
 def grant(username: str) -> Response:
-    return _change(grant_role, username)
+    return _change(partial(grant_role, departments=grant_departments()), username)
 
 
 @bp.post("/<username>/revoke")

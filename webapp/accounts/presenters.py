@@ -42,3 +42,8 @@ def role_choices() -> list[tuple[str, str]]:
 def grant_choices() -> dict[str, object]:
     """The grant form's lists: the roles, and the departments a grant may name."""
     return {"roles": role_choices(), "departments": department_choices()}
+
+
+def grant_departments() -> list[str]:
+    """The departments a grant may name: those the grant form offers."""
+    return [slug for slug, _ in department_choices()]

@@ -24,7 +24,13 @@ from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, rev
 from kb.accounts.service import existing_user, make_grant
 from kb.errors import ConflictError, KbError, NotFoundError, ValidationError
 from webapp import services
-from webapp.accounts.presenters import change_grant, grant_choices, grant_label, role_choices
+from webapp.accounts.presenters import (
+    change_grant,
+    grant_choices,
+    grant_departments,
+    grant_label,
+    role_choices,
+)
 from webapp.auth.identity import header_mode, require_user
 from webapp.errors import error_response, message_for
 from webapp.i18n import current_language, gettext
@@ -98,6 +104,7 @@ def grant(username: str) -> Response:
         department,
         actor=admin.username,
         reason=request.form.get("reason", ""),
+        departments=grant_departments(),
     )
     shown = grant_label(make_grant(role, department))
     flash(gettext("accounts_granted", name=username, role=shown), "success")

@@ -66,6 +66,7 @@ def test_a_role_is_granted_and_revoked_with_a_reason(client: FlaskClient, store:
         ("grant", {"role": "analyst", "reason": "x" * 501}, 400, "reason"),
         ("grant", {"role": "wizard", "reason": "x"}, 400, "role"),
         ("grant", {"role": "admin", "department": "it", "reason": "x"}, 400, "department"),
+        ("grant", {"role": "agent", "department": "nosuch", "reason": "x"}, 400, "department"),
         ("grant", {"role": "analyst", "reason": "x", "extra": 1}, 400, None),
         ("grant", {"role": 3, "reason": "x"}, 400, "role"),
         ("grant", {"role": "agent", "department": "it", "reason": "x"}, 409, None),

@@ -105,6 +105,7 @@ def test_a_revocation_is_made_with_its_reason(client: FlaskClient, store: Store)
         ({"role": "wizard", "department": "", "reason": "x"}, 400, "grant-role"),
         ({"role": "admin", "department": "it", "reason": "x"}, 400, "grant-department"),
         ({"role": "agent", "department": "../x", "reason": "x"}, 400, "grant-department"),
+        ({"role": "agent", "department": "nosuch", "reason": "x"}, 400, "grant-department"),
         ({"role": "agent", "department": "it", "reason": "again"}, 409, None),
     ],
 )
