@@ -117,7 +117,8 @@ class ClickEvent:
 class FeedbackEvent:
     """'Was this helpful?' on an article, optionally tied to the search that led there;
     without one, `query` keeps the words the person searched for (a search not
-    logged: what was asked still shows)."""
+    logged: what was asked still shows; masked when stored, as a search's) and
+    `person` who voted, for insights' minimum-people rule."""
 
     article_id: str
     helpful: bool
@@ -127,10 +128,12 @@ class FeedbackEvent:
     ts: datetime = field(default_factory=utc_now)
     id: int | None = None
     query: str = ""
+    person: str = ""  # who voted (keyed pseudonym), kept with `query` only
 
     def __post_init__(self) -> None:
         ensure_text("article_id", self.article_id)
         ensure_text("query", self.query, allow_empty=True)
+        ensure_text("person", self.person, allow_empty=True)
         if not isinstance(self.helpful, bool):
             raise ValueError(f"helpful must be True or False, got {self.helpful!r}")
         ensure_text("comment", self.comment, allow_empty=True)

@@ -27,6 +27,7 @@ from kb.store.insights_deflection import (
     served_suggestions,
 )
 from kb.store.insights_topics import recompute_topic_days, topics_of
+from kb.store.insights_votes import UnloggedVote, unlogged_votes
 from kb.store.schema import (
     click_events,
     feedback_events,
@@ -143,6 +144,16 @@ class _DayTally:
         if who:
             q.people.add(who)
 
+    def add_vote(self, vote: UnloggedVote) -> None:
+        """A vote whose search was not logged: one search of its words, failed
+        when voted not helpful (`kb/store/insights_votes.py`)."""
+        q = self.questions[(vote.text, vote.department)]
+        q.searches += 1
+        if not vote.helpful:
+            q.not_helpful += 1
+            if vote.person:
+                q.people.add(vote.person)
+
     def add_reader(self, article: str, who: str) -> None:
         """Count `who` (`counted_person`) as a reader of `article`."""
         if who:
@@ -246,6 +257,8 @@ def recompute_day(conn: Connection, day: date) -> None:
     for dept, article, is_helpful in votes:
         tally.figures[dept or ""]["helpful" if is_helpful else "not_helpful"] += 1
         tally.articles[article][3 if is_helpful else 4] += 1
+    for vote in unlogged_votes(conn, start, end):
+        tally.add_vote(vote)
     clicks = conn.execute(
         select(
             click_events.c.article_id,

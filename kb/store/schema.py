@@ -136,6 +136,8 @@ feedback_events = Table(
     Column("ts", UtcDateTime, nullable=False),
     # What was searched for when no search is linked (it was not logged).
     Column("query", Text, nullable=False, server_default=""),
+    # Who voted (keyed pseudonym), kept with the words only: insights count people.
+    Column("person", Text, nullable=False, server_default=""),
     Index(None, "ts"),
     Index(None, "article_id"),
     Index(None, "search_id"),

@@ -88,6 +88,7 @@ def _feedback_event(row: Row[Any]) -> FeedbackEvent:
         user=row.user_id,
         ts=row.ts,
         query=row.query,
+        person=row.person,
     )
 
 
@@ -182,7 +183,9 @@ class SqlEvents(SqlBase):
                     search_id=event.search_id,
                     user_id=event.user,
                     ts=event.ts,
-                    query=event.query,
+                    # Personal data typed into the search box is never stored (docs/insights.md).
+                    query=mask_personal_data(event.query),
+                    person=event.person if event.query else "",
                 )
             )
             return inserted_id(result)

@@ -213,8 +213,9 @@ def record_feedback(
     (by id, or by `search_ref` for one answered before it was logged) counts only
     when this browser made it and it showed the article (else it is left out).
     Without a search to link, the vote keeps `query`, the words the person
-    searched for, so that what was asked is not lost. Votes count against the
-    client's `feedback_limit`."""
+    searched for, so that what was asked is not lost, and who voted (`person`),
+    so that insights count it beside failed searches (`kb/store/insights_votes.py`).
+    Votes count against the client's `feedback_limit`."""
     limit(FEEDBACK)
     shown = stored_search(search_id, search_ref)
     linked = shown is not None and article_id in shown.result_ids
@@ -224,6 +225,8 @@ def record_feedback(
         comment=comment,
         search_id=shown.id if linked and shown is not None else None,
         query="" if linked else query,
+        # Who voted counts only with the words (the linked search says who asked).
+        person="" if linked or not query or sent_by_another_site() else person(),
         user=user_id(),
     )
     return services.store().log_feedback(event)
