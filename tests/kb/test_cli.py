@@ -9,7 +9,6 @@ stderr, so that `kb … --json | jq` works under a timer or a script.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,40 +123,6 @@ def test_long_work_tells_its_steps_on_a_terminal_only(
     shown = CliRunner().invoke(main, args, env=env)
     assert shown.exit_code == 0, shown.output
     assert shown.stderr.startswith(first_step) and first_step not in shown.stdout
-
-
-def _unknown_in(span: str) -> list[str]:
-    """What a documented `kb …` command line names that the CLI does not have."""
-    command: click.Command = main
-    for token in span.replace("\\|", "|").replace("[", " ").replace("]", " ").split()[1:]:
-        if token in ("…", "...") and isinstance(command, click.Group):
-            return []  # "any sub-command": nothing more to check
-        if isinstance(command, click.Group) and not token.startswith("-"):
-            words = token.split("|")
-            if re.fullmatch(r"[a-z][a-z-]*", words[0]):
-                missing = [w for w in words if w not in command.commands]
-                if missing or len(words) > 1:
-                    return [f"{span}: no sub-command {', '.join(missing)}"] if missing else []
-                command = command.commands[token]
-            continue
-        for option in token.split("|"):
-            name = option.split("=")[0]
-            known = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
-            if re.fullmatch(r"--?[a-z][a-z-]*", name) and name not in known | {"--help"}:
-                return [f"{span}: no option {name}"]
-    return []
-
-
-def test_every_command_line_the_docs_show_exists() -> None:
-    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-    wrong = [
-        f"{page.relative_to(ROOT)}: {problem}"
-        for page in pages
-        for span in re.findall(r"`(kb [^`\n]+)`", page.read_text(encoding="utf-8"))
-        for problem in _unknown_in(span)
-    ]
-    assert not wrong, wrong
-    assert _unknown_in("kb index --no-such") and _unknown_in("kb nosuch list")
 
 
 def test_a_file_system_error_is_one_line_and_its_traceback_only_with_v(tmp_path: Path) -> None:
