@@ -6,10 +6,9 @@ writes, with who did it and why."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
-from dataclasses import replace
+from collections.abc import Collection, Sequence
 
-from kb.accounts.records import SYSTEM_USERNAME, Role, User
+from kb.accounts.records import SYSTEM_USERNAME, Grant, Role, User
 from kb.accounts.service import add_user, existing_user, make_grant
 from kb.errors import ConflictError, NotFoundError, ValidationError
 from kb.store.protocols import Store
@@ -93,34 +92,33 @@ def revoke_role(
     its sessions end, since what it may do changed. NotFoundError when there
     is no such account, or it does not hold exactly that grant (the error
     names those it holds); ConflictError when it is the last account holding
-    the administrator role (nobody could then manage accounts on the web)."""
+    the administrator role (nobody could then manage accounts on the web).
+    The store checks both in the transaction that takes the grant, so two
+    administrators taking each other's role at once cannot both succeed."""
     grant = make_grant(role, department)
     existing = existing_user(store, username, "`kb users list` shows the accounts")
-    if grant not in existing.grants:
-        held = ", ".join(g.label for g in existing.grants) or "none"
-        raise NotFoundError(
-            f"{username} does not hold {grant.label}; their roles: {held}",
-            details={"username": username, "role": grant.label},
-            key="no_such_grant",
-            values={"name": username, "role": grant.label, "held": held},
-        )
-    if grant.role is Role.ADMIN:
-        _refuse_last_admin(store, existing.username)
-    user = replace(existing, grants=[g for g in existing.grants if g != grant])
-    store.update_user(user, actor=actor, reason=reason)
-    store.end_sessions(username)
+
+    def without_grant(account: User, others: Sequence[User]) -> list[Grant]:
+        if grant not in account.grants:
+            held = ", ".join(g.label for g in account.grants) or "none"
+            raise NotFoundError(
+                f"{username} does not hold {grant.label}; their roles: {held}",
+                details={"username": username, "role": grant.label},
+                key="no_such_grant",
+                values={"name": username, "role": grant.label, "held": held},
+            )
+        if grant.role is Role.ADMIN:
+            _refuse_last_admin(account.username, others)
+        return [g for g in account.grants if g != grant]
+
+    user = store.change_grants(existing.username, without_grant, actor=actor, reason=reason)
     logger.warning("accounts: %s no longer %s; their sessions have ended", username, grant.label)
     return user
 
 
-def _refuse_last_admin(store: Store, username: str) -> None:
-    """ConflictError when no account but `username` holds the administrator role."""
-    others = [
-        u
-        for u in store.list_users()
-        if u.username != username and any(g.role is Role.ADMIN for g in u.grants)
-    ]
-    if not others:
+def _refuse_last_admin(username: str, others: Sequence[User]) -> None:
+    """ConflictError when none of the `others` holds the administrator role."""
+    if not any(g.role is Role.ADMIN for u in others for g in u.grants):
         raise ConflictError(
             f"{username} is the last administrator; grant another account the role "
             "first (kb users add NAME --role admin)",

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from kb.accounts.records import AccountChange, User
+from kb.accounts.records import AccountChange, Grant, User
 from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
@@ -32,6 +32,10 @@ from kb.store.limits import RateLimitStore
 # What a change announces, built inside its transaction from the saved request
 # and the stored history entry (both with their ids): the transactional outbox.
 Announce = Callable[[Request, RequestEntry], Sequence[OutboxMessage]]
+
+# The grants an account holds after a change, worked out in its transaction from
+# the account and every other one (a rule across accounts: the last administrator).
+Regrant = Callable[[User, Sequence[User]], Sequence[Grant]]
 
 
 class EventStore(Protocol):
@@ -119,6 +123,13 @@ class AccountStore(Protocol):
         NotFoundError when absent. Each grant it gains or loses is written to the
         grant history, by `actor` (default the command line), in the same
         transaction."""
+        ...
+
+    def change_grants(self, username: str, change: Regrant, *, actor: str, reason: str) -> User:
+        """Give the account `username` (exactly) the grants `change` returns, read
+        and written while no other account change runs, and end its sessions; the
+        grant history gets each change, by `actor` for `reason`. NotFoundError when
+        absent; what `change` raises leaves all as it was (`sql_account_grants`)."""
         ...
 
     def end_sessions(self, username: str) -> int:

@@ -8,6 +8,7 @@ places the two databases are set up differently. Build it with
 
 from __future__ import annotations
 
+from kb.store.sql_account_grants import SqlAccountGrants
 from kb.store.sql_accounts import SqlAccounts
 from kb.store.sql_attachments import SqlAttachments
 from kb.store.sql_department_moves import SqlDepartmentMoves
@@ -21,6 +22,7 @@ from kb.store.sql_tasks import SqlRequestTasks
 class SqlStore(
     SqlEvents,
     SqlAccounts,
+    SqlAccountGrants,
     SqlRequests,
     SqlRequestTasks,
     SqlDepartmentMoves,

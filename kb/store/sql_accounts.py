@@ -32,7 +32,7 @@ from kb.store.schema import account_aliases, users
 from kb.store.sql_account_aliases import alias_holder, drop_aliases, move_aliases, refuse_alias
 from kb.store.sql_account_names import move_names, open_assignments, unassign_work
 from kb.store.sql_base import SqlBase
-from kb.store.sql_grant_changes import grants_of, record_changes, revoke_all
+from kb.store.sql_grant_changes import grants_of, grants_value, record_changes, revoke_all
 from kb.store.sql_outbox_names import move_queued
 from kb.validators import utc_now
 
@@ -47,7 +47,7 @@ _by_name = code_point_order(users.c.username)
 def _user_row(user: User) -> dict[str, Any]:
     return {
         "display_name": user.display_name,
-        "grants": [{"role": g.role.value, "department": g.department} for g in user.grants],
+        "grants": grants_value(user.grants),
         "password_hash": user.password_hash,
     }
 
@@ -70,7 +70,7 @@ def _taken(username: str, holder: User | None) -> ConflictError:
     )
 
 
-def _no_user(username: str) -> NotFoundError:
+def no_user_error(username: str) -> NotFoundError:
     return NotFoundError(
         f"no user named {username!r} (exactly: `kb users list` shows each name as stored)",
         details={"username": username},
@@ -86,7 +86,7 @@ def _require(conn: Connection, username: str) -> bool:
     found = select(users.c.password_hash).where(users.c.username == username).with_for_update()
     row = conn.execute(found).first()
     if row is None:
-        raise _no_user(username)
+        raise no_user_error(username)
     return row.password_hash is None
 
 
@@ -102,7 +102,8 @@ def _holder(conn: Connection, name: str, besides: str) -> str | None:
     return name if name in holders else (holders[0] if holders else None)
 
 
-def _user(row: Row[Any]) -> User:
+def user_of(row: Row[Any]) -> User:
+    """The account a row of `users` holds."""
     return User(
         username=row.username,
         display_name=row.display_name,
@@ -204,7 +205,7 @@ class SqlAccounts(SqlBase):
     def get_user(self, username: str) -> User | None:
         with self._read("read a user") as conn:
             row = conn.execute(select(users).where(users.c.username == username)).first()
-        return None if row is None else _user(row)
+        return None if row is None else user_of(row)
 
     def find_user(self, username: str) -> User | None:
         with self._read("find a user") as conn:
@@ -212,11 +213,11 @@ class SqlAccounts(SqlBase):
             if row is None:
                 key = users.c.username_key == username_key(username)
                 row = conn.execute(select(users).where(key)).first()
-        return None if row is None else _user(row)
+        return None if row is None else user_of(row)
 
     def list_users(self) -> list[User]:
         with self._read("list users") as conn:
-            return [_user(row) for row in conn.execute(select(users).order_by(_by_name))]
+            return [user_of(row) for row in conn.execute(select(users).order_by(_by_name))]
 
     def update_user(self, user: User, *, actor: str = SYSTEM_USERNAME, reason: str = "") -> None:
         with self._write("update a user") as conn:
@@ -231,7 +232,7 @@ class SqlAccounts(SqlBase):
             if before is not None:
                 changed = changes_of(
                     user.username,
-                    _user(before).grants,
+                    user_of(before).grants,
                     user.grants,
                     actor=actor,
                     reason=reason,

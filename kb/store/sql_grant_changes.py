@@ -63,6 +63,11 @@ def grants_of(conn: Connection, username: str) -> list[Grant]:
     return [Grant(role=g["role"], department=g.get("department")) for g in row[0]] if row else []
 
 
+def grants_value(grants: Sequence[Grant]) -> list[dict[str, str | None]]:
+    """`grants` as the user row's JSON column holds them."""
+    return [{"role": g.role.value, "department": g.department} for g in grants]
+
+
 def revoke_all(
     conn: Connection, username: str, actor: str, reason: str, *, keep: Sequence[Grant] = ()
 ) -> None:
