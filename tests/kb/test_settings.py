@@ -96,6 +96,42 @@ def test_the_documented_table_is_the_generated_one() -> None:
     )
 
 
+def _default_cells(page: str) -> list[tuple[str, str]]:
+    """(setting, default as written) from the rows of a page's `| setting |
+    default |` tables; a row may name several settings, their defaults
+    separated by commas in the same order."""
+    rows = []
+    for table in re.findall(r"^\| setting \| default \|.*?(?=^[^|]|\Z)", page, re.M | re.S):
+        for line in table.splitlines()[2:]:
+            cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+            names = re.findall(r"`([a-z0-9_]+)`", cells[0])
+            defaults = cells[1].split(", ")
+            if len(names) == len(defaults):
+                rows += zip(names, defaults, strict=True)
+    return rows
+
+
+def test_the_defaults_other_pages_give_are_the_table_s() -> None:
+    defaults = {s.name: s.default for s in SETTINGS}
+    wrong = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for name, written in _default_cells(page.read_text(encoding="utf-8")):
+            quoted = re.fullmatch(r"`([^`]*)`|([0-9][0-9.]*)", written)
+            if written == "empty":
+                right = defaults.get(name) == ""
+            elif quoted:
+                right = str(defaults.get(name)) == (quoted.group(1) or quoted.group(2))
+            else:
+                continue  # said in words ("_workflows.yml in the content root")
+            if not right:
+                wrong.append(
+                    f"{page.relative_to(ROOT)}: {name} {written}, not {defaults.get(name)!r}"
+                )
+    assert not wrong, wrong
+    table = "| setting | default | x |\n| --- | --- | --- |\n| `a`, `b` | `1`, empty | y |\n"
+    assert _default_cells(table) == [("a", "`1`"), ("b", "empty")]
+
+
 def test_a_bad_value_or_name_says_where_it_was_set(tmp_path: Path) -> None:
     file = tmp_path / "kb.toml"
     file.write_text("[kb]\nmax_k = 'lots'\n", encoding="utf-8")
