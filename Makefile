@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 WORKERS ?= 2
 
-.PHONY: setup dictionary browser haproxy run index serve test test-fast lint bench clean
+.PHONY: setup dictionary browser haproxy run index test test-fast lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,7 @@
 """The links between README.md and the pages of docs/ lead somewhere: each
 relative link names a file of the repository, and each `#anchor` a heading
-of the page it points to (as GitHub makes anchors of headings)."""
+of the page it points to (as GitHub makes anchors of headings); each
+`make TARGET` they name is a target of the Makefile."""
 
 from __future__ import annotations
 
@@ -61,3 +62,21 @@ def test_anchors_are_made_as_github_makes_them() -> None:
     )
     assert anchor_of("`GET /api/health`") == "get-apihealth"
     assert anchor_of("Größe & Ämter") == "größe--ämter"
+
+
+def make_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.findall(r"^([a-z][a-z-]*):", text, re.M))
+
+
+def test_every_make_target_the_docs_name_exists() -> None:
+    targets = make_targets()
+    named = {
+        (page.relative_to(ROOT), target)
+        for page in PAGES
+        for target in re.findall(r"`make ([a-z][a-z-]*)", page.read_text(encoding="utf-8"))
+    }
+    wrong = sorted(f"{page}: make {target}" for page, target in named if target not in targets)
+    assert not wrong, wrong
+    phony = re.search(r"^\.PHONY:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert phony and not set(phony.group(1).split()) - targets, "a .PHONY name has no rule"
