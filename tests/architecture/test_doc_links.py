@@ -1,7 +1,11 @@
 """The links between README.md and the pages of docs/ lead somewhere: each
 relative link names a file of the repository, and each `#anchor` a heading
 of the page it points to (as GitHub makes anchors of headings); each
-`make TARGET` they name is a target of the Makefile."""
+`make TARGET` they name is a target of the Makefile; each file of the
+repository they name in code (`search/fusion.py`, or `search/fusion` for the
+module) is there, each test they name (`tests/…py::test_name`) too, and each
+dotted name (`kb.accounts.service.authenticate`) is a module, or a name
+defined in one."""
 
 from __future__ import annotations
 
@@ -80,3 +84,63 @@ def test_every_make_target_the_docs_name_exists() -> None:
     assert not wrong, wrong
     phony = re.search(r"^\.PHONY:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert phony and not set(phony.group(1).split()) - targets, "a .PHONY name has no rule"
+
+
+_REPO_PATH = re.compile(r"`((?:kb|search|indexer|webapp|benchmarks|tests|deploy|tools)/[\w/.\-]+)")
+_TEST_ID = re.compile(r"(tests/[\w/]+\.py)::(\w+)")
+
+
+def test_every_file_and_test_the_docs_name_exists() -> None:
+    wrong = []
+    for page in PAGES:
+        text = page.read_text(encoding="utf-8")
+        for named in set(_REPO_PATH.findall(text)):
+            path = named.rstrip("/.")
+            module = path.rsplit(".", 1)[0]  # schema.enum_of: a name in schema.py
+            if not any((ROOT / p).exists() for p in (path, f"{path}.py", f"{module}.py")):
+                wrong.append(f"{page.relative_to(ROOT)}: {named}")
+        for path, test in set(_TEST_ID.findall(text)):
+            source = ROOT / path
+            if not source.exists() or not re.search(
+                rf"^\s*(?:async )?def {test}\b|^class {test}\b",
+                source.read_text(encoding="utf-8"),
+                re.M,
+            ):
+                wrong.append(f"{page.relative_to(ROOT)}: {path}::{test}")
+    assert not wrong, f"the docs name files or tests that are not there: {wrong}"
+
+
+_DOTTED = re.compile(r"`((?:kb|search|indexer|webapp|benchmarks)(?:\.\w+)+)(?:\(\))?`")
+_FILE_SUFFIXES = {"toml", "env", "js", "css", "po", "conf"}  # kb.toml is a file
+
+
+def _module_source(parts: list[str]) -> str | None:
+    base = ROOT.joinpath(*parts)
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    return "" if base.is_dir() else None
+
+
+def dotted_name_exists(name: str) -> bool:
+    """The longest module prefix of `name` exists, and the next part is
+    defined or imported in it."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        source = _module_source(parts[:end])
+        if source is not None:
+            rest = parts[end:]
+            return not rest or bool(re.search(rf"\b{re.escape(rest[0])}\b", source))
+    return False
+
+
+def test_every_dotted_name_the_docs_give_exists() -> None:
+    wrong = [
+        f"{page.relative_to(ROOT)}: {name}"
+        for page in PAGES
+        for name in set(_DOTTED.findall(page.read_text(encoding="utf-8")))
+        if name.rsplit(".", 1)[-1] not in _FILE_SUFFIXES and not dotted_name_exists(name)
+    ]
+    assert not wrong, f"the docs name modules or functions that are not there: {wrong}"
+    assert dotted_name_exists("kb.accounts.service.authenticate")
+    assert not dotted_name_exists("kb.accounts.authenticate")
