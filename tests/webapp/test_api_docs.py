@@ -1,5 +1,5 @@
-"""docs/api.md names every route of the JSON API, and no page of the docs
-names a call the app does not answer.
+"""docs/api.md names every route of the JSON API and every error code a
+caller can meet, and no page of the docs names a call the app does not answer.
 
 The OpenAPI document is generated from the routes (tests/webapp/openapi);
 this keeps the prose that people read beside it in step with the same routes.
@@ -59,3 +59,26 @@ def test_every_call_the_docs_name_is_answered(app: Flask) -> None:
                 wrong.append(f"{page.relative_to(ROOT)}: {method} {path}")
     assert not wrong, f"the docs name calls the app does not answer: {wrong}"
     assert _shape("/api/requests/<id>/watchers/{username}?x=1") == "/api/requests/{}/watchers/{}"
+
+
+# Error codes of the indexer and the command line, which no API call answers.
+NOT_API_ERRORS = {
+    "config_error",
+    "index_locked",
+    "model_mismatch",
+    "snapshot_store_error",
+    "unreadable_document",
+}
+
+
+def test_api_md_names_every_error_code() -> None:
+    sources = [*(ROOT / "kb").rglob("*.py"), *(ROOT / "webapp").rglob("*.py")]
+    codes = {
+        code
+        for source in sources
+        for code in re.findall(r'^\s+code = "([a-z_]+)"', source.read_text(encoding="utf-8"), re.M)
+    }
+    assert "invalid_request" in codes
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = sorted(code for code in codes - NOT_API_ERRORS if f"`{code}`" not in text)
+    assert not missing, f"say in docs/api.md's error table when these are answered: {missing}"
