@@ -10,11 +10,13 @@ search (asking that search's question), most resolved. Every question text
 is placed in one of `topics` topics at random, as the daily topic update
 would place every failed one (the endpoints read topics, they do not build
 them; with 55 % of searches unclicked nearly every text counts as failed).
+Searches show two of `articles` (the first opened and voted on), by text.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,6 +47,7 @@ def populate(
     topics: int = 300,
     seed: int = 5,
     now: datetime | None = None,
+    articles: Sequence[str] = ("hr/a.md", "it/b.md"),
 ) -> dict[str, int]:
     rng = random.Random(seed)
     nrng = np.random.default_rng(seed)
@@ -52,6 +55,10 @@ def populate(
     start = now - timedelta(days=days)
     vocabulary = [f"question {i} about topic {i % 997}" for i in range(texts)]
     failing = {i for i in range(texts) if i % 4 == 0}
+    # what each text's searches show: two articles, the first the one opened and voted on
+    shown = [
+        [articles[i % len(articles)], articles[(i * 7 + 1) % len(articles)]] for i in range(texts)
+    ]
     text_ids = np.minimum(nrng.zipf(1.15, size=events) - 1, texts - 1)
     seconds = np.sort(nrng.uniform(0, days * 86400, size=events))
     clicks: list[dict[str, Any]] = []
@@ -79,7 +86,7 @@ def populate(
                         "confidence": 0.9 if answered else 0.3,
                         "department": DEPARTMENTS[t % 6] if t % 11 else None,
                         "department_confidence": 0.7,
-                        "result_ids": [] if t % 17 == 0 else ["hr/a.md", "it/b.md"],
+                        "result_ids": [] if t % 17 == 0 else shown[t % len(shown)],
                         "latency_ms": 40.0,
                         "user_id": user,
                         # the pseudonym the web app records (insights count people by it)
@@ -92,7 +99,7 @@ def populate(
                     clicks.append(
                         {
                             "search_id": next_id,
-                            "article_id": "hr/a.md",
+                            "article_id": shown[t % len(shown)][0],
                             "rank": 1,
                             "user_id": user,
                             "ts": ts,
@@ -101,7 +108,7 @@ def populate(
                 if r < 0.05:
                     votes.append(
                         {
-                            "article_id": "hr/a.md",
+                            "article_id": shown[t % len(shown)][0],
                             "helpful": r < 0.035,
                             "comment": "",
                             "search_id": next_id,

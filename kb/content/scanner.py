@@ -61,6 +61,10 @@ class ContentScan:
     # When each article's file last changed (`FileEntry.modified`): content
     # health dates an article's present form by it (`kb.insights.content`).
     modified: dict[str, datetime] = field(default_factory=dict)
+    # The Markdown articles read without a problem and with no pictures, by id:
+    # their file's size and modification time (`FileEntry.stat_key`) when read,
+    # by which a later scan takes them over unread (`scan_content(previous=...)`).
+    stamps: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -297,19 +301,29 @@ def scan_content(
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
     triage: str = DEFAULT_TRIAGE,
     image_max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
+    previous: ContentScan | None = None,
 ) -> ContentScan:
     """Read every department, article and document under `root`; each Markdown
     article is rendered within `render_seconds` (an error past it), its
     pictures read within `image_max_bytes`; `triage` is the triage
-    department's id (no folder may take it)."""
+    department's id (no folder may take it).
+
+    With `previous`, an earlier scan of the same root with the same limits, a
+    Markdown article whose file has the size and modification time it had
+    then (and had no pictures and no problem) is taken from it unread, as `kb
+    index` judges files unchanged by first: rendering is most of a scan's time
+    (500 articles took 1.6 s of processor time, on a loaded machine 4.7 s)."""
     departments, problems = scan_departments(root, triage)
     scan = ContentScan(root=root, departments=departments, problems=problems)
     entries: list[FileEntry] = []
+    order: list[str] = []
     for item in unique_entries(root, triage):
         scan.files_seen += 1
         if isinstance(item, Problem):
             scan.problems.append(item)
-        else:
+            continue
+        order.append(item.id)
+        if not _taken_over(scan, previous, item):
             entries.append(item)
     for entry, article, found, _ in read_entries(
         root,
@@ -322,9 +336,24 @@ def scan_content(
         if article is not None:
             scan.articles[entry.id] = article
             scan.modified[entry.id] = entry.modified
+            if not found and not article.images and not is_document(entry.id):
+                scan.stamps[entry.id] = entry.stat_key
         scan.problems.extend(found)
+    # In the order the files were walked, whichever were read again.
+    scan.articles = {aid: scan.articles[aid] for aid in order if aid in scan.articles}
     _check_related(scan)
     return scan
+
+
+def _taken_over(scan: ContentScan, previous: ContentScan | None, entry: FileEntry) -> bool:
+    """Whether `entry`'s article was taken from `previous` into `scan` unread:
+    its file has the size and modification time it had when `previous` read it."""
+    if previous is None or previous.stamps.get(entry.id) != entry.stat_key:
+        return False
+    scan.articles[entry.id] = previous.articles[entry.id]
+    scan.modified[entry.id] = entry.modified
+    scan.stamps[entry.id] = entry.stat_key
+    return True
 
 
 def _check_related(scan: ContentScan) -> None:

@@ -193,8 +193,8 @@ class SqlInsights(SqlBase):
         )
         with self._read("read article figures") as conn:
             return {
-                row.article_id: ArticleFigures(**{n: int(row._mapping[n]) for n in names})
-                for row in conn.execute(query)
+                article_id: ArticleFigures(**{n: int(v) for n, v in zip(names, sums, strict=True)})
+                for article_id, *sums in conn.execute(query)
             }
 
     def article_readers(self, since: date, until: date) -> dict[str, int]:

@@ -82,21 +82,24 @@ def known_departments() -> list[str]:
 
 
 _scan_cache: dict[str, tuple[float, ContentScan]] = {}
+_scan_lock = threading.Lock()  # apart from the refresh's: a scan holds no other page up
 SCAN_SECONDS = 60.0
 
 
 def content_scan() -> ContentScan:
     """What the content root holds (articles and when their files changed),
-    read at most once a minute per process."""
+    read at most once a minute per process; a reading after the first renders
+    only the articles whose files changed since (`scan_content(previous=...)`)."""
     from kb.content.scanner import ContentScan, scan_content
 
     settings = services.services().settings
     root = settings.content_path
     key = str(root)
-    with _lock:
+    with _scan_lock:
         cached = _scan_cache.get(key)
         if cached is None or time.monotonic() - cached[0] > SCAN_SECONDS:
-            scan = scan_content(root) if root.is_dir() else ContentScan(root=root)
+            previous = cached[1] if cached is not None else None
+            scan = scan_content(root, previous=previous) if root.is_dir() else ContentScan(root)
             cached = _scan_cache[key] = (time.monotonic(), scan)
     return cached[1]
 

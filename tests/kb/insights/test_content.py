@@ -222,3 +222,46 @@ def test_votes_on_an_older_text_do_not_judge_the_present_one() -> None:
     assert {(f.article, f.kind) for f in found} == {("hr/b.md", "low_helpful")}
     after = current_figures(store, since, date(2026, 3, 1), {"hr/a.md": date(2026, 3, 5)})  # type: ignore[arg-type]
     assert after["hr/a.md"] == ArticleFigures()  # changed after the period: no figure is its own
+
+
+def test_a_rewritten_article_is_no_longer_a_near_duplicate() -> None:
+    """The pairs are kept per set of texts: a text that changes is compared again."""
+    first, second = article("hr/a.md", LONG), article("it/b.md", LONG + " and a tail")
+    assert [(a, b) for a, b, _ in near_duplicates([first, second])] == [("hr/a.md", "it/b.md")]
+    assert [(a, b) for a, b, _ in near_duplicates([first, second])] == [("hr/a.md", "it/b.md")]
+    rewritten = article("it/b.md", "a text of its own about something else " * 10)
+    assert near_duplicates([first, rewritten]) == []
+    assert [(a, b) for a, b, _ in near_duplicates([first, second])] == [("hr/a.md", "it/b.md")]
+
+
+class SteadyFigures:
+    """An insights store whose articles are shown the same each day: `hr/a.md`
+    once, `hr/b.md` twice, `hr/c.md` three times (each time the helpful answer)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[date, date]] = []
+
+    def article_figures(self, since: date, until: date) -> dict[str, ArticleFigures]:
+        self.asked.append((since, until))
+        days = (until - since).days
+        return {
+            aid: ArticleFigures(shown=n * days, top_answers=n * days, helpful=n * days)
+            for n, aid in enumerate(("hr/a.md", "hr/b.md", "hr/c.md"), start=1)
+            if days > 0
+        }
+
+
+def test_articles_changed_on_different_days_each_count_from_their_own_day() -> None:
+    since, until = date(2026, 3, 1), date(2026, 3, 11)
+    store = SteadyFigures()
+    published = {
+        "hr/a.md": date(2026, 3, 4),
+        "hr/b.md": date(2026, 3, 8),
+        "hr/c.md": date(2026, 3, 20),  # changed after the period
+    }
+    figures = current_figures(store, since, until, published)  # type: ignore[arg-type]
+    assert figures["hr/a.md"] == ArticleFigures(shown=7, top_answers=7, helpful=7)  # 4 to 10 March
+    assert figures["hr/b.md"] == ArticleFigures(shown=6, top_answers=6, helpful=6)  # 8 to 10 March
+    assert figures["hr/c.md"] == ArticleFigures()
+    # The period once, then the days from the first change on once more, not once per change.
+    assert sum((end - start).days for start, end in store.asked) == 10 + 7

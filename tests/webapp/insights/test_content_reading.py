@@ -1,0 +1,80 @@
+"""The content-health page reads the content root ahead and renders only what
+changed: the first visit finds the articles read, a later reading renders only
+the files changed since."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from kb.content import scanner
+from kb.settings import Settings
+from kb.store.protocols import Store
+from tests.conftest import FIXTURES
+from tests.support import sign_in_as
+from webapp.insights import views
+from webapp.insights.schedule import read_content_ahead
+
+
+@pytest.fixture
+def scans(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The content fixture in place; the articles each reading of it rendered."""
+    shutil.copytree(FIXTURES / "content", settings.content_path)
+    rendered: list[list[str]] = []
+    real_read, real_scan = scanner.read_entries, scanner.scan_content
+
+    def read_entries(root: Path, entries: Any, *args: Any, **kwargs: Any) -> Any:
+        entries = list(entries)
+        rendered[-1].extend(e.id for e in entries)
+        return real_read(root, entries, *args, **kwargs)
+
+    def scan_content(root: Path, **kwargs: Any) -> scanner.ContentScan:
+        rendered.append([])
+        return real_scan(root, **kwargs)
+
+    monkeypatch.setattr(scanner, "read_entries", read_entries)
+    monkeypatch.setattr(scanner, "scan_content", scan_content)
+    return rendered
+
+
+def test_the_first_visit_finds_the_content_read_ahead(
+    app: Flask, client: FlaskClient, store: Store, scans: list[list[str]]
+) -> None:
+    from kb.accounts.service import add_user
+
+    reading = read_content_ahead(app)
+    reading.join(timeout=120)
+    assert not reading.is_alive()
+    assert len(scans) == 1 and "hr/annual-leave.md" in scans[0]
+    add_user(store, "anna", "analyst", None)
+    sign_in_as(client, "anna")
+    response = client.get("/insights/content")
+    assert response.status_code == 200
+    assert len(scans) == 1  # not read again
+
+
+def test_a_later_reading_renders_only_the_files_that_changed(
+    app: Flask,
+    client: FlaskClient,
+    store: Store,
+    settings: Settings,
+    scans: list[list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kb.accounts.service import add_user
+
+    add_user(store, "anna", "analyst", None)
+    sign_in_as(client, "anna")
+    assert client.get("/insights/content").status_code == 200
+    changed = settings.content_path / "hr" / "sick-leave.md"
+    changed.write_text(changed.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    monkeypatch.setattr(views, "SCAN_SECONDS", -1.0)  # the minute is over
+    assert client.get("/insights/content").status_code == 200
+    assert len(scans) == 2
+    assert "hr/annual-leave.md" in scans[0]
+    assert scans[1] == ["hr/sick-leave.md"]
