@@ -179,19 +179,21 @@ def write_ruled_table_pdf(rows: list[list[str]], *, intro: str = "") -> bytes:
     return buf.getvalue()
 
 
-def write_two_column_pdf(
-    left: str,
-    right: str,
-    *,
+def write_columns_pdf(
+    *columns: str,
     heading: str = "",
     intro: str = "",
     table: list[list[str]] | None = None,
+    footer: str = "",
+    in_rows: bool = True,
 ) -> bytes:
-    """A page of prose set in two columns side by side, as a newsletter is, written
-    row by row (each line of the left column, then the line beside it), so that a
-    reader of the page's text finds both columns' lines on one line, apart. Above
-    the columns `heading` (16 points) and `intro` across the page; below them, `table`
-    (three columns, no rules)."""
+    """A page of prose set in columns side by side (two, three, …), as a newsletter
+    or leaflet is, written row by row (a line of each column from left to right,
+    then the next row), so that a reader of the page's text finds the columns'
+    lines on one line, apart; with `in_rows` false, a column at a time. A blank line in a column's text ("\n\n") parts two
+    of its paragraphs by a blank line. Above the columns `heading` (16 points) and
+    `intro` across the page; below them, `table` (three columns, no rules) and
+    then `footer` across the page."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import simpleSplit
     from reportlab.pdfgen import canvas
@@ -208,17 +210,27 @@ def write_two_column_pdf(
         c.drawString(56, y, line)
         y -= 13
     y -= 13 if intro else 0
-    width = 230
-    columns = [simpleSplit(text, "Helvetica", 10, width) for text in (left, right)]
-    for _ in range(max(len(lines) for lines in columns)):
-        for number, lines in enumerate(columns):
-            if lines:
-                c.drawString(56 + number * (width + 24), y, lines.pop(0))
-        y -= 13
+    gutter = 24
+    width = (484 - gutter * (len(columns) - 1)) / len(columns)
+    placed: list[tuple[float, int, str]] = []  # baseline, column, text
+    for number, text in enumerate(columns):
+        top = y
+        for paragraph in text.split("\n\n"):
+            for line in simpleSplit(paragraph, "Helvetica", 10, width):
+                placed.append((top, number, line))
+                top -= 13
+            top -= 13
+    order = (lambda p: (-p[0], p[1])) if in_rows else (lambda p: (p[1], -p[0]))
+    for top, number, line in sorted(placed, key=order):
+        c.drawString(56 + number * (width + gutter), top, line)
+    y = min((top for top, _, _ in placed), default=y) - 13
     for row in table or []:
         y -= 14
         for x, cell in zip((56, 220, 400), row, strict=True):
             c.drawString(x, y, cell)
+    for line in simpleSplit(footer, "Helvetica", 10, 484) if footer else []:
+        y -= 26
+        c.drawString(56, y, line)
     c.showPage()
     c.save()
     return buf.getvalue()

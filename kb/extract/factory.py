@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 19  # 19: PDF headings in the margin stay beside their text
+EXTRACTION_VERSION = 20  # 20: PDF columns end paragraphs; three columns read in turn
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,14 @@ PDF has no paragraphs or headings, only positioned characters, so structure
 is recovered: lines come from PDFium's text page, a line in a font clearly
 larger than the body text is a heading (levels by size), the document outline
 (bookmarks) names headings and their levels where the file has one, a
-vertical gap starts a new paragraph, bullets and "1." start list items, and
+vertical gap or the end of a column starts a new paragraph, bullets and "1."
+start list items (`kb.extract.pdf_paragraphs`), and
 lines repeated at the top or bottom of most pages (running heads, page
 numbers) are dropped, unless they are rows of a table (a header row atop each
 page, a total at each foot): those lie in the table's columns next to its other
 rows, where a running head or foot sits apart, in the page's margin. Lines in
 the columns of a clear table are read as its rows (`kb.extract.pdf_tables`).
-First of all, a page set in two columns is read a column at a time
+First of all, a page set in two or more columns is read a column at a time
 (`kb.extract.pdf_columns`).
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pypdfium2 as pdfium
@@ -33,16 +34,15 @@ import pypdfium2.raw as pdfium_c
 from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.pdf_columns import reading_order
+from kb.extract.pdf_paragraphs import Structurer
 from kb.extract.pdf_tables import CELL_GAP, Cell, in_one_table, line_cells, table_rows
 from kb.extract.structure import OutlineBuilder, clean
 
-_BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)]|[a-z][.)])\s+")
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?$", re.I)
 # A table of contents entry: its words, a dot leader and the page ("3.2 Hotels ..... 14").
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$")
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 HEADING_RATIO = 1.15
-MAX_HEADING_WORDS = 16
 _ERR_PASSWORD = 4
 
 
@@ -55,6 +55,8 @@ class _Line:
     page: int
     # Its cells: runs of characters that lie apart (`kb.extract.pdf_tables`)
     cells: tuple[Cell, ...] = ()
+    # The first line read of a column after another (`kb.extract.pdf_columns`)
+    column_start: bool = False
 
 
 def _date(value: str) -> date | None:
@@ -119,14 +121,13 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
 
 
 def _in_reading_order(lines: list[_Line]) -> list[_Line]:
-    """The page's lines with two columns read one after the other (`kb.extract.pdf_columns`)."""
+    """The page's lines with its columns read one after the other (`kb.extract.pdf_columns`)."""
     read = []
     for part in reading_order(lines):
         line = lines[part.line]
-        if part.cells == line.cells:
-            read.append(line)
-        else:
-            read.append(_Line(part.text, part.size, line.top, line.height, line.page, part.cells))
+        if part.cells != line.cells:
+            line = _Line(part.text, part.size, line.top, line.height, line.page, part.cells)
+        read.append(replace(line, column_start=True) if part.column_start else line)
     return read
 
 
@@ -275,7 +276,7 @@ def _heading_levels(lines: list[_Line]) -> tuple[float, dict[float, int]]:
 
 def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuilder) -> None:
     _, levels = _heading_levels(lines)
-    reader = _Structurer(outline, levels, builder)
+    reader = Structurer(outline, levels, builder)
     start = 0
     while start < len(lines):
         end = start + 1
@@ -291,110 +292,3 @@ def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuil
             end = start + 1
         start = end
     reader.finish()
-
-
-class _Structurer:
-    """Turns the lines of a PDF, in reading order, into headings, paragraphs and
-    lists: a heading by the outline or its font size (wrapped over two lines at
-    most), a list item by its bullet, a paragraph break by a gap or a page."""
-
-    def __init__(
-        self, outline: dict[str, int], levels: dict[float, int], builder: OutlineBuilder
-    ) -> None:
-        self.outline = outline
-        self.levels = levels
-        self.builder = builder
-        self.para: list[str] = []
-        self.items: list[str] = []
-        self.para_page: int | None = None
-        self.prev: _Line | None = None
-        self.pending: tuple[int, list[str], float] | None = None  # level, lines, size
-
-    def add(self, line: _Line) -> None:
-        text = clean(line.text)
-        size = round(line.size * 2) / 2
-        level = self.outline.get(text.lower()) or (
-            self.levels.get(size) if len(text.split()) <= MAX_HEADING_WORDS else None
-        )
-        if level:
-            self._heading(line, text, size, level)
-        else:
-            self._body(line, text)
-        self.prev = line
-
-    def finish(self) -> None:
-        self._flush()
-        self._emit_heading()
-
-    def table(self, rows: list[list[str]], first: _Line) -> None:
-        """The rows of a table that starts with the line `first`."""
-        self._flush()
-        self._emit_heading()
-        self.builder.table(rows, page=first.page)
-        self.prev = first
-
-    def _flush(self) -> None:
-        if self.items:
-            self.builder.list(self.items, ordered=False, page=self.para_page)
-        elif self.para:
-            self.builder.paragraph(_join(self.para), page=self.para_page)
-        self.para, self.items, self.para_page = [], [], None
-
-    def _emit_heading(self) -> None:
-        if self.pending:
-            self.builder.heading(self.pending[0], " ".join(self.pending[1]))
-            self.pending = None
-
-    def _heading(self, line: _Line, text: str, size: float, level: int) -> None:
-        self._flush()
-        pending, prev = self.pending, self.prev
-        if (
-            pending
-            and pending[2] == size
-            and prev is not None
-            and prev.page == line.page
-            and not self.outline.get(text.lower())
-        ):
-            pending[1].append(text)  # a heading wrapped over two lines
-            return
-        self._emit_heading()
-        self.pending = (level, [text], size)
-
-    def _body(self, line: _Line, text: str) -> None:
-        self._emit_heading()
-        prev = self.prev
-        gap = prev is not None and (
-            prev.page != line.page or prev.top - line.top > 1.6 * max(line.size, 1.0)
-        )
-        bullet = _BULLET.match(text)
-        continues_sentence = (
-            self.para
-            and not self.items
-            and prev is not None
-            and not gap
-            and text[:1].isdigit()
-            and not self.para[-1].rstrip().endswith((":", "."))
-        )
-        if bullet and not continues_sentence:
-            if self.para and not self.items:
-                self._flush()
-            self.items.append(text[bullet.end() :])
-            self.para_page = self.para_page or line.page
-        elif self.items and not gap:
-            self.items[-1] = _join([self.items[-1], text])
-        else:
-            if gap or self.items:
-                self._flush()
-            self.para.append(text)
-            self.para_page = self.para_page or line.page
-
-
-def _join(lines: list[str]) -> str:
-    """Lines of one paragraph as one string, undoing hyphenation at line ends."""
-    out = ""
-    for line in lines:
-        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[:1].islower():
-            out = out[:-1] + line
-        else:
-            out = f"{out} {line}" if out else line
-    return out

@@ -12,7 +12,13 @@ Only what is clearly a table becomes one: at least `MIN_ROWS` rows, every cell
 of every row in one column of the table (a row may leave cells empty, as a
 total under the last column does), cells of a few words (`MAX_CELL_WORDS` on
 average): two columns of prose side by side are lines of many words, and stay
-text. A numbered or bulleted list drawn with its marks apart from the items
+text. Narrow columns of prose (a leaflet's three columns hold five or six
+words a line) are told from a table by their widths and how their lines end: columns of
+one width (the narrowest at least `SAME_WIDTH` of the widest), as a layout
+sets a page's columns, and in every column cells of `MIN_PROSE_WORDS` words or
+more on average, most of them (`WRAPPED`) wrapped, the next row's first word
+too long to have fit after them within the column's width. A table's columns
+are as wide as what they hold, and its rows are records, not a sentence wrapped. A numbered or bulleted list drawn with its marks apart from the items
 (a first column of "1", "2", "•") is a list, not a table.
 
 Only a line PDFium draws as more than one run of text (text objects, which
@@ -43,6 +49,7 @@ import pypdfium2.raw as pdfium_c
 CELL_GAP, ALIGNED, ROW_GAP = 1.0, 2.0, 2.5
 MIN_ROWS = 3
 MAX_CELL_WORDS = 6.0
+MIN_PROSE_WORDS, WRAPPED, SAME_WIDTH = 3.0, 2 / 3, 0.8
 SPREAD = 0.8
 _LIST_MARK = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\(?\d{1,3}[.)]?|[a-z][.)])$")
 
@@ -143,18 +150,48 @@ def table_rows(rows: Sequence[Sequence[Cell]]) -> list[list[str]] | None:
     ]
     if any(a[1] >= b[0] for a, b in zip(columns, columns[1:], strict=False)):
         return None  # columns that overlap are no columns
-    table: list[list[str]] = []
+    grid: list[list[Cell | None]] = []
     for row in rows:
-        cells = [""] * width
+        cells: list[Cell | None] = [None] * width
         for cell in row:
             number = _column(cell, columns)
             if number is None or cells[number]:
                 return None
-            cells[number] = cell.text
-        table.append(cells)
+            cells[number] = cell
+        grid.append(cells)
+    table = [[cell.text if cell else "" for cell in row] for row in grid]
     words = [len(cell.split()) for row in table for cell in row if cell]
-    if mean(words) > MAX_CELL_WORDS:
+    if mean(words) > MAX_CELL_WORDS or _set_as_prose(grid, columns):
         return None  # prose in columns
     if width == 2 and all(_LIST_MARK.match(row[0]) for row in table):
         return None  # a list whose marks stand apart from its items
     return table
+
+
+def _set_as_prose(grid: list[list[Cell | None]], columns: list[tuple[float, float]]) -> bool:
+    """Whether the columns are set as a page's columns of prose are: of one
+    width (within `SAME_WIDTH`), each holding lines wrapped at that width: cells
+    of `MIN_PROSE_WORDS` words or more on average, most of them (`WRAPPED`)
+    followed in the next row by a word that would not have fit after them."""
+    widths = [right - left for left, right in columns]
+    if min(widths) < SAME_WIDTH * max(widths):
+        return False
+    for number, (_, right) in enumerate(columns):
+        cells = [row[number] for row in grid]
+        present = [cell for cell in cells if cell]
+        if mean(len(cell.text.split()) for cell in present) < MIN_PROSE_WORDS:
+            return False
+        pairs = [
+            (cell, below) for cell, below in zip(cells, cells[1:], strict=False) if cell and below
+        ]
+        wrapped = sum(_wraps(cell, below.text.split()[0], right) for cell, below in pairs)
+        if not pairs or wrapped < WRAPPED * len(pairs):
+            return False
+    return True
+
+
+def _wraps(cell: Cell, word: str, right: float) -> bool:
+    """Whether `word`, after a space, would reach past `right` set after `cell`
+    (in the cell's average width of a character)."""
+    per_character = (cell.right - cell.left) / max(len(cell.text), 1)
+    return cell.right + per_character * (len(word) + 1) > right

@@ -6,11 +6,11 @@ from __future__ import annotations
 from kb.extract import BlockKind, Limits, document_html, extract
 from tests.documents import (
     Outline,
+    write_columns_pdf,
     write_ledger_pdf,
     write_one_object_table_pdf,
     write_pdf,
     write_ruled_table_pdf,
-    write_two_column_pdf,
 )
 
 BODY = "Receipts must show the date, the amount and the vendor of each expense."
@@ -121,7 +121,7 @@ def test_two_columns_of_prose_stay_text() -> None:
         "Our canteen now serves a vegetarian dish every day of the week, and the salad "
         "bar is open from eleven until two. Feedback goes to the facilities team. "
     ) * 3
-    document = extract(write_two_column_pdf(text, text), "facilities/news.pdf", Limits())
+    document = extract(write_columns_pdf(text, text), "facilities/news.pdf", Limits())
     kinds = {b.kind for s in document.sections for b in s.blocks}
     assert kinds == {BlockKind.PARAGRAPH}
     assert "<table>" not in document_html(document) and "| --- |" not in document.text
@@ -151,9 +151,10 @@ def _paragraph_texts(document):  # type: ignore[no-untyped-def]
 
 def test_two_columns_are_read_left_then_right() -> None:
     """Each printed row came as one line holding a line of each column, so the
-    columns' sentences were read interleaved: "The canteen ... Parking spaces ..."."""
-    document = extract(write_two_column_pdf(LEFT, RIGHT), "facilities/news.pdf", Limits())
-    assert _paragraph_texts(document) == [f"{LEFT} {RIGHT}"]
+    columns' sentences were read interleaved: "The canteen ... Parking spaces ...".
+    The left column ends its paragraph, so the right column's starts another."""
+    document = extract(write_columns_pdf(LEFT, RIGHT), "facilities/news.pdf", Limits())
+    assert _paragraph_texts(document) == [LEFT, RIGHT]
 
 
 def test_a_heading_and_a_paragraph_across_the_page_stay_above_the_columns() -> None:
@@ -161,19 +162,19 @@ def test_a_heading_and_a_paragraph_across_the_page_stay_above_the_columns() -> N
         "This issue brings news from the facilities team about the canteen, the "
         "parking spaces in the yard and the bicycles that staff bring to work."
     )
-    pdf = write_two_column_pdf(LEFT, RIGHT, heading="Facilities news", intro=intro)
+    pdf = write_columns_pdf(LEFT, RIGHT, heading="Facilities news", intro=intro)
     document = extract(pdf, "facilities/news.pdf", Limits())
     [section] = document.sections
     assert section.headings[-1] == "Facilities news"
-    assert _paragraph_texts(document) == [intro, f"{LEFT} {RIGHT}"]
+    assert _paragraph_texts(document) == [intro, LEFT, RIGHT]
 
 
 def test_a_table_below_two_columns_is_still_a_table() -> None:
-    pdf = write_two_column_pdf(LEFT, RIGHT, table=LIMITS)
+    pdf = write_columns_pdf(LEFT, RIGHT, table=LIMITS)
     document = extract(pdf, "facilities/news.pdf", Limits())
     [table] = [b for s in document.sections for b in s.blocks if b.kind is BlockKind.TABLE]
     assert table.rows == tuple(tuple(row) for row in LIMITS)
-    assert _paragraph_texts(document) == [f"{LEFT} {RIGHT}"]
+    assert _paragraph_texts(document) == [LEFT, RIGHT]
 
 
 def test_a_page_of_one_column_is_read_as_it_was() -> None:
