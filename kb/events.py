@@ -117,8 +117,10 @@ class ClickEvent:
 class FeedbackEvent:
     """'Was this helpful?' on an article, optionally tied to the search that led there;
     without one, `query` keeps the words the person searched for (a search not
-    logged: what was asked still shows; masked when stored, as a search's) and
-    `person` who voted, for insights' minimum-people rule."""
+    logged: what was asked still shows; masked when stored, as a search's),
+    `person` who voted, for insights' minimum-people rule, and `lang` the
+    language of those words as the search engine detects a query's
+    (`search.understanding.query_language`)."""
 
     article_id: str
     helpful: bool
@@ -129,11 +131,13 @@ class FeedbackEvent:
     id: int | None = None
     query: str = ""
     person: str = ""  # who voted (keyed pseudonym), kept with `query` only
+    lang: str = ""  # the language of `query`, kept with it only
 
     def __post_init__(self) -> None:
         ensure_text("article_id", self.article_id)
         ensure_text("query", self.query, allow_empty=True)
         ensure_text("person", self.person, allow_empty=True)
+        ensure_text("lang", self.lang, allow_empty=True)
         if not isinstance(self.helpful, bool):
             raise ValueError(f"helpful must be True or False, got {self.helpful!r}")
         ensure_text("comment", self.comment, allow_empty=True)

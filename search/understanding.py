@@ -156,6 +156,13 @@ def _concepts(
     return concepts
 
 
+def query_language(text: str) -> str:
+    """The language of a query that names none, as searching detects it (and
+    the words a vote keeps for a search that was not logged, so that insights
+    group them alike)."""
+    return detect_language(normalise(text))
+
+
 def understand(
     text: str,
     *,
@@ -168,7 +175,7 @@ def understand(
     """Analyse a raw query into a `QueryPlan`; `translate(word, lang)` gives the
     dictionary terms of a word the index does not know (`search.translation`)."""
     clean = normalise(text)
-    language = lang or detect_language(clean)
+    language = lang or query_language(clean)
     all_words = words(clean)
     meaningful = content_words(clean) or unique(all_words)
     splits: dict[str, tuple[str, str]] = {}

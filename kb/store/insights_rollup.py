@@ -150,6 +150,7 @@ class _DayTally:
         q = self.questions[(vote.text, vote.department)]
         q.searches += 1
         if not vote.helpful:
+            q.lang = vote.lang or q.lang  # as a failed search's
             q.not_helpful += 1
             if vote.person:
                 q.people.add(vote.person)

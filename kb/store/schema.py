@@ -138,6 +138,8 @@ feedback_events = Table(
     Column("query", Text, nullable=False, server_default=""),
     # Who voted (keyed pseudonym), kept with the words only: insights count people.
     Column("person", Text, nullable=False, server_default=""),
+    # The language of the words, as a search's is detected: gap topics group by it.
+    Column("lang", Text, nullable=False, server_default=""),
     Index(None, "ts"),
     Index(None, "article_id"),
     Index(None, "search_id"),

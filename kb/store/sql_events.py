@@ -89,6 +89,7 @@ def _feedback_event(row: Row[Any]) -> FeedbackEvent:
         ts=row.ts,
         query=row.query,
         person=row.person,
+        lang=row.lang,
     )
 
 
@@ -186,6 +187,7 @@ class SqlEvents(SqlBase):
                     # Personal data typed into the search box is never stored (docs/insights.md).
                     query=mask_personal_data(event.query),
                     person=event.person if event.query else "",
+                    lang=event.lang if event.query else "",
                 )
             )
             return inserted_id(result)

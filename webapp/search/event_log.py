@@ -24,6 +24,7 @@ from kb.errors import NotFoundError, StoreUnavailableError
 from kb.events import ClickEvent, FeedbackEvent, SearchEvent, search_event, search_filters
 from kb.results import Query, SearchResponse
 from kb.validators import utc_now
+from search.understanding import query_language
 from webapp import services
 from webapp.auth.identity import person, search_groups, signed_in, user_id
 from webapp.inputs import invalid, too_large
@@ -227,6 +228,8 @@ def record_feedback(
         query="" if linked else query,
         # Who voted counts only with the words (the linked search says who asked).
         person="" if linked or not query or sent_by_another_site() else person(),
+        # Detected as a search's own language is (insights group failed questions by it).
+        lang="" if linked or not query else query_language(query),
         user=user_id(),
     )
     return services.store().log_feedback(event)
