@@ -148,7 +148,7 @@ def test_a_heading_across_two_of_three_columns_opens_them_after_the_first() -> N
     assert firsts == ["a0", "a1", "a2", "a3", "a4", "heading", "b0", "b1", "b2", "c0", "c1", "c2"]
 
 
-def test_a_table_beside_nothing_below_three_columns_keeps_its_rows() -> None:
+def test_the_rows_of_a_table_below_three_columns_are_never_split() -> None:
     """A table's rows cross the gaps between the columns above: never split."""
     lines = [
         _line3(780 - 13 * n, f"a{n} {SHORT}", f"b{n} {SHORT}", f"c{n} {SHORT}") for n in range(3)
@@ -244,3 +244,13 @@ def test_a_table_of_a_few_words_a_cell_stays_a_table() -> None:
         if b.kind is BlockKind.TABLE
     ]
     assert table.rows == tuple(tuple(row) for row in rows)
+
+
+def test_a_footer_that_ends_inside_the_gap_does_not_hide_it() -> None:
+    """The footer ends a few points short of the right column: fewer lines reach
+    into that sliver of the gap than into the rest, but it is too narrow to be a
+    band, and the columns were read across."""
+    lines = [_line(780 - 13 * n, f"a{n} {WORDS}", f"b{n} {WORDS}") for n in range(3)]
+    lines.append(Line((Cell(56, 306, f"footer {WORDS} {WORDS}", 10.0),), 741))
+    firsts = [t.split()[0] for t in _texts(lines)]
+    assert firsts == ["a0", "a1", "a2", "b0", "b1", "b2", "footer"]
