@@ -30,6 +30,7 @@ from whoosh import query as wq
 from whoosh.index import Index
 
 from indexer.keyword_index import FALLBACK_LANG, text_fields
+from indexer.stemming import thread_safe
 from kb.records import EVERYONE
 from search.bm25 import BM25Scorer, Clause, Pair
 from search.filters import Filters
@@ -67,7 +68,10 @@ class KeywordRetriever:
         self.languages = [*languages, FALLBACK_LANG]
         self.max_terms = max_terms
         schema = index.schema
-        self._analyzers = {lang: schema[text_fields(lang)[2]].analyzer for lang in self.languages}
+        # Searches analyse their words in many threads at once (`indexer.stemming`).
+        self._analyzers = {
+            lang: thread_safe(schema[text_fields(lang)[2]].analyzer) for lang in self.languages
+        }
         self._restricted: np.ndarray | None = None
         self.analysed = lru_cache(maxsize=20_000)(self._analyse)
 

@@ -33,7 +33,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from indexer.keyword_index import FALLBACK_LANG, analyzer_for
+from indexer.keyword_index import FALLBACK_LANG, shared_analyzer
 from indexer.metadata import Passage
 from search.grouping import ArticleGroup
 from search.prepared import PassageCache
@@ -48,16 +48,11 @@ _TERMS_KEPT = 200_000
 _UNSEEN: Any = object()  # no word maps to it
 
 
-@lru_cache(maxsize=16)
-def _analyser(lang: str) -> Any:
-    return analyzer_for(lang)
-
-
 @lru_cache(maxsize=200_000)
 def index_term(word: str, lang: str) -> str | None:
     """The keyword index's term for one lower-case word of a text in `lang`;
     None for a stop word (which takes no position in the index)."""
-    tokens = [t.text for t in _analyser(lang)(word, mode="index")]
+    tokens = [t.text for t in shared_analyzer(lang)(word, mode="index")]
     return tokens[0] if tokens else None
 
 
