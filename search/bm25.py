@@ -39,6 +39,9 @@ vector additions per word. Whoosh's file objects are not thread-safe, so
 everything that reads the index happens under one lock; cached terms are
 scored without it.
 
+A search may name a `Corpus`, the passages its searcher may read: N, n and
+the average field lengths then count those alone (why: `search.corpus`).
+
 A query is a list of `Clause`s (one per concept and alternative term); their
 scores add up. A clause of several words (a phrase from the glossary) needs
 all of them, or the whole phrase as a tag.
@@ -51,17 +54,19 @@ import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh.index import Index
 
-from search.postings import leaf_lengths, leaf_postings
+from search.corpus import Corpus
+from search.postings import leaf_lengths, leaf_postings, most_frequent
 
 logger = logging.getLogger(__name__)
 
 Pair = tuple[str, str]  # (field, indexed term)
+GroupKey = tuple[Hashable, tuple[Pair, ...]]
 
 DEFAULT_B = 0.75
 DEFAULT_K1 = 1.2
@@ -110,9 +115,9 @@ class BM25Scorer:
         self.documents = int(self._live.sum())
         self._deletions = self.documents < self.size
         self._lengths: dict[str, np.ndarray] = {}
-        self._averages: dict[str, float] = {}
+        self._averages: dict[tuple[Hashable, str], float] = {}
         self._keys: dict[int, tuple[str, int]] = {}
-        self._groups: OrderedDict[tuple[Pair, ...], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._groups: OrderedDict[GroupKey, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._budget = self.cache_postings = cache_postings
         self._masks: dict[Pair, np.ndarray] = {}
@@ -155,38 +160,50 @@ class BM25Scorer:
             self._lengths[field] = found
         return found
 
-    def _average_length(self, field: str) -> float:
-        """Mean stored length of a field over the live documents.
+    def _average_length(self, field: str, corpus: Corpus | None = None) -> float:
+        """Mean stored length of a field over the live documents (of `corpus`).
 
         Whoosh's own total counts deleted documents until their segment is
         merged, and a merge adds up the stored (rounded) lengths, not the
         exact ones; the stored lengths of the live documents are the same
         however the index was built."""
-        found = self._averages.get(field)
+        key = (None if corpus is None else corpus.key, field)
+        found = self._averages.get(key)
         if found is None:
             lengths = self._field_lengths(field)
-            total = float(lengths[self._live].sum()) if len(lengths) else 0.0
-            found = self._averages[field] = (total / (self.documents or 1)) or 1.0
+            counted = self._live if corpus is None else corpus.documents
+            total = float(lengths[counted].sum()) if len(lengths) else 0.0
+            found = self._averages[key] = (total / (self._size(corpus) or 1)) or 1.0
         return found
 
-    def normalised(self, pair: Pair) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, length-normalised term frequencies) of one term."""
-        with self._lock:
-            return self._normalise(pair)
+    def _size(self, corpus: Corpus | None) -> int:
+        return self.documents if corpus is None else corpus.size
 
-    def _normalise(self, pair: Pair) -> tuple[np.ndarray, np.ndarray]:
+    def normalised(self, pair: Pair, corpus: Corpus | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, length-normalised term frequencies) of one term
+        (in `corpus`'s documents, by their average lengths)."""
+        with self._lock:
+            return self._normalise(pair, corpus)
+
+    def _normalise(self, pair: Pair, corpus: Corpus | None) -> tuple[np.ndarray, np.ndarray]:
         ids, tf = self._postings(pair)
+        if corpus is not None:
+            inside = corpus.documents[ids]
+            ids, tf = ids[inside], tf[inside]
         field = pair[0]
         if len(ids) and self._reader.schema[field].scorable:
-            average = self._average_length(field)
+            average = self._average_length(field, corpus)
             lengths = self._field_lengths(field)[ids]
             tf = tf / ((1 - self.B) + self.B * lengths / average)
         return ids.astype(np.int32), tf.astype(np.float32)
 
-    def group_scores(self, group: Sequence[Pair]) -> tuple[np.ndarray, np.ndarray]:
+    def group_scores(
+        self, group: Sequence[Pair], corpus: Corpus | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, BM25F scores) of one word: its pairs' normalised
-        frequencies added per document, then saturated once (cached)."""
-        key = tuple(group)
+        frequencies added per document, then saturated once (cached); with
+        `corpus`, of its documents by its statistics."""
+        key: GroupKey = (None if corpus is None else corpus.key, tuple(group))
         found = self._groups.get(key)
         if found is not None:
             # Least recently used goes first; another thread may have dropped
@@ -194,7 +211,7 @@ class BM25Scorer:
             with contextlib.suppress(KeyError):
                 self._groups.move_to_end(key)
             return found
-        parts = [self.normalised(pair) for pair in key]
+        parts = [self.normalised(pair, corpus) for pair in key[1]]
         parts = [part for part in parts if len(part[0])]
         if not parts:
             found = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32))
@@ -212,14 +229,15 @@ class BM25Scorer:
                 ids = np.flatnonzero(hit)
                 tf = summed[ids]
             matched = len(ids)
-            idf = math.log(1 + (self.documents - matched + 0.5) / (matched + 0.5))
+            size = self._size(corpus)
+            idf = math.log(1 + (size - matched + 0.5) / (matched + 0.5))
             scores = idf * tf * (self.K1 + 1) / (tf + self.K1)
             found = (ids.astype(np.int32), scores.astype(np.float32))
         with self._lock:
             self._remember(key, found)
         return found
 
-    def _remember(self, key: tuple[Pair, ...], value: tuple[np.ndarray, np.ndarray]) -> None:
+    def _remember(self, key: GroupKey, value: tuple[np.ndarray, np.ndarray]) -> None:
         """Keep `value`, dropping the least recently added words until the
         postings kept fit the budget again."""
         if key in self._groups:
@@ -274,25 +292,15 @@ class BM25Scorer:
     def frequent_pairs(self, fields: Sequence[str], budget: int) -> list[Pair]:
         """The (field, term) pairs of `fields` with the most postings, most first,
         as many as fit in `budget` postings."""
-        found: list[tuple[int, Pair]] = []
         with self._lock:
-            for name in fields:
-                if name not in self._reader.schema:
-                    continue
-                for term, info in self._reader.iter_field(name):
-                    text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
-                    found.append((int(info.doc_frequency()), (name, text)))
-        found.sort(key=lambda item: -item[0])
-        chosen: list[Pair] = []
-        total = 0
-        for count, pair in found:
-            if total + count > budget:
-                break
-            chosen.append(pair)
-            total += count
-        return chosen
+            return most_frequent(self._reader, fields, budget)
 
-    def warm(self, groups: Iterable[Sequence[Pair]], stop: threading.Event | None = None) -> int:
+    def warm(
+        self,
+        groups: Iterable[Sequence[Pair]],
+        stop: threading.Event | None = None,
+        corpus: Corpus | None = None,
+    ) -> int:
         """Score words (groups) before any query asks for them: a common word's
         postings take milliseconds to tens of milliseconds to read. Returns
         how many were scored; the lock is taken per term, so searches run in
@@ -301,21 +309,26 @@ class BM25Scorer:
         for group in groups:
             if stop is not None and stop.is_set():
                 break
-            self.group_scores(group)
+            self.group_scores(group, corpus)
             done += 1
         return done
 
     # -- scoring ---------------------------------------------------------------
     def search(
-        self, clauses: Sequence[Clause], limit: int, allowed: np.ndarray | None = None
+        self,
+        clauses: Sequence[Clause],
+        limit: int,
+        allowed: np.ndarray | None = None,
+        corpus: Corpus | None = None,
     ) -> list[ScoredDoc]:
-        """The `limit` best documents, best first (ties: in `key` order)."""
+        """The `limit` best documents, best first (ties: in `key` order),
+        scored by the statistics of `corpus` (None: of every live document)."""
         if not clauses or limit < 1 or not self.size:
             return []
         scores = np.zeros(self.size, dtype=np.float64)
         matched: dict[int, np.ndarray] = {}
         for clause in clauses:
-            hit = self._add_clause(clause, scores)
+            hit = self._add_clause(clause, scores, corpus)
             if hit is not None:
                 previous = matched.get(clause.concept)
                 matched[clause.concept] = hit if previous is None else previous | hit
@@ -351,10 +364,12 @@ class BM25Scorer:
             start = end
         return out
 
-    def _add_clause(self, clause: Clause, scores: np.ndarray) -> np.ndarray | None:
+    def _add_clause(
+        self, clause: Clause, scores: np.ndarray, corpus: Corpus | None
+    ) -> np.ndarray | None:
         """Add a clause's scores; returns which documents it matched."""
         if len(clause.groups) == 1 and clause.tag is None:
-            ids, values = self.group_scores(clause.groups[0])
+            ids, values = self.group_scores(clause.groups[0], corpus)
             scores[ids] += clause.boost * values
             hit = np.zeros(self.size, dtype=bool)
             hit[ids] = True
@@ -362,7 +377,7 @@ class BM25Scorer:
         total = np.zeros(self.size, dtype=np.float64)
         every: np.ndarray | None = None
         for group in clause.groups:
-            ids, values = self.group_scores(group)
+            ids, values = self.group_scores(group, corpus)
             total[ids] += values
             group_hit = np.zeros(self.size, dtype=bool)
             group_hit[ids] = True
@@ -370,7 +385,7 @@ class BM25Scorer:
         hit = every if every is not None else np.zeros(self.size, dtype=bool)
         clause_scores = np.where(hit, total, 0.0)
         if clause.tag is not None:
-            ids, values = self.group_scores((clause.tag,))
+            ids, values = self.group_scores((clause.tag,), corpus)
             clause_scores[ids] += values
             hit = hit.copy()
             hit[ids] = True

@@ -31,8 +31,8 @@ from whoosh.index import Index
 
 from indexer.keyword_index import FALLBACK_LANG, text_fields
 from indexer.stemming import thread_safe
-from kb.records import EVERYONE
 from search.bm25 import BM25Scorer, Clause, Pair
+from search.corpus import Corpus, ReadableCorpora
 from search.filters import Filters
 from search.terms import is_stopword, words
 from search.understanding import QueryPlan
@@ -72,7 +72,8 @@ class KeywordRetriever:
         self._analyzers = {
             lang: thread_safe(schema[text_fields(lang)[2]].analyzer) for lang in self.languages
         }
-        self._restricted: np.ndarray | None = None
+        # The passages each searcher may read: what their scores count (`search.corpus`).
+        self.corpora = ReadableCorpora(self.scorer.live, self.scorer.mask, self.scorer.__contains__)
         self.analysed = lru_cache(maxsize=20_000)(self._analyse)
 
     def _analyse(self, word: str, lang: str) -> tuple[str, ...]:
@@ -127,48 +128,52 @@ class KeywordRetriever:
     # -- filters -----------------------------------------------------------
     def allowed(self, filters: Filters) -> np.ndarray | None:
         """Documents the filters let through, or None when nothing is filtered."""
-        allowed: np.ndarray | None = None
+        corpus = self.corpora.for_groups(filters.groups)
+        allowed = None if corpus is None else corpus.documents
         if filters.department:
-            allowed = self.scorer.mask(("department", filters.department))
+            docs = self.scorer.mask(("department", filters.department))
+            allowed = docs if allowed is None else allowed & docs
         for tag in filters.tags:
             docs = self.scorer.mask(("tags", tag))
             allowed = docs if allowed is None else allowed & docs
-        if filters.groups is not None:
-            if self._restricted is None:
-                self._restricted = ~self.scorer.mask(("audience", EVERYONE))
-            if self._restricted.any():
-                visible = ~self._restricted
-                for group in filters.groups:
-                    visible = visible | self.scorer.mask(("audience", group))
-                allowed = visible if allowed is None else allowed & visible
         return allowed
 
     # -- search ------------------------------------------------------------
     def search(self, plan: QueryPlan, filters: Filters, limit: int) -> list[KeywordHit]:
-        """Passages ranked by BM25F, best first."""
+        """Passages ranked by BM25F, best first, scored over the passages the
+        searcher may read (`search.corpus`)."""
         clauses = self.build(plan)
         if not clauses:
             return []
-        found = self.scorer.search(clauses, limit, self.allowed(filters))
+        corpus = self.corpora.for_groups(filters.groups)
+        found = self.scorer.search(clauses, limit, self.allowed(filters), corpus)
         return [KeywordHit(self.scorer.pid(d.docnum), d.score, d.concepts) for d in found]
 
     def warm(self, budget: int, stop: threading.Event | None = None) -> int:
         """Score the index's most frequent words (stop words aside), as queries
         would look them up, until the scored postings reach `budget` (see
-        `BM25Scorer.warm`)."""
+        `BM25Scorer.warm`). Where passages are restricted, half the budget
+        goes to the visitors' corpus, which every searcher without a
+        restricted audience shares (`search.corpus`)."""
         budget = min(budget, self.scorer.cache_postings)
         if budget <= 0:
             return 0
         words = self.scorer.frequent_pairs(["words"], self.scorer.size * 1000)
+        corpora: list[Corpus | None] = [None]
+        if self.corpora.restricted:
+            corpora.append(self.corpora.for_groups(frozenset()))
 
-        def groups() -> Iterator[tuple[Pair, ...]]:
+        def groups(until: int) -> Iterator[tuple[Pair, ...]]:
             for _, word in words:
-                if self.scorer.cached_postings >= budget:
+                if self.scorer.cached_postings >= until:
                     return
                 if not is_stopword(word) and (group := self._word_pairs(word)):
                     yield group
 
-        return self.scorer.warm(groups(), stop)
+        done = 0
+        for n, corpus in enumerate(corpora, start=1):
+            done += self.scorer.warm(groups(budget * n // len(corpora)), stop, corpus)
+        return done
 
     def close(self) -> None:
         self.scorer.close()

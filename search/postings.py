@@ -12,6 +12,7 @@ vocabulary, which must not offer or weigh words of deleted passages.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -126,3 +127,24 @@ def leaf_lengths(leaf: Any, field: str) -> np.ndarray:
     return np.array(
         [leaf.doc_field_length(d, field, 0) or 0 for d in range(count)], dtype=np.float64
     )
+
+
+def most_frequent(reader: Any, fields: Sequence[str], budget: int) -> list[tuple[str, str]]:
+    """The (field, term) pairs of `fields` with the most postings, most first,
+    as many as fit in `budget` postings."""
+    found: list[tuple[int, tuple[str, str]]] = []
+    for name in fields:
+        if name not in reader.schema:
+            continue
+        for term, info in reader.iter_field(name):
+            text = term.decode("utf-8") if isinstance(term, bytes) else str(term)
+            found.append((int(info.doc_frequency()), (name, text)))
+    found.sort(key=lambda item: -item[0])
+    chosen: list[tuple[str, str]] = []
+    total = 0
+    for count, pair in found:
+        if total + count > budget:
+            break
+        chosen.append(pair)
+        total += count
+    return chosen

@@ -150,6 +150,10 @@ class AudienceVocabularies:
     With every stem of the index, a visitor searching a word written only in a
     restricted article got results, and one that no article holds got none.
 
+    The passages they count are the searcher's too: a word's IDF weight
+    divides by the passages the searcher may read, not by every passage (the
+    keyword scores count the same passages: `search.corpus`).
+
     Built once per snapshot from the full vocabulary and the words and stems of
     the restricted passages only (usually few), by audience; each searcher's
     vocabulary is then made once per set of groups and kept."""
@@ -164,19 +168,24 @@ class AudienceVocabularies:
     ) -> None:
         self.full = full
         self._restricted: dict[tuple[str, ...], Counter[str]] = {}
+        # Passages per audience: the IDF's passage count is also the searcher's.
+        self._passages: Counter[tuple[str, ...]] = Counter()
         hidden: Counter[str] = Counter()
         for audience, passages in restricted.items():
             counts: Counter[str] = Counter()
+            key = tuple(a.lower() for a in audience)
             for words in passages:
                 counts.update(words)
-            self._restricted[tuple(a.lower() for a in audience)] = counts
+                self._passages[key] += 1
+            self._restricted[key] = counts
             hidden.update(counts)
         self._stems = {
             tuple(a.lower() for a in audience): by_lang
             for audience, by_lang in (restricted_stems or {}).items()
         }
         public = {w: n - hidden[w] for w, n in full.frequencies.items() if n - hidden[w] > 0}
-        self.public = Vocabulary(public, full.doc_count, self._public_stems())
+        documents = max(full.doc_count - self._passages.total(), 0)
+        self.public = Vocabulary(public, documents, self._public_stems())
         self._cache: dict[frozenset[str], Vocabulary] = {frozenset(): self.public}
         self._lock = threading.Lock()
 
@@ -189,12 +198,14 @@ class AudienceVocabularies:
         if found is None:
             counts: Counter[str] = Counter(self.public.frequencies)
             stems = {lang: set(held) for lang, held in self.public.language_stems.items()}
+            documents = self.public.doc_count
             for audience, words in self._restricted.items():
                 if key.intersection(audience):
                     counts.update(words)
+                    documents += self._passages[audience]
                     for lang, terms in self._stems.get(audience, {}).items():
                         stems.setdefault(lang, set()).update(terms)
-            found = Vocabulary(dict(counts), self.full.doc_count, stems)
+            found = Vocabulary(dict(counts), documents, stems)
             with self._lock:
                 if len(self._cache) >= self.MAX_CACHED:
                     self._cache = {frozenset(): self.public}
