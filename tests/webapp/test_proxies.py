@@ -95,7 +95,7 @@ def test_a_bad_group_from_the_proxy_is_explained_in_the_readers_language(make_ap
     assert error["code"] == "invalid_request"
     assert error["details"] == {"field": "X-Remote-Groups", "value": "boss"}
     assert error["message"].startswith("Der Single-Sign-on-Proxy hat die Gruppe „boss“")
-    assert "Administrator" in error["message"] and "{" not in error["message"]
+    assert "Administrierenden" in error["message"] and "{" not in error["message"]
     english = client.get("/api/me", headers={**sent, "Accept-Language": "en"}).get_json()
     assert english["error"]["message"].startswith("The single-sign-on proxy sent the group “boss”")
     page = client.get("/", headers={"X-Remote-User": "maria smith", "Accept-Language": "de"})

@@ -163,9 +163,9 @@ def test_an_account_made_before_its_name_was_reserved_cannot_sign_in(
     with pytest.raises(PermissionDenied, match=f"rename {name} NEWNAME") as refused:
         authenticate(store, name, "correct horse")
     assert refused.value.details == {"username": name}
-    assert "bitte wenden Sie sich an einen Administrator" in refused.value.message_in("de").replace(
-        "Bitte", "bitte"
-    )
+    assert "bitte wenden Sie sich an die Administrierenden" in refused.value.message_in(
+        "de"
+    ).replace("Bitte", "bitte")
     rename_user(store, name, "ops.account")
     assert authenticate(store, "ops.account", "correct horse") == store.get_user("ops.account")
 

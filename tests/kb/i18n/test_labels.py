@@ -3,8 +3,10 @@ and pages and e-mails say the same word."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from kb.accounts.records import Role
 from kb.i18n.catalog import Catalog, domain_catalog
 from kb.i18n.labels import LABELLED, label, label_key, missing_labels
 from kb.notify.mail import compose
@@ -71,3 +73,25 @@ def test_every_language_has_every_text() -> None:
             f"{lang}: missing {sorted(keys['en'] - found)}, extra {sorted(found - keys['en'])} "
             f"(see {Path(LOCALES).name}/{lang}/ and kb/i18n/locales/{lang}/)"
         )
+
+
+def test_german_texts_call_the_people_of_a_role_what_its_label_calls_them() -> None:
+    """The German role labels are one form, nouns for people of any gender
+    (as "Bearbeitende" for agents), and every German text that speaks of a
+    role's people uses that label's word, not an older job title beside it."""
+    from webapp.i18n import web_catalog
+
+    assert [label(role, "de") for role in Role] == [
+        "Beschäftigte",
+        "Bearbeitende",
+        "Inhaltsverantwortliche",
+        "Auswertende",
+        "Administrierende",
+    ]
+    titles = re.compile(r"\b(?:Redakteur|Analyst|Administrator)\w*")
+    found = [
+        f"{key}: {match.group(0)}"
+        for key, text in web_catalog().messages["de"].items()
+        if (match := titles.search(str(text)))
+    ]
+    assert not found, found

@@ -94,7 +94,7 @@ def test_a_revocation_is_made_with_its_reason(client: FlaskClient, store: Store)
     last = store.grant_changes("ivan")[-1]
     assert (last.kind, last.actor, last.reason) == (GrantChangeKind.REVOKED, "ada", "left IT")
     html = text_of(client.get("/accounts/ivan?hl=de"))
-    assert "ivan hat die Rolle Bearbeitende – IT Service Desk nicht mehr" in html
+    assert "ivan hat die Rolle „Bearbeitende – IT Service Desk“ nicht mehr" in html
     assert "Entzogen" in html
 
 
@@ -147,7 +147,7 @@ def test_the_last_administrator_cannot_revoke_the_role(client: FlaskClient, stor
     form = {"csrf_token": token, "role": "admin", "department": "", "reason": "leaving"}
     response = client.post("/accounts/ada/revoke?hl=de", data=form)
     assert response.status_code == 409
-    assert "ada ist die letzte Person mit der Rolle Administrator" in text_of(response)
+    assert "ada ist die letzte Person mit der Rolle „Administrierende“" in text_of(response)
     assert Grant(role=Role.ADMIN) in store.get_user("ada").grants  # type: ignore[union-attr]
 
 

@@ -148,7 +148,11 @@ ASK_WHY = "Sign in to ask a department"
         ("/insights/", "Sign in to see the insights", "um die Auswertung zu sehen"),
         ("/insights/gaps?days=7", "Sign in to see the insights", "um die Auswertung zu sehen"),
         ("/manage/", "write, review and publish your department", "Artikel Ihrer Abteilung"),
-        ("/manage/new?department=it", "write, review and publish your department", "Redakteure"),
+        (
+            "/manage/new?department=it",
+            "write, review and publish your department",
+            "Inhaltsverantwortliche",
+        ),
         ("/requests/queue/it", "Sign in to work your department", "Warteschlange Ihrer"),
         ("/ask/?q=help", ASK_WHY, "um eine Abteilung zu fragen"),
     ],

@@ -83,4 +83,4 @@ def test_the_refusal_is_worded_in_the_reader_s_language() -> None:
         "de"
     )
     assert AUTHORING in with_url.message_in("en")
-    assert "Administrator" in ContentReadOnlyError().message_in("de")
+    assert "Administrierenden" in ContentReadOnlyError().message_in("de")

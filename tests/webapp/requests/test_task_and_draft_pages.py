@@ -182,7 +182,7 @@ def test_the_drafts_page_tells_who_it_is_for(
     assert draft_requests(text_of(client.get("/requests/drafts/"))) != []
     sign_in_as(client, who)
     german = text_of(client.get("/requests/drafts/?hl=de"))
-    assert "für Redakteure und Administratoren" in german
+    assert "für Inhaltsverantwortliche und Administrierende" in german
 
 
 def test_an_agent_of_a_task_is_led_back_to_their_queue(app: Flask, client: FlaskClient) -> None:
