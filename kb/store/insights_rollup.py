@@ -40,6 +40,7 @@ from kb.store.schema import (
     requests,
     search_events,
 )
+from kb.store.vote_links import linked_vote_days
 
 _BATCH = 2000
 # Results counted as shown: the first page the web app shows.
@@ -196,6 +197,7 @@ def touched_days(conn: Connection, marks: dict[str, int]) -> set[date]:
     stamps += conn.execute(
         select(feedback_events.c.ts).where(feedback_events.c.id > votes)
     ).scalars()
+    stamps += linked_vote_days(conn, seen)  # they counted as votes on searches not logged
     stamps += conn.execute(
         select(search_events.c.ts)
         .join(requests, requests.c.search_id == search_events.c.id)

@@ -20,6 +20,7 @@ from kb.insights.privacy import mask_personal_data
 from kb.store.expressions import code_point_order, starts_with
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.store.vote_links import link_waiting_votes
 from kb.validators import ensure_optional_utc
 
 
@@ -114,8 +115,9 @@ class SqlEvents(SqlBase):
 
     def log_search(self, event: SearchEvent) -> int:
         with self._write("log a search") as conn:
-            result = conn.execute(insert(search_events).values(_search_row(event)))
-            return inserted_id(result)
+            search_id = inserted_id(conn.execute(insert(search_events).values(_search_row(event))))
+            link_waiting_votes(conn, search_id, event)  # cast before it was stored
+            return search_id
 
     def search_event(self, search_id: int) -> SearchEvent | None:
         with self._read("read a search event") as conn:
