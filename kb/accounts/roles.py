@@ -9,7 +9,7 @@ import logging
 from collections.abc import Collection, Sequence
 
 from kb.accounts.records import SYSTEM_USERNAME, Grant, Role, User
-from kb.accounts.service import add_user, existing_user, make_grant
+from kb.accounts.service import existing_user, make_grant
 from kb.errors import ConflictError, NotFoundError, ValidationError
 from kb.store.protocols import Store
 
@@ -66,16 +66,22 @@ def grant_role(
             values={"value": grant.department, "known": known},
         )
     existing = existing_user(store, username, "the accounts page lists the accounts")
-    if grant in existing.grants:
-        raise ConflictError(
-            f"{username} holds {grant.label} already",
-            details={"username": username, "role": grant.label},
-            key="grant_held",
-            values={"name": username, "role": grant.label},
-        )
-    return add_user(
-        store, existing.username, grant.role, grant.department, actor=actor, reason=reason
-    )
+
+    def with_grant(account: User, others: Sequence[User]) -> list[Grant]:
+        if grant in account.grants:
+            raise ConflictError(
+                f"{username} holds {grant.label} already",
+                details={"username": username, "role": grant.label},
+                key="grant_held",
+                values={"name": username, "role": grant.label},
+            )
+        return [*account.grants, grant]
+
+    # Read and written in one transaction, as a revoke is: the roles read
+    # before could be written back over another administrator's revoke.
+    user = store.change_grants(existing.username, with_grant, actor=actor, reason=reason)
+    logger.info("accounts: %s now also %s; their sessions have ended", username, grant.label)
+    return user
 
 
 def revoke_role(

@@ -128,3 +128,48 @@ def test_accounts_show_whether_they_sign_in_by_password_and_their_former_names()
         ("lena", False, []),
         ("sam", True, ["samuel"]),
     ]
+
+
+class RevokedWhileRead:
+    """A store on which another administrator takes ian's agent role just
+    before a change of an account is written: a grant that wrote the roles it
+    had read before would give the role back."""
+
+    WRITES = ("update_user", "change_grants")
+
+    def __init__(self, store: Store) -> None:
+        self.store, self.done = store, False
+
+    def __getattr__(self, name: str) -> object:
+        method = getattr(self.store, name)
+        if name not in self.WRITES or self.done:
+            return method
+        self.done = True
+        self.meanwhile()
+        return method
+
+    def meanwhile(self) -> None:
+        revoke_role(self.store, "ian", "agent", "it", actor="root", reason="left IT")
+
+
+def test_a_grant_never_gives_back_a_role_taken_while_it_ran(store: Store) -> None:
+    """The grant is written in the transaction that reads the account's roles
+    (`change_grants`), as a revoke is: an analyst's role given to ian at the
+    moment his agent role is taken leaves him an analyst only."""
+    grant_role(RevokedWhileRead(store), "ian", "analyst", actor="root", reason="reports")  # type: ignore[arg-type]
+    assert store.get_user("ian").grants == [Grant(role=Role.ANALYST)]  # type: ignore[union-attr]
+    kinds = [(c.kind, c.grant) for c in store.grant_changes("ian")][-2:]
+    assert kinds == [(GrantChangeKind.REVOKED, "agent:it"), (GrantChangeKind.GRANTED, "analyst")]
+
+
+def test_a_grant_held_already_is_refused_in_its_transaction(store: Store) -> None:
+    """Two grants of one role at once give it once: the second is refused."""
+
+    class GrantedWhileRead(RevokedWhileRead):
+        def meanwhile(self) -> None:
+            grant_role(self.store, "ian", "analyst", actor="root", reason="reports")
+
+    with pytest.raises(ConflictError) as held:
+        grant_role(GrantedWhileRead(store), "ian", "analyst", actor="root", reason="reports")  # type: ignore[arg-type]
+    assert held.value.key == "grant_held"
+    assert store.get_user("ian").grants.count(Grant(role=Role.ANALYST)) == 1  # type: ignore[union-attr]
