@@ -254,31 +254,24 @@ def test_merged_sections_cite_every_page_and_number_they_hold() -> None:
     assert chunk_article(numbered)[0].locator == "Sections 2.1–2.2"
 
 
-def test_watch_picks_up_a_dropped_in_document(tmp_path: Path) -> None:
-    import threading
+def test_watch_picks_up_a_dropped_in_document(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     import time
 
-    from indexer.watch import watch_content
+    from tests.indexer.watcher import watching
 
     root = _content(tmp_path / "content")
     settings = _settings(tmp_path)
     builder = IndexBuilder(settings, embedder=HashingEmbedder())
     builder.run()
-    stop = threading.Event()
-    reports: list[BuildReport] = []
-    thread = threading.Thread(target=watch_content, args=(builder, reports.append, stop))
-    thread.start()
-    try:
-        time.sleep(0.5)
+    with watching(builder, caplog) as reports:
         (root / "it" / "dropped.pdf").write_bytes(write_pdf(NUMBERED))
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if "it/dropped.pdf" in SnapshotReader(settings.index_path).get().titles:
                 break
             time.sleep(0.1)
         else:
             raise AssertionError(f"the dropped PDF was not indexed: {reports}")
-    finally:
-        stop.set()
-        thread.join(timeout=10)
     assert reports and reports[-1].documents_extracted == 1

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from indexer import snapshot
-from indexer.build import BuildReport, IndexBuilder
+from indexer.build import IndexBuilder
 from indexer.reader import SnapshotReader
-from indexer.watch import watch_content
 from kb.settings import Settings
+from tests.indexer.watcher import watching
 from tests.support import HashingEmbedder
 
 
@@ -24,7 +25,7 @@ def _indexed(settings: Settings, article_id: str, seconds: float) -> bool:
 
 
 def test_a_change_made_while_the_index_is_locked_is_indexed_once_it_is_free(
-    tmp_path: Path,
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """The web app's index worker may hold the index folder when a file changes;
     the watcher tries again instead of dropping the change until the next rescan."""
@@ -36,21 +37,11 @@ def test_a_change_made_while_the_index_is_locked_is_indexed_once_it_is_free(
     )
     builder = IndexBuilder(settings, embedder=HashingEmbedder())
     builder.run()
-    stop = threading.Event()
-    reports: list[BuildReport] = []
-    thread = threading.Thread(
-        target=watch_content, args=(builder, reports.append, stop), kwargs={"wait_lock": True}
-    )
-    thread.start()
-    try:
-        time.sleep(0.5)
+    with watching(builder, caplog, wait_lock=True) as reports:
         with snapshot.IndexLock(settings.index_path):  # as another pass would
             (content / "hr" / "sabbatical.md").write_text("# Sabbatical\nSix months.\n", "utf-8")
             assert not _indexed(settings, "hr/sabbatical.md", 1.5)
-        assert _indexed(settings, "hr/sabbatical.md", 30), reports
-    finally:
-        stop.set()
-        thread.join(timeout=10)
+        assert _indexed(settings, "hr/sabbatical.md", 60), reports
     assert reports and reports[-1].added == 1
 
 

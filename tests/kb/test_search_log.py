@@ -1,17 +1,24 @@
 """The search log's queue (`kb.search_log`) with a stand-in for the store: order,
-retries while the database is busy, a bounded queue, a flush at shutdown."""
+retries while the database is busy, a bounded queue, a flush at shutdown.
+
+The writer is a thread of its own, which a loaded machine may keep waiting:
+the tests wait on what it did (`stats`, the rows), for up to `WAIT` seconds,
+never on a fixed pause."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 
 from kb.errors import StoreError, StoreUnavailableError
 from kb.events import SearchEvent
 from kb.search_log import SearchLog
+
+WAIT = 30.0  # seconds to wait for the writer thread, also on a loaded machine
 
 
 class FakeStore:
@@ -43,8 +50,8 @@ def fake() -> FakeStore:
 def test_an_event_is_written_and_its_search_gets_the_id(fake: FakeStore) -> None:
     log = SearchLog(fake.log_search)
     try:
-        assert log.submit(event("vpn")).written(5) == 1
-        assert log.submit(event("printer")).written(5) == 2
+        assert log.submit(event("vpn")).written(WAIT) == 1
+        assert log.submit(event("printer")).written(WAIT) == 2
         assert fake.rows == ["vpn", "printer"]
         assert log.stats().written == 2
     finally:
@@ -58,11 +65,11 @@ def test_a_busy_database_does_not_hold_the_search_and_nothing_is_lost(fake: Fake
         started = time.monotonic()
         pending = [log.submit(event(f"q{i}")) for i in range(5)]
         assert pending[0].written(0.1) is None  # answered without an id
-        assert time.monotonic() - started < 1
-        time.sleep(0.2)
-        assert fake.rows == [] and log.stats().retried >= 1
+        assert time.monotonic() - started < 5  # the store stays busy: a wait never ends
+        _until(lambda: log.stats().retried >= 1, log)
+        assert fake.rows == []
         fake.busy.clear()
-        assert pending[-1].written(5) == 5
+        assert pending[-1].written(WAIT) == 5
         assert fake.rows == ["q0", "q1", "q2", "q3", "q4"]  # kept, in order
         assert [p.search_id for p in pending] == [1, 2, 3, 4, 5]
     finally:
@@ -85,7 +92,7 @@ def test_a_full_queue_drops_and_counts_and_says_so(
         lines = [r.getMessage() for r in caplog.records if "not logged" in r.getMessage()]
         assert len(lines) == 1 and "queue full (3 waiting)" in lines[0]
         fake.busy.clear()
-        assert kept[-1].written(5) == 3
+        assert kept[-1].written(WAIT) == 3
         assert fake.rows == ["q0", "q1", "q2"]
     finally:
         log.close()
@@ -96,7 +103,7 @@ def test_close_writes_what_is_queued(fake: FakeStore) -> None:
     fake.busy.set()
     pending = [log.submit(event(f"q{i}")) for i in range(3)]
     threading.Timer(0.2, fake.busy.clear).start()
-    log.close(timeout=5)
+    log.close(timeout=WAIT)
     assert fake.rows == ["q0", "q1", "q2"]
     assert pending[-1].search_id == 3
 
@@ -119,8 +126,8 @@ def test_an_event_the_store_refuses_is_dropped_and_the_next_goes_on(fake: FakeSt
     fake.refuse.add("broken")
     log = SearchLog(fake.log_search)
     try:
-        assert log.submit(event("broken")).written(5) is None
-        assert log.submit(event("vpn")).written(5) == 1
+        assert log.submit(event("broken")).written(WAIT) is None
+        assert log.submit(event("vpn")).written(WAIT) == 1
         assert log.stats().failed == 1
     finally:
         log.close()
@@ -156,8 +163,8 @@ def test_a_follow_up_is_tried_again_until_its_search_is_stored_elsewhere(fake: F
 
     try:
         assert log.follow("q#1", click, _soon())
-        assert log.submit(event("meanwhile")).written(5) == 1  # searches go on past it
-        time.sleep(0.2)
+        assert log.submit(event("meanwhile")).written(WAIT) == 1  # searches go on past it
+        _until(lambda: len(tries) >= 2, log)  # tried, and tried again
         stored.set()
         _drained(log)
         assert len(tries) >= 3 and log.stats().followed == 1
@@ -168,12 +175,20 @@ def test_a_follow_up_is_tried_again_until_its_search_is_stored_elsewhere(fake: F
 
 def test_follow_ups_are_bounded_one_per_key_and_lapse_at_their_deadline(fake: FakeStore) -> None:
     log = SearchLog(fake.log_search, follow_capacity=2, first_retry=0.01, last_retry=0.02)
+    checked = threading.Event()
+
+    def not_yet() -> bool:
+        # Holds the writer until the checks below are done: a pause of the test
+        # longer than the deadlines would otherwise let "a" and "b" lapse first.
+        checked.wait(WAIT)
+        return False
+
     try:
-        never: list[int] = []
-        assert log.follow("a", lambda: bool(never.append(1)), time.monotonic() + 0.2)
+        assert log.follow("a", not_yet, time.monotonic() + 0.2)
         assert log.follow("a", lambda: True, _soon())  # already waiting: not queued again
         assert log.follow("b", lambda: False, time.monotonic() + 0.2)
         assert not log.follow("c", lambda: True, _soon())  # the follow-ups' share is full
+        checked.set()
         _drained(log)
         stats = log.stats()
         assert stats.lapsed == 3 and stats.followed == 0 and stats.waiting == 0
@@ -187,18 +202,23 @@ def test_follow_ups_are_bounded_one_per_key_and_lapse_at_their_deadline(fake: Fa
 def test_close_lets_waiting_follow_ups_lapse(fake: FakeStore) -> None:
     log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.02)
     assert log.follow("a", lambda: False, _soon())
-    log.close(timeout=1)
+    log.close(timeout=WAIT)  # over as soon as the writer stops
     stats = log.stats()
     assert stats.lapsed == 1 and stats.waiting == 0
     assert not log.follow("b", lambda: True, _soon())
 
 
 def _soon() -> float:
-    return time.monotonic() + 10
+    return time.monotonic() + WAIT
 
 
 def _drained(log: SearchLog) -> None:
-    deadline = time.monotonic() + 5
-    while log.stats().waiting:
+    _until(lambda: not log.stats().waiting, log)
+
+
+def _until(condition: Callable[[], bool], log: SearchLog) -> None:
+    """Wait until the writer thread has made `condition` true."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
         assert time.monotonic() < deadline, log.stats()
         time.sleep(0.01)

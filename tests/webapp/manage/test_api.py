@@ -58,7 +58,7 @@ def test_put_saves_a_version_and_answers_with_the_new_etag(
     assert "<em>Office</em>" in body["html"]
     text = (content / "it" / "vpn-setup.md").read_text(encoding="utf-8")
     assert "review_by: 2027-06-01" in text and "choose *Office*" in text
-    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert services(app).index_worker.wait_idle(60)  # type: ignore[union-attr]
     assert builder.runs >= 1
     versions = client.get("/api/articles/it/vpn-setup.md/versions").get_json()["versions"]
     assert [(v["version"], v["action"], v["author"]) for v in versions] == [

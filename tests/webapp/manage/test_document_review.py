@@ -66,7 +66,7 @@ def test_an_upload_under_the_four_eyes_rule_waits_until_another_owner_approves_i
     response = review(client, hans, "hr/sick-leave.pdf", 1, "approve")
     assert response.status_code == 303
     assert (content / "hr" / "sick-leave.pdf").read_bytes() == PDF
-    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert services(app).index_worker.wait_idle(60)  # type: ignore[union-attr]
     assert builder.runs > runs
     assert "approved and published" in text_of(client.get("/manage/document/hr/sick-leave.pdf"))
 

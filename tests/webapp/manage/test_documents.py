@@ -45,7 +45,7 @@ def test_an_owner_uploads_a_document_from_the_list_and_it_is_indexed(
     response = post_upload(client, token, PDF, "Remote Work.pdf", message="new policy")
     assert response.status_code == 303 and "/manage/?department=it" in response.location
     assert (content / "it" / "remote-work.pdf").read_bytes() == PDF
-    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert services(app).index_worker.wait_idle(60)  # type: ignore[union-attr]
     assert builder.runs >= 1
     page = text_of(client.get("/manage/?department=it"))
     assert "Document it/remote-work.pdf uploaded" in page

@@ -41,7 +41,7 @@ def test_an_owner_uploads_a_markdown_file_and_it_opens_in_the_editor(
     assert "title: Printer guide" in written and "Press the green button." in written
     editor = text_of(client.get(response.location))
     assert "saved as article it/printer-guide.md" in editor
-    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert services(app).index_worker.wait_idle(60)  # type: ignore[union-attr]
     assert builder.runs >= 1
     history = text_of(client.get("/manage/history/it/printer-guide.md"))
     assert "from my laptop" in history and "cora" in history

@@ -76,7 +76,7 @@ def test_the_script_gets_the_markdown_to_insert(
     assert body["markdown"] == "![Panel \\[front\\]](panel.png)"
     assert (body["name"], body["media_type"], body["size"]) == ("panel.png", "image/png", len(PNG))
     assert "put into the text at the cursor" in body["message"]
-    assert services(app).index_worker.wait_idle(10)  # type: ignore[union-attr]
+    assert services(app).index_worker.wait_idle(60)  # type: ignore[union-attr]
     again = post_picture(client, token, PNG, "panel.png", headers=JSON)
     assert error_of(again, 409, "conflict")["details"]["id"] == "it/panel.png"
     replaced = post_picture(client, token, PNG + b"2", "panel.png", headers=JSON, replace="1")

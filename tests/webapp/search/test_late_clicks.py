@@ -46,7 +46,7 @@ def click_of(answer: dict[str, Any], rank: int = 1) -> dict[str, Any]:
 
 def written(*apps: Flask) -> None:
     """Wait until every app's search log has written what it holds."""
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + 30
     while any(services(a).search_log.stats().waiting for a in apps):
         assert time.monotonic() < deadline, "the search log did not drain"
         time.sleep(0.05)
