@@ -28,7 +28,9 @@ following a link (`files.write_beside`), and the article is handed to the
 indexer, whose stamp of the article lists its pictures. Pictures have no
 versions of their own: the article's history records where they are shown.
 Until the index keeps a picture, the editor's preview shows it to content
-owners of the department alone (`PictureUploads.unpublished`).
+owners of the department alone (`PictureUploads.unpublished`); whether the
+file is a picture is checked once while it is unchanged (`is_unpublished`),
+not at each render of the preview.
 """
 
 from __future__ import annotations
@@ -51,12 +53,14 @@ from kb.authoring.service import AuthoringService
 from kb.content.article_images import (
     DEFAULT_IMAGE_MAX_BYTES,
     is_markup,
+    is_picture_file,
     not_a_picture,
     read_image,
     sniff_image,
 )
 from kb.content.files import department_path
 from kb.content.images import IMAGE_SUFFIXES, resolve_image
+from kb.content.stat_cache import FileCache
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.extract.base import human_size
 
@@ -138,13 +142,23 @@ def picture_type(name: str, data: bytes, max_bytes: int) -> str:
 
 class PictureUploads:
     """Uploads of pictures next to articles, through `authoring` (its edit lock,
-    its owners and its indexer), each at most `max_bytes` (`image_max_bytes`)."""
+    its owners and its indexer), each at most `max_bytes` (`image_max_bytes`).
+    `named` keeps what published articles name (`picture_names`) and `checked`
+    which files of the folders are pictures (`is_unpublished`), each while the
+    file is unchanged: one of each per process keeps them across requests."""
 
     def __init__(
-        self, authoring: AuthoringService, *, max_bytes: int = DEFAULT_IMAGE_MAX_BYTES
+        self,
+        authoring: AuthoringService,
+        *,
+        max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
+        named: FileCache[frozenset[str]] | None = None,
+        checked: FileCache[bool] | None = None,
     ) -> None:
         self.authoring = authoring
         self.max_bytes = max_bytes
+        self.named: FileCache[frozenset[str]] = named if named is not None else FileCache()
+        self.checked: FileCache[bool] = checked if checked is not None else FileCache()
 
     def upload(
         self,
@@ -165,6 +179,9 @@ class PictureUploads:
         if not self.authoring.writable:
             raise ContentReadOnlyError(self.authoring.authoring_url)
         folder = article_id.rsplit("/", 1)[0]
+        if found.review_required:
+            # Read once before the lock: under it only articles changed since are rendered.
+            self._naming(article_id, chosen)
         with files.edit_lock(root):
             there = files.file_beside(root, article_id, chosen)
             if there is not None and not replace:
@@ -192,14 +209,12 @@ class PictureUploads:
         before the index keeps it. It is read as the scanner reads it, from the
         department's folder without following a link, at most `max_bytes`, a
         picture by its bytes; NotFoundError for one the page would not show."""
-        found = self.authoring.department_of(article_id)
-        self.authoring.require_owner(actor, found.slug)
-        target = resolve_image(source, article_id)
+        where = self._in_department(actor, article_id, source)
         data = media_type = None
-        if target is not None and target.split("/", 1)[0] == found.slug and "/" in target:
-            folder = department_path(self.authoring.root, found.slug)
+        if where is not None:
+            folder, relative, target = where
             with contextlib.suppress(ContentError):
-                data = read_image(str(folder), target.split("/", 1)[1], self.max_bytes, target)
+                data = read_image(folder, relative, self.max_bytes, target)
                 media_type = sniff_image(data)
         if data is None or media_type is None:
             raise NotFoundError(
@@ -210,17 +225,47 @@ class PictureUploads:
             )
         return data, media_type
 
-    def _refuse_unreviewed(self, article_id: str, name: str, title: str, slug: str) -> None:
-        """Refuse a new picture that published articles of a department under the
-        four-eyes rule name already (`picture_names`): it would reach their
-        pages at the next index run unreviewed."""
-        naming = published_naming(
+    def is_unpublished(self, actor: User, article_id: str, source: str) -> bool:
+        """Whether `unpublished` answers the picture `source` now, for the
+        editor's preview, which asks again at each render: the file is read
+        and checked once while it is unchanged (`checked`, by its `lstat`)."""
+        where = self._in_department(actor, article_id, source)
+        if where is None:
+            return False
+        folder, relative, target = where
+        return is_picture_file(folder, relative, self.max_bytes, target, self.checked)
+
+    def _in_department(
+        self, actor: User, article_id: str, source: str
+    ) -> tuple[str, str, str] | None:
+        """The department's folder on disk, the path below it and the path below
+        the content root of the picture `source` names in `article_id`, for a
+        content owner of its department (403 for anyone else); None when the
+        page would never show it from the department's folder."""
+        found = self.authoring.department_of(article_id)
+        self.authoring.require_owner(actor, found.slug)
+        target = resolve_image(source, article_id)
+        if target is None or target.split("/", 1)[0] != found.slug or "/" not in target:
+            return None
+        folder = department_path(self.authoring.root, found.slug)
+        return str(folder), target.split("/", 1)[1], target
+
+    def _naming(self, article_id: str, name: str) -> list[str]:
+        """The published articles that name the picture `name` beside `article_id`."""
+        return published_naming(
             self.authoring.root,
             article_id,
             name,
             max_bytes=self.authoring.max_bytes,
             render_seconds=self.authoring.render_seconds,
+            named=self.named,
         )
+
+    def _refuse_unreviewed(self, article_id: str, name: str, title: str, slug: str) -> None:
+        """Refuse a new picture that published articles of a department under the
+        four-eyes rule name already (`picture_names`): it would reach their
+        pages at the next index run unreviewed."""
+        naming = self._naming(article_id, name)
         if not naming:
             return
         path = f"{article_id.rsplit('/', 1)[0]}/{name}"

@@ -20,17 +20,19 @@ adding a picture is picked up without touching the article.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
 import os
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from urllib.parse import unquote
 
 from kb.content.disk_names import name_on_disk, path_on_disk
 from kb.content.images import ImageReference, image_sources
 from kb.content.regular_files import read_regular_file
+from kb.content.stat_cache import FileCache
 from kb.errors import ContentError
 from kb.records import Article, ArticleImage, Problem
 
@@ -65,10 +67,12 @@ def not_a_picture(data: bytes) -> str:
     return "its bytes are not a PNG, JPEG, GIF or WebP picture"
 
 
-def read_image(folder: str, relative: str, max_bytes: int, display: str) -> bytes:
-    """The bytes of the file `relative` below the folder `folder` (on disk),
-    every folder on the way opened without following a link (ContentError);
-    each name found in the Unicode form its folder holds it (`name_on_disk`)."""
+@contextlib.contextmanager
+def image_folder(folder: str, relative: str, display: str) -> Iterator[tuple[int, str]]:
+    """The open folder of the file `relative` below the folder `folder` (on
+    disk) and the file's name in it, every folder on the way opened without
+    following a link (ContentError); each name found in the Unicode form its
+    folder holds it (`name_on_disk`)."""
     *folders, name = relative.split("/")
     try:
         fd = os.open(folder, _FOLDER_FLAGS)
@@ -89,9 +93,37 @@ def read_image(folder: str, relative: str, max_bytes: int, display: str) -> byte
                 ) from None
             os.close(fd)
             fd = inner
-        return read_regular_file(name_on_disk(fd, name), max_bytes, display, dir_fd=fd)
+        yield fd, name_on_disk(fd, name)
     finally:
         os.close(fd)
+
+
+def read_image(folder: str, relative: str, max_bytes: int, display: str) -> bytes:
+    """The bytes of the file `relative` below the folder `folder` (on disk),
+    read as `image_folder` opens it (ContentError)."""
+    with image_folder(folder, relative, display) as (fd, name):
+        return read_regular_file(name, max_bytes, display, dir_fd=fd)
+
+
+def is_picture_file(
+    folder: str, relative: str, max_bytes: int, display: str, checked: FileCache[bool]
+) -> bool:
+    """Whether `read_image` reads a picture (`sniff_image`) from the file
+    `relative` below `folder`. `checked` keeps the answer while the file's
+    `lstat` (found without following a link: any write changes its change
+    time) and `max_bytes` are the same, so an unchanged file is read once."""
+
+    def check(fd: int, name: str) -> bool:
+        return sniff_image(read_regular_file(name, max_bytes, display, dir_fd=fd)) is not None
+
+    try:
+        with image_folder(folder, relative, display) as (fd, name):
+            info = os.stat(name, dir_fd=fd, follow_symlinks=False)
+            key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            where = os.path.join(folder, relative)
+            return checked.kept(where, (*key, max_bytes), lambda: check(fd, name))
+    except (OSError, ContentError):
+        return False
 
 
 _WHY = {

@@ -8,7 +8,9 @@ modification and change time. Any write changes the change time (which no
 user can set back), and an atomic replace changes the inode too, so a changed
 file is always read again. The file is `lstat`-ed *before* it is read: if it
 changes in between, the value read is kept under the old key, which never
-comes back, and the next look reads the file again.
+comes back, and the next look reads the file again. A caller that knows the
+file's state otherwise (the SHA-256 of bytes it read, or the `lstat` of a file
+opened without following a link) passes it as the key itself (`kept`).
 """
 
 from __future__ import annotations
@@ -43,16 +45,22 @@ class FileCache(Generic[T]):
         except OSError:
             return compute()
         key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, also)
+        return self.kept(path, key, compute)
+
+    def kept(self, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value of `compute()` kept under `name` while `key` (what tells the
+        file's state: its `lstat` as `get` takes it, or its bytes' hash) is the
+        same; a `compute()` that raises keeps nothing."""
         with self._lock:
-            held = self._values.get(path)
+            held = self._values.get(name)
         if held is not None and held[0] == key:
             return held[1]
         value = compute()
         with self._lock:
-            self._values.pop(path, None)
+            self._values.pop(name, None)
             while len(self._values) >= self.max_entries:  # the oldest first
                 del self._values[next(iter(self._values))]
-            self._values[path] = (key, value)
+            self._values[name] = (key, value)
         return value
 
     def __len__(self) -> int:

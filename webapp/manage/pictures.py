@@ -21,19 +21,22 @@ The editor's preview (`preview_images`) shows a picture just uploaded at once:
 one the index does not keep yet is shown to content owners of the article's
 department from its folder, read as the scanner reads it, at an address only
 they may open (`unpublished`: 403 for employees and other departments, no
-cache keeps it). Readers see a picture only once the index keeps it for a
-published article that names it.
+HTTP cache keeps it). Whether such a file is a picture is read once while the
+file is unchanged (`PictureUploads.is_unpublished`), not at each render of the
+preview. Readers see a picture only once the index keeps it for a published
+article that names it.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from kb.authoring.pictures import PictureUploads, UploadedPicture
 from kb.content.images import is_remote
 from kb.content.sanitize import ImageBuilder
+from kb.content.stat_cache import FileCache
 from kb.errors import KbError, ValidationError
 from kb.extract.base import human_size
 from webapp import services
@@ -47,12 +50,25 @@ bp = Blueprint("manage_pictures", __name__, url_prefix="/manage")
 api = Blueprint("manage_pictures_api", __name__, url_prefix="/api")
 
 MAX_ALT_CHARS = 300
+_CACHES = "kb_picture_caches"
 
 
 def uploads() -> PictureUploads:
-    """The app's picture uploads, at most `image_max_bytes` each."""
+    """The app's picture uploads, at most `image_max_bytes` each, with the
+    app's caches of what published articles name and which files are pictures."""
     settings = services.services().settings
-    return PictureUploads(services.authoring(), max_bytes=settings.image_max_bytes)
+    named, checked = _caches()
+    return PictureUploads(
+        services.authoring(), max_bytes=settings.image_max_bytes, named=named, checked=checked
+    )
+
+
+def _caches() -> tuple[FileCache[frozenset[str]], FileCache[bool]]:
+    """The app's (one per process) `PictureUploads.named` and `.checked`."""
+    held = current_app.extensions.get(_CACHES)
+    if held is None:
+        held = current_app.extensions.setdefault(_CACHES, (FileCache(), FileCache()))
+    return held
 
 
 def _wants_json() -> bool:
@@ -168,9 +184,10 @@ def preview_images(article_id: str) -> ImageBuilder:
         if shown is not None or is_remote(url):
             return shown
         try:
-            service.unpublished(actor, article_id, url)
+            if not service.is_unpublished(actor, article_id, url):
+                return None  # not there, or not a picture: its alt text, as on the page
         except KbError:
-            return None  # not there, or not a picture: its alt text, as on the page
+            return None
         return url_for("manage_pictures.unpublished", article_id=article_id, src=url.strip())
 
     return src

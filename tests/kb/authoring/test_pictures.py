@@ -4,18 +4,23 @@ and never under the four-eyes rule, and what the scanner then shows."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kb.accounts.records import Grant, Role, User
 from kb.attachments.records import Upload
+from kb.authoring import files, picture_names
 from kb.authoring.pictures import PictureUploads
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
+from kb.content import article_images
+from kb.content.markdown_article import parse_article
 from kb.content.scanner import load_departments, scan_content
 from kb.errors import ConflictError, KbError, NotFoundError, PermissionDenied, ValidationError
 from kb.store.factory import create_store
@@ -205,3 +210,109 @@ def test_under_the_four_eyes_rule_a_name_a_published_article_shows_waits_for_rev
     assert pictures.upload(HELGA, "hr/forms/sick.md", Upload("form-2.png", PNG))
     (root / "it" / "vpn.md").write_text("# VPN\n\n![Client](client.png)\n", encoding="utf-8")
     assert pictures.upload(CORA, "it/vpn.md", Upload("client.png", PNG)).name == "client.png"
+
+
+def _lock_watched(monkeypatch: pytest.MonkeyPatch, when_taken: Any) -> None:
+    """`files.edit_lock` that calls `when_taken()` as soon as it is held, and
+    again as it is let go."""
+    original = files.edit_lock
+
+    @contextlib.contextmanager
+    def lock(root: Path) -> Iterator[None]:
+        with original(root):
+            when_taken()
+            yield
+            when_taken()
+
+    monkeypatch.setattr(files, "edit_lock", lock)
+
+
+def test_under_the_four_eyes_rule_unchanged_articles_are_rendered_before_the_lock(
+    pictures: PictureUploads, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(4):  # '&' may hide a name: each is rendered to be sure
+        (root / "hr" / f"a{n}.md").write_text(f"# A{n}\n\nQ&A ![P](p{n}.png)\n", "utf-8")
+    rendered: list[str] = []
+
+    def render(raw: bytes, article_id: str, **kwargs: Any) -> Any:
+        rendered.append(article_id)
+        return parse_article(raw, article_id, **kwargs)
+
+    monkeypatch.setattr(picture_names, "parse_article", render)
+    under_lock: list[int] = []
+    _lock_watched(monkeypatch, lambda: under_lock.append(len(rendered)))
+    assert pictures.upload(HELGA, "hr/leave.md", Upload("form.png", PNG)).name == "form.png"
+    assert sorted(rendered) == [f"hr/a{n}.md" for n in range(4)]
+    assert under_lock == [4, 4]  # all before the lock, none while it was held
+    pictures.upload(HELGA, "hr/leave.md", Upload("plan.png", PNG))
+    assert len(rendered) == 4  # the next upload renders none: their bytes are the same
+
+
+def test_an_article_published_while_the_upload_waits_for_the_lock_is_caught(
+    pictures: PictureUploads, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = root / "hr" / "sick.md"
+    article.write_text("# Sick\n\nQ&A ![Plan](plan.png)\n", encoding="utf-8")
+
+    def publish() -> None:
+        article.write_text("# Sick\n\nQ&A ![Form](form.png)\n", encoding="utf-8")
+
+    _lock_watched(monkeypatch, publish)
+    with pytest.raises(ConflictError) as caught:
+        pictures.upload(HELGA, "hr/leave.md", Upload("form.png", PNG))
+    assert caught.value.key == "picture_named"
+    assert caught.value.details["articles"] == ["hr/sick.md"]
+    assert not (root / "hr" / "form.png").exists()
+
+
+class _Reads:
+    """Counts the pictures read from a folder (`read_regular_file` there)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.names: list[str] = []
+        self.read = article_images.read_regular_file
+        monkeypatch.setattr(article_images, "read_regular_file", self)
+
+    def __call__(self, name: str, *args: Any, **kwargs: Any) -> bytes:
+        self.names.append(name)
+        return self.read(name, *args, **kwargs)
+
+
+def test_the_preview_reads_an_unchanged_picture_once_and_a_changed_one_again(
+    pictures: PictureUploads, root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (root / "it" / "guides" / "pics").mkdir()
+    picture = root / "it" / "guides" / "pics" / "plan.png"
+    picture.write_bytes(PNG)
+    reads = _Reads(monkeypatch)
+    for _ in range(3):  # three renders of the preview
+        assert pictures.is_unpublished(CORA, "it/guides/wifi.md", "./pics/plan.png")
+    assert reads.names == ["plan.png"]
+    # Serving the picture reads it each time (no cache keeps its bytes).
+    assert pictures.unpublished(CORA, "it/guides/wifi.md", "pics/plan.png")[0] == PNG
+    assert len(reads.names) == 2
+    picture.write_bytes(SVG)  # changed in place: read again, and no longer a picture
+    assert not pictures.is_unpublished(CORA, "it/guides/wifi.md", "pics/plan.png")
+    assert not pictures.is_unpublished(CORA, "it/guides/wifi.md", "pics/plan.png")
+    replacing = picture.with_name("new.tmp")  # the same size, replaced as an upload does
+    replacing.write_bytes(JPEG + b"\x00" * (len(SVG) - len(JPEG)))
+    os.replace(replacing, picture)
+    assert pictures.is_unpublished(CORA, "it/guides/wifi.md", "pics/plan.png")
+    assert len(reads.names) == 4
+    with pytest.raises(PermissionDenied):
+        pictures.is_unpublished(HELGA, "it/guides/wifi.md", "pics/plan.png")
+
+
+def test_the_preview_s_kept_check_never_follows_a_folder_turned_into_a_link(
+    pictures: PictureUploads, root: Path
+) -> None:
+    (root / "it" / "guides" / "pics").mkdir()
+    (root / "it" / "guides" / "pics" / "plan.png").write_bytes(PNG)
+    assert pictures.is_unpublished(CORA, "it/guides/wifi.md", "pics/plan.png")
+    # The same file, now reached through a link in place of its folder.
+    (root / "it" / "guides" / "pics").rename(root / "it" / "guides" / "kept")
+    (root / "it" / "guides" / "pics").symlink_to("kept")
+    assert not pictures.is_unpublished(CORA, "it/guides/wifi.md", "pics/plan.png")
+    assert pictures.is_unpublished(CORA, "it/guides/wifi.md", "kept/plan.png")
+    for missing in ("pics/gone.png", "../vpn.md", "https://example.org/plan.png"):
+        assert not pictures.is_unpublished(CORA, "it/guides/wifi.md", missing)

@@ -61,3 +61,24 @@ def test_a_missing_file_is_read_each_time_and_the_cache_stays_bounded(tmp_path: 
     assert len(cache) == 2
     with pytest.raises(ValueError, match="at least 1"):
         FileCache(max_entries=0)
+
+
+def test_a_value_kept_under_a_key_the_caller_knows_is_computed_again_when_it_differs() -> None:
+    cache: FileCache[str] = FileCache(max_entries=2)
+    computed: list[str] = []
+
+    def compute(value: str) -> str:
+        computed.append(value)
+        return value
+
+    assert cache.kept("a.md", "sha-1", lambda: compute("one")) == "one"
+    assert cache.kept("a.md", "sha-1", lambda: compute("again")) == "one"
+    assert cache.kept("a.md", "sha-2", lambda: compute("two")) == "two"
+    assert computed == ["one", "two"] and len(cache) == 1
+
+    def fails() -> str:
+        raise OSError("busy")
+
+    with pytest.raises(OSError):
+        cache.kept("b.md", "sha-3", fails)
+    assert cache.kept("b.md", "sha-3", lambda: compute("three")) == "three"  # nothing kept

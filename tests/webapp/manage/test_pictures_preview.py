@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from kb.content import article_images
 from tests.support import sign_in_as
 from tests.webapp.manage.test_pictures import NOT_OWNERS, PNG
 from tests.webapp.manage.test_pictures_api import post
@@ -113,3 +114,27 @@ def test_a_link_in_the_folder_is_never_followed(
         assert "<img" not in preview(client, token, f"![Secret]({source})")
         answer = client.get(f"/manage/picture/it/vpn-setup.md?src={source}")
         assert answer.status_code == 404 and PNG not in answer.data
+
+
+def test_each_render_of_the_preview_reads_only_pictures_changed_since(
+    client: FlaskClient, content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = article_images.read_regular_file
+    reads: list[str] = []
+
+    def counted(name: str, *args: Any, **kwargs: Any) -> bytes:
+        reads.append(name)
+        return read(name, *args, **kwargs)
+
+    monkeypatch.setattr(article_images, "read_regular_file", counted)
+    (content / "it" / "client.png").write_bytes(PNG)
+    (content / "it" / "menu.png").write_bytes(PNG)
+    token = sign_in_as(client, "cora")
+    body = "![The client](client.png)\n\n![The menu](menu.png)\n"
+    for _ in range(3):  # the preview follows the typing: the same pictures each time
+        assert len(_SRC.findall(preview(client, token, body))) == 2
+    assert sorted(reads) == ["client.png", "menu.png"]
+    (content / "it" / "menu.png").write_bytes(b"<svg><script>1</script></svg>")
+    html = preview(client, token, body)
+    assert _SRC.findall(html) == ["/manage/picture/it/vpn-setup.md?src=client.png"]
+    assert "The menu" in html and sorted(reads) == ["client.png", "menu.png", "menu.png"]
