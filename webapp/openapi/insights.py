@@ -280,7 +280,10 @@ OPERATIONS: dict[str, Any] = {
         "operationId": "insightsGaps",
         "summary": "Knowledge gaps: failed questions grouped into topics, by impact.",
         "security": SIGNED_IN,
-        "parameters": _FILTERS,
+        "parameters": [
+            *_FILTERS,
+            param("status", "Only the topics that stand so.", enum_of(TopicStatus)),
+        ],
         "responses": {"200": _or_csv("Gaps", "The topics."), **_ERRORS},
     },
     "api_insights.assign": {

@@ -84,6 +84,9 @@ def test_enums_are_the_code_s_enums(app: Flask) -> None:
     }
     for (schema, field), values in expected.items():
         assert schemas[schema]["properties"][field]["enum"] == values, (schema, field)
+    gaps = openapi_document(app)["paths"]["/api/insights/gaps"]["get"]["parameters"]
+    status = next(p for p in gaps if p["name"] == "status")  # the filter the view reads
+    assert status["schema"]["enum"] == [s.value for s in TopicStatus]
 
 
 def _operation(*path_parameters: str) -> dict[str, object]:
