@@ -78,7 +78,7 @@ class LiveServer:
     store: Store
 
 
-def wait_until(condition: Callable[[], Any], timeout: float = 10.0) -> Any:
+def wait_until(condition: Callable[[], Any], timeout: float = 30.0) -> Any:
     """Poll `condition` until it returns something truthy; fail after `timeout`."""
     deadline = time.monotonic() + timeout
     while True:
@@ -179,7 +179,11 @@ def live(
     sample_index: Settings, embedder: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     db = tmp_path_factory.mktemp("browser-store") / "kb.db"
-    settings = sample_index.replace(database_url=f"sqlite:///{db}", secret_key="browser-tests")
+    settings = sample_index.replace(
+        database_url=f"sqlite:///{db}",
+        secret_key="browser-tests",
+        search_log_wait=10.0,  # the tests read the search's id, also on a loaded machine
+    )
     yield from _serve(settings, embedder)
 
 
