@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -145,27 +145,39 @@ def add_user(
         store.add_user(user, actor=actor, reason=reason)
         logger.info("accounts: added %s as %s", username, grant.label)
         return user
-    user = replace(
-        existing,
-        grants=[*existing.grants, grant],
-        password_hash=password_hash or existing.password_hash,
-        display_name=display_name or existing.display_name,
-    )
-    store.update_user(user, actor=actor, reason=reason)
-    if user.grants != existing.grants or user.password_hash != existing.password_hash:
-        # What the user may do (or how they sign in) changed: sessions start afresh.
-        store.end_sessions(username)
+    _add_grant(store, existing, grant, actor=actor, reason=reason)
+    new_hash = password_hash or existing.password_hash
+    if display_name or new_hash != existing.password_hash:
+        store.update_sign_in(username, display_name=display_name, password_hash=password_hash)
+    if new_hash != existing.password_hash:
+        store.end_sessions(username)  # how they sign in changed: sessions start afresh
     logger.info("accounts: %s now also %s", username, grant.label)
-    return user
+    return existing_user(store, username, "it was removed meanwhile")
+
+
+def _add_grant(store: Store, existing: User, grant: Grant, *, actor: str, reason: str) -> None:
+    """Give `existing` the `grant` in the transaction that reads its grants
+    (`Store.change_grants`, which ends its sessions), so a role another change
+    took meanwhile is not written back; nothing when it holds the grant."""
+    if grant in existing.grants:
+        return
+
+    def with_grant(account: User, _others: Sequence[User]) -> list[Grant]:
+        return list(account.grants) if grant in account.grants else [*account.grants, grant]
+
+    store.change_grants(existing.username, with_grant, actor=actor, reason=reason)
 
 
 def set_password(store: Store, username: str, password: str | None) -> User:
     """A new password (at least 8 characters), or None: single sign-on only (the
     account can no longer sign in with a password). Ends the user's sessions."""
     existing = existing_user(store, username, "add it with `kb users add`")
-    user = replace(existing, password_hash=_hash(password) if password is not None else None)
-    store.update_user(user)
+    password_hash = _hash(password) if password is not None else None
+    store.update_sign_in(
+        existing.username, password_hash=password_hash, drop_password=password_hash is None
+    )
     store.end_sessions(username)
+    user = existing_user(store, username, "it was removed meanwhile")
     logger.warning(
         "accounts: %s %s; their sessions have ended",
         username,

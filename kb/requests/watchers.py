@@ -17,7 +17,7 @@ from kb.accounts.records import User
 from kb.errors import ConflictError, PermissionDenied, ValidationError
 from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.records import Request
-from kb.store.protocols import AccountStore
+from kb.store.account_protocols import AccountStore
 
 MAX_WATCHERS = 50
 MAX_NAMES_SHOWN = 10  # usernames an error lists when a name is many people's

@@ -23,7 +23,7 @@ from kb.requests.lifecycle import RequestStatus, check_transition
 from kb.requests.records import Request
 from kb.requests.resolution import resolved
 from kb.requests.task_work import TaskWork
-from kb.store.protocols import AccountStore
+from kb.store.account_protocols import AccountStore
 from kb.validators import parse_choice, required_text
 
 _S = RequestStatus

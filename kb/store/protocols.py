@@ -8,34 +8,31 @@ of `kb.events`, `kb.accounts.records`, `kb.requests.records` and
 `kb.notify.outbox`. Every write runs in one transaction: it happens completely
 or not at all. Errors are `kb.errors` types: `NotFoundError`, `ConflictError`
 (duplicate or stale record), and `StoreError` when the database itself fails.
-Moving a department's requests: `kb.store.department_moves`.
+Moving a department's requests: `kb.store.department_moves`; accounts:
+`kb.store.account_protocols`.
 
 All datetimes going in must be timezone-aware; all coming out are UTC.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
-from kb.accounts.records import AccountChange, Grant, User
 from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, RequestList, RequestOrder, TaskKey
 from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
+from kb.store.account_protocols import AccountStore
 from kb.store.department_moves import DepartmentMoveStore
 from kb.store.limits import RateLimitStore
 
 # What a change announces, built inside its transaction from the saved request
 # and the stored history entry (both with their ids): the transactional outbox.
 Announce = Callable[[Request, RequestEntry], Sequence[OutboxMessage]]
-
-# The grants an account holds after a change, worked out in its transaction from
-# the account and every other one (a rule across accounts: the last administrator).
-Regrant = Callable[[User, Sequence[User]], Sequence[Grant]]
 
 
 class EventStore(Protocol):
@@ -93,108 +90,6 @@ class EventStore(Protocol):
         answered them and how many distinct people (`SearchEvent.person`) searched
         each so; only pairs with at least `min_people`, most people first. Events
         without a person or an answer never count."""
-        ...
-
-
-class AccountStore(Protocol):
-    """Accounts and their grants."""
-
-    def add_user(self, user: User, *, actor: str = ..., reason: str = "") -> None:
-        """ConflictError when the username is taken, in any letter case (the
-        error names the account that has it). Each of its grants is written to
-        the grant history as granted by `actor` (default the command line)."""
-        ...
-
-    def get_user(self, username: str) -> User | None:
-        """The user of exactly that username, None without one."""
-        ...
-
-    def find_user(self, username: str) -> User | None:
-        """The user that `username` names in any letter case: the exact name
-        first, else the account holding the name (`username_key`)."""
-        ...
-
-    def list_users(self) -> list[User]:
-        """All users, by username."""
-        ...
-
-    def update_user(self, user: User, *, actor: str = ..., reason: str = "") -> None:
-        """Replace the stored user of that username (not its session generation);
-        NotFoundError when absent. Each grant it gains or loses is written to the
-        grant history, by `actor` (default the command line), in the same
-        transaction."""
-        ...
-
-    def change_grants(self, username: str, change: Regrant, *, actor: str, reason: str) -> User:
-        """Give the account `username` (exactly) the grants `change` returns, read
-        and written while no other account change runs, and end its sessions; the
-        grant history gets each change, by `actor` for `reason`. NotFoundError when
-        absent; what `change` raises leaves all as it was (`sql_account_grants`)."""
-        ...
-
-    def end_sessions(self, username: str) -> int:
-        """Raise the user's session generation, ending every session signed in
-        before; returns the new generation. NotFoundError when absent."""
-        ...
-
-    def rename_user(
-        self,
-        old: str,
-        new: str,
-        *,
-        merge: bool = False,
-        readdress: Mapping[str, str | None] | None = None,
-    ) -> AccountChange:
-        """Rename the account `old` (exactly that username) to `new`, and every
-        request, task, history entry, attachment, article version and queued
-        notification that names it, in one transaction; its sessions end, its
-        `person_key` stays, a display name that was its username follows it.
-        Undelivered e-mails whose target is a key of `readdress` go to its value
-        instead (None: given up on, with the reason). ConflictError when another
-        account holds `new` in any letter case, unless `merge`: then `old`'s work
-        goes to that account (which keeps its own grants and password) and `old`
-        is removed. An account without a password keeps `old` as an alias for
-        single sign-on (`AccountChange.sso_alias`); a `new` that is another
-        account's alias is refused (ConflictError). NotFoundError when `old` is absent, or with `merge` when no
-        other account holds `new`."""
-        ...
-
-    def alias_of(self, name: str) -> str | None:
-        """The account whose former name `name` is (any letter case), kept for
-        single sign-on (`kb.store.sql_account_aliases`); None when it is none."""
-        ...
-
-    def aliases(self) -> dict[str, str]:
-        """Every former name kept for single sign-on → the account it signs in as."""
-        ...
-
-    def aliases_of(self, username: str) -> list[str]:
-        """The former names that sign in as `username`, sorted."""
-        ...
-
-    def unalias(self, name: str) -> str:
-        """Let the former name `name` go (it is free again); returns the account
-        it signed in as. NotFoundError when it is no account's former name."""
-        ...
-
-    def unalias_all(self, username: str) -> list[str]:
-        """Let every former name of `username` go; returns them."""
-        ...
-
-    def remove_user(
-        self,
-        username: str,
-        *,
-        actor: str,
-        unassign: bool = False,
-        readdress: Mapping[str, str | None] | None = None,
-    ) -> AccountChange:
-        """Remove the account; its history, requests, attachments and queued
-        notifications keep its name as `removed_label(username)` and it leaves
-        watcher lists; undelivered e-mails are readdressed as `rename_user` does. ConflictError
-        naming them when open requests or unfinished tasks are assigned to it,
-        unless `unassign`: then they go back to their queues, each request with
-        an entry by `actor`. NotFoundError when absent."""
         ...
 
 

@@ -1,4 +1,5 @@
-"""Changing an account's grants under a rule that looks at other accounts too.
+"""Changing an account's grants under a rule that looks at other accounts too,
+and its sign-in details without its grants.
 
 The last administrator keeps the role: whether another account holds it must
 be read in the transaction that takes the role, while no other such change
@@ -19,8 +20,8 @@ from sqlalchemy import select, update
 
 from kb.accounts.grant_history import changes_of
 from kb.accounts.records import User
+from kb.store.account_protocols import Regrant
 from kb.store.expressions import WriteAlone
-from kb.store.protocols import Regrant
 from kb.store.schema import users
 from kb.store.sql_accounts import no_user_error, user_of
 from kb.store.sql_base import SqlBase
@@ -29,7 +30,8 @@ from kb.validators import utc_now
 
 
 class SqlAccountGrants(SqlBase):
-    """The grant changes of `SqlStore` that check other accounts."""
+    """The grant changes of `SqlStore` that check other accounts, and the
+    sign-in changes that leave the grants as they are."""
 
     def change_grants(self, username: str, change: Regrant, *, actor: str, reason: str) -> User:
         with self._write("change an account's roles") as conn:
@@ -54,3 +56,29 @@ class SqlAccountGrants(SqlBase):
             )
             record_changes(conn, changed)
         return replace(account, grants=grants, session_generation=generation)
+
+    def update_sign_in(
+        self,
+        username: str,
+        *,
+        display_name: str | None = None,
+        password_hash: str | None = None,
+        drop_password: bool = False,
+    ) -> None:
+        # Only the columns given: a password set from the command line while an
+        # administrator takes a role on the web never writes the role back.
+        values: dict[str, str | None] = {}
+        if display_name is not None:
+            values["display_name"] = display_name
+        if password_hash is not None or drop_password:
+            values["password_hash"] = None if drop_password else password_hash
+        with self._write("update an account's sign-in") as conn:
+            if values:
+                changed = update(users).where(users.c.username == username).values(**values)
+                found = conn.execute(changed.returning(users.c.username)).first()
+            else:
+                found = conn.execute(
+                    select(users.c.username).where(users.c.username == username)
+                ).first()
+            if found is None:
+                raise no_user_error(username)

@@ -9,7 +9,7 @@ from kb.accounts.directory import AccountQuery, check_admin, find_accounts
 from kb.accounts.grant_history import GrantChangeKind
 from kb.accounts.records import Grant, Role, User
 from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
-from kb.accounts.service import add_user
+from kb.accounts.service import add_user, authenticate, set_password
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.store.protocols import Store
 from tests.support import ADMIN, IT_AGENT
@@ -135,7 +135,7 @@ class RevokedWhileRead:
     before a change of an account is written: a grant that wrote the roles it
     had read before would give the role back."""
 
-    WRITES = ("update_user", "change_grants")
+    WRITES = ("update_user", "change_grants", "update_sign_in")
 
     def __init__(self, store: Store) -> None:
         self.store, self.done = store, False
@@ -173,3 +173,27 @@ def test_a_grant_held_already_is_refused_in_its_transaction(store: Store) -> Non
         grant_role(GrantedWhileRead(store), "ian", "analyst", actor="root", reason="reports")  # type: ignore[arg-type]
     assert held.value.key == "grant_held"
     assert store.get_user("ian").grants.count(Grant(role=Role.ANALYST)) == 1  # type: ignore[union-attr]
+
+
+def test_a_password_set_from_the_command_line_never_gives_back_a_role_taken_meanwhile(
+    store: Store,
+) -> None:
+    """`kb users password` writes the password, not the roles it read before."""
+    set_password(RevokedWhileRead(store), "ian", "a-new-passphrase")  # type: ignore[arg-type]
+    assert store.get_user("ian").grants == []  # type: ignore[union-attr]
+    assert authenticate(store, "ian", "a-new-passphrase") is not None
+
+
+def test_adding_a_known_account_never_gives_back_a_role_taken_meanwhile(store: Store) -> None:
+    """`kb users add` on an existing account gives the new grant in the
+    transaction that reads its grants, and writes the password apart."""
+    add_user(RevokedWhileRead(store), "ian", "analyst", password="another-passphrase")  # type: ignore[arg-type]
+    assert store.get_user("ian").grants == [Grant(role=Role.ANALYST)]  # type: ignore[union-attr]
+    assert authenticate(store, "ian", "another-passphrase") is not None
+    add_user(store, "ian", "analyst", display_name="Ian K.")  # held already: only the name
+    ian = store.get_user("ian")
+    assert (
+        ian is not None
+        and ian.display_name == "Ian K."
+        and ian.grants == [Grant(role=Role.ANALYST)]
+    )

@@ -91,6 +91,22 @@ def test_update_of_unknown_user_is_not_found(store: Store) -> None:
         store.update_user(User(username="ghost"))
 
 
+def test_update_sign_in_writes_only_what_it_is_given(store: Store) -> None:
+    bob = agent()
+    store.add_user(bob)
+    store.update_sign_in("bob", display_name="Robert")
+    assert store.get_user("bob") == replace(bob, display_name="Robert")
+    store.update_sign_in("bob", password_hash="scrypt:new")
+    store.update_sign_in("bob")  # nothing given: nothing changes
+    assert store.get_user("bob") == replace(bob, display_name="Robert", password_hash="scrypt:new")
+    store.update_sign_in("bob", drop_password=True)
+    assert store.get_user("bob") == replace(bob, display_name="Robert", password_hash=None)
+    with pytest.raises(NotFoundError, match="'ghost'"):
+        store.update_sign_in("ghost", display_name="Nobody")
+    with pytest.raises(NotFoundError, match="'ghost'"):
+        store.update_sign_in("ghost")
+
+
 def test_ending_sessions_only_ever_raises_the_generation(store: Store) -> None:
     store.add_user(agent())
     assert store.get_user("bob").session_generation == 0  # type: ignore[union-attr]
