@@ -29,7 +29,9 @@ logged and dropped, as a search's event always was. The queue holds at most
 `capacity` events: when it is full a new event is dropped, counted
 (`SearchLogStats.dropped`) and logged (at most once per `OVERFLOW_LOG_SECONDS`),
 so a database that stays away costs bounded memory. `close` writes what is
-queued, for up to `timeout` seconds, and logs what it could not.
+queued, for up to `timeout` seconds, and logs what it could not; a follow-up
+it gives up on counts as lapsed once, except the one the writer holds at that
+moment, which the writer counts when it is done with it.
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ class SearchLog:
         self._changed = threading.Condition()
         self._closing = False
         self._thread: threading.Thread | None = None
+        self._in_hand: PendingSearch | FollowUp | None = None  # what the writer works on
         self._counts = dict.fromkeys(
             ("written", "retried", "dropped", "failed", "followed", "lapsed"), 0
         )
@@ -176,7 +179,11 @@ class SearchLog:
             thread.join(timeout)
         with self._changed:
             left = [p for p in self._queue if isinstance(p, PendingSearch)]
-            self._counts["lapsed"] += len(self._queue) - len(left)
+            # The follow-up in the writer's hand is counted by the writer, done or not.
+            given_up = [
+                p for p in self._queue if isinstance(p, FollowUp) and p is not self._in_hand
+            ]
+            self._counts["lapsed"] += len(given_up)
             self._queue.clear()
             self._following.clear()
         for pending in left:
@@ -215,6 +222,7 @@ class SearchLog:
                 now = time.monotonic()
                 ready = next((p for p in self._queue if p.not_before <= now), None)
                 if ready is not None:
+                    self._in_hand = ready
                     return ready
                 if self._closing:
                     return None
@@ -244,6 +252,7 @@ class SearchLog:
                 logger.info("search log: the database took searches again after %d tries", busy)
             delay, busy = self._first_retry, 0
             with self._changed:
+                self._in_hand = None
                 if self._queue and self._queue[0] is pending:  # else `close` gave up on it
                     self._queue.popleft()
                 elif pending in self._queue:  # behind a follow-up that waits
@@ -273,7 +282,8 @@ class SearchLog:
             logger.exception("search log: a follow-up of a search failed")
             done = True
         with self._changed:
-            if item in self._queue:  # else `close` gave up on it
+            self._in_hand = None
+            if item in self._queue:  # else `close` gave up on it, and left it to us to count
                 self._queue.remove(item)
             now = time.monotonic()
             if not done and now < item.until and not self._closing:

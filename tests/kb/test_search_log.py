@@ -65,7 +65,8 @@ def test_a_busy_database_does_not_hold_the_search_and_nothing_is_lost(fake: Fake
         started = time.monotonic()
         pending = [log.submit(event(f"q{i}")) for i in range(5)]
         assert pending[0].written(0.1) is None  # answered without an id
-        assert time.monotonic() - started < 5  # the store stays busy: a wait never ends
+        # The store stays busy: a search that waited for its row would never get here.
+        assert time.monotonic() - started < WAIT
         _until(lambda: log.stats().retried >= 1, log)
         assert fake.rows == []
         fake.busy.clear()
@@ -142,7 +143,8 @@ def test_a_follow_up_waits_behind_its_search_while_the_database_is_busy(fake: Fa
         search = log.submit(event("vpn"))
         assert search.written(0.05) is None and search.queued()
         assert log.follow("vpn#1", lambda: bool(done.append(list(fake.rows))) or True, _soon())
-        time.sleep(0.1)
+        retried = log.stats().retried
+        _until(lambda: log.stats().retried >= retried + 2, log)  # the writer went round again
         assert done == []  # not before its search
         fake.busy.clear()
         _drained(log)
@@ -206,6 +208,34 @@ def test_close_lets_waiting_follow_ups_lapse(fake: FakeStore) -> None:
     stats = log.stats()
     assert stats.lapsed == 1 and stats.waiting == 0
     assert not log.follow("b", lambda: True, _soon())
+
+
+@pytest.mark.parametrize(("result", "followed", "lapsed"), [(False, 0, 1), (True, 1, 0)])
+def test_close_timing_out_while_a_follow_up_is_written_counts_it_once(
+    fake: FakeStore, result: bool, followed: int, lapsed: int
+) -> None:
+    """`close` gives up while the writer is inside a follow-up: the follow-up is
+    counted once, by the writer, as what it turned out to be."""
+    entered, release = threading.Event(), threading.Event()
+    writers: list[threading.Thread] = []
+
+    def held() -> bool:
+        writers.append(threading.current_thread())
+        entered.set()
+        release.wait(WAIT)
+        return result
+
+    log = SearchLog(fake.log_search, first_retry=0.01, last_retry=0.02)
+    assert log.follow("held", held, _soon())
+    assert log.follow("queued", lambda: True, _soon())
+    assert entered.wait(WAIT)
+    log.close(timeout=0.05)  # the writer is held: close gives up on what is queued
+    assert log.stats().lapsed == 1  # "queued"; "held" is still in the writer's hand
+    release.set()
+    writers[0].join(WAIT)
+    assert not writers[0].is_alive()
+    stats = log.stats()
+    assert (stats.followed, stats.lapsed, stats.waiting) == (followed, 1 + lapsed, 0)
 
 
 def _soon() -> float:
