@@ -1,5 +1,8 @@
 """E-mail notifications through a real SMTP server (aiosmtpd on 127.0.0.1):
-to the requester in their language and to the department's queue address."""
+to the requester in their language and to the department's queue address.
+
+The server listens on a socket bound to port 0 before it starts, so no other
+test can take its port in between."""
 
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from kb.notify.worker import OutboxWorker
 from kb.requests.service import RequestService
 from kb.settings import Settings
 from kb.store.protocols import Store
+from tests.ports import refusing_port
 from tests.support import DEPARTMENTS, EMPLOYEE, IT_AGENT, Clock, guess_language
 
 
@@ -52,6 +56,22 @@ class Inbox:
         return taken
 
 
+class BoundController(Controller):
+    """aiosmtpd's threaded server on a loopback socket bound here, to port 0
+    (aiosmtpd binds the port it is given, which would have to be chosen free
+    first and could be taken before it binds)."""
+
+    def __init__(self, handler: Inbox) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        port = int(self._sock.getsockname()[1])
+        # Generous: the server's thread may wait for a loaded machine's cores.
+        super().__init__(handler, hostname="127.0.0.1", port=port, ready_timeout=60)
+
+    def _create_server(self) -> Any:
+        return self.loop.create_server(self._factory_invoker, sock=self._sock)
+
+
 def subject(mail: EmailMessage) -> str:
     # A long subject is folded onto the next line whole; unfolding keeps the
     # space that mail clients drop.
@@ -60,14 +80,13 @@ def subject(mail: EmailMessage) -> str:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
+    controller = BoundController(inbox)
+    try:
+        controller.start()
+        yield inbox, controller.port
+    finally:
+        controller.stop(no_assert=True)
 
 
 @pytest.fixture
@@ -92,7 +111,7 @@ def mail_service(
         store,
         webhooks=WebhookSender({}),
         clock=clock,
-        mail=MailSender("127.0.0.1", port, "spoc-kb@example.org", timeout=5),
+        mail=MailSender("127.0.0.1", port, "spoc-kb@example.org", timeout=30),
     )
     return service, worker
 
@@ -186,25 +205,27 @@ def test_a_mail_sent_again_keeps_its_message_id(
 
 
 def test_mail_to_a_server_that_is_down_is_retried(store: Store, clock: Clock) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        dead_port = int(probe.getsockname()[1])
-    config = NotifyConfig(mail_enabled=True, mail_domain="example.org")
-    notifier = Notifier(config, language_of=guess_language, clock=clock)
-    service = RequestService(
-        store, departments=DEPARTMENTS, notifier=notifier, language_of=guess_language, clock=clock
-    )
-    worker = OutboxWorker(
-        store,
-        webhooks=WebhookSender({}),
-        clock=clock,
-        mail=MailSender("127.0.0.1", dead_port, timeout=2),
-    )
-    service.submit(EMPLOYEE, "Printer offline", department="it")
-    assert worker.deliver_due(clock.now).failed == 1
-    [message] = store.due_messages(clock.now.replace(year=2100))
-    assert message.target == "email:emma@example.org"
-    assert "could not send mail to emma@example.org via 127.0.0.1" in (message.last_error or "")
+    with refusing_port() as dead_port:
+        config = NotifyConfig(mail_enabled=True, mail_domain="example.org")
+        notifier = Notifier(config, language_of=guess_language, clock=clock)
+        service = RequestService(
+            store,
+            departments=DEPARTMENTS,
+            notifier=notifier,
+            language_of=guess_language,
+            clock=clock,
+        )
+        worker = OutboxWorker(
+            store,
+            webhooks=WebhookSender({}),
+            clock=clock,
+            mail=MailSender("127.0.0.1", dead_port, timeout=2),
+        )
+        service.submit(EMPLOYEE, "Printer offline", department="it")
+        assert worker.deliver_due(clock.now).failed == 1
+        [message] = store.due_messages(clock.now.replace(year=2100))
+        assert message.target == "email:emma@example.org"
+        assert "could not send mail to emma@example.org via 127.0.0.1" in (message.last_error or "")
 
 
 def test_without_smtp_no_mail_is_queued(store: Store, clock: Clock) -> None:

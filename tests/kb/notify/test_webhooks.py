@@ -1,7 +1,9 @@
 """Webhooks: signed JSON posts from the outbox, retried with backoff until the target is up.
 
 A real HTTP server on 127.0.0.1 (in a thread) receives the posts and checks
-the signature itself, the way a department's receiver would.
+the signature itself, the way a department's receiver would. Each receiver
+holds its port from the start (port 0, read back): it refuses connections
+until it listens, and no other test can take the port meanwhile.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -34,10 +35,29 @@ class Receiver(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, port: int) -> None:
-        super().__init__(("127.0.0.1", port), _Handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler] | None = None) -> None:
+        super().__init__(("127.0.0.1", 0), handler or _Handler, bind_and_activate=False)
+        try:
+            self.server_bind()  # the port is this receiver's; it listens from `start`
+        except OSError:
+            self.server_close()
+            raise
         self.received: list[tuple[dict[str, str], bytes, bool]] = []
         self.status = 204
+        self.started = False
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> Receiver:
+        self.server_activate()
+        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
+        self.started = True
+        return self
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -60,32 +80,22 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def port() -> int:
-    return free_port()
-
-
-def serve(port: int) -> tuple[Receiver, threading.Thread]:
-    receiver = Receiver(port)
-    thread = threading.Thread(target=receiver.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    return receiver, thread
-
-
 @pytest.fixture
 def receivers() -> Iterator[list[Receiver]]:
-    """Receivers started by a test, shut down after it."""
-    started: list[Receiver] = []
-    yield started
-    for receiver in started:
-        receiver.shutdown()
+    """Receivers made by a test, shut down after it."""
+    made: list[Receiver] = []
+    yield made
+    for receiver in made:
+        if receiver.started:
+            receiver.shutdown()
         receiver.server_close()
+
+
+@pytest.fixture
+def receiver(receivers: list[Receiver]) -> Receiver:
+    """A receiver on a port of its own, not listening yet (`start`)."""
+    receivers.append(Receiver())
+    return receivers[-1]
 
 
 def build(
@@ -98,16 +108,16 @@ def build(
     )
     sender = WebhookSender(
         config.secret_envs(),
-        timeout=2,
+        timeout=30,  # a loaded machine may keep the receiver thread waiting
         environ={"IT_HOOK_SECRET": SECRET} if environ is None else environ,
     )
     return service, OutboxWorker(store, webhooks=sender, clock=clock, timeout=2)
 
 
 def test_signed_payload_and_retry_until_the_target_is_up(
-    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+    store: Store, clock: Clock, receiver: Receiver
 ) -> None:
-    url = f"http://127.0.0.1:{port}/hooks/it"
+    url = receiver.url("/hooks/it")
     service, worker = build(store, clock, url)
     request = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
     [message] = store.due_messages(clock.now)
@@ -127,8 +137,7 @@ def test_signed_payload_and_retry_until_the_target_is_up(
     assert len(store.due_messages(t0 + timedelta(seconds=90))) == 1
 
     # The target comes back: the message arrives, once, signed.
-    receiver, _ = serve(port)
-    receivers.append(receiver)
+    receiver.start()
     assert worker.deliver_due(t0 + timedelta(seconds=90)).delivered == 1
     assert worker.deliver_due(t0 + timedelta(days=1)).attempted == 0
     [(headers, body, valid)] = receiver.received
@@ -146,11 +155,10 @@ def test_signed_payload_and_retry_until_the_target_is_up(
 
 
 def test_every_change_of_the_department_is_posted(
-    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+    store: Store, clock: Clock, receiver: Receiver
 ) -> None:
-    receiver, _ = serve(port)
-    receivers.append(receiver)
-    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    receiver.start()
+    service, worker = build(store, clock, receiver.url("/hook"))
     request = service.submit(EMPLOYEE, "VPN drops", department="it")
     assert request.id is not None
     service.comment(IT_AGENT, request.id, "Looking into it.")
@@ -173,18 +181,17 @@ def test_every_change_of_the_department_is_posted(
 
 
 def test_error_answers_and_a_missing_secret_are_retried(
-    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+    store: Store, clock: Clock, receiver: Receiver
 ) -> None:
-    receiver, _ = serve(port)
-    receivers.append(receiver)
+    receiver.start()
     receiver.status = 500
-    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    service, worker = build(store, clock, receiver.url("/hook"))
     service.submit(EMPLOYEE, "VPN drops", department="it")
     assert worker.deliver_due(clock.now).failed == 1
     [message] = store.due_messages(clock.now + timedelta(hours=1))
     assert "answered HTTP 500" in (message.last_error or "")
 
-    _, unsigned = build(store, clock, f"http://127.0.0.1:{port}/hook", environ={})
+    _, unsigned = build(store, clock, receiver.url("/hook"), environ={})
     assert unsigned.deliver_due(clock.now + timedelta(hours=1)).failed == 1
     [message] = store.due_messages(clock.now + timedelta(hours=2))
     assert "IT_HOOK_SECRET is not set" in (message.last_error or "")
@@ -192,14 +199,13 @@ def test_error_answers_and_a_missing_secret_are_retried(
 
 
 def test_a_delivery_sent_again_carries_the_same_idempotency_key(
-    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+    store: Store, clock: Clock, receiver: Receiver
 ) -> None:
     # The receiver processes the first delivery but its answer is an error (as
     # when the answer is lost): the retry must be recognisable as the same one.
-    receiver, _ = serve(port)
-    receivers.append(receiver)
+    receiver.start()
     receiver.status = 500
-    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    service, worker = build(store, clock, receiver.url("/hook"))
     request = service.submit(EMPLOYEE, "VPN drops", department="it")
     assert worker.deliver_due(clock.now).failed == 1
     receiver.status = 204
@@ -213,9 +219,9 @@ def test_a_delivery_sent_again_carries_the_same_idempotency_key(
     assert keys[0].startswith(deliveries[0] + "-")
 
 
-def test_gives_up_after_max_attempts(store: Store, clock: Clock, port: int) -> None:
-    service, _ = build(store, clock, f"http://127.0.0.1:{port}/hook")
-    sender = WebhookSender({f"http://127.0.0.1:{port}/hook": "X"}, environ={"X": "y"}, timeout=1)
+def test_gives_up_after_max_attempts(store: Store, clock: Clock, receiver: Receiver) -> None:
+    service, _ = build(store, clock, receiver.url("/hook"))  # never listening
+    sender = WebhookSender({receiver.url("/hook"): "X"}, environ={"X": "y"}, timeout=1)
     worker = OutboxWorker(store, webhooks=sender, clock=clock, max_attempts=2)
     service.submit(EMPLOYEE, "VPN drops", department="it")
     when = clock.now
@@ -225,11 +231,10 @@ def test_gives_up_after_max_attempts(store: Store, clock: Clock, port: int) -> N
 
 
 def test_a_claimed_message_is_not_sent_by_a_second_worker(
-    store: Store, clock: Clock, port: int, receivers: list[Receiver]
+    store: Store, clock: Clock, receiver: Receiver
 ) -> None:
-    receiver, _ = serve(port)
-    receivers.append(receiver)
-    service, worker = build(store, clock, f"http://127.0.0.1:{port}/hook")
+    receiver.start()
+    service, worker = build(store, clock, receiver.url("/hook"))
     service.submit(EMPLOYEE, "VPN drops", department="it")
     [claimed] = store.claim_messages(clock.now, lease=timedelta(minutes=5))  # worker one, busy
     assert worker.deliver_due(clock.now).attempted == 0  # worker two finds nothing
@@ -252,8 +257,7 @@ def test_signature_helpers() -> None:
 def test_redirects_are_not_followed(store: Store, clock: Clock, receivers: list[Receiver]) -> None:
     """An allowed receiver cannot pass the records on: a redirect is a failed
     delivery, and the address it names is never called (issue 13)."""
-    inner_port, outer_port = free_port(), free_port()
-    inner, _ = serve(inner_port)  # stands for an internal service
+    inner = Receiver().start()  # stands for an internal service
     receivers.append(inner)
     calls: list[str] = []
 
@@ -261,7 +265,7 @@ def test_redirects_are_not_followed(store: Store, clock: Clock, receivers: list[
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             calls.append(self.path)
             self.send_response(302)
-            self.send_header("Location", f"http://127.0.0.1:{inner_port}/internal")
+            self.send_header("Location", inner.url("/internal"))
             self.end_headers()
 
         do_GET = do_POST  # noqa: N815 - the name http.server calls
@@ -269,15 +273,11 @@ def test_redirects_are_not_followed(store: Store, clock: Clock, receivers: list[
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    outer = ThreadingHTTPServer(("127.0.0.1", outer_port), Redirecting)
-    threading.Thread(target=outer.serve_forever, args=(0.05,), daemon=True).start()
-    try:
-        service, worker = build(store, clock, f"http://127.0.0.1:{outer_port}/hook")
-        service.submit(EMPLOYEE, "VPN drops every hour", department="it")
-        report = worker.deliver_due(clock.now)
-    finally:
-        outer.shutdown()
-        outer.server_close()
+    outer = Receiver(Redirecting).start()
+    receivers.append(outer)
+    service, worker = build(store, clock, outer.url("/hook"))
+    service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    report = worker.deliver_due(clock.now)
     assert (report.delivered, report.failed) == (0, 1)
     assert calls == ["/hook"]
     assert inner.received == []
