@@ -144,7 +144,8 @@ def users_rename(ctx: click.Context, old: str, new: str, merge: bool) -> None:
     notifications (e-mail waiting for OLD's address goes to NEW's); their
     sessions end; insights count them as one person. A NEW that another account holds, in any letter case, is refused unless
     --merge: then OLD's work goes to that account, which keeps its own roles and
-    password, and OLD is removed (how to resolve what `kb users check` finds)."""
+    password, and OLD is removed (how to resolve what `kb users check` finds);
+    refused when OLD is the last administrator and that account lacks the role."""
     from kb.accounts.service import rename_user
 
     with open_store(settings_from(ctx)) as store:
@@ -177,7 +178,8 @@ def users_remove(ctx: click.Context, name: str, unassign: bool) -> None:
     """Remove user NAME (exactly as `kb users list` shows it); their sessions end.
     Requests they filed, their history entries, attachments and article versions
     stay, showing `NAME (removed)`; they stop watching requests. Refused while
-    open requests or tasks are assigned to them, unless --unassign."""
+    open requests or tasks are assigned to them, unless --unassign, and for the
+    last administrator."""
     from kb.accounts.service import remove_user
 
     with open_store(settings_from(ctx)) as store:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 
+from kb.accounts.last_admin import refuse_revoking_last_admin
 from kb.accounts.records import SYSTEM_USERNAME, Grant, Role, User
 from kb.accounts.service import existing_user, make_grant
 from kb.errors import ConflictError, NotFoundError, ValidationError
@@ -114,21 +115,9 @@ def revoke_role(
                 values={"name": username, "role": grant.label, "held": held},
             )
         if grant.role is Role.ADMIN:
-            _refuse_last_admin(account.username, others)
+            refuse_revoking_last_admin(account.username, others)
         return [g for g in account.grants if g != grant]
 
     user = store.change_grants(existing.username, without_grant, actor=actor, reason=reason)
     logger.warning("accounts: %s no longer %s; their sessions have ended", username, grant.label)
     return user
-
-
-def _refuse_last_admin(username: str, others: Sequence[User]) -> None:
-    """ConflictError when none of the `others` holds the administrator role."""
-    if not any(g.role is Role.ADMIN for u in others for g in u.grants):
-        raise ConflictError(
-            f"{username} is the last administrator; grant another account the role "
-            "first (kb users add NAME --role admin)",
-            details={"username": username, "role": Role.ADMIN.value},
-            key="last_admin",
-            values={"name": username},
-        )

@@ -194,7 +194,8 @@ def rename_user(
     notifications over (e-mail to the address `notify` gives the new name);
     its sessions end. With `merge`, `new` is another account (in any letter
     case: the way to resolve `case_twins`): `old`'s work goes to it, and `old`
-    is removed; the account merged into keeps its own grants and password."""
+    is removed; the account merged into keeps its own grants and password, so
+    the last administrator is not merged into one without the role."""
     new = unicodedata.normalize("NFC", (new or "").strip())
     if not USERNAME_PATTERN.match(new):
         raise ValidationError(
@@ -235,7 +236,8 @@ def remove_user(
 ) -> AccountChange:
     """Remove the account `username` (exactly as stored) and end its sessions.
     What it did stays, under `removed_label(username)`; open work assigned to
-    it is refused (ConflictError naming it) unless `unassign`. E-mail queued to
+    it is refused (ConflictError naming it) unless `unassign`, and so is the
+    last administrator (`kb.accounts.last_admin`). E-mail queued to
     its address (`notify`) is not sent: a later holder of the address is
     someone else."""
     readdress = notify.readdress(username, None) if notify is not None else {}

@@ -86,8 +86,10 @@ class AccountStore(Protocol):
         goes to that account (which keeps its own grants and password) and `old`
         is removed. An account without a password keeps `old` as an alias for
         single sign-on (`AccountChange.sso_alias`); a `new` that is another
-        account's alias is refused (ConflictError). NotFoundError when `old` is absent, or with `merge` when no
-        other account holds `new`."""
+        account's alias is refused (ConflictError), and so is merging the last
+        account holding the administrator role into one without it
+        (`last_admin_merged`, `kb.accounts.last_admin`). NotFoundError when `old`
+        is absent, or with `merge` when no other account holds `new`."""
         ...
 
     def alias_of(self, name: str) -> str | None:
@@ -125,5 +127,7 @@ class AccountStore(Protocol):
         watcher lists; undelivered e-mails are readdressed as `rename_user` does. ConflictError
         naming them when open requests or unfinished tasks are assigned to it,
         unless `unassign`: then they go back to their queues, each request with
-        an entry by `actor`. NotFoundError when absent."""
+        an entry by `actor`. ConflictError (`last_admin_removed`) when it is the
+        last account holding the administrator role, read in the transaction that
+        would remove it (`kb.store.sql_account_removals`). NotFoundError when absent."""
         ...

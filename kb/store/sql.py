@@ -9,6 +9,7 @@ places the two databases are set up differently. Build it with
 from __future__ import annotations
 
 from kb.store.sql_account_grants import SqlAccountGrants
+from kb.store.sql_account_removals import SqlAccountRemovals
 from kb.store.sql_accounts import SqlAccounts
 from kb.store.sql_attachments import SqlAttachments
 from kb.store.sql_department_moves import SqlDepartmentMoves
@@ -23,6 +24,7 @@ class SqlStore(
     SqlEvents,
     SqlAccounts,
     SqlAccountGrants,
+    SqlAccountRemovals,
     SqlRequests,
     SqlRequestTasks,
     SqlDepartmentMoves,

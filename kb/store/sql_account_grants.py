@@ -23,7 +23,7 @@ from kb.accounts.records import User
 from kb.store.account_protocols import Regrant
 from kb.store.expressions import WriteAlone
 from kb.store.schema import users
-from kb.store.sql_accounts import no_user_error, user_of
+from kb.store.sql_accounts import account_and_others, no_user_error
 from kb.store.sql_base import SqlBase
 from kb.store.sql_grant_changes import grants_value, record_changes
 from kb.validators import utc_now
@@ -36,11 +36,7 @@ class SqlAccountGrants(SqlBase):
     def change_grants(self, username: str, change: Regrant, *, actor: str, reason: str) -> User:
         with self._write("change an account's roles") as conn:
             conn.execute(WriteAlone(users))
-            accounts = [user_of(row) for row in conn.execute(select(users))]
-            account = next((u for u in accounts if u.username == username), None)
-            if account is None:
-                raise no_user_error(username)
-            others = [u for u in accounts if u.username != username]
+            account, others = account_and_others(conn, username)
             grants = list(change(account, others))
             generation = conn.execute(
                 update(users)

@@ -6,7 +6,9 @@ two changes at once can never lower it; `update_user` leaves it alone.
 Adding, renaming and removing an account hold `WriteAlone(users)`, so that
 on PostgreSQL, as on SQLite, each checks names against what the one before
 it wrote. Each grant an account gets or loses is written to the grant history
-in the same transaction (`kb.store.sql_grant_changes`)."""
+in the same transaction (`kb.store.sql_grant_changes`). Removing an account
+is `kb.store.sql_account_removals`; neither that nor a merge takes the last
+administrator (`kb.accounts.last_admin`)."""
 
 from __future__ import annotations
 
@@ -18,19 +20,19 @@ from typing import Any
 from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
 from kb.accounts.grant_history import changes_of
+from kb.accounts.last_admin import refuse_merging_last_admin
 from kb.accounts.records import (
     SYSTEM_USERNAME,
     AccountChange,
     Grant,
     User,
-    removed_label,
     username_key,
 )
 from kb.errors import ConflictError, NotFoundError
 from kb.store.expressions import WriteAlone, code_point_order
 from kb.store.schema import account_aliases, users
 from kb.store.sql_account_aliases import alias_holder, drop_aliases, move_aliases, refuse_alias
-from kb.store.sql_account_names import move_names, open_assignments, unassign_work
+from kb.store.sql_account_names import move_names
 from kb.store.sql_base import SqlBase
 from kb.store.sql_grant_changes import grants_of, grants_value, record_changes, revoke_all
 from kb.store.sql_outbox_names import move_queued
@@ -79,7 +81,7 @@ def no_user_error(username: str) -> NotFoundError:
     )
 
 
-def _require(conn: Connection, username: str) -> bool:
+def require_account(conn: Connection, username: str) -> bool:
     """NotFoundError unless an account is called exactly `username`; in a write
     transaction this also locks its row (PostgreSQL) until the change is done.
     Whether the account signs in by single sign-on only (no password)."""
@@ -88,6 +90,17 @@ def _require(conn: Connection, username: str) -> bool:
     if row is None:
         raise no_user_error(username)
     return row.password_hash is None
+
+
+def account_and_others(conn: Connection, username: str) -> tuple[User, list[User]]:
+    """The account `username` and every other one, as they are now (read after
+    `WriteAlone(users)`, no other account change runs beside); NotFoundError
+    without it. For rules across accounts: the last administrator."""
+    accounts = [user_of(row) for row in conn.execute(select(users))]
+    account = next((u for u in accounts if u.username == username), None)
+    if account is None:
+        raise no_user_error(username)
+    return account, [u for u in accounts if u.username != username]
 
 
 def _holder(conn: Connection, name: str, besides: str) -> str | None:
@@ -169,7 +182,10 @@ def _merge(conn: Connection, old: str, new: str, holder: str | None) -> str:
             values={"name": new},
         )
     # Its roles are not carried over: those `holder` lacks are revoked, in the
-    # history `holder` takes over.
+    # history `holder` takes over; so the last administrator is not merged
+    # into an account without the role (read while no other change runs).
+    account, others = account_and_others(conn, old)
+    refuse_merging_last_admin(account, holder, others)
     reason = f"not carried over: {old} merged into {holder}"
     revoke_all(conn, old, SYSTEM_USERNAME, reason, keep=grants_of(conn, holder))
     conn.execute(delete(users).where(users.c.username == old))
@@ -275,7 +291,7 @@ class SqlAccounts(SqlBase):
     ) -> AccountChange:
         with self._write("rename a user") as conn:
             conn.execute(WriteAlone(users))
-            sso_only = _require(conn, old)
+            sso_only = require_account(conn, old)
             holder = _holder(conn, new, besides=old)
             if holder is None:
                 refuse_alias(conn, new, besides=old)
@@ -350,48 +366,3 @@ class SqlAccounts(SqlBase):
     def unalias_all(self, username: str) -> list[str]:
         with self._write("let former names go") as conn:
             return drop_aliases(conn, username)
-
-    def remove_user(
-        self,
-        username: str,
-        *,
-        actor: str,
-        unassign: bool = False,
-        readdress: Mapping[str, str | None] | None = None,
-    ) -> AccountChange:
-        label = removed_label(username)
-        with self._write("remove a user") as conn:
-            conn.execute(WriteAlone(users))
-            _require(conn, username)
-            held = open_assignments(conn, username)
-            if held and not unassign:
-                work = [f"request {i}" for i in held.requests]
-                work += [f"task {t} of request {r}" for r, t in held.tasks]
-                raise ConflictError(
-                    f"{username} is assigned open work: {', '.join(work)}; assign it to someone "
-                    f"else first, or remove {username} with --unassign to put it back in its "
-                    "queues unassigned",
-                    details={
-                        "username": username,
-                        "requests": held.requests,
-                        "tasks": [list(t) for t in held.tasks],
-                    },
-                    key="user_has_open_work",
-                    values={"name": username},
-                )
-            if held:
-                unassign_work(conn, username, held, actor, utc_now())
-            # Its roles end with it: in the history, which then shows it as `label`.
-            revoke_all(conn, username, actor, "account removed")
-            moved = move_names(conn, username, label, watching=False)
-            moved.add("queued notifications", move_queued(conn, username, label, readdress or {}))
-            conn.execute(delete(users).where(users.c.username == username))
-            drop_aliases(conn, username)  # the names are free again
-            fill_username_keys(conn)
-        return AccountChange(
-            username=username,
-            now_named=label,
-            moved=moved.counts,
-            unassigned_requests=held.requests,
-            unassigned_tasks=held.tasks,
-        )

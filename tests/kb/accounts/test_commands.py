@@ -285,3 +285,25 @@ def test_users_add_and_revoke_keep_a_reason_in_the_grant_history(env: dict[str, 
         ("granted", "reports"),
         ("revoked", "moved on"),
     ]
+
+
+def test_users_remove_and_merge_keep_an_administrator(env: dict[str, str]) -> None:
+    run_kb(env, "users", "add", "root", "--role", "admin", "--no-password")
+    run_kb(env, "users", "add", "rootb", "--role", "analyst", "--no-password")
+    removed = run_kb(env, "users", "remove", "root")
+    assert removed.exit_code == 1
+    assert "root is the last administrator" in removed.output
+    assert "kb users add NAME --role admin" in removed.output
+    merged = run_kb(env, "users", "rename", "root", "rootb", "--merge")
+    assert merged.exit_code == 1
+    assert "rootb does not hold the role" in merged.output
+    assert "kb users add rootb --role admin" in merged.output
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [(u["username"], u["roles"]) for u in listed] == [
+        ("root", ["admin"]),
+        ("rootb", ["analyst"]),
+    ]
+    run_kb(env, "users", "add", "rootb", "--role", "admin")
+    merged = run_kb(env, "users", "rename", "root", "rootb", "--merge")
+    assert merged.exit_code == 0, merged.output
+    assert run_kb(env, "users", "remove", "rootb").exit_code == 1
