@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 20  # 20: PDF columns end paragraphs; three columns read in turn
+EXTRACTION_VERSION = 21  # 21: PDF columns of different widths read as columns, not a table
 
 
 @dataclass(frozen=True)

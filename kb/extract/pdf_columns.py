@@ -15,7 +15,8 @@ than `BREAK` font sizes between two of its lines (a figure across the
 columns). In each stretch the left side is read top to bottom, then the right.
 
 Only clear columns are read so: at least `MIN_LINES` lines on each side of a
-band, of prose (`MIN_WORDS` words a line on average), each side's lines mostly
+band, of prose (`MIN_WORDS` words a line on average, or, for a narrow sidebar,
+lines of running text wrapped at its width: `kb.extract.pdf_tables.wrapped_prose`), each side's lines mostly
 no more than `BREAK` font sizes apart (headings set in the margin beside the
 text they open lie several lines apart, and stay beside it). The rows of a table
 (`kb.extract.pdf_tables`: at least three rows, every cell in a column) count
@@ -34,8 +35,9 @@ counted, and a side whose lines all start at its left edge is not looked at
 for a band: 1.4-1.7 ms (30 generated pages of one, two and three columns).
 
 Limits: columns whose lines are short (`MAX_CELL_WORDS` words or fewer on
-average, `kb.extract.pdf_tables`) and set like a table (columns of different
-widths, lines not wrapped at the column's width) are read as a table; a page
+average, `kb.extract.pdf_tables`) and set like a table (lines not wrapped at
+the column's width, or, in columns of different widths, records rather than
+running text) are read as a table; a page
 whose upper half is set in two columns and lower half in three is parted at
 the bands both halves share only.
 """
@@ -48,7 +50,7 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Protocol
 
-from kb.extract.pdf_tables import Cell, in_one_table, table_rows
+from kb.extract.pdf_tables import Cell, in_one_table, table_rows, wrapped_prose
 
 MIDDLE, BREAK = 0.25, 3.0
 MIN_LINES, MIN_WORDS = 3, 4.0
@@ -294,8 +296,17 @@ def _sides(cells: Sequence[Cell], band: tuple[float, float]) -> Sides | None:
 
 
 def _prose(rows: Sequence[_Row]) -> bool:
+    """Whether a side holds prose: `MIN_LINES` lines of `MIN_WORDS` words on
+    average, or, narrower, lines of running text wrapped at the side's width (a
+    sidebar beside the main text, `kb.extract.pdf_tables.wrapped_prose`)."""
+    if len(rows) < MIN_LINES:
+        return False
     words = [len(cell.text.split()) for row in rows for cell in row.cells]
-    return len(rows) >= MIN_LINES and sum(words) / len(rows) >= MIN_WORDS
+    if sum(words) / len(rows) >= MIN_WORDS:
+        return True
+    if any(len(row.cells) != 1 for row in rows):
+        return False
+    return wrapped_prose([row.cells[0] for row in rows], max(row.cells[0].right for row in rows))
 
 
 def _set_as_column(rows: Sequence[_Row]) -> bool:

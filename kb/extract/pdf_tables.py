@@ -13,12 +13,17 @@ of every row in one column of the table (a row may leave cells empty, as a
 total under the last column does), cells of a few words (`MAX_CELL_WORDS` on
 average): two columns of prose side by side are lines of many words, and stay
 text. Narrow columns of prose (a leaflet's three columns hold five or six
-words a line) are told from a table by their widths and how their lines end: columns of
-one width (the narrowest at least `SAME_WIDTH` of the widest), as a layout
-sets a page's columns, and in every column cells of `MIN_PROSE_WORDS` words or
-more on average, most of them (`WRAPPED`) wrapped, the next row's first word
-too long to have fit after them within the column's width. A table's columns
-are as wide as what they hold, and its rows are records, not a sentence wrapped. A numbered or bulleted list drawn with its marks apart from the items
+words a line) are told from a table by how their lines end: in every column
+cells of `MIN_PROSE_WORDS` words or more on average, most of them (`WRAPPED`)
+wrapped, the next row's first word too long to have fit after them within the
+column's width. Columns of one width (the narrowest at least `SAME_WIDTH` of
+the widest), as a layout sets a page's columns, need no more; a table's columns
+are as wide as what they hold, and columns of one width whose cells all fill it
+look wrapped. Columns of different widths (a sidebar beside the main text) must
+also read as running text: most lines (`WRAPPED`) going on with the sentence
+above or starting after a sentence's end, and at most `FIGURES` of the cells
+holding a figure, where a table's rows are records (a code, a price, a sentence
+to itself). A numbered or bulleted list drawn with its marks apart from the items
 (a first column of "1", "2", "•") is a list, not a table.
 
 Only a line PDFium draws as more than one run of text (text objects, which
@@ -51,6 +56,8 @@ MIN_ROWS = 3
 MAX_CELL_WORDS = 6.0
 MIN_PROSE_WORDS, WRAPPED, SAME_WIDTH = 3.0, 2 / 3, 0.8
 SPREAD = 0.8
+FIGURES = 1 / 3
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
 _LIST_MARK = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\(?\d{1,3}[.)]?|[a-z][.)])$")
 
 
@@ -169,25 +176,44 @@ def table_rows(rows: Sequence[Sequence[Cell]]) -> list[list[str]] | None:
 
 
 def _set_as_prose(grid: list[list[Cell | None]], columns: list[tuple[float, float]]) -> bool:
-    """Whether the columns are set as a page's columns of prose are: of one
-    width (within `SAME_WIDTH`), each holding lines wrapped at that width: cells
-    of `MIN_PROSE_WORDS` words or more on average, most of them (`WRAPPED`)
-    followed in the next row by a word that would not have fit after them."""
+    """Whether the columns are set as a page's columns of prose are: each holding
+    lines wrapped at its width (`wrapped_prose`). Columns of one width (within
+    `SAME_WIDTH`) need no more; columns of different widths (a sidebar beside
+    the main text) must also read as running text, where a table's are records."""
     widths = [right - left for left, right in columns]
-    if min(widths) < SAME_WIDTH * max(widths):
+    same_width = min(widths) >= SAME_WIDTH * max(widths)
+    return all(
+        wrapped_prose([row[number] for row in grid], right, running=not same_width)
+        for number, (_, right) in enumerate(columns)
+    )
+
+
+def wrapped_prose(cells: Sequence[Cell | None], right: float, *, running: bool = True) -> bool:
+    """Whether a column's cells, one a line (None where a line has none), are
+    lines of prose wrapped at the column's right edge `right`: cells of
+    `MIN_PROSE_WORDS` words or more on average, most of them (`WRAPPED`) followed
+    in the next line by a word that would not have fit after them; with
+    `running`, also read as running text (`_running_text`)."""
+    present = [cell for cell in cells if cell]
+    if not present or mean(len(cell.text.split()) for cell in present) < MIN_PROSE_WORDS:
         return False
-    for number, (_, right) in enumerate(columns):
-        cells = [row[number] for row in grid]
-        present = [cell for cell in cells if cell]
-        if mean(len(cell.text.split()) for cell in present) < MIN_PROSE_WORDS:
-            return False
-        pairs = [
-            (cell, below) for cell, below in zip(cells, cells[1:], strict=False) if cell and below
-        ]
-        wrapped = sum(_wraps(cell, below.text.split()[0], right) for cell, below in pairs)
-        if not pairs or wrapped < WRAPPED * len(pairs):
-            return False
-    return True
+    pairs = [(cell, below) for cell, below in zip(cells, cells[1:], strict=False) if cell and below]
+    wrapped = sum(_wraps(cell, below.text.split()[0], right) for cell, below in pairs)
+    if not pairs or wrapped < WRAPPED * len(pairs):
+        return False
+    return not running or _running_text(present, pairs)
+
+
+def _running_text(cells: list[Cell], pairs: list[tuple[Cell, Cell]]) -> bool:
+    """Whether a column's lines read as running text: most (`WRAPPED`) of them
+    going on with the sentence above (starting in lower case) or starting one
+    after a sentence's end, and at most `FIGURES` of its cells holding a figure."""
+    running = sum(
+        below.text[:1].islower() or _SENTENCE_END.search(cell.text) is not None
+        for cell, below in pairs
+    )
+    figures = sum(any(ch.isdigit() for ch in cell.text) for cell in cells)
+    return running >= WRAPPED * len(pairs) and figures <= FIGURES * len(cells)
 
 
 def _wraps(cell: Cell, word: str, right: float) -> bool:
