@@ -95,3 +95,50 @@ def write_table_pdf(rows: list[list[str]], xs: tuple[float, ...], *, intro: str 
     c.showPage()
     c.save()
     return buf.getvalue()
+
+
+def write_pages_pdf(*pages: list[Any], head: str = "Nordlicht Werke - Staff guide") -> bytes:
+    """Pages of blocks, each page's from its top: a paragraph string (wrapped
+    across the page's width, a blank line after it unless it is the page's
+    last), `("heading", text)` in 14 points bold, `("list", items)` with bullets
+    or `("table", rows)` of three columns. `head` runs atop every page and
+    "Page N of M" at its foot. A paragraph that runs on from one page onto the
+    next is given as its two parts: the last block of one page and the first of
+    the next."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    for number, blocks in enumerate(pages, start=1):
+        c.setFont("Helvetica", 8)
+        c.drawString(LEFT, 810, head)
+        c.drawString(270, 30, f"Page {number} of {len(pages)}")
+        y = 770.0
+        for block in blocks:
+            y = _block(c, block, y) - LEADING
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _block(c: Any, block: Any, y: float) -> float:
+    """Draws a block of `write_pages_pdf` from baseline `y` down; the baseline below it."""
+    from reportlab.lib.utils import simpleSplit
+
+    if isinstance(block, tuple) and block[0] == "heading":
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(LEFT, y, block[1])
+        return y - 2 * LEADING
+    c.setFont("Helvetica", 10)
+    if isinstance(block, str):
+        rows = [[line] for line in simpleSplit(block, "Helvetica", 10, WIDTH)]
+    elif block[0] == "list":
+        rows = [[f"\N{BULLET} {item}"] for item in block[1]]
+    else:
+        rows = block[1]
+    for row in rows:
+        for x, cell in zip((LEFT, 220.0, 400.0), row, strict=False):
+            c.drawString(x, y, cell)
+        y -= LEADING
+    return y

@@ -2,7 +2,7 @@
 
 A line is a heading by the document outline or its font size (wrapped over two
 lines at most), a list item by its bullet or number; a paragraph ends at a
-vertical gap, at the end of a page and at the end of a column.
+vertical gap, at the end of a column and at the end of a page.
 
 A column ends where the next line read lies above the one before on its page,
 by more than a font size: the first line of the next column (marked so by
@@ -14,6 +14,13 @@ quote or bracket after it) and the next column's first line starts in lower case
 rest of a sentence (or of a word hyphenated at the column's foot) does. A
 heading, or a paragraph that starts at the top of the next column, is not
 glued on.
+
+The end of a page ends a paragraph by the same rule: the paragraph (or list
+item) goes on onto the next page when its last line ends without a sentence's
+closing mark and the next page's first line starts in lower case. Running
+heads, feet and page numbers are gone by then (`kb.extract.pdf`), so the lines
+compared are the text's own; a heading, a table or a new list item atop the
+next page is never glued on, and the paragraph keeps the page it starts on.
 """
 
 from __future__ import annotations
@@ -129,14 +136,16 @@ class Structurer:
         self.pending = (level, [text], size)
 
     def _breaks(self, line: ReadLine, text: str) -> bool:
-        """Whether `line` starts a new block: after a gap, on a new page, or atop
-        a column unless the text runs on into it."""
+        """Whether `line` starts a new block: after a gap, or atop a page or a
+        column unless the text runs on into it."""
         prev = self.prev
         if prev is None:
             return False
-        if prev.page != line.page or prev.top - line.top > PARAGRAPH_GAP * max(line.size, 1.0):
-            return True
         last = self.items[-1] if self.items else self.para[-1] if self.para else ""
+        if prev.page != line.page:
+            return not runs_on(last, text)
+        if prev.top - line.top > PARAGRAPH_GAP * max(line.size, 1.0):
+            return True
         return new_column(prev, line) and not runs_on(last, text)
 
     def _body(self, line: ReadLine, text: str) -> None:
