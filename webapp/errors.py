@@ -108,7 +108,8 @@ def _form_not_sent_page(status: int, code: str, message: str) -> BaseResponse:
 def message_for(exc: KbError, lang: str) -> str:
     """The error's message for a reader of `lang`: fields named as the forms name
     them (and by their names in the API: "Results per page (k)"), departments by
-    their names (the English message where it has no key)."""
+    their names, roles and grants by their labels (the English message where it
+    has no key)."""
     if not exc.key:
         return exc.message_in(lang)
     shown: dict[str, Any] = {}
@@ -128,6 +129,10 @@ def message_for(exc: KbError, lang: str) -> str:
     departments = exc.values.get("departments")
     if isinstance(departments, list | tuple):
         shown["departments"] = [department_name(str(d)) for d in departments]
+    from webapp.role_names import error_roles
+
+    # Roles by their labels; a program sent them by their ids: say both.
+    shown.update(error_roles(exc.values, with_ids=is_api_request()))
     return exc.message_in(lang, **shown)
 
 

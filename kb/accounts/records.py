@@ -84,6 +84,10 @@ class Grant:
         """`role:department`, or the role alone for every department."""
         return f"{self.role.value}:{self.department}" if self.department else self.role.value
 
+    def __str__(self) -> str:
+        # As an error's value: the id a program sends (the web shows its label).
+        return self.label
+
     def covers(self, role: Role | str, department: str | None = None) -> bool:
         """True when this grant gives `role` for `department` (any department if None)."""
         if self.role != Role(role):

@@ -74,7 +74,7 @@ def grant_role(
                 f"{username} holds {grant.label} already",
                 details={"username": username, "role": grant.label},
                 key="grant_held",
-                values={"name": username, "role": grant.label},
+                values={"name": username, "role": grant},
             )
         return [*account.grants, grant]
 
@@ -112,7 +112,7 @@ def revoke_role(
                 f"{username} does not hold {grant.label}; their roles: {held}",
                 details={"username": username, "role": grant.label},
                 key="no_such_grant",
-                values={"name": username, "role": grant.label, "held": held},
+                values={"name": username, "role": grant, "held": list(account.grants)},
             )
         if grant.role is Role.ADMIN:
             refuse_revoking_last_admin(account.username, others)

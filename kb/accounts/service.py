@@ -56,7 +56,7 @@ def parse_role(role: str | Role) -> Role:
             f"unknown role {role!r}; use one of {known}",
             details={"field": "role", "value": role},
             key="unknown_role",
-            values={"value": role, "known": known},
+            values={"value": role, "known": list(Role)},
         ) from None
 
 
@@ -91,7 +91,7 @@ def make_grant(role: str | Role, department: str | None = None) -> Grant:
                 f"{department!r}",
                 details={"field": "department", "value": department},
                 key="role_not_per_department",
-                values={"role": parsed.value, "value": department},
+                values={"role": parsed, "value": department},
             )
         department = unicodedata.normalize("NFC", department)
         if not is_department_id(department):

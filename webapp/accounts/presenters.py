@@ -1,25 +1,15 @@
 """How the accounts page names roles, grants and the changes of the grant history
-in the reader's language (role labels from `kb.i18n.labels`, departments by
-their names)."""
+in the reader's language (grants as `webapp.role_names` names them, everywhere
+the web shows one, refusals included)."""
 
 from __future__ import annotations
 
 from kb.accounts.grant_history import GrantChange, GrantChangeKind
 from kb.accounts.records import Grant, Role
-from kb.accounts.service import DEPARTMENT_ROLES
 from webapp.departments import department_name
 from webapp.i18n import gettext, label
 from webapp.requests.presenters import department_choices
-
-
-def grant_label(grant: Grant) -> str:
-    """`Agent – IT Service Desk`, `Agent – every department`, `Administrator`."""
-    role = label("role", grant.role.value)
-    if grant.department:
-        return f"{role} – {department_name(grant.department)}"
-    if grant.role in DEPARTMENT_ROLES:
-        return f"{role} – {gettext('accounts_every_department')}"
-    return role
+from webapp.role_names import grant_label
 
 
 def change_grant(change: GrantChange) -> str:

@@ -62,7 +62,7 @@ def test_adding_again_adds_a_grant_and_keeps_the_password(store: Store) -> None:
     ("args", "message", "german"),
     [
         (("x", "boss", None, None), "unknown role 'boss'; use one of employee, agent", "„boss“"),
-        (("x", "admin", "it", None), "role admin is not per department", "Rolle admin"),
+        (("x", "admin", "it", None), "role admin is not per department", "Rolle „admin“"),
         (("x", "agent", "it/dept", None), "'it/dept' is not a department id", "„it/dept“"),
         (("x", "agent", ".it", None), "'.it' is not a department id", "„.it“"),
         (("x", "agent", "it", "short"), "password must have at least 8 characters", "8 Zeichen"),

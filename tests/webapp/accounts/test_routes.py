@@ -135,7 +135,7 @@ def test_a_refused_revocation_marks_the_roles_reason(client: FlaskClient, store:
     not_held = {"csrf_token": token, "role": "agent", "department": "hr", "reason": "x"}
     response = client.post("/accounts/ivan/revoke?hl=en", data=not_held)
     assert response.status_code == 404
-    assert "ivan does not hold the role agent:hr" in text_of(response)
+    assert "ivan does not hold the role Agent – Human Resources" in text_of(response)
     assert store.get_user("ivan").grants == [Grant(role=Role.AGENT, department="it")]  # type: ignore[union-attr]
     assert client.post("/accounts/nobody/revoke", data=not_held).status_code == 404
 
