@@ -187,3 +187,16 @@ def test_a_renamed_sso_account_signs_in_under_its_old_name_until_the_proxy_catch
     assert store.aliases() == {}
     assert me("maria") == "maria"  # a new person of the freed name: nothing of maria.k's
     assert store.list_requests(requester="maria") == []
+
+
+def test_the_proxys_groups_decide_who_administers_even_the_last_one(make_app) -> None:  # type: ignore[no-untyped-def]
+    """By design, single sign-on is not held to the last-administrator rule
+    (`kb.accounts.last_admin`): the identity provider decides who administers,
+    so groups that no longer name `admin` take it from the only holder."""
+    app = make_app(auth_mode="header", trusted_proxies="127.0.0.1")
+    client, store = app.test_client(), services(app).store
+    client.get("/api/me", headers={"X-Remote-User": "root", "X-Remote-Groups": "admin"})
+    assert [u.username for u in store.list_users() if u.has_role(Role.ADMIN)] == ["root"]
+    me = client.get("/api/me", headers={"X-Remote-User": "root", "X-Remote-Groups": "analyst"})
+    assert me.status_code == 200
+    assert not any(u.has_role(Role.ADMIN) for u in store.list_users())
