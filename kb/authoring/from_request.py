@@ -5,7 +5,7 @@ requester's own words (their question's details, their circumstances) never
 reach the article. What is kept passes these checks:
 
 - sentences of the resolution that name a person of the request (requester,
-  agent), carry contact data (e-mail, phone, IBAN, card numbers, through
+  agent: a part of their username written as a name, with a capital), carry contact data (e-mail, phone, IBAN, card numbers, through
   `kb.insights.privacy`), greet or sign off ("Hi Maria", "Best regards"), or
   speak of someone's private circumstances (family, health) are left out;
 - the title is the question turned into a topic: question words and the
@@ -99,7 +99,9 @@ def _keeps(sentence: str, names: set[str]) -> bool:
         return False  # a bare "Yes." answers a question the article no longer shows
     if _MASKED.search(mask_personal_data(sentence)):
         return False
-    words = {w.casefold() for w in re.findall(r"\w+", sentence)}
+    # A name is written with a capital letter: a username's part in lower case
+    # is an ordinary word ("every employee" when the requester is "employee").
+    words = {w.casefold() for w in re.findall(r"\w+", sentence) if w[:1].isupper()}
     return not (words & names)
 
 
@@ -149,8 +151,10 @@ def vocabulary_tags(text: str, vocabulary: Sequence[str]) -> list[str]:
     term also as the start of a word: 'parking' in 'parking spaces')."""
     folded = text.casefold()
     found: list[str] = []
-    for term in dict.fromkeys(t.strip() for t in vocabulary if t and t.strip()):
-        key = term.casefold()
+    terms: dict[str, str] = {}  # one tag a term, in the spelling given first
+    for given in (t.strip() for t in vocabulary if t and t.strip()):
+        terms.setdefault(given.casefold(), given)
+    for key, term in terms.items():
         pattern = rf"\b{re.escape(key)}" + ("" if len(key) >= 5 else r"\b")
         if re.search(pattern, folded):
             found.append(term)
