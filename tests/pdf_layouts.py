@@ -40,8 +40,8 @@ def write_bands_pdf(
     for number, band in enumerate(bands):
         if number:
             if rule:
-                c.line(LEFT, y + LEADING - 4, LEFT + width, y + LEADING - 4)
-            y -= gap - LEADING
+                c.line(LEFT, y - gap / 2 + 4, LEFT + width, y - gap / 2 + 4)
+            y -= gap
         y = _band(c, band, y, width)
     c.showPage()
     c.save()
@@ -49,7 +49,7 @@ def write_bands_pdf(
 
 
 def _band(c: Any, band: Band, y: float, width: float) -> float:
-    """Draws `band` from baseline `y` down; the baseline below it."""
+    """Draws `band` from baseline `y` down; the baseline of its last line."""
     from reportlab.lib.utils import simpleSplit
 
     if band.title:

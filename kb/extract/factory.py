@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 22  # 22: a PDF paragraph that runs on onto the next page is one
+EXTRACTION_VERSION = 23  # 23: PDF pages cut into horizontal bands, each parted into its own columns
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ columns). In each stretch the left side is read top to bottom, then the right.
 
 Only clear columns are read so: at least `MIN_LINES` lines on each side of a
 band, of prose (`MIN_WORDS` words a line on average, or, for a narrow sidebar,
-lines of running text wrapped at its width: `kb.extract.pdf_tables.wrapped_prose`), each side's lines mostly
-no more than `BREAK` font sizes apart (headings set in the margin beside the
-text they open lie several lines apart, and stay beside it). The rows of a table
-(`kb.extract.pdf_tables`: at least three rows, every cell in a column) count
-as full-width lines, so a table keeps its rows and is never split. A page of
-one column has no band that lines on both sides respect, and is left as it is.
+lines of running text wrapped at its width:
+`kb.extract.pdf_tables.wrapped_prose`), each side's lines mostly no more than
+`BREAK` font sizes apart (headings set in the margin beside the text they open
+lie several lines apart, and stay beside it). The rows of a table
+(`kb.extract.pdf_tables`: at least three rows, every cell in a column) count as
+full-width lines, so a table keeps its rows and is never split. A page of one
+column has no band that lines on both sides respect, and is left as it is.
 
 The first line read of each column but the first is marked (`Part.column_start`):
 the line before it ended a column, which ends a paragraph unless the text
@@ -34,12 +35,20 @@ reach into than into a wide run alone cannot have the fewest, and is not
 counted, and a side whose lines all start at its left edge is not looked at
 for a band: 1.4-1.7 ms (30 generated pages of one, two and three columns).
 
+A page is first cut into horizontal bands (`_horizontal_bands`), one below the
+other, at each line across the middle half of the text (a title or an
+introduction across the page) and at each gap of more than `BREAK` font sizes,
+and each band is parted by its own gaps, so a page whose upper half is set in
+two columns and lower half in three reads the upper half's two columns, then
+the lower half's three. A band too small to show columns of its own (fewer than
+`MIN_LINES` lines a side) is parted at the gaps the whole page shares, as
+before bands were found.
+
 Limits: columns whose lines are short (`MAX_CELL_WORDS` words or fewer on
 average, `kb.extract.pdf_tables`) and set like a table (lines not wrapped at
 the column's width, or, in columns of different widths, records rather than
-running text) are read as a table; a page
-whose upper half is set in two columns and lower half in three is parted at
-the bands both halves share only.
+running text) are read as a table; bands parted only by a drawn rule or a
+narrower gap, or by a short heading, are parted at the gaps both share only.
 """
 
 from __future__ import annotations
@@ -122,17 +131,47 @@ Run = tuple[float, float, frozenset[int]]
 
 def reading_order(lines: Sequence[PlacedLine]) -> list[Part]:
     """The page's lines in reading order: as they come, or, on a page of
-    columns, each stretch's columns from left to right (module docstring)."""
+    columns, band by band, each stretch's columns from left to right (module
+    docstring). A band without columns of its own is parted as the page is."""
     rows = [_Row(n, tuple(line.cells), line.top, line.size) for n, line in enumerate(lines)]
     whole = [Part(row.line, row.cells) for row in rows]
     if len(lines) < MIN_LINES or not _may_have_columns(lines):
         return whole
     tables = _table_lines(lines)
-    split = _split([row for row in rows if row.line not in tables and row.cells])
-    if split is None:
-        return whole
     fixed = tables | {row.line for row in rows if not row.cells}
-    return _read(rows, split, fixed)
+    page = _split([row for row in rows if row.line not in fixed])
+    parts: list[Part] = []
+    for band in _horizontal_bands(rows, fixed):
+        own = (
+            _split([row for row in band if row.line not in fixed])
+            if len(band) < len(rows)
+            else None
+        )
+        parts += _read(band, own or page, fixed)
+    return parts
+
+
+def _horizontal_bands(rows: Sequence[_Row], fixed: set[int]) -> list[Sequence[_Row]]:
+    """The page's rows cut into bands, each of its own columns: at a line across
+    the middle half of the text (a title or a paragraph across the page) and at a
+    gap of more than `BREAK` font sizes between two lines."""
+    cells = [cell for row in rows if row.line not in fixed for cell in row.cells]
+    if not cells:
+        return [rows]
+    low, high = min(cell.left for cell in cells), max(cell.right for cell in cells)
+    middle = (low + MIDDLE * (high - low), high - MIDDLE * (high - low))
+    bands: list[Sequence[_Row]] = []
+    start = 0
+    for number, row in enumerate(rows):
+        across = row.line not in fixed and any(
+            cell.left <= middle[0] and cell.right >= middle[1] for cell in row.cells
+        )
+        gap = number > 0 and rows[number - 1].top - row.top > BREAK * max(row.size, 1.0)
+        if across or gap:
+            bands += [rows[start:number]] if number > start else []
+            start = number + 1 if across else number
+            bands += [rows[number : number + 1]] if across else []
+    return bands + ([rows[start:]] if start < len(rows) else [])
 
 
 def _may_have_columns(lines: Sequence[PlacedLine]) -> bool:
