@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 23  # 23: PDF pages cut into horizontal bands, each parted into its own columns
+EXTRACTION_VERSION = 24  # 24: a rule drawn across a PDF page parts its bands of columns
 
 
 @dataclass(frozen=True)

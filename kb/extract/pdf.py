@@ -23,6 +23,7 @@ First of all, a page set in two or more columns is read a column at a time
 
 from __future__ import annotations
 
+import ctypes
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -43,6 +44,7 @@ _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?
 _CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$")
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 HEADING_RATIO = 1.15
+RULE_HEIGHT = 3.0
 _ERR_PASSWORD = 4
 
 
@@ -115,15 +117,37 @@ def _page_lines(page: pdfium.PdfPage, number: int) -> list[_Line]:
             spans.append((first, min(end, count)))
         for line, (first, end) in zip(lines, spans, strict=True):
             line.cells = line_cells(textpage, text, first, end, max(line.size, 1.0) * CELL_GAP)
-        return _in_reading_order(lines)
+        return _in_reading_order(lines, page)
     finally:
         textpage.close()
 
 
-def _in_reading_order(lines: list[_Line]) -> list[_Line]:
-    """The page's lines with its columns read one after the other (`kb.extract.pdf_columns`)."""
+def _rules(page: pdfium.PdfPage) -> list[tuple[float, float, float]]:
+    """The page's horizontal rules (left, right, y): paths no more than
+    `RULE_HEIGHT` points high and wider than that, drawn on the page itself.
+    Read through PDFium's raw calls: wrapping each object made a page of 127
+    objects (a ledger) take 2.1 ms instead of 0.5 ms; it is asked for only on a
+    page that may have columns."""
+    rules = []
+    box = [ctypes.c_float() for _ in range(4)]
+    for index in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        drawn = pdfium_c.FPDFPage_GetObject(page.raw, index)
+        if pdfium_c.FPDFPageObj_GetType(drawn) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        if not pdfium_c.FPDFPageObj_GetBounds(drawn, *(ctypes.byref(side) for side in box)):
+            continue
+        left, bottom, right, top = (side.value for side in box)
+        if top - bottom <= RULE_HEIGHT < right - left:
+            rules.append((left, right, (bottom + top) / 2))
+    return rules
+
+
+def _in_reading_order(lines: list[_Line], page: pdfium.PdfPage) -> list[_Line]:
+    """The page's lines with its columns read one after the other
+    (`kb.extract.pdf_columns`), its bands parted by text across the page, gaps
+    and rules."""
     read = []
-    for part in reading_order(lines):
+    for part in reading_order(lines, lambda: _rules(page)):
         line = lines[part.line]
         if part.cells != line.cells:
             line = _Line(part.text, part.size, line.top, line.height, line.page, part.cells)

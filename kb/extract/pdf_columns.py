@@ -37,24 +37,24 @@ for a band: 1.4-1.7 ms (30 generated pages of one, two and three columns).
 
 A page is first cut into horizontal bands (`_horizontal_bands`), one below the
 other, at each line across the middle half of the text (a title or an
-introduction across the page) and at each gap of more than `BREAK` font sizes,
-and each band is parted by its own gaps, so a page whose upper half is set in
-two columns and lower half in three reads the upper half's two columns, then
-the lower half's three. A band too small to show columns of its own (fewer than
-`MIN_LINES` lines a side) is parted at the gaps the whole page shares, as
-before bands were found.
+introduction across the page), at each rule drawn across it and at each gap of
+more than `BREAK` font sizes, and each band is parted by its own gaps, so a
+page whose upper half is set in two columns and lower half in three reads the
+upper half's two columns, then the lower half's three. A band too small to show
+columns of its own (fewer than `MIN_LINES` lines a side) is parted at the gaps
+the whole page shares, as before bands were found.
 
 Limits: columns whose lines are short (`MAX_CELL_WORDS` words or fewer on
 average, `kb.extract.pdf_tables`) and set like a table (lines not wrapped at
 the column's width, or, in columns of different widths, records rather than
-running text) are read as a table; bands parted only by a drawn rule or a
-narrower gap, or by a short heading, are parted at the gaps both share only.
+running text) are read as a table; bands parted only by a gap of a blank line
+or by a short heading are parted at the gaps both share only.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from statistics import median
 from typing import Protocol
@@ -125,14 +125,20 @@ class _Split:
 
 
 Sides = tuple[tuple[Cell, ...], tuple[Cell, ...]]
+# A horizontal rule drawn on the page: its left and right x and its y.
+Rule = tuple[float, float, float]
 # A run of x between cell edges, and the numbers of the lines that reach over it.
 Run = tuple[float, float, frozenset[int]]
 
 
-def reading_order(lines: Sequence[PlacedLine]) -> list[Part]:
+def reading_order(
+    lines: Sequence[PlacedLine], rules: Callable[[], Sequence[Rule]] = tuple
+) -> list[Part]:
     """The page's lines in reading order: as they come, or, on a page of
     columns, band by band, each stretch's columns from left to right (module
-    docstring). A band without columns of its own is parted as the page is."""
+    docstring). A band without columns of its own is parted as the page is.
+    `rules` gives the page's horizontal rules, asked for only on a page that
+    may have columns."""
     rows = [_Row(n, tuple(line.cells), line.top, line.size) for n, line in enumerate(lines)]
     whole = [Part(row.line, row.cells) for row in rows]
     if len(lines) < MIN_LINES or not _may_have_columns(lines):
@@ -141,7 +147,7 @@ def reading_order(lines: Sequence[PlacedLine]) -> list[Part]:
     fixed = tables | {row.line for row in rows if not row.cells}
     page = _split([row for row in rows if row.line not in fixed])
     parts: list[Part] = []
-    for band in _horizontal_bands(rows, fixed):
+    for band in _horizontal_bands(rows, fixed, rules()):
         own = (
             _split([row for row in band if row.line not in fixed])
             if len(band) < len(rows)
@@ -151,23 +157,28 @@ def reading_order(lines: Sequence[PlacedLine]) -> list[Part]:
     return parts
 
 
-def _horizontal_bands(rows: Sequence[_Row], fixed: set[int]) -> list[Sequence[_Row]]:
+def _horizontal_bands(
+    rows: Sequence[_Row], fixed: set[int], rules: Sequence[Rule]
+) -> list[Sequence[_Row]]:
     """The page's rows cut into bands, each of its own columns: at a line across
-    the middle half of the text (a title or a paragraph across the page) and at a
-    gap of more than `BREAK` font sizes between two lines."""
+    the middle half of the text (a title or a paragraph across the page), at a
+    rule drawn across it and at a gap of more than `BREAK` font sizes between
+    two lines."""
     cells = [cell for row in rows if row.line not in fixed for cell in row.cells]
     if not cells:
         return [rows]
     low, high = min(cell.left for cell in cells), max(cell.right for cell in cells)
     middle = (low + MIDDLE * (high - low), high - MIDDLE * (high - low))
+    ruled = [y for left, right, y in rules if left <= middle[0] and right >= middle[1]]
     bands: list[Sequence[_Row]] = []
     start = 0
     for number, row in enumerate(rows):
         across = row.line not in fixed and any(
             cell.left <= middle[0] and cell.right >= middle[1] for cell in row.cells
         )
-        gap = number > 0 and rows[number - 1].top - row.top > BREAK * max(row.size, 1.0)
-        if across or gap:
+        above = rows[number - 1].top if number else row.top
+        gap = above - row.top > BREAK * max(row.size, 1.0)
+        if across or gap or any(above > y > row.top for y in ruled):
             bands += [rows[start:number]] if number > start else []
             start = number + 1 if across else number
             bands += [rows[number : number + 1]] if across else []

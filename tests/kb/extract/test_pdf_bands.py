@@ -63,3 +63,9 @@ def test_bands_of_two_columns_each_read_as_before() -> None:
         f"{SHOWERS} {LIBRARY}",
         f"{BICYCLES} {SHOWERS}",
     ]
+
+
+def test_a_rule_across_the_page_parts_the_bands_without_a_gap() -> None:
+    """A line drawn across the page, a blank line apart from either band."""
+    pdf = write_bands_pdf(TWO, THREE, rule=True)
+    assert _paragraphs(pdf) == [CANTEEN, PARKING, BICYCLES, LIBRARY, SHOWERS]
