@@ -1,21 +1,27 @@
-"""How long a picture upload holds the edit lock in a large four-eyes department.
+"""How long a picture upload takes, and holds the edit lock, in a large four-eyes department.
 
 Under the four-eyes rule a new picture whose name a published article already
 shows is refused (`kb.authoring.picture_names`); the check reads every
-published article of the picture's folder and the folders above it while the
-content root's edit lock is held, so other owners' saves wait for it. This
+published article of the picture's folder and the folders above it. This
 writes `--articles` published articles (each about 2 KB: headings, lists,
 paragraphs, a table, three pictures of which one is missing; with
 `--ampersands` each also holds "R&D", where a character reference could
-begin, so the check cannot pass over any without rendering it) into one
-department folder under the rule, then times `PictureUploads.upload` of new
-pictures beside one of them through the same `PictureUploads` (as a web
-worker keeps it): the first upload of the process, `--uploads` more, one
-after an article of the folder changed on disk, and one refused because a
-published article names it. The time the lock is held is measured apart
-(`files.edit_lock` wrapped).
+begin, so the check cannot pass over any without rendering it or the index
+telling what it names) into one department folder under the rule, indexes
+them (`kb index` with a hashed stand-in for the embedding model; `--no-index`
+leaves them unindexed), then times `PictureUploads.upload` of new pictures
+beside one of them through the same `PictureUploads` (as a web worker keeps
+it): the first upload of the process, `--uploads` more, one after an article
+of the folder changed on disk, and one refused because a published article
+names it. Then two cold workers (a new `PictureUploads`, nothing kept yet)
+upload once each: one that reads the index (the changed article is rendered),
+and one that does not (every article the check cannot pass over is rendered,
+as every worker's first upload did before the index recorded what articles
+name). The time the lock is held is measured apart (`files.edit_lock`
+wrapped).
 
-    python -m benchmarks.picture_names --articles 500 [--uploads 5] [--work DIR]
+    python -m benchmarks.picture_names --articles 500 [--uploads 5] [--ampersands]
+        [--no-index] [--work DIR]
 
 Prints one JSON object (milliseconds) with the load average.
 """
@@ -95,7 +101,42 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def run(work: Path, count: int, uploads: int, ampersands: bool = False) -> dict[str, Any]:
+class _HashedModel:
+    """The embedding model's stand-in for the index run: the check reads no
+    vector, so hash-drawn ones do (`benchmarks.synthetic.hashed_vectors`)."""
+
+    name = "bench-hashed"
+    dim = 16
+
+    def embed(self, texts: Any, progress: Any = None) -> Any:
+        from benchmarks.synthetic import hashed_vectors
+
+        if progress:
+            progress(len(texts))
+        return hashed_vectors(texts, self.dim)
+
+    def embed_query(self, text: str) -> Any:
+        return self.embed([text])[0]
+
+
+def _index(root: Path, work: Path) -> float:
+    """Index the content as `kb index` does; returns the seconds it took."""
+    from indexer.build import IndexBuilder
+    from kb.settings import Settings
+
+    paths = {"content_dir": str(root), "index_dir": str(work / "index")}
+    settings = Settings.load({**paths, "secondary_model": ""}, environ={})
+    started = time.perf_counter()
+    IndexBuilder(settings, embedder=_HashedModel()).run()
+    return time.perf_counter() - started
+
+
+def run(
+    work: Path, count: int, uploads: int, ampersands: bool = False, indexed: bool = True
+) -> dict[str, Any]:
+    from functools import partial
+
+    from indexer.named_pictures import indexed_pictures
     from kb.accounts.records import Grant, Role, User
     from kb.attachments.records import Upload
     from kb.authoring.pictures import PictureUploads
@@ -107,20 +148,28 @@ def run(work: Path, count: int, uploads: int, ampersands: bool = False) -> dict[
 
     root = work / "content"
     _content(root, count, ampersands)
+    index_seconds = _index(root, work) if indexed else 0.0
     store = create_store(f"sqlite:///{work / 'kb.db'}")
     owner = User(username="olga", grants=[Grant(role=Role.CONTENT_OWNER, department=DEPARTMENT)])
     service = AuthoringService(
         root, version_store(store), lambda: load_departments(root), on_change=lambda _id: None
     )
-    pictures = PictureUploads(service, max_bytes=1_000_000)
+    from_index = partial(indexed_pictures, work / "index") if indexed else None
+
+    def worker(reads_index: bool = True) -> PictureUploads:
+        return PictureUploads(
+            service, max_bytes=1_000_000, indexed=from_index if reads_index else None
+        )
+
+    pictures = worker()
     beside = f"{DEPARTMENT}/procedure-00000.md"
     held: list[float] = []
     wall: list[float] = []
 
-    def upload(name: str) -> bool:
+    def upload(name: str, through: PictureUploads = pictures) -> bool:
         started = time.perf_counter()
         try:
-            pictures.upload(owner, beside, Upload(name, PNG))
+            through.upload(owner, beside, Upload(name, PNG))
             written = True
         except ConflictError as exc:
             written = exc.key != "picture_named"
@@ -138,11 +187,15 @@ def run(work: Path, count: int, uploads: int, ampersands: bool = False) -> dict[
         )
         upload("after-edit.png")
         refused = not upload("added.png")
+        upload("cold-1.png", worker())
+        upload("cold-2.png", worker(reads_index=False))
     store.close()
     later = sorted(held[1 : uploads + 1])
     return {
         "articles": count,
         "ampersands": ampersands,
+        "indexed": indexed,
+        "index_seconds": round(index_seconds, 1),
         "first_upload_lock_ms": _ms(held[0]),
         "first_upload_ms": _ms(wall[0]),
         "uploads": uploads,
@@ -150,7 +203,10 @@ def run(work: Path, count: int, uploads: int, ampersands: bool = False) -> dict[
         "next_lock_max_ms": _ms(later[-1]),
         "after_one_edit_lock_ms": _ms(held[uploads + 1]),
         "named_refused": refused,
-        "named_lock_ms": _ms(held[-1]),
+        "named_lock_ms": _ms(held[uploads + 2]),
+        "cold_worker_ms": _ms(wall[uploads + 3]),
+        "cold_worker_lock_ms": _ms(held[uploads + 3]),
+        "cold_worker_unindexed_ms": _ms(wall[uploads + 4]),
         "load_average": [load_before, os.getloadavg()[0]],
     }
 
@@ -165,12 +221,19 @@ def main(argv: list[str] | None = None) -> int:
         help="every article's text holds 'R&D' (where a character reference could begin), "
         "so none can be passed over unrendered",
     )
+    parser.add_argument(
+        "--no-index",
+        action="store_true",
+        help="leave the articles unindexed: every upload check renders what it reads",
+    )
     parser.add_argument("--work", type=Path, default=None, help="work folder (default: temp)")
     args = parser.parse_args(argv)
     with contextlib.ExitStack() as stack:
         work = args.work or Path(stack.enter_context(tempfile.TemporaryDirectory()))
         work.mkdir(parents=True, exist_ok=True)
-        print(json.dumps(run(work, args.articles, args.uploads, args.ampersands)))
+        print(
+            json.dumps(run(work, args.articles, args.uploads, args.ampersands, not args.no_index))
+        )
     return 0
 
 

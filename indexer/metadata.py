@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from kb.content.article_images import local_images
 from kb.records import Article, ArticleImage, Chunk, Department, Section, Status, Targets
 
 SCHEMA = """
@@ -24,7 +25,7 @@ CREATE TABLE IF NOT EXISTS articles (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL,
   summary TEXT, owner TEXT, tags TEXT, status TEXT, audience TEXT, lang TEXT,
   updated TEXT, review_by TEXT, related TEXT, body TEXT, extra TEXT, stat TEXT,
-  source_format TEXT, body_html TEXT, original TEXT, images TEXT
+  source_format TEXT, body_html TEXT, original TEXT, images TEXT, pictures TEXT
 );
 CREATE TABLE IF NOT EXISTS passages (
   pid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
@@ -62,7 +63,7 @@ class Passage:
 # Columns added after the first release: a snapshot written before them gains
 # them when the next run copies it.
 _ADDED_COLUMNS = {
-    "articles": ("source_format", "body_html", "original", "images"),
+    "articles": ("source_format", "body_html", "original", "images", "pictures"),
     "passages": ("locator",),
 }
 
@@ -125,7 +126,7 @@ def add_article(
     db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]], stat: str = ""
 ) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             article.id,
             article.content_hash,
@@ -147,6 +148,7 @@ def add_article(
             article.body_html,
             article.original,
             _images_json(article.images),
+            _pictures_json(article),
         ),
     )
     db.executemany(
@@ -268,6 +270,13 @@ def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
 
 def _images_json(images: tuple[ArticleImage, ...]) -> str:
     return json.dumps([[i.path, i.digest, i.media_type, i.size] for i in images]) if images else ""
+
+
+def _pictures_json(article: Article) -> str | None:
+    """Every picture a Markdown article's HTML names in its folder, shown or
+    not (`local_images`: what the four-eyes upload check asks,
+    `indexer.named_pictures`); NULL for a document, which names none."""
+    return None if article.is_document else json.dumps(local_images(article))
 
 
 def _images(value: str | None) -> tuple[ArticleImage, ...]:

@@ -40,6 +40,8 @@ logger = logging.getLogger(__name__)
 # Manifest key: the snapshot holds every Markdown article's rendered, sanitised HTML.
 HTML_STORED = "article_html"
 IMAGES_STORED = "article_images"  # the articles' pictures are kept (`kb.content.article_images`)
+# Every Markdown article's row records the pictures it names (`indexer.named_pictures`).
+PICTURES_NAMED = "article_picture_names"
 
 Numbered = list[tuple[int, Chunk]]
 PRIMARY = ("vectors.faiss", "vector_kind")  # file and manifest key of its kind
@@ -129,6 +131,7 @@ class SnapshotWriter:
                 "content": str(self.settings.content_path),
                 HTML_STORED: True,
                 IMAGES_STORED: True,
+                PICTURES_NAMED: True,
                 CUTTER_KEY: CUTTER_VERSION,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
             },

@@ -19,6 +19,11 @@ Rendering is the whole cost (about 20 ms an article on a loaded machine: 6 s
 for a folder of 500, all under the edit lock; docs/benchmarks.md), so it is
 done only where its answer can differ:
 
+- an article the index read from the very bytes on disk now is not rendered:
+  the indexer recorded what it names (`indexed`, `indexer.named_pictures`),
+  and what an article names depends on its bytes alone; an article changed
+  since the index run, new, or not indexed (a draft, one the index refused)
+  is rendered, and one deleted is not read at all, whatever the index holds;
 - an article whose text cannot hold the name is not rendered (`could_name`):
   the name, in any letter case and Unicode form, is in neither its text nor
   anything the text could turn into (no URL escape, character reference,
@@ -28,6 +33,9 @@ done only where its answer can differ:
   same (`rendered_names`, by SHA-256: what it names depends on nothing else);
 - the upload reads the folder once before taking the edit lock, so under the
   lock only articles changed in between are rendered again.
+
+Only the articles read from the folders on disk are looked up in the index,
+by their ids, so the index adds no article the folders do not hold.
 """
 
 from __future__ import annotations
@@ -37,11 +45,12 @@ import logging
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import islice
 from pathlib import Path
 
 from kb.authoring import files
-from kb.content.article_images import local_images
+from kb.content.article_images import IndexedPictures, local_images
 from kb.content.files import is_hidden
 from kb.content.markdown_article import decode_article, parse_article, read_status
 from kb.content.readers import READERS, suffix_of
@@ -52,6 +61,11 @@ from kb.records import Status
 from kb.validators import normal_name
 
 logger = logging.getLogger(__name__)
+
+# Of the articles `ids`, those the index read, with what each names (`indexed_pictures`).
+IndexedNames = Callable[[Sequence[str]], Mapping[str, IndexedPictures]]
+# Articles looked up in the index at a time (and held in memory meanwhile).
+_BATCH = 500
 
 # What `urlsplit` drops from anywhere in an address.
 _URL_DROPS = str.maketrans("", "", "\t\r\n")
@@ -142,15 +156,42 @@ def names_picture(
     """Whether the published article `article_id` (its file's bytes) names the
     picture `target` (a path below the content root); `named` keeps what
     rendered articles name."""
-    try:
-        text = decode_article(raw, article_id, len(raw))
-    except ContentError:
-        return False  # not published: the scanner refuses it too
-    if not could_name(text, posixpath.basename(target)):
+    if not _may_name(raw, article_id, target):
         return False
     kept = named if named is not None else FileCache()  # empty: falsy
     shown = rendered_names(raw, article_id, render_seconds, kept)
     return _key(target) in shown
+
+
+def _may_name(raw: bytes, article_id: str, target: str) -> bool:
+    """Whether the article `article_id` (its file's bytes) may name the picture
+    `target`: its text can hold the name (`could_name`)."""
+    try:
+        text = decode_article(raw, article_id, len(raw))
+    except ContentError:
+        return False  # not published: the scanner refuses it too
+    return could_name(text, posixpath.basename(target))
+
+
+def take_indexed(
+    listed: Sequence[tuple[str, bytes]], named: FileCache[frozenset[str]], indexed: IndexedNames
+) -> int:
+    """Keep in `named` what the index records of the articles `listed` (ids and
+    bytes read now) that it read from those very bytes (by their SHA-256), as
+    if they had been rendered; returns how many. Articles `named` keeps for
+    their bytes already are not looked up."""
+    digests = {article_id: hashlib.sha256(raw).hexdigest() for article_id, raw in listed}
+    wanted = [aid for aid, digest in digests.items() if not named.holds(aid, digest)]
+    taken = 0
+    for article_id, recorded in indexed(wanted).items() if wanted else ():
+        digest = digests.get(article_id)
+        if digest is None or recorded.content_hash != digest:
+            continue  # changed since the index run: rendered
+        folder = posixpath.dirname(article_id)
+        keys = frozenset(_key(f"{folder}/{name}") for name in recorded.names)
+        named.kept(article_id, digest, keys.copy)
+        taken += 1
+    return taken
 
 
 def published_naming(
@@ -161,19 +202,29 @@ def published_naming(
     max_bytes: int,
     render_seconds: float,
     named: FileCache[frozenset[str]] | None = None,
+    indexed: IndexedNames | None = None,
 ) -> list[str]:
     """The published articles that name the picture `picture`, to be written in
     the folder of the article `beside` (see the module), in folder order;
-    `named` keeps what rendered articles name for the next call."""
+    `named` keeps what rendered articles name for the next call, `indexed`
+    (when given) answers what the index read of the articles."""
     folder = beside.rsplit("/", 1)[0]
     target = f"{folder}/{picture}"
     parts = folder.split("/")
     named = named if named is not None else FileCache()
-    found = []
+    found: list[str] = []
     for depth in range(len(parts), 0, -1):
-        for article_id, raw in _articles_in(root, "/".join(parts[:depth]), max_bytes):
-            if names_picture(raw, article_id, target, render_seconds, named):
-                found.append(article_id)
+        listed = _articles_in(root, "/".join(parts[:depth]), max_bytes)
+        while batch := list(islice(listed, _BATCH)):
+            # Only those that may name it are looked up in the index or rendered.
+            maybe = [(aid, raw) for aid, raw in batch if _may_name(raw, aid, target)]
+            if indexed is not None and maybe:
+                take_indexed(maybe, named, indexed)
+            found.extend(
+                article_id
+                for article_id, raw in maybe
+                if _key(target) in rendered_names(raw, article_id, render_seconds, named)
+            )
     if found:
         logger.info("authoring: %s is named by the published %s", target, ", ".join(found))
     return found

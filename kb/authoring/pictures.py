@@ -21,7 +21,9 @@ so an upload is never a picture the page would not show:
 - under the four-eyes rule, a new name reaches readers only through an
   article that names it, which is reviewed: a name that a published article
   names already (showing its alt text while the file is missing) is refused
-  (`picture_names`), as the picture would appear on that page unreviewed.
+  (`picture_names`), as the picture would appear on that page unreviewed;
+  what an article the index read from the same bytes names is taken from the
+  index, the others are rendered.
 
 It is written under the content root's edit lock, atomically and without
 following a link (`files.write_beside`), and the article is handed to the
@@ -48,7 +50,7 @@ from kb.authoring import files
 from kb.authoring.document_checks import slug_file_name
 from kb.authoring.documents import hand_to_indexer
 from kb.authoring.errors import ContentReadOnlyError
-from kb.authoring.picture_names import published_naming
+from kb.authoring.picture_names import IndexedNames, published_naming
 from kb.authoring.service import AuthoringService
 from kb.content.article_images import (
     DEFAULT_IMAGE_MAX_BYTES,
@@ -145,7 +147,10 @@ class PictureUploads:
     its owners and its indexer), each at most `max_bytes` (`image_max_bytes`).
     `named` keeps what published articles name (`picture_names`) and `checked`
     which files of the folders are pictures (`is_unpublished`), each while the
-    file is unchanged: one of each per process keeps them across requests."""
+    file is unchanged: one of each per process keeps them across requests.
+    `indexed` answers what the index read of the articles (their pictures, by
+    the hash of their bytes), so that a process's first upload renders only
+    those changed since the index run; without it every one is rendered."""
 
     def __init__(
         self,
@@ -154,9 +159,11 @@ class PictureUploads:
         max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
         named: FileCache[frozenset[str]] | None = None,
         checked: FileCache[bool] | None = None,
+        indexed: IndexedNames | None = None,
     ) -> None:
         self.authoring = authoring
         self.max_bytes = max_bytes
+        self.indexed = indexed
         self.named: FileCache[frozenset[str]] = named if named is not None else FileCache()
         self.checked: FileCache[bool] = checked if checked is not None else FileCache()
 
@@ -259,6 +266,7 @@ class PictureUploads:
             max_bytes=self.authoring.max_bytes,
             render_seconds=self.authoring.render_seconds,
             named=self.named,
+            indexed=self.indexed,
         )
 
     def _refuse_unreviewed(self, article_id: str, name: str, title: str, slug: str) -> None:

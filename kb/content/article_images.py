@@ -27,6 +27,7 @@ import json
 import os
 import posixpath
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kb.content.disk_names import name_on_disk, path_on_disk
@@ -183,6 +184,17 @@ class FolderImages:
             )
         digest = hashlib.sha256(data).hexdigest()
         return ArticleImage(ref.target, digest, media_type, len(data))
+
+
+@dataclass(frozen=True)
+class IndexedPictures:
+    """What the index recorded of a Markdown article's pictures: `local_images`
+    of the article read from the bytes whose SHA-256 is `content_hash`. What
+    an article names depends on its bytes alone, so it holds for the file
+    while the file's bytes have that hash, and for no other bytes."""
+
+    content_hash: str
+    names: tuple[str, ...]
 
 
 def local_images(article: Article) -> list[str]:

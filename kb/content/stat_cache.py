@@ -63,5 +63,11 @@ class FileCache(Generic[T]):
             self._values[name] = (key, value)
         return value
 
+    def holds(self, name: str, key: Hashable) -> bool:
+        """Whether a value is kept under `name` for `key` (`kept` would not compute)."""
+        with self._lock:
+            held = self._values.get(name)
+        return held is not None and held[0] == key
+
     def __len__(self) -> int:
         return len(self._values)

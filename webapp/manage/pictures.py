@@ -29,10 +29,13 @@ article that names it.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, flash, jsonify, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from indexer.named_pictures import indexed_pictures
 from kb.authoring.pictures import PictureUploads, UploadedPicture
 from kb.content.images import is_remote
 from kb.content.sanitize import ImageBuilder
@@ -55,11 +58,16 @@ _CACHES = "kb_picture_caches"
 
 def uploads() -> PictureUploads:
     """The app's picture uploads, at most `image_max_bytes` each, with the
-    app's caches of what published articles name and which files are pictures."""
+    app's caches of what published articles name and which files are pictures,
+    and what the published index read of each article (`named_pictures`)."""
     settings = services.services().settings
     named, checked = _caches()
     return PictureUploads(
-        services.authoring(), max_bytes=settings.image_max_bytes, named=named, checked=checked
+        services.authoring(),
+        max_bytes=settings.image_max_bytes,
+        named=named,
+        checked=checked,
+        indexed=partial(indexed_pictures, settings.index_path),
     )
 
 

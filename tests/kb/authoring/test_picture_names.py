@@ -150,7 +150,7 @@ _AFTER = ["", "", "?v=1", "#top", " 'The form'"]
 _NOISE = ["", "", " R&D ", " R & D ", " 50 % ", " C:\\Temp ", " {x} ", "\n\n", " form.png "]
 
 
-def _random_article(chosen: random.Random) -> bytes:
+def random_article(chosen: random.Random) -> bytes:
     opener, closer = chosen.choice(_OPENERS)
     address = (
         chosen.choice(_FOLDERS)
@@ -175,7 +175,7 @@ def test_random_articles_are_judged_as_rendering_judges_them() -> None:
     disagreements = []
     named = 0
     for _ in range(400):
-        raw = _random_article(chosen)
+        raw = random_article(chosen)
         expected = rendered_decision(raw, "hr/forms/a.md", "hr/forms/form.png")
         named += expected
         if names_picture(raw, "hr/forms/a.md", "hr/forms/form.png", 10) is not expected:
@@ -194,7 +194,7 @@ def test_could_name_passes_over_only_text_that_cannot_hold_the_name() -> None:
     assert could_name("anything", "b\u00fcro.png")  # a name beyond ASCII: always rendered
 
 
-class _Renders:
+class Renders:
     """Counts the articles rendered (`parse_article` in `picture_names`)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,7 +220,7 @@ def test_an_article_is_rendered_again_only_when_its_bytes_change(
     for n in range(5):
         (forms / f"a{n}.md").write_text(f"# A{n}\n\nR&D ![P](p{n}.png)\n", encoding="utf-8")
     (forms / "plain.md").write_text("# Plain\n\n![Plan](plan.png)\n", encoding="utf-8")
-    renders = _Renders(monkeypatch)
+    renders = Renders(monkeypatch)
     named: FileCache[frozenset[str]] = FileCache()
     assert _naming(root, named) == []
     # '&' may hide letters: rendered once; plain.md cannot hold the name: never.

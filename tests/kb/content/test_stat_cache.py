@@ -82,3 +82,11 @@ def test_a_value_kept_under_a_key_the_caller_knows_is_computed_again_when_it_dif
     with pytest.raises(OSError):
         cache.kept("b.md", "sha-3", fails)
     assert cache.kept("b.md", "sha-3", lambda: compute("three")) == "three"  # nothing kept
+
+
+def test_holds_says_whether_a_value_is_kept_under_a_key() -> None:
+    cache: FileCache[str] = FileCache()
+    assert not cache.holds("a.md", "sha-1")
+    cache.kept("a.md", "sha-1", lambda: "one")
+    assert cache.holds("a.md", "sha-1")
+    assert not cache.holds("a.md", "sha-2") and not cache.holds("b.md", "sha-1")

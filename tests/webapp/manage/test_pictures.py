@@ -13,8 +13,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from indexer.build import IndexBuilder
+from kb.authoring import picture_names
+from kb.content.markdown_article import parse_article
 from kb.settings import Settings
-from tests.support import error_of, sign_in_as, text_of
+from tests.support import HashingEmbedder, error_of, sign_in_as, text_of
 from webapp.services import services
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -191,3 +194,28 @@ def test_a_name_a_published_article_shows_is_refused_under_the_four_eyes_rule(
     page = post_picture(client, token, PNG, "leave-form.png", "hr/annual-leave.md")
     assert page.status_code == 409 and "another name" in text_of(page)
     assert not (content / "hr" / "leave-form.png").exists()
+
+
+def test_a_new_worker_takes_what_unchanged_articles_name_from_the_index(
+    client: FlaskClient, content: Path, app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Q&A" may hide a name: without the index each such article is rendered.
+    leave = content / "hr" / "annual-leave.md"
+    leave.write_text(leave.read_text() + "\nQ&A ![Leave form](leave-form.png)\n", "utf-8")
+    settings = services(app).settings.replace(secondary_model="")
+    assert IndexBuilder(settings, embedder=HashingEmbedder()).run().published
+    rendered: list[str] = []
+
+    def render(raw: bytes, article_id: str, **kwargs: Any) -> Any:
+        rendered.append(article_id)
+        return parse_article(raw, article_id, **kwargs)
+
+    monkeypatch.setattr(picture_names, "parse_article", render)
+    token = sign_in_as(client, "helga")
+    answer = post_picture(client, token, PNG, "leave-form.png", "hr/annual-leave.md", JSON)
+    assert error_of(answer, 409, "conflict")["details"]["articles"] == ["hr/annual-leave.md"]
+    assert rendered == []
+    leave.write_text(leave.read_text().replace("leave-form", "form"), "utf-8")  # edited since
+    answer = post_picture(client, token, PNG, "form.png", "hr/annual-leave.md", JSON)
+    assert error_of(answer, 409, "conflict")["details"]["articles"] == ["hr/annual-leave.md"]
+    assert rendered == ["hr/annual-leave.md"]
