@@ -14,11 +14,17 @@ flat search costs about 0.11 ms per 1,000 passages on one core (11 ms at
 1 ms at 50,000–100,000 passages and finds 98% of the exact 100 nearest
 passages (99.6% of the first 10). Above 50,000 passages the exact search
 passes 5 ms, a tenth of a short query's latency budget, so IVF takes over.
+
+The index builder trains the IVF lists on the passages everyone may read
+only: lists trained on restricted passages too would follow them, and where
+they crowd a query's neighbourhood a visitor's probed lists held few
+readable passages (docs/security.md; `search.readable`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,7 @@ class VectorIndex:
         # Any: FAISS's SWIG classes (IndexIDMap2, IndexIVF…) are not known to its stubs.
         self.index: Any = index
         self.kind = kind
+        self.nprobe = nprobe
         self._direct_map = False
         if kind == IVF:
             faiss.extract_index_ivf(index).nprobe = nprobe
@@ -58,11 +65,28 @@ class VectorIndex:
             return 0
         return int(self.index.remove_ids(np.asarray(ids, dtype=np.int64)))
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """Scores and passage ids of the k nearest passages (ids -1 pad short results)."""
+    def search(
+        self, query: np.ndarray, k: int, selector: Any = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores and passage ids of the k nearest passages (ids -1 pad short
+        results); with a FAISS `selector`, of the k nearest it selects (FAISS
+        skips the others while it searches)."""
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        scores, ids = self.index.search(q, min(k, max(self.size, 1)))
+        k = min(k, max(self.size, 1))
+        if selector is None:
+            scores, ids = self.index.search(q, k)
+        else:
+            scores, ids = self.index.search(q, k, params=self._params(selector))
         return scores[0], ids[0]
+
+    def _params(self, selector: Any) -> Any:
+        # The caller keeps `selector` alive (SWIG does not, through `sel`). An
+        # IVF index reads nprobe from its parameters when given any (1 by default).
+        params: Any = faiss.SearchParametersIVF() if self.kind == IVF else faiss.SearchParameters()
+        params.sel = selector
+        if self.kind == IVF:
+            params.nprobe = self.nprobe
+        return params
 
     def vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         """The stored vectors of the given passage ids (unknown ids are left out).
@@ -110,15 +134,19 @@ def flat_contents(index: VectorIndex) -> tuple[np.ndarray, np.ndarray]:
     return ids, np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def grown_past(index: VectorIndex, threshold: int) -> VectorIndex | None:
+def grown_past(
+    index: VectorIndex, threshold: int, trains: Callable[[np.ndarray], np.ndarray] | None = None
+) -> VectorIndex | None:
     """An IVF index with the same passages when an exact one has grown past
     `threshold` (an incremental build's collection outgrew its first kind),
-    else None. An approximate index that shrank stays approximate until the
-    next full build."""
+    else None; its lists are trained on the passages `trains` marks (a
+    boolean per id; None: all). An approximate index that shrank stays
+    approximate until the next full build."""
     if index.kind != FLAT or index.size <= threshold:
         return None
     ids, vectors = flat_contents(index)
-    grown = create_vector_index(index.dim, index.size, threshold, vectors)
+    training = vectors if trains is None else vectors[trains(ids)]
+    grown = create_vector_index(index.dim, index.size, threshold, training)
     if grown.kind == FLAT:
         return None
     grown.add(ids, vectors)

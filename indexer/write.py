@@ -32,7 +32,7 @@ from indexer.vector_index import (
     grown_past,
     load_vector_index,
 )
-from kb.records import Article, Chunk
+from kb.records import EVERYONE, Article, Chunk
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -106,13 +106,14 @@ class SnapshotWriter:
         vectors = self.embed([c for _, c in new], report)
         self._metadata(db, target, previous, plan, by_article, report)
         self._keyword(target, previous, plan, new)
-        vec = self._vectors(target, previous, (new, vectors, removed_pids), self.primary, PRIMARY)
+        trains = public_passages(target / "meta.db")
+        change = (new, vectors, removed_pids)
+        vec = self._vectors(target, previous, change, self.primary, (PRIMARY, trains))
         second: dict[str, object] = {}
         if self.secondary is not None:
             more = self.secondary.embed([c for _, c in new], report)
-            side = self._vectors(
-                target, previous, (new, more, removed_pids), self.secondary, SECOND
-            )
+            change = (new, more, removed_pids)
+            side = self._vectors(target, previous, change, self.secondary, (SECOND, trains))
             second = {MODEL_KEY: self.secondary.model, DIM_KEY: side.dim, KIND_KEY: side.kind}
         snapshot.write_manifest(
             target,
@@ -214,13 +215,13 @@ class SnapshotWriter:
         previous: Path | None,
         change: tuple[Numbered, np.ndarray, list[int]],
         side: VectorSide,
-        files: tuple[str, str],
+        files: tuple[tuple[str, str], Callable[[np.ndarray], np.ndarray]],
     ) -> VectorIndex:
         """One model's vector index: the previous one with `change` applied (new
         passages, their vectors, removed passage ids); `files`: its file name
-        and the manifest key of its kind."""
+        and the manifest key of its kind, and which passages train IVF lists."""
         new, vectors, removed_pids = change
-        name, kind_key = files
+        (name, kind_key), trains = files
         ids = np.array([pid for pid, _ in new], dtype=np.int64)
         threshold = self.settings.approximate_threshold
         if previous:
@@ -229,11 +230,33 @@ class SnapshotWriter:
             vec.remove(np.array(removed_pids, dtype=np.int64))
         else:
             dim = vectors.shape[1] if len(vectors) else side.dim()
-            vec = create_vector_index(dim, len(new), threshold, vectors if len(vectors) else None)
+            training = vectors[trains(ids)] if len(new) > threshold else None
+            vec = create_vector_index(dim, len(new), threshold, training)
         vec.add(ids, vectors)
-        grown = grown_past(vec, threshold)
+        grown = grown_past(vec, threshold, trains)
         if grown is not None:
             logger.info("%d passages: the vector index becomes approximate (IVF)", grown.size)
             vec = grown
         vec.save(target / name)
         return vec
+
+
+def public_passages(path: Path) -> Callable[[np.ndarray], np.ndarray]:
+    """Whether each passage id is one everyone may read (read from the snapshot's
+    metadata at `path` on first use): IVF lists are trained on those only
+    (`indexer.vector_index`)."""
+    public: set[int] = set()
+
+    def trains(ids: np.ndarray) -> np.ndarray:
+        if not public:
+            db = metadata.open_readonly(path)
+            try:
+                owners = metadata.passage_owners(db)
+            finally:
+                db.close()
+            public.update(
+                p for p, o in owners.items() if EVERYONE in {a.lower() for a in o.audience}
+            )
+        return np.fromiter((int(i) in public for i in ids), dtype=bool, count=len(ids))
+
+    return trains

@@ -59,6 +59,7 @@ from search.crosslingual import is_cross_language
 from search.fusion import WeightedFusion, min_max, ordered
 from search.prepared import PreparedSnapshot
 from search.query_cache import QueryVectorCache, TermVectors, with_terms
+from search.readable import ReadableSelector
 from search.understanding import QueryPlan
 from search.vector import PassageGate, VectorRetriever
 
@@ -171,9 +172,11 @@ class Ensemble:
         gate: PassageGate | None,
         term_weight: float,
         candidates: Sequence[int] = (),
+        readable: ReadableSelector | None = None,
     ) -> tuple[list[tuple[int, float]], np.ndarray | None]:
         """(passage id, cosine) of the second model's nearest allowed passages,
-        best first; with `secondary_retrieval = "candidates"`, of the other
+        best first (FAISS selects the `readable` ones, as for the first model's:
+        both indexes number passages alike); with `secondary_retrieval = "candidates"`, of the other
         retrievers' `candidates` (already allowed) instead; and the query vector
         they were found with (kept for `cosines`). None for a query in a
         language the model does not read (it would be fused without them:
@@ -185,7 +188,7 @@ class Ensemble:
             return [], None
         query = self.query_vector(plan, term_weight)
         if not self.rescore:
-            return retriever.search(query, limit, gate), query
+            return retriever.search(query, limit, gate, readable), query
         return retriever.rank(query, list(dict.fromkeys(candidates))), query
 
     def cosines(

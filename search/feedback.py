@@ -30,6 +30,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from indexer.vector_index import VectorIndex
+from search.readable import ReadableSelector
 from search.vector import PassageGate, VectorRetriever
 
 
@@ -72,9 +73,12 @@ class VectorFeedback:
         hits: list[tuple[int, float]],
         limit: int,
         gate: PassageGate | None = None,
+        readable: ReadableSelector | None = None,
     ) -> list[tuple[int, float]]:
-        """The neighbours of the moved query (the first hits when feedback is off
-        or there is nothing to feed back)."""
+        """The neighbours of the moved query among the same passages as the
+        first search (the first hits when feedback is off or there is nothing
+        to feed back)."""
         if not self.active or not hits:
             return hits
-        return retriever.search(self.query(retriever.index, query, hits), limit, gate)
+        moved = self.query(retriever.index, query, hits)
+        return retriever.search(moved, limit, gate, readable)

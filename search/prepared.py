@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from indexer.keyword_index import field_terms
@@ -24,7 +24,9 @@ from kb.results import Query
 from kb.settings import Settings
 from search.department_classifier import classifier_of
 from search.dictionary import configured_dictionary
+from search.filters import Filters
 from search.keyword import DEFAULT_MAX_TERMS, KeywordRetriever
+from search.readable import ReadablePassages, ReadableSelector
 from search.routing import Router
 from search.spelling import (
     AudienceVocabularies,
@@ -37,7 +39,7 @@ from search.suggestions import TitleIndex
 from search.synonyms import Glossary
 from search.translation import Translator, index_knows
 from search.understanding import QueryPlan, understand
-from search.vector import VectorRetriever
+from search.vector import PassageGate, VectorRetriever
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,8 @@ class PreparedSnapshot:
     spelling: AudienceVocabularies | None = None
     # The second model's vectors (setting secondary_model; search.ensemble).
     secondary: VectorRetriever | None = None
+    # The passages each searcher may read, as FAISS selectors (made on first use).
+    _readable: ReadablePassages | None = field(default=None, repr=False)
     _audiences: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # A searcher's vocabulary's id → it and the translator over its words.
     _translators: dict[int, tuple[Vocabulary, Translator]] = field(default_factory=dict, repr=False)
@@ -150,6 +154,27 @@ class PreparedSnapshot:
                     self._translators.clear()
                 self._translators[id(vocabulary)] = found
         return found[1]
+
+    def vector_filter(self, filters: Filters) -> tuple[PassageGate | None, ReadableSelector | None]:
+        """How the vector side applies `filters`: the passages the searcher may
+        read selected inside FAISS (None: all of them), department and tags
+        kept after the search (None: no such filter); `search.readable`."""
+        readable = None
+        if self.restricted and filters.groups is not None:
+            if self._readable is None:
+                with self._lock:
+                    if self._readable is None:
+                        self._readable = ReadablePassages(self.snapshot.owners)
+            readable = self._readable.for_groups(filters.groups)
+        rest = filters.without_audience()
+        if not rest.active:
+            return None, readable
+        owners = self.snapshot.owners
+
+        def gate(pids: Sequence[int]) -> list[int]:
+            return [p for p in pids if (o := owners.get(p)) is not None and rest.allows(o)]
+
+        return gate, readable
 
     def audience(self, article_id: str) -> tuple[str, ...]:
         """The audience of an article (read once, then remembered)."""

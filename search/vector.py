@@ -1,12 +1,16 @@
-"""The vector retriever: FAISS nearest passages, filtered after the search.
+"""The vector retriever: FAISS nearest passages, filtered during and after the search.
 
-FAISS knows nothing of departments or audiences, so a filtered search asks
-for more neighbours than it needs and drops those the filters refuse,
-widening the search (×4 each round) until enough remain or the whole index
-has been seen or `MAX_FETCH` neighbours were looked at (a very selective
-filter then returns fewer vector candidates; the keyword side, which filters
-inside the index, still finds the rest). Unfiltered searches take exactly
-`limit` neighbours.
+The passages a searcher may read are selected inside FAISS (`readable`, a
+`search.readable.ReadableSelector`): the search returns the nearest readable
+passages, whatever the others hold. Departments and tags are filtered after
+the search: a filtered search asks for more neighbours than it needs and drops
+those the filters refuse, widening the search (×4 each round) until enough
+remain or every readable passage has been seen or `MAX_FETCH` neighbours
+were looked at (a very selective filter then returns fewer vector
+candidates; the keyword side, which filters inside the index, still finds
+the rest). Those neighbours are all readable ones, so what a department
+filter leaves a searcher does not depend on passages they may not read
+either. Unfiltered searches take exactly `limit` neighbours.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from indexer.vector_index import VectorIndex
+from search.readable import ReadableSelector
 
 OVERFETCH = 4
 MAX_FETCH = 4096
@@ -46,15 +51,21 @@ class VectorRetriever:
         self.order = order or (lambda pid: ("", pid))
 
     def search(
-        self, query_vector: np.ndarray, limit: int, gate: PassageGate | None = None
+        self,
+        query_vector: np.ndarray,
+        limit: int,
+        gate: PassageGate | None = None,
+        readable: ReadableSelector | None = None,
     ) -> list[tuple[int, float]]:
-        """(passage id, cosine) of the nearest allowed passages, best first."""
-        size = self.index.size
+        """(passage id, cosine) of the nearest allowed passages, best first:
+        among the `readable` ones (None: all), those the `gate` keeps."""
+        size = self.index.size if readable is None else min(readable.size, self.index.size)
         if size == 0 or limit < 1:
             return []
+        selector = None if readable is None else readable.selector
         fetch = limit + TIE_MARGIN if gate is None else limit * OVERFETCH
         while True:
-            scores, ids = self.index.search(query_vector, min(fetch, size))
+            scores, ids = self.index.search(query_vector, min(fetch, size), selector)
             found = sorted(
                 (
                     (int(p), float(s))
