@@ -119,6 +119,7 @@ def _blueprints() -> list[Blueprint]:
     from webapp.articles import routes as articles
     from webapp.ask import routes as ask
     from webapp.auth import api as auth_api
+    from webapp.auth import password
     from webapp.auth import routes as auth
     from webapp.catalogue import api as catalogue_api
     from webapp.catalogue import routes as catalogue
@@ -147,6 +148,7 @@ def _blueprints() -> list[Blueprint]:
         queue.bp,
         requests_api.bp,
         auth.bp,
+        password.bp,
         auth_api.bp,
         insights.bp,
         insights_api.bp,

@@ -5,7 +5,10 @@ account got a role (`kb users add`, an account's first single sign-on, a
 proxy sending a new group), `revoked` when it lost one (`kb users revoke`,
 `kb users remove`, the proxy no longer sending the group), `moved` when a
 department's roles moved with its requests (`kb requests move-department
---move-grants`). The store writes the rows in the transaction that changes
+--move-grants`), `temporary_password` when an administrator gave the account
+a one-time password (created on the accounts page, or its password reset
+there, or `kb users add --temporary-password`; a row about no role, and never
+the password itself). The store writes the rows in the transaction that changes
 the account (`grant_diff` says what changed), so no way of changing a
 grant leaves it out; `kb users grant-history` lists them.
 """
@@ -29,16 +32,18 @@ class GrantChangeKind(StrEnum):
     GRANTED = "granted"
     REVOKED = "revoked"
     MOVED = "moved"
+    TEMPORARY_PASSWORD = "temporary_password"
 
 
 @dataclass(frozen=True)
 class GrantChange:
     """One change of `username`'s `role`: for `department` (moved: from it to
     `to`; granted or revoked: the grant's department, "" for every one), by
-    `actor` at `ts`, for `reason`."""
+    `actor` at `ts`, for `reason`. A temporary password is about no role
+    (`role` None, `department` "")."""
 
     username: str
-    role: Role
+    role: Role | None
     department: str
     to: str = ""
     actor: str = ""
@@ -48,7 +53,10 @@ class GrantChange:
 
     @property
     def grant(self) -> str:
-        """The grant as `kb users list` shows it: `role:department` or `role`."""
+        """The grant as `kb users list` shows it: `role:department` or `role`
+        ("" for a temporary password)."""
+        if self.role is None:
+            return ""
         return f"{self.role.value}:{self.department}" if self.department else self.role.value
 
     def as_dict(self) -> dict[str, object]:
@@ -58,7 +66,7 @@ class GrantChange:
         return {
             "username": self.username,
             "change": self.kind.value,
-            "role": self.role.value,
+            "role": self.role.value if self.role is not None else None,
             "department": self.department or None,
             "from": self.department if moved else None,
             "to": self.to or None,
@@ -71,6 +79,8 @@ class GrantChange:
     def label(self) -> str:
         """`username role:department → role:to`, `username granted role:department`
         or `username revoked role`, as the command line says it."""
+        if self.role is None:
+            return f"{self.username} was given a temporary password"
         if self.kind is GrantChangeKind.MOVED:
             return f"{self.username} {self.grant} → {self.role.value}:{self.to}"
         return f"{self.username} {self.kind.value} {self.grant}"

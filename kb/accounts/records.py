@@ -25,6 +25,8 @@ from kb.validators import ensure_text, ensure_utc, normal_name, set_normalised, 
 MAX_USERNAME_CHARS = 254  # the longest username: an e-mail address
 USERNAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}\Z")
 MIN_PASSWORD_CHARS = 8
+# The longest password the sign-in form reads: a longer one could never sign in.
+MAX_PASSWORD_CHARS = 1024
 
 
 # Names the system writes for itself, which no account may take: the command
@@ -114,6 +116,9 @@ class User:
     # a renamed person is counted once and a later account given the freed name
     # is someone else. Empty: the username (accounts from before the key).
     person_key: str = field(default="", compare=False)
+    # Signed in with a temporary password an administrator gave: until the
+    # user chooses their own, they may do nothing else (`kb.accounts.passwords`).
+    must_change_password: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.username, str) or not USERNAME_PATTERN.match(self.username):
@@ -131,6 +136,10 @@ class User:
         if self.password_hash is not None:
             ensure_text("password_hash", self.password_hash)
         ensure_text("person_key", self.person_key, allow_empty=True)
+        if not isinstance(self.must_change_password, bool):
+            raise ValueError(
+                f"must_change_password must be True or False, got {self.must_change_password!r}"
+            )
         set_normalised(self, "created", ensure_utc("created", self.created))
         if isinstance(self.session_generation, bool) or not isinstance(
             self.session_generation, int

@@ -40,6 +40,19 @@ def required_reason(reason: str | None) -> str:
     return text
 
 
+def refuse_unknown_department(grant: Grant, departments: Collection[str] | None) -> None:
+    """ValidationError (field `department`) when `grant` names a department not
+    among `departments`, where given (the page and the API offer only those)."""
+    if departments is not None and grant.department and grant.department not in departments:
+        known = ", ".join(sorted(departments))
+        raise ValidationError(
+            f"unknown department {grant.department!r}; known: {known}",
+            details={"field": "department", "value": grant.department},
+            key="unknown_department",
+            values={"value": grant.department, "known": known},
+        )
+
+
 def grant_role(
     store: Store,
     username: str,
@@ -58,14 +71,7 @@ def grant_role(
     `departments`, where given (the page and the API offer only those)."""
     reason = required_reason(reason)
     grant = make_grant(role, department)
-    if departments is not None and grant.department and grant.department not in departments:
-        known = ", ".join(sorted(departments))
-        raise ValidationError(
-            f"unknown department {grant.department!r}; known: {known}",
-            details={"field": "department", "value": grant.department},
-            key="unknown_department",
-            values={"value": grant.department, "known": known},
-        )
+    refuse_unknown_department(grant, departments)
     existing = existing_user(store, username, "the accounts page lists the accounts")
 
     def with_grant(account: User, others: Sequence[User]) -> list[Grant]:

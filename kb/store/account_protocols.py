@@ -63,6 +63,26 @@ class AccountStore(Protocol):
         NotFoundError when absent (`sql_account_grants`)."""
         ...
 
+    def change_password(self, username: str, password_hash: str) -> User:
+        """The account's own new password (its hash): clears `must_change_password`
+        and ends every session (the caller keeps its own by the generation of
+        the user returned). NotFoundError when absent (`sql_passwords`)."""
+        ...
+
+    def set_temporary_password(
+        self, username: str, password_hash: str, *, actor: str, reason: str
+    ) -> User:
+        """A one-time password (its hash) an administrator gave: sets
+        `must_change_password`, ends every session and writes a
+        `temporary_password` row to the grant history, by `actor` for `reason`.
+        NotFoundError when absent."""
+        ...
+
+    def note_temporary_password(self, username: str, *, actor: str, reason: str) -> None:
+        """Write a `temporary_password` row to the grant history (an account
+        created with one, by `add_user`)."""
+        ...
+
     def end_sessions(self, username: str) -> int:
         """Raise the user's session generation, ending every session signed in
         before; returns the new generation. NotFoundError when absent."""

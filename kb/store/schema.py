@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from kb.store.columns import Id, JsonText, Number, UtcDateTime, metadata
@@ -160,6 +161,9 @@ users = Table(
     # Who the account is to insights (`User.person_key`): set at creation, kept
     # on rename; NULL on accounts from before 0021, whose key is their username.
     Column("person_key", String(254)),
+    # Signed in with a temporary password an administrator gave
+    # (`kb.accounts.passwords`): nothing but a new password until it is chosen.
+    Column("must_change_password", Boolean, nullable=False, server_default=false()),
     Index(None, "username_key", unique=True),
 )
 

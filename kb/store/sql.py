@@ -16,6 +16,7 @@ from kb.store.sql_department_moves import SqlDepartmentMoves
 from kb.store.sql_events import SqlEvents
 from kb.store.sql_limits import SqlRateLimits
 from kb.store.sql_outbox import SqlOutbox
+from kb.store.sql_passwords import SqlPasswords
 from kb.store.sql_requests import SqlRequests
 from kb.store.sql_tasks import SqlRequestTasks
 
@@ -25,6 +26,7 @@ class SqlStore(
     SqlAccounts,
     SqlAccountGrants,
     SqlAccountRemovals,
+    SqlPasswords,
     SqlRequests,
     SqlRequestTasks,
     SqlDepartmentMoves,

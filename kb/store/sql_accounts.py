@@ -51,6 +51,7 @@ def _user_row(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "grants": grants_value(user.grants),
         "password_hash": user.password_hash,
+        "must_change_password": user.must_change_password,
     }
 
 
@@ -125,6 +126,7 @@ def user_of(row: Row[Any]) -> User:
         created=row.created,
         session_generation=row.session_generation,
         person_key=row.person_key or "",
+        must_change_password=bool(row.must_change_password),
     )
 
 

@@ -24,7 +24,7 @@ def record_changes(conn: Connection, changes: Sequence[GrantChange]) -> None:
         [
             {
                 "username": c.username,
-                "role": c.role.value,
+                "role": c.role.value if c.role is not None else "",
                 "change": c.kind.value,
                 "from_department": c.department,
                 "to_department": c.to,
@@ -45,7 +45,7 @@ def read_changes(conn: Connection, username: str | None = None) -> list[GrantCha
     return [
         GrantChange(
             r.username,
-            Role(r.role),
+            Role(r.role) if r.role else None,
             r.from_department,
             r.to_department,
             r.actor,

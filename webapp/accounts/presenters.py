@@ -13,7 +13,10 @@ from webapp.role_names import grant_label
 
 
 def change_grant(change: GrantChange) -> str:
-    """The grant a history row is about; a move names both departments."""
+    """The grant a history row is about; a move names both departments; a
+    temporary password is about none."""
+    if change.role is None:
+        return "–"
     if change.kind is GrantChangeKind.MOVED:
         moved = gettext(
             "accounts_moved",

@@ -34,7 +34,7 @@ from flask import (
 )
 from werkzeug.wrappers import Response
 
-from kb.accounts.records import MAX_USERNAME_CHARS, User
+from kb.accounts.records import MAX_PASSWORD_CHARS, MAX_USERNAME_CHARS, User
 from kb.accounts.service import authenticate
 from kb.errors import AuthenticationRequired, KbError, PermissionDenied, ValidationError
 from kb.settings import Settings
@@ -42,6 +42,7 @@ from webapp import services
 from webapp.auth import identity
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
 from webapp.auth.drafts import draft_owner, form_not_sent, form_page
+from webapp.auth.password import must_change_first
 from webapp.errors import error_response, is_api_request, message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, refuse_nul_in
@@ -52,8 +53,6 @@ from webapp.throttle import SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, throttle
 logger = logging.getLogger(__name__)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-MAX_PASSWORD_CHARS = 1024
 
 
 # -- signing in and out ---------------------------------------------------------------
@@ -191,6 +190,7 @@ def _header_mode_or_default() -> bool:
 
 def init_app(app: Flask) -> None:
     app.before_request(check_csrf)
+    app.before_request(must_change_first)
     app.register_error_handler(AuthenticationRequired, _to_sign_in)
     app.jinja_env.globals.update(
         csrf_token=csrf_token,

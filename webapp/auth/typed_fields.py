@@ -65,6 +65,7 @@ NOTHING_TYPED = frozenset(
     {
         "auth.sign_in_post",
         "auth.sign_out",
+        "password.change_post",
         "requests.assign",
         "requests.assign_me",
         "requests.unwatch",

@@ -58,7 +58,10 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "username": {"type": "string"},
             "change": enum_of(GrantChangeKind),
-            "role": enum_of(Role),
+            "role": {
+                "anyOf": [enum_of(Role), {"type": "null"}],
+                "description": "null: a temporary_password row, about no role.",
+            },
             "department": {**STRING_OR_NULL, "description": "null: every department."},
             "from": {**STRING_OR_NULL, "description": "A move's department before."},
             "to": {**STRING_OR_NULL, "description": "A move's department after."},

@@ -1,4 +1,5 @@
-"""The sign-in part of the OpenAPI document: /api/me and the security schemes.
+"""The sign-in part of the OpenAPI document: /api/me, /api/me/password and the
+security schemes.
 
 The operation is keyed by its endpoint in `webapp.auth.api`; its path comes
 from the routes (`webapp.openapi.paths`). Every operation that needs a
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.openapi.schema import ERROR_REF, SIGNED_IN, json_response
+from kb.accounts.records import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS
+from webapp.openapi.schema import CSRF_HEADER, ERROR_REF, SIGNED_IN, json_body, json_response
 
 SCHEMAS: dict[str, Any] = {
     "Me": {
@@ -29,9 +31,24 @@ SCHEMAS: dict[str, Any] = {
                 "description": "What article audiences may name to let this user read them.",
             },
             "csrf_token": {"type": "string", "description": "Send as X-CSRF-Token."},
+            "must_change_password": {
+                "type": "boolean",
+                "description": "true: signed in with a temporary password; every other call "
+                "is refused (403 must_change_password) until POST /api/me/password.",
+            },
+        },
+    },
+    "PasswordChanged": {
+        "type": "object",
+        "required": ["username", "must_change_password"],
+        "properties": {
+            "username": {"type": "string"},
+            "must_change_password": {"type": "boolean", "const": False},
         },
     },
 }
+
+_PASSWORD = {"type": "string", "maxLength": MAX_PASSWORD_CHARS}
 
 OPERATIONS: dict[str, Any] = {
     "auth_api.me": {
@@ -39,6 +56,32 @@ OPERATIONS: dict[str, Any] = {
         "summary": "The signed-in user, their roles and the session's CSRF token.",
         "security": SIGNED_IN,
         "responses": {"200": json_response("Me", "Who is signed in."), "401": ERROR_REF},
+    },
+    "auth_api.change_password": {
+        "operationId": "changeOwnPassword",
+        "summary": "The signed-in password account's new password; its other sessions end, "
+        "this one goes on. Counted against the sign-in limits.",
+        "security": SIGNED_IN,
+        "parameters": [CSRF_HEADER],
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["current_password", "new_password"],
+                "additionalProperties": False,
+                "properties": {
+                    "current_password": _PASSWORD,
+                    "new_password": {**_PASSWORD, "minLength": MIN_PASSWORD_CHARS},
+                },
+            }
+        ),
+        "responses": {
+            "200": json_response("PasswordChanged", "The password is changed."),
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "409": ERROR_REF,
+            "429": ERROR_REF,
+        },
     },
 }
 
