@@ -200,3 +200,19 @@ def test_an_agent_of_a_task_is_led_back_to_their_queue(app: Flask, client: Flask
     assert link(text_of(client.get(f"/requests/{request_id}")), "← Back to my requests") == (
         "/requests/"
     )
+
+
+def test_a_content_owner_is_led_back_to_the_drafts(
+    client: FlaskClient, store: Store, request_content: Path
+) -> None:
+    """A content owner opened a request to publish its draft; the page's way back
+    read "Back to my requests", a list that does not hold the request."""
+    (request_id,) = drafted(store, request_content, "it", 1)
+    sign_in_as(client, "cora")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert link(page, "← Back to drafts from requests") == "/requests/drafts/"
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert link(german, "← Zurück zu den Entwürfen aus Anfragen") == "/requests/drafts/"
+    sign_in_as(client, "emma")  # the requester's way back stays their own requests
+    mine = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert link(mine, "← Back to my requests") == "/requests/"
