@@ -26,6 +26,12 @@ def users() -> None:
 @click.option("--display-name", help="Name shown in the app (default: NAME).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--no-password", is_flag=True, help="No password: the user signs in by SSO only.")
+@click.option(
+    "--temporary-password",
+    is_flag=True,
+    help="A new user only: make a one-time password, print it once; it must be changed "
+    "at the first sign-in.",
+)
 @click.option("--reason", default="", help="Why: kept in the grant history.")
 @click.pass_context
 def users_add(
@@ -36,20 +42,28 @@ def users_add(
     display_name: str | None,
     password_stdin: bool,
     no_password: bool,
+    temporary_password: bool,
     reason: str,
 ) -> None:
     """Add user NAME with a role, or give an existing user one more role.
 
-    Asks for the password unless --password-stdin or --no-password is given;
-    an existing user keeps their password when none is given.
+    Asks for the password unless --password-stdin, --no-password or
+    --temporary-password is given; an existing user keeps their password when
+    none is given.
     """
     from kb.accounts.service import add_user, make_grant, refuse_reserved
+
+    if temporary_password and (password_stdin or no_password):
+        raise click.UsageError("--temporary-password excludes --password-stdin and --no-password")
 
     refuse_reserved(name)  # a name and a role that cannot be, before asking for a password
     grant = make_grant(role, department)
     settings = settings_from(ctx)
     if grant.department is not None:
         _warn_unknown_department(settings, grant.department)
+    if temporary_password:
+        _add_with_temporary_password(settings, name, role, department, display_name, reason)
+        return
     password: str | None = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -64,6 +78,30 @@ def users_add(
         user = add_user(store, name, role, department, password, display_name, reason=reason)
     grants = ", ".join(g.label for g in user.grants)
     click.echo(f"{user.username}: {grants}")
+
+
+def _add_with_temporary_password(
+    settings: Settings,
+    name: str,
+    role: str,
+    department: str | None,
+    display_name: str | None,
+    reason: str,
+) -> None:
+    """A new account with a one-time password, printed once (`kb.accounts.passwords`)."""
+    from kb.accounts.passwords import create_account
+    from kb.accounts.records import SYSTEM_USERNAME
+
+    with open_store(settings) as store:
+        given = create_account(
+            store, name, role, department, display_name or "", actor=SYSTEM_USERNAME, reason=reason
+        )
+    grants = ", ".join(g.label for g in given.user.grants)
+    click.echo(f"{given.user.username}: {grants}")
+    click.echo(
+        f"temporary password: {given.password} (shown only now; it must be changed at the "
+        "first sign-in)"
+    )
 
 
 def _warn_unknown_department(settings: Settings, department: str) -> None:

@@ -170,6 +170,7 @@ def test_request_and_insights_pages_read_well_and_show_their_focus(
         "/accounts/",
         "/accounts/ivan2",
         "/auth/password",
+        "/accounts/+new",
     ):
         problems += _audit(ada.page, path, live)
     german = _audit(ada.page, "/insights/?hl=de", live)

@@ -1,6 +1,10 @@
 """The `accounts_api` blueprint: the accounts page's calls for programs.
 
 GET  /api/accounts?name=&role=&department=      accounts and their roles
+POST /api/accounts                               {"username", "display_name", "role",
+                                                 "department", "reason"}: a new account
+                                                 with a temporary password (201)
+POST /api/accounts/<username>/reset-password     {"reason"}: a new temporary password
 GET  /api/accounts/<username>/grant-history      the account's grant history
 POST /api/accounts/<username>/grant              {"role", "department", "reason"}
 POST /api/accounts/<username>/revoke             {"role", "department", "reason"}
@@ -21,6 +25,7 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from kb.accounts.directory import Account, AccountQuery, check_admin, find_accounts
+from kb.accounts.passwords import GivenPassword, create_account, reset_password
 from kb.accounts.records import User
 from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
 from kb.accounts.service import existing_user
@@ -32,6 +37,7 @@ from webapp.inputs import json_object, text_field
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/accounts")
 
 GRANT_FIELDS = ("role", "department", "reason")
+NEW_FIELDS = ("username", "display_name", *GRANT_FIELDS)
 HINT = "GET /api/accounts lists the accounts"
 
 
@@ -56,8 +62,8 @@ def grant_history(username: str) -> Response:
     return jsonify({"username": user.username, "changes": [c.as_dict() for c in changes]})
 
 
-def _grant_body() -> tuple[str, str, str]:
-    data: dict[str, Any] = json_object(*GRANT_FIELDS)
+def _grant_body(data: dict[str, Any] | None = None) -> tuple[str, str, str]:
+    data = json_object(*GRANT_FIELDS) if data is None else data
     role = text_field(data, "role")
     department = text_field(data, "department", required=False)
     reason = text_field(data, "reason", required=False, max_chars=MAX_REASON_CHARS)
@@ -81,3 +87,37 @@ def _change(change: Callable[..., User], username: str) -> Response:
     user = change(services.store(), username, role, department, actor=actor, reason=reason)
     former = services.store().aliases_of(user.username)
     return jsonify(Account(user, former).as_dict())
+
+
+@bp.post("")
+def create() -> tuple[Response, int]:
+    data: dict[str, Any] = json_object(*NEW_FIELDS)
+    username = text_field(data, "username", max_chars=254)
+    display_name = text_field(data, "display_name", required=False, max_chars=254)
+    role, department, reason = _grant_body(data)
+    given = create_account(
+        services.store(),
+        username,
+        role,
+        department,
+        display_name,
+        actor=require_user().username,
+        reason=reason,
+        departments=grant_departments(),
+    )
+    return _given(given), 201
+
+
+@bp.post("/<username>/reset-password")
+def reset(username: str) -> Response:
+    data: dict[str, Any] = json_object("reason")
+    reason = required_reason(text_field(data, "reason", required=False, max_chars=MAX_REASON_CHARS))
+    given = reset_password(services.store(), username, actor=require_user().username, reason=reason)
+    return _given(given)
+
+
+def _given(given: GivenPassword) -> Response:
+    """The account and its temporary password: the one time it is told."""
+    former = services.store().aliases_of(given.user.username)
+    account = Account(given.user, former).as_dict()
+    return jsonify({"account": account, "temporary_password": given.password})

@@ -24,6 +24,12 @@ from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, rev
 from kb.accounts.service import existing_user, make_grant
 from kb.errors import ConflictError, KbError, NotFoundError, ValidationError
 from webapp import services
+from webapp.accounts.passwords import (
+    create_from_form,
+    given_page,
+    new_page,
+    reset_from_form,
+)
 from webapp.accounts.presenters import (
     change_grant,
     grant_choices,
@@ -37,7 +43,11 @@ from webapp.i18n import current_language, gettext
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
-FORMS = {"accounts.grant": "grant", "accounts.revoke": "revoke"}
+FORMS = {
+    "accounts.grant": "grant",
+    "accounts.revoke": "revoke",
+    "accounts.reset_password": "reset",
+}
 FILTER_FIELDS = ("name", "role", "department")
 HINT = "the accounts page lists the accounts"
 
@@ -70,6 +80,21 @@ def _list_page(accounts: list[Account], **context: Any) -> str:
         departments=grant_choices()["departments"],
         **context,
     )
+
+
+@bp.get("/+new")  # no username starts with +: it hides no account
+def new() -> str:
+    return new_page()
+
+
+@bp.post("/+new")
+def create() -> str:
+    return given_page(create_from_form(), created=True)
+
+
+@bp.post("/<username>/reset-password")
+def reset_password(username: str) -> str:
+    return given_page(reset_from_form(username), created=False)
 
 
 @bp.get("/<username>")
@@ -131,6 +156,8 @@ def _refused(exc: KbError) -> Response | tuple[str, int]:
     lang = current_language()
     message = message_for(exc, lang)
     field = str(exc.details.get("field") or "")
+    if request.endpoint == "accounts.create":
+        return new_page(error=message, failed_field=field or "username"), exc.status
     if request.method == "POST" and request.endpoint in FORMS and exc.key != "no_such_user":
         username = (request.view_args or {}).get("username", "")
         page = _account_page(

@@ -56,6 +56,12 @@ TYPED_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "manage_pictures.upload": (("alt", "editor_picture_alt"), ("name", "editor_picture_name")),
     "accounts.grant": (("reason", "accounts_reason"),),
     "accounts.revoke": (("reason", "accounts_reason"),),
+    "accounts.create": (
+        ("username", "accounts_username"),
+        ("display_name", "accounts_display_name"),
+        ("reason", "accounts_reason"),
+    ),
+    "accounts.reset_password": (("reason", "accounts_reason"),),
 }
 TYPED_FIELDS = {**TYPED_FIELDS, "manage.save": TYPED_FIELDS["manage.create"]}
 

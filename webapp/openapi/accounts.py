@@ -1,4 +1,5 @@
-"""The accounts part of the OpenAPI document: /api/accounts….
+"""The accounts part of the OpenAPI document: /api/accounts… (creating an
+account and resetting a password with a temporary password included).
 
 Operations keyed by the endpoints of `webapp.accounts.api`; their paths come
 from the routes (`webapp.openapi.paths`). Administrators only.
@@ -35,6 +36,17 @@ _ERRORS = {"401": ERROR_REF, "403": ERROR_REF}
 _CHANGE_ERRORS = {**_ERRORS, "400": ERROR_REF, "404": ERROR_REF}
 
 SCHEMAS: dict[str, Any] = {
+    "GivenPassword": {
+        "type": "object",
+        "required": ["account", "temporary_password"],
+        "properties": {
+            "account": {"$ref": "#/components/schemas/Account"},
+            "temporary_password": {
+                "type": "string",
+                "description": "Shown only in this answer, never kept: pass it on.",
+            },
+        },
+    },
     "Account": {
         "type": "object",
         "required": ["username", "display_name", "roles", "password", "former_names"],
@@ -72,19 +84,38 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+_REASON = {"type": "string", "minLength": 1, "maxLength": MAX_REASON_CHARS}
+_GRANT_PROPERTIES: dict[str, Any] = {
+    "role": enum_of(Role),
+    "department": {
+        "type": "string",
+        "description": "For agent and content_owner: one department; empty or "
+        "left out: every department.",
+    },
+    "reason": _REASON,
+}
 _GRANT_BODY = json_body(
     {
         "type": "object",
         "required": ["role", "reason"],
         "additionalProperties": False,
+        "properties": _GRANT_PROPERTIES,
+    }
+)
+_NEW_BODY = json_body(
+    {
+        "type": "object",
+        "required": ["username", "role", "reason"],
+        "additionalProperties": False,
         "properties": {
-            "role": enum_of(Role),
-            "department": {
+            "username": {
                 "type": "string",
-                "description": "For agent and content_owner: one department; empty or "
-                "left out: every department.",
+                "maxLength": 254,
+                "description": "Letters, digits or . _ @ + -, starting with a letter or digit; "
+                "unique in any letter case.",
             },
-            "reason": {"type": "string", "minLength": 1, "maxLength": MAX_REASON_CHARS},
+            "display_name": {"type": "string", "maxLength": 254},
+            **_GRANT_PROPERTIES,
         },
     }
 )
@@ -177,6 +208,40 @@ OPERATIONS: dict[str, Any] = {
         "responses": {
             "200": json_response("Account", "The account with its roles now."),
             **_CHANGE_ERRORS,
+        },
+    },
+    "accounts_api.create": {
+        "operationId": "createAccount",
+        "summary": "A new account with one role and a one-time temporary password, told "
+        "only in this answer; it must be changed at the first sign-in (admins).",
+        "security": SIGNED_IN,
+        "parameters": [CSRF_HEADER],
+        "requestBody": _NEW_BODY,
+        "responses": {
+            "201": json_response("GivenPassword", "The account and its temporary password."),
+            **_ERRORS,
+            "400": ERROR_REF,
+            "409": ERROR_REF,
+        },
+    },
+    "accounts_api.reset": {
+        "operationId": "resetPassword",
+        "summary": "A new temporary password for a password account; its sessions end and it "
+        "must choose its own at the next sign-in (admins).",
+        "security": SIGNED_IN,
+        "parameters": [_USERNAME, CSRF_HEADER],
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["reason"],
+                "additionalProperties": False,
+                "properties": {"reason": _REASON},
+            }
+        ),
+        "responses": {
+            "200": json_response("GivenPassword", "The account and its temporary password."),
+            **_CHANGE_ERRORS,
+            "409": ERROR_REF,
         },
     },
 }

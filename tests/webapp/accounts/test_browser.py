@@ -131,3 +131,43 @@ def test_on_a_german_phone_the_accounts_pages_stay_inside_the_screen(
     assert box is not None and box["x"] + box["width"] <= 360, box
     phone.page.context.close()
     assert phone.errors == []
+
+
+def test_a_created_account_signs_in_changes_its_password_and_searches(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    site: str,
+    store: Store,
+) -> None:
+    from playwright.sync_api import expect
+
+    page = tab.page
+    _sign_in(page, site, "ada")
+    page.goto(f"{site}/accounts/")
+    page.get_by_role("link", name="Create an account").click()
+    form = page.locator("#new-form")
+    form.get_by_label("Username", exact=True).fill("nina")
+    form.get_by_label("Display name", exact=True).fill("Nina Novak")
+    form.get_by_label("Why", exact=True).fill("Joins the service desk")
+    form.get_by_role("button", name="Create the account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("nina has been created")
+    password = page.locator("#temporary-password").inner_text()
+    page.locator("form.sign-out button").click()
+    expect(page.locator("form.sign-out")).to_have_count(0)
+
+    page.goto(f"{site}/auth/sign-in?next=/requests/mine")
+    page.locator("input[name=username]").fill("nina")
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#must-change")).to_be_visible()  # sent to change it first
+    page.goto(f"{site}/?q=parking")
+    expect(page.locator("#must-change")).to_be_visible()  # still nothing else
+    page.get_by_label("Current password", exact=True).fill(password)
+    page.get_by_label("New password", exact=True).fill("ninas own password")
+    page.get_by_label("New password again", exact=True).fill("ninas own password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.locator(".flash")).to_contain_text("Your password has been changed")
+    expect(page).to_have_url(f"{site}/?q=parking")
+    expect(page.locator(".results-count")).to_be_visible()
+    nina = store.get_user("nina")
+    assert nina is not None and not nina.must_change_password
+    assert nina.check_password("ninas own password")
