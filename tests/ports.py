@@ -2,15 +2,26 @@
 
 A port found free by binding a socket and closing it again may be taken by
 another test or process before the server binds it. Servers in the tests bind
-port 0 and read the port back; a port that must refuse connections is a socket
+port 0 and read the port back (`kb serve --port 0` writes it in its log); a port that must refuse connections is a socket
 bound and never listening, held as long as the test needs it.
 """
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A port free a moment ago, for a program that can only be given one to bind
+    (HAProxy): it may be taken before that program binds it, so the caller must
+    start it again on another when it could not bind."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -20,3 +31,15 @@ def refusing_port() -> Iterator[int]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         yield int(sock.getsockname()[1])
+
+
+LISTENING = re.compile(r"Listening at: http://[^\s]+:(\d+) ")
+
+
+def listening_port(log: Path, start: int = 0) -> int | None:
+    """The port a `kb serve` started with `--port 0` listens on, from gunicorn's
+    line in `log` (read from byte `start` on); None before it is written."""
+    with log.open("rb") as lines:
+        lines.seek(start)
+        found = LISTENING.search(lines.read().decode(errors="replace"))
+    return int(found.group(1)) if found else None

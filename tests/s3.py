@@ -2,14 +2,14 @@
 
 moto (from PyPI) answers the S3 API over HTTP like any S3-compatible server;
 the snapshot store talks to it through boto3 exactly as it would to MinIO or
-AWS. Started once per session on a free loopback port; each test gets a new
-bucket. Credentials are dummies set in the environment of the test.
+AWS. Started once per session on a loopback port of its own (port 0, read
+back from the line it writes on starting); each test gets a new bucket. Credentials are dummies set in the environment of the test.
 """
 
 from __future__ import annotations
 
 import os
-import socket
+import re
 import subprocess
 import sys
 import time
@@ -26,32 +26,36 @@ CREDENTIALS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+RUNNING_ON = re.compile(r"Running on http://127\.0\.0\.1:(\d+)")
 
 
 @pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
+def s3_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     pytest.importorskip("boto3", reason="the s3 snapshot store needs boto3 (test extras)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with log.open("wb") as out:  # a file: a pipe nobody reads would fill up and stop it
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "0"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 120  # a loaded machine may start it slowly
+    endpoint = ""
     while True:
         try:
-            urllib.request.urlopen(endpoint + "/moto-api/", timeout=2).close()
-            break
+            if not endpoint and (found := RUNNING_ON.search(log.read_text(errors="replace"))):
+                endpoint = f"http://127.0.0.1:{found.group(1)}"
+            if endpoint:
+                urllib.request.urlopen(endpoint + "/moto-api/", timeout=10).close()
+                break
         except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("moto's S3 server did not start; install the test extras")
-            time.sleep(0.2)
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(
+                f"moto's S3 server did not start; install the test extras:\n{log.read_text()}"
+            )
+        time.sleep(0.2)
     yield endpoint
     proc.terminate()
     proc.wait(timeout=10)

@@ -24,7 +24,6 @@ from kb.store.protocols import Store
 from tests.cluster.harness import Client, HAProxy, Node, kb
 from tests.conftest import FIXTURES
 from tests.postgres import PostgresServer
-from tests.s3 import free_port
 from webapp.throttle import UNLIMITED_ENV
 
 PASSWORD = "cluster-test-password"
@@ -44,9 +43,7 @@ class Cluster:
     store: Store
 
     def new_node(self, name: str) -> Node:
-        node = Node(
-            name, free_port(), self.work / name / "index", self.env, self.work / f"{name}.log"
-        )
+        node = Node(name, 0, self.work / name / "index", self.env, self.work / f"{name}.log")
         self.nodes.append(node)
         return node
 
@@ -101,9 +98,7 @@ def cluster(
         for i in range(1, 4):
             own = env if i == 1 else {**env, **READ_ONLY_ENV}
             nodes.append(
-                Node(
-                    f"node{i}", free_port(), work / f"node{i}" / "index", own, work / f"node{i}.log"
-                )
+                Node(f"node{i}", 0, work / f"node{i}" / "index", own, work / f"node{i}.log")
             )
         for node in nodes:
             node.start()

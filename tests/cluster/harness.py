@@ -5,6 +5,11 @@ group of its own, so that "kill -9 a node" kills exactly it. HAProxy runs
 the tested `deploy/haproxy.cfg` with the node addresses in its environment.
 `Client` is a small cookie-keeping HTTP client that reports failures instead
 of raising, so load threads can count them.
+
+A node starts on port 0 and its port is read from its log; one restarted
+keeps the port HAProxy knows it by. HAProxy binds the ports it is given: a port
+found free may be taken by another process before it binds it, so when it
+could not bind it starts again on others.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
-from tests.s3 import free_port
+from tests.ports import free_port, listening_port
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
 START_TIMEOUT_S = 180
+# What HAProxy logs when a port was taken meanwhile.
+PORT_TAKEN = ("cannot bind socket", "Address already in use")
 
 
 @dataclass
@@ -106,7 +113,7 @@ def wait_for(check: Any, timeout: float, what: str, interval: float = 0.2) -> An
 
 @dataclass
 class Node:
-    """One `kb serve` process on a loopback port."""
+    """One `kb serve` process on a loopback port (0 until it first listens)."""
 
     name: str
     port: int
@@ -115,6 +122,7 @@ class Node:
     log: Path
     proc: subprocess.Popen[bytes] | None = None
     client: Client = field(init=False)
+    _log_start: int = 0  # where this start's lines begin in `log`
 
     def __post_init__(self) -> None:
         self.client = Client(self.url)
@@ -129,6 +137,7 @@ class Node:
 
     def start(self) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        self._log_start = self.log.stat().st_size if self.log.exists() else 0
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [
@@ -153,9 +162,17 @@ class Node:
             )
 
     def wait_ready(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Wait until the node serves (reading its port from its log first, when
+        it was started on port 0)."""
+
         def ready() -> bool:
             if self.proc is not None and self.proc.poll() is not None:
                 raise AssertionError(f"{self.name} exited:\n{self.log_tail()}")
+            if not self.port:
+                port = listening_port(self.log, self._log_start)
+                if port is None:
+                    return False
+                self.port, self.client = port, Client(f"http://127.0.0.1:{port}")
             return self.client.get("/api/health").status == 200
 
         wait_for(ready, timeout, f"{self.name} to serve", interval=0.5)
@@ -183,6 +200,14 @@ class Node:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
+def port_taken(log: Path, start: int) -> bool:
+    """Whether HAProxy, logging to `log` from byte `start` on, could not bind its ports."""
+    with log.open("rb") as lines:
+        lines.seek(start)
+        written = lines.read().decode(errors="replace")
+    return any(line in written for line in PORT_TAKEN)
+
+
 class HAProxy:
     """HAProxy in the foreground with `deploy/haproxy.cfg`; `nodes[0]` is the
     authoring server (KB_AUTHORING_NODE), as well as the first balanced node."""
@@ -193,18 +218,22 @@ class HAProxy:
                 "haproxy is not installed; `make test` installs Debian's package "
                 "(apt-get install haproxy)"
             )
-        self.port = free_port()
-        self.stats_port = free_port()
-        self.log = log
+        self.nodes, self.log = nodes, log
+        self._start()
+        wait_for(self._ready, START_TIMEOUT_S, "HAProxy")
+
+    def _start(self) -> None:
+        self.port, self.stats_port = free_port(), free_port()
+        self._log_start = self.log.stat().st_size if self.log.exists() else 0
         env = {
             **os.environ,
             "KB_LISTEN": f"127.0.0.1:{self.port}",
             "KB_STATS_LISTEN": f"127.0.0.1:{self.stats_port}",
         }
-        for i, node in enumerate(nodes, start=1):
+        for i, node in enumerate(self.nodes, start=1):
             env[f"KB_NODE{i}"] = node.address
-        env["KB_AUTHORING_NODE"] = nodes[0].address
-        with log.open("ab") as out:
+        env["KB_AUTHORING_NODE"] = self.nodes[0].address
+        with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
                 ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)],
                 env=env,
@@ -213,7 +242,16 @@ class HAProxy:
                 start_new_session=True,
             )
         self.client = Client(self.url)
-        wait_for(lambda: self.client.get("/api/health").status == 200, 30, "HAProxy")
+
+    def _ready(self) -> bool:
+        """Whether HAProxy answers; one whose port was taken starts on others."""
+        if self.proc.poll() is not None:
+            if not port_taken(self.log, self._log_start):
+                tail = self.log.read_text(errors="replace")[-4000:]
+                raise AssertionError(f"HAProxy exited:\n{tail}")
+            self._start()
+            return False
+        return self.client.get("/api/health").status == 200
 
     @property
     def url(self) -> str:
@@ -221,11 +259,18 @@ class HAProxy:
 
     def statistics(self) -> dict[tuple[str, str], dict[str, str]]:
         """HAProxy's statistics rows by (proxy, server), e.g. ("kb_nodes", "BACKEND")."""
-        csv = Client(f"http://127.0.0.1:{self.stats_port}").get("/stats;csv").body
+        answer = Client(f"http://127.0.0.1:{self.stats_port}").get("/stats;csv")
+        if answer.status != 200:
+            raise AssertionError(f"HAProxy's statistics: {answer.status} {answer.body}")
+        csv = answer.body
         lines = [line for line in str(csv).splitlines() if line]
         header = lines[0].lstrip("# ").split(",")
         rows = (dict(zip(header, line.split(","), strict=False)) for line in lines[1:])
         return {(row["pxname"], row["svname"]): row for row in rows}
+
+    def status(self, backend: str, server: str) -> str:
+        """A server's state as HAProxy's checks see it: UP, DOWN, or on the way ("DOWN 1/2")."""
+        return self.statistics()[backend, server].get("status", "")
 
     def sessions(self, backend: str, server: str = "BACKEND") -> int:
         """Requests a backend (or one of its servers) has been sent so far."""
