@@ -47,10 +47,12 @@ def test_a_write_while_another_process_holds_the_lock_is_503_then_goes_through(
 
 
 def test_a_search_under_a_held_lock_answers_at_once_and_is_logged_after_it(
-    make_app: Callable[..., Flask], settings: Settings
+    make_app: Callable[..., Flask], settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The store's own busy timeout (5 s): a search that logged its event itself
-    # waited that long for its answer.
+    # A search that logged its event itself waited the store's busy timeout for
+    # its answer. A long one here (60 s) sets that wait far apart from a search
+    # that waits `wait` and is slow only because the machine is loaded.
+    monkeypatch.setattr(kb.store.factory, "SQLITE_BUSY_TIMEOUT_MS", 60_000)
     wait = 0.3
     app = make_app(search_log_wait=wait)
     client = app.test_client()
@@ -60,7 +62,7 @@ def test_a_search_under_a_held_lock_answers_at_once_and_is_logged_after_it(
         started = time.monotonic()
         response = client.get("/api/search?q=vacation")
         took = time.monotonic() - started
-        assert response.status_code == 200 and took < wait + 1.5, took
+        assert response.status_code == 200 and took < 30, took
         assert response.get_json()["search_id"] is None  # no click can name an unstored search
         publish_fake_snapshot(Path(settings.index_dir))
         health = client.get("/api/health").get_json()

@@ -60,15 +60,17 @@ def test_a_timeout_lost_in_a_callback_is_raised_again(monkeypatch: pytest.Monkey
     monkeypatch.setattr(markdown_text, "_MARKDOWN", str(Path(__file__).parent) + os.sep)
     swallowed = False
     started = time.perf_counter()
+    # 30 s: far past the budget's backstop (0.5 s on the clock), and past any
+    # pause a loaded machine gives this process; only a lost timeout runs that long.
     with pytest.raises(RenderTimeout), markdown_text._deadline(0.05):
         try:
-            while time.perf_counter() - started < 5:
+            while time.perf_counter() - started < 30:
                 pass
         except RenderTimeout:
             swallowed = True
-        while time.perf_counter() - started < 5:
+        while time.perf_counter() - started < 30:
             pass
-    assert swallowed and time.perf_counter() - started < 5
+    assert swallowed and time.perf_counter() - started < 30
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0  # no timer left behind
 
 
@@ -179,7 +181,9 @@ def test_off_the_main_thread_the_budget_stops_the_renderer_too() -> None:
     started = time.monotonic()
     with pytest.raises(RenderTimeout):
         within(120, lambda: render_html(BRACKETS, 0.2))
-    assert time.monotonic() - started < 5
+    # The budget (0.2 s of processor time, 2 s on the clock) against hours; the
+    # bound leaves room for a loaded machine.
+    assert time.monotonic() - started < 30
     assert within(10, lambda: (render_html("**fine**", 0.2), sys.gettrace())) == (
         "<p><strong>fine</strong></p>",
         None,

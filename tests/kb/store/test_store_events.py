@@ -231,7 +231,7 @@ def test_two_clicks_on_one_result_at_once_count_once(store: Store) -> None:
         with ThreadPoolExecutor(2) as pool:
             click = ClickEvent(search_id=search_id, article_id="it/vpn", rank=1, ts=T0)
             first = pool.submit(store.log_click, click)
-            assert inserted.wait(10)
+            assert inserted.wait(60)  # a loaded machine may keep the thread waiting
             second = pool.submit(store.log_click, click)
             assert second.result(timeout=30) == first.result(timeout=30)
     finally:

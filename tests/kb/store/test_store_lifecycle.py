@@ -240,7 +240,7 @@ def test_the_pool_overflow_and_wait_follow_their_settings(store_url: str) -> Non
             started = time.monotonic()
             with pytest.raises(StoreUnavailableError, match="try again"):
                 store.create_request(Request(requester="ann", query="VPN", department="it"))
-            assert time.monotonic() - started < 10
+            assert time.monotonic() - started < 20  # 1 s, not 30 (room for a loaded machine)
         store.create_request(Request(requester="ann", query="VPN", department="it"))
     finally:
         store.close()
