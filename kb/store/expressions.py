@@ -129,3 +129,30 @@ def _already_alone(element: WaitForWriters, compiler: DDLCompiler, **kw: Any) ->
 def _share_lock(element: WaitForWriters, compiler: DDLCompiler, **kw: Any) -> str:
     table = compiler.preparer.format_table(element.table)
     return f"LOCK TABLE {table} IN {element.mode} MODE"
+
+
+class hold_key(GenericFunction[Any]):  # noqa: N801 (used like a SQL function)
+    """`hold_key(space, text)`: wait until no other transaction holds the lock
+    named by the integer `space` and the string `text`, then hold it until
+    this transaction ends.
+
+    PostgreSQL lets two write transactions run side by side, each reading only
+    what was committed before its statements began: two writers that each
+    look for what the other writes can both miss it. A transaction-level
+    advisory lock on what they share (`hashtext`: two texts rarely share a
+    lock, and when they do one merely waits) orders them. SQLite's one write
+    lock orders every write already."""
+
+    inherit_cache = True
+    name = "hold_key"
+
+
+@compiles(hold_key)
+def _one_writer_already(element: hold_key, compiler: SQLCompiler, **kw: Any) -> str:
+    return "1"
+
+
+@compiles(hold_key, "postgresql")
+def _advisory_lock(element: hold_key, compiler: SQLCompiler, **kw: Any) -> str:
+    space, text = (compiler.process(c, **kw) for c in element.clauses)
+    return f"pg_advisory_xact_lock({space}, hashtext({text}))"

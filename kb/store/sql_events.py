@@ -20,7 +20,7 @@ from kb.insights.privacy import mask_personal_data
 from kb.store.expressions import code_point_order, starts_with
 from kb.store.schema import click_events, feedback_events, search_events
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
-from kb.store.vote_links import link_waiting_votes
+from kb.store.vote_links import hold_votes_of, link_to_stored_search, link_waiting_votes
 from kb.validators import ensure_optional_utc
 
 
@@ -115,6 +115,8 @@ class SqlEvents(SqlBase):
 
     def log_search(self, event: SearchEvent) -> int:
         with self._write("log a search") as conn:
+            if event.user and event.result_ids:
+                hold_votes_of(conn, event.user)  # a vote written at once waits, or is seen
             search_id = inserted_id(conn.execute(insert(search_events).values(_search_row(event))))
             link_waiting_votes(conn, search_id, event)  # cast before it was stored
             return search_id
@@ -177,7 +179,10 @@ class SqlEvents(SqlBase):
             ) from exc
 
     def log_feedback(self, event: FeedbackEvent) -> int:
+        waits = event.search_id is None and bool(event.user and event.query)
         with self._write("log feedback") as conn:
+            if waits:
+                hold_votes_of(conn, event.user)  # a search written at once waits, or is seen
             result = conn.execute(
                 insert(feedback_events).values(
                     article_id=event.article_id,
@@ -192,7 +197,10 @@ class SqlEvents(SqlBase):
                     lang=event.lang if event.query else "",
                 )
             )
-            return inserted_id(result)
+            vote_id = inserted_id(result)
+            if waits:
+                link_to_stored_search(conn, vote_id, event)  # stored before the vote
+            return vote_id
 
     def search_events(
         self,

@@ -20,16 +20,26 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 
-from kb.events import SearchEvent, normalise_query
+from kb.events import FeedbackEvent, SearchEvent, normalise_query
 from kb.insights.privacy import mask_personal_data
+from kb.store.expressions import hold_key
 from kb.store.schema import feedback_events, search_events
 
 # How long a search's signed reference is valid (`webapp.search.search_refs.REF_SECONDS`).
 LINK_SECONDS = 900
+# The advisory locks of vote links (`hold_votes_of`): "vote" in ASCII.
+_LOCK_SPACE = 0x766F7465
 
 
 def _words(text: str) -> str:
     return normalise_query(mask_personal_data(text))
+
+
+def hold_votes_of(conn: Connection, user: str) -> None:
+    """Hold, until the transaction ends, the links of the votes and searches of
+    the browser `user`: of two writers that take it, the second waits for the
+    first to commit, then finds what it wrote."""
+    conn.execute(select(hold_key(_LOCK_SPACE, user)))
 
 
 def link_waiting_votes(conn: Connection, search_id: int, event: SearchEvent) -> list[int]:
@@ -55,6 +65,33 @@ def link_waiting_votes(conn: Connection, search_id: int, event: SearchEvent) -> 
             .values(search_id=search_id, query="", person="", lang="")
         )
     return ids
+
+
+def link_to_stored_search(conn: Connection, vote_id: int, event: FeedbackEvent) -> int | None:
+    """Link the vote just stored as `vote_id` with its words to the search it was
+    cast on when that search is stored already (the latest such); its id."""
+    if event.search_id is not None or not event.user or not event.query:
+        return None
+    s = search_events
+    rows = conn.execute(
+        select(s.c.id, s.c.result_ids)
+        .where(
+            s.c.user_id == event.user,
+            s.c.ts <= event.ts,
+            s.c.ts >= event.ts - timedelta(seconds=LINK_SECONDS),
+            s.c.query_norm == _words(event.query),
+        )
+        .order_by(s.c.ts.desc(), s.c.id.desc())
+    )
+    search_id = next((sid for sid, shown in rows if event.article_id in (shown or ())), None)
+    if search_id is not None:
+        f = feedback_events
+        conn.execute(
+            update(f)
+            .where(f.c.id == vote_id)
+            .values(search_id=search_id, query="", person="", lang="")
+        )
+    return search_id
 
 
 def linked_vote_days(conn: Connection, seen: int) -> Iterable[datetime]:

@@ -56,17 +56,22 @@ def _detect_languages(conn: sa.Connection) -> int | None:
     return rows[0][0] if rows else None
 
 
+def _roll_up_again(conn: sa.Connection, first: int) -> None:
+    """Have the next refresh roll up again the days of the votes from id `first` on."""
+    state = sa.table("insights_state", sa.column("name", sa.String), sa.column("value"))
+    conn.execute(
+        state.update()
+        .where(state.c.name == "feedback_events", state.c.value >= first)
+        .values(value=first - 1)
+    )
+
+
 def upgrade() -> None:
     # Plain ALTER TABLE, as 0029 and 0031: SQLite adds a column in place.
     op.add_column("feedback_events", sa.Column("lang", sa.Text, nullable=False, server_default=""))
     first = _detect_languages(op.get_bind())
     if first is not None:
-        state = sa.table("insights_state", sa.column("name", sa.String), sa.column("value"))
-        op.execute(
-            state.update()
-            .where(state.c.name == "feedback_events", state.c.value >= first)
-            .values(value=first - 1)
-        )
+        _roll_up_again(op.get_bind(), first)
 
 
 def downgrade() -> None:
