@@ -10,10 +10,13 @@ synthetic ones across its departments: links, some broken or to restricted
 articles, `related:` entries, review dates, some near-duplicate pairs, files
 changed on many different days) and a SQLite store with a synthetic log
 whose searches show, answer and get votes on those articles
-(`benchmarks/insights_data.py`), rolled up. Then, in this process:
+(`benchmarks/insights_data.py`), rolled up; the content indexed with the
+hashing embedder (`tests.support.HashingEmbedder`), as `kb index` leaves
+a snapshot for every worker. Then, in this process:
 
-- each step of the page on its own, cold: reading the content root
-  (`content_scan`), the period's article figures, the rules
+- each step of the page on its own, cold: reading the content root, every
+  file and as a worker's first reading does (`content_scan`, from the
+  snapshot's articles: `indexer/indexed_scan.py`), the period's article figures, the rules
   (`content_health`, near-duplicates apart);
 - the page `GET /insights/content` through the app (Flask's test client,
   signed in as an analyst): its first visit in a fresh app, with nothing
@@ -101,17 +104,21 @@ def _article(rng: random.Random, aid: str, others: list[str], copy_of: str | Non
     )
 
 
-def build_content(root: Path, extra: int, days: int, seed: int = 7) -> list[str]:
-    """The sample content and `extra` synthetic articles under `root`, their
-    files changed on days spread over `days`; the ids of all articles."""
+def build_content(
+    root: Path, extra: int, days: int, seed: int = 7, source: Path = HERE.parent / "content"
+) -> list[str]:
+    """The content of `source` (the sample content) and `extra` synthetic
+    articles under `root`, their files changed on days spread over `days`;
+    the ids of all articles."""
     rng = random.Random(seed)
-    shutil.copytree(HERE.parent / "content", root)
+    shutil.copytree(source, root)
     ids = [f"{d}/synthetic-{i}.md" for i in range(extra) for d in [DEPARTMENTS[i % 6]]]
     bodies: dict[str, str] = {}
     for i, aid in enumerate(ids):
         copy_of = bodies[ids[i - 6]] if i >= 6 and rng.random() < 0.03 else None
         text = _article(rng, aid, ids, copy_of)
         bodies[aid] = text.split("---\n", 2)[2].rsplit("\n\n", 1)[0]
+        (root / aid).parent.mkdir(exist_ok=True)
         (root / aid).write_text(text, encoding="utf-8")
     now = time.time()
     for path in root.rglob("*.md"):
@@ -149,6 +156,24 @@ def _app(url: str, content: Path, tmp: Path) -> Any:
     )
 
 
+def _index(tmp: Path) -> None:
+    """Index the content (the hashing embedder alone): the snapshot a worker's
+    first reading starts from (`indexer.indexed_scan`)."""
+    from indexer.build import IndexBuilder
+    from kb.settings import Settings
+    from tests.support import HashingEmbedder
+
+    settings = Settings.load(
+        {
+            "content_dir": str(tmp / "content"),
+            "index_dir": str(tmp / "index"),
+            "secondary_model": "",
+        },
+        environ={},
+    )
+    IndexBuilder(settings, embedder=HashingEmbedder()).run()
+
+
 def _steps(app: Any, span: int) -> dict[str, Any]:
     """Each step of the page alone, cold (the scan cache emptied first)."""
     from kb.insights.content import (
@@ -161,14 +186,17 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
     )
     from kb.insights.period import Period
     from webapp import services
-    from webapp.insights import views
+    from webapp.insights import content_reading
 
     today = datetime.now(UTC).date()
     period = Period(today - timedelta(days=span - 1), today + timedelta(days=1))
     _duplicate_pairs.cache_clear()
     with app.app_context():
-        views._scan_cache.clear()
-        scan, scan_t = _timed(views.content_scan)
+        content_reading._scan_cache.clear()
+        from kb.content.scanner import scan_content
+
+        _, every_file_t = _timed(lambda: scan_content(services.services().settings.content_path))
+        scan, scan_t = _timed(content_reading.content_scan)
         svc = services.services()
         from kb.insights.factory import insights_service
 
@@ -201,7 +229,8 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
         "changed_days": len(set(published_on.values())),
         "near_duplicate_pairs": len(pairs),
         "findings": len(findings),
-        "content_scan": scan_t,
+        "content_scan (every file read)": every_file_t,
+        "content_scan (from the snapshot)": scan_t,
         "current_figures": figures_t,
         "recent_figures": recent_t,
         "near_duplicates": dup_t,
@@ -213,7 +242,7 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
     """The page's first visit in a fresh app, with and without the content read
     ahead (`read_content_ahead`, as `kb serve` does), the visit that reads the
     content again after its minute, and `rounds` visits after those."""
-    from webapp.insights import views
+    from webapp.insights import content_reading
     from webapp.insights.schedule import read_content_ahead
     from webapp.services import services
 
@@ -221,7 +250,7 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
     path = f"/insights/content?since={today - timedelta(days=span - 1)}&until={today}"
     report: dict[str, Any] = {}
     for ahead in (False, True):
-        views._scan_cache.clear()
+        content_reading._scan_cache.clear()
         app = _app(url, content, tmp)
         if ahead:
             _, report["read_ahead"] = _timed(lambda: read_content_ahead(app).join())  # noqa: B023
@@ -233,9 +262,9 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
         if ahead:
             break
         services(app).close()
-    seconds, views.SCAN_SECONDS = views.SCAN_SECONDS, -1.0  # the minute is over
+    seconds, content_reading.SCAN_SECONDS = content_reading.SCAN_SECONDS, -1.0  # the minute is over
     _, report["visit_reading_again"] = _timed(lambda: client.get(path))
-    views.SCAN_SECONDS = seconds
+    content_reading.SCAN_SECONDS = seconds
     walls, cpus = [], []
     for _ in range(rounds):
         _, t = _timed(lambda: client.get(path))
@@ -270,6 +299,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kb-bench-content-") as name:
         tmp = Path(name)
         ids = build_content(tmp / "content", args.articles, args.days)
+        _, indexing = _timed(lambda: _index(tmp))
         url = f"sqlite:///{tmp / 'kb.db'}"
         store = create_store(url)
         counts = populate(
@@ -290,6 +320,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "span_days": args.span,
             "rounds": args.rounds,
             "first_rollup": rollup,
+            "index_build": indexing,
             "cpu_count": os.cpu_count(),
             "loadavg_before": _loadavg(),
         }

@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS articles (
   id TEXT PRIMARY KEY, hash TEXT NOT NULL, department TEXT NOT NULL, title TEXT NOT NULL,
   summary TEXT, owner TEXT, tags TEXT, status TEXT, audience TEXT, lang TEXT,
   updated TEXT, review_by TEXT, related TEXT, body TEXT, extra TEXT, stat TEXT,
-  source_format TEXT, body_html TEXT, original TEXT, images TEXT, pictures TEXT
+  source_format TEXT, body_html TEXT, original TEXT, images TEXT, pictures TEXT,
+  sections TEXT
 );
 CREATE TABLE IF NOT EXISTS passages (
   pid INTEGER PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
@@ -63,7 +64,7 @@ class Passage:
 # Columns added after the first release: a snapshot written before them gains
 # them when the next run copies it.
 _ADDED_COLUMNS = {
-    "articles": ("source_format", "body_html", "original", "images", "pictures"),
+    "articles": ("source_format", "body_html", "original", "images", "pictures", "sections"),
     "passages": ("locator",),
 }
 
@@ -126,7 +127,7 @@ def add_article(
     db: sqlite3.Connection, article: Article, passages: list[tuple[int, Chunk]], stat: str = ""
 ) -> None:
     db.execute(
-        "INSERT OR REPLACE INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT OR REPLACE INTO articles VALUES ({','.join('?' * 22)})",
         (
             article.id,
             article.content_hash,
@@ -149,6 +150,7 @@ def add_article(
             article.original,
             _images_json(article.images),
             _pictures_json(article),
+            _sections_json(article.sections),
         ),
     )
     db.executemany(
@@ -231,11 +233,14 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+ARTICLE_COLUMNS = (
+    "id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
+    " review_by, related, body, extra, source_format, body_html, original, images"
+)
+
+
 def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
-    columns = (
-        "id, hash, department, title, summary, owner, tags, status, audience, lang, updated,"
-        " review_by, related, body, extra, source_format, body_html, original, images"
-    )
+    columns = ARTICLE_COLUMNS
     try:
         row = db.execute(f"SELECT {columns} FROM articles WHERE id = ?", [article_id]).fetchone()
     except sqlite3.OperationalError:  # a snapshot written before articles had pictures
@@ -244,6 +249,11 @@ def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
     if row is None:
         return None
     passages = article_passages(db, article_id)
+    return article_from_row(row, tuple(Section(p.headings, p.text) for p in passages))
+
+
+def article_from_row(row: tuple[Any, ...], sections: tuple[Section, ...]) -> Article:
+    """An article from the columns of `ARTICLE_COLUMNS`, with `sections`."""
     return Article(
         id=row[0],
         content_hash=row[1],
@@ -260,11 +270,17 @@ def load_article(db: sqlite3.Connection, article_id: str) -> Article | None:
         related=tuple(json.loads(row[12] or "[]")),
         body_markdown=row[13] or "",
         extra=json.loads(row[14] or "{}"),
-        sections=tuple(Section(p.headings, p.text) for p in passages),
+        sections=sections,
         source_format=row[15] or "markdown",
         body_html=row[16] or "",
         original=row[17] or "",
         images=_images(row[18]),
+    )
+
+
+def _sections_json(sections: tuple[Section, ...]) -> str:
+    return json.dumps(
+        [[list(s.headings), s.text, s.page, list(s.page_breaks), s.number] for s in sections]
     )
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 
 from kb.errors import KbError
 from kb.insights.factory import scheduler
-from webapp.insights.views import content_scan
+from webapp.insights.content_reading import content_scan
 from webapp.services import services
 
 logger = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def read_content_ahead(app: Flask) -> threading.Thread:
     """Read the content root now, in the background, so that the first visit of
     the content-health page finds its articles read: rendering them was most of
     that visit (500 articles: 4.7 s of its 9 s on a loaded machine; later
-    readings render only the files that changed, `content_scan`)."""
+    readings render only the files that changed, `webapp.insights.content_reading`)."""
 
     def read() -> None:
         with app.app_context():

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import current_app, url_for
 
@@ -40,9 +40,7 @@ from webapp import services
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
 from webapp.i18n import current_language, format_date, gettext, plural
-
-if TYPE_CHECKING:
-    from kb.content.scanner import ContentScan
+from webapp.insights.content_reading import content_scan
 
 REFRESH_SECONDS = 30.0
 _EXTENSION = "kb_insights_refreshed"
@@ -79,29 +77,6 @@ def known_departments() -> list[str]:
     from webapp.requests.presenters import department_choices
 
     return [slug for slug, _ in department_choices()]
-
-
-_scan_cache: dict[str, tuple[float, ContentScan]] = {}
-_scan_lock = threading.Lock()  # apart from the refresh's: a scan holds no other page up
-SCAN_SECONDS = 60.0
-
-
-def content_scan() -> ContentScan:
-    """What the content root holds (articles and when their files changed),
-    read at most once a minute per process; a reading after the first renders
-    only the articles whose files changed since (`scan_content(previous=...)`)."""
-    from kb.content.scanner import ContentScan, scan_content
-
-    settings = services.services().settings
-    root = settings.content_path
-    key = str(root)
-    with _scan_lock:
-        cached = _scan_cache.get(key)
-        if cached is None or time.monotonic() - cached[0] > SCAN_SECONDS:
-            previous = cached[1] if cached is not None else None
-            scan = scan_content(root, previous=previous) if root.is_dir() else ContentScan(root)
-            cached = _scan_cache[key] = (time.monotonic(), scan)
-    return cached[1]
 
 
 def _reader() -> tuple[frozenset[str] | None, frozenset[str]]:

@@ -17,7 +17,7 @@ from kb.settings import Settings
 from kb.store.protocols import Store
 from tests.conftest import FIXTURES
 from tests.support import sign_in_as
-from webapp.insights import views
+from webapp.insights import content_reading
 from webapp.insights.schedule import read_content_ahead
 
 
@@ -30,7 +30,8 @@ def scans(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[list[str]
 
     def read_entries(root: Path, entries: Any, *args: Any, **kwargs: Any) -> Any:
         entries = list(entries)
-        rendered[-1].extend(e.id for e in entries)
+        if rendered:  # in a reading of the content root (not the indexer's own)
+            rendered[-1].extend(e.id for e in entries)
         return real_read(root, entries, *args, **kwargs)
 
     def scan_content(root: Path, **kwargs: Any) -> scanner.ContentScan:
@@ -73,8 +74,32 @@ def test_a_later_reading_renders_only_the_files_that_changed(
     assert client.get("/insights/content").status_code == 200
     changed = settings.content_path / "hr" / "sick-leave.md"
     changed.write_text(changed.read_text("utf-8") + "\nOne more line.\n", "utf-8")
-    monkeypatch.setattr(views, "SCAN_SECONDS", -1.0)  # the minute is over
+    monkeypatch.setattr(content_reading, "SCAN_SECONDS", -1.0)  # the minute is over
     assert client.get("/insights/content").status_code == 200
     assert len(scans) == 2
     assert "hr/annual-leave.md" in scans[0]
     assert scans[1] == ["hr/sick-leave.md"]
+
+
+def test_a_worker_s_first_reading_takes_the_indexed_articles_from_the_snapshot(
+    app: Flask, client: FlaskClient, store: Store, settings: Settings, scans: list[list[str]]
+) -> None:
+    from indexer.build import IndexBuilder
+    from kb.accounts.service import add_user
+    from tests.support import HashingEmbedder
+
+    indexing = Settings.load(
+        {
+            "content_dir": str(settings.content_path),
+            "index_dir": str(settings.index_path),
+            "secondary_model": "",
+        },
+        environ={},
+    )
+    IndexBuilder(indexing, embedder=HashingEmbedder()).run()
+    scans.clear()
+    add_user(store, "anna", "analyst", None)
+    sign_in_as(client, "anna")
+    response = client.get("/insights/content")
+    assert response.status_code == 200
+    assert scans == [["it/draft-printers.md"]]  # the draft alone: it is not indexed
