@@ -50,8 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.cluster.harness import HAProxy, Node, kb, wait_for  # noqa: E402
+from tests.ports import free_port  # noqa: E402
 from tests.postgres import PostgresServer, _start_postgres  # noqa: E402
-from tests.s3 import free_port  # noqa: E402
 from webapp.throttle import UNLIMITED_ENV  # noqa: E402
 
 TARGET_SPEEDUP = 1.7
