@@ -6,7 +6,7 @@ that each hold a line of every column, some 20-40 points apart: read as they
 come, the columns' sentences interleave. Columns are found by the gaps between
 them, one gap at a time: the band of x, between `MIDDLE` and 1 - `MIDDLE` of
 the width of the text, that the fewest lines reach into, at least a font size
-wide, parts the text into a left and a right side; each side is then looked at
+wide (`kb.extract.pdf_gutters`), parts the text into a left and a right side; each side is then looked at
 the same way, so a page of three columns (a newsletter, a leaflet) is parted
 twice. A line that crosses a band is full-width for the text the band parts (a
 title or footer across the page, a heading across two of three columns) and
@@ -22,18 +22,12 @@ lines of running text wrapped at its width:
 lie several lines apart, and stay beside it). The rows of a table
 (`kb.extract.pdf_tables`: at least three rows, every cell in a column) count as
 full-width lines, so a table keeps its rows and is never split. A page of one
-column has no band that lines on both sides respect, and is left as it is.
+column has no band that lines on both sides respect, and is left as it is; a
+side whose lines all start at its left edge is not looked at for a band.
 
 The first line read of each column but the first is marked (`Part.column_start`):
 the line before it ended a column, which ends a paragraph unless the text
 clearly runs on (`kb.extract.pdf_paragraphs`).
-
-The lines reaching into a stretch of x are counted over the whole stretch:
-counted over every stretch a page of two columns took 5.9 ms to order instead
-of 1.1 ms before three columns were read; a stretch holding a run more lines
-reach into than into a wide run alone cannot have the fewest, and is not
-counted, and a side whose lines all start at its left edge is not looked at
-for a band: 1.4-1.7 ms (30 generated pages of one, two and three columns).
 
 A page is first cut into horizontal bands (`_horizontal_bands`), one below the
 other, at each line across the middle half of the text (a title or an
@@ -54,28 +48,15 @@ or by a short heading are parted at the gaps both share only.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from statistics import median
-from typing import Protocol
 
+from kb.extract.pdf_gutters import MIDDLE, PlacedLine, gutter
 from kb.extract.pdf_tables import Cell, in_one_table, table_rows, wrapped_prose
 
-MIDDLE, BREAK = 0.25, 3.0
+BREAK = 3.0
 MIN_LINES, MIN_WORDS = 3, 4.0
-
-
-class PlacedLine(Protocol):
-    """A line of a page as `kb.extract.pdf` reads it: its cells, baseline and font size."""
-
-    @property
-    def cells(self) -> Sequence[Cell]: ...
-
-    @property
-    def top(self) -> float: ...
-
-    @property
-    def size(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -127,8 +108,6 @@ class _Split:
 Sides = tuple[tuple[Cell, ...], tuple[Cell, ...]]
 # A horizontal rule drawn on the page: its left and right x and its y.
 Rule = tuple[float, float, float]
-# A run of x between cell edges, and the numbers of the lines that reach over it.
-Run = tuple[float, float, frozenset[int]]
 
 
 def reading_order(
@@ -221,7 +200,7 @@ def _one_table(line: PlacedLine, other: PlacedLine) -> bool:
 def _split(rows: Sequence[_Row]) -> _Split | None:
     """The band that parts `rows` into two sides of clear columns, with each
     side parted in turn; None when the rows are one column."""
-    band = _band(rows) if _may_have_columns(rows) else None
+    band = gutter(rows) if _may_have_columns(rows) else None
     if band is None:
         return None
     sides = [_sides(row.cells, band) for row in rows]
@@ -231,111 +210,6 @@ def _split(rows: Sequence[_Row]) -> _Split | None:
     if not all(_prose(side) and _set_as_column(side) for side in (left, right)):
         return None
     return _Split(band, _split(left), _split(right))
-
-
-def _band(lines: Sequence[PlacedLine]) -> tuple[float, float] | None:
-    """The widest run of x near the middle of the lines' text, at least a font
-    size wide, that the fewest lines reach into. The lines that reach into a run
-    are counted over the whole run, not point by point: a footer a little
-    shorter than the page's text, ending within the gap between two columns,
-    leaves a sliver of the gap fewer lines reach into, too narrow to be a band."""
-    runs = _runs(lines)
-    if not runs:
-        return None
-    low, high = runs[0][0], runs[-1][1]
-    middle = (low + MIDDLE * (high - low), high - MIDDLE * (high - low))
-    size = median(line.size for line in lines)
-    fewest = _fewest(runs, len(lines), size, middle)
-    band = _widest(runs, fewest, middle)
-    return band if band and band[1] - band[0] >= size else None
-
-
-def _runs(lines: Sequence[PlacedLine]) -> list[Run]:
-    """Runs of x between the edges of the lines' cells, each with the lines that reach over it."""
-    events = sorted(
-        (x, step, number)
-        for number, line in enumerate(lines)
-        for cell in line.cells
-        for x, step in ((cell.left, 1), (cell.right, -1))
-    )
-    runs: list[Run] = []
-    reaching: set[int] = set()  # a line's cells lie apart: it reaches over x once at most
-    for (x, step, number), (after, _, _) in zip(events, events[1:], strict=False):
-        if step > 0:
-            reaching.add(number)
-        else:
-            reaching.discard(number)
-        if after > x:
-            runs.append((x, after, frozenset(reaching)))
-    return runs
-
-
-class _Reach:
-    """How many of a stretch of runs each line reaches into, as runs join and leave it."""
-
-    def __init__(self) -> None:
-        self.counts: dict[int, int] = {}
-
-    def add(self, run: Run) -> None:
-        for line in run[2]:
-            self.counts[line] = self.counts.get(line, 0) + 1
-
-    def remove(self, run: Run) -> None:
-        for line in run[2]:
-            self.counts[line] -= 1
-            if not self.counts[line]:
-                del self.counts[line]
-
-    @property
-    def lines(self) -> int:
-        return len(self.counts)
-
-
-def _fewest(runs: list[Run], lines: int, size: float, middle: tuple[float, float]) -> int:
-    """The fewest of the `lines` that reach into a stretch of runs at least `size`
-    wide that reaches into the middle. No fewer lines reach into a stretch than
-    into each of its runs: no more than into a wide run alone need be counted."""
-    wide = [len(run[2]) for run in runs if run[1] - run[0] >= size and _near(run[:2], middle)]
-    most = min(wide, default=lines)
-    counts = [
-        count
-        for start, end, count in _stretches(runs, most, size)
-        if end - start >= size and _near((start, end), middle)
-    ]
-    return min(counts, default=most)
-
-
-def _widest(runs: list[Run], most: int, middle: tuple[float, float]) -> tuple[float, float] | None:
-    """The widest stretch of runs next to each other, reaching into the middle,
-    that at most `most` lines reach into."""
-    near = [(start, end) for start, end, _ in _stretches(runs, most) if _near((start, end), middle)]
-    return max(near, key=lambda stretch: stretch[1] - stretch[0], default=None)
-
-
-def _stretches(
-    runs: list[Run], most: int, narrowest: float | None = None
-) -> Iterator[tuple[float, float, int]]:
-    """For each run that at most `most` lines reach into, the stretch of runs
-    that ends with it, that many lines or fewer reach into, and is the widest,
-    or, with `narrowest`, the narrowest at least that wide; with how many lines
-    reach into it."""
-    reach, first = _Reach(), 0
-    for last, run in enumerate(runs):
-        if len(run[2]) > most:
-            reach, first = _Reach(), last + 1
-            continue
-        reach.add(run)
-        while reach.lines > most or (
-            narrowest is not None and first < last and run[1] - runs[first + 1][0] >= narrowest
-        ):
-            reach.remove(runs[first])
-            first += 1
-        yield runs[first][0], run[1], reach.lines
-
-
-def _near(stretch: tuple[float, float], middle: tuple[float, float]) -> bool:
-    """Whether a stretch of x reaches into the middle."""
-    return stretch[0] < middle[1] and stretch[1] > middle[0]
 
 
 def _sides(cells: Sequence[Cell], band: tuple[float, float]) -> Sides | None:
