@@ -60,6 +60,11 @@ class _Line:
     # The first line read of a column after another (`kb.extract.pdf_columns`)
     column_start: bool = False
 
+    @property
+    def right(self) -> float:
+        """Where the line's text ends on the right."""
+        return max((cell.right for cell in self.cells), default=0.0)
+
 
 def _date(value: str) -> date | None:
     match = _PDF_DATE.match(value.strip())

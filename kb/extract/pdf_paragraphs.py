@@ -17,8 +17,13 @@ glued on.
 
 The end of a page ends a paragraph by the same rule: the paragraph (or list
 item) goes on onto the next page when its last line ends without a sentence's
-closing mark and the next page's first line starts in lower case. Running
-heads, feet and page numbers are gone by then (`kb.extract.pdf`), so the lines
+closing mark and the next page's first line starts in lower case. It goes on
+too when the next page's first line starts with a capital (a name, "I", an
+acronym) after a last line that ends without a closing mark or a colon and is
+full: it reaches to within `FULL_SLACK` font sizes of the right edge of the
+text read so far, so the next word did not fit on it, where a paragraph's own
+last line stops short. Running heads, feet, page numbers and footnotes are out of
+the way by then (`kb.extract.pdf`, `Structurer.footnote`), so the lines
 compared are the text's own; a heading, a table or a new list item atop the
 next page is never glued on, and the paragraph keeps the page it starts on.
 """
@@ -33,6 +38,7 @@ from kb.extract.structure import OutlineBuilder, clean
 BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)]|[a-z][.)])\s+")
 MAX_HEADING_WORDS = 16
 PARAGRAPH_GAP = 1.6
+FULL_SLACK = 8.0
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _OPENING = "\"'“‘„«(["
 
@@ -55,6 +61,9 @@ class ReadLine(Protocol):
     @property
     def column_start(self) -> bool: ...
 
+    @property
+    def right(self) -> float: ...
+
 
 def new_column(prev: ReadLine, line: ReadLine) -> bool:
     """Whether `line` opens a column after `prev` ended one (module docstring)."""
@@ -67,6 +76,17 @@ def runs_on(before: str, after: str) -> bool:
     """Whether `after`, atop a column, goes on with the sentence `before` ends the last one with."""
     before, after = before.rstrip(), after.lstrip().lstrip(_OPENING)
     return bool(before) and not _SENTENCE_END.search(before) and after[:1].islower()
+
+
+def runs_onto_page(before: str, after: str, full: bool) -> bool:
+    """Whether `after`, atop a page, goes on with the sentence `before` ends the
+    last page with: as atop a column (`runs_on`), or with a capital after a
+    `full` line that ends without a closing mark or a colon (module docstring)."""
+    if runs_on(before, after):
+        return True
+    before, after = before.rstrip(), after.lstrip().lstrip(_OPENING)
+    ended = not before or bool(_SENTENCE_END.search(before)) or before.endswith(":")
+    return full and not ended and after[:1].isupper()
 
 
 class Structurer:
@@ -84,9 +104,11 @@ class Structurer:
         self.para_page: int | None = None
         self.prev: ReadLine | None = None
         self.pending: tuple[int, list[str], float] | None = None  # level, lines, size
+        self.right = 0.0  # the right edge of the text read so far
 
     def add(self, line: ReadLine) -> None:
         text = clean(line.text)
+        self.right = max(self.right, line.right)
         size = round(line.size * 2) / 2
         level = self.outline.get(text.lower()) or (
             self.levels.get(size) if len(text.split()) <= MAX_HEADING_WORDS else None
@@ -143,7 +165,8 @@ class Structurer:
             return False
         last = self.items[-1] if self.items else self.para[-1] if self.para else ""
         if prev.page != line.page:
-            return not runs_on(last, text)
+            full = prev.right >= self.right - FULL_SLACK * max(prev.size, 1.0)
+            return not runs_onto_page(last, text, full)
         if prev.top - line.top > PARAGRAPH_GAP * max(line.size, 1.0):
             return True
         return new_column(prev, line) and not runs_on(last, text)

@@ -4,6 +4,8 @@ heading, list or table that opens the next page is not glued on."""
 
 from __future__ import annotations
 
+import pytest
+
 from kb.extract import BlockKind, Limits, extract
 from tests.documents import Outline, write_pdf
 from tests.pdf_layouts import write_pages_pdf
@@ -97,3 +99,44 @@ def test_a_paragraph_that_reportlab_flows_onto_the_next_page_is_one_paragraph() 
     [block] = [b for s in document.sections for b in s.blocks if b.text.startswith("Employees")]
     assert block.text == long
     assert block.page == 1 and document.pages == 2
+
+
+# A line as full as the page's width allows: the next word did not fit on it.
+FULL = (
+    "When you book a slot on the intranet page of the company doctor, the confirmation "
+    "comes by e-mail and"
+)
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        "HR keeps no copy of it, so nobody else learns about the appointment.",
+        "I send the invitations out the evening before.",
+        "Nordlicht pays for the taxi to the practice and back.",
+    ],
+)
+def test_a_sentence_that_runs_on_with_a_capital_after_a_full_line_is_one_paragraph(
+    rest: str,
+) -> None:
+    """An acronym, "I" or a name atop the next page, after a full line that ends
+    without a closing mark: the page broke the sentence."""
+    assert _paragraphs([INTRO, FULL], [rest, LAST], [LAST]) == [INTRO, f"{FULL} {rest}", LAST, LAST]
+
+
+def test_a_capital_after_a_short_line_or_a_colon_opens_a_paragraph() -> None:
+    """A last line that stops short of the page's width, or ends with a colon,
+    ended its paragraph: the capital atop the next page starts another."""
+    intro = f"{INTRO} {LAST}"  # a full line, then a short one
+    short = "Book a slot on the intranet page of the company doctor"
+    assert _paragraphs([intro, short], [LAST], [LAST]) == [intro, short, LAST, LAST]
+    colon = f"{FULL[:-4]} says:"
+    assert _paragraphs([INTRO, colon], [LAST], [LAST]) == [INTRO, colon, LAST, LAST]
+
+
+def test_a_heading_or_list_item_after_a_full_line_is_not_glued_on() -> None:
+    heading = _blocks(write_pages_pdf([INTRO, FULL], [("heading", "Gym subsidy"), LAST], [LAST]))
+    assert heading[1:3] == [(BlockKind.PARAGRAPH, FULL), (BlockKind.PARAGRAPH, LAST)]
+    items = ["Sign up in the benefits portal", "Upload the monthly invoice"]
+    listed = _blocks(write_pages_pdf([INTRO, FULL], [("list", items), LAST], [LAST]))
+    assert listed[1:3] == [(BlockKind.PARAGRAPH, FULL), (BlockKind.LIST, " | ".join(items))]

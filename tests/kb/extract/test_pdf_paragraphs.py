@@ -94,6 +94,7 @@ class Line:
     size: float = 10.0
     page: int = 1
     column_start: bool = False
+    right: float = 500.0
 
 
 def _structured(lines: list[Line]) -> list[str]:
