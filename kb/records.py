@@ -56,11 +56,20 @@ class Department:
     # an article edited in the browser is published (`review_required: true`).
     # The index snapshot does not keep it, so it takes no part in comparing.
     review_required: bool = field(default=False, compare=False)
+    # The name in other languages (`display_names: {de: Personal}`):
+    # language code -> name, shown where the page or mail is in that language.
+    # Like review_required, not in the index snapshot, so not compared.
+    display_names: dict[str, str] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         set_normalised(self, "slug", normal_name(self.slug))
         if not self.slug or "/" in self.slug:
             raise ValueError(f"department slug must be one folder name, got {self.slug!r}")
+
+    def shown_name(self, lang: str) -> str:
+        """The department's name in language `lang`: its display name there,
+        else the configured `name`."""
+        return self.display_names.get(lang) or self.name
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """How departments are shown on every page: their names and badge colours.
 
-A department's name is the `name` of its department file, else its folder's
-default name (`kb.content.departments.display_name`, which mails and request
+A department's name is its department file's name in the page's language
+(`display_names`, `kb.content.display_names`), else the file's `name`, else
+its folder's default name (`kb.content.departments.display_name`, which mails and request
 titles use too), read from the content root as the request side reads it
 (`Services.content_departments`), and only where that has no such department
 from the search index's copy, which lags behind a department added or
@@ -17,7 +18,7 @@ from kb.errors import KbError
 from kb.records import Department
 from kb.validators import normal_name
 from webapp import services
-from webapp.i18n import gettext
+from webapp.i18n import current_language, gettext
 
 logger = logging.getLogger(__name__)
 
@@ -37,15 +38,17 @@ def all_departments() -> dict[str, Department]:
 
 
 def department_name(slug: str) -> str:
-    """The display name of a department (also for folders without a file, and for
-    an id stored in decomposed form); the triage queue's in the reader's language."""
+    """The display name of a department in the reader's language (also for
+    folders without a file, and for an id stored in decomposed form); the
+    triage queue's too."""
     if not slug:
         return ""
     slug = normal_name(slug)
     known = all_departments()
     if slug not in known and slug == services.services().settings.triage_department:
         return gettext("triage_name")
-    return display_name(slug, {s: d.name for s, d in known.items()})
+    lang = current_language()
+    return display_name(slug, {s: d.shown_name(lang) for s, d in known.items()})
 
 
 def department_tone(slug: str) -> int:

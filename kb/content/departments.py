@@ -11,11 +11,15 @@ from typing import Any
 import yaml
 
 from kb.content.content_yaml import load_content_yaml, yaml_problem
+from kb.content.display_names import (
+    read_display_names,
+    triage_keys,
+    without_shared_display_names,
+)
 from kb.content.field_names import near_miss_warnings
 from kb.content.lookalike_names import reading_key
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
-from kb.i18n.catalog import domain_catalog
 from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity, Targets
 from kb.validators import normal_name
 
@@ -97,7 +101,8 @@ def without_shared_names(
     another department's (in any letter case or spacing) is not used: each such
     department is shown by its folder's default name, and a warning says why.
     A name that is the folder's own default name is kept (IT's folder `it` is
-    IT, whatever another file says)."""
+    IT, whatever another file says). Then the same for the names of
+    `display_names`, in each language (`kb.content.display_names`)."""
     holders: dict[str, list[str]] = {}
     for slug, department in departments.items():
         holders.setdefault(_name_key(department.name), []).append(slug)
@@ -121,7 +126,9 @@ def without_shared_names(
                     kind="department_name",
                 )
             )
-    return kept, problems + _without_triage_names(kept)
+    problems += _without_triage_names(kept)
+    kept, translated = without_shared_display_names(kept, triage_keys())
+    return kept, problems + translated
 
 
 def _without_triage_names(kept: dict[str, Department]) -> list[Problem]:
@@ -129,8 +136,7 @@ def _without_triage_names(kept: dict[str, Department]) -> list[Problem]:
     queue's shown name in any language ("Central Service Desk"): employees send
     the questions they cannot place there, agents triage them from it, and a
     department posing as it would be sent them. Warnings say why."""
-    catalog = domain_catalog()
-    reserved = {_name_key(catalog.translate(lang, "triage_name")) for lang in catalog.messages}
+    reserved = triage_keys()
     problems: list[Problem] = []
     for slug, department in list(kept.items()):
         if _name_key(department.name) not in reserved or department.name == default_name(slug):
@@ -180,7 +186,8 @@ def _targets(value: Any, path: str) -> Targets:
 # The fields a department file may hold (docs/content-format.md); the service
 # catalogue's are read by `kb.catalogue.loading` (docs/requests.md).
 DEPARTMENT_FIELDS = frozenset(
-    {"name", "description", "contact", "targets", "keywords", "documents", "review_required"}
+    {"name", "display_names", "description", "contact", "targets", "keywords", "documents"}
+    | {"review_required"}
     | {"top_requests", "request_types", "canned_replies"}
 )
 # Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
@@ -234,6 +241,7 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
         raise ContentError("department file must be a mapping", path=rel, kind="department")
     contact = data.get("contact") or {}
     keywords = data.get("keywords") or []
+    display_names, name_problems = read_display_names(data.get("display_names"), rel)
     department = Department(
         slug=slug,
         name=str(data.get("name") or default_name(slug)),
@@ -243,8 +251,9 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
         keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
         has_file=True,
         review_required=_flag(data.get("review_required"), "review_required", rel),
+        display_names=display_names,
     )
-    return department, _field_warnings(data, rel)
+    return department, name_problems + _field_warnings(data, rel)
 
 
 def _flag(value: Any, name: str, path: str) -> bool:

@@ -36,6 +36,9 @@ from kb.validators import normal_name, utc_now
 
 logger = logging.getLogger(__name__)
 
+# Department id → language code → its name there (`Department.display_names`).
+TranslatedNames = Mapping[str, Mapping[str, str]]
+
 
 def request_language(text: str) -> str:
     """The language of a question for replies: one mail is written in (en when unsure)."""
@@ -64,6 +67,7 @@ class Notifier:
         config: NotifyConfig | Callable[[], NotifyConfig],
         *,
         department_names: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        translated_names: TranslatedNames | Callable[[], TranslatedNames] | None = None,
         triage: str = DEFAULT_TRIAGE,
         language_of: Callable[[str], str] = request_language,
         clock: Callable[[], datetime] = utc_now,
@@ -71,6 +75,8 @@ class Notifier:
         names = department_names or {}
         self._config_source = config if callable(config) else (lambda: config)
         self._names_source = names if callable(names) else (lambda: names)
+        translated = translated_names or {}
+        self._translated_source = translated if callable(translated) else (lambda: translated)
         self._triage = triage
         self._language_of = language_of
         self._clock = clock
@@ -81,6 +87,7 @@ class Notifier:
         department added or edited on disk since), outside any transaction."""
         self.config = self._config_source()
         self._names = dict(self._names_source())
+        self._translated = dict(self._translated_source())
 
     def requester_language(self, request: Request) -> str:
         """The language of the question (one mail is written in; en when unsure)."""
@@ -88,11 +95,13 @@ class Notifier:
         return lang if lang in mail_languages() else "en"
 
     def department_name(self, slug: str, lang: str) -> str:
-        """A department as mails name it (`display_name`, as pages do); the triage
-        queue by its name in `lang`, as pages do."""
-        if normal_name(slug) == self._triage and self._triage not in self._names:
+        """A department as mails in `lang` name it, as pages do: its display name
+        in `lang` (`display_names` of its file), else `display_name`; the triage
+        queue by its name in `lang`."""
+        slug = normal_name(slug)
+        if slug == self._triage and self._triage not in self._names:
             return domain_catalog().translate(lang, "triage_name")
-        return display_name(slug, self._names)
+        return self._translated.get(slug, {}).get(lang) or display_name(slug, self._names)
 
     def messages(self, topic: Topic, request: Request, entry: RequestEntry) -> list[OutboxMessage]:
         """The outbox messages announcing `entry` (saved with `request`) under `topic`."""

@@ -116,6 +116,9 @@ def configured_service(
     notifier = Notifier(
         following(targets, lambda now: NotifyConfig.from_settings(now[1], now[0])),
         department_names=following(source, lambda found: {s: d.name for s, d in found.items()}),
+        translated_names=following(
+            source, lambda found: {s: d.display_names for s, d in found.items()}
+        ),
         triage=settings.triage_department,
         clock=clock,
     )

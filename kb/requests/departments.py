@@ -117,6 +117,10 @@ class Departments:
     def names(self) -> dict[str, str]:
         return {slug: d.name for slug, d in self.by_slug.items()}
 
+    def display_names(self) -> dict[str, dict[str, str]]:
+        """Department id → its names in other languages (`Department.display_names`)."""
+        return {slug: d.display_names for slug, d in self.by_slug.items()}
+
     def due_after(self, start: datetime, slug: str) -> datetime:
         """When work a department starts at `start` is due (its resolution target)."""
         return self.calendar.add_working_hours(start, self.get(slug).targets.resolution_hours)

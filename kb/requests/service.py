@@ -92,6 +92,7 @@ class RequestService:
         self.notifier = notifier or Notifier(
             NotifyConfig(),
             department_names=self.directory.names,
+            translated_names=self.directory.display_names,
             triage=triage_department,
             language_of=language_of,
             clock=clock,

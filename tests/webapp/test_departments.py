@@ -101,3 +101,24 @@ def test_the_departments_stamp_moves_with_folders_and_department_files(tmp_path:
     third = departments_stamp(tmp_path)
     os.utime(tmp_path / "it" / "_department.yml", ns=(1, 1))
     assert departments_stamp(tmp_path) != third
+
+
+@pytest.mark.usefixtures("people")
+def test_german_pages_show_a_departments_german_name(
+    client: FlaskClient, request_content: Path
+) -> None:
+    """A first look at German pages found "Facilities" and "Finance" among German
+    words: a department file's `display_names` give the name per language, and
+    pages in another language show its `name`."""
+    hr = request_content / "hr" / "_department.yml"
+    hr.write_text(hr.read_text("utf-8") + "display_names: {de: Personal}\n", "utf-8")
+    sign_in_as(client, "emma")
+    german = text_of(client.get("/ask/?department=hr&hl=de"))
+    assert "Frage an die Abteilung Personal</h1>" in german
+    english = text_of(client.get("/ask/?department=hr&hl=en"))
+    assert "Ask Human Resources</h1>" in english and "Personal" not in english
+    body = {"query": "Urlaubsantrag?", "department": "hr"}
+    filed = client.post("/api/requests", json=body, headers={"X-CSRF-Token": "csrf-emma"})
+    mine = text_of(client.get("/requests/?hl=de"))
+    assert f"/requests/{filed.get_json()['id']}" in mine
+    assert ">Personal</span>" in mine and "Human Resources" not in mine

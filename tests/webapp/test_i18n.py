@@ -41,7 +41,8 @@ def test_the_german_unanswered_text_fits_every_department_name() -> None:
     """ "fragen Sie direkt bei Zentraler Service-Desk nach": a name after "bei"
     needs the dative, which a department's own name does not take. The name
     stands where no case is needed, for every department of the sample content."""
-    names = [d.name for d in load_departments(SAMPLE_CONTENT).values()]
+    departments = load_departments(SAMPLE_CONTENT).values()
+    names = [d.name for d in departments] + [d.shown_name("de") for d in departments]
     names.append(translate("de", "triage_name"))
     assert "Zentraler Service-Desk" in names and len(names) > 5
     for key in ("unanswered_text", "unanswered_text_none"):

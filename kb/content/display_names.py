@@ -1,0 +1,121 @@
+"""A department's name in other languages: the `display_names` of its file.
+
+`name` is the department's configured name, shown in every language; a
+department file may add the name in the languages the product speaks,
+
+    name: Finance
+    display_names: {de: Finanzen}
+
+and pages and mails in German then say "Finanzen". A language without one
+shows `name`. As with `name`, no two departments are shown under one name in
+a language, nor under the triage queue's: a display name that reads like
+another department's name in that language is not used (the configured name
+is shown instead), and a warning says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import replace
+from typing import Any
+
+from kb.content.lookalike_names import reading_key
+from kb.i18n.catalog import domain_catalog
+from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity
+
+FIELD = "display_names"
+
+
+def read_display_names(value: Any, path: str) -> tuple[dict[str, str], list[Problem]]:
+    """The `display_names` of a department file (language code → name) and the
+    warnings about entries left out: a language the product does not speak, a
+    name that is not one line of text. The rest of the file is used either way."""
+    if value is None:
+        return {}, []
+    if not isinstance(value, dict):
+        return {}, [_warning(path, f"'{FIELD}' must map language codes to names, got {value!r}")]
+    spoken = set(domain_catalog().messages)
+    names: dict[str, str] = {}
+    problems: list[Problem] = []
+    for lang, name in value.items():
+        text = name.strip() if isinstance(name, str) else ""
+        if str(lang) not in spoken:
+            languages = ", ".join(sorted(spoken))
+            problems.append(_warning(path, f"{FIELD}: {lang!r} is not one of {languages}"))
+        elif not text or CONTROL_CHARACTERS.search(text):
+            problems.append(_warning(path, f"{FIELD}: the {lang} name must be one line of text"))
+        else:
+            names[str(lang)] = text
+    return names, problems
+
+
+def _warning(path: str, message: str) -> Problem:
+    return Problem(
+        path,
+        message + "; that name is left out and the department's name is shown",
+        hint=f"write {FIELD}: {{de: Personal}}, one name per language code",
+        severity=Severity.WARNING,
+        kind="department",
+    )
+
+
+def triage_keys() -> frozenset[str]:
+    """How the triage queue's shown name reads in each language the product speaks."""
+    catalog = domain_catalog()
+    return frozenset(
+        reading_key(catalog.translate(lang, "triage_name")) for lang in catalog.messages
+    )
+
+
+def without_shared_display_names(
+    departments: Mapping[str, Department], reserved: Collection[str]
+) -> tuple[dict[str, Department], list[Problem]]:
+    """`departments`, no two of them shown under one name in any language, none
+    under a name that reads like one of `reserved` (reading keys): a display
+    name that clashes is left out, so the department's configured name is shown
+    in that language, with a warning. Configured names are compared beforehand
+    (`kb.content.departments.without_shared_names`)."""
+    kept = dict(departments)
+    problems: list[Problem] = []
+    for lang in sorted({lang for d in kept.values() for lang in d.display_names}):
+        clashing = _clashing(kept, lang, reserved)
+        while clashing:  # a name left out may clash with another's: check again
+            for slug, other in clashing.items():
+                department = kept[slug]
+                names = {k: v for k, v in department.display_names.items() if k != lang}
+                kept[slug] = replace(department, display_names=names)
+                problems.append(_clash(department, lang, other))
+            clashing = _clashing(kept, lang, reserved)
+    return kept, problems
+
+
+def _clashing(
+    kept: Mapping[str, Department], lang: str, reserved: Collection[str]
+) -> dict[str, str]:
+    """Department id → what its display name in `lang` reads like (another
+    department's id, or '' for the triage queue), for each one that clashes."""
+    holders: dict[str, list[str]] = {}
+    for slug, department in kept.items():
+        holders.setdefault(reading_key(department.shown_name(lang)), []).append(slug)
+    out: dict[str, str] = {}
+    for key, slugs in holders.items():
+        for slug in slugs:
+            if lang not in kept[slug].display_names:
+                continue
+            others = [s for s in slugs if s != slug]
+            if others or key in reserved:
+                out[slug] = ", ".join(sorted(others))
+    return out
+
+
+def _clash(department: Department, lang: str, others: str) -> Problem:
+    name = department.display_names[lang]
+    like = f"the name of department {others}" if others else "the name of the triage queue"
+    return Problem(
+        f"{department.slug}/",
+        f"the department file's {lang} name {name!r} reads like {like} in that language: "
+        f"it is not used, so this department is shown as {department.name!r} there",
+        hint=f"give the department a {lang} name of its own under {FIELD}",
+        severity=Severity.WARNING,
+        kind="department_name",
+    )
