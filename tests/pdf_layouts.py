@@ -101,10 +101,12 @@ def write_pages_pdf(*pages: list[Any], head: str = "Nordlicht Werke - Staff guid
     """Pages of blocks, each page's from its top: a paragraph string (wrapped
     across the page's width, a blank line after it unless it is the page's
     last), `("heading", text)` in 14 points bold, `("list", items)` with bullets
-    or `("table", rows)` of three columns. `head` runs atop every page and
-    "Page N of M" at its foot. A paragraph that runs on from one page onto the
-    next is given as its two parts: the last block of one page and the first of
-    the next."""
+    or `("table", rows)` of three columns, `("small", text)` in 8 points, or
+    `("footnotes", notes)`: notes in 8 points at the page's foot, wherever in the
+    page's blocks they are given (and so written). `head` runs atop every page
+    and "Page N of M" at its foot. A paragraph that runs on from one page onto
+    the next is given as its two parts: the last block of one page and the first
+    of the next."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -116,7 +118,10 @@ def write_pages_pdf(*pages: list[Any], head: str = "Nordlicht Werke - Staff guid
         c.drawString(270, 30, f"Page {number} of {len(pages)}")
         y = 770.0
         for block in blocks:
-            y = _block(c, block, y) - LEADING
+            if isinstance(block, tuple) and block[0] == "footnotes":
+                _footnotes(c, block[1])
+            else:
+                y = _block(c, block, y) - LEADING
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -130,6 +135,12 @@ def _block(c: Any, block: Any, y: float) -> float:
         c.setFont("Helvetica-Bold", 14)
         c.drawString(LEFT, y, block[1])
         return y - 2 * LEADING
+    if isinstance(block, tuple) and block[0] == "small":
+        c.setFont("Helvetica", 8)
+        for line in simpleSplit(block[1], "Helvetica", 8, WIDTH):
+            c.drawString(LEFT, y, line)
+            y -= 10
+        return y
     c.setFont("Helvetica", 10)
     if isinstance(block, str):
         rows = [[line] for line in simpleSplit(block, "Helvetica", 10, WIDTH)]
@@ -142,3 +153,13 @@ def _block(c: Any, block: Any, y: float) -> float:
             c.drawString(x, y, cell)
         y -= LEADING
     return y
+
+
+def _footnotes(c: Any, notes: list[str]) -> None:
+    """Draws `notes` in 8 points, wrapped, their last line just above the page number."""
+    from reportlab.lib.utils import simpleSplit
+
+    lines = [line for note in notes for line in simpleSplit(note, "Helvetica", 8, WIDTH)]
+    c.setFont("Helvetica", 8)
+    for number, line in enumerate(lines):
+        c.drawString(LEFT, 50 + 10 * (len(lines) - 1 - number), line)

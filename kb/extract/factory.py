@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 25  # 25: a PDF paragraph runs on onto a page that starts with a capital
+EXTRACTION_VERSION = 26  # 26: PDF footnotes come after the paragraph they interrupt
 
 
 @dataclass(frozen=True)

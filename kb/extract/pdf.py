@@ -11,7 +11,8 @@ is recovered: lines come from PDFium's text page, a line in a font clearly
 larger than the body text is a heading (levels by size), the document outline
 (bookmarks) names headings and their levels where the file has one, a
 vertical gap or the end of a column starts a new paragraph, bullets and "1."
-start list items (`kb.extract.pdf_paragraphs`), and
+start list items (`kb.extract.pdf_paragraphs`), footnotes at a page's foot
+are given after the paragraph they interrupt (`kb.extract.pdf_footnotes`), and
 lines repeated at the top or bottom of most pages (running heads, page
 numbers) are dropped, unless they are rows of a table (a header row atop each
 page, a total at each foot): those lie in the table's columns next to its other
@@ -35,6 +36,7 @@ import pypdfium2.raw as pdfium_c
 from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.pdf_columns import reading_order
+from kb.extract.pdf_footnotes import notes_last
 from kb.extract.pdf_paragraphs import Structurer
 from kb.extract.pdf_tables import CELL_GAP, Cell, in_one_table, line_cells, table_rows
 from kb.extract.structure import OutlineBuilder, clean
@@ -304,13 +306,23 @@ def _heading_levels(lines: list[_Line]) -> tuple[float, dict[float, int]]:
 
 
 def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuilder) -> None:
-    _, levels = _heading_levels(lines)
+    """Headings, paragraphs, lists and tables from the lines of every page, each
+    page's footnotes set aside until the paragraph they interrupt ends
+    (`kb.extract.pdf_footnotes`)."""
+    body, levels = _heading_levels(lines)
+    lines, notes = notes_last(lines, body)
     reader = Structurer(outline, levels, builder)
     start = 0
     while start < len(lines):
+        if start in notes:
+            reader.footnote(lines[start])
+            start += 1
+            continue
         end = start + 1
         while end < len(lines) and (
-            lines[end].page == lines[start].page and _rows_of_one_table(lines[end - 1], lines[end])
+            end not in notes
+            and lines[end].page == lines[start].page
+            and _rows_of_one_table(lines[end - 1], lines[end])
         ):
             end += 1
         rows = table_rows([line.cells for line in lines[start:end]]) if end - start > 1 else None

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
+from kb.extract.pdf_footnotes import NOTE_MARK
 from kb.extract.structure import OutlineBuilder, clean
 
 BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)]|[a-z][.)])\s+")
@@ -105,6 +106,7 @@ class Structurer:
         self.prev: ReadLine | None = None
         self.pending: tuple[int, list[str], float] | None = None  # level, lines, size
         self.right = 0.0  # the right edge of the text read so far
+        self.notes: list[tuple[int, list[str]]] = []  # footnotes set aside: page, lines
 
     def add(self, line: ReadLine) -> None:
         text = clean(line.text)
@@ -130,12 +132,25 @@ class Structurer:
         self.builder.table(rows, page=first.page)
         self.prev = first
 
+    def footnote(self, line: ReadLine) -> None:
+        """A line of a footnote at the page's foot (`kb.extract.pdf_footnotes`):
+        set aside, and given after the paragraph or list it interrupted, which
+        may run on onto the next page, ends."""
+        text = clean(line.text)
+        if NOTE_MARK.match(text) or not self.notes:
+            self.notes.append((line.page, [text]))
+        else:
+            self.notes[-1][1].append(text)
+
     def _flush(self) -> None:
         if self.items:
             self.builder.list(self.items, ordered=False, page=self.para_page)
         elif self.para:
             self.builder.paragraph(join_lines(self.para), page=self.para_page)
         self.para, self.items, self.para_page = [], [], None
+        for page, lines in self.notes:
+            self.builder.paragraph(join_lines(lines), page=page)
+        self.notes = []
 
     def _emit_heading(self) -> None:
         if self.pending:

@@ -9,6 +9,7 @@ import pytest
 
 from kb.extract import BlockKind, Limits, extract
 from kb.extract.pdf_paragraphs import Structurer, runs_on
+from kb.extract.pdf_tables import Cell
 from kb.extract.structure import OutlineBuilder
 from tests.documents import write_columns_pdf
 
@@ -95,6 +96,7 @@ class Line:
     page: int = 1
     column_start: bool = False
     right: float = 500.0
+    cells: tuple[Cell, ...] = ()
 
 
 def _structured(lines: list[Line]) -> list[str]:
