@@ -7,10 +7,12 @@ proxy sending a new group), `revoked` when it lost one (`kb users revoke`,
 department's roles moved with its requests (`kb requests move-department
 --move-grants`), `temporary_password` when an administrator gave the account
 a one-time password (created on the accounts page, or its password reset
-there, or `kb users add --temporary-password`; a row about no role, and never
-the password itself). The store writes the rows in the transaction that changes
-the account (`grant_diff` says what changed), so no way of changing a
-grant leaves it out; `kb users grant-history` lists them.
+there, `kb users add --temporary-password` or `kb users reset-password`),
+`password_changed` when the account's holder chose their own password
+(`/auth/password`, `POST /api/me/password`); those two are rows about no role,
+by whom and when, never the password itself. The store writes the rows in the
+transaction that changes the account (`grant_diff` says what changed), so no
+way of changing a grant leaves it out; `kb users grant-history` lists them.
 """
 
 from __future__ import annotations
@@ -33,14 +35,19 @@ class GrantChangeKind(StrEnum):
     REVOKED = "revoked"
     MOVED = "moved"
     TEMPORARY_PASSWORD = "temporary_password"
+    PASSWORD_CHANGED = "password_changed"
+
+
+# The changes about an account's password, not a role.
+PASSWORD_KINDS = frozenset({GrantChangeKind.TEMPORARY_PASSWORD, GrantChangeKind.PASSWORD_CHANGED})
 
 
 @dataclass(frozen=True)
 class GrantChange:
     """One change of `username`'s `role`: for `department` (moved: from it to
     `to`; granted or revoked: the grant's department, "" for every one), by
-    `actor` at `ts`, for `reason`. A temporary password is about no role
-    (`role` None, `department` "")."""
+    `actor` at `ts`, for `reason`. A password given or changed is about no
+    role (`role` None, `department` "")."""
 
     username: str
     role: Role | None
@@ -54,7 +61,7 @@ class GrantChange:
     @property
     def grant(self) -> str:
         """The grant as `kb users list` shows it: `role:department` or `role`
-        ("" for a temporary password)."""
+        ("" for a password given or changed)."""
         if self.role is None:
             return ""
         return f"{self.role.value}:{self.department}" if self.department else self.role.value
@@ -79,11 +86,24 @@ class GrantChange:
     def label(self) -> str:
         """`username role:department → role:to`, `username granted role:department`
         or `username revoked role`, as the command line says it."""
+        if self.kind is GrantChangeKind.PASSWORD_CHANGED:
+            return f"{self.username} changed their password"
         if self.role is None:
             return f"{self.username} was given a temporary password"
         if self.kind is GrantChangeKind.MOVED:
             return f"{self.username} {self.grant} → {self.role.value}:{self.to}"
         return f"{self.username} {self.kind.value} {self.grant}"
+
+
+def password_change(
+    username: str, kind: GrantChangeKind, *, actor: str, reason: str = "", ts: datetime
+) -> GrantChange:
+    """The history row of `username`'s password given (`temporary_password`) or
+    changed by its holder (`password_changed`), by `actor` at `ts`: about no
+    role, and never holding the password."""
+    if kind not in PASSWORD_KINDS:
+        raise ValueError(f"{kind.value!r} is no change of a password; use changes_of")
+    return GrantChange(username, None, "", actor=actor, reason=reason, ts=ts, kind=kind)
 
 
 def grant_diff(before: Iterable[Grant], after: Iterable[Grant]) -> tuple[list[Grant], list[Grant]]:

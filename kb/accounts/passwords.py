@@ -3,7 +3,8 @@
 * `change_own_password`: a signed-in password account chooses a new password,
   proving the current one; the rules are `kb users add`'s (at least
   `MIN_PASSWORD_CHARS`, and no longer than the sign-in form reads). Every
-  other session of the account ends.
+  other session of the account ends; the grant history keeps that it did,
+  and when (`password_changed`), never the password.
 * `create_account` and `reset_password`: an administrator gives an account a
   one-time temporary password (`temporary_password`, from `secrets`), shown
   once to pass on and kept only as its hash; the account is marked
@@ -146,8 +147,8 @@ def create_account(
         raise ValidationError(
             str(exc), details={"field": "username"}, key="bad_username", values={"value": name}
         ) from None
+    # The account, its grant and its temporary password's history row: one transaction.
     store.add_user(user, actor=actor, reason=reason)
-    store.note_temporary_password(name, actor=actor, reason=reason)
     logger.warning("accounts: %s created %s with a temporary password", actor, name)
     return GivenPassword(store.get_user(name) or user, password)
 

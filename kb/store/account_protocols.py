@@ -19,7 +19,10 @@ class AccountStore(Protocol):
     def add_user(self, user: User, *, actor: str = ..., reason: str = "") -> None:
         """ConflictError when the username is taken, in any letter case (the
         error names the account that has it). Each of its grants is written to
-        the grant history as granted by `actor` (default the command line)."""
+        the grant history as granted by `actor` (default the command line), and
+        an account created `must_change_password` (with a temporary password)
+        gets a `temporary_password` row, by `actor` for `reason`, in the same
+        transaction: a failure anywhere leaves neither account nor rows."""
         ...
 
     def get_user(self, username: str) -> User | None:
@@ -64,9 +67,10 @@ class AccountStore(Protocol):
         ...
 
     def change_password(self, username: str, password_hash: str) -> User:
-        """The account's own new password (its hash): clears `must_change_password`
-        and ends every session (the caller keeps its own by the generation of
-        the user returned). NotFoundError when absent (`sql_passwords`)."""
+        """The account's own new password (its hash): clears `must_change_password`,
+        ends every session (the caller keeps its own by the generation of the
+        user returned) and writes a `password_changed` row, by the account
+        itself, to the grant history. NotFoundError when absent (`sql_passwords`)."""
         ...
 
     def set_temporary_password(
@@ -76,11 +80,6 @@ class AccountStore(Protocol):
         `must_change_password`, ends every session and writes a
         `temporary_password` row to the grant history, by `actor` for `reason`.
         NotFoundError when absent."""
-        ...
-
-    def note_temporary_password(self, username: str, *, actor: str, reason: str) -> None:
-        """Write a `temporary_password` row to the grant history (an account
-        created with one, by `add_user`)."""
         ...
 
     def end_sessions(self, username: str) -> int:

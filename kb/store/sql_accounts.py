@@ -6,7 +6,9 @@ two changes at once can never lower it; `update_user` leaves it alone.
 Adding, renaming and removing an account hold `WriteAlone(users)`, so that
 on PostgreSQL, as on SQLite, each checks names against what the one before
 it wrote. Each grant an account gets or loses is written to the grant history
-in the same transaction (`kb.store.sql_grant_changes`). Removing an account
+in the same transaction (`kb.store.sql_grant_changes`), and so is the
+temporary password of an account created with one: no failure between the
+two leaves an account whose history lacks it. Removing an account
 is `kb.store.sql_account_removals`; neither that nor a merge takes the last
 administrator (`kb.accounts.last_admin`)."""
 
@@ -19,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, case, delete, func, insert, select, update
 
-from kb.accounts.grant_history import changes_of
+from kb.accounts.grant_history import GrantChangeKind, changes_of, password_change
 from kb.accounts.last_admin import refuse_merging_last_admin
 from kb.accounts.records import (
     SYSTEM_USERNAME,
@@ -211,9 +213,14 @@ class SqlAccounts(SqlBase):
                         **_user_row(user),
                     )
                 )
+                now = utc_now()
                 granted = changes_of(
-                    user.username, [], user.grants, actor=actor, reason=reason, ts=utc_now()
+                    user.username, [], user.grants, actor=actor, reason=reason, ts=now
                 )
+                if user.must_change_password:  # created with a temporary password
+                    kind = GrantChangeKind.TEMPORARY_PASSWORD
+                    given = password_change(user.username, kind, actor=actor, reason=reason, ts=now)
+                    granted.append(given)
                 record_changes(conn, granted)
         except ConflictError as exc:
             if exc.key == "username_is_alias":

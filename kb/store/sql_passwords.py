@@ -5,10 +5,12 @@ Each writes only the password columns and the session generation, never the
 grants, so a role another change gave or took meanwhile stays as it did.
 The generation is raised in the same statement (as `end_sessions` does), so
 that every session signed in before ends; the one that changed its own
-password is given the new generation by the web layer and goes on. A
-temporary password is written to the grant history (`temporary_password`,
-by whom and why) in its transaction; the password itself is never kept,
-only its hash.
+password is given the new generation by the web layer and goes on. Each is
+written to the grant history in its transaction: a temporary password as
+`temporary_password` (by whom and why), an own one as `password_changed` (by
+the account itself); the password itself is never kept, only its hash. An
+account created with a temporary password gets its row from `add_user`, in
+the transaction that creates it (`kb.store.sql_accounts`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import replace
 
 from sqlalchemy import select, update
 
-from kb.accounts.grant_history import GrantChange, GrantChangeKind
+from kb.accounts.grant_history import GrantChange, GrantChangeKind, password_change
 from kb.accounts.records import User
 from kb.store.schema import users
 from kb.store.sql_accounts import no_user_error, user_of
@@ -30,28 +32,25 @@ class SqlPasswords(SqlBase):
     """The password changes of `SqlStore`."""
 
     def change_password(self, username: str, password_hash: str) -> User:
-        return self._set_password(username, password_hash, must_change=False)
+        # The account's own doing: by itself, with no reason to give.
+        own = password_change(
+            username, GrantChangeKind.PASSWORD_CHANGED, actor=username, ts=utc_now()
+        )
+        return self._set_password(password_hash, own)
 
     def set_temporary_password(
         self, username: str, password_hash: str, *, actor: str, reason: str
     ) -> User:
-        return self._set_password(
-            username, password_hash, must_change=True, actor=actor, reason=reason
+        given = password_change(
+            username, GrantChangeKind.TEMPORARY_PASSWORD, actor=actor, reason=reason, ts=utc_now()
         )
+        return self._set_password(password_hash, given)
 
-    def note_temporary_password(self, username: str, *, actor: str, reason: str) -> None:
-        with self._write("note a temporary password") as conn:
-            record_changes(conn, [_temporary(username, actor, reason)])
-
-    def _set_password(
-        self,
-        username: str,
-        password_hash: str,
-        *,
-        must_change: bool,
-        actor: str = "",
-        reason: str = "",
-    ) -> User:
+    def _set_password(self, password_hash: str, change: GrantChange) -> User:
+        """Write the password of `change`'s account, marked to be changed when
+        it is a temporary one, and `change` to the grant history."""
+        username = change.username
+        must_change = change.kind is GrantChangeKind.TEMPORARY_PASSWORD
         with self._write("set a password") as conn:
             row = conn.execute(
                 select(users).where(users.c.username == username).with_for_update()
@@ -68,24 +67,10 @@ class SqlPasswords(SqlBase):
                 )
                 .returning(users.c.session_generation)
             ).scalar_one()
-            if must_change:
-                record_changes(conn, [_temporary(username, actor, reason)])
+            record_changes(conn, [change])
         return replace(
             user_of(row),
             password_hash=password_hash,
             must_change_password=must_change,
             session_generation=int(generation),
         )
-
-
-def _temporary(username: str, actor: str, reason: str) -> GrantChange:
-    """The grant history's row of a temporary password given to `username`."""
-    return GrantChange(
-        username,
-        None,
-        "",
-        actor=actor,
-        reason=reason,
-        ts=utc_now(),
-        kind=GrantChangeKind.TEMPORARY_PASSWORD,
-    )

@@ -12,6 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.accounts.grant_history import GrantChangeKind
 from kb.accounts.records import hash_password
 from kb.accounts.service import add_user
 from kb.store.protocols import Store
@@ -62,12 +63,28 @@ def test_the_user_menu_leads_to_the_form(app: Flask, paula: str) -> None:
     assert "At least 8 characters" in form
 
 
-def test_a_change_keeps_this_session_and_ends_the_others(app: Flask, paula: str) -> None:
+def _own_changes(store: Store) -> list[tuple[str, str, str]]:
+    """The grant history's rows of paula's own password changes: (by, reason, when)."""
+    return [
+        (c.actor, c.reason, c.ts.isoformat() if c.ts else "")
+        for c in store.grant_changes("paula")
+        if c.kind is GrantChangeKind.PASSWORD_CHANGED
+    ]
+
+
+def test_a_change_keeps_this_session_and_ends_the_others(
+    app: Flask, store: Store, paula: str
+) -> None:
     client, other = app.test_client(), app.test_client()
     sign_in(client)
     sign_in(other)
+    assert change(client, "wrong password", NEW).status_code == 400
+    assert _own_changes(store) == []  # a refused change is none
     response = change(client, PASSWORD, NEW, next="/requests/mine")
     assert response.status_code == 303
+    [(by, reason, when)] = _own_changes(store)  # who and when, never the password
+    assert (by, reason) == ("paula", "") and when
+    assert NEW not in str([c.as_dict() for c in store.grant_changes("paula")])
     assert response.headers["Location"].endswith("/requests/mine")
     assert client.get("/api/me").status_code == 200
     assert other.get("/api/me").status_code == 401
@@ -143,7 +160,7 @@ def test_wrong_current_passwords_count_as_failed_sign_ins(
     assert 'class="form-error"' in limited.get_data(as_text=True)
 
 
-def test_the_api_changes_it_too(app: Flask, paula: str) -> None:
+def test_the_api_changes_it_too(app: Flask, store: Store, paula: str) -> None:
     client, other = app.test_client(), app.test_client()
     sign_in(client)
     sign_in(other)
@@ -162,6 +179,7 @@ def test_the_api_changes_it_too(app: Flask, paula: str) -> None:
         headers=headers,
     )
     assert done.status_code == 200, done.get_json()
+    assert [(by, reason) for by, reason, _ in _own_changes(store)] == [("paula", "")]
     assert client.get("/api/me").status_code == 200
     assert other.get("/api/me").status_code == 401
 
