@@ -97,14 +97,17 @@ def write_table_pdf(rows: list[list[str]], xs: tuple[float, ...], *, intro: str 
     return buf.getvalue()
 
 
-def write_pages_pdf(*pages: list[Any], head: str = "Nordlicht Werke - Staff guide") -> bytes:
+def write_pages_pdf(
+    *pages: list[Any], head: str = "Nordlicht Werke - Staff guide", foot: str = ""
+) -> bytes:
     """Pages of blocks, each page's from its top: a paragraph string (wrapped
     across the page's width, a blank line after it unless it is the page's
     last), `("heading", text)` in 14 points bold, `("list", items)` with bullets
     or `("table", rows)` of three columns, `("small", text)` in 8 points, or
     `("footnotes", notes)`: notes in 8 points at the page's foot, wherever in the
-    page's blocks they are given (and so written). `head` runs atop every page
-    and "Page N of M" at its foot. A paragraph that runs on from one page onto
+    page's blocks they are given (and so written). `head` (none when empty) runs
+    atop every page in 8 points, "Page N of M" at its foot, and `foot` (written
+    last) below that. A paragraph that runs on from one page onto
     the next is given as its two parts: the last block of one page and the first
     of the next."""
     from reportlab.lib.pagesizes import A4
@@ -114,7 +117,8 @@ def write_pages_pdf(*pages: list[Any], head: str = "Nordlicht Werke - Staff guid
     c = canvas.Canvas(buf, pagesize=A4)
     for number, blocks in enumerate(pages, start=1):
         c.setFont("Helvetica", 8)
-        c.drawString(LEFT, 810, head)
+        if head:
+            c.drawString(LEFT, 810, head)
         c.drawString(270, 30, f"Page {number} of {len(pages)}")
         y = 770.0
         for block in blocks:
@@ -122,6 +126,9 @@ def write_pages_pdf(*pages: list[Any], head: str = "Nordlicht Werke - Staff guid
                 _footnotes(c, block[1])
             else:
                 y = _block(c, block, y) - LEADING
+        if foot:
+            c.setFont("Helvetica", 8)
+            c.drawString(LEFT, 20, foot)
         c.showPage()
     c.save()
     return buf.getvalue()

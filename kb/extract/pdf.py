@@ -13,10 +13,9 @@ larger than the body text is a heading (levels by size), the document outline
 vertical gap or the end of a column starts a new paragraph, bullets and "1."
 start list items (`kb.extract.pdf_paragraphs`), footnotes at a page's foot
 are given after the paragraph they interrupt (`kb.extract.pdf_footnotes`), and
-lines repeated at the top or bottom of most pages (running heads, page
-numbers) are dropped, unless they are rows of a table (a header row atop each
-page, a total at each foot): those lie in the table's columns next to its other
-rows, where a running head or foot sits apart, in the page's margin. Lines in
+lines repeated at the top or bottom of most pages, or of both pages of a file
+of two (running heads, page numbers), are dropped, unless they are rows of a
+table (`kb.extract.pdf_running`). Lines in
 the columns of a clear table are read as its rows (`kb.extract.pdf_tables`).
 First of all, a page set in two or more columns is read a column at a time
 (`kb.extract.pdf_columns`).
@@ -38,7 +37,14 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.pdf_columns import reading_order
 from kb.extract.pdf_footnotes import notes_last
 from kb.extract.pdf_paragraphs import Structurer
-from kb.extract.pdf_tables import CELL_GAP, Cell, in_one_table, line_cells, table_rows
+from kb.extract.pdf_running import (
+    edges,
+    masked,
+    rows_of_one_table,
+    running_texts,
+    table_rows_at_edges,
+)
+from kb.extract.pdf_tables import CELL_GAP, Cell, line_cells, table_rows
 from kb.extract.structure import OutlineBuilder, clean
 
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?$", re.I)
@@ -162,70 +168,20 @@ def _in_reading_order(lines: list[_Line], page: pdfium.PdfPage) -> list[_Line]:
     return read
 
 
-def _rows_of_one_table(line: _Line, other: _Line) -> bool:
-    return in_one_table(line.cells, other.cells, line.top, other.top, max(line.size, other.size))
-
-
-def _table_rows(lines: list[_Line], running: set[str]) -> set[int]:
-    """The ids of the running lines at a page's edges that are rows of a table
-    reaching into the page's text: from such a line inwards, each line and the
-    next are rows of one table up to a line that is not running."""
-    edges = {id(line) for line in _edges(lines)}
-
-    def running_at_edge(index: int) -> bool:
-        return id(lines[index]) in edges and _masked(lines[index]) in running
-
-    def reaches_text(index: int, step: int) -> bool:
-        while 0 <= index + step < len(lines):
-            if not _rows_of_one_table(lines[index], lines[index + step]):
-                return False
-            index += step
-            if not running_at_edge(index):
-                return True
-        return False
-
-    top = range(min(2, len(lines)))
-    bottom = range(max(0, len(lines) - 2), len(lines))
-    return {
-        id(lines[index])
-        for indices, step in ((top, 1), (bottom, -1))
-        for index in indices
-        if running_at_edge(index) and reaches_text(index, step)
-    }
-
-
-def _masked(line: _Line) -> str:
-    return re.sub(r"\d+", "#", clean(line.text).lower())
-
-
-def _running_lines(pages: list[list[_Line]]) -> set[str]:
-    """Texts (digits masked) that open or close most pages: running heads and feet."""
-    if len(pages) < 3:
-        return set()
-    seen: Counter[str] = Counter()
-    for lines in pages:
-        seen.update({_masked(line) for line in _edges(lines)})
-    return {text for text, n in seen.items() if n >= max(3, len(pages) // 2)}
-
-
-def _edges(lines: list[_Line]) -> list[_Line]:
-    return lines[:2] + lines[2:][-2:]
-
-
 def _body_lines(pages: list[list[_Line]]) -> list[_Line]:
     """The lines of every page less running heads and feet, page numbers and the
     entries of a printed table of contents. A running line is one at the edge of
     its page; one in a heading's font that repeats only with other numbers
     ("Chapter 2 Scope" atop each chapter's page) is a heading, and is kept."""
-    running = _running_lines(pages)
     heading_size = _heading_levels([line for lines in pages for line in lines])[0] * HEADING_RATIO
+    running = running_texts(pages, heading_size)
     texts: Counter[str] = Counter(clean(line.text).lower() for lines in pages for line in lines)
     kept = []
     for lines in pages:
-        edges = {id(line) for line in _edges(lines)} - _table_rows(lines, running)
+        at_edges = {id(line) for line in edges(lines)} - table_rows_at_edges(lines, running)
         for line in lines:
             text = clean(line.text)
-            running_line = id(line) in edges and _masked(line) in running
+            running_line = id(line) in at_edges and masked(line) in running
             if running_line and line.size >= heading_size and texts[text.lower()] == 1:
                 running_line = False
             if (
@@ -322,7 +278,7 @@ def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuil
         while end < len(lines) and (
             end not in notes
             and lines[end].page == lines[start].page
-            and _rows_of_one_table(lines[end - 1], lines[end])
+            and rows_of_one_table(lines[end - 1], lines[end])
         ):
             end += 1
         rows = table_rows([line.cells for line in lines[start:end]]) if end - start > 1 else None
