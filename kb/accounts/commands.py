@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kb.accounts.records import AccountChange
+from kb.accounts.records import SYSTEM_USERNAME, AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.errors import KbError
 from kb.notify.config import NotifyConfig
@@ -90,7 +90,6 @@ def _add_with_temporary_password(
 ) -> None:
     """A new account with a one-time password, printed once (`kb.accounts.passwords`)."""
     from kb.accounts.passwords import create_account
-    from kb.accounts.records import SYSTEM_USERNAME
 
     with open_store(settings) as store:
         given = create_account(
@@ -98,9 +97,13 @@ def _add_with_temporary_password(
         )
     grants = ", ".join(g.label for g in given.user.grants)
     click.echo(f"{given.user.username}: {grants}")
+    _echo_temporary(given.password)
+
+
+def _echo_temporary(password: str) -> None:
+    """The one time a temporary password is shown."""
     click.echo(
-        f"temporary password: {given.password} (shown only now; it must be changed at the "
-        "first sign-in)"
+        f"temporary password: {password} (shown only now; it must be changed at the first sign-in)"
     )
 
 
@@ -152,7 +155,8 @@ def users_revoke(
 @click.pass_context
 def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only: bool) -> None:
     """Give user NAME a new password (or none, with --sso-only); every session
-    they have open ends."""
+    they have open ends. While sign-in is by password (auth_mode local),
+    --sso-only is refused for the last administrator with a password."""
     from kb.accounts.service import set_password
 
     if password_stdin and sso_only:
@@ -162,9 +166,26 @@ def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only
         password = sys.stdin.readline().rstrip("\r\n")
     elif not sso_only:
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    with open_store(settings_from(ctx)) as store:
-        set_password(store, name, password)
+    settings = settings_from(ctx)
+    with open_store(settings) as store:
+        set_password(store, name, password, password_sign_in=settings.auth_mode == "local")
     click.echo(f"{name}: {'single sign-on only' if sso_only else 'new password'}; sessions ended")
+
+
+@users.command("reset-password")
+@click.argument("name")
+@click.option("--reason", default="", help="Why: kept in the grant history.")
+@click.pass_context
+def users_reset_password(ctx: click.Context, name: str, reason: str) -> None:
+    """Give user NAME (exactly as `kb users list` shows it) a one-time temporary
+    password, printed once: it must be changed at the next sign-in. Their
+    sessions end; the grant history keeps it (by kb-cli, never the password)."""
+    from kb.accounts.passwords import reset_password
+
+    with open_store(settings_from(ctx)) as store:
+        given = reset_password(store, name, actor=SYSTEM_USERNAME, reason=reason)
+    click.echo(f"{given.user.username}: sessions ended")
+    _echo_temporary(given.password)
 
 
 @users.command("rename")

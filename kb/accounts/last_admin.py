@@ -4,8 +4,11 @@ Without one nobody could manage accounts on the web (the accounts page and
 its API are for administrators alone), so every change that takes the role
 away from an account is refused when no other account holds it: revoking it
 (`kb.accounts.roles.revoke_role`), removing the account (`kb users remove`)
-and merging it into an account without the role (`kb users rename --merge`,
-which carries no roles over). The store asks in the transaction that makes
+merging it into an account without the role (`kb users rename --merge`,
+which carries no roles over), and, while people sign in by password
+(`auth_mode local`), taking the password of the last administrator who has
+one (`kb users password --sso-only`): nobody could sign in to administer.
+The store asks in the transaction that makes
 the change, while no other account change runs beside it
 (`kb.store.sql_account_grants`), so two such changes at once cannot each see
 the other's administrator still there. Single sign-on replacing an account's
@@ -73,3 +76,23 @@ def refuse_merging_last_admin(account: User, into: str, others: Sequence[User]) 
             key="last_admin_merged",
             values={"name": name, "into": into},
         )
+
+
+def refuse_dropping_last_admin_password(account: User, others: Sequence[User]) -> None:
+    """ConflictError when `account`, about to lose its password (single sign-on
+    only), is the last administrator with one: while people sign in by password,
+    nobody could then sign in to manage accounts."""
+    if account.password_hash is None or not holds_admin(account):
+        return
+    if any(holds_admin(u) and u.password_hash is not None for u in others):
+        return
+    name = account.username
+    raise ConflictError(
+        f"{name} is the last administrator who signs in with a password, and sign-in here "
+        f"is by password (auth_mode local): without it nobody could sign in to manage "
+        f"accounts; give another account the role and a password first (kb users add NAME "
+        f"--role admin), then make {name} single sign-on only",
+        details={"username": name, "role": Role.ADMIN.value},
+        key="last_admin_password",
+        values={"name": name},
+    )

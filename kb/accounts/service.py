@@ -168,21 +168,25 @@ def _add_grant(store: Store, existing: User, grant: Grant, *, actor: str, reason
     store.change_grants(existing.username, with_grant, actor=actor, reason=reason)
 
 
-def set_password(store: Store, username: str, password: str | None) -> User:
+def set_password(
+    store: Store, username: str, password: str | None, *, password_sign_in: bool = True
+) -> User:
     """A new password (at least 8 characters), or None: single sign-on only (the
-    account can no longer sign in with a password). Ends the user's sessions."""
+    account can no longer sign in with a password). Ends the user's sessions.
+    None is refused for the last administrator with a password while people
+    sign in by one (`password_sign_in`, auth_mode local; `kb.accounts.last_admin`)."""
     existing = existing_user(store, username, "add it with `kb users add`")
     password_hash = _hash(password) if password is not None else None
     store.update_sign_in(
-        existing.username, password_hash=password_hash, drop_password=password_hash is None
+        existing.username,
+        password_hash=password_hash,
+        drop_password=password_hash is None,
+        password_sign_in=password_sign_in,
     )
     store.end_sessions(username)
     user = existing_user(store, username, "it was removed meanwhile")
-    logger.warning(
-        "accounts: %s %s; their sessions have ended",
-        username,
-        "has a new password" if password is not None else "is single sign-on only now",
-    )
+    done = "has a new password" if password is not None else "is single sign-on only now"
+    logger.warning("accounts: %s %s; their sessions have ended", username, done)
     return user
 
 

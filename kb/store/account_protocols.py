@@ -59,11 +59,15 @@ class AccountStore(Protocol):
         display_name: str | None = None,
         password_hash: str | None = None,
         drop_password: bool = False,
+        password_sign_in: bool = False,
     ) -> None:
         """Write the display name and password hash given (None: keep it;
         `drop_password`: no password, single sign-on only), never the grants,
         so a role another change gave or took meanwhile stays as it did.
-        NotFoundError when absent (`sql_account_grants`)."""
+        With `password_sign_in` (people sign in by password, `auth_mode
+        local`), dropping the password of the last administrator with one is
+        refused (ConflictError `last_admin_password`), read while no other
+        account change runs. NotFoundError when absent (`sql_account_grants`)."""
         ...
 
     def change_password(self, username: str, password_hash: str) -> User:

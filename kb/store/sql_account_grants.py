@@ -1,5 +1,7 @@
 """Changing an account's grants under a rule that looks at other accounts too,
-and its sign-in details without its grants.
+and its sign-in details without its grants (taking a password looks at the
+other accounts too, while people sign in by password: the last administrator
+with one keeps it).
 
 The last administrator keeps the role: whether another account holds it must
 be read in the transaction that takes the role, while no other such change
@@ -19,6 +21,7 @@ from dataclasses import replace
 from sqlalchemy import select, update
 
 from kb.accounts.grant_history import changes_of
+from kb.accounts.last_admin import refuse_dropping_last_admin_password
 from kb.accounts.records import User
 from kb.store.account_protocols import Regrant
 from kb.store.expressions import WriteAlone
@@ -60,6 +63,7 @@ class SqlAccountGrants(SqlBase):
         display_name: str | None = None,
         password_hash: str | None = None,
         drop_password: bool = False,
+        password_sign_in: bool = False,
     ) -> None:
         # Only the columns given: a password set from the command line while an
         # administrator takes a role on the web never writes the role back.
@@ -69,6 +73,11 @@ class SqlAccountGrants(SqlBase):
         if password_hash is not None or drop_password:
             values["password_hash"] = None if drop_password else password_hash
         with self._write("update an account's sign-in") as conn:
+            if drop_password and password_sign_in:
+                # Read while no other account change runs: two administrators
+                # dropping their passwords at once leave one of them one.
+                conn.execute(WriteAlone(users))
+                refuse_dropping_last_admin_password(*account_and_others(conn, username))
             if values:
                 changed = update(users).where(users.c.username == username).values(**values)
                 found = conn.execute(changed.returning(users.c.username)).first()

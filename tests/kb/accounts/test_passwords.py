@@ -1,15 +1,18 @@
-"""`kb.accounts.passwords` and `kb users add --temporary-password`: one-time
-passwords from `secrets`, printed once, kept as hashes; the own password's
-rules are `kb users add`'s."""
+"""`kb.accounts.passwords`, `kb users add --temporary-password` and `kb users
+reset-password`: one-time passwords from `secrets`, printed once, kept as
+hashes; the own password's rules are `kb users add`'s. `kb users password
+--sso-only` keeps an administrator who can sign in by password."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from kb.accounts.passwords import check_new_password, temporary_password
 from kb.errors import ValidationError
+from tests.kb.conftest import on_both_backends
 from tests.support import run_kb
 
 
@@ -53,3 +56,58 @@ def test_users_add_with_a_temporary_password(env: dict[str, str]) -> None:
         env, "users", "add", "x1", "--role", "employee", "--temporary-password", "--no-password"
     )
     assert both.exit_code == 2
+
+
+@on_both_backends
+def test_users_reset_password_prints_a_temporary_one_once(env: dict[str, str]) -> None:
+    run_kb(env, "users", "add", "nina", "--role", "employee", "--password-stdin",
+           input="first password\n")  # fmt: skip
+    run_kb(env, "users", "add", "sam", "--role", "employee", "--no-password")
+    result = run_kb(env, "users", "reset-password", "nina", "--reason", "forgot it")
+    assert result.exit_code == 0, result.output
+    found = re.search(r"temporary password: (\S+) \(shown only now", result.output)
+    assert found is not None and result.output.count(found.group(1)) == 1
+    from kb.cli.options import open_store
+    from kb.settings import Settings
+
+    with open_store(Settings.load(environ=env)) as store:
+        nina = store.get_user("nina")
+        assert nina is not None and nina.must_change_password
+        assert nina.check_password(found.group(1)) and not nina.check_password("first password")
+        last = store.grant_changes("nina")[-1]
+        assert (last.kind.value, last.actor, last.reason) == (
+            "temporary_password",
+            "kb-cli",
+            "forgot it",
+        )
+        assert found.group(1) not in str(last.as_dict())
+    sso = run_kb(env, "users", "reset-password", "sam")
+    assert sso.exit_code == 1 and "signs in by single sign-on" in sso.output
+    assert run_kb(env, "users", "reset-password", "nobody").exit_code == 1
+
+
+@on_both_backends
+def test_users_password_sso_only_keeps_an_administrator_who_can_sign_in(
+    env: dict[str, str],
+) -> None:
+    run_kb(env, "users", "add", "root", "--role", "admin", "--password-stdin",
+           input="root password\n")  # fmt: skip
+    run_kb(env, "users", "add", "rootsso", "--role", "admin", "--no-password")
+    refused = run_kb(env, "users", "password", "root", "--sso-only")
+    assert refused.exit_code == 1
+    assert "root is the last administrator who signs in with a password" in refused.output
+    assert "kb users add NAME --role admin" in refused.output
+    listed = json.loads(run_kb(env, "users", "list", "--json").output)
+    assert [(u["username"], u["password"]) for u in listed] == [
+        ("root", True),
+        ("rootsso", False),
+    ]
+    # Behind single sign-on the identity provider decides: the password may go.
+    header = run_kb({**env, "KB_AUTH_MODE": "header"}, "users", "password", "root", "--sso-only")
+    assert header.exit_code == 0, header.output
+    run_kb(env, "users", "password", "root", "--password-stdin", input="root password\n")
+    run_kb(env, "users", "add", "ada", "--role", "admin", "--password-stdin",
+           input="ada password\n")  # fmt: skip
+    allowed = run_kb(env, "users", "password", "root", "--sso-only")
+    assert allowed.exit_code == 0, allowed.output
+    assert run_kb(env, "users", "password", "ada", "--sso-only").exit_code == 1

@@ -1,8 +1,10 @@
 """Contract: no account change leaves the organisation without an
 administrator, on SQLite and PostgreSQL, two changes at once included.
 
-Removing the last account with the `admin` role, and merging it into an
-account without the role (a merge carries no roles over), are refused in
+Removing the last account with the `admin` role, merging it into an
+account without the role (a merge carries no roles over), and, while
+sign-in is by password, taking the password of the last administrator with
+one, are refused in
 the transaction that would make the change, as revoking the role is. Read
 before that transaction, two administrators removed at the same moment
 would each see the other still there, and both would go.
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 
 from kb.accounts.grant_history import GrantChangeKind
-from kb.accounts.records import Grant, Role, User
+from kb.accounts.records import Grant, Role, User, hash_password
 from kb.errors import ConflictError
 from kb.store.protocols import Store
 from tests.store_locks import lock_waiters, write_lock_held
@@ -131,3 +133,30 @@ def test_a_merge_and_a_removal_at_once_leave_an_administrator(store: Store, stor
     assert len(refused) == 1, outcomes
     assert refused[0].key in {"last_admin_merged", "last_admin_removed"}
     assert len(_admins(store)) == 1
+
+
+def test_the_last_administrator_with_a_password_keeps_it_while_sign_in_is_by_password(
+    store: Store,
+) -> None:
+    """Single sign-on only for the last administrator who signs in with a
+    password would leave nobody able to sign in to manage accounts."""
+    with_password = hash_password("alice password")
+    store.add_user(User(username="alice", grants=ADMIN, password_hash=with_password))
+    _accounts(store, sso=ADMIN, bob=[Grant(role=Role.AGENT, department="it")])
+    store.update_sign_in("bob", password_hash=hash_password("bob password"))
+    with pytest.raises(ConflictError, match="last administrator who signs in") as refused:
+        store.update_sign_in("alice", drop_password=True, password_sign_in=True)
+    assert refused.value.key == "last_admin_password"
+    assert refused.value.details == {"username": "alice", "role": "admin"}
+    assert (store.get_user("alice") or User(username="x")).password_hash == with_password
+    store.update_sign_in("bob", drop_password=True, password_sign_in=True)  # no administrator
+    store.update_sign_in("sso", drop_password=True, password_sign_in=True)  # has none already
+    carl = hash_password("carl password")
+    store.add_user(User(username="carl", grants=ADMIN, password_hash=carl))
+    store.update_sign_in("alice", drop_password=True, password_sign_in=True)
+    assert [u.username for u in store.list_users() if u.password_hash] == ["carl"]
+    with pytest.raises(ConflictError):
+        store.update_sign_in("carl", drop_password=True, password_sign_in=True)
+    # Behind single sign-on (no password sign-in) the identity provider decides.
+    store.update_sign_in("carl", drop_password=True)
+    assert not any(u.password_hash for u in store.list_users())
