@@ -17,12 +17,15 @@ a snapshot for every worker. Then, in this process:
 - each step of the page on its own, cold: reading the content root, every
   file and as a worker's first reading does (`content_scan`, from the
   snapshot's articles: `indexer/indexed_scan.py`), the period's article figures, the rules
-  (`content_health`, near-duplicates apart);
+  (`content_health`, near-duplicates apart), and the near-duplicates as
+  another worker reads them from the file the first wrote;
 - the page `GET /insights/content` through the app (Flask's test client,
   signed in as an analyst): its first visit in a fresh app, with nothing
-  read yet and with the content read ahead as `kb serve` does; the visit
-  that reads the content again after its minute; and `--rounds` visits
-  after those (p50/p95).
+  read or shared yet; another worker's first visit, the content read ahead
+  as `kb serve` does and the near-duplicates shared by the first
+  (`kb/insights/near_duplicates.py`); the visit after the minute, the
+  snapshot unchanged; the visit after an article changed and was indexed
+  again; and `--rounds` visits after those (p50/p95).
 
 Wall and CPU time of this process in ms. Exit status 0; every setting is in
 the output.
@@ -176,23 +179,18 @@ def _index(tmp: Path) -> None:
 
 def _steps(app: Any, span: int) -> dict[str, Any]:
     """Each step of the page alone, cold (the scan cache emptied first)."""
-    from kb.insights.content import (
-        UNSEEN_DAYS,
-        _duplicate_pairs,
-        content_health,
-        current_figures,
-        near_duplicates,
-        published_days,
-    )
+    from kb.insights.content import UNSEEN_DAYS, content_health, current_figures, published_days
+    from kb.insights.factory import SHARED_DIR
+    from kb.insights.near_duplicates import _pairs_once, near_duplicates
     from kb.insights.period import Period
     from webapp import services
     from webapp.insights import content_reading
 
     today = datetime.now(UTC).date()
     period = Period(today - timedelta(days=span - 1), today + timedelta(days=1))
-    _duplicate_pairs.cache_clear()
+    _pairs_once.cache_clear()
     with app.app_context():
-        content_reading._scan_cache.clear()
+        content_reading.forget_readings()
         from kb.content.scanner import scan_content
 
         _, every_file_t = _timed(lambda: scan_content(services.services().settings.content_path))
@@ -212,6 +210,10 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
         )
         published = [a for a in scan.articles.values() if a.is_searchable]
         pairs, dup_t = _timed(lambda: near_duplicates(published))
+        shared = svc.settings.index_path / SHARED_DIR
+        near_duplicates(published, shared=shared)  # as the first worker: found and shared
+        _pairs_once.cache_clear()  # another worker
+        _, shared_t = _timed(lambda: near_duplicates(published, shared=shared))
         shown = {a for a, f in recent.items() if f.shown}
         findings, health_t = _timed(
             lambda: content_health(
@@ -234,14 +236,18 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
         "current_figures": figures_t,
         "recent_figures": recent_t,
         "near_duplicates": dup_t,
+        "near_duplicates (shared by another worker)": shared_t,
         "content_health (near-duplicates included)": health_t,
     }
 
 
 def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[str, Any]:
-    """The page's first visit in a fresh app, with and without the content read
-    ahead (`read_content_ahead`, as `kb serve` does), the visit that reads the
-    content again after its minute, and `rounds` visits after those."""
+    """The page's first visit in a fresh worker with nothing read and nothing
+    shared; another worker's first visit, with the content read ahead
+    (`read_content_ahead`, as `kb serve` does) and the near-duplicates the
+    first one shared; the visit after the minute (the snapshot unchanged); the
+    visit after an article changed and was indexed again (a new snapshot); and
+    `rounds` visits after those."""
     from webapp.insights import content_reading
     from webapp.insights.schedule import read_content_ahead
     from webapp.services import services
@@ -250,7 +256,7 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
     path = f"/insights/content?since={today - timedelta(days=span - 1)}&until={today}"
     report: dict[str, Any] = {}
     for ahead in (False, True):
-        content_reading._scan_cache.clear()
+        _new_worker(tmp, keep_shared=ahead)
         app = _app(url, content, tmp)
         if ahead:
             _, report["read_ahead"] = _timed(lambda: read_content_ahead(app).join())  # noqa: B023
@@ -263,8 +269,12 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
             break
         services(app).close()
     seconds, content_reading.SCAN_SECONDS = content_reading.SCAN_SECONDS, -1.0  # the minute is over
-    _, report["visit_reading_again"] = _timed(lambda: client.get(path))
+    _, report["visit_after_the_minute"] = _timed(lambda: client.get(path))
     content_reading.SCAN_SECONDS = seconds
+    changed = content / "hr" / "annual-leave.md"
+    changed.write_text(changed.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    _index(tmp)
+    _, report["visit_after_a_new_snapshot"] = _timed(lambda: client.get(path))
     walls, cpus = [], []
     for _ in range(rounds):
         _, t = _timed(lambda: client.get(path))
@@ -279,6 +289,19 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
         "later_p95_ms": walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))],
         "later_cpu_p50_ms": cpus[len(cpus) // 2],
     }
+
+
+def _new_worker(tmp: Path, keep_shared: bool) -> None:
+    """Forget what this process read and found, as a new web worker starts;
+    unless `keep_shared`, also what a worker before shared in the index folder."""
+    from kb.insights.factory import SHARED_DIR
+    from kb.insights.near_duplicates import _pairs_once
+    from webapp.insights import content_reading
+
+    content_reading.forget_readings()
+    _pairs_once.cache_clear()
+    if not keep_shared:
+        shutil.rmtree(tmp / "index" / SHARED_DIR, ignore_errors=True)
 
 
 def _client(app: Any) -> Any:

@@ -5,6 +5,7 @@ Layout of the index folder:
     CURRENT              name of the published snapshot (replaced atomically)
     .lock                held by the one `kb index` run allowed at a time
     embeddings.db        the embedding cache (outlives snapshots)
+    insights/            what the web workers share per snapshot (`kb.insights.near_duplicates`)
     snapshots/<name>/    manifest.json, meta.db, vectors.faiss, keyword/
 
 A snapshot without `manifest.json` is incomplete (a build died while writing

@@ -10,7 +10,7 @@
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
 | `broken_link` | a Markdown link or a `related:` entry names an article that does not exist (for a reader: that they may not read, unless it is in the linking article's own department) |
 | `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
-| `near_duplicate` | its text overlaps another article's by `DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
+| `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
 Every rule that counts what searches did judges the article as it is now,
 over days it has existed in that form: a rule must not blame a new article
@@ -27,24 +27,22 @@ younger than it is (an edit, or a checkout that rewrites the file, starts
 the count again), never older (`kb backup` and `kb restore` keep it), so
 the rule may speak late but never falsely.
 
-Near-duplicates are found with MinHash signatures and banding, so the
-comparison grows with the number of articles, not its square.
+Near-duplicates are found with MinHash signatures and banding, once per set
+of texts (`kb.insights.near_duplicates`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from kb.insights.near_duplicates import near_duplicates
 from kb.records import EVERYONE, Article
 
 if TYPE_CHECKING:
@@ -54,10 +52,6 @@ MIN_VOTES = 5
 UNSEEN_DAYS = 90
 MIN_ANSWERS = 5
 REQUEST_SHARE = 0.2
-DUPLICATE_JACCARD = 0.6
-_SHINGLE = 5
-_HASHES = 64
-_BANDS = 16
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+\.md)(?:#[^)\s>]*)?>?\s*(?:\"[^\"]*\")?\)")
 
 
@@ -178,54 +172,6 @@ def restricted_links(article: Article, articles: Mapping[str, Article]) -> list[
     return found
 
 
-def _shingles(text: str) -> set[int]:
-    words = re.findall(r"\w+", text.casefold())
-    grams = (" ".join(words[i : i + _SHINGLE]) for i in range(max(1, len(words) - _SHINGLE + 1)))
-    return {
-        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams
-    }
-
-
-def near_duplicates(
-    articles: Iterable[Article], threshold: float = DUPLICATE_JACCARD
-) -> list[tuple[str, str, float]]:
-    """Pairs of articles whose texts share at least `threshold` of their shingles.
-
-    The pairs of the same texts are found once per process: shingling every
-    article was most of a page's time (500 articles: 290 ms of processor time
-    on each visit, the queries and the page 140 ms together), and the texts
-    change only when an article does."""
-    texts = tuple((a.id, text) for a in articles if (text := a.plain_text).strip())
-    return list(_duplicate_pairs(texts, threshold))
-
-
-@lru_cache(maxsize=2)
-def _duplicate_pairs(
-    texts: tuple[tuple[str, str], ...], threshold: float
-) -> tuple[tuple[str, str, float], ...]:
-    items = [(aid, _shingles(text)) for aid, text in texts]
-    if len(items) < 2:
-        return ()
-    rng = np.random.default_rng(1)
-    a = rng.integers(1, 2**61 - 1, size=_HASHES, dtype=np.uint64)
-    b = rng.integers(0, 2**61 - 1, size=_HASHES, dtype=np.uint64)
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    rows = _HASHES // _BANDS
-    for index, (_, shingles) in enumerate(items):
-        values = np.fromiter(shingles, dtype=np.uint64)
-        signature = ((values[:, None] * a + b) % np.uint64(2**61 - 1)).min(axis=0)
-        for band in range(_BANDS):
-            buckets[(band, signature[band * rows : (band + 1) * rows].tobytes())].append(index)
-    candidates = {(i, j) for group in buckets.values() for i in group for j in group if i < j}
-    pairs = []
-    for i, j in sorted(candidates):
-        left, right = items[i][1], items[j][1]
-        jaccard = len(left & right) / len(left | right)
-        if jaccard >= threshold:
-            pairs.append((items[i][0], items[j][0], round(jaccard, 3)))
-    return tuple(pairs)
-
-
 def _article_findings(
     article: Article,
     f: ArticleFigures,
@@ -284,9 +230,11 @@ def content_health(
     review_due_days: int,
     published_on: Mapping[str, date],
     reader: tuple[frozenset[str] | None, frozenset[str]] | None = None,
+    shared: Path | None = None,
 ) -> list[Finding]:
     """Findings for the published articles (of `department` if given), by article;
-    reviews are due within `review_due_days` (the setting of that name).
+    reviews are due within `review_due_days` (the setting of that name); the
+    near-duplicates found once for every process sharing the folder `shared`.
 
     `figures` are those of each article's current text; `published_on` is the
     day each article took its present form (an article missing there counts
@@ -308,7 +256,7 @@ def content_health(
         unseen = aid not in shown_recently and day is not None and day <= seen_since
         known = known_to(article)
         found += _article_findings(article, f, unseen, known, today, review_due_days, articles)
-    for left, right, jaccard in near_duplicates(published.values()):
+    for left, right, jaccard in near_duplicates(published.values(), shared=shared):
         for one, other in ((left, right), (right, left)):
             dept = published[one].department
             if department is None or dept == department:

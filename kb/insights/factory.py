@@ -16,12 +16,19 @@ from kb.insights.verify import Verification
 from kb.results import Query, SearchResponse
 from kb.settings import Settings
 
+# The index folder's folder where its processes share what insights find once
+# per snapshot (`kb.insights.near_duplicates`).
+SHARED_DIR = "insights"
+
 
 def insights_service(settings: Settings, store: object) -> InsightsService:
+    """The service of `store`; the processes using one index folder share the
+    near-duplicates they find in its `insights/` folder."""
     return InsightsService(
         insights_store(store),
         review_due_days=settings.review_due_days,
         min_people=settings.insights_min_people,
+        shared=settings.index_path / SHARED_DIR,
     )
 
 

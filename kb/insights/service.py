@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.errors import NotFoundError, ValidationError
@@ -140,11 +141,15 @@ class InsightsService:
         review_due_days: int,
         min_people: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        shared: Path | None = None,
     ) -> None:
         self.store = store
         self.review_due_days = review_due_days
         self.min_people = min_people
         self.clock = clock
+        # Where the processes of a node share the near-duplicate pairs they find
+        # (`kb.insights.near_duplicates`); None: each process finds its own.
+        self.shared = shared
 
     def period(self, since: str | None = None, until: str | None = None) -> Period:
         return Period.parse(since, until, self.clock().astimezone(UTC).date())
@@ -316,6 +321,7 @@ class InsightsService:
             review_due_days=self.review_due_days,
             published_on=published_on,
             reader=(groups, owned),
+            shared=self.shared,
         )
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:
