@@ -6,7 +6,7 @@ write; the manage pages list the departments a reader owns from here.
 
 from __future__ import annotations
 
-from kb.accounts.records import Role, User
+from kb.accounts.records import Grant, Role, User
 from kb.errors import PermissionDenied
 
 
@@ -27,5 +27,8 @@ def require_owner(actor: User, department: str) -> None:
         f"{department} and admins may; ask an admin for the role content_owner:{department}",
         details={"department": department, "user": actor.username},
         key="content_owner_who",
-        values={"department": department, "role": f"content_owner:{department}"},
+        values={
+            "department": department,
+            "role": Grant(role=Role.CONTENT_OWNER, department=department),
+        },
     )

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.accounts.records import User
+from kb.accounts.records import Grant, Role, User
 from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
 from kb.authoring.from_request import draft_text, topic_title
@@ -265,6 +265,6 @@ def require_article_owner(actor: User, request: Request, article_id: str, target
             "id": request.id,
             "article": article_id,
             "department": target,
-            "role": f"content_owner:{target}",
+            "role": Grant(role=Role.CONTENT_OWNER, department=target),
         },
     )

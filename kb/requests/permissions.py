@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from kb.accounts.records import Role, User
+from kb.accounts.records import Grant, Role, User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.records import Request
@@ -264,7 +264,7 @@ def require_agent(user: User, request: Request, what: str) -> None:
             values={
                 "id": request.id,
                 "department": request.department,
-                "role": f"agent:{request.department}",
+                "role": Grant(role=Role.AGENT, department=request.department),
             },
         )
 
@@ -329,7 +329,10 @@ def require_queue(user: User, department: str) -> None:
             f"{department} and admins may; ask an admin for the role agent:{department}",
             details={"department": department, "user": user.username},
             key="queue_who",
-            values={"department": department, "role": f"agent:{department}"},
+            values={
+                "department": department,
+                "role": Grant(role=Role.AGENT, department=department),
+            },
         )
 
 
@@ -340,7 +343,10 @@ def require_content_owner(user: User, department: str, what: str) -> None:
             f"{department} and admins may; ask an admin for the role content_owner:{department}",
             details={"department": department, "user": user.username, "action": what},
             key="content_owner_who",
-            values={"department": department, "role": f"content_owner:{department}"},
+            values={
+                "department": department,
+                "role": Grant(role=Role.CONTENT_OWNER, department=department),
+            },
         )
 
 

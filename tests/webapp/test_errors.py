@@ -147,7 +147,8 @@ def test_a_refusal_says_who_may_in_the_readers_language(app: Flask, people: dict
     assert page.status_code == 403
     text = page.get_data(as_text=True)
     assert "Das dürfen Sie nicht" in text and "Something went wrong" not in text
-    assert "nur die Bearbeitenden der Abteilung IT Service Desk" in text and "agent:it" in text
+    assert "nur die Bearbeitenden der Abteilung IT Service Desk" in text
+    assert "die Rolle „Bearbeitende – IT Service Desk“" in text and "agent:it" not in text
     assert "forbidden" not in text
 
 

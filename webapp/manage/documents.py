@@ -27,6 +27,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from kb.accounts.records import Grant, Role
 from kb.attachments.records import Upload
 from kb.authoring.document_waiting import Orphaned, WaitingDocument, waiting_document
 from kb.authoring.documents import DocumentUploads, UploadedDocument
@@ -76,7 +77,10 @@ def _department(value: str | None) -> str:
             f"you may not upload documents for {department!r}",
             details={"department": department},
             key="content_owner_who",
-            values={"department": department, "role": f"content_owner:{department}"},
+            values={
+                "department": department,
+                "role": Grant(role=Role.CONTENT_OWNER, department=department),
+            },
         )
     return department
 

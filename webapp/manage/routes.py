@@ -21,7 +21,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from kb.accounts.records import Role
+from kb.accounts.records import Grant, Role
 from kb.authoring.diff import line_diff
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
@@ -166,7 +166,10 @@ def new() -> tuple[str, int]:
             f"you may not write articles for {department!r}",
             details={"department": department},
             key="content_owner_who",
-            values={"department": department, "role": f"content_owner:{department}"},
+            values={
+                "department": department,
+                "role": Grant(role=Role.CONTENT_OWNER, department=department),
+            },
         )
     return render_editor(None, forms.new_article(request.args), department=department)
 

@@ -43,7 +43,7 @@ def test_a_content_owner_whose_only_department_folder_is_gone_gets_the_list(
     assert listing.status_code == 200, text_of(listing)
     page = text_of(listing)
     assert 'data-gone="hr"' in page and "The folder of your department hr" in page
-    assert "Ask an administrator for the role content_owner for the department" in page
+    assert "Ask an administrator for the role “Content owner” for the department" in page
     section = stranded(page)
     assert 'data-article="hr/sick-leave.pdf"' in section and "reject it" in section
     assert "/manage/document/hr/sick-leave.pdf" in section

@@ -98,7 +98,7 @@ def test_another_departments_article_is_refused_with_the_reason(
     assert refused.status_code == 403
     page = text_of(refused)
     assert f"{HR_ARTICLE} is an article of Human Resources: only the content owners" in page
-    assert "the role content_owner:hr." in page
+    assert "the role Content owner – Human Resources." in page
     assert 'id="articles"' in page  # the request page again, the form's message in place
     unchanged(store, answered, hr_article)
 

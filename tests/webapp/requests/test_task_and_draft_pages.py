@@ -177,7 +177,7 @@ def test_the_drafts_page_tells_who_it_is_for(
     assert response.status_code == 403
     assert "No drafts are waiting" not in page
     assert "it is for content owners and administrators" in page
-    assert "ask an administrator for the role content_owner" in page
+    assert "ask an administrator for the role “Content owner”" in page
     sign_in_as(client, "ada")  # admins own every department's content
     assert draft_requests(text_of(client.get("/requests/drafts/"))) != []
     sign_in_as(client, who)
