@@ -160,3 +160,21 @@ def test_the_last_administrator_with_a_password_keeps_it_while_sign_in_is_by_pas
     # Behind single sign-on (no password sign-in) the identity provider decides.
     store.update_sign_in("carl", drop_password=True)
     assert not any(u.password_hash for u in store.list_users())
+
+
+def test_two_administrators_dropping_their_passwords_at_once_leave_one_of_them_one(
+    store: Store, store_url: str
+) -> None:
+    for name in ("alice", "bob"):
+        store.add_user(User(username=name, grants=ADMIN, password_hash=hash_password(name * 4)))
+    outcomes = _at_once(
+        store,
+        store_url,
+        lambda: store.update_sign_in("alice", drop_password=True, password_sign_in=True),
+        lambda: store.update_sign_in("bob", drop_password=True, password_sign_in=True),
+    )
+    refused = [o for o in outcomes if isinstance(o, ConflictError)]
+    assert len(refused) == 1, outcomes
+    assert refused[0].key == "last_admin_password"
+    kept = [u.username for u in store.list_users() if u.password_hash is not None]
+    assert kept == [refused[0].details["username"]]
