@@ -180,7 +180,6 @@ def _index(tmp: Path) -> None:
 def _steps(app: Any, span: int) -> dict[str, Any]:
     """Each step of the page alone, cold (the scan cache emptied first)."""
     from kb.insights.content import UNSEEN_DAYS, content_health, current_figures, published_days
-    from kb.insights.factory import SHARED_DIR
     from kb.insights.near_duplicates import _pairs_once, near_duplicates
     from kb.insights.period import Period
     from webapp import services
@@ -210,10 +209,6 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
         )
         published = [a for a in scan.articles.values() if a.is_searchable]
         pairs, dup_t = _timed(lambda: near_duplicates(published))
-        shared = svc.settings.index_path / SHARED_DIR
-        near_duplicates(published, shared=shared)  # as the first worker: found and shared
-        _pairs_once.cache_clear()  # another worker
-        _, shared_t = _timed(lambda: near_duplicates(published, shared=shared))
         shown = {a for a, f in recent.items() if f.shown}
         findings, health_t = _timed(
             lambda: content_health(
@@ -226,6 +221,7 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
                 reader=(frozenset(), frozenset()),
             )
         )
+        shared_t = _shared_pairs(svc.settings.index_path, published)
     return {
         "articles": len(scan.articles),
         "changed_days": len(set(published_on.values())),
@@ -239,6 +235,16 @@ def _steps(app: Any, span: int) -> dict[str, Any]:
         "near_duplicates (shared by another worker)": shared_t,
         "content_health (near-duplicates included)": health_t,
     }
+
+
+def _shared_pairs(index: Path, published: list[Any]) -> dict[str, float]:
+    """The near-duplicates as a worker reads them from the file another wrote."""
+    from kb.insights.factory import SHARED_DIR
+    from kb.insights.near_duplicates import _pairs_once, near_duplicates
+
+    near_duplicates(published, shared=index / SHARED_DIR)  # as the first worker: found, shared
+    _pairs_once.cache_clear()  # another worker
+    return _timed(lambda: near_duplicates(published, shared=index / SHARED_DIR))[1]
 
 
 def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[str, Any]:
