@@ -74,6 +74,21 @@ def test_an_administrator_creates_an_account_with_a_temporary_password(
         "reason": "must_change_password",
         "change_at": "/auth/password",
     }
+    # Her own password, once chosen, is in the history too: by her, never the password.
+    form = text_of(nina_browser.get("/auth/password"))
+    token = re.search(r'name="csrf_token" value="([^"]*)"', form)
+    assert token is not None
+    own = {"current_password": password, "new_password": "ninas own password"}
+    again = {"new_password_again": own["new_password"], "csrf_token": token.group(1)}
+    assert nina_browser.post("/auth/password", data={**own, **again}).status_code == 303
+    page = text_of(client.get("/accounts/nina?hl=de"))
+    assert "Passwort selbst geändert" in page and "ninas own password" not in page
+    rows = client.get("/api/accounts/nina/grant-history").get_json()["changes"]
+    assert (rows[-1]["change"], rows[-1]["by"], rows[-1]["role"]) == (
+        "password_changed",
+        "nina",
+        None,
+    )
 
 
 @pytest.mark.parametrize(
