@@ -71,11 +71,11 @@ def measure(
 ) -> dict[str, Any]:
     part = vectors[:size]
     ids = np.arange(size, dtype=np.int64)
-    flat = create_vector_index(part.shape[1], size, threshold=size)
+    flat = create_vector_index(part.shape[1], threshold=size)
     flat.add(ids, part)
     flat_times, truth = _timed(flat, queries, k)
     started = time.perf_counter()
-    ivf = create_vector_index(part.shape[1], size, threshold=0, training=part)
+    ivf = create_vector_index(part.shape[1], threshold=0, training=part)
     trained_s = time.perf_counter() - started
     ivf.add(ids, part)
     assert ivf.kind == IVF

@@ -231,7 +231,7 @@ class SnapshotWriter:
         else:
             dim = vectors.shape[1] if len(vectors) else side.dim()
             training = vectors[trains(ids)] if len(new) > threshold else None
-            vec = create_vector_index(dim, len(new), threshold, training)
+            vec = create_vector_index(dim, threshold, training)
         vec.add(ids, vectors)
         grown = grown_past(vec, threshold, trains)
         if grown is not None:

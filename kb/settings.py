@@ -98,9 +98,9 @@ class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings,
     )
     approximate_threshold: int = setting(
         50_000,
-        "Passage count above which the vector index is approximate (IVF) instead of exact; "
-        "an exact index switches once the collection grows past it (set from "
-        "benchmarks/vector_index.py).",
+        "Count of passages everyone may read (those IVF lists are trained on) above which "
+        "the vector index is approximate (IVF) instead of exact; an exact index switches "
+        "once they grow past it (set from benchmarks/vector_index.py).",
         minimum=1,
     )
     index_processes: int = setting(

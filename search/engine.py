@@ -286,20 +286,20 @@ class SearchEngine:
         self._check_department(prepared, filters)
         limit = self.settings.candidates
         passages = PassageCache(prepared.snapshot)
-        gate, readable = prepared.vector_filter(filters)
+        readable = prepared.vector_filter(filters)
         vector = self.query_vector(plan)
-        vector_hits = prepared.vector.search(vector, limit, gate, readable)
+        vector_hits = prepared.vector.search(vector, limit, readable)
         # Translations only where the vector side finds articles in another language.
         plan = translated_if_cross(plan, prepared.snapshot, vector_hits)
         keyword_hits = prepared.keyword.search(plan, filters, limit)
         found = Retrieval(prepared, plan, keyword_hits, vector_hits, passages, vector)
         found.fused_vector = self.ranker.feedback.search(
-            prepared.vector, vector, vector_hits, limit, gate, readable
+            prepared.vector, vector, vector_hits, limit, readable
         )
         if self.ensemble is not None:
             pids = [h.pid for h in keyword_hits] + [p for p, _ in vector_hits]
             found.secondary, found.secondary_query = self.ensemble.retrieve(
-                prepared, plan, limit, gate, TERM_WEIGHT, pids, readable
+                prepared, plan, limit, TERM_WEIGHT, pids, readable
             )
         return found
 

@@ -61,7 +61,7 @@ from search.prepared import PreparedSnapshot
 from search.query_cache import QueryVectorCache, TermVectors, with_terms
 from search.readable import ReadableSelector
 from search.understanding import QueryPlan
-from search.vector import PassageGate, VectorRetriever
+from search.vector import VectorRetriever
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,6 @@ class Ensemble:
         prepared: PreparedSnapshot,
         plan: QueryPlan,
         limit: int,
-        gate: PassageGate | None,
         term_weight: float,
         candidates: Sequence[int] = (),
         readable: ReadableSelector | None = None,
@@ -188,7 +187,7 @@ class Ensemble:
             return [], None
         query = self.query_vector(plan, term_weight)
         if not self.rescore:
-            return retriever.search(query, limit, gate, readable), query
+            return retriever.search(query, limit, readable), query
         return retriever.rank(query, list(dict.fromkeys(candidates))), query
 
     def cosines(

@@ -31,7 +31,7 @@ import numpy as np
 
 from indexer.vector_index import VectorIndex
 from search.readable import ReadableSelector
-from search.vector import PassageGate, VectorRetriever
+from search.vector import VectorRetriever
 
 
 def moved_towards(query: np.ndarray, vectors: Sequence[np.ndarray], weight: float) -> np.ndarray:
@@ -72,7 +72,6 @@ class VectorFeedback:
         query: np.ndarray,
         hits: list[tuple[int, float]],
         limit: int,
-        gate: PassageGate | None = None,
         readable: ReadableSelector | None = None,
     ) -> list[tuple[int, float]]:
         """The neighbours of the moved query among the same passages as the
@@ -81,4 +80,4 @@ class VectorFeedback:
         if not self.active or not hits:
             return hits
         moved = self.query(retriever.index, query, hits)
-        return retriever.search(moved, limit, gate, readable)
+        return retriever.search(moved, limit, readable)

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from indexer.keyword_index import field_terms
@@ -39,7 +39,7 @@ from search.suggestions import TitleIndex
 from search.synonyms import Glossary
 from search.translation import Translator, index_knows
 from search.understanding import QueryPlan, understand
-from search.vector import PassageGate, VectorRetriever
+from search.vector import VectorRetriever
 
 logger = logging.getLogger(__name__)
 
@@ -155,26 +155,19 @@ class PreparedSnapshot:
                 self._translators[id(vocabulary)] = found
         return found[1]
 
-    def vector_filter(self, filters: Filters) -> tuple[PassageGate | None, ReadableSelector | None]:
-        """How the vector side applies `filters`: the passages the searcher may
-        read selected inside FAISS (None: all of them), department and tags
-        kept after the search (None: no such filter); `search.readable`."""
-        readable = None
-        if self.restricted and filters.groups is not None:
-            if self._readable is None:
-                with self._lock:
-                    if self._readable is None:
-                        self._readable = ReadablePassages(self.snapshot.owners)
-            readable = self._readable.for_groups(filters.groups)
-        rest = filters.without_audience()
-        if not rest.active:
-            return None, readable
-        owners = self.snapshot.owners
-
-        def gate(pids: Sequence[int]) -> list[int]:
-            return [p for p in pids if (o := owners.get(p)) is not None and rest.allows(o)]
-
-        return gate, readable
+    def vector_filter(self, filters: Filters) -> ReadableSelector | None:
+        """The passages the vector side may return for `filters`, selected
+        inside FAISS (None: all of them): those the searcher may read, of the
+        department and with the tags asked for; `search.readable`."""
+        if not self.restricted:
+            filters = filters.without_audience()
+        if not filters.active:
+            return None
+        if self._readable is None:
+            with self._lock:
+                if self._readable is None:
+                    self._readable = ReadablePassages(self.snapshot.owners)
+        return self._readable.for_filters(filters)
 
     def audience(self, article_id: str) -> tuple[str, ...]:
         """The audience of an article (read once, then remembered)."""

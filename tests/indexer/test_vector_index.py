@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -32,7 +33,7 @@ def unit_vectors(count: int, seed: int = 0) -> np.ndarray:
 def flat_index(count: int) -> tuple[np.ndarray, np.ndarray, object]:
     vectors = unit_vectors(count)
     ids = np.arange(1000, 1000 + count, dtype=np.int64)[::-1].copy()  # ids need not be ordered
-    index = create_vector_index(DIM, count, threshold=count)
+    index = create_vector_index(DIM, threshold=count)
     index.add(ids, vectors)
     return ids, vectors, index
 
@@ -48,6 +49,28 @@ def test_a_small_collection_stays_exact() -> None:
     assert grown_past(index, threshold=1200) is None  # type: ignore[arg-type]
     _, _, small = flat_index(500)
     assert grown_past(small, threshold=100) is None  # type: ignore[arg-type]  # too few to train
+
+
+def _lists(index: object) -> int:
+    return int(faiss.extract_index_ivf(index.index).nlist)  # type: ignore[attr-defined]
+
+
+def test_the_kind_and_list_count_follow_the_passages_the_lists_are_trained_on() -> None:
+    # 6,200 passages of which the first 1,100 or 1,200 are public (IVF lists
+    # are trained on those). The choice used to count every passage: above
+    # 2,000 the index became IVF with 4·√6200 = 314 lists trained on 1,100
+    # points (FAISS refuses fewer points than lists: at 250,000 passages with
+    # 1,500 public ones `kb index` failed).
+    ids, vectors, index = flat_index(6200)
+    del ids  # 1000 to 7199: those below 2100 are 1,100 passages, below 2200 1,200
+    assert grown_past(index, 2000, lambda found: found < 2100) is None  # type: ignore[arg-type]
+    assert create_vector_index(DIM, 2000, vectors[:1100]).kind == FLAT
+    grown = grown_past(index, 1000, lambda found: found < 2200)  # type: ignore[arg-type]
+    assert grown is not None and grown.kind == IVF and grown.size == 6200
+    assert _lists(grown) == int(4 * np.sqrt(1200))
+    made = create_vector_index(DIM, 1000, vectors[:1200])
+    assert made.kind == IVF and _lists(made) == int(4 * np.sqrt(1200))
+    assert create_vector_index(DIM, 1000).kind == FLAT  # nothing to train on
 
 
 def test_a_grown_collection_becomes_approximate_with_the_same_passages(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
 from search.feedback import VectorFeedback, moved_towards
+from search.readable import ReadableSelector
 from search.vector import VectorRetriever
 from tests.support import HashingEmbedder
 
@@ -32,7 +33,7 @@ IDS = {"x": 10, "y": 11}
 @pytest.fixture()
 def retriever() -> VectorRetriever:
     vectors = np.stack([*CLUSTER, X, Y])
-    index = create_vector_index(3, len(vectors), threshold=1000)
+    index = create_vector_index(3, threshold=1000)
     index.add(np.array([0, 1, 2, 3, 4, IDS["x"], IDS["y"]]), vectors)
     return VectorRetriever(index)
 
@@ -75,10 +76,8 @@ def test_feedback_off_or_without_hits_returns_the_first_list(retriever: VectorRe
 
 def test_feedback_search_keeps_the_filter(retriever: VectorRetriever) -> None:
     hits = retriever.search(QUERY, 7)
-
-    def no_y(pids):  # type: ignore[no-untyped-def]
-        return [p for p in pids if p != IDS["y"]]
-
+    kept = np.array([0, 1, 2, 3, 4, IDS["x"]])
+    no_y = ReadableSelector.of("no y", kept, IDS["y"] + 1)
     moved = VectorFeedback(1.0, 5).search(retriever, QUERY, hits, 7, no_y)
     assert IDS["y"] not in order(moved) and IDS["x"] in order(moved)
 

@@ -23,7 +23,6 @@ from indexer.vector_index import (
 from indexer.write import public_passages
 from kb.results import Query
 from kb.settings import Settings
-from search import vector
 from search.engine import SearchEngine
 from search.readable import ReadablePassages, ReadableSelector
 from search.vector import VectorRetriever
@@ -68,7 +67,7 @@ def test_a_visitor_gets_the_nearest_readable_passages_however_many_restricted_ar
     query, public, restricted = _crowded()
     vectors = np.concatenate([public, restricted])
     threshold = 1000 if kind == IVF else len(vectors)
-    index = create_vector_index(DIM, len(vectors), threshold, public)  # as the builder trains
+    index = create_vector_index(DIM, threshold, public)  # as the builder trains
     assert index.kind == kind
     index.add(np.arange(len(vectors)), vectors)
     readable = _visitor()
@@ -90,14 +89,14 @@ def test_ivf_lists_trained_on_public_passages_leave_a_visitor_their_neighbours()
     # (here no) vector candidates because of passages they may not read.
     query, public, restricted = _crowded()
     vectors = np.concatenate([public, restricted])
-    flat = create_vector_index(DIM, len(vectors), len(vectors))
+    flat = create_vector_index(DIM, len(vectors))
     flat.add(np.arange(len(vectors)), vectors)
     readable = _visitor()
     every = grown_past(flat, 1000)
-    assert every is not None and len(VectorRetriever(every).search(query, 10, None, readable)) < 10
+    assert every is not None and len(VectorRetriever(every).search(query, 10, readable)) < 10
     grown = grown_past(flat, 1000, lambda ids: ids < PUBLIC)
     assert grown is not None and grown.kind == IVF
-    found = VectorRetriever(grown).search(query, 10, None, readable)
+    found = VectorRetriever(grown).search(query, 10, readable)
     exact = np.argsort(-(public @ query))[:10]
     assert [pid for pid, _ in found] == [int(p) for p in exact]
 
@@ -105,7 +104,7 @@ def test_ivf_lists_trained_on_public_passages_leave_a_visitor_their_neighbours()
 def test_an_ivf_search_with_few_lists_probed_still_ignores_the_restricted_passages() -> None:
     query, public, restricted = _crowded()
     vectors = np.concatenate([public, restricted])
-    index = create_vector_index(DIM, len(vectors), 1000, public)
+    index = create_vector_index(DIM, 1000, public)
     index.add(np.arange(len(vectors)), vectors)
     index.nprobe = 4  # far from exhaustive: what is found depends on the lists probed
     public_only = VectorIndex(faiss.clone_index(index.index), IVF, nprobe=4)
@@ -182,10 +181,8 @@ def _candidates(engine: SearchEngine, query: Query) -> list[tuple[str, float]]:
 def test_restricted_passages_crowding_a_query_never_change_what_a_visitor_sees(
     tmp_path: Path,
     hashing_embedder: HashingEmbedder,
-    monkeypatch: pytest.MonkeyPatch,
     kind: str,
 ) -> None:
-    monkeypatch.setattr(vector, "MAX_FETCH", 20)
     without = SearchEngine(_index(tmp_path / "a", hashing_embedder, 0), embedder=hashing_embedder)
     crowded = SearchEngine(_index(tmp_path / "b", hashing_embedder, 30), embedder=hashing_embedder)
     try:

@@ -5,26 +5,24 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.vector_index import create_vector_index
+from search.readable import ReadableSelector
 from search.vector import VectorRetriever
 
 
-def test_vector_filter_over_fetches_until_enough_pass() -> None:
+def test_a_selected_search_returns_the_nearest_selected_passages() -> None:
     rng = np.random.default_rng(1)
     vectors = rng.normal(size=(200, 8)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = create_vector_index(8, 200, threshold=1000)
+    index = create_vector_index(8, threshold=1000)
     index.add(np.arange(200), vectors)
     retriever = VectorRetriever(index)
     query = vectors[0]
     plain = retriever.search(query, 5)
     assert plain[0][0] == 0 and len(plain) <= 5
-    seen: list[int] = []
-
-    def odd_only(pids):  # type: ignore[no-untyped-def]
-        seen.append(len(pids))
-        return [p for p in pids if p % 7 == 3]
-
-    kept = retriever.search(query, 5, odd_only)
-    assert all(p % 7 == 3 for p, _ in kept)
-    assert len(seen) >= 2  # the first round did not find five, so it widened
+    wanted = np.array([p for p in range(200) if p % 7 == 3])
+    kept = retriever.search(query, 5, ReadableSelector.of("p % 7 == 3", wanted, 200))
+    exact = [
+        int(p) for p in wanted[np.argsort(-(vectors[wanted] @ query))] if vectors[p] @ query > 0
+    ]
+    assert [p for p, _ in kept] == exact[:5]
     assert [s for _, s in kept] == sorted((s for _, s in kept), reverse=True)
