@@ -7,7 +7,6 @@ import http.client
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from indexer import index_users
 from kb.cli.main import main
 from kb.errors import ConfigError, IndexLockedError, IndexNotFoundError
 from kb.settings import Settings
+from tests.ports import listening_port
 from tests.support import publish_fake_snapshot
 from webapp import server
 
@@ -149,12 +149,6 @@ def test_prepare_warns_of_usernames_that_differ_only_in_case(
     assert "alice, Alice differ only in letter case" in caplog.text
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _get(port: int, path: str) -> tuple[int, Any]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
@@ -167,7 +161,6 @@ def _get(port: int, path: str) -> tuple[int, Any]:
 
 @pytest.mark.slow
 def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
-    port = _free_port()
     env = {**os.environ, "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
     log = tmp_path / "serve.log"
     with log.open("w") as err:
@@ -182,7 +175,7 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
                 "--index",
                 sample_index.index_dir,
                 "--port",
-                str(port),
+                "0",  # gunicorn binds a free port itself and names it in its log
                 "--workers",
                 "1",
             ],
@@ -191,16 +184,8 @@ def test_kb_serve_runs_gunicorn(sample_index: Settings, tmp_path: Path) -> None:
             stderr=err,
         )
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                status, body = _get(port, "/api/health")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
+        port = _serving_port(proc, log)
+        status, body = _wait_until(lambda: _get(port, "/api/health"), 180, "kb serve answered", log)
         assert status == 200 and body["status"] == "ok"
         assert body["index"]["articles"] > 50
         # While it runs, a restore into its index folder is refused, naming it.
@@ -307,6 +292,17 @@ def _wait_until(check: Any, seconds: float, what: str, log: Path) -> Any:
     raise AssertionError(f"{what} within {seconds} s; kb serve said:\n{log.read_text()}")
 
 
+def _serving_port(proc: subprocess.Popen[bytes], log: Path) -> int:
+    """The port a `kb serve --port 0` bound, from gunicorn's line in its log:
+    chosen by the server itself, so no other process can take it first."""
+
+    def bound() -> int | None:
+        assert proc.poll() is None, log.read_text()
+        return listening_port(log)
+
+    return int(_wait_until(bound, 180, "kb serve listened", log))
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -329,14 +325,14 @@ def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path, ending: str
     where = ["--content", str(content), "--index", str(tmp_path / "index")]
     kb = [sys.executable, "-c", "from kb.cli.main import main; main()"]
     subprocess.run([*kb, "index", *where], env=env, check=True, capture_output=True)
-    port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as err:
-        serve = [*kb, "serve", *where, "--port", str(port), "--workers", "1", "--watch"]
+        serve = [*kb, "serve", *where, "--port", "0", "--workers", "1", "--watch"]
         proc = subprocess.Popen(
             serve, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True
         )
     try:
+        port = _serving_port(proc, log)
         _wait_until(lambda: _get(port, "/api/health")[0] == 200, 180, "kb serve answered", log)
         watcher = int(_wait_until(lambda: _watcher_pid(log), 30, "the watcher started", log))
         (content / "hr" / "sabbatical.md").write_text(
