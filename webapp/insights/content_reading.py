@@ -36,7 +36,7 @@ from kb.content.scanner import ContentScan
 from webapp import services
 
 SCAN_SECONDS = 60.0  # without a published snapshot, how long a reading serves
-READINGS_KEPT = 4  # readings kept, newest used last (content roots × snapshots)
+READINGS_KEPT = 4  # content roots whose latest reading is kept (one in `kb serve`)
 
 
 @dataclass(frozen=True)
