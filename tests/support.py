@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -480,3 +481,20 @@ def log_ask_search(
     if opened:
         store.log_click(ClickEvent(search_id=sid, article_id=article, rank=1, user=user, ts=at))
     return sid
+
+
+def refused_page(client: FlaskClient, answer: Any, anchor: str | None = None) -> str:
+    """The page a refused form of a request's page leads to, after checking the way
+    there: a redirect (303), never a page at the form's address that a reload would
+    post again, to the request's page (at `anchor`, when given), which shows the
+    refusal."""
+    assert answer.status_code == 303, text_of(answer)
+    target, _, fragment = answer.headers["Location"].partition("#")
+    assert re.fullmatch(r"/requests/\d+", target), target
+    if anchor is not None:
+        assert fragment == anchor, answer.headers["Location"]
+    shown = client.get(target)
+    assert shown.status_code == 200, target
+    page = text_of(shown)
+    assert 'class="form-error"' in page, page
+    return page

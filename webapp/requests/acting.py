@@ -5,8 +5,9 @@ Each action on a request's page is a small form that posts to a view of
 `RequestService` call to `act`, which runs it and redirects back to the
 request (post/redirect/get). When the service refuses the change for a
 reason the reader can fix (an empty reply, a move the life cycle does not
-allow, a page older than the request), the page is shown again with the
-message and what they typed (`again`).
+allow, a page older than the request), it redirects too, to the form that
+was sent (`REFUSED_AT`), where the page shows the message once and what
+they typed (`again`, carried by `webapp.requests.refused`).
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.requests.ledger import StaleRequestError
 from webapp.auth.identity import require_user
+from webapp.auth.typed_fields import typed_fields
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import refuse_nul_in, too_long
+from webapp.requests import refused
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
@@ -36,6 +39,25 @@ from webapp.throttle import RateLimited
 # a fragment: without one the browser keeps the posted form's (`#resolve-form`),
 # which the page may no longer show once the change is made.
 OUTCOME_ANCHOR = "#outcome"
+# Where a refused form's redirect lands: the form that was sent (by its view's
+# name). A form left out (the status form, posted from the requester's buttons
+# at `#requester-actions` or from the agent's form at `#status-form`) gets a
+# redirect without a fragment, and the browser keeps the one it posted to.
+REFUSED_AT = {
+    "comment": "#reply",
+    "rate": "#rating",
+    "resolve": "#resolve-form",
+    "assign": "#assignment",
+    "assign_me": "#assignment",
+    "reassign": "#reassign-form",
+    "merge": "#merge-form",
+    "watch": "#watchers",
+    "unwatch": "#watchers",
+    "complete_task": "#tasks",
+    "draft_article": "#articles",
+    "append_to_article": "#articles",
+    "publish_article": "#articles",
+}
 
 
 def form_text(name: str) -> str:
@@ -54,8 +76,12 @@ def render_detail(
     failed: str = "",
     failed_field: str = "",
 ) -> str:
-    """The request page; with `error`, the action `failed` (its view's name) is refused
-    and its form shows the message, what was `posted` and the `failed_field` marked."""
+    """The request page; with `error` (or a refusal carried to it, `webapp.requests.
+    refused`), the action `failed` (its view's name) is refused and its form shows
+    the message, what was `posted` and the `failed_field` marked."""
+    kept = refused.take(request_id)
+    if kept is not None and not error:
+        error, posted, failed, failed_field = kept.error, kept.posted, kept.failed, kept.field
     chosen = (request.args.get("canned") or "").strip()
     page = page_of(
         request_service(), actor, request_id, department_choices(), content_root(), chosen
@@ -68,9 +94,18 @@ def render_detail(
         posted=posted or {},
         failed=failed,
         failed_field=failed_field,
+        unsent=unsent_text(failed, posted or {}) if error else [],
         req=page.request,
         similar=similar,
     )
+
+
+def unsent_text(failed: str, posted: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of what was typed into the refused form `failed`: shown,
+    read-only, with a refusal whose form the page no longer holds."""
+    lang = current_language()
+    fields = typed_fields(f"requests.{failed}", lang)
+    return [(label, str(posted[name])) for name, label in fields if str(posted.get(name) or "")]
 
 
 def act(
@@ -104,9 +139,14 @@ def act(
 
 def again(
     actor: User, request_id: int, error: str, status: int, field: str = ""
-) -> tuple[str, int]:
-    """The request page again: the posting form with `error`, what was typed and
-    the refused `field` marked."""
+) -> Response | tuple[str, int]:
+    """Back to the request page at the posting form, which shows `error`, what was
+    typed and the refused `field` marked; the page itself at the form's address
+    (with `status`) when what was typed is too long to carry (`refused.keep`)."""
     failed = (request.endpoint or "").rsplit(".", 1)[-1]
+    posted = refused.typed(request.form)
+    if refused.keep(refused.Refusal(request_id, error, failed, field, posted)):
+        target = url_for("requests.show", request_id=request_id) + REFUSED_AT.get(failed, "")
+        return redirect(target, code=303)
     page = render_detail(actor, request_id, error, request.form.to_dict(), failed, field)
     return page, status

@@ -3,8 +3,8 @@
 Every page needs a signed-in user (visitors are sent to the sign-in page).
 What a reader may do on a request page comes from `webapp.requests.presenters`;
 each action is a small form that posts here and calls one `RequestService`
-method, answered by `webapp.requests.acting` (back to the request, or the
-page again with the message and what was typed). The article forms and the
+method, answered by `webapp.requests.acting` (back to the request, where a
+refusal shows once with what was typed). The article forms and the
 drafts page are in `webapp.requests.articles`; department queues are the
 `queue` blueprint.
 """

@@ -3,15 +3,16 @@
 A form that changes a request carries the version its page showed (a hidden
 `version`; on the queue's bulk form one `version_<id>` per request). When
 the request has changed since the page was rendered, the change is not
-applied and the page comes back (409): as the request is now, with a
-message that someone else changed it, and what was typed still in the form.
+applied and the reader is sent back to the page (`webapp.requests.acting`):
+as the request is now, with a message that someone else changed it, and
+what was typed still in the form (409 where the page is the form's answer).
 The JSON API does the same with `If-Match` and 412.
 
 The version is untrusted input: anything but a whole number from 1 (text,
 a sign, a number beyond the store's range) is a 400 naming the field, never
 a 500. A form without it (a page cached from before this check, a script
 that posts the form) is refused too, as the article editor refuses one: it
-could undo a change its sender never saw. The page comes back (400) as the
+could undo a change its sender never saw. The page comes back as the
 request is now, saying so, with what was typed kept and the version in
 the form, so sending it again works; nothing is applied. (The JSON API
 keeps its documented rule: a PATCH without `If-Match` applies to the

@@ -1,0 +1,103 @@
+"""A refused form of a request's page follows post/redirect/get: a redirect back to
+the request at the form, where the message shows once with what was typed.
+
+The page used to be the answer to the POST itself, at the form's address
+(`/requests/<id>/comment`): reloading it sent the form again."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.accounts.records import User
+from kb.store.protocols import Store
+from tests.support import post_request_form, refused_page, sign_in_as, text_of
+from tests.webapp.requests.test_page_forms import file
+from webapp.services import services
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def test_an_empty_reply_comes_back_at_the_form_once(client: FlaskClient) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    answer = post_request_form(client, token, request_id, "comment", text="  ", internal="1")
+    assert answer.headers["Location"] == f"/requests/{request_id}#reply"
+    page = refused_page(client, answer, "reply")
+    assert page.count('class="form-error"') == 1 and 'id="comment-error"' in page
+    assert 'name="internal" value="1" checked' in page  # the choice made is kept
+    again = text_of(client.get(f"/requests/{request_id}"))  # a reload: the GET again
+    assert 'class="form-error"' not in again
+
+
+def test_what_was_typed_comes_back_and_nothing_is_sent(client: FlaskClient, store: Store) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    typed = "Restart the client, then tell me the time it drops."
+    answer = post_request_form(client, token, request_id, "comment", text=typed, version="7")
+    page = refused_page(client, answer, "reply")
+    assert f">{typed}</textarea>" in page
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+
+
+def test_a_refusal_shows_on_its_own_request_only(client: FlaskClient) -> None:
+    first, second = file(client), file(client)
+    token = sign_in_as(client, "ivan")
+    answer = post_request_form(client, token, first, "resolve", resolution=" ")
+    assert answer.headers["Location"] == f"/requests/{first}#resolve-form"
+    assert 'class="form-error"' not in text_of(client.get(f"/requests/{second}"))
+    assert 'class="form-error"' not in text_of(client.get(f"/requests/{first}"))
+
+
+def test_status_reassign_task_and_resolve_refusals_redirect(client: FlaskClient) -> None:
+    request_id = file(client)
+    made = services(client.application).requests.submit(
+        User(username="emma"), "New hire", workflow="onboarding"
+    )
+    token = sign_in_as(client, "ivan")
+    for action, typed, anchor in (
+        ("status", {"status": "new", "note": "Checking"}, ""),
+        ("reassign", {"department": "hr", "reason": ""}, "reassign-form"),
+        ("resolve", {"resolution": ""}, "resolve-form"),
+    ):
+        answer = post_request_form(client, token, request_id, action, **typed)
+        assert answer.status_code == 303, action
+        assert answer.headers["Location"] == f"/requests/{request_id}" + (
+            f"#{anchor}" if anchor else ""
+        )
+        refused_page(client, answer)
+    task = post_request_form(client, token, made.id or 0, "tasks/2/done")
+    refused_page(client, task, "tasks")
+
+
+def test_a_refusal_whose_form_is_gone_shows_the_text_to_copy(client: FlaskClient) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert 'id="resolve-form"' in page
+    ivan = services(client.application).store.get_user("ivan")
+    assert ivan is not None
+    services(client.application).requests.resolve(ivan, request_id, "Use 6.2.")
+    answer = post_request_form(client, token, request_id, "resolve", resolution="Use 6.3.")
+    page = refused_page(client, answer, "resolve-form")
+    assert 'id="resolve-form"' not in page
+    assert "not sent (copy it to keep it)" in page
+    assert "readonly>Use 6.3.</textarea>" in page
+
+
+def test_text_too_long_to_carry_is_shown_at_the_form_s_address(
+    client: FlaskClient, store: Store
+) -> None:
+    """The session cookie cannot carry several thousand characters that do not
+    compress: the page comes back as the answer to the form, with the text."""
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    typed = secrets.token_hex(4000)  # 8,000 characters, within the reply's 10,000
+    answer = post_request_form(client, token, request_id, "comment", text=typed, version="7")
+    assert answer.status_code == 409
+    assert typed in text_of(answer) and "Someone else changed this request" in text_of(answer)
+    assert all(len(c) < 4096 for c in answer.headers.getlist("Set-Cookie"))
+    assert 'class="form-error"' not in text_of(client.get(f"/requests/{request_id}"))
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
