@@ -52,11 +52,22 @@ def _number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def percent_text(value: float) -> str:
+    """A share as a whole percentage ("12 %"). A share above nought that rounds
+    to 0 reads "< 1 %" (and one short of all that rounds to 100, "> 99 %"):
+    "No results 0 %" said no search came back empty when some had, out of a few
+    hundred; the exact share is the API's and the CSV's."""
+    shown = round(value * 100)
+    if shown == 0 and value > 0:
+        return "< 1 %"
+    if shown == 100 and value < 1:
+        return "> 99 %"
+    return f"{shown:.0f} %"
+
+
 def _formatter(percent: bool) -> Callable[[float], str]:
     """How values are written: whole percentages for rates, else numbers."""
-    if percent:
-        return lambda v: f"{v * 100:.0f} %"
-    return _number
+    return percent_text if percent else _number
 
 
 def nice_top(value: float) -> float:

@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from kb.errors import ValidationError
 from kb.i18n.catalog import format_decimal
 from kb.insights.access import check_assign, insights_scope
+from kb.insights.charts import percent_text
 from kb.insights.records import TopicStatus
 from kb.insights.service import OVERVIEW_FIGURES
 from webapp.auth.identity import require_user
@@ -40,6 +41,7 @@ from webapp.insights.views import (
 )
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
+bp.add_app_template_filter(percent_text, "percent")
 
 
 @bp.app_template_global()
@@ -62,7 +64,7 @@ def _shown(name: str, value: float | int | None) -> str:
     if value is None:
         return gettext("insights_no_value")
     if name in RATES:
-        return f"{value * 100:.0f} %"
+        return percent_text(value)
     if isinstance(value, float) and not value.is_integer():  # an average: "4,5" in German
         return format_decimal(current_language(), value, "0.0#")
     return f"{value:,}".replace(",", "\u202f")

@@ -25,7 +25,7 @@ from kb.accounts.records import Role
 from kb.errors import ValidationError
 from kb.i18n.catalog import format_decimal
 from kb.insights.access import InsightsScope, insights_scope
-from kb.insights.charts import Chart, bar_chart, line_chart
+from kb.insights.charts import Chart, bar_chart, line_chart, percent_text
 from kb.insights.content import Finding, readable_by
 from kb.insights.factory import insights_service
 from kb.insights.records import TopicStatus
@@ -126,7 +126,7 @@ def finding_detail(finding: Finding) -> str:
         if name == "review_by":
             values[name] = format_date(lang, date.fromisoformat(str(value)))
         elif name in ("helpful_ratio", "similarity"):
-            values[name] = f"{float(value) * 100:.0f} %"
+            values[name] = percent_text(float(value))
         elif isinstance(value, list):  # a restricted link's audiences
             values[name] = ", ".join(str(v) for v in value)
         else:
