@@ -47,6 +47,8 @@ class Step:
 
 
 Change = Callable[[Request, datetime], Step]
+# A change that may find nothing to do on the request it is given (None).
+MaybeChange = Callable[[Request, datetime], Step | None]
 PairChange = Callable[[Request, Request, datetime], tuple[Step, Step]]
 
 
@@ -192,14 +194,14 @@ class Ledger:
         self,
         actor: User,
         request_id: int,
-        changes: Sequence[Change],
+        changes: Sequence[MaybeChange],
         base_version: int | None = None,
     ) -> list[Saved]:
         """Apply `changes` one after another to the current request and save them
         all in one transaction (all or none), each with its own history entry
         and notifications. Each change sees the request as the ones before it
         leave it, so every check (permissions, transitions) runs before anything
-        is saved; a stale version retries the lot on the fresh request, unless
+        is saved; one that finds nothing to do (None) saves nothing; a stale version retries the lot on the fresh request, unless
         the caller named the version its changes are based on (`base_version`):
         another one is a StaleRequestError."""
 
@@ -211,8 +213,11 @@ class Ledger:
             befores: list[Request] = []
             steps: list[Step] = []
             for change in changes:
+                step = change(current, now)
+                if step is None:
+                    continue
                 befores.append(current)
-                steps.append(change(current, now))
+                steps.append(step)
                 # The store saves each step on the version the one before it left.
                 current = replace(steps[-1].request, version=steps[-1].request.version + 1)
             saved = self._save_steps(steps)

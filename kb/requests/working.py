@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from kb.accounts.records import User
+from kb.accounts.records import Role, User
 from kb.attachments.records import Attachment
 from kb.errors import ConflictError, ValidationError
 from kb.notify.topics import Topic
 from kb.requests import permissions
 from kb.requests.departments import Departments
-from kb.requests.ledger import Change, Ledger, Step, new_entry
+from kb.requests.ledger import Change, Ledger, MaybeChange, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, check_transition
 from kb.requests.records import Request
 from kb.requests.resolution import resolved
@@ -149,8 +149,29 @@ class RequestWork:
         return change
 
     def resolve(self, actor: User, request_id: int, resolution: str) -> Request:
-        """Resolve with a resolution text (the answer the requester gets)."""
-        return self.ledger.save(actor, request_id, self._resolve_change(actor, resolution)).after
+        """Resolve with a resolution text (the answer the requester gets); an agent
+        of its department who resolves it while nobody holds it becomes its
+        assignee in the same save (`_claim_change`)."""
+        changes = [self._claim_change(actor), self._resolve_change(actor, resolution)]
+        return self.ledger.save_all(actor, request_id, changes)[-1].after
+
+    def _claim_change(self, actor: User) -> MaybeChange:
+        """The resolver as assignee of a request nobody holds, when they are an agent
+        of its department (an admin who is not stays out: the queue's figures per
+        assignee are its agents'). Recorded in the history as an assignment, and
+        announced by the resolution alone: the queue hears "resolved", once."""
+
+        def change(request: Request, now: datetime) -> Step | None:
+            if request.assignee or not actor.has_role(Role.AGENT, request.department):
+                return None
+            account = self.accounts.find_user(actor.username)  # one that may be assigned
+            if account is None:
+                return None
+            data = {"from": None, "to": account.username, "resolver": True}
+            entry = new_entry(actor, request, now, "assigned", "", data, visible=False)
+            return Step(replace(request, assignee=account.username, updated=now), entry, None)
+
+        return change
 
     def _resolve_change(self, actor: User, resolution: str) -> Change:
         resolution = required_text("resolution", resolution)
@@ -247,7 +268,7 @@ class RequestWork:
         there), and all are saved in one transaction, each with its own history
         entry and notifications, on the version loaded (`Ledger.save_all`).
         """
-        changes: list[Change] = []
+        changes: list[MaybeChange] = []
         if wanted.department is not None:
             changes.append(self._reassign_change(actor, wanted.department, wanted.reason))
         if wanted.assign:
@@ -256,7 +277,10 @@ class RequestWork:
         if wanted.status is not None:
             target = parse_choice(RequestStatus, "status", wanted.status)
         if wanted.resolution is not None or target is _S.RESOLVED:
-            # As `transition`: resolving without a resolution takes the note.
+            # As `transition`: resolving without a resolution takes the note; as
+            # `resolve`, the resolver takes it unless the patch says who holds it.
+            if not wanted.assign:
+                changes.append(self._claim_change(actor))
             changes.append(self._resolve_change(actor, wanted.resolution or wanted.note))
         elif target is not None:
             changes.append(self._status_change(actor, target, wanted.note.strip()))

@@ -93,6 +93,17 @@ class RequestPage:
         entry only where they may read the article."""
         return shown_history(self.detail, self.readable)
 
+    @property
+    def resolved_by(self) -> str:
+        """Who gave the answer the page shows: the author of the latest resolution
+        ("" when it was not resolved, or by the product's own rule)."""
+        if not self.request.resolution:
+            return ""
+        found = [e for e in self.detail.history if e.kind == "resolution"]
+        if not found or found[-1].data.get("automatic"):
+            return ""
+        return found[-1].actor
+
     def attachments_of(self, entry_id: int | None) -> list[Attachment]:
         """The files that came with one history entry."""
         return [a for a in self.attachments if a.entry_id == entry_id]

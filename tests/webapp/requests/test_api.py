@@ -349,8 +349,10 @@ def test_an_assignment_with_a_refused_status_move_changes_nothing(
 ) -> None:
     request_id = new_request(client)
     ivan = sign_in_as(client, "ivan")
-    patch(client, request_id, ivan, resolution="Update the VPN client.")
+    # Resolved by a patch that names nobody as assignee: it stays unassigned.
+    patch(client, request_id, ivan, resolution="Update the VPN client.", assignee=None)
     before = store.get_request(request_id)
+    assert before.assignee is None
     error_of(patch(client, request_id, ivan, assignee="ivan", status="triaged"), 409, "conflict")
     stored = store.get_request(request_id)
     assert (stored.assignee, stored.status.value) == (None, "resolved")
