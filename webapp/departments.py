@@ -15,6 +15,7 @@ import logging
 
 from kb.content.departments import display_name
 from kb.errors import KbError
+from kb.i18n.catalog import TriageName
 from kb.records import Department
 from kb.validators import normal_name
 from webapp import services
@@ -46,7 +47,7 @@ def department_name(slug: str) -> str:
     slug = normal_name(slug)
     known = all_departments()
     if slug not in known and slug == services.services().settings.triage_department:
-        return gettext("triage_name")
+        return TriageName(gettext("triage_name"))
     lang = current_language()
     return display_name(slug, {s: d.shown_name(lang) for s, d in known.items()})
 

@@ -31,6 +31,20 @@ DEFAULT_LANGUAGE = "en"
 _DATE_LOCALES = {"en": "en_GB"}
 
 
+# A text that names the triage queue where other texts name a department takes
+# the wording of its own, under the key with this suffix, where the language has
+# one: the queue is no department ("Frage an den Zentralen Service-Desk", not
+# "Frage an die Abteilung Zentraler Service-Desk").
+TRIAGE_WORDING = "_triage"
+
+
+class TriageName(str):
+    """The triage queue's shown name, as `translate` is given it in place of a
+    department's name: the text takes its `TRIAGE_WORDING` wording."""
+
+    __slots__ = ()
+
+
 class Catalog:
     """Texts by language and key, read from folders of `<lang>/*.po` files."""
 
@@ -60,7 +74,11 @@ class Catalog:
 
     def translate(self, lang: str, key: str, **values: Any) -> str:
         """The text of `key` in `lang` (the default language's when it has none there),
-        with `{name}` filled in; the key itself, logged, when no language has it."""
+        with `{name}` filled in; the key itself, logged, when no language has it.
+        Where a value is the triage queue's name (`TriageName`) and `lang` has a
+        wording of `key` for it (`key` + `TRIAGE_WORDING`), that wording is used."""
+        if any(isinstance(v, TriageName) for v in values.values()):
+            key = key + TRIAGE_WORDING if self.has(lang, key + TRIAGE_WORDING) else key
         text = self.messages.get(lang, {}).get(key) or self.messages[DEFAULT_LANGUAGE].get(key)
         if not text:
             logger.error("i18n: no text for %r in any language", key)

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from kb.content.departments import DEFAULT_TRIAGE, display_name
-from kb.i18n.catalog import domain_catalog
+from kb.i18n.catalog import TriageName, domain_catalog
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import OutboxMessage
@@ -100,7 +100,7 @@ class Notifier:
         queue by its name in `lang`."""
         slug = normal_name(slug)
         if slug == self._triage and self._triage not in self._names:
-            return domain_catalog().translate(lang, "triage_name")
+            return TriageName(domain_catalog().translate(lang, "triage_name"))
         return self._translated.get(slug, {}).get(lang) or display_name(slug, self._names)
 
     def messages(self, topic: Topic, request: Request, entry: RequestEntry) -> list[OutboxMessage]:

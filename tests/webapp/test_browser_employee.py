@@ -73,6 +73,38 @@ def test_the_heading_and_urgent_contact_follow_the_department_chosen(
     expect(page.locator("details.contact-details:visible")).to_have_count(0)
 
 
+def test_a_german_file_field_speaks_german_and_works_from_the_keyboard(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+    tmp_path: Path,
+) -> None:
+    """The browser's own file field said "Choose Files / No file chosen" on German
+    pages: its button and texts are the page's, a label of the field, and the field
+    still opens the picker from the keyboard and names the files chosen."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "emma")
+    page.goto(small.url + "/ask/?department=hr&hl=de")
+    field = page.get_by_label("Dateien anhängen")
+    button = page.locator("label.file-pick__button", has_text="Dateien auswählen")
+    chosen = page.locator("#ask-files-chosen")
+    expect(button).to_be_visible()
+    expect(chosen).to_have_text("Keine Datei ausgewählt")
+    box = field.bounding_box()  # the browser's own field, focusable but unseen
+    assert box is not None and box["width"] <= 1
+    field.focus()
+    assert button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
+    with page.expect_file_chooser() as opened:
+        page.keyboard.press("Space")
+    note = tmp_path / "Lohnabrechnung März.txt"
+    note.write_text("Fehlt.", encoding="utf-8")
+    opened.value.set_files([note, FIXTURES / "content" / "hr" / "_department.yml"])
+    expect(chosen).to_have_text("Lohnabrechnung März.txt, _department.yml")
+    with page.expect_file_chooser():
+        button.click()  # the button is a label of the field: a click opens the picker too
+
+
 def test_an_error_page_keeps_the_search_box(
     tab: Tab,  # noqa: F811 - the fixture imported above
     small: LiveServer,

@@ -122,3 +122,16 @@ def test_german_pages_show_a_departments_german_name(
     mine = text_of(client.get("/requests/?hl=de"))
     assert f"/requests/{filed.get_json()['id']}" in mine
     assert ">Personal</span>" in mine and "Human Resources" not in mine
+
+
+@pytest.mark.usefixtures("people")
+def test_german_pages_do_not_call_the_triage_queue_a_department(client: FlaskClient) -> None:
+    """ "Frage an die Abteilung Zentraler Service-Desk": the queue for questions no
+    department owns is named as what it is, on the ask page and in its choices."""
+    sign_in_as(client, "emma")
+    german = text_of(client.get("/ask/?department=triage&hl=de"))
+    assert "Frage an den Zentralen Service-Desk</h1>" in german
+    assert 'data-ask-title="Frage an den Zentralen Service-Desk"' in german
+    assert "Abteilung Zentraler" not in german
+    english = text_of(client.get("/ask/?department=triage&hl=en"))
+    assert "Ask the Central Service Desk</h1>" in english

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.content.scanner import load_departments
-from kb.i18n.catalog import format_size
+from kb.i18n.catalog import TRIAGE_WORDING, TriageName, domain_catalog, format_size
 from tests.conftest import SAMPLE_CONTENT
 from tests.support import text_of
 from webapp.i18n import LOCALES, MESSAGES, format_date, translate
@@ -102,7 +102,8 @@ def test_every_text_of_the_web_catalogues_is_used() -> None:
     unused = [
         key
         for key in sorted(keys)
-        if key.removesuffix("_one") not in code and not key.startswith(BUILT_KEYS)
+        if key.removesuffix("_one").removesuffix(TRIAGE_WORDING) not in code
+        and not key.startswith(BUILT_KEYS)
     ]
     assert unused == []
 
@@ -120,3 +121,25 @@ def test_file_sizes_are_written_with_the_pages_decimal_mark(client: FlaskClient)
     assert "each at most 10.0 MB" in text_of(client.get("/ask/?department=it&hl=en"))
     assert "je höchstens 10,0 MB" in text_of(client.get("/ask/?department=it&hl=de"))
     assert format_size("de", 1_500) == "1,5 KB" and format_size("en", 12_345_678) == "12.3 MB"
+
+
+def test_texts_naming_the_triage_queue_do_not_call_it_a_department() -> None:
+    """German pages said "Frage an die Abteilung Zentraler Service-Desk": the queue
+    where questions no department owns go is no department. A text given its name
+    (`TriageName`) takes the wording of its own where there is one, in both
+    languages, and that wording calls it by its name, not a department."""
+    queue = TriageName(translate("de", "triage_name"))
+    assert translate("de", "ask_title", department=queue) == "Frage an den Zentralen Service-Desk"
+    assert translate("de", "ask_title", department="Personal") == "Frage an die Abteilung Personal"
+    assert translate("en", "ask_department", department=TriageName("Central Service Desk")) == (
+        "Ask the Central Service Desk"
+    )
+    # A text without a wording of its own names it as it names a department.
+    assert translate("de", "queue_title", department=queue).endswith("Zentraler Service-Desk")
+    for catalog in (domain_catalog().messages, MESSAGES):
+        wordings = {k for k in catalog["de"] if k.endswith(TRIAGE_WORDING)}
+        assert wordings == {k for k in catalog["en"] if k.endswith(TRIAGE_WORDING)}
+        for key in wordings:
+            assert key.removesuffix(TRIAGE_WORDING) in catalog["de"], key
+            assert "Abteilung Zentral" not in catalog["de"][key], key
+            assert "Central Service Desk" in catalog["en"][key], key

@@ -7,6 +7,7 @@
  *    "Urgent? Contact …" hint follow the department chosen
  *  - a canned reply goes into the reply box in place, after what was already typed
  *  - a post that comes back at an anchor (#reply, #outcome) focuses its note or message
+ *  - file fields show their button and the names chosen in the page's language
  * Posts carry the session's CSRF token (from <meta name="csrf-token">) when there is one.
  */
 (function () {
@@ -406,8 +407,29 @@
     if (message) { message.focus(); }
   }
 
+  /* A file field in the page's language (macro file_picker): its label-button and the
+   * names chosen are shown, the browser's own button and texts hidden (the field stays
+   * focusable, so Enter or Space opens the picker and the focus ring shows on the button). */
+  function FilePicker(box) {
+    var input = box.querySelector("input[type=file]");
+    var chosen = box.querySelector(".file-pick__chosen");
+    function show() {
+      var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      chosen.textContent = names.length ? names.join(", ") : chosen.dataset.none;
+      chosen.title = chosen.textContent;
+    }
+    box.querySelectorAll("[hidden]").forEach(function (el) { el.hidden = false; });
+    box.classList.add("file-pick--ready");
+    input.addEventListener("change", show);
+    if (input.form) {  // a reset empties the field after the event
+      input.form.addEventListener("reset", function () { setTimeout(show, 0); });
+    }
+    show();
+  }
+
   function init() {
     focusOutcome();
+    document.querySelectorAll(".file-pick").forEach(function (box) { new FilePicker(box); });
     document.querySelectorAll("form.search-form").forEach(function (form) {
       if (form.querySelector("input[role=combobox]")) { new Combobox(form); }
     });

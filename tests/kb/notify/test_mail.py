@@ -284,7 +284,9 @@ def test_the_triage_queue_is_mailed_by_the_name_pages_give_it(
     service.submit(EMPLOYEE, "Wo bekomme ich einen neuen Schlüssel?", department="triage")
     worker.deliver_due(clock.now)
     body = inbox.take()["emma@example.org"].get_content()
-    assert "Ihre Anfrage liegt bei der Abteilung Zentraler Service-Desk." in body
+    # The queue is no department ("bei der Abteilung Zentraler Service-Desk").
+    assert "Ihre Anfrage liegt beim Zentralen Service-Desk, der sie" in body
+    assert "Abteilung Zentraler" not in body
 
 
 INJECTED = "{}\\r\\nBcc: drop@attacker.example"

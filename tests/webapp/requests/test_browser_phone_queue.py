@@ -94,3 +94,50 @@ def test_on_a_phone_every_value_of_a_request_card_stays_beside_its_label(
         assert page.locator(".requests-table tbody .due-line").count()  # a cell of several parts
         assert page.evaluate(OUT_OF_COLUMN) == [], who
         page.get_by_role("button", name="Abmelden").click()
+
+
+LONG_NAME = "Rechtsabteilung, Datenschutz und Compliance-Management"
+
+# Each department badge of My requests that does not fit its cell, or whose name is
+# cut (its text wider than the badge), by its text.
+BADGES_OUT = """() => [...document.querySelectorAll('.requests-table tbody .badge')]
+  .filter(badge => {
+    const cell = badge.closest('td').getBoundingClientRect();
+    const box = badge.getBoundingClientRect();
+    return box.right > cell.right + 0.5 || box.left < cell.left - 0.5
+      || badge.scrollWidth > badge.clientWidth + 1;
+  })
+  .map(badge => badge.textContent.trim())"""
+
+
+def test_a_long_department_name_stays_in_its_card_on_a_375_pixel_phone(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    app: Flask,
+    request_content: Any,
+    site: str,
+) -> None:
+    """A first look at My requests on a 375-pixel phone found a department badge
+    running out of its card: the badge's name wraps inside the card, whole."""
+    from playwright.sync_api import expect
+
+    hr = request_content / "hr" / "_department.yml"
+    hr.write_text(hr.read_text("utf-8") + f"display_names: {{de: '{LONG_NAME}'}}\n", "utf-8")
+    client = app.test_client()
+    token = sign_in_as(client, "emma")
+    body = {"query": "Arbeitszeugnis anfordern", "department": "hr"}
+    assert (
+        client.post("/api/requests", json=body, headers={"X-CSRF-Token": token}).status_code == 201
+    )
+    tab = _open(browser, locale="de-DE", viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = tab.page
+    page.goto(f"{site}/auth/sign-in?next=/requests/")
+    page.get_by_label("Benutzername").fill("emma")
+    page.get_by_label("Passwort").fill("emma-secret")
+    page.get_by_role("button", name="Anmelden").click()
+    badge = page.locator(".requests-table tbody .badge", has_text=LONG_NAME)
+    expect(badge).to_be_visible()
+    assert page.evaluate(BADGES_OUT) == []
+    assert badge.get_attribute("title") == LONG_NAME  # the whole name, wherever it is cut
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    tab.page.context.close()
+    assert tab.errors == []
