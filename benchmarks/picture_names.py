@@ -139,6 +139,7 @@ def run(
     from indexer.named_pictures import indexed_pictures
     from kb.accounts.records import Grant, Role, User
     from kb.attachments.records import Upload
+    from kb.authoring.picture_stage import PictureStage
     from kb.authoring.pictures import PictureUploads
     from kb.authoring.service import AuthoringService
     from kb.authoring.store import version_store
@@ -158,7 +159,10 @@ def run(
 
     def worker(reads_index: bool = True) -> PictureUploads:
         return PictureUploads(
-            service, max_bytes=1_000_000, indexed=from_index if reads_index else None
+            service,
+            PictureStage(work / "staged"),
+            max_bytes=1_000_000,
+            indexed=from_index if reads_index else None,
         )
 
     pictures = worker()

@@ -79,6 +79,14 @@ class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings,
         minimum=1,
     )
     image_max_bytes: int = setting(5_000_000, "Larger article pictures are not shown.", minimum=1)
+    picture_staging_dir: str = setting(
+        "",
+        "Where pictures uploaded in the editor wait until their article is saved "
+        "(empty: staged-pictures beside index_dir).",
+    )
+    picture_staging_hours: int = setting(
+        24, "Staged pictures no saved article names are removed after this long.", minimum=1
+    )
     extract_seconds: float = setting(
         30.0, "Time one document's text extraction may take before it is stopped.", minimum=0.1
     )
@@ -326,6 +334,10 @@ class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings,
     @property
     def index_path(self) -> Path:
         return Path(self.index_dir)
+
+    @property
+    def picture_staging_path(self) -> Path:
+        return Path(self.picture_staging_dir or self.index_path.parent / "staged-pictures")
 
     @property
     def language_list(self) -> tuple[str, ...]:

@@ -76,21 +76,21 @@ _URL_DROPS = str.maketrans("", "", "\t\r\n")
 _MAY_HIDE_LETTERS = re.compile(r"%[0-9A-Fa-f]{2}|&[#A-Za-z]|[\\{\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _key(path: str) -> str:
+def name_key(path: str) -> str:
     return normal_name(path).casefold()
 
 
 def could_name(text: str, name: str) -> bool:
     """Whether the article `text` may name a picture called `name` (False only
     when it certainly does not: see the module). A picture's address is
-    compared in `_key`'s form, and a URL is not whole in the text when tabs
+    compared in `name_key`'s form, and a URL is not whole in the text when tabs
     or line breaks split it (`urlsplit` drops them: `form%\\n2Epng` is
     `form.png`), so they are left out of the text, and all white space where
-    the name is looked for, after the letters are put in `_key`'s form (a line
+    the name is looked for, after the letters are put in `name_key`'s form (a line
     break keeps a letter and an accent after it apart)."""
     if not name.isascii() or _MAY_HIDE_LETTERS.search(text.translate(_URL_DROPS)):
         return True
-    return _key(name) in "".join(_key(text).split())
+    return name_key(name) in "".join(name_key(text).split())
 
 
 def rendered_names(
@@ -124,7 +124,7 @@ def _rendered(raw: bytes, article_id: str, render_seconds: float) -> frozenset[s
             raise
         return frozenset()  # not published: the scanner refuses it too
     folder = posixpath.dirname(article_id)
-    return frozenset(_key(f"{folder}/{shown}") for shown in local_images(article))
+    return frozenset(name_key(f"{folder}/{shown}") for shown in local_images(article))
 
 
 def _articles_in(root: Path, folder: str, max_bytes: int) -> Iterator[tuple[str, bytes]]:
@@ -160,7 +160,7 @@ def names_picture(
         return False
     kept = named if named is not None else FileCache()  # empty: falsy
     shown = rendered_names(raw, article_id, render_seconds, kept)
-    return _key(target) in shown
+    return name_key(target) in shown
 
 
 def _may_name(raw: bytes, article_id: str, target: str) -> bool:
@@ -188,7 +188,7 @@ def take_indexed(
         if digest is None or recorded.content_hash != digest:
             continue  # changed since the index run: rendered
         folder = posixpath.dirname(article_id)
-        keys = frozenset(_key(f"{folder}/{name}") for name in recorded.names)
+        keys = frozenset(name_key(f"{folder}/{name}") for name in recorded.names)
         named.kept(article_id, digest, keys.copy)
         taken += 1
     return taken
@@ -223,7 +223,7 @@ def published_naming(
             found.extend(
                 article_id
                 for article_id, raw in maybe
-                if _key(target) in rendered_names(raw, article_id, render_seconds, named)
+                if name_key(target) in rendered_names(raw, article_id, render_seconds, named)
             )
     if found:
         logger.info("authoring: %s is named by the published %s", target, ", ".join(found))

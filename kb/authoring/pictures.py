@@ -25,14 +25,22 @@ so an upload is never a picture the page would not show:
   what an article the index read from the same bytes names is taken from the
   index, the others are rendered.
 
-It is written under the content root's edit lock, atomically and without
-following a link (`files.write_beside`), and the article is handed to the
-indexer, whose stamp of the article lists its pictures. Pictures have no
-versions of their own: the article's history records where they are shown.
-Until the index keeps a picture, the editor's preview shows it to content
-owners of the department alone (`PictureUploads.unpublished`); whether the
-file is a picture is checked once while it is unchanged (`is_unpublished`),
-not at each render of the preview.
+Nothing is written into the content folder by the upload: the picture is
+staged (`picture_stage`, outside the content folder) and the editor shows it
+to content owners of the department at once (`unpublished`). When the
+article is saved, `publish_staged` writes the staged pictures its text names
+into its folder, every check above made again under the content root's edit
+lock, atomically and without following a link (`files.write_beside`), and
+hands the article to the indexer, whose stamp of the article lists its
+pictures. A picture the saved text does not name stays staged until it
+expires (`picture_staging_hours`): a cancelled edit leaves no file behind.
+Under the four-eyes rule it is written at the save too (a draft or an article
+in review): readers see it only once a second content owner publishes an
+article that names it. Pictures have no versions of their own: the article's
+history records where they are shown. Until the index keeps a picture, the
+editor's preview shows it to content owners of the department alone; whether
+a file of the folder is a picture is checked once while it is unchanged
+(`is_unpublished`), not at each render of the preview.
 """
 
 from __future__ import annotations
@@ -40,35 +48,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import os
+import posixpath
 import re
 from dataclasses import dataclass
 
 from kb.accounts.records import User
 from kb.attachments.records import Upload
 from kb.authoring import files
-from kb.authoring.document_checks import slug_file_name
 from kb.authoring.documents import hand_to_indexer
 from kb.authoring.errors import ContentReadOnlyError
-from kb.authoring.picture_names import IndexedNames, published_naming
+from kb.authoring.picture_checks import not_in_review, picture_name, picture_type, taken
+from kb.authoring.picture_names import IndexedNames, name_key, published_naming
+from kb.authoring.picture_stage import PictureStage, StagedPicture
 from kb.authoring.service import AuthoringService
 from kb.content.article_images import (
     DEFAULT_IMAGE_MAX_BYTES,
-    is_markup,
     is_picture_file,
-    not_a_picture,
+    local_images,
     read_image,
     sniff_image,
 )
 from kb.content.files import department_path
-from kb.content.images import IMAGE_SUFFIXES, resolve_image
+from kb.content.images import resolve_image
+from kb.content.markdown_article import parse_article
 from kb.content.stat_cache import FileCache
-from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
-from kb.extract.base import human_size
+from kb.errors import ConflictError, ContentError, KbError, NotFoundError
+from kb.records import Department
 
 logger = logging.getLogger(__name__)
 
-ACCEPTED = "PNG, JPEG, GIF, WebP"
 # Characters that would end or break the alt text of `![alt](name)`.
 _ALT_SPECIAL = re.compile(r"([\\\[\]])")
 
@@ -92,56 +100,6 @@ class UploadedPicture:
         return f"![{escaped}]({self.name})"
 
 
-def picture_kind(name: str) -> None:
-    """ValidationError unless `name` has the extension of a picture that is shown."""
-    if not name.lower().endswith(IMAGE_SUFFIXES):
-        raise ValidationError(
-            f"{name} is not a picture an article shows; upload a {ACCEPTED} file "
-            "(SVG can carry script and is never shown: save it as PNG)",
-            details={"field": "name", "value": name},
-            key="picture_kind",
-            values={"name": name, "accepted": ACCEPTED},
-        )
-
-
-def picture_name(given: str, uploaded: str) -> str:
-    """The file name of an uploaded picture (see the module)."""
-    return slug_file_name(given, uploaded, picture_kind)
-
-
-def picture_type(name: str, data: bytes, max_bytes: int) -> str:
-    """The media type of the picture `data`, checked as the scanner checks it."""
-    if not data:
-        raise ValidationError(
-            f"{name} is empty",
-            details={"field": "file"},
-            key="picture_empty",
-            values={"name": name},
-        )
-    if len(data) > max_bytes:
-        limit = human_size(max_bytes)
-        raise ValidationError(
-            f"{name} is over the {limit} limit for pictures (setting image_max_bytes); crop "
-            "it, scale it down or save it as JPEG, and upload it again",
-            details={"field": "file", "max": max_bytes},
-            key="picture_too_large",
-            values={"name": name, "limit": limit},
-        )
-    media_type = sniff_image(data)
-    if media_type is None:
-        # One text per reason, whole in each language (`error_picture_markup`,
-        # `error_picture_content`): no English reason inside a German message.
-        markup = is_markup(data)
-        raise ValidationError(
-            f"{name} is not shown: {not_a_picture(data)}; save the picture as PNG or JPEG "
-            "and upload that",
-            details={"field": "file", "reason": "markup" if markup else "not_a_picture"},
-            key="picture_markup" if markup else "picture_content",
-            values={"name": name},
-        )
-    return media_type
-
-
 class PictureUploads:
     """Uploads of pictures next to articles, through `authoring` (its edit lock,
     its owners and its indexer), each at most `max_bytes` (`image_max_bytes`).
@@ -155,6 +113,7 @@ class PictureUploads:
     def __init__(
         self,
         authoring: AuthoringService,
+        stage: PictureStage,
         *,
         max_bytes: int = DEFAULT_IMAGE_MAX_BYTES,
         named: FileCache[frozenset[str]] | None = None,
@@ -162,6 +121,7 @@ class PictureUploads:
         indexed: IndexedNames | None = None,
     ) -> None:
         self.authoring = authoring
+        self.stage = stage
         self.max_bytes = max_bytes
         self.indexed = indexed
         self.named: FileCache[frozenset[str]] = named if named is not None else FileCache()
@@ -176,7 +136,8 @@ class PictureUploads:
         name: str = "",
         replace: bool = False,
     ) -> UploadedPicture:
-        """Write `upload` into `article_id`'s folder (see the module for every check)."""
+        """Check `upload` as a picture of `article_id`'s folder (see the module for
+        every check) and stage it until the article is saved (`publish_staged`)."""
         found = self.authoring.department_of(article_id)
         self.authoring.require_owner(actor, found.slug)
         root = self.authoring.root
@@ -185,29 +146,100 @@ class PictureUploads:
         media_type = picture_type(chosen, upload.data, self.max_bytes)
         if not self.authoring.writable:
             raise ContentReadOnlyError(self.authoring.authoring_url)
-        folder = article_id.rsplit("/", 1)[0]
         if found.review_required:
             # Read once before the lock: under it only articles changed since are rendered.
             self._naming(article_id, chosen)
         with files.edit_lock(root):
-            there = files.file_beside(root, article_id, chosen)
-            if there is not None and not replace:
-                raise _exists(f"{folder}/{there}")
-            if there is not None and found.review_required:
-                raise _not_in_review(f"{folder}/{there}", found.name, found.slug)
-            if there is None and found.review_required:
-                self._refuse_unreviewed(article_id, chosen, found.name, found.slug)
-            target = there or chosen
-            try:
-                files.write_beside(root, article_id, target, upload.data, exclusive=there is None)
-            except FileExistsError:
-                raise _exists(f"{folder}/{target}") from None
-        logger.info("authoring: %s uploaded the picture %s/%s", actor.username, folder, target)
-        hand_to_indexer(self.authoring, article_id)
-        digest = hashlib.sha256(upload.data).hexdigest()
-        return UploadedPicture(
-            article_id, target, media_type, len(upload.data), digest, there is not None
+            there = self._may_write(article_id, chosen, found, replace=replace)
+        staged = next(
+            (n for n in self.stage.names(article_id) if name_key(n) == name_key(chosen)), None
         )
+        if staged is not None and there is None and not replace:
+            raise taken(f"{article_id.rsplit('/', 1)[0]}/{staged}")
+        target = there or staged or chosen
+        self.stage.put(article_id, target, upload.data, author=actor.username, replace=replace)
+        digest = hashlib.sha256(upload.data).hexdigest()
+        replaced = there is not None or staged is not None
+        return UploadedPicture(article_id, target, media_type, len(upload.data), digest, replaced)
+
+    def publish_staged(self, actor: User, article_id: str) -> tuple[list[str], list[KbError]]:
+        """Write into `article_id`'s folder the pictures staged for it that its saved
+        text names, each checked again as its upload was (the folder and the
+        published articles may have changed since); the names written, and the
+        refusals, whose pictures stay staged until they expire."""
+        self.stage.sweep()
+        staged = self.stage.names(article_id)
+        if not staged:
+            return [], []
+        found = self.authoring.department_of(article_id)
+        self.authoring.require_owner(actor, found.slug)
+        named = self._named_by(article_id)
+        wanted = [n for n in staged if name_key(n) in named]
+        for name in wanted if found.review_required else ():
+            self._naming(article_id, name)  # rendered before the lock, as for an upload
+        written: list[str] = []
+        refused: list[KbError] = []
+        with files.edit_lock(self.authoring.root):
+            for name in wanted:
+                try:
+                    written.append(self._write_staged(article_id, name, found))
+                except KbError as exc:
+                    refused.append(exc)
+        for name in written:
+            logger.info(
+                "authoring: %s saved the picture %s beside %s", actor.username, name, article_id
+            )
+        if written:
+            hand_to_indexer(self.authoring, article_id)
+        return written, refused
+
+    def _write_staged(self, article_id: str, name: str, found: Department) -> str:
+        """Under the edit lock: the staged picture `name` written beside `article_id`."""
+        picture = self.stage.get(article_id, name, self.max_bytes)
+        if picture is None:
+            raise taken(f"{article_id.rsplit('/', 1)[0]}/{name}")
+        picture_type(name, picture.data, self.max_bytes)  # its bytes, checked again
+        there = self._may_write(article_id, name, found, replace=picture.replace)
+        target = there or name
+        try:
+            files.write_beside(
+                self.authoring.root, article_id, target, picture.data, exclusive=there is None
+            )
+        except FileExistsError:
+            raise taken(f"{article_id.rsplit('/', 1)[0]}/{target}") from None
+        self.stage.drop(article_id, name)
+        return target
+
+    def _may_write(
+        self, article_id: str, name: str, found: Department, *, replace: bool
+    ) -> str | None:
+        """Under the edit lock: the file of the folder that is `name` in any letter
+        case (None when the name is free), refused unless it may be written."""
+        folder = article_id.rsplit("/", 1)[0]
+        there = files.file_beside(self.authoring.root, article_id, name)
+        if there is not None and not replace:
+            raise taken(f"{folder}/{there}")
+        if there is not None and found.review_required:
+            raise not_in_review(f"{folder}/{there}", found.name, found.slug)
+        if there is None and found.review_required:
+            self._refuse_unreviewed(article_id, name, found.name, found.slug)
+        return there
+
+    def _named_by(self, article_id: str) -> frozenset[str]:
+        """The keys of the names of the pictures in its own folder that the text of
+        `article_id` on disk shows, whatever its status (none when it does not read)."""
+        try:
+            text = files.read_text(self.authoring.root, article_id, self.authoring.max_bytes)
+            raw = (text or "").encode("utf-8")
+            article, _ = parse_article(
+                raw,
+                article_id,
+                max_bytes=max(len(raw), 1),
+                render_seconds=self.authoring.render_seconds,
+            )
+        except KbError:
+            return frozenset()
+        return frozenset(name_key(shown) for shown in local_images(article))
 
     def unpublished(self, actor: User, article_id: str, source: str) -> tuple[bytes, str]:
         """The picture `source` (as the Markdown of `article_id` writes it) read
@@ -218,7 +250,10 @@ class PictureUploads:
         picture by its bytes; NotFoundError for one the page would not show."""
         where = self._in_department(actor, article_id, source)
         data = media_type = None
-        if where is not None:
+        staged = self._staged(article_id, where[2]) if where is not None else None
+        if staged is not None:
+            data, media_type = staged.data, sniff_image(staged.data)
+        elif where is not None:
             folder, relative, target = where
             with contextlib.suppress(ContentError):
                 data = read_image(folder, relative, self.max_bytes, target)
@@ -240,6 +275,8 @@ class PictureUploads:
         if where is None:
             return False
         folder, relative, target = where
+        if self._staged(article_id, target) is not None:
+            return True  # checked as it was staged
         return is_picture_file(folder, relative, self.max_bytes, target, self.checked)
 
     def _in_department(
@@ -256,6 +293,13 @@ class PictureUploads:
             return None
         folder = department_path(self.authoring.root, found.slug)
         return str(folder), target.split("/", 1)[1], target
+
+    def _staged(self, article_id: str, target: str) -> StagedPicture | None:
+        """The picture staged for `article_id` that `target` (below the content
+        root) names, None when none is."""
+        if posixpath.dirname(target) != article_id.rsplit("/", 1)[0]:
+            return None
+        return self.stage.get(article_id, posixpath.basename(target), self.max_bytes)
 
     def _naming(self, article_id: str, name: str) -> list[str]:
         """The published articles that name the picture `name` beside `article_id`."""
@@ -292,23 +336,3 @@ class PictureUploads:
             key="picture_named",
             values={"id": path, "department": slug, "articles": naming},
         )
-
-
-def _exists(path: str) -> ConflictError:
-    return ConflictError(
-        f"{path} already exists; confirm that the upload replaces it, or choose another name",
-        details={"id": path, "name": os.path.basename(path)},
-        key="picture_exists",
-        values={"id": path},
-    )
-
-
-def _not_in_review(path: str, name: str, department: str) -> ConflictError:
-    return ConflictError(
-        f"{path} already exists, and {name} publishes only what another content owner "
-        "approved: a picture replaced in place would change a published article unseen; "
-        "upload it under a new name and change the article to show it",
-        details={"id": path, "name": os.path.basename(path), "department": department},
-        key="picture_review",
-        values={"id": path, "department": department},
-    )

@@ -1,7 +1,8 @@
 """Pictures in real headless Chromium: the page's own picture is drawn under
 the site's Content-Security-Policy and nothing is fetched from another host;
 the answer card draws the picture of its section; a content owner uploads one
-in the editor and its Markdown goes in at the cursor."""
+in the editor, its Markdown goes in at the cursor as a paragraph of its own,
+and the file reaches the article's folder when the article is saved."""
 
 from __future__ import annotations
 
@@ -127,6 +128,9 @@ def test_a_picture_uploaded_in_the_editor_goes_in_at_the_cursor(
     browser: Any,  # noqa: F811
     small: LiveServer,
 ) -> None:
+    """The picture's Markdown is a paragraph of its own at the cursor (it was
+    glued to the next sentence), and the file reaches the article's folder
+    only when the article is saved (it was written at the upload)."""
     import re
 
     from playwright.sync_api import expect
@@ -146,12 +150,21 @@ def test_a_picture_uploaded_in_the_editor_goes_in_at_the_cursor(
     page.get_by_role("button", name="Upload picture").click()
     status = page.locator("#picture-status")
     expect(status).to_contain_text("put into the text at the cursor")
+    expect(status).to_contain_text("when you save the article")
     expect(body).to_have_value(
-        re.compile(
-            r"Open the client\.\n\n!\[The VPN client, signed in\]\(vpn-client-window\.png\)Then"
-        )
+        "## Connect\n\nOpen the client.\n\n"
+        "![The VPN client, signed in](vpn-client-window.png)\n\nThen sign in."
     )
-    assert (small_content(small) / "it" / "vpn-client-window.png").read_bytes() == picture
+    folder = small_content(small) / "it"
+    assert not (folder / "vpn-client-window.png").exists()  # held until the save
+    # At the end of a line of text: a blank line before it, none glued after.
+    body.evaluate("b => b.setSelectionRange(b.value.length, b.value.length)")
+    page.get_by_label("Picture file").set_input_files(
+        {"name": "tray.png", "mimeType": "image/png", "buffer": png(3, 3)}
+    )
+    page.get_by_label("What the picture shows (alt text)").fill("The tray")
+    page.get_by_role("button", name="Upload picture").click()
+    expect(body).to_have_value(re.compile(r"Then sign in\.\n\n!\[The tray\]\(tray\.png\)\n$"))
     # A file that is no picture is refused, saying what it is; the text is untouched.
     page.get_by_label("Picture file").set_input_files(
         {"name": "plan.png", "mimeType": "image/png", "buffer": b"<svg><script>1</script></svg>"}
@@ -159,8 +172,17 @@ def test_a_picture_uploaded_in_the_editor_goes_in_at_the_cursor(
     page.get_by_role("button", name="Upload picture").click()
     expect(status).to_contain_text("markup (HTML or SVG)")
     expect(status).to_have_class(re.compile("flash--error"))
-    assert body.input_value().count("![") == 1
+    assert body.input_value().count("![") == 2
     page.screenshot(path=str(OUTPUT / "manage-picture.png"), full_page=True)
+    assert not (folder / "plan.png").exists() and not (folder / "tray.png").exists()
+    # Saved: the pictures the text names are written into the article's folder.
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#outcome")).to_contain_text("Saved as version")
+    assert (folder / "vpn-client-window.png").read_bytes() == picture
+    assert (folder / "tray.png").read_bytes() == png(3, 3)
+    expect(page.get_by_label("Text (Markdown)")).to_have_value(
+        re.compile(r"\(vpn-client-window\.png\)\n\nThen sign in\.")
+    )
     problems = _audit(page, "/manage/edit/it/vpn-setup.md", small.url)
     page.context.close()
     assert problems == []

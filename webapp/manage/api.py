@@ -42,6 +42,7 @@ from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
 from webapp.manage import document_history, forms
 from webapp.manage.documents import document_view, put_document
+from webapp.manage.picture_uploads import refusal_json, save_staged
 from webapp.manage.pictures import preview_images
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
@@ -180,8 +181,12 @@ def put_article(article_id: str) -> Response:
         except StaleEditError as exc:
             raise exc from None
         created = False
+    written, refused = save_staged(actor, article_id)
     opened = service.open(actor, article_id)
-    response = jsonify(stored_article(opened))
+    answer = stored_article(opened)
+    answer["pictures_saved"] = written
+    answer["pictures_refused"] = [refusal_json(exc) for exc in refused]
+    response = jsonify(answer)
     response.status_code = 201 if created else 200
     if created:
         response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)

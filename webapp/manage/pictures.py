@@ -5,20 +5,23 @@
                                      picture of that name
     POST /api/articles/<id>/pictures the same form for API clients (the session's
                                      CSRF token in `X-CSRF-Token`), answered in JSON
-    GET  /manage/picture/<id>?src=   a picture of the article's folder the index does
-                                     not keep yet, for the editor's preview
+    GET  /manage/picture/<id>?src=   a picture staged for the article, or one of its
+                                     folder the index does not keep yet, for the
+                                     editor's preview
 
-`kb.authoring.pictures.PictureUploads` checks and writes it into the folder of
-the article `<id>` (content owners of its department and admins; the form
-carries the CSRF token as every form does). The editor's script sends it with
+`kb.authoring.pictures.PictureUploads` checks it and stages it for the folder
+of the article `<id>` (content owners of its department and admins; the form
+carries the CSRF token as every form does); the editor's save and the API's
+`PUT` write it there when the article saved names it
+(`webapp.manage.picture_uploads.save_staged`). The editor's script sends it with
 `Accept: application/json` and puts the answer's `markdown` (`![alt](name)`)
-into the text at the cursor; a refusal answers the one error shape with its
+into the text at the cursor, as a paragraph of its own; a refusal answers the one error shape with its
 status. Without a script the form's post opens the editor again: with the
 Markdown to paste in a message, or the refusal beside the form. A body past
 `image_max_bytes` and the form is refused (413) without being read.
 
 The editor's preview (`preview_images`) shows a picture just uploaded at once:
-one the index does not keep yet is shown to content owners of the article's
+one staged, or one of the folder the index does not keep yet, is shown to content owners of the article's
 department from its folder, read as the scanner reads it, at an address only
 they may open (`unpublished`: 403 for employees and other departments, no
 HTTP cache keeps it). Whether such a file is a picture is read once while the
@@ -29,17 +32,13 @@ article that names it.
 
 from __future__ import annotations
 
-from functools import partial
-
-from flask import Blueprint, current_app, flash, jsonify, redirect, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
-from indexer.named_pictures import indexed_pictures
-from kb.authoring.pictures import PictureUploads, UploadedPicture
+from kb.authoring.pictures import UploadedPicture
 from kb.content.images import is_remote
 from kb.content.sanitize import ImageBuilder
-from kb.content.stat_cache import FileCache
 from kb.errors import KbError, ValidationError
 from kb.extract.base import human_size
 from webapp import services
@@ -48,35 +47,12 @@ from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.manage.documents import REFUSED, sent_file
+from webapp.manage.picture_uploads import refusal_json, uploads
 
 bp = Blueprint("manage_pictures", __name__, url_prefix="/manage")
 api = Blueprint("manage_pictures_api", __name__, url_prefix="/api")
 
 MAX_ALT_CHARS = 300
-_CACHES = "kb_picture_caches"
-
-
-def uploads() -> PictureUploads:
-    """The app's picture uploads, at most `image_max_bytes` each, with the
-    app's caches of what published articles name and which files are pictures,
-    and what the published index read of each article (`named_pictures`)."""
-    settings = services.services().settings
-    named, checked = _caches()
-    return PictureUploads(
-        services.authoring(),
-        max_bytes=settings.image_max_bytes,
-        named=named,
-        checked=checked,
-        indexed=partial(indexed_pictures, settings.index_path),
-    )
-
-
-def _caches() -> tuple[FileCache[frozenset[str]], FileCache[bool]]:
-    """The app's (one per process) `PictureUploads.named` and `.checked`."""
-    held = current_app.extensions.get(_CACHES)
-    if held is None:
-        held = current_app.extensions.setdefault(_CACHES, (FileCache(), FileCache()))
-    return held
 
 
 def _wants_json() -> bool:
@@ -85,9 +61,7 @@ def _wants_json() -> bool:
 
 def _error_json(exc: KbError, status: int) -> Response:
     """The one error shape, in the reader's language, with `status`."""
-    said = message_for(exc, current_language())
-    details = exc.details_in(current_language())
-    answer = jsonify({"error": {"code": exc.code, "message": said, "details": details}})
+    answer = jsonify({"error": refusal_json(exc)})
     answer.status_code = status
     return answer
 

@@ -42,6 +42,7 @@ from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
 from webapp.manage import forms, presenters
+from webapp.manage.picture_uploads import save_staged
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
@@ -310,6 +311,11 @@ def save(article_id: str) -> Response | tuple[str, int]:
         ),
         "success",
     )
+    for refused in save_staged(actor, article_id)[1]:
+        flash(
+            gettext("manage_picture_not_saved", reason=message_for(refused, current_language())),
+            "error",
+        )
     return redirect(url_for("manage.edit", article_id=article_id), code=303)
 
 

@@ -285,6 +285,20 @@ SCHEMAS: dict[str, Any] = {
                 "Empty otherwise.",
             },
             "url": {"type": "string"},
+            "pictures_saved": {
+                **_STRINGS,
+                "description": "PUT only: the pictures uploaded for the article (POST "
+                "/api/articles/{article_id}/pictures) that its saved text names, now written "
+                "into its folder.",
+            },
+            "pictures_refused": {
+                "type": "array",
+                "description": "PUT only: such pictures not written, each in the error shape "
+                "(code, message, details): a file of that name appeared, or under "
+                "review_required a published article names it. They stay staged until "
+                "picture_staging_hours pass.",
+                "items": {"type": "object"},
+            },
         },
     },
     "ArticleVersions": {

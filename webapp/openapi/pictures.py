@@ -1,4 +1,4 @@
-"""The pictures part of the OpenAPI document: a picture uploaded next to an article.
+"""The pictures part of the OpenAPI document: a picture uploaded for an article.
 
 The operation is keyed by the endpoint of `webapp.manage.pictures`; its path
 comes from the route (`webapp.openapi.paths`).
@@ -24,7 +24,7 @@ SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["article", "name", "media_type", "size", "sha256", "replaced", "markdown"],
         "properties": {
-            "article": {"type": "string", "description": "The article it was put beside."},
+            "article": {"type": "string", "description": "The article it is staged for."},
             "name": {
                 "type": "string",
                 "description": "Its file name in the article's folder (a lower-case slug).",
@@ -35,7 +35,10 @@ SCHEMAS: dict[str, Any] = {
             },
             "size": {"type": "integer"},
             "sha256": {"type": "string"},
-            "replaced": {"type": "boolean", "description": "It wrote over a picture there."},
+            "replaced": {
+                "type": "boolean",
+                "description": "It replaces a picture of that name when the article is saved.",
+            },
             "markdown": {
                 "type": "string",
                 "description": "What shows it in the article: ![alt](name).",
@@ -48,8 +51,11 @@ SCHEMAS: dict[str, Any] = {
 OPERATIONS: dict[str, Any] = {
     "manage_pictures_api.api_upload": {
         "operationId": "uploadPicture",
-        "summary": "Put a picture (PNG, JPEG, GIF, WebP, told from its first bytes) into "
-        "the folder of the article, as the editor's picture form does; content owners of "
+        "summary": "Stage a picture (PNG, JPEG, GIF, WebP, told from its first bytes) for "
+        "the folder of the article, as the editor's picture form does: it is written there "
+        "when the article is saved (PUT /api/articles/{article_id}) with text that names "
+        "it, checked again then, and removed unsaved after picture_staging_hours; content "
+        "owners of "
         "its department and admins. At most image_max_bytes (400 beyond, 413 when the body "
         "is larger still). A picture of that name, in any letter case, is replaced only "
         "with replace=1 (409 otherwise), and never under review_required (409 "
@@ -78,8 +84,8 @@ OPERATIONS: dict[str, Any] = {
             ["file"],
         ),
         "responses": {
-            "201": json_response("UploadedPicture", "Written beside the article."),
-            "200": json_response("UploadedPicture", "Written over a picture of that name."),
+            "201": json_response("UploadedPicture", "Staged for the article."),
+            "200": json_response("UploadedPicture", "Staged over a picture of that name."),
             "400": ERROR_REF,
             "401": ERROR_REF,
             "403": ERROR_REF,

@@ -52,15 +52,28 @@
   if (title) title.addEventListener("input", later);
   render();
 
-  // Pictures: upload one next to the article, then put its Markdown at the cursor
-  // (the server checks and names it; without a script the form posts and the
-  // editor says what to paste).
+  // Pictures: upload one for the article, then put its Markdown at the cursor
+  // (the server checks, names and holds it until the article is saved; without
+  // a script the form posts and the editor says what to paste).
   var pictureForm = document.getElementById("picture-form");
   var pictureStatus = document.getElementById("picture-status");
   function insertAtCursor(text) {
     var start = body.selectionStart, end = body.selectionEnd;
     body.value = body.value.slice(0, start) + text + body.value.slice(end);
     body.selectionStart = body.selectionEnd = start + text.length;
+  }
+  // A picture is a paragraph of its own: blank lines around it at the cursor
+  // (spaces at the cut dropped), never glued to the text before or after.
+  function insertParagraph(text) {
+    var before = body.value.slice(0, body.selectionStart).replace(/[ \t]+$/, "");
+    var after = body.value.slice(body.selectionEnd).replace(/^[ \t]+/, "");
+    var lead = !before || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    var trail = /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n");
+    if (!after) trail = "\n";
+    body.value = before + lead + text + trail + after;
+    body.selectionStart = body.selectionEnd = (before + lead + text + trail).length;
+    // As typing would: the tab's kept draft (drafts.js) holds the picture too.
+    body.dispatchEvent(new Event("input", { bubbles: true }));
   }
   function say(text, failed) {
     pictureStatus.textContent = text;
@@ -82,7 +95,7 @@
           function () { return { ok: false, data: { error: { message: pictureForm.dataset.failed + " (" + response.status + ")" } } }; });
       }).then(function (answer) {
         if (answer.ok && answer.data.markdown) {
-          insertAtCursor(answer.data.replaced ? "" : answer.data.markdown);
+          if (!answer.data.replaced) insertParagraph(answer.data.markdown);
           say(answer.data.message, false);
           pictureForm.reset();
           render();

@@ -20,6 +20,7 @@ from indexer.named_pictures import indexed_pictures, recorded_pictures
 from kb.accounts.records import Grant, Role, User
 from kb.attachments.records import Upload
 from kb.authoring.picture_names import published_naming
+from kb.authoring.picture_stage import PictureStage
 from kb.authoring.pictures import PictureUploads
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
@@ -199,7 +200,10 @@ def uploads(settings: Settings, tmp_path: Path) -> Iterator[PictureUploads]:
         root, version_store(store), lambda: load_departments(root), on_change=lambda _id: None
     )
     yield PictureUploads(
-        service, max_bytes=1_000, indexed=partial(indexed_pictures, settings.index_path)
+        service,
+        PictureStage(tmp_path / "staged"),
+        max_bytes=1_000,
+        indexed=partial(indexed_pictures, settings.index_path),
     )
     store.close()
 

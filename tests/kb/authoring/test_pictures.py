@@ -1,6 +1,7 @@
 """Pictures uploaded next to an article: who may, which names and bytes are
 refused (each naming the problem, nothing written), replacing only when asked
-and never under the four-eyes rule, and what the scanner then shows."""
+and never under the four-eyes rule, and what the scanner then shows once the
+article that names them is saved (`publish_staged`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from kb.accounts.records import Grant, Role, User
 from kb.attachments.records import Upload
 from kb.authoring import files, picture_names
+from kb.authoring.picture_stage import PictureStage
 from kb.authoring.pictures import PictureUploads
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import version_store
@@ -53,12 +55,21 @@ def pictures(root: Path, tmp_path: Path) -> Iterator[PictureUploads]:
     service = AuthoringService(
         root, version_store(store), lambda: load_departments(root), on_change=changed.append
     )
-    yield PictureUploads(service, max_bytes=1_000)
+    yield PictureUploads(service, PictureStage(tmp_path / "staged"), max_bytes=1_000)
     store.close()
 
 
 def _files(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def saved(
+    pictures: PictureUploads, actor: User, article_id: str, text: str
+) -> tuple[list[str], list[KbError]]:
+    """`text` saved as the article (as the editor's save writes it), then its
+    staged pictures written as the editor's save writes them."""
+    (pictures.authoring.root / article_id).write_text(text, encoding="utf-8")
+    return pictures.publish_staged(actor, article_id)
 
 
 def test_a_picture_is_written_beside_its_article_and_the_scanner_shows_it(
@@ -72,15 +83,23 @@ def test_a_picture_is_written_beside_its_article_and_the_scanner_shows_it(
         False,
     )
     assert done.sha256 == hashlib.sha256(PNG).hexdigest()
-    assert (root / "it" / "client-window.png").read_bytes() == PNG
     assert done.markdown("The VPN client [signed in]") == (
         "![The VPN client \\[signed in\\]](client-window.png)"
     )
     assert done.markdown("") == "![Client window](client-window.png)"
+    # Staged: nothing in the content folder, nothing handed to the indexer yet.
+    assert not (root / "it" / "client-window.png").exists()
+    assert pictures.authoring.on_change.__self__ == []  # type: ignore[union-attr]
+    assert saved(pictures, CORA, "it/vpn.md", f"# VPN\n\n{done.markdown('')}\n") == (
+        ["client-window.png"],
+        [],
+    )
+    assert (root / "it" / "client-window.png").read_bytes() == PNG
     assert pictures.authoring.on_change.__self__ == ["it/vpn.md"]  # type: ignore[union-attr]
+    assert pictures.stage.names("it/vpn.md") == []
     # Below a sub-folder too, next to that article; what was written is what is shown.
     below = pictures.upload(ADA, "it/guides/wifi.md", Upload("x.jpg", JPEG), name="router.jpg")
-    (root / "it" / "guides" / "wifi.md").write_text(f"# Wi-Fi\n\n{below.markdown('Router')}\n")
+    saved(pictures, ADA, "it/guides/wifi.md", f"# Wi-Fi\n\n{below.markdown('Router')}\n")
     (image,) = scan_content(root).articles["it/guides/wifi.md"].images
     assert (image.path, image.digest) == ("it/guides/router.jpg", below.sha256)
 
@@ -103,6 +122,7 @@ def test_who_may_not_upload_writes_nothing(
     with pytest.raises(error):
         pictures.upload(user, article_id, Upload("plan.png", PNG))
     assert _files(root) == before
+    assert not (pictures.stage.folder.exists() and any(pictures.stage.folder.iterdir()))
 
 
 @pytest.mark.parametrize(
@@ -133,12 +153,18 @@ def test_a_refusal_names_the_problem_and_writes_nothing(
     assert caught.value.key == key
     assert said in str(caught.value)
     assert _files(root) == before
+    assert pictures.stage.names("it/vpn.md") == []
 
 
 def test_a_picture_is_replaced_only_when_the_upload_says_so(
     pictures: PictureUploads, root: Path
 ) -> None:
     pictures.upload(CORA, "it/vpn.md", Upload("plan.png", PNG))
+    # Staged and not saved yet: the name is taken all the same.
+    with pytest.raises(ConflictError) as caught:
+        pictures.upload(CORA, "it/vpn.md", Upload("Plan.png", JPEG), name="plan.png")
+    assert caught.value.key == "picture_exists"
+    assert saved(pictures, CORA, "it/vpn.md", "# VPN\n\n![Plan](plan.png)\n")[0] == ["plan.png"]
     with pytest.raises(ConflictError) as caught:
         pictures.upload(CORA, "it/vpn.md", Upload("Plan.png", JPEG), name="plan.png")
     assert caught.value.key == "picture_exists" and "it/plan.png already exists" in str(
@@ -146,7 +172,9 @@ def test_a_picture_is_replaced_only_when_the_upload_says_so(
     )
     assert (root / "it" / "plan.png").read_bytes() == PNG
     done = pictures.upload(CORA, "it/vpn.md", Upload("plan.png", JPEG), replace=True)
-    assert done.replaced and (root / "it" / "plan.png").read_bytes() == JPEG
+    assert done.replaced and (root / "it" / "plan.png").read_bytes() == PNG  # until saved
+    assert saved(pictures, CORA, "it/vpn.md", "# VPN\n\n![Plan](plan.png)\n")[0] == ["plan.png"]
+    assert (root / "it" / "plan.png").read_bytes() == JPEG
 
 
 def test_a_name_in_another_letter_case_is_the_same_picture(
@@ -157,7 +185,9 @@ def test_a_name_in_another_letter_case_is_the_same_picture(
         pictures.upload(CORA, "it/vpn.md", Upload("plan.png", JPEG))
     done = pictures.upload(CORA, "it/vpn.md", Upload("plan.png", JPEG), replace=True)
     assert done.name == "Plan.png" and done.replaced
+    saved(pictures, CORA, "it/vpn.md", f"# VPN\n\n{done.markdown('Plan')}\n")
     assert sorted(os.listdir(root / "it")) == ["Plan.png", "guides", "vpn.md"]
+    assert (root / "it" / "Plan.png").read_bytes() == JPEG
 
 
 def test_a_link_in_place_of_the_picture_is_never_written_through(
@@ -166,15 +196,20 @@ def test_a_link_in_place_of_the_picture_is_never_written_through(
     outside = tmp_path / "outside.png"
     outside.write_bytes(b"keep")
     os.symlink(outside, root / "it" / "plan.png")
-    with pytest.raises(ValidationError):
-        pictures.upload(CORA, "it/vpn.md", Upload("plan.png", PNG), replace=True)
+    pictures.upload(CORA, "it/vpn.md", Upload("plan.png", PNG), replace=True)
+    written, refused = saved(pictures, CORA, "it/vpn.md", "# VPN\n\n![Plan](plan.png)\n")
+    assert written == [] and [type(e) for e in refused] == [ValidationError]
     assert outside.read_bytes() == b"keep"
+    assert pictures.stage.names("it/vpn.md") == ["plan.png"]  # kept until it expires
 
 
 def test_under_the_four_eyes_rule_a_picture_is_never_replaced_in_place(
     pictures: PictureUploads, root: Path
 ) -> None:
     done = pictures.upload(HELGA, "hr/leave.md", Upload("form.png", PNG))
+    # Saved with the article in review: in its folder, shown once a second owner publishes.
+    in_review = "---\nstatus: review\n---\n# Leave\n\n![Form](form.png)\n"
+    assert saved(pictures, HELGA, "hr/leave.md", in_review) == (["form.png"], [])
     assert (root / "hr" / "form.png").read_bytes() == PNG and not done.replaced
     with pytest.raises(ConflictError) as caught:
         pictures.upload(HELGA, "hr/leave.md", Upload("form.png", JPEG), replace=True)
@@ -205,7 +240,7 @@ def test_under_the_four_eyes_rule_a_name_a_published_article_shows_waits_for_rev
     assert not (root / "hr" / "forms" / "form.png").exists()
     (scanned,) = [a for a in scan_content(root).articles.values() if a.id == "hr/forms/sick.md"]
     assert scanned.images == ()  # the page still shows the alt text
-    # A name only a draft names, another name, or a department without the rule: written.
+    # A name only a draft names, another name, or a department without the rule: staged.
     assert pictures.upload(HELGA, "hr/forms/sick.md", Upload("plan.png", PNG)).name == "plan.png"
     assert pictures.upload(HELGA, "hr/forms/sick.md", Upload("form-2.png", PNG))
     (root / "it" / "vpn.md").write_text("# VPN\n\n![Client](client.png)\n", encoding="utf-8")

@@ -1,6 +1,7 @@
 """The editor's picture upload: the form beside a saved article, the script's
-JSON answer with the Markdown to insert, refusals that name the problem, and
-the roles and CSRF rules of the editor (nothing written for anyone refused)."""
+JSON answer with the Markdown to insert, the picture held until the article
+is saved, refusals that name the problem, and the roles and CSRF rules of the
+editor (nothing written for anyone refused)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from kb.authoring import picture_names
 from kb.content.markdown_article import parse_article
 from kb.settings import Settings
 from tests.support import HashingEmbedder, error_of, sign_in_as, text_of
+from tests.webapp.manage.test_routes import form
 from webapp.services import services
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -61,10 +63,28 @@ def test_the_editor_offers_the_upload_and_says_what_to_paste(
     assert response.status_code == 303 and response.location.endswith(
         "/manage/edit/it/vpn-setup.md"
     )
-    assert (content / "it" / "vpn-client.png").read_bytes() == PNG
+    assert not (content / "it" / "vpn-client.png").exists()  # held until the save
     page = text_of(client.get(response.location))
-    assert "Picture vpn-client.png is saved" in page
+    assert "Picture vpn-client.png is ready" in page and "when you save the article" in page
     assert "![The VPN client](vpn-client.png)" in page
+    body = "## Connect\n\n![The VPN client](vpn-client.png)\n\nOpen the client."
+    saved = client.post("/manage/edit/it/vpn-setup.md", data=form(token, body=body))
+    assert saved.status_code == 303
+    assert (content / "it" / "vpn-client.png").read_bytes() == PNG
+    assert "not added" not in text_of(client.get(saved.location))
+
+
+def test_a_save_that_cannot_write_a_picture_says_so(client: FlaskClient, content: Path) -> None:
+    token = sign_in_as(client, "cora")
+    assert post_picture(client, token, PNG, "plan.png", headers=JSON).status_code == 201
+    (content / "it" / "Plan.png").write_bytes(b"copied in on disk meanwhile")
+    body = "## Connect\n\n![Plan](plan.png)"
+    saved = client.post("/manage/edit/it/vpn-setup.md", data=form(token, body=body))
+    page = text_of(client.get(saved.location))
+    assert "Saved as version 2" in page  # the article itself is saved
+    assert "A picture was not added to the article&#39;s folder" in page
+    assert "it/Plan.png already exists" in page
+    assert (content / "it" / "Plan.png").read_bytes() == b"copied in on disk meanwhile"
 
 
 def test_the_script_gets_the_markdown_to_insert(
@@ -79,7 +99,6 @@ def test_the_script_gets_the_markdown_to_insert(
     assert body["markdown"] == "![Panel \\[front\\]](panel.png)"
     assert (body["name"], body["media_type"], body["size"]) == ("panel.png", "image/png", len(PNG))
     assert "put into the text at the cursor" in body["message"]
-    assert services(app).index_worker.wait_idle(60)  # type: ignore[union-attr]
     again = post_picture(client, token, PNG, "panel.png", headers=JSON)
     assert error_of(again, 409, "conflict")["details"]["id"] == "it/panel.png"
     replaced = post_picture(client, token, PNG + b"2", "panel.png", headers=JSON, replace="1")

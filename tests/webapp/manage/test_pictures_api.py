@@ -16,6 +16,8 @@ from flask.testing import FlaskClient
 
 from kb.settings import Settings
 from tests.support import error_of, sign_in_as
+from tests.webapp.manage.test_api import BODY
+from tests.webapp.manage.test_api import put as put_article
 from tests.webapp.manage.test_pictures import NOT_OWNERS, PNG, SVG
 from webapp.services import services
 
@@ -52,12 +54,32 @@ def test_a_picture_is_written_beside_the_article_and_answered(
         len(PNG),
     )
     assert body["sha256"] == hashlib.sha256(PNG).hexdigest() and body["replaced"] is False
-    assert (content / "it" / "vpn-client.png").read_bytes() == PNG
+    assert not (content / "it" / "vpn-client.png").exists()  # held until the article is saved
     again = post(client, token, PNG + b"2", "vpn-client.png")
     assert error_of(again, 409, "conflict")["details"]["id"] == "it/vpn-client.png"
     replaced = post(client, token, PNG + b"2", "vpn-client.png", replace="1")
     assert replaced.status_code == 200 and replaced.get_json()["replaced"] is True
+    # The article saved through the API names it: written, and said so.
+    text = {**BODY, "body": f"## Connect\n\n{body['markdown']}\n"}
+    saved = put_article(client, token, "it/vpn-setup.md", text, **{"If-Match": '"1"'})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    answer = saved.get_json()
+    assert (answer["pictures_saved"], answer["pictures_refused"]) == (["vpn-client.png"], [])
     assert (content / "it" / "vpn-client.png").read_bytes() == PNG + b"2"
+
+
+def test_a_picture_the_save_cannot_write_is_answered_in_the_error_shape(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    assert post(client, token, PNG, "plan.png").status_code == 201
+    (content / "it" / "plan.png").write_bytes(b"copied in on disk meanwhile")
+    text = {**BODY, "body": "## Connect\n\n![Plan](plan.png)\n"}
+    saved = put_article(client, token, "it/vpn-setup.md", text, **{"If-Match": '"1"'})
+    assert saved.status_code == 200 and saved.get_json()["version"] == 2
+    (refused,) = saved.get_json()["pictures_refused"]
+    assert (refused["code"], refused["details"]["id"]) == ("conflict", "it/plan.png")
+    assert (content / "it" / "plan.png").read_bytes() == b"copied in on disk meanwhile"
 
 
 @pytest.mark.parametrize(("user", "article_id"), NOT_OWNERS)
