@@ -224,7 +224,7 @@ def test_four_eyes_approval_and_hr_cannot_edit_it(browser: Any, site: LiveServer
     reviewer.page.screenshot(path=str(OUTPUT / "manage-approved.png"), full_page=True)
     reviewer.page.goto(site.url + "/manage/?department=hr&hl=de")
     expect(
-        reviewer.page.get_by_role("heading", name="Artikel der Abteilung Human Resources")
+        reviewer.page.get_by_role("heading", name="Artikel der Abteilung Personal")
     ).to_be_visible()
     reviewer.page.screenshot(path=str(OUTPUT / "manage-list-de.png"), full_page=True)
     for tab in (writer, reviewer):

@@ -22,6 +22,7 @@ from tests.webapp.test_browser import (  # noqa: F401 - browser: a fixture, used
     browser,
     serve_on_loopback,
 )
+from webapp.services import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -122,6 +123,7 @@ def test_a_long_department_name_stays_in_its_card_on_a_375_pixel_phone(
 
     hr = request_content / "hr" / "_department.yml"
     hr.write_text(hr.read_text("utf-8") + f"display_names: {{de: '{LONG_NAME}'}}\n", "utf-8")
+    services(app).departments_check_seconds = 0.0  # the new name at once, for the test
     client = app.test_client()
     token = sign_in_as(client, "emma")
     body = {"query": "Arbeitszeugnis anfordern", "department": "hr"}
