@@ -483,14 +483,16 @@ def log_ask_search(
     return sid
 
 
-def refused_page(client: FlaskClient, answer: Any, anchor: str | None = None) -> str:
-    """The page a refused form of a request's page leads to, after checking the way
-    there: a redirect (303), never a page at the form's address that a reload would
-    post again, to the request's page (at `anchor`, when given), which shows the
-    refusal."""
+def refused_page(
+    client: FlaskClient, answer: Any, anchor: str | None = None, at: str = r"/requests/\d+"
+) -> str:
+    """The page a refused form leads to, after checking the way there: a redirect
+    (303), never a page at the form's address that a reload would post again, to
+    the page holding the form (a request's page, else one matching the pattern
+    `at`; at `anchor`, when given), which shows the refusal."""
     assert answer.status_code == 303, text_of(answer)
     target, _, fragment = answer.headers["Location"].partition("#")
-    assert re.fullmatch(r"/requests/\d+", target), target
+    assert re.fullmatch(at, target), target
     if anchor is not None:
         assert fragment == anchor, answer.headers["Location"]
     shown = client.get(target)
@@ -498,3 +500,9 @@ def refused_page(client: FlaskClient, answer: Any, anchor: str | None = None) ->
     page = text_of(shown)
     assert 'class="form-error"' in page, page
     return page
+
+
+def refused_queue_page(client: FlaskClient, answer: Any, department: str = "it") -> str:
+    """The queue page a refused bulk change leads to (`refused_page`), at its
+    message; the queue's filters and page stay in the address."""
+    return refused_page(client, answer, "bulk-error", rf"/requests/queue/{department}(\?.*)?")

@@ -79,7 +79,7 @@ def render_detail(
     """The request page; with `error` (or a refusal carried to it, `webapp.requests.
     refused`), the action `failed` (its view's name) is refused and its form shows
     the message, what was `posted` and the `failed_field` marked."""
-    kept = refused.take(request_id)
+    kept = refused.take(refused.request_place(request_id))
     if kept is not None and not error:
         error, posted, failed, failed_field = kept.error, kept.posted, kept.failed, kept.field
     chosen = (request.args.get("canned") or "").strip()
@@ -145,7 +145,9 @@ def again(
     (with `status`) when what was typed is too long to carry (`refused.keep`)."""
     failed = (request.endpoint or "").rsplit(".", 1)[-1]
     posted = refused.typed(request.form)
-    if refused.keep(refused.Refusal(request_id, error, failed, field, posted)):
+    if refused.keep(
+        refused.Refusal(refused.request_place(request_id), error, failed, field, posted)
+    ):
         target = url_for("requests.show", request_id=request_id) + REFUSED_AT.get(failed, "")
         return redirect(target, code=303)
     page = render_detail(actor, request_id, error, request.form.to_dict(), failed, field)

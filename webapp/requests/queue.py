@@ -7,7 +7,11 @@
                                             ?status=&overdue=1 filter, ?q= searches
                                             the text of its attachments; ?cursor=
                                             and ?task_cursor= page the two lists
-    POST /requests/queue/<department>/bulk  assign and/or move the chosen requests
+    POST /requests/queue/<department>/bulk  assign and/or move the chosen requests;
+                                            refused, back to the queue's page
+                                            (post/redirect/get), which shows
+                                            the message once with what was
+                                            chosen (`webapp.requests.refused`)
 
 A queue lists the department's requests, earliest due first (a hundred a
 page, the next page by cursor: `kb.requests.paging`), with the time
@@ -38,7 +42,7 @@ from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, plural
 from webapp.inputs import digits, too_long
-from webapp.requests import presenters
+from webapp.requests import presenters, refused
 from webapp.requests.acting import OUTCOME_ANCHOR
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.listing import (
@@ -62,6 +66,10 @@ BULK_NOBODY = "-"  # unassign
 QUEUE_PAGE = 100
 # Own requests the queue page shows someone who works no queue (My requests has all).
 NO_QUEUE_MINE = 5
+# The bulk form's fields a refusal carries back (the versions are rendered anew).
+BULK_FIELDS = ("assignee", "status", "note")
+# Where a refused bulk change lands: its message, at the list or at the change.
+BULK_REFUSED_AT = "#bulk-error"
 
 
 @bp.get("/")
@@ -88,7 +96,10 @@ def _no_queue(service: RequestService, actor: User) -> str:
 
 @bp.get("/<department>")
 def show(department: str) -> str:
-    return _page(department)
+    kept = refused.take(refused.queue_place(department))
+    if kept is None:
+        return _page(department)
+    return _page(department, kept.posted, kept.error, kept.field)
 
 
 def _page(
@@ -194,9 +205,9 @@ def bulk(department: str) -> Response | tuple[str, int]:
             versions=bulk_versions(ids),
         )
     except ValidationError as exc:
-        posted = {**request.form.to_dict(), "ids": request.form.getlist("ids")}
         field = str(exc.details.get("field") or "")
-        return _page(department, posted, message_for(exc, lang), field), 400
+        chosen = request.form.getlist("ids")
+        return _refused(department, message_for(exc, lang), field, chosen, 400)
     flash(plural("bulk_done", sum(r.ok for r in results)), "success")
     stale = [r.request_id for r in results if isinstance(r.error, StaleRequestError)]
     for failed in (r for r in results if r.error is not None and r.request_id not in stale):
@@ -205,7 +216,23 @@ def bulk(department: str) -> Response | tuple[str, int]:
             gettext("bulk_failed", id=failed.request_id, reason=message_for(error, lang)), "error"
         )
     if stale:  # the queue as it is now, those still chosen, the change still set
-        posted = {**request.form.to_dict(), "ids": [str(i) for i in stale]}
         named = ", ".join(f"#{i}" for i in stale)
-        return _page(department, posted, gettext("bulk_changed_meanwhile", ids=named)), STALE_STATUS
+        message = gettext("bulk_changed_meanwhile", ids=named)
+        return _refused(department, message, "", [str(i) for i in stale], STALE_STATUS)
     return back
+
+
+def _refused(
+    department: str, error: str, field: str, chosen: list[str], status: int
+) -> Response | tuple[str, int]:
+    """Back to the queue's page the form was sent from (its filters and page), which
+    shows `error` once, the refused `field` marked, the requests `chosen` ticked and
+    the change still set; the page itself at the form's address (with `status`)
+    when what was chosen is too much to carry (`refused.keep`)."""
+    posted: refused.Typed = {name: request.form.get(name, "") for name in BULK_FIELDS}
+    posted["ids"] = chosen
+    place = refused.queue_place(department)
+    if refused.keep(refused.Refusal(place, error, "bulk", field, posted)):
+        target = page_url("queue.show", request.args.get("cursor"), department=department)
+        return redirect(target + BULK_REFUSED_AT, code=303)
+    return _page(department, posted, error, field), status

@@ -1,11 +1,13 @@
-"""A refused form of a request's page, carried across the redirect back to it.
+"""A refused form of a request's page or of a queue's bulk form, carried across
+the redirect back to the page that holds the form.
 
 Refused forms follow post/redirect/get as applied ones do: the answer is a
-redirect (303) to the request's page at the form (`#reply`), never a page at
-the form's own address, which a reload would post again. What that page
-needs to show the refusal once — the message, the form (its view's name),
-the field it is about and what was typed — rides in the session cookie and
-is taken out by the next showing of that request's page (`take`).
+redirect (303) to the page at the form (a request's `#reply`, a queue's
+`#bulk-error`), never a page at the form's own address, which a reload would
+post again. What that page needs to show the refusal once — the message, the
+form (its view's name), the field it is about and what was typed — rides in
+the session cookie and is taken out by the next showing of that page
+(`take`, by the page's `place`: `request_place`, `queue_place`).
 
 The cookie is what every worker and node can read without writing to the
 store, but browsers drop a cookie past about 4 KB (with it, the session).
@@ -35,25 +37,40 @@ _ATTRIBUTE_ROOM = 300
 _NOT_CARRIED = frozenset({CSRF_FIELD, "version"})
 
 
+# What was typed: a field's text, or the values of a field chosen several times
+# (the requests ticked in a queue).
+Typed = dict[str, str | list[str]]
+
+
 @dataclass(frozen=True)
 class Refusal:
-    """A refused form of request `request_id`'s page: the `error`, the view that
+    """A refused form of the page `place` names: the `error`, the view that
     `failed`, the `field` it is about and what was `posted`."""
 
-    request_id: int
+    place: str
     error: str
     failed: str
     field: str = ""
-    posted: dict[str, str] = dataclasses.field(default_factory=dict)
+    posted: Typed = dataclasses.field(default_factory=dict)
 
 
-def typed(form: Any) -> dict[str, str]:
+def request_place(request_id: int) -> str:
+    """The `place` of request `request_id`'s page."""
+    return f"request/{request_id}"
+
+
+def queue_place(department: str) -> str:
+    """The `place` of department `department`'s queue (any of its pages)."""
+    return f"queue/{department}"
+
+
+def typed(form: Any) -> Typed:
     """The posted fields worth showing back (never the token or the version)."""
     return {name: value for name, value in form.items() if name not in _NOT_CARRIED}
 
 
 def keep(refusal: Refusal) -> bool:
-    """Carry `refusal` to the next showing of its request's page; False (and
+    """Carry `refusal` to the next showing of its page; False (and
     nothing kept) when the session cookie would grow too large to be sent."""
     session[SESSION_KEY] = asdict(refusal)
     if _cookie_size() <= current_app.config["MAX_COOKIE_SIZE"] - _ATTRIBUTE_ROOM:
@@ -62,20 +79,27 @@ def keep(refusal: Refusal) -> bool:
     return False
 
 
-def take(request_id: int) -> Refusal | None:
-    """The refusal kept for request `request_id`'s page, taken out (shown once);
-    one kept for another request is dropped."""
+def take(place: str) -> Refusal | None:
+    """The refusal kept for the page `place` names, taken out (shown once); one
+    kept for another page is dropped."""
     kept = session.pop(SESSION_KEY, None)
-    if not isinstance(kept, dict) or kept.get("request_id") != request_id:
+    if not isinstance(kept, dict) or kept.get("place") != place:
         return None
     posted = kept.get("posted")
     return Refusal(
-        request_id=request_id,
+        place=place,
         error=str(kept.get("error") or ""),
         failed=str(kept.get("failed") or ""),
         field=str(kept.get("field") or ""),
-        posted={str(k): str(v) for k, v in posted.items()} if isinstance(posted, dict) else {},
+        posted=_typed_back(posted) if isinstance(posted, dict) else {},
     )
+
+
+def _typed_back(posted: dict[Any, Any]) -> Typed:
+    """What was typed, as carried: texts as texts, lists as lists of texts."""
+    return {
+        str(k): [str(x) for x in v] if isinstance(v, list) else str(v) for k, v in posted.items()
+    }
 
 
 def _cookie_size() -> int:

@@ -7,7 +7,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support import post_request_form, refused_page, sign_in_as, text_of
+from tests.support import post_request_form, refused_page, refused_queue_page, sign_in_as, text_of
 from tests.webapp.requests.test_routes import ask_form, file, send
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -78,7 +78,7 @@ def test_a_refused_bulk_change_ties_its_error_to_the_form(client: FlaskClient) -
     request_id = file(client)
     token = sign_in_as(client, "ivan")
     form = {"csrf_token": token, "ids": [str(request_id)], "note": "x" * 10_001}
-    page = text_of(client.post("/requests/queue/it/bulk", data=form))
+    page = refused_queue_page(client, client.post("/requests/queue/it/bulk", data=form))
     assert '<fieldset class="bulk-actions" aria-describedby="bulk-error">' in page
     assert '<p id="bulk-error" class="form-error" role="alert" tabindex="-1" autofocus>' in page
     note = _tag(page, "bulk-note")
@@ -93,7 +93,8 @@ def test_a_bulk_change_with_nothing_ticked_marks_the_boxes_and_links_the_error(
     the actions, while the boxes it was about were neither marked nor linked to it."""
     first, second = file(client), file(client, query="Printer toner")
     token = sign_in_as(client, "ivan")
-    page = text_of(client.post("/requests/queue/it/bulk", data={"csrf_token": token}))
+    answer = client.post("/requests/queue/it/bulk", data={"csrf_token": token})
+    page = refused_queue_page(client, answer)
     error = '<p id="bulk-error" class="form-error" role="alert" tabindex="-1" autofocus>'
     assert page.count(error) == 1 and page.index(error) < page.index('name="ids"')
     group = re.search(r'<div class="table-wrap" role="group"[^>]*>', page)

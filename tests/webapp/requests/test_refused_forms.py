@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from kb.accounts.records import User
 from kb.store.protocols import Store
-from tests.support import post_request_form, refused_page, sign_in_as, text_of
+from tests.support import post_request_form, refused_page, refused_queue_page, sign_in_as, text_of
 from tests.webapp.requests.test_page_forms import file
 from webapp.services import services
 
@@ -100,4 +100,49 @@ def test_text_too_long_to_carry_is_shown_at_the_form_s_address(
     assert typed in text_of(answer) and "Someone else changed this request" in text_of(answer)
     assert all(len(c) < 4096 for c in answer.headers.getlist("Set-Cookie"))
     assert 'class="form-error"' not in text_of(client.get(f"/requests/{request_id}"))
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+
+
+def test_a_refused_bulk_change_comes_back_to_the_queue_page_it_was_sent_from(
+    client: FlaskClient, store: Store
+) -> None:
+    """The queue's bulk form answered a refusal with the queue at the form's
+    address (`/requests/queue/it/bulk`): a reload sent the change again."""
+    first, second = file(client), file(client)
+    token = sign_in_as(client, "ivan")
+    form = {"csrf_token": token, "ids": [str(second)], "status": "bogus", "note": "Taken"}
+    answer = client.post("/requests/queue/it/bulk?status=new&overdue=0", data=form)
+    location = answer.headers.get("Location", "")
+    assert location.startswith("/requests/queue/it?") and location.endswith("#bulk-error")
+    assert "status=new" in location and "overdue=0" in location  # the filters kept
+    page = refused_queue_page(client, answer)
+    assert page.count('class="form-error"') == 1 and 'value="Taken"' in page
+    assert f'name="ids" value="{second}" checked' in page
+    assert f'name="ids" value="{first}" checked' not in page
+    again = text_of(client.get("/requests/queue/it"))  # a reload: the GET again
+    assert 'class="form-error"' not in again and 'value="Taken"' not in again
+    assert [e.kind for e in store.entries(second)] == ["created"]
+
+
+def test_a_queue_s_refusal_is_not_shown_on_a_request_s_page(client: FlaskClient) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    answer = client.post("/requests/queue/it/bulk", data={"csrf_token": token})
+    assert answer.status_code == 303
+    assert 'class="form-error"' not in text_of(client.get(f"/requests/{request_id}"))
+    # Taken out by the request's page, so the queue shows nothing either.
+    assert 'class="form-error"' not in text_of(client.get("/requests/queue/it"))
+
+
+def test_a_bulk_note_too_long_to_carry_is_shown_at_the_form_s_address(
+    client: FlaskClient, store: Store
+) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    typed = secrets.token_hex(5001)  # 10,002 characters that do not compress, past 10,000
+    form = {"csrf_token": token, "ids": [str(request_id)], "note": typed}
+    answer = client.post("/requests/queue/it/bulk", data=form)
+    assert answer.status_code == 400
+    assert typed in text_of(answer) and "10002 characters" in text_of(answer)
+    assert all(len(c) < 4096 for c in answer.headers.getlist("Set-Cookie"))
     assert [e.kind for e in store.entries(request_id)] == ["created"]
