@@ -152,11 +152,15 @@ def users_revoke(
     is_flag=True,
     help="Remove the password: the user signs in by single sign-on only.",
 )
+@click.option("--reason", default="", help="Why: kept in the grant history.")
 @click.pass_context
-def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only: bool) -> None:
+def users_password(
+    ctx: click.Context, name: str, password_stdin: bool, sso_only: bool, reason: str
+) -> None:
     """Give user NAME a new password (or none, with --sso-only); every session
-    they have open ends. While sign-in is by password (auth_mode local),
-    --sso-only is refused for the last administrator with a password."""
+    they have open ends, and the grant history keeps it (by kb-cli, never the
+    password). While sign-in is by password (auth_mode local), --sso-only is
+    refused for the last administrator with a password."""
     from kb.accounts.service import set_password
 
     if password_stdin and sso_only:
@@ -168,8 +172,11 @@ def users_password(ctx: click.Context, name: str, password_stdin: bool, sso_only
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     settings = settings_from(ctx)
     with open_store(settings) as store:
-        set_password(store, name, password, password_sign_in=settings.auth_mode == "local")
-    click.echo(f"{name}: {'single sign-on only' if sso_only else 'new password'}; sessions ended")
+        user = set_password(
+            store, name, password, password_sign_in=settings.auth_mode == "local", reason=reason
+        )
+    done = "single sign-on only" if sso_only else "new password"
+    click.echo(f"{user.username}: {done}; sessions ended; kept in the grant history")
 
 
 @users.command("reset-password")
@@ -311,8 +318,9 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> None:
     """Every role granted, revoked or moved with a department's requests (`kb
-    requests move-department --move-grants`), by whom and when, oldest first;
-    of NAME alone when given."""
+    requests move-department --move-grants`) and every password given, set,
+    removed or changed, by whom and when, oldest first; of NAME alone when
+    given."""
     with open_store(settings_from(ctx)) as store:
         found = store.grant_changes(name)
     if as_json:

@@ -9,8 +9,11 @@ department's roles moved with its requests (`kb requests move-department
 a one-time password (created on the accounts page, or its password reset
 there, `kb users add --temporary-password` or `kb users reset-password`),
 `password_changed` when the account's holder chose their own password
-(`/auth/password`, `POST /api/me/password`); those two are rows about no role,
-by whom and when, never the password itself. The store writes the rows in the
+(`/auth/password`, `POST /api/me/password`), `password_set` when an
+administrator set it (`kb users password`, `kb users add` giving an existing
+account a password) and `password_removed` when they took it away (`kb users
+password --sso-only`); those four are rows about no role, by whom and when,
+never the password itself. The store writes the rows in the
 transaction that changes the account (`grant_diff` says what changed), so no
 way of changing a grant leaves it out; `kb users grant-history` lists them.
 """
@@ -36,10 +39,19 @@ class GrantChangeKind(StrEnum):
     MOVED = "moved"
     TEMPORARY_PASSWORD = "temporary_password"
     PASSWORD_CHANGED = "password_changed"
+    PASSWORD_SET = "password_set"
+    PASSWORD_REMOVED = "password_removed"
 
 
 # The changes about an account's password, not a role.
-PASSWORD_KINDS = frozenset({GrantChangeKind.TEMPORARY_PASSWORD, GrantChangeKind.PASSWORD_CHANGED})
+PASSWORD_KINDS = frozenset(
+    {
+        GrantChangeKind.TEMPORARY_PASSWORD,
+        GrantChangeKind.PASSWORD_CHANGED,
+        GrantChangeKind.PASSWORD_SET,
+        GrantChangeKind.PASSWORD_REMOVED,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,10 @@ class GrantChange:
         or `username revoked role`, as the command line says it."""
         if self.kind is GrantChangeKind.PASSWORD_CHANGED:
             return f"{self.username} changed their password"
+        if self.kind is GrantChangeKind.PASSWORD_SET:
+            return f"{self.username} was given a new password"
+        if self.kind is GrantChangeKind.PASSWORD_REMOVED:
+            return f"{self.username} lost their password (single sign-on only)"
         if self.role is None:
             return f"{self.username} was given a temporary password"
         if self.kind is GrantChangeKind.MOVED:
@@ -98,9 +114,10 @@ class GrantChange:
 def password_change(
     username: str, kind: GrantChangeKind, *, actor: str, reason: str = "", ts: datetime
 ) -> GrantChange:
-    """The history row of `username`'s password given (`temporary_password`) or
-    changed by its holder (`password_changed`), by `actor` at `ts`: about no
-    role, and never holding the password."""
+    """The history row of `username`'s password given (`temporary_password`),
+    changed by its holder (`password_changed`), set or removed by an
+    administrator (`password_set`, `password_removed`), by `actor` at `ts`:
+    about no role, and never holding the password."""
     if kind not in PASSWORD_KINDS:
         raise ValueError(f"{kind.value!r} is no change of a password; use changes_of")
     return GrantChange(username, None, "", actor=actor, reason=reason, ts=ts, kind=kind)

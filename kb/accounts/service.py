@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from kb.accounts.grant_history import GrantChange, GrantChangeKind, password_change
 from kb.accounts.records import (
     MIN_PASSWORD_CHARS,
     SYSTEM_USERNAME,
@@ -38,6 +39,7 @@ from kb.content.departments import is_department_id
 from kb.errors import NotFoundError, PermissionDenied, ValidationError
 from kb.notify.config import NotifyConfig
 from kb.store.protocols import Store
+from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +150,12 @@ def add_user(
     _add_grant(store, existing, grant, actor=actor, reason=reason)
     new_hash = password_hash or existing.password_hash
     if display_name or new_hash != existing.password_hash:
-        store.update_sign_in(username, display_name=display_name, password_hash=password_hash)
+        given = None
+        if password_hash is not None:  # an administrator set it: kept in the history
+            given = _password_row(existing.username, GrantChangeKind.PASSWORD_SET, actor, reason)
+        store.update_sign_in(
+            username, display_name=display_name, password_hash=password_hash, change=given
+        )
     if new_hash != existing.password_hash:
         store.end_sessions(username)  # how they sign in changed: sessions start afresh
     logger.info("accounts: %s now also %s", username, grant.label)
@@ -169,25 +176,40 @@ def _add_grant(store: Store, existing: User, grant: Grant, *, actor: str, reason
 
 
 def set_password(
-    store: Store, username: str, password: str | None, *, password_sign_in: bool = True
+    store: Store,
+    username: str,
+    password: str | None,
+    *,
+    password_sign_in: bool = True,
+    actor: str = SYSTEM_USERNAME,
+    reason: str = "",
 ) -> User:
     """A new password (at least 8 characters), or None: single sign-on only (the
     account can no longer sign in with a password). Ends the user's sessions.
     None is refused for the last administrator with a password while people
-    sign in by one (`password_sign_in`, auth_mode local; `kb.accounts.last_admin`)."""
+    sign in by one (`password_sign_in`, auth_mode local; `kb.accounts.last_admin`).
+    The grant history keeps it (`password_set`, `password_removed`), by `actor`
+    for `reason`, in the transaction that writes it; never the password."""
     existing = existing_user(store, username, "add it with `kb users add`")
     password_hash = _hash(password) if password is not None else None
+    kind = GrantChangeKind.PASSWORD_SET if password_hash else GrantChangeKind.PASSWORD_REMOVED
     store.update_sign_in(
         existing.username,
         password_hash=password_hash,
         drop_password=password_hash is None,
         password_sign_in=password_sign_in,
+        change=_password_row(existing.username, kind, actor, reason),
     )
     store.end_sessions(username)
     user = existing_user(store, username, "it was removed meanwhile")
     done = "has a new password" if password is not None else "is single sign-on only now"
     logger.warning("accounts: %s %s; their sessions have ended", username, done)
     return user
+
+
+def _password_row(username: str, kind: GrantChangeKind, actor: str, reason: str) -> GrantChange:
+    """The grant history's row of a password an administrator set or removed."""
+    return password_change(username, kind, actor=actor, reason=reason, ts=utc_now())
 
 
 def rename_user(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
+from kb.accounts.grant_history import GrantChange
 from kb.accounts.records import AccountChange, Grant, User
 
 # The grants an account holds after a change, worked out in its transaction from
@@ -60,10 +61,13 @@ class AccountStore(Protocol):
         password_hash: str | None = None,
         drop_password: bool = False,
         password_sign_in: bool = False,
+        change: GrantChange | None = None,
     ) -> None:
         """Write the display name and password hash given (None: keep it;
         `drop_password`: no password, single sign-on only), never the grants,
-        so a role another change gave or took meanwhile stays as it did.
+        so a role another change gave or took meanwhile stays as it did;
+        `change` (a password set or removed) goes to the grant history in
+        the same transaction.
         With `password_sign_in` (people sign in by password, `auth_mode
         local`), dropping the password of the last administrator with one is
         refused (ConflictError `last_admin_password`), read while no other

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from sqlalchemy import select, update
 
-from kb.accounts.grant_history import changes_of
+from kb.accounts.grant_history import GrantChange, changes_of
 from kb.accounts.last_admin import refuse_dropping_last_admin_password
 from kb.accounts.records import User
 from kb.store.account_protocols import Regrant
@@ -64,6 +64,7 @@ class SqlAccountGrants(SqlBase):
         password_hash: str | None = None,
         drop_password: bool = False,
         password_sign_in: bool = False,
+        change: GrantChange | None = None,
     ) -> None:
         # Only the columns given: a password set from the command line while an
         # administrator takes a role on the web never writes the role back.
@@ -87,3 +88,5 @@ class SqlAccountGrants(SqlBase):
                 ).first()
             if found is None:
                 raise no_user_error(username)
+            if change is not None:
+                record_changes(conn, [change])

@@ -72,7 +72,7 @@ SCHEMAS: dict[str, Any] = {
             "change": enum_of(GrantChangeKind),
             "role": {
                 "anyOf": [enum_of(Role), {"type": "null"}],
-                "description": "null: a temporary_password or password_changed row, about no role.",
+                "description": "null: a row about a password (the four password changes), about no role.",
             },
             "department": {**STRING_OR_NULL, "description": "null: every department."},
             "from": {**STRING_OR_NULL, "description": "A move's department before."},

@@ -111,3 +111,58 @@ def test_users_password_sso_only_keeps_an_administrator_who_can_sign_in(
     allowed = run_kb(env, "users", "password", "root", "--sso-only")
     assert allowed.exit_code == 0, allowed.output
     assert run_kb(env, "users", "password", "ada", "--sso-only").exit_code == 1
+
+
+def _password_rows(env: dict[str, str], name: str) -> list[dict[str, object]]:
+    rows = json.loads(run_kb(env, "users", "grant-history", name, "--json").output)
+    return [r for r in rows if r["role"] is None]
+
+
+@on_both_backends
+def test_a_password_an_administrator_sets_or_removes_is_in_the_grant_history(
+    env: dict[str, str],
+) -> None:
+    """`kb users password` changed how an account signs in and left no trace: an
+    audit could not tell who set whose password, or when."""
+    run_kb(env, "users", "add", "maria", "--role", "employee", "--no-password")
+    assert _password_rows(env, "maria") == []
+    secret = "new one for maria"
+    given = run_kb(env, "users", "password", "maria", "--password-stdin", "--reason",
+                   "locked out, ticket 42", input=secret + "\n")  # fmt: skip
+    assert given.exit_code == 0 and "kept in the grant history" in given.output
+    removed = run_kb(env, "users", "password", "maria", "--sso-only", "--reason", "moved to SSO")
+    assert removed.exit_code == 0, removed.output
+    rows = _password_rows(env, "maria")
+    assert [(r["change"], r["by"], r["reason"]) for r in rows] == [
+        ("password_set", "kb-cli", "locked out, ticket 42"),
+        ("password_removed", "kb-cli", "moved to SSO"),
+    ]
+    history = run_kb(env, "users", "grant-history", "maria").output
+    assert "maria was given a new password" in history and "maria lost their password" in history
+    # Never the password nor its hash.
+    from kb.accounts.records import hash_password
+
+    everything = history + json.dumps(rows)
+    assert secret not in everything
+    assert hash_password(secret).split("$")[0] not in everything  # the hash's scheme
+
+
+@on_both_backends
+def test_a_refused_password_removal_leaves_no_history_row(env: dict[str, str]) -> None:
+    run_kb(env, "users", "add", "root", "--role", "admin", "--password-stdin",
+           input="root password\n")  # fmt: skip
+    refused = run_kb(env, "users", "password", "root", "--sso-only", "--reason", "tidy up")
+    assert refused.exit_code == 1
+    assert _password_rows(env, "root") == []
+
+
+def test_users_add_giving_an_existing_account_a_password_is_in_the_history(
+    env: dict[str, str],
+) -> None:
+    run_kb(env, "users", "add", "sam", "--role", "employee", "--no-password")
+    again = run_kb(env, "users", "add", "sam", "--role", "analyst", "--password-stdin",
+                   "--reason", "reports", input="sam password\n")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert [(r["change"], r["reason"]) for r in _password_rows(env, "sam")] == [
+        ("password_set", "reports")
+    ]
