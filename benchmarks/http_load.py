@@ -4,19 +4,19 @@
                                    [--threads 1] [--content content] [--index DIR]
                                    [--reindex-during] [--max-requests N] [--json FILE]
 
-Starts `kb serve` on a free loopback port (a tmp SQLite store, so the event
-log is exercised too), waits until every worker has loaded the model, then
-runs `--concurrency` client threads (one keep-alive connection each, plain
-`http.client`) that search with a mix of English and German questions,
-filters, second pages and unanswerable queries, until `--duration` seconds or
-`--max-requests` requests have passed. By default every request's text is
-unique (the mix's question plus a request number, which the index does not
-know and the keyword side skips), so the servers' query-vector cache never
-hits and every search embeds its query; `--repeat` sends the mix as it is.
-The servers' query cache is off unless `--query-cache N` asks for it. It
-reports throughput, p50/p95/p99 latency, errors and every setting that
-shapes the result, and exits 1 when any request failed or a target was
-missed.
+Starts `kb serve` on a loopback port it picks itself (port 0, read back from
+its log; a tmp SQLite store, so the event log is exercised too), waits until
+every worker has loaded the model, then runs `--concurrency` client threads
+(one keep-alive connection each, plain `http.client`) that search with a mix
+of English and German questions, filters, second pages and unanswerable
+queries, until `--duration` seconds or `--max-requests` requests have passed.
+By default every request's text is unique (the mix's question plus a request
+number, which the index does not know and the keyword side skips), so the
+servers' query-vector cache never hits and every search embeds its query;
+`--repeat` sends the mix as it is. The servers' query cache is off unless
+`--query-cache N` asks for it. It reports throughput, p50/p95/p99 latency,
+errors and every setting that shapes the result, and exits 1 when any request
+failed or a target was missed.
 
 `--reindex-during` works on copies of the content and the index: a third of
 the way in it edits one article and runs `kb index`, so the run shows the
@@ -39,7 +39,6 @@ import platform
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,9 +50,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from benchmarks.ports import HOST, served_port
 from webapp.throttle import UNLIMITED_ENV
 
-HOST = "127.0.0.1"  # loopback only, always
 MAX_DURATION_S = 600
 MAX_CONCURRENCY = 32
 BOOT_TIMEOUT_S = 300
@@ -123,24 +122,19 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[index]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
 def kb_command(*args: str) -> list[str]:
     """`kb ARGS` with this interpreter (no assumption about where `kb` is installed)."""
     return [sys.executable, "-c", "from kb.cli.main import main; main()", *args]
 
 
 class Server:
-    """`kb serve` in a child process; counts workers that finished warming up."""
+    """`kb serve` in a child process on a port it binds itself (port 0): `port`
+    is read from its log (0 until then); counts workers that finished warming up."""
 
     def __init__(
-        self, content: Path, index: Path, port: int, workers: int, threads: int, env: dict[str, str]
+        self, content: Path, index: Path, workers: int, threads: int, env: dict[str, str]
     ) -> None:
-        self.port = port
+        self.port = 0
         self.workers = workers
         self.warm = 0
         self.log: list[str] = []
@@ -155,7 +149,7 @@ class Server:
                 "--host",
                 HOST,
                 "--port",
-                str(port),
+                "0",
                 "--workers",
                 str(workers),
                 "--threads",
@@ -173,17 +167,21 @@ class Server:
         assert self.proc.stderr is not None
         for line in self.proc.stderr:
             self.log.append(line.rstrip())
+            if not self.port:
+                self.port = served_port(line) or 0
             if "warmed up in" in line:
                 self.warm += 1
 
-    def wait_ready(self, timeout: float) -> None:
+    def wait_ready(self, timeout: float) -> int:
+        """Wait until every worker is warm; the port the server listens on."""
         deadline = time.monotonic() + timeout
-        while self.warm < self.workers:
+        while self.warm < self.workers or not self.port:
             if self.proc.poll() is not None:
                 raise SystemExit("kb serve exited:\n" + "\n".join(self.log[-30:]))
             if time.monotonic() > deadline:
                 raise SystemExit(f"workers not warm after {timeout} s")
             time.sleep(0.2)
+        return self.port
 
     def problems(self) -> list[str]:
         return [
@@ -297,11 +295,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 check=True,
             )
 
-        port = free_port()
-        server = Server(content, index, port, args.workers, args.threads, env)
+        server = Server(content, index, args.workers, args.threads, env)
         try:
             boot = time.monotonic()
-            server.wait_ready(BOOT_TIMEOUT_S)
+            port = server.wait_ready(BOOT_TIMEOUT_S)
             print(
                 f"{args.workers} workers warm in {time.monotonic() - boot:.1f} s; "
                 f"loading for {args.duration} s with {args.concurrency} clients",

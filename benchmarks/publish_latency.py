@@ -32,7 +32,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, free_port, kb_command, percentile
+from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, kb_command, percentile
 from webapp.throttle import UNLIMITED_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,12 +74,11 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     store = create_store(env["KB_DATABASE_URL"])
     add_user(store, "bench-owner", "content_owner", "it", password="bench-owner-secret")
     store.close()
-    port = free_port()
-    server = Server(content, index, port, args.workers, 1, env)
+    server = Server(content, index, args.workers, 1, env)
     latencies: list[float] = []
     load_before = os.getloadavg()
     try:
-        server.wait_ready(BOOT_TIMEOUT_S)
+        port = server.wait_ready(BOOT_TIMEOUT_S)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=args.chromium,

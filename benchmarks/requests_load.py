@@ -62,7 +62,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, free_port, kb_command, percentile
+from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, kb_command, percentile
+from benchmarks.ports import bound_server, listen
 from webapp.throttle import UNLIMITED_ENV
 
 WEBHOOK_DEPARTMENT = "it"
@@ -92,52 +93,41 @@ ATTACHMENT = b"Event log of the affected machine\n" + b"2026-11-30 09:00 error 0
 
 @dataclass
 class Receiver:
-    """Counts webhook deliveries by id; refuses bad signatures (and counts them)."""
+    """Counts webhook deliveries by id; refuses bad signatures (and counts them).
 
-    port: int
+    It holds a loopback port of its own from the moment it is made (`port`), so
+    the servers can be given the address, and refuses connections there until
+    `start`: down at first, and no other process can take the port meanwhile."""
+
     secret: str
     deliveries: dict[str, int] = field(default_factory=dict)  # delivery id -> times received
     events: dict[str, int] = field(default_factory=dict)
     bad_signatures: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    server: ThreadingHTTPServer | None = None
+    server: ThreadingHTTPServer = field(init=False)
     started_at: float | None = None
 
+    def __post_init__(self) -> None:
+        self.server = bound_server(_counting_handler(self))
+
+    def __enter__(self) -> Receiver:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
     def start(self) -> None:
-        from kb.notify.webhooks import DELIVERY_HEADER, EVENT_HEADER, verify_signature
-
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if not verify_signature(
-                    receiver.secret, body, self.headers.get("X-SpocKB-Signature")
-                ):
-                    with receiver.lock:
-                        receiver.bad_signatures += 1
-                    self.send_response(401)
-                    self.end_headers()
-                    return
-                delivery = self.headers.get(DELIVERY_HEADER, "")
-                event = self.headers.get(EVENT_HEADER, "")
-                with receiver.lock:
-                    receiver.deliveries[delivery] = receiver.deliveries.get(delivery, 0) + 1
-                    receiver.events[event] = receiver.events.get(event, 0) + 1
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *_args: Any) -> None:
-                pass  # quiet: thousands of deliveries
-
-        self.server = ThreadingHTTPServer((HOST, self.port), Handler)
         self.started_at = time.monotonic()
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        listen(self.server)
 
     def stop(self) -> None:
-        if self.server is not None:
+        if self.started_at is not None:
             self.server.shutdown()
-            self.server.server_close()
+        self.server.server_close()
 
     def distinct(self) -> int:
         with self.lock:
@@ -147,6 +137,33 @@ class Receiver:
         """Deliveries of request events (other events, such as a digest, may come too)."""
         with self.lock:
             return sum(n for event, n in self.events.items() if event.startswith("request."))
+
+
+def _counting_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
+    """The receiver's request handler: checks the signature, counts the delivery."""
+    from kb.notify.webhooks import DELIVERY_HEADER, EVENT_HEADER, verify_signature
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if not verify_signature(receiver.secret, body, self.headers.get("X-SpocKB-Signature")):
+                with receiver.lock:
+                    receiver.bad_signatures += 1
+                self.send_response(401)
+                self.end_headers()
+                return
+            delivery = self.headers.get(DELIVERY_HEADER, "")
+            event = self.headers.get(EVENT_HEADER, "")
+            with receiver.lock:
+                receiver.deliveries[delivery] = receiver.deliveries.get(delivery, 0) + 1
+                receiver.events[event] = receiver.events.get(event, 0) + 1
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: Any) -> None:
+            pass  # quiet: thousands of deliveries
+
+    return Handler
 
 
 # -- databases -----------------------------------------------------------------------
@@ -453,15 +470,14 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         tmp = Path(tmp_name)
         content = tmp / "content"
         shutil.copytree(args.content, content)
-        hook_port = free_port()
         secret = uuid.uuid4().hex
-        with database(backend, tmp) as url:
+        with Receiver(secret) as receiver, database(backend, tmp) as url:
             env = {
                 **os.environ,
                 "KB_DATABASE_URL": url,
                 "KB_SECRET_KEY": uuid.uuid4().hex,
                 **UNLIMITED_ENV,  # load from one address: no rate limits
-                **webhook_settings(hook_port, secret),
+                **webhook_settings(receiver.port, secret),
                 "NO_PROXY": "127.0.0.1,localhost",
                 "no_proxy": "127.0.0.1,localhost",
             }
@@ -474,16 +490,13 @@ def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                     check=True,
                 )
             users = create_users(url, args.clients)
-            port = free_port()
-            server = Server(content, index, port, args.workers, args.threads, env)
-            receiver = Receiver(hook_port, secret)
+            server = Server(content, index, args.workers, args.threads, env)
             try:
-                server.wait_ready(BOOT_TIMEOUT_S)
+                port = server.wait_ready(BOOT_TIMEOUT_S)
                 result = load(args, port, users, receiver)
                 result["stored"] = stored_counts(url, users)
             finally:
                 server.stop()
-                receiver.stop()
             result["server_problems"] = server.problems()[:20]
             if args.server_log:
                 log = Path(f"{args.server_log}.{backend}")
