@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from kb.accounts.grant_history import GrantChangeKind
 from kb.accounts.records import SYSTEM_USERNAME, AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.errors import KbError
@@ -176,7 +177,10 @@ def users_password(
             store, name, password, password_sign_in=settings.auth_mode == "local", reason=reason
         )
     done = "single sign-on only" if sso_only else "new password"
-    click.echo(f"{user.username}: {done}; sessions ended; kept in the grant history")
+    kind = GrantChangeKind.PASSWORD_REMOVED if sso_only else GrantChangeKind.PASSWORD_SET
+    why = f", reason: {reason}" if reason else ", no reason given"
+    click.echo(f"{user.username}: {done}; sessions ended")
+    click.echo(f"grant history: {kind.value} of {user.username} by {SYSTEM_USERNAME}{why}")
 
 
 @users.command("reset-password")

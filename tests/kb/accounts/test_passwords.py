@@ -129,9 +129,17 @@ def test_a_password_an_administrator_sets_or_removes_is_in_the_grant_history(
     secret = "new one for maria"
     given = run_kb(env, "users", "password", "maria", "--password-stdin", "--reason",
                    "locked out, ticket 42", input=secret + "\n")  # fmt: skip
-    assert given.exit_code == 0 and "kept in the grant history" in given.output
+    assert given.exit_code == 0, given.output
+    assert given.output.splitlines()[-2:] == [
+        "maria: new password; sessions ended",
+        "grant history: password_set of maria by kb-cli, reason: locked out, ticket 42",
+    ]
     removed = run_kb(env, "users", "password", "maria", "--sso-only", "--reason", "moved to SSO")
     assert removed.exit_code == 0, removed.output
+    assert removed.output.splitlines()[-1] == (
+        "grant history: password_removed of maria by kb-cli, reason: moved to SSO"
+    )
+    assert secret not in given.output + removed.output
     rows = _password_rows(env, "maria")
     assert [(r["change"], r["by"], r["reason"]) for r in rows] == [
         ("password_set", "kb-cli", "locked out, ticket 42"),

@@ -2,22 +2,27 @@
 account's own new password clears `must_change_password`; a temporary one
 sets it; both are kept in the grant history (never the password), end the
 account's sessions and leave its grants alone. An account created with a
-temporary password is written with its history rows in one transaction."""
+temporary password is written with its history rows in one transaction, and
+so is a password an administrator sets or removes (`kb.accounts.service.
+set_password`, `update_sign_in(change=...)`) with its row."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
 
 from kb.accounts.grant_history import GrantChange, GrantChangeKind
 from kb.accounts.passwords import create_account
 from kb.accounts.records import Grant, User, hash_password
+from kb.accounts.service import set_password
 from kb.errors import NotFoundError, StoreError
-from kb.store import sql_accounts
+from kb.store import sql_account_grants, sql_accounts
 from kb.store.protocols import Store
+from kb.store.schema import grant_changes
+from kb.store.sql import SqlStore
 
 AGENT_IT = Grant(role="agent", department="it")
 
@@ -134,3 +139,62 @@ def test_an_absent_account_is_not_found(store: Store) -> None:
         store.change_password("nobody", hash_password("some password"))
     with pytest.raises(NotFoundError):
         store.set_temporary_password("nobody", hash_password("x" * 8), actor="ada", reason="r")
+
+
+def _stored_rows(store: Store) -> str:
+    """Every column of every grant history row as stored, as one text."""
+    assert isinstance(store, SqlStore)
+    with store.engine.connect() as conn:
+        return repr(conn.execute(select(grant_changes)).all())
+
+
+def test_a_password_an_administrator_sets_is_kept_by_whom_and_why_never_itself(
+    store: Store, ivan: User
+) -> None:
+    """`set_password` changed how an account signs in and left no row: an
+    audit could not tell who set whose password, or when."""
+    before = len(store.grant_changes("ivan"))
+    set_password(store, "ivan", "chosen by ada", actor="ada", reason="locked out")
+    stored = store.get_user("ivan")
+    assert stored is not None and stored.check_password("chosen by ada")
+    assert stored.password_hash is not None
+    set_password(store, "ivan", None, actor="root", password_sign_in=False)
+    rows = store.grant_changes("ivan")[before:]
+    assert [(c.kind, c.username, c.role, c.actor, c.reason) for c in rows] == [
+        (GrantChangeKind.PASSWORD_SET, "ivan", None, "ada", "locked out"),
+        (GrantChangeKind.PASSWORD_REMOVED, "ivan", None, "root", ""),
+    ]
+    assert all(c.ts is not None for c in rows)
+    assert store.get_user("ivan").grants == [AGENT_IT]  # type: ignore[union-attr]
+    everything = _stored_rows(store) + str([c.as_dict() for c in rows])
+    for secret in ("chosen by ada", stored.password_hash, stored.password_hash.split("$")[-1]):
+        assert secret not in everything
+
+
+def test_a_failed_history_row_leaves_the_password_as_it_was(
+    store: Store, ivan: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The password and its row are one transaction: when the row cannot be
+    written, the old password still signs in and no row is kept."""
+
+    def failing(conn: Connection, changes: Sequence[GrantChange]) -> None:
+        raise OperationalError("INSERT INTO grant_changes", {}, Exception("disk full"))
+
+    monkeypatch.setattr(sql_account_grants, "record_changes", failing)
+    before = store.grant_changes("ivan")
+    with pytest.raises(StoreError):
+        set_password(store, "ivan", "never kept", actor="ada", reason="r")
+    with pytest.raises(StoreError):
+        set_password(store, "ivan", None, actor="ada", password_sign_in=False)
+    stored = store.get_user("ivan")
+    assert stored is not None and stored.check_password("first password")
+    assert store.grant_changes("ivan") == before
+
+
+def test_setting_the_password_of_an_absent_account_keeps_no_row(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        set_password(store, "nobody", "some password", actor="ada")
+    change = GrantChange("nobody", None, "", actor="ada", kind=GrantChangeKind.PASSWORD_SET)
+    with pytest.raises(NotFoundError):
+        store.update_sign_in("nobody", password_hash=hash_password("x" * 8), change=change)
+    assert store.grant_changes("nobody") == []

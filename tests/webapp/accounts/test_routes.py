@@ -66,6 +66,23 @@ def test_an_account_shows_its_roles_and_grant_history(client: FlaskClient) -> No
     assert client.get("/accounts/nobody").status_code == 404
 
 
+def test_a_password_set_from_the_command_line_is_in_the_page_history(
+    client: FlaskClient, store: Store
+) -> None:
+    """The accounts page shows who set whose password and why, never the password."""
+    from kb.accounts.service import set_password
+
+    set_password(store, "ivan", "ivan's new one", reason="locked out", password_sign_in=False)
+    set_password(store, "ivan", None, reason="back to SSO", password_sign_in=False)
+    sign_in_as(client, "ada")
+    history = text_of(client.get("/accounts/ivan?hl=en")).split('id="history-h"')[1]
+    assert "New password set" in history and "locked out" in history
+    assert "Password removed (single sign-on only)" in history and "back to SSO" in history
+    assert "ivan's new one" not in history and "ivan&#39;s new one" not in history
+    de = text_of(client.get("/accounts/ivan?hl=de")).split('id="history-h"')[1]
+    assert "Neues Passwort gesetzt" in de
+
+
 def test_a_grant_is_made_with_its_reason_and_said(client: FlaskClient, store: Store) -> None:
     token = sign_in_as(client, "ada")
     form = {"csrf_token": token, "role": "agent", "department": "hr", "reason": "HR cover"}
