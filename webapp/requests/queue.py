@@ -33,6 +33,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role, User
 from kb.errors import KbError, ValidationError
+from kb.requests.bulk import BulkResult
 from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
@@ -208,6 +209,11 @@ def bulk(department: str) -> Response | tuple[str, int]:
         field = str(exc.details.get("field") or "")
         chosen = request.form.getlist("ids")
         return _refused(department, message_for(exc, lang), field, chosen, 400)
+    refusal = _change_refused(results)
+    if refusal is not None:  # the change itself, not the requests: the form is refused
+        field = str(refusal.details.get("field") or "")
+        chosen = request.form.getlist("ids")
+        return _refused(department, message_for(refusal, lang), field, chosen, refusal.status)
     flash(plural("bulk_done", sum(r.ok for r in results)), "success")
     stale = [r.request_id for r in results if isinstance(r.error, StaleRequestError)]
     for failed in (r for r in results if r.error is not None and r.request_id not in stale):
@@ -220,6 +226,18 @@ def bulk(department: str) -> Response | tuple[str, int]:
         message = gettext("bulk_changed_meanwhile", ids=named)
         return _refused(department, message, "", [str(i) for i in stale], STALE_STATUS)
     return back
+
+
+def _change_refused(results: list[BulkResult]) -> ValidationError | None:
+    """The error when every chosen request refused the change for the same field
+    of the form (an unknown status, someone who does not work the queue): the
+    value chosen is wrong, whichever requests it is applied to, so the form is
+    refused as a whole rather than reported request by request."""
+    errors = [r.error for r in results if isinstance(r.error, ValidationError)]
+    if not errors or len(errors) < len(results):
+        return None
+    fields = {e.details.get("field") for e in errors}
+    return errors[0] if len(fields) == 1 and fields <= set(BULK_FIELDS) else None
 
 
 def _refused(

@@ -6,6 +6,7 @@ The page used to be the answer to the POST itself, at the form's address
 
 from __future__ import annotations
 
+import re
 import secrets
 
 import pytest
@@ -146,3 +147,81 @@ def test_a_bulk_note_too_long_to_carry_is_shown_at_the_form_s_address(
     assert typed in text_of(answer) and "10002 characters" in text_of(answer)
     assert all(len(c) < 4096 for c in answer.headers.getlist("Set-Cookie"))
     assert [e.kind for e in store.entries(request_id)] == ["created"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "said"),
+    [
+        ({"status": "bogus"}, "status", "please choose one of"),
+        ({"assignee": "hanna"}, "assignee", "hanna does not work the queue"),
+    ],
+)
+def test_a_bulk_value_no_request_takes_refuses_the_form(
+    client: FlaskClient, store: Store, change: dict[str, str], field: str, said: str
+) -> None:
+    """A value no chosen request could take (an unknown status, an agent of another
+    queue) was reported request by request ("#1 was not changed: …", once for
+    each) under "0 requests changed", and the requests chosen were lost."""
+    first, second = file(client), file(client)
+    token = sign_in_as(client, "ivan")
+    chosen = {"ids": [str(first), str(second)], f"version_{first}": "1", f"version_{second}": "1"}
+    form = {"csrf_token": token, **chosen, **change, "note": "Sorted"}
+    answer = client.post("/requests/queue/it/bulk?status=new", data=form)
+    assert answer.headers["Location"] == "/requests/queue/it?status=new#bulk-error"
+    page = refused_queue_page(client, answer)
+    assert page.count('class="form-error"') == 1 and said in page
+    assert "was not changed" not in page and "requests changed" not in page
+    assert re.search(rf'<select id="bulk-{field}" name="{field}" aria-invalid="true"', page)
+    assert all(f'name="ids" value="{i}" checked' in page for i in (first, second))
+    assert 'value="Sorted"' in page
+    again = text_of(client.get("/requests/queue/it?status=new"))  # a reload: the GET again
+    assert 'class="form-error"' not in again and f'value="{first}" checked' not in again
+    assert [e.kind for e in store.entries(first)] == ["created"]
+
+
+def test_a_bulk_value_some_requests_take_is_applied_to_them(
+    client: FlaskClient, store: Store
+) -> None:
+    """Only a value refused by every request refuses the form; one a request's own
+    state refuses is reported for that request, the others changed."""
+    first, second = file(client), file(client)
+    token = sign_in_as(client, "ivan")
+    post_request_form(client, token, first, "status", status="closed", version="1")
+    chosen = {"ids": [str(first), str(second)], f"version_{second}": "1"}
+    chosen[f"version_{first}"] = str(store.get_request(first).version)
+    form = {"csrf_token": token, **chosen, "status": "triaged"}
+    answer = client.post("/requests/queue/it/bulk", data=form)
+    assert answer.headers["Location"] == "/requests/queue/it#outcome"
+    page = text_of(client.get("/requests/queue/it"))
+    assert "1 request changed." in page and f"#{first} was not changed" in page
+    assert (store.get_request(first).status, store.get_request(second).status) == (
+        "closed",
+        "triaged",
+    )
+
+
+def test_the_api_reports_a_bulk_value_no_request_takes_request_by_request(
+    client: FlaskClient,
+) -> None:
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    body = {"ids": [request_id], "status": "bogus"}
+    answer = client.post("/api/requests/bulk", json=body, headers={"X-CSRF-Token": token})
+    assert answer.status_code == 200
+    (result,) = answer.get_json()["results"]
+    assert result["ok"] is False and result["id"] == request_id
+
+
+def test_a_bulk_refusal_shows_on_a_page_its_requests_have_left(
+    client: FlaskClient, store: Store
+) -> None:
+    """A refusal about requests the page's filter no longer lists (changed meanwhile
+    out of "New") came back to a page without the bulk form, and its message with it."""
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    post_request_form(client, token, request_id, "status", status="in_progress", version="1")
+    form = {"csrf_token": token, "ids": [str(request_id)], f"version_{request_id}": "1"}
+    answer = client.post("/requests/queue/it/bulk?status=new", data={**form, "status": "closed"})
+    page = refused_queue_page(client, answer)
+    assert f"Someone else changed #{request_id}" in page and 'name="ids"' not in page
+    assert store.get_request(request_id).status == "in_progress"
