@@ -173,6 +173,10 @@ def users_password(
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     settings = settings_from(ctx)
     with open_store(settings) as store:
+        before = store.get_user(name)
+        if sso_only and before is not None and before.password_hash is None:
+            click.echo(f"{before.username}: single sign-on only already; nothing changed")
+            return
         user = set_password(
             store, name, password, password_sign_in=settings.auth_mode == "local", reason=reason
         )

@@ -189,8 +189,13 @@ def set_password(
     None is refused for the last administrator with a password while people
     sign in by one (`password_sign_in`, auth_mode local; `kb.accounts.last_admin`).
     The grant history keeps it (`password_set`, `password_removed`), by `actor`
-    for `reason`, in the transaction that writes it; never the password."""
+    for `reason`, in the transaction that writes it; never the password. None
+    for an account that has no password changes nothing: no row, its sessions
+    go on."""
     existing = existing_user(store, username, "add it with `kb users add`")
+    if password is None and existing.password_hash is None:
+        logger.info("accounts: %s is single sign-on only already; nothing changed", username)
+        return existing
     password_hash = _hash(password) if password is not None else None
     kind = GrantChangeKind.PASSWORD_SET if password_hash else GrantChangeKind.PASSWORD_REMOVED
     store.update_sign_in(

@@ -140,6 +140,10 @@ def test_a_password_an_administrator_sets_or_removes_is_in_the_grant_history(
         "grant history: password_removed of maria by kb-cli, reason: moved to SSO"
     )
     assert secret not in given.output + removed.output
+    # Again: the account has no password left to remove, so nothing is recorded.
+    again = run_kb(env, "users", "password", "maria", "--sso-only", "--reason", "twice")
+    assert again.exit_code == 0, again.output
+    assert again.output.strip() == "maria: single sign-on only already; nothing changed"
     rows = _password_rows(env, "maria")
     assert [(r["change"], r["by"], r["reason"]) for r in rows] == [
         ("password_set", "kb-cli", "locked out, ticket 42"),

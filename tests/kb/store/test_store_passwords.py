@@ -198,3 +198,18 @@ def test_setting_the_password_of_an_absent_account_keeps_no_row(store: Store) ->
     with pytest.raises(NotFoundError):
         store.update_sign_in("nobody", password_hash=hash_password("x" * 8), change=change)
     assert store.grant_changes("nobody") == []
+
+
+def test_removing_a_password_the_account_does_not_have_changes_nothing(
+    store: Store, ivan: User
+) -> None:
+    """A second `--sso-only` recorded a `password_removed` row for a password
+    already gone, and ended the account's sessions for nothing."""
+    set_password(store, "ivan", None, actor="ada", password_sign_in=False)
+    before = store.get_user("ivan")
+    rows = store.grant_changes("ivan")
+    again = set_password(store, "ivan", None, actor="ada", password_sign_in=False)
+    assert again.password_hash is None and store.grant_changes("ivan") == rows
+    after = store.get_user("ivan")
+    assert before is not None and after is not None
+    assert after.session_generation == before.session_generation
