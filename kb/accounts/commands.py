@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from kb.accounts.grant_history import GrantChangeKind
+from kb.accounts.password_commands import echo_temporary, users_password, users_reset_password
 from kb.accounts.records import SYSTEM_USERNAME, AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.errors import KbError
@@ -18,6 +18,10 @@ from kb.store.protocols import Store
 @click.group()
 def users() -> None:
     """Local accounts and their roles."""
+
+
+users.add_command(users_password)
+users.add_command(users_reset_password)
 
 
 @users.command("add")
@@ -98,14 +102,7 @@ def _add_with_temporary_password(
         )
     grants = ", ".join(g.label for g in given.user.grants)
     click.echo(f"{given.user.username}: {grants}")
-    _echo_temporary(given.password)
-
-
-def _echo_temporary(password: str) -> None:
-    """The one time a temporary password is shown."""
-    click.echo(
-        f"temporary password: {password} (shown only now; it must be changed at the first sign-in)"
-    )
+    echo_temporary(given.password)
 
 
 def _warn_unknown_department(settings: Settings, department: str) -> None:
@@ -143,64 +140,6 @@ def users_revoke(
         user = revoke_role(store, name, role, department, reason=reason)
     grants = ", ".join(g.label for g in user.grants) or "no roles"
     click.echo(f"{user.username}: {grants}; sessions ended")
-
-
-@users.command("password")
-@click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@click.option(
-    "--sso-only",
-    is_flag=True,
-    help="Remove the password: the user signs in by single sign-on only.",
-)
-@click.option("--reason", default="", help="Why: kept in the grant history.")
-@click.pass_context
-def users_password(
-    ctx: click.Context, name: str, password_stdin: bool, sso_only: bool, reason: str
-) -> None:
-    """Give user NAME a new password (or none, with --sso-only); every session
-    they have open ends, and the grant history keeps it (by kb-cli, never the
-    password). While sign-in is by password (auth_mode local), --sso-only is
-    refused for the last administrator with a password."""
-    from kb.accounts.service import set_password
-
-    if password_stdin and sso_only:
-        raise click.UsageError("--password-stdin and --sso-only exclude each other")
-    password: str | None = None
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    elif not sso_only:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    settings = settings_from(ctx)
-    with open_store(settings) as store:
-        before = store.get_user(name)
-        if sso_only and before is not None and before.password_hash is None:
-            click.echo(f"{before.username}: single sign-on only already; nothing changed")
-            return
-        user = set_password(
-            store, name, password, password_sign_in=settings.auth_mode == "local", reason=reason
-        )
-    done = "single sign-on only" if sso_only else "new password"
-    kind = GrantChangeKind.PASSWORD_REMOVED if sso_only else GrantChangeKind.PASSWORD_SET
-    why = f", reason: {reason}" if reason else ", no reason given"
-    click.echo(f"{user.username}: {done}; sessions ended")
-    click.echo(f"grant history: {kind.value} of {user.username} by {SYSTEM_USERNAME}{why}")
-
-
-@users.command("reset-password")
-@click.argument("name")
-@click.option("--reason", default="", help="Why: kept in the grant history.")
-@click.pass_context
-def users_reset_password(ctx: click.Context, name: str, reason: str) -> None:
-    """Give user NAME (exactly as `kb users list` shows it) a one-time temporary
-    password, printed once: it must be changed at the next sign-in. Their
-    sessions end; the grant history keeps it (by kb-cli, never the password)."""
-    from kb.accounts.passwords import reset_password
-
-    with open_store(settings_from(ctx)) as store:
-        given = reset_password(store, name, actor=SYSTEM_USERNAME, reason=reason)
-    click.echo(f"{given.user.username}: sessions ended")
-    _echo_temporary(given.password)
 
 
 @users.command("rename")

@@ -10,6 +10,9 @@
   once to pass on and kept only as its hash; the account is marked
   `must_change_password`, and can do nothing but choose its own until it has.
   The grant history keeps who gave it and why, never the password.
+* `set_password`: an administrator sets an account's password, or removes it
+  (single sign-on only; `kb users password`); its sessions end and the grant
+  history keeps it (`password_set`, `password_removed`).
 
 Single-sign-on accounts have no password here: the identity provider keeps it.
 """
@@ -21,11 +24,19 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from kb.accounts.records import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, User, hash_password
+from kb.accounts.grant_history import GrantChange, GrantChangeKind, password_change
+from kb.accounts.records import (
+    MAX_PASSWORD_CHARS,
+    MIN_PASSWORD_CHARS,
+    SYSTEM_USERNAME,
+    User,
+    hash_password,
+)
 from kb.accounts.roles import refuse_unknown_department
-from kb.accounts.service import existing_user, make_grant, refuse_reserved
+from kb.accounts.service import existing_user, hash_chosen_password, make_grant, refuse_reserved
 from kb.errors import ConflictError, ValidationError
 from kb.store.protocols import Store
+from kb.validators import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -172,3 +183,45 @@ def reset_password(store: Store, username: str, *, actor: str, reason: str) -> G
     )
     logger.warning("accounts: %s reset the password of %s; their sessions ended", actor, username)
     return GivenPassword(user, password)
+
+
+def set_password(
+    store: Store,
+    username: str,
+    password: str | None,
+    *,
+    password_sign_in: bool = True,
+    actor: str = SYSTEM_USERNAME,
+    reason: str = "",
+) -> User:
+    """A new password (at least 8 characters), or None: single sign-on only (the
+    account can no longer sign in with a password). Ends the user's sessions.
+    None is refused for the last administrator with a password while people
+    sign in by one (`password_sign_in`, auth_mode local; `kb.accounts.last_admin`).
+    The grant history keeps it (`password_set`, `password_removed`), by `actor`
+    for `reason`, in the transaction that writes it; never the password. None
+    for an account that has no password changes nothing: no row, its sessions
+    go on."""
+    existing = existing_user(store, username, "add it with `kb users add`")
+    if password is None and existing.password_hash is None:
+        logger.info("accounts: %s is single sign-on only already; nothing changed", username)
+        return existing
+    password_hash = hash_chosen_password(password) if password is not None else None
+    kind = GrantChangeKind.PASSWORD_SET if password_hash else GrantChangeKind.PASSWORD_REMOVED
+    store.update_sign_in(
+        existing.username,
+        password_hash=password_hash,
+        drop_password=password_hash is None,
+        password_sign_in=password_sign_in,
+        change=_password_row(existing.username, kind, actor, reason),
+    )
+    store.end_sessions(username)
+    user = existing_user(store, username, "it was removed meanwhile")
+    done = "has a new password" if password is not None else "is single sign-on only now"
+    logger.warning("accounts: %s %s; their sessions have ended", username, done)
+    return user
+
+
+def _password_row(username: str, kind: GrantChangeKind, actor: str, reason: str) -> GrantChange:
+    """The grant history's row of a password an administrator set or removed."""
+    return password_change(username, kind, actor=actor, reason=reason, ts=utc_now())

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
-from kb.accounts.grant_history import GrantChange, GrantChangeKind, password_change
+from kb.accounts.grant_history import GrantChangeKind, password_change
 from kb.accounts.records import (
     MIN_PASSWORD_CHARS,
     SYSTEM_USERNAME,
@@ -127,7 +127,7 @@ def add_user(
     """
     refuse_reserved(username)
     grant = make_grant(role, department)
-    password_hash = _hash(password) if password is not None else None
+    password_hash = hash_chosen_password(password) if password is not None else None
     existing = store.get_user(username)
     if existing is None:
         try:
@@ -152,7 +152,10 @@ def add_user(
     if display_name or new_hash != existing.password_hash:
         given = None
         if password_hash is not None:  # an administrator set it: kept in the history
-            given = _password_row(existing.username, GrantChangeKind.PASSWORD_SET, actor, reason)
+            set_by = GrantChangeKind.PASSWORD_SET
+            given = password_change(
+                existing.username, set_by, actor=actor, reason=reason, ts=utc_now()
+            )
         store.update_sign_in(
             username, display_name=display_name, password_hash=password_hash, change=given
         )
@@ -173,48 +176,6 @@ def _add_grant(store: Store, existing: User, grant: Grant, *, actor: str, reason
         return list(account.grants) if grant in account.grants else [*account.grants, grant]
 
     store.change_grants(existing.username, with_grant, actor=actor, reason=reason)
-
-
-def set_password(
-    store: Store,
-    username: str,
-    password: str | None,
-    *,
-    password_sign_in: bool = True,
-    actor: str = SYSTEM_USERNAME,
-    reason: str = "",
-) -> User:
-    """A new password (at least 8 characters), or None: single sign-on only (the
-    account can no longer sign in with a password). Ends the user's sessions.
-    None is refused for the last administrator with a password while people
-    sign in by one (`password_sign_in`, auth_mode local; `kb.accounts.last_admin`).
-    The grant history keeps it (`password_set`, `password_removed`), by `actor`
-    for `reason`, in the transaction that writes it; never the password. None
-    for an account that has no password changes nothing: no row, its sessions
-    go on."""
-    existing = existing_user(store, username, "add it with `kb users add`")
-    if password is None and existing.password_hash is None:
-        logger.info("accounts: %s is single sign-on only already; nothing changed", username)
-        return existing
-    password_hash = _hash(password) if password is not None else None
-    kind = GrantChangeKind.PASSWORD_SET if password_hash else GrantChangeKind.PASSWORD_REMOVED
-    store.update_sign_in(
-        existing.username,
-        password_hash=password_hash,
-        drop_password=password_hash is None,
-        password_sign_in=password_sign_in,
-        change=_password_row(existing.username, kind, actor, reason),
-    )
-    store.end_sessions(username)
-    user = existing_user(store, username, "it was removed meanwhile")
-    done = "has a new password" if password is not None else "is single sign-on only now"
-    logger.warning("accounts: %s %s; their sessions have ended", username, done)
-    return user
-
-
-def _password_row(username: str, kind: GrantChangeKind, actor: str, reason: str) -> GrantChange:
-    """The grant history's row of a password an administrator set or removed."""
-    return password_change(username, kind, actor=actor, reason=reason, ts=utc_now())
 
 
 def rename_user(
@@ -292,7 +253,9 @@ def existing_user(store: Store, username: str, hint: str) -> User:
     return existing
 
 
-def _hash(password: str) -> str:
+def hash_chosen_password(password: str) -> str:
+    """The hash of a password chosen for an account; a ValidationError naming the
+    field `password` when it breaks the rules (`kb.accounts.records`)."""
     try:
         return hash_password(password)
     except ValueError as exc:

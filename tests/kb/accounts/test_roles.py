@@ -7,9 +7,10 @@ import pytest
 
 from kb.accounts.directory import AccountQuery, check_admin, find_accounts
 from kb.accounts.grant_history import GrantChangeKind
+from kb.accounts.passwords import set_password
 from kb.accounts.records import Grant, Role, User
 from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
-from kb.accounts.service import add_user, authenticate, set_password
+from kb.accounts.service import add_user, authenticate
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.store.protocols import Store
 from tests.support import ADMIN, IT_AGENT

@@ -15,9 +15,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import OperationalError
 
 from kb.accounts.grant_history import GrantChange, GrantChangeKind
-from kb.accounts.passwords import create_account
+from kb.accounts.passwords import create_account, set_password
 from kb.accounts.records import Grant, User, hash_password
-from kb.accounts.service import set_password
 from kb.errors import NotFoundError, StoreError
 from kb.store import sql_account_grants, sql_accounts
 from kb.store.protocols import Store

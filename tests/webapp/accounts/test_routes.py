@@ -70,7 +70,7 @@ def test_a_password_set_from_the_command_line_is_in_the_page_history(
     client: FlaskClient, store: Store
 ) -> None:
     """The accounts page shows who set whose password and why, never the password."""
-    from kb.accounts.service import set_password
+    from kb.accounts.passwords import set_password
 
     set_password(store, "ivan", "ivan's new one", reason="locked out", password_sign_in=False)
     set_password(store, "ivan", None, reason="back to SSO", password_sign_in=False)

@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from kb.accounts.service import add_user, remove_user, rename_user, set_password
+from kb.accounts.passwords import set_password
+from kb.accounts.service import add_user, remove_user, rename_user
 from kb.store.protocols import Store
 from webapp.auth import identity
 from webapp.services import services
