@@ -3,7 +3,8 @@
 Each request is changed on its own, with its own checks and history entries,
 as if an agent had opened it; a request that cannot take the change (another
 department's, a move the life cycle does not allow, one changed since the
-version the agent or client read of it) is reported, keeps neither its
+version the agent or client read of it, one whose queue the actor does not
+work, even their own request) is reported, keeps neither its
 assignment nor its status, and the others go on.
 """
 
@@ -71,7 +72,9 @@ class BulkWork:
                 details={"field": "status"},
                 key="bulk_nothing",
             )
-        wanted = RequestChanges(assign=assign, assignee=assignee, status=status or None, note=note)
+        wanted = RequestChanges(
+            assign=assign, assignee=assignee, status=status or None, note=note, agents_only=True
+        )
         results = []
         for request_id in ids:
             try:

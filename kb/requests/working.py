@@ -43,6 +43,10 @@ class RequestChanges:
     note: str = ""
     resolution: str | None = None
     version: int | None = None
+    # Only for agents of the request's queue (and admins), even where its
+    # requester could make the change on the request's own page: the queue's
+    # bulk change is an agents' tool (`kb.requests.bulk`).
+    agents_only: bool = False
 
 
 class RequestWork:
@@ -269,6 +273,8 @@ class RequestWork:
         entry and notifications, on the version loaded (`Ledger.save_all`).
         """
         changes: list[MaybeChange] = []
+        if wanted.agents_only:
+            changes.append(_agents_only(actor))
         if wanted.department is not None:
             changes.append(self._reassign_change(actor, wanted.department, wanted.reason))
         if wanted.assign:
@@ -294,3 +300,13 @@ class RequestWork:
         if target is _S.CLOSED and wanted.resolution is None:
             self.tasks.cancel_open_tasks(actor, saved)
         return saved
+
+
+def _agents_only(actor: User) -> MaybeChange:
+    """A step that changes nothing and refuses `actor` unless they work the
+    request's queue (checked on the request as loaded, before the other steps)."""
+
+    def check(request: Request, now: datetime) -> None:
+        permissions.require_agent(actor, request, "bulk-change")
+
+    return check

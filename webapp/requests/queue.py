@@ -37,6 +37,7 @@ from kb.requests.bulk import BulkResult
 from kb.requests.ledger import StaleRequestError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Paging
+from kb.requests.permissions import require_queue
 from kb.requests.service import RequestService
 from webapp.ask.routes import form_context as ask_form_context
 from webapp.auth.identity import require_user
@@ -182,8 +183,11 @@ def _ids() -> list[int]:
 
 @bp.post("/<department>/bulk")
 def bulk(department: str) -> Response | tuple[str, int]:
-    """Apply one change to the chosen requests; each is checked and saved on its own."""
+    """Apply one change to the chosen requests; each is checked and saved on its own.
+    Only for the queue's agents (and admins): an employee who is not one gets 403,
+    even for their own request, which they close on its page."""
     actor = require_user()
+    require_queue(actor, department)
     assignee = request.form.get("assignee", BULK_KEEP)
     status = (request.form.get("status") or "").strip() or None
     back = redirect(

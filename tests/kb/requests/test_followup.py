@@ -172,6 +172,21 @@ def test_bulk_changes_each_request_on_its_own(service: RequestService) -> None:
         service.bulk(IT_AGENT, ids)  # type: ignore[arg-type]
 
 
+def test_a_bulk_change_is_for_agents_even_on_a_requesters_own_request(
+    service: RequestService, store: Store
+) -> None:
+    own = service.submit(EMPLOYEE, "Printer jams", department="it").id
+    assert own is not None
+    before = store.get_request(own)
+    results = service.bulk(EMPLOYEE, [own], status="closed")
+    assert [r.ok for r in results] == [False]
+    assert isinstance(results[0].error, PermissionDenied)
+    assert "only agents of it" in str(results[0].error)
+    assert store.get_request(own) == before
+    # On the request itself, the requester may still close it.
+    assert service.transition(EMPLOYEE, own, "closed").status.value == "closed"
+
+
 def test_a_bulk_change_a_request_refuses_leaves_it_as_it_was(
     service: RequestService, store: Store
 ) -> None:

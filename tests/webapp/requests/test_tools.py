@@ -324,6 +324,24 @@ def test_a_refused_bulk_change_shows_the_queue_again_with_what_was_chosen(
     assert [e.kind for e in store.entries(second)] == ["created"]
 
 
+def test_the_queues_bulk_change_is_for_agents_not_for_a_requester(
+    client: FlaskClient, store: Store
+) -> None:
+    """An employee could close their own request through the queue's bulk form
+    and the bulk API, tools the queue's agents work with."""
+    own = file(client)
+    before = store.get_request(own)
+    token = sign_in_as(client, "emma")
+    form = {"csrf_token": token, "ids": [str(own)], "status": "closed", "assignee": ""}
+    assert client.post("/requests/queue/it/bulk", data=form).status_code == 403
+    results = api(client, "emma", "post", "/api/requests/bulk", ids=[own], status="closed")
+    refused = results.get_json()["results"]
+    assert [r["ok"] for r in refused] == [False] and refused[0]["error"]["code"] == "forbidden"
+    assert store.get_request(own) == before
+    closed = api(client, "emma", "patch", f"/api/requests/{own}", status="closed")
+    assert closed.status_code == 200  # on the request itself, its requester closes it
+
+
 def test_the_requesters_list_shows_status_and_due_date(client: FlaskClient) -> None:
     file(client)
     sign_in_as(client, "emma")
