@@ -68,6 +68,7 @@ from kb.results import Query
 from kb.settings import Settings, parse_assignment
 from search.engine import SearchEngine
 from search.filters import Filters
+from search.query_cache import vector_text
 from search.synonyms import Glossary
 from search.understanding import understand
 
@@ -277,15 +278,17 @@ class BarePipeline:
     Like for like with the engine: the keyword search is the engine's own
     retriever (same scorer, same warmed cache of scored terms) over the same
     concepts the engine would search, chosen by `understand` without a
-    glossary or spelling correction."""
+    glossary or spelling correction; the model reads the words of the query
+    the engine's models read (`query_vector_words`)."""
 
     def __init__(self, engine: SearchEngine, limit: int) -> None:
         self.prepared = engine.prepared()
         self.embedder = engine.embedder
         self.limit = limit
+        self.words = engine.settings.query_vector_words
 
     def search(self, text: str) -> tuple[int, int]:
-        vector = self.embedder.embed_query(text)
+        vector = self.embedder.embed_query(vector_text(text, self.words))
         _, ids = self.prepared.snapshot.vectors.search(vector, self.limit)
         plan = understand(
             text, lang=None, glossary=Glossary(), corrector=None, idf=self.prepared.vocabulary.idf

@@ -58,7 +58,7 @@ from kb.settings import Settings
 from search.crosslingual import is_cross_language
 from search.fusion import WeightedFusion, min_max, ordered
 from search.prepared import PreparedSnapshot
-from search.query_cache import QueryVectorCache, TermVectors, with_terms
+from search.query_cache import QueryVectorCache, TermVectors, vector_text, with_terms
 from search.readable import ReadableSelector
 from search.understanding import QueryPlan
 from search.vector import VectorRetriever
@@ -143,7 +143,8 @@ class Ensemble:
         terms, as the first model's: `SearchEngine.query_vector`)."""
         embedder = self.embedder
         with self._lock:
-            typed = self._queries.get(plan.text, embedder.embed_query)
+            text = vector_text(plan.text, self.settings.query_vector_words)
+            typed = self._queries.get(text, embedder.embed_query)
             extra = plan.extra_terms
             terms = self._terms.mean(extra, embedder.embed_query) if extra else None
         return with_terms(typed, terms, term_weight)

@@ -72,3 +72,12 @@ def with_terms(typed: np.ndarray, terms: np.ndarray | None, weight: float) -> np
         return typed
     combined = typed + weight * terms
     return (combined / max(float(np.linalg.norm(combined)), 1e-12)).astype(np.float32)
+
+
+def vector_text(text: str, words: int) -> str:
+    """What the embedding models read of a query: its first `words` words (0:
+    all of it), so a pasted paragraph costs no more than a long question."""
+    split = text.split()
+    if words <= 0 or len(split) <= words:
+        return text
+    return " ".join(split[:words])

@@ -8,7 +8,7 @@ import pytest
 from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
-from search.query_cache import QueryVectorCache, TermVectors
+from search.query_cache import QueryVectorCache, TermVectors, vector_text
 from tests.support import HashingEmbedder
 
 
@@ -104,3 +104,40 @@ def test_the_typed_query_is_embedded_apart_from_its_glossary_terms(
     typed = embedder.embed_query("annual leave")
     expected = typed + np.mean([embedder.embed_query(t) for t in plan.extra_terms], axis=0)
     np.testing.assert_allclose(vector, expected / np.linalg.norm(expected), rtol=1e-5)
+
+
+def test_the_models_read_a_long_querys_first_words_and_the_keyword_side_all(
+    fixture_index: Settings,
+) -> None:
+    """A pasted paragraph cost the embedding models time for every word (their
+    time grows with the query's length); they read its first
+    `query_vector_words` words, the keyword retriever still reads all."""
+    filler = " ".join(f"word{n}" for n in range(70))
+    long = f"{filler} annual leave"  # the last words are past the first 64
+    embedder = CountingEmbedder()
+    engine = SearchEngine(fixture_index.replace(query_cache_size=0), embedder=embedder)
+    try:
+        capped = engine.search(Query(long))
+        whole = SearchEngine(
+            fixture_index.replace(query_cache_size=0, query_vector_words=0),
+            embedder=CountingEmbedder(),
+        )
+        try:
+            uncapped = whole.search(Query(long))
+            read = whole.embedder.calls  # type: ignore[attr-defined]
+        finally:
+            whole.close()
+    finally:
+        engine.close()
+    typed = [t for t in embedder.calls if t.startswith("word0 ")]
+    assert typed == [" ".join(filler.split()[:64])]
+    assert [t for t in read if t.startswith("word0 ")] == [long]
+    # "annual leave", past the models' words, still finds its article by keyword
+    assert capped.results and capped.results[0].id == "hr/annual-leave.md"
+    assert uncapped.results[0].id == "hr/annual-leave.md"
+
+
+def test_vector_text_keeps_a_short_query_as_typed() -> None:
+    assert vector_text("  how  much leave ", 64) == "  how  much leave "
+    assert vector_text("a b c d", 2) == "a b"
+    assert vector_text("a b c d", 0) == "a b c d"
