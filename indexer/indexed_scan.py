@@ -12,8 +12,9 @@ and the articles with pictures are read.
 
 The articles taken over are those the reading itself would give: the same
 file, read by the same parser (`read_article`), sections included. Documents
-are read again, as every reading does: the indexer reads them with the
-operator's document settings, the reading with its own.
+are read by this first reading (the indexer reads them with the operator's
+document settings, the reading with its own), and articles with pictures
+too; later readings take both over from it while unchanged.
 """
 
 from __future__ import annotations

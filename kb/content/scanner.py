@@ -41,6 +41,7 @@ from kb.content.files import (
 )
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.readers import bad_file_name, is_document, read_article
+from kb.content.scan_stamps import ScanStamps, read_as_document
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
 from kb.records import Article, Department, Problem, Severity, Status
@@ -61,9 +62,10 @@ class ContentScan:
     # When each article's file last changed (`FileEntry.modified`): content
     # health dates an article's present form by it (`kb.insights.content`).
     modified: dict[str, datetime] = field(default_factory=dict)
-    # The Markdown articles read without a problem and with no pictures, by id:
-    # their file's size and modification time (`FileEntry.stat_key`) when read,
-    # by which a later scan takes them over unread (`scan_content(previous=...)`).
+    # The articles and documents read without a problem, by id: their stamp
+    # (`kb.content.scan_stamps`: the file's size and modification time, with its
+    # pictures' or its sidecar's), by which a later scan takes them over unread
+    # (`scan_content(previous=...)`).
     stamps: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -308,23 +310,30 @@ def scan_content(
     pictures read within `image_max_bytes`; `triage` is the triage
     department's id (no folder may take it).
 
-    With `previous`, an earlier scan of the same root with the same limits, a
-    Markdown article whose file has the size and modification time it had
-    then (and had no pictures and no problem) is taken from it unread, as `kb
-    index` judges files unchanged by first: rendering is most of a scan's time
-    (500 articles took 1.6 s of processor time, on a loaded machine 4.7 s)."""
+    With `previous`, an earlier scan of the same root with the same limits
+    and document options, an article or document read then without a problem
+    whose stamp is still the same (its file's size and time, with its
+    pictures' or, for a document, its sidecar's and department defaults':
+    `kb.content.scan_stamps`) is taken from it unread, as `kb index` judges
+    files unchanged by first: rendering is most of a scan's time (500
+    articles took 1.6 s of processor time, on a loaded machine 4.7 s), and a
+    document's extraction more."""
+    stamps = ScanStamps(root)
     departments, problems = scan_departments(root, triage)
     scan = ContentScan(root=root, departments=departments, problems=problems)
     entries: list[FileEntry] = []
     order: list[str] = []
+    before: dict[str, str] = {}  # documents' stamps, taken before they are read
     for item in unique_entries(root, triage):
         scan.files_seen += 1
         if isinstance(item, Problem):
             scan.problems.append(item)
             continue
         order.append(item.id)
-        if not _taken_over(scan, previous, item):
+        if not _taken_over(scan, previous, item, stamps):
             entries.append(item)
+            if read_as_document(item):
+                before[item.id] = stamps.document(item)
     for entry, article, found, _ in read_entries(
         root,
         entries,
@@ -336,8 +345,9 @@ def scan_content(
         if article is not None:
             scan.articles[entry.id] = article
             scan.modified[entry.id] = entry.modified
-            if not found and not article.images and not is_document(entry.id):
-                scan.stamps[entry.id] = entry.stat_key
+            stamp = None if found else stamps.after_reading(entry, article, before.get(entry.id))
+            if stamp is not None:
+                scan.stamps[entry.id] = stamp
         scan.problems.extend(found)
     # In the order the files were walked, whichever were read again.
     scan.articles = {aid: scan.articles[aid] for aid in order if aid in scan.articles}
@@ -345,14 +355,19 @@ def scan_content(
     return scan
 
 
-def _taken_over(scan: ContentScan, previous: ContentScan | None, entry: FileEntry) -> bool:
+def _taken_over(
+    scan: ContentScan, previous: ContentScan | None, entry: FileEntry, stamps: ScanStamps
+) -> bool:
     """Whether `entry`'s article was taken from `previous` into `scan` unread:
-    its file has the size and modification time it had when `previous` read it."""
-    if previous is None or previous.stamps.get(entry.id) != entry.stat_key:
+    its stamp (`kb.content.scan_stamps`) is the one it had when `previous` read it."""
+    kept = previous.stamps.get(entry.id) if previous is not None else None
+    if kept is None or previous is None:
+        return False
+    if stamps.current(entry, kept) != kept:
         return False
     scan.articles[entry.id] = previous.articles[entry.id]
     scan.modified[entry.id] = entry.modified
-    scan.stamps[entry.id] = entry.stat_key
+    scan.stamps[entry.id] = kept
     return True
 
 

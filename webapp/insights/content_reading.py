@@ -9,7 +9,8 @@ against 39 to 48 ms now; docs/benchmarks.md). A
 new snapshot is what an edit of a published article makes (`kb index`, the
 index worker after a browser edit, `kb serve --watch`), so the next visit
 reads again, starting from the reading before and rendering only the files
-changed since (`scan_content(previous=...)`). What publishes no snapshot (a
+changed since (`scan_content(previous=...)`), documents and articles with
+pictures included (`kb.content.scan_stamps`). What publishes no snapshot (a
 draft saved, a file touched but not changed, an edit on disk where no
 indexer runs) is seen with the next one. Without any published snapshot the
 content root is read again once a minute (`SCAN_SECONDS`).
