@@ -8,8 +8,8 @@ store and the `database` snapshot store), single-worker `kb serve` nodes on
 loopback ports they pick themselves (port 0, read back from their logs), each
 with its own index folder, and HAProxy with the tested `deploy/haproxy.cfg`
 (server slots without a node point at a port held bound and closed for the
-whole run, and are marked down by the health check; HAProxy starts again on
-other ports when one it was given was taken before it could bind). `--index`
+whole run, and are marked down by the health check; HAProxy listens on
+sockets bound here and handed to it, `fd@N`). `--index`
 is an index of `--content` (e.g. the one `make index` builds): it is copied,
 and `kb index` on the copy finds nothing to embed and pushes the snapshot into
 the store, from where the nodes copy it.

@@ -2,8 +2,10 @@
 
 A port found free by binding a socket and closing it again may be taken by
 another test or process before the server binds it. Servers in the tests bind
-port 0 and read the port back (`kb serve --port 0` writes it in its log); a port that must refuse connections is a socket
-bound and never listening, held as long as the test needs it.
+port 0 and read the port back (`kb serve --port 0` writes it in its log);
+HAProxy, which takes an address, is handed sockets bound and listening here;
+a port that must refuse connections is a socket bound and never listening,
+held as long as the test needs it.
 """
 
 from __future__ import annotations
@@ -15,13 +17,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
-def free_port() -> int:
-    """A port free a moment ago, for a program that can only be given one to bind
-    (HAProxy): it may be taken before that program binds it, so the caller must
-    start it again on another when it could not bind."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def listening_socket() -> socket.socket:
+    """A loopback socket bound to a port of its own and listening, to hand to a
+    program that takes an inherited descriptor (HAProxy's `fd@N`)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 @contextmanager

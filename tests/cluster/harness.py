@@ -31,14 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import ROOT
-from tests.ports import free_port, listening_port
+from tests.ports import listening_port, listening_socket
 
 HAPROXY_CONFIG = ROOT / "deploy" / "haproxy.cfg"
 START_TIMEOUT_S = 180
+
+
 # What HAProxy logs when a port was taken meanwhile.
-PORT_TAKEN = ("cannot bind socket", "Address already in use")
-
-
 @dataclass
 class Answer:
     status: int
@@ -200,17 +199,14 @@ class Node:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
 
-def port_taken(log: Path, start: int) -> bool:
-    """Whether HAProxy, logging to `log` from byte `start` on, could not bind its ports."""
-    with log.open("rb") as lines:
-        lines.seek(start)
-        written = lines.read().decode(errors="replace")
-    return any(line in written for line in PORT_TAKEN)
-
-
 class HAProxy:
     """HAProxy in the foreground with `deploy/haproxy.cfg`; `nodes[0]` is the
-    authoring server (KB_AUTHORING_NODE), as well as the first balanced node."""
+    authoring server (KB_AUTHORING_NODE), as well as the first balanced node.
+
+    Its two listening sockets are bound (port 0) and opened here and handed to
+    it (`KB_LISTEN=fd@N`, HAProxy's inherited descriptor address): nobody else
+    can take their ports between choosing and binding them, as a port found
+    free and given by number could be."""
 
     def __init__(self, nodes: list[Node], log: Path) -> None:
         if shutil.which("haproxy") is None:
@@ -219,16 +215,12 @@ class HAProxy:
                 "(apt-get install haproxy)"
             )
         self.nodes, self.log = nodes, log
-        self._start()
-        wait_for(self._ready, START_TIMEOUT_S, "HAProxy")
-
-    def _start(self) -> None:
-        self.port, self.stats_port = free_port(), free_port()
-        self._log_start = self.log.stat().st_size if self.log.exists() else 0
+        self._sockets = [listening_socket(), listening_socket()]
+        self.port, self.stats_port = (int(s.getsockname()[1]) for s in self._sockets)
         env = {
             **os.environ,
-            "KB_LISTEN": f"127.0.0.1:{self.port}",
-            "KB_STATS_LISTEN": f"127.0.0.1:{self.stats_port}",
+            "KB_LISTEN": f"fd@{self._sockets[0].fileno()}",
+            "KB_STATS_LISTEN": f"fd@{self._sockets[1].fileno()}",
         }
         for i, node in enumerate(self.nodes, start=1):
             env[f"KB_NODE{i}"] = node.address
@@ -240,17 +232,15 @@ class HAProxy:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                pass_fds=[s.fileno() for s in self._sockets],
             )
         self.client = Client(self.url)
+        wait_for(self._ready, START_TIMEOUT_S, "HAProxy")
 
     def _ready(self) -> bool:
-        """Whether HAProxy answers; one whose port was taken starts on others."""
         if self.proc.poll() is not None:
-            if not port_taken(self.log, self._log_start):
-                tail = self.log.read_text(errors="replace")[-4000:]
-                raise AssertionError(f"HAProxy exited:\n{tail}")
-            self._start()
-            return False
+            tail = self.log.read_text(errors="replace")[-4000:]
+            raise AssertionError(f"HAProxy exited:\n{tail}")
         return self.client.get("/api/health").status == 200
 
     @property
@@ -287,6 +277,8 @@ class HAProxy:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(10)
+        for sock in self._sockets:
+            sock.close()
 
 
 def kb(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
