@@ -24,6 +24,8 @@ from kb.i18n.catalog import domain_catalog
 WIDTH = 640
 LINE_HEIGHT = 200
 BAR_ROW = 26
+TALL_BAR_ROW = 40  # a row whose label takes two lines
+LINE_GAP = 14  # between the two lines of a label
 _PAD_LEFT = 48
 _PAD_RIGHT = 16
 PAD_TOP = 12
@@ -307,19 +309,23 @@ def bar_chart(
     chart_id = chart_id or ident(title)
     show = _formatter(percent)
     rows = tuple((label, show(value)) for label, value in bars)
-    height = PAD_TOP + BAR_ROW * max(1, len(bars)) + 8
+    lines = [label_lines(label) for label, _ in bars]
+    # A label of two lines makes every row of the chart taller, so rows stay even.
+    step = TALL_BAR_ROW if any(len(shown) > 1 for shown in lines) else BAR_ROW
+    height = PAD_TOP + step * max(1, len(bars)) + 8
     top = 1.0 if percent else nice_top(max((float(v) for _, v in bars), default=0.0))
     span = WIDTH - LABEL_WIDTH - 70
     body: list[str] = []
     for i, (label, value) in enumerate(bars):
-        y = PAD_TOP + i * BAR_ROW
+        y = PAD_TOP + i * step
+        middle = y + (step - BAR_ROW) // 2  # where a row of BAR_ROW starts, centred
         width = max(1.0, span * min(float(value), top) / top) if value else 0.0
         row = (
-            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}" '
-            f'text-anchor="end">{clipped_label(label)}</text>'
-            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{width:.1f}" '
+            f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{middle + 16}" '
+            f'text-anchor="end">{_label_text(label, lines[i], middle + 16)}</text>'
+            f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{middle + 4}" width="{width:.1f}" '
             f'height="{BAR_ROW - 8}" rx="2"/>'
-            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 16}">'
+            f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{middle + 16}">'
             f"{escape(show(float(value)))}</text>"
         )
         link = links[i] if i < len(links) else None
@@ -351,3 +357,45 @@ def clipped_label(label: str, limit: int = 24) -> str:
     if len(label) <= limit:
         return escape(label)
     return f"<title>{escape(label)}</title>{escape(label[: limit - 1])}…"
+
+
+def label_lines(label: str, limit: int = 24) -> list[str]:
+    """A bar's label on at most two lines of `limit` characters, cut between
+    words (about evenly where it fits); what does not ends the second line
+    with "…"."""
+    if len(label) <= limit:
+        return [label]
+    words = label.split()
+    # Where the whole label fits on two lines, the lines are made about even.
+    splits = [[" ".join(words[:i]), " ".join(words[i:])] for i in range(1, len(words))]
+    fitting = [pair for pair in splits if max(len(part) for part in pair) <= limit]
+    if fitting:
+        return min(fitting, key=lambda pair: max(len(part) for part in pair))
+    first = ""
+    for word in words:
+        joined = f"{first} {word}".strip()
+        if len(joined) > limit:
+            break
+        first = joined
+    if not first:  # one word longer than a line
+        first = label[: limit - 1] + "-"
+        rest = label[limit - 1 :]
+    else:
+        rest = label.strip()[len(first) :].strip()
+    if len(rest) > limit:
+        rest = rest[: limit - 1].rstrip() + "…"
+    return [first, rest]
+
+
+def _label_text(label: str, lines: list[str], baseline: int) -> str:
+    """The inside of a bar's label: one line as it is; two as lines around the
+    row's middle, with the whole label as a tooltip (the table has it too)."""
+    if len(lines) == 1:
+        return escape(label)
+    x = LABEL_WIDTH - 8
+    first, second = baseline - LINE_GAP // 2, baseline + LINE_GAP // 2
+    return (
+        f"<title>{escape(label)}</title>"
+        f'<tspan x="{x}" y="{first}">{escape(lines[0])}</tspan>'
+        f'<tspan x="{x}" y="{second}">{escape(lines[1])}</tspan>'
+    )

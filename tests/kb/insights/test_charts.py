@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from kb.insights.charts import bar_chart, line_chart
+import pytest
+
+from kb.insights.charts import BAR_ROW, TALL_BAR_ROW, bar_chart, label_lines, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -80,9 +82,11 @@ def test_an_empty_chart_says_so_where_it_is_seen_and_a_lone_day_sits_under_its_p
     assert day.get("text-anchor") == "middle" and float(day.get("x")) == float(dot.get("cx"))
 
 
-def test_a_label_too_long_for_its_column_is_cut_and_keeps_its_whole_text() -> None:
-    """A topic's question ran past the chart's left edge; cut, it keeps its text
-    as a tooltip (and in the table)."""
+def test_a_label_too_long_for_its_column_wraps_is_cut_and_keeps_its_whole_text() -> None:
+    """A topic's question ran past the chart's left edge; cut to one line, most
+    of it was lost ("Links to an article som…"). It takes two lines now, cut
+    between words, the rest cut with "…", and keeps its text as a tooltip (and
+    in the table); every row grows so the bars stay evenly spaced."""
     long = "can I take <unused> vacation days into the next year"
     chart = bar_chart("Gaps", [(long, 3.0), ("short", 1.0)], value_label="People")
     svg = ET.fromstring(chart.svg)
@@ -90,9 +94,29 @@ def test_a_label_too_long_for_its_column_is_cut_and_keeps_its_whole_text() -> No
     cut, whole = (t for t in svg.iter(f"{ns}text") if t.get("class") == "chart-label")
     tooltip = cut.find(f"{ns}title")
     assert tooltip is not None and tooltip.text == long
-    assert tooltip.tail == long[:23] + "…"
+    lines = [t.text for t in cut.iter(f"{ns}tspan")]
+    assert lines == ["can I take <unused>", "vacation days into the…"]
     assert whole.findtext(f"{ns}title") is None and whole.text == "short"
     assert chart.rows[0] == (long, "3")
+    first, second = (r for r in svg.iter(f"{ns}rect") if r.get("class") == "chart-bar")
+    assert float(second.get("y")) - float(first.get("y")) == TALL_BAR_ROW
+    short = ET.fromstring(bar_chart("Gaps", [("a", 1.0), ("b", 2.0)], value_label="n").svg)
+    ys = [float(r.get("y")) for r in short.iter(f"{ns}rect") if r.get("class") == "chart-bar"]
+    assert ys[1] - ys[0] == BAR_ROW
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"),
+    [
+        ("Review date passed", ["Review date passed"]),
+        ("Links to an article some of its readers may not open",
+         ["Links to an article some", "of its readers may not…"]),
+        ("Review due within 14 days", ["Review due", "within 14 days"]),
+        ("x" * 30, ["x" * 23 + "-", "x" * 7]),
+    ],
+)  # fmt: skip
+def test_label_lines(label: str, lines: list[str]) -> None:
+    assert label_lines(label) == lines
 
 
 def test_a_line_chart_marks_its_middle_and_one_day_shows_its_value() -> None:
