@@ -309,9 +309,7 @@ def bar_chart(
     chart_id = chart_id or ident(title)
     show = _formatter(percent)
     rows = tuple((label, show(value)) for label, value in bars)
-    lines = [label_lines(label) for label, _ in bars]
-    # A label of two lines makes every row of the chart taller, so rows stay even.
-    step = TALL_BAR_ROW if any(len(shown) > 1 for shown in lines) else BAR_ROW
+    step = row_step([label for label, _ in bars])
     height = PAD_TOP + step * max(1, len(bars)) + 8
     top = 1.0 if percent else nice_top(max((float(v) for _, v in bars), default=0.0))
     span = WIDTH - LABEL_WIDTH - 70
@@ -322,7 +320,7 @@ def bar_chart(
         width = max(1.0, span * min(float(value), top) / top) if value else 0.0
         row = (
             f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{middle + 16}" '
-            f'text-anchor="end">{_label_text(label, lines[i], middle + 16)}</text>'
+            f'text-anchor="end">{label_text(label, middle + 16)}</text>'
             f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{middle + 4}" width="{width:.1f}" '
             f'height="{BAR_ROW - 8}" rx="2"/>'
             f'<text class="chart-value" x="{LABEL_WIDTH + width + 6:.1f}" y="{middle + 16}">'
@@ -351,12 +349,10 @@ def bar_chart(
     )
 
 
-def clipped_label(label: str, limit: int = 24) -> str:
-    """A bar's label as the chart's text: one too long for the label column is cut,
-    and carries its whole text as a tooltip (the table beside the chart has it too)."""
-    if len(label) <= limit:
-        return escape(label)
-    return f"<title>{escape(label)}</title>{escape(label[: limit - 1])}…"
+def row_step(labels: Sequence[str]) -> int:
+    """The height of a chart's rows: taller for all when a label takes two lines
+    (`label_lines`), so the rows stay evenly spaced."""
+    return TALL_BAR_ROW if any(len(label_lines(label)) > 1 for label in labels) else BAR_ROW
 
 
 def label_lines(label: str, limit: int = 24) -> list[str]:
@@ -387,9 +383,11 @@ def label_lines(label: str, limit: int = 24) -> list[str]:
     return [first, rest]
 
 
-def _label_text(label: str, lines: list[str], baseline: int) -> str:
-    """The inside of a bar's label: one line as it is; two as lines around the
-    row's middle, with the whole label as a tooltip (the table has it too)."""
+def label_text(label: str, baseline: int) -> str:
+    """The inside of a row's label, whose single line would sit on `baseline`:
+    one line as it is; two around it, with the whole label as a tooltip (the
+    table beside the chart has it too)."""
+    lines = label_lines(label)
     if len(lines) == 1:
         return escape(label)
     x = LABEL_WIDTH - 8

@@ -16,11 +16,12 @@ from kb.insights.charts import (
     PAD_TOP,
     WIDTH,
     Chart,
-    clipped_label,
     empty_note,
     frame_svg,
     ident,
+    label_text,
     nice_top,
+    row_step,
     say,
 )
 
@@ -64,12 +65,13 @@ def target_chart(
         svg = frame_svg(chart_id, title, summary, 40, empty_note(lang))
         return Chart(chart_id, title, summary, svg, (label_header, value_label), table)
     top = nice_top(max(max(r.high, r.target or 0.0) for r in rows))
-    body = _legend(names) + [_spread_row(i, r, top, show) for i, r in enumerate(rows)]
+    step = row_step([r.label for r in rows])
+    body = _legend(names) + [_spread_row(i, r, top, show, step) for i, r in enumerate(rows)]
     listed = "; ".join(f"{label} {text}" for label, text in table[:8])
     if len(rows) > 8:
         listed = say(lang, "chart_bar_more", listed=listed, more=str(len(rows) - 8))
     summary = say(lang, "chart_bar_summary", title=title, listed=listed)
-    height = _LEGEND + PAD_TOP + BAR_ROW * len(rows) + 8
+    height = _LEGEND + PAD_TOP + step * len(rows) + 8
     svg = frame_svg(chart_id, title, summary, height, body)
     return Chart(chart_id, title, summary, svg, (label_header, value_label), table)
 
@@ -92,8 +94,11 @@ def _legend(names: tuple[str, str, str]) -> list[str]:
     ]
 
 
-def _spread_row(i: int, row: Spread, top: float, show: Callable[[float], str]) -> str:
-    y = _LEGEND + PAD_TOP + i * BAR_ROW
+def _spread_row(
+    i: int, row: Spread, top: float, show: Callable[[float], str], step: int = BAR_ROW
+) -> str:
+    # Where a row of BAR_ROW starts, centred in a row of `step` (`row_step`).
+    y = _LEGEND + PAD_TOP + i * step + (step - BAR_ROW) // 2
 
     def x(value: float) -> float:
         return LABEL_WIDTH + _SPREAD_SPAN * min(max(value, 0.0), top) / top
@@ -107,7 +112,7 @@ def _spread_row(i: int, row: Spread, top: float, show: Callable[[float], str]) -
     right = max(x(row.high), x(row.target or 0.0))
     return (
         f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 16}" '
-        f'text-anchor="end">{clipped_label(row.label)}</text>'
+        f'text-anchor="end">{label_text(row.label, y + 16)}</text>'
         f'<rect class="chart-bar chart-bar-high" x="{LABEL_WIDTH}" y="{y + 6}" '
         f'width="{max(1.0, x(row.high) - LABEL_WIDTH):.1f}" height="{BAR_ROW - 12}" rx="2"/>'
         f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" '

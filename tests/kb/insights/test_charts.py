@@ -199,3 +199,21 @@ def test_a_target_chart_holds_median_and_90th_percentile_against_the_target() ->
     assert "HR median 6.0 h" in chart.summary and "&lt;IT&gt;" in chart.svg
     empty = target_chart("R", [], names=("m", "p", "t"), show=str, value_label="v")
     assert "no data" in empty.summary
+
+
+def test_a_target_charts_long_label_takes_two_lines_in_an_even_row() -> None:
+    from kb.insights.target_chart import Spread, target_chart
+
+    long = "Facility Management and Workplace Services"
+    rows = [Spread(long, 6.0, 30.0, 16.0), Spread("IT", 2.5, 4.0, None)]
+    chart = target_chart(
+        "Resolution", rows, names=("median", "90th", "target"), show=str, value_label="hours"
+    )
+    svg = ET.fromstring(chart.svg)
+    labels = [t for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+    assert [t.text for t in labels[0].iter(f"{SVG}tspan")] == label_lines(long)
+    assert labels[0].findtext(f"{SVG}title") == long and labels[1].text == "IT"
+    medians = [float(r.get("y")) for r in svg.iter(f"{SVG}rect") if r.get("class") == "chart-bar"][
+        1:
+    ]  # the legend's swatch first
+    assert medians[1] - medians[0] == TALL_BAR_ROW
