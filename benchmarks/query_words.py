@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmarks.recorded import search_settings
 from kb.results import Query
 from kb.settings import Settings, parse_assignment
 
@@ -100,6 +101,7 @@ def measure(settings: Settings, words: Sequence[int], min_words: int) -> dict[st
     lengths = [len(q.split()) for _, q in questions]
     return {
         "index": str(settings.index_dir),
+        "settings": search_settings(settings),
         "questions": len(questions),
         "words": [min(lengths, default=0), max(lengths, default=0)],
         "loadavg": list(os.getloadavg()),

@@ -40,7 +40,7 @@ from kb.content.files import (
     id_key,
 )
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS, parse_article
-from kb.content.readers import bad_file_name, is_document, read_article
+from kb.content.readers import read_article
 from kb.content.scan_stamps import ScanStamps, read_as_document
 from kb.errors import ConfigError, ContentError
 from kb.extract import DocumentReader
@@ -274,7 +274,7 @@ def read_entries(
     pending: list[tuple[FileEntry, DocumentFile]] = []
     defaults: dict[str, DocumentDefaults] = {}
     for entry in entries:
-        if not is_document(entry.id) or "/" not in entry.id or bad_file_name(entry.id):
+        if not read_as_document(entry):
             article, problems = read_entry(entry, max_bytes, render_seconds, image_max_bytes)
             yield entry, article, problems, b""
             continue
