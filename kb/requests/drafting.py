@@ -64,7 +64,9 @@ def draft_markdown(
     people: Sequence[str] = (),
 ) -> str:
     """The text of the draft: front matter, then the answer, written from the
-    resolution without the requester's personal details (`kb.authoring.from_request`)."""
+    resolution without the requester's personal details (`kb.authoring.from_request`).
+    The text opens with the answer, not with a heading: the title is the page's
+    heading already, and a heading repeating it would show it twice."""
     parts = draft_text(
         request.query, request.resolution or "", vocabulary, people, request.description
     )
@@ -90,7 +92,7 @@ def draft_markdown(
     front = yaml.safe_dump(
         meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
     )
-    return f"---\n{front}---\n## {parts.title}\n\n{parts.body}\n"
+    return f"---\n{front}---\n{parts.body}\n"
 
 
 def department_vocabulary(folder: Path, keywords: Sequence[str]) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 
 from kb.accounts.records import User
 from kb.content.markdown_article import parse_article
+from kb.content.outline import under_title
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
 from kb.requests import articles, drafting
@@ -64,6 +65,18 @@ def test_draft_from_a_resolved_request(
         "article",
         {"article": f"it/{path.name}", "status": "draft"},
     )
+
+
+def test_a_draft_does_not_say_its_title_twice(
+    service: RequestService, content: Path, resolved: int
+) -> None:
+    # The title is the page's heading; a heading repeating it in the text
+    # would show the title twice on the published article.
+    path = service.draft_article(IT_AGENT, resolved, content)
+    article, _ = parse_article(path.read_bytes(), "it/" + path.name)
+    page = under_title(article.body_html, article.title)
+    assert article.title not in page
+    assert page.lstrip().startswith("<p>Switch the VPN client to TCP port 443.")
 
 
 def test_drafts_never_overwrite(service: RequestService, content: Path, resolved: int) -> None:
