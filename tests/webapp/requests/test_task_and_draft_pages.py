@@ -216,3 +216,19 @@ def test_a_content_owner_is_led_back_to_the_drafts(
     sign_in_as(client, "emma")  # the requester's way back stays their own requests
     mine = text_of(client.get(f"/requests/{request_id}?hl=en"))
     assert link(mine, "← Back to my requests") == "/requests/"
+
+
+def test_a_published_article_of_a_request_is_not_called_a_draft(
+    client: FlaskClient, store: Store, request_content: Path
+) -> None:
+    """The editor link beside each article of a request read "Draft: …" after
+    the article was published, next to its "Published" badge."""
+    (request_id,) = drafted(store, request_content, "it", 1)
+    article = request_content / "it" / "draft-0.md"
+    article.write_text(article.read_text().replace("status: draft", "status: published"))
+    sign_in_as(client, "cora")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    assert link(page, "Edit: it/draft-0.md") == "/manage/edit/it/draft-0.md"
+    assert "Draft: it/draft-0.md" not in page
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert link(german, "Bearbeiten: it/draft-0.md") == "/manage/edit/it/draft-0.md"
