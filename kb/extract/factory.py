@@ -17,7 +17,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
-EXTRACTION_VERSION = 27  # 27: running heads and feet of a two-page PDF are dropped
+EXTRACTION_VERSION = 28  # 28: a placeholder title property ("untitled") is no title
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from kb.extract.html_chrome import (
 )
 from kb.extract.plain_text import decode_text
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.titles import property_title
 from kb.extract.word_html_lists import WordList, word_list_item
 
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -221,7 +222,9 @@ def extract_html(data: bytes, limits: Limits) -> ExtractedDocument:
     builder = OutlineBuilder(limits.max_chars)
     _walk(content_root(root), builder)
     title_el = root.find(".//title")
-    title = page_title(root, clean(title_el.text_content()) if title_el is not None else "")
+    title = page_title(
+        root, property_title(title_el.text_content()) if title_el is not None else ""
+    )
     return ExtractedDocument(
         format="html",
         title=title or builder.first_heading,

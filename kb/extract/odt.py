@@ -20,6 +20,7 @@ from odfdo import Document, Element
 from kb.extract.base import ExtractionError, Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.titles import property_title
 from kb.extract.zipped import open_zip
 
 _CONTAINERS = {
@@ -205,7 +206,7 @@ def extract_odt(data: bytes, limits: Limits) -> ExtractedDocument:
     modified = meta.date or meta.creation_date
     return ExtractedDocument(
         format="odt",
-        title=clean(meta.title or "") or builder.first_heading,
+        title=property_title(meta.title) or builder.first_heading,
         sections=builder.sections(),
         author=clean(meta.creator or meta.initial_creator or ""),
         language=(meta.language or "").split("-")[0].lower(),

@@ -46,6 +46,7 @@ from kb.extract.pdf_running import (
 )
 from kb.extract.pdf_tables import CELL_GAP, Cell, line_cells, table_rows
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.titles import property_title
 
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?$", re.I)
 # A table of contents entry: its words, a dot leader and the page ("3.2 Hotels ..... 14").
@@ -242,7 +243,7 @@ def extract_pdf(data: bytes, limits: Limits) -> ExtractedDocument:
         warnings.append(f"text cut after {limits.max_chars:,} characters")
     return ExtractedDocument(
         format="pdf",
-        title=clean(meta.get("Title", "")) or builder.first_heading,
+        title=property_title(meta.get("Title")) or builder.first_heading,
         sections=builder.sections(),
         author=clean(meta.get("Author", "")),
         modified=_date(meta.get("ModDate", "") or meta.get("CreationDate", "")),

@@ -32,6 +32,7 @@ from docx.text.paragraph import Paragraph
 from kb.extract.base import Limits, malformed
 from kb.extract.document import ExtractedDocument
 from kb.extract.structure import OutlineBuilder, clean
+from kb.extract.titles import property_title
 from kb.extract.word_formatting import formatted_headings, normal_size
 from kb.extract.word_text import (
     Notes,
@@ -190,7 +191,7 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     modified = props.modified or props.created
     return ExtractedDocument(
         format="docx",
-        title=clean(props.title or "") or builder.first_heading,
+        title=property_title(props.title) or builder.first_heading,
         sections=builder.sections(),
         author=clean(props.author or props.last_modified_by or ""),
         language=(props.language or "").split("-")[0].lower() or _language(document),
