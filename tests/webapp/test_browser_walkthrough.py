@@ -321,6 +321,29 @@ def test_a_wrong_text_field_is_marked_like_a_wrong_list(tab: Tab, small: LiveSer
     assert len({colour for _, colour in marked}) == 1, marked
 
 
+def test_a_wrong_date_is_framed_as_every_wrong_field(tab: Tab, small: LiveServer) -> None:
+    """A date field kept a thin pale frame of its own: refused, it stayed grey
+    beside the red text fields and lists, as if it were fine."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "emma")
+    page.goto(small.url + "/catalogue/laptop")
+    page.get_by_label("Needed by").fill("2020-01-01")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    tab.errors.remove(
+        "Failed to load resource: the server responded with a status of 400 (BAD REQUEST)"
+    )
+    marked = page.evaluate(
+        """() => [...document.querySelectorAll('[aria-invalid=true]')].map(el =>
+             [el.type || el.tagName, getComputedStyle(el).borderTopColor,
+              getComputedStyle(el).borderTopWidth])"""
+    )
+    assert "date" in [kind for kind, _, _ in marked], marked
+    assert len({(colour, width) for _, colour, width in marked}) == 1, marked
+
+
 def test_the_upload_button_follows_the_upload_fields(tab: Tab, small: LiveServer) -> None:
     """The upload form took the editor's two columns: with no text to edit, its
     Upload button and the way back stood at the top of the empty second column,
