@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import url_for
 
+from kb.authoring.owners import owned_departments
 from kb.errors import KbError, NotFoundError
 from kb.events import SearchEvent
 from kb.extract import format_for
@@ -21,7 +22,7 @@ from kb.records import Article
 from webapp import services
 from webapp.articles.body_cache import cached_body_html
 from webapp.articles.images import shown_images
-from webapp.auth.identity import search_groups
+from webapp.auth.identity import current_user, search_groups
 from webapp.departments import department_name
 from webapp.search.presenters import shown_search
 from webapp.search.search_refs import MAX_REF_CHARS
@@ -116,6 +117,20 @@ def article_view(article_id: str) -> ArticleView:
         department_name=department_name(article.department),
         related=related,
     )
+
+
+def edit_url(article: Article) -> str | None:
+    """Where the reader changes `article`: the editor, or for a document its
+    versions (replace, restore); None unless they may edit the department's
+    content (its content owners and admins), as the manage pages decide."""
+    user = current_user()
+    if user is None or user.must_change_password:
+        return None
+    if not owned_departments(user, [article.department]):
+        return None
+    if article.is_document:
+        return url_for("manage_document_history.history", article_id=article.id)
+    return url_for("manage.edit", article_id=article.id)
 
 
 def visible_article(article_id: str) -> Article:

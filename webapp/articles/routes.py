@@ -59,6 +59,7 @@ def show(article_id: str) -> str:
             sref=came.search_ref or None,
         ),
         feedback_sent=request.args.get("feedback") == "thanks",
+        edit_url=presenters.edit_url(view.article),
     )
 
 

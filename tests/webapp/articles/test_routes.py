@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -13,7 +14,7 @@ from flask.testing import FlaskClient
 import webapp.articles.sanitize as sanitize
 from kb.records import Section
 from kb.store.protocols import Store
-from tests.support import ARTICLES, FakeEngine, count_calls, text_of
+from tests.support import ARTICLES, FakeEngine, count_calls, make_article, sign_in_as, text_of
 
 
 def test_article_page_shows_metadata_and_related(client: FlaskClient) -> None:
@@ -298,3 +299,31 @@ def test_stored_html_nested_too_deeply_is_never_sanitised_on_view(
     # A shallow article is shown from its HTML as before.
     assert "<strong>by 9:30</strong>" in text_of(client.get("/articles/hr/sick-leave.md"))
     assert len(calls) == 1
+
+
+def test_who_may_edit_an_article_is_led_from_its_page_to_the_editor(
+    client: FlaskClient, people: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A content owner reading one of their articles had no way from it to the
+    editor: they went back to the list of the department's articles and found it."""
+    assert "/manage/edit/" not in text_of(client.get("/articles/it/hostile.md"))  # a visitor
+    sign_in_as(client, "emma")  # an employee
+    assert "/manage/edit/" not in text_of(client.get("/articles/it/hostile.md"))
+    sign_in_as(client, "cora")  # content owner of IT
+    page = text_of(client.get("/articles/it/hostile.md"))
+    assert '<a href="/manage/edit/it/hostile.md">Edit this article</a>' in page
+    assert "/manage/edit/" not in text_of(client.get("/articles/hr/sick-leave.md"))  # not hers
+    german = text_of(client.get("/articles/it/hostile.md?hl=de"))
+    assert '<a href="/manage/edit/it/hostile.md">Diesen Artikel bearbeiten</a>' in german
+    document = replace(
+        make_article("it/vpn.pdf", "VPN guide", "Connect first."), source_format="pdf"
+    )
+    monkeypatch.setitem(ARTICLES, document.id, document)
+    page = text_of(client.get("/articles/it/vpn.pdf?hl=en"))
+    assert (
+        '<a href="/manage/document/it/vpn.pdf">Replace this document or see its versions</a>'
+        in page
+    )
+    sign_in_as(client, "ada")  # an admin edits every department's
+    page = text_of(client.get("/articles/hr/sick-leave.md"))
+    assert '<a href="/manage/edit/hr/sick-leave.md">Edit this article</a>' in page
