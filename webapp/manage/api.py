@@ -163,8 +163,12 @@ def put_article(article_id: str) -> Response:
     if base is None:
         base = forms.version_of(data.get("version"))
     department, _, name = article_id.partition("/")
+    # Who may write there before whether the file is there: a 428 for an existing
+    # name and a 403 for a free one would tell anyone which articles (drafts and
+    # restricted ones too) another department keeps.
+    id_parts(article_id)
+    service.require_owner(actor, service.department_of(article_id).slug)
     if not _exists(service, article_id):
-        service.department_of(article_id)
         version = service.create(actor, department, name.removesuffix(".md"), fields, message)
         created = True
     else:

@@ -232,6 +232,23 @@ def test_put_refuses_other_departments_and_bad_ids(
     assert sorted(p.as_posix() for p in content.rglob("*")) == before
 
 
+@pytest.mark.parametrize("user", ["cora", "emma"])
+def test_a_put_tells_who_may_not_write_there_nothing_of_what_is_there(
+    client: FlaskClient, content: Path, user: str
+) -> None:
+    """A 428 ("exists: send If-Match") for a name in use and a 403 for a free one
+    told anyone signed in which articles, drafts and restricted ones too, another
+    department keeps: both are the same 403 now, and nothing is written."""
+    draft = "---\ntitle: Reorganisation 2027\nstatus: draft\naudience: [managers]\n---\nText.\n"
+    (content / "hr" / "reorganisation-2027.md").write_text(draft, encoding="utf-8")
+    token = sign_in_as(client, user)
+    before = sorted(p.as_posix() for p in content.rglob("*"))
+    there = error_of(put(client, token, "hr/reorganisation-2027.md", BODY), 403, "forbidden")
+    free = error_of(put(client, token, "hr/no-such-article.md", BODY), 403, "forbidden")
+    assert there["message"] == free["message"] and "reorganisation" not in str(there)
+    assert sorted(p.as_posix() for p in content.rglob("*")) == before
+
+
 def test_put_needs_sign_in_and_valid_fields(client: FlaskClient) -> None:
     error_of(client.put("/api/articles/it/vpn-setup.md", json=BODY), 401, "unauthenticated")
     token = sign_in_as(client, "cora")
