@@ -86,7 +86,13 @@ def _department(value: str | None) -> str:
 
 
 def _form(
-    department: str, *, name: str = "", replace: bool = False, error: str = "", status: int = 200
+    department: str,
+    *,
+    name: str = "",
+    replace: bool = False,
+    message: str = "",
+    error: str = "",
+    status: int = 200,
 ) -> tuple[str, int]:
     limit = services.services().settings.document_max_bytes
     found = services.authoring().departments().get(department)
@@ -96,6 +102,7 @@ def _form(
         review_required=bool(found and found.review_required),
         name=name,
         replace=replace,
+        message=message,
         error=error,
         limit=format_size(current_language(), limit),
     )
@@ -145,8 +152,14 @@ def upload() -> Response | tuple[str, int]:
     except REFUSED as exc:
         confirm = replace or getattr(exc, "key", "") in ("document_exists", "article_exists")
         shown = name or (str(exc.values.get("id", "")).rsplit("/", 1)[-1] if confirm else "")
+        # The form again with what was typed; only the file must be chosen again.
         return _form(
-            department, name=shown, replace=confirm, error=_refusal(exc), status=exc.status
+            department,
+            name=shown,
+            replace=confirm,
+            message=message,
+            error=_refusal(exc),
+            status=exc.status,
         )
     key = "manage_document_replaced" if done.replaced else "manage_document_uploaded"
     if done.pending:

@@ -97,6 +97,19 @@ def test_a_refused_upload_shows_the_form_with_the_reason(
     assert german.status_code == 400 and "keine Art Dokument" in text_of(german)
 
 
+def test_a_refused_upload_keeps_what_was_typed(client: FlaskClient, content: Path) -> None:
+    """The form came back with the reason and an empty "What changed": the
+    message typed for the history had to be typed again."""
+    token = sign_in_as(client, "cora")
+    message = "Policy of 2027 & its <annex>"
+    page = text_of(post_upload(client, token, b"#!/bin/sh\n", "run.sh", message=message))
+    assert 'value="Policy of 2027 &amp; its &lt;annex&gt;"' in page
+    (content / "it" / "policy.pdf").write_bytes(PDF + b"% old\n")
+    response = post_upload(client, token, PDF, "policy.pdf", message="the 2027 version")
+    assert response.status_code == 409  # replacing needs the box ticked: the form again
+    assert 'name="message" maxlength="500" value="the 2027 version"' in text_of(response)
+
+
 def test_replacing_asks_for_confirmation_first(client: FlaskClient, content: Path) -> None:
     token = sign_in_as(client, "cora")
     (content / "it" / "policy.pdf").write_bytes(PDF + b"% old\n")
