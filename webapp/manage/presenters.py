@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
@@ -355,6 +355,14 @@ def link_choices() -> list[tuple[str, str]]:
 
     found = [(aid, title) for aid, title in titles().items() if readable(aid)]
     return sorted(found, key=lambda item: item[1].casefold())
+
+
+def unlisted_related(related: Sequence[str], links: list[tuple[str, str]]) -> list[str]:
+    """The related articles of `related` that the article's page will not list: no
+    published article the editor may read has that id (mistyped, a draft, gone).
+    None are named when the index offers no titles to compare with."""
+    known = {article_id for article_id, _ in links}
+    return [item for item in related if item not in known] if known else []
 
 
 def failure_text(failure: KbError) -> str:

@@ -134,6 +134,7 @@ def render_editor(
     """The editor of `opened` (None: a new article of `department`) showing `fields`;
     `failure` beside the form it names, `picture_error` beside the picture upload."""
     dept = services.authoring().departments().get(department)
+    links = presenters.link_choices()
     page = render_template(
         "manage/edit.html",
         opened=opened,
@@ -145,7 +146,8 @@ def render_editor(
         problem=problem,
         message=message,
         slug=slug,
-        links=presenters.link_choices(),
+        links=links,
+        unlisted_related=presenters.unlisted_related(fields.related, links),
         actor=require_user(),
         picture_error=picture_error,
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),

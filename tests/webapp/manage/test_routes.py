@@ -379,6 +379,33 @@ def test_the_link_picker_offers_only_articles_the_owner_may_read(
     assert "Layoffs in Sales" in text_of(client.get("/manage/edit/it/vpn-setup.md"))
 
 
+def test_the_editor_says_which_related_articles_the_page_will_not_list(
+    client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A related article mistyped (or not published) was saved without a word,
+    and the article's page silently left it out of its related articles."""
+    monkeypatch.setattr(engine, "titles", lambda: {a.id: a.title for a in ARTICLES.values()}, False)
+    monkeypatch.setattr(engine, "article", ARTICLES.get)
+    token = sign_in_as(client, "cora")
+    saved = client.post(
+        "/manage/edit/it/vpn-setup.md",
+        data=form(token, related="hr/sick-leave.md, hr/sick-leav.md"),
+    )
+    assert saved.status_code == 303
+    page = text_of(client.get("/manage/edit/it/vpn-setup.md"))
+    warning = re.search(r'<p class="field-warning" id="e-related-unlisted">(.*?)</p>', page, re.S)
+    assert warning, page
+    assert "hr/sick-leav.md" in warning.group(1) and "hr/sick-leave.md" not in warning.group(1)
+    assert 'aria-describedby="e-related-hint e-related-unlisted"' in page
+    german = text_of(client.get("/manage/edit/it/vpn-setup.md?hl=de"))
+    assert "Nicht auf der Seite des Artikels" in german
+    client.post(
+        "/manage/edit/it/vpn-setup.md",
+        data=form(token, related="hr/sick-leave.md", version="2"),
+    )
+    assert "e-related-unlisted" not in text_of(client.get("/manage/edit/it/vpn-setup.md"))
+
+
 def test_four_eyes_approval_on_the_pages(client: FlaskClient, content: Path) -> None:
     helga = sign_in_as(client, "helga")
     refused = client.post(
