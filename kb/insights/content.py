@@ -8,7 +8,7 @@
 | `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
-| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist (for a reader: that they may not read, unless it is in the linking article's own department) |
+| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department) |
 | `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
@@ -285,8 +285,14 @@ def linkable(
     content owners, who write its links, read every one of its articles, so such
     a link tells nobody anything they could not already know; a link into
     another department's restricted article reads as a missing one, so that
-    nobody can learn from a link they wrote which restricted articles exist."""
-    read = {aid for aid in articles if readable is None or readable(aid)}
+    nobody can learn from a link they wrote which restricted articles exist.
+    So does a link into another department's draft (or retired article): its
+    readers get "not found" there, and its file's name is that department's."""
+    read = {
+        aid
+        for aid, article in articles.items()
+        if article.is_searchable and (readable is None or readable(aid))
+    }
     by_department: dict[str, set[str]] = defaultdict(set)
     for aid, other in articles.items():
         by_department[other.department].add(aid)

@@ -13,7 +13,7 @@ from kb.insights.content import (
     near_duplicates,
     published_days,
 )
-from kb.records import Article, Section
+from kb.records import Article, Section, Status
 
 TODAY = date(2026, 3, 10)
 LONG_AGO = date(2025, 1, 1)
@@ -84,6 +84,32 @@ def test_a_link_some_readers_may_not_open_is_not_a_broken_link() -> None:
         "restricted_link": {"hr/approving.md"},
     }
     assert _links((frozenset({"managers", "it"}), frozenset())) == everything
+
+
+def test_a_link_into_another_departments_draft_is_broken_as_a_missing_one_is() -> None:
+    """IT's content owner linked an IT article to guessed HR names: HR's draft
+    (open to everyone once published) was taken as there, a missing name as
+    broken, so the findings told which drafts HR keeps; its readers get "not
+    found" either way. A draft of the linking article's own department, which
+    its owners keep, is still no broken link."""
+    arts = {
+        "it/guide.md": article(
+            "it/guide.md",
+            related=("hr/reorganisation-2027.md", "hr/no-such-article.md", "it/next.md"),
+        ),
+        "hr/reorganisation-2027.md": article("hr/reorganisation-2027.md", status=Status.DRAFT),
+        "it/next.md": article("it/next.md", status=Status.DRAFT),
+    }
+    it_owner = (
+        frozenset({"employee", "content_owner", "it", "content_owner:it"}),
+        frozenset({"it"}),
+    )
+    for reader in (it_owner, (None, frozenset())):
+        found = content_health(
+            arts, {}, set(arts), TODAY, "it", review_due_days=14, published_on={}, reader=reader
+        )
+        broken = {f.detail["target"] for f in found if f.kind == "broken_link"}
+        assert broken == {"hr/reorganisation-2027.md", "hr/no-such-article.md"}
 
 
 def test_a_restricted_link_names_who_may_open_it_and_who_may_not() -> None:
