@@ -8,6 +8,7 @@ ranking), so this module starts in seconds. Waits are on conditions (Playwright'
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests.webapp.test_browser import (
     browser,  # noqa: F401 - a fixture, used by name
     serve_small,
 )
+from tests.webapp.test_contrast import contrast
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -342,6 +344,40 @@ def test_a_wrong_date_is_framed_as_every_wrong_field(tab: Tab, small: LiveServer
     )
     assert "date" in [kind for kind, _, _ in marked], marked
     assert len({(colour, width) for _, colour, width in marked}) == 1, marked
+
+
+RESTORE_COLOURS = """() => [...document.querySelectorAll('main form button')]
+  .filter(b => b.textContent.trim().startsWith('Restore'))
+  .map(b => {
+    let under = b, background = 'rgba(0, 0, 0, 0)';
+    while (under && /rgba\\(.*, 0\\)|transparent/.test(background)) {
+      background = getComputedStyle(under).backgroundColor;
+      under = under.parentElement;
+    }
+    return [b.textContent.trim(), getComputedStyle(b).color, background];
+  })"""
+
+
+def _hex(rgb: str) -> str:
+    return "#" + "".join(f"{int(n):02x}" for n in re.findall(r"\d+", rgb)[:3])
+
+
+def test_the_restore_buttons_of_a_history_can_be_read(tab: Tab, small: LiveServer) -> None:
+    """ "Restore 1" on an article's history was drawn as the header's Sign out is,
+    white, on the white page: the way back to an earlier version could not be seen."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "hella")
+    page.goto(small.url + "/manage/edit/hr/sick-leave.md")
+    page.get_by_label("What changed (optional)").fill("a second version")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator(".flash")).to_contain_text("Saved as version")
+    page.goto(small.url + "/manage/history/hr/sick-leave.md")
+    colours = page.evaluate(RESTORE_COLOURS)
+    assert "Restore 1" in [label for label, _, _ in colours], colours
+    for label, colour, background in colours:
+        assert contrast(_hex(colour), _hex(background)) >= 4.5, (label, colour, background)
 
 
 def test_the_upload_button_follows_the_upload_fields(tab: Tab, small: LiveServer) -> None:
