@@ -364,7 +364,13 @@ def restore(article_id: str) -> Response | tuple[str, int]:
     except StaleEditError as exc:
         flash(message_for(exc, current_language()), "error")
         return redirect(url_for("manage.history", article_id=article_id), code=303)
-    flash(gettext("manage_restored", number=number, version=version.number), "success")
+    if version.number == base:
+        # Nothing was recorded: the text restored is the current one (a restore
+        # keeps the status, so undoing a Retire this way changes nothing).
+        status = label("article", version.status.value)
+        flash(gettext("manage_restored_same", number=number, version=base, status=status), "info")
+    else:
+        flash(gettext("manage_restored", number=number, version=version.number), "success")
     return redirect(url_for("manage.edit", article_id=article_id), code=303)
 
 

@@ -178,6 +178,30 @@ def test_edit_save_history_diff_restore(client: FlaskClient, content: Path) -> N
     assert "Open the VPN client and sign in." in (content / "it" / "vpn-setup.md").read_text()
 
 
+def test_restoring_the_text_already_current_says_that_nothing_was_restored(
+    client: FlaskClient, content: Path
+) -> None:
+    """Retired by mistake, an article's version 1 was "restored as version 2":
+    a restore keeps the status, version 1's text was version 2's, so nothing
+    changed, and the article stayed retired while the page said it was restored."""
+    token = sign_in_as(client, "cora")
+    retired = client.post(
+        "/manage/status/it/vpn-setup.md",
+        data={"csrf_token": token, "action": "retire", "version": "1"},
+    )
+    assert retired.status_code == 303
+    restored = client.post(
+        "/manage/restore/it/vpn-setup.md", data={"csrf_token": token, "number": "1", "version": "2"}
+    )
+    assert restored.status_code == 303
+    page = text_of(client.get(restored.location))
+    assert "restored as version" not in page
+    assert "Version 1 holds the same text as the current version 2: nothing was restored" in page
+    assert "status: retired" in (content / "it" / "vpn-setup.md").read_text()
+    history = text_of(client.get("/manage/history/it/vpn-setup.md"))
+    assert 'data-version="3"' not in history
+
+
 def test_an_article_past_64_kib_is_saved_from_the_editor(
     client: FlaskClient, content: Path
 ) -> None:
