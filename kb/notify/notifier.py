@@ -23,12 +23,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from kb.content.departments import DEFAULT_TRIAGE, display_name
 from kb.i18n.catalog import TriageName, domain_catalog
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
-from kb.notify.outbox import OutboxMessage
+from kb.notify.outbox import READER, OutboxMessage
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict
@@ -38,6 +39,17 @@ logger = logging.getLogger(__name__)
 
 # Department id → language code → its name there (`Department.display_names`).
 TranslatedNames = Mapping[str, Mapping[str, str]]
+
+
+class Recipient(NamedTuple):
+    """One address mailed: as whom, for which department (queues), and the
+    self-watcher whose roles must still let them read the request when the
+    mail is sent (`reader`; None: it goes regardless)."""
+
+    address: str
+    audience: Audience
+    department: str
+    reader: str | None = None
 
 
 def request_language(text: str) -> str:
@@ -150,22 +162,24 @@ class Notifier:
 
     def _recipients(
         self, hearers: Hearers, request: Request, entry: RequestEntry
-    ) -> list[tuple[str, Audience, str]]:
-        """(address, audience, department) of everyone mailed, each address once."""
-        recipients: list[tuple[str, Audience, str]] = []
+    ) -> list[Recipient]:
+        """Everyone mailed, each address once."""
+        recipients: list[Recipient] = []
         for party in hearers.mail:
             if party is Party.WATCHERS:
                 for watcher in request.watchers:
                     address = self.config.requester_address(watcher)
                     if address and watcher != entry.actor:
-                        recipients.append((address, "watcher", ""))
+                        # Their roles are read when it is sent (`kb.notify.worker`).
+                        reader = None if request.reads_as_watcher(watcher) else watcher
+                        recipients.append(Recipient(address, "watcher", "", reader))
                 continue
             if party is Party.REQUESTER:
                 if entry.actor == request.requester and not hearers.own_action_mailed:
                     continue
                 address = self.config.requester_address(request.requester)
                 if address:
-                    recipients.append((address, "requester", ""))
+                    recipients.append(Recipient(address, "requester", ""))
                 else:
                     logger.info(
                         "notify: no e-mail address for requester %s (set mail_domain)",
@@ -175,10 +189,10 @@ class Notifier:
             department = department_of(party, request, entry)
             address = self.config.queue_addresses.get(department or "")
             if department and address:
-                recipients.append((address, "queue", department))
-        first: dict[str, tuple[str, Audience, str]] = {}
+                recipients.append(Recipient(address, "queue", department))
+        first: dict[str, Recipient] = {}
         for recipient in recipients:
-            first.setdefault(recipient[0], recipient)
+            first.setdefault(recipient.address, recipient)
         return list(first.values())
 
     def _mail_messages(
@@ -190,7 +204,7 @@ class Notifier:
         now: datetime,
     ) -> list[OutboxMessage]:
         out = []
-        for address, audience, department in self._recipients(hearers, request, entry):
+        for address, audience, department, reader in self._recipients(hearers, request, entry):
             lang = self.requester_language(request) if audience != "queue" else "en"
             dept = department or request.department
             text = compose(
@@ -204,17 +218,20 @@ class Notifier:
             if text is None:
                 continue
             subject, body = text
+            payload: dict[str, Any] = {
+                "subject": subject,
+                "text": body,
+                "lang": lang,
+                "request_id": request.id,
+                "event": topic.value,
+            }
+            if reader is not None:
+                payload[READER] = reader
             out.append(
                 OutboxMessage(
                     topic=topic.value,
                     target=f"email:{address}",
-                    payload={
-                        "subject": subject,
-                        "text": body,
-                        "lang": lang,
-                        "request_id": request.id,
-                        "event": topic.value,
-                    },
+                    payload=payload,
                     created=now,
                     next_attempt_at=now,
                 )

@@ -16,6 +16,9 @@ from typing import Any
 from kb.validators import ensure_optional_utc, ensure_text, ensure_utc, set_normalised, utc_now
 
 TARGET_SCHEMES = ("http://", "https://", "email:")
+# The payload key of a mail to a self-watcher (`Request.self_watchers`): their
+# username, whose roles must still let them read the request when it is sent.
+READER = "reader"
 
 
 @dataclass(frozen=True, kw_only=True)

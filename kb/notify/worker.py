@@ -13,6 +13,13 @@ delivery of a message carries one key (`kb.notify.outbox.delivery_key`):
 webhook receivers can tell a repeat by the `Idempotency-Key` header, mail
 clients by the Message-ID.
 
+A mail to someone who watched a request themselves (its payload names them
+as `READER`) is sent only while their account may still read the request by
+its roles, read from the store just before sending; otherwise it is given up
+on with the reason, unsent. Under `auth_mode header` the store holds the
+roles of the person's last sign-in: a role the proxy stopped sending counts
+as held until they sign in without it.
+
 `run(stop)` repeats passes until `stop` is set; `kb requests deliver --loop`
 and the web server's background thread (`start_background`) use it.
 """
@@ -25,12 +32,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kb.errors import NotFoundError
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MailSender
-from kb.notify.outbox import OutboxMessage, backoff
+from kb.notify.outbox import READER, OutboxMessage, backoff
 from kb.notify.webhooks import DeliveryFailed, WebhookSender
 from kb.records import Department
 from kb.requests.departments import following
+from kb.requests.permissions import can_view
 from kb.settings import Settings
 from kb.store.protocols import Store
 from kb.validators import utc_now
@@ -145,6 +154,14 @@ class OutboxWorker:
 
     def _deliver(self, message: OutboxMessage, now: datetime, report: DeliveryReport) -> None:
         assert message.id is not None
+        withheld = self._withheld(message)
+        if withheld:
+            logger.info(
+                "outbox: message %s to %s not sent: %s", message.id, message.target, withheld
+            )
+            self.store.mark_failed(message.id, f"not sent: {withheld}", None)
+            report.given_up += 1
+            return
         try:
             self._send(message)
         except DeliveryFailed as exc:
@@ -174,6 +191,26 @@ class OutboxWorker:
             return
         self.store.mark_delivered(message.id, self.clock())
         report.delivered += 1
+
+    def _withheld(self, message: OutboxMessage) -> str | None:
+        """Why a self-watcher's mail must not go (None: it may): they read the
+        request no longer, their roles as the store holds them now."""
+        reader = message.payload.get(READER)
+        request_id = message.payload.get("request_id")
+        if not isinstance(reader, str) or not isinstance(request_id, int):
+            return None
+        user = self.store.get_user(reader)
+        try:
+            request = self.store.get_request(request_id)
+        except NotFoundError:
+            return f"request {request_id} is gone"
+        departments = {t.department for t in self.store.tasks(request_id)}
+        if user is not None and can_view(user, request, departments):
+            return None
+        return (
+            f"{reader} watched request {request_id} themselves and no longer holds a role "
+            "that lets them read it"
+        )
 
     def _send(self, message: OutboxMessage) -> None:
         if message.target.startswith("email:"):

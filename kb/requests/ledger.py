@@ -157,7 +157,7 @@ class Ledger:
             request,
             self.task_departments(request),
             self.window(),
-            self.merged_requesters(request) if actor.username in request.watchers else (),
+            self.merged_requesters(request) if request.reads_as_watcher(actor.username) else (),
         )
 
     def merged_requesters(self, request: Request) -> set[str]:

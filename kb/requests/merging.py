@@ -51,9 +51,13 @@ class MergeWork:
             watchers = list(target.watchers)
             if requester != target.requester and requester not in watchers:
                 watchers.append(requester)
+            # Made a watcher by the merge: they read it as its requester does,
+            # whoever they watched it as before.
+            selves = [w for w in target.self_watchers if w != requester]
             data = {"from": duplicate_id, "query": duplicate.query, "requester": requester}
             entry = new_entry(actor, target, now, "merged", note, data, visible=False)
-            return Step(replace(target, watchers=watchers, updated=now), entry, None)
+            merged = replace(target, watchers=watchers, self_watchers=selves, updated=now)
+            return Step(merged, entry, None)
 
         def close(request: Request, now: datetime) -> Step:
             data = {"into": into_id, "from": request.status.value, "to": "closed"}

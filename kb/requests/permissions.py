@@ -59,11 +59,12 @@ def is_requester(user: User, request: Request) -> bool:
 
 
 def can_view(user: User, request: Request, task_departments: Iterable[str] = ()) -> bool:
-    """The requester and its watchers, agents of its department or of one of its
-    tasks, content owners of its department, and admins."""
+    """The requester and the watchers it or an agent added, agents of its
+    department or of one of its tasks, content owners of its department, and
+    admins. A watch someone made of themselves lets them read nothing more."""
     return (
         is_requester(user, request)
-        or user.username in request.watchers
+        or request.reads_as_watcher(user.username)
         or works_queue(user, request.department)
         or owns_content(user, request.department)
         or any(works_queue(user, d) for d in task_departments)
@@ -157,7 +158,7 @@ def permissions_for(
     )
     owns = owns_content(actor, request.department)
     task_agent = any(works_queue(actor, d) for d in departments)
-    joined = actor.username in request.watchers and actor.username in set(merged_requesters)
+    joined = request.reads_as_watcher(actor.username) and actor.username in set(merged_requesters)
     talks = (requester or work or task_agent or joined) and not merged
     return RequestPermissions(
         view=can_view(actor, request, departments),

@@ -66,8 +66,11 @@ class Request:
     names its `request_type` and keeps the values of its form in `fields`
     (`kb.catalogue`). After resolution the requester may rate it (`rating`
     1-5, `rating_comment`, `rated_at`); `watchers` are the usernames that hear
-    about it besides the requester and may read it; a duplicate merged into
-    another request names it in `merged_into`.
+    about it besides the requester and may read it; `self_watchers` are those
+    of them who added themselves (and are not its requester): such a watch
+    gives no reading of its own (`reads_as_watcher`), only the e-mails while
+    a role still lets them read it. A duplicate merged into another request
+    names it in `merged_into`.
     """
 
     requester: str
@@ -97,6 +100,7 @@ class Request:
     rating_comment: str = ""
     rated_at: datetime | None = None
     watchers: list[str] = field(default_factory=list)
+    self_watchers: list[str] = field(default_factory=list)
     merged_into: int | None = None
     idempotency_key: str | None = None
     version: int = 0
@@ -145,6 +149,10 @@ class Request:
         if not isinstance(self.watchers, list):
             raise ValueError(f"watchers must be a list of usernames, got {self.watchers!r}")
         ensure_str_list("watchers", self.watchers)
+        ensure_str_list("self_watchers", self.self_watchers)
+        strays = [w for w in self.self_watchers if w not in self.watchers]
+        if strays:
+            raise ValueError(f"self_watchers must be watchers too, got {strays!r}")
         ensure_id("merged_into", self.merged_into, optional=True)
         if self.idempotency_key is not None:
             ensure_text("idempotency_key", self.idempotency_key)
@@ -154,6 +162,12 @@ class Request:
                     f"got {self.idempotency_key!r}"
                 )
         ensure_version(self.version)
+
+    def reads_as_watcher(self, username: str) -> bool:
+        """True when `username` watches the request because its requester or an
+        agent made them a watcher (or a merge did): a watch someone made of
+        themselves lasts only as long as what let them read it."""
+        return username in self.watchers and username not in self.self_watchers
 
     def is_overdue(self, at: datetime) -> bool:
         """Open and past a due date: resolution, or first response while none was given.

@@ -5,7 +5,11 @@ value-stream tasks' departments') add and remove watchers (anyone with an
 account: a manager, a colleague covering a holiday); anyone who may
 read a request may watch it or stop watching it themselves. Watchers get the
 requester's e-mails (`Party.WATCHERS` in `kb.notify.topics`) and see what the
-requester sees. Each change is a history entry.
+requester sees. A watch someone made of themselves (`Request.self_watchers`)
+adds nothing to what their roles let them read: an agent whose role is
+revoked stops reading the requests they watched, and stops getting their
+e-mails (`kb.notify.worker`), unless the requester or an agent made them a
+watcher. Each change is a history entry.
 """
 
 from __future__ import annotations
@@ -117,12 +121,17 @@ class WatcherWork:
                     key="watchers_full",
                     values={"id": request.id, "limit": MAX_WATCHERS},
                 )
-            watchers = (
-                [*request.watchers, name] if add else [w for w in request.watchers if w != name]
-            )
+            if add:
+                watchers = [*request.watchers, name]
+                own = name == actor.username and name != request.requester
+                selves = [*request.self_watchers, name] if own else request.self_watchers
+            else:
+                watchers = [w for w in request.watchers if w != name]
+                selves = [w for w in request.self_watchers if w != name]
             data = {"added": name} if add else {"removed": name}
             entry = new_entry(actor, request, now, "watchers", "", data)
-            return Step(replace(request, watchers=watchers, updated=now), entry, None)
+            changed = replace(request, watchers=watchers, self_watchers=selves, updated=now)
+            return Step(changed, entry, None)
 
         return self.ledger.save(actor, request_id, change).after
 

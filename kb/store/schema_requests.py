@@ -52,6 +52,8 @@ requests = Table(
     Column("rating_comment", Text, nullable=False),
     Column("rated_at", UtcDateTime),
     Column("watchers", JsonText, nullable=False),
+    # Those of `watchers` who added themselves (`Request.self_watchers`).
+    Column("self_watchers", JsonText, nullable=False),
     Column("merged_into", BigInteger),
     Column("idempotency_key", String(200), unique=True),
     Column("version", Number, nullable=False),

@@ -207,23 +207,33 @@ def mentions(column: Any, name: str) -> ColumnElement[bool]:
 
 
 def _move_watchers(conn: Connection, old: str, new: str | None) -> int:
+    """Rename `old` among watchers and self-watchers (None: drop it). Merged into
+    an account that watches the request too, the name is a self-watch only when
+    both watches were."""
     rows = conn.execute(
-        select(requests_table.c.id, requests_table.c.watchers).where(
-            mentions(requests_table.c.watchers, old)
-        )
+        select(
+            requests_table.c.id, requests_table.c.watchers, requests_table.c.self_watchers
+        ).where(mentions(requests_table.c.watchers, old))
     ).all()
+
+    def renamed(names: Iterable[str]) -> list[str]:
+        if new is None:
+            return [w for w in names if w != old]
+        return _unique(new if w == old else w for w in names)
+
     moved = 0
     for row in rows:
         if old not in row.watchers:
             continue
-        if new is None:
-            renamed = [w for w in row.watchers if w != old]
-        else:
-            renamed = [new if w == old else w for w in row.watchers]
+        ordinary = set(renamed(w for w in row.watchers if w not in row.self_watchers))
         conn.execute(
             update(requests_table)
             .where(requests_table.c.id == row.id)
-            .values(watchers=_unique(renamed), version=requests_table.c.version + 1)
+            .values(
+                watchers=renamed(row.watchers),
+                self_watchers=[w for w in renamed(row.self_watchers) if w not in ordinary],
+                version=requests_table.c.version + 1,
+            )
         )
         moved += 1
     return moved

@@ -2,7 +2,8 @@
 
 The outbox keeps each message as it was written (`kb.notify.outbox`): an
 e-mail's target is the person's address of the time, a webhook's payload
-names people by username. A message that waits in the outbox when the
+names people by username (and a self-watcher's mail the watcher, whose
+roles it is sent by: `kb.notify.worker`). A message that waits in the outbox when the
 account changes would otherwise go to the old address, which a later
 account given the freed name may own, and tell the department's systems the
 old name. `move_queued` rewrites, in the transaction of the change, the
@@ -19,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select, update
 
+from kb.notify.outbox import READER
 from kb.store.schema import outbox
 from kb.store.sql_account_names import PERSON_KEYS, mentions
 
@@ -54,12 +56,14 @@ def move_queued(conn: Connection, old: str, new: str, readdress: Mapping[str, st
 
 
 def _renamed(payload: Any, old: str, new: str) -> Any:
-    """A webhook payload with `old` as `new` where it names a person (the request's
+    """A payload with `old` as `new` where it names a person (a webhook's request's
     requester, assignee and watchers, the entry's actor and the people its data
-    names); other text is left as written."""
+    names; a mail's reader); other text is left as written."""
     if not isinstance(payload, dict):
         return payload
     out = dict(payload)
+    if out.get(READER) == old:  # a self-watcher's mail, sent while their roles let them read
+        out[READER] = new
     request = out.get("request")
     if isinstance(request, dict):
         request = dict(request)

@@ -48,6 +48,7 @@ def request_row(request: Request) -> dict[str, Any]:
         "rating_comment": request.rating_comment,
         "rated_at": request.rated_at,
         "watchers": request.watchers,
+        "self_watchers": request.self_watchers,
         "merged_into": request.merged_into,
         "idempotency_key": request.idempotency_key,
         "version": request.version,

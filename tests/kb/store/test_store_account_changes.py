@@ -110,6 +110,30 @@ def test_a_rename_onto_another_accounts_name_is_refused_unless_merged(store: Sto
     assert merged.requester == "olga" and merged.watchers == ["olga"]
 
 
+def test_a_watch_made_of_oneself_stays_one_when_renamed_and_goes_when_removed(
+    store: Store,
+) -> None:
+    for name in ("maria", "olga", "ivan", "pia"):
+        store.add_user(User(username=name))
+    watched = _request(
+        store, "emma", watchers=["olga", "ivan", "pia"], self_watchers=["olga", "pia"]
+    )
+    assert watched.id is not None
+    store.rename_user("olga", "olga.k")
+    renamed = store.get_request(watched.id)
+    assert (renamed.watchers, renamed.self_watchers) == (
+        ["olga.k", "ivan", "pia"],
+        ["olga.k", "pia"],
+    )
+    # Merged with an account someone else made a watcher, the watch is not one's own.
+    store.rename_user("pia", "ivan", merge=True)
+    merged = store.get_request(watched.id)
+    assert (merged.watchers, merged.self_watchers) == (["olga.k", "ivan"], ["olga.k"])
+    store.remove_user("olga.k", actor="kb-cli")
+    gone = store.get_request(watched.id)
+    assert (gone.watchers, gone.self_watchers) == (["ivan"], [])
+
+
 def test_a_rename_to_another_letter_case_of_the_same_name_is_allowed(store: Store) -> None:
     store.add_user(User(username="maria"))
     store.rename_user("maria", "Maria")

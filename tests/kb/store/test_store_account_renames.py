@@ -58,7 +58,8 @@ def test_an_account_from_before_person_keys_is_still_its_old_name(store: Any) ->
 
 
 def _queue(store: Store) -> dict[str, int]:
-    """A mail to maria, a webhook naming her, one already sent, one to someone else."""
+    """A mail to maria (a self-watcher's: sent while she may read its request), a
+    webhook naming her, one already sent, one to someone else."""
     payload = {
         "event": "request.updated",
         "request": {"id": 1, "requester": "maria", "assignee": "ivan", "watchers": ["maria"]},
@@ -66,7 +67,11 @@ def _queue(store: Store) -> dict[str, int]:
     }
     ids = {}
     for name, target, body in (
-        ("mail", "email:maria@corp.example", {"subject": "Re: VPN", "text": "maria"}),
+        (
+            "mail",
+            "email:maria@corp.example",
+            {"subject": "Re: VPN", "text": "maria", "reader": "maria"},
+        ),
         ("hook", "https://hooks.corp.example/it", payload),
         ("sent", "email:maria@corp.example", {"subject": "Old", "text": ""}),
         ("other", "email:olga@corp.example", {"subject": "Re: desk", "text": ""}),
@@ -86,6 +91,7 @@ def test_queued_mail_goes_to_the_renamed_account_and_webhooks_name_it(store: Any
     rows = _messages(store)
     assert rows[ids["mail"]].target == "email:maria.k@corp.example"
     assert rows[ids["mail"]].payload["text"] == "maria"  # text as written
+    assert rows[ids["mail"]].payload["reader"] == "maria.k"  # sent while maria.k may read
     hook = rows[ids["hook"]].payload
     assert hook["request"]["requester"] == "maria.k" and hook["request"]["watchers"] == ["maria.k"]
     assert hook["request"]["assignee"] == "ivan" and hook["entry"]["actor"] == "ivan"

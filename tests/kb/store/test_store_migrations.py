@@ -10,13 +10,14 @@ then the store opened and read through its own records.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, Table, insert
+from sqlalchemy import Connection, Engine, MetaData, Table, insert
 
 from kb.accounts.records import Grant, Role, User
 from kb.events import SearchEvent
@@ -123,26 +124,20 @@ def test_the_grant_moves_from_before_0028_stay_moves(store_url: str) -> None:
     drops the rows a move did not write, which the old table cannot tell apart."""
     from kb.accounts.grant_history import GrantChangeKind
 
-    engine, _ = build_engine(store_url)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), "0027_snapshot_sequence")
-            tables = MetaData()
-            tables.reflect(conn)
-            conn.execute(
-                insert(tables.tables["grant_changes"]).values(
-                    username="ivan",
-                    role="agent",
-                    from_department="it",
-                    to_department="it2",
-                    actor="kb-cli",
-                    reason="Renamed.",
-                    ts=T0,
-                )  # fmt: skip
-            )
-            command.upgrade(alembic_config(conn), "head")
-    finally:
-        engine.dispose()
+    def write(conn: Connection, tables: MetaData) -> None:
+        conn.execute(
+            insert(tables.tables["grant_changes"]).values(
+                username="ivan",
+                role="agent",
+                from_department="it",
+                to_department="it2",
+                actor="kb-cli",
+                reason="Renamed.",
+                ts=T0,
+            )  # fmt: skip
+        )
+
+    _upgrade_over(store_url, "0027_snapshot_sequence", write)
     store = create_store(store_url)
     try:
         [moved] = store.grant_changes("ivan")
@@ -159,3 +154,71 @@ def test_the_grant_moves_from_before_0028_stay_moves(store_url: str) -> None:
     finally:
         engine.dispose()
     assert [tuple(r) for r in rows] == [("ivan", "agent")]
+
+
+def test_the_watchers_from_before_0034_who_added_themselves_are_self_watchers(
+    store_url: str,
+) -> None:
+    """ian watched the request himself, otto was added by its requester, ines
+    watched herself and was then made a watcher by a merge of her duplicate."""
+    made: list[int] = []
+
+    def write(conn: Connection, tables: MetaData) -> None:
+        requests, entries = tables.tables["requests"], tables.tables["request_entries"]
+        request = conn.execute(
+            insert(requests).values(
+                requester="emma",
+                query="VPN drops",
+                description="",
+                department="it",
+                status="new",
+                priority="normal",
+                created=T0,
+                updated=T0,
+                linked_articles="[]",
+                suggestions_shown=False,
+                went_on_anyway=False,
+                fields="{}",
+                rating_comment="",
+                watchers='["ian", "otto", "ines"]',
+                version=1,
+            )  # fmt: skip
+        ).inserted_primary_key[0]
+        made.append(int(request))
+        for actor, kind, data in (
+            ("ian", "watchers", {"added": "ian"}),
+            ("emma", "watchers", {"added": "otto"}),
+            ("ines", "watchers", {"added": "ines"}),
+            ("ian", "merged", {"from": 7, "requester": "ines"}),
+        ):
+            values = {"actor": actor, "kind": kind, "data": json.dumps(data), "message": ""}
+            conn.execute(
+                insert(entries).values(
+                    request_id=request, ts=T0, visible_to_requester=False, **values
+                )
+            )
+
+    _upgrade_over(store_url, "0033_must_change_password", write)
+    store = create_store(store_url)
+    try:
+        upgraded = store.get_request(made[0])
+        assert (upgraded.watchers, upgraded.self_watchers) == (["ian", "otto", "ines"], ["ian"])
+    finally:
+        store.close()
+
+
+def _upgrade_over(
+    store_url: str, revision: str, write: Callable[[Connection, MetaData], None]
+) -> None:
+    """Migrate a new database to `revision`, `write` rows as that version would,
+    then upgrade it to the newest, in one transaction."""
+    engine, _ = build_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+            tables = MetaData()
+            tables.reflect(conn)
+            write(conn, tables)
+            command.upgrade(alembic_config(conn), "head")
+    finally:
+        engine.dispose()

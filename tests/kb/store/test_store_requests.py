@@ -54,12 +54,26 @@ def test_request_round_trip_with_every_field(store: Store) -> None:
         suggestions_shown=True,
         went_on_anyway=True,
         workflow="remote-access",
+        watchers=["carl", "dora"],
+        self_watchers=["dora"],
     )
     created = store.create_request(request, idempotency_key="form-1")
     assert created.id is not None and created.version == 1
     assert created.idempotency_key == "form-1"
     assert store.get_request(created.id) == created
     assert created == replace(request, id=created.id, version=1, idempotency_key="form-1")
+
+
+def test_who_watches_by_their_own_hand_is_kept_apart(store: Store) -> None:
+    created = store.create_request(new_request(watchers=["carl"], self_watchers=["carl"]))
+    assert created.id is not None
+    assert store.get_request(created.id).self_watchers == ["carl"]
+    changed = replace(created, watchers=["carl", "dora"], self_watchers=[], updated=T0 + HOUR)
+    saved = store.update_request(changed, note(created, "watchers", data={"added": "dora"}))
+    assert (saved.watchers, saved.self_watchers) == (["carl", "dora"], [])
+    assert store.get_request(created.id) == saved
+    with pytest.raises(ValueError, match="self_watchers must be watchers too"):
+        replace(saved, self_watchers=["erik"])
 
 
 def test_creation_writes_a_created_entry(store: Store) -> None:
