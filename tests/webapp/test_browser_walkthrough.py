@@ -380,6 +380,40 @@ def test_the_restore_buttons_of_a_history_can_be_read(tab: Tab, small: LiveServe
         assert contrast(_hex(colour), _hex(background)) >= 4.5, (label, colour, background)
 
 
+def test_enter_in_a_field_of_the_editor_keeps_the_article_s_status(
+    tab: Tab, small: LiveServer
+) -> None:
+    """Enter in a field sends a form with its first button, and the editor's first
+    was Save draft: a content owner who mended a published article's title and
+    pressed Enter took the article out of search."""
+    from playwright.sync_api import expect
+
+    from webapp.services import services
+
+    page = tab.page
+    sign_in(tab, small, "hella")
+    page.goto(small.url + "/manage/edit/hr/annual-leave.md")
+    title = page.get_by_label("Title")
+    title.fill("Requesting annual leave in time")
+    title.press("Enter")
+    expect(page.locator(".flash")).to_contain_text("(Published)")
+    text = (services(small.app).settings.content_path / "hr" / "annual-leave.md").read_text()
+    assert "title: Requesting annual leave in time" in text and "status: published" in text
+    body = page.get_by_label("Text (Markdown)")
+    body.press("Control+End")
+    picker = page.get_by_label("Link to another article")
+    picker.fill("hr/sick-leave.md")
+    picker.press("Enter")  # inserts the link, sends nothing
+    expect(body).to_have_value(re.compile(r"\(sick-leave\.md\)$"))
+    expect(body).to_be_focused()
+    page.goto(small.url + "/manage/new?department=hr")  # a new article is saved as a draft
+    page.get_by_label("Title").fill("Carrying over leave")
+    page.get_by_label("Text (Markdown)").fill("Up to five days move to the next year.")
+    page.get_by_label("Title").press("Enter")
+    expect(page.locator(".flash")).to_contain_text("created")
+    expect(page.locator(".editor-meta")).to_contain_text("Draft")
+
+
 def test_the_upload_button_follows_the_upload_fields(tab: Tab, small: LiveServer) -> None:
     """The upload form took the editor's two columns: with no text to edit, its
     Upload button and the way back stood at the top of the empty second column,

@@ -130,4 +130,10 @@
     picker.value = "";
     render();
   });
+  // Enter in the picker inserts the link, as its button does; it would send the form.
+  picker.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    insert.click();
+  });
 })();
