@@ -286,6 +286,7 @@ def test_an_upload_to_a_four_eyes_department_waits_for_a_second_owner_to_approve
     browser: Any,  # noqa: F811
     site: LiveServer,
 ) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     rule = content_of(site) / "hr" / "_department.yml"
@@ -316,6 +317,18 @@ def test_an_upload_to_a_four_eyes_department_waits_for_a_second_owner_to_approve
     history = "/manage/document/hr/wombat-leave.txt"
     problems = _audit(page, history, site.url)  # headings, labels, focus, read in Chromium
     page.goto(site.url + history)
+    # Enter in the message field decides nothing: it sent the form with its
+    # first button, Approve, while the reviewer was typing why they reject.
+    message = page.get_by_label("What changed (optional)")
+    message.fill("Wrong file, this is last year's")
+    with (
+        pytest.raises(PlaywrightTimeout),
+        page.expect_request(lambda sent: sent.method == "POST", timeout=2000),
+    ):
+        message.press("Enter")
+    assert not waiting.exists()
+    expect(message).to_have_value("Wrong file, this is last year's")
+    message.fill("")
     page.get_by_role("button", name="Approve and publish").click()
     expect(page.locator(".flash")).to_contain_text("approved and published")
     problems += _audit(page, history, site.url)
