@@ -228,6 +228,21 @@ def test_refused_actions_show_the_page_with_the_error(client: FlaskClient) -> No
     assert "Reply: 10001 characters; at most 10000 are allowed." in page
 
 
+def test_the_move_form_names_no_department_until_one_is_chosen(client: FlaskClient) -> None:
+    """The move form's list showed the first other department, chosen: an agent
+    who typed the reason and pressed Move sent the request there unasked."""
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{request_id}"))
+    form = page.split('id="reassign-form"', 1)[1].split("</form>", 1)[0]
+    assert '<select id="reassign-department" name="department" required' in form
+    assert '<option value="" selected disabled>Please choose</option>' in form
+    response = act(client, ivan, request_id, "reassign", department="", reason="About pay")
+    refused = refused_page(client, response, "reassign-form")
+    assert "Department: please fill this in." in refused
+    assert "IT Service Desk" in text_of(client.get(f"/requests/{request_id}"))  # not moved
+
+
 def test_reassigning_moves_it_to_the_other_queue(client: FlaskClient) -> None:
     request_id = file(client)
     ivan = sign_in_as(client, "ivan")
