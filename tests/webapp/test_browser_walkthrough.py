@@ -370,6 +370,8 @@ def test_the_restore_buttons_of_a_history_can_be_read(tab: Tab, small: LiveServe
     page = tab.page
     sign_in(tab, small, "hella")
     page.goto(small.url + "/manage/edit/hr/sick-leave.md")
+    body = page.get_by_label("Text (Markdown)")
+    body.fill(body.input_value() + "\n\nCall in before nine.")
     page.get_by_label("What changed (optional)").fill("a second version")
     page.get_by_role("button", name="Publish").click()
     expect(page.locator(".flash")).to_contain_text("Saved as version")

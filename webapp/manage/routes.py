@@ -25,7 +25,7 @@ from kb.accounts.records import Grant, Role
 from kb.authoring.diff import line_diff
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
-from kb.authoring.records import ArticleFields
+from kb.authoring.records import ArticleFields, ArticleVersion
 from kb.authoring.service import Editable, StaleEditError
 from kb.errors import (
     ConflictError,
@@ -307,18 +307,23 @@ def save(article_id: str) -> Response | tuple[str, int]:
             message=message,
             status=exc.status,
         )
-    flash(
-        gettext(
-            "manage_saved", version=version.number, status=label("article", version.status.value)
-        ),
-        "success",
-    )
+    _flash_saved(version, base)
     for refused in save_staged(actor, article_id)[1]:
         flash(
             gettext("manage_picture_not_saved", reason=message_for(refused, current_language())),
             "error",
         )
     return redirect(url_for("manage.edit", article_id=article_id), code=303)
+
+
+def _flash_saved(version: ArticleVersion, base: int | None) -> None:
+    """What a save or a status change did: the version saved, or, where the text
+    and status were already those (Retire on a retired article), that nothing was."""
+    status = label("article", version.status.value)
+    if version.number == base:
+        flash(gettext("manage_unchanged", version=version.number, status=status), "info")
+    else:
+        flash(gettext("manage_saved", version=version.number, status=status), "success")
 
 
 @bp.get("/history/<path:article_id>")
@@ -386,14 +391,7 @@ def set_status(article_id: str) -> Response:
     except (StaleEditError, ConflictError, ContentError) as exc:
         flash(message_for(exc, current_language()), "error")
     else:
-        flash(
-            gettext(
-                "manage_saved",
-                version=version.number,
-                status=label("article", version.status.value),
-            ),
-            "success",
-        )
+        _flash_saved(version, base)
     target = request.form.get("next") == "list"
     if target:
         return redirect(url_for("manage.index", department=article_id.split("/", 1)[0]), code=303)

@@ -202,6 +202,25 @@ def test_restoring_the_text_already_current_says_that_nothing_was_restored(
     assert 'data-version="3"' not in history
 
 
+def test_a_save_that_changes_nothing_says_so(client: FlaskClient, content: Path) -> None:
+    """Retire pressed on a retired article, or Publish on a published one with
+    nothing typed, said "Saved as version 2" while no version was saved."""
+    token = sign_in_as(client, "cora")
+    retire = {"csrf_token": token, "action": "retire"}
+    first = client.post("/manage/status/it/vpn-setup.md", data={**retire, "version": "1"})
+    assert "Saved as version 2 (Retired)." in text_of(client.get(first.location))
+    again = client.post("/manage/status/it/vpn-setup.md", data={**retire, "version": "2"})
+    page = text_of(client.get(again.location))
+    assert "Saved as version" not in page
+    assert "Nothing has changed: version 2 is the current one (Retired)." in page
+    published = client.post("/manage/edit/it/vpn-setup.md", data=form(token, version="2"))
+    assert "Saved as version 3 (Published)." in text_of(client.get(published.location))
+    same = client.post("/manage/edit/it/vpn-setup.md", data=form(token, version="3"))
+    page = text_of(client.get(same.location))
+    assert "Nothing has changed: version 3 is the current one (Published)." in page
+    assert 'data-version="4"' not in text_of(client.get("/manage/history/it/vpn-setup.md"))
+
+
 def test_an_article_past_64_kib_is_saved_from_the_editor(
     client: FlaskClient, content: Path
 ) -> None:
