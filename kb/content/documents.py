@@ -33,6 +33,7 @@ from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
 from kb.extract.base import human_size
+from kb.extract.factory import EXTRACTION_VERSION
 from kb.records import Article, Problem, Section, Severity
 
 SIDECAR_SUFFIX = ".yml"
@@ -241,15 +242,21 @@ def document_article(
 
 
 def document_key(raw: bytes, sidecar_raw: bytes, defaults: DocumentDefaults) -> str:
-    """The content hash of a document article: file, sidecar and department defaults."""
-    digest = hashlib.sha256(raw + b"\0" + sidecar_raw + b"\0" + defaults.fingerprint.encode())
+    """The content hash of a document article: file, sidecar, department
+    defaults and the version of the extraction that reads it."""
+    digest = hashlib.sha256(
+        raw + b"\0" + sidecar_raw + b"\0" + defaults.fingerprint.encode()
+        + b"\0" + str(EXTRACTION_VERSION).encode()
+    )  # fmt: skip
     return digest.hexdigest()
 
 
 def document_stamp(size: int, mtime_ns: int, path: Path, defaults: DocumentDefaults) -> str:
     """What tells an unchanged document without reading it: the file's and the
-    sidecar's size and time, and the department defaults."""
-    return f"{size}:{mtime_ns}|{sidecar_stamp(path)}|{defaults.fingerprint}"
+    sidecar's size and time, the department defaults, and the version of the
+    extraction that read it (`EXTRACTION_VERSION`), so an upgrade that reads
+    documents otherwise reads every one again with the next run."""
+    return f"{size}:{mtime_ns}|{sidecar_stamp(path)}|{defaults.fingerprint}|x{EXTRACTION_VERSION}"
 
 
 def problem_of(exc: ExtractionError | ContentError, article_id: str) -> Problem:

@@ -171,6 +171,25 @@ def test_a_warm_run_extracts_nothing_and_a_full_rebuild_uses_the_cache(tmp_path:
     assert full.published and full.documents_extracted == 0 and full.documents_cached == 5
 
 
+def test_a_new_extraction_version_reads_every_document_again_in_a_plain_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgrade that extracts documents otherwise (a better title, tables)
+    reaches documents indexed before it without `kb index --full`."""
+    import kb.content.documents as documents
+
+    _content(tmp_path / "content")
+    settings = _settings(tmp_path)
+    _build(settings)
+    monkeypatch.setattr(documents, "EXTRACTION_VERSION", documents.EXTRACTION_VERSION + 1)
+    monkeypatch.setattr("kb.extract.cache.EXTRACTION_VERSION", documents.EXTRACTION_VERSION)
+    upgraded = _build(settings)
+    assert upgraded.documents_extracted == 5 and upgraded.documents_cached == 0
+    assert upgraded.updated == 5 and upgraded.unchanged == 1
+    again = _build(settings)
+    assert again.documents_extracted == 0 and again.unchanged == 6
+
+
 def test_sidecar_and_department_defaults(tmp_path: Path) -> None:
     root = _content(tmp_path / "content")
     (root / "finance" / "_department.yml").write_text(
