@@ -23,6 +23,7 @@ from kb.accounts.directory import Account
 from kb.accounts.passwords import GivenPassword, create_account, reset_password
 from kb.accounts.roles import MAX_REASON_CHARS, required_reason
 from webapp import services
+from webapp.accounts.grant_form import form_department
 from webapp.accounts.presenters import grant_choices, grant_departments
 from webapp.auth.identity import require_user
 
@@ -57,7 +58,7 @@ def create_from_form() -> GivenPassword:
         services.store(),
         form.get("username", ""),
         form.get("role", ""),
-        form.get("department"),
+        form_department(form.get("role", ""), form.get("department")),
         form.get("display_name", ""),
         actor=require_user().username,
         reason=required_reason(form.get("reason")),

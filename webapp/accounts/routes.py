@@ -24,6 +24,7 @@ from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, rev
 from kb.accounts.service import existing_user, make_grant
 from kb.errors import ConflictError, KbError, NotFoundError, ValidationError
 from webapp import services
+from webapp.accounts.grant_form import form_department
 from webapp.accounts.passwords import (
     create_from_form,
     given_page,
@@ -121,7 +122,8 @@ def _account_page(username: str, **refusal: Any) -> str:
 @bp.post("/<username>/grant")
 def grant(username: str) -> Response:
     admin = require_user()
-    role, department = request.form.get("role", ""), request.form.get("department")
+    role = request.form.get("role", "")
+    department = form_department(role, request.form.get("department"))
     grant_role(
         services.store(),
         username,

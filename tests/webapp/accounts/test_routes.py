@@ -102,6 +102,23 @@ def test_a_grant_is_made_with_its_reason_and_said(client: FlaskClient, store: St
     assert "HR cover" in html.split('id="history-h"')[1]
 
 
+def test_every_department_is_granted_only_when_chosen(client: FlaskClient, store: Store) -> None:
+    token = sign_in_as(client, "ada")
+    page = text_of(client.get("/accounts/ivan?hl=en"))
+    assert '<option value="*">Every department</option>' in _tag_block(page, "grant-department")
+    form = {"csrf_token": token, "role": "content_owner", "department": "*", "reason": "editor"}
+    assert client.post("/accounts/ivan/grant?hl=en", data=form).status_code == 303
+    grants = store.get_user("ivan").grants  # type: ignore[union-attr]
+    assert Grant(role=Role.CONTENT_OWNER, department=None) in grants
+    analyst = {**form, "role": "analyst", "department": ""}
+    assert client.post("/accounts/ivan/grant?hl=en", data=analyst).status_code == 303
+
+
+def _tag_block(html: str, select_id: str) -> str:
+    start = html.index(f'id="{select_id}"')
+    return html[start : html.index("</select>", start)]
+
+
 def test_a_revocation_is_made_with_its_reason(client: FlaskClient, store: Store) -> None:
     token = sign_in_as(client, "ada")
     form = {"csrf_token": token, "role": "agent", "department": "it", "reason": "left IT"}
@@ -123,6 +140,8 @@ def test_a_revocation_is_made_with_its_reason(client: FlaskClient, store: Store)
         ({"role": "admin", "department": "it", "reason": "x"}, 400, "grant-department"),
         ({"role": "agent", "department": "../x", "reason": "x"}, 400, "grant-department"),
         ({"role": "agent", "department": "nosuch", "reason": "x"}, 400, "grant-department"),
+        # Left at "None", an agent's or content owner's department is not every one.
+        ({"role": "content_owner", "department": "", "reason": "x"}, 400, "grant-department"),
         ({"role": "agent", "department": "it", "reason": "again"}, 409, None),
     ],
 )

@@ -100,6 +100,7 @@ def test_an_administrator_creates_an_account_with_a_temporary_password(
         ({"role": "wizard"}, "role", 400),
         ({"department": "nowhere"}, "department", 400),
         ({"role": "analyst"}, "department", 400),
+        ({"role": "content_owner", "department": ""}, "department", 400),
         ({"reason": " "}, "reason", 400),
     ],
 )
