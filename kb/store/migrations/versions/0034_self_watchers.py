@@ -80,5 +80,10 @@ def _self_watchers(
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("requests") as batch:
-        batch.drop_column("self_watchers")
+    if op.get_bind().dialect.name == "sqlite":
+        # Not a batch: SQLite's batch copies the table and drops the old one,
+        # and the ON DELETE CASCADE of its children (histories, tasks, files)
+        # would empty them. SQLite drops a plain column in place (3.35 on).
+        op.execute("ALTER TABLE requests DROP COLUMN self_watchers")
+    else:
+        op.drop_column("requests", "self_watchers")
