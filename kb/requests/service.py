@@ -31,7 +31,7 @@ from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier, request_language
 from kb.records import Department
 from kb.requests.articles import ArticleWork
-from kb.requests.attaching import AttachmentWork
+from kb.requests.attaching import SEARCH_LIMIT, AttachmentWork
 from kb.requests.bulk import BulkResult, BulkWork
 from kb.requests.canned import CannedReplies, FilledReply
 from kb.requests.departments import Departments, DepartmentSource, DueDates
@@ -39,7 +39,7 @@ from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import Priority, RequestStatus
 from kb.requests.merging import MergeWork
 from kb.requests.paging import Page, Paging
-from kb.requests.permissions import RequestPermissions
+from kb.requests.permissions import RequestPermissions, require_queue
 from kb.requests.rating import RatingWork
 from kb.requests.reading import QueueItem, RequestDetail, RequestReader
 from kb.requests.records import Request, RequestEntry, RequestTask
@@ -379,6 +379,13 @@ class RequestService:
         self, actor: User, text: str, department: str | None = None
     ) -> list[Attachment]:
         return self.files.search(actor, text, department)
+
+    def search_queue(self, actor: User, text: str, department: str) -> list[Request]:
+        """The requests of `department`'s queue, and of its tasks, whose question or
+        description holds every word of `text`, newest first (its agents and admins)."""
+        require_queue(actor, department)
+        words = text.split()
+        return self.store.search_requests(words, [department], SEARCH_LIMIT) if words else []
 
     # -- articles from answers ------------------------------------------------------
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:

@@ -154,6 +154,14 @@ class RequestStore(DepartmentMoveStore, Protocol):
         request when more follow (see `kb.requests.paging`)."""
         ...
 
+    def search_requests(
+        self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
+    ) -> list[Request]:
+        """Requests whose question or description holds every word (the case of
+        A-Z ignored, other letters as typed), newest first, of `departments` or
+        with a task there (None: every department)."""
+        ...
+
     def update_request(
         self,
         request: Request,

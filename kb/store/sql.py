@@ -17,6 +17,7 @@ from kb.store.sql_events import SqlEvents
 from kb.store.sql_limits import SqlRateLimits
 from kb.store.sql_outbox import SqlOutbox
 from kb.store.sql_passwords import SqlPasswords
+from kb.store.sql_request_search import SqlRequestSearch
 from kb.store.sql_requests import SqlRequests
 from kb.store.sql_tasks import SqlRequestTasks
 
@@ -28,6 +29,7 @@ class SqlStore(
     SqlAccountRemovals,
     SqlPasswords,
     SqlRequests,
+    SqlRequestSearch,
     SqlRequestTasks,
     SqlDepartmentMoves,
     SqlAttachments,

@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, exists, func, insert, or_, select
+from sqlalchemy import Connection, Row, func, insert, select
 
 from kb.attachments.records import Attachment
 from kb.catalogue.triggers import fold
 from kb.errors import ConflictError, NotFoundError
-from kb.store.schema import attachment_blobs, request_attachments, request_tasks, requests
+from kb.store.schema import attachment_blobs, request_attachments, requests
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.store.sql_request_search import within_queues
 from kb.validators import utc_now
 
 _A = request_attachments
@@ -137,12 +138,7 @@ class SqlAttachments(SqlBase):
         for word in folded:
             query = query.where(_A.c.search_text.contains(word, autoescape=True))
         if departments is not None:
-            has_task = exists().where(
-                request_tasks.c.request_id == requests.c.id,
-                request_tasks.c.department.in_(list(departments)),
-            )
-            owned = requests.c.department.in_(list(departments))
-            query = query.where(or_(owned, and_(has_task, _A.c.visible_to_requester)))
+            query = query.where(within_queues(departments, _A.c.visible_to_requester))
         query = query.order_by(_A.c.created.desc(), _A.c.id.desc()).limit(limit)
         with self._read("search attachments") as conn:
             return [_record(row) for row in conn.execute(query)]

@@ -4,8 +4,9 @@
                                             who works none, their own newest
                                             requests and the ask form
     GET  /requests/queue/<department>       one queue: its requests and its tasks,
-                                            ?status=&overdue=1 filter, ?q= searches
-                                            the text of its attachments; ?cursor=
+                                            ?status=&overdue=1 filter, ?q= finds
+                                            its requests and its attachments by
+                                            their words; ?cursor=
                                             and ?task_cursor= page the two lists
     POST /requests/queue/<department>/bulk  assign and/or move the chosen requests;
                                             refused, back to the queue's page
@@ -136,6 +137,7 @@ def _page(
         "requests/queue.html",
         searched=searched,
         excerpt=presenters.excerpt,
+        hits=service.search_queue(actor, searched, department) if searched else [],
         found=service.search_attachments(actor, searched, department) if searched else [],
         department=department,
         items=page.items,

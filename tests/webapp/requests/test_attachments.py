@@ -158,7 +158,9 @@ def test_internal_files_are_the_agents_only_and_agents_search_their_text(
     html = text_of(client.get("/requests/queue/it?q=driver+CRASHED"))
     assert f'href="/requests/{request_id}/attachments/{note["id"]}" download>diag.txt' in html
     assert "Driver 4.2 crashed" in html
-    assert "No attachment in this queue" in text_of(client.get("/requests/queue/it?q=printer"))
+    assert "No request or attachment in this queue" in text_of(
+        client.get("/requests/queue/it?q=toner")
+    )
     sign_in_as(client, "emma")
     assert client.get(f"/api/requests/{request_id}/attachments").get_json() == {"attachments": []}
     assert client.get(note["url"]).status_code == 404

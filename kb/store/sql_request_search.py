@@ -1,0 +1,64 @@
+"""Requests found by their words, within the queues that may read them.
+
+The agents' search of a queue (`search_requests`) matches every word against
+a request's question and description. That text is stored as written, not
+folded as attachments' `search_text` is, so the match lowers A-Z on both
+sides (`kb.store.expressions.ascii_lower`, alike on SQLite and PostgreSQL):
+the case of other letters, accents and umlauts are matched as typed.
+
+`within_queues` is the one rule of which requests a queue's search reaches,
+shared with the attachments' search (`kb.store.sql_attachments`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+
+from kb.requests.records import Request
+from kb.store.expressions import ascii_lower, ascii_lowered
+from kb.store.schema import request_tasks, requests
+from kb.store.sql_base import SqlBase, check_limit
+from kb.store.sql_request_rows import request_record
+
+
+def within_queues(
+    departments: Sequence[str], shared: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    """Requests of `departments`, and those with a task there; of the latter only
+    what is `shared` with a task's agents (None: all of it)."""
+    owned = requests.c.department.in_(list(departments))
+    has_task = exists().where(
+        request_tasks.c.request_id == requests.c.id,
+        request_tasks.c.department.in_(list(departments)),
+    )
+    return or_(owned, has_task if shared is None else and_(has_task, shared))
+
+
+class SqlRequestSearch(SqlBase):
+    """The request search part of `SqlStore`."""
+
+    def search_requests(
+        self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
+    ) -> list[Request]:
+        """Requests whose question or description holds every word, newest first,
+        of `departments` or with a task there (None: every department). The
+        question and description are what a task's agents read too."""
+        check_limit(limit)
+        lowered = [ascii_lowered(word) for word in words if word.strip()]
+        if not lowered:
+            return []
+        query = select(requests)
+        for word in lowered:
+            query = query.where(
+                or_(
+                    ascii_lower(requests.c.query).contains(word, autoescape=True),
+                    ascii_lower(requests.c.description).contains(word, autoescape=True),
+                )
+            )
+        if departments is not None:
+            query = query.where(within_queues(departments))
+        query = query.order_by(requests.c.created.desc(), requests.c.id.desc()).limit(limit)
+        with self._read("search requests") as conn:
+            return [request_record(row) for row in conn.execute(query)]
