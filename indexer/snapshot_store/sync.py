@@ -223,8 +223,16 @@ class SnapshotFollower:
         self.stop_event = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_error = ""
+        # One round at a time: the thread's and a caller's (the first one at
+        # start-up) would both open a store, and both log a failure once
+        # "once per distinct message" was checked by neither.
+        self._round_lock = threading.Lock()
 
     def round(self) -> Transfer:
+        with self._round_lock:
+            return self._round()
+
+    def _round(self) -> Transfer:
         try:
             if self.store is None:
                 self.store = self.open_store()
