@@ -16,13 +16,13 @@ import frontmatter
 import yaml
 
 from kb.content.article_text import decode_text
+from kb.content.article_titles import article_title
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.field_names import near_miss_warnings, near_misses
 from kb.content.images import ImageReader, address_warnings, image_references
 from kb.content.markdown_text import (
     RenderError,
     RenderTimeout,
-    first_heading,
     html_sections,
     render_html,
     strip_template_tags,
@@ -315,24 +315,6 @@ def read_status(raw: bytes, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES)
     return _status(meta.get("status"), article_id)
 
 
-def _title(
-    meta: dict[str, Any], sections: tuple[Section, ...], article_id: str, warnings: list[Problem]
-) -> str:
-    """The front matter's title, else the first heading, else the file name (warned)."""
-    title = str(meta.get("title") or "").strip() or first_heading(sections)
-    if title:
-        return title
-    warnings.append(
-        Problem(
-            article_id,
-            "no title in front matter or heading; using the file name",
-            severity=Severity.WARNING,
-            kind="title",
-        )
-    )
-    return PurePosixPath(article_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()
-
-
 def _declared_lang(meta: dict[str, Any], article_id: str, warnings: list[Problem]) -> str:
     """The `lang` field when it is a language code; '' (detect) otherwise."""
     lang = str(meta.get("lang") or "").strip()
@@ -364,7 +346,8 @@ def build_article(
     articles and documents alike (so both follow the same field rules);
     `document` passes the fields only documents have. Appends warnings."""
     parts = PurePosixPath(article_id).parts
-    title = _title(meta, sections, article_id, warnings)
+    from_document = document.get("source_format", "markdown") != "markdown"
+    title = article_title(meta, sections, article_id, warnings, is_document=from_document)
     if not any(s.text for s in sections):
         warnings.append(
             Problem(

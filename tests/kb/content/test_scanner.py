@@ -192,6 +192,23 @@ def test_unknown_fields_kept_and_title_fallbacks(tiny_content: Path) -> None:
     assert scan.articles["it/heading-title.md"].title == "From heading"
     assert scan.articles["it/heading-title.md"].extra == {"foo": "bar"}
     assert scan.articles["it/no-title.md"].title == "No title"
+    [warned] = [p for p in scan.problems if p.path == "it/no-title.md" and p.kind == "title"]
+    assert "front matter" in warned.message and "# heading" in (warned.hint or "")
+
+
+def test_a_document_without_a_title_is_warned_in_a_documents_words(tiny_content: Path) -> None:
+    """A document has no front matter: its title comes from its properties,
+    a sidecar file or a heading, and the warning says so."""
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(tiny_content / "it" / "locker-rules.pdf"))  # Title: "untitled"
+    pdf.drawString(72, 760, "Lockers are emptied on the last Friday of each month.")
+    pdf.save()
+    scan = scan_content(tiny_content)
+    assert scan.articles["it/locker-rules.pdf"].title == "Locker rules"
+    [warned] = [p for p in scan.problems if p.path == "it/locker-rules.pdf" and p.kind == "title"]
+    assert "front matter" not in warned.message and "sidecar" in warned.message
+    assert "locker-rules.pdf.yml" in (warned.hint or "")
 
 
 def test_department_file_defaults_and_targets(tiny_content: Path) -> None:
