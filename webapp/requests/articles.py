@@ -141,5 +141,10 @@ def drafts() -> str:
     page = presenters.drafts_to_publish(service, actor, content_root(), cursor_arg())
     following, first_page = page_links(page, "requests.drafts")
     return render_template(
-        "requests/drafts.html", found=page.items, following=following, first_page=first_page
+        "requests/drafts.html",
+        found=page.items,
+        following=following,
+        first_page=first_page,
+        # Each draft opens in the editor where the reader may publish it.
+        editable=set(presenters.owned_departments(service, actor)),
     )

@@ -145,6 +145,29 @@ def test_the_drafts_page_reaches_every_draft(
     assert "Newest requests" in page
 
 
+def test_each_draft_opens_in_the_editor_where_the_reader_may_publish_it(
+    client: FlaskClient, store: Store, request_content: Path
+) -> None:
+    """The list named a draft's id as plain text, while the request's own page
+    links it to the editor: a content owner had to copy the id to publish it."""
+    for article in ("it/draft-a.md", "hr/draft-b.md"):
+        (request_content / article).write_text(
+            "---\ntitle: A draft\nstatus: draft\n---\nText.\n", encoding="utf-8"
+        )
+    store.create_request(
+        Request(
+            requester="emma",
+            query="Both",
+            department="it",
+            linked_articles=["it/draft-a.md", "hr/draft-b.md"],
+        )
+    )
+    sign_in_as(client, "cora")  # a content owner of IT
+    page = text_of(client.get("/requests/drafts/"))
+    assert 'href="/manage/edit/it/draft-a.md"' in page
+    assert "<code>hr/draft-b.md</code>" in page and "/manage/edit/hr/" not in page
+
+
 def test_a_drafts_page_without_drafts_still_leads_on(
     client: FlaskClient, store: Store, request_content: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
