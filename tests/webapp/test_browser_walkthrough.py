@@ -35,6 +35,7 @@ PEOPLE = {
     "ivan": ("agent", "it"),
     "hella": ("content_owner", "hr"),
     "anna": ("analyst", None),
+    "adam": ("admin", None),
 }
 # A file name as long as some of the sample's, which has no space to break at.
 LONG_NAME = "reisekostenabrechnung-und-spesenerstattung-im-ausland.md"
@@ -236,6 +237,40 @@ def test_nothing_is_wider_than_a_phone(browser: Any, small: LiveServer) -> None:
     sign_in(tab, small, "hella")
     page.goto(small.url + "/manage/?department=hr")
     assert page.evaluate(WIDER_THAN_THE_SCREEN) == []
+    page.context.close()
+    assert tab.errors == []
+
+
+# The top and bottom edge of the header's logo, links and language switch.
+HEADER_PARTS = """() => [...document.querySelectorAll('.brand, .user-nav, .lang-switch')]
+  .map(el => [el.getBoundingClientRect().top, el.getBoundingClientRect().bottom])"""
+
+
+def _on_one_line(parts: list[list[float]]) -> bool:
+    return max(top for top, _ in parts) < min(bottom for _, bottom in parts)
+
+
+@pytest.mark.parametrize("hl", ["en", "de"])
+def test_an_admins_header_keeps_the_language_switch_on_the_logos_line(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+    hl: str,
+) -> None:
+    """Signed in as admin at 1280 px, the header's links took so much room that
+    the language switch dropped to a second line under the logo. In English the
+    header is one line; German's longer links wrap inside their list, beside the
+    logo; narrower, nothing runs off the screen."""
+    tab = _open(browser, viewport={"width": 1280, "height": 800})
+    page = tab.page
+    sign_in(tab, small, "adam")
+    page.goto(small.url + f"/?hl={hl}")
+    brand, links, switch = page.evaluate(HEADER_PARTS)
+    assert _on_one_line([brand, switch])
+    assert _on_one_line([brand, links, switch]) or hl == "de"
+    for width in (1024, 768, 390, 320):
+        page.set_viewport_size({"width": width, "height": 800})
+        assert page.evaluate(WIDER_THAN_THE_SCREEN) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
     page.context.close()
     assert tab.errors == []
 
