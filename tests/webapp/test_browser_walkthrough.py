@@ -275,6 +275,30 @@ def test_an_admins_header_keeps_the_language_switch_on_the_logos_line(
     assert tab.errors == []
 
 
+# The period filter's box and that of what follows it on the page.
+FILTER_AND_NEXT = """() => {
+  const form = document.querySelector('.insights-filter');
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; };
+  return [box(form.querySelector('fieldset')), box(form.nextElementSibling)];
+}"""
+
+
+def test_the_period_filter_stands_apart_from_the_chart_below_it(
+    tab: Tab, small: LiveServer
+) -> None:
+    """On the gaps and requests pages the period filter's frame touched the first
+    chart's frame, and stood two pixels inside it on either side."""
+    page = tab.page
+    sign_in(tab, small, "anna")
+    for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
+        page.goto(small.url + path)
+        (left, right, _, bottom), (next_left, next_right, next_top, _) = page.evaluate(
+            FILTER_AND_NEXT
+        )
+        assert next_top - bottom >= 12, path
+        assert (round(left), round(right)) == (round(next_left), round(next_right)), path
+
+
 # Past the right edge of the panel it stands in (inside its padding).
 PAST_ITS_PANEL = """() => [...document.querySelectorAll('.panel *')]
   .filter(el => el.offsetParent !== null && !el.closest('.table-wrap, pre'))
