@@ -14,12 +14,12 @@ language the caller names, from the catalog (`kb/i18n/locales/*/charts.po`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from kb.i18n.catalog import domain_catalog
+from kb.insights.axes import count_top, nice_top
 
 WIDTH = 640
 LINE_HEIGHT = 200
@@ -70,17 +70,6 @@ def percent_text(value: float) -> str:
 def _formatter(percent: bool) -> Callable[[float], str]:
     """How values are written: whole percentages for rates, else numbers."""
     return percent_text if percent else _number
-
-
-def nice_top(value: float) -> float:
-    """A round number at or above `value` for the top of an axis."""
-    if value <= 0:
-        return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude
 
 
 def say(lang: str, key: str, **values: str) -> str:
@@ -148,7 +137,12 @@ def line_chart(
         )
     values = [None if v is None else float(v) for _, v in points]
     known = {i: float(v) for i, (_, v) in enumerate(points) if v is not None}
-    top = 1.0 if percent else nice_top(max(known.values()))
+    if percent:
+        top = 1.0
+    elif all(v.is_integer() for v in known.values()):
+        top = count_top(max(known.values()))
+    else:
+        top = nice_top(max(known.values()))
     marked = partial if partial is not None and partial in known else None
     body = _line_body([label for label, _ in points], values, top, show, (marked, note))
     summary = _line_summary(lang, title, points, known, show)

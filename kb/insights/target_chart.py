@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from kb.insights.axes import nice_top
 from kb.insights.charts import (
     BAR_ROW,
     LABEL_WIDTH,
@@ -20,7 +21,6 @@ from kb.insights.charts import (
     frame_svg,
     ident,
     label_text,
-    nice_top,
     row_step,
     say,
 )

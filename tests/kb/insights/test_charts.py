@@ -217,3 +217,27 @@ def test_a_target_charts_long_label_takes_two_lines_in_an_even_row() -> None:
         1:
     ]  # the legend's swatch first
     assert medians[1] - medians[0] == TALL_BAR_ROW
+
+
+@pytest.mark.parametrize(
+    ("counts", "ticks"),
+    [
+        ([0, 0], ["2", "0", "1"]),
+        ([1, 0], ["2", "0", "1"]),
+        ([5, 3], ["6", "0", "3"]),
+        ([21, 7], ["30", "0", "15"]),
+        ([12, 40, 31], ["50", "0", "25"]),
+    ],
+)
+def test_a_count_s_axis_shows_whole_numbers(counts: list[int], ticks: list[str]) -> None:
+    """A day without searches put "0.50" halfway up the searches axis (half a
+    search, and an English decimal point on the German page)."""
+    chart = line_chart(
+        "Searches", [(f"d{i}", v) for i, v in enumerate(counts)], value_label="Searches"
+    )
+    shown = [
+        t.text
+        for t in ET.fromstring(chart.svg).iter(f"{SVG}text")
+        if t.get("class") == "chart-tick"
+    ]
+    assert shown[:3] == ticks
