@@ -12,6 +12,7 @@ renamed until the next index run.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from kb.content.departments import display_name
 from kb.errors import KbError
@@ -50,6 +51,12 @@ def department_name(slug: str) -> str:
         return TriageName(gettext("triage_name"))
     lang = current_language()
     return display_name(slug, {s: d.shown_name(lang) for s, d in known.items()})
+
+
+def in_name_order(slugs: Iterable[str]) -> list[str]:
+    """`slugs` in the order of their names in the reader's language, as every
+    list of departments is shown (in German, HR's "Personal" after "IT")."""
+    return sorted(slugs, key=lambda slug: department_name(slug).casefold())
 
 
 def department_tone(slug: str) -> int:

@@ -38,6 +38,7 @@ from kb.i18n.catalog import format_size
 from kb.requests.drafting import slugify
 from webapp import services
 from webapp.auth.identity import require_user
+from webapp.departments import in_name_order
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
@@ -103,7 +104,7 @@ def index() -> str:
     return render_template(
         "manage/index.html",
         department=department,
-        departments=owned,
+        departments=in_name_order(owned),
         rows=[r for r in rows if filters.keep(r)],
         total=len(rows),
         filters=filters,

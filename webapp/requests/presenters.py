@@ -34,7 +34,7 @@ from kb.requests.service import QueueItem, RequestDetail, RequestService
 from kb.store.department_moves import DepartmentUse
 from webapp.articles.presenters import visible_article
 from webapp.auth.identity import current_user
-from webapp.departments import department_name
+from webapp.departments import department_name, in_name_order
 from webapp.errors import message_for
 from webapp.i18n import gettext
 from webapp.services import request_service
@@ -209,7 +209,7 @@ def linked_articles(request: Request, content_root: Path) -> list[LinkedArticle]
 def queues_of(service: RequestService, actor: User) -> list[str]:
     """The queues `actor` works: their agent departments (every one for admins and
     agents of all departments), the triage queue included where it applies."""
-    everything = [*sorted(service.departments), service.triage]
+    everything = [*in_name_order(service.departments), service.triage]
     if permissions.is_admin(actor):
         return everything
     mine = actor.departments(Role.AGENT)
