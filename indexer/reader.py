@@ -28,6 +28,10 @@ from kb.records import Article, Department
 
 logger = logging.getLogger(__name__)
 
+# How often a snapshot that the garbage collector removed while it was being
+# opened (or prepared for search) gives way to the one published after it.
+VANISHED_TRIES = 3
+
 
 @dataclass
 class Snapshot:
@@ -164,11 +168,21 @@ class SnapshotReader:
         with self._lock:
             if self._current is not None and stamp == self._stamp:
                 return self._current
-            path = snapshot.current_path(self.index_dir)
-            if self._current is not None and self._current.path == path:
-                self._stamp = stamp
-                return self._current
-            opened = Snapshot.open(path)
+            for tries_left in reversed(range(VANISHED_TRIES)):
+                path = snapshot.current_path(self.index_dir)
+                if self._current is not None and self._current.path == path:
+                    self._stamp = stamp
+                    return self._current
+                try:
+                    opened = Snapshot.open(path)
+                    break
+                except Exception:
+                    # Published and removed again (index runs in a row) between
+                    # reading CURRENT and opening it: CURRENT names a newer one.
+                    if path.exists() or not tries_left:
+                        raise
+                    logger.info("snapshot %s was removed while it was opened", path.name)
+                    stamp = self._pointer_stamp()
             if self.expect_model and opened.model != self.expect_model:
                 opened.close()
                 raise ModelMismatchError(

@@ -28,7 +28,7 @@ import numpy as np
 from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
 from indexer.metadata import Passage
-from indexer.reader import SnapshotReader
+from indexer.reader import VANISHED_TRIES, Snapshot, SnapshotReader
 from kb.errors import ValidationError
 from kb.records import Article, Department
 from kb.results import Query, SearchResponse
@@ -141,15 +141,26 @@ class SearchEngine:
             return current
         with self._prepare_lock:
             if self._prepared is None or self._prepared.snapshot is not snapshot:
-                logger.info("preparing snapshot %s for search", snapshot.name)
-                previous, self._prepared = (
-                    self._prepared,
-                    PreparedSnapshot.build(snapshot, self.settings),
-                )
+                previous, self._prepared = self._prepared, self._build(snapshot)
                 self._prepared.warm_in_background(self.settings.warm_postings)
                 if previous is not None:
                     previous.close()  # idle searchers only; running searches finish
             return self._prepared
+
+    def _build(self, snapshot: Snapshot) -> PreparedSnapshot:
+        """`snapshot` prepared for search; one that the garbage collector removed
+        meanwhile (index runs in a row) gives way to the one published after it."""
+        tries = VANISHED_TRIES
+        while True:
+            logger.info("preparing snapshot %s for search", snapshot.name)
+            try:
+                return PreparedSnapshot.build(snapshot, self.settings)
+            except Exception:
+                tries -= 1
+                if snapshot.path.exists() or not tries:
+                    raise
+                logger.info("snapshot %s was removed while it was prepared", snapshot.name)
+                snapshot = self.reader.get()
 
     def wait_until_warm(self, timeout: float | None = None) -> bool:
         """Prepare the current snapshot; wait until its frequent terms are scored."""
