@@ -364,7 +364,7 @@ def sign_in_as(client: FlaskClient, username: str) -> str:
     current session generation, now); returns the session's CSRF token."""
     import time
 
-    from webapp.auth.identity import account_mark
+    from webapp.auth.sessions import account_mark
     from webapp.services import services
 
     stored = services(client.application).store.get_user(username)

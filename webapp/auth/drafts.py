@@ -29,7 +29,7 @@ from flask import current_app, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
-from webapp.auth.identity import account_mark
+from webapp.auth.sessions import account_mark
 from webapp.auth.typed_fields import label_by_choice, set_by_page, typed_fields
 from webapp.i18n import current_language
 from webapp.security import local_path

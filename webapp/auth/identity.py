@@ -11,10 +11,8 @@ Signed-in user, by the setting `auth_mode`:
 
 * `local`: the username that `webapp.auth` put into the session cookie at
   sign-in (`start_session`); the user and their grants are read from the
-  store on each request, so a revoked grant takes effect at once. The
-  session counts only while the user's session generation in the store is
-  the one it was started with, for the account it was started for (not a
-  later one given a freed name) and for `session_hours` after sign-in.
+  store on each request, so a revoked grant takes effect at once. When a
+  session counts is `webapp.auth.sessions`'s matter.
 * `header`: a single-sign-on proxy in front of the app names the user in
   `X-Remote-User` and their roles in `X-Remote-Groups` (`agent:it,analyst`).
   The headers are believed only from the addresses in `trusted_proxies`
@@ -42,15 +40,14 @@ import hashlib
 import hmac
 import logging
 import secrets
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from kb.accounts.grant_history import SSO_ACTOR
-from kb.accounts.records import Role, User, reserved_use
+from kb.accounts.records import Role, User
 from kb.accounts.service import user_from_headers
 from kb.errors import (
     AuthenticationRequired,
@@ -60,6 +57,7 @@ from kb.errors import (
     PermissionDenied,
     StoreError,
 )
+from webapp.auth.sessions import user_from_session
 from webapp.proxies import client_network, is_trusted, peer
 
 if TYPE_CHECKING:
@@ -71,13 +69,6 @@ logger = logging.getLogger(__name__)
 COOKIE = "kb_uid"
 _SALT = "kb-pseudonymous-user"
 _MAX_AGE = 365 * 24 * 3600
-SESSION_USER = "kb_user"
-SESSION_GENERATION = "kb_gen"
-SESSION_SINCE = "kb_since"
-# Which account of the name the session is for: a name freed by `kb users
-# remove` or `rename` may be given to someone else, whose generation starts
-# again where the first holder's cookie may still be.
-SESSION_ACCOUNT = "kb_account"
 USER_HEADER = "X-Remote-User"
 GROUPS_HEADER = "X-Remote-Groups"
 SSO_REASON = f"the proxy's {GROUPS_HEADER}"
@@ -249,77 +240,11 @@ def _stored(store: Store, name: str) -> User | None:
     return stored
 
 
-def start_session(user: User) -> None:
-    """Sign `user` in: a fresh session (nothing from before sign-in, such as a
-    planted token, survives) bound to their session generation and this moment."""
-    session.clear()
-    session.permanent = True
-    session[SESSION_USER] = user.username
-    session[SESSION_GENERATION] = user.session_generation
-    session[SESSION_SINCE] = int(time.time())
-    session[SESSION_ACCOUNT] = account_mark(user)
-    g.kb_signed_in = user
-
-
-def account_mark(user: User) -> str:
-    """What tells this account from an earlier or later one of the same name: the
-    moment it was created, as the store keeps it."""
-    return user.created.isoformat()
-
-
-def _same_account(user: User, since: int) -> bool:
-    """Whether the session was begun for `user`, not for an account that had the
-    name before it. A cookie from before sessions carried the mark counts when
-    it was begun after the account was created."""
-    mark = session.get(SESSION_ACCOUNT)
-    if mark is None:
-        return since >= int(user.created.timestamp())
-    return bool(mark == account_mark(user))
-
-
-def end_session() -> None:
-    """Sign out: this session and every other session of the user (a copied
-    cookie too) end, since the store moves their generation on."""
-    name = session.get(SESSION_USER)
-    session.clear()
-    g.kb_signed_in = None
-    if isinstance(name, str) and name:
-        try:
-            _store().end_sessions(name)
-        except KbError as exc:
-            logger.warning("identity: could not end the other sessions of %s: %s", name, exc)
-        logger.info("auth: %s signed out from %s", name, request.remote_addr)
-
-
-def _user_from_session() -> User | None:
-    name = session.get(SESSION_USER)
-    if not isinstance(name, str) or not name:
-        return None
-    since = session.get(SESSION_SINCE)
-    lifetime = _settings().session_hours * 3600
-    if not isinstance(since, int) or not 0 <= time.time() - since <= lifetime:
-        session.clear()  # past its absolute lifetime (or from before it was recorded)
-        return None
-    user = _store().get_user(name)
-    if (
-        user is None
-        or session.get(SESSION_GENERATION) != user.session_generation
-        or not _same_account(user, since)
-        or reserved_use(user.username)  # begun before the name was reserved
-    ):
-        # The account is gone, or signed out, given a new password or another role
-        # since this session began, or the name is another account's now, or is
-        # reserved (signing in again says so): signed out here too.
-        session.clear()
-        return None
-    return user
-
-
 def current_user() -> User | None:
     """The signed-in user of the current request, or None for a visitor."""
     user = g.get("kb_signed_in", _UNSET)
     if user is _UNSET:
-        user = _user_from_headers() if header_mode() else _user_from_session()
+        user = _user_from_headers() if header_mode() else user_from_session()
         g.kb_signed_in = user
     return user
 

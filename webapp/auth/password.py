@@ -26,7 +26,7 @@ from kb.accounts.passwords import change_own_password
 from kb.accounts.records import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, User
 from kb.errors import ConflictError, KbError, PermissionDenied, ValidationError
 from webapp import services
-from webapp.auth import identity
+from webapp.auth import identity, sessions
 from webapp.errors import is_api_request, message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, refuse_nul_in
@@ -85,7 +85,7 @@ def count_failure(user: User, exc: KbError) -> None:
 
 def keep_this_session(changed: User) -> None:
     """The session that changed the password goes on under the new generation."""
-    session[identity.SESSION_GENERATION] = changed.session_generation
+    session[sessions.SESSION_GENERATION] = changed.session_generation
     g.kb_signed_in = changed
 
 

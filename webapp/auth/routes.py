@@ -39,7 +39,7 @@ from kb.accounts.service import authenticate
 from kb.errors import AuthenticationRequired, KbError, PermissionDenied, ValidationError
 from kb.settings import Settings
 from webapp import services
-from webapp.auth import identity
+from webapp.auth import identity, sessions
 from webapp.auth.csrf import CSRF_FIELD, check_csrf, csrf_token, new_csrf_token
 from webapp.auth.drafts import draft_owner, form_not_sent, form_page
 from webapp.auth.password import must_change_first
@@ -130,7 +130,7 @@ def sign_in_post() -> Response | tuple[str, int]:
         logger.warning("auth: failed sign-in for %r from %s", username, request.remote_addr)
         return _form(username=username, error=gettext("sign_in_failed")), 401
     target = _next_target()
-    identity.start_session(user)
+    sessions.start_session(user)
     new_csrf_token()
     logger.info("auth: %s signed in from %s", user.username, request.remote_addr)
     return redirect(target, code=303)
@@ -138,7 +138,7 @@ def sign_in_post() -> Response | tuple[str, int]:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    identity.end_session()
+    sessions.end_session()
     flash(gettext("signed_out"), "info")
     return redirect(url_for("search.index"), code=303)
 

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from kb.accounts.passwords import set_password
 from kb.accounts.service import add_user, remove_user, rename_user
 from kb.store.protocols import Store
-from webapp.auth import identity
+from webapp.auth import identity, sessions
 from webapp.services import services
 
 PASSWORD = "correct horse"
@@ -79,7 +79,7 @@ def test_a_session_ends_after_its_lifetime_however_active(
     assert response.status_code == 200
     assert "kb_session" not in response.headers.get("Set-Cookie", "")  # not renewed
     later = time.time() + 12 * 3600 + 60
-    monkeypatch.setattr(identity.time, "time", lambda: later)
+    monkeypatch.setattr(sessions.time, "time", lambda: later)
     assert me(app, cookie) == 401
 
 
@@ -150,10 +150,10 @@ def test_an_account_under_a_reserved_name_is_refused_with_the_way_out(
     assert user is not None
     client = app.test_client()
     with client.session_transaction() as session:
-        session[identity.SESSION_USER] = "kb-cli"
-        session[identity.SESSION_GENERATION] = user.session_generation
-        session[identity.SESSION_SINCE] = int(time.time())
-        session[identity.SESSION_ACCOUNT] = identity.account_mark(user)
+        session[sessions.SESSION_USER] = "kb-cli"
+        session[sessions.SESSION_GENERATION] = user.session_generation
+        session[sessions.SESSION_SINCE] = int(time.time())
+        session[sessions.SESSION_ACCOUNT] = sessions.account_mark(user)
     assert client.get("/api/me").status_code == 401
     page = client.get("/auth/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]*)"', page)
@@ -167,3 +167,27 @@ def test_an_account_under_a_reserved_name_is_refused_with_the_way_out(
     assert "may not sign in" in text and "kb users rename kb-cli NEWNAME" in text
     assert 'value="kb-cli"' in text  # the form keeps what was typed
     assert client.get("/api/me").status_code == 401
+
+
+def test_a_request_on_an_ended_session_leaves_the_newer_cookie_alone(
+    app: Flask, paula: str
+) -> None:
+    """A background request of another tab, sent with the cookie of before the
+    sign-out, is refused without sending a cookie back: the browser keeps the
+    sign-out's message, or a session begun again meanwhile (a browser test lost
+    the "signed out" message to an editor preview answered 401 with a cleared
+    cookie)."""
+    client = app.test_client()
+    stale = signed_in(client)
+    token = client.get("/api/me").get_json()["csrf_token"]
+    assert client.post("/auth/sign-out", data={"csrf_token": token}).status_code == 303
+    other = app.test_client()
+    other.set_cookie("kb_session", stale)
+    for response in (
+        other.get("/api/me"),
+        other.post("/api/preview", json={"text": "# Hi", "csrf_token": token}),
+    ):
+        assert response.status_code in (401, 403), response.get_data(as_text=True)
+        assert "kb_session" not in response.headers.get("Set-Cookie", "")
+    assert signed_in(client) != stale
+    assert client.get("/api/me").status_code == 200
