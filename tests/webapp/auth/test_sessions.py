@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from kb.accounts.passwords import set_password
 from kb.accounts.service import add_user, remove_user, rename_user
 from kb.store.protocols import Store
-from webapp.auth import identity, sessions
+from webapp.auth import sessions
 from webapp.services import services
 
 PASSWORD = "correct horse"
