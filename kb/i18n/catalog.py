@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,16 @@ def format_date(lang: str, value: date | None) -> str:
     if value is None:
         return ""
     return str(babel_format_date(value, "long", locale=_DATE_LOCALES.get(lang, lang)))
+
+
+def format_moment(lang: str, value: datetime, zone: tzinfo) -> str:
+    """A moment in `zone`, which it names so that readers elsewhere need not
+    guess: `8 October 2026, 14:21 CEST` in English, `8. Oktober 2026, 14:21 CEST`
+    in German, the date as `format_date` writes it. The zone is the time zone
+    database's abbreviation, the same in every language: Babel's own short names
+    are "MESZ" in German for Berlin but a bare "-0400" for New York."""
+    local = value.astimezone(zone)
+    return f"{format_date(lang, local.date())}, {local:%H:%M %Z}"
 
 
 def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:

@@ -12,12 +12,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, g
 
 from kb.errors import KbError
+from kb.i18n.catalog import format_moment
 from kb.requests import permissions
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.records import Request
 from webapp import services
 from webapp.auth.identity import current_user
+from webapp.i18n import current_language
 from webapp.requests import presenters
 from webapp.services import request_service
 
@@ -37,10 +39,10 @@ WAITING_SHOWN = 10
 
 
 def when(value: datetime) -> str:
-    """A moment in the working-hours time zone (setting `sla_timezone`), which it
-    names, so that readers elsewhere need not guess: 2026-06-10 14:05 CEST."""
+    """A moment in the working-hours time zone (setting `sla_timezone`) in the
+    page's language, the zone named: 10. Juni 2026, 14:05 CEST (`format_moment`)."""
     zone = ZoneInfo(str(services.services().settings.sla_timezone))
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+    return format_moment(current_language(), value, zone)
 
 
 def remaining(value: datetime | None) -> str:

@@ -12,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from kb.accounts.records import User
+from kb.i18n.catalog import format_moment
 from kb.requests.service import RequestService
 from kb.settings import Settings
 from kb.store.protocols import Store
@@ -555,7 +556,7 @@ def test_pages_in_german(client: FlaskClient) -> None:
 def test_timestamps_show_in_the_working_time_zone(client: FlaskClient, store: Store) -> None:
     request_id = file(client)
     created = store.get_request(request_id).created
-    berlin = created.astimezone(ZoneInfo("Europe/Berlin")).strftime("%Y-%m-%d %H:%M %Z")
+    berlin = format_moment("en", created, ZoneInfo("Europe/Berlin"))
     assert berlin.endswith((" CET", " CEST"))  # the zone is said, not left to guess
     html = text_of(client.get(f"/requests/{request_id}"))
     assert f'<time datetime="{created.isoformat()}">{berlin}</time>' in html
@@ -563,3 +564,6 @@ def test_timestamps_show_in_the_working_time_zone(client: FlaskClient, store: St
     updated = store.get_request(request_id).updated
     mine = text_of(client.get("/requests/"))
     assert f'<time datetime="{updated.isoformat()}">' in mine and f"{berlin[-4:]}</time>" in mine
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    shown = format_moment("de", created, ZoneInfo("Europe/Berlin"))
+    assert f'<time datetime="{created.isoformat()}">{shown}</time>' in german
