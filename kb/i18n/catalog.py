@@ -19,6 +19,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.lists import format_list as babel_format_list
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.plural import PluralRule
@@ -152,6 +153,12 @@ def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:
     """`value` with the decimal mark of `lang` ("12.5" in English, "12,5" in
     German), in a Unicode number `pattern` ("0.0": one decimal, "0.##": up to two)."""
     return str(babel_format_decimal(value, pattern, locale=_DATE_LOCALES.get(lang, lang)))
+
+
+def format_list(lang: str, items: Iterable[str]) -> str:
+    """`items` as a sentence of `lang` lists them: "hr, agents and managers" in
+    English, "hr, Bearbeitende und managers" in German; empty for none."""
+    return str(babel_format_list(list(items), locale=_DATE_LOCALES.get(lang, lang)))
 
 
 def format_size(lang: str, size: int) -> str:

@@ -35,7 +35,12 @@ LABELLED: dict[type[Enum], str] = {
 # (`agent_status_waiting_for_requester`: "Waiting for the requester", where the
 # requester reads "Waiting for you").
 AGENT_LABELLED: dict[type[Enum], str] = {RequestStatus: "agent_status"}
-_BY_KIND = {kind: enum for table in (LABELLED, AGENT_LABELLED) for enum, kind in table.items()}
+# Enums whose members also name groups of people in a sentence, where a label
+# does not fit ("which only agents may open", not "only Agent"): an article's
+# audience names its roles so (`audience_role_agent`).
+GROUP_LABELLED: dict[type[Enum], str] = {Role: "audience_role"}
+_TABLES = (LABELLED, AGENT_LABELLED, GROUP_LABELLED)
+_BY_KIND = {kind: enum for table in _TABLES for enum, kind in table.items()}
 
 
 def label_key(member: Enum, kind: str | None = None) -> str:
@@ -63,7 +68,7 @@ def missing_labels(catalog: Catalog) -> list[str]:
         f'{enum.__name__}.{member.name} in {lang}: add msgid "{label_key(member, kind)}" to '
         f"kb/i18n/locales/{lang}/labels.po"
         for lang in catalog.languages
-        for table in (LABELLED, AGENT_LABELLED)
+        for table in _TABLES
         for enum, kind in table.items()
         for member in enum
         if not catalog.has(lang, label_key(member, kind))

@@ -37,6 +37,7 @@ from kb.records import Targets
 from kb.spreadsheet_cells import safe_row
 from kb.validators import parse_choice
 from webapp import services
+from webapp.audiences import audience_names
 from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
 from webapp.i18n import current_language, format_date, gettext, plural
@@ -128,7 +129,7 @@ def finding_detail(finding: Finding) -> str:
         elif name in ("helpful_ratio", "similarity"):
             values[name] = percent_text(float(value))
         elif isinstance(value, list):  # a restricted link's audiences
-            values[name] = ", ".join(str(v) for v in value)
+            values[name] = audience_names(str(v) for v in value)
         else:
             values[name] = value
     return gettext("finding_detail_" + finding.kind, **values)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kb.accounts.records import Role
 from kb.i18n.catalog import Catalog, domain_catalog
-from kb.i18n.labels import LABELLED, label, label_key, missing_labels
+from kb.i18n.labels import LABELLED, label, label_key, label_of, missing_labels
 from kb.notify.mail import compose
 from kb.notify.topics import Topic
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
@@ -95,3 +95,11 @@ def test_german_texts_call_the_people_of_a_role_what_its_label_calls_them() -> N
         if (match := titles.search(str(text)))
     ]
     assert not found, found
+
+
+def test_german_audience_groups_of_a_role_take_its_label() -> None:
+    """An audience's role is named in a sentence ("only agents may open") by a
+    wording of its own; in German the label already fits there, and the two stay one word."""
+    for role in Role:
+        assert label_of("audience_role", role.value, "de") == label(role, "de"), role
+    assert label_of("audience_role", "content_owner", "en") == "content owners"
