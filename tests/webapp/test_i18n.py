@@ -143,3 +143,18 @@ def test_texts_naming_the_triage_queue_do_not_call_it_a_department() -> None:
             assert key.removesuffix(TRIAGE_WORDING) in catalog["de"], key
             assert "Abteilung Zentral" not in catalog["de"][key], key
             assert "Central Service Desk" in catalog["en"][key], key
+
+
+def test_ranges_of_numbers_take_an_en_dash() -> None:
+    """German insights read "Bewertung der Antworten (1-5)": a range of numbers
+    is written with an en dash ("1–5"), a hyphen joins words. Dates to type
+    (2027-01-04) and their format (JJJJ-MM-TT) are no ranges."""
+    hyphenated = re.compile(r"(?<![\d-])(\d{1,3}|\{\w+\}) ?- ?(\d{1,3}|\{\w+\})(?![\d-])")
+    found = [
+        f"{lang} {key}: {text}"
+        for lang, texts in MESSAGES.items()
+        for key, text in texts.items()
+        if hyphenated.search(text)
+    ]
+    assert not found, found
+    assert MESSAGES["de"]["figure_average_rating"] == "Bewertung der Antworten (1–5)"
