@@ -38,6 +38,7 @@ from sqlalchemy.types import Date, DateTime
 from kb.errors import ConflictError, StoreError, ValidationError
 from kb.store import schema
 from kb.store.migrate import current_revisions
+from kb.store.request_search_text import fill_search_texts
 from kb.store.sql_accounts import fill_username_keys, warn_of_twins
 from kb.store.sql_base import READ_ONLY_OPTION, first_line
 
@@ -169,8 +170,10 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
             _insert(conn, current, batch)
         if engine.dialect.name == "postgresql":
             _advance_sequences(conn, list(tables.values()))
-        # A backup from before usernames ignored case has no username keys.
+        # A backup from before usernames ignored case has no username keys,
+        # one from before the queue's search folded requests no search text.
         warn_of_twins(fill_username_keys(conn))
+        fill_search_texts(conn)
     return counts
 
 

@@ -67,38 +67,6 @@ def _c_collation(element: code_point_order, compiler: SQLCompiler, **kw: Any) ->
     return f'({compiler.process(element.clauses, **kw)}) COLLATE "C"'
 
 
-_UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_ASCII_LOWER = str.maketrans(_UPPER, _UPPER.lower())
-
-
-class ascii_lower(GenericFunction[str]):  # noqa: N801 (used like a SQL function)
-    """Text with A-Z in lower case and every other letter as it is, on every backend.
-
-    SQLite's `lower` changes A-Z only; PostgreSQL's changes every letter (Ü
-    too), so a search lowering with it would find "Überweisung" for
-    "überweisung" on one backend and not the other. Python's side of such a
-    comparison is `ascii_lowered`."""
-
-    inherit_cache = True
-    name = "ascii_lower"
-
-
-@compiles(ascii_lower)
-def _lower(element: ascii_lower, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"lower({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(ascii_lower, "postgresql")
-def _translate(element: ascii_lower, compiler: SQLCompiler, **kw: Any) -> str:
-    column = compiler.process(element.clauses, **kw)
-    return f"translate({column}, '{_UPPER}', '{_UPPER.lower()}')"
-
-
-def ascii_lowered(text: str) -> str:
-    """`text` as `ascii_lower` writes it in SQL."""
-    return text.translate(_ASCII_LOWER)
-
-
 def is_department(column: ColumnElement[Any], department: str) -> ColumnElement[bool]:
     """`column` names `department`, typed in either Unicode form. Department ids
     are stored composed (NFC: migrations `0018_composed_names` and

@@ -157,9 +157,10 @@ class RequestStore(DepartmentMoveStore, Protocol):
     def search_requests(
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
     ) -> list[Request]:
-        """Requests whose question or description holds every word (the case of
-        A-Z ignored, other letters as typed), newest first, of `departments` or
-        with a task there (None: every department)."""
+        """Requests whose question or description holds every word (case and
+        accents ignored for every letter, an umlaut also spelled out: "buero"
+        finds "Büro"), newest first, of `departments` or with a task there
+        (None: every department)."""
         ...
 
     def update_request(

@@ -28,6 +28,9 @@ requests = Table(
     Column("requester", Text, nullable=False),
     Column("query", Text, nullable=False),
     Column("description", Text, nullable=False),
+    # Question and description folded for the queue's search
+    # (`kb.store.request_search_text`); no field of `Request`.
+    Column("search_text", Text, nullable=False),
     Column("department", Text, nullable=False),
     Column("assignee", Text),
     Column("status", String(32), nullable=False),

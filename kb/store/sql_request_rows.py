@@ -1,7 +1,8 @@
 """Requests, tasks and history entries as rows, and the writes every part shares.
 
 The columns of `requests` are named exactly like the fields of `Request`, so
-a row becomes a record by name. `insert_entry` and `announce` are the two
+a row becomes a record by name; `search_text` alone is derived, written with
+the question and description it folds. `insert_entry` and `announce` are the two
 steps every change of a request ends with: its history entry, and the outbox
 messages it announces, in the change's own transaction.
 """
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, Row, insert
 
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.store.protocols import Announce
+from kb.store.request_search_text import search_text
 from kb.store.schema import request_entries, requests
 from kb.store.sql_base import inserted_id
 from kb.store.sql_outbox import insert_message
@@ -25,6 +27,7 @@ def request_row(request: Request) -> dict[str, Any]:
         "requester": request.requester,
         "query": request.query,
         "description": request.description,
+        "search_text": search_text(request.query, request.description),
         "department": request.department,
         "assignee": request.assignee,
         "status": request.status.value,
@@ -56,8 +59,11 @@ def request_row(request: Request) -> dict[str, Any]:
 
 
 def request_record(row: Row[Any]) -> Request:
-    # The columns of `requests` are named exactly like the fields of `Request`.
-    return Request(**{c.name: getattr(row, c.name) for c in requests.columns})
+    # The columns of `requests` are named exactly like the fields of `Request`,
+    # but for the text folded for search, which is derived from two of them.
+    return Request(
+        **{c.name: getattr(row, c.name) for c in requests.columns if c.name != "search_text"}
+    )
 
 
 def task_row(task: RequestTask) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Requests found by their words, within the queues that may read them.
 
 The agents' search of a queue (`search_requests`) matches every word against
-a request's question and description. That text is stored as written, not
-folded as attachments' `search_text` is, so the match lowers A-Z on both
-sides (`kb.store.expressions.ascii_lower`, alike on SQLite and PostgreSQL):
-the case of other letters, accents and umlauts are matched as typed.
+a request's question and description, without case or accents for every
+letter, alike on SQLite and PostgreSQL: both the word and the stored
+`requests.search_text` are folded in Python (`kb.store.request_search_text`).
+The match scans the queue's requests (a LIKE with a leading wildcard uses no
+index), a folded column at a time instead of lowering two columns per row.
 
 `within_queues` is the one rule of which requests a queue's search reaches,
 shared with the attachments' search (`kb.store.sql_attachments`).
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, exists, or_, select
 
 from kb.requests.records import Request
-from kb.store.expressions import ascii_lower, ascii_lowered
+from kb.store.request_search_text import folded
 from kb.store.schema import request_tasks, requests
 from kb.store.sql_base import SqlBase, check_limit
 from kb.store.sql_request_rows import request_record
@@ -42,21 +43,17 @@ class SqlRequestSearch(SqlBase):
     def search_requests(
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
     ) -> list[Request]:
-        """Requests whose question or description holds every word, newest first,
-        of `departments` or with a task there (None: every department). The
-        question and description are what a task's agents read too."""
+        """Requests whose question or description holds every word (case and
+        accents ignored), newest first, of `departments` or with a task there
+        (None: every department). The question and description are what a
+        task's agents read too."""
         check_limit(limit)
-        lowered = [ascii_lowered(word) for word in words if word.strip()]
-        if not lowered:
+        wanted = [w for w in (folded(word) for word in words) if w]
+        if not wanted:
             return []
         query = select(requests)
-        for word in lowered:
-            query = query.where(
-                or_(
-                    ascii_lower(requests.c.query).contains(word, autoescape=True),
-                    ascii_lower(requests.c.description).contains(word, autoescape=True),
-                )
-            )
+        for word in wanted:
+            query = query.where(requests.c.search_text.contains(word, autoescape=True))
         if departments is not None:
             query = query.where(within_queues(departments))
         query = query.order_by(requests.c.created.desc(), requests.c.id.desc()).limit(limit)

@@ -256,6 +256,29 @@ def test_a_backup_from_before_username_keys_restores_with_them(  # type: ignore[
         store.close()
 
 
+def test_a_backup_from_before_folded_request_text_restores_it(  # type: ignore[no-untyped-def]
+    new_url, tmp_path: Path
+) -> None:
+    """A queue's search reads each request's folded text; a backup from before
+    it was stored restores with it, so the requests are still found."""
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'old.db'}")
+    fill(source)
+    with sqlite3.connect(tmp_path / "old.db") as old:  # as an older version wrote it
+        old.execute("UPDATE requests SET search_text = ''")
+    create_backup(source, tmp_path / "backup", include_index=False)
+    target = place(tmp_path, "target", new_url())
+    restore_backup(target, tmp_path / "backup")
+    rows = tables(target.database_url)["requests"]
+    assert rows and all(r["search_text"] for r in rows)
+    store = create_store(target.database_url)
+    try:
+        (first, *_) = rows
+        word = first["query"].split()[0]
+        assert first["id"] in [r.id for r in store.search_requests([word.upper()], None)]
+    finally:
+        store.close()
+
+
 def test_the_commands(tmp_path: Path) -> None:
     source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'a.db'}")
     fill(source)

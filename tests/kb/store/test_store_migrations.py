@@ -17,7 +17,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, MetaData, Table, insert
+from sqlalchemy import Connection, Engine, MetaData, Table, insert, inspect
 
 from kb.accounts.records import Grant, Role, User
 from kb.events import SearchEvent
@@ -164,27 +164,9 @@ def test_the_watchers_from_before_0034_who_added_themselves_are_self_watchers(
     made: list[int] = []
 
     def write(conn: Connection, tables: MetaData) -> None:
-        requests, entries = tables.tables["requests"], tables.tables["request_entries"]
-        request = conn.execute(
-            insert(requests).values(
-                requester="emma",
-                query="VPN drops",
-                description="",
-                department="it",
-                status="new",
-                priority="normal",
-                created=T0,
-                updated=T0,
-                linked_articles="[]",
-                suggestions_shown=False,
-                went_on_anyway=False,
-                fields="{}",
-                rating_comment="",
-                watchers='["ian", "otto", "ines"]',
-                version=1,
-            )  # fmt: skip
-        ).inserted_primary_key[0]
-        made.append(int(request))
+        entries = tables.tables["request_entries"]
+        request = _old_request(conn, tables, watchers='["ian", "otto", "ines"]')
+        made.append(request)
         for actor, kind, data in (
             ("ian", "watchers", {"added": "ian"}),
             ("emma", "watchers", {"added": "otto"}),
@@ -205,6 +187,56 @@ def test_the_watchers_from_before_0034_who_added_themselves_are_self_watchers(
         assert (upgraded.watchers, upgraded.self_watchers) == (["ian", "otto", "ines"], ["ian"])
     finally:
         store.close()
+
+
+def test_the_requests_from_before_0035_are_found_by_their_folded_words(store_url: str) -> None:
+    """0035 folds the question and description of the requests already stored,
+    so the queue's search finds them without case or accents; undoing it keeps
+    their histories (no table is copied on SQLite)."""
+    made: list[int] = []
+
+    def write(conn: Connection, tables: MetaData) -> None:
+        entries = tables.tables["request_entries"]
+        for query, description in (("Neues BÜRO", "Café"), ("Printer", ""), ("", "")):
+            request = _old_request(conn, tables, query=query, description=description)
+            made.append(request)
+            created = {"actor": "emma", "kind": "created", "data": "{}", "message": ""}
+            conn.execute(
+                insert(entries).values(
+                    request_id=request, ts=T0, visible_to_requester=True, **created
+                )
+            )
+
+    _upgrade_over(store_url, "0034_self_watchers", write)
+    store = create_store(store_url)
+    try:
+        assert [r.id for r in store.search_requests(["buro", "cafe"], None)] == [made[0]]
+        assert [r.id for r in store.search_requests(["buero"], None)] == [made[0]]
+        assert [r.id for r in store.search_requests(["PRINTER"], None)] == [made[1]]
+    finally:
+        store.close()
+    engine, _ = build_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0034_self_watchers")
+            kept = conn.exec_driver_sql("SELECT count(*) FROM request_entries").scalar()
+            columns = {c["name"] for c in inspect(conn).get_columns("requests")}
+    finally:
+        engine.dispose()
+    assert kept == 3 and "search_text" not in columns
+
+
+def _old_request(conn: Connection, tables: MetaData, **values: object) -> int:
+    """A request as versions before 0035 wrote it, with `values` in place of
+    the defaults; its id."""
+    defaults = {
+        "requester": "emma", "query": "VPN drops", "description": "", "department": "it",
+        "status": "new", "priority": "normal", "created": T0, "updated": T0,
+        "linked_articles": "[]", "suggestions_shown": False, "went_on_anyway": False,
+        "fields": "{}", "rating_comment": "", "watchers": "[]", "version": 1,
+    }  # fmt: skip
+    inserted = conn.execute(insert(tables.tables["requests"]).values({**defaults, **values}))
+    return int(inserted.inserted_primary_key[0])
 
 
 def _upgrade_over(
