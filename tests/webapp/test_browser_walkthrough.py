@@ -275,6 +275,50 @@ def test_an_admins_header_keeps_the_language_switch_on_the_logos_line(
     assert tab.errors == []
 
 
+# Each language link's text that is seen (not the name kept for screen readers), and its size.
+LANGUAGE_LINKS = """() => [...document.querySelectorAll('.lang-switch a')].map(a => {
+  const r = a.getBoundingClientRect();
+  const seen = [...a.children].filter(part => part.getBoundingClientRect().width > 1);
+  return [seen.map(part => part.textContent).join(''), r.width, r.height];
+})"""
+
+
+@pytest.mark.parametrize("hl", ["en", "de"])
+def test_on_a_phone_the_language_switch_stays_beside_the_logo(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+    hl: str,
+) -> None:
+    """At 390 px the languages' names did not fit beside the logo and took a line
+    of the header of their own, above the links. On a phone the switch shows the
+    languages' codes beside the logo, each a target of at least 24 px, while
+    screen readers still hear the languages' names."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = tab.page
+    for signed_in in (False, True):
+        if signed_in:
+            page.goto(small.url + "/?hl=en")  # the sign-in form in English
+            sign_in(tab, small, "emma")
+        page.goto(small.url + f"/?hl={hl}")
+        for width in (390, 360, 320):
+            page.set_viewport_size({"width": width, "height": 844})
+            brand, _, switch = page.evaluate(HEADER_PARTS)
+            assert _on_one_line([brand, switch]), (signed_in, width)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            links = page.evaluate(LANGUAGE_LINKS)
+            assert [text for text, _, _ in links] == ["EN", "DE"]
+            assert all(w >= 24 and h >= 24 for _, w, h in links), links
+        expect(page.get_by_role("link", name="Deutsch", exact=True)).to_be_visible()
+    page.get_by_role("link", name="English", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.set_viewport_size({"width": 1024, "height": 800})
+    assert [text for text, _, _ in page.evaluate(LANGUAGE_LINKS)] == ["English", "Deutsch"]
+    page.context.close()
+    assert tab.errors == []
+
+
 # The period filter's box and that of what follows it on the page.
 FILTER_AND_NEXT = """() => {
   const form = document.querySelector('.insights-filter');
