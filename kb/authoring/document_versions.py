@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from kb.attachments.blobs import BlobStore
-from kb.authoring import files
+from kb.authoring import files, version_notes
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.content.regular_files import read_regular_file
@@ -138,7 +138,7 @@ class DocumentVersions:
         published = live(versions)
         if published is not None and published.content_hash == hashlib.sha256(raw).hexdigest():
             return
-        found = "as found in the content folder" if not versions else "changed on disk"
+        found = version_notes.found_on_disk(not versions)
         self.add(article_id, raw, "", Action.DISK, Status.PUBLISHED, found)
 
     def add(

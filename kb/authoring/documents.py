@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from kb.accounts.records import User
 from kb.attachments.blobs import BlobStore
 from kb.attachments.records import Upload
-from kb.authoring import files, four_eyes
+from kb.authoring import files, four_eyes, version_notes
 from kb.authoring.document_checks import (
     check_bytes,
     new_name,
@@ -123,7 +123,9 @@ class DocumentUploads:
         if replace:
             same_kind(chosen, upload)
         fmt = check_bytes(chosen, upload, self.max_bytes)
-        default = "replaced the document" if replace else "uploaded the document"
+        default = version_notes.note(
+            "version_note_replaced_document" if replace else "version_note_uploaded_document"
+        )
         version = self._put(
             actor,
             found,
@@ -159,7 +161,7 @@ class DocumentUploads:
             replace=True,
             base_version=base_version,
             action=Action.RESTORE,
-            message=message.strip() or f"restored version {number}",
+            message=message.strip() or version_notes.note("version_note_restored", number=number),
         )
 
     def approve(
@@ -180,7 +182,9 @@ class DocumentUploads:
             data = self.versions.data(waiting)
             there = self._file_there(article_id)
             self.versions.sync(article_id)
-            said = message.strip() or f"approved version {number} ({waiting.author})"
+            said = message.strip() or version_notes.note(
+                "version_note_approved", number=number, author=waiting.author
+            )
             version = self._publish(actor, article_id, data, Action.PUBLISH, said, there)
         self._index(article_id)
         return version
@@ -200,7 +204,7 @@ class DocumentUploads:
         self._writable()
         with files.edit_lock(self.authoring.root):
             waiting = self._waiting(article_id, number)
-            said = message.strip() or f"rejected version {number}"
+            said = message.strip() or version_notes.note("version_note_rejected", number=number)
             version = self.versions.restate(
                 waiting, actor.username, Action.REJECT, Status.DRAFT, said
             )

@@ -31,6 +31,7 @@ from pathlib import PurePosixPath
 
 from kb.accounts.records import User
 from kb.attachments.records import Upload
+from kb.authoring import version_notes
 from kb.authoring.document_checks import replaced_name, safe_name
 from kb.authoring.files import id_parts, new_article_id
 from kb.authoring.markdown_file import split_text
@@ -110,8 +111,8 @@ def upload_markdown(
         fields = replace(fields, title=article.title)
     if found.review_required and fields.status is Status.PUBLISHED:
         fields = replace(fields, status=Status.REVIEW)
-    said = message.strip() or (
-        "replaced the article" if replace_existing else "uploaded the article"
+    said = message.strip() or version_notes.note(
+        "version_note_replaced_article" if replace_existing else "version_note_uploaded_article"
     )
     if replace_existing:
         version = service.save(

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.accounts.records import User
-from kb.authoring import files, four_eyes, owners
+from kb.authoring import files, four_eyes, owners, version_notes
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
 from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
@@ -243,7 +243,7 @@ class AuthoringService:
             article_id,
             replace(opened.fields, body=body, status=status),
             base_version=opened.version,
-            message=message or f"added: {heading.strip()}",
+            message=message or version_notes.note("version_note_added", heading=heading.strip()),
         )
 
     def restore(
@@ -274,7 +274,7 @@ class AuthoringService:
             article_id,
             fields,
             base_version=base_version,
-            message=message or f"restored version {number}",
+            message=message or version_notes.note("version_note_restored", number=number),
             action=Action.RESTORE,
         )
 
@@ -346,7 +346,7 @@ class AuthoringService:
             author="",
             action=Action.DISK,
             status=fields.status,
-            message="as found in the content folder" if latest is None else "changed on disk",
+            message=version_notes.found_on_disk(latest is None),
             ts=self.clock(),
         )
         return self.versions.add_version(version)

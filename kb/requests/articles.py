@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.accounts.records import Grant, Role, User
+from kb.authoring import version_notes
 from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
 from kb.authoring.from_request import draft_text, topic_title
@@ -169,7 +170,7 @@ class ArticleWork:
                 details={"request": request_id},
                 key="nothing_general",
             )
-        message = f"answer of request {request_id}"
+        message = version_notes.note("version_note_answer_of_request", request=request_id)
         try:
             added = authoring.append_section(
                 actor, article_id, parts.title, parts.body, message, once=True

@@ -46,6 +46,7 @@ from webapp.manage import forms, presenters
 from webapp.manage.picture_uploads import save_staged
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
+bp.add_app_template_global(presenters.version_note, "version_note")
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
 

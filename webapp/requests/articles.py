@@ -15,6 +15,7 @@ from flask import Blueprint, flash, render_template
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import User
+from kb.authoring import version_notes
 from kb.errors import PermissionDenied, ValidationError
 from kb.records import Status
 from kb.requests.permissions import is_admin
@@ -108,7 +109,7 @@ def publish_article(request_id: int) -> Response | tuple[str, int]:
             article_id,
             Status.PUBLISHED,
             base_version=None,
-            message=f"published from request {request_id}",
+            message=version_notes.note("version_note_published_from_request", request=request_id),
         )
         service.record_published(actor, request_id, article_id)
 
