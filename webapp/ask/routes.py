@@ -3,8 +3,9 @@
 A search without a good answer links here with the question, the department
 the router suggested, its confidence and the search's id. The form is
 prefilled with them: the suggested department is preselected, or the central
-triage queue when the router was unsure. While the employee describes their
-need, `static/kb.js` searches again and shows matching articles (the request
+triage queue when the router was unsure. A link with the question alone
+has it routed here as its search would be (`suggestion`). While the
+employee describes their need, `static/kb.js` searches again and shows matching articles (the request
 records that they were shown, and that the employee went on anyway, when the
 search's answer proved it; those searches count for deflection only with the
 form's token, `form_token`). When the
@@ -36,6 +37,7 @@ from webapp.ask.form_token import (
     search_key,
     with_served_suggestions,
 )
+from webapp.ask.suggestion import suggestion_for
 from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.errors import message_for
@@ -142,10 +144,16 @@ def index() -> str:
     settings = services.services().settings
     question = query_text(request.args, settings, required=False)
     search_id = request.args.get("sid", "")
+    suggested = request.args.get("department", "")
+    confidence = request.args.get("confidence", "")
+    if question and not suggested:
+        routed = suggestion_for(question)
+        if routed is not None:
+            suggested, confidence = routed.department, f"{routed.confidence:.3f}"
     values = {
         "query": question,
-        "suggested": request.args.get("department", ""),
-        "confidence": request.args.get("confidence", ""),
+        "suggested": suggested,
+        "confidence": confidence,
         "search_id": search_id,
         # A search answered before it was logged: linked by its reference once
         # stored; else the words searched for stay with the request.

@@ -98,6 +98,14 @@ def _same_search(shown: SearchEvent, query: Query) -> bool:
     )
 
 
+def unlogged_search(query: Query) -> SearchResponse:
+    """The engine's response to `query` as the current user, not logged: a search a
+    page runs for its own use (the ask page's department), which the person did
+    not make and which must not count as theirs in insights or suggestions."""
+    response, _latency_ms = _searched(query)
+    return response
+
+
 def _searched(query: Query) -> tuple[SearchResponse, float]:
     """The engine's response to `query` as the current user, and its latency in ms;
     searches count against the client's `search_limit` (`webapp.throttle`)."""

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.accounts.service import add_user
-from tests.support import sign_in_as, text_of
+from kb.errors import IndexNotFoundError
+from kb.results import Query, SearchResponse
+from kb.settings import Settings
+from tests.support import FakeEngine, sign_in_as, text_of
+from webapp import create_app
 from webapp.services import services
 
 
@@ -89,17 +95,101 @@ def test_the_contact_of_every_department_is_in_the_page_the_chosen_one_shown(
 def test_the_hint_says_why_the_department_was_preselected(
     make_app: Callable[..., Flask], request_content: Path
 ) -> None:
-    """Opened without a suggested department (from the menu, the home page), the
-    form preselects the central service desk; its hint said "We chose the
+    """Opened without a question (from the menu, the home page), the form
+    preselects the central service desk; its hint said "We chose the
     department from your question", which nobody had."""
     app = make_app()
     add_user(services(app).store, "emma", "employee")
     client = app.test_client()
     sign_in_as(client, "emma")
-    bare = text_of(client.get("/ask/?q=Payslip+missing"))
+    bare = text_of(client.get("/ask/"))
     assert "No department was suggested for your question" in bare
     assert "We chose the department from your question" not in bare
     suggested = text_of(client.get("/ask/?q=Payslip+missing&department=hr&confidence=0.9"))
     assert "We chose the department from your question" in suggested
     unsure = text_of(client.get("/ask/?q=Payslip+missing&department=hr&confidence=0.1"))
     assert "We are not sure whether Human Resources owns this" in unsure
+
+
+def test_a_question_without_a_department_is_routed_as_its_search(
+    make_app: Callable[..., Flask], request_content: Path, engine: FakeEngine
+) -> None:
+    """A link with the question alone (a bookmark, a link in an e-mail) opened
+    the form with no department suggested, so the request went to triage where
+    the search of the same words routed it with confidence. The question is
+    routed as its search would be, as the asker, and that search is not logged:
+    the person did not make it."""
+    app = make_app()
+    store = services(app).store
+    add_user(store, "emma", "employee")
+    client = app.test_client()
+    sign_in_as(client, "emma")
+    page = text_of(client.get("/ask/?q=Payslip+missing"))
+    assert engine.queries[-1].text == "Payslip missing"
+    assert engine.queries[-1].groups is not None  # only what emma may read votes
+    assert "We chose the department from your question" in page
+    assert re.search(r'<option value="hr"[^>]* selected>', page)
+    assert '<input type="hidden" name="suggested" value="hr">' in page
+    assert '<input type="hidden" name="confidence" value="0.800">' in page
+    assert store.search_events() == []
+    # A department the link names is kept: its search already routed it.
+    asked = len(engine.queries)
+    page = text_of(client.get("/ask/?q=Payslip+missing&department=it&confidence=0.9"))
+    assert len(engine.queries) == asked
+    assert re.search(r'<option value="it"[^>]* selected>', page)
+
+
+def test_the_form_opens_without_a_suggestion_when_nothing_can_be_searched(
+    make_app: Callable[..., Flask],
+    request_content: Path,
+    engine: FakeEngine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Asking needs no search: with no index published (or the engine busy, or
+    the search limit reached) the form opens as it did, for the triage queue."""
+
+    def no_index(query: Query) -> SearchResponse:
+        raise IndexNotFoundError("no index has been published yet")
+
+    monkeypatch.setattr(engine, "search", no_index)
+    app = make_app()
+    add_user(services(app).store, "emma", "employee")
+    client = app.test_client()
+    sign_in_as(client, "emma")
+    response = client.get("/ask/?q=Payslip+missing")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "No department was suggested for your question" in page
+    assert re.search(r'<option value="triage"[^>]* selected>', page)
+
+
+@pytest.mark.slow
+def test_a_german_question_alone_goes_to_the_department_its_search_finds(
+    sample_index: Settings, embedder: Any, tmp_path: Path
+) -> None:
+    """`/ask/?hl=de&q=Wie beantrage ich Urlaub` suggested no department, so the
+    request went to triage, while the search of the same words answers from the
+    HR leave article and routes it to HR with confidence."""
+    from search.engine import SearchEngine
+
+    settings = sample_index.replace(
+        database_url=f"sqlite:///{tmp_path / 'kb.db'}",
+        secret_key="test-secret",
+        index_on_change="off",
+    )
+    app = create_app(
+        {
+            "KB_SETTINGS": settings,
+            "TESTING": True,
+            "KB_ENGINE_FACTORY": lambda s: SearchEngine(s, embedder=embedder),
+        }
+    )
+    try:
+        add_user(services(app).store, "emma", "employee")
+        client = app.test_client()
+        sign_in_as(client, "emma")
+        page = text_of(client.get("/ask/?hl=de&q=Wie+beantrage+ich+Urlaub"))
+        assert re.search(r'<option value="hr"[^>]* selected>', page)
+        assert '<input type="hidden" name="suggested" value="hr">' in page
+    finally:
+        services(app).close()
