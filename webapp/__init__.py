@@ -172,6 +172,8 @@ def url_with(**changes: Any) -> str:
     on another page or search it would thank for a vote nobody gave."""
     from flask import request
 
+    from webapp.security import path_for_links
+
     args = request.args.copy()
     args.pop("feedback", None)
     for name, value in changes.items():
@@ -181,7 +183,7 @@ def url_with(**changes: Any) -> str:
         for item in value if isinstance(value, list | tuple) else [value]:
             args.add(name, str(item))
     query = urlencode(list(args.items(multi=True)))
-    return request.path + ("?" + query if query else "")
+    return path_for_links(request.path) + ("?" + query if query else "")
 
 
 def _init_templates(app: Flask, settings: Settings) -> None:

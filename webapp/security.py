@@ -4,14 +4,15 @@ The Content-Security-Policy allows only the app's own scripts, styles and
 images, so even HTML that slipped past the sanitiser could not run a script.
 Form posts from another site are refused by their Origin header; API posts
 need `Content-Type: application/json`, which a cross-site form cannot send.
-Redirects go only to paths of this site (`local_path`). A search another site
+Redirects go only to paths of this site (`local_path`), and links the pages make
+from the address asked for stay on it (`path_for_links`). A search another site
 made the browser send counts for nobody (`sent_by_another_site`).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Flask, Response, request
 
@@ -108,3 +109,18 @@ def local_path(target: str) -> str:
     if _NOT_IN_LOCAL_PATHS.search(target) or "\\" in parts.path:
         return ""
     return target
+
+
+# What a path may keep unencoded in a link (RFC 3986 pchar and "/"); the rest,
+# a backslash and control characters among them, is percent-encoded.
+_PATH_CHARACTERS = "/:@!$&'()*+,;=~"
+
+
+def path_for_links(path: str) -> str:
+    """The path of the address asked for, written so that a link made from it leads
+    to that path on this site: percent-encoded where a browser would read it
+    otherwise, and with one leading "/". A page not found answers any address,
+    and the language links of `/%5Cevil.example` or `/%09/evil.example`, written
+    back as the path was decoded (a backslash or a tab after the first "/"), led
+    to evil.example."""
+    return "/" + quote(path, safe=_PATH_CHARACTERS).lstrip("/")

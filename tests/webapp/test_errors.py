@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -17,6 +20,7 @@ from kb.errors import (
     ValidationError,
 )
 from tests.support import FakeEngine, error_of, sign_in_as
+from webapp.security import local_path, path_for_links
 from webapp.throttle import RateLimited
 
 
@@ -109,6 +113,43 @@ def test_pages_get_an_html_error_page(client: FlaskClient) -> None:
     assert b"invalid_request" not in response.data
     response = client.get("/articles/hr/nope.md")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+# Addresses of pages not found whose path, written back into a link as it was
+# decoded, a browser reads as another host ("/\\evil.example", "/<tab>/evil.example").
+OFF_SITE_PATHS = (
+    "/%5Cevil.example/x",
+    "/%5C/evil.example",
+    "/%09/evil.example/",
+)
+
+
+@pytest.mark.parametrize("path", OFF_SITE_PATHS)
+def test_a_page_not_found_links_only_to_this_site(client: FlaskClient, path: str) -> None:
+    """The language links of a page not found repeat the address asked for: for
+    `/%5Cevil.example/x` they were `/\\evil.example/x?hl=de`, which took whoever
+    chose a language to evil.example."""
+    response = client.get(path)
+    assert response.status_code == 404
+    links = [
+        html.unescape(h) for h in re.findall(r'href="([^"]*)"', response.get_data(as_text=True))
+    ]
+    paths = [link for link in links if not link.startswith("#")]  # the skip link
+    assert paths and all(local_path(link) == link for link in paths), paths
+    switch = [link for link in links if "hl=" in link]
+    assert switch and all("evil.example" not in urlsplit(link).netloc for link in switch)
+    assert all(not link.startswith("//") and "\\" not in link for link in switch), switch
+
+
+def test_path_for_links_keeps_the_path_and_leads_nowhere_else() -> None:
+    assert path_for_links("/articles/hr/sick-leave.md") == "/articles/hr/sick-leave.md"
+    assert path_for_links("/requests/queue/it") == "/requests/queue/it"
+    assert path_for_links("/articles/hr/Übersicht 2027.md") == (
+        "/articles/hr/%C3%9Cbersicht%202027.md"
+    )
+    assert path_for_links("/\\evil.example/x") == "/%5Cevil.example/x"
+    assert path_for_links("/\t/evil.example/") == "/%09/evil.example/"
+    assert path_for_links("//evil.example/") == "/evil.example/"
 
 
 def test_html_error_pages_follow_the_language(client: FlaskClient) -> None:

@@ -32,7 +32,7 @@ from kb.accounts.records import User
 from webapp.auth.sessions import account_mark
 from webapp.auth.typed_fields import label_by_choice, set_by_page, typed_fields
 from webapp.i18n import current_language
-from webapp.security import local_path
+from webapp.security import local_path, path_for_links
 
 # Never shown back, even if a form listed it: passwords, tokens and secrets.
 _SECRET = re.compile(r"password|token|secret|csrf", re.IGNORECASE)
@@ -55,7 +55,7 @@ def form_page() -> str:
         back = local_path(parts.path + ("?" + parts.query if parts.query else ""))
         if back:
             return back
-    return request.path
+    return path_for_links(request.path)
 
 
 def typed_text() -> list[tuple[str, str]]:
