@@ -223,8 +223,11 @@ def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:
 
 
 def _step_label(step: TrendStep, by: str) -> str:
-    """A day's date; a week's name, with its days in the period when the period cuts it."""
-    if by == "week" and step.days < 7:
+    """A day's date as the page writes dates ("4. Dezember 2026"); a week's
+    name (2026-W49), with its days in the period when the period cuts it."""
+    if by != "week":
+        return format_date(current_language(), step.first)
+    if step.days < 7:
         return gettext("chart_week_part", week=step.label, days=step.days)
     return step.label
 

@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.events import SearchEvent
+from kb.i18n.catalog import format_date
 from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import insights_store
 from kb.store.protocols import Store
@@ -374,7 +375,14 @@ def test_today_s_point_is_marked_as_the_day_so_far(client: FlaskClient, topic_id
     html = client.get("/insights/?hl=en").get_data(as_text=True)
     # Searches and the answered share; nobody used the ask form, so deflection has no line.
     assert html.count('class="chart-note"') == 2
-    assert f"{today} is not over" in html and f'<th scope="row">{today} (so far)</th>' in html
+    shown = format_date("en", today)  # the day as the page writes dates: 4 December 2026
+    assert f"{shown} is not over" in html and f'<th scope="row">{shown} (so far)</th>' in html
+    assert f">{today}<" not in html and f"{today} " not in html
+    german = client.get("/insights/?hl=de").get_data(as_text=True)
+    shown = format_date("de", today)
+    assert f"{shown} ist noch nicht vorbei" in german
+    assert f'<th scope="row">{shown} (bisher)</th>' in german
+    assert f">{shown}</text>" in german  # under its point on the axis
     year, week, _ = today.isocalendar()
     weekly = client.get("/insights/?by=week&hl=en").get_data(as_text=True)
     assert f"{year}-W{week:02d}" in weekly and "(so far)</th>" in weekly
@@ -399,7 +407,7 @@ def test_the_overview_charts_the_deflection_rate_over_time(
     html = client.get("/insights/?hl=en").get_data(as_text=True)
     figure = html.split('id="deflection-per-day"', 1)[1].split("</figure>", 1)[0]
     today = datetime.now(UTC).date()
-    assert f'<th scope="row">{today} (so far)</th><td>50 %</td>' in figure
+    assert f'<th scope="row">{format_date("en", today)} (so far)</th><td>50 %</td>' in figure
     assert "chart-dot-partial" in figure
     weekly = client.get("/insights/?by=week&hl=de").get_data(as_text=True)
     assert 'id="deflection-per-week"' in weekly and "pro Woche (Anteil)" in weekly
