@@ -21,6 +21,9 @@ class DiffLine:
     old_no: int | None
     new_no: int | None
     text: str
+    # A fold's count of the unchanged lines it stands for (the page words it in
+    # its language); 0 for any other line.
+    folded: int = 0
 
 
 def line_diff(old: str, new: str, context: int = CONTEXT) -> list[DiffLine]:
@@ -36,7 +39,7 @@ def line_diff(old: str, new: str, context: int = CONTEXT) -> list[DiffLine]:
             if len(run) > keep_head + keep_tail + 1:
                 folded = len(run) - keep_head - keep_tail
                 out += run[:keep_head]
-                out.append(DiffLine("fold", None, None, f"{folded} unchanged lines"))
+                out.append(DiffLine("fold", None, None, "", folded))
                 out += run[len(run) - keep_tail :] if keep_tail else []
             else:
                 out += run
