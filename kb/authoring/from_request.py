@@ -8,9 +8,10 @@ reach the article. What is kept passes these checks:
   agent: a part of their username written as a name, with a capital), carry contact data (e-mail, phone, IBAN, card numbers, through
   `kb.insights.privacy`), greet or sign off ("Hi Maria", "Best regards"), or
   speak of someone's private circumstances (family, health) are left out;
-- the title is the question turned into a topic: question words and the
-  asker's pronouns removed ("Can I bring my dog to the office?" → "Bring
-  your dog to the office"), contact data removed;
+- the title is the question turned into a topic that reads right whatever
+  the answer ("Can I bring my dog to the office?" → "Bringing your dog to
+  the office", `kb.authoring.topic_titles`), without contact data or the
+  names of the request's people;
 - the summary is the first sentence of the kept text that says something
   (a bare "Yes." or "No." does not);
 - tags come only from the department's vocabulary (its `keywords` and the
@@ -23,6 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kb.authoring.topic_titles import question_topic, subject_for
 from kb.insights.privacy import mask_personal_data
 
 MAX_TAGS = 5
@@ -45,18 +47,6 @@ _PRIVATE = re.compile(
     r"schwester|familie|arzt|ärztin|krankheit|diagnose|schwangerschaft|scheidung)\b",
     re.IGNORECASE,
 )
-_LEADING = {
-    "can", "could", "may", "might", "do", "does", "did", "is", "are", "am", "will", "would",
-    "should", "shall", "how", "what", "where", "when", "who", "why", "which", "i", "we",
-    "please", "hi", "hello", "hey", "to", "kann", "können", "könnte", "darf", "dürfen", "muss",
-    "müssen", "soll", "sollte", "wie", "was", "wo", "wann", "wer", "warum", "welche",
-    "welcher", "welches", "ich", "wir", "bitte", "hallo", "man",
-}  # fmt: skip
-_PRONOUNS = {
-    "my": "your", "mine": "yours", "me": "you", "i": "you", "myself": "yourself",
-    "mein": "Ihr", "meine": "Ihre", "meinen": "Ihren", "meinem": "Ihrem", "meiner": "Ihrer",
-    "mich": "sich", "mir": "sich",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -117,21 +107,21 @@ def clean_resolution(resolution: str, people: Iterable[str]) -> str:
 
 
 def topic_title(question: str, people: Iterable[str] = ()) -> str:
-    """The question as a topic: question words dropped, the asker's pronouns made general."""
+    """The question as a neutral topic, whatever the answer (`kb.authoring.topic_titles`)."""
     text = mask_personal_data(" ".join(question.split()))
     sentences = [x for x in re.split(r"(?<=[?.!])\s+", text) if x.strip()] or [""]
     first = next((x for x in sentences if x.rstrip().endswith("?")), sentences[0])
     first = _MASKED.sub("", first).strip(" ?!.")
+    lead, _, after = first.partition(" ")
+    if private := _PRIVATE.match(after):  # "Can my friend …": someone asks, nobody named
+        first = f"{lead} {subject_for(lead)} {after[private.end() :]}"
     first = _PRIVATE.sub("", first)
     names = _names(people)
     words = [w for w in first.split() if w.casefold().strip(",") not in names]
-    while words and words[0].casefold().strip(",") in _LEADING:
-        words.pop(0)
-    words = [_PRONOUNS.get(w.casefold(), w) for w in words]
-    if len(words) < 2:
+    topic = question_topic(words)
+    if not topic:
         return (first[:1].upper() + first[1:] + "?") if first else "Answer"
-    title = " ".join(words)
-    return title[:1].upper() + title[1:]
+    return topic
 
 
 def summary_of(body: str, title: str) -> str:
@@ -163,6 +153,17 @@ def vocabulary_tags(text: str, vocabulary: Sequence[str]) -> list[str]:
     return found
 
 
+def request_people(question: str, people: Sequence[str], details: str = "") -> list[str]:
+    """Whom a draft must not name: `people` (the request's accounts) and the
+    names the question and `details` (its description) mention."""
+    return [*people, *names_in(question), *names_in(details)]
+
+
+def draft_title(question: str, people: Sequence[str], details: str = "") -> str:
+    """The draft's title (its file name is made from it): see `topic_title`."""
+    return topic_title(question, request_people(question, people, details))
+
+
 def draft_text(
     question: str,
     resolution: str,
@@ -172,7 +173,7 @@ def draft_text(
 ) -> DraftText:
     """Title, summary, tags and body of a draft (see the module); `details` (the
     request's description) is only read for the names it mentions."""
-    people = [*people, *names_in(question), *names_in(details)]
+    people = request_people(question, people, details)
     body = clean_resolution(resolution, people)
     title = topic_title(question, people)
     return DraftText(

@@ -22,7 +22,7 @@ from kb.accounts.records import Grant, Role, User
 from kb.authoring import version_notes
 from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
-from kb.authoring.from_request import draft_text, topic_title
+from kb.authoring.from_request import draft_text, draft_title
 from kb.content.files import department_path
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
@@ -111,9 +111,8 @@ class ArticleWork:
             vocabulary=department_vocabulary(folder, info.keywords),
             people=sorted(p for p in people if p),
         )
-        article_id = write_draft(
-            content_root, department, slugify(topic_title(request.query)), text
-        )
+        title = draft_title(request.query, sorted(p for p in people if p), request.description)
+        article_id = write_draft(content_root, department, slugify(title), text)
         path = content_root / article_id
 
         def change(current: Request, now: datetime) -> Step:

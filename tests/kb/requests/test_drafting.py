@@ -46,11 +46,11 @@ def test_draft_from_a_resolved_request(
     service: RequestService, content: Path, resolved: int
 ) -> None:
     path = service.draft_article(IT_AGENT, resolved, content)
-    assert path == content / "it" / "connect-to-the-vpn-from-a-hotel.md"
+    assert path == content / "it" / "how-to-connect-to-the-vpn-from-a-hotel.md"
     article, warnings = parse_article(path.read_bytes(), "it/" + path.name)
     assert warnings == []
     assert article.status is Status.DRAFT
-    assert article.title == "Connect to the VPN from a hotel"
+    assert article.title == "How to connect to the VPN from a hotel"
     assert article.summary == "Switch the VPN client to TCP port 443."
     assert article.owner == "IT Services (it@example.org)"
     assert article.extra["source_request"] == resolved
@@ -80,10 +80,10 @@ def test_a_draft_does_not_say_its_title_twice(
 
 
 def test_drafts_never_overwrite(service: RequestService, content: Path, resolved: int) -> None:
-    existing = content / "it" / "connect-to-the-vpn-from-a-hotel.md"
+    existing = content / "it" / "how-to-connect-to-the-vpn-from-a-hotel.md"
     existing.write_text("---\ntitle: Mine\n---\nKeep me.\n", encoding="utf-8")
     second = service.draft_article(IT_OWNER, resolved, content)
-    assert second.name == "connect-to-the-vpn-from-a-hotel-2.md"
+    assert second.name == "how-to-connect-to-the-vpn-from-a-hotel-2.md"
     assert existing.read_text(encoding="utf-8").endswith("Keep me.\n")
     assert len(service.get(IT_AGENT, resolved).linked_articles) == 1
 
@@ -195,7 +195,8 @@ def test_a_draft_keeps_no_personal_detail_of_the_request(
         "CAD engineer", "sick leave", "friend", "Call", "?",
     ):  # fmt: skip
         assert detail not in text, detail
-    assert article.title == "Get you a referral bonus"
+    assert article.title == "Getting a referral bonus"
+    assert path.name == "getting-a-referral-bonus.md"  # no name in the file's either
     assert article.summary == (
         "Referral bonuses are paid for recruiting when the person you recommended is hired "
         "and stays six months."

@@ -42,7 +42,7 @@ def test_a_username_that_is_a_word_keeps_the_answer_in_the_draft(
     post_request_form(client, token, request_id, "resolve", resolution=answer)
     response = post_request_form(client, token, request_id, "article")
     assert response.status_code == 303
-    article_id = "hr/get-a-day-off-on-your-birthday.md"
+    article_id = "hr/getting-a-day-off-on-your-birthday.md"
     assert f"Draft article written: {article_id}" in text_of(
         client.get(response.headers["Location"])
     )

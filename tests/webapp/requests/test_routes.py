@@ -303,14 +303,14 @@ def test_from_answer_to_published_article(
     act(client, ivan, request_id, "resolve", resolution="Switch the client to TCP 443.")
     response = act(client, ivan, request_id, "article")
     page = text_of(client.get(response.headers["Location"]))
-    article_id = "it/connect-to-the-vpn-from-a-hotel.md"
+    article_id = "it/how-to-connect-to-the-vpn-from-a-hotel.md"
     assert f"Draft article written: {article_id}" in page
     assert "Turn into an article" not in page  # the draft exists: no second offer
     again = act(client, ivan, request_id, "article")  # a second click, a stale page
     page = text_of(client.get(again.headers["Location"]))
     assert f"This request already has the draft {article_id}" in page
-    assert sorted(p.name for p in (request_content / "it").glob("connect-*")) == [
-        "connect-to-the-vpn-from-a-hotel.md"
+    assert sorted(p.name for p in (request_content / "it").glob("*connect-*")) == [
+        "how-to-connect-to-the-vpn-from-a-hotel.md"
     ]
     draft = request_content / article_id
     assert "status: draft" in draft.read_text(encoding="utf-8")
@@ -399,7 +399,7 @@ def test_publishing_a_request_draft_keeps_the_four_eyes_rule(
     ivan = sign_in_as(client, "ivan")
     act(client, ivan, request_id, "resolve", resolution="Switch the client to TCP 443.")
     act(client, ivan, request_id, "article")
-    article_id = "it/connect-to-the-vpn-from-a-hotel.md"
+    article_id = "it/how-to-connect-to-the-vpn-from-a-hotel.md"
     draft = request_content / article_id
     cora = sign_in_as(client, "cora")
     response = act(client, cora, request_id, "publish", article=article_id)

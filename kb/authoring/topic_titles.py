@@ -1,0 +1,288 @@
+"""The title of a draft made from a request: the question turned into a topic.
+
+A draft's title must read right whatever the answer was. Dropping the
+question's first words left an instruction ("Can I bring my dog to the
+office?" → "Bring your dog to the office", a title over an answer that says
+no) or the question in other words ("Wie beantrage ich Urlaub?" → "Beantrage
+ich Urlaub"). The question's shape decides the topic instead, in English and
+German, the languages the product speaks:
+
+- a yes/no question about doing something becomes what is done: "Can I
+  bring my dog …?" → "Bringing your dog …", "Am I allowed to expense a
+  taxi?" → "Expensing a taxi", "Kann ich meinen Hund mitbringen?" → "Ihren
+  Hund mitbringen", "Bekomme ich Weihnachtsgeld?" → "Weihnachtsgeld bekommen";
+- how, where and when of doing something becomes "How to …", "Where to …",
+  "When to …"; what, which, who and why "What you …"; in German the verb
+  goes to the end as an infinitive ("Wie beantrage ich Urlaub?" → "Urlaub
+  beantragen");
+- a question about a thing becomes the thing ("Is there a shuttle bus to
+  the site?" → "Shuttle bus to the site", "Gibt es ein Jobticket?" →
+  "Jobticket"), a German question about someone else's doing an embedded one
+  ("Wann öffnet die Kantine?" → "Wann die Kantine öffnet");
+- anything else loses its question words and keeps the rest.
+
+The asker's pronouns are made general (my → your, mein → Ihr) in every case.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GREETINGS = {"please", "hi", "hello", "hey", "bitte", "hallo"}
+_EN_WH = {"how", "where", "when", "what", "which", "who", "why"}
+_EN_TO = {"how", "where", "when"}  # "How to …"; the others "What you …"
+_EN_AUX = {
+    "can", "could", "may", "might", "do", "does", "did", "should", "shall", "will", "would",
+    "must", "can't", "cannot", "don't", "doesn't", "shouldn't", "won't",
+}  # fmt: skip
+_EN_BE = {"is", "are", "am", "was", "were", "isn't", "aren't"}
+_EN_SUBJECTS = {"i", "we", "you", "one"}
+_EN_LEAVE = {"allowed", "able", "supposed", "required", "permitted", "expected"}
+_EN_IT = {"possible", "allowed", "ok", "okay", "necessary", "permitted", "mandatory", "required"}
+_EN_OBLIGED = {"have", "need", "want"}  # "Do I have to wear …" → "Wearing …"
+_EN_FILLERS = {"still", "also", "just", "ever", "even", "really", "actually"}
+_EN_NEGATED = {
+    "can't": "cannot", "cannot": "cannot", "don't": "do not", "doesn't": "do not",
+    "shouldn't": "should not", "won't": "will not",
+}  # fmt: skip
+_EN_OBJECTS = {"me", "us"}  # "get me a bonus": the asker is not the topic
+_EN_ARTICLES = {"a", "an", "the", "any", "some"}
+# The doubled consonant needs the stress on the last syllable: one-syllable verbs
+# follow the rule; these are the common longer ones that do.
+_EN_DOUBLE = {
+    "admit", "begin", "commit", "forget", "occur", "omit", "permit", "prefer", "refer",
+    "regret", "submit", "transfer",
+}  # fmt: skip
+
+_DE_WH = {"wie", "wo", "wann", "warum", "weshalb", "wieso", "was", "wer", "welche", "welcher",
+          "welches", "wohin", "woher", "womit", "wozu", "wen", "wem"}  # fmt: skip
+_DE_MODALS = {
+    "kann", "können", "darf", "dürfen", "muss", "müssen", "soll", "sollen", "sollte", "sollten",
+    "könnte", "könnten", "will", "wollen", "möchte", "möchten",
+}  # fmt: skip
+_DE_SUBJECTS = {"ich", "wir", "man"}
+_DE_ASKED = {"was", "wer", "wen", "wem", "welche", "welcher", "welches"}  # kept in the topic
+_DE_BE = {"ist", "sind"}
+_DE_ARTICLES = {"ein", "eine", "einen", "einem", "einer", "der", "die", "das", "den", "dem"}
+_DE_PARTICLES = {
+    "ab", "an", "auf", "aus", "bei", "ein", "fest", "her", "hin", "los", "mit", "nach", "vor",
+    "weg", "zu", "zurück", "zusammen",
+}  # fmt: skip
+_DE_MARKERS = {
+    "ich", "wir", "man", "es", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen",
+    "mein", "meine", "meinen", "nicht", "und", "ist", "sind", "gibt", "für", "mit", "von", "zu",
+    "zum", "zur", "im", "ins", "bei", "wie", "wo", "wann", "warum", "kann", "darf", "muss", "soll",
+}  # fmt: skip
+_EN_MARKERS = {
+    "i", "we", "you", "the", "a", "an", "my", "our", "to", "is", "are", "for", "of", "on", "in",
+    "at", "with", "do", "does", "can", "how", "where", "when", "why", "what", "who", "will",
+}  # fmt: skip
+_PRONOUNS = {
+    "my": "your", "mine": "yours", "me": "you", "i": "you", "myself": "yourself",
+    "our": "your", "ours": "yours", "we": "you", "us": "you",
+    "mein": "Ihr", "meine": "Ihre", "meinen": "Ihren", "meinem": "Ihrem", "meiner": "Ihrer",
+    "mich": "sich", "mir": "sich",
+}  # fmt: skip
+
+
+def question_topic(words: list[str]) -> str:
+    """The topic of a question's words (punctuation at its end removed); '' when
+    the question is nothing but question words ("Kann ich?")."""
+    while words and _key(words[0]) in _GREETINGS:
+        words = words[1:]
+    if not words:
+        return ""
+    topic = _german(words) if _is_german(words) else _english(words)
+    if topic is None:
+        topic = _general(_without_leading(words))
+    return _capital(" ".join(w for w in topic if w))
+
+
+def subject_for(first_word: str) -> str:
+    """A general subject for a question whose subject was left out ("Can my
+    friend …?"): "man" after a German modal verb, else "one"."""
+    return "man" if _key(first_word) in _DE_MODALS - {"will"} else "one"
+
+
+def _key(word: str) -> str:
+    return word.casefold().strip(",;:")
+
+
+def _general(words: list[str]) -> list[str]:
+    return [_PRONOUNS.get(_key(w), w) for w in words]
+
+
+def _without_articles(words: list[str], articles: set[str]) -> list[str]:
+    return words[1:] if len(words) > 1 and _key(words[0]) in articles else words
+
+
+def _without_leading(words: list[str]) -> list[str]:
+    """The words after the question's first words (question words, auxiliaries, subject)."""
+    leading = _EN_WH | _EN_AUX | _EN_BE | _EN_SUBJECTS | _DE_WH | _DE_MODALS | _DE_SUBJECTS
+    rest = list(words)
+    while rest and _key(rest[0]) in leading | {"to"}:
+        rest.pop(0)
+    return rest
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# -- English -----------------------------------------------------------------
+
+
+def _english(words: list[str]) -> list[str] | None:
+    keys = [_key(w) for w in words]
+    wh = keys[0] if keys[0] in _EN_WH else None
+    at = 1 if wh else 0
+    if at >= len(keys):
+        return None
+    if wh == "which" and len(keys) > 3 and keys[2] in _EN_AUX and keys[3] in _EN_SUBJECTS:
+        action = _action(words[4:])  # "Which form do I use" → "Which form to use"
+        return [wh, words[1], "to", *_general(action)] if action else None
+    if keys[at] in _EN_AUX and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
+        action = _action(words[at + 2 :])
+        if keys[at] in _EN_NEGATED or "not" in map(_key, action[:1]):
+            # "Why can't I log in" must keep its "not": "Why you cannot log in".
+            negation = _EN_NEGATED.get(
+                keys[at], "cannot" if keys[at] == "can" else f"{keys[at]} not"
+            )
+            action = [w for w in action if _key(w) != "not"]
+            return [wh, "you", negation, *_general(action)] if wh and action else None
+    elif keys[at] in _EN_BE and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
+        action = _after_to(words[at + 2 :], _EN_LEAVE)
+    elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["it"]:
+        action = _after_to(words[at + 2 :], _EN_IT)
+    elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["there"] and not wh:
+        return _general(_without_articles(words[at + 2 :], _EN_ARTICLES)) or None
+    elif keys[at] in _EN_BE and wh and (done := _passive(words[at + 1 :], words[at])):
+        return [wh, *_general(done)]  # "Why was my claim rejected" → "Why your claim was rejected"
+    elif keys[at] in _EN_BE and wh in {"what", "where", "which"}:
+        return _general(_without_articles(words[at + 1 :], _EN_ARTICLES)) or None
+    elif wh in {"who", "what", "which"} and keys[at] not in _EN_AUX | _EN_BE:
+        return [wh, *_general(words[at:])]  # "Who approves my overtime" asks of a subject
+    elif not wh and keys[0] == "i" and len(keys) > 1 and keys[1] in {"need", "want"}:
+        if keys[2:3] == ["to"]:
+            action = [w for w in words[3:] if _key(w) not in _EN_FILLERS]
+        else:
+            return _general(_without_articles(words[2:], _EN_ARTICLES)) or None
+    else:
+        return None
+    if not action:
+        return None
+    if wh in _EN_TO:
+        return [wh, "to", *_general(action)]
+    if wh:
+        return [wh, "you", *_general(action)]
+    rest = action[1:]
+    if rest and _key(rest[0]) in _EN_OBJECTS:
+        rest = rest[1:]
+    return [_gerund(action[0]), *_general(rest)]
+
+
+def _action(words: list[str]) -> list[str]:
+    """The verb phrase after "can I": fillers dropped, "have to"/"need to" passed."""
+    rest = [w for w in words if _key(w) not in _EN_FILLERS]
+    if len(rest) > 2 and _key(rest[0]) in _EN_OBLIGED and _key(rest[1]) == "to":
+        rest = rest[2:]
+    if len(rest) > 3 and [_key(w) for w in rest[:2]] == ["be", "allowed"] and _key(rest[2]) == "to":
+        rest = rest[3:]
+    return rest
+
+
+def _after_to(words: list[str], leads: set[str]) -> list[str]:
+    """The verb phrase of "… allowed to VERB …" (or "… possible to …"), else []."""
+    rest = [w for w in words if _key(w) not in _EN_FILLERS]
+    if len(rest) > 2 and _key(rest[0]) in leads and _key(rest[1]) == "to":
+        return rest[2:]
+    return []
+
+
+def _passive(words: list[str], be: str) -> list[str]:
+    """`words` with `be` before their first participle in -ed, else []."""
+    for i, word in enumerate(words[1:], start=1):
+        if _key(word).endswith("ed") and _key(words[0]) not in _EN_SUBJECTS:
+            return [*words[:i], be.casefold(), *words[i:]]
+    return []
+
+
+def _gerund(verb: str) -> str:
+    """The -ing form of an English verb ("bring" → "bringing", "take" → "taking")."""
+    word = verb.casefold()
+    if word in {"be", "see", "flee", "agree", "free"} or word.endswith(("ee", "ye", "oe")):
+        return word + "ing"
+    if word.endswith("ie"):
+        return word[:-2] + "ying"
+    if word.endswith("e") and len(word) > 2:
+        return word[:-1] + "ing"
+    groups = re.findall(r"[aeiou]+", word.replace("qu", "q"))
+    ends_cvc = re.search(r"[^aeiou][aeiou][^aeiouwxy]$", word.replace("qu", "q"))
+    if ends_cvc and (len(groups) == 1 or word in _EN_DOUBLE):
+        return word + word[-1] + "ing"
+    return word + "ing"
+
+
+# -- German ------------------------------------------------------------------
+
+
+def _is_german(words: list[str]) -> bool:
+    """Whether more of the question's small words are German than English (the
+    question words overlap: "Was brauche ich?", "Was my claim approved?")."""
+    keys = [_key(w) for w in words]
+    german = sum(k in _DE_MARKERS or bool(re.search(r"[äöüß]", k)) for k in keys)
+    return german > sum(k in _EN_MARKERS for k in keys)
+
+
+def _german(words: list[str]) -> list[str] | None:
+    keys = [_key(w) for w in words]
+    wh = keys[0] if keys[0] in _DE_WH else None
+    at = 1 if wh else 0
+    if at + 1 >= len(keys):
+        return None
+    verb, subject = words[at], keys[at + 1]
+    rest = words[at + 2 :]
+    if keys[at] in _DE_MODALS and subject in _DE_SUBJECTS:
+        if wh in _DE_ASKED:
+            return None
+        return _general(rest) or None  # the infinitive is already at the end
+    if keys[at : at + 2] == ["gibt", "es"] and not wh:
+        return _without_articles(rest, _DE_ARTICLES) or None
+    if keys[at] in _DE_BE and not wh:
+        return _general(words[1:])
+    if subject in _DE_SUBJECTS:
+        infinitive = _infinitive(verb, subject)
+        if infinitive is None:
+            return None
+        if wh in _DE_ASKED:  # "Was brauche ich …" → "Was man … braucht"
+            return [wh, "man", *_verb_last(_general(rest), _third_person(infinitive))]
+        return _verb_last(_general(rest), infinitive)
+    if wh and keys[at] not in _DE_WH:
+        # Someone else's doing: the embedded question, its verb last.
+        return [words[0].casefold(), *_verb_last(_general(words[at + 1 :]), verb.casefold())]
+    return None
+
+
+def _infinitive(verb: str, subject: str) -> str | None:
+    """The infinitive of a verb as "ich"/"wir"/"man" use it, None when not regular."""
+    word = verb.casefold()
+    if subject == "wir" and word.endswith("en"):
+        return word
+    if subject == "ich" and word.endswith("e"):
+        return word + "n"
+    if subject == "man" and word.endswith("t") and len(word) > 3:
+        return word[:-1] + "en"
+    return None
+
+
+def _third_person(infinitive: str) -> str:
+    """The form "man" takes of a regular verb ("brauchen" → "braucht")."""
+    stem = infinitive[:-2] if infinitive.endswith("en") else infinitive[:-1]
+    return stem + ("et" if stem.endswith(("d", "t")) else "t")
+
+
+def _verb_last(words: list[str], verb: str) -> list[str]:
+    """`words` with `verb` at the end, joined to a separable particle ("melde … ab" → "abmelden")."""
+    if words and _key(words[-1]) in _DE_PARTICLES:
+        return [*words[:-1], _key(words[-1]) + verb]
+    return [*words, verb]

@@ -1,0 +1,83 @@
+"""A draft's title is the question's topic, whatever the answer said."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.authoring.from_request import draft_text, topic_title
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        # A yes/no question about doing something: what is done, not an instruction.
+        ("Can I bring my dog to the office?", "Bringing your dog to the office"),
+        ("Should I use my private phone for work?", "Using your private phone for work"),
+        ("Can I get a second monitor?", "Getting a second monitor"),
+        ("Do we get a Christmas bonus this year?", "Getting a Christmas bonus this year"),
+        ("Do I have to wear a helmet on site?", "Wearing a helmet on site"),
+        ("Am I allowed to expense a taxi to the airport?", "Expensing a taxi to the airport"),
+        ("Is it possible to work from abroad?", "Working from abroad"),
+        ("Can I submit my timesheet late?", "Submitting your timesheet late"),
+        ("Can I visit the plant?", "Visiting the plant"),
+        # How, where and when of doing something.
+        ("How do I connect to the VPN from a hotel?", "How to connect to the VPN from a hotel"),
+        ("Where can I park my bike?", "Where to park your bike"),
+        ("What do I need for a visa?", "What you need for a visa"),
+        ("Who approves my overtime?", "Who approves your overtime"),
+        ("Which form do I use for a business trip?", "Which form to use for a business trip"),
+        ("Why can't I log in to Workday?", "Why you cannot log in to Workday"),
+        ("Why can I not see my payslip?", "Why you cannot see your payslip"),
+        ("Why was my expense claim rejected?", "Why your expense claim was rejected"),
+        # A question about a thing: the thing.
+        ("Is there a shuttle bus to the Hamburg site?", "Shuttle bus to the Hamburg site"),
+        ("Where is the first aid kit?", "First aid kit"),
+        ("I need a parking card", "Parking card"),
+        # German: the verb last, as an infinitive, or the embedded question.
+        ("Kann ich meinen Hund mit ins Büro bringen?", "Ihren Hund mit ins Büro bringen"),
+        ("Wie beantrage ich Urlaub?", "Urlaub beantragen"),
+        ("Wo finde ich die Reisekostenabrechnung?", "Die Reisekostenabrechnung finden"),
+        ("Wie melde ich mich ab?", "Sich abmelden"),
+        ("Bekomme ich Weihnachtsgeld?", "Weihnachtsgeld bekommen"),
+        ("Wie beantragt man Elternzeit?", "Elternzeit beantragen"),
+        ("Was brauche ich für ein Visum?", "Was man für ein Visum braucht"),
+        ("Gibt es ein Jobticket?", "Jobticket"),
+        ("Wann öffnet die Kantine?", "Wann die Kantine öffnet"),
+        ("Warum wurde meine Reisekosten-Abrechnung abgelehnt?",
+         "Warum Ihre Reisekosten-Abrechnung abgelehnt wurde"),
+        ("Wer genehmigt meine Überstunden?", "Wer Ihre Überstunden genehmigt"),
+        # "Was" is English too; the question's other small words tell.
+        ("Was my claim approved?", "Your claim approved"),
+        ("Can I park in München?", "Parking in München"),
+        # Nothing but question words: the question as it was.
+        ("Kann ich?", "Kann ich?"),
+        # Not a question: kept, the asker's pronouns made general.
+        ("Printer on floor 2 jams all the time", "Printer on floor 2 jams all the time"),
+        ("My laptop does not start", "Your laptop does not start"),
+    ],
+)  # fmt: skip
+def test_a_question_becomes_its_topic(question: str, title: str) -> None:
+    assert topic_title(question) == title
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("Can I bring my dog to the office?", "No, only guide dogs may come into the buildings."),
+        ("Can I bring my dog to the office?", "Yes, on Fridays, if your team agrees."),
+    ],
+)
+def test_the_title_is_the_same_whatever_the_answer(question: str, answer: str) -> None:
+    """ "Bring your dog to the office" over an answer that says no read as the
+    opposite of the article; the title names the topic, not the answer."""
+    draft = draft_text(question, answer, [], ["emma", "hanna"])
+    assert draft.title == "Bringing your dog to the office"
+
+
+def test_someone_asked_about_is_neither_named_nor_the_subject() -> None:
+    title = topic_title(
+        "Can my friend Jonas Weber get me a referral bonus?", ["Jonas Weber", "emma"]
+    )
+    assert title == "Getting a referral bonus"
+    german = topic_title("Darf meine Tochter mit in die Kantine kommen?")
+    assert german == "Mit in die Kantine kommen"
