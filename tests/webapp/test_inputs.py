@@ -114,6 +114,29 @@ def test_json_nested_thousands_deep_is_a_400(client: FlaskClient, ivan: dict[str
     assert "nested too deeply" in error["message"]
 
 
+def test_a_name_twice_in_one_json_object_is_refused_and_changes_nothing(
+    client: FlaskClient, ivan: dict[str, str], request_id: int
+) -> None:
+    """`{"status": "in_progress", "status": "closed"}` closed the request: Python's
+    parser keeps the last of the two values, where other parsers (a proxy's, a
+    log's) keep the first and saw another change than the one made."""
+    url = f"/api/requests/{request_id}"
+    twice = '{"status": "in_progress", "status": "closed"}'
+    response = client.patch(url, data=twice, content_type="application/json", headers=ivan)
+    field_of(response, "status")
+    assert "named twice" in error_of(response, 400, "invalid_request")["message"]
+    assert client.get(url).get_json()["request"]["status"] == "new"
+    nested = '{"type": "onboarding", "fields": {"new_hire": "Jana", "new_hire": "Eve"}}'
+    response = client.post(
+        "/api/requests?hl=de", data=nested, content_type="application/json", headers=ivan
+    )
+    field_of(response, "new_hire")
+    assert "zweimal" in error_of(response, 400, "invalid_request")["message"]
+    once = '{"status": "in_progress", "note": "status: on it"}'
+    response = client.patch(url, data=once, content_type="application/json", headers=ivan)
+    assert response.status_code == 200, response.get_json()
+
+
 def test_nul_characters_are_refused_everywhere(
     client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
 ) -> None:
