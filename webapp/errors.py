@@ -114,7 +114,10 @@ def message_for(exc: KbError, lang: str) -> str:
         return exc.message_in(lang)
     shown: dict[str, Any] = {}
     field = str(exc.details.get("field") or exc.values.get("field") or "")
-    if field and web_catalog().has(lang, f"error_field_{field}"):
+    # A field the call does not take is named as sent: its label is another call's
+    # ("Article id" for an `id` sent to POST /api/requests).
+    labelled = field and exc.key != "unknown_field"
+    if labelled and web_catalog().has(lang, f"error_field_{field}"):
         shown["field"] = translate(lang, f"error_field_{field}")
         if is_api_request():  # a program sent the field by its name: say both
             shown["field"] = f"{shown['field']} ({field})"

@@ -105,6 +105,29 @@ def test_null_and_unknown_fields_are_refused(
     field_of(client.get("/api/requests?department=it&overdue=null"), "overdue")
 
 
+@pytest.mark.parametrize("hl", ["en", "de"])
+def test_a_field_a_call_does_not_take_is_named_as_sent(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, hl: str
+) -> None:
+    """An `id` sent to POST /api/requests was called "Article id (id)", and a `text`
+    sent to PATCH "Reply (text)": labels of other calls' fields, for a field this
+    call does not have."""
+    ask = {"query": "VPN drops", "id": 7}
+    error = error_of(
+        client.post(f"/api/requests?hl={hl}", json=ask, headers=ivan), 400, "invalid_request"
+    )
+    assert error["message"].startswith("id: "), error
+    change = {"text": "closing"}
+    url = f"/api/requests/{request_id}?hl={hl}"
+    error = error_of(client.patch(url, json=change, headers=ivan), 400, "invalid_request")
+    assert error["message"].startswith("text: "), error
+    # A field the call takes keeps its label.
+    error = error_of(
+        client.patch(url, json={"status": "nope"}, headers=ivan), 400, "invalid_request"
+    )
+    assert error["message"].startswith("Status (status): "), error
+
+
 def test_json_nested_thousands_deep_is_a_400(client: FlaskClient, ivan: dict[str, str]) -> None:
     deep = "[" * 30_000 + "]" * 30_000
     response = client.post(
