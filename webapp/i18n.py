@@ -24,6 +24,7 @@ from flask import Flask, Response, g, request
 from kb.i18n import catalog as domain
 from kb.i18n.catalog import DEFAULT_LANGUAGE, Catalog
 from kb.i18n.labels import label_of
+from kb.i18n.notes import NoteTable
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT = DEFAULT_LANGUAGE
@@ -102,6 +103,14 @@ def plural_forms(key: str, **values: Any) -> dict[str, str]:
     a page script that counts (`data-msg-count='{{ plural_forms(key) | tojson }}'`;
     see `Catalog.plural_forms`)."""
     return web_catalog().plural_forms(current_language(), key, **values)
+
+
+def note_text(notes: NoteTable, text: str) -> str:
+    """A stored text the product wrote itself (a version's note, a request's
+    history entry) in the current request's language; any other as written
+    (see `kb.i18n.notes`)."""
+    worded = notes.wording(text)
+    return text if worded is None else gettext(worded[0], **worded[1])
 
 
 def label(kind: str, value: str) -> str:

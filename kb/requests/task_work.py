@@ -17,7 +17,7 @@ from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
-from kb.requests import permissions
+from kb.requests import entry_notes, permissions
 from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger, Step, new_entry
@@ -209,14 +209,14 @@ class TaskWork:
             ):
                 raise _Settled
             if state.complete:
-                text = f"All {state.total} tasks are done."
+                text = entry_notes.NOTES.note("entry_note_tasks_done", total=state.total)
                 return resolved(actor, request, now, text, automatic=True)
             entry = new_entry(
                 actor,
                 request,
                 now,
                 "status",
-                "Work on the tasks has started.",
+                entry_notes.NOTES.note("entry_note_tasks_started"),
                 {"from": request.status.value, "to": _S.IN_PROGRESS.value, "automatic": True},
             )
             started = replace(
@@ -257,7 +257,7 @@ class TaskWork:
                 request,
                 self.ledger.clock(),
                 "task",
-                "Cancelled: request closed.",
+                entry_notes.NOTES.note("entry_note_task_cancelled"),
                 task_entry_data(task, TaskStatus.CANCELLED),
             )
             self.store.update_task(replace(task, status=TaskStatus.CANCELLED), entry)

@@ -16,7 +16,7 @@ from kb.accounts.records import Role, User
 from kb.attachments.records import Attachment
 from kb.errors import ConflictError, ValidationError
 from kb.notify.topics import Topic
-from kb.requests import permissions
+from kb.requests import entry_notes, permissions
 from kb.requests.departments import Departments
 from kb.requests.ledger import Change, Ledger, MaybeChange, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, check_transition
@@ -97,7 +97,11 @@ class RequestWork:
         saved = self.ledger.save(actor, request_id, change).after
         if permissions.is_requester(actor, saved) and saved.status is _S.WAITING_FOR_REQUESTER:
             saved = self.change_status(
-                actor, request_id, _S.IN_PROGRESS, "The requester replied.", by_rule=True
+                actor,
+                request_id,
+                _S.IN_PROGRESS,
+                entry_notes.NOTES.note("entry_note_requester_replied"),
+                by_rule=True,
             )
         return saved
 

@@ -41,7 +41,7 @@ from kb.records import Article, Problem, Status
 from webapp import services
 from webapp.auth.identity import search_groups
 from webapp.errors import message_for
-from webapp.i18n import current_language, gettext
+from webapp.i18n import current_language, note_text
 from webapp.manage.documents import uploads
 
 logger = logging.getLogger(__name__)
@@ -389,5 +389,4 @@ def setup_problems(actor: User) -> list[Problem]:
 def version_note(note: str) -> str:
     """A version's note as the history pages show it: one the product wrote
     (a file found on disk, a restore) in the page's language, any other as written."""
-    worded = version_notes.wording(note)
-    return note if worded is None else gettext(worded[0], **worded[1])
+    return note_text(version_notes.NOTES, note)

@@ -1,7 +1,9 @@
 """What the request pages' templates call: moments in the working-hours time
-zone (`when`), the time left until a due date (`remaining`), whether the
-reader works a department's queue (`user_works`) and the signed-in person's
-requests that wait for their answer (`waiting_for_you`, in every page's menu)."""
+zone (`when`), the time left until a due date (`remaining`), the texts the
+product wrote into a request's history in the page's language (`entry_note`),
+whether the reader works a department's queue (`user_works`) and the signed-in
+person's requests that wait for their answer (`waiting_for_you`, in every
+page's menu)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ from flask import Blueprint, g
 
 from kb.errors import KbError
 from kb.i18n.catalog import format_moment
-from kb.requests import permissions
+from kb.requests import entry_notes, permissions
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.records import Request
 from webapp import services
 from webapp.auth.identity import current_user
-from webapp.i18n import current_language
+from webapp.i18n import current_language, note_text
 from webapp.requests import presenters
 from webapp.services import request_service
 
@@ -28,6 +30,7 @@ def register(bp: Blueprint) -> None:
     """Offer the helpers to every template of the app, as `bp` is registered."""
     bp.add_app_template_filter(when, "when")
     bp.add_app_template_filter(remaining, "remaining")
+    bp.add_app_template_filter(entry_note, "entry_note")
     bp.add_app_template_global(user_works, "user_works")
     bp.add_app_template_global(waiting_for_you, "waiting_for_you")
 
@@ -48,6 +51,12 @@ def when(value: datetime) -> str:
 def remaining(value: datetime | None) -> str:
     """The time left until a due date, or past it (see `presenters.time_left`)."""
     return presenters.time_left(value, request_service().clock())
+
+
+def entry_note(text: str) -> str:
+    """A history entry's text or a request's answer: one the product wrote ("The
+    requester replied.") in the page's language, one a person wrote as written."""
+    return note_text(entry_notes.NOTES, text)
 
 
 def user_works(department: str) -> bool:

@@ -26,25 +26,25 @@ from webapp.i18n import LOCALES
     ],
 )
 def test_each_note_is_found_again_with_its_values(key: str, values: dict[str, str]) -> None:
-    assert version_notes.wording(version_notes.note(key, **values)) == (key, values)
+    assert version_notes.NOTES.wording(version_notes.note(key, **values)) == (key, values)
 
 
 def test_the_first_version_from_disk_and_a_later_one_differ() -> None:
     first, later = version_notes.found_on_disk(True), version_notes.found_on_disk(False)
-    assert version_notes.wording(first) == ("version_note_found_in_folder", {})
-    assert version_notes.wording(later) == ("version_note_changed_on_disk", {})
+    assert version_notes.NOTES.wording(first) == ("version_note_found_in_folder", {})
+    assert version_notes.NOTES.wording(later) == ("version_note_changed_on_disk", {})
 
 
 def test_a_note_a_person_wrote_has_none() -> None:
     for note in ("", "office", "restored version 2 after the audit", "Changed on disk"):
-        assert version_notes.wording(note) is None, note
+        assert version_notes.NOTES.wording(note) is None, note
 
 
 def test_every_note_has_its_page_text_in_every_language() -> None:
     catalog = Catalog.read([LOCALES])
     assert set(catalog.languages) >= {"en", "de"}
     for lang in catalog.languages:
-        for key, stored in version_notes.NOTES.items():
+        for key, stored in version_notes.NOTES.notes.items():
             worded = catalog.messages[lang].get(key, "")
             assert worded, (lang, key)
             for name in re.findall(r"\{(\w+)\}", stored):

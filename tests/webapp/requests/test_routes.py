@@ -202,6 +202,10 @@ def test_agent_and_requester_talk_until_resolved(client: FlaskClient) -> None:
     assert "Waiting for you" in page
     act(client, emma, request_id, "comment", text="Version 6.1")
     assert "In progress" in text_of(client.get(f"/requests/{request_id}"))  # resumed
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert "Die anfragende Person hat geantwortet." in german
+    assert "The requester replied." not in german
+    client.get(f"/requests/{request_id}?hl=en")
 
     ivan = sign_in_as(client, "ivan")
     response = act(client, ivan, request_id, "resolve", resolution="Update to 6.2.")
@@ -544,6 +548,11 @@ def test_completing_value_stream_tasks(client: FlaskClient) -> None:
     sign_in_as(client, "emma")
     page = text_of(client.get(f"/requests/{request_id}"))
     assert "2 of 2 done" in page and "All 2 tasks are done." in page
+    # What the product wrote into the history and the answer, in the page's language.
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert '<p class="resolution-text">Alle 2 Aufgaben sind erledigt.</p>' in german
+    assert "Die Arbeit an den Aufgaben hat begonnen." in german
+    assert "tasks are done" not in german and "Work on the tasks" not in german
 
 
 def test_pages_in_german(client: FlaskClient) -> None:

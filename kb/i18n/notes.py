@@ -1,0 +1,61 @@
+"""Notes the product writes into its records itself, in English, and finds
+again for a page to say them in the reader's language.
+
+A version's note ("restored version 2") and a request history's entry ("The
+requester replied.") are stored as text: the store, the JSON API, the command
+line and the e-mails keep them as written. A `NoteTable` writes each from its
+template and reads a stored text back into the template's key and values, so
+that a page can word it from its catalogue ("Version 2 wiederhergestellt"). A
+text a person wrote matches no template and is shown as written; a person who
+types one of these very notes sees it worded, which says the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+# Values read back only as digits: a version's, request's or count's number, so
+# that "restored version 2 after the audit" stays a person's note.
+_NUMBERS = frozenset({"number", "request", "total"})
+
+
+@dataclass(frozen=True)
+class NoteTable:
+    """Text key (in the pages' catalogues) -> the note as stored, `{name}` filled in."""
+
+    notes: Mapping[str, str]
+
+    def note(self, key: str, **values: Any) -> str:
+        """The note `key` as stored, its values filled in."""
+        return self.notes[key].format(**values)
+
+    def wording(self, text: str) -> tuple[str, dict[str, str]] | None:
+        """The key of the note `text` is and the values read back out of it;
+        None for a text a person wrote."""
+        for key, pattern in self._patterns.items():
+            if match := pattern.fullmatch(text):
+                return key, match.groupdict()
+        return None
+
+    @cached_property
+    def _patterns(self) -> dict[str, re.Pattern[str]]:
+        return {key: _pattern(template) for key, template in self.notes.items()}
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", template)
+    # Literal text at even places, value names at odd ones.
+    return re.compile(
+        "".join(
+            re.escape(part) if i % 2 == 0 else f"(?P<{part}>{_value(part)})"
+            for i, part in enumerate(parts)
+        )
+    )
+
+
+def _value(name: str) -> str:
+    return r"\d+" if name in _NUMBERS else ".+"
