@@ -109,8 +109,7 @@ def note_text(notes: NoteTable, text: str) -> str:
     """A stored text the product wrote itself (a version's note, a request's
     history entry) in the current request's language; any other as written
     (see `kb.i18n.notes`)."""
-    worded = notes.wording(text)
-    return text if worded is None else gettext(worded[0], **worded[1])
+    return notes.say(text, current_language(), web_catalog())
 
 
 def label(kind: str, value: str) -> str:

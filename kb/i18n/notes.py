@@ -2,10 +2,10 @@
 again for a page to say them in the reader's language.
 
 A version's note ("restored version 2") and a request history's entry ("The
-requester replied.") are stored as text: the store, the JSON API, the command
-line and the e-mails keep them as written. A `NoteTable` writes each from its
-template and reads a stored text back into the template's key and values, so
-that a page can word it from its catalogue ("Version 2 wiederhergestellt"). A
+requester replied.") are stored as text: the store, the JSON API and the
+command line keep them as written. A `NoteTable` writes each from its template
+and reads a stored text back into the template's key and values, so that a
+page or a mail can word it from its catalogue ("Version 2 wiederhergestellt"). A
 text a person wrote matches no template and is shown as written; a person who
 types one of these very notes sees it worded, which says the same.
 """
@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+from kb.i18n.catalog import Catalog
 
 # Values read back only as digits: a version's, request's or count's number, so
 # that "restored version 2 after the audit" stays a person's note.
@@ -40,6 +42,12 @@ class NoteTable:
             if match := pattern.fullmatch(text):
                 return key, match.groupdict()
         return None
+
+    def say(self, text: str, lang: str, catalog: Catalog) -> str:
+        """`text` in `lang` where it is one of these notes (its key's text in
+        `catalog`, the values filled in); as written where it is not."""
+        worded = self.wording(text)
+        return text if worded is None else catalog.translate(lang, worded[0], **worded[1])
 
     @cached_property
     def _patterns(self) -> dict[str, re.Pattern[str]]:

@@ -18,6 +18,7 @@ from kb.i18n.labels import label
 from kb.mail_addresses import address_problem
 from kb.notify.outbox import OutboxMessage, delivery_key
 from kb.notify.webhooks import DeliveryFailed
+from kb.requests import entry_notes
 from kb.requests.records import Request, RequestEntry
 
 Audience = Literal["requester", "queue", "watcher"]
@@ -58,7 +59,8 @@ def compose(
     subject = f"[{word('request')} #{request.id}] {subject_text}: {_short(request.query)}"
     lines = [opening, ""]
     if entry.message.strip() and (audience == "queue" or entry.visible_to_requester):
-        lines += [_indent(entry.message), ""]
+        # A text the product wrote ("The requester replied.") in the reader's language.
+        lines += [_indent(entry_notes.NOTES.say(entry.message, lang, texts)), ""]
     lines += [
         f"{word('request')} #{request.id}",
         f"{word('question')}: {request.query}",

@@ -3,8 +3,9 @@ person wrote one: the requester's reply moving the request on, and a value
 stream's tasks starting, all done (which is also the request's answer) or
 cancelled with the request.
 
-The store, the JSON API and the e-mails keep them in English as written here;
-the request page words them in the reader's language (`kb.i18n.notes`).
+The store and the JSON API keep them in English as written here; the request
+page and the e-mails word them in the reader's language (`kb.i18n.notes`, the
+texts in `kb/i18n/locales/<lang>/notes.po`).
 """
 
 from __future__ import annotations
