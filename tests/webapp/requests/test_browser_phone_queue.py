@@ -111,6 +111,34 @@ BADGES_OUT = """() => [...document.querySelectorAll('.requests-table tbody .badg
   .map(badge => badge.textContent.trim())"""
 
 
+def _my_requests_with_hr_named(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    app: Flask,
+    request_content: Any,
+    site: str,
+    name: str,
+    width: int,
+) -> Tab:
+    """Emma's My requests in German, `width` pixels wide, with a request to HR,
+    whose German name is `name`."""
+    hr = request_content / "hr" / "_department.yml"
+    hr.write_text(hr.read_text("utf-8") + f"display_names: {{de: '{name}'}}\n", "utf-8")
+    services(app).departments_check_seconds = 0.0  # the new name at once, for the test
+    client = app.test_client()
+    token = sign_in_as(client, "emma")
+    body = {"query": "Arbeitszeugnis anfordern", "department": "hr"}
+    assert (
+        client.post("/api/requests", json=body, headers={"X-CSRF-Token": token}).status_code == 201
+    )
+    tab = _open(browser, locale="de-DE", viewport={"width": width, "height": 740}, is_mobile=True)
+    page = tab.page
+    page.goto(f"{site}/auth/sign-in?next=/requests/")
+    page.get_by_label("Benutzername").fill("emma")
+    page.get_by_label("Passwort").fill("emma-secret")
+    page.get_by_role("button", name="Anmelden").click()
+    return tab
+
+
 def test_a_long_department_name_stays_in_its_card_on_a_375_pixel_phone(
     browser: Any,  # noqa: F811 - the fixture imported above
     app: Flask,
@@ -121,25 +149,54 @@ def test_a_long_department_name_stays_in_its_card_on_a_375_pixel_phone(
     running out of its card: the badge's name wraps inside the card, whole."""
     from playwright.sync_api import expect
 
-    hr = request_content / "hr" / "_department.yml"
-    hr.write_text(hr.read_text("utf-8") + f"display_names: {{de: '{LONG_NAME}'}}\n", "utf-8")
-    services(app).departments_check_seconds = 0.0  # the new name at once, for the test
-    client = app.test_client()
-    token = sign_in_as(client, "emma")
-    body = {"query": "Arbeitszeugnis anfordern", "department": "hr"}
-    assert (
-        client.post("/api/requests", json=body, headers={"X-CSRF-Token": token}).status_code == 201
-    )
-    tab = _open(browser, locale="de-DE", viewport={"width": 375, "height": 740}, is_mobile=True)
+    tab = _my_requests_with_hr_named(browser, app, request_content, site, LONG_NAME, 375)
     page = tab.page
-    page.goto(f"{site}/auth/sign-in?next=/requests/")
-    page.get_by_label("Benutzername").fill("emma")
-    page.get_by_label("Passwort").fill("emma-secret")
-    page.get_by_role("button", name="Anmelden").click()
     badge = page.locator(".requests-table tbody .badge", has_text=LONG_NAME)
     expect(badge).to_be_visible()
     assert page.evaluate(BADGES_OUT) == []
     assert badge.get_attribute("title") == LONG_NAME  # the whole name, wherever it is cut
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    tab.page.context.close()
+    assert tab.errors == []
+
+
+NAME_OF_ONE_WORD = "Gebäudemanagement"  # wider than the place beside its label at 390 px
+
+# The lines the name of each department badge of My requests takes, and where the
+# badge starts within its cell.
+BADGE_LINES = """() => [...document.querySelectorAll('.requests-table tbody td.department-cell .badge')]
+  .map(badge => {
+    const range = document.createRange();
+    range.selectNodeContents(badge);
+    const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+    const cell = badge.closest('td').getBoundingClientRect();
+    return [badge.textContent.trim(), lines.size, badge.getBoundingClientRect().left - cell.left];
+  })"""
+
+
+def test_a_one_word_department_name_is_never_split_on_a_phone(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    app: Flask,
+    request_content: Any,
+    site: str,
+) -> None:
+    """My requests in German at 390 px showed "Gebäudemanagemen" and, on the next
+    line, "t": the badge beside its label was a few pixels narrower than the word,
+    and a name could break anywhere. A name breaks between its words; a word wider
+    than the place beside the label puts the badge under the label, whole."""
+    from playwright.sync_api import expect
+
+    tab = _my_requests_with_hr_named(browser, app, request_content, site, NAME_OF_ONE_WORD, 390)
+    page = tab.page
+    expect(page.locator(".badge", has_text=NAME_OF_ONE_WORD)).to_be_visible()
+    for width in (390, 360, 320):
+        page.set_viewport_size({"width": width, "height": 844})
+        shown = {name: (lines, left) for name, lines, left in page.evaluate(BADGE_LINES)}
+        assert shown[NAME_OF_ONE_WORD][0] == 1, (width, shown)
+        assert page.evaluate(BADGES_OUT) == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.set_viewport_size({"width": 600, "height": 844})  # still cards: room beside the label
+    shown = {name: (lines, left) for name, lines, left in page.evaluate(BADGE_LINES)}
+    assert shown[NAME_OF_ONE_WORD][0] == 1 and shown[NAME_OF_ONE_WORD][1] > 100, shown
     tab.page.context.close()
     assert tab.errors == []
