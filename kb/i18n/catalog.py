@@ -163,6 +163,9 @@ def format_list(lang: str, items: Iterable[str]) -> str:
 
 def format_size(lang: str, size: int) -> str:
     """A file's size as people of `lang` write it: "1.2 MB" in English, "1,2 MB"
-    in German (kilobytes below a megabyte, as `kb.extract.base.human_size`)."""
+    in German (kilobytes below a megabyte, as `kb.extract.base.human_size`), and
+    bytes below a kilobyte: a note of 25 bytes read "0.0 KB", as if empty."""
+    if size < 1000:
+        return domain_catalog().plural(lang, "size_bytes", size)
     value, unit = (size / 1000, "KB") if size < 1_000_000 else (size / 1e6, "MB")
     return f"{format_decimal(lang, value, '#,##0.0')} {unit}"

@@ -123,6 +123,13 @@ def test_file_sizes_are_written_with_the_pages_decimal_mark(client: FlaskClient)
     assert format_size("de", 1_500) == "1,5 KB" and format_size("en", 12_345_678) == "12.3 MB"
 
 
+def test_a_file_under_a_kilobyte_is_written_in_bytes() -> None:
+    """A reply's 25-byte text file was listed as "0.0 KB", as if it were empty."""
+    assert format_size("en", 25) == "25 bytes" and format_size("de", 25) == "25 Bytes"
+    assert format_size("en", 1) == "1 byte" and format_size("de", 1) == "1 Byte"
+    assert format_size("en", 999) == "999 bytes" and format_size("en", 1_000) == "1.0 KB"
+
+
 def test_texts_naming_the_triage_queue_do_not_call_it_a_department() -> None:
     """German pages said "Frage an die Abteilung Zentraler Service-Desk": the queue
     where questions no department owns go is no department. A text given its name
