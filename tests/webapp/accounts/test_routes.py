@@ -66,6 +66,22 @@ def test_an_account_shows_its_roles_and_grant_history(client: FlaskClient) -> No
     assert client.get("/accounts/nobody").status_code == 404
 
 
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("page", ["/accounts/ivan", "/accounts/+new"])
+def test_the_no_department_choice_names_its_roles_as_the_role_choice_does(
+    client: FlaskClient, lang: str, page: str
+) -> None:
+    """German pages offered "Keine (Mitarbeitende, Analyse, Administration)" under a
+    role list that says "Beschäftigte", "Auswertende" and "Administrierende"."""
+    sign_in_as(client, "ada")
+    html = text_of(client.get(f"{page}?hl={lang}"))
+    labels = dict(re.findall(r'<option value="(employee|analyst|admin)"[^>]*>([^<]+)<', html))
+    none = re.search(r'<option value="">([^<]+)</option>', html)
+    assert none is not None and len(labels) == 3
+    for label in labels.values():
+        assert label.lower() in none.group(1).lower(), (label, none.group(1))
+
+
 def test_a_password_set_from_the_command_line_is_in_the_page_history(
     client: FlaskClient, store: Store
 ) -> None:
