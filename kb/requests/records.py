@@ -21,6 +21,7 @@ from kb.validators import (
     ensure_optional_utc,
     ensure_str_list,
     ensure_text,
+    ensure_unit,
     ensure_utc,
     ensure_version,
     normal_name,
@@ -48,6 +49,32 @@ ENTRY_KINDS: frozenset[str] = frozenset(ENTRY_KIND_NAMES)
 
 # The store's column holds this many (the requester's name and their key).
 MAX_IDEMPOTENCY_KEY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """The department routing suggested for a question (the triage queue when the
+    router was unsure) and its `confidence` in 0..1 (None when not known).
+
+    A request filed with the suggestion kept records it in its "created" history
+    entry (`as_entry_data`), so agents see why it came to their queue.
+    """
+
+    department: str
+    confidence: float | None = None
+
+    def __post_init__(self) -> None:
+        ensure_text("department", self.department)
+        set_normalised(self, "department", normal_name(self.department))
+        if self.confidence is not None:
+            set_normalised(self, "confidence", ensure_unit("confidence", self.confidence))
+
+    def as_entry_data(self) -> dict[str, Any]:
+        """The suggestion as the "created" entry's data names it (the API's fields)."""
+        data: dict[str, Any] = {"suggested_department": self.department}
+        if self.confidence is not None:
+            data["department_confidence"] = round(self.confidence, 4)
+        return data
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,12 +33,13 @@ from kb.requests.records import (
     Request,
     RequestEntry,
     RequestTask,
+    Suggestion,
 )
 from kb.requests.task_work import TaskWork
 from kb.requests.tasks import latest_due, task_states, tasks_from_workflow
 from kb.requests.workflows import Workflow, WorkflowCatalog
 from kb.store.protocols import Announce
-from kb.validators import parse_choice, required_text
+from kb.validators import normal_name, parse_choice, required_text
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,11 @@ class Submissions:
         workflow = form.type.workflow if form is not None else sent.workflow
         template: Workflow | None = self.workflows.get(workflow) if workflow else None
         request, tasks = self._new_request(actor, replace(sent, query=query), template, form)
-        stored = self.ledger.store.create_request(request, tasks, announce=self._announce(tasks))
+        # A value stream or a catalogue type says the department, not routing.
+        suggestion = kept_suggestion(sent) if template is None and form is None else None
+        stored = self.ledger.store.create_request(
+            request, tasks, announce=self._announce(tasks), suggestion=suggestion
+        )
         if not _same_submission(stored, request) and stored.query != request.query:
             raise ConflictError(
                 f"idempotency key {sent.idempotency_key!r} was already used for request "
@@ -226,6 +231,17 @@ class Submissions:
             return self.tasks.ready_messages(request, startable, created)
 
         return self.ledger.announcing(Topic.CREATED, also=ready)
+
+
+def kept_suggestion(sent: NewRequest) -> Suggestion | None:
+    """The routing suggestion a free question was filed with, when the department
+    was left to it (none chosen, or the suggested one kept); None when the
+    filer chose another department or nothing was suggested."""
+    suggested = normal_name((sent.suggested_department or "").strip())
+    chosen = normal_name((sent.department or "").strip())
+    if not suggested or chosen not in ("", suggested):
+        return None
+    return Suggestion(suggested, sent.department_confidence)
 
 
 def _same_submission(stored: Request, sent: Request) -> bool:

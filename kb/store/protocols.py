@@ -25,7 +25,7 @@ from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, RequestList, RequestOrder, TaskKey
-from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
+from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask, Suggestion
 from kb.store.account_protocols import AccountStore
 from kb.store.department_moves import DepartmentMoveStore
 from kb.store.limits import RateLimitStore
@@ -102,9 +102,11 @@ class RequestStore(DepartmentMoveStore, Protocol):
         tasks: Sequence[RequestTask] = (),
         idempotency_key: str | None = None,
         announce: Announce | None = None,
+        suggestion: Suggestion | None = None,
     ) -> Request:
         """Store a new request, its tasks and a "created" history entry, and the
-        outbox messages `announce` makes of them, in one transaction.
+        outbox messages `announce` makes of them, in one transaction. The entry
+        records the routing `suggestion` the request was filed with, if any.
 
         With an idempotency key (the argument, or `request.idempotency_key`), a
         second call with the same key returns the first request unchanged (and

@@ -19,7 +19,14 @@ from kb.attachments.records import Attachment
 from kb.errors import ConflictError, NotFoundError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, RequestList
-from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask, number_tasks
+from kb.requests.records import (
+    Reassignment,
+    Request,
+    RequestEntry,
+    RequestTask,
+    Suggestion,
+    number_tasks,
+)
 from kb.store.protocols import Announce, RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
 from kb.store.sql_account_names import require_assignee
@@ -49,6 +56,7 @@ class SqlRequests(SqlBase):
         tasks: Sequence[RequestTask] = (),
         idempotency_key: str | None = None,
         announce: Announce | None = None,
+        suggestion: Suggestion | None = None,
     ) -> Request:
         if request.id is not None:
             raise ValueError(f"a new request must not have an id yet, got id={request.id!r}")
@@ -65,7 +73,7 @@ class SqlRequests(SqlBase):
                 existing = self._find_by_key(conn, key)
                 if existing is not None:
                     return existing
-                stored, created = self._insert_request(conn, request, tasks)
+                stored, created = self._insert_request(conn, request, tasks, suggestion)
                 announce_entry(conn, announce, stored, created)
                 return stored
         except ConflictError:
@@ -84,7 +92,11 @@ class SqlRequests(SqlBase):
         return None if row is None else request_record(row)
 
     def _insert_request(
-        self, conn: Connection, request: Request, tasks: list[RequestTask]
+        self,
+        conn: Connection,
+        request: Request,
+        tasks: list[RequestTask],
+        suggestion: Suggestion | None,
     ) -> tuple[Request, RequestEntry]:
         result = conn.execute(insert(requests).values(request_row(request)))
         stored = replace(request, id=inserted_id(result))
@@ -100,6 +112,8 @@ class SqlRequests(SqlBase):
             data["workflow"] = stored.workflow
         if tasks:
             data["tasks"] = len(tasks)
+        if suggestion is not None:
+            data |= suggestion.as_entry_data()
         created = insert_entry(
             conn,
             RequestEntry(

@@ -149,7 +149,8 @@ def index() -> str:
     if question and not suggested:
         routed = suggestion_for(question)
         if routed is not None:
-            suggested, confidence = routed.department, f"{routed.confidence:.3f}"
+            suggested = routed.department
+            confidence = "" if routed.confidence is None else f"{routed.confidence:.3f}"
     values = {
         "query": question,
         "suggested": suggested,

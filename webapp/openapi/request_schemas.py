@@ -44,7 +44,9 @@ SCHEMAS: dict[str, Any] = {
             },
             "suggested_department": {
                 "type": ["string", "null"],
-                "description": "The department the search suggested.",
+                "description": "The department the search suggested. With neither this "
+                "nor department, the question is routed as its search would be (the triage "
+                "queue when unsure or when no search can run).",
             },
             "department_confidence": {
                 "type": ["number", "null"],

@@ -36,6 +36,7 @@ from kb.requests.paging import Page, Paging
 from kb.requests.rating import checked_rating
 from webapp import services
 from webapp.ask.form_token import MAX_SERVED_CHARS, with_served_suggestions
+from webapp.ask.suggestion import routed
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
 from webapp.inputs import (
@@ -86,6 +87,9 @@ def create() -> tuple[Response, int]:
     token = text_field(data, "suggestions_token", required=False, max_chars=MAX_SERVED_CHARS)
     search_ref = text_field(data, "search_ref", required=False, max_chars=MAX_REF_CHARS)
     submission = with_served_suggestions(submission, token, actor, search_ref or "")
+    # No department named: routed as the question's search would be (triage
+    # when unsure, or when no search can run now).
+    submission = routed(submission)
     created = file_with_attachments(actor, submission, [], search_ref)
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"

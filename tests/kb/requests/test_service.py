@@ -11,6 +11,7 @@ import pytest
 from kb.accounts.service import remove_user, rename_user
 from kb.errors import ConflictError, ValidationError
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
+from kb.requests.records import Request
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, Clock, user
@@ -42,6 +43,19 @@ def test_submit_records_everything_and_sets_due_dates(service: RequestService) -
     assert [e.kind for e in history] == ["created"]
 
 
+def ask_parking(
+    service: RequestService, department: str | None, suggested: str | None,
+    confidence: float | None,
+) -> Request:  # fmt: skip
+    return service.submit(
+        EMPLOYEE,
+        "Where do I get a parking permit?",
+        department=department,
+        suggested_department=suggested,
+        department_confidence=confidence,
+    )
+
+
 @pytest.mark.parametrize(
     ("department", "suggested", "confidence", "queue"),
     [
@@ -55,14 +69,31 @@ def test_routing_of_new_requests(
     service: RequestService, department: str | None, suggested: str | None,
     confidence: float | None, queue: str,
 ) -> None:  # fmt: skip
-    request = service.submit(
-        EMPLOYEE,
-        "Where do I get a parking permit?",
-        department=department,
-        suggested_department=suggested,
-        department_confidence=confidence,
-    )
+    request = ask_parking(service, department, suggested, confidence)
     assert request.department == queue
+
+
+@pytest.mark.parametrize(
+    ("department", "suggested", "confidence", "recorded"),
+    [
+        (None, "it", 0.9, {"suggested_department": "it", "department_confidence": 0.9}),
+        ("it", "it", 0.1, {"suggested_department": "it", "department_confidence": 0.1}),
+        ("hr", "it", 0.9, {}),  # the employee's own choice: no suggestion sent it there
+        (None, None, None, {}),
+    ],
+)
+def test_the_created_entry_says_which_department_routing_suggested(
+    service: RequestService, department: str | None, suggested: str | None,
+    confidence: float | None, recorded: dict[str, object],
+) -> None:  # fmt: skip
+    """An agent could not tell whether a request came to their queue (or to
+    triage) by the employee's choice or by the router's suggestion."""
+    request = ask_parking(service, department, suggested, confidence)
+    created = service.history(EMPLOYEE, request.id)[0]  # type: ignore[arg-type]
+    assert created.kind == "created"
+    assert {k: v for k, v in created.data.items() if "suggest" in k or "confidence" in k} == (
+        recorded
+    )
 
 
 def test_unknown_department_and_bad_input_are_refused(service: RequestService) -> None:

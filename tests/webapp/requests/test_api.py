@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace as dc_replace
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from kb.errors import IndexNotFoundError
+from kb.results import Query, SearchResponse
 from kb.store.protocols import Store
-from tests.support import error_of, sign_in_as, text_of
+from tests.support import FakeEngine, error_of, sign_in_as, text_of
 from webapp.ask.form_token import HEADER
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -140,6 +143,58 @@ def test_routing_low_confidence_goes_to_triage_unless_chosen(
     assert unsure["department"] == "triage"
     chosen = file_request(client, emma, department="hr", department_confidence=0.1).get_json()
     assert chosen["department"] == "hr"
+
+
+def test_a_request_without_a_department_is_routed_as_its_search(
+    client: FlaskClient, emma: str, store: Store, engine: FakeEngine
+) -> None:
+    """A request filed with the question alone went to the triage queue where
+    its search routes it with confidence. It is routed as that search would be,
+    as the caller and unlogged, and its history says the department was the
+    router's suggestion; a department the caller names is kept."""
+    routed = file_request(client, emma, suggested_department=None).get_json()
+    assert routed["department"] == "hr"
+    assert engine.queries[-1].text == "VPN drops every hour"
+    assert engine.queries[-1].groups is not None  # only what emma may read votes
+    assert store.search_events() == []
+    created = client.get(f"/api/requests/{routed['id']}").get_json()["history"][0]
+    assert created["kind"] == "created"
+    assert created["data"]["suggested_department"] == "hr"
+    assert created["data"]["department_confidence"] == 0.8
+    page = text_of(client.get(f"/requests/{routed['id']}"))
+    assert "the search of its question suggested Human Resources" in page
+    asked = len(engine.queries)
+    chosen = file_request(client, emma, department="it", suggested_department=None).get_json()
+    assert chosen["department"] == "it"
+    assert len(engine.queries) == asked
+    created = client.get(f"/api/requests/{chosen['id']}").get_json()["history"][0]
+    assert "suggested_department" not in created["data"]
+
+
+def test_an_unsure_route_or_no_search_leaves_the_request_to_triage(
+    client: FlaskClient, emma: str, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Filing needs no search: below `route_threshold`, or with no index
+    published, the request goes to the triage queue as before."""
+    answered = engine.search
+
+    def unsure(query: Query) -> SearchResponse:
+        return dc_replace(answered(query), department="it", department_confidence=0.1)
+
+    monkeypatch.setattr(engine, "search", unsure)
+    filed = file_request(client, emma, suggested_department=None).get_json()
+    assert filed["department"] == "triage"
+    created = client.get(f"/api/requests/{filed['id']}").get_json()["history"][0]
+    assert created["data"]["suggested_department"] == "it"  # why triage has it
+
+    def no_index(query: Query) -> SearchResponse:
+        raise IndexNotFoundError("no index has been published yet")
+
+    monkeypatch.setattr(engine, "search", no_index)
+    filed = file_request(client, emma, suggested_department=None).get_json()
+    assert filed["department"] == "triage"
+    created = client.get(f"/api/requests/{filed['id']}").get_json()["history"][0]
+    assert "suggested_department" not in created["data"]
 
 
 @pytest.mark.parametrize(
