@@ -132,6 +132,12 @@ def message_for(exc: KbError, lang: str) -> str:
     departments = exc.values.get("departments")
     if isinstance(departments, list | tuple):
         shown["departments"] = [department_name(str(d)) for d in departments]
+    tasks = exc.values.get("task_list")
+    if isinstance(tasks, list | tuple):  # value-stream tasks with their departments' names
+        shown["tasks"] = ", ".join(
+            f"{number} ({department_name(str(department))}: {title})"
+            for number, department, title in tasks
+        )
     from webapp.role_names import error_roles
 
     # Roles by their labels; a program sent them by their ids: say both.

@@ -25,7 +25,7 @@ from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.requests.resolution import resolved
-from kb.requests.tasks import Progress, newly_unblocked, progress, task_states
+from kb.requests.tasks import Progress, named_tasks, newly_unblocked, progress, task_states
 
 _S = RequestStatus
 
@@ -186,14 +186,13 @@ class TaskWork:
             )
         waiting = next(s.waiting_for for s in task_states(tasks) if s.task.id == task_id)
         if waiting:
-            names = ", ".join(
-                f"{t.id} ({t.department}: {t.title})" for t in tasks if t.id in waiting
-            )
+            names = named_tasks(t for t in tasks if t.id in waiting)
             raise ConflictError(
-                f"task {task_id} ({task.title}) waits for tasks {names}; complete those first",
+                f"task {task_id} ({task.title}) waits for tasks {names['tasks']}; "
+                "complete those first",
                 details={"task": task_id, "waiting_for": list(waiting)},
                 key="task_waits",
-                values={"title": task.title, "tasks": names},
+                values={"title": task.title, **names},
             )
         return task
 
@@ -236,13 +235,13 @@ class TaskWork:
             return
         unfinished = [t for t in self.store.tasks(request.id) if not t.status.is_finished]
         if unfinished:
-            listed = ", ".join(f"{t.id} ({t.department}: {t.title})" for t in unfinished)
+            listed = named_tasks(unfinished)
             raise ConflictError(
-                f"request {request.id} still has unfinished tasks: {listed}; it resolves by "
-                "itself when they are done, or close it to cancel them",
+                f"request {request.id} still has unfinished tasks: {listed['tasks']}; it "
+                "resolves by itself when they are done, or close it to cancel them",
                 details={"request": request.id, "tasks": [t.id for t in unfinished]},
                 key="tasks_unfinished",
-                values={"id": request.id, "tasks": listed},
+                values={"id": request.id, **listed},
             )
 
     def cancel_open_tasks(self, actor: User, request: Request) -> None:

@@ -10,7 +10,7 @@ never disagree with the tasks it depends on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -45,6 +45,15 @@ class Progress:
 
     def __str__(self) -> str:
         return f"{self.done}/{self.total}"
+
+
+def named_tasks(tasks: Iterable[RequestTask]) -> dict[str, object]:
+    """The values an error naming `tasks` carries: `tasks` as the command line
+    reads it ("1 (hr: Employee record)"), and `task_list` (number, department,
+    title) for a page to name each department as it does elsewhere."""
+    listed = [(t.id, t.department, t.title) for t in tasks]
+    text = ", ".join(f"{number} ({department}: {title})" for number, department, title in listed)
+    return {"tasks": text, "task_list": listed}
 
 
 def task_states(tasks: Sequence[RequestTask]) -> list[TaskState]:

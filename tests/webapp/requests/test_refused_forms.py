@@ -225,3 +225,22 @@ def test_a_bulk_refusal_shows_on_a_page_its_requests_have_left(
     page = refused_queue_page(client, answer)
     assert f"Someone else changed #{request_id}" in page and 'name="ids"' not in page
     assert store.get_request(request_id).status == "in_progress"
+
+
+def test_a_refusal_naming_tasks_names_their_departments_as_the_page_does(
+    client: FlaskClient,
+) -> None:
+    """Resolving an onboarding with open tasks said "1 (hr: Employee record)", and a
+    task done too early "waits for tasks 1 (hr: …)": the folder name, where the
+    task list beside it says "Human Resources"."""
+    made = services(client.application).requests.submit(
+        User(username="emma"), "New hire", workflow="onboarding"
+    )
+    assert made.id is not None
+    token = sign_in_as(client, "hanna")
+    answer = post_request_form(client, token, made.id, "resolve", resolution="Done")
+    page = refused_page(client, answer, "resolve-form")
+    assert "1 (Human Resources: Employee record)" in page and "(hr:" not in page
+    token = sign_in_as(client, "ivan")
+    page = refused_page(client, post_request_form(client, token, made.id, "tasks/2/done"))
+    assert "1 (Human Resources: Employee record)" in page and "(hr:" not in page
