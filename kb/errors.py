@@ -89,6 +89,8 @@ class ContentError(KbError):
         line: int | None = None,
         hint: str = "",
         kind: str = "invalid",
+        text_key: str = "",
+        text_values: dict[str, str] | None = None,
     ) -> None:
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}", details={"path": path, "line": line})
@@ -97,6 +99,10 @@ class ContentError(KbError):
         self.hint = hint
         self.kind = kind
         self.reason = message
+        # The reason's and hint's key and values in the domain's catalogue
+        # (`kb.content.problem_texts`); "" where they are English only.
+        self.text_key = text_key
+        self.text_values: dict[str, str] = text_values or {}
 
 
 class IndexNotFoundError(KbError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -248,6 +249,10 @@ class Problem:
     line: int | None = None
     severity: Severity = Severity.ERROR
     kind: str = "invalid"
+    # The message's and hint's key and values, for a page to say them in its
+    # reader's language (`kb.content.problem_texts`); "" for English only.
+    text_key: str = ""
+    text_values: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         path = printable(self.path)  # one problem, one line

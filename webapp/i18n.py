@@ -21,10 +21,13 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from flask import Flask, Response, g, request
 
+from kb.errors import ContentError
 from kb.i18n import catalog as domain
 from kb.i18n.catalog import DEFAULT_LANGUAGE, Catalog
 from kb.i18n.labels import label_of
 from kb.i18n.notes import NoteTable
+from kb.i18n.problems import content_error_text, problem_text
+from kb.records import Problem
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT = DEFAULT_LANGUAGE
@@ -132,6 +135,17 @@ def _remember_choice(response: Response) -> Response:
     return response
 
 
+def said_problem(problem: Problem | ContentError | str) -> str:
+    """A content problem (or why a file cannot be used) in the page's language
+    (`kb.i18n.problems`); a text already worded (a document's, as the indexer
+    recorded it) as it is."""
+    if isinstance(problem, Problem):
+        return problem_text(problem, current_language(), web_catalog())
+    if isinstance(problem, ContentError):
+        return content_error_text(problem, current_language(), web_catalog())
+    return problem
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_remember_choice)
     app.jinja_env.globals.update(
@@ -143,6 +157,7 @@ def init_app(app: Flask) -> None:
         ui_languages=LANGUAGES,
         current_language=current_language,
     )
+    app.jinja_env.filters["problem_text"] = said_problem
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
     app.jinja_env.filters["filesize"] = lambda size: domain.format_size(current_language(), size)
     app.jinja_env.filters["localdecimal"] = lambda value, pattern="0.0": domain.format_decimal(

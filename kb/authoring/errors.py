@@ -50,7 +50,15 @@ class UnopenableArticleError(ContentError):
 
     @classmethod
     def of(cls, exc: ContentError) -> UnopenableArticleError:
-        return cls(exc.reason, path=exc.path, line=exc.line, hint=exc.hint, kind=exc.kind)
+        return cls(
+            exc.reason,
+            path=exc.path,
+            line=exc.line,
+            hint=exc.hint,
+            kind=exc.kind,
+            text_key=exc.text_key,
+            text_values=exc.text_values,
+        )
 
 
 @contextmanager

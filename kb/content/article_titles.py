@@ -8,7 +8,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from kb.content.markdown_text import first_heading
-from kb.records import Problem, Section, Severity
+from kb.content.problem_texts import problem
+from kb.records import Problem, Section
 
 
 def article_title(
@@ -26,15 +27,8 @@ def article_title(
     if title:
         return title
     if is_document:
-        message = (
-            "no title in the document's properties, its sidecar or a heading; using the file name"
-        )
         name = PurePosixPath(article_id).name
-        hint = f"give it a title in a sidecar file {name}.yml (title: …) or in the document itself"
+        warnings.append(problem("title_missing_document", article_id, kind="title", name=name))
     else:
-        message = "no title in front matter or heading; using the file name"
-        hint = "add title: … to the front matter or start the article with a # heading"
-    warnings.append(
-        Problem(article_id, message, hint=hint, severity=Severity.WARNING, kind="title")
-    )
+        warnings.append(problem("title_missing", article_id, kind="title"))
     return PurePosixPath(article_id).stem.replace("-", " ").replace("_", " ").strip().capitalize()

@@ -15,7 +15,8 @@ from collections.abc import Collection, Iterable
 
 from rapidfuzz.distance import OSA
 
-from kb.records import Problem, Severity
+from kb.content.problem_texts import problem
+from kb.records import Problem
 
 
 def _edits_allowed(field: str) -> int:
@@ -58,13 +59,7 @@ def near_miss_warnings(
     """One warning per near-miss field name of a file (but those meant as
     `except_for`, which the caller judges itself)."""
     return [
-        Problem(
-            path,
-            f"unknown field '{name}'; did you mean '{meant}'? It is ignored",
-            hint=f"rename it to {meant}",
-            severity=Severity.WARNING,
-            kind="field_name",
-        )
+        problem("field_unknown", path, kind="field_name", name=name, meant=meant)
         for name, meant in near_misses(names, known)
         if meant != except_for
     ]

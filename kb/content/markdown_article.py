@@ -27,6 +27,7 @@ from kb.content.markdown_text import (
     render_html,
     strip_template_tags,
 )
+from kb.content.problem_texts import content_error, problem
 from kb.content.sanitize import sanitize_article_html
 from kb.errors import ContentError
 from kb.language import detect_language
@@ -55,16 +56,11 @@ _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")
 def decode_article(raw: bytes, path: str, max_bytes: int) -> str:
     """Check size, binary content and encoding; return the text."""
     if len(raw) > max_bytes:
-        raise ContentError(
-            f"file is {len(raw):,} bytes, over the {max_bytes:,}-byte limit",
-            path=path,
-            kind="too_large",
-            hint="split the article into smaller ones or raise max_file_bytes",
+        raise content_error(
+            "too_large", path, kind="too_large", size=f"{len(raw):,}", limit=f"{max_bytes:,}"
         )
     if not raw.strip():
-        raise ContentError(
-            "file is empty", path=path, kind="empty", hint="write the article or delete the file"
-        )
+        raise content_error("empty", path, kind="empty")
     return decode_text(raw, path)
 
 
@@ -90,33 +86,15 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str, int]:
         fm, body = handler.split(text)
         meta = load_content_yaml(fm) if fm.strip() else {}
     except ValueError:
-        raise ContentError(
-            "front matter is not closed by a '---' line",
-            path=path,
-            line=1,
-            kind="yaml",
-            hint="end the front matter with a line of three dashes",
-        ) from None
+        raise content_error("yaml_unclosed", path, line=1, kind="yaml") from None
     except yaml.YAMLError as exc:
         at, problem = yaml_problem(exc)
         line = at + 1 if at is not None else 1  # `fm` starts with the newline after ---
-        raise ContentError(
-            f"front matter is not valid YAML: {problem}",
-            path=path,
-            line=line,
-            kind="yaml",
-            hint="fix the YAML between the '---' lines (quote values containing ':')",
-        ) from None
+        raise content_error("yaml_invalid", path, line=line, kind="yaml", problem=problem) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise ContentError(
-            "front matter must be a mapping of field: value",
-            path=path,
-            line=2,
-            kind="yaml",
-            hint="write one 'field: value' per line",
-        )
+        raise content_error("yaml_not_mapping", path, line=2, kind="yaml")
     body_line = text[: len(text) - len(body)].count("\n") + 1 if body else 1
     return dict(meta), body, body_line
 
@@ -141,14 +119,7 @@ def _str_list(value: Any, field: str, path: str, warnings: list[Problem]) -> tup
         return tuple(v.strip() for v in value.split(",") if v.strip())
     if isinstance(value, list):
         return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
-    warnings.append(
-        Problem(
-            path,
-            f"field '{field}' should be a list, got {value!r}; ignored",
-            severity=Severity.WARNING,
-            kind="field",
-        )
-    )
+    warnings.append(problem("field_not_list", path, kind="field", field=field, value=repr(value)))
     return ()
 
 
@@ -168,31 +139,23 @@ def _audience(
     value = meta.get("audience")
     if "audience" not in meta and not misspelled:
         return (EVERYONE,)
-    reason = ""
+    key = ""  # what is wrong: a text of `kb.content.problem_texts`, with its values
+    values: dict[str, Any] = {}
     if misspelled:
-        reason = f"field '{misspelled[0]}' is not 'audience'"
+        key, values = "audience_misspelled", {"name": misspelled[0]}
     elif isinstance(value, str):
         names = [v.strip() for v in value.split(",")]
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
         names = [v.strip() for v in value]
     else:
-        kind = "nothing" if value is None else type(value).__name__
-        reason = f"audience must be a list of groups (e.g. [hr, managers]), got {kind}"
-    if not reason:
+        got = "nothing" if value is None else type(value).__name__
+        key, values = "audience_not_list", {"got": got}
+    if not key:
         audience = tuple(dict.fromkeys(n.lower() for n in names if n))
         if audience:
             return audience
-        reason = "audience is empty"
-    problems.append(
-        Problem(
-            path,
-            f"{reason}; the article is restricted to its department's content owners and "
-            "admins until this is fixed",
-            hint="write audience: [everyone] for everyone, or audience: [hr, managers]",
-            severity=Severity.ERROR,
-            kind="audience",
-        )
-    )
+        key = "audience_empty"
+    problems.append(problem(key, path, kind="audience", severity=Severity.ERROR, **values))
     return restricted_audience(department)
 
 
@@ -207,12 +170,7 @@ def _date(value: Any, field: str, path: str, warnings: list[Problem]) -> date | 
         return date.fromisoformat(str(value).strip())
     except ValueError:
         warnings.append(
-            Problem(
-                path,
-                f"field '{field}' is not a date (YYYY-MM-DD): {value!r}; ignored",
-                severity=Severity.WARNING,
-                kind="field",
-            )
+            problem("field_not_date", path, kind="field", field=field, value=repr(value))
         )
         return None
 
@@ -224,11 +182,8 @@ def _status(value: Any, path: str) -> Status:
         return Status(str(value).strip().lower())
     except ValueError:
         allowed = ", ".join(s.value for s in Status)
-        raise ContentError(
-            f"status {value!r} is not one of {allowed}",
-            path=path,
-            kind="field",
-            hint="set status to one of the allowed values",
+        raise content_error(
+            "status", path, kind="field", value=repr(value), allowed=allowed
         ) from None
 
 
@@ -252,14 +207,12 @@ def parse_article(
     warnings: list[Problem] = []
     if meta and (blank := _blank_lines_before_front_matter(text)):
         warnings.append(
-            Problem(
+            problem(
+                "front_matter_late",
                 article_id,
-                f"front matter starts on line {blank + 1}, after blank lines; other "
-                "Markdown tools show it as text",
-                line=blank + 1,
-                severity=Severity.WARNING,
                 kind="front_matter",
-                hint="remove the blank lines above the first '---'",
+                line=blank + 1,
+                start=blank + 1,
             )
         )
     if meta.get("redirect_to") and not body.strip():
@@ -319,14 +272,7 @@ def _declared_lang(meta: dict[str, Any], article_id: str, warnings: list[Problem
     """The `lang` field when it is a language code; '' (detect) otherwise."""
     lang = str(meta.get("lang") or "").strip()
     if lang and not _LANG.match(lang):
-        warnings.append(
-            Problem(
-                article_id,
-                f"lang {lang!r} is not a language code like en or de; detecting",
-                severity=Severity.WARNING,
-                kind="field",
-            )
-        )
+        warnings.append(problem("lang_not_code", article_id, kind="field", value=repr(lang)))
         return ""
     return lang
 
@@ -349,14 +295,7 @@ def build_article(
     from_document = document.get("source_format", "markdown") != "markdown"
     title = article_title(meta, sections, article_id, warnings, is_document=from_document)
     if not any(s.text for s in sections):
-        warnings.append(
-            Problem(
-                article_id,
-                "article has no body text; only its title is searchable",
-                severity=Severity.WARNING,
-                kind="no_text",
-            )
-        )
+        warnings.append(problem("no_text", article_id, kind="no_text"))
     lang = _declared_lang(meta, article_id, warnings)
     plain = "\n".join(s.text for s in sections)
     # Near misses of `audience` are errors of their own (`_audience`).

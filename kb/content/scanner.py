@@ -388,5 +388,5 @@ def _check_related(scan: ContentScan) -> None:
 
 def _problem(exc: ContentError, severity: Severity) -> Problem:
     return Problem(
-        exc.path, exc.reason, hint=exc.hint, line=exc.line, severity=severity, kind=exc.kind
+        exc.path, exc.reason, exc.hint, exc.line, severity, exc.kind, exc.text_key, exc.text_values
     )

@@ -41,7 +41,7 @@ from kb.records import Article, Problem, Status
 from webapp import services
 from webapp.auth.identity import search_groups
 from webapp.errors import message_for
-from webapp.i18n import current_language, note_text
+from webapp.i18n import current_language, note_text, said_problem
 from webapp.manage.documents import uploads
 
 logger = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class ArticleRow:
     editable: bool
     activity: ArticleActivity = field(default_factory=ArticleActivity)
     last: ArticleVersion | None = None
-    problem: str = ""
+    problem: Problem | str = ""  # a document's as the indexer recorded it
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -207,13 +207,13 @@ def _indexed_as_on_disk(entry: FileEntry) -> Article | None:
     return indexed if hashlib.sha256(raw).hexdigest() == indexed.content_hash else None
 
 
-def _read_markdown(entry: FileEntry) -> tuple[Article | None, str]:
+def _read_markdown(entry: FileEntry) -> tuple[Article | None, Problem | str]:
     """The article of a Markdown file as `kb validate` reads it, or None and why not."""
     settings = services.services().settings
     article, problems = read_entry(entry, settings.max_file_bytes, settings.render_seconds)
     if article is not None:
         return article, ""
-    return None, str(problems[0]) if problems else ""
+    return None, problems[0] if problems else ""
 
 
 def file_problem(opened: Editable) -> str:
@@ -225,7 +225,7 @@ def file_problem(opened: Editable) -> str:
     _, problems = read_text_of(
         opened.text, opened.article_id, settings.max_file_bytes, settings.render_seconds
     )
-    return str(problems[0]) if problems else ""
+    return said_problem(problems[0]) if problems else ""
 
 
 def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:
@@ -368,9 +368,9 @@ def unlisted_related(related: Sequence[str], links: list[tuple[str, str]]) -> li
 def failure_text(failure: KbError) -> str:
     """A refused save as the editor says it: a content problem with what to do,
     worded as `kb validate` words it."""
-    text = message_for(failure, current_language())
-    hint = failure.hint if isinstance(failure, ContentError) else ""
-    return f"{text} ({hint})" if hint else text
+    if isinstance(failure, ContentError):
+        return said_problem(failure)
+    return message_for(failure, current_language())
 
 
 def setup_problems(actor: User) -> list[Problem]:

@@ -71,6 +71,12 @@ def test_the_list_names_what_is_wrong_with_a_document_as_with_an_article(
     assert "it/broken.md:2: front matter is not valid YAML" in row("it/broken.md")
     assert "PDF is password-protected; its text cannot be read" in row("it/secret.pdf")
     assert "error-text" in row("it/secret.pdf") and "error-text" not in row("it/fine.pdf")
+    # In the page's language, where the problem has its words (a document's, as
+    # the indexer recorded it, is shown as recorded).
+    page = text_of(client.get("/manage/?department=it&hl=de"))
+    said = "Fehler: it/broken.md:2: Der Front Matter ist kein gültiges YAML"
+    assert said in row("it/broken.md") and "not valid YAML" not in row("it/broken.md")
+    assert "PDF is password-protected; its text cannot be read" in row("it/secret.pdf")
 
 
 def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient) -> None:
@@ -534,6 +540,9 @@ def test_the_editor_names_what_is_wrong_with_the_file_on_disk(
     assert "not in search as it is" in page
     german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
     assert "so nicht in der Suche" in german
+    assert "it/printers.md: Status &#39;publshed&#39; ist keiner der Werte draft" in german
+    assert "setzen Sie status auf einen der erlaubten Werte" in german
+    assert "is not one of" not in german
     fine = text_of(client.get("/manage/edit/it/vpn-setup.md"))
     assert "not in search as it is" not in fine
 
@@ -571,8 +580,10 @@ def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the
     assert 'href="/manage/?department=it"' in page
     german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
     assert "kann im Editor nicht geöffnet werden" in german
+    assert "it/printers.md:3: Der Front Matter ist kein gültiges YAML: the list opened" in german
+    assert "korrigieren Sie das YAML zwischen den Zeilen" in german
     # Its history says the same, not a page of its own that names no line.
-    history = client.get("/manage/history/it/printers.md")
+    history = client.get("/manage/history/it/printers.md?hl=en")
     assert history.status_code == 422
     assert "it/printers.md:3: front matter is not valid YAML" in text_of(history)
     assert 'href="/manage/?department=it"' in text_of(history)

@@ -1,0 +1,120 @@
+"""The words of content problems: each kind's key and its English message and hint.
+
+A problem with an article's file (`kb.records.Problem`, or the `ContentError`
+that makes a file unusable) is stored and printed in English: `kb validate`,
+the indexer's log and the JSON API say the message as written here, and
+scripts read it. Each text has a key, so that a page can say the same in its
+reader's language: `problem_<key>` and `problem_<key>_hint` in the domain's
+catalogue (kb/i18n/locales/<lang>/problems.po, `kb.i18n.problems` words them).
+The values are filled in as the English message shows them (a quoted
+`'bogus'`, a number with its separators) and are passed on unchanged.
+
+A problem made without a key here (an image's, a document's) keeps its English
+text on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.errors import ContentError
+from kb.records import Problem, Severity
+
+_RESTRICTED = (
+    "; the article is restricted to its department's content owners and admins until this is fixed"
+)
+_AUDIENCE_HINT = "write audience: [everyone] for everyone, or audience: [hr, managers]"
+
+# key -> (message, hint), `{name}` filled in from the problem's values.
+TEXTS: dict[str, tuple[str, str]] = {
+    "too_large": (
+        "file is {size} bytes, over the {limit}-byte limit",
+        "split the article into smaller ones or raise max_file_bytes",
+    ),
+    "empty": ("file is empty", "write the article or delete the file"),
+    "yaml_unclosed": (
+        "front matter is not closed by a '---' line",
+        "end the front matter with a line of three dashes",
+    ),
+    "yaml_invalid": (
+        "front matter is not valid YAML: {problem}",
+        "fix the YAML between the '---' lines (quote values containing ':')",
+    ),
+    "yaml_not_mapping": (
+        "front matter must be a mapping of field: value",
+        "write one 'field: value' per line",
+    ),
+    "front_matter_late": (
+        "front matter starts on line {start}, after blank lines; other Markdown tools show it "
+        "as text",
+        "remove the blank lines above the first '---'",
+    ),
+    "status": (
+        "status {value} is not one of {allowed}",
+        "set status to one of the allowed values",
+    ),
+    "title_missing": (
+        "no title in front matter or heading; using the file name",
+        "add title: … to the front matter or start the article with a # heading",
+    ),
+    "title_missing_document": (
+        "no title in the document's properties, its sidecar or a heading; using the file name",
+        "give it a title in a sidecar file {name}.yml (title: …) or in the document itself",
+    ),
+    "field_unknown": (
+        "unknown field '{name}'; did you mean '{meant}'? It is ignored",
+        "rename it to {meant}",
+    ),
+    "field_not_date": ("field '{field}' is not a date (YYYY-MM-DD): {value}; ignored", ""),
+    "field_not_list": ("field '{field}' should be a list, got {value}; ignored", ""),
+    "lang_not_code": ("lang {value} is not a language code like en or de; detecting", ""),
+    "audience_misspelled": (
+        "field '{name}' is not 'audience'" + _RESTRICTED,
+        _AUDIENCE_HINT,
+    ),
+    "audience_not_list": (
+        "audience must be a list of groups (e.g. [hr, managers]), got {got}" + _RESTRICTED,
+        _AUDIENCE_HINT,
+    ),
+    "audience_empty": ("audience is empty" + _RESTRICTED, _AUDIENCE_HINT),
+    "no_text": ("article has no body text; only its title is searchable", ""),
+}
+
+
+def _worded(key: str, values: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
+    shown = {name: str(value) for name, value in values.items()}
+    message, hint = TEXTS[key]
+    return message.format(**shown), hint.format(**shown), shown
+
+
+def content_error(
+    key: str, path: str, *, kind: str, line: int | None = None, **values: Any
+) -> ContentError:
+    """The `ContentError` of text `key` about the file at `path`, `values` filled in."""
+    message, hint, shown = _worded(key, values)
+    return ContentError(
+        message, path=path, line=line, hint=hint, kind=kind, text_key=key, text_values=shown
+    )
+
+
+def problem(
+    key: str,
+    path: str,
+    *,
+    kind: str,
+    severity: Severity = Severity.WARNING,
+    line: int | None = None,
+    **values: Any,
+) -> Problem:
+    """The `Problem` of text `key` about the file at `path`, `values` filled in."""
+    message, hint, shown = _worded(key, values)
+    return Problem(
+        path,
+        message,
+        hint=hint,
+        line=line,
+        severity=severity,
+        kind=kind,
+        text_key=key,
+        text_values=shown,
+    )

@@ -1,0 +1,117 @@
+"""Content problems: English as `kb validate` and the JSON API print them, and
+in the reader's language on pages, from the same key and values."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli.main import main
+from kb.content.problem_texts import TEXTS
+from kb.content.scanner import read_text_of
+from kb.i18n.catalog import domain_catalog
+from kb.i18n.problems import problem_text
+from kb.records import Problem, Severity
+
+# What `kb validate` printed before problems had keys: scripts read these lines.
+ENGLISH = {
+    "---\ntitle: T\nstatus: bogus\n---\nText.\n": "error: it/bad.md: status 'bogus' is not one "
+    "of draft, review, published, retired (set status to one of the allowed values)",
+    "---\ntitle: [a\n---\nText.\n": "error: it/bad.md:2: front matter is not valid YAML: "
+    "the list opened on this line is not closed with ']' (fix the YAML between the '---' lines "
+    "(quote values containing ':'))",
+    "Just text.\n": "warning: it/bad.md: no title in front matter or heading; using the file "
+    "name (add title: … to the front matter or start the article with a # heading)",
+    "---\ntitle: T\ntilte: U\n---\nText.\n": "warning: it/bad.md: unknown field 'tilte'; did "
+    "you mean 'title'? It is ignored (rename it to title)",
+    "---\ntitle: T\nupdated: soon\n---\nText.\n": "warning: it/bad.md: field 'updated' is not a "
+    "date (YYYY-MM-DD): 'soon'; ignored",
+    "---\ntitle: T\naudience: []\n---\nText.\n": "error: it/bad.md: audience is empty; the "
+    "article is restricted to its department's content owners and admins until this is fixed "
+    "(write audience: [everyone] for everyone, or audience: [hr, managers])",
+}
+
+
+def _problems(text: str) -> list[Problem]:
+    _, problems = read_text_of(text, "it/bad.md", 1_000_000, None)
+    return problems
+
+
+@pytest.mark.parametrize(("text", "line"), list(ENGLISH.items()))
+def test_the_english_text_is_as_kb_validate_printed_it(text: str, line: str) -> None:
+    said = [str(p) for p in _problems(text)]
+    assert line in said, said
+    [problem] = [p for p in _problems(text) if str(p) == line]
+    assert problem.text_key  # and a page can say it in its language
+    assert problem_text(problem, "en") == line
+
+
+def test_a_german_reader_reads_the_problem_in_german() -> None:
+    [status] = _problems("---\ntitle: T\nstatus: bogus\n---\nText.\n")
+    assert problem_text(status, "de") == (
+        "Fehler: it/bad.md: Status 'bogus' ist keiner der Werte draft, review, published, "
+        "retired (setzen Sie status auf einen der erlaubten Werte)"
+    )
+    [unknown] = _problems("---\ntitle: T\ntilte: U\n---\nText.\n")
+    assert problem_text(unknown, "de") == (
+        "Warnung: it/bad.md: Unbekanntes Feld 'tilte'; meinten Sie 'title'? Es wird ignoriert "
+        "(benennen Sie es in title um)"
+    )
+
+
+def test_a_problem_without_a_text_key_stays_english_whole() -> None:
+    problem = Problem("it/x.pdf", "PDF is password-protected", hint="save a copy")
+    assert problem_text(problem, "de") == str(problem)
+    odd = Problem("it/x.md", "status 'x' …", severity=Severity.WARNING, text_key="no_such_key")
+    assert problem_text(odd, "de") == str(odd)
+
+
+def test_every_problem_text_has_its_words_in_every_language() -> None:
+    """The English catalogue says what `kb validate` says; every language has a
+    text (and a hint where the English has one) naming the same values."""
+    catalog = domain_catalog()
+
+    def names(text: str) -> set[str]:
+        return set(re.findall(r"\{(\w+)\}", text))
+
+    for key, (message, hint) in TEXTS.items():
+        assert catalog.messages["en"][f"problem_{key}"] == message, key
+        assert catalog.messages["en"].get(f"problem_{key}_hint", "") == hint, key
+        for lang in catalog.languages:
+            assert names(catalog.messages[lang][f"problem_{key}"]) == names(message), (lang, key)
+            if hint:
+                said = catalog.messages[lang][f"problem_{key}_hint"]
+                assert names(said) == names(hint), (lang, key)
+    keys = {k for k in catalog.messages["en"] if k.startswith("problem_")}
+    made = {f"problem_{k}" for k in TEXTS} | {f"problem_{k}_hint" for k, t in TEXTS.items() if t[1]}
+    assert keys - made == {"problem_severity_error", "problem_severity_warning"}
+
+
+def test_kb_validate_prints_english_whatever_the_language(tmp_path: Path) -> None:
+    (tmp_path / "content" / "it").mkdir(parents=True)
+    bad = "---\ntitle: T\nstatus: bogus\n---\nText.\n"
+    (tmp_path / "content" / "it" / "bad.md").write_text(bad, encoding="utf-8")
+    env = {
+        "KB_SETTINGS": "/dev/null",
+        "KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}",
+        "KB_CONTENT_DIR": str(tmp_path / "content"),
+        "KB_INDEX_DIR": str(tmp_path / "index"),
+        "LANG": "de_DE.UTF-8",
+    }
+    runner = CliRunner()
+    done = runner.invoke(main, ["validate"], env=env)
+    assert ENGLISH[bad] in done.stderr
+    found = json.loads(runner.invoke(main, ["validate", "--json"], env=env).stdout)
+    [problem] = [p for p in found["problems"] if p["path"] == "it/bad.md"]
+    assert problem == {
+        "path": "it/bad.md",
+        "line": None,
+        "severity": "error",
+        "kind": "field",
+        "message": "status 'bogus' is not one of draft, review, published, retired",
+        "hint": "set status to one of the allowed values",
+    }
