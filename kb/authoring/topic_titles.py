@@ -17,8 +17,15 @@ German, the languages the product speaks:
   beantragen");
 - a question about a thing becomes the thing ("Is there a shuttle bus to
   the site?" → "Shuttle bus to the site", "Gibt es ein Jobticket?" →
-  "Jobticket"), a German question about someone else's doing an embedded one
-  ("Wann öffnet die Kantine?" → "Wann die Kantine öffnet");
+  "Jobticket"), a question about someone else's doing an embedded one
+  ("Wann öffnet die Kantine?" → "Wann die Kantine öffnet", "When does the
+  canteen open?" → "When the canteen opens", "Does the company pay for my
+  train ticket?" → "Whether the company pays for your train ticket"). An
+  English verb is told from the nouns before it only where the words show
+  it: after a one-word subject ("HR", "the canteen"), ending the question
+  or followed by a preposition, an article or a pronoun. Elsewhere ("Does
+  the canteen offer vegan food?": "offer" or "vegan"?), and after "did",
+  whose past forms differ per verb, the question keeps its own words;
 - anything else loses its question words and keeps the rest.
 
 The asker's pronouns are made general (my → your, mein → Ihr) in every case.
@@ -47,6 +54,26 @@ _EN_NEGATED = {
 }  # fmt: skip
 _EN_OBJECTS = {"me", "us"}  # "get me a bonus": the asker is not the topic
 _EN_ARTICLES = {"a", "an", "the", "any", "some"}
+_EN_DO = {"do": "", "does": "s", "don't": "do not", "doesn't": "does not"}
+_EN_MODALS = {
+    "can": "can", "could": "could", "may": "may", "might": "might", "should": "should",
+    "shall": "shall", "will": "will", "would": "would", "must": "must", "can't": "cannot",
+    "cannot": "cannot", "won't": "will not", "shouldn't": "should not",
+}  # fmt: skip
+_EN_ASKING = set(_EN_DO) | set(_EN_MODALS)  # before a subject: "does the canteen …"
+_EN_HOW_MUCH = {"long", "much", "many", "often", "soon", "far", "early", "late"}
+# Words that start a subject of several words ("the canteen", "my manager").
+_EN_DETERMINERS = {
+    "a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "his", "her",
+    "their", "its", "every", "each", "any", "some", "no",
+}  # fmt: skip
+# Words that follow a verb more often than a subject's noun: "to" and "of" are
+# left out, they follow nouns ("the shuttle bus to Hamburg", "the head of HR").
+_EN_AFTER_VERB = _EN_DETERMINERS | {
+    "about", "after", "at", "before", "by", "during", "for", "from", "in", "into", "off",
+    "on", "out", "over", "through", "under", "up", "with", "within", "without",
+    "me", "us", "you", "him", "them", "it",
+}  # fmt: skip
 # The doubled consonant needs the stress on the last syllable: one-syllable verbs
 # follow the rule; these are the common longer ones that do.
 _EN_DOUBLE = {
@@ -150,6 +177,14 @@ def _english(words: list[str]) -> list[str] | None:
             )
             action = [w for w in action if _key(w) != "not"]
             return [wh, "you", negation, *_general(action)] if wh and action else None
+    elif wh == "how" and keys[1] in _EN_HOW_MUCH and keys[2:3] and keys[2] in _EN_ASKING:
+        # "How long does the approval take" → "How long the approval takes"
+        clause = _embedded(words[2:])
+        return ["how", keys[1], *_general(clause)] if clause else _general(words)
+    elif keys[at] in _EN_ASKING | {"did"} and keys[at + 1 : at + 2] != ["not"]:
+        # Someone else's doing: the embedded question, or the question's own words.
+        clause = _embedded(words[at:])
+        return [wh or "whether", *_general(clause)] if clause else _general(words)
     elif keys[at] in _EN_BE and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
         action = _after_to(words[at + 2 :], _EN_LEAVE)
     elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["it"]:
@@ -179,6 +214,49 @@ def _english(words: list[str]) -> list[str] | None:
     if rest and _key(rest[0]) in _EN_OBJECTS:
         rest = rest[1:]
     return [_gerund(action[0]), *_general(rest)]
+
+
+def _embedded(words: list[str]) -> list[str]:
+    """ "does the canteen open" as an embedded question, "the canteen opens"
+    (a modal or a negation goes before the verb: "the canteen will open");
+    [] when the words do not show where the subject ends (see the module)."""
+    aux, rest = _key(words[0]), words[1:]
+    if aux not in _EN_DO and aux not in _EN_MODALS or len(rest) < 2:
+        return []
+    keys = [_key(w) for w in rest]
+    verb = _verb_at(rest, keys)
+    if verb is None or "not" in keys[:verb] or keys[0] in _EN_AFTER_VERB - _EN_DETERMINERS - {"it"}:
+        return []
+    if aux in _EN_MODALS or " " in _EN_DO[aux]:
+        return [*rest[:verb], _EN_MODALS.get(aux) or _EN_DO[aux], *rest[verb:]]
+    inflected = _third_person_en(keys[verb]) if _EN_DO[aux] else keys[verb]
+    return [*rest[:verb], inflected, *rest[verb + 1 :]]
+
+
+def _verb_at(words: list[str], keys: list[str]) -> int | None:
+    """Where the verb is in "SUBJECT VERB …" when the words show it: after a
+    one-word subject ("HR", "the canteen"), and followed by nothing, a
+    preposition, an article or a pronoun. Else None: in "the canteen offer
+    vegan food" or "the new building open" either word could be the verb."""
+    at = 2 if keys[0] in _EN_DETERMINERS else 1
+    if at >= len(keys) or not _plain_verb(keys[at]) or not words[at].islower():
+        return None
+    return at if at + 1 == len(keys) or keys[at + 1] in _EN_AFTER_VERB else None
+
+
+def _plain_verb(key: str) -> bool:
+    return key.isalpha() and key not in _EN_AFTER_VERB and key not in {"not", "there"}
+
+
+def _third_person_en(verb: str) -> str:
+    """The form "it" takes of an English verb ("open" → "opens", "pay" → "pays")."""
+    if verb in {"have", "do", "go"}:
+        return {"have": "has", "do": "does", "go": "goes"}[verb]
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
 
 
 def _action(words: list[str]) -> list[str]:
