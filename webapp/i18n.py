@@ -160,6 +160,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["problem_text"] = said_problem
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
     app.jinja_env.filters["filesize"] = lambda size: domain.format_size(current_language(), size)
+    app.jinja_env.filters["change"] = lambda value: domain.format_change(current_language(), value)
     app.jinja_env.filters["localdecimal"] = lambda value, pattern="0.0": domain.format_decimal(
         current_language(), value, pattern
     )

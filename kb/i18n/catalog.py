@@ -155,6 +155,13 @@ def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:
     return str(babel_format_decimal(value, pattern, locale=_DATE_LOCALES.get(lang, lang)))
 
 
+def format_change(lang: str, value: int) -> str:
+    """A change of a count as `lang` writes it, with its sign: "+1,240", "−40"
+    (a minus sign, not a hyphen) and "0" in English; "+1.240" in German."""
+    sign = "+" if value > 0 else "\u2212" if value < 0 else ""
+    return sign + format_decimal(lang, abs(value), "#,##0")
+
+
 def format_list(lang: str, items: Iterable[str]) -> str:
     """`items` as a sentence of `lang` lists them: "hr, agents and managers" in
     English, "hr, Bearbeitende und managers" in German; empty for none."""

@@ -6,10 +6,17 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 
 from kb.content.scanner import load_departments
-from kb.i18n.catalog import TRIAGE_WORDING, TriageName, domain_catalog, format_size
+from kb.i18n.catalog import (
+    TRIAGE_WORDING,
+    TriageName,
+    domain_catalog,
+    format_change,
+    format_size,
+)
 from tests.conftest import SAMPLE_CONTENT
 from tests.support import text_of
 from webapp.i18n import LOCALES, MESSAGES, format_date, translate
@@ -128,6 +135,16 @@ def test_a_file_under_a_kilobyte_is_written_in_bytes() -> None:
     assert format_size("en", 25) == "25 bytes" and format_size("de", 25) == "25 Bytes"
     assert format_size("en", 1) == "1 byte" and format_size("de", 1) == "1 Byte"
     assert format_size("en", 999) == "999 bytes" and format_size("en", 1_000) == "1.0 KB"
+
+
+def test_a_change_of_a_count_takes_a_minus_sign_and_the_language_s_grouping(
+    app: Flask,
+) -> None:
+    """The gaps page wrote a falling trend "-40" with a hyphen."""
+    assert format_change("en", -40) == "\u221240" and format_change("en", 1_240) == "+1,240"
+    assert format_change("de", 1_240) == "+1.240" and format_change("de", 0) == "0"
+    with app.test_request_context("/?hl=de"):
+        assert render_template_string("{{ -1240|change }}") == "\u22121.240"
 
 
 def test_texts_naming_the_triage_queue_do_not_call_it_a_department() -> None:
