@@ -31,34 +31,13 @@ from typing import Any, TypeVar
 from flask import Flask, Request, current_app, request
 from werkzeug.datastructures import MultiDict
 
-from kb.errors import KbError, ValidationError
+from kb.errors import ValidationError
 from kb.validators import MAX_STORED_INT
 from webapp.names import composed_json
 
 MAX_ID_CHARS = 500
 MAX_INT = MAX_STORED_INT  # the databases' BIGINT: no id, rank or count can be larger
 V = TypeVar("V", bound=Callable[..., Any])
-
-
-class WeakEntityTagError(KbError):
-    """A weak entity tag (`W/"3"`) where a version is compared: RFC 9110 §13.1.1
-    compares If-Match strongly, so a weak tag never matches (412), and a
-    `version` in a body, which stands in for If-Match, is compared the same way."""
-
-    status = 412
-    code = "weak_etag"
-
-    @classmethod
-    def of(cls, field: str, tag: str) -> WeakEntityTagError:
-        shown, header = tag[:40], field == "If-Match"
-        compared = "" if header else " as If-Match is"
-        return cls(
-            f"{field}: {shown} is a weak entity tag, which never matches (RFC 9110 compares "
-            f'it strongly{compared}): send the strong ETag you read, such as "3"',
-            details={"field": field, "value": shown},
-            key="if_match_weak" if header else "version_weak",
-            values={"value": shown},
-        )
 
 
 def invalid(
@@ -389,30 +368,3 @@ def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: in
             max=high,
         )
     return value
-
-
-def version_of(value: Any, name: str = "version") -> int | None:
-    """A version number from a form field, JSON or an `If-Match` header ("3", "\\"3\\"")."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    else:
-        weak = str(value).strip().startswith("W/")
-        text = str(value).strip().removeprefix("W/").strip('"')
-        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INT)):
-            raise invalid(
-                name,
-                f"{str(value)[:40]!r} is not a version number; send the version "
-                '(or the ETag) you read, such as "3"',
-                key="not_version",
-                values={"value": str(value)[:40]},
-            )
-        number = int(text)
-        if weak:
-            raise WeakEntityTagError.of(name, str(value).strip())
-    if number < 1:
-        raise invalid(name, "must be at least 1", key="at_least", values={"limit": 1})
-    if number > MAX_INT:
-        raise too_large(name, MAX_INT)
-    return number

@@ -7,7 +7,58 @@ If-Match strongly and a weak tag never matches.
 
 from __future__ import annotations
 
-from webapp.inputs import invalid, version_of
+from typing import Any
+
+from kb.errors import KbError
+from webapp.inputs import MAX_INT, invalid, too_large
+
+
+class WeakEntityTagError(KbError):
+    """A weak entity tag (`W/"3"`) where a version is compared: RFC 9110 §13.1.1
+    compares If-Match strongly, so a weak tag never matches (412), and a
+    `version` in a body, which stands in for If-Match, is compared the same way."""
+
+    status = 412
+    code = "weak_etag"
+
+    @classmethod
+    def of(cls, field: str, tag: str) -> WeakEntityTagError:
+        shown, header = tag[:40], field == "If-Match"
+        compared = "" if header else " as If-Match is"
+        return cls(
+            f"{field}: {shown} is a weak entity tag, which never matches (RFC 9110 compares "
+            f'it strongly{compared}): send the strong ETag you read, such as "3"',
+            details={"field": field, "value": shown},
+            key="if_match_weak" if header else "version_weak",
+            values={"value": shown},
+        )
+
+
+def version_of(value: Any, name: str = "version") -> int | None:
+    """A version number from a form field, JSON or an `If-Match` header ("3", "\\"3\\"")."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    else:
+        weak = str(value).strip().startswith("W/")
+        text = str(value).strip().removeprefix("W/").strip('"')
+        if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_INT)):
+            raise invalid(
+                name,
+                f"{str(value)[:40]!r} is not a version number; send the version "
+                '(or the ETag) you read, such as "3"',
+                key="not_version",
+                values={"value": str(value)[:40]},
+            )
+        number = int(text)
+        if weak:
+            raise WeakEntityTagError.of(name, str(value).strip())
+    if number < 1:
+        raise invalid(name, "must be at least 1", key="at_least", values={"limit": 1})
+    if number > MAX_INT:
+        raise too_large(name, MAX_INT)
+    return number
 
 
 def if_match_tag_version(header: str) -> int | None:

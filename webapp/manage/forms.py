@@ -17,7 +17,8 @@ from kb.authoring.records import ArticleFields
 from kb.content.readers import is_document
 from kb.errors import ValidationError
 from kb.records import EVERYONE, Status
-from webapp.inputs import invalid, too_long, version_of
+from webapp.inputs import invalid, too_long
+from webapp.preconditions import version_of
 
 MAX_TITLE_CHARS = 200
 MAX_SUMMARY_CHARS = 500

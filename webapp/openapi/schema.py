@@ -112,7 +112,7 @@ WEAK_TAG = ' A weak tag (W/"3") never matches: 412 weak_etag, nothing changed.'
 
 def body_version(description: str) -> dict[str, Any]:
     """A `version` in a JSON body: the number, or the ETag read (`"3"`), compared
-    strongly as If-Match is (`webapp.inputs.version_of`)."""
+    strongly as If-Match is (`webapp.preconditions.version_of`)."""
     return {
         "type": ["integer", "string"],
         "minimum": 1,

@@ -30,9 +30,8 @@ from webapp.inputs import (
     known,
     text_field,
     too_long,
-    version_of,
 )
-from webapp.preconditions import if_match_version
+from webapp.preconditions import if_match_version, version_of
 
 MAX_DESCRIPTION_CHARS = 5000
 MAX_TEXT_CHARS = 10_000

@@ -33,7 +33,8 @@ from kb.accounts.records import User
 from kb.requests.ledger import StaleRequestError
 from kb.requests.service import RequestService
 from webapp.i18n import gettext
-from webapp.inputs import invalid, version_of
+from webapp.inputs import invalid
+from webapp.preconditions import version_of
 
 STALE_STATUS = 409  # a page of a form, not an If-Match: Conflict
 

@@ -220,7 +220,7 @@ def _body_versions(schema: object, schemas: dict, seen: frozenset[str] = frozens
 
 
 def test_every_version_in_a_body_says_a_weak_tag_never_matches(app: Flask) -> None:
-    """A body's `version` is compared as If-Match is (`webapp.inputs.version_of`):
+    """A body's `version` is compared as If-Match is (`webapp.preconditions.version_of`):
     the document says so wherever a request body carries one."""
     doc = openapi_document(app)
     bodies = [
