@@ -26,7 +26,10 @@ German, the languages the product speaks:
   or followed by a preposition, an article or a pronoun. Elsewhere ("Does
   the canteen offer vegan food?": "offer" or "vegan"?), and after "did",
   whose past forms differ per verb, the question keeps its own words;
-- anything else loses its question words and keeps the rest.
+- anything else keeps its own words too ("When is the canteen open?" →
+  "When is the canteen open", "How many days do I get?" → "How many days
+  do you get"): dropping the question words left a fragment ("The canteen
+  open").
 
 The asker's pronouns are made general (my → your, mein → Ihr) in every case.
 """
@@ -121,7 +124,10 @@ def question_topic(words: list[str]) -> str:
         return ""
     topic = _german(words) if _is_german(words) else _english(words)
     if topic is None:
-        topic = _general(_without_leading(words))
+        # No shape the words show: the question's own words, read as a title
+        # ("When is the canteen open?" → "When is the canteen open"). Dropping
+        # its first words left "The canteen open" or "Many days do you get".
+        topic = _general(words) if _without_leading(words) else []
     return _capital(" ".join(w for w in topic if w))
 
 
@@ -191,8 +197,10 @@ def _english(words: list[str]) -> list[str] | None:
         action = _after_to(words[at + 2 :], _EN_IT)
     elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["there"] and not wh:
         return _general(_without_articles(words[at + 2 :], _EN_ARTICLES)) or None
-    elif keys[at] in _EN_BE and wh and (done := _passive(words[at + 1 :], words[at])):
-        return [wh, *_general(done)]  # "Why was my claim rejected" → "Why your claim was rejected"
+    elif keys[at] in _EN_BE and (done := _passive(words[at + 1 :], words[at])):
+        # "Why was my claim rejected" → "Why your claim was rejected"; without a
+        # question word, "Was my claim approved" → "Whether your claim was approved"
+        return [wh or "whether", *_general(done)]
     elif keys[at] in _EN_BE and wh in {"what", "where", "which"}:
         return _general(_without_articles(words[at + 1 :], _EN_ARTICLES)) or None
     elif wh in {"who", "what", "which"} and keys[at] not in _EN_AUX | _EN_BE:

@@ -66,7 +66,11 @@ from kb.authoring.from_request import draft_text, topic_title
          "Warum Ihre Reisekosten-Abrechnung abgelehnt wurde"),
         ("Wer genehmigt meine Überstunden?", "Wer Ihre Überstunden genehmigt"),
         # "Was" is English too; the question's other small words tell.
-        ("Was my claim approved?", "Your claim approved"),
+        ("Was my claim approved?", "Whether your claim was approved"),
+        ("Is the office closed on Fridays?", "Whether the office is closed on Fridays"),
+        # No shape the words show: the question's own words, not a fragment of them.
+        ("When is the canteen open?", "When is the canteen open"),
+        ("How many days do I get?", "How many days do you get"),
         ("Can I park in München?", "Parking in München"),
         # Nothing but question words: the question as it was.
         ("Kann ich?", "Kann ich?"),
