@@ -8,7 +8,7 @@ character for a bad byte, and a save would write it back in its place.
 
 from __future__ import annotations
 
-from kb.errors import ContentError
+from kb.content.problem_texts import content_error
 
 
 def decode_text(raw: bytes, path: str) -> str:
@@ -17,37 +17,19 @@ def decode_text(raw: bytes, path: str) -> str:
     replaced: an editor that opened a replacement character for a bad byte would
     write it back and lose the byte."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # the byte-order marks of UTF-16
-        raise ContentError(
-            "file is UTF-16 text, not UTF-8",
-            path=path,
-            kind="encoding",
-            hint="save the file as UTF-8",
-        )
+        raise content_error("utf16", path, kind="encoding")
     if b"\x00" in raw[:8192]:
-        raise ContentError(
-            "file is binary, not Markdown text",
-            path=path,
-            kind="binary",
-            hint="only Markdown (.md) text files are articles",
-        )
+        raise content_error("binary", path, kind="binary")
     if b"\x00" in raw:  # text with one NUL further down: no database can store it
         at = raw.index(b"\x00")
-        raise ContentError(
-            f"a NUL character (\\u0000) at byte {at}",
-            path=path,
-            line=raw.count(b"\n", 0, at) + 1,
-            kind="encoding",
-            hint="remove it; most editors do not show it",
-        )
+        line = raw.count(b"\n", 0, at) + 1
+        raise content_error("nul", path, line=line, kind="encoding", at=at)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ContentError(
-            f"invalid UTF-8 at byte {exc.start} ({raw[exc.start : exc.start + 1]!r})",
-            path=path,
-            line=line,
-            kind="encoding",
-            hint="save the file as UTF-8",
+        byte = repr(raw[exc.start : exc.start + 1])
+        raise content_error(
+            "invalid_utf8", path, line=line, kind="encoding", at=exc.start, byte=byte
         ) from None
     return text.removeprefix("\ufeff")

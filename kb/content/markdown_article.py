@@ -216,11 +216,8 @@ def parse_article(
             )
         )
     if meta.get("redirect_to") and not body.strip():
-        raise ContentError(
-            f"page only redirects to {meta['redirect_to']!r}; nothing to index",
-            path=article_id,
-            kind="redirect",
-            hint="no action needed",
+        raise content_error(
+            "redirect", article_id, kind="redirect", target=repr(meta["redirect_to"])
         )
     try:
         html = render_html(strip_template_tags(body), render_seconds)
@@ -247,19 +244,8 @@ def render_problem(exc: RenderError, article_id: str) -> ContentError:
     """What `kb validate`, the indexer and the editor say about a body that
     cannot be rendered (`kb.content.markdown_text.RenderError`)."""
     if isinstance(exc, RenderTimeout):
-        return ContentError(
-            f"the Markdown takes too long to render ({exc}); the article is not published",
-            path=article_id,
-            kind="render_time",
-            hint="look for long runs of unmatched '[' or deeply nested lists and quotes, "
-            "split the article, or ask the operator to raise render_seconds",
-        )
-    return ContentError(
-        f"the Markdown cannot be rendered: {exc}; the article is not published",
-        path=article_id,
-        kind="render_depth",
-        hint="write the lists and quotes at fewer levels, or split the article",
-    )
+        return content_error("render_time", article_id, kind="render_time", detail=exc)
+    return content_error("render_depth", article_id, kind="render_depth", detail=exc)
 
 
 def read_status(raw: bytes, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Status:

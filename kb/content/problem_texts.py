@@ -32,6 +32,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "split the article into smaller ones or raise max_file_bytes",
     ),
     "empty": ("file is empty", "write the article or delete the file"),
+    "utf16": ("file is UTF-16 text, not UTF-8", "save the file as UTF-8"),
+    "binary": ("file is binary, not Markdown text", "only Markdown (.md) text files are articles"),
+    "nul": ("a NUL character (\\u0000) at byte {at}", "remove it; most editors do not show it"),
+    "invalid_utf8": ("invalid UTF-8 at byte {at} ({byte})", "save the file as UTF-8"),
+    "redirect": ("page only redirects to {target}; nothing to index", "no action needed"),
+    "render_time": (
+        "the Markdown takes too long to render ({detail}); the article is not published",
+        "look for long runs of unmatched '[' or deeply nested lists and quotes, split the "
+        "article, or ask the operator to raise render_seconds",
+    ),
+    "render_depth": (
+        "the Markdown cannot be rendered: {detail}; the article is not published",
+        "write the lists and quotes at fewer levels, or split the article",
+    ),
     "yaml_unclosed": (
         "front matter is not closed by a '---' line",
         "end the front matter with a line of three dashes",

@@ -11,10 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli.main import main
+from kb.content.markdown_article import parse_article
 from kb.content.problem_texts import TEXTS
 from kb.content.scanner import read_text_of
+from kb.errors import ContentError
 from kb.i18n.catalog import domain_catalog
-from kb.i18n.problems import problem_text
+from kb.i18n.problems import content_error_text, problem_text
 from kb.records import Problem, Severity
 
 # What `kb validate` printed before problems had keys: scripts read these lines.
@@ -61,6 +63,43 @@ def test_a_german_reader_reads_the_problem_in_german() -> None:
         "Warnung: it/bad.md: Unbekanntes Feld 'tilte'; meinten Sie 'title'? Es wird ignoriert "
         "(benennen Sie es in title um)"
     )
+
+
+@pytest.mark.parametrize(
+    ("raw", "english", "german"),
+    [
+        (
+            b"---\ntitle: T\n---\nab\xffcd\n",
+            "it/bad.md:4: invalid UTF-8 at byte 19 (b'\\xff') (save the file as UTF-8)",
+            "it/bad.md:4: Ungültiges UTF-8 an Byte 19 (b'\\xff') (speichern Sie die Datei als UTF-8)",
+        ),
+        (
+            b"ab\x00cd",
+            "it/bad.md: file is binary, not Markdown text "
+            "(only Markdown (.md) text files are articles)",
+            "it/bad.md: Die Datei ist binär, kein Markdown-Text "
+            "(nur Markdown-Textdateien (.md) sind Artikel)",
+        ),
+        (
+            b"> " * 200 + b"deep\n",
+            "it/bad.md: the Markdown cannot be rendered: lists, quotes or HTML elements are "
+            "nested too deeply: more than 100 levels; the article is not published (write the "
+            "lists and quotes at fewer levels, or split the article)",
+            "it/bad.md: Das Markdown kann nicht dargestellt werden: lists, quotes or HTML "
+            "elements are nested too deeply: more than 100 levels; der Artikel wird nicht "
+            "veröffentlicht (schreiben Sie die Listen und Zitate mit weniger Ebenen oder teilen "
+            "Sie den Artikel)",
+        ),
+    ],
+)
+def test_a_file_that_cannot_be_used_is_named_in_the_readers_language(
+    raw: bytes, english: str, german: str
+) -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_article(raw, "it/bad.md", render_seconds=None)
+    assert f"{caught.value.message} ({caught.value.hint})" == english  # as before
+    assert content_error_text(caught.value, "en") == english
+    assert content_error_text(caught.value, "de") == german
 
 
 def test_a_problem_without_a_text_key_stays_english_whole() -> None:

@@ -565,6 +565,9 @@ def test_a_file_that_is_not_utf8_is_not_opened_and_keeps_its_bytes(
     assert saved.status_code == 422
     assert "it/printers.md:5: invalid UTF-8 at byte 42" in text_of(saved)
     assert path.read_bytes() == broken
+    german = text_of(client.get("/manage/edit/it/printers.md?hl=de"))
+    assert "it/printers.md:5: Ungültiges UTF-8 an Byte 42 (b&#39;\\xff&#39;)" in german
+    assert "speichern Sie die Datei als UTF-8" in german
 
 
 def test_an_article_the_editor_cannot_open_says_what_to_do_and_leads_back_to_the_list(
