@@ -160,3 +160,26 @@ def test_an_assignee_without_an_account_is_shown_as_such(client: FlaskClient, st
     service.transition(ivan, request_id, "in_progress")
     page = text_of(client.get(f"/requests/{request_id}"))
     assert "assign the request again" in page
+
+
+def test_a_request_whose_tasks_are_open_offers_no_answer_form(client: FlaskClient) -> None:
+    """An onboarding's agents were offered "Resolve with this answer", which always
+    came back refused while its tasks were open, the typed answer with it. The
+    page says instead that the tasks resolve it, and closing it stays offered."""
+    from kb.accounts.records import User
+    from webapp.services import services
+
+    made = services(client.application).requests.submit(
+        User(username="emma"), "New hire", workflow="onboarding"
+    )
+    assert made.id is not None
+    sign_in_as(client, "hanna")
+    page = text_of(client.get(f"/requests/{made.id}?hl=en"))
+    assert 'id="resolve-form"' not in page
+    assert "it resolves by itself when the last one is done (2 still open)" in page
+    assert '<option value="closed">' in form_of(page, made.id, "status")
+    german = text_of(client.get(f"/requests/{made.id}?hl=de"))
+    assert "wenn die letzte erledigt ist (noch 2 offen)" in german
+    plain = file(client)
+    sign_in_as(client, "ivan")
+    assert 'id="resolve-form"' in text_of(client.get(f"/requests/{plain}"))
