@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from kb.content.disk_names import name_on_disk, path_on_disk
-from kb.content.images import ImageReference, image_sources
+from kb.content.images import ImageReference, image_sources, warning_of
+from kb.content.problem_texts import NOT_SHOWN_HINT, content_error
 from kb.content.regular_files import read_regular_file
 from kb.content.stat_cache import FileCache
 from kb.errors import ContentError
-from kb.records import Article, ArticleImage, Problem
+from kb.records import Article, ArticleImage, Problem, Severity
 
 DEFAULT_IMAGE_MAX_BYTES = 5_000_000
 _FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -60,12 +61,13 @@ def is_markup(data: bytes) -> bool:
 
 
 def not_a_picture(data: bytes) -> str:
-    """Why `data`, which `sniff_image` does not take, is no picture that is shown."""
+    """Why `data`, which `sniff_image` does not take, is no picture that is shown
+    (the key of its text in `kb.content.problem_texts`)."""
     if not data:
-        return "the file is empty"
+        return "image_empty"
     if is_markup(data):
-        return "its bytes are markup (HTML or SVG), not a picture"
-    return "its bytes are not a PNG, JPEG, GIF or WebP picture"
+        return "image_markup"
+    return "image_not_picture"
 
 
 @contextlib.contextmanager
@@ -127,13 +129,8 @@ def is_picture_file(
         return False
 
 
-_WHY = {
-    "missing": ("there is no such file", "check the file name and its folder (letter case counts)"),
-    "not_a_file": (
-        "it is a link, or a folder on its way is, or not a regular file",
-        "put the picture itself in the article's folder, not a link to it",
-    ),
-}
+# The texts of why a picture's file is not read, by the kind of its `ContentError`.
+_WHY = {"missing": "image_missing", "not_a_file": "image_not_a_file"}
 
 
 class FolderImages:
@@ -157,8 +154,7 @@ class FolderImages:
             try:
                 shown[ref.target] = self._read(ref)
             except ContentError as exc:
-                why, hint = _WHY.get(exc.kind, (exc.reason, exc.hint or "replace the file"))
-                problems.append(ref.warning(article_id, why, hint))
+                problems.append(_not_shown(ref, article_id, exc))
         return tuple(shown.values()), problems
 
     def _read(self, ref: ImageReference) -> ArticleImage:
@@ -167,23 +163,34 @@ class FolderImages:
         except ContentError as exc:
             if exc.kind != "too_large":
                 raise
-            raise ContentError(
-                f"the file is over the {self.max_bytes:,}-byte limit for pictures "
-                "(setting image_max_bytes)",
-                path=ref.target,
-                kind="too_large",
-                hint="make the picture smaller: crop it, scale it down or save it as JPEG",
+            limit = f"{self.max_bytes:,}"
+            raise content_error(
+                "image_too_large", ref.target, kind="too_large", source=ref.quoted, limit=limit
             ) from None
         media_type = sniff_image(data)
         if media_type is None:
-            raise ContentError(
-                not_a_picture(data),
-                path=ref.target,
-                kind="image_type",
-                hint="save the picture as PNG or JPEG under this name",
+            raise content_error(
+                not_a_picture(data), ref.target, kind="image_type", source=ref.quoted
             )
         digest = hashlib.sha256(data).hexdigest()
         return ArticleImage(ref.target, digest, media_type, len(data))
+
+
+def _not_shown(ref: ImageReference, article_id: str, exc: ContentError) -> Problem:
+    """The warning that the picture `ref` names is not shown, as reading its file
+    (`exc`) says why; in English only where the reason has no text."""
+    if exc.kind in _WHY:
+        return ref.warning(article_id, _WHY[exc.kind])
+    if exc.text_key:  # from `_read`, which names the picture as `ref.warning` does
+        return warning_of(exc.text_key, article_id, ref.line, **exc.text_values)
+    return Problem(
+        article_id,
+        f"image {ref.quoted} is not shown: {exc.reason}",
+        hint=f"{exc.hint or 'replace the file'}; {NOT_SHOWN_HINT}",
+        line=ref.line,
+        severity=Severity.WARNING,
+        kind="image",
+    )
 
 
 @dataclass(frozen=True)

@@ -19,40 +19,44 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kb.content.html_parsing import ArticleHTMLParser
-from kb.records import CONTROL_CHARACTERS, ArticleImage, Problem, Severity
+from kb.content.problem_texts import problem
+from kb.records import CONTROL_CHARACTERS, ArticleImage, Problem
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 REMOTE_SCHEMES = frozenset({"http", "https"})
-NOT_SHOWN_HINT = "the page shows the picture's alt text instead"
 
 
 @dataclass(frozen=True)
 class ImageReference:
     """One `<img>` of an article: its address as written, the line that names
     it, and either the picture's path below the content root (`target`) with
-    its path below the article's folder (`relative`), or why it is not shown."""
+    its path below the article's folder (`relative`), or why it is not shown
+    (`problem`, a text of `kb.content.problem_texts`, with `scheme` for a
+    `mailto:` address and the like)."""
 
     source: str
     line: int | None
     target: str = ""
     relative: str = ""
     problem: str = ""
-    hint: str = ""
+    scheme: str = ""
 
-    def warning(self, article_id: str, problem: str = "", hint: str = "") -> Problem:
-        """The warning that this picture is not shown (`problem`: why, when the
-        folder said so rather than the address)."""
-        return Problem(
-            article_id,
-            f"image {self.source or '(no address)'!r} is not shown: {problem or self.problem}",
-            line=self.line,
-            severity=Severity.WARNING,
-            kind="image",
-            hint=f"{hint or self.hint}; {NOT_SHOWN_HINT}",
-        )
+    def warning(self, article_id: str, problem_key: str = "", **values: str) -> Problem:
+        """The warning that this picture is not shown (`problem_key`: why, when
+        the folder said so rather than the address, with its `values`)."""
+        key = problem_key or self.problem
+        if not problem_key and self.scheme:
+            values = {"scheme": self.scheme}
+        return warning_of(key, article_id, self.line, source=self.quoted, **values)
+
+    @property
+    def quoted(self) -> str:
+        """The address as the warnings quote it."""
+        return repr(self.source or "(no address)")
 
 
 class _Images(ArticleHTMLParser):
@@ -81,39 +85,32 @@ def is_remote(source: str) -> bool:
     return parts.scheme.lower() in REMOTE_SCHEMES or (not parts.scheme and bool(parts.netloc))
 
 
+def warning_of(key: str, article_id: str, line: int | None, **values: Any) -> Problem:
+    """The warning `key` (a text of `kb.content.problem_texts`) about a picture."""
+    return problem(key, article_id, kind="image", line=line, **values)
+
+
 def _refusal(source: str) -> tuple[str, str] | None:
-    """Why the address `source` can never name a picture the page shows, with
-    what to do; None when it may (its file is judged when read)."""
+    """Why the address `source` can never name a picture the page shows (the
+    key of its text) with the address's scheme where that is why; None when it
+    may (its file is judged when read)."""
     parts = urlsplit(source)
     path = unquote(parts.path)
     if not source:
-        return "it has no address", "write the picture's file name in the parentheses"
+        return "image_no_address", ""
     if is_remote(source):
-        return (
-            "pictures on other hosts are never loaded (no tracking of readers); "
-            "the page links to it",
-            "put the picture into the article's folder and name it by its file name",
-        )
+        return "image_remote", ""
     if parts.scheme or parts.netloc:
-        return f"a {parts.scheme}: address is not a file", "name a picture file of the folder"
+        return "image_scheme", parts.scheme
     if path.startswith("/"):
-        return (
-            "an absolute path can name files outside the article's folder",
-            "write the path relative to the article, such as pics/step-1.png",
-        )
+        return "image_absolute", ""
     names = path.split("/")
     if ".." in names:
-        return (
-            "'..' leads out of the article's folder",
-            "put the picture in the article's folder or a folder below it",
-        )
+        return "image_outside", ""
     if "\\" in path or CONTROL_CHARACTERS.search(path) or any(n.startswith(".") and n != "." for n in names):
-        return "the path holds a hidden name, a backslash or a control character", "rename it"
+        return "image_hidden", ""
     if not path.lower().endswith(IMAGE_SUFFIXES):
-        return (
-            "only PNG, JPEG, GIF and WebP pictures are shown (SVG can carry script)",
-            "save the picture as PNG or JPEG",
-        )
+        return "image_suffix", ""
     return None
 
 
@@ -150,7 +147,7 @@ def image_references(
             line, after = _line_of(source, body, body_line, after)
         refusal = _refusal(source)
         if refusal is not None:
-            found.append(ImageReference(source, line, problem=refusal[0], hint=refusal[1]))
+            found.append(ImageReference(source, line, problem=refusal[0], scheme=refusal[1]))
             continue
         target = resolve_image(source, article_id) or ""
         relative = posixpath.normpath(unquote(urlsplit(source).path))

@@ -25,6 +25,55 @@ _RESTRICTED = (
 )
 _AUDIENCE_HINT = "write audience: [everyone] for everyone, or audience: [hr, managers]"
 
+# A picture that is not shown (`kb.content.images`): which, why, what to do.
+NOT_SHOWN_HINT = "the page shows the picture's alt text instead"
+_NOT_SHOWN = "image {source} is not shown: "
+_IMAGES: dict[str, tuple[str, str]] = {
+    "image_no_address": ("it has no address", "write the picture's file name in the parentheses"),
+    "image_remote": (
+        "pictures on other hosts are never loaded (no tracking of readers); the page links to it",
+        "put the picture into the article's folder and name it by its file name",
+    ),
+    "image_scheme": ("a {scheme}: address is not a file", "name a picture file of the folder"),
+    "image_absolute": (
+        "an absolute path can name files outside the article's folder",
+        "write the path relative to the article, such as pics/step-1.png",
+    ),
+    "image_outside": (
+        "'..' leads out of the article's folder",
+        "put the picture in the article's folder or a folder below it",
+    ),
+    "image_hidden": (
+        "the path holds a hidden name, a backslash or a control character",
+        "rename it",
+    ),
+    "image_suffix": (
+        "only PNG, JPEG, GIF and WebP pictures are shown (SVG can carry script)",
+        "save the picture as PNG or JPEG",
+    ),
+    "image_missing": (
+        "there is no such file",
+        "check the file name and its folder (letter case counts)",
+    ),
+    "image_not_a_file": (
+        "it is a link, or a folder on its way is, or not a regular file",
+        "put the picture itself in the article's folder, not a link to it",
+    ),
+    "image_too_large": (
+        "the file is over the {limit}-byte limit for pictures (setting image_max_bytes)",
+        "make the picture smaller: crop it, scale it down or save it as JPEG",
+    ),
+    "image_empty": ("the file is empty", "save the picture as PNG or JPEG under this name"),
+    "image_markup": (
+        "its bytes are markup (HTML or SVG), not a picture",
+        "save the picture as PNG or JPEG under this name",
+    ),
+    "image_not_picture": (
+        "its bytes are not a PNG, JPEG, GIF or WebP picture",
+        "save the picture as PNG or JPEG under this name",
+    ),
+}
+
 # key -> (message, hint), `{name}` filled in from the problem's values.
 TEXTS: dict[str, tuple[str, str]] = {
     "too_large": (
@@ -92,6 +141,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "audience_empty": ("audience is empty" + _RESTRICTED, _AUDIENCE_HINT),
     "no_text": ("article has no body text; only its title is searchable", ""),
+    **{
+        key: (_NOT_SHOWN + why, f"{hint}; {NOT_SHOWN_HINT}") for key, (why, hint) in _IMAGES.items()
+    },
 }
 
 

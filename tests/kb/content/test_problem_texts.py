@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kb.cli.main import main
+from kb.content.article_images import FolderImages
 from kb.content.markdown_article import parse_article
 from kb.content.problem_texts import TEXTS
 from kb.content.scanner import read_text_of
@@ -100,6 +101,33 @@ def test_a_file_that_cannot_be_used_is_named_in_the_readers_language(
     assert f"{caught.value.message} ({caught.value.hint})" == english  # as before
     assert content_error_text(caught.value, "en") == english
     assert content_error_text(caught.value, "de") == german
+
+
+def test_a_picture_that_is_not_shown_is_named_in_the_readers_language(tmp_path: Path) -> None:
+    (tmp_path / "it").mkdir()
+    (tmp_path / "it" / "empty.png").write_bytes(b"")
+    body = "---\ntitle: T\n---\nText\n\n![a](gone.png)\n![b](https://x/y.png)\n![c](empty.png)\n"
+    images = FolderImages(str(tmp_path / "it"))
+    _, problems = parse_article(body.encode(), "it/a.md", images=images, render_seconds=None)
+    assert [str(p) for p in problems] == [
+        "warning: it/a.md:6: image 'gone.png' is not shown: there is no such file (check the "
+        "file name and its folder (letter case counts); the page shows the picture's alt text "
+        "instead)",
+        "warning: it/a.md:7: image 'https://x/y.png' is not shown: pictures on other hosts are "
+        "never loaded (no tracking of readers); the page links to it (put the picture into the "
+        "article's folder and name it by its file name; the page shows the picture's alt text "
+        "instead)",
+        "warning: it/a.md:8: image 'empty.png' is not shown: the file is empty (save the "
+        "picture as PNG or JPEG under this name; the page shows the picture's alt text instead)",
+    ]
+    german = [problem_text(p, "de") for p in problems]
+    assert german[0] == (
+        "Warnung: it/a.md:6: Bild 'gone.png' wird nicht angezeigt: es gibt keine solche Datei "
+        "(prüfen Sie den Dateinamen und seinen Ordner (Groß- und Kleinschreibung zählt); die "
+        "Seite zeigt stattdessen den Alternativtext des Bildes)"
+    )
+    assert german[2].startswith("Warnung: it/a.md:8: Bild 'empty.png' wird nicht angezeigt: ")
+    assert all("is not shown" not in text for text in german), german
 
 
 def test_a_problem_without_a_text_key_stays_english_whole() -> None:
