@@ -5,7 +5,10 @@ as if an agent had opened it; a request that cannot take the change (another
 department's, a move the life cycle does not allow, one changed since the
 version the agent or client read of it, one whose queue the actor does not
 work, even their own request) is reported, keeps neither its
-assignment nor its status, and the others go on.
+assignment nor its status, and the others go on. A request already in the
+chosen status keeps it and takes the assignment (unless a note rides on the
+move: the note goes with a status change), so choosing "In progress" and an
+assignee for a mixed selection assigns them all.
 """
 
 from __future__ import annotations
@@ -73,7 +76,12 @@ class BulkWork:
                 key="bulk_nothing",
             )
         wanted = RequestChanges(
-            assign=assign, assignee=assignee, status=status or None, note=note, agents_only=True
+            assign=assign,
+            assignee=assignee,
+            status=status or None,
+            note=note,
+            agents_only=True,
+            keep_reached_status=True,
         )
         results = []
         for request_id in ids:

@@ -47,6 +47,10 @@ class RequestChanges:
     # requester could make the change on the request's own page: the queue's
     # bulk change is an agents' tool (`kb.requests.bulk`).
     agents_only: bool = False
+    # A request already in `status` keeps it and takes the rest of the change, when
+    # there is a rest (an assignment) and no note (which goes with a move): the
+    # queue's bulk change of requests of which some are there already.
+    keep_reached_status: bool = False
 
 
 class RequestWork:
@@ -293,7 +297,10 @@ class RequestWork:
                 changes.append(self._claim_change(actor))
             changes.append(self._resolve_change(actor, wanted.resolution or wanted.note))
         elif target is not None:
-            changes.append(self._status_change(actor, target, wanted.note.strip()))
+            move: MaybeChange = self._status_change(actor, target, wanted.note.strip())
+            if wanted.keep_reached_status and wanted.assign and not wanted.note.strip():
+                move = _unless_in(target, move)
+            changes.append(move)
         if not changes:
             raise ValidationError(
                 "nothing to change: send status, department (with reason), assignee or resolution",
@@ -304,6 +311,15 @@ class RequestWork:
         if target is _S.CLOSED and wanted.resolution is None:
             self.tasks.cancel_open_tasks(actor, saved)
         return saved
+
+
+def _unless_in(status: RequestStatus, move: Change) -> MaybeChange:
+    """`move`, or nothing for a request already in `status`."""
+
+    def maybe(request: Request, now: datetime) -> Step | None:
+        return None if request.status is status else move(request, now)
+
+    return maybe
 
 
 def _agents_only(actor: User) -> MaybeChange:

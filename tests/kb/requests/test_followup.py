@@ -172,6 +172,35 @@ def test_bulk_changes_each_request_on_its_own(service: RequestService) -> None:
         service.bulk(IT_AGENT, ids)  # type: ignore[arg-type]
 
 
+def test_a_bulk_change_takes_a_request_already_in_its_status(
+    service: RequestService, store: Store
+) -> None:
+    """An agent chose "In progress" and an assignee for requests of which some were
+    in progress already: those were refused whole ("cannot become In progress")
+    and kept their old assignee. They keep their status and take the assignee; a
+    note, which goes with a status move, still needs the move."""
+    ids = [service.submit(EMPLOYEE, f"Question {n}", department="it").id for n in range(2)]
+    assert None not in ids
+    service.transition(IT_AGENT, ids[0], "in_progress")  # type: ignore[arg-type]
+    entries = len(store.entries(ids[0]))  # type: ignore[arg-type]
+    results = service.bulk(
+        IT_AGENT, ids, assign=True, assignee=IT_AGENT.username, status="in_progress"
+    )  # type: ignore[arg-type]
+    assert [r.ok for r in results] == [True, True]
+    for request_id in ids:
+        request = service.get(IT_AGENT, request_id)  # type: ignore[arg-type]
+        assert (request.assignee, request.status.value) == (IT_AGENT.username, "in_progress")
+    added = [e.kind for e in store.entries(ids[0])[entries:]]  # type: ignore[arg-type]
+    assert added == ["assigned"]  # no status entry from In progress to In progress
+    noted = service.bulk(
+        IT_AGENT, ids, assign=True, assignee=None, status="in_progress", note="On it"
+    )  # type: ignore[arg-type]
+    assert [r.ok for r in noted] == [False, False]
+    assert service.get(IT_AGENT, ids[0]).assignee == IT_AGENT.username  # type: ignore[arg-type]
+    alone = service.bulk(IT_AGENT, ids, status="in_progress")  # type: ignore[arg-type]
+    assert [r.ok for r in alone] == [False, False]  # nothing would change
+
+
 def test_a_bulk_change_is_for_agents_even_on_a_requesters_own_request(
     service: RequestService, store: Store
 ) -> None:
