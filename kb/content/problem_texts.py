@@ -81,6 +81,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "split the article into smaller ones or raise max_file_bytes",
     ),
     "empty": ("file is empty", "write the article or delete the file"),
+    "file_name_backslash": (
+        "the file's path holds a backslash (\\), which an article id cannot",
+        "rename the file or its folder without the backslash",
+    ),
+    "file_name_control": (
+        "the file's path holds a control character (such as a line break), which an "
+        "article id cannot",
+        "rename the file or its folder without it",
+    ),
+    "file_name_long": (
+        "the file's path is {size} bytes long; an article id may have at most {most}",
+        "shorten the names of the file or its folders",
+    ),
+    "file_type": ("no reader for this type of file", "supported types: {types}"),
+    "no_department": (
+        "article is not inside a department folder",
+        "move it into a department folder such as hr/ or it/",
+    ),
     "utf16": ("file is UTF-16 text, not UTF-8", "save the file as UTF-8"),
     "binary": ("file is binary, not Markdown text", "only Markdown (.md) text files are articles"),
     "nul": ("a NUL character (\\u0000) at byte {at}", "remove it; most editors do not show it"),

@@ -20,8 +20,8 @@ from typing import Protocol
 from kb.content.article_images import DEFAULT_IMAGE_MAX_BYTES, FolderImages
 from kb.content.images import ImageReader
 from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, parse_article
+from kb.content.problem_texts import content_error
 from kb.content.regular_files import read_regular_file
-from kb.errors import ContentError
 from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
 from kb.records import CONTROL_CHARACTERS, Article, Problem
 
@@ -92,28 +92,12 @@ def check_file_name(article_id: str) -> None:
     """A `ContentError` of kind file_name when the path cannot be an article id:
     ids are POSIX paths (kb.records.Article) printed on one line."""
     if "\\" in article_id:
-        raise ContentError(
-            "the file's path holds a backslash (\\), which an article id cannot",
-            path=article_id,
-            kind="file_name",
-            hint="rename the file or its folder without the backslash",
-        )
+        raise content_error("file_name_backslash", article_id, kind="file_name")
     if CONTROL_CHARACTERS.search(article_id):
-        raise ContentError(
-            "the file's path holds a control character (such as a line break), "
-            "which an article id cannot",
-            path=article_id,
-            kind="file_name",
-            hint="rename the file or its folder without it",
-        )
+        raise content_error("file_name_control", article_id, kind="file_name")
     if _id_bytes(article_id) > MAX_ID_BYTES:
-        raise ContentError(
-            f"the file's path is {_id_bytes(article_id):,} bytes long; an article id "
-            f"may have at most {MAX_ID_BYTES:,}",
-            path=article_id,
-            kind="file_name",
-            hint="shorten the names of the file or its folders",
-        )
+        size, most = f"{_id_bytes(article_id):,}", f"{MAX_ID_BYTES:,}"
+        raise content_error("file_name_long", article_id, kind="file_name", size=size, most=most)
 
 
 def read_article(
@@ -128,19 +112,10 @@ def read_article(
     check_file_name(article_id)
     reader = READERS.get(suffix_of(article_id))
     if reader is None:
-        raise ContentError(
-            "no reader for this type of file",
-            path=article_id,
-            kind="file_type",
-            hint="supported types: " + ", ".join(sorted(READERS)),
-        )
+        types = ", ".join(sorted(READERS))
+        raise content_error("file_type", article_id, kind="file_type", types=types)
     if "/" not in article_id:
-        raise ContentError(
-            "article is not inside a department folder",
-            path=article_id,
-            kind="no_department",
-            hint="move it into a department folder such as hr/ or it/",
-        )
+        raise content_error("no_department", article_id, kind="no_department")
     raw = read_regular_file(
         path,
         max_bytes,

@@ -14,6 +14,7 @@ from kb.cli.main import main
 from kb.content.article_images import FolderImages
 from kb.content.markdown_article import parse_article
 from kb.content.problem_texts import TEXTS
+from kb.content.readers import check_file_name, read_article
 from kb.content.scanner import read_text_of
 from kb.errors import ContentError
 from kb.i18n.catalog import domain_catalog
@@ -128,6 +129,22 @@ def test_a_picture_that_is_not_shown_is_named_in_the_readers_language(tmp_path: 
     )
     assert german[2].startswith("Warnung: it/a.md:8: Bild 'empty.png' wird nicht angezeigt: ")
     assert all("is not shown" not in text for text in german), german
+
+
+def test_a_file_name_that_cannot_be_an_article_is_named_in_the_readers_language() -> None:
+    with pytest.raises(ContentError) as caught:
+        read_article("/nowhere/a.md", "a.md", 1_000)
+    assert content_error_text(caught.value, "en") == (
+        "a.md: article is not inside a department folder "
+        "(move it into a department folder such as hr/ or it/)"
+    )
+    assert content_error_text(caught.value, "de") == (
+        "a.md: Der Artikel liegt in keinem Abteilungsordner "
+        "(verschieben Sie ihn in einen Abteilungsordner wie hr/ oder it/)"
+    )
+    with pytest.raises(ContentError) as caught:
+        check_file_name("it/a\\b.md")
+    assert "Backslash (\\), den eine Artikel-ID" in content_error_text(caught.value, "de")
 
 
 def test_a_problem_without_a_text_key_stays_english_whole() -> None:
