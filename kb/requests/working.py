@@ -297,10 +297,11 @@ class RequestWork:
                 changes.append(self._claim_change(actor))
             changes.append(self._resolve_change(actor, wanted.resolution or wanted.note))
         elif target is not None:
-            move: MaybeChange = self._status_change(actor, target, wanted.note.strip())
+            move = self._status_change(actor, target, wanted.note.strip())
             if wanted.keep_reached_status and wanted.assign and not wanted.note.strip():
-                move = _unless_in(target, move)
-            changes.append(move)
+                changes.append(_unless_in(target, move))
+            else:
+                changes.append(move)
         if not changes:
             raise ValidationError(
                 "nothing to change: send status, department (with reason), assignee or resolution",
