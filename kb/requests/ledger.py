@@ -24,7 +24,7 @@ from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
 from kb.requests import permissions
 from kb.requests.permissions import RequestPermissions
-from kb.requests.records import EntryKind, Request, RequestEntry
+from kb.requests.records import EntryKind, Request, RequestEntry, RequestTask
 from kb.store.protocols import Announce, RequestStore
 
 logger = logging.getLogger(__name__)
@@ -138,9 +138,12 @@ class Ledger:
         return announce
 
     def task_departments(self, request: Request) -> set[str]:
+        return {t.department for t in self._tasks(request)}
+
+    def _tasks(self, request: Request) -> list[RequestTask]:
         if not request.workflow or request.id is None:
-            return set()
-        return {t.department for t in self.store.tasks(request.id)}
+            return []
+        return list(self.store.tasks(request.id))
 
     def load(self, actor: User, request_id: int) -> Request:
         """The request, if the actor may see it (NotFoundError otherwise, as for a
@@ -152,12 +155,14 @@ class Ledger:
 
     def permissions(self, actor: User, request: Request) -> RequestPermissions:
         """What `actor` may do with `request` now."""
+        tasks = self._tasks(request)
         return permissions.permissions_for(
             actor,
             request,
-            self.task_departments(request),
+            {t.department for t in tasks},
             self.window(),
             self.merged_requesters(request) if request.reads_as_watcher(actor.username) else (),
+            tasks_open=any(not t.status.is_finished for t in tasks),
         )
 
     def merged_requesters(self, request: Request) -> set[str]:

@@ -132,10 +132,12 @@ def permissions_for(
     task_departments: Iterable[str] = (),
     window: ReopenWindow | None = None,
     merged_requesters: Iterable[str] = (),
+    tasks_open: bool = False,
 ) -> RequestPermissions:
     """Everything `actor` may do with `request` (whose tasks are in `task_departments`;
     a requester reopens only within `window`; `merged_requesters` filed the
-    duplicates merged into it).
+    duplicates merged into it; `tasks_open`: some of its value-stream tasks are
+    unfinished, so that the last of them resolves it, not an agent).
 
     A merged duplicate takes no more replies, notes or files, and no status move,
     assignment or move to another queue: its conversation and its work go on in
@@ -153,6 +155,8 @@ def permissions_for(
         statuses = requester_moves(request, window)
     else:
         statuses = frozenset()
+    if tasks_open:
+        statuses = statuses - {_S.RESOLVED}
     answered = request.status in (_S.RESOLVED, _S.CLOSED) and bool(
         (request.resolution or "").strip()
     )

@@ -109,6 +109,10 @@ def test_agents_of_a_task_see_the_request_but_others_do_not(
 def test_resolving_with_open_tasks_is_refused_and_closing_cancels_them(
     service: RequestService, store: Store, onboarding: int
 ) -> None:
+    # The permissions say so before anyone tries: resolving is no move while tasks
+    # are open (the API said "resolve": true and the page offered the answer form).
+    allowed = service.permissions(HR_AGENT, onboarding)
+    assert not allowed.resolve and allowed.close
     with pytest.raises(ConflictError, match="still has unfinished tasks: 1 \\(hr"):
         service.resolve(HR_AGENT, onboarding, "Done?")
     service.transition(HR_AGENT, onboarding, "closed", note="The hire withdrew.")
