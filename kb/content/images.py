@@ -107,7 +107,11 @@ def _refusal(source: str) -> tuple[str, str] | None:
     names = path.split("/")
     if ".." in names:
         return "image_outside", ""
-    if "\\" in path or CONTROL_CHARACTERS.search(path) or any(n.startswith(".") and n != "." for n in names):
+    if (
+        "\\" in path
+        or CONTROL_CHARACTERS.search(path)
+        or any(n.startswith(".") and n != "." for n in names)
+    ):
         return "image_hidden", ""
     if not path.lower().endswith(IMAGE_SUFFIXES):
         return "image_suffix", ""
@@ -127,15 +131,15 @@ def resolve_image(source: str, article_id: str) -> str | None:
 def _line_of(source: str, body: str, body_line: int, after: int) -> tuple[int | None, int]:
     at = body.find(source, after) if source else -1
     if at < 0:
-        at = min((i for i in (body.find("![", after), body.find("<img", after)) if i >= 0), default=-1)
+        at = min(
+            (i for i in (body.find("![", after), body.find("<img", after)) if i >= 0), default=-1
+        )
     if at < 0:
         return None, after
     return body_line + body[:at].count("\n"), at + 1
 
 
-def image_references(
-    html: str, body: str, body_line: int, article_id: str
-) -> list[ImageReference]:
+def image_references(html: str, body: str, body_line: int, article_id: str) -> list[ImageReference]:
     """Every `<img>` of the rendered `html` of `body` (whose first line is line
     `body_line` of the file), in order, judged by its address."""
     found: list[ImageReference] = []

@@ -67,9 +67,7 @@ def test_raw_html_images_count_too_and_the_line_follows_blank_lines_above_front_
 def test_a_picture_in_the_folder_is_not_judged_without_the_folder() -> None:
     """The address may be shown; whether the file is a picture is read from the
     folder (kb.content.article_images), which a text alone does not have."""
-    article, warnings = parse_article(
-        b"# Printer\n\n![Panel](pics/panel.png)\n", "it/printer.md"
-    )
+    article, warnings = parse_article(b"# Printer\n\n![Panel](pics/panel.png)\n", "it/printer.md")
     assert not [w for w in warnings if w.kind == "image"]
     assert article.images == ()
     assert 'src="/it/pics/panel.png"' in article.body_html  # kept for the indexer

@@ -14,7 +14,6 @@ from kb.content.departments import load_department
 from kb.content.regular_files import read_regular_file
 from kb.content.scanner import scan_content, scan_departments
 from kb.errors import ConfigError, ContentError
-from kb.records import Status
 from kb.requests.workflows import load_workflows
 from search.synonyms import GlossaryFile
 from tests.support import run_kb, within
