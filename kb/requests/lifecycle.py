@@ -46,7 +46,15 @@ TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
 
 
 def check_transition(current: RequestStatus, target: RequestStatus) -> None:
-    """Raise ConflictError unless `current` may move to `target`."""
+    """Raise ConflictError unless `current` may move to `target` (said as "already"
+    when they are the same: a queue's bulk change of requests some of which are)."""
+    if current is target:
+        raise ConflictError(
+            f"the request is {current.value} already",
+            details={"from": current.value, "to": target.value},
+            key="transition_same",
+            values={"status_from": current.value},
+        )
     if not current.can_become(target):
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[current])) or "nothing"
         raise ConflictError(

@@ -199,6 +199,14 @@ def test_a_bulk_change_takes_a_request_already_in_its_status(
     assert service.get(IT_AGENT, ids[0]).assignee == IT_AGENT.username  # type: ignore[arg-type]
     alone = service.bulk(IT_AGENT, ids, status="in_progress")  # type: ignore[arg-type]
     assert [r.ok for r in alone] == [False, False]  # nothing would change
+    # Said as such, not as a move the life cycle forbids.
+    assert alone[0].error is not None
+    assert alone[0].error.message_in("en", status_from="In progress") == (
+        "The request is “In progress” already."
+    )
+    assert alone[0].error.message_in("de", status_from="In Bearbeitung") == (
+        "Die Anfrage ist bereits „In Bearbeitung“."
+    )
 
 
 def test_a_bulk_change_is_for_agents_even_on_a_requesters_own_request(

@@ -200,8 +200,11 @@ def test_every_transition(
         allowed = ", ".join(sorted(s.value for s in TRANSITIONS[start]))
         with pytest.raises(ConflictError) as caught:
             service.transition(IT_AGENT, request_id, target)
-        assert f"a {start.value} request cannot become {target.value}" in caught.value.message
-        assert f"it may become: {allowed}" in caught.value.message
+        if start is target:  # said as such, not as a move the life cycle forbids
+            assert caught.value.message == f"the request is {start.value} already"
+        else:
+            assert f"a {start.value} request cannot become {target.value}" in caught.value.message
+            assert f"it may become: {allowed}" in caught.value.message
         assert service.get(IT_AGENT, request_id).status is start
 
 
@@ -215,7 +218,7 @@ def test_resolving_from_every_status(service: RequestService, start: RequestStat
         assert resolved.resolution == "Reinstalled the VPN client."
         assert resolved.resolved_at is not None
     else:
-        with pytest.raises(ConflictError, match="cannot become resolved"):
+        with pytest.raises(ConflictError, match="cannot become resolved|resolved already"):
             service.resolve(IT_AGENT, request_id, "Again.")
 
 

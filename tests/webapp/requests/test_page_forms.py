@@ -84,7 +84,7 @@ def test_a_refused_change_shows_at_its_own_form_with_what_was_typed(client: Flas
     page = refused_page(client, response)
     status = form_of(page, request_id, "status")
     assert page.count('class="form-error"') == 1
-    assert 'class="form-error" role="alert"' in status and "cannot become" in status
+    assert 'class="form-error" role="alert"' in status and "is “New” already" in status
     assert 'value="Checking the logs"' in status
     # The browser comes back to the form that was sent, not to the top of the page.
     anchor = re.search(r'action="[^"]*#([^"]+)"', status)
@@ -107,7 +107,7 @@ def test_a_refusal_whose_form_is_gone_still_shows(client: FlaskClient) -> None:
     # A second tab still showing the resolve form: the page has none any more.
     response = act(client, ivan, request_id, "resolve", resolution="Use 6.3.")
     page = refused_page(client, response, "resolve-form")
-    assert page.count('class="form-error"') == 1 and "cannot become" in page
+    assert page.count('class="form-error"') == 1 and "is “Resolved” already" in page
     assert ">Use 6.3.</textarea>" in page  # its form is gone; what was typed is not
 
 
