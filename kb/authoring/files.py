@@ -234,8 +234,7 @@ def read_text(root: Path, article_id: str, max_bytes: int) -> str | None:
                 name,
                 max_bytes,
                 article_id,
-                too_large_hint="split the article into smaller ones on disk, "
-                "or raise max_file_bytes",
+                too_large="too_large_on_disk",
                 dir_fd=folder,
             )
     except ContentError as exc:

@@ -95,9 +95,7 @@ def read_document_file(path: Path, max_bytes: int, article_id: str) -> bytes:
     """A document's bytes (`kb.content.regular_files.read_regular_file`, with the
     hints a document's owner needs)."""
     try:
-        return read_regular_file(
-            path, max_bytes, article_id, hint="put the document itself in the folder"
-        )
+        return read_regular_file(path, max_bytes, article_id, not_a_file="not_a_file_document")
     except ContentError as exc:
         if exc.kind != "too_large":
             raise

@@ -74,12 +74,32 @@ _IMAGES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# A content file that is not read (`kb.content.regular_files`); a caller picks
+# the key whose hint fits its file (an article, a document, any file).
+_NOT_A_FILE = "not a regular file (a symbolic link, named pipe, device or socket); skipped"
+_TOO_LARGE = "file is {size} bytes, over the {limit}-byte limit"
+_FILES: dict[str, tuple[str, str]] = {
+    "file_missing": ("file does not exist", ""),
+    "not_a_file": (_NOT_A_FILE, "put the file itself in the folder, not a link to it"),
+    "not_a_file_document": (_NOT_A_FILE, "put the document itself in the folder"),
+    "hard_link": (
+        "a hard link: the file has {names} names on disk, and only a file with one name is "
+        "read; skipped",
+        "put a copy of the file in the folder (cp, not ln), or remove its other names; "
+        "a content file is read only when this is its one name",
+    ),
+    "read_error": ("cannot read file: {reason}", ""),
+    "too_large_file": (_TOO_LARGE, "split it into smaller files"),
+    "too_large": (_TOO_LARGE, "split the article into smaller ones or raise max_file_bytes"),
+    "too_large_on_disk": (
+        _TOO_LARGE,
+        "split the article into smaller ones on disk, or raise max_file_bytes",
+    ),
+}
+
 # key -> (message, hint), `{name}` filled in from the problem's values.
 TEXTS: dict[str, tuple[str, str]] = {
-    "too_large": (
-        "file is {size} bytes, over the {limit}-byte limit",
-        "split the article into smaller ones or raise max_file_bytes",
-    ),
+    **_FILES,
     "empty": ("file is empty", "write the article or delete the file"),
     "file_name_backslash": (
         "the file's path holds a backslash (\\), which an article id cannot",

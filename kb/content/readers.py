@@ -120,7 +120,7 @@ def read_article(
         path,
         max_bytes,
         article_id,
-        too_large_hint="split the article into smaller ones or raise max_file_bytes",
+        too_large="too_large",
     )
     images = FolderImages(os.path.dirname(path), image_max_bytes)
     return reader(

@@ -23,18 +23,13 @@ import os
 import stat
 from pathlib import Path
 
-from kb.errors import ContentError
+from kb.content.problem_texts import content_error
 
 # Department files, glossaries and value-stream files are small; a bigger one
 # is a mistake (or an attempt to make every reader allocate without end).
 SETTINGS_FILE_MAX_BYTES = 1_000_000
 # What open() says for a symbolic link under O_NOFOLLOW, and for a socket.
 _NOT_A_FILE_ERRNOS = frozenset({errno.ELOOP, errno.ENXIO, errno.EMLINK})
-NOT_A_FILE = "not a regular file (a symbolic link, named pipe, device or socket); skipped"
-HARD_LINK_HINT = (
-    "put a copy of the file in the folder (cp, not ln), or remove its other names; "
-    "a content file is read only when this is its one name"
-)
 
 
 def read_regular_file(
@@ -42,8 +37,8 @@ def read_regular_file(
     max_bytes: int,
     display: str,
     *,
-    hint: str = "put the file itself in the folder, not a link to it",
-    too_large_hint: str = "split it into smaller files",
+    not_a_file: str = "not_a_file",
+    too_large: str = "too_large_file",
     dir_fd: int | None = None,
 ) -> bytes:
     """The bytes of `path` if it is a regular file of at most `max_bytes` bytes.
@@ -54,36 +49,29 @@ def read_regular_file(
     `max_bytes` + 1 bytes are read, so a file that grows while it is read is
     refused too. Raises `ContentError` (kind `not_a_file`, `hard_link`,
     `too_large`, `io`, or `missing` when there is no such file) naming `display`. With `dir_fd`,
-    `path` is a name inside that open folder (openat)."""
+    `path` is a name inside that open folder (openat). `not_a_file` and
+    `too_large` name the texts (`kb.content.problem_texts`) whose hints fit the
+    caller's file."""
     flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
     try:
         fd = os.open(path, flags, dir_fd=dir_fd)
     except FileNotFoundError:
-        raise ContentError("file does not exist", path=display, kind="missing") from None
+        raise content_error("file_missing", display, kind="missing") from None
     except OSError as exc:
         if exc.errno in _NOT_A_FILE_ERRNOS:
-            raise ContentError(NOT_A_FILE, path=display, kind="not_a_file", hint=hint) from None
-        raise ContentError(f"cannot read file: {exc.strerror}", path=display, kind="io") from None
+            raise content_error(not_a_file, display, kind="not_a_file") from None
+        raise content_error("read_error", display, kind="io", reason=exc.strerror) from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise ContentError(NOT_A_FILE, path=display, kind="not_a_file", hint=hint)
+            raise content_error(not_a_file, display, kind="not_a_file")
         if info.st_nlink > 1:
-            raise ContentError(
-                f"a hard link: the file has {info.st_nlink} names on disk, and only a file "
-                "with one name is read; skipped",
-                path=display,
-                kind="hard_link",
-                hint=HARD_LINK_HINT,
-            )
+            raise content_error("hard_link", display, kind="hard_link", names=info.st_nlink)
         size = info.st_size
         raw = b"" if size > max_bytes else handle.read(max_bytes + 1)
     size = max(size, len(raw))
     if size > max_bytes:
-        raise ContentError(
-            f"file is {size:,} bytes, over the {max_bytes:,}-byte limit",
-            path=display,
-            kind="too_large",
-            hint=too_large_hint,
+        raise content_error(
+            too_large, display, kind="too_large", size=f"{size:,}", limit=f"{max_bytes:,}"
         )
     return raw

@@ -4,6 +4,7 @@ in the reader's language on pages, from the same key and values."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from kb.content.article_images import FolderImages
 from kb.content.markdown_article import parse_article
 from kb.content.problem_texts import TEXTS
 from kb.content.readers import check_file_name, read_article
+from kb.content.regular_files import read_regular_file
 from kb.content.scanner import read_text_of
 from kb.errors import ContentError
 from kb.i18n.catalog import domain_catalog
@@ -145,6 +147,58 @@ def test_a_file_name_that_cannot_be_an_article_is_named_in_the_readers_language(
     with pytest.raises(ContentError) as caught:
         check_file_name("it/a\\b.md")
     assert "Backslash (\\), den eine Artikel-ID" in content_error_text(caught.value, "de")
+
+
+def _refused(path: Path, max_bytes: int = 1_000_000, **keys: str) -> ContentError:
+    with pytest.raises(ContentError) as caught:
+        read_regular_file(path, max_bytes, "it/a.md", **keys)
+    return caught.value
+
+
+def test_a_file_that_is_not_read_is_named_as_before_and_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    def english(exc: ContentError) -> str:
+        said = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+        assert content_error_text(exc, "en") == said
+        return said
+
+    (tmp_path / "a.md").write_bytes(b"x" * 5_000)
+    (tmp_path / "link.md").symlink_to(tmp_path / "a.md")
+    os.link(tmp_path / "a.md", tmp_path / "twice.md")
+    (tmp_path / "one.md").write_bytes(b"x" * 5_000)
+    assert english(_refused(tmp_path / "gone.md")) == "it/a.md: file does not exist"
+    assert english(_refused(tmp_path / "link.md")) == (
+        "it/a.md: not a regular file (a symbolic link, named pipe, device or socket); skipped "
+        "(put the file itself in the folder, not a link to it)"
+    )
+    document = _refused(tmp_path / "link.md", not_a_file="not_a_file_document")
+    assert english(document).endswith("skipped (put the document itself in the folder)")
+    hard_link = _refused(tmp_path / "twice.md")
+    assert english(hard_link) == (
+        "it/a.md: a hard link: the file has 2 names on disk, and only a file with one name is "
+        "read; skipped (put a copy of the file in the folder (cp, not ln), or remove its other "
+        "names; a content file is read only when this is its one name)"
+    )
+    assert content_error_text(hard_link, "de") == (
+        "it/a.md: Ein Hardlink: Die Datei hat 2 Namen auf der Festplatte, und gelesen wird nur "
+        "eine Datei mit einem einzigen Namen; übersprungen (legen Sie eine Kopie der Datei in "
+        "den Ordner (cp, nicht ln) oder entfernen Sie ihre anderen Namen; eine Inhaltsdatei "
+        "wird nur gelesen, wenn dies ihr einziger Name ist)"
+    )
+    hints = {
+        "too_large_file": "split it into smaller files",
+        "too_large": "split the article into smaller ones or raise max_file_bytes",
+        "too_large_on_disk": "split the article into smaller ones on disk, or raise max_file_bytes",
+    }
+    for key, hint in hints.items():
+        big = _refused(tmp_path / "one.md", 4_999, too_large=key)
+        assert english(big) == f"it/a.md: file is 5,000 bytes, over the 4,999-byte limit ({hint})"
+        assert content_error_text(big, "de").startswith(
+            "it/a.md: Die Datei hat 5,000 Bytes, mehr als die Grenze von 4,999 Bytes ("
+        )
+    german = content_error_text(_refused(tmp_path / "link.md"), "de")
+    assert german.startswith("it/a.md: Keine reguläre Datei") and "not a link" not in german
 
 
 def test_a_problem_without_a_text_key_stays_english_whole() -> None:

@@ -605,6 +605,10 @@ def test_a_hard_linked_article_says_so_in_the_editor_and_is_never_shown(
     assert "it/secret.md: a hard link" in page and "cp, not ln" in page
     assert "secret-from-elsewhere" not in page
     assert "secret-from-elsewhere" not in answer.get_data(as_text=True)
+    german = text_of(client.get("/manage/edit/it/secret.md?hl=de"))
+    assert "it/secret.md: Ein Hardlink: Die Datei hat 2 Namen auf der Festplatte" in german
+    assert "legen Sie eine Kopie der Datei in den Ordner (cp, nicht ln)" in german
+    assert "a hard link" not in german and "secret-from-elsewhere" not in german
 
 
 def test_an_article_deleted_while_it_was_edited_keeps_what_was_typed(
