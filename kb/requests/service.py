@@ -313,6 +313,10 @@ class RequestService:
     ) -> RequestTask:
         return self.tasks.complete_task(actor, request_id, task_id, note)
 
+    def take_task(self, actor: User, request_id: int, task_id: int) -> RequestTask:
+        """Take a task of one's department: its assignee, in progress."""
+        return self.tasks.take_task(actor, request_id, task_id)
+
     def bulk(
         self,
         actor: User,

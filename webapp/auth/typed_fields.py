@@ -76,6 +76,7 @@ NOTHING_TYPED = frozenset(
         "requests.assign_me",
         "requests.unwatch",
         "requests.complete_task",
+        "requests.take_task",
         "requests.draft_article",
         "requests.append_to_article",
         "requests.publish_article",

@@ -54,6 +54,7 @@ REFUSED_AT = {
     "watch": "#watchers",
     "unwatch": "#watchers",
     "complete_task": "#tasks",
+    "take_task": "#tasks",
     "draft_article": "#articles",
     "append_to_article": "#articles",
     "publish_article": "#articles",

@@ -216,6 +216,17 @@ def resolve(request_id: int) -> Response | tuple[str, int]:
     )
 
 
+@bp.post("/<int:request_id>/tasks/<int:task_id>/take")
+@checks_own_form
+def take_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
+    return act(
+        request_id,
+        lambda actor: request_service().take_task(actor, request_id, task_id),
+        "task_taken",
+        "#tasks",
+    )
+
+
 @bp.post("/<int:request_id>/tasks/<int:task_id>/done")
 @checks_own_form
 def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:

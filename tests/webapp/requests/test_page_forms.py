@@ -183,3 +183,35 @@ def test_a_request_whose_tasks_are_open_offers_no_answer_form(client: FlaskClien
     plain = file(client)
     sign_in_as(client, "ivan")
     assert 'id="resolve-form"' in text_of(client.get(f"/requests/{plain}"))
+
+
+def test_an_agent_takes_a_task_of_their_department(client: FlaskClient, store: Store) -> None:
+    """A value-stream task could only be marked done: two agents of a department
+    could not tell who was working it. An agent takes it; the page says who."""
+    from kb.accounts.records import User
+    from webapp.services import services
+
+    made = services(client.application).requests.submit(
+        User(username="emma"), "New hire", workflow="onboarding"
+    )
+    assert made.id is not None
+    token = sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{made.id}?hl=en"))
+    assert f'action="/requests/{made.id}/tasks/2/take#tasks"' in page  # blocked: may prepare
+    assert f'action="/requests/{made.id}/tasks/1/take#tasks"' not in page  # HR's
+    answer = post_request_form(client, token, made.id, "tasks/2/take")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#tasks")
+    page = text_of(client.get(f"/requests/{made.id}?hl=en"))
+    assert "You have taken the task." in page and "taken by ivan" in page
+    assert f'action="/requests/{made.id}/tasks/2/take#tasks"' not in page
+    task = store.tasks(made.id)[1]
+    assert (task.assignee, task.status.value) == ("ivan", "in_progress")
+    assert "übernommen von ivan" in text_of(client.get(f"/requests/{made.id}?hl=de"))
+    assert "taken by ivan" in text_of(client.get("/requests/queue/it?hl=en"))  # the task list
+    sign_in_as(client, "emma")  # the requester follows it, and takes nothing
+    page = text_of(client.get(f"/requests/{made.id}?hl=en"))
+    assert "taken by ivan" in page and "/take#tasks" not in page
+    token = sign_in_as(client, "hanna")
+    refused = post_request_form(client, token, made.id, "tasks/2/take")
+    assert refused.status_code in (303, 403)
+    assert store.tasks(made.id)[1].assignee == "ivan"

@@ -93,6 +93,12 @@ def task_post(app: Flask) -> Post:
     return as_agent(app, "hanna", made.id, "tasks/1/done", note="Recorded")
 
 
+def take_post(app: Flask) -> Post:
+    made = services(app).requests.submit(User(username="emma"), "New hire", workflow="onboarding")
+    assert made.id is not None
+    return as_agent(app, "ivan", made.id, "tasks/2/take")
+
+
 def drafted(app: Flask) -> int:
     request_id = resolved(app)
     post = as_agent(app, "cora", request_id, "article")
@@ -201,6 +207,7 @@ CASES: dict[str, list[tuple[str, Callable[[Flask], Post], str]]] = {
         )
     ],
     "requests.complete_task": [("task", task_post, "tasks")],
+    "requests.take_task": [("take", take_post, "tasks")],
     "requests.draft_article": [
         ("draft", lambda a: as_agent(a, "cora", resolved(a), "article"), "articles")
     ],
