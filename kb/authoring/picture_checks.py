@@ -8,6 +8,7 @@ import os
 
 from kb.authoring.document_checks import slug_file_name
 from kb.content.article_images import is_markup, not_a_picture, sniff_image
+from kb.content.problem_texts import image_reason
 from kb.content.images import IMAGE_SUFFIXES
 from kb.errors import ConflictError, ValidationError
 from kb.extract.base import human_size
@@ -56,7 +57,7 @@ def picture_type(name: str, data: bytes, max_bytes: int) -> str:
         # `error_picture_content`): no English reason inside a German message.
         markup = is_markup(data)
         raise ValidationError(
-            f"{name} is not shown: {not_a_picture(data)}; save the picture as PNG or JPEG "
+            f"{name} is not shown: {image_reason(not_a_picture(data))}; save the picture as PNG or JPEG "
             "and upload that",
             details={"field": "file", "reason": "markup" if markup else "not_a_picture"},
             key="picture_markup" if markup else "picture_content",

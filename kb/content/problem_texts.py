@@ -185,6 +185,12 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
+def image_reason(key: str) -> str:
+    """Why a picture is not shown, in English, as the problem of `key` says it
+    after "is not shown: " (an upload's refusal gives the same reason)."""
+    return _IMAGES[key][0]
+
+
 def _worded(key: str, values: dict[str, Any]) -> tuple[str, str, dict[str, str]]:
     shown = {name: str(value) for name, value in values.items()}
     message, hint = TEXTS[key]

@@ -65,7 +65,7 @@ def test_uploads_are_refused_with_the_file_and_the_reason_in_the_readers_languag
         intake.check([Upload("big.txt", b"x" * 101)], existing=0)
     assert (
         caught.value.message_in("de")
-        == "„big.txt“ ist 0,101 KB groß; erlaubt sind höchstens 0,1 KB."
+        == "„big.txt“ ist 101 Bytes groß; erlaubt sind höchstens 100 Bytes."
     )
     assert caught.value.details == {"field": "file", "reason": "too_large"}
     # Only the first bytes past the limit were read: the whole size is named, and
