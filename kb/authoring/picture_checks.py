@@ -8,8 +8,8 @@ import os
 
 from kb.authoring.document_checks import slug_file_name
 from kb.content.article_images import is_markup, not_a_picture, sniff_image
-from kb.content.problem_texts import image_reason
 from kb.content.images import IMAGE_SUFFIXES
+from kb.content.problem_texts import image_reason
 from kb.errors import ConflictError, ValidationError
 from kb.extract.base import human_size
 
