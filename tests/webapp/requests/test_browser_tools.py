@@ -130,8 +130,11 @@ def test_onboarding_from_the_front_door_reaches_four_queues(
     expect(page.locator(".request-fields")).to_contain_text(NEW_HIRE)
 
     # Each department's agent finds its task under its own badge, named for the hire.
+    agents: dict[str, Tab] = {}
     for department, title in ONBOARDING_QUEUES.items():
-        agent = person(browser, live, tabs, f"agent-{department}", "agent", department)
+        agent = agents[department] = person(
+            browser, live, tabs, f"agent-{department}", "agent", department
+        )
         agent.page.goto(f"{live.url}/requests/queue/{department}")
         task = agent.page.locator(".task-item", has_text=title)
         expect(task).to_be_visible()
@@ -143,6 +146,22 @@ def test_onboarding_from_the_front_door_reaches_four_queues(
             expect(task.locator(".task-waits")).to_contain_text(ONBOARDING_QUEUES["hr"])
         if department == "finance":
             agent.page.screenshot(path=str(OUTPUT / "queue-finance-task.png"), full_page=True)
+
+    # Facilities takes its task ahead of HR's record; its task list then says who has it.
+    facilities = agents["facilities"].page
+    facilities.get_by_role("link", name=ONBOARDING_QUEUES["facilities"]).click()
+    facilities.get_by_role("button", name="Take this task").click()
+    expect(facilities.locator(".flash")).to_have_text("You have taken the task.")
+    expect(facilities.locator("#tasks .task-assignee")).to_have_text("taken by agent-facilities")
+    facilities.goto(f"{live.url}/requests/queue/facilities")
+    expect(facilities.locator(".task-item .task-assignee")).to_have_text(
+        "taken by agent-facilities"
+    )
+    # HR is offered no answer the service would refuse: the last task resolves it.
+    hr = agents["hr"].page
+    hr.goto(f"{live.url}/requests/{filed.id}")
+    expect(hr.locator("#resolve-form")).to_have_count(0)
+    expect(hr.locator("#resolve-by-tasks")).to_contain_text("(4 still open)")
 
 
 def test_a_laptop_request_from_file_to_rating(
