@@ -45,6 +45,7 @@ import os
 import re
 import signal
 import sys
+import sysconfig
 import threading
 import time
 from collections.abc import Iterator
@@ -155,17 +156,30 @@ class _Budget:
 
 
 _MARKDOWN = os.path.dirname(markdown.__file__) + os.sep
+_PATHS = sysconfig.get_paths()
+_STDLIB = _PATHS["stdlib"] + os.sep
+_PACKAGES = (_PATHS["purelib"] + os.sep, _PATHS["platlib"] + os.sep)
 
 
 def _renders(frame: FrameType | None) -> bool:
     """Whether `frame` runs for the renderer: the `markdown` package's code or
-    code it called (the standard library, a garbage-collection callback that
-    runs on top of it). The caller's own code around the render is not."""
+    standard-library code it called. Not the caller's own code around the
+    render, nor another library's code that runs on top of the renderer without
+    its asking (a garbage-collection callback, a finaliser, an unraisable-
+    exception hook: the exception would be lost there), nor the import
+    machinery, where an exception can leave a module's lock half released."""
     while frame is not None:
-        if frame.f_code.co_filename.startswith(_MARKDOWN):
+        name = frame.f_code.co_filename
+        if name.startswith(_MARKDOWN):
             return True
+        if name.startswith("<frozen importlib") or not _standard(name):
+            return False
         frame = frame.f_back
     return False
+
+
+def _standard(name: str) -> bool:
+    return name.startswith(_STDLIB) and not name.startswith(_PACKAGES)
 
 
 @contextmanager

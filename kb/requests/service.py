@@ -6,12 +6,10 @@ clients). Every change appends an entry to the request's append-only history
 and is stored together with the notifications it announces (`Ledger`). Time
 comes from an injected clock, so tests can fix "now".
 
-The service is composed of one part per concern, each small and tested
-through this facade: `Submissions` (filing), `RequestReader` (reading and
-queues), `RequestWork` (replies, status, resolving, assigning, moving),
-`TaskWork` (value-stream tasks) and `ArticleWork` (articles from answers),
-sharing a `Ledger` (load and save) and the `Departments` (lookup, due dates,
-routing; given as a source, they follow the content root without a restart).
+One part per concern, each tested through this facade: `Submissions`,
+`RequestReader`, `RequestWork`, `TaskWork`, `ArticleWork` and the like, sharing
+a `Ledger` (load and save) and the `Departments` (lookup, due dates, routing;
+given as a source, they follow the content root without a restart).
 """
 
 from __future__ import annotations
