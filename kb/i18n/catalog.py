@@ -141,12 +141,22 @@ def format_date(lang: str, value: date | None) -> str:
 
 def format_moment(lang: str, value: datetime, zone: tzinfo) -> str:
     """A moment in `zone`, which it names so that readers elsewhere need not
-    guess: `8 October 2026, 14:21 CEST` in English, `8. Oktober 2026, 14:21 CEST`
+    guess: `8 October 2026, 14:21 CEST` in English, `8. Oktober 2026, 14:21 MESZ`
     in German, the date as `format_date` writes it. The zone is the time zone
-    database's abbreviation, the same in every language: Babel's own short names
-    are "MESZ" in German for Berlin but a bare "-0400" for New York."""
+    database's abbreviation, or the language's own name for it where its
+    catalogue has one (`zone_<abbreviation>`: German readers know Central
+    European time as MEZ and MESZ). Babel's short names are not used: they are
+    "MESZ" in German for Berlin but a bare "-0400" for New York."""
     local = value.astimezone(zone)
-    return f"{format_date(lang, local.date())}, {local:%H:%M %Z}"
+    return f"{format_date(lang, local.date())}, {local:%H:%M} {zone_name(lang, local)}"
+
+
+def zone_name(lang: str, local: datetime) -> str:
+    """The abbreviation of the zone `local` is in, as readers of `lang` write it."""
+    abbreviation = local.tzname() or ""
+    texts = domain_catalog()
+    key = f"zone_{abbreviation}"
+    return texts.translate(lang, key) if texts.has(lang, key) else abbreviation
 
 
 def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:

@@ -27,7 +27,7 @@ from flask import current_app
 
 from indexer.unreadable import read_unreadable
 from kb.accounts.records import Role, User
-from kb.authoring import document_waiting, four_eyes, version_notes
+from kb.authoring import document_waiting, four_eyes
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.owners import owned_departments
 from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
@@ -41,7 +41,7 @@ from kb.records import Article, Problem, Status
 from webapp import services
 from webapp.auth.identity import search_groups
 from webapp.errors import message_for
-from webapp.i18n import current_language, note_text, said_problem
+from webapp.i18n import current_language, said_problem
 from webapp.manage.documents import uploads
 
 logger = logging.getLogger(__name__)
@@ -384,9 +384,3 @@ def setup_problems(actor: User) -> list[Problem]:
         return []
     svc = services.services()
     return [*svc.live_settings.problems(), *svc.catalogue_problems()]
-
-
-def version_note(note: str) -> str:
-    """A version's note as the history pages show it: one the product wrote
-    (a file found on disk, a restore) in the page's language, any other as written."""
-    return note_text(version_notes.NOTES, note)

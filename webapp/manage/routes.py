@@ -42,11 +42,11 @@ from webapp.departments import in_name_order
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
-from webapp.manage import forms, presenters
+from webapp.manage import forms, presenters, version_words
 from webapp.manage.picture_uploads import save_staged
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
-bp.add_app_template_global(presenters.version_note, "version_note")
+version_words.register(bp)
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
 

@@ -43,7 +43,7 @@ WAITING_SHOWN = 10
 
 def when(value: datetime) -> str:
     """A moment in the working-hours time zone (setting `sla_timezone`) in the
-    page's language, the zone named: 10. Juni 2026, 14:05 CEST (`format_moment`)."""
+    page's language, the zone named: 10. Juni 2026, 14:05 MESZ (`format_moment`)."""
     zone = ZoneInfo(str(services.services().settings.sla_timezone))
     return format_moment(current_language(), value, zone)
 

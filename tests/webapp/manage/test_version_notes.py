@@ -40,3 +40,24 @@ def test_a_document_s_history_words_them_too(client: FlaskClient, content: Path)
     page = client.get("/manage/document/it/printers.txt?hl=de")
     assert page.status_code == 200, text_of(page)
     assert "<td>so im Inhaltsordner vorgefunden</td>" in text_of(page)
+
+
+def test_a_first_version_from_the_folder_reads_as_found_there(
+    client: FlaskClient, content: Path
+) -> None:
+    """Version 1 of an article first found in the folder said "im Ordner
+    geändert" (changed in the folder); a later change there still says so."""
+    sign_in_as(client, "cora")
+    article = content / "it" / "vpn-setup.md"
+    text_of(client.get("/manage/history/it/vpn-setup.md"))  # version 1, as found
+    article.write_text(article.read_text().replace("sign in.", "sign in, then connect."))
+    german = text_of(client.get("/manage/history/it/vpn-setup.md?hl=de"))
+    assert "<td>im Ordner vorgefunden · Veröffentlicht</td>" in german, german
+    assert "<td>im Ordner geändert · Veröffentlicht</td>" in german
+    assert german.index("vorgefunden ·") > german.index("geändert ·")  # newest first
+    english = text_of(client.get("/manage/history/it/vpn-setup.md?hl=en"))
+    assert "<td>found in the folder · Published</td>" in english
+    assert "<td>changed on disk · Published</td>" in english
+    (content / "it" / "printers.txt").write_text("Printers on every floor.\n", encoding="utf-8")
+    document = text_of(client.get("/manage/document/it/printers.txt?hl=de"))
+    assert "<td>im Ordner vorgefunden · Veröffentlicht</td>" in document

@@ -575,4 +575,5 @@ def test_timestamps_show_in_the_working_time_zone(client: FlaskClient, store: St
     assert f'<time datetime="{updated.isoformat()}">' in mine and f"{berlin[-4:]}</time>" in mine
     german = text_of(client.get(f"/requests/{request_id}?hl=de"))
     shown = format_moment("de", created, ZoneInfo("Europe/Berlin"))
+    assert shown.endswith((" MEZ", " MESZ"))  # as German readers name the zone
     assert f'<time datetime="{created.isoformat()}">{shown}</time>' in german
