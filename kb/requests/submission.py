@@ -111,6 +111,12 @@ class Submissions:
     def workflows(self) -> WorkflowCatalog:
         return self.current_workflows()
 
+    def filed_before(self, actor: User, key: str | None) -> Request | None:
+        """The request `actor` already filed with idempotency key `key`, if any: a
+        retry is answered with it, so nothing that costs (a routing search) need
+        run before `submit` again."""
+        return self.ledger.store.request_by_key(requester_key(actor.username, key)) if key else None
+
     def submit(self, actor: User, sent: NewRequest) -> Request:
         """File a request (or, with `workflow`, a value-stream request with its tasks)."""
         form = self._form(sent)

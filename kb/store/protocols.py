@@ -114,6 +114,10 @@ class RequestStore(DepartmentMoveStore, Protocol):
         """
         ...
 
+    def request_by_key(self, key: str) -> Request | None:
+        """The request created with idempotency key `key` (as stored), None when none was."""
+        ...
+
     def get_request(self, request_id: int) -> Request:
         """NotFoundError when there is no such request."""
         ...

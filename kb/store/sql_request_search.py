@@ -1,4 +1,5 @@
-"""Requests found by their words, within the queues that may read them.
+"""Requests found by their words, within the queues that may read them, and
+by the idempotency key they were filed with.
 
 The agents' search of a queue (`search_requests`) matches every word against
 a request's question and description, without case or accents for every
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
 from kb.requests.records import Request
 from kb.store.request_search_text import folded
@@ -37,8 +38,20 @@ def within_queues(
     return or_(owned, has_task if shared is None else and_(has_task, shared))
 
 
+def request_with_key(conn: Connection, key: str | None) -> Request | None:
+    """The request stored with idempotency key `key` (None: no key, or none has it)."""
+    if key is None:
+        return None
+    row = conn.execute(select(requests).where(requests.c.idempotency_key == key)).first()
+    return None if row is None else request_record(row)
+
+
 class SqlRequestSearch(SqlBase):
     """The request search part of `SqlStore`."""
+
+    def request_by_key(self, key: str) -> Request | None:
+        with self._read("read a request by idempotency key") as conn:
+            return request_with_key(conn, key)
 
     def search_requests(
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50

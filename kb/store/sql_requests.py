@@ -40,6 +40,7 @@ from kb.store.sql_request_rows import (
     request_row,
     task_row,
 )
+from kb.store.sql_request_search import request_with_key
 from kb.validators import ensure_optional_utc, ensure_utc, normal_name
 
 OPEN_STATUSES = tuple(s.value for s in RequestStatus if s.is_open)
@@ -70,7 +71,7 @@ class SqlRequests(SqlBase):
         tasks = number_tasks(tasks)
         try:
             with self._write("create a request") as conn:
-                existing = self._find_by_key(conn, key)
+                existing = request_with_key(conn, key)
                 if existing is not None:
                     return existing
                 stored, created = self._insert_request(conn, request, tasks, suggestion)
@@ -80,16 +81,10 @@ class SqlRequests(SqlBase):
             # Another process inserted the same key between our lookup and insert;
             # the unique index refused ours, so theirs is the request to return.
             with self._read("read a request by idempotency key") as conn:
-                existing = self._find_by_key(conn, key)
+                existing = request_with_key(conn, key)
             if existing is None:
                 raise
             return existing
-
-    def _find_by_key(self, conn: Connection, key: str | None) -> Request | None:
-        if key is None:
-            return None
-        row = conn.execute(select(requests).where(requests.c.idempotency_key == key)).first()
-        return None if row is None else request_record(row)
 
     def _insert_request(
         self,

@@ -88,8 +88,10 @@ def create() -> tuple[Response, int]:
     search_ref = text_field(data, "search_ref", required=False, max_chars=MAX_REF_CHARS)
     submission = with_served_suggestions(submission, token, actor, search_ref or "")
     # No department named: routed as the question's search would be (triage
-    # when unsure, or when no search can run now).
-    submission = routed(submission)
+    # when unsure, or when no search can run now). A retry (a key already filed)
+    # searches nothing: `submit` answers it with the request first filed.
+    if request_service().submissions.filed_before(actor, submission.idempotency_key) is None:
+        submission = routed(submission)
     created = file_with_attachments(actor, submission, [], search_ref)
     response = jsonify(presenters.request_json(created))
     response.headers["Location"] = f"/api/requests/{created.id}"

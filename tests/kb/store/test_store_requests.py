@@ -150,6 +150,8 @@ def test_idempotent_create_returns_the_first_request(store: Store) -> None:
     assert also == first
     assert len(store.list_requests()) == 1
     assert first.id is not None and len(store.entries(first.id)) == 1
+    assert store.request_by_key("submit-77") == first
+    assert store.request_by_key("submit-78") is None
 
 
 def test_concurrent_creates_with_one_key_make_one_request(store: Store) -> None:

@@ -136,6 +136,28 @@ def test_the_same_idempotency_key_files_once(client: FlaskClient, emma: str, sto
     assert file_request(client, olga, key="key-1").get_json()["id"] != first["id"]
 
 
+def test_a_retry_with_the_same_key_searches_nothing(
+    client: FlaskClient, emma: str, store: Store, engine: FakeEngine
+) -> None:
+    """A question without a department is routed by its search; a retry with the
+    same idempotency key is answered with the request first filed and runs no
+    second search (a cost, and its suggestion could differ)."""
+    first = file_request(client, emma, key="retry-1", suggested_department=None)
+    assert first.status_code == 201 and first.get_json()["department"] == "hr"
+    searched = len(engine.queries)
+    assert searched == 1
+    again = file_request(client, emma, key="retry-1", suggested_department=None)
+    assert again.status_code == 201 and again.get_json()["id"] == first.get_json()["id"]
+    assert len(engine.queries) == searched
+    error_of(file_request(client, emma, key="retry-1", query="Other"), 409, "conflict")
+    assert len(engine.queries) == searched
+    assert len(store.list_requests(requester="emma")) == 1
+    # Another requester's key of the same spelling is a first filing: routed.
+    olga = sign_in_as(client, "olga")
+    other = file_request(client, olga, key="retry-1", suggested_department=None).get_json()
+    assert other["department"] == "hr" and len(engine.queries) == searched + 1
+
+
 def test_routing_low_confidence_goes_to_triage_unless_chosen(
     client: FlaskClient, emma: str
 ) -> None:
