@@ -20,7 +20,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import MAXYEAR, date
 from pathlib import Path
 from typing import Any
 
@@ -173,9 +173,14 @@ def _sections(document: ExtractedDocument) -> tuple[Section, ...]:
     return tuple(out)
 
 
-def _add_months(day: date, months: int) -> date:
+def _add_months(day: date, months: int) -> date | None:
+    """`months` after `day` (on the 28th at most); None past the calendar's last
+    year: a document dated 9999 (its properties, a sidecar's `updated`) or a
+    very large `review_months` has no review date, and stops no scan."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > MAXYEAR:
+        return None
     return day.replace(year=year, month=month, day=min(day.day, 28))
 
 
@@ -205,8 +210,9 @@ def document_article(
     meta.update(sidecar)
     if defaults.review_months and not meta.get("review_by"):
         updated = meta.get("updated")
-        if isinstance(updated, date):
-            meta["review_by"] = _add_months(updated, defaults.review_months)
+        due = _add_months(updated, defaults.review_months) if isinstance(updated, date) else None
+        if due is not None:
+            meta["review_by"] = due
     warnings = [
         Problem(article_id, w, severity=Severity.WARNING, kind="document")
         for w in document.warnings
