@@ -4,6 +4,7 @@ and passages, and the problems found while reading content."""
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -25,6 +26,9 @@ class Status(str, Enum):  # noqa: UP042 - str() and format() stay as they are
 
 
 EVERYONE = "everyone"
+# The longest target a department file may set: a working year (250 days of
+# 8 hours), well within the ten years the working calendar counts through.
+MAX_TARGET_HOURS = 2000.0
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,13 @@ class Targets:
     resolution_hours: float = 40.0
 
     def __post_init__(self) -> None:
-        if self.first_response_hours <= 0 or self.resolution_hours <= 0:
+        # NaN, infinity or years of hours would fail every due date of the
+        # department's requests (and a move into its queue) with a 500.
+        hours = (self.first_response_hours, self.resolution_hours)
+        if not all(math.isfinite(h) and 0 < h <= MAX_TARGET_HOURS for h in hours):
             raise ValueError(
-                f"targets must be positive hours, got {self.first_response_hours!r} "
-                f"and {self.resolution_hours!r}"
+                f"targets must be hours above 0 and at most {MAX_TARGET_HOURS:g}, got "
+                f"{self.first_response_hours!r} and {self.resolution_hours!r}"
             )
 
 
