@@ -131,7 +131,7 @@ def _blueprints() -> list[Blueprint]:
     from webapp.manage import pictures as manage_pictures
     from webapp.manage import routes as manage
     from webapp.requests import api as requests_api
-    from webapp.requests import queue
+    from webapp.requests import queue, task_api
     from webapp.requests import routes as requests
     from webapp.search import api as search_api
     from webapp.search import routes as search
@@ -147,6 +147,7 @@ def _blueprints() -> list[Blueprint]:
         requests.bp,
         queue.bp,
         requests_api.bp,
+        task_api.bp,
         auth.bp,
         password.bp,
         auth_api.bp,

@@ -44,6 +44,7 @@ from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.requests.routing import RoutingHints
 from kb.requests.sla import WorkingCalendar
 from kb.requests.submission import NewRequest, Submissions
+from kb.requests.task_holders import TaskHolders
 from kb.requests.task_work import TaskItem, TaskWork
 from kb.requests.tasks import Progress
 from kb.requests.watchers import WatcherWork
@@ -97,6 +98,7 @@ class RequestService:
         )
         self.ledger = Ledger(store, self.notifier, clock, reopen_days)
         self.tasks = TaskWork(self.ledger, self.directory)
+        self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
         self.articles = ArticleWork(self.ledger, self.directory, language_of)
@@ -310,10 +312,6 @@ class RequestService:
         self, actor: User, request_id: int, task_id: int, note: str = ""
     ) -> RequestTask:
         return self.tasks.complete_task(actor, request_id, task_id, note)
-
-    def take_task(self, actor: User, request_id: int, task_id: int) -> RequestTask:
-        """Take a task of one's department: its assignee, in progress."""
-        return self.tasks.take_task(actor, request_id, task_id)
 
     def bulk(
         self,

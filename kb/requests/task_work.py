@@ -154,24 +154,11 @@ class TaskWork:
         self._follow_tasks(actor, request_id, self.store.tasks(request_id))
         return done
 
-    def take_task(self, actor: User, request_id: int, task_id: int) -> RequestTask:
-        """An agent of the task's department takes it: they become its assignee and it
-        is in progress (a blocked task too, to prepare it), so that the department's
-        other agents see it is being worked. Taking one's own task changes nothing."""
-        request = self.ledger.load(actor, request_id)  # unknown to those who may not see it
-        task = self._workable(actor, request, self.store.tasks(request_id), task_id)
-        if task.assignee == actor.username and task.status is TaskStatus.IN_PROGRESS:
-            return task
-        data = {**task_entry_data(task, TaskStatus.IN_PROGRESS), "assignee": actor.username}
-        entry = new_entry(actor, request, self.ledger.clock(), "task", "", data)
-        taken = replace(task, status=TaskStatus.IN_PROGRESS, assignee=actor.username)
-        return self.store.update_task(taken, entry)
-
     def _completable(
         self, actor: User, request: Request, tasks: list[RequestTask], task_id: int
     ) -> RequestTask:
         """The task to complete, after checking who asks and whether it may finish now."""
-        task = self._workable(actor, request, tasks, task_id)
+        task = self.workable_task(actor, request, tasks, task_id)
         waiting = next(s.waiting_for for s in task_states(tasks) if s.task.id == task_id)
         if waiting:
             names = named_tasks(t for t in tasks if t.id in waiting)
@@ -184,7 +171,7 @@ class TaskWork:
             )
         return task
 
-    def _workable(
+    def workable_task(
         self, actor: User, request: Request, tasks: list[RequestTask], task_id: int
     ) -> RequestTask:
         """The task to work on, after checking who asks and that it is still open."""

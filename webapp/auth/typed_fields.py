@@ -77,6 +77,8 @@ NOTHING_TYPED = frozenset(
         "requests.unwatch",
         "requests.complete_task",
         "requests.take_task",
+        "requests.release_task",
+        "requests.hand_over_task",
         "requests.draft_article",
         "requests.append_to_article",
         "requests.publish_article",

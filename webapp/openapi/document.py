@@ -24,6 +24,7 @@ from webapp.openapi import document_versions as openapi_document_versions
 from webapp.openapi import health as openapi_health
 from webapp.openapi import insights as openapi_insights
 from webapp.openapi import pictures as openapi_pictures
+from webapp.openapi import request_tasks as openapi_request_tasks
 from webapp.openapi import request_tools as openapi_request_tools
 from webapp.openapi import requests as openapi_requests
 from webapp.openapi.limits import add_limits
@@ -347,6 +348,7 @@ _PARTS = (
     openapi_attachments,
     openapi_pictures,
     openapi_request_tools,
+    openapi_request_tasks,
     openapi_accounts,
 )
 

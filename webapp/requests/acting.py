@@ -55,6 +55,8 @@ REFUSED_AT = {
     "unwatch": "#watchers",
     "complete_task": "#tasks",
     "take_task": "#tasks",
+    "release_task": "#tasks",
+    "hand_over_task": "#tasks",
     "draft_article": "#articles",
     "append_to_article": "#articles",
     "publish_article": "#articles",

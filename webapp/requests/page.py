@@ -65,6 +65,9 @@ class RequestPage:
     # Its assignee names no account (one renamed or removed before the store
     # refused such assignments): shown as such, and the list offers nobody.
     assignee_missing: bool = False
+    # Department → its agents, for the tasks the reader may hand over (of their
+    # departments): whom the hand-over list offers.
+    task_agents: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def allowed(self) -> RequestPermissions:
@@ -146,6 +149,22 @@ def assignee_choices(service: RequestService, request: Request) -> list[str]:
     return sorted(names)
 
 
+def task_agents(
+    service: RequestService, actor: User, detail: RequestDetail
+) -> dict[str, list[str]]:
+    """The agents of each department whose open task `actor` works, by department:
+    those a task may be handed over to (`kb.requests.task_holders`)."""
+    departments = {
+        s.task.department
+        for s in detail.tasks
+        if not s.task.status.is_finished and works_queue(actor, s.task.department)
+    }
+    if not departments or not detail.request.status.is_open:
+        return {}
+    users = service.store.list_users()
+    return {d: sorted(u.username for u in users if u.has_role(Role.AGENT, d)) for d in departments}
+
+
 def _may_open(service: RequestService, actor: User, request_id: int | None) -> bool:
     """Whether `actor` may open request `request_id` (None: there is none)."""
     if request_id is None:
@@ -202,6 +221,7 @@ def page_of(
         merged_open=_may_open(service, actor, request.merged_into),
         assignee_missing=bool(request.assignee)
         and service.store.get_user(request.assignee or "") is None,
+        task_agents=task_agents(service, actor, detail),
     )
 
 

@@ -221,8 +221,34 @@ def resolve(request_id: int) -> Response | tuple[str, int]:
 def take_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
     return act(
         request_id,
-        lambda actor: request_service().take_task(actor, request_id, task_id),
+        lambda actor: request_service().holders.take_task(actor, request_id, task_id),
         "task_taken",
+        "#tasks",
+    )
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/release")
+@checks_own_form
+def release_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
+    """Nobody holds the task any more: any agent of its department may take it."""
+    return act(
+        request_id,
+        lambda actor: request_service().holders.release_task(actor, request_id, task_id),
+        "task_released",
+        "#tasks",
+    )
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/hand-over")
+@checks_own_form
+def hand_over_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
+    """Give the task to another agent of its department (`assignee`)."""
+    return act(
+        request_id,
+        lambda actor: request_service().holders.hand_over_task(
+            actor, request_id, task_id, form_text("assignee")
+        ),
+        "task_handed_over",
         "#tasks",
     )
 

@@ -99,6 +99,21 @@ def take_post(app: Flask) -> Post:
     return as_agent(app, "ivan", made.id, "tasks/2/take")
 
 
+def release_post(app: Flask) -> Post:
+    made = services(app).requests.submit(User(username="emma"), "New hire", workflow="onboarding")
+    assert made.id is not None
+    ivan = services(app).store.get_user("ivan")
+    assert ivan is not None
+    services(app).requests.holders.take_task(ivan, made.id, 2)
+    return as_agent(app, "ivan", made.id, "tasks/2/release")
+
+
+def hand_over_post(app: Flask) -> Post:
+    made = services(app).requests.submit(User(username="emma"), "New hire", workflow="onboarding")
+    assert made.id is not None
+    return as_agent(app, "ivan", made.id, "tasks/2/hand-over", assignee="ivan")
+
+
 def drafted(app: Flask) -> int:
     request_id = resolved(app)
     post = as_agent(app, "cora", request_id, "article")
@@ -208,6 +223,8 @@ CASES: dict[str, list[tuple[str, Callable[[Flask], Post], str]]] = {
     ],
     "requests.complete_task": [("task", task_post, "tasks")],
     "requests.take_task": [("take", take_post, "tasks")],
+    "requests.release_task": [("release", release_post, "tasks")],
+    "requests.hand_over_task": [("hand over", hand_over_post, "tasks")],
     "requests.draft_article": [
         ("draft", lambda a: as_agent(a, "cora", resolved(a), "article"), "articles")
     ],

@@ -1,0 +1,142 @@
+"""Releasing a task and handing it over, on the request page and in the JSON API."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.accounts.records import User
+from kb.accounts.service import add_user
+from kb.store.protocols import Store
+from tests.support import error_of, post_request_form, sign_in_as, text_of
+from webapp.services import services
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+@pytest.fixture
+def onboarding(client: FlaskClient, store: Store) -> int:
+    """An HR onboarding request whose task 2 is IT's; carl is IT's second agent."""
+    add_user(store, "carl", "agent", "it")
+    made = services(client.application).requests.submit(
+        User(username="emma"), "New hire", workflow="onboarding"
+    )
+    assert made.id is not None
+    return made.id
+
+
+def holder(store: Store, request_id: int, number: int = 2) -> tuple[str, str | None]:
+    task = store.tasks(request_id)[number - 1]
+    return task.status.value, task.assignee
+
+
+def test_an_agent_releases_a_task_and_hands_it_over_on_the_page(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert f"/requests/{onboarding}/tasks/2/release#tasks" not in page  # nobody holds it
+    assert '<option value="carl">carl</option>' in page  # the hand-over list: IT's agents
+    assert f"/requests/{onboarding}/tasks/1/hand-over#tasks" not in page  # HR's task
+    post_request_form(client, token, onboarding, "tasks/2/take")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert f'action="/requests/{onboarding}/tasks/2/release#tasks"' in page
+    answer = post_request_form(client, token, onboarding, "tasks/2/release")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#tasks")
+    assert holder(store, onboarding) == ("open", None)
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert "The task is released" in page
+    assert "task 2 (Accounts and laptop): released (held by ivan before)" in page
+    answer = post_request_form(client, token, onboarding, "tasks/2/hand-over", assignee="carl")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#tasks")
+    assert holder(store, onboarding) == ("in_progress", "carl")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert "The task has been handed over." in page and "taken by carl" in page
+    assert "task 2 (Accounts and laptop): handed over to carl" in page
+    # The holder is left out of the list; the history reads in German too.
+    assert '<option value="carl">' not in page
+    german = text_of(client.get(f"/requests/{onboarding}?hl=de"))
+    assert "Aufgabe 2 (Accounts and laptop): übergeben an carl" in german
+
+
+def test_a_hand_over_to_someone_outside_the_department_is_refused_on_the_page(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    post_request_form(client, token, onboarding, "tasks/2/take")
+    answer = post_request_form(client, token, onboarding, "tasks/2/hand-over", assignee="hanna")
+    # Back at the form, which says why (`webapp.requests.refused`).
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#tasks")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert "hanna does not work the queue of" in page
+    assert holder(store, onboarding) == ("in_progress", "ivan")
+
+
+def test_the_requester_gets_no_release_or_hand_over_forms_and_is_refused(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    post_request_form(client, token, onboarding, "tasks/2/take")
+    token = sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert "/release#tasks" not in page and "/hand-over#tasks" not in page
+    assert post_request_form(client, token, onboarding, "tasks/2/release").status_code == 403
+    assert holder(store, onboarding) == ("in_progress", "ivan")
+
+
+def api(client: FlaskClient, token: str, request_id: int, action: str, **body: object) -> object:
+    url = f"/api/requests/{request_id}/tasks/2/{action}"
+    headers = {"X-CSRF-Token": token}
+    if body:
+        return client.post(url, json=body, headers=headers)
+    return client.post(url, headers=headers)
+
+
+def test_take_release_and_hand_over_in_the_api(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    answer = api(client, token, onboarding, "take")
+    assert answer.status_code == 200, text_of(answer)
+    body = answer.get_json()
+    assert set(body) >= {"request", "history", "tasks", "progress", "permissions"}
+    assert answer.headers["ETag"] == f'"{body["request"]["version"]}"'
+    assert (body["tasks"][1]["assignee"], body["tasks"][1]["status"]) == ("ivan", "in_progress")
+    answer = api(client, token, onboarding, "hand-over", assignee="carl")
+    assert answer.status_code == 200, text_of(answer)
+    assert answer.get_json()["tasks"][1]["assignee"] == "carl"
+    assert answer.get_json()["history"][-1]["data"]["handed_to"] == "carl"
+    answer = api(client, token, onboarding, "release")
+    assert answer.status_code == 200
+    assert answer.get_json()["tasks"][1]["assignee"] is None
+    assert answer.get_json()["history"][-1]["data"]["released"] == "carl"
+    assert holder(store, onboarding) == ("open", None)
+
+
+def test_the_api_refuses_as_the_rest_of_the_requests_api(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    api(client, token, onboarding, "take")
+    refused = error_of(api(client, token, onboarding, "hand-over", assignee="hanna"), 400,
+                       "invalid_request")  # fmt: skip
+    assert refused["details"]["field"] == "assignee"
+    for body in ({}, {"assignee": 7}, {"assignee": "carl", "note": "x"}):
+        answer = client.post(
+            f"/api/requests/{onboarding}/tasks/2/hand-over",
+            json=body,
+            headers={"X-CSRF-Token": token},
+        )
+        error_of(answer, 400, "invalid_request")
+    # Without the session's CSRF token: refused.
+    error_of(client.post(f"/api/requests/{onboarding}/tasks/2/release"), 403, "forbidden")
+    error_of(api(client, token, onboarding + 99, "release"), 404, "not_found")
+    # The requester and an agent of another department read the request: 403.
+    for name in ("emma", "hanna"):
+        token = sign_in_as(client, name)
+        for action, body in (("take", {}), ("release", {}), ("hand-over", {"assignee": "carl"})):
+            error_of(api(client, token, onboarding, action, **body), 403, "forbidden")
+    # Someone who may not read it: the same 404 as for an unknown request.
+    token = sign_in_as(client, "olga")
+    error_of(api(client, token, onboarding, "release"), 404, "not_found")
+    assert holder(store, onboarding) == ("in_progress", "ivan")

@@ -1,0 +1,77 @@
+"""The OpenAPI part of who holds a value-stream task: taking, releasing and
+handing over a task (/api/requests/{request_id}/tasks/{task_id}/…).
+
+Operations keyed by the endpoints of `webapp.requests.task_api`; their paths
+come from the routes (`webapp.openapi.paths`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.openapi.schema import (
+    CSRF_HEADER,
+    ERROR_REF,
+    ETAG_HEADER,
+    REQUEST_ID,
+    SIGNED_IN,
+    json_response,
+    param,
+)
+
+_TASK_ID = param(
+    "task_id", "The task's number within its request.", {"type": "integer"}, required=True,
+    where="path",
+)  # fmt: skip
+_ANSWER = {
+    **json_response("RequestDetail", "The request, its task held as the call left it."),
+    "headers": ETAG_HEADER,
+}
+_ERRORS = {"400": ERROR_REF, "401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF}
+
+
+def _operation(operation: str, summary: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "operationId": operation,
+        "summary": summary,
+        "security": SIGNED_IN,
+        "parameters": [REQUEST_ID, _TASK_ID, CSRF_HEADER],
+        **extra,
+        "responses": {"200": _ANSWER, **_ERRORS, "409": ERROR_REF},
+    }
+
+
+_HAND_OVER_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["assignee"],
+                "additionalProperties": False,
+                "properties": {
+                    "assignee": {
+                        "type": "string",
+                        "maxLength": 254,
+                        "description": "The username of an agent of the task's department.",
+                    }
+                },
+            }
+        }
+    },
+}
+
+OPERATIONS: dict[str, Any] = {
+    "task_api.take": _operation(
+        "takeTask", "Take a task of one's department: the caller holds it, in progress."
+    ),
+    "task_api.release": _operation(
+        "releaseTask", "Release a task: nobody holds it, and it is open again."
+    ),
+    "task_api.hand_over": _operation(
+        "handOverTask",
+        "Hand a task to another agent of its department, who holds it in progress.",
+        requestBody=_HAND_OVER_BODY,
+    ),
+}
+SCHEMAS: dict[str, Any] = {}

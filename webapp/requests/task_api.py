@@ -1,0 +1,58 @@
+"""The `task_api` blueprint: who holds a value-stream task, in the JSON API.
+
+    POST /api/requests/<id>/tasks/<n>/take       the caller holds task n, in progress
+    POST /api/requests/<id>/tasks/<n>/release    nobody holds it; open again
+    POST /api/requests/<id>/tasks/<n>/hand-over  {"assignee": "…"}: another agent
+                                                 of the task's department holds it
+
+For agents of the task's department and admins (`kb.requests.task_holders`):
+anyone else who may read the request gets 403, anyone who may not 404, as on
+the rest of /api/requests. Each answers the request's detail, as
+`GET /api/requests/<id>` does (with its ETag), where the task shows whom it
+is held by now. Described in `webapp.openapi.request_tasks`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import MAX_USERNAME_CHARS, User
+from webapp.auth.identity import require_user
+from webapp.inputs import json_object, text_field
+from webapp.requests import presenters
+from webapp.services import request_service
+
+bp = Blueprint("task_api", __name__, url_prefix="/api/requests")
+
+
+def _detail(actor: User, request_id: int) -> Response:
+    """The request as the caller reads it now, with its version as the ETag."""
+    detail = request_service().detail(actor, request_id)
+    response = jsonify(presenters.detail_json(detail))
+    response.headers["ETag"] = f'"{detail.request.version}"'
+    return response
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/take")
+def take(request_id: int, task_id: int) -> Response:
+    actor = require_user()
+    request_service().holders.take_task(actor, request_id, task_id)
+    return _detail(actor, request_id)
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/release")
+def release(request_id: int, task_id: int) -> Response:
+    actor = require_user()
+    request_service().holders.release_task(actor, request_id, task_id)
+    return _detail(actor, request_id)
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/hand-over")
+def hand_over(request_id: int, task_id: int) -> Response:
+    """`{"assignee": "…"}`: an agent of the task's department, by username."""
+    actor = require_user()
+    data = json_object("assignee")
+    name = text_field(data, "assignee", max_chars=MAX_USERNAME_CHARS)
+    request_service().holders.hand_over_task(actor, request_id, task_id, name)
+    return _detail(actor, request_id)
