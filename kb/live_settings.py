@@ -34,8 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kb.content.problem_texts import problem
 from kb.errors import ConfigError
-from kb.records import Problem
+from kb.records import Problem, Severity
 from kb.setting import read_toml
 from kb.settings import SETTINGS, Settings, setting_named
 
@@ -55,7 +56,6 @@ _DEFAULTS = {s.name: s.default for s in SETTINGS}
 # The first live setting a problem's message names, for the line it is set on.
 _NAMED = re.compile(r"\b(" + "|".join(sorted(LIVE, key=len, reverse=True)) + r")\b")
 _TOML_LINE = re.compile(r"\bat line (\d+)")
-KEPT = "the last good notification settings stay in use until the file is fixed"
 # What a message may quote of a value: a URL (its user part, path and query can
 # hold a password or a token) and a value in quotes (as `repr` writes it; the
 # lookbehind keeps "it's URL" from opening a quote). The user part runs to the
@@ -117,7 +117,10 @@ def settings_problem(path: Path, message: str) -> Problem:
     """A settings file that did not check, as the admins' pages show a content
     file's problem: the file, the line and what is wrong."""
     said = message.removeprefix(f"settings file {path}: ")
-    return Problem(str(path), said, KEPT, _line_of(path, message), kind="settings")
+    return problem(
+        "settings", str(path), kind="settings", severity=Severity.ERROR,
+        line=_line_of(path, message), detail=said,
+    )  # fmt: skip
 
 
 def redacted(message: str) -> str:

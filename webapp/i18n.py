@@ -26,7 +26,7 @@ from kb.i18n import catalog as domain
 from kb.i18n.catalog import DEFAULT_LANGUAGE, Catalog
 from kb.i18n.labels import label_of
 from kb.i18n.notes import NoteTable
-from kb.i18n.problems import content_error_text, problem_text
+from kb.i18n.problems import content_error_text, problem_text, problem_words
 from kb.records import Problem
 
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -146,6 +146,11 @@ def said_problem(problem: Problem | ContentError | str) -> str:
     return problem
 
 
+def said_words(problem: Problem) -> tuple[str, str]:
+    """A problem's message and hint in the page's language (`kb.i18n.problems`)."""
+    return problem_words(problem, current_language(), web_catalog())
+
+
 def init_app(app: Flask) -> None:
     app.after_request(_remember_choice)
     app.jinja_env.globals.update(
@@ -158,6 +163,7 @@ def init_app(app: Flask) -> None:
         current_language=current_language,
     )
     app.jinja_env.filters["problem_text"] = said_problem
+    app.jinja_env.filters["problem_words"] = said_words
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
     app.jinja_env.filters["filesize"] = lambda size: domain.format_size(current_language(), size)
     app.jinja_env.filters["change"] = lambda value: domain.format_change(current_language(), value)

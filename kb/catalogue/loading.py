@@ -34,6 +34,7 @@ from kb.catalogue.types import Catalogue, RequestType
 from kb.content.departments import department_text
 from kb.content.files import department_path
 from kb.content.located_yaml import line_of, load_located
+from kb.content.problem_texts import content_error, problem
 from kb.errors import ConfigError, ContentError
 from kb.records import Problem, Severity
 from kb.requests.workflows import Workflow, WorkflowCatalog, load_workflows, workflows_path
@@ -70,14 +71,14 @@ def catalogue_source(
 
 
 def _warning(exc: ContentError) -> Problem:
-    return Problem(
-        path=exc.path,
-        message=exc.reason,
-        hint=exc.hint or "fix it; the request type is left out of the catalogue until then",
-        line=exc.line,
-        severity=Severity.WARNING,
-        kind="catalogue",
-    )
+    """A catalogue entry left out: its text (`kb.content.setup_texts`), or the
+    message of a request form's part framed as `catalogue_entry`."""
+    if exc.text_key or exc.hint:
+        return Problem(
+            exc.path, exc.reason, exc.hint, exc.line, Severity.WARNING, "catalogue",
+            exc.text_key, exc.text_values,
+        )  # fmt: skip
+    return problem("catalogue_entry", exc.path, kind="catalogue", line=exc.line, detail=exc.reason)
 
 
 class _DepartmentFile:
@@ -94,14 +95,18 @@ class _DepartmentFile:
     def fail(self, node: Any, message: str, key: str | None) -> ContentError:
         return ContentError(message, path=self.rel, line=line_of(node, key), kind="catalogue")
 
+    def left_out(self, node: Any, field: str | None, text: str, **values: Any) -> None:
+        """Note the problem of text `text` (`kb.content.setup_texts`) at `field` of `node`."""
+        line = line_of(node, field)
+        found = content_error(text, self.rel, kind="catalogue", line=line, **values)
+        self.problems.append(_warning(found))
+
     def read_types(self) -> None:
         items = self.data.get("request_types")
         if items is None:
             return
         if not isinstance(items, list):
-            self.problems.append(
-                _warning(self.fail(self.data, "'request_types' must be a list", "request_types"))
-            )
+            self.left_out(self.data, "request_types", "request_types_not_list")
             return
         for item in items:
             try:
@@ -114,9 +119,7 @@ class _DepartmentFile:
         if items is None:
             return
         if not isinstance(items, list):
-            self.problems.append(
-                _warning(self.fail(self.data, "'canned_replies' must be a list", "canned_replies"))
-            )
+            self.left_out(self.data, "canned_replies", "canned_replies_not_list")
             return
         for item in items:
             try:
@@ -125,8 +128,7 @@ class _DepartmentFile:
                 self.problems.append(_warning(exc))
                 continue
             if any(r.id == reply.id for r in self.replies):
-                error = self.fail(item, f"a second canned reply {reply.id!r}", "id")
-                self.problems.append(_warning(error))
+                self.left_out(item, "id", "canned_reply_twice", id=repr(reply.id))
                 continue
             self.replies.append(reply)
 
@@ -135,15 +137,9 @@ class _DepartmentFile:
         if not isinstance(ids, list) or not all(
             isinstance(i, str) and TYPE_ID.match(i) for i in ids
         ):
-            error = self.fail(self.data, "'top_requests' must be a list of ids", "top_requests")
-            self.problems.append(_warning(error))
+            self.left_out(self.data, "top_requests", "top_requests_not_list")
             return []
         return list(dict.fromkeys(ids))
-
-    def top_problem(self, what: str) -> None:
-        """A warning that `top_requests` names `what`, which is not shown."""
-        error = self.fail(self.data, f"top_requests names {what}", "top_requests")
-        self.problems.append(_warning(error))
 
 
 def _read_file(folder: Path, slug: str) -> _DepartmentFile | None:
@@ -178,13 +174,16 @@ def _unique_types(
             first = streams.get(found.id) or types.get(found.id)
             if first is not None or len(owners) > 1:
                 owner = first.department if first is not None else ""
-                message = (
-                    f"request type {found.id!r} is defined by {' and '.join(owners)}; ids are "
-                    "unique across departments, so it is left out until one renames it"
-                    if len(owners) > 1
-                    else f"request type {found.id!r} is already defined by {owner}; ids are unique"
+                problems.append(
+                    problem(
+                        "request_type_shared" if len(owners) > 1 else "request_type_taken",
+                        file.rel,
+                        kind="catalogue",
+                        id=repr(found.id),
+                        owners=" and ".join(owners),
+                        owner=owner,
+                    )
                 )
-                problems.append(_warning(ContentError(message, path=file.rel, kind="catalogue")))
                 continue
             types[found.id] = found
     return types
@@ -220,16 +219,19 @@ def load_catalogue(
         ids = file.top_ids()
         unknown = [i for i in ids if i not in types]
         if unknown:
-            file.top_problem(f"{', '.join(unknown)}, which no request type defines")
+            file.left_out(file.data, "top_requests", "top_requests_unknown", ids=", ".join(unknown))
         # Another department's type would stand on this one's card as its service.
         foreign = [
             i for i in ids if i in types and file.slug not in shown_by.get(i, {types[i].department})
         ]
         if foreign:
             owners = ", ".join(sorted({types[i].department for i in foreign}))
-            file.top_problem(
-                f"{', '.join(foreign)}, request types of {owners}; a department lists "
-                "its own types and the value streams it has a task in"
+            file.left_out(
+                file.data,
+                "top_requests",
+                "top_requests_foreign",
+                ids=", ".join(foreign),
+                owners=owners,
             )
         top[file.slug] = tuple(i for i in ids if i in types and i not in foreign)
         replies[file.slug] = tuple(file.replies)
@@ -238,8 +240,8 @@ def load_catalogue(
 
 
 def log_problems(problems: Iterable[Problem]) -> None:
-    for problem in problems:
-        logger.warning("%s", problem)
+    for found in problems:
+        logger.warning("%s", found)
 
 
 def check_catalogue(
@@ -265,10 +267,11 @@ def _value_stream_problem(root: Path, path: Path, exc: ConfigError) -> Problem:
     ("…/_workflows.yml:12: what"), and what is wrong."""
     rel = path.name if path.parent == root else str(path)
     at = re.match(rf"{re.escape(str(path))}:(\d+): (.*)\Z", exc.message, re.DOTALL)
-    return Problem(
-        path=rel,
-        message=at.group(2) if at else exc.message,
-        hint="fix it; until then a running server keeps the last good value streams",
-        line=int(at.group(1)) if at else None,
+    return problem(
+        "value_streams",
+        rel,
         kind="value_streams",
+        severity=Severity.ERROR,
+        line=int(at.group(1)) if at else None,
+        detail=at.group(2) if at else exc.message,
     )

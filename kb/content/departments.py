@@ -18,9 +18,9 @@ from kb.content.display_names import (
 )
 from kb.content.field_names import near_miss_warnings
 from kb.content.lookalike_names import reading_key
+from kb.content.problem_texts import content_error, problem
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
-from kb.errors import ContentError
-from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity, Targets
+from kb.records import CONTROL_CHARACTERS, Department, Problem, Targets
 from kb.validators import normal_name
 
 DEPARTMENT_FILES = ("_department.yml", "_department.yaml")
@@ -52,21 +52,15 @@ def check_department_name(slug: str, triage: str = DEFAULT_TRIAGE) -> None:
     character, or it is the triage department's id (the central queue is no
     folder's)."""
     if _NOT_IN_ID & set(slug) or CONTROL_CHARACTERS.search(slug):
-        raise ContentError(
-            "a department folder's name may not hold a control character or any of "
-            + " ".join(sorted(_NOT_IN_ID)),
-            path=f"{slug}/",
+        raise content_error(
+            "department_folder_name",
+            f"{slug}/",
             kind="department_name",
-            hint="rename the folder to a name such as hr or human-resources; "
-            "its articles are left out until then",
+            characters=" ".join(sorted(_NOT_IN_ID)),
         )
     if slug == triage:
-        raise ContentError(
-            f"{triage!r} is the triage department (setting triage_department), "
-            "not a department folder",
-            path=f"{slug}/",
-            kind="department_name",
-            hint="rename the folder; its articles are left out until then",
+        raise content_error(
+            "triage_folder", f"{slug}/", kind="department_name", triage=repr(triage)
         )
 
 
@@ -116,14 +110,13 @@ def without_shared_names(
             others = ", ".join(sorted(s for s in slugs if s != slug))
             kept[slug] = replace(department, name=default_name(slug))
             problems.append(
-                Problem(
+                problem(
+                    "department_name_shared",
                     f"{slug}/",
-                    f"the department file's name {department.name!r} reads like the name of "
-                    f"department {others}: two departments are never shown under one name, "
-                    f"so this one is shown as {default_name(slug)!r}",
-                    hint="give each department a name of its own in its department file",
-                    severity=Severity.WARNING,
                     kind="department_name",
+                    name=repr(department.name),
+                    others=others,
+                    shown=repr(default_name(slug)),
                 )
             )
     problems += _without_triage_names(kept)
@@ -143,14 +136,12 @@ def _without_triage_names(kept: dict[str, Department]) -> list[Problem]:
             continue
         kept[slug] = replace(department, name=default_name(slug))
         problems.append(
-            Problem(
+            problem(
+                "department_name_of_queue",
                 f"{slug}/",
-                f"the department file's name {department.name!r} reads like the name of "
-                f"the triage queue, where questions no department owns go: this department "
-                f"is shown as {default_name(slug)!r}",
-                hint="give the department a name of its own in its department file",
-                severity=Severity.WARNING,
                 kind="department_name",
+                name=repr(department.name),
+                shown=repr(default_name(slug)),
             )
         )
     return problems
@@ -165,11 +156,7 @@ def _targets(value: Any, path: str) -> Targets:
     if value is None:
         return Targets()
     if not isinstance(value, dict):
-        raise ContentError(
-            "'targets' must map first_response_hours and resolution_hours",
-            path=path,
-            kind="department",
-        )
+        raise content_error("department_targets_not_mapping", path, kind="department")
     try:
         return Targets(
             first_response_hours=float(
@@ -178,8 +165,8 @@ def _targets(value: Any, path: str) -> Targets:
             resolution_hours=float(value.get("resolution_hours", Targets.resolution_hours)),
         )
     except (TypeError, ValueError) as exc:
-        raise ContentError(
-            f"targets are not positive numbers of hours: {exc}", path=path, kind="department"
+        raise content_error(
+            "department_targets_not_hours", path, kind="department", detail=exc
         ) from None
 
 
@@ -214,9 +201,7 @@ def department_text(folder: Path, slug: str) -> tuple[str, str] | None:
     try:
         return raw.decode("utf-8"), rel
     except UnicodeDecodeError:
-        raise ContentError(
-            "department file is not UTF-8", path=rel, kind="department", hint="save it as UTF-8"
-        ) from None
+        raise content_error("department_not_utf8", rel, kind="department") from None
 
 
 def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]:
@@ -229,16 +214,16 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
     try:
         data = load_content_yaml(text) or {}
     except yaml.YAMLError as exc:
-        at, problem = yaml_problem(exc)
-        raise ContentError(
-            f"department file is not valid YAML: {problem}",
-            path=rel,
+        at, said = yaml_problem(exc)
+        raise content_error(
+            "department_yaml_invalid",
+            rel,
             line=at + 1 if at is not None else None,
             kind="department",
-            hint="fix the YAML; defaults are used until then",
+            problem=said,
         ) from None
     if not isinstance(data, dict):
-        raise ContentError("department file must be a mapping", path=rel, kind="department")
+        raise content_error("department_not_mapping", rel, kind="department")
     contact = data.get("contact") or {}
     keywords = data.get("keywords") or []
     display_names, name_problems = read_display_names(data.get("display_names"), rel)
@@ -261,24 +246,12 @@ def _flag(value: Any, name: str, path: str) -> bool:
         return False
     if isinstance(value, bool):
         return value
-    raise ContentError(
-        f"{name} must be true or false, got {value!r}",
-        path=path,
-        kind="department",
-        hint=f"write {name}: true or {name}: false",
-    )
+    raise content_error("department_flag", path, kind="department", name=name, value=repr(value))
 
 
 def _field_warnings(data: dict[Any, Any], path: str) -> list[Problem]:
     problems = [
-        Problem(
-            path,
-            f"'{key}' is ignored: webhooks are set by the operator (settings webhooks and "
-            "webhook_hosts), not in department files",
-            hint="ask the operator to add the webhook; remove the field",
-            severity=Severity.WARNING,
-            kind="operator_field",
-        )
+        problem("operator_field", path, kind="operator_field", name=key)
         for key in sorted(OPERATOR_FIELDS & set(data))
     ]
     problems += near_miss_warnings(data, DEPARTMENT_FIELDS, path)

@@ -20,10 +20,12 @@ from dataclasses import replace
 from typing import Any
 
 from kb.content.lookalike_names import reading_key
+from kb.content.problem_texts import problem
 from kb.i18n.catalog import domain_catalog
-from kb.records import CONTROL_CHARACTERS, Department, Problem, Severity
+from kb.records import CONTROL_CHARACTERS, Department, Problem
 
 FIELD = "display_names"
+EXAMPLE = "{de: Personal}"
 
 
 def read_display_names(value: Any, path: str) -> tuple[dict[str, str], list[Problem]]:
@@ -33,7 +35,7 @@ def read_display_names(value: Any, path: str) -> tuple[dict[str, str], list[Prob
     if value is None:
         return {}, []
     if not isinstance(value, dict):
-        return {}, [_warning(path, f"'{FIELD}' must map language codes to names, got {value!r}")]
+        return {}, [_warning("display_names_not_mapping", path, value=repr(value))]
     spoken = set(domain_catalog().messages)
     names: dict[str, str] = {}
     problems: list[Problem] = []
@@ -41,22 +43,19 @@ def read_display_names(value: Any, path: str) -> tuple[dict[str, str], list[Prob
         text = name.strip() if isinstance(name, str) else ""
         if str(lang) not in spoken:
             languages = ", ".join(sorted(spoken))
-            problems.append(_warning(path, f"{FIELD}: {lang!r} is not one of {languages}"))
+            problems.append(
+                _warning("display_names_language", path, language=repr(lang), languages=languages)
+            )
         elif not text or CONTROL_CHARACTERS.search(text):
-            problems.append(_warning(path, f"{FIELD}: the {lang} name must be one line of text"))
+            problems.append(_warning("display_names_not_line", path, language=lang))
         else:
             names[str(lang)] = text
     return names, problems
 
 
-def _warning(path: str, message: str) -> Problem:
-    return Problem(
-        path,
-        message + "; that name is left out and the department's name is shown",
-        hint=f"write {FIELD}: {{de: Personal}}, one name per language code",
-        severity=Severity.WARNING,
-        kind="department",
-    )
+def _warning(key: str, path: str, **values: Any) -> Problem:
+    """The warning `key` (`kb.content.setup_texts`) about an entry left out."""
+    return problem(key, path, kind="department", field=FIELD, example=EXAMPLE, **values)
 
 
 def triage_keys() -> frozenset[str]:
@@ -109,13 +108,13 @@ def _clashing(
 
 
 def _clash(department: Department, lang: str, others: str) -> Problem:
-    name = department.display_names[lang]
-    like = f"the name of department {others}" if others else "the name of the triage queue"
-    return Problem(
+    return problem(
+        "display_name_shared" if others else "display_name_of_queue",
         f"{department.slug}/",
-        f"the department file's {lang} name {name!r} reads like {like} in that language: "
-        f"it is not used, so this department is shown as {department.name!r} there",
-        hint=f"give the department a {lang} name of its own under {FIELD}",
-        severity=Severity.WARNING,
         kind="department_name",
+        language=lang,
+        name=repr(department.display_names[lang]),
+        others=others,
+        shown=repr(department.name),
+        field=FIELD,
     )

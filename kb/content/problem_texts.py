@@ -9,14 +9,16 @@ catalogue (kb/i18n/locales/<lang>/problems.po, `kb.i18n.problems` words them).
 The values are filled in as the English message shows them (a quoted
 `'bogus'`, a number with its separators) and are passed on unchanged.
 
-A problem made without a key here (an image's, a document's) keeps its English
-text on every page.
+The content root's own problems (department files, the catalogue, the
+settings file) have their texts in `kb.content.setup_texts`. A problem made
+without a key keeps its English text on every page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kb.content.setup_texts import SETUP_TEXTS
 from kb.errors import ContentError
 from kb.records import Problem, Severity
 
@@ -182,6 +184,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **{
         key: (_NOT_SHOWN + why, f"{hint}; {NOT_SHOWN_HINT}") for key, (why, hint) in _IMAGES.items()
     },
+    **SETUP_TEXTS,
 }
 
 

@@ -40,6 +40,7 @@ from kb.content.files import (
     id_key,
 )
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS, parse_article
+from kb.content.problem_texts import problem
 from kb.content.readers import read_article
 from kb.content.scan_stamps import ScanStamps, read_as_document
 from kb.errors import ConfigError, ContentError
@@ -149,23 +150,22 @@ def _twin_folder(folder: Path, home: Path, slug: str) -> Problem:
     """The warning for a second folder of one department (names differing only
     in Unicode form): its articles are kept, its department file is not read."""
     ignored = any((folder / name).exists() for name in DEPARTMENT_FILES)
-    return Problem(
+    return problem(
+        "department_twin_file" if ignored else "department_twin",
         f"{folder.name}/",
-        f"folders {ascii(folder.name)} and {ascii(home.name)} differ only in Unicode form "
-        f"(decomposed and composed letters, as macOS and Linux write them): both are "
-        f"department {slug!r}; the articles of both are read"
-        + (f", the department file of {ascii(home.name)} alone" if ignored else ""),
-        hint=f"move the files of this folder into the other {home.name!r} and remove it",
-        severity=Severity.WARNING,
         kind="department_twin",
+        folder=ascii(folder.name),
+        home=ascii(home.name),
+        slug=repr(slug),
+        home_name=repr(home.name),
     )
 
 
 def load_departments(root: Path, triage: str = DEFAULT_TRIAGE) -> dict[str, Department]:
     """The departments of the content root, problems logged (for the request side)."""
     departments, problems = scan_departments(root, triage)
-    for problem in problems:
-        logger.warning("%s", problem)
+    for found in problems:
+        logger.warning("%s", found)
     return departments
 
 
@@ -193,21 +193,11 @@ def unique_entries(
         if winner is entry:
             yield entry
             continue
-        yield Problem(
-            entry.id,
-            f"duplicate id: same article id as {winner.id} "
-            "(ids differ only in letter case or accents)",
-            hint="rename one of the files",
-            kind="duplicate",
+        yield problem(
+            "duplicate_id", entry.id, kind="duplicate", severity=Severity.ERROR, other=winner.id
         )
     for link in links:
-        yield Problem(
-            link,
-            "symbolic link to a folder; skipped",
-            hint="put the folder itself in the content root, not a link to it",
-            severity=Severity.WARNING,
-            kind="not_a_file",
-        )
+        yield problem("folder_link", link, kind="not_a_file")
 
 
 def _precedence(entry: FileEntry, indexed: Container[str]) -> tuple[bool, bool]:
@@ -376,13 +366,7 @@ def _check_related(scan: ContentScan) -> None:
         for rel in article.related:
             if rel not in scan.articles:
                 scan.problems.append(
-                    Problem(
-                        article.id,
-                        f"related article {rel!r} does not exist",
-                        hint="fix the id (path below the content root)",
-                        severity=Severity.WARNING,
-                        kind="related",
-                    )
+                    problem("related_missing", article.id, kind="related", id=repr(rel))
                 )
 
 

@@ -35,6 +35,15 @@ def _worded(
     return said, said_hint
 
 
+def problem_words(problem: Problem, lang: str, catalog: Catalog | None = None) -> tuple[str, str]:
+    """The problem's message and hint in `lang`, for a page that shows the file
+    and the line apart from them (the admins' list of setup problems)."""
+    texts = catalog or domain_catalog()
+    return _worded(
+        problem.text_key, problem.text_values, problem.message, problem.hint, lang, texts
+    )
+
+
 def problem_text(problem: Problem, lang: str, catalog: Catalog | None = None) -> str:
     """The problem as `kb validate` prints it (severity, file, line, message, hint),
     in `lang`: "Fehler: it/bad.md: Status 'bogus' ist …"."""

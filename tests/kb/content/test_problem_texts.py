@@ -253,3 +253,54 @@ def test_kb_validate_prints_english_whatever_the_language(tmp_path: Path) -> Non
         "message": "status 'bogus' is not one of draft, review, published, retired",
         "hint": "set status to one of the allowed values",
     }
+
+
+def test_the_content_root_s_own_problems_are_named_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    """Department files, display names, duplicate ids and folder links: English as
+    `kb validate` printed them, and German on pages."""
+    from kb.content.scanner import scan_content
+
+    root = tmp_path / "content"
+    (root / "it").mkdir(parents=True)
+    (root / "hr").mkdir()
+    (root / "it" / "_department.yml").write_bytes(b"name: IT \xff\n")
+    (root / "hr" / "_department.yml").write_text("display_names: {xx: Personal}\n", "utf-8")
+    for name in ("vpn.md", "VPN.md"):
+        (root / "hr" / name).write_text("---\ntitle: VPN\n---\nText.\n", "utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", root / "hr" / "linked")
+    found = {p.path: p for p in scan_content(root).problems}
+    expected = {
+        "it/_department.yml": (
+            "warning: it/_department.yml: department file is not UTF-8 (save it as UTF-8)",
+            "Warnung: it/_department.yml: Die Abteilungsdatei ist nicht in UTF-8 gespeichert "
+            "(speichern Sie sie als UTF-8)",
+        ),
+        "hr/_department.yml": (
+            "warning: hr/_department.yml: display_names: 'xx' is not one of de, en; that name "
+            "is left out and the department's name is shown (write display_names: "
+            "{de: Personal}, one name per language code)",
+            "Warnung: hr/_department.yml: display_names: 'xx' ist keine der Sprachen de, en; "
+            "dieser Name bleibt außen vor, gezeigt wird der Name der Abteilung (schreiben Sie "
+            "display_names: {de: Personal}, ein Name je Sprachcode)",
+        ),
+        "hr/VPN.md": (
+            "error: hr/VPN.md: duplicate id: same article id as hr/vpn.md (ids differ only in "
+            "letter case or accents) (rename one of the files)",
+            "Fehler: hr/VPN.md: Doppelte Kennung: dieselbe Artikelkennung wie hr/vpn.md (die "
+            "Kennungen unterscheiden sich nur in Groß- und Kleinschreibung oder Akzenten) "
+            "(benennen Sie eine der Dateien um)",
+        ),
+        "hr/linked": (
+            "warning: hr/linked: symbolic link to a folder; skipped (put the folder itself in "
+            "the content root, not a link to it)",
+            "Warnung: hr/linked: Symbolischer Link auf einen Ordner; übersprungen (legen Sie "
+            "den Ordner selbst in den Inhaltsordner, keinen Link darauf)",
+        ),
+    }
+    for path, (english, german) in expected.items():
+        assert str(found[path]) == english
+        assert problem_text(found[path], "en") == english
+        assert problem_text(found[path], "de") == german

@@ -58,6 +58,8 @@ def test_a_broken_value_stream_file_is_shown_to_admins_with_its_line(
     assert "fleet" in shown and "last good value streams" in shown
     german = text_of(client.get("/manage/?department=it&hl=de"))
     assert "Zeile 7" in problems(german)[0]
+    assert "letzten gültigen Wertströme" in problems(german)[0]
+    assert "last good" not in problems(german)[0]
     # Content owners are not shown the content root's files.
     sign_in_as(client, "cora")
     assert problems(text_of(client.get("/manage/?department=it"))) == []
@@ -77,3 +79,31 @@ def test_a_broken_request_form_is_shown_too(
     sign_in_as(client, "ada")
     [shown] = problems(text_of(client.get("/manage/?department=it")))
     assert "it/_department.yml" in shown and "request type id" in shown
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_catalogue_problems_are_said_in_the_page_s_language(
+    client: FlaskClient, running: Path, content: Path
+) -> None:
+    """The panel printed each problem's English message and hint on German pages."""
+    department = content / "it" / "_department.yml"
+    folder_time = (content / "it").stat().st_mtime_ns
+    write(department, "name: IT Service Desk\ntop_requests: [nothing]\ncanned_replies: 3\n")
+    os.utime(content / "it", ns=(folder_time, folder_time))
+    sign_in_as(client, "ada")
+    english = problems(text_of(client.get("/manage/?department=it")))
+    assert len(english) == 2, english
+    assert any(
+        "&#39;canned_replies&#39; must be a list" in shown
+        and "fix it; the request type is left out of the catalogue until then" in shown
+        for shown in english
+    )
+    assert any("top_requests names nothing, which no request type defines" in s for s in english)
+    german = problems(text_of(client.get("/manage/?department=it&hl=de")))
+    assert any(
+        "&#39;canned_replies&#39; muss eine Liste sein" in shown
+        and "bis dahin fehlt die Anfrageart im Katalog" in shown
+        for shown in german
+    ), german
+    assert any("top_requests nennt nothing, die keine Anfrageart festlegt" in s for s in german)
+    assert not any("must be" in s or "fix it" in s for s in german)

@@ -145,6 +145,9 @@ def test_a_broken_edit_is_shown_to_admins_with_the_file_and_the_line(
     [shown] = problems(text_of(client.get("/manage/?department=it")))
     assert f"<code>{settings_file}</code>, line 4" in shown
     assert "smtp_port must be at most 65535" in shown and "last good" in shown
+    [german] = problems(text_of(client.get("/manage/?department=it&hl=de")))
+    assert "Zeile 4" in german and "letzten gültigen Benachrichtigungseinstellungen" in german
+    assert "last good" not in german
     sign_in_as(client, "cora")  # the settings are the admins'
     assert problems(text_of(client.get("/manage/?department=it"))) == []
     sign_in_as(client, "ada")

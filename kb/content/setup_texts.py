@@ -1,0 +1,144 @@
+"""The words of the content root's own problems: department files, display
+names, folders, duplicate ids, the service catalogue, the value-stream file
+and the settings file.
+
+As `kb.content.problem_texts` (which takes these into its `TEXTS`), each kind
+has a key and its English message and hint, which `kb validate`, the log and
+the JSON API print as written here; a page words it from `problem_<key>` and
+`problem_<key>_hint` in kb/i18n/locales/<lang>/problems.po. A text that is
+`{detail}` alone frames a message written elsewhere (a request form's field,
+a setting's check): its hint is said in the page's language, the message as
+written.
+"""
+
+from __future__ import annotations
+
+_SHOWN = "; that name is left out and the department's name is shown"
+_DISPLAY_HINT = "write {field}: {example}, one name per language code"
+_LEFT_OUT = "fix it; the request type is left out of the catalogue until then"
+
+# Department files and folders (`kb.content.departments`, `kb.content.scanner`).
+DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
+    "department_folder_name": (
+        "a department folder's name may not hold a control character or any of {characters}",
+        "rename the folder to a name such as hr or human-resources; "
+        "its articles are left out until then",
+    ),
+    "triage_folder": (
+        "{triage} is the triage department (setting triage_department), not a department folder",
+        "rename the folder; its articles are left out until then",
+    ),
+    "department_name_shared": (
+        "the department file's name {name} reads like the name of department {others}: two "
+        "departments are never shown under one name, so this one is shown as {shown}",
+        "give each department a name of its own in its department file",
+    ),
+    "department_name_of_queue": (
+        "the department file's name {name} reads like the name of the triage queue, where "
+        "questions no department owns go: this department is shown as {shown}",
+        "give the department a name of its own in its department file",
+    ),
+    "department_not_utf8": ("department file is not UTF-8", "save it as UTF-8"),
+    "department_yaml_invalid": (
+        "department file is not valid YAML: {problem}",
+        "fix the YAML; defaults are used until then",
+    ),
+    "department_not_mapping": ("department file must be a mapping", ""),
+    "department_targets_not_mapping": (
+        "'targets' must map first_response_hours and resolution_hours",
+        "",
+    ),
+    "department_targets_not_hours": ("targets are not positive numbers of hours: {detail}", ""),
+    "department_flag": (
+        "{name} must be true or false, got {value}",
+        "write {name}: true or {name}: false",
+    ),
+    "operator_field": (
+        "'{name}' is ignored: webhooks are set by the operator (settings webhooks and "
+        "webhook_hosts), not in department files",
+        "ask the operator to add the webhook; remove the field",
+    ),
+    "display_names_not_mapping": (
+        "'{field}' must map language codes to names, got {value}" + _SHOWN,
+        _DISPLAY_HINT,
+    ),
+    "display_names_language": (
+        "{field}: {language} is not one of {languages}" + _SHOWN,
+        _DISPLAY_HINT,
+    ),
+    "display_names_not_line": (
+        "{field}: the {language} name must be one line of text" + _SHOWN,
+        _DISPLAY_HINT,
+    ),
+    "display_name_shared": (
+        "the department file's {language} name {name} reads like the name of department {others} "
+        "in that language: it is not used, so this department is shown as {shown} there",
+        "give the department a {language} name of its own under {field}",
+    ),
+    "display_name_of_queue": (
+        "the department file's {language} name {name} reads like the name of the triage queue "
+        "in that language: it is not used, so this department is shown as {shown} there",
+        "give the department a {language} name of its own under {field}",
+    ),
+    "department_twin": (
+        "folders {folder} and {home} differ only in Unicode form (decomposed and composed "
+        "letters, as macOS and Linux write them): both are department {slug}; the articles "
+        "of both are read",
+        "move the files of this folder into the other {home_name} and remove it",
+    ),
+    "department_twin_file": (
+        "folders {folder} and {home} differ only in Unicode form (decomposed and composed "
+        "letters, as macOS and Linux write them): both are department {slug}; the articles "
+        "of both are read, the department file of {home} alone",
+        "move the files of this folder into the other {home_name} and remove it",
+    ),
+    "duplicate_id": (
+        "duplicate id: same article id as {other} (ids differ only in letter case or accents)",
+        "rename one of the files",
+    ),
+    "folder_link": (
+        "symbolic link to a folder; skipped",
+        "put the folder itself in the content root, not a link to it",
+    ),
+    "related_missing": (
+        "related article {id} does not exist",
+        "fix the id (path below the content root)",
+    ),
+}
+
+# The service catalogue in department files (`kb.catalogue.loading`).
+CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
+    "catalogue_entry": ("{detail}", _LEFT_OUT),
+    "request_types_not_list": ("'request_types' must be a list", _LEFT_OUT),
+    "canned_replies_not_list": ("'canned_replies' must be a list", _LEFT_OUT),
+    "canned_reply_twice": ("a second canned reply {id}", _LEFT_OUT),
+    "top_requests_not_list": ("'top_requests' must be a list of ids", _LEFT_OUT),
+    "top_requests_unknown": (
+        "top_requests names {ids}, which no request type defines",
+        _LEFT_OUT,
+    ),
+    "top_requests_foreign": (
+        "top_requests names {ids}, request types of {owners}; a department lists its own "
+        "types and the value streams it has a task in",
+        _LEFT_OUT,
+    ),
+    "request_type_shared": (
+        "request type {id} is defined by {owners}; ids are unique across departments, so it "
+        "is left out until one renames it",
+        _LEFT_OUT,
+    ),
+    "request_type_taken": (
+        "request type {id} is already defined by {owner}; ids are unique",
+        _LEFT_OUT,
+    ),
+    "value_streams": (
+        "{detail}",
+        "fix it; until then a running server keeps the last good value streams",
+    ),
+    "settings": (
+        "{detail}",
+        "the last good notification settings stay in use until the file is fixed",
+    ),
+}
+
+SETUP_TEXTS = {**DEPARTMENT_TEXTS, **CATALOGUE_TEXTS}
