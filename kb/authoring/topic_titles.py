@@ -20,23 +20,30 @@ German, the languages the product speaks:
   "Jobticket"), a question about someone else's doing an embedded one
   ("Wann öffnet die Kantine?" → "Wann die Kantine öffnet", "When does the
   canteen open?" → "When the canteen opens", "Does the company pay for my
-  train ticket?" → "Whether the company pays for your train ticket"). An
-  English verb is told from the nouns before it only where the words show
-  it: after a one-word subject ("HR", "the canteen"), ending the question
-  or followed by a preposition, an article or a pronoun. Elsewhere ("Does
-  the canteen offer vegan food?": "offer" or "vegan"?), and after "did",
-  whose past forms differ per verb, the question keeps its own words;
+  ticket?" → "Whether the company pays for your ticket"). An English verb
+  is told from the nouns before it only where the words show it: after a
+  one-word subject ("HR", "the canteen"), ending the question or followed
+  by a preposition, an article or a pronoun. Elsewhere ("Does the canteen
+  offer vegan food?": "offer" or "vegan"?), where a longer subject may go on
+  through the preposition's phrase ("Does the parking permit for visitors
+  expire?", "… pay for my train ticket?": "permit" or "expire", "pay" or
+  "ticket"?), and after "did", whose past forms differ per verb, the
+  question keeps its own words;
 - anything else keeps its own words too ("When is the canteen open?" →
   "When is the canteen open", "How many days do I get?" → "How many days
   do you get"): dropping the question words left a fragment ("The canteen
   open").
 
 The asker's pronouns are made general (my → your, mein → Ihr) in every case.
+German questions are read by `kb.authoring.german_topics`.
 """
 
 from __future__ import annotations
 
 import re
+
+from kb.authoring.german_topics import DE_MODALS, DE_SUBJECTS, DE_WH, german_topic
+from kb.authoring.topic_words import general, key, without_articles
 
 _GREETINGS = {"please", "hi", "hello", "hey", "bitte", "hallo"}
 _EN_WH = {"how", "where", "when", "what", "which", "who", "why"}
@@ -70,13 +77,15 @@ _EN_DETERMINERS = {
     "a", "an", "the", "this", "that", "these", "those", "my", "our", "your", "his", "her",
     "their", "its", "every", "each", "any", "some", "no",
 }  # fmt: skip
+_EN_PREPOSITIONS = {
+    "about", "after", "at", "before", "by", "during", "for", "from", "in", "into", "off",
+    "on", "out", "over", "through", "under", "up", "with", "within", "without", "to", "of",
+}  # fmt: skip
 # Words that follow a verb more often than a subject's noun: "to" and "of" are
 # left out, they follow nouns ("the shuttle bus to Hamburg", "the head of HR").
-_EN_AFTER_VERB = _EN_DETERMINERS | {
-    "about", "after", "at", "before", "by", "during", "for", "from", "in", "into", "off",
-    "on", "out", "over", "through", "under", "up", "with", "within", "without",
-    "me", "us", "you", "him", "them", "it",
-}  # fmt: skip
+_EN_AFTER_VERB = (
+    _EN_DETERMINERS | _EN_PREPOSITIONS - {"to", "of"} | {"me", "us", "you", "him", "them", "it"}
+)
 # The doubled consonant needs the stress on the last syllable: one-syllable verbs
 # follow the rule; these are the common longer ones that do.
 _EN_DOUBLE = {
@@ -84,20 +93,6 @@ _EN_DOUBLE = {
     "regret", "submit", "transfer",
 }  # fmt: skip
 
-_DE_WH = {"wie", "wo", "wann", "warum", "weshalb", "wieso", "was", "wer", "welche", "welcher",
-          "welches", "wohin", "woher", "womit", "wozu", "wen", "wem"}  # fmt: skip
-_DE_MODALS = {
-    "kann", "können", "darf", "dürfen", "muss", "müssen", "soll", "sollen", "sollte", "sollten",
-    "könnte", "könnten", "will", "wollen", "möchte", "möchten",
-}  # fmt: skip
-_DE_SUBJECTS = {"ich", "wir", "man"}
-_DE_ASKED = {"was", "wer", "wen", "wem", "welche", "welcher", "welches"}  # kept in the topic
-_DE_BE = {"ist", "sind"}
-_DE_ARTICLES = {"ein", "eine", "einen", "einem", "einer", "der", "die", "das", "den", "dem"}
-_DE_PARTICLES = {
-    "ab", "an", "auf", "aus", "bei", "ein", "fest", "her", "hin", "los", "mit", "nach", "vor",
-    "weg", "zu", "zurück", "zusammen",
-}  # fmt: skip
 _DE_MARKERS = {
     "ich", "wir", "man", "es", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen",
     "mein", "meine", "meinen", "nicht", "und", "ist", "sind", "gibt", "für", "mit", "von", "zu",
@@ -107,53 +102,35 @@ _EN_MARKERS = {
     "i", "we", "you", "the", "a", "an", "my", "our", "to", "is", "are", "for", "of", "on", "in",
     "at", "with", "do", "does", "can", "how", "where", "when", "why", "what", "who", "will",
 }  # fmt: skip
-_PRONOUNS = {
-    "my": "your", "mine": "yours", "me": "you", "i": "you", "myself": "yourself",
-    "our": "your", "ours": "yours", "we": "you", "us": "you",
-    "mein": "Ihr", "meine": "Ihre", "meinen": "Ihren", "meinem": "Ihrem", "meiner": "Ihrer",
-    "mich": "sich", "mir": "sich",
-}  # fmt: skip
 
 
 def question_topic(words: list[str]) -> str:
     """The topic of a question's words (punctuation at its end removed); '' when
     the question is nothing but question words ("Kann ich?")."""
-    while words and _key(words[0]) in _GREETINGS:
+    while words and key(words[0]) in _GREETINGS:
         words = words[1:]
     if not words:
         return ""
-    topic = _german(words) if _is_german(words) else _english(words)
+    topic = german_topic(words) if _is_german(words) else _english(words)
     if topic is None:
         # No shape the words show: the question's own words, read as a title
         # ("When is the canteen open?" → "When is the canteen open"). Dropping
         # its first words left "The canteen open" or "Many days do you get".
-        topic = _general(words) if _without_leading(words) else []
+        topic = general(words) if _without_leading(words) else []
     return _capital(" ".join(w for w in topic if w))
 
 
 def subject_for(first_word: str) -> str:
     """A general subject for a question whose subject was left out ("Can my
     friend …?"): "man" after a German modal verb, else "one"."""
-    return "man" if _key(first_word) in _DE_MODALS - {"will"} else "one"
-
-
-def _key(word: str) -> str:
-    return word.casefold().strip(",;:")
-
-
-def _general(words: list[str]) -> list[str]:
-    return [_PRONOUNS.get(_key(w), w) for w in words]
-
-
-def _without_articles(words: list[str], articles: set[str]) -> list[str]:
-    return words[1:] if len(words) > 1 and _key(words[0]) in articles else words
+    return "man" if key(first_word) in DE_MODALS - {"will"} else "one"
 
 
 def _without_leading(words: list[str]) -> list[str]:
     """The words after the question's first words (question words, auxiliaries, subject)."""
-    leading = _EN_WH | _EN_AUX | _EN_BE | _EN_SUBJECTS | _DE_WH | _DE_MODALS | _DE_SUBJECTS
+    leading = _EN_WH | _EN_AUX | _EN_BE | _EN_SUBJECTS | DE_WH | DE_MODALS | DE_SUBJECTS
     rest = list(words)
-    while rest and _key(rest[0]) in leading | {"to"}:
+    while rest and key(rest[0]) in leading | {"to"}:
         rest.pop(0)
     return rest
 
@@ -166,72 +143,72 @@ def _capital(text: str) -> str:
 
 
 def _english(words: list[str]) -> list[str] | None:
-    keys = [_key(w) for w in words]
+    keys = [key(w) for w in words]
     wh = keys[0] if keys[0] in _EN_WH else None
     at = 1 if wh else 0
     if at >= len(keys):
         return None
     if wh == "which" and len(keys) > 3 and keys[2] in _EN_AUX and keys[3] in _EN_SUBJECTS:
         action = _action(words[4:])  # "Which form do I use" → "Which form to use"
-        return [wh, words[1], "to", *_general(action)] if action else None
+        return [wh, words[1], "to", *general(action)] if action else None
     if keys[at] in _EN_AUX and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
         action = _action(words[at + 2 :])
-        if keys[at] in _EN_NEGATED or "not" in map(_key, action[:1]):
+        if keys[at] in _EN_NEGATED or "not" in map(key, action[:1]):
             # "Why can't I log in" must keep its "not": "Why you cannot log in".
             negation = _EN_NEGATED.get(
                 keys[at], "cannot" if keys[at] == "can" else f"{keys[at]} not"
             )
-            action = [w for w in action if _key(w) != "not"]
-            return [wh, "you", negation, *_general(action)] if wh and action else None
+            action = [w for w in action if key(w) != "not"]
+            return [wh, "you", negation, *general(action)] if wh and action else None
     elif wh == "how" and keys[1] in _EN_HOW_MUCH and keys[2:3] and keys[2] in _EN_ASKING:
         # "How long does the approval take" → "How long the approval takes"
         clause = _embedded(words[2:])
-        return ["how", keys[1], *_general(clause)] if clause else _general(words)
+        return ["how", keys[1], *general(clause)] if clause else general(words)
     elif keys[at] in _EN_ASKING | {"did"} and keys[at + 1 : at + 2] != ["not"]:
         # Someone else's doing: the embedded question, or the question's own words.
         clause = _embedded(words[at:])
-        return [wh or "whether", *_general(clause)] if clause else _general(words)
+        return [wh or "whether", *general(clause)] if clause else general(words)
     elif keys[at] in _EN_BE and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
         action = _after_to(words[at + 2 :], _EN_LEAVE)
     elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["it"]:
         action = _after_to(words[at + 2 :], _EN_IT)
     elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["there"] and not wh:
-        return _general(_without_articles(words[at + 2 :], _EN_ARTICLES)) or None
+        return general(without_articles(words[at + 2 :], _EN_ARTICLES)) or None
     elif keys[at] in _EN_BE and (done := _passive(words[at + 1 :], words[at])):
         # "Why was my claim rejected" → "Why your claim was rejected"; without a
         # question word, "Was my claim approved" → "Whether your claim was approved"
-        return [wh or "whether", *_general(done)]
+        return [wh or "whether", *general(done)]
     elif keys[at] in _EN_BE and wh in {"what", "where", "which"}:
-        return _general(_without_articles(words[at + 1 :], _EN_ARTICLES)) or None
+        return general(without_articles(words[at + 1 :], _EN_ARTICLES)) or None
     elif wh in {"who", "what", "which"} and keys[at] not in _EN_AUX | _EN_BE:
-        return [wh, *_general(words[at:])]  # "Who approves my overtime" asks of a subject
+        return [wh, *general(words[at:])]  # "Who approves my overtime" asks of a subject
     elif not wh and keys[0] == "i" and len(keys) > 1 and keys[1] in {"need", "want"}:
         if keys[2:3] == ["to"]:
-            action = [w for w in words[3:] if _key(w) not in _EN_FILLERS]
+            action = [w for w in words[3:] if key(w) not in _EN_FILLERS]
         else:
-            return _general(_without_articles(words[2:], _EN_ARTICLES)) or None
+            return general(without_articles(words[2:], _EN_ARTICLES)) or None
     else:
         return None
     if not action:
         return None
     if wh in _EN_TO:
-        return [wh, "to", *_general(action)]
+        return [wh, "to", *general(action)]
     if wh:
-        return [wh, "you", *_general(action)]
+        return [wh, "you", *general(action)]
     rest = action[1:]
-    if rest and _key(rest[0]) in _EN_OBJECTS:
+    if rest and key(rest[0]) in _EN_OBJECTS:
         rest = rest[1:]
-    return [_gerund(action[0]), *_general(rest)]
+    return [_gerund(action[0]), *general(rest)]
 
 
 def _embedded(words: list[str]) -> list[str]:
     """ "does the canteen open" as an embedded question, "the canteen opens"
     (a modal or a negation goes before the verb: "the canteen will open");
     [] when the words do not show where the subject ends (see the module)."""
-    aux, rest = _key(words[0]), words[1:]
+    aux, rest = key(words[0]), words[1:]
     if aux not in _EN_DO and aux not in _EN_MODALS or len(rest) < 2:
         return []
-    keys = [_key(w) for w in rest]
+    keys = [key(w) for w in rest]
     verb = _verb_at(rest, keys)
     if verb is None or "not" in keys[:verb] or keys[0] in _EN_AFTER_VERB - _EN_DETERMINERS - {"it"}:
         return []
@@ -249,7 +226,24 @@ def _verb_at(words: list[str], keys: list[str]) -> int | None:
     at = 2 if keys[0] in _EN_DETERMINERS else 1
     if at >= len(keys) or not _plain_verb(keys[at]) or not words[at].islower():
         return None
-    return at if at + 1 == len(keys) or keys[at + 1] in _EN_AFTER_VERB else None
+    after = keys[at + 1 : at + 2]
+    if after and after[0] in _EN_PREPOSITIONS and _verb_after_phrase(words[at + 2 :]):
+        return None  # "the parking permit for visitors expire": "permit" or "expire"?
+    return at if not after or after[0] in _EN_AFTER_VERB else None
+
+
+def _verb_after_phrase(words: list[str]) -> bool:
+    """Whether a word after a preposition's object (maybe a determiner, then
+    words, maybe more such phrases) could be a verb: "for visitors" + "expire",
+    "on floor 3" + "work", "for my train" + "ticket"."""
+    nouns = 0  # words of the object so far
+    for word, k in zip(words, map(key, words), strict=True):
+        if nouns and _plain_verb(k) and word.islower():
+            return True
+        if k in _EN_PREPOSITIONS and not nouns or k in _EN_DETERMINERS and nouns:
+            return False  # a preposition with no object, a determiner within one
+        nouns = 0 if k in _EN_PREPOSITIONS else nouns + (k not in _EN_DETERMINERS)
+    return False
 
 
 def _plain_verb(key: str) -> bool:
@@ -269,18 +263,18 @@ def _third_person_en(verb: str) -> str:
 
 def _action(words: list[str]) -> list[str]:
     """The verb phrase after "can I": fillers dropped, "have to"/"need to" passed."""
-    rest = [w for w in words if _key(w) not in _EN_FILLERS]
-    if len(rest) > 2 and _key(rest[0]) in _EN_OBLIGED and _key(rest[1]) == "to":
+    rest = [w for w in words if key(w) not in _EN_FILLERS]
+    if len(rest) > 2 and key(rest[0]) in _EN_OBLIGED and key(rest[1]) == "to":
         rest = rest[2:]
-    if len(rest) > 3 and [_key(w) for w in rest[:2]] == ["be", "allowed"] and _key(rest[2]) == "to":
+    if len(rest) > 3 and [key(w) for w in rest[:2]] == ["be", "allowed"] and key(rest[2]) == "to":
         rest = rest[3:]
     return rest
 
 
 def _after_to(words: list[str], leads: set[str]) -> list[str]:
     """The verb phrase of "… allowed to VERB …" (or "… possible to …"), else []."""
-    rest = [w for w in words if _key(w) not in _EN_FILLERS]
-    if len(rest) > 2 and _key(rest[0]) in leads and _key(rest[1]) == "to":
+    rest = [w for w in words if key(w) not in _EN_FILLERS]
+    if len(rest) > 2 and key(rest[0]) in leads and key(rest[1]) == "to":
         return rest[2:]
     return []
 
@@ -288,7 +282,7 @@ def _after_to(words: list[str], leads: set[str]) -> list[str]:
 def _passive(words: list[str], be: str) -> list[str]:
     """`words` with `be` before their first participle in -ed, else []."""
     for i, word in enumerate(words[1:], start=1):
-        if _key(word).endswith("ed") and _key(words[0]) not in _EN_SUBJECTS:
+        if key(word).endswith("ed") and key(words[0]) not in _EN_SUBJECTS:
             return [*words[:i], be.casefold(), *words[i:]]
     return []
 
@@ -315,60 +309,6 @@ def _gerund(verb: str) -> str:
 def _is_german(words: list[str]) -> bool:
     """Whether more of the question's small words are German than English (the
     question words overlap: "Was brauche ich?", "Was my claim approved?")."""
-    keys = [_key(w) for w in words]
+    keys = [key(w) for w in words]
     german = sum(k in _DE_MARKERS or bool(re.search(r"[äöüß]", k)) for k in keys)
     return german > sum(k in _EN_MARKERS for k in keys)
-
-
-def _german(words: list[str]) -> list[str] | None:
-    keys = [_key(w) for w in words]
-    wh = keys[0] if keys[0] in _DE_WH else None
-    at = 1 if wh else 0
-    if at + 1 >= len(keys):
-        return None
-    verb, subject = words[at], keys[at + 1]
-    rest = words[at + 2 :]
-    if keys[at] in _DE_MODALS and subject in _DE_SUBJECTS:
-        if wh in _DE_ASKED:
-            return None
-        return _general(rest) or None  # the infinitive is already at the end
-    if keys[at : at + 2] == ["gibt", "es"] and not wh:
-        return _without_articles(rest, _DE_ARTICLES) or None
-    if keys[at] in _DE_BE and not wh:
-        return _general(words[1:])
-    if subject in _DE_SUBJECTS:
-        infinitive = _infinitive(verb, subject)
-        if infinitive is None:
-            return None
-        if wh in _DE_ASKED:  # "Was brauche ich …" → "Was man … braucht"
-            return [wh, "man", *_verb_last(_general(rest), _third_person(infinitive))]
-        return _verb_last(_general(rest), infinitive)
-    if wh and keys[at] not in _DE_WH:
-        # Someone else's doing: the embedded question, its verb last.
-        return [words[0].casefold(), *_verb_last(_general(words[at + 1 :]), verb.casefold())]
-    return None
-
-
-def _infinitive(verb: str, subject: str) -> str | None:
-    """The infinitive of a verb as "ich"/"wir"/"man" use it, None when not regular."""
-    word = verb.casefold()
-    if subject == "wir" and word.endswith("en"):
-        return word
-    if subject == "ich" and word.endswith("e"):
-        return word + "n"
-    if subject == "man" and word.endswith("t") and len(word) > 3:
-        return word[:-1] + "en"
-    return None
-
-
-def _third_person(infinitive: str) -> str:
-    """The form "man" takes of a regular verb ("brauchen" → "braucht")."""
-    stem = infinitive[:-2] if infinitive.endswith("en") else infinitive[:-1]
-    return stem + ("et" if stem.endswith(("d", "t")) else "t")
-
-
-def _verb_last(words: list[str], verb: str) -> list[str]:
-    """`words` with `verb` at the end, joined to a separable particle ("melde … ab" → "abmelden")."""
-    if words and _key(words[-1]) in _DE_PARTICLES:
-        return [*words[:-1], _key(words[-1]) + verb]
-    return [*words, verb]
