@@ -25,10 +25,10 @@ from kb.content.markdown_text import (
     RenderTimeout,
     html_sections,
     render_html,
-    strip_template_tags,
 )
 from kb.content.problem_texts import content_error, problem
 from kb.content.sanitize import sanitize_article_html
+from kb.content.template_tags import strip_template_tags
 from kb.errors import ContentError
 from kb.language import detect_language
 from kb.records import EVERYONE, Article, Problem, Section, Severity, Status

@@ -3,7 +3,8 @@
 The `markdown` package renders the body to HTML; a small HTML walker then
 collects text, starting a new section at every heading so that the indexer can
 cut passages along them. Template tags of static-site generators are removed
-first, so `[Travel]({% page "/travel/" %})` becomes the link text `Travel`.
+first (`kb.content.template_tags`, in time linear in the text), so
+`[Travel]({% page "/travel/" %})` becomes the link text `Travel`.
 
 Rendering is not linear for every input: Python-Markdown's link parser takes
 quadratic time in a run of unmatched `[` (1,000 took 0.37 s, 2,000 1.2 s,
@@ -60,13 +61,6 @@ from kb.content.sanitize import DROPPED_WITH_CONTENT
 from kb.extract.table_markdown import escape_rule_cell, is_rule_cell
 from kb.records import Section
 
-_TEMPLATE_BLOCK = re.compile(r"\{%-?\s*(raw|comment)\s*-?%\}.*?\{%-?\s*end\1\s*-?%\}", re.S)
-_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}", re.S)
-# An inline tag whose one argument is a quoted name, `{% slack_channel "people-ops" %}`:
-# the name is what the page shows, so it stays; paths, URLs, sentences and
-# tags of several arguments (image files, CSS classes) go.
-_NAMED_TAG = re.compile(r"\{%-?\s*[A-Za-z_]\w*\s+[\"']([\w][\w-]*)[\"']\s*-?%\}")
-_RAW_TAG = re.compile(r"\{%-?\s*(?:raw|endraw)\s*-?%\}")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {"p", "li", "tr", "pre", "blockquote", "div", "br", "table", "dd", "dt"}
 # Elements whose text the page never shows: the sanitiser drops them with their
@@ -78,23 +72,6 @@ _SKIP = DROPPED_WITH_CONTENT - {"embed", "frame"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _CELLS = {"td", "th"}
 _EXTENSIONS = ["extra", "sane_lists"]
-
-
-def strip_template_tags(text: str) -> str:
-    """Remove `{% … %}`, `{{ … }}` and `{# … #}` constructs: comment blocks
-    whole, raw blocks keep their text as written, and a tag's lone quoted name
-    stays as text."""
-    kept: list[str] = []
-
-    def block(match: re.Match[str]) -> str:
-        if match.group(1) == "comment":
-            return ""
-        kept.append(_RAW_TAG.sub("", match.group(0)))
-        return f"\x00{len(kept) - 1}\x00"
-
-    text = _TEMPLATE_BLOCK.sub(block, text.replace("\x00", ""))
-    text = _TEMPLATE_TAG.sub("", _NAMED_TAG.sub(r"\1", text))
-    return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
 
 
 _local = threading.local()

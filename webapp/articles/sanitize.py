@@ -22,7 +22,7 @@ from urllib.parse import quote
 import nh3
 from markupsafe import Markup, escape
 
-from kb.content.markdown_text import render_html, strip_template_tags
+from kb.content.markdown_text import render_html
 from kb.content.nesting import MAX_DEPTH, nesting_depth
 from kb.content.outline import under_title
 from kb.content.sanitize import (
@@ -36,6 +36,7 @@ from kb.content.sanitize import (
     resolve_article_link,
     sanitize_article_html,
 )
+from kb.content.template_tags import strip_template_tags
 from kb.records import Article
 from webapp.articles.images import pictures_as_shown, remote_only
 
