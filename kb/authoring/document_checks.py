@@ -29,7 +29,7 @@ from kb.attachments.records import Upload
 from kb.authoring import files
 from kb.errors import ValidationError
 from kb.extract.factory import FORMATS, Format, format_for, password_protected, sniff_format
-from kb.i18n.catalog import format_size
+from kb.i18n.catalog import domain_catalog, format_size
 from kb.records import CONTROL_CHARACTERS
 from kb.requests.drafting import slugify
 from kb.validators import normal_name
@@ -134,6 +134,30 @@ def slug_file_name(given: str, uploaded: str, kind: Callable[[str], object]) -> 
     return f"{stem}{suffix}"
 
 
+class DocumentKindError(ValidationError):
+    """A refusal that names kinds of documents ("a PDF", "an HTML page"): each value
+    that is a `Format` (or None: bytes of no kind the knowledge base reads) is
+    written in the reader's language, from `document_kind_<format>` of the
+    catalogue, or with the article the sentence puts before it where the value's
+    name ends in `_a` (`document_kind_a_<format>`, `document_kind_a_none`)."""
+
+    def __init__(self, *, key: str, details: dict[str, Any], values: dict[str, Any]) -> None:
+        super().__init__(key, details=details, key=key, values=values)
+        self.message = self.message_in("en").removesuffix(".")
+        self.args = (self.message,)
+
+    def message_in(self, lang: str, **shown: Any) -> str:
+        texts = domain_catalog()
+        named = {}
+        for value, kind in self.values.items():
+            if kind is not None and not isinstance(kind, Format):
+                continue
+            which = kind.name if kind else "none"
+            key = f"document_kind_a_{which}" if value.endswith("_a") else f"document_kind_{which}"
+            named[value] = texts.translate(lang, key)
+        return super().message_in(lang, **{**named, **shown})
+
+
 class DocumentTooLarge(ValidationError):
     """A document past `document_max_bytes`: its size and the limit written as
     the reader's language writes them, the size never the same text as the
@@ -181,13 +205,10 @@ def check_bytes(name: str, upload: Upload, max_bytes: int) -> Format:
     if fmt.name == "pdf" and not data.startswith(b"%PDF-"):
         seen = None if seen is None or seen.name == "pdf" else seen
     if seen is None or seen.name != fmt.name:
-        really = seen.label if seen is not None else "no document the knowledge base reads"
-        raise ValidationError(
-            f"{name} is named a {fmt.label}, but its content is {really}; upload the "
-            f"document itself, saved as {fmt.label}",
-            details={"field": "file", "kind": seen.name if seen else None},
+        raise DocumentKindError(
             key="document_content",
-            values={"name": name, "format": fmt.label, "really": really},
+            details={"field": "file", "kind": seen.name if seen else None},
+            values={"name": name, "format": fmt, "format_a": fmt, "really_a": seen},
         )
     return fmt
 
@@ -215,11 +236,14 @@ def same_kind(target: str, upload: Upload) -> None:
     if wanted is None or sent is None or sent.name == wanted.name:
         return
     leaf, called = target.rsplit("/", 1)[-1], upload.name or "the file sent"
-    raise ValidationError(
-        f"{leaf} is a {wanted.label} and {called} is a {sent.label}: a replacement keeps "
-        f"the kind of the document it replaces. Save the file as {wanted.label} and upload "
-        f"that, or upload it as a new document (the old one is then removed on disk)",
-        details={"field": "file", "kind": sent.name, "expected": wanted.name},
+    raise DocumentKindError(
         key="document_kind_changed",
-        values={"name": leaf, "format": wanted.label, "sent": called, "sent_format": sent.label},
+        details={"field": "file", "kind": sent.name, "expected": wanted.name},
+        values={
+            "name": leaf,
+            "sent": called,
+            "format": wanted,
+            "format_a": wanted,
+            "sent_format_a": sent,
+        },
     )

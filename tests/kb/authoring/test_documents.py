@@ -184,6 +184,43 @@ def test_each_refusal_says_why_and_changes_nothing(
     assert changed(uploads) == []
 
 
+KIND_REFUSALS = [
+    # (sent, data, English, German): each kind named in the reader's language,
+    # with the article the sentence needs.
+    ("x.pdf", b"plain words\n", "its content is a text file", "in Wahrheit aber eine Textdatei"),
+    (
+        "x.pdf",
+        HTML,
+        "its content is an HTML page",
+        "ist dem Namen nach ein PDF, in Wahrheit aber eine HTML-Seite",
+    ),
+    ("x.html", PDF, "x.html is named an HTML page", "in Wahrheit aber ein PDF"),
+    ("x.txt", b"\x00\x01binary", "no document the knowledge base reads", "kein Dokument"),
+]
+
+
+@pytest.mark.parametrize(("sent", "data", "english", "german"), KIND_REFUSALS)
+def test_a_refusal_names_the_kinds_of_documents_in_the_readers_language(
+    uploads: DocumentUploads, sent: str, data: bytes, english: str, german: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        uploads.upload(CORA, "it", Upload(sent, data))
+    assert english in refused.value.message and english in refused.value.message_in("en")
+    text = refused.value.message_in("de")
+    assert german in text
+    for word in ("text file", "HTML page", "Word document", "no document"):
+        assert word not in text
+
+
+def test_a_refused_replacement_names_both_kinds_in_german(uploads: DocumentUploads) -> None:
+    docx = write_docx(Outline("Travel", [(1, "Rules", ["Fly economy."])]))
+    with pytest.raises(ValidationError) as refused:
+        uploads.upload(CORA, "it", Upload("travel.docx", docx), name="Travel.pdf", replace=True)
+    text = refused.value.message_in("de")
+    assert "Travel.pdf ist ein PDF, travel.docx ein Word-Dokument" in text
+    assert "Speichern Sie die Datei als PDF" in text and "ein(e)" not in text
+
+
 def test_no_file_is_overwritten_without_replace_not_even_in_another_letter_case(
     uploads: DocumentUploads, root: Path
 ) -> None:

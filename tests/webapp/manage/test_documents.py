@@ -80,7 +80,7 @@ def test_a_refused_upload_shows_the_form_with_the_reason(
     token = sign_in_as(client, "cora")
     before = sorted(p.name for p in (content / "it").iterdir())
     cases = [
-        (b"<html><body>x</body></html>", "policy.pdf", {}, 400, "its content is HTML page"),
+        (b"<html><body>x</body></html>", "policy.pdf", {}, 400, "its content is an HTML page"),
         (b"#!/bin/sh\n", "run.sh", {}, 400, "not a kind of document"),
         (PDF, "x.pdf", {"name": "../evil.pdf"}, 400, "names a folder"),
         (PDF, "x.pdf", {"name": ".evil.pdf"}, 400, "hidden"),
