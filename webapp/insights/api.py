@@ -35,12 +35,25 @@ from webapp.insights.views import (
 bp = Blueprint("api_insights", __name__, url_prefix="/api/insights")
 
 
-def _csv(name: str, text: str) -> Response:
+def _csv(name: str, text: str, r: Reading) -> Response:
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="insights-{name}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{csv_file_name(name, r)}"'},
     )
+
+
+def csv_file_name(name: str, r: Reading) -> str:
+    """The download's name says which slice it holds, since the rows do not: the
+    table, the department (none: every one), the gaps' status and the period,
+    so that two downloads neither overwrite nor pass for each other
+    (`insights-overview-hr-2026-11-01-to-2026-11-30.csv`). Department slugs and
+    statuses are checked words, dates ISO: nothing in it needs quoting."""
+    parts = ["insights", name, r.department or "all"]
+    if r.status is not None:
+        parts.append(r.status.value)
+    since, last = r.period.since.isoformat(), r.period.last_day.isoformat()
+    return "-".join([*parts, since, "to", last]) + ".csv"
 
 
 DEPARTMENT_COLUMNS = ["department", "name", "searches"]
@@ -50,13 +63,13 @@ def _overview_csv(r: Reading, overview: Overview, table: OverviewTable) -> Respo
     if table is OverviewTable.SERIES:
         steps = (s.as_dict() for s in overview.series(r.by))
         rows: Iterable[list[Any]] = (trend_row(s) for s in steps)
-        return _csv(f"overview-{r.by}", csv_text(TREND_COLUMNS, rows))
+        return _csv(f"overview-{r.by}", csv_text(TREND_COLUMNS, rows), r)
     if table is OverviewTable.DEPARTMENTS:
         rows = ([d, department_name(d), n] for d, n in searches_by_department(r))
-        return _csv("overview-departments", csv_text(DEPARTMENT_COLUMNS, rows))
+        return _csv("overview-departments", csv_text(DEPARTMENT_COLUMNS, rows), r)
     data = overview.as_dict()
     rows = ([n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES)
-    return _csv("overview", csv_text(["figure", "value", "previous", "change"], rows))
+    return _csv("overview", csv_text(["figure", "value", "previous", "change"], rows), r)
 
 
 @bp.get("/overview")
@@ -82,7 +95,7 @@ def gaps() -> Response:
     topics = [v.as_dict() for v in gap_views(r)]
     if request.args.get("format") == "csv":
         header, *rows = gap_table(topics)
-        return _csv("gaps", csv_text(header, rows))
+        return _csv("gaps", csv_text(header, rows), r)
     return jsonify({**r.period.as_dict(), "department": r.department, "topics": topics})
 
 
@@ -111,7 +124,7 @@ def requests_view() -> Response:
     rows = [d.as_dict() for d in found]
     if request.args.get("format") == "csv":
         lines = ([*(d[c] for c in REQUEST_COLUMNS), topics_cell(d["top_topics"])] for d in rows)
-        return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines))
+        return _csv("requests", csv_text([*REQUEST_COLUMNS, "top_topics"], lines), r)
     streams = r.service.value_streams(r.period, r.department)
     return jsonify(
         {
@@ -132,7 +145,7 @@ def content_view() -> Response:
     found = content_findings(r)
     if request.args.get("format") == "csv":
         rows = ([f.article, f.department, f.kind, f.detail_text()] for f in found)
-        return _csv("content", csv_text(CONTENT_COLUMNS, rows))
+        return _csv("content", csv_text(CONTENT_COLUMNS, rows), r)
     findings = [f.as_dict() for f in found]
     return jsonify({**r.period.as_dict(), "department": r.department, "findings": findings})
 

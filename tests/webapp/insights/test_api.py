@@ -150,6 +150,31 @@ def test_csv_export(client: FlaskClient, logged: int) -> None:
     assert rows[1][:2] == ["searches", "5"]
 
 
+def test_each_csv_download_is_named_for_the_slice_it_holds(
+    client: FlaskClient, logged: int
+) -> None:
+    """Every download was `insights-overview.csv` whatever its department and
+    period, and its rows do not say either: an analyst's HR and IT exports
+    overwrote each other or passed for one another."""
+    sign_in_as(client, "anna")
+    period = "since=2026-11-01&until=2026-11-30"
+    cases = {
+        f"overview?{period}&department=hr": "insights-overview-hr-2026-11-01-to-2026-11-30.csv",
+        f"overview?{period}&department=it": "insights-overview-it-2026-11-01-to-2026-11-30.csv",
+        f"overview?{period}&by=week": "insights-overview-week-all-2026-11-01-to-2026-11-30.csv",
+        f"overview?{period}&table=departments": (
+            "insights-overview-departments-all-2026-11-01-to-2026-11-30.csv"
+        ),
+        f"gaps?{period}&status=open": "insights-gaps-all-open-2026-11-01-to-2026-11-30.csv",
+        f"requests?{period}&department=hr": "insights-requests-hr-2026-11-01-to-2026-11-30.csv",
+        f"content?{period}": "insights-content-all-2026-11-01-to-2026-11-30.csv",
+    }
+    for query, name in cases.items():
+        response = client.get(f"/api/insights/{query}&format=csv")
+        assert response.status_code == 200, query
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
 def test_the_gaps_csv_holds_every_figure_the_page_shows(client: FlaskClient, logged: int) -> None:
     """The page shows each topic's requests (and how many were resolved) and the
     department it is assigned to; the CSV had neither, so the download an
