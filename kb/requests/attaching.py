@@ -23,8 +23,9 @@ from kb.attachments.records import Attachment, Upload
 from kb.errors import NotFoundError, PermissionDenied
 from kb.notify.topics import Topic
 from kb.requests import permissions
+from kb.requests.internal_notes import readable_attachments
 from kb.requests.ledger import Ledger, Step, new_entry
-from kb.requests.records import Request
+from kb.requests.records import Request, RequestEntry
 from kb.requests.working import RequestWork
 from kb.store.protocols import AttachmentStore
 
@@ -94,7 +95,8 @@ class AttachmentWork:
 
             def change(current: Request, at: datetime) -> Step:
                 room(current)
-                data = {"attachments": [f.name for f in files]}
+                shared = self.work.note_sharing(actor, current) if internal else {}
+                data = {"attachments": [f.name for f in files], **shared}
                 entry = new_entry(actor, current, at, "attachment", "", data, visible=not internal)
                 return Step(replace(current, updated=at), entry, Topic.ATTACHED, tuple(files))
 
@@ -108,21 +110,22 @@ class AttachmentWork:
         ]
 
     def attachments(self, actor: User, request_id: int) -> list[Attachment]:
-        """The attachments the actor may see: internal ones only for agents of its queue."""
+        """The attachments the actor may see: internal ones for agents of its queue,
+        and those of notes shared with their task's department."""
         request = self.ledger.load(actor, request_id)
         found = self.store.attachments(request_id)
         if permissions.sees_internal(actor, request):
             return found
-        return [a for a in found if a.visible_to_requester]
+        entries = self.ledger.store.entries(request_id)
+        return readable_attachments(actor, request, found, entries)
 
     def open(self, actor: User, request_id: int, attachment_id: int) -> tuple[Attachment, bytes]:
         """An attachment and its bytes (checked against its SHA-256)."""
         request = self.ledger.load(actor, request_id)
         attachment = self.store.attachment(attachment_id)
-        hidden = not attachment.visible_to_requester and not permissions.sees_internal(
-            actor, request
-        )
-        if attachment.request_id != request_id or hidden:
+        if attachment.request_id != request_id or not readable_attachments(
+            actor, request, [attachment], self._entries_for(actor, request, attachment)
+        ):
             raise NotFoundError(
                 f"request {request_id} has no attachment {attachment_id}",
                 details={"request": request_id, "attachment": attachment_id},
@@ -130,6 +133,15 @@ class AttachmentWork:
                 values={"attachment": attachment_id},
             )
         return attachment, self.blobs.get(attachment.sha256)
+
+    def _entries_for(
+        self, actor: User, request: Request, attachment: Attachment
+    ) -> list[RequestEntry]:
+        """The request's entries, where they decide whether `actor` reads `attachment`."""
+        if attachment.visible_to_requester or permissions.sees_internal(actor, request):
+            return []
+        assert request.id is not None
+        return self.ledger.store.entries(request.id)
 
     def search(self, actor: User, text: str, department: str | None = None) -> list[Attachment]:
         """Attachments whose name and text hold every word of `text`, in the queues

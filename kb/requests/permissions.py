@@ -10,7 +10,9 @@
   the requester is the agents' (and the requester's) part.
 * Internal notes (and internal attachments) belong to the owning queue: agents
   of a value-stream task's department see the request and its visible
-  history, not what the owning department noted for itself.
+  history, not what the owning department noted for itself. They write
+  internal notes too, read by the owning queue and their own department
+  (`kb.requests.internal_notes`).
 * A duplicate merged into another request is closed for good: it takes no
   more replies, internal notes or files (`refuse_merged`), and its status,
   assignee, queue and tasks stay as the merge left them
@@ -105,7 +107,7 @@ class RequestPermissions:
     view: bool
     is_requester: bool
     work: bool  # agent of the request's queue: reads all of it, in the agents' words
-    internal_notes: bool  # agents of its queue: write internal notes (not on a merged one)
+    internal_notes: bool  # agents of its queue or tasks: write internal notes (not if merged)
     statuses: frozenset[RequestStatus]  # status moves allowed now (resolving included)
     reopen: bool  # take a resolved or closed request back to in_progress
     close: bool
@@ -168,7 +170,7 @@ def permissions_for(
         view=can_view(actor, request, departments),
         is_requester=requester,
         work=work,
-        internal_notes=work and not merged,
+        internal_notes=(work or task_agent) and not merged,
         statuses=frozenset(statuses),
         reopen=_S.IN_PROGRESS in statuses and not request.status.is_open,
         close=_S.CLOSED in statuses,
@@ -320,7 +322,7 @@ def require_internal_notes(user: User, request: Request, allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(
             f"{user.username} may not write internal notes on request {request.id}: "
-            f"only agents of {request.department} (its queue) may",
+            f"only agents of {request.department} (its queue) or of one of its tasks may",
             details={"request": request.id},
             key="internal_who",
             values={"id": request.id, "department": request.department},

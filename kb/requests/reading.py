@@ -1,8 +1,9 @@
 """Reading requests: one request, its history, what the reader may do, queues.
 
 Readers see what their role allows (`kb.requests.permissions`): agents of the
-request's queue see everything; everyone else who may see it (the requester,
-agents of its tasks, content owners) the history without internal notes.
+request's queue see everything; agents of its tasks the internal notes their
+department shares (`kb.requests.internal_notes`); everyone else who may see
+it (the requester, content owners) the history without internal notes.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from kb.errors import PermissionDenied
 from kb.requests import permissions
 from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
+from kb.requests.internal_notes import readable_entries
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging, RequestList
@@ -64,12 +66,10 @@ class RequestReader:
         return self.ledger.load(actor, request_id)
 
     def history(self, actor: User, request_id: int) -> list[RequestEntry]:
-        """The history the actor may see: internal notes only for agents of its queue."""
+        """The history the actor may see: internal notes for agents of its queue,
+        and those shared with their task's department (`internal_notes`)."""
         request = self.ledger.load(actor, request_id)
-        entries = self.store.entries(request_id)
-        if permissions.sees_internal(actor, request):
-            return entries
-        return [e for e in entries if e.visible_to_requester]
+        return readable_entries(actor, request, self.store.entries(request_id))
 
     def detail(self, actor: User, request_id: int) -> RequestDetail:
         request = self.ledger.load(actor, request_id)

@@ -18,6 +18,7 @@ from kb.errors import ConflictError, ValidationError
 from kb.notify.topics import Topic
 from kb.requests import entry_notes, permissions
 from kb.requests.departments import Departments
+from kb.requests.internal_notes import shared_note_data
 from kb.requests.ledger import Change, Ledger, MaybeChange, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, check_transition
 from kb.requests.records import Request
@@ -92,7 +93,11 @@ class RequestWork:
             updates: dict[str, Any] = {"updated": now}
             if is_agent and not is_requester and visible_to_requester:
                 updates["first_responded_at"] = request.first_responded_at or now
-            data = {"attachments": [a.name for a in attachments]} if attachments else {}
+            data: dict[str, Any] = (
+                {"attachments": [a.name for a in attachments]} if attachments else {}
+            )
+            if not visible_to_requester:
+                data.update(self.note_sharing(actor, request))
             entry = new_entry(
                 actor, request, now, "comment", text, data, visible=visible_to_requester
             )
@@ -108,6 +113,11 @@ class RequestWork:
                 by_rule=True,
             )
         return saved
+
+    def note_sharing(self, actor: User, request: Request) -> dict[str, list[str]]:
+        """What an internal note by `actor` carries: a task's agent's is shared with
+        their department (`kb.requests.internal_notes`)."""
+        return shared_note_data(actor, request, lambda: self.ledger.task_departments(request))
 
     def transition(
         self, actor: User, request_id: int, status: RequestStatus | str, note: str = ""
