@@ -241,9 +241,11 @@ def test_nothing_is_wider_than_a_phone(browser: Any, small: LiveServer) -> None:
     assert tab.errors == []
 
 
-# The top and bottom edge of the header's logo, links and language switch.
-HEADER_PARTS = """() => [...document.querySelectorAll('.brand, .user-nav, .lang-switch')]
-  .map(el => [el.getBoundingClientRect().top, el.getBoundingClientRect().bottom])"""
+# The top and bottom edge of the header's logo, links and language switch, in
+# this order whatever their order in the page.
+HEADER_PARTS = """() => ['.brand', '.user-nav', '.lang-switch']
+  .map(part => document.querySelector(part).getBoundingClientRect())
+  .map(box => [box.top, box.bottom])"""
 
 
 def _on_one_line(parts: list[list[float]]) -> bool:
