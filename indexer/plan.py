@@ -17,6 +17,7 @@ from pathlib import Path
 
 from indexer import originals
 from indexer.report import BuildReport
+from indexer.unreadable import UnreadableDocument
 from kb.content.article_images import (
     local_images,
     read_image,
@@ -59,7 +60,7 @@ class Plan:
     upserts: dict[str, tuple[Article, str]] = field(default_factory=dict)  # id → (article, stat)
     removals: set[str] = field(default_factory=set)
     restat: dict[str, str] = field(default_factory=dict)  # unchanged content, new mtime
-    unreadable: dict[str, str] = field(default_factory=dict)  # document id → its problem
+    unreadable: dict[str, UnreadableDocument] = field(default_factory=dict)  # by document id
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -206,8 +207,7 @@ class Planner:
                 # A document that cannot be read is reported, never fatal.
                 report.warnings.append(str(problem))
                 if is_document(aid):
-                    stays = "; the previously indexed version stays" if indexed else ""
-                    plan.unreadable[aid] = f"{problem}{stays}"
+                    plan.unreadable[aid] = UnreadableDocument(problem, kept=indexed)
                 if indexed:
                     report.warnings.append(f"{aid}: the previously indexed version stays")
                     plan.unchanged += 1

@@ -29,6 +29,7 @@ import yaml
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.departments import DEPARTMENT_FILES
 from kb.content.markdown_article import build_article, restricted_audience
+from kb.content.problem_texts import content_error, problem
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
@@ -100,11 +101,12 @@ def read_document_file(path: Path, max_bytes: int, article_id: str) -> bytes:
         if exc.kind != "too_large":
             raise
         size = path.stat(follow_symlinks=False).st_size
-        raise ContentError(
-            f"file is {human_size(size)}, over the {human_size(max_bytes)} limit for documents",
-            path=article_id,
+        raise content_error(
+            "document_too_large",
+            article_id,
             kind="too_large",
-            hint="split it into smaller documents, or ask the operator to raise document_max_bytes",
+            size=human_size(size),
+            limit=human_size(max_bytes),
         ) from None
 
 
@@ -125,26 +127,18 @@ def read_sidecar(path: Path, article_id: str) -> tuple[dict[str, Any], bytes]:
     try:
         data = load_content_yaml(raw.decode("utf-8")) or {}
     except UnicodeDecodeError:
-        raise ContentError(
-            "sidecar file is not UTF-8", path=rel, kind="yaml", hint="save it as UTF-8"
-        ) from None
+        raise content_error("sidecar_not_utf8", rel, kind="yaml") from None
     except yaml.YAMLError as exc:
-        at, problem = yaml_problem(exc)
-        raise ContentError(
-            f"sidecar file is not valid YAML: {problem}",
-            path=rel,
+        at, said = yaml_problem(exc)
+        raise content_error(
+            "sidecar_yaml_invalid",
+            rel,
             line=at + 1 if at is not None else None,
             kind="yaml",
-            hint="fix the YAML (one 'field: value' per line); the document is not indexed "
-            "until then",
+            problem=said,
         ) from None
     if not isinstance(data, dict):
-        raise ContentError(
-            "sidecar file must be a mapping of field: value",
-            path=rel,
-            kind="yaml",
-            hint="write one 'field: value' per line",
-        )
+        raise content_error("sidecar_not_mapping", rel, kind="yaml")
     return data, raw
 
 
@@ -231,14 +225,8 @@ def document_article(
     )
     if defaults.unreadable and "audience" not in sidecar:
         warnings.append(
-            Problem(
-                article_id,
-                "the department file cannot be read, so the audience of its documents is "
-                "unknown; the document is restricted to the department's content owners and "
-                "admins until it is fixed",
-                hint="fix the department file (kb validate names the problem)",
-                severity=Severity.ERROR,
-                kind="audience",
+            problem(
+                "document_audience_unknown", article_id, kind="audience", severity=Severity.ERROR
             )
         )
         article = replace(article, audience=restricted_audience(article.department))
@@ -267,14 +255,13 @@ def problem_of(exc: ExtractionError | ContentError, article_id: str) -> Problem:
     """One warning line for a document that cannot be indexed."""
     if isinstance(exc, ContentError):
         return Problem(
-            exc.path,
-            exc.reason,
-            hint=exc.hint,
-            line=exc.line,
-            severity=Severity.WARNING,
-            kind=exc.kind,
-        )
-    return Problem(article_id, exc.message, hint=exc.hint, severity=Severity.WARNING, kind=exc.kind)
+            exc.path, exc.reason, exc.hint, exc.line, Severity.WARNING, exc.kind,
+            exc.text_key, exc.text_values,
+        )  # fmt: skip
+    return Problem(
+        article_id, exc.message, exc.hint, None, Severity.WARNING, exc.kind,
+        exc.text_key, exc.text_values,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

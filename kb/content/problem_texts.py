@@ -10,7 +10,8 @@ The values are filled in as the English message shows them (a quoted
 `'bogus'`, a number with its separators) and are passed on unchanged.
 
 The content root's own problems (department files, the catalogue, the
-settings file) have their texts in `kb.content.setup_texts`. A problem made
+settings file) have their texts in `kb.content.setup_texts`, a document's that
+cannot be read theirs in `kb.extract.problem_texts`. A problem made
 without a key keeps its English text on every page.
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 from kb.content.setup_texts import SETUP_TEXTS
 from kb.errors import ContentError
+from kb.extract.problem_texts import DOCUMENT_TEXTS
 from kb.records import Problem, Severity
 
 _RESTRICTED = (
@@ -185,6 +187,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         key: (_NOT_SHOWN + why, f"{hint}; {NOT_SHOWN_HINT}") for key, (why, hint) in _IMAGES.items()
     },
     **SETUP_TEXTS,
+    **DOCUMENT_TEXTS,
 }
 
 

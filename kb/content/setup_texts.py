@@ -1,6 +1,6 @@
 """The words of the content root's own problems: department files, display
-names, folders, duplicate ids, the service catalogue, the value-stream file
-and the settings file.
+names, folders, duplicate ids, documents' sidecar files, the service
+catalogue, the value-stream file and the settings file.
 
 As `kb.content.problem_texts` (which takes these into its `TEXTS`), each kind
 has a key and its English message and hint, which `kb validate`, the log and
@@ -106,6 +106,24 @@ DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
+# A document's sidecar file and its department's defaults (`kb.content.documents`).
+SIDECAR_TEXTS: dict[str, tuple[str, str]] = {
+    "sidecar_not_utf8": ("sidecar file is not UTF-8", "save it as UTF-8"),
+    "sidecar_yaml_invalid": (
+        "sidecar file is not valid YAML: {problem}",
+        "fix the YAML (one 'field: value' per line); the document is not indexed until then",
+    ),
+    "sidecar_not_mapping": (
+        "sidecar file must be a mapping of field: value",
+        "write one 'field: value' per line",
+    ),
+    "document_audience_unknown": (
+        "the department file cannot be read, so the audience of its documents is unknown; the "
+        "document is restricted to the department's content owners and admins until it is fixed",
+        "fix the department file (kb validate names the problem)",
+    ),
+}
+
 # The service catalogue in department files (`kb.catalogue.loading`).
 CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
     "catalogue_entry": ("{detail}", _LEFT_OUT),
@@ -141,4 +159,4 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
     ),
 }
 
-SETUP_TEXTS = {**DEPARTMENT_TEXTS, **CATALOGUE_TEXTS}
+SETUP_TEXTS = {**DEPARTMENT_TEXTS, **SIDECAR_TEXTS, **CATALOGUE_TEXTS}

@@ -9,7 +9,7 @@ owner who dropped the file into the folder.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from kb.errors import KbError
 from kb.extract.document import ExtractedDocument
@@ -52,21 +52,46 @@ class ExtractionError(KbError):
     status = 422
     code = "unreadable_document"
 
-    def __init__(self, kind: str, message: str, hint: str = "") -> None:
+    def __init__(
+        self,
+        kind: str,
+        message: str,
+        hint: str = "",
+        *,
+        text_key: str = "",
+        text_values: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message, details={"kind": kind})
         self.kind = kind
         self.hint = hint
+        # The message's and hint's key and values (`kb.extract.problem_texts`), for
+        # a page to say them in its reader's language; "" where they are English only.
+        self.text_key = text_key
+        self.text_values: dict[str, str] = text_values or {}
 
     @property
     def permanent(self) -> bool:
         return self.kind in PERMANENT_KINDS
 
-    def to_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "message": self.message, "hint": self.hint}
+    def to_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"kind": self.kind, "message": self.message, "hint": self.hint}
+        if self.text_key:
+            found |= {"text_key": self.text_key, "text_values": self.text_values}
+        return found
 
     @classmethod
-    def from_dict(cls, data: dict[str, str]) -> ExtractionError:
-        return cls(data["kind"], data["message"], data.get("hint", ""))
+    def from_dict(cls, data: dict[str, Any]) -> ExtractionError:
+        """The error `to_dict` wrote (one cached before errors had keys has none)."""
+        values = data.get("text_values")
+        return cls(
+            data["kind"],
+            data["message"],
+            data.get("hint", ""),
+            text_key=str(data.get("text_key") or ""),
+            text_values={str(k): str(v) for k, v in values.items()}
+            if isinstance(values, dict)
+            else {},
+        )
 
 
 def human_size(size: int) -> str:
@@ -74,16 +99,6 @@ def human_size(size: int) -> str:
     if size < 1_000_000:
         return f"{size / 1000:,.1f} KB"
     return f"{size / 1e6:,.1f} MB"
-
-
-def malformed(what: str, detail: object = "") -> ExtractionError:
-    """The file is not a valid `what` (its bytes are damaged or of another type)."""
-    tail = f": {detail}" if str(detail).strip() else ""
-    return ExtractionError(
-        "malformed",
-        f"file is not a valid {what}{tail}",
-        "open it in the program that made it and save or export it again",
-    )
 
 
 class Extractor(Protocol):

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from kb.extract.base import ExtractionError, Limits, human_size, malformed
+from kb.extract.base import Limits, human_size
 from kb.extract.document import ExtractedDocument
+from kb.extract.problem_texts import DOCUMENT_TEXTS, UNSUPPORTED_KEYS, document_error, malformed
 from kb.extract.zipped import member_names
 
 # Part of the extraction cache key: raise it whenever an extractor changes its output.
@@ -45,11 +46,7 @@ FORMATS: tuple[Format, ...] = (
 BY_NAME = {f.name: f for f in FORMATS}
 BY_EXTENSION = {ext: f for f in FORMATS for ext in f.extensions}
 # Formats people keep next to these that cannot be read: said once, not ignored silently.
-UNSUPPORTED = {
-    ".doc": "Word 97-2003 documents (.doc) are not read; save it as .docx or PDF",
-    ".rtf": "RTF files are not read; save it as .docx, PDF or text",
-    ".pages": "Pages documents are not read; export it as .docx or PDF",
-}
+UNSUPPORTED = {suffix: DOCUMENT_TEXTS[key][0] for suffix, key in UNSUPPORTED_KEYS.items()}
 
 
 def format_for(name: str) -> Format | None:
@@ -120,12 +117,7 @@ def check_type(data: bytes, fmt: Format) -> None:
     """Raise when the bytes are clearly another format than the name says."""
     if fmt.name in {"docx", "odt"} and data.startswith(_OLE):
         if password_protected(data):
-            raise ExtractionError(
-                "encrypted",
-                f"{fmt.label} is password-protected; its text cannot be read",
-                "save a copy without a password (in Word: File › Info › Protect Document) "
-                "in the folder",
-            )
+            raise document_error("encrypted", "document_encrypted_word", what=fmt.label)
         raise malformed(
             fmt.label, "it is really a Word 97-2003 document (.doc); save it as .docx or PDF"
         )
@@ -144,22 +136,19 @@ def precheck(data: bytes, name: str, limits: Limits) -> Format:
     fmt = format_for(name)
     if fmt is None:
         suffix = PurePosixPath(name).suffix.lower()
-        raise ExtractionError(
-            "unsupported",
-            UNSUPPORTED.get(suffix, f"{suffix or 'files without an extension'} files are not read"),
-            "convert it to PDF, DOCX, ODT, HTML, text or Markdown",
-        )
+        if not suffix:
+            raise document_error("unsupported", "document_unsupported_no_extension")
+        key = UNSUPPORTED_KEYS.get(suffix, "document_unsupported")
+        raise document_error("unsupported", key, suffix=suffix)
     if len(data) > limits.max_bytes:
-        raise ExtractionError(
+        raise document_error(
             "too_large",
-            f"file is {human_size(len(data))}, over the {human_size(limits.max_bytes)} "
-            "limit for documents",
-            "split it into smaller documents, or ask the operator to raise document_max_bytes",
+            "document_too_large",
+            size=human_size(len(data)),
+            limit=human_size(limits.max_bytes),
         )
     if not data.strip():
-        raise ExtractionError(
-            "empty", "file is empty", "add the document's text or delete the file"
-        )
+        raise document_error("empty", "document_empty")
     check_type(data, fmt)
     return fmt
 
@@ -172,11 +161,7 @@ def extract(data: bytes, name: str, limits: Limits) -> ExtractedDocument:
     fmt = precheck(data, name, limits)
     document = _extractor(fmt.name)(data, limits)
     if not document.text.strip() and fmt.name != "pdf":
-        raise ExtractionError(
-            "empty",
-            f"no text found in this {fmt.label}",
-            "add the document's text or delete the file",
-        )
+        raise document_error("empty", "document_no_text", what=fmt.label)
     return document
 
 

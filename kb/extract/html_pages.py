@@ -20,7 +20,7 @@ from datetime import date
 import lxml.html
 from lxml import etree
 
-from kb.extract.base import ExtractionError, Limits, malformed
+from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
 from kb.extract.html_chrome import (
     content_root,
@@ -31,6 +31,7 @@ from kb.extract.html_chrome import (
     page_title,
 )
 from kb.extract.plain_text import decode_text
+from kb.extract.problem_texts import document_error, malformed
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.titles import property_title
 from kb.extract.word_html_lists import WordList, word_list_item
@@ -213,12 +214,7 @@ def extract_html(data: bytes, limits: Limits) -> ExtractedDocument:
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
         # libxml2 stops at 256 elements within each other and keeps only the
         # text before: published, the page would be cut short without a word.
-        raise ExtractionError(
-            "malformed",
-            "HTML page nests its elements deeper than the parser reads (256 within each "
-            "other); its text would be cut short there",
-            "simplify the page's markup, or save it as PDF or Word instead",
-        )
+        raise document_error("malformed", "document_too_deep")
     builder = OutlineBuilder(limits.max_chars)
     _walk(content_root(root), builder)
     title_el = root.find(".//title")

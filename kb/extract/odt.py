@@ -17,8 +17,9 @@ from datetime import datetime
 
 from odfdo import Document, Element
 
-from kb.extract.base import ExtractionError, Limits, malformed
+from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
+from kb.extract.problem_texts import document_error, malformed
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.titles import property_title
 from kb.extract.zipped import open_zip
@@ -186,12 +187,7 @@ def _encrypted(archive: zipfile.ZipFile) -> bool:
 def extract_odt(data: bytes, limits: Limits) -> ExtractedDocument:
     archive = open_zip(data, "OpenDocument text (ODT)", limits, "content.xml")
     if _encrypted(archive):
-        raise ExtractionError(
-            "encrypted",
-            "OpenDocument text is password-protected; its text cannot be read",
-            "save a copy without a password (in LibreOffice: File › Save As, without "
-            "'Save with password') in the folder",
-        )
+        raise document_error("encrypted", "document_encrypted_odt")
     try:
         document = Document(io.BytesIO(data))
         body = document.body

@@ -32,7 +32,7 @@ from datetime import date
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from kb.extract.base import ExtractionError, Limits, malformed
+from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
 from kb.extract.pdf_columns import reading_order
 from kb.extract.pdf_footnotes import notes_last
@@ -45,6 +45,7 @@ from kb.extract.pdf_running import (
     table_rows_at_edges,
 )
 from kb.extract.pdf_tables import CELL_GAP, Cell, line_cells, table_rows
+from kb.extract.problem_texts import document_error, malformed
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.titles import property_title
 
@@ -92,11 +93,7 @@ def _open(data: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if getattr(exc, "err_code", None) == _ERR_PASSWORD:
-            raise ExtractionError(
-                "encrypted",
-                "PDF is password-protected; its text cannot be read",
-                "save a copy without a password (or a text version) in the folder",
-            ) from None
+            raise document_error("encrypted", "document_encrypted_pdf") from None
         raise malformed("PDF", str(exc).split("(PDFium: ")[-1].rstrip(").")) from None
 
 
@@ -223,12 +220,7 @@ def extract_pdf(data: bytes, limits: Limits) -> ExtractedDocument:
     finally:
         doc.close()
     if sum(len(line.text.strip()) for lines in pages for line in lines) < 20:
-        raise ExtractionError(
-            "no_text",
-            "no text found: scanned? add a text version",
-            "the PDF holds only images of pages; run text recognition (OCR) on it or put "
-            "a Word, text or Markdown version in the folder",
-        )
+        raise document_error("no_text", "document_scanned")
     lines = _body_lines(pages)
     builder = OutlineBuilder(limits.max_chars)
     _structure(lines, outline, builder)

@@ -19,8 +19,9 @@ import re
 
 from charset_normalizer import from_bytes
 
-from kb.extract.base import ExtractionError, Limits
+from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
+from kb.extract.problem_texts import document_error
 from kb.extract.structure import OutlineBuilder, clean, heading_number
 
 _UNDERLINE = re.compile(r"^(=+|-+)\s*$")
@@ -47,16 +48,10 @@ def decode_text(data: bytes, what: str) -> str:
     except UnicodeDecodeError:
         pass
     if b"\x00" in data[:8192]:
-        raise ExtractionError(
-            "malformed",
-            f"file is binary, not a {what}",
-            "check the file's type; rename it to what it really is",
-        )
+        raise document_error("malformed", "document_binary", what=what)
     best = from_bytes(data[:200_000]).best()
     if best is None or best.encoding is None:
-        raise ExtractionError(
-            "malformed", f"cannot tell the text encoding of this {what}", "save it as UTF-8"
-        )
+        raise document_error("malformed", "document_encoding", what=what)
     return data.decode(best.encoding, errors="replace")
 
 

@@ -32,6 +32,7 @@ from typing import TypeVar
 from kb.extract.base import ExtractionError, Limits
 from kb.extract.document import ExtractedDocument
 from kb.extract.factory import precheck
+from kb.extract.problem_texts import document_error
 from kb.extract.worker import _LENGTH
 
 logger = logging.getLogger(__name__)
@@ -40,12 +41,7 @@ START_SECONDS = 60.0
 
 
 def memory_problem(limits: Limits) -> ExtractionError:
-    return ExtractionError(
-        "memory",
-        f"reading the file needed more than the {limits.memory_mb} MB memory budget",
-        "split or simplify the document (or save it again), or ask the operator to raise "
-        "extract_memory_mb",
-    )
+    return document_error("memory", "document_memory", limit=limits.memory_mb)
 
 
 class _Worker:
@@ -62,11 +58,7 @@ class _Worker:
         ready = self._read(time.monotonic() + START_SECONDS)
         if ready is None:
             self.kill()
-            raise ExtractionError(
-                "crashed",
-                "the extraction worker did not start",
-                "check that the document libraries are installed",
-            )
+            raise document_error("crashed", "document_worker_not_started")
 
     def _read_exact(self, size: int, deadline: float) -> bytes | None:
         assert self.proc.stdout is not None
@@ -101,11 +93,8 @@ class _Worker:
             answer = self._read(time.monotonic() + self.limits.seconds)
         except TimeoutError:
             self.kill()
-            raise ExtractionError(
-                "timeout",
-                f"reading the file took longer than the {self.limits.seconds:g} s budget",
-                "split or simplify the document (or save it again), or ask the operator to "
-                "raise extract_seconds",
+            raise document_error(
+                "timeout", "document_timeout", limit=f"{self.limits.seconds:g}"
             ) from None
         except (BrokenPipeError, OSError):
             answer = None
@@ -115,11 +104,7 @@ class _Worker:
             raise (
                 memory_problem(self.limits)
                 if code in (-signal.SIGKILL, -signal.SIGSEGV, -signal.SIGABRT, 1)
-                else ExtractionError(
-                    "crashed",
-                    "the document reader crashed on this file",
-                    "open it in the program that made it and save it again",
-                )
+                else document_error("crashed", "document_crashed")
             )
         result = json.loads(answer)
         if "error" in result:

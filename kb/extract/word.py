@@ -29,8 +29,9 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from kb.extract.base import Limits, malformed
+from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
+from kb.extract.problem_texts import malformed
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.titles import property_title
 from kb.extract.word_formatting import formatted_headings, normal_size

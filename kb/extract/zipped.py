@@ -19,7 +19,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from kb.extract.base import ExtractionError, Limits, malformed
+from kb.extract.base import ExtractionError, Limits
+from kb.extract.problem_texts import document_error, malformed
 
 MAX_MEMBERS = 10_000
 # Every entry of a zip's central directory starts with this; `zipfile` reads no
@@ -58,9 +59,11 @@ def open_zip(data: bytes, what: str, limits: Limits, required: str) -> zipfile.Z
 
 
 def _bomb(what: str, size: str, limits: Limits) -> ExtractionError:
-    return ExtractionError(
+    return document_error(
         "zip_bomb",
-        f"{what} would unpack to {size} "
-        f"(limit {limits.max_unpacked_bytes / 1e6:,.0f} MB, {MAX_MEMBERS:,} parts): a zip bomb?",
-        "remove the file; a real document is never this large unpacked",
+        "document_zip_bomb",
+        what=what,
+        size=size,
+        limit=f"{limits.max_unpacked_bytes / 1e6:,.0f}",
+        parts=f"{MAX_MEMBERS:,}",
     )

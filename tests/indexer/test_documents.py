@@ -3,6 +3,7 @@ sidecars and department defaults applied, originals kept for download."""
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from indexer.build import BuildReport, IndexBuilder
 from indexer.reader import SnapshotReader
 from indexer.unreadable import read_unreadable
 from kb.content.scanner import scan_content
+from kb.i18n.problems import problem_text
+from kb.records import Problem
 from kb.settings import Settings
 from tests.documents import (
     Outline,
@@ -144,8 +147,15 @@ def test_each_run_records_the_documents_it_could_not_read_for_the_article_list(
     _build(settings)
     found = read_unreadable(settings.index_path)
     assert set(found) == {"hr/secret.pdf", "it/empty.html"}
-    assert found["hr/secret.pdf"].startswith("warning: hr/secret.pdf: PDF is password-protected")
-    assert "file is empty" in found["it/empty.html"]
+    secret = found["hr/secret.pdf"]
+    assert str(secret).startswith("warning: hr/secret.pdf: PDF is password-protected")
+    assert "file is empty" in str(found["it/empty.html"])
+    # With the key of its text, for a page to say it in its reader's language.
+    assert isinstance(secret.problem, Problem) and not secret.kept
+    assert secret.problem.text_key == "document_encrypted_pdf"
+    assert problem_text(secret.problem, "de").startswith(
+        "Warnung: hr/secret.pdf: Das PDF ist kennwortgeschützt"
+    )
     # A document that was indexed and breaks: its problem, and that the old version stays.
     (root / "finance" / "travel.pdf").write_bytes(b"%PDF-1.4 cut short")
     (root / "hr" / "secret.pdf").unlink()
@@ -153,7 +163,8 @@ def test_each_run_records_the_documents_it_could_not_read_for_the_article_list(
     assert not report.published  # nothing to publish, the record is new all the same
     found = read_unreadable(settings.index_path)
     assert set(found) == {"finance/travel.pdf", "it/empty.html"}
-    assert found["finance/travel.pdf"].endswith("; the previously indexed version stays")
+    assert str(found["finance/travel.pdf"]).endswith("; the previously indexed version stays")
+    assert found["finance/travel.pdf"].kept
     (root / "finance" / "travel.pdf").write_bytes(write_pdf(travel_outline()))
     (root / "it" / "empty.html").unlink()
     _build(settings)
@@ -294,3 +305,11 @@ def test_watch_picks_up_a_dropped_in_document(
         else:
             raise AssertionError(f"the dropped PDF was not indexed: {reports}")
     assert reports and reports[-1].documents_extracted == 1
+
+
+def test_a_record_an_older_version_wrote_is_read_as_its_english_line(tmp_path: Path) -> None:
+    """Before problems had keys, `unreadable.json` held each document's English line."""
+    line = "warning: it/x.pdf: PDF is password-protected; its text cannot be read"
+    (tmp_path / "unreadable.json").write_text(json.dumps({"it/x.pdf": line}), encoding="utf-8")
+    [found] = read_unreadable(tmp_path).values()
+    assert found.problem == line and not found.kept and str(found) == line

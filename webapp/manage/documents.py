@@ -45,7 +45,7 @@ from webapp import services
 from webapp.articles import presenters
 from webapp.auth.identity import current_user, require_user
 from webapp.errors import message_for
-from webapp.i18n import current_language, gettext
+from webapp.i18n import current_language, gettext, said_problem
 from webapp.manage import forms
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import if_match_tag_version, refuse_blank_if_match
@@ -170,10 +170,10 @@ def upload() -> Response | tuple[str, int]:
 
 def _refusal(exc: KbError) -> str:
     """Why an upload was refused, and for a Markdown file that `kb validate` would
-    refuse, what to do (its line is in the message)."""
-    said = message_for(exc, current_language())
-    hint = getattr(exc, "hint", "") if isinstance(exc, ContentError) else ""
-    return f"{said}: {hint}" if hint else said
+    refuse, what to do (its line is in the message), in the page's language."""
+    if isinstance(exc, ContentError):
+        return said_problem(exc)
+    return message_for(exc, current_language())
 
 
 def _article_uploaded(done: UploadedArticle) -> Response:

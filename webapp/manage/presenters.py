@@ -66,6 +66,7 @@ class ArticleRow:
     activity: ArticleActivity = field(default_factory=ArticleActivity)
     last: ArticleVersion | None = None
     problem: Problem | str = ""  # a document's as the indexer recorded it
+    problem_kept: bool = False  # and the version indexed before it stays
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -151,19 +152,20 @@ def department_rows(department: str, today: date) -> list[ArticleRow]:
         if is_document(entry.id):
             # Documents are read by the indexer alone (in its sandbox): their
             # problems are those its newest run recorded.
-            problem = unreadable.get(entry.id, "")
+            found = unreadable.get(entry.id)
+            problem, kept = (found.problem, found.kept) if found else ("", False)
             indexed = svc.engine.article(entry.id)
             if indexed is not None:
-                rows.append(
-                    replace(_row(indexed, today, settings.review_due_days), problem=problem)
-                )
+                row = _row(indexed, today, settings.review_due_days)
+                rows.append(replace(row, problem=problem, problem_kept=kept))
             else:
                 name = entry.id.rsplit("/", 1)[-1]
                 rows.append(
                     ArticleRow(
-                        entry.id, name, "", "", "", None, False, False, False, problem=problem
+                        entry.id, name, "", "", "", None, False, False, False, problem=problem,
+                        problem_kept=kept,
                     )
-                )
+                )  # fmt: skip
             continue
         also = (entry.id, settings.max_file_bytes, settings.render_seconds)
         row = _listed().get(entry.path, partial(_markdown_row, entry), also=also)

@@ -79,6 +79,12 @@ def test_a_markdown_file_past_the_article_limit_is_refused(
     response = post_upload(client, token, big, "big.md")
     assert response.status_code == 422 and "over the 1,000-byte limit" in text_of(response)
     assert not (content / "it" / "big.md").exists()
+    # On a German page in German, the hint too (it was English, rebuilt from the error).
+    client.get("/manage/upload?department=it&hl=de")  # the language is kept in a cookie
+    german = text_of(post_upload(client, token, big, "big.md"))
+    assert "mehr als die Grenze von 1,000 Bytes" in german, german
+    assert "teilen Sie den Artikel in kleinere auf" in german
+    assert "limit" not in german.split('name="file"')[0].split("<main")[-1]
 
 
 def test_an_existing_article_is_replaced_only_when_confirmed(

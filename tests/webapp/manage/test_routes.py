@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from indexer.unreadable import write_unreadable
+from indexer.unreadable import UnreadableDocument, write_unreadable
+from kb.content.documents import problem_of
+from kb.extract.problem_texts import document_error
 from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
 
 
@@ -77,6 +79,51 @@ def test_the_list_names_what_is_wrong_with_a_document_as_with_an_article(
     said = "Fehler: it/broken.md:2: Der Front Matter ist kein gültiges YAML"
     assert said in row("it/broken.md") and "not valid YAML" not in row("it/broken.md")
     assert "PDF is password-protected; its text cannot be read" in row("it/secret.pdf")
+
+
+def test_a_document_s_problem_is_said_in_the_page_s_language(
+    client: FlaskClient, content: Path, tmp_path: Path
+) -> None:
+    """A document the index could not read was named in English on German pages:
+    the record keeps its text's key and values, and the page words them."""
+    sign_in_as(client, "cora")
+    (content / "it" / "secret.pdf").write_bytes(b"%PDF-1.7 encrypted")
+    (content / "it" / "huge.pdf").write_bytes(b"%PDF-1.7")
+    too_large = document_error("too_large", "document_too_large", size="25.0 MB", limit="20.0 MB")
+    write_unreadable(
+        tmp_path / "index",
+        {
+            "it/secret.pdf": UnreadableDocument(
+                problem_of(document_error("encrypted", "document_encrypted_pdf"), "it/secret.pdf")
+            ),
+            "it/huge.pdf": UnreadableDocument(problem_of(too_large, "it/huge.pdf"), kept=True),
+        },
+    )
+
+    def row(page: str, article_id: str) -> str:
+        found = re.search(rf'<tr[^>]*data-article="{re.escape(article_id)}">.*?</tr>', page, re.S)
+        assert found, article_id
+        return found.group(0)
+
+    english = text_of(client.get("/manage/?department=it&hl=en"))
+    assert (
+        "warning: it/secret.pdf: PDF is password-protected; its text cannot be read (save a "
+        "copy without a password (or a text version) in the folder)"
+    ) in row(english, "it/secret.pdf")
+    assert (
+        "file is 25.0 MB, over the 20.0 MB limit for documents (split it into smaller "
+        "documents, or ask the operator to raise document_max_bytes); the previously indexed "
+        "version stays"
+    ) in row(english, "it/huge.pdf")
+    german = text_of(client.get("/manage/?department=it&hl=de"))
+    assert (
+        "Warnung: it/secret.pdf: Das PDF ist kennwortgeschützt; der Text kann nicht gelesen "
+        "werden (legen Sie eine Kopie ohne Kennwort (oder eine Textfassung) in den Ordner)"
+    ) in row(german, "it/secret.pdf")
+    huge = row(german, "it/huge.pdf")
+    assert "Die Datei ist 25.0 MB groß, mehr als die Grenze von 20.0 MB für Dokumente" in huge
+    assert "; die zuvor indexierte Fassung bleibt auffindbar" in huge
+    assert "limit for documents" not in huge and "previously indexed" not in huge
 
 
 def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient) -> None:
