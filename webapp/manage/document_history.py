@@ -26,6 +26,7 @@ import io
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, send_file, url_for
 from werkzeug.wrappers import Response
 
+from indexer.unreadable import read_unreadable
 from kb.accounts.records import User
 from kb.authoring.document_versions import DocumentVersion, live, pending
 from kb.authoring.document_waiting import waiting_document
@@ -79,6 +80,9 @@ def history(article_id: str) -> str:
         orphaned=state.orphaned if state else None,
         authors=list(state.authors) if state else [],
         missing=service.missing_files(article_id),
+        # What the newest index run could not read in the current file (as the
+        # list shows it): without it the page called such a file "Published".
+        unreadable=read_unreadable(services.services().settings.index_path).get(article_id, ""),
         current=current.number if current else 0,
         latest=versions[-1].number if versions else 0,
         actor=actor,

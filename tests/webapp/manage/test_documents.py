@@ -61,6 +61,31 @@ def test_an_owner_uploads_a_document_from_the_list_and_it_is_indexed(
     )
 
 
+def test_the_history_of_a_document_the_index_could_not_read_says_so(
+    client: FlaskClient, content: Path, app: Flask
+) -> None:
+    """A damaged PDF passes the upload's checks (it starts with %PDF-), and its
+    history page called it "Published" and nothing more, while search could not
+    find it: only the list said why, after the index run."""
+    token = sign_in_as(client, "cora")
+    post_upload(client, token, b"%PDF-1.4\n%garbage\n", "Damaged.pdf")
+    listing = text_of(client.get("/manage/?department=it"))
+    assert "If its text cannot be read, the list and the document&#39;s history say why" in listing
+    page = text_of(client.get("/manage/document/it/damaged.pdf"))
+    assert "document-unreadable" not in page  # not read yet: nothing to say
+    write_unreadable(
+        Path(services(app).settings.index_path),
+        {"it/damaged.pdf": "warning: it/damaged.pdf: file is not a valid PDF"},
+    )
+    page = text_of(client.get("/manage/document/it/damaged.pdf"))
+    notice = re.search(r'<p class="flash flash--error document-unreadable".*?</p>', page, re.S)
+    assert notice, page
+    assert "Search cannot find this document" in notice.group(0)
+    assert "file is not a valid PDF" in notice.group(0)
+    german = text_of(client.get("/manage/document/it/damaged.pdf?hl=de"))
+    assert "Die Suche findet dieses Dokument nicht" in german
+
+
 def test_an_upload_needs_the_csrf_token_and_the_department(
     client: FlaskClient, content: Path
 ) -> None:
