@@ -40,6 +40,7 @@ from kb.store import schema
 from kb.store.migrate import current_revisions
 from kb.store.request_search_text import fill_search_texts
 from kb.store.sql_accounts import fill_username_keys, warn_of_twins
+from kb.store.sql_attachments import fold_attachment_texts
 from kb.store.sql_base import READ_ONLY_OPTION, first_line
 
 logger = logging.getLogger(__name__)
@@ -171,9 +172,11 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
         if engine.dialect.name == "postgresql":
             _advance_sequences(conn, list(tables.values()))
         # A backup from before usernames ignored case has no username keys,
-        # one from before the queue's search folded requests no search text.
+        # one from before the queue's search folded requests no search text,
+        # one from before attachments were folded alike their older folding.
         warn_of_twins(fill_username_keys(conn))
         fill_search_texts(conn)
+        fold_attachment_texts(conn)
     return counts
 
 

@@ -165,7 +165,7 @@ class RequestStore(DepartmentMoveStore, Protocol):
     ) -> list[Request]:
         """Requests whose question or description holds every word (case and
         accents ignored for every letter, an umlaut also spelled out: "buero"
-        finds "Büro"), newest first, of `departments` or with a task there
+        finds "Büro", "Büro" finds "Buero"), newest first, of `departments` or with a task there
         (None: every department)."""
         ...
 
@@ -267,8 +267,9 @@ class AttachmentStore(Protocol):
     def search_attachments(
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
     ) -> list[Attachment]:
-        """Attachments whose name and text hold every word (case and umlauts
-        ignored), newest first, of requests in `departments`, or files visible to
+        """Attachments whose name and text hold every word (folded as
+        `search_requests` folds: case and accents ignored, an umlaut typed as
+        "ü", "u" or "ue" alike), newest first, of requests in `departments`, or files visible to
         the requester of requests with a task there (None: every department)."""
         ...
 

@@ -111,7 +111,7 @@ request_entries = Table(
 # Files attached to requests and replies (`kb.attachments`): what the store
 # keeps about each (its bytes are in `attachment_blobs` or the files store,
 # under `sha256`); `search_text` is the name and extracted text folded for
-# matching (`kb.catalogue.triggers.fold`), what agents search.
+# matching (`kb.store.word_folding`), what agents search.
 request_attachments = Table(
     "request_attachments",
     metadata,

@@ -4,8 +4,11 @@ Attachments are written with the change that brings them (a reply, or the
 "attached" entry), in its transaction (`insert_attachments`, called by
 `update_request`); the bytes go first, by content (`put_blob`), so a change
 never names a file that is not there. Search matches every word of the
-query against the folded name and text (`kb.catalogue.triggers.fold`: case,
-umlauts and punctuation ignored, the same on SQLite and PostgreSQL).
+query against the name and text, folded as the queue's search of requests
+folds them (`kb.store.word_folding`: case and accents ignored for every
+letter, an umlaut typed as "ü", "u" or "ue" alike, the same on SQLite and
+PostgreSQL). Files stored before that folding (no line break in their
+`search_text`) are folded again by `fold_attachment_texts`.
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, insert, select
 
 from kb.attachments.records import Attachment
-from kb.catalogue.triggers import fold
 from kb.errors import ConflictError, NotFoundError
 from kb.store.schema import attachment_blobs, request_attachments, requests
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.store.sql_request_search import within_queues
+from kb.store.word_folding import every_word, fold_rows, searchable
 from kb.validators import utc_now
 
 _A = request_attachments
+_PAGE = 100  # files a page when folding again: each text may hold 200,000 characters
 
 
 def _row(attachment: Attachment, entry_id: int | None) -> dict[str, Any]:
@@ -40,7 +44,7 @@ def _row(attachment: Attachment, entry_id: int | None) -> dict[str, Any]:
         "visible_to_requester": attachment.visible_to_requester,
         "text": attachment.text,
         "text_problem": attachment.text_problem,
-        "search_text": fold(f"{attachment.name} {attachment.text}"),
+        "search_text": searchable(attachment.name, attachment.text),
     }
 
 
@@ -59,6 +63,14 @@ def _record(row: Row[Any]) -> Attachment:
         text=row.text,
         text_problem=row.text_problem,
     )
+
+
+def fold_attachment_texts(conn: Connection) -> int:
+    """Fold again the name and text of every file whose `search_text` was
+    folded the old way (umlauts only spelled out: "uberweisung" did not find
+    "Überweisung"), which holds no line break; returns how many."""
+    old = ~_A.c.search_text.contains("\n")
+    return fold_rows(conn, _A, [_A.c.name, _A.c.text], old, _PAGE)
 
 
 def insert_attachments(
@@ -131,12 +143,10 @@ class SqlAttachments(SqlBase):
         in `departments`, or visible ones of requests with a task there (None: every
         department): internal files stay with the owning queue, as its notes do."""
         check_limit(limit)
-        folded = [w for w in (fold(word) for word in words) if w]
-        if not folded:
+        wanted = every_word(_A.c.search_text, words)
+        if wanted is None:
             return []
-        query = select(_A).join(requests, requests.c.id == _A.c.request_id)
-        for word in folded:
-            query = query.where(_A.c.search_text.contains(word, autoescape=True))
+        query = select(_A).join(requests, requests.c.id == _A.c.request_id).where(wanted)
         if departments is not None:
             query = query.where(within_queues(departments, _A.c.visible_to_requester))
         query = query.order_by(_A.c.created.desc(), _A.c.id.desc()).limit(limit)

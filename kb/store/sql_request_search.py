@@ -4,7 +4,7 @@ by the idempotency key they were filed with.
 The agents' search of a queue (`search_requests`) matches every word against
 a request's question and description, without case or accents for every
 letter, alike on SQLite and PostgreSQL: both the word and the stored
-`requests.search_text` are folded in Python (`kb.store.request_search_text`).
+`requests.search_text` are folded in Python (`kb.store.word_folding`).
 The match scans the queue's requests (a LIKE with a leading wildcard uses no
 index), a folded column at a time instead of lowering two columns per row.
 
@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, Connection, and_, exists, or_, select
 
 from kb.requests.records import Request
-from kb.store.request_search_text import folded
 from kb.store.schema import request_tasks, requests
 from kb.store.sql_base import SqlBase, check_limit
 from kb.store.sql_request_rows import request_record
+from kb.store.word_folding import every_word
 
 
 def within_queues(
@@ -61,12 +61,10 @@ class SqlRequestSearch(SqlBase):
         (None: every department). The question and description are what a
         task's agents read too."""
         check_limit(limit)
-        wanted = [w for w in (folded(word) for word in words) if w]
-        if not wanted:
+        wanted = every_word(requests.c.search_text, words)
+        if wanted is None:
             return []
-        query = select(requests)
-        for word in wanted:
-            query = query.where(requests.c.search_text.contains(word, autoescape=True))
+        query = select(requests).where(wanted)
         if departments is not None:
             query = query.where(within_queues(departments))
         query = query.order_by(requests.c.created.desc(), requests.c.id.desc()).limit(limit)

@@ -279,6 +279,31 @@ def test_a_backup_from_before_folded_request_text_restores_it(  # type: ignore[n
         store.close()
 
 
+def test_a_backup_from_before_files_were_folded_alike_restores_them(  # type: ignore[no-untyped-def]
+    new_url, tmp_path: Path
+) -> None:
+    """A file an older version folded (umlauts only spelled out) is folded
+    again on restore, so "uberweisung" finds "Überweisung" there too."""
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'old.db'}")
+    fill(source)
+    with sqlite3.connect(tmp_path / "old.db") as old:  # as an older version wrote it
+        old.execute(
+            "INSERT INTO request_attachments (request_id, name, kind, size, sha256, "
+            "uploaded_by, created, visible_to_requester, text, text_problem, search_text) "
+            "VALUES (1, 'scan.pdf', 'pdf', 1, ?, 'emma', ?, 1, 'Überweisung', '', "
+            "'scan pdf ueberweisung')",
+            ("0" * 64, T0.isoformat()),
+        )
+    create_backup(source, tmp_path / "backup", include_index=False)
+    target = place(tmp_path, "target", new_url())
+    restore_backup(target, tmp_path / "backup")
+    store = create_store(target.database_url)
+    try:
+        assert [a.name for a in store.search_attachments(["uberweisung"], None)] == ["scan.pdf"]
+    finally:
+        store.close()
+
+
 def test_the_commands(tmp_path: Path) -> None:
     source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'a.db'}")
     fill(source)

@@ -20,6 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData, Table, insert, inspect
 
 from kb.accounts.records import Grant, Role, User
+from kb.catalogue.triggers import fold
 from kb.events import SearchEvent
 from kb.requests.records import Request
 from kb.store.factory import build_engine, create_store
@@ -224,6 +225,46 @@ def test_the_requests_from_before_0035_are_found_by_their_folded_words(store_url
     finally:
         engine.dispose()
     assert kept == 3 and "search_text" not in columns
+
+
+def test_the_files_from_before_0036_are_found_however_an_umlaut_is_typed(
+    store_url: str,
+) -> None:
+    """0036 folds the files already stored again, as the requests' words are:
+    "uberweisung" finds "Überweisung" too; a downgrade folds them the old way."""
+    made: list[int] = []
+
+    def write(conn: Connection, tables: MetaData) -> None:
+        request = _old_request(conn, tables)
+        for name, text in (("scan.pdf", "Überweisung März"), ("Café.txt", "tray 2")):
+            old = fold(f"{name} {text}")  # as versions before 0036 folded them
+            file = {"name": name, "text": text, "search_text": old, "kind": "txt", "size": 1}
+            inserted = conn.execute(
+                insert(tables.tables["request_attachments"]).values(
+                    request_id=request, sha256="0" * 64, uploaded_by="emma", created=T0,
+                    visible_to_requester=True, text_problem="", **file,
+                )
+            )  # fmt: skip
+            made.append(int(inserted.inserted_primary_key[0]))
+
+    _upgrade_over(store_url, "0035_request_search_text", write)
+    store = create_store(store_url)
+    try:
+        assert [a.id for a in store.search_attachments(["uberweisung", "marz"], None)] == made[:1]
+        assert [a.id for a in store.search_attachments(["ueberweisung"], None)] == made[:1]
+        assert [a.id for a in store.search_attachments(["cafe"], None)] == made[1:]
+    finally:
+        store.close()
+    engine, _ = build_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(alembic_config(conn), "0035_request_search_text")
+            texts = conn.exec_driver_sql(
+                "SELECT search_text FROM request_attachments ORDER BY id"
+            ).scalars()
+            assert list(texts) == ["scan pdf ueberweisung maerz", "café txt tray 2"]
+    finally:
+        engine.dispose()
 
 
 def _old_request(conn: Connection, tables: MetaData, **values: object) -> int:

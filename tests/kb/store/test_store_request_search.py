@@ -64,6 +64,15 @@ def test_search_ignores_case_and_accents_of_every_letter(store: Store) -> None:
     assert found("buerofuer") == [] and found("caffe") == []
 
 
+def test_a_word_with_an_umlaut_finds_it_spelled_out(store: Store) -> None:
+    """Whoever wrote the request may have spelled the umlaut out ("Buero"): a
+    word typed with the umlaut finds that too, as the attachments' search does."""
+    spelled = _request(store, "Schluessel fuer das Buero")
+    assert [r.id for r in store.search_requests(["Schlüssel", "BÜRO"], None)] == [spelled]
+    assert [r.id for r in store.search_requests(["schluessel"], None)] == [spelled]
+    assert store.search_requests(["schlussel"], None) == []  # "ue" may be anything, as typed
+
+
 def test_search_finds_requests_by_their_text_after_it_changes(store: Store) -> None:
     """The folded text is written with every change of the request, not only
     when it is filed."""
