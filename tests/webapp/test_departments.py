@@ -5,6 +5,7 @@ index run), with the folder's name only when the file names none."""
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,36 @@ def test_german_pages_do_not_call_the_triage_queue_a_department(client: FlaskCli
     assert "Abteilung Zentraler" not in german
     english = text_of(client.get("/ask/?department=triage&hl=en"))
     assert "Ask the Central Service Desk</h1>" in english
+
+
+@pytest.mark.usefixtures("people")
+def test_search_ask_request_and_queue_pages_name_a_department_in_their_language(
+    client: FlaskClient, request_content: Path
+) -> None:
+    """Where a department's name reaches a page: a search result's badge, the ask
+    page's choice of department, the request and the department's queue. German
+    pages show its German name, English ones its `name`, as before."""
+    hr = request_content / "hr" / "_department.yml"
+    hr.write_text(hr.read_text("utf-8") + "display_names: {de: Personal}\n", "utf-8")
+    sign_in_as(client, "emma")
+    body = {"query": "Urlaubsantrag?", "department": "hr"}
+    filed = client.post("/api/requests", json=body, headers={"X-CSRF-Token": "csrf-emma"})
+    pages = {
+        "search": ("/", {"q": "sick"}),
+        "ask": ("/ask/", {}),
+        "request": (f"/requests/{filed.get_json()['id']}", {}),
+    }
+    shown = {
+        (page, hl): text_of(client.get(path, query_string={**query, "hl": hl}))
+        for page, (path, query) in pages.items()
+        for hl in ("de", "en")
+    }
+    sign_in_as(client, "hanna")
+    for hl in ("de", "en"):
+        shown["queue", hl] = text_of(client.get("/requests/queue/hr", query_string={"hl": hl}))
+    for (page, hl), html in shown.items():
+        name, other = (
+            ("Personal", "Human Resources") if hl == "de" else ("Human Resources", "Personal")
+        )
+        assert name in html and other not in html, (page, hl)
+    assert re.search(r'<option value="hr"[^>]*>Personal</option>', shown["ask", "de"])
