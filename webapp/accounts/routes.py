@@ -30,6 +30,7 @@ from webapp.accounts.passwords import (
     given_page,
     new_page,
     reset_from_form,
+    show_once,
 )
 from webapp.accounts.presenters import (
     change_grant,
@@ -89,13 +90,20 @@ def new() -> str:
 
 
 @bp.post("/+new")
-def create() -> str:
-    return given_page(create_from_form(), created=True)
+def create() -> Response:
+    return show_once(create_from_form(), created=True)
 
 
 @bp.post("/<username>/reset-password")
-def reset_password(username: str) -> str:
-    return given_page(reset_from_form(username), created=False)
+def reset_password(username: str) -> Response:
+    return show_once(reset_from_form(username), created=False)
+
+
+@bp.get("/<username>/temporary-password")
+def temporary_password(username: str) -> Response:
+    """The password just given, once (`webapp.accounts.shown_once`); again (a
+    reload), the account's page saying it was shown already."""
+    return given_page(username)
 
 
 @bp.get("/<username>")

@@ -33,8 +33,17 @@ def shown_password(html: str) -> str:
 
 
 def create(client: FlaskClient, **changes: str):
+    """The form posted, and the page it leads to (post/redirect/get) when it is
+    a redirect; a refusal as it comes."""
     token = sign_in_as(client, "ada")
-    return client.post("/accounts/+new", data={**NEW, **changes, "csrf_token": token})
+    posted = client.post("/accounts/+new", data={**NEW, **changes, "csrf_token": token})
+    if posted.status_code != 303:
+        return posted
+    assert (
+        posted.headers["Location"]
+        == f"/accounts/{changes.get('username', 'nina')}/temporary-password"
+    )
+    return client.get(posted.headers["Location"])
 
 
 def sign_in(app: Flask, name: str, password: str) -> FlaskClient:
@@ -142,7 +151,8 @@ def test_a_reset_gives_a_new_temporary_password_and_ends_sessions(
     response = client.post(
         "/accounts/nina/reset-password", data={"csrf_token": token, "reason": "forgot it"}
     )
-    second = shown_password(text_of(response))
+    assert response.status_code == 303
+    second = shown_password(text_of(client.get(response.headers["Location"])))
     assert second != first
     assert nina.get("/auth/password").status_code == 303  # signed out: to sign in
     user = store.get_user("nina")
@@ -173,3 +183,49 @@ def test_the_api_creates_and_resets(client: FlaskClient, store: Store) -> None:
     history = client.get("/api/accounts/nina/grant-history").get_json()["changes"]
     assert [c["change"] for c in history][-1] == "temporary_password"
     assert history[-1]["role"] is None
+
+
+def test_a_reload_of_the_password_page_posts_nothing_and_shows_no_password_again(
+    client: FlaskClient, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The form's answer is a redirect (post/redirect/get): reloading the page that
+    shows the password is a GET, which neither creates nor resets anything, and
+    the password is shown once. It crosses the redirect sealed in the session,
+    never in the URL or the log."""
+    token = sign_in_as(client, "ada")
+    caplog.set_level("DEBUG")
+    posted = client.post("/accounts/+new", data={**NEW, "csrf_token": token})
+    assert posted.status_code == 303
+    where = posted.headers["Location"]
+    assert where == "/accounts/nina/temporary-password"
+    page = client.get(where)
+    password = shown_password(text_of(page))
+    assert page.headers["Cache-Control"] == "no-store"
+    assert password not in where and password not in caplog.text
+    cookie = client.get_cookie("kb_session")
+    assert cookie is not None and password not in cookie.value
+    changes = len(store.grant_changes("nina"))
+    # The reload: no second account attempt, no new password, the password not shown.
+    again = client.get(where)
+    assert again.status_code == 303 and again.headers["Location"].endswith("/accounts/nina#outcome")
+    shown = text_of(client.get(again.headers["Location"]))
+    assert password not in shown and "was shown once and is not kept" in shown
+    assert 'id="temporary-password"' not in shown
+    assert len(store.grant_changes("nina")) == changes
+    user = store.get_user("nina")
+    assert user is not None and user.check_password(password)
+    # A reset does the same; the page of another account shows nothing kept for nina.
+    reset = client.post(
+        "/accounts/nina/reset-password", data={"csrf_token": token, "reason": "forgot it"}
+    )
+    assert reset.status_code == 303
+    assert client.get("/accounts/ivan/temporary-password").status_code == 303
+    gone = client.get(reset.headers["Location"])  # taken out by the other page
+    assert gone.status_code == 303
+    user = store.get_user("nina")
+    assert user is not None and not user.check_password(password)
+
+
+def test_only_administrators_read_the_password_page(client: FlaskClient) -> None:
+    sign_in_as(client, "ivan")
+    assert client.get("/accounts/nina/temporary-password").status_code == 403
