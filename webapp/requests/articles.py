@@ -139,7 +139,8 @@ def drafts() -> str:
             details={"user": actor.username},
             key="drafts_who",
         )
-    page = presenters.drafts_to_publish(service, actor, content_root(), cursor_arg())
+    cursor = cursor_arg()
+    page = presenters.drafts_to_publish(service, actor, content_root(), cursor)
     following, first_page = page_links(page, "requests.drafts")
     return render_template(
         "requests/drafts.html",
@@ -148,4 +149,5 @@ def drafts() -> str:
         first_page=first_page,
         # Each draft opens in the editor where the reader may publish it.
         editable=set(presenters.owned_departments(service, actor)),
+        to_write_up=presenters.answered_without_article(service, actor) if not cursor else [],
     )

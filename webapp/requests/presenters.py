@@ -280,6 +280,37 @@ def drafts_to_publish(
     return Page(found, len(found), 0, after is not None, after)
 
 
+# The drafts page also offers this many answered requests that no article was
+# drafted from yet, newest first.
+TO_WRITE_UP = 10
+
+
+def answered_without_article(service: RequestService, actor: User) -> list[Request]:
+    """Answered requests (resolved or closed, with an answer, not merged into
+    another) of the departments `actor` owns content for that no article was
+    drafted from yet, newest first, at most `TO_WRITE_UP`: what the drafts page
+    offers to turn into articles. Content owners work no queue, so without it
+    they had no way to the requests whose "Turn into an article" is theirs."""
+    owned = owned_departments(service, actor)
+    if not owned:
+        return []
+    answered = (RequestStatus.RESOLVED, RequestStatus.CLOSED)
+    wanted = RequestList(departments=tuple(owned), status=answered, order_by="created")
+    found: list[Request] = []
+    after: PageKey | None = None
+    for _ in range(DRAFTS_SCAN_PAGES):
+        read = service.store.page_requests(wanted, DRAFTS_PAGE, after=after)
+        found += [
+            r
+            for r in read.items
+            if (r.resolution or "").strip() and not r.linked_articles and r.merged_into is None
+        ]
+        after = read.next_key if isinstance(read.next_key, PageKey) else None
+        if after is None or len(found) >= TO_WRITE_UP:
+            break
+    return found[:TO_WRITE_UP]
+
+
 def department_choices() -> list[tuple[str, str]]:
     """(slug, name) of every department a request may go to; the triage queue last."""
     service = request_service()

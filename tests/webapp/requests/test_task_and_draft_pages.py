@@ -255,3 +255,41 @@ def test_a_published_article_of_a_request_is_not_called_a_draft(
     assert "Draft: it/draft-0.md" not in page
     german = text_of(client.get(f"/requests/{request_id}?hl=de"))
     assert link(german, "Bearbeiten: it/draft-0.md") == "/manage/edit/it/draft-0.md"
+
+
+def test_the_drafts_page_offers_answered_requests_to_turn_into_articles(
+    client: FlaskClient, store: Store, request_content: Path
+) -> None:
+    """A content owner works no queue (its page is 403 to them) and the drafts
+    page listed only drafts already made: the answered requests whose "Turn into
+    an article" is theirs could be reached by typing their number alone."""
+    from kb.requests.lifecycle import RequestStatus
+
+    def made(department: str, status: RequestStatus, answer: str | None, **more: object) -> int:
+        request = store.create_request(
+            Request(
+                requester="emma",
+                query=f"Question {department} {status.value} {answer}",
+                department=department,
+                status=status,
+                resolution=answer,
+                **more,  # type: ignore[arg-type]
+            )
+        )
+        assert request.id is not None
+        return request.id
+
+    resolved = made("it", RequestStatus.RESOLVED, "Restart the router.")
+    made("it", RequestStatus.RESOLVED, "Drafted already.", linked_articles=["it/x.md"])
+    made("it", RequestStatus.IN_PROGRESS, None)
+    made("it", RequestStatus.RESOLVED, "")  # nothing to write up
+    made("hr", RequestStatus.RESOLVED, "Another department's.")
+    closed = made("it", RequestStatus.CLOSED, "Use the guest network.")
+    sign_in_as(client, "cora")  # a content owner of IT
+    page = text_of(client.get("/requests/drafts/"))
+    assert 'id="write-up-h"' in page, page
+    offered = draft_requests(page.split('id="write-up-h"', 1)[1])
+    assert offered == [closed, resolved]  # newest first
+    assert "Answered requests without an article" in page
+    german = text_of(client.get("/requests/drafts/?hl=de"))
+    assert "Beantwortete Anfragen ohne Artikel" in german
