@@ -141,13 +141,15 @@ def article_file(root: Path, article_id: str, *, must_exist: bool, document: boo
         path = path / name_on_disk(str(path), name)
     base, parent = os.path.realpath(department), os.path.realpath(path.parent)
     if parent != base and not parent.startswith(base + os.sep):
-        raise _refuse(article_id, "it leads out of its department folder")
+        raise _link_refused(article_id)  # a folder on the way is a link out of it
     try:
         info = os.lstat(path)
     except FileNotFoundError:
         if must_exist:
             raise _no_file(article_id) from None
         return path
+    if stat.S_ISLNK(info.st_mode):
+        raise _link_refused(article_id)
     if not stat.S_ISREG(info.st_mode):
         raise _refuse(article_id, "it is not a regular file (links are not followed)")
     return path

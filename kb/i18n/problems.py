@@ -59,10 +59,12 @@ def problem_text(problem: Problem, lang: str, catalog: Catalog | None = None) ->
     return f"{severity}: {where}: {message}" + (f" ({hint})" if hint else "")
 
 
-def content_error_text(exc: ContentError, lang: str, catalog: Catalog | None = None) -> str:
+def content_error_text(
+    exc: ContentError, lang: str, catalog: Catalog | None = None, *, with_hint: bool = True
+) -> str:
     """Why a file cannot be used, where, and what to do, in `lang`: the error's
-    message (`it/bad.md:3: …`) and its hint in brackets."""
+    message (`it/bad.md:3: …`) and, `with_hint`, its hint in brackets."""
     texts = catalog or domain_catalog()
     reason, hint = _worded(exc.text_key, exc.text_values, exc.reason, exc.hint, lang, texts)
     where = f"{exc.path}:{exc.line}" if exc.line else exc.path
-    return f"{where}: {reason}" + (f" ({hint})" if hint else "")
+    return f"{where}: {reason}" + (f" ({hint})" if hint and with_hint else "")

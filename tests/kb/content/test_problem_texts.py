@@ -304,3 +304,22 @@ def test_the_content_root_s_own_problems_are_named_in_the_readers_language(
         assert str(found[path]) == english
         assert problem_text(found[path], "en") == english
         assert problem_text(found[path], "de") == german
+
+
+def test_a_department_file_that_is_not_utf8_is_refused_in_the_readers_language(
+    tmp_path: Path,
+) -> None:
+    """Answered as an error (a page, the API), the reason is in the reader's
+    language; its English message is as before."""
+    from kb.content.departments import read_department
+
+    (tmp_path / "hr").mkdir()
+    (tmp_path / "hr" / "_department.yml").write_bytes(b"name: H\xffR\n")
+    with pytest.raises(ContentError) as caught:
+        read_department(tmp_path / "hr", "hr")
+    assert caught.value.message == "hr/_department.yml: department file is not UTF-8"
+    assert caught.value.message_in("en") == caught.value.message
+    assert caught.value.message_in("de") == (
+        "hr/_department.yml: Die Abteilungsdatei ist nicht in UTF-8 gespeichert"
+    )
+    assert content_error_text(caught.value, "de").endswith("(speichern Sie sie als UTF-8)")

@@ -831,3 +831,24 @@ def test_a_whole_file_pasted_into_the_editor_says_where_its_fields_go(
     assert "enter those values in the fields above the text" in page
     assert "Open the VPN client." in page  # what was typed is shown again
     assert path.read_bytes() == before
+
+
+def test_an_article_that_is_a_link_is_refused_as_a_link_in_the_page_s_language(
+    client: FlaskClient, content: Path, tmp_path: Path
+) -> None:
+    """The editor refused a file that is a symbolic link (or lies in a folder linked
+    out of its department) as an id nobody may write, the reason left out in
+    both languages; it says that links are never followed."""
+    sign_in_as(client, "cora")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.md").write_text("---\ntitle: X\n---\nOutside.\n", encoding="utf-8")
+    (content / "it" / "vpn-setup.md").unlink()
+    os.symlink(outside / "x.md", content / "it" / "vpn-setup.md")
+    os.symlink(outside, content / "it" / "guides")
+    for path in ("it/vpn-setup.md", "it/guides/x.md"):
+        german = text_of(client.get(f"/manage/edit/{path}?hl=de"))
+        assert f"{path}: Ein Ordner auf dem Weg zur Datei oder die Datei selbst ist ein " in german
+        assert "keine Artikelkennung" not in german and "Outside." not in german
+        english = text_of(client.get(f"/manage/edit/{path}?hl=en"))
+        assert "is a symbolic link, and links are never followed" in english
