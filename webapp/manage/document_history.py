@@ -82,7 +82,7 @@ def history(article_id: str) -> str:
         missing=service.missing_files(article_id),
         # What the newest index run could not read in the current file (as the
         # list shows it): without it the page called such a file "Published".
-        unreadable=read_unreadable(services.services().settings.index_path).get(article_id, ""),
+        unreadable=read_unreadable(services.services().settings.index_path).get(article_id),
         current=current.number if current else 0,
         latest=versions[-1].number if versions else 0,
         actor=actor,

@@ -12,7 +12,9 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from indexer.unreadable import write_unreadable
+from indexer.unreadable import UnreadableDocument, write_unreadable
+from kb.content.documents import problem_of
+from kb.extract.problem_texts import malformed
 from tests.support import error_of, sign_in_as, text_of
 from tests.webapp.manage.conftest import RecordingBuilder
 from webapp.services import services
@@ -73,17 +75,27 @@ def test_the_history_of_a_document_the_index_could_not_read_says_so(
     assert "If its text cannot be read, the list and the document&#39;s history say why" in listing
     page = text_of(client.get("/manage/document/it/damaged.pdf"))
     assert "document-unreadable" not in page  # not read yet: nothing to say
+    damaged = malformed("PDF", "bad xref")
+    index = Path(services(app).settings.index_path)
+    write_unreadable(index, {"it/damaged.pdf": problem_of(damaged, "it/damaged.pdf")})
+
+    def notice(query: str = "?hl=en") -> str:
+        page = text_of(client.get(f"/manage/document/it/damaged.pdf{query}"))
+        found = re.search(r'<p class="flash flash--error document-unreadable".*?</p>', page, re.S)
+        assert found, page
+        return found.group(0)
+
+    assert "Search cannot find this document" in notice()
+    assert "it/damaged.pdf" in notice() and "bad xref" in notice()
+    german = notice("?hl=de")
+    assert "Die Suche findet dieses Dokument nicht" in german and "Warnung: " in german
+    # A replaced file that cannot be read: the version read before stays searchable.
     write_unreadable(
-        Path(services(app).settings.index_path),
-        {"it/damaged.pdf": "warning: it/damaged.pdf: file is not a valid PDF"},
+        index, {"it/damaged.pdf": UnreadableDocument(problem_of(damaged, "it/damaged.pdf"), True)}
     )
-    page = text_of(client.get("/manage/document/it/damaged.pdf"))
-    notice = re.search(r'<p class="flash flash--error document-unreadable".*?</p>', page, re.S)
-    assert notice, page
-    assert "Search cannot find this document" in notice.group(0)
-    assert "file is not a valid PDF" in notice.group(0)
-    german = text_of(client.get("/manage/document/it/damaged.pdf?hl=de"))
-    assert "Die Suche findet dieses Dokument nicht" in german
+    kept = notice()
+    assert "search still finds the version it read before" in kept
+    assert "Search cannot find" not in kept
 
 
 def test_an_upload_needs_the_csrf_token_and_the_department(
