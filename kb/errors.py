@@ -104,15 +104,6 @@ class ContentError(KbError):
         self.text_key = text_key
         self.text_values: dict[str, str] = text_values or {}
 
-    def message_in(self, lang: str, **shown: Any) -> str:
-        """The message (`it/bad.md:3: …`) in the reader's language where its
-        reason has a text (`kb.i18n.problems`), wherever the error is answered."""
-        if self.key or not self.text_key:
-            return super().message_in(lang, **shown)
-        from kb.i18n.problems import content_error_text
-
-        return content_error_text(self, lang, with_hint=False)
-
 
 class IndexNotFoundError(KbError):
     """No published index snapshot exists yet."""

@@ -26,8 +26,9 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as BaseResponse
 
-from kb.errors import KbError
+from kb.errors import ContentError, KbError
 from kb.i18n.labels import label_of
+from kb.i18n.problems import content_error_text
 from webapp.i18n import current_language, translate, web_catalog
 from webapp.names import FORM_TYPES
 
@@ -109,7 +110,10 @@ def message_for(exc: KbError, lang: str) -> str:
     """The error's message for a reader of `lang`: fields named as the forms name
     them (and by their names in the API: "Results per page (k)"), departments by
     their names, roles and grants by their labels (the English message where it
-    has no key)."""
+    has no key; a file's problem with a text of its own worded by it, as
+    `kb.i18n.problems` words it)."""
+    if isinstance(exc, ContentError) and exc.text_key and not exc.key:
+        return content_error_text(exc, lang, web_catalog(), with_hint=False)
     if not exc.key:
         return exc.message_in(lang)
     shown: dict[str, Any] = {}

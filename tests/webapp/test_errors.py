@@ -269,3 +269,18 @@ def test_every_error_page_keeps_the_search_box_and_ways_on(app: Flask, lang: str
         assert f'<a href="/">{ways}</a>' in text, status
         assert 'href="/ask/"' in text and ask in text, status
         assert "/srv/kb" not in text and "secret" not in text, status
+
+
+def test_a_file_s_problem_answered_as_an_error_is_worded_in_the_reader_s_language() -> None:
+    """A department file that is not UTF-8, met by a page or the API, was answered in
+    English whatever the page's language; its English message is as before."""
+    from kb.content.problem_texts import content_error
+    from webapp.errors import message_for
+
+    exc = content_error("department_not_utf8", "hr/_department.yml", kind="department")
+    assert (
+        message_for(exc, "en") == exc.message == "hr/_department.yml: department file is not UTF-8"
+    )
+    assert message_for(exc, "de") == (
+        "hr/_department.yml: Die Abteilungsdatei ist nicht in UTF-8 gespeichert"
+    )

@@ -318,8 +318,8 @@ def test_a_department_file_that_is_not_utf8_is_refused_in_the_readers_language(
     with pytest.raises(ContentError) as caught:
         read_department(tmp_path / "hr", "hr")
     assert caught.value.message == "hr/_department.yml: department file is not UTF-8"
-    assert caught.value.message_in("en") == caught.value.message
-    assert caught.value.message_in("de") == (
+    assert content_error_text(caught.value, "en", with_hint=False) == caught.value.message
+    assert content_error_text(caught.value, "de", with_hint=False) == (
         "hr/_department.yml: Die Abteilungsdatei ist nicht in UTF-8 gespeichert"
     )
     assert content_error_text(caught.value, "de").endswith("(speichern Sie sie als UTF-8)")
