@@ -169,6 +169,7 @@ def test_request_and_insights_pages_read_well_and_show_their_focus(
         "/insights/requests",
         "/accounts/",
         "/accounts/ivan2",
+        "/accounts/+history",
         "/auth/password",
         "/accounts/+new",
     ):

@@ -52,6 +52,9 @@ FORMS = {
 }
 FILTER_FIELDS = ("name", "role", "department")
 HINT = "the accounts page lists the accounts"
+# The rows the page of every account's grant history shows (the newest);
+# `kb users grant-history` and the API list all of one account's.
+HISTORY_ROWS = 1000
 
 
 @bp.before_request
@@ -81,6 +84,21 @@ def _list_page(accounts: list[Account], **context: Any) -> str:
         roles=role_choices(),
         departments=grant_choices()["departments"],
         **context,
+    )
+
+
+@bp.get("/+history")  # no username starts with +: it hides no account
+def history() -> str:
+    """The grant history of every account, newest first: who gave or took which
+    role (or a password) from whom, when and why; the newest `HISTORY_ROWS`."""
+    store = services.store()
+    changes = store.grant_changes()
+    shown = list(reversed(changes[-HISTORY_ROWS:]))
+    return render_template(
+        "accounts/history.html",
+        changes=shown,
+        truncated=len(changes) > HISTORY_ROWS,
+        existing={u.username for u in store.list_users()},
     )
 
 
