@@ -36,7 +36,7 @@ class StaleEditError(KbError):
                 "base": base,
                 "current": current.number,
                 "author": current.author or "–",
-                "time": f"{current.ts:%Y-%m-%d %H:%M}",
+                "time": f"{current.ts:%Y-%m-%d %H:%M} UTC",
             },
         )
         self.current = current

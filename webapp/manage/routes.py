@@ -43,6 +43,7 @@ from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
 from webapp.manage import forms, presenters, version_words
+from webapp.manage.conflicts import conflict_page
 from webapp.manage.picture_uploads import save_staged
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -291,15 +292,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
     try:
         version = service.save(actor, article_id, fields, base_version=base, message=message)
     except StaleEditError as exc:
-        page = render_template(
-            "manage/conflict.html",
-            opened=opened,
-            error_text=message_for(exc, current_language()),
-            current=exc.current,
-            yours=exc.yours,
-            diff=line_diff(exc.current.text, exc.yours),
-        )
-        return page, 409
+        return conflict_page(opened, exc, actor)
     except FIXABLE as exc:
         return render_editor(
             opened,

@@ -324,6 +324,40 @@ def test_a_stale_edit_shows_both_texts_and_loses_nothing(
     assert (content / "it" / "vpn-setup.md").read_bytes() == before
 
 
+def test_a_stale_edit_of_ones_own_newer_version_does_not_blame_someone_else(
+    client: FlaskClient, content: Path
+) -> None:
+    """Saving from a second tab (or from a form the back button showed again) was
+    refused under "Someone else changed this article", naming the reader as that
+    someone, with the time in UTC beside pages that write local times."""
+    token = sign_in_as(client, "cora")
+    client.post("/manage/edit/it/vpn-setup.md", data=form(token, summary="First change."))
+    response = client.post(
+        "/manage/edit/it/vpn-setup.md?hl=en", data=form(token, body="Tab two.", version="1")
+    )
+    assert response.status_code == 409
+    page = text_of(response)
+    assert "Someone else changed this article" not in page
+    assert "This article changed since you opened it" in page
+    assert "The newer version is your own" in page and "Tab two." in page
+    assert "UTC)" not in page
+    assert re.search(r"\(cora, \d{1,2} \w+ \d{4}, \d\d:\d\d [A-Z]+\)", page), page
+    german = text_of(
+        client.post(
+            "/manage/edit/it/vpn-setup.md?hl=de", data=form(token, body="Tab two.", version="1")
+        )
+    )
+    assert "Dieser Artikel wurde geändert, seit Sie ihn geöffnet haben" in german
+    assert "Die neuere Version ist Ihre eigene" in german
+    carl = sign_in_as(client, "carl")
+    other = text_of(
+        client.post(
+            "/manage/edit/it/vpn-setup.md?hl=en", data=form(carl, body="Carl's.", version="1")
+        )
+    )
+    assert "Someone else changed this article" in other and "conflict-own" not in other
+
+
 def test_an_editor_post_without_its_version_writes_nothing(
     client: FlaskClient, content: Path
 ) -> None:
