@@ -88,7 +88,8 @@ class SecuritySettings:
     )
     ask_limit: str = setting(
         "60 per hour",
-        "Requests one client address may file. Empty: no limit.",
+        "Requests one client address may file (a retry with the idempotency key of one "
+        "filed already is not counted). Empty: no limit.",
     )
     feedback_limit: str = setting(
         "60 per hour",

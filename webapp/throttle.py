@@ -17,7 +17,9 @@ A call over a limit raises `RateLimited` (429 in the one error shape, with
 * `signin_limit_address`: sign-in attempts per client address;
 * `search_limit`: searches per client address (the search page, the JSON API,
   the ask page's own search);
-* `ask_limit`: requests filed per client address;
+* `ask_limit`: requests filed per client address (a retry with the key of a
+  request filed already is answered with it, neither counted nor refused:
+  `webapp.requests.files.first_filing`);
 * `feedback_limit`: votes and comments on articles per client address;
 * `reply_limit`: replies, notes and attachments on requests per account (each
   one mails or calls the request's people).

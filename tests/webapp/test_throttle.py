@@ -97,6 +97,42 @@ def test_asks_are_limited_per_address(make_app: Any, request_content: Any) -> No
     assert documents_429(client, "/api/requests", "post")
 
 
+def test_a_retried_filing_is_answered_at_the_ask_limit(make_app: Any, request_content: Any) -> None:
+    """A retry with the idempotency key of a request filed already files
+    nothing and costs nothing: it is answered with that request even over the
+    limit (a client that timed out must not read "too many" about a request
+    that was filed), and does not count, on the API as on the ask form."""
+    import re
+
+    from tests.support import sign_in_as
+
+    app = make_app(ask_limit="2 per hour")
+    add_user(services(app).store, "emma", "employee")
+    client = app.test_client()
+    headers = {"X-CSRF-Token": sign_in_as(client, "emma")}
+
+    def file(query: str, key: str) -> Any:
+        return client.post(
+            "/api/requests", json={"query": query}, headers=headers | {"Idempotency-Key": key}
+        )
+
+    first = file("help 0", "k-0")
+    assert first.status_code == 201, first.get_json()
+    for _ in range(3):  # retries spend nothing of the limit
+        assert file("help 0", "k-0").get_json()["id"] == first.get_json()["id"]
+    page = client.get("/ask/?q=help+1").get_data(as_text=True)
+    form = {
+        name: re.search(rf'name="{name}" value="([^"]*)"', page).group(1)  # type: ignore[union-attr]
+        for name in ("csrf_token", "idempotency_key")
+    }
+    sent = form | {"query": "help 1", "department": "it"}
+    assert client.post("/ask/", data=sent).status_code == 303
+    assert client.post("/ask/", data=sent).status_code == 303  # a double click
+    error_of(file("help 2", "k-2"), 429, "rate_limited")  # the third filing
+    assert file("help 0", "k-0").status_code == 201  # a retry, over the limit
+    assert len(services(app).store.list_requests(requester="emma")) == 2
+
+
 def test_votes_are_limited_per_address(make_app: Any) -> None:
     """Votes and comments need no sign-in and no search: one client could cast
     thousands and make any article look unhelpful (or helpful) to its content

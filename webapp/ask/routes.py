@@ -43,13 +43,12 @@ from webapp.departments import department_name, department_of
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, refuse_nul_in
-from webapp.requests.files import file_with_attachments, uploads
+from webapp.requests.files import file_with_attachments, first_filing, uploads
 from webapp.requests.forms import submission_from_form
 from webapp.requests.presenters import department_choices
 from webapp.search.inputs import query_text
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
-from webapp.throttle import ASK, limit
 
 bp = Blueprint("ask", __name__, url_prefix="/ask")
 
@@ -168,7 +167,6 @@ def index() -> str:
 @checks_own_form
 def submit() -> Response | tuple[str, int]:
     actor = require_user()
-    limit(ASK)
     settings = services.services().settings
     try:
         refuse_nul_in(request.form)
@@ -179,6 +177,7 @@ def submit() -> Response | tuple[str, int]:
             actor,
             search_ref,
         )
+        first_filing(actor, submission.idempotency_key)  # a double click counts once
         created = file_with_attachments(actor, submission, uploads(), search_ref)
     except (ValidationError, ConflictError) as exc:
         message = message_for(exc, current_language())

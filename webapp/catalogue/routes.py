@@ -30,11 +30,10 @@ from webapp.catalogue.presenters import department_options, field_views
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, digits, refuse_nul_in, too_long
-from webapp.requests.files import file_with_attachments, uploads
+from webapp.requests.files import file_with_attachments, first_filing, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service, services
-from webapp.throttle import ASK, limit
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -129,7 +128,6 @@ def _description(form: Mapping[str, str]) -> str:
 @checks_own_form
 def submit(type_id: str) -> Response | tuple[str, int]:
     actor = require_user()
-    limit(ASK)
     request_type = _request_type(type_id)
     lang = current_language()
     fields = _sent_fields(request_type, request.form)
@@ -150,6 +148,7 @@ def submit(type_id: str) -> Response | tuple[str, int]:
             search_query=searched,
         )
         search_ref = (request.form.get("search_ref") or "")[:MAX_REF_CHARS]
+        first_filing(actor, sent.idempotency_key)  # a double click counts once
         created = file_with_attachments(actor, sent, uploads(), search_ref)
     except FieldErrors as exc:
         posted = {**request.form.to_dict(), **fields}

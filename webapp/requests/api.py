@@ -49,7 +49,7 @@ from webapp.inputs import (
 )
 from webapp.preconditions import if_match_version
 from webapp.requests import files, presenters
-from webapp.requests.files import file_with_attachments, uploads
+from webapp.requests.files import file_with_attachments, first_filing, uploads
 from webapp.requests.forms import (
     IDEMPOTENCY_HEADER,
     MAX_TEXT_CHARS,
@@ -60,7 +60,7 @@ from webapp.requests.forms import (
 )
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
-from webapp.throttle import ASK, REPLY, limit, limit_account
+from webapp.throttle import REPLY, limit_account
 
 bp = Blueprint("requests_api", __name__, url_prefix="/api")
 
@@ -72,7 +72,6 @@ MAX_CURSOR_CHARS = 200  # a cursor this app gives out is about 120 characters
 @bp.post("/requests")
 def create() -> tuple[Response, int]:
     actor = require_user()
-    limit(ASK)
     settings = services.services().settings
     data = json_object()
     submission = submission_from_json(
@@ -90,7 +89,7 @@ def create() -> tuple[Response, int]:
     # No department named: routed as the question's search would be (triage
     # when unsure, or when no search can run now). A retry (a key already filed)
     # searches nothing: `submit` answers it with the request first filed.
-    if request_service().submissions.filed_before(actor, submission.idempotency_key) is None:
+    if first_filing(actor, submission.idempotency_key):
         submission = routed(submission)
     created = file_with_attachments(actor, submission, [], search_ref)
     response = jsonify(presenters.request_json(created))

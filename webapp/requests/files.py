@@ -31,6 +31,7 @@ from kb.requests.records import Request
 from kb.requests.submission import NewRequest
 from webapp.search.event_log import stored_search
 from webapp.services import request_service, services
+from webapp.throttle import ASK, limit
 
 UPLOAD_ENDPOINTS = frozenset(
     {"requests.comment", "requests_api.attach", "catalogue.submit", "ask.submit"}
@@ -66,6 +67,18 @@ def _upload(sent: FileStorage, limit: int) -> Upload:
     except (OSError, ValueError):
         size = len(data)
     return Upload(sent.filename or "", data, size=size)
+
+
+def first_filing(actor: User, key: str | None) -> bool:
+    """Whether a filing with idempotency key `key` is `actor`'s first; it then
+    counts against the ask limit (refused over it). A retry of a request filed
+    already is answered with that request and costs nothing, so it is neither
+    counted nor refused: a client that retries after a timeout is not told
+    "too many" about a request that was filed."""
+    if request_service().submissions.filed_before(actor, key) is not None:
+        return False
+    limit(ASK)
+    return True
 
 
 def file_with_attachments(
