@@ -10,25 +10,25 @@ taken out by the page that shows it: a reload, the back button or a second
 tab finds nothing and says so.
 
 The session cookie is signed but readable by whoever holds it, so the
-password rides in it sealed: XORed with a keystream of HMAC-SHA256 blocks
-under the app's secret key and a fresh random nonce (a keyed PRF in counter
-mode). A copy of the cookie taken from a proxy or a browser profile gives
+password rides in it encrypted: a Fernet token (AES-128-CBC with HMAC-SHA256,
+from the `cryptography` package) under a key derived with HKDF from the app's
+secret key. A copy of the cookie taken from a proxy or a browser profile gives
 no password without the server's key.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app, session
 
 SESSION_KEY = "shown_once"
 _PURPOSE = b"kb temporary password shown once"
-_NONCE_BYTES = 16
+_KEPT_SECONDS = 15 * 60  # a redirect takes a moment; a cookie copied later reads nothing
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,10 @@ class Shown:
 
 def keep(shown: Shown) -> None:
     """Carry `shown` to the next showing of its page (sealed, see above)."""
-    nonce = secrets.token_bytes(_NONCE_BYTES)
     session[SESSION_KEY] = {
         "username": shown.username,
         "created": shown.created,
-        "nonce": base64.b64encode(nonce).decode("ascii"),
-        "sealed": base64.b64encode(_xor(shown.password.encode("utf-8"), nonce)).decode("ascii"),
+        "sealed": _fernet().encrypt(shown.password.encode("utf-8")).decode("ascii"),
     }
 
 
@@ -59,21 +57,16 @@ def take(username: str) -> Shown | None:
     if not isinstance(kept, dict) or kept.get("username") != username:
         return None
     try:
-        nonce = base64.b64decode(str(kept["nonce"]), validate=True)
-        sealed = base64.b64decode(str(kept["sealed"]), validate=True)
-        password = _xor(sealed, nonce).decode("utf-8")
-    except (KeyError, ValueError):  # not what `keep` wrote (binascii.Error is one)
+        token = str(kept["sealed"]).encode("ascii")
+        password = _fernet().decrypt(token, ttl=_KEPT_SECONDS).decode("utf-8")
+    except (KeyError, ValueError, InvalidToken):  # not what `keep` wrote, too old, another key
         return None
     return Shown(username, password, bool(kept.get("created")))
 
 
-def _xor(data: bytes, nonce: bytes) -> bytes:
-    """`data` XORed with the keystream of `nonce` (sealing and unsealing alike)."""
+def _fernet() -> Fernet:
+    """The cipher under a key derived from the app's secret key for this purpose only."""
     secret = current_app.secret_key
     key = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret or b"")
-    subkey = hmac.new(key, _PURPOSE, hashlib.sha256).digest()
-    stream = b"".join(
-        hmac.new(subkey, nonce + block.to_bytes(4, "big"), hashlib.sha256).digest()
-        for block in range(len(data) // 32 + 1)
-    )
-    return bytes(a ^ b for a, b in zip(data, stream, strict=False))
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_PURPOSE).derive(key)
+    return Fernet(base64.urlsafe_b64encode(derived))

@@ -5,10 +5,14 @@ records who and why, never the password. Nobody else may."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
+from unittest import mock
 
 import pytest
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask.testing import FlaskClient
 
 from kb.accounts.grant_history import GrantChangeKind
@@ -198,12 +202,13 @@ def test_a_reload_of_the_password_page_posts_nothing_and_shows_no_password_again
     assert posted.status_code == 303
     where = posted.headers["Location"]
     assert where == "/accounts/nina/temporary-password"
+    carried = session_payload(client)
     page = client.get(where)
     password = shown_password(text_of(page))
     assert page.headers["Cache-Control"] == "no-store"
     assert password not in where and password not in caplog.text
-    cookie = client.get_cookie("kb_session")
-    assert cookie is not None and password not in cookie.value
+    # The cookie that carried it across the redirect, read as its holder can.
+    assert "shown_once" in carried and password not in carried
     changes = len(store.grant_changes("nina"))
     # The reload: no second account attempt, no new password, the password not shown.
     again = client.get(where)
@@ -229,3 +234,26 @@ def test_a_reload_of_the_password_page_posts_nothing_and_shows_no_password_again
 def test_only_administrators_read_the_password_page(client: FlaskClient) -> None:
     sign_in_as(client, "ivan")
     assert client.get("/accounts/nina/temporary-password").status_code == 403
+
+
+def session_payload(client: FlaskClient) -> str:
+    """The session cookie's content as whoever holds the cookie reads it (signed,
+    not encrypted)."""
+    cookie = client.get_cookie("kb_session")
+    assert cookie is not None
+    interface = client.application.session_interface
+    assert isinstance(interface, SecureCookieSessionInterface)
+    serializer = interface.get_signing_serializer(client.application)
+    assert serializer is not None
+    return json.dumps(serializer.loads(cookie.value))
+
+
+def test_a_copy_of_the_cookie_reads_no_password_later(client: FlaskClient) -> None:
+    """The carried password is bound to the server's key and expires: a cookie
+    replayed after the time a redirect takes shows nothing."""
+    token = sign_in_as(client, "ada")
+    posted = client.post("/accounts/+new", data={**NEW, "csrf_token": token})
+    assert posted.status_code == 303
+    with mock.patch("time.time", return_value=time.time() + 16 * 60):
+        late = client.get(posted.headers["Location"])
+    assert late.status_code == 303 and late.headers["Location"].endswith("/accounts/nina#outcome")
