@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import re
+import time
+
+import pytest
+
 from kb.content.markdown_text import render_html
-from kb.content.sections import document_markdown, has_structure, section_markdown
+from kb.content.sections import _heading, _plain, document_markdown, has_structure, section_markdown
 
 BODY = """Intro text.
 
@@ -79,3 +85,52 @@ def test_an_authors_row_of_dashes_stays_a_row_in_the_passages() -> None:
     lines = section.text.splitlines()
     assert "| \\-\\-\\-" in lines and "| \\-" in lines and "| —" in lines
     assert "| Taxi" in lines and "| 40 EUR" in lines
+
+
+# What headings were, as regular expressions: cubic in a run of spaces and
+# quadratic in `[`, for every search that shows an answer card.
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_INLINE = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
+PIECES = [
+    "#",
+    "##",
+    " ",
+    "\t",
+    "\u00a0",
+    "\x0b",
+    "a",
+    "*",
+    "_",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "](",
+    "#######",
+]
+
+
+def test_headings_read_as_the_expressions_define_them() -> None:
+    rng = random.Random(476)
+    for _ in range(20_000):
+        line = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        found = _HEADING.match(line)
+        assert _heading(line) == ((len(found.group(1)), found.group(2)) if found else None)
+        plain = " ".join(_INLINE.sub(lambda m: m.group(1) or "", line).split())
+        assert _plain(line) == plain, repr(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["# x" + " " * 3_000 + "y", "# " + "\\[" * 60_000, "# " + "[](" * 60_000],
+    ids=["spaces", "escaped-brackets", "unclosed-links"],
+)
+def test_a_hostile_heading_line_takes_linear_time(line: str) -> None:
+    """A published article's heading line held every search it answered: 4 KB
+    of spaces took 46 s (cubic), 100 KB of `\\[` 10 s (the renderer reads
+    both at once, so the article is published)."""
+    body = f"## Printers\n\n- Floor 2\n\n<div>\n{line}\n</div>\n"
+    started = time.process_time()
+    assert section_markdown(body, ["Printers"]) == "- Floor 2\n\n<div>"
+    assert time.process_time() - started < 0.5
