@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 import pytest
 
 from kb.records import Department
 from search.routing import Router
+from search.terms import stems, words
 
 DEPARTMENTS = {
     "hr": Department("hr", "HR", keywords=("leave", "payslip", "Urlaub")),
@@ -71,3 +75,54 @@ def test_an_unanswered_question_of_unknown_words_goes_to_triage() -> None:
     assert router().route(found, ["nda"], heard=False) == router().route(found, ["nda"])
     learned = router().route(found, ["blorf"], {"hr": 1.0}, heard=False)
     assert learned == router().route(found, ["blorf"], {"hr": 1.0})
+
+
+def _votes_one_by_one(departments: dict[str, Department], query: list[str]) -> dict[str, float]:
+    """Keyword votes as they are defined: each keyword tried at every word."""
+    query_stems = [stems(w) for w in query]
+    votes: dict[str, float] = {}
+    for slug, department in departments.items():
+        for keyword in department.keywords:
+            ks = [stems(w) for w in words(keyword)]
+            if ks and any(
+                all(k & q for k, q in zip(ks, query_stems[i : i + len(ks)], strict=True))
+                for i in range(len(query_stems) - len(ks) + 1)
+            ):
+                votes[slug] = votes.get(slug, 0.0) + 1.0
+    return votes
+
+
+def test_keyword_votes_count_each_keyword_found_once() -> None:
+    rng = random.Random(476)
+    vocabulary = ["printer", "printers", "printing", "vpn", "leave", "sick", "note", "pay", "day"]
+    for _ in range(500):
+        departments = {
+            slug: Department(
+                slug=slug,
+                name=slug.upper(),
+                keywords=tuple(
+                    " ".join(rng.choices(vocabulary, k=rng.randint(1, 3)))
+                    for _ in range(rng.randint(0, 6))
+                ),
+            )
+            for slug in ("hr", "it")
+        }
+        query = rng.choices(vocabulary, k=rng.randint(0, 8))
+        router = Router(departments, "triage", 0.35)
+        assert router.keyword_votes(query) == _votes_one_by_one(departments, query)
+
+
+def test_a_department_file_of_many_keywords_costs_a_search_nothing() -> None:
+    """Every search routes its question: 100,000 keywords (a 1 MB department
+    file) tried one by one at every word took a second of each search."""
+    keywords = tuple(f"kw{i} word{i}" for i in range(100_000))
+    router = Router(
+        {"it": Department(slug="it", name="IT", keywords=(*keywords, "reset password"))},
+        "triage",
+        0.35,
+    )
+    started = time.process_time()
+    votes = router.keyword_votes(["how", "do", "I", "reset", "my", "password", "for", "the", "vpn"])
+    assert time.process_time() - started < 0.1
+    assert votes == {}
+    assert router.keyword_votes(["reset", "password", "please"]) == {"it": 1.0}
