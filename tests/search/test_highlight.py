@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import re
+import time
+
 from search.highlight import Marker, answer_sentences, best_sentences, mark, sentences, snippet
 from search.terms import negates, stems
 
@@ -54,6 +58,26 @@ def test_sentences_split_on_ends_and_lines() -> None:
         "- item: four",
         "Five",
     ]
+
+
+def test_a_long_run_of_white_space_takes_linear_time() -> None:
+    """A document's text with a long run of spaces (no line break) reached the
+    sentence splitter on every search it answered: 40,000 spaces took 5 s."""
+    text = "Printers are upstairs." + " " * 40_000 + "x"
+    started = time.process_time()
+    assert sentences(text) == ["Printers are upstairs.", "x"]
+    assert sentences("a" + " " * 40_000 + "b") == ["a" + " " * 40_000 + "b"]
+    assert time.process_time() - started < 0.5
+
+
+def test_sentences_split_where_the_earlier_expression_split() -> None:
+    """The same sentences as the single expression that used to split them."""
+    earlier = re.compile(r"(?<=[^\d\s][.!?])\s+|\s*\n+\s*")
+    chance = random.Random(7)
+    for _ in range(3000):
+        text = "".join(chance.choice("ab1.!? \n\t") for _ in range(chance.randint(0, 30)))
+        expected = [s.strip() for s in earlier.split(text) if s and s.strip()]
+        assert sentences(text) == expected, repr(text)
 
 
 def test_best_sentence_is_the_one_with_most_query_weight() -> None:
