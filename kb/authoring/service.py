@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.accounts.records import User
-from kb.authoring import files, four_eyes, owners, version_notes
+from kb.authoring import files, four_eyes, owners, status_changes, version_notes
 from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
 from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
@@ -181,7 +181,7 @@ class AuthoringService:
             if base_version is not None and base_version != current.number:
                 raise StaleEditError(article_id, base_version, current, text)
             check_text(text, article_id, self.max_bytes, self.render_seconds)
-            four_eyes.check_review(self.versions, actor, department, current, fields)
+            status_changes.check_change(self.versions, actor, department, current, fields)
             if text == current.text:
                 return current
             return self._record(

@@ -42,12 +42,13 @@ from webapp.departments import in_name_order
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
-from webapp.manage import forms, presenters, version_words
+from webapp.manage import forms, presenters, retiring, version_words
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.picture_uploads import save_staged
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 version_words.register(bp)
+retiring.register(bp)
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
 

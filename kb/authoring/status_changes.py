@@ -1,0 +1,44 @@
+"""The rules a change of an article's status must meet before it is written:
+the four-eyes rule (`kb.authoring.four_eyes`), and retiring only what was once
+published. A draft that never reached readers has nothing to take out of
+search; retiring it would only hide it among the retired articles."""
+
+from __future__ import annotations
+
+from kb.accounts.records import User
+from kb.authoring import four_eyes
+from kb.authoring.records import ArticleFields, ArticleVersion
+from kb.authoring.store import VersionStore
+from kb.errors import ConflictError
+from kb.records import Department, Status
+
+
+class NeverPublishedError(ConflictError):
+    """Retire asked for an article none of whose versions was ever published."""
+
+    code = "never_published"
+
+
+def was_published(versions: VersionStore, article_id: str) -> bool:
+    """Whether any version of the article (one found on disk included) was published."""
+    return any(v.status is Status.PUBLISHED for v in versions.versions(article_id))
+
+
+def check_change(
+    versions: VersionStore,
+    actor: User,
+    department: Department,
+    current: ArticleVersion,
+    fields: ArticleFields,
+) -> None:
+    """A `ConflictError` when saving `fields` over `current` would break a rule."""
+    four_eyes.check_review(versions, actor, department, current, fields)
+    retiring = fields.status is Status.RETIRED and current.status is not Status.RETIRED
+    if retiring and not was_published(versions, current.article_id):
+        raise NeverPublishedError(
+            f"{current.article_id} was never published, so there is nothing to retire: "
+            "it stays as it is; keep it as a draft, or publish it first",
+            details={"id": current.article_id, "status": current.status.value},
+            key="never_published",
+            values={"id": current.article_id},
+        )
