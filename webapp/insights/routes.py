@@ -39,6 +39,8 @@ from webapp.insights.views import (
     working_hours,
     writable_departments,
 )
+from webapp.requests.presenters import queues_of
+from webapp.services import request_service
 
 bp = Blueprint("insights", __name__, url_prefix="/insights")
 bp.add_app_template_filter(percent_text, "percent")
@@ -155,6 +157,7 @@ def gaps() -> str:
         min_people=r.service.min_people,
         may_assign=r.scope.may_assign,
         assign_choices=[(d, department_name(d)) for d in known_departments()],
+        queues=set(queues_of(request_service(), require_user())),
         **_filter_context(r),
     )
 
