@@ -21,7 +21,7 @@ from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.i18n import gettext
 from webapp.inputs import checks_own_form, digits
-from webapp.requests import articles, template_helpers
+from webapp.requests import articles, draft_texts, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
 from webapp.requests.listing import MINE_PAGE, cursor_arg, own_rows, page_links
@@ -33,6 +33,7 @@ bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 template_helpers.register(bp)
 articles.register(bp)
+draft_texts.register(bp)
 
 
 @bp.get("/")
