@@ -373,16 +373,3 @@ def failure_text(failure: KbError) -> str:
     if isinstance(failure, ContentError):
         return said_problem(failure)
     return message_for(failure, current_language())
-
-
-def setup_problems(actor: User) -> list[Problem]:
-    """For an admin, why the settings file's notification settings are not in use
-    (`kb.live_settings`) and what `kb validate` says of the value-stream file and
-    the service catalogue (file, line, what is wrong): an edit into a mistake is
-    only logged otherwise, while the last good settings and value streams stay in
-    use. Nothing for others: the settings and the content root's files are the
-    admins'."""
-    if not actor.has_role(Role.ADMIN):
-        return []
-    svc = services.services()
-    return [*svc.live_settings.problems(), *svc.catalogue_problems()]

@@ -42,7 +42,7 @@ from webapp.departments import in_name_order
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
-from webapp.manage import forms, presenters, retiring, version_words
+from webapp.manage import forms, presenters, retiring, setup_checks, version_words
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.picture_uploads import save_staged
 
@@ -118,7 +118,7 @@ def index() -> str:
         waiting=presenters.waiting_documents(department),
         stranded=presenters.stranded_documents(actor),
         gaps=presenters.assigned_gaps(department),
-        setup_problems=presenters.setup_problems(actor),
+        setup_problems=setup_checks.problems_for(actor),
         due_days=services.services().settings.review_due_days,
     )
 

@@ -107,3 +107,32 @@ def test_catalogue_problems_are_said_in_the_page_s_language(
     ), german
     assert any("top_requests nennt nothing, die keine Anfrageart festlegt" in s for s in german)
     assert not any("must be" in s or "fix it" in s for s in german)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_broken_department_file_is_shown_to_its_owners_and_the_admins(
+    client: FlaskClient, running: Path, content: Path
+) -> None:
+    """A department file edited into a mistake was only logged while its department
+    ran on the defaults: the list page shows it to the admins and to the content
+    owners of that department, in the page's language, and to no one else."""
+    department = content / "hr" / "_department.yml"
+    folder_time = (content / "hr").stat().st_mtime_ns
+    write(department, "name: Human Resources\ntargets:\n  first_response_hours: soon\n")
+    os.utime(content / "hr", ns=(folder_time, folder_time))
+    sign_in_as(client, "ada")
+    [shown] = problems(text_of(client.get("/manage/?department=hr")))
+    assert "<code>hr/_department.yml</code>" in shown and "hours" in shown
+    sign_in_as(client, "helga")
+    page = text_of(client.get("/manage/?department=hr"))
+    [own] = problems(page)
+    assert "<code>hr/_department.yml</code>" in own
+    assert "Problems in your departments’ department files" in page
+    german = text_of(client.get("/manage/?department=hr&hl=de"))
+    assert "Probleme in den Abteilungsdateien Ihrer Abteilungen" in german
+    assert "Stunden" in problems(german)[0], problems(german)
+    sign_in_as(client, "cora")
+    assert problems(text_of(client.get("/manage/?department=it"))) == []
+    sign_in_as(client, "helga")
+    write(department, "name: Human Resources\n")
+    assert problems(text_of(client.get("/manage/?department=hr"))) == []
