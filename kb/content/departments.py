@@ -177,6 +177,7 @@ DEPARTMENT_FIELDS = frozenset(
     | {"review_required"}
     | {"top_requests", "request_types", "canned_replies"}
 )
+TARGET_FIELDS = frozenset({"first_response_hours", "resolution_hours"})
 # Webhook targets and secrets are the operator's (settings webhooks, webhook_hosts).
 OPERATOR_FIELDS = frozenset({"webhook_url", "webhook_secret_env"})
 
@@ -255,4 +256,11 @@ def _field_warnings(data: dict[Any, Any], path: str) -> list[Problem]:
         for key in sorted(OPERATOR_FIELDS & set(data))
     ]
     problems += near_miss_warnings(data, DEPARTMENT_FIELDS, path)
+    targets = data.get("targets")
+    if isinstance(targets, dict):  # a misspelt target would leave the default in use, unsaid
+        problems += [
+            problem("department_target_unknown", path, kind="department", name=repr(key))
+            for key in targets
+            if key not in TARGET_FIELDS
+        ]
     return problems

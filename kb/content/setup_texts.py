@@ -49,6 +49,10 @@ DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
         "",
     ),
     "department_targets_not_hours": ("targets are not positive numbers of hours: {detail}", ""),
+    "department_target_unknown": (
+        "targets has no field {name}; it is ignored",
+        "name the targets first_response_hours and resolution_hours",
+    ),
     "department_flag": (
         "{name} must be true or false, got {value}",
         "write {name}: true or {name}: false",
