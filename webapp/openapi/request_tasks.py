@@ -1,5 +1,5 @@
-"""The OpenAPI part of who holds a value-stream task: taking, releasing and
-handing over a task (/api/requests/{request_id}/tasks/{task_id}/…).
+"""The OpenAPI part of working a value-stream task: taking, releasing, handing
+over and completing a task (/api/requests/{request_id}/tasks/{task_id}/…).
 
 Operations keyed by the endpoints of `webapp.requests.task_api`; their paths
 come from the routes (`webapp.openapi.paths`).
@@ -61,6 +61,25 @@ _HAND_OVER_BODY = {
     },
 }
 
+_DONE_BODY = {
+    "required": False,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "note": {
+                        "type": "string",
+                        "maxLength": 10_000,
+                        "description": "What was done, for the request's history.",
+                    }
+                },
+            }
+        }
+    },
+}
+
 OPERATIONS: dict[str, Any] = {
     "task_api.take": _operation(
         "takeTask", "Take a task of one's department: the caller holds it, in progress."
@@ -72,6 +91,11 @@ OPERATIONS: dict[str, Any] = {
         "handOverTask",
         "Hand a task to another agent of its department, who holds it in progress.",
         requestBody=_HAND_OVER_BODY,
+    ),
+    "task_api.done": _operation(
+        "completeTask",
+        "Mark a task done (agents of its department): the tasks waiting for it open.",
+        requestBody=_DONE_BODY,
     ),
 }
 SCHEMAS: dict[str, Any] = {}

@@ -4,6 +4,8 @@
     POST /api/requests/<id>/tasks/<n>/release    nobody holds it; open again
     POST /api/requests/<id>/tasks/<n>/hand-over  {"assignee": "…"}: another agent
                                                  of the task's department holds it
+    POST /api/requests/<id>/tasks/<n>/done       {"note": "…"} or no body: the task
+                                                 is done; the tasks waiting for it open
 
 For agents of the task's department and admins (`kb.requests.task_holders`):
 anyone else who may read the request gets 403, anyone who may not 404, as on
@@ -14,13 +16,14 @@ is held by now. Described in `webapp.openapi.request_tasks`.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import MAX_USERNAME_CHARS, User
 from webapp.auth.identity import require_user
 from webapp.inputs import json_object, text_field
 from webapp.requests import presenters
+from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.services import request_service
 
 bp = Blueprint("task_api", __name__, url_prefix="/api/requests")
@@ -55,4 +58,15 @@ def hand_over(request_id: int, task_id: int) -> Response:
     data = json_object("assignee")
     name = text_field(data, "assignee", max_chars=MAX_USERNAME_CHARS)
     request_service().holders.hand_over_task(actor, request_id, task_id, name)
+    return _detail(actor, request_id)
+
+
+@bp.post("/<int:request_id>/tasks/<int:task_id>/done")
+def done(request_id: int, task_id: int) -> Response:
+    """`{"note": "…"}` (optional; no body at all is no note): the task is done, as
+    the request page's form marks it (`RequestService.complete_task`)."""
+    actor = require_user()
+    data = json_object("note") if request.get_data(cache=True) else {}
+    note = text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS)
+    request_service().complete_task(actor, request_id, task_id, note.strip())
     return _detail(actor, request_id)

@@ -140,3 +140,36 @@ def test_the_api_refuses_as_the_rest_of_the_requests_api(
     token = sign_in_as(client, "olga")
     error_of(api(client, token, onboarding, "release"), 404, "not_found")
     assert holder(store, onboarding) == ("in_progress", "ivan")
+
+
+def test_a_task_is_marked_done_in_the_api_with_or_without_a_note(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    """The request page's "done" form had no JSON endpoint: an agent's tool could
+    take a task but not finish it."""
+    token = sign_in_as(client, "emma")
+    error_of(api(client, token, onboarding, "done"), 403, "forbidden")  # the requester
+    token = sign_in_as(client, "ivan")
+    error_of(api(client, token, onboarding, "done", note=7), 400, "invalid_request")
+    error_of(api(client, token, onboarding, "done", note="x", extra=1), 400, "invalid_request")
+    too_long = api(client, token, onboarding, "done", note="x" * 10_001)
+    assert error_of(too_long, 400, "invalid_request")["details"]["field"] == "note"
+    # Task 2 waits for HR's task 1: refused until HR marks theirs done, without a body.
+    error_of(api(client, token, onboarding, "done"), 409, "conflict")
+    hr_token = sign_in_as(client, "hanna")
+    first = client.post(
+        f"/api/requests/{onboarding}/tasks/1/done", headers={"X-CSRF-Token": hr_token}
+    )
+    assert first.status_code == 200 and first.get_json()["tasks"][0]["status"] == "done"
+    assert holder(store, onboarding)[0] == "open"
+    token = sign_in_as(client, "ivan")
+    answer = api(client, token, onboarding, "done", note="  Laptop handed out.  ")
+    assert answer.status_code == 200, text_of(answer)
+    body = answer.get_json()
+    assert body["tasks"][1]["status"] == "done"
+    assert answer.headers["ETag"] == f'"{body["request"]["version"]}"'
+    [entry] = [e for e in body["history"] if e["kind"] == "task" and e["data"]["task"] == 2]
+    assert (entry["message"], entry["data"]["status"]) == ("Laptop handed out.", "done")
+    assert body["request"]["status"] == "resolved"  # its last task done
+    assert holder(store, onboarding)[0] == "done"
+    error_of(api(client, token, onboarding, "done"), 409, "conflict")  # done already
