@@ -13,20 +13,33 @@ taking it; anyone else who may read the request is refused (403), anyone
 who may not is told it does not exist (404). A task is handed only to an
 account with the agent role of its department: an admin or an agent of
 another department is no holder the department's queue would show.
+
+Each change may name the holder its caller saw (`Seen`): when someone else
+took, released or handed over the task since, the change is refused (409)
+instead of silently overwriting theirs. The check is made on the task as
+read for the change, and the store saves it only while the task is still at
+that version, so a change that slips in between is refused too.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from kb.accounts.records import Role, User
-from kb.errors import ValidationError
+from kb.errors import ConflictError, ValidationError
 from kb.requests.ledger import new_entry
 from kb.requests.lifecycle import TaskStatus
 from kb.requests.records import RequestTask
 from kb.requests.task_work import TaskWork, task_entry_data
 from kb.store.account_protocols import AccountStore
 from kb.validators import required_text
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The holder a caller saw on the task (None: nobody held it)."""
+
+    holder: str | None
 
 
 class TaskHolders:
@@ -38,12 +51,15 @@ class TaskHolders:
         self.store = tasks.store
         self.accounts = accounts
 
-    def take_task(self, actor: User, request_id: int, task_id: int) -> RequestTask:
+    def take_task(
+        self, actor: User, request_id: int, task_id: int, seen: Seen | None = None
+    ) -> RequestTask:
         """An agent of the task's department takes it: they become its assignee and it
         is in progress (a blocked task too, to prepare it), so that the department's
         other agents see it is being worked. Taking one's own task changes nothing."""
         request = self.ledger.load(actor, request_id)  # unknown to those who may not see it
         task = self.tasks.workable_task(actor, request, self.store.tasks(request_id), task_id)
+        _still_held_as_seen(task, seen)
         if task.assignee == actor.username and task.status is TaskStatus.IN_PROGRESS:
             return task
         data = {**task_entry_data(task, TaskStatus.IN_PROGRESS), "assignee": actor.username}
@@ -51,11 +67,14 @@ class TaskHolders:
         taken = replace(task, status=TaskStatus.IN_PROGRESS, assignee=actor.username)
         return self.store.update_task(taken, entry)
 
-    def release_task(self, actor: User, request_id: int, task_id: int) -> RequestTask:
+    def release_task(
+        self, actor: User, request_id: int, task_id: int, seen: Seen | None = None
+    ) -> RequestTask:
         """Nobody holds the task any more and it is open again, for any agent of its
         department to take. Releasing a task nobody holds changes nothing."""
         request = self.ledger.load(actor, request_id)  # unknown to those who may not see it
         task = self.tasks.workable_task(actor, request, self.store.tasks(request_id), task_id)
+        _still_held_as_seen(task, seen)
         if task.assignee is None:
             return task
         data = {**task_entry_data(task, TaskStatus.OPEN), "released": task.assignee}
@@ -64,7 +83,7 @@ class TaskHolders:
         return self.store.update_task(released, entry)
 
     def hand_over_task(
-        self, actor: User, request_id: int, task_id: int, assignee: str
+        self, actor: User, request_id: int, task_id: int, assignee: str, seen: Seen | None = None
     ) -> RequestTask:
         """Give the task to `assignee` (an agent of its department, named in any
         letter case), who holds it in progress. Handing it to whoever holds it
@@ -72,6 +91,7 @@ class TaskHolders:
         name = required_text("assignee", assignee)
         request = self.ledger.load(actor, request_id)
         task = self.tasks.workable_task(actor, request, self.store.tasks(request_id), task_id)
+        _still_held_as_seen(task, seen)
         holder = self._agent_of(task, name)
         if task.assignee == holder and task.status is TaskStatus.IN_PROGRESS:
             return task
@@ -97,3 +117,29 @@ class TaskHolders:
                 values={"name": name, "department": task.department},
             )
         return user.username
+
+
+def _still_held_as_seen(task: RequestTask, seen: Seen | None) -> None:
+    """Refuse a change based on a holder the task no longer has (someone took,
+    released or handed it over since the caller read it)."""
+    if seen is None or (task.assignee or "").casefold() == (seen.holder or "").casefold():
+        return
+    raise ConflictError(
+        f"task {task.id} of request {task.request_id} is held by "
+        f"{task.assignee or 'nobody'} now, not {seen.holder or 'nobody'} as you read it; "
+        "nothing was changed: read the request again and decide anew",
+        details={
+            "request_id": task.request_id,
+            "task": task.id,
+            "reason": "holder_changed",
+            "holder": task.assignee,
+            "seen": seen.holder,
+        },
+        key="task_holder_changed",
+        values={
+            "id": task.request_id,
+            "task": task.id,
+            "holder": task.assignee or "-",
+            "seen": seen.holder or "-",
+        },
+    )

@@ -41,51 +41,59 @@ def _operation(operation: str, summary: str, **extra: Any) -> dict[str, Any]:
     }
 
 
-_HAND_OVER_BODY = {
-    "required": True,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "required": ["assignee"],
-                "additionalProperties": False,
-                "properties": {
-                    "assignee": {
-                        "type": "string",
-                        "maxLength": 254,
-                        "description": "The username of an agent of the task's department.",
-                    }
-                },
-            }
-        }
-    },
+_FROM = {
+    "type": ["string", "null"],
+    "maxLength": 254,
+    "description": (
+        "The holder the caller read (null: nobody). When the task has changed hands "
+        "since, nothing is changed: 409 with details.reason holder_changed."
+    ),
 }
 
-_DONE_BODY = {
-    "required": False,
-    "content": {
-        "application/json": {
-            "schema": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {
-                    "note": {
-                        "type": "string",
-                        "maxLength": 10_000,
-                        "description": "What was done, for the request's history.",
-                    }
-                },
-            }
+
+def _json_body(required: bool, properties: dict[str, Any], *needed: str) -> dict[str, Any]:
+    """A JSON object body of only `properties` (`needed` of them required)."""
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    if needed:
+        schema["required"] = list(needed)
+    schema["properties"] = properties
+    return {"required": required, "content": {"application/json": {"schema": schema}}}
+
+
+_HOLDER_BODY = _json_body(False, {"from": _FROM})
+_HAND_OVER_BODY = _json_body(
+    True,
+    {
+        "assignee": {
+            "type": "string",
+            "maxLength": 254,
+            "description": "The username of an agent of the task's department.",
+        },
+        "from": _FROM,
+    },
+    "assignee",
+)
+_DONE_BODY = _json_body(
+    False,
+    {
+        "note": {
+            "type": "string",
+            "maxLength": 10_000,
+            "description": "What was done, for the request's history.",
         }
     },
-}
+)
 
 OPERATIONS: dict[str, Any] = {
     "task_api.take": _operation(
-        "takeTask", "Take a task of one's department: the caller holds it, in progress."
+        "takeTask",
+        "Take a task of one's department: the caller holds it, in progress.",
+        requestBody=_HOLDER_BODY,
     ),
     "task_api.release": _operation(
-        "releaseTask", "Release a task: nobody holds it, and it is open again."
+        "releaseTask",
+        "Release a task: nobody holds it, and it is open again.",
+        requestBody=_HOLDER_BODY,
     ),
     "task_api.hand_over": _operation(
         "handOverTask",

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.errors import NotFoundError, ValidationError
 from kb.requests.paging import Paging
+from kb.requests.task_holders import Seen
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.i18n import gettext
@@ -217,12 +218,21 @@ def resolve(request_id: int) -> Response | tuple[str, int]:
     )
 
 
+def _seen_holder() -> Seen | None:
+    """The holder the page showed on the task (its forms send `from`; empty: nobody)."""
+    if "from" not in request.form:
+        return None
+    return Seen(form_text("from") or None)
+
+
 @bp.post("/<int:request_id>/tasks/<int:task_id>/take")
 @checks_own_form
 def take_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
     return act(
         request_id,
-        lambda actor: request_service().holders.take_task(actor, request_id, task_id),
+        lambda actor: request_service().holders.take_task(
+            actor, request_id, task_id, _seen_holder()
+        ),
         "task_taken",
         "#tasks",
     )
@@ -234,7 +244,9 @@ def release_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
     """Nobody holds the task any more: any agent of its department may take it."""
     return act(
         request_id,
-        lambda actor: request_service().holders.release_task(actor, request_id, task_id),
+        lambda actor: request_service().holders.release_task(
+            actor, request_id, task_id, _seen_holder()
+        ),
         "task_released",
         "#tasks",
     )
@@ -247,7 +259,7 @@ def hand_over_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
     return act(
         request_id,
         lambda actor: request_service().holders.hand_over_task(
-            actor, request_id, task_id, form_text("assignee")
+            actor, request_id, task_id, form_text("assignee"), _seen_holder()
         ),
         "task_handed_over",
         "#tasks",

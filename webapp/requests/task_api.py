@@ -12,14 +12,21 @@ anyone else who may read the request gets 403, anyone who may not 404, as on
 the rest of /api/requests. Each answers the request's detail, as
 `GET /api/requests/<id>` does (with its ETag), where the task shows whom it
 is held by now. Described in `webapp.openapi.request_tasks`.
+
+Take, release and hand-over may send `{"from": "…"}` (null: nobody), the
+holder the caller read: when the task has changed hands since, nothing is
+changed and the answer is 409 (`details.reason` `holder_changed`).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import MAX_USERNAME_CHARS, User
+from kb.requests.task_holders import Seen
 from webapp.auth.identity import require_user
 from webapp.inputs import json_object, text_field
 from webapp.requests import presenters
@@ -37,27 +44,42 @@ def _detail(actor: User, request_id: int) -> Response:
     return response
 
 
+def _body(*names: str) -> dict[str, Any]:
+    """The JSON body's fields (no body at all: none)."""
+    return json_object(*names) if request.get_data(cache=True) else {}
+
+
+def _seen(data: dict[str, Any]) -> Seen | None:
+    """The holder the caller read (`from`; null or empty: nobody), None when not sent."""
+    if "from" not in data:
+        return None
+    return Seen(text_field(data, "from", required=False, max_chars=MAX_USERNAME_CHARS) or None)
+
+
 @bp.post("/<int:request_id>/tasks/<int:task_id>/take")
 def take(request_id: int, task_id: int) -> Response:
     actor = require_user()
-    request_service().holders.take_task(actor, request_id, task_id)
+    seen = _seen(_body("from"))
+    request_service().holders.take_task(actor, request_id, task_id, seen)
     return _detail(actor, request_id)
 
 
 @bp.post("/<int:request_id>/tasks/<int:task_id>/release")
 def release(request_id: int, task_id: int) -> Response:
     actor = require_user()
-    request_service().holders.release_task(actor, request_id, task_id)
+    seen = _seen(_body("from"))
+    request_service().holders.release_task(actor, request_id, task_id, seen)
     return _detail(actor, request_id)
 
 
 @bp.post("/<int:request_id>/tasks/<int:task_id>/hand-over")
 def hand_over(request_id: int, task_id: int) -> Response:
-    """`{"assignee": "…"}`: an agent of the task's department, by username."""
+    """`{"assignee": "…", "from": "…"}`: an agent of the task's department, by
+    username (and the holder the caller read, optional)."""
     actor = require_user()
-    data = json_object("assignee")
+    data = json_object("assignee", "from")
     name = text_field(data, "assignee", max_chars=MAX_USERNAME_CHARS)
-    request_service().holders.hand_over_task(actor, request_id, task_id, name)
+    request_service().holders.hand_over_task(actor, request_id, task_id, name, _seen(data))
     return _detail(actor, request_id)
 
 
@@ -66,7 +88,7 @@ def done(request_id: int, task_id: int) -> Response:
     """`{"note": "…"}` (optional; no body at all is no note): the task is done, as
     the request page's form marks it (`RequestService.complete_task`)."""
     actor = require_user()
-    data = json_object("note") if request.get_data(cache=True) else {}
+    data = _body("note")
     note = text_field(data, "note", required=False, max_chars=MAX_TEXT_CHARS)
     request_service().complete_task(actor, request_id, task_id, note.strip())
     return _detail(actor, request_id)

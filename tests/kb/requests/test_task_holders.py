@@ -8,7 +8,9 @@ import pytest
 from kb.accounts.service import add_user
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.requests.lifecycle import TaskStatus
+from kb.requests.records import RequestTask
 from kb.requests.service import RequestService
+from kb.requests.task_holders import Seen
 from kb.store.protocols import Store
 from tests.kb.requests.test_value_streams import ONBOARDING
 from tests.support import ADMIN, EMPLOYEE, HR_AGENT, IT_AGENT, user
@@ -117,3 +119,46 @@ def test_a_finished_task_is_neither_released_nor_handed_over(
         service.holders.release_task(HR_AGENT, onboarding, 1)
     with pytest.raises(ConflictError, match="already done"):
         service.holders.hand_over_task(ADMIN, onboarding, 1, "hanna")
+
+
+def test_a_hand_over_from_a_stale_read_loses_the_race(
+    service: RequestService, store: Store, onboarding: int
+) -> None:
+    """Ian reads task 3 held by nobody; carl takes it; ian's hand-over to himself,
+    based on what he read, is refused and carl keeps it."""
+    seen = Seen(None)
+    service.holders.take_task(COLLEAGUE, onboarding, 3)
+    count = len(task_entries(service, onboarding))
+    with pytest.raises(ConflictError) as refused:
+        service.holders.hand_over_task(IT_AGENT, onboarding, 3, "ian", seen)
+    assert refused.value.status == 409
+    assert refused.value.details["reason"] == "holder_changed"
+    assert (refused.value.details["holder"], refused.value.details["seen"]) == ("carl", None)
+    with pytest.raises(ConflictError):
+        service.holders.take_task(IT_AGENT, onboarding, 3, seen)
+    with pytest.raises(ConflictError):
+        service.holders.release_task(IT_AGENT, onboarding, 3, Seen("ian"))
+    assert task(store, onboarding, 3) == (TaskStatus.IN_PROGRESS, "carl")
+    assert len(task_entries(service, onboarding)) == count
+    # Based on the holder as it is now (in any letter case), the hand-over goes through.
+    service.holders.hand_over_task(IT_AGENT, onboarding, 3, "ian", Seen("CARL"))
+    assert task(store, onboarding, 3) == (TaskStatus.IN_PROGRESS, "ian")
+
+
+def test_a_take_between_the_read_and_the_write_of_a_hand_over_is_not_overwritten(
+    service: RequestService, store: Store, onboarding: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Carl takes the task after the hand-over read it and before it is saved:
+    the save is refused, carl keeps the task."""
+    read = store.tasks
+
+    def read_then_taken(request_id: int) -> list[RequestTask]:
+        found = read(request_id)
+        monkeypatch.setattr(store, "tasks", read)
+        service.holders.take_task(COLLEAGUE, request_id, 3)
+        return found
+
+    monkeypatch.setattr(store, "tasks", read_then_taken)
+    with pytest.raises(ConflictError):
+        service.holders.hand_over_task(IT_AGENT, onboarding, 3, "ian", Seen(None))
+    assert task(store, onboarding, 3) == (TaskStatus.IN_PROGRESS, "carl")

@@ -173,3 +173,32 @@ def test_a_task_is_marked_done_in_the_api_with_or_without_a_note(
     assert body["request"]["status"] == "resolved"  # its last task done
     assert holder(store, onboarding)[0] == "done"
     error_of(api(client, token, onboarding, "done"), 409, "conflict")  # done already
+
+
+def test_a_hand_over_based_on_a_stale_read_is_refused(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    """Ivan's page shows task 2 held by nobody; carl takes it meanwhile (which
+    changes no version of the request): ivan's hand-over from that page, and a
+    client's that read it so, are refused and carl keeps the task."""
+    token = sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert '<input type="hidden" name="from" value="">' in page
+    carl = store.find_user("carl")
+    assert carl is not None
+    services(client.application).requests.holders.take_task(carl, onboarding, 2)
+    answer = post_request_form(
+        client, token, onboarding, "tasks/2/hand-over", assignee="ivan", **{"from": ""}
+    )
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#tasks")
+    assert "changed hands since you read it" in text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert holder(store, onboarding) == ("in_progress", "carl")
+    for action, body in (("hand-over", {"assignee": "ivan", "from": None}), ("take", {"from": None}),
+                         ("release", {"from": "ivan"})):  # fmt: skip
+        refused = error_of(api(client, token, onboarding, action, **body), 409, "conflict")
+        assert (refused["details"]["reason"], refused["details"]["holder"]) == (
+            "holder_changed", "carl")  # fmt: skip
+    assert holder(store, onboarding) == ("in_progress", "carl")
+    answer = api(client, token, onboarding, "take", **{"from": "carl"})
+    assert answer.status_code == 200, text_of(answer)
+    assert holder(store, onboarding) == ("in_progress", "ivan")
