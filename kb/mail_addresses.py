@@ -15,11 +15,16 @@ A plain address is `local@domain` and nothing more: no list, display name,
 comment, quoted part or `?query`, in ASCII (an internationalised domain in
 its `xn--` form). Department files' `contact.email` is held to it too
 (`kb.notify.config`).
+
+The site's address (`site_url`) goes into mail bodies as the link to a
+request: an http(s) address of a host, with no query, fragment or space,
+so that the link a mail client shows is the whole address.
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from kb.setting import TextShape
 
@@ -103,6 +108,20 @@ def domain_list_problem(text: str) -> str:
     return ""
 
 
+def site_url_problem(text: str) -> str:
+    """What keeps `text` from being the site's address (empty: none)."""
+    if not text:
+        return ""
+    if re.search(r"\s", text):
+        return "holds a space or line break"
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not http(s)://HOST/…"
+    if parts.query or parts.fragment or "?" in text or "#" in text:
+        return "has a query or a fragment (? or #); give the address up to its path"
+    return ""
+
+
 # The shapes of the settings that hold addresses and mail domains.
 ADDRESS = TextShape(
     "One e-mail address, local@domain (no name, list or line break).", address_problem
@@ -114,4 +133,7 @@ OPTIONAL_ADDRESS = TextShape(
 MAIL_DOMAIN = TextShape("A domain name (example.org), or empty.", mail_domain_problem)
 MAIL_DOMAINS = TextShape(
     "Domain names, comma-separated (each may be *.example.org), or empty.", domain_list_problem
+)
+SITE_URL = TextShape(
+    "An http(s) address without ? or # (https://kb.example.org), or empty.", site_url_problem
 )

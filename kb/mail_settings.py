@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kb.mail_addresses import ADDRESS, MAIL_DOMAIN, MAIL_DOMAINS, OPTIONAL_ADDRESS
+from kb.mail_addresses import ADDRESS, MAIL_DOMAIN, MAIL_DOMAINS, OPTIONAL_ADDRESS, SITE_URL
 from kb.setting import setting
 
 
@@ -40,4 +40,10 @@ class MailSettings:
         "(comma-separated; `*.example.org` allows its sub-domains); empty: the domain of "
         "mail_domain, or none.",
         shape=MAIL_DOMAINS,
+    )
+    site_url: str = setting(
+        "",
+        "Address readers open the knowledge base at (https://kb.example.org); e-mails link "
+        "to the request's page there. Empty: they give its number only.",
+        shape=SITE_URL,
     )

@@ -18,6 +18,8 @@
   elsewhere. The triage queue's address is the setting `triage_email`.
 * A requester's address is their username when that is an e-mail address,
   else `username@<mail_domain>` when the setting `mail_domain` is set.
+* A mail links to the request's page when the setting `site_url` says where
+  readers open the knowledge base (`request_link`).
 * E-mail is off when the setting `smtp_host` is empty: no e-mail messages
   are queued at all then.
 """
@@ -34,6 +36,7 @@ from kb.accounts.records import USERNAME_PATTERN
 from kb.errors import ConfigError
 from kb.mail_addresses import plain_address
 from kb.records import Department
+from kb.requests.records import Request
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -160,6 +163,7 @@ class NotifyConfig:
     queue_addresses: Mapping[str, str] = field(default_factory=dict)
     mail_enabled: bool = False
     mail_domain: str = ""
+    site_url: str = ""
 
     @classmethod
     def from_settings(
@@ -177,7 +181,14 @@ class NotifyConfig:
             queue_addresses=queues,
             mail_enabled=bool(settings.smtp_host),
             mail_domain=settings.mail_domain.strip().lstrip("@"),
+            site_url=settings.site_url.strip(),
         )
+
+    def request_link(self, request: Request) -> str:
+        """The address of the request's page under `site_url` ("" when it is not set)."""
+        if not self.site_url or request.id is None:
+            return ""
+        return f"{self.site_url.rstrip('/')}/requests/{request.id}"
 
     def requester_address(self, username: str) -> str | None:
         """The requester's e-mail address, or None when it is not known (or the

@@ -3,7 +3,11 @@
 `compose` writes the subject and plain-text body when the change happens, in
 the reader's language, from the catalogues of `kb.i18n`; the outbox keeps them, and `MailSender` sends them
 later as they were written. Every subject carries the request number
-(`[Request #12]`, `[Anfrage #12]`) so replies and filters can find it.
+(`[Request #12]`, `[Anfrage #12]`) so replies and filters can find it, and,
+where the setting `site_url` is set, the link to the request's page.
+
+The agent a request or task is given to (audience `assignee`) is told who
+gave it and, for a task, which; their mail never quotes an internal text.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from kb.notify.webhooks import DeliveryFailed
 from kb.requests import entry_notes
 from kb.requests.records import Request, RequestEntry
 
-Audience = Literal["requester", "queue", "watcher"]
+Audience = Literal["requester", "queue", "watcher", "assignee"]
 
 
 def mail_languages() -> tuple[str, ...]:
@@ -37,19 +41,28 @@ def compose(
     audience: Audience,
     lang: str = DEFAULT_LANGUAGE,
     department_name: str = "",
+    link: str = "",
 ) -> tuple[str, str] | None:
     """Subject and body for one reader; None when this topic sends them no mail.
 
     The texts are the `mail_<event>_<audience>_subject` and `…_opening`
-    messages of `kb/i18n/locales/<lang>/mail.po`; the request's status is its
-    label (`kb.i18n.labels`), the word the web pages use too."""
+    messages of `kb/i18n/locales/<lang>/mail.po`, which may name the
+    department (`{dept}`), the status (`{status}`, its label in `kb.i18n.labels`,
+    the word the web pages use too), who acted (`{actor}`) and a task's number
+    and title (`{task}`, `{title}`); `link` is the request page's address."""
     texts = domain_catalog()
     key = f"mail_{topic.partition('.')[2]}_{audience}"
     if not texts.has(DEFAULT_LANGUAGE, f"{key}_subject"):
         return None
     lang = lang if lang in texts.languages else DEFAULT_LANGUAGE
     status = label(request.status, lang, texts)
-    fill = {"dept": department_name or request.department, "status": status}
+    fill = {
+        "dept": department_name or request.department,
+        "status": status,
+        "actor": entry.actor,
+        "task": entry.data.get("task", ""),
+        "title": entry.data.get("title", ""),
+    }
     subject_text = texts.translate(lang, f"{key}_subject", **fill)
     opening = texts.translate(lang, f"{key}_opening", **fill)
 
@@ -63,6 +76,7 @@ def compose(
         lines += [_indent(entry_notes.NOTES.say(entry.message, lang, texts)), ""]
     lines += [
         f"{word('request')} #{request.id}",
+        *([link] if link else []),
         f"{word('question')}: {request.query}",
         f"{word('status')}: {status}",
         f"{word('department')}: {fill['dept']}",

@@ -9,7 +9,9 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
 * a webhook message to each department concerned that has a webhook, with the
   JSON payload `{event, request, entry, ts}`;
 * an e-mail to the requester (in the language of their question, English or
-  German) and to the queue addresses concerned, when e-mail is on.
+  German) and to the queue addresses concerned, when e-mail is on; to the
+  agent a request or task is given to, in the language of the question too
+  (the language they will read it in; accounts keep none of their own).
 
 Building messages reads nothing and writes nothing: it is safe to run inside
 the transaction. The targets and department names may follow the content root
@@ -30,7 +32,7 @@ from kb.i18n.catalog import TriageName, domain_catalog
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import READER, OutboxMessage
-from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic
+from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic, holder_of
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict
 from kb.validators import normal_name, utc_now
@@ -120,15 +122,21 @@ class Notifier:
         hearers = WHO_HEARS[topic]
         now = self._clock()
         out = self._webhook_messages(topic, hearers, request, entry, now)
-        if self.config.mail_enabled and self._mailed(hearers, request, entry):
-            out += self._mail_messages(topic, hearers, request, entry, now)
+        parties = self._mailed(hearers, entry)
+        if self.config.mail_enabled and parties:
+            out += self._mail_messages(topic, parties, hearers, request, entry, now)
         return out
 
     @staticmethod
-    def _mailed(hearers: Hearers, request: Request, entry: RequestEntry) -> bool:
+    def _mailed(hearers: Hearers, entry: RequestEntry) -> tuple[Party, ...]:
+        """Who of `hearers.mail` is mailed about `entry` (`kb.notify.topics`' rules)."""
+        if entry.data.get("automatic") and not hearers.automatic_mailed:
+            return ()
         if not entry.visible_to_requester:
-            return False  # internal: for the department's systems only
-        return hearers.automatic_mailed or not entry.data.get("automatic")
+            # Internal: only the agent it gives the work to, an agent who reads
+            # internal entries anyway (`compose` quotes no internal text to them).
+            return tuple(p for p in hearers.mail if p is Party.ASSIGNEE)
+        return hearers.mail
 
     def _webhook_messages(
         self,
@@ -161,11 +169,18 @@ class Notifier:
         return out
 
     def _recipients(
-        self, hearers: Hearers, request: Request, entry: RequestEntry
+        self, parties: tuple[Party, ...], hearers: Hearers, request: Request, entry: RequestEntry
     ) -> list[Recipient]:
         """Everyone mailed, each address once."""
         recipients: list[Recipient] = []
-        for party in hearers.mail:
+        for party in parties:
+            if party is Party.ASSIGNEE:
+                holder = holder_of(entry)
+                address = self.config.requester_address(holder) if holder else None
+                if address and holder != entry.actor:
+                    # Sent only while they may still read the request (`kb.notify.worker`).
+                    recipients.append(Recipient(address, "assignee", "", holder))
+                continue
             if party is Party.WATCHERS:
                 for watcher in request.watchers:
                     address = self.config.requester_address(watcher)
@@ -198,13 +213,15 @@ class Notifier:
     def _mail_messages(
         self,
         topic: Topic,
+        parties: tuple[Party, ...],
         hearers: Hearers,
         request: Request,
         entry: RequestEntry,
         now: datetime,
     ) -> list[OutboxMessage]:
         out = []
-        for address, audience, department, reader in self._recipients(hearers, request, entry):
+        recipients = self._recipients(parties, hearers, request, entry)
+        for address, audience, department, reader in recipients:
             lang = self.requester_language(request) if audience != "queue" else "en"
             dept = department or request.department
             text = compose(
@@ -214,6 +231,7 @@ class Notifier:
                 audience=audience,
                 lang=lang,
                 department_name=self.department_name(dept, lang),
+                link=self.config.request_link(request),
             )
             if text is None:
                 continue

@@ -3,11 +3,14 @@
 Every change the request service makes is announced under a `Topic`;
 `WHO_HEARS` says, per topic, which departments' webhooks are called and who
 gets an e-mail. Webhooks and mail read the same table, so adding a topic or
-changing who hears it is one line here. Three rules hold for every topic:
+changing who hears it is one line here. Four rules hold for every topic:
 
 * an internal entry (a note not visible to the requester) is mailed to
-  nobody; webhooks still hear it;
-* the requester is not mailed about what they did themselves, unless the
+  nobody but the agent it makes the holder (`Party.ASSIGNEE`), and their
+  mail quotes no internal text; webhooks still hear it;
+* nobody is mailed about what they did themselves: the agent who takes a
+  request or task, or hands it to themselves, hears nothing;
+* the requester is not mailed about what they did themselves either, unless the
   topic says so (the confirmation of a new request);
 * a change made by a rule rather than a person (`"automatic"` in the entry's
   data) is mailed only where the topic says so.
@@ -18,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
+
+from kb.requests.records import RequestEntry
 
 
 class Topic(StrEnum):
@@ -31,6 +36,7 @@ class Topic(StrEnum):
     REASSIGNED = "request.reassigned"
     TASK_COMPLETED = "request.task_completed"
     TASK_READY = "request.task_ready"
+    TASK_HANDED_OVER = "request.task_handed_over"
     ARTICLE_DRAFTED = "request.article_drafted"
     ARTICLE_PUBLISHED = "request.article_published"
     ATTACHED = "request.attachment_added"
@@ -46,6 +52,8 @@ class Party(Enum):
     PREVIOUS_QUEUE = "previous_queue"  # before a reassignment (`from_department`)
     TASK_QUEUE = "task_queue"  # the department of the task concerned (`department`)
     WATCHERS = "watchers"  # the request's watchers (never the one who acted)
+    # The agent the change makes the holder of the request or task (`holder_of`).
+    ASSIGNEE = "assignee"
 
 
 @dataclass(frozen=True)
@@ -66,13 +74,24 @@ WHO_HEARS: Mapping[Topic, Hearers] = {
         (_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS), automatic_mailed=False
     ),
     Topic.RESOLVED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
-    Topic.ASSIGNED: Hearers((_P.QUEUE,)),
+    Topic.ASSIGNED: Hearers((_P.QUEUE,), (_P.ASSIGNEE,)),
     Topic.REASSIGNED: Hearers((_P.PREVIOUS_QUEUE, _P.QUEUE), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
     Topic.TASK_COMPLETED: Hearers((_P.QUEUE, _P.TASK_QUEUE)),
     Topic.TASK_READY: Hearers((_P.TASK_QUEUE,), (_P.TASK_QUEUE,)),
+    Topic.TASK_HANDED_OVER: Hearers((_P.TASK_QUEUE,), (_P.ASSIGNEE,)),
     Topic.ARTICLE_DRAFTED: Hearers((_P.QUEUE,)),
     Topic.ARTICLE_PUBLISHED: Hearers((_P.QUEUE,)),
     Topic.ATTACHED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
     Topic.RATED: Hearers((_P.QUEUE,), (_P.QUEUE,)),
     Topic.MERGED: Hearers((_P.QUEUE,), (_P.REQUESTER,)),
 }
+
+
+def holder_of(entry: RequestEntry) -> str | None:
+    """The agent an entry makes the holder: `to` of an assignment, `handed_to`
+    of a task's hand-over (None: nobody, as after unassigning or a release)."""
+    if entry.kind == "assigned":
+        return str(entry.data.get("to") or "") or None
+    if entry.kind == "task":
+        return str(entry.data.get("handed_to") or "") or None
+    return None

@@ -13,9 +13,9 @@ delivery of a message carries one key (`kb.notify.outbox.delivery_key`):
 webhook receivers can tell a repeat by the `Idempotency-Key` header, mail
 clients by the Message-ID.
 
-A mail to someone who watched a request themselves (its payload names them
-as `READER`) is sent only while their account may still read the request by
-its roles, read from the store just before sending; otherwise it is given up
+A mail to someone who watched a request themselves, or to the agent a
+request or task was given to (its payload names them as `READER`), is sent
+only while their account may still read the request by its roles, read from the store just before sending; otherwise it is given up
 on with the reason, unsent. Under `auth_mode header` the store holds the
 roles of the person's last sign-in: a role the proxy stopped sending counts
 as held until they sign in without it.
@@ -36,6 +36,7 @@ from kb.errors import NotFoundError
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MailSender
 from kb.notify.outbox import READER, OutboxMessage, backoff
+from kb.notify.topics import Topic
 from kb.notify.webhooks import DeliveryFailed, WebhookSender
 from kb.records import Department
 from kb.requests.departments import following
@@ -193,8 +194,8 @@ class OutboxWorker:
         report.delivered += 1
 
     def _withheld(self, message: OutboxMessage) -> str | None:
-        """Why a self-watcher's mail must not go (None: it may): they read the
-        request no longer, their roles as the store holds them now."""
+        """Why a self-watcher's or new holder's mail must not go (None: it may):
+        they read the request no longer, their roles as the store holds them now."""
         reader = message.payload.get(READER)
         request_id = message.payload.get("request_id")
         if not isinstance(reader, str) or not isinstance(request_id, int):
@@ -207,9 +208,10 @@ class OutboxWorker:
         departments = {t.department for t in self.store.tasks(request_id)}
         if user is not None and can_view(user, request, departments):
             return None
+        given = message.payload.get("event") in (Topic.ASSIGNED, Topic.TASK_HANDED_OVER)
+        why = "was given" if given else "watched"
         return (
-            f"{reader} watched request {request_id} themselves and no longer holds a role "
-            "that lets them read it"
+            f"{reader} {why} request {request_id} and no longer holds a role that lets them read it"
         )
 
     def _send(self, message: OutboxMessage) -> None:

@@ -7,6 +7,9 @@ another agent of that department (who holds it, in progress). Each is
 recorded in the request's history as a task entry: `assignee` names who
 holds it after taking or handing over, `released` who held it before a
 release, `handed_to` the new holder of a hand-over and `from` the one before.
+A hand-over is announced (`request.task_handed_over`): the task's department's
+webhook hears it, and the new holder gets a mail unless they handed it to
+themselves (`kb.notify.topics`); taking and releasing mail nobody.
 
 Who may do it are the agents of the task's department and admins, as for
 taking it; anyone else who may read the request is refused (403), anyone
@@ -27,6 +30,7 @@ from dataclasses import dataclass, replace
 
 from kb.accounts.records import Role, User
 from kb.errors import ConflictError, ValidationError
+from kb.notify.topics import Topic
 from kb.requests.ledger import new_entry
 from kb.requests.lifecycle import TaskStatus
 from kb.requests.records import RequestTask
@@ -101,9 +105,10 @@ class TaskHolders:
             "handed_to": holder,
             "from": task.assignee,
         }
+        announce = self.ledger.announcing(Topic.TASK_HANDED_OVER)
         entry = new_entry(actor, request, self.ledger.clock(), "task", "", data)
         handed = replace(task, status=TaskStatus.IN_PROGRESS, assignee=holder)
-        return self.store.update_task(handed, entry)
+        return self.store.update_task(handed, entry, announce)
 
     def _agent_of(self, task: RequestTask, name: str) -> str:
         """The username of `name`'s account, when it is an agent of the task's department."""

@@ -62,6 +62,9 @@ def test_a_list_of_domains_names_the_one_that_is_wrong() -> None:
         ("mail_domain", "example.org\\nBcc: x", "line break"),
         ("mail_domain", "example org", "no domain name"),
         ("queue_mail_domains", "example.org; hr.example.org", "no domain name"),
+        ("site_url", "kb.example.org", "is not http"),
+        ("site_url", "https://kb.example.org/?x=1", "has a query or a fragment"),
+        ("site_url", "https://kb.example.org/\\nX: y", "line break"),
     ],
 )
 def test_an_address_setting_is_checked_where_it_is_set(
@@ -84,7 +87,9 @@ def test_an_address_setting_is_checked_where_it_is_set(
 
 def test_empty_stands_for_none_where_the_setting_allows_it() -> None:
     settings = Settings.load(
-        {"triage_email": "", "mail_domain": "", "queue_mail_domains": ""}, environ={}
+        {"triage_email": "", "mail_domain": "", "queue_mail_domains": "", "site_url": ""},
+        environ={},
     )
+    assert Settings.load({"site_url": "https://kb.example.org/"}, environ={}).site_url
     assert (settings.triage_email, settings.mail_domain) == ("", "")
     assert Settings.load({"mail_domain": "@example.org"}, environ={}).mail_domain == "@example.org"
