@@ -113,13 +113,16 @@ def _line_of(path: Path, message: str) -> int | None:
     return next((n for n, text in enumerate(lines, 1) if key.match(text)), None)
 
 
-def settings_problem(path: Path, message: str) -> Problem:
+def settings_problem(path: Path, error: ConfigError) -> Problem:
     """A settings file that did not check, as the admins' pages show a content
-    file's problem: the file, the line and what is wrong."""
+    file's problem: the file, the line and what is wrong (with the check's text
+    key and values, `detail_key`, for a page to say it in its language)."""
+    message = error.message
     said = message.removeprefix(f"settings file {path}: ")
+    worded = {"detail_key": error.key, **error.values} if error.key else {}
     return problem(
         "settings", str(path), kind="settings", severity=Severity.ERROR,
-        line=_line_of(path, message), detail=said,
+        line=_line_of(path, message), detail=said, **worded,
     )  # fmt: skip
 
 
@@ -195,7 +198,7 @@ class LiveSettings:
             fresh = self._current.replace(**checked)
             self._check(fresh)
         except ConfigError as exc:
-            self.problem = settings_problem(path, exc.message)
+            self.problem = settings_problem(path, exc)
             logger.warning(
                 "the notification settings were not read again, the last good ones stay in use: %s",
                 self.problem,

@@ -78,7 +78,7 @@ class Setting:
         except ConfigError as exc:
             if not where:
                 raise
-            raise ConfigError(f"{where}: {exc.message}") from None
+            raise ConfigError(f"{where}: {exc.message}", key=exc.key, values=exc.values) from None
 
     def _checked(self, value: Any) -> Any:
         typed = self._typed(value)
@@ -86,11 +86,23 @@ class Setting:
             typed = typed.strip().lower()
             if typed not in self.choices:
                 allowed = ", ".join(repr(c) for c in self.choices)
-                raise ConfigError(f"setting {self.name} must be one of {allowed}; got {value!r}")
+                raise ConfigError(
+                    f"setting {self.name} must be one of {allowed}; got {value!r}",
+                    key="setting_choice",
+                    values=self._said(value, allowed=allowed),
+                )
         if self.minimum is not None and typed < self.minimum:
-            raise ConfigError(f"setting {self.name} must be at least {self.minimum}, got {value!r}")
+            raise ConfigError(
+                f"setting {self.name} must be at least {self.minimum}, got {value!r}",
+                key="setting_minimum",
+                values=self._said(value, limit=self.minimum),
+            )
         if self.maximum is not None and typed > self.maximum:
-            raise ConfigError(f"setting {self.name} must be at most {self.maximum}, got {value!r}")
+            raise ConfigError(
+                f"setting {self.name} must be at most {self.maximum}, got {value!r}",
+                key="setting_maximum",
+                values=self._said(value, limit=self.maximum),
+            )
         wrong = self.shape.problem(typed) if self.shape is not None else ""
         if wrong:
             raise ConfigError(f"setting {self.name}: {typed!r} {wrong}")
@@ -112,8 +124,17 @@ class Setting:
                 pass
         elif kind is str and isinstance(value, str | int | float | Path):
             return str(value)
-        article = "an" if kind is int else "a"
-        raise ConfigError(f"setting {self.name} must be {article} {kind.__name__}, got {value!r}")
+        article, name = "an" if kind is int else "a", kind.__name__
+        raise ConfigError(
+            f"setting {self.name} must be {article} {name}, got {value!r}",
+            key=f"setting_type_{name}",
+            values=self._said(value),
+        )
+
+    def _said(self, value: Any, **more: Any) -> dict[str, str]:
+        """The values a check's error text names (`error_setting_*` in errors.po):
+        the setting, the value as the English message quotes it, and `more`."""
+        return {"setting": self.name, "value": repr(value), **{k: str(v) for k, v in more.items()}}
 
     def describe(self) -> str:
         """The help text with the allowed values, as `kb settings` prints it."""
@@ -163,13 +184,21 @@ def read_toml(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         raise ConfigError(f"settings file {path} does not exist") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"settings file {path} is not valid TOML: {exc}") from None
+        raise ConfigError(
+            f"settings file {path} is not valid TOML: {exc}",
+            key="settings_not_toml",
+            values={"problem": str(exc)},
+        ) from None
     except OSError as exc:  # unreadable: permissions, a folder, an I/O error
         raise ConfigError(
             f"settings file {path} cannot be read: {exc.strerror or exc}; check KB_SETTINGS "
-            "or --settings and the file's permissions"
+            "or --settings and the file's permissions",
+            key="settings_unreadable",
+            values={"reason": str(exc.strerror or exc)},
         ) from None
     table = data.get("kb", data)
     if not isinstance(table, dict):
-        raise ConfigError(f"settings file {path}: [kb] must be a table of settings")
+        raise ConfigError(
+            f"settings file {path}: [kb] must be a table of settings", key="settings_not_table"
+        )
     return dict(table)

@@ -7,8 +7,9 @@ has a key and its English message and hint, which `kb validate`, the log and
 the JSON API print as written here; a page words it from `problem_<key>` and
 `problem_<key>_hint` in kb/i18n/locales/<lang>/problems.po. A text that is
 `{detail}` alone frames a message written elsewhere (a request form's field,
-a setting's check): its hint is said in the page's language, the message as
-written.
+a setting's check): its hint is said in the page's language, the message from
+the error text the check names (`detail_key`, as a setting's check does) or,
+without one, as written.
 """
 
 from __future__ import annotations

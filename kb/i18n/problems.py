@@ -5,7 +5,10 @@ English message for `kb validate`, the log and the JSON API, and the key of its
 text (`kb.content.problem_texts`). A page says it from the catalogue's
 `problem_<key>` and `problem_<key>_hint` (kb/i18n/locales/<lang>/problems.po),
 the values filled in as the English message has them; a problem without a key
-(or whose text names a value it does not carry) is shown in English, whole.
+(or whose text names a value it does not carry) is shown in English, whole. A
+text that frames a message written by a check elsewhere (`{detail}`: a
+setting's check) says that message from the check's own error text where the
+problem carries its key (`detail_key`), as written where it does not.
 """
 
 from __future__ import annotations
@@ -27,12 +30,23 @@ def _worded(
     if not key or not catalog.has("en", f"problem_{key}"):
         return message, hint
     try:
+        values = _with_detail(values, lang, catalog)
         said = catalog.translate(lang, f"problem_{key}", **values)
         said_hint = catalog.translate(lang, f"problem_{key}_hint", **values) if hint else ""
     except (KeyError, IndexError):
         logger.error("problem_%s names a value the problem does not carry: %s", key, values)
         return message, hint
     return said, said_hint
+
+
+def _with_detail(values: Mapping[str, str], lang: str, catalog: Catalog) -> Mapping[str, str]:
+    """`values` with the `detail` a text frames said in `lang`, where the check that
+    wrote it gave its error's key (`detail_key`: `error_<key>` in errors.po, its
+    values beside it); as written otherwise."""
+    key = values.get("detail_key", "")
+    if not key or not catalog.has("en", f"error_{key}"):
+        return values
+    return {**values, "detail": catalog.translate(lang, f"error_{key}", **values)}
 
 
 def problem_words(problem: Problem, lang: str, catalog: Catalog | None = None) -> tuple[str, str]:

@@ -80,25 +80,37 @@ def parse_webhooks(setting: str, hosts: str) -> dict[str, str]:
         if not sep or not _DEPARTMENT.match(department):
             raise ConfigError(
                 f"setting webhooks: {item!r} is not department=URL "
-                "(e.g. it=https://tickets.example.org/hooks/it)"
+                "(e.g. it=https://tickets.example.org/hooks/it)",
+                key="webhooks_pair",
+                values={"item": repr(item)},
             )
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ConfigError(
-                f"setting webhooks: {department}'s URL {url!r} is not http(s)://HOST/…"
+                f"setting webhooks: {department}'s URL {url!r} is not http(s)://HOST/…",
+                key="webhooks_url",
+                values={"department": department, "url": repr(url)},
             )
         if not host_allowed(parts.hostname, allowed):
             raise ConfigError(
                 f"setting webhooks: {department}'s URL goes to {parts.hostname}, which is not in "
                 f"the setting webhook_hosts ({hosts or 'empty'}); add the host there if it is "
-                "meant to receive request records"
+                "meant to receive request records",
+                key="webhooks_host",
+                values={"department": department, "host": parts.hostname, "hosts": hosts or "–"},
             )
         if department in found:
-            raise ConfigError(f"setting webhooks names {department} twice")
+            raise ConfigError(
+                f"setting webhooks names {department} twice",
+                key="webhooks_twice",
+                values={"department": department},
+            )
         if url in by_url:
             raise ConfigError(
                 f"setting webhooks: {by_url[url]} and {department} share {url}; give each "
-                "department its own URL (each is signed with its own secret)"
+                "department its own URL (each is signed with its own secret)",
+                key="webhooks_shared",
+                values={"first": by_url[url], "second": department, "url": url},
             )
         found[department] = by_url[url] = url
     return found

@@ -31,9 +31,10 @@ CALLER_ERRORS = frozenset(
 # with every value it takes. A new f-string key must be listed here.
 FORMATTED_KEYS = {
     "review_{step}": ("create", "submit", "second"),  # kb.authoring.errors.review_required
+    "setting_type_{name}": ("int", "float", "bool", "str"),  # kb.setting.Setting._typed
 }
 # Where an error takes its key from its caller (whose calls the scan reads).
-PASSED_ON = {"webapp/inputs.py"}
+PASSED_ON = {"webapp/inputs.py", "kb/setting.py"}
 
 
 def _calls() -> list[tuple[str, int, ast.Call]]:

@@ -59,6 +59,25 @@ def test_a_wrong_choice_or_range_fails_at_start_naming_what_is_allowed(tmp_path:
     assert Settings.load(environ={"KB_FUSION": " RRF "}).fusion == "rrf"
 
 
+@pytest.mark.parametrize(
+    ("changes", "german"),
+    [
+        ({"fusion": "sso"}, "Die Einstellung fusion muss einer der Werte 'weighted', 'rrf' sein"),
+        ({"max_k": 0}, "Die Einstellung max_k muss mindestens 1 sein, nicht 0"),
+        ({"smtp_port": [25]}, "Die Einstellung smtp_port muss eine ganze Zahl sein"),
+        ({"answer_threshold": "x"}, "Die Einstellung answer_threshold muss eine Zahl sein"),
+    ],
+)
+def test_a_setting_s_check_has_a_text_in_every_language(
+    changes: dict[str, object], german: str
+) -> None:
+    """The admins' pages say a setting's check in their language (`error_setting_*`)."""
+    with pytest.raises(ConfigError) as refused:
+        Settings().replace(**changes)
+    assert refused.value.message_in("de").startswith(german)
+    assert refused.value.message_in("en") == refused.value.message
+
+
 def test_values_have_their_declared_type_whatever_the_source() -> None:
     settings = Settings.load({"fusion_weight": 1}, environ={"KB_MAX_K": "7"})
     assert settings.max_k == 7 and type(settings.max_k) is int

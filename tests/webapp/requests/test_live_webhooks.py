@@ -156,6 +156,26 @@ def test_a_broken_edit_is_shown_to_admins_with_the_file_and_the_line(
     assert services(live_app).live_settings().smtp_port == 587
 
 
+def test_a_broken_edit_is_said_in_german_on_german_pages(
+    live_app: Flask, settings_file: Path
+) -> None:
+    """The check's own words (a port out of range, a webhook host not allowed)
+    read German on the German list page, not only the hint around them."""
+    add_user(services(live_app).store, "ada", "admin")
+    client = live_app.test_client()
+    sign_in_as(client, "ada")
+    write(settings_file, MAIL + "smtp_port = 70000\n")
+    [german] = problems(text_of(client.get("/manage/?department=it&hl=de")))
+    assert "Die Einstellung smtp_port darf höchstens 65535 sein, nicht 70000" in german
+    assert "must be at most" not in german
+    write(settings_file, '[kb]\nwebhooks = "it=https://elsewhere.example.net/h"\n')
+    [german] = problems(text_of(client.get("/manage/?department=it&hl=de")))
+    assert "führt zu elsewhere.example.net, das nicht in der Einstellung webhook_hosts" in german
+    assert "Zeile 2" in german and "which is not in" not in german
+    [english] = problems(text_of(client.get("/manage/?department=it&hl=en")))
+    assert "goes to elsewhere.example.net, which is not in the setting webhook_hosts" in english
+
+
 TOKEN_HOOK = "https://bot:pa55word@hooks.example.org/services/T0/B0/s3cr3t-token?key=also-secret"
 
 
