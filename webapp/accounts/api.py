@@ -5,6 +5,8 @@ POST /api/accounts                               {"username", "display_name", "r
                                                  "department", "reason"}: a new account
                                                  with a temporary password (201)
 POST /api/accounts/<username>/reset-password     {"reason"}: a new temporary password
+GET  /api/accounts/+history?account=&role=&department=
+                                                 the grant history of every account
 GET  /api/accounts/<username>/grant-history      the account's grant history
 POST /api/accounts/<username>/grant              {"role", "department", "reason"}
 POST /api/accounts/<username>/revoke             {"role", "department", "reason"}
@@ -25,11 +27,14 @@ from flask import Blueprint, jsonify, request
 from werkzeug.wrappers import Response
 
 from kb.accounts.directory import Account, AccountQuery, check_admin, find_accounts
+from kb.accounts.history_query import FILTERS as HISTORY_FILTERS
+from kb.accounts.history_query import HistoryQuery
 from kb.accounts.passwords import GivenPassword, create_account, reset_password
 from kb.accounts.records import User
 from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
 from kb.accounts.service import existing_user
 from webapp import services
+from webapp.accounts import routes
 from webapp.accounts.presenters import grant_departments
 from webapp.auth.identity import require_user
 from webapp.inputs import json_object, text_field
@@ -52,6 +57,18 @@ def accounts() -> Response:
     store = services.store()
     found = find_accounts(store.list_users(), query, store.aliases())
     return jsonify({"accounts": [a.as_dict() for a in found]})
+
+
+@bp.get("/+history")  # no username starts with +: it hides no account
+def history() -> Response:
+    """The rows of every account's grant history the filters find, oldest first, as
+    the page finds them (its newest `routes.HISTORY_ROWS`; `truncated` when there are more)."""
+    query = HistoryQuery.parse(*(request.args.get(name) for name in HISTORY_FILTERS))
+    changes = query.find(services.store().grant_changes())
+    shown = changes[-routes.HISTORY_ROWS :]
+    return jsonify(
+        {"changes": [c.as_dict() for c in shown], "truncated": len(changes) > len(shown)}
+    )
 
 
 @bp.get("/<username>/grant-history")

@@ -20,6 +20,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.directory import Account, AccountQuery, check_admin, find_accounts
+from kb.accounts.history_query import FILTERS as HISTORY_FILTERS
+from kb.accounts.history_query import HistoryQuery
 from kb.accounts.roles import MAX_REASON_CHARS, grant_role, required_reason, revoke_role
 from kb.accounts.service import existing_user, make_grant
 from kb.errors import ConflictError, KbError, NotFoundError, ValidationError
@@ -90,15 +92,26 @@ def _list_page(accounts: list[Account], **context: Any) -> str:
 @bp.get("/+history")  # no username starts with +: it hides no account
 def history() -> str:
     """The grant history of every account, newest first: who gave or took which
-    role (or a password) from whom, when and why; the newest `HISTORY_ROWS`."""
+    role (or a password) from whom, when and why; the newest `HISTORY_ROWS` of
+    those the filters (`account`, `role`, `department`) find."""
+    query = HistoryQuery.parse(*(request.args.get(name) for name in HISTORY_FILTERS))
+    return _history_page(query)
+
+
+def _history_page(query: HistoryQuery, **context: Any) -> str:
     store = services.store()
-    changes = store.grant_changes()
+    changes = query.find(store.grant_changes())
     shown = list(reversed(changes[-HISTORY_ROWS:]))
     return render_template(
         "accounts/history.html",
         changes=shown,
         truncated=len(changes) > HISTORY_ROWS,
         existing={u.username for u in store.list_users()},
+        query=query,
+        typed={name: (request.args.get(name) or "")[:254] for name in HISTORY_FILTERS},
+        roles=role_choices(),
+        departments=grant_choices()["departments"],
+        **context,
     )
 
 
@@ -194,4 +207,7 @@ def _refused(exc: KbError) -> Response | tuple[str, int]:
         return page, exc.status
     if request.endpoint == "accounts.index" and field in FILTER_FIELDS:
         return _list_page([], error=message, invalid=field, query=AccountQuery()), exc.status
+    if request.endpoint == "accounts.history" and field in HISTORY_FILTERS:
+        page = _history_page(HistoryQuery(), error=message, invalid=field)
+        return page, exc.status
     return error_response(exc.status, exc.code, message, exc.details_in(lang))

@@ -157,6 +157,45 @@ OPERATIONS: dict[str, Any] = {
             **_ERRORS,
         },
     },
+    "accounts_api.history": {
+        "operationId": "allGrantHistory",
+        "summary": "The grant history of every account, oldest first, filtered (admins).",
+        "security": SIGNED_IN,
+        "parameters": [
+            param(
+                "account", "Of this account (its username, any letter case).", {"type": "string"}
+            ),
+            param("role", "About this role.", enum_of(Role)),
+            param(
+                "department", "Naming this department (a move: either side).", {"type": "string"}
+            ),
+        ],
+        "responses": {
+            "200": {
+                "description": "The rows found, the newest 1,000 of them.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["changes", "truncated"],
+                            "properties": {
+                                "changes": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/GrantChange"},
+                                },
+                                "truncated": {
+                                    "type": "boolean",
+                                    "description": "More rows were found than are given.",
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "400": ERROR_REF,
+            **_ERRORS,
+        },
+    },
     "accounts_api.grant_history": {
         "operationId": "accountGrantHistory",
         "summary": "Every role the account was granted, revoked or moved, oldest first (admins).",

@@ -21,12 +21,17 @@ def rows(html: str) -> list[str]:
     return re.findall(r'<tr data-account="([^"]+)">', html)
 
 
-def test_administrators_read_every_account_s_grant_history(
-    client: FlaskClient, store: Store
-) -> None:
+@pytest.fixture
+def changed(client: FlaskClient, store: Store, people: object) -> None:
+    """Emma was given a role and ivan lost his, by ada, who is signed in."""
     grant_role(store, "emma", "content_owner", "hr", actor="ada", reason="writes the HR pages")
     revoke_role(store, "ivan", "agent", "it", actor="ada", reason="moved to finance")
     sign_in_as(client, "ada")
+
+
+def test_administrators_read_every_account_s_grant_history(
+    client: FlaskClient, store: Store, changed: None
+) -> None:
     assert 'href="/accounts/+history"' in text_of(client.get("/accounts/?hl=en"))
     html = text_of(client.get("/accounts/+history?hl=en"))
     assert rows(html)[:2] == ["ivan", "emma"]  # newest first
@@ -53,9 +58,55 @@ def test_the_newest_rows_only_past_the_limit(
     html = text_of(client.get("/accounts/+history?hl=en"))
     assert len(rows(html)) == 2 and rows(html)[0] == "emma"
     assert "The newest 2 changes." in html
+    body = client.get("/api/accounts/+history").get_json()  # the same rows, oldest first
+    assert body["truncated"] is True and len(body["changes"]) == 2
+    assert body["changes"][-1]["reason"] == "reads insights"
 
 
 @pytest.mark.parametrize("name", ["ivan", "emma", "cora"])
 def test_nobody_else_reads_it(client: FlaskClient, name: str) -> None:
     sign_in_as(client, name)
     assert client.get("/accounts/+history").status_code == 403
+
+
+@pytest.mark.usefixtures("changed")
+def test_the_page_finds_rows_by_account_role_and_department(client: FlaskClient) -> None:
+    html = text_of(client.get("/accounts/+history?hl=en&account=IVAN"))
+    assert set(rows(html)) == {"ivan"} and 'name="account" type="search" value="IVAN"' in html
+    html = text_of(client.get("/accounts/+history?hl=en&role=content_owner"))
+    assert rows(html)[0] == "emma" and "ivan" not in rows(html)
+    html = text_of(client.get("/accounts/+history?hl=en&department=it&account=ivan"))
+    assert rows(html) == ["ivan", "ivan"]  # revoked, then granted at the start
+    html = text_of(client.get("/accounts/+history?hl=en&account=nobody"))
+    assert rows(html) == [] and "No change matches these filters." in html
+    refused = client.get("/accounts/+history?hl=en&role=wizard")
+    assert refused.status_code == 400 and rows(text_of(refused)) == []
+    assert 'id="history-role" name="role" aria-invalid="true"' in text_of(refused)
+
+
+@pytest.mark.usefixtures("changed")
+def test_the_api_gives_the_history_of_every_account_filtered(client: FlaskClient) -> None:
+    body = client.get("/api/accounts/+history").get_json()
+    assert body["truncated"] is False
+    assert [c["username"] for c in body["changes"]][-2:] == ["emma", "ivan"]  # oldest first
+    assert body["changes"][-1] == {
+        "username": "ivan", "change": "revoked", "role": "agent", "department": "it",
+        "from": None, "to": None, "by": "ada", "reason": "moved to finance",
+        "ts": body["changes"][-1]["ts"],
+    }  # fmt: skip
+    found = client.get("/api/accounts/+history?role=agent&department=it").get_json()["changes"]
+    assert [(c["username"], c["change"]) for c in found] == [
+        ("ivan", "granted"), ("ivan", "revoked")]  # fmt: skip
+    found = client.get("/api/accounts/+history?account=emma").get_json()["changes"]
+    assert {c["username"] for c in found} == {"emma"} and found[-1]["role"] == "content_owner"
+    refused = client.get("/api/accounts/+history?department=it/hr")
+    assert refused.status_code == 400
+    assert refused.get_json()["error"]["details"]["field"] == "department"
+
+
+@pytest.mark.parametrize("name", ["ivan", "emma", "cora"])
+def test_nobody_else_reads_it_in_the_api(client: FlaskClient, name: str) -> None:
+    sign_in_as(client, name)
+    answer = client.get("/api/accounts/+history?account=ada")
+    assert answer.status_code == 403
+    assert answer.get_json()["error"]["code"] == "forbidden"
