@@ -15,6 +15,7 @@ dependencies on unknown tasks, and dependency cycles.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,18 @@ from typing import Any
 from kb.catalogue.fields import FieldSpec
 from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
 from kb.catalogue.triggers import fold, trigger_score
-from kb.content.located_yaml import line_of, load_located, texts_of
+from kb.content.located_yaml import META, line_of, load_located, texts_of
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ConfigError, ContentError, ValidationError
+from kb.requests.workflow_order import dependency_order
 
 LANGUAGES = ("en", "de")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Matched whole (`fullmatch`): `$` also matches before a final line break,
+# which let `name: "onboarding\n"` through as another name.
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+# Each task becomes a task of every request filed with the value stream, and
+# each notifies its department: the shipped ones have four or five.
+MAX_TASKS = 50
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,10 @@ def parse_workflows(
     known = set(departments) if departments is not None else None
     workflows: dict[str, Workflow] = {}
     for item in data["workflows"]:
+        if not isinstance(item, dict):
+            raise _fail(
+                path, data, f"each value stream must be a mapping, got {_shown(item)}", "workflows"
+            )
         workflow = _workflow(item, path, known)
         if workflow.name in workflows:
             raise ConfigError(
@@ -167,6 +178,12 @@ def _at(path: str, line: int | None, message: str) -> ConfigError:
     return ConfigError(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
+def _shown(value: Any) -> str:
+    """A value as an error quotes it: its start only, so a long one stays one line."""
+    shown = repr(value)
+    return shown if len(shown) <= 60 else f"{shown[:57]}..."
+
+
 def _fail(path: str, node: Any, message: str, key: str | None = None) -> ConfigError:
     """A ConfigError at the line of `key` in `node` (or of the node itself)."""
     return _at(path, line_of(node, key), message)
@@ -174,6 +191,17 @@ def _fail(path: str, node: Any, message: str, key: str | None = None) -> ConfigE
 
 def _texts(node: dict[str, Any], key: str, path: str, what: str) -> dict[str, str]:
     value = node.get(key)
+    strings = [v for k, v in value.items() if k not in META] if isinstance(value, dict) else [value]
+    if any(not isinstance(text, str) for text in strings if text is not None):
+        raise _fail(path, node, f"{what}: each '{key}' must be text, in quotes if need be", key)
+    if any(_has_control(text) for text in strings if isinstance(text, str)):
+        raise _fail(
+            path,
+            node,
+            f"{what}: '{key}' holds a control character (a line break, a tab); "
+            "write it on one line",
+            key,
+        )
     texts = texts_of(value)
     if texts is None and isinstance(value, dict):
         raise _fail(path, node, f"{what}: '{key}' needs an 'en' text", key)
@@ -182,6 +210,10 @@ def _texts(node: dict[str, Any], key: str, path: str, what: str) -> dict[str, st
             path, node, f"{what} needs '{key}' with an 'en' text (and optionally 'de')", key
         )
     return texts
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
 
 
 def _department(
@@ -200,11 +232,9 @@ def _department(
     return department
 
 
-def _workflow(node: Any, path: str, known: set[str] | None) -> Workflow:
-    if not isinstance(node, dict):
-        raise _fail(path, node, f"each value stream must be a mapping, got {node!r}")
+def _workflow(node: dict[str, Any], path: str, known: set[str] | None) -> Workflow:
     name = node.get("name")
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise _fail(
             path,
             node,
@@ -219,6 +249,19 @@ def _workflow(node: Any, path: str, known: set[str] | None) -> Workflow:
     tasks_node = node.get("tasks")
     if not isinstance(tasks_node, list) or not tasks_node:
         raise _fail(path, node, f"{what} needs a non-empty list of 'tasks'", "tasks")
+    if len(tasks_node) > MAX_TASKS:
+        raise _fail(
+            path,
+            node,
+            f"{what} lists {len(tasks_node)} tasks; a value stream has at most {MAX_TASKS} "
+            "(each request filed gets one task per entry): split it up",
+            "tasks",
+        )
+    for task_node in tasks_node:
+        if not isinstance(task_node, dict):
+            raise _fail(
+                path, node, f"{what}: each task must be a mapping, got {_shown(task_node)}", "tasks"
+            )
     fields = parse_fields(node, what, fail)
     tasks = [_task(t, path, known, what) for t in tasks_node]
     for task, task_node in zip(tasks, tasks_node, strict=True):
@@ -238,11 +281,9 @@ def _workflow(node: Any, path: str, known: set[str] | None) -> Workflow:
     )
 
 
-def _task(node: Any, path: str, known: set[str] | None, what: str) -> WorkflowTask:
-    if not isinstance(node, dict):
-        raise ConfigError(f"{path}: {what}: each task must be a mapping, got {node!r}")
+def _task(node: dict[str, Any], path: str, known: set[str] | None, what: str) -> WorkflowTask:
     key = node.get("key")
-    if not isinstance(key, str) or not _NAME.match(key):
+    if not isinstance(key, str) or not _NAME.fullmatch(key):
         raise _fail(
             path,
             node,
@@ -286,33 +327,14 @@ def _in_dependency_order(
                 f"{unknown!r}; known: {', '.join(by_key)}",
                 "depends_on",
             )
-    ordered: list[WorkflowTask] = []
-    placed: set[str] = set()
-    pending = list(tasks)
-    while pending:
-        ready = next((t for t in pending if set(t.depends_on) <= placed), None)
-        if ready is None:
-            cycle = _cycle(pending)
-            node = nodes[[t.key for t in tasks].index(cycle[0])]
-            raise _fail(
-                path,
-                node,
-                f"{what}: tasks depend on each other in a cycle ({' -> '.join(cycle)}); "
-                "remove one of the dependencies",
-                "depends_on",
-            )
-        ordered.append(ready)
-        placed.add(ready.key)
-        pending.remove(ready)
-    return tuple(ordered)
-
-
-def _cycle(pending: list[WorkflowTask]) -> list[str]:
-    """One dependency cycle among tasks that cannot be placed, as keys."""
-    by_key = {t.key: t for t in pending}
-    path: list[str] = []
-    key = pending[0].key
-    while key not in path:
-        path.append(key)
-        key = next(d for d in by_key[key].depends_on if d in by_key)
-    return [*path[path.index(key) :], key]
+    order, cycle = dependency_order([(t.key, t.depends_on) for t in tasks])
+    if cycle:
+        node = nodes[next(i for i, t in enumerate(tasks) if t.key == cycle[0])]
+        raise _fail(
+            path,
+            node,
+            f"{what}: tasks depend on each other in a cycle ({' -> '.join(cycle)}); "
+            "remove one of the dependencies",
+            "depends_on",
+        )
+    return tuple(tasks[i] for i in order)
