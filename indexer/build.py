@@ -24,6 +24,7 @@ from indexer.chunking import CUTTER_VERSION
 from indexer.embedding.base import Embedder
 from indexer.embedding.cached import CachedEmbedding
 from indexer.embedding.factory import create_embedder, model_name
+from indexer.german_spelling import KEYWORD_ANALYSIS, analysed_by_older
 from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Planner, Stage
 from indexer.report import BuildReport
@@ -300,6 +301,18 @@ class IndexBuilder:
                 "cannot be mixed. Run `kb index --full` to rebuild with the configured model, "
                 "or set embedding_model back."
             )
+        older = analysed_by_older(snapshot.read_manifest(path))
+        if older is not None and not full:
+            # Its keyword index holds terms the current analysis would not
+            # make (and its schema keeps analysing queries the old way): a full
+            # build (vectors of unchanged passages still come from the cache).
+            logger.info(
+                "the index's keywords were analysed by an older keyword analysis "
+                "(version %d, now %d): building it in full",
+                older,
+                KEYWORD_ANALYSIS,
+            )
+            return None
         if self.secondary is not None and not full:
             recorded = snapshot.read_manifest(path).get(MODEL_KEY)
             if recorded != self.secondary.model:

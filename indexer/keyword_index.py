@@ -5,6 +5,7 @@ stemming analyser for that language; a passage fills the fields of its
 article's language (other languages use the `xx` fields without stemming).
 A query is parsed against every language's fields, each with its own analyser,
 so an English article is stemmed as English and a German one as German.
+German fields read spelled-out umlauts as umlauts (`indexer.german_spelling`).
 `words` keeps unstemmed lower-case words for "did you mean".
 """
 
@@ -21,6 +22,7 @@ from whoosh.analysis import Analyzer, LanguageAnalyzer, RegexTokenizer, SimpleAn
 from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.writing import IndexWriter
 
+from indexer.german_spelling import GERMAN, german_analyzer
 from indexer.stemming import thread_safe
 from kb.records import Chunk
 
@@ -37,6 +39,8 @@ def text_fields(lang: str) -> tuple[str, str, str]:
 def analyzer_for(lang: str) -> Analyzer:
     if lang == FALLBACK_LANG:
         return SimpleAnalyzer()
+    if lang == GERMAN:
+        return german_analyzer()
     return LanguageAnalyzer(lang)
 
 

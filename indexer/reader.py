@@ -20,6 +20,7 @@ import numpy as np
 from whoosh.index import Index
 
 from indexer import heading_vectors, keyword_index, metadata, snapshot
+from indexer.german_spelling import KEYWORD_ANALYSIS, analysed_by_older
 from indexer.metadata import Owner, Passage
 from indexer.secondary import KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
 from indexer.vector_index import VectorIndex, load_vector_index
@@ -55,6 +56,18 @@ class Snapshot:
     def open(cls, path: Path) -> Snapshot:
         manifest = snapshot.read_manifest(path)
         kind = manifest.get(KIND_KEY)
+        older = analysed_by_older(manifest)
+        if older is not None:
+            # Served as built (its schema analyses queries as it indexed);
+            # the next `kb index` builds it again in full (`indexer.build`).
+            logger.warning(
+                "snapshot %s was indexed by an older keyword analysis (version %d, now %d): "
+                "German words spelled without umlauts ('Ueberweisung') do not find those "
+                "with them until `kb index` has built it again",
+                path.name,
+                older,
+                KEYWORD_ANALYSIS,
+            )
         return cls(
             path=path,
             manifest=manifest,

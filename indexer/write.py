@@ -20,6 +20,7 @@ import numpy as np
 
 from indexer import heading_vectors, keyword_index, metadata, originals, snapshot
 from indexer.chunking import CUTTER_VERSION, chunk_article
+from indexer.german_spelling import KEYWORD_ANALYSIS, KEYWORD_ANALYSIS_KEY
 from indexer.manifest_signature import signing_key
 from indexer.plan import Plan, Stage
 from indexer.recut import CUTTER_KEY
@@ -134,6 +135,7 @@ class SnapshotWriter:
                 IMAGES_STORED: True,
                 PICTURES_NAMED: True,
                 CUTTER_KEY: CUTTER_VERSION,
+                KEYWORD_ANALYSIS_KEY: KEYWORD_ANALYSIS,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
             },
             signing_key(self.settings),

@@ -4,6 +4,9 @@ The word pattern is the one the keyword index tokenises with, so a query word
 lines up with an indexed term ("v1.2" stays one word). Stems come from the same
 Snowball stemmers the index analysers use; they are how the glossary, the
 highlighter and the coverage feature decide that "vacations" matches "vacation".
+German words are stemmed and checked against the stop list as the index's
+German fields read them, spelled-out umlauts as umlauts
+(`indexer.german_spelling`): "ueberweisung" has the stem of "überweisung".
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from whoosh.lang import NoStemmer, NoStopWords, stemmer_for_language, stopwords_for_language
+
+from indexer.german_spelling import GERMAN, german_stopwords, with_umlauts
 
 WORD = re.compile(r"\w+(?:\.?\w+)*")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -61,19 +66,26 @@ def _stemmer(lang: str) -> Callable[[str], str] | None:
     return stemmer
 
 
+def _spelling(word: str, lang: str) -> str:
+    """`word` as the index's fields of `lang` read it before the stop list."""
+    return with_umlauts(word) if lang == GERMAN else word
+
+
 @lru_cache(maxsize=8)
 def stopwords(lang: str) -> frozenset[str]:
+    """The stop words of `lang`; German ones also as `with_umlauts` reads them."""
     try:
-        return frozenset(stopwords_for_language(lang))
+        listed = frozenset(stopwords_for_language(lang))
     except NoStopWords:
         return frozenset()
+    return listed | german_stopwords() if lang == GERMAN else listed
 
 
 @lru_cache(maxsize=100_000)
 def stem(word: str, lang: str) -> str:
     """The Snowball stem of a lower-case word (the word itself without a stemmer)."""
     stemmer = _stemmer(lang)
-    return stemmer(word) if stemmer else word
+    return stemmer(_spelling(word, lang)) if stemmer else word
 
 
 MIN_STEM = 3
@@ -95,7 +107,7 @@ def stems(word: str, languages: Iterable[str] = STEM_LANGUAGES) -> frozenset[str
 
 def is_stopword(word: str, languages: Iterable[str] = STEM_LANGUAGES) -> bool:
     """True when the word is a stop word in any of the languages."""
-    return any(word in stopwords(lang) for lang in languages)
+    return any(_spelling(word, lang) in stopwords(lang) for lang in languages)
 
 
 def content_words(text: str) -> list[str]:
