@@ -50,6 +50,8 @@ TYPED_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = {
         ("body", "field_body"),
         ("message", "field_message"),
     ),
+    # The conflict page's way on carries the refused text and its "What changed".
+    "manage.reopen": (("yours", "conflict_yours"), ("message", "field_message")),
     # Its name field is hidden when a document is replaced: only the message counts.
     "manage_documents.upload": (("message", "field_message"),),
     "manage_document_history.review": (("message", "field_message"),),

@@ -7,6 +7,11 @@ working-hours time zone, `when`) and the author "on disk" where a file was
 edited there. Where the newer version is the reader's own (saved from another
 tab or window, or sent again from a page the back button showed), the page does
 not say that someone else changed the article.
+
+The reader's text is never dropped: it is shown first, in a box to copy from,
+and the way on to the current version is a form that carries it (and the
+"What changed" line) to the editor, which shows it above the current text to
+merge (`routes.reopen`); a plain link would have opened the editor without it.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from webapp.i18n import current_language, gettext
 from webapp.requests.template_helpers import when
 
 
-def conflict_page(opened: Editable, exc: StaleEditError, actor: User) -> tuple[str, int]:
-    """The editor's answer to `exc`: 409 with both texts, nothing lost."""
+def conflict_page(
+    opened: Editable, exc: StaleEditError, actor: User, message: str = ""
+) -> tuple[str, int]:
+    """The editor's answer to `exc`: 409 with both texts, nothing lost; `message`
+    is the "What changed" line the refused save sent."""
     current = exc.current
     shown = {
         "time": when(current.ts),
@@ -36,6 +44,7 @@ def conflict_page(opened: Editable, exc: StaleEditError, actor: User) -> tuple[s
         own=own,
         current=current,
         yours=exc.yours,
+        message=message,
         diff=line_diff(current.text, exc.yours),
     )
     return page, 409

@@ -71,7 +71,7 @@ def _refused(exc: KbError, article_id: str, status: int = 0) -> Response | tuple
     with the reason beside the picture form."""
     if _wants_json():
         return _error_json(exc, status or exc.status)
-    from webapp.manage.routes import render_editor
+    from webapp.manage.editor_page import render_editor
 
     opened = services.authoring().open(require_user(), article_id)
     return render_editor(

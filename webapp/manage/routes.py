@@ -7,6 +7,8 @@
     /manage/history/<id>             every version; /manage/diff/<id>?a=&b= a readable diff
     POST /manage/restore/<id>        an earlier version made current again
     POST /manage/status/<id>         approve, submit, retire without editing
+    POST /manage/reopen/<id>         the editor at the current version, with the
+                                     text of a save refused as stale above it
 
 Every page needs a content owner (of the department asked for) or an admin.
 A refused save shows the editor again with the message and everything that
@@ -25,8 +27,8 @@ from kb.accounts.records import Grant, Role
 from kb.authoring.diff import line_diff
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
-from kb.authoring.records import ArticleFields, ArticleVersion
-from kb.authoring.service import Editable, StaleEditError
+from kb.authoring.records import ArticleVersion
+from kb.authoring.service import StaleEditError
 from kb.errors import (
     ConflictError,
     ContentError,
@@ -44,6 +46,7 @@ from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
 from webapp.manage import forms, presenters, retiring, setup_checks, version_words
 from webapp.manage.conflicts import conflict_page
+from webapp.manage.editor_page import render_editor
 from webapp.manage.picture_uploads import save_staged
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
@@ -121,42 +124,6 @@ def index() -> str:
         setup_problems=setup_checks.problems_for(actor),
         due_days=services.services().settings.review_due_days,
     )
-
-
-def render_editor(
-    opened: Editable | None,
-    fields: ArticleFields,
-    *,
-    department: str,
-    failure: ValidationError | ContentError | ConflictError | NotFoundError | None = None,
-    message: str = "",
-    status: int = 200,
-    slug: str = "",
-    problem: str = "",
-    picture_error: str = "",
-) -> tuple[str, int]:
-    """The editor of `opened` (None: a new article of `department`) showing `fields`;
-    `failure` beside the form it names, `picture_error` beside the picture upload."""
-    dept = services.authoring().departments().get(department)
-    links = presenters.link_choices()
-    page = render_template(
-        "manage/edit.html",
-        opened=opened,
-        fields=fields,
-        department=department,
-        review_required=bool(dept and dept.review_required),
-        error=presenters.failure_text(failure) if failure else "",
-        error_field=str(failure.details.get("field") or "") if failure else "",
-        problem=problem,
-        message=message,
-        slug=slug,
-        links=links,
-        unlisted_related=presenters.unlisted_related(fields.related, links),
-        actor=require_user(),
-        picture_error=picture_error,
-        picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
-    )
-    return page, status
 
 
 def _typed_message() -> str:
@@ -293,7 +260,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
     try:
         version = service.save(actor, article_id, fields, base_version=base, message=message)
     except StaleEditError as exc:
-        return conflict_page(opened, exc, actor)
+        return conflict_page(opened, exc, actor, message)
     except FIXABLE as exc:
         return render_editor(
             opened,
@@ -310,6 +277,21 @@ def save(article_id: str) -> Response | tuple[str, int]:
             "error",
         )
     return redirect(url_for("manage.edit", article_id=article_id), code=303)
+
+
+@bp.post("/reopen/<path:article_id>")
+def reopen(article_id: str) -> tuple[str, int]:
+    """The conflict page's way on: the current version in the editor, with the
+    refused text (`yours`) kept in sight above it to merge, never dropped."""
+    opened = services.authoring().open(require_user(), article_id)
+    return render_editor(
+        opened,
+        opened.fields,
+        department=opened.department,
+        message=_typed_message(),
+        problem=presenters.file_problem(opened),
+        carried=request.form.get("yours", ""),
+    )
 
 
 def _flash_saved(version: ArticleVersion, base: int | None) -> None:

@@ -89,3 +89,40 @@ def test_the_preview_is_in_sight_while_the_text_is_typed(
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.context.close()
     assert tab.errors == []
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_refused_text_goes_with_the_owner_to_the_current_version(
+    browser: Any,  # noqa: F811
+    site: str,
+    size: str,
+) -> None:
+    """The conflict page's "Open the current version" opened the editor without
+    what the owner had typed; now the text goes with them and stays in sight."""
+    from playwright.sync_api import expect
+
+    viewport = DESKTOP if size == "desktop" else PHONE
+    tab = signed_in(browser, site, viewport)
+    first = tab.page
+    second = first.context.new_page()
+    url = f"{site}/manage/edit/it/vpn-setup.md"
+    first.goto(url)
+    second.goto(url)
+    first.get_by_label("Summary").fill("Saved from the first tab.")
+    first.get_by_role("button", name="Save draft").click()
+    expect(first.locator(".flash")).to_contain_text("Saved as version")
+    typed = "## Hotels\n\nUse **TCP 443** in hotels.\n\nAsk the desk otherwise."
+    second.get_by_label("Text (Markdown)").fill(typed)
+    second.get_by_role("button", name="Save draft").click()
+    expect(second.locator("#conflict-yours")).to_contain_text("Ask the desk otherwise.")
+    second.screenshot(path=str(OUTPUT / f"manage-conflict-{size}.png"), full_page=True)
+    second.get_by_role("button", name="Open the current version with your text").click()
+    carried = second.locator("#carried-yours")
+    expect(carried).to_be_visible()
+    assert typed in carried.input_value().replace("\r\n", "\n")
+    expect(second.get_by_label("Summary")).to_have_value("Saved from the first tab.")
+    second.screenshot(path=str(OUTPUT / f"manage-carried-{size}.png"), full_page=True)
+    assert second.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    first.context.close()
+    # The refused save answers 409, which the browser logs; nothing else may fail.
+    assert [e for e in tab.errors if "409" not in e] == []

@@ -1,0 +1,56 @@
+"""The editor's page: an article's fields, its text, the live preview, the
+pictures, and what a refused save or upload says beside them. Shown by the
+editor's views, the picture upload without a script, and the conflict page's
+way back to the current version (`carried`: the refused text, kept in sight)."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from kb.authoring.records import ArticleFields
+from kb.authoring.service import Editable
+from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
+from kb.i18n.catalog import format_size
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.i18n import current_language
+from webapp.manage import presenters
+
+
+def render_editor(
+    opened: Editable | None,
+    fields: ArticleFields,
+    *,
+    department: str,
+    failure: ValidationError | ContentError | ConflictError | NotFoundError | None = None,
+    message: str = "",
+    status: int = 200,
+    slug: str = "",
+    problem: str = "",
+    picture_error: str = "",
+    carried: str = "",
+) -> tuple[str, int]:
+    """The editor of `opened` (None: a new article of `department`) showing `fields`;
+    `failure` beside the form it names, `picture_error` beside the picture upload,
+    `carried` (the text of a save refused as stale) above the form to merge."""
+    dept = services.authoring().departments().get(department)
+    links = presenters.link_choices()
+    page = render_template(
+        "manage/edit.html",
+        opened=opened,
+        fields=fields,
+        department=department,
+        review_required=bool(dept and dept.review_required),
+        error=presenters.failure_text(failure) if failure else "",
+        error_field=str(failure.details.get("field") or "") if failure else "",
+        problem=problem,
+        message=message,
+        slug=slug,
+        links=links,
+        unlisted_related=presenters.unlisted_related(fields.related, links),
+        actor=require_user(),
+        picture_error=picture_error,
+        carried=carried,
+        picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
+    )
+    return page, status
