@@ -274,6 +274,6 @@ def complete_task(request_id: int, task_id: int) -> Response | tuple[str, int]:
         lambda actor: request_service().complete_task(
             actor, request_id, task_id, form_text("note")
         ),
-        "task_done",
+        "task_completed",
         "#tasks",
     )

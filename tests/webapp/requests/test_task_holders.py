@@ -202,3 +202,22 @@ def test_a_hand_over_based_on_a_stale_read_is_refused(
     answer = api(client, token, onboarding, "take", **{"from": "carl"})
     assert answer.status_code == 200, text_of(answer)
     assert holder(store, onboarding) == ("in_progress", "ivan")
+
+
+def test_a_done_task_reads_done_and_its_outcome_says_so_once(
+    client: FlaskClient, onboarding: int
+) -> None:
+    """The label of a done task was the sentence the outcome note says ("The task
+    is done."): the task list read "Employee record Human Resources The task is
+    done." and the history "task 1 (Employee record): The task is done."."""
+    token = sign_in_as(client, "hanna")
+    answer = post_request_form(client, token, onboarding, "tasks/1/done")
+    assert answer.status_code == 303
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert page.count("The task is done.") == 1  # the outcome note, once
+    assert '<span class="task-status">Done</span>' in page
+    assert "task 1 (Employee record): Done" in page
+    german = text_of(client.get(f"/requests/{onboarding}?hl=de"))
+    assert '<span class="task-status">Erledigt</span>' in german
+    assert "Aufgabe 1 (Employee record): Erledigt" in german
+    assert "Die Aufgabe ist erledigt." not in german  # the note was shown once, in English
