@@ -1,5 +1,6 @@
-"""Text folded for the store's searches by words: a queue's requests
-(`kb.store.sql_request_search`) and its attachments (`kb.store.sql_attachments`).
+"""Text folded for searches by words: a queue's requests
+(`kb.store.sql_request_search`) and its attachments (`kb.store.sql_attachments`)
+in the store, and the content owner's article list (`holds_every_word`).
 
 Each typed word is matched against the stored text regardless of case and
 accents, for every letter: "buro", "BÜRO" and "Büro" find "Büro", "cafe"
@@ -83,6 +84,13 @@ def every_word(column: ColumnElement[str], words: Sequence[str]) -> ColumnElemen
     if not wanted:
         return None
     return and_(*(or_(*(column.contains(s, autoescape=True) for s in sorted(w))) for w in wanted))
+
+
+def holds_every_word(text: str, words: Sequence[str]) -> bool:
+    """Whether `text` (a `searchable` text) holds every word, in one of its
+    spellings: `every_word` for a text at hand rather than a column."""
+    wanted = [s for s in (spellings(w) for w in words) if s]
+    return all(any(s in text for s in spelled) for spelled in wanted)
 
 
 def fold_rows(

@@ -38,6 +38,7 @@ from kb.content.scanner import read_entry, read_text_of
 from kb.content.stat_cache import FileCache
 from kb.errors import ContentError, KbError
 from kb.records import Article, Problem, Status
+from kb.store.word_folding import holds_every_word, searchable
 from webapp import services
 from webapp.auth.identity import search_groups
 from webapp.errors import message_for
@@ -109,8 +110,10 @@ class Filters:
             return False
         if self.due and not (row.overdue or row.due_soon):
             return False
-        needle = self.q.casefold()
-        return not needle or needle in f"{row.title} {row.id} {row.owner}".casefold()
+        # Each word as the request queue matches it: case and accents
+        # ignored, umlauts spelled out or not ("Ueberweisung", "Strasse").
+        words = self.q.split()
+        return not words or holds_every_word(searchable(row.title, row.id, row.owner), words)
 
 
 def _row(article: Article, today: date, due_days: int) -> ArticleRow:
