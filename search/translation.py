@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
+from indexer.german_spelling import with_umlauts
 from search.compounds import split_compound
 from search.dictionary import BilingualDictionary
 from search.terms import is_stopword, stem, unique, words
@@ -66,7 +67,16 @@ class Translator:
     def lookup(self, word: str) -> tuple[str, ...]:
         """The dictionary's terms for a word or, failing that, for the form of it
         that the dictionary lists: the word with up to `TRIM` last letters
-        replaced by one of `ENDINGS`, stemmed alike ("beantrage" → "beantragen")."""
+        replaced by one of `ENDINGS`, stemmed alike ("beantrage" → "beantragen").
+        A word typed with its umlauts spelled out is also looked up as written
+        with them ("ueberweisung" → "überweisung": `indexer.german_spelling`)."""
+        for form in unique((word, with_umlauts(word))):
+            found = self._lookup(form)
+            if found:
+                return found
+        return ()
+
+    def _lookup(self, word: str) -> tuple[str, ...]:
         found = self.dictionary.translations(word)
         if found:
             return found

@@ -54,6 +54,20 @@ def test_terms_the_index_lacks_are_left_out_and_the_limit_holds() -> None:
     assert translator()("zugang", "de") == ()  # neither "access" nor "admission" is indexed
 
 
+def test_a_word_typed_without_umlauts_is_found_as_written_with_them() -> None:
+    entries = [
+        "Überweisung {f} | Überweisungen {pl} :: transfer | transfers",
+        "Straße {f} :: street",
+    ]
+    known = index_knows(
+        lambda w: int(w in {"transfer", "transfers", "street"}), lambda _stem: False
+    )
+    spelled = Translator(parse(entries), known, 3)
+    assert spelled("ueberweisung", "de") == spelled("überweisung", "de") == ("transfer",)
+    assert spelled("ueberweisungen", "de") == ("transfers",)
+    assert spelled("straße", "de") == ("street",)
+
+
 def test_a_word_is_found_by_its_stem_and_a_compound_by_its_parts() -> None:
     assert translator()("installiere", "de") == ("install",)  # "installieren"
     assert translator()("urlaubs", "de") == ("leave",)  # the noun, not the verb "urlauben"
