@@ -44,7 +44,7 @@ class KbError(Exception):
         its name); `field` defaults to the name in `details`."""
         if not self.key:
             return self.message
-        from kb.i18n.catalog import domain_catalog
+        from kb.i18n.catalog import domain_catalog, numbers_as_written
 
         texts = domain_catalog()
         if not texts.has(lang, f"error_{self.key}") and not texts.has("en", f"error_{self.key}"):
@@ -56,6 +56,7 @@ class KbError(Exception):
             k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
             for k, v in values.items()
         }
+        values = numbers_as_written(lang, values)  # "1,048,576" is "1.048.576" in German
         try:
             if isinstance(values.get("n"), int):
                 return texts.plural(lang, f"error_{self.key}", values.pop("n"), **values)

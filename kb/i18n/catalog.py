@@ -11,8 +11,10 @@ lines. The catalogues are read once per process.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -163,6 +165,39 @@ def format_decimal(lang: str, value: float, pattern: str = "0.0") -> str:
     """`value` with the decimal mark of `lang` ("12.5" in English, "12,5" in
     German), in a Unicode number `pattern` ("0.0": one decimal, "0.##": up to two)."""
     return str(babel_format_decimal(value, pattern, locale=_DATE_LOCALES.get(lang, lang)))
+
+
+# A number as an English text writes it: "1,048,576", "20.0", "31.5 MB", "12.5 %".
+_ENGLISH_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?( (?:[A-Za-z]+|%))?")
+
+
+def number_as_written(lang: str, text: str) -> str:
+    """A value that an English text wrote as a number with separators ("1,048,576",
+    "20.0 MB", "12.5 %") as `lang` writes it ("1.048.576", "20,0 MB", "12,5 %" in
+    German), its decimals and unit kept; any other text (a whole number without
+    separators, a date, a quoted value, a name) as it is."""
+    found = _ENGLISH_NUMBER.fullmatch(text)
+    if found is None or ("," not in found[1] and found[2] is None):
+        return text
+    whole, decimals, unit = found[1], found[2] or "", found[3] or ""
+    pattern = ("#,##0" if "," in whole else "0") + ("." + "0" * len(decimals) if decimals else "")
+    value = Decimal(whole.replace(",", "") + ("." + decimals if decimals else ""))
+    return str(babel_format_decimal(value, pattern, locale=_DATE_LOCALES.get(lang, lang))) + unit
+
+
+# The values texts name that are numbers or sizes as an English text wrote them.
+NUMBER_VALUES = frozenset({"limit", "size", "most", "length", "parts"})
+
+
+def numbers_as_written(lang: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """`values` with each of `NUMBER_VALUES` that is a text as `number_as_written`
+    says it in `lang`; the others (a value someone typed, quoted as typed) as given."""
+    return {
+        name: number_as_written(lang, value)
+        if name in NUMBER_VALUES and isinstance(value, str)
+        else value
+        for name, value in values.items()
+    }
 
 
 def format_change(lang: str, value: int) -> str:

@@ -17,7 +17,7 @@ import logging
 from collections.abc import Mapping
 
 from kb.errors import ContentError
-from kb.i18n.catalog import Catalog, domain_catalog
+from kb.i18n.catalog import Catalog, domain_catalog, numbers_as_written
 from kb.records import Problem, printable
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def _worded(
     if not key or not catalog.has("en", f"problem_{key}"):
         return message, hint
     try:
-        values = _with_detail(values, lang, catalog)
+        values = _with_detail(numbers_as_written(lang, values), lang, catalog)
         said = catalog.translate(lang, f"problem_{key}", **values)
         said_hint = catalog.translate(lang, f"problem_{key}_hint", **values) if hint else ""
     except (KeyError, IndexError):

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-from kb.i18n.catalog import domain_catalog
+from kb.i18n.catalog import domain_catalog, format_decimal
 from kb.insights.axes import count_top, nice_top
 
 WIDTH = 640
@@ -48,10 +48,12 @@ class Chart:
     links: tuple[str | None, ...] = ()
 
 
-def _number(value: float) -> str:
+def _number(value: float, lang: str) -> str:
+    """A whole number with thin spaces between thousands; any other with two
+    decimals and the decimal mark of `lang` (an axis's middle: "2,50" in German)."""
     if float(value).is_integer():
         return f"{int(value):,}".replace(",", "\u202f")
-    return f"{value:.2f}"
+    return format_decimal(lang, value, "0.00")
 
 
 def percent_text(value: float) -> str:
@@ -67,9 +69,9 @@ def percent_text(value: float) -> str:
     return f"{shown:.0f} %"
 
 
-def _formatter(percent: bool) -> Callable[[float], str]:
+def _formatter(percent: bool, lang: str) -> Callable[[float], str]:
     """How values are written: whole percentages for rates, else numbers."""
-    return percent_text if percent else _number
+    return percent_text if percent else lambda value: _number(value, lang)
 
 
 def say(lang: str, key: str, **values: str) -> str:
@@ -118,7 +120,7 @@ def line_chart(
     and the description and the table say so, so that a day half gone does
     not read as a drop."""
     chart_id = chart_id or ident(title)
-    show = _formatter(percent)
+    show = _formatter(percent, lang)
     note = say(lang, "chart_partial_note")
     rows = tuple(
         (f"{label} ({note})" if i == partial else label, NO_VALUE if v is None else show(v))
@@ -301,7 +303,7 @@ def bar_chart(
     as given; each bar carries its value as text. A bar with a link (`links`,
     in the order of `bars`) is a link there, its label and value included."""
     chart_id = chart_id or ident(title)
-    show = _formatter(percent)
+    show = _formatter(percent, lang)
     rows = tuple((label, show(value)) for label, value in bars)
     step = row_step([label for label, _ in bars])
     height = PAD_TOP + step * max(1, len(bars)) + 8

@@ -195,7 +195,7 @@ def test_a_file_that_is_not_read_is_named_as_before_and_in_the_readers_language(
         big = _refused(tmp_path / "one.md", 4_999, too_large=key)
         assert english(big) == f"it/a.md: file is 5,000 bytes, over the 4,999-byte limit ({hint})"
         assert content_error_text(big, "de").startswith(
-            "it/a.md: Die Datei hat 5,000 Bytes, mehr als die Grenze von 4,999 Bytes ("
+            "it/a.md: Die Datei hat 5.000 Bytes, mehr als die Grenze von 4.999 Bytes ("
         )
     german = content_error_text(_refused(tmp_path / "link.md"), "de")
     assert german.startswith("it/a.md: Keine reguläre Datei") and "not a link" not in german

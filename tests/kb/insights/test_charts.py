@@ -241,3 +241,20 @@ def test_a_count_s_axis_shows_whole_numbers(counts: list[int], ticks: list[str])
         if t.get("class") == "chart-tick"
     ]
     assert shown[:3] == ticks
+
+
+def test_a_value_between_whole_numbers_has_the_decimal_mark_of_the_page() -> None:
+    """An average of 1.5 reads "1,50" on a German page, and an axis of 0 to 5 is
+    marked halfway at "2,50"."""
+    ns = "{http://www.w3.org/2000/svg}"
+    points = [("d0", 1.5), ("d1", 4.5)]
+
+    def ticks(lang: str) -> list[str | None]:
+        chart = line_chart("Searches", points, value_label="Searches", lang=lang)
+        svg = ET.fromstring(chart.svg)
+        return [t.text for t in svg.iter(f"{ns}text") if t.get("class") == "chart-tick"]
+
+    assert "2,50" in ticks("de") and "2.50" not in ticks("de")
+    assert "2.50" in ticks("en")
+    german = line_chart("Rating", points, value_label="Rating", lang="de")
+    assert german.rows[0][1] == "1,50" and "1.50" not in german.summary

@@ -82,7 +82,7 @@ def test_a_markdown_file_past_the_article_limit_is_refused(
     # On a German page in German, the hint too (it was English, rebuilt from the error).
     client.get("/manage/upload?department=it&hl=de")  # the language is kept in a cookie
     german = text_of(post_upload(client, token, big, "big.md"))
-    assert "mehr als die Grenze von 1,000 Bytes" in german, german
+    assert "mehr als die Grenze von 1.000 Bytes" in german, german
     assert "teilen Sie den Artikel in kleinere auf" in german
     assert "limit" not in german.split('name="file"')[0].split("<main")[-1]
 

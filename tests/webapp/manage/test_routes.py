@@ -121,7 +121,7 @@ def test_a_document_s_problem_is_said_in_the_page_s_language(
         "werden (legen Sie eine Kopie ohne Kennwort (oder eine Textfassung) in den Ordner)"
     ) in row(german, "it/secret.pdf")
     huge = row(german, "it/huge.pdf")
-    assert "Die Datei ist 25.0 MB groß, mehr als die Grenze von 20.0 MB für Dokumente" in huge
+    assert "Die Datei ist 25,0 MB groß, mehr als die Grenze von 20,0 MB für Dokumente" in huge
     assert "; die zuvor indexierte Fassung bleibt auffindbar" in huge
     assert "limit for documents" not in huge and "previously indexed" not in huge
 
@@ -305,6 +305,8 @@ def test_an_article_past_the_limit_gets_the_editor_s_own_page(client: FlaskClien
         assert "1.0 MB" in page and "Back" in page  # the limit, and where the text still is
         assert f'href="{path}"' in page, path
         assert "fewer files" not in page
+    german = text_of(client.post(f"{path}?hl=de", data=form(token, body=huge, department="it")))
+    assert "(1.000.000 Bytes, Einstellung max_file_bytes)" in german and "1,000,000" not in german
 
 
 def test_a_stale_edit_shows_both_texts_and_loses_nothing(
