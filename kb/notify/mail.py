@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from typing import Literal
 
 from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog
-from kb.i18n.labels import label
+from kb.i18n.labels import label, label_of
 from kb.mail_addresses import address_problem
 from kb.notify.outbox import OutboxMessage, delivery_key
 from kb.notify.webhooks import DeliveryFailed
@@ -55,7 +55,12 @@ def compose(
     if not texts.has(DEFAULT_LANGUAGE, f"{key}_subject"):
         return None
     lang = lang if lang in texts.languages else DEFAULT_LANGUAGE
-    status = label(request.status, lang, texts)
+    # The requester reads "Waiting for you"; a queue or a watcher is not who it waits for.
+    status = (
+        label(request.status, lang, texts)
+        if audience == "requester"
+        else label_of("agent_status", request.status.value, lang, texts)
+    )
     fill = {
         "dept": department_name or request.department,
         "status": status,

@@ -80,6 +80,13 @@ class RequestPage:
         return self.allowed.work
 
     @property
+    def status_kind(self) -> str:
+        """The words the page names statuses in: the requester's ("Waiting for
+        you") for the requester alone; everyone else reads those of the people
+        who work it ("Waiting for the requester"), in the badge and the history."""
+        return "status" if self.is_requester and not self.agent_view else "agent_status"
+
+    @property
     def reopen_expired(self) -> bool:
         """The requester may no longer reopen it: the window has passed."""
         req = self.request

@@ -3,7 +3,7 @@ reader's language, and a person's text as they wrote it."""
 
 from __future__ import annotations
 
-from kb.notify.mail import compose
+from kb.notify.mail import Audience, compose
 from kb.notify.topics import Topic
 from kb.requests import entry_notes
 from kb.requests.lifecycle import RequestStatus
@@ -30,3 +30,29 @@ def test_the_product_s_text_is_quoted_in_the_reader_s_language() -> None:
 
 def test_a_person_s_text_is_quoted_as_written() -> None:
     assert "  The requester replied, twice.\n" in body_for("The requester replied, twice.", "de")
+
+
+def test_only_the_requester_reads_that_a_request_waits_for_them() -> None:
+    """The queue's and a watcher's mail said "Status: Waiting for you" of a request
+    that waits for its requester: the agents' words are theirs."""
+    waiting = Request(
+        id=7,
+        requester="emma",
+        query="VPN drops",
+        department="it",
+        status=RequestStatus.WAITING_FOR_REQUESTER,
+    )
+    entry = RequestEntry(request_id=7, actor="ian", kind="status")
+
+    def body(audience: Audience, lang: str) -> str:
+        composed = compose(Topic.STATUS_CHANGED, waiting, entry, audience=audience, lang=lang)
+        assert composed is not None
+        return composed[1]
+
+    assert "Status: Waiting for you\n" in body("requester", "en")
+    assert "Status: Wartet auf Sie\n" in body("requester", "de")
+    others: tuple[Audience, ...] = ("queue", "watcher")
+    for audience in others:
+        assert "Status: Waiting for the requester\n" in body(audience, "en")
+        assert "Status: Wartet auf die anfragende Person\n" in body(audience, "de")
+        assert "Waiting for you" not in body(audience, "en")

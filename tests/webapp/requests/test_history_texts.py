@@ -81,3 +81,27 @@ def test_a_rating_shown_with_its_comment_is_quoted_as_the_page_quotes(
     assert "Bewertet mit 5 von 5: „Quick, thanks“" in text_of(
         client.get(f"/requests/{request_id}?hl=de")
     )
+
+
+def test_a_status_change_is_worded_for_who_reads_it(client: FlaskClient, store: Store) -> None:
+    """An agent read "changed the status from New to Waiting for you" in the history
+    of a request that waited for its requester, and so did a watcher, in the
+    badge too: only the requester is who it waits for."""
+    request_id = file(client)
+    service = services(client.application).requests
+    ivan = store.get_user("ivan")
+    assert ivan is not None
+    service.transition(ivan, request_id, "waiting_for_requester", note="Which model?")
+    service.watch(ivan, request_id, "olga")
+    sign_in_as(client, "emma")
+    mine = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert "changed the status from New to Waiting for you" in events(mine)
+    for reader in ("ivan", "olga"):
+        sign_in_as(client, reader)
+        page = text_of(client.get(f"/requests/{request_id}?hl=en"))
+        assert "changed the status from New to Waiting for the requester" in events(page)
+        assert "Waiting for you" not in page
+        german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+        assert "hat den Status von Neu auf Wartet auf die anfragende Person geändert" in events(
+            german
+        )
