@@ -24,6 +24,7 @@ class Action(StrEnum):
     DISK = "disk"  # the file changed on disk, outside the browser
     UPLOAD = "upload"  # a document (PDF, DOCX…) uploaded or replaced in the browser
     REJECT = "reject"  # a document waiting for review turned down (or withdrawn)
+    DISCARD = "discard"  # a draft never published thrown away, its file removed
 
 
 # The status each step of the editor gives an article, and the step each status is.

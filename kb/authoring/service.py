@@ -264,8 +264,7 @@ class AuthoringService:
         with self._lock(writing=False):
             article_file(self.root, article_id, must_exist=True)
             current = self._sync(article_id)
-        now_status, _ = split_text(current.text, article_id)
-        status = now_status.status
+        status = split_text(current.text, article_id)[0].status
         if department.review_required and status is Status.PUBLISHED:
             status = Status.REVIEW
         fields = replace(old_fields, status=status)
@@ -303,7 +302,8 @@ class AuthoringService:
             # A name only letter case away from a file there (`VPN-Guide.md`) is the
             # same article id: the new file would never be indexed.
             existing = files.same_id_file(self.root, article_id)
-            if existing is None and self.versions.latest(article_id) is not None:
+            latest = self.versions.latest(article_id)  # a discarded draft's id is free again
+            if existing is None and latest is not None and latest.action is not Action.DISCARD:
                 existing = article_id
             if existing is not None:
                 raise ConflictError(
@@ -312,7 +312,8 @@ class AuthoringService:
                     key="article_exists",
                     values={"id": existing},
                 )
-            return self._record(actor, article_id, 1, text, action, message, exclusive=True)
+            number = latest.number + 1 if latest is not None else 1
+            return self._record(actor, article_id, number, text, action, message, exclusive=True)
 
     # -- inside the lock ------------------------------------------------------------
 

@@ -8,6 +8,7 @@
                                        document's held for review under the
                                        four-eyes rule: 202)
     POST /api/articles/<id>/review     approve or reject a document waiting for review
+    DELETE /api/articles/<id>          a draft never published thrown away
     POST /api/preview                  Markdown → the HTML the article page shows
 
 `GET /api/articles/<id>` (blueprint `articles_api`) answers content owners
@@ -27,6 +28,7 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role
+from kb.authoring.discarding import discard_draft
 from kb.authoring.files import id_parts
 from kb.authoring.markdown_file import check_body
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
@@ -42,7 +44,7 @@ from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
 from webapp.manage import document_history, forms
 from webapp.manage.documents import document_view, put_document
-from webapp.manage.picture_uploads import refusal_json, save_staged
+from webapp.manage.picture_uploads import refusal_json, save_staged, uploads
 from webapp.manage.pictures import preview_images
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
@@ -253,6 +255,43 @@ def restore(article_id: str) -> Response:
     version = service.restore(actor, article_id, number, base_version=base, message=message)
     opened = service.open(actor, article_id)
     return with_etag(jsonify(stored_article(opened)), version.number)
+
+
+@bp.delete("/articles/<path:article_id>")
+def discard(article_id: str) -> Response:
+    """A draft never published thrown away with its staged pictures, as the
+    editor's Discard draft does (`kb.authoring.discarding`), based on the version
+    in If-Match: 428 without it, 412 on an older one, 409 `published_before`."""
+    actor = require_user()
+    service = services.authoring()
+    header = request.headers.get("If-Match")
+    refuse_blank_if_match(
+        header, "restore_if_match_blank", 'send the ETag you read (If-Match: "3")'
+    )
+    refuse_weak_if_match(header)
+    id_parts(article_id)
+    service.require_owner(actor, service.department_of(article_id).slug)
+    base = forms.version_of(header, "If-Match")
+    if base is None:
+        raise PreconditionRequired(
+            f"send the version {article_id} is at now in If-Match (its ETag, e.g. "
+            'If-Match: "3") so that a change made meanwhile is not thrown away',
+            details={"id": article_id},
+            key="discard_if_match_needed",
+            values={"id": article_id},
+        )
+    gone = discard_draft(service, actor, article_id, base_version=base, stage=uploads().stage)
+    return jsonify(
+        {
+            "id": article_id,
+            "discarded": True,
+            "version": gone.number,
+            "author": gone.author,
+            "ts": gone.ts.isoformat(),
+            "action": gone.action.value,
+            "status": gone.status.value,
+        }
+    )
 
 
 @bp.post("/articles/<path:article_id>/review")

@@ -9,6 +9,7 @@
     POST /manage/status/<id>         approve, submit, retire without editing
     POST /manage/reopen/<id>         the editor at the current version, with the
                                      text of a save refused as stale above it
+    /manage/discard/<id>             a draft never published thrown away (`discarding`)
 
 Every page needs a content owner (of the department asked for) or an admin.
 A refused save shows the editor again with the message and everything that
@@ -44,7 +45,7 @@ from webapp.departments import in_name_order
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
-from webapp.manage import forms, presenters, retiring, setup_checks, version_words
+from webapp.manage import discarding, forms, presenters, retiring, setup_checks, version_words
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.editor_page import render_editor
 from webapp.manage.picture_uploads import save_staged
@@ -52,6 +53,7 @@ from webapp.manage.picture_uploads import save_staged
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 version_words.register(bp)
 retiring.register(bp)
+discarding.register(bp)
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
 

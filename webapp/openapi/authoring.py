@@ -325,6 +325,7 @@ SCHEMAS: dict[str, Any] = {
                                 "disk",
                                 "upload",
                                 "reject",
+                                "discard",
                             ],
                         },
                         "status": STATUS,

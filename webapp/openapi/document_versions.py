@@ -1,6 +1,6 @@
 """The document versions part of the OpenAPI document: a document version's file,
-restoring a version (of a document or an article), and the review of a document
-waiting under the four-eyes rule.
+restoring a version (of a document or an article), the review of a document
+waiting under the four-eyes rule, and discarding a draft never published.
 
 Operations keyed by the endpoints of `webapp.manage.api`; their paths come from
 the routes (`webapp.openapi.paths`).
@@ -157,9 +157,47 @@ OPERATIONS: dict[str, Any] = {
             "412": ERROR_REF,
         },
     },
+    "manage_api.discard": {
+        "operationId": "discardDraft",
+        "summary": "Throw away an article none of whose versions was ever published (a "
+        "draft, or one in review): its file leaves the department's folder, the pictures "
+        "staged for it go too, and its history records a last version, action discard "
+        "(content owners of the department, admins; 403 otherwise). 409 published_before: "
+        "the article is or was published, and stays as it is (retire it instead).",
+        "security": SIGNED_IN,
+        "parameters": [
+            _ID,
+            if_match(
+                'The version the article is at now (its ETag, e.g. "3"); 428 without it, '
+                "412 when it changed meanwhile."
+            ),
+        ],
+        "responses": {
+            "200": json_response("DiscardedDraft", "The version the discard recorded."),
+            "400": ERROR_REF,
+            "401": ERROR_REF,
+            "403": ERROR_REF,
+            "404": ERROR_REF,
+            "409": ERROR_REF,
+            "412": ERROR_REF,
+            "428": ERROR_REF,
+        },
+    },
 }
 
 SCHEMAS: dict[str, Any] = {
+    "DiscardedDraft": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "discarded": {"type": "boolean"},
+            "version": {"type": "integer", "description": "The discard's version."},
+            "author": {"type": "string"},
+            "ts": {"type": "string", "format": "date-time"},
+            "action": {"type": "string", "enum": ["discard"]},
+            "status": {"type": "string", "enum": ["draft", "review"]},
+        },
+    },
     "RestoredDocument": {
         "type": "object",
         "description": "The version a document's restore recorded.",

@@ -1,0 +1,127 @@
+"""Throwing away a draft that never reached readers.
+
+A content owner who started an article and will not finish it discards it:
+its file leaves the department's folder, and the pictures staged for it
+(`kb.authoring.picture_stage`) go with it. Only an article none of whose
+versions was ever published, a draft or one in review, is discarded; any
+other is refused (`PublishedBeforeError`, 409) and stays as it is: a
+published article leaves search by Retire, and keeps its file and history.
+
+The history keeps what was discarded, when and by whom: a last version,
+action `discard`, holding the text as it was. A new article may take the id
+again later; its versions follow on (`AuthoringService.create`).
+
+The discard names the version it was asked on (`base_version`, the one the
+editor showed): a newer one, or a change on disk since, is a
+`StaleEditError` and nothing is removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from kb.accounts.records import User
+from kb.authoring import files
+from kb.authoring.errors import ContentReadOnlyError, writing
+from kb.authoring.picture_stage import PictureStage
+from kb.authoring.records import Action, ArticleVersion
+from kb.authoring.service import AuthoringService, StaleEditError
+from kb.errors import ConflictError
+from kb.records import Status
+
+logger = logging.getLogger(__name__)
+
+DISCARDABLE = (Status.DRAFT, Status.REVIEW)
+
+
+class PublishedBeforeError(ConflictError):
+    """Discard asked for an article that is, or once was, published."""
+
+    code = "published_before"
+
+
+def discardable(versions: list[ArticleVersion]) -> bool:
+    """Whether an article with these versions (oldest first) may be discarded:
+    it is a draft or in review now, and no version of it was ever published."""
+    return (
+        bool(versions)
+        and versions[-1].status in DISCARDABLE
+        and not any(v.status is Status.PUBLISHED for v in versions)
+    )
+
+
+def discard_draft(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    *,
+    base_version: int | None,
+    message: str = "",
+    stage: PictureStage | None = None,
+) -> ArticleVersion:
+    """Remove the never-published article `article_id` (owners of its department
+    and admins) and the pictures staged for it; the `discard` version recorded."""
+    versions = authoring.history(actor, article_id)  # owners only; disk changes recorded
+    current = versions[-1]
+    if base_version is not None and base_version != current.number:
+        raise StaleEditError(article_id, base_version, current, current.text)
+    if not discardable(versions):
+        raise PublishedBeforeError(
+            f"{article_id} is or was published, so it is not discarded: it stays as it is; "
+            "retire it to take it out of search",
+            details={"id": article_id, "status": current.status.value},
+            key="published_before",
+            values={"id": article_id},
+        )
+    if not authoring.writable:
+        raise ContentReadOnlyError(authoring.authoring_url)
+    with files.edit_lock(authoring.root):
+        unchanged = files.holds(
+            authoring.root, article_id, current.content_hash, authoring.max_bytes
+        )
+        if unchanged:
+            gone = _record_and_remove(authoring, actor, current, message)
+    if not unchanged:  # edited on disk meanwhile: that is a version of its own now
+        now = authoring.history(actor, article_id)[-1]
+        raise StaleEditError(article_id, current.number, now, current.text)
+    if stage is not None:
+        for name in stage.names(article_id):
+            stage.drop(article_id, name)
+    logger.info("authoring: %s discarded %s (version %d)", actor.username, article_id, gone.number)
+    if authoring.on_change is not None:
+        try:
+            authoring.on_change(article_id)
+        except Exception:
+            logger.exception("authoring: handing %s to the indexer failed", article_id)
+    return gone
+
+
+def _record_and_remove(
+    authoring: AuthoringService, actor: User, current: ArticleVersion, message: str
+) -> ArticleVersion:
+    """The `discard` version stored, then the file removed (inside the edit lock);
+    a file that cannot be removed takes the version back."""
+    article_id = current.article_id
+    gone = authoring.versions.add_version(
+        ArticleVersion(
+            article_id=article_id,
+            number=current.number + 1,
+            text=current.text,
+            author=actor.username,
+            action=Action.DISCARD,
+            status=current.status,
+            message=message.strip()[:500],
+            ts=authoring.clock(),
+        )
+    )
+    try:
+        with (
+            files.article_folder(authoring.root, article_id) as (folder, name),
+            writing(article_id),
+        ):
+            os.unlink(name, dir_fd=folder)
+    except BaseException:
+        authoring.versions.remove_version(article_id, gone.number)
+        raise
+    return gone

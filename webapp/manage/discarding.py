@@ -1,0 +1,78 @@
+"""Discarding a draft that was never published, from the editor.
+
+    GET  /manage/discard/<id>   what discarding removes, and the form that does it
+    POST /manage/discard/<id>   the draft's file and its staged pictures removed
+
+The editor offers "Discard draft" (`discardable_draft` in templates) only for
+a draft or an article in review that was never published; the link leads to
+a page of its own that says what goes and asks again, so nothing is thrown
+away by one click and nothing needs a script. The form carries the session's
+CSRF token and the version the editor showed; the service checks the owner
+and the rest (`kb.authoring.discarding`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.authoring.discarding import DISCARDABLE, discard_draft
+from kb.authoring.errors import StaleEditError
+from kb.authoring.records import Editable
+from kb.authoring.status_changes import was_published
+from kb.errors import ConflictError, ContentError
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.errors import message_for
+from webapp.i18n import current_language, gettext
+from webapp.manage import forms
+from webapp.manage.picture_uploads import uploads
+
+
+def discardable_draft(opened: Editable) -> bool:
+    """Whether the editor offers Discard for `opened`: a draft or one in review
+    none of whose versions was ever published."""
+    if opened.fields.status not in DISCARDABLE:
+        return False
+    return not was_published(services.authoring().versions, opened.article_id)
+
+
+def confirm(article_id: str) -> str:
+    """The page that asks again: what goes, and the form that discards it."""
+    opened = services.authoring().open(require_user(), article_id)
+    return render_template(
+        "manage/discard.html",
+        opened=opened,
+        discardable=discardable_draft(opened),
+        pictures=len(uploads().stage.names(article_id)),
+    )
+
+
+def discard(article_id: str) -> Response:
+    """Discard the draft; back to the department's list, or to the editor with
+    the reason when it is refused (published once, changed meanwhile)."""
+    actor = require_user()
+    base = forms.form_version(request.form)
+    try:
+        discard_draft(
+            services.authoring(),
+            actor,
+            article_id,
+            base_version=base,
+            message=forms.message_of(request.form),
+            stage=uploads().stage,
+        )
+    except (StaleEditError, ConflictError, ContentError) as exc:
+        flash(message_for(exc, current_language()), "error")
+        return redirect(url_for("manage.edit", article_id=article_id), code=303)
+    flash(gettext("manage_discarded", id=article_id), "success")
+    department = article_id.split("/", 1)[0]
+    return redirect(url_for("manage.index", department=department), code=303)
+
+
+def register(bp: Blueprint) -> None:
+    """Add the discard page and its form to `bp` (the manage blueprint), and offer
+    `discardable_draft` to every template of the app."""
+    bp.add_url_rule("/discard/<path:article_id>", "discard_form", confirm, methods=["GET"])
+    bp.add_url_rule("/discard/<path:article_id>", "discard", discard, methods=["POST"])
+    bp.add_app_template_global(discardable_draft, "discardable_draft")
