@@ -34,6 +34,7 @@ from kb.extract.document import ExtractedDocument
 from kb.extract.problem_texts import malformed
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.titles import property_title
+from kb.extract.word_definitions import NumberingBook, StyleBook
 from kb.extract.word_formatting import formatted_headings, normal_size
 from kb.extract.word_text import (
     Notes,
@@ -56,23 +57,18 @@ _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)
 _LIST_STYLE = re.compile(r"^list (?:bullet|number)\s*(\d)$", re.I)
 
 
-def _style_chain(paragraph: Paragraph) -> list[Any]:
-    chain: list[Any] = []
-    style = paragraph.style
-    while style is not None and len(chain) < 10:
-        chain.append(style)
-        style = style.base_style
-    return chain
+def _style_chain(paragraph: Paragraph, book: StyleBook) -> tuple[Any, ...]:
+    return book.chain(book.paragraph_style(paragraph))
 
 
-def _outline_level(paragraph: Paragraph) -> int | None:
+def _outline_level(paragraph: Paragraph, book: StyleBook) -> int | None:
     """1-based heading level of a paragraph, or None for body text."""
     ppr = paragraph._p.pPr
     direct = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
     if direct is not None:
         value = int(direct.get(qn("w:val"), "9"))
         return value + 1 if value < 9 else None
-    for style in _style_chain(paragraph):
+    for style in _style_chain(paragraph, book):
         name = (style.name or "").strip()
         if name.lower() == "title":
             return 1
@@ -87,13 +83,13 @@ def _outline_level(paragraph: Paragraph) -> int | None:
     return None
 
 
-def _numbering(paragraph: Paragraph) -> tuple[str, str] | None:
+def _numbering(paragraph: Paragraph, book: StyleBook) -> tuple[str, str] | None:
     """(numId, ilvl) when the paragraph is numbered, directly or through its style."""
     ppr = paragraph._p.pPr
     # python-docx types numPr's children loosely; read them as the XML they are.
     num: Any = ppr.numPr if ppr is not None else None
     if num is None:
-        for style in _style_chain(paragraph):
+        for style in _style_chain(paragraph, book):
             spr = style.element.pPr
             if spr is not None and spr.numPr is not None:
                 num = spr.numPr
@@ -104,37 +100,16 @@ def _numbering(paragraph: Paragraph) -> tuple[str, str] | None:
     return str(num.numId.val), str(ilvl)
 
 
-def _list_level(paragraph: Paragraph, ilvl: str) -> int:
+def _list_level(paragraph: Paragraph, ilvl: str, book: StyleBook) -> int:
     """How deep a list paragraph is nested (0: top): its numbering level, or for
     one at level 0 the level its style names ("List Number 2": 1)."""
     if int(ilvl):
         return int(ilvl)
-    for style in _style_chain(paragraph):
+    for style in _style_chain(paragraph, book):
         found = _LIST_STYLE.match((style.name or "").strip())
         if found:
             return max(0, int(found.group(1)) - 1)
     return 0
-
-
-def _is_ordered(document: DocxDocument, num_id: str, ilvl: str) -> bool:
-    try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
-        return False
-    for num in numbering.findall(qn("w:num")):
-        if num.get(qn("w:numId")) != num_id:
-            continue
-        abstract = num.find(qn("w:abstractNumId"))
-        if abstract is None:
-            return False
-        for anum in numbering.findall(qn("w:abstractNum")):
-            if anum.get(qn("w:abstractNumId")) != abstract.get(qn("w:val")):
-                continue
-            for lvl in anum.findall(qn("w:lvl")):
-                if lvl.get(qn("w:ilvl")) == ilvl:
-                    fmt = lvl.find(qn("w:numFmt"))
-                    return fmt is not None and fmt.get(qn("w:val")) not in {"bullet", "none"}
-    return False
 
 
 def _table_rows(table: Table, notes: Notes) -> list[list[str]]:
@@ -151,14 +126,15 @@ def _table_rows(table: Table, notes: Notes) -> list[list[str]]:
     return rows
 
 
-def _blocks(container: Any, parent: Any) -> Iterator[Paragraph | Table]:
+def _blocks(container: Any, parent: Any, book: StyleBook) -> Iterator[Paragraph | Table]:
     """Paragraphs and tables in reading order, those in content controls included;
     the table of contents Word generates (a control, or paragraphs styled "TOC")
     is left out."""
     for element in container:
         if element.tag == qn("w:p"):
             paragraph = Paragraph(element, parent)
-            style = paragraph.style.name if paragraph.style is not None else ""
+            found = book.paragraph_style(paragraph)
+            style = found.name if found is not None else ""
             if not _TOC_STYLE.match(style or ""):
                 yield paragraph
         elif element.tag == qn("w:tbl"):
@@ -166,9 +142,9 @@ def _blocks(container: Any, parent: Any) -> Iterator[Paragraph | Table]:
         elif element.tag == qn("w:sdt") and not is_table_of_contents(element):
             content = element.find(qn("w:sdtContent"))
             if content is not None:
-                yield from _blocks(content, parent)
+                yield from _blocks(content, parent, book)
         elif element.tag == qn("w:customXml"):
-            yield from _blocks(element, parent)
+            yield from _blocks(element, parent, book)
 
 
 def _language(document: DocxDocument) -> str:
@@ -201,14 +177,16 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     )
 
 
-def _heading_levels(document: DocxDocument, paragraphs: list[Paragraph]) -> dict[Any, int]:
+def _heading_levels(
+    document: DocxDocument, paragraphs: list[Paragraph], book: StyleBook
+) -> dict[Any, int]:
     """Heading level by paragraph element: by heading style, or, in a document
     that uses none, by formatting (`kb.extract.word_formatting`)."""
-    styled = {p._p: level for p in paragraphs if (level := _outline_level(p)) is not None}
+    styled = {p._p: level for p in paragraphs if (level := _outline_level(p, book)) is not None}
     if styled:
         return styled
-    numbered = {p._p for p in paragraphs if _numbering(p) is not None}
-    return formatted_headings(paragraphs, normal_size(document), numbered)
+    numbered = {p._p for p in paragraphs if _numbering(p, book) is not None}
+    return formatted_headings(paragraphs, normal_size(document), numbered, book)
 
 
 @dataclass
@@ -234,20 +212,20 @@ def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
     """Headings, paragraphs, lists and tables of the body into `builder`; each
     section's footnotes follow its text."""
     notes = read_notes(document.part)
-    blocks = list(_blocks(document.element.body, document._body))
-    levels = _heading_levels(document, [b for b in blocks if isinstance(b, Paragraph)])
+    book = StyleBook(document)
+    lists = NumberingBook(document)
+    blocks = list(_blocks(document.element.body, document._body, book))
+    levels = _heading_levels(document, [b for b in blocks if isinstance(b, Paragraph)], book)
     counters = [0] * 9
     items = _ListItems()
-    kinds: dict[tuple[str, str], bool] = {}  # numbered or not, by (numId, ilvl)
     for block in blocks:
         if isinstance(block, Paragraph):
             text = paragraph_text(block._p, notes)
             level = levels.get(block._p)
-            numbered = _numbering(block)
+            numbered = _numbering(block, book)
             if level is None and numbered is not None and clean(text):
-                if numbered not in kinds:
-                    kinds[numbered] = _is_ordered(document, *numbered)
-                items.add(text, _list_level(block, numbered[1]), kinds[numbered])
+                ordered = lists.is_ordered(*numbered)
+                items.add(text, _list_level(block, numbered[1], book), ordered)
                 continue
             items.flush(builder)
             if level is not None:

@@ -23,24 +23,17 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from kb.extract.structure import clean
+from kb.extract.word_definitions import StyleBook
 
 RATIO = 1.15
 MAX_WORDS = 12
 _SENTENCE_END = (".", ":", ",", ";")
 
 
-def _chain(style: Any) -> list[Any]:
-    chain: list[Any] = []
-    while style is not None and len(chain) < 10:
-        chain.append(style)
-        style = style.base_style
-    return chain
-
-
-def _inherited(run: Any, paragraph: Paragraph, read: Any) -> Any:
+def _inherited(run: Any, paragraph: Paragraph, read: Any, book: StyleBook) -> Any:
     """A run's font property, from the run, its character style or the paragraph's style."""
     value = read(run.font)
-    for style in (*_chain(run.style), *_chain(paragraph.style)):
+    for style in (*book.chain(book.run_style(run)), *book.chain(book.paragraph_style(paragraph))):
         if value is not None:
             break
         value = read(style.font)
@@ -55,22 +48,22 @@ def normal_size(document: DocxDocument) -> float:
     return 11.0
 
 
-def _look(paragraph: Paragraph, normal: float) -> tuple[float, bool, int] | None:
+def _look(paragraph: Paragraph, normal: float, book: StyleBook) -> tuple[float, bool, int] | None:
     """(font size, all bold, characters) of a paragraph's text; None when empty."""
     runs = [r for r in paragraph.runs if r.text.strip()]
     if not runs:
         return None
-    sizes = [_inherited(r, paragraph, lambda f: f.size) for r in runs]
+    sizes = [_inherited(r, paragraph, lambda f: f.size, book) for r in runs]
     size = min(s.pt if s is not None else normal for s in sizes)
-    bold = all(_inherited(r, paragraph, lambda f: f.bold) for r in runs)
+    bold = all(_inherited(r, paragraph, lambda f: f.bold, book) for r in runs)
     return size, bold, sum(len(r.text) for r in runs)
 
 
 def formatted_headings(
-    paragraphs: Sequence[Paragraph], normal: float, numbered: set[Any]
+    paragraphs: Sequence[Paragraph], normal: float, numbered: set[Any], book: StyleBook
 ) -> dict[Any, int]:
     """Heading level by paragraph element, for paragraphs that look like headings."""
-    looks = {p._p: look for p in paragraphs if (look := _look(p, normal))}
+    looks = {p._p: look for p in paragraphs if (look := _look(p, normal, book))}
     weight: Counter[float] = Counter()
     for size, _, chars in looks.values():
         weight[size] += chars
