@@ -1,6 +1,9 @@
 """A publishable draft from a resolved request: title, summary, tags and body.
 
-The draft is written from the agent's resolution, not from the request: the
+The draft is written from the agents' answer, not from the request: the
+resolution, then their public replies (not the requester's, a watcher's or an
+internal note), so that a resolution that only says where the answer went
+("Answered by e-mail") still drafts the answer given in the replies. The
 requester's own words (their question's details, their circumstances) never
 reach the article. What is kept passes these checks:
 
@@ -8,6 +11,9 @@ reach the article. What is kept passes these checks:
   agent: a part of their username written as a name, with a capital), carry contact data (e-mail, phone, IBAN, card numbers, through
   `kb.insights.privacy`), greet or sign off ("Hi Maria", "Best regards"), or
   speak of someone's private circumstances (family, health) are left out;
+- sentences that only say how or where the answer was given ("Answered by
+  e-mail with the details.", "Telefonisch geklärt.", "Done.", "See my e-mail.")
+  are left out, and so are the questions a reply asks back;
 - the title is the question turned into a topic that reads right whatever
   the answer ("Can I bring my dog to the office?" → "Bringing your dog to
   the office", `kb.authoring.topic_titles`), without contact data or the
@@ -48,6 +54,47 @@ _PRIVATE = re.compile(
     re.IGNORECASE,
 )
 
+# How or where an answer was given, said instead of the answer: a short sentence
+# naming a channel and a verb of telling, a pointer to another text, or a bare
+# "done". Longer sentences that name a channel say something ("The form goes by
+# e-mail to HR within two days") and are kept.
+_CHANNEL = re.compile(
+    r"\b(e-?mails?|mail|phone|telephone|call|chat|teams|in person|telefon\w*|"
+    r"persönlich|mündlich|anruf)\b",
+    re.IGNORECASE,
+)
+_TOLD = re.compile(
+    r"\b(answer\w*|repl\w*|respond\w*|sent|explained|discussed|clarified|resolved|"
+    r"solved|handled|informed|beantwortet|geschickt|gesendet|verschickt|geklärt|besprochen|"
+    r"erklärt|mitgeteilt|gelöst|erledigt|informiert)\b",
+    re.IGNORECASE,
+)
+_POINTER = re.compile(
+    r"\b(see|siehe)\s+(my\s+|the\s+|our\s+|meine\s+|die\s+|unsere\s+)?"
+    r"(reply|replies|answer|e-?mail|mail|message|comment|antwort|nachricht|above|below|"
+    r"oben|unten)\b",
+    re.IGNORECASE,
+)
+_STATUS_ONLY = re.compile(
+    r"((it|this|the request|the issue)\s+(is|was|has been)\s+|wurde\s+)?"
+    r"(done|fixed|solved|resolved|closed|answered|erledigt|gelöst|behoben|beantwortet|"
+    r"geklärt)(\s+(now|jetzt))?",
+    re.IGNORECASE,
+)
+_POINTER_WORDS = 8
+_CHANNEL_WORDS = 10
+
+
+def says_only_where(sentence: str) -> bool:
+    """Whether `sentence` only says how or where the answer was given."""
+    text = sentence.strip().rstrip(".!")
+    words = len(text.split())
+    if _STATUS_ONLY.fullmatch(text):
+        return True
+    if words <= _POINTER_WORDS and _POINTER.search(text):
+        return True
+    return words <= _CHANNEL_WORDS and bool(_CHANNEL.search(text) and _TOLD.search(text))
+
 
 @dataclass(frozen=True)
 class DraftText:
@@ -85,6 +132,8 @@ def _names(people: Iterable[str]) -> set[str]:
 def _keeps(sentence: str, names: set[str]) -> bool:
     if _GREETING.match(sentence.strip()) or _PRIVATE.search(sentence):
         return False
+    if says_only_where(sentence):
+        return False
     if not _BARE.sub("", sentence.strip()):
         return False  # a bare "Yes." answers a question the article no longer shows
     if _MASKED.search(mask_personal_data(sentence)):
@@ -95,15 +144,46 @@ def _keeps(sentence: str, names: set[str]) -> bool:
     return not (words & names)
 
 
-def clean_resolution(resolution: str, people: Iterable[str]) -> str:
-    """The resolution without the sentences that are about one person (see the module)."""
+def clean_resolution(resolution: str, people: Iterable[str], *, reply: bool = False) -> str:
+    """The resolution without the sentences that are about one person or only
+    say where the answer went (see the module); a `reply` loses its questions
+    too, which asked the requester back."""
     names = _names(people)
     paragraphs = []
     for paragraph in re.split(r"\n\s*\n", resolution.strip()):
-        kept = [s for s in _SENTENCE.split(paragraph.strip()) if s.strip() and _keeps(s, names)]
+        kept = [
+            s
+            for s in _SENTENCE.split(paragraph.strip())
+            if s.strip() and _keeps(s, names) and not (reply and s.rstrip().endswith("?"))
+        ]
         if kept:
             paragraphs.append(" ".join(" ".join(s.split()) for s in kept))
     return "\n\n".join(paragraphs)
+
+
+def answer_body(resolution: str, replies: Sequence[str], people: Iterable[str]) -> str:
+    """The kept text of the resolution, then of each public reply of the agents,
+    a paragraph said already (the resolution often repeats a reply) only once."""
+    people = list(people)
+    paragraphs: list[str] = []
+    texts = [clean_resolution(resolution, people)]
+    texts += [clean_resolution(r, people, reply=True) for r in replies]
+    for text in texts:
+        for paragraph in text.split("\n\n"):
+            said = "\n\n".join(paragraphs).casefold()
+            if paragraph and paragraph.casefold() not in said:
+                paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def says_only_where_answered(resolution: str, replies: Sequence[str] = ()) -> bool:
+    """Whether a sentence of the answer only says where it was given: what an
+    answer with nothing to publish says instead of speaking of the person."""
+    return any(
+        says_only_where(sentence)
+        for text in (resolution, *replies)
+        for sentence in _SENTENCE.split(" ".join(text.split()))
+    )
 
 
 def topic_title(question: str, people: Iterable[str] = ()) -> str:
@@ -170,15 +250,18 @@ def draft_text(
     vocabulary: Sequence[str],
     people: Sequence[str],
     details: str = "",
+    replies: Sequence[str] = (),
 ) -> DraftText:
     """Title, summary, tags and body of a draft (see the module); `details` (the
-    request's description) is only read for the names it mentions."""
+    request's description) is only read for the names it mentions; `replies` are
+    the agents' public replies, oldest first."""
     people = request_people(question, people, details)
-    body = clean_resolution(resolution, people)
+    body = answer_body(resolution, replies, people)
     title = topic_title(question, people)
+    answer = "\n".join((resolution, *replies))
     return DraftText(
         title=title,
         summary=summary_of(body, title),
-        tags=vocabulary_tags(f"{question}\n{resolution}", vocabulary),
+        tags=vocabulary_tags(f"{question}\n{answer}", vocabulary),
         body=body,
     )

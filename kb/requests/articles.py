@@ -1,7 +1,7 @@
 """Turning an answer into an article: drafting from a resolved request, publishing.
 
-`draft_article` writes a resolved request's question and resolution as a
-draft in its department's folder and links the draft to the request;
+`draft_article` writes a resolved request's question and answer (its
+resolution and the agents' public replies) as a draft in its department's folder and links the draft to the request;
 `add_to_article` adds them to an existing article instead ("Add to"), every
 check made before the article is written.
 `publish_article` is the content owner's review step: it sets the draft's
@@ -32,6 +32,7 @@ from kb.requests.departments import Departments
 from kb.requests.drafting import (
     department_vocabulary,
     draft_markdown,
+    public_replies,
     slugify,
     unpublished_draft,
     write_draft,
@@ -100,9 +101,11 @@ class ArticleWork:
         department = request.department
         info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name
-        lang = self.language_of(f"{request.query}\n{request.resolution}")
+        entries = self.ledger.store.entries(request_id)
+        replies = public_replies(request, entries)
+        lang = self.language_of("\n".join((request.query, request.resolution or "", *replies)))
         people = {request.requester, request.assignee or ""}
-        people.update(e.actor for e in self.ledger.store.entries(request_id))
+        people.update(e.actor for e in entries)
         text = draft_markdown(
             request,
             owner,
@@ -110,6 +113,7 @@ class ArticleWork:
             self.ledger.clock().date(),
             vocabulary=department_vocabulary(folder, info.keywords),
             people=sorted(p for p in people if p),
+            replies=replies,
         )
         title = draft_title(request.query, sorted(p for p in people if p), request.description)
         article_id = write_draft(content_root, department, slugify(title), text)
@@ -161,6 +165,7 @@ class ArticleWork:
             (),
             [request.requester, request.assignee or ""],
             request.description,
+            public_replies(request, self.ledger.store.entries(request_id)),
         )
         if not parts.body:
             raise ConflictError(

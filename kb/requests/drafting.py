@@ -3,8 +3,10 @@
 `write_draft` puts `<slug>.md` into the owning department's folder (as the
 editor writes, never through a link), with
 front matter `status: draft` and `source_request: <id>`; title, summary,
-tags and body come from `kb.authoring.from_request` (the resolution without
-the requester's personal details, tags from the department's vocabulary). An existing file is never
+tags and body come from `kb.authoring.from_request` (the resolution and the
+agents' public replies without the requester's personal details, tags from
+the department's vocabulary). An answer with nothing to publish (only "Answered
+by e-mail", only about the person) writes no draft and says why. An existing file is never
 overwritten: the name gets `-2`, `-3`… instead (the file is created
 exclusively, so two drafts written at once cannot collide either).
 
@@ -27,12 +29,12 @@ from pathlib import Path
 import yaml
 
 from kb.authoring.files import article_folder, write_article
-from kb.authoring.from_request import draft_text
+from kb.authoring.from_request import draft_text, says_only_where_answered
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ConflictError, ContentError, KbError, NotFoundError
 from kb.records import Status
-from kb.requests.records import Request
+from kb.requests.records import Request, RequestEntry
 
 MAX_SLUG_CHARS = 60
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
@@ -62,23 +64,17 @@ def draft_markdown(
     *,
     vocabulary: Sequence[str] = (),
     people: Sequence[str] = (),
+    replies: Sequence[str] = (),
 ) -> str:
     """The text of the draft: front matter, then the answer, written from the
-    resolution without the requester's personal details (`kb.authoring.from_request`).
-    The text opens with the answer, not with a heading: the title is the page's
-    heading already, and a heading repeating it would show it twice."""
-    parts = draft_text(
-        request.query, request.resolution or "", vocabulary, people, request.description
-    )
+    resolution and the agents' public `replies` without the requester's personal
+    details (`kb.authoring.from_request`). The text opens with the answer, not
+    with a heading: the title is the page's heading already, and a heading
+    repeating it would show it twice."""
+    resolution = request.resolution or ""
+    parts = draft_text(request.query, resolution, vocabulary, people, request.description, replies)
     if not parts.body:
-        raise ConflictError(
-            f"request {request.id}'s resolution only speaks of the person who asked (names, "
-            "contact data, their circumstances); there is nothing general to publish. Write "
-            "the article in the editor instead",
-            details={"request": request.id},
-            key="draft_only_personal",
-            values={"id": request.id},
-        )
+        raise nothing_to_publish(request.id, says_only_where_answered(resolution, replies))
     meta = {
         "title": parts.title,
         "summary": parts.summary,
@@ -93,6 +89,29 @@ def draft_markdown(
         meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
     )
     return f"---\n{front}---\n{parts.body}\n"
+
+
+def nothing_to_publish(request_id: int | None, elsewhere: bool) -> ConflictError:
+    """Why an answer with no sentence left to publish writes no draft: it was
+    given `elsewhere` (its text only says "Answered by e-mail"), or it only
+    speaks of the person who asked."""
+    if elsewhere:
+        return ConflictError(
+            f"request {request_id}'s answer was given elsewhere: its resolution only says "
+            "how (by e-mail, by phone) and no public reply of an agent holds the answer; "
+            "there is nothing to publish. Write the article in the editor instead",
+            details={"request": request_id, "answered": "elsewhere"},
+            key="draft_answered_elsewhere",
+            values={"id": request_id},
+        )
+    return ConflictError(
+        f"request {request_id}'s resolution only speaks of the person who asked (names, "
+        "contact data, their circumstances); there is nothing general to publish. Write "
+        "the article in the editor instead",
+        details={"request": request_id},
+        key="draft_only_personal",
+        values={"id": request_id},
+    )
 
 
 def department_vocabulary(folder: Path, keywords: Sequence[str]) -> list[str]:
@@ -128,6 +147,17 @@ def write_draft(content_root: Path, department: str, slug: str, text: str) -> st
         key="drafts_full",
         values={"name": slug},
     )
+
+
+def public_replies(request: Request, entries: Sequence[RequestEntry]) -> list[str]:
+    """The replies the agents wrote to the requester, oldest first: not the
+    requester's, nor a watcher's, nor an internal note."""
+    others = {request.requester, *request.watchers}
+    return [
+        e.message
+        for e in entries
+        if e.kind == "comment" and e.visible_to_requester and e.actor not in others
+    ]
 
 
 def unpublished_draft(request: Request, content_root: Path) -> str | None:

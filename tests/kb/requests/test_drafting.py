@@ -134,6 +134,40 @@ def test_drafting_twice_at_once_writes_one_draft(
     assert service.get(IT_AGENT, resolved).linked_articles == ["it/" + paths[0].name]
 
 
+def test_an_answer_given_by_e_mail_drafts_the_agents_replies(
+    service: RequestService, content: Path
+) -> None:
+    """A request resolved with "Answered by e-mail with the details." gave a draft
+    saying just that. The draft now holds the agents' public replies (not the
+    requester's words, nor internal notes); with none, no draft is written."""
+    request = service.submit(EMPLOYEE, "How do I connect to the VPN from a hotel?", department="it")
+    assert request.id is not None
+    service.comment(EMPLOYEE, request.id, "My hotel Wi-Fi blocks it, room 312.")
+    service.comment(IT_AGENT, request.id, "Known problem with that hotel chain.", False)
+    service.comment(
+        IT_AGENT,
+        request.id,
+        "Hotel networks often block UDP. Switch the VPN client to TCP port 443.",
+    )
+    service.resolve(IT_AGENT, request.id, "Answered by e-mail with the details.")
+    path = service.draft_article(IT_AGENT, request.id, content)
+    article, _ = parse_article(path.read_bytes(), "it/" + path.name)
+    assert article.title == "How to connect to the VPN from a hotel"
+    assert article.body_markdown.strip() == (
+        "Hotel networks often block UDP. Switch the VPN client to TCP port 443."
+    )
+    assert article.summary == "Hotel networks often block UDP."
+
+    bare = service.submit(EMPLOYEE, "Where is the parking garage?", department="it")
+    assert bare.id is not None
+    service.resolve(IT_AGENT, bare.id, "Answered by e-mail with the details.")
+    with pytest.raises(ConflictError, match="answer was given elsewhere") as refused:
+        service.draft_article(IT_AGENT, bare.id, content)
+    assert refused.value.key == "draft_answered_elsewhere"
+    assert list((content / "it").iterdir()) == [path]
+    assert service.get(IT_AGENT, bare.id).linked_articles == []
+
+
 def test_drafts_need_a_resolution_and_the_right_role(
     service: RequestService, content: Path
 ) -> None:

@@ -1,0 +1,66 @@
+"""What of a resolved request's answer goes into a draft: sentences that only
+say where the answer was given are not an answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.authoring.from_request import answer_body, draft_text, says_only_where
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Answered by e-mail with the details.",
+        "Beantwortet: die Informationen wurden per E-Mail geschickt.",
+        "Telefonisch geklärt.",
+        "Done.",
+        "The issue has been resolved.",
+        "See my e-mail.",
+        "Fixed, see my reply above.",
+    ],
+)
+def test_a_note_on_where_the_answer_went_is_not_an_answer(sentence: str) -> None:
+    assert says_only_where(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Switch the VPN client to TCP port 443.",
+        "The signed form goes by e-mail to the HR office, who answer within two days.",
+        "Reset the password in the self-service portal, then restart the laptop.",
+    ],
+)
+def test_an_answer_that_names_a_channel_is_kept(sentence: str) -> None:
+    assert not says_only_where(sentence)
+
+
+def test_the_agents_replies_are_the_body_where_the_resolution_says_nothing() -> None:
+    """A request resolved with "Answered by e-mail" gave a draft that said just
+    that; the answer is in the agents' public replies."""
+    parts = draft_text(
+        "How do I connect to the VPN from a hotel?",
+        "Answered by e-mail with the details.",
+        ["vpn"],
+        ["emma", "ian"],
+        replies=[
+            "Which VPN client do you use?",
+            "Hotel networks often block UDP. Switch the VPN client to TCP port 443.",
+        ],
+    )
+    assert parts.title == "How to connect to the VPN from a hotel"
+    assert parts.body == "Hotel networks often block UDP. Switch the VPN client to TCP port 443."
+    assert parts.summary == "Hotel networks often block UDP."
+    assert parts.tags == ["vpn"]
+
+
+def test_a_reply_the_resolution_repeats_is_said_once() -> None:
+    body = answer_body(
+        "Switch the VPN client to TCP port 443.",
+        ["Switch the VPN client to TCP port 443.", "Hotel networks often block UDP traffic."],
+        [],
+    )
+    assert (
+        body == "Switch the VPN client to TCP port 443.\n\nHotel networks often block UDP traffic."
+    )
