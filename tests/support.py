@@ -433,6 +433,19 @@ def count_calls(monkeypatch: Any, owner: object, name: str) -> list[tuple[Any, .
     return calls
 
 
+def filed_request(
+    client: FlaskClient, user: str = "emma", query: str = "Printer jams", department: str = "it"
+) -> int:
+    """The id of a request `user` files through the API (signed in as them)."""
+    token = sign_in_as(client, user)
+    response = client.post(
+        "/api/requests",
+        json={"query": query, "department": department},
+        headers={"X-CSRF-Token": token},
+    )
+    return int(response.get_json()["id"])
+
+
 def post_request_form(
     client: FlaskClient, token: str, request_id: int, action: str, **data: Any
 ) -> Any:

@@ -29,6 +29,7 @@ from kb.requests.records import Reassignment, Request, RequestEntry, RequestTask
 from kb.store.account_protocols import AccountStore
 from kb.store.department_moves import DepartmentMoveStore
 from kb.store.limits import RateLimitStore
+from kb.store.replays import ReplayStore
 
 # What a change announces, built inside its transaction from the saved request
 # and the stored history entry (both with their ids): the transactional outbox.
@@ -302,9 +303,17 @@ class OutboxStore(Protocol):
 
 @runtime_checkable
 class Store(
-    EventStore, AccountStore, RequestStore, AttachmentStore, OutboxStore, RateLimitStore, Protocol
+    EventStore,
+    AccountStore,
+    RequestStore,
+    AttachmentStore,
+    OutboxStore,
+    RateLimitStore,
+    ReplayStore,
+    Protocol,
 ):
-    """Persistence for events, accounts, requests, the outbox and rate limits."""
+    """Persistence for events, accounts, requests, the outbox, rate limits and
+    answers kept for retries."""
 
     def close(self) -> None:
         """Release connections. The store is unusable afterwards."""

@@ -50,6 +50,7 @@ from kb.store.schema_insights import (
 )
 from kb.store.schema_requests import (
     attachment_blobs,
+    idempotent_answers,
     request_attachments,
     request_entries,
     request_tasks,
@@ -60,6 +61,7 @@ __all__ = [
     "attachment_blobs",
     "gap_questions",
     "gap_topics",
+    "idempotent_answers",
     "insights_articles",
     "insights_day_people",
     "insights_days",

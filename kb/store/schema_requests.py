@@ -139,3 +139,22 @@ attachment_blobs = Table(
     Column("data", LargeBinary, nullable=False),
     Column("created", UtcDateTime, nullable=False),
 )
+
+# The answers of calls on requests sent with an idempotency key (a reply, an
+# internal note, files; `kb.store.sql_replays`), kept for a day so that a retry
+# gets the first answer again. `key` is the caller's key kept per account
+# (`kb.requests.submission.requester_key`), `fingerprint` what was sent;
+# `status` NULL while the first call still runs.
+idempotent_answers = Table(
+    "idempotent_answers",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("account", Text, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status", Integer),
+    Column("headers", JsonText, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+    Index(None, "account"),
+    Index(None, "created"),
+)

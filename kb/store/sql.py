@@ -17,6 +17,7 @@ from kb.store.sql_events import SqlEvents
 from kb.store.sql_limits import SqlRateLimits
 from kb.store.sql_outbox import SqlOutbox
 from kb.store.sql_passwords import SqlPasswords
+from kb.store.sql_replays import SqlReplays
 from kb.store.sql_request_search import SqlRequestSearch
 from kb.store.sql_requests import SqlRequests
 from kb.store.sql_tasks import SqlRequestTasks
@@ -35,9 +36,10 @@ class SqlStore(
     SqlAttachments,
     SqlOutbox,
     SqlRateLimits,
+    SqlReplays,
 ):
-    """Events, users, requests (their tasks and attachments), the outbox and
-    rate-limit counters in one SQL database."""
+    """Events, users, requests (their tasks and attachments), the outbox,
+    rate-limit counters and answers kept for retries in one SQL database."""
 
     def __repr__(self) -> str:
         url = self._engine.url.render_as_string(hide_password=True)

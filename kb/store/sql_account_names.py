@@ -8,8 +8,8 @@ history outlives accounts. `kb users rename` moves every one of those names
 to the new one in the transaction that renames the account; `kb users
 remove` moves them to `removed_label(name)`, which no account can ever hold,
 so what the person did stays readable and a later account of the same name
-inherits none of it (nor the idempotency keys of its requests, which are
-dropped). A rewritten request or task gets a new version, so an
+inherits none of it (nor the idempotency keys of its requests and the answers
+kept for its retries, which are dropped). A rewritten request or task gets a new version, so an
 edit begun before the move is refused rather than writing the old name back.
 An assignment saved while the account is renamed or removed is checked
 against `users` in its own transaction (`require_assignee`), so it cannot
@@ -38,6 +38,7 @@ from kb.store.schema import (
     users,
 )
 from kb.store.schema import requests as requests_table
+from kb.store.sql_replays import forget_account
 from kb.store.sql_request_rows import insert_entry
 
 # Entry kind → the keys of its `data` that hold usernames (and only those:
@@ -158,6 +159,7 @@ def move_names(conn: Connection, old: str, new: str, *, watching: bool = True) -
         .where(requests_table.c.idempotency_key.is_not(None))
         .values(idempotency_key=None)
     )
+    forget_account(conn, old)  # the answers kept for its retries, likewise
     for column, what in (
         (requests_table.c.requester, "requests filed"),
         (requests_table.c.assignee, "requests assigned"),

@@ -7,7 +7,7 @@ exists, adds to its count within the current window or starts a new window
 once the old one has ended. Both SQLite (3.35 and later) and PostgreSQL
 support `INSERT … ON CONFLICT … DO UPDATE … RETURNING`, with the same
 SQLAlchemy construct in their dialect modules; that choice is made once, in
-`_upsert`. Rows of ended windows are deleted now and then, so the table
+`upsert`. Rows of ended windows are deleted now and then, so the table
 stays as small as the set of keys active within one window.
 """
 
@@ -27,7 +27,7 @@ from kb.store.sql_base import SqlBase
 _SWEEP_SHARE = 0.01
 
 
-def _upsert(conn: Connection) -> Any:
+def upsert(conn: Connection) -> Any:
     """The dialect's INSERT with ON CONFLICT support."""
     return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[conn.dialect.name]
 
@@ -48,7 +48,7 @@ class SqlRateLimits(SqlBase):
         ends = now + window_seconds
         table = rate_limits.c
         with self._write("count a rate-limited call", brief=brief) as conn:
-            insert = _upsert(conn)(rate_limits).values(key=key, hits=amount, window_end=ends)
+            insert = upsert(conn)(rate_limits).values(key=key, hits=amount, window_end=ends)
             ended = insert.excluded.window_end - window_seconds >= table.window_end
             statement = insert.on_conflict_do_update(
                 index_elements=[table.key],

@@ -12,6 +12,7 @@ from webapp.openapi.schema import (
     CSRF_HEADER,
     ERROR_REF,
     REQUEST_ID,
+    RETRY_KEY_HEADER,
     SIGNED_IN,
     json_response,
     multipart_body,
@@ -75,7 +76,7 @@ OPERATIONS: dict[str, Any] = {
         "settings attachment_max_bytes and attachment_max_count; the type is told from "
         "the content.",
         "security": SIGNED_IN,
-        "parameters": [_ID, _CSRF],
+        "parameters": [_ID, _CSRF, RETRY_KEY_HEADER],
         "requestBody": multipart_body(
             {
                 "file": {

@@ -18,6 +18,7 @@ from webapp.openapi.schema import (
     ETAG_HEADER,
     IF_MATCH_OR_CURRENT,
     REQUEST_ID,
+    RETRY_KEY_HEADER,
     SIGNED_IN,
     enum_of,
     if_match,
@@ -137,12 +138,13 @@ OPERATIONS: dict[str, Any] = {
         "operationId": "commentRequest",
         "summary": "Reply on a request, or add an internal note (agents).",
         "security": SIGNED_IN,
-        "parameters": [_ID, _CSRF],
+        "parameters": [_ID, _CSRF, RETRY_KEY_HEADER],
         "requestBody": _body("NewComment"),
         "responses": {
             "201": json_response("RequestDetail", "The request with the new entry."),
             **_ERRORS,
             "404": ERROR_REF,
+            "409": ERROR_REF,
         },
     },
 }

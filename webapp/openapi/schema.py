@@ -67,6 +67,14 @@ CSRF_HEADER = param(
     {"type": "string"},
     where="header",
 )
+RETRY_KEY_HEADER = param(
+    "Idempotency-Key",
+    "A unique key per reply, note or upload (a UUID): sent again with the same call, "
+    "the first answer again (marked Idempotent-Replayed: true) and nothing posted twice; "
+    "with another call, a 409. Kept per account for a day.",
+    {"type": "string", "maxLength": 100},
+    where="header",
+)
 ASK_FORM_HEADER = param(
     "X-KB-Ask-Form",
     "The token the ask page (GET /ask/) carries for the signed-in account, valid for "

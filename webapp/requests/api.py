@@ -5,6 +5,7 @@
     GET   /api/requests?department=it  a department's queue (its agents)
     GET   /api/requests/<id>           one request with its history and tasks
     POST  /api/requests/<id>/comments  a reply, or an internal note (agents)
+                                       (Idempotency-Key header: a retry is answered once)
     POST  /api/requests/<id>/article/append  add the resolution to an existing article
     PATCH /api/requests/<id>           reassign, assign, change status, resolve
                                        (all or nothing; If-Match: the ETag of GET)
@@ -58,6 +59,7 @@ from webapp.requests.forms import (
     patch_from_json,
     submission_from_json,
 )
+from webapp.requests.replays import answered_once, files_call, json_call
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
 from webapp.throttle import REPLY, limit_account
@@ -205,24 +207,41 @@ def show(request_id: int) -> Response:
 
 
 @bp.post("/requests/<int:request_id>/comments")
-def comment(request_id: int) -> tuple[Response, int]:
+def comment(request_id: int) -> Response:
+    """A reply or an internal note; sent again with the same Idempotency-Key, the
+    first answer again (`webapp.requests.replays`)."""
     actor = require_user()
-    limit_account(REPLY, actor.username)
-    comment_from_json(json_object()).add(request_service(), actor, request_id)
-    return _detail(request_id), 201
+    data = json_object()
+
+    def post() -> Response:
+        limit_account(REPLY, actor.username)
+        comment_from_json(data).add(request_service(), actor, request_id)
+        answer = _detail(request_id)
+        answer.status_code = 201
+        return answer
+
+    return answered_once(actor, json_call(data), post)
 
 
 @bp.post("/requests/<int:request_id>/attachments")
-def attach(request_id: int) -> tuple[Response, int]:
+def attach(request_id: int) -> Response:
     """Files as multipart/form-data (`file`, repeatable), with an optional reply
-    (`text`) and `internal=1` for an internal note (agents)."""
+    (`text`) and `internal=1` for an internal note (agents); an Idempotency-Key
+    as for comments."""
     actor = require_user()
-    limit_account(REPLY, actor.username)
     files = uploads()
     text = text_field(request.form, "text", required=False, max_chars=MAX_TEXT_CHARS)
     internal = request.form.get("internal", "") in ("1", "true")
-    stored = request_service().attach(actor, request_id, files, text, internal)
-    return jsonify({"attachments": [presenters.attachment_json(a) for a in stored]}), 201
+
+    def post() -> Response:
+        limit_account(REPLY, actor.username)
+        stored = request_service().attach(actor, request_id, files, text, internal)
+        answer = jsonify({"attachments": [presenters.attachment_json(a) for a in stored]})
+        answer.status_code = 201
+        return answer
+
+    sent = files_call({"text": text, "internal": internal}, files)
+    return answered_once(actor, sent, post)
 
 
 @bp.get("/requests/<int:request_id>/attachments")

@@ -14,7 +14,14 @@ from werkzeug.http import parse_options_header
 
 from kb.store.protocols import Store
 from tests.documents import travel_outline, write_pdf
-from tests.support import error_of, post_request_form, refused_page, sign_in_as, text_of
+from tests.support import (
+    error_of,
+    filed_request,
+    post_request_form,
+    refused_page,
+    sign_in_as,
+    text_of,
+)
 from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
 
 pytestmark = pytest.mark.usefixtures("people")
@@ -24,13 +31,7 @@ HOSTILE = b"<!doctype html><html><body><script>alert(document.cookie)</script></
 
 @pytest.fixture
 def request_id(client: FlaskClient) -> int:
-    token = sign_in_as(client, "emma")
-    response = client.post(
-        "/api/requests",
-        json={"query": "Printer jams", "department": "it"},
-        headers={"X-CSRF-Token": token},
-    )
-    return int(response.get_json()["id"])
+    return filed_request(client)
 
 
 def upload(

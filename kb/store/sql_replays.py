@@ -1,0 +1,85 @@
+"""Answers kept for retries in SQL (`kb.store.replays`), one row per key.
+
+A claim is one insert that does nothing when the key is taken
+(`INSERT … ON CONFLICT DO NOTHING`, the same construct on SQLite and
+PostgreSQL): of two copies of a call claimed at once exactly one inserts, and
+the other reads the row it left. Rows past their time are deleted first, in
+the same transaction, so an expired key or a lost claim is free again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, delete, or_, select, update
+
+from kb.store.replays import CLAIM_LOST_AFTER, KEPT_FOR, KeptAnswer
+from kb.store.schema import idempotent_answers
+from kb.store.sql_base import SqlBase
+from kb.store.sql_limits import upsert
+
+_ROWS = idempotent_answers.c
+
+
+class SqlReplays(SqlBase):
+    """The kept answers part of `SqlStore`."""
+
+    def claim_answer(self, claim: KeptAnswer, now: datetime) -> KeptAnswer | None:
+        with self._write("claim an idempotency key") as conn:
+            _forget_past(conn, now)
+            inserted = conn.execute(
+                upsert(conn)(idempotent_answers)
+                .values(
+                    key=claim.key,
+                    account=claim.account,
+                    fingerprint=claim.fingerprint,
+                    status=None,
+                    headers={},
+                    body="",
+                    created=now,
+                )
+                .on_conflict_do_nothing(index_elements=[_ROWS.key])
+                .returning(_ROWS.key)
+            ).first()
+            if inserted is not None:
+                return None
+            row = conn.execute(select(idempotent_answers).where(_ROWS.key == claim.key)).one()
+        return KeptAnswer(
+            key=row.key,
+            account=row.account,
+            fingerprint=row.fingerprint,
+            status=row.status,
+            headers=dict(row.headers),
+            body=row.body,
+            created=row.created,
+        )
+
+    def keep_answer(self, key: str, status: int, headers: dict[str, str], body: str) -> None:
+        with self._write("keep an answer for retries") as conn:
+            conn.execute(
+                update(idempotent_answers)
+                .where(_ROWS.key == key)
+                .values(status=status, headers=dict(headers), body=body)
+            )
+
+    def drop_answer(self, key: str) -> None:
+        with self._write("forget an idempotency key") as conn:
+            conn.execute(delete(idempotent_answers).where(_ROWS.key == key))
+
+
+def _forget_past(conn: Connection, now: datetime) -> None:
+    """Delete answers kept past `KEPT_FOR` and claims older than `CLAIM_LOST_AFTER`."""
+    conn.execute(
+        delete(idempotent_answers).where(
+            or_(
+                _ROWS.created < now - KEPT_FOR,
+                and_(_ROWS.status.is_(None), _ROWS.created < now - CLAIM_LOST_AFTER),
+            )
+        )
+    )
+
+
+def forget_account(conn: Connection, username: str) -> int:
+    """Drop the keys of `username` (renamed or removed): a later account given
+    the name must not be answered with this one's calls."""
+    return conn.execute(delete(idempotent_answers).where(_ROWS.account == username)).rowcount

@@ -1,0 +1,124 @@
+"""Replies, internal notes and files sent again with the same Idempotency-Key (on
+SQLite and PostgreSQL): the first answer again, nothing posted or mailed twice;
+another call with the key is a 409; keys belong to the account."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.requests.submission import requester_key
+from kb.store.protocols import Store
+from kb.store.replays import KeptAnswer
+from tests.support import error_of, filed_request, sign_in_as, text_of
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+from webapp.requests.replays import json_call
+
+pytestmark = pytest.mark.usefixtures("people")
+
+KEY = "0f8c2a4e-8c59-4f1e-a3a3-2c1f0e4b9d11"
+
+
+@pytest.fixture
+def request_id(client: FlaskClient) -> int:
+    return filed_request(client)
+
+
+def comment(client: FlaskClient, token: str, request_id: int, key: str, **body: Any) -> Any:
+    return client.post(
+        f"/api/requests/{request_id}/comments",
+        json=body,
+        headers={"X-CSRF-Token": token, "Idempotency-Key": key},
+    )
+
+
+def mails(store: Store) -> int:
+    return len(store.due_messages(datetime.now(UTC) + timedelta(days=30), limit=1000))
+
+
+def entries(store: Store, request_id: int, kind: str) -> int:
+    return sum(e.kind == kind for e in store.entries(request_id))
+
+
+def test_a_reply_sent_again_is_answered_once(
+    client: FlaskClient, store: Store, request_id: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    first = comment(client, token, request_id, KEY, text="Which printer?")
+    assert first.status_code == 201, text_of(first)
+    replies, sent = entries(store, request_id, "comment"), mails(store)
+    again = comment(client, token, request_id, KEY, text="Which printer?")
+    assert again.status_code == 201
+    assert again.get_json() == first.get_json() and again.headers["ETag"] == first.headers["ETag"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first.headers
+    assert (entries(store, request_id, "comment"), mails(store)) == (replies, sent)
+    # The same key with another text (or as an internal note) is refused, nothing saved.
+    for body in ({"text": "Which floor?"}, {"text": "Which printer?", "internal": True}):
+        refused = error_of(comment(client, token, request_id, KEY, **body), 409, "conflict")
+        assert refused["details"]["field"] == "Idempotency-Key"
+        assert "already sent with another call" in refused["message"]
+    assert entries(store, request_id, "comment") == replies
+    # Without a key, or with a new one, each is a reply of its own.
+    comment(client, token, request_id, "another-key", text="Which printer?")
+    assert entries(store, request_id, "comment") == replies + 1
+
+
+def test_keys_belong_to_the_account_and_a_refused_call_keeps_nothing(
+    client: FlaskClient, store: Store, request_id: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    assert comment(client, token, request_id, KEY, text="From IT").status_code == 201
+    token = sign_in_as(client, "emma")
+    mine = comment(client, token, request_id, KEY, text="From emma")
+    assert mine.status_code == 201, text_of(mine)
+    assert "Idempotent-Replayed" not in mine.headers
+    # A refused call (an empty reply) keeps no answer: sent right, it is posted.
+    error_of(comment(client, token, request_id, "k2", text=" "), 400, "invalid_request")
+    assert comment(client, token, request_id, "k2", text="Now with text").status_code == 201
+    texts = [e.message for e in store.entries(request_id) if e.kind == "comment"]
+    assert texts == ["From IT", "From emma", "Now with text"]
+    error_of(comment(client, token, request_id, "not a key!", text="x"), 400, "invalid_request")
+
+
+def test_files_sent_again_are_attached_once(
+    client: FlaskClient, store: Store, request_id: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+
+    def upload(data: bytes, internal: str = "1") -> Any:
+        return client.post(
+            f"/api/requests/{request_id}/attachments",
+            data={"file": [(io.BytesIO(data), "notes.txt")], "text": "Log", "internal": internal},
+            headers={"X-CSRF-Token": token, "Idempotency-Key": KEY},
+            content_type="multipart/form-data",
+        )
+
+    first = upload(b"paper tray 2 jams")
+    assert first.status_code == 201, text_of(first)
+    again = upload(b"paper tray 2 jams")  # a new multipart boundary, the same call
+    assert again.status_code == 201 and again.get_json() == first.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(store.attachments(request_id)) == 1
+    assert entries(store, request_id, "note") + entries(store, request_id, "comment") == 1
+    error_of(upload(b"another file"), 409, "conflict")
+    error_of(upload(b"paper tray 2 jams", internal=""), 409, "conflict")
+    assert len(store.attachments(request_id)) == 1
+
+
+def test_a_retry_while_the_first_call_runs_is_told_to_wait(
+    client: FlaskClient, store: Store, request_id: int
+) -> None:
+    token = sign_in_as(client, "ivan")
+    path = f"/api/requests/{request_id}/comments"
+    with client.application.test_request_context(path, method="POST"):
+        sent = json_call({"text": "Which printer?"})
+    store.claim_answer(KeptAnswer(requester_key("ivan", KEY), "ivan", sent), datetime.now(UTC))
+    refused = error_of(comment(client, token, request_id, KEY, text="Which printer?"), 409,
+                       "conflict")  # fmt: skip
+    assert "still running" in refused["message"]
+    assert entries(store, request_id, "comment") == 0
