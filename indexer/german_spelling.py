@@ -53,6 +53,7 @@ _SPELLINGS = (
     ("(?<![aeiouyäöüq])ue", "ü"),
 )
 _RULES = tuple((re.compile(pattern), umlaut) for pattern, umlaut in _SPELLINGS)
+_DOTS_DROPPED = str.maketrans("äöü", "aou")
 _STEM_CACHE = 50_000  # as Whoosh's LanguageAnalyzer
 
 
@@ -62,6 +63,14 @@ def with_umlauts(word: str) -> str:
     for pattern, umlaut in _RULES:
         word = pattern.sub(umlaut, word)
     return word
+
+
+def german_letters(text: str) -> str:
+    """German text in lower case with the letters of a keyboard without
+    umlauts, the same for either spelling: `with_umlauts`, then the umlauts'
+    dots dropped ("Überweisung", "Ueberweisung" and "uberweisung" all read
+    "uberweisung"). For matching the start of words, where stems do not serve."""
+    return with_umlauts(text.lower()).translate(_DOTS_DROPPED)
 
 
 def german_stopwords() -> frozenset[str]:

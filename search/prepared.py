@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from indexer.german_spelling import GERMAN
 from indexer.keyword_index import field_terms
 from indexer.metadata import Passage
 from indexer.reader import Snapshot
@@ -86,7 +87,8 @@ class PreparedSnapshot:
             _knows(vocabulary),
             settings.translation_terms,
         )
-        titles = TitleIndex((aid, title) for aid, (title, _) in snapshot.titles.items())
+        german = {aid for aid, lang in snapshot.article_langs.items() if lang == GERMAN}
+        titles = TitleIndex(((aid, title) for aid, (title, _) in snapshot.titles.items()), german)
         hidden = [
             pid
             for pid, owner in snapshot.owners.items()

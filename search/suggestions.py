@@ -1,5 +1,8 @@
 """Title suggestions while typing: titles that start with the prefix, then
-titles with a word that starts with it.
+titles with a word that starts with it. A German title is also found by its
+words typed with umlauts spelled out or left off ("Ueberw", "Uberw" and
+"Überw" suggest "Überweisung"), by `german_letters` on both sides; other
+titles are matched as typed, so an English title's suggestions never change.
 
 Both lists are sorted once per snapshot, so a lookup is a binary search plus
 the matches it returns, however many articles the index holds.
@@ -8,27 +11,40 @@ the matches it returns, however many articles the index holds.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
+from indexer.german_spelling import german_letters
 from search.terms import WORD
+
+# (the title or the rest of it from one of its words, as compared; title; article id)
+Keys = list[tuple[str, str, str]]
+
+
+def _keys(titles: Iterable[tuple[str, str, str]]) -> tuple[Keys, Keys]:
+    """Sorted keys of the titles' starts and of their inner words' starts, each
+    title given as (its text as compared, title, article id)."""
+    starts: Keys = []
+    inner: Keys = []
+    for compared, title, article_id in titles:
+        starts.append((compared, title, article_id))
+        for match in WORD.finditer(compared):
+            if match.start() > 0:
+                inner.append((compared[match.start() :], title, article_id))
+    return sorted(starts), sorted(inner)
 
 
 class TitleIndex:
     """Article titles, searchable by the start of the title or of any word in it."""
 
-    def __init__(self, titles: Iterable[tuple[str, str]]) -> None:
-        starts: list[tuple[str, str, str]] = []
-        inner: list[tuple[str, str, str]] = []
-        for article_id, title in titles:
-            lowered = title.lower()
-            starts.append((lowered, title, article_id))
-            for match in WORD.finditer(lowered):
-                if match.start() > 0:
-                    inner.append((lowered[match.start() :], title, article_id))
-        starts.sort()
-        inner.sort()
-        self._starts = starts
-        self._inner = inner
+    def __init__(
+        self, titles: Iterable[tuple[str, str]], german: Collection[str] = frozenset()
+    ) -> None:
+        """`titles`: (article id, title); `german`: the ids of German articles."""
+        listed = list(titles)
+        self._starts, self._inner = _keys((t.lower(), t, aid) for aid, t in listed)
+        self._german_starts, self._german_inner = _keys(
+            (german_letters(t), t, aid) for aid, t in listed if aid in german
+        )
 
     def __len__(self) -> int:
         return len(self._starts)
@@ -48,8 +64,14 @@ class TitleIndex:
         if not needle or limit < 1:
             return []
         found: dict[str, None] = {}
-        for keys in (self._starts, self._inner):
-            for title, article_id in self._with_prefix(keys, needle):
+        folded = german_letters(needle)
+        for keys, typed in (
+            (self._starts, needle),
+            (self._german_starts, folded),
+            (self._inner, needle),
+            (self._german_inner, folded),
+        ):
+            for title, article_id in self._with_prefix(keys, typed):
                 if title not in found and allowed(article_id):
                     found[title] = None
                     if len(found) >= limit:

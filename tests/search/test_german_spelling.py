@@ -16,7 +16,7 @@ from search.understanding import understand
 from tests.support import HashingEmbedder
 
 ARTICLES = {
-    "hr/ueberweisung.md": ("Gehalt", "Die Überweisung des Gehalts erfolgt zum Monatsende."),
+    "hr/ueberweisung.md": ("Überweisung des Gehalts", "Die Überweisung des Gehalts erfolgt zum Monatsende."),
     "hr/urlaub.md": ("Urlaub", "Urlaubsantraege stellen Sie im Portal, Strasse und Hausnummer "
                      "stehen im Profil."),
 }  # fmt: skip
@@ -59,3 +59,8 @@ def _found(engine: SearchEngine, query: str) -> set[str]:
 )
 def test_either_spelling_finds_the_other(engine: SearchEngine, query: str, article: str) -> None:
     assert _found(engine, query) == {article}
+
+
+def test_a_german_title_is_suggested_for_either_spelling(engine: SearchEngine) -> None:
+    for typed in ("Ueberw", "Überw", "uberw"):
+        assert engine.suggest(typed, limit=5, groups=None) == ["Überweisung des Gehalts"]

@@ -29,3 +29,23 @@ def test_filter_skips_titles() -> None:
         "Reset your password"
     ]
     assert len(TITLES) == 4
+
+
+def test_a_german_title_is_suggested_for_either_spelling_and_english_ones_as_typed() -> None:
+    titles = TitleIndex(
+        [
+            ("hr/u.md", "Überweisung des Gehalts"),
+            ("hr/s.md", "Strasse ändern"),
+            ("it/q.md", "Queue etiquette"),
+            ("it/p.md", "Potential savings"),
+            ("it/o.md", "Poems of the office"),
+        ],
+        german={"hr/u.md", "hr/s.md"},
+    )
+    for typed in ("Ueberw", "uberweisung", "Überw", "Ue"):
+        assert titles.match(typed, 5) == ["Überweisung des Gehalts"], typed
+    assert titles.match("Straße", 5) == titles.match("aendern", 5) == ["Strasse ändern"]
+    assert titles.match("geh", 5) == ["Überweisung des Gehalts"]
+    # English titles are matched as typed: "poe" is not read as "pö".
+    assert titles.match("poe", 5) == ["Poems of the office"]
+    assert titles.match("que", 5) == ["Queue etiquette"]
