@@ -103,9 +103,25 @@ UNSUPPORTED_KEYS = {
 }
 
 
+# The kind of document each name a text gives `{what}` stands for: a page names
+# it in its own language (`document_kind_<kind>` of errors.po, as an upload's
+# refusal does), carried beside it as `what_kind`.
+WHAT_KINDS = {
+    "PDF": "pdf",
+    "Word document": "docx",
+    "Word document (DOCX)": "docx",
+    "OpenDocument text": "odt",
+    "OpenDocument text (ODT)": "odt",
+    "HTML page": "html",
+    "text file": "txt",
+}
+
+
 def document_error(kind: str, key: str, **values: Any) -> ExtractionError:
     """The `ExtractionError` of `kind` worded by text `key`, `values` filled in."""
     shown = {name: str(value) for name, value in values.items()}
+    if shown.get("what") in WHAT_KINDS:
+        shown["what_kind"] = WHAT_KINDS[shown["what"]]
     message, hint = DOCUMENT_TEXTS[key]
     return ExtractionError(
         kind, message.format(**shown), hint.format(**shown), text_key=key, text_values=shown

@@ -8,7 +8,9 @@ the values filled in as the English message has them; a problem without a key
 (or whose text names a value it does not carry) is shown in English, whole. A
 text that frames a message written by a check elsewhere (`{detail}`: a
 setting's check) says that message from the check's own error text where the
-problem carries its key (`detail_key`), as written where it does not.
+problem carries its key (`detail_key`), as written where it does not; a kind
+of document (`{what}`: "Word document") is named in the reader's language
+where the problem carries its kind (`what_kind`).
 """
 
 from __future__ import annotations
@@ -30,13 +32,25 @@ def _worded(
     if not key or not catalog.has("en", f"problem_{key}"):
         return message, hint
     try:
-        values = _with_detail(numbers_as_written(lang, values), lang, catalog)
+        values = _with_detail(
+            _with_kind(numbers_as_written(lang, values), lang, catalog), lang, catalog
+        )
         said = catalog.translate(lang, f"problem_{key}", **values)
         said_hint = catalog.translate(lang, f"problem_{key}_hint", **values) if hint else ""
     except (KeyError, IndexError):
         logger.error("problem_%s names a value the problem does not carry: %s", key, values)
         return message, hint
     return said, said_hint
+
+
+def _with_kind(values: Mapping[str, str], lang: str, catalog: Catalog) -> Mapping[str, str]:
+    """`values` with the kind of document a text names (`what`) in `lang`, where the
+    problem says which kind it is (`what_kind`: "Word-Dokument" in German, from
+    `document_kind_<kind>`); as written otherwise."""
+    kind = values.get("what_kind", "")
+    if not kind or not catalog.has(lang, f"document_kind_{kind}"):
+        return values
+    return {**values, "what": catalog.translate(lang, f"document_kind_{kind}")}
 
 
 def _with_detail(values: Mapping[str, str], lang: str, catalog: Catalog) -> Mapping[str, str]:

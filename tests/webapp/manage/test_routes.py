@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from indexer.unreadable import UnreadableDocument, write_unreadable
 from kb.content.documents import problem_of
-from kb.extract.problem_texts import document_error
+from kb.extract.problem_texts import document_error, malformed
 from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
 
 
@@ -124,6 +124,32 @@ def test_a_document_s_problem_is_said_in_the_page_s_language(
     assert "Die Datei ist 25,0 MB groß, mehr als die Grenze von 20,0 MB für Dokumente" in huge
     assert "; die zuvor indexierte Fassung bleibt auffindbar" in huge
     assert "limit for documents" not in huge and "previously indexed" not in huge
+
+
+def test_a_document_s_kind_is_named_in_the_page_s_language(
+    client: FlaskClient, content: Path, tmp_path: Path
+) -> None:
+    """ "In diesem Word document wurde kein Text gefunden": the kind of document a
+    problem names read English inside the German sentence."""
+    sign_in_as(client, "cora")
+    (content / "it" / "blank.docx").write_bytes(b"PK")
+    (content / "it" / "broken.html").write_bytes(b"<html>")
+    no_text = document_error("empty", "document_no_text", what="Word document")
+    broken = malformed("HTML page", "nested too deep")
+    write_unreadable(
+        tmp_path / "index",
+        {
+            "it/blank.docx": UnreadableDocument(problem_of(no_text, "it/blank.docx")),
+            "it/broken.html": UnreadableDocument(problem_of(broken, "it/broken.html")),
+        },
+    )
+    german = text_of(client.get("/manage/?department=it&hl=de"))
+    assert "it/blank.docx: In der Datei (Word-Dokument) wurde kein Text gefunden" in german
+    assert "it/broken.html: Die Datei lässt sich nicht als HTML-Seite lesen" in german
+    assert "Word document" not in german and "HTML page" not in german
+    english = text_of(client.get("/manage/?department=it&hl=en"))
+    assert "no text found in this Word document" in english
+    assert "file is not a valid HTML page: nested too deep" in english
 
 
 def test_on_a_phone_every_value_of_the_list_keeps_its_label(client: FlaskClient) -> None:
