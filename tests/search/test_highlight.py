@@ -220,3 +220,11 @@ def test_a_snippet_keeps_a_row_of_cells_that_say_none() -> None:
     shown = snippet(f"Limits per night:\n{table}", stems("minibar"))
     assert "\\" not in shown and "|" not in shown
     assert "Expense · Limit; <mark>Minibar</mark> · ---; - · --; Taxi · 40 EUR" in shown
+
+
+def test_a_german_word_typed_without_umlauts_marks_the_word_with_them() -> None:
+    typed = frozenset(stems("ueberweisung") | stems("strasse"))
+    assert (
+        mark("Die Überweisung geht an die Straße.", typed)
+        == "Die <mark>Überweisung</mark> geht an die <mark>Straße</mark>."
+    )
