@@ -126,3 +126,41 @@ def test_a_department_file_of_many_keywords_costs_a_search_nothing() -> None:
     assert time.process_time() - started < 0.1
     assert votes == {}
     assert router.keyword_votes(["reset", "password", "please"]) == {"it": 1.0}
+
+
+def test_a_department_s_keywords_are_stemmed_again_only_when_they_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A router is built at each start, for each new snapshot and whenever a
+    department file changes; a department file of 100,000 keywords was stemmed
+    again each time (3 s), whichever department had changed. Now only the
+    keywords of a department whose keywords changed are."""
+    many = tuple(f"rebuilt{i} word{i}" for i in range(2_000))
+    departments = {
+        "it": Department("it", "IT", keywords=(*many, "reset password")),
+        "hr": Department("hr", "HR", keywords=("leave",)),
+    }
+    first = Router(departments, "triage", 0.35)
+    stemmed: list[str] = []
+
+    def counted(word: str) -> frozenset[str]:
+        stemmed.append(word)
+        return stems(word)
+
+    monkeypatch.setattr("search.routing.stems", counted)
+    changed = {**departments, "hr": Department("hr", "HR", keywords=("leave", "payslip"))}
+    again = first.with_departments(changed)
+    assert stemmed == ["leave", "payslip"]
+    stemmed.clear()
+    fresh = Router(changed, "triage", 0.35)  # a new snapshot with the same files
+    assert stemmed == []
+    query = ["reset", "password", "leave", "payslip", "rebuilt7", "word7"]
+    for router in (again, fresh):
+        assert router.keyword_votes(query) == {"it": 2.0, "hr": 2.0}
+        assert router.keyword_votes(query) == _votes_one_by_one(changed, query)
+    # A department whose keywords change is stemmed again, and routes by the new ones.
+    edited = {**changed, "it": Department("it", "IT", keywords=("printer",))}
+    stemmed.clear()
+    router = Router(edited, "triage", 0.35)
+    assert stemmed == ["printer"]
+    assert router.keyword_votes(query) == {"hr": 2.0}
