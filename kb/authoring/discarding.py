@@ -1,4 +1,5 @@
-"""Throwing away a draft that never reached readers.
+"""Throwing away what never reached readers: a draft never published, or the
+changes saved over a published article since it was last published.
 
 A content owner who started an article and will not finish it discards it:
 its file leaves the department's folder, and the pictures staged for it
@@ -11,19 +12,31 @@ The history keeps what was discarded, when and by whom: a last version,
 action `discard`, holding the text as it was. A new article may take the id
 again later; its versions follow on (`AuthoringService.create`).
 
-The discard names the version it was asked on (`base_version`, the one the
-editor showed): a newer one, or a change on disk since, is a
-`StaleEditError` and nothing is removed.
+A published article saved as a draft (or submitted for review) since is out
+of search until it is published again. `discard_changes` brings its last
+published text back as a new version (action `restore`, noted "discarded
+the changes since version N"): published again at once, or, under the
+four-eyes rule, in review, as any restore of a published article is
+(`kb.authoring.four_eyes`). The pictures staged for the changes go too.
+It is offered while the article's versions since the published one are
+drafts or reviews (`changes_discardable`); an article retired since, or
+never published, has no published text to go back to (`NothingPublishedError`).
+
+Each names the version it was asked on (`base_version`, the one the editor
+showed): a newer one, or a change on disk since, is a `StaleEditError` and
+nothing is removed or written.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 
 from kb.accounts.records import User
-from kb.authoring import files
+from kb.authoring import files, version_notes
 from kb.authoring.errors import ContentReadOnlyError, writing
+from kb.authoring.markdown_file import split_text
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService, StaleEditError
@@ -39,6 +52,29 @@ class PublishedBeforeError(ConflictError):
     """Discard asked for an article that is, or once was, published."""
 
     code = "published_before"
+
+
+class NothingPublishedError(ConflictError):
+    """Discard changes asked for an article with no published text to go back to."""
+
+    code = "nothing_published"
+
+
+def last_published(versions: list[ArticleVersion]) -> ArticleVersion | None:
+    """The published version an article's pending changes were saved over: the
+    newest version before the current drafts and reviews, when it is published
+    (None: it is published now, retired, or was never published)."""
+    for version in reversed(versions):
+        if version.status is Status.PUBLISHED:
+            return version if version is not versions[-1] else None
+        if version.status not in DISCARDABLE:
+            return None
+    return None
+
+
+def changes_discardable(versions: list[ArticleVersion]) -> bool:
+    """Whether the changes saved over a published article may be discarded."""
+    return last_published(versions) is not None
 
 
 def discardable(versions: list[ArticleVersion]) -> bool:
@@ -62,10 +98,8 @@ def discard_draft(
 ) -> ArticleVersion:
     """Remove the never-published article `article_id` (owners of its department
     and admins) and the pictures staged for it; the `discard` version recorded."""
-    versions = authoring.history(actor, article_id)  # owners only; disk changes recorded
+    versions = _versions_at(authoring, actor, article_id, base_version)
     current = versions[-1]
-    if base_version is not None and base_version != current.number:
-        raise StaleEditError(article_id, base_version, current, current.text)
     if not discardable(versions):
         raise PublishedBeforeError(
             f"{article_id} is or was published, so it is not discarded: it stays as it is; "
@@ -85,9 +119,7 @@ def discard_draft(
     if not unchanged:  # edited on disk meanwhile: that is a version of its own now
         now = authoring.history(actor, article_id)[-1]
         raise StaleEditError(article_id, current.number, now, current.text)
-    if stage is not None:
-        for name in stage.names(article_id):
-            stage.drop(article_id, name)
+    _drop_staged(stage, article_id)
     logger.info("authoring: %s discarded %s (version %d)", actor.username, article_id, gone.number)
     if authoring.on_change is not None:
         try:
@@ -125,3 +157,61 @@ def _record_and_remove(
         authoring.versions.remove_version(article_id, gone.number)
         raise
     return gone
+
+
+def discard_changes(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    *,
+    base_version: int | None,
+    message: str = "",
+    stage: PictureStage | None = None,
+) -> ArticleVersion:
+    """Make the last published text of `article_id` current again, dropping the
+    drafts and reviews saved since (and the pictures staged for them)."""
+    versions = _versions_at(authoring, actor, article_id, base_version)
+    current = versions[-1]
+    published = last_published(versions)
+    if published is None:
+        raise NothingPublishedError(
+            f"{article_id} has no changes over a published text to discard: it is "
+            "published as it is, retired, or was never published; nothing was changed",
+            details={"id": article_id, "status": current.status.value},
+            key="nothing_published",
+            values={"id": article_id},
+        )
+    fields, extra = split_text(published.text, article_id)
+    review = authoring.department_of(article_id).review_required
+    status = Status.REVIEW if review else Status.PUBLISHED
+    kept = authoring.save(
+        actor,
+        article_id,
+        replace(fields, status=status),
+        base_version=current.number,
+        message=message
+        or version_notes.note("version_note_discarded_changes", number=published.number),
+        action=Action.RESTORE,
+        extra=extra,
+    )
+    _drop_staged(stage, article_id)
+    return kept
+
+
+def _versions_at(
+    authoring: AuthoringService, actor: User, article_id: str, base_version: int | None
+) -> list[ArticleVersion]:
+    """The article's versions (owners only; a change on disk recorded first), when
+    the newest is `base_version`; a `StaleEditError` otherwise."""
+    versions = authoring.history(actor, article_id)
+    current = versions[-1]
+    if base_version is not None and base_version != current.number:
+        raise StaleEditError(article_id, base_version, current, current.text)
+    return versions
+
+
+def _drop_staged(stage: PictureStage | None, article_id: str) -> None:
+    """Forget the pictures staged for `article_id`: no save will write them now."""
+    if stage is not None:
+        for name in stage.names(article_id):
+            stage.drop(article_id, name)

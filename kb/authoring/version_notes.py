@@ -1,6 +1,6 @@
 """The notes the product writes into a version itself, where no person wrote
 one: a file found in the content folder or changed there, an upload, a
-restore, an approval or rejection, an answer added from a request.
+restore (changes discarded too), an approval or rejection, an answer added from a request.
 
 The store, the JSON API and the command line keep them in English as written
 here; the history pages word them in the reader's language (`kb.i18n.notes`).
@@ -17,6 +17,7 @@ NOTES = NoteTable(
         "version_note_found_in_folder": "as found in the content folder",
         "version_note_changed_on_disk": "changed on disk",
         "version_note_restored": "restored version {number}",
+        "version_note_discarded_changes": "discarded the changes since version {number}",
         "version_note_uploaded_document": "uploaded the document",
         "version_note_replaced_document": "replaced the document",
         "version_note_uploaded_article": "uploaded the article",

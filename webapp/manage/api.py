@@ -9,6 +9,7 @@
                                        four-eyes rule: 202)
     POST /api/articles/<id>/review     approve or reject a document waiting for review
     DELETE /api/articles/<id>          a draft never published thrown away
+    POST /api/articles/<id>/discard-changes  the last published text current again
     POST /api/preview                  Markdown → the HTML the article page shows
 
 `GET /api/articles/<id>` (blueprint `articles_api`) answers content owners
@@ -27,8 +28,8 @@ import contextlib
 from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
-from kb.accounts.records import Role
-from kb.authoring.discarding import discard_draft
+from kb.accounts.records import Role, User
+from kb.authoring.discarding import discard_changes, discard_draft
 from kb.authoring.files import id_parts
 from kb.authoring.markdown_file import check_body
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
@@ -264,6 +265,37 @@ def discard(article_id: str) -> Response:
     in If-Match: 428 without it, 412 on an older one, 409 `published_before`."""
     actor = require_user()
     service = services.authoring()
+    base = _discard_base(service, actor, article_id)
+    gone = discard_draft(service, actor, article_id, base_version=base, stage=uploads().stage)
+    return jsonify(
+        {
+            "id": article_id,
+            "discarded": True,
+            "version": gone.number,
+            "author": gone.author,
+            "ts": gone.ts.isoformat(),
+            "action": gone.action.value,
+            "status": gone.status.value,
+        }
+    )
+
+
+@bp.post("/articles/<path:article_id>/discard-changes")
+def discard_saved_changes(article_id: str) -> Response:
+    """The last published text made current again, the drafts and reviews saved
+    since dropped, as the editor's Discard changes does: published again, or in
+    review under the four-eyes rule; 409 `nothing_published` when there is no
+    published text under the changes. Answers the stored article."""
+    actor = require_user()
+    service = services.authoring()
+    base = _discard_base(service, actor, article_id)
+    kept = discard_changes(service, actor, article_id, base_version=base, stage=uploads().stage)
+    return with_etag(jsonify(stored_article(service.open(actor, article_id))), kept.number)
+
+
+def _discard_base(service: AuthoringService, actor: User, article_id: str) -> int:
+    """The version a discard is based on, from If-Match (428 without it), once the
+    caller is known to own the department (a 403 before anything else)."""
     header = request.headers.get("If-Match")
     refuse_blank_if_match(
         header, "restore_if_match_blank", 'send the ETag you read (If-Match: "3")'
@@ -280,18 +312,7 @@ def discard(article_id: str) -> Response:
             key="discard_if_match_needed",
             values={"id": article_id},
         )
-    gone = discard_draft(service, actor, article_id, base_version=base, stage=uploads().stage)
-    return jsonify(
-        {
-            "id": article_id,
-            "discarded": True,
-            "version": gone.number,
-            "author": gone.author,
-            "ts": gone.ts.isoformat(),
-            "action": gone.action.value,
-            "status": gone.status.value,
-        }
-    )
+    return base
 
 
 @bp.post("/articles/<path:article_id>/review")

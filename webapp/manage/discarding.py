@@ -1,14 +1,19 @@
-"""Discarding a draft that was never published, from the editor.
+"""Discarding from the editor: a draft never published, or the changes saved
+over a published article since it was last published.
 
     GET  /manage/discard/<id>   what discarding removes, and the form that does it
-    POST /manage/discard/<id>   the draft's file and its staged pictures removed
+    POST /manage/discard/<id>   `what=draft`: the draft's file and its staged
+                                pictures removed; `what=changes`: the last
+                                published text made current again
 
-The editor offers "Discard draft" (`discardable_draft` in templates) only for
-a draft or an article in review that was never published; the link leads to
-a page of its own that says what goes and asks again, so nothing is thrown
-away by one click and nothing needs a script. The form carries the session's
-CSRF token and the version the editor showed; the service checks the owner
-and the rest (`kb.authoring.discarding`).
+The editor offers "Discard draft" (`discardable_draft` in templates) for a
+draft or an article in review that was never published, and "Discard
+changes" (`discardable_changes`) for one saved as a draft or submitted since
+it was published; each link leads to a page of its own that says what goes
+and asks again, so nothing is thrown away by one click and nothing needs a
+script. The form carries the session's CSRF token, the version the editor
+showed and which of the two it confirms; the service checks the owner and
+the rest (`kb.authoring.discarding`).
 """
 
 from __future__ import annotations
@@ -16,7 +21,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kb.authoring.discarding import DISCARDABLE, discard_draft
+from kb.authoring.discarding import (
+    DISCARDABLE,
+    changes_discardable,
+    discard_changes,
+    discard_draft,
+    last_published,
+)
 from kb.authoring.errors import StaleEditError
 from kb.authoring.records import Editable
 from kb.authoring.status_changes import was_published
@@ -25,36 +36,55 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
+from webapp.inputs import invalid
 from webapp.manage import forms
 from webapp.manage.picture_uploads import uploads
 
+KINDS = ("draft", "changes")
+
 
 def discardable_draft(opened: Editable) -> bool:
-    """Whether the editor offers Discard for `opened`: a draft or one in review
-    none of whose versions was ever published."""
+    """Whether the editor offers Discard draft for `opened`: a draft or one in
+    review none of whose versions was ever published."""
     if opened.fields.status not in DISCARDABLE:
         return False
     return not was_published(services.authoring().versions, opened.article_id)
 
 
+def discardable_changes(opened: Editable) -> bool:
+    """Whether the editor offers Discard changes for `opened`: a draft or one in
+    review saved over a published version."""
+    if opened.fields.status not in DISCARDABLE:
+        return False
+    return changes_discardable(services.authoring().versions.versions(opened.article_id))
+
+
 def confirm(article_id: str) -> str:
     """The page that asks again: what goes, and the form that discards it."""
     opened = services.authoring().open(require_user(), article_id)
+    published = last_published(services.authoring().versions.versions(article_id))
+    kind = "draft" if discardable_draft(opened) else "changes" if published else ""
     return render_template(
         "manage/discard.html",
         opened=opened,
-        discardable=discardable_draft(opened),
+        kind=kind,
+        published=published,
         pictures=len(uploads().stage.names(article_id)),
     )
 
 
 def discard(article_id: str) -> Response:
-    """Discard the draft; back to the department's list, or to the editor with
-    the reason when it is refused (published once, changed meanwhile)."""
+    """Discard the draft (back to the department's list) or the changes (back to
+    the editor); refused (published once, nothing published, changed meanwhile):
+    back to the editor with the reason."""
     actor = require_user()
+    kind = request.form.get("what", "")
+    if kind not in KINDS:
+        raise invalid("what", f"is one of {', '.join(KINDS)}", key="discard_what")
     base = forms.form_version(request.form)
+    steps = {"draft": discard_draft, "changes": discard_changes}
     try:
-        discard_draft(
+        done = steps[kind](
             services.authoring(),
             actor,
             article_id,
@@ -65,6 +95,9 @@ def discard(article_id: str) -> Response:
     except (StaleEditError, ConflictError, ContentError) as exc:
         flash(message_for(exc, current_language()), "error")
         return redirect(url_for("manage.edit", article_id=article_id), code=303)
+    if kind == "changes":
+        flash(gettext("manage_changes_discarded", version=done.number), "success")
+        return redirect(url_for("manage.edit", article_id=article_id), code=303)
     flash(gettext("manage_discarded", id=article_id), "success")
     department = article_id.split("/", 1)[0]
     return redirect(url_for("manage.index", department=department), code=303)
@@ -72,7 +105,8 @@ def discard(article_id: str) -> Response:
 
 def register(bp: Blueprint) -> None:
     """Add the discard page and its form to `bp` (the manage blueprint), and offer
-    `discardable_draft` to every template of the app."""
+    `discardable_draft` and `discardable_changes` to every template of the app."""
     bp.add_url_rule("/discard/<path:article_id>", "discard_form", confirm, methods=["GET"])
     bp.add_url_rule("/discard/<path:article_id>", "discard", discard, methods=["POST"])
     bp.add_app_template_global(discardable_draft, "discardable_draft")
+    bp.add_app_template_global(discardable_changes, "discardable_changes")

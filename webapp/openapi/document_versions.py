@@ -1,6 +1,7 @@
 """The document versions part of the OpenAPI document: a document version's file,
 restoring a version (of a document or an article), the review of a document
-waiting under the four-eyes rule, and discarding a draft never published.
+waiting under the four-eyes rule, and discarding a draft never published or the
+changes saved over a published article.
 
 Operations keyed by the endpoints of `webapp.manage.api`; their paths come from
 the routes (`webapp.openapi.paths`).
@@ -23,6 +24,16 @@ from webapp.openapi.schema import (
     json_response,
     param,
 )
+
+# What the two discards take (the version in If-Match) and are refused with.
+_DISCARD_PARAMETERS = [
+    _ID,
+    if_match(
+        'The version the article is at now (its ETag, e.g. "3"); 428 without it, '
+        "412 when it changed meanwhile."
+    ),
+]
+_DISCARD_ERRORS = {code: ERROR_REF for code in ("400", "401", "403", "404", "409", "412", "428")}
 
 OPERATIONS: dict[str, Any] = {
     "manage_api.version_file": {
@@ -165,22 +176,31 @@ OPERATIONS: dict[str, Any] = {
         "(content owners of the department, admins; 403 otherwise). 409 published_before: "
         "the article is or was published, and stays as it is (retire it instead).",
         "security": SIGNED_IN,
-        "parameters": [
-            _ID,
-            if_match(
-                'The version the article is at now (its ETag, e.g. "3"); 428 without it, '
-                "412 when it changed meanwhile."
-            ),
-        ],
+        "parameters": _DISCARD_PARAMETERS,
         "responses": {
             "200": json_response("DiscardedDraft", "The version the discard recorded."),
-            "400": ERROR_REF,
-            "401": ERROR_REF,
-            "403": ERROR_REF,
-            "404": ERROR_REF,
-            "409": ERROR_REF,
-            "412": ERROR_REF,
-            "428": ERROR_REF,
+            **_DISCARD_ERRORS,
+        },
+    },
+    "manage_api.discard_saved_changes": {
+        "operationId": "discardChanges",
+        "summary": "Make the last published text of an article current again, as a new "
+        "version (action restore), dropping the drafts and reviews saved over it and the "
+        "pictures staged for them: published again at once, or in review where the "
+        "department has review_required (content owners of the department, admins; 403 "
+        "otherwise). 409 nothing_published: no published text lies under the changes (the "
+        "article is published as it is, retired, or was never published).",
+        "security": SIGNED_IN,
+        "parameters": _DISCARD_PARAMETERS,
+        "responses": {
+            "200": {
+                "description": "The stored article, its last published text current again.",
+                "headers": ETAG_HEADER,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/StoredArticle"}}
+                },
+            },
+            **_DISCARD_ERRORS,
         },
     },
 }

@@ -1,5 +1,6 @@
 """A draft never published is discarded: its file and staged pictures go, its
-history records who discarded it; a published article is never removed."""
+history records who discarded it; a published article is never removed, but
+the changes saved over it since it was published may be discarded."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from kb.authoring.discarding import PublishedBeforeError, discard_draft
+from kb.authoring.discarding import (
+    NothingPublishedError,
+    PublishedBeforeError,
+    changes_discardable,
+    discard_changes,
+    discard_draft,
+)
 from kb.authoring.errors import StaleEditError
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.records import Action
@@ -108,3 +115,57 @@ def test_a_draft_changed_since_it_was_shown_is_not_discarded(service: AuthoringS
     with pytest.raises(StaleEditError):
         discard_draft(service, CORA, "it/draft.md", base_version=1)
     assert path.exists()
+
+
+def test_the_changes_over_a_published_article_are_discarded(
+    service: AuthoringService, stage: PictureStage
+) -> None:
+    """Saved as a draft since it was published, the article was out of search
+    with no way back but restoring and publishing by hand."""
+    path = service.root / "it" / "vpn.md"
+    fields = service.open(CORA, "it/vpn.md").fields
+    edited = replace(fields, body="Half-written new steps.", status=Status.DRAFT)
+    service.save(CORA, "it/vpn.md", edited, base_version=1)
+    stage.put("it/vpn.md", "new.png", b"png", author="cora", replace=False)
+    assert changes_discardable(service.versions.versions("it/vpn.md"))
+
+    kept = discard_changes(service, CORA, "it/vpn.md", base_version=2, stage=stage)
+
+    assert (kept.number, kept.action, kept.status) == (3, Action.RESTORE, Status.PUBLISHED)
+    assert kept.message == "discarded the changes since version 1"
+    now = service.open(CORA, "it/vpn.md").fields
+    assert now.says_the_same(fields) and now.status is Status.PUBLISHED
+    assert "Half-written" not in path.read_text(encoding="utf-8")
+    assert "Half-written" in service.versions.version("it/vpn.md", 2).text  # kept in history
+    assert stage.names("it/vpn.md") == []
+    # Published as it is now: nothing left to discard.
+    with pytest.raises(NothingPublishedError):
+        discard_changes(service, CORA, "it/vpn.md", base_version=3)
+
+
+def test_discarding_changes_under_the_four_eyes_rule_sends_the_text_to_review(
+    service: AuthoringService,
+) -> None:
+    (service.root / "hr" / "_department.yml").write_text("name: HR\nreview_required: true\n")
+    (service.root / "hr" / "leave.md").write_text(ARTICLE, encoding="utf-8")
+    fields = service.open(HELGA, "hr/leave.md").fields
+    service.save(
+        HELGA, "hr/leave.md", replace(fields, body="New.", status=Status.DRAFT), base_version=1
+    )
+    kept = discard_changes(service, HELGA, "hr/leave.md", base_version=2)
+    assert kept.status is Status.REVIEW
+
+
+def test_a_draft_never_published_or_a_retired_article_has_no_changes_to_discard(
+    service: AuthoringService,
+) -> None:
+    with pytest.raises(NothingPublishedError):
+        discard_changes(service, CORA, "it/draft.md", base_version=1)
+    service.set_status(CORA, "it/vpn.md", Status.RETIRED, base_version=1)
+    fields = replace(service.open(CORA, "it/vpn.md").fields, status=Status.DRAFT)
+    service.save(CORA, "it/vpn.md", replace(fields, body="Other."), base_version=2)
+    assert not changes_discardable(service.versions.versions("it/vpn.md"))
+    with pytest.raises(NothingPublishedError):
+        discard_changes(service, CORA, "it/vpn.md", base_version=3)
+    with pytest.raises(PermissionDenied):
+        discard_changes(service, HELGA, "it/vpn.md", base_version=3)

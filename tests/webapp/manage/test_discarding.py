@@ -1,7 +1,9 @@
 """Discard draft in the editor and `DELETE /api/articles/<id>`: offered for a
 draft never published, confirmed on a page of its own (a form with the CSRF
 token, no script), refused to another department's owner and for a published
-article, which is never removed."""
+article, which is never removed. Discard changes (and `POST
+/api/articles/<id>/discard-changes`) brings a published article's text back
+over the drafts saved since."""
 
 from __future__ import annotations
 
@@ -44,10 +46,11 @@ def test_a_draft_is_discarded_after_the_confirmation_page(
     assert page.status_code == 200 and "Discard the draft “VPN notes”?" in said
     assert 'name="csrf_token"' in page.get_data(as_text=True) and path.exists()
     # Without the session's token nothing happens.
-    refused = client.post("/manage/discard/it/notes.md", data={"version": "1"})
+    refused = client.post("/manage/discard/it/notes.md", data={"version": "1", "what": "draft"})
     assert refused.status_code in (400, 403) and path.exists()
     done = client.post(
-        "/manage/discard/it/notes.md?hl=en", data={"csrf_token": token, "version": "1"}
+        "/manage/discard/it/notes.md?hl=en",
+        data={"csrf_token": token, "version": "1", "what": "draft"},
     )
     assert done.status_code == 303 and "/manage/" in done.location
     assert not path.exists()
@@ -58,7 +61,9 @@ def test_another_department_s_owner_cannot_discard(client: FlaskClient, content:
     path = draft(content)
     token = sign_in_as(client, "helga")
     assert client.get("/manage/discard/it/notes.md").status_code == 403
-    posted = client.post("/manage/discard/it/notes.md", data={"csrf_token": token, "version": "1"})
+    posted = client.post(
+        "/manage/discard/it/notes.md", data={"csrf_token": token, "version": "1", "what": "draft"}
+    )
     assert posted.status_code == 403 and path.exists()
     api = client.delete(
         "/api/articles/it/notes.md", headers={"X-CSRF-Token": token, "If-Match": '"1"'}
@@ -71,7 +76,8 @@ def test_a_published_article_is_never_discarded(client: FlaskClient, content: Pa
     before = path.read_text(encoding="utf-8")
     token = sign_in_as(client, "cora")
     posted = client.post(
-        "/manage/discard/it/vpn-setup.md?hl=en", data={"csrf_token": token, "version": "1"}
+        "/manage/discard/it/vpn-setup.md?hl=en",
+        data={"csrf_token": token, "version": "1", "what": "draft"},
     )
     assert posted.status_code == 303
     assert "it/vpn-setup.md is or was published" in text_of(client.get(posted.location))
@@ -94,3 +100,63 @@ def test_the_api_discards_a_draft_at_the_version_named(client: FlaskClient, cont
     answer = done.get_json()
     assert (answer["discarded"], answer["action"], answer["author"]) == (True, "discard", "cora")
     assert client.get("/manage/edit/it/notes.md").status_code == 404
+
+
+def drafted_over_published(client: FlaskClient, token: str) -> None:
+    """it/vpn-setup.md saved as a draft with a new text (version 2)."""
+    saved = client.post(
+        "/manage/edit/it/vpn-setup.md",
+        data={
+            "csrf_token": token,
+            "version": "1",
+            "action": "save",
+            "title": "VPN setup",
+            "body": "Half-written new steps.",
+        },
+    )
+    assert saved.status_code == 303
+
+
+def test_the_changes_over_a_published_article_are_discarded_after_confirming(
+    client: FlaskClient, content: Path
+) -> None:
+    path = content / "it" / "vpn-setup.md"
+    token = sign_in_as(client, "cora")
+    drafted_over_published(client, token)
+    editor = client.get("/manage/edit/it/vpn-setup.md?hl=en").get_data(as_text=True)
+    assert "Discard changes" in editor and "Discard draft" not in editor
+    page = text_of(client.get("/manage/discard/it/vpn-setup.md?hl=en"))
+    assert "Discard the changes to “VPN setup”?" in page and "version 1" in page
+    # Asked as a draft's discard, it is refused: the article was published.
+    wrong = client.post(
+        "/manage/discard/it/vpn-setup.md",
+        data={"csrf_token": token, "version": "2", "what": "draft"},
+    )
+    assert wrong.status_code == 303 and path.exists()
+    done = client.post(
+        "/manage/discard/it/vpn-setup.md?hl=en",
+        data={"csrf_token": token, "version": "2", "what": "changes"},
+    )
+    assert done.status_code == 303
+    assert "version 3 holds the published text again" in text_of(client.get(done.location))
+    text = path.read_text(encoding="utf-8")
+    assert "status: published" in text and "Open the VPN client" in text
+    assert "Half-written" not in text
+
+
+def test_the_api_discards_changes_and_refuses_another_department(
+    client: FlaskClient, content: Path
+) -> None:
+    token = sign_in_as(client, "cora")
+    drafted_over_published(client, token)
+    url = "/api/articles/it/vpn-setup.md/discard-changes"
+    helga = sign_in_as(client, "helga")
+    other = client.post(url, headers={"X-CSRF-Token": helga, "If-Match": '"2"'})
+    assert other.status_code == 403
+    token = sign_in_as(client, "cora")
+    assert client.post(url, headers={"X-CSRF-Token": token}).status_code == 428
+    done = client.post(url, headers={"X-CSRF-Token": token, "If-Match": '"2"'})
+    assert done.status_code == 200 and done.headers["ETag"] == '"3"'
+    assert done.get_json()["status"] == "published"
+    again = client.post(url, headers={"X-CSRF-Token": token, "If-Match": '"3"'})
+    assert again.status_code == 409 and again.get_json()["error"]["code"] == "nothing_published"
