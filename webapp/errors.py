@@ -20,6 +20,7 @@ shows no internal codes; the JSON shape keeps `code` for programs.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -106,9 +107,11 @@ def _form_not_sent_page(status: int, code: str, message: str) -> BaseResponse:
     )
 
 
-def message_for(exc: KbError, lang: str) -> str:
+def message_for(exc: KbError, lang: str, labels: Mapping[str, str] | None = None) -> str:
     """The error's message for a reader of `lang`: fields named as the forms name
-    them (and by their names in the API: "Results per page (k)"), departments by
+    them (`labels`: a form's own fields by the labels it shows them with, as a
+    service's form does; else by their names in the API: "Results per page
+    (k)"), departments by
     their names, roles and grants by their labels (the English message where it
     has no key; a file's problem with a text of its own worded by it, as
     `kb.i18n.problems` words it)."""
@@ -121,7 +124,9 @@ def message_for(exc: KbError, lang: str) -> str:
     # A field the call does not take is named as sent: its label is another call's
     # ("Article id" for an `id` sent to POST /api/requests).
     labelled = field and exc.key != "unknown_field"
-    if labelled and web_catalog().has(lang, f"error_field_{field}"):
+    if labelled and labels and field in labels:
+        shown["field"] = labels[field]
+    elif labelled and web_catalog().has(lang, f"error_field_{field}"):
         shown["field"] = translate(lang, f"error_field_{field}")
         if is_api_request():  # a program sent the field by its name: say both
             shown["field"] = f"{shown['field']} ({field})"

@@ -155,6 +155,8 @@ def submit(type_id: str) -> Response | tuple[str, int]:
         return _render_form(request_type, posted, errors=exc.by_field(lang)), exc.status
     except (ValidationError, ConflictError) as exc:
         posted = {**request.form.to_dict(), **fields}
-        return _render_form(request_type, posted, error=message_for(exc, lang)), exc.status
+        labels = {spec.name: spec.label_in(lang) for spec in request_type.fields}
+        message = message_for(exc, lang, labels)
+        return _render_form(request_type, posted, error=message), exc.status
     flash(gettext("request_sent", id=created.id), "success")
     return redirect(url_for("requests.show", request_id=created.id), code=303)

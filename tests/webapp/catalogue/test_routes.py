@@ -158,3 +158,17 @@ def test_a_form_opened_from_a_logged_search_keeps_no_words(client: FlaskClient) 
     page = form_page(client, "/catalogue/laptop?sid=7&q=new+laptop&sref=forged")
     assert '<input type="hidden" name="search_query" value="">' in page
     assert '<input type="hidden" name="search_ref" value="">' in page
+
+
+def test_a_whole_form_error_names_the_field_as_the_german_form_does(client: FlaskClient) -> None:
+    """A mistake the form shows above its fields named the field by its name in
+    the request ("for_whom: enthält ein NUL-Zeichen", "search_query: 6000
+    Zeichen") on the German form: it names it by the label the form shows."""
+    page = form_page(client, "/catalogue/laptop?hl=de")
+    nul = text_of(post_form(client, page, for_whom="Ja\x00na", model="standard"))
+    assert "Für wen: enthält ein NUL-Zeichen" in nul and "for_whom:" not in nul
+    long = text_of(
+        post_form(client, page, for_whom="Jana", model="standard", search_query="q" * 600)
+    )
+    assert "Gesuchte Wörter: 600 Zeichen; erlaubt sind höchstens 500" in long
+    assert "search_query:" not in long
