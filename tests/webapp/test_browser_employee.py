@@ -166,3 +166,51 @@ def test_on_a_phone_yes_and_no_of_the_answer_card_stay_side_by_side(
     finally:
         phone.page.context.close()
     assert phone.errors == []
+
+
+def test_a_vote_on_an_article_by_keyboard_lands_on_its_thanks(
+    tab: Tab,  # noqa: F811 - the fixture imported above
+    small: LiveServer,
+) -> None:
+    """The article's vote form reloads the page at `#feedback`, which could not
+    take the focus: it stayed at the top of the page, far from the thanks, and
+    the next Tab started over at the skip link. Now the vote's place takes it,
+    and the next Tab reaches the offer to ask the department."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    page.goto(small.url + "/articles/hr/annual-leave.md?hl=en")
+    form = page.locator("#feedback")
+    form.get_by_label("No").focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Nothing about carrying days over")
+    page.keyboard.press("Tab")  # to "Send feedback"
+    page.keyboard.press("Enter")
+    expect(form.get_by_role("status")).to_have_text("Thank you for your feedback.")
+    expect(form).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(form.get_by_role("link", name="Ask Human Resources")).to_be_focused()
+
+
+def test_a_vote_on_the_answer_card_without_a_script_lands_on_its_thanks(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    app: Flask,
+) -> None:
+    """Without a script the answer card's vote reloads the results at `#feedback`:
+    the focus went to the top of the page there too."""
+    from playwright.sync_api import expect
+
+    plain = _open(browser, java_script_enabled=False)
+    try:
+        for site in serve_on_loopback(app):
+            page = plain.page
+            page.goto(f"{site}/?q=sick&hl=en")
+            card = page.locator("form.helpful")
+            card.get_by_role("button", name="Yes").focus()
+            page.keyboard.press("Enter")
+            expect(card.get_by_role("status")).to_have_text("Thank you for your feedback.")
+            expect(card).to_be_focused()
+    finally:
+        plain.page.context.close()
+    assert plain.errors == []
