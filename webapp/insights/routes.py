@@ -108,6 +108,12 @@ def _filter_refused(exc: ValidationError) -> Response | tuple[str, int]:
     return page, exc.status
 
 
+# The figures the overview shows first; on a phone the charts follow them and
+# the other figures come after the charts (twelve cards one under the other put
+# the first chart three screens down).
+KEY_FIGURES = ("searches", "answered_rate", "self_service_rate", "requests")
+
+
 @bp.get("/")
 def overview() -> str:
     r = reading(request.args)
@@ -125,7 +131,8 @@ def overview() -> str:
         charts.append(department_chart(r))
     return render_template(
         "insights/overview.html",
-        cards=cards,
+        key_cards=[c for c in cards if c["name"] in KEY_FIGURES],
+        more_cards=[c for c in cards if c["name"] not in KEY_FIGURES],
         charts=charts,
         downloads=_overview_downloads(r),
         **_filter_context(r),

@@ -25,6 +25,7 @@ from kb.insights.store import insights_store
 from tests.conftest import FIXTURES
 from tests.webapp.requests.test_browser import sign_in
 from tests.webapp.test_browser import (
+    OUTPUT,
     LiveServer,
     Tab,
     _open,
@@ -270,5 +271,38 @@ def test_a_gap_s_assign_button_stays_on_a_small_phone_s_screen(
     expect(page.locator(".gap-assign").first).to_be_visible()
     assert page.evaluate(ASSIGN_PAST_TOPIC) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.context.close()
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_on_a_phone_the_first_chart_comes_within_two_screens(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+    lang: str,
+) -> None:
+    """On a 360-pixel phone the overview showed its twelve figure cards one under
+    the other before the first chart, three screens down. The key figures come
+    first now, then the charts, then the other figures; none is left out."""
+    from playwright.sync_api import expect
+
+    tab = _analyst(browser, small, viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = tab.page
+    page.goto(f"{small.url}/insights/?hl={lang}")
+    chart = page.locator(".chart-figure").first
+    expect(chart).to_be_visible()
+    top = page.evaluate(
+        "document.querySelector('.chart-figure').getBoundingClientRect().top + window.scrollY"
+    )
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / f"insights-phone-{lang}.png"), full_page=True)
+    assert top <= 2 * 740, top
+    cards = page.locator(".figure-card")
+    expect(cards).to_have_count(12)
+    for n in range(12):
+        expect(cards.nth(n)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.screenshot(path=str(OUTPUT / f"insights-desktop-{lang}.png"), full_page=True)
     page.context.close()
     assert tab.errors == []
