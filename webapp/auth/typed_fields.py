@@ -55,6 +55,7 @@ TYPED_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = {
     # Its name field is hidden when a document is replaced: only the message counts.
     "manage_documents.upload": (("message", "field_message"),),
     "manage_document_history.review": (("message", "field_message"),),
+    "manage.discard": (("message", "field_message"),),
     "manage_pictures.upload": (("alt", "editor_picture_alt"), ("name", "editor_picture_name")),
     "accounts.grant": (("reason", "accounts_reason"),),
     "accounts.revoke": (("reason", "accounts_reason"),),
