@@ -111,7 +111,8 @@ request_entries = Table(
 # Files attached to requests and replies (`kb.attachments`): what the store
 # keeps about each (its bytes are in `attachment_blobs` or the files store,
 # under `sha256`); `search_text` is the name and extracted text folded for
-# matching (`kb.store.word_folding`), what agents search.
+# matching (`kb.store.word_folding`), what agents search; `shared_with` the
+# task departments whose agents read (and find) an internal one.
 request_attachments = Table(
     "request_attachments",
     metadata,
@@ -128,6 +129,10 @@ request_attachments = Table(
     Column("text", Text, nullable=False),
     Column("text_problem", Text, nullable=False),
     Column("search_text", Text, nullable=False),
+    # The task departments an internal file's note was shared with, each on a
+    # line of its own ("\nit\n"; "" for none): their agents read it, and find
+    # it when they search (`kb.requests.internal_notes`).
+    Column("shared_with", Text, nullable=False, server_default=""),
     Index(None, "request_id"),
 )
 

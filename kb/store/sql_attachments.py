@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, func, insert, or_, select
 
 from kb.attachments.records import Attachment
 from kb.errors import ConflictError, NotFoundError
+from kb.requests.internal_notes import SHARED_WITH
+from kb.requests.records import RequestEntry
 from kb.store.schema import attachment_blobs, request_attachments, requests
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.store.sql_request_search import within_queues
@@ -31,7 +33,19 @@ _A = request_attachments
 _PAGE = 100  # files a page when folding again: each text may hold 200,000 characters
 
 
-def _row(attachment: Attachment, entry_id: int | None) -> dict[str, Any]:
+def shared_lines(departments: Sequence[str]) -> str:
+    """`shared_with` as stored: each department on a line of its own, so that a
+    department is found whole ("it" is not in "\nit_ops\n"); "" for none."""
+    return "".join(f"\n{d}" for d in sorted(set(departments))) + "\n" if departments else ""
+
+
+def shared_departments(entry: RequestEntry | None) -> list[str]:
+    """The task departments an internal note (`entry`) was shared with."""
+    shared = entry.data.get(SHARED_WITH) if entry is not None else None
+    return [str(d) for d in shared] if isinstance(shared, list) else []
+
+
+def _row(attachment: Attachment, entry_id: int | None, shared: str) -> dict[str, Any]:
     return {
         "request_id": attachment.request_id,
         "entry_id": entry_id,
@@ -45,6 +59,7 @@ def _row(attachment: Attachment, entry_id: int | None) -> dict[str, Any]:
         "text": attachment.text,
         "text_problem": attachment.text_problem,
         "search_text": searchable(attachment.name, attachment.text),
+        "shared_with": "" if attachment.visible_to_requester else shared,
     }
 
 
@@ -74,12 +89,15 @@ def fold_attachment_texts(conn: Connection) -> int:
 
 
 def insert_attachments(
-    conn: Connection, attachments: Sequence[Attachment], entry_id: int | None
+    conn: Connection, attachments: Sequence[Attachment], entry: RequestEntry | None
 ) -> list[Attachment]:
-    """Store attachments that came with the history entry `entry_id`."""
+    """Store attachments that came with the history entry `entry` (shared, when
+    internal, with the departments it is shared with)."""
     stored = []
+    entry_id = entry.id if entry is not None else None
+    shared = shared_lines(shared_departments(entry))
     for attachment in attachments:
-        result = conn.execute(insert(_A).values(_row(attachment, entry_id)))
+        result = conn.execute(insert(_A).values(_row(attachment, entry_id, shared)))
         stored.append(replace(attachment, id=inserted_id(result), entry_id=entry_id))
     return stored
 
@@ -140,15 +158,17 @@ class SqlAttachments(SqlBase):
         self, words: Sequence[str], departments: Sequence[str] | None, limit: int = 50
     ) -> list[Attachment]:
         """Attachments whose name and text hold every word, newest first, of requests
-        in `departments`, or visible ones of requests with a task there (None: every
-        department): internal files stay with the owning queue, as its notes do."""
+        in `departments`, or of requests with a task there the visible ones and the
+        internal ones shared with it (None: every department): the owning queue's
+        internal files stay with it, as its notes do."""
         check_limit(limit)
         wanted = every_word(_A.c.search_text, words)
         if wanted is None:
             return []
         query = select(_A).join(requests, requests.c.id == _A.c.request_id).where(wanted)
         if departments is not None:
-            query = query.where(within_queues(departments, _A.c.visible_to_requester))
+            shared = [_A.c.shared_with.contains(f"\n{d}\n", autoescape=True) for d in departments]
+            query = query.where(within_queues(departments, or_(_A.c.visible_to_requester, *shared)))
         query = query.order_by(_A.c.created.desc(), _A.c.id.desc()).limit(limit)
         with self._read("search attachments") as conn:
             return [_record(row) for row in conn.execute(query)]

@@ -253,7 +253,7 @@ class SqlRequests(SqlBase):
             self._refuse_stale(conn, request.id, request.version)
         saved = replace(request, version=request.version + 1)
         stored = insert_entry(conn, entry)
-        insert_attachments(conn, attachments, stored.id)
+        insert_attachments(conn, attachments, stored)
         announce_entry(conn, announce, saved, stored)
         return saved
 

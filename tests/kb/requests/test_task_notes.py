@@ -73,3 +73,25 @@ def test_who_works_no_task_writes_no_internal_note(
     with pytest.raises(PermissionDenied, match="or of one of its tasks"):
         service.comment(EMPLOYEE, onboarding, "psst", visible_to_requester=False)
     assert "psst" not in messages(service, HR_AGENT, onboarding)
+
+
+def test_a_task_agents_internal_files_are_found_by_who_reads_them(
+    service: RequestService, onboarding: int
+) -> None:
+    """IT's internal files on HR's onboarding request: the attachment search finds
+    them for IT's agents (and HR's, the owning queue), never for another task's
+    department; HR's own internal file stays with HR, as its notes do."""
+    quote = Upload(name="laptop quote.txt", data=b"1,249 EUR\n")
+    [with_note] = service.attach(IT_AGENT, onboarding, [quote], "The quote", internal=True)
+    serial = Upload(name="laptop serial for the quote.txt", data=b"PF3X9\n")
+    [alone] = service.attach(IT_AGENT, onboarding, [serial], internal=True)
+    salary = Upload(name="salary and laptop quote.txt", data=b"61,000\n")
+    service.attach(HR_AGENT, onboarding, [salary], "Contract", internal=True)
+    shared = {with_note.id, alone.id}
+    for reader in (IT_AGENT, IT_COLLEAGUE):
+        assert {a.id for a in service.search_attachments(reader, "quote laptop")} == shared
+        assert {a.id for a in service.search_attachments(reader, "quote", "it")} == shared
+    assert len(service.search_attachments(HR_AGENT, "quote laptop")) == 3  # the owning queue
+    assert service.search_attachments(FINANCE_AGENT, "quote laptop") == []
+    with pytest.raises(PermissionDenied):
+        service.search_attachments(EMPLOYEE, "quote laptop")

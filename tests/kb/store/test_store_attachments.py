@@ -110,3 +110,37 @@ def test_blobs_are_kept_once(store: Store) -> None:
     assert store.get_blob(digest) == b"x"
     assert store.get_blob("0" * 64) is None
     assert store.has_blob(digest) and not store.has_blob("0" * 64)
+
+
+def test_an_internal_file_is_found_by_the_task_departments_its_note_is_shared_with(
+    store: Store,
+) -> None:
+    onboarding = store.create_request(
+        Request(requester="emma", query="Onboarding", department="hr", workflow="onboarding"),
+        [
+            RequestTask(department="hr", title="Record"),
+            RequestTask(department="it_ops", title="Laptop"),
+            RequestTask(department="it", title="Account"),
+            RequestTask(department="itxops", title="Badge"),
+        ],
+    )
+    assert onboarding.id is not None
+    for shared, name in ((["it_ops"], "quote laptop.txt"), ([], "salary laptop.txt")):
+        data = {"shared_with": shared} if shared else {}
+        entry = RequestEntry(
+            request_id=onboarding.id,
+            actor="ian",
+            kind="comment",
+            data=data,
+            visible_to_requester=False,
+        )
+        current = store.get_request(onboarding.id)
+        file = _file(current, name, "", visible=False)
+        store.update_request(current, entry, None, [file])
+    names = [a.name for a in store.search_attachments(["laptop"], ["it_ops"])]
+    assert names == ["quote laptop.txt"]
+    # A department is matched whole: "it", and "itxops" (what "_" would match in
+    # a LIKE pattern left unescaped), do not read it.
+    for department in ("it", "itxops"):
+        assert store.search_attachments(["laptop"], [department]) == [], department
+    assert len(store.search_attachments(["laptop"], ["hr"])) == 2  # the owning queue

@@ -267,6 +267,47 @@ def test_the_files_from_before_0036_are_found_however_an_umlaut_is_typed(
         engine.dispose()
 
 
+def test_the_internal_files_from_before_0038_are_found_where_their_notes_are_shared(
+    store_url: str,
+) -> None:
+    """0038 gives each internal file stored before the departments its note was
+    shared with: IT finds IT's file on HR's request, not HR's own."""
+    made: list[int] = []
+
+    def write(conn: Connection, tables: MetaData) -> None:
+        t = tables.tables
+        request = _old_request(conn, tables, department="hr")
+        conn.execute(
+            insert(t["request_tasks"]).values(
+                request_id=request, task_no=1, department="it", title="Laptop", status="open",
+                depends_on="[]", version=1,
+            )
+        )  # fmt: skip
+        for data, name in (({"shared_with": ["it"]}, "laptop quote.txt"), ({}, "laptop pay.txt")):
+            entry = conn.execute(
+                insert(t["request_entries"]).values(
+                    request_id=request, ts=T0, actor="ian", kind="comment", message="",
+                    data=json.dumps(data), visible_to_requester=False,
+                )
+            ).inserted_primary_key[0]  # fmt: skip
+            inserted = conn.execute(
+                insert(t["request_attachments"]).values(
+                    request_id=request, entry_id=entry, name=name, kind="txt", size=1,
+                    sha256="0" * 64, uploaded_by="ian", created=T0, visible_to_requester=False,
+                    text="", text_problem="", search_text=f"{name}\n",
+                )
+            )  # fmt: skip
+            made.append(int(inserted.inserted_primary_key[0]))
+
+    _upgrade_over(store_url, "0037_idempotent_answers", write)
+    store = create_store(store_url)
+    try:
+        assert [a.id for a in store.search_attachments(["laptop"], ["it"])] == made[:1]
+        assert len(store.search_attachments(["laptop"], ["hr"])) == 2
+    finally:
+        store.close()
+
+
 def _old_request(conn: Connection, tables: MetaData, **values: object) -> int:
     """A request as versions before 0035 wrote it, with `values` in place of
     the defaults; its id."""
