@@ -24,6 +24,7 @@ from docx.text.paragraph import Paragraph
 
 from kb.extract.structure import clean
 from kb.extract.word_definitions import StyleBook
+from kb.extract.word_text import direct_text, run_text
 
 RATIO = 1.15
 MAX_WORDS = 12
@@ -50,13 +51,13 @@ def normal_size(document: DocxDocument) -> float:
 
 def _look(paragraph: Paragraph, normal: float, book: StyleBook) -> tuple[float, bool, int] | None:
     """(font size, all bold, characters) of a paragraph's text; None when empty."""
-    runs = [r for r in paragraph.runs if r.text.strip()]
+    runs = [(r, text) for r in paragraph.runs if (text := run_text(r._r)).strip()]
     if not runs:
         return None
-    sizes = [_inherited(r, paragraph, lambda f: f.size, book) for r in runs]
+    sizes = [_inherited(r, paragraph, lambda f: f.size, book) for r, _ in runs]
     size = min(s.pt if s is not None else normal for s in sizes)
-    bold = all(_inherited(r, paragraph, lambda f: f.bold, book) for r in runs)
-    return size, bold, sum(len(r.text) for r in runs)
+    bold = all(_inherited(r, paragraph, lambda f: f.bold, book) for r, _ in runs)
+    return size, bold, sum(len(text) for _, text in runs)
 
 
 def formatted_headings(
@@ -74,7 +75,7 @@ def formatted_headings(
     bold_marks = sum(c for _, bold, c in looks.values() if bold) * 2 < sum(weight.values())
     candidates: dict[Any, float] = {}
     for p in paragraphs:
-        look, text = looks.get(p._p), clean(p.text)
+        look, text = looks.get(p._p), clean(direct_text(p._p))
         if look is None or p._p in numbered or text.endswith(_SENTENCE_END):
             continue
         if len(text.split()) <= MAX_WORDS and ((look[1] and bold_marks) or look[0] >= body * RATIO):
