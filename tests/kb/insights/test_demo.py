@@ -99,3 +99,26 @@ def test_demo_traffic_uses_the_ask_form_and_rates_answers(store: Store) -> None:
     assert figures["deflected"] and 0 < (figures["deflection_rate"] or 0) < 1
     assert figures["average_rating"] is not None and 1 <= figures["average_rating"] <= 5
     assert figures["helpful_ratio"] is not None
+
+
+def test_demo_requests_are_answered_before_they_are_resolved(store: Store) -> None:
+    """The demo resolved its requests without a reply first, so the resolution was
+    their first response, and the requests page showed the same median for both."""
+    settings = Settings.load({"content_dir": "/nonexistent"}, environ={})
+
+    def requests(clock):  # type: ignore[no-untyped-def]
+        return RequestService.from_settings(settings, store, departments=DEPARTMENTS, clock=clock)
+
+    DemoTraffic(store, search, requests, now=NOW).run(14)
+    resolved = [r for r in store.list_requests() if r.resolved_at]
+    assert resolved
+    assert all(r.first_responded_at and r.first_responded_at < r.resolved_at for r in resolved)
+    gaps = insights_store(store)
+    gaps.refresh()
+    service = InsightsService(gaps, review_due_days=90, clock=lambda: NOW)
+    period = service.period(None, None)
+    rows = [r for r in service.requests(period, None, {}) if r.median_resolution_hours]
+    assert rows
+    for row in rows:
+        assert row.median_first_response_hours is not None
+        assert row.median_first_response_hours < row.median_resolution_hours, row
