@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kb.content.problem_texts import problem
+from kb.content.problem_texts import detail_of, problem
 from kb.errors import ConfigError
 from kb.records import Problem, Severity
 from kb.setting import read_toml
@@ -119,10 +119,9 @@ def settings_problem(path: Path, error: ConfigError) -> Problem:
     key and values, `detail_key`, for a page to say it in its language)."""
     message = error.message
     said = message.removeprefix(f"settings file {path}: ")
-    worded = {"detail_key": error.key, **error.values} if error.key else {}
     return problem(
         "settings", str(path), kind="settings", severity=Severity.ERROR,
-        line=_line_of(path, message), detail=said, **worded,
+        line=_line_of(path, message), detail=said, **detail_of(error),
     )  # fmt: skip
 
 

@@ -34,7 +34,7 @@ from kb.catalogue.types import Catalogue, RequestType
 from kb.content.departments import department_text
 from kb.content.files import department_path
 from kb.content.located_yaml import line_of, load_located
-from kb.content.problem_texts import content_error, problem
+from kb.content.problem_texts import content_error, detail_of, problem
 from kb.errors import ConfigError, ContentError
 from kb.records import Problem, Severity
 from kb.requests.workflows import Workflow, WorkflowCatalog, load_workflows, workflows_path
@@ -274,4 +274,5 @@ def _value_stream_problem(root: Path, path: Path, exc: ConfigError) -> Problem:
         severity=Severity.ERROR,
         line=int(at.group(1)) if at else None,
         detail=at.group(2) if at else exc.message,
+        **detail_of(exc),
     )

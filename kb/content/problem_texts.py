@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.content.setup_texts import SETUP_TEXTS
-from kb.errors import ContentError
+from kb.errors import ContentError, KbError
 from kb.extract.problem_texts import DOCUMENT_TEXTS
 from kb.records import Problem, Severity
 
@@ -211,6 +211,13 @@ def content_error(
     return ContentError(
         message, path=path, line=line, hint=hint, kind=kind, text_key=key, text_values=shown
     )
+
+
+def detail_of(error: KbError) -> dict[str, Any]:
+    """The values a text that frames `error`'s message (`{detail}`) carries besides
+    it, for a page to say it from the error's own text (`detail_key`, as
+    `kb.i18n.problems` words it); none for an error without a key."""
+    return {"detail_key": error.key, **error.values} if error.key else {}
 
 
 def problem(

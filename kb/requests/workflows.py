@@ -28,6 +28,7 @@ from kb.content.located_yaml import META, line_of, load_located, texts_of
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ConfigError, ContentError, ValidationError
 from kb.requests.workflow_order import dependency_order
+from kb.requests.workflow_texts import StreamPart, stream_error
 
 LANGUAGES = ("en", "de")
 # Matched whole (`fullmatch`): `$` also matches before a final line break,
@@ -133,13 +134,10 @@ def load_workflows(path: Path, departments: Collection[str] | None = None) -> Wo
         text = read_regular_file(path, SETTINGS_FILE_MAX_BYTES, str(path)).decode("utf-8")
     except ContentError as exc:
         if exc.kind == "missing":
-            raise ConfigError(
-                f"value-stream file {path} does not exist; create it or fix the setting "
-                "workflows_file"
-            ) from None
+            raise stream_error("", None, "value_streams_missing", file=path) from None
         raise ConfigError(f"value-stream file {exc.message}") from None
     except UnicodeDecodeError:
-        raise ConfigError(f"value-stream file {path} is not UTF-8; save it as UTF-8") from None
+        raise stream_error("", None, "value_streams_not_utf8", file=path) from None
     return parse_workflows(text, str(path), departments)
 
 
@@ -156,20 +154,15 @@ def parse_workflows(
     if data is None:
         return WorkflowCatalog({}, path)
     if not isinstance(data, dict) or not isinstance(data.get("workflows"), list):
-        raise ConfigError(f"{path}:1: the file must have a list under 'workflows:'")
+        raise stream_error(path, 1, "value_streams_no_list")
     known = set(departments) if departments is not None else None
     workflows: dict[str, Workflow] = {}
     for item in data["workflows"]:
         if not isinstance(item, dict):
-            raise _fail(
-                path, data, f"each value stream must be a mapping, got {_shown(item)}", "workflows"
-            )
+            raise _fail(path, data, "workflows", "value_stream_not_mapping", got=_shown(item))
         workflow = _workflow(item, path, known)
         if workflow.name in workflows:
-            raise ConfigError(
-                f"{path}:{workflow.line}: a second value stream named {workflow.name!r}; "
-                "names must be unique"
-            )
+            raise stream_error(path, workflow.line, "value_stream_twice", name=repr(workflow.name))
         workflows[workflow.name] = workflow
     return WorkflowCatalog(workflows, path)
 
@@ -184,31 +177,27 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 60 else f"{shown[:57]}..."
 
 
-def _fail(path: str, node: Any, message: str, key: str | None = None) -> ConfigError:
-    """A ConfigError at the line of `key` in `node` (or of the node itself)."""
-    return _at(path, line_of(node, key), message)
+def _fail(path: str, node: Any, key: str | None, text: str, **values: Any) -> ConfigError:
+    """The ConfigError of text `text` at the line of `key` in `node` (or of the node)."""
+    return stream_error(path, line_of(node, key), text, **values)
 
 
-def _texts(node: dict[str, Any], key: str, path: str, what: str) -> dict[str, str]:
+def _texts(node: dict[str, Any], key: str, path: str, part: StreamPart) -> dict[str, str]:
     value = node.get(key)
     strings = [v for k, v in value.items() if k not in META] if isinstance(value, dict) else [value]
+
+    def fail(text: str) -> ConfigError:
+        return _fail(path, node, key, part.key(text), field=key, **part.values())
+
     if any(not isinstance(text, str) for text in strings if text is not None):
-        raise _fail(path, node, f"{what}: each '{key}' must be text, in quotes if need be", key)
+        raise fail("value_stream_text_not_text")
     if any(_has_control(text) for text in strings if isinstance(text, str)):
-        raise _fail(
-            path,
-            node,
-            f"{what}: '{key}' holds a control character (a line break, a tab); "
-            "write it on one line",
-            key,
-        )
+        raise fail("value_stream_text_control")
     texts = texts_of(value)
     if texts is None and isinstance(value, dict):
-        raise _fail(path, node, f"{what}: '{key}' needs an 'en' text", key)
+        raise fail("value_stream_text_no_en")
     if texts is None:
-        raise _fail(
-            path, node, f"{what} needs '{key}' with an 'en' text (and optionally 'de')", key
-        )
+        raise fail("value_stream_text_missing")
     return texts
 
 
@@ -217,17 +206,21 @@ def _has_control(text: str) -> bool:
 
 
 def _department(
-    node: dict[str, Any], key: str, path: str, known: set[str] | None, what: str
+    node: dict[str, Any], key: str, path: str, known: set[str] | None, part: StreamPart
 ) -> str:
     department = node.get(key)
     if not isinstance(department, str) or not department.strip():
-        raise _fail(path, node, f"{what} needs '{key}' naming a department", key)
+        text = part.key("value_stream_department_missing")
+        raise _fail(path, node, key, text, field=key, **part.values())
     if known is not None and department not in known:
         raise _fail(
             path,
             node,
-            f"{what}: unknown department {department!r}; known: {', '.join(sorted(known))}",
             key,
+            part.key("value_stream_department_unknown"),
+            department=repr(department),
+            known=", ".join(sorted(known)),
+            **part.values(),
         )
     return department
 
@@ -235,45 +228,43 @@ def _department(
 def _workflow(node: dict[str, Any], path: str, known: set[str] | None) -> Workflow:
     name = node.get("name")
     if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise _fail(
-            path,
-            node,
-            f"value stream name must be lower-case letters, digits, - or _, got {name!r}",
-            "name",
-        )
-    what = f"value stream {name!r}"
+        raise _fail(path, node, "name", "value_stream_name", got=repr(name))
+    part = StreamPart(name)
+    what, stream = part.what, part.values()
 
     def fail(at: Any, message: str, key: str | None) -> ConfigError:
-        return _fail(path, at, message, key)
+        return _at(path, line_of(at, key), message)
 
     tasks_node = node.get("tasks")
     if not isinstance(tasks_node, list) or not tasks_node:
-        raise _fail(path, node, f"{what} needs a non-empty list of 'tasks'", "tasks")
+        raise _fail(path, node, "tasks", "value_stream_no_tasks", **stream)
     if len(tasks_node) > MAX_TASKS:
+        count = len(tasks_node)
         raise _fail(
             path,
             node,
-            f"{what} lists {len(tasks_node)} tasks; a value stream has at most {MAX_TASKS} "
-            "(each request filed gets one task per entry): split it up",
             "tasks",
+            "value_stream_too_many_tasks",
+            count=count,
+            limit=MAX_TASKS,
+            **stream,
         )
     for task_node in tasks_node:
         if not isinstance(task_node, dict):
-            raise _fail(
-                path, node, f"{what}: each task must be a mapping, got {_shown(task_node)}", "tasks"
-            )
+            got = _shown(task_node)
+            raise _fail(path, node, "tasks", "value_stream_task_not_mapping", got=got, **stream)
     fields = parse_fields(node, what, fail)
-    tasks = [_task(t, path, known, what) for t in tasks_node]
+    tasks = [_task(t, path, known, name) for t in tasks_node]
     for task, task_node in zip(tasks, tasks_node, strict=True):
         check_placeholders(dict(task.title), fields, task_node, "title", what, fail)
     summary = texts(node, "summary", what, fail, required=False)
     check_placeholders(summary, fields, node, "summary", what, fail)
     return Workflow(
         name=name,
-        owner=_department(node, "owner", path, known, what),
-        title=_texts(node, "title", path, what),
+        owner=_department(node, "owner", path, known, part),
+        title=_texts(node, "title", path, part),
         triggers=parse_triggers(node, what, fail),
-        tasks=_in_dependency_order(tasks, tasks_node, path, what),
+        tasks=_in_dependency_order(tasks, tasks_node, path, part),
         line=line_of(node) or 0,
         fields=fields,
         summary=summary,
@@ -281,41 +272,34 @@ def _workflow(node: dict[str, Any], path: str, known: set[str] | None) -> Workfl
     )
 
 
-def _task(node: dict[str, Any], path: str, known: set[str] | None, what: str) -> WorkflowTask:
+def _task(node: dict[str, Any], path: str, known: set[str] | None, stream: str) -> WorkflowTask:
     key = node.get("key")
+    named = StreamPart(stream).values()
     if not isinstance(key, str) or not _NAME.fullmatch(key):
-        raise _fail(
-            path,
-            node,
-            f"{what}: task key must be lower-case letters, digits, - or _, got {key!r}",
-            "key",
-        )
+        raise _fail(path, node, "key", "value_stream_task_key", got=repr(key), **named)
     depends = node.get("depends_on") or []
     if isinstance(depends, str):
         depends = [depends]
     if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
-        raise _fail(
-            path,
-            node,
-            f"{what}: task {key!r}: depends_on must be a list of task keys",
-            "depends_on",
-        )
+        part = StreamPart(stream, key).values()
+        raise _fail(path, node, "depends_on", "value_stream_depends_not_list", **part)
     return WorkflowTask(
         key=key,
-        department=_department(node, "department", path, known, f"{what}, task {key!r}"),
-        title=_texts(node, "title", path, f"{what}, task {key!r}"),
+        department=_department(node, "department", path, known, StreamPart(stream, key)),
+        title=_texts(node, "title", path, StreamPart(stream, key)),
         depends_on=tuple(depends),
     )
 
 
 def _in_dependency_order(
-    tasks: list[WorkflowTask], nodes: list[Any], path: str, what: str
+    tasks: list[WorkflowTask], nodes: list[Any], path: str, part: StreamPart
 ) -> tuple[WorkflowTask, ...]:
     """The tasks, each after everything it depends on; file order otherwise kept."""
     by_key: dict[str, WorkflowTask] = {}
     for task, node in zip(tasks, nodes, strict=True):
         if task.key in by_key:
-            raise _fail(path, node, f"{what}: two tasks have the key {task.key!r}", "key")
+            twice = StreamPart(part.stream, task.key).values()
+            raise _fail(path, node, "key", "value_stream_task_twice", **twice)
         by_key[task.key] = task
     for task, node in zip(tasks, nodes, strict=True):
         unknown = [d for d in task.depends_on if d not in by_key]
@@ -323,18 +307,15 @@ def _in_dependency_order(
             raise _fail(
                 path,
                 node,
-                f"{what}: task {task.key!r} depends on unknown tasks "
-                f"{unknown!r}; known: {', '.join(by_key)}",
                 "depends_on",
+                "value_stream_depends_unknown",
+                unknown=repr(unknown),
+                known=", ".join(by_key),
+                **StreamPart(part.stream, task.key).values(),
             )
     order, cycle = dependency_order([(t.key, t.depends_on) for t in tasks])
     if cycle:
         node = nodes[next(i for i, t in enumerate(tasks) if t.key == cycle[0])]
-        raise _fail(
-            path,
-            node,
-            f"{what}: tasks depend on each other in a cycle ({' -> '.join(cycle)}); "
-            "remove one of the dependencies",
-            "depends_on",
-        )
+        chain = " -> ".join(cycle)
+        raise _fail(path, node, "depends_on", "value_stream_cycle", cycle=chain, **part.values())
     return tuple(tasks[i] for i in order)

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from kb.errors import ConfigError, ValidationError
+from kb.i18n.catalog import domain_catalog
 from kb.requests.workflow_order import dependency_order
+from kb.requests.workflow_texts import STREAM_TEXTS
 from kb.requests.workflows import MAX_TASKS, WorkflowCatalog, load_workflows, parse_workflows
 from tests.conftest import SAMPLE_CONTENT
 
@@ -207,3 +209,20 @@ def test_tasks_are_ordered_as_the_earlier_ordering_ordered_them() -> None:
         assert cycle == expected_cycle, tasks
         if not cycle:
             assert order == expected_order, tasks
+
+
+def test_every_value_stream_mistake_has_its_words_in_every_language() -> None:
+    """The admins' list of setup problems says a value-stream file's mistake in
+    its reader's language (`error_<key>`), naming the same values as the English."""
+    catalog = domain_catalog()
+    for key, english in STREAM_TEXTS.items():
+        assert catalog.translate("en", f"error_{key}") == english, key
+        assert catalog.has("de", f"error_{key}"), f'add msgid "error_{key}" to errors.po (de)'
+    bad = GOOD.replace("department: it", "department: marketing", 1)
+    with pytest.raises(ConfigError) as refused:
+        parse_workflows(bad, "w.yml", ["hr", "it"])
+    assert refused.value.message_in("de") == (
+        "Wertstrom 'onboarding', Aufgabe 'it': unbekannte Abteilung 'marketing'; "
+        "bekannt sind: hr, it"
+    )
+    assert refused.value.message.endswith(refused.value.message_in("en"))

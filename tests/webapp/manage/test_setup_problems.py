@@ -60,6 +60,12 @@ def test_a_broken_value_stream_file_is_shown_to_admins_with_its_line(
     assert "Zeile 7" in problems(german)[0]
     assert "letzten gültigen Wertströme" in problems(german)[0]
     assert "last good" not in problems(german)[0]
+    # The mistake itself is said in German too, naming the task and the department.
+    assert (
+        "Wertstrom &#39;onboarding&#39;, Aufgabe &#39;laptop&#39;: unbekannte Abteilung "
+        "&#39;fleet&#39;; bekannt sind:"
+    ) in problems(german)[0]
+    assert "unknown department" not in problems(german)[0]
     # Content owners are not shown the content root's files.
     sign_in_as(client, "cora")
     assert problems(text_of(client.get("/manage/?department=it"))) == []
