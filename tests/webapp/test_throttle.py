@@ -170,14 +170,21 @@ def test_replies_on_requests_are_limited_per_account(make_app: Any, request_cont
     )
     assert created.status_code == 201, created.get_json()
     url = f"/api/requests/{created.get_json()['id']}"
+    keyed = {"X-CSRF-Token": token, "Idempotency-Key": "more-0"}
     for n in range(2):
-        sent = client.post(
-            f"{url}/comments", json={"text": f"more {n}"}, headers={"X-CSRF-Token": token}
-        )
+        sent = client.post(f"{url}/comments", json={"text": f"more {n}"}, headers=keyed)
         assert sent.status_code == 201, sent.get_json()
+        keyed = {"X-CSRF-Token": token}
     over = client.post(f"{url}/comments", json={"text": "again"}, headers={"X-CSRF-Token": token})
     assert error_of(over, 429, "rate_limited")["details"]["limit"] == "reply_limit"
     assert int(over.headers["Retry-After"]) >= 1
+    # A retry of a reply posted already is answered, not counted or refused.
+    retried = client.post(
+        f"{url}/comments",
+        json={"text": "more 0"},
+        headers={"X-CSRF-Token": token, "Idempotency-Key": "more-0"},
+    )
+    assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
     request_id = created.get_json()["id"]
     page = post_request_form(client, token, request_id, "comment", text="typed by hand")
     assert "typed by hand" in refused_page(client, page)  # the page's form counts too
