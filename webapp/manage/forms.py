@@ -13,9 +13,10 @@ from typing import Any
 
 from flask import request
 
+from kb.authoring.markdown_file import split_text
 from kb.authoring.records import ArticleFields
 from kb.content.readers import is_document
-from kb.errors import ValidationError
+from kb.errors import KbError, ValidationError
 from kb.records import EVERYONE, Status
 from webapp.inputs import invalid, too_long
 from webapp.preconditions import version_of
@@ -213,6 +214,16 @@ def form_version(form: Mapping[str, Any]) -> int:
             key="version_needed",
         )
     return base
+
+
+def text_fields(text: str, article_id: str) -> ArticleFields:
+    """The fields of a whole article's text (a refused save's, carried back from
+    the conflict page), or all of it as the body where its front matter does
+    not read: either way nothing of it is dropped."""
+    try:
+        return split_text(text, article_id)[0]
+    except (KbError, ValueError):
+        return ArticleFields(title="", body=text)
 
 
 def posted_fields() -> ArticleFields:

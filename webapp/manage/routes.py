@@ -28,7 +28,7 @@ from kb.accounts.records import Grant, Role
 from kb.authoring.diff import line_diff
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
-from kb.authoring.records import ArticleVersion
+from kb.authoring.records import ArticleFields, ArticleVersion
 from kb.authoring.service import StaleEditError
 from kb.errors import (
     ConflictError,
@@ -216,16 +216,19 @@ def edit(article_id: str) -> tuple[str, int]:
     )
 
 
-def _typed_back_as_new(article_id: str, exc: NotFoundError) -> tuple[str, int]:
+def _typed_back_as_new(
+    article_id: str, exc: NotFoundError, typed: ArticleFields | None = None
+) -> tuple[str, int]:
     """An article deleted or renamed on disk while it was being edited: what was
-    typed comes back as a new article of the department, so that nothing is lost."""
+    typed (the form's fields, or `typed`) comes back as a new article of the
+    department, so that nothing is lost."""
     department, _, name = article_id.partition("/")
     if department not in services.authoring().editable_departments(require_user()):
         raise exc
     name = name.removesuffix(".md")
     return render_editor(
         None,
-        forms.posted_fields(),
+        typed or forms.posted_fields(),
         department=department,
         failure=exc,
         message=_typed_message(),
@@ -284,15 +287,20 @@ def save(article_id: str) -> Response | tuple[str, int]:
 @bp.post("/reopen/<path:article_id>")
 def reopen(article_id: str) -> tuple[str, int]:
     """The conflict page's way on: the current version in the editor, with the
-    refused text (`yours`) kept in sight above it to merge, never dropped."""
-    opened = services.authoring().open(require_user(), article_id)
+    refused text (`yours`) kept in sight above it to merge, never dropped; an
+    article gone meanwhile comes back as a new one holding that text."""
+    yours = request.form.get("yours", "")
+    try:
+        opened = services.authoring().open(require_user(), article_id)
+    except NotFoundError as exc:
+        return _typed_back_as_new(article_id, exc, forms.text_fields(yours, article_id))
     return render_editor(
         opened,
         opened.fields,
         department=opened.department,
         message=_typed_message(),
         problem=presenters.file_problem(opened),
-        carried=request.form.get("yours", ""),
+        carried=yours,
     )
 
 

@@ -101,3 +101,20 @@ def test_reopening_needs_the_forms_token(client: FlaskClient) -> None:
     sign_in_as(client, "carl")
     refused = client.post("/manage/reopen/it/vpn-setup.md", data={"yours": "text"})
     assert refused.status_code in (400, 403)
+
+
+def test_an_article_gone_meanwhile_comes_back_as_a_new_one_with_the_text(
+    client: FlaskClient, content: Path
+) -> None:
+    """Removed on disk between the conflict page and its way on, the article
+    answered 404 and the text the page carried was gone with it."""
+    reader = FormReader("conflict-reopen")
+    reader.feed(conflict_of(client))
+    (content / "it" / "vpn-setup.md").unlink()
+    editor = client.post(reader.action + "?hl=en", data=reader.fields)
+    assert editor.status_code == 404
+    shown = text_of(editor)
+    assert 'action="/manage/new"' in shown
+    assert "Carl&#39;s own text, &lt;b&gt;typed&lt;/b&gt; for an hour." in shown
+    assert 'name="title" value="VPN setup"' in shown
+    assert 'name="slug" value="vpn-setup"' in shown
