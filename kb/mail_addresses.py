@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from kb.setting import TextShape
+from kb.setting import ShapeProblem, TextShape
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 _DOMAIN = re.compile(rf"\A{_LABEL}(?:\.{_LABEL})*\Z")
@@ -38,6 +38,42 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MORE = re.compile(r"""[,;<>()":\[\]\\?]""")
 
 
+_LINE_BREAK_TEXT = "holds a line break (CR or LF), which would start a mail header of its own"
+_NOT_DOMAIN_TEXT = (
+    "is no domain name (dot-separated ASCII letters, digits and hyphens; an "
+    "internationalised one in its xn-- form)"
+)
+# key -> what is wrong, said of the value in English; `{name}` filled in. A
+# page says it from `error_setting_shape_<key>` (kb/i18n/locales/<lang>/errors.po).
+REASONS: dict[str, str] = {
+    "line_break": _LINE_BREAK_TEXT,
+    "control": "holds a control character",
+    "more": (
+        "is more than one address, or has a display name, comment or query: write "
+        "the address alone, as local@domain"
+    ),
+    "space": "holds a space",
+    "no_at": "has no @: an address is local@domain",
+    "two_at": "holds more than one @",
+    "local": (
+        "has the local part {local}: 1 to 64 ASCII letters, digits or . _ % + - before the @"
+    ),
+    "no_domain": "has no domain after the @",
+    "not_domain": _NOT_DOMAIN_TEXT,
+    "domain_line_break": "has the domain {domain}, which " + _LINE_BREAK_TEXT,
+    "domain_not_domain": "has the domain {domain}, which " + _NOT_DOMAIN_TEXT,
+    "item_line_break": "names {item}, which " + _LINE_BREAK_TEXT,
+    "item_not_domain": "names {item}, which " + _NOT_DOMAIN_TEXT,
+    "url_space": "holds a space or line break",
+    "url_not_http": "is not http(s)://HOST/…",
+    "url_query": "has a query or a fragment (? or #); give the address up to its path",
+}
+
+
+def _reason(key: str, **values: str) -> ShapeProblem:
+    return ShapeProblem(REASONS[key].format(**values), key, **values)
+
+
 def plain_address(text: str) -> bool:
     """Whether `text` is one e-mail address, `local@domain`, and nothing more."""
     return not address_problem(text)
@@ -46,41 +82,33 @@ def plain_address(text: str) -> bool:
 def address_problem(text: str) -> str:
     """What keeps `text` from being one plain address ("" when it is one)."""
     if _LINE_BREAK.search(text):
-        return "holds a line break (CR or LF), which would start a mail header of its own"
+        return _reason("line_break")
     if _CONTROL.search(text):
-        return "holds a control character"
+        return _reason("control")
     if _MORE.search(text):
-        return (
-            "is more than one address, or has a display name, comment or query: write "
-            "the address alone, as local@domain"
-        )
+        return _reason("more")
     if any(c.isspace() for c in text):
-        return "holds a space"
+        return _reason("space")
     if "@" not in text:
-        return "has no @: an address is local@domain"
+        return _reason("no_at")
     local, _, domain = text.rpartition("@")
     if "@" in local:
-        return "holds more than one @"
+        return _reason("two_at")
     if not _LOCAL.match(local):
-        return (
-            f"has the local part {local!r}: 1 to 64 ASCII letters, digits or . _ % + - before the @"
-        )
+        return _reason("local", local=repr(local))
     if not domain:
-        return "has no domain after the @"
+        return _reason("no_domain")
     problem = domain_problem(domain)
-    return f"has the domain {domain!r}, which {problem}" if problem else ""
+    return _reason(f"domain_{problem.key}", domain=repr(domain)) if problem else ""
 
 
-def domain_problem(text: str) -> str:
+def domain_problem(text: str) -> ShapeProblem:
     """What keeps `text` from being a domain name, said of it ("" when it is one)."""
     if _LINE_BREAK.search(text):
-        return "holds a line break (CR or LF), which would start a mail header of its own"
+        return _reason("line_break")
     if not _DOMAIN.match(text):
-        return (
-            "is no domain name (dot-separated ASCII letters, digits and hyphens; an "
-            "internationalised one in its xn-- form)"
-        )
-    return ""
+        return _reason("not_domain")
+    return ShapeProblem("", "")
 
 
 def optional_address_problem(text: str) -> str:
@@ -104,7 +132,7 @@ def domain_list_problem(text: str) -> str:
             continue
         problem = domain_problem(domain)
         if problem:
-            return f"names {item.strip()!r}, which {problem}"
+            return _reason(f"item_{problem.key}", item=repr(item.strip()))
     return ""
 
 
@@ -113,12 +141,12 @@ def site_url_problem(text: str) -> str:
     if not text:
         return ""
     if re.search(r"\s", text):
-        return "holds a space or line break"
+        return _reason("url_space")
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "is not http(s)://HOST/…"
+        return _reason("url_not_http")
     if parts.query or parts.fragment or "?" in text or "#" in text:
-        return "has a query or a fragment (? or #); give the address up to its path"
+        return _reason("url_query")
     return ""
 
 

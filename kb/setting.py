@@ -33,6 +33,20 @@ class TextShape:
     problem: Callable[[str], str]
 
 
+class ShapeProblem(str):
+    """What is wrong with a text setting's value, said of it in English as
+    `TextShape.problem` gives it, with the key and values of its text
+    (`error_setting_shape_<key>` in errors.po), for a page in another language."""
+
+    key: str
+    values: dict[str, str]
+
+    def __new__(cls, text: str, key: str, **values: str) -> ShapeProblem:
+        said = super().__new__(cls, text)
+        said.key, said.values = key, values
+        return said
+
+
 def setting(
     default: Any,
     help: str,
@@ -105,7 +119,12 @@ class Setting:
             )
         wrong = self.shape.problem(typed) if self.shape is not None else ""
         if wrong:
-            raise ConfigError(f"setting {self.name}: {typed!r} {wrong}")
+            key = getattr(wrong, "key", "")
+            raise ConfigError(
+                f"setting {self.name}: {typed!r} {wrong}",
+                key=f"setting_shape_{key}" if key else "",
+                values=self._said(typed, **getattr(wrong, "values", {})),
+            )
         return typed
 
     def _typed(self, value: Any) -> Any:

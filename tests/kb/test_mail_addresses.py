@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb.errors import ConfigError
-from kb.mail_addresses import address_problem, domain_list_problem, plain_address
+from kb.i18n.catalog import domain_catalog
+from kb.mail_addresses import REASONS, address_problem, domain_list_problem, plain_address
 from kb.settings import Settings
 
 
@@ -93,3 +94,27 @@ def test_empty_stands_for_none_where_the_setting_allows_it() -> None:
     assert Settings.load({"site_url": "https://kb.example.org/"}, environ={}).site_url
     assert (settings.triage_email, settings.mail_domain) == ("", "")
     assert Settings.load({"mail_domain": "@example.org"}, environ={}).mail_domain == "@example.org"
+
+
+def test_every_reason_has_its_words_in_every_language() -> None:
+    """The admins' pages say what is wrong with an address setting in their
+    language (`error_setting_shape_<key>`), naming the same values."""
+    catalog = domain_catalog()
+    for key in REASONS:
+        assert catalog.has("en", f"error_setting_shape_{key}"), key
+        assert catalog.has("de", f"error_setting_shape_{key}"), key
+    with pytest.raises(ConfigError) as refused:
+        Settings().replace(mail_from="Help Desk <help@example.org>")
+    assert refused.value.message_in("de") == (
+        "Einstellung mail_from: 'Help Desk <help@example.org>' ist mehr als eine Adresse "
+        "oder hat einen Anzeigenamen, einen Kommentar oder eine Abfrage: schreiben Sie die "
+        "Adresse allein, als lokal@domain"
+    )
+    assert refused.value.message_in("en") == refused.value.message
+    with pytest.raises(ConfigError) as refused:
+        Settings().replace(queue_mail_domains="example.org, bad_domain")
+    german = refused.value.message_in("de")
+    assert (
+        german.startswith("Einstellung queue_mail_domains: ")
+        and "nennt 'bad_domain', das" in german
+    )

@@ -174,6 +174,10 @@ def test_a_broken_edit_is_said_in_german_on_german_pages(
     assert "Zeile 2" in german and "which is not in" not in german
     [english] = problems(text_of(client.get("/manage/?department=it&hl=en")))
     assert "goes to elsewhere.example.net, which is not in the setting webhook_hosts" in english
+    write(settings_file, '[kb]\nmail_from = "Help Desk <help@example.org>"\n')
+    [german] = problems(text_of(client.get("/manage/?department=it&hl=de")))
+    assert "Einstellung mail_from: " in german and "hat einen Anzeigenamen" in german
+    assert "display name" not in german
 
 
 TOKEN_HOOK = "https://bot:pa55word@hooks.example.org/services/T0/B0/s3cr3t-token?key=also-secret"
