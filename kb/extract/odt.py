@@ -52,10 +52,22 @@ def _text(element: Element, notes: list[str]) -> str:
             parts.append(f"[{citation}]")
             if clean(note):
                 notes.append(f"[{citation}] {note}")
+        elif child.tag == "text:s":
+            parts.append(_spaces(child))
         elif child.tag not in _LEFT_OUT:
             parts.append(_text(child, notes) if child.children else str(child))
         parts.append(child.tail or "")
     return "".join(parts)
+
+
+def _spaces(element: Element) -> str:
+    """A run of spaces (`text:s`) as one space: every text is collapsed so anyway
+    (`kb.extract.structure.clean`), and the count is the writer's: one
+    `text:c="2000000000"` in a file of a kilobyte made the reader build a string
+    of two billion spaces (seconds, then past `extract_memory_mb`, at every
+    index run, since a memory failure is tried again)."""
+    count = element.get_attribute_integer("text:c")
+    return "" if count is not None and count < 1 else " "
 
 
 class ListStyles:
@@ -141,7 +153,7 @@ def _walk(element: Element, builder: OutlineBuilder, notes: list[str], styles: L
             builder.heading(
                 level,
                 _heading_text(child),
-                clean(number.text_recursive or "").rstrip(".") if number else "",
+                clean(_text(number, [])).rstrip(".") if number else "",
             )
         elif tag == "text:p":
             builder.paragraph(_text(child, notes))
@@ -169,8 +181,9 @@ def _flush_notes(builder: OutlineBuilder, notes: list[str]) -> None:
 def _heading_text(element: Element) -> str:
     number = element.get_element("text:number")
     text = _text(element, [])
-    if number is not None and number.text_recursive:
-        text = text.replace(number.text_recursive, "", 1)
+    printed = _text(number, []) if number is not None else ""
+    if printed:
+        text = text.replace(printed, "", 1)
     return text
 
 

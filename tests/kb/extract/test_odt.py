@@ -4,10 +4,13 @@ the text of their section (written by odfdo, as LibreOffice writes them)."""
 from __future__ import annotations
 
 import io
+import random
+import time
 
-from odfdo import Document, Header, Paragraph
+from odfdo import Document, Element, Header, Paragraph
 
 from kb.extract import Limits, extract
+from kb.extract.structure import clean
 
 
 def _odt() -> bytes:
@@ -40,3 +43,37 @@ def test_footnotes_follow_the_text_of_their_section() -> None:
     assert "Trains are preferred below 600 km[1]." in booking.text
     assert booking.text.endswith("[1] Door to door.")
     assert "Door" not in claims.text
+
+
+def _with_paragraph(xml: str) -> tuple[bytes, Element]:
+    """An ODT of one paragraph written as `xml`, and the paragraph."""
+    document = Document("text")
+    paragraph = Element.from_tag(f"<text:p>{xml}</text:p>")
+    document.body.append(paragraph)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue(), paragraph
+
+
+def test_a_run_of_spaces_is_read_as_one_whatever_its_count() -> None:
+    """`text:s text:c="2000000000"` in a file of a kilobyte made the reader
+    build two billion spaces: seconds, then past the memory budget, at every
+    index run."""
+    data, _ = _with_paragraph('Reset the<text:s text:c="2000000000"/>VPN password')
+    started = time.process_time()
+    assert extract(data, "it/vpn.odt", Limits()).text == "Reset the VPN password"
+    assert time.process_time() - started < 1.0
+
+
+def test_spaces_tabs_and_breaks_read_as_odfdo_reads_them() -> None:
+    rng = random.Random(486)
+    pieces = [
+        "vpn", " ", "a b", '<text:s text:c="3"/>', '<text:s text:c="0"/>', "<text:s/>",
+        "<text:tab/>", "<text:line-break/>", "<text:span>mail<text:s/>box</text:span>",
+    ]  # fmt: skip
+    for _ in range(60):
+        xml = "".join(rng.choices(pieces, k=rng.randint(1, 8)))
+        data, paragraph = _with_paragraph(xml)
+        expected = paragraph.text_recursive  # as odfdo reads it
+        read = extract(data, "it/x.odt", Limits()) if clean(expected) else None
+        assert (read.text if read else "") == clean(expected), xml
