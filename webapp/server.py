@@ -32,6 +32,7 @@ replicated node without it.
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 import sys
 from typing import Any
@@ -75,6 +76,18 @@ def _post_worker_init(worker: Any) -> None:
         start_insights(worker.wsgi)
     except KbError as exc:
         logger.error("insights jobs are not running: %s", exc.message)
+
+
+def _post_fork(_server: Any, _worker: Any) -> None:
+    """In a new worker: forget the master's child processes (the index watcher).
+    multiprocessing joins the children it started when a process exits, and a
+    worker, a fork of the master, is not their parent: its join failed, with a
+    traceback, every time a worker stopped."""
+    import multiprocessing.process
+
+    children = getattr(multiprocessing.process, "_children", None)
+    if isinstance(children, set):
+        children.clear()
 
 
 def _worker_exit(_server: Any, worker: Any) -> None:
@@ -314,14 +327,19 @@ def serve(
         options = _gunicorn_options(settings, host, port, workers, threads, log_level)
         follower = start_follower(settings)
         watcher = start_watcher(settings)
+        master = os.getpid()
         try:
             KbServer(settings, options, origin).run()
         finally:
-            if watcher is not None:
+            # Each gunicorn worker is a fork of this process and leaves through
+            # here as it exits: the watcher and the follower are the master's to
+            # stop (a worker asking after the watcher failed, so every worker
+            # exited with status 1 and a traceback on each stop).
+            if watcher is not None and os.getpid() == master:
                 from indexer.watch import stop_watch_process
 
                 stop_watch_process(watcher)
-            if follower is not None:
+            if follower is not None and os.getpid() == master:
                 follower.stop()
 
 
@@ -339,6 +357,7 @@ def _gunicorn_options(
         "keepalive": 5,
         "limit_request_line": MAX_REQUEST_LINE_BYTES,
         "preload_app": False,
+        "post_fork": _post_fork,
         "post_worker_init": _post_worker_init,
         "worker_exit": _worker_exit,
         # One line per request on standard output: the connection's address, the

@@ -350,6 +350,10 @@ def test_kb_serve_watch_indexes_files_edited_on_disk(tmp_path: Path, ending: str
         code = proc.wait(timeout=60)
     if ending == "terminate":  # stopped and waited for before kb serve exits
         assert code == 0 and not _pid_alive(watcher), log.read_text()
+        # Each worker, a fork of kb serve, asked after the master's watcher as it
+        # exited: a traceback each, and status 1.
+        said = log.read_text()
+        assert "Traceback" not in said and "exited with code" not in said, said
     try:
         _wait_until(lambda: not _pid_alive(watcher), 30, "the watcher stopped", log)
     finally:
