@@ -19,6 +19,7 @@ from kb.extract.base import ExtractionError
 _AGAIN = "open it in the program that made it and save or export it again"
 _ADD_TEXT = "add the document's text or delete the file"
 _CONVERT = "convert it to PDF, DOCX, ODT, HTML, text or Markdown"
+_BOMB = "remove the file; a real document is never this large unpacked"
 _SIMPLER = "split or simplify the document (or save it again), or ask the operator to raise "
 
 # key -> (message, hint), `{name}` filled in from the error's values.
@@ -90,8 +91,14 @@ DOCUMENT_TEXTS: dict[str, tuple[str, str]] = {
         "open it in the program that made it and save it again",
     ),
     "document_zip_bomb": (
-        "{what} would unpack to {size} (limit {limit} MB, {parts} parts): a zip bomb?",
-        "remove the file; a real document is never this large unpacked",
+        "{what} would unpack to {size} in {count} parts (limit {limit} MB, {parts} parts): "
+        "a zip bomb?",
+        _BOMB,
+    ),
+    "document_zip_bomb_parts": (
+        "{what} would unpack to more than {parts} parts (limit {limit} MB, {parts} parts): "
+        "a zip bomb?",
+        _BOMB,
     ),
 }
 

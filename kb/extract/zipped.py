@@ -44,7 +44,7 @@ def open_zip(data: bytes, what: str, limits: Limits, required: str) -> zipfile.Z
     if not data.startswith(b"PK"):
         raise malformed(what, "it is not a zip container (was it renamed from another type?)")
     if data.count(CENTRAL_ENTRY) > MAX_MEMBERS:
-        raise _bomb(what, f"more than {MAX_MEMBERS:,} parts", limits)
+        raise _bomb(what, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -52,18 +52,20 @@ def open_zip(data: bytes, what: str, limits: Limits, required: str) -> zipfile.Z
         raise malformed(what, exc) from None
     unpacked = sum(m.file_size for m in members)
     if len(members) > MAX_MEMBERS or unpacked > limits.max_unpacked_bytes:
-        raise _bomb(what, f"{unpacked / 1e6:,.0f} MB in {len(members):,} parts", limits)
+        raise _bomb(what, limits, size=f"{unpacked / 1e6:,.0f} MB", count=f"{len(members):,}")
     if required not in archive.namelist():
         raise malformed(what, f"{required} is missing")
     return archive
 
 
-def _bomb(what: str, size: str, limits: Limits) -> ExtractionError:
+def _bomb(what: str, limits: Limits, **unpacked: str) -> ExtractionError:
+    """A zip that would unpack past the limits: to `size` in `count` parts, or
+    (none given) to more parts than any document has."""
     return document_error(
         "zip_bomb",
-        "document_zip_bomb",
+        "document_zip_bomb" if unpacked else "document_zip_bomb_parts",
         what=what,
-        size=size,
         limit=f"{limits.max_unpacked_bytes / 1e6:,.0f}",
         parts=f"{MAX_MEMBERS:,}",
+        **unpacked,
     )

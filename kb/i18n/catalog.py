@@ -186,7 +186,7 @@ def number_as_written(lang: str, text: str) -> str:
 
 
 # The values texts name that are numbers or sizes as an English text wrote them.
-NUMBER_VALUES = frozenset({"limit", "size", "most", "length", "parts"})
+NUMBER_VALUES = frozenset({"limit", "size", "most", "length", "parts", "count"})
 
 
 def numbers_as_written(lang: str, values: Mapping[str, Any]) -> dict[str, Any]:

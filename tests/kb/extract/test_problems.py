@@ -10,6 +10,8 @@ import pytest
 from kb.attachments.kinds import sniff_kind
 from kb.extract import ExtractionError, Limits, extract, sniff_format
 from kb.extract.zipped import MAX_MEMBERS
+from kb.i18n.problems import problem_words
+from kb.records import Problem
 from tests.documents import travel_outline, write_docx, write_image_only_pdf, write_pdf
 
 
@@ -119,6 +121,14 @@ def test_docx_zip_bomb() -> None:
     assert problem.kind == "zip_bomb"
     assert "zip bomb" in problem.message
     assert len(buf.getvalue()) < 10_000  # small on disk, huge unpacked
+    # A German page says the whole of it in German: "3 MB in 2 parts" was English.
+    said = Problem("it/bomb.docx", problem.message, problem.hint, text_key=problem.text_key,
+                   text_values=problem.text_values)  # fmt: skip
+    german, _ = problem_words(said, "de")
+    assert german == (
+        "Die Datei (Word-Dokument) würde sich auf 3 MB in 2 Teilen entpacken "
+        "(Grenze 1 MB, 10.000 Teile): eine Zip-Bombe?"
+    )
 
 
 def test_a_zip_of_too_many_members_is_never_listed(monkeypatch: pytest.MonkeyPatch) -> None:
