@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from kb.passage_words import WORD, passage_word_count, passage_words
 from kb.records import Article, Chunk, Section
 
 MIN_WORDS = 25
@@ -26,9 +27,9 @@ MIN_WORDS = 25
 # by an older version is cut again by the next `kb index` (`indexer.recut`).
 # 1: before it was recorded (a window cut from a long section ran its lines,
 # a table's rows, together); 2: windows keep their lines, a table's markup is
-# no words, a table cell of dashes is kept escaped.
-CUTTER_VERSION = 2
-_TOKEN = re.compile(r"\S+")
+# no words, a table cell of dashes is kept escaped; 3: a run of more than
+# `kb.passage_words.WORD_CHARS` characters without white space is several words.
+CUTTER_VERSION = 3
 # A table's markup: the pipes between cells and the rule under its header
 # ("|", "---", ":---:", "|---|---|"); they hold no words of the table.
 _TABLE_MARKUP = re.compile(r"\|+|(?:\|?:?-{3,}:?)+\|?")
@@ -42,7 +43,7 @@ def counts(token: str) -> bool:
 
 def word_count(text: str) -> int:
     """The words of `text` that count toward the budget (a table's cells' words)."""
-    return sum(counts(token) for token in text.split())
+    return sum(counts(token) for token in passage_words(text))
 
 
 def _windows(tokens: list[str], size: int, overlap: int) -> list[tuple[int, int]]:
@@ -77,7 +78,7 @@ def _joined(prev: Section, section: Section, sub: str) -> Section:
     text = f"{prev.text}\n{sub}\n{section.text}" if sub else f"{prev.text}\n{section.text}"
     breaks = list(prev.page_breaks)
     if prev.page is not None and section.page is not None:
-        offset = len(prev.text.split()) + len(sub.split())
+        offset = passage_word_count(prev.text) + passage_word_count(sub)
         last = prev.page + len(prev.page_breaks)
         breaks += [offset] * max(0, section.page - last)  # the section starts on a later page
         breaks += [offset + b for b in section.page_breaks]
@@ -120,7 +121,7 @@ def chunk_article(article: Article, *, words: int = 180, overlap: int = 30) -> l
     if not sections:
         sections = [Section((), article.summary or article.title)]
     for section in sections:
-        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(section.text)]
+        spans = [(m.start(), m.end()) for m in WORD.finditer(section.text)]
         tokens = [section.text[a:b] for a, b in spans]
         for start, end in _windows(tokens, words, overlap):
             chunks.append(

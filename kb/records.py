@@ -13,6 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+from kb.passage_words import passage_word_count
 from kb.validators import normal_name, set_normalised
 
 
@@ -86,7 +87,7 @@ class Section:
 
     Sections of documents know where they are in the original: `page` is the
     page the text starts on and `page_breaks` the word positions (in
-    `text.split()`) where each following page begins (PDF); `number` is the
+    `kb.passage_words.passage_words(text)`) where each following page begins (PDF); `number` is the
     section number printed before the heading ("3.2")."""
 
     headings: tuple[str, ...]
@@ -99,7 +100,7 @@ class Section:
         """How a citation names the words `start:end` of this section ("page 4",
         "pages 4–5", "Section 3.2"), or '' where the format has no such place."""
         if self.page is not None:
-            stop = end if end is not None else len(self.text.split())
+            stop = end if end is not None else passage_word_count(self.text)
             first = self.page + bisect_right(self.page_breaks, start)
             last = self.page + bisect_right(self.page_breaks, max(start, stop - 1))
             return f"page {first}" if first == last else f"pages {first}–{last}"

@@ -35,6 +35,7 @@ from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
 from kb.extract.base import human_size
 from kb.extract.factory import EXTRACTION_VERSION
+from kb.passage_words import passage_word_count
 from kb.records import Article, Problem, Section, Severity
 
 SIDECAR_SUFFIX = ".yml"
@@ -162,7 +163,7 @@ def _sections(document: ExtractedDocument) -> tuple[Section, ...]:
             if current is not None and block.page is not None and block.page > current:
                 breaks += [words] * (block.page - current)
                 current = block.page
-            words += len(block.plain.split())
+            words += passage_word_count(block.plain)
         out.append(Section(section.headings, section.text, page, tuple(breaks), section.number))
     return tuple(out)
 

@@ -3,7 +3,13 @@ Markdown table's pipes and header rule, and a window keeps its line breaks."""
 
 from __future__ import annotations
 
+import random
+import time
+
 from indexer.chunking import chunk_article, word_count
+from kb.content.documents import DocumentDefaults, document_article
+from kb.extract.document import Block, BlockKind, DocumentSection, ExtractedDocument
+from kb.passage_words import WORD_CHARS, passage_word_count, passage_words
 from kb.records import Article, Chunk, Section
 
 
@@ -66,3 +72,51 @@ def test_a_short_table_section_folds_into_the_one_before() -> None:
         Section(("Rates",), "Daily rates apply."), Section(("Rates", "Table"), table)
     )
     assert passage.text.endswith(table)
+
+
+def test_a_run_without_white_space_is_cut_into_passages_of_bounded_length() -> None:
+    """A section of 400 KB of words joined by zero-width spaces (or one "word"
+    of 400 KB) was one word, so one passage, read whole by every search it
+    answered. Now a run counts a word per `WORD_CHARS` characters."""
+    for text in ("vpn " + "a\u200b" * 200_000 + " password", "vpn " + "a" * 400_000):
+        started = time.process_time()
+        passages = _passages(Section(("A",), text))
+        assert time.process_time() - started < 1.0
+        assert len(passages) > 20
+        assert all(len(p.text) <= 180 * (WORD_CHARS + 1) for p in passages)
+        assert passages[0].text.startswith("vpn ") and text.endswith(passages[-1].text)
+
+
+def test_text_of_ordinary_words_is_counted_as_white_space_splits_it() -> None:
+    rng = random.Random(486)
+    for _ in range(300):
+        text = "".join(
+            rng.choice(["a", "ü", ".", "|", "-", "\u200b"]) * rng.randint(1, WORD_CHARS // 2)
+            + rng.choice([" ", "\n", "\t", "  \n "])
+            for _ in range(rng.randint(0, 30))
+        )
+        assert passage_words(text) == text.split()
+        assert passage_word_count(text) == len(text.split())
+
+
+def test_page_locators_count_the_words_the_cutter_counts() -> None:
+    """A document's page breaks were positions in `text.split()` while passages
+    are cut at these words: after a long run the pages named would drift."""
+    long_page = " ".join("x" * 350 for _ in range(100))  # 400 words of the cutter
+    document = ExtractedDocument(
+        format="pdf",
+        title="Long",
+        sections=(
+            DocumentSection(
+                ("A",),
+                (
+                    Block(BlockKind.PARAGRAPH, long_page, page=1),
+                    Block(BlockKind.PARAGRAPH, "vpn password", page=2),
+                ),
+            ),
+        ),
+    )
+    article, _ = document_article("it/long.pdf", b"%PDF-", document, {}, b"", DocumentDefaults())
+    passages = chunk_article(article, words=180, overlap=30)
+    assert [p.locator for p in passages[:2]] == ["page 1", "page 1"]
+    assert passages[-1].locator == "pages 1–2"
