@@ -11,10 +11,12 @@ their department's canned replies.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kb.accounts.records import Role, User
 from kb.attachments.records import Attachment
+from kb.catalogue.fields import FieldType
 from kb.catalogue.templates import shown_value
 from kb.errors import NotFoundError
 from kb.requests.canned import FilledReply
@@ -23,7 +25,7 @@ from kb.requests.permissions import RequestPermissions, works_queue
 from kb.requests.records import Request, RequestEntry
 from kb.requests.service import RequestDetail, RequestService
 from webapp.departments import department_name
-from webapp.i18n import current_language
+from webapp.i18n import current_language, format_date
 from webapp.requests.presenters import (
     LinkedArticle,
     linked_articles,
@@ -126,7 +128,8 @@ class RequestPage:
 def form_values(service: RequestService, request: Request, lang: str) -> list[tuple[str, str]]:
     """The request's form as (label, value) pairs, as its requester filled it in, in
     the form's order (the store keeps the values by name, sorted); fields its type no
-    longer declares keep their names and come last."""
+    longer declares keep their names and come last. Dates read as the page's
+    other dates do, in its language (summaries and task titles keep `YYYY-MM-DD`)."""
     if not request.fields:
         return []
     names = {slug: department_name(slug) for slug in service.departments}
@@ -138,9 +141,20 @@ def form_values(service: RequestService, request: Request, lang: str) -> list[tu
         spec = found.field(name) if found else None
         if spec is None:
             shown.append((name, str(value)))
+        elif spec.type is FieldType.DATE:
+            shown.append((spec.label_in(lang), _shown_date(value, lang)))
         else:
             shown.append((spec.label_in(lang), shown_value(spec, value, lang, names)))
     return shown
+
+
+def _shown_date(value: object, lang: str) -> str:
+    """A date field's value as the page writes its other dates ("15. Januar 2027");
+    the value as stored (`YYYY-MM-DD`) where it is no date."""
+    try:
+        return format_date(lang, date.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
 
 
 def assignee_choices(service: RequestService, request: Request) -> list[str]:

@@ -172,3 +172,18 @@ def test_a_whole_form_error_names_the_field_as_the_german_form_does(client: Flas
     )
     assert "Gesuchte Wörter: 600 Zeichen; erlaubt sind höchstens 500" in long
     assert "search_query:" not in long
+
+
+def test_a_date_of_the_form_reads_as_the_pages_other_dates(client: FlaskClient) -> None:
+    """The request's page showed "Needed by 2030-12-24" beside "Filed 5 December
+    2026, 10:00 CET", and the same in German."""
+    page = form_page(client)
+    response = post_form(
+        client, page, for_whom="Jana Fischer", model="developer", needed_by="2030-12-24"
+    )
+    assert response.status_code == 303, text_of(response)
+    where = response.headers["Location"].split("#")[0]
+    assert "<dt>Needed by</dt><dd>24 December 2030</dd>" in text_of(client.get(where + "?hl=en"))
+    assert "<dt>Benötigt bis</dt><dd>24. Dezember 2030</dd>" in text_of(
+        client.get(where + "?hl=de")
+    )
