@@ -221,3 +221,19 @@ def test_a_done_task_reads_done_and_its_outcome_says_so_once(
     assert '<span class="task-status">Erledigt</span>' in german
     assert "Aufgabe 1 (Employee record): Erledigt" in german
     assert "Die Aufgabe ist erledigt." not in german  # the note was shown once, in English
+
+
+def test_the_hand_over_list_offers_colleagues_never_the_reader(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    """An agent alone in their department was offered "Hand task 1 over to:
+    hanna" on their own page, beside "Take this task"; with a colleague, the list
+    named the reader too."""
+    sign_in_as(client, "hanna")  # HR's only agent
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert f"/requests/{onboarding}/tasks/1/take#tasks" in page
+    assert f"/requests/{onboarding}/tasks/1/hand-over#tasks" not in page
+    sign_in_as(client, "ivan")  # IT has carl too
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert '<option value="carl">carl</option>' in page
+    assert '<option value="ivan">' not in page
