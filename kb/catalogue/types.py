@@ -22,7 +22,7 @@ from kb.catalogue.fields import FieldContext, FieldSpec, text_in
 from kb.catalogue.problems import FieldErrors, FieldProblem
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.templates import fill, shown_values
-from kb.catalogue.triggers import fold, trigger_score
+from kb.catalogue.triggers import TriggerIndex
 from kb.errors import ValidationError
 
 
@@ -94,6 +94,10 @@ class Catalogue:
     types: Mapping[str, RequestType] = field(default_factory=dict)
     top: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     replies: Mapping[str, tuple[CannedReply, ...]] = field(default_factory=dict)
+    # The types' trigger phrases folded once, made at the first `match`.
+    _triggers: list[TriggerIndex[RequestType]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def get(self, type_id: str) -> RequestType:
         """The type; a ValidationError on the field `type` listing the known ones."""
@@ -129,11 +133,6 @@ class Catalogue:
 
     def match(self, text: str) -> RequestType | None:
         """The type whose triggers the text matches best; None when none matches."""
-        folded = fold(text)
-        best: RequestType | None = None
-        best_score = 0
-        for request_type in self.types.values():
-            score = trigger_score(request_type.triggers, folded)
-            if score > best_score:
-                best, best_score = request_type, score
-        return best
+        if not self._triggers:
+            self._triggers.append(TriggerIndex((t, t.triggers) for t in self.types.values()))
+        return self._triggers[0].best(text)

@@ -23,7 +23,7 @@ from typing import Any
 
 from kb.catalogue.fields import FieldSpec
 from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
-from kb.catalogue.triggers import fold, trigger_score
+from kb.catalogue.triggers import TriggerIndex, trigger_score
 from kb.content.located_yaml import META, line_of, load_located, texts_of
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ConfigError, ContentError, ValidationError
@@ -89,6 +89,10 @@ class WorkflowCatalog:
 
     workflows: Mapping[str, Workflow] = field(default_factory=dict)
     path: str = ""
+    # The templates' trigger phrases folded once, made at the first `match`.
+    _triggers: list[TriggerIndex[Workflow]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
     def get(self, name: str) -> Workflow:
         try:
@@ -104,14 +108,9 @@ class WorkflowCatalog:
 
     def match(self, text: str) -> Workflow | None:
         """The template whose triggers the text matches best; None when none matches."""
-        folded = fold(text)
-        best: Workflow | None = None
-        best_score = 0
-        for workflow in self.workflows.values():
-            score = workflow.score(folded)
-            if score > best_score:
-                best, best_score = workflow, score
-        return best
+        if not self._triggers:
+            self._triggers.append(TriggerIndex((w, w.triggers) for w in self.workflows.values()))
+        return self._triggers[0].best(text)
 
 
 def workflows_source(
