@@ -38,7 +38,6 @@ from kb.requests.drafting import (
     write_draft,
 )
 from kb.requests.ledger import Ledger, StaleRequestError, Step, new_entry
-from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
 
 if TYPE_CHECKING:
@@ -238,12 +237,10 @@ class ArticleWork:
 
 
 def require_resolution(request: Request) -> None:
-    """ConflictError unless the request is resolved (or closed) with an answer:
-    what goes into an article is its resolution text."""
-    if (
-        request.status in (RequestStatus.RESOLVED, RequestStatus.CLOSED)
-        and (request.resolution or "").strip()
-    ):
+    """ConflictError unless the request is resolved (or closed) with an answer a
+    person wrote (`permissions.has_answer`): what goes into an article is its
+    resolution text."""
+    if permissions.has_answer(request):
         return
     raise ConflictError(
         f"request {request.id} has no resolution yet; resolve it first: the "

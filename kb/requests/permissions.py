@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 
 from kb.accounts.records import Grant, Role, User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied
+from kb.requests import entry_notes
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.records import Request
 
@@ -159,9 +160,7 @@ def permissions_for(
         statuses = frozenset()
     if tasks_open:
         statuses = statuses - {_S.RESOLVED}
-    answered = request.status in (_S.RESOLVED, _S.CLOSED) and bool(
-        (request.resolution or "").strip()
-    )
+    answered = has_answer(request)
     owns = owns_content(actor, request.department)
     task_agent = any(works_queue(actor, d) for d in departments)
     joined = request.reads_as_watcher(actor.username) and actor.username in set(merged_requesters)
@@ -355,6 +354,19 @@ def require_content_owner(user: User, department: str, what: str) -> None:
                 "role": Grant(role=Role.CONTENT_OWNER, department=department),
             },
         )
+
+
+def has_answer(request: Request) -> bool:
+    """Resolved or closed with an answer a person wrote: what an article may be
+    drafted from. A value stream its last task resolved has the product's own
+    note instead ("All 4 tasks are done."), which answers no question, and its
+    title names the person it was for."""
+    text = (request.resolution or "").strip()
+    return (
+        request.status in (_S.RESOLVED, _S.CLOSED)
+        and bool(text)
+        and entry_notes.NOTES.wording(text) is None
+    )
 
 
 def require_drafting(user: User, request: Request) -> None:

@@ -286,8 +286,8 @@ TO_WRITE_UP = 10
 
 
 def answered_without_article(service: RequestService, actor: User) -> list[Request]:
-    """Answered requests (resolved or closed, with an answer, not merged into
-    another) of the departments `actor` owns content for that no article was
+    """Answered requests (resolved or closed, with an answer a person wrote, not
+    merged into another) of the departments `actor` owns content for that no article was
     drafted from yet, newest first, at most `TO_WRITE_UP`: what the drafts page
     offers to turn into articles. Content owners work no queue, so without it
     they had no way to the requests whose "Turn into an article" is theirs."""
@@ -303,7 +303,7 @@ def answered_without_article(service: RequestService, actor: User) -> list[Reque
         found += [
             r
             for r in read.items
-            if (r.resolution or "").strip() and not r.linked_articles and r.merged_into is None
+            if permissions.has_answer(r) and not r.linked_articles and r.merged_into is None
         ]
         after = read.next_key if isinstance(read.next_key, PageKey) else None
         if after is None or len(found) >= TO_WRITE_UP:

@@ -293,3 +293,30 @@ def test_the_drafts_page_offers_answered_requests_to_turn_into_articles(
     assert "Answered requests without an article" in page
     german = text_of(client.get("/requests/drafts/?hl=de"))
     assert "Beantwortete Anfragen ohne Artikel" in german
+
+
+def test_a_value_stream_its_tasks_resolved_is_no_answer_to_write_up(
+    app: Flask, client: FlaskClient, store: Store
+) -> None:
+    """An onboarding its last task resolved ("All 2 tasks are done.") was offered
+    on the drafts page and by "Turn into an article": a draft titled with the new
+    hire's name, whose answer is the product's own note."""
+    from kb.accounts.service import add_user
+    from kb.errors import ConflictError
+
+    add_user(store, "hilde", "content_owner", "hr")
+    [request_id] = onboardings(app, 1)
+    service = services(app).requests
+    hanna, ivan = store.get_user("hanna"), store.get_user("ivan")
+    assert hanna is not None and ivan is not None
+    service.complete_task(hanna, request_id, 1)
+    service.complete_task(ivan, request_id, 2)
+    assert store.get_request(request_id).status.value == "resolved"
+    sign_in_as(client, "hilde")
+    assert f"/requests/{request_id}" not in text_of(client.get("/requests/drafts/"))
+    sign_in_as(client, "hanna")
+    page = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert "All 2 tasks are done." in page  # the page still says so
+    assert f'action="/requests/{request_id}/article' not in page
+    with pytest.raises(ConflictError):
+        service.draft_article(hanna, request_id, services(app).settings.content_path)
