@@ -28,6 +28,13 @@ class BlockKind(str, Enum):  # noqa: UP042 - values are stored as plain strings
     TABLE = "table"
 
 
+# Levels of nesting a list item's text is indented by, at most: Word's nine
+# (0-8). An HTML page or ODT nests lists up to 127 deep within the parser's
+# limit, and two spaces a level for every item made the text grow as the
+# square of the page: 2 MB of nested lists read as 13 MB, mostly spaces.
+MAX_INDENT = 8
+
+
 def nested_levels(levels: tuple[int, ...]) -> bool:
     """Whether `levels` can nest a list: the first item at 0, each next one at
     most one level deeper than the one before it."""
@@ -101,14 +108,14 @@ class Block:
                 counts[level], types[level] = 0, numbered
             counts[level] += 1
             mark = f"{counts[level]}." if numbered else "-"
-            lines.append(f"{'  ' * level}{mark} {item}")
+            lines.append(f"{'  ' * min(level, MAX_INDENT)}{mark} {item}")
         return "\n".join(lines)
 
     @property
     def plain(self) -> str:
         """The block as plain text lines (lists as '- item' or '1. item', each level
         of nesting by its own type and counting from 1, nested items indented by
-        two spaces a level; a table as a Markdown table, its first row the header)."""
+        two spaces a level, `MAX_INDENT` levels at most; a table as a Markdown table, its first row the header)."""
         if self.kind is BlockKind.LIST:
             return self._list_plain()
         if self.kind is BlockKind.TABLE:
