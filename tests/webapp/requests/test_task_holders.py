@@ -237,3 +237,18 @@ def test_the_hand_over_list_offers_colleagues_never_the_reader(
     page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
     assert '<option value="carl">carl</option>' in page
     assert '<option value="ivan">' not in page
+
+
+def test_a_value_stream_nobody_coordinates_names_its_tasks_departments(
+    client: FlaskClient, onboarding: int
+) -> None:
+    """The requester of an onboarding read "Assigned to: nobody yet" above tasks
+    that HR and IT were working: as if nobody were on it."""
+    sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert '<a href="#tasks">the departments of its tasks (see Tasks)</a>' in page
+    assert "nobody yet" not in page
+    german = text_of(client.get(f"/requests/{onboarding}?hl=de"))
+    assert "die Abteilungen ihrer Aufgaben (siehe Aufgaben)" in german
+    plain = services(client.application).requests.submit(User(username="emma"), "VPN drops")
+    assert "nobody yet" in text_of(client.get(f"/requests/{plain.id}?hl=en"))
