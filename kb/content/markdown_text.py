@@ -58,6 +58,7 @@ import markdown
 from kb.content.html_parsing import ArticleHTMLParser
 from kb.content.nesting import MAX_DEPTH, nesting_depth
 from kb.content.sanitize import DROPPED_WITH_CONTENT
+from kb.content.table_headers import TableHeaderScopes
 from kb.extract.table_markdown import escape_rule_cell, is_rule_cell
 from kb.records import Section
 
@@ -71,7 +72,7 @@ _BLOCKS = {"p", "li", "tr", "pre", "blockquote", "div", "br", "table", "dd", "dt
 _SKIP = DROPPED_WITH_CONTENT - {"embed", "frame"}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 _CELLS = {"td", "th"}
-_EXTENSIONS = ["extra", "sane_lists"]
+_EXTENSIONS: list[str | markdown.Extension] = ["extra", "sane_lists", TableHeaderScopes()]
 
 
 _local = threading.local()

@@ -29,6 +29,9 @@ from kb.content.images import is_remote, resolve_image
 
 ID_PREFIX = "c-"
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# The values a table header cell's `scope` keeps (the renderer sets them,
+# `kb.content.table_headers`); any other value is dropped.
+HEADER_SCOPES = frozenset({"col", "row"})
 
 ARTICLE_TAGS = frozenset(
     {
@@ -174,6 +177,8 @@ def _link_filter(
     image_for = image_for or stored_image(article_id)
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "scope":
+            return value if value in HEADER_SCOPES else None
         if attribute not in {"href", "src", "cite"}:
             return value
         url = value.strip()

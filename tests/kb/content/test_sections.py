@@ -66,7 +66,7 @@ def test_a_documents_text_renders_its_tables_and_lists_and_no_other_markup() -> 
     )
     html = render_html(document_markdown(text))
     assert "<table>" in html and "<td>&lt;i&gt;120&lt;/i&gt; EUR</td>" in html
-    assert "<th>Limit | cap</th>" in html
+    assert '<th scope="col">Limit | cap</th>' in html
     assert "<ul>\n<li>Laptop<ol>\n<li>Unplug the charger</li>" in html
     assert "*per night* &lt;b&gt;apply&lt;/b&gt; &amp; [more](x)." in html
     assert "<h1>" not in html and "<em>" not in html and "<a " not in html

@@ -6,9 +6,12 @@ when the page is shown."""
 
 from __future__ import annotations
 
+from xml.etree import ElementTree as etree
+
 import pytest
 
 from kb.content.markdown_article import parse_article
+from kb.content.table_headers import scope_header_cells
 from webapp.articles.sanitize import (
     article_body_html,
     article_html,
@@ -186,3 +189,39 @@ def test_long_passages_are_cut_around_the_highlight() -> None:
     assert html.startswith("… before") and html.endswith("after …")
     assert "<mark>The answer is here.</mark>" in html
     assert len(html) < 260
+
+
+def test_a_markdown_tables_header_cells_head_their_columns() -> None:
+    """Screen readers (and the page audit) need to know what a header cell heads."""
+    html = render("| City | Limit |\n|---|---|\n| Berlin | 120 |")
+    assert '<th scope="col">City</th>' in html
+    assert '<th scope="col">Limit</th>' in html
+    assert "<td>Berlin</td>" in html
+    assert 'scope="col"' not in html.split("<tbody>")[1]
+
+
+def test_a_header_cell_opening_a_body_row_heads_that_row() -> None:
+    root = etree.fromstring(
+        "<div><table><thead><tr><th>Who</th><th>Days</th></tr></thead>"
+        "<tbody><tr><th>Ada</th><td>3</td><th>odd</th></tr></tbody></table></div>"
+    )
+    scope_header_cells(root)
+    assert [th.get("scope") for th in root.iter("th")] == ["col", "col", "row", None]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '<th scope="javascript:alert(1)">x</th>',
+        '<th scope="colgroup onclick">x</th>',
+        '<th scope="COL">x</th>',
+        '<td scope="col">x</td>',
+    ],
+)
+def test_an_authors_scope_survives_only_as_col_or_row_on_a_header_cell(written: str) -> None:
+    cell = written.replace(">x", ' onclick="go()" abbr="a">x')
+    html = render(f"<table><tr>{cell}</tr></table>")
+    assert "scope" not in html
+    assert "onclick" not in html and "abbr" not in html
+    kept = render('<table><tr><th scope="row" style="color:red">x</th></tr></table>')
+    assert '<th scope="row">x</th>' in kept
