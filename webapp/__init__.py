@@ -65,7 +65,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from flask import Flask
 
     from webapp import assets, errors, i18n, inputs, names, security, services, throttle
-    from webapp.auth import identity
+    from webapp.auth import identity, language_choice
     from webapp.auth import routes as auth
     from webapp.manage import body_limits
     from webapp.proxies import TrustedProxies
@@ -95,6 +95,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     identity.init_app(app)
+    language_choice.init_app(app)  # after identity: it reads the signed-in user
     security.init_app(app)
     auth.init_app(app)
     assets.init_app(app)

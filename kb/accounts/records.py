@@ -24,6 +24,8 @@ from kb.validators import ensure_text, ensure_utc, normal_name, set_normalised, 
 
 MAX_USERNAME_CHARS = 254  # the longest username: an e-mail address
 USERNAME_PATTERN = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._@+-]{0,253}\Z")
+# A language code as the interface offers them ("en", "de"), or "" for none.
+LANGUAGE_PATTERN = re.compile(r"\A(?:[a-z]{2,3})?\Z")
 MIN_PASSWORD_CHARS = 8
 # The longest password the sign-in form reads: a longer one could never sign in.
 MAX_PASSWORD_CHARS = 1024
@@ -119,6 +121,10 @@ class User:
     # Signed in with a temporary password an administrator gave: until the
     # user chooses their own, they may do nothing else (`kb.accounts.passwords`).
     must_change_password: bool = False
+    # The interface language the account last picked ("de"), that mails to it
+    # are written in; "" for none. Written only by `set_language`: `update_user`
+    # leaves it as it is, so an older copy of the account never undoes a choice.
+    language: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.username, str) or not USERNAME_PATTERN.match(self.username):
@@ -139,6 +145,10 @@ class User:
         if not isinstance(self.must_change_password, bool):
             raise ValueError(
                 f"must_change_password must be True or False, got {self.must_change_password!r}"
+            )
+        if not isinstance(self.language, str) or not LANGUAGE_PATTERN.match(self.language):
+            raise ValueError(
+                f"language must be a language code such as 'de' (or empty), got {self.language!r}"
             )
         set_normalised(self, "created", ensure_utc("created", self.created))
         if isinstance(self.session_generation, bool) or not isinstance(

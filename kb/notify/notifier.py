@@ -8,16 +8,18 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
 
 * a webhook message to each department concerned that has a webhook, with the
   JSON payload `{event, request, entry, ts}`;
-* an e-mail to the requester (in the language of their question, English or
-  German) and to the queue addresses concerned, when e-mail is on; to the
-  agent a request or task is given to, in the language of the question too
-  (the language they will read it in; accounts keep none of their own).
+* an e-mail to the requester and to the queue addresses concerned, when
+  e-mail is on; to the agent a request or task is given to; to the watchers.
+  A mail to an account is written in the language the account picked
+  (`User.language`, the interface language it last switched to), else in the
+  language of the question (English or German); queue mails in English. Each
+  recipient's mail is rendered in their own language.
 
 Building messages reads nothing and writes nothing: it is safe to run inside
 the transaction. The targets and department names may follow the content root
 (callables, as the web app's request service hands them in): `refresh` takes
-their current state, and the ledger calls it before a change's transaction
-begins, never inside it. A worker delivers them afterwards (`kb.notify.worker`).
+their current state, and the accounts' languages the ledger read; the ledger
+calls it before a change's transaction begins, never inside it. A worker delivers them afterwards (`kb.notify.worker`).
 """
 
 from __future__ import annotations
@@ -44,14 +46,16 @@ TranslatedNames = Mapping[str, Mapping[str, str]]
 
 
 class Recipient(NamedTuple):
-    """One address mailed: as whom, for which department (queues), and the
+    """One address mailed: as whom, for which department (queues), the
     self-watcher whose roles must still let them read the request when the
-    mail is sent (`reader`; None: it goes regardless)."""
+    mail is sent (`reader`; None: it goes regardless), and the account it
+    belongs to (`account`, whose language the mail is in; None for a queue)."""
 
     address: str
     audience: Audience
     department: str
     reader: str | None = None
+    account: str | None = None
 
 
 def request_language(text: str) -> str:
@@ -96,17 +100,27 @@ class Notifier:
         self._clock = clock
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, account_languages: Mapping[str, str] | None = None) -> None:
         """Take the current targets and department names from their sources (a
-        department added or edited on disk since), outside any transaction."""
+        department added or edited on disk since), and the languages accounts
+        picked (username → code, as the store holds them), outside any transaction."""
         self.config = self._config_source()
         self._names = dict(self._names_source())
         self._translated = dict(self._translated_source())
+        self._account_languages = dict(account_languages or {})
 
     def requester_language(self, request: Request) -> str:
         """The language of the question (one mail is written in; en when unsure)."""
         lang = self._language_of(f"{request.query}\n{request.description}")
         return lang if lang in mail_languages() else "en"
+
+    def language_for(self, recipient: Recipient, request: Request) -> str:
+        """The language of `recipient`'s mail: their account's, when it picked one
+        mails are written in; else the question's (queues: English)."""
+        if recipient.account is None:
+            return "en"
+        picked = self._account_languages.get(recipient.account, "")
+        return picked if picked in mail_languages() else self.requester_language(request)
 
     def department_name(self, slug: str, lang: str) -> str:
         """A department as mails in `lang` name it, as pages do: its display name
@@ -179,7 +193,7 @@ class Notifier:
                 address = self.config.requester_address(holder) if holder else None
                 if address and holder != entry.actor:
                     # Sent only while they may still read the request (`kb.notify.worker`).
-                    recipients.append(Recipient(address, "assignee", "", holder))
+                    recipients.append(Recipient(address, "assignee", "", holder, holder))
                 continue
             if party is Party.WATCHERS:
                 for watcher in request.watchers:
@@ -187,14 +201,16 @@ class Notifier:
                     if address and watcher != entry.actor:
                         # Their roles are read when it is sent (`kb.notify.worker`).
                         reader = None if request.reads_as_watcher(watcher) else watcher
-                        recipients.append(Recipient(address, "watcher", "", reader))
+                        recipients.append(Recipient(address, "watcher", "", reader, watcher))
                 continue
             if party is Party.REQUESTER:
                 if entry.actor == request.requester and not hearers.own_action_mailed:
                     continue
                 address = self.config.requester_address(request.requester)
                 if address:
-                    recipients.append(Recipient(address, "requester", ""))
+                    recipients.append(
+                        Recipient(address, "requester", "", account=request.requester)
+                    )
                 else:
                     logger.info(
                         "notify: no e-mail address for requester %s (set mail_domain)",
@@ -221,8 +237,9 @@ class Notifier:
     ) -> list[OutboxMessage]:
         out = []
         recipients = self._recipients(parties, hearers, request, entry)
-        for address, audience, department, reader in recipients:
-            lang = self.requester_language(request) if audience != "queue" else "en"
+        for recipient in recipients:
+            address, audience, department, reader, _ = recipient
+            lang = self.language_for(recipient, request)
             dept = department or request.department
             text = compose(
                 topic,

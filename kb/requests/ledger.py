@@ -11,7 +11,7 @@ so a change and its notifications are stored together or not at all.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -114,12 +114,19 @@ class Ledger:
     """Loads requests for an actor and saves changes with what they announce."""
 
     def __init__(
-        self, store: RequestStore, notifier: Notifier, clock: Clock, reopen_days: int = 14
+        self,
+        store: RequestStore,
+        notifier: Notifier,
+        clock: Clock,
+        reopen_days: int = 14,
+        account_languages: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
         self.clock = clock
         self.reopen_days = reopen_days
+        # The languages accounts picked for their mails (`AccountStore.account_languages`).
+        self.account_languages = account_languages or dict
 
     def window(self) -> permissions.ReopenWindow:
         """How long a requester may still reopen, as of now."""
@@ -127,9 +134,10 @@ class Ledger:
 
     def announcing(self, *topics: Topic, also: Announce | None = None) -> Announce:
         """What the store calls inside the transaction: the messages of `topics`
-        for the saved request and entry (and those of `also`), to the targets
-        and department names of now (taken here, before the transaction)."""
-        self.notifier.refresh()
+        for the saved request and entry (and those of `also`), to the targets,
+        department names and account languages of now (taken here, before the
+        transaction)."""
+        self.notifier.refresh(self.account_languages())
 
         def announce(request: Request, entry: RequestEntry) -> list[OutboxMessage]:
             out = [m for t in topics for m in self.notifier.messages(t, request, entry)]

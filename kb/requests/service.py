@@ -96,7 +96,7 @@ class RequestService:
             language_of=language_of,
             clock=clock,
         )
-        self.ledger = Ledger(store, self.notifier, clock, reopen_days)
+        self.ledger = Ledger(store, self.notifier, clock, reopen_days, store.account_languages)
         self.tasks = TaskWork(self.ledger, self.directory)
         self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
         self.reader = RequestReader(self.ledger, self.directory)

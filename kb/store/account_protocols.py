@@ -39,6 +39,16 @@ class AccountStore(Protocol):
         """All users, by username."""
         ...
 
+    def set_language(self, username: str, language: str) -> None:
+        """Keep the interface language `username` picked ("" for none), that
+        mails to the account are written in; NotFoundError without the account,
+        ValueError for a code that is no language code."""
+        ...
+
+    def account_languages(self) -> dict[str, str]:
+        """Username → language of every account that picked one."""
+        ...
+
     def update_user(self, user: User, *, actor: str = ..., reason: str = "") -> None:
         """Replace the stored user of that username (not its session generation);
         NotFoundError when absent. Each grant it gains or loses is written to the

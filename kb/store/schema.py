@@ -166,6 +166,9 @@ users = Table(
     # Signed in with a temporary password an administrator gave
     # (`kb.accounts.passwords`): nothing but a new password until it is chosen.
     Column("must_change_password", Boolean, nullable=False, server_default=false()),
+    # The interface language the account last picked (`User.language`), that
+    # mails to it are written in; "" for none (the question's language then).
+    Column("language", String(8), nullable=False, server_default=""),
     Index(None, "username_key", unique=True),
 )
 

@@ -9,6 +9,7 @@ places the two databases are set up differently. Build it with
 from __future__ import annotations
 
 from kb.store.sql_account_grants import SqlAccountGrants
+from kb.store.sql_account_languages import SqlAccountLanguages
 from kb.store.sql_account_removals import SqlAccountRemovals
 from kb.store.sql_accounts import SqlAccounts
 from kb.store.sql_attachments import SqlAttachments
@@ -29,6 +30,7 @@ class SqlStore(
     SqlAccountGrants,
     SqlAccountRemovals,
     SqlPasswords,
+    SqlAccountLanguages,
     SqlRequests,
     SqlRequestSearch,
     SqlRequestTasks,

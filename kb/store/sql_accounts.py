@@ -129,6 +129,7 @@ def user_of(row: Row[Any]) -> User:
         session_generation=row.session_generation,
         person_key=row.person_key or "",
         must_change_password=bool(row.must_change_password),
+        language=row.language or "",
     )
 
 
@@ -210,6 +211,7 @@ class SqlAccounts(SqlBase):
                         username_key=username_key(user.username),
                         created=user.created,
                         person_key=user.person_key or new_person_key(),
+                        language=user.language,
                         **_user_row(user),
                     )
                 )

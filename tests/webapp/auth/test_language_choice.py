@@ -1,0 +1,33 @@
+"""A signed-in user who switches the interface language has it kept on their
+account, for the mails it is sent (on SQLite and PostgreSQL); a visitor's
+choice stays in the cookie alone, and `hl` on a JSON API call changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from kb.store.protocols import Store
+from tests.support import sign_in_as
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+
+pytestmark = pytest.mark.usefixtures("people")
+
+
+def test_switching_the_language_keeps_it_on_the_account(client: FlaskClient, store: Store) -> None:
+    sign_in_as(client, "ivan")
+    assert store.account_languages() == {}
+
+    assert client.get("/?hl=de").status_code == 200
+
+    assert store.account_languages() == {"ivan": "de"}
+    client.get("/requests/?hl=en")
+    assert store.get_user("ivan").language == "en"  # type: ignore[union-attr]
+
+
+def test_a_visitor_or_an_api_call_keeps_no_language(client: FlaskClient, store: Store) -> None:
+    client.get("/?hl=de")  # a visitor: the cookie alone
+    sign_in_as(client, "ivan")
+    client.get("/api/catalogue?hl=de")
+    client.get("/?hl=xx")  # no language the interface offers
+    assert store.account_languages() == {}

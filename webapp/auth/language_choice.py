@@ -1,0 +1,41 @@
+"""A signed-in user's language choice, kept on their account for the mails
+it is sent.
+
+The header's language links (`?hl=de`) set the interface language, which a
+cookie keeps for the browser (`webapp.i18n`). Mails to an account are written
+in the language it picked (`User.language`, `kb.notify.notifier`), so a page
+whose `hl` names another language than the account holds writes it there.
+Only pages count: `hl` on a JSON API call asks for texts in a language, not
+for a change of the caller's mails.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, request
+
+from kb.errors import KbError
+from webapp import services
+from webapp.auth.identity import current_user
+from webapp.errors import is_api_request
+from webapp.i18n import LANGUAGES, PARAM
+
+logger = logging.getLogger(__name__)
+
+
+def _keep_choice(response: Response) -> Response:
+    asked = request.args.get(PARAM, "")
+    if asked not in LANGUAGES or is_api_request():
+        return response
+    try:
+        user = current_user()
+        if user is not None and user.language != asked:
+            services.store().set_language(user.username, asked)
+    except KbError as exc:  # the store is down: the page still answers
+        logger.warning("language: could not keep the language of an account: %s", exc.message)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_keep_choice)
