@@ -286,7 +286,8 @@ def start_watcher(settings: Settings) -> Any:
 
 def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
     """Demo accounts in the store (see `kb.accounts.demo.ensure_demo_users`): an agent for
-    each department of the content root and the triage queue, and one per role.
+    each department of the content root and the triage queue, a content owner for
+    each department of the content root, and one per other role.
     Returns (username, password, roles) of the accounts whose demo password works."""
     from kb.accounts.demo import DEMO_DEPARTMENTS, ensure_demo_users
     from kb.content.scanner import load_departments
@@ -298,7 +299,7 @@ def create_demo_users(settings: Settings) -> list[tuple[str, str, list[str]]]:
         departments = [*sorted(found), settings.triage_department]
     store = store_from_settings(settings)
     try:
-        return ensure_demo_users(store, departments)
+        return ensure_demo_users(store, departments, settings.triage_department)
     finally:
         store.close()
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from werkzeug.security import generate_password_hash
 
-from kb.accounts.demo import ensure_demo_users
+from kb.accounts.demo import DEMO_DEPARTMENTS, DEMO_TRIAGE, ensure_demo_users
 from kb.accounts.records import MIN_PASSWORD_CHARS, Grant, Role, User, reserved_use
 from kb.accounts.service import (
     add_user,
@@ -19,6 +20,7 @@ from kb.accounts.service import (
     system_user,
     user_from_headers,
 )
+from kb.content.scanner import load_departments
 from kb.errors import PermissionDenied, ValidationError
 from kb.store.protocols import Store
 
@@ -122,11 +124,21 @@ def test_malformed_headers_are_refused(user: str, groups: str, message: str, ger
 def test_demo_users_are_created_once(store: Store) -> None:
     accounts = ensure_demo_users(store, departments=["it", "hr"])
     names = [a[0] for a in accounts]
-    assert names == ["employee", "agent-it", "agent-hr", "content-owner", "analyst", "admin"]
+    assert names == ["employee", "agent-it", "agent-hr", "owner-it", "owner-hr", "analyst", "admin"]
     for username, password, _ in accounts:
         assert authenticate(store, username, password) is not None
     assert dict((a[0], a[2]) for a in accounts)["agent-it"] == ["agent:it"]
     assert ensure_demo_users(store, departments=["it", "hr"]) == accounts
+
+
+def test_each_sample_department_has_a_content_owner_in_the_demo(store: Store) -> None:
+    sample = sorted(load_departments(Path(__file__).parents[3] / "content", DEMO_TRIAGE))
+    assert sample and set(sample) <= set(DEMO_DEPARTMENTS)
+    ensure_demo_users(store, [*sample, DEMO_TRIAGE])
+    for department in sample:
+        owner = authenticate(store, f"owner-{department}", f"owner-{department}-demo")
+        assert owner is not None and owner.has_role(Role.CONTENT_OWNER, department)
+    assert store.get_user(f"owner-{DEMO_TRIAGE}") is None  # the triage queue has no articles
 
 
 RESERVED = ["kb-cli", "KB-CLI", "Kb-Cli", "demo-traffic.p001", "DEMO-TRAFFIC.agent-it"]
