@@ -27,6 +27,7 @@ from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import refuse_nul_in, too_long
 from webapp.requests import refused
+from webapp.requests.form_tokens import new_token
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.requests.page import page_of, similar_article
 from webapp.requests.presenters import department_choices
@@ -100,6 +101,7 @@ def render_detail(
         unsent=unsent_text(failed, posted or {}) if error else [],
         req=page.request,
         similar=similar,
+        once=new_token(),
     )
 
 

@@ -11,6 +11,8 @@ drafts page are in `webapp.requests.articles`; department queues are the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -22,7 +24,7 @@ from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.i18n import gettext
 from webapp.inputs import checks_own_form, digits
-from webapp.requests import articles, draft_texts, template_helpers
+from webapp.requests import articles, draft_texts, form_tokens, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
 from webapp.requests.listing import MINE_PAGE, cursor_arg, own_rows, page_links
@@ -59,20 +61,26 @@ def comment(request_id: int) -> Response | tuple[str, int]:
     """A reply or an internal note, with the files chosen (or files alone)."""
     internal = request.form.get("internal") == "1"
     files = uploads()
+    typed = (request.form.get("text") or "").strip()  # checked by form_text, in the action
+    done = "files_attached" if files and not typed else None
+    done = done or ("note_added" if internal else "reply_sent")
 
-    def reply(actor: User) -> None:
-        limit_account(REPLY, actor.username)
-        if files:
-            request_service().attach(actor, request_id, files, form_text("text"), internal)
-        else:
-            request_service().comment(
-                actor, request_id, form_text("text"), visible_to_requester=not internal
-            )
+    def send(made: Callable[[], None]) -> Response | tuple[str, int]:
+        def reply(actor: User) -> None:
+            limit_account(REPLY, actor.username)
+            text = form_text("text")
+            if files:
+                request_service().attach(actor, request_id, files, text, internal)
+            else:
+                request_service().comment(
+                    actor, request_id, text, visible_to_requester=not internal
+                )
+            made()
 
-    done = "files_attached" if files and not form_text("text") else None
-    return act(
-        request_id, reply, done or ("note_added" if internal else "reply_sent"), "#conversation"
-    )
+        return act(request_id, reply, done, "#conversation")
+
+    sent = {"text": typed, "internal": str(internal)}
+    return form_tokens.posted_once(require_user(), (sent, files), done, send)
 
 
 @bp.get("/<int:request_id>/attachments/<int:attachment_id>")
