@@ -70,7 +70,8 @@ CSRF_HEADER = param(
 RETRY_KEY_HEADER = param(
     "Idempotency-Key",
     "A unique key per reply, note or upload (a UUID): sent again with the same call, "
-    "the first answer again (marked Idempotent-Replayed: true) and nothing posted twice; "
+    "the first answer's status, its body read again as the caller may read it now "
+    "(marked Idempotent-Replayed: true), and nothing posted twice; "
     "with another call, a 409. Kept per account for a day.",
     {"type": "string", "maxLength": 100},
     where="header",

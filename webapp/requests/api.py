@@ -35,6 +35,7 @@ from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.rating import checked_rating
+from kb.store.replays import KeptAnswer
 from webapp import services
 from webapp.ask.form_token import MAX_SERVED_CHARS, with_served_suggestions
 from webapp.ask.suggestion import routed
@@ -59,7 +60,7 @@ from webapp.requests.forms import (
     patch_from_json,
     submission_from_json,
 )
-from webapp.requests.replays import answered_once, files_call, json_call
+from webapp.requests.replays import answered_once, files_call, json_call, kept_ids
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
 from webapp.throttle import REPLY, limit_account
@@ -220,7 +221,7 @@ def comment(request_id: int) -> Response:
         answer.status_code = 201
         return answer
 
-    return answered_once(actor, json_call(data), post)
+    return answered_once(actor, json_call(data), post, lambda kept: _detail(request_id))
 
 
 @bp.post("/requests/<int:request_id>/attachments")
@@ -240,8 +241,15 @@ def attach(request_id: int) -> Response:
         answer.status_code = 201
         return answer
 
+    def again(kept: KeptAnswer) -> Response:
+        # The files the first call stored, as far as the caller may see them now.
+        stored = kept_ids(kept, "attachments")
+        readable = request_service().attachments(actor, request_id)
+        shown = [presenters.attachment_json(a) for a in readable if a.id in stored]
+        return jsonify({"attachments": shown})
+
     sent = files_call({"text": text, "internal": internal}, files)
-    return answered_once(actor, sent, post)
+    return answered_once(actor, sent, post, again, keep_body=True)
 
 
 @bp.get("/requests/<int:request_id>/attachments")

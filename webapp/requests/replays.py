@@ -8,8 +8,10 @@ to the caller's account, and
 
 * the same key with the same call (the same path and what was sent: the JSON
   body's fields, or the form's fields and each file's name and SHA-256) is
-  answered with the first answer again, its status, body and `ETag`, marked
-  `Idempotent-Replayed: true`; nothing is posted, mailed or counted again;
+  answered with the first answer's status, marked `Idempotent-Replayed: true`;
+  nothing is posted, mailed or counted again. Its body is read again as the
+  caller may read it now (`again`), never given back as kept: an agent who
+  lost the queue since gets a 404, not the request with its internal notes;
 * the same key with another call is a 409 `idempotency_reused`, nothing done;
 * the same key while the first call still runs is a 409
   `idempotency_running`: send it again in a moment.
@@ -25,7 +27,6 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from flask import Response as FlaskResponse
 from flask import request
 from werkzeug.wrappers import Response
 
@@ -60,9 +61,19 @@ def _fingerprint(sent: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def answered_once(actor: User, sent: str, call: Callable[[], Response]) -> Response:
+def answered_once(
+    actor: User,
+    sent: str,
+    call: Callable[[], Response],
+    again: Callable[[KeptAnswer], Response],
+    *,
+    keep_body: bool = False,
+) -> Response:
     """`call`'s answer; with the request's `Idempotency-Key`, run once per key and
-    account, and a retry answered as `call` first was (`sent`: what was sent)."""
+    account (`sent`: what was sent), and a retry answered with `again`: what the
+    first answer (kept) names, read under the caller's rights of now. Its body is
+    kept only where `again` reads it (`keep_body`): a request's whole history
+    kept for a day per reply would be kept for nothing."""
     key = idempotency_key(request.headers.get(IDEMPOTENCY_HEADER))
     if key is None:
         return call()
@@ -70,7 +81,7 @@ def answered_once(actor: User, sent: str, call: Callable[[], Response]) -> Respo
     claim = KeptAnswer(requester_key(actor.username, key), actor.username, sent)
     kept = store.claim_answer(claim, utc_now())
     if kept is not None:
-        return _again(kept, claim, key)
+        return _replayed(kept, claim, key, again)
     try:
         answer = call()
     except Exception:
@@ -80,11 +91,14 @@ def answered_once(actor: User, sent: str, call: Callable[[], Response]) -> Respo
         store.drop_answer(claim.key)
         return answer
     headers = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
-    store.keep_answer(claim.key, answer.status_code, headers, answer.get_data(as_text=True))
+    body = answer.get_data(as_text=True) if keep_body else ""
+    store.keep_answer(claim.key, answer.status_code, headers, body)
     return answer
 
 
-def _again(kept: KeptAnswer, claim: KeptAnswer, key: str) -> Response:
+def _replayed(
+    kept: KeptAnswer, claim: KeptAnswer, key: str, again: Callable[[KeptAnswer], Response]
+) -> Response:
     """The first answer of the call sent with `key`, or why there is none to give."""
     if kept.fingerprint != claim.fingerprint:
         raise ConflictError(
@@ -100,7 +114,16 @@ def _again(kept: KeptAnswer, claim: KeptAnswer, key: str) -> Response:
             details={"field": IDEMPOTENCY_HEADER},
             key="idempotency_running",
         )
-    answer = FlaskResponse(kept.body, status=kept.status, mimetype="application/json")
-    answer.headers.update(kept.headers)
+    # Read again: the kept body was for the rights the caller had then.
+    answer = again(kept)
+    answer.status_code = kept.status
+    for name, value in kept.headers.items():
+        answer.headers.setdefault(name, value)
     answer.headers[REPLAYED_HEADER] = "true"
     return answer
+
+
+def kept_ids(kept: KeptAnswer, field: str) -> set[int]:
+    """The ids of the records listed under `field` in a kept JSON answer."""
+    listed = json.loads(kept.body or "{}").get(field) or []
+    return {int(item["id"]) for item in listed if isinstance(item, dict) and "id" in item}

@@ -122,3 +122,55 @@ def test_a_retry_while_the_first_call_runs_is_told_to_wait(
                        "conflict")  # fmt: skip
     assert "still running" in refused["message"]
     assert entries(store, request_id, "comment") == 0
+
+
+def test_a_replay_is_read_again_as_the_caller_may_read_it_now(
+    client: FlaskClient, store: Store, request_id: int
+) -> None:
+    """An agent who loses the queue gets no internal note back from a retry."""
+    from kb.accounts.roles import revoke_role
+
+    token = sign_in_as(client, "ivan")
+    first = comment(client, token, request_id, KEY, text="Salary sheet inside", internal=True)
+    assert first.status_code == 201, text_of(first)
+    assert "Salary sheet inside" in text_of(first)
+
+    def upload() -> Any:
+        return client.post(
+            f"/api/requests/{request_id}/attachments",
+            data={"file": [(io.BytesIO(b"salaries"), "pay.txt")], "internal": "1"},
+            headers={"X-CSRF-Token": token, "Idempotency-Key": "files-1"},
+            content_type="multipart/form-data",
+        )
+
+    assert upload().status_code == 201
+    revoke_role(store, "ivan", "agent", "it", reason="moved to HR")
+    token = sign_in_as(client, "ivan")
+    again = comment(client, token, request_id, KEY, text="Salary sheet inside", internal=True)
+    assert again.status_code == 404, text_of(again)
+    assert "Salary sheet inside" not in text_of(again)
+    files = upload()
+    assert files.status_code == 404 and "pay.txt" not in text_of(files)
+
+
+def test_a_replay_shows_the_request_as_it_reads_now_without_notes_gone_from_view(
+    client: FlaskClient, store: Store
+) -> None:
+    """An agent who is also the requester keeps the request, but a retry after the
+    agent role is gone answers it without the queue's internal notes."""
+    from kb.accounts.roles import revoke_role
+
+    request_id = filed_request(client, user="ivan")
+    token = sign_in_as(client, "ivan")
+    first = comment(client, token, request_id, KEY, text="Only for IT", internal=True)
+    assert first.status_code == 201 and "Only for IT" in text_of(first)
+    # A reply's answer (the whole request) is not kept: a retry reads it again.
+    kept = store.claim_answer(
+        KeptAnswer(requester_key("ivan", KEY), "ivan", "-"), datetime.now(UTC)
+    )
+    assert kept is not None and kept.status == 201 and kept.body == ""
+    revoke_role(store, "ivan", "agent", "it", reason="left the queue")
+    token = sign_in_as(client, "ivan")
+    again = comment(client, token, request_id, KEY, text="Only for IT", internal=True)
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert "Only for IT" not in text_of(again)
