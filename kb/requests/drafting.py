@@ -151,8 +151,11 @@ def write_draft(content_root: Path, department: str, slug: str, text: str) -> st
 
 def public_replies(request: Request, entries: Sequence[RequestEntry]) -> list[str]:
     """The replies the agents wrote to the requester, oldest first: not the
-    requester's, nor a watcher's, nor an internal note."""
-    others = {request.requester, *request.watchers}
+    requester's, nor a watcher's, nor an internal note. The requesters of the
+    duplicates merged in reply as watchers; theirs stay out even after they
+    stopped watching (their `merged` entries name them)."""
+    merged = {str(e.data.get("requester")) for e in entries if e.kind == "merged"}
+    others = {request.requester, *request.watchers, *merged}
     return [
         e.message
         for e in entries

@@ -16,7 +16,7 @@ from kb.records import Status
 from kb.requests import articles, drafting
 from kb.requests.drafting import slugify
 from kb.requests.service import RequestService
-from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, IT_OWNER, OTHER
 
 
 @pytest.fixture
@@ -270,3 +270,26 @@ def test_a_draft_is_never_written_through_a_linked_folder(
         service.draft_article(IT_AGENT, resolved, content)
     assert list(outside.iterdir()) == []
     assert service.get(IT_AGENT, resolved).linked_articles == []
+
+
+def test_a_merged_requester_s_reply_never_reaches_a_draft_after_they_stop_watching(
+    service: RequestService, content: Path
+) -> None:
+    """The requester of a duplicate merged in replies on the request as a watcher;
+    once they stop watching, their reply (their own circumstances) is still not
+    an agent's answer, and stays out of the draft."""
+    request = service.submit(EMPLOYEE, "How do I connect to the VPN from a hotel?", department="it")
+    duplicate = service.submit(OTHER, "VPN from my hotel does not work", department="it")
+    assert request.id is not None and duplicate.id is not None
+    service.merge(IT_AGENT, duplicate.id, request.id)
+    service.comment(OTHER, request.id, "Otto here, mobile 0171 5550123, staying at room 14.")
+    service.unwatch(OTHER, request.id)
+    service.comment(IT_AGENT, request.id, "Switch the VPN client to TCP port 443.")
+    service.resolve(IT_AGENT, request.id, "Answered by e-mail with the details.")
+    path = service.draft_article(IT_AGENT, request.id, content)
+    text = path.read_text(encoding="utf-8")
+    assert "Switch the VPN client to TCP port 443." in text
+    assert "0171" not in text and "room 14" not in text
+    assert drafting.public_replies(
+        service.get(IT_AGENT, request.id), service.ledger.store.entries(request.id)
+    ) == ["Switch the VPN client to TCP port 443."]
