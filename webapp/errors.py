@@ -130,9 +130,10 @@ def message_for(exc: KbError, lang: str, labels: Mapping[str, str] | None = None
         shown["field"] = translate(lang, f"error_field_{field}")
         if is_api_request():  # a program sent the field by its name: say both
             shown["field"] = f"{shown['field']} ({field})"
-    for name in ("status_from", "status_to"):  # request statuses by their labels
+    # Request statuses by the agents' labels: moving a request on is their work.
+    for name in ("status_from", "status_to"):
         if exc.values.get(name):
-            shown[name] = label_of("status", str(exc.values[name]), lang, web_catalog())
+            shown[name] = label_of("agent_status", str(exc.values[name]), lang, web_catalog())
     from webapp.departments import department_name
 
     department = exc.values.get("department")

@@ -43,11 +43,18 @@ class NoteTable:
                 return key, match.groupdict()
         return None
 
-    def say(self, text: str, lang: str, catalog: Catalog) -> str:
+    def say(self, text: str, lang: str, catalog: Catalog, reader: str = "") -> str:
         """`text` in `lang` where it is one of these notes (its key's text in
-        `catalog`, the values filled in); as written where it is not."""
+        `catalog`, the values filled in); as written where it is not. Said to the
+        person the note is about (`reader`, "requester"), a note with a text of
+        its own for them (`<key>_<reader>`: "You replied.") is said so."""
         worded = self.wording(text)
-        return text if worded is None else catalog.translate(lang, worded[0], **worded[1])
+        if worded is None:
+            return text
+        key, values = worded
+        if reader and catalog.has(lang, f"{key}_{reader}"):
+            key = f"{key}_{reader}"
+        return catalog.translate(lang, key, **values)
 
     @cached_property
     def _patterns(self) -> dict[str, re.Pattern[str]]:

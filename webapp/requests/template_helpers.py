@@ -53,10 +53,11 @@ def remaining(value: datetime | None) -> str:
     return presenters.time_left(value, request_service().clock())
 
 
-def entry_note(text: str) -> str:
+def entry_note(text: str, to_requester: bool = False) -> str:
     """A history entry's text or a request's answer: one the product wrote ("The
-    requester replied.") in the page's language, one a person wrote as written."""
-    return note_text(entry_notes.NOTES, text)
+    requester replied.") in the page's language, said to the requester where
+    they read it ("You replied."); one a person wrote as written."""
+    return note_text(entry_notes.NOTES, text, "requester" if to_requester else "")
 
 
 def user_works(department: str) -> bool:

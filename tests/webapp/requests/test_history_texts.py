@@ -45,8 +45,8 @@ def test_merges_watchers_and_ratings_say_what_happened(client: FlaskClient, stor
     )
     german = events(text_of(client.get(f"/requests/{target}?hl=de")))
     assert f"Interne Notiz hat Anfrage #{duplicate} mit dieser zusammengeführt" in german
-    assert "hat hanna zu den Folgenden hinzugefügt" in german
-    assert "hat hanna aus den Folgenden entfernt" in german
+    assert "hat hanna zu den Beobachtenden hinzugefügt" in german
+    assert "hat hanna aus den Beobachtenden entfernt" in german
     assert "hat die Antwort mit 4 von 5 bewertet" in german
     assert f"hat sie mit Anfrage #{target} zusammengeführt" in events(
         text_of(client.get(f"/requests/{duplicate}?hl=de"))
@@ -63,7 +63,7 @@ def test_a_watch_of_ones_own_says_so(client: FlaskClient, store: Store) -> None:
     shown = events(text_of(client.get(f"/requests/{request_id}?hl=en")))
     assert "started watching the request" in shown and "stopped watching the request" in shown
     german = events(text_of(client.get(f"/requests/{request_id}?hl=de")))
-    assert "folgt der Anfrage" in german and "folgt der Anfrage nicht mehr" in german
+    assert "beobachtet die Anfrage" in german and "beobachtet die Anfrage nicht mehr" in german
 
 
 def test_a_rating_shown_with_its_comment_is_quoted_as_the_page_quotes(

@@ -203,8 +203,8 @@ def test_agent_and_requester_talk_until_resolved(client: FlaskClient) -> None:
     act(client, emma, request_id, "comment", text="Version 6.1")
     assert "In progress" in text_of(client.get(f"/requests/{request_id}"))  # resumed
     german = text_of(client.get(f"/requests/{request_id}?hl=de"))
-    assert "Die anfragende Person hat geantwortet." in german
-    assert "The requester replied." not in german
+    assert "Sie haben geantwortet." in german
+    assert "Die anfragende Person hat geantwortet." not in german
     client.get(f"/requests/{request_id}?hl=en")
 
     ivan = sign_in_as(client, "ivan")
