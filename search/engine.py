@@ -42,7 +42,7 @@ from search.fusion import Fusion
 from search.grouping import ArticleGroup
 from search.highlight import Marker, answer_of, hit_of
 from search.keyword import KeywordHit
-from search.live_routing import DepartmentSource, EngineRouting, RouteHints
+from search.live_routing import DepartmentSource, EngineRouting, RouteHints, ServiceOwner
 from search.prepared import PassageCache, PreparedSnapshot
 from search.query_cache import QueryVectorCache, TermVectors, vector_text, with_terms
 from search.ranking import Ranker
@@ -93,10 +93,12 @@ class SearchEngine:
         route_hints: RouteHints | None = None,
         secondary_embedder: Embedder | None = None,
         route_departments: DepartmentSource | None = None,
+        route_services: ServiceOwner | None = None,
     ) -> None:
         self.settings = settings
-        # Reassignments' shares, the content root's department keywords (live_routing).
-        self.routing = EngineRouting(route_hints, route_departments)
+        # Reassignments' shares, the content root's department keywords and the
+        # service catalogue's matched entry (live_routing).
+        self.routing = EngineRouting(route_hints, route_departments, route_services)
         self._embedder = embedder
         if embedder is None and settings.search_threads > 0:
             limit_threads(settings.search_threads)

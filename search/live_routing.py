@@ -12,6 +12,10 @@ the content root no longer has), built again only when the source answers
 another mapping or the snapshot changed. The votes of the articles and the
 department classifier come from the snapshot as before, so with no source,
 or with the departments the index read, every route is the same.
+
+Given the service catalogue's matcher (the web app hands in the one whose
+form the search page offers), the department that owns the entry a question
+asks for counts as one of its department keywords found (`Router.route`).
 """
 
 from __future__ import annotations
@@ -34,17 +38,23 @@ ROUTE_ARTICLES = 10  # best articles that vote on the department
 
 RouteHints = Callable[[str], Mapping[str, float]]
 DepartmentSource = Callable[[], Mapping[str, Department]]
+# The department owning the catalogue entry a question asks for, or None.
+ServiceOwner = Callable[[str], str | None]
 
 
 class EngineRouting:
     """The route of a search, from its best articles, its words and its vector."""
 
     def __init__(
-        self, hints: RouteHints | None = None, departments: DepartmentSource | None = None
+        self,
+        hints: RouteHints | None = None,
+        departments: DepartmentSource | None = None,
+        services: ServiceOwner | None = None,
     ) -> None:
         # Department shares learned from reassigned requests (see search.routing).
         self.hints = hints
         self.departments = departments
+        self.services = services
         self._lock = threading.Lock()
         self._built: tuple[PreparedSnapshot, Mapping[str, Department], Router] | None = None
 
@@ -86,4 +96,11 @@ class EngineRouting:
                 learned = self.hints(" ".join(words))
             except Exception:  # routing must never break a search
                 logger.exception("routing hints failed; routing without them")
-        return self.router(prepared).route(scored, words, learned, query_vector, heard)
+        service: str | None = None
+        if self.services is not None:
+            try:
+                service = self.services(plan.text)
+            except Exception:  # routing must never break a search
+                logger.exception("the service catalogue failed; routing without it")
+        router = self.router(prepared)
+        return router.route(scored, words, learned, query_vector, heard, service)

@@ -7,7 +7,12 @@ Evidence from the content itself:
   (scores relative to the best, so one strong match outweighs many weak ones);
 - the `keywords` of each department's `_department.yml` that occur in the
   query (compared by stems; multi-word keywords must appear whole) add votes,
-  which also lets departments without articles receive questions.
+  which also lets departments without articles receive questions;
+- the service catalogue's entry the question asks for (its trigger phrases,
+  `kb.catalogue.triggers`), when the web app provides the catalogue, adds one
+  such vote for the department that owns the entry: the page offers that
+  department's form for the question, and the route should not name another
+  on the evidence of one near-miss article alone.
 
 A department classifier fitted on the passage vectors
 (`search.department_classifier`) adds, with weight `route_classifier_weight`,
@@ -180,12 +185,18 @@ class Router:
         learned: Mapping[str, float] | None = None,
         query_vector: np.ndarray | None = None,
         heard: bool = True,
+        service: str | None = None,
     ) -> Route:
         """Route from the best candidates' (department, similarity), the query's words,
         optionally learned department shares from past reassignments, and the
         query's vector for the department classifier; `heard` False: an
-        unanswered question none of whose words the index knows."""
-        keyword = _shares(self.keyword_votes(query_words))
+        unanswered question none of whose words the index knows; `service`:
+        the department owning the catalogue entry the question asks for, which
+        counts as one of its keywords found."""
+        votes = self.keyword_votes(query_words)
+        if service:
+            votes[service] = votes.get(service, 0.0) + 1.0
+        keyword = _shares(votes)
         learned_shares = _shares(learned or {})
         if not (heard or keyword or learned_shares):
             return Route(self.triage, 0.0)

@@ -68,15 +68,18 @@ class Engine(Protocol):
 
 
 def _default_engine(
-    settings: Settings, departments: Callable[[], Mapping[str, Department]] | None = None
+    settings: Settings,
+    departments: Callable[[], Mapping[str, Department]] | None = None,
+    requests: Callable[[], RequestService] | None = None,
 ) -> Engine:
-    """The search engine, routing by the reassignments and by the department files
-    of `departments` now (`search.live_routing`)."""
+    """The engine, routing by reassignments, `departments` and `requests`' catalogue."""
     from search.engine import SearchEngine
-    from webapp.search.routing_hints import store_routing_hints
+    from webapp.search.routing_hints import catalogue_owner, store_routing_hints
 
-    hints = store_routing_hints(settings)
-    return SearchEngine(settings, route_hints=hints, route_departments=departments)
+    hints, owner = store_routing_hints(settings), catalogue_owner(requests) if requests else None
+    return SearchEngine(
+        settings, route_hints=hints, route_departments=departments, route_services=owner
+    )
 
 
 def _changed_at(path: Path) -> int:
@@ -114,7 +117,7 @@ class Services:
         # The notification settings as their file has them now (`kb.live_settings`).
         self.live_settings = LiveSettings(settings, origin, check=check_webhooks)
         self._engine_factory = engine_factory or (
-            lambda settings: _default_engine(settings, self.content_departments)
+            lambda s: _default_engine(s, self.content_departments, lambda: self.requests)
         )
         self._store_factory = store_factory or _default_store
         self._lock = threading.Lock()

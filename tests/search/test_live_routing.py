@@ -55,3 +55,30 @@ def test_a_source_that_fails_routes_by_the_index(
     finally:
         engine.close()
         plain.close()
+
+
+def test_the_service_catalogue_is_asked_for_the_question_and_a_failure_changes_nothing(
+    fixture_index: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    asked: list[str] = []
+
+    def owner(text: str) -> str | None:
+        asked.append(text)
+        return None
+
+    def broken(text: str) -> str | None:
+        raise OSError("the catalogue is away")
+
+    plain = SearchEngine(fixture_index, embedder=hashing_embedder)
+    told = SearchEngine(fixture_index, embedder=hashing_embedder, route_services=owner)
+    failing = SearchEngine(fixture_index, embedder=hashing_embedder, route_services=broken)
+    try:
+        query = Query("how many vacation days do I get")
+        department = plain.search(query).department
+        assert told.search(query).department == department
+        assert asked == ["how many vacation days do I get"]
+        assert failing.search(query).department == department
+    finally:
+        plain.close()
+        told.close()
+        failing.close()

@@ -52,6 +52,19 @@ def test_keywords_tip_a_close_vote() -> None:
     assert router().route(close, ["vpn"]).department == "it"
 
 
+def test_the_catalogue_entry_asked_for_votes_as_a_keyword_of_its_owner() -> None:
+    close = [("hr", 1.0), ("legal", 0.99)]
+    assert router().route(close, ["new", "colleague"]).department == "hr"
+    route = router().route(close, ["new", "colleague"], service="legal")
+    assert route.department == "legal"
+    assert route.votes["legal"] > route.votes["hr"]
+    # It weighs as one keyword: a clear article vote keeps its department.
+    clear = [("hr", 1.0), ("hr", 0.98), ("legal", 0.7)]
+    assert router().route(clear, [], service="legal").department == "hr"
+    # With no articles, like a keyword, it routes on its own.
+    assert router().route([], ["colleague"], service="it").department == "it"
+
+
 def test_an_unclear_question_goes_to_triage_with_its_confidence() -> None:
     spread = [("hr", 1.0), ("it", 1.0), ("legal", 1.0)]
     route = router(threshold=0.5).route(spread, [])

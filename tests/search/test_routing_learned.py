@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from kb.errors import StoreError
 from kb.records import Department
 from kb.requests.routing import RoutingHints
 from search.routing import Router
-from webapp.search.routing_hints import CachedRoutingHints
+from webapp.search.routing_hints import CachedRoutingHints, catalogue_owner
 
 
 def router() -> Router:
@@ -62,3 +64,26 @@ def test_every_process_counts_the_same_reassignments_within_a_minute() -> None:
     late = CachedRoutingHints(load, clock=lambda: 1_800_000_055.0)
     early("desk"), late("desk"), early("desk")
     assert seen == [datetime.fromtimestamp(1_800_000_000, UTC)] * 2
+
+
+@dataclass
+class _Entry:
+    department: str
+
+
+class _Requests:
+    def __init__(self, fails: bool = False) -> None:
+        self.fails = fails
+
+    def match_request_type(self, text: str) -> _Entry | None:
+        if self.fails:
+            raise StoreError("the store is away")
+        return _Entry("hr") if "new colleague" in text else None
+
+
+def test_the_catalogue_names_the_owner_of_the_entry_a_question_asks_for() -> None:
+    owner = catalogue_owner(lambda: _Requests())  # type: ignore[arg-type, return-value]
+    assert owner("a new colleague starts on Monday") == "hr"
+    assert owner("printer jam") is None
+    away = catalogue_owner(lambda: _Requests(fails=True))  # type: ignore[arg-type, return-value]
+    assert away("a new colleague starts on Monday") is None

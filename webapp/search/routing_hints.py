@@ -10,6 +10,10 @@ search would name different departments depending on which node answered.
 So refreshes follow the wall clock, not each process's start: within one
 minute every process counts exactly the reassignments made before that
 minute began (`since` the epoch, `until` the minute's start).
+
+The service catalogue is evidence too (`catalogue_owner`): the department
+that owns the entry whose form the search page offers for a question counts
+as one of its department keywords found.
 """
 
 from __future__ import annotations
@@ -19,9 +23,14 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
+from kb.errors import KbError
 from kb.requests.routing import RoutingHints, routing_hints
 from kb.settings import Settings
+
+if TYPE_CHECKING:
+    from kb.requests.service import RequestService
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +80,18 @@ def store_routing_hints(settings: Settings) -> CachedRoutingHints:
         return routing_hints(move for move in store.reassignments() if move.ts < until)
 
     return CachedRoutingHints(load)
+
+
+def catalogue_owner(requests: Callable[[], RequestService]) -> Callable[[str], str | None]:
+    """`text -> department` owning the catalogue entry a question asks for (the
+    form the search page offers), or None; None too while the request side is
+    not available, as the page then offers no form either."""
+
+    def owner(text: str) -> str | None:
+        try:
+            found = requests().match_request_type(text)
+        except KbError:
+            return None
+        return found.department if found is not None else None
+
+    return owner
