@@ -110,3 +110,22 @@ def test_nobody_else_reads_it_in_the_api(client: FlaskClient, name: str) -> None
     answer = client.get("/api/accounts/+history?account=ada")
     assert answer.status_code == 403
     assert answer.get_json()["error"]["code"] == "forbidden"
+
+
+@pytest.mark.usefixtures("changed")
+def test_filters_are_compared_as_text_never_as_patterns_or_markup(client: FlaskClient) -> None:
+    """Tried in the security review: SQL and wildcard text in a filter finds no
+    row, markup in one is echoed as text, and signed out nobody reads it."""
+    for account in ("%", "*", "' OR '1'='1", "ivan' --", "iv_n"):
+        body = client.get("/api/accounts/+history", query_string={"account": account})
+        assert body.status_code == 200 and body.get_json()["changes"] == [], account
+    for field in ("role", "department"):
+        refused = client.get("/api/accounts/+history", query_string={field: "' OR 1=1 --"})
+        assert refused.status_code == 400, field
+    html = text_of(client.get("/accounts/+history?hl=en&account=%22%3E%3Cscript%3Ex%3C/script%3E"))
+    assert "<script>x</script>" not in html and "&#34;&gt;&lt;script&gt;" in html
+    client.post("/auth/logout")
+    with client.session_transaction() as session:
+        session.clear()
+    signed_out = client.get("/api/accounts/+history")
+    assert signed_out.status_code in (401, 403) and "changes" not in (signed_out.get_json() or {})

@@ -118,3 +118,33 @@ def test_an_article_gone_meanwhile_comes_back_as_a_new_one_with_the_text(
     assert "Carl&#39;s own text, &lt;b&gt;typed&lt;/b&gt; for an hour." in shown
     assert 'name="title" value="VPN setup"' in shown
     assert 'name="slug" value="vpn-setup"' in shown
+
+
+def test_reopening_carries_text_only_as_text_and_only_in_one_s_own_department(
+    client: FlaskClient, content: Path
+) -> None:
+    """Tried in the security review: the carried text is shown as text (markup and
+    a closing textarea stay characters), another department's owner is refused
+    (an article of theirs, and one that does not exist, which would otherwise
+    come back as a new article), and nothing is written."""
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    token = sign_in_as(client, "cora")
+    hostile = '</textarea><script>alert(1)</script><img src=x onerror="alert(2)">'
+    shown = text_of(
+        client.post(
+            "/manage/reopen/it/vpn-setup.md?hl=en",
+            data={"csrf_token": token, "yours": hostile, "message": '"><b>x</b>'},
+        )
+    )
+    assert "<script>alert(1)" not in shown and "<img src=x" not in shown
+    assert "&lt;/textarea&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "<b>x</b>" not in shown
+    for article_id in ("hr/annual-leave.md", "hr/never-written.md", "it/../hr/annual-leave.md"):
+        refused = client.post(
+            f"/manage/reopen/{article_id}?hl=en", data={"csrf_token": token, "yours": "Mine"}
+        )
+        assert refused.status_code in (400, 403, 404), article_id
+        assert "Entitlement" not in text_of(refused) and 'action="/manage/new"' not in text_of(
+            refused
+        )
+    assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before

@@ -160,3 +160,41 @@ def test_the_api_discards_changes_and_refuses_another_department(
     assert done.get_json()["status"] == "published"
     again = client.post(url, headers={"X-CSRF-Token": token, "If-Match": '"3"'})
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "nothing_published"
+
+
+def test_discarding_reaches_no_file_but_an_own_department_s_article(
+    client: FlaskClient, content: Path
+) -> None:
+    """Tried in the security review: ids that climb out of the department, another
+    department's draft, a file that is no article, and a call without the token
+    discard nothing; the confirmation page is refused to another department too."""
+    draft(content)
+    leave = content / "hr" / "annual-leave.md"
+    (content / "hr" / "leave-draft.md").write_text(
+        DRAFT.replace("VPN notes", "Leave notes"), encoding="utf-8"
+    )
+    (content / "it" / "images").mkdir(exist_ok=True)
+    (content / "it" / "images" / "logo.png").write_bytes(b"png")
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    token = sign_in_as(client, "cora")
+    headers = {"X-CSRF-Token": token, "If-Match": '"1"'}
+    for article_id in (
+        "hr/leave-draft.md",
+        "it/../hr/leave-draft.md",
+        "it/%2e%2e/hr/leave-draft.md",
+        "it/..%2fhr/leave-draft.md",
+        "it/images/logo.png",
+        "it/_department.yml",
+        "it/.hidden.md",
+    ):
+        answer = client.delete(f"/api/articles/{article_id}", headers=headers)
+        assert answer.status_code in (400, 403, 404), (article_id, answer.status_code)
+        changes = client.post(f"/api/articles/{article_id}/discard-changes", headers=headers)
+        assert changes.status_code in (400, 403, 404), (article_id, changes.status_code)
+    assert client.get("/manage/discard/hr/leave-draft.md").status_code == 403
+    form = {"csrf_token": token, "what": "draft", "version": "1"}
+    assert client.post("/manage/discard/hr/leave-draft.md", data=form).status_code == 403
+    no_token = client.delete("/api/articles/it/notes.md", headers={"If-Match": '"1"'})
+    assert no_token.status_code in (400, 403)
+    assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
+    assert leave.exists()

@@ -174,3 +174,23 @@ def test_a_replay_shows_the_request_as_it_reads_now_without_notes_gone_from_view
     again = comment(client, token, request_id, KEY, text="Only for IT", internal=True)
     assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
     assert "Only for IT" not in text_of(again)
+
+
+def test_no_account_and_key_spell_another_s_and_long_keys_are_refused(
+    client: FlaskClient, store: Store, request_id: int
+) -> None:
+    """Tried in the security review: a stored key is `username:key`, so no username
+    may hold ":" (`a:b` + `c` would be `a` + `b:c`); a key past 100 characters, or
+    of other characters, is a 400 and nothing is posted."""
+    from kb.accounts.records import USERNAME_PATTERN
+
+    assert not USERNAME_PATTERN.match("ivan:x")
+    token = sign_in_as(client, "ivan")
+    for key in ("k" * 101, "a b", "ключ", "x\r\nX-Injected: 1"[:100]):
+        answer = client.post(
+            f"/api/requests/{request_id}/comments",
+            json={"text": "Which printer?"},
+            headers={"X-CSRF-Token": token, "Idempotency-Key": key.replace("\r\n", " ")},
+        )
+        assert answer.status_code == 400, key
+    assert entries(store, request_id, "comment") == 0
