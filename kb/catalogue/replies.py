@@ -13,9 +13,12 @@ canned_replies:
 
 `{requester}`, `{id}`, `{title}` (the request's title), `{department}`,
 `{agent}` and the names of the request's form fields are filled in
-(`kb.catalogue.templates.fill`, values as people read them); a name the
-request does not have stays as written, for the agent to replace before
-sending. The agent reads and may edit the text before it goes out. The
+(`kb.catalogue.templates.fill`, values as people read them). A reply is
+offered only on a request that has each name it uses (a field of its form,
+or one every request has)
+(`kb.requests.canned`), and a reply that still holds one of the department's
+replies' `{name}`s is refused, so a half-filled reply cannot go out by
+mistake. The agent reads and may edit the text before it goes out. The
 department files' entries are read by `kb.catalogue.parsing.parse_reply`.
 """
 
@@ -25,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kb.catalogue.fields import text_in
-from kb.catalogue.templates import fill
+from kb.catalogue.templates import fill, placeholders
 
 
 @dataclass(frozen=True)
@@ -43,3 +46,7 @@ class CannedReply:
     def text_for(self, lang: str, values: Mapping[str, str]) -> str:
         """The reply in `lang` with `values` filled in."""
         return fill(text_in(self.text, lang), values)
+
+    def names(self) -> frozenset[str]:
+        """The `{name}`s the reply uses, in any of its languages."""
+        return frozenset(n for text in self.text.values() for n in placeholders(text))

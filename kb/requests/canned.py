@@ -3,7 +3,10 @@
 A request's department's replies (and, for agents of one of its tasks, their
 own department's) come from the catalogue (`kb.catalogue.replies`), in the
 language of the request, with `{requester}`, `{id}`, `{title}`,
-`{department}`, `{agent}` and the request's form fields filled in.
+`{department}`, `{agent}` and the request's form fields filled in. A reply
+that uses a field the request does not have is not offered (it would go out
+half-filled), and an agent's reply that still holds one of those
+replies' `{name}`s is refused (`refuse_unfilled`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from dataclasses import dataclass
 
 from kb.accounts.records import User
 from kb.catalogue.replies import CannedReply
-from kb.catalogue.templates import shown_values
+from kb.catalogue.templates import placeholders, shown_values
 from kb.catalogue.types import Catalogue
+from kb.errors import ValidationError
 from kb.requests import permissions
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger
@@ -62,19 +66,46 @@ class CannedReplies:
         return self.current_catalogue()
 
     def for_request(self, actor: User, request_id: int, ui_lang: str = "en") -> list[FilledReply]:
-        """The replies `actor` may use on the request (none for non-agents)."""
+        """The replies `actor` may use on the request (none for non-agents): those
+        whose every `{name}` the request has (a field of its form, or one of the
+        names every request has)."""
         request = self.ledger.load(actor, request_id)
-        queues = [request.department, *sorted(self.ledger.task_departments(request))]
-        mine = [d for d in dict.fromkeys(queues) if permissions.works_queue(actor, d)]
-        if not mine:
-            return []
         lang = self.language_of(f"{request.query}\n{request.description}")
         values = self.values(request, actor, lang)
+        # A field of the request's form counts though left empty (an optional
+        # date): the agent sees the gap; a name the request has no field for
+        # would stay in braces.
         return [
             FilledReply(reply, reply.title_in(ui_lang), reply.text_for(lang, values))
-            for department in mine
-            for reply in self.catalogue.replies.get(department, ())
+            for reply in self._replies(actor, request)
+            if reply.names() <= values.keys()
         ]
+
+    def refuse_unfilled(self, actor: User, request_id: int, text: str) -> None:
+        """A ValidationError naming the first `{name}` of the request's canned
+        replies that `text` still holds (an agent's reply only: other braces, and
+        anyone else's text, are left alone; an internal note is passed as "")."""
+        if not placeholders(text):
+            return
+        request = self.ledger.load(actor, request_id)
+        known = {name for reply in self._replies(actor, request) for name in reply.names()}
+        left = [name for name in placeholders(text) if name in known]
+        if left:
+            shown = "{" + left[0] + "}"
+            raise ValidationError(
+                f"the reply still holds the placeholder {shown}; replace it with "
+                "what it stands for before sending",
+                details={"field": "text"},
+                key="reply_placeholder",
+                values={"placeholder": shown},
+            )
+
+    def _replies(self, actor: User, request: Request) -> list[CannedReply]:
+        """The canned replies of the request's queues (its own, its tasks') that
+        `actor` works."""
+        queues = [request.department, *sorted(self.ledger.task_departments(request))]
+        mine = [d for d in dict.fromkeys(queues) if permissions.works_queue(actor, d)]
+        return [reply for d in mine for reply in self.catalogue.replies.get(d, ())]
 
     def values(self, request: Request, agent: User, lang: str) -> dict[str, str]:
         """What a reply's `{name}`s are filled with."""

@@ -274,6 +274,7 @@ class RequestService:
     def comment(
         self, actor: User, request_id: int, text: str, visible_to_requester: bool = True
     ) -> Request:
+        self.canned.refuse_unfilled(actor, request_id, text if visible_to_requester else "")
         return self.work.comment(actor, request_id, text, visible_to_requester)
 
     def transition(
@@ -365,6 +366,7 @@ class RequestService:
         internal: bool = False,
     ) -> list[Attachment]:
         """Attach files to a request, with a reply (`text`) or alone."""
+        self.canned.refuse_unfilled(actor, request_id, "" if internal else text)
         return self.files.attach(actor, request_id, uploads, text, internal)
 
     def attachments(self, actor: User, request_id: int) -> list[Attachment]:

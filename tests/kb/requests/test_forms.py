@@ -46,10 +46,17 @@ def forms(
         id="ordered",
         department="it",
         title={"en": "Laptop ordered", "de": "Laptop bestellt"},
-        text={"en": "Hello {requester}, the {model} laptop for {for_whom} is ordered ({x}).",
+        text={"en": "Hello {requester}, the {model} laptop for {for_whom} is ordered.",
               "de": "Hallo {requester}, der Laptop für {for_whom} ist bestellt."},
     )  # fmt: skip
-    catalogue = Catalogue({**types, "laptop": LAPTOP}, {"it": ("laptop",)}, {"it": (reply,)})
+    delivered = CannedReply(
+        id="delivered",
+        department="it",
+        title={"en": "Laptop delivered"},
+        text={"en": "Hello {requester}, the laptop is at {needed_by}'s desk ({asset_tag})."},
+    )
+    replies = {"it": (reply, delivered)}
+    catalogue = Catalogue({**types, "laptop": LAPTOP}, {"it": ("laptop",)}, replies)
     return RequestService(
         store,
         departments=DEPARTMENTS,
@@ -124,8 +131,34 @@ def test_canned_replies_are_filled_in_for_the_request_and_its_agents_only(
     assert request.id is not None
     [filled] = forms.canned_replies(IT_AGENT, request.id, ui_lang="de")
     assert filled.title == "Laptop bestellt"
-    # The request's language; choices as people read them; unknown names stay.
-    assert filled.text == "Hello emma, the Developer laptop for Jana Fischer is ordered ({x})."
+    # The request's language; choices as people read them. "Laptop delivered" uses
+    # a name the request has no field for (`needed_by` is one, though empty): not offered.
+    assert filled.text == "Hello emma, the Developer laptop for Jana Fischer is ordered."
     assert forms.canned_replies(EMPLOYEE, request.id) == []
     with pytest.raises(NotFoundError):
         forms.canned_replies(HR_AGENT, request.id)
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_reply_still_holding_a_placeholder_is_refused_and_other_braces_pass(
+    forms: RequestService, lang: str
+) -> None:
+    fields = {"for_whom": "Jana Fischer", "model": "dev"}
+    request = forms.submit(EMPLOYEE, "", request_type="laptop", fields=fields, lang="en")
+    assert request.id is not None
+    half = "Hello emma, the laptop is at Jana's desk ({asset_tag})."
+    with pytest.raises(ValidationError) as refused:
+        forms.comment(IT_AGENT, request.id, half)
+    assert refused.value.details == {"field": "text"}
+    shown = refused.value.message_in(lang)
+    assert "{asset_tag}" in shown
+    assert ("Platzhalter" if lang == "de" else "placeholder") in shown
+    with pytest.raises(ValidationError):
+        forms.attach(IT_AGENT, request.id, [], half)
+    assert not [e for e in forms.store.entries(request.id) if e.kind == "comment"]
+    # Braces that are no canned reply's placeholder, an internal note, the
+    # requester's own text: sent as typed.
+    forms.comment(IT_AGENT, request.id, 'Run {x} and set {"a": 1}, see {Model}.')
+    forms.comment(IT_AGENT, request.id, half, visible_to_requester=False)
+    forms.comment(EMPLOYEE, request.id, "My tag is {asset_tag}?")
+    assert len([e for e in forms.store.entries(request.id) if e.kind == "comment"]) == 3
