@@ -8,16 +8,21 @@ it has one, all through the outbox that carries request notifications
 (topic `insights.digest`). The digest names the department's open
 knowledge gaps (assigned to it or routed to it; labels only under the
 minimum-people rule, as on the pages), its content-health findings, and its
-requests of the week.
+requests of the week. A content owner's message is in the language their
+account picked (the language of the pages they last chose), else in the
+default language, English, as the webhook's is; its numbers are written as
+that language writes them ("1.240 Suchen", "85 %" in German) and its
+findings named as the insights' content page names them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog, format_decimal
 from kb.insights.content import Finding
 from kb.insights.requests import DepartmentRequests
 from kb.insights.service import TopicView
@@ -26,16 +31,7 @@ from kb.notify.outbox import OutboxMessage
 
 TOPIC = "insights.digest"
 MAX_GAPS = 5
-
-_TEXTS = {
-    "subject": "Weekly insights for {department}: {gaps} open gaps, {findings} articles to check",
-    "gaps": "Knowledge gaps people searched for in vain this week:",
-    "no_gaps": "No open knowledge gaps this week.",
-    "unnamed": "(a topic too few people asked to show)",
-    "findings": "Articles that need a look:",
-    "requests": "Requests this week: {n}; resolved within target: {share}; open now: {open}.",
-    "link": "Details: {url}",
-}
+MAX_FINDINGS = 20
 
 
 @dataclass(frozen=True)
@@ -47,6 +43,8 @@ class DepartmentDigest:
     gaps: list[TopicView]
     findings: list[Finding]
     requests: DepartmentRequests | None
+    # The department's name in other languages (`display_names` of its file).
+    display_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -54,33 +52,58 @@ class DepartmentDigest:
             not self.gaps and not self.findings and not (self.requests and self.requests.requests)
         )
 
-    def payload(self, url: str) -> dict[str, Any]:
+    def payload(self, url: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+        """The message: its subject and text in `lang` (`digest_*` in mail.po, the
+        numbers written as `lang` writes them), and its figures for programs."""
+        texts = domain_catalog()
+
+        def say(key: str, **values: Any) -> str:
+            return texts.translate(lang, f"digest_{key}", **values)
+
+        def number(value: int) -> str:
+            return format_decimal(lang, value, "#,##0")
+
         gaps = [
             {"id": v.topic.id, "label": v.topic.label, "searches": v.searches, "people": v.people}
             for v in self.gaps[:MAX_GAPS]
         ]
-        lines = [_TEXTS["gaps"] if gaps else _TEXTS["no_gaps"]]
+        lines = [say("gaps") if gaps else say("no_gaps")]
         lines += [
-            f"  - {g['label'] or _TEXTS['unnamed']}: {g['searches']} searches, {g['people']} people"
-            for g in gaps
+            "  - "
+            + say(
+                "gap",
+                label=v.topic.label or say("unnamed"),
+                searches=number(v.searches),
+                people=number(v.people),
+            )
+            for v in self.gaps[:MAX_GAPS]
         ]
         if self.findings:
-            lines += ["", _TEXTS["findings"]]
-            lines += [f"  - {f.article}: {f.kind.replace('_', ' ')}" for f in self.findings[:20]]
+            lines += ["", say("findings")]
+            lines += [
+                f"  - {f.article}: {_finding_label(f.kind, lang)}"
+                for f in self.findings[:MAX_FINDINGS]
+            ]
         r = self.requests
         if r is not None:
-            share = (
-                "–" if r.resolution_within_target is None else f"{r.resolution_within_target:.0%}"
-            )
-            lines += ["", _TEXTS["requests"].format(n=r.requests, share=share, open=r.backlog)]
+            within = r.resolution_within_target
+            share = "–" if within is None else say("share", percent=number(round(within * 100)))
+            lines += [
+                "",
+                say("requests", n=number(r.requests), share=share, open=number(r.backlog)),
+            ]
         if url:
-            lines += ["", _TEXTS["link"].format(url=url)]
+            lines += ["", say("link", url=url)]
+        name = self.display_names.get(lang) or self.name
         return {
-            "subject": _TEXTS["subject"].format(
-                department=self.name, gaps=len(self.gaps), findings=len(self.findings)
+            "subject": say(
+                "subject",
+                department=name,
+                gaps=number(len(self.gaps)),
+                findings=number(len(self.findings)),
             ),
             "text": "\n".join(lines),
-            "lang": "en",
+            "lang": lang,
             "department": self.department,
             "gaps": gaps,
             "findings": [f.as_dict() for f in self.findings],
@@ -89,32 +112,53 @@ class DepartmentDigest:
         }
 
 
+def _finding_label(kind: str, lang: str) -> str:
+    """What a finding is about in `lang`, as the insights' content page names it
+    (`finding_<kind>` in labels.po); its kind in words where there is none."""
+    texts = domain_catalog()
+    key = f"finding_{kind}"
+    return texts.translate(lang, key) if texts.has(lang, key) else kind.replace("_", " ")
+
+
 def digest_messages(
     digests: Sequence[DepartmentDigest],
     owners: Mapping[str, Sequence[str]],
     config: NotifyConfig,
     now: datetime,
     url: str = "",
+    languages: Mapping[str, str] | None = None,
 ) -> list[OutboxMessage]:
-    """Outbox messages for every department with something to report."""
+    """Outbox messages for every department with something to report: to each
+    content owner in the language their account picked (`languages`, username
+    -> code; the default language where it picked none that mails are written
+    in), to the department's webhook in the default language."""
+    written = set(domain_catalog().languages)
+    picked = languages or {}
     out = []
     for digest in digests:
         if digest.empty:
             continue
-        payload = digest.payload(url)
-        targets = []
+        targets: dict[str, str] = {}  # target -> the language of its message
         if config.mail_enabled:
             for username in owners.get(digest.department, ()):
                 address = config.requester_address(username)
+                lang = picked.get(username, "")
                 if address:
-                    targets.append(f"email:{address}")
+                    targets.setdefault(
+                        f"email:{address}", lang if lang in written else DEFAULT_LANGUAGE
+                    )
         hook = config.webhooks.get(digest.department)
         if hook is not None:
-            targets.append(hook.url)
-        for target in dict.fromkeys(targets):
+            targets.setdefault(hook.url, DEFAULT_LANGUAGE)
+        payloads = {lang: digest.payload(url, lang) for lang in set(targets.values())}
+        for target, lang in targets.items():
             out.append(
                 OutboxMessage(
-                    topic=TOPIC, target=target, payload=payload, created=now, next_attempt_at=now
+                    topic=TOPIC,
+                    target=target,
+                    payload=payloads[lang],
+                    created=now,
+                    next_attempt_at=now,
                 )
             )
     return out

@@ -175,7 +175,9 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
     week = service.period((today - timedelta(days=6)).isoformat(), today.isoformat())
     targets = {slug: d.targets for slug, d in scan.departments.items()}
     owners: dict[str, list[str]] = {}
+    languages: dict[str, str] = {}
     for user in store.list_users():  # type: ignore[attr-defined]
+        languages[user.username] = user.language
         for grant in user.grants:
             if grant.role is Role.CONTENT_OWNER and grant.department:
                 owners.setdefault(grant.department, []).append(user.username)
@@ -193,10 +195,11 @@ def send_digest(settings: Settings, store: object, now: datetime | None = None) 
                     service.content(week, slug, scan, *_owners_reading(slug)), scan.articles, slug
                 ),
                 requests=next((r for r in requests if r.department == slug), None),
+                display_names=department.display_names,
             )
         )
     config = NotifyConfig.from_settings(settings, scan.departments)
-    messages = digest_messages(digests, owners, config, now)
+    messages = digest_messages(digests, owners, config, now, languages=languages)
     for message in messages:
         store.enqueue(message)  # type: ignore[attr-defined]
     return len(messages)

@@ -32,18 +32,23 @@ def mail_settings(tmp_path: Path, content: Path, **more: str) -> Settings:
     return Settings.load({**base, **more}, environ={})
 
 
+def hooked_settings(tmp_path: Path, content: Path) -> Settings:
+    """`mail_settings` with a webhook for the facilities department."""
+    return mail_settings(
+        tmp_path,
+        content,
+        webhooks="facilities=https://hooks.example.org/facilities",
+        webhook_hosts="hooks.example.org",
+    )
+
+
 def test_each_department_with_news_tells_its_owners_and_its_webhook(tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "facilities").mkdir(parents=True)
     (content / "facilities" / "_department.yml").write_text(DEPARTMENT, "utf-8")
     (content / "hr").mkdir()
     (content / "hr" / "_department.yml").write_text("name: HR\n", "utf-8")
-    settings = mail_settings(
-        tmp_path,
-        content,
-        webhooks="facilities=https://hooks.example.org/facilities",
-        webhook_hosts="hooks.example.org",
-    )
+    settings = hooked_settings(tmp_path, content)
     store = create_store(settings.database_url)
     add_user(store, "fiona", "content_owner", "facilities")
     add_user(store, "owner@example.com", "content_owner", "facilities")
