@@ -15,6 +15,7 @@ from datetime import datetime
 from kb.accounts.records import User
 from kb.errors import PermissionDenied
 from kb.requests import permissions
+from kb.requests.answers import AnswerNotices
 from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
 from kb.requests.internal_notes import readable_entries
@@ -61,6 +62,7 @@ class RequestReader:
         self.ledger = ledger
         self.store = ledger.store
         self.departments = departments
+        self.answers = AnswerNotices(self.store)  # the requester's new answers
 
     def get(self, actor: User, request_id: int) -> Request:
         return self.ledger.load(actor, request_id)
@@ -72,7 +74,10 @@ class RequestReader:
         return readable_entries(actor, request, self.store.entries(request_id))
 
     def detail(self, actor: User, request_id: int) -> RequestDetail:
+        """The request opened: for its requester, its answers so far are seen
+        from now on (`kb.requests.answers`)."""
         request = self.ledger.load(actor, request_id)
+        self.answers.opened(actor, request)
         tasks = self.store.tasks(request_id)
         return RequestDetail(
             request=request,

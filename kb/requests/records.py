@@ -97,7 +97,10 @@ class Request:
     of them who added themselves (and are not its requester): such a watch
     gives no reading of its own (`reads_as_watcher`), only the e-mails while
     a role still lets them read it. A duplicate merged into another request
-    names it in `merged_into`.
+    names it in `merged_into`. `answered_at` is the newest reply or resolution
+    the requester got from someone who works the request, `requester_seen_at`
+    the newest of those they have seen, written by the store alone when they
+    open the request (`kb.requests.answers`).
     """
 
     requester: str
@@ -129,6 +132,8 @@ class Request:
     watchers: list[str] = field(default_factory=list)
     self_watchers: list[str] = field(default_factory=list)
     merged_into: int | None = None
+    answered_at: datetime | None = None
+    requester_seen_at: datetime | None = None
     idempotency_key: str | None = None
     version: int = 0
 
@@ -149,7 +154,7 @@ class Request:
         set_normalised(self, "updated", max(created, ensure_utc("updated", self.updated)))
         for name in (
             "first_response_due", "resolution_due", "first_responded_at", "resolved_at",
-            "rated_at",
+            "rated_at", "answered_at", "requester_seen_at",
         ):  # fmt: skip
             set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
         if self.resolution is not None:
@@ -189,6 +194,15 @@ class Request:
                     f"got {self.idempotency_key!r}"
                 )
         ensure_version(self.version)
+
+    @property
+    def has_new_answer(self) -> bool:
+        """An answer came after the last one its requester saw (or they saw none).
+
+        `Store.count_new_answers` applies the same rule in SQL."""
+        if self.answered_at is None:
+            return False
+        return self.requester_seen_at is None or self.requester_seen_at < self.answered_at
 
     def reads_as_watcher(self, username: str) -> bool:
         """True when `username` watches the request because its requester or an

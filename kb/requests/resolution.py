@@ -9,6 +9,7 @@ from typing import Any
 
 from kb.accounts.records import User
 from kb.notify.topics import Topic
+from kb.requests.answers import answered
 from kb.requests.ledger import Step, new_entry
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request
@@ -28,6 +29,7 @@ def resolved(
         resolution=resolution,
         resolved_at=now,
         first_responded_at=request.first_responded_at or now,
+        answered_at=answered(request, actor, now),
         updated=now,
     )
     return Step(after, entry, Topic.RESOLVED)

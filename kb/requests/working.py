@@ -93,6 +93,7 @@ class RequestWork:
             updates: dict[str, Any] = {"updated": now}
             if is_agent and not is_requester and visible_to_requester:
                 updates["first_responded_at"] = request.first_responded_at or now
+                updates["answered_at"] = now  # a new answer (`kb.requests.answers`)
             data: dict[str, Any] = (
                 {"attachments": [a.name for a in attachments]} if attachments else {}
             )

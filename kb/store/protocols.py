@@ -123,6 +123,17 @@ class RequestStore(DepartmentMoveStore, Protocol):
         """NotFoundError when there is no such request."""
         ...
 
+    def mark_answer_seen(self, request_id: int, requester: str, answered_at: datetime) -> None:
+        """The requester `requester` has seen the answers of request `request_id`
+        up to `answered_at` (`Request.requester_seen_at`; never moved back, the
+        version and history left alone); nothing for anyone else."""
+        ...
+
+    def count_new_answers(self, requester: str) -> int:
+        """How many of `requester`'s requests have an answer they have not seen
+        (`Request.has_new_answer`)."""
+        ...
+
     def get_requests(self, request_ids: Sequence[int]) -> dict[int, Request]:
         """The stored requests of those ids, by id (ids of no request left out)."""
         ...

@@ -58,6 +58,10 @@ requests = Table(
     # Those of `watchers` who added themselves (`Request.self_watchers`).
     Column("self_watchers", JsonText, nullable=False),
     Column("merged_into", BigInteger),
+    # The newest answer the requester got from someone who works the request,
+    # and the newest of them they have seen (`Request.has_new_answer`; 0040).
+    Column("answered_at", UtcDateTime),
+    Column("requester_seen_at", UtcDateTime),
     Column("idempotency_key", String(200), unique=True),
     Column("version", Number, nullable=False),
     Index(None, "department", "status"),

@@ -12,6 +12,7 @@ from kb.store.sql_account_grants import SqlAccountGrants
 from kb.store.sql_account_languages import SqlAccountLanguages
 from kb.store.sql_account_removals import SqlAccountRemovals
 from kb.store.sql_accounts import SqlAccounts
+from kb.store.sql_answer_notices import SqlAnswerNotices
 from kb.store.sql_attachments import SqlAttachments
 from kb.store.sql_department_moves import SqlDepartmentMoves
 from kb.store.sql_events import SqlEvents
@@ -32,6 +33,7 @@ class SqlStore(
     SqlPasswords,
     SqlAccountLanguages,
     SqlRequests,
+    SqlAnswerNotices,
     SqlRequestSearch,
     SqlRequestTasks,
     SqlDepartmentMoves,

@@ -53,6 +53,10 @@ def request_row(request: Request) -> dict[str, Any]:
         "watchers": request.watchers,
         "self_watchers": request.self_watchers,
         "merged_into": request.merged_into,
+        "answered_at": request.answered_at,
+        # Not `requester_seen_at`: only opening the request writes it
+        # (`kb.store.sql_answer_notices`), so a change saved from a copy read
+        # before cannot undo it.
         "idempotency_key": request.idempotency_key,
         "version": request.version,
     }

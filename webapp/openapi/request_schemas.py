@@ -130,6 +130,12 @@ SCHEMAS: dict[str, Any] = {
                 "description": "The request this duplicate was merged into.",
             },
             "overdue": {"type": "boolean", "description": "In queue listings only."},
+            "new_answer": {
+                "type": "boolean",
+                "description": "In the caller's own list (mine=1) only: an agent replied or "
+                "resolved it since the caller last opened it (GET /api/requests/{id} or its "
+                "page clears it).",
+            },
             "url": {"type": "string", "description": "The request's page in the app."},
             "version": {
                 "type": "integer",

@@ -151,7 +151,7 @@ def listing() -> Response:
             key="mine_flag",
         )
     found = service.page_mine(actor, paging, status=statuses)
-    return jsonify(_page_json(found, paging, presenters.request_json))
+    return jsonify(_page_json(found, paging, presenters.own_request_json))
 
 
 def _paging() -> Paging:

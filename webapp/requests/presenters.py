@@ -58,6 +58,12 @@ def request_json(request: Request) -> dict[str, Any]:
     return row
 
 
+def own_request_json(request: Request) -> dict[str, Any]:
+    """One of the caller's own requests as the API lists them: `request_json`
+    and whether an answer came they have not seen (`kb.requests.answers`)."""
+    return {**request_json(request), "new_answer": request.has_new_answer}
+
+
 def sees_article_ids(allowed: RequestPermissions) -> bool:
     """Whether a reader sees a request's linked articles by id and status (whoever
     works its queue or owns its department's content: drafts are theirs to see);

@@ -1,9 +1,10 @@
 """What the request pages' templates call: moments in the working-hours time
 zone (`when`), the time left until a due date (`remaining`), the texts the
 product wrote into a request's history in the page's language (`entry_note`),
-whether the reader works a department's queue (`user_works`) and the signed-in
+whether the reader works a department's queue (`user_works`), the signed-in
 person's requests that wait for their answer (`waiting_for_you`, in every
-page's menu)."""
+page's menu) and how many of their requests have an answer they have not
+seen (`new_answers`, in the menu too; `kb.requests.answers`)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(entry_note, "entry_note")
     bp.add_app_template_global(user_works, "user_works")
     bp.add_app_template_global(waiting_for_you, "waiting_for_you")
+    bp.add_app_template_global(new_answers, "new_answers")
 
 
 logger = logging.getLogger(__name__)
@@ -84,3 +86,19 @@ def waiting_for_you() -> Page[Request] | None:
         g.kb_waiting = found
     waiting: Page[Request] | None = g.kb_waiting
     return waiting
+
+
+def new_answers() -> int:
+    """How many of the signed-in person's requests have an answer they have not
+    seen; read once a request. 0 for a visitor, or when the store cannot say
+    now (the page is shown without the count)."""
+    if "kb_new_answers" not in g:
+        found = 0
+        try:
+            user = current_user()
+            if user is not None:
+                found = request_service().reader.answers.count(user)
+        except KbError as exc:
+            logger.warning("the requests with a new answer were not counted: %s", exc)
+        g.kb_new_answers = found
+    return int(g.kb_new_answers)
