@@ -40,7 +40,7 @@ from kb.authoring.markdown_file import split_text
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService, StaleEditError
-from kb.errors import ConflictError
+from kb.errors import ConflictError, NotFoundError
 from kb.records import Status
 
 logger = logging.getLogger(__name__)
@@ -215,3 +215,62 @@ def _drop_staged(stage: PictureStage | None, article_id: str) -> None:
     if stage is not None:
         for name in stage.names(article_id):
             stage.drop(article_id, name)
+
+
+def history_of(authoring: AuthoringService, actor: User, article_id: str) -> list[ArticleVersion]:
+    """Every version of `article_id`, oldest first, as `AuthoringService.history`
+    gives them; for a draft discarded since (no file, the last version a
+    `discard`), the versions the history kept, ending with the discard."""
+    versions = _discarded(authoring, actor, article_id)
+    return versions if versions is not None else authoring.history(actor, article_id)
+
+
+def restore_discarded(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    number: int,
+    *,
+    base_version: int | None,
+    message: str = "",
+) -> ArticleVersion:
+    """Bring version `number` of the discarded draft `article_id` back as a new
+    draft (the file written again, never over one; owners of its department and
+    admins). A discard since the history page was shown is fine; anything newer
+    than `base_version` (the id taken again meanwhile) is a `StaleEditError`."""
+    versions = _discarded(authoring, actor, article_id)
+    if versions is None:  # not discarded (any more): an ordinary restore
+        return authoring.restore(
+            actor, article_id, number, base_version=base_version, message=message
+        )
+    latest = versions[-1]
+    if base_version is not None and base_version != latest.number:
+        raise StaleEditError(article_id, base_version, latest, latest.text)
+    old = authoring.versions.version(article_id, number)
+    fields, extra = split_text(old.text, article_id)
+    department, name = article_id.rsplit("/", 1)
+    return authoring.create(
+        actor,
+        department,
+        name.removesuffix(".md"),
+        replace(fields, status=Status.DRAFT),
+        message or version_notes.note("version_note_restored", number=number),
+        action=Action.RESTORE,
+        extra=extra,
+    )
+
+
+def _discarded(
+    authoring: AuthoringService, actor: User, article_id: str
+) -> list[ArticleVersion] | None:
+    """The versions of `article_id` when it is a discarded draft whose file is
+    gone (checked for an owner of its department), else None."""
+    authoring.require_owner(actor, authoring.department_of(article_id).slug)
+    latest = authoring.versions.latest(article_id)
+    if latest is None or latest.action is not Action.DISCARD:
+        return None
+    try:
+        files.article_file(authoring.root, article_id, must_exist=True)
+    except NotFoundError:
+        return authoring.versions.versions(article_id)
+    return None  # a file of that name was put there by hand since: it decides

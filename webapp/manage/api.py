@@ -29,7 +29,7 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role, User
-from kb.authoring.discarding import discard_changes, discard_draft
+from kb.authoring.discarding import discard_changes, discard_draft, history_of
 from kb.authoring.files import id_parts
 from kb.authoring.markdown_file import check_body
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
@@ -205,7 +205,7 @@ def versions(article_id: str) -> Response:
     if is_document(article_id):  # with SHA-256 and size, and the version waiting
         return document_history.versions_json(article_id)
     actor = require_user()
-    found = services.authoring().history(actor, article_id)
+    found = history_of(services.authoring(), actor, article_id)  # a discarded draft's too
     return jsonify(
         {
             "id": article_id,

@@ -26,9 +26,10 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import Grant, Role
 from kb.authoring.diff import line_diff
+from kb.authoring.discarding import history_of, restore_discarded
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
-from kb.authoring.records import ArticleFields, ArticleVersion
+from kb.authoring.records import Action, ArticleFields, ArticleVersion
 from kb.authoring.service import StaleEditError
 from kb.errors import (
     ConflictError,
@@ -316,14 +317,14 @@ def _flash_saved(version: ArticleVersion, base: int | None) -> None:
 
 @bp.get("/history/<path:article_id>")
 def history(article_id: str) -> str:
-    actor = require_user()
-    service = services.authoring()
-    versions = service.history(actor, article_id)
+    """Every version; a discarded draft's too, the discard last (`history_of`)."""
+    versions = history_of(services.authoring(), require_user(), article_id)
     return render_template(
         "manage/history.html",
         article_id=article_id,
         versions=list(reversed(versions)),
         current=versions[-1].number if versions else 0,
+        discarded=bool(versions) and versions[-1].action is Action.DISCARD,
     )
 
 
@@ -353,7 +354,10 @@ def restore(article_id: str) -> Response | tuple[str, int]:
     if number is None:
         raise invalid("number", "say which version to restore", key="restore_which")
     try:
-        version = services.authoring().restore(actor, article_id, number, base_version=base)
+        # A discarded draft's version comes back as a new draft (`restore_discarded`).
+        version = restore_discarded(
+            services.authoring(), actor, article_id, number, base_version=base
+        )
     except StaleEditError as exc:
         flash(message_for(exc, current_language()), "error")
         return redirect(url_for("manage.history", article_id=article_id), code=303)
