@@ -135,10 +135,15 @@ class PreparedSnapshot:
             query.text,
             lang=query.lang,
             glossary=glossary,
-            corrector=SpellingCorrector(vocabulary, glossary_words),
+            corrector=SpellingCorrector(vocabulary, glossary_words, self.real_word()),
             idf=vocabulary.idf,
             translate=self.translator_for(query.groups),
         )
+
+    def real_word(self) -> Callable[[str], bool] | None:
+        """Whether the general dictionary knows a word (None without one)."""
+        dictionary = self.translator.dictionary
+        return dictionary.knows if len(dictionary) else None
 
     def translator_for(self, groups: frozenset[str] | None) -> Translator:
         """The dictionary translations a searcher with `groups` may be given:

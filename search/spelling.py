@@ -10,6 +10,13 @@ an unrelated one ("eine"), and typos rarely hit the first letter. Words are
 bucketed by length so a lookup only
 compares against words that could be close enough.
 
+Words of four and five letters are corrected too when a general dictionary
+(`search.dictionary`, German or English) does not know them, so that they
+are no real word the index lacks, by one edit and only when exactly one
+word of the vocabulary is that near ("wifii" → "wifi"); without a
+dictionary they are left alone, as most words one edit from a short word
+are other real words.
+
 Corrections are offered from the words the searcher may read
 (`AudienceVocabularies`): a word that occurs only in restricted articles
 is never suggested to someone outside their audience, since the suggestion
@@ -22,7 +29,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +42,7 @@ from search.postings import live_frequencies
 from search.terms import stem
 
 MIN_LENGTH = 6
+SHORT_LENGTH = 4  # with a dictionary: four and five letters, one edit, one candidate
 LONG_WORD = 9
 _CORRECTABLE = re.compile(r"^[^\W\d_]+$")
 
@@ -235,14 +243,18 @@ def _text(term: bytes | str) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else str(term)
 
 
-def max_edits(word: str) -> int:
-    """Edits allowed for a word: none below six letters, one up to eight, two beyond.
+def max_edits(word: str, short: bool = False) -> int:
+    """Edits allowed for a word: none below six letters (four with `short`, which
+    allows one from four), one up to eight, two beyond.
 
-    Short words are left alone: one edit away from a short word there is almost
+    Short words are left alone unless a dictionary vouches that the word is no
+    real word (`short`): one edit away from a short word there is almost
     always another real word ("wine"/"wide", "found"/"fund"), so a correction
     would more often be wrong than right."""
-    if len(word) < MIN_LENGTH:
+    if len(word) < (SHORT_LENGTH if short else MIN_LENGTH):
         return 0
+    if len(word) < MIN_LENGTH:
+        return 1
     return 1 if len(word) < LONG_WORD else 2
 
 
@@ -250,9 +262,14 @@ class SpellingCorrector:
     """Corrects query words that neither the index nor the glossary knows."""
 
     def __init__(
-        self, vocabulary: Vocabulary, glossary: Vocabulary | AbstractSet[str] | None = None
+        self,
+        vocabulary: Vocabulary,
+        glossary: Vocabulary | AbstractSet[str] | None = None,
+        real_word: Callable[[str], bool] | None = None,
     ) -> None:
         self.vocabulary = vocabulary
+        # Whether a general dictionary knows the word (None: no dictionary).
+        self.real_word = real_word
         if glossary is None or not isinstance(glossary, Vocabulary):
             glossary = Vocabulary(dict.fromkeys(glossary or (), 1), 1)
         self.glossary = glossary
@@ -271,7 +288,11 @@ class SpellingCorrector:
         """The best replacement of an unknown word, or None to leave it."""
         if self.is_known(word, lang) or not _CORRECTABLE.match(word):
             return None
-        limit = max_edits(word)
+        # A short word is corrected only when the dictionary says it is no real word.
+        real = self.real_word
+        limit = max_edits(
+            word, short=len(word) < MIN_LENGTH and real is not None and not real(word)
+        )
         if not limit:
             return None
         candidates = [
@@ -284,6 +305,9 @@ class SpellingCorrector:
         # often a different word the index happens not to contain ("wine"/"eine").
         candidates = [c for c in candidates if c[0][0] == word[0]]
         if not candidates:
+            return None
+        # A short word near two words is as likely either: leave it.
+        if len(word) < MIN_LENGTH and len({c[0] for c in candidates}) > 1:
             return None
         return min(candidates, key=lambda c: (c[1], -c[2], c[0]))[0]
 

@@ -65,6 +65,12 @@ def test_a_term_early_in_its_entry_ranks_first() -> None:
     assert found.translations("gehalt") == ("pay", "salary", "stipend")
 
 
+def test_knows_german_words_and_the_words_of_english_terms() -> None:
+    found = parse(["Gehalt {n} :: pay; salary", "Urlaub {m} :: annual leave"])
+    assert found.knows("gehalt") and found.knows("salary") and found.knows("annual")
+    assert not found.knows("wifii")
+
+
 def test_load_reads_once_per_file_version(tmp_path: Path) -> None:
     path = tmp_path / "de-en"
     path.write_text(TINY, encoding="utf-8")

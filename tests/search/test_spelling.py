@@ -75,6 +75,25 @@ def test_edit_budget_grows_with_length() -> None:
     assert [max_edits(w) for w in ("wine", "report", "vacation", "reimbursment")] == [0, 1, 1, 2]
 
 
+def test_with_a_dictionary_short_words_get_one_edit_to_their_only_neighbour() -> None:
+    vocabulary = Vocabulary({"wifi": 1, "bank": 2, "band": 2, "desk": 5}, doc_count=10)
+    real = {"wine", "desks"}.__contains__
+    with_dictionary = SpellingCorrector(vocabulary, real_word=real)
+    assert with_dictionary.correct("wifii") == "wifi"
+    assert with_dictionary.correct("deks") == "desk"  # a transposition is one edit
+    assert with_dictionary.correct("bant") is None  # "bank" and "band" alike: leave it
+    assert with_dictionary.correct("wine") is None  # a real word
+    assert with_dictionary.correct("wfi") is None  # three letters: too short
+    assert with_dictionary.correct("wiifii") is None  # two edits
+    # Longer words are corrected as before, whatever the dictionary says.
+    longer = Vocabulary({"cancel": 3}, doc_count=10)
+    assert (
+        SpellingCorrector(longer, real_word={"cancer"}.__contains__).correct("cancer") == "cancel"
+    )
+    assert SpellingCorrector(vocabulary).correct("wifii") is None  # no dictionary: left alone
+    assert [max_edits(w, short=True) for w in ("wfi", "wifii", "report")] == [0, 1, 1]
+
+
 def test_corrected_text_keeps_everything_else() -> None:
     assert (
         corrected_text("Pasword reset, please!", {"pasword": "password"})
