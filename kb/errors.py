@@ -57,6 +57,9 @@ class KbError(Exception):
             for k, v in values.items()
         }
         values = numbers_as_written(lang, values)  # "1,048,576" is "1.048.576" in German
+        part = values.get("what_key")
+        if part and texts.has("en", f"error_{part}"):  # the part of a form it is about
+            values["what"] = texts.translate(lang, f"error_{part}", **values)
         try:
             if isinstance(values.get("n"), int):
                 return texts.plural(lang, f"error_{self.key}", values.pop("n"), **values)
@@ -92,9 +95,13 @@ class ContentError(KbError):
         kind: str = "invalid",
         text_key: str = "",
         text_values: dict[str, str] | None = None,
+        key: str = "",
+        values: dict[str, Any] | None = None,
     ) -> None:
         where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}", details={"path": path, "line": line})
+        super().__init__(
+            f"{where}: {message}", details={"path": path, "line": line}, key=key, values=values
+        )
         self.path = path
         self.line = line
         self.hint = hint

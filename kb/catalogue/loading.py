@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from kb.catalogue.form_texts import department_form_error
 from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
@@ -78,7 +79,10 @@ def _warning(exc: ContentError) -> Problem:
             exc.path, exc.reason, exc.hint, exc.line, Severity.WARNING, "catalogue",
             exc.text_key, exc.text_values,
         )  # fmt: skip
-    return problem("catalogue_entry", exc.path, kind="catalogue", line=exc.line, detail=exc.reason)
+    return problem(
+        "catalogue_entry", exc.path, kind="catalogue", line=exc.line, detail=exc.reason,
+        **detail_of(exc),
+    )  # fmt: skip
 
 
 class _DepartmentFile:
@@ -92,8 +96,10 @@ class _DepartmentFile:
         self.replies: list[CannedReply] = []
         self.problems: list[Problem] = []
 
-    def fail(self, node: Any, message: str, key: str | None) -> ContentError:
-        return ContentError(message, path=self.rel, line=line_of(node, key), kind="catalogue")
+    def fail(self, node: Any, at: str | None, key: str, /, **values: Any) -> ContentError:
+        """The error of a request form's text `key` (`kb.catalogue.form_texts`) at
+        the line of `at` in `node`, carrying the key for a page to say it."""
+        return department_form_error(self.rel, line_of(node, at), key, **values)
 
     def left_out(self, node: Any, field: str | None, text: str, **values: Any) -> None:
         """Note the problem of text `text` (`kb.content.setup_texts`) at `field` of `node`."""

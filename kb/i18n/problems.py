@@ -8,7 +8,9 @@ the values filled in as the English message has them; a problem without a key
 (or whose text names a value it does not carry) is shown in English, whole. A
 text that frames a message written by a check elsewhere (`{detail}`: a
 setting's check) says that message from the check's own error text where the
-problem carries its key (`detail_key`), as written where it does not; a kind
+problem carries its key (`detail_key`), as written where it does not, and
+names the part of a request form it is about in the reader's language where
+it says which (`what_key`: "request type 'laptop', field 'model'"); a kind
 of document (`{what}`: "Word document") is named in the reader's language
 where the problem carries its kind (`what_kind`).
 """
@@ -60,6 +62,10 @@ def _with_detail(values: Mapping[str, str], lang: str, catalog: Catalog) -> Mapp
     key = values.get("detail_key", "")
     if not key or not catalog.has("en", f"error_{key}"):
         return values
+    part = values.get("what_key", "")
+    if part and catalog.has("en", f"error_{part}"):
+        # The part of a request form the message is about ("Anfrageart 'laptop', Feld 'model'").
+        values = {**values, "what": catalog.translate(lang, f"error_{part}", **values)}
     return {**values, "detail": catalog.translate(lang, f"error_{key}", **values)}
 
 

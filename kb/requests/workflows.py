@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.catalogue.fields import FieldSpec
+from kb.catalogue.form_texts import FormPart, stream_form_error
 from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
 from kb.catalogue.triggers import TriggerIndex, trigger_score
 from kb.content.located_yaml import META, line_of, load_located, texts_of
@@ -229,10 +230,11 @@ def _workflow(node: dict[str, Any], path: str, known: set[str] | None) -> Workfl
     if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise _fail(path, node, "name", "value_stream_name", got=repr(name))
     part = StreamPart(name)
-    what, stream = part.what, part.values()
+    stream = part.values()
+    form = FormPart("value_stream", name)
 
-    def fail(at: Any, message: str, key: str | None) -> ConfigError:
-        return _at(path, line_of(at, key), message)
+    def fail(at_node: Any, at: str | None, key: str, /, **values: Any) -> ConfigError:
+        return stream_form_error(path, line_of(at_node, at), key, **values)
 
     tasks_node = node.get("tasks")
     if not isinstance(tasks_node, list) or not tasks_node:
@@ -252,22 +254,22 @@ def _workflow(node: dict[str, Any], path: str, known: set[str] | None) -> Workfl
         if not isinstance(task_node, dict):
             got = _shown(task_node)
             raise _fail(path, node, "tasks", "value_stream_task_not_mapping", got=got, **stream)
-    fields = parse_fields(node, what, fail)
+    fields = parse_fields(node, form, fail)
     tasks = [_task(t, path, known, name) for t in tasks_node]
     for task, task_node in zip(tasks, tasks_node, strict=True):
-        check_placeholders(dict(task.title), fields, task_node, "title", what, fail)
-    summary = texts(node, "summary", what, fail, required=False)
-    check_placeholders(summary, fields, node, "summary", what, fail)
+        check_placeholders(dict(task.title), fields, task_node, "title", form, fail)
+    summary = texts(node, "summary", form, fail, required=False)
+    check_placeholders(summary, fields, node, "summary", form, fail)
     return Workflow(
         name=name,
         owner=_department(node, "owner", path, known, part),
         title=_texts(node, "title", path, part),
-        triggers=parse_triggers(node, what, fail),
+        triggers=parse_triggers(node, form, fail),
         tasks=_in_dependency_order(tasks, tasks_node, path, part),
         line=line_of(node) or 0,
         fields=fields,
         summary=summary,
-        description=texts(node, "description", what, fail, required=False),
+        description=texts(node, "description", form, fail, required=False),
     )
 
 
