@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.catalogue.form_texts import department_form_error
+from kb.catalogue.limits import MAX_REQUEST_TYPES, form_past_limits
 from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
@@ -114,7 +115,18 @@ class _DepartmentFile:
         if not isinstance(items, list):
             self.left_out(self.data, "request_types", "request_types_not_list")
             return
+        if len(items) > MAX_REQUEST_TYPES:
+            count, limit = len(items), MAX_REQUEST_TYPES
+            self.left_out(
+                self.data, "request_types", "request_types_too_many", count=count, limit=limit
+            )
+            items = items[:MAX_REQUEST_TYPES]
         for item in items:
+            past = form_past_limits(item)
+            if past is not None:
+                node, field, text, values = past
+                self.left_out(node, field, text, **values)
+                continue
             try:
                 self.types.append(parse_request_type(item, self.slug, self.fail))
             except ContentError as exc:

@@ -23,6 +23,7 @@ from typing import Any
 
 from kb.catalogue.fields import FieldSpec
 from kb.catalogue.form_texts import FormPart, stream_form_error
+from kb.catalogue.limits import MAX_VALUE_STREAMS, form_past_limits
 from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
 from kb.catalogue.triggers import TriggerIndex, trigger_score
 from kb.content.located_yaml import META, line_of, load_located, texts_of
@@ -156,10 +157,17 @@ def parse_workflows(
     if not isinstance(data, dict) or not isinstance(data.get("workflows"), list):
         raise stream_error(path, 1, "value_streams_no_list")
     known = set(departments) if departments is not None else None
+    if len(data["workflows"]) > MAX_VALUE_STREAMS:
+        count, limit = len(data["workflows"]), MAX_VALUE_STREAMS
+        raise _fail(path, data, "workflows", "value_streams_too_many", count=count, limit=limit)
     workflows: dict[str, Workflow] = {}
     for item in data["workflows"]:
         if not isinstance(item, dict):
             raise _fail(path, data, "workflows", "value_stream_not_mapping", got=_shown(item))
+        past = form_past_limits(item)  # the caps of a department's request form
+        if past is not None:
+            node, key, text, values = past
+            raise _fail(path, node, key, text.replace("request_type", "value_stream"), **values)
         workflow = _workflow(item, path, known)
         if workflow.name in workflows:
             raise stream_error(path, workflow.line, "value_stream_twice", name=repr(workflow.name))
