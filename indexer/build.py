@@ -33,7 +33,14 @@ from indexer.sequence_mark import SequenceMark, open_mark
 from indexer.snapshot_store import SnapshotStore, create_snapshot_store, sync
 from indexer.snapshot_store.lock import publisher_lock
 from indexer.unreadable import write_unreadable
-from indexer.write import HTML_STORED, IMAGES_STORED, PICTURES_NAMED, SnapshotWriter, VectorSide
+from indexer.write import (
+    HTML_STORED,
+    IMAGES_STORED,
+    PICTURES_NAMED,
+    TABLES_SCOPED,
+    SnapshotWriter,
+    VectorSide,
+)
 from kb.errors import ModelMismatchError, SnapshotStoreError
 from kb.records import Chunk, Department
 from kb.settings import Settings
@@ -180,11 +187,13 @@ class IndexBuilder:
     ) -> tuple[Plan, dict[str, Department]]:
         """What changed since `previous` (its `manifest`), and its departments."""
         known, departments = self._indexed(previous)
-        # Snapshots from before article HTML, the articles' pictures, or the
-        # pictures each names were stored: read every file again once (vectors
-        # still come from the cache), so no page has to render Markdown, every
-        # page shows its pictures and no picture upload renders an unchanged one.
-        stored = all(manifest.get(key) for key in (HTML_STORED, IMAGES_STORED, PICTURES_NAMED))
+        # Snapshots from before article HTML, the articles' pictures, the
+        # pictures each names or their tables' header scopes were stored: read
+        # every file again once (vectors still come from the cache), so no page
+        # has to render Markdown, every page shows its pictures and scoped
+        # table headers, and no picture upload renders an unchanged one.
+        marks = (HTML_STORED, IMAGES_STORED, PICTURES_NAMED, TABLES_SCOPED)
+        stored = all(manifest.get(key) for key in marks)
         older = recut.cut_by_older(manifest) if previous and stored else None
         if previous is None or older is None:
             return self.plan_changes(

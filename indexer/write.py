@@ -43,6 +43,9 @@ HTML_STORED = "article_html"
 IMAGES_STORED = "article_images"  # the articles' pictures are kept (`kb.content.article_images`)
 # Every Markdown article's row records the pictures it names (`indexer.named_pictures`).
 PICTURES_NAMED = "article_picture_names"
+# Every Markdown article's HTML gives its tables' header cells a scope
+# (`kb.content.table_headers`).
+TABLES_SCOPED = "article_table_scopes"
 
 Numbered = list[tuple[int, Chunk]]
 PRIMARY = ("vectors.faiss", "vector_kind")  # file and manifest key of its kind
@@ -134,6 +137,7 @@ class SnapshotWriter:
                 HTML_STORED: True,
                 IMAGES_STORED: True,
                 PICTURES_NAMED: True,
+                TABLES_SCOPED: True,
                 CUTTER_KEY: CUTTER_VERSION,
                 KEYWORD_ANALYSIS_KEY: KEYWORD_ANALYSIS,
                 snapshot.FILES: snapshot.checksum_files(target, previous),
