@@ -48,6 +48,11 @@ FORM_TEXTS: dict[str, str] = {
     "form_field_too_long": "{what}: max_length must be 1..{limit}, got {got}",
     "form_field_invalid": "{what}: {problem}",
     "form_fields_not_list": "{what}: 'fields' must be a list of fields",
+    "form_too_many_fields": "{what} has {count} fields; a form has at most {limit}",
+    "form_too_many_choices": (
+        "{what} has {count} choices; a field has at most {limit} (a longer list is better "
+        "a text field)"
+    ),
     "form_field_twice": "{what}: two fields are named {name}",
     "form_placeholder_optional": (
         "{what}: '{name}' names {placeholder}, which is not a required field; "

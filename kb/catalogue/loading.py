@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.catalogue.form_texts import department_form_error
-from kb.catalogue.limits import MAX_REQUEST_TYPES, form_past_limits
+from kb.catalogue.limits import MAX_REQUEST_TYPES
 from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
@@ -122,11 +122,6 @@ class _DepartmentFile:
             )
             items = items[:MAX_REQUEST_TYPES]
         for item in items:
-            past = form_past_limits(item)
-            if past is not None:
-                node, field, text, values = past
-                self.left_out(node, field, text, **values)
-                continue
             try:
                 self.types.append(parse_request_type(item, self.slug, self.fail))
             except ContentError as exc:

@@ -30,6 +30,7 @@ from typing import Any
 
 from kb.catalogue.fields import MAX_TEXT, NAME, Choice, FieldSpec, FieldType
 from kb.catalogue.form_texts import Fail, FormPart
+from kb.catalogue.limits import MAX_CHOICES, MAX_FIELDS
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.templates import placeholders
 from kb.catalogue.types import RequestType
@@ -67,6 +68,11 @@ def _choices(node: dict[str, Any], part: FormPart, fail: Fail) -> tuple[Choice, 
     items = node.get("choices")
     if not isinstance(items, list) or not items:
         raise fail(node, "choices", "form_no_choices", **part.values())
+    if len(items) > MAX_CHOICES:
+        count, limit = len(items), MAX_CHOICES
+        raise fail(
+            node, "choices", "form_too_many_choices", count=count, limit=limit, **part.values()
+        )
     out = []
     for item in items:
         if isinstance(item, str | int) and str(item).strip():
@@ -128,6 +134,11 @@ def parse_fields(node: dict[str, Any], owner: FormPart, fail: Fail) -> tuple[Fie
         return ()
     if not isinstance(items, list):
         raise fail(node, "fields", "form_fields_not_list", **owner.values())
+    if len(items) > MAX_FIELDS:
+        count, limit = len(items), MAX_FIELDS
+        raise fail(
+            node, "fields", "form_too_many_fields", count=count, limit=limit, **owner.values()
+        )
     fields = tuple(parse_field(item, owner, fail) for item in items)
     seen: set[str] = set()
     for spec, item in zip(fields, items, strict=True):

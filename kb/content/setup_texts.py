@@ -138,15 +138,6 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
         "split the department's services, or drop some; until then those past the first "
         "{limit} are left out of the catalogue",
     ),
-    "request_type_too_many_fields": (
-        "request type {id} has {count} fields; a form has at most {limit}",
-        _LEFT_OUT,
-    ),
-    "request_type_too_many_choices": (
-        "request type {id}: field {field_name} has {count} choices; a field has at most {limit} "
-        "(a longer list is better a text field)",
-        _LEFT_OUT,
-    ),
     "canned_replies_not_list": ("'canned_replies' must be a list", _LEFT_OUT),
     "canned_reply_twice": ("a second canned reply {id}", _LEFT_OUT),
     "top_requests_not_list": ("'top_requests' must be a list of ids", _LEFT_OUT),

@@ -38,13 +38,6 @@ STREAM_TEXTS: dict[str, str] = {
     "value_streams_not_utf8": "value-stream file {file} is not UTF-8; save it as UTF-8",
     "value_streams_no_list": "the file must have a list under 'workflows:'",
     "value_stream_not_mapping": "each value stream must be a mapping, got {got}",
-    "value_stream_too_many_fields": (
-        "value stream {id} has {count} fields; a form has at most {limit}"
-    ),
-    "value_stream_too_many_choices": (
-        "value stream {id}: field {field_name} has {count} choices; a field has at most {limit} "
-        "(a longer list is better a text field)"
-    ),
     "value_streams_too_many": (
         "the file lists {count} value streams; it holds at most {limit}: merge or drop some"
     ),

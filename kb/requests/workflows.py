@@ -23,7 +23,7 @@ from typing import Any
 
 from kb.catalogue.fields import FieldSpec
 from kb.catalogue.form_texts import FormPart, stream_form_error
-from kb.catalogue.limits import MAX_VALUE_STREAMS, form_past_limits
+from kb.catalogue.limits import MAX_VALUE_STREAMS
 from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
 from kb.catalogue.triggers import TriggerIndex, trigger_score
 from kb.content.located_yaml import META, line_of, load_located, texts_of
@@ -164,10 +164,6 @@ def parse_workflows(
     for item in data["workflows"]:
         if not isinstance(item, dict):
             raise _fail(path, data, "workflows", "value_stream_not_mapping", got=_shown(item))
-        past = form_past_limits(item)  # the caps of a department's request form
-        if past is not None:
-            node, key, text, values = past
-            raise _fail(path, node, key, text.replace("request_type", "value_stream"), **values)
         workflow = _workflow(item, path, known)
         if workflow.name in workflows:
             raise stream_error(path, workflow.line, "value_stream_twice", name=repr(workflow.name))
