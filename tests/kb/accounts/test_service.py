@@ -139,6 +139,9 @@ def test_each_sample_department_has_a_content_owner_in_the_demo(store: Store) ->
         owner = authenticate(store, f"owner-{department}", f"owner-{department}-demo")
         assert owner is not None and owner.has_role(Role.CONTENT_OWNER, department)
     assert store.get_user(f"owner-{DEMO_TRIAGE}") is None  # the triage queue has no articles
+    readme = (Path(__file__).parents[3] / "README.md").read_text("utf-8")
+    table = readme.split("Demo accounts (", 1)[1].split("\n\n", 2)[1]
+    assert all(f"`owner-{department}`" in table for department in sample), table
 
 
 RESERVED = ["kb-cli", "KB-CLI", "Kb-Cli", "demo-traffic.p001", "DEMO-TRAFFIC.agent-it"]
