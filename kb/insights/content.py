@@ -8,7 +8,7 @@
 | `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
-| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department) |
+| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
 | `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
@@ -41,7 +41,9 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from kb.content.sanitize import resolve_article_link
 from kb.insights.near_duplicates import near_duplicates
 from kb.records import EVERYONE, Article
 
@@ -58,6 +60,9 @@ REQUEST_SHARE = 0.2
 # linear in the body. Where they could, every `](` scanned to the end of the
 # next, and a megabyte of `](x` took minutes on every insights content page.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>\]#\"]+\.md)(?:#[^)\s>\]]*)?>?\s*(?:\"[^\"]*\")?\)")
+# Any inline link's target, not a picture's (`![alt](x.png)`). The text holds no
+# `[` either, so that each `[` is scanned only to the next: linear, as `_LINK`.
+_ANY_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\(\s*<?([^)\s>\]\"]+)")
 
 
 @dataclass(frozen=True)
@@ -146,9 +151,25 @@ def link_targets(article: Article) -> list[str]:
     return sorted({*targets, *article.related})
 
 
+def dropped_links(article: Article) -> list[str]:
+    """Relative link targets of `article`, as written, that name no article
+    (`hr/annual-leave` without its `.md`, a file in the folder): its page shows
+    their text without a link (`kb.content.sanitize`), so readers meet a dead end."""
+    dropped = []
+    for target in _ANY_LINK.findall(article.body_markdown):
+        parts = urlsplit(target)
+        if parts.scheme or parts.netloc or not parts.path:
+            continue  # another site, an address, a fragment of this page
+        if resolve_article_link(target, article.id) is None:
+            dropped.append(target)
+    return sorted(set(dropped))
+
+
 def broken_links(article: Article, known: set[str]) -> list[str]:
-    """Article ids that `article` links to (Markdown links, `related:`) but do not exist."""
-    return [target for target in link_targets(article) if target not in known]
+    """Article ids that `article` links to (Markdown links, `related:`) but do not
+    exist, then the links it writes that name no article at all."""
+    missing = [target for target in link_targets(article) if target not in known]
+    return missing + dropped_links(article)
 
 
 def missing_audience(article: Article, target: Article) -> list[str]:

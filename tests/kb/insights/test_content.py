@@ -13,6 +13,7 @@ from kb.insights.content import (
     broken_links,
     content_health,
     current_figures,
+    dropped_links,
     link_targets,
     near_duplicates,
     published_days,
@@ -54,16 +55,38 @@ def test_link_forms_are_read_as_markdown_writes_them() -> None:
     assert link_targets(article("hr/a.md", body)) == ["hr/f.md", "hr/s.md", "hr/t.md", "hr/x.md"]
 
 
+def test_a_link_that_names_no_article_is_broken() -> None:
+    """A content owner wrote `[leave](hr/annual-leave)`: the preview showed a link,
+    the published page its bare text, and content health said nothing, since only
+    `.md` links were read. Pictures, other sites, addresses and fragments are not
+    links to articles, and are left alone."""
+    a = article(
+        "hr/a.md",
+        "See [leave](hr/annual-leave), [form](forms/claim.pdf), [b](b.md), "
+        "![chart](chart.png), [web](https://x.org/y), [mail](mailto:hr@x.org), "
+        "[up](#top) and [b again](<b.md#part>).",
+    )
+    assert dropped_links(a) == ["forms/claim.pdf", "hr/annual-leave"]
+    assert broken_links(a, {"hr/a.md", "hr/b.md"}) == ["forms/claim.pdf", "hr/annual-leave"]
+    articles = {"hr/a.md": a, "hr/b.md": article("hr/b.md")}
+    found = content_health(articles, {}, set(), TODAY, review_due_days=14, published_on={})
+    assert [(f.kind, f.detail["target"]) for f in found] == [
+        ("broken_link", "forms/claim.pdf"),
+        ("broken_link", "hr/annual-leave"),
+    ]
+
+
 @pytest.mark.parametrize(
     "body",
-    ["](x" * 15_000, "](" + "a.md#" * 8_000, "](a.md#" * 8_000],
-    ids=["unclosed-links", "fragments", "fragments-in-links"],
+    ["](x" * 15_000, "](" + "a.md#" * 8_000, "](a.md#" * 8_000, "[" * 40_000, "[a](" * 10_000],
+    ids=["unclosed-links", "fragments", "fragments-in-links", "brackets", "unclosed-targets"],
 )
 def test_a_hostile_body_takes_linear_time(body: str) -> None:
     """Every insights content page reads every article's links: 45 KB of `](x`
     took 1 s (a megabyte, minutes), 40 KB of `a.md#` 6 s; now milliseconds."""
     started = time.process_time()
     link_targets(article("it/x.md", body))
+    dropped_links(article("it/x.md", body))
     assert time.process_time() - started < 0.3
 
 
