@@ -91,6 +91,29 @@ def test_the_preview_is_in_sight_while_the_text_is_typed(
     assert tab.errors == []
 
 
+def test_a_link_that_names_no_article_reads_as_text(
+    browser: Any,  # noqa: F811
+    site: str,
+) -> None:
+    """`[setup](vpn-setup)`, without its `.md`, names no article: the page keeps
+    its text and drops its address, yet showed it in the link colour, in the
+    preview and to readers, a link that did nothing when clicked."""
+    from playwright.sync_api import expect
+
+    tab = signed_in(browser, site, DESKTOP)
+    page = tab.page
+    page.goto(f"{site}/manage/edit/it/vpn-setup.md")
+    page.get_by_label("Text (Markdown)").fill("See [setup](vpn-setup) or [VPN](vpn-setup.md).")
+    preview = page.locator("#e-preview")
+    expect(preview.locator("a[href]", has_text="VPN")).to_be_visible()
+    colour = "e => getComputedStyle(e).color"
+    text = preview.locator("p").first.evaluate(colour)
+    assert preview.locator("a", has_text="setup").evaluate(colour) == text
+    assert preview.locator("a[href]", has_text="VPN").evaluate(colour) != text
+    page.context.close()
+    assert tab.errors == []
+
+
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_refused_text_goes_with_the_owner_to_the_current_version(
     browser: Any,  # noqa: F811
