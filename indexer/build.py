@@ -101,6 +101,12 @@ class IndexBuilder:
     def embedder(self) -> Embedder:
         return self.vectors.embedder
 
+    def load_models(self) -> None:
+        """Load the embedding models now (the first pass would otherwise wait for them)."""
+        self.embedder  # noqa: B018 - loading it is the point
+        if self.secondary is not None:
+            self.secondary.embedder  # noqa: B018
+
     def _stage(self, what: str, total: int) -> Callable[[int], None] | None:
         """A progress tick for one stage of a build (None without a progress bar,
         or for a stage too small to show)."""

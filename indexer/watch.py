@@ -88,7 +88,7 @@ def _watch(
     stop: threading.Event,
     wait_lock: bool,
 ) -> None:
-    builder.embedder  # noqa: B018 - load the model now, not on the first edit
+    builder.load_models()  # now, not on the first edit
     changes = _Changes()
     observer = Observer()
     observer.schedule(changes, str(builder.content), recursive=True)

@@ -6,6 +6,9 @@ key for all workers (so the pseudonymous-user cookie verifies whichever
 worker answers). Each worker then builds its own app after the fork and warms
 it up (model loaded, store opened) before it accepts a request; the model is
 not loaded in the master because PyTorch's thread pools do not survive fork.
+Each worker then starts its index worker (`start_index_worker`),
+which loads the indexer's models in the background, so the first article
+published in the browser is searchable as quickly as later ones.
 
 Each worker also runs the notification outbox in a background thread
 (`webapp.outbox.start_outbox`). Running one per worker is safe: the
@@ -68,6 +71,11 @@ def _post_worker_init(worker: Any) -> None:
 
     warm_up(worker.wsgi)  # the engine caps torch and FAISS threads (search_threads)
     try:
+        # After the engine: the indexer borrows its model and loads only the rest.
+        start_index_worker(worker.wsgi)
+    except KbError as exc:
+        logger.error("the index worker did not start: %s", exc.message)
+    try:
         start_outbox(worker.wsgi)  # also loads departments and value streams now
     except KbError as exc:
         # Search still works; requests answer with this error until it is fixed.
@@ -76,6 +84,20 @@ def _post_worker_init(worker: Any) -> None:
         start_insights(worker.wsgi)
     except KbError as exc:
         logger.error("insights jobs are not running: %s", exc.message)
+
+
+def start_index_worker(app: Any) -> None:
+    """Start `app`'s index worker now, loading its models in the background.
+    Nothing when edits are not indexed here (`index_on_change` off) or cannot
+    be made (`write_content` off)."""
+    from webapp.services import services
+
+    svc = services(app)
+    if svc.settings.index_on_change != "worker" or not svc.settings.write_content:
+        return
+    svc.authoring  # noqa: B018 - creates the worker (opens the store)
+    if svc.index_worker is not None:
+        svc.index_worker.start()
 
 
 def _post_fork(_server: Any, _worker: Any) -> None:

@@ -23,6 +23,9 @@ class LockingBuilder:
         self.attempts = 0
         self.passes = 0
 
+    def load_models(self) -> None:
+        pass
+
     def run(self, full: bool = False, wait_lock: bool = False) -> SimpleNamespace:
         self.attempts += 1
         with IndexLock(self.index_dir):

@@ -4,6 +4,7 @@ recording stand-in for the indexer, and the store on SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -59,10 +60,14 @@ class RecordingBuilder:
 
     def __init__(self) -> None:
         self.runs = 0
+        self.loaded = threading.Event()
 
     def run(self, full: bool = False, wait_lock: bool = False) -> Any:
         self.runs += 1
         return None
+
+    def load_models(self) -> None:
+        self.loaded.set()
 
 
 @pytest.fixture(
