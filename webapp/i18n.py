@@ -2,7 +2,10 @@
 
 The language follows the browser's Accept-Language header. A visitor can
 override it with `?hl=de` on any page (the language links in the header do
-that); the choice is kept in a cookie. Content keeps its own language: a German
+that); the choice is kept in a cookie. A signed-in user whose browser has no
+such cookie (another browser, a new device) gets the language the account last
+picked (`users.language`, read through `ACCOUNT_LANGUAGE`, which
+`webapp.auth.language_choice` provides) before Accept-Language. Content keeps its own language: a German
 article stays German whatever the interface language is.
 
 The texts are the `.po` catalogues of `webapp/locales/<lang>/` (one file per
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
 from kb.errors import ContentError
 from kb.i18n import catalog as domain
@@ -33,6 +36,9 @@ LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT = DEFAULT_LANGUAGE
 COOKIE = "kb_hl"
 PARAM = "hl"
+# app.extensions key: a callable giving the signed-in account's saved language
+# ("" for none or a visitor); the auth side registers it, so i18n imports no auth.
+ACCOUNT_LANGUAGE = "kb_account_language"
 _COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -64,6 +70,10 @@ def choose_language() -> str:
     kept = request.cookies.get(COOKIE, "")
     if kept in LANGUAGES:
         return kept
+    account_language = current_app.extensions.get(ACCOUNT_LANGUAGE)
+    saved = account_language() if account_language is not None else ""
+    if saved in LANGUAGES:
+        return str(saved)
     return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
 
 

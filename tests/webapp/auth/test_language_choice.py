@@ -5,6 +5,7 @@ choice stays in the cookie alone, and `hl` on a JSON API call changes nothing.""
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.store.protocols import Store
@@ -31,3 +32,17 @@ def test_a_visitor_or_an_api_call_keeps_no_language(client: FlaskClient, store: 
     client.get("/api/catalogue?hl=de")
     client.get("/?hl=xx")  # no language the interface offers
     assert store.account_languages() == {}
+
+
+def test_a_browser_without_the_cookie_shows_the_accounts_language(app: Flask, store: Store) -> None:
+    """Another browser of an account that picked German: German pages, though
+    it asks for English, until it picks a language itself."""
+    store.set_language("ivan", "de")
+    fresh = app.test_client()
+    fresh.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert '<html lang="en"' in fresh.get("/").get_data(as_text=True)  # a visitor
+    sign_in_as(fresh, "ivan")
+    assert fresh.get_cookie("kb_hl") is None
+    assert '<html lang="de"' in fresh.get("/").get_data(as_text=True)
+    assert '<html lang="en"' in fresh.get("/?hl=en").get_data(as_text=True)
+    assert '<html lang="en"' in fresh.get("/").get_data(as_text=True)  # its own choice now
