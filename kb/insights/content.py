@@ -41,9 +41,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
-from kb.content.sanitize import resolve_article_link
+from kb.content import dropped_links as body_links
 from kb.insights.near_duplicates import near_duplicates
 from kb.records import EVERYONE, Article
 
@@ -60,9 +59,6 @@ REQUEST_SHARE = 0.2
 # linear in the body. Where they could, every `](` scanned to the end of the
 # next, and a megabyte of `](x` took minutes on every insights content page.
 _LINK = re.compile(r"\]\(\s*<?([^)\s>\]#\"]+\.md)(?:#[^)\s>\]]*)?>?\s*(?:\"[^\"]*\")?\)")
-# Any inline link's target, not a picture's (`![alt](x.png)`). The text holds no
-# `[` either, so that each `[` is scanned only to the next: linear, as `_LINK`.
-_ANY_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\(\s*<?([^)\s>\]\"]+)")
 
 
 @dataclass(frozen=True)
@@ -153,16 +149,8 @@ def link_targets(article: Article) -> list[str]:
 
 def dropped_links(article: Article) -> list[str]:
     """Relative link targets of `article`, as written, that name no article
-    (`hr/annual-leave` without its `.md`, a file in the folder): its page shows
-    their text without a link (`kb.content.sanitize`), so readers meet a dead end."""
-    dropped = []
-    for target in _ANY_LINK.findall(article.body_markdown):
-        parts = urlsplit(target)
-        if parts.scheme or parts.netloc or not parts.path:
-            continue  # another site, an address, a fragment of this page
-        if resolve_article_link(target, article.id) is None:
-            dropped.append(target)
-    return sorted(set(dropped))
+    (`kb.content.dropped_links`, which the editor's warning reads too)."""
+    return body_links.dropped_links(article.body_markdown, article.id)
 
 
 def broken_links(article: Article, known: set[str]) -> list[str]:

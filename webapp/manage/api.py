@@ -45,6 +45,7 @@ from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
 from webapp.manage import document_history, forms
 from webapp.manage.documents import document_view, put_document
+from webapp.manage.editor_page import link_warning
 from webapp.manage.picture_uploads import refusal_json, save_staged, uploads
 from webapp.manage.pictures import preview_images
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
@@ -351,4 +352,6 @@ def preview() -> Response:
         {"title": "x", "body": body}, Status.DRAFT, services.services().settings.max_file_bytes
     )
     check_body(body, article_id)  # a 422, as saving the same body is
-    return jsonify({"html": render_preview(body, article_id, title)})
+    html = render_preview(body, article_id, title)
+    # A warning, not a refusal: saving the same body still works.
+    return jsonify({"html": html, "link_warning": link_warning(body, article_id)})

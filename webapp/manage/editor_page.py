@@ -1,7 +1,9 @@
 """The editor's page: an article's fields, its text, the live preview, the
 pictures, and what a refused save or upload says beside them. Shown by the
 editor's views, the picture upload without a script, and the conflict page's
-way back to the current version (`carried`: the refused text, kept in sight)."""
+way back to the current version (`carried`: the refused text, kept in sight).
+Links in the text that name no article are warned of here and in the preview
+(`link_warning`), as content health reports them; saving is not refused."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from flask import render_template
 
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import Editable
+from kb.content.dropped_links import dropped_links
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.i18n.catalog import format_size
 from webapp import services
 from webapp.auth.identity import require_user
-from webapp.i18n import current_language
+from webapp.i18n import current_language, gettext
 from webapp.manage import presenters
 
 
@@ -33,6 +36,7 @@ def render_editor(
     """The editor of `opened` (None: a new article of `department`) showing `fields`;
     `failure` beside the form it names, `picture_error` beside the picture upload,
     `carried` (the text of a save refused as stale) above the form to merge."""
+    article_id = opened.article_id if opened else f"{department}/new.md"
     dept = services.authoring().departments().get(department)
     links = presenters.link_choices()
     page = render_template(
@@ -51,6 +55,14 @@ def render_editor(
         actor=require_user(),
         picture_error=picture_error,
         carried=carried,
+        link_warning=link_warning(fields.body, article_id),
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
     )
     return page, status
+
+
+def link_warning(body: str, article_id: str) -> str:
+    """What the editor says of the links in `body` that name no article (the
+    article's page keeps only their text); "" when there are none."""
+    dropped = dropped_links(body, article_id)
+    return gettext("editor_dropped_links", links=", ".join(dropped)) if dropped else ""

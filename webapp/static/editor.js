@@ -31,6 +31,13 @@
       if (answer.ok) {
         // The server's HTML is sanitised (nh3) exactly as on the article page.
         preview.innerHTML = answer.data.html;
+        if (answer.data.link_warning) {
+          // Links the page will show as text: said above the preview, as on save.
+          var warning = document.createElement("p");
+          warning.className = "field-warning";
+          warning.textContent = answer.data.link_warning;
+          preview.prepend(warning);
+        }
       } else if (answer.data.error) {
         // What a save would refuse (too slow to render, front matter pasted into
         // the text…) is said here, not hidden behind the last preview that worked.
