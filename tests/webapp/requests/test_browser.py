@@ -56,7 +56,9 @@ def sign_in(tab: Tab, live: LiveServer, username: str) -> None:
     from playwright.sync_api import expect
 
     page = tab.page
-    page.goto(live.url + "/auth/sign-in")
+    # In English whatever language the account picked in an earlier test: a
+    # signed-in page follows the account's language when the browser has none.
+    page.goto(live.url + "/auth/sign-in?hl=en")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(f"{username}-secret")
     page.get_by_role("button", name="Sign in").click()
