@@ -1,5 +1,7 @@
-"""The settings for questions in another language than the articles that answer
-them: the query translation of `search.translation` through a bilingual
+"""The settings of languages: the site's own language (`default_language`, the
+language of mails to addresses without an account and of pages for a visitor
+whose browser asks for none the product speaks), and for questions in another
+language than the articles that answer them the query translation of `search.translation` through a bilingual
 dictionary (docs/search.md, "Cross-language queries"; the fusion levers for
 such queries are in `kb.fusion_settings`).
 
@@ -12,12 +14,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.i18n.languages import DEFAULT_LANGUAGE, written_languages
 from kb.setting import setting
 
 
 @dataclass(frozen=True)
 class LanguageSettings:
-    """Query translation through a bilingual dictionary."""
+    """The site's language; query translation through a bilingual dictionary."""
+
+    default_language: str = setting(
+        DEFAULT_LANGUAGE,
+        "The site's language: mails to an address without an account (a department's "
+        "queue) and to an account that picked no language (the weekly digest) are written "
+        "in it, department webhooks' digests too, and pages take it for a visitor with no "
+        "choice of their own (no hl, cookie or account language) whose browser's "
+        "Accept-Language names none of the languages offered.",
+        choices=written_languages(),
+    )
 
     translation_dictionary: str = setting(
         "auto",

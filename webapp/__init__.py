@@ -93,7 +93,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     inputs.init_app(app)  # ids beyond 64 bits, NUL characters: 400s before any view
     names.init_app(app)  # department names and article ids in composed form
     errors.init_app(app)
-    i18n.init_app(app)
+    i18n.init_app(app, lambda: services.services(app).settings.default_language)
     identity.init_app(app)
     language_choice.init_app(app)  # after identity: it reads the signed-in user
     security.init_app(app)

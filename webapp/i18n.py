@@ -5,8 +5,10 @@ override it with `?hl=de` on any page (the language links in the header do
 that); the choice is kept in a cookie. A signed-in user whose browser has no
 such cookie (another browser, a new device) gets the language the account last
 picked (`users.language`, read through `ACCOUNT_LANGUAGE`, which
-`webapp.auth.language_choice` provides) before Accept-Language. Content keeps its own language: a German
-article stays German whatever the interface language is.
+`webapp.auth.language_choice` provides) before Accept-Language. A browser whose
+Accept-Language names none of the languages offered, or takes any (`*`), gets
+the site's language, the setting `default_language`. Content keeps its own
+language: a German article stays German whatever the interface language is.
 
 The texts are the `.po` catalogues of `webapp/locales/<lang>/` (one file per
 audience: search, requests, insights) together with the domain's labels and
@@ -16,6 +18,7 @@ folders there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +42,8 @@ PARAM = "hl"
 # app.extensions key: a callable giving the signed-in account's saved language
 # ("" for none or a visitor); the auth side registers it, so i18n imports no auth.
 ACCOUNT_LANGUAGE = "kb_account_language"
+# app.extensions key: a callable giving the site's language (`default_language`).
+SITE_LANGUAGE = "kb_site_language"
 _COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
@@ -74,7 +79,17 @@ def choose_language() -> str:
     saved = account_language() if account_language is not None else ""
     if saved in LANGUAGES:
         return str(saved)
-    return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT) or DEFAULT
+    site = site_language()
+    # The site's language first: it wins a tie, such as `*` or none named.
+    offered = sorted(LANGUAGES, key=lambda code: code != site)
+    return request.accept_languages.best_match(offered, default=site) or site
+
+
+def site_language() -> str:
+    """The site's language (`default_language`), where the app was told it."""
+    configured = current_app.extensions.get(SITE_LANGUAGE)
+    lang = configured() if configured is not None else DEFAULT
+    return str(lang) if lang in LANGUAGES else DEFAULT
 
 
 def current_language() -> str:
@@ -161,7 +176,9 @@ def said_words(problem: Problem) -> tuple[str, str]:
     return problem_words(problem, current_language(), web_catalog())
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, site: Callable[[], str] = lambda: DEFAULT) -> None:
+    """Language choice and the template helpers; `site` gives the site's language."""
+    app.extensions[SITE_LANGUAGE] = site
     app.after_request(_remember_choice)
     app.jinja_env.globals.update(
         _=gettext,

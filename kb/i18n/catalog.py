@@ -26,10 +26,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal as babel_format_decimal
 from babel.plural import PluralRule
 
+from kb.i18n.languages import DEFAULT_LANGUAGE, LOCALES
+
 logger = logging.getLogger(__name__)
 
-LOCALES = Path(__file__).resolve().parent / "locales"
-DEFAULT_LANGUAGE = "en"
 # Dates as people in each language write them (British English for English).
 _DATE_LOCALES = {"en": "en_GB"}
 

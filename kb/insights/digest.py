@@ -10,7 +10,7 @@ knowledge gaps (assigned to it or routed to it; labels only under the
 minimum-people rule, as on the pages), its content-health findings, and its
 requests of the week. A content owner's message is in the language their
 account picked (the language of the pages they last chose), else in the
-default language, English, as the webhook's is; its numbers are written as
+site's language (the setting `default_language`), as the webhook's is; its numbers are written as
 that language writes them ("1.240 Suchen", "85 %" in German) and its
 findings named as the insights' content page names them.
 """
@@ -130,9 +130,10 @@ def digest_messages(
 ) -> list[OutboxMessage]:
     """Outbox messages for every department with something to report: to each
     content owner in the language their account picked (`languages`, username
-    -> code; the default language where it picked none that mails are written
-    in), to the department's webhook in the default language."""
+    -> code; the site's, `config.default_language`, where it picked none that
+    mails are written in), to the department's webhook in the site's language."""
     written = set(domain_catalog().languages)
+    site = config.default_language
     picked = languages or {}
     out = []
     for digest in digests:
@@ -144,12 +145,10 @@ def digest_messages(
                 address = config.requester_address(username)
                 lang = picked.get(username, "")
                 if address:
-                    targets.setdefault(
-                        f"email:{address}", lang if lang in written else DEFAULT_LANGUAGE
-                    )
+                    targets.setdefault(f"email:{address}", lang if lang in written else site)
         hook = config.webhooks.get(digest.department)
         if hook is not None:
-            targets.setdefault(hook.url, DEFAULT_LANGUAGE)
+            targets.setdefault(hook.url, site)
         payloads = {lang: digest.payload(url, lang) for lang in set(targets.values())}
         for target, lang in targets.items():
             out.append(

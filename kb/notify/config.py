@@ -20,6 +20,8 @@
   else `username@<mail_domain>` when the setting `mail_domain` is set.
 * A mail links to the request's page when the setting `site_url` says where
   readers open the knowledge base (`request_link`).
+* A mail to an address without an account (a queue's) is written in the
+  setting `default_language`, the site's language.
 * E-mail is off when the setting `smtp_host` is empty: no e-mail messages
   are queued at all then.
 """
@@ -34,6 +36,7 @@ from urllib.parse import urlsplit
 
 from kb.accounts.records import USERNAME_PATTERN
 from kb.errors import ConfigError
+from kb.i18n.languages import DEFAULT_LANGUAGE
 from kb.mail_addresses import plain_address
 from kb.records import Department
 from kb.requests.records import Request
@@ -176,6 +179,8 @@ class NotifyConfig:
     mail_enabled: bool = False
     mail_domain: str = ""
     site_url: str = ""
+    # The site's language (`default_language`): mails to no account's address.
+    default_language: str = DEFAULT_LANGUAGE
 
     @classmethod
     def from_settings(
@@ -194,6 +199,7 @@ class NotifyConfig:
             mail_enabled=bool(settings.smtp_host),
             mail_domain=settings.mail_domain.strip().lstrip("@"),
             site_url=settings.site_url.strip(),
+            default_language=settings.default_language,
         )
 
     def request_link(self, request: Request) -> str:

@@ -12,8 +12,9 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
   e-mail is on; to the agent a request or task is given to; to the watchers.
   A mail to an account is written in the language the account picked
   (`User.language`, the interface language it last switched to), else in the
-  language of the question (English or German); queue mails in English. Each
-  recipient's mail is rendered in their own language.
+  language of the question (English or German; the site's language, the
+  setting `default_language`, for a question in another); queue mails in the
+  site's language. Each recipient's mail is rendered in their own language.
 
 Building messages reads nothing and writes nothing: it is safe to run inside
 the transaction. The targets and department names may follow the content root
@@ -59,11 +60,11 @@ class Recipient(NamedTuple):
 
 
 def request_language(text: str) -> str:
-    """The language of a question for replies: one mail is written in (en when unsure)."""
+    """The language of a question, as the detector guesses it (en when too short);
+    `Notifier.requester_language` takes it where mails are written in it."""
     from kb.language import detect_language  # loads a language model: only when needed
 
-    lang = detect_language(text)
-    return lang if lang in mail_languages() else "en"
+    return detect_language(text)
 
 
 def department_of(party: Party, request: Request, entry: RequestEntry) -> str | None:
@@ -110,15 +111,17 @@ class Notifier:
         self._account_languages = dict(account_languages or {})
 
     def requester_language(self, request: Request) -> str:
-        """The language of the question (one mail is written in; en when unsure)."""
+        """The language of the question, where mails are written in it; else the
+        site's (`default_language`)."""
         lang = self._language_of(f"{request.query}\n{request.description}")
-        return lang if lang in mail_languages() else "en"
+        return lang if lang in mail_languages() else self.config.default_language
 
     def language_for(self, recipient: Recipient, request: Request) -> str:
         """The language of `recipient`'s mail: their account's, when it picked one
-        mails are written in; else the question's (queues: English)."""
+        mails are written in; else the question's; an address without an account
+        (a queue's) the site's (`default_language`)."""
         if recipient.account is None:
-            return "en"
+            return self.config.default_language
         picked = self._account_languages.get(recipient.account, "")
         return picked if picked in mail_languages() else self.requester_language(request)
 

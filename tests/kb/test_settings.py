@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from kb.cli.main import main
 from kb.errors import ConfigError
-from kb.settings import SETTINGS, Settings, settings_table
+from kb.i18n.languages import written_languages
+from kb.settings import SETTINGS, Settings, setting_named, settings_table
 from tests.conftest import ROOT
 
 
@@ -201,3 +202,16 @@ def test_every_variable_and_setting_the_docs_name_exists() -> None:
             if name not in names:
                 wrong.append(f"{page.relative_to(ROOT)}: setting {name}")
     assert not wrong, f"the docs name settings that do not exist: {wrong}"
+
+
+def test_the_sites_language_is_one_the_catalogues_hold() -> None:
+    """`default_language` offers the languages of `kb/i18n/locales`; another is
+    refused at start, naming the setting and what it allows."""
+    assert setting_named("default_language").choices == written_languages() == ("en", "de")
+    assert Settings.load({"default_language": " De "}, environ={}).default_language == "de"
+    with pytest.raises(ConfigError) as refused:
+        Settings.load({}, environ={"KB_DEFAULT_LANGUAGE": "fr"})
+    assert refused.value.message == (
+        "environment variable KB_DEFAULT_LANGUAGE: setting default_language must be one of "
+        "'en', 'de'; got 'fr'"
+    )

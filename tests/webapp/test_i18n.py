@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,9 +18,11 @@ from kb.i18n.catalog import (
     format_change,
     format_size,
 )
+from kb.i18n.languages import written_languages
+from kb.store.protocols import Store
 from tests.conftest import SAMPLE_CONTENT
-from tests.support import text_of
-from webapp.i18n import LOCALES, MESSAGES, format_date, translate
+from tests.support import sign_in_as, text_of
+from webapp.i18n import LANGUAGES, LOCALES, MESSAGES, format_date, translate
 
 
 def test_language_follows_accept_language_and_can_be_overridden(client: FlaskClient) -> None:
@@ -32,6 +35,41 @@ def test_language_follows_accept_language_and_can_be_overridden(client: FlaskCli
     assert '<html lang="en">' in html
     html = text_of(client.get("/?hl=xx", headers={"Accept-Language": "fr"}))
     assert '<html lang="en">' in html  # unknown codes are ignored
+
+
+def test_a_visitor_whose_browser_names_no_language_offered_gets_the_sites(
+    make_app: Callable[..., Flask], store: Store, people: object
+) -> None:
+    """With `default_language = "de"`: German for no Accept-Language, one that
+    names no language offered, or `*`; the browser's language where it names
+    one, and a choice of the visitor's own or the account's before either."""
+    german = make_app(default_language="de")
+
+    def lang_of(client: FlaskClient, path: str = "/", accept: str | None = None) -> str:
+        headers = {} if accept is None else {"Accept-Language": accept}
+        found = re.search(r'<html lang="(\w+)"', text_of(client.get(path, headers=headers)))
+        assert found is not None
+        return found.group(1)
+
+    assert lang_of(german.test_client()) == "de"
+    assert lang_of(german.test_client(), accept="fr-FR,fr;q=0.9") == "de"
+    assert lang_of(german.test_client(), accept="*") == "de"
+    assert lang_of(german.test_client(), accept="en-GB,en;q=0.8") == "en"
+    assert lang_of(german.test_client(), accept="fr, en;q=0.5") == "en"
+    visitor = german.test_client()
+    assert lang_of(visitor, "/?hl=en") == "en"
+    assert lang_of(visitor) == "en"  # the cookie keeps the choice
+    store.set_language("ivan", "en")
+    account = german.test_client()
+    sign_in_as(account, "ivan")
+    assert lang_of(account) == "en"
+    # Left at its default, the site's language is English, as before.
+    assert lang_of(make_app().test_client(), accept="fr") == "en"
+
+
+def test_the_sites_languages_are_the_pages_languages() -> None:
+    """Every language `default_language` offers has the pages' texts too."""
+    assert tuple(LANGUAGES) == written_languages()
 
 
 def test_german_article_page_dates(client: FlaskClient) -> None:

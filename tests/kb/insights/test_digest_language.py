@@ -121,3 +121,23 @@ def test_digest_messages_without_languages_are_in_the_default_language(tmp_path:
     now = datetime.now(UTC)
     messages = digest_messages([_digest()], {"facilities": ["fiona"]}, config, now)
     assert [m.payload["lang"] for m in messages] == ["en"]
+
+
+def test_owners_without_a_language_and_the_webhook_read_the_sites_language(
+    tmp_path: Path,
+) -> None:
+    """With `default_language = "de"`, an owner who picked no language and the
+    department's webhook get the German digest; one who picked English keeps it."""
+    content = tmp_path / "content"
+    (content / "facilities").mkdir(parents=True)
+    (content / "facilities" / "_department.yml").write_text("name: Facilities\n", "utf-8")
+    settings = hooked_settings(tmp_path, content).replace(default_language="de")
+    config = NotifyConfig.from_settings(settings, scan_content(content).departments)
+    now = datetime.now(UTC)
+    owners = {"facilities": ["fiona", "frank"]}
+    messages = digest_messages([_digest()], owners, config, now, languages={"frank": "en"})
+    assert {m.target: m.payload["lang"] for m in messages} == {
+        "email:fiona@example.org": "de",
+        "email:frank@example.org": "en",
+        "https://hooks.example.org/facilities": "de",
+    }

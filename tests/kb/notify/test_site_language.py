@@ -1,0 +1,48 @@
+"""Mails to an address without an account (a department's queue) are written
+in the site's language, the setting `default_language`; so is the requester's
+mail about a question in a language no mail is written in."""
+
+from __future__ import annotations
+
+from kb.notify.config import NotifyConfig
+from kb.notify.notifier import Notifier
+from kb.notify.topics import Topic
+from kb.requests.records import Request, RequestEntry
+from kb.settings import Settings
+
+QUEUES = {"it": "it@example.org"}
+
+
+def _languages(site: str, question_language: str) -> dict[str, str]:
+    """Target → the language of its mail, for a new request of emma's to IT."""
+    config = NotifyConfig(
+        queue_addresses=QUEUES,
+        mail_enabled=True,
+        mail_domain="example.org",
+        default_language=site,
+    )
+    notifier = Notifier(config, language_of=lambda _text: question_language)
+    request = Request(requester="emma", query="VPN", department="it", id=7)
+    entry = RequestEntry(request_id=7, actor="emma", kind="created")
+    messages = notifier.messages(Topic.CREATED, request, entry)
+    return {m.target: m.payload["lang"] for m in messages}
+
+
+def test_a_queue_is_mailed_in_the_sites_language() -> None:
+    assert _languages("de", "en") == {
+        "email:emma@example.org": "en",
+        "email:it@example.org": "de",
+    }
+    assert _languages("en", "de")["email:it@example.org"] == "en"
+
+
+def test_a_question_in_a_language_no_mail_is_written_in_gets_the_sites() -> None:
+    assert _languages("de", "fr")["email:emma@example.org"] == "de"
+    assert _languages("en", "fr")["email:emma@example.org"] == "en"
+
+
+def test_the_setting_reaches_the_notification_config() -> None:
+    settings = Settings.load({"default_language": "DE", "smtp_host": "mail"}, environ={})
+    assert settings.default_language == "de"
+    assert NotifyConfig.from_settings(settings, {}).default_language == "de"
+    assert NotifyConfig.from_settings(Settings.load({}, environ={}), {}).default_language == "en"
