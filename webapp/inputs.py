@@ -303,6 +303,21 @@ def bool_field(data: Mapping[str, Any], name: str) -> bool:
     return value
 
 
+def form_flag(form: Mapping[str, str], name: str) -> bool:
+    """A form field's yes (`1`, `true`) or no (left out, empty, `0`, `false`).
+    Anything else is refused, never read as no: `internal=True` or `on` meant
+    an internal note, which read as no would go to the requester."""
+    value = form.get(name, "")
+    if value in ("1", "true", "0", "false", ""):
+        return value in ("1", "true")
+    raise invalid(
+        name,
+        f"must be 1 or true, 0 or false, got {value[:40]!r}",
+        key="form_flag",
+        value=value[:40],
+    )
+
+
 def int_field(
     data: Mapping[str, Any],
     name: str,

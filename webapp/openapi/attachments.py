@@ -86,8 +86,11 @@ OPERATIONS: dict[str, Any] = {
                 },
                 "text": {"type": "string", "maxLength": 10000},
                 "internal": {
-                    "enum": ["1", "true"],
-                    "description": "With an internal note (agents only).",
+                    "enum": ["1", "true", "0", "false"],
+                    "description": (
+                        "1 or true: with an internal note (agents only); 0, false or "
+                        "left out: a reply. Any other value is a 400."
+                    ),
                 },
             },
             ["file"],

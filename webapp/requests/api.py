@@ -43,6 +43,7 @@ from webapp.auth.identity import require_user
 from webapp.i18n import current_language
 from webapp.inputs import (
     MAX_INT,
+    form_flag,
     int_arg,
     int_field,
     json_object,
@@ -232,7 +233,7 @@ def attach(request_id: int) -> Response:
     actor = require_user()
     files = uploads()
     text = text_field(request.form, "text", required=False, max_chars=MAX_TEXT_CHARS)
-    internal = request.form.get("internal", "") in ("1", "true")
+    internal = form_flag(request.form, "internal")
 
     def post() -> Response:
         limit_account(REPLY, actor.username)

@@ -169,6 +169,25 @@ def test_internal_files_are_the_agents_only_and_agents_search_their_text(
     assert client.get("/requests/queue/it?q=driver").status_code == 403
 
 
+def test_an_internal_flag_that_is_not_yes_or_no_is_refused_never_read_as_a_reply(
+    client: FlaskClient, request_id: int, store: Store
+) -> None:
+    """`internal=True` (as a form library writes a boolean), `on` (a checkbox's
+    default) or `yes` meant an internal note: read as no, the note and its file
+    went to the requester. Such a value is a 400 naming the field, nothing stored."""
+    before = len(store.entries(request_id))
+    for value in ("True", "on", "yes", "TRUE", "2"):
+        sent = upload(client, "ivan", request_id, ("salary.txt", b"61,000"), internal=value)
+        assert error_of(sent, 400, "invalid_request")["details"]["field"] == "internal", value
+    assert len(store.entries(request_id)) == before
+    sign_in_as(client, "emma")
+    assert client.get(f"/api/requests/{request_id}/attachments").get_json() == {"attachments": []}
+    for value, internal in (("1", True), ("true", True), ("0", False), ("false", False)):
+        answer = upload(client, "ivan", request_id, ("n.txt", b"note"), internal=value)
+        assert answer.status_code == 201, text_of(answer)
+        assert answer.get_json()["attachments"][0]["visible_to_requester"] is not internal
+
+
 def test_the_reply_form_takes_files(client: FlaskClient, request_id: int, store: Store) -> None:
     token = sign_in_as(client, "emma")
     files = [(io.BytesIO(b"a,b\n1,2\n"), "data.csv")]
