@@ -165,7 +165,7 @@ class Planner:
             _, sidecar_raw = read_sidecar(Path(entry.path), entry.id)
         except ContentError:
             return ""
-        return document_key(raw, sidecar_raw, self._department(entry))
+        return document_key(entry.id, raw, sidecar_raw, self._department(entry))
 
     def _unchanged(self, entry: FileEntry, known: dict[str, tuple[str, str]], plan: Plan) -> bool:
         """Whether the indexed version of `entry` is current (by stat, then by hash)."""

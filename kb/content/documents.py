@@ -34,7 +34,7 @@ from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
 from kb.extract.base import human_size
-from kb.extract.factory import EXTRACTION_VERSION
+from kb.extract.factory import extractor_version
 from kb.passage_words import passage_word_count
 from kb.records import Article, Problem, Section, Severity
 
@@ -218,7 +218,7 @@ def document_article(
         _sections(document),
         warnings,
         body="",
-        content_hash=document_key(raw, sidecar_raw, defaults),
+        content_hash=document_key(article_id, raw, sidecar_raw, defaults),
         default_lang=default_lang,
         source_format=document.format,
         body_html=document_html(document),
@@ -234,12 +234,12 @@ def document_article(
     return article, warnings
 
 
-def document_key(raw: bytes, sidecar_raw: bytes, defaults: DocumentDefaults) -> str:
-    """The content hash of a document article: file, sidecar, department
-    defaults and the version of the extraction that reads it."""
+def document_key(name: str, raw: bytes, sidecar_raw: bytes, defaults: DocumentDefaults) -> str:
+    """The content hash of the document article of the file `name`: file, sidecar,
+    department defaults and the version of the extraction that reads it."""
     digest = hashlib.sha256(
         raw + b"\0" + sidecar_raw + b"\0" + defaults.fingerprint.encode()
-        + b"\0" + str(EXTRACTION_VERSION).encode()
+        + b"\0" + extractor_version(name).encode()
     )  # fmt: skip
     return digest.hexdigest()
 
@@ -247,9 +247,10 @@ def document_key(raw: bytes, sidecar_raw: bytes, defaults: DocumentDefaults) -> 
 def document_stamp(size: int, mtime_ns: int, path: Path, defaults: DocumentDefaults) -> str:
     """What tells an unchanged document without reading it: the file's and the
     sidecar's size and time, the department defaults, and the version of the
-    extraction that read it (`EXTRACTION_VERSION`), so an upgrade that reads
-    documents otherwise reads every one again with the next run."""
-    return f"{size}:{mtime_ns}|{sidecar_stamp(path)}|{defaults.fingerprint}|x{EXTRACTION_VERSION}"
+    extraction that read it (`extractor_version`), so an upgrade that reads
+    documents otherwise (a fixed extractor) reads each one again with the next run."""
+    version = extractor_version(path.name)
+    return f"{size}:{mtime_ns}|{sidecar_stamp(path)}|{defaults.fingerprint}|x{version}"
 
 
 def problem_of(exc: ExtractionError | ContentError, article_id: str) -> Problem:

@@ -1,10 +1,16 @@
-"""A persistent cache of extracted documents, keyed by the file's content hash.
+"""A persistent cache of extracted documents, keyed by the file's content hash
+and the version of the extractor that read it (`extractor_version`).
 
 Like the embedding cache it outlives snapshots: a full rebuild, a renamed
 file, a changed sidecar or a copy in another department extracts nothing that
 was extracted before. Problems that belong to the file (encrypted, no text,
 malformed, zip bomb) are remembered too, so a broken PDF costs one attempt,
-not one per run; time-outs and memory failures are retried.
+not one per run; time-outs and memory failures are retried. What an older
+extractor kept, a fixed one does not take: it reads the file again.
+
+A file written before the version was text holds it as an integer (28); the
+shared version alone ("28") still finds those rows, as SQLite compares a
+number-like text with an integer column as a number.
 """
 
 from __future__ import annotations
@@ -15,7 +21,6 @@ from pathlib import Path
 
 from kb.extract.base import ExtractionError
 from kb.extract.document import ExtractedDocument
-from kb.extract.factory import EXTRACTION_VERSION
 from kb.sqlite_wal import enable_wal
 
 _WAIT_SECONDS = 30.0  # for another process writing the file
@@ -29,15 +34,16 @@ class ExtractionCache:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS extractions ("
-            " key TEXT PRIMARY KEY, version INTEGER NOT NULL, result TEXT NOT NULL"
+            " key TEXT PRIMARY KEY, version TEXT NOT NULL, result TEXT NOT NULL"
             ") WITHOUT ROWID"
         )
         self._db.commit()
 
-    def get(self, key: str) -> ExtractedDocument | ExtractionError | None:
+    def get(self, key: str, version: str) -> ExtractedDocument | ExtractionError | None:
+        """What the extractor of `version` kept for `key`; None: read it (again)."""
         row = self._db.execute(
             "SELECT result FROM extractions WHERE key = ? AND version = ?",
-            [key, EXTRACTION_VERSION],
+            [key, version],
         ).fetchone()
         if row is None:
             return None
@@ -46,7 +52,7 @@ class ExtractionCache:
             return ExtractionError.from_dict(data["error"])
         return ExtractedDocument.from_dict(data["document"])
 
-    def put(self, key: str, result: ExtractedDocument | ExtractionError) -> None:
+    def put(self, key: str, version: str, result: ExtractedDocument | ExtractionError) -> None:
         if isinstance(result, ExtractionError):
             if not result.permanent:
                 return
@@ -56,7 +62,7 @@ class ExtractionCache:
         with self._db:
             self._db.execute(
                 "INSERT OR REPLACE INTO extractions (key, version, result) VALUES (?, ?, ?)",
-                [key, EXTRACTION_VERSION, json.dumps(payload, ensure_ascii=False)],
+                [key, version, json.dumps(payload, ensure_ascii=False)],
             )
 
     def __len__(self) -> int:

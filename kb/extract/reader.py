@@ -17,7 +17,7 @@ from typing import TypeVar
 from kb.extract.base import ExtractionError, Limits
 from kb.extract.cache import ExtractionCache
 from kb.extract.document import ExtractedDocument
-from kb.extract.factory import format_for, precheck
+from kb.extract.factory import extractor_version, format_for, precheck
 from kb.extract.sandbox import ExtractionSandbox
 
 K = TypeVar("K")
@@ -65,25 +65,25 @@ class DocumentReader:
         """(key, document or problem) for every job; cached answers come first."""
         import time
 
-        fresh: list[tuple[tuple[K, str], bytes, str]] = []
+        fresh: list[tuple[tuple[K, str, str], bytes, str]] = []
         for key, data, name in jobs:
             try:
                 precheck(data, name, self.limits)
             except ExtractionError as exc:
                 yield key, exc
                 continue
-            ckey = content_key(data, name)
-            cached = self.cache.get(ckey) if self.cache is not None else None
+            ckey, version = content_key(data, name), extractor_version(name)
+            cached = self.cache.get(ckey, version) if self.cache is not None else None
             if cached is not None:
                 self.stats.cached += 1
                 yield key, cached
             else:
-                fresh.append(((key, ckey), data, name))
+                fresh.append(((key, ckey, version), data, name))
         started = time.perf_counter()
-        for (key, ckey), result in self.sandbox.extract_many(fresh):
+        for (key, ckey, version), result in self.sandbox.extract_many(fresh):
             self.stats.extracted += 1
             if self.cache is not None:
-                self.cache.put(ckey, result)
+                self.cache.put(ckey, version, result)
             yield key, result
         self.stats.seconds += time.perf_counter() - started
 

@@ -187,18 +187,37 @@ def test_a_new_extraction_version_reads_every_document_again_in_a_plain_run(
 ) -> None:
     """An upgrade that extracts documents otherwise (a better title, tables)
     reaches documents indexed before it without `kb index --full`."""
-    import kb.content.documents as documents
+    from kb.extract import factory
 
     _content(tmp_path / "content")
     settings = _settings(tmp_path)
     _build(settings)
-    monkeypatch.setattr(documents, "EXTRACTION_VERSION", documents.EXTRACTION_VERSION + 1)
-    monkeypatch.setattr("kb.extract.cache.EXTRACTION_VERSION", documents.EXTRACTION_VERSION)
+    monkeypatch.setattr(factory, "EXTRACTION_VERSION", factory.EXTRACTION_VERSION + 1)
     upgraded = _build(settings)
     assert upgraded.documents_extracted == 5 and upgraded.documents_cached == 0
     assert upgraded.updated == 5 and upgraded.unchanged == 1
     again = _build(settings)
     assert again.documents_extracted == 0 and again.unchanged == 6
+
+
+def test_a_fixed_extractor_reads_the_documents_of_its_format_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Word extractor fixed (its version raised) reads every Word document
+    again in a plain run; the other formats' readings stay."""
+    from dataclasses import replace
+
+    from kb.extract import factory
+
+    _content(tmp_path / "content")
+    settings = _settings(tmp_path)
+    _build(settings)
+    word = factory.BY_EXTENSION[".docx"]
+    monkeypatch.setitem(factory.BY_EXTENSION, ".docx", replace(word, version=word.version + 1))
+    fixed = _build(settings)
+    assert fixed.documents_extracted == 1 and fixed.documents_cached == 0
+    assert fixed.updated == 1 and fixed.unchanged == 5
+    assert _build(settings).documents_extracted == 0
 
 
 def test_sidecar_and_department_defaults(tmp_path: Path) -> None:
