@@ -8,7 +8,10 @@ whose `hl` names another language than the account holds writes it there.
 A browser without the cookie (and without `hl`) shows the account's language
 before the one Accept-Language asks for (`saved_language`, `webapp.i18n`).
 Only pages count: `hl` on a JSON API call asks for texts in a language, not
-for a change of the caller's mails.
+for a change of the caller's mails. Nor does a page another site made the
+browser ask for (a link, an image or a frame there, `sent_by_another_site`):
+it is shown in the language asked for, but only the account's owner, on this
+site, changes the language of its mails.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from webapp import services
 from webapp.auth.identity import current_user
 from webapp.errors import is_api_request
 from webapp.i18n import ACCOUNT_LANGUAGE, LANGUAGES, PARAM
+from webapp.security import sent_by_another_site
 
 logger = logging.getLogger(__name__)
 
 
 def _keep_choice(response: Response) -> Response:
     asked = request.args.get(PARAM, "")
-    if asked not in LANGUAGES or is_api_request():
+    if asked not in LANGUAGES or is_api_request() or sent_by_another_site():
         return response
     try:
         user = current_user()

@@ -46,3 +46,18 @@ def test_a_browser_without_the_cookie_shows_the_accounts_language(app: Flask, st
     assert '<html lang="de"' in fresh.get("/").get_data(as_text=True)
     assert '<html lang="en"' in fresh.get("/?hl=en").get_data(as_text=True)
     assert '<html lang="en"' in fresh.get("/").get_data(as_text=True)  # its own choice now
+
+
+def test_a_link_from_another_site_changes_no_accounts_language(
+    client: FlaskClient, store: Store
+) -> None:
+    """A page elsewhere that links or frames `/?hl=de` shows the page in German,
+    but the account's mails stay in the language its owner picked."""
+    sign_in_as(client, "ivan")
+    store.set_language("ivan", "en")
+    for site in ("cross-site", "same-site"):
+        page = client.get("/?hl=de", headers={"Sec-Fetch-Site": site})
+        assert '<html lang="de"' in page.get_data(as_text=True)
+        assert store.account_languages() == {"ivan": "en"}
+    client.get("/?hl=de", headers={"Sec-Fetch-Site": "same-origin"})
+    assert store.account_languages() == {"ivan": "de"}
