@@ -19,74 +19,17 @@ sanitise any HTML they show (`kb.content.sanitize`).
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 
-from kb.content.html_parsing import ArticleHTMLParser
+from kb.content.html_parsing import HtmlToken, html_tokens
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-@dataclass
-class _Token:
-    """A piece of the HTML as written; `tag` names a start (or end) tag."""
-
-    raw: str
-    tag: str = ""
-    end: bool = False
-
-
-class _Tokens(ArticleHTMLParser):
-    """The HTML cut into tokens that join back into the same text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=False)
-        self.tokens: list[_Token] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(_Token(self.get_starttag_text() or "", tag))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tokens.append(_Token(self.get_starttag_text() or ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        self.tokens.append(_Token(f"</{tag}>", tag, end=True))
-
-    def handle_data(self, data: str) -> None:
-        self.tokens.append(_Token(data))
-
-    def handle_entityref(self, name: str) -> None:
-        self.tokens.append(_Token(f"&{name};"))
-
-    def handle_charref(self, name: str) -> None:
-        self.tokens.append(_Token(f"&#{name};"))
-
-    def handle_comment(self, data: str) -> None:
-        self.tokens.append(_Token(f"<!--{data}-->"))
-
-    def handle_decl(self, decl: str) -> None:
-        self.tokens.append(_Token(f"<!{decl}>"))
-
-    def handle_pi(self, data: str) -> None:
-        self.tokens.append(_Token(f"<?{data}>"))
-
-    def unknown_decl(self, data: str) -> None:
-        self.tokens.append(_Token(f"<![{data}]>"))
-
-
-def _tokens(body_html: str) -> list[_Token]:
-    parser = _Tokens()
-    parser.feed(body_html)
-    parser.close()
-    if parser.rawdata:  # an unfinished construct at the end stays as written
-        parser.tokens.append(_Token(parser.rawdata))
-    return parser.tokens
 
 
 def _same_words(one: str, other: str) -> bool:
     return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
-def _leading_title(tokens: list[_Token], title: str) -> tuple[int, int] | None:
+def _leading_title(tokens: list[HtmlToken], title: str) -> tuple[int, int] | None:
     """(first, past) indexes of a leading `<h1>` that repeats `title`, if any."""
     start = next((i for i, t in enumerate(tokens) if t.tag or t.raw.strip()), None)
     if start is None or tokens[start].tag != "h1" or tokens[start].end:
@@ -105,7 +48,7 @@ def _leading_title(tokens: list[_Token], title: str) -> tuple[int, int] | None:
     return None
 
 
-def _moved_down(token: _Token) -> str:
+def _moved_down(token: HtmlToken) -> str:
     """The heading tag one level lower (`h6` stays `h6`), attributes kept."""
     level = min(int(token.tag[1]) + 1, 6)
     if token.end:
@@ -117,7 +60,7 @@ def under_title(body_html: str, title: str) -> str:
     """`body_html` as shown below an `<h1>` that says `title` ("": no title
     known): without a leading `<h1>` repeating the title, and one level lower
     when an `<h1>` is left."""
-    tokens = _tokens(body_html)
+    tokens = html_tokens(body_html)
     leading = _leading_title(tokens, title)
     if leading is not None:
         tokens = tokens[: leading[0]] + tokens[leading[1] :]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from tests.support import sign_in_as, text_of
+from tests.support import ARTICLES, make_article, sign_in_as, text_of
 from tests.webapp.page_audit import problems
 from tests.webapp.requests.test_page_forms import file
 
@@ -47,6 +47,23 @@ def test_the_public_pages_are_well_formed(client: FlaskClient, lang: str) -> Non
     found += audit(client, "/catalogue/", lang)
     found += audit(client, "/auth/sign-in", lang)
     assert found == []
+
+
+def test_an_articles_tables_are_named_and_their_references_resolve(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown tables have no caption: the page names each by its section's
+    heading (or the title before any), and the ids it points at are there."""
+    table = "| Day | Who |\n|---|---|\n| 1 | Manager |\n"
+    article = make_article(
+        "hr/rates.md", "Rates", f"{table}\n## Notice\n\n{table}\n## Pay {{#pay}}\n\n{table}"
+    )
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    response = client.get("/articles/hr/rates.md")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert problems(page, "en") == []
+    assert page.count("<table aria-label") == 3
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -3,7 +3,8 @@
 Article bodies arrive from the snapshot already rendered and sanitised at
 index time (`kb.content.sanitize`); here they are sanitised once more, which
 turns links between articles into this app's URLs (and keeps any stored
-HTML, old or new, inside the same allow-list). Stored HTML nested deeper than
+HTML, old or new, inside the same allow-list); after that last pass, each
+table is named by its section's heading (`kb.content.table_names`). Stored HTML nested deeper than
 the indexer now allows (`kb.content.nesting`: an article indexed before that
 limit, unchanged since) is never handed to the sanitiser, whose time grows
 with tags times depth: its page shows the plain text instead, until the next
@@ -36,6 +37,7 @@ from kb.content.sanitize import (
     resolve_article_link,
     sanitize_article_html,
 )
+from kb.content.table_names import named_tables
 from kb.content.template_tags import strip_template_tags
 from kb.records import Article
 from webapp.articles.images import pictures_as_shown, remote_only
@@ -81,7 +83,7 @@ def article_body_html(
     elif article.body_html:
         shown = under_title(article.body_html, article.title)
         clean = sanitize_article_html(shown, article.id, link_for, image_for)
-        return Markup(pictures_as_shown(clean))
+        return Markup(named_tables(pictures_as_shown(clean), article.title))
     paragraphs = (escape(s.text) for s in article.sections if s.text)
     return Markup("\n").join(Markup("<p>{}</p>").format(p) for p in paragraphs)
 
@@ -103,7 +105,8 @@ def article_html(
     if title is not None:
         raw = under_title(raw, title)
     # Only pictures the index keeps can show (`image_for`); the others' alt text shows.
-    return Markup(pictures_as_shown(sanitize_article_html(raw, article_id, link_for, image_for)))
+    clean = sanitize_article_html(raw, article_id, link_for, image_for)
+    return Markup(named_tables(pictures_as_shown(clean), title or ""))
 
 
 def snippet_html(snippet: str) -> Markup:

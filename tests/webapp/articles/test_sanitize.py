@@ -6,6 +6,7 @@ when the page is shown."""
 
 from __future__ import annotations
 
+import re
 from xml.etree import ElementTree as etree
 
 import pytest
@@ -101,10 +102,10 @@ def test_ordinary_markdown_survives() -> None:
         "![logo](https://intranet.example/logo.png)"
     )
     for good in (
-        "<h2>Steps</h2>",
+        '<h2 id="body-h1">Steps</h2>',
         "<strong>Open</strong>",
         "<code>portal</code>",
-        "<table>",
+        '<table aria-labelledby="body-h1">',  # named by its section (kb.content.table_names)
         "<blockquote>",
         'href="https://intranet.example/x"',
         'href="mailto:a@b.example"',
@@ -113,6 +114,27 @@ def test_ordinary_markdown_survives() -> None:
         'rel="noopener noreferrer">logo</a>',
     ):
         assert good in html, good
+
+
+def test_tables_are_named_by_their_sections_heading_and_never_by_the_content() -> None:
+    """A screen reader announces each table with its section's heading; names an
+    author writes in raw HTML are dropped by the sanitiser as before, and a
+    table with its own caption keeps that."""
+    html = render(
+        "| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        "## Fees {#fees}\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n"
+        '<table aria-label="Pay here" aria-labelledby="nav" id="t"><tr><td>1</td></tr></table>\n\n'
+        "## Rooms\n\n<table><caption>Own name</caption><tr><td>1</td></tr></table>\n"
+    )
+    tables = re.findall(r"<table[^>]*>", html)
+    assert tables == [
+        '<table aria-label="Title">',  # before any heading: the article's title
+        '<table aria-labelledby="c-fees">',
+        '<table aria-labelledby="c-fees">',
+        "<table>",
+    ]
+    assert '<h2 id="c-fees">Fees</h2>' in html and "<h2>Rooms</h2>" in html
+    assert "Pay here" not in html and '"nav"' not in html
 
 
 @pytest.mark.parametrize(
