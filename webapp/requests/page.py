@@ -82,6 +82,12 @@ class RequestPage:
         return self.allowed.work
 
     @property
+    def replies_as_agent(self) -> bool:
+        """The reader's reply box is an agent's ("Reply to the requester"): they work
+        its queue or one of its tasks (whoever may write internal notes)."""
+        return self.agent_view or self.allowed.internal_notes
+
+    @property
     def status_kind(self) -> str:
         """The words the page names statuses in: the requester's ("Waiting for
         you") for the requester alone; everyone else reads those of the people

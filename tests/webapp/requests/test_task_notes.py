@@ -56,3 +56,14 @@ def test_a_task_agent_writes_internal_notes_the_requester_never_reads(
         client.get(f"/api/requests/{onboarding}").get_json()["permissions"]["internal_notes"]
         is False
     )
+
+
+def test_a_task_agent_is_told_whom_the_reply_reaches(client: FlaskClient, onboarding: int) -> None:
+    """An agent of a task's department writes to the requester as the queue's agents
+    do: the reply box says so, rather than the requester's "Your reply"."""
+    sign_in_as(client, "ivan")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert ">Reply to the requester</label>" in page and ">Your reply</label>" not in page
+    sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert ">Your reply</label>" in page and "Reply to the requester" not in page
