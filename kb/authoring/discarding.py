@@ -35,9 +35,10 @@ from dataclasses import replace
 
 from kb.accounts.records import User
 from kb.authoring import files, version_notes
-from kb.authoring.errors import ContentReadOnlyError, writing
+from kb.authoring.errors import ContentReadOnlyError, require_current, writing
 from kb.authoring.markdown_file import split_text
 from kb.authoring.picture_stage import PictureStage
+from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService, StaleEditError
 from kb.errors import ConflictError, NotFoundError
@@ -121,11 +122,7 @@ def discard_draft(
         raise StaleEditError(article_id, current.number, now, current.text)
     _drop_staged(stage, article_id)
     logger.info("authoring: %s discarded %s (version %d)", actor.username, article_id, gone.number)
-    if authoring.on_change is not None:
-        try:
-            authoring.on_change(article_id)
-        except Exception:
-            logger.exception("authoring: handing %s to the indexer failed", article_id)
+    hand_to_indexer(authoring, article_id)
     return gone
 
 
@@ -135,18 +132,10 @@ def _record_and_remove(
     """The `discard` version stored, then the file removed (inside the edit lock);
     a file that cannot be removed takes the version back."""
     article_id = current.article_id
-    gone = authoring.versions.add_version(
-        ArticleVersion(
-            article_id=article_id,
-            number=current.number + 1,
-            text=current.text,
-            author=actor.username,
-            action=Action.DISCARD,
-            status=current.status,
-            message=message.strip()[:500],
-            ts=authoring.clock(),
-        )
-    )
+    gone = store_version(
+        authoring, article_id, current.number + 1, current.text,
+        author=actor.username, action=Action.DISCARD, status=current.status, message=message,
+    )  # fmt: skip
     try:
         with (
             files.article_folder(authoring.root, article_id) as (folder, name),
@@ -205,8 +194,7 @@ def _versions_at(
     the newest is `base_version`; a `StaleEditError` otherwise."""
     versions = authoring.history(actor, article_id)
     current = versions[-1]
-    if base_version is not None and base_version != current.number:
-        raise StaleEditError(article_id, base_version, current, current.text)
+    require_current(article_id, base_version, current, current.text)
     return versions
 
 
@@ -244,8 +232,7 @@ def restore_discarded(
             actor, article_id, number, base_version=base_version, message=message
         )
     latest = versions[-1]
-    if base_version is not None and base_version != latest.number:
-        raise StaleEditError(article_id, base_version, latest, latest.text)
+    require_current(article_id, base_version, latest, latest.text)
     old = authoring.versions.version(article_id, number)
     fields, extra = split_text(old.text, article_id)
     department, name = article_id.rsplit("/", 1)

@@ -24,6 +24,7 @@ from typing import Protocol, TypeVar
 
 from kb.attachments.blobs import BlobStore
 from kb.authoring import files, version_notes
+from kb.authoring.recording import store_version
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.content.regular_files import read_regular_file
@@ -149,18 +150,16 @@ class DocumentVersions:
         if self.blobs is not None:
             self.blobs.put(data)
         latest = self.authoring.versions.latest(article_id)
-        return self.authoring.versions.add_version(
-            ArticleVersion(
-                article_id=article_id,
-                number=1 if latest is None else latest.number + 1,
-                text=f"{article_id}: {len(data)} bytes, SHA-256 {digest}\n",
-                author=by,
-                action=action,
-                status=status,
-                message=message.strip()[:500],
-                ts=self.authoring.clock(),
-                content_hash=digest,
-            )
+        return store_version(
+            self.authoring,
+            article_id,
+            1 if latest is None else latest.number + 1,
+            f"{article_id}: {len(data)} bytes, SHA-256 {digest}\n",
+            author=by,
+            action=action,
+            status=status,
+            message=message,
+            content_hash=digest,
         )
 
     def restate(

@@ -59,6 +59,7 @@ from kb.authoring.document_waiting import (
     withdrawn_by_uploader,
 )
 from kb.authoring.errors import ContentReadOnlyError
+from kb.authoring.recording import hand_to_indexer
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.errors import ConflictError, NotFoundError, PermissionDenied
@@ -387,14 +388,3 @@ class DocumentUploads:
 
     def _index(self, article_id: str) -> None:
         hand_to_indexer(self.authoring, article_id)
-
-
-def hand_to_indexer(authoring: AuthoringService, article_id: str) -> None:
-    """Tell the index worker that `article_id`'s folder changed (a failure is
-    logged: the next run picks the change up)."""
-    if authoring.on_change is None:
-        return
-    try:
-        authoring.on_change(article_id)
-    except Exception:
-        logger.exception("authoring: handing %s to the indexer failed", article_id)

@@ -43,6 +43,15 @@ class StaleEditError(KbError):
         self.yours = yours
 
 
+def require_current(
+    article_id: str, base_version: int | None, current: ArticleVersion, yours: str
+) -> None:
+    """A `StaleEditError` unless `base_version`, the version an edit or a discard
+    was asked on, is `current` (None names none: any will do)."""
+    if base_version is not None and base_version != current.number:
+        raise StaleEditError(article_id, base_version, current, yours)
+
+
 class UnopenableArticleError(ContentError):
     """The article's file on disk cannot be opened in the editor (not UTF-8, front
     matter that is not valid YAML, past max_file_bytes): the owner is told what is

@@ -55,11 +55,11 @@ from dataclasses import dataclass
 from kb.accounts.records import User
 from kb.attachments.records import Upload
 from kb.authoring import files
-from kb.authoring.documents import hand_to_indexer
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.picture_checks import not_in_review, picture_name, picture_type, taken
 from kb.authoring.picture_names import IndexedNames, name_key, published_naming
 from kb.authoring.picture_stage import PictureStage, StagedPicture
+from kb.authoring.recording import hand_to_indexer
 from kb.authoring.service import AuthoringService
 from kb.content.article_images import (
     DEFAULT_IMAGE_MAX_BYTES,

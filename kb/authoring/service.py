@@ -29,9 +29,16 @@ from typing import Any
 
 from kb.accounts.records import User
 from kb.authoring import files, four_eyes, owners, status_changes, version_notes
-from kb.authoring.errors import ContentReadOnlyError, StaleEditError, opening, review_required
+from kb.authoring.errors import (
+    ContentReadOnlyError,
+    StaleEditError,
+    opening,
+    require_current,
+    review_required,
+)
 from kb.authoring.files import article_file, edit_lock, new_article_id, read_text, write_article
 from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
+from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import (
     STATUS_ACTION,
     Action,
@@ -178,8 +185,7 @@ class AuthoringService:
                 changed = fields.status is not was.status
                 action = STATUS_ACTION[fields.status] if changed else Action.SAVE
             text = compose_text(fields, extra, self.clock().date(), article_id)
-            if base_version is not None and base_version != current.number:
-                raise StaleEditError(article_id, base_version, current, text)
+            require_current(article_id, base_version, current, text)
             check_text(text, article_id, self.max_bytes, self.render_seconds)
             status_changes.check_change(self.versions, actor, department, current, fields)
             if text == current.text:
@@ -364,19 +370,11 @@ class AuthoringService:
         *,
         exclusive: bool = False,
     ) -> ArticleVersion:
-        fields, _ = split_text(text, article_id)
-        version = self.versions.add_version(
-            ArticleVersion(
-                article_id=article_id,
-                number=number,
-                text=text,
-                author=actor.username,
-                action=action,
-                status=fields.status,
-                message=message.strip()[:500],
-                ts=self.clock(),
-            )
-        )
+        status = split_text(text, article_id)[0].status
+        version = store_version(
+            self, article_id, number, text,
+            author=actor.username, action=action, status=status, message=message,
+        )  # fmt: skip
 
         def unchanged() -> bool:
             was = based_on.content_hash if based_on else ""
@@ -390,11 +388,7 @@ class AuthoringService:
         except BaseException:
             self.versions.remove_version(article_id, number)
             raise
-        done = (actor.username, action.value, article_id, number, fields.status.value)
+        done = (actor.username, action.value, article_id, number, status.value)
         logger.info("authoring: %s %s %s (version %d, %s)", *done)
-        if self.on_change is not None:
-            try:
-                self.on_change(article_id)
-            except Exception:
-                logger.exception("authoring: handing %s to the indexer failed", article_id)
+        hand_to_indexer(self, article_id)
         return version
