@@ -223,8 +223,8 @@ def restore_discarded(
     message: str = "",
 ) -> ArticleVersion:
     """Bring version `number` of the discarded draft `article_id` back as a new
-    draft (the file written again, never over one; owners of its department and
-    admins). A discard since the history page was shown is fine; anything newer
+    draft (the file written again, never over one, as a new article is, so not
+    into a sub-folder; owners of its department and admins). A discard since the history page was shown is fine; anything newer
     than `base_version` (the id taken again meanwhile) is a `StaleEditError`."""
     versions = _discarded(authoring, actor, article_id)
     if versions is None:  # not discarded (any more): an ordinary restore
@@ -235,7 +235,10 @@ def restore_discarded(
     require_current(article_id, base_version, latest, latest.text)
     old = authoring.versions.version(article_id, number)
     fields, extra = split_text(old.text, article_id)
-    department, name = article_id.rsplit("/", 1)
+    # Written where a new article is, `<department>/<name>.md`: a draft of a
+    # sub-folder (`it/sub/notes.md`) would come back as another article
+    # (`it/notes.md`), so its name with the folder in it is refused (400).
+    department, _, name = article_id.partition("/")
     return authoring.create(
         actor,
         department,

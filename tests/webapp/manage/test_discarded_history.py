@@ -69,3 +69,24 @@ def test_an_owner_restores_a_discarded_draft_as_a_new_draft(
     history = client.get("/manage/history/it/notes.md?hl=en").get_data(as_text=True)
     assert re.findall(r'<tr data-version="(\d+)">', history) == ["3", "2", "1"]
     assert "This draft was discarded" not in history
+
+
+def test_a_discarded_draft_of_a_sub_folder_never_comes_back_as_another_article(
+    client: FlaskClient, content: Path
+) -> None:
+    """A new draft is written where a new article is, `<department>/<name>.md`:
+    a discarded `it/sub/notes.md` restored that way became `it/notes.md`,
+    another article (continuing that id's history), while the page led to an
+    editor of a file that was not there. It is refused; nothing is written."""
+    nested = content / "it" / "sub" / "notes.md"
+    nested.parent.mkdir()
+    draft(content).rename(nested)
+    token = sign_in_as(client, "cora")
+    gone = client.delete(
+        "/api/articles/it/sub/notes.md", headers={"X-CSRF-Token": token, "If-Match": '"1"'}
+    )
+    assert gone.status_code == 200, text_of(gone)
+    restore = {"csrf_token": token, "number": "1", "version": "2"}
+    refused = client.post("/manage/restore/it/sub/notes.md?hl=en", data=restore)
+    assert refused.status_code == 400, text_of(refused)
+    assert sorted(p.name for p in (content / "it").rglob("*.md")) == ["vpn-setup.md"]
