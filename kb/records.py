@@ -69,6 +69,10 @@ class Department:
     # language code -> name, shown where the page or mail is in that language.
     # Like review_required, not in the index snapshot, so not compared.
     display_names: dict[str, str] = field(default_factory=dict, compare=False)
+    # The names of the organisation's own audience groups in each language
+    # (`audience_names: {managers: {de: Führungskräfte}}`, kb.content.audience_names):
+    # group -> language code -> name. Not in the index snapshot either.
+    audience_names: dict[str, dict[str, str]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         set_normalised(self, "slug", normal_name(self.slug))

@@ -5,7 +5,9 @@ What the product gives a meaning to is named in the page's words: `everyone`,
 a role ("agents", "Bearbeitende", `kb.i18n.labels.GROUP_LABELLED`), a
 department (its shown name, `webapp.departments`) and a role in a department
 (`content_owner:hr`: "Inhaltsverantwortliche der Abteilung Personal"). Any
-other group is the organisation's own name ("managers") and stays as written.
+other group is the organisation's own ("managers"): named as a department
+file's `audience_names` name it in the page's language ("Führungskräfte",
+`kb.content.audience_names`), else as written.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kb.accounts.records import Role
+from kb.content.audience_names import group_label
 from kb.i18n.catalog import format_list
 from kb.i18n.labels import GROUP_LABELLED, label_of
 from kb.records import EVERYONE
@@ -45,7 +48,7 @@ def group_name(group: str) -> str:
         )
     if _is_department(group):
         return department_name(group)
-    return group
+    return group_label(all_departments().values(), group, current_language()) or group
 
 
 def audience_names(groups: Iterable[str]) -> str:

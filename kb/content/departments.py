@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from kb.content.audience_names import read_audience_names
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.display_names import (
     read_display_names,
@@ -174,6 +175,7 @@ def _targets(value: Any, path: str) -> Targets:
 # catalogue's are read by `kb.catalogue.loading` (docs/requests.md).
 DEPARTMENT_FIELDS = frozenset(
     {"name", "display_names", "description", "contact", "targets", "keywords", "documents"}
+    | {"audience_names"}
     | {"review_required"}
     | {"top_requests", "request_types", "canned_replies"}
 )
@@ -228,6 +230,7 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
     contact = data.get("contact") or {}
     keywords = data.get("keywords") or []
     display_names, name_problems = read_display_names(data.get("display_names"), rel)
+    audience_names, group_problems = read_audience_names(data.get("audience_names"), rel)
     department = Department(
         slug=slug,
         name=str(data.get("name") or default_name(slug)),
@@ -238,8 +241,9 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
         has_file=True,
         review_required=_flag(data.get("review_required"), "review_required", rel),
         display_names=display_names,
+        audience_names=audience_names,
     )
-    return department, name_problems + _field_warnings(data, rel)
+    return department, name_problems + group_problems + _field_warnings(data, rel)
 
 
 def _flag(value: Any, name: str, path: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 _SHOWN = "; that name is left out and the department's name is shown"
 _DISPLAY_HINT = "write {field}: {example}, one name per language code"
+_AUDIENCE_HINT = "write {field}: {example}, one name per group and language code"
 _LEFT_OUT = "fix it; the request type is left out of the catalogue until then"
 
 # Department files and folders (`kb.content.departments`, `kb.content.scanner`).
@@ -74,6 +75,21 @@ DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
     "display_names_not_line": (
         "{field}: the {language} name must be one line of text" + _SHOWN,
         _DISPLAY_HINT,
+    ),
+    "audience_names_not_mapping": (
+        "'{field}' must map each group to its names by language code, got {value}; "
+        "the group is shown as written",
+        _AUDIENCE_HINT,
+    ),
+    "audience_name_language": (
+        "{field}: {language} (group {group}) is not one of {languages}; "
+        "that name is left out and the group is shown as written",
+        _AUDIENCE_HINT,
+    ),
+    "audience_name_not_line": (
+        "{field}: the {language} name of group {group} must be one line of text; "
+        "that name is left out and the group is shown as written",
+        _AUDIENCE_HINT,
     ),
     "display_name_shared": (
         "the department file's {language} name {name} reads like the name of department {others} "

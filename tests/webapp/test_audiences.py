@@ -77,3 +77,50 @@ def test_a_link_finding_names_the_audiences_in_german(
     english = text_of(client.get("/insights/content?department=hr&hl=en"))
     assert "which only content owners of Human Resources and managers may open" in english
     assert "some of its readers (everyone) may not" in english
+
+
+NAMED = HR + "audience_names:\n  Managers: {de: Führungskräfte, en: line managers}\n"
+
+
+@pytest.fixture
+def named_groups(request_content: Path) -> Path:
+    """HR's file names the organisation's group managers; IT's names it too, later."""
+    (request_content / "hr" / "_department.yml").write_text(NAMED, encoding="utf-8")
+    (request_content / "it" / "_department.yml").write_text(
+        "name: IT\naudience_names: {managers: {de: Chefs}, interns: {de: Praktikanten}}\n",
+        encoding="utf-8",
+    )
+    return request_content
+
+
+@pytest.mark.usefixtures("named_groups")
+@pytest.mark.parametrize(
+    ("lang", "managers", "interns"),
+    [("de", "Führungskräfte", "Praktikanten"), ("en", "line managers", "interns")],
+)
+def test_the_organisations_groups_take_the_names_department_files_give_them(
+    app: Flask, lang: str, managers: str, interns: str
+) -> None:
+    with app.test_request_context(f"/?hl={lang}"):
+        assert group_name("managers") == managers  # hr's file, first in folder order
+        assert group_name("interns") == interns  # no English name: as written
+        assert group_name("contractors") == "contractors"
+        assert group_name("agent") == ("Bearbeitende" if lang == "de" else "agents")
+
+
+@pytest.mark.usefixtures("people")
+def test_a_link_finding_names_the_organisations_group_in_german(
+    client: FlaskClient, store: Store, named_groups: Path
+) -> None:
+    (named_groups / "hr" / "approving.md").write_text(
+        "---\ntitle: Approving leave\naudience: [managers]\n---\nChecks.\n", "utf-8"
+    )
+    (named_groups / "hr" / "leave.md").write_text(
+        "---\ntitle: Annual leave\nrelated: [hr/approving.md]\n---\nLeave.\n", "utf-8"
+    )
+    add_user(store, "anna", "analyst", None)
+    sign_in_as(client, "anna")
+    page = text_of(client.get("/insights/content?department=hr&hl=de"))
+    assert "verweist auf hr/approving.md, das nur Führungskräfte öffnen dürfen" in page, page
+    english = text_of(client.get("/insights/content?department=hr&hl=en"))
+    assert "which only line managers may open" in english
