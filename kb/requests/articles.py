@@ -30,6 +30,7 @@ from kb.records import Status
 from kb.requests import permissions
 from kb.requests.departments import Departments
 from kb.requests.drafting import (
+    asked,
     department_vocabulary,
     draft_markdown,
     public_replies,
@@ -114,7 +115,8 @@ class ArticleWork:
             people=sorted(p for p in people if p),
             replies=replies,
         )
-        title = draft_title(request.query, sorted(p for p in people if p), request.description)
+        question, details = asked(request)
+        title = draft_title(question, sorted(p for p in people if p), details)
         article_id = write_draft(content_root, department, slugify(title), text)
         path = content_root / article_id
 

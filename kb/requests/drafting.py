@@ -40,6 +40,17 @@ MAX_SLUG_CHARS = 60
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
 
+def asked(request: Request) -> tuple[str, str]:
+    """The question a draft is titled from, and the rest of the request's words
+    (read for the names the draft must not carry). A request filed on a form has
+    the form's title for its question ("Laptop for Jana Fischer"), which says
+    nothing once the name is left out; a question its requester wrote with it
+    is what an article answers."""
+    if request.request_type and "?" in request.description:
+        return request.description, request.query
+    return request.query, request.description
+
+
 def slugify(text: str) -> str:
     """A file-name slug: ASCII lower-case words joined by '-' ("Wie beantrage ich…" →
     "wie-beantrage-ich…"); "article" when nothing is left."""
@@ -72,7 +83,8 @@ def draft_markdown(
     with a heading: the title is the page's heading already, and a heading
     repeating it would show it twice."""
     resolution = request.resolution or ""
-    parts = draft_text(request.query, resolution, vocabulary, people, request.description, replies)
+    question, details = asked(request)
+    parts = draft_text(question, resolution, vocabulary, people, details, replies)
     if not parts.body:
         raise nothing_to_publish(request.id, says_only_where_answered(resolution, replies))
     meta = {

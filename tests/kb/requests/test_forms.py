@@ -3,6 +3,8 @@ in the title, in task titles and in webhooks."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kb.catalogue.fields import Choice, FieldSpec, FieldType
@@ -10,6 +12,7 @@ from kb.catalogue.loading import value_stream_type
 from kb.catalogue.problems import FieldErrors
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.types import Catalogue, RequestType
+from kb.content.markdown_article import parse_article
 from kb.errors import NotFoundError, ValidationError
 from kb.requests.serialize import request_dict
 from kb.requests.service import RequestService
@@ -162,3 +165,28 @@ def test_a_reply_still_holding_a_placeholder_is_refused_and_other_braces_pass(
     forms.comment(IT_AGENT, request.id, half, visible_to_requester=False)
     forms.comment(EMPLOYEE, request.id, "My tag is {asset_tag}?")
     assert len([e for e in forms.store.entries(request.id) if e.kind == "comment"]) == 3
+
+
+def test_a_form_request_drafts_an_article_titled_by_the_question_its_requester_asked(
+    forms: RequestService, tmp_path: Path
+) -> None:
+    """The form's title names whom it was for ("Laptop for Jana Fischer"); with the
+    name left out it says nothing ("Laptop for"). The question the requester wrote
+    with it is what an article answers, so the draft is titled by that."""
+    (tmp_path / "it").mkdir()
+    fields = {"for_whom": "Jana Fischer", "model": "standard"}
+    details = "How do I get a laptop ready for a new colleague? She starts on Monday."
+    request = forms.submit(EMPLOYEE, "", details, request_type="laptop", fields=fields)
+    assert request.id is not None
+    answer = "Order it two weeks ahead; IT installs the standard image and brings it on day one."
+    forms.resolve(IT_AGENT, request.id, answer)
+    path = forms.draft_article(IT_AGENT, request.id, tmp_path)
+    assert path.name == "how-to-get-a-laptop-ready-for-a-new-colleague.md"
+    article, _ = parse_article(path.read_bytes(), f"it/{path.name}")
+    assert article.title == "How to get a laptop ready for a new colleague"
+    assert "Jana" not in path.read_text(encoding="utf-8")
+    # Without a question of the requester's, the form's title it is, as before.
+    plain = forms.submit(EMPLOYEE, "", "", request_type="laptop", fields=fields)
+    assert plain.id is not None
+    forms.resolve(IT_AGENT, plain.id, answer)
+    assert forms.draft_article(IT_AGENT, plain.id, tmp_path).name == "laptop-for.md"
