@@ -252,3 +252,30 @@ def test_a_value_stream_nobody_coordinates_names_its_tasks_departments(
     assert "die Abteilungen ihrer Aufgaben (siehe Aufgaben)" in german
     plain = services(client.application).requests.submit(User(username="emma"), "VPN drops")
     assert "nobody yet" in text_of(client.get(f"/requests/{plain.id}?hl=en"))
+
+
+def test_broken_bodies_of_the_task_calls_are_refused_and_change_no_holder(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    """Wrong types, a body that is no JSON object, bytes that are not UTF-8 and
+    numbers past the store's are each a 400 naming what was wrong; the task
+    keeps its holder."""
+    token = sign_in_as(client, "ivan")
+    headers = {"X-CSRF-Token": token}
+    url = f"/api/requests/{onboarding}/tasks/2"
+    for action, body in (
+        ("take", b'{"from": 5}'),
+        ("take", b'{"from": "\xff"}'),
+        ("release", b"[1]"),
+        ("hand-over", b'{"assignee": ["carl"]}'),
+        ("hand-over", b'{"assignee": "carl", "from": "ivan", "to": "carl"}'),
+        ("hand-over", b"{}"),
+        ("done", b'{"note": 7}'),
+    ):
+        answer = client.post(
+            f"{url}/{action}", data=body, content_type="application/json", headers=headers
+        )
+        assert error_of(answer, 400, "invalid_request"), (action, body)
+    past = client.post(f"/api/requests/{onboarding}/tasks/{2**63}/take", headers=headers)
+    assert error_of(past, 400, "invalid_request")["details"]["field"] == "task_id"
+    assert holder(store, onboarding) == ("open", None)
