@@ -4,8 +4,14 @@ implements it), a part of `kb.store.protocols.Store`.
 
 A call is claimed before it runs (`claim_answer`): of two copies sent at once
 only one runs, and the other learns the first is still running. Its answer is
-then kept (`keep_answer`), or the claim dropped when the call was refused
-(`drop_answer`), so that sending it again runs it again.
+then kept (`keep_answer`), or the claim dropped when the call was refused or
+failed (`drop_answer`), so that sending it again runs it again at once.
+
+While the call runs, its process renews the claim (`renew_claim`, every
+`CLAIM_RENEWED_EVERY`; `kb.store.replay_claims.running`): a claim not renewed
+for `CLAIM_LOST_AFTER` is one whose process ended without answering (killed,
+its machine gone), and its key is free again. A slow call (a large file) keeps
+its claim however long it runs, so a copy sent meanwhile never runs beside it.
 """
 
 from __future__ import annotations
@@ -16,15 +22,19 @@ from typing import Protocol
 
 # How long an answer is kept for a retry.
 KEPT_FOR = timedelta(days=1)
-# A claim whose call has not answered in this time is taken as lost (its
-# process ended): the key may be claimed again.
-CLAIM_LOST_AFTER = timedelta(minutes=5)
+# A claim not renewed in this time is taken as lost (its process ended): the
+# key may be claimed again. Three renewals are missed before: a renewal that
+# waits for a busy database once or twice loses nothing.
+CLAIM_LOST_AFTER = timedelta(seconds=30)
+# How often the process running a claimed call renews its claim.
+CLAIM_RENEWED_EVERY = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
 class KeptAnswer:
     """The first answer of a call sent with `key`: `status` None while it still
-    runs; `fingerprint` says what was sent."""
+    runs; `fingerprint` says what was sent; `created` when it was claimed, or
+    while it runs, when its claim was last renewed."""
 
     key: str
     account: str
@@ -49,7 +59,13 @@ class ReplayStore(Protocol):
         """Claim `claim.key` for a call about to run (status None): None when the
         key was free (run the call), else what is kept under it (an answer, or
         another claim still running). Answers older than `KEPT_FOR` and claims
-        older than `CLAIM_LOST_AFTER` count as free."""
+        not renewed for `CLAIM_LOST_AFTER` count as free."""
+        ...
+
+    def renew_claim(self, key: str, now: datetime) -> bool:
+        """Mark the claim on `key` as still running at `now`; False when there is
+        no such claim (dropped, answered, or taken as lost). A busy database is a
+        `StoreUnavailableError` soon rather than a long wait."""
         ...
 
     def keep_answer(self, key: str, status: int, headers: dict[str, str], body: str) -> None:
@@ -57,5 +73,5 @@ class ReplayStore(Protocol):
         ...
 
     def drop_answer(self, key: str) -> None:
-        """Forget `key` (its call was refused: sending it again runs it again)."""
+        """Forget `key` (its call was refused or failed: sending it again runs it again)."""
         ...

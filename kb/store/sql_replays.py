@@ -4,7 +4,8 @@ A claim is one insert that does nothing when the key is taken
 (`INSERT … ON CONFLICT DO NOTHING`, the same construct on SQLite and
 PostgreSQL): of two copies of a call claimed at once exactly one inserts, and
 the other reads the row it left. Rows past their time are deleted first, in
-the same transaction, so an expired key or a lost claim is free again.
+the same transaction, so an expired key or a lost claim is free again. A
+claim's `created` is renewed while its call runs (`renew_claim`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ class SqlReplays(SqlBase):
             created=row.created,
         )
 
+    def renew_claim(self, key: str, now: datetime) -> bool:
+        with self._write("renew an idempotency key's claim", brief=True) as conn:
+            renewed = conn.execute(
+                update(idempotent_answers)
+                .where(_ROWS.key == key, _ROWS.status.is_(None))
+                .values(created=now)
+            )
+            return bool(renewed.rowcount)
+
     def keep_answer(self, key: str, status: int, headers: dict[str, str], body: str) -> None:
         with self._write("keep an answer for retries") as conn:
             conn.execute(
@@ -68,7 +78,7 @@ class SqlReplays(SqlBase):
 
 
 def _forget_past(conn: Connection, now: datetime) -> None:
-    """Delete answers kept past `KEPT_FOR` and claims older than `CLAIM_LOST_AFTER`."""
+    """Delete answers kept past `KEPT_FOR` and claims not renewed for `CLAIM_LOST_AFTER`."""
     conn.execute(
         delete(idempotent_answers).where(
             or_(

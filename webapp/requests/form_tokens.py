@@ -12,10 +12,11 @@ is posted, mailed or counted again. While the first sending still runs, the
 second waits for nothing: it goes to the request's page, where the first
 reply shows once it is saved.
 
-A refused reply keeps nothing, so that sending it again (corrected) runs
-again; a token sent with other text (the form edited and sent again) is no
-repeat and is answered as a form without a token, which the stale-page check
-(`webapp.requests.stale`) still guards.
+A refused or failed reply keeps nothing, so that sending it again
+(corrected) runs again at once (`kb.store.replay_claims`); a token sent with
+other text (the form edited and sent again) is no repeat and is answered as a
+form without a token, which the stale-page check (`webapp.requests.stale`)
+still guards.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.attachments.records import Upload
 from kb.requests.submission import requester_key
+from kb.store.replay_claims import release, running
 from kb.store.replays import KeptAnswer
 from kb.validators import utc_now
 from webapp import services
@@ -70,13 +72,10 @@ def posted_once(
             return send(lambda: None)  # other text under the same token: no repeat
         return _again(kept)
     made: list[bool] = []
-    try:
+    with running(store, key):
         answer = send(lambda: made.append(True))
-    except Exception:
-        store.drop_answer(key)
-        raise
     if not made or not isinstance(answer, Response):
-        store.drop_answer(key)
+        release(store, key)
         return answer
     store.keep_answer(key, answer.status_code, {"Location": answer.location or ""}, done)
     return answer

@@ -16,8 +16,10 @@ to the caller's account, and
 * the same key while the first call still runs is a 409
   `idempotency_running`: send it again in a moment.
 
-A call that is refused (a 4xx or 5xx answer, an error) keeps nothing: sent
-again, it runs again. Answers are kept for a day (`kb.store.replays`).
+A call that is refused or fails (a 4xx or 5xx answer, an error, its worker
+stopped) keeps nothing: sent again, it runs again at once. One whose process
+died outright is free again within a minute (its claim is no longer renewed,
+`kb.store.replay_claims`). Answers are kept for a day (`kb.store.replays`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from kb.attachments.blobs import digest_of
 from kb.attachments.records import Upload
 from kb.errors import ConflictError
 from kb.requests.submission import requester_key
+from kb.store.replay_claims import release, running
 from kb.store.replays import KeptAnswer
 from kb.validators import utc_now
 from webapp import services
@@ -82,13 +85,10 @@ def answered_once(
     kept = store.claim_answer(claim, utc_now())
     if kept is not None:
         return _replayed(kept, claim, key, again)
-    try:
+    with running(store, claim.key):
         answer = call()
-    except Exception:
-        store.drop_answer(claim.key)
-        raise
     if answer.status_code >= 400:
-        store.drop_answer(claim.key)
+        release(store, claim.key)
         return answer
     headers = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
     body = answer.get_data(as_text=True) if keep_body else ""

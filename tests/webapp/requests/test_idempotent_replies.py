@@ -194,3 +194,62 @@ def test_no_account_and_key_spell_another_s_and_long_keys_are_refused(
         )
         assert answer.status_code == 400, key
     assert entries(store, request_id, "comment") == 0
+
+
+def test_a_reply_whose_worker_was_stopped_midway_is_posted_by_its_retry_at_once(
+    client: FlaskClient, store: Store, request_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker stopped for taking too long gets a `SystemExit` in the middle of
+    the call: its claim is dropped on the way out, so the retry runs, not a 409
+    "still running" for as long as the claim would have lived."""
+    import webapp.requests.api as api
+
+    token = sign_in_as(client, "ivan")
+    limit = api.limit_account
+
+    def stopped(*args: Any) -> None:
+        monkeypatch.setattr(api, "limit_account", limit)
+        raise SystemExit(1)
+
+    monkeypatch.setattr(api, "limit_account", stopped)
+    with pytest.raises(SystemExit):
+        comment(client, token, request_id, KEY, text="Which printer?")
+    again = comment(client, token, request_id, KEY, text="Which printer?")
+    assert again.status_code == 201, text_of(again)
+    assert "Idempotent-Replayed" not in again.headers
+    assert entries(store, request_id, "comment") == 1
+
+
+def test_files_that_failed_with_the_database_are_posted_by_a_retry_soon(
+    client: FlaskClient, store: Store, request_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database unreachable for the upload and for dropping its claim: the
+    caller gets the call's 503, and the claim, renewed no more, is free within
+    a minute (it was five)."""
+    import webapp.requests.replays as replays
+    from kb.errors import StoreUnavailableError
+    from webapp import services
+
+    token = sign_in_as(client, "ivan")
+    service = services.request_service(client.application)
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise StoreUnavailableError("the database is not available right now")
+
+    def upload() -> Any:
+        return client.post(
+            f"/api/requests/{request_id}/attachments",
+            data={"file": [(io.BytesIO(b"paper tray 2 jams"), "notes.txt")], "text": "Log"},
+            headers={"X-CSRF-Token": token, "Idempotency-Key": KEY},
+            content_type="multipart/form-data",
+        )
+
+    with monkeypatch.context() as broken:
+        broken.setattr(type(service), "attach", down)
+        broken.setattr(type(store), "drop_answer", down)
+        error_of(upload(), 503, "store_unavailable")
+    assert error_of(upload(), 409, "conflict")["details"]["field"] == "Idempotency-Key"
+    a_minute_later = datetime.now(UTC) + timedelta(minutes=1)
+    monkeypatch.setattr(replays, "utc_now", lambda: a_minute_later)
+    assert upload().status_code == 201
+    assert len(store.attachments(request_id)) == 1
