@@ -8,7 +8,10 @@ Chromium (Playwright) and, `--runs` times, writes a new article with a
 unique made-up word in the editor, clicks Publish and polls `/api/search`
 for that word until the article is the top result. The clock starts at the
 click, so the form post, the file write, the index worker's incremental
-pass and the workers' switch to the new snapshot are all inside it.
+pass and the workers' switch to the new snapshot are all inside it. After
+the runs and a few more searches it reads each web process's resident memory
+(`worker_rss_mb`: VmRSS from /proc, docs/benchmarks.md "Memory of a web
+process"; `--runs 1 --workers 1` for that figure alone).
 
     python -m benchmarks.publish_latency --runs 20 [--index var/index] [--workers 2]
 
@@ -33,9 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.http_load import BOOT_TIMEOUT_S, HOST, Server, kb_command, percentile
+from benchmarks.process_memory import worker_rss_mb
 from webapp.throttle import UNLIMITED_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
+# Searched after the runs, before the web processes' memory is read.
+AFTER_RUNS = ("vacation days", "VPN at home", "Wie beantrage ich Urlaub", "printer", "expenses")
 
 
 def _found(port: int, word: str, article_id: str) -> bool:
@@ -110,6 +116,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 latencies.append(time.monotonic() - started)
                 print(f"run {n + 1}: {latencies[-1]:.2f} s", file=sys.stderr)
             browser.close()
+        for text in AFTER_RUNS:
+            _found(port, text, "")
+        rss = worker_rss_mb(server.proc.pid)
     finally:
         server.stop()
     ordered = sorted(latencies)
@@ -124,6 +133,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "p95_s": round(percentile(ordered, 95), 3),
         "max_s": round(ordered[-1], 3),
         "target_p95_s": args.target,
+        "worker_rss_mb": list(rss.values()),
         "loadavg_before": load_before,
         "loadavg_after": os.getloadavg(),
     }

@@ -65,12 +65,16 @@ def side_precision(settings: Settings, for_queries: bool) -> str:
     return mode
 
 
+def side_loading(settings: Settings, for_queries: bool) -> tuple[str, str, int, str]:
+    """What the second model is loaded from for one side: model, device, batch
+    size and arithmetic. A search engine's query side and an indexer's passage
+    side that agree share one loaded model in a web process (`webapp.indexing`);
+    with "int8-queries" they differ, and each side loads its own."""
+    precision = side_precision(settings, for_queries)
+    return settings.secondary_model, settings.device, settings.embed_batch_size, precision
+
+
 def load_secondary(settings: Settings, for_queries: bool, threads: int | None = None) -> Embedder:
     """The second model as the indexer (passages) or the search (queries) runs it."""
-    return create_embedder(
-        settings.secondary_model,
-        settings.device,
-        settings.embed_batch_size,
-        threads=threads,
-        precision=side_precision(settings, for_queries),
-    )
+    name, device, batch_size, precision = side_loading(settings, for_queries)
+    return create_embedder(name, device, batch_size, threads=threads, precision=precision)

@@ -11,8 +11,9 @@ each search uses the snapshot that is current when it starts, and structures
 built over a snapshot are rebuilt only when the indexer publishes a new one.
 
 `SearchEngine` is safe to share between threads: per-search state is local,
-the keyword scorer reads Whoosh's files under a lock, and the embedding model
-(whose tokenizer is not thread-safe) is called under a lock.
+the keyword scorer reads Whoosh's files under a lock, and each embedding model
+(tokenizers are not thread-safe) under its own, which an indexer sharing it
+takes too (`indexer.embedding.serial`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import numpy as np
 
 from indexer.embedding.base import Embedder
 from indexer.embedding.factory import create_embedder, model_name
+from indexer.embedding.serial import serial
 from indexer.metadata import Passage
 from indexer.reader import VANISHED_TRIES, Snapshot, SnapshotReader
 from kb.errors import ValidationError
@@ -99,7 +101,7 @@ class SearchEngine:
         # Reassignments' shares, the content root's department keywords and the
         # service catalogue's matched entry (live_routing).
         self.routing = EngineRouting(route_hints, route_departments, route_services)
-        self._embedder = embedder
+        self._embedder = serial(embedder) if embedder is not None else None
         if embedder is None and settings.search_threads > 0:
             limit_threads(settings.search_threads)
         self.reader = reader or SnapshotReader(
@@ -127,11 +129,13 @@ class SearchEngine:
             with self._embed_lock:
                 if self._embedder is None:
                     logger.info("loading embedding model %s", self.settings.embedding_model)
-                    self._embedder = create_embedder(
-                        self.settings.embedding_model,
-                        self.settings.device,
-                        self.settings.embed_batch_size,
-                        threads=self.settings.search_threads or None,
+                    self._embedder = serial(
+                        create_embedder(
+                            self.settings.embedding_model,
+                            self.settings.device,
+                            self.settings.embed_batch_size,
+                            threads=self.settings.search_threads or None,
+                        )
                     )
         return self._embedder
 

@@ -52,6 +52,7 @@ import numpy as np
 
 from indexer.embedding.base import Embedder
 from indexer.embedding.factory import model_name
+from indexer.embedding.serial import serial
 from indexer.secondary import load_secondary, stands_aside, stored_name
 from kb.errors import ConfigError
 from kb.settings import Settings
@@ -110,8 +111,9 @@ class Ensemble:
     """The second model's retriever and the three-list fusion, one per engine.
 
     The model is loaded on first use and called under its own lock (its
-    tokenizer is not thread-safe); its query vectors are cached like the
-    first model's."""
+    tokenizer is not thread-safe: `indexer.embedding.serial`, shared with an
+    indexer of the same process that embeds passages with it); its query
+    vectors are cached like the first model's."""
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
@@ -120,7 +122,7 @@ class Ensemble:
             settings.fusion_weight, settings.secondary_weight, settings.agreement_weight
         )
         self.languages = {x.strip() for x in settings.secondary_languages.split(",") if x.strip()}
-        self._embedder = embedder
+        self._embedder = serial(embedder) if embedder is not None else None
         self._lock = threading.Lock()
         self._queries = QueryVectorCache(settings.query_cache_size)
         self._terms = TermVectors()
@@ -133,8 +135,10 @@ class Ensemble:
             with self._lock:
                 if self._embedder is None:
                     logger.info("loading second embedding model %s", self.model)
-                    self._embedder = load_secondary(
-                        self.settings, True, threads=self.settings.search_threads or None
+                    self._embedder = serial(
+                        load_secondary(
+                            self.settings, True, threads=self.settings.search_threads or None
+                        )
                     )
         return self._embedder
 

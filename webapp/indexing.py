@@ -8,13 +8,16 @@ a new snapshot that every worker of the node switches to on its next search.
 Changes that arrive during a pass are coalesced into the next one; a pass
 that finds the index folder locked by another (a second web process, `kb
 index`) is tried again shortly, keeping its changes. The
-builder uses the search engine's own embedding model when both are the same
-model, so the web process does not load a second copy.
+builder uses the search engine's own embedding models, the search model and
+the second model, where both are loaded alike (`shared_models`), so the web
+process holds one copy of each; their calls take one lock per model, so an
+index pass and the searches never enter a model at once.
 
 `kb serve` starts the worker in each web process as it boots
 (`webapp.server.start_index_worker`), after the search engine has loaded its
-model: the thread builds the incremental indexer and loads what it does not
-borrow (the second model's passage side, setting `secondary_model`) in the
+models: the thread builds the incremental indexer and loads what it does not
+share (with the default settings nothing; the second model's passage side
+where `secondary_precision` is "int8-queries") in the
 background while the process already answers. Before, the first browser publish after a start waited about 20 s for
 that load; later ones took 1-4 s.
 
@@ -52,15 +55,41 @@ BuilderFactory = Callable[[Settings, Any], Builder]
 
 
 def default_builder(settings: Settings, engine: Any) -> Builder:
-    """An incremental `IndexBuilder` that borrows `engine`'s model when it matches."""
+    """An incremental `IndexBuilder` that shares `engine`'s models where they
+    are the ones `settings` name (`shared_models`)."""
     from indexer.build import IndexBuilder
-    from indexer.embedding.factory import model_name
 
-    embedder = None
-    loaded = getattr(engine, "embedder", None)
-    if loaded is not None and getattr(loaded, "name", None) == model_name(settings.embedding_model):
-        embedder = loaded
-    return IndexBuilder(settings, embedder=embedder)
+    first, second = shared_models(settings, engine)
+    return IndexBuilder(settings, embedder=first, secondary_embedder=second)
+
+
+def shared_models(settings: Settings, engine: Any) -> tuple[Any, Any]:
+    """The search model and the second model that `engine` has loaded, each
+    where an indexer with `settings` would load the same itself, else None
+    (the indexer loads its own). The search model is shared when it is the
+    one `embedding_model` names; the second model when both sides load it
+    alike (`indexer.secondary.side_loading`: model, device, batch size and
+    arithmetic; "int8-queries" keeps two). The engine's models are
+    `SerialEmbedder`s, so the indexer's calls take the same locks as the
+    searches' (`indexer.embedding.serial`)."""
+    from indexer.embedding.factory import model_name
+    from indexer.secondary import secondary_model, side_loading
+
+    primary = model_name(settings.embedding_model)
+    first = getattr(engine, "embedder", None)
+    if first is not None and getattr(first, "name", None) != primary:
+        first = None
+    second = None
+    ensemble = getattr(engine, "ensemble", None)
+    wanted = secondary_model(settings, primary)
+    if (
+        wanted is not None
+        and ensemble is not None
+        and side_loading(ensemble.settings, True) == side_loading(settings, False)
+        and ensemble.embedder.name == wanted
+    ):
+        second = ensemble.embedder
+    return first, second
 
 
 class IndexWorker:

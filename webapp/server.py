@@ -71,7 +71,7 @@ def _post_worker_init(worker: Any) -> None:
 
     warm_up(worker.wsgi)  # the engine caps torch and FAISS threads (search_threads)
     try:
-        # After the engine: the indexer borrows its model and loads only the rest.
+        # After the engine: the indexer shares its models and loads only the rest.
         start_index_worker(worker.wsgi)
     except KbError as exc:
         logger.error("the index worker did not start: %s", exc.message)
