@@ -319,12 +319,16 @@ def _flash_saved(version: ArticleVersion, base: int | None) -> None:
 def history(article_id: str) -> str:
     """Every version; a discarded draft's too, the discard last (`history_of`)."""
     versions = history_of(services.authoring(), require_user(), article_id)
+    discarded = bool(versions) and versions[-1].action is Action.DISCARD
+    # A discarded draft comes back only where a new article goes (`restore_discarded`).
+    name = article_id.partition("/")[2].removesuffix(".md")
     return render_template(
         "manage/history.html",
         article_id=article_id,
         versions=list(reversed(versions)),
         current=versions[-1].number if versions else 0,
-        discarded=bool(versions) and versions[-1].action is Action.DISCARD,
+        discarded=discarded,
+        restorable=not discarded or bool(SLUG.match(name)),
     )
 
 

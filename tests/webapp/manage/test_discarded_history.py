@@ -86,6 +86,10 @@ def test_a_discarded_draft_of_a_sub_folder_never_comes_back_as_another_article(
         "/api/articles/it/sub/notes.md", headers={"X-CSRF-Token": token, "If-Match": '"1"'}
     )
     assert gone.status_code == 200, text_of(gone)
+    page = client.get("/manage/history/it/sub/notes.md?hl=en")
+    assert "Restore as a new draft" not in text_of(page)  # the page offers no way that fails
+    assert "copy its text from a version into a new article" in text_of(page)
+    assert "in einen neuen Artikel" in text_of(client.get("/manage/history/it/sub/notes.md?hl=de"))
     restore = {"csrf_token": token, "number": "1", "version": "2"}
     refused = client.post("/manage/restore/it/sub/notes.md?hl=en", data=restore)
     assert refused.status_code == 400, text_of(refused)
