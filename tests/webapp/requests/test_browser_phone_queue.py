@@ -61,6 +61,41 @@ def test_a_german_queue_on_a_phone_does_not_scroll_sideways(phone: Tab, site: st
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
+# The queue table's width, and the width of the box it scrolls in.
+TABLE_WIDTHS = """() => {
+  const table = document.querySelector('.queue-table');
+  return [table.scrollWidth, table.parentElement.clientWidth];
+}"""
+
+
+def test_a_german_queue_fits_a_laptop_screen_with_every_column(
+    browser: Any,  # noqa: F811 - the fixture imported above
+    app: Flask,
+    site: str,
+) -> None:
+    """A walk through the queue in German at 1024 and 1280 pixels found the table
+    wider than its page, "Zugewiesen an" cut at the right: the line "Erste Antwort
+    bis 7. Dezember 2026, 17:00 MEZ · in 2 Tagen" and the status "Wartet auf die
+    anfragende Person" never wrapped. The line breaks between the due time and the
+    time left, each kept whole, and a status between its words."""
+    from playwright.sync_api import expect
+
+    file(app.test_client())  # a request whose first response is still due
+    tab = _open(browser, locale="de-DE", viewport={"width": 1024, "height": 768})
+    page = tab.page
+    page.goto(f"{site}/auth/sign-in?next=/requests/queue/it")
+    page.get_by_label("Benutzername").fill("ivan")
+    page.get_by_label("Passwort").fill("ivan-secret")
+    page.get_by_role("button", name="Anmelden").click()
+    expect(page.locator(".queue-table .first-response").first).to_be_visible()
+    for width in (1024, 1280):
+        page.set_viewport_size({"width": width, "height": 768})
+        table, room = page.evaluate(TABLE_WIDTHS)
+        assert table <= room, (width, table, room)
+    tab.page.context.close()
+    assert tab.errors == []
+
+
 # Every element of a card's cell that lies left of the cell's value column (the
 # first grid column holds the label), by label and text.
 OUT_OF_COLUMN = """() => [...document.querySelectorAll('.requests-table tbody td, .requests-table tbody th')]
