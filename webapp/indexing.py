@@ -35,7 +35,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from kb.errors import IndexLockedError, KbError
+from kb.errors import IndexLockedError, IndexNotFoundError, KbError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -193,3 +193,12 @@ class IndexWorker:
             with self._idle:
                 self._running = False
                 self._idle.notify_all()
+
+
+def holds_article(engine: Any, article_id: str) -> bool:
+    """Whether the published index holds `article_id` now, for any audience (none
+    published yet: no); the search engine's current snapshot answers."""
+    try:
+        return engine.article(article_id) is not None
+    except IndexNotFoundError:
+        return False

@@ -230,10 +230,9 @@ class Services:
         from kb.authoring.service import AuthoringService
         from kb.authoring.store import version_store
         from kb.content.scanner import load_departments
-        from webapp.indexing import IndexWorker, default_builder
+        from webapp.indexing import IndexWorker, default_builder, holds_article
 
-        settings = self.settings
-        on_change = None
+        settings, on_change = self.settings, None
         if settings.index_on_change == "worker":
             make = self._builder_factory or default_builder
             self.index_worker = IndexWorker(lambda: make(settings, self.engine))
@@ -245,6 +244,7 @@ class Services:
             max_bytes=settings.max_file_bytes,
             render_seconds=settings.render_seconds,
             on_change=on_change,
+            indexed=lambda article_id: holds_article(self.engine, article_id),
             writable=settings.write_content,
             authoring_url=settings.authoring_url,
         )

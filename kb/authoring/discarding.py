@@ -3,10 +3,14 @@ changes saved over a published article since it was last published.
 
 A content owner who started an article and will not finish it discards it:
 its file leaves the department's folder, and the pictures staged for it
-(`kb.authoring.picture_stage`) go with it. Only an article none of whose
-versions was ever published, a draft or one in review, is discarded; any
-other is refused (`PublishedBeforeError`, 409) and stays as it is: a
-published article leaves search by Retire, and keeps its file and history.
+(`kb.authoring.picture_stage`) go with it. Only a draft or an article in
+review that never reached readers is discarded: none of its versions was
+published, the published index does not hold it, and no reader opened or
+voted on it (`kb.authoring.status_changes.was_published`: an article
+published on disk and set back to draft on disk has only the draft in its
+history). Any other is refused (`PublishedBeforeError`, 409) and stays as it
+is: a published article leaves search by Retire, and keeps its file and
+history.
 
 The history keeps what was discarded, when and by whom: a last version,
 action `discard`, holding the text as it was. A new article may take the id
@@ -41,6 +45,7 @@ from kb.authoring.picture_stage import PictureStage
 from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService, StaleEditError
+from kb.authoring.status_changes import was_published
 from kb.errors import ConflictError, NotFoundError
 from kb.records import Status
 
@@ -78,14 +83,12 @@ def changes_discardable(versions: list[ArticleVersion]) -> bool:
     return last_published(versions) is not None
 
 
-def discardable(versions: list[ArticleVersion]) -> bool:
+def discardable(authoring: AuthoringService, versions: list[ArticleVersion]) -> bool:
     """Whether an article with these versions (oldest first) may be discarded:
-    it is a draft or in review now, and no version of it was ever published."""
-    return (
-        bool(versions)
-        and versions[-1].status in DISCARDABLE
-        and not any(v.status is Status.PUBLISHED for v in versions)
-    )
+    it is a draft or in review now, and it never reached readers."""
+    if not versions or versions[-1].status not in DISCARDABLE:
+        return False
+    return not was_published(authoring.versions, versions[-1].article_id, authoring.indexed)
 
 
 def discard_draft(
@@ -101,7 +104,7 @@ def discard_draft(
     and admins) and the pictures staged for it; the `discard` version recorded."""
     versions = _versions_at(authoring, actor, article_id, base_version)
     current = versions[-1]
-    if not discardable(versions):
+    if not discardable(authoring, versions):
         raise PublishedBeforeError(
             f"{article_id} is or was published, so it is not discarded: it stays as it is; "
             "retire it to take it out of search",

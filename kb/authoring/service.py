@@ -68,6 +68,7 @@ class AuthoringService:
         render_seconds: float = 2.0,
         clock: Callable[[], datetime] = utc_now,
         on_change: Callable[[str], None] | None = None,
+        indexed: Callable[[str], bool] | None = None,
         writable: bool = True,
         authoring_url: str = "",
     ) -> None:
@@ -76,8 +77,8 @@ class AuthoringService:
         self.versions = versions
         self._departments = departments
         self.max_bytes, self.render_seconds = max_bytes, render_seconds
-        self.clock = clock
-        self.on_change = on_change
+        self.clock, self.on_change = clock, on_change
+        self.indexed = indexed  # whether the published index holds an article now
 
     # -- who may ------------------------------------------------------------------
 
@@ -187,7 +188,9 @@ class AuthoringService:
             text = compose_text(fields, extra, self.clock().date(), article_id)
             require_current(article_id, base_version, current, text)
             check_text(text, article_id, self.max_bytes, self.render_seconds)
-            status_changes.check_change(self.versions, actor, department, current, fields)
+            status_changes.check_change(
+                self.versions, actor, department, current, fields, self.indexed
+            )
             if text == current.text:
                 return current
             return self._record(

@@ -45,10 +45,12 @@ KINDS = ("draft", "changes")
 
 def discardable_draft(opened: Editable) -> bool:
     """Whether the editor offers Discard draft for `opened`: a draft or one in
-    review none of whose versions was ever published."""
+    review that never reached readers (`was_published`: no version published,
+    not in the published index, never opened or voted on)."""
     if opened.fields.status not in DISCARDABLE:
         return False
-    return not was_published(services.authoring().versions, opened.article_id)
+    authoring = services.authoring()
+    return not was_published(authoring.versions, opened.article_id, authoring.indexed)
 
 
 def discardable_changes(opened: Editable) -> bool:

@@ -14,10 +14,12 @@ from webapp import services
 
 def retirable(opened: Editable) -> bool:
     """Whether retiring `opened` takes something out of search: its file says it
-    is published (or retired already), or one of its versions was published."""
+    is published (or retired already), or it reached readers before
+    (`was_published`)."""
     if opened.fields.status in (Status.PUBLISHED, Status.RETIRED):
         return True
-    return was_published(services.authoring().versions, opened.article_id)
+    authoring = services.authoring()
+    return was_published(authoring.versions, opened.article_id, authoring.indexed)
 
 
 def register(bp: Blueprint) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 
-from tests.support import sign_in_as, text_of
+from tests.support import FakeEngine, make_article, sign_in_as, text_of
 from tests.webapp.manage.conftest import VPN
 
 DRAFT = VPN.replace("status: published", "status: draft").replace("VPN setup", "VPN notes")
@@ -198,3 +199,27 @@ def test_discarding_reaches_no_file_but_an_own_department_s_article(
     assert no_token.status_code in (400, 403)
     assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
     assert leave.exists()
+
+
+def test_a_draft_published_on_disk_only_is_retired_not_discarded(
+    client: FlaskClient, content: Path, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Published on disk and set back to draft on disk: its history holds only the
+    draft, but the published index holds the article, so the editor offers
+    Retire and not Discard draft, and a discard is refused."""
+    path = content / "it" / "vpn-setup.md"
+    path.write_text(VPN.replace("status: published", "status: draft"), encoding="utf-8")
+    indexed = make_article("it/vpn-setup.md", "VPN setup", "Connect to the VPN.")
+    monkeypatch.setattr(engine, "article", {"it/vpn-setup.md": indexed}.get)
+    token = sign_in_as(client, "cora")
+    editor = client.get("/manage/edit/it/vpn-setup.md?hl=en").get_data(as_text=True)
+    assert "/manage/discard/" not in editor and 'value="retire"' in editor
+    api = client.delete(
+        "/api/articles/it/vpn-setup.md", headers={"X-CSRF-Token": token, "If-Match": '"1"'}
+    )
+    assert api.status_code == 409 and api.get_json()["error"]["code"] == "published_before"
+    assert path.exists()
+    # Out of the index and never read: a draft like any other, discarded.
+    monkeypatch.setattr(engine, "article", {}.get)
+    editor = client.get("/manage/edit/it/vpn-setup.md?hl=en").get_data(as_text=True)
+    assert 'href="/manage/discard/it/vpn-setup.md"' in editor
