@@ -16,7 +16,7 @@ from collections.abc import Set as AbstractSet
 from typing import NamedTuple
 
 from indexer.metadata import Passage
-from kb.extract.table_markdown import split_cells
+from kb.extract.table_markdown import cell_text, split_cells
 from kb.results import Answer, Hit
 from search.terms import NEGATIONS, WORD, stems
 
@@ -109,23 +109,72 @@ def readable_rows(text: str) -> str:
     the rule under the header left out (a row of cells that say "none" with
     dashes keeps them: `kb.extract.table_markdown` escapes them). A row cut in
     two by a passage's edge ("7 days |") loses its pipes too; every other line
-    is kept as it is."""
+    is kept as it is. An article's table keeps each cell on a line of its own
+    (`cell_line`): those lines make one row."""
     lines: list[str] = []
-    row = False  # whether the line before is a table row
+    row_at: int | None = None  # the last row's line, while only blank lines follow it
+    in_row = False  # whether the line before is a cell of the same row
     for line in text.splitlines():
         stripped = line.strip()
         if _RULE_PART.match(stripped) and "|" in stripped:
             continue
+        if cell_line(stripped):
+            cell = cell_text(stripped[1:].strip())
+            if in_row:
+                lines[-1] = f"{lines[-1]}{CELL_SEPARATOR}{cell}" if lines[-1] else cell
+            else:
+                if row_at is not None:
+                    lines[row_at] += ROW_END
+                lines.append(cell)
+            row_at, in_row = len(lines) - 1, True
+            continue
+        in_row = False
         if stripped.startswith("|") or stripped.endswith("|"):
             cells = split_cells(stripped.removeprefix("|").removesuffix("|"))
-            if row:
-                lines[-1] += ROW_END
+            if row_at is not None:
+                lines[row_at] += ROW_END
             lines.append(CELL_SEPARATOR.join(c for c in cells if c))
-            row = True
+            row_at = len(lines) - 1
         else:
             lines.append(line)
-            row = False
+            if stripped:
+                row_at = None
     return "\n".join(lines)
+
+
+def cell_line(line: str) -> bool:
+    """Whether a line is one cell of an article's table as the index keeps it:
+    each cell on a line of its own after a '|' (an empty cell a '|' alone), a
+    blank line after each row (`kb.content.markdown_text`); a document's table
+    keeps a row's cells on one line, between pipes."""
+    stripped = line.strip()
+    if stripped == "|":
+        return True
+    return (
+        stripped.startswith("|")
+        and not stripped.endswith("|")
+        and len(split_cells(stripped[1:])) == 1
+    )
+
+
+def _table_row(text: str, sentence: str) -> str | None:
+    """The whole row of an article's table that a matched cell belongs to, when
+    it is short: the cell alone ("Mid-year due date") loses what the row pairs
+    it with ("June 2, 2025"), and its neighbouring line may be a cell of
+    another row."""
+    lines = text.splitlines()
+    at = next((i for i, line in enumerate(lines) if sentence in line), None)
+    if at is None or not cell_line(lines[at]):
+        return None
+    first, last = at, at
+    while first > 0 and cell_line(lines[first - 1]):
+        first -= 1
+    while last + 1 < len(lines) and cell_line(lines[last + 1]):
+        last += 1
+    cells = [lines[i].strip() for i in range(first, last + 1) if lines[i].strip() != "|"]
+    if len(cells) < 2 or sum(len(c.split()) for c in cells) > LIST_WORDS:
+        return None
+    return " ".join(cells)
 
 
 def snippet(text: str, match: Match, width: int = SNIPPET_WORDS) -> str:
@@ -178,9 +227,10 @@ def answer_sentences(
     A sentence scores `score(its matched words)`, by default the number of
     distinct query words it holds; the best one is kept, with its best-scoring neighbour when that scores at
     least half as much. A sentence that introduces a list or table ("Please
-    apply in time:") brings the lines that follow, up to about 40 words; one too
-    short to stand alone brings the next sentence. With no match at all, the
-    passage's first sentence."""
+    apply in time:") brings the lines that follow, up to about 40 words; a cell
+    of an article's table brings its row (`_table_row`); one too short to stand
+    alone brings the next sentence. With no match at all, the passage's first
+    sentence."""
     parts = sentences(text)
     if not parts:
         return text.strip(), 0.0
@@ -189,7 +239,7 @@ def answer_sentences(
     best = max(range(len(parts)), key=lambda i: (scores[i], -i))
     if scores[best] <= 0:
         return parts[0], 0.0
-    steps = _list_around(text, parts[best])
+    steps = _list_around(text, parts[best]) or _table_row(text, parts[best])
     if steps:
         return steps, scores[best]
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(parts)]

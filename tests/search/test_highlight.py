@@ -228,3 +228,52 @@ def test_a_german_word_typed_without_umlauts_marks_the_word_with_them() -> None:
         mark("Die Überweisung geht an die Straße.", typed)
         == "Die <mark>Überweisung</mark> geht an die <mark>Straße</mark>."
     )
+
+
+# An article's Markdown table as the index keeps it: each cell on a line of its
+# own, a blank line after each row.
+DEADLINES = """Deadlines for the review round:
+
+| Date | Step |
+| --- | --- |
+| 3 March | Managers receive the guidance for this year's reviews by e-mail. |
+| 31 March | Review due date: managers must close every open review in the HR system. |
+| 7 April | Feedback survey |
+"""
+
+
+def _article_text(markdown: str) -> str:
+    from kb.content.markdown_text import html_sections, render_html
+
+    return html_sections(render_html(markdown))[0].text
+
+
+def test_a_cell_of_an_articles_table_brings_its_row() -> None:
+    """The matching cell alone ("Review due date: …") left out the date its row
+    gives, which is what "when is the review due" asks."""
+    text = _article_text(DEADLINES)
+    answer = best_sentences(text, frozenset(stems("review") | stems("due")))
+    assert answer == (
+        "| 31 March | Review due date: managers must close every open review in the HR system."
+    )
+
+
+def test_a_cell_does_not_bring_a_cell_of_the_next_row() -> None:
+    text = _article_text(
+        "| Site | Description |\n| --- | --- |\n"
+        "| Portal | Site where learning plans are created |\n"
+        "| Learning plan guide | Common goals |\n"
+    )
+    answer = best_sentences(text, frozenset(stems("learning") | stems("plans")))
+    assert answer == "| Portal | Site where learning plans are created"
+
+
+def test_a_snippet_reads_an_articles_table_cells_as_rows() -> None:
+    """Each cell on a line of its own read as a row of its own: the ';' fell
+    between a row's cells and none between its rows ("3 March; Managers … e-mail.
+    31 March; …")."""
+    shown = snippet(_article_text(DEADLINES), stems("survey"))
+    assert "|" not in shown
+    assert "Date · Step; 3 March · Managers receive" in shown
+    assert "by e-mail.; 31 March · Review due date" in shown
+    assert "HR system.; 7 April · Feedback <mark>survey</mark>" in shown
