@@ -32,9 +32,13 @@ def insights_service(settings: Settings, store: object) -> InsightsService:
     )
 
 
-def topic_builder(settings: Settings, store: object) -> TopicBuilder:
+def topic_builder(
+    settings: Settings, store: object, loaded: Callable[[], object] | None = None
+) -> TopicBuilder:
     """Topics of `store`, with the configured model (loaded only when a new
-    question needs a vector) and the knowledge base's headings as prior."""
+    question needs a vector; `loaded` gives a model the process holds, used
+    when it is that one: `create_question_embedder`) and the knowledge base's
+    headings as prior."""
 
     def prior_texts() -> Mapping[str, Sequence[str]]:
         from kb.content.scanner import scan_content
@@ -45,7 +49,7 @@ def topic_builder(settings: Settings, store: object) -> TopicBuilder:
 
     return TopicBuilder(
         insights_store(store),
-        lambda: create_question_embedder(settings),
+        lambda: create_question_embedder(settings, loaded() if loaded else None),
         insights_model(settings),
         prior_texts,
         min_people=settings.insights_min_people,
@@ -58,6 +62,7 @@ def refresh(
     *,
     topics: bool = True,
     progress: Callable[[str], None] = lambda _step: None,
+    loaded: Callable[[], object] | None = None,
 ) -> tuple[RollupRefresh, TopicUpdate | None]:
     """Bring the rollups up to date, then (unless told not to) the gap topics
     from the last `insights_gap_days` days, telling `progress` each step.
@@ -73,7 +78,7 @@ def refresh(
     since = today - timedelta(days=settings.insights_gap_days)
     questions = rollups.questions(since, today + timedelta(days=1))
     progress(f"grouping {len(questions)} failed questions into topics")
-    return done, topic_builder(settings, store).update(questions)
+    return done, topic_builder(settings, store, loaded).update(questions)
 
 
 def recount(
@@ -92,9 +97,10 @@ def purge(settings: Settings, store: object, now: datetime | None = None) -> dic
     return insights_store(store).purge_events(cutoff)
 
 
-def daily(settings: Settings, store: object) -> None:
-    """The daily job: gap topics brought up to date, old events purged."""
-    refresh(settings, store)
+def daily(settings: Settings, store: object, loaded: Callable[[], object] | None = None) -> None:
+    """The daily job: gap topics brought up to date (with the model `loaded`
+    gives where it is the configured one), old events purged."""
+    refresh(settings, store, loaded=loaded)
     purge(settings, store)
 
 
@@ -122,7 +128,8 @@ def scheduler(
         insights_store(store),
         engine.search,  # type: ignore[attr-defined]
         lambda: engine.prepared().snapshot.name,  # type: ignore[attr-defined]
-        lambda: daily(settings, store),
+        # The engine's search model, where it is the insights model too: one copy.
+        lambda: daily(settings, store, lambda: getattr(engine, "embedder", None)),
         weekly=lambda: send_digest(now(), store),
         gap_days=settings.insights_gap_days,
     )

