@@ -3,6 +3,8 @@ page and in the API: the owning queue reads them, the requester never does."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -67,3 +69,20 @@ def test_a_task_agent_is_told_whom_the_reply_reaches(client: FlaskClient, onboar
     sign_in_as(client, "emma")
     page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
     assert ">Your reply</label>" in page and "Reply to the requester" not in page
+
+
+def test_the_requester_is_told_that_closing_cancels_the_departments_tasks(
+    client: FlaskClient, onboarding: int
+) -> None:
+    """A manager's one tap on "Close request" cancelled the tasks of four departments
+    unannounced; the agents were told, the requester was not."""
+    sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=en"))
+    assert 'id="close-cancels-tasks">Closing the request cancels the departments&#39; open' in page
+    assert 'aria-describedby="close-cancels-tasks">Close request</button>' in page
+    german = text_of(client.get(f"/requests/{onboarding}?hl=de"))
+    assert re.search(r"Aufgaben der Abteilungen abgebrochen \(noch \d+ offen\)\.</p>", german)
+    plain = services(client.application).requests.submit(
+        User(username="emma"), "VPN?", department="it"
+    )
+    assert "close-cancels-tasks" not in text_of(client.get(f"/requests/{plain.id}?hl=en"))
