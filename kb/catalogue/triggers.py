@@ -2,8 +2,22 @@
 
 A phrase matches at the start of a word, case-insensitively, with umlauts
 spelled out: "onboarding" also finds "onboardings", and a German compound
-("Einarbeitungsplan") is found by its first part. The score is the number
-of matched trigger words, summed, so "new hire" outweighs "new".
+("Einarbeitungsplan") is found by its first part.
+
+A question's word counts for an entry by the largest share of its letters
+one of the entry's matching phrases spells ("lap" of "laptop" a half,
+"laptop" of "laptops" six sevenths, a whole word one), once however many of
+its phrases spell it, and only for the entries that spell it best (all of
+them where several do alike); words of one letter ("I", "a") count for
+nothing. An entry's score is the sum over the question's words. So "new
+hire" outweighs "new", as when each matching phrase's words were summed;
+but a department file that repeats a phrase, lists it again in other
+cases, spacing or look-alike forms (all folded the same), lists its
+prefixes ("l", "la", "lap") or phrases overlapping on the same words gains
+nothing by it: an entry scores at most one for each word of the question,
+and nothing for a word another entry spells better. Summed, one content
+owner's padded phrases won another department's form for a question, and
+with it a routing vote (`search.routing`).
 """
 
 from __future__ import annotations
@@ -16,6 +30,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_PLACES = 9  # scores are rounded, so that equal shares summed in any order tie
 
 
 def fold(text: str) -> str:
@@ -24,14 +39,43 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
-def trigger_score(triggers: Mapping[str, Sequence[str]], folded_text: str) -> int:
-    """How strongly `folded_text` (see `fold`) asks for what the triggers name."""
-    score = 0
+def _spelled(question: Sequence[str], first: int, phrase: str, shares: list[float]) -> None:
+    """Raise `shares` (one per question word) to what `phrase`, matching from the
+    question's word `first` on, spells of each word."""
+    for offset, part in enumerate(phrase.split(" ")):
+        word = question[first + offset]
+        if len(word) > 1:
+            shares[first + offset] = max(shares[first + offset], len(part) / len(word))
+
+
+def spelled(triggers: Mapping[str, Sequence[str]], folded_text: str) -> list[float]:
+    """For each word of `folded_text` (see `fold`), the largest share of it one of
+    the phrases of `triggers` spells where it matches."""
+    question = folded_text.split(" ")
+    starts = [0, *(i + 1 for i, ch in enumerate(folded_text) if ch == " ")]
+    shares = [0.0] * len(question)
     for phrases in triggers.values():
         for phrase in phrases:
-            if re.search(rf"(?<!\w){re.escape(fold(phrase))}", folded_text):
-                score += len(phrase.split())
-    return score
+            folded = fold(phrase)
+            if not folded:
+                continue  # a phrase of no words spells nothing
+            for first, start in enumerate(starts):
+                if folded_text.startswith(folded, start):
+                    _spelled(question, first, folded, shares)
+    return shares
+
+
+def claimed(shares: Mapping[int, Sequence[float]]) -> dict[int, float]:
+    """Entry number -> its score from what each entry spells of each word (`spelled`):
+    the sum of the words it spells best; 0s left out."""
+    if not shares:
+        return {}
+    best = [max(word) for word in zip(*shares.values(), strict=True)]
+    scores = {
+        number: round(sum(s for s, top in zip(own, best, strict=True) if s == top), _PLACES)
+        for number, own in shares.items()
+    }
+    return {number: score for number, score in scores.items() if score > 0}
 
 
 class TriggerIndex(Generic[T]):
@@ -46,50 +90,45 @@ class TriggerIndex(Generic[T]):
     of one of its words begins with it, so each word start is compared with the
     phrases of each length there is, looked up in a set: the time depends on
     the question and the phrase lengths, not on the number of phrases. The
-    scores are `trigger_score`'s."""
+    shares are `spelled`'s, the scores `claimed`'s."""
 
     def __init__(self, entries: Iterable[tuple[T, Mapping[str, Sequence[str]]]]) -> None:
         self._entries: list[T] = []
-        # folded phrase -> entry number -> the words of its phrases, summed
-        self._weights: dict[str, dict[int, int]] = {}
+        # folded phrase -> the numbers of the entries that list it
+        self._owners: dict[str, set[int]] = {}
         for number, (entry, triggers) in enumerate(entries):
             self._entries.append(entry)
             for phrases in triggers.values():
                 for phrase in phrases:
-                    weights = self._weights.setdefault(fold(phrase), {})
-                    weights[number] = weights.get(number, 0) + len(phrase.split())
-        self._lengths = sorted({len(folded) for folded in self._weights})
+                    if folded := fold(phrase):  # a phrase of no words spells nothing
+                        self._owners.setdefault(folded, set()).add(number)
+        self._lengths = sorted({len(folded) for folded in self._owners})
 
-    def scores(self, folded_text: str) -> dict[int, int]:
+    def scores(self, folded_text: str) -> dict[int, float]:
         """Entry number -> its score for `folded_text` (see `fold`); 0s left out."""
+        question = folded_text.split(" ")
         starts = [0, *(i + 1 for i, ch in enumerate(folded_text) if ch == " ")]
-        found: set[str] = set()
+        shares: dict[int, list[float]] = {}
         for length in self._lengths:
-            if length == 0:
-                found.add("")  # a phrase of no words matches anything, as the expression did
-                continue
             if length > len(folded_text):
                 break
-            for start in starts:
+            for first, start in enumerate(starts):
                 if start + length > len(folded_text):
                     break
                 piece = folded_text[start : start + length]
-                if piece in self._weights:
-                    found.add(piece)
-        scores: dict[int, int] = {}
-        for folded in found:
-            for number, weight in self._weights[folded].items():
-                scores[number] = scores.get(number, 0) + weight
-        return scores
+                for number in self._owners.get(piece, ()):
+                    own = shares.setdefault(number, [0.0] * len(question))
+                    _spelled(question, first, piece, own)
+        return claimed(shares)
 
     def best(self, text: str) -> T | None:
         """The entry whose triggers `text` matches best (the first of equals); None
         when none matches."""
         scores = self.scores(fold(text))
         best: T | None = None
-        best_score = 0
+        best_score = 0.0
         for number, entry in enumerate(self._entries):
-            score = scores.get(number, 0)
+            score = scores.get(number, 0.0)
             if score > best_score:
                 best, best_score = entry, score
         return best

@@ -25,7 +25,7 @@ from kb.catalogue.fields import FieldSpec
 from kb.catalogue.form_texts import FormPart, stream_form_error
 from kb.catalogue.limits import MAX_VALUE_STREAMS
 from kb.catalogue.parsing import check_placeholders, parse_fields, parse_triggers, texts
-from kb.catalogue.triggers import TriggerIndex, trigger_score
+from kb.catalogue.triggers import TriggerIndex
 from kb.content.located_yaml import META, line_of, load_located, texts_of
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.errors import ConfigError, ContentError, ValidationError
@@ -79,10 +79,6 @@ class Workflow:
 
     def departments(self) -> list[str]:
         return list(dict.fromkeys(task.department for task in self.tasks))
-
-    def score(self, folded_text: str) -> int:
-        """How strongly the text asks for this template (`kb.catalogue.triggers`)."""
-        return trigger_score(self.triggers, folded_text)
 
 
 @dataclass(frozen=True)

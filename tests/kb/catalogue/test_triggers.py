@@ -1,27 +1,28 @@
 """Trigger phrases: the request type a question asks for, found in time that does
-not grow with the number of phrases, with the scores of the expressions."""
+not grow with the number of phrases; a department file cannot win another's
+questions by padding its phrases."""
 
 from __future__ import annotations
 
 import random
 import time
 
-from kb.catalogue.triggers import TriggerIndex, fold, trigger_score
+from kb.catalogue.triggers import TriggerIndex, claimed, fold, spelled
 from kb.catalogue.types import Catalogue, RequestType
 
 
-def _earlier_best(entries: list[tuple[str, dict[str, tuple[str, ...]]]], text: str) -> str | None:
-    """The entry chosen as before: every phrase's expression, the first of equals."""
-    folded = fold(text)
-    best, best_score = None, 0
-    for name, triggers in entries:
-        score = trigger_score(triggers, folded)
+def _plain_best(entries: list[tuple[str, dict[str, tuple[str, ...]]]], text: str) -> str | None:
+    """The entry chosen by scoring each in turn, the first of equals."""
+    scores = claimed({n: spelled(triggers, fold(text)) for n, (_, triggers) in enumerate(entries)})
+    best, best_score = None, 0.0
+    for number, (name, _) in enumerate(entries):
+        score = scores.get(number, 0.0)
         if score > best_score:
             best, best_score = name, score
     return best
 
 
-def test_each_question_gets_the_entry_the_expressions_gave() -> None:
+def test_the_index_scores_each_entry_as_its_phrases_alone_do() -> None:
     rng = random.Random(486)
     words = ["new", "hire", "hires", "Ärger", "aerger", "vpn", "über", "a", "-", "!!", "laptop"]
     for _ in range(400):
@@ -41,11 +42,10 @@ def test_each_question_gets_the_entry_the_expressions_gave() -> None:
         index = TriggerIndex(entries)
         for _ in range(5):
             text = " ".join(rng.choices([*words, "newer", "Hire.", "VPN-access"], k=8))
-            scores = index.scores(fold(text))
-            for number, (_, triggers) in enumerate(entries):
-                assert scores.get(number, 0) == trigger_score(triggers, fold(text))
+            shares = {n: spelled(triggers, fold(text)) for n, (_, triggers) in enumerate(entries)}
+            assert index.scores(fold(text)) == claimed(shares)
             found = index.best(text)
-            assert found == _earlier_best(entries, text)
+            assert found == _plain_best(entries, text)
 
 
 def test_many_trigger_phrases_cost_a_search_little() -> None:
@@ -66,3 +66,79 @@ def test_many_trigger_phrases_cost_a_search_little() -> None:
     for _ in range(20):
         assert catalogue.match("Please give me VPN access while I travel next month").id == "vpn"
     assert time.process_time() - started < 0.5
+
+
+def _laptop_catalogue(padded: tuple[str, ...]) -> Catalogue:
+    """Facilities' entry, listed first so that a tie would go to it, with `padded`
+    triggers, and IT's honest laptop form."""
+    return Catalogue(
+        {
+            "chair": RequestType("chair", "facilities", {"en": "Chair"}, triggers={"en": padded}),
+            "laptop": RequestType(
+                "laptop", "it", {"en": "Laptop"}, triggers={"en": ("new laptop", "laptop broken")}
+            ),
+        }
+    )
+
+
+def test_a_padded_department_file_does_not_win_another_s_form() -> None:
+    question = "I need a new laptop, mine is broken"
+    paddings = {
+        "repeated": ("laptop",) * 50,
+        "prefixes": ("l", "la", "lap", "lapt", "lapto", "n", "ne"),
+        "cases and spaces": ("Laptop", "LAPTOP", "laptop ", " lap top", "laptop!", "LapTop"),
+        "look-alikes": ("ｌａｐｔｏｐ", "ＬＡＰＴＯＰ", "laptop\u00a0", "\u2003ｌａｐ"),
+        "overlapping": ("new lap", "new l", "new la", "ne", "lapto", "lapt"),
+        "alphabet": tuple("abcdefghijklmnopqrstuvwxyz"),
+        "no words": ("!!", "-", "..."),
+    }
+    for name, padded in paddings.items():
+        found = _laptop_catalogue(padded).match(question)
+        assert found is not None and found.department == "it", name
+
+
+def test_each_word_of_the_question_counts_once_by_what_a_phrase_spells_of_it() -> None:
+    text = fold("New laptops for the new hires")
+    honest = spelled({"en": ("new hire",)}, text)
+    assert honest == [0, 0, 0, 0, 1, 0.8]
+    assert spelled({"en": ("new hire", "NEW HIRE", "new  hire", "new hi", "new")}, text) == [
+        1,
+        0,
+        0,
+        0,
+        1,
+        0.8,
+    ]
+    assert spelled({"en": ("l", "la", "lap")}, text)[1] == 3 / 7
+    assert spelled({"en": ("!!", "-")}, text) == [0] * 6
+    assert spelled({"en": ("a", "i")}, fold("I need a form")) == [0] * 4
+    everything = {"en": tuple(text.split()) * 3}
+    assert sum(spelled(everything, text)) == len(text.split())
+
+
+def test_a_word_counts_only_for_the_entries_that_spell_it_best() -> None:
+    shares = {0: [1.0, 0.5, 0.0], 1: [1.0, 1.0, 0.0], 2: [0.25, 0.0, 0.0], 3: [0.0, 0.0, 0.0]}
+    assert claimed(shares) == {0: 1.0, 1: 2.0}
+    assert claimed({}) == {}
+
+
+def test_honest_triggers_still_choose_as_they_did() -> None:
+    catalogue = Catalogue(
+        {
+            "newcomer": RequestType("newcomer", "it", {"en": "N"}, triggers={"en": ("new",)}),
+            "onboarding": RequestType(
+                "onboarding",
+                "hr",
+                {"en": "O"},
+                triggers={"en": ("new hire",), "de": ("einarbeitung",)},
+            ),
+            "laptop": RequestType(
+                "laptop", "it", {"en": "L"}, triggers={"en": ("laptop", "broken")}
+            ),
+        }
+    )
+    assert catalogue.match("Our new hires start in January").id == "onboarding"  # type: ignore[union-attr]
+    assert catalogue.match("Wer macht den Einarbeitungsplan?").id == "onboarding"  # type: ignore[union-attr]
+    assert catalogue.match("my new laptop is broken").id == "laptop"  # type: ignore[union-attr]
+    assert catalogue.match("a new idea").id == "newcomer"  # type: ignore[union-attr]
+    assert catalogue.match("How do I reset my password?") is None
