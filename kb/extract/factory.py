@@ -47,7 +47,13 @@ FORMATS: tuple[Format, ...] = (
         version=1,  # 1: a style id holding a quote (") is read, no longer "malformed"
     ),
     Format("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",)),
-    Format("html", "HTML page", "text/html; charset=utf-8", (".html", ".htm")),
+    Format(
+        "html",
+        "HTML page",
+        "text/html; charset=utf-8",
+        (".html", ".htm"),
+        version=1,  # 1: the frame of a page written before HTML5 (ids `content`, `nav`…) left out
+    ),
     Format("txt", "text file", "text/plain; charset=utf-8", (".txt",)),
 )
 BY_NAME = {f.name: f for f in FORMATS}

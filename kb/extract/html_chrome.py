@@ -8,13 +8,17 @@ hides. Only what a reader of the page sees as its article is read:
 
 - the article is the `main` element, else the element with `role="main"`,
   else `article`, else the element with id `main-content` (Confluence's
-  export and many sites' "skip to content" target), else the body;
+  export and many sites' "skip to content" target), else the element with id
+  `content` or `main` (what pages written before HTML5 called it), else the
+  body;
 - elements of the site's frame (`nav`, `header`, `footer`, `aside`, forms,
   scripts, embedded frames, and the landmark roles `navigation`, `banner`,
-  `contentinfo`, `search`, `complementary`) are left out, and so is what the
-  page hides (`hidden`, `aria-hidden="true"`, `display: none` or
-  `visibility: hidden` in an inline style), and, in a page Word saved as
-  HTML, its comments with their anchors and the bullet glyphs it draws;
+  `contentinfo`, `search`, `complementary`, and the elements an older page
+  marks by id alone: `header`, `nav`, `navigation`, `sidebar`,
+  `breadcrumb(s)`, `footer`; not `menu`, which may be a canteen's) are left
+  out, and so is what the page hides (`hidden`, `aria-hidden="true"`,
+  `display: none` or `visibility: hidden` in an inline style), and, in a page
+  Word saved as HTML, its comments with their anchors and the bullet glyphs it draws;
 - a list of links to places on the same page only is the page's table of
   contents: it repeats the headings and is left out;
 - a Confluence export's title is the page's, without the space's name;
@@ -49,6 +53,10 @@ SKIPPED_TAGS = frozenset(
     }
 )
 _FRAME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "complementary"})
+# Ids pages written before HTML5 give their frame's parts (any letter case).
+_FRAME_IDS = frozenset(
+    {"header", "nav", "navigation", "sidebar", "breadcrumb", "breadcrumbs", "footer"}
+)
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\b", re.I)
 # A page Word saved as HTML: its comments (and their "[AB1]" anchors in the
 # text) and the bullet glyphs it draws before list items for other browsers.
@@ -66,6 +74,7 @@ def is_skipped(element: etree._Element) -> bool:
     role = (get("role") or "").strip().lower()
     return (
         role in _FRAME_ROLES
+        or (get("id") or "").strip().lower() in _FRAME_IDS
         or get("hidden") is not None
         or (get("aria-hidden") or "").strip().lower() == "true"
         or bool(_HIDDEN_STYLE.search(get("style") or ""))
@@ -76,7 +85,14 @@ def is_skipped(element: etree._Element) -> bool:
 
 def content_root(root: etree._Element) -> etree._Element:
     """The element holding the page's article (see the module's docstring)."""
-    for path in ("//main", '//*[@role="main"]', "//article", '//*[@id="main-content"]'):
+    for path in (
+        "//main",
+        '//*[@role="main"]',
+        "//article",
+        '//*[@id="main-content"]',
+        '//*[@id="content"]',
+        '//*[@id="main"]',
+    ):
         found = root.xpath(path)
         if found:
             element: etree._Element = found[0]

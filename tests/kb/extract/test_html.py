@@ -191,3 +191,26 @@ def test_nested_html_lists_keep_their_nesting() -> None:
     assert "<ul><li>Laptop<ul><li>charger</li><li>bag</li></ul></li><li>Phone</li></ul>" in (
         document_html(_read(page))
     )
+
+
+OLD_INTRANET = """<html><head><title>Expense FAQ</title></head><body>
+<div id="Header"><img src="logo.gif" alt="Finance logo"> Finance Intranet</div>
+<ul class="nav"><li><a href="/p1.htm">Menu page one</a></li><li><a href="/p2.htm">Menu page two</a></li></ul>
+<div id="content"><h1>Expense FAQ</h1><p>Expense reports are paid on Thursday.</p></div>
+<div id="footer">Copyright 2009 Finance Department</div></body></html>"""
+
+
+def test_a_page_written_before_html5_reads_its_content_div_only() -> None:
+    # No main, article or landmark role: the ids the page gives its parts say
+    # which is the article, and the site's menu and footer are not indexed.
+    text = document_html(_read(OLD_INTRANET))
+    assert "Expense reports are paid on Thursday." in text
+    for chrome in ("Finance Intranet", "Menu page", "Copyright"):
+        assert chrome not in text, chrome
+
+
+def test_frame_ids_are_left_out_of_a_page_without_a_content_div() -> None:
+    page = OLD_INTRANET.replace('<div id="content">', "<div>")
+    text = document_html(_read(page))
+    assert "Expense reports are paid on Thursday." in text
+    assert "Finance Intranet" not in text and "Copyright" not in text
