@@ -38,7 +38,13 @@ class Format:
 
 
 FORMATS: tuple[Format, ...] = (
-    Format("pdf", "PDF", "application/pdf", (".pdf",)),
+    Format(
+        "pdf",
+        "PDF",
+        "application/pdf",
+        (".pdf",),
+        version=1,  # 1: a numbered heading is not glued to a title of its size above it
+    ),
     Format(
         "docx",
         "Word document",

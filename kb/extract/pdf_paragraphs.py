@@ -1,7 +1,9 @@
 """The lines of a PDF, in reading order, as headings, paragraphs and lists, for `kb.extract.pdf`.
 
 A line is a heading by the document outline or its font size (wrapped over two
-lines at most), a list item by its bullet or number; a paragraph ends at a
+lines at most; a line of the same size that starts with a section number such
+as "1." or "2.3" starts a heading of its own, so a title set in the headings'
+size is not glued to the first numbered heading below it), a list item by its bullet or number; a paragraph ends at a
 vertical gap, at the end of a column and at the end of a page.
 
 A column ends where the next line read lies above the one before on its page,
@@ -40,6 +42,8 @@ BULLET = re.compile(r"^(?:[•●▪◦‣∙·*–-]|\d{1,2}[.)]|[a-z][.)])\s+"
 MAX_HEADING_WORDS = 16
 PARAGRAPH_GAP = 1.6
 FULL_SLACK = 8.0
+# "1. Scope", "2.3 Rates", "2.3. Rates": a numbered heading starts, none runs on.
+_SECTION_NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.(?:\d{1,3})?\s+\S")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*$")
 _OPENING = "\"'“‘„«(["
 
@@ -166,6 +170,7 @@ class Structurer:
             and prev is not None
             and prev.page == line.page
             and not self.outline.get(text.lower())
+            and not _SECTION_NUMBER.match(text)
         ):
             pending[1].append(text)  # a heading wrapped over two lines
             return

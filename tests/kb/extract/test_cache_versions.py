@@ -55,7 +55,7 @@ def test_a_fixed_extractor_reads_again_what_an_older_one_kept(
 def test_versions_of_formats_never_raised_are_the_shared_one(tmp_path: Path) -> None:
     """Keys kept before formats had versions stay valid for those formats: the
     cache's old rows (an integer version) are still found."""
-    assert extractor_version("hr/a.pdf") == str(EXTRACTION_VERSION)
+    assert extractor_version("hr/a.txt") == str(EXTRACTION_VERSION)
     assert extractor_version("hr/a.docx") != str(EXTRACTION_VERSION)
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as db:
@@ -68,7 +68,7 @@ def test_versions_of_formats_never_raised_are_the_shared_one(tmp_path: Path) -> 
             [EXTRACTION_VERSION, json.dumps({"error": malformed("PDF").to_dict()})],
         )
     cache = ExtractionCache(path)
-    found = cache.get("k", extractor_version("hr/a.pdf"))
+    found = cache.get("k", extractor_version("hr/a.txt"))
     assert isinstance(found, ExtractionError) and found.kind == "malformed"
     assert cache.get("k", f"{EXTRACTION_VERSION}.docx9") is None
     cache.close()

@@ -129,3 +129,27 @@ def test_a_marked_column_start_ends_a_paragraph_even_level_with_the_line_before(
         Line("Parking is free.", 700, column_start=True),
     ]
     assert _structured(lines) == ["The canteen closes at two.", "Parking is free."]
+
+
+def _headings(lines: list[Line]) -> list[tuple[str, ...]]:
+    builder = OutlineBuilder(10_000)
+    reader = Structurer({}, {16.0: 1}, builder)
+    for line in lines:
+        reader.add(line)
+    reader.finish()
+    return [section.headings for section in builder.sections()]
+
+
+def test_a_numbered_heading_below_a_title_of_its_size_is_a_heading_of_its_own() -> None:
+    """A travel policy's title and its first heading, "1. Scope", set in one
+    size: they were read as one heading, "Travel Policy 1. Scope"."""
+    body = Line("This policy applies to every business trip.", 640)
+    title, scope = Line("Travel Policy", 700, size=16), Line("1. Scope", 680, size=16)
+    assert _headings([title, scope, body]) == [("Travel Policy",), ("1. Scope",)]
+    wrapped = [
+        Line("Travel and expense policy for", 700, size=16),
+        Line("field staff", 680, size=16),
+    ]
+    assert _headings([*wrapped, body]) == [("Travel and expense policy for field staff",)]
+    rates = Line("2.3 Per-diem rates", 680, size=16)
+    assert _headings([title, rates, body]) == [("Travel Policy",), ("2.3 Per-diem rates",)]
