@@ -58,7 +58,9 @@ FORMATS: tuple[Format, ...] = (
         "HTML page",
         "text/html; charset=utf-8",
         (".html", ".htm"),
-        version=1,  # 1: the frame of a page written before HTML5 (ids `content`, `nav`…) left out
+        # 1: the frame of a page written before HTML5 (ids `content`, `nav`…) left out;
+        # 2: a title that adds the site name to the first heading is that heading
+        version=2,
     ),
     Format("txt", "text file", "text/plain; charset=utf-8", (".txt",)),
 )

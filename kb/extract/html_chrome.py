@@ -21,7 +21,9 @@ hides. Only what a reader of the page sees as its article is read:
   Word saved as HTML, its comments with their anchors and the bullet glyphs it draws;
 - a list of links to places on the same page only is the page's table of
   contents: it repeats the headings and is left out;
-- a Confluence export's title is the page's, without the space's name;
+- a Confluence export's title is the page's, without the space's name, and a
+  title that is the page's first heading with the site's name before or after
+  it ("Expense FAQ - Finance Intranet") is that heading;
 - a table used to lay the page out (a heading or another table in a cell, or
   `role="presentation"`) is read as the blocks in its cells, not as one
   table row holding the whole page.
@@ -64,6 +66,8 @@ _WORD_HIDDEN_STYLE = re.compile(r"mso-list\s*:\s*ignore|mso-element\s*:\s*commen
 _WORD_COMMENT_ANCHOR = "msocomanchor"
 _LAYOUT_MARKS = frozenset({"table", "h1", "h2", "h3", "h4", "h5", "h6"})
 _SPACE = re.compile(r"\s+")
+# What parts a page's name from its site's in a `<title>`.
+_TITLE_SEPARATORS = (" - ", " – ", " — ", " | ", " :: ", " · ", " : ")
 
 
 def is_skipped(element: etree._Element) -> bool:
@@ -133,9 +137,15 @@ def own_rows(table: etree._Element) -> list[list[etree._Element]]:
     return [[cell for cell in row if cell.tag in {"td", "th"}] for row in rows]
 
 
-def page_title(root: etree._Element, title: str) -> str:
+def page_title(root: etree._Element, title: str, heading: str = "") -> str:
     """The page's `<title>`, without the space name a Confluence export puts
-    before it ("IT : VPN setup" is the page "VPN setup" of the space "IT")."""
+    before it ("IT : VPN setup" is the page "VPN setup" of the space "IT"), or
+    its first `heading` where the title is that heading and the site's name
+    ("Expense FAQ - Finance Intranet", "Intranet | Expense FAQ")."""
     if " : " in title and root.xpath('//*[@id="title-text"]'):
         return title.split(" : ", 1)[1].strip() or title
+    if heading and heading != title:
+        for separator in _TITLE_SEPARATORS:
+            if title.startswith(heading + separator) or title.endswith(separator + heading):
+                return heading
     return title

@@ -219,7 +219,9 @@ def extract_html(data: bytes, limits: Limits) -> ExtractedDocument:
     _walk(content_root(root), builder)
     title_el = root.find(".//title")
     title = page_title(
-        root, property_title(title_el.text_content()) if title_el is not None else ""
+        root,
+        property_title(title_el.text_content()) if title_el is not None else "",
+        builder.first_heading,
     )
     return ExtractedDocument(
         format="html",

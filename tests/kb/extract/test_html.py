@@ -214,3 +214,22 @@ def test_frame_ids_are_left_out_of_a_page_without_a_content_div() -> None:
     text = document_html(_read(page))
     assert "Expense reports are paid on Thursday." in text
     assert "Finance Intranet" not in text and "Copyright" not in text
+
+
+def test_a_title_that_adds_the_site_name_to_the_first_heading_is_that_heading() -> None:
+    """Results listed the page as "Expense FAQ - Finance Intranet"."""
+    assert (
+        _read(
+            OLD_INTRANET.replace("<title>Expense FAQ", "<title>Expense FAQ - Finance Intranet")
+        ).title
+        == "Expense FAQ"
+    )
+    assert (
+        _read(OLD_INTRANET.replace("<title>Expense FAQ", "<title>Finance | Expense FAQ")).title
+        == "Expense FAQ"
+    )
+    # A title that says more than the heading stays.
+    assert (
+        _read(OLD_INTRANET.replace("<title>Expense FAQ", "<title>Expense FAQ for managers")).title
+        == "Expense FAQ for managers"
+    )
