@@ -204,6 +204,16 @@ class Request:
             return False
         return self.requester_seen_at is None or self.requester_seen_at < self.answered_at
 
+    @property
+    def answer_rating(self) -> int | None:
+        """The requester's stars for the answer the request has now: None when
+        they gave none since it was answered (a reopened request answered again
+        keeps the stars of its earlier answer, which are no verdict on the new
+        one; the history keeps each rating)."""
+        if self.rating is None or self.rated_at is None or self.resolved_at is None:
+            return None
+        return self.rating if self.rated_at >= self.resolved_at else None
+
     def reads_as_watcher(self, username: str) -> bool:
         """True when `username` watches the request because its requester or an
         agent made them a watcher (or a merge did): a watch someone made of

@@ -88,3 +88,30 @@ def test_the_notice_speaks_german(client: FlaskClient) -> None:
     link = menu_link(text_of(client.get("/")))
     assert "1 neu</span>" in link and "(1 mit neuer Antwort)" in link
     assert '<span class="new-answer">Neue Antwort</span>' in text_of(client.get("/requests/"))
+
+
+def test_an_answer_given_again_is_not_shown_with_the_stars_of_the_one_before(
+    client: FlaskClient,
+) -> None:
+    """A requester rated an answer, reopened the request and got another answer;
+    the page showed the earlier stars and comment under the new answer, and My
+    requests its stars, as if the new answer had been rated. It asks again."""
+    request_id = file(client)
+    ivan = sign_in_as(client, "ivan")
+    assert act(client, ivan, request_id, "resolve", resolution="Restart it.").status_code == 303
+    emma = sign_in_as(client, "emma")
+    assert act(client, emma, request_id, "rating", rating="2", comment="No use").status_code == 303
+    assert "Rated 2 of 5: “No use”" in text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert "rating-shown" in row_of(text_of(client.get("/requests/?hl=en")), request_id)
+    reopened = act(client, emma, request_id, "status", status="in_progress", note="Still")
+    assert reopened.status_code == 303
+    ivan = sign_in_as(client, "ivan")
+    answer = act(client, ivan, request_id, "resolve", resolution="Update the client to 6.2.")
+    assert answer.status_code == 303
+    emma = sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert "Update the client to 6.2." in page and "Rated 2 of 5" not in page
+    assert 'value="2" checked' not in page and ">No use</textarea>" not in page
+    assert "rating-shown" not in row_of(text_of(client.get("/requests/?hl=en")), request_id)
+    assert act(client, emma, request_id, "rating", rating="5", comment="").status_code == 303
+    assert "Rated 5 of 5" in text_of(client.get(f"/requests/{request_id}?hl=en"))
