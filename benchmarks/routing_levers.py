@@ -91,9 +91,11 @@ def collect(name: str, queries: Any, index: str, content: str) -> tuple[list[Rec
         words: Sequence[str],
         learned: Mapping[str, float] | None = None,
         query_vector: np.ndarray | None = None,
+        heard: bool = True,
+        service: str | None = None,
     ) -> Route:
         seen.update(scored=list(scored), words=list(words), vector=query_vector)
-        return original(scored, words, learned, query_vector)
+        return original(scored, words, learned, query_vector, heard, service)
 
     router.route = recording  # type: ignore[method-assign]
     records = []
@@ -348,6 +350,20 @@ def accuracy(route: RouteFn, records: Sequence[Record]) -> dict[str, float]:
     return {k: sum(v) / len(v) for k, v in hits.items()}
 
 
+def collect_sets(specs: Sequence[str]) -> tuple[list[Record], dict[str, Corpus], list[str]]:
+    """Every `--set`'s records, the corpus of each index, and the sets' names."""
+    records: list[Record] = []
+    corpora: dict[str, Corpus] = {}
+    names = []
+    for spec in specs:
+        name, queries, index, content = query_set(spec)
+        found, corpus = collect(name, queries, index, content)
+        records += found
+        corpora.setdefault(index, corpus)
+        names.append(name)
+    return records, corpora, names
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_set_option(parser)
@@ -355,15 +371,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--tune", default="handbook,labelled,german", help="Sets whose tune halves choose."
     )
     args = parser.parse_args(argv)
-    records: list[Record] = []
-    corpora: dict[str, Corpus] = {}
-    names = []
-    for spec in args.sets:
-        name, queries, index, content = query_set(spec)
-        found, corpus = collect(name, queries, index, content)
-        records += found
-        corpora.setdefault(index, corpus)
-        names.append(name)
+    records, corpora, names = collect_sets(args.sets)
     tune = [n for n in args.tune.split(",") if n in names]
     print("variant | tune mean | " + " | ".join(f"{n} {h}" for n in names for h in HALVES))
     for label, route in variants(corpora):
