@@ -284,6 +284,17 @@ def _restore(settings: Settings, source: Path, replace: bool, progress: Progress
     return report
 
 
+def _free_name(base: Path) -> Path:
+    """`<base>-<time>`, or with `-2`, `-3`… when a restore within the same
+    second took that name already (renaming onto it would fail half-way)."""
+    stamped = base.with_name(f"{base.name}-{time.strftime('%Y%m%dT%H%M%S')}")
+    candidate, number = stamped, 1
+    while candidate.exists():
+        number += 1
+        candidate = stamped.with_name(f"{stamped.name}-{number}")
+    return candidate
+
+
 def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:
     staging = content.with_name(content.name + ".restoring")
     shutil.rmtree(staging, ignore_errors=True)
@@ -293,7 +304,7 @@ def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:
         # The "data" filter refuses absolute paths, .. and links out of the folder.
         tar.extractall(staging, members=members, filter="data")
     if content.exists() and any(content.iterdir()):
-        aside = content.with_name(f"{content.name}.before-restore-{time.strftime('%Y%m%dT%H%M%S')}")
+        aside = _free_name(content.with_name(f"{content.name}.before-restore"))
         content.rename(aside)
         report.notes.append(f"the content folder that was there is kept as {aside}")
     elif content.exists():

@@ -192,6 +192,18 @@ def test_restore_refuses_a_database_with_data_and_damaged_backups(new_url, tmp_p
         create_backup(source, damaged)
 
 
+def test_two_restores_within_one_second_keep_both_content_folders(new_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = place(tmp_path, "source", new_url())
+    fill(source)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    first = restore_backup(source, backup, replace=True)
+    second = restore_backup(source, backup, replace=True)  # the same second, as a script would
+    kept = sorted(source.content_path.parent.glob("content.before-restore-*"))
+    assert len(kept) == 2, (first.notes, second.notes)
+    assert all((k / "it").is_dir() for k in kept)
+
+
 @pytest.mark.postgres
 def test_a_sqlite_backup_restores_into_postgresql(
     postgres_server: PostgresServer, tmp_path: Path
