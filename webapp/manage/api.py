@@ -30,12 +30,13 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role, User
 from kb.authoring.discarding import discard_changes, discard_draft, history_of
+from kb.authoring.document_checks import readable_format
 from kb.authoring.files import id_parts
 from kb.authoring.markdown_file import check_body
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
-from kb.content.readers import is_document
+from kb.content.readers import is_document, suffix_of
 from kb.errors import KbError, NotFoundError, PermissionDenied
 from kb.records import Status
 from webapp import services
@@ -152,6 +153,10 @@ ARTICLE_FIELDS = (
 
 @bp.put("/articles/<path:article_id>")
 def put_article(article_id: str) -> Response:
+    if suffix_of(article_id) not in {"", ".md"}:
+        # A .doc or a spreadsheet is neither: say which kinds are read, not that
+        # the body is no JSON or the id no Markdown article's.
+        readable_format(article_id.rpartition("/")[2])
     if is_document(article_id):  # the body is the file itself
         return put_document(article_id)
     actor = require_user()

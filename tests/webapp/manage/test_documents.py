@@ -253,3 +253,17 @@ def test_the_upload_form_writes_its_size_limit_in_the_reader_s_language(
     client.get("/?hl=de")  # the language stays chosen for the post
     far = post_upload(client, token, PDF + b"0" * 2_700_000, "far.pdf")
     assert far.status_code == 413 and "2,5 MB" in text_of(far)
+
+
+def test_the_api_says_a_file_of_another_kind_is_not_read(client: FlaskClient) -> None:
+    """A .doc or a spreadsheet PUT as a document was answered that the body was
+    no JSON object, or that the id was no Markdown article's."""
+    token = sign_in_as(client, "cora")
+    for name, kind in (("petty-cash.doc", "application/msword"), ("cost-centres.csv", "text/csv")):
+        refused = error_of(
+            put(client, token, f"it/{name}", b"data", **{"Content-Type": kind}),
+            400,
+            "invalid_request",
+        )
+        assert f"{name} is not a kind of document the knowledge base reads" in refused["message"]
+        assert ".docx" in refused["message"] and refused["details"]["field"] == "name"
