@@ -7,7 +7,9 @@ and is refused by `restore`. The three parts are each consistent but not
 taken at one instant: a request filed while the content folder is being
 packed is in the database part or not, as it happened.
 
-A restore checks every checksum before it changes anything, then loads the
+A restore checks every checksum before it changes anything, then (with
+`replace`, over a database that holds rows) backs up what it is about to
+delete into `backup.before-restore-<time>` beside the content folder, loads the
 database (one transaction), puts the content folder in place (an existing,
 non-empty one is kept beside it as `<name>.before-restore-<time>`), and
 publishes the snapshot into the index folder, and into the snapshot store
@@ -243,7 +245,7 @@ def restore_backup(
 
 def _restore(settings: Settings, source: Path, replace: bool, progress: Progress) -> BackupReport:
     from indexer import snapshot, snapshot_order
-    from kb.backup.database import import_database
+    from kb.backup.database import holds_data, import_database
 
     started = time.perf_counter()
     progress(f"checking the backup {source}")
@@ -262,6 +264,8 @@ def _restore(settings: Settings, source: Path, replace: bool, progress: Progress
         progress("restoring the database")
         store = _open_store(settings)
         try:
+            if replace and holds_data(store.engine):
+                _keep_what_is_replaced(settings, report, progress)
             report.rows = import_database(store.engine, source / DATABASE, replace=replace)
         finally:
             store.close()
@@ -293,6 +297,20 @@ def _free_name(base: Path) -> Path:
         number += 1
         candidate = stamped.with_name(f"{stamped.name}-{number}")
     return candidate
+
+
+def _keep_what_is_replaced(settings: Settings, report: BackupReport, progress: Progress) -> None:
+    """Back up the rows `--replace` is about to delete (and the content folder,
+    without the index) beside the content folder, so a restore of the wrong
+    backup loses nothing: `kb restore --replace` of it brings them back."""
+    aside = _free_name(settings.content_path.with_name("backup.before-restore"))
+    progress(f"keeping what the database holds in {aside}")
+    settings.content_path.mkdir(parents=True, exist_ok=True)  # a backup needs one
+    create_backup(settings, aside, include_index=False)
+    report.notes.append(
+        f"the rows the database held are kept in {aside} (with the content folder); "
+        f"`kb restore --replace {aside}` brings them back"
+    )
 
 
 def _restore_content(archive: Path, content: Path, report: BackupReport) -> int:

@@ -126,6 +126,12 @@ def _rows(source: Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 raise StoreError(f"{source}:{number}: not a backup row ({exc})") from None
 
 
+def holds_data(engine: Engine) -> bool:
+    """Whether any table a backup holds has a row (a restore would replace it)."""
+    with engine.connect() as conn:
+        return any(conn.execute(select(t).limit(1)).first() is not None for t in data_tables())
+
+
 def import_database(engine: Engine, source: Path, replace: bool = False) -> dict[str, int]:
     """Load an export into this database, in one transaction (see the module
     docstring). Refuses a database that already holds data unless `replace`."""

@@ -204,6 +204,29 @@ def test_two_restores_within_one_second_keep_both_content_folders(new_url, tmp_p
     assert all((k / "it").is_dir() for k in kept)
 
 
+def test_a_replacing_restore_keeps_the_rows_it_deletes_in_a_backup(new_url, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    source = place(tmp_path, "source", new_url())
+    fill(source)
+    backup = tmp_path / "backup"
+    create_backup(source, backup)
+    store = create_store(source.database_url)
+    try:
+        add_user(store, "zoe", "employee")  # recorded after the backup
+    finally:
+        store.close()
+    before = tables(source.database_url)
+
+    report = restore_backup(source, backup, replace=True)
+    assert "zoe" not in {u["username"] for u in tables(source.database_url)["users"]}
+    kept = [n for n in report.notes if "the rows the database held are kept in" in n]
+    assert kept, report.notes
+    aside = next(source.content_path.parent.glob("backup.before-restore-*"))
+    assert f"kb restore --replace {aside}" in kept[0]
+
+    restore_backup(source, aside, replace=True)
+    assert tables(source.database_url) == before
+
+
 @pytest.mark.postgres
 def test_a_sqlite_backup_restores_into_postgresql(
     postgres_server: PostgresServer, tmp_path: Path
