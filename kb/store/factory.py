@@ -115,7 +115,10 @@ def create_store(
         refused = _refused(exc, engine.url)
         if refused is not None:
             raise refused from exc
-        down = unavailable(exc, f"open the store at {shown}")
+        # At start a wrong host or port looks the same as a server restarting:
+        # name what to check when waiting does not cure it.
+        hint = f" (if it persists: is the database server running where {_SETTING} says?)"
+        down = unavailable(exc, f"open the store at {shown}", hint)
         if down is not None:
             raise down from exc
         raise StoreError(

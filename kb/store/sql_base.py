@@ -127,11 +127,11 @@ def first_line(exc: SQLAlchemyError) -> str:
     return (str(getattr(exc, "orig", None) or exc).strip().splitlines() or [""])[0]
 
 
-def unavailable(exc: SQLAlchemyError, what: str) -> StoreUnavailableError | None:
+def unavailable(exc: SQLAlchemyError, what: str, hint: str = "") -> StoreUnavailableError | None:
     """A `StoreUnavailableError` when `exc` means the database cannot be reached
     or is busy (connection refused or cut, server restarting, lock timeout,
     every pooled connection in use): nothing was written and the caller may
-    try again shortly. None otherwise, also for the "operational" errors that
+    try again shortly; `hint` is added to the message. None otherwise, also for the "operational" errors that
     trying again cannot cure (a key too long for its index, a missing table).
     The driver's own text (socket paths, host names) goes to the log only."""
     if not isinstance(exc, OperationalError | DisconnectionError | PoolTimeoutError):
@@ -142,7 +142,7 @@ def unavailable(exc: SQLAlchemyError, what: str) -> StoreUnavailableError | None
     logger.warning("store: could not %s: %s", what, reason)
     return StoreUnavailableError(
         f"could not {what}: the database is not available right now; nothing was saved, "
-        "try again in a few seconds"
+        f"try again in a few seconds{hint}"
     )
 
 
