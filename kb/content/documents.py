@@ -221,7 +221,7 @@ def document_article(
         content_hash=document_key(article_id, raw, sidecar_raw, defaults),
         default_lang=default_lang,
         source_format=document.format,
-        body_html=document_html(document),
+        body_html=document_html(document, str(meta.get("title") or "")),
         original=hashlib.sha256(raw).hexdigest(),
     )
     if defaults.unreadable and "audience" not in sidecar:

@@ -21,7 +21,9 @@ from kb.extract.zipped import member_names
 # whenever extraction changes its output for every format (the document's
 # fields, its title); a change of one format's extractor raises that format's
 # `version` instead, so that the files of the other formats are not read again.
-EXTRACTION_VERSION = 28  # 28: a placeholder title property ("untitled") is no title
+# 28: a placeholder title property ("untitled") is no title; 29: a leading heading
+# that repeats the title is not shown below it on the page
+EXTRACTION_VERSION = 29
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,16 @@
 Every piece of text is escaped, so the result holds no markup from the file;
 the web app still passes it through its sanitiser like any article body.
 Headings start at `h2` (the page's own title is the `h1`), and each section's
-page is noted for PDFs so a reader can find the place in the original.
+page is noted for PDFs so a reader can find the place in the original. A
+document's first heading that says its title again (case and spacing aside),
+as most documents open, is not shown a second time below the page's `h1`, and
+the headings under it move up a level, as a Markdown article's leading
+`# Title` is left out (`kb.content.outline`); the index keeps it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html import escape
 
 from kb.extract.document import Block, BlockKind, DocumentSection, ExtractedDocument
@@ -60,12 +65,30 @@ def _section_html(section: DocumentSection, shown: tuple[str, ...]) -> list[str]
     return out
 
 
-def document_html(document: ExtractedDocument) -> str:
-    """The body of `document` as escaped HTML, in reading order."""
+def _same_words(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _without_title(sections: tuple[DocumentSection, ...], title: str) -> list[DocumentSection]:
+    """`sections` without a leading heading that repeats `title` (any leading
+    heading when no title is known), from the sections that open under it."""
+    first = next((s for s in sections if s.headings), None)
+    if first is None or (title and not _same_words(first.headings[0], title)):
+        return list(sections)
+    lead, out, under = first.headings[0], [], True
+    for section in sections:
+        under = under and (not section.headings or section.headings[0] == lead)
+        out.append(replace(section, headings=section.headings[1:]) if under else section)
+    return out
+
+
+def document_html(document: ExtractedDocument, title: str | None = None) -> str:
+    """The body of `document` as escaped HTML, in reading order, below the page's
+    title (`title`, else the document's own)."""
     out: list[str] = []
     shown: tuple[str, ...] = ()
     page: int | None = None
-    for section in document.sections:
+    for section in _without_title(document.sections, document.title if title is None else title):
         if document.pages and section.page and section.page != page:
             page = section.page
             out.append(f'<p class="page-mark"><small>Page {page}</small></p>')

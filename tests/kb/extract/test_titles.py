@@ -59,3 +59,21 @@ def test_an_html_page_titled_document_takes_its_first_heading() -> None:
         b"</body></html>"
     )
     assert extract(data, "facilities/bicycles.html", Limits()).title == "Bicycle storage"
+
+
+def test_a_leading_heading_that_repeats_the_title_is_not_shown_twice() -> None:
+    """The page showed "Month-end closing" as its h1 and again as the body's
+    first h2, with the document's other headings one level below it."""
+    from kb.extract import document_html
+
+    page = (
+        "<html><head><title>Month-end Closing</title></head><body><h1>Month-end  closing</h1>"
+        "<p>Close by the third day.</p><h2>Contacts</h2><p>Ask the ledger team.</p></body></html>"
+    )
+    document = extract(page.encode(), "finance/closing.html", Limits())
+    html = document_html(document)
+    assert "Month-end" not in html and "<h2>Contacts</h2>" in html
+    assert "<p>Close by the third day.</p>" in html
+    # The index keeps the heading; a title from a sidecar that says otherwise keeps it shown.
+    assert document.sections[0].headings == ("Month-end closing",)
+    assert "<h2>Month-end closing</h2>" in document_html(document, "Closing the books")
