@@ -22,8 +22,9 @@ from kb.extract.zipped import member_names
 # fields, its title); a change of one format's extractor raises that format's
 # `version` instead, so that the files of the other formats are not read again.
 # 28: a placeholder title property ("untitled") is no title; 29: a leading heading
-# that repeats the title is not shown below it on the page
-EXTRACTION_VERSION = 29
+# that repeats the title is not shown below it on the page; 30: a placeholder
+# author ("(anonymous)", "Microsoft Office User") is no author
+EXTRACTION_VERSION = 30
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
 from kb.extract.problem_texts import document_error, malformed
 from kb.extract.structure import OutlineBuilder, clean
-from kb.extract.titles import property_title
+from kb.extract.titles import property_author, property_title
 from kb.extract.zipped import open_zip
 
 _CONTAINERS = {
@@ -217,7 +217,7 @@ def extract_odt(data: bytes, limits: Limits) -> ExtractedDocument:
         format="odt",
         title=property_title(meta.title) or builder.first_heading,
         sections=builder.sections(),
-        author=clean(meta.creator or meta.initial_creator or ""),
+        author=property_author(meta.creator) or property_author(meta.initial_creator),
         language=(meta.language or "").split("-")[0].lower(),
         modified=modified.date() if isinstance(modified, datetime) else None,
         warnings=builder.warnings(),

@@ -47,7 +47,7 @@ from kb.extract.pdf_running import (
 from kb.extract.pdf_tables import CELL_GAP, Cell, line_cells, table_rows
 from kb.extract.problem_texts import document_error, malformed
 from kb.extract.structure import OutlineBuilder, clean
-from kb.extract.titles import property_title
+from kb.extract.titles import property_author, property_title
 
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?$", re.I)
 # A table of contents entry: its words, a dot leader and the page ("3.2 Hotels ..... 14").
@@ -237,7 +237,7 @@ def extract_pdf(data: bytes, limits: Limits) -> ExtractedDocument:
         format="pdf",
         title=property_title(meta.get("Title")) or builder.first_heading,
         sections=builder.sections(),
-        author=clean(meta.get("Author", "")),
+        author=property_author(meta.get("Author", "")),
         modified=_date(meta.get("ModDate", "") or meta.get("CreationDate", "")),
         pages=page_count,
         warnings=tuple(warnings),

@@ -6,6 +6,11 @@ or "Document1", and a Word file printed to PDF is titled "Microsoft Word -
 report.docx". Taken as the title, such a word named the article in search
 results and lists, and kept the first heading and the file name, which say what
 the document is, from being used. A placeholder is therefore no title.
+
+Authors are filled the same way: PDF libraries write "anonymous" or "unknown",
+Office the account name of a machine set up without one ("Microsoft Office
+User", "Windows User", "Administrator"), and the page read "Author: (anonymous)".
+Such a name is no author.
 """
 
 from __future__ import annotations
@@ -25,5 +30,25 @@ _PLACEHOLDER = re.compile(
 def property_title(value: str | None) -> str:
     """`value` as one line, or "" when it is empty or a placeholder
     ("untitled", "Untitled document", "Document1", "Microsoft Word - x.docx")."""
-    title = clean(value or "")
-    return "" if _PLACEHOLDER.fullmatch(title) else title
+    return _unless_placeholder(value, _PLACEHOLDER)
+
+
+# Names tools and unnamed machine accounts write in the author property.
+_STAND_IN_AUTHORS = (
+    r"\(?(?:anonymous|unknown|unbekannt|anonym)\)?",
+    r"(?:microsoft )?office[ -](?:user|benutzer)",
+    r"windows[ -](?:user|benutzer)",
+    r"administrator|admin|user|benutzer|python-docx|reportlab",
+)
+_PLACEHOLDER_AUTHOR = re.compile("|".join(_STAND_IN_AUTHORS), re.IGNORECASE)
+
+
+def property_author(value: str | None) -> str:
+    """`value` as one line, or "" when it is empty or a placeholder ("anonymous",
+    "Microsoft Office User", "Administrator")."""
+    return _unless_placeholder(value, _PLACEHOLDER_AUTHOR)
+
+
+def _unless_placeholder(value: str | None, placeholder: re.Pattern[str]) -> str:
+    text = clean(value or "")
+    return "" if placeholder.fullmatch(text) else text

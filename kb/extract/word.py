@@ -33,7 +33,7 @@ from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
 from kb.extract.problem_texts import malformed
 from kb.extract.structure import OutlineBuilder, clean
-from kb.extract.titles import property_title
+from kb.extract.titles import property_author, property_title
 from kb.extract.word_definitions import NumberingBook, StyleBook
 from kb.extract.word_formatting import formatted_headings, normal_size
 from kb.extract.word_text import (
@@ -170,7 +170,7 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
         format="docx",
         title=property_title(props.title) or builder.first_heading,
         sections=builder.sections(),
-        author=clean(props.author or props.last_modified_by or ""),
+        author=property_author(props.author) or property_author(props.last_modified_by),
         language=(props.language or "").split("-")[0].lower() or _language(document),
         modified=modified.date() if isinstance(modified, datetime) else None,
         warnings=warnings,

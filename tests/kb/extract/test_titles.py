@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import docx
 import pytest
 
 from kb.extract import Limits, extract
@@ -77,3 +78,22 @@ def test_a_leading_heading_that_repeats_the_title_is_not_shown_twice() -> None:
     # The index keeps the heading; a title from a sidecar that says otherwise keeps it shown.
     assert document.sections[0].headings == ("Month-end closing",)
     assert "<h2>Month-end closing</h2>" in document_html(document, "Closing the books")
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["(anonymous)", "anonymous", "Microsoft Office User", "Windows-Benutzer", "Administrator"],
+)
+def test_a_placeholder_author_is_no_author(placeholder: str) -> None:
+    """The article page of a PDF made by a library said "Author: (anonymous)"."""
+    from kb.extract.titles import property_author
+
+    assert property_author(placeholder) == ""
+    assert property_author(" Anna  Berg ") == "Anna Berg"
+    document = docx.Document()
+    document.core_properties.author = placeholder
+    document.core_properties.last_modified_by = "Finance Team"
+    document.add_paragraph("Expense reports are paid on Thursday.")
+    buf = io.BytesIO()
+    document.save(buf)
+    assert extract(buf.getvalue(), "finance/pay.docx", Limits()).author == "Finance Team"
