@@ -41,12 +41,12 @@ DOCUMENT_TEXTS: dict[str, tuple[str, str]] = {
     "document_malformed_detail": ("file is not a valid {what}: {detail}", _AGAIN),
     "document_unsupported": ("{suffix} files are not read", _CONVERT),
     "document_unsupported_no_extension": (
-        "files without an extension files are not read",
+        "files without an extension are not read",
         _CONVERT,
     ),
     "document_unsupported_doc": (
         "Word 97-2003 documents (.doc) are not read; save it as .docx or PDF",
-        _CONVERT,
+        "open it in Word, choose File › Save As › Word Document (.docx), and delete the .doc",
     ),
     "document_unsupported_rtf": ("RTF files are not read; save it as .docx, PDF or text", _CONVERT),
     "document_unsupported_pages": (

@@ -164,6 +164,10 @@ def test_empty_and_unsupported_files() -> None:
     assert _problem(b"  \n", "it/notes.txt").kind == "empty"
     problem = _problem(b"\xd0\xcf\x11\xe0 old word", "finance/old.doc")
     assert problem.kind == "unsupported" and ".docx" in problem.message
+    # The hint says how, not again which formats are read.
+    assert "Save As" in problem.hint and "delete the .doc" in problem.hint
+    bare = _problem(b"notes", "finance/README")
+    assert bare.message == "files without an extension are not read"
 
 
 def test_html_nested_past_the_parsers_depth_is_refused_not_cut_short() -> None:
