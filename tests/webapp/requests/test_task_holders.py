@@ -279,3 +279,20 @@ def test_broken_bodies_of_the_task_calls_are_refused_and_change_no_holder(
     past = client.post(f"/api/requests/{onboarding}/tasks/{2**63}/take", headers=headers)
     assert error_of(past, 400, "invalid_request")["details"]["field"] == "task_id"
     assert holder(store, onboarding) == ("open", None)
+
+
+def test_the_page_names_people_by_their_display_name(
+    client: FlaskClient, store: Store, onboarding: int
+) -> None:
+    add_user(store, "carl", "agent", "it", display_name="Carl <Kühn>")
+    add_user(store, "emma", "employee", display_name="Emma Schulz")
+    token = sign_in_as(client, "ivan")
+    post_request_form(client, token, onboarding, "tasks/2/hand-over", assignee="carl")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=de"))
+    assert "übernommen von Carl &lt;Kühn&gt;" in page  # a display name is escaped
+    assert "<dd>Emma Schulz</dd>" in page  # "Gefragt von"
+    post_request_form(client, token, onboarding, "tasks/2/take")
+    page = text_of(client.get(f"/requests/{onboarding}?hl=de"))
+    # The hand-over list shows the name and sends the username; ivan has none.
+    assert '<option value="carl">Carl &lt;Kühn&gt;</option>' in page
+    assert "übernommen von ivan" in page
