@@ -232,6 +232,15 @@ def test_the_review_date_shows_its_format_in_the_pages_language(
         assert field is not None and f'placeholder="{shown}"' in field[0], path
 
 
+def test_the_audience_hint_names_everyone_in_the_pages_language(client: FlaskClient) -> None:
+    """The hint began with the value `everyone` on German pages too."""
+    sign_in_as(client, "cora")
+    hint = r'<p class="hint" id="e-audience-hint">([^<]*)</p>'
+    for lang, shown in (("en", "Leave empty for everyone,"), ("de", "Leer lassen für alle,")):
+        found = re.search(hint, text_of(client.get(f"/manage/new?hl={lang}")))
+        assert found is not None and found[1].startswith(shown), found
+
+
 def test_edit_save_history_diff_restore(client: FlaskClient, content: Path) -> None:
     token = sign_in_as(client, "cora")
     editor = text_of(client.get("/manage/edit/it/vpn-setup.md"))
