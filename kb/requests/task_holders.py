@@ -34,6 +34,7 @@ from kb.notify.topics import Topic
 from kb.requests.ledger import new_entry
 from kb.requests.lifecycle import TaskStatus
 from kb.requests.records import RequestTask
+from kb.requests.starting import start_when_new
 from kb.requests.task_work import TaskWork, task_entry_data
 from kb.store.account_protocols import AccountStore
 from kb.validators import required_text
@@ -69,7 +70,9 @@ class TaskHolders:
         data = {**task_entry_data(task, TaskStatus.IN_PROGRESS), "assignee": actor.username}
         entry = new_entry(actor, request, self.ledger.clock(), "task", "", data)
         taken = replace(task, status=TaskStatus.IN_PROGRESS, assignee=actor.username)
-        return self.store.update_task(taken, entry)
+        saved = self.store.update_task(taken, entry)
+        self.ledger.save_all(actor, request_id, [start_when_new(actor)])
+        return saved
 
     def release_task(
         self, actor: User, request_id: int, task_id: int, seen: Seen | None = None
@@ -108,7 +111,9 @@ class TaskHolders:
         announce = self.ledger.announcing(Topic.TASK_HANDED_OVER)
         entry = new_entry(actor, request, self.ledger.clock(), "task", "", data)
         handed = replace(task, status=TaskStatus.IN_PROGRESS, assignee=holder)
-        return self.store.update_task(handed, entry, announce)
+        saved = self.store.update_task(handed, entry, announce)
+        self.ledger.save_all(actor, request_id, [start_when_new(actor)])
+        return saved
 
     def _agent_of(self, task: RequestTask, name: str) -> str:
         """The username of `name`'s account, when it is an agent of the task's department."""

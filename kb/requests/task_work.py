@@ -25,6 +25,7 @@ from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.requests.resolution import resolved
+from kb.requests.starting import started
 from kb.requests.tasks import Progress, named_tasks, newly_unblocked, progress, task_states
 
 _S = RequestStatus
@@ -217,21 +218,7 @@ class TaskWork:
             if state.complete:
                 text = entry_notes.NOTES.note("entry_note_tasks_done", total=state.total)
                 return resolved(actor, request, now, text, automatic=True)
-            entry = new_entry(
-                actor,
-                request,
-                now,
-                "status",
-                entry_notes.NOTES.note("entry_note_tasks_started"),
-                {"from": request.status.value, "to": _S.IN_PROGRESS.value, "automatic": True},
-            )
-            started = replace(
-                request,
-                status=_S.IN_PROGRESS,
-                updated=now,
-                first_responded_at=request.first_responded_at or now,
-            )
-            return Step(started, entry, Topic.STATUS_CHANGED)
+            return started(actor, request, now, "entry_note_tasks_started", responded=True)
 
         with suppress(_Settled):
             self.ledger.save(actor, request_id, change)

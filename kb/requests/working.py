@@ -23,6 +23,7 @@ from kb.requests.ledger import Change, Ledger, MaybeChange, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, check_transition
 from kb.requests.records import Request
 from kb.requests.resolution import resolved
+from kb.requests.starting import start_when_new
 from kb.requests.task_work import TaskWork
 from kb.store.account_protocols import AccountStore
 from kb.validators import parse_choice, required_text
@@ -105,6 +106,9 @@ class RequestWork:
             return Step(replace(request, **updates), entry, Topic.COMMENTED, tuple(attachments))
 
         saved = self.ledger.save(actor, request_id, change).after
+        if visible_to_requester and saved.answered_at == saved.updated:  # an agent's reply
+            for step in self.ledger.save_all(actor, request_id, [start_when_new(actor)]):
+                saved = step.after
         if permissions.is_requester(actor, saved) and saved.status is _S.WAITING_FOR_REQUESTER:
             saved = self.change_status(
                 actor,

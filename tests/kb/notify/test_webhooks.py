@@ -167,11 +167,12 @@ def test_every_change_of_the_department_is_posted(
     # Moving it to HR posts to IT (it left) but HR has no webhook.
     service.transition(EMPLOYEE, request.id, "in_progress", note="Not fixed")
     service.reassign(IT_AGENT, request.id, "hr", "It is about the laptop policy")
-    assert worker.deliver_due(clock.now).delivered == 6
+    assert worker.deliver_due(clock.now).delivered == 7
     events = [headers["x-spockb-event"] for headers, _, _ in receiver.received]
     assert events == [
         "request.created",
         "request.commented",
+        "request.status_changed",  # the reply started the new request
         "request.assigned",
         "request.resolved",
         "request.status_changed",

@@ -273,11 +273,17 @@ def test_the_requester_sees_the_detail_without_internal_notes(client: FlaskClien
         )
         assert response.status_code == 201
     agent_view = client.get(f"/api/requests/{request_id}").get_json()
-    assert [e["kind"] for e in agent_view["history"]] == ["created", "comment", "comment"]
+    kinds = [e["kind"] for e in agent_view["history"]]
+    assert kinds == ["created", "comment", "comment", "status"]  # the reply started it
     assert agent_view["can_work"] is True
     sign_in_as(client, "emma")
     mine = client.get(f"/api/requests/{request_id}").get_json()
-    assert [e["message"] for e in mine["history"]] == ["", "Which client version?"]
+    assert [e["message"] for e in mine["history"]] == [
+        "",
+        "Which client version?",
+        "Work on the request has started.",
+    ]
+    assert mine["request"]["status"] == "in_progress"
     assert mine["can_work"] is False and mine["overdue"] is False
     assert mine["request"]["first_responded_at"] is not None
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from kb.requests.lifecycle import RequestStatus
 from kb.store.protocols import Store
-from tests.support import sign_in_as, text_of
+from tests.support import post_request_form, sign_in_as, text_of
 from tests.webapp.requests.test_history_texts import events
 from tests.webapp.requests.test_page_forms import file
 from webapp.services import services
@@ -36,6 +36,20 @@ def test_a_triaged_request_reads_accepted_to_its_requester(
     sign_in_as(client, "ivan")
     assert _badge(text_of(client.get(f"/requests/{request_id}?hl=en"))).endswith(">Triaged")
     assert _badge(text_of(client.get(f"/requests/{request_id}?hl=de"))).endswith(">Zugeordnet")
+
+
+def test_a_request_an_agent_answered_reads_in_progress_not_new(client: FlaskClient) -> None:
+    request_id = file(client)
+    assert _badge(text_of(client.get(f"/requests/{request_id}?hl=de"))).endswith(">Neu")
+    token = sign_in_as(client, "ivan")
+    post_request_form(client, token, request_id, "comment", text="Wir schauen es uns an.")
+    assert _badge(text_of(client.get(f"/requests/{request_id}?hl=de"))).endswith(">In Bearbeitung")
+    sign_in_as(client, "emma")
+    page = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert _badge(page).endswith(">In Bearbeitung")
+    assert "Die Arbeit an der Anfrage hat begonnen." in page
+    mine = text_of(client.get("/requests/?hl=de"))
+    assert "status--in_progress" in mine and "status--new" not in mine
 
 
 def test_the_requester_reads_their_own_reply_as_theirs(client: FlaskClient, store: Store) -> None:
