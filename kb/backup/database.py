@@ -143,7 +143,9 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
             for name, t in tables.items()
         }
         if any(held.values()) and not replace:
-            busy = ", ".join(f"{n} ({c} rows)" for n, c in held.items() if c)
+            busy = ", ".join(
+                f"{n} ({c} {'row' if c == 1 else 'rows'})" for n, c in held.items() if c
+            )
             raise ConflictError(
                 f"the database named by KB_DATABASE_URL already holds data: {busy}. Restore "
                 "into an empty database, or pass --replace to delete it first",

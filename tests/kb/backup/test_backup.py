@@ -175,6 +175,7 @@ def test_restore_refuses_a_database_with_data_and_damaged_backups(new_url, tmp_p
     with pytest.raises(ConflictError, match="already holds data.*--replace") as refused:
         restore_backup(source, backup)
     assert "enthält bereits Daten (in " in refused.value.message_in("de")
+    assert "requests (1 row)," in str(refused.value) and "users (2 rows)" in str(refused.value)
     before = tables(source.database_url)
     assert restore_backup(source, backup, replace=True).rows["users"] == 2
     assert tables(source.database_url) == before
