@@ -159,7 +159,9 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
     "top_requests_not_list": ("'top_requests' must be a list of ids", _LEFT_OUT),
     "top_requests_unknown": (
         "top_requests names {ids}, which no request type defines",
-        _LEFT_OUT,
+        "define each in this file's request_types, or as a value stream in the value-stream "
+        "file (_workflows.yml in the content root, or the setting workflows_file), or drop it "
+        "from top_requests; until then the department's card leaves it out",
     ),
     "top_requests_foreign": (
         "top_requests names {ids}, request types of {owners}; a department lists its own "
