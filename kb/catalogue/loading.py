@@ -39,7 +39,13 @@ from kb.content.located_yaml import line_of, load_located
 from kb.content.problem_texts import content_error, detail_of, problem
 from kb.errors import ConfigError, ContentError
 from kb.records import Problem, Severity
-from kb.requests.workflows import Workflow, WorkflowCatalog, load_workflows, workflows_path
+from kb.requests.workflows import (
+    WORKFLOWS_FILE,
+    Workflow,
+    WorkflowCatalog,
+    load_workflows,
+    workflows_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -266,13 +272,28 @@ def check_catalogue(
     use until it is fixed), a broken request type a warning."""
     known = [*departments]
     path = workflows_path(root, workflows_file)
+    stray = _stray_value_streams(root, known, path)
     workflows: Iterable[Workflow] = ()
     if workflows_file or path.is_file():
         try:
             workflows = load_workflows(path, [*known, triage]).workflows.values()
         except ConfigError as exc:
-            return [_value_stream_problem(root, path, exc)]
-    return load_catalogue(root, known, workflows)[1]
+            return [_value_stream_problem(root, path, exc), *stray]
+    return [*stray, *load_catalogue(root, known, workflows)[1]]
+
+
+def _stray_value_streams(root: Path, departments: Iterable[str], read: Path) -> list[Problem]:
+    """A `_workflows.yml` in a department folder (the sample's copied into a new
+    department, say) is never read: said, so that nobody waits for its forms."""
+    expected = read.name if read.parent == root else str(read)
+    found = []
+    for slug in sorted(departments):
+        stray = department_path(root, slug) / WORKFLOWS_FILE
+        if stray != read and stray.is_file() and not stray.is_symlink():
+            rel = f"{slug}/{WORKFLOWS_FILE}"
+            found.append(problem("value_streams_in_department", rel, kind="value_streams",
+                                 expected=expected))  # fmt: skip
+    return found
 
 
 def _value_stream_problem(root: Path, path: Path, exc: ConfigError) -> Problem:

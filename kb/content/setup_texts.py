@@ -181,6 +181,13 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
         "{detail}",
         "fix it; until then a running server keeps the last good value streams",
     ),
+    "value_streams_in_department": (
+        "a value-stream file in a department folder is not read: value streams are read "
+        "from {expected} only (the setting workflows_file; by default _workflows.yml in the "
+        "content root)",
+        "move its value streams into {expected}, with each owner and each task's department "
+        "set to a department folder of this content, and delete this file",
+    ),
     "settings": (
         "{detail}",
         "the last good notification settings stay in use until the file is fixed",

@@ -28,7 +28,11 @@ _PART_TEXTS = {
     "value_stream_text_no_en": "{what}: '{field}' needs an 'en' text",
     "value_stream_text_missing": "{what} needs '{field}' with an 'en' text (and optionally 'de')",
     "value_stream_department_missing": "{what} needs '{field}' naming a department",
-    "value_stream_department_unknown": "{what}: unknown department {department}; known: {known}",
+    "value_stream_department_unknown": (
+        "{what}: unknown department {department}; known: {known}; set '{field}' to one of "
+        "them or create the department folder {department} (a value-stream file copied from "
+        "other content names that content's departments)"
+    ),
 }
 # key -> the English message, `{name}` filled in from the error's values.
 STREAM_TEXTS: dict[str, str] = {

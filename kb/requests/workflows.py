@@ -33,6 +33,7 @@ from kb.requests.workflow_order import dependency_order
 from kb.requests.workflow_texts import StreamPart, stream_error
 
 LANGUAGES = ("en", "de")
+WORKFLOWS_FILE = "_workflows.yml"  # the value-stream file's name in the content root
 # Matched whole (`fullmatch`): `$` also matches before a final line break,
 # which let `name: "onboarding\n"` through as another name.
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -140,7 +141,7 @@ def load_workflows(path: Path, departments: Collection[str] | None = None) -> Wo
 
 def workflows_path(content_root: Path, configured: str = "") -> Path:
     """The templates file: the configured one, else `_workflows.yml` in the content root."""
-    return Path(configured) if configured else content_root / "_workflows.yml"
+    return Path(configured) if configured else content_root / WORKFLOWS_FILE
 
 
 def parse_workflows(
@@ -220,6 +221,7 @@ def _department(
             part.key("value_stream_department_unknown"),
             department=repr(department),
             known=", ".join(sorted(known)),
+            field=key,
             **part.values(),
         )
     return department
