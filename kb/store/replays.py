@@ -12,13 +12,21 @@ While the call runs, its process renews the claim (`renew_claim`, every
 for `CLAIM_LOST_AFTER` is one whose process ended without answering (killed,
 its machine gone), and its key is free again. A slow call (a large file) keeps
 its claim however long it runs, so a copy sent meanwhile never runs beside it.
+
+The claim is answered in the same transaction as the change the call makes
+(`Posting`, `kb.store.sql_replays.mark_posted`): the reply, note or files and
+the mark that the key's call was posted are saved together or not at all. A
+failure after that (keeping the full answer, reading the request again, the
+worker stopped) leaves the mark, so a retry is answered, never posted again;
+`drop_answer` forgets only a claim whose call posted nothing.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 # How long an answer is kept for a retry.
 KEPT_FOR = timedelta(days=1)
@@ -43,6 +51,7 @@ class KeptAnswer:
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
     created: datetime | None = None
+    posted: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.key or not self.account or not self.fingerprint:
@@ -50,6 +59,20 @@ class KeptAnswer:
                 f"a kept answer needs a key, an account and a fingerprint, got "
                 f"{self.key!r}, {self.account!r}, {self.fingerprint!r}"
             )
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A claimed call while it runs: the answer it gives once its change is saved,
+    as far as it is known before (`status`, and the `headers` and `body` the
+    caller can tell in advance), written with the change. `token` tells this run
+    of the call from another that claimed the key after this one's claim lapsed."""
+
+    key: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
 
 
 class ReplayStore(Protocol):
@@ -69,9 +92,12 @@ class ReplayStore(Protocol):
         ...
 
     def keep_answer(self, key: str, status: int, headers: dict[str, str], body: str) -> None:
-        """Keep the answer of the call that claimed `key`."""
+        """Keep the answer of the call that claimed `key` (over what its change
+        wrote when it was saved)."""
         ...
 
     def drop_answer(self, key: str) -> None:
-        """Forget `key` (its call was refused or failed: sending it again runs it again)."""
+        """Forget the claim on `key` (its call was refused or failed before it
+        posted anything: sending it again runs it again). A key whose call
+        posted its change is kept: its retry is answered, not run again."""
         ...

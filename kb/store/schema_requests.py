@@ -153,7 +153,8 @@ attachment_blobs = Table(
 # internal note, files; `kb.store.sql_replays`), kept for a day so that a retry
 # gets the first answer again. `key` is the caller's key kept per account
 # (`kb.requests.submission.requester_key`), `fingerprint` what was sent;
-# `status` NULL while the first call still runs.
+# `status` NULL while the first call still runs; `posted` what it posted and
+# which run of it did, written with the post itself (0041, `mark_posted`).
 idempotent_answers = Table(
     "idempotent_answers",
     metadata,
@@ -164,6 +165,7 @@ idempotent_answers = Table(
     Column("headers", JsonText, nullable=False),
     Column("body", Text, nullable=False),
     Column("created", UtcDateTime, nullable=False),
+    Column("posted", JsonText),
     Index(None, "account"),
     Index(None, "created"),
 )

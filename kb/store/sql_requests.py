@@ -32,6 +32,7 @@ from kb.store.schema import request_entries, request_tasks, requests
 from kb.store.sql_account_names import require_assignee
 from kb.store.sql_attachments import insert_attachments
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
+from kb.store.sql_replays import mark_posted
 from kb.store.sql_request_rows import announce as announce_entry
 from kb.store.sql_request_rows import (
     entry_record,
@@ -253,8 +254,12 @@ class SqlRequests(SqlBase):
             self._refuse_stale(conn, request.id, request.version)
         saved = replace(request, version=request.version + 1)
         stored = insert_entry(conn, entry)
-        insert_attachments(conn, attachments, stored)
+        files = insert_attachments(conn, attachments, stored)
         announce_entry(conn, announce, saved, stored)
+        # A call sent with an idempotency key is answered with its change, in
+        # this transaction: a retry never posts it again (`kb.store.replays`).
+        posted = {"request": saved.id, "entry": stored.id, "attachments": [f.id for f in files]}
+        mark_posted(conn, posted)
         return saved
 
     def _refuse_stale(self, conn: Connection, request_id: int, seen: int) -> None:

@@ -12,7 +12,10 @@ is posted, mailed or counted again. While the first sending still runs, the
 second waits for nothing: it goes to the request's page, where the first
 reply shows once it is saved.
 
-A refused or failed reply keeps nothing, so that sending it again
+The reply and the mark that the token's form was posted are saved in one
+transaction (`kb.store.replays`): when keeping the answer fails after it, the
+form sent again goes to the request's page, and nothing is posted twice. A
+refused or failed reply keeps nothing, so that sending it again
 (corrected) runs again at once (`kb.store.replay_claims`); a token sent with
 other text (the form edited and sent again) is no repeat and is answered as a
 form without a token, which the stale-page check (`webapp.requests.stale`)
@@ -31,8 +34,8 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import User
 from kb.attachments.records import Upload
 from kb.requests.submission import requester_key
-from kb.store.replay_claims import release, running
-from kb.store.replays import KeptAnswer
+from kb.store.replay_claims import keep, release, running
+from kb.store.replays import KeptAnswer, Posting
 from kb.validators import utc_now
 from webapp import services
 from webapp.i18n import gettext
@@ -72,12 +75,12 @@ def posted_once(
             return send(lambda: None)  # other text under the same token: no repeat
         return _again(kept)
     made: list[bool] = []
-    with running(store, key):
+    with running(store, key, Posting(key, 303, body=done)):
         answer = send(lambda: made.append(True))
     if not made or not isinstance(answer, Response):
         release(store, key)
         return answer
-    store.keep_answer(key, answer.status_code, {"Location": answer.location or ""}, done)
+    keep(store, key, answer.status_code, {"Location": answer.location or ""}, done)
     return answer
 
 

@@ -16,10 +16,14 @@ to the caller's account, and
 * the same key while the first call still runs is a 409
   `idempotency_running`: send it again in a moment.
 
-A call that is refused or fails (a 4xx or 5xx answer, an error, its worker
-stopped) keeps nothing: sent again, it runs again at once. One whose process
-died outright is free again within a minute (its claim is no longer renewed,
-`kb.store.replay_claims`). Answers are kept for a day (`kb.store.replays`).
+A call that is refused or fails before it posts (a 4xx or 5xx answer, an
+error, its worker stopped) keeps nothing: sent again, it runs again at once.
+One whose process died outright is free again within a minute (its claim is
+no longer renewed, `kb.store.replay_claims`). The reply, note or files and
+the mark that the key's call posted them are saved in one transaction: when
+anything fails after it (keeping the whole answer, reading the request again
+for it), the retry is answered, from what the post recorded, and nothing is
+posted twice. Answers are kept for a day (`kb.store.replays`).
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ from kb.attachments.blobs import digest_of
 from kb.attachments.records import Upload
 from kb.errors import ConflictError
 from kb.requests.submission import requester_key
-from kb.store.replay_claims import release, running
-from kb.store.replays import KeptAnswer
+from kb.store.replay_claims import keep, release, running
+from kb.store.replays import KeptAnswer, Posting
 from kb.validators import utc_now
 from webapp import services
 from webapp.requests.forms import IDEMPOTENCY_HEADER, idempotency_key
@@ -71,12 +75,14 @@ def answered_once(
     again: Callable[[KeptAnswer], Response],
     *,
     keep_body: bool = False,
+    status: int = 201,
 ) -> Response:
     """`call`'s answer; with the request's `Idempotency-Key`, run once per key and
     account (`sent`: what was sent), and a retry answered with `again`: what the
     first answer (kept) names, read under the caller's rights of now. Its body is
     kept only where `again` reads it (`keep_body`): a request's whole history
-    kept for a day per reply would be kept for nothing."""
+    kept for a day per reply would be kept for nothing. `status`: the call's
+    answer once it posted, kept with the post."""
     key = idempotency_key(request.headers.get(IDEMPOTENCY_HEADER))
     if key is None:
         return call()
@@ -85,14 +91,14 @@ def answered_once(
     kept = store.claim_answer(claim, utc_now())
     if kept is not None:
         return _replayed(kept, claim, key, again)
-    with running(store, claim.key):
+    with running(store, claim.key, Posting(claim.key, status)):
         answer = call()
     if answer.status_code >= 400:
         release(store, claim.key)
         return answer
     headers = {name: answer.headers[name] for name in KEPT_HEADERS if name in answer.headers}
     body = answer.get_data(as_text=True) if keep_body else ""
-    store.keep_answer(claim.key, answer.status_code, headers, body)
+    keep(store, claim.key, answer.status_code, headers, body)
     return answer
 
 
@@ -124,6 +130,9 @@ def _replayed(
 
 
 def kept_ids(kept: KeptAnswer, field: str) -> set[int]:
-    """The ids of the records listed under `field` in a kept JSON answer."""
-    listed = json.loads(kept.body or "{}").get(field) or []
+    """The ids of the records listed under `field` in a kept JSON answer; those
+    its post recorded when the whole answer could not be kept."""
+    listed = json.loads(kept.body or "{}").get(field)
+    if listed is None:
+        return {int(i) for i in kept.posted.get(field) or [] if isinstance(i, int)}
     return {int(item["id"]) for item in listed if isinstance(item, dict) and "id" in item}

@@ -11,10 +11,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kb.accounts.service import add_user, remove_user
+from kb.errors import ConflictError
+from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from kb.store.replay_claims import running
-from kb.store.replays import CLAIM_LOST_AFTER, CLAIM_RENEWED_EVERY, KEPT_FOR, KeptAnswer
+from kb.store.replays import CLAIM_LOST_AFTER, CLAIM_RENEWED_EVERY, KEPT_FOR, KeptAnswer, Posting
 from kb.validators import utc_now
+from tests.support import DEPARTMENTS, EMPLOYEE, IT_AGENT
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 CLAIM = KeptAnswer(key="emma:k1", account="emma", fingerprint="a" * 64)
@@ -139,3 +142,52 @@ def test_two_identical_calls_at_once_post_once_and_a_failed_call_frees_its_key_a
     assert 0 <= posted[1][1] - failed_at[0] < lost_after * 2 / 3
     kept = store.claim_answer(CLAIM, utc_now())
     assert kept is not None and kept.status == 201
+
+
+def _replies(store: Store, request_id: int) -> list[str]:
+    return [e.message for e in store.entries(request_id) if e.kind == "comment"]
+
+
+def test_a_change_saved_in_a_claimed_call_answers_the_claim_in_its_transaction(
+    store: Store,
+) -> None:
+    """The reply and the mark commit together: the claim is answered (a drop or a
+    lapse no longer frees it) and records what was posted; a second save of the
+    same run passes, and a run whose claim is another's posts nothing."""
+    store.add_user(IT_AGENT)
+    service = RequestService(store, departments=DEPARTMENTS)
+    request = service.submit(EMPLOYEE, "Printer offline", department="it")
+    assert request.id is not None
+    assert store.claim_answer(CLAIM, utc_now()) is None
+    posting = Posting(CLAIM.key, 201, body="posted")
+    with running(store, CLAIM.key, posting):
+        service.comment(IT_AGENT, request.id, "Which printer?")
+        service.comment(IT_AGENT, request.id, "And which floor?")  # the same run
+    store.drop_answer(CLAIM.key)  # as a failure after the post would
+    kept = store.claim_answer(CLAIM, utc_now() + CLAIM_LOST_AFTER * 2)
+    assert kept is not None and (kept.status, kept.body) == (201, "posted")
+    entry = [e for e in store.entries(request.id) if e.kind == "comment"][0]
+    assert kept.posted["entry"] == entry.id and kept.posted["request"] == request.id
+    # A run whose claim lapsed and was taken by another sending, or forgotten:
+    # its change is refused and rolled back, nothing posted.
+    for taken_by_another in (True, False):
+        other = KeptAnswer(f"emma:k{2 + taken_by_another}", "emma", "c" * 64)
+        assert store.claim_answer(other, utc_now()) is None
+        store.drop_answer(other.key)
+        if taken_by_another:
+            assert store.claim_answer(other, utc_now()) is None
+        version = store.get_request(request.id).version
+        with (
+            pytest.raises(ConflictError, match="lapsed"),
+            running(store, other.key, Posting(other.key, 201)),
+        ):
+            if taken_by_another:
+                with running(store, other.key, Posting(other.key, 201)):
+                    service.comment(IT_AGENT, request.id, "Posted by the other")
+            service.comment(IT_AGENT, request.id, "Never posted")
+        assert store.get_request(request.id).version == version + taken_by_another
+    assert _replies(store, request.id) == [
+        "Which printer?",
+        "And which floor?",
+        "Posted by the other",
+    ]

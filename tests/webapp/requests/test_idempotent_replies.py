@@ -44,6 +44,22 @@ def entries(store: Store, request_id: int, kind: str) -> int:
     return sum(e.kind == kind for e in store.entries(request_id))
 
 
+def database_down(*args: Any, **kwargs: Any) -> None:
+    from kb.errors import StoreUnavailableError
+
+    raise StoreUnavailableError("the database is not available right now")
+
+
+def upload_log(client: FlaskClient, token: str, request_id: int) -> Any:
+    """Files with a reply, sent with `KEY`."""
+    return client.post(
+        f"/api/requests/{request_id}/attachments",
+        data={"file": [(io.BytesIO(b"paper tray 2 jams"), "notes.txt")], "text": "Log"},
+        headers={"X-CSRF-Token": token, "Idempotency-Key": KEY},
+        content_type="multipart/form-data",
+    )
+
+
 def test_a_reply_sent_again_is_answered_once(
     client: FlaskClient, store: Store, request_id: int
 ) -> None:
@@ -227,22 +243,15 @@ def test_files_that_failed_with_the_database_are_posted_by_a_retry_soon(
     caller gets the call's 503, and the claim, renewed no more, is free within
     a minute (it was five)."""
     import webapp.requests.replays as replays
-    from kb.errors import StoreUnavailableError
     from webapp import services
 
     token = sign_in_as(client, "ivan")
     service = services.request_service(client.application)
 
-    def down(*args: Any, **kwargs: Any) -> None:
-        raise StoreUnavailableError("the database is not available right now")
-
     def upload() -> Any:
-        return client.post(
-            f"/api/requests/{request_id}/attachments",
-            data={"file": [(io.BytesIO(b"paper tray 2 jams"), "notes.txt")], "text": "Log"},
-            headers={"X-CSRF-Token": token, "Idempotency-Key": KEY},
-            content_type="multipart/form-data",
-        )
+        return upload_log(client, token, request_id)
+
+    down = database_down
 
     with monkeypatch.context() as broken:
         broken.setattr(type(service), "attach", down)
@@ -253,3 +262,77 @@ def test_files_that_failed_with_the_database_are_posted_by_a_retry_soon(
     monkeypatch.setattr(replays, "utc_now", lambda: a_minute_later)
     assert upload().status_code == 201
     assert len(store.attachments(request_id)) == 1
+
+
+def test_a_reply_whose_answer_could_not_be_kept_is_not_posted_again_by_a_late_retry(
+    client: FlaskClient, store: Store, request_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply is stored (and its mail queued), then keeping its answer fails: a
+    retry after the claim would have lapsed (30 s) is answered, not posted again."""
+    import webapp.requests.replays as replays
+
+    token = sign_in_as(client, "ivan")
+    with monkeypatch.context() as broken:
+        broken.setattr(type(store), "keep_answer", database_down)
+        first = comment(client, token, request_id, KEY, text="Which printer?")
+    assert first.status_code == 201, text_of(first)  # posted: the caller is told so
+    replies, sent = entries(store, request_id, "comment"), mails(store)
+    assert replies == 1
+    a_minute_later = datetime.now(UTC) + timedelta(minutes=1)
+    monkeypatch.setattr(replays, "utc_now", lambda: a_minute_later)
+    again = comment(client, token, request_id, KEY, text="Which printer?")
+    assert again.status_code == 201, text_of(again)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert (entries(store, request_id, "comment"), mails(store)) == (replies, sent)
+
+
+def test_a_reply_that_failed_after_it_was_posted_is_answered_by_its_retry(
+    client: FlaskClient, store: Store, request_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reply is saved, then reading the request back for the answer fails: the
+    caller hears the error, and the retry is answered with the reply posted once
+    (before, the failed call dropped its claim and the retry posted again)."""
+    import webapp.requests.api as api
+    from kb.errors import StoreUnavailableError
+
+    token = sign_in_as(client, "ivan")
+    detail = api._detail
+
+    def down(request_id: int) -> Any:
+        monkeypatch.setattr(api, "_detail", detail)
+        raise StoreUnavailableError("the database is not available right now")
+
+    monkeypatch.setattr(api, "_detail", down)
+    error_of(comment(client, token, request_id, KEY, text="Which printer?"), 503,
+             "store_unavailable")  # fmt: skip
+    assert entries(store, request_id, "comment") == 1
+    again = comment(client, token, request_id, KEY, text="Which printer?")
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert "Which printer?" in text_of(again)
+    assert entries(store, request_id, "comment") == 1
+
+
+def test_files_whose_answer_could_not_be_kept_are_answered_with_the_files_posted(
+    client: FlaskClient, store: Store, request_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import webapp.requests.replays as replays
+
+    token = sign_in_as(client, "ivan")
+
+    def upload() -> Any:
+        return upload_log(client, token, request_id)
+
+    down = database_down
+
+    with monkeypatch.context() as broken:
+        broken.setattr(type(store), "keep_answer", down)
+        first = upload()
+    assert first.status_code == 201, text_of(first)
+    a_minute_later = datetime.now(UTC) + timedelta(minutes=1)
+    monkeypatch.setattr(replays, "utc_now", lambda: a_minute_later)
+    again = upload()
+    assert again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json() and len(first.get_json()["attachments"]) == 1
+    assert len(store.attachments(request_id)) == 1
+    assert entries(store, request_id, "comment") == 1

@@ -69,3 +69,31 @@ def test_tokens_belong_to_the_account(app: Flask, store: Store) -> None:
     )
     assert posted.status_code == 303
     assert replies(store, request_id) == ["From ivan", "From emma"]
+
+
+def test_a_reply_form_whose_answer_could_not_be_kept_is_not_posted_again(
+    app: Flask, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keeping the answer failed after the reply was stored: the form sent again,
+    even after its claim would have lapsed, goes to the page and posts nothing."""
+    from datetime import UTC, datetime, timedelta
+    from typing import Any
+
+    import webapp.requests.form_tokens as form_tokens
+    from kb.errors import StoreUnavailableError
+
+    ivan, request_id, page = agent_page(app)
+    action = f"/requests/{request_id}/comment"
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise StoreUnavailableError("the database is not available right now")
+
+    with monkeypatch.context() as broken:
+        broken.setattr(type(store), "keep_answer", down)
+        assert send(ivan, page, action, text="Restart the client").status_code == 303
+    a_minute_later = datetime.now(UTC) + timedelta(minutes=1)
+    monkeypatch.setattr(form_tokens, "utc_now", lambda: a_minute_later)
+    again = send(ivan, page, action, text="Restart the client")
+    assert again.status_code == 303
+    assert again.headers["Location"].endswith(f"/requests/{request_id}")
+    assert replies(store, request_id) == ["Restart the client"]
