@@ -524,3 +524,36 @@ def travel_outline() -> Outline:
             ),
         ],
     )
+
+
+# What LibreOffice's manifest says of a part it encrypted ("Save with password").
+ODT_ENCRYPTED_MANIFEST = (
+    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    b'<manifest:file-entry manifest:full-path="/" manifest:media-type='
+    b'"application/vnd.oasis.opendocument.text"/>'
+    b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+    b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AA=="/>'
+    b"</manifest:file-entry></manifest:manifest>"
+)
+
+
+def repacked(data: bytes, parts: dict[str, bytes]) -> bytes:
+    """The zip package `data` (DOCX, ODT) with the named parts' bytes replaced,
+    every other part and the order of all of them kept."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            target.writestr(item, parts.get(item.filename, source.read(item.filename)))
+    return out.getvalue()
+
+
+def write_encrypted_odt(outline: Outline) -> bytes:
+    """An ODT as LibreOffice saves it with a password: the manifest describes the
+    encryption, and content.xml holds what encryption leaves, no XML."""
+    return repacked(
+        write_odt(outline),
+        {"META-INF/manifest.xml": ODT_ENCRYPTED_MANIFEST, "content.xml": bytes(range(256)) * 4},
+    )

@@ -11,7 +11,9 @@ as a save of an article is.
 A content owner is trusted less than the server, and a content file may only
 publish an article, so an upload is refused, with nothing written, unless the
 uploader owns the department's content (or is an admin), and its name, bytes
-and kind pass `kb.authoring.document_checks`; a file of that name (in any
+and kind pass `kb.authoring.document_checks`, and its text can be read
+(`kb.authoring.document_reading`: not password-protected, a Word or ODT
+package not damaged); a file of that name (in any
 letter case) is replaced only when the upload says so (`replace`), and a file
 to replace is there (or waits for review).
 
@@ -43,6 +45,7 @@ from kb.authoring.document_checks import (
     replaced_name,
     same_kind,
 )
+from kb.authoring.document_reading import check_readable
 from kb.authoring.document_refusals import (
     StaleDocumentError,
     already_there,
@@ -63,6 +66,7 @@ from kb.authoring.recording import hand_to_indexer
 from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.errors import ConflictError, NotFoundError, PermissionDenied
+from kb.extract.base import Limits
 from kb.extract.factory import Format
 from kb.records import Department, Status
 from kb.validators import normal_name
@@ -98,9 +102,12 @@ class DocumentUploads:
         *,
         max_bytes: int = 20_000_000,
         blobs: BlobStore | None = None,
+        reading: Limits | None = None,
     ) -> None:
         self.authoring = authoring
         self.max_bytes = max_bytes
+        # The budget an upload is read under before it is stored (None: not read).
+        self.reading = reading
         self.versions = DocumentVersions(authoring, blobs, max_bytes)
 
     def upload(
@@ -124,6 +131,7 @@ class DocumentUploads:
         if replace:
             same_kind(chosen, upload)
         fmt = check_bytes(chosen, upload, self.max_bytes)
+        check_readable(chosen, upload.data, fmt, self.reading)
         default = version_notes.note(
             "version_note_replaced_document" if replace else "version_note_uploaded_document"
         )

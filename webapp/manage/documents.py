@@ -65,6 +65,7 @@ def uploads() -> DocumentUploads:
         services.authoring(),
         max_bytes=settings.document_max_bytes,
         blobs=blob_store(settings, svc.store),
+        reading=settings.document_options.limits,
     )
 
 

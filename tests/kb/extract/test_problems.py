@@ -48,30 +48,10 @@ def test_word_97_document_named_docx() -> None:
     assert "really a Word 97-2003 document (.doc)" in problem.message
 
 
-MANIFEST = (
-    b'<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-    b'<manifest:file-entry manifest:full-path="/" manifest:media-type='
-    b'"application/vnd.oasis.opendocument.text"/>'
-    b'<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
-    b'<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AA=="/>'
-    b"</manifest:file-entry></manifest:manifest>"
-)
-
-
 def test_password_protected_odt() -> None:
-    from tests.documents import write_odt
+    from tests.documents import write_encrypted_odt
 
-    source = zipfile.ZipFile(io.BytesIO(write_odt(travel_outline())))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "META-INF/manifest.xml":
-                data = MANIFEST
-            elif item.filename == "content.xml":
-                data = bytes(range(256)) * 4  # what encryption leaves
-            target.writestr(item, data)
-    problem = _problem(out.getvalue(), "ops/plan.odt")
+    problem = _problem(write_encrypted_odt(travel_outline()), "ops/plan.odt")
     assert problem.kind == "encrypted"
     assert "OpenDocument text is password-protected" in problem.message
 

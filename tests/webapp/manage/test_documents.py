@@ -267,3 +267,25 @@ def test_the_api_says_a_file_of_another_kind_is_not_read(client: FlaskClient) ->
         )
         assert f"{name} is not a kind of document the knowledge base reads" in refused["message"]
         assert ".docx" in refused["message"] and refused["details"]["field"] == "name"
+
+
+def test_a_password_protected_pdf_is_refused_at_the_upload(
+    client: FlaskClient, content: Path
+) -> None:
+    """It was stored, and only the next index run said its text could not be read."""
+    from tests.documents import travel_outline, write_encrypted_odt, write_pdf
+
+    locked = write_pdf(travel_outline(), encrypt="secret")
+    token = sign_in_as(client, "cora")
+    before = sorted(p.name for p in (content / "it").iterdir())
+    form = post_upload(client, token, locked, "Policy.pdf", message="new policy")
+    page = text_of(form)
+    assert form.status_code == 400 and 'name="file"' in page
+    assert "policy.pdf is password-protected" in page and "save a copy without the" in page
+    odt = write_encrypted_odt(travel_outline())
+    refused = error_of(put(client, token, "it/plan.odt", odt), 400, "invalid_request")
+    assert "plan.odt is password-protected" in refused["message"]
+    assert refused["details"]["problem"] == "encrypted"
+    german = post_upload(client, token, locked, "Policy.pdf", query="?hl=de")
+    assert "policy.pdf ist mit einem Passwort geschützt" in text_of(german)
+    assert sorted(p.name for p in (content / "it").iterdir()) == before
