@@ -53,7 +53,9 @@ FORMATS: tuple[Format, ...] = (
         "Word document",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         (".docx",),
-        version=1,  # 1: a style id holding a quote (") is read, no longer "malformed"
+        # 1: a style id holding a quote (") is read, no longer "malformed";
+        # 2: the words after an entity reference kept, a symbol run's character read
+        version=2,
     ),
     Format("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",)),
     Format(

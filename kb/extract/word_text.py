@@ -9,6 +9,14 @@ less what tracked changes deleted or moved away and text formatted as hidden
 (templates' instructions to the writer); text boxes and footnotes
 are read as paragraphs of their own; the table of contents Word generates
 is left out (it repeats the headings, with page numbers).
+
+A `w:t` is read whole: the parser resolves no entities (no file is fetched, no
+entity expands without bound), so a reference to one the part declares itself
+(`&company;`) stays a node in the text, and the words after it hang on that
+node; reading only the element's own text lost them. The reference is said as
+its declaration's plain text, and a symbol run (`w:sym`, a character picked
+from a font's table) as its character, unless it is one of a symbol font's own
+glyphs (Wingdings' tick), which no other font shows.
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ _REVISIONS = (qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"))
 _SPACES = {qn("w:tab"), qn("w:br"), qn("w:cr"), qn("w:ptab")}
 _NOTE_REFERENCES = {qn("w:footnoteReference"): "footnote", qn("w:endnoteReference"): "endnote"}
 _TEXT_BOX = qn("w:txbxContent")
+_TEXT = qn("w:t")
+_SYMBOL = qn("w:sym")
+# Where Word puts the glyphs of symbol fonts (Symbol, Wingdings): no character of their own.
+_FONT_GLYPHS = range(0xF000, 0xF100)
 _NOTE_RELS = {
     "footnote": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes",
     "endnote": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes",
@@ -85,13 +97,49 @@ def _descendants(element: etree._Element) -> Iterator[etree._Element]:
         yield from _descendants(child)
 
 
+def _declared(entity: etree._Entity) -> str:
+    """The text an entity reference stands for, where the part declares it as plain
+    text in its own document type ('' otherwise: nothing is fetched or expanded)."""
+    dtd = entity.getroottree().docinfo.internalDTD
+    for found in dtd.iterentities() if dtd is not None else ():
+        if found.name == entity.name:
+            content = found.content or ""
+            return "" if "&" in content or "<" in content else content
+    return ""
+
+
+def text_of(t: etree._Element) -> str:
+    """The text of a `w:t`, with the words after an entity reference in it."""
+    if not len(t):
+        return t.text or ""
+    parts = [t.text or ""]
+    for child in t:
+        if isinstance(child, etree._Entity):
+            parts.append(_declared(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def symbol_text(sym: etree._Element) -> str:
+    """The character of a symbol run ('' for a symbol font's own glyph)."""
+    try:
+        code = int(sym.get(qn("w:char"), ""), 16)
+    except ValueError:
+        return ""
+    if code in _FONT_GLYPHS or code < 0x20 or 0xD800 <= code < 0xE000 or code > 0x10FFFF:
+        return ""
+    return chr(code)
+
+
 def paragraph_text(p: etree._Element, notes: Notes | None = None) -> str:
     """The text of paragraph `p` as Word shows it with tracked changes accepted."""
     parts: list[str] = []
     for element in _descendants(p):
         tag = element.tag
-        if tag == qn("w:t"):
-            parts.append(element.text or "")
+        if tag == _TEXT:
+            parts.append(text_of(element))
+        elif tag == _SYMBOL:
+            parts.append(symbol_text(element))
         elif tag in _SPACES:
             parts.append(" ")
         elif tag == qn("w:noBreakHyphen"):
@@ -157,7 +205,11 @@ def run_text(r: etree._Element) -> str:
     for a union of six element kinds, whose merge takes time quadratic in the
     run's children: one run of 40,000 lines (`w:t` and `w:br`) took seconds
     each time it was read. Here the children are read once, in order."""
-    return "".join(str(child) for child in r if child.tag in _RUN_TEXT)
+    return "".join(
+        text_of(child) if child.tag == _TEXT else str(child)
+        for child in r
+        if child.tag in _RUN_TEXT
+    )
 
 
 def direct_text(p: etree._Element) -> str:
