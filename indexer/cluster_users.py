@@ -251,11 +251,14 @@ def sole_in_cluster(database_url: str, override: str) -> Iterator[None]:
     try:
         got = conn.execute("SELECT pg_try_advisory_lock(%s)", [USERS_LOCK_KEY]).fetchone()
         if not (got and got[0]):
-            running = ", ".join(users(conn)) or "a `kb serve` or index watcher"
+            found = users(conn)
+            running = ", ".join(found) or "a `kb serve` or index watcher"
+            uses, it = ("use", "they are") if len(found) > 1 else ("uses", "it is")
             raise IndexLockedError(
-                f"{running} uses this database; a restore would replace the rows it is "
+                f"{running} {uses} this database; a restore would replace the rows {it} "
                 "writing. Stop every node's `kb serve` and index watcher first (`systemctl "
-                f"stop kb-serve kb-index` on each), restore, and start them again; or {override}"
+                f"stop kb-serve kb-index` on each), restore, and start them again; or {override}",
+                details={"running": found, "where": "database"},
             )
         yield
     finally:

@@ -114,11 +114,15 @@ def sole_user(index_dir: Path, override: str) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            running = ", ".join(holders(index_dir)) or "a running `kb serve` or index watcher"
+            found = holders(index_dir)
+            running = ", ".join(found) or "a running `kb serve` or index watcher"
+            it, is_ = ("them", "are") if len(found) > 1 else ("it", "is")
             raise IndexLockedError(
-                f"{running} is using the index folder {index_dir}; a restore under it would "
-                "be indexed or overwritten while it happens. Stop it first (`systemctl stop "
-                f"kb-serve kb-index`), restore, and start it again; or {override}"
+                f"{running} {is_} using the index folder {index_dir}; a restore under "
+                f"{it} would be indexed or overwritten while it happens. Stop {it} first "
+                f"(`systemctl stop kb-serve kb-index`), restore, and start {it} again; or "
+                f"{override}",
+                details={"running": found, "where": str(index_dir)},
             ) from None
         try:
             yield

@@ -31,13 +31,14 @@ import re
 import shutil
 import tarfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kb.backup import snapshot_part
-from kb.errors import ConfigError
+from kb.errors import ConfigError, IndexLockedError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -233,14 +234,44 @@ def restore_backup(
     """Bring database, content folder and index back from a backup folder;
     refused while a `kb serve` or an index watcher uses the index folder or
     (PostgreSQL) the database, unless `while_running`."""
+    if while_running:
+        return _restore(settings, source, replace, progress)
+    with _alone(settings, "restore anyway with `kb restore --while-running`"):
+        return _restore(settings, source, replace, progress)
+
+
+@contextmanager
+def _alone(settings: Settings, anyway: str) -> Iterator[None]:
+    """Hold the index folder and (PostgreSQL) the database alone, or raise
+    `IndexLockedError` naming everything that runs: both are asked before the
+    refusal, so a server on this machine does not hide the nodes elsewhere."""
     from indexer.cluster_users import sole_in_cluster
     from indexer.index_users import sole_user
 
-    if while_running:
-        return _restore(settings, source, replace, progress)
-    anyway = "restore anyway with `kb restore --while-running`"
-    with sole_user(settings.index_path, anyway), sole_in_cluster(settings.database_url, anyway):
-        return _restore(settings, source, replace, progress)
+    refused: list[IndexLockedError] = []
+    with ExitStack() as held:
+        for hold in (
+            lambda: sole_user(settings.index_path, anyway),
+            lambda: sole_in_cluster(settings.database_url, anyway),
+        ):
+            try:
+                held.enter_context(hold())
+            except IndexLockedError as exc:
+                refused.append(exc)
+        if len(refused) == 1:
+            raise refused[0]
+        if refused:
+            here, there = (list(exc.details.get("running") or []) for exc in refused)
+            raise IndexLockedError(
+                f"{', '.join(here) or 'a `kb serve` or index watcher'} on this machine "
+                f"(using the index folder {settings.index_path}) and "
+                f"{', '.join(there) or 'a node'} using this database are running; a restore "
+                "under them would be indexed, overwritten or written over while it happens. "
+                "Stop them all first (`systemctl stop kb-serve kb-index` on each machine), "
+                f"restore, and start them again; or {anyway}",
+                details={"running": here + there},
+            )
+        yield
 
 
 def _restore(settings: Settings, source: Path, replace: bool, progress: Progress) -> BackupReport:

@@ -202,3 +202,24 @@ def test_a_node_started_while_postgresql_was_unreachable_is_seen_once_it_is(
             assert len(_holders(url)) == 1
     finally:
         postgres_server.drop_database(name)
+
+
+def test_a_server_on_this_machine_does_not_hide_the_nodes_elsewhere(
+    tmp_path: Path, database: str
+) -> None:
+    """Both the index folder and the database are asked before the refusal: it
+    names the server here and every node using the database (before, the index
+    folder's refusal came first and named the server here alone)."""
+    import os
+
+    from indexer.index_users import InUse
+
+    source, backup = _backed_up(tmp_path, database)
+    before = tables(database)
+    with InUse(source.index_path, "kb serve"), InCluster(database, "index watcher"):
+        with pytest.raises(IndexLockedError) as refused:
+            restore_backup(source, backup, replace=True)
+        said = str(refused.value)
+        assert f"kb serve (pid {os.getpid()}) on this machine" in said
+        assert f"index watcher on {HOST}" in said and "--while-running" in said
+    assert tables(database) == before

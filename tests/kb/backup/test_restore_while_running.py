@@ -97,3 +97,40 @@ def test_the_operator_may_restore_while_a_server_runs(tmp_path: Path) -> None:
         done = run_kb(env, *args[:-1], "--while-running", str(backup))
         assert done.exit_code == 0, done.output
         assert json.loads(done.stdout)["content_files"] == 2
+
+
+# A holder of the in-use lock in a process of its own, until killed.
+HOLDER = """
+import sys, time
+from pathlib import Path
+from indexer.index_users import InUse
+with InUse(Path(sys.argv[1]), sys.argv[2]):
+    print("holding", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_refusal_names_every_process_that_runs(tmp_path: Path) -> None:
+    source, backup = _backup(tmp_path)
+    before = tables(source.database_url)
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", HOLDER, source.index_dir, role], cwd=ROOT, stdout=subprocess.PIPE
+        )
+        for role in ("kb serve", "index watcher")
+    ]
+    try:
+        for proc in running:
+            assert proc.stdout is not None and proc.stdout.readline() == b"holding\n"
+        with pytest.raises(IndexLockedError) as refused:
+            restore_backup(source, backup, replace=True)
+        said = str(refused.value)
+        assert f"kb serve (pid {running[0].pid})" in said
+        assert f"index watcher (pid {running[1].pid})" in said
+        assert "are using the index folder" in said and "Stop them first" in said
+        assert refused.value.details["running"] == index_users.holders(source.index_path)
+        assert tables(source.database_url) == before
+    finally:
+        for proc in running:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
