@@ -54,10 +54,17 @@ def _identifier() -> Any:
     return ident
 
 
+# Letters of the Latin script, the one the candidates write: the classifier
+# has nothing to go on in digits, signs or another script ("123", "??", "ВПН").
+_LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+
+
 def detect_language(text: str, default: str = "en") -> str:
-    """Best guess of the language of `text`; `default` when there is too little."""
+    """Best guess of the language of `text`; `default` when there is too little:
+    under three characters, no letter the classifier can judge, or a short
+    text the classifier is unsure of that shows no language's evidence."""
     sample = text.strip()[:2000]
-    if len(sample) < 3:
+    if len(sample) < 3 or not _LATIN_LETTER.search(sample):
         return default
     lang, prob = _identifier().classify(sample)
     if prob < CONFIDENT and len(sample.split()) <= SHORT_WORDS:

@@ -28,7 +28,9 @@ class LanguageSettings:
         "queue) and to an account that picked no language (the weekly digest) are written "
         "in it, department webhooks' digests too, and pages take it for a visitor with no "
         "choice of their own (no hl, cookie or account language) whose browser's "
-        "Accept-Language names none of the languages offered.",
+        "Accept-Language names none of the languages offered. A search question too short "
+        "to tell its own language (under three characters, no letters, a few words without "
+        "a language's own words) is read in it too, a signed-in user's in their account's.",
         choices=written_languages(),
     )
 

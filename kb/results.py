@@ -19,6 +19,11 @@ class Query:
     # Departments/roles of the caller; None = unrestricted (CLI, administrators).
     groups: frozenset[str] | None = None
     lang: str | None = None
+    # The language of a query that says too little of its own (under three
+    # characters, no letters, a few words the detector is unsure of): the
+    # searcher's account language, else the site's. None: the engine's
+    # `default_language`.
+    fallback_lang: str | None = None
     # False: every article either retriever found is a result, below the
     # relevance floor too (`kb eval` measures the whole ranking; people are
     # shown only the results above the floor).

@@ -295,9 +295,9 @@ class SearchEngine:
     def retrieve(self, query: Query) -> Retrieval:
         """Understand the query and take candidates from both retrievers (before fusion)."""
         self._validate(query)
-        prepared = self.prepared()
-        glossary = self.glossary.get()
-        plan = prepared.understand(query, glossary, self._glossary_words(glossary))
+        prepared, glossary = self.prepared(), self.glossary.get()
+        words, site = self._glossary_words(glossary), self.settings.default_language
+        plan = prepared.understand(query, glossary, words, site)
         filters = Filters.of(query)
         if not prepared.restricted:
             filters = filters.without_audience()

@@ -124,9 +124,12 @@ class PreparedSnapshot:
         """What "did you mean" may offer a searcher with `groups` (None: everything)."""
         return self.spelling.for_groups(groups) if self.spelling else self.vocabulary
 
-    def understand(self, query: Query, glossary: Glossary, glossary_words: Vocabulary) -> QueryPlan:
+    def understand(
+        self, query: Query, glossary: Glossary, glossary_words: Vocabulary, site: str
+    ) -> QueryPlan:
         """The query's plan over the vocabulary the searcher may see (spelling
-        corrections, IDF weights, dictionary translations)."""
+        corrections, IDF weights, dictionary translations); a query too short
+        to detect is in its `fallback_lang`, else the `site`'s language."""
         # The searcher's own vocabulary for the IDF weights too: a word only
         # restricted passages hold weighs for others as one no passage holds
         # (a weight sets the coverage, and with it the confidence answered).
@@ -138,6 +141,7 @@ class PreparedSnapshot:
             corrector=SpellingCorrector(vocabulary, glossary_words, self.real_word()),
             idf=vocabulary.idf,
             translate=self.translator_for(query.groups),
+            fallback=query.fallback_lang or site,
         )
 
     def real_word(self) -> Callable[[str], bool] | None:

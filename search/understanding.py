@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from kb.i18n.languages import DEFAULT_LANGUAGE
 from kb.language import detect_language
 from search.compounds import split_compound
 from search.spelling import SpellingCorrector, corrected_text
@@ -156,11 +157,11 @@ def _concepts(
     return concepts
 
 
-def query_language(text: str) -> str:
+def query_language(text: str, fallback: str = DEFAULT_LANGUAGE) -> str:
     """The language of a query that names none, as searching detects it (and
     the words a vote keeps for a search that was not logged, so that insights
-    group them alike)."""
-    return detect_language(normalise(text))
+    group them alike); `fallback` where the text says too little (`Query.fallback_lang`)."""
+    return detect_language(normalise(text), fallback)
 
 
 def understand(
@@ -171,11 +172,12 @@ def understand(
     corrector: SpellingCorrector | None,
     idf: Callable[[str], float] | None = None,
     translate: Callable[[str, str], tuple[str, ...]] | None = None,
+    fallback: str = DEFAULT_LANGUAGE,
 ) -> QueryPlan:
-    """Analyse a raw query into a `QueryPlan`; `translate(word, lang)` gives the
-    dictionary terms of a word the index does not know (`search.translation`)."""
+    """Analyse a raw query into a `QueryPlan` (`fallback`: see `query_language`); `translate(word,
+    lang)` gives the dictionary terms of a word the index does not know (`search.translation`)."""
     clean = normalise(text)
-    language = lang or query_language(clean)
+    language = lang or query_language(clean, fallback)
     all_words = words(clean)
     meaningful = content_words(clean) or unique(all_words)
     splits: dict[str, tuple[str, str]] = {}

@@ -85,6 +85,16 @@ def choose_language() -> str:
     return request.accept_languages.best_match(offered, default=site) or site
 
 
+def searcher_language() -> str:
+    """The language of a question too short to tell its own (`Query.fallback_lang`):
+    the signed-in account's saved language, else the site's. The interface
+    language is not asked: a browser's Accept-Language says what pages it
+    reads, not what its user writes."""
+    account_language = current_app.extensions.get(ACCOUNT_LANGUAGE)
+    saved = account_language() if account_language is not None else ""
+    return str(saved) if saved in LANGUAGES else site_language()
+
+
 def site_language() -> str:
     """The site's language (`default_language`), where the app was told it."""
     configured = current_app.extensions.get(SITE_LANGUAGE)

@@ -58,3 +58,17 @@ def test_a_long_text_keeps_the_classifier_guess() -> None:
         "afin que le service comptable puisse les rembourser rapidement."
     )
     assert detect_language(french) == "fr"
+
+
+RUSSIAN = (
+    "Сотрудники должны подать отчет о расходах до конца месяца, чтобы бухгалтерия "
+    "могла быстро вернуть деньги всем сотрудникам компании сразу"
+)
+
+
+@pytest.mark.parametrize("text", ["ab", "  x ", "123", "4711 ??", "ВПН не работает", RUSSIAN])
+def test_too_little_to_judge_is_the_default(text: str) -> None:
+    """Under three characters, or no letter of the script the candidates write:
+    the caller's default (the site's or the searcher's language), not English."""
+    assert detect_language(text, default="de") == "de"
+    assert detect_language(text, default="en") == "en"

@@ -42,6 +42,18 @@ def test_response_has_the_documented_shape(fixture_engine: SearchEngine) -> None
     assert data["department"] == "hr"
 
 
+def test_a_query_too_short_to_detect_is_in_the_sites_or_the_searchers_language(
+    fixture_index: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    german = SearchEngine(fixture_index.replace(default_language="de"), embedder=hashing_embedder)
+    try:
+        assert german.search(Query("ok")).lang == "de"
+        assert german.search(Query("ok", fallback_lang="en")).lang == "en"
+        assert german.search(Query("how many days of annual leave")).lang == "en"
+    finally:
+        german.close()
+
+
 def test_results_are_articles_not_passages(fixture_engine: SearchEngine) -> None:
     found = ids(fixture_engine, "leave", k=20)
     assert len(found) == len(set(found))

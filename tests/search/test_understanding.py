@@ -64,6 +64,16 @@ def test_language_is_detected_when_not_given() -> None:
     assert plan_of("How do I request vacation?", lang=None).lang == "en"
 
 
+def test_a_query_too_short_to_detect_takes_the_fallback_language() -> None:
+    def plan(text: str, fallback: str):  # type: ignore[no-untyped-def]
+        return understand(text, lang=None, glossary=GLOSSARY, corrector=None, fallback=fallback)
+
+    assert plan("ok", "de").lang == "de" and plan("4711", "de").lang == "de"
+    assert plan("ok", "en").lang == "en"
+    # A question that says its language keeps it, whatever the fallback.
+    assert plan("How do I request vacation?", "de").lang == "en"
+
+
 def test_a_query_of_stop_words_keeps_its_words() -> None:
     assert [c.word for c in plan_of("was ist das").concepts] == ["was", "ist", "das"]
 

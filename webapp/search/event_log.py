@@ -27,6 +27,7 @@ from kb.validators import utc_now
 from search.understanding import query_language
 from webapp import services
 from webapp.auth.identity import person, search_groups, signed_in, user_id
+from webapp.i18n import searcher_language
 from webapp.inputs import invalid, too_large
 from webapp.search.search_refs import REF_SECONDS, read_ref, search_ref
 from webapp.security import sent_by_another_site
@@ -110,7 +111,7 @@ def _searched(query: Query) -> tuple[SearchResponse, float]:
     """The engine's response to `query` as the current user, and its latency in ms;
     searches count against the client's `search_limit` (`webapp.throttle`)."""
     limit(SEARCH)
-    query = replace(query, groups=search_groups())
+    query = replace(query, groups=search_groups(), fallback_lang=searcher_language())
     started = time.perf_counter()
     response = services.engine().search(query)
     return response, (time.perf_counter() - started) * 1000
@@ -237,7 +238,7 @@ def record_feedback(
         # Who voted counts only with the words (the linked search says who asked).
         person="" if linked or not query or sent_by_another_site() else person(),
         # Detected as a search's own language is (insights group failed questions by it).
-        lang="" if linked or not query else query_language(query),
+        lang="" if linked or not query else query_language(query, searcher_language()),
         user=user_id(),
     )
     return services.store().log_feedback(event)
