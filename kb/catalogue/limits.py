@@ -17,7 +17,16 @@ and
   type is left out, a value-stream file does not load;
 * a value-stream file with more than `MAX_VALUE_STREAMS` value streams does
   not load, as a value-stream file with any other mistake
-  (`kb.requests.workflows`).
+  (`kb.requests.workflows`);
+* a request type or value stream with more than `MAX_TRIGGERS` trigger
+  phrases (all languages together) keeps the first ones, in the file's
+  order, with a warning (`kb.catalogue.trigger_checks`): a form needs a few
+  phrases that name its service, and hundreds of them made its department
+  the answer to many questions it does not serve.
+
+A trigger phrase of fewer than `MIN_TRIGGER_LETTERS` letters ("hr", "po")
+carries no weight (`kb.catalogue.triggers.weightless`): it names no service
+and began words of every kind of question.
 """
 
 from __future__ import annotations
@@ -26,3 +35,5 @@ MAX_REQUEST_TYPES = 50
 MAX_FIELDS = 30
 MAX_CHOICES = 100
 MAX_VALUE_STREAMS = 50
+MAX_TRIGGERS = 40
+MIN_TRIGGER_LETTERS = 3

@@ -32,6 +32,7 @@ from kb.catalogue.form_texts import department_form_error
 from kb.catalogue.limits import MAX_REQUEST_TYPES
 from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
 from kb.catalogue.replies import CannedReply
+from kb.catalogue.trigger_checks import checked_triggers
 from kb.catalogue.types import Catalogue, RequestType
 from kb.content.departments import department_text
 from kb.content.files import department_path
@@ -129,9 +130,13 @@ class _DepartmentFile:
             items = items[:MAX_REQUEST_TYPES]
         for item in items:
             try:
-                self.types.append(parse_request_type(item, self.slug, self.fail))
+                parsed = parse_request_type(item, self.slug, self.fail)
             except ContentError as exc:
                 self.problems.append(_warning(exc))
+                continue
+            checked, warnings = checked_triggers(parsed, item, self.rel)
+            self.types.append(checked)
+            self.problems.extend(warnings)
 
     def read_replies(self) -> None:
         items = self.data.get("canned_replies")

@@ -18,6 +18,16 @@ nothing by it: an entry scores at most one for each word of the question,
 and nothing for a word another entry spells better. Summed, one content
 owner's padded phrases won another department's form for a question, and
 with it a routing vote (`search.routing`).
+
+A phrase must name a service to carry weight: one made only of words any
+question may hold ("how", "my", "für": the stop words of the catalogue's
+languages, the general lists the keyword index leaves out, Whoosh's after
+Snowball) or of fewer than `MIN_TRIGGER_LETTERS` letters ("hr") matched
+questions of every department and, winning those no other form spelled
+better, gave its department their form offer and routing vote. It is left
+out here (`weightless`) and named by `kb validate` with its file, request
+type and line (`kb.catalogue.trigger_checks`). A phrase with one word of
+weight ("laptop for", "need a licence") keeps its weight.
 """
 
 from __future__ import annotations
@@ -25,18 +35,51 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from functools import lru_cache
 from typing import Generic, TypeVar
+
+from whoosh.lang import stopwords_for_language
+
+from kb.catalogue.limits import MIN_TRIGGER_LETTERS
 
 T = TypeVar("T")
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _PLACES = 9  # scores are rounded, so that equal shares summed in any order tie
+# The languages of the catalogue's texts (`kb.requests.workflows.LANGUAGES`): a
+# question may be in either, so a phrase is judged by the stop words of both.
+_LANGUAGES = ("en", "de")
 
 
 def fold(text: str) -> str:
     """Text as triggers are compared: NFKC, case-folded, umlauts spelled out, single spaces."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_FOLD)
     return " ".join(re.findall(r"\w+", text))
+
+
+class Weightless(Enum):
+    """Why a trigger phrase carries no weight."""
+
+    SHORT = "short"  # fewer than MIN_TRIGGER_LETTERS letters in all
+    COMMON = "common"  # made only of stop words
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    return frozenset(fold(w) for lang in _LANGUAGES for w in stopwords_for_language(lang))
+
+
+def weightless(folded: str) -> Weightless | None:
+    """Why the phrase `folded` (see `fold`) carries no weight; None when it does, or
+    when it has no words (it spells nothing anyway)."""
+    if not folded:
+        return None
+    if len(folded.replace(" ", "")) < MIN_TRIGGER_LETTERS:
+        return Weightless.SHORT
+    if all(word in _stop_words() for word in folded.split(" ")):
+        return Weightless.COMMON
+    return None
 
 
 def _spelled(question: Sequence[str], first: int, phrase: str, shares: list[float]) -> None:
@@ -57,8 +100,8 @@ def spelled(triggers: Mapping[str, Sequence[str]], folded_text: str) -> list[flo
     for phrases in triggers.values():
         for phrase in phrases:
             folded = fold(phrase)
-            if not folded:
-                continue  # a phrase of no words spells nothing
+            if not folded or weightless(folded):
+                continue  # a phrase of no words spells nothing; see `weightless`
             for first, start in enumerate(starts):
                 if folded_text.startswith(folded, start):
                     _spelled(question, first, folded, shares)
@@ -100,7 +143,8 @@ class TriggerIndex(Generic[T]):
             self._entries.append(entry)
             for phrases in triggers.values():
                 for phrase in phrases:
-                    if folded := fold(phrase):  # a phrase of no words spells nothing
+                    folded = fold(phrase)
+                    if folded and not weightless(folded):  # see `spelled`
                         self._owners.setdefault(folded, set()).add(number)
         self._lengths = sorted({len(folded) for folded in self._owners})
 

@@ -18,6 +18,7 @@ _SHOWN = "; that name is left out and the department's name is shown"
 _DISPLAY_HINT = "write {field}: {example}, one name per language code"
 _AUDIENCE_HINT = "write {field}: {example}, one name per group and language code"
 _LEFT_OUT = "fix it; the request type is left out of the catalogue until then"
+_PHRASE_HINT = "write a phrase that names the service, such as 'new laptop', or drop it"
 
 # Department files and folders (`kb.content.departments`, `kb.content.scanner`).
 DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
@@ -172,6 +173,21 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
         "request type {id} is defined by {owners}; ids are unique across departments, so it "
         "is left out until one renames it",
         _LEFT_OUT,
+    ),
+    "trigger_too_short": (
+        "request type {id}: trigger phrase {phrase} has fewer than {letters} letters, so it "
+        "carries no weight: no question is offered the form or routed by it",
+        _PHRASE_HINT,
+    ),
+    "trigger_common_words": (
+        "request type {id}: trigger phrase {phrase} is made only of words any question may "
+        "hold (such as how, my, the, for), so it carries no weight: no question is offered "
+        "the form or routed by it",
+        _PHRASE_HINT,
+    ),
+    "triggers_too_many": (
+        "request type {id} lists {count} trigger phrases; a request type has at most {limit}",
+        "keep the few that name its service; until then those past the first {limit} are left out",
     ),
     "request_type_taken": (
         "request type {id} is already defined by {owner}; ids are unique",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import time
 
-from kb.catalogue.triggers import TriggerIndex, claimed, fold, spelled
+from kb.catalogue.triggers import TriggerIndex, Weightless, claimed, fold, spelled, weightless
 from kb.catalogue.types import Catalogue, RequestType
 
 
@@ -113,7 +113,8 @@ def test_each_word_of_the_question_counts_once_by_what_a_phrase_spells_of_it() -
     assert spelled({"en": ("!!", "-")}, text) == [0] * 6
     assert spelled({"en": ("a", "i")}, fold("I need a form")) == [0] * 4
     everything = {"en": tuple(text.split()) * 3}
-    assert sum(spelled(everything, text)) == len(text.split())
+    # "for" and "the" are words any question holds: as phrases they spell nothing.
+    assert spelled(everything, text) == [1, 1, 0, 0, 1, 1]
 
 
 def test_a_word_counts_only_for_the_entries_that_spell_it_best() -> None:
@@ -142,3 +143,38 @@ def test_honest_triggers_still_choose_as_they_did() -> None:
     assert catalogue.match("my new laptop is broken").id == "laptop"  # type: ignore[union-attr]
     assert catalogue.match("a new idea").id == "newcomer"  # type: ignore[union-attr]
     assert catalogue.match("How do I reset my password?") is None
+
+
+def _broad_catalogue(broad: tuple[str, ...]) -> Catalogue:
+    """Facilities' entry with `broad` phrases, listed first so that a tie would go
+    to it, and IT's honest password form."""
+    return Catalogue(
+        {
+            "chair": RequestType("chair", "facilities", {"en": "Chair"}, triggers={"en": broad}),
+            "password": RequestType(
+                "password", "it", {"en": "Password"}, triggers={"en": ("password reset",)}
+            ),
+        }
+    )
+
+
+def test_phrases_of_words_any_question_holds_or_of_two_letters_carry_no_weight() -> None:
+    """A phrase of stop words ("how", "wie kann ich") or of fewer than three letters
+    ("hr") matched questions of every department and took those no other form
+    spelled better, with their routing vote."""
+    broad = ("how", "how do I", "my", "Wie kann ich", "für", "hr", "po", "?!")
+    catalogue = _broad_catalogue(broad)
+    assert catalogue.match("How do I book a meeting room for my team?") is None
+    assert catalogue.match("Wie kann ich für HR eine Bescheinigung bekommen?") is None
+    assert catalogue.match("how do I get my password reset").id == "password"  # type: ignore[union-attr]
+    common, short = Weightless.COMMON, Weightless.SHORT
+    assert [weightless(fold(p)) for p in broad] == [
+        common, common, short, common, common, short, short, None,
+    ]  # fmt: skip
+
+
+def test_a_phrase_with_one_word_of_weight_keeps_its_weight() -> None:
+    catalogue = _broad_catalogue(("chair for", "need a chair", "nda"))
+    for question in ("a chair for my desk", "I need a chair", "an NDA please"):
+        assert catalogue.match(question).id == "chair", question  # type: ignore[union-attr]
+    assert weightless(fold("laptop for")) is None
