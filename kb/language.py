@@ -64,12 +64,19 @@ def detect_language(text: str, default: str = "en") -> str:
     under three characters, no letter the classifier can judge, or a short
     text the classifier is unsure of that shows no language's evidence."""
     sample = text.strip()[:2000]
-    if len(sample) < 3 or not _LATIN_LETTER.search(sample):
+    if says_too_little(sample):
         return default
     lang, prob = _identifier().classify(sample)
     if prob < CONFIDENT and len(sample.split()) <= SHORT_WORDS:
         return evident_language(sample) or default
     return str(lang)
+
+
+def says_too_little(text: str) -> bool:
+    """Under three characters, or no letter the classifier can judge: a text
+    whose language is the reader's, or the site's, rather than any guess."""
+    sample = text.strip()
+    return len(sample) < 3 or not _LATIN_LETTER.search(sample)
 
 
 def evident_language(text: str) -> str | None:

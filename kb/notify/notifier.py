@@ -13,7 +13,8 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
   A mail to an account is written in the language the account picked
   (`User.language`, the interface language it last switched to), else in the
   language of the question (English or German; the site's language, the
-  setting `default_language`, for a question in another); queue mails in the
+  setting `default_language`, for a question in another or too short to
+  tell); queue mails in the
   site's language. Each recipient's mail is rendered in their own language.
 
 Building messages reads nothing and writes nothing: it is safe to run inside
@@ -32,6 +33,7 @@ from typing import Any, NamedTuple
 
 from kb.content.departments import DEFAULT_TRIAGE, display_name
 from kb.i18n.catalog import TriageName, domain_catalog
+from kb.language import says_too_little
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import READER, OutboxMessage
@@ -112,8 +114,9 @@ class Notifier:
 
     def requester_language(self, request: Request) -> str:
         """The language of the question, where mails are written in it; else the
-        site's (`default_language`)."""
-        lang = self._language_of(f"{request.query}\n{request.description}")
+        site's (`default_language`), as for a question too short to tell ("ok")."""
+        text = f"{request.query}\n{request.description}"
+        lang = "" if says_too_little(text) else self._language_of(text)
         return lang if lang in mail_languages() else self.config.default_language
 
     def language_for(self, recipient: Recipient, request: Request) -> str:

@@ -46,3 +46,18 @@ def test_the_setting_reaches_the_notification_config() -> None:
     assert settings.default_language == "de"
     assert NotifyConfig.from_settings(settings, {}).default_language == "de"
     assert NotifyConfig.from_settings(Settings.load({}, environ={}), {}).default_language == "en"
+
+
+def test_a_question_too_short_to_tell_gets_the_sites_language() -> None:
+    """ "ok" or "4711" says no language: the site's, not the detector's English."""
+    config = NotifyConfig(default_language="de")
+    notifier = Notifier(config, language_of=lambda _text: "en")
+    for query in ("ok", "4711", "?!"):
+        assert (
+            notifier.requester_language(Request(requester="emma", query=query, department="it"))
+            == "de"
+        )
+    assert (
+        notifier.requester_language(Request(requester="emma", query="VPN down", department="it"))
+        == "en"
+    )
