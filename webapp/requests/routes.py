@@ -23,7 +23,7 @@ from kb.requests.task_holders import Seen
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.i18n import gettext
-from webapp.inputs import checks_own_form, digits
+from webapp.inputs import checks_own_form, digits, form_flag
 from webapp.requests import articles, draft_texts, form_tokens, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
@@ -59,7 +59,7 @@ def show(request_id: int) -> str:
 @checks_own_form
 def comment(request_id: int) -> Response | tuple[str, int]:
     """A reply or an internal note, with the files chosen (or files alone)."""
-    internal = request.form.get("internal") == "1"
+    internal = request.form.get("internal") in ("1", "true")
     files = uploads()
     typed = (request.form.get("text") or "").strip()  # checked by form_text, in the action
     done = "files_attached" if files and not typed else None
@@ -67,6 +67,9 @@ def comment(request_id: int) -> Response | tuple[str, int]:
 
     def send(made: Callable[[], None]) -> Response | tuple[str, int]:
         def reply(actor: User) -> None:
+            # Anything but yes or no (`on`, `True`) is refused with what was typed
+            # kept, never read as a reply: the note would go to the requester.
+            form_flag(request.form, "internal")
             limit_account(REPLY, actor.username)
             text = form_text("text")
             if files:

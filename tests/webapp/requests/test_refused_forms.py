@@ -33,6 +33,27 @@ def test_an_empty_reply_comes_back_at_the_form_once(client: FlaskClient) -> None
     assert 'class="form-error"' not in again
 
 
+def test_an_internal_box_sent_as_anything_but_yes_or_no_is_refused_not_a_reply(
+    client: FlaskClient, store: Store
+) -> None:
+    """The reply form read `internal` as yes only when it was `1`: a script or an
+    older page posting `on` (a checkbox's default) or `true` sent the agent's
+    internal note to the requester, and mailed it. Yes is `1` or `true`; any
+    other value comes back with the text, nothing sent."""
+    request_id = file(client)
+    token = sign_in_as(client, "ivan")
+    typed = "Salary band of the caller is 61,000."
+    for value in ("on", "True", "yes"):
+        answer = post_request_form(client, token, request_id, "comment", text=typed, internal=value)
+        page = refused_page(client, answer, "reply")
+        assert f">{typed}</textarea>" in page and "internal" in page, value
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+    answer = post_request_form(client, token, request_id, "comment", text=typed, internal="true")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("#conversation")
+    [note] = [e for e in store.entries(request_id) if e.kind == "comment"]
+    assert not note.visible_to_requester
+
+
 def test_what_was_typed_comes_back_and_nothing_is_sent(client: FlaskClient, store: Store) -> None:
     request_id = file(client)
     token = sign_in_as(client, "ivan")
