@@ -62,6 +62,9 @@ class Block:
     # Whether each item is numbered, for a list whose levels differ in type (a
     # numbered list inside a bulleted one); empty: every item as `ordered` says.
     numbered: tuple[bool, ...] = ()
+    # How many of a table's first rows the source marks as its header (Word's
+    # "repeat as header row", HTML's `th` or `thead`, a PDF's first row set apart).
+    header_rows: int = 0
 
     def __post_init__(self) -> None:
         if self.kind is BlockKind.PARAGRAPH and not self.text:
@@ -70,6 +73,8 @@ class Block:
             raise ValueError("a list block needs items")
         if self.kind is BlockKind.TABLE and not self.rows:
             raise ValueError("a table block needs rows")
+        if not 0 <= self.header_rows <= len(self.rows):
+            raise ValueError(f"{self.header_rows} header rows for {len(self.rows)} rows")
         if self.levels and not nested_levels(self.levels):
             raise ValueError(
                 f"list levels {self.levels!r} must be one per item, start at 0 and go at "
@@ -135,6 +140,8 @@ class Block:
             out["numbered"] = list(self.numbered)
         if self.rows:
             out["rows"] = [list(r) for r in self.rows]
+        if self.header_rows:
+            out["header_rows"] = self.header_rows
         if self.page is not None:
             out["page"] = self.page
         return out
@@ -150,6 +157,7 @@ class Block:
             page=data.get("page"),
             levels=tuple(data.get("levels", ())),
             numbered=tuple(bool(n) for n in data.get("numbered", ())),
+            header_rows=int(data.get("header_rows", 0)),
         )
 
 

@@ -46,7 +46,9 @@ FORMATS: tuple[Format, ...] = (
         "PDF",
         "application/pdf",
         (".pdf",),
-        version=1,  # 1: a numbered heading is not glued to a title of its size above it
+        # 1: a numbered heading is not glued to a title of its size above it;
+        # 2: a table's first row set in bold or a larger font is its header
+        version=2,
     ),
     Format(
         "docx",
@@ -54,18 +56,26 @@ FORMATS: tuple[Format, ...] = (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         (".docx",),
         # 1: a style id holding a quote (") is read, no longer "malformed";
-        # 2: the words after an entity reference kept, a symbol run's character read
-        version=2,
+        # 2: the words after an entity reference kept, a symbol run's character read;
+        # 3: a table's rows repeated as its header are its header
+        version=3,
     ),
-    Format("odt", "OpenDocument text", "application/vnd.oasis.opendocument.text", (".odt",)),
+    Format(
+        "odt",
+        "OpenDocument text",
+        "application/vnd.oasis.opendocument.text",
+        (".odt",),
+        version=1,  # 1: a table's header rows are its header
+    ),
     Format(
         "html",
         "HTML page",
         "text/html; charset=utf-8",
         (".html", ".htm"),
         # 1: the frame of a page written before HTML5 (ids `content`, `nav`…) left out;
-        # 2: a title that adds the site name to the first heading is that heading
-        version=2,
+        # 2: a title that adds the site name to the first heading is that heading;
+        # 3: a table's header cells (`th`, `thead`) are its header
+        version=3,
     ),
     Format("txt", "text file", "text/plain; charset=utf-8", (".txt",)),
 )

@@ -126,15 +126,33 @@ def is_layout_table(table: etree._Element) -> bool:
     )
 
 
-def own_rows(table: etree._Element) -> list[list[etree._Element]]:
-    """The cells of each row of `table` itself, not of tables nested in it."""
+def _row_elements(table: etree._Element) -> list[etree._Element]:
+    """The rows (`tr`) of `table` itself, not of tables nested in it."""
     rows: list[etree._Element] = []
     for child in table:
         if child.tag in {"thead", "tbody", "tfoot"}:
             rows.extend(row for row in child if row.tag == "tr")
         elif child.tag == "tr":
             rows.append(child)
-    return [[cell for cell in row if cell.tag in {"td", "th"}] for row in rows]
+    return rows
+
+
+def own_rows(table: etree._Element) -> list[list[etree._Element]]:
+    """The cells of each row of `table` itself, not of tables nested in it."""
+    return [[cell for cell in row if cell.tag in {"td", "th"}] for row in _row_elements(table)]
+
+
+def header_rows(table: etree._Element) -> int:
+    """How many of `table`'s first rows are its header: rows in its `thead`, or
+    rows of header cells (`th`) only, as pages without a `thead` write one."""
+    count = 0
+    for row in _row_elements(table):
+        cells = [cell for cell in row if cell.tag in {"td", "th"}]
+        in_head = row.getparent() is not None and row.getparent().tag == "thead"
+        if not cells or not (in_head or all(cell.tag == "th" for cell in cells)):
+            break
+        count += 1
+    return count
 
 
 def page_title(root: etree._Element, title: str, heading: str = "") -> str:

@@ -24,6 +24,7 @@ from kb.extract.base import Limits
 from kb.extract.document import ExtractedDocument
 from kb.extract.html_chrome import (
     content_root,
+    header_rows,
     is_contents_list,
     is_layout_table,
     is_skipped,
@@ -148,7 +149,7 @@ def _block(child: etree._Element, tag: str, builder: OutlineBuilder) -> None:
         for cell in (cell for row in own_rows(child) for cell in row):
             _walk(cell, builder)
     elif tag == "table":
-        builder.table(_rows(child))
+        builder.table(_rows(child), header_rows=header_rows(child))
     elif tag in _CONTAINERS:
         _walk(child, builder)
 

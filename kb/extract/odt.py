@@ -140,6 +140,13 @@ def _table_rows(element: Element, notes: list[str]) -> list[list[str]]:
     return rows
 
 
+def _header_rows(element: Element) -> int:
+    """How many rows the table repeats as its header (`table:table-header-rows`,
+    LibreOffice's "Repeat heading"); they come first in its rows."""
+    found = element.xpath("table:table-header-rows/table:table-row")
+    return len(found) if isinstance(found, list) else 0
+
+
 def _walk(element: Element, builder: OutlineBuilder, notes: list[str], styles: ListStyles) -> None:
     """Blocks into `builder`; the footnotes of a section follow its text."""
     for child in element.children:
@@ -167,7 +174,7 @@ def _walk(element: Element, builder: OutlineBuilder, notes: list[str], styles: L
                     numbered=[n for _, _, n in items],
                 )
         elif tag == "table:table":
-            builder.table(_table_rows(child, notes))
+            builder.table(_table_rows(child, notes), header_rows=_header_rows(child))
         elif tag in _CONTAINERS:
             _walk(child, builder, notes, styles)
 

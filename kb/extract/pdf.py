@@ -44,7 +44,7 @@ from kb.extract.pdf_running import (
     running_texts,
     table_rows_at_edges,
 )
-from kb.extract.pdf_tables import CELL_GAP, Cell, line_cells, table_rows
+from kb.extract.pdf_tables import CELL_GAP, Cell, header_rows, line_cells, table_rows
 from kb.extract.problem_texts import document_error, malformed
 from kb.extract.structure import OutlineBuilder, clean
 from kb.extract.titles import property_author, property_title
@@ -276,7 +276,8 @@ def _structure(lines: list[_Line], outline: dict[str, int], builder: OutlineBuil
             end += 1
         rows = table_rows([line.cells for line in lines[start:end]]) if end - start > 1 else None
         if rows is not None:
-            reader.table(rows, lines[start])
+            header = header_rows([line.cells for line in lines[start:end]])
+            reader.table(rows, lines[start], header)
         else:
             reader.add(lines[start])
             end = start + 1

@@ -129,11 +129,12 @@ class Structurer:
         self._flush()
         self._emit_heading()
 
-    def table(self, rows: list[list[str]], first: ReadLine) -> None:
-        """The rows of a table that starts with the line `first`."""
+    def table(self, rows: list[list[str]], first: ReadLine, header_rows: int = 0) -> None:
+        """The rows of a table that starts with the line `first`, its first
+        `header_rows` its header."""
         self._flush()
         self._emit_heading()
-        self.builder.table(rows, page=first.page)
+        self.builder.table(rows, page=first.page, header_rows=header_rows)
         self.prev = first
 
     def footnote(self, line: ReadLine) -> None:

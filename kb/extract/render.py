@@ -2,8 +2,10 @@
 
 Every piece of text is escaped, so the result holds no markup from the file;
 the web app still passes it through its sanitiser like any article body.
-Headings start at `h2` (the page's own title is the `h1`), and each section's
-page is noted for PDFs so a reader can find the place in the original. A
+Headings start at `h2` (the page's own title is the `h1`); the rows a table's
+source marks as its header are header cells (`th scope="col"` in a `thead`);
+and each section's page is noted for PDFs so a reader can find the place in
+the original. A
 document's first heading that says its title again (case and spacing aside),
 as most documents open, is not shown a second time below the page's `h1`, and
 the headings under it move up a level, as a Markdown article's leading
@@ -40,6 +42,20 @@ def _list_html(block: Block) -> str:
     return "".join(out)
 
 
+def _table_html(block: Block) -> str:
+    """A table, the rows its source marks as its header in `thead` as header cells
+    that say they head their column (`scope="col"`), for screen readers."""
+    head, body = block.rows[: block.header_rows], block.rows[block.header_rows :]
+    header = "".join(
+        "<tr>" + "".join(f'<th scope="col">{escape(cell)}</th>' for cell in row) + "</tr>"
+        for row in head
+    )
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in body
+    )
+    return f"<table>{f'<thead>{header}</thead>' if header else ''}<tbody>{rows}</tbody></table>"
+
+
 def _section_html(section: DocumentSection, shown: tuple[str, ...]) -> list[str]:
     out: list[str] = []
     common = 0
@@ -55,11 +71,7 @@ def _section_html(section: DocumentSection, shown: tuple[str, ...]) -> list[str]
         if block.kind is BlockKind.LIST:
             out.append(_list_html(block))
         elif block.kind is BlockKind.TABLE:
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
-                for row in block.rows
-            )
-            out.append(f"<table><tbody>{rows}</tbody></table>")
+            out.append(_table_html(block))
         else:
             out.append(f"<p>{escape(block.text)}</p>")
     return out

@@ -123,9 +123,13 @@ class OutlineBuilder:
                 )
             )
 
-    def table(self, rows: builtins.list[builtins.list[str]], page: int | None = None) -> None:
+    def table(
+        self, rows: builtins.list[builtins.list[str]], page: int | None = None, header_rows: int = 0
+    ) -> None:
+        """A table; its first `header_rows` rows are its header (column headings)."""
         kept: list[tuple[str, ...]] = []
-        for row in rows:
+        header = 0
+        for number, row in enumerate(rows):
             cells = [clean(c) for c in row]
             if not any(cells):
                 continue
@@ -133,8 +137,13 @@ class OutlineBuilder:
             if taken is None:
                 break
             kept.append(tuple(cells))
+            header += number < header_rows
         if kept:
-            self._blocks.append(Block(BlockKind.TABLE, rows=tuple(kept), page=page))
+            # A table that is all header (its body cut at the budget) has none.
+            header = header if header < len(kept) else 0
+            self._blocks.append(
+                Block(BlockKind.TABLE, rows=tuple(kept), page=page, header_rows=header)
+            )
 
     def warnings(self) -> tuple[str, ...]:
         """What the document should say about how it was read (text cut at the budget)."""

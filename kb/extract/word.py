@@ -112,6 +112,18 @@ def _list_level(paragraph: Paragraph, ilvl: str, book: StyleBook) -> int:
     return 0
 
 
+def _header_rows(table: Table) -> int:
+    """How many of the table's first rows Word repeats atop each page as its header
+    (Table Properties › Row › "Repeat as header row at the top of each page")."""
+    count = 0
+    for tr in table._tbl.tr_lst:
+        flag = tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}")
+        if flag is None or flag.get(qn("w:val"), "true") in {"0", "false", "off"}:
+            break
+        count += 1
+    return count
+
+
 def _table_rows(table: Table, notes: Notes) -> list[list[str]]:
     rows = []
     for row in table.rows:
@@ -243,7 +255,7 @@ def _read_body(document: DocxDocument, builder: OutlineBuilder) -> None:
                 builder.paragraph(box)
         else:
             items.flush(builder)
-            builder.table(_table_rows(block, notes))
+            builder.table(_table_rows(block, notes), header_rows=_header_rows(block))
     items.flush(builder)
     for note in notes.take():
         builder.paragraph(note)
