@@ -8,6 +8,12 @@ department (its shown name, `webapp.departments`) and a role in a department
 other group is the organisation's own ("managers"): named as a department
 file's `audience_names` name it in the page's language ("Führungskräfte",
 `kb.content.audience_names`), else as written.
+
+The editor's audience field holds the groups as stored, but for `everyone`,
+which it shows in the page's word ("alle", `audience_field`) and reads back
+from that word in any language (`typed_audience`): a German owner saving the
+field unchanged must not give the article the audience "alle", a group
+nobody is in.
 """
 
 from __future__ import annotations
@@ -55,3 +61,22 @@ def audience_names(groups: Iterable[str]) -> str:
     """Audience groups as a list in a sentence of the page's language: "managers
     und Inhaltsverantwortliche der Abteilung Personal"."""
     return format_list(current_language(), [group_name(g) for g in groups])
+
+
+def _everyone_words() -> set[str]:
+    catalog = web_catalog()
+    return {catalog.translate(lang, "audience_everyone").casefold() for lang in catalog.languages}
+
+
+def audience_field(groups: Iterable[str]) -> str:
+    """The editor's audience field: the groups as stored, `everyone` in the
+    page's word for it ("alle")."""
+    return ", ".join(group_name(g) if g == EVERYONE else g for g in groups)
+
+
+def typed_audience(text: str) -> str:
+    """The audience field as typed, the word for everyone in any of the
+    languages ("alle", "everyone") read as the group `everyone`."""
+    words = _everyone_words()
+    groups = (g.strip() for g in text.split(","))
+    return ", ".join(EVERYONE if g.casefold() in words else g for g in groups if g)

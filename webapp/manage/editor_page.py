@@ -15,6 +15,7 @@ from kb.content.dropped_links import dropped_links
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.i18n.catalog import format_size
 from webapp import services
+from webapp.audiences import audience_field
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language, gettext
 from webapp.manage import presenters
@@ -43,6 +44,7 @@ def render_editor(
         "manage/edit.html",
         opened=opened,
         fields=fields,
+        audience=audience_field(fields.audience),
         department=department,
         review_required=bool(dept and dept.review_required),
         error=presenters.failure_text(failure) if failure else "",

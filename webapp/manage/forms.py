@@ -18,6 +18,7 @@ from kb.authoring.records import ArticleFields
 from kb.content.readers import is_document
 from kb.errors import KbError, ValidationError
 from kb.records import EVERYONE, Status
+from webapp.audiences import typed_audience
 from webapp.inputs import invalid, too_long
 from webapp.preconditions import version_of
 
@@ -224,6 +225,14 @@ def text_fields(text: str, article_id: str) -> ArticleFields:
         return split_text(text, article_id)[0]
     except (KbError, ValueError):
         return ArticleFields(title="", body=text)
+
+
+def editor_form() -> dict[str, Any]:
+    """The editor form's fields as `article_fields` reads them, the audience's
+    word for everyone ("alle", as the field shows it) read as `everyone`."""
+    form: dict[str, Any] = request.form.to_dict()
+    form["audience"] = typed_audience(str(form.get("audience", "")))
+    return form
 
 
 def posted_fields() -> ArticleFields:

@@ -161,7 +161,7 @@ def create() -> Response | tuple[str, int]:
     try:
         refuse_nul_in(request.form)
         fields = forms.article_fields(
-            request.form, forms.form_action(), services.services().settings.max_file_bytes
+            forms.editor_form(), forms.form_action(), services.services().settings.max_file_bytes
         )
     except ValidationError as exc:
         posted = forms.posted_fields()
@@ -251,7 +251,7 @@ def save(article_id: str) -> Response | tuple[str, int]:
     try:
         refuse_nul_in(request.form)
         fields = forms.article_fields(
-            request.form, forms.form_action(), services.services().settings.max_file_bytes
+            forms.editor_form(), forms.form_action(), services.services().settings.max_file_bytes
         )
         base = forms.form_version(request.form)
     except ValidationError as exc:

@@ -241,6 +241,27 @@ def test_the_audience_hint_names_everyone_in_the_pages_language(client: FlaskCli
         assert found is not None and found[1].startswith(shown), found
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("en", "everyone"), ("de", "alle")])
+def test_the_audience_field_names_everyone_in_the_pages_language(
+    client: FlaskClient, content: Path, lang: str, shown: str
+) -> None:
+    """The field showed the stored value `everyone` on German pages; saved back
+    as shown, the word is read as the group everyone, not as a group "alle"."""
+    token = sign_in_as(client, "cora")
+    editor = text_of(client.get(f"/manage/edit/it/vpn-setup.md?hl={lang}"))
+    field = re.search(r'<input id="e-audience" name="audience" value="([^"]*)"', editor)
+    assert field is not None and field[1] == shown
+    saved = client.post(
+        f"/manage/edit/it/vpn-setup.md?hl={lang}",
+        data=form(token, audience=f"{shown.capitalize()}, hr", action="save"),
+    )
+    assert saved.status_code == 303
+    text = (content / "it" / "vpn-setup.md").read_text()
+    assert "audience: [everyone, hr]" in text
+    editor = text_of(client.get(f"/manage/edit/it/vpn-setup.md?hl={lang}"))
+    assert f'name="audience" value="{shown}, hr"' in editor
+
+
 def test_edit_save_history_diff_restore(client: FlaskClient, content: Path) -> None:
     token = sign_in_as(client, "cora")
     editor = text_of(client.get("/manage/edit/it/vpn-setup.md"))
