@@ -20,8 +20,14 @@ reach the article. What is kept passes these checks:
   names of the request's people;
 - the summary is the first sentence of the kept text that says something
   (a bare "Yes." or "No." does not);
-- tags come only from the department's vocabulary (its `keywords` and the
-  tags its articles already use) where the question or answer uses them.
+- a sentence of a reply that the resolution (or an earlier reply) says
+  already, in other words or line breaks, is said once: the draft holds the
+  answer once, not the resolution and then the reply it was copied from;
+- the question is the draft's context (`context`), where it names nobody
+  and holds no contact data: `kb.requests.drafting` sets it above the answer;
+- tags are the topic words of the question (`kb.authoring.draft_tags`): no
+  function words, names or dates, in the department's spelling where its
+  vocabulary has them.
 """
 
 from __future__ import annotations
@@ -30,10 +36,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kb.authoring.draft_tags import question_tags, topic_words
 from kb.authoring.topic_titles import question_topic, subject_for
 from kb.insights.privacy import mask_personal_data
 
-MAX_TAGS = 5
 MAX_SUMMARY_CHARS = 200
 _MASKED = re.compile(r"\[(?:email|phone|iban|card|number)\]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"'(])")
@@ -98,10 +104,15 @@ def says_only_where(sentence: str) -> bool:
 
 @dataclass(frozen=True)
 class DraftText:
+    """A draft's parts: `body` is the answer alone (what "Add to" appends
+    under the question), `context` the question as the draft may show it
+    above the answer ("" where it names someone or holds contact data)."""
+
     title: str
     summary: str
     tags: list[str]
     body: str
+    context: str = ""
 
 
 _FULL_NAME = re.compile(
@@ -163,17 +174,29 @@ def clean_resolution(resolution: str, people: Iterable[str], *, reply: bool = Fa
 
 def answer_body(resolution: str, replies: Sequence[str], people: Iterable[str]) -> str:
     """The kept text of the resolution, then of each public reply of the agents,
-    a paragraph said already (the resolution often repeats a reply) only once."""
+    a sentence said already only once: the resolution often repeats a reply, in
+    other words or with other line breaks ("Switch your VPN client to TCP 443."
+    after "Please switch the VPN client to TCP port 443.")."""
     people = list(people)
     paragraphs: list[str] = []
+    said: list[set[str]] = []
     texts = [clean_resolution(resolution, people)]
     texts += [clean_resolution(r, people, reply=True) for r in replies]
     for text in texts:
         for paragraph in text.split("\n\n"):
-            said = "\n\n".join(paragraphs).casefold()
-            if paragraph and paragraph.casefold() not in said:
-                paragraphs.append(paragraph)
+            kept = [s for s in _SENTENCE.split(paragraph) if s and not _said_before(s, said)]
+            said += [topic_words(s) for s in kept]
+            if kept:
+                paragraphs.append(" ".join(kept))
     return "\n\n".join(paragraphs)
+
+
+def _said_before(sentence: str, said: Sequence[set[str]]) -> bool:
+    """Whether an earlier sentence holds nearly all of `sentence`'s topic words
+    (four in five): the same statement again; one without topic words is
+    judged by its whole words."""
+    words = topic_words(sentence) or {sentence.casefold().strip(" .!")}
+    return any(len(words & earlier) * 5 >= len(words) * 4 for earlier in said)
 
 
 def says_only_where_answered(resolution: str, replies: Sequence[str] = ()) -> bool:
@@ -216,23 +239,6 @@ def summary_of(body: str, title: str) -> str:
     return f"{title}."
 
 
-def vocabulary_tags(text: str, vocabulary: Sequence[str]) -> list[str]:
-    """Terms of the department's vocabulary that `text` uses (whole words; a long
-    term also as the start of a word: 'parking' in 'parking spaces')."""
-    folded = text.casefold()
-    found: list[str] = []
-    terms: dict[str, str] = {}  # one tag a term, in the spelling given first
-    for given in (t.strip() for t in vocabulary if t and t.strip()):
-        terms.setdefault(given.casefold(), given)
-    for key, term in terms.items():
-        pattern = rf"\b{re.escape(key)}" + ("" if len(key) >= 5 else r"\b")
-        if re.search(pattern, folded):
-            found.append(term)
-        if len(found) >= MAX_TAGS:
-            break
-    return found
-
-
 def request_people(question: str, people: Sequence[str], details: str = "") -> list[str]:
     """Whom a draft must not name: `people` (the request's accounts) and the
     names the question and `details` (its description) mention."""
@@ -258,10 +264,28 @@ def draft_text(
     people = request_people(question, people, details)
     body = answer_body(resolution, replies, people)
     title = topic_title(question, people)
-    answer = "\n".join((resolution, *replies))
     return DraftText(
         title=title,
         summary=summary_of(body, title),
-        tags=vocabulary_tags(f"{question}\n{answer}", vocabulary),
+        tags=question_tags(title, question, vocabulary, _names(people)),
         body=body,
+        context=question_context(question, people),
     )
+
+
+def question_context(question: str, people: Iterable[str]) -> str:
+    """The question as a draft shows it above its answer: its sentences that
+    ask (those ending in "?"; else all), one line; "" when one of them names a
+    person of the request, holds contact data or speaks of someone's private
+    circumstances: the title says the topic then."""
+    sentences = [s for s in _SENTENCE.split(" ".join(question.split())) if s.strip()]
+    asking = [s for s in sentences if s.rstrip().endswith("?")] or sentences
+    names = _names(people)
+    if any(_GREETING.match(s) for s in asking[:1]):
+        asking = asking[1:]
+    for sentence in asking:
+        if _PRIVATE.search(sentence) or _MASKED.search(mask_personal_data(sentence)):
+            return ""
+        if {w.casefold() for w in re.findall(r"\w+", sentence) if w[:1].isupper()} & names:
+            return ""
+    return " ".join(asking)

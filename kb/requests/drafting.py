@@ -30,9 +30,11 @@ import yaml
 
 from kb.authoring.files import article_folder, write_article
 from kb.authoring.from_request import draft_text, says_only_where_answered
+from kb.authoring.markdown_file import plain_heading
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ConflictError, ContentError, KbError, NotFoundError
+from kb.i18n.catalog import domain_catalog
 from kb.records import Status
 from kb.requests.records import Request, RequestEntry
 
@@ -77,11 +79,11 @@ def draft_markdown(
     people: Sequence[str] = (),
     replies: Sequence[str] = (),
 ) -> str:
-    """The text of the draft: front matter, then the answer, written from the
-    resolution and the agents' public `replies` without the requester's personal
-    details (`kb.authoring.from_request`). The text opens with the answer, not
-    with a heading: the title is the page's heading already, and a heading
-    repeating it would show it twice."""
+    """The text of the draft: front matter, then the question as the answer's
+    context and the answer once (`draft_body`), written from the resolution and
+    the agents' public `replies` without the requester's personal details
+    (`kb.authoring.from_request`). The text opens with no heading: the title is
+    the page's heading already, and a heading repeating it would show it twice."""
     resolution = request.resolution or ""
     question, details = asked(request)
     parts = draft_text(question, resolution, vocabulary, people, details, replies)
@@ -100,7 +102,21 @@ def draft_markdown(
     front = yaml.safe_dump(
         meta, sort_keys=False, allow_unicode=True, width=1000, default_flow_style=None
     )
-    return f"---\n{front}---\n{parts.body}\n"
+    return f"---\n{front}---\n{draft_body(parts.context, parts.body, lang)}\n"
+
+
+def draft_body(context: str, answer: str, lang: str) -> str:
+    """The draft's text: "**Question:** …" (the question, as plain text) above
+    "**Answer:** …", labelled in the draft's language; the answer alone when
+    the question may not be shown (`DraftText.context`)."""
+    if not context:
+        return answer
+    texts = domain_catalog()
+
+    def labelled(key: str, text: str) -> str:
+        return f"**{texts.translate(lang, key)}:** {text}"
+
+    return f"{labelled('draft_question', plain_heading(context))}\n\n{labelled('draft_answer', answer)}"
 
 
 def nothing_to_publish(request_id: int | None, elsewhere: bool) -> ConflictError:

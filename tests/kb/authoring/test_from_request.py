@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb.authoring.from_request import answer_body, draft_text, says_only_where
+from kb.requests.drafting import draft_body
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,8 @@ def test_the_agents_replies_are_the_body_where_the_resolution_says_nothing() -> 
     assert parts.title == "How to connect to the VPN from a hotel"
     assert parts.body == "Hotel networks often block UDP. Switch the VPN client to TCP port 443."
     assert parts.summary == "Hotel networks often block UDP."
-    assert parts.tags == ["vpn"]
+    assert parts.tags == ["vpn", "connect", "hotel"]
+    assert parts.context == "How do I connect to the VPN from a hotel?"
 
 
 def test_a_reply_the_resolution_repeats_is_said_once() -> None:
@@ -64,3 +66,47 @@ def test_a_reply_the_resolution_repeats_is_said_once() -> None:
     assert (
         body == "Switch the VPN client to TCP port 443.\n\nHotel networks often block UDP traffic."
     )
+
+
+def test_a_reply_the_resolution_says_in_other_words_is_said_once() -> None:
+    """The agent replied, then resolved with the reply copied in other line
+    breaks and words: the draft said the answer twice."""
+    parts = draft_text(
+        "How do I connect to the VPN from a hotel?",
+        "Switch the VPN client to TCP port 443.\nHotel networks block UDP.",
+        [],
+        ["emma", "ivan"],
+        replies=[
+            "Hi Emma,\n\nHotel networks often block UDP. Please switch your VPN client to "
+            "TCP port 443.\n\nBest regards, Ivan",
+            "Restart the client afterwards.",
+        ],
+    )
+    assert parts.body == (
+        "Switch the VPN client to TCP port 443. Hotel networks block UDP.\n\n"
+        "Restart the client afterwards."
+    )
+    assert draft_body(parts.context, parts.body, "en") == (
+        "**Question:** How do I connect to the VPN from a hotel?\n\n"
+        "**Answer:** Switch the VPN client to TCP port 443. Hotel networks block UDP.\n\n"
+        "Restart the client afterwards."
+    )
+    assert draft_body(parts.context, parts.body, "de").startswith("**Frage:** How do I")
+
+
+def test_the_tags_are_the_topic_words_of_the_question() -> None:
+    """Tags came from any vocabulary term the answer used ("home", "payroll"):
+    now from the question's topic, without function words, names or dates."""
+    parts = draft_text(
+        "Can Jonas Weber park his e-bike in the garage on Monday, 3 March 2027?",
+        "Yes, e-bikes park in the garage, level -1. Payroll is not involved; work from home.",
+        ["home", "payroll", "E-Bike", "e-bike"],
+        ["emma"],
+    )
+    assert parts.tags == ["E-Bike", "park", "garage"]  # the vocabulary's spelling, once
+    assert parts.context == ""  # the question names someone: the title says the topic
+    german = draft_text(
+        "Wie beantrage ich Urlaub für nächsten Freitag?", "Im Workday-Portal.", [], ["emma"]
+    )
+    assert german.tags == ["Urlaub", "beantragen"]  # the noun as written, no date
+    assert german.context == "Wie beantrage ich Urlaub für nächsten Freitag?"

@@ -56,8 +56,12 @@ def test_draft_from_a_resolved_request(
     assert article.extra["source_request"] == resolved
     # The requester's own words (the details) never reach the article.
     assert "The hotel Wi-Fi blocks it." not in article.body_markdown
-    assert "?" not in article.body_markdown
-    assert "Hotel networks block UDP." in article.body_markdown
+    # The question as context, then the answer, once.
+    assert article.body_markdown.strip() == (
+        "**Question:** How do I connect to the VPN from a hotel?\n\n"
+        "**Answer:** Switch the VPN client to TCP port 443. Hotel networks block UDP."
+    )
+    assert article.tags == ("connect", "VPN", "hotel")
     request = service.get(IT_AGENT, resolved)
     assert request.linked_articles == [f"it/{path.name}"]
     entry = service.history(IT_AGENT, resolved)[-1]
@@ -76,7 +80,9 @@ def test_a_draft_does_not_say_its_title_twice(
     article, _ = parse_article(path.read_bytes(), "it/" + path.name)
     page = under_title(article.body_html, article.title)
     assert article.title not in page
-    assert page.lstrip().startswith("<p>Switch the VPN client to TCP port 443.")
+    assert page.lstrip().startswith(
+        "<p><strong>Question:</strong> How do I connect to the VPN from a hotel?</p>"
+    )
 
 
 def test_drafts_never_overwrite(service: RequestService, content: Path, resolved: int) -> None:
@@ -154,7 +160,8 @@ def test_an_answer_given_by_e_mail_drafts_the_agents_replies(
     article, _ = parse_article(path.read_bytes(), "it/" + path.name)
     assert article.title == "How to connect to the VPN from a hotel"
     assert article.body_markdown.strip() == (
-        "Hotel networks often block UDP. Switch the VPN client to TCP port 443."
+        "**Question:** How do I connect to the VPN from a hotel?\n\n"
+        "**Answer:** Hotel networks often block UDP. Switch the VPN client to TCP port 443."
     )
     assert article.summary == "Hotel networks often block UDP."
 
@@ -235,8 +242,8 @@ def test_a_draft_keeps_no_personal_detail_of_the_request(
         "Referral bonuses are paid for recruiting when the person you recommended is hired "
         "and stays six months."
     )
-    assert set(article.tags) <= {"referral", "bonus", "payroll", "salary", "recruiting"}
-    assert {"referral", "bonus", "recruiting"} <= set(article.tags)
+    # From the question's topic, not the answer's "recruiting"; no name, no phone.
+    assert article.tags == ("referral", "bonus")
     assert "Referral bonuses are paid" in article.body_markdown
 
 
