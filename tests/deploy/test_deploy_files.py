@@ -87,3 +87,22 @@ def test_every_kb_command_line_parses(unit: Path) -> None:
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("unit", [u for u in UNITS if u.suffix == ".service"], ids=lambda u: u.name)
+def test_what_a_unit_writes_is_closed_to_other_accounts(unit: Path) -> None:
+    """The units wrote the SQLite database, attachments, index and backups under
+    the system's umask (022: readable by every account of the machine)."""
+    found = re.findall(r"^UMask=(0?[0-7]{3})$", unit.read_text(), re.MULTILINE)
+    assert found and int(found[-1], 8) & 0o007 == 0o007, unit.name
+
+
+def test_the_settings_file_is_installed_closed_to_other_accounts() -> None:
+    """`kb.env` holds the secret key that signs session cookies and the database's
+    password; `cp` made it readable by every account of the machine."""
+    guide = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
+    [line] = [
+        x for x in guide.splitlines() if re.match(r"(cp|install) .*/etc/spoc-kb/kb\.env\b", x)
+    ]
+    mode = re.search(r"^install -m ([0-7]{3,4}) ", line)
+    assert mode and int(mode.group(1), 8) & 0o007 == 0, line

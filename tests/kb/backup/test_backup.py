@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -226,6 +228,25 @@ def test_a_replacing_restore_keeps_the_rows_it_deletes_in_a_backup(new_url, tmp_
 
     restore_backup(source, aside, replace=True)
     assert tables(source.database_url) == before
+
+
+def test_a_backup_is_readable_by_its_owner_alone_whatever_the_umask(tmp_path: Path) -> None:
+    """A backup holds password hashes, every request with its internal notes and
+    the attached files; under the common umask 022 its folder and files were
+    readable by every account of the machine, as were those a replacing restore
+    keeps beside the content folder."""
+    source = place(tmp_path, "source", f"sqlite:///{tmp_path / 'kb.db'}")
+    fill(source)
+    was = os.umask(0o022)
+    try:
+        create_backup(source, tmp_path / "backups" / "hourly")
+        restore_backup(source, tmp_path / "backups" / "hourly", replace=True)
+    finally:
+        os.umask(was)
+    aside = next(source.content_path.parent.glob("backup.before-restore-*"))
+    for folder in (tmp_path / "backups" / "hourly", aside):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o755  # the operator's
 
 
 @pytest.mark.postgres
