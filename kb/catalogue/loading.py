@@ -32,7 +32,7 @@ from kb.catalogue.form_texts import department_form_error
 from kb.catalogue.limits import MAX_REQUEST_TYPES
 from kb.catalogue.parsing import TYPE_ID, parse_reply, parse_request_type
 from kb.catalogue.replies import CannedReply
-from kb.catalogue.trigger_checks import checked_triggers
+from kb.catalogue.trigger_checks import checked_triggers, stream_warnings
 from kb.catalogue.types import Catalogue, RequestType
 from kb.content.departments import department_text
 from kb.content.files import department_path
@@ -284,13 +284,19 @@ def check_catalogue(
             workflows = load_workflows(path, [*known, triage]).workflows.values()
         except ConfigError as exc:
             return [_value_stream_problem(root, path, exc), *stray]
+        stray += stream_warnings(workflows, _shown(root, path))
     return [*stray, *load_catalogue(root, known, workflows)[1]]
+
+
+def _shown(root: Path, path: Path) -> str:
+    """The value-stream file as problems name it: by name in the content root."""
+    return path.name if path.parent == root else str(path)
 
 
 def _stray_value_streams(root: Path, departments: Iterable[str], read: Path) -> list[Problem]:
     """A `_workflows.yml` in a department folder (the sample's copied into a new
     department, say) is never read: said, so that nobody waits for its forms."""
-    expected = read.name if read.parent == root else str(read)
+    expected = _shown(root, read)
     found = []
     for slug in sorted(departments):
         stray = department_path(root, slug) / WORKFLOWS_FILE
@@ -304,7 +310,7 @@ def _stray_value_streams(root: Path, departments: Iterable[str], read: Path) -> 
 def _value_stream_problem(root: Path, path: Path, exc: ConfigError) -> Problem:
     """A value-stream file that does not load: its name, the line the message names
     ("…/_workflows.yml:12: what"), and what is wrong."""
-    rel = path.name if path.parent == root else str(path)
+    rel = _shown(root, path)
     at = re.match(rf"{re.escape(str(path))}:(\d+): (.*)\Z", exc.message, re.DOTALL)
     return problem(
         "value_streams",

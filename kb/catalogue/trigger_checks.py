@@ -6,11 +6,14 @@ file but never offers the form nor routes a question; a warning names the
 file, the line of its language's list, the request type and the phrase, so
 that its owner writes one that names the service. A request type with more
 than `MAX_TRIGGERS` phrases keeps the first ones, in the file's order
-(English before German as written), with a warning.
+(English before German as written), with a warning. The value streams'
+phrases (the admins' file) are judged alike and named at their value
+stream's line.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +23,7 @@ from kb.catalogue.types import RequestType
 from kb.content.located_yaml import line_of
 from kb.content.problem_texts import problem
 from kb.records import Problem
+from kb.requests.workflows import Workflow
 
 _KEYS = {Weightless.SHORT: "trigger_too_short", Weightless.COMMON: "trigger_common_words"}
 
@@ -31,13 +35,7 @@ def checked_triggers(found: RequestType, node: Any, rel: str) -> tuple[RequestTy
     problems = []
     for lang, phrases in found.triggers.items():
         line = line_of(listed, lang) or line_of(node, "triggers")
-        for phrase in phrases:
-            why = weightless(fold(phrase))
-            if why is not None:
-                problems.append(
-                    problem(_KEYS[why], rel, kind="catalogue", line=line, id=repr(found.id),
-                            phrase=repr(phrase), letters=MIN_TRIGGER_LETTERS)
-                )  # fmt: skip
+        problems += _weightless(phrases, "", rel, "catalogue", line, id=repr(found.id))
     count = sum(len(phrases) for phrases in found.triggers.values())
     if count <= MAX_TRIGGERS:
         return found, problems
@@ -50,3 +48,33 @@ def checked_triggers(found: RequestType, node: Any, rel: str) -> tuple[RequestTy
                 id=repr(found.id), count=count, limit=MAX_TRIGGERS)
     )  # fmt: skip
     return replace(found, triggers=kept), problems
+
+
+def stream_warnings(workflows: Iterable[Workflow], rel: str) -> list[Problem]:
+    """The warnings about the value streams' phrases that carry no weight."""
+    return [
+        found
+        for stream in workflows
+        for phrases in stream.triggers.values()
+        for found in _weightless(
+            phrases, "stream_", rel, "value_streams", stream.line or None, stream=repr(stream.name)
+        )
+    ]
+
+
+def _weightless(
+    phrases: Sequence[str], prefix: str, rel: str, kind: str, line: int | None, **entry: Any
+) -> list[Problem]:
+    return [
+        problem(
+            prefix + _KEYS[why],
+            rel,
+            kind=kind,
+            line=line,
+            phrase=repr(phrase),
+            letters=MIN_TRIGGER_LETTERS,
+            **entry,
+        )  # fmt: skip
+        for phrase in phrases
+        if (why := weightless(fold(phrase))) is not None
+    ]

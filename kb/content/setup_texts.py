@@ -185,6 +185,17 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
         "the form or routed by it",
         _PHRASE_HINT,
     ),
+    "stream_trigger_too_short": (
+        "value stream {stream}: trigger phrase {phrase} has fewer than {letters} letters, so "
+        "it carries no weight: no question is offered the form or routed by it",
+        _PHRASE_HINT,
+    ),
+    "stream_trigger_common_words": (
+        "value stream {stream}: trigger phrase {phrase} is made only of words any question "
+        "may hold (such as how, my, the, for), so it carries no weight: no question is "
+        "offered the form or routed by it",
+        _PHRASE_HINT,
+    ),
     "triggers_too_many": (
         "request type {id} lists {count} trigger phrases; a request type has at most {limit}",
         "keep the few that name its service; until then those past the first {limit} are left out",

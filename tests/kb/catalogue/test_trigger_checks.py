@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kb.catalogue.limits import MAX_TRIGGERS
-from kb.catalogue.loading import load_catalogue
+from kb.catalogue.loading import check_catalogue, load_catalogue
 from kb.cli.main import main
 from kb.i18n.problems import problem_words
 
@@ -80,3 +80,26 @@ def test_a_request_type_keeps_its_first_phrases_up_to_the_cap(tmp_path: Path) ->
     )
     assert catalogue.match("stuhlmodell 4 bitte").id == "chair"  # type: ignore[union-attr]
     assert catalogue.match("stuhlmodell 7 bitte") is None
+
+
+def test_a_value_stream_s_weightless_phrases_are_named_at_its_line(tmp_path: Path) -> None:
+    root = _content(tmp_path, "name: Facilities\n")
+    (root / "_workflows.yml").write_text(
+        "workflows:\n"
+        "  - name: move\n"
+        "    owner: facilities\n"
+        "    title: {en: Office move}\n"
+        "    triggers: {en: [office move, how do I], de: [wie kann ich]}\n"
+        "    tasks:\n"
+        "      - {key: plan, department: facilities, title: {en: Plan}}\n",
+        encoding="utf-8",
+    )
+    problems = check_catalogue(root, ["facilities"])
+    assert [(p.path, p.line, p.severity.value) for p in problems] == [
+        ("_workflows.yml", 2, "warning"),
+        ("_workflows.yml", 2, "warning"),
+    ]
+    assert problems[0].message.startswith("value stream 'move': trigger phrase 'how do I' is ")
+    assert "'wie kann ich'" in problems[1].message
+    message, _ = problem_words(problems[1], "de")
+    assert message.startswith("Wertstrom 'move': Die Auslösephrase 'wie kann ich'")
