@@ -12,7 +12,7 @@ article up on its next run; nothing is indexed here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -22,12 +22,12 @@ from kb.accounts.records import Grant, Role, User
 from kb.authoring import version_notes
 from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
-from kb.authoring.from_request import draft_text, draft_title
+from kb.authoring.from_request import draft_text, draft_title, names_in
 from kb.content.files import department_path
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
 from kb.records import Status
-from kb.requests import permissions
+from kb.requests import permissions, stream_answers
 from kb.requests.departments import Departments
 from kb.requests.drafting import (
     asked,
@@ -39,7 +39,8 @@ from kb.requests.drafting import (
     write_draft,
 )
 from kb.requests.ledger import Ledger, StaleRequestError, Step, new_entry
-from kb.requests.records import Request
+from kb.requests.records import Request, RequestEntry
+from kb.requests.workflows import WorkflowCatalog
 
 if TYPE_CHECKING:
     from kb.authoring.service import AuthoringService
@@ -55,11 +56,29 @@ class ArticleWork:
     """Drafting articles from answers, and publishing them."""
 
     def __init__(
-        self, ledger: Ledger, departments: Departments, language_of: Callable[[str], str]
+        self,
+        ledger: Ledger,
+        departments: Departments,
+        language_of: Callable[[str], str],
+        workflows: Callable[[], WorkflowCatalog] = WorkflowCatalog,
     ) -> None:
         self.ledger = ledger
         self.departments = departments
         self.language_of = language_of
+        self.workflows = workflows
+
+    def _as_answered(self, request: Request, entries: Sequence[RequestEntry]) -> Request:
+        """The request as its article reads it: a value stream its tasks resolved
+        answered by its steps (`stream_answers`)."""
+        assert request.id is not None
+        return stream_answers.as_answered(
+            request,
+            self.ledger.store.tasks(request.id),
+            entries,
+            self.workflows(),
+            lambda slug: self.departments.get(slug).name,
+            self.language_of,
+        )
 
     def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
         """The id of the request's draft that is not published yet, or None; only
@@ -102,10 +121,12 @@ class ArticleWork:
         info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name
         entries = self.ledger.store.entries(request_id)
+        # The names its own title holds ("Onboarding Emma Schulz") stay unsaid.
+        people = {request.requester, request.assignee or "", *names_in(request.query)}
+        people.update(e.actor for e in entries)
+        request = self._as_answered(request, entries)
         replies = public_replies(request, entries)
         lang = self.language_of("\n".join((request.query, request.resolution or "", *replies)))
-        people = {request.requester, request.assignee or ""}
-        people.update(e.actor for e in entries)
         text = draft_markdown(
             request,
             owner,
@@ -160,13 +181,15 @@ class ArticleWork:
             raise StaleRequestError(request_id, base_version, request.version)
         require_resolution(request)
         require_article_owner(actor, request, article_id, authoring.department_of(article_id).slug)
+        entries = self.ledger.store.entries(request_id)
+        answered = self._as_answered(request, entries)
         parts = draft_text(
-            request.query,
-            request.resolution or "",
+            answered.query,
+            answered.resolution or "",
             (),
-            [request.requester, request.assignee or ""],
+            [request.requester, request.assignee or "", *names_in(request.query)],
             request.description,
-            public_replies(request, self.ledger.store.entries(request_id)),
+            public_replies(request, entries),
         )
         if not parts.body:
             raise ConflictError(

@@ -39,6 +39,7 @@ from kb.errors import ConflictError, NotFoundError, PermissionDenied
 from kb.requests import entry_notes
 from kb.requests.lifecycle import TRANSITIONS, RequestStatus
 from kb.requests.records import Request
+from kb.requests.stream_answers import resolved_by_tasks
 
 _S = RequestStatus
 
@@ -357,15 +358,17 @@ def require_content_owner(user: User, department: str, what: str) -> None:
 
 
 def has_answer(request: Request) -> bool:
-    """Resolved or closed with an answer a person wrote: what an article may be
-    drafted from. A value stream its last task resolved has the product's own
-    note instead ("All 4 tasks are done."), which answers no question, and its
-    title names the person it was for."""
+    """Resolved or closed with an answer: what an article may be drafted from.
+    The answer is a text a person wrote, or, for a value stream its last task
+    resolved (whose resolution is the product's own note, "All 4 tasks are
+    done."), its tasks: the steps the departments took and their notes
+    (`kb.requests.stream_answers`). Another note the product wrote answers no
+    question."""
     text = (request.resolution or "").strip()
     return (
         request.status in (_S.RESOLVED, _S.CLOSED)
         and bool(text)
-        and entry_notes.NOTES.wording(text) is None
+        and (entry_notes.NOTES.wording(text) is None or resolved_by_tasks(request))
     )
 
 

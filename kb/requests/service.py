@@ -80,7 +80,7 @@ class RequestService:
         self.store = store
         self.clock = clock
         self.language_of = language_of
-        self.current_workflows = workflows_source(workflows)
+        self.current_workflows = streams = workflows_source(workflows)
         self.current_catalogue = catalogue_source(catalogue, self.current_workflows)
         self.directory = Departments(
             departments,
@@ -101,7 +101,7 @@ class RequestService:
         self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
-        self.articles = ArticleWork(self.ledger, self.directory, language_of)
+        self.articles = ArticleWork(self.ledger, self.directory, language_of, streams)
         self.files = AttachmentWork(
             self.ledger,
             self.work,

@@ -295,28 +295,46 @@ def test_the_drafts_page_offers_answered_requests_to_turn_into_articles(
     assert "Beantwortete Anfragen ohne Artikel" in german
 
 
-def test_a_value_stream_its_tasks_resolved_is_no_answer_to_write_up(
+def test_a_value_stream_its_tasks_resolved_is_offered_as_an_article(
     app: Flask, client: FlaskClient, store: Store
 ) -> None:
-    """An onboarding its last task resolved ("All 2 tasks are done.") was offered
-    on the drafts page and by "Turn into an article": a draft titled with the new
-    hire's name, whose answer is the product's own note."""
+    """An onboarding (a task for HR, one for IT) its last task resolved offered no
+    "Turn into an article", where a request of one department answered by an
+    agent does. Its answer is the product's note ("All 2 tasks are done."): the
+    draft says the steps the departments took and their notes instead, under
+    the value stream's title, without the name of the new hire."""
     from kb.accounts.service import add_user
-    from kb.errors import ConflictError
+    from kb.content.markdown_article import parse_article
 
     add_user(store, "hilde", "content_owner", "hr")
-    [request_id] = onboardings(app, 1)
     service = services(app).requests
+    made = service.submit(User(username="emma"), "Onboarding Jana Fischer", workflow="onboarding")
+    single = service.submit(User(username="emma"), "Where is the payslip?", department="hr")
+    assert made.id is not None and single.id is not None
+    request_id = made.id
     hanna, ivan = store.get_user("hanna"), store.get_user("ivan")
     assert hanna is not None and ivan is not None
-    service.complete_task(hanna, request_id, 1)
-    service.complete_task(ivan, request_id, 2)
+    service.resolve(hanna, single.id, "Payslips are in Workday under Pay.")
+    service.complete_task(hanna, request_id, 1, "Contract signed, payroll set up.")
+    note = "Jana Fischer picks the laptop up at the service desk. Accounts work from day one."
+    service.complete_task(ivan, request_id, 2, note)
     assert store.get_request(request_id).status.value == "resolved"
     sign_in_as(client, "hilde")
-    assert f"/requests/{request_id}" not in text_of(client.get("/requests/drafts/"))
+    listed = text_of(client.get("/requests/drafts/"))
+    assert f"/requests/{request_id}#articles" in listed and f"/requests/{single.id}#" in listed
     sign_in_as(client, "hanna")
-    page = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    for offered in (single.id, request_id):
+        page = text_of(client.get(f"/requests/{offered}?hl=en"))
+        assert f'action="/requests/{offered}/article' in page, offered
     assert "All 2 tasks are done." in page  # the page still says so
-    assert f'action="/requests/{request_id}/article' not in page
-    with pytest.raises(ConflictError):
-        service.draft_article(hanna, request_id, services(app).settings.content_path)
+    path = service.draft_article(hanna, request_id, services(app).settings.content_path)
+    article, warnings = parse_article(path.read_bytes(), f"hr/{path.name}")
+    assert warnings == [] and path.name == "onboarding-a-new-hire.md"
+    assert article.title == "Onboarding a new hire"
+    assert article.body_markdown.strip() == (
+        "**Question:** Onboarding a new hire\n\n"
+        "**Answer:** Employee record (Human Resources). Contract signed, payroll set up.\n\n"
+        "Accounts and laptop (IT Service Desk). Accounts work from day one."
+    )
+    assert "Jana" not in path.read_text(encoding="utf-8")
+    assert "tasks are done" not in path.read_text(encoding="utf-8")
