@@ -71,7 +71,7 @@ def content_entries(root: Path, links: list[str] | None = None) -> Iterator[File
                 continue
             if entry.is_dir(follow_symlinks=False):
                 subdirs.append((entry.path, f"{prefix}{normal_name(name)}/"))
-            elif has_reader(name):
+            elif has_reader(name, in_department=bool(prefix)):
                 try:
                     # lstat: a link is judged (and refused) as itself, never its target.
                     st = entry.stat(follow_symlinks=False)

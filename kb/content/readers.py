@@ -23,6 +23,7 @@ from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.problem_texts import content_error
 from kb.content.regular_files import read_regular_file
 from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
+from kb.extract.problem_texts import UNSUPPORTED_KEYS
 from kb.records import CONTROL_CHARACTERS, Article, Problem
 
 
@@ -53,14 +54,24 @@ def suffix_of(name: str) -> str:
 
 # Documents (kb.content.documents) are read in batches through the extraction
 # sandbox and cache, not one by one here; the formats next to them that cannot
-# be read (.doc, .rtf) are listed so each gets a line saying what to do.
+# be read (.doc, .rtf, spreadsheets) are listed so each gets a line saying what to do.
 DOCUMENT_SUFFIXES = frozenset(BY_EXTENSION) | frozenset(UNSUPPORTED)
 CONTENT_SUFFIXES = (*READERS, *sorted(DOCUMENT_SUFFIXES))
 
 
-def has_reader(name: str) -> bool:
-    """Whether files called `name` are content (a reader exists for their type)."""
+# Spreadsheets in a department's folder are each reported as not published, and
+# why; one in the content root, where no department's content lies, is not content.
+SPREADSHEET_SUFFIXES = frozenset(
+    s for s, k in UNSUPPORTED_KEYS.items() if k.endswith("spreadsheet")
+)
+
+
+def has_reader(name: str, *, in_department: bool = True) -> bool:
+    """Whether files called `name` are content (a reader exists for their type),
+    in a department's folder or (`in_department` False) in the content root."""
     suffix = suffix_of(name)
+    if not in_department and suffix in SPREADSHEET_SUFFIXES:
+        return False
     return suffix in READERS or suffix in DOCUMENT_SUFFIXES
 
 

@@ -49,6 +49,11 @@ DOCUMENT_TEXTS: dict[str, tuple[str, str]] = {
         "open it in Word, choose File › Save As › Word Document (.docx), and delete the .doc",
     ),
     "document_unsupported_rtf": ("RTF files are not read; save it as .docx, PDF or text", _CONVERT),
+    "document_unsupported_spreadsheet": (
+        "not published: spreadsheets ({suffix}) are not read, only documents of text",
+        "put the table in an article (a Markdown or Word table), or save the sheet as PDF "
+        "(File › Export) in the folder",
+    ),
     "document_unsupported_pages": (
         "Pages documents are not read; export it as .docx or PDF",
         _CONVERT,
@@ -107,6 +112,11 @@ UNSUPPORTED_KEYS = {
     ".doc": "document_unsupported_doc",
     ".rtf": "document_unsupported_rtf",
     ".pages": "document_unsupported_pages",
+    # Spreadsheets: said once each, not left out silently as a picture is.
+    **dict.fromkeys(
+        (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".numbers"),
+        "document_unsupported_spreadsheet",
+    ),
 }
 
 

@@ -120,6 +120,9 @@ def test_bad_files_are_one_warning_each_and_the_rest_is_indexed(tmp_path: Path) 
         "it/bomb.docx": (_zip_bomb(), "a zip bomb?"),
         "it/huge.txt": (b"word " * 60_000, "file is 300.0 KB, over the 250.0 KB limit"),
         "finance/old.doc": (b"\xd0\xcf\x11\xe0 legacy", "save it as .docx or PDF"),
+        # Spreadsheets were left out without a word.
+        "finance/costs.xlsx": (b"PK\x03\x04 sheet", "not published: spreadsheets (.xlsx)"),
+        "it/prices.csv": (b"city,limit\nRome,110\n", "not published: spreadsheets (.csv)"),
     }
     for name, (data, _) in bad.items():
         (root / name).write_bytes(data)
@@ -132,6 +135,8 @@ def test_bad_files_are_one_warning_each_and_the_rest_is_indexed(tmp_path: Path) 
     snap = SnapshotReader(settings.index_path).get()
     assert not set(bad) & set(snap.titles)
     assert len(snap.titles) == 6  # every good file is still there
+    # the department's list names them too, as documents the run could not read
+    assert {"finance/costs.xlsx", "it/prices.csv"} <= set(read_unreadable(settings.index_path))
     scan = scan_content(root, documents=settings.document_options)
     assert not scan.errors
     assert {p.path for p in scan.warnings} == set(bad)
