@@ -105,8 +105,7 @@ def create_backup(
     content = settings.content_path
     if not content.is_dir():  # checked first: a failed backup leaves no folder behind
         raise ConfigError(f"content folder {content} does not exist; check content_dir")
-    # Readable by its owner alone, whatever the umask: it holds password hashes,
-    # every request with its internal notes, and attached files.
+    # Its owner's alone, whatever the umask: password hashes, requests, files.
     target.mkdir(mode=0o700, parents=True, exist_ok=True)
     report = BackupReport(folder=str(target))
     info: dict[str, Any] = {"format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
