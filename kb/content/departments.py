@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from kb.content.audience_names import read_audience_names
+from kb.content.audience_names import read_audience_names, without_reserved_names
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.display_names import (
     read_display_names,
@@ -97,7 +97,8 @@ def without_shared_names(
     department is shown by its folder's default name, and a warning says why.
     A name that is the folder's own default name is kept (IT's folder `it` is
     IT, whatever another file says). Then the same for the names of
-    `display_names`, in each language (`kb.content.display_names`)."""
+    `display_names`, in each language (`kb.content.display_names`), and
+    `audience_names` that read like a known group's (`kb.content.audience_names`)."""
     holders: dict[str, list[str]] = {}
     for slug, department in departments.items():
         holders.setdefault(_name_key(department.name), []).append(slug)
@@ -122,7 +123,8 @@ def without_shared_names(
             )
     problems += _without_triage_names(kept)
     kept, translated = without_shared_display_names(kept, triage_keys())
-    return kept, problems + translated
+    kept, audiences = without_reserved_names(kept)
+    return kept, problems + translated + audiences
 
 
 def _without_triage_names(kept: dict[str, Department]) -> list[Problem]:

@@ -92,6 +92,11 @@ DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
         "that name is left out and the group is shown as written",
         _AUDIENCE_HINT,
     ),
+    "audience_name_reserved": (
+        "{field}: the {language} name {name} of group {group} reads like what pages call "
+        "{reserved} in that language; that name is left out and the group is shown as written",
+        "give the group a {language} name that no other group, department or role is shown by",
+    ),
     "display_name_shared": (
         "the department file's {language} name {name} reads like the name of department {others} "
         "in that language: it is not used, so this department is shown as {shown} there",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kb.content.audience_names import group_label, read_audience_names
 from kb.content.departments import read_department
+from kb.content.scanner import scan_departments
 from kb.records import Department
 
 
@@ -46,3 +47,35 @@ def test_the_first_department_in_folder_order_names_a_group() -> None:
     hr = Department(slug="hr", name="HR", audience_names={"managers": {"de": "Leitung"}})
     assert group_label([it, hr], "Managers", "de") == "Leitung"
     assert group_label([it, hr], "managers", "en") == ""
+
+
+def test_no_department_file_names_a_group_like_one_the_product_knows(tmp_path: Path) -> None:
+    """Any department's file names the organisation's groups for every department
+    (the first in folder order decides): Facilities could have HR's managers-only
+    articles read as open to "everyone", or to "Personal" (HR itself), where the
+    insights name a link's audience. Such a name is left out with a warning; a
+    name of the group's own is kept."""
+    root = tmp_path / "content"
+    files = {
+        "facilities": "name: Facilities\naudience_names:\n"
+        "  managers: {en: ' EVERYONE ', de: Personal}\n"
+        "  interns: {en: Agents, de: 'Inhaltsverantwortliche der Abteilung Personal'}\n"
+        "  staff: {en: 'Ηuman Resources', de: Zentraler Service-Desk}\n",
+        "hr": "name: Human Resources\ndisplay_names: {de: Personal}\n"
+        "audience_names:\n  managers: {en: Managers, de: Führungskräfte}\n",
+    }
+    for slug, text in files.items():
+        (root / slug).mkdir(parents=True)
+        (root / slug / "_department.yml").write_text(text, encoding="utf-8")
+    departments, problems = scan_departments(root)
+    assert departments["facilities"].audience_names == {}
+    assert departments["hr"].audience_names == {
+        "managers": {"en": "Managers", "de": "Führungskräfte"}
+    }
+    assert group_label(departments.values(), "managers", "en") == "Managers"
+    assert group_label(departments.values(), "managers", "de") == "Führungskräfte"
+    left_out = [p for p in problems if "audience_names" in p.message]
+    assert len(left_out) == 6 and all(p.path == "facilities/" for p in left_out)
+    assert all(p.severity.value == "warning" for p in left_out)
+    said = [p.message for p in left_out]
+    assert any("'EVERYONE'" in m and "managers" in m and "'everyone'" in m for m in said), said
