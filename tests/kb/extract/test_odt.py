@@ -6,10 +6,14 @@ from __future__ import annotations
 import io
 import random
 import time
+import zipfile
+from pathlib import Path
 
+import pytest
 from odfdo import Document, Element, Header, Paragraph
 
 from kb.extract import Limits, extract
+from kb.extract.base import ExtractionError
 from kb.extract.structure import clean
 
 
@@ -77,3 +81,26 @@ def test_spaces_tabs_and_breaks_read_as_odfdo_reads_them() -> None:
         expected = paragraph.text_recursive  # as odfdo reads it
         read = extract(data, "it/x.odt", Limits()) if clean(expected) else None
         assert (read.text if read else "") == clean(expected), xml
+
+
+def test_an_entity_declared_in_the_document_is_never_read(tmp_path: Path) -> None:
+    """Tried and held (review of 5 December): a content owner's ODT whose
+    content.xml declares an entity naming a file of the server (and one that
+    expands text) is refused as malformed; neither is ever read or expanded."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hunter2-on-the-server", encoding="utf-8")
+    with zipfile.ZipFile(io.BytesIO(_odt())) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    declared = (
+        f'<!DOCTYPE office:document-content [<!ENTITY xxe SYSTEM "{secret.as_uri()}">'
+        '<!ENTITY lol "lollollol">]>'
+    ).encode()
+    content = parts["content.xml"].replace(b"?>", b"?>" + declared, 1)
+    parts["content.xml"] = content.replace(b"Claim within 30 days.", b"[&xxe;] [&lol;]")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    with pytest.raises(ExtractionError) as refused:
+        extract(buf.getvalue(), "ops/booking.odt", Limits())
+    assert "hunter2" not in str(refused.value) and "lollol" not in str(refused.value)

@@ -219,3 +219,18 @@ def test_the_ask_form_files_the_request_with_its_files_once(
         assert response.status_code == 303, text_of(response)
     [request] = store.list_requests()
     assert [a.name for a in store.attachments(request.id)] == ["log.txt"]  # type: ignore[arg-type]
+
+
+def test_a_file_is_opened_only_under_its_own_request(client: FlaskClient, request_id: int) -> None:
+    """Tried and held (review of 5 December): an agent of IT names the file of an
+    HR request (ids count up from 1) under a request of IT's queue, which they may
+    read, on the page and in the API: 404, as for a file that does not exist."""
+    hr_request = filed_request(client, "olga", "Salary question", "hr")
+    stored = upload(client, "hanna", hr_request, ("salary.txt", b"61,000"), internal="1")
+    [salary] = stored.get_json()["attachments"]
+    sign_in_as(client, "ivan")
+    assert client.get(f"/requests/{request_id}").status_code == 200
+    assert client.get(f"/requests/{request_id}/attachments/{salary['id']}").status_code == 404
+    listed = client.get(f"/api/requests/{request_id}/attachments").get_json()["attachments"]
+    assert salary["id"] not in [a["id"] for a in listed]
+    assert client.get(f"/requests/{hr_request}/attachments/{salary['id']}").status_code == 404
