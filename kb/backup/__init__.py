@@ -7,6 +7,7 @@ A backup folder holds everything needed to bring a knowledge base back:
     content.tar.gz        the content folder
     snapshot/<name>/      the published index snapshot (or only its manifest)
 
-`kb.backup.database` exports and imports the store; `kb.backup.archive` puts
-the parts together and takes them apart again; `kb.backup.commands` is the CLI.
+`kb.backup.database` exports and imports the store; `kb.backup.folder` puts
+the parts together; `kb.backup.restoring` takes them apart again, all or
+nothing; `kb.backup.archive` is the API of both, `kb.backup.commands` the CLI.
 """

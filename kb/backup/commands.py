@@ -71,6 +71,14 @@ def backup_command(
     is_flag=True,
     help="Restore although a `kb serve` or index watcher uses the index folder.",
 )
+@click.option(
+    "--keep",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="How many of the folders earlier restores set aside (backup.before-restore-*, "
+    "<content>.before-restore-*) to keep, newest first; older ones are removed.",
+)
 @json_option
 @click.pass_context
 def restore_command(
@@ -80,13 +88,15 @@ def restore_command(
     index_dir: str | None,
     replace: bool,
     while_running: bool,
+    keep: int,
     as_json: bool,
 ) -> None:
     """Restore the database, the content folder and the index from a backup FOLDER.
 
     Every part is checked against its checksum first; the database is loaded
-    in one transaction (into an empty database unless --replace). It is
-    refused while a `kb serve` or index watcher uses the index folder."""
+    in one transaction (into an empty database unless --replace), and a
+    failure after it is rolled back: all of the backup is restored, or none.
+    It is refused while a `kb serve` or index watcher uses the index folder."""
     from kb.backup.archive import restore_backup
 
     settings = settings_from(ctx, content_dir=content_dir, index_dir=index_dir)
@@ -96,6 +106,7 @@ def restore_command(
         replace=replace,
         progress=steps(on_terminal(as_json)),
         while_running=while_running,
+        keep=keep,
     )
     _print(report.as_dict(), as_json, "restored")
 

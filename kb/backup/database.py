@@ -132,6 +132,14 @@ def holds_data(engine: Engine) -> bool:
         return any(conn.execute(select(t).limit(1)).first() is not None for t in data_tables())
 
 
+def clear_database(engine: Engine) -> None:
+    """Delete every row a backup holds, in one transaction (a restore into an
+    empty database, undone)."""
+    with engine.begin() as conn:
+        for table in reversed(data_tables()):
+            conn.execute(delete(table))
+
+
 def import_database(engine: Engine, source: Path, replace: bool = False) -> dict[str, int]:
     """Load an export into this database, in one transaction (see the module
     docstring). Refuses a database that already holds data unless `replace`."""

@@ -1,7 +1,8 @@
 """The index snapshot part of a backup: checked against its manifest and
-signature before a restore changes anything, published into the index folder,
+signature before a restore changes anything, copied into the index folder
+before the database is loaded (published once it is),
 numbered again as the newest when it is signed (so every node takes it), and
-pushed to a shared snapshot store (`kb.backup.archive` runs the steps)."""
+pushed to a shared snapshot store (`kb.backup.restoring` runs the steps)."""
 
 from __future__ import annotations
 
@@ -14,19 +15,25 @@ from kb.errors import ConfigError, KbError
 from kb.settings import Settings
 
 if TYPE_CHECKING:
-    from kb.backup.archive import BackupReport
+    from kb.backup.folder import BackupReport
 
 
-def publish(copy: Path, index_dir: Path) -> Path:
-    """The backup's snapshot made current in `index_dir` (whose lock the caller holds)."""
+def stage(copy: Path, index_dir: Path) -> tuple[Path, bool]:
+    """The backup's snapshot copied into `index_dir` (whose lock the caller
+    holds), not yet published; whether it was copied (False: a snapshot of
+    that name is there already, and must stay when the restore is undone)."""
     from indexer import snapshot
 
     target = snapshot.snapshots_dir(index_dir) / copy.name
-    if not (target / snapshot.MANIFEST).is_file():
-        shutil.rmtree(target, ignore_errors=True)
+    if (target / snapshot.MANIFEST).is_file():
+        return target, False
+    shutil.rmtree(target, ignore_errors=True)
+    try:
         shutil.copytree(copy, target)
-    snapshot.publish(index_dir, target)
-    return target
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target, True
 
 
 def reissue(settings: Settings, published: Path, served: int, report: BackupReport) -> Path:

@@ -126,7 +126,8 @@ def test_steps_are_told_only_when_asked(tmp_path: Path) -> None:
     target = place(tmp_path, "target", f"sqlite:///{tmp_path / 'target.db'}")
     steps.clear()
     restore_backup(target, tmp_path / "again", progress=steps.append)
-    assert [s.split()[0] for s in steps] == ["checking", "restoring", "restoring", "publishing"]
+    told = [s.split()[0] for s in steps]
+    assert told == ["checking", "unpacking", "restoring", "putting", "publishing"]
     # Not on a terminal (a timer, a script): the JSON report alone on stdout.
     done = run_kb(
         {"KB_SETTINGS": "/dev/null"},
