@@ -95,3 +95,39 @@ def test_a_wide_table_on_a_phone_scrolls_in_a_named_focusable_frame(
     page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
     page.context.close()
     assert tab.errors == []
+
+
+@pytest.mark.parametrize(
+    ("path", "chart"),
+    [
+        ("/insights/requests?hl=de", "resolution-against-target"),
+        ("/insights/?hl=en", "searches-by-department"),
+    ],
+)
+def test_a_chart_on_a_phone_shows_that_its_values_are_out_of_sight(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+    path: str,
+    chart: str,
+) -> None:
+    """At 360 px a chart keeps its legible width and scrolls in its frame: the
+    bars' values and the target chart's key ("90. Perzentil", "Ziel") were out
+    of sight with nothing saying so, and the keyboard could reach the frame
+    only through a bar that is a link. The frame shows its edge as the wide
+    tables' do, is named by the chart's caption and scrolls by arrow key."""
+    tab = _analyst(browser, small, viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = tab.page
+    page.goto(small.url + path)
+    frame = page.locator(f"#{chart} .chart-scroll")
+    seen = frame.evaluate(FRAME)
+    assert seen["hidden"] > 0, seen  # the chart is wider than its frame
+    assert seen["shadows"] == 2, seen
+    assert seen["role"] == "group" and seen["tabindex"] == 0, seen
+    caption = page.locator(f"#{chart} figcaption")
+    assert frame.get_attribute("aria-labelledby") == caption.get_attribute("id")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    frame.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('#{chart} .chart-scroll').scrollLeft > 0")
+    page.context.close()
+    assert tab.errors == []
