@@ -45,6 +45,8 @@ TREND_COLUMNS = (
     "zero_result_rate",
     "click_through_rate",
     "helpful_ratio",
+    # The overview charts it per step: a download of the series holds it too.
+    "deflection_rate",
     "partial",
 )
 
@@ -104,6 +106,7 @@ class TrendStep:
             "zero_result_rate": self.rate("zero_results", "searches"),
             "click_through_rate": self.rate("clicked", "searches"),
             "helpful_ratio": self.rate("helpful", ("helpful", "not_helpful")),
+            "deflection_rate": self.deflection_rate,
             "partial": self.partial,
         }
         return {name: found[name] for name in TREND_COLUMNS}

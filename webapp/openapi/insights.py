@@ -105,6 +105,7 @@ SCHEMAS: dict[str, Any] = {
             "zero_result_rate": _RATE,
             "click_through_rate": _RATE,
             "helpful_ratio": _RATE,
+            "deflection_rate": _RATE,
             "partial": {
                 "type": "boolean",
                 "description": "The step is not over (it holds today): its counts are so far.",

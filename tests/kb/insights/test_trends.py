@@ -74,3 +74,22 @@ def test_the_step_not_over_is_partial_in_every_series() -> None:
     row = trend_row(by_day[2].as_dict())
     assert len(row) == len(TREND_COLUMNS) and row[TREND_COLUMNS.index("partial")] == "true"
     assert trend_row(by_day[0].as_dict())[-1] == "false"
+
+
+def test_a_step_gives_the_deflection_rate_the_overview_charts() -> None:
+    """The overview charts the deflection rate per day or week; its download of
+    the series (and the API's `series`) gave the asks and the deflected but not
+    the rate, so a reader had to divide them to match the chart."""
+    monday = date(2026, 3, 2)
+    days = [
+        DayFigures(day=monday, department="", searches=3, ask_sessions=3, deflected=1),
+        DayFigures(day=monday + timedelta(days=1), department="", searches=2, ask_sessions=1),
+        DayFigures(day=monday + timedelta(days=2), department="", searches=1),
+    ]
+    (week,) = trend_steps(days, "week")
+    assert week.as_dict()["deflection_rate"] == 0.25 == week.deflection_rate  # 1 of 4
+    by_day = trend_steps(days, "day")
+    assert [s.as_dict()["deflection_rate"] for s in by_day] == [0.3333, 0.0, None]
+    row = trend_row(by_day[0].as_dict())
+    assert row[TREND_COLUMNS.index("deflection_rate")] == 0.3333
+    assert TREND_COLUMNS[-1] == "partial"  # still the last column
