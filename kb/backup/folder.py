@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kb.backup import attachment_part
+from kb.backup.attachment_part import ATTACHMENTS
 from kb.errors import ConfigError
 from kb.settings import Settings
 
@@ -56,6 +58,7 @@ class BackupReport:
     folder: str
     rows: dict[str, int] = field(default_factory=dict)
     content_files: int = 0
+    attachment_files: int = 0  # kept as files (`kb.backup.attachment_part`)
     snapshot: str | None = None
     snapshot_files: int = 0
     seconds: float = 0.0
@@ -89,7 +92,6 @@ def create_backup(
 ) -> BackupReport:
     """Write a backup of the database, the content folder and the current
     snapshot into `target` (a new or empty folder)."""
-    from indexer import snapshot
     from kb.backup.database import export_database
 
     started = time.perf_counter()
@@ -116,34 +118,51 @@ def create_backup(
     report.content_files = _pack_content(content, target / CONTENT)
     info["content"] = {"files": report.content_files, "sha256": _sha256(target / CONTENT)}
 
-    name = snapshot.current_name(settings.index_path)
-    if name is None:
-        report.notes.append("no index snapshot was published yet; run `kb index` after a restore")
-        info["snapshot"] = None
-    else:
-        progress(f"copying index snapshot {name}")
-        source = snapshot.snapshots_dir(settings.index_path) / name
-        copy = target / SNAPSHOT / name
-        copy.mkdir(parents=True)
-        files = snapshot.read_manifest(source).get(snapshot.FILES) or {}
-        shutil.copy2(source / snapshot.MANIFEST, copy / snapshot.MANIFEST)
-        if include_index:
-            for rel in files:
-                (copy / rel).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source / rel, copy / rel)
-            report.snapshot_files = len(files)
-        else:
-            report.notes.append(
-                "index files left out (--no-index): run `kb index --full` after a restore"
-            )
-        report.snapshot = name
-        info["snapshot"] = {"name": name, "files_included": include_index}
+    attached = attachment_part.pack(settings, target)
+    if attached is not None:
+        progress(f"packing the attached files in {settings.attachment_dir}")
+        report.attachment_files = attached
+        info["attachments"] = {"files": attached, "sha256": _sha256(target / ATTACHMENTS)}
+    info["snapshot"] = _copy_snapshot(settings, target, include_index, report, progress)
 
     tmp = target / (INFO + ".tmp")
     tmp.write_text(json.dumps(info, indent=2), encoding="utf-8")
     os.replace(tmp, target / INFO)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _copy_snapshot(
+    settings: Settings,
+    target: Path,
+    include_index: bool,
+    report: BackupReport,
+    progress: Progress,
+) -> dict[str, Any] | None:
+    """The current snapshot (or only its manifest) into `target`; its description."""
+    from indexer import snapshot
+
+    name = snapshot.current_name(settings.index_path)
+    if name is None:
+        report.notes.append("no index snapshot was published yet; run `kb index` after a restore")
+        return None
+    progress(f"copying index snapshot {name}")
+    source = snapshot.snapshots_dir(settings.index_path) / name
+    copy = target / SNAPSHOT / name
+    copy.mkdir(parents=True)
+    files = snapshot.read_manifest(source).get(snapshot.FILES) or {}
+    shutil.copy2(source / snapshot.MANIFEST, copy / snapshot.MANIFEST)
+    if include_index:
+        for rel in files:
+            (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / rel, copy / rel)
+        report.snapshot_files = len(files)
+    else:
+        report.notes.append(
+            "index files left out (--no-index): run `kb index --full` after a restore"
+        )
+    report.snapshot = name
+    return {"name": name, "files_included": include_index}
 
 
 def _pack_content(content: Path, archive: Path) -> int:
@@ -175,7 +194,8 @@ def read_info(source: Path) -> dict[str, Any]:
             f"format {FORMAT}: restore it with the version that made it"
         )
     _check_description(source, info)
-    for part, key in ((DATABASE, "database"), (CONTENT, "content")):
+    parts = [(DATABASE, "database"), (CONTENT, "content")]
+    for part, key in [*parts, (ATTACHMENTS, "attachments")] if "attachments" in info else parts:
         path = source / part
         if not path.is_file() or _sha256(path) != info[key]["sha256"]:
             raise ConfigError(
@@ -192,7 +212,12 @@ def _check_description(source: Path, info: dict[str, Any]) -> None:
 
     where = source / INFO
     try:
-        checksums = [str(info[key]["sha256"]) for key in ("database", "content")]
+        parts = (
+            ("database", "content", "attachments")
+            if "attachments" in info
+            else ("database", "content")
+        )
+        checksums = [str(info[key]["sha256"]) for key in parts]
         revisions = [str(r) for r in info["database"].get("revisions") or []]
         snap = info.get("snapshot")
         name = None if snap is None else str(snap["name"])

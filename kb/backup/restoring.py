@@ -4,8 +4,9 @@ The steps, in this order, under the index folder's lock:
 
 1. check every part against its checksum (and the snapshot's signature);
 2. prepare the files: unpack the content folder beside the one in use
-   (`<name>.restoring`) and copy the snapshot into the index folder,
-   unpublished;
+   (`<name>.restoring`), add the attached files kept as files
+   (`kb.backup.attachment_part`) and copy the snapshot into the index
+   folder, unpublished;
 3. keep what `--replace` is about to delete (`backup.before-restore-<time>`,
    beside the content folder);
 4. load the database, in one transaction;
@@ -34,8 +35,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from kb.backup import snapshot_part
+from kb.backup import attachment_part, snapshot_part
 from kb.backup.folder import (
     CONTENT,
     DATABASE,
@@ -154,8 +156,9 @@ def _restore(
         staging = content.with_name(content.name + ".restoring")
         switch = _Switch(content, staging, index_dir, snapshot.current_name(index_dir), [])
         try:
+            attached = info.get("attachments")
             target, was_empty = _prepare_and_load(
-                settings, source, copy, replace, switch, report, progress
+                settings, source, (copy, attached), replace, switch, report, progress
             )
         except BaseException:
             _remove(switch.staging, *switch.staged)
@@ -178,19 +181,24 @@ def _restore(
 def _prepare_and_load(
     settings: Settings,
     source: Path,
-    copy: Path | None,
+    parts: tuple[Path | None, dict[str, Any] | None],
     replace: bool,
     switch: _Switch,
     report: BackupReport,
     progress: Progress,
 ) -> tuple[Path | None, bool]:
     """Steps 2 to 4: the files prepared beside the ones in use, what `--replace`
-    deletes kept, the database loaded. The snapshot to publish (None: the
-    backup has no index files), and whether the database was empty before."""
+    deletes kept, the database loaded. `parts`: the backup's snapshot copy (None:
+    no index files) and its attached files' part. The snapshot to publish, and
+    whether the database was empty before."""
     from kb.backup.database import holds_data, import_database
 
+    copy, attached = parts
     progress(f"unpacking the content folder into {switch.staging}")
     report.content_files = _unpack_content(source / CONTENT, switch.staging)
+    if attached is not None:
+        progress(f"adding the attached files to {settings.attachment_dir}")
+    attachment_part.add(settings, source, attached, report)
     target = None
     if copy is not None:
         target, added = snapshot_part.stage(copy, switch.index_dir)
