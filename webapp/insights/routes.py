@@ -134,6 +134,7 @@ def overview() -> str:
         key_cards=[c for c in cards if c["name"] in KEY_FIGURES],
         more_cards=[c for c in cards if c["name"] not in KEY_FIGURES],
         charts=charts,
+        previous=r.period.previous(),
         downloads=_overview_downloads(r),
         **_filter_context(r),
     )

@@ -309,6 +309,23 @@ def test_the_period_says_its_days_are_utc_days(client: FlaskClient, topic_id: in
     assert 'aria-invalid="true" aria-describedby="filter-error period-utc"' in since
 
 
+def test_the_overview_names_the_days_its_figures_are_compared_with(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """Every card said "previous period: 872" and nothing said which days that
+    was: the page names the previous period, in the page's language."""
+    sign_in_as(client, "anna")
+    html = client.get("/insights/?since=2026-11-06&until=2026-12-05&hl=en").get_data(as_text=True)
+    assert (
+        'id="previous-period">Each figure is compared with the previous period of the same '
+        "length: 7 October 2026 to 5 November 2026.<"
+    ) in html
+    german = client.get("/insights/?since=2026-03-01&until=2026-03-31&hl=de")
+    assert "gleich langen Vorzeitraum verglichen: 29. Januar 2026 bis 28. Februar 2026." in (
+        german.get_data(as_text=True)
+    )
+
+
 def test_the_gaps_page_filters_by_status_and_keeps_it_in_its_links(
     client: FlaskClient, topic_id: int
 ) -> None:
