@@ -221,6 +221,21 @@ def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> Non
     assert "parking permit" in owner and "gap-assign" not in owner  # sees it, may not assign
 
 
+def test_a_gap_s_change_says_it_is_of_searches_against_the_previous_period(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """A gap listed "People 3, Searches 3, Change +3": a change of which figure,
+    against what, the page did not say (it is of searches, against the period
+    before)."""
+    sign_in_as(client, "anna")
+    for lang, label in (
+        ("en", "Change in searches vs. previous period"),
+        ("de", "Veränderung der Suchen ggü. Vorzeitraum"),
+    ):
+        html = client.get(f"/insights/gaps?hl={lang}").get_data(as_text=True)
+        assert f"<dt>{label}</dt><dd>+3</dd>" in html, lang
+
+
 def test_assigning_in_german_names_the_department_after_abteilung(
     client: FlaskClient, topic_id: int
 ) -> None:
