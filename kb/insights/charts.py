@@ -89,11 +89,13 @@ def ident(text: str) -> str:
 
 
 def frame_svg(chart_id: str, title: str, summary: str, height: int, body: list[str]) -> str:
+    """The chart's picture, named by its description alone: the description
+    begins with the title, so naming it by both read the title twice."""
     cid = escape(chart_id)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" '
-        f'aria-labelledby="{cid}-title {cid}-desc">'
+        f'aria-labelledby="{cid}-desc">'
         f'<title id="{cid}-title">{escape(title)}</title>'
         f'<desc id="{cid}-desc">{escape(summary)}</desc>' + "".join(body) + "</svg>"
     )

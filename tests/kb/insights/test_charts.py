@@ -258,3 +258,34 @@ def test_a_value_between_whole_numbers_has_the_decimal_mark_of_the_page() -> Non
     assert "2.50" in ticks("en")
     german = line_chart("Rating", points, value_label="Rating", lang="de")
     assert german.rows[0][1] == "1,50" and "1.50" not in german.summary
+
+
+def test_a_chart_s_name_says_its_title_once_and_its_figures() -> None:
+    """A chart was named by its title and its description, which begins with the
+    title: a screen reader read "Searches by department Searches by department:
+    Human Resources 356; …". It is named by its description alone, which holds
+    the title once and the figures."""
+    from kb.insights.target_chart import Spread, target_chart
+
+    charts = [
+        line_chart(
+            "Searches per day", [("2026-12-01", 40.0), ("2026-12-02", 42.0)], value_label="n"
+        ),
+        bar_chart("Searches by department", [("Human Resources", 356.0)], value_label="n"),
+        target_chart(
+            "Resolution against target",
+            [Spread("HR", 8.0, 18.0, 40.0)],
+            names=("median", "90th percentile", "target"),
+            show=lambda hours: f"{hours:.1f} h",
+            value_label="hours",
+        ),
+        bar_chart("Findings by kind", [], value_label="n"),
+    ]
+    for chart in charts:
+        root = ET.fromstring(chart.svg)
+        texts = {e.get("id"): "".join(e.itertext()) for e in root.iter() if e.get("id")}
+        name = " ".join(texts[i] for i in root.get("aria-labelledby", "").split())
+        assert name.count(chart.title) == 1, name
+        assert name == chart.summary and chart.summary.startswith(chart.title)
+        assert any(ch.isdigit() for ch in name) or "no data" in name, name
+        assert root.find(f"{SVG}title").text == chart.title  # still the tooltip
