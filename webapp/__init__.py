@@ -64,7 +64,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import assets, errors, i18n, inputs, names, security, services, throttle
+    from webapp import assets, errors, i18n, inputs, names, people, security, services, throttle
     from webapp.auth import identity, language_choice
     from webapp.auth import routes as auth
     from webapp.manage import body_limits
@@ -99,6 +99,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     security.init_app(app)
     auth.init_app(app)
     assets.init_app(app)
+    people.init_app(app)  # how every page names a person
     _init_templates(app, settings)
 
     for blueprint in _blueprints():

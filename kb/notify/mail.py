@@ -7,7 +7,8 @@ later as they were written. Every subject carries the request number
 where the setting `site_url` is set, the link to the request's page.
 
 The agent a request or task is given to (audience `assignee`) is told who
-gave it and, for a task, which; their mail never quotes an internal text.
+gave it, by their display name as the pages name people, and, for a task,
+which; their mail never quotes an internal text.
 """
 
 from __future__ import annotations
@@ -42,14 +43,16 @@ def compose(
     lang: str = DEFAULT_LANGUAGE,
     department_name: str = "",
     link: str = "",
+    actor_name: str = "",
 ) -> tuple[str, str] | None:
     """Subject and body for one reader; None when this topic sends them no mail.
 
     The texts are the `mail_<event>_<audience>_subject` and `…_opening`
     messages of `kb/i18n/locales/<lang>/mail.po`, which may name the
     department (`{dept}`), the status (`{status}`, its label in `kb.i18n.labels`,
-    the word the web pages use too), who acted (`{actor}`) and a task's number
-    and title (`{task}`, `{title}`); `link` is the request page's address."""
+    the word the web pages use too), who acted (`{actor}`: `actor_name`, their
+    display name, else their username) and a task's number and title (`{task}`,
+    `{title}`); `link` is the request page's address."""
     texts = domain_catalog()
     key = f"mail_{topic.partition('.')[2]}_{audience}"
     if not texts.has(DEFAULT_LANGUAGE, f"{key}_subject"):
@@ -64,7 +67,7 @@ def compose(
     fill = {
         "dept": department_name or request.department,
         "status": status,
-        "actor": entry.actor,
+        "actor": actor_name or entry.actor,
         "task": entry.data.get("task", ""),
         "title": entry.data.get("title", ""),
     }

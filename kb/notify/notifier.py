@@ -103,14 +103,21 @@ class Notifier:
         self._clock = clock
         self.refresh()
 
-    def refresh(self, account_languages: Mapping[str, str] | None = None) -> None:
+    def refresh(
+        self,
+        account_languages: Mapping[str, str] | None = None,
+        people: Mapping[str, str] | None = None,
+    ) -> None:
         """Take the current targets and department names from their sources (a
-        department added or edited on disk since), and the languages accounts
-        picked (username → code, as the store holds them), outside any transaction."""
+        department added or edited on disk since), the languages accounts
+        picked (username → code, as the store holds them) and the display names
+        of who acts (username → name: mails say who gave a request or task as
+        the pages name them), outside any transaction."""
         self.config = self._config_source()
         self._names = dict(self._names_source())
         self._translated = dict(self._translated_source())
         self._account_languages = dict(account_languages or {})
+        self._people = dict(people or {})
 
     def requester_language(self, request: Request) -> str:
         """The language of the question, where mails are written in it; else the
@@ -255,6 +262,7 @@ class Notifier:
                 lang=lang,
                 department_name=self.department_name(dept, lang),
                 link=self.config.request_link(request),
+                actor_name=self._people.get(entry.actor, ""),
             )
             if text is None:
                 continue

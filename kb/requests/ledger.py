@@ -132,12 +132,15 @@ class Ledger:
         """How long a requester may still reopen, as of now."""
         return permissions.ReopenWindow(self.clock(), self.reopen_days)
 
-    def announcing(self, *topics: Topic, also: Announce | None = None) -> Announce:
+    def announcing(
+        self, *topics: Topic, also: Announce | None = None, actor: User | None = None
+    ) -> Announce:
         """What the store calls inside the transaction: the messages of `topics`
         for the saved request and entry (and those of `also`), to the targets,
         department names and account languages of now (taken here, before the
-        transaction)."""
-        self.notifier.refresh(self.account_languages())
+        transaction); mails name the `actor` by their display name."""
+        people = {actor.username: actor.display_name} if actor is not None else {}
+        self.notifier.refresh(self.account_languages(), people)
 
         def announce(request: Request, entry: RequestEntry) -> list[OutboxMessage]:
             out = [m for t in topics for m in self.notifier.messages(t, request, entry)]
@@ -197,7 +200,7 @@ class Ledger:
         def attempt() -> Saved:
             before = self.load(actor, request_id)
             step = change(before, self.clock())
-            announce = self.announcing(step.topic) if step.topic else None
+            announce = self.announcing(step.topic, actor=actor) if step.topic else None
             saved = self.store.update_request(step.request, step.entry, announce, step.attachments)
             return Saved(before, saved, step.entry)
 
@@ -233,7 +236,7 @@ class Ledger:
                 steps.append(step)
                 # The store saves each step on the version the one before it left.
                 current = replace(steps[-1].request, version=steps[-1].request.version + 1)
-            saved = self._save_steps(steps)
+            saved = self._save_steps(steps, actor)
             return [Saved(b, a, s.entry) for b, a, s in zip(befores, saved, steps, strict=True)]
 
         return _retrying(f"request {request_id}", attempt)
@@ -248,7 +251,7 @@ class Ledger:
         def attempt() -> tuple[Saved, Saved]:
             first, second = self.load(actor, first_id), self.load(actor, second_id)
             steps = change(first, second, self.clock())
-            saved = self._save_steps(steps)
+            saved = self._save_steps(steps, actor)
             return (
                 Saved(first, saved[0], steps[0].entry),
                 Saved(second, saved[1], steps[1].entry),
@@ -256,10 +259,13 @@ class Ledger:
 
         return _retrying(f"request {first_id} or {second_id}", attempt)
 
-    def _save_steps(self, steps: Sequence[Step]) -> list[Request]:
+    def _save_steps(self, steps: Sequence[Step], actor: User) -> list[Request]:
         """Save `steps` in one transaction, with what each announces."""
         return self.store.update_requests(
-            [(s.request, s.entry, self.announcing(s.topic) if s.topic else None) for s in steps]
+            [
+                (s.request, s.entry, self.announcing(s.topic, actor=actor) if s.topic else None)
+                for s in steps
+            ]
         )
 
 

@@ -108,7 +108,7 @@ class TaskHolders:
             "handed_to": holder,
             "from": task.assignee,
         }
-        announce = self.ledger.announcing(Topic.TASK_HANDED_OVER)
+        announce = self.ledger.announcing(Topic.TASK_HANDED_OVER, actor=actor)
         entry = new_entry(actor, request, self.ledger.clock(), "task", "", data)
         handed = replace(task, status=TaskStatus.IN_PROGRESS, assignee=holder)
         saved = self.store.update_task(handed, entry, announce)

@@ -150,7 +150,7 @@ class TaskWork:
         def also(saved: Request, stored: RequestEntry) -> list[OutboxMessage]:
             return self.ready_messages(saved, ready, stored)
 
-        announce = self.ledger.announcing(Topic.TASK_COMPLETED, also=also)
+        announce = self.ledger.announcing(Topic.TASK_COMPLETED, also=also, actor=actor)
         done = self.store.update_task(done, entry, announce)
         self._follow_tasks(actor, request_id, self.store.tasks(request_id))
         return done

@@ -22,6 +22,7 @@ from kb.accounts.records import User
 from kb.authoring.diff import line_diff
 from kb.authoring.service import Editable, StaleEditError
 from webapp.i18n import current_language, gettext
+from webapp.people import person_name
 from webapp.requests.template_helpers import when
 
 
@@ -33,7 +34,7 @@ def conflict_page(
     current = exc.current
     shown = {
         "time": when(current.ts),
-        "author": current.author or gettext("history_on_disk"),
+        "author": person_name(current.author) or gettext("history_on_disk"),
     }
     own = bool(current.author) and current.author == actor.username
     page = render_template(

@@ -10,10 +10,8 @@ their department's canned replies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from pathlib import Path
 
 from kb.accounts.records import Role, User
@@ -72,13 +70,6 @@ class RequestPage:
     # Department → its agents, for the tasks the reader may hand over (of their
     # departments): whom the hand-over list offers.
     task_agents: dict[str, list[str]] = field(default_factory=dict)
-    # Username → display name of the people the page names (requester, tasks'
-    # holders, the hand-over list) whose account has one: see `name_of`.
-    names: dict[str, str] = field(default_factory=dict)
-
-    def name_of(self, username: str) -> str:
-        """How the page names `username`: their display name where one is set."""
-        return self.names.get(username, username)
 
     @property
     def allowed(self) -> RequestPermissions:
@@ -228,8 +219,6 @@ def page_of(
     canned = service.canned_replies(actor, request_id, current_language())
     agents = assignee_choices(service, request) if allowed.work else []
     sees_ids = sees_article_ids(allowed)
-    holders = task_agents(service, actor, detail)
-    tasked = [s.task.assignee for s in detail.tasks if s.task.assignee]
     return RequestPage(
         detail=detail,
         is_requester=allowed.is_requester,
@@ -259,19 +248,8 @@ def page_of(
         merged_open=_may_open(service, actor, request.merged_into),
         assignee_missing=bool(request.assignee)
         and service.store.get_user(request.assignee or "") is None,
-        task_agents=holders,
-        names=display_names(service, [request.requester, *tasked, *chain(*holders.values())]),
+        task_agents=task_agents(service, actor, detail),
     )
-
-
-def display_names(service: RequestService, usernames: Iterable[str]) -> dict[str, str]:
-    """Username → display name for those of `usernames` whose account sets one."""
-    names = {}
-    for username in set(usernames):
-        account = service.store.get_user(username)
-        if account is not None and account.display_name != account.username:
-            names[username] = account.display_name
-    return names
 
 
 def _back_queue(actor: User, detail: RequestDetail) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.accounts.records import User
 from kb.accounts.service import add_user
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import compose
@@ -131,3 +132,24 @@ def test_the_holder_s_mail_quotes_no_internal_text() -> None:
     assert "Internal" not in composed[1]
     # Nobody but the holder is mailed an internal entry: no requester text exists.
     assert compose(Topic.ASSIGNED, request, entry, audience="requester") is None
+
+
+def test_the_mail_names_who_gave_it_by_their_display_name(
+    service: RequestService, store: Store
+) -> None:
+    """Pages name people by their display name; the mail said "ian assigned this
+    request to you" by username."""
+    add_user(store, "carl", "agent", "it")
+    made = service.submit(EMPLOYEE, "VPN drops every hour", department="it")
+    assert made.id is not None
+    named = User(username="ian", display_name="Ian Brandt", grants=IT_AGENT.grants)
+
+    mails = mails_during(store, service, lambda: service.assign(named, made.id, "carl"))
+
+    assert mails[0].payload["text"].startswith("Ian Brandt assigned this request to you.")
+    request_id = onboarding(service, store, "New hire Jana")
+    service.holders.take_task(named, request_id, 3)
+    handed = mails_during(
+        store, service, lambda: service.holders.hand_over_task(named, request_id, 3, "carl")
+    )
+    assert handed[0].payload["text"].startswith("Ian Brandt handed task 3 over to you")

@@ -944,3 +944,21 @@ def test_an_article_that_is_a_link_is_refused_as_a_link_in_the_page_s_language(
         assert "keine Artikelkennung" not in german and "Outside." not in german
         english = text_of(client.get(f"/manage/edit/{path}?hl=en"))
         assert "is a symbolic link, and links are never followed" in english
+
+
+def test_the_history_names_who_wrote_a_version_by_their_display_name(
+    client: FlaskClient, app: Any
+) -> None:
+    """The content owners' pages named a version's author by username."""
+    from kb.accounts.service import add_user
+    from webapp.services import services
+
+    add_user(services(app).store, "cleo", "content_owner", "it", display_name="Cleo Maier")
+    token = sign_in_as(client, "cleo")
+    saved = client.post(
+        "/manage/edit/it/vpn-setup.md", data=form(token, body="## Connect\n\nOpen it.")
+    )
+    assert saved.status_code == 303
+    named = '<span class="person" title="cleo">Cleo Maier</span>'
+    assert f"<td>{named}</td>" in text_of(client.get("/manage/history/it/vpn-setup.md"))
+    assert named in text_of(client.get("/manage/?department=it"))

@@ -290,7 +290,8 @@ def test_the_page_names_people_by_their_display_name(
     post_request_form(client, token, onboarding, "tasks/2/hand-over", assignee="carl")
     page = text_of(client.get(f"/requests/{onboarding}?hl=de"))
     assert "übernommen von Carl &lt;Kühn&gt;" in page  # a display name is escaped
-    assert "<dd>Emma Schulz</dd>" in page  # "Gefragt von"
+    # "Gefragt von": the username beside the name, for agents who need it.
+    assert '<dd><span class="person" title="emma">Emma Schulz</span></dd>' in page
     post_request_form(client, token, onboarding, "tasks/2/take")
     page = text_of(client.get(f"/requests/{onboarding}?hl=de"))
     # The hand-over list shows the name and sends the username; ivan has none.
