@@ -14,11 +14,12 @@ language the caller names, from the catalog (`kb/i18n/locales/*/charts.po`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
 from kb.i18n.catalog import domain_catalog, format_decimal
+from kb.insights.apart import apart_marks
 from kb.insights.axes import count_top, nice_top
 
 WIDTH = 640
@@ -111,6 +112,7 @@ def line_chart(
     percent: bool = False,
     lang: str = "en",
     partial: int | None = None,
+    cut: Mapping[int, str] | None = None,
 ) -> Chart:
     """A line over time (one point per day or week), with its axis and a
     sentence naming the first, last, lowest and highest values. A point without
@@ -120,7 +122,8 @@ def line_chart(
     `partial` is the index of a point whose day or week is not over (today so
     far): it is drawn apart (a dashed line to a hollow dot, marked "so far"),
     and the description and the table say so, so that a day half gone does
-    not read as a drop."""
+    not read as a drop. `cut` gives the points of weeks the period cuts, each
+    with its note ("3 of 7 days"): drawn apart the same way, and said."""
     chart_id = chart_id or ident(title)
     show = _formatter(percent, lang)
     note = say(lang, "chart_partial_note")
@@ -147,11 +150,15 @@ def line_chart(
         top = count_top(max(known.values()))
     else:
         top = nice_top(max(known.values()))
-    marked = partial if partial is not None and partial in known else None
-    body = _line_body([label for label, _ in points], values, top, show, (marked, note))
+    apart = {i: text for i, text in (cut or {}).items() if i in known}
+    if partial is not None and partial in known:
+        apart[partial] = note
+    body = _line_body([label for label, _ in points], values, top, show, apart)
     summary = _line_summary(lang, title, points, known, show)
-    if marked is not None:
-        summary += " " + say(lang, "chart_partial_summary", day=points[marked][0])
+    if cut and (shortened := [points[i][0] for i in sorted(apart) if i != partial]):
+        summary += " " + say(lang, "chart_cut_summary", steps=", ".join(shortened))
+    if partial is not None and partial in known:
+        summary += " " + say(lang, "chart_partial_summary", day=points[partial][0])
     svg = frame_svg(chart_id, title, summary, LINE_HEIGHT, body)
     return Chart(chart_id, title, summary, svg, (label_header, value_label), rows)
 
@@ -201,11 +208,11 @@ def _line_body(
     values: list[float | None],
     top: float,
     show: Callable[[float], str],
-    partial: tuple[int | None, str] = (None, ""),
+    apart: Mapping[int, str] | None = None,
 ) -> list[str]:
     """The SVG elements of a line chart: axis, area, line (one piece per unbroken
-    run of values), dots and date ticks; the point of a step not over (`partial`:
-    its index and its note) apart from the line."""
+    run of values), dots and date ticks; the points of `apart` (a step not over,
+    a week the period cuts: index and note) apart from the line."""
     inner_w = WIDTH - _PAD_LEFT - _PAD_RIGHT
     inner_h = LINE_HEIGHT - PAD_TOP - _PAD_BOTTOM
     step = inner_w / max(1, len(values) - 1)
@@ -223,8 +230,8 @@ def _line_body(
             f'<text class="chart-value" x="{x(0):.1f}" y="{y(values[0]) - 8:.1f}" '
             f'text-anchor="middle">{escape(show(values[0]))}</text>'
         )
-    marked, note = partial
-    for run in _runs([None if i == marked else v for i, v in enumerate(values)]):
+    apart = apart or {}
+    for run in _runs([None if i in apart else v for i, v in enumerate(values)]):
         coords = " ".join(f"{x(i):.1f},{y(values[i]):.1f}" for i in run)
         body.append(
             f'<polygon class="chart-area" points="{x(run[0]):.1f},{base} {coords} '
@@ -235,8 +242,7 @@ def _line_body(
             f'<circle class="chart-dot" cx="{x(i):.1f}" cy="{y(values[i]):.1f}" r="2.5"/>'
             for i in run
         )
-    if marked is not None:
-        body.extend(_partial_marks(marked, values, x, y, note))
+    body.extend(apart_marks(apart, values, x, y))
     for i in sorted({0, len(values) - 1, len(values) // 2}):
         # A lone point sits in the middle, its date under it.
         edge = len(values) > 1 and i in (0, len(values) - 1)
@@ -262,32 +268,6 @@ def _line_axis(base: float, middle: float, top: float, show: Callable[[float], s
         f'<text class="chart-tick" x="{_PAD_LEFT - 6}" y="{middle + 4:.1f}" '
         f'text-anchor="end">{escape(show(top / 2))}</text>',
     ]
-
-
-def _partial_marks(
-    i: int,
-    values: Sequence[float | None],
-    x: Callable[[int], float],
-    y: Callable[[float | None], float],
-    note: str,
-) -> list[str]:
-    """A step not over: a dashed line from the point before, a hollow dot and
-    its note above it ("so far"), right-aligned at the chart's right edge."""
-    marks = []
-    if i > 0 and values[i - 1] is not None:
-        marks.append(
-            f'<line class="chart-line chart-line-partial" x1="{x(i - 1):.1f}" '
-            f'y1="{y(values[i - 1]):.1f}" x2="{x(i):.1f}" y2="{y(values[i]):.1f}"/>'
-        )
-    anchor = "end" if len(values) > 1 and i == len(values) - 1 else "middle"
-    # Above the dot, and above its value when a lone point shows one.
-    rise = 22 if len(values) == 1 else 8
-    marks.append(
-        f'<circle class="chart-dot chart-dot-partial" cx="{x(i):.1f}" cy="{y(values[i]):.1f}" '
-        f'r="3.5"/><text class="chart-note" x="{x(i):.1f}" y="{max(10.0, y(values[i]) - rise):.1f}" '
-        f'text-anchor="{anchor}">{escape(note)}</text>'
-    )
-    return marks
 
 
 def bar_chart(

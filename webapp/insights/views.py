@@ -201,6 +201,14 @@ def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:
     labels = [_step_label(step, by) for step in steps]
     partial = next((i for i, step in enumerate(steps) if step.partial), None)
 
+    # A week the period cuts counts fewer days: drawn apart on the line of counts,
+    # where it would read as a drop or a rise (its share compares as it is).
+    cut = {
+        i: gettext("chart_cut_note", days=step.days)
+        for i, step in enumerate(steps)
+        if by == "week" and step.days < 7 and not step.partial
+    }
+
     def line(name: str, figure: str, values: list[float | None], percent: bool) -> Chart:
         return line_chart(
             gettext(f"chart_{name}_per_{by}"),
@@ -211,6 +219,7 @@ def overview_charts(overview: Overview, by: str = "day") -> list[Chart]:
             percent=percent,
             lang=current_language(),
             partial=partial,
+            cut=None if percent else cut,
         )
 
     return [

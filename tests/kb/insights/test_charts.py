@@ -289,3 +289,35 @@ def test_a_chart_s_name_says_its_title_once_and_its_figures() -> None:
         assert name == chart.summary and chart.summary.startswith(chart.title)
         assert any(ch.isdigit() for ch in name) or "no data" in name, name
         assert root.find(f"{SVG}title").text == chart.title  # still the tooltip
+
+
+def test_a_week_the_period_cuts_is_drawn_apart_and_said() -> None:
+    """A period starting on a Friday drew its first week's three days as a
+    point of the line: searches per week read as a steep rise from 40 to 185.
+    A cut week is a hollow dot on a dashed line with its note, and the
+    description says only its days in the period are counted."""
+    points = [("2026-W45 (3 of 7 days)", 40.0), ("2026-W46", 185.0), ("2026-W47", 190.0)]
+    chart = line_chart("Searches per week", points, value_label="n", cut={0: "3 of 7 days"})
+    root = ET.fromstring(chart.svg)
+    (line,) = root.findall(f"{SVG}polyline")
+    assert len(line.get("points").split()) == 2  # the whole weeks only
+    dashed = [e for e in root.iter(f"{SVG}line") if "chart-line-partial" in e.get("class", "")]
+    assert len(dashed) == 1
+    (note,) = [t for t in root.iter(f"{SVG}text") if t.get("class") == "chart-note"]
+    assert note.text == "3 of 7 days" and note.get("text-anchor") == "start"
+    assert "2026-W45 (3 of 7 days): only the days in the period are counted." in chart.summary
+    # Cut at both ends, the last week also today's: "so far" wins there, once.
+    both = line_chart(
+        "Suchen pro Woche",
+        points,
+        value_label="n",
+        cut={0: "3 von 7 Tagen", 2: "2 von 7 Tagen"},
+        partial=2,
+        lang="de",
+    )
+    root = ET.fromstring(both.svg)
+    notes = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "chart-note"]
+    assert notes == ["3 von 7 Tagen", "bisher"]
+    assert "nur die Tage im Zeitraum gezählt" in both.summary and "2026-W47" in both.summary
+    (line,) = root.findall(f"{SVG}polyline")
+    assert len(line.get("points").split()) == 1  # the one whole week

@@ -121,6 +121,30 @@ def test_the_overview_shows_its_trend_per_iso_week_in_both_languages(
     )
 
 
+def test_a_cut_week_is_drawn_apart_on_the_line_of_searches_only(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """A period starting on a Saturday counts two days of its first week: drawn
+    on the line of searches per week as a point like the others, it read as a
+    rise into the next week. It is marked with its days; its answered share
+    compares as it is and stays a point of its line."""
+    sign_in_as(client, "anna")
+    monday = datetime.now(UTC).date() - timedelta(days=datetime.now(UTC).weekday())
+    since = monday - timedelta(days=9)  # a Saturday: the first week is cut to its weekend
+    until = monday - timedelta(days=1)  # a whole week after it
+    html = client.get(f"/insights/?since={since}&until={until}&by=week&hl=en")
+    page = html.get_data(as_text=True)
+    searches = page.split('id="searches-per-week"', 1)[1].split("</figure>", 1)[0]
+    assert 'class="chart-note" ' in searches and ">2 of 7 days</text>" in searches
+    assert "(2 of 7 days): only the days in the period are counted." in searches
+    answered = page.split('id="answered-per-week"', 1)[1].split("</figure>", 1)[0]
+    assert "chart-note" not in answered
+    german = client.get(f"/insights/?since={since}&until={until}&by=week&hl=de")
+    assert ">2 von 7 Tagen</text>" in german.get_data(as_text=True)
+    daily = client.get(f"/insights/?since={since}&until={until}&hl=en").get_data(as_text=True)
+    assert "chart-note" not in daily
+
+
 def test_the_week_view_offers_a_csv_of_every_table_it_shows(
     client: FlaskClient, topic_id: int
 ) -> None:
