@@ -8,7 +8,7 @@ import pytest
 from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
-from search.query_cache import QueryVectorCache, TermVectors, vector_text
+from search.query_cache import PIECES_PER_WORD, QueryVectorCache, TermVectors, vector_text
 from tests.support import HashingEmbedder
 
 
@@ -141,3 +141,20 @@ def test_vector_text_keeps_a_short_query_as_typed() -> None:
     assert vector_text("  how  much leave ", 64) == "  how  much leave "
     assert vector_text("a b c d", 2) == "a b"
     assert vector_text("a b c d", 0) == "a b c d"
+
+
+def test_a_run_of_symbols_is_read_only_as_far_as_words_would_be() -> None:
+    """500 quotes or emoji are one "word" but about 500 tokens: the models
+    read at most PIECES_PER_WORD pieces a word of them, while an honest long
+    question, English or German, is read word for word up to the word cap."""
+    for hostile in ('"' * 500, "x[" * 250, "\N{GRINNING FACE}" * 500):
+        read = vector_text(hostile, 64)
+        assert hostile.startswith(read)
+        assert len(read) == PIECES_PER_WORD * 64
+    english = " ".join(["Could", "you", "tell", "me", "how", "reimbursement", "works?"] * 10)
+    german = " ".join(
+        ["Wie", "funktioniert", "die", "Arbeitszeiterfassung", "bei", "Dienstreisen?"] * 11
+    )
+    for honest in (english, german):
+        assert vector_text(honest, 64) == " ".join(honest.split()[:64])
+    assert vector_text('"' * 500, 0) == '"' * 500
