@@ -67,7 +67,8 @@ def _shown(name: str, value: float | int | None) -> str:
         return gettext("insights_no_value")
     if name in RATES:
         return percent_text(value)
-    if isinstance(value, float) and not value.is_integer():  # an average: "4,5" in German
+    # An average, whole ones too: "4,5" and "5,0" in German ("5.0" kept the English point).
+    if isinstance(value, float):
         return format_decimal(current_language(), value, "0.0#")
     return f"{value:,}".replace(",", "\u202f")
 

@@ -229,6 +229,33 @@ def test_averages_are_written_with_the_page_s_decimal_mark(
     assert "4.5" in english and "target 2.0 working hours" in english
 
 
+def test_a_whole_average_is_written_with_the_page_s_decimal_mark(
+    app: Flask, client: FlaskClient, topic_id: int
+) -> None:
+    """An average rating of exactly 5 (or 4) read "5.0" on German pages, with
+    an English decimal point: only averages with a fraction were written the
+    page's way."""
+    from kb.accounts.records import Grant, Role, User
+
+    service = services(app).requests
+    erik = User(username="erik", display_name="Erik", grants=[Grant(role=Role.EMPLOYEE)])
+    ivan = User(
+        username="ivan", display_name="Ivan", grants=[Grant(role=Role.AGENT, department="it")]
+    )
+    for n in range(2):
+        request = service.submit(erik, f"printer question {n}", department="it")
+        assert request.id is not None
+        service.resolve(ivan, request.id, "Restart it.")
+        service.rate(erik, request.id, 4)
+    sign_in_as(client, "anna")
+    german = client.get("/insights/?hl=de").get_data(as_text=True)
+    card = german.split('data-figure="average_rating"', 1)[1].split("</li>", 1)[0]
+    assert '<span class="figure-value">4,0</span>' in card, card
+    english = client.get("/insights/?hl=en").get_data(as_text=True)
+    card = english.split('data-figure="average_rating"', 1)[1].split("</li>", 1)[0]
+    assert '<span class="figure-value">4.0</span>' in card, card
+
+
 def test_assigning_from_the_gaps_page(client: FlaskClient, topic_id: int) -> None:
     token = sign_in_as(client, "anna")
     html = client.get("/insights/gaps").get_data(as_text=True)
