@@ -29,7 +29,7 @@ from kb.authoring.diff import line_diff
 from kb.authoring.discarding import history_of, restore_discarded
 from kb.authoring.errors import UnopenableArticleError
 from kb.authoring.files import SLUG
-from kb.authoring.records import Action, ArticleFields, ArticleVersion
+from kb.authoring.records import Action, ArticleFields
 from kb.authoring.service import StaleEditError
 from kb.errors import (
     ConflictError,
@@ -46,7 +46,15 @@ from webapp.departments import in_name_order
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import checks_own_form, invalid, refuse_nul_in
-from webapp.manage import discarding, forms, presenters, retiring, setup_checks, version_words
+from webapp.manage import (
+    discarding,
+    forms,
+    presenters,
+    retiring,
+    saved_notices,
+    setup_checks,
+    version_words,
+)
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.editor_page import render_editor
 from webapp.manage.picture_uploads import save_staged
@@ -276,7 +284,8 @@ def save(article_id: str) -> Response | tuple[str, int]:
             message=message,
             status=exc.status,
         )
-    _flash_saved(version, base)
+    saved_notices.flash_saved(version, base)
+    saved_notices.flash_out_of_search(opened.fields.status, version)
     for refused in save_staged(actor, article_id)[1]:
         flash(
             gettext("manage_picture_not_saved", reason=message_for(refused, current_language())),
@@ -303,16 +312,6 @@ def reopen(article_id: str) -> tuple[str, int]:
         problem=presenters.file_problem(opened),
         carried=yours,
     )
-
-
-def _flash_saved(version: ArticleVersion, base: int | None) -> None:
-    """What a save or a status change did: the version saved, or, where the text
-    and status were already those (Retire on a retired article), that nothing was."""
-    status = label("article", version.status.value)
-    if version.number == base:
-        flash(gettext("manage_unchanged", version=version.number, status=status), "info")
-    else:
-        flash(gettext("manage_saved", version=version.number, status=status), "success")
 
 
 @bp.get("/history/<path:article_id>")
@@ -387,7 +386,7 @@ def set_status(article_id: str) -> Response:
     except (StaleEditError, ConflictError, ContentError) as exc:
         flash(message_for(exc, current_language()), "error")
     else:
-        _flash_saved(version, base)
+        saved_notices.flash_saved(version, base)
     target = request.form.get("next") == "list"
     if target:
         return redirect(url_for("manage.index", department=article_id.split("/", 1)[0]), code=303)
