@@ -22,7 +22,12 @@ def flash_saved(version: ArticleVersion, base: int | None) -> None:
 
 def flash_out_of_search(before: Status, version: ArticleVersion) -> None:
     """A published article saved as a draft or sent to review leaves search until
-    it is published again: said at once, since "Saved as version N (Draft)" alone
+    it is published again, as does a retired one: said at once, since "Saved as version N (Draft)" alone
     reads as if readers still found the article, with the way back named."""
-    if before is Status.PUBLISHED and version.status in (Status.DRAFT, Status.REVIEW):
+    if before is not Status.PUBLISHED:
+        return
+    if version.status in (Status.DRAFT, Status.REVIEW):
         flash(gettext("manage_out_of_search"), "info")
+    elif version.status is Status.RETIRED:
+        # Retire is one click beside Publish, with no page to confirm it.
+        flash(gettext("manage_retired_out_of_search"), "info")
