@@ -204,11 +204,11 @@ def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: s
     if as_json:
         echo_json({**span.as_dict(), "findings": [f.as_dict() for f in found]})
         return
-    rows = [[f.article, f.department, f.kind, f.detail_text()] for f in found]
+    rows = [[f.article, f.title, f.department, f.kind, f.detail_text()] for f in found]
     if as_csv:
-        _csv([["article", "department", "kind", "detail"], *rows])
+        _csv([["article", "title", "department", "kind", "detail"], *rows])
         return
-    for article, _dept, kind, detail in rows:
+    for article, _title, _dept, kind, detail in rows:
         click.echo(f"{article:<50} {kind:<20} {detail}")
 
 

@@ -37,7 +37,7 @@ import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,10 +69,14 @@ class Finding:
     department: str
     kind: str
     detail: dict[str, Any]
+    # The article's title, which readers know it by; `article` (its id) stays
+    # the key every export and program matches on.
+    title: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "article": self.article,
+            "title": self.title,
             "department": self.department,
             "kind": self.kind,
             **self.detail,
@@ -286,6 +290,7 @@ def content_health(
                         },
                     )
                 )
+    found = [replace(f, title=published[f.article].title) for f in found]
     found.sort(key=lambda f: (f.article, f.kind))
     return found if reader is None else readable_findings(found, articles, *reader)
 

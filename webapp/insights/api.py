@@ -136,7 +136,7 @@ def requests_view() -> Response:
     )
 
 
-CONTENT_COLUMNS = ["article", "department", "kind", "detail"]
+CONTENT_COLUMNS = ["article", "title", "department", "kind", "detail"]
 
 
 @bp.get("/content")
@@ -144,7 +144,7 @@ def content_view() -> Response:
     r = reading(request.args)
     found = content_findings(r)
     if request.args.get("format") == "csv":
-        rows = ([f.article, f.department, f.kind, f.detail_text()] for f in found)
+        rows = ([f.article, f.title, f.department, f.kind, f.detail_text()] for f in found)
         return _csv("content", csv_text(CONTENT_COLUMNS, rows), r)
     findings = [f.as_dict() for f in found]
     return jsonify({**r.period.as_dict(), "department": r.department, "findings": findings})

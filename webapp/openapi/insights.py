@@ -207,9 +207,10 @@ SCHEMAS["ContentHealth"] = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["article", "department", "kind"],
+                "required": ["article", "title", "department", "kind"],
                 "properties": {
                     "article": {"type": "string"},
+                    "title": {"type": "string"},
                     "department": {"type": "string"},
                     "kind": {
                         "type": "string",

@@ -193,3 +193,15 @@ def test_requests_time_their_resolution_in_working_hours(tmp_path: Path) -> None
     (it,) = json.loads(_kb(url, "insights", "requests", *period, "--json"))["departments"]
     assert it["median_resolution_hours"] == 72.0
     assert (it["median_resolution_working_hours"], it["p90_resolution_working_hours"]) == (8, 8)
+
+
+def test_content_csv_has_each_article_s_title_after_its_id(url: str, tmp_path: Path) -> None:
+    hr = tmp_path / "content" / "hr"
+    hr.mkdir(parents=True)
+    (hr / "old.md").write_text(
+        "---\ntitle: Old rules\nreview_by: 2020-01-01\n---\nText.\n", "utf-8"
+    )
+    out = _kb(url, "--set", f"content_dir={tmp_path / 'content'}", "insights", "content", "--csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["article", "title", "department", "kind", "detail"]
+    assert ["hr/old.md", "Old rules", "hr", "review_overdue", "review_by=2020-01-01"] in rows

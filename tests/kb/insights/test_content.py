@@ -173,6 +173,7 @@ def test_a_restricted_link_names_who_may_open_it_and_who_may_not() -> None:
     ]
     assert finding.as_dict() == {
         "article": "hr/leave.md",
+        "title": leave.title,
         "department": "hr",
         "kind": "restricted_link",
         "target": "hr/approving.md",

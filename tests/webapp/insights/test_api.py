@@ -439,7 +439,29 @@ def test_content_health_names_findings_per_article(
     page = client.get("/insights/content").get_data(as_text=True)
     assert "Review date passed" in page and "<svg" in page
     csv_text = client.get("/api/insights/content?format=csv").get_data(as_text=True)
-    assert "hr/old.md,hr,broken_link,target=hr/gone.md" in csv_text
+    assert "hr/old.md,Old rules,hr,broken_link,target=hr/gone.md" in csv_text
+
+
+def test_content_health_names_articles_by_their_title_with_the_id_beside(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """The table listed each article by its file id ("hr/old.md") alone: an
+    analyst had to open it to learn which article it was."""
+    (request_content / "hr" / "old.md").write_text(
+        "---\ntitle: Old & odd rules\nreview_by: 2020-01-01\n---\nText.\n", "utf-8"
+    )
+    sign_in_as(client, "anna")
+    for lang in ("en", "de"):
+        page = client.get(f"/insights/content?hl={lang}").get_data(as_text=True)
+        row = page[page.index('<tr data-kind="review_overdue">') :]
+        row = row[: row.index("</tr>")]
+        assert '<a href="/articles/hr/old.md" title="hr/old.md">Old &amp; odd rules</a>' in row
+        assert '<small class="muted">hr/old.md</small>' in row
+    findings = client.get("/api/insights/content").get_json()["findings"]
+    assert {f["title"] for f in findings if f["article"] == "hr/old.md"} == {"Old & odd rules"}
+    lines = client.get("/api/insights/content?format=csv").get_data(as_text=True).splitlines()
+    assert lines[0] == "article,title,department,kind,detail"
+    assert "hr/old.md,Old & odd rules,hr,review_overdue,review_by=2020-01-01" in lines
 
 
 def test_content_findings_are_sentences_in_the_page_s_language(
