@@ -10,6 +10,7 @@
     POST /manage/reopen/<id>         the editor at the current version, with the
                                      text of a save refused as stale above it
     /manage/discard/<id>             a draft never published thrown away (`discarding`)
+    /manage/retire/<id>              Retire asked again before it is done (`retiring`)
 
 Every page needs a content owner (of the department asked for) or an admin.
 A refused save shows the editor again with the message and everything that
@@ -39,6 +40,7 @@ from kb.errors import (
     ValidationError,
 )
 from kb.i18n.catalog import format_size
+from kb.records import Status
 from kb.requests.drafting import slugify
 from webapp import services
 from webapp.auth.identity import require_user
@@ -262,6 +264,8 @@ def save(article_id: str) -> Response | tuple[str, int]:
             forms.editor_form(), forms.form_action(), services.services().settings.max_file_bytes
         )
         base = forms.form_version(request.form)
+        if opened.fields.status is not Status.RETIRED:  # Enter on a retired one keeps it so
+            retiring.require_confirmed(request.form, fields.status)
     except ValidationError as exc:
         return render_editor(
             opened,
@@ -379,6 +383,8 @@ def set_status(article_id: str) -> Response:
     actor = require_user()
     status = forms.form_action()
     base = forms.form_version(request.form)
+    if (asked_again := retiring.unconfirmed(request.form, status, article_id)) is not None:
+        return asked_again
     try:
         version = services.authoring().set_status(
             actor, article_id, status, base_version=base, message=forms.message_of(request.form)
@@ -387,7 +393,8 @@ def set_status(article_id: str) -> Response:
         flash(message_for(exc, current_language()), "error")
     else:
         saved_notices.flash_saved(version, base)
-    target = request.form.get("next") == "list"
-    if target:
+        if status is Status.RETIRED and version.number != base:
+            flash(gettext("manage_retired_out_of_search"), "info")
+    if request.form.get("next") == "list":
         return redirect(url_for("manage.index", department=article_id.split("/", 1)[0]), code=303)
     return redirect(url_for("manage.edit", article_id=article_id), code=303)

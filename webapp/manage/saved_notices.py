@@ -29,5 +29,5 @@ def flash_out_of_search(before: Status, version: ArticleVersion) -> None:
     if version.status in (Status.DRAFT, Status.REVIEW):
         flash(gettext("manage_out_of_search"), "info")
     elif version.status is Status.RETIRED:
-        # Retire is one click beside Publish, with no page to confirm it.
+        # Said again after the retire page asked: the way back is named here too.
         flash(gettext("manage_retired_out_of_search"), "info")

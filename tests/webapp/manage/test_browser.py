@@ -153,9 +153,16 @@ def test_publish_a_new_article_and_find_it_without_an_index_run(
     expect(page.locator(".result a.result-link").first).to_have_attribute(
         "data-article", "it/borrowing-a-loan-projector.md"
     )
-    # Retiring takes it out of results.
+    # Retiring asks again on a page of its own; Cancel leaves it in search.
     page.goto(site.url + "/manage/edit/it/borrowing-a-loan-projector.md")
+    page.get_by_role("link", name="Retire").click()
+    expect(page.locator("main")).to_contain_text("Search will no longer find this article")
+    page.get_by_role("link", name="Cancel and go back to the editor").click()
+    expect(page.get_by_label("Title")).to_have_value("Borrowing a loan projector")
+    page.get_by_role("link", name="Retire").click()
+    # Confirmed, it is taken out of results.
     page.get_by_role("button", name="Retire").click()
+    expect(page.locator(".flash").first).to_contain_text("Retired")
     wait_until(
         lambda: (
             "it/borrowing-a-loan-projector.md" not in _found(page, site, "zephyrscope projector")

@@ -213,7 +213,7 @@ def test_a_draft_published_on_disk_only_is_retired_not_discarded(
     monkeypatch.setattr(engine, "article", {"it/vpn-setup.md": indexed}.get)
     token = sign_in_as(client, "cora")
     editor = client.get("/manage/edit/it/vpn-setup.md?hl=en").get_data(as_text=True)
-    assert "/manage/discard/" not in editor and 'value="retire"' in editor
+    assert "/manage/discard/" not in editor and 'href="/manage/retire/it/vpn-setup.md"' in editor
     api = client.delete(
         "/api/articles/it/vpn-setup.md", headers={"X-CSRF-Token": token, "If-Match": '"1"'}
     )

@@ -55,7 +55,8 @@ def test_retiring_a_published_article_says_it_left_search(
 ) -> None:
     token = sign_in_as(client, "cora")
     retired = client.post(
-        f"/manage/edit/it/vpn-setup.md?hl={lang}", data=form(token, action="retire")
+        f"/manage/edit/it/vpn-setup.md?hl={lang}",
+        data=form(token, action="retire", confirm="retire"),
     )
     assert retired.status_code == 303
     assert notice in text_of(client.get(f"{retired.location}?hl={lang}"))

@@ -296,7 +296,7 @@ def test_restoring_the_text_already_current_says_that_nothing_was_restored(
     token = sign_in_as(client, "cora")
     retired = client.post(
         "/manage/status/it/vpn-setup.md",
-        data={"csrf_token": token, "action": "retire", "version": "1"},
+        data={"csrf_token": token, "action": "retire", "confirm": "retire", "version": "1"},
     )
     assert retired.status_code == 303
     restored = client.post(
@@ -315,7 +315,7 @@ def test_a_save_that_changes_nothing_says_so(client: FlaskClient, content: Path)
     """Retire pressed on a retired article, or Publish on a published one with
     nothing typed, said "Saved as version 2" while no version was saved."""
     token = sign_in_as(client, "cora")
-    retire = {"csrf_token": token, "action": "retire"}
+    retire = {"csrf_token": token, "action": "retire", "confirm": "retire"}
     first = client.post("/manage/status/it/vpn-setup.md", data={**retire, "version": "1"})
     assert "Saved as version 2 (Retired)." in text_of(client.get(first.location))
     again = client.post("/manage/status/it/vpn-setup.md", data={**retire, "version": "2"})
