@@ -223,8 +223,8 @@ def test_every_value_stream_mistake_has_its_words_in_every_language() -> None:
         parse_workflows(bad, "w.yml", ["hr", "it"])
     assert refused.value.message_in("de") == (
         "Wertstrom 'onboarding', Aufgabe 'it': unbekannte Abteilung 'marketing'; "
-        "bekannt sind: hr, it; setzen Sie 'department' auf eine davon oder legen Sie den "
-        "Abteilungsordner 'marketing' an (eine aus anderen Inhalten kopierte Wertstrom-Datei "
-        "nennt deren Abteilungen)"
+        "bekannt sind: hr, it; setzen Sie 'department' auf eine davon oder legen Sie einen "
+        "Ordner für die Abteilung 'marketing' an (eine aus anderen Inhalten kopierte "
+        "Wertstrom-Datei nennt deren Abteilungen)"
     )
     assert refused.value.message.endswith(refused.value.message_in("en"))
