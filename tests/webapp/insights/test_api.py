@@ -603,7 +603,7 @@ def test_a_link_to_a_managers_only_article_is_not_called_broken(
     assert (restricted["audience"], restricted["missing_audience"]) == (["managers"], ["everyone"])
     csv_text = client.get("/api/insights/content?department=hr&format=csv").get_data(as_text=True)
     assert (
-        "hr/leave.md,hr,restricted_link,target=hr/approving.md; audience=managers; "
+        "hr/leave.md,Annual leave,hr,restricted_link,target=hr/approving.md; audience=managers; "
         "missing_audience=everyone" in csv_text
     )
     page = client.get("/insights/content?department=hr&hl=en").get_data(as_text=True)

@@ -133,7 +133,7 @@ def test_the_refused_text_goes_with_the_owner_to_the_current_version(
     second.goto(url)
     first.get_by_label("Summary").fill("Saved from the first tab.")
     first.get_by_role("button", name="Save draft").click()
-    expect(first.locator(".flash")).to_contain_text("Saved as version")
+    expect(first.locator(".flash").first).to_contain_text("Saved as version")
     typed = "## Hotels\n\nUse **TCP 443** in hotels.\n\nAsk the desk otherwise."
     second.get_by_label("Text (Markdown)").fill(typed)
     second.get_by_role("button", name="Save draft").click()
