@@ -169,6 +169,8 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         "resolution_within_target",
         "backlog",
         "overdue",
+        "median_first_response_working_hours",
+        "median_resolution_working_hours",
     ]
     if as_csv:
         _csv(
@@ -181,8 +183,10 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
     for r in rows:
         top = topics_cell(r["top_topics"])
         click.echo(
+            # Working hours, the unit of the targets the share is judged against.
             f"{r['department']:<12} {r['requests']:>5} requests  resolution median "
-            f"{_show(r['median_resolution_hours'])} h  within target {_show(r['resolution_within_target'])}"
+            f"{_show(r['median_resolution_working_hours'])} working h"
+            f"  within target {_show(r['resolution_within_target'])}"
             f"  open {r['backlog']} (overdue {r['overdue']})  top: {top}"
         )
 

@@ -205,12 +205,14 @@ class RequestDay:
 
 @dataclass(frozen=True)
 class ResolvedRequest:
-    """A request of a period that was resolved: its queue, when it was filed
-    and when it was resolved (UTC)."""
+    """A request of a period that was answered or resolved: its queue, when it
+    was filed, when it was resolved and when it was first answered (UTC; None
+    where it has not been yet)."""
 
     department: str
     created: datetime
-    resolved_at: datetime
+    resolved_at: datetime | None
+    first_responded_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ For each department with requests in the period: the count, the three most
 frequent request topics (a request's question belongs to the knowledge-gap
 topic its text was placed in, else it stands for itself; a topic is named
 only when at least `min_people` different requesters asked it), the median
-time to first response and to resolution in hours (wall-clock), the share
+time to first response and to resolution in hours (wall-clock; with the
+working calendar, also in working hours, the unit of the targets), the share
 answered and resolved within the department's targets (the due dates, which
 count working hours; an open request past a due date has missed it), how the requesters rated the answers (count and
 average of 1-5 stars), and the backlog and overdue requests now.
@@ -52,6 +53,8 @@ class DepartmentRequests:
     # Resolution in working hours, the unit of the target: median and 90th percentile.
     median_resolution_working_hours: float | None = None
     p90_resolution_working_hours: float | None = None
+    # First response in working hours, the unit of its target: median.
+    median_first_response_working_hours: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -151,23 +154,31 @@ def with_working_hours(
     resolved: Sequence[ResolvedRequest],
     working_hours: Callable[[datetime, datetime], float],
 ) -> list[DepartmentRequests]:
-    """`rows` with the median and 90th percentile of their resolved requests'
-    resolution times in working hours (`working_hours(created, resolved)`, the
-    calendar the due dates count by), so that they compare with the target."""
+    """`rows` with their requests' times in working hours
+    (`working_hours(start, end)`, the calendar the due dates count by), so
+    that they compare with the targets: the median first response, and the
+    median and 90th percentile of the resolution."""
+    first: dict[str, list[float]] = defaultdict(list)
     hours: dict[str, list[float]] = defaultdict(list)
     for r in resolved:
-        hours[r.department].append(max(0.0, working_hours(r.created, r.resolved_at)))
+        if r.first_responded_at is not None:
+            first[r.department].append(max(0.0, working_hours(r.created, r.first_responded_at)))
+        if r.resolved_at is not None:
+            hours[r.department].append(max(0.0, working_hours(r.created, r.resolved_at)))
     out = []
     for row in rows:
-        mine = hours.get(row.department)
-        if not mine:
-            out.append(row)
-            continue
-        out.append(
-            replace(
+        mine, answered = hours.get(row.department), first.get(row.department)
+        if answered:
+            row = replace(row, median_first_response_working_hours=_round_median(answered))
+        if mine:
+            row = replace(
                 row,
-                median_resolution_working_hours=round(float(np.median(mine)), 2),
+                median_resolution_working_hours=_round_median(mine),
                 p90_resolution_working_hours=round(float(np.percentile(mine, 90)), 2),
             )
-        )
+        out.append(row)
     return out
+
+
+def _round_median(values: Sequence[float]) -> float:
+    return round(float(np.median(values)), 2)

@@ -163,14 +163,15 @@ class SqlRequestFigures(SqlBase):
     def resolved_requests(
         self, since: date, until: date, department: str | None = None
     ) -> list[ResolvedRequest]:
-        """Requests created with since <= day < until and resolved since: the
-        requests view times their resolution in working hours, which the
-        rollups (wall-clock hours) cannot give, as the calendar is a setting."""
+        """Requests created with since <= day < until and answered or resolved
+        since: the requests view times their first response and resolution in
+        working hours, which the rollups (wall-clock hours) cannot give, as the
+        calendar is a setting."""
         r = requests
-        query = select(r.c.department, r.c.created, r.c.resolved_at).where(
+        query = select(r.c.department, r.c.created, r.c.resolved_at, r.c.first_responded_at).where(
             r.c.created >= day_start(since),
             r.c.created < day_start(until),
-            r.c.resolved_at.is_not(None),
+            r.c.resolved_at.is_not(None) | r.c.first_responded_at.is_not(None),
         )
         if department is not None:
             query = query.where(is_department(r.c.department, department))

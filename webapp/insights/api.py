@@ -114,6 +114,7 @@ REQUEST_COLUMNS = [
     "average_rating",
     "median_resolution_working_hours",
     "p90_resolution_working_hours",
+    "median_first_response_working_hours",
 ]
 
 

@@ -537,3 +537,40 @@ def test_the_requests_page_charts_resolution_against_target_in_working_hours(
     assert figure.count('class="chart-target"') == 2  # the key's mark and IT's
     german = client.get(f"/insights/requests?{query}&hl=de").get_data(as_text=True)
     assert "Median 5,0 Std., 90. Perzentil 8,2 Std., Ziel 16,0 Std." in german
+
+
+def test_the_requests_table_gives_its_medians_in_the_targets_working_hours(
+    client: FlaskClient, store: Store, topic_id: int
+) -> None:
+    """The table showed wall-clock medians beside targets in working hours: a
+    request filed on Friday 27 November 2026 at 16:00 in Berlin, answered on
+    Monday at 10:00 and resolved at 16:00, read "66.0 h" and "72.0 h" beside
+    "target 2.0 working hours", though it took 2 and 8 working hours."""
+    from kb.requests.records import Request
+
+    friday = datetime(2026, 11, 27, 15, tzinfo=UTC)
+    store.create_request(
+        Request(
+            requester="r1",
+            query="laptop broken",
+            department="it",
+            created=friday,
+            first_responded_at=friday + timedelta(days=2, hours=18),
+            resolved_at=friday + timedelta(days=3),
+            status="resolved",
+        )
+    )
+    sign_in_as(client, "anna")
+    query = "since=2026-11-27&until=2026-11-27"
+    (it,) = client.get(f"/api/insights/requests?{query}").get_json()["departments"]
+    assert (it["median_first_response_hours"], it["median_resolution_hours"]) == (66.0, 72.0)
+    assert it["median_first_response_working_hours"] == 2.0
+    assert it["median_resolution_working_hours"] == 8.0
+    html = client.get(f"/insights/requests?{query}&hl=en").get_data(as_text=True)
+    row = html.split('data-department="it"', 1)[1].split("</tr>", 1)[0]
+    assert "2.0 working hours" in row and "8.0 working hours" in row
+    assert "66.0" not in row and "72.0" not in row
+    assert "Median first response (working hours)" in html
+    german = client.get(f"/insights/requests?{query}&hl=de").get_data(as_text=True)
+    row = german.split('data-department="it"', 1)[1].split("</tr>", 1)[0]
+    assert "2,0 Arbeitsstunden" in row and "8,0 Arbeitsstunden" in row
