@@ -85,17 +85,23 @@ def compose(
     lines += [
         f"{word('request')} #{request.id}",
         *([link] if link else []),
-        f"{word('question')}: {request.query}",
+        # The requester's words and a department file's name each stay on their
+        # own line: a line break in them cannot forge the lines the product writes.
+        f"{word('question')}: {_one_line(request.query)}",
         f"{word('status')}: {status}",
-        f"{word('department')}: {fill['dept']}",
+        f"{word('department')}: {_one_line(fill['dept'])}",
         "",
         word("footer"),
     ]
     return subject, "\n".join(lines) + "\n"
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
+    text = _one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

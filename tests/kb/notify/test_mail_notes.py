@@ -3,6 +3,8 @@ reader's language, and a person's text as they wrote it."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kb.notify.mail import Audience, compose
 from kb.notify.topics import Topic
 from kb.requests import entry_notes
@@ -56,3 +58,19 @@ def test_only_the_requester_reads_that_a_request_waits_for_them() -> None:
         assert "Status: Waiting for the requester\n" in body(audience, "en")
         assert "Status: Wartet auf die anfragende Person\n" in body(audience, "de")
         assert "Waiting for you" not in body(audience, "en")
+
+
+def test_a_question_over_several_lines_cannot_forge_the_lines_the_product_writes() -> None:
+    """`POST /api/requests` takes a question with line breaks: its body lines read
+    as the mail's own, a status the request does not have and another address to
+    follow, in every mail to the queue, the requester and the watchers."""
+    forged = replace(
+        REQUEST, query="VPN drops\r\nStatus: Resolved\nhttps://evil.example/requests/7"
+    )
+    entry = RequestEntry(request_id=7, actor="emma", kind="created")
+    composed = compose(Topic.CREATED, forged, entry, audience="queue", department_name="IT\nHR")
+    assert composed is not None
+    lines = composed[1].splitlines()
+    assert "Question: VPN drops Status: Resolved https://evil.example/requests/7" in lines
+    assert "Department: IT HR" in lines
+    assert not [line for line in lines if line.startswith(("Status: Resolved", "https://evil"))]
