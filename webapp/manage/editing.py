@@ -1,0 +1,218 @@
+"""The editor's pages: a new article, the editor, and a save from either.
+
+    /manage/new                      a new article (GET form, POST create)
+    /manage/edit/<id>                the editor (POST: save draft, submit, publish, retire)
+    POST /manage/reopen/<id>         the editor at the current version, with the
+                                     text of a save refused as stale above it
+
+A refused save shows the editor again with the message and everything that
+was typed; a stale one shows both texts side by side (`conflicts`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, request, url_for
+from werkzeug.wrappers import Response
+
+from kb.accounts.records import Grant, Role
+from kb.authoring.files import SLUG
+from kb.authoring.records import ArticleFields
+from kb.authoring.service import StaleEditError
+from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
+from kb.records import Status
+from kb.requests.drafting import slugify
+from webapp import services
+from webapp.auth.identity import require_user
+from webapp.errors import message_for
+from webapp.i18n import current_language, gettext
+from webapp.inputs import checks_own_form, refuse_nul_in
+from webapp.manage import forms, presenters, retiring, saved_notices
+from webapp.manage.conflicts import conflict_page
+from webapp.manage.editor_page import render_editor
+from webapp.manage.picture_uploads import save_staged
+
+FIXABLE = (ValidationError, ContentError, ConflictError)
+
+
+def owned_departments() -> list[str]:
+    """The departments whose articles the signed-in user may manage; 403 for
+    someone who may manage none."""
+    actor = require_user()
+    owned = services.authoring().editable_departments(actor)
+    if not owned:
+        raise PermissionDenied(
+            "these pages are for content owners and admins; ask an admin for the role "
+            "content_owner:<department>",
+            details={"user": actor.username},
+            key="manage_who",
+        )
+    return owned
+
+
+def typed_message() -> str:
+    """The "What changed" line as typed, for an editor shown again after a refusal."""
+    return (request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS]
+
+
+def new() -> tuple[str, int]:
+    owned = owned_departments()
+    department = request.args.get("department") or owned[0]
+    if department not in owned:
+        raise PermissionDenied(
+            f"you may not write articles for {department!r}",
+            details={"department": department},
+            key="content_owner_who",
+            values={
+                "department": department,
+                "role": Grant(role=Role.CONTENT_OWNER, department=department),
+            },
+        )
+    return render_editor(None, forms.new_article(request.args), department=department)
+
+
+@checks_own_form
+def create() -> Response | tuple[str, int]:
+    actor = require_user()
+    department = request.form.get("department", "")
+    slug = (request.form.get("slug") or "").strip()
+    service = services.authoring()
+    try:
+        refuse_nul_in(request.form)
+        fields = forms.article_fields(
+            forms.editor_form(), forms.form_action(), services.services().settings.max_file_bytes
+        )
+    except ValidationError as exc:
+        posted = forms.posted_fields()
+        return render_editor(
+            None,
+            posted,
+            department=department,
+            failure=exc,
+            message=typed_message(),
+            status=400,
+            slug=slug,
+        )
+    try:
+        version = service.create(
+            actor, department, slug or slugify(fields.title), fields, forms.message_of(request.form)
+        )
+    except FIXABLE as exc:
+        return render_editor(
+            None,
+            fields,
+            department=department,
+            failure=exc,
+            message=typed_message(),
+            status=exc.status,
+            slug=slug,
+        )
+    flash(gettext("manage_created", id=version.article_id), "success")
+    return redirect(url_for("manage.edit", article_id=version.article_id), code=303)
+
+
+def edit(article_id: str) -> tuple[str, int]:
+    opened = services.authoring().open(require_user(), article_id)
+    return render_editor(
+        opened,
+        opened.fields,
+        department=opened.department,
+        problem=presenters.file_problem(opened),
+    )
+
+
+def _typed_back_as_new(
+    article_id: str, exc: NotFoundError, typed: ArticleFields | None = None
+) -> tuple[str, int]:
+    """An article deleted or renamed on disk while it was being edited: what was
+    typed (the form's fields, or `typed`) comes back as a new article of the
+    department, so that nothing is lost."""
+    department, _, name = article_id.partition("/")
+    if department not in services.authoring().editable_departments(require_user()):
+        raise exc
+    name = name.removesuffix(".md")
+    return render_editor(
+        None,
+        typed or forms.posted_fields(),
+        department=department,
+        failure=exc,
+        message=typed_message(),
+        status=exc.status,
+        slug=name if SLUG.match(name) else "",
+    )
+
+
+@checks_own_form
+def save(article_id: str) -> Response | tuple[str, int]:
+    actor = require_user()
+    service = services.authoring()
+    try:
+        opened = service.open(actor, article_id)
+    except NotFoundError as exc:
+        return _typed_back_as_new(article_id, exc)
+    message = typed_message()
+    try:
+        refuse_nul_in(request.form)
+        fields = forms.article_fields(
+            forms.editor_form(), forms.form_action(), services.services().settings.max_file_bytes
+        )
+        base = forms.form_version(request.form)
+        if opened.fields.status is not Status.RETIRED:  # Enter on a retired one keeps it so
+            retiring.require_confirmed(request.form, fields.status)
+    except ValidationError as exc:
+        return render_editor(
+            opened,
+            forms.posted_fields(),
+            department=opened.department,
+            failure=exc,
+            message=message,
+            status=400,
+        )
+    try:
+        version = service.save(actor, article_id, fields, base_version=base, message=message)
+    except StaleEditError as exc:
+        return conflict_page(opened, exc, actor, message)
+    except FIXABLE as exc:
+        return render_editor(
+            opened,
+            fields,
+            department=opened.department,
+            failure=exc,
+            message=message,
+            status=exc.status,
+        )
+    saved_notices.flash_saved(version, base)
+    saved_notices.flash_out_of_search(opened.fields.status, version)
+    for refused in save_staged(actor, article_id)[1]:
+        flash(
+            gettext("manage_picture_not_saved", reason=message_for(refused, current_language())),
+            "error",
+        )
+    return redirect(url_for("manage.edit", article_id=article_id), code=303)
+
+
+def reopen(article_id: str) -> tuple[str, int]:
+    """The conflict page's way on: the current version in the editor, with the
+    refused text (`yours`) kept in sight above it to merge, never dropped; an
+    article gone meanwhile comes back as a new one holding that text."""
+    yours = request.form.get("yours", "")
+    try:
+        opened = services.authoring().open(require_user(), article_id)
+    except NotFoundError as exc:
+        return _typed_back_as_new(article_id, exc, forms.text_fields(yours, article_id))
+    return render_editor(
+        opened,
+        opened.fields,
+        department=opened.department,
+        message=typed_message(),
+        problem=presenters.file_problem(opened),
+        carried=yours,
+    )
+
+
+def register(bp: Blueprint) -> None:
+    """Add the editor's pages to `bp` (the manage blueprint)."""
+    bp.add_url_rule("/new", "new", new, methods=["GET"])
+    bp.add_url_rule("/new", "create", create, methods=["POST"])
+    bp.add_url_rule("/edit/<path:article_id>", "edit", edit, methods=["GET"])
+    bp.add_url_rule("/edit/<path:article_id>", "save", save, methods=["POST"])
+    bp.add_url_rule("/reopen/<path:article_id>", "reopen", reopen, methods=["POST"])
