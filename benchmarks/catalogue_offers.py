@@ -1,5 +1,6 @@
 """Which catalogue entry each labelled question is offered, with and without
-weightless trigger phrases, and what one department file of broad phrases wins.
+weighing trigger phrases by how common their words are, and what one
+department file of broad phrases wins.
 
     python -m benchmarks.catalogue_offers \\
         --set handbook=$SHARED/benchmarks/handbook18f-dev/queries.jsonl,var/handbook/content \\
@@ -10,28 +11,35 @@ weightless trigger phrases, and what one department file of broad phrases wins.
 
 The catalogue's entry is the web app's form offer and its one routing vote
 (`search.routing`); nothing else of a search reads the trigger phrases, so a
-question offered the same entry either way keeps its route. For each set:
-how many questions are offered a form, how many change entry when phrases
-that carry no weight (`kb.catalogue.triggers.weightless`) are left out, and,
-with one more request type of broad phrases in a department of the content
-(`--broad`, English and German stop words and two-letter phrases; a
-demonstration of the weakness, no rule is written from it), how many
-questions of other departments that type wins before and after. With an
-index after the content, each question is also searched through the engine
-with the catalogue as the web app hands it in (`route_services`), before
-and after: routing accuracy as `kb eval` counts it (which itself routes
-without a catalogue).
+question offered the same entry either way keeps its route. Three states of
+the trigger phrases are compared: every phrase weighing alike ("all"), only
+phrases of stop words or of two letters left out (`kb.catalogue.triggers`
+until the word frequencies, "stop words") and now, each phrase weighed by
+how common its words are (`kb.catalogue.phrase_weight`). For each set: how
+many questions are offered a form now, how many change entry against "stop
+words", and, with one more request type in the first department of the
+content, how many questions of other departments that type wins in each
+state: `BROAD`, English and German stop words and two-letter phrases, and
+`EVERYDAY`, single everyday words that are no stop words (both a
+demonstration of the weakness, written from no question of any set). With
+an index after the content, each question is also searched through the
+engine with the catalogue as the web app hands it in (`route_services`),
+"stop words" and now: routing accuracy as `kb eval` counts it (which itself
+routes without a catalogue).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+from kb.catalogue.limits import MIN_TRIGGER_LETTERS
 from kb.catalogue.loading import load_catalogue
+from kb.catalogue.phrase_weight import stop_words
 from kb.catalogue.types import Catalogue, RequestType
 from kb.content.scanner import load_departments
 from kb.requests.workflows import load_workflows, workflows_path
@@ -41,20 +49,34 @@ from search.engine import SearchEngine
 from search.evaluation import LabelledQuery, load_queries
 
 BROAD = ("how", "how do I", "my", "what", "for", "wie kann ich", "für", "hr", "it")
+EVERYDAY = ("new", "access", "leave", "request", "need")
+STATES = ("all", "stop words", "now")
+
+
+def _stop_words_only(folded: str) -> float:
+    """A phrase's weight as it was before word frequencies: 0 or 1."""
+    short = len(folded.replace(" ", "")) < MIN_TRIGGER_LETTERS
+    return 0.0 if short or all(w in stop_words() for w in folded.split(" ")) else 1.0
 
 
 @contextmanager
-def _every_phrase_weighs() -> Iterator[None]:
-    """The trigger index as it was before phrases could carry no weight."""
-    with mock.patch("kb.catalogue.triggers.weightless", lambda folded: None):
+def _weighed(state: str) -> Iterator[None]:
+    """The trigger index in `state` (one of `STATES`)."""
+    if state == "now":
+        yield
+        return
+    with contextlib.ExitStack() as stack:
+        if state == "all":
+            stack.enter_context(mock.patch("kb.catalogue.triggers.weightless", lambda f: None))
+            stack.enter_context(mock.patch("kb.catalogue.triggers.weight", lambda f: 1.0))
+        else:
+            stack.enter_context(mock.patch("kb.catalogue.triggers.weight", _stop_words_only))
         yield
 
 
-def _as_it_was(before: bool) -> AbstractContextManager[None]:
-    return _every_phrase_weighs() if before else nullcontext()
-
-
-def _catalogue(root: Path, broad_department: str | None) -> Catalogue:
+def _catalogue(
+    root: Path, broad_department: str | None, phrases: tuple[str, ...] = BROAD
+) -> Catalogue:
     departments = load_departments(root)
     path = workflows_path(root)
     streams = (
@@ -63,21 +85,24 @@ def _catalogue(root: Path, broad_department: str | None) -> Catalogue:
     catalogue = load_catalogue(root, departments, streams)[0]
     if broad_department is None:
         return catalogue
-    broad = RequestType("broad", broad_department, {"en": "Broad"}, triggers={"en": BROAD})
+    broad = RequestType("broad", broad_department, {"en": "Broad"}, triggers={"en": phrases})
     return Catalogue({"broad": broad, **catalogue.types}, catalogue.top, catalogue.replies)
 
 
-def _offers(texts: list[str], root: Path, broad: str | None) -> list[str | None]:
-    catalogue = _catalogue(root, broad)
+def _offers(
+    texts: list[str], root: Path, broad: str | None, phrases: tuple[str, ...] = BROAD
+) -> list[str | None]:
+    catalogue = _catalogue(root, broad, phrases)
     return [(found.id if (found := catalogue.match(t)) else None) for t in texts]
 
 
 def routing(rows: list[LabelledQuery], root: Path, index: Path) -> tuple[float, float]:
-    """Routing accuracy through the engine with the catalogue's vote, before and after."""
+    """Routing accuracy through the engine with the catalogue's vote, "stop words"
+    and now."""
     settings = Settings.load({"index_dir": str(index), "content_dir": str(root)})
     labelled = [q for q in rows if q.department]
     found = []
-    for weighs_all in (True, False):
+    for state in ("stop words", "now"):
         catalogue = _catalogue(root, None)
 
         def owner(text: str, catalogue: Catalogue = catalogue) -> str | None:
@@ -85,7 +110,7 @@ def routing(rows: list[LabelledQuery], root: Path, index: Path) -> tuple[float, 
             return entry.department if entry else None
 
         engine = SearchEngine(settings, route_services=owner)
-        with _as_it_was(weighs_all):
+        with _weighed(state):
             right = sum(
                 engine.search(Query(q.text, k=10)).department == q.department for q in labelled
             )
@@ -96,28 +121,30 @@ def routing(rows: list[LabelledQuery], root: Path, index: Path) -> tuple[float, 
 def measure(name: str, queries: Path, root: Path, index: Path | None = None) -> str:
     rows = load_queries(queries)
     texts = [q.text for q in rows]
-    with _every_phrase_weighs():
+    with _weighed("stop words"):
         before = _offers(texts, root, None)
     after = _offers(texts, root, None)
     changed = sum(b != a for b, a in zip(before, after, strict=True))
     offered = sum(a is not None for a in after)
     line = f"{name}: {len(texts)} questions, {offered} offered a form, {changed} change entry"
     if index is not None:
-        before, after = routing(rows, root, index)
-        line += f"; routing accuracy with the catalogue {before:.4f} before, {after:.4f} after"
+        before_acc, after_acc = routing(rows, root, index)
+        line += f"; routing accuracy with the catalogue {before_acc:.4f} (stop words), "
+        line += f"{after_acc:.4f} now"
     departments = sorted(load_departments(root))
     if not departments:
         return line
     broad = departments[0]
     others = [q.department not in ("", broad) for q in rows]
-    with _every_phrase_weighs():
-        won_before = sum(
-            o and e == "broad" for o, e in zip(others, _offers(texts, root, broad), strict=True)
-        )
-    won_after = sum(
-        o and e == "broad" for o, e in zip(others, _offers(texts, root, broad), strict=True)
-    )
-    return f"{line}; broad phrases in {broad} win {won_before} questions of others, now {won_after}"
+    for label, phrases in (("broad", BROAD), ("everyday", EVERYDAY)):
+        won = []
+        for state in STATES:
+            with _weighed(state):
+                offers = _offers(texts, root, broad, phrases)
+            won.append(sum(o and e == "broad" for o, e in zip(others, offers, strict=True)))
+        counts = ", ".join(f"{n} ({s})" for n, s in zip(won, STATES, strict=True))
+        line += f"; {label} phrases in {broad} win questions of others: {counts}"
+    return line
 
 
 def main() -> None:

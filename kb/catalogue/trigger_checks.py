@@ -1,7 +1,8 @@
 """What `kb validate` says of a request type's trigger phrases, and the cap on them.
 
 A phrase that carries no weight (`kb.catalogue.triggers.weightless`: fewer
-than three letters, or only words any question may hold) is kept in the
+than three letters, only words any question may hold, or only everyday
+words, `kb.catalogue.phrase_weight`) is kept in the
 file but never offers the form nor routes a question; a warning names the
 file, the line of its language's list, the request type and the phrase, so
 that its owner writes one that names the service. A request type with more
@@ -25,7 +26,11 @@ from kb.content.problem_texts import problem
 from kb.records import Problem
 from kb.requests.workflows import Workflow
 
-_KEYS = {Weightless.SHORT: "trigger_too_short", Weightless.COMMON: "trigger_common_words"}
+_KEYS = {
+    Weightless.SHORT: "trigger_too_short",
+    Weightless.COMMON: "trigger_common_words",
+    Weightless.FREQUENT: "trigger_frequent_words",
+}
 
 
 def checked_triggers(found: RequestType, node: Any, rel: str) -> tuple[RequestType, list[Problem]]:

@@ -28,6 +28,13 @@ better, gave its department their form offer and routing vote. It is left
 out here (`weightless`) and named by `kb validate` with its file, request
 type and line (`kb.catalogue.trigger_checks`). A phrase with one word of
 weight ("laptop for", "need a licence") keeps its weight.
+
+Each phrase also weighs by how common its words are in any text
+(`kb.catalogue.phrase_weight`, `weight`): a word's share of letters is
+multiplied by its phrase's weight, so everyday words alone ("new", "need",
+"access") weigh nothing (`Weightless.FREQUENT`, named by `kb validate` too)
+and a single everyday but rarer word ("request", "parking") less than a
+phrase that names the service ("new hire", "courier").
 """
 
 from __future__ import annotations
@@ -39,17 +46,13 @@ from enum import Enum
 from functools import lru_cache
 from typing import Generic, TypeVar
 
-from whoosh.lang import stopwords_for_language
-
 from kb.catalogue.limits import MIN_TRIGGER_LETTERS
+from kb.catalogue.phrase_weight import phrase_weight, stop_words
 
 T = TypeVar("T")
 
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 _PLACES = 9  # scores are rounded, so that equal shares summed in any order tie
-# The languages of the catalogue's texts (`kb.requests.workflows.LANGUAGES`): a
-# question may be in either, so a phrase is judged by the stop words of both.
-_LANGUAGES = ("en", "de")
 
 
 def fold(text: str) -> str:
@@ -63,11 +66,16 @@ class Weightless(Enum):
 
     SHORT = "short"  # fewer than MIN_TRIGGER_LETTERS letters in all
     COMMON = "common"  # made only of stop words
+    FREQUENT = "frequent"  # its other words as common as one in 10,000 of any text
 
 
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    return frozenset(fold(w) for lang in _LANGUAGES for w in stopwords_for_language(lang))
+@lru_cache(maxsize=65_536)
+def weight(folded: str) -> float:
+    """The weight, 0 to 1, of the phrase `folded` (see `fold`): 0 when `weightless`,
+    else by how common its words are (`kb.catalogue.phrase_weight`)."""
+    if not folded or len(folded.replace(" ", "")) < MIN_TRIGGER_LETTERS:
+        return 0.0
+    return phrase_weight(folded)
 
 
 def weightless(folded: str) -> Weightless | None:
@@ -77,18 +85,22 @@ def weightless(folded: str) -> Weightless | None:
         return None
     if len(folded.replace(" ", "")) < MIN_TRIGGER_LETTERS:
         return Weightless.SHORT
-    if all(word in _stop_words() for word in folded.split(" ")):
+    if all(word in stop_words() for word in folded.split(" ")):
         return Weightless.COMMON
+    if weight(folded) == 0:
+        return Weightless.FREQUENT
     return None
 
 
 def _spelled(question: Sequence[str], first: int, phrase: str, shares: list[float]) -> None:
     """Raise `shares` (one per question word) to what `phrase`, matching from the
-    question's word `first` on, spells of each word."""
+    question's word `first` on, spells of each word, times the phrase's `weight`."""
+    weighs = weight(phrase)
     for offset, part in enumerate(phrase.split(" ")):
         word = question[first + offset]
         if len(word) > 1:
-            shares[first + offset] = max(shares[first + offset], len(part) / len(word))
+            share = weighs * len(part) / len(word)
+            shares[first + offset] = max(shares[first + offset], share)
 
 
 def spelled(triggers: Mapping[str, Sequence[str]], folded_text: str) -> list[float]:

@@ -190,6 +190,12 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
         "the form or routed by it",
         _PHRASE_HINT,
     ),
+    "trigger_frequent_words": (
+        "request type {id}: trigger phrase {phrase} is made only of everyday words (as common "
+        "in any text as one word in 10,000, such as new, need, access), so it carries no "
+        "weight: no question is offered the form or routed by it",
+        _PHRASE_HINT,
+    ),
     "stream_trigger_too_short": (
         "value stream {stream}: trigger phrase {phrase} has fewer than {letters} letters, so "
         "it carries no weight: no question is offered the form or routed by it",
@@ -199,6 +205,12 @@ CATALOGUE_TEXTS: dict[str, tuple[str, str]] = {
         "value stream {stream}: trigger phrase {phrase} is made only of words any question "
         "may hold (such as how, my, the, for), so it carries no weight: no question is "
         "offered the form or routed by it",
+        _PHRASE_HINT,
+    ),
+    "stream_trigger_frequent_words": (
+        "value stream {stream}: trigger phrase {phrase} is made only of everyday words (as "
+        "common in any text as one word in 10,000, such as new, need, access), so it carries "
+        "no weight: no question is offered the form or routed by it",
         _PHRASE_HINT,
     ),
     "triggers_too_many": (

@@ -103,3 +103,20 @@ def test_a_value_stream_s_weightless_phrases_are_named_at_its_line(tmp_path: Pat
     assert "'wie kann ich'" in problems[1].message
     message, _ = problem_words(problems[1], "de")
     assert message.startswith("Wertstrom 'move': Die Auslösephrase 'wie kann ich'")
+
+
+def test_kb_validate_names_a_phrase_of_everyday_words(tmp_path: Path) -> None:
+    root = _content(
+        tmp_path, BROAD.replace("[office chair, how, how do I, hr]", "[office chair, need]")
+    )
+    done = CliRunner().invoke(
+        main, ["validate", "--content", str(root)], env={"KB_SETTINGS": "/dev/null"}
+    )
+    assert done.exit_code == 0, done.output
+    line = done.stderr.splitlines()[0]
+    assert line.startswith("warning: facilities/_department.yml:6: request type 'chair': ")
+    assert "trigger phrase 'need' is made only of everyday words" in line
+    problems = load_catalogue(root, ["facilities"])[1]
+    message, hint = problem_words(problems[0], "de")
+    assert "Auslösephrase 'need'" in message and "Alltagswörtern" in message
+    assert hint.startswith("schreiben Sie eine Phrase")

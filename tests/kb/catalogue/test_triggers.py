@@ -7,7 +7,15 @@ from __future__ import annotations
 import random
 import time
 
-from kb.catalogue.triggers import TriggerIndex, Weightless, claimed, fold, spelled, weightless
+from kb.catalogue.triggers import (
+    TriggerIndex,
+    Weightless,
+    claimed,
+    fold,
+    spelled,
+    weight,
+    weightless,
+)
 from kb.catalogue.types import Catalogue, RequestType
 
 
@@ -101,20 +109,22 @@ def test_each_word_of_the_question_counts_once_by_what_a_phrase_spells_of_it() -
     text = fold("New laptops for the new hires")
     honest = spelled({"en": ("new hire",)}, text)
     assert honest == [0, 0, 0, 0, 1, 0.8]
+    # "new" alone is an everyday word: it spells nothing (`kb.catalogue.phrase_weight`).
     assert spelled({"en": ("new hire", "NEW HIRE", "new  hire", "new hi", "new")}, text) == [
-        1,
+        0,
         0,
         0,
         0,
         1,
         0.8,
     ]
-    assert spelled({"en": ("l", "la", "lap")}, text)[1] == 3 / 7
+    assert spelled({"en": ("l", "la", "lapt")}, text)[1] == 4 / 7
     assert spelled({"en": ("!!", "-")}, text) == [0] * 6
     assert spelled({"en": ("a", "i")}, fold("I need a form")) == [0] * 4
     everything = {"en": tuple(text.split()) * 3}
-    # "for" and "the" are words any question holds: as phrases they spell nothing.
-    assert spelled(everything, text) == [1, 1, 0, 0, 1, 1]
+    # "for" and "the" are words any question holds, "new" an everyday word: as
+    # phrases they spell nothing.
+    assert spelled(everything, text) == [0, 1, 0, 0, 0, 1]
 
 
 def test_a_word_counts_only_for_the_entries_that_spell_it_best() -> None:
@@ -141,7 +151,8 @@ def test_honest_triggers_still_choose_as_they_did() -> None:
     assert catalogue.match("Our new hires start in January").id == "onboarding"  # type: ignore[union-attr]
     assert catalogue.match("Wer macht den Einarbeitungsplan?").id == "onboarding"  # type: ignore[union-attr]
     assert catalogue.match("my new laptop is broken").id == "laptop"  # type: ignore[union-attr]
-    assert catalogue.match("a new idea").id == "newcomer"  # type: ignore[union-attr]
+    # "new" alone is an everyday word, no service's name (`kb.catalogue.phrase_weight`).
+    assert catalogue.match("a new idea") is None
     assert catalogue.match("How do I reset my password?") is None
 
 
@@ -178,3 +189,34 @@ def test_a_phrase_with_one_word_of_weight_keeps_its_weight() -> None:
     for question in ("a chair for my desk", "I need a chair", "an NDA please"):
         assert catalogue.match(question).id == "chair", question  # type: ignore[union-attr]
     assert weightless(fold("laptop for")) is None
+
+
+def test_a_phrase_of_everyday_words_weighs_nothing() -> None:
+    """Words that are no stop words but hold in questions of every department
+    ("new", "need", "access", "leave") won another department's form, and with
+    it the routing vote, wherever no other form spelled the question."""
+    everyday = ("new", "need", "access", "leave", "Neue")
+    catalogue = _broad_catalogue(everyday)
+    assert catalogue.match("I need access to the new shared drive") is None
+    assert catalogue.match("How much annual leave do I have left?") is None
+    assert catalogue.match("Neue Kollegin fängt an") is None
+    assert catalogue.match("I need a password reset").id == "password"  # type: ignore[union-attr]
+    assert {weightless(fold(p)) for p in everyday} == {Weightless.FREQUENT}
+
+
+def test_a_phrase_weighs_by_how_rare_its_words_are() -> None:
+    """Of two forms each spelling one word of the question, the rarer word's wins
+    (alike, the first listed would); a phrase of everyday words together, or with
+    a stop word, names a service ("new hire", "ziehen um")."""
+    catalogue = Catalogue(
+        {
+            "any": RequestType("any", "hr", {"en": "A"}, triggers={"en": ("request",)}),
+            "parking": RequestType("parking", "facilities", {"en": "P"}, triggers={"en": ("parking",)}),
+        }
+    )  # fmt: skip
+    assert catalogue.match("request a parking space").id == "parking"  # type: ignore[union-attr]
+    assert 0 < weight(fold("request")) < weight(fold("parking")) < weight(fold("laptop")) < 1
+    for phrase in ("new hire", "ziehen um", "starts on", "courier", "Offboarding"):
+        assert weight(fold(phrase)) == 1, phrase
+    # An umlaut spelled out weighs as the umlaut: "kuendigung" is "Kündigung".
+    assert weight(fold("kuendigung")) == weight(fold("Kündigung")) < 1
