@@ -111,6 +111,21 @@ def test_an_upload_needs_the_csrf_token_and_the_department(
     assert not (content / "it" / "policy.pdf").exists()
 
 
+def test_someone_who_owns_no_department_is_refused_the_upload_not_failed(
+    client: FlaskClient, content: Path
+) -> None:
+    """The form without `?department=` (the way the menu opens it) answered an
+    employee, agent or analyst with a server error, in the page and on the post."""
+    token = sign_in_as(client, "emma")
+    page = client.get("/manage/upload")
+    assert page.status_code == 403
+    assert "These pages are for content owners and administrators." in text_of(page)
+    form = {"csrf_token": token, "file": (io.BytesIO(PDF), "policy.pdf")}
+    sent = client.post("/manage/upload", data=form, content_type="multipart/form-data")
+    assert sent.status_code == 403
+    assert not list(content.rglob("policy.pdf"))
+
+
 def test_a_refused_upload_shows_the_form_with_the_reason(
     client: FlaskClient, content: Path
 ) -> None:
