@@ -30,7 +30,8 @@ class LanguageSettings:
         "choice of their own (no hl, cookie or account language) whose browser's "
         "Accept-Language names none of the languages offered. A search question too short "
         "to tell its own language (under three characters, no letters, a few words without "
-        "a language's own words) is read in it too, a signed-in user's in their account's.",
+        "a language's own words) is read in it too, a signed-in user's in their account's; so is the mail to a "
+        "requester who asked one, unless their account picked a language.",
         choices=written_languages(),
     )
 

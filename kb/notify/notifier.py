@@ -13,9 +13,9 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
   A mail to an account is written in the language the account picked
   (`User.language`, the interface language it last switched to), else in the
   language of the question (English or German; the site's language, the
-  setting `default_language`, for a question in another or too short to
-  tell); queue mails in the
-  site's language. Each recipient's mail is rendered in their own language.
+  setting `default_language`, for a question in another or one that tells
+  none: too short, or a few words without a language's own words, "VPN
+  down"); queue mails in the site's language. Each recipient's mail is rendered in their own language.
 
 Building messages reads nothing and writes nothing: it is safe to run inside
 the transaction. The targets and department names may follow the content root
@@ -62,11 +62,20 @@ class Recipient(NamedTuple):
 
 
 def request_language(text: str) -> str:
-    """The language of a question, as the detector guesses it (en when too short);
-    `Notifier.requester_language` takes it where mails are written in it."""
+    """The language of a question, as the detector guesses it (en when it tells
+    none): the language a request's form values, tasks and drafts are written in."""
     from kb.language import detect_language  # loads a language model: only when needed
 
     return detect_language(text)
+
+
+def told_language(text: str) -> str:
+    """The language a question tells, "" where it tells none: too short, or a few
+    words the detector is unsure of without a language's own words ("VPN down").
+    `Notifier.requester_language` mails such a question in the site's language."""
+    from kb.language import detect_language  # loads a language model: only when needed
+
+    return detect_language(text, default="")
 
 
 def department_of(party: Party, request: Request, entry: RequestEntry) -> str | None:
@@ -90,7 +99,7 @@ class Notifier:
         department_names: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
         translated_names: TranslatedNames | Callable[[], TranslatedNames] | None = None,
         triage: str = DEFAULT_TRIAGE,
-        language_of: Callable[[str], str] = request_language,
+        language_of: Callable[[str], str] = told_language,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         names = department_names or {}
@@ -121,7 +130,8 @@ class Notifier:
 
     def requester_language(self, request: Request) -> str:
         """The language of the question, where mails are written in it; else the
-        site's (`default_language`), as for a question too short to tell ("ok")."""
+        site's (`default_language`), as for a question that tells none ("ok",
+        "VPN down")."""
         text = f"{request.query}\n{request.description}"
         lang = "" if says_too_little(text) else self._language_of(text)
         return lang if lang in mail_languages() else self.config.default_language

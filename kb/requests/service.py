@@ -26,7 +26,7 @@ from kb.attachments.records import Attachment, Upload
 from kb.catalogue.loading import catalogue_source
 from kb.catalogue.types import Catalogue, RequestType
 from kb.notify.config import NotifyConfig
-from kb.notify.notifier import Notifier, request_language
+from kb.notify.notifier import Notifier, request_language, told_language
 from kb.records import Department
 from kb.requests.articles import ArticleWork
 from kb.requests.attaching import SEARCH_LIMIT, AttachmentWork
@@ -93,7 +93,7 @@ class RequestService:
             department_names=self.directory.names,
             translated_names=self.directory.display_names,
             triage=triage_department,
-            language_of=language_of,
+            language_of=told_language if language_of is request_language else language_of,
             clock=clock,
         )
         self.ledger = Ledger(store, self.notifier, clock, reopen_days, store.account_languages)

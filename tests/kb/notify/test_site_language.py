@@ -8,7 +8,10 @@ from kb.notify.config import NotifyConfig
 from kb.notify.notifier import Notifier
 from kb.notify.topics import Topic
 from kb.requests.records import Request, RequestEntry
+from kb.requests.service import RequestService
 from kb.settings import Settings
+from kb.store.protocols import Store
+from tests.support import DEPARTMENTS
 
 QUEUES = {"it": "it@example.org"}
 
@@ -61,3 +64,25 @@ def test_a_question_too_short_to_tell_gets_the_sites_language() -> None:
         notifier.requester_language(Request(requester="emma", query="VPN down", department="it"))
         == "en"
     )
+
+
+def test_a_few_words_without_a_languages_own_words_get_the_sites_language() -> None:
+    """ "VPN down" shows no language's words: the detector is unsure, and the
+    mail takes the site's language, not the detector's English."""
+    request = Request(requester="emma", query="VPN down", department="it")
+    assert Notifier(NotifyConfig(default_language="de")).requester_language(request) == "de"
+    assert Notifier(NotifyConfig(default_language="en")).requester_language(request) == "en"
+    asked = Request(requester="emma", query="How do I reset my VPN password?", department="it")
+    assert Notifier(NotifyConfig(default_language="de")).requester_language(asked) == "en"
+    german = Request(requester="emma", query="Wie setze ich mein Passwort zurück?", department="it")
+    assert Notifier(NotifyConfig(default_language="en")).requester_language(german) == "de"
+
+
+def test_the_request_services_own_notifier_mails_such_a_question_in_the_sites_language(
+    store: Store,
+) -> None:
+    """A service built without a notifier hands its notifier the same rule."""
+    service = RequestService(store, departments=DEPARTMENTS)
+    service.notifier.config = NotifyConfig(default_language="de")
+    request = Request(requester="emma", query="VPN down", department="it")
+    assert service.notifier.requester_language(request) == "de"
