@@ -7,7 +7,12 @@ classifier is sure of it (`CONFIDENT`); otherwise the text has to show
 evidence of its own, words or letters that only German or only English use
 (`GERMAN_WORDS`, `ENGLISH_WORDS`), and without it the caller's `default`
 stands. Words both languages write often ("was", "in", "an", "also") are no
-evidence.
+evidence. An umlaut or ß only in capitalised words is weak evidence: names
+carry them ("Müller expense report"), and so do German nouns. Words weigh
+more: the language whose own words the text shows wins over it, and without
+such words the classifier's reading of the text without those capitalised
+words decides between German and English ("expense report" is English,
+"Urlaub" German); a text of nothing else stays German ("Kündigung").
 """
 
 from __future__ import annotations
@@ -81,10 +86,27 @@ def says_too_little(text: str) -> bool:
 
 def evident_language(text: str) -> str | None:
     """ "de" or "en" where the text shows words or letters of that language
-    alone; None where it shows neither, or both ("VPN für my laptop")."""
-    found = {w.lower() for w in _WORD.findall(text)}
-    german = bool(_GERMAN_LETTERS.search(text)) or not found.isdisjoint(GERMAN_WORDS)
+    alone; None where it shows neither, or both ("VPN für my laptop"). German
+    letters only in capitalised words count less than words (see the module)."""
+    words = _WORD.findall(text)
+    found = {w.lower() for w in words}
+    lettered = [w for w in words if _GERMAN_LETTERS.search(w)]
+    capitalised = {w for w in lettered if w[:1].isupper()}
+    german = len(capitalised) < len(lettered) or not found.isdisjoint(GERMAN_WORDS)
     english = not found.isdisjoint(ENGLISH_WORDS)
-    if german == english:
+    if german != english:
+        return "de" if german else "en"
+    if german or not capitalised:
         return None
-    return "de" if german else "en"
+    return _beside_capitalised(words, capitalised)
+
+
+def _beside_capitalised(words: list[str], capitalised: set[str]) -> str:
+    """German or English, as the classifier reads the words beside the
+    capitalised ones with German letters (a name's, or a German noun's):
+    German where there are none to read."""
+    rest = " ".join(w for w in words if w not in capitalised)
+    if says_too_little(rest):
+        return "de"
+    ranked = dict(_identifier().rank(rest))
+    return "en" if ranked.get("en", 0.0) > ranked.get("de", 0.0) else "de"

@@ -52,6 +52,19 @@ def test_evidence_is_words_one_language_alone_writes() -> None:
     assert evident_language("VPN für my laptop") is None  # both
 
 
+def test_an_umlaut_in_a_capitalised_word_gives_way_to_word_evidence() -> None:
+    """A name's umlaut ("Müller") made an English question German; German
+    nouns are capitalised too, so the umlaut is weak evidence, not none."""
+    assert detect_language("Müller expense report", default="de") == "en"
+    assert detect_language("Björn laptop broken", default="de") == "en"
+    assert evident_language("Müller for my laptop") == "en"  # English words win
+    assert evident_language("Müller expense report") == "en"  # beside it: English
+    assert detect_language("Übertrag Urlaub", default="en") == "de"  # beside it: German
+    assert evident_language("Kündigung") == "de"  # nothing beside it
+    assert evident_language("Zuschuss über Brille") == "de"  # a small word's umlaut
+    assert evident_language("Müller über my laptop") is None  # both, as before
+
+
 def test_a_long_text_keeps_the_classifier_guess() -> None:
     french = (
         "Les employés doivent soumettre leurs notes de frais avant la fin du mois "
