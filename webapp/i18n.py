@@ -143,11 +143,14 @@ def plural_forms(key: str, **values: Any) -> dict[str, str]:
     return web_catalog().plural_forms(current_language(), key, **values)
 
 
-def note_text(notes: NoteTable, text: str, reader: str = "") -> str:
+def note_text(
+    notes: NoteTable, text: str, reader: str = "", name_of: Callable[[str], str] | None = None
+) -> str:
     """A stored text the product wrote itself (a version's note, a request's
     history entry) in the current request's language, said to `reader` where
-    it has words for them; any other as written (see `kb.i18n.notes`)."""
-    return notes.say(text, current_language(), web_catalog(), reader)
+    it has words for them, the people it names by `name_of`; any other as
+    written (see `kb.i18n.notes`)."""
+    return notes.say(text, current_language(), web_catalog(), reader, name_of)
 
 
 def label(kind: str, value: str) -> str:

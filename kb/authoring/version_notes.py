@@ -3,7 +3,8 @@ one: a file found in the content folder or changed there, an upload, a
 restore (changes discarded too), an approval or rejection, an answer added from a request.
 
 The store, the JSON API and the command line keep them in English as written
-here; the history pages word them in the reader's language (`kb.i18n.notes`).
+here, a person by their username; the history pages word them in the
+reader's language, a person by their display name (`kb.i18n.notes`).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ types one of these very notes sees it worded, which says the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -23,6 +23,9 @@ from kb.i18n.catalog import Catalog
 # Values read back only as digits: a version's, request's or count's number, so
 # that "restored version 2 after the audit" stays a person's note.
 _NUMBERS = frozenset({"number", "request", "total"})
+# Values that are a person's username: stored so (the API and the command line
+# take usernames), said by the name a page gives the person (`name_of`).
+PEOPLE = frozenset({"author"})
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,26 @@ class NoteTable:
                 return key, match.groupdict()
         return None
 
-    def say(self, text: str, lang: str, catalog: Catalog, reader: str = "") -> str:
+    def say(
+        self,
+        text: str,
+        lang: str,
+        catalog: Catalog,
+        reader: str = "",
+        name_of: Callable[[str], str] | None = None,
+    ) -> str:
         """`text` in `lang` where it is one of these notes (its key's text in
         `catalog`, the values filled in); as written where it is not. Said to the
         person the note is about (`reader`, "requester"), a note with a text of
-        its own for them (`<key>_<reader>`: "You replied.") is said so."""
+        its own for them (`<key>_<reader>`: "You replied.") is said so. A
+        person a note names (`PEOPLE`) is named by `name_of`, where given (a
+        page: by their display name)."""
         worded = self.wording(text)
         if worded is None:
             return text
         key, values = worded
+        if name_of is not None:
+            values = {k: name_of(v) if k in PEOPLE else v for k, v in values.items()}
         if reader and catalog.has(lang, f"{key}_{reader}"):
             key = f"{key}_{reader}"
         return catalog.translate(lang, key, **values)

@@ -9,6 +9,7 @@ from kb.authoring import version_notes
 from kb.authoring.document_versions import DocumentVersion
 from kb.authoring.records import Action, ArticleVersion
 from webapp.i18n import gettext, label, note_text
+from webapp.people import person_name
 
 # The label of a first version recorded from the folder: the file was found
 # there, not changed ("changed on disk" would say there was an earlier text).
@@ -17,8 +18,10 @@ FOUND_IN_FOLDER = "action_disk_found"
 
 def version_note(note: str) -> str:
     """A version's note as the history pages show it: one the product wrote
-    (a file found on disk, a restore) in the page's language, any other as written."""
-    return note_text(version_notes.NOTES, note)
+    (a file found on disk, a restore) in the page's language, the author of
+    an approved upload by their display name (the note keeps the username);
+    any other as written."""
+    return note_text(version_notes.NOTES, note, name_of=person_name)
 
 
 def version_what(version: ArticleVersion | DocumentVersion) -> str:

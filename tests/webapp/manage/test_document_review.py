@@ -71,6 +71,26 @@ def test_an_upload_under_the_four_eyes_rule_waits_until_another_owner_approves_i
     assert "approved and published" in text_of(client.get("/manage/document/hr/sick-leave.pdf"))
 
 
+def test_the_approval_note_names_the_uploader_by_display_name(
+    client: FlaskClient, content: Path, app: Flask
+) -> None:
+    """The note of an approved upload keeps the uploader's username (the API
+    and the command line take usernames); the history page names them as
+    every page does, by their display name."""
+    store = services(app).store
+    store.update_sign_in("helga", display_name="Helga Berg")
+    helga = sign_in_as(client, "helga")
+    post_upload(client, helga, PDF, "Sick Leave.pdf", department="hr")
+    hans = sign_in_as(client, "hans")
+    assert review(client, hans, "hr/sick-leave.pdf", 1, "approve").status_code == 303
+    listed = client.get("/api/articles/hr/sick-leave.pdf/versions").get_json()
+    assert listed["versions"][0]["message"] == "approved version 1 (helga)"
+    page = text_of(client.get("/manage/document/hr/sick-leave.pdf"))
+    assert "approved version 1 (Helga Berg)" in page and "(helga)" not in page
+    german = text_of(client.get("/manage/document/hr/sick-leave.pdf?hl=de"))
+    assert "Version 1 freigegeben (Helga Berg)" in german
+
+
 def test_a_rejected_replacement_leaves_the_published_file(
     client: FlaskClient, content: Path
 ) -> None:
