@@ -232,11 +232,15 @@ def summary_of(body: str, title: str) -> str:
     for sentence in _SENTENCE.split(" ".join(body.split())):
         sentence = _BARE.sub("", sentence).strip()
         if len(sentence.split()) >= 4:
-            sentence = sentence[:1].upper() + sentence[1:]
-            if len(sentence) > MAX_SUMMARY_CHARS:
-                sentence = sentence[: MAX_SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
-            return sentence
+            return shortened(sentence[:1].upper() + sentence[1:])
     return f"{title}."
+
+
+def shortened(summary: str) -> str:
+    """`summary` cut at a word to at most 200 characters, "…" where it was cut."""
+    if len(summary) > MAX_SUMMARY_CHARS:
+        return summary[: MAX_SUMMARY_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return summary
 
 
 def request_people(question: str, people: Sequence[str], details: str = "") -> list[str]:

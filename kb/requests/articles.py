@@ -80,6 +80,17 @@ class ArticleWork:
             self.language_of,
         )
 
+    def _steps_summary(self, request: Request, title: str, lang: str) -> str:
+        """What a value stream's draft is about: its topic and the departments
+        whose steps it holds (`stream_answers.steps_summary`)."""
+        assert request.id is not None
+        return stream_answers.steps_summary(
+            title,
+            self.ledger.store.tasks(request.id),
+            lambda slug: self.departments.get(slug).name,
+            lang,
+        )
+
     def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
         """The id of the request's draft that is not published yet, or None; only
         to those who may draft from the request (a draft's name is not the
@@ -124,9 +135,12 @@ class ArticleWork:
         # The names its own title holds ("Onboarding Emma Schulz") stay unsaid.
         people = {request.requester, request.assignee or "", *names_in(request.query)}
         people.update(e.actor for e in entries)
+        by_tasks = stream_answers.resolved_by_tasks(request)
         request = self._as_answered(request, entries)
         replies = public_replies(request, entries)
         lang = self.language_of("\n".join((request.query, request.resolution or "", *replies)))
+        question, details = asked(request)
+        title = draft_title(question, sorted(p for p in people if p), details)
         text = draft_markdown(
             request,
             owner,
@@ -135,9 +149,8 @@ class ArticleWork:
             vocabulary=department_vocabulary(folder, info.keywords),
             people=sorted(p for p in people if p),
             replies=replies,
+            summary=self._steps_summary(request, title, lang) if by_tasks else "",
         )
-        question, details = asked(request)
-        title = draft_title(question, sorted(p for p in people if p), details)
         article_id = write_draft(content_root, department, slugify(title), text)
         path = content_root / article_id
 

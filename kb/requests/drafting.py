@@ -78,12 +78,15 @@ def draft_markdown(
     vocabulary: Sequence[str] = (),
     people: Sequence[str] = (),
     replies: Sequence[str] = (),
+    summary: str = "",
 ) -> str:
     """The text of the draft: front matter, then the question as the answer's
     context and the answer once (`draft_body`), written from the resolution and
     the agents' public `replies` without the requester's personal details
     (`kb.authoring.from_request`). The text opens with no heading: the title is
-    the page's heading already, and a heading repeating it would show it twice."""
+    the page's heading already, and a heading repeating it would show it twice.
+    A `summary` given replaces the answer's first sentence (a value stream's:
+    `kb.requests.stream_answers.steps_summary`)."""
     resolution = request.resolution or ""
     question, details = asked(request)
     parts = draft_text(question, resolution, vocabulary, people, details, replies)
@@ -91,7 +94,7 @@ def draft_markdown(
         raise nothing_to_publish(request.id, says_only_where_answered(resolution, replies))
     meta = {
         "title": parts.title,
-        "summary": parts.summary,
+        "summary": summary or parts.summary,
         "owner": owner,
         "tags": parts.tags,
         "status": Status.DRAFT.value,

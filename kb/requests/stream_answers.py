@@ -9,7 +9,10 @@ note it was completed with. So a draft of such a request answers with those
 steps, in the tasks' order ("Laptop (IT Service Desk). Ready at the service
 desk on the first day."), under the question its requester wrote, else the
 value stream's own title ("Onboarding a new hire"). The names the request's
-title holds stay people of the request, whom the draft never names.
+title holds stay people of the request, whom the draft never names. Its
+summary says what the request was about, not its first step: the topic and
+the departments whose steps it holds ("Onboarding a new hire: what Human
+Resources and IT Service Desk do, step by step.", `steps_summary`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from kb.authoring.from_request import shortened
+from kb.i18n.catalog import domain_catalog, format_list
 from kb.requests import entry_notes
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.records import Request, RequestEntry, RequestTask, TaskStatus
@@ -60,6 +65,20 @@ def steps_answer(
         note = " ".join(str(notes.get(task.id) or "").split())
         paragraphs.append(f"{step} {note}" if note else step)
     return "\n\n".join(paragraphs)
+
+
+def steps_summary(
+    topic: str, tasks: Sequence[RequestTask], department: Callable[[str], str], lang: str
+) -> str:
+    """The summary of a draft answered by the done `tasks`' steps, in `lang`:
+    its `topic` (the draft's title) and the departments that took the steps,
+    in their order."""
+    done = sorted((t for t in tasks if t.status is TaskStatus.DONE), key=lambda t: t.id or 0)
+    names = list(dict.fromkeys(department(t.department) for t in done))
+    said = domain_catalog().plural(
+        lang, "draft_steps_summary", len(names), topic=topic, departments=format_list(lang, names)
+    )
+    return shortened(said)
 
 
 def as_answered(

@@ -206,3 +206,29 @@ def test_the_last_two_tasks_finished_at_once_resolve_the_request_once(
     assert kinds.count("resolution") == 1
     resolved = [m for m in store.due_messages(FAR_FUTURE, 500) if m.topic == "request.resolved"]
     assert len({m.target for m in resolved}) == len(resolved)
+
+
+def test_a_value_streams_draft_is_summarised_by_its_topic_and_departments() -> None:
+    """The summary of a draft answered by its steps says what the request was
+    about and who took the steps, in the draft's language; a step not done,
+    and a department's second step, add no name."""
+    from kb.requests.records import RequestTask, TaskStatus
+    from kb.requests.stream_answers import steps_summary
+
+    done = TaskStatus.DONE
+    tasks = [
+        RequestTask(department="it", title="Laptop", id=2, status=done),
+        RequestTask(department="hr", title="Contract", id=1, status=done),
+        RequestTask(department="it", title="Accounts", id=3, status=done),
+        RequestTask(department="facilities", title="Desk", id=4, status=TaskStatus.CANCELLED),
+    ]
+    names = {"it": "IT", "hr": "HR", "facilities": "Facilities"}.__getitem__
+    assert steps_summary("Onboarding a new hire", tasks, names, "en") == (
+        "Onboarding a new hire: what HR and IT do, step by step."
+    )
+    assert steps_summary("Neue Mitarbeitende einarbeiten", tasks, names, "de") == (
+        "Neue Mitarbeitende einarbeiten: was HR und IT tun, Schritt für Schritt."
+    )
+    assert steps_summary("Offboarding", tasks[:1], names, "en") == (
+        "Offboarding: what IT does, step by step."
+    )

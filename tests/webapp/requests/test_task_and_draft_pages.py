@@ -331,6 +331,10 @@ def test_a_value_stream_its_tasks_resolved_is_offered_as_an_article(
     article, warnings = parse_article(path.read_bytes(), f"hr/{path.name}")
     assert warnings == [] and path.name == "onboarding-a-new-hire.md"
     assert article.title == "Onboarding a new hire"
+    # What the request was about, not its first step's line.
+    assert article.summary == (
+        "Onboarding a new hire: what Human Resources and IT Service Desk do, step by step."
+    )
     assert article.body_markdown.strip() == (
         "**Question:** Onboarding a new hire\n\n"
         "**Answer:** Employee record (Human Resources). Contract signed, payroll set up.\n\n"
