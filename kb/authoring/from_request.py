@@ -17,7 +17,8 @@ reach the article. What is kept passes these checks:
 - the title is the question turned into a topic that reads right whatever
   the answer ("Can I bring my dog to the office?" → "Bringing your dog to
   the office", `kb.authoring.topic_titles`), without contact data or the
-  names of the request's people;
+  names of the request's people, nor the preposition that tied one in
+  ("Urlaub für Jonas Weber im März" → "Urlaub im März");
 - the summary is the first sentence of the kept text that says something
   (a bare "Yes." or "No." does not);
 - a sentence of a reply that the resolution (or an earlier reply) says
@@ -37,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kb.authoring.draft_tags import question_tags, topic_words
-from kb.authoring.topic_titles import question_topic, subject_for
+from kb.authoring.topic_titles import question_topic, subject_for, without_names
 from kb.insights.privacy import mask_personal_data
 
 MAX_SUMMARY_CHARS = 200
@@ -220,7 +221,7 @@ def topic_title(question: str, people: Iterable[str] = ()) -> str:
         first = f"{lead} {subject_for(lead)} {after[private.end() :]}"
     first = _PRIVATE.sub("", first)
     names = _names(people)
-    words = [w for w in first.split() if w.casefold().strip(",") not in names]
+    words = without_names(first.split(), names)
     topic = question_topic(words)
     if not topic:
         return (first[:1].upper() + first[1:] + "?") if first else "Answer"

@@ -26,7 +26,7 @@ _BE = {"ist", "sind"}
 _HOW_MUCH = {"lange", "viel", "viele", "oft", "bald", "weit", "früh", "spät"}  # "wie lange"
 _WHICH = {"welche", "welcher", "welches", "viel", "viele"}  # before a noun: "welches Formular"
 _ARTICLES = {"ein", "eine", "einen", "einem", "einer", "der", "die", "das", "den", "dem"}
-_PREPOSITIONS = {
+DE_PREPOSITIONS = {
     "an", "am", "auf", "aus", "bei", "beim", "bis", "durch", "für", "gegen", "in", "im", "ins",
     "mit", "nach", "ohne", "über", "um", "unter", "von", "vom", "vor", "zu", "zum", "zur",
 }  # fmt: skip
@@ -64,7 +64,7 @@ def german_topic(words: list[str]) -> list[str] | None:
         if wh in _ASKED or at > 1:  # "Was brauche ich …" → "Was man … braucht"
             return [*asked, "man", *_verb_last(general(rest), _third_person(infinitive))]
         return _verb_last(general(rest), infinitive)
-    if wh and keys[at] not in DE_WH and words[at].islower() and keys[at] not in _PREPOSITIONS:
+    if wh and keys[at] not in DE_WH and words[at].islower() and keys[at] not in DE_PREPOSITIONS:
         # Someone else's doing: the embedded question, its verb last.
         return [*asked, *_verb_last(general(words[at + 1 :]), verb.lower())]
     return None
@@ -81,7 +81,7 @@ def _after_question_words(words: list[str], keys: list[str]) -> int:
     while at + 1 < len(words):
         if words[at][:1].isupper():
             at = end = at + 1
-        elif keys[at] in _PREPOSITIONS and at == end:
+        elif keys[at] in DE_PREPOSITIONS and at == end:
             at += 2 if keys[at + 1] in _ARTICLES else 1
         else:
             break

@@ -41,8 +41,15 @@ German questions are read by `kb.authoring.german_topics`.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
-from kb.authoring.german_topics import DE_MODALS, DE_SUBJECTS, DE_WH, german_topic
+from kb.authoring.german_topics import (
+    DE_MODALS,
+    DE_PREPOSITIONS,
+    DE_SUBJECTS,
+    DE_WH,
+    german_topic,
+)
 from kb.authoring.topic_words import general, key, without_articles
 
 _GREETINGS = {"please", "hi", "hello", "hey", "bitte", "hallo"}
@@ -81,6 +88,7 @@ _EN_PREPOSITIONS = {
     "about", "after", "at", "before", "by", "during", "for", "from", "in", "into", "off",
     "on", "out", "over", "through", "under", "up", "with", "within", "without", "to", "of",
 }  # fmt: skip
+_PREPOSITIONS = _EN_PREPOSITIONS | DE_PREPOSITIONS
 # Words that follow a verb more often than a subject's noun: "to" and "of" are
 # left out, they follow nouns ("the shuttle bus to Hamburg", "the head of HR").
 _EN_AFTER_VERB = (
@@ -118,6 +126,26 @@ def question_topic(words: list[str]) -> str:
         # its first words left "The canteen open" or "Many days do you get".
         topic = general(words) if _without_leading(words) else []
     return _capital(" ".join(w for w in topic if w))
+
+
+# Words that join two names ("Jonas Weber and Anna Schmidt"): left out with them.
+_JOINERS = {"and", "or", "und", "oder", "&"}
+
+
+def without_names(words: list[str], names: Collection[str]) -> list[str]:
+    """`words` without the names of the request's people (`names`: case-folded
+    name parts), and without what only tied a name in: the preposition whose
+    object it was ("Urlaub für Jonas Weber im März" → "Urlaub im März", not
+    "Urlaub für im März") and "and" between two names."""
+    named = [key(w) in names for w in words]
+    for at, word in enumerate(words):
+        if key(word) in _JOINERS and 0 < at < len(words) - 1:
+            named[at] = named[at - 1] and named[at + 1]
+    dropped = list(named)
+    for at in range(1, len(words)):
+        if named[at] and not named[at - 1] and key(words[at - 1]) in _PREPOSITIONS:
+            dropped[at - 1] = True
+    return [w for w, out in zip(words, dropped, strict=True) if not out]
 
 
 def subject_for(first_word: str) -> str:

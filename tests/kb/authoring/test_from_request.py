@@ -110,3 +110,21 @@ def test_the_tags_are_the_topic_words_of_the_question() -> None:
     )
     assert german.tags == ["Urlaub", "beantragen"]  # the noun as written, no date
     assert german.context == "Wie beantrage ich Urlaub für nächsten Freitag?"
+
+
+def test_a_title_loses_the_preposition_a_removed_name_leaves_dangling() -> None:
+    """The names of the request's people leave the title, and so does the
+    preposition whose object they were: "Urlaub für im März" read wrong."""
+    answer = "Im Workday-Portal unter Abwesenheiten."
+    german = draft_text(
+        "Wie beantrage ich Urlaub für Jonas Weber im März 2027?", answer, [], ["emma"]
+    )
+    assert german.title == "Urlaub im März 2027 beantragen"
+    desk = draft_text(
+        "Can I book a desk for Jonas Weber and Anna Schmidt on Monday?", "Yes.", [], ["emma"]
+    )
+    assert desk.title == "Booking a desk on Monday"
+    laptop = draft_text("How do I order a laptop for Anna Schmidt?", "In the shop.", [], ["emma"])
+    assert laptop.title == "How to order a laptop"
+    kept = draft_text("How do I order a laptop for a new hire?", "In the shop.", [], ["emma"])
+    assert kept.title == "How to order a laptop for a new hire"

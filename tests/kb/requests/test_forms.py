@@ -171,7 +171,7 @@ def test_a_form_request_drafts_an_article_titled_by_the_question_its_requester_a
     forms: RequestService, tmp_path: Path
 ) -> None:
     """The form's title names whom it was for ("Laptop for Jana Fischer"); with the
-    name left out it says nothing ("Laptop for"). The question the requester wrote
+    name left out it says nothing ("Laptop"). The question the requester wrote
     with it is what an article answers, so the draft is titled by that."""
     (tmp_path / "it").mkdir()
     fields = {"for_whom": "Jana Fischer", "model": "standard"}
@@ -189,4 +189,5 @@ def test_a_form_request_drafts_an_article_titled_by_the_question_its_requester_a
     plain = forms.submit(EMPLOYEE, "", "", request_type="laptop", fields=fields)
     assert plain.id is not None
     forms.resolve(IT_AGENT, plain.id, answer)
-    assert forms.draft_article(IT_AGENT, plain.id, tmp_path).name == "laptop-for.md"
+    # The name left out, its preposition goes too: "Laptop", not "Laptop for".
+    assert forms.draft_article(IT_AGENT, plain.id, tmp_path).name == "laptop.md"
