@@ -4,14 +4,17 @@ sentence's topic.
 A draft's tags are the topic words of its question, read from the question
 made a topic (`kb.authoring.topic_titles`: "How do I connect to the VPN from a
 hotel?" → "How to connect to the VPN from a hotel" → vpn, connect, hotel;
-"Wie beantrage ich Urlaub?" → Urlaub, beantragen), in the department's spelling where
+"Wie beantrage ich Urlaub?" → Urlaub), in the department's spelling where
 its vocabulary (its `keywords` and the tags its articles use) has the word or
 a phrase of them ("home office"). Left out are English and German function
 and question words ("how", "do", "wie", "ich"), words that only ask or fill
 ("please", "need", "bitte"), names (the request's people and the names its
 question writes) and dates (numbers, months, weekdays, "tomorrow"): they say
-nothing of the topic. The answer's words are not read: a term the answer
-happened to use named topics the question was not about.
+nothing of the topic. A German question's tags are its nouns, which German
+writes with a capital: a word it writes in lower case is a verb or an
+adjective ("beantragen", "krank"), no topic a reader looks for. The answer's
+words are not read: a term the answer happened to use named topics the
+question was not about.
 
 `topic_words` is also what tells a sentence of a reply from one the draft
 says already (`kb.authoring.from_request.answer_body`).
@@ -21,6 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
+
+from kb.authoring.topic_titles import is_german
 
 MAX_TAGS = 5
 _WORD = re.compile(r"\w+(?:-\w+)*")
@@ -115,16 +120,22 @@ def question_tags(
     """At most `MAX_TAGS` tags for a draft on `topic` (the question made a topic,
     `kb.authoring.topic_titles`, without its people and circumstances): the
     vocabulary's terms it uses, then its other topic words in order, spelled as
-    the `question` writes them inside a sentence, else in lower case; none of
-    `names` (case-folded name parts)."""
+    the `question` writes them inside a sentence, else in lower case (of a
+    German question, only the words it writes with a capital); none of `names`
+    (case-folded name parts)."""
     left_out = {n.casefold() for n in names}
     tags = [t for t in vocabulary_tags(topic, vocabulary) if t.casefold() not in left_out]
     said = {w.casefold() for t in tags for w in _WORD.findall(t)}
     written = _written(question)
+    in_topic = _written(topic)  # the topic's first word has a capital of its own
+    nouns_only = is_german(question.split())
     for word in _WORD.findall(topic):
         key = word.casefold()
         if key in said or not is_topic_word(word, left_out):
             continue
+        spelled = written.get(key) or in_topic.get(key, "")
+        if nouns_only and spelled[:1].islower():
+            continue  # a German verb or adjective: "beantragen", "krank"
         said.add(key)
         tags.append(written.get(key, word if word.isupper() else key))
     return tags[:MAX_TAGS]

@@ -27,8 +27,8 @@ reach the article. What is kept passes these checks:
 - the question is the draft's context (`context`), where it names nobody
   and holds no contact data: `kb.requests.drafting` sets it above the answer;
 - tags are the topic words of the question (`kb.authoring.draft_tags`): no
-  function words, names or dates, in the department's spelling where its
-  vocabulary has them.
+  function words, names or dates, a German question's nouns alone, in the
+  department's spelling where its vocabulary has them.
 """
 
 from __future__ import annotations

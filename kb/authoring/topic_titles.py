@@ -119,7 +119,7 @@ def question_topic(words: list[str]) -> str:
         words = words[1:]
     if not words:
         return ""
-    topic = german_topic(words) if _is_german(words) else _english(words)
+    topic = german_topic(words) if is_german(words) else _english(words)
     if topic is None:
         # No shape the words show: the question's own words, read as a title
         # ("When is the canteen open?" → "When is the canteen open"). Dropping
@@ -334,7 +334,7 @@ def _gerund(verb: str) -> str:
 # -- German ------------------------------------------------------------------
 
 
-def _is_german(words: list[str]) -> bool:
+def is_german(words: list[str]) -> bool:
     """Whether more of the question's small words are German than English (the
     question words overlap: "Was brauche ich?", "Was my claim approved?")."""
     keys = [key(w) for w in words]

@@ -108,8 +108,21 @@ def test_the_tags_are_the_topic_words_of_the_question() -> None:
     german = draft_text(
         "Wie beantrage ich Urlaub für nächsten Freitag?", "Im Workday-Portal.", [], ["emma"]
     )
-    assert german.tags == ["Urlaub", "beantragen"]  # the noun as written, no date
+    assert german.tags == ["Urlaub"]  # the noun as written, no date
     assert german.context == "Wie beantrage ich Urlaub für nächsten Freitag?"
+
+
+def test_german_tags_are_the_nouns_of_the_question() -> None:
+    """German writes its nouns with a capital: the verbs and adjectives of a
+    German question ("reservieren", "krank") are no topic a reader looks for."""
+    answer = "Im Portal unter Mobilität."
+    parking = draft_text("Kann ich einen Parkplatz reservieren?", answer, [], ["emma"])
+    assert parking.tags == ["Parkplatz"]
+    canteen = draft_text("Wann öffnet die Kantine im Neubau?", answer, [], ["emma"])
+    assert canteen.tags == ["Kantine", "Neubau"]
+    assert draft_text("Wie melde ich mich krank?", answer, [], ["emma"]).tags == []
+    english = draft_text("How do I reserve a parking space?", "In the portal.", [], ["emma"])
+    assert english.tags == ["reserve", "parking", "space"]
 
 
 def test_a_title_loses_the_preposition_a_removed_name_leaves_dangling() -> None:
