@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -372,11 +372,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     records, corpora, names = collect_sets(args.sets)
-    tune = [n for n in args.tune.split(",") if n in names]
+    report(variants(corpora), records, names, args.tune)
+
+
+def report(
+    grid: Iterable[tuple[str, RouteFn]], records: Sequence[Record], names: list[str], tune: str
+) -> None:
+    """One line per variant: its tune mean over the sets named in `tune`, then
+    each set's halves."""
+    chosen = [n for n in tune.split(",") if n in names]
     print("variant | tune mean | " + " | ".join(f"{n} {h}" for n in names for h in HALVES))
-    for label, route in variants(corpora):
+    for label, route in grid:
         acc = accuracy(route, records)
-        mean = sum(acc.get(f"{n}/tune", 0.0) for n in tune) / max(len(tune), 1)
+        mean = sum(acc.get(f"{n}/tune", 0.0) for n in chosen) / max(len(chosen), 1)
         cells = " | ".join(f"{acc.get(f'{n}/{h}', 0.0):.3f}" for n in names for h in HALVES)
         print(f"{label} | {mean:.3f} | {cells}", flush=True)
 
