@@ -47,6 +47,7 @@ from webapp.auth.identity import current_user, require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, said_problem
 from webapp.manage import forms
+from webapp.manage.owned import owned_departments
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import if_match_tag_version, refuse_blank_if_match
 
@@ -71,8 +72,6 @@ def uploads() -> DocumentUploads:
 
 def _department(value: str | None) -> str:
     """The department asked for, which the reader must own the content of."""
-    from webapp.manage.editing import owned_departments  # it imports this module
-
     owned = owned_departments()  # nobody's department: 403, not a grant of no department
     department = value or owned[0]
     if department not in owned:

@@ -29,24 +29,10 @@ from webapp.inputs import checks_own_form, refuse_nul_in
 from webapp.manage import forms, presenters, retiring, saved_notices
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.editor_page import render_editor
+from webapp.manage.owned import owned_departments
 from webapp.manage.picture_uploads import save_staged
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
-
-
-def owned_departments() -> list[str]:
-    """The departments whose articles the signed-in user may manage; 403 for
-    someone who may manage none."""
-    actor = require_user()
-    owned = services.authoring().editable_departments(actor)
-    if not owned:
-        raise PermissionDenied(
-            "these pages are for content owners and admins; ask an admin for the role "
-            "content_owner:<department>",
-            details={"user": actor.username},
-            key="manage_who",
-        )
-    return owned
 
 
 def typed_message() -> str:

@@ -37,7 +37,7 @@ from webapp.manage import (
     version_pages,
     version_words,
 )
-from webapp.manage.editing import owned_departments
+from webapp.manage.owned import owned_departments
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 version_words.register(bp)
