@@ -96,6 +96,34 @@ class LanguageMeans:
         return unit_rows(out)
 
 
+def vector_languages(
+    vectors: np.ndarray, langs: Sequence[str], prior: Mapping[str, np.ndarray] | None
+) -> list[str]:
+    """The language each row is written in, read from the vector: the
+    language of the prior mean (`LanguageMeans.fit`'s prior: the knowledge
+    base's titles and headings per language) it leans towards most, measured
+    from the prior means' average. `langs` as given where the prior knows
+    fewer than two languages.
+
+    The language a question is stored with is the word-based detector's,
+    which falls back to the searcher's page language when a text says too
+    little: short German questions, case-folded and without a function word
+    ("zugangskarte verloren", "betriebsrente"), came out English. Centred by
+    the English mean, such questions kept the German direction and grouped
+    with other German questions of different topics rather than with their
+    own. The model's vectors carry the language whatever the text's length
+    (it is the direction the centering removes), so the centering asks them.
+    """
+    names = sorted(lang for lang in (prior or {}) if lang)
+    if len(names) < 2 or not len(vectors):
+        return list(langs)
+    assert prior is not None
+    means = np.stack([np.asarray(prior[n], dtype=np.float32) for n in names])
+    middle = means.mean(axis=0)
+    leaning = (vectors - middle) @ (means - middle).T
+    return [names[int(i)] for i in leaning.argmax(axis=1)]
+
+
 def leader_groups(
     vectors: np.ndarray, threshold: float, order: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

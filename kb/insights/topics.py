@@ -27,7 +27,7 @@ from datetime import datetime
 
 import numpy as np
 
-from kb.insights.clustering import LanguageMeans, assign, cluster_vectors
+from kb.insights.clustering import LanguageMeans, assign, cluster_vectors, vector_languages
 from kb.insights.privacy import QuestionCount, shown_texts
 from kb.insights.records import GapQuestion, GapTopic, QuestionFigures
 from kb.insights.store import InsightsStore
@@ -144,9 +144,12 @@ class TopicBuilder:
                 known[q.text] = GapQuestion(
                     text=q.text, lang=q.lang, model=self.model, vector=v, first_seen=now
                 )
-        langs = [q.lang for q in failed]
         raw = np.stack([known[q.text].vector for q in failed])
-        centred = LanguageMeans.fit(raw, langs, self.prior()).center(raw, langs)
+        prior = self.prior()
+        # Each question centred by the language its vector is in, not the one
+        # the word-based detector guessed (`vector_languages`).
+        langs = vector_languages(raw, [q.lang for q in failed], prior)
+        centred = LanguageMeans.fit(raw, langs, prior).center(raw, langs)
         topic_of = np.array([known[q.text].topic_id or -1 for q in failed], dtype=np.int64)
         topics = {t.id: t for t in self.store.topics() if t.id is not None}
         ids = np.array(sorted(topics), dtype=np.int64)

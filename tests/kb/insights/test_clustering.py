@@ -13,6 +13,7 @@ from kb.insights.clustering import (
     cluster_vectors,
     leader_groups,
     unit_rows,
+    vector_languages,
 )
 
 
@@ -105,3 +106,14 @@ def test_assign_gives_minus_one_below_the_threshold() -> None:
 def test_empty_and_single_inputs() -> None:
     assert cluster_vectors(np.zeros((0, 4), dtype=np.float32)).tolist() == []
     assert cluster_vectors(np.eye(1, 4, dtype=np.float32)).tolist() == [0]
+
+
+def test_a_question_s_language_is_read_from_its_vector() -> None:
+    """The language a vector leans towards among the prior's, whatever the
+    label the detector gave; the labels stay where the prior knows one language."""
+    en, de = np.array([1.0, 0.0, 0.2]), np.array([0.0, 1.0, 0.2])
+    rows = unit_rows(np.array([[0.1, 0.9, 0.5], [0.8, 0.3, 0.5]], dtype=np.float32))
+    prior = {"en": en, "de": de}
+    assert vector_languages(rows, ["en", "en"], prior) == ["de", "en"]
+    assert vector_languages(rows, ["en", ""], {"en": en}) == ["en", ""]
+    assert vector_languages(rows[:0], [], prior) == []

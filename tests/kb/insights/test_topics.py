@@ -26,8 +26,9 @@ class WordEmbedder:
 
     name = "fake"
 
-    def __init__(self) -> None:
+    def __init__(self, german: float = 0.8) -> None:
         self.calls: list[list[str]] = []
+        self.german = german
 
     def embed_questions(self, texts: Sequence[str]) -> np.ndarray:
         self.calls.append(list(texts))
@@ -36,7 +37,9 @@ class WordEmbedder:
             for word in WORDS:
                 if word in text.lower():
                     rows[i, WORDS.index(SAME.get(word, word))] = 1.0
-            rows[i, 7] = 0.8 if any(w in text.lower() for w in ("parken", "kantine", "wo")) else 0.0
+            rows[i, 7] = (
+                self.german if any(w in text.lower() for w in ("parken", "kantine", "wo")) else 0.0
+            )
             rows[i, 6] = 2.0  # what all texts share, as in real models
         return unit_rows(rows)
 
@@ -143,3 +146,30 @@ def test_a_topic_routes_to_the_department_most_of_its_searches_went_to(
     (topic,) = store.topics()
     assert topic.department == "it"
     assert NOW - topic.updated < timedelta(seconds=1)
+
+
+def test_questions_are_centred_by_the_language_their_vectors_are_in(
+    store: InsightsStore,
+) -> None:
+    """Short German questions are often stored as English (the word-based
+    detector falls back to the searcher's page language when a text says too
+    little). Centred by the English mean, they kept the German direction and
+    made one topic of German questions about different things ("wo parken",
+    "wo kantine") instead of joining their own topics. (The model's language
+    direction is as long as a topic's here, as in multilingual-e5-small.)"""
+    builder = _builder(store, WordEmbedder(german=1.5))
+    builder.update(
+        [
+            q("parking permit", searches=4),
+            q("where to go parking", searches=3),
+            q("kantine menu", searches=4),
+            q("kantine opening hours", searches=3),
+            q("toner empty", searches=3),
+            q("wo parken"),  # German, detected as English
+            q("wo kantine"),  # German, detected as English
+        ]
+    )
+    topic_of = {g.text: g.topic_id for g in store.gap_questions() if g.topic_id}
+    assert topic_of["wo parken"] == topic_of["parking permit"]
+    assert topic_of["wo kantine"] == topic_of["kantine menu"]
+    assert topic_of["wo parken"] != topic_of["wo kantine"]
