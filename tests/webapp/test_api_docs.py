@@ -1,5 +1,7 @@
 """docs/api.md names every route of the JSON API and every error code a
-caller can meet, and no page of the docs names a call the app does not answer.
+caller can meet, its error table only codes the product answers and each with
+the status it is answered with, and no page of the docs names a call the app
+does not answer.
 
 The OpenAPI document is generated from the routes (tests/webapp/openapi);
 this keeps the prose that people read beside it in step with the same routes.
@@ -7,6 +9,7 @@ this keeps the prose that people read beside it in step with the same routes.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from flask import Flask
@@ -73,14 +76,68 @@ NOT_API_ERRORS = {
 }
 
 
+# Codes Flask's own refusals answer, which no class of the product names.
+FLASK_CODES = {"method_not_allowed", "payload_too_large", "internal_error"}
+_TABLE_ROW = re.compile(r"^\| (\d{3}|—) \| (.+?) \|", re.M)
+
+
+def _statuses() -> dict[str, set[int]]:
+    """Each error code of the product with the statuses its classes answer,
+    a class's status inherited from its bases (read from the source)."""
+    classes: dict[str, tuple[list[str], dict[str, object]]] = {}
+    for package in ("kb", "webapp", "search", "indexer"):
+        for source in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ClassDef):
+                    names = [getattr(base, "id", getattr(base, "attr", "")) for base in node.bases]
+                    classes[node.name] = (names, _constants(node))
+
+    def inherited(name: str, attribute: str) -> object:
+        bases, constants = classes.get(name, ([], {}))
+        if attribute in constants:
+            return constants[attribute]
+        found = (inherited(base, attribute) for base in bases)
+        return next((value for value in found if value is not None), None)
+
+    found: dict[str, set[int]] = {}
+    for name in classes:
+        code, answered = inherited(name, "code"), inherited(name, "status")
+        if isinstance(code, str) and isinstance(answered, int):
+            found.setdefault(code, set()).add(answered)
+    return found
+
+
+def _constants(node: ast.ClassDef) -> dict[str, object]:
+    """A class's own `code = "…"` and `status = 409` (or `status: int = 500`)."""
+    found = {}
+    for statement in node.body:
+        if isinstance(statement, ast.Assign | ast.AnnAssign):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                value = statement.value
+                if isinstance(target, ast.Name) and isinstance(value, ast.Constant):
+                    found[target.id] = value.value
+    return {name: value for name, value in found.items() if name in ("code", "status")}
+
+
 def test_api_md_names_every_error_code() -> None:
-    sources = [*(ROOT / "kb").rglob("*.py"), *(ROOT / "webapp").rglob("*.py")]
-    codes = {
-        code
-        for source in sources
-        for code in re.findall(r'^\s+code = "([a-z_]+)"', source.read_text(encoding="utf-8"), re.M)
-    }
-    assert "invalid_request" in codes
+    codes = _statuses()
+    assert codes["invalid_request"] == {400} and codes["review_required"] == {403, 409}
     text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
-    missing = sorted(code for code in codes - NOT_API_ERRORS if f"`{code}`" not in text)
+    missing = sorted(code for code in set(codes) - NOT_API_ERRORS if f"`{code}`" not in text)
     assert not missing, f"say in docs/api.md's error table when these are answered: {missing}"
+    table = {
+        (code, status)
+        for status, cell in _TABLE_ROW.findall(text.split("## Errors", 1)[1].split("\n## ")[0])
+        for code in re.findall(r"`([a-z_]+)`", cell)
+    }
+    unknown = sorted(code for code, _ in table if code not in codes and code not in FLASK_CODES)
+    assert not unknown, f"docs/api.md's error table names codes nothing answers: {unknown}"
+    answered = {(code, str(status)) for code, statuses in codes.items() for status in statuses}
+    over_http = {code for code, status in table if status != "—"} - FLASK_CODES
+    wrong = sorted(
+        f"{code} {status}"
+        for code, status in table ^ {call for call in answered if call[0] in over_http}
+        if code in over_http
+    )
+    assert not wrong, f"docs/api.md's error table gives these codes another status: {wrong}"
