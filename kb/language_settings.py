@@ -31,7 +31,9 @@ class LanguageSettings:
         "Accept-Language names none of the languages offered. A search question too short "
         "to tell its own language (under three characters, no letters, a few words without "
         "a language's own words) is read in it too, a signed-in user's in their account's; so is the mail to a "
-        "requester who asked one, unless their account picked a language.",
+        "requester who asked one, unless their account picked a language, and the form values, "
+        "task titles, canned replies and draft of such a request, unless the requester's "
+        "account picked a language.",
         choices=written_languages(),
     )
 

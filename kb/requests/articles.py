@@ -40,6 +40,7 @@ from kb.requests.drafting import (
 )
 from kb.requests.ledger import Ledger, StaleRequestError, Step, new_entry
 from kb.requests.records import Request, RequestEntry
+from kb.requests.request_languages import RequestLanguages
 from kb.requests.workflows import WorkflowCatalog
 
 if TYPE_CHECKING:
@@ -59,12 +60,12 @@ class ArticleWork:
         self,
         ledger: Ledger,
         departments: Departments,
-        language_of: Callable[[str], str],
+        languages: RequestLanguages,
         workflows: Callable[[], WorkflowCatalog] = WorkflowCatalog,
     ) -> None:
         self.ledger = ledger
         self.departments = departments
-        self.language_of = language_of
+        self.languages = languages
         self.workflows = workflows
 
     def _as_answered(self, request: Request, entries: Sequence[RequestEntry]) -> Request:
@@ -77,7 +78,7 @@ class ArticleWork:
             entries,
             self.workflows(),
             lambda slug: self.departments.get(slug).name,
-            self.language_of,
+            self.languages.reader(request.requester),
         )
 
     def _steps_summary(self, request: Request, title: str, lang: str) -> str:
@@ -138,7 +139,8 @@ class ArticleWork:
         by_tasks = stream_answers.resolved_by_tasks(request)
         request = self._as_answered(request, entries)
         replies = public_replies(request, entries)
-        lang = self.language_of("\n".join((request.query, request.resolution or "", *replies)))
+        texts = "\n".join((request.query, request.resolution or "", *replies))
+        lang = self.languages.of(texts, request.requester)
         question, details = asked(request)
         title = draft_title(question, sorted(p for p in people if p), details)
         text = draft_markdown(

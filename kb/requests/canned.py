@@ -23,6 +23,7 @@ from kb.requests import permissions
 from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger
 from kb.requests.records import Request
+from kb.requests.request_languages import RequestLanguages
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,12 @@ class CannedReplies:
         ledger: Ledger,
         catalogue: Callable[[], Catalogue],
         departments: Departments,
-        language_of: Callable[[str], str],
+        languages: RequestLanguages,
     ) -> None:
         self.ledger = ledger
         self.current_catalogue = catalogue
         self.departments = departments
-        self.language_of = language_of
+        self.languages = languages
 
     @property
     def catalogue(self) -> Catalogue:
@@ -70,7 +71,7 @@ class CannedReplies:
         whose every `{name}` the request has (a field of its form, or one of the
         names every request has)."""
         request = self.ledger.load(actor, request_id)
-        lang = self.language_of(f"{request.query}\n{request.description}")
+        lang = self.languages.of(f"{request.query}\n{request.description}", request.requester)
         values = self.values(request, actor, lang)
         # A field of the request's form counts though left empty (an optional
         # date): the agent sees the gap; a name the request has no field for

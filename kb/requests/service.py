@@ -1,15 +1,14 @@
 """`RequestService`: the library API for requests that views and the CLI call.
 
-Every method takes the acting `User` and checks what they may do
-(`kb.requests.permissions`; `permissions(actor, id)` answers it for pages and
-clients). Every change appends an entry to the request's append-only history
-and is stored together with the notifications it announces (`Ledger`). Time
-comes from an injected clock, so tests can fix "now".
+Every method takes the acting `User` and checks what they may do (`kb.requests.permissions`;
+`permissions(actor, id)` answers it for pages and clients). Every change appends an entry to
+the request's append-only history and is stored together with the notifications it announces
+(`Ledger`). Time comes from an injected clock, so tests can fix "now".
 
-One part per concern, each tested through this facade: `Submissions`,
-`RequestReader`, `RequestWork`, `TaskWork`, `ArticleWork` and the like, sharing
-a `Ledger` (load and save) and the `Departments` (lookup, due dates, routing;
-given as a source, they follow the content root without a restart).
+One part per concern, each tested through this facade: `Submissions`, `RequestReader`,
+`RequestWork`, `TaskWork`, `ArticleWork` and the like, sharing a `Ledger` (load and save),
+the `Departments` (lookup, due dates, routing; given as a source, they follow the
+content root without a restart) and `RequestLanguages` (the language of a request's texts).
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from kb.attachments.records import Attachment, Upload
 from kb.catalogue.loading import catalogue_source
 from kb.catalogue.types import Catalogue, RequestType
 from kb.notify.config import NotifyConfig
-from kb.notify.notifier import Notifier, request_language, told_language
+from kb.notify.notifier import Notifier, request_language
 from kb.records import Department
 from kb.requests.articles import ArticleWork
 from kb.requests.attaching import SEARCH_LIMIT, AttachmentWork
@@ -41,6 +40,7 @@ from kb.requests.permissions import RequestPermissions, require_queue
 from kb.requests.rating import RatingWork
 from kb.requests.reading import QueueItem, RequestDetail, RequestReader
 from kb.requests.records import Request, RequestEntry, RequestTask
+from kb.requests.request_languages import RequestLanguages, told_reading
 from kb.requests.routing import RoutingHints
 from kb.requests.sla import WorkingCalendar
 from kb.requests.submission import NewRequest, Submissions
@@ -77,9 +77,8 @@ class RequestService:
         blobs: BlobStore | None = None,
         reopen_days: int = 14,
     ) -> None:
-        self.store = store
-        self.clock = clock
-        self.language_of = language_of
+        self.store, self.clock = store, clock
+        self.language_of = told = told_reading(language_of)
         self.current_workflows = streams = workflows_source(workflows)
         self.current_catalogue = catalogue_source(catalogue, self.current_workflows)
         self.directory = Departments(
@@ -93,15 +92,16 @@ class RequestService:
             department_names=self.directory.names,
             translated_names=self.directory.display_names,
             triage=triage_department,
-            language_of=told_language if language_of is request_language else language_of,
+            language_of=told,
             clock=clock,
         )
         self.ledger = Ledger(store, self.notifier, clock, reopen_days, store.account_languages)
+        self.languages = RequestLanguages(told, store.get_user, self.notifier)
         self.tasks = TaskWork(self.ledger, self.directory)
         self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
-        self.articles = ArticleWork(self.ledger, self.directory, language_of, streams)
+        self.articles = ArticleWork(self.ledger, self.directory, self.languages, streams)
         self.files = AttachmentWork(
             self.ledger,
             self.work,
@@ -114,9 +114,9 @@ class RequestService:
         self.merging = MergeWork(self.ledger, self.tasks)
         self.bulk_work = BulkWork(self.work)
         forms = self.current_catalogue
-        self.canned = CannedReplies(self.ledger, forms, self.directory, language_of)
+        self.canned = CannedReplies(self.ledger, forms, self.directory, self.languages)
         self.submissions = Submissions(
-            self.ledger, self.directory, self.current_workflows, self.tasks, language_of, forms
+            self.ledger, self.directory, self.current_workflows, self.tasks, self.languages, forms
         )
 
     @classmethod

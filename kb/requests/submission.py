@@ -35,6 +35,7 @@ from kb.requests.records import (
     RequestTask,
     Suggestion,
 )
+from kb.requests.request_languages import RequestLanguages
 from kb.requests.task_work import TaskWork
 from kb.requests.tasks import latest_due, task_states, tasks_from_workflow
 from kb.requests.workflows import Workflow, WorkflowCatalog
@@ -93,14 +94,14 @@ class Submissions:
         departments: Departments,
         workflows: Callable[[], WorkflowCatalog],
         tasks: TaskWork,
-        language_of: Callable[[str], str],
+        languages: RequestLanguages,
         catalogue: Callable[[], Catalogue] | None = None,
     ) -> None:
         self.ledger = ledger
         self.departments = departments
         self.current_workflows = workflows
         self.tasks = tasks
-        self.language_of = language_of
+        self.languages = languages
         self.current_catalogue = catalogue or Catalogue
 
     @property
@@ -119,7 +120,7 @@ class Submissions:
 
     def submit(self, actor: User, sent: NewRequest) -> Request:
         """File a request (or, with `workflow`, a value-stream request with its tasks)."""
-        form = self._form(sent)
+        form = self._form(sent, actor.username)
         if form is not None and not (sent.query or "").strip():
             names = self.departments.names()
             sent = replace(sent, query=form.type.summary_in(form.values, form.lang, names))
@@ -142,7 +143,7 @@ class Submissions:
             )
         return stored
 
-    def _form(self, sent: NewRequest) -> Form | None:
+    def _form(self, sent: NewRequest, requester: str) -> Form | None:
         """The catalogue form of the submission, checked; None for a free question."""
         if sent.request_type:
             request_type = self.catalogue.get(sent.request_type)
@@ -173,7 +174,7 @@ class Submissions:
             departments=list(self.departments.names()),
         )
         values = request_type.check(sent.fields, context)
-        lang = sent.lang or self.language_of(sent.description or sent.query or "")
+        lang = sent.lang or self.languages.of(sent.description or sent.query or "", requester)
         shown = shown_values(request_type.fields, values, lang, self.departments.names())
         return Form(request_type, values, shown, lang)
 
@@ -192,7 +193,8 @@ class Submissions:
         tasks: list[RequestTask] = []
         dues = self.departments.due_dates(slug, now)  # refuses unknown departments
         if template is not None:
-            lang = form.lang if form else self.language_of(f"{sent.query}\n{sent.description}")
+            text = f"{sent.query}\n{sent.description}"
+            lang = form.lang if form else self.languages.of(text, actor.username)
             shown = form.shown if form else {}
             tasks = tasks_from_workflow(template, now, self.departments.due_after, lang, shown)
             dues = replace(dues, resolution=max(dues.resolution, latest_due(tasks) or now))
