@@ -10,11 +10,20 @@ a phrase of them ("home office"). Left out are English and German function
 and question words ("how", "do", "wie", "ich"), words that only ask or fill
 ("please", "need", "bitte"), names (the request's people and the names its
 question writes) and dates (numbers, months, weekdays, "tomorrow"): they say
-nothing of the topic. A German question's tags are its nouns, which German
-writes with a capital: a word it writes in lower case is a verb or an
-adjective ("beantragen", "krank"), no topic a reader looks for. The answer's
-words are not read: a term the answer happened to use named topics the
-question was not about.
+nothing of the topic. Nor are the question's verbs, no topic a reader filters
+by: the words its grammar makes verbs, the one after its subject in English
+("Can I book a desk?": book, and so "Booking" of its title) and the one
+before it in German ("Wie melde ich mich krank?": melde, melden), in any of
+their forms (the same stem). A German question's tags are its nouns, which
+German writes with a capital: a word it writes in lower case is a verb or
+an adjective ("beantragen"), no topic a reader looks for; only a German
+question without a noun keeps its other words ("krank"). Whether a question
+is German is the draft's language, read from the whole request (a question
+of two words, "Urlaub beantragen?", shows too little of its own). A term of
+the vocabulary holding the stems of two of the question's words is its
+topic too, and comes first: "Krankmeldung" for "Wie melde ich mich krank?",
+"desk booking" for "Can I book a desk?". The answer's words are not read: a
+term the answer happened to use named topics the question was not about.
 
 `topic_words` is also what tells a sentence of a reply from one the draft
 says already (`kb.authoring.from_request.answer_body`).
@@ -25,11 +34,16 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 
-from kb.authoring.topic_titles import is_german
+from whoosh.lang import stemmer_for_language
+
+from kb.authoring.german_topics import DE_SUBJECTS
+from kb.authoring.topic_titles import EN_SUBJECTS, is_german
 
 MAX_TAGS = 5
 _WORD = re.compile(r"\w+(?:-\w+)*")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
+# A stem shorter than this is no evidence that a vocabulary term holds the word.
+_MIN_STEM = 4
 
 
 def _listed(words: str) -> frozenset[str]:
@@ -114,28 +128,73 @@ def _written(question: str) -> dict[str, str]:
     return spelled
 
 
+def _stem(word: str, german: bool) -> str:
+    """The stem of `word` in the question's language ("booking" → book,
+    "melde" and "melden" → meld)."""
+    return str(stemmer_for_language("de" if german else "en")(word.casefold()))
+
+
+def question_verbs(question: str, german: bool) -> set[str]:
+    """The stems of the words the question's grammar makes its verbs: the
+    word after an English subject ("Can I book …", "How do we connect …"),
+    the word before a German one ("Wie melde ich …", "Wo finde ich …")."""
+    keys = [w.casefold() for w in _WORD.findall(question)]
+    verbs = set()
+    for at, word in enumerate(keys):
+        if german and word in DE_SUBJECTS and at > 0:
+            verbs.add(_stem(keys[at - 1], german))
+        elif not german and word in EN_SUBJECTS and at + 1 < len(keys):
+            verbs.add(_stem(keys[at + 1], german))
+    return {v for v in verbs if v not in _STOP}
+
+
+def compound_tags(words: Iterable[str], vocabulary: Sequence[str], german: bool) -> list[str]:
+    """Terms of the vocabulary that hold the stems of two or more of `words`
+    ("Krankmeldung": krank, meld; "desk booking": desk, book), most first."""
+    stems = {_stem(w, german) for w in words}
+    stems = {s for s in stems if len(s) >= _MIN_STEM}
+    held = {}
+    for term in dict.fromkeys(t.strip() for t in vocabulary if t and t.strip()):
+        count = sum(stem in term.casefold() for stem in stems)
+        if count >= 2:
+            held[term] = count
+    return sorted(held, key=lambda term: -held[term])
+
+
 def question_tags(
-    topic: str, question: str, vocabulary: Sequence[str], names: Iterable[str] = ()
+    topic: str,
+    question: str,
+    vocabulary: Sequence[str],
+    names: Iterable[str] = (),
+    lang: str = "",
 ) -> list[str]:
     """At most `MAX_TAGS` tags for a draft on `topic` (the question made a topic,
     `kb.authoring.topic_titles`, without its people and circumstances): the
-    vocabulary's terms it uses, then its other topic words in order, spelled as
-    the `question` writes them inside a sentence, else in lower case (of a
-    German question, only the words it writes with a capital); none of `names`
-    (case-folded name parts)."""
+    vocabulary's terms that hold two of its words or use one, then its other
+    topic words in order but its verbs, spelled as the `question` writes them
+    inside a sentence, else in lower case (of a German question, only the words
+    it writes with a capital where it writes any); none of `names` (case-folded
+    name parts). `lang` is the draft's language ("" to read it from the question)."""
     left_out = {n.casefold() for n in names}
-    tags = [t for t in vocabulary_tags(topic, vocabulary) if t.casefold() not in left_out]
+    german = lang == "de" if lang else is_german(question.split())
+    verbs = question_verbs(question, german)
+    words = [w for w in _WORD.findall(topic) if is_topic_word(w, left_out)]
+    found = compound_tags(words, vocabulary, german) + vocabulary_tags(topic, vocabulary)
+    tags = [t for t in dict.fromkeys(found) if t.casefold() not in left_out]
     said = {w.casefold() for t in tags for w in _WORD.findall(t)}
     written = _written(question)
     in_topic = _written(topic)  # the topic's first word has a capital of its own
-    nouns_only = is_german(question.split())
-    for word in _WORD.findall(topic):
+    others: list[str] = []  # a German question's words in lower case
+    nouns = False
+    for word in words:
         key = word.casefold()
-        if key in said or not is_topic_word(word, left_out):
-            continue
         spelled = written.get(key) or in_topic.get(key, "")
-        if nouns_only and spelled[:1].islower():
-            continue  # a German verb or adjective: "beantragen", "krank"
+        lowered = german and spelled[:1].islower()  # "beantragen", "krank"
+        nouns = nouns or (german and not lowered)
+        if key in said or _stem(word, german) in verbs:
+            continue
         said.add(key)
-        tags.append(written.get(key, word if word.isupper() else key))
-    return tags[:MAX_TAGS]
+        # A German sentence's first word keeps its capital: a noun's or a name's.
+        tag = written.get(key, word if word.isupper() or german else key)
+        (others if lowered else tags).append(tag)
+    return (tags if nouns else tags + others)[:MAX_TAGS]

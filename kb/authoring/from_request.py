@@ -262,17 +262,19 @@ def draft_text(
     people: Sequence[str],
     details: str = "",
     replies: Sequence[str] = (),
+    lang: str = "",
 ) -> DraftText:
     """Title, summary, tags and body of a draft (see the module); `details` (the
     request's description) is only read for the names it mentions; `replies` are
-    the agents' public replies, oldest first."""
+    the agents' public replies, oldest first; `lang` the draft's language, which
+    tells its tags' language ("" to read it from the question)."""
     people = request_people(question, people, details)
     body = answer_body(resolution, replies, people)
     title = topic_title(question, people)
     return DraftText(
         title=title,
         summary=summary_of(body, title),
-        tags=question_tags(title, question, vocabulary, _names(people)),
+        tags=question_tags(title, question, vocabulary, _names(people), lang),
         body=body,
         context=question_context(question, people),
     )

@@ -60,7 +60,7 @@ _EN_AUX = {
     "must", "can't", "cannot", "don't", "doesn't", "shouldn't", "won't",
 }  # fmt: skip
 _EN_BE = {"is", "are", "am", "was", "were", "isn't", "aren't"}
-_EN_SUBJECTS = {"i", "we", "you", "one"}
+EN_SUBJECTS = {"i", "we", "you", "one"}
 _EN_LEAVE = {"allowed", "able", "supposed", "required", "permitted", "expected"}
 _EN_IT = {"possible", "allowed", "ok", "okay", "necessary", "permitted", "mandatory", "required"}
 _EN_OBLIGED = {"have", "need", "want"}  # "Do I have to wear …" → "Wearing …"
@@ -156,7 +156,7 @@ def subject_for(first_word: str) -> str:
 
 def _without_leading(words: list[str]) -> list[str]:
     """The words after the question's first words (question words, auxiliaries, subject)."""
-    leading = _EN_WH | _EN_AUX | _EN_BE | _EN_SUBJECTS | DE_WH | DE_MODALS | DE_SUBJECTS
+    leading = _EN_WH | _EN_AUX | _EN_BE | EN_SUBJECTS | DE_WH | DE_MODALS | DE_SUBJECTS
     rest = list(words)
     while rest and key(rest[0]) in leading | {"to"}:
         rest.pop(0)
@@ -176,10 +176,10 @@ def _english(words: list[str]) -> list[str] | None:
     at = 1 if wh else 0
     if at >= len(keys):
         return None
-    if wh == "which" and len(keys) > 3 and keys[2] in _EN_AUX and keys[3] in _EN_SUBJECTS:
+    if wh == "which" and len(keys) > 3 and keys[2] in _EN_AUX and keys[3] in EN_SUBJECTS:
         action = _action(words[4:])  # "Which form do I use" → "Which form to use"
         return [wh, words[1], "to", *general(action)] if action else None
-    if keys[at] in _EN_AUX and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
+    if keys[at] in _EN_AUX and at + 1 < len(keys) and keys[at + 1] in EN_SUBJECTS:
         action = _action(words[at + 2 :])
         if keys[at] in _EN_NEGATED or "not" in map(key, action[:1]):
             # "Why can't I log in" must keep its "not": "Why you cannot log in".
@@ -196,7 +196,7 @@ def _english(words: list[str]) -> list[str] | None:
         # Someone else's doing: the embedded question, or the question's own words.
         clause = _embedded(words[at:])
         return [wh or "whether", *general(clause)] if clause else general(words)
-    elif keys[at] in _EN_BE and at + 1 < len(keys) and keys[at + 1] in _EN_SUBJECTS:
+    elif keys[at] in _EN_BE and at + 1 < len(keys) and keys[at + 1] in EN_SUBJECTS:
         action = _after_to(words[at + 2 :], _EN_LEAVE)
     elif keys[at] in _EN_BE and keys[at + 1 : at + 2] == ["it"]:
         action = _after_to(words[at + 2 :], _EN_IT)
@@ -310,7 +310,7 @@ def _after_to(words: list[str], leads: set[str]) -> list[str]:
 def _passive(words: list[str], be: str) -> list[str]:
     """`words` with `be` before their first participle in -ed, else []."""
     for i, word in enumerate(words[1:], start=1):
-        if key(word).endswith("ed") and key(words[0]) not in _EN_SUBJECTS:
+        if key(word).endswith("ed") and key(words[0]) not in EN_SUBJECTS:
             return [*words[:i], be.casefold(), *words[i:]]
     return []
 

@@ -89,7 +89,7 @@ def draft_markdown(
     `kb.requests.stream_answers.steps_summary`)."""
     resolution = request.resolution or ""
     question, details = asked(request)
-    parts = draft_text(question, resolution, vocabulary, people, details, replies)
+    parts = draft_text(question, resolution, vocabulary, people, details, replies, lang)
     if not parts.body:
         raise nothing_to_publish(request.id, says_only_where_answered(resolution, replies))
     meta = {

@@ -61,7 +61,7 @@ def test_draft_from_a_resolved_request(
         "**Question:** How do I connect to the VPN from a hotel?\n\n"
         "**Answer:** Switch the VPN client to TCP port 443. Hotel networks block UDP."
     )
-    assert article.tags == ("connect", "VPN", "hotel")
+    assert article.tags == ("VPN", "hotel")  # not the verb "connect"
     request = service.get(IT_AGENT, resolved)
     assert request.linked_articles == [f"it/{path.name}"]
     entry = service.history(IT_AGENT, resolved)[-1]
