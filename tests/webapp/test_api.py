@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from kb.settings import Settings
 from tests.support import error_of, publish_fake_snapshot, sign_in_as
+from webapp.openapi.document import openapi_document
 
 
 @pytest.mark.parametrize("path", ["/api/feedback", "/api/click"])
@@ -65,6 +66,22 @@ def test_health_reports_snapshot_articles_and_store(
     assert body["index"]["articles"] == 3
     assert body["store"] == {"ok": True}
     assert body["search_log"] == {"waiting": 0, "dropped": 0}
+    described = openapi_document(client.application)["components"]["schemas"]["Health"]
+    assert fields_of(body) <= fields_of(described["properties"], schema=True), "see docs/api.md"
+
+
+def fields_of(value: Any, *, schema: bool = False, within: str = "") -> set[str]:
+    """The dotted names of every field of an answer, or of what a schema's
+    `properties` describe (objects within objects, and each item of a list)."""
+    found = set()
+    for name, inner in value.items() if isinstance(value, dict) else ():
+        found.add(f"{within}{name}")
+        if schema:
+            inner = inner.get("items", inner).get("properties", {})
+        elif isinstance(inner, list):
+            inner = inner[0] if inner else {}
+        found |= fields_of(inner, schema=schema, within=f"{within}{name}.")
+    return found
 
 
 def test_health_without_an_index_is_503(client: FlaskClient) -> None:

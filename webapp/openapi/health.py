@@ -11,7 +11,7 @@ from webapp.openapi.schema import ERROR_REF, STRING_OR_NULL, json_response
 SCHEMAS: dict[str, Any] = {
     "Health": {
         "type": "object",
-        "required": ["status", "index", "store"],
+        "required": ["status", "index", "store", "settings", "search_log"],
         "properties": {
             "status": {"enum": ["ok", "degraded"]},
             "index": {
@@ -34,7 +34,32 @@ SCHEMAS: dict[str, Any] = {
                 "without quoted values).",
                 "properties": {
                     "ok": {"type": "boolean"},
-                    "problems": {"type": "array", "items": {"type": "object"}},
+                    "problems": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["setting", "line"],
+                            "properties": {
+                                "setting": STRING_OR_NULL,
+                                "line": {"type": ["integer", "null"]},
+                                "file": {"type": "string", "description": "Admins only."},
+                                "message": {
+                                    "type": "string",
+                                    "description": "Admins only; quoted values as '…'.",
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+            "search_log": {
+                "type": "object",
+                "description": "This worker's search events waiting to be written (the "
+                "database busy or down) and those dropped since it started (queue full).",
+                "required": ["waiting", "dropped"],
+                "properties": {
+                    "waiting": {"type": "integer", "minimum": 0},
+                    "dropped": {"type": "integer", "minimum": 0},
                 },
             },
         },

@@ -21,7 +21,9 @@ from kb.settings import Settings
 from kb.validators import utc_now
 from tests.support import publish_fake_snapshot, sign_in_as, text_of
 from tests.webapp.conftest import FakeEngine
+from tests.webapp.test_api import fields_of
 from webapp import create_app
+from webapp.openapi.document import openapi_document
 from webapp.services import services
 
 URL = "https://hooks.example.org/it"
@@ -202,6 +204,8 @@ def test_a_broken_edit_makes_health_degraded_naming_the_setting_without_its_secr
     sign_in_as(client, "ada")
     answer = client.get("/api/health")
     [problem] = answer.get_json()["settings"]["problems"]
+    described = openapi_document(live_app)["components"]["schemas"]["Health"]["properties"]
+    assert fields_of(answer.get_json()) <= fields_of(described, schema=True)
     assert (problem["setting"], problem["line"], problem["file"]) == (
         "webhooks",
         2,
