@@ -41,6 +41,7 @@ from indexer.write import (
     SnapshotWriter,
     VectorSide,
 )
+from kb.backup.recovery import finish_interrupted
 from kb.errors import ModelMismatchError, SnapshotStoreError
 from kb.records import Chunk, Department
 from kb.settings import Settings
@@ -129,6 +130,10 @@ class IndexBuilder:
             self.settings.database_url if store.replicated else "", wait=wait_lock
         )
         with snapshot.IndexLock(self.index_dir), cluster_lock:
+            # A restore killed half-way is finished or undone first: indexing
+            # its content folder half-switched would publish the mismatch.
+            for note in finish_interrupted(self.settings):
+                logger.warning("%s", note)
             self._mark = open_mark(self.settings) if store.replicated else None
             try:
                 return self._run(full, store)

@@ -343,9 +343,11 @@ def serve(
     file (`kb.live_settings`)."""
     from indexer.cluster_users import InCluster
     from indexer.index_users import InUse
+    from kb.backup.recovery import recover_at_start
 
     configure_logging(log_level)
     with InUse(settings.index_path, "kb serve"), InCluster.of(settings, "kb serve"):
+        recover_at_start(settings)  # a restore killed half-way: finished or undone first
         settings = prepare(settings)
         options = _gunicorn_options(settings, host, port, workers, threads, log_level)
         follower = start_follower(settings)

@@ -12,7 +12,8 @@ transaction under WAL gives the same guarantee.
 Each line of `database.jsonl.gz` is `{"table": ..., "row": {...}}`; datetimes
 are ISO 8601 in UTC, the days of the insights rollups ISO 8601 dates, binary
 columns base64. Tables of the search index (`schema.INDEX_TABLES`) are left
-out: the snapshot is backed up as files.
+out: the snapshot is backed up as files; so is a restore's mark
+(`schema.restore_marks`), which says whether the import committed.
 
 An import runs in one transaction into a database whose schema is at the
 code's head: either every row is restored or nothing is; id sequences of
@@ -50,7 +51,7 @@ BATCH = 1000
 
 def data_tables() -> list[Table]:
     """The store's tables a backup holds, parents before children."""
-    return [t for t in schema.metadata.sorted_tables if t.name not in schema.INDEX_TABLES]
+    return [t for t in schema.metadata.sorted_tables if t.name not in schema.NOT_BACKED_UP]
 
 
 def _kind(table: Table, column: str) -> str:
@@ -140,12 +141,17 @@ def clear_database(engine: Engine) -> None:
             conn.execute(delete(table))
 
 
-def import_database(engine: Engine, source: Path, replace: bool = False) -> dict[str, int]:
+def import_database(
+    engine: Engine, source: Path, replace: bool = False, mark: str | None = None
+) -> dict[str, int]:
     """Load an export into this database, in one transaction (see the module
-    docstring). Refuses a database that already holds data unless `replace`."""
+    docstring). Refuses a database that already holds data unless `replace`.
+    `mark`: a restore's token, written in the same transaction (`has_mark`)."""
     tables = {t.name: t for t in data_tables()}
     counts = dict.fromkeys(tables, 0)
     with engine.begin() as conn:
+        if mark is not None:
+            conn.execute(insert(schema.restore_marks).values(token=mark))
         held = {
             name: conn.execute(select(func.count()).select_from(t)).scalar_one()
             for name, t in tables.items()
@@ -194,6 +200,20 @@ def import_database(engine: Engine, source: Path, replace: bool = False) -> dict
         fill_search_texts(conn)
         fold_attachment_texts(conn)
     return counts
+
+
+def has_mark(engine: Engine, token: str) -> bool:
+    """Whether the import that wrote `token` committed."""
+    marks = schema.restore_marks
+    with engine.connect() as conn:
+        found = conn.execute(select(marks.c.token).where(marks.c.token == token)).first()
+    return found is not None
+
+
+def drop_mark(engine: Engine, token: str) -> None:
+    marks = schema.restore_marks
+    with engine.begin() as conn:
+        conn.execute(delete(marks).where(marks.c.token == token))
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

@@ -3,41 +3,45 @@
 The steps, in this order, under the index folder's lock:
 
 1. check every part against its checksum (and the snapshot's signature);
+   finish or undo a restore that was killed before (`kb.backup.recovery`);
 2. prepare the files: unpack the content folder beside the one in use
    (`<name>.restoring`), add the attached files kept as files
    (`kb.backup.attachment_part`) and copy the snapshot into the index
    folder, unpublished;
 3. keep what `--replace` is about to delete (`backup.before-restore-<time>`,
-   beside the content folder);
-4. load the database, in one transaction;
-5. switch the files: the content folder in use goes aside
-   (`<name>.before-restore-<time>`) and the unpacked one takes its place, and
-   the snapshot is published (numbered again as the newest when it is signed).
+   beside the content folder), and write the journal (`kb.backup.journal`);
+4. load the database, in one transaction that writes the journal's mark;
+5. switch (`kb.backup.switching`): the content folder in use goes aside
+   (`<name>.before-restore-<time>`) and the unpacked one takes its place, the
+   snapshot is published (numbered again as the newest when it is signed)
+   and pushed to a shared snapshot store; then the journal is removed.
 
 What fails in steps 1 to 4 changes nothing the product uses (the prepared
 files are removed; the database's transaction is rolled back). What fails in
 step 5 is rolled back (`RestoreFailed` says so): the database gets back what
 it held (loaded again from step 3's backup, or emptied when it was empty),
-the content folder and the published snapshot go back as they were. Should
-that fail as well, the error says what is where. Then, best effort, the
-snapshot is pushed to a shared snapshot store, and of the folders set aside
-by restores (step 3's backups and step 5's content folders) only the newest
-`keep` of each kind stay.
+the content folder and the published snapshot go back as they were, and a
+snapshot store that took the restored snapshot gets the one before again.
+Should that fail as well, the error says what is where, and the journal
+stays for the next start to try again. A restore killed anywhere (SIGKILL, a
+power cut) is finished or undone by the next `kb restore`, `kb index` or
+`kb serve`, through its journal. Last, of the folders set aside by restores
+(step 3's backups and step 5's content folders) only the newest `keep` of
+each kind stay.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import shutil
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from kb.backup import attachment_part, snapshot_part
+from kb.backup import attachment_part, snapshot_part, switching
+from kb.backup import journal as journal_file
 from kb.backup.folder import (
     CONTENT,
     DATABASE,
@@ -48,22 +52,15 @@ from kb.backup.folder import (
     open_store,
     read_info,
 )
-from kb.errors import IndexLockedError, KbError
+from kb.backup.journal import SWITCHING, UNDOING, Journal, RestoreFailed, identity
+from kb.backup.recovery import finish_interrupted
+from kb.backup.set_aside import BEFORE, KEEP, free_name, prune
+from kb.errors import IndexLockedError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-KEEP = 3
-"""How many pre-restore backups (and content folders set aside) a restore keeps."""
-BEFORE = "before-restore"
-_STAMPED = re.compile(r"-(\d{8}T\d{6})(?:-(\d+))?")
-
-
-class RestoreFailed(KbError):
-    """A restore failed after the database was loaded; `details["rolled_back"]`
-    says whether everything was put back as it was before."""
-
-    code = "restore_failed"
+RESTORING = ".restoring"  # the backup's content folder, unpacked beside the one in use
 
 
 def restore(
@@ -117,21 +114,6 @@ def _alone(settings: Settings, anyway: str) -> Iterator[None]:
         yield
 
 
-@dataclass
-class _Switch:
-    """What step 5 changed so far, to put back."""
-
-    content: Path
-    staging: Path
-    index_dir: Path
-    served: str | None  # the snapshot published before
-    staged: list[Path]  # snapshot folders the restore added
-    aside: Path | None = None  # the content folder in use before
-    emptied: bool = False  # an empty content folder removed
-    moved_in: bool = False
-    published: bool = False
-
-
 def _restore(
     settings: Settings, source: Path, replace: bool, progress: Progress, keep: int
 ) -> BackupReport:
@@ -146,34 +128,31 @@ def _restore(
     if snap:
         snapshot_part.verify(source / SNAPSHOT / snap["name"], bool(snap["files_included"]))
         signed = snapshot_part.check_signature(settings, source / SNAPSHOT / snap["name"], report)
-    content, index_dir = settings.content_path, settings.index_path
     copy = source / SNAPSHOT / snap["name"] if snap and snap["files_included"] else None
 
     # The index lock first, before anything changes: an indexer at work now
     # would otherwise stop the restore half-way, or index the content folder
-    # while it is swapped.
-    with snapshot.IndexLock(index_dir):
-        staging = content.with_name(content.name + ".restoring")
-        switch = _Switch(content, staging, index_dir, snapshot.current_name(index_dir), [])
+    # while it is swapped. The journal is written and removed under it.
+    with snapshot.IndexLock(settings.index_path):
+        report.notes += finish_interrupted(settings)
+        journal = _prepare_and_load(
+            settings, source, (copy, info), replace, signed, report, progress
+        )
         try:
-            attached = info.get("attachments")
-            target, was_empty = _prepare_and_load(
-                settings, source, (copy, attached), replace, switch, report, progress
-            )
-        except BaseException:
-            _remove(switch.staging, *switch.staged)
-            raise
-        try:
-            target = _switch_files(settings, switch, target, signed, report, progress)
+            served = switching.forward(settings, journal, report, progress)
+            if served is not None:
+                report.snapshot = served.name
+                report.snapshot_files = len(
+                    snapshot.read_manifest(served).get(snapshot.FILES) or {}
+                )
         except BaseException as exc:  # Ctrl-C as well: never left half-switched
-            _roll_back(settings, switch, was_empty, report, exc)
-    if target is not None:
-        report.snapshot = target.name
-        report.snapshot_files = len(snapshot.read_manifest(target).get(snapshot.FILES) or {})
-        snapshot_part.push(settings, target, report)
-    else:
+            _roll_back(settings, journal, report, exc)
+        switching.forget(settings, journal)
+    if journal.content_id is not None and not journal.content_empty:
+        report.notes.append(f"the content folder that was there is kept as {journal.aside}")
+    if journal.target is None:
         report.notes.append("no index files in the backup: run `kb index --full` now")
-    _prune(content, keep, report)
+    prune(settings.content_path, keep, report)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -181,64 +160,119 @@ def _restore(
 def _prepare_and_load(
     settings: Settings,
     source: Path,
-    parts: tuple[Path | None, dict[str, Any] | None],
+    parts: tuple[Path | None, dict[str, Any]],
     replace: bool,
-    switch: _Switch,
+    signed: bool,
     report: BackupReport,
     progress: Progress,
-) -> tuple[Path | None, bool]:
+) -> Journal:
     """Steps 2 to 4: the files prepared beside the ones in use, what `--replace`
-    deletes kept, the database loaded. `parts`: the backup's snapshot copy (None:
-    no index files) and its attached files' part. The snapshot to publish, and
-    whether the database was empty before."""
-    from kb.backup.database import holds_data, import_database
+    deletes kept, the journal written, the database loaded with the journal's
+    mark. `parts`: the backup's snapshot copy (None: no index files) and its
+    description. A failure removes what was prepared, unless the database
+    was loaded after all (the switch is undone then) or nobody can tell (the
+    journal stays for the next start to decide)."""
+    staged: list[Path] = []
+    journal = None
+    try:
+        journal = _prepare(settings, source, parts, replace, signed, staged, report, progress)
+        _load(settings, source, replace, journal, report, progress)
+        return journal
+    except BaseException as exc:
+        if journal is None:
+            _remove(settings.content_path.with_name(settings.content_path.name + RESTORING))
+            _remove(*staged)
+            raise
+        try:
+            loaded = switching.loaded(settings, journal)
+        except Exception:  # the journal stays: the next start tells and decides
+            logger.exception("restore: cannot tell whether the database was loaded")
+            raise exc from None
+        if loaded:  # the commit went through and its answer was lost
+            _roll_back(settings, journal, report, exc)
+        switching.undo(settings, journal, loaded=False)
+        switching.forget(settings, journal)
+        raise
 
-    copy, attached = parts
-    progress(f"unpacking the content folder into {switch.staging}")
-    report.content_files = _unpack_content(source / CONTENT, switch.staging)
+
+def _prepare(
+    settings: Settings,
+    source: Path,
+    parts: tuple[Path | None, dict[str, Any]],
+    replace: bool,
+    signed: bool,
+    staged: list[Path],
+    report: BackupReport,
+    progress: Progress,
+) -> Journal:
+    """The content folder unpacked, the attached files added, the snapshot
+    copied into the index folder, what `--replace` deletes kept; the journal
+    saying all that, on the disk."""
+    from indexer import snapshot
+    from kb.backup.database import holds_data
+
+    copy, info = parts
+    content, index_dir = settings.content_path, settings.index_path
+    staging = content.with_name(content.name + RESTORING)
+    progress(f"unpacking the content folder into {staging}")
+    report.content_files = _unpack_content(source / CONTENT, staging)
+    attached = info.get("attachments")
     if attached is not None:
         progress(f"adding the attached files to {settings.attachment_dir}")
     attachment_part.add(settings, source, attached, report)
     target = None
     if copy is not None:
-        target, added = snapshot_part.stage(copy, switch.index_dir)
-        switch.staged += [target] if added else []
-    progress("restoring the database")
+        target, added = snapshot_part.stage(copy, index_dir)
+        staged += [target] if added else []
     store = open_store(settings)
     try:
         was_empty = not holds_data(store.engine)
-        if replace and not was_empty:
-            _keep_what_is_replaced(settings, report, progress)
-        report.rows = import_database(store.engine, source / DATABASE, replace=replace)
     finally:
         store.close()
-    return target, was_empty
+    if replace and not was_empty:
+        _keep_what_is_replaced(settings, report, progress)
+    in_use = content.is_dir()
+    journal = Journal(
+        source=str(source),
+        content=str(content),
+        staging=str(staging),
+        staging_id=identity(staging) or [],
+        aside=str(free_name(content.with_name(f"{content.name}.{BEFORE}"))),
+        content_id=identity(content) if in_use else None,
+        content_empty=in_use and not any(content.iterdir()),
+        served=snapshot.current_name(index_dir),
+        target=None if target is None else target.name,
+        staged=[path.name for path in staged],
+        signed=signed,
+        was_empty=was_empty,
+        before_restore=report.before_restore,
+        store_before=snapshot_part.store_current(settings),
+    )
+    journal_file.write(index_dir, journal)
+    return journal
 
 
-def _switch_files(
+def _load(
     settings: Settings,
-    switch: _Switch,
-    target: Path | None,
-    signed: bool,
+    source: Path,
+    replace: bool,
+    journal: Journal,
     report: BackupReport,
     progress: Progress,
-) -> Path | None:
-    """Step 5: the unpacked content folder in place, the snapshot published
-    (numbered again when signed); the snapshot now served."""
-    from indexer import snapshot, snapshot_order
+) -> None:
+    """Step 4: the rows loaded in one transaction, which writes the journal's mark."""
+    from kb.backup.database import import_database
 
-    progress(f"putting the content folder {switch.content} in place")
-    _switch_content(switch, report)
-    if target is None:
-        return None
-    progress(f"publishing index snapshot {target.name}")
-    served = snapshot_order.current_sequence(switch.index_dir)
-    switch.published = True
-    snapshot.publish(switch.index_dir, target)
-    if signed:
-        target = snapshot_part.reissue(settings, target, served, report)
-        switch.staged.append(target)
-    return target
+    progress("restoring the database")
+    store = open_store(settings)
+    try:
+        report.rows = import_database(
+            store.engine, source / DATABASE, replace=replace, mark=journal.token
+        )
+    finally:
+        store.close()
+    journal.phase = SWITCHING
+    journal_file.write(settings.index_path, journal)
 
 
 def _unpack_content(archive: Path, staging: Path) -> int:
@@ -253,39 +287,22 @@ def _unpack_content(archive: Path, staging: Path) -> int:
     return sum(1 for m in members if m.isfile())
 
 
-def _switch_content(switch: _Switch, report: BackupReport) -> None:
-    content = switch.content
-    if content.exists() and any(content.iterdir()):
-        switch.aside = free_name(content.with_name(f"{content.name}.{BEFORE}"))
-        content.rename(switch.aside)
-        report.notes.append(f"the content folder that was there is kept as {switch.aside}")
-    elif content.exists():
-        content.rmdir()
-        switch.emptied = True
-    switch.staging.rename(content)
-    switch.moved_in = True
-
-
 def _roll_back(
-    settings: Settings, switch: _Switch, was_empty: bool, report: BackupReport, exc: BaseException
-) -> None:
-    """Put the database, the content folder and the published snapshot back as
-    they were, then raise `RestoreFailed` saying what failed and what was done."""
+    settings: Settings, journal: Journal, report: BackupReport, exc: BaseException
+) -> NoReturn:
+    """Put the database, the content folder, the published snapshot and the
+    snapshot store back as they were, then raise `RestoreFailed` saying what
+    failed and what was done. What cannot be put back now is tried again by
+    the next start (the journal stays)."""
     what = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
     kept = report.before_restore
-    failed: list[str] = []
-    for part, step in (
-        ("the database", lambda: _database_back(settings, was_empty, kept)),
-        ("the content folder", lambda: _content_back(switch)),
-        ("the index", lambda: _index_back(switch)),
-    ):
-        try:
-            step()
-        except Exception as undo:
-            logger.exception("restore: could not put back %s", part)
-            failed.append(f"{part} ({getattr(undo, 'message', None) or undo})")
+    journal.phase = UNDOING
+    with suppress(OSError):
+        journal_file.write(settings.index_path, journal)
+    failed = switching.undo(settings, journal, loaded=True)
     where = f"; what the database and content folder held is kept in {kept}" if kept else ""
     if not failed:
+        switching.forget(settings, journal)
         raise RestoreFailed(
             f"the restore failed after the database was loaded ({what}); it was rolled back: "
             f"the database, the content folder and the index are as they were before{where}",
@@ -294,67 +311,16 @@ def _roll_back(
     back = f"`kb restore --replace {kept}` brings them back" if kept else "check them"
     raise RestoreFailed(
         f"the restore failed after the database was loaded ({what}), and putting back "
-        f"{', '.join(failed)} failed too: the installation is part restored{where}; {back}",
+        f"{', '.join(failed)} failed too: the installation is part restored{where}; the next "
+        "`kb restore`, `kb index` or `kb serve` tries to put it back again, or "
+        f"{back}",
         details={"rolled_back": False, "before_restore": kept},
     ) from exc
-
-
-def _database_back(settings: Settings, was_empty: bool, kept: str | None) -> None:
-    """The rows the database held: none, or those of the pre-restore backup."""
-    from kb.backup.database import clear_database, import_database
-
-    store = open_store(settings)
-    try:
-        if was_empty:
-            clear_database(store.engine)
-        elif kept is not None:
-            import_database(store.engine, Path(kept) / DATABASE, replace=True)
-    finally:
-        store.close()
-
-
-def _content_back(switch: _Switch) -> None:
-    if switch.moved_in:
-        switch.content.rename(switch.staging)
-    if switch.aside is not None:
-        switch.aside.rename(switch.content)
-    elif switch.emptied:
-        switch.content.mkdir()
-    _remove(switch.staging)
-
-
-def _index_back(switch: _Switch) -> None:
-    """The snapshot served before published again; the restore's removed."""
-    from indexer import snapshot
-
-    if switch.published:
-        if switch.served is not None:
-            before = snapshot.snapshots_dir(switch.index_dir) / switch.served
-            snapshot.publish(switch.index_dir, before)
-        else:
-            (switch.index_dir / "CURRENT").unlink(missing_ok=True)
-    _remove(*switch.staged)
 
 
 def _remove(*paths: Path) -> None:
     for path in paths:
         shutil.rmtree(path, ignore_errors=True)
-
-
-def free_name(base: Path) -> Path:
-    """`<base>-<time>`, or with `-2`, `-3`… when a restore within the same
-    second took that name already (renaming onto it would fail half-way):
-    numbered above every one of that second, so that the newest stays the
-    newest when older ones were removed (`_prune`)."""
-    stamped = base.with_name(f"{base.name}-{time.strftime('%Y%m%dT%H%M%S')}")
-    same_second = re.compile(re.escape(stamped.name) + r"(?:-(\d+))?")
-    taken = [
-        int(found[1] or 1)
-        for path in stamped.parent.glob(f"{stamped.name}*")
-        if (found := same_second.fullmatch(path.name))
-    ]
-    number = max(taken, default=0) + 1
-    return stamped if number == 1 else stamped.with_name(f"{stamped.name}-{number}")
 
 
 def _keep_what_is_replaced(settings: Settings, report: BackupReport, progress: Progress) -> None:
@@ -370,23 +336,3 @@ def _keep_what_is_replaced(settings: Settings, report: BackupReport, progress: P
         f"the rows the database held are kept in {aside} (with the content folder); "
         f"`kb restore --replace {aside}` brings them back"
     )
-
-
-def _prune(content: Path, keep: int, report: BackupReport) -> None:
-    """Of the pre-restore backups and the content folders set aside beside
-    `content`, keep the newest `keep` of each kind; say which were removed."""
-    for base in (f"backup.{BEFORE}", f"{content.name}.{BEFORE}"):
-        found = []
-        for path in content.parent.glob(f"{base}-*"):
-            stamp = _STAMPED.fullmatch(path.name[len(base) :])
-            if stamp and path.is_dir():
-                found.append(((stamp[1], int(stamp[2] or 1)), path))
-        for _order, path in sorted(found)[:-keep]:
-            with suppress(OSError):
-                shutil.rmtree(path)
-                report.removed.append(str(path))
-    if report.removed:
-        report.notes.append(
-            f"removed {len(report.removed)} older folder(s) set aside by earlier restores "
-            f"(the newest {keep} of each kind are kept): {', '.join(report.removed)}"
-        )

@@ -2,12 +2,14 @@
 signature before a restore changes anything, copied into the index folder
 before the database is loaded (published once it is),
 numbered again as the newest when it is signed (so every node takes it), and
-pushed to a shared snapshot store (`kb.backup.restoring` runs the steps)."""
+pushed to a shared snapshot store (`kb.backup.restoring` and
+`kb.backup.switching` run the steps)."""
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,11 +39,22 @@ def stage(copy: Path, index_dir: Path) -> tuple[Path, bool]:
 
 
 def reissue(settings: Settings, published: Path, served: int, report: BackupReport) -> Path:
-    """The backup's signed snapshot published again as the newest (above `served`,
-    the sequence of the snapshot served here before, the store's and the
-    highest the cluster recorded): nodes take a snapshot from the store only
-    when it is numbered above theirs and not below that mark
-    (`indexer.snapshot_order`, `indexer.sequence_mark`), and the backup's is older."""
+    """The backup's signed snapshot published again as the newest (`renumber`):
+    nodes take a snapshot from the store only when it is numbered above theirs
+    and not below the cluster's mark (`indexer.snapshot_order`,
+    `indexer.sequence_mark`), and the backup's is older."""
+    target = renumber(settings, published, served)
+    report.notes.append(
+        f"the backup's snapshot {published.name} is published again as {target.name}, "
+        "numbered as the newest, so that every node takes it"
+    )
+    return target
+
+
+def renumber(settings: Settings, published: Path, served: int) -> Path:
+    """`published` (in the index folder) published again under a new name,
+    numbered above `served` (the sequence of the snapshot served here before),
+    the store's and the highest the cluster recorded, signed with the key."""
     from indexer import manifest_signature, snapshot_order
     from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store
@@ -59,12 +72,7 @@ def reissue(settings: Settings, published: Path, served: int, report: BackupRepo
             mark.close()
     sequence = snapshot_order.next_sequence(served, in_store, recorded.sequence if recorded else 0)
     secret = manifest_signature.signing_key(settings)
-    target = snapshot_order.reissue(published, settings.index_path, sequence, secret)
-    report.notes.append(
-        f"the backup's snapshot {published.name} is published again as {target.name}, "
-        "numbered as the newest, so that every node takes it"
-    )
-    return target
+    return snapshot_order.reissue(published, settings.index_path, sequence, secret)
 
 
 def verify(folder: Path, with_files: bool) -> None:
@@ -111,7 +119,21 @@ def check_signature(settings: Settings, folder: Path, report: BackupReport) -> b
     return True
 
 
-def push(settings: Settings, target: Path, report: BackupReport) -> None:
+def store_current(settings: Settings) -> str | None:
+    """The shared snapshot store's current snapshot (None: none, or no shared store)."""
+    from indexer.snapshot_store import create_snapshot_store
+
+    store = create_snapshot_store(settings)
+    try:
+        return store.current() if store.replicated else None
+    finally:
+        store.close()
+
+
+def push(settings: Settings, target: Path, progress: Callable[[str], None] | None = None) -> bool:
+    """`target` made the shared snapshot store's current snapshot; whether there
+    is a shared store. Raises when the store cannot take it: a restore is
+    rolled back then (`kb.backup.switching`)."""
     from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store, sync
     from indexer.snapshot_store.lock import publisher_lock
@@ -120,13 +142,15 @@ def push(settings: Settings, target: Path, report: BackupReport) -> None:
     mark = None
     try:
         if not store.replicated:
-            return
+            return False
+        if progress is not None:
+            progress(
+                f"pushing snapshot {target.name} to the {settings.snapshot_store} snapshot store"
+            )
         mark = open_mark(settings)
         with publisher_lock(settings.database_url, wait=True):
             sync.push(store, target, settings.keep_snapshots, mark)
-        report.notes.append(f"snapshot pushed to the {settings.snapshot_store} snapshot store")
-    except KbError as exc:
-        report.notes.append(f"could not push the snapshot to the snapshot store: {exc.message}")
+        return True
     finally:
         store.close()
         if mark is not None:

@@ -309,3 +309,14 @@ rate_limits = Table(
 INDEX_TABLES = frozenset(
     {"snapshot_files", "snapshot_parts", "snapshots", "snapshot_current", "snapshot_sequence"}
 )
+
+# A restore's mark, written in the transaction that loads the backup's rows:
+# a restore killed after that commit is finished by the next start, one killed
+# before it is undone (`kb.backup.recovery`). The row goes once the restore is
+# done; backups leave the table out.
+restore_marks = Table(
+    "restore_marks",
+    metadata,
+    Column("token", String(64), primary_key=True),
+)
+NOT_BACKED_UP = INDEX_TABLES | {"restore_marks"}

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from indexer import snapshot
-from kb.backup import restoring
+from kb.backup import switching
 from kb.backup.archive import restore_backup
+from kb.backup.recovery import recover_at_start
 from kb.backup.restoring import RestoreFailed
 from kb.settings import Settings
 from tests.kb.backup.test_backup import files, place, tables
@@ -97,13 +98,13 @@ def test_a_restore_into_an_empty_database_is_rolled_back_to_empty(
     target.content_path.mkdir(parents=True)
     (target.content_path / "draft.md").write_text("a local draft\n")
     empty = tables(target.database_url)
-    switch = restoring._switch_content
+    switch = switching.content_in
 
     def moved_then_failed(*args: Any) -> None:
         switch(*args)
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(restoring, "_switch_content", moved_then_failed)
+    monkeypatch.setattr(switching, "content_in", moved_then_failed)
     with pytest.raises(RestoreFailed, match="rolled back") as failed:
         restore_backup(target, backup)
     assert failed.value.details == {"rolled_back": True, "before_restore": None}
@@ -117,16 +118,35 @@ def test_a_rollback_that_fails_too_says_what_is_where(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     source, backup = _backup(tmp_path)
-    _changed_since(source)
-    _failing_publish(monkeypatch, 2)  # the backup's snapshot, then the one served before
+    before = _changed_since(source)
+    publish = snapshot.publish
+    calls: list[str] = []
+
+    def published_then_full(index_dir: Path, folder: Path) -> None:
+        """The backup's snapshot is published before the disk fills; the one
+        served before cannot be published again."""
+        calls.append(folder.name)
+        if len(calls) == 1:
+            publish(index_dir, folder)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "publish", published_then_full)
     with pytest.raises(RestoreFailed) as failed:
         restore_backup(source, backup, replace=True)
     said, kept = failed.value.message, failed.value.details["before_restore"]
     assert failed.value.details["rolled_back"] is False
     assert "putting back the index" in said and "part restored" in said
     assert f"`kb restore --replace {kept}` brings them back" in said
+    assert "the next `kb restore`, `kb index` or `kb serve` tries to put it back again" in said
     # The database and the content folder were put back all the same.
     assert (source.content_path / "it" / "vpn.md").read_text() == "edited since the backup\n"
+    assert snapshot.current_name(source.index_path) == "20260303T090000-aaaa"
+    # The disk has room again: the next start puts the index back too, and says so.
+    monkeypatch.setattr(snapshot, "publish", publish)
+    said_now = recover_at_start(source)
+    assert len(said_now) == 1 and "it is rolled back now" in said_now[0], said_now
+    _as_before(source, before)
+    assert recover_at_start(source) == []  # the journal is gone
 
 
 def test_the_folders_restores_set_aside_are_named_and_the_newest_kept(tmp_path: Path) -> None:
