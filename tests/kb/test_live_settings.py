@@ -6,13 +6,15 @@ never over what the environment or the command line set."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-from kb.live_settings import LiveSettings, SettingsOrigin
+from kb.live_settings import LIVE, LiveSettings, SettingsOrigin
 from kb.notify.config import check_webhooks
 from kb.settings import Settings
+from tests.conftest import ROOT
 
 HOOK = 'webhooks = "it=https://hooks.example.org/it"\nwebhook_hosts = "hooks.example.org"\n'
 
@@ -191,3 +193,11 @@ def test_health_names_the_setting_and_line_and_only_admins_read_more(tmp_path: P
     [problem] = settings.health(detail=True)["problems"]
     assert problem["file"] == str(path)
     assert problem["message"].startswith("setting smtp_port must be at least 1")
+
+
+def test_settings_md_names_exactly_the_settings_read_again() -> None:
+    """An operator learns from docs/settings.md which settings take effect
+    without a restart: the list there is `LIVE`, no more and no less."""
+    text = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    said = text.split("except the notification\nsettings:", 1)[1].split("`kb\nserve`", 1)[0]
+    assert set(re.findall(r"`([a-z_]+)`", said)) == set(LIVE)
