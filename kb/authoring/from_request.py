@@ -122,13 +122,21 @@ _FULL_NAME = re.compile(
 )
 
 
-def names_in(text: str) -> list[str]:
+def names_in(text: str, published: str = "") -> list[str]:
     """Names written in a request: a title and a name ("Frau Berg"), or two
-    capitalised words in a row inside a sentence ("Jonas Weber")."""
+    capitalised words in a row inside a sentence ("Jonas Weber"); not a phrase
+    that `published` (the department's articles, case-folded, single spaces)
+    writes ("Standort Nord"): the knowledge base says it already, of no one."""
     found: list[str] = []
     for sentence in _SENTENCE.split(" ".join(text.split())):
         found.extend(m.group(0) for m in _FULL_NAME.finditer(sentence))
-    return found
+    return [name for name in found if not _published(name, published)]
+
+
+def _published(phrase: str, published: str) -> bool:
+    """Whether `published` writes `phrase` as words of its own."""
+    pattern = rf"(?<!\w){re.escape(' '.join(phrase.split()).casefold())}(?!\w)"
+    return bool(published) and re.search(pattern, published) is not None
 
 
 def _names(people: Iterable[str]) -> set[str]:
@@ -244,15 +252,19 @@ def shortened(summary: str) -> str:
     return summary
 
 
-def request_people(question: str, people: Sequence[str], details: str = "") -> list[str]:
+def request_people(
+    question: str, people: Sequence[str], details: str = "", published: str = ""
+) -> list[str]:
     """Whom a draft must not name: `people` (the request's accounts) and the
-    names the question and `details` (its description) mention."""
-    return [*people, *names_in(question), *names_in(details)]
+    names the question and `details` (its description) mention (`names_in`)."""
+    return [*people, *names_in(question, published), *names_in(details, published)]
 
 
-def draft_title(question: str, people: Sequence[str], details: str = "") -> str:
+def draft_title(
+    question: str, people: Sequence[str], details: str = "", published: str = ""
+) -> str:
     """The draft's title (its file name is made from it): see `topic_title`."""
-    return topic_title(question, request_people(question, people, details))
+    return topic_title(question, request_people(question, people, details, published))
 
 
 def draft_text(
@@ -263,12 +275,14 @@ def draft_text(
     details: str = "",
     replies: Sequence[str] = (),
     lang: str = "",
+    published: str = "",
 ) -> DraftText:
     """Title, summary, tags and body of a draft (see the module); `details` (the
     request's description) is only read for the names it mentions; `replies` are
     the agents' public replies, oldest first; `lang` the draft's language, which
-    tells its tags' language ("" to read it from the question)."""
-    people = request_people(question, people, details)
+    tells its tags' language ("" to read it from the question); `published` the
+    department's articles' text, whose phrases are no names (`names_in`)."""
+    people = request_people(question, people, details, published)
     body = answer_body(resolution, replies, people)
     title = topic_title(question, people)
     return DraftText(

@@ -31,7 +31,7 @@ from kb.requests import permissions, stream_answers
 from kb.requests.departments import Departments
 from kb.requests.drafting import (
     asked,
-    department_vocabulary,
+    department_words,
     draft_markdown,
     public_replies,
     slugify,
@@ -133,8 +133,14 @@ class ArticleWork:
         info = self.departments.get(department)
         owner = f"{info.name} ({info.contact['email']})" if info.contact.get("email") else info.name
         entries = self.ledger.store.entries(request_id)
-        # The names its own title holds ("Onboarding Emma Schulz") stay unsaid.
-        people = {request.requester, request.assignee or "", *names_in(request.query)}
+        # The names its own title holds ("Onboarding Emma Schulz") stay unsaid;
+        # a phrase the department's articles write ("Standort Nord") is no name.
+        words = department_words(folder, info.keywords)
+        people = {
+            request.requester,
+            request.assignee or "",
+            *names_in(request.query, words.published),
+        }
         people.update(e.actor for e in entries)
         by_tasks = stream_answers.resolved_by_tasks(request)
         request = self._as_answered(request, entries)
@@ -142,16 +148,17 @@ class ArticleWork:
         texts = "\n".join((request.query, request.resolution or "", *replies))
         lang = self.languages.of(texts, request.requester)
         question, details = asked(request)
-        title = draft_title(question, sorted(p for p in people if p), details)
+        title = draft_title(question, sorted(p for p in people if p), details, words.published)
         text = draft_markdown(
             request,
             owner,
             lang,
             self.ledger.clock().date(),
-            vocabulary=department_vocabulary(folder, info.keywords),
+            vocabulary=words.vocabulary,
             people=sorted(p for p in people if p),
             replies=replies,
             summary=self._steps_summary(request, title, lang) if by_tasks else "",
+            published=words.published,
         )
         article_id = write_draft(content_root, department, slugify(title), text)
         path = content_root / article_id

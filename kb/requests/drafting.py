@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -79,6 +80,7 @@ def draft_markdown(
     people: Sequence[str] = (),
     replies: Sequence[str] = (),
     summary: str = "",
+    published: str = "",
 ) -> str:
     """The text of the draft: front matter, then the question as the answer's
     context and the answer once (`draft_body`), written from the resolution and
@@ -89,7 +91,7 @@ def draft_markdown(
     `kb.requests.stream_answers.steps_summary`)."""
     resolution = request.resolution or ""
     question, details = asked(request)
-    parts = draft_text(question, resolution, vocabulary, people, details, replies, lang)
+    parts = draft_text(question, resolution, vocabulary, people, details, replies, lang, published)
     if not parts.body:
         raise nothing_to_publish(request.id, says_only_where_answered(resolution, replies))
     meta = {
@@ -145,20 +147,32 @@ def nothing_to_publish(request_id: int | None, elsewhere: bool) -> ConflictError
     )
 
 
-def department_vocabulary(folder: Path, keywords: Sequence[str]) -> list[str]:
-    """The words a department tags with: its `keywords` and its articles' tags."""
+class DepartmentWords(NamedTuple):
+    """What a department's articles say: the words it tags with (its `keywords`
+    and its articles' tags) and its articles' titles and text, case-folded
+    with single spaces (a phrase they write, "Standort Nord", is no one's name)."""
+
+    vocabulary: list[str]
+    published: str
+
+
+def department_words(folder: Path, keywords: Sequence[str]) -> DepartmentWords:
+    """The `DepartmentWords` of the department in `folder`, read in one pass."""
     from dataclasses import replace
 
     from kb.content.files import content_entries
     from kb.content.scanner import read_entry
 
     found = list(keywords)
+    texts: list[str] = []
     for entry in content_entries(folder):
         if entry.id.endswith(".md"):
             article, _ = read_entry(replace(entry, id=f"{folder.name}/{entry.id}"), 1_000_000)
             if article is not None:
                 found.extend(article.tags)
-    return list(dict.fromkeys(found))
+                texts.append(f"{article.title}\n{article.body_markdown}")
+    published = " ".join(" ".join(texts).split()).casefold()
+    return DepartmentWords(list(dict.fromkeys(found)), published)
 
 
 def write_draft(content_root: Path, department: str, slug: str, text: str) -> str:

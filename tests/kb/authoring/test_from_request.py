@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from kb.authoring.from_request import answer_body, draft_text, says_only_where
+from kb.authoring.from_request import (
+    answer_body,
+    draft_text,
+    draft_title,
+    names_in,
+    says_only_where,
+)
 from kb.requests.drafting import draft_body
 
 
@@ -178,3 +184,20 @@ def test_a_title_loses_the_preposition_a_removed_name_leaves_dangling() -> None:
     assert laptop.title == "How to order a laptop"
     kept = draft_text("How do I order a laptop for a new hire?", "In the shop.", [], ["emma"])
     assert kept.title == "How to order a laptop for a new hire"
+
+
+def test_a_phrase_the_departments_articles_write_is_no_name() -> None:
+    """Two capitalised words in a row were read as a person's name and left
+    out: "Standort Nord" left the draft's title and tags. A phrase the
+    department's articles write is the knowledge base's, of no one; a name
+    they do not write stays unsaid."""
+    question = "Wo parke ich am Standort Nord?"
+    assert names_in(question) == ["Standort Nord"]
+    published = "parken am standort nord: die tiefgarage hat 80 plätze."
+    assert names_in(question, published) == []
+    assert names_in("Darf Jonas Weber am Standort Nord parken?", published) == ["Jonas Weber"]
+    assert names_in(question, "der standort nordost") == ["Standort Nord"]  # whole words only
+    parts = draft_text(question, "In der Tiefgarage.", [], ["emma"], lang="de", published=published)
+    assert parts.title == draft_title(question, ["emma"], published=published)
+    assert "Standort Nord" in parts.title
+    assert parts.tags == ["Standort", "Nord"]

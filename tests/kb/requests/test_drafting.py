@@ -300,3 +300,21 @@ def test_a_merged_requester_s_reply_never_reaches_a_draft_after_they_stop_watchi
     assert drafting.public_replies(
         service.get(IT_AGENT, request.id), service.ledger.store.entries(request.id)
     ) == ["Switch the VPN client to TCP port 443."]
+
+
+def test_a_phrase_the_departments_articles_write_stays_in_the_draft(
+    service: RequestService, content: Path
+) -> None:
+    """ "Building North" read as a person's name left the draft's title; the
+    department's own articles write it, so it is no one's name."""
+    (content / "it" / "wifi.md").write_text(
+        "---\ntitle: Wi-Fi\n---\nThe guest Wi-Fi of Building North is kb-guest.\n",
+        encoding="utf-8",
+    )
+    request = service.submit(EMPLOYEE, "Where can I print in Building North?", "", department="it")
+    assert request.id is not None
+    service.resolve(IT_AGENT, request.id, "Use the printer next to the kitchen on floor 2.")
+    path = service.draft_article(IT_AGENT, request.id, content)
+    article, _ = parse_article(path.read_bytes(), "it/" + path.name)
+    assert article.title == "Where to print in Building North"
+    assert article.tags == ("Building", "North")
