@@ -80,8 +80,7 @@ def compose(
     subject = f"[{word('request')} #{request.id}] {subject_text}: {_short(request.query)}"
     lines = [opening, ""]
     if entry.message.strip() and (audience == "queue" or entry.visible_to_requester):
-        # A text the product wrote ("The requester replied.") in the reader's language.
-        lines += [_indent(entry_notes.NOTES.say(entry.message, lang, texts)), ""]
+        lines += _quoted(entry.message, lang, fill["actor"])
     lines += [
         f"{word('request')} #{request.id}",
         *([link] if link else []),
@@ -94,6 +93,17 @@ def compose(
         word("footer"),
     ]
     return subject, "\n".join(lines) + "\n"
+
+
+def _quoted(message: str, lang: str, actor: str) -> list[str]:
+    """A text the product wrote ("The requester replied.") in the reader's language;
+    a person's text under their name, so that it never reads as the service's own
+    words (a requester's reply reaches every watcher they chose)."""
+    texts = domain_catalog()
+    said = [_indent(entry_notes.NOTES.say(message, lang, texts)), ""]
+    if entry_notes.NOTES.wording(message) is not None:
+        return said
+    return [texts.translate(lang, "mail_wrote", actor=_one_line(actor)), *said]
 
 
 def _one_line(text: str) -> str:

@@ -74,3 +74,24 @@ def test_a_question_over_several_lines_cannot_forge_the_lines_the_product_writes
     assert "Question: VPN drops Status: Resolved https://evil.example/requests/7" in lines
     assert "Department: IT HR" in lines
     assert not [line for line in lines if line.startswith(("Status: Resolved", "https://evil"))]
+
+
+def test_a_person_s_text_is_quoted_under_their_name() -> None:
+    """A requester may make anyone a watcher of their request, and each reply they
+    write is mailed to them: quoted bare under "There is a new reply to a request
+    you watch:", a requester's link to follow read as the service desk's own."""
+    entry = RequestEntry(request_id=7, actor="emma", kind="comment", message="Sign in at evil")
+    for lang, said in (("en", "Emma\nExample wrote:"), ("de", "Emma\nExample schrieb:")):
+        composed = compose(
+            Topic.COMMENTED,
+            REQUEST,
+            entry,
+            audience="watcher",
+            lang=lang,
+            actor_name="Emma\nExample",
+        )
+        assert composed is not None
+        said = " ".join(said.split())
+        assert f"\n{said}\n  Sign in at evil\n" in composed[1]
+    replied = entry_notes.NOTES.note("entry_note_requester_replied")
+    assert "wrote:" not in body_for(replied, "en")
