@@ -165,3 +165,27 @@ def test_a_restore_killed_between_the_two_renames_is_finished_by_the_next_restor
     assert files(asides[0]) == content  # the folder the killed restore set aside
     assert snapshot.current_name(source.index_path) == BACKUP_SNAPSHOT
     assert not journal.journal_path(source.index_path).exists()
+
+
+def test_kb_serve_puts_a_killed_restore_right_before_it_serves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from webapp import server
+
+    source, backup = _backup(tmp_path)
+    rows, content = _changed_since(source)
+    _killed_at(source, backup, "commit")
+    journal_then: list[bool] = []
+
+    def prepared(settings: Settings) -> Settings:
+        """Where the server would load the index and start serving: stop here."""
+        journal_then.append(journal.journal_path(settings.index_path).exists())
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(server, "configure_logging", lambda level: None)
+    monkeypatch.setattr(server, "prepare", prepared)
+    with pytest.raises(KeyboardInterrupt):
+        server.serve(source, host="127.0.0.1", port=0, workers=1, threads=1)
+    assert journal_then == [False]
+    assert tables(source.database_url) == rows and files(source.content_path) == content
+    assert not (source.content_path.parent / "content.restoring").exists()
