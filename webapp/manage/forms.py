@@ -185,10 +185,13 @@ def json_status(data: Mapping[str, Any], default: Status) -> Status:
     return default if value is None else _status(value)
 
 
-def form_action() -> Status:
-    """The status the editor's button asks for (Save draft, Submit, Publish, Retire)."""
-    action = request.form.get("action", "save")
-    if action not in FORM_ACTIONS:
+def form_action(default: str | None = "save") -> Status:
+    """The status the editor's button asks for (Save draft, Submit, Publish, Retire);
+    `default` when the form names none (the editor's Enter key saves a draft), and
+    none where a form only changes the status: there a post without `action` would
+    take a published article out of search as a draft."""
+    action = request.form.get("action", default)
+    if action is None or action not in FORM_ACTIONS:
         raise invalid(
             "action",
             f"must be one of {', '.join(FORM_ACTIONS)}, got {action!r}",

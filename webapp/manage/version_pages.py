@@ -85,7 +85,7 @@ def restore(article_id: str) -> Response | tuple[str, int]:
 
 def set_status(article_id: str) -> Response:
     actor = require_user()
-    status = forms.form_action()
+    status = forms.form_action(default=None)  # a status change names its status
     base = forms.form_version(request.form)
     if (asked_again := retiring.unconfirmed(request.form, status, article_id)) is not None:
         return asked_again

@@ -105,3 +105,18 @@ def test_a_confirmed_retire_takes_the_article_out_of_search(
     said = text_of(client.get(f"{done.location}?hl=en"))
     assert "Saved as version 2 (Retired)." in said and "Publish it again" in said
     assert "status: retired" in (content / "it" / "vpn-setup.md").read_text()
+
+
+def test_a_status_change_that_names_no_status_changes_nothing(
+    client: FlaskClient, content: Path
+) -> None:
+    """The status form read a post without `action` as "save": with the version
+    alone it took the published article out of search as a draft."""
+    token = sign_in_as(client, "cora")
+    before = (content / "it" / "vpn-setup.md").read_bytes()
+    refused = client.post(
+        "/manage/status/it/vpn-setup.md?hl=en", data={"csrf_token": token, "version": "1"}
+    )
+    assert refused.status_code == 400
+    assert "please choose one of save, submit, publish, retire" in text_of(refused)
+    assert (content / "it" / "vpn-setup.md").read_bytes() == before
