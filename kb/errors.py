@@ -114,10 +114,14 @@ class ContentError(KbError):
 
 
 class IndexNotFoundError(KbError):
-    """No published index snapshot exists yet."""
+    """No published index snapshot exists yet.
+
+    People read a general text (`error_index_not_ready`): the message names the
+    index folder, which is for the operator's log and the CLI."""
 
     status = 503
     code = "index_not_ready"
+    default_key = "index_not_ready"
 
 
 class IndexLockedError(KbError):

@@ -73,7 +73,8 @@ def _current_snapshot(settings: Settings) -> Path:
         raise IndexNotFoundError(
             f"this node has no snapshot yet: it takes the {settings.snapshot_store} snapshot "
             "store's current one as soon as it can reach the store and check it; its log "
-            "says what failed"
+            "says what failed",
+            key="index_not_ready_node",
         ) from None
 
 

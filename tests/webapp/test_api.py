@@ -84,8 +84,15 @@ def fields_of(value: Any, *, schema: bool = False, within: str = "") -> set[str]
     return found
 
 
-def test_health_without_an_index_is_503(client: FlaskClient) -> None:
-    error_of(client.get("/api/health"), 503, "index_not_ready")
+def test_health_without_an_index_is_503(client: FlaskClient, settings: Settings) -> None:
+    """Anyone may call it: the answer says so in the caller's language and
+    never names the server's index folder, which only the log and the CLI show."""
+    error = error_of(client.get("/api/health"), 503, "index_not_ready")
+    assert error["message"].startswith("No search index has been published yet")
+    german = error_of(client.get("/api/health?hl=de"), 503, "index_not_ready")
+    assert german["message"].startswith("Es wurde noch kein Suchindex veröffentlicht")
+    for message in (error["message"], german["message"]):
+        assert str(settings.index_dir) not in message
 
 
 def test_health_with_a_failing_store_is_degraded(failing_app: Any, settings: Settings) -> None:

@@ -54,7 +54,7 @@ def test_a_node_without_a_snapshot_starts_and_says_it_has_none(
     assert health.status_code == 503  # a load balancer sends it nothing
     error = health.get_json()["error"]
     assert error["code"] == "index_not_ready"
-    assert "this node has no snapshot yet" in error["message"]
+    assert "This node has no snapshot yet" in error["message"]
     assert "kb index" not in error["message"]
 
 
