@@ -43,7 +43,7 @@ from kb.authoring.errors import ContentReadOnlyError, require_current, writing
 from kb.authoring.markdown_file import split_text
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.recording import hand_to_indexer, store_version
-from kb.authoring.records import Action, ArticleVersion
+from kb.authoring.records import FREED, Action, ArticleVersion
 from kb.authoring.service import AuthoringService, StaleEditError
 from kb.authoring.status_changes import was_published
 from kb.errors import ConflictError, NotFoundError
@@ -236,6 +236,8 @@ def restore_discarded(
         )
     latest = versions[-1]
     require_current(article_id, base_version, latest, latest.text)
+    if latest.action is Action.MOVE:
+        raise renamed_away(latest)
     old = authoring.versions.version(article_id, number)
     fields, extra = split_text(old.text, article_id)
     # Written where a new article is, `<department>/<name>.md`: a draft of a
@@ -260,10 +262,22 @@ def _discarded(
     gone (checked for an owner of its department), else None."""
     authoring.require_owner(actor, authoring.department_of(article_id).slug)
     latest = authoring.versions.latest(article_id)
-    if latest is None or latest.action is not Action.DISCARD:
+    if latest is None or latest.action not in FREED:  # renamed: kept as a discard is
         return None
     try:
         files.article_file(authoring.root, article_id, must_exist=True)
     except NotFoundError:
         return authoring.versions.versions(article_id)
     return None  # a file of that name was put there by hand since: it decides
+
+
+def renamed_away(moved: ArticleVersion) -> ConflictError:
+    """A restore asked on the old id of an article renamed since: its history went
+    with it, and is restored there."""
+    return ConflictError(
+        f"{moved.article_id} was renamed ({moved.message}); its versions went with it: "
+        "restore from the history under its new name",
+        details={"id": moved.article_id, "note": moved.message},
+        key="restore_renamed",
+        values={"id": moved.article_id},
+    )

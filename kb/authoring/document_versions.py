@@ -96,8 +96,14 @@ def pending(versions: Sequence[V]) -> V | None:
 
 
 def live(versions: Sequence[V]) -> V | None:
-    """The newest version whose bytes went into the content folder."""
-    return next((v for v in reversed(versions) if v.status is Status.PUBLISHED), None)
+    """The newest version whose bytes went into the content folder; None when
+    the document was deleted since (a file there again is a change on disk)."""
+    for version in reversed(versions):
+        if version.action is Action.DELETE:
+            return None
+        if version.status is Status.PUBLISHED:
+            return version
+    return None
 
 
 class DocumentVersions:

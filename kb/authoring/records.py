@@ -25,7 +25,12 @@ class Action(StrEnum):
     UPLOAD = "upload"  # a document (PDF, DOCX…) uploaded or replaced in the browser
     REJECT = "reject"  # a document waiting for review turned down (or withdrawn)
     DISCARD = "discard"  # a draft never published thrown away, its file removed
+    MOVE = "move"  # renamed in its folder (the old id's last version, the new id's first)
+    DELETE = "delete"  # a document's file removed from the department's folder
 
+
+# The steps after which an article's file is gone and its id free for a new one.
+FREED = (Action.DISCARD, Action.MOVE)
 
 # The status each step of the editor gives an article, and the step each status is.
 ACTION_STATUS = {

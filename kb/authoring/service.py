@@ -40,6 +40,7 @@ from kb.authoring.files import article_file, edit_lock, new_article_id, read_tex
 from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
 from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import (
+    FREED,
     STATUS_ACTION,
     Action,
     ArticleFields,
@@ -311,8 +312,8 @@ class AuthoringService:
             # A name only letter case away from a file there (`VPN-Guide.md`) is the
             # same article id: the new file would never be indexed.
             existing = files.same_id_file(self.root, article_id)
-            latest = self.versions.latest(article_id)  # a discarded draft's id is free again
-            if existing is None and latest is not None and latest.action is not Action.DISCARD:
+            latest = self.versions.latest(article_id)  # a discarded or renamed one's is free
+            if existing is None and latest is not None and latest.action not in FREED:
                 existing = article_id
             if existing is not None:
                 raise ConflictError(

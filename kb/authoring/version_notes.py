@@ -28,6 +28,9 @@ NOTES = NoteTable(
         "version_note_added": "added: {heading}",
         "version_note_answer_of_request": "answer of request {request}",
         "version_note_published_from_request": "published from request {request}",
+        "version_note_moved_from": "moved from {id}",
+        "version_note_moved_to": "moved to {id}",
+        "version_note_deleted_document": "deleted the document",
     }
 )
 

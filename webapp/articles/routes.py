@@ -15,10 +15,12 @@ from flask.blueprints import BlueprintSetupState
 from werkzeug.wrappers import Response
 
 from kb.authoring.reviews import is_overdue
+from kb.errors import NotFoundError
 from webapp import services
 from webapp.articles import presenters
 from webapp.articles.images import MAX_AGE_SECONDS, Sha256Converter, image_file
 from webapp.articles.inputs import feedback_form
+from webapp.articles.renamed import renamed_to
 from webapp.search.event_log import record_feedback
 from webapp.search.presenters import results_url
 from webapp.security import local_path
@@ -33,8 +35,17 @@ def _converters(state: BlueprintSetupState) -> None:
 
 
 @bp.get("/<path:article_id>")
-def show(article_id: str) -> str:
-    view = presenters.article_view(article_id)
+def show(article_id: str) -> str | Response:
+    try:
+        view = presenters.article_view(article_id)
+    except NotFoundError:
+        # The old address of an article renamed since leads to its new one.
+        if (target := renamed_to(article_id)) is None:
+            raise
+        query = request.query_string.decode("utf-8", "replace")
+        return redirect(
+            url_for("articles.show", article_id=target) + (f"?{query}" if query else "")
+        )
     settings = services.services().settings
     came = presenters.opened_from(request.args, settings.max_query_chars)
     shown = came.shown

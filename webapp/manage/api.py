@@ -8,7 +8,9 @@
                                        document's held for review under the
                                        four-eyes rule: 202)
     POST /api/articles/<id>/review     approve or reject a document waiting for review
-    DELETE /api/articles/<id>          a draft never published thrown away
+    DELETE /api/articles/<id>          a draft never published thrown away; a
+                                       document deleted from its folder
+    POST /api/articles/<id>/move       an article renamed in its folder
     POST /api/articles/<id>/discard-changes  the last published text current again
     POST /api/preview                  Markdown → the HTML the article page shows
 
@@ -33,6 +35,7 @@ from kb.authoring.discarding import discard_changes, discard_draft, history_of
 from kb.authoring.document_checks import readable_format
 from kb.authoring.files import id_parts
 from kb.authoring.markdown_file import check_body
+from kb.authoring.moving import move_article
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
@@ -44,7 +47,7 @@ from webapp.articles import presenters
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
-from webapp.manage import document_history, forms
+from webapp.manage import document_deleting, document_history, forms
 from webapp.manage.documents import document_view, put_document
 from webapp.manage.editor_page import link_warning
 from webapp.manage.picture_uploads import refusal_json, save_staged, uploads
@@ -269,6 +272,8 @@ def discard(article_id: str) -> Response:
     """A draft never published thrown away with its staged pictures, as the
     editor's Discard draft does (`kb.authoring.discarding`), based on the version
     in If-Match: 428 without it, 412 on an older one, 409 `published_before`."""
+    if is_document(article_id):  # a document is deleted: `document_deleting`
+        return document_deleting.delete_json(article_id)
     actor = require_user()
     service = services.authoring()
     base = _discard_base(service, actor, article_id)
@@ -284,6 +289,26 @@ def discard(article_id: str) -> Response:
             "status": gone.status.value,
         }
     )
+
+
+@bp.post("/articles/<path:article_id>/move")
+def move(article_id: str) -> Response:
+    """The article renamed in its folder, as the editor's Rename does
+    (`kb.authoring.moving`): `name` (and `message`) in the body, the version in
+    If-Match (428 without it, 412 on an older one); 409 `move_taken` when the
+    name is taken. Answers the stored article under its new id, which Location names."""
+    actor = require_user()
+    service = services.authoring()
+    base = _discard_base(service, actor, article_id)
+    body = json_object("name", "message")
+    done = move_article(
+        service, actor, article_id, text_field(body, "name"), base_version=base,
+        message=text_field(body, "message", required=False, max_chars=forms.MAX_MESSAGE_CHARS),
+        stage=uploads().stage,
+    )  # fmt: skip
+    answer = with_etag(jsonify(stored_article(service.open(actor, done.article_id))), done.number)
+    answer.headers["Location"] = url_for("articles_api.article", article_id=done.article_id)
+    return answer
 
 
 @bp.post("/articles/<path:article_id>/discard-changes")

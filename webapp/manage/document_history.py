@@ -30,6 +30,7 @@ from indexer.unreadable import read_unreadable
 from kb.accounts.records import User
 from kb.authoring.document_versions import DocumentVersion, live, pending
 from kb.authoring.document_waiting import waiting_document
+from kb.authoring.records import Action
 from kb.errors import (
     ConflictError,
     ContentError,
@@ -85,6 +86,7 @@ def history(article_id: str) -> str:
         unreadable=read_unreadable(services.services().settings.index_path).get(article_id),
         current=current.number if current else 0,
         latest=versions[-1].number if versions else 0,
+        deleted=bool(versions) and versions[-1].action is Action.DELETE,
         actor=actor,
     )
 

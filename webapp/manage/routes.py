@@ -7,6 +7,8 @@
     POST /manage/status/<id>         versions, restores and status changes (`version_pages`)
     /manage/discard/<id>             a draft never published thrown away (`discarding`)
     /manage/retire/<id>              Retire asked again before it is done (`retiring`)
+    /manage/move/<id>                an article renamed in its folder (`renaming`)
+    /manage/document-delete/<id>     an uploaded document deleted (`document_deleting`)
 
 Every page needs a content owner (of the department asked for) or an admin.
 This module holds the blueprint, the list and the errors every page of it
@@ -30,8 +32,11 @@ from webapp.departments import in_name_order
 from webapp.i18n import current_language
 from webapp.manage import (
     discarding,
+    document_deleting,
     editing,
+    findable,
     presenters,
+    renaming,
     retiring,
     setup_checks,
     version_pages,
@@ -45,6 +50,9 @@ retiring.register(bp)
 discarding.register(bp)
 editing.register(bp)
 version_pages.register(bp)
+renaming.register(bp)
+document_deleting.register(bp)
+findable.register(bp)
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 from kb.authoring.diff import line_diff
 from kb.authoring.discarding import history_of, restore_discarded
 from kb.authoring.files import SLUG
-from kb.authoring.records import Action
+from kb.authoring.moving import moved_to
+from kb.authoring.records import FREED
 from kb.authoring.service import StaleEditError
 from kb.errors import ConflictError, ContentError
 from kb.records import Status
@@ -29,7 +30,9 @@ from webapp.manage import forms, retiring, saved_notices
 def history(article_id: str) -> str:
     """Every version; a discarded draft's too, the discard last (`history_of`)."""
     versions = history_of(services.authoring(), require_user(), article_id)
-    discarded = bool(versions) and versions[-1].action is Action.DISCARD
+    # A discarded draft's history, or a renamed article's under its old id.
+    discarded = bool(versions) and versions[-1].action in FREED
+    moved = moved_to(services.authoring().versions, article_id) if discarded else None
     # A discarded draft comes back only where a new article goes (`restore_discarded`).
     name = article_id.partition("/")[2].removesuffix(".md")
     return render_template(
@@ -38,7 +41,8 @@ def history(article_id: str) -> str:
         versions=list(reversed(versions)),
         current=versions[-1].number if versions else 0,
         discarded=discarded,
-        restorable=not discarded or bool(SLUG.match(name)),
+        restorable=moved is None and (not discarded or bool(SLUG.match(name))),
+        moved_to=moved,
     )
 
 

@@ -1,7 +1,7 @@
 """The document versions part of the OpenAPI document: a document version's file,
 restoring a version (of a document or an article), the review of a document
-waiting under the four-eyes rule, and discarding a draft never published or the
-changes saved over a published article.
+waiting under the four-eyes rule, discarding a draft never published or the
+changes saved over a published article, deleting a document and renaming an article.
 
 Operations keyed by the endpoints of `webapp.manage.api`; their paths come from
 the routes (`webapp.openapi.paths`).
@@ -174,11 +174,68 @@ OPERATIONS: dict[str, Any] = {
         "draft, or one in review): its file leaves the department's folder, the pictures "
         "staged for it go too, and its history records a last version, action discard "
         "(content owners of the department, admins; 403 otherwise). 409 published_before: "
-        "the article is or was published, and stays as it is (retire it instead).",
+        "the article is or was published, and stays as it is (retire it instead). For a "
+        "document's id (PDF, Word, ODT, HTML, text), the document is deleted: its file leaves "
+        "the folder, its history keeps every version and file and records a last version, "
+        "action delete (If-Match: * deletes whatever is current); 409 "
+        "document_delete_waiting while an upload of it waits for review.",
         "security": SIGNED_IN,
         "parameters": _DISCARD_PARAMETERS,
         "responses": {
-            "200": json_response("DiscardedDraft", "The version the discard recorded."),
+            "200": {
+                "description": "The version the discard (or the document's delete) recorded.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/DiscardedDraft"},
+                                {"$ref": "#/components/schemas/DeletedDocument"},
+                            ]
+                        }
+                    }
+                },
+            },
+            **_DISCARD_ERRORS,
+        },
+    },
+    "manage_api.move": {
+        "operationId": "renameArticle",
+        "summary": "Rename an article in its folder (content owners of the department, "
+        "admins; 403 otherwise): its file gets the new name, its versions are copied to the "
+        "new id with a last version, action move, and the old id's history ends with one "
+        "noted 'moved to <new id>', from which the old article address redirects. Text and "
+        "status stay; both ids go to the index. 400 move_folder: the name holds a folder; "
+        "409 move_taken: the name is taken.",
+        "security": SIGNED_IN,
+        "parameters": _DISCARD_PARAMETERS,
+        "requestBody": json_body(
+            {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                    "name": {
+                        "type": "string",
+                        "description": "The new name: lower-case letters, digits and -, "
+                        ".md optional; the article stays in its folder.",
+                    },
+                    "message": {"type": "string", "description": "A note for the history."},
+                },
+            }
+        ),
+        "responses": {
+            "200": {
+                "description": "The stored article under its new id; Location names its URL.",
+                "headers": {
+                    **ETAG_HEADER,
+                    "Location": {
+                        "description": "The article's URL under its new id.",
+                        "schema": {"type": "string"},
+                    },
+                },
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/StoredArticle"}}
+                },
+            },
             **_DISCARD_ERRORS,
         },
     },
@@ -216,6 +273,18 @@ SCHEMAS: dict[str, Any] = {
             "ts": {"type": "string", "format": "date-time"},
             "action": {"type": "string", "enum": ["discard"]},
             "status": {"type": "string", "enum": ["draft", "review"]},
+        },
+    },
+    "DeletedDocument": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "deleted": {"type": "boolean"},
+            "version": {"type": "integer", "description": "The delete's version."},
+            "author": {"type": "string"},
+            "ts": {"type": "string", "format": "date-time"},
+            "action": {"type": "string", "enum": ["delete"]},
+            "status": {"type": "string", "enum": ["retired"]},
         },
     },
     "RestoredDocument": {

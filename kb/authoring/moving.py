@@ -1,0 +1,196 @@
+"""An article renamed in the browser: a new file name (and URL) in its folder.
+
+A content owner who finds an article's name wrong (`hr/leave.md` that should
+be `hr/annual-leave.md`) renames it without touching a file. The article stays
+in its folder, so the pictures beside it and its relative links keep working;
+moving it into another folder is done on disk, where the pictures can go with it.
+
+What a rename does, all under the edit lock or nothing:
+
+- **Checked**: the owner of the department (or an admin) as for a save; the
+  version the page showed (`base_version`) is the current one, and the file
+  still holds it (a change on disk since is recorded and the rename refused as
+  stale); the new name is a lower-case slug as a new article's is, free in any
+  letter case, and not the name of an article that lives on (a discarded
+  draft's or a renamed article's old name is free again, as for `create`).
+- **History kept**: every version of the article is copied to the new id
+  (numbered after any history that id had), then a version of its own, action
+  `move`, noted "moved from <old id>" (or the owner's message); the old id keeps
+  its history too, ending with a `move` version noted "moved to <new id>",
+  which `moved_to` reads for the article page's redirect.
+- **Written**: the new file is put in place only while its name is free
+  (`no_replace`), then the old one removed; the pictures staged for the next
+  save go with the article; both ids go to the index worker, so search drops
+  the old one and finds the new one in the same incremental pass.
+
+The text and status do not change, so a rename needs no review under the
+four-eyes rule: what readers see is what was approved.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+
+from kb.accounts.records import User
+from kb.authoring import files, version_notes
+from kb.authoring.errors import ContentReadOnlyError, StaleEditError, require_current, writing
+from kb.authoring.picture_stage import PictureStage
+from kb.authoring.recording import hand_to_indexer, store_version
+from kb.authoring.records import FREED, Action, ArticleVersion
+from kb.authoring.service import AuthoringService
+from kb.authoring.store import VersionStore
+from kb.errors import ConflictError, ValidationError
+
+logger = logging.getLogger(__name__)
+
+# Past any picture the stage takes (`picture_max_bytes` is far below).
+MAX_STAGED_BYTES = 1 << 30
+
+
+def renamed_id(article_id: str, name: str) -> str:
+    """The id `article_id` gets as `name` (a slug, `.md` optional) in its own folder."""
+    slug = name.strip().removesuffix(".md")
+    if "/" in slug or "\\" in slug:
+        raise ValidationError(
+            f"the new name {name!r} names a folder: a rename keeps the article in its "
+            "folder, so that its pictures and relative links keep working; give a name "
+            "alone, or move the file to another folder on disk",
+            details={"field": "name", "value": name},
+            key="move_folder",
+            values={"value": name},
+        )
+    folder = article_id.rsplit("/", 1)[0]
+    department, _, below = folder.partition("/")
+    new_id = files.new_article_id(department, slug)
+    return f"{folder}/{slug}.md" if below else new_id
+
+
+def moved_to(versions: VersionStore, article_id: str) -> str | None:
+    """Where `article_id` was renamed to, when its newest version is that rename."""
+    latest = versions.latest(article_id)
+    if latest is None or latest.action is not Action.MOVE:
+        return None
+    worded = version_notes.NOTES.wording(latest.message)
+    if worded is None or worded[0] != "version_note_moved_to":
+        return None
+    return worded[1]["id"]
+
+
+def move_article(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    name: str,
+    *,
+    base_version: int | None,
+    message: str = "",
+    stage: PictureStage | None = None,
+) -> ArticleVersion:
+    """Rename `article_id` to `name` in its folder (see the module); the new id's
+    `move` version is returned."""
+    new_id = renamed_id(article_id, name)
+    versions = authoring.history(actor, article_id)  # the owner's; a change on disk recorded
+    current = versions[-1]
+    require_current(article_id, base_version, current, current.text)
+    if new_id == article_id:
+        raise ValidationError(
+            f"{article_id} has that name already; type the new name",
+            details={"field": "name", "value": name},
+            key="move_same",
+            values={"id": article_id},
+        )
+    if not authoring.writable:
+        raise ContentReadOnlyError(authoring.authoring_url)
+    with files.edit_lock(authoring.root):
+        _check_free(authoring, new_id)
+        if not files.holds(authoring.root, article_id, current.content_hash, authoring.max_bytes):
+            now = None
+        else:
+            now = _record_and_move(authoring, actor, versions, new_id, message)
+    if now is None:  # edited on disk meanwhile: that is a version of its own now
+        latest = authoring.history(actor, article_id)[-1]
+        raise StaleEditError(article_id, current.number, latest, current.text)
+    _move_staged(stage, article_id, new_id)
+    logger.info("authoring: %s moved %s to %s", actor.username, article_id, new_id)
+    hand_to_indexer(authoring, article_id)
+    hand_to_indexer(authoring, new_id)
+    return now
+
+
+def _check_free(authoring: AuthoringService, new_id: str) -> None:
+    """A `ConflictError` when `new_id` is taken: a file of that name in any letter
+    case, or an article of that id whose history does not end with its file gone."""
+    files.article_file(authoring.root, new_id, must_exist=False)
+    existing = files.same_id_file(authoring.root, new_id)
+    latest = authoring.versions.latest(new_id)
+    if existing is None and latest is not None and latest.action not in FREED:
+        existing = new_id
+    if existing is not None:
+        raise ConflictError(
+            f"{existing} already exists; choose another name",
+            details={"id": existing},
+            key="move_taken",
+            values={"id": existing},
+        )
+
+
+def _record_and_move(
+    authoring: AuthoringService,
+    actor: User,
+    versions: list[ArticleVersion],
+    new_id: str,
+    message: str,
+) -> ArticleVersion:
+    """The history copied to `new_id` and both `move` versions stored, then the new
+    file written and the old one removed; any failure takes back what was stored."""
+    current = versions[-1]
+    old_id = current.article_id
+    before = authoring.versions.latest(new_id)
+    offset = before.number if before is not None else 0
+    stored: list[tuple[str, int]] = []
+    try:
+        for version in versions:
+            copy = replace(version, article_id=new_id, number=version.number + offset)
+            stored.append((new_id, authoring.versions.add_version(copy).number))
+        arrived = store_version(
+            authoring, new_id, current.number + offset + 1, current.text,
+            author=actor.username, action=Action.MOVE, status=current.status,
+            message=message.strip() or version_notes.note("version_note_moved_from", id=old_id),
+        )  # fmt: skip
+        stored.append((new_id, arrived.number))
+        left = store_version(
+            authoring, old_id, current.number + 1, current.text,
+            author=actor.username, action=Action.MOVE, status=current.status,
+            message=version_notes.note("version_note_moved_to", id=new_id),
+        )  # fmt: skip
+        stored.append((old_id, left.number))
+        try:
+            files.write_article(authoring.root, new_id, current.text, exclusive=True)
+        except FileExistsError:  # put there on disk meanwhile: it keeps the name
+            _check_free(authoring, new_id)
+            raise
+        try:
+            with files.article_folder(authoring.root, old_id) as (folder, name), writing(old_id):
+                os.unlink(name, dir_fd=folder)
+        except BaseException:
+            with files.article_folder(authoring.root, new_id) as (folder, name):
+                os.unlink(name, dir_fd=folder)
+            raise
+    except BaseException:
+        for article_id, number in reversed(stored):
+            authoring.versions.remove_version(article_id, number)
+        raise
+    return arrived
+
+
+def _move_staged(stage: PictureStage | None, old_id: str, new_id: str) -> None:
+    """The pictures staged for the old id's next save, staged for the new id's."""
+    if stage is None:
+        return
+    for name in stage.names(old_id):
+        picture = stage.get(old_id, name, max_bytes=MAX_STAGED_BYTES)
+        if picture is not None:
+            stage.put(new_id, name, picture.data, author=picture.author, replace=True)
+        stage.drop(old_id, name)

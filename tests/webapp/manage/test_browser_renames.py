@@ -1,0 +1,94 @@
+"""In a real browser against a live server with a real index: an owner renames
+an article (search finds it under the new name, its old address leads there)
+and deletes an uploaded document (search no longer finds it), each asked
+again on a page of its own; the editor says when search finds a publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.webapp.manage.test_browser import SEARCHABLE_WAIT, _found, content_of, site
+from tests.webapp.requests.test_browser import sign_in
+from tests.webapp.test_browser import (
+    LiveServer,
+    _open,
+    browser,  # noqa: F401 - a fixture, used by name
+    wait_until,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+__all__ = ["site"]  # a fixture, used by name
+
+
+def test_rename_an_article_and_find_it_under_its_new_name(
+    browser: Any,  # noqa: F811
+    site: LiveServer,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, site, "otto")
+    page.goto(site.url + "/manage/edit/it/guest-wifi.md")
+    page.get_by_role("button", name="Publish").click()
+    # Publishing says when search finds it: at once, or within seconds.
+    expect(page.locator(".findable")).to_contain_text("Search finds this version")
+    page.get_by_role("link", name="Rename").click()
+    expect(page.locator("main")).to_contain_text("gets a new file name in the folder it")
+    page.get_by_label("New name").fill("wifi-for-visitors")
+    page.get_by_role("button", name="Rename").click()
+    expect(page.locator(".flash").first).to_contain_text(
+        "it/guest-wifi.md is now it/wifi-for-visitors.md"
+    )
+    assert not (content_of(site) / "it" / "guest-wifi.md").exists()
+    wait_until(
+        lambda: "it/wifi-for-visitors.md" in _found(page, site, "guest wifi"), SEARCHABLE_WAIT
+    )
+    assert "it/guest-wifi.md" not in _found(page, site, "guest wifi")
+    page.goto(site.url + "/articles/it/guest-wifi.md")
+    assert page.url.endswith("/articles/it/wifi-for-visitors.md")
+    page.goto(site.url + "/manage/edit/it/wifi-for-visitors.md")
+    expect(page.locator(".findable")).to_contain_text("Search finds this version now.")
+    page.context.close()
+    assert tab.errors == []
+
+
+def test_delete_an_uploaded_document_after_confirming(
+    browser: Any,  # noqa: F811
+    site: LiveServer,  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, site, "olga")
+    page.goto(site.url + "/manage/upload?department=it")
+    page.get_by_label("File", exact=True).set_input_files(
+        {
+            "name": "Wombat Ladders.html",
+            "mimeType": "text/html",
+            "buffer": b"<!doctype html><html><head><title>Wombat ladders</title></head>"
+            b"<body><h1>Wombat ladders</h1><p>The IT desk lends wombatladder step "
+            b"ladders for the server room.</p></body></html>",
+        }
+    )
+    page.get_by_role("button", name="Upload").click()
+    wait_until(
+        lambda: "it/wombat-ladders.html" in _found(page, site, "wombatladder"), SEARCHABLE_WAIT
+    )
+    page.goto(site.url + "/manage/?department=it")
+    row = page.locator("tr[data-article='it/wombat-ladders.html']")
+    row.get_by_role("link", name="Delete").click()
+    expect(page.locator("main")).to_contain_text("The file leaves the department")
+    page.get_by_role("button", name="Delete the document").click()
+    expect(page.locator(".flash").first).to_contain_text("it/wombat-ladders.html was deleted")
+    assert not (content_of(site) / "it" / "wombat-ladders.html").exists()
+    wait_until(
+        lambda: "it/wombat-ladders.html" not in _found(page, site, "wombatladder"), SEARCHABLE_WAIT
+    )
+    page.goto(site.url + "/manage/document/it/wombat-ladders.html")
+    expect(page.locator(".document-deleted")).to_be_visible()
+    page.context.close()
+    assert tab.errors == []
