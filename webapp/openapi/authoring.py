@@ -143,7 +143,15 @@ OPERATIONS: dict[str, Any] = {
                     "application/json": {
                         "schema": {
                             "type": "object",
-                            "properties": {"html": {"type": "string"}},
+                            "required": ["html", "link_warning"],
+                            "properties": {
+                                "html": {"type": "string"},
+                                "link_warning": {
+                                    "type": "string",
+                                    "description": "The relative links that name no "
+                                    "article, in the reader's language; empty when none.",
+                                },
+                            },
                         }
                     }
                 },

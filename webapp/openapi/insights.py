@@ -312,7 +312,22 @@ OPERATIONS: dict[str, Any] = {
             }
         ),
         "responses": {
-            "200": {"description": "The topic's new status."},
+            "200": {
+                "description": "The topic's new status.",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["id", "status", "assigned_department"],
+                            "properties": {
+                                "id": {"type": "integer"},
+                                "status": enum_of(TopicStatus),
+                                "assigned_department": {"type": ["string", "null"]},
+                            },
+                        }
+                    }
+                },
+            },
             **_ERRORS,
             "404": ERROR_REF,
         },

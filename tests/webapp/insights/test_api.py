@@ -23,7 +23,9 @@ from kb.settings import Settings
 from kb.store.protocols import Store
 from tests.postgres import PostgresServer
 from tests.support import FakeEngine, earlier_today, sign_in_as
+from tests.webapp.test_api import fields_of
 from webapp import create_app
+from webapp.openapi.document import openapi_document
 from webapp.services import services
 
 OVERVIEW = (
@@ -186,6 +188,10 @@ def test_the_gaps_csv_holds_every_figure_the_page_shows(client: FlaskClient, log
         headers={"X-CSRF-Token": token},
     )
     assert assigned.status_code == 200
+    described = openapi_document(client.application)["paths"]
+    schema = described["/api/insights/gaps/{topic_id}/assign"]["post"]["responses"]["200"]
+    properties = schema["content"]["application/json"]["schema"]["properties"]
+    assert fields_of(assigned.get_json()) == fields_of(properties, schema=True)
     (topic,) = client.get("/api/insights/gaps").get_json()["topics"]
     text = client.get("/api/insights/gaps?format=csv").get_data(as_text=True)
     (row,) = csv.DictReader(io.StringIO(text))

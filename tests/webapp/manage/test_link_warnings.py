@@ -10,6 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.support import sign_in_as, text_of
+from tests.webapp.test_api import fields_of
+from webapp.openapi.document import openapi_document
 
 BODY = "Ask for [leave](../hr/annual-leave) or read [VPN](vpn-setup.md) and [docs](https://example.com/x)."
 
@@ -84,4 +86,7 @@ def test_the_preview_warns_of_links_that_name_no_article(
 
     answer = preview(BODY + " [form](x.pdf)")
     assert answer["link_warning"].startswith(warning)
+    described = openapi_document(client.application)["paths"]["/api/preview"]["post"]
+    schema = described["responses"]["200"]["content"]["application/json"]["schema"]
+    assert fields_of(answer) <= fields_of(schema["properties"], schema=True)
     assert preview("Read [VPN](vpn-setup.md#top).")["link_warning"] == ""
