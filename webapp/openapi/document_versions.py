@@ -177,8 +177,8 @@ OPERATIONS: dict[str, Any] = {
         "the article is or was published, and stays as it is (retire it instead). For a "
         "document's id (PDF, Word, ODT, HTML, text), the document is deleted: its file leaves "
         "the folder, its history keeps every version and file and records a last version, "
-        "action delete (If-Match: * deletes whatever is current); 409 "
-        "document_delete_waiting while an upload of it waits for review.",
+        "action delete (If-Match: * deletes whatever is current); 409 conflict "
+        "(details.reason waiting) while an upload of it waits for review.",
         "security": SIGNED_IN,
         "parameters": _DISCARD_PARAMETERS,
         "responses": {
@@ -204,8 +204,8 @@ OPERATIONS: dict[str, Any] = {
         "admins; 403 otherwise): its file gets the new name, its versions are copied to the "
         "new id with a last version, action move, and the old id's history ends with one "
         "noted 'moved to <new id>', from which the old article address redirects. Text and "
-        "status stay; both ids go to the index. 400 move_folder: the name holds a folder; "
-        "409 move_taken: the name is taken.",
+        "status stay; both ids go to the index. 400 invalid_request: the name holds a "
+        "folder or is no lower-case slug; 409 conflict: the name is taken.",
         "security": SIGNED_IN,
         "parameters": _DISCARD_PARAMETERS,
         "requestBody": json_body(
