@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
 from tests.conftest import ROOT
+from webapp.openapi.document import openapi_document
 
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 CALL = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE) (/api/[^\s`|,;)]*)")
@@ -141,3 +143,59 @@ def test_api_md_names_every_error_code() -> None:
         if code in over_http
     )
     assert not wrong, f"docs/api.md's error table gives these codes another status: {wrong}"
+
+
+def _described_fields(
+    schema: object, components: dict[str, Any], seen: frozenset = frozenset()
+) -> set[str]:
+    """Every field name a part of the OpenAPI document describes, at any depth."""
+    if isinstance(schema, list):
+        return {name for part in schema for name in _described_fields(part, components, seen)}
+    if not isinstance(schema, dict):
+        return set()
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        return (
+            set()
+            if name in seen
+            else _described_fields(components.get(name), components, seen | {name})
+        )
+    found = set(schema.get("properties", {})) | {
+        p["name"] for p in schema.get("parameters", []) if isinstance(p, dict) and "name" in p
+    }
+    return found | {
+        name for part in schema.values() for name in _described_fields(part, components, seen)
+    }
+
+
+# Fields an example fills in that are a request type's own (`fields` of a service form).
+FORM_FIELDS = {"new_hire", "start_date", "job_title", "manager", "team_department", "laptop"}
+
+
+def test_every_field_an_api_md_example_shows_is_described(app: Flask) -> None:
+    """Each key of a JSON example under an endpoint's heading of docs/api.md is
+    a field the OpenAPI document describes for that endpoint (its parameters,
+    body or answers), so an example cannot show a field the API dropped or
+    renamed, nor the API answer one its description lacks."""
+    document = openapi_document(app)
+    components = document["components"]["schemas"]
+    operations = {
+        (method.upper(), _shape(path)): operation
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    wrong = []
+    for section in re.split(r"^### ", text, flags=re.M)[1:]:
+        calls = CALL.findall(section.splitlines()[0])
+        described = {
+            name
+            for method, path in calls
+            for name in _described_fields(operations.get((method, _shape(path)), {}), components)
+        }
+        for example in re.findall(r"^```(?:json|console)\n(.*?)^```", section, re.M | re.S):
+            shown = set(re.findall(r'"([a-z_]+)":', example)) - FORM_FIELDS
+            if calls and shown - described:
+                wrong.append(f"{section.splitlines()[0]}: {sorted(shown - described)}")
+    assert not wrong, f"docs/api.md's examples show fields the OpenAPI lacks: {wrong}"
