@@ -173,6 +173,32 @@ def _described_fields(
 FORM_FIELDS = {"new_hire", "start_date", "job_title", "manager", "team_department", "laptop"}
 
 
+_STATUS_CODE = re.compile(r"\b(4\d\d|5\d\d)\*{0,2},? \(?`([a-z_]+)`")
+
+
+def test_every_status_and_code_the_docs_write_is_answered() -> None:
+    """ "409 `conflict`" in the docs is what a client branches on: the code must be
+    one the product answers, with that status (a message's key, `move_taken`, or
+    a `details.reason` written where the code goes, is not)."""
+    codes = _statuses()
+    http = {
+        int(status)
+        for status, _cell in _TABLE_ROW.findall(
+            (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+        )
+        if status != "—"
+    }
+    wrong = [
+        f"{page.relative_to(ROOT)}: {status} `{code}`"
+        for page in PAGES
+        for status, code in _STATUS_CODE.findall(page.read_text(encoding="utf-8"))
+        if int(status) in http
+        and code not in FLASK_CODES
+        and int(status) not in codes.get(code, set())
+    ]
+    assert not wrong, f"write the code these calls answer (and details.reason after it): {wrong}"
+
+
 def test_every_field_an_api_md_example_shows_is_described(app: Flask) -> None:
     """Each key of a JSON example under an endpoint's heading of docs/api.md is
     a field the OpenAPI document describes for that endpoint (its parameters,
