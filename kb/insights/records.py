@@ -25,6 +25,15 @@ class TopicStatus(StrEnum):
     CLOSED = "closed"
 
 
+class GapMeasure(StrEnum):
+    """What proves a knowledge gap closed (`kb.insights.verify`): its
+    questions answered by a new snapshot, or, for a gap whose searches were
+    answered but nobody used the answers, its searches used again."""
+
+    ANSWERED = "answered"
+    USED = "used"
+
+
 class OverviewTable(StrEnum):
     """The overview's tables, each its own CSV (`?format=csv&table=...`)."""
 
@@ -49,6 +58,10 @@ GAP_COLUMNS = (
     "answered_before",
     "answered_after",
     "closed_by",
+    "measure",
+    "used_searches",
+    "used_after",
+    "checked_at",
 )
 
 
@@ -133,6 +146,15 @@ class QuestionFigures:
         showed results nobody clicked or voted helpful, or were voted not
         helpful. (One stray vote or click does not make an answered question a gap.)"""
         return 2 * max(self.unanswered, self.unclicked, self.not_helpful) >= self.searches
+
+
+@dataclass(frozen=True)
+class TopicUse:
+    """A gap topic's searches over some days, failed or not, and how many of
+    them were used: a result opened or voted helpful."""
+
+    searches: int
+    used: int
 
 
 @dataclass(frozen=True)
@@ -257,6 +279,9 @@ class GapTopic:
     tomorrow's questions (see `kb.insights.topics`). `answered_before` / `answered_after` are the
     shares of its questions answered before and after the snapshot that
     `verified_snapshot` names; `closed_by` is the article that answers them.
+    `measure` is what closes it; for `GapMeasure.USED`, `used_searches` and
+    `used_after` are its searches of the last days and the share of them that
+    were used (a result opened or voted helpful), as of `checked_at`.
     """
 
     label: str
@@ -273,6 +298,10 @@ class GapTopic:
     answered_before: float | None = None
     answered_after: float | None = None
     verified_snapshot: str | None = None
+    measure: GapMeasure = GapMeasure.ANSWERED
+    used_searches: int | None = None
+    used_after: float | None = None
+    checked_at: datetime | None = None
 
     def __post_init__(self) -> None:
         # An empty label: no question of the topic may be shown yet (too few people).
@@ -284,9 +313,12 @@ class GapTopic:
             raise ValueError(f"centroid must be one vector, got shape {self.centroid.shape}")
         set_normalised(self, "created", ensure_utc("created", self.created))
         set_normalised(self, "updated", ensure_utc("updated", self.updated))
-        for name in ("assigned_at", "closed_at"):
+        set_normalised(self, "measure", GapMeasure(self.measure))
+        for name in ("assigned_at", "closed_at", "checked_at"):
             set_normalised(self, name, ensure_optional_utc(name, getattr(self, name)))
-        for name in ("answered_before", "answered_after"):
+        if self.used_searches is not None and self.used_searches < 0:
+            raise ValueError(f"used_searches must not be negative, got {self.used_searches!r}")
+        for name in ("answered_before", "answered_after", "used_after"):
             value = getattr(self, name)
             if value is not None and not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value!r}")

@@ -6,7 +6,7 @@ nodes one does each job per turn:
 
 | job | every | what |
 | --- | --- | --- |
-| `refresh` | `REFRESH_S` | roll up new events; verify open gaps against the current snapshot (each topic once per snapshot) |
+| `refresh` | `REFRESH_S` | roll up new events; verify open gaps against the current snapshot (each topic searched again once per snapshot) and the gaps of use against their searches of the last days (every turn) |
 | `daily` | a day | update the gap topics (embeds new questions), purge events older than `event_retention_days` |
 | `weekly` | a week | queue each department's insights digest for its content owners (`kb.insights.digest`) |
 """

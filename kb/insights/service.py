@@ -31,6 +31,7 @@ from kb.insights.records import (
     DayFigures,
     GapTopic,
     RequestTopic,
+    TopicFigures,
     TopicStatus,
     TopicText,
 )
@@ -126,6 +127,10 @@ class TopicView:
             "answered_before": t.answered_before,
             "answered_after": t.answered_after,
             "closed_by": t.closed_by,
+            "measure": t.measure.value,
+            "used_searches": t.used_searches,
+            "used_after": t.used_after,
+            "checked_at": t.checked_at.isoformat() if t.checked_at else None,
             "requests": self.requests,
             "requests_resolved": self.requests_resolved,
         }
@@ -197,7 +202,13 @@ class InsightsService:
         searches); with `status`, only the topics where the gap stands so.
 
         A topic shows up to `SHOWN_QUERIES` of its texts that at least
-        `min_people` people asked in the period, most searched first."""
+        `min_people` people asked in the period, most searched first.
+
+        With `department`, the topics that route or are assigned to it, each
+        with the searches, people and requests of that department only (a
+        topic asked in several departments, counted whole, read as the
+        department's own); its texts are named as without it, by the people
+        who asked them anywhere."""
         since, until = period.since, period.until
         wanted = department and normal_name(department)  # ids are stored composed (0020)
         topics = [
@@ -205,16 +216,19 @@ class InsightsService:
             for t in self.store.topics(status)
             if not wanted or wanted in (t.department, t.assigned_department)
         ]
-        now = self.store.topic_figures(since, until)
+        now = self.store.topic_figures(since, until, department=wanted or None)
+        asked_anywhere = now if not wanted else self.store.topic_figures(since, until, people=False)
         previous = period.previous()
-        earlier = self.store.topic_figures(previous.since, previous.until, people=False)
+        earlier = self.store.topic_figures(
+            previous.since, previous.until, people=False, department=wanted or None
+        )
         queries = self._shown_texts(period)
-        asked = self.store.topic_requests(since, until)
+        asked = self.store.topic_requests(since, until, wanted or None)
         views = []
         for topic in topics:
-            figures = now.get(topic.id or 0)
-            if figures is None:
+            if (topic.id or 0) not in asked_anywhere:
                 continue
+            figures = now.get(topic.id or 0, TopicFigures(0))
             mine = queries.get(topic.id or 0, [])
             before = earlier.get(topic.id or 0)
             requests, resolved = asked.get(topic.id or 0, (0, 0))

@@ -27,6 +27,7 @@ from kb.insights.records import (
     TopicFigures,
     TopicStatus,
     TopicText,
+    TopicUse,
 )
 
 
@@ -135,8 +136,10 @@ class InsightsStore(Protocol):
     def topic_people(self, since: date, until: date) -> dict[int, int]: ...
 
     def topic_figures(
-        self, since: date, until: date, *, people: bool = True
+        self, since: date, until: date, *, people: bool = True, department: str | None = None
     ) -> dict[int, TopicFigures]: ...
+
+    def topic_uses(self, since: date, until: date) -> dict[int, TopicUse]: ...
 
     def topic_texts(self, since: date, until: date, at_least: int) -> list[TopicText]: ...
 
@@ -144,7 +147,9 @@ class InsightsStore(Protocol):
         self, spellings: Mapping[str, list[str]], since: date, until: date
     ) -> dict[str, int]: ...
 
-    def topic_requests(self, since: date, until: date) -> dict[int, tuple[int, int]]: ...
+    def topic_requests(
+        self, since: date, until: date, department: str | None = None
+    ) -> dict[int, tuple[int, int]]: ...
 
     def clear_gap_questions(self, keep_model: str) -> int: ...
 

@@ -26,7 +26,12 @@ from kb.store.insights_deflection import (
     later_asked_in_week,
     served_suggestions,
 )
-from kb.store.insights_topics import recompute_topic_days, topics_of
+from kb.store.insights_topics import (
+    insert_batches,
+    recompute_topic_days,
+    topics_of,
+    write_gap_uses,
+)
 from kb.store.insights_votes import UnloggedVote, unlogged_votes
 from kb.store.schema import (
     click_events,
@@ -42,7 +47,6 @@ from kb.store.schema import (
 )
 from kb.store.vote_links import linked_vote_days
 
-_BATCH = 2000
 # Results counted as shown: the first page the web app shows.
 _FIRST_PAGE = 10
 
@@ -72,6 +76,7 @@ class _Question:
     unanswered: int = 0
     unclicked: int = 0
     not_helpful: int = 0
+    used: int = 0  # a result opened or voted helpful, failed or not
     people: set[str] = field(default_factory=set)
 
 
@@ -135,6 +140,7 @@ class _DayTally:
         unclicked = bool(row.result_ids) and not row.clicked and not row.helpful
         q = self.questions[(row.query_norm, dept)]
         q.searches += 1
+        q.used += bool(row.clicked or row.helpful)
         if row.answered and not row.unhelpful and not unclicked:
             return  # answered and used: not a failed question
         q.lang = row.lang or q.lang
@@ -150,6 +156,7 @@ class _DayTally:
         when voted not helpful (`kb/store/insights_votes.py`)."""
         q = self.questions[(vote.text, vote.department)]
         q.searches += 1
+        q.used += vote.helpful
         if not vote.helpful:
             q.lang = vote.lang or q.lang  # as a failed search's
             q.not_helpful += 1
@@ -285,12 +292,13 @@ def recompute_day(conn: Connection, day: date) -> None:
             tally.figures[asked_in]["deflected"] += opened and not requested
     _write_figures(conn, day, tally)
     _write_questions(conn, day, tally.questions)
+    write_gap_uses(conn, day, tally.questions)
     recompute_topic_days(conn, [day])
     _write_articles(conn, day, tally)
 
 
 def _write_articles(conn: Connection, day: date, tally: _DayTally) -> None:
-    _insert_batches(
+    insert_batches(
         conn,
         insights_articles,
         (
@@ -341,7 +349,7 @@ def _write_questions(
     conn: Connection, day: date, questions: dict[tuple[str, str], _Question]
 ) -> None:
     failed = {key: q for key, q in questions.items() if q.unanswered + q.unclicked + q.not_helpful}
-    _insert_batches(
+    insert_batches(
         conn,
         insights_questions,
         (
@@ -354,6 +362,7 @@ def _write_questions(
                 "unanswered": q.unanswered,
                 "unclicked": q.unclicked,
                 "not_helpful": q.not_helpful,
+                "people_sketch": sketch_people(q.people),
             }
             for (text, dept), q in failed.items()
         ),
@@ -363,7 +372,7 @@ def _write_questions(
         searches, people = per_text.get(text, (0, set()))
         per_text[text] = (searches + q.searches, people | q.people)
     topic_of = topics_of(conn, list(per_text))
-    _insert_batches(
+    insert_batches(
         conn,
         insights_question_days,
         (
@@ -377,7 +386,7 @@ def _write_questions(
             for text, (searches, people) in per_text.items()
         ),
     )
-    _insert_batches(
+    insert_batches(
         conn,
         insights_question_people,
         (
@@ -386,14 +395,3 @@ def _write_questions(
             for person in people
         ),
     )
-
-
-def _insert_batches(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= _BATCH:
-            conn.execute(insert(table), batch)
-            batch = []
-    if batch:
-        conn.execute(insert(table), batch)

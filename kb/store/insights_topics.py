@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
@@ -24,6 +25,7 @@ from kb.store.expressions import WriteAlone
 from kb.store.schema import (
     gap_questions,
     insights_days,
+    insights_gap_uses,
     insights_question_days,
     insights_question_people,
     insights_request_texts,
@@ -34,6 +36,7 @@ from kb.store.schema import (
 )
 
 _IN_BATCH = 500
+_ROW_BATCH = 2000
 BLOCK_DAYS = 8
 
 
@@ -47,6 +50,40 @@ def one_rollup_writer(conn: Connection) -> None:
     their keys (`kb insights refresh` beside a web worker's refresh failed
     so); SQLite's one writer at a time never lets them overlap."""
     conn.execute(WriteAlone(insights_days))
+
+
+def insert_batches(conn: Connection, table: Any, rows: Iterable[dict[str, Any]]) -> None:
+    """Insert `rows` into `table`, a few thousand per statement."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= _ROW_BATCH:
+            conn.execute(insert(table), batch)
+            batch = []
+    if batch:
+        conn.execute(insert(table), batch)
+
+
+def write_gap_uses(conn: Connection, day: date, questions: Mapping[tuple[str, str], Any]) -> None:
+    """Replace `day`'s rows of `insights_gap_uses`: the searches and used
+    searches (`searches`, `used` of each (text, department) tally) of every
+    text of the day that is placed in a gap topic, failed or not."""
+    u = insights_gap_uses
+    conn.execute(delete(u).where(u.c.day == day))
+    per_text: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (text, _), q in questions.items():
+        per_text[text][0] += q.searches
+        per_text[text][1] += q.used
+    placed = topics_of(conn, list(per_text))
+    insert_batches(
+        conn,
+        u,
+        (
+            {"day": day, "query_norm": text, "searches": n, "used": used}
+            for text, (n, used) in per_text.items()
+            if text in placed
+        ),
+    )
 
 
 def _chunks(items: Sequence[str], size: int = _IN_BATCH) -> Iterable[Sequence[str]]:

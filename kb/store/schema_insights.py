@@ -71,7 +71,8 @@ insights_day_people = Table(
     Column("deflection_rule", SmallInteger, nullable=False, server_default="1"),
 )
 
-# Failed question texts per day and department they were routed to.
+# Failed question texts per day and department they were routed to, with a
+# sketch of the people who failed with each there.
 insights_questions = Table(
     "insights_questions",
     metadata,
@@ -83,6 +84,8 @@ insights_questions = Table(
     Column("unanswered", Integer, nullable=False),
     Column("unclicked", Integer, nullable=False),
     Column("not_helpful", Integer, nullable=False),
+    # Who failed with it there: a department's people per gap topic (0042).
+    Column("people_sketch", LargeBinary),
     Index(None, "query_norm"),
 )
 
@@ -114,6 +117,21 @@ insights_question_people = Table(
     Column("day", Date, primary_key=True),
     Column("person", Text, primary_key=True),
     Index(None, "day"),
+)
+
+# Per day and question text of a gap topic: all its searches, failed or not,
+# and how many were used (a result opened or voted helpful), so that a gap
+# whose searches were answered but not used can be seen to close
+# (`kb.insights.verify`). Only texts placed in a topic when their day was
+# rolled up: the other texts of a day are most of the log. 0042.
+insights_gap_uses = Table(
+    "insights_gap_uses",
+    metadata,
+    Column("day", Date, primary_key=True),
+    Column("query_norm", Text, primary_key=True),
+    Column("searches", Integer, nullable=False),
+    Column("used", Integer, nullable=False),
+    Index(None, "query_norm"),
 )
 
 # Per day and gap topic: its questions' searches and a sketch of their
@@ -236,6 +254,11 @@ gap_topics = Table(
     Column("answered_before", Float),
     Column("answered_after", Float),
     Column("verified_snapshot", Text),
+    # What closes it, and what the last check found (`kb.insights.verify`): 0042.
+    Column("measure", String(16), nullable=False, server_default="answered"),
+    Column("used_searches", Integer),
+    Column("used_after", Float),
+    Column("checked_at", UtcDateTime),
     Index(None, "status"),
     Index(None, "assigned_department"),
 )

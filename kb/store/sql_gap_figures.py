@@ -6,6 +6,11 @@ per topic and block of days, for the whole blocks inside a period) and
 (one row per text and day), if asked filtered in SQL to those enough people
 could have asked; requests per topic from `insights_request_topics`. Nothing here
 looks a text up in `gap_questions` or masks a request at read time.
+
+For one department (the gaps page's filter), the searches and people are
+those of `insights_questions` routed there (its rows' counts and sketches of
+people), each row placed in its topic by the text's row of
+`insights_question_days`.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from kb.insights.records import TopicFigures, TopicText
+from kb.insights.records import TopicFigures, TopicText, TopicUse
 from kb.insights.sketches import PeopleCount
-from kb.store.expressions import range_without_index
+from kb.store.expressions import is_department, range_without_index
 from kb.store.insights_topics import BLOCK_DAYS, block_start
 from kb.store.schema import (
+    gap_questions,
+    insights_gap_uses,
     insights_question_days,
+    insights_questions,
     insights_request_topics,
     insights_topic_blocks,
     insights_topic_days,
@@ -52,9 +60,12 @@ class SqlGapFigures(SqlBase):
     """Per-topic figures of a period."""
 
     def topic_figures(
-        self, since: date, until: date, *, people: bool = True
+        self, since: date, until: date, *, people: bool = True, department: str | None = None
     ) -> dict[int, TopicFigures]:
-        """Searches (and, if asked, distinct people) per topic with since <= day < until."""
+        """Searches (and, if asked, distinct people) per topic with since <= day
+        < until; with `department`, only its searches and their people."""
+        if department is not None:
+            return self._department_figures(since, until, department, people)
         t = insights_topic_days
         where = [t.c.day >= since, t.c.day < until]
         if not people:
@@ -70,6 +81,48 @@ class SqlGapFigures(SqlBase):
                 searches[topic] += n
                 counts[topic].add(sketch)
         return {int(i): TopicFigures(n, counts[i].count()) for i, n in searches.items()}
+
+    def _department_figures(
+        self, since: date, until: date, department: str, people: bool
+    ) -> dict[int, TopicFigures]:
+        q, d = insights_questions, insights_question_days
+        same_text = (d.c.day == q.c.day) & (d.c.query_norm == q.c.query_norm)
+        where = [
+            q.c.day >= since,
+            q.c.day < until,
+            is_department(q.c.department, department),
+            d.c.topic_id.is_not(None),
+        ]
+        searches = (
+            select(d.c.topic_id, func.sum(q.c.searches))
+            .select_from(q.join(d, same_text))
+            .where(*where)
+            .group_by(d.c.topic_id)
+        )
+        sketches = (
+            select(d.c.topic_id, q.c.people_sketch)
+            .select_from(q.join(d, same_text))
+            .where(*where, q.c.people_sketch.is_not(None))
+        )
+        found: dict[int, PeopleCount] = defaultdict(PeopleCount)
+        with self._read("read a department's searches per topic") as conn:
+            counts = {int(i): int(n) for i, n in conn.execute(searches)}
+            for topic, sketch in conn.execute(sketches) if people else ():
+                found[int(topic)].add(sketch)
+        return {i: TopicFigures(n, found[i].count() if people else 0) for i, n in counts.items()}
+
+    def topic_uses(self, since: date, until: date) -> dict[int, TopicUse]:
+        """Per topic: all the searches of its texts with since <= day < until,
+        failed or not, and how many of them were used (`insights_gap_uses`)."""
+        u, g = insights_gap_uses, gap_questions
+        query = (
+            select(g.c.topic_id, func.sum(u.c.searches), func.sum(u.c.used))
+            .select_from(u.join(g, g.c.query_norm == u.c.query_norm))
+            .where(u.c.day >= since, u.c.day < until, g.c.topic_id.is_not(None))
+            .group_by(g.c.topic_id)
+        )
+        with self._read("read the use of gap questions") as conn:
+            return {int(i): TopicUse(int(n), int(used)) for i, n, used in conn.execute(query)}
 
     def topic_people(self, since: date, until: date) -> dict[int, int]:
         """Distinct people per topic who failed with any of its questions with
@@ -101,14 +154,19 @@ class SqlGapFigures(SqlBase):
                 for topic, text, n, most, days in conn.execute(query)
             ]
 
-    def topic_requests(self, since: date, until: date) -> dict[int, tuple[int, int]]:
+    def topic_requests(
+        self, since: date, until: date, department: str | None = None
+    ) -> dict[int, tuple[int, int]]:
         """Per topic: requests created with since <= day < until whose question
-        is one of the topic's, and how many of them are resolved."""
+        is one of the topic's (with `department`, those queued there), and how
+        many of them are resolved."""
         t = insights_request_topics
         query = (
             select(t.c.topic_id, func.sum(t.c.requests), func.sum(t.c.resolved))
             .where(t.c.day >= since, t.c.day < until, t.c.topic_id.is_not(None))
             .group_by(t.c.topic_id)
         )
+        if department is not None:
+            query = query.where(is_department(t.c.department, department))
         with self._read("count requests per topic") as conn:
             return {int(i): (int(n), int(done or 0)) for i, n, done in conn.execute(query)}

@@ -47,6 +47,10 @@ def _topic_row(topic: GapTopic) -> dict[str, Any]:
         "answered_before": topic.answered_before,
         "answered_after": topic.answered_after,
         "verified_snapshot": topic.verified_snapshot,
+        "measure": topic.measure.value,
+        "used_searches": topic.used_searches,
+        "used_after": topic.used_after,
+        "checked_at": topic.checked_at,
     }
 
 

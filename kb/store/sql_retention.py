@@ -17,6 +17,7 @@ from kb.store.schema import (
     insights_articles,
     insights_day_people,
     insights_days,
+    insights_gap_uses,
     insights_question_days,
     insights_question_people,
     insights_questions,
@@ -41,6 +42,7 @@ _DAY_ROLLUPS = (
     insights_questions,
     insights_question_days,
     insights_question_people,
+    insights_gap_uses,
     insights_topic_days,
     insights_articles,
 )
@@ -125,7 +127,8 @@ class SqlRetention(SqlBase):
             removed["searches"] = conn.execute(
                 delete(search_events).where(search_events.c.ts < cutoff)
             ).rowcount
-            for table in (insights_questions, insights_question_days, insights_question_people):
+            texts = (insights_questions, insights_question_days, insights_question_people)
+            for table in (*texts, insights_gap_uses):
                 conn.execute(delete(table).where(table.c.day < day))
             for table in (insights_days, insights_day_people, insights_topic_days):
                 conn.execute(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.insights.records import DAY_COUNTS, OverviewTable, TopicStatus
+from kb.insights.records import DAY_COUNTS, GapMeasure, OverviewTable, TopicStatus
 from kb.insights.trends import STEPS, TREND_COLUMNS
 from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_body, json_response, param
 
@@ -141,6 +141,20 @@ SCHEMAS: dict[str, Any] = {
             "answered_before": _RATE,
             "answered_after": _RATE,
             "closed_by": {"type": ["string", "null"], "description": "The article that closed it."},
+            "measure": enum_of(
+                GapMeasure,
+                description="What closes it: its questions answered by a new snapshot,"
+                " or, for searches answered but not used, its searches used again.",
+            ),
+            "used_searches": {
+                "type": ["integer", "null"],
+                "description": "A gap of use: its searches of the last 7 days and today.",
+            },
+            "used_after": {
+                **_RATE,
+                "description": "The share of those with a result opened or voted helpful.",
+            },
+            "checked_at": {"type": ["string", "null"], "format": "date-time"},
             "requests": {
                 "type": "integer",
                 "description": "Requests filed about it in the period.",

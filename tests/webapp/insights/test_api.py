@@ -7,6 +7,7 @@ import io
 import os
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,21 @@ def app(request: pytest.FixtureRequest, settings: Settings, engine: FakeEngine) 
         request.getfixturevalue("postgres_server").drop_database(drop)
 
 
+def _failed_search(store: Store, user: str, text: str, department: str, ts: datetime) -> None:
+    store.log_search(
+        SearchEvent(
+            query=text,
+            answered=False,
+            user=user,
+            person=f"address-{user}",
+            lang="en",
+            department=department,
+            ts=ts,
+            result_ids=[f"{department}/a.md"],
+        )
+    )
+
+
 @pytest.fixture
 def logged(store: Store, people: dict[str, Any]) -> int:
     """Failed searches about parking (four people) and one private question; one topic."""
@@ -73,18 +89,7 @@ def logged(store: Store, people: dict[str, Any]) -> int:
         ("d", "Parkplatz beantragen"),
         ("e", "my salary is wrong call +49 170 1234567"),
     ]:
-        store.log_search(
-            SearchEvent(
-                query=text,
-                answered=False,
-                user=user,
-                person=f"address-{user}",
-                lang="en",
-                department="hr",
-                ts=now,
-                result_ids=["hr/a.md"],
-            )
-        )
+        _failed_search(store, user, text, "hr", now)
     gaps = insights_store(store)
     gaps.refresh()
     topic = gaps.save_topic(GapTopic(label="parking permit", department="hr", centroid=np.ones(4)))
@@ -779,3 +784,76 @@ def test_gaps_answer_only_the_status_asked_for_in_json_and_csv(
     refused = client.get("/api/insights/gaps?status=written")
     assert refused.status_code == 400
     assert refused.get_json()["error"]["details"]["field"] == "status"
+
+
+def test_a_department_s_gaps_count_only_that_department_s_searches(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    """The filter picked the topics of a department but counted their searches
+    and people in every department: a topic asked four times in HR and three
+    times in IT read seven searches on HR's page and on IT's."""
+    for user in ("f", "g", "h"):
+        _failed_search(store, user, "parking permit", "it", earlier_today())
+    gaps = insights_store(store)
+    gaps.refresh()
+    gaps.save_topic(replace(gaps.topic(logged), assigned_department="it"))
+    sign_in_as(client, "anna")
+
+    def topic(query: str) -> dict[str, Any]:
+        (found,) = client.get(f"/api/insights/gaps{query}").get_json()["topics"]
+        return found
+
+    everywhere, hr, it = topic(""), topic("?department=hr"), topic("?department=it")
+    assert (everywhere["searches"], everywhere["people"], everywhere["trend"]) == (7, 7, 7)
+    assert (hr["searches"], hr["people"], hr["trend"]) == (4, 4, 4)
+    assert (it["searches"], it["people"], it["trend"]) == (3, 3, 3)
+    assert it["queries"] == ["parking permit"]
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get("/api/insights/gaps?department=it&format=csv").get_data(True))
+        )
+    )
+    assert (rows[0]["searches"], rows[0]["people"]) == ("3", "3")
+    page = client.get("/insights/gaps?department=it&hl=en").get_data(as_text=True)
+    figures = page.split('class="gap-figures"', 1)[1].split("</dl>", 1)[0]
+    assert "<dd>3</dd>" in figures and "<dd>7</dd>" not in figures
+
+
+def test_the_gaps_page_says_why_a_gap_of_use_is_open_or_closed(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    """A gap whose searches were answered but not used is closed by its searches
+    being used again; the page says what the last check found."""
+    from kb.insights.records import GapMeasure, TopicStatus
+
+    gaps = insights_store(store)
+    checked = replace(
+        gaps.topic(logged),
+        measure=GapMeasure.USED,
+        answered_before=1.0,
+        answered_after=1.0,
+        used_searches=12,
+        used_after=0.25,
+        checked_at=earlier_today(),
+    )
+    gaps.save_topic(checked)
+    sign_in_as(client, "anna")
+    (topic,) = client.get("/api/insights/gaps").get_json()["topics"]
+    assert (topic["measure"], topic["used_searches"], topic["used_after"]) == ("used", 12, 0.25)
+    page = client.get("/insights/gaps?hl=en").get_data(as_text=True)
+    why = page.split('class="gap-check" data-measure="used">', 1)[1].split("</p>", 1)[0]
+    assert "the answers were not used" in why and "Of its 12 searches of the last 7 days, 3" in why
+    german = client.get("/insights/gaps?hl=de").get_data(as_text=True)
+    assert "Von den 12 Suchen dazu aus den letzten 7 Tagen haben 3" in german
+    gaps.save_topic(replace(checked, status=TopicStatus.CLOSED, used_searches=10, used_after=0.6))
+    page = client.get("/insights/gaps?hl=en").get_data(as_text=True)
+    why = page.split('class="gap-closed" data-measure="used">', 1)[1].split("</p>", 1)[0]
+    assert "answered but not used; now 6 of its 10 searches of the last 7 days" in why
+    rows = list(
+        csv.DictReader(io.StringIO(client.get("/api/insights/gaps?format=csv").get_data(True)))
+    )
+    assert (rows[0]["measure"], rows[0]["used_searches"], rows[0]["used_after"]) == (
+        "used",
+        "10",
+        "0.6",
+    )
