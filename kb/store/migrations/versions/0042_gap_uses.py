@@ -1,7 +1,7 @@
 """Knowledge gaps closed by use; a department's gaps counted in that department.
 
 Revision ID: 0042_gap_uses
-Revises: 0041_posted_calls
+Revises: 0045_restore_marks
 Create Date: 2026-12-05
 
 A gap whose searches were answered but whose answers nobody opened could
@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0042_gap_uses"
-down_revision = "0041_posted_calls"
+down_revision = "0045_restore_marks"
 branch_labels = None
 depends_on = None
 
