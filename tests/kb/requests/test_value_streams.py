@@ -227,7 +227,7 @@ def test_a_value_streams_draft_is_summarised_by_its_topic_and_departments() -> N
         "Onboarding a new hire: what HR and IT do, step by step."
     )
     assert steps_summary("Neue Mitarbeitende einarbeiten", tasks, names, "de") == (
-        "Neue Mitarbeitende einarbeiten: was HR und IT tun, Schritt für Schritt."
+        "Neue Mitarbeitende einarbeiten: was die Abteilungen HR und IT tun, Schritt für Schritt."
     )
     assert steps_summary("Offboarding", tasks[:1], names, "en") == (
         "Offboarding: what IT does, step by step."
