@@ -13,6 +13,7 @@ concepts, weighted by IDF.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -209,11 +210,7 @@ def understand(
 
     concepts = _concepts(meaningful, phrases, splits, corrections, expansions, weight, translated)
     bare = [c.word for c in concepts if len(c.terms) == 1]
-    nonsense = unheard = False
-    if corrector is not None:
-        known = lambda w: corrector.is_known(w, language)  # noqa: E731
-        nonsense = is_nonsense(bare, len(concepts), known, corrector.vocabulary.wordlike)
-        unheard = bool(concepts) and len(bare) == len(concepts) and not any(map(known, bare))
+    nonsense, unheard = _emptiness(clean, bare, len(concepts), corrector, language)
     return QueryPlan(
         clean,
         language,
@@ -224,6 +221,19 @@ def understand(
         nonsense,
         unheard,
     )
+
+
+def _emptiness(
+    clean: str, bare: list[str], concepts: int, corrector: SpellingCorrector | None, lang: str
+) -> tuple[bool, bool]:
+    """(`QueryPlan.nonsense`, `QueryPlan.unheard`); both False without a corrector."""
+    if corrector is None:
+        return False, False
+    known = lambda w: corrector.is_known(w, lang)  # noqa: E731
+    nonsense = is_nonsense(bare, concepts, known, corrector.vocabulary.wordlike)
+    nonsense = nonsense or not any(carries_content(t, known) for t in clean.split())
+    unheard = bool(concepts) and len(bare) == concepts and not any(map(known, bare))
+    return nonsense, unheard
 
 
 def _untold(
@@ -237,6 +247,19 @@ def _untold(
         and len(unknown) == len(meaningful)
         and all(translate(w, DICTIONARY_LANGUAGE) for w in unknown)
     )
+
+
+def carries_content(token: str, known: Callable[[str], bool]) -> bool:
+    """Whether a token of the query (as typed between spaces) gives either
+    side something to search for: a single Latin letter ("a", "x") or a
+    number no article holds ("12345") does not, a code such as "W-2" does.
+    The keyword side drops or misses such tokens, and the models embed them
+    near whatever page happens to be nearest, so a query of nothing else was
+    answered with confidences of 0.74-0.77 on the sample content."""
+    core = token.strip(string.punctuation).lower()
+    if not any(c.isalnum() for c in core) or (len(core) == 1 and core.isascii()):
+        return False
+    return not core.isdigit() or known(core)
 
 
 NONSENSE_WORDLIKE = 0.35  # mean trigram share below which unknown words are a keyboard mash

@@ -97,6 +97,17 @@ def test_gibberish_goes_to_triage_without_results(
     assert response.department == sample_engine.settings.triage_department
 
 
+@pytest.mark.parametrize("empty", ["a", "a a a a", "x y z", "12345"])
+def test_single_letters_and_unknown_numbers_go_to_triage_without_results(
+    sample_engine: SearchEngine, empty: str
+) -> None:
+    """ "a" was answered from *Der Betriebsrat* (0.74), "12345" from an IT page
+    (0.75): the models embed such tokens near whatever page is nearest."""
+    response = sample_engine.search(Query(empty))
+    assert not response.answered and response.total == 0 and response.results == []
+    assert response.department == sample_engine.settings.triage_department
+
+
 @pytest.mark.parametrize("unheard", ["blorf", "xqzvw blorf"])
 def test_unanswered_words_the_index_lacks_go_to_triage(
     sample_engine: SearchEngine, unheard: str

@@ -99,3 +99,13 @@ def test_nonsense_needs_unknown_words_that_do_not_look_like_words() -> None:
     # One known word or one concept with alternatives keeps the query.
     assert not is_nonsense(["asdkjh", "leave"], 2, known, lambda w: 0.0)
     assert not is_nonsense(["asdkjh"], 2, known, shares.__getitem__)
+
+
+def test_single_letters_and_numbers_no_article_holds_carry_no_content() -> None:
+    from search.understanding import carries_content
+
+    known = {"2027", "11"}.__contains__
+    for token in ("a", "X", "5", "12345", "???", "(a)", "1."):
+        assert not carries_content(token, known), token
+    for token in ("2027", "W-2", "A-11", "IT", "vpn", "11", "税金"):
+        assert carries_content(token, known), token
