@@ -57,6 +57,17 @@ def ensure_text(name: str, value: str, *, allow_empty: bool = False) -> str:
     return value
 
 
+# Controls that reorder the text after them: "Printer \u202etnegru si siht :ETON"
+# shows as "Printer NOTE: this is urgent" in a queue. Embeddings, overrides and
+# isolates; the plain marks (LRM, RLM) stay, they only nudge neutral characters.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def without_bidi_controls(text: str) -> str:
+    """`text` without the controls that reorder what follows (`BIDI_CONTROLS`)."""
+    return text.translate(BIDI_CONTROLS)
+
+
 def ensure_unit(name: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")

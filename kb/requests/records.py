@@ -27,6 +27,7 @@ from kb.validators import (
     normal_name,
     set_normalised,
     utc_now,
+    without_bidi_controls,
 )
 
 EntryKind = Literal[
@@ -141,9 +142,11 @@ class Request:
         ensure_id("id", self.id, optional=True)
         ensure_text("requester", self.requester)
         ensure_text("query", self.query)
+        set_normalised(self, "query", without_bidi_controls(self.query))
         ensure_text("department", self.department)
         set_normalised(self, "department", normal_name(self.department))
         ensure_text("description", self.description, allow_empty=True)
+        set_normalised(self, "description", without_bidi_controls(self.description))
         if self.assignee is not None:
             ensure_text("assignee", self.assignee)
         set_normalised(self, "status", ensure_choice(RequestStatus, "status", self.status))

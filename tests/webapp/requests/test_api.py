@@ -124,6 +124,22 @@ def test_a_request_names_only_a_search_its_own_browser_made(
     assert store.get_request(own.get_json()["id"]).search_id == search_id
 
 
+def test_a_question_cannot_reorder_how_the_queue_shows_it(
+    client: FlaskClient, emma: str, store: Store
+) -> None:
+    """ "Printer \u202etnegru si siht :ETON" showed as "Printer NOTE: this is
+    urgent" in every queue and mail: controls that reorder the text after them
+    are left out of a request's question and description when it is stored."""
+    response = file_request(
+        client, emma, query="Printer \u202etnegru si siht :ETON", description="a\u2067b\u2069 c"
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    stored = store.get_request(int(response.get_json()["id"]))
+    assert stored is not None
+    assert stored.query == "Printer tnegru si siht :ETON" and stored.description == "ab c"
+    assert response.get_json()["query"] == stored.query
+
+
 def test_the_same_idempotency_key_files_once(client: FlaskClient, emma: str, store: Store) -> None:
     first = file_request(client, emma, key="key-1").get_json()
     again = file_request(client, emma, key="key-1")
