@@ -4,7 +4,6 @@ Markdown table's pipes and header rule, and a window keeps its line breaks."""
 from __future__ import annotations
 
 import random
-import time
 
 from indexer.chunking import chunk_article, word_count
 from kb.content.documents import DocumentDefaults, document_article
@@ -77,11 +76,10 @@ def test_a_short_table_section_folds_into_the_one_before() -> None:
 def test_a_run_without_white_space_is_cut_into_passages_of_bounded_length() -> None:
     """A section of 400 KB of words joined by zero-width spaces (or one "word"
     of 400 KB) was one word, so one passage, read whole by every search it
-    answered. Now a run counts a word per `WORD_CHARS` characters."""
+    answered. Now a run counts a word per `WORD_CHARS` characters (the bound on
+    every passage's length is what is checked; no clock)."""
     for text in ("vpn " + "a\u200b" * 200_000 + " password", "vpn " + "a" * 400_000):
-        started = time.process_time()
         passages = _passages(Section(("A",), text))
-        assert time.process_time() - started < 1.0
         assert len(passages) > 20
         assert all(len(p.text) <= 180 * (WORD_CHARS + 1) for p in passages)
         assert passages[0].text.startswith("vpn ") and text.endswith(passages[-1].text)
