@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -125,19 +124,31 @@ def test_keyword_votes_count_each_keyword_found_once() -> None:
         assert router.keyword_votes(query) == _votes_one_by_one(departments, query)
 
 
+class _CountedList(list):  # type: ignore[type-arg]
+    """A list that counts how often an item is read from it."""
+
+    reads = 0
+
+    def __getitem__(self, at):  # type: ignore[no-untyped-def]
+        type(self).reads += 1
+        return super().__getitem__(at)
+
+
 def test_a_department_file_of_many_keywords_costs_a_search_nothing() -> None:
     """Every search routes its question: 100,000 keywords (a 1 MB department
-    file) tried one by one at every word took a second of each search."""
+    file) tried one by one at every word took a second of each search. Now only
+    the keywords that may start at a word are read (counted, not timed)."""
     keywords = tuple(f"kw{i} word{i}" for i in range(100_000))
     router = Router(
         {"it": Department(slug="it", name="IT", keywords=(*keywords, "reset password"))},
         "triage",
         0.35,
     )
-    started = time.process_time()
+    _CountedList.reads = 0
+    router._keywords = _CountedList(router._keywords)
     votes = router.keyword_votes(["how", "do", "I", "reset", "my", "password", "for", "the", "vpn"])
-    assert time.process_time() - started < 0.1
     assert votes == {}
+    assert 1 <= _CountedList.reads <= 10  # tried one by one: 100,001 reads
     assert router.keyword_votes(["reset", "password", "please"]) == {"it": 1.0}
 
 

@@ -5,7 +5,6 @@ questions by padding its phrases."""
 from __future__ import annotations
 
 import random
-import time
 
 from kb.catalogue.triggers import (
     TriggerIndex,
@@ -17,6 +16,16 @@ from kb.catalogue.triggers import (
     weightless,
 )
 from kb.catalogue.types import Catalogue, RequestType
+
+
+class _CountedLookups(dict):  # type: ignore[type-arg]
+    """Phrases by their folded text, counting how often one is looked up."""
+
+    lookups = 0
+
+    def get(self, key, default=None):  # type: ignore[no-untyped-def]
+        type(self).lookups += 1
+        return super().get(key, default)
 
 
 def _plain_best(entries: list[tuple[str, dict[str, tuple[str, ...]]]], text: str) -> str | None:
@@ -58,7 +67,8 @@ def test_the_index_scores_each_entry_as_its_phrases_alone_do() -> None:
 
 def test_many_trigger_phrases_cost_a_search_little() -> None:
     """The search page offers the request form a question asks for: 80,000
-    phrases in department files (about a megabyte) took 1.3 s of every search."""
+    phrases in department files (about a megabyte) took 1.3 s of every search.
+    Now a question looks up only its own pieces among the phrases."""
     rng = random.Random(4860)
     phrases = tuple(
         " ".join("".join(rng.choices("abcdefghij", k=6)) for _ in range(2)) for _ in range(80_000)
@@ -70,10 +80,13 @@ def test_many_trigger_phrases_cost_a_search_little() -> None:
         }
     )
     assert catalogue.match("I need VPN access for my laptop").id == "vpn"
-    started = time.process_time()
-    for _ in range(20):
-        assert catalogue.match("Please give me VPN access while I travel next month").id == "vpn"
-    assert time.process_time() - started < 0.5
+    index = catalogue._triggers[0]
+    _CountedLookups.lookups = 0
+    index._owners = _CountedLookups(index._owners)
+    assert catalogue.match("Please give me VPN access while I travel next month").id == "vpn"
+    # Counted, not timed: a lookup per phrase length at each word start, where
+    # matching each phrase reads all 80,000.
+    assert 1 <= _CountedLookups.lookups <= 50
 
 
 def _laptop_catalogue(padded: tuple[str, ...]) -> Catalogue:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -83,11 +82,11 @@ def test_a_link_that_names_no_article_is_broken() -> None:
 )
 def test_a_hostile_body_takes_linear_time(body: str) -> None:
     """Every insights content page reads every article's links: 45 KB of `](x`
-    took 1 s (a megabyte, minutes), 40 KB of `a.md#` 6 s; now milliseconds."""
-    started = time.process_time()
-    link_targets(article("it/x.md", body))
-    dropped_links(article("it/x.md", body))
-    assert time.process_time() - started < 0.3
+    took 1 s (a megabyte, minutes), 40 KB of `a.md#` 6 s; now milliseconds.
+    Checked by what each finds (speed is for `benchmarks/`, not a clock here):
+    none of these bodies holds a link."""
+    assert link_targets(article("it/x.md", body)) == []
+    assert len(dropped_links(article("it/x.md", body))) <= 1
 
 
 def _links(reader: tuple[frozenset[str] | None, frozenset[str]] | None) -> dict[str, set[str]]:
