@@ -56,6 +56,8 @@ TYPED_FIELDS: Mapping[str, tuple[tuple[str, str], ...]] = {
     "manage_documents.upload": (("message", "field_message"),),
     "manage_document_history.review": (("message", "field_message"),),
     "manage.discard": (("message", "field_message"),),
+    "manage.move": (("slug", "move_name"), ("message", "field_message")),
+    "manage.document_delete": (("message", "field_message"),),
     "manage_pictures.upload": (("alt", "editor_picture_alt"), ("name", "editor_picture_name")),
     "accounts.grant": (("reason", "accounts_reason"),),
     "accounts.revoke": (("reason", "accounts_reason"),),
