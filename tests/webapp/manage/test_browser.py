@@ -254,7 +254,9 @@ def test_four_eyes_approval_and_hr_cannot_edit_it(browser: Any, site: LiveServer
     approvals = reviewer.page.locator(".manage-approvals")
     expect(approvals).to_contain_text("Overtime")
     approvals.get_by_role("link").first.click()
-    expect(reviewer.page.locator(".note:not(.findable)").first).to_contain_text("Submitted for review by hella")
+    expect(reviewer.page.locator(".note:not(.findable)").first).to_contain_text(
+        "Submitted for review by hella"
+    )
     reviewer.page.get_by_role("button", name="Publish").click()
     expect(reviewer.page.locator(".flash").first).to_contain_text("Published")
     reviewer.page.screenshot(path=str(OUTPUT / "manage-approved.png"), full_page=True)
