@@ -24,9 +24,13 @@ thread, where `kb index`, `kb index --watch` and `kb validate` render): the
 timer fires when the budget could first be spent (processor time never runs
 faster than the clock), looks at the processor time used, and is set again
 for the rest. The signal is only turned into an exception in the renderer's
-own code: when it arrives while another library's finaliser or
-garbage-collection callback runs (which would swallow the exception), it is
-tried again 10 ms later.
+own code and the standard-library code it calls, never in code the
+interpreter runs on its own on top of the renderer, where the exception would
+be lost ("Exception ignored"): anything run during a garbage collection (which
+`gc.callbacks` tell), finalisers (`__del__`) and the weak-reference callbacks
+of the `weakref` module (`WeakSet`, `WeakValueDictionary`, `finalize`), which
+also run when the renderer drops the last reference to an object. Elsewhere
+(another library's code, the import machinery) it is tried again 10 ms later.
 
 No signal reaches another thread: the web app's index worker, which indexes
 files changed on disk after each browser edit, and gthread workers
@@ -34,14 +38,17 @@ files changed on disk after each browser edit, and gthread workers
 thread alone (`sys.settrace`, function calls only) stops the render at the
 first call past the budget instead (the sample articles rendered in a thread
 took 1.3-2x as long traced, and the tracing counts as the thread's processor
-time). Without it a run of unmatched `[` in one
-department's file held the index worker, and so every department's browser
-edits, for hours. Where a tracer already runs (a debugger, coverage), the render runs to
-its end and is judged by how long it took.
+time); a call into code the signal would not interrupt is let through, and the
+next call into the renderer's code is stopped. Without it a run of unmatched
+`[` in one department's file held the index worker, and so every department's
+browser edits, for hours. Where a tracer already runs (a debugger, coverage),
+the render runs to its end and is judged by how long it took.
 """
 
 from __future__ import annotations
 
+import _weakrefset
+import gc
 import os
 import re
 import signal
@@ -49,6 +56,7 @@ import sys
 import sysconfig
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -137,17 +145,43 @@ _MARKDOWN = os.path.dirname(markdown.__file__) + os.sep
 _PATHS = sysconfig.get_paths()
 _STDLIB = _PATHS["stdlib"] + os.sep
 _PACKAGES = (_PATHS["purelib"] + os.sep, _PATHS["platlib"] + os.sep)
+# Where the standard library's weak-reference callbacks live: CPython calls them
+# when a referent dies and only reports what they raise ("Exception ignored").
+_WEAKREF_CALLBACKS = frozenset({weakref.__file__, _weakrefset.__file__})
+
+# The threads running a garbage collection now. Every finaliser and weak-reference
+# callback it runs, whoever wrote it, runs on top of the code that happened to
+# allocate (the renderer's too), and what they raise is lost.
+_collecting: set[int] = set()
+
+
+def _note_collection(phase: str, _info: dict[str, int]) -> None:
+    if phase == "start":
+        _collecting.add(threading.get_ident())
+    else:
+        _collecting.discard(threading.get_ident())
+
+
+# First in the list: the collection is known before other callbacks' code runs.
+gc.callbacks.insert(0, _note_collection)
 
 
 def _renders(frame: FrameType | None) -> bool:
-    """Whether `frame` runs for the renderer: the `markdown` package's code or
-    standard-library code it called. Not the caller's own code around the
-    render, nor another library's code that runs on top of the renderer without
-    its asking (a garbage-collection callback, a finaliser, an unraisable-
-    exception hook: the exception would be lost there), nor the import
-    machinery, where an exception can leave a module's lock half released."""
+    """Whether `frame`, the frame running now, runs for the renderer: the
+    `markdown` package's code or standard-library code it called. Not the
+    caller's own code around the render, nor another library's code that runs on
+    top of the renderer without its asking (an unraisable-exception hook), nor
+    what the interpreter runs on its own (during a garbage collection, a
+    finaliser, a weak-reference callback): the exception would be lost there.
+    Nor the import machinery, where an exception can leave a module's lock half
+    released."""
+    if threading.get_ident() in _collecting:
+        return False
     while frame is not None:
-        name = frame.f_code.co_filename
+        code = frame.f_code
+        name = code.co_filename
+        if code.co_name == "__del__" or name in _WEAKREF_CALLBACKS:
+            return False
         if name.startswith(_MARKDOWN):
             return True
         if name.startswith("<frozen importlib") or not _standard(name):
@@ -187,8 +221,9 @@ def _deadline(seconds: float | None) -> Iterator[_Budget | None]:
             signal.setitimer(signal.ITIMER_REAL, budget.left())
             return
         # Ask again a moment later: the renderer is not running (code around it
-        # is), or the exception raised below is lost because the timer fired in
-        # a finaliser or garbage-collection callback ("Exception ignored").
+        # is, or code the interpreter runs on its own, where the exception would
+        # be lost), or the exception raised below is caught on its way out (by
+        # code in between that catches every exception).
         signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
         if _renders(frame):
             raise timeout
