@@ -14,16 +14,25 @@ from urllib.parse import urlsplit
 
 from kb.content.sanitize import resolve_article_link
 
-# Any inline link's target, not a picture's (`![alt](x.png)`). The text holds no
-# `[` either, so that each `[` is scanned only to the next: linear in the body.
-_ANY_LINK = re.compile(r"(?<!!)\[[^\[\]]*\]\(\s*<?([^)\s>\]\"]+)")
+# Any inline link's target, not a picture's (`![alt](x.png)`): `<in brackets>`
+# (spaces and all) or up to a space, then an optional title and the closing `)`.
+# Without its `)` the page shows the text as written and no link (`[a](` left
+# unfinished named a link `[a` the page never had). A text is scanned to the
+# next `[` or `]`, a target to the next `]`, `>` or space, a title to its next
+# quote or the line's end: linear in the body.
+_ANY_LINK = re.compile(
+    r"""(?<!!)\[[^\[\]]*\]\(\s*(?:<([^<>\n]*)>|([^)\s>\]"]+))"""
+    r"""\s*(?:"[^"\n]*"|'[^'\n]*')?\s*\)"""
+)
 
 
 def dropped_links(body: str, article_id: str) -> list[str]:
     """The relative link targets of `body` (the Markdown of `article_id`), as
     written and sorted, that name no article."""
     dropped = set()
-    for target in _ANY_LINK.findall(body):
+    for found in _ANY_LINK.finditer(body):
+        bracketed, bare = found.groups()
+        target = bare if bracketed is None else bracketed.strip()
         parts = urlsplit(target)
         if parts.scheme or parts.netloc or not parts.path:
             continue  # another site, an address, a fragment of this page
