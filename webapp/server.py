@@ -279,6 +279,7 @@ def start_follower(settings: Settings) -> Any:
     from indexer.sequence_mark import open_mark
     from indexer.snapshot_store import create_snapshot_store
     from indexer.snapshot_store.sync import SnapshotFollower
+    from kb.backup.recovery import finish_before_pull
 
     if settings.snapshot_store == "files":
         return None
@@ -289,6 +290,7 @@ def start_follower(settings: Settings) -> Any:
         settings.snapshot_poll_seconds,
         signing_key(settings),
         lambda: open_mark(settings),
+        lambda: finish_before_pull(settings),  # a restore killed while this server ran
     )
     follower.start()
     logger.info("following the %s snapshot store", settings.snapshot_store)

@@ -16,6 +16,11 @@ names the old snapshot, so the node serves on and the follower tries again.
 With a `SequenceMark` (`indexer.sequence_mark`: signed snapshots), a push and
 a pull raise the cluster's highest sequence to the snapshot's, and a pull
 refuses a snapshot numbered below it.
+
+A `kb restore --while-running` killed half-way leaves its journal in the index
+folder; a running server's follower finishes or undoes it (`recover`, under
+the same lock) before it copies, publishes or tidies anything, so it never
+serves a pulled snapshot over a half-switched content folder and database.
 """
 
 from __future__ import annotations
@@ -174,17 +179,27 @@ def _fetch_file(
     report.transferred_bytes += size
 
 
+Recover = Callable[[], list[str]]
+"""A killed restore finished or undone, under the index folder's lock; what was
+done, for the log (`kb.backup.recovery.finish_interrupted`)."""
+
+
 def pull_locked(
     store: SnapshotStore,
     index_dir: Path,
     keep: int,
     secret: str = "",
     mark: SequenceMark | None = None,
+    recover: Recover | None = None,
 ) -> Transfer:
     """`pull` under the index folder's lock, then tidy the folder. When the lock is
-    held (a local `kb index` or another pull is writing), nothing is done now."""
+    held (a local `kb index`, a restore or another pull is writing), nothing is
+    done now. With `recover`, a restore killed half-way is finished or undone
+    first; when that fails it raises, and nothing is pulled."""
     try:
         with snapshot.IndexLock(index_dir):
+            for note in recover() if recover is not None else []:
+                logger.warning("%s", note)
             report = pull(store, index_dir, secret, mark)
             if report.snapshot:
                 snapshot.collect_garbage(index_dir, keep)
@@ -201,7 +216,8 @@ class SnapshotFollower:
     it could not be opened (a node may start while the database is down).
     Failures are logged (once per distinct message) and the node keeps the
     snapshot it has. `open_mark` opens the cluster's sequence mark with the
-    store (None: none, without `secret`)."""
+    store (None: none, without `secret`); `recover` runs before each pull, under
+    its lock (`pull_locked`)."""
 
     def __init__(
         self,
@@ -211,8 +227,10 @@ class SnapshotFollower:
         poll_seconds: float,
         secret: str = "",
         open_mark: Callable[[], SequenceMark | None] | None = None,
+        recover: Recover | None = None,
     ) -> None:
         self.open_store = open_store
+        self.recover = recover
         self.open_mark = open_mark
         self.secret = secret
         self.store: SnapshotStore | None = None
@@ -238,7 +256,9 @@ class SnapshotFollower:
                 self.store = self.open_store()
             if self.mark is None and self.open_mark is not None:
                 self.mark = self.open_mark()
-            report = pull_locked(self.store, self.index_dir, self.keep, self.secret, self.mark)
+            report = pull_locked(
+                self.store, self.index_dir, self.keep, self.secret, self.mark, self.recover
+            )
         except KbError as exc:
             self._failed(exc.message)
             return Transfer()

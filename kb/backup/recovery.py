@@ -1,6 +1,8 @@
 """A restore that was killed (SIGKILL, a power cut) finished or undone by the
 next process that touches the data: `kb restore`, `kb index` (and every index
-run: the watcher, an edit in the browser) and `kb serve`.
+run: the watcher, an edit in the browser), `kb serve`, and the snapshot
+follower of a server that kept running (`kb restore --while-running`) before
+each snapshot it copies from a shared snapshot store.
 
 A restore writes its journal (`kb.backup.journal`) before it loads the
 database, and the load's transaction writes the journal's token as a mark.
@@ -27,7 +29,7 @@ from kb.backup import journal as journal_file
 from kb.backup.folder import BackupReport, quiet
 from kb.backup.journal import UNDOING, Journal, RestoreFailed
 from kb.backup.switching import forget, forward, loaded, undo
-from kb.errors import IndexLockedError
+from kb.errors import IndexLockedError, KbError
 from kb.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -122,3 +124,23 @@ def recover_at_start(settings: Settings) -> list[str]:
     for note in said:
         logger.warning("%s", note)
     return said
+
+
+def finish_before_pull(settings: Settings) -> list[str]:
+    """`finish_interrupted` for a running node's snapshot follower, which holds
+    the index folder's lock (`indexer.snapshot_store.sync.pull_locked`): a
+    restore killed while the server ran is put right before a pulled snapshot
+    is served or tidied. Any failure is a `KbError`, which the follower logs
+    before it tries again; it pulls nothing meanwhile."""
+    try:
+        return finish_interrupted(settings)
+    except KbError:
+        raise
+    except Exception as exc:
+        where = journal_file.journal_path(settings.index_path)
+        raise RestoreFailed(
+            f"a restore was interrupted (its journal is {where}), and the snapshot follower "
+            f"could not finish or undo it now ({type(exc).__name__}: {exc}); this node keeps "
+            "its snapshot and tries again; or run `kb restore` or `kb index`",
+            details={"rolled_back": False, "before_restore": None},
+        ) from exc

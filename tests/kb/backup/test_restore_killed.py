@@ -9,6 +9,7 @@ way a server, an index run or the next restore does.
 
 from __future__ import annotations
 
+import json
 import logging
 import signal
 import subprocess
@@ -32,12 +33,13 @@ from tests.support import HashingEmbedder, run_kb
 ROOT = Path(__file__).resolve().parents[3]
 BACKUP_SNAPSHOT = "20260303T090000-aaaa"
 # A restore that waits, forever, where `argv[5]` says; "waiting" on stdout first.
+# `argv[6]`: more settings (JSON); the restore runs as `kb restore --while-running`.
 RESTORE = """
-import pathlib, sys, time
+import json, pathlib, sys, time
 from kb.settings import Settings
 from kb.store.factory import create_store
 
-url, content, index, backup, point = sys.argv[1:6]
+url, content, index, backup, point, more = sys.argv[1:7]
 
 def wait(*args, **kwargs):
     print("waiting", flush=True)
@@ -59,15 +61,18 @@ elif point == "rename":  # the content folder in use aside, the backup's not yet
 
 from kb.backup.archive import restore_backup
 settings = Settings.load(
-    {"database_url": url, "content_dir": content, "index_dir": index}, environ={}
+    {"database_url": url, "content_dir": content, "index_dir": index, **json.loads(more)},
+    environ={},
 )
-restore_backup(settings, pathlib.Path(backup), replace=True)
+restore_backup(settings, pathlib.Path(backup), replace=True, while_running=True)
 """
 
 
 def _killed_at(settings: Settings, backup: Path, point: str) -> None:
     """A restore of `backup` over `settings`, killed with SIGKILL at `point`."""
+    more = {"snapshot_store": settings.snapshot_store, "secret_key": settings.secret_key}
     args = [settings.database_url, settings.content_dir, settings.index_dir, str(backup), point]
+    args.append(json.dumps(more))
     proc = subprocess.Popen(
         [sys.executable, "-c", RESTORE, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
