@@ -24,8 +24,10 @@ state: `BROAD`, English and German stop words and two-letter phrases, and
 demonstration of the weakness, written from no question of any set). With
 an index after the content, each question is also searched through the
 engine with the catalogue as the web app hands it in (`route_services`),
-"stop words" and now: routing accuracy as `kb eval` counts it (which itself
-routes without a catalogue).
+"stop words" and now, with the catalogue's vote whole (until 5 December) and
+as strong as the match (`search.routing.ServiceVote`), and with the
+everyday type added, both ways: routing accuracy as `kb eval` counts it
+(which itself routes without a catalogue).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
 from search.evaluation import LabelledQuery, load_queries
+from search.routing import ServiceVote
 
 BROAD = ("how", "how do I", "my", "what", "for", "wie kann ich", "für", "hr", "it")
 EVERYDAY = ("new", "access", "leave", "request", "need")
@@ -96,26 +99,44 @@ def _offers(
     return [(found.id if (found := catalogue.match(t)) else None) for t in texts]
 
 
-def routing(rows: list[LabelledQuery], root: Path, index: Path) -> tuple[float, float]:
-    """Routing accuracy through the engine with the catalogue's vote, "stop words"
-    and now."""
+# Routing runs: (label, trigger state, a type of everyday phrases added, the vote
+# as strong as the match). Until 5 December the catalogue's vote was always whole.
+ROUTING_RUNS = (
+    ("stop words", "stop words", False, False),
+    ("now, whole vote", "now", False, False),
+    ("now, vote by strength", "now", False, True),
+    ("everyday type, whole vote", "now", True, False),
+    ("everyday type, vote by strength", "now", True, True),
+)
+
+
+def routing(rows: list[LabelledQuery], root: Path, index: Path) -> dict[str, float]:
+    """Routing accuracy through the engine with the catalogue's vote, for each of
+    `ROUTING_RUNS`."""
     settings = Settings.load({"index_dir": str(index), "content_dir": str(root)})
     labelled = [q for q in rows if q.department]
-    found = []
-    for state in ("stop words", "now"):
-        catalogue = _catalogue(root, None)
+    broad = sorted(load_departments(root))[0]
+    found = {}
+    for label, state, everyday, by_strength in ROUTING_RUNS:
+        catalogue = _catalogue(root, broad if everyday else None, EVERYDAY)
 
-        def owner(text: str, catalogue: Catalogue = catalogue) -> str | None:
-            entry = catalogue.match(text)
-            return entry.department if entry else None
+        def owner(
+            text: str, catalogue: Catalogue = catalogue, by_strength: bool = by_strength
+        ) -> str | ServiceVote | None:
+            found = catalogue.matched(text)
+            if found is None:
+                return None
+            return (
+                ServiceVote(found[0].department, found[1]) if by_strength else found[0].department
+            )
 
         engine = SearchEngine(settings, route_services=owner)
         with _weighed(state):
             right = sum(
                 engine.search(Query(q.text, k=10)).department == q.department for q in labelled
             )
-        found.append(round(right / len(labelled), 4) if labelled else 0.0)
-    return found[0], found[1]
+        found[label] = round(right / len(labelled), 4) if labelled else 0.0
+    return found
 
 
 def measure(name: str, queries: Path, root: Path, index: Path | None = None) -> str:
@@ -128,9 +149,9 @@ def measure(name: str, queries: Path, root: Path, index: Path | None = None) -> 
     offered = sum(a is not None for a in after)
     line = f"{name}: {len(texts)} questions, {offered} offered a form, {changed} change entry"
     if index is not None:
-        before_acc, after_acc = routing(rows, root, index)
-        line += f"; routing accuracy with the catalogue {before_acc:.4f} (stop words), "
-        line += f"{after_acc:.4f} now"
+        accuracy = routing(rows, root, index)
+        line += "; routing accuracy with the catalogue "
+        line += ", ".join(f"{value:.4f} ({label})" for label, value in accuracy.items())
     departments = sorted(load_departments(root))
     if not departments:
         return line

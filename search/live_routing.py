@@ -15,7 +15,9 @@ or with the departments the index read, every route is the same.
 
 Given the service catalogue's matcher (the web app hands in the one whose
 form the search page offers), the department that owns the entry a question
-asks for counts as one of its department keywords found (`Router.route`).
+asks for counts as one of its department keywords found (`Router.route`),
+as strong as the question's match of the entry when the matcher says
+(`ServiceVote`).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import numpy as np
 from kb.records import Department
 from search.grouping import ArticleGroup
 from search.prepared import PreparedSnapshot
-from search.routing import Route, Router
+from search.routing import Route, Router, ServiceVote
 from search.understanding import QueryPlan
 
 logger = logging.getLogger(__name__)
@@ -38,8 +40,9 @@ ROUTE_ARTICLES = 10  # best articles that vote on the department
 
 RouteHints = Callable[[str], Mapping[str, float]]
 DepartmentSource = Callable[[], Mapping[str, Department]]
-# The department owning the catalogue entry a question asks for, or None.
-ServiceOwner = Callable[[str], str | None]
+# The department owning the catalogue entry a question asks for (a bare name
+# votes in full), or None.
+ServiceOwner = Callable[[str], str | ServiceVote | None]
 
 
 class EngineRouting:
@@ -96,7 +99,7 @@ class EngineRouting:
                 learned = self.hints(" ".join(words))
             except Exception:  # routing must never break a search
                 logger.exception("routing hints failed; routing without them")
-        service: str | None = None
+        service: str | ServiceVote | None = None
         if self.services is not None:
             try:
                 service = self.services(plan.text)

@@ -12,7 +12,16 @@ Evidence from the content itself:
   `kb.catalogue.triggers`), when the web app provides the catalogue, adds one
   such vote for the department that owns the entry: the page offers that
   department's form for the question, and the route should not name another
-  on the evidence of one near-miss article alone.
+  on the evidence of one near-miss article alone. The vote is as strong as
+  the match (`ServiceVote.strength`, the phrase weight of what the question's
+  words spell): an entry found only through an everyday word ("request",
+  weight 0.24) is weak evidence of its department, and voted 1.0 before.
+
+The keywords' votes (and the catalogue's) count as shares among themselves,
+weighed against the articles by `keyword_share` times their total up to one:
+a department keyword found is one whole vote, so only a light catalogue
+match alone weighs less than a keyword. With no articles, the winner's
+confidence is that total up to one, so a light match alone goes to triage.
 
 A department classifier fitted on the passage vectors
 (`search.department_classifier`) adds, with weight `route_classifier_weight`,
@@ -60,6 +69,15 @@ class Route:
     department: str
     confidence: float
     votes: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ServiceVote:
+    """The department owning the catalogue entry a question asks for, with the
+    strength of the match, 0 to 1 (`kb.catalogue.types.Catalogue.matched`)."""
+
+    department: str
+    strength: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -185,25 +203,31 @@ class Router:
         learned: Mapping[str, float] | None = None,
         query_vector: np.ndarray | None = None,
         heard: bool = True,
-        service: str | None = None,
+        service: str | ServiceVote | None = None,
     ) -> Route:
         """Route from the best candidates' (department, similarity), the query's words,
         optionally learned department shares from past reassignments, and the
         query's vector for the department classifier; `heard` False: an
         unanswered question none of whose words the index knows; `service`:
         the department owning the catalogue entry the question asks for, which
-        counts as one of its keywords found."""
+        counts as one of its keywords found, as strong as the match (a bare
+        department name: a full vote)."""
         votes = self.keyword_votes(query_words)
-        if service:
-            votes[service] = votes.get(service, 0.0) + 1.0
+        if isinstance(service, str):
+            service = ServiceVote(service) if service else None
+        if service is not None and service.strength > 0:
+            votes[service.department] = votes.get(service.department, 0.0) + service.strength
         keyword = _shares(votes)
+        # A keyword found is one whole vote; votes summing to less weigh less.
+        strength = min(1.0, sum(votes.values()))
         learned_shares = _shares(learned or {})
         if not (heard or keyword or learned_shares):
             return Route(self.triage, 0.0)
         shares = _shares(self.passage_votes(scored))
-        if keyword:
-            weight = self.keyword_share if shares else 1.0
-            combined = _blend(shares, keyword, weight)
+        if keyword and shares:
+            combined = _blend(shares, keyword, self.keyword_share * strength)
+        elif keyword:
+            combined = {d: share * strength for d, share in keyword.items()}
         else:
             combined = shares
         if combined and query_vector is not None and self.classifier is not None:

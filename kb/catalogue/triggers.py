@@ -180,11 +180,17 @@ class TriggerIndex(Generic[T]):
     def best(self, text: str) -> T | None:
         """The entry whose triggers `text` matches best (the first of equals); None
         when none matches."""
+        found = self.best_scored(text)
+        return found[0] if found is not None else None
+
+    def best_scored(self, text: str) -> tuple[T, float] | None:
+        """`best` with its score (`claimed`): the question's words its phrases spell,
+        each by its share of letters times its phrase's `weight`; None when none
+        matches."""
         scores = self.scores(fold(text))
-        best: T | None = None
-        best_score = 0.0
+        best: tuple[T, float] | None = None
         for number, entry in enumerate(self._entries):
             score = scores.get(number, 0.0)
-            if score > best_score:
-                best, best_score = entry, score
+            if score > (best[1] if best else 0.0):
+                best = (entry, score)
         return best

@@ -133,6 +133,15 @@ class Catalogue:
 
     def match(self, text: str) -> RequestType | None:
         """The type whose triggers the text matches best; None when none matches."""
+        found = self.matched(text)
+        return found[0] if found is not None else None
+
+    def matched(self, text: str) -> tuple[RequestType, float] | None:
+        """`match` with how strongly the text asks for it, 0 to 1: its trigger score
+        (`kb.catalogue.triggers.TriggerIndex.best_scored`) up to one whole word
+        of a phrase of full weight. A match through "request" alone (weight
+        0.24) is weaker evidence of the type than one through "new hire"."""
         if not self._triggers:
             self._triggers.append(TriggerIndex((t, t.triggers) for t in self.types.values()))
-        return self._triggers[0].best(text)
+        found = self._triggers[0].best_scored(text)
+        return (found[0], min(1.0, found[1])) if found is not None else None

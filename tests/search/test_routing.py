@@ -7,7 +7,7 @@ import random
 import pytest
 
 from kb.records import Department
-from search.routing import Router
+from search.routing import Router, ServiceVote
 from search.terms import stems, words
 
 DEPARTMENTS = {
@@ -62,6 +62,26 @@ def test_the_catalogue_entry_asked_for_votes_as_a_keyword_of_its_owner() -> None
     assert router().route(clear, [], service="legal").department == "hr"
     # With no articles, like a keyword, it routes on its own.
     assert router().route([], ["colleague"], service="it").department == "it"
+
+
+def test_a_catalogue_entry_matched_through_a_light_phrase_votes_less() -> None:
+    """An entry found only through an everyday word ("request", phrase weight 0.24)
+    votes as strongly as the match: less than one found through a phrase that
+    names the service, which votes as one keyword (a bare name votes in full)."""
+    close = [("hr", 1.0), ("legal", 0.97)]
+    light = router().route(close, ["request"], service=ServiceVote("legal", 0.24))
+    heavy = router().route(close, ["new", "hire"], service=ServiceVote("legal", 1.0))
+    assert heavy.department == "legal"
+    assert light.votes["legal"] < heavy.votes["legal"]
+    assert light.department == "hr"
+    assert router().route(close, [], service="legal").votes == heavy.votes
+    # With no articles, a light match alone is too little to route on: triage.
+    alone = router().route([], ["request"], service=ServiceVote("it", 0.24))
+    assert (alone.department, alone.confidence) == ("triage", pytest.approx(0.24))
+    assert router().route([], [], service=ServiceVote("it", 1.0)).department == "it"
+    # A department keyword found is a whole vote, with or without a light match.
+    keyword = router().route(close, ["nda"], service=ServiceVote("it", 0.24))
+    assert keyword.votes["it"] == pytest.approx(0.2 * 0.24 / 1.24)
 
 
 def test_an_unclear_question_goes_to_triage_with_its_confidence() -> None:

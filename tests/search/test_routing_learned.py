@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from kb.errors import StoreError
 from kb.records import Department
 from kb.requests.routing import RoutingHints
-from search.routing import Router
+from search.routing import Router, ServiceVote
 from webapp.search.routing_hints import CachedRoutingHints, catalogue_owner
 
 
@@ -71,19 +71,29 @@ class _Entry:
     department: str
 
 
+class _Catalogue:
+    def matched(self, text: str) -> tuple[_Entry, float] | None:
+        if "new colleague" in text:
+            return _Entry("hr"), 1.0
+        return (_Entry("it"), 0.24) if "request" in text else None
+
+
 class _Requests:
     def __init__(self, fails: bool = False) -> None:
         self.fails = fails
 
-    def match_request_type(self, text: str) -> _Entry | None:
+    @property
+    def catalogue(self) -> _Catalogue:
         if self.fails:
             raise StoreError("the store is away")
-        return _Entry("hr") if "new colleague" in text else None
+        return _Catalogue()
 
 
 def test_the_catalogue_names_the_owner_of_the_entry_a_question_asks_for() -> None:
     owner = catalogue_owner(lambda: _Requests())  # type: ignore[arg-type, return-value]
-    assert owner("a new colleague starts on Monday") == "hr"
+    assert owner("a new colleague starts on Monday") == ServiceVote("hr", 1.0)
+    # As strong as the match: a light phrase ("request") votes less.
+    assert owner("request a monitor") == ServiceVote("it", 0.24)
     assert owner("printer jam") is None
     away = catalogue_owner(lambda: _Requests(fails=True))  # type: ignore[arg-type, return-value]
     assert away("a new colleague starts on Monday") is None

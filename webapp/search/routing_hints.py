@@ -13,7 +13,8 @@ minute began (`since` the epoch, `until` the minute's start).
 
 The service catalogue is evidence too (`catalogue_owner`): the department
 that owns the entry whose form the search page offers for a question counts
-as one of its department keywords found.
+as one of its department keywords found, as strong as the question's match
+of the entry (`kb.catalogue.types.Catalogue.matched`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from kb.errors import KbError
 from kb.requests.routing import RoutingHints, routing_hints
 from kb.settings import Settings
+from search.routing import ServiceVote
 
 if TYPE_CHECKING:
     from kb.requests.service import RequestService
@@ -82,16 +84,19 @@ def store_routing_hints(settings: Settings) -> CachedRoutingHints:
     return CachedRoutingHints(load)
 
 
-def catalogue_owner(requests: Callable[[], RequestService]) -> Callable[[str], str | None]:
+def catalogue_owner(
+    requests: Callable[[], RequestService],
+) -> Callable[[str], ServiceVote | None]:
     """`text -> department` owning the catalogue entry a question asks for (the
-    form the search page offers), or None; None too while the request side is
-    not available, as the page then offers no form either."""
+    form the search page offers) with the strength of the match, or None; None
+    too while the request side is not available, as the page then offers no
+    form either."""
 
-    def owner(text: str) -> str | None:
+    def owner(text: str) -> ServiceVote | None:
         try:
-            found = requests().match_request_type(text)
+            found = requests().catalogue.matched(text)
         except KbError:
             return None
-        return found.department if found is not None else None
+        return ServiceVote(found[0].department, found[1]) if found is not None else None
 
     return owner

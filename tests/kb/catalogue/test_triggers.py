@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from kb.catalogue.triggers import (
     TriggerIndex,
     Weightless,
@@ -233,3 +235,21 @@ def test_a_phrase_weighs_by_how_rare_its_words_are() -> None:
         assert weight(fold(phrase)) == 1, phrase
     # An umlaut spelled out weighs as the umlaut: "kuendigung" is "Kündigung".
     assert weight(fold("kuendigung")) == weight(fold("Kündigung")) < 1
+
+
+def test_a_match_is_as_strong_as_the_weight_of_what_it_spells() -> None:
+    """`Catalogue.matched`: a question that asks for a form only through an everyday
+    word ("request", 0.24) matches it weakly; one through a phrase that names the
+    service ("new hire") fully, however many of its words are spelled."""
+    catalogue = Catalogue(
+        {
+            "any": RequestType("any", "hr", {"en": "A"}, triggers={"en": ("request",)}),
+            "hire": RequestType("hire", "hr", {"en": "H"}, triggers={"en": ("new hire",)}),
+        }
+    )
+    light = catalogue.matched("request a monitor")
+    heavy = catalogue.matched("a new hire starts Monday")
+    assert light is not None and light[0].id == "any"
+    assert light[1] == pytest.approx(weight(fold("request"))) and light[1] < 0.5
+    assert heavy is not None and heavy[0].id == "hire" and heavy[1] == 1.0
+    assert catalogue.matched("printer jam") is None
