@@ -120,11 +120,12 @@ def left_out(engine: SearchEngine, text: str, features: Mapping[str, float]) -> 
 
 
 # Reported by the engine but not fitted: the query's language against the top
-# article's (in both labelled sets every cross-language query is answerable,
+# article's and whether it was translated (in both labelled sets every
+# cross-language query is answerable,
 # so its weight would learn the sets' make-up, not evidence), and the share of
 # the query found anywhere (fitted, it took a negative weight, so an
 # off-topic question with words the index lacks would gain confidence).
-FITTED = tuple(f for f in FEATURES if f not in ("cross_lingual", "found"))
+FITTED = tuple(f for f in FEATURES if f not in ("cross_lingual", "translated", "found"))
 
 
 def matrix(

@@ -74,6 +74,7 @@ def gather_evidence(
         found=share(anywhere),
         keyword_share=min(1.0, best_score / most) if most > 0 else 0.0,
         cross_lingual=top_lang != plan.lang,
+        translated=top_lang != plan.lang and plan.translated,
     )
 
 

@@ -85,6 +85,26 @@ def test_keyword_evidence_of_a_cross_language_query_is_neutral() -> None:
     assert model.inputs(same.features())["coverage"] == 0.0
 
 
+def test_a_translated_cross_language_query_is_judged_by_what_its_answer_holds() -> None:
+    """Where the dictionary translated a question's words into the article's
+    language, how much of it the answer passage holds is observed: an
+    off-topic German question whose answer holds none of it ("Wie backe ich
+    einen Käsekuchen?" over English pages) is no longer judged as a typical
+    answered question; the rest of the keyword evidence stays neutral."""
+    model = ConfidenceModel()
+    off_topic = Evidence(0.79, 0.3, 4, 1, 2.0, answer_coverage=0.0, cross_lingual=True)
+    translated = dataclasses.replace(off_topic, translated=True)
+    inputs = model.inputs(translated.features())
+    assert inputs["answer_coverage"] == 0.0
+    assert inputs["coverage"] == model.neutral["coverage"]
+    assert model.confidence(translated) < model.confidence(off_topic)
+    # Untranslated (no dictionary, or words it lacks), it is imputed as before.
+    assert model.inputs(off_topic.features())["answer_coverage"] == model.neutral["answer_coverage"]
+    # An answer that holds the question counts as much as in the question's language.
+    held = dataclasses.replace(translated, answer_coverage=1.0)
+    assert model.confidence(held) > model.confidence(off_topic)
+
+
 def test_unknown_features_are_refused() -> None:
     with pytest.raises(ValueError, match="unknown confidence features"):
         ConfidenceModel(weights={"colour": 1.0})

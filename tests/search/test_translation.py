@@ -228,6 +228,9 @@ def test_a_translated_question_keeps_the_models_best_cosine() -> None:
     as_typed = gather_evidence(groups, untranslated, hits, vector, owners, [], loaded)
     assert translated is not None and as_typed is not None
     assert translated.cosine == 0.85 and as_typed.cosine == 0.80
+    # Only the translated one has its answer's coverage observed (search.confidence).
+    assert translated.translated and not as_typed.translated
+    assert translated.cross_lingual and as_typed.cross_lingual
 
 
 ENGLISH_ARTICLES = {
