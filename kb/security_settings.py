@@ -99,6 +99,7 @@ class SecuritySettings:
     reply_limit: str = setting(
         "200 per hour",
         "Replies, internal notes and attachments one account may add to requests (pages "
-        "and API); each one notifies the request's people. A retry with the idempotency "
+        "and API), and a requester's own status changes and ratings; each one notifies "
+        "the request's people. A retry with the idempotency "
         "key of one posted already is answered and not counted. Empty: no limit.",
     )

@@ -253,3 +253,63 @@ def test_refusals_speak_the_reader_s_language(make_app: Any) -> None:
     assert "Zu viele Suchen von Ihrer Adresse" in searched.get_data(as_text=True)
     english = error_of(client.get("/api/search?q=vpn&hl=en"), 429, "rate_limited")
     assert english["message"].startswith("Too many searches from your address; please wait")
+
+
+def test_a_requester_s_own_status_changes_and_ratings_are_limited(
+    make_app: Any, request_content: Any
+) -> None:
+    """Closing, reopening and rating one's own request each mail the queue and
+    every watcher the requester chose: toggling close and reopen in a loop
+    flooded those inboxes, uncounted, while replies were limited. The queue's
+    agents working the request are not counted."""
+    from datetime import UTC, datetime, timedelta
+
+    from tests.support import filed_request, sign_in_as
+
+    app = make_app(
+        reply_limit="3 per hour", smtp_host="mail.example.org", mail_domain="example.com"
+    )
+    store = services(app).store
+    for name, role, department in (("emma", "employee", None), ("olga", "employee", None)):
+        add_user(store, name, role, department)
+    add_user(store, "ivan", "agent", "it")
+    client = app.test_client()
+    request_id = filed_request(client, query="my VPN drops")
+    url = f"/api/requests/{request_id}"
+    emma = {"X-CSRF-Token": sign_in_as(client, "emma")}
+    assert (
+        client.post(f"{url}/watchers", json={"username": "olga"}, headers=emma).status_code == 200
+    )
+    ivan = {"X-CSRF-Token": sign_in_as(client, "ivan")}
+    for status in ("in_progress", "waiting_for_requester", "in_progress", "resolved"):
+        body = {"status": status, **({"resolution": "Restart it."} if status == "resolved" else {})}
+        worked = client.patch(url, json=body, headers=ivan)
+        assert worked.status_code == 200, worked.get_json()  # the agent is not counted
+    token = sign_in_as(client, "emma")
+    emma = {"X-CSRF-Token": token}
+
+    def mails() -> int:
+        return len(store.due_messages(datetime.now(UTC) + timedelta(days=1), limit=10_000))
+
+    sent = mails()
+    rated = client.post(f"{url}/rating", json={"rating": 2}, headers=emma)
+    assert rated.status_code == 200, rated.get_json()
+    for status in ("in_progress", "closed"):
+        moved = client.patch(url, json={"status": status}, headers=emma)
+        assert moved.status_code == 200, moved.get_json()
+    assert mails() > sent  # each of them mails the watcher
+    sent, version = mails(), client.get(url).headers["ETag"]
+    over = client.patch(url, json={"status": "in_progress"}, headers=emma)
+    assert error_of(over, 429, "rate_limited")["details"]["limit"] == "reply_limit"
+    again = client.post(f"{url}/rating", json={"rating": 5}, headers=emma)
+    assert error_of(again, 429, "rate_limited")["details"]["limit"] == "reply_limit"
+    page = post_request_form(client, token, request_id, "status", status="in_progress")
+    assert "Too many" in refused_page(client, page)  # the page's buttons count too
+    after = client.get(url)
+    assert (after.get_json()["request"]["status"], after.headers["ETag"]) == ("closed", version)
+    assert mails() == sent
+    for path, method in (
+        ("/api/requests/{request_id}", "patch"),
+        ("/api/requests/{request_id}/rating", "post"),
+    ):
+        assert documents_429(client, path, method)

@@ -30,6 +30,9 @@ RATE_LIMITED = {
     "createRequest": "ask_limit",
     "commentRequest": "reply_limit",
     "attachFiles": "reply_limit",
+    # A requester's own status changes and ratings (`webapp.requests.requester_limit`).
+    "changeRequest": "reply_limit",
+    "rateRequest": "reply_limit",
 }
 
 RATE_LIMITED_RESPONSE: dict[str, Any] = {

@@ -62,6 +62,7 @@ from webapp.requests.forms import (
     submission_from_json,
 )
 from webapp.requests.replays import answered_once, files_call, json_call, kept_ids
+from webapp.requests.requester_limit import limit_requester_change
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import request_service
 from webapp.throttle import REPLY, limit_account
@@ -272,7 +273,9 @@ def rate(request_id: int) -> Response:
     stars, comment = checked_rating(
         data.get("rating"), text_field(data, "comment", required=False, max_chars=MAX_TEXT_CHARS)
     )
-    rated = request_service().rate(require_user(), request_id, stars, comment)
+    actor = require_user()
+    limit_requester_change(actor, request_id)
+    rated = request_service().rate(actor, request_id, stars, comment)
     return jsonify(presenters.request_json(rated))
 
 
@@ -355,5 +358,6 @@ def change(request_id: int) -> Response:
     # The request itself, not its detail: after a reassignment the caller may no
     # longer see the history.
     wanted = patch_from_json(json_object(), request.headers.get("If-Match"))
+    limit_requester_change(actor, request_id)
     changed = wanted.apply(request_service(), actor, request_id)
     return _with_etag(jsonify(presenters.request_json(changed)), changed.version)

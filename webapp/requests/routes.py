@@ -28,6 +28,7 @@ from webapp.requests import articles, draft_texts, form_tokens, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
 from webapp.requests.listing import MINE_PAGE, cursor_arg, own_rows, page_links
+from webapp.requests.requester_limit import limit_requester_change
 from webapp.services import request_service
 from webapp.throttle import REPLY, limit_account
 
@@ -100,6 +101,7 @@ def rate(request_id: int) -> Response | tuple[str, int]:
 
     def rating(actor: User) -> None:
         score = digits(raw, "rating") or 0
+        limit_requester_change(actor, request_id)
         request_service().rate(actor, request_id, score, form_text("comment"))
 
     return act(request_id, rating, "rating_thanks")
@@ -160,13 +162,12 @@ def merge(request_id: int) -> Response | tuple[str, int]:
 @bp.post("/<int:request_id>/status")
 @checks_own_form
 def status(request_id: int) -> Response | tuple[str, int]:
-    return act(
-        request_id,
-        lambda actor: request_service().transition(
-            actor, request_id, form_text("status"), form_text("note")
-        ),
-        "status_changed",
-    )
+    def move(actor: User) -> None:
+        status, note = form_text("status"), form_text("note")
+        limit_requester_change(actor, request_id)
+        request_service().transition(actor, request_id, status, note)
+
+    return act(request_id, move, "status_changed")
 
 
 @bp.post("/<int:request_id>/assign")
