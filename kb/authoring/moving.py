@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 
 from kb.accounts.records import User
@@ -47,6 +48,8 @@ logger = logging.getLogger(__name__)
 
 # Past any picture the stage takes (`picture_max_bytes` is far below).
 MAX_STAGED_BYTES = 1 << 30
+# Renames followed from one old id: beyond that a loop is more likely than a path.
+MAX_RENAMES = 5
 
 
 def renamed_id(article_id: str, name: str) -> str:
@@ -72,10 +75,40 @@ def moved_to(versions: VersionStore, article_id: str) -> str | None:
     latest = versions.latest(article_id)
     if latest is None or latest.action is not Action.MOVE:
         return None
-    worded = version_notes.NOTES.wording(latest.message)
+    return _moved_to_note(latest.message)
+
+
+def _moved_to_note(message: str) -> str | None:
+    """The new id a "moved to <id>" note names; None for any other message."""
+    worded = version_notes.NOTES.wording(message)
     if worded is None or worded[0] != "version_note_moved_to":
         return None
-    return worded[1]["id"]
+    return str(worded[1]["id"])
+
+
+def article_moves(versions: VersionStore) -> dict[str, str]:
+    """Every renamed article's old id → the id it has now (`final_id`: renames
+    in a row followed; one whose renames loop is left out)."""
+    found = {aid: _moved_to_note(note) for aid, note in versions.latest_move_notes().items()}
+    steps = {aid: new_id for aid, new_id in found.items() if new_id}
+    now = {aid: final_id(steps, aid) for aid in steps}
+    return {aid: new_id for aid, new_id in now.items() if new_id}
+
+
+def final_id(moves: Mapping[str, str], article_id: str) -> str | None:
+    """The id `article_id` has after the renames of `moves` (old id → the id of
+    one rename), followed up to `MAX_RENAMES` in a row; None when it was not
+    renamed, or the renames loop."""
+    seen = {article_id}
+    target = article_id
+    for _ in range(MAX_RENAMES):
+        target = moves.get(target, "")
+        if not target or target in seen:
+            return None
+        if target not in moves:
+            return target
+        seen.add(target)
+    return None
 
 
 def move_article(

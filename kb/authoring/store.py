@@ -42,6 +42,11 @@ class VersionStore(Protocol):
         upload waiting for review stays its newest then, as `pending` reads it)."""
         ...
 
+    def latest_move_notes(self) -> dict[str, str]:
+        """The note of every article whose newest version is a `move`, by id:
+        "moved to <new id>" for the old id of a renamed article."""
+        ...
+
     def activity(self, article_ids: Iterable[str]) -> dict[str, ArticleActivity]:
         """Views and votes of each article (those with none are left out)."""
         ...

@@ -9,6 +9,7 @@
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
 | `broken_link` | a Markdown link or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
+| `moved_link` | a link names the old id of an article renamed since (`kb.authoring.moving`) that the reader may read under its new id, `moved_to`: the page leads on to it; its owners change the link (`broken_link` when they may not read where it went) |
 | `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
@@ -198,8 +199,10 @@ def _article_findings(
     today: date,
     review_due_days: int,
     articles: Mapping[str, Article],
+    moved: Mapping[str, str],
 ) -> list[Finding]:
-    """What one published article needs: review, help, visibility, links."""
+    """What one published article needs: review, help, visibility, links (one to
+    an article renamed since, by `moved`: old id → the id it has now)."""
     aid, dept = article.id, article.department
     found: list[Finding] = []
     if article.review_by is not None:
@@ -233,7 +236,11 @@ def _article_findings(
             )
         )
     for target in broken_links(article, known):
-        found.append(Finding(aid, dept, "broken_link", {"target": target}))
+        now = moved.get(target)
+        if now is not None and now in known:
+            found.append(Finding(aid, dept, "moved_link", {"target": target, "moved_to": now}))
+        else:
+            found.append(Finding(aid, dept, "broken_link", {"target": target}))
     found += [f for f in restricted_links(article, articles) if f.detail["target"] in known]
     return found
 
@@ -249,6 +256,7 @@ def content_health(
     published_on: Mapping[str, date],
     reader: tuple[frozenset[str] | None, frozenset[str]] | None = None,
     shared: Path | None = None,
+    moved: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Findings for the published articles (of `department` if given), by article;
     reviews are due within `review_due_days` (the setting of that name); the
@@ -261,7 +269,9 @@ def content_health(
     whose content they own) only the findings they may see
     (`readable_findings`), and a link is broken when no article they may
     read has its id (`linkable`: one in another department they may not read
-    is never told from one missing)."""
+    is never told from one missing). A link to the old id of an article renamed
+    since (`moved`: old id → the id it has now) is a `moved_link` naming the
+    new id where that one counts as known, else broken as any other."""
     seen_since = today - timedelta(days=UNSEEN_DAYS)
     published = {aid: a for aid, a in articles.items() if a.is_searchable}
     known_to = linkable(articles, readable_by(articles, *reader) if reader else None)
@@ -273,7 +283,9 @@ def content_health(
         day = published_on.get(aid)
         unseen = aid not in shown_recently and day is not None and day <= seen_since
         known = known_to(article)
-        found += _article_findings(article, f, unseen, known, today, review_due_days, articles)
+        found += _article_findings(
+            article, f, unseen, known, today, review_due_days, articles, moved or {}
+        )
     for left, right, jaccard in near_duplicates(published.values(), shared=shared):
         for one, other in ((left, right), (right, left)):
             dept = published[one].department

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from kb.authoring.moving import article_moves
+from kb.authoring.store import version_store
 from kb.insights.demo import DemoResult
 from kb.insights.records import RollupRecount, RollupRefresh
 from kb.insights.scheduler import InsightsScheduler
@@ -23,12 +25,14 @@ SHARED_DIR = "insights"
 
 def insights_service(settings: Settings, store: object) -> InsightsService:
     """The service of `store`; the processes using one index folder share the
-    near-duplicates they find in its `insights/` folder."""
+    near-duplicates they find in its `insights/` folder; content health reads
+    the articles renamed in the browser from the versions of `store`."""
     return InsightsService(
         insights_store(store),
         review_due_days=settings.review_due_days,
         min_people=settings.insights_min_people,
         shared=settings.index_path / SHARED_DIR,
+        moves=lambda: article_moves(version_store(store)),
     )
 
 

@@ -147,8 +147,10 @@ class InsightsService:
         min_people: int = 3,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         shared: Path | None = None,
+        moves: Callable[[], Mapping[str, str]] = dict,
     ) -> None:
         self.store = store
+        self.moves = moves  # renamed articles: old id → the id each has now
         self.review_due_days = review_due_days
         self.min_people = min_people
         self.clock = clock
@@ -336,6 +338,7 @@ class InsightsService:
             published_on=published_on,
             reader=(groups, owned),
             shared=self.shared,
+            moved=self.moves(),
         )
 
     def assign(self, topic_id: int, department: str, known: Sequence[str]) -> GapTopic:

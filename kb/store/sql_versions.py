@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, insert, select
+from sqlalchemy import ColumnElement, Row, Subquery, and_, delete, func, insert, select, true
 
 from kb.authoring.records import Action, ArticleActivity, ArticleVersion
 from kb.errors import ConflictError, NotFoundError
@@ -25,6 +25,20 @@ _IN_BATCH = 500
 
 def _version(row: Row[Any]) -> ArticleVersion:
     return ArticleVersion(**dict(row._mapping))
+
+
+def _newest(chosen: ColumnElement[bool]) -> tuple[Subquery, ColumnElement[bool]]:
+    """The join (table, condition) that keeps each chosen article's newest version."""
+    newest = (
+        select(article_versions.c.article_id, func.max(article_versions.c.number).label("number"))
+        .where(chosen)
+        .group_by(article_versions.c.article_id)
+        .subquery()
+    )
+    return newest, and_(
+        article_versions.c.article_id == newest.c.article_id,
+        article_versions.c.number == newest.c.number,
+    )
 
 
 class SqlVersions(SqlBase):
@@ -105,23 +119,18 @@ class SqlVersions(SqlBase):
         chosen = starts_with(article_versions.c.article_id, prefix)
         if skip_disk:
             chosen = and_(chosen, article_versions.c.action != Action.DISK.value)
-        newest = (
-            select(
-                article_versions.c.article_id, func.max(article_versions.c.number).label("number")
-            )
-            .where(chosen)
-            .group_by(article_versions.c.article_id)
-            .subquery()
-        )
-        query = select(article_versions).join(
-            newest,
-            and_(
-                article_versions.c.article_id == newest.c.article_id,
-                article_versions.c.number == newest.c.number,
-            ),
-        )
+        query = select(article_versions).join(*_newest(chosen))
         with self._read("read the latest article versions") as conn:
             return {row.article_id: _version(row) for row in conn.execute(query)}
+
+    def latest_move_notes(self) -> dict[str, str]:
+        query = (
+            select(article_versions.c.article_id, article_versions.c.message)
+            .join(*_newest(true()))
+            .where(article_versions.c.action == Action.MOVE.value)
+        )
+        with self._read("read the renamed articles") as conn:
+            return {row.article_id: row.message for row in conn.execute(query)}
 
     def activity(self, article_ids: Iterable[str]) -> dict[str, ArticleActivity]:
         ids = sorted(set(article_ids))

@@ -244,6 +244,7 @@ SCHEMAS["ContentHealth"] = {
                             "not_shown",
                             "answer_then_request",
                             "broken_link",
+                            "moved_link",
                             "restricted_link",
                             "near_duplicate",
                         ],

@@ -59,6 +59,22 @@ def test_the_latest_versions_can_pass_over_changes_found_on_disk(store: Store) -
     assert {k: (v.number, v.status) for k, v in passed.items()} == {"hr/a.pdf": (1, Status.REVIEW)}
 
 
+def test_the_move_notes_are_those_of_articles_whose_newest_version_is_a_move(
+    store: Store,
+) -> None:
+    versions = version_store(store)
+    move = {"action": Action.MOVE}
+    versions.add_version(_version("it/a.md", 1))
+    versions.add_version(_version("it/a.md", 2, message="moved to it/b.md", **move))
+    versions.add_version(_version("it/b.md", 1, message="moved from it/a.md", **move))
+    versions.add_version(_version("it/c.md", 1, message="moved to it/d.md", **move))
+    versions.add_version(_version("it/c.md", 2, message="a new article of the old name"))
+    assert versions.latest_move_notes() == {
+        "it/a.md": "moved to it/b.md",
+        "it/b.md": "moved from it/a.md",
+    }
+
+
 def test_a_second_save_of_the_same_number_loses_and_stores_nothing(store: Store) -> None:
     versions = version_store(store)
     versions.add_version(_version("it/vpn.md", 1, "first"))
