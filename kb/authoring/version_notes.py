@@ -1,6 +1,7 @@
 """The notes the product writes into a version itself, where no person wrote
 one: a file found in the content folder or changed there, an upload, a
-restore (changes discarded too), an approval or rejection, an answer added from a request.
+restore (changes discarded too), an approval or rejection, an answer added
+from a request, links changed to name a renamed article's new id.
 
 The store, the JSON API and the command line keep them in English as written
 here, a person by their username; the history pages word them in the
@@ -30,6 +31,7 @@ NOTES = NoteTable(
         "version_note_published_from_request": "published from request {request}",
         "version_note_moved_from": "moved from {id}",
         "version_note_moved_to": "moved to {id}",
+        "version_note_relinked": "links to {old} now name {new}",
         "version_note_deleted_document": "deleted the document",
     }
 )

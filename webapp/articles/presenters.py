@@ -1,11 +1,12 @@
 """An article as its page and the API show it: sanitised HTML, metadata, related.
 
-Shared by the HTML page and the JSON API so that both answer the same.
+Shared by the HTML page and the JSON API so that both answer the same. Who
+may see an article is decided in `webapp.articles.visible` (kept importable
+from here as `visible_article`).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,19 +16,19 @@ from typing import Any
 from flask import url_for
 
 from kb.authoring.owners import owned_departments
-from kb.errors import KbError, NotFoundError
+from kb.errors import NotFoundError
 from kb.events import SearchEvent
 from kb.extract import format_for
 from kb.records import Article
 from webapp import services
 from webapp.articles.body_cache import cached_body_html
 from webapp.articles.images import shown_images
+from webapp.articles.renamed import renamed_to
+from webapp.articles.visible import visible_article
 from webapp.auth.identity import current_user, search_groups
 from webapp.departments import department_name
 from webapp.search.presenters import shown_search
 from webapp.search.search_refs import MAX_REF_CHARS
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,15 @@ def article_view(article_id: str) -> ArticleView:
     engine = services.engine()
     groups = search_groups()
     article = visible_article(article_id)
-    related = []
+    related: dict[str, str] = {}
     for rid in article.related:
         other = engine.article(rid)
-        if other is not None and other.visible_to(groups):
-            related.append((other.id, other.title))
+        if other is None or not other.visible_to(groups):
+            # An article renamed since is listed by its new id, as its old address leads there.
+            target = renamed_to(rid)
+            other = visible_article(target) if target is not None else None
+        if other is not None:
+            related.setdefault(other.id, other.title)
 
     def link(target: str) -> str:
         return url_for("articles.show", article_id=target)
@@ -115,7 +120,7 @@ def article_view(article_id: str) -> ArticleView:
         article=article,
         html=html,
         department_name=department_name(article.department),
-        related=related,
+        related=list(related.items()),
     )
 
 
@@ -131,33 +136,6 @@ def edit_url(article: Article) -> str | None:
     if article.is_document:
         return url_for("manage_document_history.history", article_id=article.id)
     return url_for("manage.edit", article_id=article.id)
-
-
-def visible_article(article_id: str) -> Article:
-    """The published article `article_id` if the caller may see it (else NotFoundError).
-
-    Unknown and not visible answer alike, so restricted articles stay unseen."""
-    article = services.engine().article(article_id) or _stored(article_id)
-    if article is None or not article.visible_to(search_groups()):
-        raise NotFoundError(
-            f"no published article {article_id!r}; article ids look like 'hr/sick-leave.md'",
-            details={"id": article_id},
-            key="no_article",
-            values={"id": article_id},
-        )
-    return article
-
-
-def _stored(article_id: str) -> Article | None:
-    """An article published in the browser moments ago, which the index does not
-    have yet: its stored text, so its page never answers 404 in between."""
-    if not article_id.endswith(".md"):
-        return None
-    try:
-        return services.authoring().published_version(article_id)
-    except KbError as exc:
-        logger.warning("articles: stored version of %s not available: %s", article_id, exc.message)
-        return None
 
 
 @dataclass(frozen=True)

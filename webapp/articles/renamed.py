@@ -7,6 +7,9 @@ redirect to the new id's page (the query string kept, so a click from search
 still counts). A chain of renames is followed a few steps; nothing is said
 about an article the reader may not read: it answers 404 as any unknown id.
 A redirect, not a permanent one: the old name is free for a new article.
+A link to the old id in another article (its body's links, which lead to
+this address, and its `related:` entries, listed by the new id:
+`webapp.articles.presenters`) works the same way for the same readers.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import logging
 from kb.authoring.moving import moved_to
 from kb.errors import KbError, NotFoundError
 from webapp import services
-from webapp.articles import presenters
+from webapp.articles.visible import visible_article
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +30,11 @@ MAX_STEPS = 5
 def renamed_to(article_id: str) -> str | None:
     """The id the article `article_id` was renamed to and the reader may read now;
     None when it was not renamed (or the reader may not read where it went)."""
-    versions = services.authoring().versions
+    try:
+        versions = services.authoring().versions
+    except (KbError, TypeError) as exc:  # no store to read renames from: none is known
+        logger.warning("articles: renames not available: %s", exc)
+        return None
     seen = {article_id}
     target = article_id
     for _ in range(MAX_STEPS):
@@ -40,7 +47,7 @@ def renamed_to(article_id: str) -> str | None:
             return None
         seen.add(target)
         try:
-            presenters.visible_article(target)
+            visible_article(target)
         except NotFoundError:
             continue  # renamed again since, or not readable: the next step decides
         return target

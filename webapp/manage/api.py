@@ -10,7 +10,8 @@
     POST /api/articles/<id>/review     approve or reject a document waiting for review
     DELETE /api/articles/<id>          a draft never published thrown away; a
                                        document deleted from its folder
-    POST /api/articles/<id>/move       an article renamed in its folder
+    POST /api/articles/<id>/move       an article renamed in its folder, links to
+                                       it changed where the caller may
     POST /api/articles/<id>/discard-changes  the last published text current again
     POST /api/preview                  Markdown → the HTML the article page shows
 
@@ -52,6 +53,7 @@ from webapp.manage.documents import document_view, put_document
 from webapp.manage.editor_page import link_warning
 from webapp.manage.picture_uploads import refusal_json, save_staged, uploads
 from webapp.manage.pictures import preview_images
+from webapp.manage.relinking import relink_moved, relinking_json
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
 
@@ -296,7 +298,10 @@ def move(article_id: str) -> Response:
     """The article renamed in its folder, as the editor's Rename does
     (`kb.authoring.moving`): `name` (and `message`) in the body, the version in
     If-Match (428 without it, 412 on an older one); 409 `move_taken` when the
-    name is taken. Answers the stored article under its new id, which Location names."""
+    name is taken. Answers the stored article under its new id, which Location
+    names, with `links`: the articles whose links to the old id were changed
+    (`webapp.manage.relinking`), those that could not be, and the other
+    departments' articles that still link to it."""
     actor = require_user()
     service = services.authoring()
     base = _discard_base(service, actor, article_id)
@@ -306,7 +311,9 @@ def move(article_id: str) -> Response:
         message=text_field(body, "message", required=False, max_chars=forms.MAX_MESSAGE_CHARS),
         stage=uploads().stage,
     )  # fmt: skip
-    answer = with_etag(jsonify(stored_article(service.open(actor, done.article_id))), done.number)
+    links = relinking_json(relink_moved(actor, article_id, done.article_id))
+    opened = service.open(actor, done.article_id)  # a link to itself changed: a version on
+    answer = with_etag(jsonify({**stored_article(opened), "links": links}), opened.version)
     answer.headers["Location"] = url_for("articles_api.article", article_id=done.article_id)
     return answer
 

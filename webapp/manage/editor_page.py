@@ -3,9 +3,13 @@ pictures, and what a refused save or upload says beside them. Shown by the
 editor's views, the picture upload without a script, and the conflict page's
 way back to the current version (`carried`: the refused text, kept in sight).
 Links in the text that name no article are warned of here and in the preview
-(`link_warning`), as content health reports them; saving is not refused."""
+(`link_warning`), as content health reports them; saving is not refused.
+Related ids that the article's page will not list, and those it lists by the
+new id of an article renamed since, are named under their field."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from flask import render_template
 
@@ -15,6 +19,7 @@ from kb.content.dropped_links import dropped_links
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.i18n.catalog import format_size
 from webapp import services
+from webapp.articles.renamed import renamed_to
 from webapp.audiences import audience_field
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language, gettext
@@ -53,7 +58,7 @@ def render_editor(
         message=message,
         slug=slug,
         links=links,
-        unlisted_related=presenters.unlisted_related(fields.related, links),
+        related_notes=related_notes(fields.related, links),
         actor=require_user(),
         picture_error=picture_error,
         carried=carried,
@@ -61,6 +66,23 @@ def render_editor(
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
     )
     return page, status
+
+
+def related_notes(related: Sequence[str], links: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """What the editor says under the related field, as (element id, text): the
+    ids the article's page will not list, and the old ids of articles renamed
+    since, which it lists by their new ids (`webapp.articles.renamed`)."""
+    unlisted = presenters.unlisted_related(related, links)
+    renamed = {old: new for old in unlisted if (new := renamed_to(old)) is not None}
+    notes = []
+    if missing := [item for item in unlisted if item not in renamed]:
+        notes.append(
+            ("e-related-unlisted", gettext("editor_related_unlisted", ids=", ".join(missing)))
+        )
+    if renamed:
+        pairs = ", ".join(f"{old} → {new}" for old, new in renamed.items())
+        notes.append(("e-related-renamed", gettext("editor_related_renamed", pairs=pairs)))
+    return notes
 
 
 def link_warning(body: str, article_id: str) -> str:

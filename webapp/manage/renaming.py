@@ -1,9 +1,12 @@
 """Renaming an article from the editor, asked on a page of its own.
 
     GET  /manage/move/<id>    the new name, what renaming does, and the form
-    POST /manage/move/<id>    the article renamed (`kb.authoring.moving`);
-                              the editor of the new name, or this page again
-                              with the reason and the name as typed
+    POST /manage/move/<id>    the article renamed (`kb.authoring.moving`), the
+                              links to it changed where the user may
+                              (`webapp.manage.relinking`); the editor of the
+                              new name, saying which articles were changed and
+                              which still link to the old name, or this page
+                              again with the reason and the name as typed
 
 The editor's "Rename" leads here. Its form carries the session's CSRF token
 and the version the editor showed; the service checks the owner, the name and
@@ -27,6 +30,7 @@ from webapp.i18n import current_language, gettext
 from webapp.manage import forms
 from webapp.manage.findable import findable_line
 from webapp.manage.picture_uploads import uploads
+from webapp.manage.relinking import flash_relinking, relink_moved
 
 REFUSED = (ValidationError, ConflictError, ContentError, NotFoundError, StaleEditError)
 
@@ -63,6 +67,7 @@ def move(article_id: str) -> Response | tuple[str, int]:
     except REFUSED as exc:
         return confirm(article_id, error=exc, typed=typed)
     flash(gettext("manage_moved", old=article_id, new=done.article_id), "success")
+    flash_relinking(relink_moved(actor, article_id, done.article_id))
     opened = services.authoring().open(actor, done.article_id)
     if line := findable_line(opened):
         flash(line, "info")

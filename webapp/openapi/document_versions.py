@@ -204,8 +204,12 @@ OPERATIONS: dict[str, Any] = {
         "admins; 403 otherwise): its file gets the new name, its versions are copied to the "
         "new id with a last version, action move, and the old id's history ends with one "
         "noted 'moved to <new id>', from which the old article address redirects. Text and "
-        "status stay; both ids go to the index. 400 invalid_request: the name holds a "
-        "folder or is no lower-case slug; 409 conflict: the name is taken.",
+        "status stay; both ids go to the index. Then the links to the old id (Markdown "
+        "links, related entries) are changed to the new id in the Markdown articles of "
+        "the departments the caller owns, each as a new version saved as the editor saves "
+        "(under review_required a published one goes to review); `links` says which. "
+        "400 invalid_request: the name holds a folder or is no lower-case slug; 409 "
+        "conflict: the name is taken.",
         "security": SIGNED_IN,
         "parameters": _DISCARD_PARAMETERS,
         "requestBody": json_body(
@@ -233,7 +237,20 @@ OPERATIONS: dict[str, Any] = {
                     },
                 },
                 "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/StoredArticle"}}
+                    "application/json": {
+                        "schema": {
+                            "allOf": [
+                                {"$ref": "#/components/schemas/StoredArticle"},
+                                {
+                                    "type": "object",
+                                    "required": ["links"],
+                                    "properties": {
+                                        "links": {"$ref": "#/components/schemas/MovedLinks"}
+                                    },
+                                },
+                            ]
+                        }
+                    }
                 },
             },
             **_DISCARD_ERRORS,
@@ -263,6 +280,51 @@ OPERATIONS: dict[str, Any] = {
 }
 
 SCHEMAS: dict[str, Any] = {
+    "MovedLinks": {
+        "type": "object",
+        "description": "What a rename did to the links that named the old id.",
+        "required": ["updated", "failed", "elsewhere"],
+        "properties": {
+            "updated": {
+                "type": "array",
+                "description": "Articles of the caller's departments whose links now name "
+                "the new id: the version saved and its status (review: waiting for another "
+                "content owner under review_required, out of search until approved).",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "version", "status"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "version": {"type": "integer"},
+                        "status": _STATUS,
+                    },
+                },
+            },
+            "failed": {
+                "type": "array",
+                "description": "Articles of the caller's departments whose links still name "
+                "the old id, each with the error code and message that kept it from being "
+                "saved (changed meanwhile, a file that no longer reads); the rename stands.",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "error", "message"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "error": {"type": "string"},
+                        "message": {"type": "string"},
+                    },
+                },
+            },
+            "elsewhere": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Published articles of other departments, that the caller may "
+                "read, still linking to the old id: never changed by the caller; their "
+                "readers are led on to the new address and their owners see a moved_link in "
+                "content health.",
+            },
+        },
+    },
     "DiscardedDraft": {
         "type": "object",
         "properties": {

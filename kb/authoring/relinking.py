@@ -1,0 +1,164 @@
+"""After a rename, the links to the old id changed where the renamer may edit.
+
+A rename (`kb.authoring.moving`) leaves the old id naming the new one, so a
+link to it keeps working for readers (the article page's redirect,
+`webapp.articles.renamed`), but it reads as a detour in content health and
+ends where a new article takes the old name. So right after the rename the
+links are changed where the renamer has the right to change them:
+
+- **Which articles**: the Markdown articles of the departments whose content
+  the renamer owns (every department for an admin), drafts included, the
+  renamed article itself too (a link to one of its own sections). An article
+  of another department is never written, whatever it links to: a content
+  owner changes their own department's articles only. Those are named in the
+  result (`elsewhere`) when the renamer may read them (`may_read`: nobody
+  learns of an article they may not open from renaming theirs); their
+  owners see each such link in content health as pointing at a moved
+  article, with its new address (`kb.insights.content`, `moved_link`).
+- **What changes**: links and `related:` entries that name the old id
+  (`kb.content.moved_links`); the same words in a sentence or in code stay.
+- **How**: each article through `AuthoringService.save`, as the editor saves
+  it: the renamer as author, a version of its own noted "links to <old> now
+  name <new>", its history kept, the owner and version checks of any save.
+  Under the four-eyes rule a published article goes to review, as an edit
+  in the editor would (out of search until another owner approves it, its
+  link to the old id leading on meanwhile); a draft stays a draft. A file
+  changed meanwhile or that no longer reads is left as it is and named in
+  `failed` with the reason: the rename itself stands either way.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from urllib.parse import quote
+
+from kb.accounts.records import User
+from kb.authoring import files, version_notes
+from kb.authoring.markdown_file import split_text
+from kb.authoring.service import AuthoringService
+from kb.content.files import content_entries
+from kb.content.moved_links import retarget_links, retarget_related
+from kb.errors import KbError
+from kb.records import Status
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Relinked:
+    """An article whose links now name the new id: the version saved, its status."""
+
+    article_id: str
+    version: int
+    status: Status
+
+
+@dataclass(frozen=True)
+class NotRelinked:
+    """An article the renamer owns whose links still name the old id, and why."""
+
+    article_id: str
+    error: KbError
+
+
+@dataclass(frozen=True)
+class Relinking:
+    """What a rename did to the links that named the old id."""
+
+    old_id: str
+    new_id: str
+    updated: tuple[Relinked, ...] = ()
+    failed: tuple[NotRelinked, ...] = ()
+    # Articles of departments the renamer does not own that still link to the
+    # old id (those the renamer may read): their readers are led on to the new one.
+    elsewhere: tuple[str, ...] = ()
+
+
+def relink(
+    authoring: AuthoringService,
+    actor: User,
+    old_id: str,
+    new_id: str,
+    *,
+    may_read: Callable[[str], bool],
+) -> Relinking:
+    """Change the links to `old_id` into links to `new_id` in the articles of the
+    departments `actor` owns, and name the others `actor` `may_read` that still
+    link to `old_id` (see the module)."""
+    owned = set(authoring.editable_departments(actor))
+    updated: list[Relinked] = []
+    failed: list[NotRelinked] = []
+    elsewhere: list[str] = []
+    for article_id, text in _mentioning(authoring, old_id):
+        if article_id.split("/", 1)[0] in owned:
+            try:
+                done = _relink_one(authoring, actor, article_id, old_id, new_id)
+            except KbError as exc:
+                logger.warning("authoring: links of %s not changed: %s", article_id, exc.message)
+                failed.append(NotRelinked(article_id, exc))
+                continue
+            if done is not None:
+                updated.append(done)
+        elif _links_to(text, article_id, old_id) and may_read(article_id):
+            elsewhere.append(article_id)
+    if updated:
+        logger.info(
+            "authoring: %s changed the links to %s in %d articles",
+            actor.username,
+            old_id,
+            len(updated),
+        )
+    return Relinking(old_id, new_id, tuple(updated), tuple(failed), tuple(elsewhere))
+
+
+def _mentioning(authoring: AuthoringService, old_id: str) -> Iterator[tuple[str, str]]:
+    """The Markdown articles of the departments whose text holds the old file
+    name at all (as typed or as an address writes it), with that text: only
+    those can link to it. A file that does not read is left out: no link of it
+    reaches readers either."""
+    name = posixpath.basename(old_id)
+    spellings = {name, quote(name)}
+    for entry in content_entries(authoring.root):
+        if "/" not in entry.id or not entry.id.endswith(".md"):
+            continue
+        try:
+            text = files.read_text(authoring.root, entry.id, authoring.max_bytes)
+        except KbError:
+            continue
+        if text is not None and any(spelling in text for spelling in spellings):
+            yield entry.id, text
+
+
+def _links_to(text: str, article_id: str, old_id: str) -> bool:
+    """Whether the article's text links to `old_id` (a link or a `related:` entry)."""
+    try:
+        fields, _ = split_text(text, article_id)
+    except KbError:
+        return False
+    _, count = retarget_links(fields.body, article_id, old_id, old_id)
+    return bool(count) or old_id in fields.related
+
+
+def _relink_one(
+    authoring: AuthoringService, actor: User, article_id: str, old_id: str, new_id: str
+) -> Relinked | None:
+    """The article saved with its links naming `new_id`; None when none named `old_id`."""
+    opened = authoring.open(actor, article_id)
+    body, count = retarget_links(opened.fields.body, article_id, old_id, new_id)
+    related = retarget_related(opened.fields.related, old_id, new_id)
+    if not count and related == opened.fields.related:
+        return None
+    status = opened.fields.status
+    if authoring.department_of(article_id).review_required and status is Status.PUBLISHED:
+        status = Status.REVIEW  # as the editor's Submit for review: another owner approves
+    done = authoring.save(
+        actor,
+        article_id,
+        replace(opened.fields, body=body, related=related, status=status),
+        base_version=opened.version,
+        message=version_notes.note("version_note_relinked", old=old_id, new=new_id),
+    )
+    return Relinked(article_id, done.number, done.status)
