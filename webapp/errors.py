@@ -41,6 +41,7 @@ _HEADINGS = {
     401: "error_heading_sign_in",
     403: "error_heading_forbidden",
     404: "error_not_found",
+    405: "error_heading_method",
     409: "error_heading_conflict",
     413: "error_heading_too_large",
     429: "error_heading_too_many",
@@ -177,6 +178,10 @@ def _handle_http_error(exc: HTTPException) -> BaseResponse:
     code = _HTTP_CODES.get(status, f"http_{status}")
     lang = current_language()
     key = f"error_http_{status}"
+    if status == 405 and request.method in ("GET", "HEAD") and not is_api_request():
+        # A link followed or an address typed to where a form posts (sign-out,
+        # a queue's bulk change): say what the address is for and what to do.
+        key = "error_http_405_page"
     if web_catalog().has("en", key):
         message = translate(lang, key, path=request.path, method=request.method)
     else:

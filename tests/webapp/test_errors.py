@@ -284,3 +284,21 @@ def test_a_file_s_problem_answered_as_an_error_is_worded_in_the_reader_s_languag
     assert message_for(exc, "de") == (
         "hr/_department.yml: Die Abteilungsdatei ist nicht in UTF-8 gespeichert"
     )
+
+
+def test_opening_a_form_s_address_says_what_it_is_and_what_to_do(client: FlaskClient) -> None:
+    """A link followed to the sign-out address (or a queue's bulk change) read
+    "Something went wrong: GET is not allowed on /auth/sign-out", saying neither
+    what the address is nor what to do."""
+    for lang, heading, said in (
+        ("en", "This address is not opened this way", "is where a form is sent, not a page"),
+        ("de", "Diese Adresse wird nicht so geöffnet", "wird ein Formular gesendet"),
+    ):
+        page = client.get("/auth/sign-out", headers={"Accept-Language": lang})
+        assert page.status_code == 405 and "POST" in page.headers["Allow"]
+        text = page.get_data(as_text=True)
+        assert f'<h1 id="error-h">{heading}</h1>' in text, lang
+        assert said in text and "/auth/sign-out" in text, lang
+        assert "GET" not in text.split('id="main"', 1)[1], lang
+        api = client.get("/api/click", headers={"Accept-Language": lang})  # programs: as before
+        assert api.status_code == 405 and "GET" in api.get_json()["error"]["message"]
