@@ -166,10 +166,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         rows += classify(*answer_set(spec))
     if not rows:
         raise SystemExit("nothing to classify: give --set")
-    result = {"counts": counts(rows)}
+    write_counts(counts(rows), rows, args.json)
+
+
+def write_counts(
+    found: dict[str, dict[str, int]], rows: Sequence[dict[str, Any]], path: Path | None
+) -> None:
+    """Print the counts; with `path`, write them and every question there too."""
+    result = {"counts": found}
     print(json.dumps(result, indent=2, ensure_ascii=False))
-    if args.json:
-        args.json.write_text(json.dumps({**result, "questions": rows}, indent=1), encoding="utf-8")
+    if path:
+        path.write_text(json.dumps({**result, "questions": list(rows)}, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -22,14 +22,21 @@ from kb.errors import ConfigError
 
 @dataclass(frozen=True)
 class ShownAnswer:
-    """The answer a search showed: its article, heading path and passage."""
+    """The answer a search showed: its article, heading path and passage, and
+    the sentences highlighted in it (not judged: `held_by` reads the passage)."""
 
     id: str
     headings: tuple[str, ...]
     passage: str
+    highlight: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"id": self.id, "headings": list(self.headings), "passage": self.passage}
+        return {
+            "id": self.id,
+            "headings": list(self.headings),
+            "passage": self.passage,
+            "highlight": self.highlight,
+        }
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,13 @@ class AnswerLabel:
                 return True
         pages = {page for page, _ in self.sections}
         return article in pages and any(p.lower() in text for p in self.phrases)
+
+    def highlight_misses(self, answer: ShownAnswer) -> bool:
+        """Whether the answer's passage holds a key phrase that none of its
+        highlighted sentences holds (the passage is right, the quote is not)."""
+        text, quoted = answer.passage.lower(), answer.highlight.lower()
+        held = [p.lower() for p in self.phrases if p.lower() in text]
+        return bool(held) and not any(p in quoted for p in held)
 
 
 def load_answer_labels(path: Path) -> dict[str, AnswerLabel]:
@@ -88,10 +102,13 @@ def answer_metrics(
     """Share of labelled queries whose shown answer holds the answer.
 
     `holds` counts a query without a shown answer as a miss; `holds_when_shown`
-    is the same share among the queries that showed one."""
+    is the same share among the queries that showed one; `holds_quoted` counts
+    only the held answers whose highlighted sentences do not miss the key
+    phrases their passage holds (`AnswerLabel.highlight_misses`)."""
     judged = [qid for qid in answers if qid in labels]
     shown = [qid for qid in judged if answers[qid] is not None]
     good = [qid for qid in shown if labels[qid].held_by(answers[qid], doc_id)]  # type: ignore[arg-type]
+    quoted = [qid for qid in good if not labels[qid].highlight_misses(answers[qid])]  # type: ignore[arg-type]
 
     def share(part: Sequence[str], whole: Sequence[str]) -> float:
         return round(len(part) / len(whole), 4) if whole else 0.0
@@ -101,4 +118,5 @@ def answer_metrics(
         "shown": len(shown),
         "holds": share(good, judged),
         "holds_when_shown": share(good, shown),
+        "holds_quoted": share(quoted, judged),
     }

@@ -116,7 +116,7 @@ def _unescape(text: str) -> str:
     "--runs-out",
     type=click.Path(dir_okay=False),
     help="Write one JSON line per query: _id, results, answered, confidence, department, "
-    "answer (id, headings, passage).",
+    "answer (id, headings, passage, highlight).",
 )
 @click.option(
     "--answers",

@@ -363,7 +363,10 @@ def run_queries(
                 latency_ms=response.latency_ms,
                 lang=response.lang,
                 answer=ShownAnswer(
-                    response.answer.id, response.answer.headings, response.answer.passage
+                    response.answer.id,
+                    response.answer.headings,
+                    response.answer.passage,
+                    response.answer.highlight,
                 )
                 if response.answer
                 else None,

@@ -28,12 +28,33 @@ def test_heading_path_phrase_and_article_decide() -> None:
     )
 
 
+def test_a_highlight_misses_when_it_quotes_none_of_the_passages_key_phrases() -> None:
+    passage = "Annual leave is booked in Workday. See a doctor on the first day."
+    shown = ShownAnswer("hr/leave.md", ("Sick leave",), passage, "Annual leave is booked.")
+    assert LABEL.highlight_misses(shown)
+    quoted = ShownAnswer("hr/leave.md", ("Sick leave",), passage, "See a Doctor first.")
+    assert not LABEL.highlight_misses(quoted)
+    # no key phrase in the passage: nothing the highlight could have quoted
+    assert not LABEL.highlight_misses(ShownAnswer("hr/leave.md", (), "any reason", "any"))
+    assert shown.as_dict()["highlight"] == "Annual leave is booked."
+
+
 def test_metrics_count_unshown_answers_as_misses() -> None:
     good = ShownAnswer("hr/leave.md", ("Sick leave",), "")
     bad = ShownAnswer("hr/other.md", (), "")
     labels = {"a": LABEL, "b": LABEL, "c": LABEL}
     metrics = answer_metrics({"a": good, "b": bad, "c": None, "x": good}, labels)
-    assert metrics == {"queries": 3, "shown": 2, "holds": 0.3333, "holds_when_shown": 0.5}
+    assert metrics == {
+        "queries": 3,
+        "shown": 2,
+        "holds": 0.3333,
+        "holds_when_shown": 0.5,
+        "holds_quoted": 0.3333,
+    }
+    # a held answer whose highlight misses the passage's key phrase is not quoted
+    misquoted = ShownAnswer("hr/leave.md", ("Sick leave",), "See a doctor. Rest.", "Rest.")
+    again = answer_metrics({"a": misquoted, "b": good}, {"a": LABEL, "b": LABEL})
+    assert again["holds"] == 1.0 and again["holds_quoted"] == 0.5
 
 
 def test_labels_load_and_bad_lines_name_the_line(tmp_path: Path) -> None:

@@ -89,7 +89,11 @@ def test_eval_writes_metrics_and_runs(cli, tmp_path: Path) -> None:  # type: ign
     assert [r["_id"] for r in lines] == ["a", "b"]
     assert set(lines[0]) == {"_id", "results", "answered", "confidence", "department", "answer"}
     answered = [r for r in lines if r["answered"]]
-    assert answered and all(set(r["answer"]) == {"id", "headings", "passage"} for r in answered)
+    assert answered and all(
+        set(r["answer"]) == {"id", "headings", "passage", "highlight"} for r in answered
+    )
+    # the highlighted sentences are the answer card's, taken from its passage
+    assert all(r["answer"]["highlight"] for r in answered)
     assert answered[0]["answer"]["id"] == answered[0]["results"][0] or answered[0]["answer"]["id"]
     text = cli("eval", "--queries", str(queries), "--qrels", str(qrels))
     assert "success@3" in text.output and "routing" in text.output
