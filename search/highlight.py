@@ -34,6 +34,14 @@ ROW_END = ";"
 # quadratic in the run (40,000 spaces from a document: 5 s per search).
 _SPACE_RUN = re.compile(r"\s+")
 _SENTENCE_MARK = re.compile(r"[^\d\s][.!?]")
+# A single line break inside a paragraph is where its source was wrapped
+# (Markdown reads it as a space, and the indexer keeps the source's lines;
+# pages kept in version control are often wrapped at 80 characters), not a
+# sentence's end. It ends one only after a line that ends a sentence or
+# clause, or next to a line that is a list item, a table's cell or a quote.
+_CLAUSE_END = frozenset(".!?:;")
+_LINE_ITEM = re.compile(r"[-*+•|>]|\d+[.)](?:\s|$)")
+_WRAP = re.compile(r"[ \t]*\n[ \t]*")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
 INTRODUCED_WORDS = 40  # how much of the list or table a sentence ending in ":" brings
 LIST_ITEMS = 3  # consecutive short lines that make a list
@@ -203,15 +211,33 @@ def snippet(text: str, match: Match, width: int = SNIPPET_WORDS) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, in order."""
+    """Sentences and list items of a passage, in order; a paragraph's wrapped
+    lines are read as one text (`wrapped`)."""
     parts: list[str] = []
-    start = 0
+    start, line = 0, len(text) - len(text.lstrip())
     for run in _SPACE_RUN.finditer(text):
-        if "\n" in run.group() or _SENTENCE_MARK.fullmatch(text, run.start() - 2, run.start()):
+        breaks = run.group().count("\n")
+        if breaks == 1:
+            cut = not wrapped(text, line, run.start(), run.end())
+        else:
+            cut = breaks > 1 or bool(_SENTENCE_MARK.fullmatch(text, run.start() - 2, run.start()))
+        if cut:
             parts.append(text[start : run.start()])
             start = run.end()
+        if breaks:
+            line = run.end()
     parts.append(text[start:])
-    return [s.strip() for s in parts if s and s.strip()]
+    return [_WRAP.sub(" ", s.strip()) for s in parts if s and s.strip()]
+
+
+def wrapped(text: str, line: int, end: int, following: int) -> bool:
+    """Whether the single line break between `text[line:end]` (a line, from
+    its first character) and the line at `following` only wraps a paragraph:
+    the line ends no sentence or clause and neither line is a list item, a
+    table's cell or a quote."""
+    if end <= line or text[end - 1] in _CLAUSE_END:
+        return False
+    return not (_LINE_ITEM.match(text, line) or _LINE_ITEM.match(text, following))
 
 
 def best_sentences(text: str, match: Match, score: SentenceScore | None = None) -> str:
