@@ -21,6 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from kb.catalogue.problems import FieldProblem
+from kb.validators import without_bidi_controls
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_TEXT = 2000
@@ -113,6 +114,9 @@ class FieldSpec:
         if not isinstance(raw, str):
             raise FieldProblem(self.name, "not_text")
         text = " ".join(raw.split()) if self.type is not FieldType.TEXT else raw.strip()
+        # As a request's question: no control that reorders the text after it,
+        # which would show "Printer NOTE: …" in the fields, task titles and mails.
+        text = without_bidi_controls(text)
         if _CONTROL.search(text.replace("\n", "").replace("\t", "")):
             raise FieldProblem(self.name, "not_text")
         return _CLEANERS[self.type](self, text, context)

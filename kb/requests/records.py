@@ -78,6 +78,16 @@ class Suggestion:
         return data
 
 
+def checked_fields(fields: object) -> dict[str, str | bool]:
+    """A request's form values: names to texts or booleans (ValueError otherwise),
+    each text without the controls that reorder what follows, as the question."""
+    if not isinstance(fields, dict) or not all(
+        isinstance(k, str) and isinstance(v, str | bool) for k, v in fields.items()
+    ):
+        raise ValueError(f"fields must map names to texts or booleans, got {fields!r}")
+    return {k: v if isinstance(v, bool) else without_bidi_controls(v) for k, v in fields.items()}
+
+
 @dataclass(frozen=True, kw_only=True)
 class Request:
     """One employee request.
@@ -172,10 +182,7 @@ class Request:
             ensure_text("workflow", self.workflow)
         if self.request_type is not None:
             ensure_text("request_type", self.request_type)
-        if not isinstance(self.fields, dict) or not all(
-            isinstance(k, str) and isinstance(v, str | bool) for k, v in self.fields.items()
-        ):
-            raise ValueError(f"fields must map names to texts or booleans, got {self.fields!r}")
+        set_normalised(self, "fields", checked_fields(self.fields))
         if self.rating is not None and (
             isinstance(self.rating, bool) or self.rating not in range(1, 6)
         ):

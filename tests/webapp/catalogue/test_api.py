@@ -60,6 +60,29 @@ def test_a_request_of_a_type_is_filed_with_its_fields(client: FlaskClient, store
     assert store.get_request(body["id"]).fields == body["fields"]
 
 
+def test_a_form_s_fields_cannot_reorder_how_pages_and_tasks_show_them(
+    client: FlaskClient, store: Store
+) -> None:
+    """A request's question lost the controls that reorder the text after it, but
+    its form's fields kept them: "For whom: Printer \u202etnegru si siht :ETON"
+    showed as "Printer NOTE: this is urgent" on the request page, and a value
+    stream's task titles made from a field did the same in other queues."""
+    spoof = "Jana \u202etnegru si siht :ETON\u2066x\u2069"
+    laptop = file(client, {"type": "laptop", "fields": {"for_whom": spoof, "model": "standard"}})
+    assert laptop.status_code == 201, laptop.get_data(as_text=True)
+    body = laptop.get_json()
+    assert body["fields"]["for_whom"] == "Jana tnegru si siht :ETONx"
+    assert store.get_request(body["id"]).fields["for_whom"] == "Jana tnegru si siht :ETONx"
+    sign_in_as(client, "ivan")
+    page = client.get(f"/requests/{body['id']}").get_data(as_text=True)
+    assert "Jana tnegru si siht :ETONx" in page and "\u202e" not in page
+    fields = {"new_hire": spoof, "start_date": "2099-01-04"}
+    onboarding = file(client, {"type": "onboarding", "fields": fields})
+    assert onboarding.status_code == 201, onboarding.get_data(as_text=True)
+    titles = [t.title for t in store.tasks(onboarding.get_json()["id"])]
+    assert titles[0] == "Employee record for Jana tnegru si siht :ETONx", titles
+
+
 def test_a_value_stream_type_gets_its_tasks_at_once(client: FlaskClient, store: Store) -> None:
     response = file(
         client,
