@@ -574,3 +574,18 @@ def test_the_requests_table_gives_its_medians_in_the_targets_working_hours(
     german = client.get(f"/insights/requests?{query}&hl=de").get_data(as_text=True)
     row = german.split('data-department="it"', 1)[1].split("</tr>", 1)[0]
     assert "2,0 Arbeitsstunden" in row and "8,0 Arbeitsstunden" in row
+
+
+def test_a_wrong_trend_step_is_named_as_the_filter_names_it(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """`?by=year` was refused as "by: please choose one of day, week", naming the
+    parameter, not the filter's "Trend" ("Verlauf") the page shows."""
+    sign_in_as(client, "anna")
+    for lang, label in (("en", "Trend"), ("de", "Verlauf")):
+        page = client.get(f"/insights/?by=year&hl={lang}")
+        assert page.status_code == 400
+        text = page.get_data(as_text=True)
+        assert f"{label}: " in text and "by: " not in text, lang
+        api = client.get(f"/api/insights/overview?by=year&hl={lang}").get_json()
+        assert api["error"]["message"].startswith(f"{label} (by): "), api
