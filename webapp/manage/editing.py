@@ -43,6 +43,14 @@ def typed_message() -> str:
 def new() -> tuple[str, int]:
     owned = owned_departments()
     department = request.args.get("department") or owned[0]
+    if department not in owned and department not in services.authoring().departments():
+        # Not "ask for the role of content owner of Nope": there is no such department.
+        raise ValidationError(
+            f"there is no department {department!r}; known: {', '.join(owned)}",
+            details={"field": "department", "value": department},
+            key="unknown_department",
+            values={"value": department, "known": ", ".join(owned)},
+        )
     if department not in owned:
         raise PermissionDenied(
             f"you may not write articles for {department!r}",
