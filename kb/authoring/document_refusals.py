@@ -1,19 +1,30 @@
 """What a change to an uploaded document is refused for, beyond its name and bytes
 (`document_checks`): a newer version meanwhile, a folder to write into that is
-gone, and a restore of the file the document has already.
+gone, a restore of the file the document has already, and a restore of a
+deleted document whose name was taken since.
 
 A version is its bytes (the SHA-256 the store keeps them by), so restoring a
 version whose file is the one in the content folder now, or the one waiting
 for review, would only record the same file again under a new number; a
 content owner expects to be told that it is current already, and nothing is
 recorded (`check_restore`).
+
+A deleted document (`deleted`) comes back under its own name only while that
+name is free: a file of that name in any letter case, put there on disk or
+uploaded since, or an upload of it waiting for review, keeps it, and the
+restore is refused (409, `details.reason` `name_taken`) with nothing written
+(`check_free`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from pathlib import Path
 
+from kb.authoring import files
 from kb.authoring.document_versions import DocumentVersions, live, pending
+from kb.authoring.records import Action, ArticleVersion
 from kb.errors import ConflictError
 
 
@@ -110,4 +121,28 @@ def check_restore(versions: DocumentVersions, article_id: str, data: bytes) -> N
             else "document_already_current"
         ),
         values={"id": article_id, "number": same, "waiting": waiting.number if waiting else 0},
+    )
+
+
+def deleted(history: Sequence[ArticleVersion]) -> bool:
+    """Whether the document was deleted and nothing was published under its name
+    since (an upload of it may wait for review)."""
+    return live(history) is None and any(v.action is Action.DELETE for v in history)
+
+
+def check_free(root: Path, article_id: str, waiting: bool) -> None:
+    """Refuse to restore the deleted document `article_id` while its name is taken
+    (`waiting`: an upload of it waits for review); call inside the edit lock."""
+    files.article_file(root, article_id, must_exist=False, document=True)  # its folder there
+    taken = files.same_id_file(root, article_id) or (article_id if waiting else None)
+    if taken is None:
+        return
+    raise ConflictError(
+        f"{article_id} cannot be restored under its name: since it was deleted, "
+        f"{taken} {'waits for review' if waiting else 'took the name'}; nothing was "
+        "restored. Delete, rename or reject that one first, or download this version "
+        "and upload it under another name",
+        details={"id": article_id, "reason": "name_taken", "taken_by": taken},
+        key="document_restore_taken",
+        values={"id": article_id, "taken": taken},
     )

@@ -15,8 +15,9 @@ so that no reviewer approves a file into a document its owners removed.
 Nothing is lost: the history keeps every version with its file, and a last
 version, action `delete`, status retired, noted "deleted the document" (or
 the owner's message), holding the deleted file's SHA-256 and size; a version's
-file can still be downloaded from the history, and the name is free for a new
-upload. Like Retire, a delete takes something out of search without changing
+file can still be downloaded from the history, or restored under the
+document's name while that is free (`DocumentUploads.restore`,
+`document_refusals.check_free`), and the name is free for a new upload. Like Retire, a delete takes something out of search without changing
 what readers read, so it needs no second owner under the four-eyes rule.
 """
 

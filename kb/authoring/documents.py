@@ -39,28 +39,20 @@ from kb.accounts.records import User
 from kb.attachments.blobs import BlobStore
 from kb.attachments.records import Upload
 from kb.authoring import files, four_eyes, version_notes
-from kb.authoring.document_checks import (
-    check_bytes,
-    new_name,
-    replaced_name,
-    same_kind,
-)
+from kb.authoring.document_checks import check_bytes, new_name, replaced_name, same_kind
 from kb.authoring.document_reading import check_readable
 from kb.authoring.document_refusals import (
     StaleDocumentError,
     already_there,
+    check_free,
     check_restore,
+    deleted,
     department_gone,
     folder_gone,
     not_waiting,
 )
 from kb.authoring.document_versions import DocumentVersion, DocumentVersions, pending
-from kb.authoring.document_waiting import (
-    Orphaned,
-    department_of,
-    orphaned,
-    withdrawn_by_uploader,
-)
+from kb.authoring.document_waiting import Orphaned, department_of, orphaned, withdrawn_by_uploader
 from kb.authoring.errors import ContentReadOnlyError
 from kb.authoring.recording import hand_to_indexer
 from kb.authoring.records import Action, ArticleVersion
@@ -158,7 +150,8 @@ class DocumentUploads:
         message: str = "",
     ) -> ArticleVersion:
         """Make version `number`'s bytes current again, as a new version (held for
-        review under the four-eyes rule, as an upload is)."""
+        review under the four-eyes rule, as an upload is); a deleted document's
+        file comes back under its name while that is free (`check_free`)."""
         found = self._document(actor, article_id)
         old = self.authoring.versions.version(article_id, number)
         data = self.versions.data(old)
@@ -190,6 +183,8 @@ class DocumentUploads:
                 raise folder_gone(article_id, number)
             data = self.versions.data(waiting)
             there = self._file_there(article_id)
+            if not there and waiting.action is Action.RESTORE:  # a deleted one's name taken
+                check_free(self.authoring.root, article_id, waiting=False)
             self.versions.sync(article_id)
             said = message.strip() or version_notes.note(
                 "version_note_approved", number=number, author=waiting.author
@@ -309,7 +304,7 @@ class DocumentUploads:
         self._writable()
         review = department.review_required
         with files.edit_lock(self.authoring.root):
-            self._check_target(article_id, replace)
+            self._check_target(article_id, replace, action)
             if replace and base_version is not None:
                 now = self.versions.current(article_id)
                 if base_version != now:
@@ -353,12 +348,15 @@ class DocumentUploads:
             return False
         return True
 
-    def _check_target(self, article_id: str, replace: bool) -> None:
-        """A new name must be free (in any letter case, and no upload of it waiting);
-        a replaced file must be there, or waiting for review."""
-        root = self.authoring.root
+    def _check_target(self, article_id: str, replace: bool, action: Action) -> None:
+        """A new name must be free (in any letter case, and no upload of it waiting),
+        as must a deleted document's restored; a replaced file must be there, or
+        waiting for review."""
+        root, versions = self.authoring.root, self.authoring.versions
         if replace:
-            if not self.exists(article_id):
+            if action is Action.RESTORE and deleted(history := versions.versions(article_id)):
+                check_free(root, article_id, pending(history) is not None)
+            elif not self.exists(article_id):
                 files.article_file(root, article_id, must_exist=True, document=True)
             return
         files.article_file(root, article_id, must_exist=False, document=True)

@@ -32,7 +32,7 @@ from flask import Blueprint, jsonify, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import Role, User
-from kb.authoring.discarding import discard_changes, discard_draft, history_of
+from kb.authoring.discarding import discard_changes, discard_draft, history_of, restore_discarded
 from kb.authoring.document_checks import readable_format
 from kb.authoring.files import id_parts
 from kb.authoring.markdown_file import check_body
@@ -254,7 +254,8 @@ def version_file(article_id: str, number: int) -> Response:
 def restore(article_id: str) -> Response:
     """Version `version` (body) made current again as a new version, based on the
     version in `If-Match`; an article keeps its status (under the four-eyes rule a
-    published one goes back to review), a document's is held for review (202)."""
+    published one goes back to review), a discarded draft comes back as a new
+    draft (`restore_discarded`), a document's is held for review (202)."""
     if is_document(article_id):
         return document_history.restore_json(article_id)
     actor = require_user()
@@ -264,7 +265,9 @@ def restore(article_id: str) -> Response:
     number, header, message = document_history.restore_input(article_id)
     refuse_weak_if_match(header)
     base = forms.version_of(header, "If-Match")
-    version = service.restore(actor, article_id, number, base_version=base, message=message)
+    version = restore_discarded(
+        service, actor, article_id, number, base_version=base, message=message
+    )
     opened = service.open(actor, article_id)
     return with_etag(jsonify(stored_article(opened)), version.number)
 

@@ -2,7 +2,8 @@
 
     /manage/document/<id>                 every version (who, when, SHA-256, size), the
                                           one waiting for review with Approve and Reject,
-                                          Restore beside the earlier ones
+                                          Restore beside the earlier ones (beside
+                                          every published one of a deleted document)
     /manage/document-file/<id>?version=N  a version's file, always as a download
     POST /manage/document-review/<id>     approve or reject the version waiting
     POST /manage/document-restore/<id>    an earlier version made current again

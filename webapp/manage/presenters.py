@@ -30,7 +30,7 @@ from kb.accounts.records import Role, User
 from kb.authoring import document_waiting, four_eyes
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.owners import owned_departments
-from kb.authoring.records import ArticleActivity, ArticleVersion, Editable
+from kb.authoring.records import Action, ArticleActivity, ArticleVersion, Editable
 from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
@@ -256,6 +256,20 @@ def waiting_documents(department: str) -> list[WaitingDocument]:
     except KbError as exc:
         logger.warning("manage: documents waiting for review not available: %s", exc.message)
         return []
+
+
+def deleted_documents(department: str, rows: Sequence[ArticleRow]) -> list[ArticleVersion]:
+    """The delete versions of the department's documents deleted in the browser and
+    not back since (no file of the id in `rows`), newest first: their history
+    pages restore them."""
+    try:
+        latest = services.authoring().versions.latest_versions(f"{department}/")
+    except KbError as exc:
+        logger.warning("manage: deleted documents not available: %s", exc.message)
+        return []
+    listed = {r.id for r in rows}
+    gone = [v for v in latest.values() if v.action is Action.DELETE and v.article_id not in listed]
+    return sorted(gone, key=lambda v: v.ts, reverse=True)
 
 
 @dataclass(frozen=True)

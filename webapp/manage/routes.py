@@ -119,6 +119,7 @@ def index() -> str:
         due=sorted((r for r in rows if r.overdue or r.due_soon), key=lambda r: r.review_by),
         approvals=presenters.approvals(rows, actor),
         waiting=presenters.waiting_documents(department),
+        deleted=presenters.deleted_documents(department, rows),
         stranded=presenters.stranded_documents(actor),
         gaps=presenters.assigned_gaps(department),
         setup_problems=setup_checks.problems_for(actor),

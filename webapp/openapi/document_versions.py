@@ -81,7 +81,11 @@ OPERATIONS: dict[str, Any] = {
         "document_version_gone: that version's file was not kept; 409 with details.reason "
         "already_current or already_waiting (details.same_as: that version): its file is the "
         "document's current file, or the one waiting for review, so nothing is restored; 409 "
-        "document_department_gone (department_gone): the department's folder is gone.",
+        "document_department_gone (department_gone): the department's folder is gone. A "
+        "deleted document's file comes back under its name (If-Match: the delete version); "
+        "409 with details.reason name_taken (details.taken_by: the id that holds it) when a "
+        "file of that name or an upload of it took the name since. A discarded Markdown draft "
+        "comes back as a new draft.",
         "security": SIGNED_IN,
         "parameters": [
             _ID,
