@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kb.attachments.factory import blob_store
 from kb.attachments.intake import AttachmentLimits, Intake
@@ -32,9 +32,10 @@ from kb.store.protocols import Store
 from kb.validators import utc_now
 
 if TYPE_CHECKING:
-    from kb.requests.service import RequestService
+    from kb.requests.parts import RequestParts
 
 logger = logging.getLogger(__name__)
+Service = TypeVar("Service", bound="RequestParts")
 
 
 def _intake(settings: Settings) -> Intake:
@@ -82,14 +83,14 @@ def _value_streams(
 
 
 def configured_service(
-    cls: type[RequestService],
+    cls: type[Service],
     settings: Settings,
     store: Store,
     *,
     departments: Mapping[str, Department] | DepartmentSource | None = None,
     live_settings: Callable[[], Settings] | None = None,
     clock: Callable[[], datetime] = utc_now,
-) -> RequestService:
+) -> Service:
     """A `cls` built from the settings and the content root. Given a source of
     departments, routing, due dates, department names and queue addresses follow
     it, and so do the value streams and the catalogue, read again with them.

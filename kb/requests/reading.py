@@ -16,13 +16,14 @@ from kb.accounts.records import User
 from kb.errors import PermissionDenied
 from kb.requests import permissions
 from kb.requests.answers import AnswerNotices
+from kb.requests.attaching import SEARCH_LIMIT
 from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
 from kb.requests.internal_notes import readable_entries
 from kb.requests.ledger import Ledger
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, Paging, RequestList
-from kb.requests.permissions import RequestPermissions
+from kb.requests.permissions import RequestPermissions, require_queue
 from kb.requests.records import Request, RequestEntry
 from kb.requests.routing import RoutingHints, routing_hints
 from kb.requests.tasks import Progress, TaskState, progress, task_states
@@ -182,3 +183,10 @@ class RequestReader:
     def routing_hints(self, since: datetime | None = None) -> RoutingHints:
         """What reassignments teach routing (see `kb.requests.routing`)."""
         return routing_hints(self.store.reassignments(since))
+
+    def search_queue(self, actor: User, text: str, department: str) -> list[Request]:
+        """The requests of `department`'s queue, and of its tasks, whose question or
+        description holds every word of `text`, newest first (its agents and admins)."""
+        require_queue(actor, department)
+        words = text.split()
+        return self.store.search_requests(words, [department], SEARCH_LIMIT) if words else []

@@ -9,185 +9,40 @@ One part per concern, each tested through this facade: `Submissions`, `RequestRe
 `RequestWork`, `TaskWork`, `ArticleWork` and the like, sharing a `Ledger` (load and save),
 the `Departments` (lookup, due dates, routing; given as a source, they follow the
 content root without a restart) and `RequestLanguages` (the language of a request's texts).
+The parts are built, and the organisation they serve is read, in `kb.requests.parts`;
+this module holds the actions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from kb.accounts.records import User
-from kb.attachments.blobs import BlobStore, DatabaseBlobs
-from kb.attachments.intake import AttachmentLimits, Intake
 from kb.attachments.records import Attachment, Upload
-from kb.catalogue.loading import catalogue_source
-from kb.catalogue.types import Catalogue, RequestType
-from kb.notify.config import NotifyConfig
-from kb.notify.notifier import Notifier, request_language
-from kb.records import Department
-from kb.requests.articles import ArticleWork
-from kb.requests.attaching import SEARCH_LIMIT, AttachmentWork
-from kb.requests.bulk import BulkResult, BulkWork
-from kb.requests.canned import CannedReplies, FilledReply
-from kb.requests.departments import Departments, DepartmentSource, DueDates
-from kb.requests.ledger import Ledger
+from kb.requests.bulk import BulkResult
+from kb.requests.canned import FilledReply
 from kb.requests.lifecycle import Priority, RequestStatus
-from kb.requests.merging import MergeWork
 from kb.requests.paging import Page, Paging
-from kb.requests.permissions import RequestPermissions, require_queue
-from kb.requests.rating import RatingWork
-from kb.requests.reading import QueueItem, RequestDetail, RequestReader
+from kb.requests.parts import RequestParts
+from kb.requests.permissions import RequestPermissions
+from kb.requests.reading import QueueItem, RequestDetail
 from kb.requests.records import Request, RequestEntry, RequestTask
-from kb.requests.request_languages import RequestLanguages, told_reading
 from kb.requests.routing import RoutingHints
-from kb.requests.sla import WorkingCalendar
-from kb.requests.submission import NewRequest, Submissions
-from kb.requests.task_holders import TaskHolders
-from kb.requests.task_work import TaskItem, TaskWork
+from kb.requests.submission import NewRequest
+from kb.requests.task_work import TaskItem
 from kb.requests.tasks import Progress
-from kb.requests.watchers import WatcherWork
-from kb.requests.workflows import Workflow, WorkflowCatalog, workflows_source
-from kb.requests.working import RequestChanges, RequestWork
-from kb.settings import Settings
-from kb.store.protocols import RequestOrder, Store
-from kb.validators import utc_now
+from kb.requests.working import RequestChanges
+from kb.store.protocols import RequestOrder
 
 __all__ = ["QueueItem", "RequestDetail", "RequestService", "TaskItem"]
 
 
-class RequestService:
-    """Submitting, working and resolving requests."""
-
-    def __init__(
-        self,
-        store: Store,
-        *,
-        departments: Mapping[str, Department] | DepartmentSource,
-        workflows: WorkflowCatalog | Callable[[], WorkflowCatalog] | None = None,
-        catalogue: Catalogue | Callable[[], Catalogue] | None = None,
-        calendar: WorkingCalendar | None = None,
-        triage_department: str = "triage",
-        route_threshold: float = 0.35,
-        notifier: Notifier | None = None,
-        language_of: Callable[[str], str] = request_language,
-        clock: Callable[[], datetime] = utc_now,
-        intake: Intake | None = None,
-        blobs: BlobStore | None = None,
-        reopen_days: int = 14,
-    ) -> None:
-        self.store, self.clock = store, clock
-        self.language_of = told = told_reading(language_of)
-        self.current_workflows = streams = workflows_source(workflows)
-        self.current_catalogue = catalogue_source(catalogue, self.current_workflows)
-        self.directory = Departments(
-            departments,
-            triage=triage_department,
-            calendar=calendar,
-            route_threshold=route_threshold,
-        )
-        self.notifier = notifier or Notifier(
-            NotifyConfig(),
-            department_names=self.directory.names,
-            translated_names=self.directory.display_names,
-            triage=triage_department,
-            language_of=told,
-            clock=clock,
-        )
-        self.ledger = Ledger(store, self.notifier, clock, reopen_days, store.account_languages)
-        self.languages = RequestLanguages(told, store.get_user, self.notifier)
-        self.tasks = TaskWork(self.ledger, self.directory)
-        self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
-        self.reader = RequestReader(self.ledger, self.directory)
-        self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
-        self.articles = ArticleWork(self.ledger, self.directory, self.languages, streams)
-        self.files = AttachmentWork(
-            self.ledger,
-            self.work,
-            intake or Intake(AttachmentLimits()),
-            blobs or DatabaseBlobs(store),
-            store,
-        )
-        self.ratings = RatingWork(self.ledger)
-        self.watching = WatcherWork(self.ledger, store)
-        self.merging = MergeWork(self.ledger, self.tasks)
-        self.bulk_work = BulkWork(self.work)
-        forms = self.current_catalogue
-        self.canned = CannedReplies(self.ledger, forms, self.directory, self.languages)
-        self.submissions = Submissions(
-            self.ledger, self.directory, self.current_workflows, self.tasks, self.languages, forms
-        )
-
-    @classmethod
-    def from_settings(
-        cls,
-        settings: Settings,
-        store: Store,
-        *,
-        departments: Mapping[str, Department] | DepartmentSource | None = None,
-        live_settings: Callable[[], Settings] | None = None,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> RequestService:
-        """The service as configured (`kb.requests.configured`): departments, value
-        streams and the catalogue from the content root, attachments and
-        notifications from the settings. `departments` may be a source asked
-        again at each use (the web app's follows the content root), and so may
-        `live_settings`, whose webhook settings the notifications follow
-        (`kb.live_settings`)."""
-        from kb.requests.configured import configured_service
-
-        return configured_service(
-            cls, settings, store, departments=departments, live_settings=live_settings, clock=clock
-        )
-
-    def close(self) -> None:
-        """Stop the text reader's worker process, if one was started."""
-        closer = getattr(self.files.intake.reader, "close", None)
-        if closer is not None:
-            closer()
-
-    # -- the organisation ----------------------------------------------------------
-    @property
-    def catalogue(self) -> Catalogue:
-        """The service catalogue as it is now."""
-        return self.current_catalogue()
-
-    @property
-    def workflows(self) -> WorkflowCatalog:
-        """The value streams as they are now."""
-        return self.current_workflows()
-
-    @property
-    def departments(self) -> dict[str, Department]:
-        return self.directory.by_slug
-
-    @property
-    def triage(self) -> str:
-        return self.directory.triage
-
-    @property
-    def calendar(self) -> WorkingCalendar:
-        return self.directory.calendar
-
-    def department(self, slug: str) -> Department:
-        """A known department, or the triage queue (default targets)."""
-        return self.directory.get(slug)
-
-    def due_dates(self, slug: str, start: datetime) -> DueDates:
-        return self.directory.due_dates(slug, start)
-
-    def route(self, department: str | None, suggested: str | None, confidence: float | None) -> str:
-        """The queue a new request goes to (see `Departments.route`)."""
-        return self.directory.route(department, suggested, confidence)
-
-    def match_workflow(self, text: str) -> Workflow | None:
-        """The value stream to offer for a question, or None."""
-        return self.workflows.match(text)
-
-    def match_request_type(self, text: str) -> RequestType | None:
-        """The catalogue entry to offer for a question (value streams included), or None."""
-        return self.catalogue.match(text)
+class RequestService(RequestParts):
+    """Submitting, working and resolving requests: the actions, each delegated to
+    the part that holds it (`kb.requests.parts` builds them)."""
 
     # -- filing --------------------------------------------------------------------
     def submit(
@@ -384,10 +239,9 @@ class RequestService:
 
     def search_queue(self, actor: User, text: str, department: str) -> list[Request]:
         """The requests of `department`'s queue, and of its tasks, whose question or
-        description holds every word of `text`, newest first (its agents and admins)."""
-        require_queue(actor, department)
-        words = text.split()
-        return self.store.search_requests(words, [department], SEARCH_LIMIT) if words else []
+        description holds every word of `text`, newest first (its agents and admins:
+        `RequestReader.search_queue`)."""
+        return self.reader.search_queue(actor, text, department)
 
     # -- articles from answers ------------------------------------------------------
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
