@@ -188,6 +188,7 @@ class Request:
         ):
             raise ValueError(f"rating must be 1 to 5, got {self.rating!r}")
         ensure_text("rating_comment", self.rating_comment, allow_empty=True)
+        set_normalised(self, "rating_comment", without_bidi_controls(self.rating_comment))
         if not isinstance(self.watchers, list):
             raise ValueError(f"watchers must be a list of usernames, got {self.watchers!r}")
         ensure_str_list("watchers", self.watchers)
@@ -335,6 +336,8 @@ class RequestEntry:
             known = ", ".join(sorted(ENTRY_KINDS))
             raise ValueError(f"kind must be one of {known}, got {self.kind!r}")
         ensure_text("message", self.message, allow_empty=True)
+        # A reply, note or resolution is shown and mailed as the question is.
+        set_normalised(self, "message", without_bidi_controls(self.message))
         if not isinstance(self.data, dict):
             raise ValueError(f"data must be a dict, got {self.data!r}")
         if self.kind == "reassigned":

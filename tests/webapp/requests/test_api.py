@@ -140,6 +140,33 @@ def test_a_question_cannot_reorder_how_the_queue_shows_it(
     assert response.get_json()["query"] == stored.query
 
 
+def test_a_reply_or_rating_cannot_reorder_how_the_request_shows_it(
+    client: FlaskClient, emma: str, store: Store
+) -> None:
+    """The question lost the controls that reorder the text after it, but replies,
+    notes, resolutions and rating comments kept them: a reply of "see \u202e
+    moc.knab-ruoy" read as "see your-bank.com" on the request page and in mails."""
+    request_id = int(file_request(client, emma).get_json()["id"])
+    url = f"/api/requests/{request_id}"
+    sent = client.post(
+        f"{url}/comments",
+        json={"text": "see \u202emoc.knab-ruoy\u2069"},
+        headers={"X-CSRF-Token": emma},
+    )
+    assert sent.status_code == 201, sent.get_json()
+    ivan = sign_in_as(client, "ivan")
+    resolution = {"status": "resolved", "resolution": "Done \u2067x\u2069"}
+    assert client.patch(url, json=resolution, headers={"X-CSRF-Token": ivan}).status_code == 200
+    emma = sign_in_as(client, "emma")
+    rating = {"rating": 4, "comment": "ok \u202dy\u202c"}
+    assert (
+        client.post(f"{url}/rating", json=rating, headers={"X-CSRF-Token": emma}).status_code == 200
+    )
+    messages = [e.message for e in store.entries(request_id) if e.message]
+    assert "see moc.knab-ruoy" in messages and "Done x" in messages, messages
+    assert store.get_request(request_id).rating_comment == "ok y"
+
+
 def test_the_same_idempotency_key_files_once(client: FlaskClient, emma: str, store: Store) -> None:
     first = file_request(client, emma, key="key-1").get_json()
     again = file_request(client, emma, key="key-1")
