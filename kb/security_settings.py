@@ -103,3 +103,10 @@ class SecuritySettings:
         "the request's people. A retry with the idempotency "
         "key of one posted already is answered and not counted. Empty: no limit.",
     )
+    notify_limit: str = setting(
+        "500 per hour",
+        "Notification e-mails the changes of one account may send (pages, API and "
+        "commands), counted per recipient: a reply mailed to the requester, the queue and "
+        "20 watchers counts 22. A change that would go past it is refused with 429 and "
+        "nothing is saved; a change alone always goes in a fresh window. Empty: no limit.",
+    )

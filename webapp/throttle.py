@@ -10,7 +10,8 @@ is not used: its decorators bind limits and storage to module-level view
 functions once, while this app reads its limits from each app's settings.
 
 A call over a limit raises `RateLimited` (429 in the one error shape, with
-`Retry-After`). The limits (settings, each empty to turn it off):
+`Retry-After`; `kb.rate_limits`, shared with the notification mails' limit,
+`notify_limit`, which the request service counts: `kb.notify.mail_limit`). The limits (settings, each empty to turn it off):
 
 * `signin_limit_account`: failed sign-ins per account (the right password
   is refused too while the account is over it);
@@ -44,29 +45,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, current_app
-from limits import RateLimitItem, parse
+from limits import RateLimitItem
 from limits.storage import Storage
 from limits.strategies import FixedWindowRateLimiter
 
-from kb.errors import ConfigError, KbError
+from kb.errors import KbError
+from kb.rate_limits import RateLimited, parse_limit
 from kb.store.limits import RateLimitStore
 from webapp.proxies import client_network
 
 logger = logging.getLogger(__name__)
-
-
-class RateLimited(KbError):
-    """Too many calls of one kind from one client or for one account."""
-
-    status = 429
-    code = "rate_limited"
-
-    def __init__(
-        self, message: str, retry_after: float, details: dict[str, Any], key: str = ""
-    ) -> None:
-        seconds = max(1, math.ceil(retry_after))
-        super().__init__(message, details=details, key=key, values={"seconds": seconds})
-        self.retry_after = seconds
 
 
 class StoreStorage(Storage):
@@ -115,19 +103,6 @@ def _reason(exc: Exception) -> str:
     return exc.message if isinstance(exc, KbError) else str(exc)
 
 
-def parse_limit(name: str, value: str) -> RateLimitItem | None:
-    """A limit setting's value ('10 per 15 minutes'); None when empty (off)."""
-    if not value.strip():
-        return None
-    try:
-        return parse(value)
-    except ValueError:
-        raise ConfigError(
-            f"setting {name} must be a rate like '10 per 15 minutes' or '120/minute' "
-            f"(empty: no limit), got {value!r}"
-        ) from None
-
-
 @dataclass(frozen=True)
 class Rule:
     """One limit: its setting's name, what is counted, and the refusal's wording
@@ -163,7 +138,7 @@ REPLY = Rule("reply_limit", "reply", "too many replies from your account; wait {
 RULES = (SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, SEARCH, ASK, FEEDBACK, REPLY)
 # The environment of a `kb serve` under a load test, whose many calls all come
 # from one address: every limit off.
-UNLIMITED_ENV = {f"KB_{rule.setting.upper()}": "" for rule in RULES}
+UNLIMITED_ENV = {f"KB_{rule.setting.upper()}": "" for rule in RULES} | {"KB_NOTIFY_LIMIT": ""}
 EXTENSION = "kb-throttle"
 
 

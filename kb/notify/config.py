@@ -38,6 +38,7 @@ from kb.accounts.records import USERNAME_PATTERN
 from kb.errors import ConfigError
 from kb.i18n.languages import DEFAULT_LANGUAGE
 from kb.mail_addresses import plain_address
+from kb.notify.unwatch_links import unwatch_link
 from kb.records import Department
 from kb.requests.records import Request
 from kb.settings import Settings
@@ -181,6 +182,8 @@ class NotifyConfig:
     site_url: str = ""
     # The site's language (`default_language`): mails to no account's address.
     default_language: str = DEFAULT_LANGUAGE
+    # The key of watchers' unwatch links (`secret_key`; `kb.notify.unwatch_links`).
+    link_key: str = field(default="", repr=False)
 
     @classmethod
     def from_settings(
@@ -200,6 +203,7 @@ class NotifyConfig:
             mail_domain=settings.mail_domain.strip().lstrip("@"),
             site_url=settings.site_url.strip(),
             default_language=settings.default_language,
+            link_key=settings.secret_key,
         )
 
     def request_link(self, request: Request) -> str:
@@ -207,6 +211,13 @@ class NotifyConfig:
         if not self.site_url or request.id is None:
             return ""
         return f"{self.site_url.rstrip('/')}/requests/{request.id}"
+
+    def unwatch_link(self, request: Request, username: str) -> str:
+        """The page where `username` stops watching `request` with one click ("" when
+        `site_url` or `secret_key` is not set)."""
+        if request.id is None:
+            return ""
+        return unwatch_link(self.site_url, self.link_key, request.id, username)
 
     def requester_address(self, username: str) -> str | None:
         """The requester's e-mail address, or None when it is not known (or the

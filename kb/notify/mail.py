@@ -8,7 +8,9 @@ where the setting `site_url` is set, the link to the request's page.
 
 The agent a request or task is given to (audience `assignee`) is told who
 gave it, by their display name as the pages name people, and, for a task,
-which; their mail never quotes an internal text.
+which; their mail never quotes an internal text. Every mail to a watcher
+ends with how to stop watching: the link for them alone where the site can
+sign one (`kb.notify.unwatch_links`), also as the `List-Unsubscribe` header.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Literal
 from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog
 from kb.i18n.labels import label, label_of
 from kb.mail_addresses import address_problem
-from kb.notify.outbox import OutboxMessage, delivery_key
+from kb.notify.outbox import UNSUBSCRIBE, OutboxMessage, delivery_key
 from kb.notify.webhooks import DeliveryFailed
 from kb.requests import entry_notes
 from kb.requests.records import Request, RequestEntry
@@ -44,6 +46,7 @@ def compose(
     department_name: str = "",
     link: str = "",
     actor_name: str = "",
+    unwatch_link: str = "",
 ) -> tuple[str, str] | None:
     """Subject and body for one reader; None when this topic sends them no mail.
 
@@ -52,18 +55,14 @@ def compose(
     department (`{dept}`), the status (`{status}`, its label in `kb.i18n.labels`,
     the word the web pages use too), who acted (`{actor}`: `actor_name`, their
     display name, else their username) and a task's number and title (`{task}`,
-    `{title}`); `link` is the request page's address."""
+    `{title}`); `link` is the request page's address. A watcher's mail says how
+    to stop watching: with `unwatch_link`, the one-click page for them alone."""
     texts = domain_catalog()
     key = f"mail_{topic.partition('.')[2]}_{audience}"
     if not texts.has(DEFAULT_LANGUAGE, f"{key}_subject"):
         return None
     lang = lang if lang in texts.languages else DEFAULT_LANGUAGE
-    # The requester reads "Waiting for you"; a queue or a watcher is not who it waits for.
-    status = (
-        label(request.status, lang, texts)
-        if audience == "requester"
-        else label_of("agent_status", request.status.value, lang, texts)
-    )
+    status = _status(request, audience, lang)
     fill = {
         "dept": department_name or request.department,
         "status": status,
@@ -92,7 +91,26 @@ def compose(
         "",
         word("footer"),
     ]
+    if audience == "watcher":
+        lines.append(_leave_line(lang, unwatch_link))
     return subject, "\n".join(lines) + "\n"
+
+
+def _status(request: Request, audience: Audience, lang: str) -> str:
+    """The request's status as `audience` reads it: the requester "Waiting for you";
+    a queue or a watcher is not who it waits for."""
+    texts = domain_catalog()
+    if audience == "requester":
+        return label(request.status, lang, texts)
+    return label_of("agent_status", request.status.value, lang, texts)
+
+
+def _leave_line(lang: str, unwatch_link: str) -> str:
+    """How a watcher stops watching: their one-click link, else the request page."""
+    texts = domain_catalog()
+    if unwatch_link:
+        return texts.translate(lang, "mail_unwatch_link", link=unwatch_link)
+    return texts.translate(lang, "mail_unwatch_page")
 
 
 def _quoted(message: str, lang: str, actor: str) -> list[str]:
@@ -150,6 +168,9 @@ class MailSender:
         mail.set_content(str(payload.get("text", "")))
         if payload.get("lang"):  # after set_content, which drops Content-* headers
             mail["Content-Language"] = str(payload["lang"])
+        if payload.get(UNSUBSCRIBE):
+            # Mail clients offer it as their own "unsubscribe": the watcher's page.
+            mail["List-Unsubscribe"] = f"<{payload[UNSUBSCRIBE]}>"
         return mail
 
     def send(self, message: OutboxMessage) -> None:

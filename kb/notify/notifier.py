@@ -16,6 +16,9 @@ hears a topic is `kb.notify.topics.WHO_HEARS`:
   setting `default_language`, for a question in another or one that tells
   none: too short, or a few words without a language's own words, "VPN
   down"); queue mails in the site's language. Each recipient's mail is rendered in their own language.
+  Someone made a watcher by another person is told so once (`request.watcher_added`);
+  every mail to a watcher carries the link that takes them off the request
+  (`kb.notify.unwatch_links`), also as its `List-Unsubscribe` header.
 
 Building messages reads nothing and writes nothing: it is safe to run inside
 the transaction. The targets and department names may follow the content root
@@ -36,7 +39,7 @@ from kb.i18n.catalog import TriageName, domain_catalog
 from kb.language import says_too_little
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
-from kb.notify.outbox import READER, OutboxMessage
+from kb.notify.outbox import READER, UNSUBSCRIBE, OutboxMessage
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic, holder_of
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict
@@ -218,6 +221,12 @@ class Notifier:
                     # Sent only while they may still read the request (`kb.notify.worker`).
                     recipients.append(Recipient(address, "assignee", "", holder, holder))
                 continue
+            if party is Party.ADDED_WATCHER:
+                added = str(entry.data.get("added") or "")
+                address = self.config.requester_address(added) if added else None
+                if address and added != entry.actor:
+                    recipients.append(Recipient(address, "watcher", "", None, added))
+                continue
             if party is Party.WATCHERS:
                 for watcher in request.watchers:
                     address = self.config.requester_address(watcher)
@@ -264,6 +273,10 @@ class Notifier:
             address, audience, department, reader, _ = recipient
             lang = self.language_for(recipient, request)
             dept = department or request.department
+            # A watcher's every mail carries the link that ends them, for them alone.
+            leave = ""
+            if audience == "watcher" and recipient.account:
+                leave = self.config.unwatch_link(request, recipient.account)
             text = compose(
                 topic,
                 request,
@@ -273,6 +286,7 @@ class Notifier:
                 department_name=self.department_name(dept, lang),
                 link=self.config.request_link(request),
                 actor_name=self._people.get(entry.actor, ""),
+                unwatch_link=leave,
             )
             if text is None:
                 continue
@@ -286,6 +300,8 @@ class Notifier:
             }
             if reader is not None:
                 payload[READER] = reader
+            if leave:
+                payload[UNSUBSCRIBE] = leave
             out.append(
                 OutboxMessage(
                     topic=topic.value,

@@ -19,6 +19,8 @@ TARGET_SCHEMES = ("http://", "https://", "email:")
 # The payload key of a mail to a self-watcher (`Request.self_watchers`): their
 # username, whose roles must still let them read the request when it is sent.
 READER = "reader"
+# The payload key of a watcher's one-click link off the request (`List-Unsubscribe`).
+UNSUBSCRIBE = "unsubscribe"
 
 
 @dataclass(frozen=True, kw_only=True)

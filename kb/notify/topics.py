@@ -42,6 +42,7 @@ class Topic(StrEnum):
     ATTACHED = "request.attachment_added"
     RATED = "request.rated"
     MERGED = "request.merged"
+    WATCHER_ADDED = "request.watcher_added"
 
 
 class Party(Enum):
@@ -54,6 +55,8 @@ class Party(Enum):
     WATCHERS = "watchers"  # the request's watchers (never the one who acted)
     # The agent the change makes the holder of the request or task (`holder_of`).
     ASSIGNEE = "assignee"
+    # The person someone else made a watcher (`added` of a `watchers` entry).
+    ADDED_WATCHER = "added_watcher"
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ WHO_HEARS: Mapping[Topic, Hearers] = {
     Topic.ATTACHED: Hearers((_P.QUEUE,), (_P.REQUESTER, _P.QUEUE, _P.WATCHERS)),
     Topic.RATED: Hearers((_P.QUEUE,), (_P.QUEUE,)),
     Topic.MERGED: Hearers((_P.QUEUE,), (_P.REQUESTER,)),
+    # Told once, with the link that ends their mails (`kb.notify.unwatch_links`).
+    Topic.WATCHER_ADDED: Hearers((), (_P.ADDED_WATCHER,)),
 }
 
 

@@ -22,6 +22,7 @@ from kb.errors import ConfigError
 from kb.extract.base import Limits
 from kb.extract.reader import DocumentReader
 from kb.notify.config import NotifyConfig
+from kb.notify.mail_limit import MailLimit
 from kb.notify.notifier import Notifier
 from kb.records import Department
 from kb.requests.departments import DepartmentSource, following, paired, source_of
@@ -136,4 +137,5 @@ def configured_service(
         intake=_intake(settings),
         blobs=blob_store(settings, store),
         reopen_days=settings.reopen_days,
+        mail_limit=MailLimit.from_setting(settings.notify_limit, store),
     )

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from kb.accounts.records import User
 from kb.attachments.records import Attachment
 from kb.errors import ConflictError, KbError
+from kb.notify.mail_limit import MailLimit
 from kb.notify.notifier import Notifier
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
@@ -120,6 +121,7 @@ class Ledger:
         clock: Clock,
         reopen_days: int = 14,
         account_languages: Callable[[], Mapping[str, str]] | None = None,
+        mail_limit: MailLimit | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
@@ -127,6 +129,8 @@ class Ledger:
         self.reopen_days = reopen_days
         # The languages accounts picked for their mails (`AccountStore.account_languages`).
         self.account_languages = account_languages or dict
+        # The mails one account's changes may send (`notify_limit`); None: no limit.
+        self.mail_limit = mail_limit
 
     def window(self) -> permissions.ReopenWindow:
         """How long a requester may still reopen, as of now."""
@@ -200,8 +204,10 @@ class Ledger:
         def attempt() -> Saved:
             before = self.load(actor, request_id)
             step = change(before, self.clock())
+            mails = self._mails_allowed(actor, [step])
             announce = self.announcing(step.topic, actor=actor) if step.topic else None
             saved = self.store.update_request(step.request, step.entry, announce, step.attachments)
+            self._mails_sent(actor, mails)
             return Saved(before, saved, step.entry)
 
         return _retrying(f"request {request_id}", attempt)
@@ -261,12 +267,35 @@ class Ledger:
 
     def _save_steps(self, steps: Sequence[Step], actor: User) -> list[Request]:
         """Save `steps` in one transaction, with what each announces."""
-        return self.store.update_requests(
+        mails = self._mails_allowed(actor, steps)
+        saved = self.store.update_requests(
             [
                 (s.request, s.entry, self.announcing(s.topic, actor=actor) if s.topic else None)
                 for s in steps
             ]
         )
+        self._mails_sent(actor, mails)
+        return saved
+
+    def _mails_allowed(self, actor: User, steps: Sequence[Step]) -> int:
+        """How many e-mails `steps` would send on `actor`'s behalf, counted before
+        anything is saved: `RateLimited` when that is past what `notify_limit`
+        leaves them (`kb.notify.mail_limit`). Building the messages reads and writes
+        nothing; the store builds them again inside its transaction."""
+        if self.mail_limit is None:
+            return 0
+        mails = 0
+        for step in steps:
+            if step.topic is not None:
+                announce = self.announcing(step.topic, actor=actor)
+                sent = announce(step.request, step.entry)
+                mails += sum(m.target.startswith("email:") for m in sent)
+        self.mail_limit.check(actor.username, mails)
+        return mails
+
+    def _mails_sent(self, actor: User, mails: int) -> None:
+        if self.mail_limit is not None:
+            self.mail_limit.spend(actor.username, mails)
 
 
 def _retrying(what: str, attempt: Callable[[], T]) -> T:

@@ -19,6 +19,7 @@ from kb.attachments.intake import AttachmentLimits, Intake
 from kb.catalogue.loading import catalogue_source
 from kb.catalogue.types import Catalogue, RequestType
 from kb.notify.config import NotifyConfig
+from kb.notify.mail_limit import MailLimit
 from kb.notify.notifier import Notifier, request_language
 from kb.records import Department
 from kb.requests.articles import ArticleWork
@@ -62,6 +63,7 @@ class RequestParts:
         intake: Intake | None = None,
         blobs: BlobStore | None = None,
         reopen_days: int = 14,
+        mail_limit: MailLimit | None = None,
     ) -> None:
         self.store, self.clock = store, clock
         self.language_of = told = told_reading(language_of)
@@ -81,20 +83,17 @@ class RequestParts:
             language_of=told,
             clock=clock,
         )
-        self.ledger = Ledger(store, self.notifier, clock, reopen_days, store.account_languages)
+        self.ledger = Ledger(
+            store, self.notifier, clock, reopen_days, store.account_languages, mail_limit
+        )
         self.languages = RequestLanguages(told, store.get_user, self.notifier)
         self.tasks = TaskWork(self.ledger, self.directory)
         self.holders = TaskHolders(self.tasks, store)  # taking, releasing, handing over
         self.reader = RequestReader(self.ledger, self.directory)
         self.work = RequestWork(self.ledger, self.directory, self.tasks, store)
         self.articles = ArticleWork(self.ledger, self.directory, self.languages, streams)
-        self.files = AttachmentWork(
-            self.ledger,
-            self.work,
-            intake or Intake(AttachmentLimits()),
-            blobs or DatabaseBlobs(store),
-            store,
-        )
+        kept = intake or Intake(AttachmentLimits()), blobs or DatabaseBlobs(store)
+        self.files = AttachmentWork(self.ledger, self.work, *kept, store)
         self.ratings = RatingWork(self.ledger)
         self.watching = WatcherWork(self.ledger, store)
         self.merging = MergeWork(self.ledger, self.tasks)

@@ -211,6 +211,11 @@ class RequestService(RequestParts):
     def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
         return self.watching.unwatch(actor, request_id, username)
 
+    def leave(self, request_id: int, username: str, token: str) -> None:
+        """Stop `username` watching the request by the link of their mail (no sign-in:
+        the token is signed for them and this request, `kb.notify.unwatch_links`)."""
+        self.watching.leave(request_id, username, token, self.notifier.config.link_key)
+
     # -- attachments ----------------------------------------------------------------
     def attach(
         self,

@@ -10,6 +10,12 @@ adds nothing to what their roles let them read: an agent whose role is
 revoked stops reading the requests they watched, and stops getting their
 e-mails (`kb.notify.worker`), unless the requester or an agent made them a
 watcher. Each change is a history entry.
+
+Nobody is asked before they are added, so someone added by another person is
+told once (`Topic.WATCHER_ADDED`), and every mail to a watcher carries a link
+that takes them off with one click (`leave`, `kb.notify.unwatch_links`).
+Who left a watch someone else gave them is not added again by anyone else;
+they may watch the request again themselves.
 """
 
 from __future__ import annotations
@@ -18,7 +24,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from kb.accounts.records import User
-from kb.errors import ConflictError, PermissionDenied, ValidationError
+from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from kb.notify.topics import Topic
+from kb.notify.unwatch_links import token_matches
 from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.records import Request
 from kb.store.account_protocols import AccountStore
@@ -104,6 +112,30 @@ class WatcherWork:
         """Remove `username` (default: the actor) from the request's watchers."""
         return self._change(actor, request_id, (username or actor.username).strip(), add=False)
 
+    def leave(self, request_id: int, username: str, token: str, key: str) -> None:
+        """Take `username` off the request's watchers by the link of their mail: a
+        `token` signed for them and this request under `key` (no sign-in needed).
+        Done already (they left, the account or the request is gone) is done."""
+        if not token_matches(key, request_id, username, token):
+            raise PermissionDenied(
+                f"this stop-watching link is not valid for request {request_id}: it was "
+                "changed, or the site's key changed since it was sent; sign in and remove "
+                "yourself from the request's watchers on its page",
+                details={"request": request_id, "action": "leave"},
+                key="unwatch_link_invalid",
+                values={"id": request_id},
+            )
+        person = self.accounts.get_user(username)
+        if person is None:
+            return
+        try:
+            self._change(person, request_id, username, add=False)
+        except ConflictError as exc:
+            if exc.key != "watching_not":
+                raise
+        except NotFoundError:
+            pass  # no longer theirs to read: no mail reaches them either
+
     def _change(self, actor: User, request_id: int, name: str, *, add: bool) -> Request:
         def change(request: Request, now: datetime) -> Step:
             self._require(actor, request, name)
@@ -114,6 +146,8 @@ class WatcherWork:
                     key="watching_already" if add else "watching_not",
                     values={"name": name, "id": request.id},
                 )
+            if add and name != actor.username:
+                self._refuse_if_left(request, name)
             if add and len(request.watchers) >= MAX_WATCHERS:
                 raise ConflictError(
                     f"request {request.id} has {MAX_WATCHERS} watchers, the most it may have",
@@ -131,9 +165,33 @@ class WatcherWork:
             data = {"added": name} if add else {"removed": name}
             entry = new_entry(actor, request, now, "watchers", "", data)
             changed = replace(request, watchers=watchers, self_watchers=selves, updated=now)
-            return Step(changed, entry, None)
+            told = add and name != actor.username  # they did not ask: told once
+            return Step(changed, entry, Topic.WATCHER_ADDED if told else None)
 
         return self.ledger.save(actor, request_id, change).after
+
+    def _refuse_if_left(self, request: Request, name: str) -> None:
+        """Refuse to add `name` again when they last left a watch someone else gave
+        them: they said they do not want its mails. (Who watched of their own accord
+        and stopped may be added as before.)"""
+        if request.id is None:
+            return
+        added_by, left = "", False
+        for entry in self.ledger.store.entries(request.id):
+            if entry.kind != "watchers":
+                continue
+            if entry.data.get("added") == name:
+                added_by, left = entry.actor, False
+            elif entry.data.get("removed") == name:
+                left = entry.actor == name
+        if left and added_by not in ("", name):
+            raise ConflictError(
+                f"{name} stopped watching request {request.id} themselves and is not "
+                "added again by anyone else; they may watch it again themselves",
+                details={"request": request.id, "watcher": name},
+                key="watcher_left",
+                values={"name": name, "id": request.id},
+            )
 
     def _require(self, actor: User, request: Request, name: str) -> None:
         if name == actor.username or self.ledger.permissions(actor, request).watch:

@@ -313,3 +313,35 @@ def test_a_requester_s_own_status_changes_and_ratings_are_limited(
         ("/api/requests/{request_id}/rating", "post"),
     ):
         assert documents_429(client, path, method)
+
+
+def test_mails_on_requests_are_limited_per_recipient(make_app: Any) -> None:
+    """`reply_limit` counts replies, but each reply mails every watcher, added without
+    being asked: the mails one account's changes send are counted one per recipient."""
+    from tests.support import sign_in_as
+
+    app = make_app(notify_limit="5 per hour", smtp_host="127.0.0.1", mail_domain="example.org")
+    store = services(app).store
+    for name in ("emma", "ivan", "w1", "w2", "w3", "w4"):
+        add_user(store, name, "admin" if name == "ivan" else "employee")
+    client = app.test_client()
+    token = sign_in_as(client, "emma")
+    sent = {"X-CSRF-Token": token}
+    created = client.post("/api/requests", json={"query": "my VPN drops"}, headers=sent)
+    assert created.status_code == 201, created.get_json()
+    request_id = created.get_json()["id"]
+    url = f"/api/requests/{request_id}"
+    for name in ("w1", "w2", "w3", "w4"):  # each is told once: 4 mails
+        added = client.post(f"{url}/watchers", json={"username": name}, headers=sent)
+        assert added.status_code in (200, 201), added.get_json()
+    over = client.post(f"{url}/comments", json={"text": "any news?"}, headers=sent)
+    error = error_of(over, 429, "rate_limited")
+    assert error["details"]["limit"] == "notify_limit" and error["details"]["sent"] == 4
+    assert int(over.headers["Retry-After"]) >= 1
+    page = post_request_form(client, token, request_id, "comment", text="typed by hand")
+    shown = refused_page(client, page)
+    assert "typed by hand" in shown and "nothing was saved" in shown
+    assert [e["kind"] for e in client.get(url).get_json()["history"]].count("comment") == 0
+    ivan = sign_in_as(client, "ivan")  # another account's mails are its own
+    answer = client.post(f"{url}/comments", json={"text": "on it"}, headers={"X-CSRF-Token": ivan})
+    assert answer.status_code == 201, answer.get_json()

@@ -1,6 +1,7 @@
 """The `requests` blueprint: My requests, one request's page and its forms.
 
-Every page needs a signed-in user (visitors are sent to the sign-in page).
+Every page needs a signed-in user (visitors are sent to the sign-in page), but
+the page a watcher's mail links to (`webapp.requests.leaving`).
 What a reader may do on a request page comes from `webapp.requests.presenters`;
 each action is a small form that posts here and calls one `RequestService`
 method, answered by `webapp.requests.acting` (back to the request, where a
@@ -24,7 +25,7 @@ from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.i18n import gettext
 from webapp.inputs import checks_own_form, digits, form_flag
-from webapp.requests import articles, draft_texts, form_tokens, template_helpers
+from webapp.requests import articles, draft_texts, form_tokens, leaving, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads
 from webapp.requests.listing import MINE_PAGE, cursor_arg, own_rows, page_links
@@ -37,6 +38,7 @@ bp = Blueprint("requests", __name__, url_prefix="/requests")
 
 template_helpers.register(bp)
 articles.register(bp)
+leaving.register(bp)  # the one page here a visitor may open: a watcher's mail link
 draft_texts.register(bp)
 
 

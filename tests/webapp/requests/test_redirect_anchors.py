@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 
 from kb.accounts.records import User
 from kb.accounts.service import add_user
+from kb.notify.unwatch_links import unwatch_token
 from kb.store.protocols import Store
 from tests.support import refused_page, text_of
 from tests.webapp.requests.test_append_forms import ARTICLE_TEXT
@@ -80,6 +81,16 @@ def unwatch_self(app: Flask) -> Post:
     request_id = file(app.test_client())
     services(app).requests.watch(User(username="emma"), request_id, "olga")
     return as_agent(app, "olga", request_id, "watchers/remove", username="olga")
+
+
+def leave_by_link(app: Flask) -> Post:
+    """A watcher leaves by the link of their mail, signed in nowhere."""
+    request_id = file(app.test_client())
+    services(app).requests.watch(User(username="emma"), request_id, "olga")
+    token = unwatch_token(str(services(app).settings.secret_key), request_id, "olga")
+    visitor = app.test_client()
+    page = visitor.get(f"/requests/{request_id}/leave?user=olga&token={token}")
+    return Post(visitor, text_of(page), f"/requests/{request_id}/leave", {})
 
 
 def unwatch_other(app: Flask) -> Post:
@@ -179,6 +190,7 @@ CASES: dict[str, list[tuple[str, Callable[[Flask], Post], str]]] = {
         )
     ],
     "requests.unwatch": [("self", unwatch_self, "outcome"), ("other", unwatch_other, "watchers")],
+    "requests.leave": [("by the mail's link", leave_by_link, "leave-outcome")],
     "requests.merge": [("merge", merge_post, "outcome")],
     "requests.status": [
         (
