@@ -20,9 +20,13 @@ links are changed where the renamer has the right to change them:
 - **How**: each article through `AuthoringService.save`, as the editor saves
   it: the renamer as author, a version of its own noted "links to <old> now
   name <new>", its history kept, the owner and version checks of any save.
-  Under the four-eyes rule a published article goes to review, as an edit
-  in the editor would (out of search until another owner approves it, its
-  link to the old id leading on meanwhile); a draft stays a draft. A file
+  A published article of a department under the four-eyes rule is left as
+  it is and named in `held`: saved, it would go to review as an edit in the
+  editor does, and so out of search until another owner approves it, for a
+  change its readers never notice (its link leads on through the redirect).
+  Its owners change it when they next edit it; content health names the
+  link meanwhile. A draft or an article already in review is changed and
+  keeps its status. A file
   changed meanwhile or that no longer reads is left as it is and named in
   `failed` with the reason: the rename itself stands either way.
 """
@@ -75,6 +79,9 @@ class Relinking:
     # Articles of departments the renamer does not own that still link to the
     # old id (those the renamer may read): their readers are led on to the new one.
     elsewhere: tuple[str, ...] = ()
+    # Published articles of the renamer's departments under the four-eyes rule,
+    # left as they are: a save would take them out of search until approved.
+    held: tuple[str, ...] = ()
 
 
 def relink(
@@ -92,8 +99,13 @@ def relink(
     updated: list[Relinked] = []
     failed: list[NotRelinked] = []
     elsewhere: list[str] = []
+    held: list[str] = []
     for article_id, text in _mentioning(authoring, old_id):
         if article_id.split("/", 1)[0] in owned:
+            if _reviewed_when_saved(authoring, article_id):
+                if _links_to(text, article_id, old_id):
+                    held.append(article_id)
+                continue
             try:
                 done = _relink_one(authoring, actor, article_id, old_id, new_id)
             except KbError as exc:
@@ -111,7 +123,21 @@ def relink(
             old_id,
             len(updated),
         )
-    return Relinking(old_id, new_id, tuple(updated), tuple(failed), tuple(elsewhere))
+    return Relinking(old_id, new_id, tuple(updated), tuple(failed), tuple(elsewhere), tuple(held))
+
+
+def _reviewed_when_saved(authoring: AuthoringService, article_id: str) -> bool:
+    """Whether saving the article would take it out of search until another owner
+    approves it: a published article of a department under the four-eyes rule."""
+    if not authoring.department_of(article_id).review_required:
+        return False
+    try:
+        fields, _ = split_text(
+            files.read_text(authoring.root, article_id, authoring.max_bytes) or "", article_id
+        )
+    except KbError:
+        return False  # left to the save, which names why it cannot be changed
+    return fields.status is Status.PUBLISHED
 
 
 def _mentioning(authoring: AuthoringService, old_id: str) -> Iterator[tuple[str, str]]:
@@ -151,13 +177,10 @@ def _relink_one(
     related = retarget_related(opened.fields.related, old_id, new_id)
     if not count and related == opened.fields.related:
         return None
-    status = opened.fields.status
-    if authoring.department_of(article_id).review_required and status is Status.PUBLISHED:
-        status = Status.REVIEW  # as the editor's Submit for review: another owner approves
     done = authoring.save(
         actor,
         article_id,
-        replace(opened.fields, body=body, related=related, status=status),
+        replace(opened.fields, body=body, related=related),
         base_version=opened.version,
         message=version_notes.note("version_note_relinked", old=old_id, new=new_id),
     )

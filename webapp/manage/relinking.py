@@ -17,7 +17,6 @@ from flask import flash
 from kb.accounts.records import User
 from kb.authoring.relinking import Relinking, relink
 from kb.errors import NotFoundError
-from kb.records import Status
 from webapp import services
 from webapp.articles import presenters
 from webapp.errors import message_for
@@ -50,6 +49,7 @@ def relinking_json(done: Relinking) -> dict[str, Any]:
             for f in done.failed
         ],
         "elsewhere": list(done.elsewhere),
+        "held": list(done.held),
     }
 
 
@@ -57,12 +57,11 @@ def flash_relinking(done: Relinking) -> None:
     """What the rename did to the links, said on the page it leads to."""
     if done.updated:
         flash(gettext("relinked", ids=_listed(r.article_id for r in done.updated)), "success")
-    waiting = [r.article_id for r in done.updated if r.status is Status.REVIEW]
-    if waiting:
-        flash(gettext("relinked_review", ids=_listed(waiting)), "info")
     lang = current_language()
     for f in done.failed:
         flash(gettext("relink_failed", id=f.article_id, reason=message_for(f.error, lang)), "error")
+    if done.held:
+        flash(gettext("relink_held", ids=_listed(done.held)), "info")
     if done.elsewhere:
         flash(gettext("relink_elsewhere", ids=_listed(done.elsewhere)), "info")
 

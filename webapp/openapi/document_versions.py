@@ -287,13 +287,13 @@ SCHEMAS: dict[str, Any] = {
     "MovedLinks": {
         "type": "object",
         "description": "What a rename did to the links that named the old id.",
-        "required": ["updated", "failed", "elsewhere"],
+        "required": ["updated", "failed", "elsewhere", "held"],
         "properties": {
             "updated": {
                 "type": "array",
                 "description": "Articles of the caller's departments whose links now name "
-                "the new id: the version saved and its status (review: waiting for another "
-                "content owner under review_required, out of search until approved).",
+                "the new id: the version saved and its status (a draft stays a draft, an "
+                "article in review stays in review).",
                 "items": {
                     "type": "object",
                     "required": ["id", "version", "status"],
@@ -326,6 +326,14 @@ SCHEMAS: dict[str, Any] = {
                 "read, still linking to the old id: never changed by the caller; their "
                 "readers are led on to the new address and their owners see a moved_link in "
                 "content health.",
+            },
+            "held": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Published articles of the caller's departments under "
+                "review_required still linking to the old id: left as they are, since a save "
+                "would take them out of search until another content owner approves it; "
+                "their links lead on to the new address.",
             },
         },
     },

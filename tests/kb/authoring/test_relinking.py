@@ -1,6 +1,7 @@
 """After a rename, the links to the old id are changed in the articles of the
 departments the renamer owns, each as a version of its own saved as the
-editor saves (review under the four-eyes rule); other departments' articles
+editor saves (a published article under the four-eyes rule is left as it is:
+a save would take it out of search until approved); other departments' articles
 are never written, only named to a renamer who may read them; an article
 that merely mentions the id is left alone."""
 
@@ -111,20 +112,38 @@ def test_other_departments_are_named_only_to_a_renamer_who_may_read_them(
     assert done.elsewhere == ("finance/claims.md",)
 
 
-def test_under_the_four_eyes_rule_a_changed_published_article_waits_for_another_owner(
+def test_under_the_four_eyes_rule_a_published_article_is_left_in_search(
     service: AuthoringService,
 ) -> None:
+    """Saved, HR's published article would wait for another owner, out of search
+    meanwhile, for a link its readers follow through the redirect anyway: it is
+    named as held and left as it is; HR's draft is changed and stays a draft."""
     move_article(service, HELGA, "hr/leave.md", "annual-leave", base_version=1)
 
     done = relink(service, HELGA, "hr/leave.md", "hr/annual-leave.md", may_read=lambda _: True)
 
-    assert {(r.article_id, r.status) for r in done.updated} == {
-        ("hr/sick.md", Status.REVIEW),
-        ("hr/plans.md", Status.DRAFT),
-    }
+    assert {(r.article_id, r.status) for r in done.updated} == {("hr/plans.md", Status.DRAFT)}
+    assert done.held == ("hr/sick.md",)
+    assert read(service, "hr/sick.md") == FILES["hr/sick.md"]
+    assert service.versions.latest("hr/sick.md") is None
+    assert "[leave](annual-leave.md)" in read(service, "hr/plans.md")
+
+
+def test_an_article_already_in_review_is_changed_and_stays_in_review(
+    service: AuthoringService,
+) -> None:
+    (service.root / "hr" / "sick.md").write_text(
+        text("Sick", "Call in, or [apply](leave.md).", status="review"), encoding="utf-8"
+    )
+    move_article(service, HELGA, "hr/leave.md", "annual-leave", base_version=1)
+
+    done = relink(service, HELGA, "hr/leave.md", "hr/annual-leave.md", may_read=lambda _: True)
+
+    assert ("hr/sick.md", Status.REVIEW) in {(r.article_id, r.status) for r in done.updated}
+    assert done.held == ()
     sick = service.versions.latest("hr/sick.md")
-    assert sick is not None and sick.action is Action.SUBMIT and "status: review" in sick.text
-    # Never published by the one who changed it: another owner approves it.
+    assert sick is not None and "status: review" in sick.text
+    # Still never published by the one who changed it: another owner approves it.
     with pytest.raises(ReviewRequiredError):
         service.set_status(HELGA, "hr/sick.md", Status.PUBLISHED, base_version=sick.number)
     approved = service.set_status(HANS, "hr/sick.md", Status.PUBLISHED, base_version=sick.number)
@@ -137,7 +156,8 @@ def test_an_admin_changes_the_links_of_every_department(service: AuthoringServic
     done = relink(service, ADA, "it/vpn.md", "it/vpn-guide.md", may_read=lambda _: True)
     changed = {r.article_id: r.status for r in done.updated}
     assert changed["finance/claims.md"] is Status.PUBLISHED
-    assert changed["hr/leave.md"] is Status.REVIEW  # HR's rule holds for admins too
+    assert "hr/leave.md" not in changed  # HR's rule holds for admins too
+    assert done.held == ("hr/leave.md",)
     assert done.elsewhere == ()
 
 

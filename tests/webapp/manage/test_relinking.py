@@ -129,17 +129,18 @@ def test_the_api_answers_which_links_it_changed_and_which_still_name_the_old_id(
         "updated": [{"id": "it/wifi.md", "version": 2, "status": "published"}],
         "failed": [],
         "elsewhere": ["hr/remote.md"],
+        "held": [],
     }
 
 
-def test_an_hr_owner_renaming_changes_hr_only_and_under_review(
+def test_an_hr_owner_renaming_leaves_hr_published_articles_in_search(
     client: FlaskClient, content: Path
 ) -> None:
-    """HR works under the four-eyes rule: the changed article waits for another
-    HR owner; IT's article that links to HR's is never written by HR's owner."""
-    (content / "hr" / "sick.md").write_text(
-        REMOTE.replace("../it/vpn-setup.md", "annual-leave.md"), encoding="utf-8"
-    )
+    """HR works under the four-eyes rule: a changed published article would wait
+    for another HR owner, out of search meanwhile, so it is left as it is and
+    named as held; IT's article that links to HR's is never written by HR's owner."""
+    sick = REMOTE.replace("../it/vpn-setup.md", "annual-leave.md")
+    (content / "hr" / "sick.md").write_text(sick, encoding="utf-8")
     (content / "it" / "travel.md").write_text(
         WIFI.replace("vpn-setup.md#connect", "../hr/annual-leave.md"), encoding="utf-8"
     )
@@ -151,17 +152,34 @@ def test_an_hr_owner_renaming_changes_hr_only_and_under_review(
     )
     assert done.status_code == 200, done.get_json()
     links = done.get_json()["links"]
-    assert links["updated"] == [{"id": "hr/sick.md", "version": 2, "status": "review"}]
+    assert (links["updated"], links["held"]) == ([], ["hr/sick.md"])
     assert links["elsewhere"] == ["it/travel.md"]
+    assert (content / "hr" / "sick.md").read_text(encoding="utf-8") == sick
     assert "../hr/annual-leave.md" in (content / "it" / "travel.md").read_text(encoding="utf-8")
-    # Waiting for a second HR owner: the one who changed it may not approve it.
-    sign_in_as(client, "hans")
-    waiting = client.get("/api/articles/hr/sick.md").get_json()
-    assert (waiting["status"], waiting["submitted_by"], waiting["authors"]) == (
-        "review",
-        "helga",
-        ["helga"],
+    assert client.get("/api/articles/hr/sick.md").get_json()["status"] == "published"
+
+
+@pytest.mark.parametrize(
+    ("lang", "held"),
+    [
+        ("en", "Left as they are under the four-eyes rule"),
+        ("de", "Nach dem Vier-Augen-Prinzip unverändert gelassen"),
+    ],
+)
+def test_the_rename_page_says_which_articles_were_held(
+    client: FlaskClient, content: Path, lang: str, held: str
+) -> None:
+    (content / "hr" / "sick.md").write_text(
+        REMOTE.replace("../it/vpn-setup.md", "annual-leave.md"), encoding="utf-8"
     )
+    token = sign_in_as(client, "helga")
+    done = client.post(
+        f"/manage/move/hr/annual-leave.md?hl={lang}",
+        data={"csrf_token": token, "version": "1", "slug": "leave"},
+    )
+    assert done.status_code == 303, text_of(done)
+    said = text_of(client.get(done.location))
+    assert held in said and "hr/sick.md" in said, said
 
 
 def test_links_from_other_departments_lead_readers_to_the_new_address(
