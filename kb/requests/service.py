@@ -34,6 +34,7 @@ from kb.requests.routing import RoutingHints
 from kb.requests.submission import NewRequest
 from kb.requests.task_work import TaskItem
 from kb.requests.tasks import Progress
+from kb.requests.watchers import LeaveOutcome
 from kb.requests.working import RequestChanges
 from kb.store.protocols import RequestOrder
 
@@ -211,10 +212,11 @@ class RequestService(RequestParts):
     def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
         return self.watching.unwatch(actor, request_id, username)
 
-    def leave(self, request_id: int, username: str, token: str) -> None:
+    def leave(self, request_id: int, username: str, token: str) -> LeaveOutcome:
         """Stop `username` watching the request by the link of their mail (no sign-in:
-        the token is signed for them and this request, `kb.notify.unwatch_links`)."""
-        self.watching.leave(request_id, username, token, self.notifier.config.link_key)
+        the token is signed for them and this request, `kb.notify.unwatch_links`);
+        what it did (`WatcherWork.leave`)."""
+        return self.watching.leave(request_id, username, token, self.notifier.config.link_key)
 
     # -- attachments ----------------------------------------------------------------
     def attach(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Literal
 
 from kb.accounts.records import User
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
@@ -33,6 +34,10 @@ from kb.store.account_protocols import AccountStore
 
 MAX_WATCHERS = 50
 MAX_NAMES_SHOWN = 10  # usernames an error lists when a name is many people's
+
+# What a click on a mail's stop-watching link did: told to its reader as it is,
+# since a link to an account renamed since the mail was sent takes nobody off.
+LeaveOutcome = Literal["left", "no_account", "not_watching"]
 
 
 class WatcherWork:
@@ -112,10 +117,13 @@ class WatcherWork:
         """Remove `username` (default: the actor) from the request's watchers."""
         return self._change(actor, request_id, (username or actor.username).strip(), add=False)
 
-    def leave(self, request_id: int, username: str, token: str, key: str) -> None:
+    def leave(self, request_id: int, username: str, token: str, key: str) -> LeaveOutcome:
         """Take `username` off the request's watchers by the link of their mail: a
         `token` signed for them and this request under `key` (no sign-in needed).
-        Done already (they left, the account or the request is gone) is done."""
+        Says what happened: `left`; `no_account` when no account has that name
+        (renamed or removed since the mail was sent); `not_watching` when they do
+        not watch it (left already, or the request is gone or no longer theirs to
+        read, so no mail of it reaches them)."""
         if not token_matches(key, request_id, username, token):
             raise PermissionDenied(
                 f"this stop-watching link is not valid for request {request_id}: it was "
@@ -127,14 +135,16 @@ class WatcherWork:
             )
         person = self.accounts.get_user(username)
         if person is None:
-            return
+            return "no_account"
         try:
             self._change(person, request_id, username, add=False)
         except ConflictError as exc:
             if exc.key != "watching_not":
                 raise
+            return "not_watching"
         except NotFoundError:
-            pass  # no longer theirs to read: no mail reaches them either
+            return "not_watching"  # no longer theirs to read: no mail reaches them either
+        return "left"
 
     def _change(self, actor: User, request_id: int, name: str, *, add: bool) -> Request:
         def change(request: Request, now: datetime) -> Step:

@@ -7,7 +7,10 @@ The token lets its holder leave that one request, nothing more: the page names
 the request by its number alone and shows nothing of it. A wrong or altered
 token is refused (403) with what to do instead. Done, the post leads back to
 the page, which says so (`?left=1`), as every form here does (a reload posts
-nothing again).
+nothing again). When it took nobody off, because no account has that name any
+more (renamed since the mail was sent) or it does not watch the request, the
+page says that instead (`?left=no_account` or `not_watching`) and how to stop
+watching from the request page, rather than claiming it is done.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from werkzeug.wrappers import Response
 from webapp.services import request_service
 
 OUTCOME = "#leave-outcome"
+# What the page says when the click took nobody off (`?left=` besides "1": left).
+MISSED = {"no_account": "leave_no_account", "not_watching": "leave_not_watching"}
 
 
 def register(bp: Blueprint) -> None:
@@ -31,13 +36,18 @@ def leave(request_id: int) -> str | Response:
     user = (request.values.get("user") or "").strip()
     token = (request.values.get("token") or "").strip()
     if request.method == "POST":
-        request_service().leave(request_id, user, token)
-        done = url_for("requests.leave", request_id=request_id, left="1") + OUTCOME
-        return redirect(done, code=303)
+        outcome = request_service().leave(request_id, user, token)
+        if outcome == "left":
+            done = url_for("requests.leave", request_id=request_id, left="1")
+        else:
+            done = url_for("requests.leave", request_id=request_id, left=outcome, user=user)
+        return redirect(done + OUTCOME, code=303)
+    shown = request.args.get("left", "")
     return render_template(
         "requests/leave.html",
         request_id=request_id,
         watcher=user,
         token=token,
-        left=request.args.get("left") == "1",
+        left=shown == "1",
+        missed=MISSED.get(shown, ""),
     )

@@ -107,8 +107,10 @@ def test_the_link_takes_off_its_recipient_and_nobody_else(mailing: RequestServic
         with pytest.raises(PermissionDenied, match="not valid for request"):
             mailing.leave(number, name, sent)
     assert mailing.get(EMPLOYEE, request_id).watchers == ["otto", "ian"]
-    mailing.leave(request_id, "otto", token)
-    mailing.leave(request_id, "otto", token)  # a second click: done already
+    assert mailing.leave(request_id, "otto", token) == "left"
+    assert mailing.leave(request_id, "otto", token) == "not_watching"  # a second click
+    gone = unwatch_token(KEY, request_id, "nobody")
+    assert mailing.leave(request_id, "nobody", gone) == "no_account"  # renamed, removed
     assert mailing.get(EMPLOYEE, request_id).watchers == ["ian"]
     assert mailing.get(EMPLOYEE, other_id).watchers == ["otto", "ian"]
 
