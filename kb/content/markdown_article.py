@@ -152,6 +152,11 @@ def _audience(
         key, values = "audience_not_list", {"got": got}
     if not key:
         audience = tuple(dict.fromkeys(n.lower() for n in names if n))
+        if len(audience) > 1 and EVERYONE in audience:
+            # Publishes to everyone as written; the other groups suggest a
+            # narrower audience was meant, so say so (a warning: it publishes).
+            groups = ", ".join(name for name in audience if name != EVERYONE)
+            problems.append(problem("audience_everyone_and", path, kind="audience", groups=groups))
         if audience:
             return audience
         key = "audience_empty"

@@ -182,6 +182,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         _AUDIENCE_HINT,
     ),
     "audience_empty": ("audience is empty" + _RESTRICTED, _AUDIENCE_HINT),
+    "audience_everyone_and": (
+        "audience lists everyone together with other groups: everyone can read it;"
+        " remove everyone to limit it to {groups}",
+        "",
+    ),
     "no_text": ("article has no body text; only its title is searchable", ""),
     **{
         key: (_NOT_SHOWN + why, f"{hint}; {NOT_SHOWN_HINT}") for key, (why, hint) in _IMAGES.items()

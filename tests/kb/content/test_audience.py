@@ -12,6 +12,7 @@ import pytest
 from indexer.build import IndexBuilder
 from kb.content.markdown_article import parse_article
 from kb.content.scanner import scan_content
+from kb.i18n.problems import problem_words
 from kb.records import EVERYONE
 from kb.results import Query
 from kb.settings import Settings
@@ -132,3 +133,39 @@ def test_a_restricted_article_is_not_found_by_visitors(
         assert owner.results[0].id == "hr/salaries.md"
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "groups"),
+    [
+        ("audience: [everyone, hr]\n", "hr"),
+        ("audience: [HR, Everyone, managers]\n", "hr, managers"),
+        ("audience: everyone, hr\n", "hr"),
+    ],
+)
+def test_everyone_with_other_groups_is_a_warning_and_still_publishes(
+    front_matter: str, groups: str
+) -> None:
+    """`[everyone, hr]` reads as "HR only" to its owner but publishes to everyone:
+    said, in both languages, while the article stays published as written."""
+    article, problems = parse(front_matter)
+    assert EVERYONE in article.audience and article.visible_to(ANONYMOUS)
+    [problem] = problems
+    assert (problem.kind, problem.severity.value) == ("audience", "warning")
+    assert problem.message == (
+        "audience lists everyone together with other groups: everyone can read it; "
+        f"remove everyone to limit it to {groups}"
+    )
+    german, _ = problem_words(problem, "de")
+    assert "entfernen Sie everyone" in german and german.endswith(f"{groups} zu beschränken")
+
+
+def test_validate_warns_of_everyone_with_other_groups_and_passes(tiny_content: Path) -> None:
+    (tiny_content / "hr" / "salaries.md").write_text(
+        "---\ntitle: Salary bands\naudience: [everyone, hr]\n---\nBands.\n", encoding="utf-8"
+    )
+    result = run_kb({}, "validate", "--content", str(tiny_content), "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    [problem] = [p for p in report["problems"] if p["path"] == "hr/salaries.md"]
+    assert problem["severity"] == "warning" and "remove everyone" in problem["message"]
