@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from kb.content.rendered_code import blank_code
 from kb.content.sanitize import resolve_article_link
 
 # Any inline link's target, not a picture's (`![alt](x.png)`): `<in brackets>`
@@ -28,9 +29,10 @@ _ANY_LINK = re.compile(
 
 def dropped_links(body: str, article_id: str) -> list[str]:
     """The relative link targets of `body` (the Markdown of `article_id`), as
-    written and sorted, that name no article."""
+    written and sorted, that name no article; a link written in code is shown
+    as written, no link (`kb.content.rendered_code`), and is not one."""
     dropped = set()
-    for found in _ANY_LINK.finditer(body):
+    for found in _ANY_LINK.finditer(blank_code(body)):
         bracketed, bare = found.groups()
         target = bare if bracketed is None else bracketed.strip()
         parts = urlsplit(target)
