@@ -80,6 +80,7 @@ NOTHING_TYPED = frozenset(
         "requests.assign",
         "requests.assign_me",
         "requests.unwatch",
+        "requests.leave",
         "requests.complete_task",
         "requests.take_task",
         "requests.release_task",
