@@ -87,9 +87,17 @@ def json_object(*fields: str) -> dict[str, Any]:
             key="json_nested",
         ) from None
     if not isinstance(data, dict):
+        body = type(data).__name__ if data is not None else "invalid JSON"
+        if fields:  # the call's own fields, not another call's example
+            raise ValidationError(
+                f"the request body must be a JSON object of the fields {', '.join(fields)}",
+                details={"body": body, "fields": list(fields)},
+                key="json_not_object_fields",
+                values={"fields": ", ".join(fields)},
+            )
         raise ValidationError(
-            'the request body must be a JSON object, e.g. {"rank": 1}',
-            details={"body": type(data).__name__ if data is not None else "invalid JSON"},
+            'the request body must be a JSON object: {"name": value, ...}',
+            details={"body": body},
             key="json_not_object",
         )
     if fields:
@@ -369,17 +377,19 @@ def int_arg(args: Mapping[str, str], name: str, default: int, low: int, high: in
             value=raw[:40],
         )
     significant = text.lstrip("0") or "0"
-    # Beyond range without converting thousands of digits.
-    value = high + 1 if len(significant) > len(str(high)) else int(significant)
-    value = -value if negative else value
-    if not low <= value <= high:
+    # Thousands of digits are never converted: a number longer than 40 digits
+    # is beyond any range here, and the error names its text instead.
+    number = int(significant) if len(significant) <= 40 else None
+    if number is not None and negative:
+        number = -number
+    if number is None or not low <= number <= high:
         raise invalid(
             name,
             f"must be between {low} and {high}, got {raw.strip()[:40]}",
             key="out_of_range",
             values={"low": low, "high": high},
-            value=value,
+            value=raw.strip()[:40] if number is None else number,
             min=low,
             max=high,
         )
-    return value
+    return number

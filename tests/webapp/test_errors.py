@@ -286,6 +286,33 @@ def test_a_file_s_problem_answered_as_an_error_is_worded_in_the_reader_s_languag
     )
 
 
+def test_a_signed_in_caller_hears_405_and_404_not_a_missing_token(client: FlaskClient) -> None:
+    """A wrong method or address with a session cookie answered 403 "needs the
+    CSRF token": a call no view takes changes nothing, and is told what it is."""
+    sign_in_as(client, "emma")
+    wrong = client.put("/api/search")
+    assert wrong.status_code == 405, wrong.get_json()
+    assert wrong.get_json()["error"]["code"] == "method_not_allowed"
+    assert client.post("/api/nothing-here").status_code == 404
+    assert client.delete("/catalogue/").status_code == 405
+    # A view that does take the call still wants the token.
+    assert client.post("/api/click", json={}).status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_body_that_is_no_object_is_told_the_call_s_own_fields(
+    client: FlaskClient, lang: str
+) -> None:
+    """Every call's error showed /api/click's example, {"rank": 1}."""
+    error = error_of(
+        client.post("/api/feedback", json=[1], headers={"Accept-Language": lang}),
+        400,
+        "invalid_request",
+    )
+    assert "article_id" in error["message"] and "rank" not in error["message"]
+    assert "article_id" in error["details"]["fields"] and error["details"]["body"] == "list"
+
+
 def test_opening_a_form_s_address_says_what_it_is_and_what_to_do(client: FlaskClient) -> None:
     """A link followed to the sign-out address (or a queue's bulk change) read
     "Something went wrong: GET is not allowed on /auth/sign-out", saying neither

@@ -50,6 +50,8 @@ def check_csrf() -> Response | None:
     """Refuse a state-changing call without the session's token (before every request)."""
     if request.method in SAFE_METHODS or request.path.startswith("/static/"):
         return None
+    if request.routing_exception is not None:
+        return None  # no view takes it (404, 405): it changes nothing, and says so
     expected = session.get(CSRF_KEY)
     if not expected and identity.current_user() is None:
         return None  # a visitor without a session: nothing a forged request could use

@@ -102,6 +102,24 @@ def test_search_refuses_bad_parameters(client: FlaskClient, query: str, field: s
     assert field in error["message"]
 
 
+@pytest.mark.parametrize(
+    ("query", "sent"),
+    [
+        ("page=99999999999999999999", 99999999999999999999),
+        ("page=51", 51),
+        ("k=-0007", -7),
+        ("k=" + "9" * 5000, "9" * 40),
+    ],
+)
+def test_a_number_out_of_range_is_named_as_sent(
+    client: FlaskClient, query: str, sent: int | str
+) -> None:
+    """The error's value is the number the client sent (its text past 40 digits),
+    not the limit plus one that stood in for a long number."""
+    error = error_of(client.get(f"/api/search?q=x&{query}"), 400, "invalid_request")
+    assert error["details"]["value"] == sent
+
+
 def test_search_takes_ascii_digits_with_spaces_and_leading_zeros(
     client: FlaskClient, engine: FakeEngine
 ) -> None:
