@@ -13,7 +13,9 @@ A deleted document (`deleted`) comes back under its own name only while that
 name is free: a file of that name in any letter case, put there on disk or
 uploaded since, or an upload of it waiting for review, keeps it, and the
 restore is refused (409, `details.reason` `name_taken`) with nothing written
-(`check_free`).
+(`check_free`). So is the approval of an upload held for review whose file is
+not there while a file of its name in another letter case was put there since
+(`check_approvable`): the held version stays, for the reviewer to reject.
 """
 
 from __future__ import annotations
@@ -142,7 +144,33 @@ def check_free(root: Path, article_id: str, waiting: bool) -> None:
         f"{taken} {'waits for review' if waiting else 'took the name'}; nothing was "
         "restored. Delete, rename or reject that one first, or download this version "
         "and upload it under another name",
-        details={"id": article_id, "reason": "name_taken", "taken_by": taken},
+        details=_taken(article_id, taken),
         key="document_restore_taken",
         values={"id": article_id, "taken": taken},
     )
+
+
+def check_approvable(root: Path, article_id: str, restore: bool) -> None:
+    """Refuse to approve the held upload (`restore`: restore of a deleted document)
+    of `article_id`, whose file is not there, while a file of its id in another
+    letter case is, put there on disk since it was held: writing it beside that
+    one would make two files of one id. Call inside the edit lock."""
+    if restore:
+        check_free(root, article_id, waiting=False)
+        return
+    taken = files.same_id_file(root, article_id)
+    if taken is None:
+        return
+    raise ConflictError(
+        f"{article_id} cannot be published: since it was uploaded, {taken} was put "
+        "into the folder and has its name in another letter case; nothing was written "
+        "and the upload still waits. Reject it, or delete or rename that file first "
+        "and approve it again",
+        details=_taken(article_id, taken),
+        key="document_approve_taken",
+        values={"id": article_id, "taken": taken},
+    )
+
+
+def _taken(article_id: str, taken: str) -> dict[str, str]:
+    return {"id": article_id, "reason": "name_taken", "taken_by": taken}

@@ -44,6 +44,7 @@ from kb.authoring.document_reading import check_readable
 from kb.authoring.document_refusals import (
     StaleDocumentError,
     already_there,
+    check_approvable,
     check_free,
     check_restore,
     deleted,
@@ -183,8 +184,9 @@ class DocumentUploads:
                 raise folder_gone(article_id, number)
             data = self.versions.data(waiting)
             there = self._file_there(article_id)
-            if not there and waiting.action is Action.RESTORE:  # a deleted one's name taken
-                check_free(self.authoring.root, article_id, waiting=False)
+            if not there:  # a file of its name in another letter case put there since
+                restore = waiting.action is Action.RESTORE
+                check_approvable(self.authoring.root, article_id, restore)
             self.versions.sync(article_id)
             said = message.strip() or version_notes.note(
                 "version_note_approved", number=number, author=waiting.author

@@ -37,6 +37,20 @@ def deleted(client: FlaskClient, token: str, article_id: str, versions: int) -> 
     assert gone.status_code == 200, text_of(gone)
 
 
+def not_approved(client: FlaskClient, article_id: str, number: int, taken_by: str) -> Any:
+    """Version `number` of `article_id` approved by hans through the API, refused
+    (409) since `taken_by` holds its name; the error answered."""
+    hans = sign_in_as(client, "hans")
+    refused = client.post(
+        f"/api/articles/{article_id}/review",
+        json={"decision": "approve", "version": number},
+        headers={"X-CSRF-Token": hans},
+    )
+    said = error_of(refused, 409, "conflict")
+    assert said["details"] == {"id": article_id, "reason": "name_taken", "taken_by": taken_by}
+    return said
+
+
 def rows(client: FlaskClient, page: str) -> list[str]:
     """The version of each row of a document's history, newest first."""
     return re.findall(r'<tr data-version="(\d+)">', client.get(page).get_data(as_text=True))
@@ -161,18 +175,7 @@ def test_a_held_restore_of_a_deleted_document_is_not_approved_beside_a_name_take
     held = restore(client, helga, "hr/policy.pdf", {"version": 2}, **{"If-Match": '"3"'})
     assert held.status_code == 202, text_of(held)
     (content / "hr" / "POLICY.pdf").write_bytes(PDF2)  # put there on disk meanwhile
-    hans = sign_in_as(client, "hans")
-    refused = client.post(
-        "/api/articles/hr/policy.pdf/review",
-        json={"decision": "approve", "version": 4},
-        headers={"X-CSRF-Token": hans},
-    )
-    said = error_of(refused, 409, "conflict")
-    assert said["details"] == {
-        "id": "hr/policy.pdf",
-        "reason": "name_taken",
-        "taken_by": "hr/POLICY.pdf",
-    }
+    not_approved(client, "hr/policy.pdf", 4, taken_by="hr/POLICY.pdf")
     assert sorted(p.name for p in (content / "hr").glob("*.pdf")) == ["POLICY.pdf"]
 
 

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from tests.support import error_of, sign_in_as, text_of
 from tests.webapp.manage.conftest import RecordingBuilder
+from tests.webapp.manage.test_deleted_document_restore import not_approved
 from tests.webapp.manage.test_documents import PDF, post_upload, put
 from webapp.services import services
 
@@ -241,3 +242,25 @@ def test_a_restored_document_names_every_author_and_its_uploader_cannot_approve(
     assert error["details"]["reason"] == "wrote_changes"
     assert error["details"]["authors"] == ["hans", "helga"]
     assert (content / "hr" / "form.pdf").read_bytes() == PDF2
+
+
+def test_a_held_new_upload_is_not_approved_beside_its_name_in_another_case(
+    client: FlaskClient, content: Path
+) -> None:
+    helga = sign_in_as(client, "helga")
+    assert put(client, helga, "hr/new.pdf", PDF).status_code == 202
+    (content / "hr" / "NEW.pdf").write_bytes(PDF2)  # put there on disk meanwhile
+    said = not_approved(client, "hr/new.pdf", 1, taken_by="hr/NEW.pdf")
+    assert "since it was uploaded, hr/NEW.pdf was put into the folder" in said["message"]
+    # The reviewer's page says why; nothing written, the upload still waits.
+    hans = sign_in_as(client, "hans")
+    form = {"csrf_token": hans, "number": "1", "decision": "approve", "message": ""}
+    assert client.post("/manage/document-review/hr/new.pdf?hl=de", data=form).status_code == 303
+    page = text_of(client.get("/manage/document/hr/new.pdf?hl=de"))
+    assert "Seit dem Upload wurde hr/NEW.pdf in den Ordner gelegt" in page
+    assert sorted(p.name for p in (content / "hr").glob("*.pdf")) == ["NEW.pdf"]
+    assert (content / "hr" / "NEW.pdf").read_bytes() == PDF2
+    assert client.get("/api/articles/hr/new.pdf/versions").get_json()["pending"] == 1
+    # The reviewer rejects it.
+    assert review(client, hans, "hr/new.pdf", 1, "reject").status_code == 303
+    assert client.get("/api/articles/hr/new.pdf/versions").get_json()["pending"] is None
