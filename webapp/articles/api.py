@@ -1,7 +1,9 @@
 """The `articles_api` blueprint: articles and feedback on them in the JSON API.
 
     GET  /api/articles/<id>   one published article with its sanitised HTML (for its
-                              content owners: the stored article, version and ETag)
+                              content owners: the stored article, version and ETag);
+                              an id renamed since is 404 with `details.moved_to`
+                              for a caller who may read the article it became
     POST /api/feedback        "was this helpful?" on an article (its search by
                               `search_id`, or `search_ref` while it had none;
                               `query`, the words searched for, kept without one)
@@ -15,8 +17,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
+from kb.errors import NotFoundError
 from webapp.articles import presenters
 from webapp.articles.inputs import MAX_COMMENT_CHARS
+from webapp.articles.renamed import renamed_to
 from webapp.inputs import bool_field, int_field, json_object, text_field
 from webapp.search.event_log import record_feedback
 from webapp.search.search_refs import MAX_REF_CHARS
@@ -34,7 +38,15 @@ def article(article_id: str) -> Response:
     stored = editor_view(article_id)
     if stored is not None:
         return stored
-    return jsonify(presenters.article_view(article_id).as_dict())
+    try:
+        return jsonify(presenters.article_view(article_id).as_dict())
+    except NotFoundError as exc:
+        # Renamed since: the page redirects, but an API client is told where it went
+        # rather than handed another article silently; only a caller who may read
+        # the new one (`renamed_to`), so a hidden article stays unseen.
+        if (target := renamed_to(article_id)) is not None:
+            exc.details = {**exc.details, "moved_to": target}
+        raise
 
 
 def max_query_chars() -> int:

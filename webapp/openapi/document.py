@@ -267,7 +267,9 @@ _OPERATIONS: dict[str, Any] = {
         "`status`, `body` and an ETag header. For a document id, its content owners get "
         "the published view (when indexed) with the DocumentState fields merged in: the "
         "version to send in If-Match (the ETag), the version waiting for review, who wrote "
-        "it and what no longer fits the folder; a new document waiting has those alone.",
+        "it and what no longer fits the folder; a new document waiting has those alone. "
+        "An id renamed since is a 404 whose `details.moved_to` names the new id when the "
+        "caller may read that article (otherwise the plain 404).",
         "parameters": [
             param(
                 "article_id",

@@ -55,19 +55,41 @@ def test_a_rename_leads_to_the_editor_of_the_new_name_and_the_old_address_follow
     assert 'action="/manage/restore/' not in history
 
 
+def renamed_by_cora(client: FlaskClient, slug: str) -> None:
+    """it/vpn-setup.md renamed to it/<slug>.md by its content owner."""
+    token = sign_in_as(client, "cora")
+    done = client.post(
+        "/manage/move/it/vpn-setup.md",
+        data={"csrf_token": token, "version": "1", "slug": slug},
+    )
+    assert done.status_code == 303
+
+
 def test_the_old_address_says_nothing_to_a_reader_who_may_not_read_the_article(
     client: FlaskClient, content: Path
 ) -> None:
     restricted = VPN.replace("lang: en", "lang: en\naudience: [it-staff]")
     (content / "it" / "vpn-setup.md").write_text(restricted, encoding="utf-8")
-    token = sign_in_as(client, "cora")
-    client.post(
-        "/manage/move/it/vpn-setup.md",
-        data={"csrf_token": token, "version": "1", "slug": "vpn-staff"},
-    )
+    renamed_by_cora(client, "vpn-staff")
     sign_in_as(client, "emma")
     old = client.get("/articles/it/vpn-setup.md")
     assert old.status_code == 404 and "vpn-staff" not in text_of(old)
+    api = client.get("/api/articles/it/vpn-setup.md")
+    assert api.status_code == 404 and "vpn-staff" not in api.get_data(as_text=True)
+    assert api.get_json()["error"]["details"] == {"id": "it/vpn-setup.md"}
+
+
+def test_the_api_names_where_a_renamed_article_went_to_a_caller_who_may_read_it(
+    client: FlaskClient, content: Path
+) -> None:
+    renamed_by_cora(client, "vpn-from-home")
+    sign_in_as(client, "emma")
+    old = client.get("/api/articles/it/vpn-setup.md")
+    assert old.status_code == 404  # not followed silently: the caller decides
+    error = old.get_json()["error"]
+    assert error["code"] == "not_found"
+    assert error["details"] == {"id": "it/vpn-setup.md", "moved_to": "it/vpn-from-home.md"}
+    assert client.get("/api/articles/it/vpn-from-home.md").status_code == 200
 
 
 @pytest.mark.parametrize(
