@@ -108,5 +108,6 @@ class SecuritySettings:
         "Notification e-mails the changes of one account may send (pages, API and "
         "commands), counted per recipient: a reply mailed to the requester, the queue and "
         "20 watchers counts 22. A change that would go past it is refused with 429 and "
-        "nothing is saved; a change alone always goes in a fresh window. Empty: no limit.",
+        "nothing is saved; a change alone always goes in a fresh window. The agents who "
+        "work the request and admins are not counted. Empty: no limit.",
     )

@@ -7,7 +7,9 @@ with 50 watchers on a request made the service's sender send 50 mails per
 reply. This limit counts the mails themselves: before a change is saved, the
 ledger counts the e-mails its notifications would send (`Ledger`), and a change
 that would go past what the account has left this window is refused with
-`RateLimited`, nothing saved; once saved, its mails are counted. The counters
+`RateLimited`, nothing saved; once saved, its mails are counted. The agents
+who work the requests changed (their queue's or a task's) and admins are not
+counted: their replies and bulk changes are the service desk's own work. The counters
 are the store's (`kb.store.limits`), shared by every process that uses it.
 
 A change alone never is refused in a fresh window, so a request with more

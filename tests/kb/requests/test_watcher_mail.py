@@ -145,8 +145,10 @@ def test_mails_sent_on_ones_behalf_are_limited_per_recipient(
     assert refused.value.retry_after >= 1
     history = service.history(EMPLOYEE, request_id)
     assert [e.message for e in history if e.kind == "comment"] == ["Any news?"]
-    # Another account's mails are its own.
-    service.comment(IT_AGENT, request_id, "Looking into it")
+    # Another account's mails are its own, and the agents who work the request
+    # are not counted at all: a busy queue's answers are the service's work.
+    for n in range(4):  # 4 x 26 mails, past the 60
+        service.comment(IT_AGENT, request_id, f"Looking into it ({n})")
     # Without the limit the same replies all go out, 26 mails each.
     unlimited = mail_service(store, clock, workflows)
     sent = mails_during(store, unlimited, lambda: unlimited.comment(EMPLOYEE, request_id, "Now?"))
