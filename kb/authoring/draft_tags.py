@@ -14,7 +14,8 @@ nothing of the topic. Nor are the question's verbs, no topic a reader filters
 by: the words its grammar makes verbs, the one after its subject in English
 ("Can I book a desk?": book, and so "Booking" of its title) and the one
 before it in German ("Wie melde ich mich krank?": melde, melden), in any of
-their forms (the same stem). A German question's tags are its nouns, which
+their forms (the same stem); a person the question names is a subject too
+("Can Jonas Weber park …?": park). A German question's tags are its nouns, which
 German writes with a capital: a word it writes in lower case is a verb or
 an adjective ("beantragen"), no topic a reader looks for; only a German
 question without a noun keeps its other words ("krank"). Whether a question
@@ -36,7 +37,7 @@ from collections.abc import Collection, Iterable, Sequence
 
 from whoosh.lang import stemmer_for_language
 
-from kb.authoring.german_topics import DE_SUBJECTS
+from kb.authoring.german_topics import DE_PREPOSITIONS, DE_SUBJECTS
 from kb.authoring.topic_titles import EN_SUBJECTS, is_german
 
 MAX_TAGS = 5
@@ -74,6 +75,13 @@ _STOP = _listed(
     welches wem wen wenn wer werde werden wie wieso wir wird wo wohin wollen zu zum zur
     """
 )
+# Pronouns that are a sentence's subject as "I" is: the word after one is a verb.
+_EN_PRONOUNS = _listed("he she they")
+# What comes before a name that is the subject of an English question.
+_EN_AUXILIARIES = _listed(
+    "can could may might must shall should will would do does did is are was were has have had"
+)
+_DE_ARTICLES = _listed("ein eine einen einem einer der die das den dem des")
 _DATES = _listed(
     """
     january february march april may june july august september october november december
@@ -134,18 +142,68 @@ def _stem(word: str, german: bool) -> str:
     return str(stemmer_for_language("de" if german else "en")(word.casefold()))
 
 
-def question_verbs(question: str, german: bool) -> set[str]:
+def question_verbs(question: str, german: bool, names: Collection[str] = ()) -> set[str]:
     """The stems of the words the question's grammar makes its verbs: the
     word after an English subject ("Can I book …", "How do we connect …"),
-    the word before a German one ("Wie melde ich …", "Wo finde ich …")."""
-    keys = [w.casefold() for w in _WORD.findall(question)]
+    the word before a German one ("Wie melde ich …", "Wo finde ich …").
+
+    A subject may be a person the question names (`names`, case-folded name
+    parts) or a pronoun of the third person: "Can Jonas Weber park …" parks
+    as "Can I park …" does. A name is the subject where nothing but an
+    auxiliary comes before it in English ("Can Jonas …", "Jonas needs …"; not
+    "… for Jonas"), and where a word written in lower case, or the
+    question's first, comes before it in German ("Wie beantragt Jonas …",
+    not "Laptop für Jonas"): a verb is written so, a noun is not."""
+    found = _WORD.findall(question)
+    keys = [w.casefold() for w in found]
+    named = {n.casefold() for n in names}
     verbs = set()
     for at, word in enumerate(keys):
-        if german and word in DE_SUBJECTS and at > 0:
-            verbs.add(_stem(keys[at - 1], german))
-        elif not german and word in EN_SUBJECTS and at + 1 < len(keys):
-            verbs.add(_stem(keys[at + 1], german))
+        if german:
+            before = _before_name(keys, at, named) if word in named else at - 1
+            subject = word in DE_SUBJECTS or (
+                word in named and before >= 0 and _german_verb_at(found, keys, before)
+            )
+            if subject and before >= 0:
+                verbs.add(_stem(keys[before], german))
+        elif word in EN_SUBJECTS or word in _EN_PRONOUNS or _english_named_subject(keys, at, named):
+            after = _after_name(keys, at, named)
+            if after < len(keys):
+                verbs.add(_stem(keys[after], german))
     return {v for v in verbs if v not in _STOP}
+
+
+def _before_name(keys: Sequence[str], at: int, named: Collection[str]) -> int:
+    """The position of the word before the name that holds `keys[at]` (-1: none)."""
+    at -= 1
+    while at >= 0 and keys[at] in named:
+        at -= 1
+    return at
+
+
+def _after_name(keys: Sequence[str], at: int, named: Collection[str]) -> int:
+    """The position of the word after the name (or pronoun) at `keys[at]`."""
+    at += 1
+    while at < len(keys) and keys[at] in named:
+        at += 1
+    return at
+
+
+def _english_named_subject(keys: Sequence[str], at: int, named: Collection[str]) -> bool:
+    """Whether the name part at `keys[at]` ends a name that is the sentence's
+    subject: nothing or an auxiliary before the name."""
+    if keys[at] not in named or (at + 1 < len(keys) and keys[at + 1] in named):
+        return False
+    before = _before_name(keys, at, named)
+    return before < 0 or keys[before] in _EN_AUXILIARIES
+
+
+def _german_verb_at(found: Sequence[str], keys: Sequence[str], at: int) -> bool:
+    """Whether the word at `at` may be a German question's verb: written in
+    lower case or the question's first, and no preposition or article."""
+    if keys[at] in DE_PREPOSITIONS or keys[at] in _DE_ARTICLES:
+        return False
+    return at == 0 or found[at][:1].islower()
 
 
 def compound_tags(words: Iterable[str], vocabulary: Sequence[str], german: bool) -> list[str]:
@@ -177,7 +235,7 @@ def question_tags(
     name parts). `lang` is the draft's language ("" to read it from the question)."""
     left_out = {n.casefold() for n in names}
     german = lang == "de" if lang else is_german(question.split())
-    verbs = question_verbs(question, german)
+    verbs = question_verbs(question, german, left_out)
     words = [w for w in _WORD.findall(topic) if is_topic_word(w, left_out)]
     found = compound_tags(words, vocabulary, german) + vocabulary_tags(topic, vocabulary)
     tags = [t for t in dict.fromkeys(found) if t.casefold() not in left_out]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.authoring.draft_tags import question_verbs
 from kb.authoring.from_request import (
     answer_body,
     draft_text,
@@ -109,7 +110,7 @@ def test_the_tags_are_the_topic_words_of_the_question() -> None:
         ["home", "payroll", "E-Bike", "e-bike"],
         ["emma"],
     )
-    assert parts.tags == ["E-Bike", "park", "garage"]  # the vocabulary's spelling, once
+    assert parts.tags == ["E-Bike", "garage"]  # the vocabulary's spelling, once; no verb
     assert parts.context == ""  # the question names someone: the title says the topic
     german = draft_text(
         "Wie beantrage ich Urlaub für nächsten Freitag?", "Im Workday-Portal.", [], ["emma"]
@@ -139,6 +140,29 @@ def test_a_questions_verbs_are_no_tags() -> None:
     assert where.tags == ["expense", "form"]
     german = draft_text("Wo finde ich das Formular?", "In Workday.", [], ["emma"])
     assert german.tags == ["Formular"]
+
+
+def test_the_verb_of_a_named_subject_is_no_tag() -> None:
+    """ "Can Jonas Weber park his e-bike …" was tagged park: only "I", "we",
+    "you" were subjects. A person the question names, or "she", is one too;
+    a name after a preposition is no subject, and its next word stays."""
+    answer = "In the garage."
+    named = draft_text("Can Jonas Weber book a desk in the annex?", answer, [], ["emma"])
+    assert named.tags == ["desk", "annex"]
+    first = draft_text("Jonas Weber requests parking at the lobby", answer, [], ["jonas.weber"])
+    assert first.tags == ["parking", "lobby"]
+    pronoun = draft_text("Where does she collect the badge?", answer, [], ["emma"])
+    assert pronoun.tags == ["badge"]
+    object_ = draft_text("Can I order a laptop for Anna Schmidt monitors too?", "Yes.", [], [])
+    assert "monitors" in object_.tags  # after "for Anna Schmidt": no subject, no verb
+    german = draft_text("Wie meldet Jonas Weber sich krank?", "Bis 9 Uhr.", [], ["emma"])
+    assert german.tags == ["krank"]
+    # A word written with a capital before a German name is a noun, no verb.
+    assert (
+        question_verbs("Ist der Parkplatz Jonas Weber zugeteilt?", True, {"jonas", "weber"})
+        == set()
+    )
+    assert question_verbs("Bekommt Jonas einen Parkplatz?", True, {"jonas"}) == {"bekommt"}
 
 
 def test_a_german_question_without_a_noun_keeps_its_other_words() -> None:
