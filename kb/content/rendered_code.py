@@ -1,156 +1,137 @@
-"""Where the article page shows a body's Markdown as code, as Python-Markdown
-(`kb.content.markdown_text`) renders it: fenced code blocks, indented code
-blocks and code spans.
+"""How the article page shows a place of a body's Markdown: as a link's
+address, as code, as text, or not at all. Asked of the renderer itself.
 
-`[a](x)` written in code is shown as written, no link, so a check of an
-article's links (`kb.content.dropped_links`) reads the body with its code
-blanked out. The renderer's rules, not CommonMark's: a fence opens at the
-start of a line and closes only at a line of the very same fence (a fence
-never closed is text); an indented block is code where it starts a
-paragraph and follows no list (there it continues the list item: left as
-text here, so a link in it is still read); a code span opens with a run of
-backticks and closes at the next run of that many within its paragraph (a run
-finding none opens with fewer, as the renderer's expression backs off).
-Each part looks at every line and every run of backticks a bounded number of
-times (a dictionary, a binary search): linear in the body but for a logarithm.
+Whether `[a](x.md)` is a link or an example of one written in code is
+decided once, here, for every reader of links: content health and the
+editor's warning (`kb.content.dropped_links`, `kb.insights.content`) and the
+links a rename changes (`kb.content.moved_links`). A second, hand-written
+reading of Markdown disagreed with the page at the edges (a fence never
+closed, code in a list item or a quote, code right under a heading), so the
+page's own renderer (`kb.content.markdown_text`, template tags removed first,
+as the page renders) is asked instead: each place in question gets a mark
+put in front of it, a word of letters and digits the body does not hold,
+which no Markdown rule reads, so the marked body renders into the same
+blocks, code and links. The marks are then looked for in the HTML: in an
+`<a href>` the place is a link's address; in the text of `<code>` or `<pre>`
+it is shown as code; in other text or another attribute (a picture's
+address) it is shown, but not as a link; nowhere (a reference definition no
+link uses, a comment, a `<script>` the sanitiser drops with its text) it is
+shown to nobody.
+
+One render answers every place of a body; callers ask only about the places
+that matter to them (a link that would be reported or changed), so a body
+without any renders not at all. Rendering has the page's budget
+(`render_seconds`): past it `RenderError`, as for the article itself.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
+import secrets
+from collections.abc import Sequence
+from enum import Enum
 
-# A fence line as the renderer's `fenced_code` opens one: the fence, then an
-# optional `{attributes}` or `.language` and `hl_lines="…"`, nothing else.
-_OPENING = re.compile(
-    r"(`{3,}|~{3,}) *(?:\{[^\n]*\}|\.?[\w#.+-]* *(?:hl_lines=(\"|')[^\n]*?\2 *)?)"
-)
-_CLOSING = re.compile(r"(`{3,}|~{3,}) *")
-# The first line of a list item, as the renderer's list processors read it.
-_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d+\.) +\S")
-_TICKS = re.compile(r"`+")
-_TAB_LENGTH = 4
+from kb.content.html_parsing import ArticleHTMLParser
+from kb.content.markdown_text import RenderError, render_html
+from kb.content.sanitize import DROPPED_WITH_CONTENT
+from kb.content.template_tags import strip_template_tags
 
-
-def blank_code(body: str) -> str:
-    """`body` with every character the page shows as code turned into a space
-    (line breaks kept), line endings as the renderer reads them (`\\n`)."""
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    fenced = _fenced_lines(lines)
-    code = _indented_lines(lines, fenced)
-    kept = [" " * len(line) if code[i] else line for i, line in enumerate(lines)]
-    return "\n".join(_without_spans(paragraph) for paragraph in _paragraphs(kept, code))
+# What the page shows of a `<code>` or `<pre>` element's text is code.
+_CODE = frozenset({"code", "pre"})
+# Text the sanitiser drops with its element, which no reader sees; void
+# elements hold no text and have no end tag.
+_UNSEEN = DROPPED_WITH_CONTENT - {"embed", "frame"}
 
 
-def _fenced_lines(lines: list[str]) -> list[bool]:
-    """Which lines belong to a fenced code block (its fences included)."""
-    closings: dict[str, list[int]] = {}
-    for index, line in enumerate(lines):
-        if line[:1] in ("`", "~") and (found := _CLOSING.fullmatch(line)):
-            closings.setdefault(found.group(1), []).append(index)
-    fenced = [False] * len(lines)
-    index = 0
-    while index < len(lines):
-        opening = _OPENING.fullmatch(lines[index]) if lines[index][:1] in ("`", "~") else None
-        ends = closings.get(opening.group(1), []) if opening else []
-        at = bisect.bisect_right(ends, index)
-        if at == len(ends):
-            index += 1  # no fence, or one never closed: text
-            continue
-        for inside in range(index, ends[at] + 1):
-            fenced[inside] = True
-        index = ends[at] + 1
-    return fenced
+class Shown(Enum):
+    """How the page shows one place of the body."""
+
+    LINK = "link"  # in a link's address
+    CODE = "code"  # in the text of code
+    TEXT = "text"  # in other text, or an attribute other than a link's address
+    UNSEEN = "unseen"  # nowhere a reader sees
 
 
-def _indent(line: str) -> int:
-    expanded = line.expandtabs(_TAB_LENGTH)
-    return len(expanded) - len(expanded.lstrip(" "))
-
-
-def _indented_lines(lines: list[str], fenced: list[bool]) -> list[bool]:
-    """`fenced` with the lines of indented code blocks marked too: the indented
-    lines that open a paragraph (after a blank line) where no list goes on."""
-    code = list(fenced)
-    in_list = False
-    starts_paragraph = True
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip() or fenced[index]:
-            starts_paragraph = not line.strip()
-            in_list = in_list and not fenced[index]
-            index += 1
-            continue
-        if starts_paragraph and _indent(line) >= _TAB_LENGTH and not in_list:
-            while index < len(lines) and (
-                not lines[index].strip() or _indent(lines[index]) >= _TAB_LENGTH
-            ):
-                code[index] = bool(lines[index].strip())
-                index += 1
-            starts_paragraph = True  # what follows the code is a paragraph of its own
-            continue
-        if starts_paragraph and _indent(line) < _TAB_LENGTH:
-            in_list = bool(_LIST_ITEM.match(line))
-        starts_paragraph = False
-        index += 1
-    return code
-
-
-def _paragraphs(lines: list[str], code: list[bool]) -> list[str]:
-    """The text between blank lines and code, each a string of its lines (code
-    lines stand alone), in order: joined by `\\n` they give the body back."""
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line, is_code in zip(lines, code, strict=True):
-        if is_code or not line.strip():
-            if current:
-                paragraphs.append("\n".join(current))
-                current = []
-            paragraphs.append(line)
-        else:
-            current.append(line)
-    if current:
-        paragraphs.append("\n".join(current))
-    return paragraphs
-
-
-def _without_spans(text: str) -> str:
-    """`text` (one paragraph) with its code spans blanked."""
-    runs = [found.span() for found in _TICKS.finditer(text)]
-    by_length: dict[int, list[int]] = {}  # run length → the runs' indexes, in order
-    for index, (start, end) in enumerate(runs):
-        by_length.setdefault(end - start, []).append(index)
-    blanked: list[tuple[int, int]] = []
-    index = 0
-    while index < len(runs):
-        start, end = runs[index]
-        escapes = 0
-        while start - escapes > 0 and text[start - escapes - 1] == "\\":
-            escapes += 1  # back to the previous run at most: each counted once
-        if escapes % 2:
-            start += 1  # `\`` is a backtick written as text
-        closing = _closing_run(by_length, index, end - start)
-        if closing is None:
-            index += 1
-            continue
-        blanked.append((start, runs[closing][1]))
-        index = closing + 1
-    if not blanked:
-        return text
+def shown_as(body: str, places: Sequence[int], seconds: float | None) -> list[Shown]:
+    """How the page shows the place at each offset of `places` in `body` (the
+    character there and what follows it); rendered once within `seconds`
+    (None: no budget), `RenderError` past it."""
+    if not places:
+        return []
+    prefix = _unused_prefix(body)
+    order = sorted(set(places))
     parts, done = [], 0
-    for start, end in blanked:
-        parts += [text[done:start], "".join("\n" if c == "\n" else " " for c in text[start:end])]
-        done = end
-    return "".join(parts) + text[done:]
+    for number, at in enumerate(order):
+        parts += [body[done:at], f"{prefix}{number}e"]
+        done = at
+    parts.append(body[done:])
+    finder = _Marks(re.compile(re.escape(prefix) + r"(\d+)e"))
+    finder.feed(render_html(strip_template_tags("".join(parts)), seconds))
+    finder.close()
+    found = {at: finder.shown.get(number, Shown.UNSEEN) for number, at in enumerate(order)}
+    return [found[at] for at in places]
 
 
-def _closing_run(by_length: dict[int, list[int]], index: int, longest: int) -> int | None:
-    """The run closing a span opened at run `index` with up to `longest`
-    backticks: a later run of exactly as many as open it, the most first."""
-    for length in range(longest, 0, -1):
-        later = by_length.get(length, [])
-        at = bisect.bisect_right(later, index)
-        if at < len(later):
-            return later[at]
-    return None
+def _unused_prefix(body: str) -> str:
+    """The start of every mark: letters and digits that the body does not hold."""
+    while True:
+        prefix = f"kb{secrets.token_hex(8)}m"
+        if prefix not in body:
+            return prefix
+
+
+# When one mark is found in several places (it cannot be, but for a link used
+# twice), a link wins: a link readers follow is never left out.
+_RANK = {Shown.LINK: 3, Shown.CODE: 2, Shown.TEXT: 1, Shown.UNSEEN: 0}
+
+
+class _Marks(ArticleHTMLParser):
+    """The marks of rendered HTML, each with how the page shows it."""
+
+    def __init__(self, mark: re.Pattern[str]) -> None:
+        super().__init__(convert_charrefs=True)
+        self.mark = mark
+        self.shown: dict[int, Shown] = {}
+        self._code = 0
+        self._unseen = 0
+
+    def _note(self, text: str, how: Shown) -> None:
+        for found in self.mark.finditer(text):
+            number = int(found.group(1))
+            if _RANK[how] > _RANK[self.shown.get(number, Shown.UNSEEN)]:
+                self.shown[number] = how
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._attributes(tag, attrs)
+        self._code += tag in _CODE
+        self._unseen += tag in _UNSEEN
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._attributes(tag, attrs)
+
+    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._unseen:
+            return
+        for name, value in attrs:
+            link = tag == "a" and name == "href"
+            self._note(value or "", Shown.LINK if link else Shown.TEXT)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _CODE:
+            self._code = max(0, self._code - 1)
+        if tag in _UNSEEN:
+            self._unseen = max(0, self._unseen - 1)
+
+    def handle_data(self, data: str) -> None:
+        if not self._unseen:
+            self._note(data, Shown.CODE if self._code else Shown.TEXT)
+
+
+def shown_as_links(body: str, places: Sequence[int], seconds: float | None) -> list[bool]:
+    """Whether the page shows each place of `places` as a link's address (see
+    `shown_as`); a body that does not render within `seconds` shows no page,
+    and so no link."""
+    try:
+        return [how is Shown.LINK for how in shown_as(body, places, seconds)]
+    except RenderError:
+        return [False] * len(places)

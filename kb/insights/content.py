@@ -8,7 +8,7 @@
 | `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
-| `broken_link` | a Markdown link or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
+| `broken_link` | a Markdown link (one the page shows as a link: not one written in code, `kb.content.rendered_code`) or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
 | `moved_link` | a link names the old id of an article renamed since (`kb.authoring.moving`) that the reader may read under its new id, `moved_to`: the page leads on to it; its owners change the link (`broken_link` when they may not read where it went) |
 | `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
@@ -44,6 +44,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.content import dropped_links as body_links
+from kb.content.markdown_article import DEFAULT_RENDER_SECONDS
+from kb.content.rendered_code import shown_as_links
 from kb.insights.near_duplicates import near_duplicates
 from kb.records import EVERYONE, Article
 
@@ -141,15 +143,21 @@ def _added(one: ArticleFigures, other: ArticleFigures) -> ArticleFigures:
     )
 
 
-def link_targets(article: Article) -> list[str]:
-    """Article ids that `article` links to (relative Markdown links, `related:`)."""
-    folder = posixpath.dirname(article.id)
-    targets = [
-        posixpath.normpath(posixpath.join(folder, target))
-        for target in _LINK.findall(article.body_markdown)
-        if "://" not in target and not target.startswith("/")
+def link_targets(article: Article, wanted: Callable[[str], bool] | None = None) -> list[str]:
+    """Article ids that `article` links to: its `related:` entries and its
+    relative Markdown links that the page shows as links (one written in code
+    is none, `kb.content.rendered_code`), of those only the ids `wanted` picks
+    (None: all): the renderer is asked only about those."""
+    folder, body = posixpath.dirname(article.id), article.body_markdown
+    found = [
+        (match.start(1), posixpath.normpath(posixpath.join(folder, match.group(1))))
+        for match in _LINK.finditer(body)
+        if "://" not in match.group(1) and not match.group(1).startswith("/")
     ]
-    return sorted({*targets, *article.related})
+    found = [(at, target) for at, target in found if wanted is None or wanted(target)]
+    shown = shown_as_links(body, [at for at, _ in found], DEFAULT_RENDER_SECONDS)
+    linked = [target for (_, target), link in zip(found, shown, strict=True) if link]
+    return sorted({*linked, *article.related})
 
 
 def dropped_links(article: Article) -> list[str]:
@@ -161,7 +169,7 @@ def dropped_links(article: Article) -> list[str]:
 def broken_links(article: Article, known: set[str]) -> list[str]:
     """Article ids that `article` links to (Markdown links, `related:`) but do not
     exist, then the links it writes that name no article at all."""
-    missing = [target for target in link_targets(article) if target not in known]
+    missing = [t for t in link_targets(article, lambda t: t not in known) if t not in known]
     return missing + dropped_links(article)
 
 
@@ -177,8 +185,13 @@ def missing_audience(article: Article, target: Article) -> list[str]:
 def restricted_links(article: Article, articles: Mapping[str, Article]) -> list[Finding]:
     """A `restricted_link` for each existing article `article` links to that some
     of its readers may not open."""
+
+    def narrower(target: str) -> bool:
+        other = articles.get(target)
+        return other is not None and bool(missing_audience(article, other))
+
     found = []
-    for target in link_targets(article):
+    for target in link_targets(article, narrower):
         other = articles.get(target)
         missing = missing_audience(article, other) if other is not None else []
         if other is not None and missing:

@@ -64,12 +64,32 @@ def test_links_after_code_are_changed_and_the_code_is_not() -> None:
     )
 
 
-def test_an_unclosed_fence_keeps_the_rest_as_code() -> None:
+def test_an_unclosed_fence_is_text_and_its_links_are_changed() -> None:
+    """The page shows a fence never closed as text, and the links after it as
+    links: a rename left them naming the old id, read as code to the end."""
     body = "[a](vpn.md)\n```\n[b](vpn.md)\n"
-    assert retarget_links(body, "it/wifi.md", OLD, NEW) == (
-        "[a](vpn-guide.md)\n```\n[b](vpn.md)\n",
-        1,
-    )
+    assert retarget_links(body, "it/wifi.md", OLD, NEW) == (body.replace("vpn.md", NEW[3:]), 2)
+
+
+@pytest.mark.parametrize(
+    ("body", "changed"),
+    [
+        ("See [the [new] guide](vpn.md).", "See [the [new] guide](vpn-guide.md)."),
+        ("> Use [it][g].\n>\n> [g]: vpn.md\n", "> Use [it][g].\n>\n> [g]: vpn-guide.md\n"),
+        ("- Use [it][g].\n\n    [g]: vpn.md\n", "- Use [it][g].\n\n    [g]: vpn-guide.md\n"),
+        ("[g]: vpn.md\n", "[g]: vpn-guide.md\n"),
+    ],
+    ids=["brackets-in-text", "definition-in-quote", "definition-in-list", "unused-definition"],
+)
+def test_a_link_the_page_makes_is_changed_wherever_it_is_written(body: str, changed: str) -> None:
+    """What the page makes a link is changed however it is written; a reference
+    definition no link uses yet is changed too, for the link that will."""
+    assert retarget_links(body, "it/wifi.md", OLD, NEW) == (changed, 1)
+
+
+def test_the_same_words_in_a_sentence_or_in_html_text_stay() -> None:
+    for body in ("Note [g]: vpn.md is old.", "<div>\n[VPN](vpn.md)\n</div>\n"):
+        assert retarget_links(body, "it/wifi.md", OLD, NEW) == (body, 0)
 
 
 def test_a_move_to_another_folder_writes_the_link_from_the_article() -> None:

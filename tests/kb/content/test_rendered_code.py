@@ -1,81 +1,160 @@
-"""A link written in code is shown as code, no link: the links an article's
-check reads (`kb.content.dropped_links`) are the ones the renderer makes."""
+"""Which texts of a body are links and which are code is asked of the page's
+renderer, once, for every reader of links: content health and the editor
+(`kb.content.dropped_links`, `kb.insights.content`) and a rename's changes
+(`kb.content.moved_links`) agree with the page and with each other."""
 
 from __future__ import annotations
 
 import pytest
 
 from kb.content.dropped_links import dropped_links
-from kb.content.markdown_text import render_html
-from kb.content.rendered_code import blank_code
+from kb.content.markdown_text import RenderTimeout, render_html
+from kb.content.moved_links import retarget_links
+from kb.content.rendered_code import Shown, shown_as, shown_as_links
+from kb.insights.content import link_targets
+from tests.kb.insights.test_content import article
+
+LINK, CODE = Shown.LINK, Shown.CODE
+
+# Each body holds one inline link whose target is `{t}`.
+CASES = [
+    ("```\n[a]({t})\n```\n", CODE),
+    ("~~~python\n[a]({t})\n~~~\n\nafter", CODE),
+    ("````\n```\n[a]({t})\n````", CODE),
+    ("```\n[a]({t})\n", LINK),
+    ("Text\n```\n[a]({t})\n", LINK),
+    ("Text:\n\n    [a]({t})\n", CODE),
+    ("\t[a]({t})", CODE),
+    ("Text\n    [a]({t})", LINK),
+    ("`[a]({t})`", CODE),
+    ("``[a]({t}) ` x``", CODE),
+    ("```[a]({t})```", CODE),
+    ("`a` [b]({t}) `c`", LINK),
+    ("``a` [b]({t})", LINK),
+    ("\\`[a]({t})`", LINK),
+    ("`a\n[b]({t})`", CODE),
+    ("`a\n\n[b]({t})`", LINK),
+    ("[`code`]({t})", LINK),
+    ("- item\n\n        [a]({t})\n", CODE),
+    ("- item\n\n    [a]({t})\n", LINK),
+    ("- `[a]({t})`", CODE),
+    ("1. item\n    ```\n    [a]({t})\n    ```\n", CODE),
+    ("> quote\n>\n>     [a]({t})\n", CODE),
+    ("> `[a]({t})`", CODE),
+    ("> [a]({t})", LINK),
+    ("# Heading\n    [a]({t})\n", CODE),
+    ("## Heading\n[a]({t})\n", LINK),
+]
+IDS = [
+    "fenced",
+    "fenced-tildes",
+    "longer-fence",
+    "unclosed-fence",
+    "unclosed-fence-in-paragraph",
+    "indented",
+    "indented-tab",
+    "paragraph-continued",
+    "span",
+    "double-ticks-around-one",
+    "triple-ticks-inline",
+    "between-spans",
+    "shorter-closing",
+    "escaped-tick",
+    "span-across-lines",
+    "span-across-paragraphs",
+    "code-in-link-text",
+    "code-in-list-item",
+    "list-continued",
+    "span-in-list-item",
+    "fence-in-list-item",
+    "code-in-quote",
+    "span-in-quote",
+    "link-in-quote",
+    "code-under-heading",
+    "link-under-heading",
+]
+
+
+@pytest.mark.parametrize(("body", "shown"), CASES, ids=IDS)
+def test_every_reader_of_links_agrees_with_the_page(body: str, shown: Shown) -> None:
+    """A hand-written second parser read an unclosed fence as code to the end
+    (a rename missed the links after it) and was cautious in lists, quotes and
+    under a heading (content health reported code as broken links)."""
+    linked = shown is LINK
+    written = body.format(t="x")
+    assert ("<a " in render_html(written)) is linked
+    assert shown_as(written, [written.index("x)")], None) == [shown]
+    assert dropped_links(written, "it/page.md") == (["x"] if linked else [])
+    moved = body.format(t="vpn.md")
+    changed = body.format(t="vpn-guide.md")
+    expected = (changed, 1) if linked else (moved, 0)
+    assert retarget_links(moved, "it/page.md", "it/vpn.md", "it/vpn-guide.md") == expected
+    assert link_targets(article("it/page.md", moved)) == (["it/vpn.md"] if linked else [])
+
+
+def test_a_place_shown_otherwise_is_no_link() -> None:
+    body = "![pic](a.png) [b](b.md <!-- [c](c.md) --> [d][r] [e](e.md)\n\n[r]: r.md\n[u]: u.md\n"
+    places = [body.index(name) for name in ("a.png", "b.md", "c.md", "r.md", "u.md", "e.md")]
+    assert shown_as(body, places, None) == [
+        Shown.TEXT,  # a picture's address
+        Shown.TEXT,  # `[b](` never closed
+        Shown.UNSEEN,  # in a comment
+        Shown.LINK,  # a reference definition a link uses
+        Shown.UNSEEN,  # one no link uses
+        Shown.LINK,
+    ]
+    assert shown_as(body, [], None) == []
+
+
+def test_a_mark_never_changes_what_the_page_shows() -> None:
+    """Marks are put where every link of a body starts: the page's code and
+    links stay what they were, whatever the body already holds."""
+    body = "`a` [b](kb1m0e.md) and ``c`` <a href='d.md'>d</a>\n\n    [e](e.md)\n"
+    places = [body.rindex(name) for name in ("kb1m0e.md", "d.md", "e.md")]
+    assert shown_as(body, places, None) == [Shown.LINK, Shown.LINK, Shown.CODE]
+    assert shown_as(body, places[::-1] + places, None) == [
+        Shown.CODE, Shown.LINK, Shown.LINK, Shown.LINK, Shown.LINK, Shown.CODE,
+    ]  # fmt: skip
+
+
+def test_template_tags_are_taken_out_as_the_page_takes_them_out() -> None:
+    body = "{% raw %}`[a](x)`{% endraw %} {# [b](y) #} [c](z)"
+    places = [body.index(name) for name in ("x)", "y)", "z)")]
+    assert shown_as(body, places, None) == [Shown.CODE, Shown.UNSEEN, Shown.LINK]
+
+
+def test_a_body_past_the_render_budget_shows_no_link(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The page of a body that does not render in time shows nothing: its
+    links are not reported, and a rename does not change them blindly."""
+
+    def too_slow(body: str, seconds: float | None = None) -> str:
+        raise RenderTimeout(3.0, 2.0)
+
+    monkeypatch.setattr("kb.content.rendered_code.render_html", too_slow)
+    assert shown_as_links("[a](x)", [4], 2.0) == [False]
+    assert dropped_links("[a](x)", "it/page.md") == []
+    with pytest.raises(Exception, match="takes too long to render"):
+        retarget_links("[a](vpn.md)", "it/page.md", "it/vpn.md", "it/vpn-guide.md")
+    assert retarget_links("[a](x.md)", "it/page.md", "it/vpn.md", "it/vpn-guide.md") == (
+        "[a](x.md)",
+        0,
+    )
 
 
 @pytest.mark.parametrize(
     ("body", "dropped"),
     [
-        ("`[a](x)`", []),
-        ("See ``[a](x)`` and `[b](y)`.", []),
-        ("```\n[a](x)\n```", []),
-        ("~~~python\n[a](x)\n~~~\n\n[b](y)", ["y"]),
-        ("````\n```\n[a](x)\n````", []),
-        ("Text:\n\n    [a](x)\n\n\t[b](y)\n\nafter [c](z)", ["z"]),
-        ("```\n[a](x)\n", ["x"]),
-        ("- item\n\n    [a](x)\n", ["x"]),
-        ("Text\n    [a](x)", ["x"]),
-        ("`a` [b](x) `c`", ["x"]),
-        ("\\`[a](x)`", ["x"]),
-        ("[`code`](x)", ["x"]),
-        ("``a` [b](x)", ["x"]),
-        ("`a\n\n[b](x)`", ["x"]),
-        ("`a\n[b](x)`", []),
-    ],
-    ids=[
-        "span",
-        "double-ticks",
-        "fenced",
-        "tildes-then-text",
-        "longer-fence",
-        "indented",
-        "unclosed-fence",
-        "list-continued",
-        "paragraph-continued",
-        "between-spans",
-        "escaped-tick",
-        "code-in-link-text",
-        "shorter-closing",
-        "span-across-paragraphs",
-        "span-across-lines",
-    ],
-)
-def test_a_link_in_code_is_no_link(body: str, dropped: list[str]) -> None:
-    """`[a](x)` in a code span named a broken link `x` in content health and
-    the editor, though the page shows code and no link."""
-    assert ("<a " in render_html(body)) is bool(dropped)
-    assert dropped_links(body, "it/page.md") == dropped
-
-
-@pytest.mark.parametrize(
-    ("body", "dropped"),
-    [
-        ("`[a](x)` " * 10_000, []),
-        ("```a\n[b](x)\n" * 5_000, ["x"]),
-        ("```\n[b](x)\n" * 5_000, ["x"]),
-        ("```\n[b](x)\n```\n" * 5_000, []),
+        ("`[a](x)` " * 2_000, []),
+        ("```\n[b](x)\n```\n" * 1_000, []),
         ("\\" * 20_000 + "`[a](x)`", []),
-        ("``a`" * 10_000 + " [b](x)", ["x"]),
+        ("``a`" * 500 + " [b](x)", ["x"]),
         ("".join("`" * n + "a" for n in range(1, 200)) + " [b](x)", ["x"]),
     ],
-    ids=[
-        "spans",
-        "unclosed-fences",
-        "fences-between",
-        "fences",
-        "backslashes",
-        "shorter-closings",
-        "long-runs",
-    ],
+    ids=["spans", "fences", "backslashes", "shorter-closings", "long-runs"],
 )
-def test_code_is_found_in_linear_time(body: str, dropped: list[str]) -> None:
-    """Hostile bodies, checked by what is found (speed is for `benchmarks/`)."""
+def test_many_code_spans_and_blocks_are_read_as_the_page_reads_them(
+    body: str, dropped: list[str]
+) -> None:
+    """Bodies of many runs of backticks, checked by what is found (speed is
+    for `benchmarks/`)."""
     assert dropped_links(body, "it/page.md") == dropped
-    assert len(blank_code(body)) == len(body)
