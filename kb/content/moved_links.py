@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from urllib.parse import quote
 
 from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, render_problem
 from kb.content.markdown_text import RenderError
-from kb.content.rendered_code import Shown, shown_as
+from kb.content.rendered_code import Shown, shown_as, shown_as_links
 from kb.content.sanitize import resolve_article_link
 
 # An inline link's target (or a picture's: the renderer tells), whatever its
@@ -96,6 +96,24 @@ def retarget_links(
         end, new = changes[start]
         body = body[:start] + new + body[end:]
     return body, len(links)
+
+
+def linked_articles(
+    body: str,
+    article_id: str,
+    wanted: Callable[[str], bool],
+    render_seconds: float = DEFAULT_RENDER_SECONDS,
+) -> list[str]:
+    """The ids, sorted, of the articles that the links of `body` (the Markdown
+    of `article_id`) name, those `wanted` picks: links the page shows as links
+    (none of a body that does not render within `render_seconds`)."""
+    found = []
+    for start, end in _targets(body):
+        resolved = resolve_article_link(body[start:end], article_id)
+        if resolved is not None and wanted(resolved[0]):
+            found.append((start, resolved[0]))
+    shown = shown_as_links(body, [at for at, _ in found], render_seconds)
+    return sorted({aid for (_, aid), link in zip(found, shown, strict=True) if link})
 
 
 def retarget_related(related: Sequence[str], old_id: str, new_id: str) -> tuple[str, ...]:

@@ -10,7 +10,7 @@
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
 | `broken_link` | a Markdown link (one the page shows as a link: not one written in code, `kb.content.rendered_code`) or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
 | `moved_link` | a link names the old id of an article renamed since (`kb.authoring.moving`) that the reader may read under its new id, `moved_to`: the page leads on to it; its owners change the link (`broken_link` when they may not read where it went) |
-| `restricted_link` | a link names an article that exists but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
+| `restricted_link` | a link names an article that exists (or the old id of one renamed since: `moved_to`, the id it has now, whose audience counts) but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
 
 Every rule that counts what searches did judges the article as it is now,
@@ -182,24 +182,26 @@ def missing_audience(article: Article, target: Article) -> list[str]:
     return sorted(group for group in article.audience if group not in target.audience)
 
 
-def restricted_links(article: Article, articles: Mapping[str, Article]) -> list[Finding]:
-    """A `restricted_link` for each existing article `article` links to that some
-    of its readers may not open."""
+def restricted_links(
+    article: Article, articles: Mapping[str, Article], moved: Mapping[str, str] | None = None
+) -> list[Finding]:
+    """A `restricted_link` for each existing article `article` links to that some of
+    its readers may not open; a link to the old id of an article renamed since
+    (`moved`: old id → its id now) by the renamed article, named in `moved_to`."""
 
-    def narrower(target: str) -> bool:
-        other = articles.get(target)
-        return other is not None and bool(missing_audience(article, other))
+    def leads_to(target: str) -> tuple[str, Article] | None:
+        now = target if target in articles else (moved or {}).get(target, "")
+        other = articles.get(now)
+        return (now, other) if other is not None and missing_audience(article, other) else None
 
     found = []
-    for target in link_targets(article, narrower):
-        other = articles.get(target)
-        missing = missing_audience(article, other) if other is not None else []
-        if other is not None and missing:
-            detail = {
-                "target": target,
-                "audience": sorted(other.audience),
-                "missing_audience": missing,
-            }
+    for target in link_targets(article, lambda t: leads_to(t) is not None):
+        if (led := leads_to(target)) is not None:  # a `related:` entry may lead elsewhere
+            now, other = led
+            detail: dict[str, Any] = {"target": target}
+            detail |= {"moved_to": now} if now != target else {}
+            detail |= {"audience": sorted(other.audience)}
+            detail |= {"missing_audience": missing_audience(article, other)}
             found.append(Finding(article.id, article.department, "restricted_link", detail))
     return found
 
@@ -254,7 +256,11 @@ def _article_findings(
             found.append(Finding(aid, dept, "moved_link", {"target": target, "moved_to": now}))
         else:
             found.append(Finding(aid, dept, "broken_link", {"target": target}))
-    found += [f for f in restricted_links(article, articles) if f.detail["target"] in known]
+    found += [
+        f
+        for f in restricted_links(article, articles, moved)
+        if f.detail.get("moved_to", f.detail["target"]) in known
+    ]
     return found
 
 

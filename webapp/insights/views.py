@@ -132,7 +132,9 @@ def finding_detail(finding: Finding) -> str:
             values[name] = audience_names(str(v) for v in value)
         else:
             values[name] = value
-    return gettext("finding_detail_" + finding.kind, **values)
+    # A restricted link to a renamed article names where it leads now.
+    moved = "_moved" if finding.kind == "restricted_link" and "moved_to" in values else ""
+    return gettext("finding_detail_" + finding.kind + moved, **values)
 
 
 def findings_chart(findings: Sequence[Any]) -> Chart:

@@ -2,8 +2,10 @@
 pictures, and what a refused save or upload says beside them. Shown by the
 editor's views, the picture upload without a script, and the conflict page's
 way back to the current version (`carried`: the refused text, kept in sight).
-Links in the text that name no article are warned of here and in the preview
-(`link_warning`), as content health reports them; saving is not refused.
+Links in the text that name no article, and those that name the old id of an
+article renamed since (the page leads on to the new one), are warned of here
+and in the preview (`link_warning`), as content health reports them
+(`broken_link`, `moved_link`); saving is not refused.
 Related ids that the article's page will not list, and those it lists by the
 new id of an article renamed since, are named under their field."""
 
@@ -16,6 +18,7 @@ from flask import render_template
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import Editable
 from kb.content.dropped_links import dropped_links
+from kb.content.moved_links import linked_articles
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.i18n.catalog import format_size
 from webapp import services
@@ -87,6 +90,30 @@ def related_notes(related: Sequence[str], links: list[tuple[str, str]]) -> list[
 
 def link_warning(body: str, article_id: str) -> str:
     """What the editor says of the links in `body` that name no article (the
-    article's page keeps only their text); "" when there are none."""
-    dropped = dropped_links(body, article_id)
-    return gettext("editor_dropped_links", links=", ".join(dropped)) if dropped else ""
+    article's page keeps only their text) and of those that name an article
+    renamed since; "" when there are none."""
+    said = []
+    if dropped := dropped_links(body, article_id):
+        said.append(gettext("editor_dropped_links", links=", ".join(dropped)))
+    if renamed := renamed_links(body, article_id):
+        pairs = ", ".join(f"{old} → {new}" for old, new in renamed.items())
+        said.append(gettext("editor_links_renamed", pairs=pairs))
+    return " ".join(said)
+
+
+def renamed_links(body: str, article_id: str) -> dict[str, str]:
+    """The old ids of articles renamed since that links of `body` name (links
+    the page shows: not ones written in code), each with the id the reader may
+    read it under now (`webapp.articles.renamed`); none when the index offers
+    no articles to compare with, as for `related:` entries."""
+    known = {aid for aid, _ in presenters.link_choices()}
+    renamed: dict[str, str | None] = {}
+
+    def moved(aid: str) -> bool:
+        if aid not in renamed:
+            renamed[aid] = None if aid in known else renamed_to(aid)
+        return renamed[aid] is not None
+
+    if not known:
+        return {}
+    return {old: renamed[old] or "" for old in linked_articles(body, article_id, moved)}

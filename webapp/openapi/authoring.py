@@ -149,7 +149,9 @@ OPERATIONS: dict[str, Any] = {
                                 "link_warning": {
                                     "type": "string",
                                     "description": "The relative links that name no "
-                                    "article, in the reader's language; empty when none.",
+                                    "article, and those that name an article renamed "
+                                    "since with its new id, in the reader's language; "
+                                    "empty when none.",
                                 },
                             },
                         }

@@ -36,12 +36,47 @@ MOVED = {"it/vpn.md": "it/vpn-guide.md", "it/admins-old.md": "it/admins.md"}
 
 
 def test_a_link_to_a_renamed_article_names_its_new_address() -> None:
-    assert findings(MOVED, None) == [
+    assert findings(MOVED, None)[:2] == [
         ("moved_link", {"target": "it/admins-old.md", "moved_to": "it/admins.md"}),
         ("moved_link", {"target": "it/vpn.md", "moved_to": "it/vpn-guide.md"}),
     ]
     # Without the renames, both read as broken, as before.
     assert [kind for kind, _ in findings({}, None)] == ["broken_link", "broken_link"]
+
+
+def test_a_link_to_a_renamed_article_is_restricted_by_the_new_ones_audience() -> None:
+    """Everyone reads hr/leave.md; its related it/admins-old.md, renamed to
+    it/admins.md, is for `it` alone. Checked against the old id, which no
+    article has, the link was never named restricted."""
+    restricted = {
+        "target": "it/admins-old.md",
+        "moved_to": "it/admins.md",
+        "audience": ["it"],
+        "missing_audience": ["everyone"],
+    }
+    assert ("restricted_link", restricted) in findings(MOVED, None)
+    it_admin = (frozenset({"employee", "it", "content_owner:hr"}), frozenset({"hr"}))
+    assert ("restricted_link", restricted) in findings(MOVED, it_admin)
+    # A reader who may not read the new address learns nothing of its audience.
+    hr_owner = (frozenset({"employee", "content_owner:hr"}), frozenset({"hr"}))
+    assert [kind for kind, _ in findings(MOVED, hr_owner)] == ["broken_link", "moved_link"]
+    assert [kind for kind, _ in findings({}, None)] == ["broken_link", "broken_link"]
+
+
+def test_a_body_link_to_a_renamed_article_is_restricted_unless_written_in_code() -> None:
+    arts = {
+        "hr/leave.md": article("hr/leave.md", "Admins: [it](../it/old.md) `[x](../it/gone.md)`"),
+        "it/admins.md": article("it/admins.md", audience=("it",)),
+        "it/other.md": article("it/other.md", audience=("it",)),
+    }
+    moved = {"it/old.md": "it/admins.md", "it/gone.md": "it/other.md"}
+    found = content_health(
+        arts, {}, set(arts), TODAY, "hr", review_due_days=14, published_on={}, moved=moved
+    )
+    assert [(f.kind, f.detail.get("target"), f.detail.get("moved_to")) for f in found] == [
+        ("moved_link", "it/old.md", "it/admins.md"),
+        ("restricted_link", "it/old.md", "it/admins.md"),
+    ]
 
 
 def test_a_new_address_the_reader_may_not_read_stays_a_broken_link() -> None:

@@ -13,8 +13,10 @@ from flask.testing import FlaskClient
 
 from kb.content.markdown_article import parse_article
 from kb.errors import ContentError
+from kb.insights.content import Finding
 from kb.records import Article
 from tests.support import FakeEngine, sign_in_as, text_of
+from webapp.insights.views import finding_detail
 
 WIFI = """---
 title: Wi-Fi
@@ -247,3 +249,44 @@ def test_the_editor_of_a_linking_article_names_the_new_id_of_a_related_one(
         assert said in page
         assert 'id="e-related-unlisted"' not in page  # the page does list it
         assert 'aria-describedby="e-related-hint e-related-renamed"' in page
+
+
+def test_the_editor_warns_of_a_body_link_to_the_old_id_as_of_a_related_one(
+    client: FlaskClient,
+) -> None:
+    """The editor named a renamed `related:` entry but said nothing of the same
+    id in a link of the text; a link written in code is no link to warn of."""
+    rename(client)
+    token = sign_in_as(client, "helga")
+    for lang, said in (
+        ("en", "Renamed since: it/vpn-setup.md → it/vpn-from-home.md. These links lead on"),
+        ("de", "Seitdem umbenannt: it/vpn-setup.md → it/vpn-from-home.md. Diese Links führen"),
+    ):
+        page = text_of(client.get(f"/manage/edit/hr/remote.md?hl={lang}"))
+        assert 'id="e-body-links"' in page and said in page
+
+    def warning(body: str) -> str:
+        answer = client.post(
+            "/api/preview?hl=en",
+            json={"body": body, "id": "hr/remote.md"},
+            headers={"X-CSRF-Token": token},
+        )
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        return str(answer.get_json()["link_warning"])
+
+    assert warning("Use the [VPN](../it/vpn-setup.md#connect).").startswith("Renamed since:")
+    assert warning("Write `[VPN](../it/vpn-setup.md)` to link it.") == ""
+    assert warning("Use the [VPN](../it/vpn-from-home.md).") == ""
+
+
+def test_a_restricted_link_to_the_old_id_says_where_it_leads(client: FlaskClient) -> None:
+    detail = {
+        "target": "it/old.md",
+        "moved_to": "it/new.md",
+        "audience": ["it"],
+        "missing_audience": ["everyone"],
+    }
+    finding = Finding("hr/a.md", "hr", "restricted_link", detail)
+    for lang, said in (("en", "renamed since to it/new.md"), ("de", "umbenannt in it/new.md")):
+        with client.application.test_request_context(f"/?hl={lang}"):
+            assert said in finding_detail(finding)
