@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
+from kb.insights import privacy
 from kb.insights.privacy import (
     QuestionCount,
     mask_personal_data,
@@ -11,6 +15,7 @@ from kb.insights.privacy import (
     shown_per_topic,
     shown_texts,
 )
+from tests.support import within
 
 
 @pytest.mark.parametrize(
@@ -53,6 +58,43 @@ def test_ordinary_questions_keep_their_words(text: str) -> None:
 
 def test_an_iban_with_a_wrong_check_digit_is_not_called_an_iban() -> None:
     assert "[iban]" not in mask_personal_data("DE00 3704 0044 0532 0130 00")
+
+
+def test_long_words_are_masked_in_linear_time() -> None:
+    """Every search's words are masked before they are kept: the address
+    expression read a run of letters again from each of its letters (500
+    letters without "@": quadratic), and the IBAN expression tried every way
+    of cutting a word like "ab12" and 40 letters into groups (40 ms a word,
+    half a second a search). Checked by what comes back: neither finishes on
+    these texts in quadratic time (speed is for `benchmarks/`, not a clock)."""
+    words = ("ab12" + "a" * 40 + " ") * 5_000
+    assert within(60, lambda: mask_personal_data(words)) == words
+    for run in ("a" * 200_000, "1" * 200_000 + "x", "a." * 100_000):
+        assert within(60, lambda run=run: mask_personal_data(run)) == run
+    address = "x" * 200_000 + "@nordlicht.example"
+    assert within(60, lambda: mask_personal_data(address)) == "[email]"
+
+
+# The expressions before the masking took linear time: what each found is found.
+_EARLIER_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_EARLIER_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{1,4}){3,8}\b", re.IGNORECASE)
+
+
+def test_texts_are_masked_as_the_earlier_expressions_masked_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Random texts of the pieces that addresses and IBANs are made of. (The IBAN
+    expression no longer matches a word too short to be an IBAN that the earlier
+    one matched and left as it was: the masked text is the same.)"""
+    rng = random.Random(551)
+    pieces = ["a", "Z", "1", "9", "0", " ", ".", "-", "+", "@", "_", "ä", "DE89", "GB82"]
+    pieces += ["x@y.de", "3704 0044 0532 0130 00", "WEST12345698765432"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(3_000)]
+    masked = [mask_personal_data(text) for text in texts]
+    monkeypatch.setattr(privacy, "_mask_emails", lambda t: _EARLIER_EMAIL.sub("[email]", t))
+    monkeypatch.setattr(privacy, "_IBAN", _EARLIER_IBAN)
+    for text, now in zip(texts, masked, strict=True):
+        assert now == mask_personal_data(text), text
 
 
 def test_texts_are_shown_only_when_enough_people_asked() -> None:
