@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+from search import highlight
 from search.highlight import Marker, answer_sentences, best_sentences, mark, sentences, snippet
 from search.terms import negates, stems
 
@@ -244,6 +245,28 @@ def test_a_snippet_of_a_row_cut_at_the_passages_edge_loses_its_pipes_too() -> No
 def test_a_snippet_keeps_a_pipe_within_a_sentence() -> None:
     text = "Choose yes | no in the form, then send it."
     assert snippet(text, stems("form")) == "Choose yes | no in the <mark>form</mark>, then send it."
+
+
+def test_a_long_line_of_dashes_is_read_in_linear_time() -> None:
+    """Every hit's snippet asks of each line of its passage whether it is a
+    table's rule: a line of 16,000 dashes and a digit in an article (one
+    passage: a run counts a word per 100 characters) took 5 s, on every search
+    that listed the article, growing as the square of the line. Checked by
+    what comes back from 200,000 dashes, which took the earlier expression
+    many minutes (speed is for `benchmarks/`, not a clock)."""
+    line = "-" * 200_000 + "1"
+    text = f"Printers are on floor two.\n{line}\n| a | b |"
+    shown = snippet(text, Marker({"printer"}))
+    assert "Printers</mark> are on floor two." in shown and "1" in shown
+    assert highlight.readable_rows(f"{line}\n|---|") == line
+
+
+def test_a_rule_is_told_as_the_earlier_expression_told_it() -> None:
+    earlier = re.compile(r"^[\s|:]*-{3,}[\s|:-]*$")
+    rng = random.Random(551)
+    for _ in range(5_000):
+        line = "".join(rng.choice("-|: \t1a") for _ in range(rng.randint(0, 14)))
+        assert bool(highlight._RULE_PART.match(line)) == bool(earlier.match(line)), line
 
 
 def test_a_snippet_keeps_a_row_of_cells_that_say_none() -> None:
