@@ -233,3 +233,24 @@ def test_a_title_that_adds_the_site_name_to_the_first_heading_is_that_heading() 
         _read(OLD_INTRANET.replace("<title>Expense FAQ", "<title>Expense FAQ for managers")).title
         == "Expense FAQ for managers"
     )
+
+
+def test_entities_and_references_of_a_page_read_nothing_else(tmp_path: Path) -> None:
+    """A content owner's page that declares entities (one naming a file of the
+    server, one expanding others) and names scripts, styles, pictures and frames
+    elsewhere: the reader expands and fetches nothing, and keeps only text."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do-not-read")
+    page = (
+        f'<!DOCTYPE html [<!ENTITY x SYSTEM "file://{secret}"><!ENTITY y "yy">'
+        '<!ENTITY z "&y;&y;&y;&y;&y;&y;&y;&y;">]><html><head><title>T</title>'
+        '<link rel="stylesheet" href="http://127.0.0.1:9/a.css">'
+        '<script src="http://127.0.0.1:9/a.js"></script></head><body><main>'
+        "<h1>Title</h1><p>a &x; b &z; c</p>"
+        f'<img src="http://127.0.0.1:9/a.png"><iframe src="file://{secret}"></iframe>'
+        "<script>document.write('scripted')</script></main></body></html>"
+    )
+    document = _read(page)
+    text = " ".join(section.text for section in document.sections)
+    assert text == "a &x; b &z; c"
+    assert "do-not-read" not in repr(document) and "scripted" not in repr(document)
