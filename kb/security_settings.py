@@ -35,8 +35,10 @@ class SecuritySettings:
     )
     secret_key: str = setting(
         "",
-        "Session signing key, and with a shared snapshot store the key of snapshot "
-        "manifests' signatures; a random one is made per run when empty.",
+        "Session signing key (sessions, forms, watchers' leave links), and with a shared "
+        "snapshot store the key of snapshot manifests' signatures. Empty: the database's own "
+        "key, made once and shared by every node and restart on it (not with a shared "
+        "snapshot store, which needs this set).",
     )
     session_hours: float = setting(
         12.0,

@@ -73,20 +73,22 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
 
     settings, flask_config, origin = _split_config(config)
     app = Flask(__name__)
-    secret = settings.secret_key
-    if not secret:
-        # Cookies signed with it stop verifying at restart; `kb serve` makes one
-        # key for all its workers. Set KB_SECRET_KEY to keep ids across restarts.
-        secret = secrets.token_hex(32)
-        logger.info("no secret_key set; using a random one for this process")
-    app.config.update(
-        SECRET_KEY=secret, MAX_CONTENT_LENGTH=MAX_BODY_BYTES, **auth.session_config(settings)
-    )
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, **auth.session_config(settings))
     app.config.update(flask_config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     services.init_app(app, settings, origin)
+    # Without `secret_key`, the store's key (`kb.store.site_keys`), which the
+    # services read when they started.
+    secret = services.services(app).settings.secret_key
+    if not secret:
+        # A shared snapshot store's manifests are never signed with the store's
+        # key; `kb serve` refuses to start such a node without `secret_key`.
+        secret = secrets.token_hex(32)
+        logger.info("no secret_key set; using a random one for this process")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret
     throttle.init_app(app, settings)
     request_files.init_app(app)  # before anything reads a body that may carry files
     body_limits.init_app(app)  # likewise for bodies that carry an article

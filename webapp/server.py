@@ -2,8 +2,7 @@
 
 The master process checks that an index is published, brings the store's
 schema up to date once (so workers never race to migrate) and fixes one secret
-key for all workers (so the pseudonymous-user cookie verifies whichever
-worker answers). Each worker then builds its own app after the fork and warms
+key for all workers: `secret_key`, else the store's own (`kb.store.site_keys`). Each worker then builds its own app after the fork and warms
 it up (model loaded, store opened) before it accepts a request; the model is
 not loaded in the master because PyTorch's thread pools do not survive fork.
 Each worker then starts its index worker (`start_index_worker`),
@@ -27,9 +26,8 @@ With the setting `serve_watch` on (`kb serve --watch`, as `make run` does), the
 master also starts the content watcher of `kb index --watch` in a process of
 its own (`indexer.watch.start_watch_process`), so files edited on disk are
 searchable within seconds without a second command; it stops with the master.
-Nodes behind one load balancer must share `secret_key`, or a cookie signed by
-one node would not verify on the next; `kb serve` refuses to start a
-replicated node without it.
+With a shared snapshot store `kb serve` refuses to start without
+`secret_key`: it signs the snapshots' manifests, which a key in the store cannot.
 """
 
 from __future__ import annotations
@@ -150,6 +148,7 @@ def prepare(settings: Settings) -> Settings:
     """Checks and one-time work in the master, before any worker starts."""
     from kb.accounts.service import warn_case_twins
     from kb.store.factory import store_from_settings
+    from kb.store.site_keys import with_site_key
 
     check_proxies(settings)
     if settings.serve_watch and not settings.write_content:
@@ -160,8 +159,8 @@ def prepare(settings: Settings) -> Settings:
         )
     if settings.snapshot_store != "files" and not settings.secret_key:
         raise ConfigError(
-            f"snapshot_store is {settings.snapshot_store}, so this node serves beside others "
-            "behind a load balancer; they must all sign cookies with the same key. Set "
+            f"snapshot_store is {settings.snapshot_store}: nodes sign snapshots with the same key, "
+            "which whoever writes the store must not read (so not the database's own). Set "
             "secret_key (KB_SECRET_KEY) to one long random value on every node, e.g. "
             "`python -c 'import secrets; print(secrets.token_hex(32))'`"
         )
@@ -170,6 +169,7 @@ def prepare(settings: Settings) -> Settings:
     try:
         store = store_from_settings(settings)
         try:
+            settings = with_site_key(settings, lambda: store)  # no secret_key: the store's
             warn_case_twins(store)  # accounts from before usernames ignored case
         finally:
             store.close()
@@ -177,7 +177,7 @@ def prepare(settings: Settings) -> Settings:
         # Searches work from the local snapshot; writes answer 503 until the
         # database is back, and the workers reconnect by themselves.
         logger.warning("starting without the database for now: %s", exc.message)
-    if not settings.secret_key:
+    if not settings.secret_key:  # the store unreachable: one key for this run's workers
         settings = settings.replace(secret_key=secrets.token_hex(32))
     return settings
 

@@ -1,10 +1,10 @@
 """The search engine, the store and the request service of one app, opened
 when first needed.
 
-Nothing is opened at import or in `create_app`: the engine loads the embedding
-model (seconds) and the store may run migrations, so each is created on first
-use and then kept for the life of the process. The engine follows the index's
-CURRENT snapshot by itself, so one engine per process serves every request.
+Nothing is opened at import or in `create_app` (but the store without a
+`secret_key`, `kb.store.site_keys`): the engine loads the model (seconds) and
+the store may run migrations, so each is created on first use and then kept.
+The engine follows the CURRENT snapshot, so one serves every request.
 The store pools its connections and returns them after each call, so there is
 nothing to close per request; `close(app)` releases both at shutdown.
 
@@ -32,6 +32,7 @@ from kb.requests.departments import following
 from kb.results import Query, SearchResponse
 from kb.settings import Settings
 from kb.store.protocols import Store
+from kb.store.site_keys import with_site_key
 
 if TYPE_CHECKING:
     from kb.authoring.service import AuthoringService
@@ -114,8 +115,6 @@ class Services:
         origin: SettingsOrigin | None = None,
     ) -> None:
         self.settings = settings
-        # The notification settings as their file has them now (`kb.live_settings`).
-        self.live_settings = LiveSettings(settings, origin, check=check_webhooks)
         self._engine_factory = engine_factory or (
             lambda s: _default_engine(s, self.content_departments, lambda: self.requests)
         )
@@ -125,6 +124,10 @@ class Services:
         self._store: Store | None = None
         self._store_failed_at: float | None = None
         self._store_error: KbError | None = None
+        # No `secret_key` set: the store's key, before anything reads the settings.
+        self.settings = settings = with_site_key(settings, lambda: self.store)
+        # The notification settings as their file has them now (`kb.live_settings`).
+        self.live_settings = LiveSettings(settings, origin, check=check_webhooks)
         self._requests: RequestService | None = None
         self._authoring: AuthoringService | None = None
         self._departments: dict[str, Department] | None = None
@@ -293,15 +296,12 @@ class Services:
     def _check_catalogue(self, found: Mapping[str, Department]) -> list[Problem]:
         from kb.catalogue.loading import check_catalogue
 
-        settings = self.settings
-        root, triage = settings.content_path, settings.triage_department
-        return check_catalogue(root, found, settings.workflows_file, triage)
+        s = self.settings
+        return check_catalogue(s.content_path, found, s.workflows_file, s.triage_department)
 
     def departments_by_slug(self) -> dict[str, Department]:
         found = self.engine.departments()
-        if isinstance(found, Mapping):
-            return dict(found)
-        return {d.slug: d for d in found}
+        return dict(found) if isinstance(found, Mapping) else {d.slug: d for d in found}
 
     def close(self) -> None:
         worker, self.index_worker = self.index_worker, None

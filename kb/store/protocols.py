@@ -30,6 +30,7 @@ from kb.store.account_protocols import AccountStore
 from kb.store.department_moves import DepartmentMoveStore
 from kb.store.limits import RateLimitStore
 from kb.store.replays import ReplayStore
+from kb.store.site_keys import SiteKeyStore
 
 # What a change announces, built inside its transaction from the saved request
 # and the stored history entry (both with their ids): the transactional outbox.
@@ -321,10 +322,11 @@ class Store(
     OutboxStore,
     RateLimitStore,
     ReplayStore,
+    SiteKeyStore,
     Protocol,
 ):
-    """Persistence for events, accounts, requests, the outbox, rate limits and
-    answers kept for retries."""
+    """Persistence for events, accounts, requests, the outbox, rate limits,
+    answers kept for retries and the site's key."""
 
     def close(self) -> None:
         """Release connections. The store is unusable afterwards."""

@@ -321,4 +321,16 @@ restore_marks = Table(
     metadata,
     Column("token", String(64), primary_key=True),
 )
-NOT_BACKED_UP = INDEX_TABLES | {"restore_marks"}
+
+# The key the product signs with when no `secret_key` is set
+# (`kb.store.site_keys`): made once, shared by every node and restart of this
+# database. Backups leave it out, so a backup folder holds no key that signs
+# a session, and a restore keeps the database's own.
+site_keys = Table(
+    "site_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created", UtcDateTime, nullable=False),
+)
+NOT_BACKED_UP = INDEX_TABLES | {"restore_marks", "site_keys"}

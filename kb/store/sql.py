@@ -22,6 +22,7 @@ from kb.store.sql_passwords import SqlPasswords
 from kb.store.sql_replays import SqlReplays
 from kb.store.sql_request_search import SqlRequestSearch
 from kb.store.sql_requests import SqlRequests
+from kb.store.sql_site_keys import SqlSiteKeys
 from kb.store.sql_tasks import SqlRequestTasks
 
 
@@ -41,9 +42,11 @@ class SqlStore(
     SqlOutbox,
     SqlRateLimits,
     SqlReplays,
+    SqlSiteKeys,
 ):
     """Events, users, requests (their tasks and attachments), the outbox,
-    rate-limit counters and answers kept for retries in one SQL database."""
+    rate-limit counters, answers kept for retries and the site's key in one SQL
+    database."""
 
     def __repr__(self) -> str:
         url = self._engine.url.render_as_string(hide_password=True)

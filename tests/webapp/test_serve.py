@@ -114,6 +114,8 @@ def test_prepare_migrates_the_store_once_and_fixes_one_secret(tmp_path: Path) ->
     prepared = server.prepare(settings)
     assert (tmp_path / "kb.db").exists()
     assert len(prepared.secret_key) == 64
+    # The store's key: the next start (or another node on the database) signs alike.
+    assert server.prepare(settings).secret_key == prepared.secret_key
     assert server.prepare(settings.replace(secret_key="kept")).secret_key == "kept"
 
 
