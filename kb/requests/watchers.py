@@ -37,7 +37,7 @@ MAX_NAMES_SHOWN = 10  # usernames an error lists when a name is many people's
 
 # What a click on a mail's stop-watching link did: told to its reader as it is,
 # since a link to an account renamed since the mail was sent takes nobody off.
-LeaveOutcome = Literal["left", "no_account", "not_watching"]
+LeaveOutcome = Literal["left", "no_account", "not_watching", "not_visible"]
 
 
 class WatcherWork:
@@ -122,8 +122,10 @@ class WatcherWork:
         `token` signed for them and this request under `key` (no sign-in needed).
         Says what happened: `left`; `no_account` when no account has that name
         (renamed or removed since the mail was sent); `not_watching` when they do
-        not watch it (left already, or the request is gone or no longer theirs to
-        read, so no mail of it reaches them)."""
+        not watch it (left already, or taken off); `not_visible` when they are
+        listed but may no longer read it (a watch of their own whose role is
+        gone: no mail of it reaches them). Nothing else of a request they may
+        not read is told."""
         if not token_matches(key, request_id, username, token):
             raise PermissionDenied(
                 f"this stop-watching link is not valid for request {request_id}: it was "
@@ -143,7 +145,11 @@ class WatcherWork:
                 raise
             return "not_watching"
         except NotFoundError:
-            return "not_watching"  # no longer theirs to read: no mail reaches them either
+            # No longer theirs to read. Still listed (a watch of their own, its role
+            # gone): no mail reaches them either. Left already: said as it is. Only
+            # their own place in the list is told, nothing else of the request.
+            listed = username in self.ledger.store.get_request(request_id).watchers
+            return "not_visible" if listed else "not_watching"
         return "left"
 
     def _change(self, actor: User, request_id: int, name: str, *, add: bool) -> Request:

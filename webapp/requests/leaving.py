@@ -8,9 +8,11 @@ the request by its number alone and shows nothing of it. A wrong or altered
 token is refused (403) with what to do instead. Done, the post leads back to
 the page, which says so (`?left=1`), as every form here does (a reload posts
 nothing again). When it took nobody off, because no account has that name any
-more (renamed since the mail was sent) or it does not watch the request, the
-page says that instead (`?left=no_account` or `not_watching`) and how to stop
-watching from the request page, rather than claiming it is done.
+more (renamed since the mail was sent), it is listed but may no longer read
+the request (a watch of its own, the role gone: its mails stopped with it),
+or it does not watch the request (left already), the page says that instead
+(`?left=no_account`, `not_visible` or `not_watching`), rather than claiming it
+is done; nothing of a request the person may not read is shown.
 """
 
 from __future__ import annotations
@@ -22,7 +24,11 @@ from webapp.services import request_service
 
 OUTCOME = "#leave-outcome"
 # What the page says when the click took nobody off (`?left=` besides "1": left).
-MISSED = {"no_account": "leave_no_account", "not_watching": "leave_not_watching"}
+MISSED = {
+    "no_account": "leave_no_account",
+    "not_watching": "leave_not_watching",
+    "not_visible": "leave_not_visible",
+}
 
 
 def register(bp: Blueprint) -> None:

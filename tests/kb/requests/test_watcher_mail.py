@@ -4,6 +4,7 @@ mails one account's changes send are limited per recipient (`notify_limit`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -113,6 +114,22 @@ def test_the_link_takes_off_its_recipient_and_nobody_else(mailing: RequestServic
     assert mailing.leave(request_id, "nobody", gone) == "no_account"  # renamed, removed
     assert mailing.get(EMPLOYEE, request_id).watchers == ["ian"]
     assert mailing.get(EMPLOYEE, other_id).watchers == ["otto", "ian"]
+
+
+def test_a_link_to_a_request_no_longer_visible_says_so(
+    mailing: RequestService, store: Store
+) -> None:
+    """A watch ian made of himself ends with his role: his link then says the
+    request is no longer visible to him; where he left already, that he did."""
+    listed, left = filed(mailing), filed(mailing)
+    for request_id in (listed, left):
+        mailing.watch(IT_AGENT, request_id)
+    assert mailing.leave(left, "ian", unwatch_token(KEY, left, "ian")) == "left"
+    store.update_user(replace(IT_AGENT, grants=[]))  # the role revoked
+    assert mailing.leave(listed, "ian", unwatch_token(KEY, listed, "ian")) == "not_visible"
+    assert mailing.leave(left, "ian", unwatch_token(KEY, left, "ian")) == "not_watching"
+    assert mailing.get(EMPLOYEE, listed).watchers == ["ian"]  # nothing changed
+    assert mailing.get(EMPLOYEE, left).watchers == []
 
 
 def test_who_left_a_watch_they_were_given_is_not_added_again(mailing: RequestService) -> None:

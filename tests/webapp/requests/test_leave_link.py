@@ -4,6 +4,7 @@ and nobody else, off the request, without signing in."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -91,3 +92,29 @@ def test_a_link_that_takes_nobody_off_says_so_instead_of_done(make_app: Any) -> 
     german = visitor.get(again.headers["Location"], headers={"Accept-Language": "de"})
     assert "olga beobachtet sie nicht" in german.get_data(as_text=True)
     assert services(app).requests.get(emma, request_id).watchers == ["otto.k"]
+
+
+def test_a_link_to_a_request_no_longer_visible_says_so(make_app: Any) -> None:
+    """ian, an agent, watched a request himself; his role is revoked: the page
+    says the request is no longer visible to him, and shows nothing of it."""
+    app = make_app(secret_key=KEY)
+    request_id = watched_by(app)
+    store = services(app).store
+    add_user(store, "ian", "agent")  # of every queue
+    agent = app.test_client()
+    token = sign_in_as(agent, "ian")
+    watched = agent.post(
+        f"/api/requests/{request_id}/watchers", json={}, headers={"X-CSRF-Token": token}
+    )
+    assert watched.status_code in (200, 201), watched.get_json()
+    ian = store.get_user("ian")
+    assert ian is not None
+    store.update_user(replace(ian, grants=[]))  # the role revoked
+    visitor = app.test_client()
+    missed = leave(visitor, request_id, "ian", unwatch_token(KEY, request_id, "ian"))
+    assert missed.status_code == 303
+    shown = visitor.get(missed.headers["Location"]).get_data(as_text=True)
+    assert "it is no longer visible to ian" in shown
+    assert "not one of its watchers" not in shown and "my VPN drops" not in shown
+    german = visitor.get(missed.headers["Location"], headers={"Accept-Language": "de"})
+    assert "Für ian ist sie nicht mehr sichtbar" in german.get_data(as_text=True)
