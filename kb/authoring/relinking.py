@@ -28,7 +28,12 @@ links are changed where the renamer has the right to change them:
   link meanwhile. A draft or an article already in review is changed and
   keeps its status. A file
   changed meanwhile or that no longer reads is left as it is and named in
-  `failed` with the reason: the rename itself stands either way.
+  `failed` with the reason: the rename itself stands either way. So does an
+  error no check foresaw (a fault of the disk, a bug): logged with its
+  traceback, the article named in `failed` with its kind
+  (`relink_unexpected`, code `internal_error`), the other articles changed
+  all the same; one that stopped the search for links itself is named under
+  the old id. The rename is never answered as failed for it.
 """
 
 from __future__ import annotations
@@ -95,27 +100,29 @@ def relink(
     """Change the links to `old_id` into links to `new_id` in the articles of the
     departments `actor` owns, and name the others `actor` `may_read` that still
     link to `old_id` (see the module)."""
-    owned = set(authoring.editable_departments(actor))
     updated: list[Relinked] = []
     failed: list[NotRelinked] = []
     elsewhere: list[str] = []
     held: list[str] = []
-    for article_id, text in _mentioning(authoring, old_id):
-        if article_id.split("/", 1)[0] in owned:
-            if _reviewed_when_saved(authoring, article_id):
-                if _links_to(text, article_id, old_id):
-                    held.append(article_id)
-                continue
+    try:
+        owned = set(authoring.editable_departments(actor))
+        for article_id, text in _mentioning(authoring, old_id):
             try:
-                done = _relink_one(authoring, actor, article_id, old_id, new_id)
+                if article_id.split("/", 1)[0] not in owned:
+                    if _links_to(text, article_id, old_id) and may_read(article_id):
+                        elsewhere.append(article_id)
+                elif _reviewed_when_saved(authoring, article_id):
+                    if _links_to(text, article_id, old_id):
+                        held.append(article_id)
+                elif done := _relink_one(authoring, actor, article_id, old_id, new_id):
+                    updated.append(done)
             except KbError as exc:
                 logger.warning("authoring: links of %s not changed: %s", article_id, exc.message)
                 failed.append(NotRelinked(article_id, exc))
-                continue
-            if done is not None:
-                updated.append(done)
-        elif _links_to(text, article_id, old_id) and may_read(article_id):
-            elsewhere.append(article_id)
+            except Exception as exc:  # this article's alone: the others go on
+                failed.append(NotRelinked(article_id, _unexpected(article_id, old_id, exc)))
+    except Exception as exc:  # the search for links itself: named under the old id
+        failed.append(NotRelinked(old_id, _unexpected(old_id, old_id, exc)))
     if updated:
         logger.info(
             "authoring: %s changed the links to %s in %d articles",
@@ -124,6 +131,29 @@ def relink(
             len(updated),
         )
     return Relinking(old_id, new_id, tuple(updated), tuple(failed), tuple(elsewhere), tuple(held))
+
+
+def _unexpected(article_id: str, old_id: str, exc: Exception) -> KbError:
+    """An error no check foresaw, logged with its traceback and told to the renamer
+    by its kind alone (its text may name the server's folders). Named `old_id`:
+    the search for the articles that link to it stopped."""
+    logger.error("authoring: links to %s not changed in %s", old_id, article_id, exc_info=exc)
+    kind = type(exc).__name__
+    if article_id == old_id:
+        return KbError(
+            f"the articles that link to {old_id} were not all looked at: an unexpected error "
+            f"({kind}); the server's log has the details. Content health names the links left",
+            details={"article": old_id},
+            key="relink_search_unexpected",
+            values={"id": old_id, "kind": kind},
+        )
+    return KbError(
+        f"the links in {article_id} were not changed: an unexpected error ({kind}); the "
+        "server's log has the details. Change them in the editor",
+        details={"article": article_id},
+        key="relink_unexpected",
+        values={"id": article_id, "kind": kind},
+    )
 
 
 def _reviewed_when_saved(authoring: AuthoringService, article_id: str) -> bool:

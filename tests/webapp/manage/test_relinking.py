@@ -290,3 +290,51 @@ def test_a_restricted_link_to_the_old_id_says_where_it_leads(client: FlaskClient
     for lang, said in (("en", "renamed since to it/new.md"), ("de", "umbenannt in it/new.md")):
         with client.application.test_request_context(f"/?hl={lang}"):
             assert said in finding_detail(finding)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "The links in it/wifi.md were not changed"),
+        ("de", "Die Links in it/wifi.md wurden nicht geändert"),
+    ],
+)
+def test_an_unexpected_error_while_relinking_leaves_the_rename_done_and_says_so(
+    client: FlaskClient,
+    content: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    lang: str,
+    said: str,
+) -> None:
+    """The writer of article saves fails for it/wifi.md with an error nothing
+    foresaw (a disk controller's fault): the rename, done before, answers 200,
+    naming the article in `failed` with the kind of error and no server path;
+    the log has the error."""
+    from kb.authoring import service as authoring_service
+
+    real = authoring_service.write_article
+
+    def failing(root: Path, article_id: str, *args: object, **kwargs: object) -> None:
+        if article_id == "it/wifi.md":
+            raise RuntimeError(f"I/O fault on {root}/{article_id}")
+        real(root, article_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(authoring_service, "write_article", failing)
+    token = sign_in_as(client, "cora")
+    done = client.post(
+        f"/api/articles/it/vpn-setup.md/move?hl={lang}",
+        json={"name": "vpn-from-home"},
+        headers={"X-CSRF-Token": token, "If-Match": '"1"'},
+    )
+    assert done.status_code == 200, done.get_json()
+    body = done.get_json()
+    assert body["id"] == "it/vpn-from-home.md"
+    [failed] = body["links"]["failed"]
+    assert (failed["id"], failed["error"]) == ("it/wifi.md", "internal_error")
+    assert failed["message"].startswith(said)
+    assert "RuntimeError" in failed["message"] and str(content) not in failed["message"]
+    assert "I/O fault" in caplog.text and "Traceback" in caplog.text
+    assert (content / "it" / "vpn-from-home.md").exists()
+    assert not (content / "it" / "vpn-setup.md").exists()
+    assert "vpn-setup.md" in (content / "it" / "wifi.md").read_text(encoding="utf-8")
