@@ -13,8 +13,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from kb.passage_words import passage_word_count
-from kb.validators import normal_name, set_normalised
+from kb.passage_words import WORD, passage_word_count
+from kb.validators import normal_name, set_normalised, without_bidi_controls
 
 
 class Status(str, Enum):  # noqa: UP042 - str() and format() stay as they are
@@ -78,6 +78,17 @@ class Department:
         set_normalised(self, "slug", normal_name(self.slug))
         if not self.slug or "/" in self.slug:
             raise ValueError(f"department slug must be one folder name, got {self.slug!r}")
+        # Shown in every queue, search result and chart: no control that
+        # reorders the text after it ("IT \u202esnimda" read as "IT admins").
+        set_normalised(self, "name", without_bidi_controls(self.name))
+        set_normalised(self, "description", without_bidi_controls(self.description))
+        names = {lang: without_bidi_controls(name) for lang, name in self.display_names.items()}
+        set_normalised(self, "display_names", names)
+        groups = {
+            group: {lang: without_bidi_controls(name) for lang, name in by_lang.items()}
+            for group, by_lang in self.audience_names.items()
+        }
+        set_normalised(self, "audience_names", groups)
 
     def shown_name(self, lang: str) -> str:
         """The department's name in language `lang`: its display name there,
@@ -100,6 +111,16 @@ class Section:
     page_breaks: tuple[int, ...] = ()
     number: str = ""
 
+    def __post_init__(self) -> None:
+        # A content file may only publish an article: its headings and text
+        # show without the controls that reorder the text after them.
+        set_normalised(self, "headings", tuple(without_bidi_controls(h) for h in self.headings))
+        text = without_bidi_controls(self.text)
+        if text != self.text:
+            breaks = _page_breaks_without_controls(self.text, self.page_breaks)
+            set_normalised(self, "page_breaks", breaks)
+            set_normalised(self, "text", text)
+
     def locator(self, start: int = 0, end: int | None = None) -> str:
         """How a citation names the words `start:end` of this section ("page 4",
         "pages 4–5", "Section 3.2"), or '' where the format has no such place."""
@@ -111,6 +132,19 @@ class Section:
         if not self.number:
             return ""
         return f"Sections {self.number}" if "–" in self.number else f"Section {self.number}"
+
+
+def _page_breaks_without_controls(text: str, breaks: tuple[int, ...]) -> tuple[int, ...]:
+    """`breaks` (word positions in `text`) as positions in `text` without its
+    bidirectional controls: a word of controls alone is gone, a long one may
+    count one piece less."""
+    starts = [word.start() for word in WORD.finditer(text)]
+    return tuple(
+        passage_word_count(without_bidi_controls(text[: starts[b]]))
+        if b < len(starts)
+        else passage_word_count(without_bidi_controls(text)) + b - len(starts)
+        for b in breaks
+    )
 
 
 IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -183,6 +217,19 @@ class Article:
             )
         if not self.title:
             raise ValueError(f"article {self.id!r} has an empty title")
+        self._drop_bidi_controls(name)
+
+    def _drop_bidi_controls(self, name: str) -> None:
+        """A content file may only publish an article: its title, summary, tags
+        and body show without the controls that reorder the text after them
+        ("Pay \u202etxt.exe" read as "Pay exe.txt"), in results, answer cards,
+        its page and insights, read from a file or from an older snapshot."""
+        title = without_bidi_controls(self.title)
+        if title != self.title:  # one of controls alone is no title: the file's name
+            set_normalised(self, "title", title.strip() or name)
+        for field_name in ("summary", "owner", "body_markdown", "body_html"):
+            set_normalised(self, field_name, without_bidi_controls(getattr(self, field_name)))
+        set_normalised(self, "tags", tuple(without_bidi_controls(tag) for tag in self.tags))
 
     @property
     def is_document(self) -> bool:

@@ -6,6 +6,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.validators import set_normalised, without_bidi_controls
+
+
+def _drop_bidi_controls(record: Hit | Answer, texts: tuple[str, ...]) -> None:
+    """An article's words as a result or answer shows them: without the controls
+    that reorder the text after them (`kb.records.Article`), also where an
+    older snapshot's passages still hold them."""
+    for name in texts:
+        set_normalised(record, name, without_bidi_controls(getattr(record, name)))
+    headings = tuple(without_bidi_controls(heading) for heading in record.headings)
+    set_normalised(record, "headings", headings)
+
 
 @dataclass(frozen=True)
 class Query:
@@ -53,6 +65,10 @@ class Hit:
     tags: tuple[str, ...] = ()
     locator: str = ""  # where in the original document: "page 4", "Section 3.2"
 
+    def __post_init__(self) -> None:
+        _drop_bidi_controls(self, ("title", "snippet", "passage"))
+        set_normalised(self, "tags", tuple(without_bidi_controls(tag) for tag in self.tags))
+
     @property
     def path(self) -> str:
         return self.id
@@ -82,6 +98,9 @@ class Answer:
     highlight: str  # the best-matching sentence(s), plain text
     headings: tuple[str, ...] = ()
     locator: str = ""  # where in the original document: "page 4", "Section 3.2"
+
+    def __post_init__(self) -> None:
+        _drop_bidi_controls(self, ("title", "passage", "highlight"))
 
     def as_dict(self) -> dict[str, Any]:
         return {

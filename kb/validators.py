@@ -10,6 +10,7 @@ refuses naive ones.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, datetime
 from enum import Enum
@@ -61,11 +62,21 @@ def ensure_text(name: str, value: str, *, allow_empty: bool = False) -> str:
 # shows as "Printer NOTE: this is urgent" in a queue. Embeddings, overrides and
 # isolates; the plain marks (LRM, RLM) stay, they only nudge neutral characters.
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+# The same characters, found without a lookup per character: most texts (an
+# article's sections, read at every snapshot load) hold none and pass unchanged.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def without_bidi_controls(text: str) -> str:
     """`text` without the controls that reorder what follows (`BIDI_CONTROLS`)."""
-    return text.translate(BIDI_CONTROLS)
+    return text.translate(BIDI_CONTROLS) if BIDI_CONTROL.search(text) else text
+
+
+def bidi_control_names(text: str) -> str:
+    """The code points of the controls `text` holds ("U+202E, U+2066"), in the
+    order they first appear; "" when none."""
+    found = dict.fromkeys(BIDI_CONTROL.findall(text))
+    return ", ".join(f"U+{ord(char):04X}" for char in found)
 
 
 def ensure_unit(name: str, value: float) -> float:

@@ -10,6 +10,7 @@ from typing import Any
 from kb.content.markdown_text import first_heading
 from kb.content.problem_texts import problem
 from kb.records import Problem, Section
+from kb.validators import without_bidi_controls
 
 
 def article_title(
@@ -23,7 +24,8 @@ def article_title(
     """The front matter's title (a document's: its sidecar's or its own title
     property), else the first heading, else the file name (warned, in the
     words of the file at hand)."""
-    title = str(meta.get("title") or "").strip() or first_heading(sections)
+    # One of controls that reorder text alone shows nothing (kb.records.Article).
+    title = without_bidi_controls(str(meta.get("title") or "")).strip() or first_heading(sections)
     if title:
         return title
     if is_document:

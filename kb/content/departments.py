@@ -22,7 +22,7 @@ from kb.content.lookalike_names import reading_key
 from kb.content.problem_texts import content_error, problem
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
 from kb.records import CONTROL_CHARACTERS, Department, Problem, Targets
-from kb.validators import normal_name
+from kb.validators import normal_name, without_bidi_controls
 
 DEPARTMENT_FILES = ("_department.yml", "_department.yaml")
 # The default of the setting triage_department, for callers without settings.
@@ -63,6 +63,13 @@ def check_department_name(slug: str, triage: str = DEFAULT_TRIAGE) -> None:
         raise content_error(
             "triage_folder", f"{slug}/", kind="department_name", triage=repr(triage)
         )
+
+
+def _configured_name(data: Mapping[str, Any], slug: str) -> str:
+    """A department file's `name`, else its folder's default name; a name of
+    controls that reorder text alone names nothing (`kb.records.Department`)."""
+    name = without_bidi_controls(str(data.get("name") or ""))
+    return name if name.strip() else default_name(slug)
 
 
 def default_name(slug: str) -> str:
@@ -235,7 +242,7 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
     audience_names, group_problems = read_audience_names(data.get("audience_names"), rel)
     department = Department(
         slug=slug,
-        name=str(data.get("name") or default_name(slug)),
+        name=_configured_name(data, slug),
         description=str(data.get("description") or ""),
         contact={str(k): str(v) for k, v in contact.items()} if isinstance(contact, dict) else {},
         targets=_targets(data.get("targets"), rel),

@@ -31,6 +31,7 @@ from kb.content.departments import DEPARTMENT_FILES
 from kb.content.markdown_article import build_article, restricted_audience
 from kb.content.problem_texts import content_error, problem
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.content.reordering_controls import field_control_problems
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
 from kb.extract.base import human_size
@@ -168,6 +169,16 @@ def _sections(document: ExtractedDocument) -> tuple[Section, ...]:
     return tuple(out)
 
 
+def _texts(meta: dict[str, Any], document: ExtractedDocument) -> Iterator[tuple[str, str]]:
+    """The texts a document publishes, by field: its title and the sidecar's
+    fields, then its headings and text."""
+    for name in ("title", "summary", "owner", "tags"):
+        yield name, str(meta.get(name) or "")
+    for section in document.sections:
+        yield from (("heading", heading) for heading in section.headings)
+        yield "text", section.text
+
+
 def _add_months(day: date, months: int) -> date | None:
     """`months` after `day` (on the 28th at most); None past the calendar's last
     year: a document dated 9999 (its properties, a sidecar's `updated`) or a
@@ -212,6 +223,7 @@ def document_article(
         Problem(article_id, w, severity=Severity.WARNING, kind="document")
         for w in document.warnings
     ]
+    warnings.extend(field_control_problems(_texts(meta, document), article_id))
     article = build_article(
         article_id,
         meta,

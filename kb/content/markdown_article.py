@@ -27,6 +27,7 @@ from kb.content.markdown_text import (
     render_html,
 )
 from kb.content.problem_texts import content_error, problem
+from kb.content.reordering_controls import markdown_control_problems
 from kb.content.sanitize import sanitize_article_html
 from kb.content.template_tags import strip_template_tags
 from kb.errors import ContentError
@@ -228,6 +229,7 @@ def parse_article(
         html = render_html(strip_template_tags(body), render_seconds)
     except RenderError as exc:
         raise render_problem(exc, article_id) from None
+    warnings.extend(markdown_control_problems(text, meta, article_id, body_line))
     references = image_references(html, body, body_line, article_id)
     shown, image_problems = images(article_id, references) if images else ((), [])
     warnings.extend(image_problems if images else address_warnings(article_id, references))

@@ -188,6 +188,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "",
     ),
     "no_text": ("article has no body text; only its title is searchable", ""),
+    "bidi_control": (
+        "{field} holds a control that reorders how the text after it shows ({chars}); "
+        "readers see the text without it",
+        "delete it (most editors do not show it); right-to-left letters show right to left "
+        "without such controls",
+    ),
     **{
         key: (_NOT_SHOWN + why, f"{hint}; {NOT_SHOWN_HINT}") for key, (why, hint) in _IMAGES.items()
     },

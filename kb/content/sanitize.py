@@ -26,6 +26,7 @@ from urllib.parse import quote, unquote, urlsplit
 import nh3
 
 from kb.content.images import is_remote, resolve_image
+from kb.validators import without_bidi_controls
 
 ID_PREFIX = "c-"
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -216,8 +217,10 @@ def sanitize_article_html(
     HTML in the snapshot. Sanitising that again with the web app's
     `link_for` turns them into its URLs; ids and fragments are prefixed once
     however often the HTML passes through. `image_for` gives a picture's
-    `src` (None drops it); by default as stored (`stored_image`)."""
-    return nh3.clean(
+    `src` (None drops it); by default as stored (`stored_image`). The result
+    holds no control that reorders the text after it (`&#x202e;` included),
+    which would show a link's text or a heading reversed."""
+    clean = nh3.clean(
         html,
         tags=set(ARTICLE_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -228,3 +231,4 @@ def sanitize_article_html(
         link_rel="noopener noreferrer",
         id_prefix=ID_PREFIX,
     )
+    return without_bidi_controls(clean)

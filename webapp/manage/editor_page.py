@@ -7,7 +7,9 @@ article renamed since (the page leads on to the new one), are warned of here
 and in the preview (`link_warning`), as content health reports them
 (`broken_link`, `moved_link`); saving is not refused.
 Related ids that the article's page will not list, and those it lists by the
-new id of an article renamed since, are named under their field."""
+new id of an article renamed since, are named under their field. Controls that
+reorder the text after them are named by field and line (`control_warning`),
+as `kb validate` names them; readers see the text without them."""
 
 from __future__ import annotations
 
@@ -21,12 +23,16 @@ from kb.content.dropped_links import dropped_links
 from kb.content.moved_links import linked_articles
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
 from kb.i18n.catalog import format_size
+from kb.validators import bidi_control_names
 from webapp import services
 from webapp.articles.renamed import renamed_to
 from webapp.audiences import audience_field
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language, gettext
 from webapp.manage import presenters
+
+# The lines of the text the warning names (the first ones; one fixed, the next show).
+MAX_LINES_NAMED = 10
 
 
 def render_editor(
@@ -66,6 +72,7 @@ def render_editor(
         picture_error=picture_error,
         carried=carried,
         link_warning=link_warning(fields.body, article_id),
+        control_warning=control_warning(fields),
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
     )
     return page, status
@@ -117,3 +124,26 @@ def renamed_links(body: str, article_id: str) -> dict[str, str]:
     if not known:
         return {}
     return {old: renamed[old] or "" for old in linked_articles(body, article_id, moved)}
+
+
+def control_warning(fields: ArticleFields) -> str:
+    """Where the fields hold a control that reorders the text after them
+    (U+202E and the like): the fields by their labels, the text by its lines;
+    "" when none does. The article is saved as it is; its readers see it
+    without them (`kb.records.Article`)."""
+    texts = {
+        "field_title": fields.title,
+        "field_summary": fields.summary,
+        "field_tags": ", ".join(fields.tags),
+        "field_owner": fields.owner,
+    }
+    where = [gettext(label) for label, text in texts.items() if bidi_control_names(text)]
+    lines = [
+        str(number)
+        for number, line in enumerate(fields.body.splitlines(), start=1)
+        if bidi_control_names(line)
+    ]
+    if lines:
+        where.append(gettext("editor_controls_lines", lines=", ".join(lines[:MAX_LINES_NAMED])))
+    chars = bidi_control_names("".join([*texts.values(), fields.body]))
+    return gettext("editor_controls", chars=chars, where="; ".join(where)) if where else ""

@@ -1,0 +1,49 @@
+"""The editor names the fields and lines that hold a control that reorders the
+text after it (U+202E and the like), as `kb validate` does; the save goes
+through, and readers see the article without them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.support import sign_in_as, text_of
+from tests.webapp.manage.test_link_warnings import form
+
+
+@pytest.mark.parametrize(
+    ("lang", "warning"),
+    [
+        (
+            "en",
+            "The text holds controls that reorder how the text after them shows"
+            " (U+202E, U+2066), in: Title; Tags; text, lines 3.",
+        ),
+        (
+            "de",
+            "Der Text enthält Steuerzeichen, die die Anzeige des folgenden Textes umordnen"
+            " (U+202E, U+2066), in: Titel; Schlagwörter; Text, Zeilen 3.",
+        ),
+    ],
+)
+def test_a_save_with_controls_is_saved_and_warned_of_by_field_and_line(
+    client: FlaskClient, content: Path, lang: str, warning: str
+) -> None:
+    """A title "VPN \\u202etxt.exe" read as "VPN exe.txt", and the editor said nothing."""
+    token = sign_in_as(client, "cora")
+    fields = form(token, "Connect first.\n\nThen open \u2066the client.\n")
+    fields.update(title="VPN \u202etxt.exe", tags="vpn, \u202enip")
+    saved = client.post(f"/manage/edit/it/vpn-setup.md?hl={lang}", data=fields)
+    assert saved.status_code == 303  # a warning, not a refusal
+    assert "\u202etxt.exe" in (content / "it" / "vpn-setup.md").read_text(encoding="utf-8")
+    editor = text_of(client.get(f"/manage/edit/it/vpn-setup.md?hl={lang}"))
+    assert f'<p class="field-warning" id="editor-controls" role="status">{warning}' in editor
+
+
+def test_right_to_left_text_with_its_marks_is_not_warned_of(client: FlaskClient) -> None:
+    token = sign_in_as(client, "cora")
+    fields = form(token, "Shalom שלום\u200f (VPN)\u200e.\n")
+    assert client.post("/manage/edit/it/vpn-setup.md", data=fields).status_code == 303
+    assert 'id="editor-controls"' not in text_of(client.get("/manage/edit/it/vpn-setup.md"))
