@@ -22,6 +22,8 @@ from kb.validators import (
     normal_name,
     set_normalised,
     utc_now,
+    without_bidi_controls,
+    without_bidi_controls_or_names,
 )
 
 
@@ -60,6 +62,9 @@ class SearchEvent:
 
     def __post_init__(self) -> None:
         ensure_text("query", self.query)
+        # Shown to analysts (questions, topics) and, as popular searches, to
+        # everyone: no control that reorders the text after it.
+        set_normalised(self, "query", without_bidi_controls_or_names(self.query))
         ensure_text("person", self.person, allow_empty=True)
         if not isinstance(self.signed_in, bool):
             raise ValueError(f"signed_in must be True or False, got {self.signed_in!r}")
@@ -136,11 +141,13 @@ class FeedbackEvent:
     def __post_init__(self) -> None:
         ensure_text("article_id", self.article_id)
         ensure_text("query", self.query, allow_empty=True)
+        set_normalised(self, "query", without_bidi_controls(self.query))
         ensure_text("person", self.person, allow_empty=True)
         ensure_text("lang", self.lang, allow_empty=True)
         if not isinstance(self.helpful, bool):
             raise ValueError(f"helpful must be True or False, got {self.helpful!r}")
         ensure_text("comment", self.comment, allow_empty=True)
+        set_normalised(self, "comment", without_bidi_controls(self.comment))
         if self.search_id is not None and (
             isinstance(self.search_id, bool) or not isinstance(self.search_id, int)
         ):
@@ -157,6 +164,10 @@ class PopularQuery:
     text: str
     answer_id: str
     people: int
+
+    def __post_init__(self) -> None:
+        # Read from searches logged before they lost their reordering controls.
+        set_normalised(self, "text", without_bidi_controls(self.text))
 
 
 # The normalised form is a key of several indexes (beside a day, a department
@@ -189,7 +200,7 @@ def normalise_query(query: str) -> str:
     """The form queries are grouped and prefix-matched by: case-folded, single
     spaces; past `MAX_QUERY_KEY_BYTES` of UTF-8, its beginning and a hash of
     the whole (see `KEY_PREFIX_BYTES`)."""
-    text = " ".join(query.casefold().split())
+    text = " ".join(without_bidi_controls(query).casefold().split())
     if _cut(text, MAX_QUERY_KEY_BYTES) == text:
         return text
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -72,6 +72,13 @@ def without_bidi_controls(text: str) -> str:
     return text.translate(BIDI_CONTROLS) if BIDI_CONTROL.search(text) else text
 
 
+def without_bidi_controls_or_names(text: str) -> str:
+    """`without_bidi_controls(text)`; a text of those controls alone (and white
+    space) as their code points ("U+202E"), so that it stays a text."""
+    kept = without_bidi_controls(text)
+    return kept if kept.strip() or kept == text else bidi_control_names(text)
+
+
 def bidi_control_names(text: str) -> str:
     """The code points of the controls `text` holds ("U+202E, U+2066"), in the
     order they first appear; "" when none."""

@@ -14,7 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from kb.validators import ensure_optional_utc, ensure_text, ensure_utc, set_normalised
+from kb.validators import (
+    ensure_optional_utc,
+    ensure_text,
+    ensure_utc,
+    set_normalised,
+    without_bidi_controls,
+    without_bidi_controls_or_names,
+)
 
 
 class TopicStatus(StrEnum):
@@ -136,6 +143,7 @@ class QuestionFigures:
 
     def __post_init__(self) -> None:
         ensure_text("text", self.text)
+        set_normalised(self, "text", without_bidi_controls_or_names(self.text))
         ensure_text("department", self.department, allow_empty=True)
         ensure_text("lang", self.lang, allow_empty=True)
         _counts(self, ("searches", "unanswered", "unclicked", "not_helpful", "people"))
@@ -169,6 +177,10 @@ class TopicText:
     searches: int
     most_in_a_day: int
     person_days: int
+
+    def __post_init__(self) -> None:
+        # Questions logged before searches lost their reordering controls.
+        set_normalised(self, "text", without_bidi_controls(self.text))
 
 
 @dataclass(frozen=True)
@@ -306,6 +318,7 @@ class GapTopic:
     def __post_init__(self) -> None:
         # An empty label: no question of the topic may be shown yet (too few people).
         ensure_text("label", self.label, allow_empty=True)
+        set_normalised(self, "label", without_bidi_controls(self.label))
         ensure_text("department", self.department, allow_empty=True)
         set_normalised(self, "status", TopicStatus(self.status))
         set_normalised(self, "centroid", np.asarray(self.centroid, dtype=np.float32))
@@ -337,6 +350,7 @@ class GapQuestion:
 
     def __post_init__(self) -> None:
         ensure_text("text", self.text)
+        set_normalised(self, "text", without_bidi_controls_or_names(self.text))
         ensure_text("model", self.model)
         set_normalised(self, "vector", np.asarray(self.vector, dtype=np.float32))
         set_normalised(self, "first_seen", ensure_utc("first_seen", self.first_seen))
