@@ -2,7 +2,7 @@
 
 ```
 python -m benchmarks.insights clustering [--part tuning|holdout|both] [--model NAME]
-       [--content DIR] [--work DIR] [--threshold T] [--sweep] [--json FILE]
+       [--content DIR] [--work DIR] [--threshold T] [--sweep] [--plain] [--json FILE]
 python -m benchmarks.insights speed [--queries N] [--topics N] [--daily N] [--json FILE]
 python -m benchmarks.insights endpoints [--backend sqlite|postgresql|both] [--events 1000000]
        [--requests 50000] [--rounds 30] [--json FILE]
@@ -148,6 +148,7 @@ def cluster_part(
 
 
 def run_clustering(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    from kb.insights.subjects import subject_vectors
     from kb.insights.vectors import create_question_embedder
     from kb.settings import Settings
 
@@ -165,7 +166,11 @@ def run_clustering(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     ok = True
     for part in parts:
         rows = load_part(part)
-        vectors = cached_vectors(embedder, [r["query"] for r in rows], work)
+        texts = [r["query"] for r in rows]
+        if args.plain:
+            vectors = cached_vectors(embedder, texts, work)
+        else:  # leaning towards their subjects, as the topic update embeds them
+            vectors = subject_vectors(texts, lambda some: cached_vectors(embedder, some, work))
         if args.sweep:
             sweep = []
             base = args.threshold
@@ -403,6 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     clustering.add_argument("--model", help="embedding model (default: the setting)")
     clustering.add_argument("--content", default="content", help="knowledge base for the prior")
     clustering.add_argument("--sweep", action="store_true", help="try thresholds (tuning only)")
+    clustering.add_argument(
+        "--plain", action="store_true", help="sentence vectors only (before kb.insights.subjects)"
+    )
     speed = sub.choices["speed"]
     speed.add_argument("--queries", type=int, default=100_000)
     speed.add_argument("--topics", type=int, default=2_000)

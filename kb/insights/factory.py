@@ -12,6 +12,7 @@ from kb.insights.records import RollupRecount, RollupRefresh
 from kb.insights.scheduler import InsightsScheduler
 from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
+from kb.insights.subjects import vector_key
 from kb.insights.topics import TopicBuilder, TopicUpdate
 from kb.insights.vectors import create_question_embedder, headings_by_language, insights_model
 from kb.insights.verify import Verification
@@ -54,7 +55,7 @@ def topic_builder(
     return TopicBuilder(
         insights_store(store),
         lambda: create_question_embedder(settings, loaded() if loaded else None),
-        insights_model(settings),
+        vector_key(insights_model(settings)),
         prior_texts,
         min_people=settings.insights_min_people,
     )

@@ -31,6 +31,7 @@ from kb.insights.clustering import LanguageMeans, assign, cluster_vectors, vecto
 from kb.insights.privacy import QuestionCount, shown_texts
 from kb.insights.records import GapQuestion, GapTopic, QuestionFigures
 from kb.insights.store import InsightsStore
+from kb.insights.subjects import subject_vectors
 from kb.insights.vectors import QuestionEmbedder, language_prior
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,16 @@ def _department(members: Sequence[QuestionFigures]) -> str:
     return ranked[0][0] if ranked else ""
 
 
+def centred_questions(
+    raw: np.ndarray, langs: Sequence[str], prior: Mapping[str, np.ndarray]
+) -> np.ndarray:
+    """The questions' vectors as the grouping compares them: each centred by
+    the language its vector is in, not the one the word-based detector
+    guessed (`vector_languages`)."""
+    read = vector_languages(raw, langs, prior)
+    return LanguageMeans.fit(raw, read, prior).center(raw, read)
+
+
 class TopicBuilder:
     """Keeps the gap topics of a store up to date."""
 
@@ -102,7 +113,8 @@ class TopicBuilder:
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         if self._embedder is None:
             self._embedder = self._embedder_factory()
-        return self._embedder.embed_questions(list(texts))
+        # Each vector leans towards what its question is about (`subjects`).
+        return subject_vectors(list(texts), self._embedder.embed_questions)
 
     def prior(self) -> dict[str, np.ndarray]:
         """Per-language means of the knowledge base's titles and headings,
@@ -145,11 +157,7 @@ class TopicBuilder:
                     text=q.text, lang=q.lang, model=self.model, vector=v, first_seen=now
                 )
         raw = np.stack([known[q.text].vector for q in failed])
-        prior = self.prior()
-        # Each question centred by the language its vector is in, not the one
-        # the word-based detector guessed (`vector_languages`).
-        langs = vector_languages(raw, [q.lang for q in failed], prior)
-        centred = LanguageMeans.fit(raw, langs, prior).center(raw, langs)
+        centred = centred_questions(raw, [q.lang for q in failed], self.prior())
         topic_of = np.array([known[q.text].topic_id or -1 for q in failed], dtype=np.int64)
         topics = {t.id: t for t in self.store.topics() if t.id is not None}
         ids = np.array(sorted(topics), dtype=np.int64)

@@ -91,7 +91,8 @@ def test_questions_become_topics_and_tomorrow_s_join_them(store: InsightsStore) 
     assert sorted(members) == ["parking permit", "where to go parking", "wo parken"]
     embedder.calls.clear()
     second = builder.update([q("parking permit"), q("parken am büro", lang="de"), q("toner empty")])
-    assert embedder.calls == [["parken am büro", "toner empty"]]  # only the new texts
+    # Only the new texts, then their words (`kb.insights.subjects`), in one call.
+    assert embedder.calls == [["parken am büro", "toner empty", "büro", "empty", "parken", "toner"]]
     assert (second.assigned, second.new_topics) == (1, 1)
     assert len(store.topics()) == 3
     (joined,) = store.gap_questions(["parken am büro"])
