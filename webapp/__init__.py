@@ -17,7 +17,7 @@ sign-in, who is signed in, CSRF), `insights` (/insights/), `manage`
 (/manage/) and `accounts` (/accounts/: administrators only); `_blueprints` lists them. `webapp.api` answers for the API as a
 whole (/api/health, /api/openapi.json, described by `webapp.openapi`).
 Shared: `services` (engine, store, request service), `errors`, `security`,
-`i18n`, `inputs`, `departments`, `assets` (hashed URLs of the static files). Serve it with `kb serve` (gunicorn, see
+`i18n`, `inputs`, `query_params` (the query parameters each call takes), `departments`, `assets` (hashed URLs of the static files). Serve it with `kb serve` (gunicorn, see
 `webapp.server`).
 """
 
@@ -69,6 +69,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     from webapp.auth import routes as auth
     from webapp.manage import body_limits
     from webapp.proxies import TrustedProxies
+    from webapp.query_params import init_app as check_query_params
     from webapp.requests import files as request_files
 
     settings, flask_config, origin = _split_config(config)
@@ -94,6 +95,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     body_limits.init_app(app)  # likewise for bodies that carry an article
     inputs.init_app(app)  # ids beyond 64 bits, NUL characters: 400s before any view
     names.init_app(app)  # department names and article ids in composed form
+    check_query_params(app)  # an API call's parameters: only those it declares
     errors.init_app(app)
     i18n.init_app(app, lambda: services.services(app).settings.default_language)
     identity.init_app(app)

@@ -124,7 +124,7 @@ def message_for(exc: KbError, lang: str, labels: Mapping[str, str] | None = None
     field = str(exc.details.get("field") or exc.values.get("field") or "")
     # A field the call does not take is named as sent: its label is another call's
     # ("Article id" for an `id` sent to POST /api/requests).
-    labelled = field and exc.key != "unknown_field"
+    labelled = field and exc.key not in ("unknown_field", "unknown_parameter")
     if labelled and labels and field in labels:
         shown["field"] = labels[field]
     elif labelled and web_catalog().has(lang, f"error_field_{field}"):

@@ -225,3 +225,39 @@ def test_every_field_an_api_md_example_shows_is_described(app: Flask) -> None:
             if calls and shown - described:
                 wrong.append(f"{section.splitlines()[0]}: {sorted(shown - described)}")
     assert not wrong, f"docs/api.md's examples show fields the OpenAPI lacks: {wrong}"
+
+
+QUERY_CALL = re.compile(r"(/api/[^\s`'\"?)|]*)\?([^\s`'\")|#]*)")
+# The example of the refusal in docs/api.md ("Query parameters").
+REFUSED_ON_PURPOSE = {"/api/requests?departmnt=hr"}
+
+
+def test_the_docs_send_only_the_parameters_each_call_takes(app: Flask) -> None:
+    """Every call refuses a query parameter it does not declare
+    (`webapp.query_params`): an example that sends one would fail as written."""
+    from webapp.query_params import accepted
+
+    adapter = app.url_map.bind("kb.example.org")
+    wrong, seen = [], 0
+    for page in PAGES:
+        for path, query in QUERY_CALL.findall(page.read_text(encoding="utf-8")):
+            if f"{path}?{query}" in REFUSED_ON_PURPOSE:
+                continue
+            endpoint = _endpoint(adapter, _PLACEHOLDER.sub("1", path))
+            names = {part.split("=")[0] for part in query.split("&")}
+            for name in sorted(n for n in names if n and "…" not in n):
+                seen += 1
+                if endpoint is None or name not in accepted(endpoint):
+                    wrong.append(f"{page.relative_to(ROOT)}: {path}?{query} sends {name}")
+    assert not wrong, f"the docs send parameters their calls do not take: {wrong}"
+    assert seen > 10
+
+
+def _endpoint(adapter: Any, path: str) -> str | None:
+    for method in ("GET", "POST", "PATCH", "PUT", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        return str(endpoint)
+    return None

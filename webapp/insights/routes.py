@@ -39,6 +39,7 @@ from webapp.insights.views import (
     working_hours,
     writable_departments,
 )
+from webapp.query_params import api_url
 from webapp.requests.presenters import queues_of
 from webapp.services import request_service
 
@@ -149,7 +150,7 @@ def _overview_downloads(r: Reading) -> list[tuple[str, str]]:
     if r.department is None:
         tables.append(("departments", "csv_departments"))
     return [
-        (gettext(label), url_for("api_insights.overview", **query, table=table))
+        (gettext(label), api_url("api_insights.overview", **query, table=table))
         for table, label in tables
     ]
 

@@ -355,20 +355,27 @@ _PARTS = (
 )
 
 
+def operations() -> dict[str, Any]:
+    """Every operation the parts describe, by the endpoint that serves it (the
+    declaration `webapp.query_params` checks each call's parameters against)."""
+    found = dict(_OPERATIONS)
+    for part in _PARTS:
+        twice = sorted(set(found) & set(part.OPERATIONS))
+        if twice:
+            raise RouteDescriptionError(f"{part.__name__} describes {twice} a second time")
+        found.update(part.OPERATIONS)
+    return found
+
+
 def openapi_document(app: Flask) -> dict[str, Any]:
     """A fresh copy of the API description of `app`: its routes under /api/
     with the operations every part describes, and the parts' schemas."""
 
     document = deepcopy(_DOCUMENT)
-    operations = dict(_OPERATIONS)
     components = document["components"]
     for part in _PARTS:
-        twice = sorted(set(operations) & set(part.OPERATIONS))
-        if twice:
-            raise RouteDescriptionError(f"{part.__name__} describes {twice} a second time")
-        operations.update(part.OPERATIONS)
         components["schemas"].update(deepcopy(part.SCHEMAS))
-    document["paths"] = deepcopy(api_paths(app.url_map.iter_rules(), operations))
+    document["paths"] = deepcopy(api_paths(app.url_map.iter_rules(), operations()))
     components["securitySchemes"] = deepcopy(openapi_auth.SECURITY_SCHEMES)
     held = app.extensions.get(services.EXTENSION)
     return add_limits(document, held.settings if held is not None else None)

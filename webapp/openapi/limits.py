@@ -11,7 +11,9 @@ schema, where one would be forgotten:
 * strings carry no NUL character (PostgreSQL stores none), stated as a
   pattern on every string without one;
 * the operations a rate limit guards (`webapp.throttle`) may answer 429 with
-  `Retry-After`.
+  `Retry-After`;
+* every operation may answer 400: a query parameter it does not list, or a
+  value outside a listed `enum` (`webapp.query_params`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from kb.settings import Settings
 from webapp.inputs import MAX_INT
+from webapp.openapi.schema import ERROR_REF
 
 NO_NUL = "^[^\\u0000]*$"
 
@@ -123,6 +126,7 @@ def add_limits(document: dict[str, Any], settings: Settings | None = None) -> di
     for methods in document["paths"].values():
         for operation in methods.values():
             if isinstance(operation, dict):
+                operation["responses"].setdefault("400", ERROR_REF)
                 for parameter in operation.get("parameters", []):
                     _bound(parameter.get("schema"))
     return document

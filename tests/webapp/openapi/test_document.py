@@ -173,6 +173,18 @@ def test_the_document_states_the_limits_the_api_enforces(app: Flask) -> None:
     assert schemas["NewComment"]["properties"]["text"]["minLength"] == 1
 
 
+def test_every_operation_may_answer_400_for_a_parameter_it_does_not_list(app: Flask) -> None:
+    """Every call refuses an undeclared query parameter (`webapp.query_params`),
+    so every operation lists the 400 it answers with."""
+    doc = openapi_document(app)
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            assert operation["responses"]["400"] == {"$ref": "#/components/responses/Error"}, (
+                method,
+                path,
+            )
+
+
 def test_a_bulk_change_may_name_the_version_of_each_request(app: Flask) -> None:
     """The bulk change's ids take {id, version} beside bare numbers, and the
     listing gives the version to send."""
