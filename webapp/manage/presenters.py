@@ -44,6 +44,7 @@ from webapp.auth.identity import search_groups
 from webapp.errors import message_for
 from webapp.i18n import current_language, said_problem
 from webapp.manage.documents import uploads
+from webapp.query_params import choice_arg
 
 logger = logging.getLogger(__name__)
 
@@ -94,13 +95,13 @@ class Filters:
 
     @classmethod
     def of(cls, args: Mapping[str, str]) -> Filters:
-        """The filters of the list page's query (`status`, `lang`, `q`, `due`)."""
-        status = args.get("status") or ""
+        """The filters of the list page's query (`status`, `lang`, `q`, `due`); a
+        400 naming a status or `due` the list does not know (never read as no filter)."""
         return cls(
-            status=status if status in STATUS_FILTERS else "",
+            status=choice_arg(args, "status", STATUS_FILTERS[1:]),
             lang=(args.get("lang") or "")[:12],
             q=(args.get("q") or "")[:200],
-            due=args.get("due") == "1",
+            due=choice_arg(args, "due", ("1",)) == "1",
         )
 
     def keep(self, row: ArticleRow) -> bool:

@@ -24,11 +24,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from kb.accounts.records import Role
 from kb.authoring.errors import UnopenableArticleError
-from kb.errors import PermissionDenied
+from kb.errors import PermissionDenied, ValidationError
 from kb.i18n.catalog import format_size
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.departments import in_name_order
+from webapp.errors import message_for
 from webapp.i18n import current_language
 from webapp.manage import (
     discarding,
@@ -86,7 +87,7 @@ def _unopenable(exc: UnopenableArticleError) -> tuple[str, int]:
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> str | tuple[str, int]:
     actor = require_user()
     gone = presenters.departments_gone(actor)
     if gone is not None:  # a content owner whose department folders are all gone
@@ -105,15 +106,22 @@ def index() -> str:
             key="manage_departments",
             values={"departments": list(owned), "n": len(owned)},
         )
-    filters = presenters.Filters.of(request.args)
+    try:
+        filters, refused = presenters.Filters.of(request.args), None
+    except ValidationError as exc:
+        # A status the list does not know lists nothing, under why: every article
+        # under a filter the reader chose would read as the ones it asked for.
+        filters, refused = presenters.Filters(), exc
     rows = presenters.department_rows(department, datetime.now(UTC).date())
-    return render_template(
+    page = render_template(
         "manage/index.html",
         department=department,
         departments=in_name_order(owned),
-        rows=[r for r in rows if filters.keep(r)],
+        rows=[] if refused else [r for r in rows if filters.keep(r)],
         total=len(rows),
         filters=filters,
+        filter_error=message_for(refused, current_language()) if refused else "",
+        invalid=str(refused.details.get("field") or "") if refused else "",
         statuses=presenters.STATUS_FILTERS,
         languages=sorted({r.lang for r in rows if r.lang}),
         due=sorted((r for r in rows if r.overdue or r.due_soon), key=lambda r: r.review_by),
@@ -125,3 +133,4 @@ def index() -> str:
         setup_problems=setup_checks.problems_for(actor),
         due_days=services.services().settings.review_due_days,
     )
+    return (page, refused.status) if refused else page

@@ -444,7 +444,13 @@ def test_the_queue_filters_and_flags_overdue(
     only = text_of(client.get("/requests/queue/it?overdue=1"))
     assert f"#{late.id}" in only and f"#{recent}</td>" not in only
     assert "Nothing in this queue." in text_of(client.get("/requests/queue/it?status=closed"))
-    assert client.get("/requests/queue/it?status=odd").status_code == 400
+    # A status or flag the queue does not know is refused, never the whole queue.
+    odd = client.get("/requests/queue/it?status=odd")
+    assert odd.status_code == 400 and f"#{late.id}" not in text_of(odd)
+    assert "Status: “odd” is not one of its values; please choose one of open, new," in text_of(odd)
+    flag = client.get("/requests/queue/it?overdue=yes&hl=de")
+    assert flag.status_code == 400 and f"#{recent}</td>" not in text_of(flag)
+    assert "„yes“ ist keiner der möglichen Werte; bitte eines von 1 wählen" in text_of(flag)
     assert client.get("/requests/queue/").headers["Location"] == "/requests/queue/it"
 
 
