@@ -12,7 +12,7 @@ made the browser send counts for nobody (`sent_by_another_site`).
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from flask import Flask, Response, request
 
@@ -97,18 +97,40 @@ def init_app(app: Flask) -> None:
 # Browsers drop tabs and line breaks anywhere in an address and read a
 # backslash in its path as "/": `/\evil.example` and `/<tab>/evil.example` lead
 # to another host, although neither starts with "//".
-_NOT_IN_LOCAL_PATHS = re.compile(r"[\x00-\x1f\x7f]")
+_NOT_IN_LOCAL_PATHS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Rounds of percent-decoding a path is read through: what one server, proxy or
+# browser would decode once more is checked too (`%252F`).
+_DECODINGS = 4
 
 
 def local_path(target: str) -> str:
     """`target` when it is a path on this site, else '' (no open redirects): no
-    scheme or host, no control character, no backslash before its query."""
+    scheme or host, no control character, no backslash before its query, and a
+    path that, percent-decoded, has no "." or ".." segment and no empty one
+    (`//`) but at its end. `/.%2F/evil.example` led to `/.//evil.example`: still
+    this site's, but one step of normalising a path away from `//evil.example`."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return ""
-    if _NOT_IN_LOCAL_PATHS.search(target) or "\\" in parts.path:
+    if _NOT_IN_LOCAL_PATHS.search(target) or not _plain_path(parts.path):
         return ""
     return target
+
+
+def _plain_path(path: str) -> bool:
+    """Whether `path`, and each percent-decoding of it, has no backslash, control
+    character, "." or ".." segment, or empty segment but a trailing one."""
+    for _ in range(_DECODINGS):
+        if "\\" in path or _NOT_IN_LOCAL_PATHS.search(path):
+            return False
+        segments = path.split("/")[1:]
+        if any(s in {"", ".", ".."} for s in segments[:-1]) or segments[-1] in {".", ".."}:
+            return False
+        decoded = unquote(path, errors="replace")
+        if decoded == path:
+            return True
+        path = decoded
+    return False
 
 
 # What a path may keep unencoded in a link (RFC 3986 pchar and "/"); the rest,

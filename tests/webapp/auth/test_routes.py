@@ -13,6 +13,7 @@ from kb.accounts.records import User
 from kb.accounts.service import add_user
 from kb.store.protocols import Store
 from tests.support import ARTICLES, FakeEngine, make_article, sign_in_as, text_of
+from tests.webapp.test_security import NOT_PLAIN
 from webapp.services import services
 
 
@@ -102,8 +103,12 @@ def test_sign_in_never_redirects_to_an_address_a_browser_reads_as_another_host(
     app: Flask, paula: str
 ) -> None:
     """`next=/%5Cevil.example` on a link to the sign-in page passed as a path of
-    this site: after signing in, the browser went to evil.example."""
-    for target in BROWSER_OFF_SITE:
+    this site: after signing in, the browser went to evil.example. And
+    `next=/.%2F/evil.example` came back as `Location: /.//evil.example`: the
+    browser kept this site, but one step of normalising the path (dropping the
+    "." segment) makes it `//evil.example`; every `next` whose path, decoded,
+    has such parts leads to the landing page."""
+    for target in (*BROWSER_OFF_SITE, *NOT_PLAIN):
         page = text_of(app.test_client().get("/auth/sign-in", query_string={"next": target}))
         assert '<input type="hidden" name="next" value="/">' in page, target
         response = app.test_client().post(
