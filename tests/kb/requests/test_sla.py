@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from kb.errors import ConfigError
+from kb.requests import sla
 from kb.requests.sla import WorkingCalendar
 from kb.settings import Settings
 
@@ -91,3 +94,58 @@ def test_calendar_from_settings() -> None:
 def test_bad_calendars_say_what_is_wrong(spec: str, zone: str, holidays: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         WorkingCalendar.parse(spec, timezone=zone, holidays=holidays)
+
+
+# The expression working hours were read with until a setting of 4,000 spaces
+# took it seconds: the days' class holds a space, so the spaces before, in and
+# after the days could be split between them in every way.
+EARLIER = re.compile(
+    r"^\s*(?P<days>[A-Za-z,\- ]+?)\s+(?P<start>\d{1,2}:\d{2})\s*-\s*(?P<end>\d{1,2}:\d{2})\s*$"
+)
+
+
+def test_working_hours_are_read_as_the_earlier_expression_read_them() -> None:
+    rng = random.Random(553)
+    pieces = (
+        " ",
+        " ",
+        "\t",
+        "\n",
+        "\u00a0",
+        "-",
+        "-",
+        ",",
+        ":",
+        "Mon",
+        "fri",
+        "x",
+        "1",
+        "9",
+        "0",
+        "00",
+        "09:00",
+        "17:30",
+        "١",
+        "Mon-Fri ",
+        " 9:00-17:00",
+    )
+    for i in range(20_000):
+        spec = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if i % 2:  # half of them end like working hours, so that many are taken
+            spec += rng.choice(("09:00-17:00", " 9:00 -17:00 ", "\t10:30- 8:00\n", "1:00-2:000"))
+        found = EARLIER.match(spec)
+        expected = found.group("days", "start", "end") if found else None
+        assert sla._split_spec(spec) == expected, repr(spec)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [" " * 200_000, "Mon" + " " * 200_000, " " * 200_000 + "9:00-17:00x", "-" * 200_000 + "1"],
+)
+def test_a_long_setting_of_spaces_is_refused_in_linear_time(spec: str) -> None:
+    """Checked by what comes back from 200,000 characters, which took the earlier
+    expression many minutes (speed is for `benchmarks/`, not a clock)."""
+    with pytest.raises(ConfigError, match="are not like 'Mon-Fri 09:00-17:00'"):
+        WorkingCalendar.parse(spec)
+    long_days = WorkingCalendar.parse("Mon-Fri" + " " * 200_000 + "08:00 - 16:00")
+    assert long_days.days == frozenset(range(5)) and long_days.start == time(8)
