@@ -146,15 +146,20 @@ def counts(rows: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
     return out
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def runs_parser(description: str) -> argparse.ArgumentParser:
+    """The options of a script that reads a `kb eval --runs-out` file and its labels."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--runs", type=Path, required=True, help="kb eval --runs-out file.")
     parser.add_argument("--answers", type=Path, required=True, help="Answer labels.")
     parser.add_argument("--queries", type=Path, required=True, help="The queries (for language).")
     parser.add_argument("--index", type=Path, required=True, help="The index folder.")
     parser.add_argument("--ids", default="path", choices=sorted(ID_FORMS))
-    parser.add_argument("--json", type=Path, help="Write the counts and every question here.")
-    args = parser.parse_args(argv)
+    parser.add_argument("--json", type=Path, help="Write the figures and every question here.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = runs_parser(__doc__.split("\n\n")[0]).parse_args(argv)
     rows = classify(args.runs, args.answers, args.queries, args.index, args.ids)
     write_counts(counts(rows), rows, args.json)
 

@@ -106,6 +106,10 @@ class Snapshot:
         with self._lock:
             return metadata.article_passages(self._db, article_id)
 
+    def lead_passage(self, article_id: str) -> Passage | None:
+        """An article's first passage (its introduction); None when it has none."""
+        return next(iter(self.article_passages(article_id)), None)
+
     @property
     def departments(self) -> dict[str, Department]:
         if self._departments is None:

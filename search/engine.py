@@ -47,6 +47,7 @@ from search.keyword import KeywordHit
 from search.live_routing import DepartmentSource, EngineRouting, RouteHints, ServiceOwner
 from search.prepared import PassageCache, PreparedSnapshot
 from search.query_cache import QueryVectorCache, TermVectors, vector_text, with_terms
+from search.quote_choice import QuoteChoice
 from search.ranking import Ranker
 from search.second_look import Judge, deferred_leave_out
 from search.section_match import section_cosines
@@ -241,14 +242,9 @@ class SearchEngine:
         hits = [hit_of(g.article_id, g.score, loaded[g.best_pid], match) for g in page]
         answer = None
         if answered:
-            snapshot = found.prepared.snapshot
-
-            def lead_of(article_id: str) -> Passage | None:
-                return next(iter(snapshot.article_passages(article_id)), None)
-
-            answer = answer_of(
-                choose_answer(candidates, loaded, plan, lead_of), plan.coverage, match
-            )
+            chosen = choose_answer(candidates, loaded, plan, found.prepared.snapshot.lead_passage)
+            quote = QuoteChoice(self.embedder.embed, found.query_vector)
+            answer = answer_of(chosen, plan.coverage, match, quote)
         return SearchResponse(
             query=query.text,
             answered=answered,

@@ -75,6 +75,9 @@ class Marker:
 Match = Marker | AbstractSet[str]
 # Scores a sentence from its matched words (lower case, distinct).
 SentenceScore = Callable[[Sequence[str]], float]
+# Keys the best sentence is chosen by, from the sentences and their word scores
+# (`search.quote_choice.QuoteChoice`: the words' order fused with the meaning's).
+SentenceChoice = Callable[[Sequence[str], Sequence[float]], Sequence[float]]
 
 
 class _Token(NamedTuple):
@@ -224,7 +227,7 @@ def sentences(text: str) -> list[str]:
         if breaks == 1:
             cut = not wrapped(text, line, run.start(), run.end())
         else:
-            cut = breaks > 1 or bool(_SENTENCE_MARK.fullmatch(text, run.start() - 2, run.start()))
+            cut = breaks > 1 or _sentence_end(text, run.start(), run.end())
         if cut:
             parts.append(text[start : run.start()])
             start = run.end()
@@ -232,6 +235,16 @@ def sentences(text: str) -> list[str]:
             line = run.end()
     parts.append(text[start:])
     return [_WRAP.sub(" ", s.strip()) for s in parts if s and s.strip()]
+
+
+def _sentence_end(text: str, end: int, following: int) -> bool:
+    """Whether a sentence mark ends `text[:end]` and the text at `following`
+    starts a sentence: a word in lower case after the mark continues the
+    sentence ("e.g. the", "i.e. filling", "BookIt! is what you'll use")."""
+    return (
+        bool(_SENTENCE_MARK.fullmatch(text, end - 2, end))
+        and not text[following : following + 1].islower()
+    )
 
 
 def wrapped(text: str, line: int, end: int, following: int) -> bool:
@@ -250,7 +263,10 @@ def best_sentences(text: str, match: Match, score: SentenceScore | None = None) 
 
 
 def answer_sentences(
-    text: str, match: Match, score: SentenceScore | None = None
+    text: str,
+    match: Match,
+    score: SentenceScore | None = None,
+    choose: SentenceChoice | None = None,
 ) -> tuple[str, float]:
     """The sentence(s) of a passage that best match the query, and their score.
 
@@ -260,23 +276,26 @@ def answer_sentences(
     apply in time:") brings the lines that follow, up to about 40 words; a cell
     of an article's table brings its row (`_table_row`); one too short to stand
     alone brings the next sentence. With no match at all, the passage's first
-    sentence."""
+    sentence. With `choose`, the best sentence is the one of the highest key
+    it gives (equal keys: the higher word score; the words' scores still
+    decide the neighbour)."""
     parts = sentences(text)
     if not parts:
         return text.strip(), 0.0
     marker = _marker(match)
     scores = [_score(part, marker, score) for part in parts]
-    best = max(range(len(parts)), key=lambda i: (scores[i], -i))
-    if scores[best] <= 0:
+    keys = choose(parts, scores) if choose is not None and len(parts) > 1 else scores
+    best = max(range(len(parts)), key=lambda i: (keys[i], scores[i], -i))
+    if keys is scores and scores[best] <= 0:
         return parts[0], 0.0
     steps = _list_around(text, parts[best]) or _table_row(text, parts[best])
     if steps:
         return steps, scores[best]
     neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(parts)]
-    partner = max(neighbours, key=lambda i: scores[i], default=None)
+    partner = max(neighbours, key=lambda i: (scores[i], keys[i]), default=None)
     if parts[best].endswith(":"):
         return _with_following(parts, best), scores[best]
-    if partner is not None and scores[partner] >= scores[best] / 2:
+    if partner is not None and scores[partner] > 0 and scores[partner] >= scores[best] / 2:
         first, last = sorted((best, partner))
         return f"{parts[first]} {parts[last]}", scores[best]
     if len(parts[best].split()) < SHORT_SENTENCE and best + 1 < len(parts):
@@ -364,10 +383,14 @@ def hit_of(article_id: str, score: float, passage: Passage, match: Marker) -> Hi
 
 
 def answer_of(
-    passage: Passage, coverage: Callable[[Sequence[str]], float], match: Marker
+    passage: Passage,
+    coverage: Callable[[Sequence[str]], float],
+    match: Marker,
+    choose: SentenceChoice | None = None,
 ) -> Answer:
-    """The answer box: the passage, with its answering sentence(s) highlighted."""
-    highlight, _ = answer_sentences(passage.text, match, coverage)
+    """The answer box: the passage, with its answering sentence(s) highlighted
+    (chosen by `choose` where given: `answer_sentences`)."""
+    highlight, _ = answer_sentences(passage.text, match, coverage, choose)
     return Answer(
         id=passage.article_id,
         title=passage.title,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from indexer.build import IndexBuilder
@@ -12,6 +14,8 @@ from kb.errors import ValidationError
 from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
+from search.highlight import sentences
+from search.quote_choice import MAX_SENTENCES, windows
 from tests.search.conftest import build_fixture_index
 from tests.support import HashingEmbedder
 
@@ -185,6 +189,34 @@ def test_answer_is_the_best_sentence_of_the_top_passage(
     never = SearchEngine(fixture_index.replace(answer_threshold=1.0), embedder=hashing_embedder)
     declined = never.search(Query("when do I need a doctor's certificate"))
     assert not declined.answered and declined.answer is None and declined.results
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder that remembers the passage-role texts it embeds."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().embed(texts, progress)
+
+
+def test_the_answer_sentences_are_read_by_the_model_once_per_answer(
+    fixture_index: Settings,
+) -> None:
+    """An answered search embeds each sentence of its answer passage, with
+    its neighbours, once (`search.quote_choice`); a declined one embeds none."""
+    counting = CountingEmbedder()
+    always = SearchEngine(fixture_index.replace(answer_threshold=0.0), embedder=counting)
+    response = always.search(Query("when do I need a doctor's certificate"))
+    assert response.answer is not None
+    parts = sentences(response.answer.passage)
+    assert len(parts) > 1 and counting.texts == windows(parts)[:MAX_SENTENCES]
+    counting.texts.clear()
+    never = SearchEngine(fixture_index.replace(answer_threshold=1.0), embedder=counting)
+    assert never.search(Query("when do I need a doctor's certificate")).answer is None
+    assert counting.texts == []
 
 
 def test_suggest_titles(fixture_engine: SearchEngine) -> None:

@@ -64,8 +64,8 @@ def test_a_long_run_of_white_space_takes_linear_time() -> None:
     """A document's text with a long run of spaces (no line break) reached the
     sentence splitter on every search it answered: 40,000 spaces took 5 s.
     Checked by the sentences it gives (speed is for `benchmarks/`, not a clock)."""
-    text = "Printers are upstairs." + " " * 40_000 + "x"
-    assert sentences(text) == ["Printers are upstairs.", "x"]
+    text = "Printers are upstairs." + " " * 40_000 + "X"
+    assert sentences(text) == ["Printers are upstairs.", "X"]
     assert sentences("a" + " " * 40_000 + "b") == ["a" + " " * 40_000 + "b"]
 
 
@@ -73,7 +73,8 @@ def _lines_then_sentences(text: str) -> list[str]:
     """The splitting rule read line by line (the splitter reads each run of
     white space once): blank lines part paragraphs; a paragraph's lines are
     one text unless a line ends a sentence or clause or either line is a list
-    item, cell or quote; then sentences end after . ! ? (not after a digit)."""
+    item, cell or quote; then sentences end after . ! ? (not after a digit, not
+    before a word in lower case)."""
     item = re.compile(r"[-*+•|>]|\d+[.)](?:\s|$)")
     out: list[str] = []
     for paragraph in re.split(r"\s*\n\s*\n\s*", text):
@@ -85,7 +86,7 @@ def _lines_then_sentences(text: str) -> list[str]:
             else:
                 pieces[-1] += " " + line
         for piece in pieces:
-            out += re.split(r"(?<=[^\d\s][.!?])\s+", piece)
+            out += re.split(r"(?<=[^\d\s][.!?])\s+(?![\sa-z])", piece)
     return [s.strip() for s in out if s and s.strip()]
 
 
@@ -139,6 +140,12 @@ def test_the_score_function_decides_between_sentences() -> None:
 
     assert best_sentences(text, MATCH, score) == "Vacation needs approval."
     assert answer_sentences(text, MATCH, score) == ("Vacation needs approval.", 5.0)
+
+
+def test_a_word_in_lower_case_after_a_sentence_mark_continues_the_sentence() -> None:
+    text = "BookIt! is what you use, e.g. to reserve a desk. Then check in."
+    assert sentences(text) == ["BookIt! is what you use, e.g. to reserve a desk.", "Then check in."]
+    assert sentences("It works. Fine! Done? Yes.") == ["It works.", "Fine!", "Done?", "Yes."]
 
 
 def test_no_match_falls_back_to_the_first_sentence() -> None:

@@ -1,0 +1,88 @@
+"""Choosing the answer's quote by its words and its meaning (`search.quote_choice`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from search.highlight import answer_sentences
+from search.quote_choice import MAX_SENTENCES, QuoteChoice, fused, reading_ranks, windows
+from search.terms import stems
+
+MATCH = frozenset(stems("temporary") | stems("promotion") | stems("long"))
+
+
+class Meaning:
+    """Embeds a text as [1, 0] when it holds `near`, else [0, 1]; counts texts."""
+
+    def __init__(self, near: str) -> None:
+        self.near = near
+        self.texts: list[str] = []
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        return np.array([[1.0, 0.0] if self.near in t else [0.0, 1.0] for t in texts])
+
+
+QUERY = np.array([1.0, 0.0])
+
+
+def test_each_sentence_is_read_with_its_neighbours() -> None:
+    assert windows(["A.", "B.", "C."]) == ["A. B.", "A. B. C.", "B. C."]
+    assert windows(["A."]) == ["A."]
+
+
+def test_equal_scores_rank_in_reading_order() -> None:
+    assert reading_ranks([1.0, 3.0, 1.0]) == [1, 0, 2]
+
+
+def test_the_first_by_words_or_by_meaning_whichever_ranks_higher_in_the_other() -> None:
+    def best(words: list[float], cosines: list[float]) -> int:
+        keys = fused(words, cosines)
+        return max(range(len(keys)), key=lambda i: (keys[i], -i))
+
+    # The first by words is second by meaning; the first by meaning is last by words.
+    assert best([3.0, 2.0, 1.0], [0.5, 0.1, 0.9]) == 0
+    # The first by meaning is second by words; the first by words is last by meaning.
+    assert best([3.0, 1.0, 2.0], [0.1, 0.5, 0.9]) == 2
+    # A sentence second in both orders never wins over a first.
+    assert best([3.0, 2.0, 0.0], [0.1, 0.8, 0.9]) in (0, 2)
+
+
+def test_the_sentence_that_answers_in_other_words_is_quoted() -> None:
+    text = (
+        "These hiring actions include temporary promotions. "
+        "A detail to a higher level is a temporary promotion and cannot exceed 120 days. "
+        "Someone selected for a temporary promotion has the resume reviewed."
+    )
+    # By words alone the three tie and the first is quoted.
+    words_only, _ = answer_sentences(text, MATCH)
+    assert words_only.startswith("These hiring actions")
+    quote, _ = answer_sentences(text, MATCH, choose=QuoteChoice(Meaning("120 days"), QUERY))
+    assert quote.startswith("A detail to a higher level") or "120 days" in quote
+
+
+def test_the_words_still_decide_the_neighbour() -> None:
+    text = "Unrelated opening words. Parental leave lasts twelve weeks. It can be taken in parts."
+    match = frozenset(stems("parental") | stems("leave"))
+    quote, _ = answer_sentences(text, match, choose=QuoteChoice(Meaning("in parts"), QUERY))
+    # The last sentence wins by meaning; its neighbour holds the words and joins.
+    assert quote == "Parental leave lasts twelve weeks. It can be taken in parts."
+
+
+def test_at_most_max_sentences_are_embedded() -> None:
+    parts = [f"Sentence number {i} about leave." for i in range(MAX_SENTENCES + 10)]
+    meaning = Meaning("number 3 ")
+    keys = QuoteChoice(meaning, QUERY)(parts, [1.0] * len(parts))
+    assert len(meaning.texts) == MAX_SENTENCES
+    # The sentences past the cap rank last by meaning.
+    assert keys[-1] == 1 / len(parts) + 1 / len(parts)
+
+
+def test_one_sentence_embeds_nothing() -> None:
+    meaning = Meaning("leave")
+    quote, _ = answer_sentences(
+        "Parental leave lasts twelve weeks.", MATCH, choose=QuoteChoice(meaning, QUERY)
+    )
+    assert quote == "Parental leave lasts twelve weeks." and meaning.texts == []
