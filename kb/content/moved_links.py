@@ -2,7 +2,8 @@
 
 When an article is renamed (`kb.authoring.moving`), the articles that link
 to it are changed to name its new id (`kb.authoring.relinking`). Only links
-are changed: an inline link `[text](../it/vpn.md#part "title")`, a reference
+are changed: an inline link `[text](../it/vpn.md#part "title")` (its target
+in `<>` too, `[text](<vpn setup.md>)`), a reference
 definition `[vpn]: ../it/vpn.md`, an HTML anchor `<a href="vpn.md">` and a
 `related:` entry. The same words in a sentence, in a code span, a fenced or
 an indented code block (an example of how to write a link) are text a person
@@ -18,7 +19,9 @@ as the article page decides it, so a link is changed exactly when the page
 would have led to the old id. The texts that may be links are found by
 expressions that scan a `]` or `[` only to the end of a token or line, in
 time linear in the body; the renderer is asked only when one of them names
-the old id, within the page's render budget.
+the old id, within the page's render budget. Content health's link findings
+and the editor's warning of links to renamed articles read links here too
+(`linked_articles`), so that what one reports the other changes.
 """
 
 from __future__ import annotations
@@ -35,10 +38,15 @@ from kb.content.sanitize import resolve_article_link
 
 # An inline link's target (or a picture's: the renderer tells), whatever its
 # text, and only where the link closes (a title between): `[a](b.md` is text.
-_INLINE = re.compile(r"\]\(\s*<?([^)\s>\]\"]+)(?=>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\))")
+# A target in `<>` is read to its `>`, spaces and all (`[a](<a b.md>)`); no
+# part scans past a `<`, `>`, quote or the line's end: linear in the body.
+_INLINE = re.compile(
+    r"\]\(\s*(?:<([^<>\n]*)>|([^)\s<>\]\"]+))"
+    r"(?=(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\))"
+)
 # A reference definition, `[label]: target`: at a line's start, in a list item
-# or a quote, as the renderer reads it there.
-_REFERENCE = re.compile(r"\[[^\[\]\n]+\]:[ \t]*<?([^\s>]+)")
+# or a quote, as the renderer reads it there; its target in `<>` as above.
+_REFERENCE = re.compile(r"\[[^\[\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|([^\s<>]+))")
 # An HTML anchor written into the Markdown.
 _ANCHOR = re.compile(r"<a\s[^<>]*?\bhref\s*=\s*[\"']([^\"'<>]+)[\"']", re.IGNORECASE)
 # How the page may show a link that is changed: as a link, or to nobody.
@@ -49,7 +57,10 @@ def _targets(body: str) -> Iterator[tuple[int, int]]:
     """Where each text that may be a link's target lies in `body`: (start, end)."""
     for expression in (_INLINE, _REFERENCE, _ANCHOR):
         for match in expression.finditer(body):
-            yield match.span(1)
+            # The one group that matched: `<>` around the target, or none.
+            yield next(
+                match.span(g) for g in range(1, expression.groups + 1) if match.group(g) is not None
+            )
 
 
 def _retargeted(target: str, article_id: str, old_id: str, new_id: str) -> str | None:

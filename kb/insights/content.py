@@ -8,7 +8,7 @@
 | `low_helpful` | at least `MIN_VOTES` votes on its current text in the period, fewer than half of them "helpful" |
 | `not_shown` | published as it is for at least `UNSEEN_DAYS` days, and not among any search's results in those days |
 | `answer_then_request` | its current text was the top answer of at least `MIN_ANSWERS` answered searches in the period, and at least `REQUEST_SHARE` of those still ended in a request |
-| `broken_link` | a Markdown link (one the page shows as a link: not one written in code, `kb.content.rendered_code`) or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
+| `broken_link` | a Markdown link (one the page shows as a link, in any form it makes one of, read as a rename reads it, `kb.content.moved_links`; not one written in code, `kb.content.rendered_code`) or a `related:` entry names an article that does not exist or, in another department, is not published (for a reader: that they may not read, unless it is in the linking article's own department); or a relative Markdown link names no article at all (no `.md`: the page drops it) |
 | `moved_link` | a link names the old id of an article renamed since (`kb.authoring.moving`) that the reader may read under its new id, `moved_to`: the page leads on to it; its owners change the link (`broken_link` when they may not read where it went) |
 | `restricted_link` | a link names an article that exists (or the old id of one renamed since: `moved_to`, the id it has now, whose audience counts) but whose `audience` leaves out some of the linking article's readers (`audience`: who may open it; `missing_audience`: the linking article's groups it leaves out) |
 | `near_duplicate` | its text overlaps another article's by `near_duplicates.DUPLICATE_JACCARD` or more (word 5-gram shingles), within or across departments |
@@ -34,8 +34,6 @@ of texts (`kb.insights.near_duplicates`).
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields, replace
@@ -44,8 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.content import dropped_links as body_links
-from kb.content.markdown_article import DEFAULT_RENDER_SECONDS
-from kb.content.rendered_code import shown_as_links
+from kb.content.moved_links import linked_articles
 from kb.insights.near_duplicates import near_duplicates
 from kb.records import EVERYONE, Article
 
@@ -56,12 +53,6 @@ MIN_VOTES = 5
 UNSEEN_DAYS = 90
 MIN_ANSWERS = 5
 REQUEST_SHARE = 0.2
-# A Markdown link to an article: `](target.md#fragment "title")`. Neither the
-# target nor its fragment holds a `]` (nor the target a `#` or `"`), so no
-# link's text reaches into the next one's: the expression then takes time
-# linear in the body. Where they could, every `](` scanned to the end of the
-# next, and a megabyte of `](x` took minutes on every insights content page.
-_LINK = re.compile(r"\]\(\s*<?([^)\s>\]#\"]+\.md)(?:#[^)\s>\]]*)?>?\s*(?:\"[^\"]*\")?\)")
 
 
 @dataclass(frozen=True)
@@ -144,20 +135,19 @@ def _added(one: ArticleFigures, other: ArticleFigures) -> ArticleFigures:
 
 
 def link_targets(article: Article, wanted: Callable[[str], bool] | None = None) -> list[str]:
-    """Article ids that `article` links to: its `related:` entries and its
-    relative Markdown links that the page shows as links (one written in code
-    is none, `kb.content.rendered_code`), of those only the ids `wanted` picks
-    (None: all): the renderer is asked only about those."""
-    folder, body = posixpath.dirname(article.id), article.body_markdown
-    found = [
-        (match.start(1), posixpath.normpath(posixpath.join(folder, match.group(1))))
-        for match in _LINK.finditer(body)
-        if "://" not in match.group(1) and not match.group(1).startswith("/")
-    ]
-    found = [(at, target) for at, target in found if wanted is None or wanted(target)]
-    shown = shown_as_links(body, [at for at, _ in found], DEFAULT_RENDER_SECONDS)
-    linked = [target for (_, target), link in zip(found, shown, strict=True) if link]
+    """Article ids that `article` links to: its `related:` entries and the
+    links of its Markdown that the page shows as links, of those only the ids
+    `wanted` picks (None: all). The links are read as a rename reads them and
+    the editor's warning does (`kb.content.moved_links.linked_articles`): every
+    form the page makes a link of (a target in `<>`, brackets in the text, a
+    reference, a title), none written in code; the renderer is asked only
+    about the ids `wanted` picks, so most bodies are not rendered again."""
+    linked = linked_articles(article.body_markdown, article.id, wanted or _every)
     return sorted({*linked, *article.related})
+
+
+def _every(_: str) -> bool:
+    return True
 
 
 def dropped_links(article: Article) -> list[str]:
