@@ -79,6 +79,15 @@ def without_bidi_controls_or_names(text: str) -> str:
     return kept if kept.strip() or kept == text else bidi_control_names(text)
 
 
+def bidi_controls_named(text: str) -> str:
+    """`text` with each control that reorders what follows written as its code
+    point ("[U+202E]"): for a page that shows a file's text line by line (a
+    version's diff), where the control is the change a reviewer must see."""
+    if not BIDI_CONTROL.search(text):
+        return text
+    return BIDI_CONTROL.sub(lambda char: f"[U+{ord(char[0]):04X}]", text)
+
+
 def bidi_control_names(text: str) -> str:
     """The code points of the controls `text` holds ("U+202E, U+2066"), in the
     order they first appear; "" when none."""

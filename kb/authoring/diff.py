@@ -11,6 +11,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Literal
 
+from kb.validators import bidi_controls_named
+
 Kind = Literal["same", "added", "removed", "fold"]
 CONTEXT = 3
 
@@ -24,6 +26,12 @@ class DiffLine:
     # A fold's count of the unchanged lines it stands for (the page words it in
     # its language); 0 for any other line.
     folded: int = 0
+
+    @property
+    def shown(self) -> str:
+        """The line as the page shows it: a control that would reorder the text
+        after it (U+202E, "Leave \u202etxt.exe") named by its code point."""
+        return bidi_controls_named(self.text)
 
 
 def line_diff(old: str, new: str, context: int = CONTEXT) -> list[DiffLine]:

@@ -9,7 +9,13 @@ from enum import StrEnum
 from typing import Any
 
 from kb.records import EVERYONE, Problem, Status
-from kb.validators import ensure_text, ensure_utc, set_normalised, utc_now
+from kb.validators import (
+    ensure_text,
+    ensure_utc,
+    set_normalised,
+    utc_now,
+    without_bidi_controls,
+)
 
 
 class Action(StrEnum):
@@ -130,3 +136,9 @@ class Editable:
     # Everyone who wrote the changes waiting for review (none of them may approve).
     authors: tuple[str, ...] = ()
     warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def shown_title(self) -> str:
+        """The title as page headings show it: without the controls that
+        reorder the text after them (the form field keeps it as written)."""
+        return without_bidi_controls(self.fields.title)

@@ -47,3 +47,38 @@ def test_right_to_left_text_with_its_marks_is_not_warned_of(client: FlaskClient)
     fields = form(token, "Shalom שלום\u200f (VPN)\u200e.\n")
     assert client.post("/manage/edit/it/vpn-setup.md", data=fields).status_code == 303
     assert 'id="editor-controls"' not in text_of(client.get("/manage/edit/it/vpn-setup.md"))
+
+
+def test_the_owner_pages_show_a_title_without_its_controls(
+    client: FlaskClient, content: Path
+) -> None:
+    """A title "Leave \\u202etxt.exe" read as "Leave exe.txt" in the editor's
+    heading and tab, on the pages that discard, move or retire the article, and
+    in the diff a second owner reviews; the form field keeps the file's text,
+    as the warning names it."""
+    helga = sign_in_as(client, "helga")
+    fields = form(helga, "Ask your manager first.\n")
+    fields.update(title="Leave \u202etxt.exe", action="submit")
+    assert client.post("/manage/edit/hr/annual-leave.md", data=fields).status_code == 303
+    sign_in_as(client, "hans")  # the second pair of eyes
+    pages = {
+        "editor": "/manage/edit/hr/annual-leave.md",
+        "list": "/manage/?department=hr",
+        "history": "/manage/history/hr/annual-leave.md",
+        "diff": "/manage/diff/hr/annual-leave.md?a=1&b=2",
+        "discard": "/manage/discard/hr/annual-leave.md",
+        "move": "/manage/move/hr/annual-leave.md",
+        "retire": "/manage/retire/hr/annual-leave.md",
+    }
+    field = 'name="title" value="Leave \u202etxt.exe"'
+    for name, url in pages.items():
+        answer = client.get(url)
+        assert answer.status_code == 200, name
+        page = text_of(answer)
+        shown = page.replace(field, "") if name == "editor" else page
+        assert "\u202e" not in shown, name
+    editor = text_of(client.get(pages["editor"]))
+    assert '<h1 id="editor-h">Edit “Leave txt.exe”</h1>' in editor
+    assert field in editor  # saved and shown in the form as written
+    assert "Waiting for your approval" in text_of(client.get(pages["list"]))
+    assert "U+202E" in text_of(client.get(pages["diff"]))  # the reviewer sees the change
