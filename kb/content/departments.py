@@ -21,6 +21,7 @@ from kb.content.field_names import near_miss_warnings
 from kb.content.lookalike_names import reading_key
 from kb.content.problem_texts import content_error, problem
 from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.content.reordering_controls import markdown_control_problems
 from kb.records import CONTROL_CHARACTERS, Department, Problem, Targets
 from kb.validators import normal_name, without_bidi_controls
 
@@ -252,7 +253,10 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
         display_names=display_names,
         audience_names=audience_names,
     )
-    return department, name_problems + group_problems + _field_warnings(data, rel)
+    # A control that reorders text is dropped from what readers see (`Department`);
+    # the owner is told where it is, as for an article, so that they delete it.
+    controls = markdown_control_problems(text, data, rel, body_line=text.count("\n") + 2)
+    return department, name_problems + group_problems + _field_warnings(data, rel) + controls
 
 
 def _flag(value: Any, name: str, path: str) -> bool:

@@ -117,3 +117,22 @@ def test_a_department_s_names_are_read_without_controls(tiny_content: Path) -> N
     assert departments["hr"].name == "Human Resources"
     assert departments["it"].name == "IT"  # controls alone name nothing: the folder's name
     assert departments["it"].shown_name("de") == "IT snimda"
+
+
+def test_kb_validate_names_the_field_and_line_of_a_control_in_a_department_file(
+    tiny_content: Path,
+) -> None:
+    """A department's name "IT \\u202ekseD" read as "IT Desk" was dropped for
+    readers, but validate did not say where it was, as it does for articles."""
+    (tiny_content / "it" / "_department.yml").write_text(
+        'keywords: [vpn]\nname: "IT \\u202ekseD"\ndescription: Laptops \u2066and\u2069 VPN\n',
+        encoding="utf-8",
+    )
+    result = run_kb({}, "validate", "--content", str(tiny_content), "--json")
+    assert result.exit_code == 0, result.output  # warnings: the department is read
+    found = {
+        (p["path"], p["line"], p["message"].split(" holds")[0])
+        for p in json.loads(result.output)["problems"]
+        if p["kind"] == "bidi_control"
+    }
+    assert found == {("it/_department.yml", 2, "name"), ("it/_department.yml", 3, "description")}
