@@ -160,8 +160,8 @@ def check_text(
     text: str, article_id: str, max_bytes: int, render_seconds: float = DEFAULT_RENDER_SECONDS
 ) -> tuple[Article, list[Problem]]:
     """The article `kb validate` would read from `text` (rendered within
-    `render_seconds`, the setting the indexer reads with); ContentError when it
-    would refuse it."""
+    `render_seconds`, the setting the indexer reads with) and the warnings it
+    would print for it; ContentError when it would refuse it."""
     raw = text.encode("utf-8")
     article, warnings = parse_article(
         raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds

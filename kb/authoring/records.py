@@ -66,6 +66,10 @@ class ArticleVersion:
     message: str = ""
     ts: datetime = field(default_factory=utc_now)
     content_hash: str = ""
+    # What `kb validate` warns of in `text`, as the save that wrote it read the
+    # text (`kb.authoring.markdown_file.check_text`); never stored, so a version
+    # read back from the store has none.
+    warnings: tuple[Problem, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         ensure_text("article_id", self.article_id)

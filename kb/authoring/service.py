@@ -175,7 +175,8 @@ class AuthoringService:
         """Write `fields` as the article's new text; the status is `fields.status`
         (`action` names the step for the history, default from the status). The
         front-matter fields the editor does not show are kept, or are `extra`
-        where given (an uploaded file's own)."""
+        where given (an uploaded file's own). The version answered carries what
+        `kb validate` warns of in the text (`warnings`): saved all the same."""
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
         with self._lock():
@@ -188,15 +189,14 @@ class AuthoringService:
                 action = STATUS_ACTION[fields.status] if changed else Action.SAVE
             text = compose_text(fields, extra, self.clock().date(), article_id)
             require_current(article_id, base_version, current, text)
-            check_text(text, article_id, self.max_bytes, self.render_seconds)
+            _, warnings = check_text(text, article_id, self.max_bytes, self.render_seconds)
             status_changes.check_change(
                 self.versions, actor, department, current, fields, self.indexed
             )
-            if text == current.text:
-                return current
-            return self._record(
-                actor, article_id, current.number + 1, text, action, message, current
-            )
+            if text != current.text:
+                number = current.number + 1
+                current = self._record(actor, article_id, number, text, action, message, current)
+            return replace(current, warnings=tuple(warnings))
 
     def set_status(
         self,
@@ -306,7 +306,7 @@ class AuthoringService:
         if fields.status is Status.PUBLISHED and found.review_required:
             raise review_required("create", found)
         text = compose_text(fields, extra or {}, self.clock().date(), article_id)
-        check_text(text, article_id, self.max_bytes, self.render_seconds)
+        _, warnings = check_text(text, article_id, self.max_bytes, self.render_seconds)
         with self._lock():
             article_file(self.root, article_id, must_exist=False)
             # A name only letter case away from a file there (`VPN-Guide.md`) is the
@@ -323,7 +323,8 @@ class AuthoringService:
                     values={"id": existing},
                 )
             number = latest.number + 1 if latest is not None else 1
-            return self._record(actor, article_id, number, text, action, message, exclusive=True)
+            made = self._record(actor, article_id, number, text, action, message, exclusive=True)
+        return replace(made, warnings=tuple(warnings))
 
     # -- inside the lock ------------------------------------------------------------
 

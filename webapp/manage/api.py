@@ -51,6 +51,7 @@ from webapp.inputs import json_object, text_field
 from webapp.manage import document_deleting, document_history, forms
 from webapp.manage.documents import document_view, put_document
 from webapp.manage.editor_page import link_warning
+from webapp.manage.editor_warnings import PREVIEW_FIELDS, typed_warnings, warnings_answer
 from webapp.manage.picture_uploads import refusal_json, save_staged, uploads
 from webapp.manage.pictures import preview_images
 from webapp.manage.relinking import relink_moved, relinking_json
@@ -204,6 +205,7 @@ def put_article(article_id: str) -> Response:
     answer = stored_article(opened)
     answer["pictures_saved"] = written
     answer["pictures_refused"] = [refusal_json(exc) for exc in refused]
+    answer["warnings"] = warnings_answer(version.warnings)
     response = jsonify(answer)
     response.status_code = 201 if created else 200
     if created:
@@ -268,8 +270,9 @@ def restore(article_id: str) -> Response:
     version = restore_discarded(
         service, actor, article_id, number, base_version=base, message=message
     )
-    opened = service.open(actor, article_id)
-    return with_etag(jsonify(stored_article(opened)), version.number)
+    answer = stored_article(service.open(actor, article_id))
+    answer["warnings"] = warnings_answer(version.warnings)
+    return with_etag(jsonify(answer), version.number)
 
 
 @bp.delete("/articles/<path:article_id>")
@@ -382,16 +385,14 @@ def preview() -> Response:
             details={"user": actor.username, "action": "preview"},
             key="preview_who",
         )
-    data = json_object("body", "id", "title")
+    data = json_object("body", "id", "title", *PREVIEW_FIELDS)
     body = data.get("body")
     if not isinstance(body, str):
         raise forms.markdown_needed()
     article_id = text_field(data, "id", required=False) or "preview/preview.md"
     title = text_field(data, "title", required=False, max_chars=forms.MAX_TITLE_CHARS)
-    forms.article_fields(
-        {"title": "x", "body": body}, Status.DRAFT, services.services().settings.max_file_bytes
-    )
+    warnings = {"warnings": typed_warnings(actor, {**data, "title": title}, article_id)}
     check_body(body, article_id)  # a 422, as saving the same body is
     html = render_preview(body, article_id, title)
-    # A warning, not a refusal: saving the same body still works.
-    return jsonify({"html": html, "link_warning": link_warning(body, article_id)})
+    # Warnings, not refusals: saving the same body and fields still works.
+    return jsonify({"html": html, "link_warning": link_warning(body, article_id), **warnings})

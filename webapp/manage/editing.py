@@ -26,9 +26,10 @@ from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import checks_own_form, refuse_nul_in
-from webapp.manage import forms, presenters, retiring, saved_notices
+from webapp.manage import forms, retiring, saved_notices
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.editor_page import render_editor
+from webapp.manage.editor_warnings import read_back
 from webapp.manage.owned import owned_departments
 from webapp.manage.picture_uploads import save_staged
 
@@ -106,11 +107,9 @@ def create() -> Response | tuple[str, int]:
 
 def edit(article_id: str) -> tuple[str, int]:
     opened = services.authoring().open(require_user(), article_id)
+    problem, warnings = read_back(opened)
     return render_editor(
-        opened,
-        opened.fields,
-        department=opened.department,
-        problem=presenters.file_problem(opened),
+        opened, opened.fields, department=opened.department, problem=problem, warnings=warnings
     )
 
 
@@ -193,12 +192,14 @@ def reopen(article_id: str) -> tuple[str, int]:
         opened = services.authoring().open(require_user(), article_id)
     except NotFoundError as exc:
         return _typed_back_as_new(article_id, exc, forms.text_fields(yours, article_id))
+    problem, warnings = read_back(opened)
     return render_editor(
         opened,
         opened.fields,
         department=opened.department,
         message=typed_message(),
-        problem=presenters.file_problem(opened),
+        problem=problem,
+        warnings=warnings,
         carried=yours,
     )
 

@@ -9,7 +9,9 @@ and in the preview (`link_warning`), as content health reports them
 Related ids that the article's page will not list, and those it lists by the
 new id of an article renamed since, are named under their field. Controls that
 reorder the text after them are named by field and line (`control_warning`),
-as `kb validate` names them; readers see the text without them."""
+as `kb validate` names them; readers see the text without them. What `kb
+validate` warns of in the file's text is listed above the form
+(`webapp.manage.editor_warnings`)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from webapp.audiences import audience_field
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language, gettext
 from webapp.manage import presenters
+from webapp.manage.editor_warnings import SaidWarning
 
 # The lines of the text the warning names (the first ones; one fixed, the next show).
 MAX_LINES_NAMED = 10
@@ -47,10 +50,12 @@ def render_editor(
     problem: str = "",
     picture_error: str = "",
     carried: str = "",
+    warnings: Sequence[SaidWarning] = (),
 ) -> tuple[str, int]:
     """The editor of `opened` (None: a new article of `department`) showing `fields`;
     `failure` beside the form it names, `picture_error` beside the picture upload,
-    `carried` (the text of a save refused as stale) above the form to merge."""
+    `carried` (the text of a save refused as stale) above the form to merge,
+    `warnings` (what `kb validate` warns of in the file's text) above the form."""
     article_id = opened.article_id if opened else f"{department}/new.md"
     dept = services.authoring().departments().get(department)
     links = presenters.link_choices()
@@ -71,6 +76,7 @@ def render_editor(
         actor=require_user(),
         picture_error=picture_error,
         carried=carried,
+        warnings=warnings,
         link_warning=link_warning(fields.body, article_id),
         control_warning=control_warning(fields),
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),

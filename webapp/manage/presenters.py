@@ -30,11 +30,11 @@ from kb.accounts.records import Role, User
 from kb.authoring import document_waiting, four_eyes
 from kb.authoring.document_waiting import WaitingDocument
 from kb.authoring.owners import owned_departments
-from kb.authoring.records import Action, ArticleActivity, ArticleVersion, Editable
+from kb.authoring.records import Action, ArticleActivity, ArticleVersion
 from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
 from kb.content.regular_files import read_regular_file
-from kb.content.scanner import read_entry, read_text_of
+from kb.content.scanner import read_entry
 from kb.content.stat_cache import FileCache
 from kb.errors import ContentError, KbError
 from kb.records import Article, Problem, Status
@@ -220,18 +220,6 @@ def _read_markdown(entry: FileEntry) -> tuple[Article | None, Problem | str]:
     if article is not None:
         return article, ""
     return None, problems[0] if problems else ""
-
-
-def file_problem(opened: Editable) -> str:
-    """Why the article's file on disk cannot be indexed as it is ('' when it can),
-    for the editor, which shows the text all the same so that it can be mended.
-    Judged from the text the editor opened (no link followed), not read again by
-    path: a link swapped in meanwhile would be followed."""
-    settings = services.services().settings
-    _, problems = read_text_of(
-        opened.text, opened.article_id, settings.max_file_bytes, settings.render_seconds
-    )
-    return said_problem(problems[0]) if problems else ""
 
 
 def _with_usage(department: str, rows: list[ArticleRow]) -> list[ArticleRow]:

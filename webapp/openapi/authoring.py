@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kb.authoring.document_waiting import Orphaned
+from webapp.openapi.article_warnings import PREVIEW_INPUT, WARNINGS
 from webapp.openapi.schema import (
     ERROR_REF,
     ETAG_HEADER,
@@ -125,6 +126,7 @@ OPERATIONS: dict[str, Any] = {
                         "type": "string",
                         "description": "The article's id, for relative links.",
                     },
+                    **PREVIEW_INPUT,
                     "title": {
                         "type": "string",
                         "maxLength": 200,
@@ -143,7 +145,7 @@ OPERATIONS: dict[str, Any] = {
                     "application/json": {
                         "schema": {
                             "type": "object",
-                            "required": ["html", "link_warning"],
+                            "required": ["html", "link_warning", "warnings"],
                             "properties": {
                                 "html": {"type": "string"},
                                 "link_warning": {
@@ -152,6 +154,14 @@ OPERATIONS: dict[str, Any] = {
                                     "article, and those that name an article renamed "
                                     "since with its new id, in the reader's language; "
                                     "empty when none.",
+                                },
+                                "warnings": {
+                                    **WARNINGS,
+                                    "description": "What kb validate would warn of in the "
+                                    "article saved with these fields and body (the fields "
+                                    "the file keeps beside them included, where id names "
+                                    "one the caller may edit); empty when none, or when a "
+                                    "save would refuse it.",
                                 },
                             },
                         }
@@ -300,6 +310,12 @@ SCHEMAS: dict[str, Any] = {
                 "description": "PUT only: the pictures uploaded for the article (POST "
                 "/api/articles/{article_id}/pictures) that its saved text names, now written "
                 "into its folder.",
+            },
+            "warnings": {
+                **WARNINGS,
+                "description": "PUT and restore only: what kb validate warns of in the text "
+                "saved (an audience of everyone and a group, a field name that is nearly a "
+                "known one, no text…). The save happened all the same; empty when none.",
             },
             "pictures_refused": {
                 "type": "array",

@@ -17,12 +17,36 @@
   var timer = null;
   var sent = 0;
 
+  // The fields beside the text: the preview answers what kb validate would
+  // warn of in the article as typed (an audience of everyone and a group…).
+  var fieldNames = ["summary", "tags", "lang", "audience", "review_by", "related", "owner"];
+  var warningBox = document.getElementById("editor-warnings");
+  var warningList = document.getElementById("editor-warning-list");
+  function typed() {
+    var values = { body: body.value, id: form.dataset.articleId, title: title ? title.value : "" };
+    fieldNames.forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && typeof field.value === "string") values[name] = field.value;
+    });
+    return values;
+  }
+  function showWarnings(warnings) {
+    if (!warningBox || !warningList || !Array.isArray(warnings)) return;
+    warningList.replaceChildren.apply(warningList, warnings.map(function (warning) {
+      var item = document.createElement("li");
+      item.className = "field-warning";
+      item.textContent = warning.said;
+      return item;
+    }));
+    warningBox.hidden = warnings.length === 0;
+  }
+
   function render() {
     var mine = ++sent;
     fetch(form.dataset.previewUrl, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
-      body: JSON.stringify({ body: body.value, id: form.dataset.articleId, title: title ? title.value : "" }),
+      body: JSON.stringify(typed()),
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
@@ -31,6 +55,7 @@
       if (answer.ok) {
         // The server's HTML is sanitised (nh3) exactly as on the article page.
         preview.innerHTML = answer.data.html;
+        showWarnings(answer.data.warnings);
         if (answer.data.link_warning) {
           // Links the page will show as text: said above the preview, as on save.
           var warning = document.createElement("p");
@@ -57,6 +82,10 @@
   body.addEventListener("input", later);
   // The title decides whether a leading "# Title" line is shown (as on the page).
   if (title) title.addEventListener("input", later);
+  fieldNames.forEach(function (name) {
+    var field = form.elements.namedItem(name);
+    if (field && field.addEventListener) field.addEventListener("input", later);
+  });
   render();
 
   // Pictures: upload one for the article, then put its Markdown at the cursor
