@@ -31,11 +31,9 @@ _TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _RULE_PART = re.compile(r"^[\s|:]*---[\s|:-]*$")
 CELL_SEPARATOR = " · "
 ROW_END = ";"
-# A sentence ends at . ! ? (not after a digit: "31. März", "1. Januar") or a line break.
-# A sentence ends at a run of white space after a sentence mark, or at a run
-# holding a line break. Runs are read whole, once each: an expression that
-# looked for a line break inside a run from each of its spaces took time
-# quadratic in the run (40,000 spaces from a document: 5 s per search).
+# A sentence ends at a run of white space after . ! ? (not after a digit:
+# "31. März"), or at a run holding a line break. Runs are read whole, once each
+# (a search from each space was quadratic: 40,000 spaces took 5 s a search).
 _SPACE_RUN = re.compile(r"\s+")
 _SENTENCE_MARK = re.compile(r"[^\d\s][.!?]")
 # A single line break inside a paragraph is where its source was wrapped
