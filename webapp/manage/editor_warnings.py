@@ -88,7 +88,9 @@ def read_back(opened: Editable) -> tuple[str, list[SaidWarning]]:
     )
     if article is None:
         return (said_problem(problems[0]) if problems else ""), []
-    return "", [said_warning(w) for w in problems]
+    # Controls that reorder text have the page's own paragraph, which counts
+    # the text's lines as the editor's field shows them (not the file's).
+    return "", [said_warning(w) for w in problems if w.kind != "bidi_control"]
 
 
 # What `POST /api/preview` takes beside body, id and title: the editor's fields.

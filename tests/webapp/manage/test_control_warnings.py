@@ -40,6 +40,8 @@ def test_a_save_with_controls_is_saved_and_warned_of_by_field_and_line(
     assert "\u202etxt.exe" in (content / "it" / "vpn-setup.md").read_text(encoding="utf-8")
     editor = text_of(client.get(f"/manage/edit/it/vpn-setup.md?hl={lang}"))
     assert f'<p class="field-warning" id="editor-controls" role="status">{warning}' in editor
+    # said once: the list of what `kb validate` warns of leaves them to that paragraph
+    assert editor.count("U+202E") == 1
 
 
 def test_right_to_left_text_with_its_marks_is_not_warned_of(client: FlaskClient) -> None:
