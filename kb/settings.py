@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.answer_settings import AnswerSettings
 from kb.errors import ConfigError
 from kb.fusion_settings import FusionSettings
 from kb.language_settings import LanguageSettings
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings, StoreSettings):
+class Settings(
+    MailSettings, AnswerSettings, SecuritySettings, FusionSettings, LanguageSettings, StoreSettings
+):
     """Resolved, validated settings. Build with `Settings.load()`; never read the
     environment anywhere else."""
 
@@ -142,27 +145,6 @@ class Settings(MailSettings, SecuritySettings, FusionSettings, LanguageSettings,
         "", "Region of the s3 snapshot store; empty: boto3's default."
     )
     candidates: int = setting(100, "Candidates taken from each retriever before fusion.", minimum=1)
-    answer_threshold: float = setting(
-        0.58,
-        "Confidence below which a search counts as unanswered (fitted with the default "
-        "model by benchmarks/fit_confidence.py).",
-        minimum=0,
-        maximum=1,
-    )
-    confidence_second_look: bool = setting(
-        False,
-        "Where the confidence is unsure (0.3-0.9), embed the query once more without "
-        "the rarest concept the answer lacks and decide with a second fitted model "
-        "(search/second_look.py). Off by default: it gains on the 18F development set "
-        "but loses on the labelled set's report half (docs/search.md).",
-    )
-    answer_second_model: bool = setting(
-        False,
-        "Choose the answer passage with the second model's cosines of its candidates "
-        "too (both models' cosines added, weights fitted for them: search/answering.py). "
-        "Off by default: it gains on the tune halves but loses two questions on the "
-        "own holdout (docs/search.md).",
-    )
     relevance_floor: float = setting(
         0.3,
         "Share of the best result's fused score an article needs to count as a result "

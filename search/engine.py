@@ -243,7 +243,9 @@ class SearchEngine:
         answer = None
         if answered:
             chosen = choose_answer(candidates, loaded, plan, found.prepared.snapshot.lead_passage)
-            quote = QuoteChoice(self.embedder.embed, found.query_vector)
+            quote = None
+            if self.settings.answer_quote_by_meaning:  # costly: see the setting
+                quote = QuoteChoice(self.embedder.embed, found.query_vector)
             answer = answer_of(chosen, plan.coverage, match, quote)
         return SearchResponse(
             query=query.text,

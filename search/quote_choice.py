@@ -18,7 +18,9 @@ ranks higher in the other order, the words' choice on a tie
 (`search.highlight.answer_sentences`): it stays unless the model's first
 ranks higher by words than it ranks by meaning.
 
-Cost: one batch of passage-role embeddings per answered search, one text per
+Used only with the setting `answer_quote_by_meaning` (off by default: about
+0.8 s of CPU per answered search on two cores, docs/search.md). Cost: one
+batch of passage-role embeddings per answered search, one text per
 sentence of the chosen passage, at most `MAX_SENTENCES` (the sentences the
 words rank first; the others rank last by meaning). On the 18F handbook's
 answers that is 10.0 texts at the mean (at most 61 before the cap).

@@ -205,16 +205,21 @@ class CountingEmbedder(HashingEmbedder):
 def test_the_answer_sentences_are_read_by_the_model_once_per_answer(
     fixture_index: Settings,
 ) -> None:
-    """An answered search embeds each sentence of its answer passage, with
-    its neighbours, once (`search.quote_choice`); a declined one embeds none."""
+    """With `answer_quote_by_meaning`, an answered search embeds each sentence
+    of its answer passage, with its neighbours, once (`search.quote_choice`); a
+    declined one embeds none; without it (the default) none is embedded."""
     counting = CountingEmbedder()
-    always = SearchEngine(fixture_index.replace(answer_threshold=0.0), embedder=counting)
+    words_only = SearchEngine(fixture_index.replace(answer_threshold=0.0), embedder=counting)
+    assert words_only.search(Query("when do I need a doctor's certificate")).answer is not None
+    assert counting.texts == []
+    on = fixture_index.replace(answer_quote_by_meaning=True)
+    always = SearchEngine(on.replace(answer_threshold=0.0), embedder=counting)
     response = always.search(Query("when do I need a doctor's certificate"))
     assert response.answer is not None
     parts = sentences(response.answer.passage)
     assert len(parts) > 1 and counting.texts == windows(parts)[:MAX_SENTENCES]
     counting.texts.clear()
-    never = SearchEngine(fixture_index.replace(answer_threshold=1.0), embedder=counting)
+    never = SearchEngine(on.replace(answer_threshold=1.0), embedder=counting)
     assert never.search(Query("when do I need a doctor's certificate")).answer is None
     assert counting.texts == []
 
