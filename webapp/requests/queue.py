@@ -116,7 +116,7 @@ def _page(
     # An unknown status or overdue flag is refused (the error page names it),
     # never read as the whole queue.
     wanted = choice_arg(request.args, "status", STATUS_FILTERS) or "open"
-    overdue = choice_arg(request.args, "overdue", ("1",)) == "1"
+    overdue = choice_arg(request.args, "overdue", ("0", "1")) == "1"  # 0: all
     page = service.queue_page(
         actor,
         department,

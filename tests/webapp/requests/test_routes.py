@@ -450,7 +450,9 @@ def test_the_queue_filters_and_flags_overdue(
     assert "Status: “odd” is not one of its values; please choose one of open, new," in text_of(odd)
     flag = client.get("/requests/queue/it?overdue=yes&hl=de")
     assert flag.status_code == 400 and f"#{recent}</td>" not in text_of(flag)
-    assert "„yes“ ist keiner der möglichen Werte; bitte eines von 1 wählen" in text_of(flag)
+    assert "„yes“ ist keiner der möglichen Werte; bitte eines von 0, 1 wählen" in text_of(flag)
+    everything = text_of(client.get("/requests/queue/it?overdue=0"))  # the form's "off"
+    assert f"#{recent}</td>" in everything and f"#{late.id}</td>" in everything
     assert client.get("/requests/queue/").headers["Location"] == "/requests/queue/it"
 
 
