@@ -95,6 +95,7 @@ def test_a_german_file_field_speaks_german_and_works_from_the_keyboard(
     assert box is not None and box["width"] <= 1
     field.focus()
     assert button.evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
+    expect(field).to_be_focused()
     with page.expect_file_chooser() as opened:
         page.keyboard.press("Space")
     note = tmp_path / "Lohnabrechnung März.txt"
