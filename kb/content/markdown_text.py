@@ -59,6 +59,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from types import FrameType
 
 import markdown
@@ -273,6 +274,12 @@ class RenderTooDeep(RenderError):
             )
         else:
             super().__init__("lists or quotes are nested too deeply to render")
+
+
+@cache
+def escaped_characters() -> frozenset[str]:
+    """What a backslash escapes in a link's target as the page renders it (`\\.`: a `.`)."""
+    return frozenset(markdown.Markdown(extensions=_EXTENSIONS).ESCAPED_CHARS)
 
 
 def render_html(body: str, seconds: float | None = None) -> str:

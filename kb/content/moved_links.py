@@ -16,59 +16,50 @@ changes when the article kept its folder.
 
 Which article a link names is decided by `kb.content.sanitize.resolve_article_link`,
 as the article page decides it, so a link is changed exactly when the page
-would have led to the old id. The texts that may be links are found by
-expressions that scan a `]` or `[` only to the end of a token or line, in
-time linear in the body; the renderer is asked only when one of them names
-the old id, within the page's render budget. Content health's link findings
-and the editor's warning of links to renamed articles read links here too
-(`linked_articles`), so that what one reports the other changes.
+would have led to the old id. The texts that may be links are read by
+`kb.content.written_links` (escapes and character references as the page
+reads them: `vpn&#46;md` names `vpn.md`; such a target is written
+percent-encoded when changed), in time linear in the body; the renderer is
+asked only when one of them names the old id, within the page's render
+budget. Content health's link findings and the editor's warning of links to
+renamed articles read links here too (`linked_articles`), and its warning of
+links that name no article reads the same texts (`kb.content.dropped_links`),
+so that what one reports the other changes.
 """
 
 from __future__ import annotations
 
 import posixpath
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from urllib.parse import quote
 
 from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, render_problem
 from kb.content.markdown_text import RenderError
 from kb.content.rendered_code import Shown, shown_as, shown_as_links
 from kb.content.sanitize import resolve_article_link
+from kb.content.written_links import WrittenLink, written_links
 
-# An inline link's target (or a picture's: the renderer tells), whatever its
-# text, and only where the link closes (a title between): `[a](b.md` is text.
-# A target in `<>` is read to its `>`, spaces and all (`[a](<a b.md>)`); no
-# part scans past a `<`, `>`, quote or the line's end: linear in the body.
-_INLINE = re.compile(
-    r"\]\(\s*(?:<([^<>\n]*)>|([^)\s<>\]\"]+))"
-    r"(?=(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\))"
-)
-# A reference definition, `[label]: target`: at a line's start, in a list item
-# or a quote, as the renderer reads it there; its target in `<>` as above.
-_REFERENCE = re.compile(r"\[[^\[\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|([^\s<>]+))")
-# An HTML anchor written into the Markdown.
-_ANCHOR = re.compile(r"<a\s[^<>]*?\bhref\s*=\s*[\"']([^\"'<>]+)[\"']", re.IGNORECASE)
 # How the page may show a link that is changed: as a link, or to nobody.
 _CHANGED = frozenset({Shown.LINK, Shown.UNSEEN})
+# What a target written with escapes or character references is written as
+# when changed: its other characters percent-encoded, which no Markdown reads.
+_PLAIN = "/#?=%"
 
 
-def _targets(body: str) -> Iterator[tuple[int, int]]:
-    """Where each text that may be a link's target lies in `body`: (start, end)."""
-    for expression in (_INLINE, _REFERENCE, _ANCHOR):
-        for match in expression.finditer(body):
-            # The one group that matched: `<>` around the target, or none.
-            yield next(
-                match.span(g) for g in range(1, expression.groups + 1) if match.group(g) is not None
-            )
-
-
-def _retargeted(target: str, article_id: str, old_id: str, new_id: str) -> str | None:
-    """`target` (written in `article_id`) made to name `new_id`; None when it does
-    not name `old_id`."""
-    resolved = resolve_article_link(target, article_id)
+def _retargeted(
+    link: WrittenLink, written: str, article_id: str, old_id: str, new_id: str
+) -> str | None:
+    """The text `written` of `link` (in `article_id`) made to name `new_id`; None
+    when it does not name `old_id`."""
+    resolved = resolve_article_link(link.target, article_id)
     if resolved is None or resolved[0] != old_id:
         return None
+    new = _pointed(link.target, article_id, old_id, new_id)
+    return new if written.strip() == link.target else quote(new, safe=_PLAIN)
+
+
+def _pointed(target: str, article_id: str, old_id: str, new_id: str) -> str:
+    """`target`, which names `old_id` from `article_id`, made to name `new_id`."""
     cut = min((i for i in (target.find("#"), target.find("?")) if i >= 0), default=len(target))
     path, rest = target[:cut], target[cut:]
     if posixpath.dirname(old_id) == posixpath.dirname(new_id):
@@ -93,8 +84,9 @@ def retarget_links(
     `render_seconds` (its page shows nothing either)."""
     changes: dict[int, tuple[int, str]] = {}
     done = 0
-    for start, end in sorted(set(_targets(body))):
-        new = _retargeted(body[start:end], article_id, old_id, new_id)
+    for link in sorted(written_links(body), key=lambda link: link.start):
+        start, end = link.start, link.end
+        new = _retargeted(link, body[start:end], article_id, old_id, new_id)
         if new is not None and start >= done:  # one change per text
             changes[start] = (end, new)
             done = end
@@ -119,10 +111,10 @@ def linked_articles(
     of `article_id`) name, those `wanted` picks: links the page shows as links
     (none of a body that does not render within `render_seconds`)."""
     found = []
-    for start, end in _targets(body):
-        resolved = resolve_article_link(body[start:end], article_id)
+    for link in written_links(body):
+        resolved = resolve_article_link(link.target, article_id)
         if resolved is not None and wanted(resolved[0]):
-            found.append((start, resolved[0]))
+            found.append((link.start, resolved[0]))
     shown = shown_as_links(body, [at for at, _ in found], render_seconds)
     return sorted({aid for (_, aid), link in zip(found, shown, strict=True) if link})
 
