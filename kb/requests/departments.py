@@ -106,12 +106,14 @@ class Departments:
             return found[slug]
         if slug == self.triage:
             return Department(slug=slug, name="Triage", targets=Targets())
-        known = ", ".join(sorted([*found, self.triage]))
+        # The departments named in `details.known` too, as a refused filter
+        # value lists the values it takes (`webapp.query_params`).
+        known = sorted([*found, self.triage])
         raise ValidationError(
-            f"unknown department {slug!r}; known: {known}",
-            details={"field": "department", "value": slug},
+            f"unknown department {slug!r}; known: {', '.join(known)}",
+            details={"field": "department", "value": slug, "known": known},
             key="unknown_department",
-            values={"value": slug, "known": known},
+            values={"value": slug, "known": ", ".join(known)},
         )
 
     def names(self) -> dict[str, str]:

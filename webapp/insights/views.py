@@ -22,7 +22,6 @@ from typing import Any
 from flask import current_app, url_for
 
 from kb.accounts.records import Role
-from kb.errors import ValidationError
 from kb.i18n.catalog import format_decimal
 from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart, percent_text
@@ -42,6 +41,7 @@ from webapp.auth.identity import current_user, require_user, search_groups
 from webapp.departments import department_name
 from webapp.i18n import current_language, format_date, gettext, plural
 from webapp.insights.content_reading import content_scan
+from webapp.query_params import unknown_choice
 
 REFRESH_SECONDS = 30.0
 _EXTENSION = "kb_insights_refreshed"
@@ -178,12 +178,7 @@ def reading(args: Mapping[str, str]) -> Reading:
     period = service.period(args.get("since") or None, args.get("until") or None)
     department = scope.department(args.get("department"))
     if department is not None and department not in known_departments():
-        raise ValidationError(
-            f"unknown department {department!r}; choose one of {', '.join(known_departments())}",
-            details={"field": "department", "value": department},
-            key="not_one_of",
-            values={"known": ", ".join(known_departments())},
-        )
+        raise unknown_choice("department", department, tuple(known_departments()))
     status = (args.get("status") or "").strip()
     return Reading(
         scope,

@@ -712,3 +712,19 @@ def test_header_mode_refuses_malformed_groups(sso_client: FlaskClient) -> None:
 def test_local_sessions_are_ignored_in_header_mode(sso_client: FlaskClient) -> None:
     sign_in_as(sso_client, "ada")
     error_of(sso_client.get("/api/me"), 401, "unauthenticated")
+
+
+def test_an_unknown_queue_is_named_with_the_departments_there_are(client: FlaskClient) -> None:
+    """As an unknown filter value is (`details.value`, `details.known`): an admin,
+    who may list every queue, is told too, never answered an empty queue."""
+    new_request(client)
+    sign_in_as(client, "ada")
+    for path in ("/api/requests?department=nope", "/api/insights/requests?department=nope"):
+        error = error_of(client.get(path), 400, "invalid_request")
+        assert error["details"]["value"] == "nope"
+        assert error["details"]["known"] == ["hr", "it", "triage"]
+        assert "nope" in error["message"] and "hr, it, triage" in error["message"]
+    page = client.get("/requests/queue/nope")
+    assert page.status_code == 400
+    assert "“nope”" in page.get_data(as_text=True)
+    assert "hr, it, triage" in page.get_data(as_text=True)
