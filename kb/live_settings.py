@@ -60,8 +60,17 @@ _TOML_LINE = re.compile(r"\bat line (\d+)")
 # hold a password or a token) and a value in quotes (as `repr` writes it; the
 # lookbehind keeps "it's URL" from opening a quote). The user part runs to the
 # last "@" before the path, as `urlsplit` reads it: a password may hold an "@".
-_URL = re.compile(r"\b([a-z][a-z0-9+.-]*://)(?:[^\s/?#'\"]*@)?([^\s/'\"?#:]*)[^\s'\"]*", re.I)
-_QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
+# A word that is no scheme is taken whole (`scheme` alone), so that its letters
+# are not each read again as the start of one: `a.a.a.…` took quadratic time.
+_URL = re.compile(
+    r"\b(?P<scheme>[a-z][a-z0-9+.-]*+)"
+    r"(?:://(?:[^\s/?#'\"]*@)?(?P<host>[^\s/'\"?#:]*)[^\s'\"]*)?",
+    re.I,
+)
+# A quoted value, `'(?:[^'\\\n]|\\.)*'` or the same in double quotes: where one
+# never closes, the quote marks it escapes open none either (`_without_quoted`).
+_QUOTE_START = re.compile(r"(?<!\w)['\"]")
+_QUOTE_BODY = {q: re.compile(rf"{q}(?:[^{q}\\\n]|\\.)*+") for q in "'\""}
 
 
 @dataclass(frozen=True)
@@ -128,8 +137,36 @@ def settings_problem(path: Path, error: ConfigError) -> Problem:
 def redacted(message: str) -> str:
     """`message` without the values it quotes: each URL as its scheme and host
     alone, each quoted value as '…'. What is wrong, and with which setting, stays."""
-    message = _URL.sub(lambda m: f"{m.group(1)}{m.group(2)}/…", message)
-    return _QUOTED.sub("'…'", message)
+    message = _URL.sub(_url_redacted, message)
+    return _without_quoted(message)
+
+
+def _url_redacted(url: re.Match[str]) -> str:
+    host = url.group("host")
+    return url.group(0) if host is None else f"{url.group('scheme')}://{host}/…"
+
+
+def _without_quoted(message: str) -> str:
+    """`message` with each quoted value '…', in time linear in its length: a
+    quote that is not closed (before the line's end) is known unclosed up to
+    where its value stopped, and the quote marks of its kind up to there,
+    which it escaped, are not tried again (`'\\'\\'…` took quadratic time)."""
+    kept: list[str] = []
+    copied = at = 0
+    open_until = {"'": 0, '"': 0}  # a quote of this kind before this opens nothing
+    while start := _QUOTE_START.search(message, at):
+        quote, at = start.group(0), start.start() + 1
+        if start.start() < open_until[quote]:
+            continue
+        value = _QUOTE_BODY[quote].match(message, start.start())
+        end = value.end() if value else at  # it always matches: the quote at least
+        if message.startswith(quote, end):
+            kept += (message[copied : start.start()], "'…'")
+            copied = at = end + 1
+        else:
+            open_until[quote] = end
+    kept.append(message[copied:])
+    return "".join(kept)
 
 
 def problem_health(problem: Problem, *, detail: bool) -> dict[str, Any]:

@@ -6,15 +6,17 @@ never over what the environment or the command line set."""
 from __future__ import annotations
 
 import os
+import random
 import re
 from pathlib import Path
 
 import pytest
 
-from kb.live_settings import LIVE, LiveSettings, SettingsOrigin
+from kb.live_settings import LIVE, LiveSettings, SettingsOrigin, redacted
 from kb.notify.config import check_webhooks
 from kb.settings import Settings
 from tests.conftest import ROOT
+from tests.support import within
 
 HOOK = 'webhooks = "it=https://hooks.example.org/it"\nwebhook_hosts = "hooks.example.org"\n'
 
@@ -181,6 +183,46 @@ def test_a_redacted_problem_keeps_what_is_wrong_and_drops_the_values(
     said = redacted(message)
     assert kept in said
     assert not gone or gone not in said
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("a." * 100_000, "a." * 100_000),  # every letter could start a scheme
+        ("a-" * 100_000 + "x://h/p", "a-" * 100_000 + "x://h/…"),
+        ("'" + "\\'" * 100_000, "'" + "\\'" * 100_000),  # quotes that never close
+        ('"' + '\\"' * 100_000 + '"', "'…'"),
+        ("'" + "\\'" * 100_000 + ' "x"', "'" + "\\'" * 100_000 + " '…'"),
+    ],
+)
+def test_a_long_value_is_redacted_in_linear_time(value: str, said: str) -> None:
+    """An admin's `/api/health` and pages read each problem of the operator's
+    settings file redacted: the URL expression read a run like `a.a.a.` again
+    from each of its letters, and the quote expression a value of escaped
+    quotes again from each quote, in time quadratic in the value (8,000
+    characters: 0.2 s). Checked by what comes back from 200,000 characters,
+    which took them minutes (speed is for `benchmarks/`, not a clock)."""
+    message = f"setting webhooks: {value} is not http(s)://HOST/…"
+    expected = f"setting webhooks: {said} is not http(s)://HOST/…"
+    assert within(60, lambda: redacted(message)) == expected
+
+
+# The expressions a problem was redacted with until long values took them
+# quadratic time: what they left out is left out.
+_EARLIER_URL = re.compile(
+    r"\b([a-z][a-z0-9+.-]*://)(?:[^\s/?#'\"]*@)?([^\s/'\"?#:]*)[^\s'\"]*", re.I
+)
+_EARLIER_QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")""")
+
+
+def test_problems_are_redacted_as_the_earlier_expressions_redacted_them() -> None:
+    rng = random.Random(558)
+    pieces = [*"'\"\\\n a.-+:/@?#1_Kſé", "://", "https://", "bot:pw@", "h.example", ":80"]
+    pieces += ["it's", "\\'", '\\"', "setting webhooks: "]
+    for _ in range(20_000):
+        message = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        earlier = _EARLIER_URL.sub(lambda m: f"{m.group(1)}{m.group(2)}/…", message)
+        assert redacted(message) == _EARLIER_QUOTED.sub("'…'", earlier), repr(message)
 
 
 def test_health_names_the_setting_and_line_and_only_admins_read_more(tmp_path: Path) -> None:

@@ -4,6 +4,8 @@ and Debian's trans-de-en file in a slow test when it is installed."""
 from __future__ import annotations
 
 import logging
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from search.dictionary import (
     load_dictionary,
     parse,
 )
+from tests.support import within
 
 TINY = """\
 # Version :: test
@@ -45,6 +48,35 @@ def test_english_terms_drop_placeholders_and_the_verbs_to() -> None:
     assert english_term("hour /h/") == "hour"
     assert english_term("That is a long example answer") is None  # too many words
     assert english_term(" ") is None
+
+
+def test_annotations_that_never_close_are_read_in_linear_time() -> None:
+    """The dictionary file is the operator's to name (`translation_dictionary`),
+    and every variant of every line is cleaned of its annotations: the earlier
+    expression looked for the closing mark again from each opening one (a
+    line of 20,000 "{" took 0.15 s, quadratic). Checked by what comes back
+    from 200,000 marks of each kind, which took it more than a minute (speed
+    is for `benchmarks/`, not a clock)."""
+    for mark in ("{", "[", "(", "<", "{a[b(c<d / "):
+        text = "Urlaub " + mark * (200_000 // len(mark))
+        assert within(60, lambda text=text: dictionary.clean(text)) == " ".join(text.split())
+    many = "{a} " * 200_000 + "(" * 200_000 + "Urlaub"
+    assert within(60, lambda: german_key(many)) is None
+    assert within(60, lambda: dictionary.clean(many)) == "(" * 200_000 + "Urlaub"
+
+
+# The expression annotations were cut with until a line of opening marks took it
+# quadratic time: what it cut is cut.
+_EARLIER_NOTES = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|/[^/\s][^/]*/")
+
+
+def test_annotations_are_cut_as_the_earlier_expression_cut_them() -> None:
+    rng = random.Random(558)
+    pieces = [*"{}[]()<>/ a1\t…", "{m}", "[Am.]", "/Std./", "(bei jdm.)", "etw.", "//", "/ "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = " ".join(_EARLIER_NOTES.sub(" ", text).replace("…", " ").split())
+        assert dictionary.clean(text) == expected, repr(text)
 
 
 def test_parse_aligns_sub_entries_and_skips_bad_lines() -> None:
