@@ -31,8 +31,12 @@ MIN_WORDS = 25
 # `kb.passage_words.WORD_CHARS` characters without white space is several words.
 CUTTER_VERSION = 3
 # A table's markup: the pipes between cells and the rule under its header
-# ("|", "---", ":---:", "|---|---|"); they hold no words of the table.
-_TABLE_MARKUP = re.compile(r"\|+|(?:\|?:?-{3,}:?)+\|?")
+# ("|", "---", ":---:", "|---|---|"); they hold no words of the table. Each
+# cell of a rule is taken whole (`(?>…)`): the expression without it tried
+# every way of cutting a run of dashes, and of giving each ":" to the cell
+# before or after it, into cells, in time exponential in the word (60 dashes
+# and a letter in an article: minutes of indexing); the same words match.
+_TABLE_MARKUP = re.compile(r"\|+|(?>\|?:?-{3,}:?)+\|?")
 
 
 def counts(token: str) -> bool:

@@ -51,7 +51,10 @@ from kb.extract.titles import property_author, property_title
 
 _PAGE_NUMBER = re.compile(r"^(?:(?:page|seite)\s*)?\d+(?:\s*(?:of|von|/)\s*\d+)?$", re.I)
 # A table of contents entry: its words, a dot leader and the page ("3.2 Hotels ..... 14").
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$")
+# Its last four dots are enough to find one: `{4,}` took every dot of a line
+# again from each dot (a line of 16,000 dots took 5 s to read), `{4}` finds
+# the same lines in linear time.
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s?){4}\s*\d{1,4}$")
 _PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})?(\d{2})?")
 HEADING_RATIO = 1.15
 RULE_HEIGHT = 3.0

@@ -4,12 +4,15 @@ Markdown table's pipes and header rule, and a window keeps its line breaks."""
 from __future__ import annotations
 
 import random
+import re
 
+from indexer import chunking
 from indexer.chunking import chunk_article, word_count
 from kb.content.documents import DocumentDefaults, document_article
 from kb.extract.document import Block, BlockKind, DocumentSection, ExtractedDocument
 from kb.passage_words import WORD_CHARS, passage_word_count, passage_words
 from kb.records import Article, Chunk, Section
+from tests.support import within
 
 
 def _article(*sections: Section) -> Article:
@@ -36,6 +39,33 @@ def test_only_the_cells_words_count() -> None:
     assert word_count(table) == 3 + 41 * 4 and len(table.split()) == 342
     [passage] = _passages(Section(("Costs",), table))
     assert passage.text == table
+
+
+def test_a_word_of_dashes_is_told_from_a_tables_rule_in_linear_time() -> None:
+    """Whether a word is a table's markup was asked with an expression that
+    tried every way of cutting its dashes, and its colons, into a rule's cells:
+    a content owner's "-" * 60 + "x" took minutes to index, growing
+    exponentially with the word (100 characters, the longest word, never
+    ended). Checked by what comes back (speed is for `benchmarks/`, not a clock)."""
+    for word in ("-" * 99 + "x", "---:" * 24 + "---x", "|:---" * 19 + "|x|", ":" + "-" * 98 + "::"):
+        assert within(60, lambda word=word: word_count(word)) == 1
+    text = "Printers " + ("-" * 99 + "x ") * 1_000 + ("|" + "-" * 99) * 1_000
+    assert within(60, lambda: word_count(text)) == 1_001
+    [*passages] = within(60, lambda: _passages(Section(("A",), text)))
+    assert passages[0].text.startswith("Printers ---")
+
+
+# The expression a table's markup was told with until a word of dashes took it
+# exponential time: what it matched is matched.
+_EARLIER_MARKUP = re.compile(r"\|+|(?:\|?:?-{3,}:?)+\|?")
+
+
+def test_a_tables_markup_is_told_as_the_earlier_expression_told_it() -> None:
+    rng = random.Random(558)
+    pieces = [*"|:-x ", "---", "|---", "---:", ":---:", "|:---:|", "ü"]
+    for _ in range(20_000):
+        word = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert chunking.counts(word) == (_EARLIER_MARKUP.fullmatch(word) is None), repr(word)
 
 
 def test_a_long_table_is_cut_on_its_cells_words_and_keeps_its_rows() -> None:

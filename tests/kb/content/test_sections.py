@@ -9,6 +9,7 @@ import pytest
 
 from kb.content.markdown_text import render_html
 from kb.content.sections import _heading, _plain, document_markdown, has_structure, section_markdown
+from tests.support import within
 
 BODY = """Intro text.
 
@@ -51,6 +52,30 @@ def test_a_section_runs_to_the_next_heading_of_its_level() -> None:
 def test_tables_and_lists_are_structure() -> None:
     assert has_structure("| a | b |") and has_structure("- item") and has_structure("2. step")
     assert not has_structure("Just a paragraph - with a dash.")
+
+
+def test_a_section_of_blank_lines_is_read_in_linear_time() -> None:
+    """Every answer card asks whether its section holds a table or a list: the
+    expression's white space ran over every blank line below each line again,
+    so a published section of 16,000 blank lines took 2 s on every search it
+    answered, growing as the square of its length. Checked by what comes back
+    from 400,000 characters, which took it many minutes (speed is for
+    `benchmarks/`, not a clock)."""
+    for blank in ("\n", "\n ", " \t\n", "\r\n", "\n\u00a0"):
+        text = "Printers are on floor two." + blank * (400_000 // len(blank))
+        assert not within(60, lambda text=text: has_structure(text))
+        assert within(60, lambda text=text: has_structure(text + "- toner"))
+    assert not within(60, lambda: has_structure("1" * 400_000 + ":"))
+    assert within(60, lambda: has_structure("-" + " \n" * 200_000 + "x"))
+
+
+def test_structure_is_found_as_the_earlier_expression_found_it() -> None:
+    earlier = re.compile(r"(?m)^\s*(\|.*\||[-*+]\s+\S|\d+[.)]\s+\S)")
+    rng = random.Random(558)
+    pieces = [*"|-*+1.)\n \t\r\x0ba\u2028\u00a0٣", "\n\n", "| a |", "- x", "1. y", "  "]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert has_structure(text) == bool(earlier.search(text)), repr(text)
 
 
 def test_a_documents_text_renders_its_tables_and_lists_and_no_other_markup() -> None:

@@ -3,7 +3,10 @@ table of contents) is dropped; headings that open each page are not."""
 
 from __future__ import annotations
 
-from kb.extract import BlockKind, Limits, document_html, extract
+import random
+import re
+
+from kb.extract import BlockKind, Limits, document_html, extract, pdf
 from tests.documents import (
     Outline,
     write_columns_pdf,
@@ -12,6 +15,7 @@ from tests.documents import (
     write_pdf,
     write_ruled_table_pdf,
 )
+from tests.support import within
 
 BODY = "Receipts must show the date, the amount and the vendor of each expense."
 TOPICS = ["working hours", "annual leave", "business travel", "expense claims", "leaving"]
@@ -52,6 +56,26 @@ def test_table_of_contents_entries_are_left_out() -> None:
     document = _read(outline)
     assert "Booking travel . ." not in document.text and "Claims" not in document.text
     assert BODY in document.text
+
+
+def test_a_long_line_of_dots_is_read_in_linear_time() -> None:
+    """Each line of a PDF is asked whether it is a table of contents entry: the
+    dot leader's expression took every dot of the line again from each dot, so
+    a content owner's line of 16,000 dots took 5 s to index, growing as the
+    square of the line. Checked by what comes back from 400,000 characters,
+    which took it many minutes (speed is for `benchmarks/`, not a clock)."""
+    for line in ("." * 400_000, ". " * 200_000, "." * 200_000 + " " * 200_000 + "x"):
+        assert within(60, lambda line=line: pdf._CONTENTS_ENTRY.search(line)) is None
+    assert within(60, lambda: pdf._CONTENTS_ENTRY.search("Claims" + ". " * 200_000 + "14"))
+
+
+def test_a_contents_entry_is_told_as_the_earlier_expression_told_it() -> None:
+    earlier = re.compile(r"(?:\.\s?){4,}\s*\d{1,4}$")
+    rng = random.Random(558)
+    pieces = [*". \t\n1a٣", "....", "12345", " 14"]
+    for _ in range(20_000):
+        line = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        assert bool(pdf._CONTENTS_ENTRY.search(line)) == bool(earlier.search(line)), repr(line)
 
 
 def test_a_tables_rows_repeated_on_each_page_are_kept() -> None:
