@@ -117,7 +117,9 @@ class RequestPermissions:
     publish_articles: bool
     attach: bool = False  # add files (the requester, and agents of its queues)
     rate: bool = False  # rate the answer (the requester, once resolved)
-    watch: bool = False  # add and remove watchers (the requester, agents of its queues)
+    # Add and remove others as watchers: the requester and agents of its own queue
+    # (not of its tasks' departments: a watcher reads it as its requester does).
+    watch: bool = False
     merge: bool = False  # merge it into another request as a duplicate (its agents)
     reply: bool = False  # visible replies: the requester, agents of its queue or tasks
     # Whose request was merged into this one: they reply here as its requester does.
@@ -180,7 +182,7 @@ def permissions_for(
         reply=talks,
         joined=joined,
         rate=requester and request.resolved_at is not None and request.merged_into is None,
-        watch=requester or work or task_agent,
+        watch=requester or work,
         merge=work and request.status.is_open and not merged,
         assign=work and not merged,
         reassign=work and not merged,

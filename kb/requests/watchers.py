@@ -1,9 +1,11 @@
 """Watchers: people who hear about a request and may read it, besides its requester.
 
-The requester and the agents of its queues (its own department's and its
-value-stream tasks' departments') add and remove watchers (anyone with an
-account: a manager, a colleague covering a holiday); anyone who may
-read a request may watch it or stop watching it themselves. Watchers get the
+The requester and the agents of its own queue add and remove watchers (anyone
+with an account: a manager, a colleague covering a holiday); anyone who may
+read a request (agents of its value-stream tasks' departments too) may watch
+it or stop watching it themselves. A watcher someone else added reads the
+request as its requester does, so that is the requester's choice or the
+owning department's, never another department's working one of its tasks. Watchers get the
 requester's e-mails (`Party.WATCHERS` in `kb.notify.topics`) and see what the
 requester sees. A watch someone made of themselves (`Request.self_watchers`)
 adds nothing to what their roles let them read: an agent whose role is
@@ -214,8 +216,8 @@ class WatcherWork:
             return
         raise PermissionDenied(
             f"{actor.username} may not change who watches request {request.id}: only its "
-            f"requester and agents of {request.department} or of its tasks' departments may; "
-            "anyone who may read it may watch it themselves",
+            f"requester and agents of {request.department} may (not agents of its tasks' "
+            "departments); anyone who may read it may watch it themselves",
             details={"request": request.id, "action": "watchers"},
             key="watch_who",
             values={"department": request.department},

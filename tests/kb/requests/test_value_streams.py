@@ -159,18 +159,29 @@ def test_internal_notes_stay_with_the_owning_queue(
     assert "Your laptop is ready." in [e.message for e in service.history(HR_AGENT, onboarding)]
 
 
-def test_agents_of_a_task_manage_the_requests_watchers(
+def test_only_the_owning_queue_and_the_requester_manage_the_requests_watchers(
     service: RequestService, store: Store, onboarding: int
 ) -> None:
-    """Agents of a task's department add and remove anyone as a watcher, as the
-    owning queue's agents do (docs/requests.md); a watcher they add reads the request."""
+    """Agents of a task's department read the request and may watch it themselves,
+    but only the requester and the owning queue's agents (and admins) add or remove
+    others (red team: IT's agent made another employee a watcher of HR's onboarding
+    request, who then read it as its requester does)."""
     for person in (OTHER, IT_OWNER):
         store.add_user(person)
-    assert service.permissions(IT_AGENT, onboarding).watch
+    assert not service.permissions(IT_AGENT, onboarding).watch
     assert not service.permissions(IT_AGENT, onboarding).work  # the status stays HR's
-    assert service.watch(IT_AGENT, onboarding, OTHER.username).watchers == [OTHER.username]
+    with pytest.raises(PermissionDenied, match="only its requester and agents of hr"):
+        service.watch(IT_AGENT, onboarding, OTHER.username)
+    with pytest.raises(NotFoundError):
+        service.get(OTHER, onboarding)
+    assert service.watch(IT_AGENT, onboarding).watchers == [IT_AGENT.username]
+    assert service.unwatch(IT_AGENT, onboarding).watchers == []
+    assert service.permissions(HR_AGENT, onboarding).watch
+    assert service.watch(HR_AGENT, onboarding, OTHER.username).watchers == [OTHER.username]
     assert service.get(OTHER, onboarding).id == onboarding
-    assert service.unwatch(FINANCE_AGENT, onboarding, OTHER.username).watchers == []
+    with pytest.raises(PermissionDenied):
+        service.unwatch(FINANCE_AGENT, onboarding, OTHER.username)
+    assert service.unwatch(EMPLOYEE, onboarding, OTHER.username).watchers == []
     # A content owner of a task's department does not see the request at all.
     with pytest.raises(NotFoundError):
         service.watch(IT_OWNER, onboarding)
