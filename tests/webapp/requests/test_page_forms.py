@@ -139,6 +139,29 @@ def test_a_watcher_is_added_by_username_or_name(client: FlaskClient, store: Stor
     assert "There is nobody with the username or name “Nobody Here”." in page
 
 
+def test_each_watcher_s_button_says_whom_it_takes_off(client: FlaskClient, store: Store) -> None:
+    """The requester's list of watchers had one "remove" per person, named alike
+    for a screen reader; a watcher found their own way out as "remove" too."""
+    from kb.accounts.service import add_user
+
+    add_user(store, "m.berg", "employee", display_name="Maria Berg")
+    request_id = file(client)
+    emma = sign_in_as(client, "emma")
+    for name in ("olga", "Maria Berg"):
+        assert act(client, emma, request_id, "watchers", username=name).status_code == 303
+    page = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert 'aria-label="Remove olga from the watchers">remove</button>' in page
+    assert 'aria-label="Remove Maria Berg from the watchers">remove</button>' in page
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert 'aria-label="Maria Berg von den Beobachtenden entfernen">entfernen</button>' in german
+    sign_in_as(client, "olga")
+    own = text_of(client.get(f"/requests/{request_id}?hl=en"))
+    assert '<input type="hidden" name="username" value="olga">' in own
+    assert ">Stop watching</button>" in own and ">remove</button>" not in own
+    german = text_of(client.get(f"/requests/{request_id}?hl=de"))
+    assert ">Nicht mehr beobachten</button>" in german
+
+
 def test_an_assignee_without_an_account_is_shown_as_such(client: FlaskClient, store: Store) -> None:
     """A request still naming a removed account (or one assigned before assignments
     were re-checked when saved) says so, and the list does not offer the name back."""
