@@ -156,3 +156,24 @@ def test_the_api_renames_with_if_match_and_names_the_new_address(
     assert (content / "it" / "vpn-2.md").exists() and not (content / "it" / "vpn-setup.md").exists()
     versions = client.get("/api/articles/it/vpn-setup.md/versions").get_json()["versions"]
     assert versions[0]["action"] == "move" and versions[0]["message"] == "moved to it/vpn-2.md"
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_name_the_browser_refuses_is_explained_in_the_page_s_language(
+    client: FlaskClient, lang: str
+) -> None:
+    """A name typed with a space or capitals was stopped by the browser with its
+    own "Please match the requested format." alone; the field's title (which the
+    browser shows under it) is the rule, as the hint below the field words it."""
+    import re
+
+    sign_in_as(client, "cora")
+    for path, field in (
+        (f"/manage/move/it/vpn-setup.md?hl={lang}", "m-slug"),
+        (f"/manage/new?department=it&hl={lang}", "e-slug"),
+    ):
+        html = text_of(client.get(path))
+        found = re.search(rf'<input id="{field}"[^>]* pattern="[^"]+" title="([^"]+)"', html)
+        assert found is not None, path
+        hint = re.search(rf'<p class="hint" id="{field}-hint">([^<]+)</p>', html)
+        assert hint is not None and found.group(1) == hint.group(1), path
