@@ -18,6 +18,7 @@ from typing import NamedTuple
 from indexer.metadata import Passage
 from kb.extract.table_markdown import cell_text, split_cells
 from kb.results import Answer, Hit
+from search.line_wraps import unwrapped, wrapped
 from search.terms import NEGATIONS, WORD, stems
 
 SNIPPET_WORDS = 36
@@ -36,14 +37,6 @@ ROW_END = ";"
 # (a search from each space was quadratic: 40,000 spaces took 5 s a search).
 _SPACE_RUN = re.compile(r"\s+")
 _SENTENCE_MARK = re.compile(r"[^\d\s][.!?]")
-# A single line break inside a paragraph is where its source was wrapped
-# (Markdown reads it as a space, and the indexer keeps the source's lines;
-# pages kept in version control are often wrapped at 80 characters), not a
-# sentence's end. It ends one only after a line that ends a sentence or
-# clause, or next to a line that is a list item, a table's cell or a quote.
-_CLAUSE_END = frozenset(".!?:;")
-_LINE_ITEM = re.compile(r"[-*+•|>]|\d+[.)](?:\s|$)")
-_WRAP = re.compile(r"[ \t]*\n[ \t]*")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
 INTRODUCED_WORDS = 40  # how much of the list or table a sentence ending in ":" brings
 LIST_ITEMS = 3  # consecutive short lines that make a list
@@ -232,7 +225,7 @@ def sentences(text: str) -> list[str]:
         if breaks:
             line = run.end()
     parts.append(text[start:])
-    return [_WRAP.sub(" ", s.strip()) for s in parts if s and s.strip()]
+    return [unwrapped(s.strip()) for s in parts if s and s.strip()]
 
 
 def _sentence_end(text: str, end: int, following: int) -> bool:
@@ -243,16 +236,6 @@ def _sentence_end(text: str, end: int, following: int) -> bool:
         bool(_SENTENCE_MARK.fullmatch(text, end - 2, end))
         and not text[following : following + 1].islower()
     )
-
-
-def wrapped(text: str, line: int, end: int, following: int) -> bool:
-    """Whether the single line break between `text[line:end]` (a line, from
-    its first character) and the line at `following` only wraps a paragraph:
-    the line ends no sentence or clause and neither line is a list item, a
-    table's cell or a quote."""
-    if end <= line or text[end - 1] in _CLAUSE_END:
-        return False
-    return not (_LINE_ITEM.match(text, line) or _LINE_ITEM.match(text, following))
 
 
 def best_sentences(text: str, match: Match, score: SentenceScore | None = None) -> str:

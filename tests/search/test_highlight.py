@@ -7,7 +7,9 @@ import re
 
 from search import highlight
 from search.highlight import Marker, answer_sentences, best_sentences, mark, sentences, snippet
+from search.line_wraps import unwrapped
 from search.terms import negates, stems
+from tests.support import within
 
 MATCH = frozenset(stems("vacation") | stems("days"))
 
@@ -252,6 +254,27 @@ def test_a_snippet_of_a_row_cut_at_the_passages_edge_loses_its_pipes_too() -> No
 def test_a_snippet_keeps_a_pipe_within_a_sentence() -> None:
     text = "Choose yes | no in the form, then send it."
     assert snippet(text, stems("form")) == "Choose yes | no in the <mark>form</mark>, then send it."
+
+
+def test_a_long_run_of_tabs_in_a_sentence_is_read_in_linear_time() -> None:
+    """A sentence's wrapped lines are joined with an expression that read a run
+    of spaces and tabs again from each of them: 16,000 tabs inside a sentence
+    of an article took 0.2 s for every search that quoted it, growing as the
+    square of the run. Checked by what comes back from 400,000 of them, which
+    took it minutes (speed is for `benchmarks/`, not a clock)."""
+    for blank in ("\t", " \t"):
+        run = blank * (400_000 // len(blank))
+        text = f"Printers{run}are on floor two\n  {run}and three."
+        said = within(60, lambda text=text: sentences(text))
+        assert said == [f"Printers{run}are on floor two and three."]
+
+
+def test_wrapped_lines_are_joined_as_the_earlier_expression_joined_them() -> None:
+    rng = random.Random(558)
+    pieces = [*" \t\na\r\u00a0\x0b", "  ", "\n\n", "\t\n "]
+    texts = ["".join(rng.choices(pieces, k=rng.randint(0, 14))) for _ in range(20_000)]
+    earlier = re.compile(r"[ \t]*\n[ \t]*")
+    assert [unwrapped(t) for t in texts] == [earlier.sub(" ", t) for t in texts]
 
 
 def test_a_long_line_of_dashes_is_read_in_linear_time() -> None:
