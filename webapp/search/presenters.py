@@ -26,6 +26,7 @@ from webapp.articles.sanitize import article_html
 from webapp.auth.identity import search_groups
 from webapp.inputs import digits
 from webapp.search.event_log import own_search
+from webapp.search.picture_sources import picture_sources
 from webapp.search.popular import popular_candidates
 
 logger = logging.getLogger(__name__)
@@ -162,24 +163,13 @@ def answer_section_html(response: SearchResponse) -> Markup | None:
     return found
 
 
-# A picture in Markdown (`![alt](src "title")`) or HTML (`<img src="…">`): its address.
-_PICTURE = re.compile(
-    r"!\[(?:[^\[\]]|\[[^\]]*\])*\]\(\s*(?:<([^>]+)>|([^\s)]+))"
-    r"|<img\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)"
-)
-
-
-def _picture_sources(markdown: str) -> list[str]:
-    return [a or b or c for a, b, c in _PICTURE.findall(markdown)]
-
-
 def _shows_kept_picture(section: str, article: Article) -> bool:
     """Whether the section's Markdown names a picture the index keeps for the
     article: the card then shows the section with the picture, not the text alone."""
     if not article.images or "![" not in section and "<img" not in section:
         return False
     kept = {image.path for image in article.images}
-    return any(resolve_image(src, article.id) in kept for src in _picture_sources(section))
+    return any(resolve_image(src, article.id) in kept for src in picture_sources(section))
 
 
 def _section_html(section: str, article: Article) -> Markup | None:
