@@ -16,6 +16,7 @@ this module holds the actions.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -75,13 +76,20 @@ class RequestService(RequestParts):
 
     # -- reading -------------------------------------------------------------------
     def get(self, actor: User, request_id: int) -> Request:
-        return self.reader.get(actor, request_id)
+        return self.watching.current(self.reader.get(actor, request_id))
 
     def history(self, actor: User, request_id: int) -> list[RequestEntry]:
         return self.reader.history(actor, request_id)
 
     def detail(self, actor: User, request_id: int) -> RequestDetail:
-        return self.reader.detail(actor, request_id)
+        detail = self.reader.detail(actor, request_id)
+        return replace(detail, request=self.watching.current(detail.request))
+
+    def current_watchers(self, request: Request) -> Request:
+        """`request` as its readers see it: a watch someone made of themselves
+        that their roles no longer let them read has ended and is not listed
+        (`WatcherWork.current`)."""
+        return self.watching.current(request)
 
     def permissions(self, actor: User, request_id: int) -> RequestPermissions:
         """What `actor` may do with the request now (the same rules every change checks)."""

@@ -11,7 +11,11 @@ requester sees. A watch someone made of themselves (`Request.self_watchers`)
 adds nothing to what their roles let them read: an agent whose role is
 revoked stops reading the requests they watched, and stops getting their
 e-mails (`kb.notify.worker`), unless the requester or an agent made them a
-watcher. Each change is a history entry.
+watcher. Such a watch has ended, and the request's watchers are listed
+without it (`current`, on its page and in every answer of the API), so the
+list names exactly who hears about it; their place is kept, so a role given
+back (their mails resume) lists them again, and the requester or an agent of
+its queue may add them as any watcher. Each change is a history entry.
 
 Nobody is asked before they are added, so someone added by another person is
 told once (`Topic.WATCHER_ADDED`), and every mail to a watcher carries a link
@@ -31,6 +35,7 @@ from kb.errors import ConflictError, NotFoundError, PermissionDenied, Validation
 from kb.notify.topics import Topic
 from kb.notify.unwatch_links import token_matches
 from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.permissions import can_view
 from kb.requests.records import Request
 from kb.store.account_protocols import AccountStore
 
@@ -115,6 +120,30 @@ class WatcherWork:
             values={"name": typed},
         )
 
+    def current(self, request: Request) -> Request:
+        """`request` with only the watches in effect: one someone made of themselves
+        has ended when their roles, as the store holds them now, no longer let them
+        read it (as `kb.notify.worker` decides before each of its mails)."""
+        ended = self._ended(request)
+        if not ended:
+            return request
+        return replace(
+            request,
+            watchers=[w for w in request.watchers if w not in ended],
+            self_watchers=[w for w in request.self_watchers if w not in ended],
+        )
+
+    def _ended(self, request: Request) -> set[str]:
+        if not request.self_watchers or request.id is None:
+            return set()
+        departments = {t.department for t in self.ledger.store.tasks(request.id)}
+        return {
+            name
+            for name in request.self_watchers
+            if (person := self.accounts.get_user(name)) is None
+            or not can_view(person, request, departments)
+        }
+
     def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
         """Remove `username` (default: the actor) from the request's watchers."""
         return self._change(actor, request_id, (username or actor.username).strip(), add=False)
@@ -125,8 +154,9 @@ class WatcherWork:
         Says what happened: `left`; `no_account` when no account has that name
         (renamed or removed since the mail was sent); `not_watching` when they do
         not watch it (left already, or taken off); `not_visible` when they are
-        listed but may no longer read it (a watch of their own whose role is
-        gone: no mail of it reaches them). Nothing else of a request they may
+        kept as watchers but may no longer read it (a watch of their own whose
+        role is gone, which has ended: no mail of it reaches them, and the
+        request no longer lists them). Nothing else of a request they may
         not read is told."""
         if not token_matches(key, request_id, username, token):
             raise PermissionDenied(
@@ -147,7 +177,7 @@ class WatcherWork:
                 raise
             return "not_watching"
         except NotFoundError:
-            # No longer theirs to read. Still listed (a watch of their own, its role
+            # No longer theirs to read. Still kept (a watch of their own, its role
             # gone): no mail reaches them either. Left already: said as it is. Only
             # their own place in the list is told, nothing else of the request.
             listed = username in self.ledger.store.get_request(request_id).watchers
@@ -157,7 +187,11 @@ class WatcherWork:
     def _change(self, actor: User, request_id: int, name: str, *, add: bool) -> Request:
         def change(request: Request, now: datetime) -> Step:
             self._require(actor, request, name)
-            if add and name in request.watchers or not add and name not in request.watchers:
+            # A watch of their own that has ended is listed nowhere: added by
+            # another, they watch as an added watcher does.
+            renewed = add and name != actor.username and name in self._ended(request)
+            listed = name in request.watchers and not renewed
+            if add and listed or not add and name not in request.watchers:
                 raise ConflictError(
                     f"{name} is {'already' if add else 'not'} watching request {request.id}",
                     details={"request": request.id, "watcher": name},
@@ -166,14 +200,17 @@ class WatcherWork:
                 )
             if add and name != actor.username:
                 self._refuse_if_left(request, name)
-            if add and len(request.watchers) >= MAX_WATCHERS:
+            if add and not renewed and len(request.watchers) >= MAX_WATCHERS:
                 raise ConflictError(
                     f"request {request.id} has {MAX_WATCHERS} watchers, the most it may have",
                     details={"request": request.id},
                     key="watchers_full",
                     values={"id": request.id, "limit": MAX_WATCHERS},
                 )
-            if add:
+            if renewed:
+                watchers = request.watchers
+                selves = [w for w in request.self_watchers if w != name]
+            elif add:
                 watchers = [*request.watchers, name]
                 own = name == actor.username and name != request.requester
                 selves = [*request.self_watchers, name] if own else request.self_watchers

@@ -45,9 +45,10 @@ _S = RequestStatus
 def request_json(request: Request) -> dict[str, Any]:
     """A request as the API answers it: its fields, its department's name and page.
     Its linked articles are those the caller may read, unless the caller works its
-    queue or owns its department's content (as the request page shows them)."""
+    queue or owns its department's content (as the request page shows them).
+    Its watchers are those whose watch is in effect (`current_watchers`)."""
     row = {
-        **request_dict(request),
+        **request_dict(request_service().current_watchers(request)),
         "department_name": department_name(request.department),
         "url": url_for("requests.show", request_id=request.id),
         "version": request.version,  # what If-Match and a bulk change's items name

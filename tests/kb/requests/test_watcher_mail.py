@@ -128,7 +128,8 @@ def test_a_link_to_a_request_no_longer_visible_says_so(
     store.update_user(replace(IT_AGENT, grants=[]))  # the role revoked
     assert mailing.leave(listed, "ian", unwatch_token(KEY, listed, "ian")) == "not_visible"
     assert mailing.leave(left, "ian", unwatch_token(KEY, left, "ian")) == "not_watching"
-    assert mailing.get(EMPLOYEE, listed).watchers == ["ian"]  # nothing changed
+    assert store.get_request(listed).watchers == ["ian"]  # nothing changed
+    assert mailing.get(EMPLOYEE, listed).watchers == []  # his watch ended: not listed
     assert mailing.get(EMPLOYEE, left).watchers == []
 
 

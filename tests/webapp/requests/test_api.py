@@ -728,3 +728,27 @@ def test_an_unknown_queue_is_named_with_the_departments_there_are(client: FlaskC
     assert page.status_code == 400
     assert "“nope”" in page.get_data(as_text=True)
     assert "hr, it, triage" in page.get_data(as_text=True)
+
+
+def test_a_watch_that_ended_with_the_role_is_listed_nowhere(
+    client: FlaskClient, store: Store
+) -> None:
+    """Ivan watched the request of himself; his role taken, he reads it no more
+    and gets none of its mails: neither the API nor the page names him."""
+    from kb.accounts.roles import revoke_role
+
+    request_id = new_request(client)
+    token = sign_in_as(client, "ivan")
+    watched = client.post(
+        f"/api/requests/{request_id}/watchers", json={}, headers={"X-CSRF-Token": token}
+    )
+    assert watched.get_json()["watchers"] == ["ivan"]
+    revoke_role(store, "ivan", "agent", "it", actor="ada", reason="moved team")
+    sign_in_as(client, "emma")
+    assert client.get(f"/api/requests/{request_id}").get_json()["request"]["watchers"] == []
+    assert [r["watchers"] for r in client.get("/api/requests?mine=1").get_json()["requests"]] == [
+        []
+    ]
+    page = client.get(f"/requests/{request_id}").get_data(as_text=True)
+    listed = page[page.index('id="watchers"') :]
+    assert "ivan" not in listed[: listed.index("</section>")]  # the history still tells
