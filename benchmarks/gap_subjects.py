@@ -5,7 +5,8 @@ German or English twins stay together?
 
 ```
 python -m benchmarks.gap_subjects [--part tuning|report|both] [--set subjects|gaps]
-       [--plain] [--threshold T] [--work DIR] [--content DIR] [--json FILE] [--show]
+       [--plain] [--results --index DIR] [--threshold T] [--work DIR] [--content DIR]
+       [--json FILE] [--show]
 ```
 
 `--set subjects` (the default) is `benchmarks/labelled/gap-subjects/`: 95
@@ -24,7 +25,12 @@ texts case-folded as questions are stored, embedded by the insights model
 to (the prior: titles and headings of `--content`), grouped by average
 linkage at the product's threshold; each question's vector leaning towards
 its subject (`kb.insights.subjects`), or with `--plain` its sentence's alone,
-as before. Reported per part: the adjusted Rand
+as before. With `--results` each question is also compared by the
+articles its search shows (`kb.insights.result_articles`): every text is
+searched once, as an employee would, in the index `--index` of the
+knowledge base `--content` (the sample content's, built by `kb index`), and
+grouped at that mechanism's threshold unless `--threshold` says otherwise.
+Reported per part: the adjusted Rand
 index (Hubert and Arabie) and pairwise precision and recall (of the pairs of
 questions put in one topic, the share that share a labelled topic; of the
 pairs that share one, the share put together), and with `--show` the topics
@@ -79,14 +85,25 @@ def mixed_topics(rows: list[dict[str, str]], pred: list[int]) -> list[list[str]]
     ]
 
 
+def shown_articles(engine: Any, texts: list[str]) -> dict[str, list[str]]:
+    """The articles each text's search shows, in order."""
+    from kb.results import Query
+
+    return {t: [hit.id for hit in engine.search(Query(t)).results] for t in dict.fromkeys(texts)}
+
+
 def group_part(
-    rows: list[dict[str, str]], embedder: Any, prior: dict[str, np.ndarray], args: Any
+    rows: list[dict[str, str]],
+    embedder: Any,
+    prior: dict[str, np.ndarray],
+    args: Any,
+    engine: Any = None,
 ) -> dict[str, Any]:
     """Group one part as the topic update does and score it."""
     from benchmarks.insights import adjusted_rand_index, cached_vectors
     from kb.insights.clustering import cluster_vectors
     from kb.insights.subjects import subject_vectors
-    from kb.insights.topics import centred_questions
+    from kb.insights.topics import DEFAULT_THRESHOLD, centred_questions
 
     texts = [" ".join(r["query"].casefold().split()) for r in rows]
     work = Path(args.work)
@@ -95,12 +112,19 @@ def group_part(
     else:
         raw = subject_vectors(texts, lambda some: cached_vectors(embedder, some, work))
     space = centred_questions(raw, [r["lang"] for r in rows], prior)
-    pred = cluster_vectors(space, threshold=args.threshold).tolist()
+    threshold = args.threshold if args.threshold is not None else DEFAULT_THRESHOLD
+    if engine is not None:
+        from kb.insights.result_articles import RESULTS_THRESHOLD, result_profiles, with_results
+
+        space = with_results(space, result_profiles(texts, shown_articles(engine, texts)))
+        threshold = args.threshold if args.threshold is not None else RESULTS_THRESHOLD
+    pred = cluster_vectors(space, threshold=threshold).tolist()
     gold = [r["topic"] for r in rows]
     precision, recall = pairwise(gold, pred)
     result: dict[str, Any] = {
         "queries": len(rows),
         "topics": len(set(gold)),
+        "threshold": threshold,
         "clusters": len(set(pred)),
         "ari": round(adjusted_rand_index(gold, pred), 4),
         "pairwise_precision": round(precision, 4),
@@ -116,20 +140,28 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from kb.insights.vectors import create_question_embedder
     from kb.settings import Settings
 
-    embedder = create_question_embedder(Settings.load())
+    settings = Settings.load()
+    embedder = create_question_embedder(settings)
+    engine = None
+    if args.results:
+        from dataclasses import replace
+
+        from search.engine import SearchEngine
+
+        engine = SearchEngine(replace(settings, index_dir=args.index, content_dir=args.content))
     prior = content_prior(embedder, Path(args.content), Path(args.work))
     folder, names = SETS[args.set]
     parts = names if args.part == "both" else [_part_name(args.set, args.part)]
     report: dict[str, Any] = {
         "set": args.set,
         "model": embedder.name,
-        "threshold": args.threshold,
         "vectors": "sentence only" if args.plain else "leaning to subjects (kb.insights.subjects)",
+        "results": f"articles shown by {args.index}" if args.results else None,
         "prior_from": str(args.content) if prior else None,
         "parts": {},
     }
     for part in parts:
-        report["parts"][part] = group_part(load_part(folder, part), embedder, prior, args)
+        report["parts"][part] = group_part(load_part(folder, part), embedder, prior, args, engine)
     return report
 
 
@@ -139,17 +171,21 @@ def _part_name(which: str, part: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from kb.insights.topics import DEFAULT_THRESHOLD
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), default="subjects")
     parser.add_argument("--part", choices=["tuning", "report", "both"], default="both")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument(
+        "--threshold", type=float, help="the grouping's (default: the product's for the vectors)"
+    )
     parser.add_argument("--work", default="var/bench-insights", help="vector cache folder")
     parser.add_argument("--content", default="content", help="knowledge base for the prior")
     parser.add_argument(
         "--plain", action="store_true", help="sentence vectors only, as before kb.insights.subjects"
     )
+    parser.add_argument(
+        "--results", action="store_true", help="compare by the articles each search shows too"
+    )
+    parser.add_argument("--index", default="var/sample/index-e5", help="index searched (--results)")
     parser.add_argument("--show", action="store_true", help="list the topics that mix labels")
     parser.add_argument("--json", help="also write the report here")
     args = parser.parse_args(argv)

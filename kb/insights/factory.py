@@ -9,6 +9,7 @@ from kb.authoring.moving import article_moves
 from kb.authoring.store import version_store
 from kb.insights.demo import DemoResult
 from kb.insights.records import RollupRecount, RollupRefresh
+from kb.insights.result_articles import vector_key as with_results_key
 from kb.insights.scheduler import InsightsScheduler
 from kb.insights.service import InsightsService
 from kb.insights.store import insights_store
@@ -43,7 +44,8 @@ def topic_builder(
     """Topics of `store`, with the configured model (loaded only when a new
     question needs a vector; `loaded` gives a model the process holds, used
     when it is that one: `create_question_embedder`) and the knowledge base's
-    headings as prior."""
+    headings as prior; each new question is compared by the articles its
+    newest search showed as well (`kb.insights.result_articles`)."""
 
     def prior_texts() -> Mapping[str, Sequence[str]]:
         from kb.content.scanner import scan_content
@@ -52,12 +54,14 @@ def topic_builder(
             return {}
         return headings_by_language(scan_content(settings.content_path).articles.values())
 
+    topics_store = insights_store(store)
     return TopicBuilder(
-        insights_store(store),
+        topics_store,
         lambda: create_question_embedder(settings, loaded() if loaded else None),
-        vector_key(insights_model(settings)),
+        with_results_key(vector_key(insights_model(settings))),
         prior_texts,
         min_people=settings.insights_min_people,
+        results=topics_store.question_results,
     )
 
 

@@ -133,6 +133,10 @@ class InsightsStore(Protocol):
 
     def save_gap_questions(self, questions: Iterable[GapQuestion]) -> None: ...
 
+    def question_results(self, texts: Sequence[str]) -> dict[str, list[str]]:
+        """The articles the newest search of each text that showed any listed."""
+        ...
+
     def topic_people(self, since: date, until: date) -> dict[int, int]: ...
 
     def topic_figures(

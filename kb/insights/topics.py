@@ -30,6 +30,12 @@ import numpy as np
 from kb.insights.clustering import LanguageMeans, assign, cluster_vectors, vector_languages
 from kb.insights.privacy import QuestionCount, shown_texts
 from kb.insights.records import GapQuestion, GapTopic, QuestionFigures
+from kb.insights.result_articles import (
+    RESULTS_THRESHOLD,
+    result_profiles,
+    split_stored,
+    with_results,
+)
 from kb.insights.store import InsightsStore
 from kb.insights.subjects import subject_vectors
 from kb.insights.vectors import QuestionEmbedder, language_prior
@@ -87,6 +93,16 @@ def centred_questions(
     return LanguageMeans.fit(raw, read, prior).center(raw, read)
 
 
+def _widened(centroid: np.ndarray, width: int) -> np.ndarray:
+    """A topic's centre as wide as the questions' vectors: a centre kept from
+    before the result profiles were appended gets zeros there, so that a
+    question meets it by its vector alone until the topic's centre is computed
+    again (its topic id, and the department it is assigned to, stay)."""
+    if len(centroid) >= width:
+        return centroid[:width]
+    return np.concatenate([centroid, np.zeros(width - len(centroid), dtype=np.float32)])
+
+
 class TopicBuilder:
     """Keeps the gap topics of a store up to date."""
 
@@ -98,7 +114,8 @@ class TopicBuilder:
         prior_texts: Callable[[], Mapping[str, Sequence[str]]],
         *,
         min_people: int = 3,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
+        results: Callable[[Sequence[str]], Mapping[str, Sequence[str]]] | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now().astimezone(),
     ) -> None:
         self.store = store
@@ -107,6 +124,12 @@ class TopicBuilder:
         self.model = model
         self._prior_texts = prior_texts
         self.min_people = min_people
+        # With `results` (the articles each text's search showed), each stored
+        # vector ends with its profile and the grouping weighs both
+        # (`kb.insights.result_articles`), at the threshold chosen for both.
+        self._results = results
+        if threshold is None:
+            threshold = DEFAULT_THRESHOLD if results is None else RESULTS_THRESHOLD
         self.threshold = threshold
         self.clock = clock
 
@@ -114,7 +137,18 @@ class TopicBuilder:
         if self._embedder is None:
             self._embedder = self._embedder_factory()
         # Each vector leans towards what its question is about (`subjects`).
-        return subject_vectors(list(texts), self._embedder.embed_questions)
+        vectors = subject_vectors(list(texts), self._embedder.embed_questions)
+        if self._results is None:
+            return vectors
+        return np.hstack([vectors, result_profiles(texts, self._results(texts))])
+
+    def _space(self, stored: np.ndarray, langs: Sequence[str]) -> np.ndarray:
+        """The stored vectors as the grouping compares them: centred, with
+        their result profiles appended when they have them."""
+        if self._results is None:
+            return centred_questions(stored, langs, self.prior())
+        vectors, profiles = split_stored(stored)
+        return with_results(centred_questions(vectors, langs, self.prior()), profiles)
 
     def prior(self) -> dict[str, np.ndarray]:
         """Per-language means of the knowledge base's titles and headings,
@@ -157,14 +191,14 @@ class TopicBuilder:
                     text=q.text, lang=q.lang, model=self.model, vector=v, first_seen=now
                 )
         raw = np.stack([known[q.text].vector for q in failed])
-        centred = centred_questions(raw, [q.lang for q in failed], self.prior())
+        centred = self._space(raw, [q.lang for q in failed])
         topic_of = np.array([known[q.text].topic_id or -1 for q in failed], dtype=np.int64)
         topics = {t.id: t for t in self.store.topics() if t.id is not None}
         ids = np.array(sorted(topics), dtype=np.int64)
         fresh = np.flatnonzero(topic_of < 0)
         assigned = 0
         if len(fresh) and len(ids):
-            means = np.stack([topics[int(i)].centroid for i in ids])
+            means = np.stack([_widened(topics[int(i)].centroid, centred.shape[1]) for i in ids])
             found = assign(centred[fresh], means, self.threshold)
             topic_of[fresh[found >= 0]] = ids[found[found >= 0]]
             assigned = int((found >= 0).sum())

@@ -16,7 +16,7 @@ from sqlalchemy import Row, delete, insert, select, update
 from kb.errors import NotFoundError
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
 from kb.store.insights_topics import one_rollup_writer, retopic
-from kb.store.schema import gap_questions, gap_topics
+from kb.store.schema import gap_questions, gap_topics, search_events
 from kb.store.sql_base import SqlBase, inserted_id
 from kb.store.sql_gap_figures import SqlGapFigures
 from kb.store.sql_insights import SqlInsights
@@ -128,6 +128,28 @@ class SqlGaps(SqlBase):
             )
             for row in rows
         ]
+
+    def question_results(self, texts: Sequence[str]) -> dict[str, list[str]]:
+        """The articles the newest search of each of `texts` that showed any
+        listed, in order (texts no kept search showed articles for are left out)."""
+        found: dict[str, tuple[Any, list[str]]] = {}
+        unique = sorted(set(texts))
+        with self._read("read the results of gap questions") as conn:
+            for start in range(0, len(unique), _IN_BATCH):
+                rows = conn.execute(
+                    select(
+                        search_events.c.query_norm, search_events.c.ts, search_events.c.result_ids
+                    ).where(
+                        # Both values named, so that the index on (answered, query_norm) serves.
+                        search_events.c.answered.in_([True, False]),
+                        search_events.c.query_norm.in_(unique[start : start + _IN_BATCH]),
+                    )
+                )
+                for row in rows:
+                    kept = found.get(row.query_norm)
+                    if row.result_ids and (kept is None or row.ts > kept[0]):
+                        found[row.query_norm] = (row.ts, list(row.result_ids))
+        return {text: ids for text, (_, ids) in found.items()}
 
     def save_gap_questions(self, questions: Iterable[GapQuestion]) -> None:
         """Insert or replace questions (by text), with their vectors and topics;

@@ -11,8 +11,9 @@ import pytest
 
 from kb.insights.clustering import unit_rows
 from kb.insights.records import QuestionFigures
+from kb.insights.result_articles import DIMENSIONS, RESULTS_THRESHOLD
 from kb.insights.store import InsightsStore, insights_store
-from kb.insights.topics import PRIOR_KEY, TopicBuilder, choose_label
+from kb.insights.topics import DEFAULT_THRESHOLD, PRIOR_KEY, TopicBuilder, choose_label
 from kb.store.factory import create_store
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
@@ -174,3 +175,85 @@ def test_questions_are_centred_by_the_language_their_vectors_are_in(
     assert topic_of["wo parken"] == topic_of["parking permit"]
     assert topic_of["wo kantine"] == topic_of["kantine menu"]
     assert topic_of["wo parken"] != topic_of["wo kantine"]
+
+
+def _with_results(
+    store: InsightsStore,
+    embedder: WordEmbedder,
+    shown: dict[str, list[str]],
+    asked: list[list[str]],
+    model: str = "fake +results",
+    threshold: float | None = None,
+) -> TopicBuilder:
+    prior = {"en": ["Annual leave", "VPN"], "de": ["Urlaub", "Wo ist"]}
+
+    def results(texts: Sequence[str]) -> dict[str, list[str]]:
+        asked.append(list(texts))
+        return {t: shown[t] for t in texts if t in shown}
+
+    return TopicBuilder(
+        store,
+        lambda: embedder,
+        model,
+        lambda: prior,
+        results=results,
+        threshold=threshold,
+        clock=lambda: NOW,
+    )
+
+
+def test_the_articles_each_search_showed_decide_between_close_questions(
+    tmp_path: Path,
+) -> None:
+    """The fake model puts "parking permit" and "phishing parking" 0.57 apart;
+    at a bar of 0.65 they share a topic when their searches showed the same
+    articles, and not when they showed different ones."""
+    texts = ["parking permit", "parking permit form", "phishing parking", "phishing parking mail"]
+    same = {t: ["facilities/parking.md", "it/phishing.md"] for t in texts}
+    apart = {
+        **{t: ["facilities/parking.md", "facilities/garage.md"] for t in texts[:2]},
+        **{t: ["it/phishing.md", "it/mail.md"] for t in texts[2:]},
+    }
+    counts = []
+    for name, shown in (("same", same), ("apart", apart)):
+        opened = create_store(f"sqlite:///{tmp_path / name}.db")
+        asked: list[list[str]] = []
+        builder = _with_results(
+            insights_store(opened), WordEmbedder(), shown, asked, threshold=0.65
+        )
+        counts.append(builder.update([q(t) for t in texts]).new_topics)
+        assert asked == [texts]
+        opened.close()
+    assert counts == [1, 2]
+
+
+def test_results_are_asked_once_and_kept_with_the_vector(store: InsightsStore) -> None:
+    asked: list[list[str]] = []
+    shown = {"parking permit": ["facilities/parking.md"]}
+    builder = _with_results(store, WordEmbedder(), shown, asked)
+    assert builder.threshold == RESULTS_THRESHOLD
+    assert _builder(store, WordEmbedder()).threshold == DEFAULT_THRESHOLD
+    builder.update([q("parking permit"), q("kantine menu")])
+    builder.update([q("parking permit"), q("kantine menu")])
+    assert asked == [["parking permit", "kantine menu"]]
+    kept = {g.text: g.vector for g in store.gap_questions(model="fake +results")}
+    assert len(kept["parking permit"]) == 8 + DIMENSIONS
+    assert kept["parking permit"][8:].any() and not kept["kantine menu"][8:].any()
+
+
+def test_topics_kept_from_before_the_results_take_their_questions_again(
+    store: InsightsStore,
+) -> None:
+    """A topic's centre stored before the profiles were appended is narrower:
+    the questions embedded again under the new key meet it by their vectors,
+    and keep their topic (and an analyst's assignment of it)."""
+    texts = ["parking permit", "where to go parking"]
+    _builder(store, WordEmbedder()).update([q(t) for t in texts])
+    before = {g.text: g.topic_id for g in store.gap_questions(model="fake")}
+    asked: list[list[str]] = []
+    shown = {t: ["facilities/parking.md"] for t in texts}
+    update = _with_results(store, WordEmbedder(), shown, asked).update([q(t) for t in texts])
+    assert update.embedded == 2 and update.new_topics == 0
+    after = {g.text: g.topic_id for g in store.gap_questions(model="fake +results")}
+    assert after == before
+    assert all(len(t.centroid) == 8 + DIMENSIONS for t in store.topics())

@@ -179,3 +179,29 @@ def test_periods_across_blocks_of_days_count_each_day_once(
     insights.purge_events(DAY + timedelta(days=days - 1))  # all but the last day
     whole = insights.topic_figures(SINCE, SINCE + timedelta(days=days))[topic]
     assert (whole.searches, whole.people) == (2 * days, 2)  # counts kept, people of one day
+
+
+def test_a_question_s_results_are_those_of_its_newest_search_that_showed_any(
+    store: Store, insights: InsightsStore
+) -> None:
+    def search(text: str, day: int, results: list[str]) -> None:
+        store.log_search(
+            SearchEvent(
+                query=text,
+                answered=False,
+                user="a",
+                lang="en",
+                ts=DAY + timedelta(days=day),
+                result_ids=results,
+            )
+        )
+
+    search("Printer  offline", 0, ["it/printers.md", "it/vpn.md"])
+    search("printer offline", 2, ["it/printers.md", "it/toner.md"])
+    search("printer offline", 3, [])  # nothing shown: the one before counts
+    search("parking permit", 1, ["facilities/parking.md"])
+    assert insights.question_results(["printer offline", "parking permit", "never asked"]) == {
+        "printer offline": ["it/printers.md", "it/toner.md"],
+        "parking permit": ["facilities/parking.md"],
+    }
+    assert insights.question_results([]) == {}
