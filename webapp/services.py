@@ -230,9 +230,7 @@ class Services:
         return service
 
     def _make_authoring(self, store: Store) -> AuthoringService:
-        from kb.authoring.service import AuthoringService
-        from kb.authoring.store import version_store
-        from kb.content.scanner import load_departments
+        from webapp.app_authoring import app_authoring
         from webapp.indexing import IndexWorker, default_builder, holds_article
 
         settings, on_change = self.settings, None
@@ -240,16 +238,11 @@ class Services:
             make = self._builder_factory or default_builder
             self.index_worker = IndexWorker(lambda: make(settings, self.engine))
             on_change = self.index_worker.changed
-        return AuthoringService(
-            settings.content_path,
-            version_store(store),
-            lambda: load_departments(settings.content_path, settings.triage_department),
-            max_bytes=settings.max_file_bytes,
-            render_seconds=settings.render_seconds,
+        return app_authoring(
+            settings,
+            store,
             on_change=on_change,
             indexed=lambda article_id: holds_article(self.engine, article_id),
-            writable=settings.write_content,
-            authoring_url=settings.authoring_url,
         )
 
     def content_departments(self) -> dict[str, Department]:

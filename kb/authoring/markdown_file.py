@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from kb.authoring.records import ArticleFields
+from kb.content.images import ImageReader
 from kb.content.markdown_article import (
     DEFAULT_RENDER_SECONDS,
     KNOWN_FIELDS,
@@ -157,14 +158,21 @@ def check_body(body: str, article_id: str) -> None:
 
 
 def check_text(
-    text: str, article_id: str, max_bytes: int, render_seconds: float = DEFAULT_RENDER_SECONDS
+    text: str,
+    article_id: str,
+    max_bytes: int,
+    render_seconds: float = DEFAULT_RENDER_SECONDS,
+    *,
+    images: ImageReader | None = None,
 ) -> tuple[Article, list[Problem]]:
     """The article `kb validate` would read from `text` (rendered within
     `render_seconds`, the setting the indexer reads with) and the warnings it
-    would print for it; ContentError when it would refuse it."""
+    would print for it; ContentError when it would refuse it. Its pictures are
+    read by `images` (`kb.authoring.text_pictures`); without, only their
+    addresses are judged."""
     raw = text.encode("utf-8")
     article, warnings = parse_article(
-        raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds
+        raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds, images=images
     )
     if not str(split_front_matter(text, article_id)[0].get("title") or "").strip():
         raise ContentError(

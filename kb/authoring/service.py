@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,10 @@ from kb.authoring.records import (
     text_hash,
 )
 from kb.authoring.store import VersionStore
-from kb.errors import ConflictError, KbError, NotFoundError
-from kb.records import Article, Department, Status
+from kb.authoring.text_pictures import text_pictures
+from kb.content.images import ImageReader
+from kb.errors import ConflictError, NotFoundError
+from kb.records import Department, Problem, Status
 from kb.validators import normal_name, utc_now
 
 logger = logging.getLogger(__name__)
@@ -72,8 +75,10 @@ class AuthoringService:
         indexed: Callable[[str], bool] | None = None,
         writable: bool = True,
         authoring_url: str = "",
+        pictures: Callable[[str], ImageReader | None] | None = None,
     ) -> None:
-        self.root = content_root
+        # What reads a text's pictures for its warnings (`kb.authoring.text_pictures`).
+        self.root, self.pictures = content_root, pictures or partial(text_pictures, content_root)
         self.writable, self.authoring_url = writable, authoring_url
         self.versions = versions
         self._departments = departments
@@ -145,19 +150,11 @@ class AuthoringService:
         self.require_owner(actor, self.department_of(article_id).slug)
         return self.versions.version(article_id, number)
 
-    def published_version(self, article_id: str) -> Article | None:
-        """The newest stored version of a published article, as an `Article`, for
-        the article page while the index lags, and only while the file holds it."""
-        latest = self.versions.latest(article_id)
-        if latest is None or latest.status is not Status.PUBLISHED:
-            return None
-        if not files.holds(self.root, article_id, latest.content_hash, self.max_bytes):
-            return None  # deleted, retired or restricted on disk since: the file decides
-        try:
-            article, _ = check_text(latest.text, article_id, self.max_bytes, self.render_seconds)
-        except KbError:
-            return None
-        return article
+    def text_warnings(self, text: str, article_id: str) -> list[Problem]:
+        """What `kb validate` warns of in `text` as `article_id`'s (ContentError
+        where it refuses it), its pictures read by `pictures`."""
+        images = self.pictures(article_id)
+        return check_text(text, article_id, self.max_bytes, self.render_seconds, images=images)[1]
 
     # -- writing ------------------------------------------------------------------
 
@@ -176,7 +173,8 @@ class AuthoringService:
         (`action` names the step for the history, default from the status). The
         front-matter fields the editor does not show are kept, or are `extra`
         where given (an uploaded file's own). The version answered carries what
-        `kb validate` warns of in the text (`warnings`): saved all the same."""
+        `kb validate` warns of in the text (`warnings`, a missing picture
+        one staged for the article is not): saved all the same."""
         department = self.department_of(article_id)
         self.require_owner(actor, department.slug)
         with self._lock():
@@ -189,7 +187,7 @@ class AuthoringService:
                 action = STATUS_ACTION[fields.status] if changed else Action.SAVE
             text = compose_text(fields, extra, self.clock().date(), article_id)
             require_current(article_id, base_version, current, text)
-            _, warnings = check_text(text, article_id, self.max_bytes, self.render_seconds)
+            warnings = self.text_warnings(text, article_id)
             status_changes.check_change(
                 self.versions, actor, department, current, fields, self.indexed
             )
@@ -306,7 +304,7 @@ class AuthoringService:
         if fields.status is Status.PUBLISHED and found.review_required:
             raise review_required("create", found)
         text = compose_text(fields, extra or {}, self.clock().date(), article_id)
-        _, warnings = check_text(text, article_id, self.max_bytes, self.render_seconds)
+        warnings = self.text_warnings(text, article_id)
         with self._lock():
             article_file(self.root, article_id, must_exist=False)
             # A name only letter case away from a file there (`VPN-Guide.md`) is the

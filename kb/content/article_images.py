@@ -157,9 +157,13 @@ class FolderImages:
                 problems.append(_not_shown(ref, article_id, exc))
         return tuple(shown.values()), problems
 
+    def _bytes(self, ref: ImageReference) -> bytes:
+        """The bytes of the file `ref` names, read from the folder (ContentError)."""
+        return read_image(self.folder, ref.relative, self.max_bytes, ref.target)
+
     def _read(self, ref: ImageReference) -> ArticleImage:
         try:
-            data = read_image(self.folder, ref.relative, self.max_bytes, ref.target)
+            data = self._bytes(ref)
         except ContentError as exc:
             if exc.kind != "too_large":
                 raise

@@ -39,6 +39,7 @@ from kb.content.files import (
     department_path,
     id_key,
 )
+from kb.content.images import ImageReader
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.problem_texts import problem
 from kb.content.readers import read_article
@@ -228,13 +229,22 @@ def read_entry(
 
 
 def read_text_of(
-    text: str, article_id: str, max_bytes: int, render_seconds: float | None
+    text: str,
+    article_id: str,
+    max_bytes: int,
+    render_seconds: float | None,
+    images: ImageReader | None = None,
 ) -> tuple[Article | None, list[Problem]]:
     """As `read_entry`, for a Markdown article's text already read (the editor's,
-    read without following a link): the file is not opened again."""
+    read without following a link): the file is not opened again; its
+    pictures are read by `images` (none without)."""
     try:
         return parse_article(
-            text.encode("utf-8"), article_id, max_bytes=max_bytes, render_seconds=render_seconds
+            text.encode("utf-8"),
+            article_id,
+            max_bytes=max_bytes,
+            render_seconds=render_seconds,
+            images=images,
         )
     except ContentError as exc:
         return None, [_read_problem(exc)]

@@ -220,3 +220,39 @@ def test_the_preview_draws_a_picture_right_after_its_upload(
     visitor.close()
     page.context.close()
     assert tab.errors == []
+
+
+def test_the_editor_warns_of_a_missing_picture_and_not_of_an_uploaded_one(
+    browser: Any,  # noqa: F811
+    small: LiveServer,
+) -> None:
+    """The editor's warnings said nothing of a picture whose file is not there,
+    which `kb validate` warns of; now the page lists the file's, the preview
+    refills the list as typed, and a picture just uploaded (waiting for the
+    save) is not called missing."""
+    from playwright.sync_api import expect
+
+    tab = _open(browser)
+    page = tab.page
+    sign_in(tab, small, "otto")
+    page.goto(small.url + "/manage/edit/it/printer-panel.md")
+    warnings = page.locator("#editor-warnings")
+    expect(warnings).to_be_visible()
+    expect(warnings.locator("li", has_text="'fake.png'")).to_contain_text("markup")
+    body = page.get_by_label("Text (Markdown)")
+    body.fill("Press the green button.\n\n![The cable](cable.png)\n")
+    missing = warnings.locator("li", has_text="'cable.png'")
+    expect(missing).to_contain_text("there is no such file")
+    expect(warnings.locator("li")).to_have_count(1)
+    page.get_by_label("Picture file").set_input_files(
+        {"name": "cable.png", "mimeType": "image/png", "buffer": png(2, 3)}
+    )
+    page.get_by_label("What the picture shows (alt text)").fill("The cable")
+    page.get_by_role("button", name="Upload picture").click()
+    expect(page.locator("#e-preview").get_by_role("img", name="The cable").first).to_be_visible()
+    body.fill("Press the green button.\n\n![The cable](cable.png)\n")
+    body.press("End")  # a keystroke: the preview asks again
+    expect(missing).to_have_count(0)
+    expect(warnings).to_be_hidden()
+    page.context.close()
+    assert tab.errors == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from kb.authoring.published_text import published_version
 from kb.errors import KbError, NotFoundError
 from kb.records import Article
 from webapp import services
@@ -39,7 +40,7 @@ def _stored(article_id: str) -> Article | None:
     if not article_id.endswith(".md"):
         return None
     try:
-        return services.authoring().published_version(article_id)
+        return published_version(services.authoring(), article_id)
     except KbError as exc:
         logger.warning("articles: stored version of %s not available: %s", article_id, exc.message)
         return None

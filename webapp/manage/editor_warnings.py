@@ -83,8 +83,9 @@ def read_back(opened: Editable) -> tuple[str, list[SaidWarning]]:
     editor opened (no link followed), not read again by path: a link swapped in
     meanwhile would be followed."""
     settings = services.services().settings
+    pictures = services.authoring().pictures(opened.article_id)
     article, problems = read_text_of(
-        opened.text, opened.article_id, settings.max_file_bytes, settings.render_seconds
+        opened.text, opened.article_id, settings.max_file_bytes, settings.render_seconds, pictures
     )
     if article is None:
         return (said_problem(problems[0]) if problems else ""), []
@@ -112,7 +113,10 @@ def typed_warnings(actor: User, data: Mapping[str, Any], article_id: str) -> lis
 def preview_warnings(actor: User, fields: ArticleFields, article_id: str) -> list[Problem]:
     """What a save of `fields` would be warned of: the article's text composed as
     a save composes it, with the front-matter fields the editor keeps from its
-    file; none where a save would refuse it (the preview says why)."""
+    file, its pictures read from its folder and those staged for it; none
+    where a save would refuse it (the preview says why). Of an article in a
+    department the caller does not own, only the pictures' addresses are
+    judged: its folder is not theirs to probe."""
     service = services.authoring()
     try:
         kept = service.open(actor, article_id).extra
@@ -120,6 +124,18 @@ def preview_warnings(actor: User, fields: ArticleFields, article_id: str) -> lis
         kept = {}  # a new article, or one the caller may not open: nothing kept
     try:
         text = compose_text(fields, kept, service.clock().date(), article_id)
+        if _owns(actor, article_id):
+            return service.text_warnings(text, article_id)
         return check_text(text, article_id, service.max_bytes, service.render_seconds)[1]
     except KbError:
         return []
+
+
+def _owns(actor: User, article_id: str) -> bool:
+    """Whether `actor` may edit the articles of `article_id`'s department."""
+    service = services.authoring()
+    try:
+        service.require_owner(actor, service.department_of(article_id).slug)
+    except KbError:
+        return False
+    return True
