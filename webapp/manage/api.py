@@ -34,7 +34,7 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import Role, User
 from kb.authoring.discarding import discard_changes, discard_draft, history_of, restore_discarded
 from kb.authoring.document_checks import readable_format
-from kb.authoring.files import id_parts
+from kb.authoring.files import article_file, id_parts
 from kb.authoring.markdown_file import check_body
 from kb.authoring.moving import move_article
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
@@ -48,7 +48,7 @@ from webapp.articles import presenters
 from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
-from webapp.manage import document_deleting, document_history, forms
+from webapp.manage import document_deleting, document_history, editor_warnings, forms
 from webapp.manage.documents import document_view, put_document
 from webapp.manage.editor_page import link_warning
 from webapp.manage.editor_warnings import PREVIEW_FIELDS, typed_warnings, warnings_answer
@@ -131,8 +131,6 @@ def editor_view(article_id: str) -> Response | None:
 
 
 def _exists(service: AuthoringService, article_id: str) -> bool:
-    from kb.authoring.files import article_file
-
     try:
         article_file(service.root, article_id, must_exist=True)
     except NotFoundError:
@@ -307,7 +305,7 @@ def move(article_id: str) -> Response:
     name is taken. Answers the stored article under its new id, which Location
     names, with `links`: the articles whose links to the old id were changed
     (`webapp.manage.relinking`), those that could not be, and the other
-    departments' articles that still link to it."""
+    departments' articles that still link to it; `warnings` as a PUT's."""
     actor = require_user()
     service = services.authoring()
     base = _discard_base(service, actor, article_id)
@@ -319,7 +317,8 @@ def move(article_id: str) -> Response:
     )  # fmt: skip
     links = relinking_json(relink_moved(actor, article_id, done.article_id))
     opened = service.open(actor, done.article_id)  # a link to itself changed: a version on
-    answer = with_etag(jsonify({**stored_article(opened), "links": links}), opened.version)
+    said = {"links": links, "warnings": editor_warnings.standing_warnings(opened)}
+    answer = with_etag(jsonify({**stored_article(opened), **said}), opened.version)
     answer.headers["Location"] = url_for("articles_api.article", article_id=done.article_id)
     return answer
 
@@ -329,12 +328,15 @@ def discard_saved_changes(article_id: str) -> Response:
     """The last published text made current again, the drafts and reviews saved
     since dropped, as the editor's Discard changes does: published again, or in
     review under the four-eyes rule; 409 `nothing_published` when there is no
-    published text under the changes. Answers the stored article."""
+    published text under the changes. Answers the stored article, with the
+    `warnings` of the text it made current."""
     actor = require_user()
     service = services.authoring()
     base = _discard_base(service, actor, article_id)
     kept = discard_changes(service, actor, article_id, base_version=base, stage=uploads().stage)
-    return with_etag(jsonify(stored_article(service.open(actor, article_id))), kept.number)
+    opened = service.open(actor, article_id)
+    said = {**stored_article(opened), "warnings": editor_warnings.standing_warnings(opened)}
+    return with_etag(jsonify(said), kept.number)
 
 
 def _discard_base(service: AuthoringService, actor: User, article_id: str) -> int:

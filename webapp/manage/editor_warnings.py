@@ -8,7 +8,8 @@ The warnings come from the reading `kb validate` does (`check_text`,
 page shows those of the file's text as it opens it, so after every save (the
 page it comes back to) and after a change on disk; the preview those of the
 fields and text as typed; `PUT /api/articles/<id>` and a restore those the
-save answered.
+save answered; a rename and a discard of changes (`POST .../move`,
+`.../discard-changes`) those of the file as it now stands.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kb.authoring.records import ArticleFields, Editable
 from kb.authoring.text_warnings import warning_field, warning_json
 from kb.content.scanner import read_text_of
 from kb.errors import KbError
-from kb.records import Problem, Status
+from kb.records import Article, Problem, Status
 from webapp import services
 from webapp.audiences import typed_audience
 from webapp.i18n import gettext, said_problem, said_words
@@ -77,21 +78,35 @@ def warnings_answer(warnings: tuple[Problem, ...] | list[Problem]) -> list[dict[
     return [{**warning_json(w), "said": said_warning(w).text} for w in warnings]
 
 
-def read_back(opened: Editable) -> tuple[str, list[SaidWarning]]:
-    """Why the article's file cannot be indexed as it is ("" when it can) and,
-    when it can, what `kb validate` warns of in it. Judged from the text the
+def _read(opened: Editable) -> tuple[Article | None, list[Problem]]:
+    """The article's file as `kb validate` reads it, judged from the text the
     editor opened (no link followed), not read again by path: a link swapped in
     meanwhile would be followed."""
     settings = services.services().settings
     pictures = services.authoring().pictures(opened.article_id)
-    article, problems = read_text_of(
+    return read_text_of(
         opened.text, opened.article_id, settings.max_file_bytes, settings.render_seconds, pictures
     )
+
+
+def read_back(opened: Editable) -> tuple[str, list[SaidWarning]]:
+    """Why the article's file cannot be indexed as it is ("" when it can) and,
+    when it can, what `kb validate` warns of in it."""
+    article, problems = _read(opened)
     if article is None:
         return (said_problem(problems[0]) if problems else ""), []
     # Controls that reorder text have the page's own paragraph, which counts
     # the text's lines as the editor's field shows them (not the file's).
     return "", [said_warning(w) for w in problems if w.kind != "bidi_control"]
+
+
+def standing_warnings(opened: Editable) -> list[dict[str, Any]]:
+    """The API's `warnings` of the article as it now stands, after a change that
+    saves no typed text (a rename, a discard of changes): what `kb validate`
+    warns of in its file, as the editor's page lists them; none for a file it
+    would refuse (the editor's page says why)."""
+    article, problems = _read(opened)
+    return warnings_answer(problems) if article is not None else []
 
 
 # What `POST /api/preview` takes beside body, id and title: the editor's fields.

@@ -313,9 +313,11 @@ SCHEMAS: dict[str, Any] = {
             },
             "warnings": {
                 **WARNINGS,
-                "description": "PUT and restore only: what kb validate warns of in the text "
+                "description": "PUT, restore, move and discard-changes: what kb validate warns of in the text "
                 "saved (an audience of everyone and a group, a field name that is nearly a "
-                "known one, no text…). The save happened all the same; empty when none.",
+                "known one, no text, a picture whose file is not there…). The save happened "
+                "all the same; empty when none. A move and a discard of changes answer those "
+                "of the article's file as it now stands.",
             },
             "pictures_refused": {
                 "type": "array",
