@@ -133,8 +133,13 @@ def compose_text(
         width=1000,
         default_flow_style=False,
     )
-    body = fields.body.replace("\r\n", "\n").strip("\n")
-    return f"---\n{front}---\n{body}\n"
+    return f"---\n{front}---\n{saved_body(fields.body)}\n"
+
+
+def saved_body(body: str) -> str:
+    """The text below the front matter as a save writes it (Unix line ends, no
+    blank lines before or after): what the saved article's page renders."""
+    return body.replace("\r\n", "\n").strip("\n")
 
 
 def check_body(body: str, article_id: str) -> None:
@@ -164,15 +169,22 @@ def check_text(
     render_seconds: float = DEFAULT_RENDER_SECONDS,
     *,
     images: ImageReader | None = None,
+    rendered: str | None = None,
 ) -> tuple[Article, list[Problem]]:
     """The article `kb validate` would read from `text` (rendered within
     `render_seconds`, the setting the indexer reads with) and the warnings it
     would print for it; ContentError when it would refuse it. Its pictures are
     read by `images` (`kb.authoring.text_pictures`); without, only their
-    addresses are judged."""
+    addresses are judged. `rendered`: its body's HTML, rendered already
+    (`parse_article`)."""
     raw = text.encode("utf-8")
     article, warnings = parse_article(
-        raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds, images=images
+        raw,
+        article_id,
+        max_bytes=max_bytes,
+        render_seconds=render_seconds,
+        images=images,
+        rendered=rendered,
     )
     if not str(split_front_matter(text, article_id)[0].get("title") or "").strip():
         raise ContentError(

@@ -201,13 +201,17 @@ def parse_article(
     default_lang: str = "en",
     render_seconds: float | None = DEFAULT_RENDER_SECONDS,
     images: ImageReader | None = None,
+    rendered: str | None = None,
 ) -> tuple[Article, list[Problem]]:
     """Parse one article; returns it with non-fatal warnings, or raises ContentError.
 
     The body is rendered once, within `render_seconds`, and kept twice: as
     plain-text sections (for the index) and as sanitised HTML (`body_html`,
     stored in the snapshot and shown on the article page). Its pictures are
-    read by `images` (from the article's folder); without, none is shown."""
+    read by `images` (from the article's folder); without, none is shown.
+    `rendered`: the HTML `render_html` made of this body (template tags
+    removed) already, for a caller that shows it too (the editor's preview),
+    which is not rendered again."""
     text = decode_article(raw, article_id, max_bytes)
     meta, body, body_line = _front_matter(text, article_id)
     warnings: list[Problem] = []
@@ -226,7 +230,9 @@ def parse_article(
             "redirect", article_id, kind="redirect", target=repr(meta["redirect_to"])
         )
     try:
-        html = render_html(strip_template_tags(body), render_seconds)
+        html = (
+            render_html(strip_template_tags(body), render_seconds) if rendered is None else rendered
+        )
     except RenderError as exc:
         raise render_problem(exc, article_id) from None
     warnings.extend(markdown_control_problems(text, meta, article_id, body_line))

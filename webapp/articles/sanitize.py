@@ -53,6 +53,7 @@ __all__ = [
     "passage_html",
     "resolve_article_link",
     "sanitize_article_html",
+    "served_markdown",
     "snippet_html",
 ]
 
@@ -96,17 +97,26 @@ def article_html(
     *,
     title: str | None = None,
     image_for: ImageBuilder = remote_only,
+    rendered: str | None = None,
 ) -> Markup:
     """Markdown rendered while serving (a preview, a short section) as safe HTML,
     within `seconds` (`kb.content.markdown_text.RenderTimeout` beyond it). With
     a `title` ("" when none is known yet), the body as the article page shows it
-    below that title (`kb.content.outline`); without, its headings as written."""
-    raw = render_html(strip_template_tags(body_markdown), seconds)
+    below that title (`kb.content.outline`); without, its headings as written.
+    `rendered`: `served_markdown` of the body, made already by a caller that
+    reads it too (the editor's preview and its warnings), not rendered again."""
+    raw = served_markdown(body_markdown, seconds) if rendered is None else rendered
     if title is not None:
         raw = under_title(raw, title)
     # Only pictures the index keeps can show (`image_for`); the others' alt text shows.
     clean = sanitize_article_html(raw, article_id, link_for, image_for)
     return Markup(named_tables(pictures_as_shown(clean), title or ""))
+
+
+def served_markdown(body_markdown: str, seconds: float = PREVIEW_SECONDS) -> str:
+    """Markdown rendered while serving, within `seconds`, not yet sanitised: the
+    page's renderer, template tags removed first, as the indexer renders."""
+    return render_html(strip_template_tags(body_markdown), seconds)
 
 
 def snippet_html(snippet: str) -> Markup:

@@ -35,25 +35,20 @@ from kb.accounts.records import Role, User
 from kb.authoring.discarding import discard_changes, discard_draft, history_of, restore_discarded
 from kb.authoring.document_checks import readable_format
 from kb.authoring.files import article_file, id_parts
-from kb.authoring.markdown_file import check_body
 from kb.authoring.moving import move_article
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
-from kb.content.markdown_article import render_problem
-from kb.content.markdown_text import RenderError
 from kb.content.readers import is_document, suffix_of
 from kb.errors import KbError, NotFoundError, PermissionDenied
 from kb.records import Status
 from webapp import services
 from webapp.articles import presenters
-from webapp.articles.sanitize import article_html
 from webapp.auth.identity import current_user, require_user
 from webapp.inputs import json_object, text_field
 from webapp.manage import document_deleting, document_history, editor_warnings, forms
 from webapp.manage.documents import document_view, put_document
-from webapp.manage.editor_page import link_warning
-from webapp.manage.editor_warnings import PREVIEW_FIELDS, typed_warnings, warnings_answer
+from webapp.manage.editor_warnings import PREVIEW_FIELDS, warnings_answer
 from webapp.manage.picture_uploads import refusal_json, save_staged, uploads
-from webapp.manage.pictures import preview_images
+from webapp.manage.previews import preview_answer, render_preview
 from webapp.manage.relinking import relink_moved, relinking_json
 from webapp.manage.versions import ARTICLE_IF_MATCH_ADVICE, PreconditionRequired, with_etag
 from webapp.preconditions import refuse_blank_if_match, refuse_weak_if_match
@@ -67,20 +62,6 @@ def _allow_article_sized_bodies() -> None:
     request.max_content_length = forms.body_limit(
         settings.max_file_bytes, settings.document_max_bytes
     )
-
-
-def render_preview(body: str, article_id: str, title: str) -> str:
-    """The body as the article page renders it below `title` ("": none yet): the
-    same Markdown, headings (`kb.content.outline`) and sanitiser."""
-
-    def link(target: str) -> str:
-        return url_for("articles.show", article_id=target)
-
-    try:
-        images = preview_images(article_id)
-        return str(article_html(body, article_id, link, title=title, image_for=images))
-    except RenderError as exc:  # a 422, as saving the same body is
-        raise render_problem(exc, article_id) from None
 
 
 def stored_article(opened: Editable) -> dict[str, object]:
@@ -393,8 +374,4 @@ def preview() -> Response:
         raise forms.markdown_needed()
     article_id = text_field(data, "id", required=False) or "preview/preview.md"
     title = text_field(data, "title", required=False, max_chars=forms.MAX_TITLE_CHARS)
-    warnings = {"warnings": typed_warnings(actor, {**data, "title": title}, article_id)}
-    check_body(body, article_id)  # a 422, as saving the same body is
-    html = render_preview(body, article_id, title)
-    # Warnings, not refusals: saving the same body and fields still works.
-    return jsonify({"html": html, "link_warning": link_warning(body, article_id), **warnings})
+    return jsonify(preview_answer(actor, {**data, "title": title}, article_id))

@@ -7,7 +7,7 @@ The warnings come from the reading `kb validate` does (`check_text`,
 `read_text_of`); `kb.authoring.text_warnings` names their fields. The editor
 page shows those of the file's text as it opens it, so after every save (the
 page it comes back to) and after a change on disk; the preview those of the
-fields and text as typed; `PUT /api/articles/<id>` and a restore those the
+fields and text as typed (`webapp.manage.previews`); `PUT /api/articles/<id>` and a restore those the
 save answered; a rename and a discard of changes (`POST .../move`,
 `.../discard-changes`) those of the file as it now stands.
 """
@@ -113,25 +113,27 @@ def standing_warnings(opened: Editable) -> list[dict[str, Any]]:
 PREVIEW_FIELDS = ("summary", "tags", "lang", "audience", "review_by", "related", "owner")
 
 
-def typed_warnings(actor: User, data: Mapping[str, Any], article_id: str) -> list[dict[str, Any]]:
-    """The preview's `warnings`: those a save of the fields and body in `data`
-    would answer (ValidationError for a field a save would refuse, as it does).
-    The audience may name everyone in the page's words, as the form's field does."""
+def typed_fields(data: Mapping[str, Any]) -> ArticleFields:
+    """The fields and body the preview sends in `data`, as a save would read them
+    (ValidationError for a field a save would refuse, as it does). The audience
+    may name everyone in the page's words, as the form's field does."""
     typed = dict(data)
     if isinstance(typed.get("audience"), str):
         typed["audience"] = typed_audience(typed["audience"])
     typed["title"] = typed.get("title") or "x"  # none typed yet: its warning is a refusal
-    fields = forms.article_fields(typed, Status.DRAFT, services.services().settings.max_file_bytes)
-    return warnings_answer(preview_warnings(actor, fields, article_id))
+    return forms.article_fields(typed, Status.DRAFT, services.services().settings.max_file_bytes)
 
 
-def preview_warnings(actor: User, fields: ArticleFields, article_id: str) -> list[Problem]:
+def preview_warnings(
+    actor: User, fields: ArticleFields, article_id: str, rendered: str | None = None
+) -> list[Problem]:
     """What a save of `fields` would be warned of: the article's text composed as
     a save composes it, with the front-matter fields the editor keeps from its
     file, its pictures read from its folder and those staged for it; none
     where a save would refuse it (the preview says why). Of an article in a
     department the caller does not own, only the pictures' addresses are
-    judged: its folder is not theirs to probe."""
+    judged: its folder is not theirs to probe. `rendered`: the body's HTML, as
+    the preview rendered it (`webapp.manage.previews`), not rendered again."""
     service = services.authoring()
     try:
         kept = service.open(actor, article_id).extra
@@ -139,9 +141,15 @@ def preview_warnings(actor: User, fields: ArticleFields, article_id: str) -> lis
         kept = {}  # a new article, or one the caller may not open: nothing kept
     try:
         text = compose_text(fields, kept, service.clock().date(), article_id)
-        if _owns(actor, article_id):
-            return service.text_warnings(text, article_id)
-        return check_text(text, article_id, service.max_bytes, service.render_seconds)[1]
+        images = service.pictures(article_id) if _owns(actor, article_id) else None
+        return check_text(
+            text,
+            article_id,
+            service.max_bytes,
+            service.render_seconds,
+            images=images,
+            rendered=rendered,
+        )[1]
     except KbError:
         return []
 
