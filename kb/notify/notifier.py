@@ -30,7 +30,7 @@ calls it before a change's transaction begins, never inside it. A worker deliver
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -41,6 +41,7 @@ from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
 from kb.notify.outbox import READER, UNSUBSCRIBE, OutboxMessage
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic, holder_of
+from kb.requests import merged_readers
 from kb.requests.records import Request, RequestEntry
 from kb.requests.serialize import entry_dict, request_dict
 from kb.validators import normal_name, utc_now
@@ -157,14 +158,23 @@ class Notifier:
             return TriageName(domain_catalog().translate(lang, "triage_name"))
         return self._translated.get(slug, {}).get(lang) or display_name(slug, self._names)
 
-    def messages(self, topic: Topic, request: Request, entry: RequestEntry) -> list[OutboxMessage]:
-        """The outbox messages announcing `entry` (saved with `request`) under `topic`."""
+    def messages(
+        self,
+        topic: Topic,
+        request: Request,
+        entry: RequestEntry,
+        *,
+        merged: Collection[str] = (),
+    ) -> list[OutboxMessage]:
+        """The outbox messages announcing `entry` (saved with `request`) under `topic`.
+        `merged` filed the duplicates merged into `request`: as its watchers they
+        hear only what they read of it (`kb.requests.merged_readers`)."""
         hearers = WHO_HEARS[topic]
         now = self._clock()
         out = self._webhook_messages(topic, hearers, request, entry, now)
         parties = self._mailed(hearers, entry)
         if self.config.mail_enabled and parties:
-            out += self._mail_messages(topic, parties, hearers, request, entry, now)
+            out += self._mail_messages(topic, parties, hearers, request, entry, now, merged)
         return out
 
     @staticmethod
@@ -209,7 +219,12 @@ class Notifier:
         return out
 
     def _recipients(
-        self, parties: tuple[Party, ...], hearers: Hearers, request: Request, entry: RequestEntry
+        self,
+        parties: tuple[Party, ...],
+        hearers: Hearers,
+        request: Request,
+        entry: RequestEntry,
+        merged: Collection[str] = (),
     ) -> list[Recipient]:
         """Everyone mailed, each address once."""
         recipients: list[Recipient] = []
@@ -230,6 +245,10 @@ class Notifier:
             if party is Party.WATCHERS:
                 for watcher in request.watchers:
                     address = self.config.requester_address(watcher)
+                    if watcher in merged and not merged_readers.hears(
+                        entry, request, merged, watcher
+                    ):
+                        continue  # the requester's own words, or another's
                     if address and watcher != entry.actor:
                         # Their roles are read when it is sent (`kb.notify.worker`).
                         reader = None if request.reads_as_watcher(watcher) else watcher
@@ -266,9 +285,10 @@ class Notifier:
         request: Request,
         entry: RequestEntry,
         now: datetime,
+        merged: Collection[str] = (),
     ) -> list[OutboxMessage]:
         out = []
-        recipients = self._recipients(parties, hearers, request, entry)
+        recipients = self._recipients(parties, hearers, request, entry, merged)
         for recipient in recipients:
             address, audience, department, reader, _ = recipient
             lang = self.language_for(recipient, request)

@@ -22,8 +22,8 @@ from kb.attachments.intake import AttachmentRefused, Intake
 from kb.attachments.records import Attachment, Upload
 from kb.errors import NotFoundError, PermissionDenied
 from kb.notify.topics import Topic
-from kb.requests import permissions
-from kb.requests.internal_notes import readable_attachments
+from kb.requests import merged_readers, permissions
+from kb.requests.internal_notes import readable_attachments, readable_entries
 from kb.requests.ledger import Ledger, Step, new_entry
 from kb.requests.records import Request, RequestEntry
 from kb.requests.working import RequestWork
@@ -117,14 +117,40 @@ class AttachmentWork:
         if permissions.sees_internal(actor, request):
             return found
         entries = self.ledger.store.entries(request_id)
-        return readable_attachments(actor, request, found, entries)
+        return self._merged_reads(
+            actor, request, readable_attachments(actor, request, found, entries), entries
+        )
+
+    def _merged_reads(
+        self,
+        actor: User,
+        request: Request,
+        found: list[Attachment],
+        entries: list[RequestEntry] | None = None,
+    ) -> list[Attachment]:
+        """`found` less what the requester of a duplicate merged into the request
+        does not read of it (`kb.requests.merged_readers`): the files of its
+        requester and of other merged requesters."""
+        merged = self.ledger.merged_reader(actor, request) if found else None
+        if merged is None:
+            return found
+        assert request.id is not None
+        every = self.ledger.store.entries(request.id) if entries is None else entries
+        read = merged_readers.entries(
+            readable_entries(actor, request, every), request, merged, actor.username
+        )
+        return merged_readers.attachments(found, request, merged, actor.username, read)
 
     def open(self, actor: User, request_id: int, attachment_id: int) -> tuple[Attachment, bytes]:
         """An attachment and its bytes (checked against its SHA-256)."""
         request = self.ledger.load(actor, request_id)
         attachment = self.store.attachment(attachment_id)
-        if attachment.request_id != request_id or not readable_attachments(
-            actor, request, [attachment], self._entries_for(actor, request, attachment)
+        if attachment.request_id != request_id or not self._merged_reads(
+            actor,
+            request,
+            readable_attachments(
+                actor, request, [attachment], self._entries_for(actor, request, attachment)
+            ),
         ):
             raise NotFoundError(
                 f"request {request_id} has no attachment {attachment_id}",

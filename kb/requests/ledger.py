@@ -23,7 +23,7 @@ from kb.notify.mail_limit import MailLimit
 from kb.notify.notifier import Notifier
 from kb.notify.outbox import OutboxMessage
 from kb.notify.topics import Topic
-from kb.requests import permissions
+from kb.requests import merged_readers, permissions
 from kb.requests.permissions import RequestPermissions
 from kb.requests.records import EntryKind, Request, RequestEntry, RequestTask
 from kb.store.protocols import Announce, RequestStore
@@ -137,17 +137,25 @@ class Ledger:
         return permissions.ReopenWindow(self.clock(), self.reopen_days)
 
     def announcing(
-        self, *topics: Topic, also: Announce | None = None, actor: User | None = None
+        self,
+        *topics: Topic,
+        also: Announce | None = None,
+        actor: User | None = None,
+        merged: frozenset[str] = frozenset(),
     ) -> Announce:
         """What the store calls inside the transaction: the messages of `topics`
         for the saved request and entry (and those of `also`), to the targets,
         department names and account languages of now (taken here, before the
-        transaction); mails name the `actor` by their display name."""
+        transaction); mails name the `actor` by their display name. `merged`
+        filed the duplicates merged into the request: as watchers they are
+        mailed only what they read of it (`kb.requests.merged_readers`)."""
         people = {actor.username: actor.display_name} if actor is not None else {}
         self.notifier.refresh(self.account_languages(), people)
 
         def announce(request: Request, entry: RequestEntry) -> list[OutboxMessage]:
-            out = [m for t in topics for m in self.notifier.messages(t, request, entry)]
+            out = [
+                m for t in topics for m in self.notifier.messages(t, request, entry, merged=merged)
+            ]
             return out + list(also(request, entry)) if also else out
 
         return announce
@@ -191,6 +199,25 @@ class Ledger:
             if e.kind == "merged" and "from" in e.data and e.data.get("requester")
         }
 
+    def merged_reader(self, actor: User, request: Request) -> set[str] | None:
+        """The requesters of the duplicates merged into `request` when `actor` is one
+        of them and reads it only so (`kb.requests.merged_readers`); else None."""
+        if permissions.is_requester(actor, request) or permissions.works_queue(
+            actor, request.department
+        ):
+            return None  # the common readers, told apart without reading the history
+        merged = self.merged_requesters(request)
+        departments = self.task_departments(request)
+        return (
+            merged if merged_readers.is_merged_reader(actor, request, merged, departments) else None
+        )
+
+    def shown(self, actor: User, request: Request) -> Request:
+        """`request` as `actor` may read it: without what a merged reader does not read."""
+        if self.merged_reader(actor, request) is None:
+            return request
+        return merged_readers.withhold(request, actor.username)
+
     def works_on(self, actor: User, request: Request) -> bool:
         """True for agents of the request's queue or of one of its tasks, and admins."""
         if permissions.works_queue(actor, request.department):
@@ -205,7 +232,7 @@ class Ledger:
             before = self.load(actor, request_id)
             step = change(before, self.clock())
             mails = self._mails_allowed(actor, [step])
-            announce = self.announcing(step.topic, actor=actor) if step.topic else None
+            announce = self._announce(step, actor)
             saved = self.store.update_request(step.request, step.entry, announce, step.attachments)
             self._mails_sent(actor, mails)
             return Saved(before, saved, step.entry)
@@ -265,14 +292,20 @@ class Ledger:
 
         return _retrying(f"request {first_id} or {second_id}", attempt)
 
+    def _announce(self, step: Step, actor: User) -> Announce | None:
+        """What `step` announces, if anything; never a request read for one reader."""
+        if step.request.withheld:
+            raise ValueError(f"request {step.request.id} was read for one reader; not saved")
+        if step.topic is None:
+            return None
+        merged = frozenset(self.merged_requesters(step.request) if step.request.watchers else ())
+        return self.announcing(step.topic, actor=actor, merged=merged)
+
     def _save_steps(self, steps: Sequence[Step], actor: User) -> list[Request]:
         """Save `steps` in one transaction, with what each announces."""
         mails = self._mails_allowed(actor, steps)
         saved = self.store.update_requests(
-            [
-                (s.request, s.entry, self.announcing(s.topic, actor=actor) if s.topic else None)
-                for s in steps
-            ]
+            [(s.request, s.entry, self._announce(s, actor)) for s in steps]
         )
         self._mails_sent(actor, mails)
         return saved
@@ -292,7 +325,8 @@ class Ledger:
         mails = 0
         for step in steps:
             if step.topic is not None:
-                announce = self.announcing(step.topic, actor=actor)
+                announce = self._announce(step, actor)
+                assert announce is not None
                 sent = announce(step.request, step.entry)
                 mails += sum(m.target.startswith("email:") for m in sent)
         self.mail_limit.check(actor.username, mails)

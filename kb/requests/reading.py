@@ -14,7 +14,7 @@ from datetime import datetime
 
 from kb.accounts.records import User
 from kb.errors import PermissionDenied
-from kb.requests import permissions
+from kb.requests import merged_readers, permissions
 from kb.requests.answers import AnswerNotices
 from kb.requests.attaching import SEARCH_LIMIT
 from kb.requests.department_moves import require_listed_queue
@@ -66,13 +66,19 @@ class RequestReader:
         self.answers = AnswerNotices(self.store)  # the requester's new answers
 
     def get(self, actor: User, request_id: int) -> Request:
-        return self.ledger.load(actor, request_id)
+        """The request as the actor may read it (`Ledger.shown`)."""
+        return self.ledger.shown(actor, self.ledger.load(actor, request_id))
 
     def history(self, actor: User, request_id: int) -> list[RequestEntry]:
         """The history the actor may see: internal notes for agents of its queue,
-        and those shared with their task's department (`internal_notes`)."""
+        and those shared with their task's department (`internal_notes`); for the
+        requester of a duplicate merged into it, what `merged_readers` keeps."""
         request = self.ledger.load(actor, request_id)
-        return readable_entries(actor, request, self.store.entries(request_id))
+        found = readable_entries(actor, request, self.store.entries(request_id))
+        merged = self.ledger.merged_reader(actor, request)
+        if merged is None:
+            return found
+        return merged_readers.entries(found, request, merged, actor.username)
 
     def detail(self, actor: User, request_id: int) -> RequestDetail:
         """The request opened: for its requester, its answers so far are seen
@@ -81,7 +87,7 @@ class RequestReader:
         self.answers.opened(actor, request)
         tasks = self.store.tasks(request_id)
         return RequestDetail(
-            request=request,
+            request=self.ledger.shown(actor, request),
             history=self.history(actor, request_id),
             tasks=task_states(tasks),
             progress=progress(tasks),

@@ -147,10 +147,13 @@ class Request:
     requester_seen_at: datetime | None = None
     idempotency_key: str | None = None
     version: int = 0
+    # Fields emptied for the one reader it was read for, never saved: a merged
+    # duplicate's requester does not read the request's own (`kb.requests.merged_readers`).
+    withheld: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         ensure_id("id", self.id, optional=True)
-        ensure_text("requester", self.requester)
+        ensure_text("requester", self.requester, allow_empty="requester" in self.withheld)
         ensure_text("query", self.query)
         set_normalised(self, "query", without_bidi_controls(self.query))
         ensure_text("department", self.department)

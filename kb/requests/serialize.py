@@ -45,8 +45,10 @@ def _value(value: Any) -> Any:
 
 
 def request_dict(request: Request) -> dict[str, Any]:
-    """The request's fields (not its idempotency key or version)."""
-    return {name: _value(getattr(request, _ATTRIBUTE.get(name, name))) for name in REQUEST_FIELDS}
+    """The request's fields (not its idempotency key or version); those withheld
+    from the one it was read for (`kb.requests.merged_readers`) as null."""
+    row = {name: _value(getattr(request, _ATTRIBUTE.get(name, name))) for name in REQUEST_FIELDS}
+    return row | dict.fromkeys(request.withheld)
 
 
 def entry_dict(entry: RequestEntry) -> dict[str, Any]:

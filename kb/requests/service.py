@@ -139,12 +139,14 @@ class RequestService(RequestParts):
         self, actor: User, request_id: int, text: str, visible_to_requester: bool = True
     ) -> Request:
         self.canned.refuse_unfilled(actor, request_id, text if visible_to_requester else "")
-        return self.work.comment(actor, request_id, text, visible_to_requester)
+        return self.ledger.shown(
+            actor, self.work.comment(actor, request_id, text, visible_to_requester)
+        )
 
     def transition(
         self, actor: User, request_id: int, status: RequestStatus | str, note: str = ""
     ) -> Request:
-        return self.work.transition(actor, request_id, status, note)
+        return self.ledger.shown(actor, self.work.transition(actor, request_id, status, note))
 
     def resolve(self, actor: User, request_id: int, resolution: str) -> Request:
         return self.work.resolve(actor, request_id, resolution)
@@ -157,7 +159,7 @@ class RequestService(RequestParts):
 
     def patch(self, actor: User, request_id: int, wanted: RequestChanges) -> Request:
         """Several changes at once, all saved or none (see `RequestWork.patch`)."""
-        return self.work.patch(actor, request_id, wanted)
+        return self.ledger.shown(actor, self.work.patch(actor, request_id, wanted))
 
     # -- tasks of value streams -----------------------------------------------------
     def task_queue(self, actor: User, department: str) -> list[TaskItem]:
@@ -212,13 +214,13 @@ class RequestService(RequestParts):
 
     # -- the requester's side ----------------------------------------------------------
     def rate(self, actor: User, request_id: int, score: int, comment: str = "") -> Request:
-        return self.ratings.rate(actor, request_id, score, comment)
+        return self.ledger.shown(actor, self.ratings.rate(actor, request_id, score, comment))
 
     def watch(self, actor: User, request_id: int, username: str | None = None) -> Request:
-        return self.watching.watch(actor, request_id, username)
+        return self.ledger.shown(actor, self.watching.watch(actor, request_id, username))
 
     def unwatch(self, actor: User, request_id: int, username: str | None = None) -> Request:
-        return self.watching.unwatch(actor, request_id, username)
+        return self.ledger.shown(actor, self.watching.unwatch(actor, request_id, username))
 
     def leave(self, request_id: int, username: str, token: str) -> LeaveOutcome:
         """Stop `username` watching the request by the link of their mail (no sign-in:

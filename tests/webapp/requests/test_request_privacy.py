@@ -3,6 +3,7 @@ watchers, who reads a request as its requester does."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -28,10 +29,14 @@ def api(client: FlaskClient, user: str, method: str, path: str, **body: Any) -> 
 
 
 def onboarding(client: FlaskClient) -> int:
-    response = api(
-        client, "emma", "post", "/api/requests", query="", type="onboarding",
-        fields={"new_hire": "Jana Fischer", "start_date": "2099-01-04"},
-    )  # fmt: skip
+    fields = {"new_hire": "Jana Fischer", "start_date": "2099-01-04"}
+    return filed(client, "emma", "", "", type="onboarding", fields=fields)
+
+
+def filed(client: FlaskClient, user: str, query: str, description: str, **more: Any) -> int:
+    # A question for IT, or (no question) the form of `more`.
+    sent = {"description": description, "department": "it"} if query else more
+    response = api(client, user, "post", "/api/requests", query=query, **sent)
     assert response.status_code == 201, text_of(response)
     return int(response.get_json()["id"])
 
@@ -70,3 +75,83 @@ def test_a_tasks_agent_may_not_add_watchers_the_owning_queue_and_requester_may(
     assert api(client, "emma", "delete", f"{url}/watchers/olga").get_json()["watchers"] == []
     assert api(client, "emma", "post", f"{url}/watchers", username="cora").status_code == 200
     assert api(client, "ada", "delete", f"{url}/watchers/cora").get_json()["watchers"] == []
+
+
+def upload(client: FlaskClient, user: str, request_id: int, name: str, text: str) -> int:
+    token = sign_in_as(client, user)
+    sent = client.post(
+        f"/api/requests/{request_id}/attachments",
+        data={"file": (io.BytesIO(text.encode()), name)},
+        headers={"X-CSRF-Token": token},
+        content_type="multipart/form-data",
+    )
+    assert sent.status_code == 201, text_of(sent)
+    return int(sent.get_json()["attachments"][0]["id"])
+
+
+def test_a_merged_requester_follows_the_request_without_reading_its_requesters_own(
+    client: FlaskClient, store: Store
+) -> None:
+    """Red team: once ivan merged emma's request D into olga's T, emma read T in
+    full: olga's description and her payslip. She now follows T (its status, the
+    agents' replies, the answer, and what she writes there), and nothing of olga's."""
+    target = filed(client, "olga", "Payroll portal shows a wrong tax class",
+                   "My salary is 4,200 and my tax class changed after my divorce.")  # fmt: skip
+    payslip = upload(client, "olga", target, "payslip.txt", "Olga Petrova, net pay 2,871.13")
+    api(client, "olga", "post", f"/api/requests/{target}/comments", text="Olga's own words")
+    api(client, "ivan", "post", f"/api/requests/{target}/comments", text="We are looking at it.")
+    duplicate = filed(client, "emma", "Payroll portal tax class wrong", "Mine is wrong too.")
+    merged = api(client, "ivan", "post", f"/api/requests/{duplicate}/merge", into=target)
+    assert merged.status_code == 200, text_of(merged)
+    ivan_file = upload(client, "ivan", target, "how-to.txt", "Choose the tax class again.")
+
+    url = f"/api/requests/{target}"
+    shown = api(client, "emma", "get", url)
+    assert shown.status_code == 200
+    body = shown.get_json()
+    request = body["request"]
+    assert request["query"] == "Payroll portal shows a wrong tax class"
+    for withheld in ("requester", "description", "fields", "search_query", "rating"):
+        assert request[withheld] is None, withheld
+    assert request["watchers"] == ["emma"]
+    messages = [e["message"] for e in body["history"]]
+    assert "We are looking at it." in messages and "Olga's own words" not in messages
+    assert all(e["actor"] != "olga" for e in body["history"])
+    assert "olga" not in shown.get_data(as_text=True)
+    assert body["permissions"]["reply"] is True
+    # Olga's payslip is neither listed nor downloaded; the agent's file is.
+    listed = api(client, "emma", "get", f"{url}/attachments").get_json()["attachments"]
+    assert [a["id"] for a in listed] == [ivan_file]
+    assert api(client, "emma", "get", f"{url}/attachments/{payslip}").status_code == 404
+    assert api(client, "emma", "get", f"{url}/attachments/{ivan_file}").status_code == 200
+    # The page says as much: nothing of olga's, the agent's reply and file.
+    page = text_of(client.get(f"/requests/{target}"))
+    assert "We are looking at it." in page and "how-to.txt" in page
+    for secret in ("4,200", "divorce", "payslip.txt", "Olga's own words", "olga"):
+        assert secret not in page, secret
+    # Emma replies and attaches on T, and reads what she wrote; so does the answer.
+    replied = api(client, "emma", "post", f"{url}/comments", text="Emma's question too")
+    assert replied.status_code == 201 and replied.get_json()["request"]["description"] is None
+    mine = upload(client, "emma", target, "emma.txt", "my own file")
+    api(client, "ivan", "patch", url, status="resolved", resolution="Fixed in the portal.")
+    again = api(client, "emma", "get", url).get_json()
+    assert again["request"]["resolution"] == "Fixed in the portal."
+    assert again["request"]["status"] == "resolved"
+    assert "Emma's question too" in [e["message"] for e in again["history"]]
+    listed = api(client, "emma", "get", f"{url}/attachments").get_json()["attachments"]
+    assert sorted(a["id"] for a in listed) == sorted([ivan_file, mine])
+    # Her own description stays on her request; olga reads T (and emma's words) in full.
+    assert (
+        api(client, "emma", "get", f"/api/requests/{duplicate}").get_json()["request"][
+            "description"
+        ]
+        == "Mine is wrong too."
+    )
+    full = api(client, "olga", "get", url).get_json()
+    assert full["request"]["description"].startswith("My salary is 4,200")
+    assert full["request"]["requester"] == "olga" and full["request"]["watchers"] == ["emma"]
+    assert api(client, "olga", "get", f"{url}/attachments/{payslip}").status_code == 200
+    # Stopping to watch answers what she read, no more; then T is hers no longer.
+    left = api(client, "emma", "delete", f"{url}/watchers/emma").get_json()
+    assert left["description"] is None and left["requester"] is None
+    assert api(client, "emma", "get", url).status_code == 404

@@ -1,0 +1,130 @@
+"""What the requester of a duplicate merged into a request reads of that request.
+
+Merging request D (Emma's) into request T (Olga's) makes Emma a watcher of T,
+so that she follows the answer her question gets there: T's status, the
+replies of the people working it, its resolution, and what she writes there
+herself. Emma did not file T, and Olga did not choose to share it: T's
+description, its form's fields, Olga's replies and files, her rating and the
+search she filed it from are Olga's, and the other watchers and merged
+requesters are other people. A *merged reader* (someone who reads T only
+because a merge made them a watcher: not its requester, an agent of its queue
+or tasks, or a content owner of its department) gets T as `withhold` leaves
+it, the history `entries` keeps and the files `attachments` keeps, wherever
+T is read (the request page, the JSON API, file downloads) and mailed
+(`kb.notify.notifier`, `hears`).
+
+Their own description and files stay on D, which they read as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import replace
+
+from kb.accounts.records import User
+from kb.attachments.records import Attachment
+from kb.requests import permissions
+from kb.requests.records import Request, RequestEntry
+
+# The request's fields a merged reader does not get: the JSON API answers them
+# as null (`kb.requests.serialize`), the page leaves them out.
+WITHHELD = (
+    "requester",
+    "description",
+    "fields",
+    "search_id",
+    "search_query",
+    "suggestions_shown",
+    "went_on_anyway",
+    "rating",
+    "rating_comment",
+    "rated_at",
+)
+
+
+def is_merged_reader(
+    actor: User,
+    request: Request,
+    merged_requesters: Collection[str],
+    task_departments: Iterable[str] = (),
+) -> bool:
+    """True when `actor` filed a duplicate merged into `request` (`merged_requesters`,
+    `Ledger.merged_requesters`) and no role of theirs lets them read it in full.
+    (Once they stopped watching, they read it no more; what an unwatch answers
+    them is still withheld.)"""
+    if actor.username not in merged_requesters:
+        return False
+    return not (
+        permissions.is_requester(actor, request)
+        or permissions.works_queue(actor, request.department)
+        or permissions.owns_content(actor, request.department)
+        or any(permissions.works_queue(actor, d) for d in task_departments)
+    )
+
+
+def withhold(request: Request, reader: str) -> Request:
+    """`request` as its merged reader `reader` gets it: the fields of `WITHHELD`
+    emptied and named in `withheld`, the watchers only themselves. Never saved
+    (`Ledger` refuses a request with `withheld`)."""
+    return replace(
+        request,
+        requester="",
+        description="",
+        fields={},
+        search_id=None,
+        search_query="",
+        suggestions_shown=False,
+        went_on_anyway=False,
+        rating=None,
+        rating_comment="",
+        rated_at=None,
+        watchers=[w for w in request.watchers if w == reader],
+        self_watchers=[],
+        withheld=WITHHELD,
+    )
+
+
+def others(request: Request, merged_requesters: Iterable[str], reader: str) -> set[str]:
+    """Whose words on `request` its merged reader `reader` does not read: its
+    requester's and the other merged requesters'."""
+    return ({request.requester} | set(merged_requesters)) - {reader}
+
+
+def hears(
+    entry: RequestEntry, request: Request, merged_requesters: Iterable[str], reader: str
+) -> bool:
+    """Whether the merged reader `reader` reads (and is mailed) `entry`, one their
+    role as a watcher lets them read: not what the requester or another merged
+    requester wrote or did (their replies and files, ratings, closing), nor who
+    else was made a watcher."""
+    if entry.actor in others(request, merged_requesters, reader):
+        return False
+    if entry.kind == "watchers":
+        return reader in (entry.data.get("added"), entry.data.get("removed"))
+    return True
+
+
+def entries(
+    found: Iterable[RequestEntry], request: Request, merged_requesters: Iterable[str], reader: str
+) -> list[RequestEntry]:
+    """The entries of `found` (those a watcher reads) the merged reader reads."""
+    merged = set(merged_requesters)
+    return [e for e in found if hears(e, request, merged, reader)]
+
+
+def attachments(
+    found: Iterable[Attachment],
+    request: Request,
+    merged_requesters: Iterable[str],
+    reader: str,
+    readable: Iterable[RequestEntry],
+) -> list[Attachment]:
+    """The files of `found` the merged reader reads: those of the entries they
+    read (`readable`, from `entries`); a file of no entry by who uploaded it."""
+    kept = {e.id for e in readable}
+    hidden = others(request, merged_requesters, reader)
+    return [
+        a
+        for a in found
+        if (a.entry_id in kept if a.entry_id is not None else a.uploaded_by not in hidden)
+    ]
