@@ -407,6 +407,33 @@ def test_without_javascript_the_editor_offers_nothing_that_needs_it(
         assert tab.errors == []
 
 
+def test_the_link_picker_inserts_only_an_article_it_knows(tab: Tab, small: LiveServer) -> None:
+    """A word typed into the link picker and not chosen from its list ("vpn")
+    went into the text as [vpn](../vpn), a link that names no article. It is
+    now refused beside the picker; an article's title typed in full is taken."""
+    from playwright.sync_api import expect
+
+    page = tab.page
+    sign_in(tab, small, "hella")
+    page.goto(small.url + "/manage/edit/hr/sick-leave.md")
+    body = page.get_by_label("Text (Markdown)")
+    expect(page.locator("#e-preview")).not_to_be_empty()  # the script runs
+    before = body.input_value()
+    picker = page.get_by_label("Link to another article")
+    picker.fill("vpn")
+    picker.press("Enter")
+    refused = page.get_by_role("alert").filter(has_text="No article has this id or title")
+    expect(refused).to_be_visible()
+    expect(picker).to_have_attribute("aria-invalid", "true")
+    expect(picker).to_be_focused()
+    assert body.input_value() == before
+    picker.fill("setting up the vpn")  # the title, typed in full
+    expect(refused).to_be_hidden()
+    page.get_by_role("button", name="Insert link").click()
+    expect(body).to_have_value("[Setting up the VPN](../it/vpn-setup.md)" + before)
+    expect(picker).to_have_value("")
+
+
 def test_a_wrong_text_field_is_marked_like_a_wrong_list(tab: Tab, small: LiveServer) -> None:
     """A service form sent with its fields empty framed its lists in red and
     left its text field grey, as if that one were fine."""

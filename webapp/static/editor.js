@@ -156,16 +156,39 @@
     var up = here.slice(common).map(function () { return ".."; });
     return up.concat(there.slice(common)).join("/") || target;
   }
+  var unknown = document.getElementById("e-link-unknown");
+  // The article the picker names: by its id, or by its title typed in full.
+  function chosen(typed) {
+    var options = Array.prototype.slice.call(document.querySelectorAll("#article-ids option"));
+    var lower = typed.toLowerCase();
+    return options.filter(function (option) { return option.value === typed; })[0]
+      || options.filter(function (option) { return option.textContent.trim().toLowerCase() === lower; })[0];
+  }
+  function refuse(refused) {
+    if (!unknown) return;
+    unknown.hidden = !refused;
+    if (refused) {
+      picker.setAttribute("aria-invalid", "true");
+      picker.setAttribute("aria-describedby", unknown.id);
+    } else {
+      picker.removeAttribute("aria-invalid");
+      picker.removeAttribute("aria-describedby");
+    }
+  }
   insert.addEventListener("click", function () {
-    var id = picker.value.trim();
-    if (!id) return;
-    var option = document.querySelector('#article-ids option[value="' + CSS.escape(id) + '"]');
-    var title = option ? option.textContent : id;
-    insertAtCursor("[" + title + "](" + relative(id) + ")");
+    var typed = picker.value.trim();
+    if (!typed) return;
+    // A word typed and not chosen from the list names no article: inserted, it
+    // was a link the page shows as text. Said here, and nothing is inserted.
+    var option = chosen(typed);
+    refuse(!option);
+    if (!option) { picker.focus(); return; }
+    insertAtCursor("[" + option.textContent.trim() + "](" + relative(option.value) + ")");
     body.focus();
     picker.value = "";
     render();
   });
+  picker.addEventListener("input", function () { refuse(false); });
   // Enter in the picker inserts the link, as its button does; it would send the form.
   picker.addEventListener("keydown", function (event) {
     if (event.key !== "Enter") return;
