@@ -13,7 +13,10 @@ postings and embeds glossary terms for the first time, as a warm server
 would not). Reported: the searching thread's CPU time per search and per
 query embedding (p50, p95, mean), and the searches per second two cores
 could serve from that CPU time alone (2000 / mean ms; HTTP and the web app
-come on top). This is a benchmark, not a test.
+come on top). Also reported: the search model's calls per search, in the
+query role and in the passage role (the quote by meaning's sentence windows
+where the index holds no vectors for them), and the texts those embedded.
+This is a benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -44,6 +47,31 @@ def _summary(values: Sequence[float]) -> dict[str, float]:
     }
 
 
+class ModelCalls:
+    """Counts an embedder's calls and texts per role, wrapping its methods."""
+
+    def __init__(self, embedder: Any) -> None:
+        self.counts = {"query_calls": 0, "passage_calls": 0, "passage_texts": 0}
+        embed, embed_query = embedder.embed, embedder.embed_query
+
+        def passages(texts: Sequence[str], progress: Any = None) -> Any:
+            self.counts["passage_calls"] += 1
+            self.counts["passage_texts"] += len(texts)
+            return embed(texts, progress)
+
+        def query(text: str) -> Any:
+            self.counts["query_calls"] += 1
+            return embed_query(text)
+
+        embedder.embed, embedder.embed_query = passages, query
+
+    def taken(self) -> dict[str, int]:
+        """The counts since the last call."""
+        counts = dict(self.counts)
+        self.counts.update(dict.fromkeys(counts, 0))
+        return counts
+
+
 def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, Any]:
     from search.engine import SearchEngine
 
@@ -51,15 +79,20 @@ def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, 
     embedder = engine.embedder
     searches: list[float] = []
     embeddings: list[float] = []
+    calls = ModelCalls(embedder)
+    counted: dict[str, list[int]] = {}
     for round_ in range(rounds):
         for text in texts:
             started = time.thread_time()
             embedder.embed_query(text)
             embedded = time.thread_time()
+            calls.taken()
             engine.search(Query(text))
             if round_ > 0:
                 embeddings.append((embedded - started) * 1000.0)
                 searches.append((time.thread_time() - embedded) * 1000.0)
+                for key, count in calls.taken().items():
+                    counted.setdefault(key, []).append(count)
     engine.close()
     search = _summary(searches)
     return {
@@ -70,6 +103,8 @@ def measure(settings: Settings, texts: Sequence[str], rounds: int) -> dict[str, 
         "rounds_measured": rounds - 1,
         "search_cpu_ms": search,
         "embedding_cpu_ms": _summary(embeddings),
+        # the model's calls (and texts) per search, mean; the query cache is off
+        "model_calls_per_search": {k: round(statistics.fmean(v), 2) for k, v in counted.items()},
         "searches_per_second_on_2_cores": round(2000.0 / search["mean"], 1),
         "search_threads": settings.search_threads,
         "query_cache_size": settings.query_cache_size,

@@ -178,6 +178,7 @@ class IndexBuilder:
                 second,
                 self.vectors.embed_queries,
                 self._marked(),
+                self.vectors.embed_windows,
             )
             writer.write(target, previous, plan, report)
             snapshot.publish(self.index_dir, target)

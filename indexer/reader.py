@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from whoosh.index import Index
 
-from indexer import heading_vectors, keyword_index, metadata, snapshot
+from indexer import heading_vectors, keyword_index, metadata, sentence_vectors, snapshot
 from indexer.german_spelling import KEYWORD_ANALYSIS, analysed_by_older
 from indexer.metadata import Owner, Passage
 from indexer.secondary import KIND_KEY, MODEL_KEY, SECONDARY_VECTORS
@@ -153,6 +153,12 @@ class Snapshot:
         """Section heading path → its vector, for those of `paths` that have one."""
         with self._lock:
             return heading_vectors.load(self._db, paths)
+
+    def sentence_vectors(self, pid: int, windows: Sequence[str]) -> np.ndarray | None:
+        """The stored vectors of a passage's sentence windows (None: none stored
+        for these windows; `indexer.sentence_vectors`), read per search."""
+        with self._lock:
+            return sentence_vectors.load(self._db, pid, windows)
 
     def close(self) -> None:
         self.keyword.close()

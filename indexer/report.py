@@ -19,6 +19,8 @@ class BuildReport:
     embedded_passages: int = 0
     # Passages embedded with the second model (setting secondary_model).
     secondary_embedded_passages: int = 0
+    # Sentence windows embedded for the answer's quote (`indexer.sentence_vectors`).
+    embedded_windows: int = 0
     # The older passage cutter's version when the index was cut again
     # (`indexer.recut`), and how many articles came out in other passages.
     recut_from: int | None = None

@@ -14,11 +14,19 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
-from indexer import heading_vectors, keyword_index, metadata, originals, snapshot
+from indexer import (
+    heading_vectors,
+    keyword_index,
+    metadata,
+    originals,
+    sentence_vectors,
+    snapshot,
+)
 from indexer.chunking import CUTTER_VERSION, chunk_article
 from indexer.german_spelling import KEYWORD_ANALYSIS, KEYWORD_ANALYSIS_KEY
 from indexer.manifest_signature import signing_key
@@ -65,7 +73,9 @@ class VectorSide:
 class SnapshotWriter:
     """Writes one snapshot folder; `primary` gives the vectors of new passages,
     `secondary` (when set) those of the second model (`indexer.secondary`),
-    `embed_queries` those of new section heading paths (`indexer.heading_vectors`)."""
+    `embed_queries` those of new section heading paths (`indexer.heading_vectors`),
+    `embed_windows` those of new passages' sentence windows, with the setting
+    `answer_quote_by_meaning` (`indexer.sentence_vectors`)."""
 
     def __init__(
         self,
@@ -75,6 +85,7 @@ class SnapshotWriter:
         secondary: VectorSide | None = None,
         embed_queries: heading_vectors.EmbedQueries | None = None,
         after: int = 0,
+        embed_windows: sentence_vectors.EmbedWindows | None = None,
     ) -> None:
         self.settings = settings
         # The highest sequence the cluster recorded (`indexer.sequence_mark`):
@@ -86,6 +97,7 @@ class SnapshotWriter:
         self.primary = primary
         self.secondary = secondary
         self.embed_queries = embed_queries
+        self.embed_windows = embed_windows
         self.index_dir = settings.index_path
         self.languages = settings.language_list
 
@@ -181,10 +193,20 @@ class SnapshotWriter:
         self._title_vectors(db)
         if self.embed_queries is not None:
             heading_vectors.update(db, self.embed_queries)
+        self._sentence_vectors(db, report)
         db.commit()
         originals.link_into(self.index_dir, target, previous, metadata.kept_files(db))
         report.articles, report.passages = metadata.counts(db)
         db.close()
+
+    def _sentence_vectors(self, db: sqlite3.Connection, report: BuildReport) -> None:
+        """The new passages' sentence windows embedded for the answer's quote
+        while `answer_quote_by_meaning` asks for them; else none kept."""
+        if self.embed_windows is None or not self.settings.answer_quote_by_meaning:
+            sentence_vectors.drop(db)
+            return
+        stage = partial(self.stage, "sentence vectors")
+        report.embedded_windows += sentence_vectors.update(db, self.embed_windows, stage)
 
     def _title_vectors(self, db: sqlite3.Connection) -> None:
         """Embed the title of every article that has no title vector yet (new,

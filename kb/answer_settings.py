@@ -42,7 +42,9 @@ class AnswerSettings:
     answer_quote_by_meaning: bool = setting(
         False,
         "Choose the answer's quoted sentence by the search model's reading of each "
-        "sentence too, not by the query's words alone (search/quote_choice.py). Off by "
-        "default: it quotes the answer more often on the 18F sets but embeds about ten "
-        "sentences per answered search, some 0.7 s of CPU on two cores (docs/search.md).",
+        "sentence too, not by the query's words alone (search/quote_choice.py). `kb index` "
+        "then stores each passage's sentence vectors, so a search embeds none (an index "
+        "built without them: about ten per answered search, some 0.5 s of CPU). Off by "
+        "default: the index build embeds five to seven sentence windows per passage "
+        "(docs/search.md).",
     )

@@ -22,6 +22,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -244,8 +245,9 @@ class SearchEngine:
         if answered:
             chosen = choose_answer(candidates, loaded, plan, found.prepared.snapshot.lead_passage)
             quote = None
-            if self.settings.answer_quote_by_meaning:  # costly: see the setting
-                quote = QuoteChoice(self.embedder.embed, found.query_vector)
+            if self.settings.answer_quote_by_meaning:
+                stored = partial(found.prepared.snapshot.sentence_vectors, chosen.pid)
+                quote = QuoteChoice(self.embedder.embed, found.query_vector, stored)
             answer = answer_of(chosen, plan.coverage, match, quote)
         return SearchResponse(
             query=query.text,

@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 from indexer.metadata import Passage
 from kb.extract.table_markdown import cell_text, split_cells
+from kb.passage_sentences import sentences
 from kb.results import Answer, Hit
-from search.line_wraps import unwrapped, wrapped
 from search.terms import NEGATIONS, WORD, stems
 
 SNIPPET_WORDS = 36
@@ -32,11 +32,6 @@ _TABLE_RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 _RULE_PART = re.compile(r"^[\s|:]*---[\s|:-]*$")
 CELL_SEPARATOR = " · "
 ROW_END = ";"
-# A sentence ends at a run of white space after . ! ? (not after a digit:
-# "31. März"), or at a run holding a line break. Runs are read whole, once each
-# (a search from each space was quadratic: 40,000 spaces took 5 s a search).
-_SPACE_RUN = re.compile(r"\s+")
-_SENTENCE_MARK = re.compile(r"[^\d\s][.!?]")
 SHORT_SENTENCE = 6  # words; a shorter best sentence brings the next one along
 INTRODUCED_WORDS = 40  # how much of the list or table a sentence ending in ":" brings
 LIST_ITEMS = 3  # consecutive short lines that make a list
@@ -206,36 +201,6 @@ def snippet(text: str, match: Match, width: int = SNIPPET_WORDS) -> str:
     end = len(text) if best_start + width >= len(tokens) else window[-1].end
     body = _render(text, window, start, end)
     return ("… " if start else "") + body + (" …" if end < len(text) else "")
-
-
-def sentences(text: str) -> list[str]:
-    """Sentences and list items of a passage, in order; a paragraph's wrapped
-    lines are read as one text (`wrapped`)."""
-    parts: list[str] = []
-    start, line = 0, len(text) - len(text.lstrip())
-    for run in _SPACE_RUN.finditer(text):
-        breaks = run.group().count("\n")
-        if breaks == 1:
-            cut = not wrapped(text, line, run.start(), run.end())
-        else:
-            cut = breaks > 1 or _sentence_end(text, run.start(), run.end())
-        if cut:
-            parts.append(text[start : run.start()])
-            start = run.end()
-        if breaks:
-            line = run.end()
-    parts.append(text[start:])
-    return [unwrapped(s.strip()) for s in parts if s and s.strip()]
-
-
-def _sentence_end(text: str, end: int, following: int) -> bool:
-    """Whether a sentence mark ends `text[:end]` and the text at `following`
-    starts a sentence: a word in lower case after the mark continues the
-    sentence ("e.g. the", "i.e. filling", "BookIt! is what you'll use")."""
-    return (
-        bool(_SENTENCE_MARK.fullmatch(text, end - 2, end))
-        and not text[following : following + 1].islower()
-    )
 
 
 def best_sentences(text: str, match: Match, score: SentenceScore | None = None) -> str:

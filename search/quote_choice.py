@@ -18,13 +18,15 @@ ranks higher in the other order, the words' choice on a tie
 (`search.highlight.answer_sentences`): it stays unless the model's first
 ranks higher by words than it ranks by meaning.
 
-Used only with the setting `answer_quote_by_meaning` (off by default: about
-0.8 s of CPU per answered search on two cores, docs/search.md). Cost: one
-batch of passage-role embeddings per answered search, one text per
-sentence of the chosen passage, at most `MAX_SENTENCES` (the sentences the
-words rank first; the others rank last by meaning). On the 18F handbook's
-answers that is 10.0 texts at the mean (at most 61 before the cap).
-docs/search.md, "The answer sentences", has the measurements.
+Used only with the setting `answer_quote_by_meaning`. The windows' vectors
+come from the snapshot, embedded by the indexer (`indexer.sentence_vectors`,
+`stored`): no model call per search. Where the snapshot has none for the
+passage (an index built without them, or cut into other windows) the
+windows are embedded here: one batch of passage-role embeddings per
+answered search, about 0.5 s of CPU on two cores. Either way only the
+`MAX_SENTENCES` sentences the words rank first are read by meaning (the
+others rank last), so both give the same quote. docs/search.md, "The quote
+by meaning", has the measurements.
 """
 
 from __future__ import annotations
@@ -33,15 +35,14 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from kb.passage_sentences import windows
+
 MAX_SENTENCES = 24  # sentences embedded per answer; the rest rank last by meaning
 
 # Embeds texts in the passage role (the search model's `embed`): one row each.
 EmbedPassages = Callable[[Sequence[str]], np.ndarray]
-
-
-def windows(parts: Sequence[str]) -> list[str]:
-    """Each sentence with the one before and the one after it."""
-    return [" ".join(parts[max(0, i - 1) : i + 2]) for i in range(len(parts))]
+# The answer passage's windows → their vectors stored at index time (None: none).
+StoredWindows = Callable[[Sequence[str]], np.ndarray | None]
 
 
 def reading_ranks(scores: Sequence[float]) -> list[int]:
@@ -64,15 +65,22 @@ class QuoteChoice:
     """Scores the sentences of one search's answer passage by words and meaning
     (`search.highlight.SentenceChoice`)."""
 
-    def __init__(self, embed: EmbedPassages, query_vector: np.ndarray) -> None:
+    def __init__(
+        self, embed: EmbedPassages, query_vector: np.ndarray, stored: StoredWindows | None = None
+    ) -> None:
         self.embed = embed
         self.query_vector = query_vector
+        self.stored = stored
 
     def __call__(self, parts: Sequence[str], word_scores: Sequence[float]) -> list[float]:
         texts = windows(parts)
         first = reading_ranks(word_scores)
         read = [i for i in range(len(parts)) if first[i] < MAX_SENTENCES]
-        vectors = self.embed([texts[i] for i in read])
+        found = self.stored(texts) if self.stored is not None else None
+        if found is not None:
+            vectors = found[read].astype(np.float32)
+        else:
+            vectors = self.embed([texts[i] for i in read])
         cosines = [-np.inf] * len(parts)
         for i, vector in zip(read, vectors, strict=True):
             cosines[i] = float(np.dot(vector, self.query_vector))

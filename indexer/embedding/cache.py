@@ -18,10 +18,14 @@ _WAIT_SECONDS = 30.0  # for another process writing the file
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path, model: str, dim: int) -> None:
+    """`model`: the key the vectors are stored under; `dtype`: how they are
+    stored (the sentence windows' in float16, `indexer.sentence_vectors`)."""
+
+    def __init__(self, path: Path, model: str, dim: int, dtype: type = np.float32) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.model = model
         self.dim = dim
+        self.dtype = dtype
         self._db = sqlite3.connect(path, timeout=_WAIT_SECONDS, check_same_thread=False)
         enable_wal(self._db, _WAIT_SECONDS)
         self._db.execute("PRAGMA synchronous=NORMAL")
@@ -62,7 +66,7 @@ class EmbeddingCache:
                 [self.model, *part],
             )
             for h, blob in rows:
-                vec = np.frombuffer(blob, dtype=np.float32)
+                vec: np.ndarray = np.frombuffer(blob, dtype=self.dtype)
                 if vec.shape[0] == self.dim:
                     found[h] = vec
         return found
@@ -72,7 +76,7 @@ class EmbeddingCache:
             self._db.executemany(
                 "INSERT OR REPLACE INTO embeddings (model, hash, vector) VALUES (?, ?, ?)",
                 [
-                    (self.model, h, np.asarray(v, dtype=np.float32).tobytes())
+                    (self.model, h, np.asarray(v, dtype=self.dtype).tobytes())
                     for h, v in items.items()
                 ],
             )

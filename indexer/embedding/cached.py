@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 EMBED_CHECKPOINT = 256  # passages embedded between two writes to the embedding cache
 CACHE_FILE = "embeddings.db"
+# The cache key under which a model's sentence-window vectors are kept, in
+# float16 (`indexer.sentence_vectors`): apart from its passages' float32 ones.
+WINDOWS_KEY = "{model} sentence windows"
 
 ProgressFactory = Callable[[int], Callable[[int], None]]
 
@@ -105,21 +108,38 @@ class CachedEmbedding:
         )
         return np.stack([vectors[h] for h in hashes]).astype(np.float32)
 
+    def embed_windows(self, texts: list[str]) -> tuple[np.ndarray, int]:
+        """Passage-role vectors of sentence windows (`indexer.sentence_vectors`),
+        in order, as float16, and how many had to be embedded; cached by the
+        text's hash under the model's `WINDOWS_KEY`."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float16), 0
+        hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        vectors, embedded = self._through_cache(
+            dict(zip(hashes, texts, strict=True)),
+            lambda part, _: self.embedder.embed(part),
+            None,
+            windows=True,
+        )
+        return np.stack([vectors[h] for h in hashes]).astype(np.float16), embedded
+
     def _through_cache(
         self,
         texts: dict[str, str],
         compute: Callable[[list[str], Callable[[int], None] | None], np.ndarray],
         progress: ProgressFactory | None,
+        windows: bool = False,
     ) -> tuple[dict[str, np.ndarray], int]:
-        """The vectors of `texts` (hash → text) from the cache, those it lacks
-        embedded by `compute` and stored; and how many were embedded."""
-        cache = self._cache(None)
+        """The vectors of `texts` (hash → text) from the cache (its sentence
+        windows' part with `windows`), those it lacks embedded by `compute` and
+        stored; and how many were embedded."""
+        cache = self._cache(None, windows)
         cached = cache.get_many(texts) if cache else {}
         missing = sorted((h, t) for h, t in texts.items() if h not in cached)
         if missing:
             embedder = self.embedder
             if cache is None:
-                cache = self._cache(embedder.dim)
+                cache = self._cache(embedder.dim, windows)
             assert cache is not None
             tick = progress(len(missing)) if progress else None
             logger.info("embedding %d texts with %s", len(missing), self.model)
@@ -133,11 +153,14 @@ class CachedEmbedding:
             cache.close()
         return cached, len(missing)
 
-    def _cache(self, dim: int | None) -> EmbeddingCache | None:
+    def _cache(self, dim: int | None, windows: bool = False) -> EmbeddingCache | None:
         if dim is None:
             dim = self._embedder.dim if self._embedder is not None else self._known_dim()
             if dim is None:
                 return None
+        if windows:
+            key = WINDOWS_KEY.format(model=self.model)
+            return EmbeddingCache(self.index_dir / CACHE_FILE, key, dim, np.float16)
         return EmbeddingCache(self.index_dir / CACHE_FILE, self.model, dim)
 
     def _known_dim(self) -> int | None:

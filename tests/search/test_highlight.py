@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 import re
 
+from kb.line_wraps import unwrapped
 from search import highlight
 from search.highlight import Marker, answer_sentences, best_sentences, mark, sentences, snippet
-from search.line_wraps import unwrapped
 from search.terms import negates, stems
 from tests.support import within
 

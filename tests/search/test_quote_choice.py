@@ -6,9 +6,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from indexer.build import IndexBuilder
+from kb.passage_sentences import sentences
+from kb.results import Query
+from kb.settings import Settings
+from search.engine import SearchEngine
 from search.highlight import answer_sentences
 from search.quote_choice import MAX_SENTENCES, QuoteChoice, fused, reading_ranks, windows
 from search.terms import stems
+from tests.support import HashingEmbedder
 
 MATCH = frozenset(stems("temporary") | stems("promotion") | stems("long"))
 
@@ -86,3 +92,40 @@ def test_one_sentence_embeds_nothing() -> None:
         "Parental leave lasts twelve weeks.", MATCH, choose=QuoteChoice(meaning, QUERY)
     )
     assert quote == "Parental leave lasts twelve weeks." and meaning.texts == []
+
+
+class Counting(HashingEmbedder):
+    """The hashing embedder that remembers the passage-role texts it embeds."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str], progress: object = None) -> np.ndarray:
+        self.texts.extend(texts)
+        return super().embed(texts, progress)
+
+
+QUESTION = "when do I need a doctor's certificate"
+
+
+def test_stored_sentence_vectors_spare_the_model_and_quote_alike(tiny_settings: Settings) -> None:
+    """An index built with the setting holds the windows' vectors: a search
+    embeds none of them; one built without embeds them and quotes the same."""
+    on = tiny_settings.replace(answer_quote_by_meaning=True, answer_threshold=0.0)
+    counting = Counting()
+    IndexBuilder(on, embedder=counting).run()
+    counting.texts.clear()
+    engine = SearchEngine(on, embedder=counting)
+    stored = engine.search(Query(QUESTION)).answer
+    engine.close()
+    assert stored is not None and len(sentences(stored.passage)) > 1
+    assert counting.texts == []
+    # The same content indexed without them: the search embeds the windows.
+    IndexBuilder(on.replace(answer_quote_by_meaning=False), embedder=counting).run(full=True)
+    counting.texts.clear()
+    engine = SearchEngine(on, embedder=counting)
+    embedded = engine.search(Query(QUESTION)).answer
+    engine.close()
+    assert embedded is not None and embedded.passage == stored.passage
+    assert counting.texts == windows(sentences(stored.passage))[:MAX_SENTENCES]
+    assert embedded.highlight == stored.highlight
