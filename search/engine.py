@@ -272,7 +272,8 @@ class SearchEngine:
         lists = (keyword, found.fused_vector or found.vector, found.secondary)
         snapshot, plan = found.prepared.snapshot, found.plan
         groups, article_of = self.ranker.rank(snapshot, plan.lang, lists, found.query_vector)
-        return self.ranker.proximity.rescore(groups, plan, found.passages), article_of
+        groups = self.ranker.proximity.rescore(groups, plan, found.passages)
+        return self.ranker.with_headings(found, groups, article_of), article_of
 
     def competing(
         self, found: Retrieval, groups: list[ArticleGroup]

@@ -19,7 +19,7 @@ import numpy as np
 
 from indexer.embedding.base import Embedder
 from kb.settings import Settings
-from search.crosslingual import CrossLanguage, first_langs
+from search.crosslingual import HEADED, CrossLanguage, first_langs
 from search.ensemble import create_ensemble
 from search.feedback import VectorFeedback
 from search.fusion import Fusion, create_fusion
@@ -30,9 +30,11 @@ from search.grouping import (
     with_second_passage,
 )
 from search.proximity import ProximityBonus
+from search.section_match import section_cosines
 
 if TYPE_CHECKING:
     from indexer.reader import Snapshot
+    from search.engine import Retrieval
     from search.prepared import PreparedSnapshot
 
 Ranked = Sequence[tuple[int, float]]
@@ -90,6 +92,23 @@ class Ranker:
                 fused_articles, snapshot.title_vectors, query_vector
             )
         return attach_passages(fused_articles, fused_passages, article_of), article_of
+
+    def with_headings(
+        self, found: Retrieval, groups: list[ArticleGroup], article_of: dict[int, str]
+    ) -> list[ArticleGroup]:
+        """`groups` (the fused articles of `found`) re-scored by their sections'
+        heading paths where the query is cross-language and the setting asks for
+        it (`CrossLanguage.with_headings`). The heading vectors are the index's,
+        read, not embedded: no model runs for it."""
+        if self.cross.heading_weight <= 0 or not groups:
+            return groups
+        snapshot = found.prepared.snapshot
+        articles = best_per_article(found.fused_vector or found.vector, article_of)
+        if not self.cross.applies(found.plan.lang, lambda: first_langs(snapshot, articles)):
+            return groups
+        loaded = found.passages.get([p for g in groups[:HEADED] for p in g.pids])
+        cosines = section_cosines(snapshot.heading_vectors, loaded, found.query_vector)
+        return self.cross.with_headings(groups, cosines)
 
     def secondary_cosines(
         self,

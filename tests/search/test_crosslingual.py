@@ -8,7 +8,8 @@ import pytest
 from kb.errors import ConfigError
 from kb.results import Query
 from kb.settings import Settings
-from search.crosslingual import CrossLanguage, is_cross_language
+from search.crosslingual import HEADED, CrossLanguage, is_cross_language
+from search.grouping import ArticleGroup
 from tests.support import HashingEmbedder
 
 
@@ -55,6 +56,33 @@ def test_titles_that_meet_the_query_move_their_articles_up() -> None:
     assert cross.with_titles(fused, {}, query) == fused
 
 
+def test_sections_whose_heading_paths_meet_the_query_move_their_articles_up() -> None:
+    cross = levers(cross_language_heading_weight=2.0)
+    groups = [
+        ArticleGroup("a", 0.9, [1, 2]),
+        ArticleGroup("b", 0.8, [3]),
+        ArticleGroup("c", 0.55, [4]),  # no heading vector: counts as the best
+        ArticleGroup("d", 0.6, [5]),
+    ]
+    cosines = {1: 0.70, 2: 0.75, 3: 0.85, 5: 0.80}
+    rescored = cross.with_headings(groups, cosines)
+    # Each gains 2 x (its best section's cosine - the lowest best, a's 0.75).
+    assert [(g.article_id, round(g.score, 6)) for g in rescored] == [
+        ("b", 1.0),
+        ("a", 0.9),
+        ("c", 0.75),
+        ("d", 0.7),
+    ]
+    assert rescored[1].pids == [1, 2]
+    # Only the first HEADED articles compete; the rest stay behind them as they were.
+    many = [ArticleGroup(f"x{i}", 1.0 - i / 100, [i]) for i in range(HEADED + 5)]
+    tail = {HEADED + 4: 1.0, **{i: 0.5 for i in range(HEADED)}}
+    assert cross.with_headings(many, tail) == many
+    # An index without heading vectors, or the weight at 0, ranks as before.
+    assert cross.with_headings(groups, {}) == groups
+    assert levers(cross_language_heading_weight=0).with_headings(groups, cosines) == groups
+
+
 def test_the_levers_stay_out_of_the_way_while_they_change_nothing() -> None:
     def asked() -> list[str]:
         raise AssertionError("the articles' languages were read for nothing")
@@ -67,7 +95,7 @@ def test_the_levers_stay_out_of_the_way_while_they_change_nothing() -> None:
         # rrf has no weight
         {"fusion": "rrf", "cross_language_fusion_shift": 0.3, "cross_language_title_weight": 0},
     ):
-        cross = levers(**overrides)
+        cross = levers(**overrides, cross_language_heading_weight=0.0)
         assert cross.fusion is None and not cross.active
         assert not cross.applies("de", asked)
     with pytest.raises(ConfigError, match="cross_language_fusion_shift"):
@@ -134,3 +162,44 @@ def test_with_the_real_model_english_questions_never_meet_the_levers(
     finally:
         default.close()
         shifted.close()
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing stand-in, counting the texts it embeds."""
+
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def embed(self, texts, progress=None):  # type: ignore[no-untyped-def]
+        self.texts += len(texts)
+        return super().embed(texts, progress)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        self.texts += 1
+        return super().embed_query(text)
+
+
+def test_the_engine_reorders_cross_language_queries_by_heading_paths_without_a_model_call(
+    fixture_index: Settings,
+) -> None:
+    from search.engine import SearchEngine
+
+    def ranking(settings: Settings, text: str) -> tuple[list[str], int]:
+        counting = CountingEmbedder()
+        engine = SearchEngine(settings, embedder=counting)
+        try:
+            response = engine.search(Query(text, k=20, floor=False))
+        finally:
+            engine.close()
+        return [hit.id for hit in response.results], counting.texts
+
+    headed = fixture_index.replace(cross_language_heading_weight=10.0)
+    fixture_index = fixture_index.replace(cross_language_heading_weight=0.0)
+    # Most of the fixture's articles are English: a German question is cross-language.
+    german = "Wie richte ich das VPN zu Hause ein?"
+    moved, calls = ranking(headed, german)
+    before, calls_before = ranking(fixture_index, german)
+    assert moved != before and sorted(moved) == sorted(before)
+    assert calls == calls_before  # the heading vectors are read from the index
+    english = "how do I set up the VPN at home"
+    assert ranking(headed, english) == ranking(fixture_index, english)
