@@ -272,8 +272,7 @@ class SearchEngine:
         lists = (keyword, found.fused_vector or found.vector, found.secondary)
         snapshot, plan = found.prepared.snapshot, found.plan
         groups, article_of = self.ranker.rank(snapshot, plan.lang, lists, found.query_vector)
-        groups = self.ranker.proximity.rescore(groups, plan, found.passages)
-        return self.ranker.with_headings(found, groups, article_of), article_of
+        return self.ranker.rescored(found, groups, article_of), article_of
 
     def competing(
         self, found: Retrieval, groups: list[ArticleGroup]

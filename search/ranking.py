@@ -5,9 +5,10 @@ fusion method (`search.fusion`), the cross-language levers
 (`search.crosslingual`) and the second model's three-list fusion
 (`search.ensemble`, when `secondary_model` is set), the vector
 feedback search (`search.feedback`), which the engine runs at retrieval, and
-the term proximity bonus (`search.proximity`), which the engine adds after
-fusion. Per query it picks one, fuses passages and articles, and attaches
-each article's passages in fused order.
+the term proximity bonus (`search.proximity`), which `Ranker.rescored` adds
+after fusion, before a cross-language query's heading-path re-scoring. Per
+query it picks one, fuses passages and articles, and attaches each
+article's passages in fused order.
 """
 
 from __future__ import annotations
@@ -93,13 +94,14 @@ class Ranker:
             )
         return attach_passages(fused_articles, fused_passages, article_of), article_of
 
-    def with_headings(
+    def rescored(
         self, found: Retrieval, groups: list[ArticleGroup], article_of: dict[int, str]
     ) -> list[ArticleGroup]:
-        """`groups` (the fused articles of `found`) re-scored by their sections'
-        heading paths where the query is cross-language and the setting asks for
-        it (`CrossLanguage.with_headings`). The heading vectors are the index's,
-        read, not embedded: no model runs for it."""
+        """`groups` (the fused articles of `found`) with the proximity bonus, then
+        re-scored by their sections' heading paths where the query is
+        cross-language and the setting asks for it (`CrossLanguage.with_headings`).
+        The heading vectors are the index's, read, not embedded: no model runs."""
+        groups = self.proximity.rescore(groups, found.plan, found.passages)
         if self.cross.heading_weight <= 0 or not groups:
             return groups
         snapshot = found.prepared.snapshot
