@@ -56,6 +56,7 @@ _DEFAULTS = {s.name: s.default for s in SETTINGS}
 # The first live setting a problem's message names, for the line it is set on.
 _NAMED = re.compile(r"\b(" + "|".join(sorted(LIVE, key=len, reverse=True)) + r")\b")
 _TOML_LINE = re.compile(r"\bat line (\d+)")
+_URL_USER = re.compile(r"[^:/@]*")  # a URL's user part, up to its `:`
 # What a message may quote of a value: a URL (its user part, path and query can
 # hold a password or a token) and a value in quotes (as `repr` writes it; the
 # lookbehind keeps "it's URL" from opening a quote). The user part runs to the
@@ -139,6 +140,27 @@ def redacted(message: str) -> str:
     alone, each quoted value as '…'. What is wrong, and with which setting, stays."""
     message = _URL.sub(_url_redacted, message)
     return _without_quoted(message)
+
+
+def password_hidden(url: str) -> str:
+    """`url` (the `database_url` setting) with the password of each
+    `scheme://user:password@` as `***`, the user and the host kept: what the
+    expression `(://[^:/@]*:)[^@]*@` replaced, in time linear in `url` (that
+    expression read the rest of the value again from every `://:`)."""
+    kept: list[str] = []
+    copied = at = 0
+    while (start := url.find("://", at)) >= 0:
+        colon = _URL_USER.match(url, start + 3).end()  # type: ignore[union-attr]
+        if not url.startswith(":", colon):
+            at = colon  # no `://` starts inside the user part
+            continue
+        end = url.find("@", colon + 1)
+        if end < 0:
+            break  # no later `://` has an `@` after its colon either
+        kept += (url[copied : colon + 1], "***@")
+        copied = at = end + 1
+    kept.append(url[copied:])
+    return "".join(kept)
 
 
 def _url_redacted(url: re.Match[str]) -> str:

@@ -12,7 +12,6 @@ setting for one run.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 
 import click
@@ -24,7 +23,7 @@ from kb.backup import commands as backup_commands
 from kb.cli.options import ORIGIN_KEY, KbGroup, echo_json, json_option
 from kb.content import commands as content_commands
 from kb.insights import commands as insights_commands
-from kb.live_settings import SettingsOrigin
+from kb.live_settings import SettingsOrigin, password_hidden
 from kb.requests import commands as requests_commands
 from kb.settings import Settings, parse_assignment, settings_table
 from search import commands as search_commands
@@ -81,7 +80,7 @@ def _shown(settings: Settings) -> dict[str, object]:
     values = settings.as_dict()
     if values["secret_key"]:
         values["secret_key"] = "(set)"
-    values["database_url"] = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", values["database_url"])
+    values["database_url"] = password_hidden(values["database_url"])
     return values
 
 
