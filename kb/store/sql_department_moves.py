@@ -67,26 +67,26 @@ class SqlDepartmentMoves(SqlBase):
             raise ValueError(f"move a department to another one, got {old!r} to {new!r}")
         data = {"from_department": old, "to_department": new, "renamed": True}
         with self._write("move a department's requests") as conn:
-            own = [
+            # The ids come from the UPDATEs themselves: on PostgreSQL a request
+            # filed into the queue, or moved out of it, by a transaction that
+            # commits while this one runs is seen by a statement begun after it,
+            # so a SELECT before them could name other rows than they change.
+            own = sorted(
                 rid
                 for (rid,) in conn.execute(
-                    select(requests.c.id).where(requests.c.department == old).order_by("id")
+                    update(requests)
+                    .where(requests.c.department == old)
+                    .values(department=new, version=requests.c.version + 1)
+                    .returning(requests.c.id)
                 )
-            ]
-            tasked = conn.execute(
-                select(request_tasks.c.request_id).where(request_tasks.c.department == old)
-            ).all()
-            others = sorted({rid for (rid,) in tasked} - set(own))
-            conn.execute(
-                update(requests)
-                .where(requests.c.department == old)
-                .values(department=new, version=requests.c.version + 1)
             )
-            conn.execute(
+            tasked = conn.execute(
                 update(request_tasks)
                 .where(request_tasks.c.department == old)
                 .values(department=new, version=request_tasks.c.version + 1)
-            )
+                .returning(request_tasks.c.request_id)
+            ).all()
+            others = sorted({rid for (rid,) in tasked} - set(own))
             if others:
                 conn.execute(
                     update(requests)
