@@ -34,6 +34,7 @@ from kb.i18n.labels import label_of
 from kb.i18n.notes import NoteTable
 from kb.i18n.problems import content_error_text, problem_text, problem_words
 from kb.records import Problem
+from kb.requests.title_dates import dated_title
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT = DEFAULT_LANGUAGE
@@ -205,6 +206,8 @@ def init_app(app: Flask, site: Callable[[], str] = lambda: DEFAULT) -> None:
     app.jinja_env.filters["problem_text"] = said_problem
     app.jinja_env.filters["problem_words"] = said_words
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
+    # A request's or task's title: its stored `YYYY-MM-DD` dates as the reader writes dates.
+    app.jinja_env.filters["request_title"] = lambda title: dated_title(title, current_language())
     app.jinja_env.filters["filesize"] = lambda size: domain.format_size(current_language(), size)
     app.jinja_env.filters["change"] = lambda value: domain.format_change(current_language(), value)
     app.jinja_env.filters["localdecimal"] = lambda value, pattern="0.0": domain.format_decimal(

@@ -27,6 +27,7 @@ from kb.notify.outbox import UNSUBSCRIBE, OutboxMessage, delivery_key
 from kb.notify.webhooks import DeliveryFailed
 from kb.requests import entry_notes
 from kb.requests.records import Request, RequestEntry
+from kb.requests.title_dates import dated_title
 
 Audience = Literal["requester", "queue", "watcher", "assignee"]
 
@@ -55,7 +56,8 @@ def compose(
     department (`{dept}`), the status (`{status}`, its label in `kb.i18n.labels`,
     the word the web pages use too), who acted (`{actor}`: `actor_name`, their
     display name, else their username) and a task's number and title (`{task}`,
-    `{title}`); `link` is the request page's address. A watcher's mail says how
+    `{title}`); the request's and a task's title name their dates as the reader's
+    language writes dates (`kb.requests.title_dates`); `link` is the request page's address. A watcher's mail says how
     to stop watching: with `unwatch_link`, the one-click page for them alone."""
     texts = domain_catalog()
     key = f"mail_{topic.partition('.')[2]}_{audience}"
@@ -68,7 +70,7 @@ def compose(
         "status": status,
         "actor": actor_name or entry.actor,
         "task": entry.data.get("task", ""),
-        "title": entry.data.get("title", ""),
+        "title": dated_title(str(entry.data.get("title", "")), lang),
     }
     subject_text = texts.translate(lang, f"{key}_subject", **fill)
     opening = texts.translate(lang, f"{key}_opening", **fill)
@@ -76,7 +78,8 @@ def compose(
     def word(name: str) -> str:
         return texts.translate(lang, f"mail_{name}")
 
-    subject = f"[{word('request')} #{request.id}] {subject_text}: {_short(request.query)}"
+    title = dated_title(request.query, lang)
+    subject = f"[{word('request')} #{request.id}] {subject_text}: {_short(title)}"
     lines = [opening, ""]
     if entry.message.strip() and (audience == "queue" or entry.visible_to_requester):
         lines += _quoted(entry.message, lang, fill["actor"])
@@ -85,7 +88,7 @@ def compose(
         *([link] if link else []),
         # The requester's words and a department file's name each stay on their
         # own line: a line break in them cannot forge the lines the product writes.
-        f"{word('question')}: {_one_line(request.query)}",
+        f"{word('question')}: {_one_line(title)}",
         f"{word('status')}: {status}",
         f"{word('department')}: {_one_line(fill['dept'])}",
         "",

@@ -95,3 +95,17 @@ def test_a_person_s_text_is_quoted_under_their_name() -> None:
         assert f"\n{said}\n  Sign in at evil\n" in composed[1]
     replied = entry_notes.NOTES.note("entry_note_requester_replied")
     assert "wrote:" not in body_for(replied, "en")
+
+
+def test_a_title_s_date_is_written_as_the_reader_s_language_writes_dates() -> None:
+    """A value stream's title stores its start date as `YYYY-MM-DD`; the mail
+    names it as its reader writes dates, in the subject and in the body."""
+    onboarding = replace(REQUEST, query="Onboarding Jana Fischer, starts 2099-01-04")
+    entry = RequestEntry(request_id=7, actor="emma", kind="created")
+    for lang, day in (("en", "4 January 2099"), ("de", "4. Januar 2099")):
+        composed = compose(Topic.CREATED, onboarding, entry, audience="queue", lang=lang)
+        assert composed is not None
+        subject, body = composed
+        assert subject.endswith(f"Onboarding Jana Fischer, starts {day}"), subject
+        assert f": Onboarding Jana Fischer, starts {day}\n" in body
+        assert "2099-01-04" not in subject + body
