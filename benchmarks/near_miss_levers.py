@@ -54,7 +54,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -249,7 +249,15 @@ def _second_evidence(
     return out
 
 
-def collect(name: str, queries: Path, index: str, content: str) -> list[Sample]:
+def collect(
+    name: str,
+    queries: Path,
+    index: str,
+    content: str,
+    observe: Callable[[SearchEngine, str], dict[str, float]] = candidates,
+) -> list[Sample]:
+    """Every labelled query of one set searched once: the engine's evidence
+    and the candidates `observe` reads (`benchmarks.spread_levers` passes its own)."""
     engine = SearchEngine(
         Settings.load({"index_dir": index, "content_dir": content, "confidence_second_look": False})
     )
@@ -257,7 +265,7 @@ def collect(name: str, queries: Path, index: str, content: str) -> list[Sample]:
     for query in load_queries(queries):
         if query.kind in (ANSWERABLE, UNANSWERABLE):
             response = engine.search(Query(query.text, k=10))
-            features = dict(response.features) | candidates(engine, query.text)
+            features = dict(response.features) | observe(engine, query.text)
             out.append(Sample(name, query.id, query.kind == ANSWERABLE, features))
     engine.close()
     return out
