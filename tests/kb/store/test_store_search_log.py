@@ -56,3 +56,51 @@ def _until(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"not seen within {WAIT} s"
         time.sleep(0.02)
+
+
+def test_searches_logged_by_many_threads_of_many_processes_are_all_written_once(
+    store_url: str,
+) -> None:
+    """Three web processes (each its own store and search log), each answering
+    searches in four threads at once: every search gets an id of its own, and
+    each id reads back the search that got it."""
+    import threading
+
+    processes = [create_store(store_url) for _ in range(3)]
+    logs = [SearchLog(s.log_search) for s in processes]
+    per_thread, threads_each = 10, 4
+    start = threading.Barrier(len(logs) * threads_each, timeout=30)
+    got: dict[str, int | None] = {}
+
+    def search(log: SearchLog, name: str) -> None:
+        start.wait()
+        pending = [
+            (f"{name} {i}", log.submit(SearchEvent(query=f"{name} {i}", answered=i % 2 == 0)))
+            for i in range(per_thread)
+        ]
+        for query, p in pending:
+            got[query] = p.written(WAIT)
+
+    workers = [
+        threading.Thread(target=search, args=(log, f"p{n} t{t}"))
+        for n, log in enumerate(logs)
+        for t in range(threads_each)
+    ]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=WAIT)
+        assert len(got) == len(logs) * threads_each * per_thread
+        ids = list(got.values())
+        assert None not in ids and len(set(ids)) == len(ids)
+        for query, search_id in got.items():
+            assert search_id is not None
+            stored = processes[0].search_event(search_id)
+            assert stored is not None and stored.query == query
+        assert sum(log.stats().written for log in logs) == len(ids)
+    finally:
+        for log in logs:
+            log.close()
+        for opened in processes:
+            opened.close()
