@@ -359,6 +359,9 @@ class AuthoringService:
             message=version_notes.found_on_disk(latest is None),
             ts=self.clock(),
         )
+        if not self.writable:
+            # A read-only node's copy may lag the authoring node's saves.
+            return latest or version
         return self.versions.add_version(version)
 
     def _record(
