@@ -20,7 +20,7 @@ from kb.notify.topics import Topic
 from kb.requests import entry_notes, permissions
 from kb.requests.department_moves import require_listed_queue
 from kb.requests.departments import Departments
-from kb.requests.ledger import Ledger, Step, new_entry
+from kb.requests.ledger import SAVE_ATTEMPTS, Ledger, Step, new_entry
 from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.paging import Page, Paging
 from kb.requests.records import Request, RequestEntry, RequestTask
@@ -239,18 +239,27 @@ class TaskWork:
             )
 
     def cancel_open_tasks(self, actor: User, request: Request) -> None:
-        """Cancel every unfinished task of a closed request (nobody is notified)."""
+        """Cancel every unfinished task of a closed request (nobody is notified).
+        A task changed meanwhile (finished by an agent who read the request
+        open) is read again: one finished stays so, the others are cancelled."""
         if not request.workflow or request.id is None:
             return
-        for task in self.store.tasks(request.id):
-            if task.status.is_finished:
-                continue
-            entry = new_entry(
-                actor,
-                request,
-                self.ledger.clock(),
-                "task",
-                entry_notes.NOTES.note("entry_note_task_cancelled"),
-                task_entry_data(task, TaskStatus.CANCELLED),
-            )
-            self.store.update_task(replace(task, status=TaskStatus.CANCELLED), entry)
+        for _ in range(SAVE_ATTEMPTS):
+            changed = False
+            for task in self.store.tasks(request.id):
+                if task.status.is_finished:
+                    continue
+                entry = new_entry(
+                    actor,
+                    request,
+                    self.ledger.clock(),
+                    "task",
+                    entry_notes.NOTES.note("entry_note_task_cancelled"),
+                    task_entry_data(task, TaskStatus.CANCELLED),
+                )
+                try:
+                    self.store.update_task(replace(task, status=TaskStatus.CANCELLED), entry)
+                except ConflictError:
+                    changed = True
+            if not changed:
+                return

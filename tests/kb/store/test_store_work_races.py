@@ -160,3 +160,55 @@ def test_the_last_two_tasks_finished_at_once_resolve_the_request_once_with_one_m
     assert [t.status.value for t in store.tasks(rid)] == ["done"] * 4
     mails = [m for m in store.due_messages(FAR_FUTURE, 500) if m.topic == "request.resolved"]
     assert mails and len({m.target for m in mails}) == len(mails)
+
+
+def test_a_request_closed_while_one_of_its_tasks_is_finished_cancels_all_the_others(
+    service: RequestService, store: Store
+) -> None:
+    """HR closes an onboarding request while IT finishes its task, which IT read
+    before the close: IT's task is saved done between the close's reading of
+    the open tasks and its cancelling of that one. The close still cancels
+    every other task (none stays in a queue, workable by nobody) and says it
+    closed the request, not that a task changed."""
+    import threading
+
+    from kb.requests.lifecycle import TaskStatus
+
+    filed = service.submit(EMPLOYEE, "New hire Jana starts on 1 July", "Sales team, Hamburg.",
+                           workflow="onboarding", fields=ONBOARDING)  # fmt: skip
+    assert filed.id is not None
+    rid = filed.id
+    service.complete_task(HR_AGENT, rid, 1)
+    plain = store.update_task
+    it_read, closing_reached, it_saved = threading.Event(), threading.Event(), threading.Event()
+
+    def close() -> object:
+        it_read.wait(timeout=30)  # IT has read the request open and its task to do
+        return service.transition(HR_AGENT, rid, "closed", "Hire withdrew")
+
+    def update_task(task: Any, *args: Any, **kwargs: Any) -> Any:
+        if task.id == 3 and task.status is TaskStatus.DONE:  # IT, read before the close
+            it_read.set()
+            closing_reached.wait(timeout=30)
+            try:
+                return plain(task, *args, **kwargs)
+            finally:
+                it_saved.set()
+        if task.id == 3 and task.status is TaskStatus.CANCELLED and not closing_reached.is_set():
+            closing_reached.set()  # the close read IT's task open; IT saves first
+            it_saved.wait(timeout=30)
+        return plain(task, *args, **kwargs)
+
+    setattr(store, "update_task", update_task)  # noqa: B010 - the store's own, for this test
+    try:
+        finished, closed = in_threads(
+            lambda: service.complete_task(IT_AGENT, rid, 3),
+            close,
+        )
+    finally:
+        setattr(store, "update_task", plain)  # noqa: B010
+    assert not isinstance(closed, KbError), closed
+    assert not isinstance(finished, KbError), finished
+    assert store.get_request(rid).status.value == "closed"
+    statuses = {t.id: t.status.value for t in store.tasks(rid)}
+    assert statuses == {1: "done", 2: "cancelled", 3: "done", 4: "cancelled"}
