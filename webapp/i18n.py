@@ -30,6 +30,7 @@ from flask import Flask, Response, current_app, g, request
 from kb.errors import ContentError
 from kb.i18n import catalog as domain
 from kb.i18n.catalog import DEFAULT_LANGUAGE, Catalog
+from kb.i18n.hyphenation import hyphenated
 from kb.i18n.labels import label_of
 from kb.i18n.notes import NoteTable
 from kb.i18n.problems import content_error_text, problem_text, problem_words
@@ -208,6 +209,8 @@ def init_app(app: Flask, site: Callable[[], str] = lambda: DEFAULT) -> None:
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
     # A request's or task's title: its stored `YYYY-MM-DD` dates as the reader writes dates.
     app.jinja_env.filters["request_title"] = lambda title: dated_title(title, current_language())
+    # A heading's text in `lang`: where its long words may break (German compounds).
+    app.jinja_env.filters["hyphenated"] = hyphenated
     app.jinja_env.filters["filesize"] = lambda size: domain.format_size(current_language(), size)
     app.jinja_env.filters["change"] = lambda value: domain.format_change(current_language(), value)
     app.jinja_env.filters["localdecimal"] = lambda value, pattern="0.0": domain.format_decimal(

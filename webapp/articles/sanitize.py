@@ -39,6 +39,7 @@ from kb.content.sanitize import (
 )
 from kb.content.table_names import named_tables
 from kb.content.template_tags import strip_template_tags
+from kb.i18n.hyphenation import hyphenated_headings
 from kb.records import Article
 from webapp.articles.images import pictures_as_shown, remote_only
 
@@ -82,7 +83,8 @@ def article_body_html(
             MAX_DEPTH,
         )
     elif article.body_html:
-        shown = under_title(article.body_html, article.title)
+        # German headings' long words break with a hyphen, on any browser.
+        shown = hyphenated_headings(under_title(article.body_html, article.title), article.lang)
         clean = sanitize_article_html(shown, article.id, link_for, image_for)
         return Markup(named_tables(pictures_as_shown(clean), article.title))
     paragraphs = (escape(s.text) for s in article.sections if s.text)
