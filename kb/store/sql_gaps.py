@@ -15,6 +15,7 @@ from sqlalchemy import Row, delete, insert, select, update
 
 from kb.errors import NotFoundError
 from kb.insights.records import GapQuestion, GapTopic, TopicStatus
+from kb.store.gap_use_refill import refill_days, refill_gap_uses
 from kb.store.insights_topics import one_rollup_writer, retopic
 from kb.store.schema import gap_questions, gap_topics, search_events
 from kb.store.sql_base import SqlBase, inserted_id
@@ -181,7 +182,11 @@ class SqlGaps(SqlBase):
                     for q in items
                 ],
             )
-            retopic(conn, {q.text: q.topic_id for q in items if before.get(q.text) != q.topic_id})
+            moved = {q.text: q.topic_id for q in items if before.get(q.text) != q.topic_id}
+            retopic(conn, moved)
+            if any(topic is not None for topic in moved.values()):
+                # Placed after their days were rolled up: their recent uses count too.
+                refill_gap_uses(conn, refill_days(conn))
 
     def clear_gap_questions(self, keep_model: str) -> int:
         """Forget questions embedded by another model (after a model change);

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from kb.events import SearchEvent
+from kb.events import ClickEvent, SearchEvent
 from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import InsightsStore, insights_store
 from kb.requests.records import Request
@@ -205,3 +205,42 @@ def test_a_question_s_results_are_those_of_its_newest_search_that_showed_any(
         "parking permit": ["facilities/parking.md"],
     }
     assert insights.question_results([]) == {}
+
+
+def test_a_text_placed_after_its_days_were_rolled_up_counts_its_recent_uses(
+    store: Store, insights: InsightsStore
+) -> None:
+    """The daily topic update places texts after their days were rolled up: a
+    new gap of use read "0 searches of the last 7 days" for a week, however
+    often it was asked, and could not close."""
+    now = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    for days_ago in (1, 3, 5):
+        for n, clicked in enumerate((True, True, False)):
+            search_id = store.log_search(
+                SearchEvent(
+                    query="badge printer",
+                    answered=True,
+                    user=f"u{n}",
+                    person=f"account-u{n}",
+                    signed_in=True,
+                    lang="en",
+                    department="facilities",
+                    ts=now - timedelta(days=days_ago),
+                    result_ids=["facilities/badges.md"],
+                )
+            )
+            if clicked:
+                ts = now - timedelta(days=days_ago) + timedelta(seconds=5)
+                store.log_click(
+                    ClickEvent(
+                        search_id=search_id, article_id="facilities/badges.md", rank=1, ts=ts
+                    )
+                )
+    insights.refresh()
+    badge = _topic(insights, "badge printer")
+    _place(insights, badge, "badge printer")
+    since, until = now.date() - timedelta(days=8), now.date() + timedelta(days=1)
+    uses = insights.topic_uses(since, until)[badge]
+    assert (uses.searches, uses.used) == (9, 6)
+    insights.refresh()  # a later refresh counts them the same
+    assert insights.topic_uses(since, until)[badge].searches == 9
