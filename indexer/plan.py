@@ -34,7 +34,7 @@ from kb.content.documents import (
 )
 from kb.content.files import FileEntry, department_path
 from kb.content.readers import is_document
-from kb.content.regular_files import read_regular_file
+from kb.content.regular_files import read_content_file
 from kb.content.scanner import read_entries, scan_departments, unique_entries
 from kb.errors import ContentError
 from kb.records import Article, Department, Problem, Severity
@@ -43,11 +43,12 @@ from kb.settings import Settings
 Stage = Callable[[str, int], "Callable[[int], None] | None"]
 
 
-def _sha256(path: Path, max_bytes: int) -> str:
+def _sha256(path: Path, article_id: str, max_bytes: int) -> str:
     """The hash of a regular file within its limit; '' for anything else (links,
-    pipes, devices: `read_regular_file`), which then counts as changed."""
+    pipes, devices, a link on its way: `read_content_file`), which then counts
+    as changed."""
     try:
-        return hashlib.sha256(read_regular_file(path, max_bytes, path.name)).hexdigest()
+        return hashlib.sha256(read_content_file(path, article_id, max_bytes)).hexdigest()
     except ContentError:
         return ""
 
@@ -132,7 +133,9 @@ class Planner:
         for image in article.images:
             relative = image.path[len(posixpath.dirname(article.id)) + 1 :]
             try:
-                data = read_image(os.path.dirname(entry.path), relative, image.size, image.path)
+                data = read_image(
+                    os.path.dirname(entry.path), relative, image.size, image.path, entry.id
+                )
             except ContentError:
                 data = b""
             if hashlib.sha256(data).hexdigest() == image.digest:
@@ -159,7 +162,7 @@ class Planner:
     def _content_hash(self, entry: FileEntry) -> str:
         """The hash an article of this file would have ('' when it cannot be read)."""
         if not is_document(entry.id) or "/" not in entry.id:
-            return _sha256(Path(entry.path), self.settings.max_file_bytes)
+            return _sha256(Path(entry.path), entry.id, self.settings.max_file_bytes)
         try:
             raw = read_document_file(Path(entry.path), self.settings.document_max_bytes, entry.id)
             _, sidecar_raw = read_sidecar(Path(entry.path), entry.id)

@@ -33,7 +33,7 @@ from urllib.parse import unquote
 from kb.content.disk_names import name_on_disk, path_on_disk
 from kb.content.images import ImageReference, image_sources, warning_of
 from kb.content.problem_texts import NOT_SHOWN_HINT, content_error
-from kb.content.regular_files import read_regular_file
+from kb.content.regular_files import open_content_folder, read_regular_file
 from kb.content.stat_cache import FileCache
 from kb.errors import ContentError
 from kb.records import Article, ArticleImage, Problem, Severity
@@ -71,14 +71,21 @@ def not_a_picture(data: bytes) -> str:
 
 
 @contextlib.contextmanager
-def image_folder(folder: str, relative: str, display: str) -> Iterator[tuple[int, str]]:
+def image_folder(
+    folder: str, relative: str, display: str, article_id: str | None = None
+) -> Iterator[tuple[int, str]]:
     """The open folder of the file `relative` below the folder `folder` (on
     disk) and the file's name in it, every folder on the way opened without
     following a link (ContentError); each name found in the Unicode form its
-    folder holds it (`name_on_disk`)."""
+    folder holds it (`name_on_disk`). With `article_id`, the id of the article
+    in `folder` below the content root, the folders from the root down to
+    `folder` too (`kb.content.regular_files.open_content_folder`)."""
     *folders, name = relative.split("/")
     try:
-        fd = os.open(folder, _FOLDER_FLAGS)
+        if article_id is None:
+            fd = os.open(folder, _FOLDER_FLAGS)
+        else:  # the file's own name is not opened here: any stands for it
+            fd, _ = open_content_folder(os.path.join(folder, "-"), article_id, display)
     except OSError as exc:
         raise ContentError(
             f"cannot open the article's folder: {exc.strerror}", path=display
@@ -101,10 +108,12 @@ def image_folder(folder: str, relative: str, display: str) -> Iterator[tuple[int
         os.close(fd)
 
 
-def read_image(folder: str, relative: str, max_bytes: int, display: str) -> bytes:
+def read_image(
+    folder: str, relative: str, max_bytes: int, display: str, article_id: str | None = None
+) -> bytes:
     """The bytes of the file `relative` below the folder `folder` (on disk),
     read as `image_folder` opens it (ContentError)."""
-    with image_folder(folder, relative, display) as (fd, name):
+    with image_folder(folder, relative, display, article_id) as (fd, name):
         return read_regular_file(name, max_bytes, display, dir_fd=fd)
 
 
@@ -134,11 +143,17 @@ _WHY = {"missing": "image_missing", "not_a_file": "image_not_a_file"}
 
 
 class FolderImages:
-    """Reads the pictures of an article whose file lies in `folder` (on disk)."""
+    """Reads the pictures of an article whose file lies in `folder` (on disk).
+    With `article`, that article's id below the content root, the folders from
+    the root down to `folder` are opened without following a link too (the
+    scanner listed the file; a folder swapped for a link since leads nowhere)."""
 
-    def __init__(self, folder: str, max_bytes: int = DEFAULT_IMAGE_MAX_BYTES) -> None:
+    def __init__(
+        self, folder: str, max_bytes: int = DEFAULT_IMAGE_MAX_BYTES, article: str | None = None
+    ) -> None:
         self.folder = folder
         self.max_bytes = max_bytes
+        self.article = article
 
     def __call__(
         self, article_id: str, references: list[ImageReference]
@@ -159,7 +174,7 @@ class FolderImages:
 
     def _bytes(self, ref: ImageReference) -> bytes:
         """The bytes of the file `ref` names, read from the folder (ContentError)."""
-        return read_image(self.folder, ref.relative, self.max_bytes, ref.target)
+        return read_image(self.folder, ref.relative, self.max_bytes, ref.target, self.article)
 
     def _read(self, ref: ImageReference) -> ArticleImage:
         try:

@@ -30,7 +30,7 @@ from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.departments import DEPARTMENT_FILES
 from kb.content.markdown_article import build_article, restricted_audience
 from kb.content.problem_texts import content_error, problem
-from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_content_file, read_regular_file
 from kb.content.reordering_controls import field_control_problems
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
@@ -95,10 +95,10 @@ def load_defaults(folder: Path) -> DocumentDefaults:
 
 
 def read_document_file(path: Path, max_bytes: int, article_id: str) -> bytes:
-    """A document's bytes (`kb.content.regular_files.read_regular_file`, with the
+    """A document's bytes (`kb.content.regular_files.read_content_file`, with the
     hints a document's owner needs)."""
     try:
-        return read_regular_file(path, max_bytes, article_id, not_a_file="not_a_file_document")
+        return read_content_file(path, article_id, max_bytes, not_a_file="not_a_file_document")
     except ContentError as exc:
         if exc.kind != "too_large":
             raise
@@ -121,7 +121,7 @@ def read_sidecar(path: Path, article_id: str) -> tuple[dict[str, Any], bytes]:
     side = sidecar_of(path)
     rel = article_id + SIDECAR_SUFFIX
     try:
-        raw = read_regular_file(side, 100_000, rel)
+        raw = read_content_file(side, rel, 100_000)
     except ContentError as exc:
         if exc.kind == "missing":
             return {}, b""

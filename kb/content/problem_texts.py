@@ -86,6 +86,10 @@ _FILES: dict[str, tuple[str, str]] = {
     "file_missing": ("file does not exist", ""),
     "not_a_file": (_NOT_A_FILE, "put the file itself in the folder, not a link to it"),
     "not_a_file_document": (_NOT_A_FILE, "put the document itself in the folder"),
+    "linked_folder": (
+        "the folder {folder} on its way is a symbolic link, or no longer a folder; skipped",
+        "put the folder itself in the department folder, not a link to it",
+    ),
     "hard_link": (
         "a hard link: the file has {names} names on disk, and only a file with one name is "
         "read; skipped",

@@ -21,7 +21,7 @@ from kb.content.article_images import DEFAULT_IMAGE_MAX_BYTES, FolderImages
 from kb.content.images import ImageReader
 from kb.content.markdown_article import DEFAULT_RENDER_SECONDS, parse_article
 from kb.content.problem_texts import content_error
-from kb.content.regular_files import read_regular_file
+from kb.content.regular_files import read_content_file
 from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
 from kb.extract.problem_texts import UNSUPPORTED_KEYS
 from kb.records import CONTROL_CHARACTERS, Article, Problem
@@ -127,13 +127,8 @@ def read_article(
         raise content_error("file_type", article_id, kind="file_type", types=types)
     if "/" not in article_id:
         raise content_error("no_department", article_id, kind="no_department")
-    raw = read_regular_file(
-        path,
-        max_bytes,
-        article_id,
-        too_large="too_large",
-    )
-    images = FolderImages(os.path.dirname(path), image_max_bytes)
+    raw = read_content_file(path, article_id, max_bytes, too_large="too_large")
+    images = FolderImages(os.path.dirname(path), image_max_bytes, article_id)
     return reader(
         raw, article_id, max_bytes=max_bytes, render_seconds=render_seconds, images=images
     )

@@ -33,7 +33,7 @@ from kb.authoring.owners import owned_departments
 from kb.authoring.records import Action, ArticleActivity, ArticleVersion
 from kb.content.files import FileEntry, content_entries, department_path
 from kb.content.readers import is_document
-from kb.content.regular_files import read_regular_file
+from kb.content.regular_files import read_content_file
 from kb.content.scanner import read_entry
 from kb.content.stat_cache import FileCache
 from kb.errors import ContentError, KbError
@@ -207,7 +207,7 @@ def _indexed_as_on_disk(entry: FileEntry) -> Article | None:
         indexed = services.engine().article(entry.id)
         if indexed is None or not indexed.content_hash:
             return None
-        raw = read_regular_file(entry.path, settings.max_file_bytes, entry.id)
+        raw = read_content_file(entry.path, entry.id, settings.max_file_bytes)
     except KbError:
         return None
     return indexed if hashlib.sha256(raw).hexdigest() == indexed.content_hash else None

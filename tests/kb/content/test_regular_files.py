@@ -10,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from kb.content.article_images import FolderImages, read_image
 from kb.content.departments import load_department
-from kb.content.regular_files import read_regular_file
-from kb.content.scanner import scan_content, scan_departments
+from kb.content.documents import read_document_file, read_sidecar
+from kb.content.files import content_entries
+from kb.content.images import image_references
+from kb.content.regular_files import read_content_file, read_regular_file
+from kb.content.scanner import read_entry, scan_content, scan_departments
 from kb.errors import ConfigError, ContentError
 from kb.requests.workflows import load_workflows
 from search.synonyms import GlossaryFile
@@ -154,3 +158,67 @@ def test_a_hard_linked_department_file_or_document_is_not_read(
     result = within(60, lambda: run_kb({}, "validate", "--content", str(tiny_content), "--json"))
     assert '"path": "hr/report.pdf"' in result.output, result.output
     assert result.output.count('"kind": "hard_link"') == 2
+
+
+def test_a_folder_swapped_for_a_link_after_the_scan_listed_it_leads_nowhere(
+    tmp_path: Path,
+) -> None:
+    """Found in the review of 6 December: the scanner lists the files without
+    following a link, but reads each later (after other files' extraction):
+    a content owner who swapped a folder of theirs for a link out of the root
+    in between had the file of the same name there published (an article,
+    a document, its sidecar, a picture). Each folder from the root down is
+    now opened without following a link."""
+    root = tmp_path / "content"
+    folder = root / "hr" / "travel"
+    folder.mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    for where, words in ((folder, "Harmless travel notes"), (outside, "secret-from-outside")):
+        (where / "notes.md").write_text(f"# Notes\n\n{words}.\n\n![map](map.png)\n", "utf-8")
+        (where / "notes.txt").write_text(f"{words} of the team, read as a document.\n", "utf-8")
+        (where / "notes.txt.yml").write_text(f"title: {words}\n", "utf-8")
+        (where / "map.png").write_bytes(picture)
+    entries = {e.id: e for e in content_entries(root)}
+    assert set(entries) == {"hr/travel/notes.md", "hr/travel/notes.txt"}
+    folder.rename(root / "hr" / "moved")
+    folder.symlink_to(outside, target_is_directory=True)
+
+    article, problems = read_entry(entries["hr/travel/notes.md"], 100_000)
+    assert article is None
+    assert problems[0].kind == "not_a_file" and "travel" in problems[0].message
+    document = entries["hr/travel/notes.txt"]
+    for read in (
+        lambda: read_document_file(Path(document.path), 100_000, document.id),
+        lambda: read_sidecar(Path(document.path), document.id),
+        lambda: read_content_file(document.path, document.id, 100_000),
+    ):
+        with pytest.raises(ContentError) as refused:
+            read()
+        assert refused.value.kind == "not_a_file" and "secret" not in str(refused.value)
+    # An article of a folder below the one swapped: its own folder is no link.
+    (outside / "maps").mkdir()
+    (outside / "maps" / "map.png").write_bytes(picture)
+    article_id = "hr/travel/maps/notes.md"
+    with pytest.raises(ContentError) as refused:
+        read_image(str(folder / "maps"), "map.png", 100_000, "hr/travel/maps/map.png", article_id)
+    assert refused.value.kind == "not_a_file"
+    images = FolderImages(str(folder / "maps"), 100_000, article_id)
+    references = image_references('<img src="map.png">', "![map](map.png)", 1, article_id)
+    shown, not_shown = images(article_id, references)
+    assert shown == () and len(not_shown) == 1
+
+
+def test_files_are_read_below_a_root_that_is_itself_a_link(tmp_path: Path) -> None:
+    """The content root is the operator's: it may be a link (a mounted share);
+    only the folders below it are opened without following one."""
+    real = tmp_path / "real"
+    (real / "hr").mkdir(parents=True)
+    (real / "hr" / "leave.md").write_text("# Leave\n\nTwenty-five days a year.\n", "utf-8")
+    root = tmp_path / "content"
+    root.symlink_to(real, target_is_directory=True)
+    [entry] = content_entries(root)
+    article, problems = read_entry(entry, 100_000)
+    assert article is not None and not problems
+    assert read_content_file(entry.path, entry.id, 100_000).startswith(b"# Leave")
