@@ -290,7 +290,24 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 def printable(text: str) -> str:
     """`text` with each control character written as its escape (`\\n`, `\\x1b`)."""
-    return CONTROL_CHARACTERS.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    return CONTROL_CHARACTERS.sub(_escaped, text)
+
+
+# As `CONTROL_CHARACTERS`, less the line break and tab a passage holds.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def terminal_text(text: str) -> str:
+    """`text` (a passage, many lines) as a command prints it: each control
+    character but line break and tab written as its escape. An article's title
+    or text is a content owner's to write, and an escape sequence in it would
+    otherwise drive the terminal of whoever runs the command (clear it, set
+    its clipboard, hide lines)."""
+    return _TERMINAL_CONTROLS.sub(_escaped, text)
+
+
+def _escaped(char: re.Match[str]) -> str:
+    return char[0].encode("unicode_escape").decode("ascii")
 
 
 class Severity(str, Enum):  # noqa: UP042 - str() and format() stay as they are

@@ -17,6 +17,7 @@ from kb.cli.options import (
     progress_bar,
     settings_from,
 )
+from kb.records import printable, terminal_text
 
 
 @click.command("search")
@@ -67,15 +68,19 @@ def _print_response(data: dict[str, Any]) -> None:
     if data["expanded_terms"]:
         click.echo(f"also searched: {', '.join(data['expanded_terms'])}")
     answer = data["answer"]
+    # Titles and passages are the content owners' text: printed with no control
+    # character that would drive the terminal (`kb.records.terminal_text`).
     if answer:
-        click.echo(f"\nanswer from {answer['title']} ({answer['id']}):\n  {answer['highlight']}")
+        title, said = printable(answer["title"]), terminal_text(answer["highlight"])
+        click.echo(f"\nanswer from {title} ({answer['id']}):\n  {said}")
     click.echo("")
     for rank, hit in enumerate(data["results"], start=1):
         click.echo(
-            f"{rank:>2}. {hit['title']}  [{hit['department']}] {hit['id']}  {hit['score']:.4f}"
+            f"{rank:>2}. {printable(hit['title'])}  [{hit['department']}] {hit['id']}"
+            f"  {hit['score']:.4f}"
         )
         plain = hit["snippet"].replace("<mark>", "*").replace("</mark>", "*")
-        click.echo(f"    {_unescape(plain)}")
+        click.echo(f"    {terminal_text(_unescape(plain))}")
     if not data["results"]:
         click.echo("no results")
 

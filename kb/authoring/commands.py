@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from kb.cli.options import content_option, echo_json, json_option, settings_from
+from kb.records import printable
 
 
 @click.command("reviews")
@@ -26,7 +27,8 @@ def reviews(
     else:
         for item in items:
             state = "overdue" if item.overdue else f"due in {item.days_left} days"
-            click.echo(f"{item.review_by:%Y-%m-%d}  {state:<14}  {item.article_id}  {item.title}")
+            title = printable(item.title)  # a content owner's: no escape reaches the terminal
+            click.echo(f"{item.review_by:%Y-%m-%d}  {state:<14}  {item.article_id}  {title}")
         click.echo(f"{len(items)} article(s) to review")
 
 

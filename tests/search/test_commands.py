@@ -122,3 +122,38 @@ def test_eval_shows_its_progress_on_a_terminal_only(  # type: ignore[no-untyped-
     assert cli(*args, "--json").exit_code == 0 and not bars  # --json: no bar either
     assert cli(*args).exit_code == 0
     assert bars == [("searching", 2)] and ticks == [1, 1]
+
+
+def test_search_prints_no_escape_sequence_of_an_article(capsys: pytest.CaptureFixture[str]) -> None:
+    """Found in the review of 6 December: an article's title and text are a
+    content owner's, and YAML writes any control character (`"\\e]52;c;…\\a"`
+    sets the clipboard of many terminals, `"\\e[2J"` clears the screen);
+    `kb search` printed them as they were, to the operator's terminal. They
+    are printed as their escapes; the passage keeps its lines."""
+    from search.commands import _print_response
+
+    hostile = "Leave\x1b]52;c;ZWNobyBwd25lZA==\x07\x1b[2J policy"
+    hit = {
+        "title": hostile,
+        "department": "hr",
+        "id": "hr/leave.md",
+        "score": 0.5,
+        "snippet": "Claim <mark>leave</mark>\x1b[8m hidden\nnext line",
+    }
+    _print_response(
+        {
+            "answered": True,
+            "confidence": 0.9,
+            "department": "hr",
+            "department_confidence": 0.9,
+            "lang": "en",
+            "did_you_mean": "",
+            "expanded_terms": [],
+            "answer": {"title": hostile, "id": "hr/leave.md", "highlight": "Take\x9b2J it\tnow"},
+            "results": [hit],
+        }
+    )
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and "\x07" not in printed and "\x9b" not in printed
+    assert "Leave\\x1b]52;c;ZWNobyBwd25lZA==\\x07\\x1b[2J policy" in printed
+    assert "Claim *leave*\\x1b[8m hidden\nnext line" in printed and "Take\\x9b2J it\tnow" in printed

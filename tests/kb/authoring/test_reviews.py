@@ -53,3 +53,19 @@ def test_kb_reviews_lists_overdue_articles(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     found = json.loads(result.output)["articles"]
     assert [(a["id"], a["overdue"]) for a in found] == [("hr/leave.md", True)]
+
+
+def test_kb_reviews_prints_no_escape_sequence_of_a_title(tmp_path: Path) -> None:
+    """An article's title is a content owner's: an escape sequence written in
+    it (YAML's `\\e`) is printed as its escape, never sent to the terminal."""
+    content = tmp_path / "content"
+    (content / "hr").mkdir(parents=True)
+    (content / "hr" / "leave.md").write_text(
+        '---\ntitle: "Leave\\e[2J\\e]52;c;eA==\\a"\nreview_by: 2020-01-01\n---\nText.\n',
+        encoding="utf-8",
+    )
+    args = ["--set", f"index_dir={tmp_path / 'index'}", "reviews", "--content", str(content)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "Leave\\x1b[2J\\x1b]52;c;eA==\\x07" in result.output
