@@ -1,10 +1,14 @@
 """Zip containers (DOCX, ODT): checked before any library unpacks them.
 
 A zip bomb is a small file whose members expand to gigabytes. The sizes a zip
-declares are what Python's `zipfile` reads up to (it stops at the declared
+declares are what Python's `zipfile` returns at most (it cuts at the declared
 size and fails the CRC check if the data goes on), so summing the declared
-sizes bounds what any later reader can unpack; the sandbox's memory limit is
-the second line of defence.
+sizes bounds what any later reader is given. It does not bound what one read
+inflates on the way: `zipfile` inflates a member's compressed bytes in one
+piece before cutting them (a member declaring 5,000 bytes whose 0.5 MB
+inflate to 512 MB was tried in the review of 6 December), so the sandbox's
+memory limit is what stops a member whose declared size lies; the web app's
+own process only ever lists the members (`member_names`), never reads one.
 
 Even listing a zip's members costs time and memory per member, and telling a
 file's kind (`member_names`) lists them in the web app's own process, before

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -96,3 +98,41 @@ def test_workers_report_their_peak_memory() -> None:
         sandbox.extract(write_pdf(travel_outline()), "x.pdf")
         [peak] = sandbox.worker_peaks_mb()
     assert 5 < peak < 512
+
+
+def _member_lying_about_its_size(inflated: int) -> bytes:
+    """A DOCX whose `word/document.xml` declares 5,000 bytes but inflates to
+    `inflated`: `zipfile` cuts at the declared size only after inflating."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    chunk = b"<" * (1 << 20)
+    stream = b"".join(packer.compress(chunk) for _ in range(inflated >> 20)) + packer.flush()
+    source = io.BytesIO(write_docx(travel_outline()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(out, "w") as new:
+        for item in old.infolist():
+            if item.filename != "word/document.xml":
+                new.writestr(item.filename, old.read(item))
+        new.writestr(zipfile.ZipInfo("word/document.xml"), stream)  # stored, for now
+    data = bytearray(out.getvalue())
+    for signature, method, size, name in ((b"PK\x03\x04", 8, 22, 30), (b"PK\x01\x02", 10, 24, 46)):
+        at = 0
+        while (at := data.find(signature, at)) >= 0:
+            if data[at + name : at + name + 17] == b"word/document.xml":
+                struct.pack_into("<H", data, at + method, zipfile.ZIP_DEFLATED)
+                struct.pack_into("<I", data, at + size, 5_000)
+            at += 4
+    return bytes(data)
+
+
+def test_a_member_that_lies_about_its_size_stops_at_the_memory_budget() -> None:
+    """Tried in the review of 6 December: the declared sizes pass the zip bomb
+    check, and one read inflates the member whole; the worker's memory budget
+    stops it, the file is refused and the next one is read."""
+    bomb = _member_lying_about_its_size(256 << 20)
+    assert len(bomb) < 2_000_000
+    limits = Limits(memory_mb=64, seconds=60)
+    with ExtractionSandbox(limits) as sandbox:
+        with pytest.raises(ExtractionError) as caught:
+            sandbox.extract(bomb, "it/bomb.docx")
+        assert caught.value.kind in {"memory", "malformed"}
+        assert sandbox.extract(write_docx(travel_outline()), "it/ok.docx").title
