@@ -164,17 +164,24 @@ class Notifier:
         request: Request,
         entry: RequestEntry,
         *,
-        merged: Collection[str] = (),
+        merged: Mapping[str, str] | None = None,
+        whole: Collection[str] = (),
     ) -> list[OutboxMessage]:
         """The outbox messages announcing `entry` (saved with `request`) under `topic`.
-        `merged` filed the duplicates merged into `request`: as its watchers they
-        hear only what they read of it (`kb.requests.merged_readers`)."""
+        `merged` filed the duplicates merged into `request` (each with the question
+        of theirs): as its watchers they hear only what they read of it, as they
+        read it (`kb.requests.merged_readers`), but for those of `whole`, whose
+        role (an agent of its queue) reads it whole."""
+        merged = merged or {}
         hearers = WHO_HEARS[topic]
         now = self._clock()
         out = self._webhook_messages(topic, hearers, request, entry, now)
         parties = self._mailed(hearers, entry)
         if self.config.mail_enabled and parties:
-            out += self._mail_messages(topic, parties, hearers, request, entry, now, merged)
+            limited = [name for name in merged if name not in whole]
+            out += self._mail_messages(
+                topic, parties, hearers, request, entry, now, merged, limited
+            )
         return out
 
     @staticmethod
@@ -225,8 +232,10 @@ class Notifier:
         request: Request,
         entry: RequestEntry,
         merged: Collection[str] = (),
+        limited: Collection[str] = (),
     ) -> list[Recipient]:
-        """Everyone mailed, each address once."""
+        """Everyone mailed, each address once; a watcher of `limited` (of those who
+        filed the duplicates `merged` into it) only about what they read."""
         recipients: list[Recipient] = []
         for party in parties:
             if party is Party.ASSIGNEE:
@@ -245,7 +254,7 @@ class Notifier:
             if party is Party.WATCHERS:
                 for watcher in request.watchers:
                     address = self.config.requester_address(watcher)
-                    if watcher in merged and not merged_readers.hears(
+                    if watcher in limited and not merged_readers.hears(
                         entry, request, merged, watcher
                     ):
                         continue  # the requester's own words, or another's
@@ -285,12 +294,17 @@ class Notifier:
         request: Request,
         entry: RequestEntry,
         now: datetime,
-        merged: Collection[str] = (),
+        merged: Mapping[str, str],
+        limited: Collection[str] = (),
     ) -> list[OutboxMessage]:
         out = []
-        recipients = self._recipients(parties, hearers, request, entry, merged)
+        recipients = self._recipients(parties, hearers, request, entry, merged, limited)
         for recipient in recipients:
-            address, audience, department, reader, _ = recipient
+            address, audience, department, reader, account = recipient
+            shown, said = request, entry
+            if account is not None and account in limited:  # as a merged reader reads it
+                shown = merged_readers.withhold(request, account, merged.get(account, ""))
+                said = merged_readers.entry_shown(entry, request)
             lang = self.language_for(recipient, request)
             dept = department or request.department
             # A watcher's every mail carries the link that ends them, for them alone.
@@ -299,8 +313,8 @@ class Notifier:
                 leave = self.config.unwatch_link(request, recipient.account)
             text = compose(
                 topic,
-                request,
-                entry,
+                shown,
+                said,
                 audience=audience,
                 lang=lang,
                 department_name=self.department_name(dept, lang),

@@ -122,6 +122,7 @@ class Ledger:
         reopen_days: int = 14,
         account_languages: Callable[[], Mapping[str, str]] | None = None,
         mail_limit: MailLimit | None = None,
+        accounts: Callable[[str], User | None] | None = None,
     ) -> None:
         self.store = store
         self.notifier = notifier
@@ -131,6 +132,8 @@ class Ledger:
         self.account_languages = account_languages or dict
         # The mails one account's changes may send (`notify_limit`); None: no limit.
         self.mail_limit = mail_limit
+        # An account by its username, with its roles now (`AccountStore.get_user`).
+        self.account = accounts or (lambda _: None)
 
     def window(self) -> permissions.ReopenWindow:
         """How long a requester may still reopen, as of now."""
@@ -141,20 +144,25 @@ class Ledger:
         *topics: Topic,
         also: Announce | None = None,
         actor: User | None = None,
-        merged: frozenset[str] = frozenset(),
+        merged: Mapping[str, str] | None = None,
+        whole: frozenset[str] = frozenset(),
     ) -> Announce:
         """What the store calls inside the transaction: the messages of `topics`
         for the saved request and entry (and those of `also`), to the targets,
         department names and account languages of now (taken here, before the
         transaction); mails name the `actor` by their display name. `merged`
-        filed the duplicates merged into the request: as watchers they are
-        mailed only what they read of it (`kb.requests.merged_readers`)."""
+        filed the duplicates merged into the request (each with its question):
+        as watchers they are mailed only what they read of it
+        (`kb.requests.merged_readers`), but for those of `whole`, whose role
+        reads it whole."""
         people = {actor.username: actor.display_name} if actor is not None else {}
         self.notifier.refresh(self.account_languages(), people)
 
         def announce(request: Request, entry: RequestEntry) -> list[OutboxMessage]:
             out = [
-                m for t in topics for m in self.notifier.messages(t, request, entry, merged=merged)
+                m
+                for t in topics
+                for m in self.notifier.messages(t, request, entry, merged=merged, whole=whole)
             ]
             return out + list(also(request, entry)) if also else out
 
@@ -191,10 +199,14 @@ class Ledger:
     def merged_requesters(self, request: Request) -> set[str]:
         """Who filed the duplicates merged into `request`, from its `merged` entries
         (a rename or removal moves the names there too)."""
+        return set(self.merged_queries(request))
+
+    def merged_queries(self, request: Request) -> dict[str, str]:
+        """`merged_requesters`, each with the question of their duplicate."""
         if request.id is None:
-            return set()
+            return {}
         return {
-            str(e.data["requester"])
+            str(e.data["requester"]): str(e.data.get("query") or "")
             for e in self.store.entries(request.id)
             if e.kind == "merged" and "from" in e.data and e.data.get("requester")
         }
@@ -216,7 +228,8 @@ class Ledger:
         """`request` as `actor` may read it: without what a merged reader does not read."""
         if self.merged_reader(actor, request) is None:
             return request
-        return merged_readers.withhold(request, actor.username)
+        own = self.merged_queries(request).get(actor.username, "")
+        return merged_readers.withhold(request, actor.username, own)
 
     def works_on(self, actor: User, request: Request) -> bool:
         """True for agents of the request's queue or of one of its tasks, and admins."""
@@ -298,8 +311,26 @@ class Ledger:
             raise ValueError(f"request {step.request.id} was read for one reader; not saved")
         if step.topic is None:
             return None
-        merged = frozenset(self.merged_requesters(step.request) if step.request.watchers else ())
-        return self.announcing(step.topic, actor=actor, merged=merged)
+        merged = self.merged_queries(step.request) if step.request.watchers else {}
+        whole = self.reading_whole(step.request, set(merged))
+        return self.announcing(step.topic, actor=actor, merged=merged, whole=whole)
+
+    def reading_whole(self, request: Request, merged: set[str]) -> frozenset[str]:
+        """Those of `merged` (the requesters of duplicates merged into `request`)
+        whose roles now read it whole (an agent of its queue or of a task, a
+        content owner of its department): the role with more rights is mailed as
+        it reads. An account the store does not hold reads it as merged only."""
+        if not merged:
+            return frozenset()
+        departments = self.task_departments(request)
+
+        def whole(name: str) -> bool:
+            account = self.account(name)
+            return account is not None and not merged_readers.is_merged_reader(
+                account, request, merged, departments
+            )
+
+        return frozenset(name for name in merged if whole(name))
 
     def _save_steps(self, steps: Sequence[Step], actor: User) -> list[Request]:
         """Save `steps` in one transaction, with what each announces."""

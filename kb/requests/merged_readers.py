@@ -14,6 +14,13 @@ T is read (the request page, the JSON API, file downloads) and mailed
 (`kb.notify.notifier`, `hears`).
 
 Their own description and files stay on D, which they read as before.
+
+A request filed with a form has titles made of the values its requester
+filled in (`kb.catalogue.templates.fill`): its own ("Onboarding Jana Fischer,
+starts 2027-01-04") and its tasks' ("Laptop for Jana Fischer"). A merged
+reader reads such a request under the question of their own duplicate, and
+each of its tasks by its number, department and status, without its title
+(`tasks`, `entry_shown`), on the page, in the API, its history and its mails.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from dataclasses import replace
 from kb.accounts.records import User
 from kb.attachments.records import Attachment
 from kb.requests import permissions
-from kb.requests.records import Request, RequestEntry
+from kb.requests.records import Request, RequestEntry, RequestTask
 
 # The request's fields a merged reader does not get: the JSON API answers them
 # as null (`kb.requests.serialize`), the page leaves them out.
@@ -62,12 +69,24 @@ def is_merged_reader(
     )
 
 
-def withhold(request: Request, reader: str) -> Request:
+def titled_by_form(request: Request) -> bool:
+    """True when `request` was filed with a form: its title and its tasks' titles
+    may name the values its requester filled in."""
+    return bool(request.fields)
+
+
+def withhold(request: Request, reader: str, own_query: str = "") -> Request:
     """`request` as its merged reader `reader` gets it: the fields of `WITHHELD`
-    emptied and named in `withheld`, the watchers only themselves. Never saved
-    (`Ledger` refuses a request with `withheld`)."""
+    emptied and named in `withheld`, the watchers only themselves; a request
+    filed with a form under `own_query`, the question of the reader's duplicate
+    (else its type), not its own title. Never saved (`Ledger` refuses a request
+    with `withheld`)."""
+    query = request.query
+    if titled_by_form(request):
+        query = own_query or request.request_type or f"#{request.id}"
     return replace(
         request,
+        query=query,
         requester="",
         description="",
         fields={},
@@ -107,9 +126,27 @@ def hears(
 def entries(
     found: Iterable[RequestEntry], request: Request, merged_requesters: Iterable[str], reader: str
 ) -> list[RequestEntry]:
-    """The entries of `found` (those a watcher reads) the merged reader reads."""
+    """The entries of `found` (those a watcher reads) the merged reader reads,
+    as `entry_shown` shows them."""
     merged = set(merged_requesters)
-    return [e for e in found if hears(e, request, merged, reader)]
+    return [entry_shown(e, request) for e in found if hears(e, request, merged, reader)]
+
+
+def entry_shown(entry: RequestEntry, request: Request) -> RequestEntry:
+    """`entry` as a merged reader reads it: a task's entry of a request filed
+    with a form names the task by its number and department, its title null."""
+    if entry.kind == "task" and "title" in entry.data and titled_by_form(request):
+        return replace(entry, data={**entry.data, "title": None})
+    return entry
+
+
+def tasks(found: Iterable[RequestTask], request: Request) -> list[RequestTask]:
+    """The tasks of `request` as a merged reader reads them: of a request filed
+    with a form, without their titles (`title_withheld`); their departments,
+    statuses, holders and due dates as they are."""
+    if not titled_by_form(request):
+        return list(found)
+    return [replace(t, title="", title_withheld=True) for t in found]
 
 
 def attachments(

@@ -83,8 +83,9 @@ class RequestParts:
             language_of=told,
             clock=clock,
         )
+        languages, accounts = store.account_languages, store.get_user
         self.ledger = Ledger(
-            store, self.notifier, clock, reopen_days, store.account_languages, mail_limit
+            store, self.notifier, clock, reopen_days, languages, mail_limit, accounts
         )
         self.languages = RequestLanguages(told, store.get_user, self.notifier)
         self.tasks = TaskWork(self.ledger, self.directory)

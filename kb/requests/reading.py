@@ -86,6 +86,8 @@ class RequestReader:
         request = self.ledger.load(actor, request_id)
         self.answers.opened(actor, request)
         tasks = self.store.tasks(request_id)
+        if self.ledger.merged_reader(actor, request) is not None:
+            tasks = merged_readers.tasks(tasks, request)
         return RequestDetail(
             request=self.ledger.shown(actor, request),
             history=self.history(actor, request_id),

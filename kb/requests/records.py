@@ -269,11 +269,14 @@ class RequestTask:
     assignee: str | None = None
     due: datetime | None = None
     version: int = 0
+    # Its title left out for the one reader it was read for, never saved: a merged
+    # duplicate's requester does not read the form's values in it (`kb.requests.merged_readers`).
+    title_withheld: bool = False
 
     def __post_init__(self) -> None:
         ensure_text("department", self.department)
         set_normalised(self, "department", normal_name(self.department))
-        ensure_text("title", self.title)
+        ensure_text("title", self.title, allow_empty=self.title_withheld)
         ensure_id("request_id", self.request_id, optional=True)
         ensure_id("id", self.id, optional=True)
         set_normalised(self, "status", ensure_choice(TaskStatus, "status", self.status))

@@ -69,7 +69,7 @@ def task_dict(task: RequestTask, *, blocked: bool | None = None) -> dict[str, An
         "request_id": task.request_id,
         "id": task.id,
         "department": task.department,
-        "title": task.title,
+        "title": None if task.title_withheld else task.title,
         "status": task.status.value,
         "depends_on": list(task.depends_on),
         "assignee": task.assignee,

@@ -9,7 +9,8 @@ from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.kb.notify.test_holder_mail import mails_during
 from tests.kb.requests import test_watcher_mail
-from tests.support import EMPLOYEE, IT_AGENT, OTHER
+from tests.kb.requests.test_value_streams import ONBOARDING
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, user
 
 EMMA = "email:emma@example.org"
 
@@ -64,3 +65,57 @@ def test_the_service_withholds_the_requesters_own_from_a_merged_requester(
     assert mailing.get(OTHER, target).description == "My salary is 4,200."
     assert not mailing.get(IT_AGENT, target).withheld
     assert len([e for e in mailing.history(IT_AGENT, target) if e.kind == "comment"]) == 2
+
+
+def test_a_merged_requester_who_works_the_queue_is_mailed_as_its_agent(
+    mailing: RequestService, store: Store
+) -> None:
+    """The merge rule held back the requester's replies from emma though she is
+    also an agent of the request's queue, who reads them all: the role with more
+    rights wins, in the mail as on the page."""
+    target = merged(mailing)
+    agent = user("emma", ("employee", None), ("agent", "it"))
+    store.update_user(agent)
+    own = mails_during(store, mailing, lambda: mailing.comment(OTHER, target, "Otto's words"))
+    [to_emma] = [m for m in own if m.target == EMMA]
+    assert "Otto's words" in str(to_emma.payload["text"])
+    assert mailing.get(agent, target).description == "My salary is 4,200."
+    # Without the role, she is mailed only what she reads as a merged requester.
+    store.update_user(EMPLOYEE)
+    again = mails_during(store, mailing, lambda: mailing.comment(OTHER, target, "More words"))
+    assert EMMA not in [m.target for m in again]
+
+
+def test_a_merged_requester_reads_no_value_of_the_requesters_form_in_titles(
+    mailing: RequestService, store: Store
+) -> None:
+    """Red team: merged into otto's onboarding request, emma read his new hire's
+    name and start date in its title and in every task's title ("Laptop for Jana
+    Fischer"), on the page, in the API, the history and her mails. She reads it
+    under her own question, and each task by its number, department and status."""
+    target = int(mailing.submit(OTHER, "", workflow="onboarding", fields=ONBOARDING).id or 0)
+    mine = {**ONBOARDING, "new_hire": "Max Muster"}
+    duplicate = int(mailing.submit(EMPLOYEE, "", workflow="onboarding", fields=mine).id or 0)
+    mailing.merge(HR_AGENT, duplicate, target)
+    own = mailing.get(EMPLOYEE, duplicate).query
+    assert "Max Muster" in own
+    first = mailing.detail(HR_AGENT, target).tasks[0].task
+    assert "Jana Fischer" in first.title
+    mailing.complete_task(HR_AGENT, target, first.id or 0)
+    told = mails_during(store, mailing, lambda: mailing.comment(HR_AGENT, target, "On it."))
+    [to_emma] = [m for m in told if m.target == EMMA]
+    assert "Onboarding Max Muster" in str(to_emma.payload["subject"])
+    seen = mailing.detail(EMPLOYEE, target)
+    assert seen.request.query == own
+    assert all(s.task.title == "" and s.task.title_withheld for s in seen.tasks)
+    assert [s.task.department for s in seen.tasks] == [
+        s.task.department for s in mailing.detail(HR_AGENT, target).tasks
+    ]
+    [done] = [e for e in seen.history if e.kind == "task"]
+    assert done.data["title"] is None and done.data["status"] == "done"
+    for read in (seen.request, *seen.tasks, *seen.history, to_emma.payload):
+        assert "Jana" not in str(read), read
+    # Those who read it whole read its titles, emma too once she works its queue.
+    assert "Jana" in mailing.get(OTHER, target).query
+    agent = user("emma", ("employee", None), ("agent", "hr"))
+    assert "Jana" in mailing.detail(agent, target).tasks[0].task.title

@@ -155,3 +155,41 @@ def test_a_merged_requester_follows_the_request_without_reading_its_requesters_o
     left = api(client, "emma", "delete", f"{url}/watchers/emma").get_json()
     assert left["description"] is None and left["requester"] is None
     assert api(client, "emma", "get", url).status_code == 404
+
+
+def test_a_merged_requester_reads_no_form_value_in_the_titles_of_the_request_or_its_tasks(
+    client: FlaskClient,
+) -> None:
+    """Red team: merged into olga's onboarding request, emma read olga's new hire
+    and start date in its title and its tasks' ("Laptop for Jana Fischer, starts
+    2099-01-04"), in the API, its history and on the page. She reads it under the
+    question of her own request, each task by number, department and status."""
+    fields = {"new_hire": "Jana Fischer", "start_date": "2099-01-04"}
+    target = filed(client, "olga", "", "", type="onboarding", fields=fields)
+    mine = {"new_hire": "Max Muster", "start_date": "2099-02-01"}
+    duplicate = filed(client, "emma", "", "", type="onboarding", fields=mine)
+    merged = api(client, "hanna", "post", f"/api/requests/{duplicate}/merge", into=target)
+    assert merged.status_code == 200, text_of(merged)
+    done = api(client, "hanna", "post", f"/api/requests/{target}/tasks/1/done")
+    assert done.status_code == 200, text_of(done)
+
+    url = f"/api/requests/{target}"
+    shown = api(client, "emma", "get", url)
+    body = shown.get_json()
+    assert body["request"]["query"] == "Onboarding Max Muster, starts 2099-02-01"
+    assert [(t["department"], t["title"], t["status"]) for t in body["tasks"]] == [
+        ("hr", None, "done"),
+        ("it", None, "open"),
+    ]
+    [task_entry] = [e for e in body["history"] if e["kind"] == "task"]
+    assert task_entry["data"]["title"] is None and task_entry["data"]["task"] == 1
+    for secret in ("Jana", "2099-01-04"):
+        assert secret not in shown.get_data(as_text=True), secret
+    page = text_of(client.get(f"/requests/{target}"))
+    assert "Task 2" in page and "Max Muster" in page
+    for secret in ("Jana", "2099-01-04"):
+        assert secret not in page, secret
+    # The owning queue's agent and olga read every title.
+    whole = api(client, "hanna", "get", url).get_json()
+    assert whole["tasks"][1]["title"] == "Laptop for Jana Fischer, starts 2099-01-04"
+    assert "Jana Fischer" in api(client, "olga", "get", url).get_json()["request"]["query"]
