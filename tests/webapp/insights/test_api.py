@@ -857,3 +857,32 @@ def test_the_gaps_page_says_why_a_gap_of_use_is_open_or_closed(
         "10",
         "0.6",
     )
+
+
+def test_a_gap_of_use_with_no_recent_searches_says_none_were_measured(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    """With no search of its questions in the last 7 days the page read "Of
+    its 0 searches of the last 7 days, 0 (0 %) opened a result": a measured
+    failure where nothing was measured."""
+    from kb.insights.records import GapMeasure
+
+    gaps = insights_store(store)
+    gaps.save_topic(
+        replace(
+            gaps.topic(logged),
+            measure=GapMeasure.USED,
+            answered_before=1.0,
+            answered_after=1.0,
+            used_searches=0,
+            used_after=None,
+            checked_at=earlier_today(),
+        )
+    )
+    sign_in_as(client, "anna")
+    page = client.get("/insights/gaps?hl=en").get_data(as_text=True)
+    why = page.split('class="gap-check" data-measure="used">', 1)[1].split("</p>", 1)[0]
+    assert "Of its 0 searches" not in why and "(0 %)" not in why
+    assert "None of its questions was searched in the last 7 days" in why
+    german = client.get("/insights/gaps?hl=de").get_data(as_text=True)
+    assert "In den letzten 7 Tagen wurde keine ihrer Fragen gesucht" in german
