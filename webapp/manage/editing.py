@@ -30,6 +30,7 @@ from webapp.manage import forms, retiring, saved_notices
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.editor_page import render_editor
 from webapp.manage.editor_warnings import read_back
+from webapp.manage.gap_questions import asked_in_gap
 from webapp.manage.owned import owned_departments
 from webapp.manage.picture_uploads import save_staged
 
@@ -62,7 +63,12 @@ def new() -> tuple[str, int]:
                 "role": Grant(role=Role.CONTENT_OWNER, department=department),
             },
         )
-    return render_editor(None, forms.new_article(request.args), department=department)
+    return render_editor(
+        None,
+        forms.new_article(request.args),
+        department=department,
+        asked=asked_in_gap(request.args),
+    )
 
 
 @checks_own_form

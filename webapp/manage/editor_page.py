@@ -51,11 +51,13 @@ def render_editor(
     picture_error: str = "",
     carried: str = "",
     warnings: Sequence[SaidWarning] = (),
+    asked: Sequence[str] = (),
 ) -> tuple[str, int]:
     """The editor of `opened` (None: a new article of `department`) showing `fields`;
     `failure` beside the form it names, `picture_error` beside the picture upload,
     `carried` (the text of a save refused as stale) above the form to merge,
-    `warnings` (what `kb validate` warns of in the file's text) above the form."""
+    `warnings` (what `kb validate` warns of in the file's text) above the form,
+    `asked` (the questions of the knowledge gap it is written for) under its heading."""
     article_id = opened.article_id if opened else f"{department}/new.md"
     dept = services.authoring().departments().get(department)
     links = presenters.link_choices()
@@ -77,6 +79,7 @@ def render_editor(
         picture_error=picture_error,
         carried=carried,
         warnings=warnings,
+        asked=asked,
         link_warning=link_warning(fields.body, article_id),
         control_warning=control_warning(fields),
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),

@@ -886,3 +886,27 @@ def test_a_gap_of_use_with_no_recent_searches_says_none_were_measured(
     assert "None of its questions was searched in the last 7 days" in why
     german = client.get("/insights/gaps?hl=de").get_data(as_text=True)
     assert "In den letzten 7 Tagen wurde keine ihrer Fragen gesucht" in german
+
+
+def test_an_article_written_from_a_gap_lists_what_people_asked(
+    client: FlaskClient, store: Store, logged: int
+) -> None:
+    """From a gap's "Write an article" the editor showed an empty form with
+    the label as its title: the gap's other questions (its German twin, its
+    wordings) were on the gaps page only."""
+    from kb.accounts.service import add_user
+
+    add_user(store, "hella", "content_owner", "hr")
+    sign_in_as(client, "hella")
+    gaps = client.get("/insights/gaps?hl=en").get_data(as_text=True)
+    link = gaps.split('class="gap-write"><a class="button" href="', 1)[1].split('"', 1)[0]
+    link = link.replace("&amp;", "&")
+    assert f"gap={logged}" in link
+    editor = client.get(link + "&hl=en").get_data(as_text=True)
+    asked = editor.split('class="note gap-asked"', 1)[1].split("</aside>", 1)[0]
+    assert "What people asked" in asked and "<li>parking permit</li>" in asked
+    assert "private" not in asked and "salary" not in asked  # asked by too few people
+    german = client.get(link + "&hl=de").get_data(as_text=True)
+    assert "Was gefragt wurde" in german
+    unknown = client.get("/manage/new?department=hr&gap=999999&hl=en").get_data(as_text=True)
+    assert "gap-asked" not in unknown

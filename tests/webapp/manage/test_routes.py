@@ -206,7 +206,7 @@ def test_a_gap_assigned_to_the_department_leads_to_it_and_to_a_new_article(
     sign_in_as(client, "cora")
     page = client.get("/manage/?department=it").get_data(as_text=True)
     assert f'<a href="/insights/gaps?department=it#topic-{saved.id}">printer toner</a>' in page
-    assert 'href="/manage/new?department=it&amp;title=Printer+toner"' in page
+    assert f'href="/manage/new?department=it&amp;title=Printer+toner&amp;gap={saved.id}"' in page
     editor = client.get("/manage/new?department=it&title=Printer+toner").get_data(as_text=True)
     assert 'name="title" value="Printer toner"' in editor
 
