@@ -13,6 +13,7 @@ from kb.cli.options import echo_json, on_terminal, open_store, settings_from, st
 from kb.insights.records import RollupRefresh, TopicStatus, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.trends import STEPS, TREND_COLUMNS, trend_row
+from kb.records import printable
 from kb.spreadsheet_cells import safe_row
 
 
@@ -131,9 +132,10 @@ def gaps_command(
         _csv(gap_table(topics))
         return
     for t in topics:
-        label = t["label"] or "(too few people to show a question)"
+        # Employees' questions: no escape sequence of theirs reaches the terminal.
+        label = printable(t["label"][:50]) if t["label"] else "(too few people to show a question)"
         click.echo(
-            f"#{t['id']:<5} {label[:50]:<50} {t['searches']:>6} searches {t['people']:>5} people "
+            f"#{t['id']:<5} {label:<50} {t['searches']:>6} searches {t['people']:>5} people "
             f"{t['department'] or 'triage':<12} {t['status']}"
         )
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from kb.cli.options import echo_json, json_option, open_store, settings_from, settings_origin
-from kb.records import Department
+from kb.records import Department, printable, terminal_text
 from kb.settings import Settings
 
 
@@ -68,7 +68,8 @@ def requests_list(
             else "-"
         )
         mark = "!" if item.overdue else " "
-        click.echo(f"{mark} #{r.id}\t{r.department}\t{r.status.value}\t{due}\t{r.query[:60]}")
+        query = printable(r.query[:60])  # an employee's words: no escape reaches the terminal
+        click.echo(f"{mark} #{r.id}\t{r.department}\t{r.status.value}\t{due}\t{query}")
     click.echo(f"{len(items)} requests", err=True)
 
 
@@ -98,7 +99,9 @@ def requests_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
         )
         return
     r = detail.request
-    click.echo(f"Request #{r.id}: {r.query}")
+    # The question, description, task titles and messages are written by
+    # employees and agents: no escape sequence of theirs reaches the terminal.
+    click.echo(f"Request #{r.id}: {printable(r.query)}")
     for label, value in (
         ("requester", r.requester), ("department", r.department), ("status", r.status.value),
         ("priority", r.priority.value), ("assignee", r.assignee or "-"),
@@ -108,17 +111,17 @@ def requests_show(ctx: click.Context, request_id: int, as_json: bool) -> None:
     ):  # fmt: skip
         click.echo(f"  {label}: {value if value is not None else '-'}")
     if r.description:
-        click.echo(f"\n{r.description}")
+        click.echo(f"\n{terminal_text(r.description)}")
     if detail.tasks:
         click.echo(f"\nTasks ({detail.progress} done):")
         for state in detail.tasks:
             t = state.task
             flag = " (blocked)" if state.blocked else ""
-            click.echo(f"  {t.id}. [{t.status.value}{flag}] {t.department}: {t.title}")
+            click.echo(f"  {t.id}. [{t.status.value}{flag}] {t.department}: {printable(t.title)}")
     click.echo("\nHistory:")
     for e in detail.history:
         internal = "" if e.visible_to_requester else " (internal)"
-        text = f": {e.message}" if e.message else ""
+        text = f": {terminal_text(e.message)}" if e.message else ""
         click.echo(
             f"  {e.ts.astimezone(UTC):%Y-%m-%d %H:%M UTC} {e.actor} {e.kind}{internal}{text}"
         )

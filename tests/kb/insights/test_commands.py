@@ -205,3 +205,18 @@ def test_content_csv_has_each_article_s_title_after_its_id(url: str, tmp_path: P
     rows = list(csv.reader(io.StringIO(out)))
     assert rows[0] == ["article", "title", "department", "kind", "detail"]
     assert ["hr/old.md", "Old rules", "hr", "review_overdue", "review_by=2020-01-01"] in rows
+
+
+def test_gaps_prints_no_escape_sequence_of_a_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A topic's label is an employee's question: an escape sequence in it is
+    printed as its escape, never sent to the analyst's terminal."""
+    import kb.insights.commands as commands
+
+    topic = {"id": 1, "label": "parking\x1b]52;c;eA==\x07\x1b[2J", "searches": 3, "people": 3}
+    topic |= {"department": None, "status": "open"}
+    monkeypatch.setattr(commands, "_read", lambda *_args, **_kw: [topic])
+    out = _kb(f"sqlite:///{tmp_path / 'kb.db'}", "insights", "gaps")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "parking\\x1b]52;c;eA==\\x07\\x1b[2J" in out

@@ -149,3 +149,27 @@ def test_move_department_names_the_grants_left_and_moves_them_when_asked(
     [change] = [c for c in history if c["change"] == "moved"]
     assert (change["role"], change["from"], change["to"]) == ("agent", "it", "it-services")
     assert (change["by"], change["reason"]) == ("kb-cli", "Renamed.")
+
+
+def test_requests_list_and_show_print_no_escape_sequence(env: dict[str, str]) -> None:
+    """A request's question, description and replies are its writers': an
+    escape sequence in them (set the clipboard, clear the screen) is printed as
+    its escape, never sent to the terminal of the agent or admin reading it."""
+    store = create_store(env["KB_DATABASE_URL"])
+    store.add_user(IT_AGENT)
+    service = RequestService.from_settings(Settings.load(environ=env), store, clock=Clock())
+    attack = "VPN\x1b]52;c;eA==\x07\x1b[2J"
+    filed = service.submit(EMPLOYEE, attack, description=f"line one\n{attack}", department="it")
+    assert filed.id is not None
+    service.comment(IT_AGENT, filed.id, f"Seen.\x1b[8m{attack}", visible_to_requester=False)
+    store.close()
+    escaped = "VPN\\x1b]52;c;eA==\\x07\\x1b[2J"
+    for command in ("list", "show"):
+        args = ("requests", command) if command == "list" else ("requests", "show", str(filed.id))
+        result = run_kb(env, *args)
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert escaped in result.output
+    shown = run_kb(env, "requests", "show", str(filed.id)).output
+    assert f"line one\n{escaped}" in shown  # a description keeps its line breaks
+    assert f"Seen.\\x1b[8m{escaped}" in shown
