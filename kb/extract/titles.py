@@ -2,7 +2,8 @@
 
 Many tools fill a file's title property with a stand-in, not a title: PDF
 libraries write "untitled", word processors "Untitled document", "Unbenannt 1"
-or "Document1", and a Word file printed to PDF is titled "Microsoft Word -
+or "Document1", python-docx "Word Document" (in a file it saved that had no
+properties), and a Word file printed to PDF is titled "Microsoft Word -
 report.docx". Taken as the title, such a word named the article in search
 results and lists, and kept the first heading and the file name, which say what
 the document is, from being used. A placeholder is therefore no title.
@@ -22,6 +23,7 @@ from kb.extract.structure import clean
 _PLACEHOLDER = re.compile(
     r"(?:untitled|unbenannt|unnamed|ohne titel|no title|document|dokument)"
     r"(?:[ _-]?(?:document|dokument))?[ _-]?\d*"
+    r"|word[ _-]?(?:document|dokument)"  # python-docx's, for a file without properties
     r"|microsoft (?:word|excel|powerpoint) - .*",
     re.IGNORECASE,
 )

@@ -21,10 +21,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
@@ -165,6 +168,21 @@ def _language(document: DocxDocument) -> str:
     return (value or "").split("-")[0].lower()
 
 
+def _core_properties(document: DocxDocument) -> CoreProperties | None:
+    """The properties the file itself holds (`docProps/core.xml`), or None.
+
+    Asked for the properties of a file without that part, python-docx makes
+    them up: the title "Word Document", python-docx as its last author and
+    the moment of reading as its last change. Taken as the file's own, they
+    named the article "Word Document" instead of its first heading or file
+    name, and dated it the day it was indexed."""
+    try:
+        part = document.part.package.part_related_by(RT.CORE_PROPERTIES)
+    except KeyError:
+        return None
+    return cast(CorePropertiesPart, part).core_properties
+
+
 def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     open_zip(data, "Word document (DOCX)", limits, "word/document.xml")
     try:
@@ -176,14 +194,17 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     warnings = builder.warnings()
     if has_revisions(document.element.body):
         warnings += (_REVISIONS_WARNING,)
-    props = document.core_properties
-    modified = props.modified or props.created
+    props = _core_properties(document)
+    modified = (props.modified or props.created) if props else None
     return ExtractedDocument(
         format="docx",
-        title=property_title(props.title) or builder.first_heading,
+        title=(property_title(props.title) if props else "") or builder.first_heading,
         sections=builder.sections(),
-        author=property_author(props.author) or property_author(props.last_modified_by),
-        language=(props.language or "").split("-")[0].lower() or _language(document),
+        author=(property_author(props.author) or property_author(props.last_modified_by))
+        if props
+        else "",
+        language=((props.language if props else None) or "").split("-")[0].lower()
+        or _language(document),
         modified=modified.date() if isinstance(modified, datetime) else None,
         warnings=warnings,
     )

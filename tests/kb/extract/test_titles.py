@@ -17,7 +17,7 @@ STORAGE = [(1, "Bicycle storage", ["The bike cellar is open from six to ten."])]
 @pytest.mark.parametrize(
     "value",
     ["untitled", "Untitled", "Untitled document", "Untitled-3", "Unbenannt 1", "Document1",
-     "Dokument 2", "Microsoft Word - travel policy.docx", "  ", None],
+     "Dokument 2", "Microsoft Word - travel policy.docx", "Word Document", "  ", None],
 )  # fmt: skip
 def test_a_placeholder_is_no_title(value: str | None) -> None:
     assert property_title(value) == ""

@@ -222,3 +222,44 @@ def test_with_heading_styles_bold_text_stays_text() -> None:
 def test_a_document_all_in_bold_has_no_headings_by_formatting() -> None:
     document = _read(_typed([(text, True, None) for text, _, _ in TYPED]))
     assert [s.headings for s in document.sections] == [()]
+
+
+def _bare_docx(body: str) -> bytes:
+    """A Word document of three parts only, as some generators write it: no
+    properties (`docProps/core.xml`), styles or settings."""
+    types = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" '
+        'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="word/document.xml"/>'
+        "</Relationships>"
+    )
+    document = f'<w:document xmlns:w="{_W}"><w:body>{body}</w:body></w:document>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        target.writestr("[Content_Types].xml", types)
+        target.writestr("_rels/.rels", rels)
+        target.writestr("word/document.xml", document)
+    return out.getvalue()
+
+
+def test_a_document_without_properties_has_none_made_up() -> None:
+    """python-docx gives a file without properties the title "Word Document",
+    python-docx as its author and the moment of reading as its date: none of
+    them is the document's, so its first heading (or file name) names it."""
+    heading = (
+        '<w:p><w:pPr><w:outlineLvl w:val="0"/></w:pPr><w:r><w:t>Travel policy</w:t></w:r></w:p>'
+    )
+    titled = _read(_bare_docx(heading + _p("Book trains.")))
+    assert titled.title == "Travel policy"
+    plain = _read(_bare_docx(_p("Book trains.")))
+    assert (plain.title, plain.author, plain.modified) == ("", "", None)
+    assert "Book trains." in plain.sections[0].text
