@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 
 import numpy as np
+import pytest
 
+from indexer import sentence_vectors
 from indexer.build import IndexBuilder
+from indexer.reader import Snapshot
 from kb.passage_sentences import sentences
 from kb.results import Query
 from kb.settings import Settings
@@ -14,6 +18,7 @@ from search.engine import SearchEngine
 from search.highlight import answer_sentences
 from search.quote_choice import MAX_SENTENCES, QuoteChoice, fused, reading_ranks, windows
 from search.terms import stems
+from tests.conftest import ROOT
 from tests.support import HashingEmbedder
 
 MATCH = frozenset(stems("temporary") | stems("promotion") | stems("long"))
@@ -129,3 +134,39 @@ def test_stored_sentence_vectors_spare_the_model_and_quote_alike(tiny_settings: 
     assert embedded is not None and embedded.passage == stored.passage
     assert counting.texts == windows(sentences(stored.passage))[:MAX_SENTENCES]
     assert embedded.highlight == stored.highlight
+
+
+@pytest.mark.slow
+def test_int8_sentence_vectors_quote_as_float16_on_the_labelled_set(
+    sample_index: Settings,
+    embedder,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real model's window vectors, stored as float16 (before) or int8 with
+    a scale per window (`indexer.sentence_vectors`), choose the same quote for
+    every question of the sample content's labelled set."""
+    on = sample_index.replace(answer_quote_by_meaning=True)
+    lines = (ROOT / "benchmarks" / "labelled" / "queries.jsonl").read_text().splitlines()
+    questions = [json.loads(line)["text"] for line in lines if line.strip()]
+    embedded: dict[tuple[str, ...], np.ndarray] = {}
+
+    def float16(windows: Sequence[str]) -> np.ndarray:
+        if tuple(windows) not in embedded:
+            embedded[tuple(windows)] = embedder.embed(list(windows)).astype(np.float16)
+        return embedded[tuple(windows)]
+
+    def int8(windows: Sequence[str]) -> np.ndarray | None:
+        return sentence_vectors.decode(*sentence_vectors.encode(float16(windows)), len(windows))
+
+    def highlights(settings: Settings, stored: Callable[..., np.ndarray | None]) -> list[str]:
+        monkeypatch.setattr(Snapshot, "sentence_vectors", lambda _, pid, windows: stored(windows))
+        engine = SearchEngine(settings, embedder=embedder)
+        answers = [engine.search(Query(q)).answer for q in questions]
+        engine.close()
+        return [a.highlight if a is not None else "" for a in answers]
+
+    by_float16 = highlights(on, lambda w: float16(w).astype(np.float32))
+    by_words = highlights(sample_index, float16)
+    assert sum(bool(h) for h in by_float16) >= len(questions) // 2
+    assert by_words != by_float16  # the meaning moves some quotes: the comparison is not idle
+    assert highlights(on, int8) == by_float16
