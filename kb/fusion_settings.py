@@ -111,6 +111,15 @@ class FusionSettings:
         minimum=0,
         maximum=1,
     )
+    title_concept_weight: float = setting(
+        0.2,
+        "Title evidence: the first 10 fused articles whose title holds the query's rarest "
+        "concept (highest IDF) gain this weight (search.title_match). 0 turns it off; 0.2 "
+        "lifts the 18F development set's English nDCG@10 (tune half 0.863 -> 0.869, report "
+        "half 0.884 -> 0.898; docs/search.md).",
+        minimum=0,
+        maximum=1,
+    )
     vector_feedback_passages: int = setting(
         5, "Passages whose mean vector vector feedback moves the query towards.", minimum=1
     )

@@ -6,8 +6,9 @@ fusion method (`search.fusion`), the cross-language levers
 (`search.ensemble`, when `secondary_model` is set), the vector
 feedback search (`search.feedback`), which the engine runs at retrieval, and
 the term proximity bonus (`search.proximity`), which `Ranker.rescored` adds
-after fusion, before a cross-language query's heading-path re-scoring. Per
-query it picks one, fuses passages and articles, and attaches each
+after fusion, before a cross-language query's heading-path re-scoring, and
+the title bonus for the query's rarest concept (`search.title_match`), added
+last. Per query it picks one, fuses passages and articles, and attaches each
 article's passages in fused order.
 """
 
@@ -32,6 +33,7 @@ from search.grouping import (
 )
 from search.proximity import ProximityBonus
 from search.section_match import section_cosines
+from search.title_match import TitleBonus
 
 if TYPE_CHECKING:
     from indexer.reader import Snapshot
@@ -53,6 +55,7 @@ class Ranker:
         )
         self.second_passage = settings.second_passage_weight
         self.proximity = ProximityBonus(settings.proximity_weight)
+        self.title = TitleBonus(settings.title_concept_weight)
 
     def rank(
         self,
@@ -99,9 +102,18 @@ class Ranker:
     ) -> list[ArticleGroup]:
         """`groups` (the fused articles of `found`) with the proximity bonus, then
         re-scored by their sections' heading paths where the query is
-        cross-language and the setting asks for it (`CrossLanguage.with_headings`).
-        The heading vectors are the index's, read, not embedded: no model runs."""
+        cross-language and the setting asks for it (`CrossLanguage.with_headings`),
+        then with the title bonus. The heading vectors are the index's, read, not
+        embedded: no model runs."""
         groups = self.proximity.rescore(groups, found.plan, found.passages)
+        groups = self._with_headings(found, groups, article_of)
+        snapshot = found.prepared.snapshot
+        return self.title.rescore(groups, found.plan, snapshot.titles, snapshot.article_langs)
+
+    def _with_headings(
+        self, found: Retrieval, groups: list[ArticleGroup], article_of: dict[int, str]
+    ) -> list[ArticleGroup]:
+        """A cross-language query's articles re-scored by their heading paths."""
         if self.cross.heading_weight <= 0 or not groups:
             return groups
         snapshot = found.prepared.snapshot
