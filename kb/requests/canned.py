@@ -3,7 +3,10 @@
 A request's department's replies (and, for agents of one of its tasks, their
 own department's) come from the catalogue (`kb.catalogue.replies`), in the
 language of the request, with `{requester}`, `{id}`, `{title}`,
-`{department}`, `{agent}` and the request's form fields filled in. A reply
+`{department}`, `{agent}` and the request's form fields filled in. The
+reply is saved text the requester reads, so a date field is written as the
+request's language writes dates ("4 January 2027", "4. Januar 2027",
+`kb.requests.title_dates`), not as the stored `YYYY-MM-DD`. A reply
 that uses a field the request does not have is not offered (it would go out
 half-filled), and an agent's reply that still holds one of those
 replies' `{name}`s is refused (`refuse_unfilled`).
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb.accounts.records import User
+from kb.catalogue.fields import FieldType
 from kb.catalogue.replies import CannedReply
 from kb.catalogue.templates import placeholders, shown_values
 from kb.catalogue.types import Catalogue
@@ -24,6 +28,7 @@ from kb.requests.departments import Departments
 from kb.requests.ledger import Ledger
 from kb.requests.records import Request
 from kb.requests.request_languages import RequestLanguages
+from kb.requests.title_dates import dated_title
 
 
 @dataclass(frozen=True)
@@ -112,9 +117,11 @@ class CannedReplies:
         """What a reply's `{name}`s are filled with."""
         names = self.departments.names()
         request_type = self.catalogue.types.get(request.request_type or "")
-        fields = (
-            shown_values(request_type.fields, request.fields, lang, names) if request_type else {}
-        )
+        specs = request_type.fields if request_type else ()
+        fields = shown_values(specs, request.fields, lang, names)
+        for spec in specs:
+            if spec.type is FieldType.DATE:
+                fields[spec.name] = dated_title(fields[spec.name], lang)
         fields.update({k: str(v) for k, v in request.fields.items() if k not in fields})
         return {
             **fields,
