@@ -39,7 +39,7 @@ from kb.i18n.catalog import TriageName, domain_catalog
 from kb.language import says_too_little
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
-from kb.notify.outbox import READER, UNSUBSCRIBE, OutboxMessage
+from kb.notify.outbox import READER, UNSUBSCRIBE, WHOLE_READER, OutboxMessage
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic, holder_of
 from kb.requests import merged_readers
 from kb.requests.records import Request, RequestEntry
@@ -301,10 +301,12 @@ class Notifier:
         recipients = self._recipients(parties, hearers, request, entry, merged, limited)
         for recipient in recipients:
             address, audience, department, reader, account = recipient
-            shown, said = request, entry
+            shown, said, whole = request, entry, None
             if account is not None and account in limited:  # as a merged reader reads it
                 shown = merged_readers.withhold(request, account, merged.get(account, ""))
                 said = merged_readers.entry_shown(entry, request)
+            elif account in merged:  # whole, by a role that may end before it is sent
+                whole = account
             lang = self.language_for(recipient, request)
             dept = department or request.department
             # A watcher's every mail carries the link that ends them, for them alone.
@@ -332,10 +334,8 @@ class Notifier:
                 "request_id": request.id,
                 "event": topic.value,
             }
-            if reader is not None:
-                payload[READER] = reader
-            if leave:
-                payload[UNSUBSCRIBE] = leave
+            extra = {READER: reader, WHOLE_READER: whole, UNSUBSCRIBE: leave}
+            payload |= {key: value for key, value in extra.items() if value}
             out.append(
                 OutboxMessage(
                     topic=topic.value,

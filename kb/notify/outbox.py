@@ -19,6 +19,11 @@ TARGET_SCHEMES = ("http://", "https://", "email:")
 # The payload key of a mail to a self-watcher (`Request.self_watchers`): their
 # username, whose roles must still let them read the request when it is sent.
 READER = "reader"
+# The payload key of a mail to the requester of a duplicate merged into the
+# request whose role (an agent of its queue) read it whole when it was queued:
+# their username. The mail carries what only that role reads, and goes only
+# while a role still lets them read it whole (`kb.requests.merged_readers`).
+WHOLE_READER = "whole_reader"
 # The payload key of a watcher's one-click link off the request (`List-Unsubscribe`).
 UNSUBSCRIBE = "unsubscribe"
 

@@ -20,6 +20,14 @@ on with the reason, unsent. Under `auth_mode header` the store holds the
 roles of the person's last sign-in: a role the proxy stopped sending counts
 as held until they sign in without it.
 
+A mail to the requester of a duplicate merged into the request who was mailed
+it whole because a role of theirs read it whole (an agent of its queue; its
+payload names them as `WHOLE_READER`) goes only while a role still does: once
+it ended, they read the request as a merged reader, who is not mailed what
+that mail carries (its requester's words, for one), and it is given up on
+with the reason, unsent, as they would not have been mailed it had the role
+ended before the change.
+
 `run(stop)` repeats passes until `stop` is set; `kb requests deliver --loop`
 and the web server's background thread (`start_background`) use it.
 """
@@ -35,11 +43,12 @@ from datetime import datetime, timedelta
 from kb.errors import NotFoundError
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MailSender
-from kb.notify.outbox import READER, OutboxMessage, backoff
+from kb.notify.outbox import READER, WHOLE_READER, OutboxMessage, backoff
 from kb.notify.topics import Topic
 from kb.notify.webhooks import DeliveryFailed, WebhookSender
 from kb.records import Department
 from kb.requests.departments import following
+from kb.requests.merged_readers import is_merged_reader
 from kb.requests.permissions import can_view
 from kb.settings import Settings
 from kb.store.protocols import Store
@@ -194,25 +203,38 @@ class OutboxWorker:
         report.delivered += 1
 
     def _withheld(self, message: OutboxMessage) -> str | None:
-        """Why a self-watcher's or new holder's mail must not go (None: it may):
-        they read the request no longer, their roles as the store holds them now."""
+        """Why a self-watcher's, new holder's or whole-reading merged requester's
+        mail must not go (None: it may): they read the request no longer, or no
+        longer whole, by their roles as the store holds them now."""
         reader = message.payload.get(READER)
+        whole = message.payload.get(WHOLE_READER)
         request_id = message.payload.get("request_id")
-        if not isinstance(reader, str) or not isinstance(request_id, int):
+        if not isinstance(request_id, int) or not isinstance(reader, str | None):
             return None
-        user = self.store.get_user(reader)
+        if reader is None and not isinstance(whole, str):
+            return None
         try:
             request = self.store.get_request(request_id)
         except NotFoundError:
             return f"request {request_id} is gone"
         departments = {t.department for t in self.store.tasks(request_id)}
-        if user is not None and can_view(user, request, departments):
-            return None
-        given = message.payload.get("event") in (Topic.ASSIGNED, Topic.TASK_HANDED_OVER)
-        why = "was given" if given else "watched"
-        return (
-            f"{reader} {why} request {request_id} and no longer holds a role that lets them read it"
-        )
+        if isinstance(reader, str):
+            user = self.store.get_user(reader)
+            if user is None or not can_view(user, request, departments):
+                given = message.payload.get("event") in (Topic.ASSIGNED, Topic.TASK_HANDED_OVER)
+                why = "was given" if given else "watched"
+                return (
+                    f"{reader} {why} request {request_id} and no longer holds a role"
+                    " that lets them read it"
+                )
+        if isinstance(whole, str):
+            user = self.store.get_user(whole)
+            if user is None or is_merged_reader(user, request, {whole}, departments):
+                return (
+                    f"{whole} filed a duplicate merged into request {request_id} and no"
+                    " longer holds a role that lets them read it whole"
+                )
+        return None
 
     def _send(self, message: OutboxMessage) -> None:
         if message.target.startswith("email:"):

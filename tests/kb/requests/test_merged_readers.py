@@ -4,13 +4,19 @@ answer without reading (or being mailed) its requester's own words and files
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from kb.attachments.records import Upload
+from kb.notify.worker import OutboxWorker
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.kb.notify.test_holder_mail import mails_during
 from tests.kb.requests import test_watcher_mail
+from tests.kb.requests.test_self_watchers import SentHooks, SentMail
 from tests.kb.requests.test_value_streams import ONBOARDING
-from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, user
+from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, Clock, user
 
 EMMA = "email:emma@example.org"
 
@@ -119,3 +125,31 @@ def test_a_merged_requester_reads_no_value_of_the_requesters_form_in_titles(
     assert "Jana" in mailing.get(OTHER, target).query
     agent = user("emma", ("employee", None), ("agent", "hr"))
     assert "Jana" in mailing.detail(agent, target).tasks[0].task.title
+
+
+def test_a_merged_requester_whose_agent_role_ended_before_delivery_is_not_mailed_it_whole(
+    mailing: RequestService, store: Store, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Red team: the role that let emma be mailed otto's reply whole was read when
+    he replied; revoked before the worker delivered it, she still got it. The
+    worker reads her roles again, as it does for a self-watcher."""
+    target = merged(mailing)
+    agent = user("emma", ("employee", None), ("agent", "it"))
+    store.update_user(agent)
+    mail = SentMail()
+    worker = OutboxWorker(store, webhooks=SentHooks(), mail=mail, clock=clock)
+    worker.deliver_due()
+    mail.targets.clear()
+    mailing.comment(OTHER, target, "Otto's words")
+    store.update_user(EMPLOYEE)  # her agent role ends before the mail goes
+    with caplog.at_level(logging.INFO, logger="kb.notify.worker"):
+        report = worker.deliver_due()
+    assert EMMA not in mail.targets and "email:it@example.org" in mail.targets
+    assert report.given_up == 1
+    assert "emma filed a duplicate merged into request" in caplog.text
+    # While she holds the role, the mail goes.
+    store.update_user(agent)
+    mail.targets.clear()
+    mailing.comment(OTHER, target, "More words")
+    worker.deliver_due()
+    assert EMMA in mail.targets
