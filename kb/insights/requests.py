@@ -4,7 +4,8 @@ department meets its targets.
 For each department with requests in the period: the count, the three most
 frequent request topics (a request's question belongs to the knowledge-gap
 topic its text was placed in, else it stands for itself; a topic is named
-only when at least `min_people` different requesters asked it), the median
+only when at least `min_people` different requesters asked it; the hidden
+ones are one row), the median
 time to first response and to resolution in hours (wall-clock; with the
 working calendar, also in working hours, the unit of the targets), the share
 answered and resolved within the department's targets (the due dates, which
@@ -82,16 +83,19 @@ def _average(total: int, count: int) -> float | None:
 def _top(
     topics: Sequence[RequestTopic], labels: Mapping[int, str], min_people: int
 ) -> list[dict[str, Any]]:
-    out = []
+    # The topics too few people asked are one row, their counts summed: several
+    # rows of the same "hidden" label would read as one topic listed twice.
+    out: list[dict[str, Any]] = []
+    hidden = 0
     for t in topics:
+        if t.requesters < min_people:
+            hidden += t.requests
+            continue
         label = labels.get(t.topic_id, "") if t.topic_id is not None else t.text
-        out.append(
-            {
-                "label": label if t.requesters >= min_people else "",
-                "requests": t.requests,
-                "topic_id": t.topic_id,
-            }
-        )
+        out.append({"label": label, "requests": t.requests, "topic_id": t.topic_id})
+    if hidden:
+        out.append({"label": "", "requests": hidden, "topic_id": None})
+        out.sort(key=lambda row: -row["requests"])  # stable: ties keep the named first
     return out
 
 

@@ -180,7 +180,8 @@ SCHEMAS["DepartmentRequests"] = {
         "requests": {"type": "integer", "description": "Created in the period."},
         "top_topics": {
             "type": "array",
-            "description": "The three most frequent topics; label '' when too few people asked.",
+            "description": "The three most frequent topics; those too few people asked are "
+            "one row, label '' and topic_id null, their requests summed.",
             "items": {
                 "type": "object",
                 "properties": {
