@@ -859,26 +859,31 @@ def test_the_gaps_page_says_why_a_gap_of_use_is_open_or_closed(
     )
 
 
+def _gap_of_use(store: Store, topic_id: int, searches: int, share: float | None) -> None:
+    """The topic made a gap of use whose last check saw `searches` searches, `share` used."""
+    from kb.insights.records import GapMeasure
+
+    gaps = insights_store(store)
+    gaps.save_topic(
+        replace(
+            gaps.topic(topic_id),
+            measure=GapMeasure.USED,
+            answered_before=1.0,
+            answered_after=1.0,
+            used_searches=searches,
+            used_after=share,
+            checked_at=earlier_today(),
+        )
+    )
+
+
 def test_a_gap_of_use_with_no_recent_searches_says_none_were_measured(
     client: FlaskClient, store: Store, logged: int
 ) -> None:
     """With no search of its questions in the last 7 days the page read "Of
     its 0 searches of the last 7 days, 0 (0 %) opened a result": a measured
     failure where nothing was measured."""
-    from kb.insights.records import GapMeasure
-
-    gaps = insights_store(store)
-    gaps.save_topic(
-        replace(
-            gaps.topic(logged),
-            measure=GapMeasure.USED,
-            answered_before=1.0,
-            answered_after=1.0,
-            used_searches=0,
-            used_after=None,
-            checked_at=earlier_today(),
-        )
-    )
+    _gap_of_use(store, logged, searches=0, share=None)
     sign_in_as(client, "anna")
     page = client.get("/insights/gaps?hl=en").get_data(as_text=True)
     why = page.split('class="gap-check" data-measure="used">', 1)[1].split("</p>", 1)[0]
@@ -886,6 +891,41 @@ def test_a_gap_of_use_with_no_recent_searches_says_none_were_measured(
     assert "None of its questions was searched in the last 7 days" in why
     german = client.get("/insights/gaps?hl=de").get_data(as_text=True)
     assert "In den letzten 7 Tagen wurde keine ihrer Fragen gesucht" in german
+
+
+@pytest.mark.parametrize(
+    ("searches", "share", "english", "german"),
+    [
+        (
+            1,
+            1.0,
+            "Of its 1 search of the last 7 days, 1 (100 %) opened a result or was voted helpful",
+            "Von der einen Suche dazu aus den letzten 7 Tagen hat 1 (100 %) ein Ergebnis",
+        ),
+        (
+            4,
+            0.25,
+            "Of its 4 searches of the last 7 days, 1 (25 %) opened a result or was voted helpful",
+            "Von den 4 Suchen dazu aus den letzten 7 Tagen hat 1 (25 %) ein Ergebnis",
+        ),
+    ],
+)
+def test_a_gap_of_use_counts_its_searches_in_the_singular_and_plural(
+    client: FlaskClient,
+    store: Store,
+    logged: int,
+    searches: int,
+    share: float,
+    english: str,
+    german: str,
+) -> None:
+    """The page read "Of its 1 searches": one search, and one used, are singular."""
+    _gap_of_use(store, logged, searches=searches, share=share)
+    sign_in_as(client, "anna")
+    for lang, text in (("en", english), ("de", german)):
+        page = client.get(f"/insights/gaps?hl={lang}").get_data(as_text=True)
+        why = page.split('class="gap-check" data-measure="used">', 1)[1].split("</p>", 1)[0]
+        assert text in why
 
 
 def test_an_article_written_from_a_gap_lists_what_people_asked(
