@@ -303,8 +303,11 @@ GAP_BARS = 10
 
 
 def gaps_chart(topics: Sequence[TopicView]) -> Chart:
-    """The largest knowledge gaps by the people who met them, in the list's order."""
-    bars = [(v.topic.label or gettext("gap_unnamed"), float(v.people)) for v in topics[:GAP_BARS]]
+    """The largest knowledge gaps by the people who met them, in the list's order,
+    each bar leading to its topic in the list below (as a department's bar leads
+    to its figures on the overview)."""
+    shown = topics[:GAP_BARS]
+    bars = [(v.topic.label or gettext("gap_unnamed"), float(v.people)) for v in shown]
     return bar_chart(
         plural("chart_gaps", len(bars)),
         bars,
@@ -312,6 +315,7 @@ def gaps_chart(topics: Sequence[TopicView]) -> Chart:
         label_header=gettext("gap_topic"),
         chart_id="gaps-by-people",
         lang=current_language(),
+        links=[f"#topic-{v.topic.id}" if v.topic.id is not None else None for v in shown],
     )
 
 

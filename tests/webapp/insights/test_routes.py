@@ -451,6 +451,20 @@ def test_each_department_bar_leads_to_its_figures_over_the_same_period(
     assert '<option value="hr" selected>' in page.get_data(as_text=True)
 
 
+def test_each_gap_bar_leads_to_its_topic_in_the_list(client: FlaskClient, topic_id: int) -> None:
+    """The gaps chart's bars led nowhere, unlike the department bars of the
+    overview: each bar, label and value with it, and its row of the table are
+    links (reached by Tab) to the topic below, which takes the focus."""
+    sign_in_as(client, "anna")
+    html = client.get("/insights/gaps").get_data(as_text=True)
+    figure = html.split('id="gaps-by-people"', 1)[1].split("</figure>", 1)[0]
+    bars = re.findall(r'<a class="chart-link" href="([^"]+)">(.*?)</a>', figure)
+    assert [href for href, _ in bars] == [f"#topic-{topic_id}"]
+    assert 'class="chart-label"' in bars[0][1] and 'class="chart-value"' in bars[0][1]
+    assert f'<th scope="row"><a href="#topic-{topic_id}">' in figure
+    assert f'<li class="gap" id="topic-{topic_id}" tabindex="-1"' in html
+
+
 def test_today_s_point_is_marked_as_the_day_so_far(client: FlaskClient, topic_id: int) -> None:
     """A day half gone drew every line down at its end, read as a drop."""
     sign_in_as(client, "anna")
