@@ -18,6 +18,7 @@ from kb.cli.options import (
     progress_bar,
     settings_from,
 )
+from kb.records import terminal_text
 
 
 def _progress_bars(enabled: bool) -> tuple[ProgressFactory | None, StageProgress | None]:
@@ -85,7 +86,7 @@ def _print(report: dict[str, object], as_json: bool, lines: bool = False) -> Non
     for kind in ("warning", "error"):
         for line in report[f"{kind}s"]:  # type: ignore[attr-defined]
             # A content problem already names its severity ("warning: path: ...").
-            text = str(line)
+            text = terminal_text(str(line))  # quotes content files
             click.echo(text if text.startswith(f"{kind}: ") else f"{kind}: {text}", err=True)
     state = (
         "published snapshot " + str(report["snapshot"])

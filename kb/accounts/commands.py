@@ -11,6 +11,7 @@ from kb.accounts.records import SYSTEM_USERNAME, AccountChange
 from kb.cli.options import echo_json, json_option, open_store, settings_from
 from kb.errors import KbError
 from kb.notify.config import NotifyConfig
+from kb.records import printable
 from kb.settings import Settings
 from kb.store.protocols import Store
 
@@ -256,7 +257,8 @@ def users_list(ctx: click.Context, as_json: bool) -> None:
         sso = "" if u.password_hash else "  (SSO only)"
         names = accounts[u.username].former_names
         also = f"  (single sign-on also as {', '.join(names)})" if names else ""
-        click.echo(f"{u.username}\t{roles}{sso}{also}")
+        # A name or role a single-sign-on proxy sent: no escape reaches the terminal.
+        click.echo(f"{printable(u.username)}\t{printable(roles + sso + also)}")
 
 
 @users.command("grant-history")
@@ -275,7 +277,9 @@ def users_grant_history(ctx: click.Context, name: str | None, as_json: bool) -> 
         return
     for c in found:
         when = c.ts.strftime("%Y-%m-%d %H:%M UTC") if c.ts else "-"
-        click.echo(f"{when}\t{c.label}\tby {c.actor}\t{c.reason or '-'}")
+        # A reason is an admin's free text, a name a proxy's: no escape reaches the terminal.
+        label, actor, reason = (printable(x) for x in (c.label, c.actor, c.reason or "-"))
+        click.echo(f"{when}\t{label}\tby {actor}\t{reason}")
 
 
 @users.command("check")

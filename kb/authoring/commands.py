@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kb.cli.options import content_option, echo_json, json_option, settings_from
-from kb.records import printable
+from kb.records import printable, terminal_text
 
 
 @click.command("reviews")
@@ -65,7 +65,7 @@ def check(ctx: click.Context, content_dir: str | None, as_json: bool) -> None:
         echo_json({"problems": [p.as_dict() for p in problems]})
     else:
         for problem in problems:
-            click.echo(problem.message, err=True)
+            click.echo(terminal_text(problem.message), err=True)  # quotes documents
         click.echo(f"{len(problems)} document version(s) need attention")
     ctx.exit(1 if problems else 0)
 

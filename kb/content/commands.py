@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from kb.cli.options import content_option, echo_json, json_option, settings_from
+from kb.records import terminal_text
 
 
 @click.command("validate")
@@ -38,7 +39,7 @@ def validate(ctx: click.Context, content_dir: str | None, as_json: bool) -> None
         echo_json({**scan.summary(), "problems": [p.as_dict() for p in scan.problems]})
     else:
         for problem in scan.problems:
-            click.echo(str(problem), err=True)
+            click.echo(terminal_text(str(problem)), err=True)  # quotes content files
         s = scan.summary()
         click.echo(
             f"{s['articles']} articles ({s['published']} published) in {s['departments']} "

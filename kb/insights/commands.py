@@ -183,7 +183,7 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         )
         return
     for r in rows:
-        top = topics_cell(r["top_topics"])
+        top = printable(topics_cell(r["top_topics"]))  # employees' questions
         click.echo(
             # Working hours, the unit of the targets the share is judged against.
             f"{r['department']:<12} {r['requests']:>5} requests  resolution median "
@@ -215,7 +215,9 @@ def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: s
         _csv([["article", "title", "department", "kind", "detail"], *rows])
         return
     for article, _title, _dept, kind, detail in rows:
-        click.echo(f"{article:<50} {kind:<20} {detail}")
+        # Details quote content files (a link's target, an audience): no escape
+        # of theirs reaches the terminal.
+        click.echo(printable(f"{article:<50} {kind:<20} {detail}"))
 
 
 def _days(days: tuple[Any, ...]) -> str:

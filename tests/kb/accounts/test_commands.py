@@ -307,3 +307,16 @@ def test_users_remove_and_merge_keep_an_administrator(env: dict[str, str]) -> No
     merged = run_kb(env, "users", "rename", "root", "rootb", "--merge")
     assert merged.exit_code == 0, merged.output
     assert run_kb(env, "users", "remove", "rootb").exit_code == 1
+
+
+def test_users_grant_history_prints_no_escape_sequence_of_a_reason(env: dict[str, str]) -> None:
+    """A reason is free text (an admin's, in the browser too): an escape sequence
+    in it is printed as its escape, never sent to the terminal of who reads the
+    history."""
+    reason = "reports\x1b]52;c;eA==\x07\x1b[2J"
+    run_kb(env, "users", "add", "ivan", "--role", "analyst", "--no-password", "--reason", reason)
+    out = run_kb(env, "users", "grant-history", "ivan").output
+    assert "\x1b" not in out and "\x07" not in out
+    assert "reports\\x1b]52;c;eA==\\x07\\x1b[2J" in out
+    rows = json.loads(run_kb(env, "users", "grant-history", "ivan", "--json").output)
+    assert rows[0]["reason"] == reason  # what the store keeps is unchanged
