@@ -465,6 +465,19 @@ def test_each_gap_bar_leads_to_its_topic_in_the_list(client: FlaskClient, topic_
     assert f'<li class="gap" id="topic-{topic_id}" tabindex="-1"' in html
 
 
+def test_the_period_s_date_fields_carry_the_page_s_language(
+    client: FlaskClient, topic_id: int
+) -> None:
+    """Under ?hl=de the date fields showed a US date: they carry the page's
+    language in their own `lang`, for a browser whose picker heeds it."""
+    sign_in_as(client, "anna")
+    for lang in ("de", "en"):
+        html = client.get(f"/insights/?hl={lang}").get_data(as_text=True)
+        fields = re.findall(r'<input type="date"[^>]*>', html)
+        assert len(fields) == 2
+        assert all(f'lang="{lang}"' in field for field in fields)
+
+
 def test_today_s_point_is_marked_as_the_day_so_far(client: FlaskClient, topic_id: int) -> None:
     """A day half gone drew every line down at its end, read as a drop."""
     sign_in_as(client, "anna")
