@@ -33,6 +33,7 @@ from webapp.manage.editor_warnings import read_back
 from webapp.manage.gap_questions import asked_in_gap
 from webapp.manage.owned import owned_departments
 from webapp.manage.picture_uploads import save_staged
+from webapp.manage.previews import opening_preview
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
 
@@ -115,7 +116,12 @@ def edit(article_id: str) -> tuple[str, int]:
     opened = services.authoring().open(require_user(), article_id)
     problem, warnings = read_back(opened)
     return render_editor(
-        opened, opened.fields, department=opened.department, problem=problem, warnings=warnings
+        opened,
+        opened.fields,
+        department=opened.department,
+        problem=problem,
+        warnings=warnings,
+        preview=opening_preview(opened.fields.body, opened.article_id, opened.fields.title),
     )
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import render_template
+from markupsafe import Markup
 
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import Editable
@@ -52,12 +53,15 @@ def render_editor(
     carried: str = "",
     warnings: Sequence[SaidWarning] = (),
     asked: Sequence[str] = (),
+    preview: Markup | None = None,
 ) -> tuple[str, int]:
     """The editor of `opened` (None: a new article of `department`) showing `fields`;
     `failure` beside the form it names, `picture_error` beside the picture upload,
     `carried` (the text of a save refused as stale) above the form to merge,
     `warnings` (what `kb validate` warns of in the file's text) above the form,
-    `asked` (the questions of the knowledge gap it is written for) under its heading."""
+    `asked` (the questions of the knowledge gap it is written for) under its heading,
+    `preview` (the text's preview, `webapp.manage.previews.opening_preview`) in the
+    preview pane before the script renders it again."""
     article_id = opened.article_id if opened else f"{department}/new.md"
     dept = services.authoring().departments().get(department)
     links = presenters.link_choices()
@@ -81,6 +85,7 @@ def render_editor(
         warnings=warnings,
         asked=asked,
         link_warning=link_warning(fields.body, article_id),
+        preview=preview or "",
         control_warning=control_warning(fields),
         picture_limit=format_size(current_language(), services.services().settings.image_max_bytes),
     )

@@ -16,11 +16,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import url_for
+from markupsafe import Markup
 
 from kb.accounts.records import User
 from kb.authoring.markdown_file import check_body, saved_body
 from kb.content.markdown_article import render_problem
 from kb.content.markdown_text import RenderError
+from kb.errors import ContentError
 from webapp.articles.sanitize import article_html, served_markdown
 from webapp.manage.editor_page import link_warning
 from webapp.manage.editor_warnings import preview_warnings, typed_fields, warnings_answer
@@ -43,6 +45,17 @@ def render_preview(body: str, article_id: str, title: str, rendered: str | None 
     except RenderError as exc:  # a 422, as saving the same body is
         raise render_problem(exc, article_id) from None
     return str(shown)
+
+
+def opening_preview(body: str, article_id: str, title: str) -> Markup:
+    """The preview of the text the editor opens with, in the page itself: filled
+    only by the script's request after loading, the pane stayed empty right
+    after Publish until the text was typed in again. Empty where the body
+    cannot be rendered: the script's request says why."""
+    try:
+        return Markup(render_preview(body, article_id, title))  # nh3-sanitised HTML
+    except ContentError:
+        return Markup()
 
 
 def preview_answer(actor: User, data: Mapping[str, Any], article_id: str) -> dict[str, Any]:

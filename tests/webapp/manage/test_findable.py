@@ -37,7 +37,8 @@ def test_a_publish_says_search_finds_it_within_seconds_where_this_server_indexes
 def test_the_editor_says_findable_now_once_the_index_holds_this_text(
     client: FlaskClient, engine: FakeEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    held = SimpleNamespace(content_hash=text_hash(VPN))
+    # The editor's preview reads the article's kept pictures from the index too.
+    held = SimpleNamespace(content_hash=text_hash(VPN), images=(), visible_to=lambda _g: True)
     monkeypatch.setattr(engine, "article", lambda article_id, groups=None: held)
     sign_in_as(client, "cora")
     assert "Search finds this version now." in text_of(client.get(f"{EDITOR}?hl=en"))
