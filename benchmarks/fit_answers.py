@@ -268,6 +268,15 @@ def answer_set(spec: str) -> tuple[str, list[str]]:
     return name, parts
 
 
+def load_samples(path: Path) -> list[Search]:
+    """The searches an earlier `--json` wrote (`--samples`)."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["searches"]
+    return [
+        Search(r["set"], r["id"], r["lang"], r["features"], r["held"], r.get("second", False))
+        for r in rows
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_answer_sets(parser)
@@ -281,13 +290,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--samples", type=Path, help="Reuse the searches of an earlier --json.")
     parser.add_argument("--json", type=Path, help="Write the result (and every search) here.")
     args = parser.parse_args(argv)
-    searches: list[Search] = []
-    if args.samples:
-        rows = json.loads(args.samples.read_text(encoding="utf-8"))["searches"]
-        searches = [
-            Search(r["set"], r["id"], r["lang"], r["features"], r["held"], r.get("second", False))
-            for r in rows
-        ]
+    searches: list[Search] = load_samples(args.samples) if args.samples else []
     for spec in args.sets:
         searches += collect(*answer_set(spec))
     if not searches:
