@@ -41,6 +41,15 @@ class GapMeasure(StrEnum):
     USED = "used"
 
 
+class GapCheck(StrEnum):
+    """Whether a verification run has looked at a knowledge gap yet: a new
+    topic waits for the next one (the scheduler's turn, or `kb insights
+    verify`), and until then its answered shares say nothing."""
+
+    NOT_CHECKED = "not_checked"
+    CHECKED = "checked"
+
+
 class OverviewTable(StrEnum):
     """The overview's tables, each its own CSV (`?format=csv&table=...`)."""
 
@@ -70,12 +79,17 @@ GAP_COLUMNS = (
     "used_after",
     "checked_at",
 )
+# Added after the questions' cell, so that no earlier column moves.
+GAP_EXTRA_COLUMNS = ("check_status",)
 
 
 def gap_table(topics: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
     """Knowledge gaps (as `TopicView.as_dict` gives them) as CSV rows, header first."""
-    rows: list[list[Any]] = [[*GAP_COLUMNS, "queries"]]
-    rows += ([*(t[c] for c in GAP_COLUMNS), " | ".join(t["queries"])] for t in topics)
+    rows: list[list[Any]] = [[*GAP_COLUMNS, "queries", *GAP_EXTRA_COLUMNS]]
+    rows += (
+        [*(t[c] for c in GAP_COLUMNS), " | ".join(t["queries"]), *(t[c] for c in GAP_EXTRA_COLUMNS)]
+        for t in topics
+    )
     return rows
 
 
@@ -335,6 +349,14 @@ class GapTopic:
             value = getattr(self, name)
             if value is not None and not 0.0 <= float(value) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1, got {value!r}")
+
+    @property
+    def check(self) -> GapCheck:
+        """Whether a verification run has looked at it; a topic checked before
+        `checked_at` was recorded still names the snapshot it was checked against."""
+        if self.checked_at is None and self.verified_snapshot is None:
+            return GapCheck.NOT_CHECKED
+        return GapCheck.CHECKED
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -131,6 +131,7 @@ class TopicView:
             "used_searches": t.used_searches,
             "used_after": t.used_after,
             "checked_at": t.checked_at.isoformat() if t.checked_at else None,
+            "check_status": t.check.value,
             "requests": self.requests,
             "requests_resolved": self.requests_resolved,
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.insights.records import DAY_COUNTS, GapMeasure, OverviewTable, TopicStatus
+from kb.insights.records import DAY_COUNTS, GapCheck, GapMeasure, OverviewTable, TopicStatus
 from kb.insights.trends import STEPS, TREND_COLUMNS
 from webapp.openapi.schema import ERROR_REF, SIGNED_IN, enum_of, json_body, json_response, param
 
@@ -155,6 +155,11 @@ SCHEMAS: dict[str, Any] = {
                 "description": "The share of those with a result opened or voted helpful.",
             },
             "checked_at": {"type": ["string", "null"], "format": "date-time"},
+            "check_status": enum_of(
+                GapCheck,
+                description="not_checked: no verification run has looked at it yet (its"
+                " answered shares and measure say nothing until one does).",
+            ),
             "requests": {
                 "type": "integer",
                 "description": "Requests filed about it in the period.",
