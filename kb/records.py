@@ -310,6 +310,25 @@ def _escaped(char: re.Match[str]) -> str:
     return char[0].encode("unicode_escape").decode("ascii")
 
 
+def terminal_cell(value: Any) -> Any:
+    """A CSV cell as a command prints it to a terminal: text as `terminal_text`
+    (a cell's line breaks and tabs are its data, and CSV quotes them), anything
+    else as it is. Only for a terminal: a CSV piped or redirected is data, and
+    stays as it was typed."""
+    return terminal_text(value) if isinstance(value, str) else value
+
+
+# What `json.dumps(..., ensure_ascii=False)` leaves as it is of `CONTROL_CHARACTERS`.
+_JSON_CONTROLS = re.compile(r"[\x7f-\x9f\u2028\u2029]")
+
+
+def terminal_json(line: str) -> str:
+    """JSON text (from `json.dumps`, which already escapes C0 controls) with DEL,
+    the C1 controls and the line separators also as `\\uXXXX`: the same JSON
+    value, with nothing left that drives the terminal showing it."""
+    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", line)
+
+
 class Severity(str, Enum):  # noqa: UP042 - str() and format() stay as they are
     ERROR = "error"
     WARNING = "warning"

@@ -8,7 +8,8 @@
   of the request, account and notification tests.
 * `earlier_today`: a past moment of the current UTC day, for tests that count
   by day whatever the hour they run at (one hour ago is yesterday at 00:30).
-* `run_kb`: the `kb` command in-process; `within`: a call that must finish in time
+* `run_kb`: the `kb` command in-process (`run_kb_on_terminal`: with stdout a
+  terminal); `within`: a call that must finish in time
   (a read blocked on a named pipe fails the test instead of hanging it).
 * `FakeEngine` (canned articles and answers), `FailingStore`, `sign_in_as`,
   `text_of` and `error_of`: the web app's tests.
@@ -147,6 +148,47 @@ def run_kb(env: dict[str, str], *args: str, input: str | None = None) -> Result:
     from kb.cli.main import main
 
     return CliRunner(env=env).invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def run_kb_on_terminal(env: dict[str, str], *args: str) -> str:
+    """`kb ARGS` in-process with stdout a pseudo-terminal (raw: no line break
+    rewritten), as a person runs it; what the terminal received."""
+    import os
+    import sys
+    import tty
+    from unittest import mock
+
+    from kb.cli.main import main
+
+    reader, writer = os.openpty()
+    tty.setraw(writer)
+    received = bytearray()
+
+    def read_all() -> None:  # concurrently: a pty holds a few kilobytes
+        while True:
+            try:
+                chunk = os.read(reader, 4096)
+            except OSError:  # the other end closed
+                return
+            if not chunk:
+                return
+            received.extend(chunk)
+
+    thread = threading.Thread(target=read_all)
+    thread.start()
+    try:
+        with (
+            open(writer, "w", encoding="utf-8", newline="") as terminal,
+            mock.patch.dict(os.environ, env),
+            mock.patch.object(sys, "stdout", terminal),
+        ):
+            assert sys.stdout.isatty()
+            main(list(args), standalone_mode=False)
+            terminal.flush()
+    finally:
+        thread.join(timeout=10)
+        os.close(reader)
+    return received.decode("utf-8")
 
 
 # -- web: the fake engine, a failing store, signing in, reading answers ---------------

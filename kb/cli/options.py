@@ -6,9 +6,11 @@ option decorators); this module imports no area, so it is safe for all.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +89,29 @@ def on_terminal(as_json: bool = False) -> bool:
     """Whether a person watches stderr: progress is shown there, never to a
     script, a timer's log or beside `--json` output."""
     return not as_json and sys.stderr.isatty()
+
+
+def echo_csv(rows: Iterable[Iterable[Any]]) -> None:
+    """`rows` as CSV on stdout, each text cell safe in a spreadsheet
+    (`kb.spreadsheet_cells`) and, where a person reads stdout, on their terminal."""
+    from kb.records import terminal_cell
+    from kb.spreadsheet_cells import safe_row
+
+    out, shown = io.StringIO(), stdout_on_terminal()
+    cells = (safe_row(row) for row in rows)
+    csv.writer(out, lineterminator="\n").writerows(
+        [terminal_cell(c) for c in row] if shown else row for row in cells
+    )
+    # color=True: click would otherwise drop what looks like a colour code from
+    # output that is not a terminal, and a piped CSV is data, byte for byte.
+    click.echo(out.getvalue(), nl=False, color=True)
+
+
+def stdout_on_terminal() -> bool:
+    """Whether a person reads stdout: CSV and JSON Lines printed there get no
+    control character that drives the terminal (`kb.records.terminal_cell`);
+    piped or redirected, they stay byte for byte the data."""
+    return sys.stdout.isatty()
 
 
 def progress_bar(desc: str, total: int, unit: str) -> Callable[[int], None]:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Any
 
 import click
 
-from kb.cli.options import echo_json, on_terminal, open_store, settings_from, steps
+from kb.cli.options import echo_csv, echo_json, on_terminal, open_store, settings_from, steps
 from kb.insights.records import RollupRefresh, TopicStatus, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.trends import STEPS, TREND_COLUMNS, trend_row
 from kb.records import printable
-from kb.spreadsheet_cells import safe_row
 
 
 def _period_options(f: Any) -> Any:
@@ -23,12 +20,6 @@ def _period_options(f: Any) -> Any:
     f = click.option("--since", help="First day (YYYY-MM-DD; default 30 days ago).")(f)
     f = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(f)
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
-
-
-def _csv(rows: list[list[Any]]) -> None:
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(safe_row(row) for row in rows)
-    click.echo(out.getvalue(), nl=False)
 
 
 @click.group("insights")
@@ -82,10 +73,10 @@ def overview_command(
         return
     rows = [[n, data[n], data["previous"][n], data["trend"][n]] for n in OVERVIEW_FIGURES]
     if as_csv and by is not None:
-        _csv([list(TREND_COLUMNS), *(trend_row(s) for s in data["series"])])
+        echo_csv([list(TREND_COLUMNS), *(trend_row(s) for s in data["series"])])
         return
     if as_csv:
-        _csv([["figure", "value", "previous", "change"], *rows])
+        echo_csv([["figure", "value", "previous", "change"], *rows])
         return
     click.echo(f"{data['since']} to {data['until']} (until excluded)")
     for name, value, previous, change in rows:
@@ -129,7 +120,7 @@ def gaps_command(
         echo_json({"topics": topics})
         return
     if as_csv:
-        _csv(gap_table(topics))
+        echo_csv(gap_table(topics))
         return
     for t in topics:
         # Employees' questions: no escape sequence of theirs reaches the terminal.
@@ -175,7 +166,7 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         "median_resolution_working_hours",
     ]
     if as_csv:
-        _csv(
+        echo_csv(
             [
                 [*columns, "top_topics"],
                 *([*(r[c] for c in columns), topics_cell(r["top_topics"])] for r in rows),
@@ -212,7 +203,7 @@ def content_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: s
         return
     rows = [[f.article, f.title, f.department, f.kind, f.detail_text()] for f in found]
     if as_csv:
-        _csv([["article", "title", "department", "kind", "detail"], *rows])
+        echo_csv([["article", "title", "department", "kind", "detail"], *rows])
         return
     for article, _title, _dept, kind, detail in rows:
         # Details quote content files (a link's target, an audience): no escape

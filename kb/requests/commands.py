@@ -14,7 +14,14 @@ from pathlib import Path
 
 import click
 
-from kb.cli.options import echo_json, json_option, open_store, settings_from, settings_origin
+from kb.cli.options import (
+    echo_json,
+    json_option,
+    open_store,
+    settings_from,
+    settings_origin,
+    stdout_on_terminal,
+)
 from kb.records import Department, printable, terminal_text
 from kb.settings import Settings
 
@@ -155,7 +162,7 @@ def requests_export(ctx: click.Context, fmt: str, out: str | None) -> None:
             count = write_export(found, handle, fmt)
         click.echo(f"{count} requests written to {out}", err=True)
     else:
-        write_export(found, sys.stdout, fmt)
+        write_export(found, sys.stdout, fmt, terminal=stdout_on_terminal())
 
 
 @requests.command("deliver")

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, Literal, TextIO
 
 from kb.errors import ValidationError
+from kb.records import terminal_cell, terminal_json
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.spreadsheet_cells import safe_cell
 
@@ -80,10 +81,12 @@ def task_dict(task: RequestTask, *, blocked: bool | None = None) -> dict[str, An
     return out
 
 
-def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
+def write_export(requests: Iterable[Request], out: TextIO, fmt: str, terminal: bool = False) -> int:
     """Write requests as CSV (one row each, lists joined by ';') or JSON Lines.
 
-    Returns the number written.
+    `terminal`: `out` is a terminal a person reads, so no control character of
+    the requests' text may reach it (`kb.records.terminal_cell`); otherwise the
+    export is the data, byte for byte. Returns the number written.
     """
     if fmt not in EXPORT_FORMATS:
         raise ValidationError(
@@ -94,7 +97,8 @@ def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
     count = 0
     if fmt == "jsonl":
         for request in requests:
-            out.write(json.dumps(request_dict(request), ensure_ascii=False) + "\n")
+            line = json.dumps(request_dict(request), ensure_ascii=False)
+            out.write((terminal_json(line) if terminal else line) + "\n")
             count += 1
         return count
     writer = csv.DictWriter(out, fieldnames=REQUEST_FIELDS)
@@ -104,6 +108,7 @@ def write_export(requests: Iterable[Request], out: TextIO, fmt: str) -> int:
         row["linked_articles"] = ";".join(row["linked_articles"])
         row["watchers"] = ";".join(row["watchers"])
         row["fields"] = json.dumps(row["fields"], ensure_ascii=False) if row["fields"] else ""
-        writer.writerow({name: safe_cell(value) for name, value in row.items()})
+        cells = {name: safe_cell(value) for name, value in row.items()}
+        writer.writerow({n: terminal_cell(v) for n, v in cells.items()} if terminal else cells)
         count += 1
     return count

@@ -16,7 +16,7 @@ from kb.cli.main import main
 from kb.events import SearchEvent
 from kb.store.factory import create_store
 from tests.postgres import BACKENDS, fresh_database_url
-from tests.support import earlier_today
+from tests.support import earlier_today, run_kb_on_terminal
 
 
 def _log(url: str) -> None:
@@ -220,3 +220,22 @@ def test_gaps_prints_no_escape_sequence_of_a_question(
     out = _kb(f"sqlite:///{tmp_path / 'kb.db'}", "insights", "gaps")
     assert "\x1b" not in out and "\x07" not in out
     assert "parking\\x1b]52;c;eA==\\x07\\x1b[2J" in out
+
+
+def test_gaps_csv_escapes_controls_on_a_terminal_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A topic's label is an employee's question: `--csv` on the analyst's
+    terminal prints its escape sequences as escapes; piped, the CSV is the data."""
+    import kb.insights.commands as commands
+    from kb.insights.records import GAP_COLUMNS
+
+    topic: dict[str, object] = dict.fromkeys(GAP_COLUMNS, "")
+    topic |= {"id": 1, "label": "parking\x1b]52;c;eA==\x07\x1b[2J", "queries": ["a", "b"]}
+    monkeypatch.setattr(commands, "_read", lambda *_args, **_kw: [topic])
+    env = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
+    shown = run_kb_on_terminal(env, "insights", "gaps", "--csv")
+    assert "\x1b" not in shown and "\x07" not in shown
+    assert "parking\\x1b]52;c;eA==\\x07\\x1b[2J" in list(csv.reader(io.StringIO(shown)))[1]
+    piped = _kb(env["KB_DATABASE_URL"], "insights", "gaps", "--csv")
+    assert "parking\x1b]52;c;eA==\x07\x1b[2J" in list(csv.reader(io.StringIO(piped)))[1]

@@ -13,7 +13,7 @@ from kb.requests.service import RequestService
 from kb.settings import Settings
 from kb.store.factory import create_store
 from tests.kb.conftest import on_both_backends
-from tests.support import EMPLOYEE, IT_AGENT, Clock, run_kb
+from tests.support import EMPLOYEE, IT_AGENT, Clock, run_kb, run_kb_on_terminal
 
 
 @pytest.fixture
@@ -173,3 +173,30 @@ def test_requests_list_and_show_print_no_escape_sequence(env: dict[str, str]) ->
     shown = run_kb(env, "requests", "show", str(filed.id)).output
     assert f"line one\n{escaped}" in shown  # a description keeps its line breaks
     assert f"Seen.\\x1b[8m{escaped}" in shown
+
+
+def test_export_to_a_terminal_escapes_controls_and_to_a_pipe_keeps_the_data(
+    env: dict[str, str],
+) -> None:
+    """An employee writes a request's question: exported to a terminal, an
+    escape sequence in it (set the clipboard, clear the screen, a C1 CSI) is
+    printed as its escape; piped or redirected, the export is the data as typed."""
+    store = create_store(env["KB_DATABASE_URL"])
+    service = RequestService.from_settings(Settings.load(environ=env), store, clock=Clock())
+    attack = "VPN\x1b]52;c;eA==\x07\x1b[2J\x9b2J"
+    service.submit(EMPLOYEE, attack, description="line one\nline\ttwo\rthree", department="it")
+    store.close()
+
+    shown = run_kb_on_terminal(env, "requests", "export")
+    assert not any(c in shown for c in "\x1b\x07\x9b")
+    [row] = list(csv.DictReader(io.StringIO(shown)))
+    assert row["query"] == "VPN\\x1b]52;c;eA==\\x07\\x1b[2J\\x9b2J"
+    assert row["description"] == "line one\nline\ttwo\\rthree"  # a cell's lines and tabs stay
+    shown_jsonl = run_kb_on_terminal(env, "requests", "export", "--format", "jsonl")
+    assert not any(c in shown_jsonl for c in "\x1b\x07\x9b")
+    assert json.loads(shown_jsonl)["query"] == attack  # the same JSON value
+
+    [piped] = list(csv.DictReader(io.StringIO(run_kb(env, "requests", "export").output)))
+    assert (piped["query"], piped["description"]) == (attack, "line one\nline\ttwo\rthree")
+    piped_jsonl = run_kb(env, "requests", "export", "--format", "jsonl").output
+    assert "\x9b" in piped_jsonl and json.loads(piped_jsonl)["query"] == attack
