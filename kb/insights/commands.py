@@ -165,11 +165,12 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
         "median_first_response_working_hours",
         "median_resolution_working_hours",
     ]
+    last = "first_response_within_target"  # added after the topics: no column moved
     if as_csv:
         echo_csv(
             [
-                [*columns, "top_topics"],
-                *([*(r[c] for c in columns), topics_cell(r["top_topics"])] for r in rows),
+                [*columns, "top_topics", last],
+                *([*(r[c] for c in columns), topics_cell(r["top_topics"]), r[last]] for r in rows),
             ]
         )
         return
@@ -180,6 +181,7 @@ def requests_command(ctx: click.Context, as_json: bool, as_csv: bool, **period: 
             f"{r['department']:<12} {r['requests']:>5} requests  resolution median "
             f"{_show(r['median_resolution_working_hours'])} working h"
             f"  within target {_show(r['resolution_within_target'])}"
+            f"  first response within target {_show(r['first_response_within_target'])}"
             f"  open {r['backlog']} (overdue {r['overdue']})  top: {top}"
         )
 

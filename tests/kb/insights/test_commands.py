@@ -195,6 +195,35 @@ def test_requests_time_their_resolution_in_working_hours(tmp_path: Path) -> None
     assert (it["median_resolution_working_hours"], it["p90_resolution_working_hours"]) == (8, 8)
 
 
+def test_requests_give_the_share_first_answered_within_target(tmp_path: Path) -> None:
+    """`kb insights requests` gave the share resolved within target alone; the
+    share first answered within target is in its text and its CSV too (last,
+    so that no earlier column moves)."""
+    from kb.requests.records import Request
+
+    url = f"sqlite:///{tmp_path / 'kb.db'}"
+    store = create_store(url)
+    created = datetime(2026, 11, 27, 9, tzinfo=UTC)
+    for i, answered in enumerate((1, 9)):  # one answered within its 8 hours, one not
+        store.create_request(
+            Request(
+                requester=f"r{i}",
+                query="laptop broken",
+                department="it",
+                created=created,
+                first_response_due=created + timedelta(hours=8),
+                first_responded_at=created + timedelta(hours=answered),
+            )
+        )
+    store.close()
+    _kb(url, "insights", "refresh", "--no-topics")
+    period = ["--since", "2026-11-27", "--until", "2026-11-27"]
+    rows = list(csv.reader(io.StringIO(_kb(url, "insights", "requests", *period, "--csv"))))
+    assert rows[0][-2:] == ["top_topics", "first_response_within_target"]
+    assert rows[1][0] == "it" and rows[1][-1] == "0.5"
+    assert "first response within target 0.5" in _kb(url, "insights", "requests", *period)
+
+
 def test_content_csv_has_each_article_s_title_after_its_id(url: str, tmp_path: Path) -> None:
     hr = tmp_path / "content" / "hr"
     hr.mkdir(parents=True)
