@@ -6,7 +6,9 @@ language of the request, with `{requester}`, `{id}`, `{title}`,
 `{department}`, `{agent}` and the request's form fields filled in. The
 reply is saved text the requester reads, so a date field is written as the
 request's language writes dates ("4 January 2027", "4. Januar 2027",
-`kb.requests.title_dates`), not as the stored `YYYY-MM-DD`. A reply
+`kb.requests.title_dates`), not as the stored `YYYY-MM-DD`, and so are the
+dates of `{title}` (an onboarding's "starts 2027-01-04"), as the title's
+page shows them. A reply
 that uses a field the request does not have is not offered (it would go out
 half-filled), and an agent's reply that still holds one of those
 replies' `{name}`s is refused (`refuse_unfilled`).
@@ -127,7 +129,8 @@ class CannedReplies:
             **fields,
             "requester": request.requester,
             "id": str(request.id),
-            "title": request.query,
+            # As the request's page shows the title to a reader of `lang`.
+            "title": dated_title(request.query, lang),
             "department": names.get(request.department, request.department),
             "agent": agent.display_name or agent.username,
         }

@@ -70,3 +70,46 @@ def test_an_empty_date_field_leaves_a_gap_and_the_stored_date_stays_iso(
     forms.canned_replies(IT_AGENT, dated.id)
     stored = store.get_request(dated.id)
     assert stored is not None and stored.fields["needed_by"] == "2099-01-04"
+
+
+# A reply quoting the request's title, in both languages.
+ABOUT = CannedReply(
+    "about", "it", {"en": "About"},
+    {"en": "About “{title}”: on it.", "de": "Zu „{title}“: wir sind dran."},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Onboarding Jana Fischer, starts 2099-01-04",
+         "About “Onboarding Jana Fischer, starts 4 January 2099”: on it."),
+        ("Einarbeitung für Jana Fischer, Beginn 2099-01-04",
+         "Zu „Einarbeitung für Jana Fischer, Beginn 4. Januar 2099“: wir sind dran."),
+    ],
+)  # fmt: skip
+def test_the_titles_dates_are_worded_as_its_page_shows_them(
+    service: RequestService,
+    store: Store,
+    clock: Clock,
+    workflows: WorkflowCatalog,
+    question: str,
+    expected: str,
+) -> None:
+    """`{title}` is the title as the request's language shows it (an onboarding's
+    start date worded), not its stored `YYYY-MM-DD`."""
+    replies = RequestService(
+        store,
+        departments=DEPARTMENTS,
+        workflows=workflows,
+        catalogue=Catalogue({}, {}, {"it": (ABOUT,)}),
+        notifier=service.notifier,
+        language_of=guess_language,
+        clock=clock,
+    )
+    request = replies.submit(EMPLOYEE, question, department="it")
+    assert request.id is not None
+    [filled] = replies.canned_replies(IT_AGENT, request.id, ui_lang="en")
+    assert filled.text == expected
+    stored = store.get_request(request.id)
+    assert stored is not None and stored.query == question  # stored as typed
