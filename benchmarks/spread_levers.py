@@ -42,7 +42,7 @@ import argparse
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,24 +169,39 @@ def misses(samples: Sequence[Sample], count: int, texts: dict[tuple[str, str], s
             print(f"{name} {s.id} {model.of(s.features):.2f} {shown} {texts.get((name, s.id), '')}")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def lever_parser(doc: str) -> argparse.ArgumentParser:
+    """The options of an offline confidence-lever script: --set, --holdout, --samples, --json."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     fitting.add_set_option(parser)
     parser.add_argument(
         "--holdout", action="append", default=[], metavar="NAME=QUERIES,INDEX,CONTENT"
     )
     parser.add_argument("--samples", type=Path, help="Reuse an earlier --json output's samples.")
     parser.add_argument("--json", type=Path, help="Write the results and every sample here.")
-    parser.add_argument("--misses", type=int, default=0)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def searched(
+    args: argparse.Namespace, observe: Callable[[SearchEngine, str], dict[str, float]]
+) -> tuple[list[Sample], list[str], list[str]]:
+    """(samples, fitted set names, holdout names): every query of the sets searched
+    once with `observe`'s candidates, or the `--samples` of an earlier run."""
     samples = fitting.load_samples(args.samples) if args.samples else []
     fitted = [fitting.query_set(s)[0] for s in args.sets]
     holdouts = [fitting.query_set(s)[0] for s in args.holdout]
     if not args.samples:
         for spec in (*args.sets, *args.holdout):
-            samples += collect(*fitting.query_set(spec), observe=candidates)
+            samples += collect(*fitting.query_set(spec), observe=observe)
     if not samples or not fitted:
         raise SystemExit("nothing to fit: give --set (and --samples to reuse searches)")
+    return samples, fitted, holdouts
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = lever_parser(__doc__)
+    parser.add_argument("--misses", type=int, default=0)
+    args = parser.parse_args(argv)
+    samples, fitted, holdouts = searched(args, candidates)
     if args.misses:
         texts = {
             (name, q.id): q.text
@@ -197,6 +212,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     results = {"committed": measured(samples, fitted, holdouts, ())}
     for added in [(c,) for c in CANDIDATES] + [CANDIDATES[:2]]:
         results[" + ".join(added)] = measured(samples, fitted, holdouts, added)
+    print_table(results)
+    if args.json:
+        write(args.json, samples, results)
+
+
+def print_table(results: dict[str, dict[str, Any]]) -> None:
+    """One Markdown row per fit (`measured`): AUC / caught / declined per part."""
     print(
         "| candidate | weights | threshold | " + " | ".join(results["committed"]["measured"]) + " |"
     )
@@ -207,9 +229,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
         weights = ", ".join(f"{w:.3f}" for w in result["weights"].values())
         print(f"| {name} | {weights} | {result['threshold']:.2f} | {cells} |")
-    if args.json:
-        rows = [s.__dict__ | {"half": s.half} for s in samples]
-        args.json.write_text(json.dumps({"results": results, "samples": rows}), encoding="utf-8")
+
+
+def write(path: Path, samples: Sequence[Sample], results: dict[str, Any] | None = None) -> None:
+    """The samples (and the fits' results) as JSON, readable by `fit_confidence.load_samples`."""
+    rows = [s.__dict__ | {"half": s.half} for s in samples]
+    body = {"samples": rows} if results is None else {"results": results, "samples": rows}
+    path.write_text(json.dumps(body), encoding="utf-8")
 
 
 if __name__ == "__main__":
