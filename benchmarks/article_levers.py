@@ -32,14 +32,23 @@ import argparse
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from kb.results import Query
 from kb.settings import Settings
-from search.engine import SearchEngine
-from search.evaluation import ID_FORMS, QueryRun, load_qrels, load_queries, ranking_metrics
+from search.engine import Retrieval, SearchEngine
+from search.evaluation import (
+    ID_FORMS,
+    LabelledQuery,
+    QueryRun,
+    load_qrels,
+    load_queries,
+    ranking_metrics,
+)
+from search.grouping import ArticleGroup
 from search.splits import half_of
 from search.title_match import rarest_concept, title_holds
 
@@ -75,6 +84,19 @@ def link_shares(snapshot_db: Path) -> dict[str, float]:
     return out
 
 
+def searched(
+    engine: SearchEngine, args: argparse.Namespace
+) -> Iterator[tuple[LabelledQuery, Retrieval, list[ArticleGroup], dict[int, str]]]:
+    """Each judged query of `args.queries` searched as `kb eval` does: its
+    retrieval, fused articles (none for nonsense) and passage → article."""
+    qrels = load_qrels(args.qrels)
+    for q in load_queries(args.queries):
+        if any(g > 0 for g in qrels.get(q.id, {}).values()):
+            found = engine.retrieve(Query(q.text, k=100, floor=False))
+            groups, article_of = engine.rank(found)
+            yield q, found, ([] if found.plan.nonsense else groups), article_of
+
+
 def collect(args: argparse.Namespace) -> tuple[list[Candidate], dict[str, float]]:
     settings = Settings.load(
         {
@@ -85,19 +107,11 @@ def collect(args: argparse.Namespace) -> tuple[list[Candidate], dict[str, float]
         environ={},
     )
     engine = SearchEngine(settings)
-    qrels = load_qrels(args.qrels)
-    queries = [
-        q for q in load_queries(args.queries) if any(g > 0 for g in qrels.get(q.id, {}).values())
-    ]
     snapshot = engine.prepared().snapshot
     titles, langs = snapshot.titles, snapshot.article_langs
     shares = link_shares(snapshot.path / "meta.db")
     out = []
-    for q in queries:
-        found = engine.retrieve(Query(q.text, k=100, floor=False))
-        groups, _ = engine.rank(found)
-        if found.plan.nonsense:
-            groups = []
+    for q, found, groups, _ in searched(engine, args):
         concepts = [c for c in found.plan.concepts if c.weight > 0]
         total = sum(c.weight for c in concepts) or 1.0
         rarest = rarest_concept(found.plan)
@@ -164,44 +178,74 @@ def row_of(
     return row
 
 
+class Ranked(Protocol):
+    """A query's fused articles as the levers read them."""
+
+    id: str
+    lang: str
+    ranked: list[tuple[str, float]]
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def report(
+    named: dict[str, Callable[[R], list[str]]],
+    found: Sequence[R],
+    qrels: dict[str, dict[str, int]],
+    doc_id: Callable[[str], str],
+) -> dict[str, dict[str, float]]:
+    """Each lever's row (`row_of`), printed with the queries whose nDCG@10 it
+    moves against the engine's ranking."""
+    table: dict[str, dict[str, float]] = {}
+    base = {c.id: [doc_id(a) for a, _ in c.ranked] for c in found}
+    for name, rank in named.items():
+        runs = [QueryRun(c.id, [doc_id(a) for a in rank(c)], False, 0.0, "") for c in found]
+        table[name] = row = row_of(runs, {c.id: c.lang for c in found}, qrels)
+        print(f"{name:<30} " + " ".join(f"{k} {v:.4f}" for k, v in row.items()), flush=True)
+        if name == "engine":
+            continue
+        for run in runs:
+            before = ranking_metrics([QueryRun(run.id, base[run.id], False, 0.0, "")], qrels)
+            after = ranking_metrics([run], qrels)
+            if abs(before["ndcg@10"] - after["ndcg@10"]) > 1e-9:
+                moved = f"{before['ndcg@10']:.3f} -> {after['ndcg@10']:.3f}"
+                print(f"    {run.id} {half_of(run.id)} {moved}")
+    return table
+
+
+def arguments(doc: str | None, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line of a lever script: the judged set, its index, `--json`."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    for required in ("--queries", "--qrels", "--content", "--index"):
+        parser.add_argument(required, type=Path, required=True)
+    parser.add_argument("--ids", choices=sorted(ID_FORMS), default="path")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    return parser.parse_args(argv)
+
+
+def save_json(path: Path | None, result: dict[str, object]) -> None:
+    """Write `result` to `path` (nothing when None)."""
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
 def measure(
     found: Sequence[Candidate],
     qrels: dict[str, dict[str, int]],
     doc_id: Callable[[str], str],
     shares: dict[str, float],
 ) -> dict[str, dict[str, float]]:
-    table: dict[str, dict[str, float]] = {}
-    for name, rank in levers(shares).items():
-        runs = [QueryRun(c.id, [doc_id(a) for a in rank(c)], False, 0.0, "") for c in found]
-        table[name] = row = row_of(runs, {c.id: c.lang for c in found}, qrels)
-        print(f"{name:<30} " + " ".join(f"{k} {v:.4f}" for k, v in row.items()), flush=True)
-        if name != "engine":
-            base = {c.id: [doc_id(a) for a, _ in c.ranked] for c in found}
-            for run in runs:
-                before = ranking_metrics([QueryRun(run.id, base[run.id], False, 0.0, "")], qrels)
-                after = ranking_metrics([run], qrels)
-                if abs(before["ndcg@10"] - after["ndcg@10"]) > 1e-9:
-                    moved = f"{before['ndcg@10']:.3f} -> {after['ndcg@10']:.3f}"
-                    print(f"    {run.id} {half_of(run.id)} {moved}")
-    return table
+    return report(levers(shares), found, qrels, doc_id)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    for required in ("--queries", "--qrels", "--content", "--index"):
-        parser.add_argument(required, type=Path, required=True)
-    parser.add_argument("--ids", choices=sorted(ID_FORMS), default="path")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args(argv)
+    args = arguments(__doc__, argv)
     found, shares = collect(args)
     print(f"{len(found)} judged queries", flush=True)
-    result = {
-        "queries": len(found),
-        "levers": measure(found, load_qrels(args.qrels), ID_FORMS[args.ids], shares),
-    }
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    levers_table = measure(found, load_qrels(args.qrels), ID_FORMS[args.ids], shares)
+    save_json(args.json, {"queries": len(found), "levers": levers_table})
 
 
 if __name__ == "__main__":
