@@ -203,10 +203,15 @@ def init_app(app: Flask, site: Callable[[], str] = lambda: DEFAULT) -> None:
         language_name=language_name,
         ui_languages=LANGUAGES,
         current_language=current_language,
+        date_locale=lambda: domain.date_locale(current_language()),
     )
     app.jinja_env.filters["problem_text"] = said_problem
     app.jinja_env.filters["problem_words"] = said_words
     app.jinja_env.filters["localdate"] = lambda value: format_date(current_language(), value)
+    # A date field's `YYYY-MM-DD` as the page writes dates; empty when it is none.
+    app.jinja_env.filters["localisodate"] = lambda text: format_date(
+        current_language(), domain.parsed_date(text)
+    )
     # A request's or task's title: its stored `YYYY-MM-DD` dates as the reader writes dates.
     app.jinja_env.filters["request_title"] = lambda title: dated_title(title, current_language())
     # A heading's text in `lang`: where its long words may break (German compounds).

@@ -141,6 +141,21 @@ def format_date(lang: str, value: date | None) -> str:
     return str(babel_format_date(value, "long", locale=_DATE_LOCALES.get(lang, lang)))
 
 
+def date_locale(lang: str) -> str:
+    """The locale `format_date` writes dates of `lang` by, as a BCP 47 tag
+    (`en-GB`, `de`): for a browser's `Intl`, so that a date a script writes
+    reads as the server writes it."""
+    return _DATE_LOCALES.get(lang, lang).replace("_", "-")
+
+
+def parsed_date(text: str | None) -> date | None:
+    """`text` read as YYYY-MM-DD; None when it is not one (empty, typed otherwise)."""
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
 def format_moment(lang: str, value: datetime, zone: tzinfo) -> str:
     """A moment in `zone`, which it names so that readers elsewhere need not
     guess: `8 October 2026, 14:21 CEST` in English, `8. Oktober 2026, 14:21 MESZ`

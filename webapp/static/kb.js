@@ -427,8 +427,31 @@
     show();
   }
 
+  /* ---- A date field's date in the page's language (macro date_field) ---- */
+  /* A native picker writes its date as the browser's language does (12/04/2026 under
+   * a German page); the text beside it says the date as the page writes dates, by the
+   * browser's own Intl in the locale the server writes them by. A date that is not
+   * one (typed where the browser has no picker) shows nothing: the server names it. */
+  function DateShown(output) {
+    var input = document.getElementById(output.htmlFor.value);
+    if (!input || !window.Intl) { return; }
+    var format = new Intl.DateTimeFormat(output.dataset.locale, {
+      day: "numeric", month: "long", year: "numeric", timeZone: "UTC"
+    });
+    function show() {
+      var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.value);
+      var day = parts ? new Date(Date.UTC(+parts[1], +parts[2] - 1, +parts[3])) : null;
+      var real = day && day.getUTCDate() === +parts[3] && day.getUTCMonth() === +parts[2] - 1;
+      output.textContent = real ? format.format(day) : "";
+    }
+    input.addEventListener("input", show);
+    input.addEventListener("change", show);
+    window.addEventListener("pageshow", show);  // a page from the history keeps its fields
+  }
+
   function init() {
     focusOutcome();
+    document.querySelectorAll("output.date-shown[data-locale]").forEach(function (o) { new DateShown(o); });
     document.querySelectorAll(".file-pick").forEach(function (box) { new FilePicker(box); });
     document.querySelectorAll("form.search-form").forEach(function (form) {
       if (form.querySelector("input[role=combobox]")) { new Combobox(form); }

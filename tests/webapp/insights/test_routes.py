@@ -367,12 +367,12 @@ def test_the_period_says_its_days_are_utc_days(client: FlaskClient, topic_id: in
         html = client.get(path + "?hl=en").get_data(as_text=True)
         assert 'id="period-utc">Days are whole days in UTC' in html, path
         since = html.split('name="since"', 1)[1].split(">", 1)[0]
-        assert 'aria-describedby="period-utc"' in since, path
+        assert 'aria-describedby="period-utc since-shown"' in since, path
     german = client.get("/insights/?hl=de").get_data(as_text=True)
     assert "Tage sind ganze Tage in UTC" in german
     refused = client.get("/insights/?since=yesterday&hl=en").get_data(as_text=True)
     since = refused.split('name="since"', 1)[1].split(">", 1)[0]
-    assert 'aria-invalid="true" aria-describedby="filter-error period-utc"' in since
+    assert 'aria-invalid="true" aria-describedby="filter-error period-utc since-shown"' in since
 
 
 def test_the_overview_names_the_days_its_figures_are_compared_with(
