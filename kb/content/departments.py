@@ -20,7 +20,7 @@ from kb.content.display_names import (
 from kb.content.field_names import near_miss_warnings
 from kb.content.lookalike_names import reading_key
 from kb.content.problem_texts import content_error, problem
-from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_regular_file
+from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_content_file
 from kb.content.reordering_controls import markdown_control_problems
 from kb.records import CONTROL_CHARACTERS, Department, Problem, Targets
 from kb.validators import normal_name, without_bidi_controls
@@ -202,7 +202,9 @@ def load_department(folder: Path, slug: str) -> Department:
 def department_text(folder: Path, slug: str) -> tuple[str, str] | None:
     """The text of a folder's department file and its path below the content root
     (`hr/_department.yml`); None when the folder has none. Only a regular file
-    is read (see `kb.content.regular_files`)."""
+    is read (see `kb.content.regular_files`), and the folder is opened without
+    following a link: one swapped for a link after the scan listed it
+    (`linked_folder`) leads to no file outside the department."""
     for name in DEPARTMENT_FILES:
         file = folder / name
         if os.path.lexists(file):
@@ -210,7 +212,8 @@ def department_text(folder: Path, slug: str) -> tuple[str, str] | None:
     else:
         return None
     rel = f"{slug}/{file.name}"
-    raw = read_regular_file(file, SETTINGS_FILE_MAX_BYTES, rel)
+    # The folder's own name (`slug` is its normal form) and the file's, below the root.
+    raw = read_content_file(file, f"{folder.name}/{file.name}", SETTINGS_FILE_MAX_BYTES, rel)
     try:
         return raw.decode("utf-8"), rel
     except UnicodeDecodeError:

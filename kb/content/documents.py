@@ -27,10 +27,10 @@ from typing import Any
 import yaml
 
 from kb.content.content_yaml import load_content_yaml, yaml_problem
-from kb.content.departments import DEPARTMENT_FILES
+from kb.content.departments import department_text
 from kb.content.markdown_article import build_article, restricted_audience
 from kb.content.problem_texts import content_error, problem
-from kb.content.regular_files import SETTINGS_FILE_MAX_BYTES, read_content_file, read_regular_file
+from kb.content.regular_files import read_content_file
 from kb.content.reordering_controls import field_control_problems
 from kb.errors import ContentError
 from kb.extract import DocumentReader, ExtractedDocument, ExtractionError, Limits, document_html
@@ -73,25 +73,22 @@ _DEFAULT_FIELDS = frozenset({"owner", "audience", "review_months"})
 def load_defaults(folder: Path) -> DocumentDefaults:
     """The `documents:` mapping of a department file (problems with the file
     itself are reported by `kb.departments`; here they restrict its documents)."""
-    for name in DEPARTMENT_FILES:
-        if not os.path.lexists(folder / name):
-            continue
-        try:
-            raw = read_regular_file(folder / name, SETTINGS_FILE_MAX_BYTES, name)
-            data = load_content_yaml(raw.decode("utf-8"))
-        except (ContentError, UnicodeDecodeError, yaml.YAMLError):
-            return DocumentDefaults(unreadable=True)
-        section = data.get("documents") if isinstance(data, dict) else None
-        if not isinstance(section, dict):
-            return DocumentDefaults()
-        months = section.get("review_months")
-        return DocumentDefaults(
-            owner=str(section.get("owner") or "").strip(),
-            audience=section.get("audience"),
-            review_months=int(months) if isinstance(months, int) and months > 0 else None,
-            fields=tuple((str(k), v) for k, v in section.items() if str(k) not in _DEFAULT_FIELDS),
-        )
-    return DocumentDefaults()
+    try:
+        # Read as `kb.content.departments` reads it: no link followed.
+        found = department_text(folder, folder.name)
+        data = load_content_yaml(found[0]) if found else None
+    except (ContentError, yaml.YAMLError):
+        return DocumentDefaults(unreadable=True)
+    section = data.get("documents") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        return DocumentDefaults()
+    months = section.get("review_months")
+    return DocumentDefaults(
+        owner=str(section.get("owner") or "").strip(),
+        audience=section.get("audience"),
+        review_months=int(months) if isinstance(months, int) and months > 0 else None,
+        fields=tuple((str(k), v) for k, v in section.items() if str(k) not in _DEFAULT_FIELDS),
+    )
 
 
 def read_document_file(path: Path, max_bytes: int, article_id: str) -> bytes:

@@ -10,9 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from kb.catalogue.loading import load_catalogue
 from kb.content.article_images import FolderImages, read_image
 from kb.content.departments import load_department
-from kb.content.documents import read_document_file, read_sidecar
+from kb.content.documents import (
+    DocumentDefaults,
+    load_defaults,
+    read_document_file,
+    read_sidecar,
+)
 from kb.content.files import content_entries
 from kb.content.images import image_references
 from kb.content.regular_files import read_content_file, read_regular_file
@@ -222,3 +228,36 @@ def test_files_are_read_below_a_root_that_is_itself_a_link(tmp_path: Path) -> No
     article, problems = read_entry(entry, 100_000)
     assert article is not None and not problems
     assert read_content_file(entry.path, entry.id, 100_000).startswith(b"# Leave")
+
+
+def test_a_department_folder_swapped_for_a_link_has_no_file_outside_read(
+    tmp_path: Path,
+) -> None:
+    """Found in the review of 6 December: `_department.yml` was read by its path
+    (the department, its documents' defaults, its catalogue), so a content owner
+    who swapped their department's folder for a link out of the root after the
+    scan listed it had another folder's file set the department's name, its
+    four-eyes rule and its canned replies. The folder is now opened without
+    following a link, as every other content file's is."""
+    root = tmp_path / "content"
+    (root / "hr").mkdir(parents=True)
+    (root / "hr" / "_department.yml").write_text("name: Human Resources\n", "utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "_department.yml").write_text(
+        "name: Taken over\ndocuments: {owner: mallory}\ncanned_replies:\n"
+        "  - id: taken\n    title: {en: Taken}\n    text: {en: Taken over}\n",
+        "utf-8",
+    )
+    departments, _ = scan_departments(root)
+    assert departments["hr"].name == "Human Resources"
+    (root / "hr").rename(root / "hr-before")
+    (root / "hr").symlink_to(outside, target_is_directory=True)
+
+    with pytest.raises(ContentError) as refused:
+        load_department(root / "hr", "hr")
+    assert refused.value.kind == "not_a_file" and "Taken" not in str(refused.value)
+    assert refused.value.path == "hr/_department.yml" and "symbolic link" in str(refused.value)
+    assert load_defaults(root / "hr") == DocumentDefaults(unreadable=True)
+    catalogue, _ = load_catalogue(root, ["hr"])
+    assert "hr" not in catalogue.replies
