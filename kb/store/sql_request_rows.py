@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert
 
+from kb.errors import NotFoundError
 from kb.requests.records import Request, RequestEntry, RequestTask
 from kb.store.protocols import Announce
 from kb.store.request_search_text import search_text
@@ -130,3 +131,13 @@ def insert_entry(conn: Connection, entry: RequestEntry) -> RequestEntry:
         )
     )
     return replace(entry, id=inserted_id(result))
+
+
+def no_request(request_id: int) -> NotFoundError:
+    """The error of a request id that names no request."""
+    return NotFoundError(
+        f"no request with id {request_id!r}",
+        details={"id": request_id},
+        key="no_request",
+        values={"id": request_id},
+    )

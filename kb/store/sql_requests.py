@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 
 from kb.attachments.records import Attachment
-from kb.errors import ConflictError, NotFoundError
+from kb.errors import ConflictError
 from kb.requests.lifecycle import RequestStatus
 from kb.requests.paging import Page, PageKey, RequestList
 from kb.requests.records import (
@@ -37,6 +37,7 @@ from kb.store.sql_request_rows import announce as announce_entry
 from kb.store.sql_request_rows import (
     entry_record,
     insert_entry,
+    no_request,
     request_record,
     request_row,
     task_row,
@@ -126,7 +127,7 @@ class SqlRequests(SqlBase):
         with self._read("read a request") as conn:
             row = conn.execute(select(requests).where(requests.c.id == request_id)).first()
         if row is None:
-            raise _no_request(request_id)
+            raise no_request(request_id)
         return request_record(row)
 
     def get_requests(self, request_ids: Sequence[int]) -> dict[int, Request]:
@@ -267,7 +268,7 @@ class SqlRequests(SqlBase):
             select(requests.c.version).where(requests.c.id == request_id)
         ).scalar()
         if stored is None:
-            raise _no_request(request_id)
+            raise no_request(request_id)
         raise ConflictError(
             f"request {request_id} was changed by someone else (version {seen} is now "
             f"{stored}); reload it and apply your change again",
@@ -283,7 +284,7 @@ class SqlRequests(SqlBase):
             with self._write("add a history entry") as conn:
                 return insert_entry(conn, entry)
         except ConflictError as exc:
-            raise _no_request(entry.request_id) from exc
+            raise no_request(entry.request_id) from exc
 
     def entries(self, request_id: int) -> list[RequestEntry]:
         query = (
@@ -388,12 +389,3 @@ def _check_change(request: Request, entry: RequestEntry) -> None:
         raise ValueError("update_request needs a stored request (its id is None)")
     if entry.request_id != request.id:
         raise ValueError(f"the entry belongs to request {entry.request_id!r}, not {request.id!r}")
-
-
-def _no_request(request_id: int) -> NotFoundError:
-    return NotFoundError(
-        f"no request with id {request_id!r}",
-        details={"id": request_id},
-        key="no_request",
-        values={"id": request_id},
-    )

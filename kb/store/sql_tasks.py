@@ -4,6 +4,13 @@ A task is saved like a request: its version must still be the stored one
 (`ConflictError` otherwise), and its history entry and announcements go in
 the same transaction. A department's unfinished tasks are paged by cursor
 (`TaskKey`) in the order of `tasks_for_department`.
+
+A task is worked (finished, taken, handed over) only while its request is
+open, checked in the saving transaction with the request's row locked
+(`_require_open_request`): the service's check ran before it, and a close
+saved in between would otherwise get a task finished on a closed request,
+with its history entry. Cancelling, which the close itself does, goes
+through regardless.
 """
 
 from __future__ import annotations
@@ -14,14 +21,20 @@ from dataclasses import replace
 from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, update
 
 from kb.errors import ConflictError, NotFoundError
-from kb.requests.lifecycle import TaskStatus
+from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.paging import Page, TaskKey
 from kb.requests.records import RequestEntry, RequestTask
 from kb.store.protocols import Announce
 from kb.store.schema import request_tasks, requests
 from kb.store.sql_base import SqlBase, check_limit
 from kb.store.sql_request_rows import announce as announce_entry
-from kb.store.sql_request_rows import insert_entry, request_record, task_record, task_row
+from kb.store.sql_request_rows import (
+    insert_entry,
+    no_request,
+    request_record,
+    task_record,
+    task_row,
+)
 from kb.validators import normal_name
 
 UNFINISHED_TASKS = tuple(s.value for s in TaskStatus if not s.is_finished)
@@ -99,6 +112,8 @@ class SqlRequestTasks(SqlBase):
             request_tasks.c.task_no == task.id,
         )
         with self._write("update a task") as conn:
+            if task.status is not TaskStatus.CANCELLED:
+                _require_open_request(conn, task)
             result = conn.execute(
                 update(request_tasks)
                 .where(*where, request_tasks.c.version == task.version)
@@ -125,6 +140,28 @@ class SqlRequestTasks(SqlBase):
                 row = conn.execute(select(requests).where(requests.c.id == task.request_id)).one()
                 announce_entry(conn, announce, request_record(row), stored_entry)
         return replace(task, version=task.version + 1)
+
+
+def _require_open_request(conn: Connection, task: RequestTask) -> None:
+    """ConflictError unless the task's request is open now. Its row stays locked
+    (PostgreSQL; SQLite's writers are serialised) until the task is saved: a
+    close waits for this save and then cancels what is still open, or commits
+    first and is seen here."""
+    found = (
+        select(requests.c.status).where(requests.c.id == task.request_id).with_for_update(read=True)
+    )
+    status = conn.execute(found).scalar()
+    if status is None:
+        raise no_request(task.request_id or 0)
+    if RequestStatus(status).is_open:
+        return
+    raise ConflictError(
+        f"request {task.request_id} is {status} (closed meanwhile); nothing was saved: "
+        "reopen it before working its tasks",
+        details={"request": task.request_id, "task": task.id, "status": status},
+        key="task_request_closed",
+        values={"id": task.request_id},
+    )
 
 
 _TASK_ORDER = (

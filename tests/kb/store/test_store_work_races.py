@@ -162,13 +162,15 @@ def test_the_last_two_tasks_finished_at_once_resolve_the_request_once_with_one_m
     assert mails and len({m.target for m in mails}) == len(mails)
 
 
-def test_a_request_closed_while_one_of_its_tasks_is_finished_cancels_all_the_others(
+def test_a_task_finished_while_its_request_is_closed_is_refused_and_the_close_cancels_all(
     service: RequestService, store: Store
 ) -> None:
     """HR closes an onboarding request while IT finishes its task, which IT read
-    before the close: IT's task is saved done between the close's reading of
-    the open tasks and its cancelling of that one. The close still cancels
-    every other task (none stays in a queue, workable by nobody) and says it
+    before the close: IT's save comes between the close's reading of the open
+    tasks and its cancelling of that one, after the close was saved. IT is
+    told the request is closed and nothing of theirs is written (no task
+    finished on a closed request, no history entry of it); the close cancels
+    every open task (none stays in a queue, workable by nobody) and says it
     closed the request, not that a task changed."""
     import threading
 
@@ -208,7 +210,11 @@ def test_a_request_closed_while_one_of_its_tasks_is_finished_cancels_all_the_oth
     finally:
         setattr(store, "update_task", plain)  # noqa: B010
     assert not isinstance(closed, KbError), closed
-    assert not isinstance(finished, KbError), finished
+    assert isinstance(finished, ConflictError), finished
+    assert finished.key == "task_request_closed"
     assert store.get_request(rid).status.value == "closed"
     statuses = {t.id: t.status.value for t in store.tasks(rid)}
-    assert statuses == {1: "done", 2: "cancelled", 3: "done", 4: "cancelled"}
+    assert statuses == {1: "done", 2: "cancelled", 3: "cancelled", 4: "cancelled"}
+    # The history names IT's task cancelled by the close, never done by IT.
+    it_task = [e for e in store.entries(rid) if e.kind == "task" and e.data.get("task") == 3]
+    assert [(e.actor, e.data["status"]) for e in it_task] == [(HR_AGENT.username, "cancelled")]
