@@ -100,16 +100,20 @@ def article_html(
     title: str | None = None,
     image_for: ImageBuilder = remote_only,
     rendered: str | None = None,
+    lang: str = "",
 ) -> Markup:
     """Markdown rendered while serving (a preview, a short section) as safe HTML,
     within `seconds` (`kb.content.markdown_text.RenderTimeout` beyond it). With
     a `title` ("" when none is known yet), the body as the article page shows it
     below that title (`kb.content.outline`); without, its headings as written.
     `rendered`: `served_markdown` of the body, made already by a caller that
-    reads it too (the editor's preview and its warnings), not rendered again."""
+    reads it too (the editor's preview and its warnings), not rendered again.
+    `lang`: the text's language, whose headings' long words get the article
+    page's soft hyphens (`kb.i18n.hyphenation`)."""
     raw = served_markdown(body_markdown, seconds) if rendered is None else rendered
     if title is not None:
         raw = under_title(raw, title)
+    raw = hyphenated_headings(raw, lang) if lang else raw
     # Only pictures the index keeps can show (`image_for`); the others' alt text shows.
     clean = sanitize_article_html(raw, article_id, link_for, image_for)
     return Markup(named_tables(pictures_as_shown(clean), title or ""))

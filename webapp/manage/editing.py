@@ -121,7 +121,9 @@ def edit(article_id: str) -> tuple[str, int]:
         department=opened.department,
         problem=problem,
         warnings=warnings,
-        preview=opening_preview(opened.fields.body, opened.article_id, opened.fields.title),
+        preview=opening_preview(
+            opened.fields.body, opened.article_id, opened.fields.title, opened.fields.lang
+        ),
     )
 
 
