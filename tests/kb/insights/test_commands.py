@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import kb.insights.vectors
 from kb.cli.main import main
 from kb.events import SearchEvent
 from kb.store.factory import create_store
+from tests.kb.insights.test_vectors import SAMPLED_PRIOR_TEXTS
 from tests.postgres import BACKENDS, fresh_database_url
 from tests.support import earlier_today, run_kb_on_terminal
 
@@ -83,7 +85,11 @@ def test_bad_dates_are_reported_clearly(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_refresh_groups_english_and_german_questions_into_one_gap(tmp_path: Path) -> None:
+def test_refresh_groups_english_and_german_questions_into_one_gap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The sample content's language prior from a spread of its headings (see there).
+    monkeypatch.setattr(kb.insights.vectors, "MAX_PRIOR_TEXTS", SAMPLED_PRIOR_TEXTS)
     url = f"sqlite:///{tmp_path / 'kb.db'}"
     store = create_store(url)
     now = datetime.now(UTC)
