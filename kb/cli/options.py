@@ -81,8 +81,17 @@ def settings_origin(ctx: click.Context) -> SettingsOrigin | None:
 
 def echo_json(data: Any, lines: bool = False) -> None:
     """`data` as JSON on stdout: indented, or on one line (`lines`) where a
-    command prints one object after another (JSON Lines)."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=None if lines else 2, default=str))
+    command prints one object after another (JSON Lines). On a terminal, DEL,
+    the C1 controls and the line separators are written as `\\uXXXX` (the same
+    JSON value; `json.dumps` leaves them raw and they drive the terminal)."""
+    text = json.dumps(data, ensure_ascii=False, indent=None if lines else 2, default=str)
+    if stdout_on_terminal():
+        from kb.records import terminal_json
+
+        text = terminal_json(text)
+    # color=True: click would otherwise drop what looks like a colour code from
+    # output that is not a terminal, and piped JSON is data, byte for byte.
+    click.echo(text, color=True)
 
 
 def on_terminal(as_json: bool = False) -> bool:

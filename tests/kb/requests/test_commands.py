@@ -200,3 +200,22 @@ def test_export_to_a_terminal_escapes_controls_and_to_a_pipe_keeps_the_data(
     assert (piped["query"], piped["description"]) == (attack, "line one\nline\ttwo\rthree")
     piped_jsonl = run_kb(env, "requests", "export", "--format", "jsonl").output
     assert "\x9b" in piped_jsonl and json.loads(piped_jsonl)["query"] == attack
+
+
+def test_json_on_a_terminal_escapes_c1_controls_and_piped_keeps_them(
+    env: dict[str, str],
+) -> None:
+    """`--json` leaves C1 controls and line separators raw (JSON allows them):
+    on a terminal they are written as `\\uXXXX`, the same JSON value; piped,
+    the output is the data as typed."""
+    store = create_store(env["KB_DATABASE_URL"])
+    service = RequestService.from_settings(Settings.load(environ=env), store, clock=Clock())
+    attack = "VPN\x9b2J\u2028\x7f"
+    service.submit(EMPLOYEE, attack, department="it")
+    store.close()
+
+    shown = run_kb_on_terminal(env, "requests", "list", "--json")
+    assert not any(c in shown for c in "\x9b\u2028\x7f")
+    assert [r["query"] for r in json.loads(shown)] == [attack]
+    piped = run_kb(env, "requests", "list", "--json").output
+    assert "\x9b" in piped and [r["query"] for r in json.loads(piped)] == [attack]
