@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from indexer import sentence_vectors, snapshot
 from indexer.build import IndexBuilder
@@ -16,6 +17,15 @@ from kb.results import Query
 from kb.settings import Settings
 from search.engine import SearchEngine
 from tests.support import HashingEmbedder
+
+
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model (`secondary_model`): the
+    sentence windows are embedded with the first model alone, and loading and
+    running the real second one for every index built here was most of these
+    tests' time."""
+    return tiny_settings.replace(secondary_model="")
 
 
 class Counting(HashingEmbedder):
