@@ -8,6 +8,8 @@ import hashlib
 import os
 from pathlib import Path
 
+import pytest
+
 from indexer.build import IndexBuilder
 from indexer.originals import original_path
 from indexer.reader import SnapshotReader
@@ -16,6 +18,13 @@ from kb.settings import Settings
 from tests.support import HashingEmbedder
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
 
 
 def _article(settings: Settings) -> tuple[Article, Path]:

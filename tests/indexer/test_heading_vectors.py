@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Sequence
 
 import numpy as np
+import pytest
 
 from indexer import snapshot
 from indexer.build import IndexBuilder
@@ -14,6 +15,13 @@ from indexer.heading_vectors import heading_path
 from indexer.reader import SnapshotReader
 from kb.settings import Settings
 from tests.support import HashingEmbedder
+
+
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
 
 
 class QueryRoleEmbedder(HashingEmbedder):
