@@ -118,8 +118,13 @@ class Submissions:
         run before `submit` again."""
         return self.ledger.store.request_by_key(requester_key(actor.username, key)) if key else None
 
-    def submit(self, actor: User, sent: NewRequest) -> Request:
-        """File a request (or, with `workflow`, a value-stream request with its tasks)."""
+    def submit(self, actor: User, sent: NewRequest, *, signed_in: bool = False) -> Request:
+        """File a request (or, with `workflow`, a value-stream request with its tasks).
+        `signed_in`: `actor` is the signed-in account filing it (the web and the
+        API): the store files it only while that very account exists, so a
+        request filed as the account is removed is refused, never inherited by
+        the next account of its name. A requester named by text alone (demo
+        traffic) is not checked."""
         form = self._form(sent, actor.username)
         if form is not None and not (sent.query or "").strip():
             names = self.departments.names()
@@ -131,7 +136,11 @@ class Submissions:
         # A value stream or a catalogue type says the department, not routing.
         suggestion = kept_suggestion(sent) if template is None and form is None else None
         stored = self.ledger.store.create_request(
-            request, tasks, announce=self._announce(tasks), suggestion=suggestion
+            request,
+            tasks,
+            announce=self._announce(tasks),
+            suggestion=suggestion,
+            account=actor if signed_in else None,
         )
         if not _same_submission(stored, request) and stored.query != request.query:
             raise ConflictError(

@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from kb.accounts.records import User
 from kb.attachments.records import Attachment
 from kb.events import ClickEvent, FeedbackEvent, PopularQuery, SearchEvent
 from kb.notify.outbox import OutboxMessage
@@ -105,10 +106,18 @@ class RequestStore(DepartmentMoveStore, Protocol):
         idempotency_key: str | None = None,
         announce: Announce | None = None,
         suggestion: Suggestion | None = None,
+        *,
+        account: User | None = None,
     ) -> Request:
         """Store a new request, its tasks and a "created" history entry, and the
         outbox messages `announce` makes of them, in one transaction. The entry
         records the routing `suggestion` the request was filed with, if any.
+
+        `account`: the signed-in account filing it for itself (its username is the
+        requester). The request is stored only while that very account exists,
+        read in this transaction; ConflictError `requester_gone` (nothing
+        written) once it was removed or renamed. None: the requester is a name
+        only (the command line, demo traffic), not checked.
 
         With an idempotency key (the argument, or `request.idempotency_key`), a
         second call with the same key returns the first request unchanged (and

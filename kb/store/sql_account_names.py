@@ -13,7 +13,9 @@ kept for its retries, which are dropped). A rewritten request or task gets a new
 edit begun before the move is refused rather than writing the old name back.
 An assignment saved while the account is renamed or removed is checked
 against `users` in its own transaction (`require_assignee`), so it cannot
-name an account that has just gone.
+name an account that has just gone; so is a request a signed-in account files
+for itself (`require_requester`), which a later account of the freed name
+would otherwise inherit.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from typing import Any
 from sqlalchemy import Connection, Text, select, type_coerce, update
 from sqlalchemy.sql.elements import ColumnElement
 
-from kb.errors import ValidationError
+from kb.accounts.records import User
+from kb.errors import ConflictError, ValidationError
 from kb.requests.lifecycle import RequestStatus, TaskStatus
 from kb.requests.records import Request, RequestEntry
 from kb.store.schema import (
@@ -130,12 +133,7 @@ def require_assignee(conn: Connection, request: Request, entry: RequestEntry) ->
     and then moves the name it finds here, or commits first and is seen here."""
     if entry.kind != "assigned" or request.assignee is None:
         return
-    found = (
-        select(users.c.username)
-        .where(users.c.username == request.assignee)
-        .with_for_update(read=True)
-    )
-    if conn.execute(found).first() is None:
+    if _held_key(conn, request.assignee) is None:
         raise ValidationError(
             f"assignee: no account is named {request.assignee!r} any more (it was renamed or "
             "removed meanwhile); nothing was saved: choose the assignee again",
@@ -143,6 +141,41 @@ def require_assignee(conn: Connection, request: Request, entry: RequestEntry) ->
             key="assignee_gone",
             values={"name": request.assignee},
         )
+
+
+def require_requester(conn: Connection, request: Request, account: User) -> None:
+    """A request `account` files for itself saves only while that account exists,
+    checked in the saving transaction: removed (or renamed) after the web read
+    it, the request would name a username nobody holds, which the next account
+    given that name inherits. The same account, too: one removed and created
+    again under the name is another person (its `person_key`). The row is
+    locked as in `require_assignee`, so a removal or rename waits and then
+    moves this request with the others, or commits first and is seen here."""
+    if account.username != request.requester:
+        raise ValueError(
+            f"the request is filed for {request.requester!r}, not for the account "
+            f"{account.username!r} given to check"
+        )
+    held = _held_key(conn, request.requester)
+    if held is not None and (not account.person_key or held == account.person_key):
+        return
+    raise ConflictError(
+        f"requester: the account {request.requester!r} was removed or renamed while the "
+        "request was filed; nothing was filed: sign in again and file it anew",
+        details={"field": "requester", "value": request.requester},
+        key="requester_gone",
+        values={"name": request.requester},
+    )
+
+
+def _held_key(conn: Connection, username: str) -> str | None:
+    """The `person_key` of the account `username` ("" without one), its row locked
+    until the transaction ends; None when no account is so named now."""
+    found = (
+        select(users.c.person_key).where(users.c.username == username).with_for_update(read=True)
+    )
+    row = conn.execute(found).first()
+    return None if row is None else str(row.person_key or "")
 
 
 def move_names(conn: Connection, old: str, new: str, *, watching: bool = True) -> NameMoves:

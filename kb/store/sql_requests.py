@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, func, insert, or_, select, update
 
+from kb.accounts.records import User
 from kb.attachments.records import Attachment
 from kb.errors import ConflictError
 from kb.requests.lifecycle import RequestStatus
@@ -29,7 +30,7 @@ from kb.requests.records import (
 )
 from kb.store.protocols import Announce, RequestOrder
 from kb.store.schema import request_entries, request_tasks, requests
-from kb.store.sql_account_names import require_assignee
+from kb.store.sql_account_names import require_assignee, require_requester
 from kb.store.sql_attachments import insert_attachments
 from kb.store.sql_base import SqlBase, check_limit, inserted_id
 from kb.store.sql_replays import mark_posted
@@ -60,6 +61,8 @@ class SqlRequests(SqlBase):
         idempotency_key: str | None = None,
         announce: Announce | None = None,
         suggestion: Suggestion | None = None,
+        *,
+        account: User | None = None,
     ) -> Request:
         if request.id is not None:
             raise ValueError(f"a new request must not have an id yet, got id={request.id!r}")
@@ -76,6 +79,8 @@ class SqlRequests(SqlBase):
                 existing = request_with_key(conn, key)
                 if existing is not None:
                     return existing
+                if account is not None:  # after the retry: a retry files nothing
+                    require_requester(conn, request, account)
                 stored, created = self._insert_request(conn, request, tasks, suggestion)
                 announce_entry(conn, announce, stored, created)
                 return stored

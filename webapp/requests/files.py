@@ -96,7 +96,7 @@ def file_with_attachments(
     service = request_service()
     if files:
         service.files.intake.check(files, existing=0)
-    created = service.submissions.submit(actor, sent)
+    created = service.submissions.submit(actor, sent, signed_in=True)
     assert created.id is not None
     kept = {a.sha256 for a in service.store.attachments(created.id)}
     missing = [f for f in files if digest_of(f.data) not in kept]
