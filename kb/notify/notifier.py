@@ -32,6 +32,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any, NamedTuple
 
 from kb.content.departments import DEFAULT_TRIAGE, display_name
@@ -39,7 +40,13 @@ from kb.i18n.catalog import TriageName, domain_catalog
 from kb.language import says_too_little
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import Audience, compose, mail_languages
-from kb.notify.outbox import READER, UNSUBSCRIBE, WHOLE_READER, OutboxMessage
+from kb.notify.outbox import (
+    AS_MERGED_READER,
+    READER,
+    UNSUBSCRIBE,
+    WHOLE_READER,
+    OutboxMessage,
+)
 from kb.notify.topics import WHO_HEARS, Hearers, Party, Topic, holder_of
 from kb.requests import merged_readers
 from kb.requests.records import Request, RequestEntry
@@ -313,10 +320,9 @@ class Notifier:
             leave = ""
             if audience == "watcher" and recipient.account:
                 leave = self.config.unwatch_link(request, recipient.account)
-            text = compose(
+            render = partial(
+                compose,
                 topic,
-                shown,
-                said,
                 audience=audience,
                 lang=lang,
                 department_name=self.department_name(dept, lang),
@@ -324,17 +330,18 @@ class Notifier:
                 actor_name=self._people.get(entry.actor, ""),
                 unwatch_link=leave,
             )
+            text = render(shown, said)
             if text is None:
                 continue
-            subject, body = text
             payload: dict[str, Any] = {
-                "subject": subject,
-                "text": body,
+                "subject": text[0],
+                "text": text[1],
                 "lang": lang,
                 "request_id": request.id,
                 "event": topic.value,
             }
-            extra = {READER: reader, WHOLE_READER: whole, UNSUBSCRIBE: leave}
+            extra: dict[str, Any] = {READER: reader, WHOLE_READER: whole, UNSUBSCRIBE: leave}
+            extra[AS_MERGED_READER] = _as_merged_reader(render, request, entry, merged, whole)
             payload |= {key: value for key, value in extra.items() if value}
             out.append(
                 OutboxMessage(
@@ -346,3 +353,21 @@ class Notifier:
                 )
             )
         return out
+
+
+def _as_merged_reader(
+    render: Callable[[Request, RequestEntry], tuple[str, str] | None],
+    request: Request,
+    entry: RequestEntry,
+    merged: Mapping[str, str],
+    whole: str | None,
+) -> dict[str, str] | None:
+    """The mail the merged requester `whole`, mailed the change whole by a role,
+    gets as a merged reader (`AS_MERGED_READER`): the worker sends it instead
+    once that role has ended. None when a merged reader is not mailed it (or
+    nobody is mailed it whole)."""
+    if whole is None or not merged_readers.hears(entry, request, merged, whole):
+        return None
+    own = merged_readers.withhold(request, whole, merged.get(whole, ""))
+    text = render(own, merged_readers.entry_shown(entry, request))
+    return None if text is None else {"subject": text[0], "text": text[1]}

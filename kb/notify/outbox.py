@@ -24,6 +24,11 @@ READER = "reader"
 # their username. The mail carries what only that role reads, and goes only
 # while a role still lets them read it whole (`kb.requests.merged_readers`).
 WHOLE_READER = "whole_reader"
+# The payload key, beside `WHOLE_READER`, of the mail as a merged reader is
+# mailed it (`{"subject", "text"}`: the requester's fields and a form's values
+# left out), sent instead once their role no longer reads it whole; absent
+# when a merged reader is not mailed that change at all (the requester's reply).
+AS_MERGED_READER = "as_merged_reader"
 # The payload key of a watcher's one-click link off the request (`List-Unsubscribe`).
 UNSUBSCRIBE = "unsubscribe"
 

@@ -24,9 +24,11 @@ A mail to the requester of a duplicate merged into the request who was mailed
 it whole because a role of theirs read it whole (an agent of its queue; its
 payload names them as `WHOLE_READER`) goes only while a role still does: once
 it ended, they read the request as a merged reader, who is not mailed what
-that mail carries (its requester's words, for one), and it is given up on
-with the reason, unsent, as they would not have been mailed it had the role
-ended before the change.
+that mail carries (its requester's words, a form's values). They are sent
+the mail as a merged reader is mailed that change instead (`AS_MERGED_READER`
+in its payload, made when it was queued); one a merged reader is not mailed
+at all (the requester's own reply) is given up on with the reason, unsent,
+as they would not have been mailed it had the role ended before the change.
 
 `run(stop)` repeats passes until `stop` is set; `kb requests deliver --loop`
 and the web server's background thread (`start_background`) use it.
@@ -37,13 +39,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from kb.errors import NotFoundError
 from kb.notify.config import NotifyConfig
 from kb.notify.mail import MailSender
-from kb.notify.outbox import READER, WHOLE_READER, OutboxMessage, backoff
+from kb.notify.outbox import AS_MERGED_READER, READER, WHOLE_READER, OutboxMessage, backoff
 from kb.notify.topics import Topic
 from kb.notify.webhooks import DeliveryFailed, WebhookSender
 from kb.records import Department
@@ -164,7 +166,8 @@ class OutboxWorker:
 
     def _deliver(self, message: OutboxMessage, now: datetime, report: DeliveryReport) -> None:
         assert message.id is not None
-        withheld = self._withheld(message)
+        message, withheld = self._checked(message)
+        assert message.id is not None
         if withheld:
             logger.info(
                 "outbox: message %s to %s not sent: %s", message.id, message.target, withheld
@@ -202,39 +205,52 @@ class OutboxWorker:
         self.store.mark_delivered(message.id, self.clock())
         report.delivered += 1
 
-    def _withheld(self, message: OutboxMessage) -> str | None:
-        """Why a self-watcher's, new holder's or whole-reading merged requester's
-        mail must not go (None: it may): they read the request no longer, or no
-        longer whole, by their roles as the store holds them now."""
+    def _checked(self, message: OutboxMessage) -> tuple[OutboxMessage, str | None]:
+        """The mail to send and why it must not go (None: it may): a self-watcher's
+        or new holder's who reads the request no longer, a whole-reading merged
+        requester's who no longer reads it whole and is mailed nothing of the
+        change as a merged reader, by their roles as the store holds them now.
+        One who is mailed it as a merged reader gets that mail instead."""
         reader = message.payload.get(READER)
         whole = message.payload.get(WHOLE_READER)
         request_id = message.payload.get("request_id")
         if not isinstance(request_id, int) or not isinstance(reader, str | None):
-            return None
+            return message, None
         if reader is None and not isinstance(whole, str):
-            return None
+            return message, None
         try:
             request = self.store.get_request(request_id)
         except NotFoundError:
-            return f"request {request_id} is gone"
+            return message, f"request {request_id} is gone"
         departments = {t.department for t in self.store.tasks(request_id)}
         if isinstance(reader, str):
             user = self.store.get_user(reader)
             if user is None or not can_view(user, request, departments):
                 given = message.payload.get("event") in (Topic.ASSIGNED, Topic.TASK_HANDED_OVER)
                 why = "was given" if given else "watched"
-                return (
+                return message, (
                     f"{reader} {why} request {request_id} and no longer holds a role"
                     " that lets them read it"
                 )
         if isinstance(whole, str):
             user = self.store.get_user(whole)
             if user is None or is_merged_reader(user, request, {whole}, departments):
-                return (
+                why = (
                     f"{whole} filed a duplicate merged into request {request_id} and no"
                     " longer holds a role that lets them read it whole"
                 )
-        return None
+                limited = message.payload.get(AS_MERGED_READER)
+                # A merged reader reads it as its watcher, while they watch it.
+                if user is None or whole not in request.watchers or not isinstance(limited, dict):
+                    return message, why
+                logger.info(
+                    "outbox: message %s to %s goes as a merged reader reads it: %s",
+                    message.id,
+                    message.target,
+                    why,
+                )
+                return as_merged_reader(message, limited), None
+        return message, None
 
     def _send(self, message: OutboxMessage) -> None:
         if message.target.startswith("email:"):
@@ -255,6 +271,16 @@ class OutboxWorker:
                 logger.exception("outbox: a delivery pass failed; trying again in %ss", interval)
             stop.wait(interval)
         return total
+
+
+def as_merged_reader(message: OutboxMessage, limited: Mapping[str, object]) -> OutboxMessage:
+    """`message` as its merged reader is mailed it: the subject and text made for
+    them (`AS_MERGED_READER`), no longer naming them as reading it whole."""
+    payload = {
+        k: v for k, v in message.payload.items() if k not in (WHOLE_READER, AS_MERGED_READER)
+    }
+    payload |= {key: str(limited.get(key, "")) for key in ("subject", "text")}
+    return replace(message, payload=payload)
 
 
 def start_background(

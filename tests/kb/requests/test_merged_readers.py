@@ -9,13 +9,14 @@ import logging
 import pytest
 
 from kb.attachments.records import Upload
+from kb.notify.outbox import OutboxMessage
 from kb.notify.worker import OutboxWorker
 from kb.requests.service import RequestService
 from kb.store.protocols import Store
 from tests.kb.notify.test_holder_mail import mails_during
 from tests.kb.requests import test_watcher_mail
 from tests.kb.requests.test_self_watchers import SentHooks, SentMail
-from tests.kb.requests.test_value_streams import ONBOARDING
+from tests.kb.requests.test_value_streams import FAR_FUTURE, ONBOARDING
 from tests.support import EMPLOYEE, HR_AGENT, IT_AGENT, OTHER, Clock, user
 
 EMMA = "email:emma@example.org"
@@ -153,3 +154,44 @@ def test_a_merged_requester_whose_agent_role_ended_before_delivery_is_not_mailed
     mailing.comment(OTHER, target, "More words")
     worker.deliver_due()
     assert EMMA in mail.targets
+
+
+class KeptMail(SentMail):
+    """Keeps each mail whole, to read what it says."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[OutboxMessage] = []
+
+    def send(self, message: OutboxMessage) -> None:
+        super().send(message)
+        self.sent.append(message)
+
+
+def test_a_merged_requester_whose_agent_role_ended_before_delivery_gets_the_readers_mail(
+    mailing: RequestService, store: Store, clock: Clock
+) -> None:
+    """Red team: emma, an agent of HR, was mailed an HR agent's reply on otto's
+    onboarding request as its agent; her role revoked before the worker sent it,
+    the worker gave the whole mail up, though a merged reader is mailed that
+    reply. She now gets it as a merged reader: under her own question, without
+    the values of otto's form."""
+    target = int(mailing.submit(OTHER, "", workflow="onboarding", fields=ONBOARDING).id or 0)
+    mine = {**ONBOARDING, "new_hire": "Max Muster"}
+    duplicate = int(mailing.submit(EMPLOYEE, "", workflow="onboarding", fields=mine).id or 0)
+    mailing.merge(HR_AGENT, duplicate, target)
+    store.update_user(user("emma", ("employee", None), ("agent", "hr")))
+    mail = KeptMail()
+    worker = OutboxWorker(store, webhooks=SentHooks(), mail=mail, clock=clock)
+    worker.deliver_due()
+    mail.sent.clear()
+    mailing.comment(HR_AGENT, target, "The laptop is ordered.")
+    [queued] = [m for m in store.due_messages(FAR_FUTURE, 500) if m.target == EMMA]
+    assert "Jana" in str(queued.payload["subject"])  # as an agent reads it
+    store.update_user(EMPLOYEE)  # her agent role ends before the mail goes
+    report = worker.deliver_due()
+    [to_emma] = [m for m in mail.sent if m.target == EMMA]
+    assert "Onboarding Max Muster" in str(to_emma.payload["subject"])
+    assert "The laptop is ordered." in str(to_emma.payload["text"])
+    assert "Jana" not in str(to_emma.payload)
+    assert report.given_up == 0
