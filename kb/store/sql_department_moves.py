@@ -1,7 +1,8 @@
 """`DepartmentMoveStore` in SQL (see `kb.store.department_moves`).
 
 The move is one transaction: the requests of the queue and the tasks of the
-department are rewritten by two UPDATEs, each touched request's version goes
+department are rewritten by two UPDATEs (the requests of those tasks locked
+first, in the order a task's save locks them), each touched request's version goes
 up (an edit begun before the move is refused, not saved under the old
 name), and each gets its history entry. `updated` is left alone: the move is
 no one's work on the request (it would reopen a requester's reopen window).
@@ -80,6 +81,20 @@ class SqlDepartmentMoves(SqlBase):
                     .returning(requests.c.id)
                 )
             )
+            # The requests whose tasks move are locked before the tasks: a task's
+            # save locks its request, then the task (`kb.store.sql_tasks`), and
+            # taking them the other way round here would deadlock with it on
+            # PostgreSQL (one side aborted, "try again").
+            conn.execute(
+                select(requests.c.id)
+                .where(
+                    requests.c.id.in_(
+                        select(request_tasks.c.request_id).where(request_tasks.c.department == old)
+                    )
+                )
+                .order_by(requests.c.id)
+                .with_for_update()
+            ).all()
             tasked = conn.execute(
                 update(request_tasks)
                 .where(request_tasks.c.department == old)
