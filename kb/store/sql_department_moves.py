@@ -81,20 +81,7 @@ class SqlDepartmentMoves(SqlBase):
                     .returning(requests.c.id)
                 )
             )
-            # The requests whose tasks move are locked before the tasks: a task's
-            # save locks its request, then the task (`kb.store.sql_tasks`), and
-            # taking them the other way round here would deadlock with it on
-            # PostgreSQL (one side aborted, "try again").
-            conn.execute(
-                select(requests.c.id)
-                .where(
-                    requests.c.id.in_(
-                        select(request_tasks.c.request_id).where(request_tasks.c.department == old)
-                    )
-                )
-                .order_by(requests.c.id)
-                .with_for_update()
-            ).all()
+            _lock_requests_of_tasks(conn, old)
             tasked = conn.execute(
                 update(request_tasks)
                 .where(request_tasks.c.department == old)
@@ -129,6 +116,23 @@ class SqlDepartmentMoves(SqlBase):
     def grant_changes(self, username: str | None = None) -> list[GrantChange]:
         with self._read("read the grant history") as conn:
             return read_changes(conn, username)
+
+
+def _lock_requests_of_tasks(conn: Connection, department: str) -> None:
+    """Lock the requests whose tasks `department` holds, before those tasks: a
+    task's save locks its request, then the task (`kb.store.sql_tasks`), and
+    taking them the other way round would deadlock with it on PostgreSQL (one
+    side aborted, "try again")."""
+    conn.execute(
+        select(requests.c.id)
+        .where(
+            requests.c.id.in_(
+                select(request_tasks.c.request_id).where(request_tasks.c.department == department)
+            )
+        )
+        .order_by(requests.c.id)
+        .with_for_update()
+    ).all()
 
 
 def _moved(grants: list[dict[str, Any]], old: str, new: str) -> list[dict[str, Any]]:
