@@ -263,9 +263,9 @@ def test_gaps_csv_escapes_controls_on_a_terminal_only(
     """A topic's label is an employee's question: `--csv` on the analyst's
     terminal prints its escape sequences as escapes; piped, the CSV is the data."""
     import kb.insights.commands as commands
-    from kb.insights.records import GAP_COLUMNS
+    from kb.insights.records import GAP_COLUMNS, GAP_EXTRA_COLUMNS
 
-    topic: dict[str, object] = dict.fromkeys(GAP_COLUMNS, "")
+    topic: dict[str, object] = dict.fromkeys((*GAP_COLUMNS, *GAP_EXTRA_COLUMNS), "")
     topic |= {"id": 1, "label": "parking\x1b]52;c;eA==\x07\x1b[2J", "queries": ["a", "b"]}
     monkeypatch.setattr(commands, "_read", lambda *_args, **_kw: [topic])
     env = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'kb.db'}"}
