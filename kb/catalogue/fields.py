@@ -24,6 +24,21 @@ from kb.catalogue.problems import FieldProblem
 from kb.validators import without_bidi_controls
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# What the catalogue's web form sends beside its fields (its token, idempotency
+# key, search, free-text box and files): a field of one of these names would be
+# read as that value, the first of a name winning, so the person's session token
+# or earlier search would be stored with the request for its queue to read.
+FORM_OWN_NAMES = frozenset(
+    {
+        "csrf_token",
+        "idempotency_key",
+        "search_id",
+        "search_ref",
+        "search_query",
+        "description",
+        "files",
+    }
+)
 MAX_TEXT = 2000
 _TRUE = {"1", "true", "yes", "on", "ja"}
 _FALSE = {"", "0", "false", "no", "off", "nein"}
@@ -89,6 +104,8 @@ class FieldSpec:
                 f"field name must be lower-case letters, digits or _, starting with a letter "
                 f"(at most 40), got {self.name!r}"
             )
+        if self.name in FORM_OWN_NAMES:
+            raise ValueError(f"field name {self.name!r} is one the form sends itself")
         if self.type is FieldType.CHOICE and not self.choices:
             raise ValueError(f"choice field {self.name!r} needs choices")
         if not 1 <= self.max_length <= MAX_TEXT:

@@ -42,6 +42,9 @@ FORM_TEXTS: dict[str, str] = {
         "{what}: field name must be lower-case letters, digits or _, starting with a letter, "
         "got {got}"
     ),
+    "form_field_reserved": (
+        "{what}: field name {got} is one the form sends itself ({taken}); choose another"
+    ),
     "form_field_type": "{what}: type must be one of {known}, got {got}",
     "form_field_flag": "{what}: '{name}' must be true or false",
     "form_field_max_length": "{what}: max_length must be a whole number >= 1",

@@ -28,7 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from kb.catalogue.fields import MAX_TEXT, NAME, Choice, FieldSpec, FieldType
+from kb.catalogue.fields import FORM_OWN_NAMES, MAX_TEXT, NAME, Choice, FieldSpec, FieldType
 from kb.catalogue.form_texts import Fail, FormPart
 from kb.catalogue.limits import MAX_CHOICES, MAX_FIELDS
 from kb.catalogue.replies import CannedReply
@@ -95,6 +95,11 @@ def parse_field(node: Any, owner: FormPart, fail: Fail) -> FieldSpec:
     name = node.get("name")
     if not isinstance(name, str) or not NAME.match(name):
         raise fail(node, "name", "form_field_name", got=repr(name), **owner.values())
+    if name in FORM_OWN_NAMES:
+        taken = ", ".join(sorted(FORM_OWN_NAMES))
+        raise fail(
+            node, "name", "form_field_reserved", got=repr(name), taken=taken, **owner.values()
+        )
     part = owner.of_field(name)
     _unknown_keys(node, _FIELD_KEYS, part, fail)
     kind = node.get("type")

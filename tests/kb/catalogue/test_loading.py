@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kb.catalogue.fields import FORM_OWN_NAMES
 from kb.catalogue.loading import load_catalogue
 from kb.content.scanner import load_departments, scan_departments
 from kb.errors import ConfigError
@@ -108,6 +109,26 @@ def test_a_department_file_cannot_take_another_department_s_request_type(tmp_pat
             f"{path}:" in m and "request type 'laptop' is defined by facilities and it" in m
             for m in messages
         ), messages
+
+
+@pytest.mark.parametrize("name", sorted(FORM_OWN_NAMES))
+def test_a_field_may_not_take_a_name_the_form_sends_itself(tmp_path: Path, name: str) -> None:
+    """A request type of IT with a field named `csrf_token` put a text box of that
+    name after the form's hidden one; the first of a name is read, so each
+    request filed stored the employee's session token among its fields, for IT's
+    agents and content owners to read (`idempotency_key`, `search_query` and the
+    others the same way). Such a type is left out, saying why, at its line."""
+    write(
+        tmp_path,
+        "it",
+        "name: IT\nrequest_types:\n  - id: toner\n    title: {en: Toner}\n    fields:\n"
+        f"      - {{name: {name}, type: text, label: {{en: Anything}}}}\n"
+        "  - id: desk\n    title: {en: A desk}\n",
+    )
+    catalogue, problems = load_catalogue(tmp_path, ["it"])
+    assert sorted(catalogue.types) == ["desk"]
+    assert [p.line for p in problems] == [6]
+    assert f"field name '{name}' is one the form sends itself" in str(problems[0])
 
 
 def test_value_stream_titles_may_only_name_required_fields() -> None:

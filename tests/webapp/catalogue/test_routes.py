@@ -8,6 +8,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 
+from kb.catalogue.fields import FORM_OWN_NAMES
 from kb.store.protocols import Store
 from tests.support import sign_in_as, text_of
 
@@ -124,6 +125,20 @@ def test_a_complete_form_files_the_request_and_its_page_shows_the_fields(
     # The same form sent again (a double click) files nothing new.
     post_form(client, page, for_whom="Jana Fischer", model="developer", team="hr", docking="1")
     assert len(store.list_requests()) == 1
+
+
+def test_every_name_the_form_sends_beside_its_fields_is_one_no_field_may_take(
+    client: FlaskClient,
+) -> None:
+    """A field named like one of the form's own inputs (its CSRF token first) is
+    read as that input's value, so the catalogue refuses such field names
+    (`kb.catalogue.fields.FORM_OWN_NAMES`); the form sends no other of its own."""
+    page = form_page(client)
+    form = page[page.index('<form method="post" action="/catalogue/laptop"') :]
+    form = form[: form.index("</form>")]
+    fields = {"for_whom", "model", "needed_by", "team", "docking"}
+    own = set(re.findall(r'<(?:input|textarea|select)[^>]*\sname="([^"]+)"', form)) - fields
+    assert own and own <= FORM_OWN_NAMES
 
 
 def test_an_unknown_service_is_a_page_not_found(client: FlaskClient) -> None:
