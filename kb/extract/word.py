@@ -187,6 +187,8 @@ def extract_docx(data: bytes, limits: Limits) -> ExtractedDocument:
     open_zip(data, "Word document (DOCX)", limits, "word/document.xml")
     try:
         document = docx.Document(io.BytesIO(data))
+    except MemoryError:
+        raise  # the worker's memory budget, not a damaged file: the worker says so
     except Exception as exc:  # noqa: BLE001 - python-docx raises many types on damaged files
         raise malformed("Word document (DOCX)", exc) from None
     builder = OutlineBuilder(limits.max_chars)
