@@ -26,6 +26,7 @@ from pathlib import Path
 
 from kb.authoring import files
 from kb.authoring.document_versions import DocumentVersions, live, pending
+from kb.authoring.errors import GoneSinceError
 from kb.authoring.records import Action, ArticleVersion
 from kb.errors import ConflictError
 
@@ -44,6 +45,17 @@ class StaleDocumentError(ConflictError):
             key="document_stale",
             values={"id": article_id, "base": base, "current": current},
         )
+
+
+class DocumentGoneError(GoneSinceError):
+    """A replacement sent with `If-Match` (a version, or `*`) of a document deleted
+    since: nothing is written, and the deleted document does not come back under
+    its name by an upload that meant to replace it (a restore brings it back)."""
+
+    code = "stale_document"
+
+    def __init__(self, article_id: str, base: int | None) -> None:
+        super().__init__(article_id, base, None)
 
 
 def folder_gone(article_id: str, number: int) -> ConflictError:

@@ -52,6 +52,38 @@ def require_current(
         raise StaleEditError(article_id, base_version, current, yours)
 
 
+class GoneSinceError(ConflictError):
+    """An edit sent with the version it was based on (`If-Match`, or `*`) of an
+    article whose file is gone since: renamed (`moved_to`, the id it has now),
+    discarded or deleted. Nothing is written, and the old name is not created
+    again: a new article there would undo the other owner's rename or removal
+    and leave the edit out of the article it was meant for."""
+
+    status = 412
+    code = "stale_edit"
+
+    def __init__(self, article_id: str, base: int | None, moved_to: str | None):
+        details: dict[str, Any] = {"id": article_id, "your_version": base}
+        if moved_to is not None:
+            super().__init__(
+                f"{article_id} was renamed to {moved_to} since you read it: nothing was "
+                f"saved, and {article_id} was not created again. Read {moved_to} and send "
+                "your change there",
+                details={**details, "moved_to": moved_to},
+                key="edit_renamed",
+                values={"id": article_id, "moved_to": moved_to},
+            )
+            return
+        super().__init__(
+            f"{article_id} was removed since you read it (discarded, deleted or taken out "
+            "of the folder): nothing was saved, and it was not created again. Look at its "
+            "history; to create it anew, send it without If-Match",
+            details=details,
+            key="edit_gone",
+            values={"id": article_id},
+        )
+
+
 class UnopenableArticleError(ContentError):
     """The article's file on disk cannot be opened in the editor (not UTF-8, front
     matter that is not valid YAML, past max_file_bytes): the owner is told what is

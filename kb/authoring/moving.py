@@ -36,7 +36,13 @@ from dataclasses import replace
 
 from kb.accounts.records import User
 from kb.authoring import files, version_notes
-from kb.authoring.errors import ContentReadOnlyError, StaleEditError, require_current, writing
+from kb.authoring.errors import (
+    ContentReadOnlyError,
+    GoneSinceError,
+    StaleEditError,
+    require_current,
+    writing,
+)
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import FREED, Action, ArticleVersion
@@ -76,6 +82,25 @@ def moved_to(versions: VersionStore, article_id: str) -> str | None:
     if latest is None or latest.action is not Action.MOVE:
         return None
     return _moved_to_note(latest.message)
+
+
+def renamed_since(versions: VersionStore, article_id: str) -> str | None:
+    """The id `article_id` has now after the renames made since (`final_id`: up to
+    `MAX_RENAMES` in a row); None when its newest version is no rename."""
+    steps: dict[str, str] = {}
+    target: str | None = article_id
+    while target is not None and target not in steps and len(steps) < MAX_RENAMES:
+        step = moved_to(versions, target)
+        if step is not None:
+            steps[target] = step
+        target = step
+    return final_id(steps, article_id)
+
+
+def gone_since(versions: VersionStore, article_id: str, base: int | None) -> GoneSinceError:
+    """The refusal of an edit based on version `base` (None: `*`) of an article
+    whose file is gone: where a rename took it, or that it was removed."""
+    return GoneSinceError(article_id, base, renamed_since(versions, article_id))
 
 
 def _moved_to_note(message: str) -> str | None:

@@ -18,8 +18,9 @@
 `GET /api/articles/<id>` (blueprint `articles_api`) answers content owners
 with the stored article, its `version` and an `ETag`, drafts included. A PUT
 names the version it is based on in `If-Match` (or `version` in the body);
-an older one is refused with 412 and nothing changes. A PUT without either
-on an existing article gets 428, so no client overwrites by accident; an
+an older one is refused with 412 and nothing changes, as is one whose article
+was renamed or removed since (the old name is not created again). A PUT
+without either on an existing article gets 428, so no client overwrites by accident; an
 empty `If-Match` is a 400 naming the header, as on the requests API (taken
 as absent, it would drop the check a script with an unset `$ETAG` meant).
 """
@@ -35,7 +36,8 @@ from kb.accounts.records import Role, User
 from kb.authoring.discarding import discard_changes, discard_draft, history_of, restore_discarded
 from kb.authoring.document_checks import readable_format
 from kb.authoring.files import article_file, id_parts
-from kb.authoring.moving import move_article
+from kb.authoring.moving import gone_since, move_article
+from kb.authoring.records import ArticleFields, ArticleVersion
 from kb.authoring.service import AuthoringService, Editable, StaleEditError
 from kb.content.readers import is_document, suffix_of
 from kb.errors import KbError, NotFoundError, PermissionDenied
@@ -162,22 +164,16 @@ def put_article(article_id: str) -> Response:
     # restricted ones too) another department keeps.
     id_parts(article_id)
     service.require_owner(actor, service.department_of(article_id).slug)
+    # A version sent names an article that exists: gone since (renamed, discarded),
+    # it is not created again behind the back of whoever took it away.
+    expected = header is not None or data.get("version") is not None
     if not _exists(service, article_id):
+        if expected:
+            raise gone_since(service.versions, article_id, base)
         version = service.create(actor, department, name.removesuffix(".md"), fields, message)
         created = True
     else:
-        if base is None:
-            raise PreconditionRequired(
-                f"{article_id} exists: send the version you edited in If-Match (its ETag, "
-                'e.g. If-Match: "3") so that nobody\'s change is overwritten',
-                details={"id": article_id},
-                key="if_match_needed",
-                values={"id": article_id},
-            )
-        try:
-            version = service.save(actor, article_id, fields, base_version=base, message=message)
-        except StaleEditError as exc:
-            raise exc from None
+        version = _save_existing(service, actor, article_id, fields, base, message)
         created = False
     written, refused = save_staged(actor, article_id)
     opened = service.open(actor, article_id)
@@ -190,6 +186,33 @@ def put_article(article_id: str) -> Response:
     if created:
         response.headers["Location"] = url_for("manage_api.put_article", article_id=article_id)
     return with_etag(response, version.number)
+
+
+def _save_existing(
+    service: AuthoringService,
+    actor: User,
+    article_id: str,
+    fields: ArticleFields,
+    base: int | None,
+    message: str,
+) -> ArticleVersion:
+    """The PUT of an article that exists: saved over version `base` (428 without)."""
+    if base is None:
+        raise PreconditionRequired(
+            f"{article_id} exists: send the version you edited in If-Match (its ETag, "
+            'e.g. If-Match: "3") so that nobody\'s change is overwritten',
+            details={"id": article_id},
+            key="if_match_needed",
+            values={"id": article_id},
+        )
+    try:
+        return service.save(actor, article_id, fields, base_version=base, message=message)
+    except StaleEditError as exc:
+        raise exc from None
+    except NotFoundError:
+        if _exists(service, article_id):
+            raise
+        raise gone_since(service.versions, article_id, base) from None  # since the check
 
 
 @bp.get("/articles/<path:article_id>/versions")

@@ -29,6 +29,7 @@ from werkzeug.wrappers import Response
 
 from kb.accounts.records import Grant, Role
 from kb.attachments.records import Upload
+from kb.authoring.document_refusals import DocumentGoneError
 from kb.authoring.document_waiting import Orphaned, WaitingDocument, waiting_document
 from kb.authoring.documents import DocumentUploads, UploadedDocument
 from kb.authoring.markdown_upload import UploadedArticle, is_markdown, upload_markdown
@@ -211,8 +212,11 @@ def put_document(article_id: str) -> Response:
     refuse_blank_if_match(header, "article_if_match_blank", ARTICLE_IF_MATCH_ADVICE)
     exists = service.exists(article_id)
     base: int | None = None
-    if exists:
+    if exists or header is not None:
         service.authoring.require_owner(actor, service.authoring.department_of(article_id).slug)
+    if header is not None and not exists:  # read before, deleted since: not uploaded anew
+        raise DocumentGoneError(article_id, if_match_tag_version(header))
+    if exists:
         if header is None:
             raise PreconditionRequired(
                 f"{article_id} exists: send the version you read in If-Match (its ETag, "
@@ -223,9 +227,14 @@ def put_document(article_id: str) -> Response:
             )
         base = if_match_tag_version(header)
     data = request.get_data(cache=False)
-    done = service.upload(
-        actor, department, Upload(name, data), name=name, replace=exists, base_version=base
-    )
+    try:
+        done = service.upload(
+            actor, department, Upload(name, data), name=name, replace=exists, base_version=base
+        )
+    except NotFoundError:
+        if not exists or service.exists(article_id):
+            raise
+        raise DocumentGoneError(article_id, base) from None  # deleted since the check
     state = waiting_document(service.versions, done.article_id) if done.pending else None
     response = jsonify({**document_json(done), **review_json_fields(state)})
     response.status_code = 202 if done.pending else 200 if exists else 201

@@ -11,11 +11,16 @@ was typed; a stale one shows both texts side by side (`conflicts`).
 
 from __future__ import annotations
 
+import contextlib
+
 from flask import Blueprint, flash, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.accounts.records import Grant, Role
+from kb.authoring.errors import GoneSinceError
 from kb.authoring.files import SLUG
+from kb.authoring.markdown_file import compose_text
+from kb.authoring.moving import renamed_since
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import StaleEditError
 from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
@@ -128,14 +133,20 @@ def edit(article_id: str) -> tuple[str, int]:
 
 
 def _typed_back_as_new(
-    article_id: str, exc: NotFoundError, typed: ArticleFields | None = None
+    article_id: str, exc: NotFoundError, typed: ArticleFields | None = None, yours: str = ""
 ) -> tuple[str, int]:
     """An article deleted or renamed on disk while it was being edited: what was
     typed (the form's fields, or `typed`) comes back as a new article of the
-    department, so that nothing is lost."""
+    department, so that nothing is lost. One renamed in the browser meanwhile
+    opens under its new name instead (`_renamed_meanwhile`)."""
     department, _, name = article_id.partition("/")
-    if department not in services.authoring().editable_departments(require_user()):
+    service = services.authoring()
+    if department not in service.editable_departments(require_user()):
         raise exc
+    moved = renamed_since(service.versions, article_id)
+    if moved is not None:
+        with contextlib.suppress(NotFoundError):  # gone from there too: a new one, below
+            return _renamed_meanwhile(article_id, moved, yours or _typed_text(article_id))
     name = name.removesuffix(".md")
     return render_editor(
         None,
@@ -146,6 +157,40 @@ def _typed_back_as_new(
         status=exc.status,
         slug=name if SLUG.match(name) else "",
     )
+
+
+def _renamed_meanwhile(article_id: str, moved: str, yours: str) -> tuple[str, int]:
+    """The editor of `moved`, the name the article was given by a rename since it
+    was opened as `article_id`, with the text of the refused save (`yours`) above
+    it to merge, as after a stale save (409): before, the editor offered to create
+    `article_id` again, a second copy beside the renamed article."""
+    opened = services.authoring().open(require_user(), moved)
+    problem, warnings = read_back(opened)
+    try:
+        base = forms.version_of(request.form.get("version"))
+    except ValidationError:  # a version that does not read: named as none
+        base = None
+    return render_editor(
+        opened,
+        opened.fields,
+        department=opened.department,
+        failure=GoneSinceError(article_id, base, moved),
+        message=typed_message(),
+        problem=problem,
+        warnings=warnings,
+        carried=yours,
+        status=409,
+    )
+
+
+def _typed_text(article_id: str) -> str:
+    """The posted form as an article's text, to keep in sight (its body alone
+    where it does not compose: the body has front matter of its own)."""
+    typed = forms.posted_fields()
+    try:
+        return compose_text(typed, {}, services.authoring().clock().date(), article_id)
+    except ContentError:
+        return typed.body
 
 
 @checks_own_form
@@ -205,7 +250,7 @@ def reopen(article_id: str) -> tuple[str, int]:
     try:
         opened = services.authoring().open(require_user(), article_id)
     except NotFoundError as exc:
-        return _typed_back_as_new(article_id, exc, forms.text_fields(yours, article_id))
+        return _typed_back_as_new(article_id, exc, forms.text_fields(yours, article_id), yours)
     problem, warnings = read_back(opened)
     return render_editor(
         opened,
