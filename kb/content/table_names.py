@@ -25,6 +25,10 @@ from kb.content.html_parsing import HtmlToken, html_tokens
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _ID = re.compile(r'\sid="([^"]*)"')
 GENERATED_ID = "body-h{n}"
+# A name said for a table is cut to this (at a word, with "…"): a heading or title
+# of a content owner's is as long as they like, and each of thousands of tables
+# named by one of 100,000 characters made a page of gigabytes.
+MAX_LABEL_CHARS = 200
 
 
 class _Heading:
@@ -38,17 +42,26 @@ class _Heading:
         self.id = html.unescape(found.group(1)) if found else ""
         self.words: list[str] = []
         self.open = True
+        self._text: tuple[int, str] = (-1, "")
 
     @property
     def text(self) -> str:
-        return " ".join(html.unescape("".join(self.words)).split())
+        """Its words as one line, read once for all the tables it names (a long
+        heading read again for each of thousands of tables took seconds)."""
+        if self._text[0] != len(self.words):
+            self._text = (len(self.words), " ".join(html.unescape("".join(self.words)).split()))
+        return self._text[1]
 
 
 def _has_caption(tokens: list[HtmlToken], start: int) -> bool:
-    """Whether the table opened at `start` begins with a `<caption>`."""
-    following = (t for t in tokens[start + 1 :] if t.tag or t.raw.strip())
-    first = next(following, None)
-    return first is not None and first.tag == "caption" and not first.end
+    """Whether the table opened at `start` begins with a `<caption>`: only the
+    tokens up to its first one of substance are read (copying all the tokens
+    after each table made thousands of tables take time growing as their square)."""
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.tag or token.raw.strip():
+            return token.tag == "caption" and not token.end
+    return False
 
 
 def _with_attribute(start_tag: str, name: str, value: str) -> str:
@@ -88,8 +101,12 @@ def named_tables(sanitised: str, fallback: str = "") -> str:
 
 
 def _with_label(start_tag: str, name: str) -> str:
-    """A table's start tag named `name` (`aria-label`); as it is for no name."""
-    return _with_attribute(start_tag, "aria-label", name.strip()) if name.strip() else start_tag
+    """A table's start tag named `name` (`aria-label`, at most `MAX_LABEL_CHARS`);
+    as it is for no name."""
+    name = name.strip()
+    if len(name) > MAX_LABEL_CHARS:
+        name = name[: MAX_LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip() + "…"
+    return _with_attribute(start_tag, "aria-label", name) if name else start_tag
 
 
 def _named(
@@ -101,12 +118,13 @@ def _named(
 ) -> str:
     """The start tag of the table at `index` named by `heading` ("" for none):
     labelled by its id, given one where it has none; by its words where its
-    id cannot be referred to (it holds a space)."""
+    id cannot be referred to (it holds a space) or is too long to repeat at
+    each table (over `MAX_LABEL_CHARS`)."""
     if heading is None:
         return ""
     if not heading.id:
         heading.id = next(name for name in fresh if name not in used)
         raws[heading.index] = _with_attribute(raws[heading.index], "id", heading.id)
-    if heading.id.split() != [heading.id]:
+    if heading.id.split() != [heading.id] or len(heading.id) > MAX_LABEL_CHARS:
         return _with_label(raws[index], heading.text)
     return _with_attribute(raws[index], "aria-labelledby", heading.id)
