@@ -44,6 +44,13 @@ class LanguageSettings:
         "(search.translation): auto is Debian's trans-de-en file (/usr/share/trans/de-en) "
         "when installed, empty turns translation off.",
     )
+    translation_dictionary_cache: str = setting(
+        "auto",
+        "Folder where the parsed translation dictionary is kept, so that a starting "
+        "process reads it back instead of parsing the file again (a file per dictionary, "
+        "rebuilt when the dictionary changes): auto is the user's cache folder "
+        "($XDG_CACHE_HOME/spoc-kb, else ~/.cache/spoc-kb), empty keeps none.",
+    )
     translation_boost: float = setting(
         0.6,
         "Keyword weight of a dictionary translation against the word the user typed.",

@@ -23,11 +23,14 @@ that is missing or unreadable is no dictionary, never a failed search.
 The file is parsed once per process and path (about 25 MB, 200,000 lines;
 see docs/search.md for the time and memory it costs) and kept compactly:
 each key's translations are one string, split only when the key is looked
-up.
+up. The parsed table is kept on disk too (`search.dictionary_cache`), so a
+later process reads it back instead of parsing the file again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import logging
 import os
 import re
@@ -35,8 +38,16 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
+
+from search.dictionary_cache import (
+    SourceIdentity,
+    cache_file,
+    cache_folder,
+    read_cached,
+    write_cached,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -195,17 +206,27 @@ _lock = threading.Lock()
 _loaded: dict[tuple[str, int, int], BilingualDictionary] = {}
 
 
-def load_dictionary(path: Path) -> BilingualDictionary:
-    """The dictionary in `path`, parsed once per process and file version; an
-    empty one (with an error in the log) when it cannot be read."""
+@cache
+def parser_fingerprint() -> str:
+    """A hash of this module's source, so that a table parsed by other code is
+    stale; "" (no cache) when the source cannot be read."""
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def load_dictionary(path: Path, cache_dir: Path | None = None) -> BilingualDictionary:
+    """The dictionary in `path`, parsed once per process and file version, and
+    kept parsed in the folder `cache_dir` (`search.dictionary_cache`) for the next
+    process; an empty one (with an error in the log) when it cannot be read."""
     with _lock:
         try:
             st = os.stat(path)
             stamp = (str(path), st.st_mtime_ns, st.st_size)
             found = _loaded.get(stamp)
             if found is None:
-                with open(path, encoding="utf-8", errors="replace") as lines:
-                    found = parse(lines, str(path))
+                found = _read(path, cache_dir)
                 _loaded.clear()
                 _loaded[stamp] = found
                 logger.info(
@@ -224,12 +245,33 @@ def load_dictionary(path: Path) -> BilingualDictionary:
         return found
 
 
+def _read(path: Path, cache_dir: Path | None) -> BilingualDictionary:
+    """The file's table from the cache when it holds this very file's, else parsed
+    (and cached)."""
+    data = path.read_bytes()
+    identity = file = None
+    if cache_dir is not None and parser_fingerprint():
+        identity = SourceIdentity.of(path, data, parser_fingerprint())
+        file = cache_file(cache_dir, path)
+        cached = read_cached(file, identity)
+        if cached is not None:
+            return BilingualDictionary(cached[0], str(path), cached[1])
+    # Lines as a file opened in text mode gives them (universal newlines).
+    lines = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="replace")
+    found = parse(lines, str(path))
+    if file is not None and identity is not None:
+        write_cached(file, identity, found.table, found.skipped)
+    return found
+
+
 _reported: set[str] = set()
 
 
-def configured_dictionary(configured: str) -> BilingualDictionary:
+def configured_dictionary(configured: str, cache_dir: str = "") -> BilingualDictionary:
     """The dictionary the `translation_dictionary` setting names ("auto": Debian's
-    file when installed; "": none), saying once per process when there is none."""
+    file when installed; "": none), saying once per process when there is none;
+    kept parsed in the folder the `translation_dictionary_cache` setting names
+    (`cache_dir`, "": none)."""
     path = default_path(configured)
     if path is None:
         if configured == "auto" and configured not in _reported:
@@ -242,4 +284,4 @@ def configured_dictionary(configured: str) -> BilingualDictionary:
                 DEBIAN_DICTIONARY,
             )
         return BilingualDictionary()
-    return load_dictionary(path)
+    return load_dictionary(path, cache_folder(cache_dir))

@@ -83,7 +83,9 @@ class PreparedSnapshot:
         with snapshot.keyword.reader() as reader:
             vocabulary = Vocabulary.from_reader(reader, snapshot.languages)
         translator = Translator(
-            configured_dictionary(settings.translation_dictionary),
+            configured_dictionary(
+                settings.translation_dictionary, settings.translation_dictionary_cache
+            ),
             _knows(vocabulary),
             settings.translation_terms,
         )
