@@ -8,7 +8,10 @@
 The form is checked on the server only (`novalidate`): the messages then come
 in the interface language and name the field as the form does, whatever the
 browser's own language is. A checked form files one request (its idempotency
-key makes a double click harmless) and leads to the request's page.
+key makes a double click harmless) and leads to the request's page. A form
+sent with a field its request type no longer has (the department file changed
+while it was open) comes back as the type is now (409), naming what was typed
+there, instead of being filed without it.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from kb.catalogue.fields import FieldType
+from kb.catalogue.fields import FORM_OWN_NAMES, FieldType
 from kb.catalogue.problems import FieldErrors
 from kb.catalogue.types import RequestType
 from kb.errors import ConflictError, NotFoundError, ValidationError
@@ -117,6 +120,28 @@ def _sent_fields(request_type: RequestType, form: Mapping[str, str]) -> dict[str
     return sent
 
 
+def _taken_out(request_type: RequestType, form: Mapping[str, str]) -> ConflictError | None:
+    """The refusal of a form sent with a value in a field its type no longer has
+    (taken out of the department file while the form was open), naming each with
+    what was typed: filed without them, the person's entries were dropped unseen."""
+    gone = {
+        name: value.strip()
+        for name, value in form.items()
+        if name not in FORM_OWN_NAMES and request_type.field(name) is None and value.strip()
+    }
+    if not gone:
+        return None
+    typed = "; ".join(f"{name}: {value}" for name, value in gone.items())
+    return ConflictError(
+        "this form changed since you opened it and no longer asks for what you typed "
+        f"there ({typed}); nothing was sent. Check the form as it is now, add under "
+        "the last question what still matters, and send it again",
+        details={"fields": sorted(gone)},
+        key="form_changed",
+        values={"typed": typed},
+    )
+
+
 def _description(form: Mapping[str, str]) -> str:
     text = (form.get("description") or "").strip()
     if len(text) > MAX_DESCRIPTION_CHARS:
@@ -137,6 +162,8 @@ def submit(type_id: str) -> Response | tuple[str, int]:
         if len(searched) > _max_query_chars():
             raise too_long("search_query", len(searched), _max_query_chars())
         refuse_nul_in(request.form)
+        if (changed := _taken_out(request_type, request.form)) is not None:
+            raise changed
         sent = NewRequest(
             query="",
             description=_description(request.form),
