@@ -35,6 +35,12 @@ MIN_PIECE = 3
 DICTIONARIES = {"de": "de_DE"}
 _WORD = re.compile(rf"[^\W\d_]{{{MIN_WORD},}}")
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# The letters of long words looked up in the patterns for one title, or for all
+# the headings of one body; past them the text stays as written. The patterns
+# take about 6 µs a letter, and a title or heading is as long as a content owner
+# makes it: a German title of 600,000 letters took 4 s on every page and search
+# that showed it. No heading people read holds more.
+MAX_LETTERS = 10_000
 
 
 @lru_cache(maxsize=len(DICTIONARIES))
@@ -42,13 +48,26 @@ def _dictionary(lang: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang=DICTIONARIES[lang], left=MIN_PIECE, right=MIN_PIECE)
 
 
-def hyphenated(text: str, lang: str) -> str:
-    """`text` with soft hyphens where its long words may break, in `lang`."""
+def hyphenated(text: str, lang: str, budget: list[int] | None = None) -> str:
+    """`text` with soft hyphens where its long words may break, in `lang`, within
+    the first `MAX_LETTERS` letters of long words (or those left in `budget`,
+    shared by the texts of one body: a word past them, and every one after it,
+    stays as written)."""
     base = lang.split("-")[0].lower()
     if base not in DICTIONARIES or SOFT_HYPHEN in text:
         return text
     dictionary = _dictionary(base)
-    return _WORD.sub(lambda m: _marked(m.group(0), dictionary), text)
+    left = [MAX_LETTERS] if budget is None else budget
+
+    def mark(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if len(word) > left[0]:
+            left[0] = 0
+            return word
+        left[0] -= len(word)
+        return _marked(word, dictionary)
+
+    return _WORD.sub(mark, text)
 
 
 def _marked(word: str, dictionary: pyphen.Pyphen) -> str:
@@ -62,18 +81,19 @@ def _marked(word: str, dictionary: pyphen.Pyphen) -> str:
 
 
 def hyphenated_headings(body_html: str, lang: str) -> str:
-    """Rendered HTML with the text of its headings hyphenated (`hyphenated`);
-    everything else, tags and attributes included, as written."""
+    """Rendered HTML with the text of its headings hyphenated (`hyphenated`, within
+    `MAX_LETTERS` for all of them); everything else, tags and attributes
+    included, as written."""
     if lang.split("-")[0].lower() not in DICTIONARIES:
         return body_html
-    out, depth = [], 0
+    out, depth, budget = [], 0, [MAX_LETTERS]
     for token in html_tokens(body_html):
         if token.tag in _HEADINGS:
             depth = max(0, depth - 1) if token.end else depth + 1
             out.append(token.raw)
         elif depth and not token.tag and not token.raw.startswith(("<", "&")):
             # Text: the parser keeps character references as tokens of their own.
-            out.append(hyphenated(token.raw, lang))
+            out.append(hyphenated(token.raw, lang, budget))
         else:
             out.append(token.raw)
     return "".join(out)

@@ -4,7 +4,10 @@ line, and nothing else of the text or the HTML changed."""
 
 from __future__ import annotations
 
-from kb.i18n.hyphenation import SOFT_HYPHEN, hyphenated, hyphenated_headings
+from pytest import MonkeyPatch
+
+from kb.i18n import hyphenation
+from kb.i18n.hyphenation import MAX_LETTERS, SOFT_HYPHEN, hyphenated, hyphenated_headings
 
 
 def shown(text: str) -> str:
@@ -46,3 +49,28 @@ def test_only_the_text_of_a_body_s_headings_is_hyphenated() -> None:
     assert "<em>Arbeits-" in shown(marked)
     assert marked.endswith("<p>Entgeltfortzahlungsanspruch</p>")
     assert hyphenated_headings(body, "en") == body
+
+
+def test_a_long_title_or_body_looks_up_only_its_first_letters(monkeypatch: MonkeyPatch) -> None:
+    """The patterns take about 6 µs a letter, and a title is as long as its content
+    owner makes it: a German title of 600,000 letters took 4 s on every page and
+    search that showed it. At most `MAX_LETTERS` letters of one title, or of all
+    the headings of one body, are looked up; the rest stays as written."""
+    looked: list[str] = []
+    original = hyphenation._marked
+    monkeypatch.setattr(
+        hyphenation, "_marked", lambda word, d: looked.append(word) or original(word, d)
+    )
+    word = "Arbeitsunfähigkeitsbescheinigung"
+    title = " ".join([word] * 20_000)
+    marked = hyphenated(title, "de")
+    assert marked.replace(SOFT_HYPHEN, "") == title
+    assert SOFT_HYPHEN in marked.split(" ")[0] and SOFT_HYPHEN not in marked.split(" ")[-1]
+    assert 0 < sum(map(len, looked)) <= MAX_LETTERS
+    looked.clear()
+    body = f"<h2>{word}</h2><p>{word}</p>" * 20_000
+    assert hyphenated_headings(body, "de").replace(SOFT_HYPHEN, "") == body
+    assert 0 < sum(map(len, looked)) <= MAX_LETTERS
+    looked.clear()
+    assert hyphenated("Abc" * 400_000, "de") == "Abc" * 400_000
+    assert looked == []
