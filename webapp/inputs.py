@@ -100,11 +100,13 @@ def json_object(*fields: str) -> dict[str, Any]:
             details={"body": body},
             key="json_not_object",
         )
+    # Checked before a name is quoted back (an unknown one, one twice): an answer
+    # quoting half a surrogate pair cannot be encoded, so its escape is quoted.
+    for name, value in data.items():
+        _refuse_nul(name.encode("utf-8", "backslashreplace").decode()[:100], name, json=True)
+        _refuse_nul(name, value, json=True)
     if fields:
         known(data, fields)
-    for name, value in data.items():
-        _refuse_nul(str(name), name, json=True)
-        _refuse_nul(str(name), value, json=True)
     _refuse_duplicate_names(request.get_data(cache=True))
     return data
 
@@ -133,13 +135,16 @@ def _refuse_duplicate_names(body: bytes) -> None:
 
 def _refuse_nul(field: str, value: Any, *, json: bool = False) -> None:
     """A NUL character anywhere in `value` (strings, nested lists and objects), and
-    with `json` a lone surrogate (URLs and forms are decoded without them) or
+    with `json` a lone surrogate (URLs and forms are decoded without them),
     NaN or Infinity, which Python's parser takes but JSON does not know (an
-    error quoting one would answer a body no strict JSON parser reads)."""
+    error quoting one would answer a body no strict JSON parser reads), or an
+    integer beyond 64 bits, which no field takes (nor Python's `float`)."""
     if isinstance(value, float) and not math.isfinite(value):
         raise invalid(
             field, "is NaN or Infinity, which JSON does not know; send a number", key="not_finite"
         )
+    if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:  # `int_field`'s 400
+        int_field({field: value}, field)
     if isinstance(value, str):
         if "\x00" in value:
             raise invalid(

@@ -263,3 +263,48 @@ def test_the_checks_speak_the_readers_language(
     assert message(again, 409, "conflict").startswith(
         "Dieser Idempotenzschlüssel wurde schon für Anfrage #"
     )
+
+
+def test_half_a_surrogate_pair_in_a_field_name_is_refused_by_its_escape(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
+) -> None:
+    """`{"\\ud800": 1}`: the refusal quoted the name as sent (an unknown field, or
+    the surrogate check of POST /api/requests), and an answer holding half a
+    surrogate pair cannot be written as UTF-8: the call failed with no answer."""
+
+    def post(url: str, body: bytes) -> object:
+        return client.post(url, data=body, content_type="application/json", headers=ivan)
+
+    for url in ("/api/requests", "/api/click", f"/api/requests/{request_id}/comments"):
+        for body in (b'{"\\ud800": 1}', b'{"text": "hi", "a\\udfffb": "x"}'):
+            error = error_of(post(url, body), 400, "invalid_request")
+            assert error["details"]["field"] in ("\\ud800", "a\\udfffb"), (url, error)
+            assert error["details"]["reason"] == "surrogate", error
+    assert [e.kind for e in store.entries(request_id)] == ["created"]
+    assert len(store.list_requests()) == 1
+
+
+def test_an_integer_beyond_64_bits_anywhere_in_a_body_is_a_400(
+    client: FlaskClient, ivan: dict[str, str], request_id: int, store: Store
+) -> None:
+    """`"department_confidence": 1` followed by 400 zeros answered 500: Python cannot
+    turn such an integer into a float. No field takes an integer beyond the
+    databases' 64 bits, wherever it is in the body."""
+    huge = "1" + "0" * 400
+    for field, body in (
+        ("department_confidence", f'{{"query": "VPN drops", "department_confidence": {huge}}}'),
+        ("department_confidence", f'{{"query": "VPN drops", "department_confidence": -{huge}}}'),
+        ("fields", f'{{"type": "onboarding", "fields": {{"new_hire": [{huge}]}}}}'),
+        ("department_confidence", f'{{"query": "VPN", "department_confidence": {BIG}}}'),
+    ):
+        response = client.post(
+            "/api/requests", data=body, content_type="application/json", headers=ivan
+        )
+        field_of(response, field)
+    error = error_of(
+        client.post("/api/requests", json={"query": "VPN", "search_id": -BIG - 1}, headers=ivan),
+        400,
+        "invalid_request",
+    )
+    assert error["details"] == {"field": "search_id", "min": -BIG}, error
+    assert len(store.list_requests()) == 1

@@ -396,5 +396,6 @@ def preview() -> Response:
     if not isinstance(body, str):
         raise forms.markdown_needed()
     article_id = text_field(data, "id", required=False) or "preview/preview.md"
+    id_parts(article_id)  # an id a save would refuse (`../x`, `-0`) is a 400 here too
     title = text_field(data, "title", required=False, max_chars=forms.MAX_TITLE_CHARS)
     return jsonify(preview_answer(actor, {**data, "title": title}, article_id))

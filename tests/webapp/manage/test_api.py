@@ -309,6 +309,19 @@ def test_the_preview_refuses_what_a_save_would_refuse(client: FlaskClient) -> No
     )
 
 
+def test_a_preview_of_an_id_no_save_takes_is_a_400_naming_the_id(client: FlaskClient) -> None:
+    """`"id": "../../etc/passwd"` or `"-0"` (an API client's mistake, or a probe)
+    reached the article record's own check and answered 500."""
+    token = sign_in_as(client, "cora")
+    for bad in ("../../etc/passwd", "-0", "it/x.txt", "it", "/it/x.md"):
+        response = client.post(
+            "/api/preview", json={"body": "**x**", "id": bad}, headers={"X-CSRF-Token": token}
+        )
+        error = error_of(response, 400, "invalid_request")
+        assert error["details"]["field"] == "id", (bad, error)
+        assert "hr/sick-leave.md" in error["message"], error  # what an id looks like
+
+
 def test_the_preview_shows_the_body_below_the_title_as_the_page_does(
     client: FlaskClient,
 ) -> None:
