@@ -78,9 +78,11 @@ def form_not_sent(
     *, reason: str, back: str, signed_in: bool, status: int, message: str = ""
 ) -> Response:
     """The page for a form that was not applied because its session ended
-    (`reason` 'ended'), its token is not this session's ('expired'), or the
+    (`reason` 'ended'), its token is not this session's ('expired'), the
     server could not take it now ('failed': busy, too many forms, an error;
-    `message` says which, and the way back is the form, signed in or not)."""
+    `message` says which, and the way back is the form, signed in or not), or
+    what it was for is gone ('gone': a request type taken out of the catalogue
+    while its form was open; `message` says so, and the way on is `back`)."""
     # The sign-in form itself goes back to the sign-in page it came from.
     stays = signed_in or reason == "failed" or urlsplit(back).path == url_for("auth.sign_in")
     target = back if stays else url_for("auth.sign_in", next=back)

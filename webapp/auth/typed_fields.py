@@ -7,7 +7,8 @@ the form's order, each with the message key of its visible label. Everything
 else a form posts (hidden fields, versions, idempotency keys, choices, tick
 boxes, passwords and tokens) is never shown back, whatever it holds. A request
 type's form lists its text and person fields from the catalogue, under their
-labels in the reader's language.
+labels in the reader's language; one whose type was taken out of the catalogue
+since lists every field it sent, by its name.
 
 `tests/webapp/auth/test_typed_fields.py` fails when a form endpoint is added
 without saying here what a person types into it.
@@ -20,7 +21,7 @@ from collections.abc import Iterator, Mapping
 
 from flask import request
 
-from kb.catalogue.fields import FieldType
+from kb.catalogue.fields import FORM_OWN_NAMES, FieldType
 from kb.errors import KbError
 from webapp.i18n import LANGUAGES, translate
 from webapp.services import request_service
@@ -118,6 +119,9 @@ def _catalogue_fields(lang: str) -> Iterator[tuple[str, str]]:
         for spec in found.fields:
             if spec.type in _CATALOGUE_TEXT:
                 yield spec.name, spec.label_in(lang)
+    else:  # taken out of the catalogue since: every field sent, by its name
+        sent = request.form.keys() if request.method == "POST" else ()
+        yield from ((name, name) for name in sent if name not in FORM_OWN_NAMES)
     yield "description", translate(lang, "form_details")
 
 

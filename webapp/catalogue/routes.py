@@ -11,7 +11,8 @@ browser's own language is. A checked form files one request (its idempotency
 key makes a double click harmless) and leads to the request's page. A form
 sent with a field its request type no longer has (the department file changed
 while it was open) comes back as the type is now (409), naming what was typed
-there, instead of being filed without it.
+there, instead of being filed without it; one whose type was taken out of
+the catalogue meanwhile answers 404 with everything it sent, to copy.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from kb.catalogue.problems import FieldErrors
 from kb.catalogue.types import RequestType
 from kb.errors import ConflictError, NotFoundError, ValidationError
 from kb.requests.submission import NewRequest
+from webapp.auth.drafts import form_not_sent
 from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
 from webapp.errors import message_for
@@ -153,7 +155,12 @@ def _description(form: Mapping[str, str]) -> str:
 @checks_own_form
 def submit(type_id: str) -> Response | tuple[str, int]:
     actor = require_user()
-    request_type = _request_type(type_id)
+    try:
+        request_type = _request_type(type_id)
+    except NotFoundError as exc:  # taken out of the catalogue while the form was open
+        message = message_for(exc, current_language())
+        back = url_for("catalogue.index")
+        return form_not_sent(reason="gone", back=back, signed_in=True, status=404, message=message)
     lang = current_language()
     fields = _sent_fields(request_type, request.form)
     raw_search = (request.form.get("search_id") or "").strip()

@@ -6,6 +6,7 @@ typed there, and nothing is filed until it is sent again."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,30 @@ def test_a_field_taken_out_of_the_type_while_the_form_was_open_is_not_dropped_un
     assert again.status_code == 303, text_of(again)
     [filed] = store.list_requests()
     assert filed.fields == {"for_whom": "Jana Fischer", "model": "developer", "docking": False}
+
+
+def test_a_form_whose_type_was_taken_out_meanwhile_shows_back_everything_it_sent(
+    client: FlaskClient, store: Store, catalogue_content: Path
+) -> None:
+    """Before, the post answered a bare 404 page: what was typed was gone."""
+    services(client.application).departments_check_seconds = 0.0  # no wait, for the test
+    page = form_page(client, "/catalogue/laptop?hl=en")
+    _edit_type(catalogue_content, IT_CATALOGUE, "")
+    late = post_form(
+        client, page, for_whom="Jana Fischer", model="developer", description="Her old one broke."
+    )
+    html = text_of(late)
+    assert late.status_code == 404, html
+    assert "The catalogue has no service “laptop”" in html and 'href="/catalogue/"' in html
+    shown = re.findall(
+        r'<label for="(typed-\d+)">(.*?)</label>\s*<textarea id="\1" readonly[^>]*>(.*?)</textarea>',
+        html,
+        re.S,
+    )
+    assert [(label, text) for _, label, text in shown] == [
+        ("for_whom", "Jana Fischer"),
+        ("model", "developer"),
+        ("Anything else we should know?", "Her old one broke."),
+    ]
+    assert "csrf" not in "".join(label for _, label, _ in shown)
+    assert store.list_requests() == []
