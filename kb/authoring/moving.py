@@ -81,7 +81,7 @@ def moved_to(versions: VersionStore, article_id: str) -> str | None:
     latest = versions.latest(article_id)
     if latest is None or latest.action is not Action.MOVE:
         return None
-    return _moved_to_note(latest.message)
+    return _moved_to_note(article_id, latest.message)
 
 
 def renamed_since(versions: VersionStore, article_id: str) -> str | None:
@@ -103,18 +103,24 @@ def gone_since(versions: VersionStore, article_id: str, base: int | None) -> Gon
     return GoneSinceError(article_id, base, renamed_since(versions, article_id))
 
 
-def _moved_to_note(message: str) -> str | None:
-    """The new id a "moved to <id>" note names; None for any other message."""
+def _moved_to_note(article_id: str, message: str) -> str | None:
+    """The new id a "moved to <id>" note of `article_id` names; None for any other
+    message, and for one naming an id in another folder: a rename keeps the
+    article in its folder, so such a note is the message its owner typed for the
+    renamed article's own `move` version ("moved to hr/annual-leave.md"), which
+    made that name lead to another department's article."""
     worded = version_notes.NOTES.wording(message)
     if worded is None or worded[0] != "version_note_moved_to":
         return None
-    return str(worded[1]["id"])
+    target = str(worded[1]["id"])
+    return target if target.rpartition("/")[0] == article_id.rpartition("/")[0] else None
 
 
 def article_moves(versions: VersionStore) -> dict[str, str]:
     """Every renamed article's old id → the id it has now (`final_id`: renames
     in a row followed; one whose renames loop is left out)."""
-    found = {aid: _moved_to_note(note) for aid, note in versions.latest_move_notes().items()}
+    notes = versions.latest_move_notes()
+    found = {aid: _moved_to_note(aid, note) for aid, note in notes.items()}
     steps = {aid: new_id for aid, new_id in found.items() if new_id}
     now = {aid: final_id(steps, aid) for aid in steps}
     return {aid: new_id for aid, new_id in now.items() if new_id}

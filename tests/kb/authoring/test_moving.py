@@ -11,7 +11,7 @@ import pytest
 
 from kb.authoring.discarding import history_of, restore_discarded
 from kb.authoring.errors import StaleEditError
-from kb.authoring.moving import move_article, moved_to
+from kb.authoring.moving import article_moves, move_article, moved_to
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.records import Action, ArticleFields
 from kb.authoring.service import AuthoringService
@@ -143,3 +143,21 @@ def test_a_rename_from_a_stale_page_or_over_a_change_on_disk_is_refused(
     assert "Start" in path.read_text(encoding="utf-8")
     assert not (service.root / "it" / "vpn-2.md").exists()
     assert service.versions.latest("it/vpn.md").action is Action.DISK  # type: ignore[union-attr]
+
+
+def test_a_typed_message_never_makes_a_name_lead_to_another_folder(
+    service: AuthoringService,
+) -> None:
+    """The renamed article's own `move` version keeps the message its owner types;
+    typed as "moved to hr/annual-leave.md", it read as the note a rename writes on
+    the old id, so once IT's file was gone, IT's address (its page, the API's
+    `moved_to`, content health) led to HR's article. A rename keeps the article
+    in its folder: a note naming another folder counts for nothing."""
+    at = saved_twice(service)
+    typed = "moved to hr/annual-leave.md"
+    arrived = move_article(service, CORA, "it/vpn.md", "vpn-guide", base_version=at, message=typed)
+    assert arrived.message == typed
+    (service.root / "it" / "vpn-guide.md").unlink()
+    assert moved_to(service.versions, "it/vpn-guide.md") is None
+    assert article_moves(service.versions) == {"it/vpn.md": "it/vpn-guide.md"}
+    assert moved_to(service.versions, "it/vpn.md") == "it/vpn-guide.md"
