@@ -110,14 +110,25 @@ class RequestWork:
             for step in self.ledger.save_all(actor, request_id, [start_when_new(actor)]):
                 saved = step.after
         if permissions.is_requester(actor, saved) and saved.status is _S.WAITING_FOR_REQUESTER:
-            saved = self.change_status(
-                actor,
-                request_id,
-                _S.IN_PROGRESS,
-                entry_notes.NOTES.note("entry_note_requester_replied"),
-                by_rule=True,
-            )
+            for step in self.ledger.save_all(actor, request_id, [self._resumed_by(actor)]):
+                saved = step.after
         return saved
+
+    def _resumed_by(self, actor: User) -> MaybeChange:
+        """The move back to in_progress that a reply of the requester makes on a
+        request waiting for them, checked on the request as it is when the move is
+        saved: one resolved or closed since the reply was stored stays so (before,
+        the move went through from there and undid it, erasing the resolution)."""
+        note = entry_notes.NOTES.note("entry_note_requester_replied")
+        move = self._status_change(actor, _S.IN_PROGRESS, note, by_rule=True)
+
+        def resume(request: Request, now: datetime) -> Step | None:
+            waiting = request.status is _S.WAITING_FOR_REQUESTER
+            return (
+                move(request, now) if waiting and permissions.is_requester(actor, request) else None
+            )
+
+        return resume
 
     def note_sharing(self, actor: User, request: Request) -> dict[str, list[str]]:
         """What an internal note by `actor` carries: a task's agent's is shared with

@@ -18,11 +18,11 @@
 `GET /api/articles/<id>` (blueprint `articles_api`) answers content owners
 with the stored article, its `version` and an `ETag`, drafts included. A PUT
 names the version it is based on in `If-Match` (or `version` in the body);
-an older one is refused with 412 and nothing changes, as is one whose article
-was renamed or removed since (the old name is not created again). A PUT
-without either on an existing article gets 428, so no client overwrites by accident; an
-empty `If-Match` is a 400 naming the header, as on the requests API (taken
-as absent, it would drop the check a script with an unset `$ETAG` meant).
+an older one, or one of an article renamed or removed since, is refused with
+412 and nothing changes. A PUT without either on an existing article gets
+428, so no client overwrites by accident; an empty `If-Match` is a 400 naming
+the header, as on the requests API (taken as absent, it would drop the check
+a script with an unset `$ETAG` meant).
 """
 
 from __future__ import annotations
@@ -164,8 +164,7 @@ def put_article(article_id: str) -> Response:
     # restricted ones too) another department keeps.
     id_parts(article_id)
     service.require_owner(actor, service.department_of(article_id).slug)
-    # A version sent names an article that exists: gone since (renamed, discarded),
-    # it is not created again behind the back of whoever took it away.
+    # A version sent names an article that was there: gone since, it is not created again.
     expected = header is not None or data.get("version") is not None
     if not _exists(service, article_id):
         if expected:

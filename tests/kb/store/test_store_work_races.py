@@ -218,3 +218,68 @@ def test_a_task_finished_while_its_request_is_closed_is_refused_and_the_close_ca
     # The history names IT's task cancelled by the close, never done by IT.
     it_task = [e for e in store.entries(rid) if e.kind == "task" and e.data.get("task") == 3]
     assert [(e.actor, e.data["status"]) for e in it_task] == [(HR_AGENT.username, "cancelled")]
+
+
+@pytest.mark.parametrize("move", ["resolve", "close"])
+def test_a_request_resolved_or_closed_just_after_its_requester_replied_stays_so(
+    service: RequestService, store: Store, move: str
+) -> None:
+    """The requester answers a request waiting for them; an agent resolves (or
+    closes) it once the reply is stored, before the reply's own move back to
+    in_progress. Before, that move came after and undid the agent's: the
+    request in progress again, its resolution erased. Now the reply and its
+    move are one save, so the agent's change comes after both and stands."""
+    filed = service.submit(EMPLOYEE, "Laptop battery swells", department="it")
+    rid = filed.id
+    assert rid is not None
+    service.transition(IT_AGENT, rid, "waiting_for_requester", note="Which model?")
+    replied, done = threading.Event(), threading.Event()
+    plain = {name: getattr(store, name) for name in ("update_request", "update_requests")}
+
+    def after_the_reply(call: Callable[..., Any]) -> Callable[..., Any]:
+        def saved(*args: Any, **kwargs: Any) -> Any:
+            result = call(*args, **kwargs)
+            if threading.current_thread().name == "requester" and not replied.is_set():
+                replied.set()  # the reply is stored: the agent's turn
+                assert done.wait(30), "the agent's change did not finish"
+            return result
+
+        return saved
+
+    results: dict[str, object] = {}
+
+    def reply() -> None:
+        results["reply"] = service.comment(EMPLOYEE, rid, "A ThinkPad T14, bought 2022.")
+
+    def agent() -> None:
+        assert replied.wait(30), "the reply was not stored"
+        try:
+            if move == "resolve":
+                results["agent"] = service.resolve(IT_AGENT, rid, "Battery replaced.")
+            else:
+                results["agent"] = service.transition(IT_AGENT, rid, "closed")
+        finally:
+            done.set()
+
+    for name, call in plain.items():
+        setattr(store, name, after_the_reply(call))
+    try:
+        threads = [threading.Thread(target=reply, name="requester"), threading.Thread(target=agent)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for name, call in plain.items():
+            setattr(store, name, call)
+    assert set(results) == {"reply", "agent"}, results
+    now = store.get_request(rid)
+    if move == "resolve":
+        assert now.status.value == "resolved"
+        assert now.resolution == "Battery replaced."
+    else:
+        assert now.status.value == "closed"
+    entries = store.entries(rid)
+    assert [e.kind for e in entries].count("comment") == 1
+    moves = [e.data["to"] for e in entries if e.kind in ("status", "resolution")]
+    assert moves[-1] == now.status.value, moves
