@@ -2,7 +2,8 @@
 a real SQLite file and on PostgreSQL: each thread's change is computed from
 what it read before the other's is saved. Two agents changing a request's
 status and assignee, a request merged while its requester replies on the
-duplicate, and the last two tasks of an onboarding request finished at once.
+duplicate, the last two tasks of an onboarding request finished at once, and
+a request resolved or closed just after its requester replied.
 Nothing is lost, nothing is done twice."""
 
 from __future__ import annotations
