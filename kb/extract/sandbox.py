@@ -7,8 +7,9 @@ process: each worker (`kb.extract.worker`) caps its own address space at
 start (RLIMIT_AS: what it uses after importing the extractors plus
 `memory_mb`), and the parent kills it when a file takes longer than `seconds`.
 Either way the file gets one problem line and a fresh worker takes the next
-file. Workers are started once and reused: starting one costs an interpreter
-and the extractor imports, far more than a typical file's extraction.
+file. Workers are started once and reused (all but one whose peak came near
+its cap, `kb.extract.worker`): starting one costs an interpreter and the
+extractor imports, far more than a typical file's extraction.
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ class _Worker:
                 else document_error("crashed", "document_crashed")
             )
         result = json.loads(answer)
+        if result.get("retire"):
+            self.kill()  # its peak came near the cap: see kb.extract.worker._answer
         if "error" in result:
             error = ExtractionError.from_dict(result["error"])
             if error.kind == "memory":

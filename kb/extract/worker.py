@@ -61,17 +61,28 @@ def _cap_memory(budget_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _ran_out_of_memory() -> bool:
+def _came_near_the_cap(peak_before: int) -> bool:
+    """Whether this extraction took the worker's peak within `_NEAR_LIMIT` of
+    its cap. VmPeak is the process's whole life's and cannot be reset, so only
+    a peak this extraction raised counts: a file that came near the cap and was
+    read would otherwise make a damaged file after it "memory"."""
     limit = _LIMIT["bytes"]
-    return bool(limit) and _virtual_memory_bytes("VmPeak") > limit - _NEAR_LIMIT
+    peak = _virtual_memory_bytes("VmPeak")
+    return bool(limit) and peak > peak_before and peak > limit - _NEAR_LIMIT
 
 
 def _answer(header: dict[str, object], data: bytes) -> dict[str, object]:
+    peak_before = _virtual_memory_bytes("VmPeak")
     answer = _extract(header, data)
+    if not _came_near_the_cap(peak_before):
+        return answer
     error = answer.get("error")
-    if isinstance(error, dict) and error.get("kind") == "malformed" and _ran_out_of_memory():
+    if isinstance(error, dict) and error.get("kind") == "malformed":
         return {"error": {"kind": "memory", "message": "", "hint": ""}}
-    return answer
+    # Read within the budget, but the peak now stands near the cap: a later
+    # file that fails there could not be told from this one's peak, so the
+    # parent takes a fresh worker for the next file.
+    return {**answer, "retire": True}
 
 
 def _extract(header: dict[str, object], data: bytes) -> dict[str, object]:
