@@ -30,6 +30,11 @@ from webapp.departments import department_name
 from webapp.search.presenters import shown_search
 from webapp.search.search_refs import MAX_REF_CHARS
 
+# The `related:` entries a page lists, the first of them in order: each is looked
+# up on every view (a renamed one followed in the store), and the list is as long
+# as a content owner makes it: 5,000 entries took 4 s a view, for any visitor.
+MAX_RELATED = 20
+
 
 @dataclass(frozen=True)
 class OpenedFrom:
@@ -103,7 +108,7 @@ def article_view(article_id: str) -> ArticleView:
     groups = search_groups()
     article = visible_article(article_id)
     related: dict[str, str] = {}
-    for rid in article.related:
+    for rid in list(dict.fromkeys(article.related))[:MAX_RELATED]:
         other = engine.article(rid)
         if other is None or not other.visible_to(groups):
             # An article renamed since is listed by its new id, as its old address leads there.

@@ -16,6 +16,8 @@ from kb.records import Section
 from kb.store.protocols import Store
 from tests.support import ARTICLES, FakeEngine, count_calls, make_article, sign_in_as, text_of
 from tests.webapp.test_security import NOT_PLAIN
+from webapp.articles import presenters
+from webapp.articles.presenters import MAX_RELATED
 
 
 def test_article_page_shows_metadata_and_related(client: FlaskClient) -> None:
@@ -115,6 +117,24 @@ def test_feedback_form_errors(client: FlaskClient) -> None:
         headers={"Origin": "http://localhost"},  # the test client's own host
     )
     assert response.status_code == 303
+
+
+def test_a_long_related_list_is_looked_up_only_as_far_as_a_page_lists_it(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each `related:` entry is looked up on every view, and one that names no
+    article read again from the renames in the store: an article listing 5,000
+    ids took 4 s of every view of its page and its JSON, for any visitor. Only the
+    first `MAX_RELATED` entries, each once, are looked up and listed."""
+    many = ("hr/krankmeldung.md", "hr/krankmeldung.md", *(f"it/n{i}.md" for i in range(5_000)))
+    article = replace(ARTICLES["hr/sick-leave.md"], id="hr/related.md", related=many)
+    monkeypatch.setitem(ARTICLES, article.id, article)
+    looked_up = count_calls(monkeypatch, presenters, "renamed_to")
+    html = text_of(client.get("/articles/hr/related.md"))
+    assert 'href="/articles/hr/krankmeldung.md">Krankmeldung</a>' in html
+    api = client.get("/api/articles/hr/related.md").get_json()
+    assert api["related"] == [{"id": "hr/krankmeldung.md", "title": "Krankmeldung"}]
+    assert len(looked_up) == 2 * (MAX_RELATED - 1)
 
 
 def test_pages_show_the_html_stored_at_index_time(
