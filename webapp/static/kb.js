@@ -427,7 +427,7 @@
     show();
   }
 
-  /* ---- A date field's date in the page's language (macro date_field) ---- */
+  /* ---- A date field's date in the page's language (macro date_input) ---- */
   /* A native picker writes its date as the browser's language does (12/04/2026 under
    * a German page); the text beside it says the date as the page writes dates, by the
    * browser's own Intl in the locale the server writes them by. A date that is not

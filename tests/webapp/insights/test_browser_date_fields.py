@@ -47,9 +47,9 @@ def test_a_picked_date_is_said_in_the_page_s_language(
         page = tab.page
         page.goto(small.url + f"/insights/?hl={lang}")
         page.locator("#period-since").fill("2026-12-04")
-        expect(page.locator("#since-shown")).to_have_text(shown)
+        expect(page.locator("#period-since-shown")).to_have_text(shown)
         page.locator("#period-since").fill("")
-        expect(page.locator("#since-shown")).to_have_text("")
+        expect(page.locator("#period-since-shown")).to_have_text("")
         assert tab.errors == []  # no script error, no CSP violation
     finally:
         tab.page.context.close()

@@ -12,7 +12,7 @@ from tests.support import sign_in_as
 from tests.webapp.insights.test_routes import topic_id  # noqa: F401 - a fixture, used by name
 
 SHOWN = re.compile(
-    r'<output class="date-shown" id="(since|until)-shown" for="period-\1" data-locale="([^"]+)">([^<]*)</output>'
+    r'<output class="date-shown" id="period-(since|until)-shown" for="period-\1" data-locale="([^"]+)">([^<]*)</output>'
 )
 
 
@@ -38,8 +38,9 @@ def test_each_date_field_says_its_date_as_the_page_writes_dates(
     for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
         html = client.get(f"{path}?since=2026-12-04&until=2027-01-05&hl={lang}").get_data(True)
         assert SHOWN.findall(html) == [("since", locale, since), ("until", locale, until)], path
-        field = html.split('name="since"', 1)[1].split(">", 1)[0]
-        assert 'id="period-since"' in field and "since-shown" in field  # described by it
+        field = re.search(r'<input id="period-since"[^>]*>', html)
+        assert field is not None and "period-since-shown" in field[0]  # described by it
+        assert '<label for="period-since">' in html  # its label names it
 
 
 def test_a_date_that_is_none_shows_nothing_beside_it(

@@ -336,7 +336,7 @@ def test_the_period_s_dates_show_their_format_in_the_pages_language(
     sign_in_as(client, "anna")
     for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
         html = client.get(f"{path}?hl={lang}").get_data(as_text=True)
-        fields = re.findall(r'<input type="date" name="(?:since|until)"[^>]*>', html)
+        fields = re.findall(r'<input id="period-(?:since|until)"[^>]*>', html)
         assert len(fields) == 2, path
         assert all(f'placeholder="{shown}"' in field for field in fields), fields
 
@@ -366,13 +366,15 @@ def test_the_period_says_its_days_are_utc_days(client: FlaskClient, topic_id: in
     for path in ("/insights/", "/insights/gaps", "/insights/requests", "/insights/content"):
         html = client.get(path + "?hl=en").get_data(as_text=True)
         assert 'id="period-utc">Days are whole days in UTC' in html, path
-        since = html.split('name="since"', 1)[1].split(">", 1)[0]
-        assert 'aria-describedby="period-utc since-shown"' in since, path
+        since = html.split('<input id="period-since"', 1)[1].split(">", 1)[0]
+        assert 'aria-describedby="period-utc period-since-shown"' in since, path
     german = client.get("/insights/?hl=de").get_data(as_text=True)
     assert "Tage sind ganze Tage in UTC" in german
     refused = client.get("/insights/?since=yesterday&hl=en").get_data(as_text=True)
-    since = refused.split('name="since"', 1)[1].split(">", 1)[0]
-    assert 'aria-invalid="true" aria-describedby="filter-error period-utc since-shown"' in since
+    since = refused.split('<input id="period-since"', 1)[1].split(">", 1)[0]
+    assert (
+        'aria-invalid="true" aria-describedby="filter-error period-utc period-since-shown"' in since
+    )
 
 
 def test_the_overview_names_the_days_its_figures_are_compared_with(
@@ -473,7 +475,7 @@ def test_the_period_s_date_fields_carry_the_page_s_language(
     sign_in_as(client, "anna")
     for lang in ("de", "en"):
         html = client.get(f"/insights/?hl={lang}").get_data(as_text=True)
-        fields = re.findall(r'<input type="date"[^>]*>', html)
+        fields = re.findall(r'<input id="period-(?:since|until)"[^>]*>', html)
         assert len(fields) == 2
         assert all(f'lang="{lang}"' in field for field in fields)
 
