@@ -31,7 +31,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from kb.errors import ValidationError
 from kb.requests.lifecycle import RequestStatus
-from kb.validators import ensure_optional_utc, ensure_utc
+from kb.validators import ensure_optional_utc, ensure_positive_int, ensure_utc
 
 RequestOrder = Literal["due", "created"]
 ORDERS: tuple[RequestOrder, ...] = ("due", "created")
@@ -110,8 +110,9 @@ class PageKey:
             raise ValueError(f"order must be 'due' or 'created', got {self.order!r}")
         ensure_optional_utc("due", self.due)
         ensure_utc("created", self.created)
-        if isinstance(self.id, bool) or not isinstance(self.id, int) or self.id < 1:
-            raise ValueError(f"id must be a whole number >= 1, got {self.id!r}")
+        # A cursor is the client's to send back: an id beyond the databases' 64
+        # bits (no request has one) overflowed the query, a 500.
+        ensure_positive_int("id", self.id)
 
     def encode(self) -> str:
         """The cursor as a client sends it back: URL-safe, no padding."""
@@ -149,9 +150,7 @@ class TaskKey:
     def __post_init__(self) -> None:
         ensure_optional_utc("due", self.due)
         for name in ("request_id", "task_no"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a whole number >= 1, got {value!r}")
+            ensure_positive_int(name, getattr(self, name))
 
     def encode(self) -> str:
         due = None if self.due is None else self.due.isoformat()

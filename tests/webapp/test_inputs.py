@@ -5,6 +5,9 @@ PostgreSQL (which cannot store a NUL and answered store_error for one)."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -308,3 +311,26 @@ def test_an_integer_beyond_64_bits_anywhere_in_a_body_is_a_400(
     )
     assert error["details"] == {"field": "search_id", "min": -BIG}, error
     assert len(store.list_requests()) == 1
+
+
+def test_a_cursor_naming_an_id_beyond_64_bits_is_a_400(
+    client: FlaskClient, ivan: dict[str, str], request_id: int
+) -> None:
+    """A cursor is base64 JSON the client sends back: one rewritten to name request
+    2^63 (or task 2^63) overflowed the query, a 500 on the API and the queue page."""
+    for query in ("Printer jams", "Monitor flickers"):
+        client.post("/api/requests", json={"query": query, "department": "it"}, headers=ivan)
+    cursor = client.get("/api/requests?department=it&limit=1").get_json()["next_cursor"]
+    version, order, due, created, _ = json.loads(base64.urlsafe_b64decode(cursor + "=="))
+
+    def encoded(raw: list[object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(raw).encode()).decode().rstrip("=")
+
+    for big in (BIG, 2**70):
+        forged = encoded([version, order, due, created, big])
+        response = client.get(f"/api/requests?department=it&cursor={forged}")
+        field_of(response, "cursor")
+        assert client.get(f"/requests/queue/it?cursor={forged}").status_code == 400
+        task = encoded([1, "task", due, request_id, big])
+        answer = client.get(f"/requests/queue/it?task_cursor={task}")
+        assert answer.status_code == 400 and "task_cursor" in answer.get_data(as_text=True)
