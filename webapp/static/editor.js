@@ -41,6 +41,28 @@
     warningBox.hidden = warnings.length === 0;
   }
 
+  // A preview that could not be had (a proxy's 502 or 504 answered in HTML, a
+  // network error, a text too large, too many requests) is said above the pane,
+  // which keeps the last preview that worked, marked as earlier, until the next
+  // one arrives: the author never takes an old preview for the text as typed.
+  var status = document.getElementById("e-preview-status");
+  function because(code) {
+    if (!status) return "";
+    if (code === 413) return status.dataset.tooLarge;
+    if (code === 429) return status.dataset.tooMany;
+    if (!code || code === 502 || code === 503 || code === 504) return status.dataset.unreachable;
+    return status.dataset.failed.replace("{status}", String(code));
+  }
+  function stale(reason) {
+    if (!status) return;
+    status.textContent = reason + " " + status.dataset.stale;
+    preview.classList.add("preview-stale");
+  }
+  function current() {
+    if (status) status.textContent = "";
+    preview.classList.remove("preview-stale");
+  }
+
   function render() {
     var mine = ++sent;
     fetch(form.dataset.previewUrl, {
@@ -49,10 +71,14 @@
       body: JSON.stringify(typed()),
       credentials: "same-origin"
     }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      return response.json().then(
+        function (data) { return { ok: response.ok, code: response.status, data: data || {} }; },
+        function () { return { ok: false, code: response.status, data: {} }; });
     }).then(function (answer) {
-      if (mine !== sent || !answer.data) return;
-      if (answer.ok) {
+      if (mine !== sent) return;
+      var error = answer.data.error;
+      if (answer.ok && typeof answer.data.html === "string") {
+        current();
         // The server's HTML is sanitised (nh3) exactly as on the article page.
         preview.innerHTML = answer.data.html;
         showWarnings(answer.data.warnings);
@@ -63,16 +89,22 @@
           warning.textContent = answer.data.link_warning;
           preview.prepend(warning);
         }
-      } else if (answer.data.error) {
+      } else if (error && error.message && (answer.code === 400 || answer.code === 422)) {
         // What a save would refuse (too slow to render, front matter pasted into
         // the text…) is said here, not hidden behind the last preview that worked.
+        current();
         var problem = document.createElement("p");
         problem.className = "flash flash--error";
         problem.setAttribute("role", "alert");
-        problem.textContent = answer.data.error.message;
+        problem.textContent = error.message;
         preview.replaceChildren(problem);
+      } else {
+        // The API's own answer says why (signed out, too many requests…).
+        stale(error && error.message ? error.message : because(answer.code));
       }
-    }).catch(function () { /* the next keystroke tries again */ });
+    }).catch(function () {
+      if (mine === sent) stale(because(0));  // no answer at all: the network or the server
+    });
   }
 
   function later() {
