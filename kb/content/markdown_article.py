@@ -23,6 +23,7 @@ from kb.content.images import ImageReader, address_warnings, image_references
 from kb.content.markdown_text import (
     RenderError,
     RenderTimeout,
+    RenderTooLarge,
     html_sections,
     render_html,
 )
@@ -258,6 +259,8 @@ def render_problem(exc: RenderError, article_id: str) -> ContentError:
     cannot be rendered (`kb.content.markdown_text.RenderError`)."""
     if isinstance(exc, RenderTimeout):
         return content_error("render_time", article_id, kind="render_time", detail=exc)
+    if isinstance(exc, RenderTooLarge):
+        return content_error("render_size", article_id, kind="render_size", detail=exc)
     return content_error("render_depth", article_id, kind="render_depth", detail=exc)
 
 

@@ -65,7 +65,7 @@ from types import FrameType
 import markdown
 
 from kb.content.html_parsing import ArticleHTMLParser
-from kb.content.nesting import MAX_DEPTH, nesting_depth
+from kb.content.nesting import MAX_DEPTH, html_too_large, nesting_depth
 from kb.content.sanitize import DROPPED_WITH_CONTENT
 from kb.content.table_headers import TableHeaderScopes
 from kb.extract.table_markdown import escape_rule_cell, is_rule_cell
@@ -88,7 +88,7 @@ _local = threading.local()
 
 
 class RenderError(Exception):
-    """One body cannot be rendered: too slow, or nested too deeply."""
+    """One body cannot be rendered: too slow, nested too deeply, or too large."""
 
 
 class RenderTimeout(RenderError):
@@ -267,13 +267,15 @@ class RenderTooDeep(RenderError):
     (`kb.content.nesting`)."""
 
     def __init__(self, elements: bool = False) -> None:
-        if elements:
-            super().__init__(
-                "lists, quotes or HTML elements are nested too deeply: "
-                f"more than {MAX_DEPTH} levels"
-            )
-        else:
-            super().__init__("lists or quotes are nested too deeply to render")
+        super().__init__(
+            f"lists, quotes or HTML elements are nested too deeply: more than {MAX_DEPTH} levels"
+            if elements
+            else "lists or quotes are nested too deeply to render"
+        )
+
+
+class RenderTooLarge(RenderError):
+    """More than `MAX_HTML_CHARS` characters of HTML (`kb.content.nesting`)."""
 
 
 @cache
@@ -301,6 +303,8 @@ def render_html(body: str, seconds: float | None = None) -> str:
     timeout = budget.spent() if budget is not None else None
     if timeout is not None:  # not stopped (another timer or tracer ran): judged after
         raise timeout
+    if (too_large := html_too_large(html)) is not None:
+        raise RenderTooLarge(too_large)  # before anything reads it again
     if nesting_depth(html, stop_at=MAX_DEPTH) > MAX_DEPTH:
         raise RenderTooDeep(elements=True)  # before the sanitiser reads it
     return html

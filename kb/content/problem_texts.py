@@ -141,6 +141,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "the Markdown cannot be rendered: {detail}; the article is not published",
         "write the lists and quotes at fewer levels, or split the article",
     ),
+    "render_size": (
+        "the Markdown renders to too much HTML: {detail}; the article is not published",
+        "look for a link or picture address named many times by reference ([text][name]), "
+        "or split the article",
+    ),
     "yaml_unclosed": (
         "front matter is not closed by a '---' line",
         "end the front matter with a line of three dashes",

@@ -16,6 +16,7 @@ import pytest
 from kb.content import markdown_text
 from kb.content.markdown_article import parse_article
 from kb.content.markdown_text import RenderTimeout, render_html
+from kb.content.nesting import MAX_HTML_CHARS
 from kb.content.scanner import scan_content
 from kb.errors import ContentError
 from tests.support import run_kb, within
@@ -135,6 +136,26 @@ def test_markdown_nested_too_deeply_is_an_error_not_a_crash(tiny_content: Path) 
     assert "nested too deeply" in problem.message
     assert "it/vpn-setup.md" in scan.articles
     assert render_html("**fine**") == "<p><strong>fine</strong></p>"  # usable again
+
+
+def test_markdown_that_renders_to_too_much_html_is_an_error(tiny_content: Path) -> None:
+    """A reference's address is copied whole into every link that names it: 114 KB
+    of Markdown (an address of 100,000 characters named 2,000 times) rendered to
+    200 MB of HTML within the budget, which the sanitiser, the snapshot and every
+    view of the page (no body that large is kept) then read. Past
+    `MAX_HTML_CHARS` the article is refused before anything reads the HTML."""
+    address = "https://example.org/" + "a" * 100_000
+    body = "# Many\n\n" + "[a][r] " * 2_000 + f"\n\n[r]: {address}\n"
+    (tiny_content / "it" / "many.md").write_text(body, encoding="utf-8")
+    (tiny_content / "it" / "few.md").write_text(
+        "# Few\n\n" + "[a][r] " * 20 + f"\n\n[r]: {address}\n", encoding="utf-8"
+    )
+    scan = scan_content(tiny_content, render_seconds=60)  # the size decides
+    [problem] = [p for p in scan.problems if p.path == "it/many.md"]
+    assert (problem.kind, problem.severity.value) == ("render_size", "error")
+    assert f"more than {MAX_HTML_CHARS:,}" in problem.message
+    assert "it/many.md" not in scan.articles
+    assert {"it/few.md", "it/vpn-setup.md"} <= set(scan.articles)
 
 
 def test_html_nested_deeper_than_the_sanitiser_reads_in_linear_time_is_an_error(
