@@ -13,6 +13,7 @@ import yaml
 from kb.content.audience_names import read_audience_names, without_reserved_names
 from kb.content.content_yaml import load_content_yaml, yaml_problem
 from kb.content.display_names import (
+    MAX_NAME_CHARS,
     read_display_names,
     triage_keys,
     without_shared_display_names,
@@ -68,9 +69,23 @@ def check_department_name(slug: str, triage: str = DEFAULT_TRIAGE) -> None:
 
 def _configured_name(data: Mapping[str, Any], slug: str) -> str:
     """A department file's `name`, else its folder's default name; a name of
-    controls that reorder text alone names nothing (`kb.records.Department`)."""
+    controls that reorder text alone names nothing (`kb.records.Department`),
+    nor does one longer than `MAX_NAME_CHARS` (`_long_names` warns of it)."""
     name = without_bidi_controls(str(data.get("name") or ""))
-    return name if name.strip() else default_name(slug)
+    return name if name.strip() and len(name.strip()) <= MAX_NAME_CHARS else default_name(slug)
+
+
+def _long_names(data: Mapping[str, Any], path: str) -> list[Problem]:
+    """A warning for `name` and each of `display_names` longer than `MAX_NAME_CHARS`."""
+    named = {"name": data.get("name")}
+    shown = data.get("display_names")
+    if isinstance(shown, dict):
+        named |= {f"display_names.{lang}": name for lang, name in shown.items()}
+    return [
+        problem("department_name_long", path, kind="department", field=field, limit=MAX_NAME_CHARS)
+        for field, name in named.items()
+        if isinstance(name, str) and len(name.strip()) > MAX_NAME_CHARS
+    ]
 
 
 def default_name(slug: str) -> str:
@@ -259,7 +274,8 @@ def read_department(folder: Path, slug: str) -> tuple[Department, list[Problem]]
     # A control that reorders text is dropped from what readers see (`Department`);
     # the owner is told where it is, as for an article, so that they delete it.
     controls = markdown_control_problems(text, data, rel, body_line=text.count("\n") + 2)
-    return department, name_problems + group_problems + _field_warnings(data, rel) + controls
+    warned = name_problems + group_problems + _long_names(data, rel) + _field_warnings(data, rel)
+    return department, warned + controls
 
 
 def _flag(value: Any, name: str, path: str) -> bool:

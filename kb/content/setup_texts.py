@@ -73,6 +73,10 @@ DEPARTMENT_TEXTS: dict[str, tuple[str, str]] = {
         "{field}: {language} is not one of {languages}" + _SHOWN,
         _DISPLAY_HINT,
     ),
+    "department_name_long": (
+        "{field}: a name of more than {limit} characters is not used",
+        "write a short name, as people read it beside every search result and in every queue",
+    ),
     "display_names_not_line": (
         "{field}: the {language} name must be one line of text" + _SHOWN,
         _DISPLAY_HINT,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kb.content.display_names import MAX_NAME_CHARS
 from kb.content.scanner import scan_departments
 
 
@@ -110,3 +111,26 @@ def test_a_name_that_only_looks_like_another_is_not_used(tmp_path: Path) -> None
     }
     warned = {p.path for p in problems if p.kind == "department_name"}
     assert warned == {"it/", "hr/", "finance/", "legal/", "sales/", "facilities/"}
+
+
+def test_a_name_too_long_to_stand_beside_every_result_is_not_used(tmp_path: Path) -> None:
+    """A department's name stands beside every search result and in every queue:
+    a `name` of 460 KB made each search listing the department's articles a page
+    of 11 MB. A name (or display name) over `MAX_NAME_CHARS` is not used; the
+    default name (or the configured one) is shown, with a warning naming it."""
+    root = _content(tmp_path, {"it": None, "hr": "Human Resources"})
+    long = "Information Technology " * 20_000
+    (root / "it" / "_department.yml").write_text(
+        f'name: "{long}"\ndisplay_names: {{de: "{long}"}}\n', encoding="utf-8"
+    )
+    (root / "hr" / "_department.yml").write_text(
+        f'name: "{"H" * MAX_NAME_CHARS}"\ndisplay_names: {{de: Personal}}\n', encoding="utf-8"
+    )
+    departments, problems = scan_departments(root)
+    assert departments["it"].name == "IT" and departments["it"].display_names == {}
+    assert departments["hr"].name == "H" * MAX_NAME_CHARS
+    assert departments["hr"].display_names == {"de": "Personal"}
+    said = sorted(str(p) for p in problems if p.path == "it/_department.yml")
+    assert len(said) == 2 and all(f"more than {MAX_NAME_CHARS} characters" in m for m in said)
+    assert "display_names.de:" in said[0] and "name:" in said[1]
+    assert not [p for p in problems if p.path == "hr/_department.yml"]
