@@ -17,6 +17,13 @@ from search.terms import is_stopword, stem, stems
 from tests.support import HashingEmbedder
 
 
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
+
+
 @pytest.mark.parametrize(
     ("typed", "read"),
     [

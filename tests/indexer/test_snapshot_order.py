@@ -34,6 +34,13 @@ from webapp.server import pull_current
 SECRET = "a long random value every node shares"
 
 
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
+
+
 def _two_published(store: SnapshotStore, tmp_path: Path, node: Path) -> tuple[Path, Path]:
     """Snapshots numbered 10 and 20 pushed in turn; the node serves the second."""
     indexer = tmp_path / "indexer"

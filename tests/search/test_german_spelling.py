@@ -31,9 +31,10 @@ def engine(
         path = root / "content" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"---\ntitle: {title}\nlang: de\n---\n{text}\n", encoding="utf-8")
-    settings = Settings.load(
-        {"content_dir": str(root / "content"), "index_dir": str(root / "index")}, environ={}
-    )
+    # Without the second model (secondary_model): these tests read the keyword
+    # index and the titles alone, and loading it was most of their time.
+    paths = {"content_dir": str(root / "content"), "index_dir": str(root / "index")}
+    settings = Settings.load({**paths, "secondary_model": ""}, environ={})
     IndexBuilder(settings, embedder=hashing_embedder).run()
     opened = SearchEngine(settings, embedder=hashing_embedder)
     yield opened
