@@ -21,6 +21,14 @@ from kb.settings import Settings
 from tests.support import HashingEmbedder, within
 
 
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model (`secondary_model`), which
+    nothing here reads: loading and running the real one for every index built
+    was most of these tests' time (`test_secondary.py` tests its indexing)."""
+    return tiny_settings.replace(secondary_model="")
+
+
 def build(settings: Settings, embedder: HashingEmbedder, full: bool = False) -> BuildReport:
     return IndexBuilder(settings, embedder=embedder).run(full=full)
 
