@@ -18,6 +18,11 @@ from search.terms import WORD
 
 # (the title or the rest of it from one of its words, as compared; title; article id)
 Keys = list[tuple[str, str, str]]
+# How much of a typed prefix is matched, and so of each key kept: a key is the
+# rest of the title from each of its words, and a content owner's title of
+# 256 KB (32,000 words) made 4 GB of keys, built by every web worker at its
+# first search of each snapshot (8.6 GB at its peak; a longer title killed it).
+MAX_PREFIX_CHARS = 200
 
 
 def _keys(titles: Iterable[tuple[str, str, str]]) -> tuple[Keys, Keys]:
@@ -26,10 +31,11 @@ def _keys(titles: Iterable[tuple[str, str, str]]) -> tuple[Keys, Keys]:
     starts: Keys = []
     inner: Keys = []
     for compared, title, article_id in titles:
-        starts.append((compared, title, article_id))
+        starts.append((compared[:MAX_PREFIX_CHARS], title, article_id))
         for match in WORD.finditer(compared):
             if match.start() > 0:
-                inner.append((compared[match.start() :], title, article_id))
+                key = compared[match.start() : match.start() + MAX_PREFIX_CHARS]
+                inner.append((key, title, article_id))
     return sorted(starts), sorted(inner)
 
 
@@ -59,8 +65,9 @@ class TitleIndex:
     def match(
         self, prefix: str, limit: int, allowed: Callable[[str], bool] = lambda article_id: True
     ) -> list[str]:
-        """Up to `limit` titles for a typed prefix (case and extra spaces ignored)."""
-        needle = " ".join(prefix.lower().split())
+        """Up to `limit` titles for a typed prefix (case and extra spaces ignored;
+        its first `MAX_PREFIX_CHARS` characters)."""
+        needle = " ".join(prefix.lower().split())[:MAX_PREFIX_CHARS]
         if not needle or limit < 1:
             return []
         found: dict[str, None] = {}

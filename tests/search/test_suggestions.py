@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from search.suggestions import TitleIndex
+from search.suggestions import MAX_PREFIX_CHARS, TitleIndex
 
 TITLES = TitleIndex(
     [
@@ -49,3 +49,21 @@ def test_a_german_title_is_suggested_for_either_spelling_and_english_ones_as_typ
     # English titles are matched as typed: "poe" is not read as "pö".
     assert titles.match("poe", 5) == ["Poems of the office"]
     assert titles.match("que", 5) == ["Queue etiquette"]
+
+
+def test_a_long_title_keeps_keys_of_bounded_length_and_is_still_found() -> None:
+    """Each word of a title kept the rest of the title as a key: a content owner's
+    title of 256 KB (32,000 words) made 4 GB of keys in every web worker at its
+    first search of each snapshot (8.6 GB at its peak), and a longer one killed
+    it. Keys hold the first `MAX_PREFIX_CHARS` characters, as much of a prefix as
+    is matched, so they grow with the words, not their square."""
+    words = [f"printer{i}" for i in range(5_000)]
+    title = " ".join(words)
+    titles = TitleIndex(
+        [("it/long.md", title), ("it/c.md", "Printer toner")], german={"it/long.md"}
+    )
+    keys = [*titles._starts, *titles._inner, *titles._german_starts, *titles._german_inner]
+    assert max(len(key) for key, _, _ in keys) <= MAX_PREFIX_CHARS
+    assert titles.match("printer4999", 5) == [title]
+    assert titles.match("printer toner", 5) == ["Printer toner"]
+    assert titles.match(" ".join(words[10:100]), 5) == [title]  # longer than what is matched
