@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
+import kb.insights.vectors
 from kb.accounts.service import add_user
 from kb.insights.factory import refresh, verify
 from kb.settings import Settings
+from tests.kb.insights.test_vectors import SAMPLED_PRIOR_TEXTS
 from tests.webapp.test_browser import (
     OUTPUT,
     LiveServer,
@@ -111,11 +113,17 @@ def test_the_full_loop_from_failed_searches_to_a_gap_proved_closed(
     browser: Any,  # noqa: F811
     live: LiveServer,
     embedder: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from playwright.sync_api import expect
 
     from indexer.build import IndexBuilder
     from webapp.services import services
+
+    # The sample content's language prior from a spread of its headings
+    # (tests.kb.insights.test_vectors): embedding all of them was most of the
+    # refresh's time, and the spread groups the same questions.
+    monkeypatch.setattr(kb.insights.vectors, "MAX_PRIOR_TEXTS", SAMPLED_PRIOR_TEXTS)
 
     # 1. Six people ask about the Christmas party, three in English, three in German;
     #    two others ask something else. Nothing answers them.
