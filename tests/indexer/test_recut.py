@@ -17,6 +17,14 @@ from indexer.recut import CUTTER_KEY
 from kb.settings import Settings
 from tests.support import HashingEmbedder
 
+
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
+
+
 TABLE = "\n".join(
     ["| Expense | Limit |", "|---|---|"] + [f"| item {n} | {n} EUR |" for n in range(80)]
 )

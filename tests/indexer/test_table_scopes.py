@@ -6,12 +6,22 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from indexer import snapshot
 from indexer.build import IndexBuilder
 from indexer.reader import SnapshotReader
 from indexer.write import TABLES_SCOPED
 from kb.settings import Settings
 from tests.support import HashingEmbedder
+
+
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
+
 
 RATES = "# Rates\n\n| City | Limit |\n|---|---|\n| Berlin | 120 EUR |\n"
 
