@@ -20,6 +20,13 @@ from kb.settings import Settings
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model, which nothing here reads:
+    loading and running it for every index built was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
+
+
 @pytest.fixture(params=["database", "s3"])
 def replicated(tiny_settings: Settings, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
     database = f"sqlite:///{tmp_path / 'kb.db'}"
