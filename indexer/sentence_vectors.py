@@ -12,7 +12,7 @@ per passage id), as int8 with a float32 scale per window (each vector's
 largest component maps to 127: a window costs the model's dimension plus 4
 bytes, 388 with the default model, where float16 took 768; the rounding
 moves a cosine by about a thousandth, and the chosen quote on the sample
-content's labelled set not at all), and a search reads the one row of its
+content's labelled set only at a near tie), and a search reads the one row of its
 answer passage. Each row carries a digest of the windows it was embedded
 from: a search that cuts the passage otherwise (a later sentence split)
 embeds them itself instead. The table is copied with the snapshot; rows of
