@@ -11,14 +11,14 @@ each answering 500 somewhere: a number in the URL or a form beyond the
 databases' 64-bit integers (no id can be that large; SQLite overflows), and a
 NUL character in any parameter, form field, URL part or JSON string
 (PostgreSQL refuses to store one). Both are 400s naming the field. A form
-whose view checks its own fields (`checks_own_form`: the editor) is left to
-it, so that it shows the form again with what was typed. JSON
-strings may also hold half a UTF-16 surrogate pair (`"\\ud800"`, or its raw
-bytes, which Python's parser lets through), which no database can encode:
-refused the same way. A query string whose raw bytes are not UTF-8 (an
-unencoded `?q=\\xff` in the request line) is a 400 too (`KbRequest`): its
-undecodable parameters are set aside before anything reads the query, so the
-error page still follows `hl` and the other parameters.
+whose view checks its own fields (`checks_own_form`: the editor) is left to it,
+so that it shows the form again with what was typed. JSON strings may also
+hold half a UTF-16 surrogate pair (`"\\ud800"`, or its raw bytes, which
+Python's parser lets through), which no database can encode: refused the
+same way. A query string whose raw bytes are not UTF-8 (an unencoded
+`?q=\\xff` in the request line) is a 400 too (`KbRequest`): its undecodable
+parameters are set aside before anything reads the query, so the error page
+still follows `hl` and the other parameters.
 """
 
 from __future__ import annotations
@@ -100,8 +100,7 @@ def json_object(*fields: str) -> dict[str, Any]:
             details={"body": body},
             key="json_not_object",
         )
-    # Checked before a name is quoted back (an unknown one, one twice): an answer
-    # quoting half a surrogate pair cannot be encoded, so its escape is quoted.
+    # Checked before a name is quoted back: a quoted half surrogate pair cannot be encoded.
     for name, value in data.items():
         _refuse_nul(name.encode("utf-8", "backslashreplace").decode()[:100], name, json=True)
         _refuse_nul(name, value, json=True)
@@ -133,18 +132,18 @@ def _refuse_duplicate_names(body: bytes) -> None:
     json.loads(body, object_pairs_hook=pairs)
 
 
-def _refuse_nul(field: str, value: Any, *, json: bool = False) -> None:
+def _refuse_nul(field: str, value: Any, *, json: bool = False, at: str = "") -> None:
     """A NUL character anywhere in `value` (strings, nested lists and objects), and
-    with `json` a lone surrogate (URLs and forms are decoded without them),
-    NaN or Infinity, which Python's parser takes but JSON does not know (an
-    error quoting one would answer a body no strict JSON parser reads), or an
-    integer beyond 64 bits, which no field takes (nor Python's `float`)."""
+    with `json` a lone surrogate (URLs and forms are decoded without them), NaN or
+    Infinity, which Python's parser takes but JSON does not know (an error quoting
+    one would answer a body no strict JSON parser reads), or an integer beyond 64
+    bits, which no field takes (nor `float`; named by its path `at`, as views do)."""
     if isinstance(value, float) and not math.isfinite(value):
         raise invalid(
             field, "is NaN or Infinity, which JSON does not know; send a number", key="not_finite"
         )
     if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:  # `int_field`'s 400
-        int_field({field: value}, field)
+        int_field({at or field: value}, at or field)
     if isinstance(value, str):
         if "\x00" in value:
             raise invalid(
@@ -154,11 +153,12 @@ def _refuse_nul(field: str, value: Any, *, json: bool = False) -> None:
             _refuse_surrogate(field, value)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _refuse_nul(field, key, json=json)
-            _refuse_nul(field, item, json=json)
+            _refuse_nul(field, key, json=json)  # first: `at` quotes the key
+            _refuse_nul(field, item, json=json, at=f"{at or field}.{key[:100]}")
     elif isinstance(value, list):
-        for item in value:
-            _refuse_nul(field, item, json=json)
+        for index, item in enumerate(value):  # a list of numbers is named as a whole
+            inner = f"{at or field}[{index}]" if isinstance(item, dict) else at
+            _refuse_nul(field, item, json=json, at=inner)
 
 
 def _refuse_surrogate(field: str, value: str) -> None:

@@ -297,7 +297,7 @@ def test_an_integer_beyond_64_bits_anywhere_in_a_body_is_a_400(
     for field, body in (
         ("department_confidence", f'{{"query": "VPN drops", "department_confidence": {huge}}}'),
         ("department_confidence", f'{{"query": "VPN drops", "department_confidence": -{huge}}}'),
-        ("fields", f'{{"type": "onboarding", "fields": {{"new_hire": [{huge}]}}}}'),
+        ("fields.new_hire", f'{{"type": "onboarding", "fields": {{"new_hire": [{huge}]}}}}'),
         ("department_confidence", f'{{"query": "VPN", "department_confidence": {BIG}}}'),
     ):
         response = client.post(
