@@ -19,6 +19,14 @@ from kb.settings import Settings
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture
+def tiny_settings(tiny_settings: Settings) -> Settings:
+    """The fixture content without the second model: what is checked here is
+    which snapshot serves and who holds the lock, never its vectors, and
+    loading and running it in each process was most of these tests' time."""
+    return tiny_settings.replace(secondary_model="")
+
+
 def kb_index(settings: Settings, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
@@ -37,7 +45,8 @@ def kb_index(settings: Settings, *extra: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "KB_SETTINGS": os.devnull},
+        # The same settings as `tiny_settings`: the second model off.
+        env={**os.environ, "KB_SETTINGS": os.devnull, "KB_SECONDARY_MODEL": ""},
     )
 
 
