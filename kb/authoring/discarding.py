@@ -39,8 +39,9 @@ from dataclasses import replace
 
 from kb.accounts.records import User
 from kb.authoring import files, version_notes
-from kb.authoring.errors import ContentReadOnlyError, require_current, writing
+from kb.authoring.errors import ContentReadOnlyError, GoneSinceError, require_current, writing
 from kb.authoring.markdown_file import split_text
+from kb.authoring.moving import refused_if_renamed, renamed_since
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import FREED, Action, ArticleVersion
@@ -101,7 +102,21 @@ def discard_draft(
     stage: PictureStage | None = None,
 ) -> ArticleVersion:
     """Remove the never-published article `article_id` (owners of its department
-    and admins) and the pictures staged for it; the `discard` version recorded."""
+    and admins) and the pictures staged for it; the `discard` version recorded.
+    One renamed since is a `GoneSinceError` naming the id it has now."""
+    with refused_if_renamed(authoring.versions, article_id, base_version):
+        return _discard(authoring, actor, article_id, base_version, message, stage)
+
+
+def _discard(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    base_version: int | None,
+    message: str,
+    stage: PictureStage | None,
+) -> ArticleVersion:
+    """`discard_draft` of an article whose file is there when it starts."""
     versions = _versions_at(authoring, actor, article_id, base_version)
     current = versions[-1]
     if not discardable(authoring, versions):
@@ -161,7 +176,22 @@ def discard_changes(
     stage: PictureStage | None = None,
 ) -> ArticleVersion:
     """Make the last published text of `article_id` current again, dropping the
-    drafts and reviews saved since (and the pictures staged for them)."""
+    drafts and reviews saved since (and the pictures staged for them). One
+    renamed since is a `GoneSinceError` naming the id it has now."""
+    with refused_if_renamed(authoring.versions, article_id, base_version):
+        kept = _go_back(authoring, actor, article_id, base_version, message)
+    _drop_staged(stage, article_id)
+    return kept
+
+
+def _go_back(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    base_version: int | None,
+    message: str,
+) -> ArticleVersion:
+    """The last published text saved as the current one (`discard_changes`)."""
     versions = _versions_at(authoring, actor, article_id, base_version)
     current = versions[-1]
     published = last_published(versions)
@@ -176,7 +206,7 @@ def discard_changes(
     fields, extra = split_text(published.text, article_id)
     review = authoring.department_of(article_id).review_required
     status = Status.REVIEW if review else Status.PUBLISHED
-    kept = authoring.save(
+    return authoring.save(
         actor,
         article_id,
         replace(fields, status=status),
@@ -186,8 +216,6 @@ def discard_changes(
         action=Action.RESTORE,
         extra=extra,
     )
-    _drop_staged(stage, article_id)
-    return kept
 
 
 def _versions_at(
@@ -231,10 +259,15 @@ def restore_discarded(
     than `base_version` (the id taken again meanwhile) is a `StaleEditError`."""
     versions = _discarded(authoring, actor, article_id)
     if versions is None:  # not discarded (any more): an ordinary restore
-        return authoring.restore(
-            actor, article_id, number, base_version=base_version, message=message
-        )
+        with refused_if_renamed(authoring.versions, article_id, base_version):
+            return authoring.restore(
+                actor, article_id, number, base_version=base_version, message=message
+            )
     latest = versions[-1]
+    moved = renamed_since(authoring.versions, article_id)
+    if moved is not None and base_version not in (None, latest.number):
+        # Asked on a version before the rename: renamed since it was read.
+        raise GoneSinceError(article_id, base_version, moved, change=True)
     require_current(article_id, base_version, latest, latest.text)
     if latest.action is Action.MOVE:
         raise renamed_away(latest)

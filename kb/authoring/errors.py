@@ -57,13 +57,28 @@ class GoneSinceError(ConflictError):
     article whose file is gone since: renamed (`moved_to`, the id it has now),
     discarded or deleted. Nothing is written, and the old name is not created
     again: a new article there would undo the other owner's rename or removal
-    and leave the edit out of the article it was meant for."""
+    and leave the edit out of the article it was meant for.
+
+    `change`: refused a write that creates nothing (a rename, a discard, a
+    restore, a status change), said without the save's words."""
 
     status = 412
     code = "stale_edit"
 
-    def __init__(self, article_id: str, base: int | None, moved_to: str | None):
+    def __init__(
+        self, article_id: str, base: int | None, moved_to: str | None, *, change: bool = False
+    ):
+        self.moved_to = moved_to
         details: dict[str, Any] = {"id": article_id, "your_version": base}
+        if moved_to is not None and change:
+            super().__init__(
+                f"{article_id} was renamed to {moved_to} since you read it: nothing was "
+                f"changed. Read {moved_to} and ask again there",
+                details={**details, "moved_to": moved_to},
+                key="change_renamed",
+                values={"id": article_id, "moved_to": moved_to},
+            )
+            return
         if moved_to is not None:
             super().__init__(
                 f"{article_id} was renamed to {moved_to} since you read it: nothing was "

@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 
 from kb.accounts.records import User
@@ -48,7 +49,7 @@ from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import FREED, Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import VersionStore
-from kb.errors import ConflictError, ValidationError
+from kb.errors import ConflictError, NotFoundError, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,23 @@ def gone_since(versions: VersionStore, article_id: str, base: int | None) -> Gon
     return GoneSinceError(article_id, base, renamed_since(versions, article_id))
 
 
+@contextmanager
+def refused_if_renamed(versions: VersionStore, article_id: str, base: int | None) -> Iterator[None]:
+    """Around a write that names `article_id` and the version `base` it was asked
+    on (a rename, a discard, a restore, a status change): the `NotFoundError` of a
+    file that a rename took away since becomes the 412 naming the id the article
+    has now (`GoneSinceError`, renames in a row followed), where a 404 would leave
+    the caller to guess. Nothing was written: each such write finds the file gone
+    before it writes, under the edit lock where it writes."""
+    try:
+        yield
+    except NotFoundError:
+        moved = renamed_since(versions, article_id)
+        if moved is None:
+            raise
+        raise GoneSinceError(article_id, base, moved, change=True) from None
+
+
 def _moved_to_note(article_id: str, message: str) -> str | None:
     """The new id a "moved to <id>" note of `article_id` names; None for any other
     message, and for one naming an id in another folder: a rename keeps the
@@ -153,9 +171,25 @@ def move_article(
     stage: PictureStage | None = None,
 ) -> ArticleVersion:
     """Rename `article_id` to `name` in its folder (see the module); the new id's
-    `move` version is returned."""
-    new_id = renamed_id(article_id, name)
+    `move` version is returned. One renamed since is a `GoneSinceError` naming
+    the id it has now, whatever `name` is (checked there, when asked again)."""
+    with refused_if_renamed(authoring.versions, article_id, base_version):
+        return _move(authoring, actor, article_id, name, base_version, message, stage)
+
+
+def _move(
+    authoring: AuthoringService,
+    actor: User,
+    article_id: str,
+    name: str,
+    base_version: int | None,
+    message: str,
+    stage: PictureStage | None,
+) -> ArticleVersion:
+    """`move_article` of an article whose file is there when it starts."""
+    files.id_parts(article_id)  # an id no article can have: a 400, as before the history
     versions = authoring.history(actor, article_id)  # the owner's; a change on disk recorded
+    new_id = renamed_id(article_id, name)
     current = versions[-1]
     require_current(article_id, base_version, current, current.text)
     if new_id == article_id:

@@ -39,6 +39,7 @@ from webapp.i18n import current_language, gettext
 from webapp.inputs import invalid
 from webapp.manage import forms
 from webapp.manage.picture_uploads import uploads
+from webapp.manage.renaming import editor_now
 
 KINDS = ("draft", "changes")
 
@@ -78,7 +79,7 @@ def confirm(article_id: str) -> str:
 def discard(article_id: str) -> Response:
     """Discard the draft (back to the department's list) or the changes (back to
     the editor); refused (published once, nothing published, changed meanwhile):
-    back to the editor with the reason."""
+    back to the editor with the reason (of the new id, where a rename since took it)."""
     actor = require_user()
     kind = request.form.get("what", "")
     if kind not in KINDS:
@@ -96,7 +97,7 @@ def discard(article_id: str) -> Response:
         )
     except (StaleEditError, ConflictError, ContentError) as exc:
         flash(message_for(exc, current_language()), "error")
-        return redirect(url_for("manage.edit", article_id=article_id), code=303)
+        return redirect(editor_now(article_id, exc), code=303)
     if kind == "changes":
         flash(gettext("manage_changes_discarded", version=done.number), "success")
         return redirect(url_for("manage.edit", article_id=article_id), code=303)

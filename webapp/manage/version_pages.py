@@ -13,8 +13,9 @@ from werkzeug.wrappers import Response
 
 from kb.authoring.diff import line_diff
 from kb.authoring.discarding import history_of, restore_discarded
+from kb.authoring.errors import GoneSinceError
 from kb.authoring.files import SLUG
-from kb.authoring.moving import moved_to
+from kb.authoring.moving import moved_to, refused_if_renamed
 from kb.authoring.records import FREED
 from kb.authoring.service import StaleEditError
 from kb.errors import ConflictError, ContentError
@@ -25,6 +26,7 @@ from webapp.errors import message_for
 from webapp.i18n import current_language, gettext, label
 from webapp.inputs import invalid
 from webapp.manage import forms, retiring, saved_notices
+from webapp.manage.renaming import editor_now
 
 
 def history(article_id: str) -> str:
@@ -77,6 +79,9 @@ def restore(article_id: str) -> Response | tuple[str, int]:
     except StaleEditError as exc:
         flash(message_for(exc, current_language()), "error")
         return redirect(url_for("manage.history", article_id=article_id), code=303)
+    except GoneSinceError as exc:  # renamed since the history page was shown
+        flash(message_for(exc, current_language()), "error")
+        return redirect(editor_now(article_id, exc), code=303)
     if version.number == base:
         # Nothing was recorded: the text restored is the current one (a restore
         # keeps the status, so undoing a Retire this way changes nothing).
@@ -93,19 +98,23 @@ def set_status(article_id: str) -> Response:
     base = forms.form_version(request.form)
     if (asked_again := retiring.unconfirmed(request.form, status, article_id)) is not None:
         return asked_again
+    service = services.authoring()
+    editor = url_for("manage.edit", article_id=article_id)
     try:
-        version = services.authoring().set_status(
-            actor, article_id, status, base_version=base, message=forms.message_of(request.form)
-        )
+        with refused_if_renamed(service.versions, article_id, base):
+            version = service.set_status(
+                actor, article_id, status, base_version=base, message=forms.message_of(request.form)
+            )
     except (StaleEditError, ConflictError, ContentError) as exc:
         flash(message_for(exc, current_language()), "error")
+        editor = editor_now(article_id, exc)
     else:
         saved_notices.flash_saved(version, base)
         if status is Status.RETIRED and version.number != base:
             flash(gettext("manage_retired_out_of_search"), "info")
     if request.form.get("next") == "list":
         return redirect(url_for("manage.index", department=article_id.split("/", 1)[0]), code=303)
-    return redirect(url_for("manage.edit", article_id=article_id), code=303)
+    return redirect(editor, code=303)
 
 
 def register(bp: Blueprint) -> None:

@@ -213,7 +213,8 @@ OPERATIONS: dict[str, Any] = {
         "the departments the caller owns, each as a new version saved as the editor saves "
         "(under review_required a published one goes to review); `links` says which. "
         "400 invalid_request: the name holds a folder or is no lower-case slug; 409 "
-        "conflict: the name is taken.",
+        "conflict: the name is taken; 412 stale_edit: an older If-Match, or renamed since "
+        "by someone else (details.moved_to, its id now; nothing changed).",
         "security": SIGNED_IN,
         "parameters": _DISCARD_PARAMETERS,
         "requestBody": json_body(
