@@ -65,7 +65,8 @@ from types import FrameType
 import markdown
 
 from kb.content.html_parsing import ArticleHTMLParser
-from kb.content.nesting import MAX_DEPTH, html_too_large, nesting_depth
+from kb.content.html_size import HtmlTooLarge, bounded_markdown, html_too_large
+from kb.content.nesting import MAX_DEPTH, nesting_depth
 from kb.content.sanitize import DROPPED_WITH_CONTENT
 from kb.content.table_headers import TableHeaderScopes
 from kb.extract.table_markdown import escape_rule_cell, is_rule_cell
@@ -261,10 +262,9 @@ def _traced_deadline(budget: _Budget) -> Iterator[None]:
 
 
 class RenderTooDeep(RenderError):
-    """The body nests lists or quotes deeper than the renderer can recurse
-    (Python-Markdown recurses once per level: about 1,000 list markers), or its
-    HTML nests elements deeper than the sanitiser takes in linear time
-    (`kb.content.nesting`)."""
+    """The body nests lists or quotes deeper than the renderer can recurse (Python-Markdown
+    recurses once per level: about 1,000 list markers), or its HTML nests elements deeper
+    than the sanitiser takes in linear time (`kb.content.nesting`)."""
 
     def __init__(self, elements: bool = False) -> None:
         super().__init__(
@@ -275,7 +275,7 @@ class RenderTooDeep(RenderError):
 
 
 class RenderTooLarge(RenderError):
-    """More than `MAX_HTML_CHARS` characters of HTML (`kb.content.nesting`)."""
+    """More than `MAX_HTML_CHARS` characters of HTML (`kb.content.html_size`)."""
 
 
 @cache
@@ -290,16 +290,16 @@ def render_html(body: str, seconds: float | None = None) -> str:
     # Building a Markdown instance loads every extension; reuse one per thread.
     md = getattr(_local, "md", None)
     if md is None:
-        md = _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
+        md = _local.md = bounded_markdown(_EXTENSIONS)
     try:
         with _deadline(seconds) as budget:
             html: str = md.reset().convert(body)
-    except (RecursionError, RenderTimeout) as exc:
+    except (RecursionError, RenderTimeout, HtmlTooLarge) as exc:
         # Interrupted half way: the instance's state cannot be trusted any more.
-        _local.md = markdown.Markdown(extensions=_EXTENSIONS, output_format="html")
-        if isinstance(exc, RecursionError):
-            raise RenderTooDeep() from None
-        raise
+        _local.md = bounded_markdown(_EXTENSIONS)
+        if isinstance(exc, RenderTimeout):
+            raise
+        raise RenderTooDeep() if isinstance(exc, RecursionError) else RenderTooLarge(exc) from None
     timeout = budget.spent() if budget is not None else None
     if timeout is not None:  # not stopped (another timer or tracer ran): judged after
         raise timeout

@@ -22,7 +22,7 @@ rule; `/>` closes a tag only in SVG and MathML, as the parser reads it.
 Where the count errs, it counts deeper: text of comments, `<script>` or
 `<textarea>` that looks like tags, elements the parser leaves out. It takes
 time linear in the HTML, whatever its shape. How long rendered HTML may be
-(`MAX_HTML_CHARS`, `html_too_large`) is checked before its depth.
+(`kb.content.html_size`) is checked before its depth.
 """
 
 from __future__ import annotations
@@ -30,11 +30,6 @@ from __future__ import annotations
 import re
 
 MAX_DEPTH = 100
-# The most HTML one body may render to. A link's or picture's address written once
-# as a reference (`[r]: …`) is copied whole into each `[text][r]` naming it: 114 KB
-# of Markdown rendered to 200 MB of HTML within the budget, which the sanitiser,
-# the snapshot and every view of the page (none keeps a body that large) then read.
-MAX_HTML_CHARS = 8_000_000
 
 # Where html5ever starts a tag: `<` and a letter (`</` and a letter: an end tag),
 # to the first `>` (None when there is none: the rest is that tag's attributes).
@@ -117,10 +112,3 @@ def _close(stack: list[tuple[str, bool]], name: str) -> None:
             return
         if stack[at][0] not in _OPTIONAL_END:
             return
-
-
-def html_too_large(html: str) -> str | None:
-    """What is wrong when `html` is longer than `MAX_HTML_CHARS`; None when it is not."""
-    if len(html) <= MAX_HTML_CHARS:
-        return None
-    return f"it renders to {len(html):,} characters of HTML, more than {MAX_HTML_CHARS:,}"

@@ -144,7 +144,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "render_size": (
         "the Markdown renders to too much HTML: {detail}; the article is not published",
         "look for a link or picture address named many times by reference ([text][name]), "
-        "or split the article",
+        "an abbreviation with a long title, or tables with many columns, or split the article",
     ),
     "yaml_unclosed": (
         "front matter is not closed by a '---' line",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from kb.content import markdown_text
+from kb.content.html_size import MAX_HTML_CHARS
 from kb.content.markdown_article import parse_article
 from kb.content.markdown_text import RenderTimeout, render_html
-from kb.content.nesting import MAX_HTML_CHARS
 from kb.content.scanner import scan_content
 from kb.errors import ContentError
 from tests.support import run_kb, within
