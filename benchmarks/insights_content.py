@@ -2,7 +2,7 @@
 
 ```
 python -m benchmarks.insights_content [--articles 400] [--events 30000] [--days 120]
-       [--rounds 5] [--json FILE]
+       [--rounds 5] [--broken-links 0] [--json FILE]
 ```
 
 Builds a content folder (the repository's sample articles and `--articles`
@@ -10,7 +10,10 @@ synthetic ones across its departments: links, some broken or to restricted
 articles, `related:` entries, review dates, some near-duplicate pairs, files
 changed on many different days) and a SQLite store with a synthetic log
 whose searches show, answer and get votes on those articles
-(`benchmarks/insights_data.py`), rolled up; the content indexed with the
+(`benchmarks/insights_data.py`), rolled up; with `--broken-links N`, one
+more article (`hr/many-links.md`) whose `related:` entries name N articles
+that do not exist: N broken links, found without rendering its body, so
+that the count does not hang on the render budget; the content indexed with the
 hashing embedder (`tests.support.HashingEmbedder`), as `kb index` leaves
 a snapshot for every worker. Then, in this process:
 
@@ -25,7 +28,8 @@ a snapshot for every worker. Then, in this process:
   as `kb serve` does and the near-duplicates shared by the first
   (`kb/insights/near_duplicates.py`); the visit after the minute, the
   snapshot unchanged; the visit after an article changed and was indexed
-  again; and `--rounds` visits after those (p50/p95).
+  again; and `--rounds` visits after those (p50/p95); the size of the page
+  and of `GET /api/insights/content` in bytes.
 
 Wall and CPU time of this process in ms. Exit status 0; every setting is in
 the output.
@@ -108,11 +112,17 @@ def _article(rng: random.Random, aid: str, others: list[str], copy_of: str | Non
 
 
 def build_content(
-    root: Path, extra: int, days: int, seed: int = 7, source: Path = HERE.parent / "content"
+    root: Path,
+    extra: int,
+    days: int,
+    seed: int = 7,
+    source: Path = HERE.parent / "content",
+    broken_links: int = 0,
 ) -> list[str]:
     """The content of `source` (the sample content) and `extra` synthetic
-    articles under `root`, their files changed on days spread over `days`;
-    the ids of all articles."""
+    articles under `root`, their files changed on days spread over `days`,
+    and with `broken_links`, an article with that many links to missing
+    articles; the ids of all articles."""
     rng = random.Random(seed)
     shutil.copytree(source, root)
     ids = [f"{d}/synthetic-{i}.md" for i in range(extra) for d in [DEPARTMENTS[i % 6]]]
@@ -123,6 +133,11 @@ def build_content(
         bodies[aid] = text.split("---\n", 2)[2].rsplit("\n\n", 1)[0]
         (root / aid).parent.mkdir(exist_ok=True)
         (root / aid).write_text(text, encoding="utf-8")
+    if broken_links:
+        missing = ", ".join(f"hr/missing-{i}.md" for i in range(broken_links))
+        (root / "hr" / "many-links.md").write_text(
+            f"---\ntitle: Many links\nrelated: [{missing}]\n---\nLinks.\n", encoding="utf-8"
+        )
     now = time.time()
     for path in root.rglob("*.md"):
         when = now - rng.randrange(days * 2) * 86400
@@ -283,11 +298,14 @@ def _page(url: str, content: Path, tmp: Path, span: int, rounds: int) -> dict[st
     _, report["visit_after_a_new_snapshot"] = _timed(lambda: client.get(path))
     walls, cpus = [], []
     for _ in range(rounds):
-        _, t = _timed(lambda: client.get(path))
+        response, t = _timed(lambda: client.get(path))
         walls.append(t["wall_ms"])
         cpus.append(t["cpu_ms"])
     walls.sort()
     cpus.sort()
+    report["page_bytes"] = len(response.get_data())
+    api = client.get(path.replace("/insights/", "/api/insights/", 1))
+    report["api_bytes"] = len(api.get_data())
     services(app).close()
     return {
         **report,
@@ -327,7 +345,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory(prefix="kb-bench-content-") as name:
         tmp = Path(name)
-        ids = build_content(tmp / "content", args.articles, args.days)
+        ids = build_content(
+            tmp / "content", args.articles, args.days, broken_links=args.broken_links
+        )
         _, indexing = _timed(lambda: _index(tmp))
         url = f"sqlite:///{tmp / 'kb.db'}"
         store = create_store(url)
@@ -348,6 +368,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "days": args.days,
             "span_days": args.span,
             "rounds": args.rounds,
+            "broken_links": args.broken_links,
             "first_rollup": rollup,
             "index_build": indexing,
             "cpu_count": os.cpu_count(),
@@ -373,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=120, help="days the log spans")
     parser.add_argument("--span", type=int, default=30, help="days of the page's period")
     parser.add_argument("--rounds", type=int, default=5, help="visits timed after the first")
+    parser.add_argument(
+        "--broken-links", type=int, default=0, help="links to missing articles in one article"
+    )
     parser.add_argument("--json", help="also write the report here")
     args = parser.parse_args(argv)
     text = json.dumps(run(args), indent=2, ensure_ascii=False)

@@ -27,6 +27,17 @@ logger = logging.getLogger(__name__)
 MAX_STEPS = 5
 
 
+def renamed_ids() -> frozenset[str]:
+    """The ids whose newest version is a rename, read in one query: only these
+    may be `renamed_to` another, so a text that names 20,000 missing articles
+    asks the store once, not once for each."""
+    try:
+        return frozenset(services.authoring().versions.latest_move_notes())
+    except (KbError, TypeError) as exc:  # no store to read renames from: none is known
+        logger.warning("articles: renames not available: %s", exc)
+        return frozenset()
+
+
 def renamed_to(article_id: str) -> str | None:
     """The id the article `article_id` was renamed to and the reader may read now;
     None when it was not renamed (or the reader may not read where it went)."""

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from kb.insights.access import check_assign
+from kb.insights.listed_findings import KindFindings
 from kb.insights.records import OverviewTable, gap_table
 from kb.insights.requests import topics_cell
 from kb.insights.service import OVERVIEW_FIGURES, Overview
@@ -22,7 +23,7 @@ from webapp.departments import department_name
 from webapp.inputs import json_object, text_field
 from webapp.insights.views import (
     Reading,
-    content_findings,
+    content_groups,
     csv_text,
     gap_views,
     known_departments,
@@ -143,12 +144,29 @@ CONTENT_COLUMNS = ["article", "title", "department", "kind", "detail"]
 @bp.get("/content")
 def content_view() -> Response:
     r = reading(request.args)
-    found = content_findings(r)
+    groups = content_groups(r)
     if request.args.get("format") == "csv":
-        rows = ([f.article, f.title, f.department, f.kind, f.detail_text()] for f in found)
-        return _csv("content", csv_text(CONTENT_COLUMNS, rows), r)
-    findings = [f.as_dict() for f in found]
-    return jsonify({**r.period.as_dict(), "department": r.department, "findings": findings})
+        return _csv("content", csv_text(CONTENT_COLUMNS, _content_rows(groups)), r)
+    findings = [f.as_dict() for g in groups for f in g.listed]
+    return jsonify(
+        {
+            **r.period.as_dict(),
+            "department": r.department,
+            "findings": findings,
+            "totals": [g.as_dict() for g in groups],
+        }
+    )
+
+
+def _content_rows(groups: Iterable[KindFindings]) -> Iterable[list[str]]:
+    """The CSV's rows: each finding listed, then for an article with more of a
+    kind than are listed, one row that counts the rest (`more=19980`)."""
+    for g in groups:
+        for f in g.listed:
+            yield [f.article, f.title, f.department, f.kind, f.detail_text()]
+        if g.more:
+            first = g.first
+            yield [first.article, first.title, first.department, first.kind, f"more={g.more}"]
 
 
 @bp.post("/gaps/<int:topic_id>/assign")

@@ -24,13 +24,14 @@ from webapp.errors import error_response, message_for
 from webapp.i18n import current_language, gettext
 from webapp.insights.views import (
     Reading,
-    content_findings,
+    content_groups,
     department_chart,
     finding_detail,
     findings_chart,
     gap_views,
     gaps_chart,
     known_departments,
+    more_findings,
     overview_charts,
     reading,
     request_chart,
@@ -188,12 +189,13 @@ def requests_page() -> str:
 @bp.get("/content")
 def content_page() -> str:
     r = reading(request.args)
-    findings = content_findings(r)
+    groups = content_groups(r)
     return render_template(
         "insights/content.html",
-        findings=findings,
-        findings_chart=findings_chart(findings) if findings else None,
+        groups=groups,
+        findings_chart=findings_chart(groups) if groups else None,
         finding_detail=finding_detail,
+        more_findings=more_findings,
         **_filter_context(r),
     )
 

@@ -27,6 +27,7 @@ from kb.insights.access import InsightsScope, insights_scope
 from kb.insights.charts import Chart, bar_chart, line_chart, percent_text
 from kb.insights.content import Finding, readable_by
 from kb.insights.factory import insights_service
+from kb.insights.listed_findings import KindFindings, grouped_findings
 from kb.insights.records import TopicStatus
 from kb.insights.requests import DepartmentRequests
 from kb.insights.service import InsightsService, Overview, Period, TopicView
@@ -98,6 +99,13 @@ def content_findings(r: Reading) -> list[Finding]:
     return r.service.content(r.period, r.department, content_scan(), groups, owned)
 
 
+def content_groups(r: Reading) -> list[KindFindings]:
+    """This reader's findings by article and kind, each with its first
+    `MAX_LISTED_FINDINGS` listed and its true count (`kb.insights.content`):
+    what the page, the API and its CSV show."""
+    return grouped_findings(content_findings(r))
+
+
 def gap_views(r: Reading) -> list[TopicView]:
     """The knowledge gaps for this reader. A closed gap names the article that
     closed it (found by searching as an unrestricted caller) only to a reader
@@ -137,11 +145,24 @@ def finding_detail(finding: Finding) -> str:
     return gettext("finding_detail_" + finding.kind + moved, **values)
 
 
-def findings_chart(findings: Sequence[Any]) -> Chart:
-    """Findings by kind."""
+# Kinds an article may have many findings of, each with its own summary line;
+# any other kind, found at most once in an article, would take `finding_more`.
+_COUNTED_KINDS = frozenset({"broken_link", "moved_link", "restricted_link", "near_duplicate"})
+
+
+def more_findings(group: KindFindings) -> str:
+    """The line that stands for the findings of `group` beyond those listed, in
+    the page's language ("and 19,980 more broken links in this article")."""
+    kind = group.first.kind
+    key = "finding_more_" + kind if kind in _COUNTED_KINDS else "finding_more"
+    return plural(key, group.more, n=format_decimal(current_language(), group.more, "#,##0"))
+
+
+def findings_chart(groups: Sequence[KindFindings]) -> Chart:
+    """Findings by kind, each counted in full (listed or not)."""
     counts: dict[str, int] = defaultdict(int)
-    for f in findings:
-        counts[f.kind] += 1
+    for g in groups:
+        counts[g.first.kind] += g.total
     bars = [(gettext("finding_" + kind), float(n)) for kind, n in counts.items()]
     return _department_bars(
         gettext("chart_findings"), bars, gettext("content_findings"), "findings-by-kind", False

@@ -5,7 +5,9 @@ way back to the current version (`carried`: the refused text, kept in sight).
 Links in the text that name no article, and those that name the old id of an
 article renamed since (the page leads on to the new one), are warned of here
 and in the preview (`link_warning`), as content health reports them
-(`broken_link`, `moved_link`); saving is not refused.
+(`broken_link`, `moved_link`); saving is not refused. As on the content
+page, the first `MAX_LISTED_FINDINGS` of each are named and the rest
+counted.
 Related ids that the article's page will not list, and those it lists by the
 new id of an article renamed since, are named under their field. Controls that
 reorder the text after them are named by field and line (`control_warning`),
@@ -25,10 +27,11 @@ from kb.authoring.service import Editable
 from kb.content.dropped_links import dropped_links
 from kb.content.moved_links import linked_articles
 from kb.errors import ConflictError, ContentError, NotFoundError, ValidationError
-from kb.i18n.catalog import format_size
+from kb.i18n.catalog import format_decimal, format_size
+from kb.insights.listed_findings import MAX_LISTED_FINDINGS
 from kb.validators import bidi_control_names
 from webapp import services
-from webapp.articles.renamed import renamed_to
+from webapp.articles.renamed import renamed_ids, renamed_to
 from webapp.audiences import audience_field
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language, gettext
@@ -97,16 +100,29 @@ def related_notes(related: Sequence[str], links: list[tuple[str, str]]) -> list[
     ids the article's page will not list, and the old ids of articles renamed
     since, which it lists by their new ids (`webapp.articles.renamed`)."""
     unlisted = presenters.unlisted_related(related, links)
-    renamed = {old: new for old in unlisted if (new := renamed_to(old)) is not None}
+    moved = renamed_ids() if unlisted else frozenset()
+    renamed = {
+        old: new for old in unlisted if old in moved and (new := renamed_to(old)) is not None
+    }
     notes = []
     if missing := [item for item in unlisted if item not in renamed]:
-        notes.append(
-            ("e-related-unlisted", gettext("editor_related_unlisted", ids=", ".join(missing)))
-        )
+        notes.append(("e-related-unlisted", gettext("editor_related_unlisted", ids=named(missing))))
     if renamed:
-        pairs = ", ".join(f"{old} → {new}" for old, new in renamed.items())
+        pairs = named([f"{old} → {new}" for old, new in renamed.items()])
         notes.append(("e-related-renamed", gettext("editor_related_renamed", pairs=pairs)))
     return notes
+
+
+def named(items: Sequence[str]) -> str:
+    """The first `MAX_LISTED_FINDINGS` of `items`, then how many more there are
+    ("a.md, b.md and 19,980 more"): one file must not bury the editor."""
+    listed = ", ".join(items[:MAX_LISTED_FINDINGS])
+    more = len(items) - MAX_LISTED_FINDINGS
+    if more <= 0:
+        return listed
+    return gettext(
+        "editor_links_more", links=listed, n=format_decimal(current_language(), more, "#,##0")
+    )
 
 
 def link_warning(body: str, article_id: str) -> str:
@@ -115,9 +131,9 @@ def link_warning(body: str, article_id: str) -> str:
     renamed since; "" when there are none."""
     said = []
     if dropped := dropped_links(body, article_id):
-        said.append(gettext("editor_dropped_links", links=", ".join(dropped)))
+        said.append(gettext("editor_dropped_links", links=named(dropped)))
     if renamed := renamed_links(body, article_id):
-        pairs = ", ".join(f"{old} → {new}" for old, new in renamed.items())
+        pairs = named([f"{old} → {new}" for old, new in renamed.items()])
         said.append(gettext("editor_links_renamed", pairs=pairs))
     return " ".join(said)
 
@@ -132,11 +148,12 @@ def renamed_links(body: str, article_id: str) -> dict[str, str]:
 
     def moved(aid: str) -> bool:
         if aid not in renamed:
-            renamed[aid] = None if aid in known else renamed_to(aid)
+            renamed[aid] = None if aid in known or aid not in candidates else renamed_to(aid)
         return renamed[aid] is not None
 
     if not known:
         return {}
+    candidates = renamed_ids()
     return {old: renamed[old] or "" for old in linked_articles(body, article_id, moved)}
 
 

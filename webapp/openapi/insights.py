@@ -230,7 +230,7 @@ SCHEMAS["RequestInsights"] = {
 
 SCHEMAS["ContentHealth"] = {
     "type": "object",
-    "required": ["findings"],
+    "required": ["findings", "totals"],
     "properties": {
         "findings": {
             "type": "array",
@@ -258,7 +258,22 @@ SCHEMAS["ContentHealth"] = {
                 },
                 "additionalProperties": True,
             },
-        }
+        },
+        "totals": {
+            "type": "array",
+            "description": "One entry per article and kind with findings: how many there "
+            "are (`total`) and how many `findings` lists (`listed`, at most 20).",
+            "items": {
+                "type": "object",
+                "required": ["article", "kind", "total", "listed"],
+                "properties": {
+                    "article": {"type": "string"},
+                    "kind": {"type": "string"},
+                    "total": {"type": "integer", "minimum": 1},
+                    "listed": {"type": "integer", "minimum": 1},
+                },
+            },
+        },
     },
 }
 

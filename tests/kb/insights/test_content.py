@@ -10,6 +10,7 @@ from kb.content.markdown_text import render_html
 from kb.insights.content import (
     UNSEEN_DAYS,
     ArticleFigures,
+    Finding,
     broken_links,
     content_health,
     current_figures,
@@ -18,6 +19,7 @@ from kb.insights.content import (
     near_duplicates,
     published_days,
 )
+from kb.insights.listed_findings import MAX_LISTED_FINDINGS, KindFindings, grouped_findings
 from kb.records import Article, Section, Status
 
 TODAY = date(2026, 3, 10)
@@ -379,3 +381,26 @@ def test_articles_changed_on_different_days_each_count_from_their_own_day() -> N
     assert figures["hr/c.md"] == ArticleFigures()
     # The period once, then the days from the first change on once more, not once per change.
     assert sum((end - start).days for start, end in store.asked) == 10 + 7
+
+
+def test_an_article_lists_its_first_findings_of_a_kind_and_counts_the_rest() -> None:
+    """One article with thousands of broken links buried every other finding."""
+    many = [Finding("hr/a.md", "hr", "broken_link", {"target": f"hr/x{i}.md"}) for i in range(50)]
+    other = Finding("hr/a.md", "hr", "review_overdue", {"review_by": "2020-01-01"})
+    b = Finding("hr/b.md", "hr", "broken_link", {"target": "hr/y.md"})
+    groups = grouped_findings([*many, other, b], limit=20)
+    assert [(g.first.article, g.first.kind, g.total, g.more) for g in groups] == [
+        ("hr/a.md", "broken_link", 50, 30),
+        ("hr/a.md", "review_overdue", 1, 0),
+        ("hr/b.md", "broken_link", 1, 0),
+    ]
+    assert groups[0].listed == tuple(many[:20])
+    assert groups[0].as_dict() == {
+        "article": "hr/a.md",
+        "kind": "broken_link",
+        "total": 50,
+        "listed": 20,
+    }
+    assert len(grouped_findings(many)[0].listed) == MAX_LISTED_FINDINGS
+    with pytest.raises(ValueError, match="cannot list"):
+        KindFindings((), 3)

@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from kb.events import SearchEvent
+from kb.insights.listed_findings import MAX_LISTED_FINDINGS
 from kb.insights.records import GapQuestion, GapTopic
 from kb.insights.store import insights_store
 from kb.settings import Settings
@@ -489,6 +490,53 @@ def test_content_findings_are_sentences_in_the_page_s_language(
     assert "verweist auf hr/gone.md" in german and "review_by" not in german
     english = client.get("/insights/content?hl=en").get_data(as_text=True)
     assert "the review was due on 1 January 2020" in english and "target:" not in english
+
+
+def test_an_article_with_thousands_of_broken_links_lists_twenty_and_counts_the_rest(
+    client: FlaskClient, logged: int, request_content: Path
+) -> None:
+    """A content owner may publish any file: one with 20,000 broken links made
+    the content page take about 10 s a view and weigh 6 MB for every analyst.
+    Each article lists its first findings of a kind and counts the rest, the
+    API keeps the true count of each, the chart counts them all."""
+    missing = ", ".join(f"hr/gone-{i:04}.md" for i in range(3000))
+    (request_content / "hr" / "many.md").write_text(
+        f"---\ntitle: Many links\nreview_by: 2020-01-01\nrelated: [{missing}]\n---\n"
+        "See [gone](gone.md).\n",
+        "utf-8",
+    )
+    sign_in_as(client, "anna")
+    body = client.get("/api/insights/content").get_json()
+    broken = [f["target"] for f in body["findings"] if f["kind"] == "broken_link"]
+    assert broken == [f"hr/gone-{i:04}.md" for i in range(MAX_LISTED_FINDINGS)]
+    assert {"article": "hr/many.md", "kind": "broken_link", "total": 3001, "listed": 20} in (
+        body["totals"]
+    )
+    assert {"article": "hr/many.md", "kind": "review_overdue", "total": 1, "listed": 1} in (
+        body["totals"]
+    )
+    described = openapi_document(client.application)["components"]["schemas"]["ContentHealth"]
+    assert set(body) - {"since", "until", "last_day", "department"} <= set(described["properties"])
+    assert fields_of(body["totals"][0]) == set(
+        described["properties"]["totals"]["items"]["required"]
+    )
+    for lang, more, bar in (
+        ("en", "and 2,981 more broken links in this article", "Broken link</th><td>3\u202f001<"),
+        (
+            "de",
+            "und 2.981 weitere defekte Links in diesem Artikel",
+            "Defekter Link</th><td>3\u202f001<",
+        ),
+    ):
+        page = client.get(f"/insights/content?hl={lang}").get_data(as_text=True)
+        rows = page.count('<tr data-kind="broken_link"')
+        assert rows == MAX_LISTED_FINDINGS + 1 and page.count(more) == 1
+        assert "hr/gone-0020.md" not in page and "hr/gone-2999.md" not in page
+        assert bar in page  # the chart counts every finding
+    lines = client.get("/api/insights/content?format=csv").get_data(as_text=True).splitlines()
+    rows = [line for line in lines if line.startswith("hr/many.md,Many links,hr,broken_link,")]
+    assert len(rows) == MAX_LISTED_FINDINGS + 1
+    assert rows[-1] == "hr/many.md,Many links,hr,broken_link,more=2981"
 
 
 SALARY_TEXT = (

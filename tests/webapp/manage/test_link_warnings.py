@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from kb.insights.listed_findings import MAX_LISTED_FINDINGS
 from tests.support import sign_in_as, text_of
 from tests.webapp.test_api import fields_of
 from webapp.openapi.document import openapi_document
@@ -90,3 +91,28 @@ def test_the_preview_warns_of_links_that_name_no_article(
     schema = described["responses"]["200"]["content"]["application/json"]["schema"]
     assert fields_of(answer) <= fields_of(schema["properties"], schema=True)
     assert preview("Read [VPN](vpn-setup.md#top).")["link_warning"] == ""
+
+
+@pytest.mark.parametrize(
+    ("lang", "more"),
+    [
+        ("en", "file-0019.pdf and 1,180 more. These links"),
+        ("de", "file-0019.pdf und 1.180 weitere."),
+    ],
+)
+def test_a_text_with_a_thousand_dead_links_names_twenty_and_counts_the_rest(
+    client: FlaskClient, lang: str, more: str
+) -> None:
+    """One text with thousands of links that name no article made the warning
+    name each of them, on every preview and every opening of the editor."""
+    token = sign_in_as(client, "cora")
+    body = " ".join(f"[f](file-{i:04}.pdf)" for i in range(1200))
+    response = client.post(
+        f"/api/preview?hl={lang}",
+        json={"body": body, "id": "it/x.md"},
+        headers={"X-CSRF-Token": token},
+    )
+    warning = response.get_json()["link_warning"]
+    assert more in warning
+    assert warning.count(".pdf") == MAX_LISTED_FINDINGS
+    assert "file-0020.pdf" not in warning  # the first twenty, sorted as before
