@@ -118,13 +118,16 @@ def test_documents_of_an_unreadable_department_file_are_restricted(tiny_content:
 def test_a_restricted_article_is_not_found_by_visitors(
     tiny_settings: Settings, hashing_embedder: HashingEmbedder
 ) -> None:
-    (tiny_settings.content_path / "hr" / "salaries.md").write_text(
+    # Without the second model: who may see the article is decided before any
+    # ranking, and loading the model was most of this test's time.
+    settings = tiny_settings.replace(secondary_model="")
+    (settings.content_path / "hr" / "salaries.md").write_text(
         "---\ntitle: Salary bands\naudience: []\n---\nThe quokka salary bands for 2026.\n",
         encoding="utf-8",
     )
-    report = IndexBuilder(tiny_settings, embedder=hashing_embedder).run()
+    report = IndexBuilder(settings, embedder=hashing_embedder).run()
     assert any("hr/salaries.md" in e and "restricted" in e for e in report.errors)
-    engine = SearchEngine(tiny_settings, embedder=hashing_embedder)
+    engine = SearchEngine(settings, embedder=hashing_embedder)
     try:
         for groups in (ANONYMOUS, frozenset({"employee", "hr"})):
             found = engine.search(Query("quokka salary bands", groups=groups))
