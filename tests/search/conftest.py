@@ -31,14 +31,22 @@ Run the monthly payroll batch in Workday on the 25th and check the vacation accr
 """
 
 
-def build_fixture_index(root: Path, embedder: object) -> Settings:
-    """The fixture content plus a glossary and an HR-only article, indexed."""
+def build_fixture_index(
+    root: Path, embedder: object, secondary_model: str | None = None
+) -> Settings:
+    """The fixture content plus a glossary and an HR-only article, indexed;
+    with the default second model unless `secondary_model` names another ("" none)."""
     content = root / "content"
     shutil.copytree(FIXTURES / "content", content)
     (content / "_glossary.yml").write_text(GLOSSARY, encoding="utf-8")
     (content / "hr" / "payroll-runbook.md").write_text(RESTRICTED, encoding="utf-8")
     settings = Settings.load(
-        {"content_dir": str(content), "index_dir": str(root / "index")}, environ={}
+        {
+            "content_dir": str(content),
+            "index_dir": str(root / "index"),
+            "secondary_model": secondary_model,
+        },
+        environ={},
     )
     from indexer.build import IndexBuilder
 
@@ -50,8 +58,13 @@ def build_fixture_index(root: Path, embedder: object) -> Settings:
 def fixture_index(
     tmp_path_factory: pytest.TempPathFactory, hashing_embedder: HashingEmbedder
 ) -> Settings:
-    """The fixture knowledge base indexed with the hashing embedder (fast)."""
-    return build_fixture_index(tmp_path_factory.mktemp("search-fixture"), hashing_embedder)
+    """The fixture knowledge base indexed with the hashing embedder (fast), and
+    without the second model: the hashing embedder stands in for the models, and
+    loading the real second one for each module's index and engine was most of
+    these tests' time. Tests of the second model build their own index."""
+    return build_fixture_index(
+        tmp_path_factory.mktemp("search-fixture"), hashing_embedder, secondary_model=""
+    )
 
 
 @pytest.fixture(scope="module")

@@ -91,14 +91,14 @@ def check_agreement(ix: whoosh_index.Index) -> None:
 
 
 def test_scores_follow_the_bm25f_formula(tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     check_agreement(whoosh_index.open_dir(str(current_path(settings.index_path) / "keyword")))
 
 
 def test_scores_follow_the_formula_across_segments_and_deletions(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     sick = settings.content_path / "hr" / "sick-leave.md"
     sick.write_text(sick.read_text(encoding="utf-8") + "\nSick leave is paid.\n", encoding="utf-8")
     IndexBuilder(settings, embedder=hashing_embedder).run()
@@ -113,7 +113,7 @@ def test_a_word_in_title_and_body_saturates_once(
 ) -> None:
     """Whoosh's per-field sum counted such a word twice; BM25F adds the
     frequencies first, so the group's score stays below idf · (K1 + 1)."""
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     ix = whoosh_index.open_dir(str(current_path(settings.index_path) / "keyword"))
     scorer = BM25Scorer(ix)
     try:
@@ -130,7 +130,7 @@ def test_a_word_in_title_and_body_saturates_once(
 def test_concepts_ranking_limit_and_filter(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     ix = whoosh_index.open_dir(str(current_path(settings.index_path) / "keyword"))
     scorer = BM25Scorer(ix)
     try:
@@ -149,7 +149,7 @@ def test_concepts_ranking_limit_and_filter(
 
 
 def test_cache_stays_within_its_budget(tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     ix = whoosh_index.open_dir(str(current_path(settings.index_path) / "keyword"))
     scorer = BM25Scorer(ix, cache_postings=3)
     try:
@@ -163,7 +163,7 @@ def test_cache_stays_within_its_budget(tmp_path: Path, hashing_embedder: Hashing
 def test_warming_scores_the_most_frequent_words_first_and_changes_no_score(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     ix = whoosh_index.open_dir(str(current_path(settings.index_path) / "keyword"))
     cold = KeywordRetriever(ix, ["en", "de"])
     warmed = KeywordRetriever(ix, ["en", "de"])
@@ -198,7 +198,7 @@ def test_engine_warms_in_the_background_and_can_turn_it_off(
     from kb.results import Query
     from search.engine import SearchEngine
 
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     on = SearchEngine(settings, embedder=hashing_embedder)
     off = SearchEngine(settings.replace(warm_postings=0), embedder=hashing_embedder)
     try:

@@ -249,7 +249,7 @@ def test_concurrent_searches_agree_with_sequential_ones(fixture_engine: SearchEn
 
 
 def test_engine_follows_a_new_snapshot(tmp_path: Path, hashing_embedder: HashingEmbedder) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     engine = SearchEngine(settings, embedder=hashing_embedder)
     assert "it/wifi.md" not in ids(engine, "guest wifi password")
     (settings.content_path / "it" / "wifi.md").write_text(
@@ -267,7 +267,7 @@ def test_a_broken_glossary_is_logged_with_file_and_line_and_search_goes_on(
     """The glossary lies in the content root, which anyone who may publish writes:
     a broken one must not stop every search (issue 13); the operator's log says
     where it is broken, and the last good glossary stays."""
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     (settings.content_path / "_glossary.yml").write_text("groups:\n  - [a, b\n", encoding="utf-8")
     with caplog.at_level("ERROR", logger="search.synonyms"):
         response = SearchEngine(settings, embedder=hashing_embedder).search(Query("leave"))
@@ -289,7 +289,7 @@ def test_audience_filter_is_skipped_only_when_nothing_is_restricted(
     tmp_path: Path, fixture_engine: SearchEngine, hashing_embedder: HashingEmbedder
 ) -> None:
     assert fixture_engine.prepared().restricted  # the HR-only runbook
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     (settings.content_path / "hr" / "payroll-runbook.md").unlink()
     IndexBuilder(settings, embedder=hashing_embedder).run()
     engine = SearchEngine(settings, embedder=hashing_embedder)

@@ -64,8 +64,10 @@ def test_bad_weights_and_fusions_are_refused() -> None:
 
 @pytest.fixture(scope="module")
 def ensemble_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
-    """The fixture content indexed with both hashing embedders."""
-    settings = build_fixture_index(tmp_path_factory.mktemp("ensemble"), HashingEmbedder())
+    """The fixture content indexed with both hashing embedders (first without
+    the real second model, whose vectors the next run would replace)."""
+    root = tmp_path_factory.mktemp("ensemble")
+    settings = build_fixture_index(root, HashingEmbedder(), secondary_model="")
     builder = IndexBuilder(
         settings, embedder=HashingEmbedder(), secondary_embedder=SecondHashingEmbedder()
     )
@@ -153,16 +155,43 @@ def test_a_query_in_another_language_costs_the_second_model_nothing(
         searcher.close()
 
 
+class OtherSecondEmbedder(SecondHashingEmbedder):
+    """A second model other than the one the engine loads."""
+
+    name = "test-hashing-other"
+
+
+@pytest.fixture(scope="module", params=["none", "another model's"])
+def without_second_vectors(
+    request: pytest.FixtureRequest,
+    fixture_index: Settings,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Settings:
+    """An index without the engine's second vectors: with none at all (the
+    search fixture), or with another second model's."""
+    if request.param == "none":
+        return fixture_index
+    settings = build_fixture_index(
+        tmp_path_factory.mktemp("other"), HashingEmbedder(), secondary_model=""
+    )
+    builder = IndexBuilder(
+        settings, embedder=HashingEmbedder(), secondary_embedder=OtherSecondEmbedder()
+    )
+    assert builder.run().published
+    return settings
+
+
 def test_an_index_without_the_second_vectors_is_searched_without_them(
-    fixture_index: Settings, caplog: pytest.LogCaptureFixture
+    without_second_vectors: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
+    index = without_second_vectors
     with caplog.at_level(logging.WARNING, logger="search.ensemble"):
-        assert ranking(fixture_index, ENGLISH) == ranking(fixture_index, ENGLISH, second=False)
+        assert ranking(index, ENGLISH) == ranking(index, ENGLISH, second=False)
     assert "has no vectors of the second model" in caplog.text
 
 
 def test_an_article_added_incrementally_is_found_by_the_second_model(tmp_path: Path) -> None:
-    settings = build_fixture_index(tmp_path, HashingEmbedder())
+    settings = build_fixture_index(tmp_path, HashingEmbedder(), secondary_model="")
 
     def index() -> None:
         IndexBuilder(
@@ -284,9 +313,9 @@ def test_the_answers_candidates_get_the_second_models_cosines_without_a_model_ca
 
 
 def test_a_snapshot_without_the_second_vectors_gives_no_second_cosines(
-    fixture_index: Settings,
+    without_second_vectors: Settings,
 ) -> None:
-    searcher = engine(fixture_index)
+    searcher = engine(without_second_vectors)
     try:
         found = searcher.retrieve(Query(ENGLISH, k=20, floor=False))
         searcher.competing(found, searcher.rank(found)[0])

@@ -31,7 +31,7 @@ def _walked(reader: object, field: str) -> dict[str, int]:
 def test_live_frequencies_leave_deleted_passages_out(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     sick = settings.content_path / "hr" / "sick-leave.md"
     sick.write_text(sick.read_text().replace("doctor's certificate", "medical note"))
     leave = settings.content_path / "hr" / "annual-leave.md"

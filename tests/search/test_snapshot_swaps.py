@@ -22,7 +22,9 @@ def test_searches_keep_answering_while_snapshots_are_swapped_and_removed(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
     # keep_snapshots 1: every run removes the snapshot searches were just using.
-    settings = build_fixture_index(tmp_path, hashing_embedder).replace(keep_snapshots=1)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="").replace(
+        keep_snapshots=1
+    )
     engine = SearchEngine(settings, embedder=hashing_embedder)
     stop = threading.Event()
     answered: list[int] = []
@@ -65,7 +67,9 @@ def test_a_snapshot_removed_while_it_is_prepared_gives_way_to_the_next(
     prepares the snapshot published after it."""
     from search import prepared as prepared_module
 
-    settings = build_fixture_index(tmp_path, hashing_embedder).replace(keep_snapshots=1)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="").replace(
+        keep_snapshots=1
+    )
     engine = SearchEngine(settings, embedder=hashing_embedder)
     first = engine.reader.get()
     real = prepared_module.PreparedSnapshot.build.__func__  # type: ignore[attr-defined]
@@ -95,7 +99,7 @@ def test_a_snapshot_removed_before_it_is_opened_gives_way_to_the_next(
     """CURRENT was read, then the snapshot it named removed before it was opened."""
     from indexer import reader as reader_module
 
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     real = reader_module.snapshot.current_path
     gone = settings.index_path / "snapshots" / "20000101T000000-00000000"
     answers = iter([gone])

@@ -139,7 +139,7 @@ The VPN client does not connect: restart the VPN client and connect again ({i}).
 def test_an_engine_search_filtered_to_a_far_department_keeps_its_candidates(
     tmp_path: Path, hashing_embedder: HashingEmbedder
 ) -> None:
-    settings = build_fixture_index(tmp_path, hashing_embedder)
+    settings = build_fixture_index(tmp_path, hashing_embedder, secondary_model="")
     folder = settings.content_path / "it" / "vpn-crowd"
     folder.mkdir()
     for i in range(30):
