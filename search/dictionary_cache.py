@@ -7,14 +7,18 @@ costs a fraction of a second (docs/search.md, "Dictionary translation", has
 the figures). The cache is one file per dictionary path in the folder the
 `translation_dictionary_cache` setting names:
 
-    {"format": 1, "source": …, "size": …, "mtime_ns": …, "sha256": …,
+    {"format": 2, "source": …, "size": …, "mtime_ns": …, "sha256": …,
      "parser": …, "payload_bytes": …, "payload_sha256": …}\\n
-    {"table": {"urlaub": "vacation\\tleave…", …}, "skipped": 0}
+    {"table": {"urlaub": "vacation\\tleave…", …}, "skipped": 0,
+     "english_words": ["a", "abandon", …]}
 
 The first line (the header) says what the payload was parsed from: the
 file's path, size, modification time and SHA-256, and the parser's own
 fingerprint (a hash of `search/dictionary.py`, so a changed parser never
-reads an older table). The payload is plain JSON (never pickle) whose
+reads an older table). With the table the payload keeps the words of its
+English terms (`BilingualDictionary.english_words`, which tells a real word
+from a typo): made from the table, they cost a process about half a second
+at its first German question; read back, a tenth of that. The payload is plain JSON (never pickle) whose
 length and SHA-256 the header holds, so a truncated or altered file is
 caught before a word of it is used. A file that another user owns or may
 write is not read (in a folder others may write to, such as a shared
@@ -39,10 +43,11 @@ import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: the payload keeps the English words too
 # What `translation_dictionary_cache = auto` names, under the user's cache folder.
 APP_FOLDER = "spoc-kb"
 _PREFIX = "translation-dictionary-"
@@ -73,6 +78,14 @@ class SourceIdentity:
         )
 
 
+class CachedTable(NamedTuple):
+    """What the cache keeps of a parsed dictionary."""
+
+    table: dict[str, str]
+    skipped: int
+    english_words: frozenset[str]
+
+
 def cache_folder(configured: str) -> Path | None:
     """The folder a `translation_dictionary_cache` setting names: "auto" is the
     user's cache folder ($XDG_CACHE_HOME, else ~/.cache, then spoc-kb), "" none."""
@@ -90,9 +103,9 @@ def cache_file(folder: Path, source: Path) -> Path:
     return folder / f"{_PREFIX}{name}.json"
 
 
-def read_cached(file: Path, identity: SourceIdentity) -> tuple[dict[str, str], int] | None:
-    """The table and skipped-line count cached for `identity`; None (with a log
-    line) when the file is missing, stale or damaged."""
+def read_cached(file: Path, identity: SourceIdentity) -> CachedTable | None:
+    """The table, skipped-line count and English words cached for `identity`;
+    None (with a log line) when the file is missing, stale or damaged."""
     try:
         with open(file, "rb") as handle:
             st = os.fstat(handle.fileno())
@@ -138,11 +151,17 @@ def read_cached(file: Path, identity: SourceIdentity) -> tuple[dict[str, str], i
         return None
 
 
-def write_cached(file: Path, identity: SourceIdentity, table: dict[str, str], skipped: int) -> None:
+def write_cached(file: Path, identity: SourceIdentity, parsed: CachedTable) -> None:
     """Keep the parsed table in `file`, whole or not at all; a folder that cannot
     be written is logged (the process then goes on with the table it parsed)."""
     payload = json.dumps(
-        {"table": table, "skipped": skipped}, ensure_ascii=False, separators=(",", ":")
+        {
+            "table": parsed.table,
+            "skipped": parsed.skipped,
+            "english_words": sorted(parsed.english_words),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
     ).encode()
     header = json.dumps(_header(identity, payload), separators=(",", ":")).encode()
     temporary = None
@@ -201,13 +220,16 @@ def _header(identity: SourceIdentity, payload: bytes) -> dict[str, object]:
     }
 
 
-def _table_of(payload: object) -> tuple[dict[str, str], int]:
-    """The table and count of a payload, checked to be what `write_cached` wrote."""
-    if not isinstance(payload, dict) or set(payload) != {"table", "skipped"}:
-        raise ValueError("payload is not a table and a count")
-    table, skipped = payload["table"], payload["skipped"]
-    if not isinstance(skipped, int) or not isinstance(table, dict):
-        raise ValueError("payload is not a table and a count")
+def _table_of(payload: object) -> CachedTable:
+    """The table, count and words of a payload, checked to be what `write_cached`
+    wrote."""
+    if not isinstance(payload, dict) or set(payload) != {"table", "skipped", "english_words"}:
+        raise ValueError("payload is not a table, a count and a word list")
+    table, skipped, english = payload["table"], payload["skipped"], payload["english_words"]
+    if not isinstance(skipped, int) or not isinstance(table, dict) or not isinstance(english, list):
+        raise ValueError("payload is not a table, a count and a word list")
     if not all(isinstance(v, str) for v in table.values()):  # keys are strings in JSON
         raise ValueError("a translation is not a string")
-    return table, skipped
+    if not all(isinstance(w, str) for w in english):
+        raise ValueError("an English word is not a string")
+    return CachedTable(table, skipped, frozenset(english))

@@ -84,6 +84,58 @@ def test_the_first_load_writes_the_cache_and_the_next_reads_it(
     assert [p.name for p in cache.iterdir()] == [cache_file(cache, tiny).name]  # no temp files
 
 
+def test_the_english_words_are_read_back_not_made_again(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The words of the English terms (what tells a real word from a typo) come
+    from the cache, equal to those made from the freshly parsed table."""
+    cache = tmp_path / "cache"
+    made = _parsed(tiny).english_words
+    assert {"vacation", "leave", "salary", "field"} <= made
+    load_dictionary(tiny, cache)
+    _new_process(monkeypatch)
+    _no_parsing(monkeypatch)
+    _no_word_making(monkeypatch)
+    found = load_dictionary(tiny, cache)
+    assert found.english_words == made
+    assert found.knows("salary") and found.knows("urlaub") and not found.knows("wifii")
+
+
+def _no_word_making(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Refusing:
+        def findall(self, text: str) -> list[str]:
+            raise AssertionError("English words made although the cache holds them")
+
+    monkeypatch.setattr(dictionary, "_LETTERS", Refusing())
+
+
+def test_a_cache_of_the_previous_format_is_rebuilt(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A cache written before it kept the English words (format 1: the table
+    and the count alone) is stale; the rebuilt one holds the words."""
+    cache = tmp_path / "cache"
+    load_dictionary(tiny, cache)
+    file = cache_file(cache, tiny)
+    head, _, payload = file.read_bytes().partition(b"\n")
+    header, old = json.loads(head), json.loads(payload)
+    del old["english_words"]
+    older = json.dumps(old).encode()
+    header.update(
+        format=1, payload_bytes=len(older), payload_sha256=hashlib.sha256(older).hexdigest()
+    )
+    file.write_bytes(json.dumps(header).encode() + b"\n" + older)
+    _new_process(monkeypatch)
+    with caplog.at_level(logging.INFO, "search.dictionary_cache"):
+        found = load_dictionary(tiny, cache)
+    assert "stale (format changed)" in caplog.text
+    assert found.english_words == _parsed(tiny).english_words
+    _new_process(monkeypatch)
+    _no_parsing(monkeypatch)
+    _no_word_making(monkeypatch)
+    assert load_dictionary(tiny, cache).english_words == found.english_words
+
+
 def test_the_setting_names_the_folder(
     tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,14 +210,27 @@ def _damage(file: Path, how: str) -> None:
     elif how == "a header that is not an object":
         file.write_bytes(b"[1, 2]\n" + payload)
     elif how == "wrong types behind a matching header":
-        bad = json.dumps({"table": {"urlaub": ["wrong"]}, "skipped": 0}).encode()
-        header.update(payload_bytes=len(bad), payload_sha256=hashlib.sha256(bad).hexdigest())
-        file.write_bytes(json.dumps(header).encode() + b"\n" + bad)
+        _rewrite(file, header, {"table": {"urlaub": ["wrong"]}, "skipped": 0, "english_words": []})
+    elif how == "English words that are not a list behind a matching header":
+        _rewrite(file, header, {**json.loads(payload), "english_words": "vacation leave"})
+    elif how == "an English word that is not a string behind a matching header":
+        _rewrite(file, header, {**json.loads(payload), "english_words": ["vacation", 1]})
+    elif how == "no English words behind a matching header":
+        _rewrite(
+            file, header, {k: v for k, v in json.loads(payload).items() if k != "english_words"}
+        )
     elif how == "a folder in its place":
         file.unlink()
         file.mkdir()
     else:
         raise AssertionError(how)
+
+
+def _rewrite(file: Path, header: dict[str, object], payload: object) -> None:
+    """`payload` behind `header`, whose length and hash are made to match it."""
+    data = json.dumps(payload).encode()
+    header.update(payload_bytes=len(data), payload_sha256=hashlib.sha256(data).hexdigest())
+    file.write_bytes(json.dumps(header).encode() + b"\n" + data)
 
 
 DAMAGES = [
@@ -176,6 +241,9 @@ DAMAGES = [
     "no header",
     "a header that is not an object",
     "wrong types behind a matching header",
+    "English words that are not a list behind a matching header",
+    "an English word that is not a string behind a matching header",
+    "no English words behind a matching header",
     "a folder in its place",
 ]
 
@@ -195,13 +263,16 @@ def test_a_damaged_cache_is_rebuilt_never_trusted(
     with caplog.at_level(logging.INFO, "search.dictionary_cache"):
         found = load_dictionary(tiny, cache)
     assert found.table == _parsed(tiny).table
+    assert found.english_words == _parsed(tiny).english_words
     assert found.translations("urlaub")[:2] == ("vacation", "leave")
     assert "translation dictionary cache" in caplog.text
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     if how != "a folder in its place":  # rewritten whole: the next process reads it
         _new_process(monkeypatch)
         _no_parsing(monkeypatch)
-        assert load_dictionary(tiny, cache).table == found.table
+        rebuilt = load_dictionary(tiny, cache)
+        assert rebuilt.table == found.table
+        assert rebuilt.english_words == found.english_words
 
 
 def test_the_engine_keeps_the_dictionary_where_the_setting_says(
@@ -367,3 +438,4 @@ def test_debians_dictionary_translates_alike_from_the_cache(
     assert len(cached) > 200_000
     assert {"leave", "vacation"} <= set(cached.translations("urlaub"))
     assert cached.knows("reimbursement")
+    assert cached.english_words == parsed.english_words  # read back, equal to the made ones
