@@ -59,8 +59,16 @@ def _content(root: Path) -> Path:
 
 
 def _settings(tmp_path: Path, **extra: object) -> Settings:
+    """Without the second model: what is checked here is what documents are
+    read, cited, cached and reported, never its vectors, and loading and
+    running it for every index built was most of these tests' time."""
     return Settings.load(
-        {"content_dir": str(tmp_path / "content"), "index_dir": str(tmp_path / "index"), **extra},
+        {
+            "content_dir": str(tmp_path / "content"),
+            "index_dir": str(tmp_path / "index"),
+            "secondary_model": "",
+            **extra,
+        },
         environ={},
     )
 
