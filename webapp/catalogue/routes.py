@@ -53,12 +53,19 @@ def index() -> str:
     service = request_service()
     catalogue = service.catalogue
     sections = [
-        (slug, name, catalogue.top_requests(slug), catalogue.of_department(slug))
+        (slug, name, _marked_top(catalogue.top_requests(slug), types), types)
         for slug, name in department_options(service)
+        for types in [catalogue.of_department(slug)]
     ]
     return render_template(
         "catalogue/index.html", sections=[s for s in sections if s[3]], lang=current_language()
     )
+
+
+def _marked_top(top: list[RequestType], types: list[RequestType]) -> list[RequestType]:
+    """The top requests the page marks as most requested: none when they are all
+    the department offers, where a mark on every form would set none apart."""
+    return top if any(t not in top for t in types) else []
 
 
 def _request_type(type_id: str) -> RequestType:

@@ -4,6 +4,7 @@ each error at its field, in English and German, and the filed request's page."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from kb.catalogue.fields import FORM_OWN_NAMES
 from kb.store.protocols import Store
 from tests.support import sign_in_as, text_of
+from webapp.services import services
 
 pytestmark = pytest.mark.usefixtures("catalogue_content", "people")
 
@@ -38,7 +40,23 @@ def test_the_catalogue_lists_each_departments_services_top_requests_first(
     it = html[html.index('id="dept-it"') :]
     # IT's top requests first, in the order of its department file (one is HR's).
     assert it.index("Neuer Laptop") < it.index("Einstellung")
-    assert 'href="/catalogue/laptop"' in html and "Am häufigsten angefragt" in html
+    assert 'href="/catalogue/laptop"' in html
+
+
+def test_only_a_department_with_other_services_marks_its_top_requests(
+    client: FlaskClient, catalogue_content: Path
+) -> None:
+    # IT offers two forms and lists both as top requests: a mark on each sets none apart.
+    assert "Most requested" not in text_of(client.get("/catalogue/"))
+    services(client.application).departments_check_seconds = 0.0  # no wait, for the test
+    it_file = catalogue_content / "it" / "_department.yml"
+    text = it_file.read_text(encoding="utf-8")
+    # Onboarding alone on top, the laptop form after it: the mark sets it apart.
+    it_file.write_text(text.replace("[laptop, onboarding]", "[onboarding]"), encoding="utf-8")
+    html = text_of(client.get("/catalogue/"))
+    it = html[html.index('id="dept-it"') :]
+    top = it[it.index('href="/catalogue/onboarding"') : it.index('href="/catalogue/laptop"')]
+    assert "Most requested" in top and it.count("Most requested") == 1
 
 
 def test_the_form_shows_every_field_with_its_label_help_and_kind(client: FlaskClient) -> None:
