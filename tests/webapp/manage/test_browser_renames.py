@@ -92,3 +92,48 @@ def test_delete_an_uploaded_document_after_confirming(
     expect(page.locator(".document-deleted")).to_be_visible()
     page.context.close()
     assert tab.errors == []
+
+
+def test_a_rename_asked_after_someone_else_renamed_the_article_offers_its_new_name(
+    browser: Any,  # noqa: F811
+    site: LiveServer,  # noqa: F811
+) -> None:
+    """Otto has the rename page open; Olga renames the article meanwhile. Otto's
+    rename is refused (412, nothing changed) on the page of its new name, which
+    says so and holds the name he typed, and renames it there."""
+    from playwright.sync_api import expect
+
+    otto, olga = _open(browser), _open(browser)
+    sign_in(otto, site, "otto")
+    sign_in(olga, site, "olga")
+    otto.page.goto(site.url + "/manage/move/it/video-conferencing-rooms.md?hl=en")
+    olga.page.goto(site.url + "/manage/move/it/video-conferencing-rooms.md?hl=en")
+    olga.page.get_by_label("New name").fill("meeting-room-video")
+    olga.page.get_by_role("button", name="Rename").click()
+    expect(olga.page.locator(".flash").first).to_contain_text("is now it/meeting-room-video.md")
+    page = otto.page
+    page.get_by_label("New name").fill("teams-rooms")
+    page.get_by_label("What changed (optional)").fill("shorter name")
+    page.get_by_role("button", name="Rename").click()
+    expect(page.locator("#move-error")).to_contain_text(
+        "it/video-conferencing-rooms.md was renamed to it/meeting-room-video.md since you "
+        "read it: nothing was changed."
+    )
+    expect(page.locator(".move-instead")).to_contain_text(
+        "Someone else renamed it/video-conferencing-rooms.md to it/meeting-room-video.md"
+    )
+    expect(page.get_by_label("New name")).to_have_value("teams-rooms")
+    expect(page.get_by_label("What changed (optional)")).to_have_value("shorter name")
+    folder = content_of(site) / "it"
+    assert (folder / "meeting-room-video.md").exists()
+    assert not (folder / "teams-rooms.md").exists()
+    page.get_by_role("button", name="Rename").click()
+    expect(page.locator(".flash").first).to_contain_text(
+        "it/meeting-room-video.md is now it/teams-rooms.md"
+    )
+    assert (folder / "teams-rooms.md").exists()
+    assert not (folder / "meeting-room-video.md").exists()
+    for tab in (otto, olga):
+        tab.page.context.close()
+    assert [e for e in otto.errors if "status of 412" not in e] == []
+    assert olga.errors == []
