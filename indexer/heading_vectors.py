@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from kb.passage_words import model_heading
+
 SCHEMA = "CREATE TABLE IF NOT EXISTS heading_vectors (path TEXT PRIMARY KEY, vector BLOB NOT NULL)"
 
 # Given heading paths, their query-role vectors (n, dim), unit length.
@@ -33,8 +35,9 @@ EmbedQueries = Callable[[list[str]], np.ndarray]
 
 
 def heading_path(title: str, headings: Sequence[str]) -> str:
-    """The text a passage's section is embedded as: "Title > Heading > Subheading"."""
-    return " > ".join((title, *headings))
+    """The text a passage's section is embedded as: "Title > Heading > Subheading",
+    as much of it as the models read of a passage (`kb.passage_words.model_heading`)."""
+    return model_heading(title, headings)
 
 
 def _used_paths(db: sqlite3.Connection) -> set[str]:

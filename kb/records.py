@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from kb.passage_words import WORD, passage_word_count
+from kb.passage_words import WORD, model_heading, passage_word_count
 from kb.validators import normal_name, set_normalised, without_bidi_controls
 
 
@@ -273,9 +273,9 @@ class Chunk:
 
     @property
     def embedding_text(self) -> str:
-        """What the model reads: title and heading path give the passage context."""
-        head = " > ".join((self.title, *self.headings))
-        return f"{head}\n{self.text}"
+        """What the models read: title and heading path give the passage context
+        (at most `kb.passage_words.MAX_HEAD_WORDS` words of them)."""
+        return f"{model_heading(self.title, self.headings)}\n{self.text}"
 
     @property
     def text_hash(self) -> str:
