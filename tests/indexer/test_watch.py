@@ -32,8 +32,10 @@ def test_a_change_made_while_the_index_is_locked_is_indexed_once_it_is_free(
     content = tmp_path / "content"
     (content / "hr").mkdir(parents=True)
     (content / "hr" / "leave.md").write_text("# Annual leave\nYou get 30 days.\n", "utf-8")
+    # Without the second model, whose vectors nothing here reads.
     settings = Settings.load(
-        {"content_dir": str(content), "index_dir": str(tmp_path / "index")}, environ={}
+        {"content_dir": str(content), "index_dir": str(tmp_path / "index"), "secondary_model": ""},
+        environ={},
     )
     builder = IndexBuilder(settings, embedder=HashingEmbedder())
     builder.run()
