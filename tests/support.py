@@ -363,7 +363,10 @@ for _name in sorted(n for n in dir(Store) if not n.startswith("_")):
 
 def indexed_app(content: Path, folder: Path, **settings: Any) -> Any:
     """The web app over the content folder `content`, indexed with the hashing
-    embedder into `folder` (which holds its database too); `settings` added."""
+    embedder into `folder` (which holds its database too); `settings` added.
+    Without the second model unless `settings` names one: the hashing embedder
+    stands in for the models, and loading the real second one was most of the
+    time of each app made."""
     from indexer.build import IndexBuilder
     from kb.settings import Settings
     from search.engine import SearchEngine
@@ -375,6 +378,7 @@ def indexed_app(content: Path, folder: Path, **settings: Any) -> Any:
             "index_dir": str(folder / "index"),
             "database_url": f"sqlite:///{folder / 'kb.db'}",
             "secret_key": "test",
+            "secondary_model": "",
             **settings,
         },
         environ={},
