@@ -127,12 +127,14 @@ def test_a_restore_killed_before_the_snapshot_is_published_is_finished_by_the_ne
     rows, content = _changed_since(source)
     served = snapshot.current_name(source.index_path)
     _killed_at(source, backup, "publish")
+    # The index runs without the second model, whose vectors nothing here reads.
+    indexing = source.replace(secondary_model="")
     # Half-done: the backup's rows and content folder, the index as it was.
     assert tables(source.database_url) != rows
     assert "Connect with MFA" in (source.content_path / "it" / "vpn.md").read_text()
 
     with caplog.at_level(logging.WARNING, logger="indexer.build"):
-        IndexBuilder(source, embedder=HashingEmbedder()).run(full=True)
+        IndexBuilder(indexing, embedder=HashingEmbedder()).run(full=True)
 
     told = [r.getMessage() for r in caplog.records if "interrupted" in r.getMessage()]
     assert len(told) == 1 and "it is finished now" in told[0], told
@@ -144,7 +146,7 @@ def test_a_restore_killed_before_the_snapshot_is_published_is_finished_by_the_ne
     assert not journal.journal_path(source.index_path).exists()
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="indexer.build"):
-        IndexBuilder(source, embedder=HashingEmbedder()).run(full=True)
+        IndexBuilder(indexing, embedder=HashingEmbedder()).run(full=True)
     assert not [r for r in caplog.records if "interrupted" in r.getMessage()]
 
 
