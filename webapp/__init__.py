@@ -64,12 +64,13 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     # every command, and most commands never serve.
     from flask import Flask
 
-    from webapp import assets, errors, i18n, inputs, names, people, security, services, throttle
+    from webapp import assets, errors, i18n, names, people, security, services, throttle
     from webapp.auth import identity, language_choice
     from webapp.auth import routes as auth
     from webapp.manage import body_limits
     from webapp.proxies import TrustedProxies
     from webapp.query_params import init_app as check_query_params
+    from webapp.request_checks import init_app as check_requests
     from webapp.requests import files as request_files
 
     settings, flask_config, origin = _split_config(config)
@@ -93,7 +94,7 @@ def create_app(config: Mapping[str, Any] | Settings | None = None) -> Flask:
     throttle.init_app(app, settings)
     request_files.init_app(app)  # before anything reads a body that may carry files
     body_limits.init_app(app)  # likewise for bodies that carry an article
-    inputs.init_app(app)  # ids beyond 64 bits, NUL characters: 400s before any view
+    check_requests(app)  # ids beyond 64 bits, NUL characters: 400s before any view
     names.init_app(app)  # department names and article ids in composed form
     check_query_params(app)  # an API call's parameters: only those it declares
     errors.init_app(app)

@@ -1,43 +1,25 @@
-"""Reading and checking what callers send: JSON bodies and their fields.
+"""Reading and checking what callers send: the fields of JSON bodies, forms
+and query strings.
 
 Every check fails with `kb.errors.ValidationError` (400) whose message says
 which field was wrong, what was sent and what is accepted, and whose details
-carry the field name, so API clients can point at it. Each audience reads its
-own parameters and forms (`webapp.search.inputs`, `webapp.articles.inputs`,
-`webapp.requests.forms`) with these helpers.
-
-Two checks hold for every call (`init_app`), because schema fuzzing found
-each answering 500 somewhere: a number in the URL or a form beyond the
-databases' 64-bit integers (no id can be that large; SQLite overflows), and a
-NUL character in any parameter, form field, URL part or JSON string
-(PostgreSQL refuses to store one). Both are 400s naming the field. A form
-whose view checks its own fields (`checks_own_form`: the editor) is left to it,
-so that it shows the form again with what was typed. JSON strings may also
-hold half a UTF-16 surrogate pair (`"\\ud800"`, or its raw bytes, which
-Python's parser lets through), which no database can encode: refused the
-same way. A query string whose raw bytes are not UTF-8 (an unencoded
-`?q=\\xff` in the request line) is a 400 too (`KbRequest`): its undecodable
-parameters are set aside before anything reads the query, so the error page
-still follows `hl` and the other parameters.
+carry the field name, so API clients can point at it (`invalid`). Each
+audience reads its own parameters and forms (`webapp.search.inputs`,
+`webapp.articles.inputs`, `webapp.requests.forms`) with these helpers; the
+body itself is read by `webapp.json_body`, and what every call is checked
+for before any view by `webapp.request_checks`.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
-
-from flask import Flask, Request, current_app, request
-from werkzeug.datastructures import MultiDict
+from collections.abc import Mapping
+from typing import Any
 
 from kb.errors import ValidationError
 from kb.validators import MAX_STORED_INT
-from webapp.names import composed_json
 
 MAX_ID_CHARS = 500
 MAX_INT = MAX_STORED_INT  # the databases' BIGINT: no id, rank or count can be larger
-V = TypeVar("V", bound=Callable[..., Any])
 
 
 def invalid(
@@ -70,109 +52,6 @@ def too_large(field: str, limit: int, sent: str = "") -> ValidationError:
     )
 
 
-def json_object(*fields: str) -> dict[str, Any]:
-    """The request's JSON body, which must be an object (of only `fields`, when given)."""
-    if not request.is_json:
-        raise ValidationError(
-            "send a JSON object with the header Content-Type: application/json",
-            details={"content_type": request.content_type or ""},
-            key="not_json",
-        )
-    try:
-        data = request.get_json(silent=True)
-    except RecursionError:  # the parser's own stack: [[[[...]]]] thousands deep
-        raise ValidationError(
-            "the JSON body is nested too deeply; send a flat object of fields",
-            details={"body": "too deeply nested"},
-            key="json_nested",
-        ) from None
-    if not isinstance(data, dict):
-        body = type(data).__name__ if data is not None else "invalid JSON"
-        if fields:  # the call's own fields, not another call's example
-            raise ValidationError(
-                f"the request body must be a JSON object of the fields {', '.join(fields)}",
-                details={"body": body, "fields": list(fields)},
-                key="json_not_object_fields",
-                values={"fields": ", ".join(fields)},
-            )
-        raise ValidationError(
-            'the request body must be a JSON object: {"name": value, ...}',
-            details={"body": body},
-            key="json_not_object",
-        )
-    # Checked before a name is quoted back: a quoted half surrogate pair cannot be encoded.
-    for name, value in data.items():
-        _refuse_nul(name.encode("utf-8", "backslashreplace").decode()[:100], name, json=True)
-        _refuse_nul(name, value, json=True)
-    if fields:
-        known(data, fields)
-    _refuse_duplicate_names(request.get_data(cache=True))
-    return data
-
-
-def _refuse_duplicate_names(body: bytes) -> None:
-    """A 400 naming the first name an object of the JSON `body` (at any depth) holds
-    twice. Python's parser keeps the last value and others the first, so a proxy
-    or log that reads `{"status": "new", "status": "closed"}` would see another
-    change than the one made; JSON (RFC 8259) leaves such a body undefined."""
-
-    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        seen: set[str] = set()
-        for name, _ in items:
-            if name in seen:
-                raise invalid(
-                    name[:100],
-                    "is named twice in one JSON object; send each field once",
-                    key="json_duplicate_name",
-                    reason="duplicate",
-                )
-            seen.add(name)
-        return dict(items)
-
-    json.loads(body, object_pairs_hook=pairs)
-
-
-def _refuse_nul(field: str, value: Any, *, json: bool = False, at: str = "") -> None:
-    """A NUL character anywhere in `value` (strings, nested lists and objects), and
-    with `json` a lone surrogate (URLs and forms are decoded without them), NaN or
-    Infinity, which Python's parser takes but JSON does not know (an error quoting
-    one would answer a body no strict JSON parser reads), or an integer beyond 64
-    bits, which no field takes (nor `float`; named by its path `at`, as views do)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        raise invalid(
-            field, "is NaN or Infinity, which JSON does not know; send a number", key="not_finite"
-        )
-    if isinstance(value, int) and not -MAX_INT - 1 <= value <= MAX_INT:  # `int_field`'s 400
-        int_field({at or field: value}, at or field)
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise invalid(
-                field, "contains a NUL character (\\u0000); remove it", key="nul", reason="nul"
-            )
-        if json and not value.isascii():
-            _refuse_surrogate(field, value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _refuse_nul(field, key, json=json)  # first: `at` quotes the key
-            _refuse_nul(field, item, json=json, at=f"{at or field}.{key[:100]}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):  # a list of numbers is named as a whole
-            inner = f"{at or field}[{index}]" if isinstance(item, dict) else at
-            _refuse_nul(field, item, json=json, at=inner)
-
-
-def _refuse_surrogate(field: str, value: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise invalid(
-            field,
-            "contains half of a UTF-16 surrogate pair (\\ud800 to \\udfff); send whole characters",
-            key="surrogate",
-            reason="surrogate",
-        ) from None
-
-
 def digits(raw: str | None, field: str) -> int | None:
     """A form or query value of ASCII digits as an int (None when it is not one);
     400 naming `field` when it is beyond `MAX_INT`."""
@@ -182,82 +61,6 @@ def digits(raw: str | None, field: str) -> int | None:
     if len(text) > len(str(MAX_INT)) or int(text) > MAX_INT:
         raise too_large(field, MAX_INT, text[:40])
     return int(text)
-
-
-def _check_url_values(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    for name, value in (values or {}).items():
-        if isinstance(value, int) and value > MAX_INT:
-            raise too_large(name, MAX_INT)
-        _refuse_nul(name, value)
-
-
-class KbRequest(Request):
-    """A request whose query string is UTF-8: parameters whose raw bytes are not
-    are left out (`undecodable` names them), where Werkzeug would fail to decode
-    the whole query (and the error page too, choosing its language)."""
-
-    undecodable: list[str]
-
-    def __init__(self, environ: Any, *args: Any, **kwargs: Any) -> None:
-        super().__init__(environ, *args, **kwargs)
-        self.undecodable = []
-        try:
-            self.query_string.decode("utf-8")
-        except UnicodeDecodeError:
-            kept = []
-            for part in self.query_string.split(b"&"):
-                try:
-                    part.decode("utf-8")
-                except UnicodeDecodeError:
-                    name = part.partition(b"=")[0].decode("utf-8", "replace")
-                    self.undecodable.append(name)
-                else:
-                    kept.append(part)
-            self.query_string = b"&".join(kept)
-
-    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
-        """The JSON body, its department fields in composed form (`webapp.names`)."""
-        return composed_json(super().get_json(force=force, silent=silent, cache=cache))
-
-
-def _check_parameters() -> None:
-    undecodable = getattr(request, "undecodable", [])
-    if undecodable:
-        raise invalid(
-            undecodable[0],
-            "is not UTF-8 text; percent-encode the parameter's UTF-8 bytes (%C3%BC for ü)",
-            key="not_utf8",
-            reason="not_utf8",
-        )
-    for name, value in request.args.items(multi=True):
-        _refuse_nul(name, value)
-    view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "checks_own_form", False):
-        return
-    if request.method != "GET" and request.mimetype in (
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    ):
-        refuse_nul_in(request.form)
-
-
-def refuse_nul_in(form: MultiDict[str, str]) -> None:
-    """A 400 naming the first form field with a NUL character."""
-    for name, value in form.items(multi=True):
-        _refuse_nul(name, value)
-
-
-def checks_own_form(view: V) -> V:
-    """Mark a form's view that calls `refuse_nul_in` itself, so that it can show
-    the form again with what was typed rather than a bare error page."""
-    view.checks_own_form = True  # type: ignore[attr-defined]
-    return view
-
-
-def init_app(app: Flask) -> None:
-    app.request_class = KbRequest
-    app.url_value_preprocessor(_check_url_values)
-    app.before_request(_check_parameters)
 
 
 def known(data: Mapping[str, Any], names: tuple[str, ...]) -> None:

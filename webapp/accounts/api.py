@@ -37,7 +37,8 @@ from webapp import services
 from webapp.accounts import routes
 from webapp.accounts.presenters import grant_departments
 from webapp.auth.identity import require_user
-from webapp.inputs import json_object, text_field
+from webapp.inputs import text_field
+from webapp.json_body import json_object
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/accounts")
 

@@ -21,7 +21,8 @@ from kb.errors import NotFoundError
 from webapp.articles import presenters
 from webapp.articles.inputs import MAX_COMMENT_CHARS
 from webapp.articles.renamed import renamed_to
-from webapp.inputs import bool_field, int_field, json_object, text_field
+from webapp.inputs import bool_field, int_field, text_field
+from webapp.json_body import json_object
 from webapp.search.event_log import record_feedback
 from webapp.search.search_refs import MAX_REF_CHARS
 from webapp.services import services
@@ -33,7 +34,7 @@ bp = Blueprint("articles_api", __name__, url_prefix="/api")
 def article(article_id: str) -> Response:
     """The published article; for a content owner who may edit it, the stored
     article (any status) with its `version` and an `ETag`."""
-    from webapp.manage.api import editor_view
+    from webapp.manage.stored_articles import editor_view
 
     stored = editor_view(article_id)
     if stored is not None:

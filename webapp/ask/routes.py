@@ -42,7 +42,7 @@ from webapp.auth.identity import require_user
 from webapp.departments import department_name, department_of
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import checks_own_form, refuse_nul_in
+from webapp.request_checks import checks_own_form, refuse_nul_in
 from webapp.requests.files import file_with_attachments, first_filing, uploads
 from webapp.requests.forms import submission_from_form
 from webapp.requests.presenters import department_choices

@@ -22,7 +22,8 @@ from webapp import services
 from webapp.auth.csrf import csrf_token
 from webapp.auth.identity import require_user, user_groups
 from webapp.auth.password import check_limits, count_failure, keep_this_session
-from webapp.inputs import json_object, text_field
+from webapp.inputs import text_field
+from webapp.json_body import json_object
 
 PASSWORD_FIELDS = ("current_password", "new_password")
 

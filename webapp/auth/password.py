@@ -29,8 +29,8 @@ from webapp import services
 from webapp.auth import identity, sessions
 from webapp.errors import is_api_request, message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import checks_own_form, refuse_nul_in
 from webapp.proxies import client_network
+from webapp.request_checks import checks_own_form, refuse_nul_in
 from webapp.security import local_path
 from webapp.throttle import SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, RateLimited, throttle
 

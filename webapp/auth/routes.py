@@ -45,8 +45,8 @@ from webapp.auth.drafts import draft_owner, form_not_sent, form_page
 from webapp.auth.password import must_change_first
 from webapp.errors import error_response, is_api_request, message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import checks_own_form, refuse_nul_in
 from webapp.proxies import client_network
+from webapp.request_checks import checks_own_form, refuse_nul_in
 from webapp.security import local_path
 from webapp.throttle import SIGN_IN_ACCOUNT, SIGN_IN_ADDRESS, throttle
 

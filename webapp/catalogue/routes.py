@@ -34,7 +34,8 @@ from webapp.auth.identity import require_user
 from webapp.catalogue.presenters import department_options, field_views
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import checks_own_form, digits, refuse_nul_in, too_long
+from webapp.inputs import digits, too_long
+from webapp.request_checks import checks_own_form, refuse_nul_in
 from webapp.requests.files import file_with_attachments, first_filing, uploads
 from webapp.requests.forms import MAX_DESCRIPTION_CHARS, idempotency_key
 from webapp.search.search_refs import MAX_REF_CHARS

@@ -20,7 +20,7 @@ from kb.insights.service import OVERVIEW_FIGURES, Overview
 from kb.insights.trends import TREND_COLUMNS, trend_row
 from kb.validators import parse_choice
 from webapp.departments import department_name
-from webapp.inputs import json_object, text_field
+from webapp.inputs import text_field
 from webapp.insights.views import (
     Reading,
     content_groups,
@@ -32,6 +32,7 @@ from webapp.insights.views import (
     targets,
     working_hours,
 )
+from webapp.json_body import json_object
 
 bp = Blueprint("api_insights", __name__, url_prefix="/api/insights")
 

@@ -14,11 +14,17 @@ and asks again, so nothing is thrown away by one click and nothing needs a
 script. The form carries the session's CSRF token, the version the editor
 showed and which of the two it confirms; the service checks the owner and
 the rest (`kb.authoring.discarding`).
+
+Through the API (blueprint `manage_api`, based on the version in If-Match):
+
+    DELETE /api/articles/<id>                a draft never published thrown away
+                                             (a document's: `document_deleting`)
+    POST /api/articles/<id>/discard-changes  the last published text current again
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.authoring.discarding import (
@@ -31,15 +37,18 @@ from kb.authoring.discarding import (
 from kb.authoring.errors import StaleEditError
 from kb.authoring.records import Editable
 from kb.authoring.status_changes import was_published
+from kb.content.readers import is_document
 from kb.errors import ConflictError, ContentError
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
 from webapp.inputs import invalid
-from webapp.manage import forms
+from webapp.manage import document_deleting, editor_warnings, forms
 from webapp.manage.picture_uploads import uploads
 from webapp.manage.renaming import editor_now
+from webapp.manage.stored_articles import stored_article
+from webapp.manage.versions import discard_base, with_etag
 
 KINDS = ("draft", "changes")
 
@@ -113,3 +122,52 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/discard/<path:article_id>", "discard", discard, methods=["POST"])
     bp.add_app_template_global(discardable_draft, "discardable_draft")
     bp.add_app_template_global(discardable_changes, "discardable_changes")
+
+
+def discard_json(article_id: str) -> Response:
+    """A draft never published thrown away with its staged pictures, as the
+    editor's Discard draft does (`kb.authoring.discarding`), based on the version
+    in If-Match: 428 without it, 412 on an older one, 409 `published_before`."""
+    if is_document(article_id):  # a document is deleted: `document_deleting`
+        return document_deleting.delete_json(article_id)
+    actor = require_user()
+    service = services.authoring()
+    base = discard_base(service, actor, article_id)
+    gone = discard_draft(service, actor, article_id, base_version=base, stage=uploads().stage)
+    return jsonify(
+        {
+            "id": article_id,
+            "discarded": True,
+            "version": gone.number,
+            "author": gone.author,
+            "ts": gone.ts.isoformat(),
+            "action": gone.action.value,
+            "status": gone.status.value,
+        }
+    )
+
+
+def discard_changes_json(article_id: str) -> Response:
+    """The last published text made current again, the drafts and reviews saved
+    since dropped, as the editor's Discard changes does: published again, or in
+    review under the four-eyes rule; 409 `nothing_published` when there is no
+    published text under the changes. Answers the stored article, with the
+    `warnings` of the text it made current."""
+    actor = require_user()
+    service = services.authoring()
+    base = discard_base(service, actor, article_id)
+    kept = discard_changes(service, actor, article_id, base_version=base, stage=uploads().stage)
+    opened = service.open(actor, article_id)
+    said = {**stored_article(opened), "warnings": editor_warnings.standing_warnings(opened)}
+    return with_etag(jsonify(said), kept.number)
+
+
+def register_api(bp: Blueprint) -> None:
+    """Add the API's discards to `bp` (the `manage_api` blueprint)."""
+    bp.add_url_rule("/articles/<path:article_id>", "discard", discard_json, methods=["DELETE"])
+    bp.add_url_rule(
+        "/articles/<path:article_id>/discard-changes",
+        "discard_saved_changes",
+        discard_changes_json,
+        methods=["POST"],
+    )

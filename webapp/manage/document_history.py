@@ -47,7 +47,8 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import invalid, json_object, text_field
+from webapp.inputs import invalid, text_field
+from webapp.json_body import json_object
 from webapp.manage import forms
 from webapp.manage.documents import orphaned_json, review_json_fields, uploads
 from webapp.manage.presenters import departments_gone

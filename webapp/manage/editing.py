@@ -30,7 +30,6 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import checks_own_form, refuse_nul_in
 from webapp.manage import forms, retiring, saved_notices
 from webapp.manage.conflicts import conflict_page
 from webapp.manage.editor_page import render_editor
@@ -39,6 +38,7 @@ from webapp.manage.gap_questions import asked_in_gap
 from webapp.manage.owned import owned_departments
 from webapp.manage.picture_uploads import save_staged
 from webapp.manage.previews import opening_preview
+from webapp.request_checks import checks_own_form, refuse_nul_in
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
 

@@ -14,13 +14,13 @@
 The editor's "Rename" leads here. Its form carries the session's CSRF token
 and the version the editor showed; the service checks the owner, the name and
 the rest; `POST /api/articles/<id>/move` does the same for scripts
-(`webapp.manage.api`). The old address of the article page leads on to the new one
-(`webapp.articles.renamed`).
+(`move_json`, blueprint `manage_api`). The old address of the article page
+leads on to the new one (`webapp.articles.renamed`).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from kb.authoring.errors import GoneSinceError, StaleEditError
@@ -30,10 +30,14 @@ from webapp import services
 from webapp.auth.identity import require_user
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.manage import forms
+from webapp.inputs import text_field
+from webapp.json_body import json_object
+from webapp.manage import editor_warnings, forms
 from webapp.manage.findable import findable_line
 from webapp.manage.picture_uploads import uploads
-from webapp.manage.relinking import flash_relinking, relink_moved
+from webapp.manage.relinking import flash_relinking, relink_moved, relinking_json
+from webapp.manage.stored_articles import stored_article
+from webapp.manage.versions import discard_base, with_etag
 
 REFUSED = (ValidationError, ConflictError, ContentError, NotFoundError, StaleEditError)
 
@@ -98,3 +102,33 @@ def register(bp: Blueprint) -> None:
     """Add the rename page and its form to `bp` (the manage blueprint)."""
     bp.add_url_rule("/move/<path:article_id>", "move_form", confirm, methods=["GET"])
     bp.add_url_rule("/move/<path:article_id>", "move", move, methods=["POST"])
+
+
+def move_json(article_id: str) -> Response:
+    """The article renamed in its folder, as the editor's Rename does
+    (`kb.authoring.moving`): `name` (and `message`) in the body, the version in
+    If-Match (428 without it, 412 on an older one); 409 `move_taken` when the
+    name is taken. Answers the stored article under its new id, which Location
+    names, with `links`: the articles whose links to the old id were changed
+    (`webapp.manage.relinking`), those that could not be, and the other
+    departments' articles that still link to it; `warnings` as a PUT's."""
+    actor = require_user()
+    service = services.authoring()
+    base = discard_base(service, actor, article_id)
+    body = json_object("name", "message")
+    done = move_article(
+        service, actor, article_id, text_field(body, "name"), base_version=base,
+        message=text_field(body, "message", required=False, max_chars=forms.MAX_MESSAGE_CHARS),
+        stage=uploads().stage,
+    )  # fmt: skip
+    links = relinking_json(relink_moved(actor, article_id, done.article_id))
+    opened = service.open(actor, done.article_id)  # a link to itself changed: a version on
+    said = {"links": links, "warnings": editor_warnings.standing_warnings(opened)}
+    answer = with_etag(jsonify({**stored_article(opened), **said}), opened.version)
+    answer.headers["Location"] = url_for("articles_api.article", article_id=done.article_id)
+    return answer
+
+
+def register_api(bp: Blueprint) -> None:
+    """Add the API's rename to `bp` (the `manage_api` blueprint)."""
+    bp.add_url_rule("/articles/<path:article_id>/move", "move", move_json, methods=["POST"])

@@ -1,8 +1,8 @@
 """What the API enforces on every call, written into the document once.
 
 The parts describe each operation's fields; the checks below hold for all of
-them (`webapp.inputs`), so they are added here rather than repeated in every
-schema, where one would be forgotten:
+them (`webapp.json_body`, `webapp.request_checks`), so they are added here
+rather than repeated in every schema, where one would be forgotten:
 
 * a JSON body is an object of the fields its schema lists: anything else is a
   400 naming the field (`additionalProperties: false`);

@@ -25,7 +25,8 @@ from webapp.auth.identity import require_user
 from webapp.auth.typed_fields import typed_fields
 from webapp.errors import message_for
 from webapp.i18n import current_language, gettext
-from webapp.inputs import refuse_nul_in, too_long
+from webapp.inputs import too_long
+from webapp.request_checks import refuse_nul_in
 from webapp.requests import refused
 from webapp.requests.form_tokens import new_token
 from webapp.requests.forms import MAX_TEXT_CHARS

@@ -41,15 +41,8 @@ from webapp.ask.form_token import MAX_SERVED_CHARS, with_served_suggestions
 from webapp.ask.suggestion import routed
 from webapp.auth.identity import require_user
 from webapp.i18n import current_language
-from webapp.inputs import (
-    MAX_INT,
-    form_flag,
-    int_arg,
-    int_field,
-    json_object,
-    text_field,
-    too_long,
-)
+from webapp.inputs import MAX_INT, form_flag, int_arg, int_field, text_field, too_long
+from webapp.json_body import json_object
 from webapp.preconditions import if_match_version
 from webapp.requests import files, presenters
 from webapp.requests.files import file_with_attachments, first_filing, uploads

@@ -23,7 +23,7 @@ from kb.settings import Settings
 from webapp import services
 from webapp.auth.identity import require_user
 from webapp.i18n import gettext
-from webapp.inputs import checks_own_form
+from webapp.request_checks import checks_own_form
 from webapp.requests import presenters
 from webapp.requests.acting import act, form_text
 from webapp.requests.listing import cursor_arg, page_links

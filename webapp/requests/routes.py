@@ -24,7 +24,8 @@ from kb.requests.task_holders import Seen
 from webapp.auth.identity import require_user
 from webapp.departments import department_name
 from webapp.i18n import gettext
-from webapp.inputs import checks_own_form, digits, form_flag
+from webapp.inputs import digits, form_flag
+from webapp.request_checks import checks_own_form
 from webapp.requests import articles, draft_texts, form_tokens, leaving, template_helpers
 from webapp.requests.acting import OUTCOME_ANCHOR, act, form_text, render_detail
 from webapp.requests.files import download, uploads

@@ -28,7 +28,8 @@ from werkzeug.wrappers import Response
 from kb.accounts.records import MAX_USERNAME_CHARS, User
 from kb.requests.task_holders import Seen
 from webapp.auth.identity import require_user
-from webapp.inputs import json_object, text_field
+from webapp.inputs import text_field
+from webapp.json_body import json_object
 from webapp.requests import presenters
 from webapp.requests.forms import MAX_TEXT_CHARS
 from webapp.services import request_service

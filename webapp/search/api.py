@@ -16,7 +16,8 @@ from werkzeug.wrappers import Response
 
 from webapp import services
 from webapp.ask.form_token import search_source, suggestions_token
-from webapp.inputs import int_field, json_object, text_field
+from webapp.inputs import int_field, text_field
+from webapp.json_body import json_object
 from webapp.search import presenters
 from webapp.search.event_log import record_click, record_late_click, run_search
 from webapp.search.inputs import search_params, suggest_prefix

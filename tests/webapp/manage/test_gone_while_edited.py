@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from tests.kb.authoring.test_documents import PDF
 from tests.support import sign_in_as, text_of
 from tests.webapp.manage.conftest import VPN
-from webapp.manage import api
+from webapp.manage import stored_articles
 
 EDITED = {"title": "VPN setup", "summary": "How to connect from home.", "status": "published"}
 
@@ -77,7 +77,7 @@ def test_a_rename_between_the_put_s_check_and_its_save_is_answered_as_a_rename(
     cora_token, carl_token = sign_in_as(cora, "cora"), sign_in_as(carl, "carl")
     read = _read(cora, "/api/articles/it/vpn-setup.md")
     checked, renamed = threading.Event(), threading.Event()
-    found = api._exists
+    found = stored_articles._exists
 
     def exists_then_wait(*args: Any) -> bool:
         there = found(*args)
@@ -97,7 +97,7 @@ def test_a_rename_between_the_put_s_check_and_its_save_is_answered_as_a_rename(
         finally:
             renamed.set()
 
-    monkeypatch.setattr(api, "_exists", exists_then_wait)
+    monkeypatch.setattr(stored_articles, "_exists", exists_then_wait)
     renaming = threading.Thread(target=rename)
     renaming.start()
     late = cora.put(
