@@ -146,8 +146,8 @@ class BertEncoder:
     def _heads(self, x: torch.Tensor, batch: int, length: int) -> torch.Tensor:
         return x.view(batch, length, self.layout.heads, self.head_dim).transpose(1, 2)
 
-    def pooled(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Mean of the last hidden states over real tokens, (batch, hidden)."""
+    def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """The last hidden states, one per token, (batch, length, hidden)."""
         batch, length = ids.shape
         positions = torch.arange(length, device=ids.device)
         x = (
@@ -170,6 +170,11 @@ class BertEncoder:
             )
             mid = F.gelu(self._linear(x, f"{p}.intermediate.dense"))
             x = self._norm(x + self._linear(mid, f"{p}.output.dense"), f"{p}.output.LayerNorm")
+        return x
+
+    def pooled(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """Mean of the last hidden states over real tokens, (batch, hidden)."""
+        x = self.hidden(ids, mask)
         weights = mask.unsqueeze(-1).to(x.dtype)
         return (x * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
