@@ -111,10 +111,13 @@ def refused_if_renamed(versions: VersionStore, article_id: str, base: int | None
     file that a rename took away since becomes the 412 naming the id the article
     has now (`GoneSinceError`, renames in a row followed), where a 404 would leave
     the caller to guess. Nothing was written: each such write finds the file gone
-    before it writes, under the edit lock where it writes."""
+    before it writes, under the edit lock where it writes. A rename that is under
+    way when the write reads the history (its `move` version recorded, its file
+    not yet gone) makes the write stale: that, too, names where the article went
+    rather than asking to merge with a version that is the rename itself."""
     try:
         yield
-    except NotFoundError:
+    except (NotFoundError, StaleEditError):
         moved = renamed_since(versions, article_id)
         if moved is None:
             raise

@@ -1,7 +1,9 @@
 """The editor's pages: a new article, the editor, and a save from either.
 
     /manage/new                      a new article (GET form, POST create)
-    /manage/edit/<id>                the editor (POST: save draft, submit, publish, retire)
+    /manage/edit/<id>                the editor (POST: save draft, submit, publish, retire);
+                                     an old name of an article renamed since leads on
+                                     to the editor of the name it has now
     POST /manage/reopen/<id>         the editor at the current version, with the
                                      text of a save refused as stale above it
 
@@ -38,6 +40,7 @@ from webapp.manage.gap_questions import asked_in_gap
 from webapp.manage.owned import owned_departments
 from webapp.manage.picture_uploads import save_staged
 from webapp.manage.previews import opening_preview
+from webapp.manage.renaming import renamed_page
 from webapp.request_checks import checks_own_form, refuse_nul_in
 
 FIXABLE = (ValidationError, ContentError, ConflictError)
@@ -117,8 +120,11 @@ def create() -> Response | tuple[str, int]:
     return redirect(url_for("manage.edit", article_id=version.article_id), code=303)
 
 
-def edit(article_id: str) -> tuple[str, int]:
-    opened = services.authoring().open(require_user(), article_id)
+def edit(article_id: str) -> Response | tuple[str, int]:
+    try:
+        opened = services.authoring().open(require_user(), article_id)
+    except NotFoundError as exc:  # an old name: the editor of the name it has now
+        return renamed_page(article_id, "manage.edit", exc)
     problem, warnings = read_back(opened)
     return render_editor(
         opened,

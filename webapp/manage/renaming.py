@@ -11,6 +11,10 @@
                               page for the name it has now, saying so, with
                               the name and message as typed
 
+An old name of an article renamed since (a bookmark, an open tab) leads its
+owners on to the same page of the name it has now (`renamed_page`), as the
+article page's old address leads readers on.
+
 The editor's "Rename" leads here. Its form carries the session's CSRF token
 and the version the editor showed; the service checks the owner, the name and
 the rest; `POST /api/articles/<id>/move` does the same for scripts
@@ -24,7 +28,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from werkzeug.wrappers import Response
 
 from kb.authoring.errors import GoneSinceError, StaleEditError
-from kb.authoring.moving import move_article
+from kb.authoring.moving import move_article, renamed_since
 from kb.errors import ConflictError, ContentError, KbError, NotFoundError, ValidationError
 from webapp import services
 from webapp.auth.identity import require_user
@@ -61,6 +65,27 @@ def confirm(
         typed_message=(request.form.get("message") or "")[: forms.MAX_MESSAGE_CHARS],
     )
     return page, error.status if error else 200
+
+
+def move_form(article_id: str) -> Response | tuple[str, int]:
+    """The rename page; for an old name of an article renamed since, the page of
+    the name it has now."""
+    try:
+        return confirm(article_id)
+    except NotFoundError as exc:
+        return renamed_page(article_id, "manage.move_form", exc)
+
+
+def renamed_page(article_id: str, endpoint: str, exc: NotFoundError) -> Response:
+    """The page `endpoint` of the id a rename since gave `article_id` (renames in a
+    row followed), saying so; `exc` again when it was not renamed. Called after
+    `open` checked that the user owns the department, and a rename stays in its
+    folder, so the new name tells no one anything they may not read."""
+    moved = renamed_since(services.authoring().versions, article_id)
+    if moved is None:
+        raise exc
+    flash(gettext("manage_opened_renamed", old=article_id, new=moved), "info")
+    return redirect(url_for(endpoint, article_id=moved), code=303)
 
 
 def move(article_id: str) -> Response | tuple[str, int]:
@@ -100,7 +125,7 @@ def editor_now(article_id: str, exc: KbError) -> str:
 
 def register(bp: Blueprint) -> None:
     """Add the rename page and its form to `bp` (the manage blueprint)."""
-    bp.add_url_rule("/move/<path:article_id>", "move_form", confirm, methods=["GET"])
+    bp.add_url_rule("/move/<path:article_id>", "move_form", move_form, methods=["GET"])
     bp.add_url_rule("/move/<path:article_id>", "move", move, methods=["POST"])
 
 

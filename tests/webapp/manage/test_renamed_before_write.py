@@ -153,3 +153,37 @@ def test_a_status_change_in_the_editor_of_an_article_renamed_since_leads_to_its_
         page = text_of(cora.get(late.headers["Location"] + "?hl=en"))
         assert f"{OLD} was renamed to {NEW} since you read it: nothing was changed." in page
     assert (content / "it" / "vpn-from-home.md").read_text(encoding="utf-8") == VPN
+
+
+def test_the_editor_and_rename_page_of_an_old_name_lead_on_to_the_name_it_has_now(
+    app: Flask, content: Path
+) -> None:
+    """A bookmark or an open tab of the editor (or the rename page) of a name
+    renamed since, twice, opens the same page of the name it has now, saying so;
+    a name never used stays a 404, and someone who owns no part of IT learns
+    nothing of where it went."""
+    cora, carl = app.test_client(), app.test_client()
+    sign_in_as(cora, "cora")
+    carl_token = sign_in_as(carl, "carl")
+    _rename(carl, carl_token, OLD, "vpn-from-home", _tag(carl, OLD))
+    _rename(carl, carl_token, NEW, "vpn-remote", _tag(carl, NEW))
+    for page, said in (
+        ("edit", f"{OLD} was renamed to {LAST}. This is the same page under its new name."),
+        ("move", f"{OLD} wurde in {LAST} umbenannt."),
+    ):
+        language = "en" if page == "edit" else "de"
+        opened = cora.get(f"/manage/{page}/{OLD}?hl={language}")
+        assert opened.status_code == 303, text_of(opened)
+        assert opened.headers["Location"].endswith(f"/manage/{page}/{LAST}")
+        shown = cora.get(opened.headers["Location"] + f"?hl={language}")
+        assert shown.status_code == 200
+        assert said in text_of(shown)
+    assert cora.get("/manage/edit/it/never-there.md").status_code == 404
+    assert cora.get("/manage/move/it/never-there.md").status_code == 404
+    for who in ("helga", "emma"):  # an owner of HR, an employee
+        stranger = app.test_client()
+        sign_in_as(stranger, who)
+        for page in ("edit", "move"):
+            refused = stranger.get(f"/manage/{page}/{OLD}")
+            assert refused.status_code == 403, (who, page, refused.status_code)
+            assert "vpn-remote" not in refused.get_data(as_text=True)
