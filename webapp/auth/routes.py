@@ -3,7 +3,8 @@
 Sign-in (setting `auth_mode` = `local`) checks the username and password with
 `kb.accounts.service.authenticate` and keeps the username, the user's session
 generation, when the account was created and the sign-in time in Flask's session cookie (`kb_session`:
-signed, HttpOnly, SameSite=Lax, Secure with `session_cookie_secure`). The
+signed, HttpOnly, SameSite=Lax, Secure with `session_cookie_secure` and on any
+request that came over HTTPS). The
 session ends after `session_hours` however active it is, and at once when
 the generation in the store moves on: sign-out ends every session of the
 user (a copied cookie included), and so do a new password and a changed
@@ -189,6 +190,7 @@ def _header_mode_or_default() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = sessions.SessionCookies()
     app.before_request(check_csrf)
     app.before_request(must_change_first)
     app.register_error_handler(AuthenticationRequired, _to_sign_in)

@@ -12,7 +12,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from flask import g, request, session
+from flask import Flask, g, has_request_context, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 from kb.accounts.records import User, reserved_use
 from kb.errors import KbError
@@ -42,6 +43,18 @@ def _store() -> Store:
     from webapp.services import store
 
     return store()
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, Secure also whenever the request came over
+    HTTPS (directly, or through a proxy in `trusted_proxies` that says so), as the
+    visitor cookie is: without `session_cookie_secure`, a cookie set over HTTPS
+    went with any plain-HTTP request a page elsewhere made the browser send to
+    this host, readable by whoever watched the network."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        secure = super().get_cookie_secure(app)
+        return bool(secure or (has_request_context() and request.is_secure))
 
 
 def start_session(user: User) -> None:

@@ -29,16 +29,23 @@ def paula(store: Store) -> str:
     return "paula"
 
 
-def signed_in(client: FlaskClient, password: str = PASSWORD) -> str:
-    """Sign paula in through the form; returns the session cookie's value."""
-    page = client.get("/auth/sign-in").get_data(as_text=True)
+def sign_in_form(client: FlaskClient, password: str = PASSWORD, **how: Any) -> Any:
+    """Sign paula in through the form, each request made as `how` says."""
+    page = client.get("/auth/sign-in", **how).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]*)"', page)
     assert token is not None
     response = client.post(
         "/auth/sign-in",
         data={"username": "paula", "password": password, "csrf_token": token.group(1)},
+        **how,
     )
     assert response.status_code == 303, response.get_data(as_text=True)
+    return response
+
+
+def signed_in(client: FlaskClient, password: str = PASSWORD) -> str:
+    """Sign paula in through the form; returns the session cookie's value."""
+    sign_in_form(client, password)
     cookie = client.get_cookie("kb_session")
     assert cookie is not None
     return cookie.value
@@ -89,14 +96,7 @@ def test_cookies_are_secure_when_configured(make_app: Any) -> None:
     client = secure_app.test_client()
     visitor = client.get("/", base_url="https://kb.example.org")
     assert "Secure" in visitor.headers["Set-Cookie"]  # the pseudonymous id
-    page = client.get("/auth/sign-in", base_url="https://kb.example.org").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
-    assert token is not None
-    response = client.post(
-        "/auth/sign-in",
-        base_url="https://kb.example.org",
-        data={"username": "paula", "password": PASSWORD, "csrf_token": token.group(1)},
-    )
+    response = sign_in_form(client, base_url="https://kb.example.org")
     session_cookie = next(
         c for c in response.headers.getlist("Set-Cookie") if c.startswith("kb_session=")
     )
@@ -191,3 +191,28 @@ def test_a_request_on_an_ended_session_leaves_the_newer_cookie_alone(
         assert "kb_session" not in response.headers.get("Set-Cookie", "")
     assert signed_in(client) != stale
     assert client.get("/api/me").status_code == 200
+
+
+def _session_cookie(client: FlaskClient, **how: Any) -> str:
+    """The `Set-Cookie` of signing paula in, the requests made as `how` says."""
+    response = sign_in_form(client, **how)
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("kb_session="))
+
+
+def test_a_session_begun_over_https_is_secure_without_the_setting(make_app: Any) -> None:
+    """Security review of 6 December: without `session_cookie_secure`, a session
+    begun over HTTPS (behind a TLS proxy in `trusted_proxies`) was not Secure, so
+    the browser sent it along with any plain-HTTP request to the host."""
+    proxied = make_app(trusted_proxies="10.0.0.5")
+    add_user(services(proxied).store, "paula", "employee", password=PASSWORD)
+    behind_tls = {
+        "headers": {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "kb.example.org"},
+        "environ_base": {"REMOTE_ADDR": "10.0.0.5"},
+    }
+    assert "Secure" in _session_cookie(proxied.test_client(), **behind_tls)
+    assert "Secure" in _session_cookie(proxied.test_client(), base_url="https://kb.example.org")
+    # Plain HTTP (a laptop, a test) still signs in.
+    assert "Secure" not in _session_cookie(proxied.test_client())
+    # A client's own X-Forwarded-Proto proves nothing: it is not the proxy.
+    spoofed = {**behind_tls, "environ_base": {"REMOTE_ADDR": "10.9.9.9"}}
+    assert "Secure" not in _session_cookie(proxied.test_client(), **spoofed)
