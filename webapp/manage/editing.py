@@ -25,6 +25,7 @@ from kb.authoring.markdown_file import compose_text
 from kb.authoring.moving import renamed_since
 from kb.authoring.records import ArticleFields
 from kb.authoring.service import StaleEditError
+from kb.authoring.store import VersionStore
 from kb.errors import ConflictError, ContentError, NotFoundError, PermissionDenied, ValidationError
 from kb.records import Status
 from kb.requests.drafting import slugify
@@ -152,7 +153,7 @@ def _typed_back_as_new(
     moved = renamed_since(service.versions, article_id)
     if moved is not None:
         with contextlib.suppress(NotFoundError):  # gone from there too: a new one, below
-            return _renamed_meanwhile(article_id, moved, yours or _typed_text(article_id))
+            return _renamed_meanwhile(article_id, moved, yours or _typed_text(article_id), typed)
     name = name.removesuffix(".md")
     return render_editor(
         None,
@@ -165,28 +166,47 @@ def _typed_back_as_new(
     )
 
 
-def _renamed_meanwhile(article_id: str, moved: str, yours: str) -> tuple[str, int]:
+def _renamed_meanwhile(
+    article_id: str, moved: str, yours: str, typed: ArticleFields | None = None
+) -> tuple[str, int]:
     """The editor of `moved`, the name the article was given by a rename since it
-    was opened as `article_id`, with the text of the refused save (`yours`) above
-    it to merge, as after a stale save (409): before, the editor offered to create
-    `article_id` again, a second copy beside the renamed article."""
-    opened = services.authoring().open(require_user(), moved)
+    was opened as `article_id` (409): before, the editor offered to create
+    `article_id` again, a second copy beside the renamed article. Where `moved`
+    holds the very text the refused save was based on (the version named in the
+    form; a rename does not change the text), the typed fields fill its form, to
+    save there as they are; otherwise the text of the refused save (`yours`)
+    stays above the form to merge, as after a stale save."""
+    service = services.authoring()
+    opened = service.open(require_user(), moved)
     problem, warnings = read_back(opened)
     try:
         base = forms.version_of(request.form.get("version"))
     except ValidationError:  # a version that does not read: named as none
         base = None
+    fields, carried = opened.fields, yours
+    if base is not None and _based_on(service.versions, article_id, base) == opened.text:
+        fields, carried = typed or forms.posted_fields(), ""
+        flash(gettext("manage_renamed_typed_kept", new=moved), "info")
     return render_editor(
         opened,
-        opened.fields,
+        fields,
         department=opened.department,
         failure=GoneSinceError(article_id, base, moved),
         message=typed_message(),
         problem=problem,
         warnings=warnings,
-        carried=yours,
+        carried=carried,
         status=409,
     )
+
+
+def _based_on(versions: VersionStore, article_id: str, number: int) -> str | None:
+    """The text of version `number` of `article_id`, which a refused save was
+    based on; None where there is no such version."""
+    try:
+        return versions.version(article_id, number).text
+    except NotFoundError:
+        return None
 
 
 def _typed_text(article_id: str) -> str:
@@ -229,6 +249,8 @@ def save(article_id: str) -> Response | tuple[str, int]:
         version = service.save(actor, article_id, fields, base_version=base, message=message)
     except StaleEditError as exc:
         return conflict_page(opened, exc, actor, message)
+    except NotFoundError as exc:  # renamed (or removed) after it was opened above
+        return _typed_back_as_new(article_id, exc)
     except FIXABLE as exc:
         return render_editor(
             opened,
