@@ -31,7 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from kb.authoring.errors import writing
 from kb.authoring.no_replace import rename_no_replace
-from kb.authoring.records import text_hash
+from kb.authoring.records import FREED, ArticleVersion, text_hash
 from kb.content.article_text import decode_text
 from kb.content.disk_names import name_on_disk
 from kb.content.files import id_key, is_hidden
@@ -221,6 +221,19 @@ def same_id_file(root: Path, article_id: str) -> str | None:
     except (OSError, NotFoundError):
         return None
     return next((f"{prefix}/{n}" for n in sorted(names) if id_key(f"{prefix}/{n}") == key), None)
+
+
+def name_holder(root: Path, article_id: str, latest: ArticleVersion | None) -> str | None:
+    """The id of what holds `article_id`'s name, None while it is free: a file of
+    that id in any letter case or Unicode form (`same_id_file`), or the article
+    itself while its history (`latest`, its newest version) lives on, its file
+    taken out of the folder or not; a discarded draft's or a renamed article's
+    name is free again (`FREED`). A new file there would be read as that
+    article's next version, or never indexed."""
+    existing = same_id_file(root, article_id)
+    if existing is None and latest is not None and latest.action not in FREED:
+        existing = article_id
+    return existing
 
 
 def read_text(root: Path, article_id: str, max_bytes: int) -> str | None:

@@ -46,7 +46,7 @@ from kb.authoring.errors import (
 )
 from kb.authoring.picture_stage import PictureStage
 from kb.authoring.recording import hand_to_indexer, store_version
-from kb.authoring.records import FREED, Action, ArticleVersion
+from kb.authoring.records import Action, ArticleVersion
 from kb.authoring.service import AuthoringService
 from kb.authoring.store import VersionStore
 from kb.errors import ConflictError, NotFoundError, ValidationError
@@ -224,10 +224,7 @@ def _check_free(authoring: AuthoringService, new_id: str) -> None:
     """A `ConflictError` when `new_id` is taken: a file of that name in any letter
     case, or an article of that id whose history does not end with its file gone."""
     files.article_file(authoring.root, new_id, must_exist=False)
-    existing = files.same_id_file(authoring.root, new_id)
-    latest = authoring.versions.latest(new_id)
-    if existing is None and latest is not None and latest.action not in FREED:
-        existing = new_id
+    existing = files.name_holder(authoring.root, new_id, authoring.versions.latest(new_id))
     if existing is not None:
         raise ConflictError(
             f"{existing} already exists; choose another name",

@@ -41,7 +41,6 @@ from kb.authoring.files import article_file, edit_lock, new_article_id, read_tex
 from kb.authoring.markdown_file import check_text, compose_text, plain_heading, split_text
 from kb.authoring.recording import hand_to_indexer, store_version
 from kb.authoring.records import (
-    FREED,
     STATUS_ACTION,
     Action,
     ArticleFields,
@@ -309,10 +308,8 @@ class AuthoringService:
             article_file(self.root, article_id, must_exist=False)
             # A name only letter case away from a file there (`VPN-Guide.md`) is the
             # same article id: the new file would never be indexed.
-            existing = files.same_id_file(self.root, article_id)
             latest = self.versions.latest(article_id)  # a discarded or renamed one's is free
-            if existing is None and latest is not None and latest.action not in FREED:
-                existing = article_id
+            existing = files.name_holder(self.root, article_id, latest)
             if existing is not None:
                 raise ConflictError(
                     f"{existing} already exists; choose another name or edit that article",

@@ -16,13 +16,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kb.accounts.records import Grant, Role, User
 from kb.authoring import version_notes
 from kb.authoring.errors import StaleEditError
 from kb.authoring.files import edit_lock
 from kb.authoring.from_request import draft_text, draft_title, names_in
+from kb.authoring.moving import renamed_since
+from kb.authoring.store import version_store
 from kb.content.files import department_path
 from kb.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from kb.notify.topics import Topic
@@ -35,6 +37,7 @@ from kb.requests.drafting import (
     draft_markdown,
     public_replies,
     slugify,
+    take_back,
     unpublished_draft,
     write_draft,
 )
@@ -47,6 +50,14 @@ if TYPE_CHECKING:
     from kb.authoring.service import AuthoringService
 
 logger = logging.getLogger(__name__)
+
+
+class Drafted(NamedTuple):
+    """The request's draft: its id, and whether this call wrote it (False: it
+    was there already, unpublished)."""
+
+    article_id: str
+    created: bool = True
 
 
 class _Linked(Exception):
@@ -92,24 +103,32 @@ class ArticleWork:
             lang,
         )
 
+    def _renamed(self, article_id: str) -> str | None:
+        """The id `article_id` has now, when a content owner renamed it since."""
+        return renamed_since(version_store(self.ledger.store), article_id)
+
     def existing_draft(self, actor: User, request_id: int, content_root: Path) -> str | None:
         """The id of the request's draft that is not published yet, or None; only
         to those who may draft from the request (a draft's name is not the
         requester's to learn from a refused form)."""
         request = self.ledger.load(actor, request_id)
         permissions.require_drafting(actor, request)
-        return unpublished_draft(request, content_root)
+        return unpublished_draft(request, content_root, self._renamed)
 
     def draft_article(self, actor: User, request_id: int, content_root: Path) -> Path:
+        """The path of the request's draft (`draft`), written now or before."""
+        return content_root / self.draft(actor, request_id, content_root).article_id
+
+    def draft(self, actor: User, request_id: int, content_root: Path) -> Drafted:
         """Write `<content_root>/<department>/<slug>.md` (status draft) from a resolved
-        request; returns its path. Agents and content owners of the department may.
-        While a draft from the request is unpublished, that draft's path is the
-        answer and nothing is written. The check and the write hold the content
-        root's edit lock, so two clicks at once write one draft."""
+        request. Agents and content owners of the department may. While a draft
+        from the request is unpublished, that draft is the answer (`created`
+        False) and nothing is written; renamed by a content owner since, it is
+        linked by its new name. The check and the write hold the content root's
+        edit lock, so two clicks at once write one draft."""
         request = self.ledger.load(actor, request_id)
         permissions.require_drafting(actor, request)
         department = request.department
-        require_resolution(request)
         folder = department_path(content_root, department)
         if not folder.is_dir() or folder.is_symlink():  # a link is refused, never followed
             raise ValidationError(
@@ -120,14 +139,34 @@ class ArticleWork:
                 values={"department": department},
             )
         with edit_lock(content_root):
-            existing = unpublished_draft(self.ledger.load(actor, request_id), content_root)
+            current = self.ledger.load(actor, request_id)
+            existing = unpublished_draft(current, content_root, self._renamed)
             if existing is not None:
-                return content_root / existing
-            return self._write_draft(actor, request_id, request, folder, content_root)
+                if existing not in current.linked_articles:
+                    self._relink_renamed(actor, request_id, existing)
+                return Drafted(existing, created=False)
+            require_resolution(current)  # reopened since, the draft stays the answer
+            return Drafted(self._write_draft(actor, request_id, current, folder, content_root))
+
+    def _relink_renamed(self, actor: User, request_id: int, article_id: str) -> None:
+        """Link the request's draft by the name a content owner renamed it to, in
+        place of the old one, so that its page lists and publishes it."""
+
+        def change(current: Request, now: datetime) -> Step:
+            was = next((a for a in current.linked_articles if self._renamed(a) == article_id), "")
+            linked = [article_id if a == was else a for a in current.linked_articles]
+            if article_id not in linked:
+                linked.append(article_id)
+            data = {"article": article_id, "status": Status.DRAFT.value, "renamed_from": was}
+            message = f"Draft article {was} renamed to {article_id}"
+            entry = new_entry(actor, current, now, "article", message, data, visible=False)
+            return Step(replace(current, linked_articles=linked, updated=now), entry, None)
+
+        self.ledger.save(actor, request_id, change)
 
     def _write_draft(
         self, actor: User, request_id: int, request: Request, folder: Path, content_root: Path
-    ) -> Path:
+    ) -> str:
         """Write the request's draft into `folder` and link it to the request."""
         department = request.department
         info = self.departments.get(department)
@@ -160,8 +199,8 @@ class ArticleWork:
             summary=self._steps_summary(request, title, lang) if by_tasks else "",
             published=words.published,
         )
-        article_id = write_draft(content_root, department, slugify(title), text)
-        path = content_root / article_id
+        latest = version_store(self.ledger.store).latest
+        article_id = write_draft(content_root, department, slugify(title), text, latest)
 
         def change(current: Request, now: datetime) -> Step:
             data = {"article": article_id, "status": Status.DRAFT.value}
@@ -171,8 +210,12 @@ class ArticleWork:
             after = replace(current, linked_articles=linked, updated=now)
             return Step(after, entry, Topic.ARTICLE_DRAFTED)
 
-        self.ledger.save(actor, request_id, change)
-        return path
+        try:
+            self.ledger.save(actor, request_id, change)
+        except BaseException:
+            take_back(content_root, article_id)
+            raise
+        return article_id
 
     def add_to_article(
         self,

@@ -7,11 +7,14 @@ tags and body come from `kb.authoring.from_request` (the resolution and the
 agents' public replies without the requester's personal details, tags from
 the department's vocabulary). An answer with nothing to publish (only "Answered
 by e-mail", only about the person) writes no draft and says why. An existing file is never
-overwritten: the name gets `-2`, `-3`… instead (the file is created
-exclusively, so two drafts written at once cannot collide either).
+overwritten, nor is a name taken that an article holds in another letter case
+or by its history: the name gets `-2`, `-3`… instead (the file is created
+exclusively, so two drafts written at once cannot collide either). A draft
+whose link to its request could not be saved is taken back (`take_back`).
 
 While a draft written from a request is unpublished, `unpublished_draft`
-finds it, so that drafting again (a second click) answers with it.
+finds it (under the name a content owner renamed it to, too), so that
+drafting again (a second click) answers with it.
 
 A content owner publishes the draft through the authoring service
 (`kb.authoring.service`), as any article: a version with its author, the
@@ -20,18 +23,20 @@ department's four-eyes rule, and the index worker.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
 import yaml
 
-from kb.authoring.files import article_folder, write_article
+from kb.authoring.files import article_folder, name_holder, write_article
 from kb.authoring.from_request import draft_text, says_only_where_answered
 from kb.authoring.markdown_file import plain_heading
+from kb.authoring.records import ArticleVersion
 from kb.content.markdown_article import DEFAULT_MAX_BYTES, parse_article
 from kb.content.regular_files import read_regular_file
 from kb.errors import ConflictError, ContentError, KbError, NotFoundError
@@ -175,13 +180,24 @@ def department_words(folder: Path, keywords: Sequence[str]) -> DepartmentWords:
     return DepartmentWords(list(dict.fromkeys(found)), published)
 
 
-def write_draft(content_root: Path, department: str, slug: str, text: str) -> str:
+def write_draft(
+    content_root: Path,
+    department: str,
+    slug: str,
+    text: str,
+    latest: Callable[[str], ArticleVersion | None] = lambda _: None,
+) -> str:
     """Create `<department>/<slug>.md` (or `<slug>-2.md`, …) and return its id;
-    never overwrites. Written as the editor writes (`kb.authoring.files`): no
-    folder on the way may be a link, so a link put in place of the department's
-    folder is refused, never followed out of the content folder."""
+    never overwrites. A name is passed over while something holds it
+    (`files.name_holder`): a file of it in any letter case, or an article whose
+    history (`latest`, its newest version by id) lives on. Written as the
+    editor writes (`kb.authoring.files`): no folder on the way may be a link,
+    so a link put in place of the department's folder is refused, never
+    followed out of the content folder."""
     for n in range(1, 1000):
         article_id = f"{department}/{slug}.md" if n == 1 else f"{department}/{slug}-{n}.md"
+        if name_holder(content_root, article_id, latest(article_id)) is not None:
+            continue
         try:
             write_article(content_root, article_id, text, exclusive=True)
         except FileExistsError:
@@ -192,6 +208,14 @@ def write_draft(content_root: Path, department: str, slug: str, text: str) -> st
         key="drafts_full",
         values={"name": slug},
     )
+
+
+def take_back(content_root: Path, article_id: str) -> None:
+    """Remove the draft `write_draft` just wrote, whose link to its request could
+    not be saved: left, it would be linked to nothing, and the next click would
+    write a second draft beside it."""
+    with article_folder(content_root, article_id) as (folder, name):
+        os.unlink(name, dir_fd=folder)
 
 
 def public_replies(request: Request, entries: Sequence[RequestEntry]) -> list[str]:
@@ -208,19 +232,28 @@ def public_replies(request: Request, entries: Sequence[RequestEntry]) -> list[st
     ]
 
 
-def unpublished_draft(request: Request, content_root: Path) -> str | None:
+def unpublished_draft(
+    request: Request,
+    content_root: Path,
+    renamed: Callable[[str], str | None] = lambda _: None,
+) -> str | None:
     """The id of the draft written from `request` that is not published yet
     (status draft or review, `source_request` the request), or None: drafting
-    again answers with it instead of writing a copy."""
-    for article_id in reversed(request.linked_articles):
-        try:
-            raw = read_article_file(content_root, article_id)
-            article, _ = parse_article(raw, article_id)
-        except KbError:
-            continue  # gone or broken: not a draft to answer with
-        source = article.extra.get("source_request")
-        if article.status in (Status.DRAFT, Status.REVIEW) and source == request.id:
-            return article_id
+    again answers with it instead of writing a copy. A linked draft that a
+    content owner renamed since is found under the id it has now (`renamed`,
+    `kb.authoring.moving.renamed_since`)."""
+    for linked in reversed(request.linked_articles):
+        for article_id in (linked, renamed(linked)):
+            if article_id is None:
+                continue
+            try:
+                raw = read_article_file(content_root, article_id)
+                article, _ = parse_article(raw, article_id)
+            except KbError:
+                continue  # gone or broken: not a draft to answer with
+            source = article.extra.get("source_request")
+            if article.status in (Status.DRAFT, Status.REVIEW) and source == request.id:
+                return article_id
     return None
 
 

@@ -18,6 +18,7 @@ from kb.accounts.records import User
 from kb.authoring import version_notes
 from kb.errors import PermissionDenied, ValidationError
 from kb.records import Status
+from kb.requests.ledger import StaleRequestError
 from kb.requests.permissions import is_admin
 from kb.settings import Settings
 from webapp import services
@@ -53,13 +54,21 @@ def draft_article(request_id: int) -> Response | tuple[str, int]:
 
     def draft(actor: User) -> None:
         root = writable_content_root()
-        existing = request_service().existing_draft(actor, request_id, root)
-        if existing is not None:  # a second click or a stale page: no copy
-            flash(gettext("article_draft_exists", article=existing), "info")
-            return
-        refuse_stale(request_service(), actor, request_id)
-        path = request_service().draft_article(actor, request_id, root)
-        flash(gettext("article_drafted", article=path.relative_to(root).as_posix()), "success")
+        service = request_service()
+        existing = service.existing_draft(actor, request_id, root)
+        if existing is None:  # a second click or a stale page finds the draft: no copy
+            try:
+                refuse_stale(service, actor, request_id)
+            except StaleRequestError:
+                # Changed since the page: by another agent's draft of it, in the
+                # same instant most likely; that draft is the answer then.
+                if service.existing_draft(actor, request_id, root) is None:
+                    raise
+        drafted = service.articles.draft(actor, request_id, root)
+        if drafted.created:
+            flash(gettext("article_drafted", article=drafted.article_id), "success")
+        else:
+            flash(gettext("article_draft_exists", article=drafted.article_id), "info")
 
     return act(request_id, draft, anchor="#articles", versioned=False)
 

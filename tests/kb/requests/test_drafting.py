@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,9 +119,9 @@ def test_drafting_twice_at_once_writes_one_draft(
     one; the check and the write now sit under the content root's edit lock."""
     slow_write = drafting.write_draft
 
-    def write_slowly(root: Path, department: str, slug: str, text: str) -> str:
+    def write_slowly(*args: Any) -> str:
         time.sleep(0.3)  # widen the window between the check and the write
-        return slow_write(root, department, slug, text)
+        return slow_write(*args)
 
     monkeypatch.setattr(articles, "write_draft", write_slowly)
     start = threading.Barrier(2)

@@ -1,0 +1,85 @@
+""" "Turn into an article" clicked by two agents at the same moment, and after a
+content owner renamed the draft, on SQLite and on PostgreSQL: one draft, and
+each agent is told what happened (written, or there already, under the name
+it has now), never that someone changed the request."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from kb.accounts.records import User
+from kb.authoring.moving import move_article
+from kb.store.protocols import Store
+from tests.support import text_of
+from tests.webapp.backends import backend, settings  # noqa: F401 - fixtures, by name
+from tests.webapp.requests.test_stale_forms import CHANGED, agent, resolved, send
+from webapp.services import services
+
+pytestmark = pytest.mark.usefixtures("people", "maria")
+
+
+@pytest.fixture
+def maria(store: Store) -> None:
+    """A second agent of IT."""
+    from kb.accounts.service import add_user
+
+    add_user(store, "maria", "agent", "it")
+
+
+def drafts_in(app: Flask) -> list[str]:
+    folder = services(app).settings.content_path / "it"
+    return sorted(p.name for p in folder.glob("*.md"))
+
+
+def test_two_agents_turning_a_request_into_an_article_at_once_get_one_draft(
+    app: Flask, store: Store
+) -> None:
+    request_id = resolved(app)
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    browsers = [agent(app, "ivan"), agent(app, "maria")]
+    pages = [text_of(b.get(url)) for b in browsers]
+    start = threading.Barrier(2)
+    answers: list[Any] = [None, None]
+
+    def click(n: int) -> None:
+        start.wait(timeout=10)
+        answers[n] = send(browsers[n], pages[n], action)
+
+    clicks = [threading.Thread(target=click, args=(n,)) for n in (0, 1)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join(timeout=60)
+    assert [a.status_code for a in answers] == [303, 303]
+    [draft] = store.get_request(request_id).linked_articles
+    assert drafts_in(app) == [draft.removeprefix("it/")]
+    told = [text_of(b.get(url)) for b in browsers]
+    assert not any(CHANGED in page for page in told)
+    assert sum(f"Draft article written: {draft}" in page for page in told) == 1
+    assert sum(f"This request already has the draft {draft}" in page for page in told) == 1
+
+
+def test_a_draft_renamed_by_its_owner_is_the_one_an_agent_is_told_of(
+    app: Flask, store: Store
+) -> None:
+    """The draft's old name was no longer the request's file: a click from a page
+    opened before wrote a second draft at the old name."""
+    request_id = resolved(app)
+    url, action = f"/requests/{request_id}", f"/requests/{request_id}/article"
+    ivan, maria = agent(app, "ivan"), agent(app, "maria")
+    marias_page = text_of(maria.get(url))
+    assert send(ivan, text_of(ivan.get(url)), action).status_code == 303
+    [first] = store.get_request(request_id).linked_articles
+    cora = User(username="cora", grants=store.get_user("cora").grants)  # type: ignore[union-attr]
+    move_article(services(app).authoring, cora, first, "vpn-drops", base_version=None)
+
+    assert send(maria, marias_page, action).status_code == 303
+    page = text_of(maria.get(url))
+    assert "This request already has the draft it/vpn-drops.md" in page
+    assert f"linked the draft it/vpn-drops.md, renamed from {first}" in page
+    assert drafts_in(app) == ["vpn-drops.md"]
+    assert store.get_request(request_id).linked_articles == ["it/vpn-drops.md"]
