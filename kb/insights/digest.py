@@ -13,6 +13,14 @@ account picked (the language of the pages they last chose), else in the
 site's language (the setting `default_language`), as the webhook's is; its numbers are written as
 that language writes them ("1.240 Suchen", "85 %" in German) and its
 findings named as the insights' content page names them.
+
+Its places are few and spread (`kb.insights.listed_findings.spread_findings`):
+at most 20 findings, at most 3 of one article, every article its first before
+any its second; an article with more says "and N more findings in this
+article", and a line counts the findings and articles left out. Past the first
+5 knowledge gaps a line counts the rest. The payload's `findings` are the ones
+the text names; `totals` gives each named article's true count, and
+`findings_total`, `articles_total` and `gaps_total` count everything.
 """
 
 from __future__ import annotations
@@ -20,10 +28,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from kb.i18n.catalog import DEFAULT_LANGUAGE, domain_catalog, format_decimal
 from kb.insights.content import Finding
+from kb.insights.listed_findings import ArticleFindings, spread_findings
 from kb.insights.requests import DepartmentRequests
 from kb.insights.service import TopicView
 from kb.notify.config import NotifyConfig
@@ -31,7 +41,6 @@ from kb.notify.outbox import OutboxMessage
 
 TOPIC = "insights.digest"
 MAX_GAPS = 5
-MAX_FINDINGS = 20
 
 
 @dataclass(frozen=True)
@@ -52,64 +61,113 @@ class DepartmentDigest:
             not self.gaps and not self.findings and not (self.requests and self.requests.requests)
         )
 
+    @property
+    def articles(self) -> int:
+        """How many articles have findings."""
+        return len({f.article for f in self.findings})
+
+    @cached_property
+    def named_findings(self) -> list[ArticleFindings]:
+        """The articles and findings the digest names (`spread_findings`)."""
+        return spread_findings(self.findings)
+
     def payload(self, url: str, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """The message: its subject and text in `lang` (`digest_*` in mail.po, the
         numbers written as `lang` writes them), and its figures for programs."""
-        texts = domain_catalog()
-
-        def say(key: str, **values: Any) -> str:
-            return texts.translate(lang, f"digest_{key}", **values)
-
-        def number(value: int) -> str:
-            return format_decimal(lang, value, "#,##0")
-
-        gaps = [
-            {"id": v.topic.id, "label": v.topic.label, "searches": v.searches, "people": v.people}
-            for v in self.gaps[:MAX_GAPS]
-        ]
-        lines = [say("gaps") if gaps else say("no_gaps")]
-        lines += [
-            "  - "
-            + say(
-                "gap",
-                label=v.topic.label or say("unnamed"),
-                searches=number(v.searches),
-                people=number(v.people),
-            )
-            for v in self.gaps[:MAX_GAPS]
-        ]
-        if self.findings:
-            lines += ["", say("findings")]
-            lines += [
-                f"  - {f.article}: {_finding_label(f.kind, lang)}"
-                for f in self.findings[:MAX_FINDINGS]
-            ]
+        w = _Wording(lang)
+        lines = self._gap_lines(w) + self._finding_lines(w)
         r = self.requests
         if r is not None:
             within = r.resolution_within_target
-            share = "–" if within is None else say("share", percent=number(round(within * 100)))
+            share = "–" if within is None else w.say("share", percent=w.number(round(within * 100)))
             lines += [
                 "",
-                say("requests", n=number(r.requests), share=share, open=number(r.backlog)),
+                w.say("requests", n=w.number(r.requests), share=share, open=w.number(r.backlog)),
             ]
         if url:
-            lines += ["", say("link", url=url)]
+            lines += ["", w.say("link", url=url)]
         name = self.display_names.get(lang) or self.name
+        named = self.named_findings
         return {
-            "subject": say(
+            "subject": w.say(
                 "subject",
                 department=name,
-                gaps=number(len(self.gaps)),
-                findings=number(len(self.findings)),
+                gaps=w.number(len(self.gaps)),
+                findings=w.number(self.articles),
             ),
             "text": "\n".join(lines),
             "lang": lang,
             "department": self.department,
-            "gaps": gaps,
-            "findings": [f.as_dict() for f in self.findings],
+            "gaps": [
+                {
+                    "id": v.topic.id,
+                    "label": v.topic.label,
+                    "searches": v.searches,
+                    "people": v.people,
+                }
+                for v in self.gaps[:MAX_GAPS]
+            ],
+            "gaps_total": len(self.gaps),
+            "findings": [f.as_dict() for a in named for f in a.listed],
+            "totals": [a.as_dict() for a in named],
+            "findings_total": len(self.findings),
+            "articles_total": self.articles,
             "requests": r.as_dict() if r else None,
             "event": TOPIC,
         }
+
+    def _gap_lines(self, w: _Wording) -> list[str]:
+        """The first `MAX_GAPS` open gaps, and how many more there are."""
+        lines = [w.say("gaps") if self.gaps else w.say("no_gaps")]
+        lines += [
+            "  - "
+            + w.say(
+                "gap",
+                label=v.topic.label or w.say("unnamed"),
+                searches=w.number(v.searches),
+                people=w.number(v.people),
+            )
+            for v in self.gaps[:MAX_GAPS]
+        ]
+        if len(self.gaps) > MAX_GAPS:
+            lines.append("    " + w.count("more_gaps", len(self.gaps) - MAX_GAPS))
+        return lines
+
+    def _finding_lines(self, w: _Wording) -> list[str]:
+        """The findings that got a place, article by article, and what is left out."""
+        named = self.named_findings
+        if not named:
+            return []
+        lines = ["", w.say("findings")]
+        for article in named:
+            lines += [f"  - {f.article}: {_finding_label(f.kind, w.lang)}" for f in article.listed]
+            if article.more:
+                lines.append("    " + w.count("more_in_article", article.more))
+        listed = sum(len(a.listed) for a in named)
+        if listed < len(self.findings):
+            total = w.number(len(self.findings))
+            lines.append(w.count("findings_left_out", len(self.findings) - listed, total=total))
+        if len(named) < self.articles:
+            lines.append(w.count("articles_left_out", self.articles - len(named)))
+        return lines
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """The digest's texts (`digest_*` in mail.po) in one language, its numbers
+    written as that language writes them."""
+
+    lang: str
+
+    def say(self, key: str, **values: Any) -> str:
+        return domain_catalog().translate(self.lang, f"digest_{key}", **values)
+
+    def number(self, value: int) -> str:
+        return format_decimal(self.lang, value, "#,##0")
+
+    def count(self, key: str, n: int, **values: Any) -> str:
+        """`digest_<key>` for `n` things, in the singular where the language says one."""
+        return domain_catalog().plural(self.lang, f"digest_{key}", n, n=self.number(n), **values)
 
 
 def _finding_label(kind: str, lang: str) -> str:
