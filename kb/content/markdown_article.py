@@ -207,8 +207,10 @@ def parse_article(
     """Parse one article; returns it with non-fatal warnings, or raises ContentError.
 
     The body is rendered once, within `render_seconds`, and kept twice: as
-    plain-text sections (for the index) and as sanitised HTML (`body_html`,
-    stored in the snapshot and shown on the article page). Its pictures are
+    sanitised HTML (`body_html`, stored in the snapshot and shown on the page)
+    and as that HTML's text sections, for the index: a browser reads raw HTML
+    otherwise than it looks (`<textarea/>` hides the rest), so only what the
+    page shows is searched. Its pictures are
     read by `images` (from the article's folder); without, none is shown.
     `rendered`: the HTML `render_html` made of this body (template tags
     removed) already, for a caller that shows it too (the editor's preview),
@@ -243,12 +245,12 @@ def parse_article(
     article = build_article(
         article_id,
         meta,
-        html_sections(html),
+        html_sections(body_html := sanitize_article_html(html, article_id)),
         warnings,
         body=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
         default_lang=default_lang,
-        body_html=sanitize_article_html(html, article_id),
+        body_html=body_html,
         images=shown,
     )
     return article, warnings

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from whoosh.query import Term
 
 from indexer import snapshot
 from indexer.build import HTML_STORED, BuildReport, IndexBuilder
@@ -334,6 +335,26 @@ def test_snapshot_keeps_each_articles_sanitised_html(
     assert report.published and report.updated == 5 and report.embedded_passages == 0
     again = SnapshotReader(tiny_settings.index_path).get().article("it/hostile.md")
     assert again is not None and "<strong>early</strong>" in again.body_html
+
+
+def test_words_a_browser_never_shows_are_never_indexed(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    """An IT article ending in `<textarea/>` and HR's words: Python's parser
+    read the textarea as closed and indexed the words, a browser reads them
+    into the textarea the page drops. The snapshot's passages hold what the
+    page shows, so no search is drawn to words nobody sees."""
+    content = tiny_settings.content_path
+    (content / "it" / "printer.md").write_text(
+        "# Printer\n\nPrint from the portal.\n\n<textarea/>payroll salary bands\n",
+        encoding="utf-8",
+    )
+    build(tiny_settings, hashing_embedder)
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    with snap.keyword.searcher() as s:
+        found = {hit["article_id"] for hit in s.search(Term("words", "payroll"), limit=None)}
+        printer = {hit["article_id"] for hit in s.search(Term("words", "portal"), limit=None)}
+    assert "it/printer.md" in printer and "it/printer.md" not in found
 
 
 def test_every_stage_reports_progress_to_the_end(

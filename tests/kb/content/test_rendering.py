@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import re
 import signal
 import sys
 import time
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from kb.content import markdown_text
@@ -204,6 +207,74 @@ def test_text_the_page_never_shows_is_never_indexed() -> None:
     indexed = " ".join(s.text for s in article.sections)
     assert "payroll" not in indexed and "payroll" not in article.body_html
     assert "Use the VPN." in indexed and "Shown after it." in indexed
+
+
+# Markup that Python's parser reads as closed, or as text, where a browser (and
+# the sanitiser's parser, html5ever) reads the rest of the file into an element
+# the page never shows: `/` closes no HTML element but a void one.
+BROWSER_HIDES = (
+    "<textarea/>",
+    "<TEXTAREA/>",
+    "<select/>",
+    "<script/>",
+    "<style/>",
+    "<iframe/>",
+    "<noscript/>",
+    "<noembed/>",
+    "<template/>",
+    "<object/>",
+    "<applet/>",
+    "<desc/>",
+    "<mi>",
+    "<foreignObject><select/>",
+)
+
+
+def _shown_words(body_html: str) -> set[str]:
+    """The words of an article's body as a browser shows it, read by another
+    parser (libxml2's) than the index's."""
+    if not body_html.strip():
+        return set()
+    return set(re.findall(r"\w+", lxml.html.fragment_fromstring(body_html, True).text_content()))
+
+
+@pytest.mark.parametrize("markup", BROWSER_HIDES)
+def test_markup_a_browser_reads_otherwise_plants_no_hidden_words(markup: str) -> None:
+    """The index read the text of the rendered HTML with Python's parser, and a
+    browser reads raw HTML otherwise: after `<textarea/>` (or `<select/>`,
+    `<script/>`, `<desc/>`…) Python saw an empty element and went on, while the
+    sanitiser and the browser read the rest of the file into an element the page
+    drops. An IT article ending in `<textarea/>payroll salary…` was found by
+    HR's questions, and answer cards quoted the words, which no reader or
+    reviewer saw. The index reads its text from the page's HTML."""
+    raw = f"# VPN\n\nUse the VPN.\n\n{markup}payroll salary bands\n".encode()
+    article, _ = parse_article(raw, "it/vpn.md")
+    indexed = " ".join(s.text for s in article.sections)
+    assert "payroll" not in indexed and "payroll" not in article.body_html
+    assert "Use the VPN." in indexed
+
+
+def test_every_word_the_index_holds_is_a_word_the_page_shows() -> None:
+    """Random raw HTML of the tags whose reading differs between parsers: every
+    word of an article's passages is a word of its page's body."""
+    tags = ("textarea", "select", "script", "svg", "math", "mi", "desc", "table")
+    tags += ("tr", "td", "template", "noscript", "plaintext", "listing", "title", "p")
+    pieces = ("<!--", "-->", "--!>", "<![CDATA[", "]]>", "\n\n", "`")
+    rng = random.Random(13)
+    for _ in range(300):
+        body = []
+        for n in range(rng.randint(2, 10)):
+            tag, kind = rng.choice(tags), rng.random()
+            if kind < 0.6:
+                body.append(rng.choice((f"<{tag}>", f"</{tag}>", f"<{tag}/>")))
+            elif kind < 0.7:
+                body.append(rng.choice(pieces))
+            else:
+                body.append(f" word{n} ")
+        raw = f"Intro\n\n{''.join(body)}\n".encode()
+        article, _ = parse_article(raw, "it/x.md", render_seconds=None)
+        indexed = set(re.findall(r"\w+", " ".join(s.text for s in article.sections)))
+        assert indexed <= _shown_words(article.body_html), "".join(body)
 
 
 def test_off_the_main_thread_the_time_taken_decides() -> None:
