@@ -48,6 +48,10 @@ KNOWN_FIELDS = (
     "review_by",
     "related",
 )
+# The tags an article publishes: its page links to each, and search weighs them
+# (a passage's tags field, the tag filter, the answer's evidence). Tags past
+# these would be searched, yet never shown on the page: they are left out.
+MAX_TAGS = 50
 # The defaults of the settings max_file_bytes and render_seconds (for callers without).
 DEFAULT_MAX_BYTES = 1_000_000
 DEFAULT_RENDER_SECONDS = 2.0
@@ -123,6 +127,19 @@ def _str_list(value: Any, field: str, path: str, warnings: list[Problem]) -> tup
         return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
     warnings.append(problem("field_not_list", path, kind="field", field=field, value=repr(value)))
     return ()
+
+
+def _tags(value: Any, path: str, warnings: list[Problem]) -> tuple[str, ...]:
+    """The article's tags as written, or its first `MAX_TAGS` distinct ones
+    (with a warning) when it lists more."""
+    tags = _str_list(value, "tags", path, warnings)
+    distinct = tuple(dict.fromkeys(tags))
+    if len(distinct) <= MAX_TAGS:
+        return tags
+    warnings.append(
+        problem("tags_too_many", path, kind="field", count=f"{len(distinct):,}", limit=MAX_TAGS)
+    )
+    return distinct[:MAX_TAGS]
 
 
 def restricted_audience(department: str) -> tuple[str, ...]:
@@ -313,7 +330,7 @@ def build_article(
         sections=sections,
         summary=str(meta.get("summary") or "").strip(),
         owner=str(meta.get("owner") or "").strip(),
-        tags=_str_list(meta.get("tags"), "tags", article_id, warnings),
+        tags=_tags(meta.get("tags"), article_id, warnings),
         status=_status(meta.get("status"), article_id),
         audience=audience,
         lang=lang or detect_language(f"{title}\n{plain}", default_lang),

@@ -181,6 +181,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "field_not_date": ("field '{field}' is not a date (YYYY-MM-DD): {value}; ignored", ""),
     "field_not_list": ("field '{field}' should be a list, got {value}; ignored", ""),
+    "tags_too_many": (
+        "{count} tags; only the first {limit} are published: the page shows them"
+        " and search finds them, the others are ignored",
+        "keep the tags that say what the article is about",
+    ),
     "lang_not_code": ("lang {value} is not a language code like en or de; detecting", ""),
     "audience_misspelled": (
         "field '{name}' is not 'audience'" + _RESTRICTED,

@@ -16,6 +16,7 @@ from whoosh.query import Term
 from indexer import snapshot
 from indexer.build import HTML_STORED, BuildReport, IndexBuilder
 from indexer.reader import SnapshotReader
+from kb.content.markdown_article import MAX_TAGS
 from kb.content.scanner import scan_content
 from kb.errors import IndexLockedError, ModelMismatchError
 from kb.settings import Settings
@@ -355,6 +356,25 @@ def test_words_a_browser_never_shows_are_never_indexed(
         found = {hit["article_id"] for hit in s.search(Term("words", "payroll"), limit=None)}
         printer = {hit["article_id"] for hit in s.search(Term("words", "portal"), limit=None)}
     assert "it/printer.md" in printer and "it/printer.md" not in found
+
+
+def test_tags_the_page_never_shows_are_never_searched(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    """Tags past the 50 an article page links to were indexed: an IT article
+    could draw HR's questions with `payroll` as its 51st tag. The index holds
+    the tags the page shows."""
+    tags = ", ".join([*(f"printing{n}" for n in range(MAX_TAGS)), "payroll"])
+    (tiny_settings.content_path / "it" / "printer.md").write_text(
+        f"---\ntags: [{tags}]\n---\n# Printer\n\nPrint from the portal.\n", encoding="utf-8"
+    )
+    report = build(tiny_settings, hashing_embedder)
+    assert any("it/printer.md" in w and "only the first 50" in w for w in report.warnings)
+    snap = SnapshotReader(tiny_settings.index_path).get()
+    with snap.keyword.searcher() as s:
+        assert not list(s.search(Term("tags", "payroll"), limit=None))
+        shown = {hit["article_id"] for hit in s.search(Term("tags", "printing49"), limit=None)}
+    assert shown == {"it/printer.md"}
 
 
 def test_every_stage_reports_progress_to_the_end(

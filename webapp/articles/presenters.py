@@ -16,6 +16,7 @@ from typing import Any
 from flask import url_for
 
 from kb.authoring.owners import owned_departments
+from kb.content.markdown_article import MAX_TAGS
 from kb.errors import NotFoundError
 from kb.events import SearchEvent
 from kb.extract import format_for
@@ -34,9 +35,9 @@ from webapp.search.search_refs import MAX_REF_CHARS
 # up on every view (a renamed one followed in the store), and the list is as long
 # as a content owner makes it: 5,000 entries took 4 s a view, for any visitor.
 MAX_RELATED = 20
-# The tags a page links to, the first of them: each is a link made on every view,
-# and 40,000 of them took 1 s a view (and 2.6 MB of page).
-MAX_TAGS = 50
+# The tags a page links to, the first of them (`MAX_TAGS`, as many as an article
+# publishes): each is a link made on every view, and 40,000 of them took 1 s a
+# view (and 2.6 MB of page); an article indexed before the limit may hold more.
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb.content.markdown_article import parse_article, read_status
+from kb.content.markdown_article import MAX_TAGS, parse_article, read_status
 from kb.records import Status
 
 DRAFT = (
@@ -51,3 +51,23 @@ def test_front_matter_after_a_byte_order_mark_or_with_windows_line_ends(raw: byt
     assert (article.title, article.status) == ("Parking permits", Status.DRAFT)
     assert article.body_markdown.strip() == "Apply at reception."
     assert not problems
+
+
+def test_tags_past_those_a_page_shows_are_not_published() -> None:
+    """The page links to an article's first 50 tags, and search weighed every
+    tag: an IT article listing 50 tags of its own and then `payroll`, `salary`,
+    `sick leave`… was found by HR's questions for words its readers never saw
+    on the page. An article publishes its first `MAX_TAGS` distinct tags, with
+    a warning saying so; fewer are kept as written."""
+    own = [f"vpn{n}" for n in range(MAX_TAGS)]
+    tags = ", ".join(["vpn0", *own, "payroll", "salary"])
+    raw = f"---\ntitle: VPN\ntags: [{tags}]\n---\nUse the VPN.\n".encode()
+    article, problems = parse_article(raw, "it/vpn.md")
+    assert article.tags == tuple(own)
+    [problem] = [p for p in problems if p.kind == "field"]
+    assert problem.severity.value == "warning"
+    assert problem.message.startswith("52 tags; only the first 50 are published")
+    few, problems = parse_article(
+        b"---\ntitle: A\ntags: [vpn, vpn, remote]\n---\nUse it.\n", "it/a.md"
+    )
+    assert few.tags == ("vpn", "vpn", "remote") and not problems
