@@ -6,6 +6,7 @@ POST /api/me/password   {"current_password", "new_password"}: the signed-in
                         password account's new password, as the page
                         /auth/password changes it (the rules, the sign-in
                         limits); the other sessions end, this one goes on
+                        with a new CSRF token (in the answer)
 """
 
 from __future__ import annotations
@@ -58,5 +59,7 @@ def change_password() -> Response:
     except KbError as exc:
         count_failure(user, exc)
         raise
-    keep_this_session(changed)
-    return jsonify({"username": changed.username, "must_change_password": False})
+    token = keep_this_session(changed)
+    return jsonify(
+        {"username": changed.username, "must_change_password": False, "csrf_token": token}
+    )

@@ -6,7 +6,8 @@ session's CSRF token, counted against the sign-in limits (a wrong current
 password is a failed sign-in of the account: the page cannot be used to
 guess it). A refusal is the form again, with the message at its field.
 Changing the password ends every other session of the account; this one
-goes on (it is given the account's new session generation). Single-sign-on
+goes on (it is given the account's new session generation and a new CSRF
+token). Single-sign-on
 accounts have no password here: the page says so.
 
 An account given a temporary password by an administrator is marked
@@ -27,6 +28,7 @@ from kb.accounts.records import MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, User
 from kb.errors import ConflictError, KbError, PermissionDenied, ValidationError
 from webapp import services
 from webapp.auth import identity, sessions
+from webapp.auth.csrf import new_csrf_token
 from webapp.errors import is_api_request, message_for
 from webapp.i18n import current_language, gettext
 from webapp.proxies import client_network
@@ -83,10 +85,14 @@ def count_failure(user: User, exc: KbError) -> None:
         logger.warning("auth: wrong current password for %s from %s", user, request.remote_addr)
 
 
-def keep_this_session(changed: User) -> None:
-    """The session that changed the password goes on under the new generation."""
+def keep_this_session(changed: User) -> str:
+    """The session that changed the password goes on under the new generation,
+    with a new CSRF token (returned): whoever read the old one from a copy of
+    the cookie, which the new password ends, could otherwise still forge this
+    session's forms."""
     session[sessions.SESSION_GENERATION] = changed.session_generation
     g.kb_signed_in = changed
+    return new_csrf_token()
 
 
 @bp.post("/password")

@@ -40,10 +40,15 @@ SCHEMAS: dict[str, Any] = {
     },
     "PasswordChanged": {
         "type": "object",
-        "required": ["username", "must_change_password"],
+        "required": ["username", "must_change_password", "csrf_token"],
         "properties": {
             "username": {"type": "string"},
             "must_change_password": {"type": "boolean", "const": False},
+            "csrf_token": {
+                "type": "string",
+                "description": "The session's new CSRF token: send it as X-CSRF-Token "
+                "from now on (the one before is refused).",
+            },
         },
     },
 }
@@ -60,7 +65,7 @@ OPERATIONS: dict[str, Any] = {
     "auth_api.change_password": {
         "operationId": "changeOwnPassword",
         "summary": "The signed-in password account's new password; its other sessions end, "
-        "this one goes on. Counted against the sign-in limits.",
+        "this one goes on with a new CSRF token. Counted against the sign-in limits.",
         "security": SIGNED_IN,
         "parameters": [CSRF_HEADER],
         "requestBody": json_body(

@@ -209,3 +209,33 @@ def test_a_temporary_password_opens_nothing_but_the_change(
     assert change(client, "temporary 1", NEW, next="/").status_code == 303
     assert client.get("/").status_code == 200
     assert client.get("/api/me").get_json()["must_change_password"] is False
+
+
+def test_a_new_password_gives_this_session_a_new_csrf_token(app: Flask, paula: str) -> None:
+    """Security review of 6 December: the session that changed the password kept
+    its CSRF token, which a copy of the cookie shows to whoever holds it; the
+    new password ended that copy but left them able to forge this session's forms."""
+
+    def refused(client: FlaskClient, token: str) -> bool:
+        again = {"current_password": NEW, "new_password": "a third password"}
+        answer = client.post("/api/me/password", json=again, headers={"X-CSRF-Token": token})
+        return answer.status_code == 403 and answer.get_json()["error"]["details"] == {
+            "csrf": "mismatch"
+        }
+
+    by_page = app.test_client()
+    sign_in(by_page)
+    before = by_page.get("/api/me").get_json()["csrf_token"]
+    assert change(by_page, PASSWORD, NEW).status_code == 303
+    after = by_page.get("/api/me").get_json()["csrf_token"]
+    assert after != before and refused(by_page, before)
+
+    by_api = app.test_client()
+    sign_in(by_api, NEW)
+    before = by_api.get("/api/me").get_json()["csrf_token"]
+    body = {"current_password": NEW, "new_password": PASSWORD}
+    done = by_api.post("/api/me/password", json=body, headers={"X-CSRF-Token": before})
+    assert done.status_code == 200, done.get_json()
+    after = done.get_json()["csrf_token"]
+    assert after != before and by_api.get("/api/me").get_json()["csrf_token"] == after
+    assert refused(by_api, before)
