@@ -24,6 +24,7 @@ import hashlib
 import json
 import re
 import threading
+import tracemalloc
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -463,6 +464,17 @@ def within(seconds: float, work: Callable[[], T]) -> T:
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["value"]  # type: ignore[return-value]
+
+
+def peak_memory(work: Callable[[], object]) -> int:
+    """The most memory Python held above its start while `work` ran (tracemalloc)."""
+    tracemalloc.start()
+    try:
+        work()
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
 
 
 def count_calls(monkeypatch: Any, owner: object, name: str) -> list[tuple[Any, ...]]:

@@ -35,6 +35,8 @@ from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.serializers import _serialize_html
 
+from kb.content.block_nesting import BlockNestingBound
+
 # The most HTML one body may render to (see the module docstring).
 MAX_HTML_CHARS = 8_000_000
 # The least HTML one table cell renders to: `<td></td>`.
@@ -104,8 +106,11 @@ def bounded_markdown(extensions: list[str | Extension]) -> Markdown:
     """A renderer of `extensions` (the table extension among them) that stops once
     its HTML passes `MAX_HTML_CHARS`: the HTML written by `bounded_html`, the
     table cells counted before they are built by a `TableSizeBound` of its own
-    (it counts per body)."""
-    md = Markdown(extensions=[*extensions, TableSizeBound()], output_format="html")
+    (it counts per body); its lists and quotes bounded as they are parsed by a
+    `BlockNestingBound` (`kb.content.block_nesting`)."""
+    md = Markdown(
+        extensions=[*extensions, TableSizeBound(), BlockNestingBound()], output_format="html"
+    )
     md.serializer = bounded_html
     return md
 

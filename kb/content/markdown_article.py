@@ -23,6 +23,7 @@ from kb.content.images import ImageReader, address_warnings, image_references
 from kb.content.markdown_text import (
     RenderError,
     RenderTimeout,
+    RenderTooDeep,
     RenderTooLarge,
     html_sections,
     render_html,
@@ -254,7 +255,7 @@ def parse_article(
             render_html(strip_template_tags(body), render_seconds) if rendered is None else rendered
         )
     except RenderError as exc:
-        raise render_problem(exc, article_id) from None
+        raise render_problem(exc, article_id, body_line) from None
     warnings.extend(markdown_control_problems(text, meta, article_id, body_line))
     references = image_references(html, body, body_line, article_id)
     shown, image_problems = images(article_id, references) if images else ((), [])
@@ -273,14 +274,18 @@ def parse_article(
     return article, warnings
 
 
-def render_problem(exc: RenderError, article_id: str) -> ContentError:
+def render_problem(exc: RenderError, article_id: str, body_line: int | None = None) -> ContentError:
     """What `kb validate`, the indexer and the editor say about a body that
-    cannot be rendered (`kb.content.markdown_text.RenderError`)."""
+    cannot be rendered (`kb.content.markdown_text.RenderError`); `body_line`:
+    the file's line where the body starts, to say the line of a list or quote
+    nested too deeply where it is known."""
     if isinstance(exc, RenderTimeout):
         return content_error("render_time", article_id, kind="render_time", detail=exc)
     if isinstance(exc, RenderTooLarge):
         return content_error("render_size", article_id, kind="render_size", detail=exc)
-    return content_error("render_depth", article_id, kind="render_depth", detail=exc)
+    line = exc.line if isinstance(exc, RenderTooDeep) else None
+    at = body_line + line - 1 if body_line is not None and line is not None else None
+    return content_error("render_depth", article_id, kind="render_depth", line=at, detail=exc)
 
 
 def read_status(raw: bytes, article_id: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Status:

@@ -1,10 +1,9 @@
 """Markdown to HTML and plain text for indexing, under a time budget.
 
-The `markdown` package renders the body to HTML; a small HTML walker then
-collects text, starting a new section at every heading so that the indexer can
-cut passages along them. Template tags of static-site generators are removed
-first (`kb.content.template_tags`, in time linear in the text), so
-`[Travel]({% page "/travel/" %})` becomes the link text `Travel`.
+The `markdown` package renders the body to HTML; a small HTML walker then collects text,
+starting a new section at every heading so that the indexer can cut passages along them.
+Template tags of static-site generators are removed first (`kb.content.template_tags`, in time
+linear in the text), so `[Travel]({% page "/travel/" %})` becomes the link text `Travel`.
 
 Rendering is not linear for every input: Python-Markdown's link parser takes
 quadratic time in a run of unmatched `[` (1,000 took 0.37 s, 2,000 1.2 s,
@@ -64,6 +63,7 @@ from types import FrameType
 
 import markdown
 
+from kb.content.block_nesting import NestedTooDeep
 from kb.content.html_parsing import ArticleHTMLParser
 from kb.content.html_size import HtmlTooLarge, bounded_markdown, html_too_large
 from kb.content.nesting import MAX_DEPTH, nesting_depth
@@ -262,16 +262,14 @@ def _traced_deadline(budget: _Budget) -> Iterator[None]:
 
 
 class RenderTooDeep(RenderError):
-    """The body nests lists or quotes deeper than the renderer can recurse (Python-Markdown
-    recurses once per level: about 1,000 list markers), or its HTML nests elements deeper
-    than the sanitiser takes in linear time (`kb.content.nesting`)."""
+    """Lists or quotes nested past what the renderer recurses or `kb.content.block_nesting`
+    allows (`line`: where, when known), or HTML past `kb.content.nesting`'s limit."""
 
-    def __init__(self, elements: bool = False) -> None:
-        super().__init__(
-            f"lists, quotes or HTML elements are nested too deeply: more than {MAX_DEPTH} levels"
-            if elements
-            else "lists or quotes are nested too deeply to render"
-        )
+    def __init__(self, elements: bool = False, detail: str = "", line: int | None = None) -> None:
+        deep = f"lists, quotes or HTML elements are nested too deeply: more than {MAX_DEPTH} levels"
+        shallow = "lists or quotes are nested too deeply to render"
+        super().__init__(detail or (deep if elements else shallow))
+        self.line = line
 
 
 class RenderTooLarge(RenderError):
@@ -294,11 +292,13 @@ def render_html(body: str, seconds: float | None = None) -> str:
     try:
         with _deadline(seconds) as budget:
             html: str = md.reset().convert(body)
-    except (RecursionError, RenderTimeout, HtmlTooLarge) as exc:
+    except (RecursionError, RenderTimeout, HtmlTooLarge, NestedTooDeep) as exc:
         # Interrupted half way: the instance's state cannot be trusted any more.
         _local.md = bounded_markdown(_EXTENSIONS)
         if isinstance(exc, RenderTimeout):
             raise
+        if isinstance(exc, NestedTooDeep):
+            raise RenderTooDeep(detail=str(exc), line=exc.line_in(body)) from None
         raise RenderTooDeep() if isinstance(exc, RecursionError) else RenderTooLarge(exc) from None
     timeout = budget.spent() if budget is not None else None
     if timeout is not None:  # not stopped (another timer or tracer ran): judged after

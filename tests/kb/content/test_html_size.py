@@ -4,29 +4,16 @@ render holds stays near the limit, whatever a content owner writes."""
 
 from __future__ import annotations
 
-import tracemalloc
-from collections.abc import Callable
-
 import pytest
 
 from kb.content import html_size
 from kb.content.html_size import MAX_HTML_CHARS
 from kb.content.markdown_text import RenderTooLarge, render_html
+from tests.support import peak_memory
 
 # What one refused render may hold at its peak: the limit's worth of HTML
 # (ASCII, a byte a character) three times over, for the tree and the pieces.
 PEAK_BYTES = 3 * MAX_HTML_CHARS
-
-
-def _peak(work: Callable[[], object]) -> int:
-    """The most memory Python held above its start while `work` ran."""
-    tracemalloc.start()
-    try:
-        work()
-    finally:
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-    return peak
 
 
 def _refused(body: str) -> str:
@@ -50,7 +37,7 @@ def test_rendering_stops_once_the_html_passes_the_limit(body: str) -> None:
     held 80 MB before the limit was checked (1 MB of it, 1.6 GB within the
     2 s budget); the render now stops at the limit."""
     message: list[str] = []
-    assert _peak(lambda: message.append(_refused(body))) < PEAK_BYTES
+    assert peak_memory(lambda: message.append(_refused(body))) < PEAK_BYTES
     assert f"more than {MAX_HTML_CHARS:,} characters of HTML" in message[0]
     assert render_html("[a][r]\n\n[r]: /x") == '<p><a href="/x">a</a></p>'  # usable again
 
@@ -63,7 +50,7 @@ def test_a_table_of_too_many_cells_is_refused_before_it_is_built() -> None:
     header = "|" + "a|" * 1_000 + "\n|" + "-|" * 1_000 + "\n"
     body = header + "|b\n" * 1_000
     message: list[str] = []
-    assert _peak(lambda: message.append(_refused(body))) < PEAK_BYTES
+    assert peak_memory(lambda: message.append(_refused(body))) < PEAK_BYTES
     assert message[0].startswith("its tables have 1,001,000 cells")
     assert f"more than {MAX_HTML_CHARS:,} characters of HTML" in message[0]
 

@@ -86,10 +86,10 @@ def test_a_german_reader_reads_the_problem_in_german() -> None:
         ),
         (
             b"> " * 200 + b"deep\n",
-            "it/bad.md: the Markdown cannot be rendered: lists, quotes or HTML elements are "
+            "it/bad.md:1: the Markdown cannot be rendered: lists, quotes or HTML elements are "
             "nested too deeply: more than 100 levels; the article is not published (write the "
             "lists and quotes at fewer levels, or split the article)",
-            "it/bad.md: Das Markdown kann nicht dargestellt werden: lists, quotes or HTML "
+            "it/bad.md:1: Das Markdown kann nicht dargestellt werden: lists, quotes or HTML "
             "elements are nested too deeply: more than 100 levels; der Artikel wird nicht "
             "veröffentlicht (schreiben Sie die Listen und Zitate mit weniger Ebenen oder teilen "
             "Sie den Artikel)",
