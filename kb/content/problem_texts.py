@@ -118,6 +118,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "article id cannot",
         "rename the file or its folder without it",
     ),
+    "file_name_direction": (
+        "the file's path holds a control that reorders the text after it (such as "
+        "U+202E), which would show its name as another's",
+        "rename the file or its folder without it",
+    ),
     "file_name_long": (
         "the file's path is {size} bytes long; an article id may have at most {most}",
         "shorten the names of the file or its folders",

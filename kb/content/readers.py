@@ -25,6 +25,7 @@ from kb.content.regular_files import read_content_file
 from kb.extract.factory import BY_EXTENSION, UNSUPPORTED
 from kb.extract.problem_texts import UNSUPPORTED_KEYS
 from kb.records import CONTROL_CHARACTERS, Article, Problem
+from kb.validators import BIDI_CONTROL
 
 
 class ArticleReader(Protocol):
@@ -95,6 +96,7 @@ def bad_file_name(article_id: str) -> bool:
     return (
         "\\" in article_id
         or CONTROL_CHARACTERS.search(article_id) is not None
+        or BIDI_CONTROL.search(article_id) is not None
         or _id_bytes(article_id) > MAX_ID_BYTES
     )
 
@@ -106,6 +108,10 @@ def check_file_name(article_id: str) -> None:
         raise content_error("file_name_backslash", article_id, kind="file_name")
     if CONTROL_CHARACTERS.search(article_id):
         raise content_error("file_name_control", article_id, kind="file_name")
+    if BIDI_CONTROL.search(article_id):
+        # The id is the article's address and a document's download name: shown
+        # reordered, `pay\u202efdp.exe.docx` reads as another file's name.
+        raise content_error("file_name_direction", article_id, kind="file_name")
     if _id_bytes(article_id) > MAX_ID_BYTES:
         size, most = f"{_id_bytes(article_id):,}", f"{MAX_ID_BYTES:,}"
         raise content_error("file_name_long", article_id, kind="file_name", size=size, most=most)

@@ -409,6 +409,25 @@ def test_a_control_character_in_a_path_is_reported_on_one_line(tiny_content: Pat
     assert "\x1b" not in result.output
 
 
+def test_a_control_that_reorders_a_path_is_reported(tiny_content: Path) -> None:
+    """A file name may hold the controls that reorder the text after them (U+202E
+    and its kin), which titles and bodies no longer publish: the id is the
+    article's address, its name on the content owners' pages and a document's
+    download name, so `it/pay\u202excod.exe.pdf` offered "payfdp.exe.docx". It
+    is a file_name problem like a control character; the rest is read."""
+    (tiny_content / "it" / "pay\u202excod.exe.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tiny_content / "hr" / "leave\u2067x.md").write_text("# Leave\n\nBody\n")
+    (tiny_content / "hr" / "a\u202db").mkdir()
+    (tiny_content / "hr" / "a\u202db" / "c.md").write_text("# C\n\nBody\n")
+    scan = scan_content(tiny_content)
+    assert set(scan.articles) == GOOD
+    found = {p.path: p for p in scan.problems}
+    for path in ("it/pay\u202excod.exe.pdf", "hr/leave\u2067x.md", "hr/a\u202db/c.md"):
+        assert found[path].kind == "file_name" and "reorders" in found[path].message, path
+    result = CliRunner().invoke(main, ["validate", "--content", str(tiny_content)])
+    assert result.exit_code == 1 and result.output.count("reorders the text") == 3
+
+
 def test_a_path_too_long_for_an_article_id_is_reported(tiny_content: Path) -> None:
     """Nested folders can make a path of several thousand bytes, which no database
     index entry (PostgreSQL's B-tree: about 2,700 bytes) holds: recording a click
