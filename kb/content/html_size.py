@@ -36,6 +36,7 @@ from markdown.extensions import Extension
 from markdown.serializers import _serialize_html
 
 from kb.content.block_nesting import BlockNestingBound
+from kb.content.thematic_breaks import ThematicBreaks
 
 # The most HTML one body may render to (see the module docstring).
 MAX_HTML_CHARS = 8_000_000
@@ -107,9 +108,11 @@ def bounded_markdown(extensions: list[str | Extension]) -> Markdown:
     its HTML passes `MAX_HTML_CHARS`: the HTML written by `bounded_html`, the
     table cells counted before they are built by a `TableSizeBound` of its own
     (it counts per body); its lists and quotes bounded as they are parsed by a
-    `BlockNestingBound` (`kb.content.block_nesting`)."""
+    `BlockNestingBound` (`kb.content.block_nesting`); its thematic breaks found
+    in linear memory (`kb.content.thematic_breaks`)."""
     md = Markdown(
-        extensions=[*extensions, TableSizeBound(), BlockNestingBound()], output_format="html"
+        extensions=[*extensions, TableSizeBound(), BlockNestingBound(), ThematicBreaks()],
+        output_format="html",
     )
     md.serializer = bounded_html
     return md
