@@ -28,8 +28,10 @@ MIN_WORDS = 25
 # 1: before it was recorded (a window cut from a long section ran its lines,
 # a table's rows, together); 2: windows keep their lines, a table's markup is
 # no words, a table cell of dashes is kept escaped; 3: a run of more than
-# `kb.passage_words.WORD_CHARS` characters without white space is several words.
-CUTTER_VERSION = 3
+# `kb.passage_words.WORD_CHARS` characters without white space is several words;
+# 4: a Markdown article's text is read from its sanitised HTML (no words the page
+# hides), and an article carries at most `kb.content.markdown_article.MAX_TAGS` tags.
+CUTTER_VERSION = 4
 # A table's markup: the pipes between cells and the rule under its header
 # ("|", "---", ":---:", "|---|---|"); they hold no words of the table. Each
 # cell of a rule is taken whole (`(?>…)`): the expression without it tried

@@ -3,6 +3,7 @@ index` (`indexer.recut`); one cut by the current cutter is left alone."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from indexer.chunking import CUTTER_VERSION
 from indexer.commands import _print
 from indexer.reader import SnapshotReader
 from indexer.recut import CUTTER_KEY
+from kb.content.markdown_article import MAX_TAGS
 from kb.settings import Settings
 from tests.support import HashingEmbedder
 
@@ -98,6 +100,44 @@ def test_an_index_cut_by_an_older_cutter_is_cut_again_by_a_plain_run(
 
     again = _build(limits, hashing_embedder)
     assert not again.published and again.recut_from is None and again.unchanged == first.added
+
+
+def test_an_index_holding_words_the_page_never_shows_is_cut_again(
+    tiny_settings: Settings, hashing_embedder: HashingEmbedder
+) -> None:
+    """Cutter 3 read a Markdown article's text from the markup as written and
+    kept every tag: an IT article's words after `<textarea/>` and its tags past
+    the 50th were searched, though its page never showed them. An index it cut
+    loses them at the next plain run, not only at `kb index --full`."""
+    tags = [f"printing{n}" for n in range(MAX_TAGS)]
+    (tiny_settings.content_path / "it" / "printer.md").write_text(
+        f"---\ntitle: Printer\ntags: [{', '.join([*tags, 'payroll'])}]\n---\n"
+        "Print from the portal.\n\n<textarea/>payroll salary bands\n",
+        encoding="utf-8",
+    )
+    _build(tiny_settings, hashing_embedder)
+    path = SnapshotReader(tiny_settings.index_path).get().path
+    # As cutter 3 left it.
+    manifest = snapshot.read_manifest(path)
+    manifest[CUTTER_KEY] = 3
+    snapshot.write_manifest(path, manifest)
+    db = sqlite3.connect(path / "meta.db")
+    db.execute(
+        "UPDATE passages SET text = text || ' payroll salary bands', tags = ?"
+        " WHERE article_id = 'it/printer.md'",
+        [json.dumps([*tags, "payroll"])],
+    )
+    db.commit()
+    db.close()
+    report = _build(tiny_settings, hashing_embedder)
+    assert report.published and report.recut_from == 3 and report.recut_articles == 1
+    db = sqlite3.connect(SnapshotReader(tiny_settings.index_path).get().path / "meta.db")
+    try:
+        rows = db.execute("SELECT text, tags FROM passages WHERE article_id = 'it/printer.md'")
+        [(text, kept)] = rows.fetchall()
+    finally:
+        db.close()
+    assert "payroll" not in text and json.loads(kept) == tags
 
 
 def test_an_index_cut_by_the_current_cutter_is_not_cut_again(
